@@ -1,0 +1,38 @@
+export interface Config {
+  datasetMigrations?: {
+    worker?: {
+      /**
+       * Run migration jobs on this replica. Replicas with `false` still serve the API
+       * and queue work for the others. Default true.
+       */
+      enabled?: boolean;
+      /** Jobs this replica runs at once. Default 4. */
+      concurrency?: number;
+      /** Postgres schema for graphile-worker's tables. Default `dataset_migrations_worker`. */
+      schema?: string;
+    };
+    /**
+     * Engines that hold datasets, by the name datasets use in their
+     * `dataset-migrations.io/engine` annotation.
+     */
+    engines?: {
+      [name: string]: {
+        /** Engine type: `postgres` is built in; modules add more. */
+        type: string;
+        /** For `postgres`: a connection string or node-postgres settings. */
+        connection?:
+          | string
+          | {
+              host?: string;
+              port?: number | string;
+              user?: string;
+              /** @visibility secret */
+              password?: string;
+              database?: string;
+            };
+        /** For `postgres`: connections held open to the engine. Default 4. */
+        maxConnections?: number;
+      };
+    };
+  };
+}

@@ -1,0 +1,316 @@
+import type { Knex } from 'knex';
+import {
+  resolvePackagePath,
+  type DatabaseService,
+} from '@backstage/backend-plugin-api';
+import {
+  ACTIVE_MIGRATION_STATUSES,
+  type Migration,
+  type MigrationDetails,
+  type MigrationLogLine,
+  type MigrationStatus,
+  type MigrationSummary,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { Enqueue, MigrationStore, NewMigration, QueueResult } from './MigrationStore';
+
+const migrationsDir = resolvePackagePath(
+  '@dataset-migrations/plugin-dataset-migrations-backend',
+  'migrations',
+);
+
+type MigrationRow = {
+  id: string;
+  entity_ref: string;
+  from_version: number;
+  target_version: number;
+  changes: Migration['changes'];
+  dry_run: boolean;
+  fingerprint: string;
+  status: MigrationStatus;
+  failure_reason: string | null;
+  requested_by: string;
+  attempts: number;
+  cancel_requested_at: Date | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  updated_at: Date;
+};
+
+const UNIQUE_VIOLATION = '23505';
+
+function toMigration(row: MigrationRow): Migration {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    fromVersion: row.from_version,
+    targetVersion: row.target_version,
+    changes: row.changes,
+    dryRun: row.dry_run,
+    status: row.status,
+    failureReason: row.failure_reason ?? undefined,
+    requestedBy: row.requested_by,
+    attempts: row.attempts,
+    cancelRequested: row.cancel_requested_at !== null,
+    createdAt: row.created_at.toISOString(),
+    startedAt: row.started_at?.toISOString(),
+    finishedAt: row.finished_at?.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+function toSummary(row: MigrationRow): MigrationSummary {
+  return {
+    id: row.id,
+    status: row.status,
+    fromVersion: row.from_version,
+    targetVersion: row.target_version,
+    dryRun: row.dry_run,
+    createdAt: row.created_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString(),
+  };
+}
+
+export class DatabaseMigrationStore implements MigrationStore {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseMigrationStore> {
+    const knex = await options.database.getClient();
+    if (!options.database.migrations?.skip && !options.skipMigrations) {
+      await knex.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseMigrationStore(knex);
+  }
+
+  constructor(private readonly knex: Knex) {}
+
+  async createMigration(migration: NewMigration, enqueue: Enqueue): Promise<QueueResult> {
+    return this.queueOrReportActive(migration.entityRef, async tx => {
+      const [row] = await tx<MigrationRow>('migrations')
+        .insert({
+          id: migration.id,
+          entity_ref: migration.entityRef,
+          from_version: migration.fromVersion,
+          target_version: migration.targetVersion,
+          changes: JSON.stringify(migration.changes) as any,
+          dry_run: migration.dryRun,
+          fingerprint: migration.fingerprint,
+          status: 'queued',
+          requested_by: migration.requestedBy,
+        })
+        .returning('*');
+      await enqueue(tx, row.id);
+      return row;
+    });
+  }
+
+  async requeueMigration(id: string, enqueue: Enqueue): Promise<QueueResult> {
+    const existing = await this.knex<MigrationRow>('migrations').where({ id }).first();
+    if (!existing) return { queued: false };
+    return this.queueOrReportActive(existing.entity_ref, async tx => {
+      const [row] = await tx<MigrationRow>('migrations')
+        .where({ id })
+        .whereIn('status', ['failed', 'cancelled'])
+        .update({
+          status: 'queued',
+          failure_reason: null,
+          cancel_requested_at: null,
+          finished_at: null,
+          updated_at: tx.fn.now(),
+        })
+        .returning('*');
+      if (!row) return undefined;
+      await enqueue(tx, row.id);
+      return row;
+    });
+  }
+
+  /**
+   * Runs a write that makes a migration active. The partial unique index refuses a
+   * second active migration of a dataset; that refusal is reported with the
+   * migration that holds the dataset.
+   */
+  private async queueOrReportActive(
+    entityRef: string,
+    write: (tx: Knex.Transaction) => Promise<MigrationRow | undefined>,
+  ): Promise<QueueResult> {
+    try {
+      const row = await this.knex.transaction(write);
+      if (row) return { queued: true, migration: toMigration(row) };
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    }
+    const active = await this.knex<MigrationRow>('migrations')
+      .where({ entity_ref: entityRef })
+      .whereIn('status', ACTIVE_MIGRATION_STATUSES)
+      .first();
+    return { queued: false, active: active && toMigration(active) };
+  }
+
+  async findByFingerprint(fingerprint: string): Promise<Migration | undefined> {
+    const row = await this.knex<MigrationRow>('migrations')
+      .where({ fingerprint })
+      .whereIn('status', ['queued', 'running', 'succeeded'])
+      .orderBy('created_at', 'desc')
+      .first();
+    return row && toMigration(row);
+  }
+
+  async getMigration(id: string): Promise<MigrationDetails | undefined> {
+    const row = await this.knex<MigrationRow>('migrations').where({ id }).first();
+    if (!row) return undefined;
+    const [steps, logs] = await Promise.all([
+      this.knex('migration_steps').where({ migration_id: id }).orderBy('id'),
+      this.knex('migration_logs').where({ migration_id: id }).orderBy('id').limit(5000),
+    ]);
+    return {
+      ...toMigration(row),
+      steps: steps.map(step => ({
+        name: step.name,
+        attempt: step.attempt,
+        status: step.status,
+        startedAt: step.started_at.toISOString(),
+        finishedAt: step.finished_at?.toISOString(),
+      })),
+      logs: logs.map(log => ({
+        attempt: log.attempt,
+        step: log.step ?? undefined,
+        level: log.level,
+        message: log.message,
+        createdAt: log.created_at.toISOString(),
+      })),
+    };
+  }
+
+  async listMigrations(filter: { entityRef?: string; limit: number }): Promise<Migration[]> {
+    const query = this.knex<MigrationRow>('migrations')
+      .orderBy('created_at', 'desc')
+      .limit(filter.limit);
+    if (filter.entityRef) query.where({ entity_ref: filter.entityRef });
+    return (await query).map(toMigration);
+  }
+
+  async latestMigrations(entityRefs: string[]): Promise<Map<string, MigrationSummary>> {
+    if (entityRefs.length === 0) return new Map();
+    const rows: MigrationRow[] = await this.knex
+      .select('*')
+      .from(
+        this.knex('migrations')
+          .distinctOn('entity_ref')
+          .whereIn('entity_ref', entityRefs)
+          .orderBy([
+            { column: 'entity_ref' },
+            { column: 'created_at', order: 'desc' },
+          ])
+          .as('latest'),
+      );
+    return new Map(rows.map(row => [row.entity_ref, toSummary(row)]));
+  }
+
+  async requestCancel(id: string): Promise<Migration | undefined> {
+    const [row] = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .whereIn('status', ACTIVE_MIGRATION_STATUSES)
+      .update({
+        status: this.knex.raw(`CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END`) as any,
+        finished_at: this.knex.raw(`CASE WHEN status = 'queued' THEN now() ELSE finished_at END`) as any,
+        cancel_requested_at: this.knex.fn.now() as any,
+        updated_at: this.knex.fn.now() as any,
+      })
+      .returning('*');
+    if (row) return toMigration(row);
+    const existing = await this.knex<MigrationRow>('migrations').where({ id }).first();
+    return existing && toMigration(existing);
+  }
+
+  async isCancelRequested(id: string): Promise<boolean> {
+    const row = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .first('cancel_requested_at', 'status');
+    return !row || row.status === 'cancelled' || row.cancel_requested_at !== null;
+  }
+
+  async claimMigration(id: string): Promise<Migration | undefined> {
+    const [row] = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .whereIn('status', ACTIVE_MIGRATION_STATUSES)
+      .update({
+        status: 'running',
+        attempts: this.knex.raw('attempts + 1') as any,
+        started_at: this.knex.raw('coalesce(started_at, now())') as any,
+        updated_at: this.knex.fn.now() as any,
+      })
+      .returning('*');
+    return row && toMigration(row);
+  }
+
+  async startStep(id: string, attempt: number, name: string): Promise<void> {
+    await this.knex('migration_steps')
+      .insert({ migration_id: id, attempt, name, status: 'running' })
+      .onConflict(['migration_id', 'attempt', 'name'])
+      .merge({ status: 'running', started_at: this.knex.fn.now(), finished_at: null });
+  }
+
+  async finishStep(
+    id: string,
+    attempt: number,
+    name: string,
+    status: 'succeeded' | 'failed',
+  ): Promise<void> {
+    await this.knex('migration_steps')
+      .where({ migration_id: id, attempt, name })
+      .update({ status, finished_at: this.knex.fn.now() });
+  }
+
+  async appendLog(id: string, line: Omit<MigrationLogLine, 'createdAt'>): Promise<void> {
+    await this.knex('migration_logs').insert({
+      migration_id: id,
+      attempt: line.attempt,
+      step: line.step ?? null,
+      level: line.level,
+      message: line.message,
+    });
+  }
+
+  async finishMigration(
+    id: string,
+    outcome: { status: 'succeeded' | 'failed' | 'cancelled'; reason?: string },
+  ): Promise<void> {
+    await this.knex.transaction(async tx => {
+      const [row] = await tx<MigrationRow>('migrations')
+        .where({ id })
+        .update({
+          status: outcome.status,
+          failure_reason: outcome.reason ?? null,
+          finished_at: tx.fn.now(),
+          updated_at: tx.fn.now(),
+        })
+        .returning('*');
+      if (row && outcome.status === 'succeeded' && !row.dry_run) {
+        await tx('dataset_versions')
+          .insert({
+            entity_ref: row.entity_ref,
+            schema_version: row.target_version,
+            migration_id: row.id,
+          })
+          .onConflict('entity_ref')
+          .merge(['schema_version', 'migration_id', 'updated_at']);
+      }
+    });
+  }
+
+  async getSchemaVersion(entityRef: string): Promise<number | undefined> {
+    const row = await this.knex('dataset_versions')
+      .where({ entity_ref: entityRef })
+      .first('schema_version');
+    return row?.schema_version;
+  }
+
+  async getSchemaVersions(entityRefs: string[]): Promise<Map<string, number>> {
+    const rows = await this.knex('dataset_versions')
+      .whereIn('entity_ref', entityRefs)
+      .select('entity_ref', 'schema_version');
+    return new Map(rows.map(row => [row.entity_ref, row.schema_version]));
+  }
+}

@@ -1,0 +1,116 @@
+import type { PoolClient } from 'pg';
+import { escapeIdentifier } from 'pg';
+import { InputError } from '@backstage/errors';
+import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+
+export interface RelationName {
+  schema: string;
+  name: string;
+}
+
+export function quoteRelation(relation: RelationName): string {
+  return `${escapeIdentifier(relation.schema)}.${escapeIdentifier(relation.name)}`;
+}
+
+export function formatRelation(relation: RelationName): string {
+  return `${relation.schema}.${relation.name}`;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
+
+/** Parses a dataset's table annotation: `schema.name`, or `name` in `public`. */
+export function parseRelationName(table: string): RelationName {
+  const parts = table.split('.');
+  const [schema, name] = parts.length === 1 ? ['public', parts[0]] : parts;
+  if (parts.length > 2 || !IDENTIFIER.test(schema) || !IDENTIFIER.test(name)) {
+    throw new InputError(
+      `"${table}" is not a Postgres relation name of the form schema.table`,
+    );
+  }
+  return { schema, name };
+}
+
+/** The relation readers use, and the table that holds the current version's rows. */
+export interface ResolvedDataset {
+  relation: RelationName;
+  kind: 'table' | 'view';
+  storage: RelationName;
+}
+
+/**
+ * A dataset starts as a plain table. After its first migration its name is a view
+ * over the current version's table; the view reads exactly one table.
+ */
+export async function resolveDataset(
+  client: PoolClient,
+  relation: RelationName,
+): Promise<ResolvedDataset> {
+  const found = await client.query<{ oid: number; relkind: string }>(
+    `SELECT c.oid, c.relkind FROM pg_class c
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = $2`,
+    [relation.schema, relation.name],
+  );
+  const row = found.rows[0];
+  if (!row) throw new InputError(`relation ${formatRelation(relation)} does not exist`);
+  if (row.relkind === 'r' || row.relkind === 'p') {
+    return { relation, kind: 'table', storage: relation };
+  }
+  if (row.relkind !== 'v') {
+    throw new InputError(
+      `relation ${formatRelation(relation)} is neither a table nor a view`,
+    );
+  }
+  const read = await client.query<RelationName>(
+    `SELECT DISTINCT n.nspname AS schema, c.relname AS name
+       FROM pg_rewrite r
+       JOIN pg_depend d ON d.objid = r.oid AND d.classid = 'pg_rewrite'::regclass
+       JOIN pg_class c ON c.oid = d.refobjid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE r.ev_class = $1 AND d.refobjid <> $1 AND c.relkind IN ('r', 'p')`,
+    [row.oid],
+  );
+  if (read.rows.length !== 1) {
+    throw new InputError(
+      `view ${formatRelation(relation)} reads ${read.rows.length} tables; a dataset view must read exactly one`,
+    );
+  }
+  return { relation, kind: 'view', storage: read.rows[0] };
+}
+
+export async function relationExists(client: PoolClient, relation: RelationName): Promise<boolean> {
+  const result = await client.query(
+    `SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = $2`,
+    [relation.schema, relation.name],
+  );
+  return result.rowCount! > 0;
+}
+
+const TYPE_ALIASES: Record<string, string> = {
+  'timestamp with time zone': 'timestamptz',
+  'timestamp without time zone': 'timestamp',
+};
+
+export async function readFields(client: PoolClient, table: RelationName): Promise<DatasetField[]> {
+  const result = await client.query<DatasetField>(
+    `SELECT a.attname AS name,
+            format_type(a.atttypid, a.atttypmod) AS type,
+            NOT a.attnotnull AS nullable,
+            coalesce(a.attnum = ANY (i.indkey), false) AS "primaryKey"
+       FROM pg_attribute a
+       LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
+      WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY a.attnum`,
+    [quoteRelation(table)],
+  );
+  return result.rows.map(field => ({ ...field, type: TYPE_ALIASES[field.type] ?? field.type }));
+}
+
+export async function estimateRows(client: PoolClient, table: RelationName): Promise<number> {
+  const result = await client.query<{ estimate: string }>(
+    `SELECT greatest(reltuples, 0)::bigint AS estimate FROM pg_class WHERE oid = $1::regclass`,
+    [quoteRelation(table)],
+  );
+  return Number(result.rows[0]?.estimate ?? 0);
+}

@@ -1,0 +1,110 @@
+import type { Knex } from 'knex';
+import { Pool, type PoolConfig } from 'pg';
+import {
+  Logger as GraphileLogger,
+  run,
+  runMigrations,
+  type LogLevel,
+  type Runner,
+} from 'graphile-worker';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+
+export const RUN_MIGRATION_TASK = 'dataset-migrations.run-migration';
+
+export interface JobQueueOptions {
+  /** The plugin's own knex client; the queue lives in the same database. */
+  knex: Knex;
+  /** The Postgres schema graphile-worker keeps its tables and functions in. */
+  schema: string;
+  logger: LoggerService;
+}
+
+/**
+ * graphile-worker, embedded. Jobs are enqueued with SQL inside the caller's
+ * transaction, so a migration row and its job are written together or not at all.
+ * Worker exclusivity is not the queue's job: the store's tables decide what may run.
+ */
+export class JobQueue {
+  private readonly pool: Pool;
+  private readonly graphileLogger: GraphileLogger;
+  private runner?: Runner;
+
+  constructor(private readonly options: JobQueueOptions) {
+    this.pool = new Pool({ ...connectionOf(options.knex), max: 4 });
+    // An idle pooled client losing its server must not crash the backend.
+    const onError = (error: Error) =>
+      options.logger.warn(`Job queue connection error: ${error.message}`);
+    this.pool.on('error', onError);
+    this.pool.on('connect', client => client.on('error', onError));
+    this.graphileLogger = new GraphileLogger(() => (level: LogLevel, message: string) => {
+      if (level === 'error') options.logger.error(message);
+      else if (level === 'warning') options.logger.warn(message);
+      else if (level === 'info') options.logger.info(message);
+      else options.logger.debug(message);
+    });
+  }
+
+  /** Creates or upgrades graphile-worker's schema; needed before anything is enqueued. */
+  async migrate(): Promise<void> {
+    await runMigrations({
+      pgPool: this.pool,
+      schema: this.options.schema,
+      logger: this.graphileLogger,
+    });
+  }
+
+  async enqueueMigration(tx: Knex.Transaction, migrationId: string): Promise<void> {
+    // job_key makes a re-enqueue of a waiting job replace it rather than add another.
+    await tx.raw(
+      `SELECT ${this.schemaName}.add_job(
+         identifier := ?, payload := json_build_object('migrationId', ?::text),
+         job_key := ?, max_attempts := 5)`,
+      [RUN_MIGRATION_TASK, migrationId, `migration:${migrationId}`],
+    );
+  }
+
+  async start(options: {
+    concurrency: number;
+    runMigration: (migrationId: string) => Promise<void>;
+  }): Promise<void> {
+    this.runner = await run({
+      pgPool: this.pool,
+      schema: this.options.schema,
+      concurrency: options.concurrency,
+      noHandleSignals: true,
+      pollInterval: 2000,
+      parsedCronItems: [],
+      logger: this.graphileLogger,
+      taskList: {
+        [RUN_MIGRATION_TASK]: async payload => {
+          const { migrationId } = payload as { migrationId: string };
+          await options.runMigration(migrationId);
+        },
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.runner?.stop();
+    this.runner = undefined;
+    await this.pool.end();
+  }
+
+  private get schemaName(): string {
+    return `"${this.options.schema.replace(/"/g, '""')}"`;
+  }
+}
+
+/** The pg connection settings behind a knex client, whatever form the config took. */
+function connectionOf(knex: Knex): PoolConfig {
+  const connection = knex.client.config.connection;
+  if (typeof connection === 'string') return { connectionString: connection };
+  if (connection && typeof connection === 'object') {
+    const { database, host, port, user, password, ssl, connectionString } =
+      connection as PoolConfig;
+    return { database, host, port, user, password, ssl, connectionString };
+  }
+  throw new Error(
+    'dataset-migrations needs a Postgres database with static connection settings for its job queue',
+  );
+}

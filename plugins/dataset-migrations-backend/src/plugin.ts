@@ -1,0 +1,86 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  datasetEnginesExtensionPoint,
+  type DatasetEngineFactory,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
+import { DatabaseMigrationStore } from './database/DatabaseMigrationStore';
+import { EngineRegistry } from './engines/EngineRegistry';
+import { postgresEngineFactory } from './engines/postgres/PostgresDatasetEngine';
+import { JobQueue } from './jobs/JobQueue';
+import { MigrationRunner } from './jobs/MigrationRunner';
+import { DatasetCatalog } from './service/DatasetCatalog';
+import { MigrationService } from './service/MigrationService';
+import { createRouter } from './service/router';
+
+/**
+ * The dataset-migrations backend plugin.
+ *
+ * @public
+ */
+export const datasetMigrationsPlugin = createBackendPlugin({
+  pluginId: 'dataset-migrations',
+  register(env) {
+    const engineFactories: DatasetEngineFactory[] = [postgresEngineFactory];
+    env.registerExtensionPoint(datasetEnginesExtensionPoint, {
+      addEngineFactory(factory) {
+        engineFactories.push(factory);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+      },
+      async init({ config, logger, database, httpRouter, httpAuth, auth, lifecycle, catalog }) {
+        const store = await DatabaseMigrationStore.create({ database });
+        const engines = await EngineRegistry.fromConfig({
+          config,
+          factories: engineFactories,
+          logger,
+        });
+        const queue = new JobQueue({
+          knex: await database.getClient(),
+          schema: config.getOptionalString('datasetMigrations.worker.schema') ?? 'dataset_migrations_worker',
+          logger: logger.child({ component: 'job-queue' }),
+        });
+        await queue.migrate();
+
+        const datasetCatalog = new DatasetCatalog(catalog);
+        if (config.getOptionalBoolean('datasetMigrations.worker.enabled') ?? true) {
+          const runner = new MigrationRunner({ store, engines, catalog: datasetCatalog, auth, logger });
+          const concurrency = config.getOptionalNumber('datasetMigrations.worker.concurrency') ?? 4;
+          // Start once the backend serves: a job may call the catalog straight away.
+          lifecycle.addStartupHook(() =>
+            queue.start({ concurrency, runMigration: id => runner.run(id) }),
+          );
+          logger.info(`Migration workers enabled, concurrency ${concurrency}`);
+        } else {
+          logger.info('Migration workers disabled on this replica; it only queues work');
+        }
+        lifecycle.addShutdownHook(async () => {
+          await queue.stop();
+          await engines.close();
+        });
+
+        httpRouter.use(
+          createRouter({
+            service: new MigrationService({ store, catalog: datasetCatalog, engines, queue }),
+            httpAuth,
+          }),
+        );
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      },
+    });
+  },
+});

@@ -1,0 +1,72 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  parseEntityRef,
+  stringifyEntityRef,
+  RELATION_DEPENDENCY_OF,
+  type Entity,
+} from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_ENGINE,
+  ANNOTATION_TABLE,
+  isDatasetEntity,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { DatasetLocation } from '@dataset-migrations/plugin-dataset-migrations-node';
+
+/** The catalog's view of datasets: which entities they are, where they live, who reads them. */
+export class DatasetCatalog {
+  constructor(private readonly catalog: CatalogService) {}
+
+  /** Normalises a user-supplied ref, e.g. `resource:listening-events` → `resource:default/listening-events`. */
+  static normalizeRef(entityRef: string): string {
+    try {
+      return stringifyEntityRef(parseEntityRef(entityRef));
+    } catch (error) {
+      throw new InputError(`entityRef: ${(error as Error).message}`);
+    }
+  }
+
+  async getDataset(entityRef: string, credentials: BackstageCredentials): Promise<Entity> {
+    const entity = await this.catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) throw new NotFoundError(`entity ${entityRef} was not found in the catalog`);
+    if (!isDatasetEntity(entity)) {
+      throw new InputError(
+        `entity ${entityRef} is not a dataset (expected kind Resource with spec.type dataset)`,
+      );
+    }
+    return entity;
+  }
+
+  async listDatasets(credentials: BackstageCredentials): Promise<Entity[]> {
+    const { items } = await this.catalog.getEntities(
+      { filter: { kind: 'Resource', 'spec.type': 'dataset' } },
+      { credentials },
+    );
+    return items;
+  }
+
+  async refresh(entityRef: string, credentials: BackstageCredentials): Promise<void> {
+    await this.catalog.refreshEntity(entityRef, { credentials });
+  }
+}
+
+export function locationOf(entity: Entity): DatasetLocation & { engine: string } {
+  const annotations = entity.metadata.annotations ?? {};
+  const engine = annotations[ANNOTATION_ENGINE];
+  const table = annotations[ANNOTATION_TABLE];
+  const missing = [!engine && ANNOTATION_ENGINE, !table && ANNOTATION_TABLE].filter(Boolean);
+  if (missing.length > 0) {
+    throw new InputError(
+      `dataset ${stringifyEntityRef(entity)} lacks the annotation${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+    );
+  }
+  return { engine: engine!, table: table! };
+}
+
+/** Components and datasets that declare `dependsOn` this dataset. */
+export function consumersOf(entity: Entity): string[] {
+  return (entity.relations ?? [])
+    .filter(r => r.type === RELATION_DEPENDENCY_OF)
+    .map(r => r.targetRef);
+}

@@ -1,0 +1,85 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { describeIssues } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { MigrationService } from './MigrationService';
+
+const listQuery = z.object({
+  entityRef: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+const entityRefQuery = z.object({ entityRef: z.string().min(1, 'is required') });
+const migrationId = z.string().uuid('must be a migration id');
+
+function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new InputError(`Invalid ${what}: ${describeIssues(result.error).join('; ')}`);
+  }
+  return result.data;
+}
+
+export function createRouter(options: {
+  service: MigrationService;
+  httpAuth: HttpAuthService;
+}): express.Router {
+  const { service, httpAuth } = options;
+  const router = Router();
+  router.use(express.json({ limit: '1mb' }));
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/datasets', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json({ items: await service.listDatasets(credentials) });
+  });
+
+  router.get('/datasets/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { kind, namespace, name } = req.params;
+    res.json(await service.getDataset(`${kind}:${namespace}/${name}`, credentials));
+  });
+
+  router.post('/migrations', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { migration, created } = await service.createMigration(req.body, credentials);
+    res.status(created ? 201 : 200).json({ migration });
+  });
+
+  router.get('/migrations', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const { entityRef, limit } = parse(listQuery, req.query, 'query');
+    res.json({ items: await service.listMigrations(entityRef, limit) });
+  });
+
+  router.get('/migrations/:id', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const id = parse(migrationId, req.params.id, 'migration id');
+    res.json({ migration: await service.getMigration(id) });
+  });
+
+  router.post('/migrations/:id/cancel', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    const id = parse(migrationId, req.params.id, 'migration id');
+    res.json({ migration: await service.cancelMigration(id) });
+  });
+
+  router.post('/migrations/:id/retry', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    const id = parse(migrationId, req.params.id, 'migration id');
+    res.json({ migration: await service.retryMigration(id) });
+  });
+
+  // Read by the catalog module to write migrated versions back onto entities.
+  router.get('/schema-versions', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const { entityRef } = parse(entityRefQuery, req.query, 'query');
+    res.json({ entityRef, schemaVersion: (await service.getSchemaVersion(entityRef)) ?? null });
+  });
+
+  return router;
+}

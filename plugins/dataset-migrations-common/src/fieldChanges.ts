@@ -1,0 +1,87 @@
+import type { FieldChange } from './schemas';
+import type { DatasetField } from './types';
+
+export type FieldChangeKind = 'renameField' | 'addField' | 'dropField' | 'changeType';
+
+export function changeKind(change: FieldChange): FieldChangeKind {
+  return Object.keys(change)[0] as FieldChangeKind;
+}
+
+/** Where a field of the new version takes its value from. */
+export type FieldSource =
+  | { kind: 'copy'; from: string }
+  | { kind: 'cast'; from: string }
+  | { kind: 'default'; value: string | number | boolean | null };
+
+export interface TargetField extends DatasetField {
+  source: FieldSource;
+}
+
+export interface FieldChangePlan {
+  fields: TargetField[];
+  problems: string[];
+}
+
+/**
+ * Applies changes, in order, to the source fields and returns the target version's
+ * fields with where each one's values come from. Every problem names the change and
+ * the field, so a request can be rejected before anything is queued.
+ */
+export function planFieldChanges(
+  source: DatasetField[],
+  changes: FieldChange[],
+): FieldChangePlan {
+  const fields: TargetField[] = source.map(f => ({
+    ...f,
+    source: { kind: 'copy', from: f.name },
+  }));
+  const problems: string[] = [];
+  const find = (name: string) => fields.findIndex(f => f.name === name);
+
+  changes.forEach((change, index) => {
+    const at = `changes[${index}] (${changeKind(change)})`;
+    if ('renameField' in change) {
+      const { from, to } = change.renameField;
+      const i = find(from);
+      if (i < 0) problems.push(`${at}: unknown field "${from}"`);
+      else if (from === to) problems.push(`${at}: "${from}" is renamed to itself`);
+      else if (find(to) >= 0) problems.push(`${at}: field "${to}" already exists`);
+      else fields[i] = { ...fields[i], name: to };
+    } else if ('addField' in change) {
+      const { name, type, default: value = null } = change.addField;
+      if (find(name) >= 0) problems.push(`${at}: field "${name}" already exists`);
+      else
+        fields.push({
+          name,
+          type,
+          nullable: true,
+          primaryKey: false,
+          source: { kind: 'default', value },
+        });
+    } else if ('dropField' in change) {
+      const { name } = change.dropField;
+      const i = find(name);
+      if (i < 0) problems.push(`${at}: unknown field "${name}"`);
+      else if (fields[i].primaryKey)
+        problems.push(`${at}: "${name}" is part of the primary key and cannot be dropped`);
+      else fields.splice(i, 1);
+    } else {
+      const { field, type } = change.changeType;
+      const i = find(field);
+      if (i < 0) problems.push(`${at}: unknown field "${field}"`);
+      else if (fields[i].type === type)
+        problems.push(`${at}: "${field}" already has type ${type}`);
+      else {
+        const current = fields[i].source;
+        fields[i] = {
+          ...fields[i],
+          type,
+          source: current.kind === 'default' ? current : { kind: 'cast', from: current.from },
+        };
+      }
+    }
+  });
+
+  if (fields.length === 0) problems.push('changes: would leave the dataset with no fields');
+  return { fields, problems };
+}

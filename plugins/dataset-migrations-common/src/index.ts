@@ -1,0 +1,11 @@
+/**
+ * Types, zod schemas and field-change logic shared by the dataset-migrations
+ * frontend and backend.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './fieldTypes';
+export * from './schemas';
+export * from './fieldChanges';
+export * from './types';

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { FIELD_TYPES, isFieldType } from './fieldTypes';
+
+/** Field names become SQL identifiers; keep them to the portable, unquoted form. */
+const fieldName = z
+  .string()
+  .regex(
+    /^[a-z_][a-z0-9_]*$/,
+    'must start with a lower-case letter or _ and hold only a-z, 0-9 and _',
+  )
+  .max(63, 'must be at most 63 characters');
+
+const fieldType = z
+  .string()
+  .refine(isFieldType, value => ({
+    message: `unsupported type "${value}" (supported: ${FIELD_TYPES.join(
+      ', ',
+    )})`,
+  }));
+
+const renameField = z
+  .object({
+    renameField: z.object({ from: fieldName, to: fieldName }).strict(),
+  })
+  .strict();
+
+const addField = z
+  .object({
+    addField: z
+      .object({
+        name: fieldName,
+        type: fieldType,
+        default: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+const dropField = z
+  .object({ dropField: z.object({ name: fieldName }).strict() })
+  .strict();
+
+const changeType = z
+  .object({
+    changeType: z.object({ field: fieldName, type: fieldType }).strict(),
+  })
+  .strict();
+
+export const fieldChangeSchema = z.union([
+  renameField,
+  addField,
+  dropField,
+  changeType,
+]);
+
+export type FieldChange = z.infer<typeof fieldChangeSchema>;
+
+export const createMigrationRequestSchema = z
+  .object({
+    entityRef: z.string().min(1, 'is required'),
+    targetVersion: z
+      .number({ invalid_type_error: 'must be a number' })
+      .int('must be a whole number')
+      .positive('must be above 0'),
+    changes: z
+      .array(fieldChangeSchema)
+      .min(1, 'must hold at least one change')
+      .max(200, 'must hold at most 200 changes'),
+    dryRun: z.boolean().optional().default(false),
+  })
+  .strict();
+
+export type CreateMigrationRequest = z.input<typeof createMigrationRequestSchema>;
+
+/**
+ * Turns zod issues into one line each that names where the problem is, e.g.
+ * `changes[0].renameField.to: must start with …`. A failed union reports the
+ * closest branch's problems, so the user hears about the field they meant.
+ */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.flatMap(issue => describeIssue(issue, []));
+}
+
+function describeIssue(issue: z.ZodIssue, prefix: (string | number)[]): string[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union') {
+    const closest = [...issue.unionErrors].sort(
+      (a, b) => depthOf(b) - depthOf(a),
+    )[0];
+    if (closest && depthOf(closest) > path.length) {
+      return closest.issues.flatMap(inner => describeIssue(inner, prefix));
+    }
+    return [
+      `${formatPath(path)}: must be one of renameField, addField, dropField, changeType`,
+    ];
+  }
+  return [`${formatPath(path)}: ${issue.message}`];
+}
+
+/** How far into the value a union branch got before failing. */
+function depthOf(error: z.ZodError): number {
+  const unrecognised = error.issues.some(i => i.code === 'unrecognized_keys');
+  const deepest = Math.max(...error.issues.map(i => i.path.length));
+  return unrecognised ? 0 : deepest;
+}
+
+function formatPath(path: (string | number)[]): string {
+  if (path.length === 0) return 'request';
+  return path
+    .map((part, i) =>
+      typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`,
+    )
+    .join('');
+}

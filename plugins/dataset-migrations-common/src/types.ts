@@ -1,0 +1,89 @@
+import type { FieldChange } from './schemas';
+
+export const MIGRATION_STATUSES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+] as const;
+
+export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];
+
+/** Statuses a migration can still leave; at most one such migration per dataset. */
+export const ACTIVE_MIGRATION_STATUSES: readonly MigrationStatus[] = [
+  'queued',
+  'running',
+];
+
+export function isActiveMigrationStatus(status: MigrationStatus): boolean {
+  return ACTIVE_MIGRATION_STATUSES.includes(status);
+}
+
+/** One field of a dataset's schema, as the engine reports it. */
+export interface DatasetField {
+  name: string;
+  type: string;
+  nullable: boolean;
+  primaryKey: boolean;
+}
+
+export interface MigrationSummary {
+  id: string;
+  status: MigrationStatus;
+  fromVersion: number;
+  targetVersion: number;
+  dryRun: boolean;
+  createdAt: string;
+  finishedAt?: string;
+}
+
+export interface DatasetSummary {
+  entityRef: string;
+  title: string;
+  owner?: string;
+  schemaVersion: number;
+  consumerCount: number;
+  lastMigration?: MigrationSummary;
+}
+
+/** A dataset with its live schema, as introspected on its engine. */
+export interface DatasetDetails extends DatasetSummary {
+  engine: string;
+  table: string;
+  fields: DatasetField[];
+}
+
+export type MigrationStepStatus = 'running' | 'succeeded' | 'failed';
+
+export interface MigrationStep {
+  name: string;
+  attempt: number;
+  status: MigrationStepStatus;
+  startedAt: string;
+  finishedAt?: string;
+}
+
+export interface MigrationLogLine {
+  attempt: number;
+  step?: string;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  createdAt: string;
+}
+
+export interface Migration extends MigrationSummary {
+  entityRef: string;
+  changes: FieldChange[];
+  requestedBy: string;
+  attempts: number;
+  failureReason?: string;
+  cancelRequested: boolean;
+  startedAt?: string;
+  updatedAt: string;
+}
+
+export interface MigrationDetails extends Migration {
+  steps: MigrationStep[];
+  logs: MigrationLogLine[];
+}

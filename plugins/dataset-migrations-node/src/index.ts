@@ -1,0 +1,8 @@
+/**
+ * Extension points and service refs for building on the dataset-migrations backend.
+ *
+ * @packageDocumentation
+ */
+export * from './engine';
+export * from './extensions';
+export * from './schemaVersionService';
