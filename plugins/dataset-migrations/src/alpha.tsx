@@ -1,0 +1,65 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import StorageIcon from '@material-ui/icons/Storage';
+import { isDatasetEntity } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { DatasetMigrationsClient, datasetMigrationsApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+const api = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: datasetMigrationsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new DatasetMigrationsClient(deps),
+    }),
+});
+
+const datasetsPage = PageBlueprint.make({
+  params: {
+    path: '/datasets',
+    title: 'Datasets',
+    icon: <StorageIcon />,
+    routeRef: rootRouteRef,
+    loader: () => import('./components/DatasetsPage').then(m => <m.DatasetsPage />),
+  },
+});
+
+const datasetCard = EntityCardBlueprint.make({
+  name: 'dataset-schema',
+  params: {
+    filter: isDatasetEntity,
+    loader: () =>
+      import('./components/EntityDatasetCard').then(m => <m.EntityDatasetCard />),
+  },
+});
+
+const migrationHistoryContent = EntityContentBlueprint.make({
+  name: 'migration-history',
+  params: {
+    path: '/migration-history',
+    title: 'Migration History',
+    filter: isDatasetEntity,
+    loader: () =>
+      import('./components/MigrationHistory').then(m => <m.MigrationHistoryContent />),
+  },
+});
+
+/**
+ * The dataset-migrations plugin for the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'dataset-migrations',
+  routes: { root: rootRouteRef },
+  extensions: [api, datasetsPage, datasetCard, migrationHistoryContent],
+});

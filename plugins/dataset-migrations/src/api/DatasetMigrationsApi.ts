@@ -1,0 +1,23 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type {
+  CreateMigrationRequest,
+  DatasetDetails,
+  DatasetSummary,
+  Migration,
+  MigrationDetails,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+
+export interface DatasetMigrationsApi {
+  listDatasets(): Promise<DatasetSummary[]>;
+  /** The dataset with its live schema, introspected on its engine. */
+  getDataset(entityRef: string): Promise<DatasetDetails>;
+  createMigration(request: CreateMigrationRequest): Promise<Migration>;
+  listMigrations(entityRef: string): Promise<Migration[]>;
+  getMigration(id: string): Promise<MigrationDetails>;
+  cancelMigration(id: string): Promise<Migration>;
+  retryMigration(id: string): Promise<Migration>;
+}
+
+export const datasetMigrationsApiRef = createApiRef<DatasetMigrationsApi>({
+  id: 'plugin.dataset-migrations.api',
+});

@@ -1,0 +1,61 @@
+import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import type {
+  CreateMigrationRequest,
+  DatasetDetails,
+  DatasetSummary,
+  Migration,
+  MigrationDetails,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { DatasetMigrationsApi } from './DatasetMigrationsApi';
+
+/** Talks to the dataset-migrations backend; serves both frontend systems. */
+export class DatasetMigrationsClient implements DatasetMigrationsApi {
+  constructor(private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {}
+
+  async listDatasets(): Promise<DatasetSummary[]> {
+    return (await this.request<{ items: DatasetSummary[] }>('GET', '/datasets')).items;
+  }
+
+  async getDataset(entityRef: string): Promise<DatasetDetails> {
+    const { kind, namespace, name } = parseEntityRef(entityRef);
+    const path = [kind, namespace, name].map(encodeURIComponent).join('/');
+    return this.request('GET', `/datasets/${path}`);
+  }
+
+  async createMigration(request: CreateMigrationRequest): Promise<Migration> {
+    return (await this.request<{ migration: Migration }>('POST', '/migrations', request)).migration;
+  }
+
+  async listMigrations(entityRef: string): Promise<Migration[]> {
+    const query = new URLSearchParams({ entityRef });
+    return (await this.request<{ items: Migration[] }>('GET', `/migrations?${query}`)).items;
+  }
+
+  async getMigration(id: string): Promise<MigrationDetails> {
+    return (await this.request<{ migration: MigrationDetails }>('GET', `/migrations/${encodeURIComponent(id)}`))
+      .migration;
+  }
+
+  async cancelMigration(id: string): Promise<Migration> {
+    return (await this.request<{ migration: Migration }>('POST', `/migrations/${encodeURIComponent(id)}/cancel`))
+      .migration;
+  }
+
+  async retryMigration(id: string): Promise<Migration> {
+    return (await this.request<{ migration: Migration }>('POST', `/migrations/${encodeURIComponent(id)}/retry`))
+      .migration;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const baseUrl = await this.deps.discoveryApi.getBaseUrl('dataset-migrations');
+    const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return (await response.json()) as T;
+  }
+}

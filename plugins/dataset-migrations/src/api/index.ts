@@ -1,0 +1,2 @@
+export * from './DatasetMigrationsApi';
+export * from './DatasetMigrationsClient';

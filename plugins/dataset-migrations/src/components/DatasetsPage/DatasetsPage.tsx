@@ -1,0 +1,72 @@
+import {
+  Content,
+  ContentHeader,
+  Header,
+  Page,
+  Table,
+  type TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { Alert } from '@material-ui/lab';
+import useAsync from 'react-use/esm/useAsync';
+import type { DatasetSummary } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetMigrationsApiRef } from '../../api';
+import { MigrationStatus } from '../shared/MigrationStatus';
+import { formatTime } from '../shared/format';
+
+const columns: TableColumn<DatasetSummary>[] = [
+  {
+    title: 'Dataset',
+    field: 'title',
+    highlight: true,
+    render: row => <EntityRefLink entityRef={row.entityRef} title={row.title} />,
+  },
+  {
+    title: 'Owner',
+    field: 'owner',
+    render: row => (row.owner ? <EntityRefLink entityRef={row.owner} defaultKind="group" /> : '—'),
+  },
+  { title: 'Schema version', field: 'schemaVersion', type: 'numeric', align: 'left' },
+  { title: 'Consumers', field: 'consumerCount', type: 'numeric', align: 'left' },
+  {
+    title: 'Last migration',
+    field: 'lastMigration.status',
+    render: row =>
+      row.lastMigration ? (
+        <>
+          <MigrationStatus status={row.lastMigration.status} />
+          {` to v${row.lastMigration.targetVersion}${row.lastMigration.dryRun ? ' (dry run)' : ''}, ${formatTime(
+            row.lastMigration.finishedAt ?? row.lastMigration.createdAt,
+          )}`}
+        </>
+      ) : (
+        'never'
+      ),
+  },
+];
+
+/** Every dataset in the catalog, with its schema version and latest migration. */
+export function DatasetsPage() {
+  const api = useApi(datasetMigrationsApiRef);
+  const datasets = useAsync(() => api.listDatasets(), [api]);
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Datasets"
+        subtitle="Catalog datasets, their schema versions and migrations"
+      />
+      <Content>
+        <ContentHeader title="" />
+        {datasets.error && <Alert severity="error">{datasets.error.message}</Alert>}
+        <Table<DatasetSummary>
+          title={`Datasets (${datasets.value?.length ?? 0})`}
+          isLoading={datasets.loading}
+          options={{ paging: false, search: true, padding: 'dense' }}
+          columns={columns}
+          data={datasets.value ?? []}
+        />
+      </Content>
+    </Page>
+  );
+}

@@ -1,0 +1,222 @@
+import { useEffect, useState } from 'react';
+import {
+  Box,
+  Button,
+  CircularProgress,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  FormControlLabel,
+  IconButton,
+  MenuItem,
+  Switch,
+  TextField,
+  Typography,
+} from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import DeleteIcon from '@material-ui/icons/Delete';
+import AddIcon from '@material-ui/icons/Add';
+import useAsync from 'react-use/esm/useAsync';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  FIELD_TYPES,
+  type FieldChangeKind,
+  type Migration,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetMigrationsApiRef } from '../../api';
+import { messageOf, splitProblems } from '../shared/format';
+import { CHANGE_LABELS, emptyRow, toChanges, type ChangeRow } from './changeRows';
+
+export interface MigrateDialogProps {
+  entityRef: string;
+  open: boolean;
+  onClose(): void;
+  onQueued(migration: Migration): void;
+}
+
+/** Builds a migration from the dataset's live fields and queues it. */
+export function MigrateDialog(props: MigrateDialogProps) {
+  const { entityRef, open, onClose, onQueued } = props;
+  const api = useApi(datasetMigrationsApiRef);
+  const dataset = useAsync(
+    async () => (open ? api.getDataset(entityRef) : undefined),
+    [api, entityRef, open],
+  );
+  const [targetVersion, setTargetVersion] = useState('');
+  const [rows, setRows] = useState<ChangeRow[]>([]);
+  const [dryRun, setDryRun] = useState(false);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [submitting, setSubmitting] = useState(false);
+
+  const fields = dataset.value?.fields ?? [];
+  useEffect(() => {
+    if (!dataset.value) return;
+    setTargetVersion(String(dataset.value.schemaVersion + 1));
+    setRows([emptyRow(dataset.value.fields[0]?.name)]);
+    setProblems([]);
+  }, [dataset.value]);
+
+  const update = (index: number, patch: Partial<ChangeRow>) =>
+    setRows(current => current.map((row, i) => (i === index ? { ...row, ...patch } : row)));
+
+  const submit = async () => {
+    setSubmitting(true);
+    setProblems([]);
+    try {
+      const migration = await api.createMigration({
+        entityRef,
+        targetVersion: Number(targetVersion),
+        changes: toChanges(rows),
+        dryRun,
+      });
+      onQueued(migration);
+      onClose();
+    } catch (error) {
+      setProblems(splitProblems(messageOf(error)));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <Dialog open={open} onClose={onClose} maxWidth="md" fullWidth aria-labelledby="migrate-title">
+      <DialogTitle id="migrate-title">Migrate {dataset.value?.title ?? entityRef}</DialogTitle>
+      <DialogContent>
+        {dataset.loading && <CircularProgress aria-label="Loading schema" />}
+        {dataset.error && <Alert severity="error">{dataset.error.message}</Alert>}
+        {dataset.value && (
+          <>
+            <Typography variant="body2" paragraph>
+              {dataset.value.engine}:{dataset.value.table} is at schema version{' '}
+              {dataset.value.schemaVersion}. Each change below applies in order.
+            </Typography>
+            <TextField
+              label="Target version"
+              type="number"
+              value={targetVersion}
+              onChange={e => setTargetVersion(e.target.value)}
+              inputProps={{ min: 1, 'aria-label': 'Target version' }}
+              margin="dense"
+            />
+            {rows.map((row, index) => (
+              <Box key={index} display="flex" alignItems="center" style={{ gap: 8 }} mt={1}>
+                <TextField
+                  select
+                  id={`change-${index}-kind`}
+                  label="Change"
+                  value={row.kind}
+                  onChange={e => update(index, { kind: e.target.value as FieldChangeKind })}
+                  style={{ minWidth: 160 }}
+                  inputProps={{ 'aria-label': `Change ${index + 1} kind` }}
+                >
+                  {Object.entries(CHANGE_LABELS).map(([kind, label]) => (
+                    <MenuItem key={kind} value={kind}>
+                      {label}
+                    </MenuItem>
+                  ))}
+                </TextField>
+                {row.kind === 'addField' ? (
+                  <TextField
+                    label="New field"
+                    value={row.field}
+                    onChange={e => update(index, { field: e.target.value })}
+                    inputProps={{ 'aria-label': `Change ${index + 1} new field` }}
+                  />
+                ) : (
+                  <TextField
+                    select
+                    id={`change-${index}-field`}
+                    label="Field"
+                    value={row.field}
+                    onChange={e => update(index, { field: e.target.value })}
+                    style={{ minWidth: 160 }}
+                    inputProps={{ 'aria-label': `Change ${index + 1} field` }}
+                  >
+                    {fields.map(f => (
+                      <MenuItem key={f.name} value={f.name}>
+                        {f.name} ({f.type})
+                      </MenuItem>
+                    ))}
+                  </TextField>
+                )}
+                {row.kind === 'renameField' && (
+                  <TextField
+                    label="New name"
+                    value={row.to}
+                    onChange={e => update(index, { to: e.target.value })}
+                    inputProps={{ 'aria-label': `Change ${index + 1} new name` }}
+                  />
+                )}
+                {(row.kind === 'addField' || row.kind === 'changeType') && (
+                  <TextField
+                    select
+                    id={`change-${index}-type`}
+                    label="Type"
+                    value={row.type}
+                    onChange={e => update(index, { type: e.target.value })}
+                    style={{ minWidth: 140 }}
+                    inputProps={{ 'aria-label': `Change ${index + 1} type` }}
+                  >
+                    {FIELD_TYPES.map(type => (
+                      <MenuItem key={type} value={type}>
+                        {type}
+                      </MenuItem>
+                    ))}
+                  </TextField>
+                )}
+                {row.kind === 'addField' && (
+                  <TextField
+                    label="Default (optional)"
+                    value={row.defaultValue}
+                    onChange={e => update(index, { defaultValue: e.target.value })}
+                    inputProps={{ 'aria-label': `Change ${index + 1} default` }}
+                  />
+                )}
+                <IconButton
+                  aria-label={`Remove change ${index + 1}`}
+                  onClick={() => setRows(current => current.filter((_, i) => i !== index))}
+                >
+                  <DeleteIcon />
+                </IconButton>
+              </Box>
+            ))}
+            <Box mt={1}>
+              <Button
+                startIcon={<AddIcon />}
+                onClick={() => setRows(current => [...current, emptyRow(fields[0]?.name)])}
+              >
+                Add change
+              </Button>
+            </Box>
+            <FormControlLabel
+              control={<Switch checked={dryRun} onChange={e => setDryRun(e.target.checked)} />}
+              label="Dry run: do everything, then roll it back"
+            />
+            {problems.length > 0 && (
+              <Alert severity="error" role="alert">
+                <Typography variant="subtitle2">The migration was not queued:</Typography>
+                <ul style={{ margin: 0, paddingLeft: 20 }}>
+                  {problems.map(problem => (
+                    <li key={problem}>{problem}</li>
+                  ))}
+                </ul>
+              </Alert>
+            )}
+          </>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Cancel</Button>
+        <Button
+          color="primary"
+          variant="contained"
+          onClick={submit}
+          disabled={!dataset.value || submitting || rows.length === 0}
+        >
+          {dryRun ? 'Start dry run' : 'Start migration'}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

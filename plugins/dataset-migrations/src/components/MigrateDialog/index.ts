@@ -1,0 +1,2 @@
+export { MigrateButton } from './MigrateButton';
+export { MigrateDialog, type MigrateDialogProps } from './MigrateDialog';

@@ -1,0 +1,133 @@
+import { useState } from 'react';
+import {
+  Accordion,
+  AccordionDetails,
+  AccordionSummary,
+  Box,
+  Button,
+  Grid,
+  Typography,
+} from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
+import { EmptyState, Progress } from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  isActiveMigrationStatus,
+  type Migration,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetMigrationsApiRef } from '../../api';
+import { MigrateButton } from '../MigrateDialog';
+import { MigrationStatus } from '../shared/MigrationStatus';
+import { formatDuration, formatTime, messageOf } from '../shared/format';
+import { useMigrations } from '../shared/useMigrations';
+import { MigrationRunDetails } from './MigrationRunDetails';
+
+/** The Migration History tab: every run of this dataset, newest first. */
+export function MigrationHistoryContent() {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const { migrations, error, loading, reload } = useMigrations(entityRef);
+  const [expanded, setExpanded] = useState<string>();
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <Box display="flex" justifyContent="space-between" alignItems="center">
+          <Typography variant="h5">Migration history</Typography>
+          <MigrateButton
+            entityRef={entityRef}
+            onQueued={migration => {
+              setExpanded(migration.id);
+              reload();
+            }}
+          />
+        </Box>
+      </Grid>
+      <Grid item xs={12}>
+        {loading && <Progress />}
+        {error && <Alert severity="error">{error.message}</Alert>}
+        {migrations?.length === 0 && (
+          <EmptyState
+            missing="content"
+            title="No migrations yet"
+            description="Migrate moves this dataset to a new schema version as a background job; each run shows up here."
+          />
+        )}
+        {migrations?.map(migration => (
+          <Accordion
+            key={migration.id}
+            expanded={expanded === migration.id}
+            onChange={(_e, open) => setExpanded(open ? migration.id : undefined)}
+            TransitionProps={{ unmountOnExit: true }}
+          >
+            <AccordionSummary expandIcon={<ExpandMoreIcon />} aria-label={`Run to version ${migration.targetVersion}`}>
+              <RunSummary migration={migration} onChanged={reload} />
+            </AccordionSummary>
+            <AccordionDetails>
+              <MigrationRunDetails migration={migration} />
+            </AccordionDetails>
+          </Accordion>
+        ))}
+      </Grid>
+    </Grid>
+  );
+}
+
+function RunSummary(props: { migration: Migration; onChanged(): void }) {
+  const { migration, onChanged } = props;
+  const api = useApi(datasetMigrationsApiRef);
+  const alertApi = useApi(alertApiRef);
+  const act = (action: 'cancel' | 'retry') => async (event: React.MouseEvent) => {
+    event.stopPropagation();
+    try {
+      await (action === 'cancel' ? api.cancelMigration(migration.id) : api.retryMigration(migration.id));
+    } catch (e) {
+      alertApi.post({ message: messageOf(e), severity: 'error' });
+    }
+    onChanged();
+  };
+  const canRetry = migration.status === 'failed' || migration.status === 'cancelled';
+
+  return (
+    <Grid container spacing={2} alignItems="center" data-testid={`migration-${migration.id}`}>
+      <Grid item xs={2}>
+        <MigrationStatus status={migration.status} />
+      </Grid>
+      <Grid item xs={2}>
+        <Typography variant="body2">
+          v{migration.fromVersion} → v{migration.targetVersion}
+          {migration.dryRun ? ' (dry run)' : ''}
+        </Typography>
+      </Grid>
+      <Grid item xs={2}>
+        <Typography variant="body2" component="span">
+          <EntityRefLink entityRef={migration.requestedBy} defaultKind="user" />
+        </Typography>
+      </Grid>
+      <Grid item xs={3}>
+        <Typography variant="body2">
+          {formatTime(migration.startedAt ?? migration.createdAt)}
+          {migration.finishedAt ? ` – ${new Date(migration.finishedAt).toLocaleTimeString()}` : ''}
+        </Typography>
+      </Grid>
+      <Grid item xs={1}>
+        <Typography variant="body2">{formatDuration(migration.startedAt, migration.finishedAt)}</Typography>
+      </Grid>
+      <Grid item xs={2} style={{ textAlign: 'right' }}>
+        {isActiveMigrationStatus(migration.status) && !migration.cancelRequested && (
+          <Button size="small" onClick={act('cancel')}>
+            Cancel
+          </Button>
+        )}
+        {canRetry && (
+          <Button size="small" color="primary" onClick={act('retry')}>
+            Retry
+          </Button>
+        )}
+      </Grid>
+    </Grid>
+  );
+}

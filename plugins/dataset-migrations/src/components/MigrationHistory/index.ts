@@ -1,0 +1,1 @@
+export { MigrationHistoryContent } from './MigrationHistoryContent';

@@ -1,0 +1,28 @@
+/** "1 min 5 s", "850 ms": how long a run or step took. */
+export function formatDuration(startedAt?: string, finishedAt?: string): string {
+  if (!startedAt) return '—';
+  const ms = (finishedAt ? Date.parse(finishedAt) : Date.now()) - Date.parse(startedAt);
+  if (ms < 1000) return `${ms} ms`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+export function formatTime(iso?: string): string {
+  return iso ? new Date(iso).toLocaleString() : '—';
+}
+
+/**
+ * The backend rejects a request with one message listing every problem, separated
+ * by "; ". The dialog shows them as a list, one problem a line.
+ */
+export function splitProblems(message: string): string[] {
+  const body = message.replace(/^Invalid migration request: /, '');
+  return body.split('; ').filter(Boolean);
+}
+
+/** The server's own words for a failed request, rather than "Request failed with 400". */
+export function messageOf(error: unknown): string {
+  const cause = (error as { cause?: { message?: string } }).cause;
+  return cause?.message ?? (error as Error).message ?? String(error);
+}

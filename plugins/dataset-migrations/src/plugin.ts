@@ -1,0 +1,57 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { DatasetMigrationsClient, datasetMigrationsApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+/**
+ * The dataset-migrations plugin for the legacy frontend system.
+ *
+ * @public
+ */
+export const datasetMigrationsPlugin = createPlugin({
+  id: 'dataset-migrations',
+  routes: { root: rootRouteRef },
+  apis: [
+    createApiFactory({
+      api: datasetMigrationsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new DatasetMigrationsClient(deps),
+    }),
+  ],
+});
+
+/** The Datasets page. @public */
+export const DatasetsPage = datasetMigrationsPlugin.provide(
+  createRoutableExtension({
+    name: 'DatasetsPage',
+    component: () => import('./components/DatasetsPage').then(m => m.DatasetsPage),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/** Schema version and the Migrate button, for a dataset's overview. @public */
+export const EntityDatasetCard = datasetMigrationsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDatasetCard',
+    component: {
+      lazy: () => import('./components/EntityDatasetCard').then(m => m.EntityDatasetCard),
+    },
+  }),
+);
+
+/** The Migration History tab's content. @public */
+export const EntityMigrationHistoryContent = datasetMigrationsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMigrationHistoryContent',
+    component: {
+      lazy: () =>
+        import('./components/MigrationHistory').then(m => m.MigrationHistoryContent),
+    },
+  }),
+);
