@@ -19,5 +19,8 @@ export interface EmbeddedPostgres {
 
 export function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres>;
 
+/** Stops the server on `dataDir` if one runs there, whoever started it. */
+export function stopEmbeddedPostgres(dataDir: string): Promise<void>;
+
 /** Creates the database on the server at `url` unless it exists; returns its URL. */
 export function ensureDatabase(url: string, name: string): Promise<string>;

@@ -114,6 +114,14 @@ async function startEmbeddedPostgres(options) {
   };
 }
 
+/** Stops the server on `dataDir` if one runs there, whoever started it. */
+async function stopEmbeddedPostgres(dataDir) {
+  const bin = await binaries();
+  if (await isRunning(bin.pg_ctl, dataDir)) {
+    await pg(bin.pg_ctl, ['stop', '-D', dataDir, '-m', 'fast', '-w']);
+  }
+}
+
 function readTail(file) {
   try {
     return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-5).join('\n');
@@ -142,4 +150,4 @@ async function ensureDatabase(url, name) {
   return target.toString();
 }
 
-module.exports = { startEmbeddedPostgres, ensureDatabase };
+module.exports = { startEmbeddedPostgres, stopEmbeddedPostgres, ensureDatabase };
