@@ -26,7 +26,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { messageOf, splitProblems } from '../shared/format';
-import { CHANGE_LABELS, emptyRow, toChanges, type ChangeRow } from './changeRows';
+import { CHANGE_LABELS, emptyRow, toChanges, withKind, type ChangeRow } from './changeRows';
 
 export interface MigrateDialogProps {
   entityRef: string;
@@ -106,7 +106,15 @@ export function MigrateDialog(props: MigrateDialogProps) {
                   id={`change-${index}-kind`}
                   label="Change"
                   value={row.kind}
-                  onChange={e => update(index, { kind: e.target.value as FieldChangeKind })}
+                  onChange={e =>
+                    setRows(current =>
+                      current.map((r, i) =>
+                        i === index
+                          ? withKind(r, e.target.value as FieldChangeKind, fields[0]?.name ?? '')
+                          : r,
+                      ),
+                    )
+                  }
                   style={{ minWidth: 160 }}
                   inputProps={{ 'aria-label': `Change ${index + 1} kind` }}
                 >

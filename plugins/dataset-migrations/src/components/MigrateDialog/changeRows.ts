@@ -28,6 +28,16 @@ export function emptyRow(field = ''): ChangeRow {
 }
 
 /**
+ * A row switched to another kind of change. An added field names a new field, the
+ * others an existing one, so the field is reset when that meaning changes.
+ */
+export function withKind(row: ChangeRow, kind: FieldChangeKind, firstField: string): ChangeRow {
+  const namesNewField = (k: FieldChangeKind) => k === 'addField';
+  if (namesNewField(kind) === namesNewField(row.kind)) return { ...row, kind };
+  return { ...row, kind, field: namesNewField(kind) ? '' : firstField };
+}
+
+/**
  * The request's changes, exactly as typed: the server names what is wrong, so the
  * dialog does not second-guess it. Defaults stay strings; Postgres casts them.
  */

@@ -1,0 +1,117 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import type {
+  CreateMigrationRequest,
+  DatasetDetails,
+  Migration,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
+import { MigrateDialog } from './MigrateDialog';
+
+const dataset: DatasetDetails = {
+  entityRef: 'resource:default/listening-events',
+  title: 'Listening events',
+  owner: 'group:default/data-platform',
+  schemaVersion: 4,
+  consumerCount: 3,
+  engine: 'warehouse',
+  table: 'public.listening_events',
+  fields: [
+    { name: 'event_id', type: 'bigint', nullable: false, primaryKey: true },
+    { name: 'country', type: 'text', nullable: true, primaryKey: false },
+  ],
+};
+
+function fakeApi(createMigration: (r: CreateMigrationRequest) => Promise<Migration>) {
+  return {
+    getDataset: jest.fn(async () => dataset),
+    createMigration: jest.fn(createMigration),
+  } as unknown as jest.Mocked<DatasetMigrationsApi>;
+}
+
+async function renderDialog(api: DatasetMigrationsApi, onQueued = jest.fn(), onClose = jest.fn()) {
+  await renderInTestApp(
+    <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+      <MigrateDialog entityRef={dataset.entityRef} open onClose={onClose} onQueued={onQueued} />
+    </TestApiProvider>,
+  );
+  return { onQueued, onClose };
+}
+
+async function chooseField(name: string) {
+  await userEvent.click(screen.getByRole('button', { name: /Change 1 field/ }));
+  await userEvent.click(await screen.findByRole('option', { name: new RegExp(`^${name} `) }));
+}
+
+describe('MigrateDialog', () => {
+  it('builds a rename from the live fields and queues it at the next version', async () => {
+    const queued = { id: 'm1' } as Migration;
+    const api = fakeApi(async () => queued);
+    const { onQueued, onClose } = await renderDialog(api);
+
+    expect(await screen.findByLabelText('Target version')).toHaveValue(5);
+    await chooseField('country');
+    await userEvent.type(screen.getByLabelText('Change 1 new name'), 'country_code');
+    await userEvent.click(screen.getByRole('button', { name: 'Start migration' }));
+
+    await waitFor(() => expect(onQueued).toHaveBeenCalledWith(queued));
+    expect(api.createMigration).toHaveBeenCalledWith({
+      entityRef: dataset.entityRef,
+      targetVersion: 5,
+      changes: [{ renameField: { from: 'country', to: 'country_code' } }],
+      dryRun: false,
+    });
+    expect(onClose).toHaveBeenCalled();
+  });
+
+  it("shows each of the server's problems inline and stays open", async () => {
+    const refusal = Object.assign(new Error('Request failed with 400 Bad Request'), {
+      cause: {
+        message:
+          'Invalid migration request: targetVersion: must be above the current schema version 4; changes[0] (renameField): field "event_id" already exists',
+      },
+    });
+    const api = fakeApi(async () => {
+      throw refusal;
+    });
+    const { onQueued, onClose } = await renderDialog(api);
+
+    await screen.findByLabelText('Target version');
+    await userEvent.type(screen.getByLabelText('Change 1 new name'), 'event_id');
+    await userEvent.click(screen.getByRole('button', { name: 'Start migration' }));
+
+    const alert = await screen.findByRole('alert');
+    const items = within(alert).getAllByRole('listitem').map(li => li.textContent);
+    expect(items).toEqual([
+      'targetVersion: must be above the current schema version 4',
+      'changes[0] (renameField): field "event_id" already exists',
+    ]);
+    expect(onQueued).not.toHaveBeenCalled();
+    expect(onClose).not.toHaveBeenCalled();
+  });
+
+  it('sends a dry run and several kinds of change in order', async () => {
+    const api = fakeApi(async () => ({ id: 'm2' }) as Migration);
+    await renderDialog(api);
+    await screen.findByLabelText('Target version');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Add change' }));
+    await userEvent.click(screen.getByRole('button', { name: /Change 2 kind/ }));
+    await userEvent.click(await screen.findByRole('option', { name: 'Add field' }));
+    await userEvent.type(screen.getByLabelText('Change 2 new field'), 'source');
+    await userEvent.type(screen.getByLabelText('Change 2 default'), 'app');
+    await userEvent.click(screen.getByRole('button', { name: 'Remove change 1' }));
+    await userEvent.click(screen.getByRole('checkbox', { name: /Dry run/ }));
+    await userEvent.click(screen.getByRole('button', { name: 'Start dry run' }));
+
+    await waitFor(() =>
+      expect(api.createMigration).toHaveBeenCalledWith({
+        entityRef: dataset.entityRef,
+        targetVersion: 5,
+        changes: [{ addField: { name: 'source', type: 'text', default: 'app' } }],
+        dryRun: true,
+      }),
+    );
+  });
+});

@@ -1,0 +1,43 @@
+import { fieldChangeSchema } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { toChanges, withKind, type ChangeRow } from './changeRows';
+
+const row = (patch: Partial<ChangeRow>): ChangeRow => ({
+  kind: 'renameField',
+  field: 'a',
+  to: '',
+  type: 'text',
+  defaultValue: '',
+  ...patch,
+});
+
+describe('toChanges', () => {
+  it('turns each row into the change the API schema accepts, in order', () => {
+    const changes = toChanges([
+      row({ kind: 'renameField', field: 'country', to: 'country_code' }),
+      row({ kind: 'addField', field: 'source', type: 'text', defaultValue: 'app' }),
+      row({ kind: 'addField', field: 'score', type: 'integer' }),
+      row({ kind: 'dropField', field: 'legacy_flag' }),
+      row({ kind: 'changeType', field: 'duration_ms', type: 'bigint' }),
+    ]);
+    expect(changes).toEqual([
+      { renameField: { from: 'country', to: 'country_code' } },
+      { addField: { name: 'source', type: 'text', default: 'app' } },
+      { addField: { name: 'score', type: 'integer' } },
+      { dropField: { name: 'legacy_flag' } },
+      { changeType: { field: 'duration_ms', type: 'bigint' } },
+    ]);
+    for (const change of changes) {
+      expect(fieldChangeSchema.safeParse(change).success).toBe(true);
+    }
+  });
+});
+
+describe('withKind', () => {
+  it('clears the field when a row starts naming a new field, and picks an existing one when it stops', () => {
+    const rename = row({ kind: 'renameField', field: 'country', to: 'x' });
+    expect(withKind(rename, 'addField', 'event_id')).toMatchObject({ kind: 'addField', field: '' });
+    expect(withKind(rename, 'dropField', 'event_id')).toMatchObject({ kind: 'dropField', field: 'country' });
+    const add = row({ kind: 'addField', field: 'source' });
+    expect(withKind(add, 'changeType', 'event_id')).toMatchObject({ kind: 'changeType', field: 'event_id' });
+  });
+});

@@ -1,0 +1,90 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
+import type { Entity } from '@backstage/catalog-model';
+import type { Migration, MigrationDetails } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
+import { MigrationHistoryContent } from './MigrationHistoryContent';
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: { name: 'listening-events', namespace: 'default' },
+  spec: { type: 'dataset', owner: 'group:default/data-platform' },
+};
+
+function run(overrides: Partial<Migration>): Migration {
+  return {
+    id: 'm1',
+    entityRef: 'resource:default/listening-events',
+    status: 'succeeded',
+    fromVersion: 1,
+    targetVersion: 2,
+    dryRun: false,
+    changes: [{ renameField: { from: 'country', to: 'country_code' } }],
+    requestedBy: 'user:default/ada',
+    attempts: 1,
+    cancelRequested: false,
+    createdAt: '2026-11-21T10:00:00.000Z',
+    startedAt: '2026-11-21T10:00:01.000Z',
+    finishedAt: '2026-11-21T10:00:03.000Z',
+    updatedAt: '2026-11-21T10:00:03.000Z',
+    ...overrides,
+  };
+}
+
+describe('MigrationHistoryContent', () => {
+  it('lists runs, shows a run’s steps and logs, and retries a failed one', async () => {
+    const failed = run({
+      id: 'm2',
+      status: 'failed',
+      fromVersion: 2,
+      targetVersion: 3,
+      failureReason: 'invalid input syntax for type integer: "SE"',
+    });
+    let runs = [failed, run({})];
+    const details: MigrationDetails = {
+      ...failed,
+      steps: [
+        { name: 'plan', attempt: 1, status: 'succeeded', startedAt: failed.startedAt!, finishedAt: failed.startedAt },
+        { name: 'copy-rows', attempt: 1, status: 'failed', startedAt: failed.startedAt!, finishedAt: failed.finishedAt },
+      ],
+      logs: [{ attempt: 1, step: 'copy-rows', level: 'error', message: 'failed: bad cast', createdAt: failed.finishedAt! }],
+    };
+    const api = {
+      listMigrations: jest.fn(async () => runs),
+      getMigration: jest.fn(async () => details),
+      retryMigration: jest.fn(async () => {
+        runs = [{ ...failed, status: 'queued' }, runs[1]];
+        return runs[0];
+      }),
+      cancelMigration: jest.fn(),
+    } as unknown as jest.Mocked<DatasetMigrationsApi>;
+
+    await renderInTestApp(
+      <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+        <EntityProvider entity={entity}>
+          <MigrationHistoryContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+
+    expect(await screen.findByText('v2 → v3')).toBeInTheDocument();
+    expect(screen.getByText('v1 → v2')).toBeInTheDocument();
+    expect(api.listMigrations).toHaveBeenCalledWith('resource:default/listening-events');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Run to version 3' }));
+    expect(await screen.findByText('invalid input syntax for type integer: "SE"')).toBeInTheDocument();
+    expect(screen.getByRole('table', { name: 'Steps' })).toHaveTextContent('copy-rows');
+    expect(screen.getByText(/failed: bad cast/)).toBeInTheDocument();
+
+    // Only the failed run offers Retry; retrying puts it back in the queue.
+    expect(screen.getAllByRole('button', { name: 'Retry' })).toHaveLength(1);
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(api.retryMigration).toHaveBeenCalledWith('m2');
+    await waitFor(() => expect(screen.getByText('queued')).toBeInTheDocument());
+    expect(screen.getByRole('button', { name: 'Cancel' })).toBeInTheDocument();
+  });
+});
