@@ -30,18 +30,26 @@ async function binaries() {
 
 const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
+/** Root's tools (runuser, useradd) live in sbin, which a minimal PATH may lack. */
+function systemTool(name) {
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/sbin'];
+  const found = dirs.map(dir => path.join(dir, name)).find(file => fs.existsSync(file));
+  if (!found) throw new Error(`${name} not found; it is needed to run PostgreSQL as root`);
+  return found;
+}
+
 async function ensureOsUser() {
   try {
     await run('id', ['-u', 'postgres']);
   } catch {
-    await run('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+    await run(systemTool('useradd'), ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
   }
 }
 
 /** Runs a Postgres binary, as the `postgres` OS user when we are root. */
 async function pg(binary, args) {
   const [file, argv] = asRoot
-    ? ['runuser', ['-u', 'postgres', '--', binary, ...args]]
+    ? [systemTool('runuser'), ['-u', 'postgres', '--', binary, ...args]]
     : [binary, args];
   return run(file, argv, { maxBuffer: 16 * 1024 * 1024 });
 }

@@ -38,6 +38,8 @@ type MigrationRow = {
 };
 
 const UNIQUE_VIOLATION = '23505';
+/** Statuses in which a migration answers a repeat of its request. */
+const REUSABLE_STATUSES: MigrationStatus[] = ['queued', 'running', 'succeeded'];
 
 function toMigration(row: MigrationRow): Migration {
   return {
@@ -87,6 +89,14 @@ export class DatabaseMigrationStore implements MigrationStore {
 
   async createMigration(migration: NewMigration, enqueue: Enqueue): Promise<QueueResult> {
     return this.queueOrReportActive(migration.entityRef, async tx => {
+      // A repeat whose identical twin was queued and even finished since the caller
+      // last looked must not become a second migration; the caller answers it with
+      // the twin.
+      const twin = await tx<MigrationRow>('migrations')
+        .where({ fingerprint: migration.fingerprint })
+        .whereIn('status', REUSABLE_STATUSES)
+        .first('id');
+      if (twin) return undefined;
       const [row] = await tx<MigrationRow>('migrations')
         .insert({
           id: migration.id,
@@ -151,7 +161,7 @@ export class DatabaseMigrationStore implements MigrationStore {
   async findByFingerprint(fingerprint: string): Promise<Migration | undefined> {
     const row = await this.knex<MigrationRow>('migrations')
       .where({ fingerprint })
-      .whereIn('status', ['queued', 'running', 'succeeded'])
+      .whereIn('status', REUSABLE_STATUSES)
       .orderBy('created_at', 'desc')
       .first();
     return row && toMigration(row);

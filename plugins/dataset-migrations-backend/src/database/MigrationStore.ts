@@ -28,7 +28,10 @@ export type QueueResult =
   | { queued: false; active?: Migration };
 
 export interface MigrationStore {
-  /** Inserts a queued migration; refused while the dataset has an active one. */
+  /**
+   * Inserts a queued migration; refused while the dataset has an active one, or when
+   * a migration with the same fingerprint is queued, running or succeeded.
+   */
   createMigration(migration: NewMigration, enqueue: Enqueue): Promise<QueueResult>;
   /** Puts a failed or cancelled migration back in the queue for another attempt. */
   requeueMigration(id: string, enqueue: Enqueue): Promise<QueueResult>;

@@ -1,0 +1,83 @@
+import type { Entity } from '@backstage/catalog-model';
+import type { DatasetSchemaVersionService } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { DatasetSchemaVersionProcessor } from './DatasetSchemaVersionProcessor';
+
+const ANNOTATION = 'dataset-migrations.io/schema-version';
+
+function dataset(annotations: Record<string, string> = { [ANNOTATION]: '1' }): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: 'events',
+      namespace: 'analytics',
+      annotations: { 'dataset-migrations.io/table': 'public.events', ...annotations },
+      labels: { tier: 'gold' },
+    },
+    spec: { type: 'dataset', owner: 'group:default/data' },
+  };
+}
+
+describe('DatasetSchemaVersionProcessor', () => {
+  const getSchemaVersion: jest.MockedFunction<DatasetSchemaVersionService['getSchemaVersion']> = jest.fn();
+  const processor = new DatasetSchemaVersionProcessor({ getSchemaVersion });
+  const preProcess = (entity: Entity) => processor.preProcessEntity(entity);
+
+  beforeEach(() => {
+    getSchemaVersion.mockReset();
+  });
+
+  it('has a name', () => {
+    expect(processor.getProcessorName()).toBe('DatasetSchemaVersionProcessor');
+  });
+
+  it('writes the migrated version onto a dataset, keeping everything else', async () => {
+    getSchemaVersion.mockResolvedValue(3);
+    const entity = dataset();
+    const before = JSON.parse(JSON.stringify(entity));
+
+    const result = await preProcess(entity);
+
+    expect(getSchemaVersion).toHaveBeenCalledWith('resource:analytics/events');
+    expect(result).toEqual({
+      ...before,
+      metadata: {
+        ...before.metadata,
+        annotations: { ...before.metadata.annotations, [ANNOTATION]: '3' },
+      },
+    });
+    // The input entity is not mutated.
+    expect(entity).toEqual(before);
+  });
+
+  it('adds the annotation to a dataset that declared none', async () => {
+    getSchemaVersion.mockResolvedValue(2);
+    const result = await preProcess({ ...dataset(), metadata: { name: 'bare', namespace: 'default' } });
+    expect(result.metadata.annotations).toEqual({ [ANNOTATION]: '2' });
+    expect(getSchemaVersion).toHaveBeenCalledWith('resource:default/bare');
+  });
+
+  it('leaves a dataset that was never migrated unchanged', async () => {
+    getSchemaVersion.mockResolvedValue(undefined);
+    const entity = dataset({ [ANNOTATION]: '5' });
+    expect(await preProcess(entity)).toBe(entity);
+  });
+
+  it('leaves entities that are not datasets alone without asking', async () => {
+    const component: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'player', annotations: { [ANNOTATION]: '1' } },
+      spec: { type: 'dataset' },
+    };
+    const database: Entity = { ...dataset(), spec: { type: 'database' } };
+    expect(await preProcess(component)).toBe(component);
+    expect(await preProcess(database)).toBe(database);
+    expect(getSchemaVersion).not.toHaveBeenCalled();
+  });
+
+  it('lets a failure to read the version fail the processing round', async () => {
+    getSchemaVersion.mockRejectedValue(new Error('dataset-migrations is down'));
+    await expect(preProcess(dataset())).rejects.toThrow('dataset-migrations is down');
+  });
+});

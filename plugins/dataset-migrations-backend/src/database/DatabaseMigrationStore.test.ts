@@ -1,0 +1,395 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { mockServices } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { DatabaseMigrationStore } from './DatabaseMigrationStore';
+import type { Enqueue, NewMigration } from './MigrationStore';
+
+const EVENTS = 'resource:default/events';
+const PLAYS = 'resource:default/plays';
+
+function newMigration(overrides: Partial<NewMigration> = {}): NewMigration {
+  const id = overrides.id ?? randomUUID();
+  return {
+    id,
+    entityRef: EVENTS,
+    fromVersion: 1,
+    targetVersion: 2,
+    changes: [{ renameField: { from: 'user_id', to: 'listener_id' } }],
+    dryRun: false,
+    fingerprint: `fp-${id}`,
+    requestedBy: 'user:default/tester',
+    ...overrides,
+  };
+}
+
+describe('DatabaseMigrationStore', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let store: DatabaseMigrationStore;
+  /** Records, inside the caller's transaction, which migrations were enqueued. */
+  let enqueue: jest.MockedFunction<Enqueue>;
+
+  beforeAll(async () => {
+    knex = await init();
+    store = await DatabaseMigrationStore.create({ database: mockServices.database({ knex }) });
+    await knex.schema.createTable('test_jobs', t => {
+      t.uuid('migration_id').notNullable();
+    });
+  });
+
+  beforeEach(async () => {
+    await knex('test_jobs').delete();
+    await knex('dataset_versions').delete();
+    await knex('migrations').delete();
+    enqueue = jest.fn(async (tx, migrationId) => {
+      await tx('test_jobs').insert({ migration_id: migrationId });
+    });
+  });
+
+  async function jobs(): Promise<string[]> {
+    return (await knex('test_jobs').select('migration_id')).map(r => r.migration_id);
+  }
+
+  async function queued(overrides: Partial<NewMigration> = {}) {
+    const result = await store.createMigration(newMigration(overrides), enqueue);
+    if (!result.queued) throw new Error('expected the migration to be queued');
+    return result.migration;
+  }
+
+  it('creates a queued migration and enqueues it in the same transaction', async () => {
+    const input = newMigration({ dryRun: true, targetVersion: 3 });
+    const result = await store.createMigration(input, enqueue);
+
+    expect(result).toEqual({
+      queued: true,
+      migration: expect.objectContaining({
+        id: input.id,
+        entityRef: EVENTS,
+        status: 'queued',
+        fromVersion: 1,
+        targetVersion: 3,
+        dryRun: true,
+        changes: input.changes,
+        requestedBy: 'user:default/tester',
+        attempts: 0,
+        cancelRequested: false,
+        startedAt: undefined,
+        finishedAt: undefined,
+        failureReason: undefined,
+      }),
+    });
+    expect(enqueue).toHaveBeenCalledTimes(1);
+    expect(enqueue.mock.calls[0][1]).toBe(input.id);
+    expect(await jobs()).toEqual([input.id]);
+
+    const stored = await store.getMigration(input.id);
+    expect(stored).toMatchObject({ id: input.id, status: 'queued', steps: [], logs: [] });
+    expect(new Date(stored!.createdAt).getTime()).not.toBeNaN();
+  });
+
+  it('writes nothing when enqueueing fails', async () => {
+    const input = newMigration();
+    const failing: Enqueue = async (tx, id) => {
+      await tx('test_jobs').insert({ migration_id: id });
+      throw new Error('queue is down');
+    };
+    await expect(store.createMigration(input, failing)).rejects.toThrow('queue is down');
+    expect(await knex('migrations').count({ n: '*' })).toEqual([{ n: '0' }]);
+    expect(await jobs()).toEqual([]);
+  });
+
+  it('refuses a second active migration of a dataset and reports the active one', async () => {
+    const first = await queued();
+    const second = newMigration({ targetVersion: 5 });
+    const result = await store.createMigration(second, enqueue);
+
+    expect(result).toEqual({ queued: false, active: expect.objectContaining({ id: first.id, status: 'queued' }) });
+    expect(await store.getMigration(second.id)).toBeUndefined();
+    expect(await jobs()).toEqual([first.id]);
+
+    // Still refused while the first one runs; other datasets are independent.
+    await store.claimMigration(first.id);
+    expect(await store.createMigration(newMigration(), enqueue)).toEqual({
+      queued: false,
+      active: expect.objectContaining({ id: first.id, status: 'running' }),
+    });
+    expect((await store.createMigration(newMigration({ entityRef: PLAYS }), enqueue)).queued).toBe(true);
+
+    // Once the first one has finished, the dataset takes a new migration.
+    await store.finishMigration(first.id, { status: 'failed', reason: 'boom' });
+    expect((await store.createMigration(newMigration(), enqueue)).queued).toBe(true);
+  });
+
+  it('lets exactly one of 20 concurrent requests for a dataset in', async () => {
+    // A slow enqueue keeps the winner's transaction open while the others insert.
+    const slowEnqueue: Enqueue = async (tx, id) => {
+      await tx.raw('SELECT pg_sleep(0.05)');
+      await enqueue(tx, id);
+    };
+    const inputs = Array.from({ length: 20 }, () => newMigration());
+    const results = await Promise.all(inputs.map(input => store.createMigration(input, slowEnqueue)));
+
+    const winners = results.filter(r => r.queued);
+    expect(winners).toHaveLength(1);
+    const winnerId = winners[0].queued && winners[0].migration.id;
+    for (const result of results.filter(r => !r.queued)) {
+      expect(result).toEqual({ queued: false, active: expect.objectContaining({ id: winnerId }) });
+    }
+    expect(await knex('migrations').select('id')).toEqual([{ id: winnerId }]);
+    expect(await jobs()).toEqual([winnerId]);
+  });
+
+  it('does not queue a repeat of a queued, running or succeeded request', async () => {
+    const first = await queued({ fingerprint: 'same' });
+    await store.finishMigration(first.id, { status: 'succeeded' });
+    enqueue.mockClear();
+
+    const repeat = newMigration({ fingerprint: 'same', targetVersion: 2 });
+    expect(await store.createMigration(repeat, enqueue)).toEqual({ queued: false, active: undefined });
+    expect(await store.getMigration(repeat.id)).toBeUndefined();
+    expect(enqueue).not.toHaveBeenCalled();
+
+    // A failed twin does not count: the request may be made again.
+    const failed = await queued({ fingerprint: 'again', entityRef: PLAYS });
+    await store.finishMigration(failed.id, { status: 'failed', reason: 'x' });
+    expect((await store.createMigration(newMigration({ fingerprint: 'again', entityRef: PLAYS }), enqueue)).queued).toBe(
+      true,
+    );
+  });
+
+  it('finds repeats by fingerprint unless they failed or were cancelled', async () => {
+    const m = await queued({ fingerprint: 'same' });
+    expect((await store.findByFingerprint('same'))?.id).toBe(m.id);
+    expect(await store.findByFingerprint('other')).toBeUndefined();
+
+    await store.claimMigration(m.id);
+    expect((await store.findByFingerprint('same'))?.status).toBe('running');
+    await store.finishMigration(m.id, { status: 'succeeded' });
+    expect((await store.findByFingerprint('same'))?.status).toBe('succeeded');
+
+    const failed = await queued({ fingerprint: 'failing', entityRef: PLAYS });
+    await store.finishMigration(failed.id, { status: 'failed', reason: 'x' });
+    expect(await store.findByFingerprint('failing')).toBeUndefined();
+
+    const cancelled = await queued({ fingerprint: 'cancelling', entityRef: PLAYS });
+    await store.requestCancel(cancelled.id);
+    expect(await store.findByFingerprint('cancelling')).toBeUndefined();
+  });
+
+  describe('requestCancel', () => {
+    it('cancels a queued migration at once', async () => {
+      const m = await queued();
+      expect(await store.isCancelRequested(m.id)).toBe(false);
+
+      const cancelled = await store.requestCancel(m.id);
+      expect(cancelled).toMatchObject({ id: m.id, status: 'cancelled', cancelRequested: true });
+      expect(cancelled!.finishedAt).toBeDefined();
+      expect(await store.isCancelRequested(m.id)).toBe(true);
+      // The dataset is free again.
+      expect((await store.createMigration(newMigration(), enqueue)).queued).toBe(true);
+    });
+
+    it('asks a running migration to stop without finishing it', async () => {
+      const m = await queued();
+      await store.claimMigration(m.id);
+      const result = await store.requestCancel(m.id);
+      expect(result).toMatchObject({ id: m.id, status: 'running', cancelRequested: true, finishedAt: undefined });
+      expect(await store.isCancelRequested(m.id)).toBe(true);
+      // Still active: the dataset stays locked until the runner stops.
+      expect((await store.createMigration(newMigration(), enqueue)).queued).toBe(false);
+    });
+
+    it('leaves a finished migration as it was and knows nothing of unknown ids', async () => {
+      const m = await queued();
+      await store.finishMigration(m.id, { status: 'succeeded' });
+      expect(await store.requestCancel(m.id)).toMatchObject({
+        id: m.id,
+        status: 'succeeded',
+        cancelRequested: false,
+      });
+      expect(await store.requestCancel(randomUUID())).toBeUndefined();
+      // An unknown migration counts as cancelled, so a stray job stops.
+      expect(await store.isCancelRequested(randomUUID())).toBe(true);
+    });
+  });
+
+  describe('claimMigration', () => {
+    it('marks the migration running and counts attempts', async () => {
+      const m = await queued();
+      const first = await store.claimMigration(m.id);
+      expect(first).toMatchObject({ id: m.id, status: 'running', attempts: 1 });
+      expect(first!.startedAt).toBeDefined();
+
+      // A re-delivered job for a running migration is a new attempt; startedAt stays.
+      const second = await store.claimMigration(m.id);
+      expect(second).toMatchObject({ status: 'running', attempts: 2, startedAt: first!.startedAt });
+    });
+
+    it('refuses finished migrations and unknown ids', async () => {
+      for (const status of ['succeeded', 'failed', 'cancelled'] as const) {
+        const m = await queued();
+        await store.claimMigration(m.id);
+        await store.finishMigration(m.id, { status });
+        expect(await store.claimMigration(m.id)).toBeUndefined();
+        expect((await store.getMigration(m.id))!).toMatchObject({ status, attempts: 1 });
+      }
+      const cancelledWhileQueued = await queued();
+      await store.requestCancel(cancelledWhileQueued.id);
+      expect(await store.claimMigration(cancelledWhileQueued.id)).toBeUndefined();
+      expect(await store.claimMigration(randomUUID())).toBeUndefined();
+    });
+  });
+
+  describe('finishMigration', () => {
+    it('records the dataset version of a successful migration', async () => {
+      const m = await queued({ targetVersion: 2 });
+      await store.claimMigration(m.id);
+      await store.finishMigration(m.id, { status: 'succeeded' });
+
+      expect(await store.getMigration(m.id)).toMatchObject({
+        status: 'succeeded',
+        failureReason: undefined,
+        finishedAt: expect.any(String),
+      });
+      expect(await store.getSchemaVersion(EVENTS)).toBe(2);
+      expect(await knex('dataset_versions').select('entity_ref', 'schema_version', 'migration_id')).toEqual([
+        { entity_ref: EVENTS, schema_version: 2, migration_id: m.id },
+      ]);
+
+      const next = await queued({ fromVersion: 2, targetVersion: 4 });
+      await store.finishMigration(next.id, { status: 'succeeded' });
+      expect(await store.getSchemaVersion(EVENTS)).toBe(4);
+      expect(await knex('dataset_versions').select('migration_id')).toEqual([{ migration_id: next.id }]);
+    });
+
+    it('records no version for a dry run or a failure', async () => {
+      const dry = await queued({ dryRun: true });
+      await store.finishMigration(dry.id, { status: 'succeeded' });
+      expect(await store.getMigration(dry.id)).toMatchObject({ status: 'succeeded' });
+
+      const failed = await queued();
+      await store.finishMigration(failed.id, { status: 'failed', reason: 'cast failed' });
+      expect(await store.getMigration(failed.id)).toMatchObject({
+        status: 'failed',
+        failureReason: 'cast failed',
+      });
+
+      expect(await store.getSchemaVersion(EVENTS)).toBeUndefined();
+      expect(await knex('dataset_versions').count({ n: '*' })).toEqual([{ n: '0' }]);
+    });
+  });
+
+  describe('requeueMigration', () => {
+    it('puts a failed migration back in the queue and enqueues it again', async () => {
+      const m = await queued();
+      await store.claimMigration(m.id);
+      await store.finishMigration(m.id, { status: 'failed', reason: 'boom' });
+      enqueue.mockClear();
+
+      const result = await store.requeueMigration(m.id, enqueue);
+      expect(result).toEqual({
+        queued: true,
+        migration: expect.objectContaining({
+          id: m.id,
+          status: 'queued',
+          failureReason: undefined,
+          finishedAt: undefined,
+          attempts: 1,
+        }),
+      });
+      expect(enqueue).toHaveBeenCalledTimes(1);
+      expect(await jobs()).toEqual([m.id, m.id]);
+    });
+
+    it('requeues a cancelled migration without the cancel request', async () => {
+      const m = await queued();
+      await store.requestCancel(m.id);
+      const result = await store.requeueMigration(m.id, enqueue);
+      expect(result).toMatchObject({ queued: true, migration: { status: 'queued', cancelRequested: false } });
+      expect(await store.isCancelRequested(m.id)).toBe(false);
+    });
+
+    it('refuses while another migration holds the dataset, and for runnable or unknown ones', async () => {
+      const failed = await queued();
+      await store.finishMigration(failed.id, { status: 'failed', reason: 'x' });
+      const active = await queued();
+      enqueue.mockClear();
+
+      expect(await store.requeueMigration(failed.id, enqueue)).toEqual({
+        queued: false,
+        active: expect.objectContaining({ id: active.id }),
+      });
+      expect((await store.getMigration(failed.id))!.status).toBe('failed');
+      // Not failed or cancelled: nothing to requeue.
+      expect((await store.requeueMigration(active.id, enqueue)).queued).toBe(false);
+      expect(await store.requeueMigration(randomUUID(), enqueue)).toEqual({ queued: false });
+      expect(enqueue).not.toHaveBeenCalled();
+    });
+  });
+
+  it('picks the newest migration of each dataset', async () => {
+    const older = await queued();
+    await store.finishMigration(older.id, { status: 'failed', reason: 'x' });
+    const newer = await queued();
+    await store.finishMigration(newer.id, { status: 'succeeded' });
+    const plays = await queued({ entityRef: PLAYS });
+    // Make the first-inserted one the newest, so insertion order cannot pass for recency.
+    await knex('migrations')
+      .where({ id: older.id })
+      .update({ created_at: knex.raw(`now() + interval '1 hour'`) });
+
+    const latest = await store.latestMigrations([EVENTS, PLAYS, 'resource:default/never']);
+    expect([...latest.keys()].sort()).toEqual([EVENTS, PLAYS]);
+    expect(latest.get(EVENTS)).toEqual({
+      id: older.id,
+      status: 'failed',
+      fromVersion: 1,
+      targetVersion: 2,
+      dryRun: false,
+      createdAt: expect.any(String),
+      finishedAt: expect.any(String),
+    });
+    expect(latest.get(PLAYS)).toMatchObject({ id: plays.id, status: 'queued', finishedAt: undefined });
+    expect(await store.latestMigrations([])).toEqual(new Map());
+
+    const listed = await store.listMigrations({ entityRef: EVENTS, limit: 10 });
+    expect(listed.map(m => m.id)).toEqual([older.id, newer.id]);
+    expect((await store.listMigrations({ limit: 2 })).map(m => m.id)).toEqual([older.id, plays.id]);
+  });
+
+  it('keeps steps per attempt and logs in order', async () => {
+    const m = await queued();
+    await store.startStep(m.id, 1, 'plan');
+    await store.appendLog(m.id, { attempt: 1, step: 'plan', level: 'info', message: 'planning' });
+    await store.finishStep(m.id, 1, 'plan', 'failed');
+    await store.startStep(m.id, 1, 'plan'); // restarted within the same attempt
+    await store.finishStep(m.id, 1, 'plan', 'succeeded');
+    await store.startStep(m.id, 2, 'plan');
+    await store.appendLog(m.id, { attempt: 2, level: 'error', message: 'no step' });
+
+    const details = await store.getMigration(m.id);
+    expect(details!.steps).toEqual([
+      { name: 'plan', attempt: 1, status: 'succeeded', startedAt: expect.any(String), finishedAt: expect.any(String) },
+      { name: 'plan', attempt: 2, status: 'running', startedAt: expect.any(String), finishedAt: undefined },
+    ]);
+    expect(details!.logs).toEqual([
+      { attempt: 1, step: 'plan', level: 'info', message: 'planning', createdAt: expect.any(String) },
+      { attempt: 2, step: undefined, level: 'error', message: 'no step', createdAt: expect.any(String) },
+    ]);
+  });
+
+  it('reads recorded schema versions in bulk', async () => {
+    const a = await queued({ targetVersion: 3 });
+    await store.finishMigration(a.id, { status: 'succeeded' });
+    const b = await queued({ entityRef: PLAYS, targetVersion: 7 });
+    await store.finishMigration(b.id, { status: 'succeeded' });
+
+    expect(await store.getSchemaVersions([EVENTS, PLAYS, 'resource:default/never'])).toEqual(
+      new Map([
+        [EVENTS, 3],
+        [PLAYS, 7],
+      ]),
+    );
+  });
+});

@@ -1,0 +1,363 @@
+import type { Knex } from 'knex';
+import { ConfigReader } from '@backstage/config';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  planFieldChanges,
+  type FieldChange,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type {
+  DatasetEngine,
+  DatasetMigrationRun,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
+import { connectionUrlOf, createTestDatabases } from '../../__testUtils__/testDatabases';
+import { postgresEngineFactory } from './PostgresDatasetEngine';
+
+const ROWS = [
+  { id: 1, user_id: 'alice', duration: '180', played_at: '2026-01-01T10:00:00Z', price: '1.50' },
+  { id: 2, user_id: 'bob', duration: '95', played_at: null, price: '0.00' },
+  { id: 3, user_id: 'carol', duration: null, played_at: '2026-01-02T08:30:00Z', price: '12.25' },
+];
+
+type StepRecord = { name: string; status: 'running' | 'succeeded' | 'failed' };
+
+describe('PostgresDatasetEngine', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let engine: DatasetEngine;
+
+  beforeEach(async () => {
+    knex = await init();
+    await knex.raw(`
+      CREATE TABLE public.events (
+        id bigint PRIMARY KEY,
+        user_id text NOT NULL,
+        duration text,
+        played_at timestamp with time zone,
+        price numeric(10,2) NOT NULL DEFAULT 0,
+        tag character varying(20)
+      )`);
+    await knex('events').insert(ROWS);
+    engine = await postgresEngineFactory.create({
+      name: 'warehouse',
+      config: new ConfigReader({ type: 'postgres', connection: connectionUrlOf(knex) }),
+      logger: mockServices.logger.mock(),
+    });
+  });
+
+  afterEach(async () => {
+    await engine.close?.();
+    await knex.destroy();
+  });
+
+  /** A run as the MigrationRunner would build it, with targetFields planned from the live schema. */
+  async function runFor(
+    changes: FieldChange[],
+    options: Partial<DatasetMigrationRun> & { fromVersion?: number; targetVersion?: number } = {},
+  ) {
+    const steps: StepRecord[] = [];
+    const logs: string[] = [];
+    const { fields } = await engine.introspect({ table: 'public.events' });
+    const plan = planFieldChanges(fields, changes);
+    if (plan.problems.length) throw new Error(plan.problems.join('; '));
+    const run: DatasetMigrationRun = {
+      migrationId: '00000000-0000-4000-8000-000000000001',
+      entityRef: 'resource:default/events',
+      dataset: { table: 'public.events' },
+      fromVersion: 1,
+      targetVersion: 2,
+      targetFields: plan.fields,
+      dryRun: false,
+      step: async (name, work) => {
+        const record: StepRecord = { name, status: 'running' };
+        steps.push(record);
+        try {
+          const result = await work();
+          record.status = 'succeeded';
+          return result;
+        } catch (error) {
+          record.status = 'failed';
+          throw error;
+        }
+      },
+      log: async message => {
+        logs.push(message);
+      },
+      throwIfCancelled: jest.fn(async () => {}),
+      ...options,
+    };
+    return { run, steps, logs };
+  }
+
+  async function regclass(name: string): Promise<string | null> {
+    const { rows } = await knex.raw(`SELECT to_regclass(?)::text AS r`, [name]);
+    return rows[0].r;
+  }
+
+  async function relkind(name: string): Promise<string | undefined> {
+    const { rows } = await knex.raw(`SELECT relkind FROM pg_class WHERE oid = to_regclass(?)`, [name]);
+    return rows[0]?.relkind;
+  }
+
+  async function columns(name: string): Promise<string[]> {
+    const { rows } = await knex.raw(
+      `SELECT column_name FROM information_schema.columns
+        WHERE table_schema = 'public' AND table_name = ? ORDER BY ordinal_position`,
+      [name],
+    );
+    return rows.map((r: { column_name: string }) => r.column_name);
+  }
+
+  async function count(name: string): Promise<number> {
+    const { rows } = await knex.raw(`SELECT count(*)::int AS n FROM ${name}`);
+    return rows[0].n;
+  }
+
+  async function expectUntouched() {
+    expect(await relkind('public.events')).toBe('r');
+    expect(await columns('events')).toEqual(['id', 'user_id', 'duration', 'played_at', 'price', 'tag']);
+    expect(await count('public.events')).toBe(ROWS.length);
+    expect(await knex('events').orderBy('id').select('id', 'user_id', 'duration')).toEqual(
+      ROWS.map(({ id, user_id, duration }) => ({ id: String(id), user_id, duration })),
+    );
+    expect(await regclass('public.events_v1')).toBeNull();
+    expect(await regclass('public.events_v2')).toBeNull();
+  }
+
+  it('introspects fields, types, nullability, the primary key and the row estimate', async () => {
+    await knex.raw('ANALYZE public.events');
+    const schema = await engine.introspect({ table: 'public.events' });
+    expect(schema.fields).toEqual([
+      { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
+      { name: 'user_id', type: 'text', nullable: false, primaryKey: false },
+      { name: 'duration', type: 'text', nullable: true, primaryKey: false },
+      { name: 'played_at', type: 'timestamptz', nullable: true, primaryKey: false },
+      { name: 'price', type: 'numeric(10,2)', nullable: false, primaryKey: false },
+      { name: 'tag', type: 'character varying(20)', nullable: true, primaryKey: false },
+    ]);
+    expect(schema.rowEstimate).toBe(ROWS.length);
+
+    // A table name without schema means public.
+    expect((await engine.introspect({ table: 'events' })).fields).toEqual(schema.fields);
+  });
+
+  it('connects with settings given as an object, port as a string', async () => {
+    const c = knex.client.config.connection as Record<string, string | number>;
+    const objectEngine = await postgresEngineFactory.create({
+      name: 'warehouse',
+      config: new ConfigReader({
+        type: 'postgres',
+        connection: { host: c.host, port: String(c.port), user: c.user, password: c.password, database: c.database },
+        maxConnections: 1,
+      }),
+      logger: mockServices.logger.mock(),
+    });
+    try {
+      expect((await objectEngine.introspect({ table: 'public.events' })).fields.map(f => f.name)).toEqual([
+        'id',
+        'user_id',
+        'duration',
+        'played_at',
+        'price',
+        'tag',
+      ]);
+    } finally {
+      await objectEngine.close?.();
+    }
+  });
+
+  it('introspects composite primary keys and timestamp aliases', async () => {
+    await knex.raw(`CREATE SCHEMA analytics`);
+    await knex.raw(`CREATE TABLE analytics.plays (day date, track uuid, at timestamp, n integer, PRIMARY KEY (day, track))`);
+    const { fields } = await engine.introspect({ table: 'analytics.plays' });
+    expect(fields).toEqual([
+      { name: 'day', type: 'date', nullable: false, primaryKey: true },
+      { name: 'track', type: 'uuid', nullable: false, primaryKey: true },
+      { name: 'at', type: 'timestamp', nullable: true, primaryKey: false },
+      { name: 'n', type: 'integer', nullable: true, primaryKey: false },
+    ]);
+  });
+
+  it('rejects missing relations, bad names and views that read several tables', async () => {
+    await expect(engine.introspect({ table: 'public.nope' })).rejects.toMatchObject({
+      name: 'InputError',
+      message: 'relation public.nope does not exist',
+    });
+    await expect(engine.introspect({ table: 'a.b.c' })).rejects.toMatchObject({ name: 'InputError' });
+    await expect(engine.introspect({ table: 'public."x; drop"' })).rejects.toMatchObject({ name: 'InputError' });
+    await knex.raw(`CREATE TABLE other (id int)`);
+    await knex.raw(`CREATE VIEW joined AS SELECT e.id FROM events e JOIN other o ON o.id = e.id`);
+    await expect(engine.introspect({ table: 'public.joined' })).rejects.toThrow(
+      'view public.joined reads 2 tables; a dataset view must read exactly one',
+    );
+    await knex.raw(`CREATE SEQUENCE seq`);
+    await expect(engine.introspect({ table: 'public.seq' })).rejects.toThrow('neither a table nor a view');
+  });
+
+  it('migrates to a new version and keeps the old one readable', async () => {
+    const { run, steps, logs } = await runFor([
+      { renameField: { from: 'user_id', to: 'listener_id' } },
+      { addField: { name: 'country', type: 'text', default: 'SE' } },
+      { changeType: { field: 'duration', type: 'integer' } },
+      { dropField: { name: 'tag' } },
+    ]);
+    await engine.migrate(run);
+
+    expect(steps).toEqual([
+      { name: 'create-table', status: 'succeeded' },
+      { name: 'copy-rows', status: 'succeeded' },
+      { name: 'verify-row-count', status: 'succeeded' },
+      { name: 'switch-view', status: 'succeeded' },
+    ]);
+    expect(run.throwIfCancelled).toHaveBeenCalled();
+    expect(logs).toEqual(
+      expect.arrayContaining([
+        `copied ${ROWS.length} rows from public.events`,
+        `row counts match: ${ROWS.length}`,
+        'version 1 stays readable as public.events_v1',
+        'public.events now reads public.events_v2',
+      ]),
+    );
+
+    // Readers of the dataset's name see version 2 through a view.
+    expect(await relkind('public.events')).toBe('v');
+    expect(await relkind('public.events_v2')).toBe('r');
+    expect(await columns('events')).toEqual(['id', 'listener_id', 'duration', 'played_at', 'price', 'country']);
+    const current = await knex('events').orderBy('id');
+    expect(current.map(r => [r.id, r.listener_id, r.duration, r.country, r.price])).toEqual([
+      ['1', 'alice', 180, 'SE', '1.50'],
+      ['2', 'bob', 95, 'SE', '0.00'],
+      ['3', 'carol', null, 'SE', '12.25'],
+    ]);
+    expect(current[0].played_at).toEqual(new Date('2026-01-01T10:00:00Z'));
+
+    // Version 1 stays readable, untouched, under its versioned name.
+    expect(await relkind('public.events_v1')).toBe('r');
+    expect(await columns('events_v1')).toEqual(['id', 'user_id', 'duration', 'played_at', 'price', 'tag']);
+    expect(await knex('events_v1').orderBy('id').pluck('duration')).toEqual(['180', '95', null]);
+
+    // The new table keeps the primary key and NOT NULL, and says where it came from.
+    const { rows: pk } = await knex.raw(
+      `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+        WHERE i.indrelid = 'public.events_v2'::regclass AND i.indisprimary`,
+    );
+    expect(pk).toEqual([{ attname: 'id' }]);
+    await expect(knex('events_v2').insert({ id: 4, listener_id: null })).rejects.toMatchObject({ code: '23502' });
+    const { rows: comment } = await knex.raw(`SELECT obj_description('public.events_v2'::regclass) AS c`);
+    expect(comment[0].c).toBe(
+      'dataset-migrations: resource:default/events schema version 2 (migration 00000000-0000-4000-8000-000000000001)',
+    );
+
+    // Introspection follows the view to the current version's table.
+    const { fields } = await engine.introspect({ table: 'public.events' });
+    expect(fields.map(f => [f.name, f.type, f.primaryKey])).toEqual([
+      ['id', 'bigint', true],
+      ['listener_id', 'text', false],
+      ['duration', 'integer', false],
+      ['played_at', 'timestamptz', false],
+      ['price', 'numeric(10,2)', false],
+      ['country', 'text', false],
+    ]);
+  });
+
+  it('migrates again from the view to a third version', async () => {
+    await engine.migrate((await runFor([{ renameField: { from: 'user_id', to: 'listener_id' } }])).run);
+
+    const { run, steps } = await runFor(
+      [
+        { changeType: { field: 'duration', type: 'bigint' } },
+        { addField: { name: 'skipped', type: 'boolean', default: false } },
+      ],
+      { fromVersion: 2, targetVersion: 3 },
+    );
+    await engine.migrate(run);
+    expect(steps.map(s => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+
+    expect(await relkind('public.events')).toBe('v');
+    const { rows: reads } = await knex.raw(
+      `SELECT DISTINCT c.relname FROM pg_rewrite r JOIN pg_depend d ON d.objid = r.oid
+         JOIN pg_class c ON c.oid = d.refobjid
+        WHERE r.ev_class = 'public.events'::regclass AND c.relkind = 'r'`,
+    );
+    expect(reads).toEqual([{ relname: 'events_v3' }]);
+    expect(await knex('events').orderBy('id').select('listener_id', 'duration', 'skipped')).toEqual([
+      { listener_id: 'alice', duration: '180', skipped: false },
+      { listener_id: 'bob', duration: '95', skipped: false },
+      { listener_id: 'carol', duration: null, skipped: false },
+    ]);
+    // Every earlier version is still there with its own rows and shape.
+    expect(await columns('events_v2')).toEqual(['id', 'listener_id', 'duration', 'played_at', 'price', 'tag']);
+    expect(await count('public.events_v2')).toBe(ROWS.length);
+    expect(await columns('events_v1')).toContain('user_id');
+    expect(await count('public.events_v1')).toBe(ROWS.length);
+  });
+
+  it('leaves everything as it was when a cast fails on some row', async () => {
+    await knex('events').insert({ id: 4, user_id: 'dave', duration: 'n/a' });
+    const changes: FieldChange[] = [
+      { renameField: { from: 'user_id', to: 'listener_id' } },
+      { changeType: { field: 'duration', type: 'integer' } },
+    ];
+    const { run, steps } = await runFor(changes);
+
+    await expect(engine.migrate(run)).rejects.toThrow(/invalid input syntax for type integer: "n\/a"/);
+    expect(steps).toEqual([
+      { name: 'create-table', status: 'succeeded' },
+      { name: 'copy-rows', status: 'failed' },
+    ]);
+
+    expect(await relkind('public.events')).toBe('r');
+    expect(await columns('events')).toEqual(['id', 'user_id', 'duration', 'played_at', 'price', 'tag']);
+    expect(await count('public.events')).toBe(ROWS.length + 1);
+    expect(await regclass('public.events_v2')).toBeNull();
+    expect(await regclass('public.events_v1')).toBeNull();
+
+    // The engine is still usable afterwards: fix the row and the same migration works.
+    await knex('events').where({ id: 4 }).update({ duration: '60' });
+    await engine.migrate((await runFor(changes)).run);
+    expect(await knex('events').where({ id: 4 }).first('duration')).toEqual({ duration: 60 });
+  });
+
+  it('does every step of a dry run and leaves nothing behind', async () => {
+    const { run, steps, logs } = await runFor([{ changeType: { field: 'duration', type: 'integer' } }], {
+      dryRun: true,
+    });
+    await engine.migrate(run);
+    expect(steps.map(s => `${s.name}:${s.status}`)).toEqual([
+      'create-table:succeeded',
+      'copy-rows:succeeded',
+      'verify-row-count:succeeded',
+      'switch-view:succeeded',
+    ]);
+    expect(logs).toContain('dry run: every step succeeded and was rolled back');
+    await expectUntouched();
+  });
+
+  it('changes nothing when the run is cancelled before the switch', async () => {
+    const { run, steps } = await runFor([{ renameField: { from: 'user_id', to: 'listener_id' } }], {
+      throwIfCancelled: jest.fn(async () => {
+        throw new Error('cancelled by request');
+      }),
+    });
+    await expect(engine.migrate(run)).rejects.toThrow('cancelled by request');
+    expect(steps.map(s => s.name)).not.toContain('switch-view');
+    expect(steps.every(s => s.status === 'succeeded')).toBe(true);
+    await expectUntouched();
+  });
+
+  it('refuses to overwrite an existing target or previous version', async () => {
+    await knex.raw(`CREATE TABLE public.events_v2 (x int)`);
+    const { run, steps } = await runFor([{ dropField: { name: 'tag' } }]);
+    await expect(engine.migrate(run)).rejects.toThrow('relation public.events_v2 already exists');
+    expect(steps).toEqual([{ name: 'create-table', status: 'failed' }]);
+    await knex.raw(`DROP TABLE public.events_v2`);
+
+    await knex.raw(`CREATE TABLE public.events_v1 (x int)`);
+    const second = await runFor([{ dropField: { name: 'tag' } }]);
+    await expect(engine.migrate(second.run)).rejects.toThrow(
+      'cannot keep version 1 readable: public.events_v1 already exists',
+    );
+    expect(await relkind('public.events')).toBe('r');
+    expect(await columns('events')).toContain('tag');
+    expect(await regclass('public.events_v2')).toBeNull();
+  });
+});

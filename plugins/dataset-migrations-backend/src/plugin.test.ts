@@ -1,0 +1,547 @@
+import type { Knex } from 'knex';
+import request from 'supertest';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { MigrationDetails } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { connectionUrlOf, createTestDatabases, waitFor } from './__testUtils__/testDatabases';
+import { datasetMigrationsPlugin } from './plugin';
+
+const API = '/api/dataset-migrations';
+const WORKER_SCHEMA = 'dataset_migrations_worker';
+const EVENTS = 'resource:default/events';
+const PLAYS = 'resource:default/plays';
+const PLAYER = 'component:default/player';
+
+function dataset(name: string, extra: Partial<Entity['metadata']> = {}, engine = 'warehouse'): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name,
+      namespace: 'default',
+      ...extra,
+      annotations: {
+        'dataset-migrations.io/engine': engine,
+        'dataset-migrations.io/table': `public.${name}`,
+        'dataset-migrations.io/schema-version': '1',
+        ...extra.annotations,
+      },
+    },
+    spec: { type: 'dataset', owner: 'group:default/data' },
+  };
+}
+
+const entities: Entity[] = [
+  {
+    ...dataset('events', { title: 'Listening events' }),
+    relations: [{ type: 'dependencyOf', targetRef: PLAYER }],
+  },
+  dataset('plays'),
+  dataset('sessions'),
+  dataset('clicks'),
+  dataset('tracks'),
+  dataset('elsewhere', {}, 'nowhere'),
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'player', namespace: 'default' },
+    spec: { type: 'service', lifecycle: 'production', owner: 'group:default/data' },
+  },
+];
+
+describe('dataset-migrations backend', () => {
+  const { init } = createTestDatabases();
+  let pluginDb: Knex;
+  let warehouse: Knex;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+
+  beforeAll(async () => {
+    pluginDb = await init();
+    warehouse = await init();
+    await warehouse.raw(`
+      CREATE TABLE public.events (id bigint PRIMARY KEY, user_id text NOT NULL, duration text);
+      INSERT INTO public.events VALUES (1, 'alice', '180'), (2, 'bob', '95'), (3, 'carol', NULL);
+      CREATE TABLE public.plays (id int PRIMARY KEY, score text);
+      INSERT INTO public.plays VALUES (1, '7'), (2, 'n/a'), (3, '9');
+      CREATE TABLE public.sessions (id int PRIMARY KEY, name text);
+      CREATE TABLE public.clicks (id int PRIMARY KEY, name text);
+      CREATE TABLE public.tracks (id int PRIMARY KEY, name text);
+      INSERT INTO public.sessions VALUES (1, 'a');
+      INSERT INTO public.clicks VALUES (1, 'a');
+      INSERT INTO public.tracks VALUES (1, 'a');
+    `);
+
+    backend = await startTestBackend({
+      features: [
+        datasetMigrationsPlugin,
+        mockServices.database.factory({ knex: pluginDb }),
+        catalogServiceMock.factory({ entities }),
+        mockServices.rootConfig.factory({
+          data: {
+            datasetMigrations: {
+              worker: { concurrency: 2 },
+              engines: {
+                warehouse: { type: 'postgres', connection: connectionUrlOf(warehouse) },
+              },
+            },
+          },
+        }),
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+  }, 30_000);
+
+  const api = () => request(backend.server);
+  const post = (body: unknown) => api().post(`${API}/migrations`).send(body as object);
+
+  async function migrationRowCount(): Promise<number> {
+    const [{ n }] = await pluginDb('migrations').count({ n: '*' });
+    return Number(n);
+  }
+
+  async function jobsFor(migrationId?: string): Promise<number> {
+    const { rows } = await pluginDb.raw(
+      `SELECT count(*)::int AS n FROM ${WORKER_SCHEMA}.jobs
+        WHERE task_identifier = 'dataset-migrations.run-migration'
+          AND (?::text IS NULL OR key = 'migration:' || ?::text)`,
+      [migrationId ?? null, migrationId ?? null],
+    );
+    return rows[0].n;
+  }
+
+  /** Polls the API until the migration reaches one of the statuses (bounded; not a timing assertion). */
+  async function waitForMigration(
+    id: string,
+    statuses: string[],
+    accept: (m: MigrationDetails) => boolean = () => true,
+  ): Promise<MigrationDetails> {
+    return waitFor(
+      async () => {
+        const res = await api().get(`${API}/migrations/${id}`);
+        expect(res.status).toBe(200);
+        const migration: MigrationDetails = res.body.migration;
+        return statuses.includes(migration.status) && accept(migration) ? migration : undefined;
+      },
+      { timeoutMs: 30_000, what: `migration ${id} to become ${statuses.join(' or ')}` },
+    );
+  }
+
+  async function relkind(name: string): Promise<string | undefined> {
+    const { rows } = await warehouse.raw(`SELECT relkind FROM pg_class WHERE oid = to_regclass(?)`, [name]);
+    return rows[0]?.relkind;
+  }
+
+  it('answers /health without credentials but protects the rest', async () => {
+    const health = await api().get(`${API}/health`).set('Authorization', mockCredentials.none.header());
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: 'ok' });
+
+    const datasets = await api().get(`${API}/datasets`).set('Authorization', mockCredentials.none.header());
+    expect(datasets.status).toBe(401);
+    // Migrations are requested by users, not by other services.
+    const asService = await post({}).set('Authorization', mockCredentials.service.header());
+    expect(asService.status).toBe(403);
+  });
+
+  it('lists the catalog datasets with their declared schema versions', async () => {
+    const res = await api().get(`${API}/datasets`);
+    expect(res.status).toBe(200);
+    const refs = res.body.items.map((d: { entityRef: string }) => d.entityRef);
+    expect(refs.sort()).toEqual(
+      ['clicks', 'elsewhere', 'events', 'plays', 'sessions', 'tracks'].map(n => `resource:default/${n}`),
+    );
+    expect(res.body.items.find((d: { entityRef: string }) => d.entityRef === EVENTS)).toEqual({
+      entityRef: EVENTS,
+      title: 'Listening events',
+      owner: 'group:default/data',
+      schemaVersion: 1,
+      consumerCount: 1,
+    });
+  });
+
+  it('describes one dataset with its live fields', async () => {
+    const res = await api().get(`${API}/datasets/resource/default/events`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      entityRef: EVENTS,
+      engine: 'warehouse',
+      table: 'public.events',
+      schemaVersion: 1,
+      fields: [
+        { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
+        { name: 'user_id', type: 'text', nullable: false, primaryKey: false },
+        { name: 'duration', type: 'text', nullable: true, primaryKey: false },
+      ],
+    });
+    expect((await api().get(`${API}/datasets/component/default/player`)).status).toBe(400);
+    expect((await api().get(`${API}/datasets/resource/default/missing`)).status).toBe(404);
+  });
+
+  describe('rejects bad requests without writing or enqueueing anything', () => {
+    const cases: Array<[string, unknown, number, string[]]> = [
+      [
+        'problems against the live schema, each named',
+        {
+          entityRef: EVENTS,
+          targetVersion: 1,
+          changes: [
+            { renameField: { from: 'nope', to: 'x' } },
+            { dropField: { name: 'id' } },
+            { changeType: { field: 'duration', type: 'text' } },
+          ],
+        },
+        400,
+        [
+          'targetVersion: must be above the current schema version 1',
+          'changes[0] (renameField): unknown field "nope"',
+          'changes[1] (dropField): "id" is part of the primary key and cannot be dropped',
+          'changes[2] (changeType): "duration" already has type text',
+        ],
+      ],
+      [
+        'an unsupported type',
+        { entityRef: EVENTS, targetVersion: 2, changes: [{ changeType: { field: 'duration', type: 'int4' } }] },
+        400,
+        ['changes[0].changeType.type: unsupported type "int4"'],
+      ],
+      [
+        'a malformed body',
+        { entityRef: EVENTS, targetVersion: 'two', changes: [], extra: true },
+        400,
+        ['targetVersion: must be a number', 'changes: must hold at least one change', "'extra'"],
+      ],
+      [
+        'a malformed entity ref',
+        { entityRef: 'events', targetVersion: 2, changes: [{ dropField: { name: 'duration' } }] },
+        400,
+        ['entityRef: Entity reference "events" had missing or empty kind'],
+      ],
+      [
+        'an unknown entity',
+        { entityRef: 'resource:default/missing', targetVersion: 2, changes: [{ dropField: { name: 'x' } }] },
+        404,
+        ['resource:default/missing was not found'],
+      ],
+      [
+        'an entity that is not a dataset',
+        { entityRef: PLAYER, targetVersion: 2, changes: [{ dropField: { name: 'x' } }] },
+        400,
+        [`entity ${PLAYER} is not a dataset`],
+      ],
+      [
+        'a dataset on an engine that is not configured',
+        { entityRef: 'resource:elsewhere', targetVersion: 2, changes: [{ dropField: { name: 'x' } }] },
+        400,
+        ['engine "nowhere" is not configured'],
+      ],
+    ];
+
+    it.each(cases)('%s', async (_name, body, status, messages) => {
+      const res = await post(body);
+      expect(res.status).toBe(status);
+      for (const message of messages) {
+        expect(res.body.error.message).toContain(message);
+      }
+      expect(await migrationRowCount()).toBe(0);
+      expect(await jobsFor()).toBe(0);
+    });
+  });
+
+  const firstMigration = {
+    entityRef: EVENTS,
+    targetVersion: 2,
+    changes: [
+      { renameField: { from: 'user_id', to: 'listener_id' } },
+      { addField: { name: 'country', type: 'text', default: 'SE' } },
+      { changeType: { field: 'duration', type: 'integer' } },
+    ],
+  };
+  let firstId: string;
+
+  it('queues a migration, runs it on the worker and moves the data', async () => {
+    const res = await post(firstMigration);
+    expect(res.status).toBe(201);
+    expect(res.body.migration).toMatchObject({
+      entityRef: EVENTS,
+      status: 'queued',
+      fromVersion: 1,
+      targetVersion: 2,
+      dryRun: false,
+      requestedBy: 'user:default/mock',
+      changes: firstMigration.changes,
+    });
+    firstId = res.body.migration.id;
+
+    const done = await waitForMigration(firstId, ['succeeded', 'failed', 'cancelled']);
+    expect(done.status).toBe('succeeded');
+    expect(done.attempts).toBe(1);
+    expect(done.failureReason).toBeUndefined();
+    expect(done.steps.map(s => [s.name, s.attempt, s.status])).toEqual([
+      ['plan', 1, 'succeeded'],
+      ['create-table', 1, 'succeeded'],
+      ['copy-rows', 1, 'succeeded'],
+      ['verify-row-count', 1, 'succeeded'],
+      ['switch-view', 1, 'succeeded'],
+    ]);
+    const messages = done.logs.map(l => l.message);
+    expect(messages[0]).toBe('attempt 1 started');
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'copied 3 rows from public.events',
+        'public.events now reads public.events_v2',
+        'dataset is at schema version 2',
+      ]),
+    );
+    expect(done.logs.find(l => l.message.startsWith('copied'))).toMatchObject({ step: 'copy-rows', level: 'info' });
+
+    expect(await relkind('public.events')).toBe('v');
+    expect(await warehouse('events').orderBy('id').select('listener_id', 'duration', 'country')).toEqual([
+      { listener_id: 'alice', duration: 180, country: 'SE' },
+      { listener_id: 'bob', duration: 95, country: 'SE' },
+      { listener_id: 'carol', duration: null, country: 'SE' },
+    ]);
+    expect(await warehouse('events_v1').orderBy('id').pluck('user_id')).toEqual(['alice', 'bob', 'carol']);
+  }, 40_000);
+
+  it('answers a repeated request with the same migration', async () => {
+    const res = await post(firstMigration);
+    expect(res.status).toBe(200);
+    expect(res.body.migration).toMatchObject({ id: firstId, status: 'succeeded' });
+    expect(await pluginDb('migrations').where({ entity_ref: EVENTS }).pluck('id')).toEqual([firstId]);
+  });
+
+  it('reports the migrated version everywhere', async () => {
+    const versions = await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS });
+    expect(versions.status).toBe(200);
+    expect(versions.body).toEqual({ entityRef: EVENTS, schemaVersion: 2 });
+    // The catalog module reads it with service credentials.
+    const asService = await api()
+      .get(`${API}/schema-versions`)
+      .query({ entityRef: 'resource:events' })
+      .set('Authorization', mockCredentials.service.header());
+    expect(asService.body).toEqual({ entityRef: 'resource:events', schemaVersion: 2 });
+    expect((await api().get(`${API}/schema-versions`).query({ entityRef: PLAYS })).body).toEqual({
+      entityRef: PLAYS,
+      schemaVersion: null,
+    });
+    expect((await api().get(`${API}/schema-versions`)).status).toBe(400);
+
+    const listed = await api().get(`${API}/datasets`);
+    expect(listed.body.items.find((d: { entityRef: string }) => d.entityRef === EVENTS)).toMatchObject({
+      schemaVersion: 2,
+      lastMigration: { id: firstId, status: 'succeeded', fromVersion: 1, targetVersion: 2 },
+    });
+    const details = await api().get(`${API}/datasets/resource/default/events`);
+    expect(details.body.fields.map((f: { name: string }) => f.name)).toEqual([
+      'id',
+      'listener_id',
+      'duration',
+      'country',
+    ]);
+
+    // The new current version is the floor for the next request.
+    const stale = await post({ ...firstMigration, targetVersion: 2, changes: [{ dropField: { name: 'country' } }] });
+    expect(stale.status).toBe(400);
+    expect(stale.body.error.message).toContain('targetVersion: must be above the current schema version 2');
+  });
+
+  it('turns 20 identical concurrent requests into one migration', async () => {
+    const body = {
+      entityRef: EVENTS,
+      targetVersion: 3,
+      changes: [{ addField: { name: 'skipped', type: 'boolean', default: false } }],
+    };
+    const responses = await Promise.all(Array.from({ length: 20 }, () => post(body)));
+
+    expect(responses.map(r => r.status).sort()).toEqual([...Array(19).fill(200), 201]);
+    const ids = new Set(responses.map(r => r.body.migration.id));
+    expect(ids.size).toBe(1);
+    const [id] = ids;
+    expect(await pluginDb('migrations').where({ entity_ref: EVENTS }).orderBy('created_at').pluck('id')).toEqual([
+      firstId,
+      id,
+    ]);
+
+    const done = await waitForMigration(id, ['succeeded', 'failed', 'cancelled']);
+    expect(done).toMatchObject({ status: 'succeeded', fromVersion: 2, targetVersion: 3, attempts: 1 });
+    expect(await warehouse('events').orderBy('id').pluck('skipped')).toEqual([false, false, false]);
+    expect((await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS })).body.schemaVersion).toBe(3);
+  }, 40_000);
+
+  it('records a failed cast and retries it on request', async () => {
+    const body = { entityRef: PLAYS, targetVersion: 2, changes: [{ changeType: { field: 'score', type: 'integer' } }] };
+    const res = await post(body);
+    expect(res.status).toBe(201);
+    const id = res.body.migration.id;
+
+    const failed = await waitForMigration(id, ['failed', 'succeeded', 'cancelled']);
+    expect(failed.status).toBe('failed');
+    expect(failed.failureReason).toContain('invalid input syntax for type integer: "n/a"');
+    expect(failed.steps.map(s => `${s.name}:${s.status}`)).toEqual([
+      'plan:succeeded',
+      'create-table:succeeded',
+      'copy-rows:failed',
+    ]);
+    expect(failed.logs.at(-1)).toMatchObject({ level: 'error', message: `failed: ${failed.failureReason}` });
+    // Nothing changed on the warehouse.
+    expect(await relkind('public.plays')).toBe('r');
+    expect(await relkind('public.plays_v2')).toBeUndefined();
+    expect(await warehouse('plays').orderBy('id').pluck('score')).toEqual(['7', 'n/a', '9']);
+    expect((await api().get(`${API}/schema-versions`).query({ entityRef: PLAYS })).body.schemaVersion).toBeNull();
+    // A failed migration cannot be cancelled, only retried.
+    expect((await api().post(`${API}/migrations/${id}/cancel`)).status).toBe(409);
+
+    const retried = await api().post(`${API}/migrations/${id}/retry`);
+    expect(retried.status).toBe(200);
+    expect(retried.body.migration).toMatchObject({ id, status: 'queued', attempts: 1 });
+    expect(retried.body.migration.failureReason).toBeUndefined();
+
+    // The worker runs it again as attempt 2; the data is still bad, so it fails again.
+    const second = await waitForMigration(id, ['failed', 'succeeded'], m => m.attempts >= 2);
+    expect(second).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(second.steps.filter(s => s.attempt === 2).map(s => `${s.name}:${s.status}`)).toEqual([
+      'plan:succeeded',
+      'create-table:succeeded',
+      'copy-rows:failed',
+    ]);
+    expect(second.logs.map(l => l.message)).toContain('attempt 2 started');
+
+    // Fix the data; the next retry succeeds with the same migration.
+    await warehouse('plays').where({ id: 2 }).update({ score: '0' });
+    expect((await api().post(`${API}/migrations/${id}/retry`)).status).toBe(200);
+    const third = await waitForMigration(id, ['failed', 'succeeded'], m => m.attempts >= 3);
+    expect(third).toMatchObject({ status: 'succeeded', attempts: 3 });
+    expect(await warehouse('plays').orderBy('id').pluck('score')).toEqual([7, 0, 9]);
+    expect((await api().get(`${API}/schema-versions`).query({ entityRef: PLAYS })).body.schemaVersion).toBe(2);
+
+    // Only failed or cancelled migrations can be retried.
+    expect((await api().post(`${API}/migrations/${id}/retry`)).status).toBe(409);
+    expect(await pluginDb('migrations').where({ entity_ref: PLAYS }).count({ n: '*' })).toEqual([{ n: '1' }]);
+  }, 60_000);
+
+  it('cancels a queued migration at once and a running one before it switches', async () => {
+    const running = (name: string) => ({
+      entityRef: `resource:default/${name}`,
+      targetVersion: 2,
+      changes: [{ renameField: { from: 'name', to: 'label' } }],
+    });
+    // Hold locks that the engine's SHARE lock waits for (reads still work), so the two
+    // workers (concurrency 2) stay busy and a third migration stays queued.
+    const lock = await warehouse.transaction();
+    let sessionsId: string;
+    let clicksId: string;
+    let tracksId: string;
+    try {
+      await lock.raw('LOCK TABLE public.sessions, public.clicks IN EXCLUSIVE MODE');
+
+      const sessions = await post(running('sessions'));
+      expect(sessions.status).toBe(201);
+      sessionsId = sessions.body.migration.id;
+      await waitForMigration(sessionsId, ['running']);
+      // A different migration of a busy dataset is refused with the one holding it.
+      const busy = await post({ ...running('sessions'), targetVersion: 3 });
+      expect(busy.status).toBe(409);
+      expect(busy.body.error.message).toBe(
+        `dataset resource:default/sessions is busy with migration ${sessionsId} (running, to version 2)`,
+      );
+      const clicks = await post(running('clicks'));
+      expect(clicks.status).toBe(201);
+      clicksId = clicks.body.migration.id;
+      await waitForMigration(clicksId, ['running']);
+
+      const tracks = await post(running('tracks'));
+      expect(tracks.status).toBe(201);
+      tracksId = tracks.body.migration.id;
+      expect(await jobsFor(tracksId)).toBe(1);
+
+      const cancelQueued = await api().post(`${API}/migrations/${tracksId}/cancel`);
+      expect(cancelQueued.status).toBe(200);
+      expect(cancelQueued.body.migration).toMatchObject({
+        id: tracksId,
+        status: 'cancelled',
+        cancelRequested: true,
+      });
+      // Cancelling again is harmless.
+      expect((await api().post(`${API}/migrations/${tracksId}/cancel`)).body.migration.status).toBe('cancelled');
+
+      const cancelRunning = await api().post(`${API}/migrations/${clicksId}/cancel`);
+      expect(cancelRunning.status).toBe(200);
+      expect(cancelRunning.body.migration).toMatchObject({
+        id: clicksId,
+        status: 'running',
+        cancelRequested: true,
+      });
+    } finally {
+      await lock.rollback();
+    }
+
+    const sessionsDone = await waitForMigration(sessionsId!, ['succeeded', 'failed', 'cancelled']);
+    expect(sessionsDone.status).toBe('succeeded');
+    expect(await relkind('public.sessions')).toBe('v');
+
+    const clicksDone = await waitForMigration(clicksId!, ['succeeded', 'failed', 'cancelled']);
+    expect(clicksDone).toMatchObject({ status: 'cancelled', failureReason: 'cancelled by request' });
+    expect(clicksDone.steps.map(s => s.name)).not.toContain('switch-view');
+    expect(clicksDone.logs.at(-1)).toMatchObject({ level: 'warn', message: 'cancelled; nothing was changed' });
+    expect(await relkind('public.clicks')).toBe('r');
+    expect(await relkind('public.clicks_v2')).toBeUndefined();
+    expect(await relkind('public.clicks_v1')).toBeUndefined();
+
+    // The cancelled job is still delivered once a worker is free, and does nothing.
+    await waitFor(async () => ((await jobsFor(tracksId!)) === 0 ? true : undefined), {
+      what: 'the cancelled migration job to be consumed',
+    });
+    const tracksAfter = (await api().get(`${API}/migrations/${tracksId!}`)).body.migration;
+    expect(tracksAfter).toMatchObject({ status: 'cancelled', attempts: 0, steps: [] });
+    expect(await relkind('public.tracks')).toBe('r');
+
+    // A cancelled migration can be retried.
+    const retried = await api().post(`${API}/migrations/${tracksId!}/retry`);
+    expect(retried.status).toBe(200);
+    expect(retried.body.migration).toMatchObject({ status: 'queued', cancelRequested: false });
+    const tracksDone = await waitForMigration(tracksId!, ['succeeded', 'failed', 'cancelled']);
+    expect(tracksDone).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(await warehouse('tracks').pluck('label')).toEqual(['a']);
+  }, 60_000);
+
+  it('lists migrations and rejects bad ids', async () => {
+    const all = await api().get(`${API}/migrations`);
+    expect(all.status).toBe(200);
+    expect(all.body.items).toHaveLength(await migrationRowCount());
+    const events = await api().get(`${API}/migrations`).query({ entityRef: 'resource:events', limit: 1 });
+    expect(events.body.items).toHaveLength(1);
+    expect(events.body.items[0]).toMatchObject({ entityRef: EVENTS, targetVersion: 3 });
+
+    expect((await api().get(`${API}/migrations`).query({ limit: 0 })).status).toBe(400);
+    const badId = await api().get(`${API}/migrations/not-a-uuid`);
+    expect(badId.status).toBe(400);
+    expect(badId.body.error.message).toContain('must be a migration id');
+    expect((await api().get(`${API}/migrations/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+    expect((await api().post(`${API}/migrations/00000000-0000-4000-8000-000000000000/cancel`)).status).toBe(404);
+    expect((await api().post(`${API}/migrations/00000000-0000-4000-8000-000000000000/retry`)).status).toBe(404);
+  });
+
+  it('runs a dry run without changing the warehouse or the version', async () => {
+    const res = await post({
+      entityRef: EVENTS,
+      targetVersion: 4,
+      dryRun: true,
+      changes: [{ dropField: { name: 'country' } }],
+    });
+    expect(res.status).toBe(201);
+    const done = await waitForMigration(res.body.migration.id, ['succeeded', 'failed', 'cancelled']);
+    expect(done).toMatchObject({ status: 'succeeded', dryRun: true });
+    expect(done.logs.map(l => l.message)).toContain('dry run: every step succeeded and was rolled back');
+    expect(await relkind('public.events_v4')).toBeUndefined();
+    expect(await warehouse('events').columnInfo()).toHaveProperty('country');
+    expect((await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS })).body.schemaVersion).toBe(3);
+  }, 40_000);
+});

@@ -1,0 +1,49 @@
+import type { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_SCHEMA_VERSION,
+  getDeclaredSchemaVersion,
+  isDatasetEntity,
+} from './annotations';
+import { isActiveMigrationStatus } from './types';
+
+function entity(kind: string, type: string, version?: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind,
+    metadata: {
+      name: 'events',
+      annotations: version === undefined ? {} : { [ANNOTATION_SCHEMA_VERSION]: version },
+    },
+    spec: { type },
+  };
+}
+
+describe('isDatasetEntity', () => {
+  it('recognises Resources of spec.type dataset, whatever the kind casing', () => {
+    expect(isDatasetEntity(entity('Resource', 'dataset'))).toBe(true);
+    expect(isDatasetEntity(entity('resource', 'dataset'))).toBe(true);
+    expect(isDatasetEntity(entity('Resource', 'database'))).toBe(false);
+    expect(isDatasetEntity(entity('Component', 'dataset'))).toBe(false);
+    expect(isDatasetEntity({ ...entity('Resource', 'dataset'), spec: undefined })).toBe(false);
+  });
+});
+
+describe('getDeclaredSchemaVersion', () => {
+  it('reads the annotation and falls back to 1 for missing or invalid values', () => {
+    expect(getDeclaredSchemaVersion(entity('Resource', 'dataset', '7'))).toBe(7);
+    expect(getDeclaredSchemaVersion(entity('Resource', 'dataset'))).toBe(1);
+    expect(getDeclaredSchemaVersion(entity('Resource', 'dataset', 'two'))).toBe(1);
+    expect(getDeclaredSchemaVersion(entity('Resource', 'dataset', '0'))).toBe(1);
+    expect(getDeclaredSchemaVersion(entity('Resource', 'dataset', '2.5'))).toBe(1);
+  });
+});
+
+describe('isActiveMigrationStatus', () => {
+  it('treats only queued and running as active', () => {
+    expect(isActiveMigrationStatus('queued')).toBe(true);
+    expect(isActiveMigrationStatus('running')).toBe(true);
+    expect(isActiveMigrationStatus('succeeded')).toBe(false);
+    expect(isActiveMigrationStatus('failed')).toBe(false);
+    expect(isActiveMigrationStatus('cancelled')).toBe(false);
+  });
+});

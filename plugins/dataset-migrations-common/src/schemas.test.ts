@@ -1,0 +1,139 @@
+import { FIELD_TYPES, isFieldType } from './fieldTypes';
+import { createMigrationRequestSchema, describeIssues } from './schemas';
+
+function problemsOf(body: unknown): string[] {
+  const result = createMigrationRequestSchema.safeParse(body);
+  if (result.success) {
+    throw new Error(`expected ${JSON.stringify(body)} to be rejected`);
+  }
+  return describeIssues(result.error);
+}
+
+const valid = {
+  entityRef: 'resource:default/events',
+  targetVersion: 2,
+  changes: [{ renameField: { from: 'user_id', to: 'listener_id' } }],
+};
+
+describe('createMigrationRequestSchema', () => {
+  it('accepts a valid request and defaults dryRun to false', () => {
+    const result = createMigrationRequestSchema.safeParse(valid);
+    expect(result.success).toBe(true);
+    expect(result.success && result.data).toEqual({ ...valid, dryRun: false });
+  });
+
+  it('accepts every kind of change and every supported type', () => {
+    const changes = [
+      { renameField: { from: 'a', to: 'b' } },
+      { dropField: { name: 'c' } },
+      ...FIELD_TYPES.map((type, i) => ({ addField: { name: `f${i}`, type, default: null } })),
+      ...FIELD_TYPES.map(type => ({ changeType: { field: 'd', type } })),
+    ];
+    const result = createMigrationRequestSchema.safeParse({ ...valid, changes, dryRun: true });
+    expect(result.success).toBe(true);
+  });
+
+  it('accepts string, number, boolean and null defaults', () => {
+    for (const value of ['x', 3, true, null]) {
+      const body = { ...valid, changes: [{ addField: { name: 'x', type: 'text', default: value } }] };
+      expect(createMigrationRequestSchema.safeParse(body).success).toBe(true);
+    }
+  });
+});
+
+describe('describeIssues', () => {
+  it('rejects an unsupported type and names the change, the field and the type', () => {
+    const problems = problemsOf({
+      ...valid,
+      changes: [
+        { renameField: { from: 'a', to: 'b' } },
+        { addField: { name: 'country', type: 'varchar(2)' } },
+      ],
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^changes\[1\]\.addField\.type: unsupported type "varchar\(2\)" \(supported: /);
+    expect(problems[0]).toContain(FIELD_TYPES.join(', '));
+  });
+
+  it('rejects an unsupported type in changeType', () => {
+    expect(problemsOf({ ...valid, changes: [{ changeType: { field: 'a', type: 'money' } }] })).toEqual([
+      expect.stringMatching(/^changes\[0\]\.changeType\.type: unsupported type "money"/),
+    ]);
+  });
+
+  it('reports a bad field name at its path', () => {
+    expect(
+      problemsOf({ ...valid, changes: [{ renameField: { from: 'user_id', to: 'Listener-Id' } }] }),
+    ).toEqual([
+      'changes[0].renameField.to: must start with a lower-case letter or _ and hold only a-z, 0-9 and _',
+    ]);
+    expect(problemsOf({ ...valid, changes: [{ dropField: { name: 'x'.repeat(64) } }] })).toEqual([
+      'changes[0].dropField.name: must be at most 63 characters',
+    ]);
+  });
+
+  it('reports a missing member of the change the user meant', () => {
+    expect(problemsOf({ ...valid, changes: [{ renameField: { from: 'user_id' } }] })).toEqual([
+      'changes[0].renameField.to: Required',
+    ]);
+  });
+
+  it('reports an unknown change kind as one line listing the kinds', () => {
+    expect(problemsOf({ ...valid, changes: [{ renameColumn: { from: 'a', to: 'b' } }] })).toEqual([
+      'changes[0]: must be one of renameField, addField, dropField, changeType',
+    ]);
+  });
+
+  it('reports an unknown key inside a change at its path', () => {
+    const problems = problemsOf({
+      ...valid,
+      changes: [{ dropField: { name: 'a', cascade: true } }],
+    });
+    expect(problems).toEqual(["changes[0].dropField: Unrecognized key(s) in object: 'cascade'"]);
+  });
+
+  it('names each problem of a request with several', () => {
+    const problems = problemsOf({
+      entityRef: '',
+      targetVersion: 1.5,
+      changes: [
+        { addField: { name: 'ok', type: 'text' } },
+        { changeType: { field: 'duration', type: 'int4' } },
+        { dropField: { name: '9lives' } },
+      ],
+      extra: 1,
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'entityRef: is required',
+        'targetVersion: must be a whole number',
+        expect.stringMatching(/^changes\[1\]\.changeType\.type: unsupported type "int4"/),
+        expect.stringMatching(/^changes\[2\]\.dropField\.name: must start with/),
+        expect.stringMatching(/^request: Unrecognized key\(s\) in object: 'extra'/),
+      ]),
+    );
+    expect(problems).toHaveLength(5);
+  });
+
+  it('rejects wrong kinds of targetVersion and changes', () => {
+    expect(problemsOf({ ...valid, targetVersion: '2' })).toEqual(['targetVersion: must be a number']);
+    expect(problemsOf({ ...valid, targetVersion: 0 })).toEqual(['targetVersion: must be above 0']);
+    expect(problemsOf({ ...valid, changes: [] })).toEqual(['changes: must hold at least one change']);
+    expect(
+      problemsOf({ ...valid, changes: Array.from({ length: 201 }, () => valid.changes[0]) }),
+    ).toEqual(['changes: must hold at most 200 changes']);
+  });
+
+  it('names the request itself when the body is not an object', () => {
+    expect(problemsOf('nope')).toEqual([expect.stringMatching(/^request: /)]);
+  });
+});
+
+describe('isFieldType', () => {
+  it('accepts the listed types only', () => {
+    expect(isFieldType('timestamptz')).toBe(true);
+    expect(isFieldType('double precision')).toBe(true);
+    expect(isFieldType('varchar')).toBe(false);
+    expect(isFieldType('INTEGER')).toBe(false);
+  });
+});
