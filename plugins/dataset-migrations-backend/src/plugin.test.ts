@@ -9,6 +9,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { MigrationDetails } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { connectionUrlOf, createTestDatabases, waitFor } from './__testUtils__/testDatabases';
+import { dataset } from './__testUtils__/fixtures';
 import { datasetMigrationsPlugin } from './plugin';
 
 const API = '/api/dataset-migrations';
@@ -16,25 +17,6 @@ const WORKER_SCHEMA = 'dataset_migrations_worker';
 const EVENTS = 'resource:default/events';
 const PLAYS = 'resource:default/plays';
 const PLAYER = 'component:default/player';
-
-function dataset(name: string, extra: Partial<Entity['metadata']> = {}, engine = 'warehouse'): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Resource',
-    metadata: {
-      name,
-      namespace: 'default',
-      ...extra,
-      annotations: {
-        'dataset-migrations.io/engine': engine,
-        'dataset-migrations.io/table': `public.${name}`,
-        'dataset-migrations.io/schema-version': '1',
-        ...extra.annotations,
-      },
-    },
-    spec: { type: 'dataset', owner: 'group:default/data' },
-  };
-}
 
 const entities: Entity[] = [
   {

@@ -41,26 +41,6 @@ const UNIQUE_VIOLATION = '23505';
 /** Statuses in which a migration answers a repeat of its request. */
 const REUSABLE_STATUSES: MigrationStatus[] = ['queued', 'running', 'succeeded'];
 
-function toMigration(row: MigrationRow): Migration {
-  return {
-    id: row.id,
-    entityRef: row.entity_ref,
-    fromVersion: row.from_version,
-    targetVersion: row.target_version,
-    changes: row.changes,
-    dryRun: row.dry_run,
-    status: row.status,
-    failureReason: row.failure_reason ?? undefined,
-    requestedBy: row.requested_by,
-    attempts: row.attempts,
-    cancelRequested: row.cancel_requested_at !== null,
-    createdAt: row.created_at.toISOString(),
-    startedAt: row.started_at?.toISOString(),
-    finishedAt: row.finished_at?.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-}
-
 function toSummary(row: MigrationRow): MigrationSummary {
   return {
     id: row.id,
@@ -70,6 +50,20 @@ function toSummary(row: MigrationRow): MigrationSummary {
     dryRun: row.dry_run,
     createdAt: row.created_at.toISOString(),
     finishedAt: row.finished_at?.toISOString(),
+  };
+}
+
+function toMigration(row: MigrationRow): Migration {
+  return {
+    ...toSummary(row),
+    entityRef: row.entity_ref,
+    changes: row.changes,
+    failureReason: row.failure_reason ?? undefined,
+    requestedBy: row.requested_by,
+    attempts: row.attempts,
+    cancelRequested: row.cancel_requested_at !== null,
+    startedAt: row.started_at?.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
   };
 }
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { FieldChange } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -9,25 +8,14 @@ import type {
   DatasetMigrationRun,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { dataset } from '../__testUtils__/fixtures';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog } from '../service/DatasetCatalog';
 import { MigrationRunner } from './MigrationRunner';
 
 const EVENTS = 'resource:default/events';
-const events: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Resource',
-  metadata: {
-    name: 'events',
-    namespace: 'default',
-    annotations: {
-      'dataset-migrations.io/engine': 'warehouse',
-      'dataset-migrations.io/table': 'public.events',
-    },
-  },
-  spec: { type: 'dataset' },
-};
+const events = dataset('events');
 const liveFields = [
   { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
   { name: 'user_id', type: 'text', nullable: false, primaryKey: false },

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import type { Entity } from '@backstage/catalog-model';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
@@ -7,6 +6,7 @@ import type {
   DatasetSchema,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
+import { dataset } from '../__testUtils__/fixtures';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import type { JobQueue } from '../jobs/JobQueue';
@@ -15,20 +15,7 @@ import { MigrationService } from './MigrationService';
 
 const EVENTS = 'resource:default/events';
 
-const events: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Resource',
-  metadata: {
-    name: 'events',
-    namespace: 'default',
-    annotations: {
-      'dataset-migrations.io/engine': 'warehouse',
-      'dataset-migrations.io/table': 'public.events',
-      'dataset-migrations.io/schema-version': '1',
-    },
-  },
-  spec: { type: 'dataset' },
-};
+const events = dataset('events');
 
 const schema: DatasetSchema = {
   fields: [
