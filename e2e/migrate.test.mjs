@@ -73,7 +73,7 @@ test('migrate listening-events by renaming a field, from the entity page', async
   const run = page.getByRole('button', { name: `Run to version ${before + 1}` });
   await run.getByText('succeeded').waitFor({ timeout: 90_000 });
   await run.click();
-  await page.getByRole('table', { name: 'Steps' }).getByText('switch-view').waitFor();
+  await page.getByRole('table', { name: 'Steps' }).getByText('cut-over').waitFor();
   await page.getByText(/now reads public\.listening_events_v\d+/).waitFor();
   await page.waitForTimeout(500); // let the panel finish opening before the screenshot
   await shot('2-migration-history');

@@ -10,6 +10,11 @@ export interface Config {
       concurrency?: number;
       /** Postgres schema for graphile-worker's tables. Default `dataset_migrations_worker`. */
       schema?: string;
+      /**
+       * Seconds a running migration stays with its worker without a heartbeat. A
+       * dead worker's run resumes elsewhere after about this long. Default 30.
+       */
+      leaseSeconds?: number;
     };
     /**
      * Engines that hold datasets, by the name datasets use in their

@@ -1,3 +1,4 @@
+import type { Config } from '@backstage/config';
 import {
   coreServices,
   createBackendPlugin,
@@ -11,6 +12,7 @@ import { DatabaseMigrationStore } from './database/DatabaseMigrationStore';
 import { EngineRegistry } from './engines/EngineRegistry';
 import { postgresEngineFactory } from './engines/postgres/PostgresDatasetEngine';
 import { JobQueue } from './jobs/JobQueue';
+import { LeaseSweeper } from './jobs/LeaseSweeper';
 import { MigrationRunner } from './jobs/MigrationRunner';
 import { DatasetCatalog } from './service/DatasetCatalog';
 import { MigrationService } from './service/MigrationService';
@@ -57,18 +59,38 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         await queue.migrate();
 
         const datasetCatalog = new DatasetCatalog(catalog);
-        if (config.getOptionalBoolean('datasetMigrations.worker.enabled') ?? true) {
-          const runner = new MigrationRunner({ store, engines, catalog: datasetCatalog, auth, logger });
-          const concurrency = config.getOptionalNumber('datasetMigrations.worker.concurrency') ?? 4;
+        const workerConfig = readWorkerConfig(config);
+        let runner: MigrationRunner | undefined;
+        let sweeper: LeaseSweeper | undefined;
+        if (workerConfig.enabled) {
+          runner = new MigrationRunner({
+            store,
+            engines,
+            catalog: datasetCatalog,
+            auth,
+            logger,
+            leaseMs: workerConfig.leaseMs,
+          });
+          sweeper = new LeaseSweeper({
+            store,
+            queue,
+            logger,
+            intervalMs: workerConfig.sweepMs,
+            graceMs: workerConfig.leaseMs,
+          });
           // Start once the backend serves: a job may call the catalog straight away.
-          lifecycle.addStartupHook(() =>
-            queue.start({ concurrency, runMigration: id => runner.run(id) }),
-          );
-          logger.info(`Migration workers enabled, concurrency ${concurrency}`);
+          lifecycle.addStartupHook(async () => {
+            await queue.start({ concurrency: workerConfig.concurrency, runMigration: id => runner!.run(id) });
+            sweeper!.start();
+          });
+          logger.info(`Migration workers enabled, concurrency ${workerConfig.concurrency}`);
         } else {
           logger.info('Migration workers disabled on this replica; it only queues work');
         }
         lifecycle.addShutdownHook(async () => {
+          sweeper?.stop();
+          // Running attempts stop at their next checkpoint; another replica resumes them.
+          await runner?.stop();
           await queue.stop();
           await engines.close();
         });
@@ -84,3 +106,14 @@ export const datasetMigrationsPlugin = createBackendPlugin({
     });
   },
 });
+
+function readWorkerConfig(config: Config) {
+  const worker = config.getOptionalConfig('datasetMigrations.worker');
+  const leaseSeconds = worker?.getOptionalNumber('leaseSeconds') ?? 30;
+  return {
+    enabled: worker?.getOptionalBoolean('enabled') ?? true,
+    concurrency: worker?.getOptionalNumber('concurrency') ?? 4,
+    leaseMs: leaseSeconds * 1000,
+    sweepMs: Math.max(1000, Math.min(10_000, (leaseSeconds * 1000) / 3)),
+  };
+}

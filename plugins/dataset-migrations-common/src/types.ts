@@ -62,6 +62,9 @@ export interface MigrationStep {
   status: MigrationStepStatus;
   startedAt: string;
   finishedAt?: string;
+  /** Rows this step has handled so far, for steps that move rows. */
+  rowsDone?: number;
+  rowsTotal?: number;
 }
 
 export interface MigrationLogLine {

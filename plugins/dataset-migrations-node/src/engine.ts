@@ -26,16 +26,49 @@ export interface DatasetMigrationRun {
   targetVersion: number;
   /** The target version's fields and where each takes its values from. */
   targetFields: TargetField[];
-  /** Do all the work, then roll it back: nothing stays changed. */
+  /** Plan and check a sample of the transform, then stop: nothing stays changed. */
   dryRun: boolean;
   /** Runs one named step that users see in the run, with its timing and outcome. */
   step<T>(name: string, work: () => Promise<T>): Promise<T>;
   log(message: string, level?: 'info' | 'warn' | 'error'): Promise<void>;
   /**
-   * Throws if the user cancelled the run. Engines call it before each point of no
-   * return, so a cancelled run never leaves a half-switched dataset.
+   * Throws if the user cancelled the run ({@link MigrationCancelledError}) or this
+   * worker lost the run to another ({@link MigrationInterruptedError}). Engines call
+   * it between units of work and before each point of no return.
    */
   throwIfCancelled(): Promise<void>;
+  /**
+   * Durable state of this run, kept across attempts: a resumed attempt (after a
+   * crash, a lost lease or a database restart) continues from what was recorded.
+   */
+  checkpoints: {
+    get<T>(name: string): Promise<T | undefined>;
+    set<T>(name: string, value: T): Promise<void>;
+    /** Forgets everything: the next attempt starts over. */
+    clear(): Promise<void>;
+  };
+  /** Reports how far a stage is, for progress bars: rows done of rows in all. */
+  progress(stage: string, done: number, total: number): Promise<void>;
+}
+
+/** The user cancelled the run; engines undo what they did and rethrow. */
+export class MigrationCancelledError extends Error {
+  constructor() {
+    super('cancelled by request');
+    this.name = 'MigrationCancelledError';
+  }
+}
+
+/**
+ * This attempt must stop where it is, touching nothing more: another worker owns
+ * the run now, or the backend is shutting down. The run resumes from its
+ * checkpoints, so engines must not undo their work on this error.
+ */
+export class MigrationInterruptedError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'MigrationInterruptedError';
+  }
 }
 
 /**
@@ -47,8 +80,10 @@ export interface DatasetEngine {
   /** Reads the live schema of the dataset's current version. */
   introspect(dataset: DatasetLocation): Promise<DatasetSchema>;
   /**
-   * Creates the target version, moves the data and switches readers to it, all or
-   * nothing: when it throws, the dataset is as it was.
+   * Creates the target version, moves the data and switches readers to it. It may
+   * be called again for the same run after an interruption and must continue from
+   * the run's checkpoints. When it throws anything but an interruption, the dataset
+   * is as it was before the run.
    */
   migrate(run: DatasetMigrationRun): Promise<void>;
   /** Releases connections when the backend stops. */

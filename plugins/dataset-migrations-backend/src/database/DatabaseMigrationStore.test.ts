@@ -5,6 +5,8 @@ import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseMigrationStore } from './DatabaseMigrationStore';
 import type { Enqueue, NewMigration } from './MigrationStore';
 
+const LEASE = { owner: 'test-worker', durationMs: 60_000 };
+
 const EVENTS = 'resource:default/events';
 const PLAYS = 'resource:default/plays';
 
@@ -109,7 +111,7 @@ describe('DatabaseMigrationStore', () => {
     expect(await jobs()).toEqual([first.id]);
 
     // Still refused while the first one runs; other datasets are independent.
-    await store.claimMigration(first.id);
+    await store.claimMigration(first.id, LEASE);
     expect(await store.createMigration(newMigration(), enqueue)).toEqual({
       queued: false,
       active: expect.objectContaining({ id: first.id, status: 'running' }),
@@ -163,7 +165,7 @@ describe('DatabaseMigrationStore', () => {
     expect((await store.findByFingerprint('same'))?.id).toBe(m.id);
     expect(await store.findByFingerprint('other')).toBeUndefined();
 
-    await store.claimMigration(m.id);
+    await store.claimMigration(m.id, LEASE);
     expect((await store.findByFingerprint('same'))?.status).toBe('running');
     await store.finishMigration(m.id, { status: 'succeeded' });
     expect((await store.findByFingerprint('same'))?.status).toBe('succeeded');
@@ -192,7 +194,7 @@ describe('DatabaseMigrationStore', () => {
 
     it('asks a running migration to stop without finishing it', async () => {
       const m = await queued();
-      await store.claimMigration(m.id);
+      await store.claimMigration(m.id, LEASE);
       const result = await store.requestCancel(m.id);
       expect(result).toMatchObject({ id: m.id, status: 'running', cancelRequested: true, finishedAt: undefined });
       expect(await store.isCancelRequested(m.id)).toBe(true);
@@ -217,34 +219,34 @@ describe('DatabaseMigrationStore', () => {
   describe('claimMigration', () => {
     it('marks the migration running and counts attempts', async () => {
       const m = await queued();
-      const first = await store.claimMigration(m.id);
+      const first = await store.claimMigration(m.id, LEASE);
       expect(first).toMatchObject({ id: m.id, status: 'running', attempts: 1 });
       expect(first!.startedAt).toBeDefined();
 
       // A re-delivered job for a running migration is a new attempt; startedAt stays.
-      const second = await store.claimMigration(m.id);
+      const second = await store.claimMigration(m.id, LEASE);
       expect(second).toMatchObject({ status: 'running', attempts: 2, startedAt: first!.startedAt });
     });
 
     it('refuses finished migrations and unknown ids', async () => {
       for (const status of ['succeeded', 'failed', 'cancelled'] as const) {
         const m = await queued();
-        await store.claimMigration(m.id);
+        await store.claimMigration(m.id, LEASE);
         await store.finishMigration(m.id, { status });
-        expect(await store.claimMigration(m.id)).toBeUndefined();
+        expect(await store.claimMigration(m.id, LEASE)).toBeUndefined();
         expect((await store.getMigration(m.id))!).toMatchObject({ status, attempts: 1 });
       }
       const cancelledWhileQueued = await queued();
       await store.requestCancel(cancelledWhileQueued.id);
-      expect(await store.claimMigration(cancelledWhileQueued.id)).toBeUndefined();
-      expect(await store.claimMigration(randomUUID())).toBeUndefined();
+      expect(await store.claimMigration(cancelledWhileQueued.id, LEASE)).toBeUndefined();
+      expect(await store.claimMigration(randomUUID(), LEASE)).toBeUndefined();
     });
   });
 
   describe('finishMigration', () => {
     it('records the dataset version of a successful migration', async () => {
       const m = await queued({ targetVersion: 2 });
-      await store.claimMigration(m.id);
+      await store.claimMigration(m.id, LEASE);
       await store.finishMigration(m.id, { status: 'succeeded' });
 
       expect(await store.getMigration(m.id)).toMatchObject({
@@ -283,7 +285,7 @@ describe('DatabaseMigrationStore', () => {
   describe('requeueMigration', () => {
     it('puts a failed migration back in the queue and enqueues it again', async () => {
       const m = await queued();
-      await store.claimMigration(m.id);
+      await store.claimMigration(m.id, LEASE);
       await store.finishMigration(m.id, { status: 'failed', reason: 'boom' });
       enqueue.mockClear();
 

@@ -11,7 +11,7 @@ import {
   type MigrationStatus,
   type MigrationSummary,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type { Enqueue, MigrationStore, NewMigration, QueueResult } from './MigrationStore';
+import type { Enqueue, Lease, MigrationStore, NewMigration, QueueResult } from './MigrationStore';
 
 const migrationsDir = resolvePackagePath(
   '@dataset-migrations/plugin-dataset-migrations-backend',
@@ -35,6 +35,8 @@ type MigrationRow = {
   started_at: Date | null;
   finished_at: Date | null;
   updated_at: Date;
+  lease_owner: string | null;
+  lease_expires_at: Date | null;
 };
 
 const UNIQUE_VIOLATION = '23505';
@@ -176,6 +178,8 @@ export class DatabaseMigrationStore implements MigrationStore {
         status: step.status,
         startedAt: step.started_at.toISOString(),
         finishedAt: step.finished_at?.toISOString(),
+        rowsDone: step.rows_done === null ? undefined : Number(step.rows_done),
+        rowsTotal: step.rows_total === null ? undefined : Number(step.rows_total),
       })),
       logs: logs.map(log => ({
         attempt: log.attempt,
@@ -235,18 +239,80 @@ export class DatabaseMigrationStore implements MigrationStore {
     return !row || row.status === 'cancelled' || row.cancel_requested_at !== null;
   }
 
-  async claimMigration(id: string): Promise<Migration | undefined> {
+  async claimMigration(id: string, lease: Lease): Promise<Migration | undefined> {
     const [row] = await this.knex<MigrationRow>('migrations')
       .where({ id })
       .whereIn('status', ACTIVE_MIGRATION_STATUSES)
+      .where(q =>
+        q
+          .whereNull('lease_owner')
+          .orWhere('lease_owner', lease.owner)
+          .orWhere('lease_expires_at', '<', this.knex.fn.now()),
+      )
       .update({
         status: 'running',
         attempts: this.knex.raw('attempts + 1') as any,
         started_at: this.knex.raw('coalesce(started_at, now())') as any,
         updated_at: this.knex.fn.now() as any,
-      })
+        lease_owner: lease.owner,
+        lease_expires_at: this.leaseEnd(lease.durationMs),
+      } as any)
       .returning('*');
     return row && toMigration(row);
+  }
+
+  async renewLease(id: string, lease: Lease): Promise<boolean> {
+    const updated = await this.knex('migrations')
+      .where({ id, status: 'running', lease_owner: lease.owner })
+      .update({ lease_expires_at: this.leaseEnd(lease.durationMs) });
+    return updated === 1;
+  }
+
+  async requeueExpiredRuns(enqueue: Enqueue, graceMs: number): Promise<string[]> {
+    return this.knex.transaction(async tx => {
+      const rows: { id: string }[] = await tx('migrations')
+        .where({ status: 'running' })
+        .where('lease_expires_at', '<', tx.fn.now())
+        // A concurrent sweep blocks on the row and then sees the fresh lease: one wins.
+        .update({ lease_owner: null, lease_expires_at: this.leaseEnd(graceMs, tx) })
+        .returning('id');
+      for (const { id } of rows) await enqueue(tx, id);
+      return rows.map(r => r.id);
+    });
+  }
+
+  private leaseEnd(durationMs: number, knex: Knex = this.knex) {
+    return knex.raw(`now() + ? * interval '1 millisecond'`, [durationMs]);
+  }
+
+  async getCheckpoint<T>(id: string, name: string): Promise<T | undefined> {
+    const row = await this.knex('migration_checkpoints')
+      .where({ migration_id: id, name })
+      .first('value');
+    return row?.value;
+  }
+
+  async setCheckpoint<T>(id: string, name: string, value: T): Promise<void> {
+    await this.knex('migration_checkpoints')
+      .insert({ migration_id: id, name, value: JSON.stringify(value) })
+      .onConflict(['migration_id', 'name'])
+      .merge({ value: JSON.stringify(value), updated_at: this.knex.fn.now() });
+  }
+
+  async clearCheckpoints(id: string): Promise<void> {
+    await this.knex('migration_checkpoints').where({ migration_id: id }).delete();
+  }
+
+  async reportProgress(
+    id: string,
+    attempt: number,
+    name: string,
+    done: number,
+    total: number,
+  ): Promise<void> {
+    await this.knex('migration_steps')
+      .where({ migration_id: id, attempt, name })
+      .update({ rows_done: done, rows_total: total });
   }
 
   async startStep(id: string, attempt: number, name: string): Promise<void> {
@@ -289,6 +355,8 @@ export class DatabaseMigrationStore implements MigrationStore {
           failure_reason: outcome.reason ?? null,
           finished_at: tx.fn.now(),
           updated_at: tx.fn.now(),
+          lease_owner: null,
+          lease_expires_at: null,
         })
         .returning('*');
       if (row && outcome.status === 'succeeded' && !row.dry_run) {

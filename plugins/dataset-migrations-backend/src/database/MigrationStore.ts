@@ -27,6 +27,12 @@ export type QueueResult =
   | { queued: true; migration: Migration }
   | { queued: false; active?: Migration };
 
+/** A worker's claim on a running migration, renewed by heartbeats. */
+export interface Lease {
+  owner: string;
+  durationMs: number;
+}
+
 export interface MigrationStore {
   /**
    * Inserts a queued migration; refused while the dataset has an active one, or when
@@ -45,9 +51,25 @@ export interface MigrationStore {
   requestCancel(id: string): Promise<Migration | undefined>;
   isCancelRequested(id: string): Promise<boolean>;
 
-  /** Marks the migration running for a new attempt; undefined when it is no longer runnable. */
-  claimMigration(id: string): Promise<Migration | undefined>;
+  /**
+   * Takes the run for a new attempt under a lease: undefined when it is no longer
+   * runnable or another worker's lease on it is still live.
+   */
+  claimMigration(id: string, lease: Lease): Promise<Migration | undefined>;
+  /** Extends the lease; false when the run is no longer this owner's. */
+  renewLease(id: string, lease: Lease): Promise<boolean>;
+  /**
+   * Running migrations whose lease ran out (their worker died): re-enqueues each,
+   * free for any worker to claim, and not swept again for `graceMs`.
+   */
+  requeueExpiredRuns(enqueue: Enqueue, graceMs: number): Promise<string[]>;
+
+  getCheckpoint<T>(id: string, name: string): Promise<T | undefined>;
+  setCheckpoint<T>(id: string, name: string, value: T): Promise<void>;
+  clearCheckpoints(id: string): Promise<void>;
+
   startStep(id: string, attempt: number, name: string): Promise<void>;
+  reportProgress(id: string, attempt: number, name: string, done: number, total: number): Promise<void>;
   finishStep(id: string, attempt: number, name: string, status: 'succeeded' | 'failed'): Promise<void>;
   appendLog(id: string, line: Omit<MigrationLogLine, 'createdAt'>): Promise<void>;
   /**

@@ -55,6 +55,7 @@ describe('MigrationRunner', () => {
       engines: new EngineRegistry(new Map([['warehouse', engine]])),
       catalog: new DatasetCatalog(catalog),
       auth: mockServices.auth(),
+      leaseMs: 60_000,
       logger: mockServices.logger.mock(),
     });
   });
@@ -102,7 +103,7 @@ describe('MigrationRunner', () => {
     expect(migration).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(migration.steps.map(s => `${s.name}:${s.status}`)).toEqual(['plan:succeeded', 'copy-rows:succeeded']);
     expect(await messages(id)).toEqual([
-      'info:-:attempt 1 started',
+      expect.stringMatching(/^info:-:attempt 1 started on \S+$/),
       'info:plan:warehouse:public.events v1 → v2, ~3 rows',
       'info:copy-rows:copied 3 rows',
       'info:-:dataset is at schema version 2',

@@ -1,43 +1,83 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { planFieldChanges } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
-import type { MigrationStore } from '../database/MigrationStore';
+import {
+  MigrationCancelledError,
+  MigrationInterruptedError,
+  type DatasetMigrationRun,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { Lease, MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog, locationOf } from '../service/DatasetCatalog';
 
-class MigrationCancelledError extends Error {
-  constructor() {
-    super('cancelled by request');
-  }
+/** Attempts after which a run that keeps being interrupted is failed. */
+const MAX_ATTEMPTS = 10;
+/** After an interruption, how long before another worker may resume the run. */
+const RESUME_DELAY_MS = 2000;
+
+export interface MigrationRunnerOptions {
+  store: MigrationStore;
+  engines: EngineRegistry;
+  catalog: DatasetCatalog;
+  auth: AuthService;
+  logger: LoggerService;
+  /** How long a run stays this worker's without a heartbeat. */
+  leaseMs: number;
 }
 
 /**
- * Executes one migration attempt: the job handler behind the queue. Everything it
- * decides is written to the store, so any replica can answer for the run; a job
- * for a migration that is no longer runnable does nothing.
+ * Executes migration attempts: the job handler behind the queue. A run is leased to
+ * one worker at a time and heartbeats while it works; everything it decides is
+ * written to the store, so any replica can answer for it and resume it.
  */
 export class MigrationRunner {
-  constructor(
-    private readonly deps: {
-      store: MigrationStore;
-      engines: EngineRegistry;
-      catalog: DatasetCatalog;
-      auth: AuthService;
-      logger: LoggerService;
-    },
-  ) {}
+  /** Unique per process, so a restarted backend never mistakes an old lease for its own. */
+  readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private stopping = false;
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly deps: MigrationRunnerOptions) {}
+
+  /** Interrupts running attempts at their next safe point and waits for them. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.running]);
+  }
 
   async run(migrationId: string): Promise<void> {
+    const attempt = this.attempt(migrationId);
+    this.running.add(attempt);
+    try {
+      await attempt;
+    } finally {
+      this.running.delete(attempt);
+    }
+  }
+
+  private async attempt(migrationId: string): Promise<void> {
     const { store, engines, catalog, auth, logger } = this.deps;
-    const migration = await store.claimMigration(migrationId);
+    const lease: Lease = { owner: this.workerId, durationMs: this.deps.leaseMs };
+    const migration = await store.claimMigration(migrationId, lease);
     if (!migration) {
-      logger.info(`Migration ${migrationId} is no longer runnable; its job ends here`);
+      logger.info(`Migration ${migrationId} is finished or leased to another worker; this job ends here`);
       return;
     }
     const attempt = migration.attempts;
+    let currentStep: string | undefined;
     const log: DatasetMigrationRun['log'] = (message, level = 'info') =>
       store.appendLog(migrationId, { attempt, level, message, step: currentStep });
-    let currentStep: string | undefined;
+
+    let lostLease = false;
+    const heartbeat = setInterval(() => {
+      store.renewLease(migrationId, lease).then(
+        owned => {
+          lostLease ||= !owned;
+        },
+        error => logger.warn(`Could not renew the lease on migration ${migrationId}: ${error}`),
+      );
+    }, Math.max(100, Math.floor(lease.durationMs / 3)));
+
     const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
       currentStep = name;
       await store.startStep(migrationId, attempt, name);
@@ -53,11 +93,16 @@ export class MigrationRunner {
       }
     };
     const throwIfCancelled = async () => {
+      if (lostLease) throw new MigrationInterruptedError('another worker took over this run');
+      if (this.stopping) throw new MigrationInterruptedError('the backend is shutting down');
       if (await store.isCancelRequested(migrationId)) throw new MigrationCancelledError();
     };
 
     try {
-      await log(`attempt ${attempt} started`);
+      if (attempt > MAX_ATTEMPTS) {
+        throw new Error(`gave up after ${MAX_ATTEMPTS} interrupted attempts`);
+      }
+      await log(`attempt ${attempt} started on ${this.workerId}`);
       const credentials = await auth.getOwnServiceCredentials();
       const { engine: engineName, targetFields, table } = await step('plan', async () => {
         const entity = await catalog.getDataset(migration.entityRef, credentials);
@@ -89,6 +134,12 @@ export class MigrationRunner {
         step,
         log,
         throwIfCancelled,
+        checkpoints: {
+          get: name => store.getCheckpoint(migrationId, name),
+          set: (name, value) => store.setCheckpoint(migrationId, name, value),
+          clear: () => store.clearCheckpoints(migrationId),
+        },
+        progress: (stage, done, total) => store.reportProgress(migrationId, attempt, stage, done, total),
       });
 
       await store.finishMigration(migrationId, { status: 'succeeded' });
@@ -101,13 +152,35 @@ export class MigrationRunner {
         await log(`dataset is at schema version ${migration.targetVersion}`);
       }
     } catch (error) {
+      if (error instanceof MigrationInterruptedError) {
+        await this.interrupted(migrationId, lease, lostLease, error, log);
+        return;
+      }
       const cancelled = error instanceof MigrationCancelledError;
       const reason = cancelled ? 'cancelled by request' : String((error as Error).message ?? error);
       await log(cancelled ? 'cancelled; nothing was changed' : `failed: ${reason}`, cancelled ? 'warn' : 'error');
-      await store.finishMigration(migrationId, {
-        status: cancelled ? 'cancelled' : 'failed',
-        reason,
-      });
+      await store.finishMigration(migrationId, { status: cancelled ? 'cancelled' : 'failed', reason });
+    } finally {
+      clearInterval(heartbeat);
     }
+  }
+
+  /** Leaves the run as it is, to be resumed from its checkpoints by whoever leases it next. */
+  private async interrupted(
+    migrationId: string,
+    lease: Lease,
+    lostLease: boolean,
+    error: Error,
+    log: DatasetMigrationRun['log'],
+  ): Promise<void> {
+    if (lostLease) {
+      this.deps.logger.warn(`Migration ${migrationId}: ${error.message}; stopping this attempt`);
+      return;
+    }
+    await log(`interrupted: ${error.message}; the run resumes from its checkpoints`, 'warn').catch(() => {});
+    // Shorten our lease so the next sweep hands the run on soon.
+    await this.deps.store
+      .renewLease(migrationId, { owner: lease.owner, durationMs: RESUME_DELAY_MS })
+      .catch(() => {});
   }
 }

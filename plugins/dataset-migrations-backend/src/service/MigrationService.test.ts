@@ -104,7 +104,7 @@ describe('MigrationService', () => {
 
     const first = await service.createMigration(request, credentials);
     expect(first.created).toBe(true);
-    await store.claimMigration(first.migration.id);
+    await store.claimMigration(first.migration.id, { owner: 'test-worker', durationMs: 60_000 });
     await store.finishMigration(first.migration.id, { status: 'succeeded' });
     release();
 

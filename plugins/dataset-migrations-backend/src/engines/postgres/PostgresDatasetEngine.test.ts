@@ -5,9 +5,10 @@ import {
   planFieldChanges,
   type FieldChange,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type {
-  DatasetEngine,
-  DatasetMigrationRun,
+import {
+  MigrationInterruptedError,
+  type DatasetEngine,
+  type DatasetMigrationRun,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { connectionUrlOf, createTestDatabases } from '../../__testUtils__/testDatabases';
 import { postgresEngineFactory } from './PostgresDatasetEngine';
@@ -56,6 +57,8 @@ describe('PostgresDatasetEngine', () => {
   ) {
     const steps: StepRecord[] = [];
     const logs: string[] = [];
+    const checkpoints = new Map<string, unknown>();
+    const progress: { stage: string; done: number; total: number }[] = [];
     const { fields } = await engine.introspect({ table: 'public.events' });
     const plan = planFieldChanges(fields, changes);
     if (plan.problems.length) throw new Error(plan.problems.join('; '));
@@ -83,9 +86,23 @@ describe('PostgresDatasetEngine', () => {
         logs.push(message);
       },
       throwIfCancelled: jest.fn(async () => {}),
+      checkpoints: {
+        // Clones both ways, as the database does: nobody shares state with the store.
+        get: async <T,>(name: string) => {
+          const value = checkpoints.get(name);
+          return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as T);
+        },
+        set: async (name, value) => {
+          checkpoints.set(name, JSON.parse(JSON.stringify(value)));
+        },
+        clear: async () => checkpoints.clear(),
+      },
+      progress: async (stage, done, total) => {
+        progress.push({ stage, done, total });
+      },
       ...options,
     };
-    return { run, steps, logs };
+    return { run, steps, logs, checkpoints, progress };
   }
 
   async function regclass(name: string): Promise<string | null> {
@@ -203,16 +220,17 @@ describe('PostgresDatasetEngine', () => {
     await engine.migrate(run);
 
     expect(steps).toEqual([
-      { name: 'create-table', status: 'succeeded' },
-      { name: 'copy-rows', status: 'succeeded' },
-      { name: 'verify-row-count', status: 'succeeded' },
-      { name: 'switch-view', status: 'succeeded' },
+      { name: 'dry-run', status: 'succeeded' },
+      { name: 'create-target', status: 'succeeded' },
+      { name: 'backfill', status: 'succeeded' },
+      { name: 'verify', status: 'succeeded' },
+      { name: 'cut-over', status: 'succeeded' },
     ]);
     expect(run.throwIfCancelled).toHaveBeenCalled();
     expect(logs).toEqual(
       expect.arrayContaining([
-        `copied ${ROWS.length} rows from public.events`,
-        `row counts match: ${ROWS.length}`,
+        expect.stringMatching(new RegExp(`^copied ${ROWS.length} rows to public.events_v2 `)),
+        expect.stringMatching(new RegExp(`^verified ${ROWS.length} rows, checksum -?\\d+ on both sides$`)),
         'version 1 stays readable as public.events_v1',
         'public.events now reads public.events_v2',
       ]),
@@ -270,7 +288,13 @@ describe('PostgresDatasetEngine', () => {
       { fromVersion: 2, targetVersion: 3 },
     );
     await engine.migrate(run);
-    expect(steps.map(s => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(steps).toEqual([
+      { name: 'dry-run', status: 'succeeded' },
+      { name: 'create-target', status: 'succeeded' },
+      { name: 'backfill', status: 'succeeded' },
+      { name: 'verify', status: 'succeeded' },
+      { name: 'cut-over', status: 'succeeded' },
+    ]);
 
     expect(await relkind('public.events')).toBe('v');
     const { rows: reads } = await knex.raw(
@@ -299,11 +323,11 @@ describe('PostgresDatasetEngine', () => {
     ];
     const { run, steps } = await runFor(changes);
 
-    await expect(engine.migrate(run)).rejects.toThrow(/invalid input syntax for type integer: "n\/a"/);
-    expect(steps).toEqual([
-      { name: 'create-table', status: 'succeeded' },
-      { name: 'copy-rows', status: 'failed' },
-    ]);
+    // The dry run transforms every row of a small table and names the ones that fail.
+    await expect(engine.migrate(run)).rejects.toThrow(
+      /^the transform fails on 1 rows: id=4: invalid input syntax for type integer: "n\/a"$/,
+    );
+    expect(steps).toEqual([{ name: 'dry-run', status: 'failed' }]);
 
     expect(await relkind('public.events')).toBe('r');
     expect(await columns('events')).toEqual(['id', 'user_id', 'duration', 'played_at', 'price', 'tag']);
@@ -317,18 +341,16 @@ describe('PostgresDatasetEngine', () => {
     expect(await knex('events').where({ id: 4 }).first('duration')).toEqual({ duration: 60 });
   });
 
-  it('does every step of a dry run and leaves nothing behind', async () => {
-    const { run, steps, logs } = await runFor([{ changeType: { field: 'duration', type: 'integer' } }], {
-      dryRun: true,
-    });
+  it('stops a dry run after transforming the sample and leaves nothing behind', async () => {
+    const { run, steps, logs, checkpoints } = await runFor(
+      [{ changeType: { field: 'duration', type: 'integer' } }],
+      { dryRun: true },
+    );
     await engine.migrate(run);
-    expect(steps.map(s => `${s.name}:${s.status}`)).toEqual([
-      'create-table:succeeded',
-      'copy-rows:succeeded',
-      'verify-row-count:succeeded',
-      'switch-view:succeeded',
-    ]);
-    expect(logs).toContain('dry run: every step succeeded and was rolled back');
+    expect(steps.map(s => `${s.name}:${s.status}`)).toEqual(['dry-run:succeeded']);
+    expect(logs).toContain(`transformed ${ROWS.length} sample rows without error`);
+    expect(logs).toContain('dry run: the transform works on the sample; nothing was created');
+    expect(checkpoints.size).toBe(0);
     await expectUntouched();
   });
 
@@ -339,7 +361,7 @@ describe('PostgresDatasetEngine', () => {
       }),
     });
     await expect(engine.migrate(run)).rejects.toThrow('cancelled by request');
-    expect(steps.map(s => s.name)).not.toContain('switch-view');
+    expect(steps.map(s => s.name)).not.toContain('cut-over');
     expect(steps.every(s => s.status === 'succeeded')).toBe(true);
     await expectUntouched();
   });
@@ -348,7 +370,10 @@ describe('PostgresDatasetEngine', () => {
     await knex.raw(`CREATE TABLE public.events_v2 (x int)`);
     const { run, steps } = await runFor([{ dropField: { name: 'tag' } }]);
     await expect(engine.migrate(run)).rejects.toThrow('relation public.events_v2 already exists');
-    expect(steps).toEqual([{ name: 'create-table', status: 'failed' }]);
+    expect(steps).toEqual([
+      { name: 'dry-run', status: 'succeeded' },
+      { name: 'create-target', status: 'failed' },
+    ]);
     await knex.raw(`DROP TABLE public.events_v2`);
 
     await knex.raw(`CREATE TABLE public.events_v1 (x int)`);
@@ -359,5 +384,142 @@ describe('PostgresDatasetEngine', () => {
     expect(await relkind('public.events')).toBe('r');
     expect(await columns('events')).toContain('tag');
     expect(await regclass('public.events_v2')).toBeNull();
+  });
+
+  describe('on a table copied in many batches', () => {
+    const BIG = 5_000;
+    let batched: DatasetEngine;
+
+    beforeEach(async () => {
+      await knex.raw(
+        `INSERT INTO public.events (id, user_id, duration, price)
+         SELECT g, 'user' || g, (g % 300)::text, g % 7 FROM generate_series(10, ${BIG + 9}) AS g`,
+      );
+      batched = await postgresEngineFactory.create({
+        name: 'warehouse',
+        config: new ConfigReader({
+          type: 'postgres',
+          connection: connectionUrlOf(knex),
+          backfill: { maxBatchRows: 1000 },
+        }),
+        logger: mockServices.logger.mock(),
+      });
+    });
+
+    afterEach(async () => {
+      await batched.close?.();
+    });
+
+    const changes: FieldChange[] = [
+      { renameField: { from: 'user_id', to: 'listener_id' } },
+      { changeType: { field: 'duration', type: 'integer' } },
+    ];
+    const total = ROWS.length + BIG;
+
+    /** What version 2 must hold: the final source rows, mapped. */
+    async function expectTargetMatchesSource() {
+      const { rows } = await knex.raw(`
+        SELECT count(*)::int AS missing FROM (
+          (SELECT id, user_id AS listener_id, duration::integer, played_at, price FROM public.events_v1
+           EXCEPT SELECT id, listener_id, duration, played_at, price FROM public.events)
+          UNION ALL
+          (SELECT id, listener_id, duration, played_at, price FROM public.events
+           EXCEPT SELECT id, user_id, duration::integer, played_at, price FROM public.events_v1)) AS diff`);
+      expect(rows[0].missing).toBe(0);
+    }
+
+    it('copies in checkpointed batches and reports progress', async () => {
+      const { run, progress, checkpoints } = await runFor(changes);
+      await batched.migrate(run);
+      const backfill = progress.filter(p => p.stage === 'backfill');
+      expect(backfill.length).toBeGreaterThanOrEqual(Math.ceil(total / 1000));
+      expect(backfill[backfill.length - 1]).toMatchObject({ done: total, total });
+      expect(checkpoints.get('backfill')).toMatchObject({ rows: total, lastKey: [String(BIG + 9)] });
+      expect(await count('public.events')).toBe(total);
+      await expectTargetMatchesSource();
+    });
+
+    it('carries writes made during the backfill into the new version', async () => {
+      let batch = 0;
+      const { run } = await runFor(changes, {
+        // Between batches, write to rows already copied, rows not yet copied, and new rows.
+        progress: async stage => {
+          if (stage !== 'backfill') return;
+          batch += 1;
+          const copiedId = 10 + batch;
+          const laterId = BIG - batch * 7;
+          await knex('events').where({ id: copiedId }).update({ duration: '1', user_id: 'changed' });
+          await knex('events').where({ id: laterId }).update({ duration: '2' });
+          await knex('events').where({ id: copiedId + 100 }).delete();
+          await knex('events').where({ id: laterId - 1 }).delete();
+          await knex('events').insert({ id: 100_000 + batch, user_id: 'new', duration: '3' });
+          // A key deleted and inserted again must end up as the new row.
+          await knex('events').where({ id: copiedId + 200 }).delete();
+          await knex('events').insert({ id: copiedId + 200, user_id: 'reborn', duration: '4' });
+        },
+      });
+      await batched.migrate(run);
+      expect(batch).toBeGreaterThan(3);
+      await expectTargetMatchesSource();
+      expect(await knex('events').where({ id: 11 }).first('listener_id', 'duration')).toEqual({
+        listener_id: 'changed',
+        duration: 1,
+      });
+      expect(await knex('events').where({ id: 211 }).first('listener_id')).toEqual({ listener_id: 'reborn' });
+      expect(await knex('events').where({ id: 111 }).first()).toBeUndefined();
+      expect(await knex('events').where({ id: 100_001 }).first('listener_id')).toEqual({ listener_id: 'new' });
+      // The capture trigger and its bookkeeping are gone after the cut-over.
+      const { rows } = await knex.raw(
+        `SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'public.events_v1'::regclass AND NOT tgisinternal`,
+      );
+      expect(rows[0].n).toBe(0);
+      expect(await regclass('public.dsm_000000000000_deleted')).toBeNull();
+    });
+
+    it('resumes an interrupted backfill from its checkpoint without duplicates or gaps', async () => {
+      let calls = 0;
+      const first = await runFor(changes, {
+        throwIfCancelled: jest.fn(async () => {
+          calls += 1;
+          // Let the dry run and two backfill batches through, then stop as a dying worker would.
+          if (calls > 3) throw new MigrationInterruptedError('worker stopped');
+        }),
+      });
+      await expect(batched.migrate(first.run)).rejects.toBeInstanceOf(MigrationInterruptedError);
+      const stoppedAt = first.checkpoints.get('backfill') as { rows: number };
+      expect(stoppedAt.rows).toBeGreaterThan(0);
+      expect(stoppedAt.rows).toBeLessThan(total);
+      // Nothing was undone: the target and the capture trigger wait for the next attempt.
+      expect(await count('public.events_v2')).toBe(stoppedAt.rows);
+      expect(await relkind('public.events')).toBe('r');
+
+      // Writes keep arriving while no worker runs the migration.
+      await knex('events').where({ id: 12 }).update({ user_id: 'while-stopped' });
+      await knex('events').insert({ id: 200_000, user_id: 'while-stopped' });
+
+      const second = await runFor(changes);
+      for (const [name, value] of first.checkpoints) second.checkpoints.set(name, value);
+      await batched.migrate(second.run);
+      expect(second.steps.map(s => s.name)).toEqual(['backfill', 'verify', 'cut-over']);
+      expect(second.logs).toContain(`resuming the backfill after ${stoppedAt.rows} rows`);
+      expect(await count('public.events')).toBe(total + 1);
+      expect(await knex('events').where({ id: 12 }).first('listener_id')).toEqual({ listener_id: 'while-stopped' });
+      await expectTargetMatchesSource();
+    });
+  });
+
+  it('refuses a table without a primary key, creating nothing', async () => {
+    await knex.raw(`CREATE TABLE public.keyless (a int, b text)`);
+    await knex.raw(`INSERT INTO public.keyless VALUES (1, 'x')`);
+    const { fields } = await engine.introspect({ table: 'public.keyless' });
+    const plan = planFieldChanges(fields, [{ renameField: { from: 'b', to: 'c' } }]);
+    const { run } = await runFor([], {
+      dataset: { table: 'public.keyless' },
+      targetFields: plan.fields,
+    });
+    await expect(engine.migrate(run)).rejects.toThrow(
+      'public.keyless has no primary key; copying in batches and capturing writes need one',
+    );
+    expect(await regclass('public.keyless_v2')).toBeNull();
   });
 });

@@ -1,31 +1,82 @@
-import { Pool, escapeIdentifier, type PoolClient, type PoolConfig } from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import type { Config } from '@backstage/config';
-import type {
-  DatasetEngine,
-  DatasetEngineFactory,
-  DatasetLocation,
-  DatasetMigrationRun,
-  DatasetSchema,
+import {
+  MigrationInterruptedError,
+  type DatasetEngine,
+  type DatasetEngineFactory,
+  type DatasetLocation,
+  type DatasetMigrationRun,
+  type DatasetSchema,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
-import type { TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   estimateRows,
   formatRelation,
   parseRelationName,
+  primaryKey,
   quoteRelation,
   readFields,
+  relationComment,
   relationExists,
   resolveDataset,
   type RelationName,
 } from './relations';
+import {
+  backfillBatchSql,
+  checksumSql,
+  createCaptureSql,
+  createDeletedSql,
+  createTargetSql,
+  dropCaptureSql,
+  literal,
+  q,
+  removeGhostsSql,
+  transformRangeSql,
+  valueOf,
+  type MigrationShape,
+} from './sql';
+
+/** How the backfill paces itself: batches sized to stay near `targetBatchMs`. */
+export interface BackfillSettings {
+  maxBatchRows: number;
+  targetBatchMs: number;
+  /** Pause between batches, to leave the database room for other work. */
+  pauseMs: number;
+}
+
+const DEFAULT_BACKFILL: BackfillSettings = { maxBatchRows: 50_000, targetBatchMs: 500, pauseMs: 0 };
+const FIRST_BATCH_ROWS = 5_000;
+/** Rows the dry run transforms; small tables are transformed whole. */
+const DRY_RUN_SAMPLE_ROWS = 10_000;
+/** How many failing rows are named before the search stops. */
+const MAX_FAILING_ROWS = 10;
+
+interface BackfillCheckpoint {
+  lastKey: string[] | null;
+  rows: number;
+}
+
+interface Verification {
+  rows: number;
+  checksum: string;
+}
 
 /**
  * Datasets in PostgreSQL. A version is a table `<name>_v<N>`; readers use `<name>`,
  * which after the first migration is a view over the current version's table, so
  * earlier versions stay readable under their versioned names.
+ *
+ * A migration runs in stages, each recorded as a checkpoint so an interrupted run
+ * continues where it stopped: dry-run (transform a sample), create-target (the new
+ * table and a trigger that captures every write to the source), backfill (keyset
+ * batches, each its own short transaction), verify (row count and checksum of both
+ * sides in one snapshot) and cut-over (one short transaction repoints the name).
  */
 export class PostgresDatasetEngine implements DatasetEngine {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly backfillSettings: BackfillSettings = DEFAULT_BACKFILL,
+  ) {}
 
   async introspect(dataset: DatasetLocation): Promise<DatasetSchema> {
     return this.withClient(async client => {
@@ -37,96 +88,331 @@ export class PostgresDatasetEngine implements DatasetEngine {
     });
   }
 
-  /**
-   * One transaction: the source is locked against writes (reads go on), the new
-   * version is created and filled, counted, and the dataset's name is pointed at it.
-   * Any failure rolls all of it back; a dry run rolls back at the end.
-   */
   async migrate(run: DatasetMigrationRun): Promise<void> {
+    const shape = await interruptible(() => this.shapeOf(run));
+    const stage = async (name: string, work: () => Promise<void>) => {
+      if (await run.checkpoints.get<boolean>(`done:${name}`)) return; // an earlier attempt did it
+      await run.step(name, () => interruptible(work));
+      await run.checkpoints.set(`done:${name}`, true);
+    };
+    try {
+      await stage('dry-run', () => this.dryRun(run, shape));
+      if (run.dryRun) {
+        await run.log('dry run: the transform works on the sample; nothing was created');
+        await run.checkpoints.clear();
+        return;
+      }
+      await run.throwIfCancelled();
+      await stage('create-target', () => this.createTarget(run, shape));
+      await stage('backfill', () => this.backfill(run, shape));
+      await stage('verify', () => this.verify(run, shape));
+      await run.throwIfCancelled();
+      await stage('cut-over', () => this.cutOver(run, shape));
+    } catch (error) {
+      if (error instanceof MigrationInterruptedError) throw error;
+      await this.undo(run, shape).catch(undoError =>
+        run.log(`could not remove the unfinished target: ${undoError}`, 'error'),
+      );
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** Names and keys of this run; the source is pinned at the first attempt. */
+  private async shapeOf(run: DatasetMigrationRun): Promise<MigrationShape> {
+    return this.withClient(async client => {
+      const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
+      let source = await run.checkpoints.get<RelationName>('source');
+      if (!source) {
+        source = dataset.storage;
+        await run.checkpoints.set('source', source);
+      }
+      const sourceKey = await primaryKey(client, source);
+      if (sourceKey.length === 0) {
+        throw new Error(
+          `${formatRelation(source)} has no primary key; copying in batches and capturing writes need one`,
+        );
+      }
+      const targetKey = sourceKey.map(key => {
+        const field = run.targetFields.find(f => f.source.kind !== 'default' && f.source.from === key);
+        if (!field) throw new Error(`primary key field "${key}" has no place in the new version`);
+        return field;
+      });
+      const tag = run.migrationId.replace(/-/g, '').slice(0, 12);
+      const inSchema = (name: string) => ({ schema: dataset.relation.schema, name });
+      return {
+        source,
+        target: inSchema(`${dataset.relation.name}_v${run.targetVersion}`),
+        deleted: inSchema(`dsm_${tag}_deleted`),
+        captureFunction: inSchema(`dsm_${tag}_capture`),
+        captureTrigger: `dsm_${tag}_capture`,
+        fields: run.targetFields,
+        sourceKey,
+        targetKey,
+      };
+    });
+  }
+
+  /** Transforms a sample in a read-only transaction; names the rows it fails on. */
+  private async dryRun(run: DatasetMigrationRun, shape: MigrationShape): Promise<void> {
     await this.withClient(async client => {
+      const rows = await estimateRows(client, shape.source);
+      const percent = rows > DRY_RUN_SAMPLE_ROWS ? (100 * DRY_RUN_SAMPLE_ROWS) / rows : 100;
+      const sample = percent < 100 ? `TABLESAMPLE BERNOULLI (${percent.toFixed(4)})` : '';
+      const values = shape.fields.map(f => valueOf(f, 's.')).join(', ');
+      await client.query('BEGIN READ ONLY');
+      try {
+        const result = await client.query<{ rows: string }>(
+          `SELECT count(*) AS rows, sum(length(ROW(${values})::text)) AS width
+             FROM ${quoteRelation(shape.source)} AS s ${sample}`,
+        );
+        await run.log(`transformed ${result.rows[0].rows} sample rows without error`);
+      } catch (error) {
+        if (isConnectionError(error)) throw error;
+        throw await this.failingRowsError(shape, error as Error);
+      } finally {
+        await client.query('ROLLBACK').catch(() => {});
+      }
+    });
+  }
+
+  private async createTarget(run: DatasetMigrationRun, shape: MigrationShape): Promise<void> {
+    await this.transaction(async client => {
+      const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
+      const previous = { schema: dataset.relation.schema, name: `${dataset.relation.name}_v${run.fromVersion}` };
+      if (dataset.kind === 'table' && (await relationExists(client, previous))) {
+        throw new Error(`cannot keep version ${run.fromVersion} readable: ${formatRelation(previous)} already exists`);
+      }
+      if (await relationExists(client, shape.target)) {
+        // Left by an attempt of this same run that stopped before its checkpoint.
+        if (!(await this.isOurs(client, shape.target, run))) {
+          throw new Error(`relation ${formatRelation(shape.target)} already exists`);
+        }
+        await client.query(`DROP TABLE ${quoteRelation(shape.target)}`);
+      }
+      for (const sql of dropCaptureSql(shape)) await client.query(sql);
+      await client.query(createTargetSql(shape));
+      await client.query(
+        `COMMENT ON TABLE ${quoteRelation(shape.target)} IS ${literal(
+          `dataset-migrations: ${run.entityRef} schema version ${run.targetVersion} (migration ${run.migrationId})`,
+        )}`,
+      );
+      await client.query(createDeletedSql(shape));
+      for (const sql of createCaptureSql(shape)) await client.query(sql);
+      await run.log(
+        `created ${formatRelation(shape.target)} with ${shape.fields.length} fields; writes to ${formatRelation(
+          shape.source,
+        )} are captured from now on`,
+      );
+    });
+  }
+
+  /** Keyset batches, each committed on its own, with the position checkpointed after each. */
+  private async backfill(run: DatasetMigrationRun, shape: MigrationShape): Promise<void> {
+    const settings = this.backfillSettings;
+    const state = (await run.checkpoints.get<BackfillCheckpoint>('backfill')) ?? { lastKey: null, rows: 0 };
+    if (state.rows > 0) await run.log(`resuming the backfill after ${state.rows} rows`);
+    const { keyTypes, total } = await this.withClient(async client => ({
+      keyTypes: await this.keyTypes(client, shape),
+      total: await estimateRows(client, shape.source),
+    }));
+    let batchRows = Math.min(FIRST_BATCH_ROWS, settings.maxBatchRows);
+    const started = Date.now();
+    const startRows = state.rows;
+
+    for (;;) {
+      await run.throwIfCancelled();
+      const batchStarted = Date.now();
+      const result = await this.transaction(async client => {
+        try {
+          const { rows } = await client.query(backfillBatchSql(shape, keyTypes, state.lastKey !== null), [
+            batchRows,
+            ...(state.lastKey ?? []),
+          ]);
+          return rows[0];
+        } catch (error) {
+          if (isConnectionError(error)) throw error;
+          throw await this.failingRowsError(shape, error as Error);
+        }
+      });
+      const copied = Number(result.rows);
+      if (copied > 0) {
+        state.lastKey = shape.sourceKey.map((_, i) => result[`k${i}`]);
+        state.rows += copied;
+        await run.checkpoints.set('backfill', state);
+        await run.progress('backfill', state.rows, Math.max(total, state.rows));
+      }
+      if (copied < batchRows) break;
+      const elapsed = Math.max(1, Date.now() - batchStarted);
+      batchRows = Math.max(
+        1000,
+        Math.min(settings.maxBatchRows, Math.round((batchRows * settings.targetBatchMs) / elapsed)),
+      );
+      if (settings.pauseMs > 0) await sleep(settings.pauseMs);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    await run.progress('backfill', state.rows, state.rows);
+    await run.log(
+      `copied ${state.rows} rows to ${formatRelation(shape.target)} (${Math.round(
+        (state.rows - startRows) / Math.max(seconds, 0.001),
+      )} rows/s this attempt)`,
+    );
+  }
+
+  /**
+   * Removes rows the backfill copied after their deletion, then compares row counts
+   * and checksums of source (mapped) and target, both read in one snapshot: the
+   * capture trigger writes both in the same transaction, so any snapshot agrees.
+   */
+  private async verify(run: DatasetMigrationRun, shape: MigrationShape): Promise<void> {
+    await this.withClient(async client => {
+      const ghosts = await client.query(removeGhostsSql(shape));
+      if (ghosts.rowCount) await run.log(`removed ${ghosts.rowCount} rows deleted while they were copied`);
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        const read = async (relation: RelationName, expressions: string[]): Promise<Verification> => {
+          const { rows } = await client.query(checksumSql(relation, expressions));
+          return { rows: Number(rows[0].rows), checksum: rows[0].checksum };
+        };
+        const source = await read(shape.source, shape.fields.map(f => valueOf(f, 's.')));
+        const target = await read(shape.target, shape.fields.map(f => `s.${q(f.name)}`));
+        await run.checkpoints.set('verification', { source, target });
+        if (source.rows !== target.rows || source.checksum !== target.checksum) {
+          throw new Error(
+            `verification failed: source ${source.rows} rows (checksum ${source.checksum}), target ${target.rows} rows (checksum ${target.checksum})`,
+          );
+        }
+        await run.log(`verified ${target.rows} rows, checksum ${target.checksum} on both sides`);
+      } finally {
+        await client.query('ROLLBACK').catch(() => {});
+      }
+    });
+  }
+
+  /** One short transaction: writers wait a moment, readers go on, the name moves. */
+  private async cutOver(run: DatasetMigrationRun, shape: MigrationShape): Promise<void> {
+    await this.transaction(async client => {
+      const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
+      await client.query(`LOCK TABLE ${quoteRelation(shape.source)} IN EXCLUSIVE MODE`);
+      for (const sql of dropCaptureSql(shape)) await client.query(sql);
+      if (dataset.kind === 'table') {
+        const previous = `${dataset.relation.name}_v${run.fromVersion}`;
+        await client.query(`ALTER TABLE ${quoteRelation(dataset.relation)} RENAME TO ${q(previous)}`);
+        await run.log(`version ${run.fromVersion} stays readable as ${dataset.relation.schema}.${previous}`);
+      } else {
+        await client.query(`DROP VIEW ${quoteRelation(dataset.relation)}`);
+      }
+      await client.query(
+        `CREATE VIEW ${quoteRelation(dataset.relation)} AS SELECT * FROM ${quoteRelation(shape.target)}`,
+      );
+      // The last moment a cancel can still win: after the commit the switch is done.
+      await run.throwIfCancelled();
+      await run.log(`${formatRelation(dataset.relation)} now reads ${formatRelation(shape.target)}`);
+    });
+  }
+
+  /** Before cut-over, puts the dataset back as it was: no trigger, no target. */
+  private async undo(run: DatasetMigrationRun, shape: MigrationShape): Promise<void> {
+    await this.transaction(async client => {
+      for (const sql of dropCaptureSql(shape)) await client.query(sql);
+      if ((await relationExists(client, shape.target)) && (await this.isOurs(client, shape.target, run))) {
+        await client.query(`DROP TABLE ${quoteRelation(shape.target)}`);
+      }
+    });
+    await run.checkpoints.clear();
+  }
+
+  /**
+   * Finds which source rows the transform fails on, by transforming key ranges and
+   * halving the ones that fail, and returns an error naming them.
+   */
+  private async failingRowsError(shape: MigrationShape, cause: Error): Promise<Error> {
+    const failures = await this.withClient(async c => {
+      const keyTypes = await this.keyTypes(c, shape);
+      const keyList = shape.sourceKey.map(k => `${q(k)}::text`).join(', ');
+      const order = shape.sourceKey.map(q).join(', ');
+      const found: string[] = [];
+      let lastKey: string[] | null = null;
+      await c.query('BEGIN READ ONLY');
+      try {
+        while (found.length < MAX_FAILING_ROWS) {
+          const after: string = lastKey
+            ? `WHERE (${order}) > (${keyTypes.map((t, i) => `$${i + 1}::${t}`).join(', ')})`
+            : '';
+          const { rows } = await c.query(
+            `SELECT ARRAY[${keyList}] AS key FROM ${quoteRelation(shape.source)} ${after} ORDER BY ${order} LIMIT 10000`,
+            lastKey ?? [],
+          );
+          if (rows.length === 0) break;
+          const keys: string[][] = rows.map(r => r.key);
+          await this.bisect(c, shape, keyTypes, keys, found);
+          lastKey = keys[keys.length - 1];
+        }
+      } finally {
+        await c.query('ROLLBACK').catch(() => {});
+      }
+      return found;
+    });
+    if (failures.length === 0) return cause;
+    return new Error(
+      `the transform fails on ${failures.length >= MAX_FAILING_ROWS ? 'at least ' : ''}${
+        failures.length
+      } rows: ${failures.join('; ')}`,
+    );
+  }
+
+  private async bisect(
+    client: PoolClient,
+    shape: MigrationShape,
+    keyTypes: string[],
+    keys: string[][],
+    found: string[],
+  ): Promise<void> {
+    if (keys.length === 0 || found.length >= MAX_FAILING_ROWS) return;
+    await client.query('SAVEPOINT range');
+    try {
+      await client.query(transformRangeSql(shape, keyTypes), [...keys[0], ...keys[keys.length - 1]]);
+      await client.query('RELEASE SAVEPOINT range');
+      return;
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT range');
+      if (keys.length === 1) {
+        const key = shape.sourceKey.map((k, i) => `${k}=${keys[0][i]}`).join(', ');
+        found.push(`${key}: ${(error as Error).message}`);
+        return;
+      }
+    }
+    const middle = Math.floor(keys.length / 2);
+    await this.bisect(client, shape, keyTypes, keys.slice(0, middle), found);
+    await this.bisect(client, shape, keyTypes, keys.slice(middle), found);
+  }
+
+  private async keyTypes(client: PoolClient, shape: MigrationShape): Promise<string[]> {
+    const fields = await readFields(client, shape.source);
+    return shape.sourceKey.map(key => fields.find(f => f.name === key)!.type);
+  }
+
+  private async isOurs(client: PoolClient, relation: RelationName, run: DatasetMigrationRun) {
+    return (await relationComment(client, relation))?.includes(`(migration ${run.migrationId})`) ?? false;
+  }
+
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.withClient(async client => {
       await client.query('BEGIN');
       try {
-        await client.query(`SET LOCAL lock_timeout = '10s'`);
-        const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
-        const source = dataset.storage;
-        await client.query(`LOCK TABLE ${quoteRelation(source)} IN SHARE MODE`);
-        const target = versionedName(dataset.relation, run.targetVersion);
-
-        await run.step('create-table', async () => {
-          if (await relationExists(client, target)) {
-            throw new Error(`relation ${formatRelation(target)} already exists`);
-          }
-          await client.query(createTableSql(target, run.targetFields));
-          await client.query(
-            `COMMENT ON TABLE ${quoteRelation(target)} IS ${literal(
-              `dataset-migrations: ${run.entityRef} schema version ${run.targetVersion} (migration ${run.migrationId})`,
-            )}`,
-          );
-          await run.log(`created ${formatRelation(target)} with ${run.targetFields.length} fields`);
-        });
-
-        const copied = await run.step('copy-rows', async () => {
-          const { sql, values } = copySql(source, target, run.targetFields);
-          const result = await client.query(sql, values);
-          await run.log(`copied ${result.rowCount} rows from ${formatRelation(source)}`);
-          return result.rowCount ?? 0;
-        });
-
-        await run.step('verify-row-count', async () => {
-          const [sourceCount, targetCount] = await Promise.all(
-            [source, target].map(async table => {
-              const result = await client.query<{ count: string }>(
-                `SELECT count(*) AS count FROM ${quoteRelation(table)}`,
-              );
-              return Number(result.rows[0].count);
-            }),
-          );
-          if (sourceCount !== targetCount || targetCount !== copied) {
-            throw new Error(
-              `row counts differ: source ${sourceCount}, copied ${copied}, target ${targetCount}`,
-            );
-          }
-          await run.log(`row counts match: ${targetCount}`);
-        });
-
-        await run.throwIfCancelled();
-        await run.step('switch-view', async () => {
-          if (dataset.kind === 'table') {
-            const previous = versionedName(dataset.relation, run.fromVersion);
-            if (await relationExists(client, previous)) {
-              throw new Error(
-                `cannot keep version ${run.fromVersion} readable: ${formatRelation(previous)} already exists`,
-              );
-            }
-            await client.query(
-              `ALTER TABLE ${quoteRelation(dataset.relation)} RENAME TO ${escapeIdentifier(previous.name)}`,
-            );
-            await run.log(`version ${run.fromVersion} stays readable as ${formatRelation(previous)}`);
-          } else {
-            await client.query(`DROP VIEW ${quoteRelation(dataset.relation)}`);
-          }
-          await client.query(
-            `CREATE VIEW ${quoteRelation(dataset.relation)} AS SELECT * FROM ${quoteRelation(target)}`,
-          );
-          await run.log(`${formatRelation(dataset.relation)} now reads ${formatRelation(target)}`);
-        });
-
-        if (run.dryRun) {
-          await client.query('ROLLBACK');
-          await run.log('dry run: every step succeeded and was rolled back');
-        } else {
-          await client.query('COMMIT');
-        }
+        await client.query(`SET LOCAL lock_timeout = '5s'`);
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
       } catch (error) {
         // The original error is the one worth reporting, even if the connection is gone.
         await client.query('ROLLBACK').catch(() => {});
         throw error;
       }
     });
-  }
-
-  async close(): Promise<void> {
-    await this.pool.end();
   }
 
   private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -136,7 +422,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
       return await work(client);
     } catch (error) {
       // A client whose connection failed must not go back to the pool.
-      if ((error as { code?: string }).code === undefined) broken = error as Error;
+      if (isConnectionError(error)) broken = error as Error;
       throw error;
     } finally {
       client.release(broken);
@@ -144,42 +430,28 @@ export class PostgresDatasetEngine implements DatasetEngine {
   }
 }
 
-function versionedName(relation: RelationName, version: number): RelationName {
-  return { schema: relation.schema, name: `${relation.name}_v${version}` };
+/**
+ * Errors that say nothing about the migration, only that the database is away or
+ * busy for now: the run is interrupted and resumes from its checkpoints.
+ */
+function isConnectionError(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  if (typeof code === 'string') {
+    if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300', '55P03'].includes(code)) return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) return true;
+  }
+  return /Connection terminated|terminating connection|connection error/i.test(message ?? '');
 }
 
-function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
-function createTableSql(target: RelationName, fields: TargetField[]): string {
-  const columns = fields.map(
-    f => `${escapeIdentifier(f.name)} ${f.type}${f.nullable ? '' : ' NOT NULL'}`,
-  );
-  const key = fields.filter(f => f.primaryKey).map(f => escapeIdentifier(f.name));
-  if (key.length > 0) columns.push(`PRIMARY KEY (${key.join(', ')})`);
-  return `CREATE TABLE ${quoteRelation(target)} (${columns.join(', ')})`;
-}
-
-/** One INSERT … SELECT that maps every source row to the target version. */
-function copySql(source: RelationName, target: RelationName, fields: TargetField[]) {
-  const values: unknown[] = [];
-  const expressions = fields.map(field => {
-    switch (field.source.kind) {
-      case 'copy':
-        return escapeIdentifier(field.source.from);
-      case 'cast':
-        return `${escapeIdentifier(field.source.from)}::${field.type}`;
-      default:
-        values.push(field.source.value);
-        return `$${values.length}::${field.type}`;
+async function interruptible<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isConnectionError(error)) {
+      throw new MigrationInterruptedError(`the database is unavailable: ${(error as Error).message}`);
     }
-  });
-  const columns = fields.map(f => escapeIdentifier(f.name)).join(', ');
-  return {
-    sql: `INSERT INTO ${quoteRelation(target)} (${columns}) SELECT ${expressions.join(', ')} FROM ${quoteRelation(source)}`,
-    values,
-  };
+    throw error;
+  }
 }
 
 function poolConfig(config: Config): PoolConfig {
@@ -195,11 +467,21 @@ function poolConfig(config: Config): PoolConfig {
   };
 }
 
+function backfillSettings(config: Config): BackfillSettings {
+  const backfill = config.getOptionalConfig('backfill');
+  return {
+    maxBatchRows: backfill?.getOptionalNumber('maxBatchRows') ?? DEFAULT_BACKFILL.maxBatchRows,
+    targetBatchMs: backfill?.getOptionalNumber('targetBatchMs') ?? DEFAULT_BACKFILL.targetBatchMs,
+    pauseMs: backfill?.getOptionalNumber('pauseMs') ?? DEFAULT_BACKFILL.pauseMs,
+  };
+}
+
 export const postgresEngineFactory: DatasetEngineFactory = {
   type: 'postgres',
   create({ name, config, logger }) {
     const pool = new Pool({ ...poolConfig(config), max: config.getOptionalNumber('maxConnections') ?? 4 });
     pool.on('error', error => logger.warn(`Engine ${name}: idle connection error: ${error.message}`));
-    return new PostgresDatasetEngine(pool);
+    return new PostgresDatasetEngine(pool, backfillSettings(config));
   },
 };
+

@@ -114,3 +114,26 @@ export async function estimateRows(client: PoolClient, table: RelationName): Pro
   );
   return Number(result.rows[0]?.estimate ?? 0);
 }
+
+/** The primary key's columns in index order (keyset order), or [] when there is none. */
+export async function primaryKey(client: PoolClient, table: RelationName): Promise<string[]> {
+  const result = await client.query<{ name: string }>(
+    `SELECT a.attname AS name
+       FROM pg_index i
+       CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+      WHERE i.indrelid = $1::regclass AND i.indisprimary
+      ORDER BY k.ord`,
+    [quoteRelation(table)],
+  );
+  return result.rows.map(row => row.name);
+}
+
+/** The comment dataset-migrations puts on relations it creates, naming the run. */
+export async function relationComment(client: PoolClient, relation: RelationName): Promise<string | undefined> {
+  const result = await client.query<{ comment: string | null }>(
+    `SELECT obj_description(to_regclass($1), 'pg_class') AS comment`,
+    [quoteRelation(relation)],
+  );
+  return result.rows[0]?.comment ?? undefined;
+}

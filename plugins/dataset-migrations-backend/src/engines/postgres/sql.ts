@@ -1,0 +1,157 @@
+import { escapeIdentifier } from 'pg';
+import type { TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { quoteRelation, type RelationName } from './relations';
+
+/** Everything one run needs to name and transform: source, target and their keys. */
+export interface MigrationShape {
+  source: RelationName;
+  target: RelationName;
+  /** Source rows deleted while the run copies, so copied ghosts can be removed. */
+  deleted: RelationName;
+  captureFunction: RelationName;
+  captureTrigger: string;
+  fields: TargetField[];
+  /** Source primary key, in index order: the keyset order of the backfill. */
+  sourceKey: string[];
+  /** Target primary key fields, in the same order. */
+  targetKey: TargetField[];
+}
+
+export const q = escapeIdentifier;
+
+/** A SQL literal; standard_conforming_strings is on in every supported Postgres. */
+export function literal(value: string | number | boolean | null): string {
+  if (value === null) return 'NULL';
+  return `'${String(value).replace(/'/g, "''")}'`;
+}
+
+/** The target field's value computed from a source row (`row` is e.g. `s.` or `NEW.`). */
+export function valueOf(field: TargetField, row: string): string {
+  switch (field.source.kind) {
+    case 'copy':
+      return `${row}${q(field.source.from)}`;
+    case 'cast':
+      return `(${row}${q(field.source.from)})::${field.type}`;
+    default:
+      return `${literal(field.source.value)}::${field.type}`;
+  }
+}
+
+const list = (items: string[]) => items.join(', ');
+
+export function createTargetSql(shape: MigrationShape): string {
+  const columns = shape.fields.map(
+    f => `${q(f.name)} ${f.type}${f.nullable ? '' : ' NOT NULL'}`,
+  );
+  columns.push(`PRIMARY KEY (${list(shape.targetKey.map(f => q(f.name)))})`);
+  return `CREATE TABLE ${quoteRelation(shape.target)} (${list(columns)})`;
+}
+
+export function createDeletedSql(shape: MigrationShape): string {
+  return `CREATE TABLE ${quoteRelation(shape.deleted)} AS
+            SELECT ${list(shape.sourceKey.map(q))} FROM ${quoteRelation(shape.source)} WITH NO DATA`;
+}
+
+/** `INSERT … ON CONFLICT` of mapped rows; later writes win over copied ones. */
+function upsertSql(shape: MigrationShape, rows: string, row: string, onConflict: 'update' | 'nothing') {
+  const columns = list(shape.fields.map(f => q(f.name)));
+  const values = list(shape.fields.map(f => valueOf(f, row)));
+  const key = list(shape.targetKey.map(f => q(f.name)));
+  const others = shape.fields.filter(f => !f.primaryKey);
+  const action =
+    onConflict === 'nothing' || others.length === 0
+      ? 'DO NOTHING'
+      : `DO UPDATE SET ${list(others.map(f => `${q(f.name)} = EXCLUDED.${q(f.name)}`))}`;
+  return `INSERT INTO ${quoteRelation(shape.target)} (${columns}) SELECT ${values} FROM ${rows} ON CONFLICT (${key}) ${action}`;
+}
+
+/**
+ * The capture trigger: every write to the source, from the moment it is installed,
+ * is applied to the target in the writer's own transaction. Deleted keys are also
+ * remembered, so a row the backfill copied from an older snapshot can be removed.
+ */
+export function createCaptureSql(shape: MigrationShape): string[] {
+  const keyChanged = `(${list(shape.sourceKey.map(k => `OLD.${q(k)}`))}) IS DISTINCT FROM (${list(
+    shape.sourceKey.map(k => `NEW.${q(k)}`),
+  )})`;
+  const targetKeyOfOld = `(${list(shape.targetKey.map(f => q(f.name)))}) = (${list(
+    shape.targetKey.map(f => valueOf(f, 'OLD.')),
+  )})`;
+  const fn = quoteRelation(shape.captureFunction);
+  return [
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $capture$
+     BEGIN
+       IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${keyChanged}) THEN
+         DELETE FROM ${quoteRelation(shape.target)} WHERE ${targetKeyOfOld};
+         INSERT INTO ${quoteRelation(shape.deleted)} VALUES (${list(shape.sourceKey.map(k => `OLD.${q(k)}`))});
+       END IF;
+       IF TG_OP IN ('INSERT', 'UPDATE') THEN
+         ${upsertSql(shape, '(SELECT NEW.*) AS n', 'n.', 'update')};
+       END IF;
+       RETURN NULL;
+     END $capture$`,
+    `CREATE TRIGGER ${q(shape.captureTrigger)} AFTER INSERT OR UPDATE OR DELETE ON ${quoteRelation(
+      shape.source,
+    )} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+  ];
+}
+
+export function dropCaptureSql(shape: MigrationShape): string[] {
+  return [
+    `DROP TRIGGER IF EXISTS ${q(shape.captureTrigger)} ON ${quoteRelation(shape.source)}`,
+    `DROP FUNCTION IF EXISTS ${quoteRelation(shape.captureFunction)}()`,
+    `DROP TABLE IF EXISTS ${quoteRelation(shape.deleted)}`,
+  ];
+}
+
+/** Keyset predicate `(k1, k2) > ($1::t1, $2::t2)` over the source key. */
+function after(shape: MigrationShape, keyTypes: string[], firstParam: number): string {
+  return `(${list(shape.sourceKey.map(k => `s.${q(k)}`))}) > (${list(
+    keyTypes.map((type, i) => `$${firstParam + i}::${type}`),
+  )})`;
+}
+
+/**
+ * One backfill batch: the next `limit` source rows after the last key, copied
+ * without overwriting anything the capture trigger already wrote. Returns the rows
+ * read and the batch's last key as text.
+ */
+export function backfillBatchSql(shape: MigrationShape, keyTypes: string[], hasLastKey: boolean): string {
+  const order = list(shape.sourceKey.map(k => `s.${q(k)}`));
+  const where = hasLastKey ? `WHERE ${after(shape, keyTypes, 2)}` : '';
+  const lastKey = list(shape.sourceKey.map((k, i) => `b.${q(k)}::text AS k${i}`));
+  const descending = list(shape.sourceKey.map(k => `b.${q(k)} DESC`));
+  return `WITH batch AS (
+            SELECT * FROM ${quoteRelation(shape.source)} AS s ${where} ORDER BY ${order} LIMIT $1),
+          copied AS (${upsertSql(shape, 'batch AS s', 's.', 'nothing')})
+          SELECT (SELECT count(*) FROM batch) AS rows, last.*
+            FROM (SELECT 1) AS one
+            LEFT JOIN (SELECT ${lastKey} FROM batch AS b ORDER BY ${descending} LIMIT 1) AS last ON true`;
+}
+
+/** Rows the backfill copied from a snapshot older than their deletion. */
+export function removeGhostsSql(shape: MigrationShape): string {
+  const targetKey = list(shape.targetKey.map(f => `t.${q(f.name)}`));
+  const mappedDeleted = list(shape.targetKey.map(f => valueOf(f, 'd.')));
+  const stillThere = shape.sourceKey.map(k => `s.${q(k)} = d.${q(k)}`).join(' AND ');
+  return `DELETE FROM ${quoteRelation(shape.target)} AS t USING ${quoteRelation(shape.deleted)} AS d
+           WHERE (${targetKey}) = (${mappedDeleted})
+             AND NOT EXISTS (SELECT 1 FROM ${quoteRelation(shape.source)} AS s WHERE ${stillThere})`;
+}
+
+/** Row count and an order-independent checksum of the mapped columns. */
+export function checksumSql(relation: RelationName, expressions: string[]): string {
+  return `SELECT count(*) AS rows,
+                 coalesce(sum(('x' || substr(md5(ROW(${list(expressions)})::text), 1, 16))::bit(64)::bigint::numeric), 0)::text AS checksum
+            FROM ${quoteRelation(relation)} AS s`;
+}
+
+/** The mapped rows of a source key range, for finding which rows a transform fails on. */
+export function transformRangeSql(shape: MigrationShape, keyTypes: string[]): string {
+  const n = keyTypes.length;
+  const keys = list(shape.sourceKey.map(k => `s.${q(k)}`));
+  const from = list(keyTypes.map((t, i) => `$${i + 1}::${t}`));
+  const to = list(keyTypes.map((t, i) => `$${n + i + 1}::${t}`));
+  return `SELECT ${list(shape.fields.map(f => valueOf(f, 's.')))} FROM ${quoteRelation(shape.source)} AS s
+           WHERE (${keys}) >= (${from}) AND (${keys}) <= (${to})`;
+}
