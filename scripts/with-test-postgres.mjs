@@ -22,14 +22,17 @@ export async function freePort() {
   });
 }
 
-/** Starts a fresh server in a temp dir; `stop()` also deletes its data. */
-export async function startTestPostgres() {
+/**
+ * Starts a fresh server in a temp dir; `stop()` also deletes its data. Tests trade
+ * durability for speed (`fast`); benchmarks keep the defaults a real server has.
+ */
+export async function startTestPostgres({ fast = true } = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsm-test-pg-'));
   fs.chmodSync(dataDir, 0o755); // the postgres OS user (when we are root) must reach data/
   const server = await startEmbeddedPostgres({
     dataDir: path.join(dataDir, 'data'),
     port: await freePort(),
-    fast: true,
+    fast,
     log: () => {},
   });
   return {

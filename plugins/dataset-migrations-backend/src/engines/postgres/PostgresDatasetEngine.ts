@@ -22,8 +22,9 @@ import {
   type RelationName,
 } from './relations';
 import {
-  backfillBatchSql,
+  batchEndSql,
   checksumSql,
+  copyRangeSql,
   createCaptureSql,
   createDeletedSql,
   createTargetSql,
@@ -44,10 +45,11 @@ export interface BackfillSettings {
   pauseMs: number;
 }
 
-const DEFAULT_BACKFILL: BackfillSettings = { maxBatchRows: 50_000, targetBatchMs: 500, pauseMs: 0 };
+const DEFAULT_BACKFILL: BackfillSettings = { maxBatchRows: 200_000, targetBatchMs: 500, pauseMs: 0 };
 const FIRST_BATCH_ROWS = 5_000;
 /** Rows the dry run transforms; small tables are transformed whole. */
 const DRY_RUN_SAMPLE_ROWS = 10_000;
+const UNIQUE_VIOLATION = '23505';
 /** How many failing rows are named before the search stops. */
 const MAX_FAILING_ROWS = 10;
 
@@ -222,43 +224,54 @@ export class PostgresDatasetEngine implements DatasetEngine {
     let batchRows = Math.min(FIRST_BATCH_ROWS, settings.maxBatchRows);
     const started = Date.now();
     const startRows = state.rows;
+    let longestBatchMs = 0;
 
     for (;;) {
       await run.throwIfCancelled();
       const batchStarted = Date.now();
-      const result = await this.transaction(async client => {
+      const lastKey = state.lastKey;
+      const { copied, end } = await this.transaction(async client => {
+        const endRow = (
+          await client.query(batchEndSql(shape, keyTypes, lastKey !== null), [batchRows, ...(lastKey ?? [])])
+        ).rows[0];
+        const batchEnd: string[] | null = endRow ? shape.sourceKey.map((_, i) => endRow[`k${i}`]) : null;
+        const params = [...(lastKey ?? []), ...(batchEnd ?? [])];
+        const range = { hasLastKey: lastKey !== null, hasEnd: batchEnd !== null };
+        await client.query('SAVEPOINT batch');
         try {
-          const { rows } = await client.query(backfillBatchSql(shape, keyTypes, state.lastKey !== null), [
-            batchRows,
-            ...(state.lastKey ?? []),
-          ]);
-          return rows[0];
+          const result = await client.query(copyRangeSql(shape, keyTypes, { ...range, skipExisting: false }), params);
+          return { copied: result.rowCount ?? 0, end: batchEnd };
         } catch (error) {
           if (isConnectionError(error)) throw error;
-          throw await this.failingRowsError(shape, error as Error);
+          if ((error as { code?: string }).code !== UNIQUE_VIOLATION) {
+            throw await this.failingRowsError(shape, error as Error);
+          }
+          // The capture trigger (or an earlier attempt) wrote some of these rows already.
+          await client.query('ROLLBACK TO SAVEPOINT batch');
+          const result = await client.query(copyRangeSql(shape, keyTypes, { ...range, skipExisting: true }), params);
+          return { copied: result.rowCount ?? 0, end: batchEnd };
         }
       });
-      const copied = Number(result.rows);
-      if (copied > 0) {
-        state.lastKey = shape.sourceKey.map((_, i) => result[`k${i}`]);
-        state.rows += copied;
-        await run.checkpoints.set('backfill', state);
-        await run.progress('backfill', state.rows, Math.max(total, state.rows));
-      }
-      if (copied < batchRows) break;
+      state.rows += copied;
+      if (end === null) break; // that batch copied the rest of the table
+      state.lastKey = end;
+      await run.checkpoints.set('backfill', state);
+      await run.progress('backfill', state.rows, Math.max(total, state.rows));
       const elapsed = Math.max(1, Date.now() - batchStarted);
+      longestBatchMs = Math.max(longestBatchMs, elapsed);
       batchRows = Math.max(
         1000,
         Math.min(settings.maxBatchRows, Math.round((batchRows * settings.targetBatchMs) / elapsed)),
       );
       if (settings.pauseMs > 0) await sleep(settings.pauseMs);
     }
+    await run.checkpoints.set('backfill', state);
     const seconds = (Date.now() - started) / 1000;
     await run.progress('backfill', state.rows, state.rows);
     await run.log(
       `copied ${state.rows} rows to ${formatRelation(shape.target)} (${Math.round(
         (state.rows - startRows) / Math.max(seconds, 0.001),
-      )} rows/s this attempt)`,
+      )} rows/s this attempt, longest batch ${longestBatchMs} ms)`,
     );
   }
 

@@ -53,16 +53,23 @@ export function createDeletedSql(shape: MigrationShape): string {
 }
 
 /** `INSERT … ON CONFLICT` of mapped rows; later writes win over copied ones. */
-function upsertSql(shape: MigrationShape, rows: string, row: string, onConflict: 'update' | 'nothing') {
+function upsertSql(
+  shape: MigrationShape,
+  rows: string,
+  row: string,
+  onConflict: 'update' | 'nothing' | 'none',
+) {
   const columns = list(shape.fields.map(f => q(f.name)));
   const values = list(shape.fields.map(f => valueOf(f, row)));
   const key = list(shape.targetKey.map(f => q(f.name)));
+  const insert = `INSERT INTO ${quoteRelation(shape.target)} (${columns}) SELECT ${values} FROM ${rows}`;
+  if (onConflict === 'none') return insert;
   const others = shape.fields.filter(f => !f.primaryKey);
   const action =
     onConflict === 'nothing' || others.length === 0
       ? 'DO NOTHING'
       : `DO UPDATE SET ${list(others.map(f => `${q(f.name)} = EXCLUDED.${q(f.name)}`))}`;
-  return `INSERT INTO ${quoteRelation(shape.target)} (${columns}) SELECT ${values} FROM ${rows} ON CONFLICT (${key}) ${action}`;
+  return `${insert} ON CONFLICT (${key}) ${action}`;
 }
 
 /**
@@ -104,29 +111,46 @@ export function dropCaptureSql(shape: MigrationShape): string[] {
   ];
 }
 
-/** Keyset predicate `(k1, k2) > ($1::t1, $2::t2)` over the source key. */
-function after(shape: MigrationShape, keyTypes: string[], firstParam: number): string {
-  return `(${list(shape.sourceKey.map(k => `s.${q(k)}`))}) > (${list(
+/** `(k1, k2) <op> ($n::t1, $n+1::t2)` over the source key. */
+function compareKey(shape: MigrationShape, op: '>' | '<=', keyTypes: string[], firstParam: number): string {
+  return `(${list(shape.sourceKey.map(k => `s.${q(k)}`))}) ${op} (${list(
     keyTypes.map((type, i) => `$${firstParam + i}::${type}`),
   )})`;
 }
 
 /**
- * One backfill batch: the next `limit` source rows after the last key, copied
- * without overwriting anything the capture trigger already wrote. Returns the rows
- * read and the batch's last key as text.
+ * The key that ends the next batch: the `$1`-th source key after the last one
+ * copied (an index-only walk), or no row when fewer remain.
  */
-export function backfillBatchSql(shape: MigrationShape, keyTypes: string[], hasLastKey: boolean): string {
-  const order = list(shape.sourceKey.map(k => `s.${q(k)}`));
-  const where = hasLastKey ? `WHERE ${after(shape, keyTypes, 2)}` : '';
-  const lastKey = list(shape.sourceKey.map((k, i) => `b.${q(k)}::text AS k${i}`));
-  const descending = list(shape.sourceKey.map(k => `b.${q(k)} DESC`));
-  return `WITH batch AS (
-            SELECT * FROM ${quoteRelation(shape.source)} AS s ${where} ORDER BY ${order} LIMIT $1),
-          copied AS (${upsertSql(shape, 'batch AS s', 's.', 'nothing')})
-          SELECT (SELECT count(*) FROM batch) AS rows, last.*
-            FROM (SELECT 1) AS one
-            LEFT JOIN (SELECT ${lastKey} FROM batch AS b ORDER BY ${descending} LIMIT 1) AS last ON true`;
+export function batchEndSql(shape: MigrationShape, keyTypes: string[], hasLastKey: boolean): string {
+  const where = hasLastKey ? `WHERE ${compareKey(shape, '>', keyTypes, 2)}` : '';
+  return `SELECT ${list(shape.sourceKey.map((k, i) => `s.${q(k)}::text AS k${i}`))}
+            FROM ${quoteRelation(shape.source)} AS s ${where}
+           ORDER BY ${list(shape.sourceKey.map(k => `s.${q(k)}`))} OFFSET $1 - 1 LIMIT 1`;
+}
+
+/**
+ * Copies the source rows after the last key up to and including the end key (to
+ * the end of the table without one). Without `skipExisting` it is a plain insert,
+ * as fast as copying gets; a batch that meets a row the capture trigger already
+ * wrote is redone with `skipExisting`, keeping the trigger's newer row.
+ */
+export function copyRangeSql(
+  shape: MigrationShape,
+  keyTypes: string[],
+  range: { hasLastKey: boolean; hasEnd: boolean; skipExisting: boolean },
+): string {
+  const conditions = [
+    range.hasLastKey ? compareKey(shape, '>', keyTypes, 1) : undefined,
+    range.hasEnd ? compareKey(shape, '<=', keyTypes, range.hasLastKey ? keyTypes.length + 1 : 1) : undefined,
+  ].filter(Boolean);
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  return upsertSql(
+    shape,
+    `${quoteRelation(shape.source)} AS s ${where}`,
+    's.',
+    range.skipExisting ? 'nothing' : 'none',
+  );
 }
 
 /** Rows the backfill copied from a snapshot older than their deletion. */
