@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import {
   Box,
+  LinearProgress,
   Table,
   TableBody,
   TableCell,
@@ -12,17 +13,29 @@ import { Alert } from '@material-ui/lab';
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import type { Migration } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  isActiveMigrationStatus,
+  type Migration,
+  type MigrationStep,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
-import { formatDuration } from '../shared/format';
+import { formatDuration, formatProgress } from '../shared/format';
 
-/** One run's steps and log lines, refetched whenever the run's row changes. */
+const POLL_MS = 2000;
+
+/** One run's steps and log lines; followed every two seconds while the run is active. */
 export function MigrationRunDetails(props: { migration: Migration }) {
-  const { id, updatedAt } = props.migration;
+  const { id, updatedAt, status } = props.migration;
   const api = useApi(datasetMigrationsApiRef);
   const details = useAsyncRetry(() => api.getMigration(id), [api, id]);
   const { retry } = details;
   useEffect(() => retry(), [updatedAt, retry]);
+  const active = isActiveMigrationStatus(status);
+  useEffect(() => {
+    if (!active) return undefined;
+    const timer = setInterval(retry, POLL_MS);
+    return () => clearInterval(timer);
+  }, [active, retry]);
 
   if (details.error) return <Alert severity="error">{details.error.message}</Alert>;
   if (!details.value) return <Progress />;
@@ -46,6 +59,7 @@ export function MigrationRunDetails(props: { migration: Migration }) {
             <TableCell>Step</TableCell>
             <TableCell>Status</TableCell>
             <TableCell>Duration</TableCell>
+            <TableCell style={{ width: '40%' }}>Progress</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
@@ -55,6 +69,9 @@ export function MigrationRunDetails(props: { migration: Migration }) {
               <TableCell>{step.name}</TableCell>
               <TableCell>{step.status}</TableCell>
               <TableCell>{formatDuration(step.startedAt, step.finishedAt)}</TableCell>
+              <TableCell>
+                <StepProgress step={step} />
+              </TableCell>
             </TableRow>
           ))}
         </TableBody>
@@ -72,6 +89,22 @@ export function MigrationRunDetails(props: { migration: Migration }) {
           )
           .join('\n')}
       </Box>
+    </Box>
+  );
+}
+
+/** Rows done of all, the rate and the time left, for steps that move rows. */
+function StepProgress(props: { step: MigrationStep }) {
+  const { rowsDone, rowsTotal } = props.step;
+  if (rowsDone === undefined || !rowsTotal) return null;
+  return (
+    <Box>
+      <LinearProgress
+        variant="determinate"
+        value={Math.min(100, (100 * rowsDone) / rowsTotal)}
+        aria-label={`${props.step.name} progress`}
+      />
+      <Typography variant="caption">{formatProgress(props.step)}</Typography>
     </Box>
   );
 }

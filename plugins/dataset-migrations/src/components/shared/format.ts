@@ -8,6 +8,23 @@ export function formatDuration(startedAt?: string, finishedAt?: string): string 
   return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
+/** "540,000 of 1,000,000 rows · 270,000 rows/s · 2 s left" */
+export function formatProgress(step: {
+  rowsDone?: number;
+  rowsTotal?: number;
+  startedAt: string;
+  finishedAt?: string;
+}): string {
+  const done = step.rowsDone ?? 0;
+  const total = step.rowsTotal ?? 0;
+  const seconds = ((step.finishedAt ? Date.parse(step.finishedAt) : Date.now()) - Date.parse(step.startedAt)) / 1000;
+  const rate = seconds > 0 ? done / seconds : 0;
+  const parts = [`${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows`];
+  if (rate > 0) parts.push(`${Math.round(rate).toLocaleString('en-US')} rows/s`);
+  if (!step.finishedAt && rate > 0 && total > done) parts.push(`${Math.ceil((total - done) / rate)} s left`);
+  return parts.join(' · ');
+}
+
 export function formatTime(iso?: string): string {
   return iso ? new Date(iso).toLocaleString() : '—';
 }
