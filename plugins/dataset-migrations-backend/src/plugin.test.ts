@@ -7,7 +7,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type { MigrationDetails } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { MigrationDetails, MigrationPlan } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { connectionUrlOf, createTestDatabases, waitFor } from './__testUtils__/testDatabases';
 import { dataset } from './__testUtils__/fixtures';
 import { datasetMigrationsPlugin } from './plugin';
@@ -525,4 +525,63 @@ describe('dataset-migrations backend', () => {
     expect(await warehouse('events').columnInfo()).toHaveProperty('country');
     expect((await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS })).body.schemaVersion).toBe(3);
   }, 40_000);
+
+  it('plans a migration without changing anything; a created migration keeps its plan', async () => {
+    const current: number = (await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS })).body
+      .schemaVersion;
+    const rowsBefore = await migrationRowCount();
+    const jobsBefore = await jobsFor();
+    const body = {
+      entityRef: EVENTS,
+      targetVersion: current + 1,
+      changes: [{ addField: { name: 'note', type: 'text', default: 'n/a' } }, { dropField: { name: 'country' } }],
+    };
+
+    const res = await api().post(`${API}/plans`).send(body);
+    expect(res.status).toBe(200);
+    const plan: MigrationPlan = res.body.plan;
+    expect(plan).toMatchObject({
+      entityRef: EVENTS,
+      engine: 'warehouse',
+      table: 'public.events',
+      fromVersion: current,
+      targetVersion: current + 1,
+    });
+    expect(plan.compatibility).toMatchObject({ class: 'backward', rollout: 'consumers-first' });
+    expect(plan.compatibility.changes.map(c => c.class)).toEqual(['full', 'backward']);
+    expect(plan.source.map(f => f.name)).toContain('country');
+    expect(plan.target.map(f => f.name)).toContain('note');
+    expect(plan.target.map(f => f.name)).not.toContain('country');
+    expect(plan.stages.map(stage => stage.name)).toEqual([
+      'dry-run',
+      'create-target',
+      'backfill',
+      'verify',
+      'cut-over',
+      'rollback',
+    ]);
+    const createTarget = plan.stages.find(stage => stage.name === 'create-target')!.sql;
+    expect(createTarget[0]).toMatch(new RegExp(`^CREATE TABLE "public"."events_v${current + 1}" \\(`));
+    expect(createTarget.join('\n')).toContain('CREATE TRIGGER');
+
+    // Planning wrote nothing, queued nothing and created nothing on the warehouse.
+    expect(await migrationRowCount()).toBe(rowsBefore);
+    expect(await jobsFor()).toBe(jobsBefore);
+    expect(await relkind(`public.events_v${current + 1}`)).toBeUndefined();
+
+    const bad = await api()
+      .post(`${API}/plans`)
+      .send({ ...body, changes: [{ dropField: { name: 'nope' } }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('changes[0] (dropField): unknown field "nope"');
+
+    // The migration keeps the plan it runs, naming its own objects.
+    const created = await post({ ...body, dryRun: true });
+    expect(created.status).toBe(201);
+    const done = await waitForMigration(created.body.migration.id, ['succeeded', 'failed', 'cancelled']);
+    expect(done.plan!.compatibility.class).toBe('backward');
+    expect(done.plan!.stages.find(stage => stage.name === 'create-target')!.sql.join('\n')).toContain(
+      `(migration ${created.body.migration.id})`,
+    );
+  });
 });

@@ -8,4 +8,5 @@ export * from './annotations';
 export * from './fieldTypes';
 export * from './schemas';
 export * from './fieldChanges';
+export * from './compatibility';
 export * from './types';

@@ -1,3 +1,4 @@
+import type { Compatibility } from './compatibility';
 import type { FieldChange } from './schemas';
 
 export const MIGRATION_STATUSES = [
@@ -86,7 +87,30 @@ export interface Migration extends MigrationSummary {
   updatedAt: string;
 }
 
+/** One stage of a migration as the engine will run it, for people to review. */
+export interface PlannedStage {
+  name: string;
+  description: string;
+  /** The statements, as the engine sends them; `$n` are per-batch parameters. */
+  sql: string[];
+}
+
+/** The reviewable artifact of a migration: what changes, how compatible, and the SQL. */
+export interface MigrationPlan {
+  entityRef: string;
+  engine: string;
+  table: string;
+  fromVersion: number;
+  targetVersion: number;
+  source: DatasetField[];
+  target: DatasetField[];
+  compatibility: Compatibility;
+  stages: PlannedStage[];
+}
+
 export interface MigrationDetails extends Migration {
   steps: MigrationStep[];
   logs: MigrationLogLine[];
+  /** The plan this migration executes, fixed when it was created. */
+  plan?: MigrationPlan;
 }

@@ -2,6 +2,7 @@ import type { Config } from '@backstage/config';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type {
   DatasetField,
+  PlannedStage,
   TargetField,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
@@ -71,6 +72,12 @@ export class MigrationInterruptedError extends Error {
   }
 }
 
+/** What an engine needs to plan a migration without running it. */
+export type DatasetMigrationPlanRequest = Pick<
+  DatasetMigrationRun,
+  'migrationId' | 'entityRef' | 'dataset' | 'fromVersion' | 'targetVersion' | 'targetFields'
+>;
+
 /**
  * An engine holds datasets and moves them between schema versions. The Postgres
  * engine is built in; others (warehouses, lakes) plug in through
@@ -79,6 +86,8 @@ export class MigrationInterruptedError extends Error {
 export interface DatasetEngine {
   /** Reads the live schema of the dataset's current version. */
   introspect(dataset: DatasetLocation): Promise<DatasetSchema>;
+  /** The stages and statements `migrate` would run, changing nothing. */
+  plan(request: DatasetMigrationPlanRequest): Promise<PlannedStage[]>;
   /**
    * Creates the target version, moves the data and switches readers to it. It may
    * be called again for the same run after an interruption and must continue from

@@ -6,3 +6,4 @@
 export * from './engine';
 export * from './extensions';
 export * from './schemaVersionService';
+export type { PlannedStage } from '@dataset-migrations/plugin-dataset-migrations-common';

@@ -381,6 +381,271 @@ describe('DatabaseMigrationStore', () => {
     ]);
   });
 
+  describe('leases', () => {
+    const OTHER = { owner: 'other-worker', durationMs: 60_000 };
+
+    /** The lease as stored, with its remaining time measured by the database clock. */
+    async function leaseOf(id: string) {
+      const { rows } = await knex.raw(
+        `SELECT lease_owner AS owner,
+                extract(epoch FROM lease_expires_at - now()) * 1000 AS "remainingMs"
+           FROM migrations WHERE id = ?`,
+        [id],
+      );
+      const row = rows[0];
+      return { owner: row.owner as string | null, remainingMs: row.remainingMs === null ? null : Number(row.remainingMs) };
+    }
+
+    /** Moves the lease into the past, as if its owner stopped heartbeating a while ago. */
+    async function expireLease(id: string) {
+      await knex('migrations')
+        .where({ id })
+        .update({ lease_expires_at: knex.raw(`now() - interval '1 second'`) });
+    }
+
+    it('records the owner and the expiry of a claim', async () => {
+      const m = await queued();
+      await store.claimMigration(m.id, LEASE);
+      const lease = await leaseOf(m.id);
+      expect(lease.owner).toBe(LEASE.owner);
+      expect(lease.remainingMs).toBeGreaterThan(55_000);
+      expect(lease.remainingMs).toBeLessThanOrEqual(60_000);
+    });
+
+    it('blocks a claim while another owner holds a live lease; the owner itself may claim again', async () => {
+      const m = await queued();
+      expect(await store.claimMigration(m.id, LEASE)).toMatchObject({ status: 'running', attempts: 1 });
+
+      expect(await store.claimMigration(m.id, OTHER)).toBeUndefined();
+      expect((await store.getMigration(m.id))!.attempts).toBe(1);
+      expect((await leaseOf(m.id)).owner).toBe(LEASE.owner);
+
+      // The same worker getting its job again is a new attempt under its own lease.
+      expect(await store.claimMigration(m.id, LEASE)).toMatchObject({ status: 'running', attempts: 2 });
+      expect((await leaseOf(m.id)).owner).toBe(LEASE.owner);
+    });
+
+    it('lets another owner take over an expired lease, which the old owner cannot renew', async () => {
+      const m = await queued();
+      await store.claimMigration(m.id, LEASE);
+      await expireLease(m.id);
+
+      expect(await store.claimMigration(m.id, OTHER)).toMatchObject({ status: 'running', attempts: 2 });
+      expect((await leaseOf(m.id)).owner).toBe(OTHER.owner);
+      expect(await store.renewLease(m.id, LEASE)).toBe(false);
+      expect((await leaseOf(m.id)).owner).toBe(OTHER.owner);
+      // Now the first owner is the one blocked.
+      expect(await store.claimMigration(m.id, LEASE)).toBeUndefined();
+    });
+
+    it('closes the steps an earlier attempt left running when the run is claimed again', async () => {
+      const m = await queued();
+      await store.claimMigration(m.id, LEASE);
+      await store.startStep(m.id, 1, 'plan');
+      await store.finishStep(m.id, 1, 'plan', 'succeeded');
+      await store.startStep(m.id, 1, 'backfill');
+      await store.reportProgress(m.id, 1, 'backfill', 10, 100);
+      // Its worker dies here; another claims the run.
+      await expireLease(m.id);
+      await store.claimMigration(m.id, OTHER);
+
+      const steps = (await store.getMigration(m.id))!.steps;
+      expect(steps.map(s => [s.name, s.attempt, s.status, s.rowsDone])).toEqual([
+        ['plan', 1, 'succeeded', undefined],
+        ['backfill', 1, 'failed', 10],
+      ]);
+      expect(steps[1].finishedAt).toEqual(expect.any(String));
+      // A refused claim changes nothing.
+      await store.startStep(m.id, 2, 'plan');
+      expect(await store.claimMigration(m.id, LEASE)).toBeUndefined();
+      expect((await store.getMigration(m.id))!.steps.at(-1)).toMatchObject({ attempt: 2, status: 'running' });
+    });
+
+    it('renews only the owner\'s lease on a running migration', async () => {
+      const m = await queued();
+      // Not claimed yet: nobody owns it.
+      expect(await store.renewLease(m.id, LEASE)).toBe(false);
+      await store.claimMigration(m.id, { owner: LEASE.owner, durationMs: 1_000 });
+
+      expect(await store.renewLease(m.id, LEASE)).toBe(true);
+      expect((await leaseOf(m.id)).remainingMs).toBeGreaterThan(55_000);
+      expect(await store.renewLease(m.id, OTHER)).toBe(false);
+      expect(await leaseOf(m.id)).toMatchObject({ owner: LEASE.owner });
+      // Renewing with a short duration shortens the lease (how an interrupted worker lets go).
+      expect(await store.renewLease(m.id, { owner: LEASE.owner, durationMs: 2_000 })).toBe(true);
+      expect((await leaseOf(m.id)).remainingMs).toBeLessThanOrEqual(2_000);
+
+      expect(await store.renewLease(randomUUID(), LEASE)).toBe(false);
+    });
+
+    it('renews no lease on a finished migration', async () => {
+      for (const status of ['succeeded', 'failed', 'cancelled'] as const) {
+        const m = await queued();
+        await store.claimMigration(m.id, LEASE);
+        await store.finishMigration(m.id, { status });
+        expect(await store.renewLease(m.id, LEASE)).toBe(false);
+        expect(await leaseOf(m.id)).toEqual({ owner: null, remainingMs: null });
+      }
+    });
+
+    it('clears the lease when the migration finishes', async () => {
+      const m = await queued();
+      await store.claimMigration(m.id, LEASE);
+      await store.finishMigration(m.id, { status: 'succeeded' });
+      expect(await leaseOf(m.id)).toEqual({ owner: null, remainingMs: null });
+      expect(await store.requeueExpiredRuns(enqueue, 60_000)).toEqual([]);
+    });
+
+    describe('requeueExpiredRuns', () => {
+      it('re-enqueues only running migrations whose lease expired, and frees them', async () => {
+        const expired = await queued({ entityRef: 'resource:default/expired' });
+        await store.claimMigration(expired.id, LEASE);
+        await expireLease(expired.id);
+        const live = await queued({ entityRef: 'resource:default/live' });
+        await store.claimMigration(live.id, LEASE);
+        const waiting = await queued({ entityRef: 'resource:default/waiting' });
+        // A finished migration with a stale lease time is not swept either.
+        const failed = await queued({ entityRef: 'resource:default/failed' });
+        await store.claimMigration(failed.id, LEASE);
+        await store.finishMigration(failed.id, { status: 'failed', reason: 'x' });
+        await knex('migrations')
+          .where({ id: failed.id })
+          .update({ lease_owner: 'dead-worker', lease_expires_at: knex.raw(`now() - interval '1 minute'`) });
+        await knex('test_jobs').delete();
+        enqueue.mockClear();
+
+        expect(await store.requeueExpiredRuns(enqueue, 30_000)).toEqual([expired.id]);
+        expect(enqueue).toHaveBeenCalledTimes(1);
+        expect(await jobs()).toEqual([expired.id]);
+
+        // Still running, owned by nobody, and protected from sweeps for the grace period.
+        expect(await store.getMigration(expired.id)).toMatchObject({ status: 'running', attempts: 1 });
+        const lease = await leaseOf(expired.id);
+        expect(lease.owner).toBeNull();
+        expect(lease.remainingMs).toBeGreaterThan(25_000);
+        expect(lease.remainingMs).toBeLessThanOrEqual(30_000);
+        expect(await leaseOf(live.id)).toMatchObject({ owner: LEASE.owner });
+        expect(await store.getMigration(waiting.id)).toMatchObject({ status: 'queued' });
+        expect(await store.getMigration(failed.id)).toMatchObject({ status: 'failed' });
+
+        // Swept again within the grace period: nothing to do.
+        expect(await store.requeueExpiredRuns(enqueue, 30_000)).toEqual([]);
+        expect(await jobs()).toEqual([expired.id]);
+
+        // Any worker may claim it now, even while the grace period runs.
+        expect(await store.claimMigration(expired.id, OTHER)).toMatchObject({ attempts: 2 });
+        expect((await leaseOf(expired.id)).owner).toBe(OTHER.owner);
+      });
+
+      it('sweeps a requeued run again once its grace period is over', async () => {
+        const m = await queued();
+        await store.claimMigration(m.id, LEASE);
+        await expireLease(m.id);
+        expect(await store.requeueExpiredRuns(enqueue, 30_000)).toEqual([m.id]);
+        // Nobody claimed it within the grace period (say, the enqueue was lost).
+        await expireLease(m.id);
+        expect(await store.requeueExpiredRuns(enqueue, 30_000)).toEqual([m.id]);
+        expect(await jobs()).toEqual([m.id, m.id, m.id]);
+      });
+
+      it('enqueues a run once when several sweeps race for it', async () => {
+        const m = await queued();
+        await store.claimMigration(m.id, LEASE);
+        await expireLease(m.id);
+        await knex('test_jobs').delete();
+        // A slow enqueue keeps each sweep's transaction open, so the sweeps overlap.
+        const slowEnqueue: Enqueue = async (tx, id) => {
+          await tx.raw('SELECT pg_sleep(0.2)');
+          await enqueue(tx, id);
+        };
+
+        const results = await Promise.all(
+          Array.from({ length: 4 }, () => store.requeueExpiredRuns(slowEnqueue, 30_000)),
+        );
+        expect(results.flat()).toEqual([m.id]);
+        expect(await jobs()).toEqual([m.id]);
+        expect((await leaseOf(m.id)).owner).toBeNull();
+      });
+
+      it('takes back nothing when the enqueue fails', async () => {
+        const m = await queued();
+        await store.claimMigration(m.id, LEASE);
+        await expireLease(m.id);
+        const failing: Enqueue = async () => {
+          throw new Error('queue is down');
+        };
+        await expect(store.requeueExpiredRuns(failing, 30_000)).rejects.toThrow('queue is down');
+        // The lease is as it was, so the next sweep tries again.
+        expect((await leaseOf(m.id)).owner).toBe(LEASE.owner);
+        expect(await store.requeueExpiredRuns(enqueue, 30_000)).toEqual([m.id]);
+      });
+    });
+  });
+
+  describe('checkpoints', () => {
+    it('sets, overwrites, reads and clears the checkpoints of one migration', async () => {
+      const m = await queued();
+      const other = await queued({ entityRef: PLAYS });
+      expect(await store.getCheckpoint(m.id, 'backfill')).toBeUndefined();
+      expect(await store.hasCheckpoints(m.id)).toBe(false);
+
+      await store.setCheckpoint(m.id, 'backfill', { lastKey: ['41', 'b'], rows: 41 });
+      await store.setCheckpoint(m.id, 'done:dry-run', true);
+      await store.setCheckpoint(m.id, 'source', { schema: 'public', name: 'events' });
+      await store.setCheckpoint(other.id, 'backfill', { lastKey: null, rows: 0 });
+      expect(await store.getCheckpoint(m.id, 'backfill')).toEqual({ lastKey: ['41', 'b'], rows: 41 });
+      expect(await store.getCheckpoint(m.id, 'done:dry-run')).toBe(true);
+      expect(await store.hasCheckpoints(m.id)).toBe(true);
+
+      await store.setCheckpoint(m.id, 'backfill', { lastKey: ['99', 'z'], rows: 99 });
+      expect(await store.getCheckpoint(m.id, 'backfill')).toEqual({ lastKey: ['99', 'z'], rows: 99 });
+      expect(await knex('migration_checkpoints').where({ migration_id: m.id }).count({ n: '*' })).toEqual([
+        { n: '3' },
+      ]);
+
+      await store.clearCheckpoints(m.id);
+      expect(await store.getCheckpoint(m.id, 'backfill')).toBeUndefined();
+      expect(await store.getCheckpoint(m.id, 'done:dry-run')).toBeUndefined();
+      expect(await store.hasCheckpoints(m.id)).toBe(false);
+      // Other migrations keep theirs.
+      expect(await store.getCheckpoint(other.id, 'backfill')).toEqual({ lastKey: null, rows: 0 });
+    });
+
+    it('keeps checkpoints across attempts and lease changes', async () => {
+      const m = await queued();
+      await store.claimMigration(m.id, LEASE);
+      await store.setCheckpoint(m.id, 'backfill', { rows: 5 });
+      await knex('migrations').where({ id: m.id }).update({ lease_expires_at: knex.raw(`now() - interval '1 second'`) });
+      await store.requeueExpiredRuns(enqueue, 30_000);
+      await store.claimMigration(m.id, { owner: 'other-worker', durationMs: 60_000 });
+      expect(await store.getCheckpoint(m.id, 'backfill')).toEqual({ rows: 5 });
+    });
+  });
+
+  it('records progress on the step of its attempt', async () => {
+    const m = await queued();
+    await store.startStep(m.id, 1, 'backfill');
+    await store.startStep(m.id, 2, 'backfill');
+    await store.reportProgress(m.id, 1, 'backfill', 1_000, 200_000);
+    // Beyond 32 bits: counts are bigint.
+    await store.reportProgress(m.id, 2, 'backfill', 5_000_000_000, 6_000_000_000);
+    await store.reportProgress(m.id, 2, 'verify', 1, 1); // no such step: nothing is recorded
+
+    const steps = (await store.getMigration(m.id))!.steps;
+    expect(steps.map(s => [s.name, s.attempt, s.rowsDone, s.rowsTotal])).toEqual([
+      ['backfill', 1, 1_000, 200_000],
+      ['backfill', 2, 5_000_000_000, 6_000_000_000],
+    ]);
+
+    await store.reportProgress(m.id, 1, 'backfill', 200_000, 200_000);
+    await store.finishStep(m.id, 1, 'backfill', 'succeeded');
+    expect((await store.getMigration(m.id))!.steps[0]).toMatchObject({
+      status: 'succeeded',
+      rowsDone: 200_000,
+      rowsTotal: 200_000,
+    });
+  });
+
   it('reads recorded schema versions in bulk', async () => {
     const a = await queued({ targetVersion: 3 });
     await store.finishMigration(a.id, { status: 'succeeded' });

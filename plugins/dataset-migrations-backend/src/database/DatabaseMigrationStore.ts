@@ -8,6 +8,7 @@ import {
   type Migration,
   type MigrationDetails,
   type MigrationLogLine,
+  type MigrationPlan,
   type MigrationStatus,
   type MigrationSummary,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -37,6 +38,7 @@ type MigrationRow = {
   updated_at: Date;
   lease_owner: string | null;
   lease_expires_at: Date | null;
+  plan: MigrationPlan | null;
 };
 
 const UNIQUE_VIOLATION = '23505';
@@ -104,6 +106,7 @@ export class DatabaseMigrationStore implements MigrationStore {
           fingerprint: migration.fingerprint,
           status: 'queued',
           requested_by: migration.requestedBy,
+          plan: migration.plan ? (JSON.stringify(migration.plan) as any) : null,
         })
         .returning('*');
       await enqueue(tx, row.id);
@@ -172,6 +175,7 @@ export class DatabaseMigrationStore implements MigrationStore {
     ]);
     return {
       ...toMigration(row),
+      plan: row.plan ?? undefined,
       steps: steps.map(step => ({
         name: step.name,
         attempt: step.attempt,
@@ -240,25 +244,33 @@ export class DatabaseMigrationStore implements MigrationStore {
   }
 
   async claimMigration(id: string, lease: Lease): Promise<Migration | undefined> {
-    const [row] = await this.knex<MigrationRow>('migrations')
-      .where({ id })
-      .whereIn('status', ACTIVE_MIGRATION_STATUSES)
-      .where(q =>
-        q
-          .whereNull('lease_owner')
-          .orWhere('lease_owner', lease.owner)
-          .orWhere('lease_expires_at', '<', this.knex.fn.now()),
-      )
-      .update({
-        status: 'running',
-        attempts: this.knex.raw('attempts + 1') as any,
-        started_at: this.knex.raw('coalesce(started_at, now())') as any,
-        updated_at: this.knex.fn.now() as any,
-        lease_owner: lease.owner,
-        lease_expires_at: this.leaseEnd(lease.durationMs),
-      } as any)
-      .returning('*');
-    return row && toMigration(row);
+    return this.knex.transaction(async tx => {
+      const [row] = await tx<MigrationRow>('migrations')
+        .where({ id })
+        .whereIn('status', ACTIVE_MIGRATION_STATUSES)
+        .where(q =>
+          q
+            .whereNull('lease_owner')
+            .orWhere('lease_owner', lease.owner)
+            .orWhere('lease_expires_at', '<', tx.fn.now()),
+        )
+        .update({
+          status: 'running',
+          attempts: tx.raw('attempts + 1') as any,
+          started_at: tx.raw('coalesce(started_at, now())') as any,
+          updated_at: tx.fn.now() as any,
+          lease_owner: lease.owner,
+          lease_expires_at: this.leaseEnd(lease.durationMs, tx),
+        } as any)
+        .returning('*');
+      if (!row) return undefined;
+      // Steps an earlier attempt left running ended with it (its worker died): close them.
+      await tx('migration_steps')
+        .where({ migration_id: id, status: 'running' })
+        .where('attempt', '<', row.attempts)
+        .update({ status: 'failed', finished_at: tx.fn.now() });
+      return toMigration(row);
+    });
   }
 
   async renewLease(id: string, lease: Lease): Promise<boolean> {
@@ -290,6 +302,10 @@ export class DatabaseMigrationStore implements MigrationStore {
       .where({ migration_id: id, name })
       .first('value');
     return row?.value;
+  }
+
+  async hasCheckpoints(id: string): Promise<boolean> {
+    return (await this.knex('migration_checkpoints').where({ migration_id: id }).first('name')) !== undefined;
   }
 
   async setCheckpoint<T>(id: string, name: string, value: T): Promise<void> {

@@ -4,6 +4,7 @@ import type {
   Migration,
   MigrationDetails,
   MigrationLogLine,
+  MigrationPlan,
   MigrationStatus,
   MigrationSummary,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -17,6 +18,8 @@ export interface NewMigration {
   dryRun: boolean;
   fingerprint: string;
   requestedBy: string;
+  /** What the migration will execute, for review; fixed at creation. */
+  plan?: MigrationPlan;
 }
 
 /** Runs inside the transaction that writes a queued migration, so both land or neither. */
@@ -65,6 +68,8 @@ export interface MigrationStore {
   requeueExpiredRuns(enqueue: Enqueue, graceMs: number): Promise<string[]>;
 
   getCheckpoint<T>(id: string, name: string): Promise<T | undefined>;
+  /** Whether an attempt recorded any checkpoint, i.e. left engine work to resume or undo. */
+  hasCheckpoints(id: string): Promise<boolean>;
   setCheckpoint<T>(id: string, name: string, value: T): Promise<void>;
   clearCheckpoints(id: string): Promise<void>;
 

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type { FieldChange } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type {
-  DatasetEngine,
-  DatasetMigrationRun,
+import type { FieldChange, PlannedStage } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  MigrationInterruptedError,
+  type DatasetEngine,
+  type DatasetMigrationPlanRequest,
+  type DatasetMigrationRun,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { EngineRegistry } from '../engines/EngineRegistry';
@@ -26,7 +28,7 @@ describe('MigrationRunner', () => {
   const { init } = createTestDatabases();
   let knex: Knex;
   let store: DatabaseMigrationStore;
-  let engine: jest.Mocked<Required<Pick<DatasetEngine, 'introspect' | 'migrate'>>>;
+  let engine: jest.Mocked<Required<Pick<DatasetEngine, 'introspect' | 'plan' | 'migrate'>>>;
   let catalog: ReturnType<typeof catalogServiceMock.mock>;
   let runner: MigrationRunner;
 
@@ -40,6 +42,7 @@ describe('MigrationRunner', () => {
     await knex('migrations').delete();
     engine = {
       introspect: jest.fn(async (_dataset: { table: string }) => ({ fields: liveFields, rowEstimate: 3 })),
+      plan: jest.fn(async (_request: DatasetMigrationPlanRequest): Promise<PlannedStage[]> => []),
       // Like a real engine: runs its steps and logs through the run.
       migrate: jest.fn(async (run: DatasetMigrationRun) => {
         await run.step('copy-rows', async () => run.log('copied 3 rows'));
@@ -50,15 +53,20 @@ describe('MigrationRunner', () => {
       getEntityByRef: jest.fn(async () => events),
       refreshEntity: jest.fn(async () => {}),
     });
-    runner = new MigrationRunner({
+    runner = newRunner();
+  });
+
+  /** A runner on the same store, engine and catalog: another worker, or this one with other settings. */
+  function newRunner(options: { leaseMs?: number; logger?: ReturnType<typeof mockServices.logger.mock> } = {}) {
+    return new MigrationRunner({
       store,
       engines: new EngineRegistry(new Map([['warehouse', engine]])),
       catalog: new DatasetCatalog(catalog),
       auth: mockServices.auth(),
-      leaseMs: 60_000,
-      logger: mockServices.logger.mock(),
+      leaseMs: options.leaseMs ?? 60_000,
+      logger: options.logger ?? mockServices.logger.mock(),
     });
-  });
+  }
 
   async function queue(options: { fromVersion?: number; targetVersion?: number; dryRun?: boolean; changes?: FieldChange[] } = {}) {
     const id = randomUUID();
@@ -214,6 +222,193 @@ describe('MigrationRunner', () => {
       'warn:-:catalog refresh failed, the next processing round will pick it up: Error: catalog down',
     );
     expect(await store.getSchemaVersion(EVENTS)).toBe(2);
+  });
+
+  describe('interruptions', () => {
+    /** Polls the run's cancellation check until it throws, and returns what it threw. */
+    const nextInterruption = (run: DatasetMigrationRun) =>
+      waitFor(() => run.throwIfCancelled().then(() => undefined, (error: unknown) => error), {
+        intervalMs: 20,
+        what: 'the cancellation check to throw',
+      });
+
+    async function leaseOf(id: string) {
+      const { rows } = await knex.raw(
+        `SELECT lease_owner AS owner, extract(epoch FROM lease_expires_at - now()) * 1000 AS "remainingMs"
+           FROM migrations WHERE id = ?`,
+        [id],
+      );
+      return { owner: rows[0].owner as string | null, remainingMs: Number(rows[0].remainingMs) };
+    }
+
+    const stepsOf = async (id: string) =>
+      (await details(id)).steps.map(s => [s.name, s.attempt, s.status, s.rowsDone]);
+
+    it('stops an attempt whose lease another worker took, and leaves the run to that worker', async () => {
+      const id = await queue();
+      const logger = mockServices.logger.mock();
+      // Heartbeats every 100 ms.
+      const worker = newRunner({ leaseMs: 300, logger });
+      let seen: unknown;
+      engine.migrate.mockImplementationOnce(async run => {
+        await run.step('backfill', async () => {
+          await run.checkpoints.set('backfill', { rows: 1000 });
+          // Another worker holds the run now (this one stalled past its lease, say).
+          await knex('migrations')
+            .where({ id })
+            .update({ lease_owner: 'other-worker', lease_expires_at: knex.raw(`now() + interval '1 minute'`) });
+          seen = await nextInterruption(run);
+          throw seen;
+        });
+      });
+      await worker.run(id);
+
+      expect(seen).toBeInstanceOf(MigrationInterruptedError);
+      expect((seen as Error).message).toBe('another worker took over this run');
+      // Not finished by this worker: still running, and still the other worker's.
+      expect(await details(id)).toMatchObject({
+        status: 'running',
+        attempts: 1,
+        finishedAt: undefined,
+        failureReason: undefined,
+      });
+      const lease = await leaseOf(id);
+      expect(lease.owner).toBe('other-worker');
+      expect(lease.remainingMs).toBeGreaterThan(50_000);
+      expect(await store.getCheckpoint(id, 'backfill')).toEqual({ rows: 1000 });
+      // The run's log is the new owner's to write; this worker only says so in its own.
+      expect((await messages(id)).some(m => /interrupted|failed|cancelled/.test(m))).toBe(false);
+      expect(logger.warn).toHaveBeenCalledWith(
+        `Migration ${id}: another worker took over this run; stopping this attempt`,
+      );
+      expect(await store.getSchemaVersion(EVENTS)).toBeUndefined();
+      expect(catalog.refreshEntity).not.toHaveBeenCalled();
+    });
+
+    it('lets go of a run when stopped; another worker resumes it from the checkpoints', async () => {
+      const id = await queue();
+      const first = newRunner();
+      let inBackfill!: () => void;
+      const reachedBackfill = new Promise<void>(resolve => {
+        inBackfill = resolve;
+      });
+      let seen: unknown;
+      engine.migrate.mockImplementationOnce(async run => {
+        await run.step('backfill', async () => {
+          await run.checkpoints.set('backfill', { lastKey: ['500'], rows: 500 });
+          await run.progress('backfill', 500, 1000);
+          inBackfill();
+          seen = await nextInterruption(run);
+          throw seen;
+        });
+      });
+      const attempt = first.run(id);
+      await reachedBackfill;
+      await first.stop();
+      await attempt;
+
+      expect(seen).toBeInstanceOf(MigrationInterruptedError);
+      expect((seen as Error).message).toBe('the backend is shutting down');
+      expect(await details(id)).toMatchObject({ status: 'running', attempts: 1, finishedAt: undefined });
+      // The 60 s lease is cut to a couple of seconds, so a sweep hands the run on soon.
+      const lease = await leaseOf(id);
+      expect(lease.owner).toBe(first.workerId);
+      expect(lease.remainingMs).toBeGreaterThan(0);
+      expect(lease.remainingMs).toBeLessThanOrEqual(2_000);
+      expect((await messages(id)).at(-1)).toBe(
+        'warn:-:interrupted: the backend is shutting down; the run resumes from its checkpoints',
+      );
+      expect(await stepsOf(id)).toEqual([
+        ['plan', 1, 'succeeded', undefined],
+        ['backfill', 1, 'failed', 500],
+      ]);
+
+      const second = newRunner();
+      expect(second.workerId).not.toBe(first.workerId);
+      let resumedFrom: unknown;
+      engine.migrate.mockImplementationOnce(async run => {
+        resumedFrom = await run.checkpoints.get('backfill');
+        await run.step('backfill', async () => run.progress('backfill', 1000, 1000));
+      });
+      // While the shortened lease lives, the run is still the first worker's.
+      await second.run(id);
+      expect(engine.migrate).toHaveBeenCalledTimes(1);
+      expect((await details(id)).attempts).toBe(1);
+
+      await waitFor(
+        async () => ((await store.requeueExpiredRuns(async () => {}, 60_000)).includes(id) ? true : undefined),
+        { timeoutMs: 10_000, intervalMs: 200, what: 'the shortened lease to expire and be swept' },
+      );
+      await second.run(id);
+
+      expect(engine.migrate).toHaveBeenCalledTimes(2);
+      expect(resumedFrom).toEqual({ lastKey: ['500'], rows: 500 });
+      expect(await details(id)).toMatchObject({ status: 'succeeded', attempts: 2 });
+      expect(await stepsOf(id)).toEqual([
+        ['plan', 1, 'succeeded', undefined],
+        ['backfill', 1, 'failed', 500],
+        ['plan', 2, 'succeeded', undefined],
+        ['backfill', 2, 'succeeded', 1000],
+      ]);
+      expect(await messages(id)).toContain(`info:-:attempt 2 started on ${second.workerId}`);
+      expect(await store.getSchemaVersion(EVENTS)).toBe(2);
+    });
+
+    it('hands the cancel of a resumed run to the engine, which undoes what earlier attempts did', async () => {
+      const id = await queue();
+      // An earlier attempt got as far as creating the target, then its worker died.
+      await store.claimMigration(id, { owner: 'dead-worker', durationMs: 60_000 });
+      await store.setCheckpoint(id, 'done:create-target', true);
+      await knex('migrations').where({ id }).update({ lease_expires_at: knex.raw(`now() - interval '1 second'`) });
+      await store.requeueExpiredRuns(async () => {}, 60_000);
+      await store.requestCancel(id);
+
+      let undone = false;
+      engine.migrate.mockImplementationOnce(async run => {
+        try {
+          await run.throwIfCancelled();
+        } catch (error) {
+          // As the Postgres engine does: drop the target and the trigger, forget the checkpoints.
+          undone = true;
+          await run.checkpoints.clear();
+          throw error;
+        }
+      });
+      await runner.run(id);
+
+      expect(engine.migrate).toHaveBeenCalledTimes(1);
+      expect(undone).toBe(true);
+      expect(await details(id)).toMatchObject({ status: 'cancelled', attempts: 2, failureReason: 'cancelled by request' });
+      expect(await store.hasCheckpoints(id)).toBe(false);
+    });
+
+    it('fails a run that keeps being interrupted, saying why', async () => {
+      const id = await queue();
+      engine.migrate.mockImplementation(async run => {
+        await run.step('backfill', async () => {
+          throw new MigrationInterruptedError('the database is unavailable: Connection terminated unexpectedly');
+        });
+      });
+      for (let attempt = 1; attempt <= 10; attempt++) {
+        // The interrupted worker may claim its own run again at once.
+        await runner.run(id);
+        expect(await details(id)).toMatchObject({ status: 'running', attempts: attempt });
+      }
+      await runner.run(id);
+
+      expect(engine.migrate).toHaveBeenCalledTimes(10);
+      const migration = await details(id);
+      expect(migration).toMatchObject({
+        status: 'failed',
+        attempts: 11,
+        failureReason: 'gave up after 10 interrupted attempts',
+      });
+      const log = await messages(id);
+      expect(log.filter(m => m.includes('interrupted: the database is unavailable'))).toHaveLength(10);
+      expect(log.at(-1)).toBe('error:-:failed: gave up after 10 interrupted attempts');
+      expect(await leaseOf(id)).toMatchObject({ owner: null });
+      expect(await store.getSchemaVersion(EVENTS)).toBeUndefined();
+    });
   });
 
   it('neither records a version nor refreshes the entity for a dry run', async () => {

@@ -121,7 +121,9 @@ export class MigrationRunner {
         );
         return { engine: location.engine, table: location.table, targetFields: plan.fields };
       });
-      await throwIfCancelled();
+      // Once an earlier attempt left engine work behind (it checkpointed), only the
+      // engine can undo it: a cancel is then carried out by the engine's own check.
+      if (!(await store.hasCheckpoints(migrationId))) await throwIfCancelled();
 
       await engines.get(engineName).migrate({
         migrationId,

@@ -3,6 +3,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { BackstageCredentials, BackstageUserPrincipal } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  classifyChanges,
   createMigrationRequestSchema,
   describeIssues,
   getDeclaredSchemaVersion,
@@ -12,12 +13,16 @@ import {
   type DatasetSummary,
   type Migration,
   type MigrationDetails,
+  type MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { Entity } from '@backstage/catalog-model';
 import type { MigrationStore, QueueResult } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import type { JobQueue } from '../jobs/JobQueue';
 import { DatasetCatalog, consumersOf, locationOf } from './DatasetCatalog';
+
+/** Names plan previews' objects; a created migration's plan uses its own id. */
+const PREVIEW_MIGRATION_ID = '00000000-0000-0000-0000-000000000000';
 
 /** What the router serves; the rules of the product live here, not in the routes. */
 export class MigrationService {
@@ -59,14 +64,50 @@ export class MigrationService {
     };
   }
 
+  /** The plan a request would execute: target schema, compatibility, SQL. Changes nothing. */
+  async planMigration(body: unknown, credentials: BackstageCredentials): Promise<MigrationPlan> {
+    const request = await this.parse(body, credentials);
+    return this.plan(await this.validate(request), PREVIEW_MIGRATION_ID);
+  }
+
   /**
-   * Queues a migration, or answers with the one an identical request already made.
-   * Nothing is written unless the whole request is valid against the live schema.
+   * Queues a migration with its plan, or answers with the one an identical request
+   * already made. Nothing is written unless the whole request is valid against the
+   * live schema.
    */
   async createMigration(
     body: unknown,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ): Promise<{ migration: Migration; created: boolean }> {
+    const request = await this.parse(body, credentials);
+    const repeated = await this.deps.store.findByFingerprint(request.fingerprint);
+    if (repeated) return { migration: repeated, created: false };
+
+    const valid = await this.validate(request);
+    const id = randomUUID();
+    const result = await this.deps.store.createMigration(
+      {
+        id,
+        entityRef: request.entityRef,
+        fromVersion: valid.currentVersion,
+        targetVersion: request.targetVersion,
+        changes: request.changes,
+        dryRun: request.dryRun,
+        fingerprint: request.fingerprint,
+        requestedBy: credentials.principal.userEntityRef,
+        plan: await this.plan(valid, id),
+      },
+      (tx, migrationId) => this.deps.queue.enqueueMigration(tx, migrationId),
+    );
+    if (result.queued) return { migration: result.migration, created: true };
+    // Lost a race to an identical request, or the dataset is busy with another one.
+    const twin = await this.deps.store.findByFingerprint(request.fingerprint);
+    if (twin) return { migration: twin, created: false };
+    throw this.busy(request.entityRef, result);
+  }
+
+  /** The request, well-formed and about a dataset the caller may see. */
+  private async parse(body: unknown, credentials: BackstageCredentials) {
     const parsed = createMigrationRequestSchema.safeParse(body);
     if (!parsed.success) {
       throw new InputError(`Invalid migration request: ${describeIssues(parsed.error).join('; ')}`);
@@ -76,43 +117,52 @@ export class MigrationService {
     const fingerprint = createHash('sha256')
       .update(JSON.stringify([entityRef, request.targetVersion, request.changes, request.dryRun]))
       .digest('hex');
-
     const entity = await this.deps.catalog.getDataset(entityRef, credentials);
-    const repeated = await this.deps.store.findByFingerprint(fingerprint);
-    if (repeated) return { migration: repeated, created: false };
+    return { ...request, entityRef, fingerprint, entity };
+  }
 
+  /** Checks the request against the dataset's current version and live schema. */
+  private async validate(request: Awaited<ReturnType<MigrationService['parse']>>) {
     const currentVersion =
-      (await this.deps.store.getSchemaVersion(entityRef)) ?? getDeclaredSchemaVersion(entity);
-    const location = locationOf(entity);
-    const schema = await this.deps.engines.get(location.engine).introspect(location);
-    const problems = planFieldChanges(schema.fields, request.changes).problems;
+      (await this.deps.store.getSchemaVersion(request.entityRef)) ??
+      getDeclaredSchemaVersion(request.entity);
+    const location = locationOf(request.entity);
+    const engine = this.deps.engines.get(location.engine);
+    const schema = await engine.introspect(location);
+    const { fields, problems } = planFieldChanges(schema.fields, request.changes);
     if (request.targetVersion <= currentVersion) {
-      problems.unshift(
-        `targetVersion: must be above the current schema version ${currentVersion}`,
-      );
+      problems.unshift(`targetVersion: must be above the current schema version ${currentVersion}`);
     }
     if (problems.length > 0) {
       throw new InputError(`Invalid migration request: ${problems.join('; ')}`);
     }
+    return { request, currentVersion, location, engine, source: schema.fields, target: fields };
+  }
 
-    const result = await this.deps.store.createMigration(
-      {
-        id: randomUUID(),
-        entityRef,
-        fromVersion: currentVersion,
-        targetVersion: request.targetVersion,
-        changes: request.changes,
-        dryRun: request.dryRun,
-        fingerprint,
-        requestedBy: credentials.principal.userEntityRef,
-      },
-      (tx, id) => this.deps.queue.enqueueMigration(tx, id),
-    );
-    if (result.queued) return { migration: result.migration, created: true };
-    // Lost a race to an identical request, or the dataset is busy with another one.
-    const twin = await this.deps.store.findByFingerprint(fingerprint);
-    if (twin) return { migration: twin, created: false };
-    throw this.busy(entityRef, result);
+  private async plan(
+    valid: Awaited<ReturnType<MigrationService['validate']>>,
+    migrationId: string,
+  ): Promise<MigrationPlan> {
+    const { request, currentVersion, location, engine, source, target } = valid;
+    const stages = await engine.plan({
+      migrationId,
+      entityRef: request.entityRef,
+      dataset: { table: location.table },
+      fromVersion: currentVersion,
+      targetVersion: request.targetVersion,
+      targetFields: target,
+    });
+    return {
+      entityRef: request.entityRef,
+      engine: location.engine,
+      table: location.table,
+      fromVersion: currentVersion,
+      targetVersion: request.targetVersion,
+      source,
+      target: target.map(({ source: _from, ...field }) => field),
+      compatibility: classifyChanges(source, request.changes),
+      stages,
+    };
   }
 
   async listMigrations(entityRef: string | undefined, limit: number): Promise<Migration[]> {

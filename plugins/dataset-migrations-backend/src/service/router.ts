@@ -44,6 +44,11 @@ export function createRouter(options: {
     res.json(await service.getDataset(`${kind}:${namespace}/${name}`, credentials));
   });
 
+  router.post('/plans', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json({ plan: await service.planMigration(req.body, credentials) });
+  });
+
   router.post('/migrations', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { migration, created } = await service.createMigration(req.body, credentials);

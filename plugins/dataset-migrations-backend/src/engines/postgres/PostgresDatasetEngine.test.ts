@@ -509,6 +509,44 @@ describe('PostgresDatasetEngine', () => {
     });
   });
 
+  it('plans the statements it runs, and they run as planned', async () => {
+    const { run } = await runFor([
+      { renameField: { from: 'user_id', to: 'listener_id' } },
+      { changeType: { field: 'duration', type: 'integer' } },
+    ]);
+    const stages = await engine.plan(run);
+    expect(stages.map(stage => stage.name)).toEqual([
+      'dry-run',
+      'create-target',
+      'backfill',
+      'verify',
+      'cut-over',
+      'rollback',
+    ]);
+    const sqlOf = (name: string) => stages.find(stage => stage.name === name)!.sql;
+    expect(sqlOf('backfill').join('\n')).toContain('$1');
+
+    // Create the target, copy everything, verify and cut over with the planned SQL.
+    const trx = await knex.transaction();
+    try {
+      for (const sql of sqlOf('create-target')) await trx.raw(sql);
+      const copyAll = sqlOf('backfill')[1].replace(/WHERE .*$/s, '');
+      await trx.raw(copyAll);
+      const [, sourceSum, targetSum] = sqlOf('verify');
+      expect((await trx.raw(sourceSum)).rows).toEqual((await trx.raw(targetSum)).rows);
+      for (const sql of sqlOf('cut-over')) await trx.raw(sql);
+      expect((await trx.raw(`SELECT listener_id, duration FROM public.events ORDER BY id`)).rows).toEqual([
+        { listener_id: 'alice', duration: 180 },
+        { listener_id: 'bob', duration: 95 },
+        { listener_id: 'carol', duration: null },
+      ]);
+    } finally {
+      await trx.rollback();
+    }
+    // Planning itself changed nothing.
+    await expectUntouched();
+  });
+
   it('refuses a table without a primary key, creating nothing', async () => {
     await knex.raw(`CREATE TABLE public.keyless (a int, b text)`);
     await knex.raw(`INSERT INTO public.keyless VALUES (1, 'x')`);

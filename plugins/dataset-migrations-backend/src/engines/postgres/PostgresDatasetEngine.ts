@@ -6,9 +6,11 @@ import {
   type DatasetEngine,
   type DatasetEngineFactory,
   type DatasetLocation,
+  type DatasetMigrationPlanRequest,
   type DatasetMigrationRun,
   type DatasetSchema,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { PlannedStage } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   estimateRows,
   formatRelation,
@@ -25,11 +27,10 @@ import {
   batchEndSql,
   checksumSql,
   copyRangeSql,
-  createCaptureSql,
-  createDeletedSql,
-  createTargetSql,
+  createTargetStatements,
+  cutOverStatements,
   dropCaptureSql,
-  literal,
+  dryRunSql,
   q,
   removeGhostsSql,
   transformRangeSql,
@@ -81,12 +82,60 @@ export class PostgresDatasetEngine implements DatasetEngine {
   ) {}
 
   async introspect(dataset: DatasetLocation): Promise<DatasetSchema> {
+    // An unreachable database interrupts a run's plan step, as it does every stage.
+    return interruptible(() =>
+      this.withClient(async client => {
+        const { storage } = await resolveDataset(client, parseRelationName(dataset.table));
+        return {
+          fields: await readFields(client, storage),
+          rowEstimate: await estimateRows(client, storage),
+        };
+      }),
+    );
+  }
+
+  async plan(request: DatasetMigrationPlanRequest): Promise<PlannedStage[]> {
     return this.withClient(async client => {
-      const { storage } = await resolveDataset(client, parseRelationName(dataset.table));
-      return {
-        fields: await readFields(client, storage),
-        rowEstimate: await estimateRows(client, storage),
-      };
+      const dataset = await resolveDataset(client, parseRelationName(request.dataset.table));
+      const shape = await this.shapeFor(client, request);
+      const keyTypes = await this.keyTypes(client, shape);
+      const range = { hasLastKey: true, hasEnd: true, skipExisting: false };
+      return [
+        {
+          name: 'dry-run',
+          description: `Transform about ${DRY_RUN_SAMPLE_ROWS} sampled rows in a read-only transaction; a failure names the rows by key.`,
+          sql: [dryRunSql(shape, 'TABLESAMPLE BERNOULLI (<percent>)')],
+        },
+        {
+          name: 'create-target',
+          description: 'Create the new version and a trigger that applies every write to the source to it, in one transaction.',
+          sql: createTargetStatements(shape, provenance(request)),
+        },
+        {
+          name: 'backfill',
+          description: `Per batch (up to ${this.backfillSettings.maxBatchRows} rows, sized to ~${this.backfillSettings.targetBatchMs} ms, its own transaction): find the batch's last key, copy the range; a batch that meets captured rows is redone skipping them. The last key is checkpointed after each batch.`,
+          sql: [batchEndSql(shape, keyTypes, true), copyRangeSql(shape, keyTypes, range)],
+        },
+        {
+          name: 'verify',
+          description: 'Remove rows deleted while they were copied; then, in one repeatable-read snapshot, compare row counts and checksums of the mapped source and the target.',
+          sql: [
+            removeGhostsSql(shape),
+            checksumSql(shape.source, shape.fields.map(f => valueOf(f, 's.'))),
+            checksumSql(shape.target, shape.fields.map(f => `s.${q(f.name)}`)),
+          ],
+        },
+        {
+          name: 'cut-over',
+          description: 'One short transaction: writers wait, readers go on, the name moves to the new version.',
+          sql: cutOverStatements(shape, dataset, request.fromVersion),
+        },
+        {
+          name: 'rollback',
+          description: 'On failure or cancel before cut-over: remove the capture and the unfinished target; the source was never changed.',
+          sql: [...dropCaptureSql(shape), `DROP TABLE IF EXISTS ${quoteRelation(shape.target)}`],
+        },
+      ];
     });
   }
 
@@ -125,13 +174,20 @@ export class PostgresDatasetEngine implements DatasetEngine {
 
   /** Names and keys of this run; the source is pinned at the first attempt. */
   private async shapeOf(run: DatasetMigrationRun): Promise<MigrationShape> {
-    return this.withClient(async client => {
+    const pinned = await run.checkpoints.get<RelationName>('source');
+    const shape = await this.withClient(client => this.shapeFor(client, run, pinned));
+    if (!pinned) await run.checkpoints.set('source', shape.source);
+    return shape;
+  }
+
+  private async shapeFor(
+    client: PoolClient,
+    run: DatasetMigrationPlanRequest,
+    pinnedSource?: RelationName,
+  ): Promise<MigrationShape> {
+    {
       const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
-      let source = await run.checkpoints.get<RelationName>('source');
-      if (!source) {
-        source = dataset.storage;
-        await run.checkpoints.set('source', source);
-      }
+      const source = pinnedSource ?? dataset.storage;
       const sourceKey = await primaryKey(client, source);
       if (sourceKey.length === 0) {
         throw new Error(
@@ -155,7 +211,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
         sourceKey,
         targetKey,
       };
-    });
+    }
   }
 
   /** Transforms a sample in a read-only transaction; names the rows it fails on. */
@@ -164,13 +220,9 @@ export class PostgresDatasetEngine implements DatasetEngine {
       const rows = await estimateRows(client, shape.source);
       const percent = rows > DRY_RUN_SAMPLE_ROWS ? (100 * DRY_RUN_SAMPLE_ROWS) / rows : 100;
       const sample = percent < 100 ? `TABLESAMPLE BERNOULLI (${percent.toFixed(4)})` : '';
-      const values = shape.fields.map(f => valueOf(f, 's.')).join(', ');
       await client.query('BEGIN READ ONLY');
       try {
-        const result = await client.query<{ rows: string }>(
-          `SELECT count(*) AS rows, sum(length(ROW(${values})::text)) AS width
-             FROM ${quoteRelation(shape.source)} AS s ${sample}`,
-        );
+        const result = await client.query<{ rows: string }>(dryRunSql(shape, sample));
         await run.log(`transformed ${result.rows[0].rows} sample rows without error`);
       } catch (error) {
         if (isConnectionError(error)) throw error;
@@ -195,15 +247,9 @@ export class PostgresDatasetEngine implements DatasetEngine {
         }
         await client.query(`DROP TABLE ${quoteRelation(shape.target)}`);
       }
-      for (const sql of dropCaptureSql(shape)) await client.query(sql);
-      await client.query(createTargetSql(shape));
-      await client.query(
-        `COMMENT ON TABLE ${quoteRelation(shape.target)} IS ${literal(
-          `dataset-migrations: ${run.entityRef} schema version ${run.targetVersion} (migration ${run.migrationId})`,
-        )}`,
-      );
-      await client.query(createDeletedSql(shape));
-      for (const sql of createCaptureSql(shape)) await client.query(sql);
+      for (const sql of [...dropCaptureSql(shape), ...createTargetStatements(shape, provenance(run))]) {
+        await client.query(sql);
+      }
       await run.log(
         `created ${formatRelation(shape.target)} with ${shape.fields.length} fields; writes to ${formatRelation(
           shape.source,
@@ -309,18 +355,12 @@ export class PostgresDatasetEngine implements DatasetEngine {
   private async cutOver(run: DatasetMigrationRun, shape: MigrationShape): Promise<void> {
     await this.transaction(async client => {
       const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
-      await client.query(`LOCK TABLE ${quoteRelation(shape.source)} IN EXCLUSIVE MODE`);
-      for (const sql of dropCaptureSql(shape)) await client.query(sql);
+      for (const sql of cutOverStatements(shape, dataset, run.fromVersion)) await client.query(sql);
       if (dataset.kind === 'table') {
-        const previous = `${dataset.relation.name}_v${run.fromVersion}`;
-        await client.query(`ALTER TABLE ${quoteRelation(dataset.relation)} RENAME TO ${q(previous)}`);
-        await run.log(`version ${run.fromVersion} stays readable as ${dataset.relation.schema}.${previous}`);
-      } else {
-        await client.query(`DROP VIEW ${quoteRelation(dataset.relation)}`);
+        await run.log(
+          `version ${run.fromVersion} stays readable as ${dataset.relation.schema}.${dataset.relation.name}_v${run.fromVersion}`,
+        );
       }
-      await client.query(
-        `CREATE VIEW ${quoteRelation(dataset.relation)} AS SELECT * FROM ${quoteRelation(shape.target)}`,
-      );
       // The last moment a cancel can still win: after the commit the switch is done.
       await run.throwIfCancelled();
       await run.log(`${formatRelation(dataset.relation)} now reads ${formatRelation(shape.target)}`);
@@ -441,6 +481,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
       client.release(broken);
     }
   }
+}
+
+function provenance(run: DatasetMigrationPlanRequest): string {
+  return `dataset-migrations: ${run.entityRef} schema version ${run.targetVersion} (migration ${run.migrationId})`;
 }
 
 /**

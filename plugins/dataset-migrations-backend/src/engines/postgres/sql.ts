@@ -179,3 +179,38 @@ export function transformRangeSql(shape: MigrationShape, keyTypes: string[]): st
   return `SELECT ${list(shape.fields.map(f => valueOf(f, 's.')))} FROM ${quoteRelation(shape.source)} AS s
            WHERE (${keys}) >= (${from}) AND (${keys}) <= (${to})`;
 }
+
+/** The new table, its provenance comment, and write capture from the source. */
+export function createTargetStatements(shape: MigrationShape, comment: string): string[] {
+  return [
+    createTargetSql(shape),
+    `COMMENT ON TABLE ${quoteRelation(shape.target)} IS ${literal(comment)}`,
+    createDeletedSql(shape),
+    ...createCaptureSql(shape),
+  ];
+}
+
+/**
+ * Repoints the dataset's name at the target. The first migration renames the
+ * original table to its versioned name and puts a view in its place.
+ */
+export function cutOverStatements(
+  shape: MigrationShape,
+  dataset: { relation: RelationName; kind: 'table' | 'view' },
+  fromVersion: number,
+): string[] {
+  return [
+    `LOCK TABLE ${quoteRelation(shape.source)} IN EXCLUSIVE MODE`,
+    ...dropCaptureSql(shape),
+    dataset.kind === 'table'
+      ? `ALTER TABLE ${quoteRelation(dataset.relation)} RENAME TO ${q(`${dataset.relation.name}_v${fromVersion}`)}`
+      : `DROP VIEW ${quoteRelation(dataset.relation)}`,
+    `CREATE VIEW ${quoteRelation(dataset.relation)} AS SELECT * FROM ${quoteRelation(shape.target)}`,
+  ];
+}
+
+export function dryRunSql(shape: MigrationShape, sample: string): string {
+  const values = shape.fields.map(f => valueOf(f, 's.')).join(', ');
+  return `SELECT count(*) AS rows, sum(length(ROW(${values})::text)) AS width
+            FROM ${quoteRelation(shape.source)} AS s ${sample}`;
+}
