@@ -59,13 +59,20 @@ test('migrate listening-events by renaming a field, from the entity page', async
   const field = (await lastOption.textContent()).replace(/ \(.*\)$/, '');
   await lastOption.click();
 
-  // A name that is taken: the server refuses and the dialog says why, inline.
+  // A name that is taken: the server refuses the plan and the dialog says why, inline.
   await dialog.getByLabel('Change 1 new name').fill('user_id');
-  await dialog.getByRole('button', { name: 'Start migration' }).click();
+  await dialog.getByRole('button', { name: 'Review plan' }).click();
   await dialog.getByRole('alert').getByText('field "user_id" already exists').waitFor();
   await shot('1-migrate-dialog-error');
 
+  // A good name: the plan shows the change's compatibility class and the SQL.
   await dialog.getByLabel('Change 1 new name').fill(`${field.slice(0, 40)}_v${before + 1}`);
+  await dialog.getByRole('button', { name: 'Review plan' }).click();
+  const review = dialog.getByRole('table', { name: 'Changes and their compatibility' });
+  await review.getByText('breaking').waitFor();
+  await dialog.getByRole('button', { name: 'SQL of create-target' }).click();
+  await dialog.getByText(/CREATE TABLE "public"\."listening_events_v\d+"/).waitFor();
+  await shot('2-plan-review');
   await dialog.getByRole('button', { name: 'Start migration' }).click();
   await dialog.waitFor({ state: 'detached' });
 
@@ -76,9 +83,9 @@ test('migrate listening-events by renaming a field, from the entity page', async
   await page.getByRole('table', { name: 'Steps' }).getByText('cut-over').waitFor();
   await page.getByText(/now reads public\.listening_events_v\d+/).waitFor();
   await page.waitForTimeout(500); // let the panel finish opening before the screenshot
-  await shot('2-migration-history');
+  await shot('3-migration-history');
 
   await page.getByRole('link', { name: 'Overview', exact: true }).click();
   await page.getByLabel('Schema version').getByText(`Schema version ${before + 1}`).waitFor({ timeout: 60_000 });
-  await shot('3-entity-new-version');
+  await shot('4-entity-new-version');
 });

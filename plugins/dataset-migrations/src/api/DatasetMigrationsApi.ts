@@ -5,12 +5,15 @@ import type {
   DatasetSummary,
   Migration,
   MigrationDetails,
+  MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
 export interface DatasetMigrationsApi {
   listDatasets(): Promise<DatasetSummary[]>;
   /** The dataset with its live schema, introspected on its engine. */
   getDataset(entityRef: string): Promise<DatasetDetails>;
+  /** The plan a request would execute; changes nothing. */
+  planMigration(request: CreateMigrationRequest): Promise<MigrationPlan>;
   createMigration(request: CreateMigrationRequest): Promise<Migration>;
   listMigrations(entityRef: string): Promise<Migration[]>;
   getMigration(id: string): Promise<MigrationDetails>;

@@ -7,6 +7,7 @@ import type {
   DatasetSummary,
   Migration,
   MigrationDetails,
+  MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { DatasetMigrationsApi } from './DatasetMigrationsApi';
 
@@ -22,6 +23,10 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
     const { kind, namespace, name } = parseEntityRef(entityRef);
     const path = [kind, namespace, name].map(encodeURIComponent).join('/');
     return this.request('GET', `/datasets/${path}`);
+  }
+
+  async planMigration(request: CreateMigrationRequest): Promise<MigrationPlan> {
+    return (await this.request<{ plan: MigrationPlan }>('POST', '/plans', request)).plan;
   }
 
   async createMigration(request: CreateMigrationRequest): Promise<Migration> {

@@ -5,6 +5,7 @@ import type {
   CreateMigrationRequest,
   DatasetDetails,
   Migration,
+  MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
 import { MigrateDialog } from './MigrateDialog';
@@ -23,9 +24,31 @@ const dataset: DatasetDetails = {
   ],
 };
 
-function fakeApi(createMigration: (r: CreateMigrationRequest) => Promise<Migration>) {
+const plan: MigrationPlan = {
+  entityRef: dataset.entityRef,
+  engine: 'warehouse',
+  table: 'public.listening_events',
+  fromVersion: 4,
+  targetVersion: 5,
+  source: dataset.fields,
+  target: [dataset.fields[0], { ...dataset.fields[1], name: 'country_code' }],
+  compatibility: {
+    class: 'breaking',
+    rollout: 'side-by-side',
+    changes: [
+      { index: 0, kind: 'renameField', field: 'country', class: 'breaking', reason: 'queries naming "country" break' },
+    ],
+  },
+  stages: [{ name: 'cut-over', description: 'Repoint the name.', sql: ['CREATE VIEW "public"."listening_events" AS …'] }],
+};
+
+function fakeApi(
+  createMigration: (r: CreateMigrationRequest) => Promise<Migration>,
+  planMigration: (r: CreateMigrationRequest) => Promise<MigrationPlan> = async () => plan,
+) {
   return {
     getDataset: jest.fn(async () => dataset),
+    planMigration: jest.fn(planMigration),
     createMigration: jest.fn(createMigration),
   } as unknown as jest.Mocked<DatasetMigrationsApi>;
 }
@@ -53,9 +76,20 @@ describe('MigrateDialog', () => {
     expect(await screen.findByLabelText('Target version')).toHaveValue(5);
     await chooseField('country');
     await userEvent.type(screen.getByLabelText('Change 1 new name'), 'country_code');
+    // Nothing can start before the plan was reviewed.
+    expect(screen.queryByRole('button', { name: 'Start migration' })).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+
+    const review = await screen.findByRole('table', { name: 'Changes and their compatibility' });
+    expect(review).toHaveTextContent('renameField');
+    expect(review).toHaveTextContent('breaking');
+    expect(screen.getByText(/old version stays readable under its versioned name/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'SQL of cut-over' })).toBeInTheDocument();
+    expect(api.createMigration).not.toHaveBeenCalled();
     await userEvent.click(screen.getByRole('button', { name: 'Start migration' }));
 
     await waitFor(() => expect(onQueued).toHaveBeenCalledWith(queued));
+    expect(api.planMigration).toHaveBeenCalledWith(api.createMigration.mock.calls[0][0]);
     expect(api.createMigration).toHaveBeenCalledWith({
       entityRef: dataset.entityRef,
       targetVersion: 5,
@@ -72,14 +106,17 @@ describe('MigrateDialog', () => {
           'Invalid migration request: targetVersion: must be above the current schema version 4; changes[0] (renameField): field "event_id" already exists',
       },
     });
-    const api = fakeApi(async () => {
-      throw refusal;
-    });
+    const api = fakeApi(
+      async () => ({ id: 'never' }) as Migration,
+      async () => {
+        throw refusal;
+      },
+    );
     const { onQueued, onClose } = await renderDialog(api);
 
     await screen.findByLabelText('Target version');
     await userEvent.type(screen.getByLabelText('Change 1 new name'), 'event_id');
-    await userEvent.click(screen.getByRole('button', { name: 'Start migration' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
 
     const alert = await screen.findByRole('alert');
     const items = within(alert).getAllByRole('listitem').map(li => li.textContent);
@@ -89,6 +126,19 @@ describe('MigrateDialog', () => {
     ]);
     expect(onQueued).not.toHaveBeenCalled();
     expect(onClose).not.toHaveBeenCalled();
+    expect(api.createMigration).not.toHaveBeenCalled();
+  });
+
+  it('asks for a new review after the form changes', async () => {
+    const api = fakeApi(async () => ({ id: 'm3' }) as Migration);
+    await renderDialog(api);
+    await screen.findByLabelText('Target version');
+    await userEvent.type(screen.getByLabelText('Change 1 new name'), 'x');
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+    await screen.findByRole('button', { name: 'Start migration' });
+    await userEvent.type(screen.getByLabelText('Change 1 new name'), 'y');
+    expect(screen.queryByRole('button', { name: 'Start migration' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('table', { name: 'Changes and their compatibility' })).not.toBeInTheDocument();
   });
 
   it('sends a dry run and several kinds of change in order', async () => {
@@ -103,7 +153,8 @@ describe('MigrateDialog', () => {
     await userEvent.type(screen.getByLabelText('Change 2 default'), 'app');
     await userEvent.click(screen.getByRole('button', { name: 'Remove change 1' }));
     await userEvent.click(screen.getByRole('checkbox', { name: /Dry run/ }));
-    await userEvent.click(screen.getByRole('button', { name: 'Start dry run' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Start dry run' }));
 
     await waitFor(() =>
       expect(api.createMigration).toHaveBeenCalledWith({

@@ -23,8 +23,10 @@ import {
   FIELD_TYPES,
   type FieldChangeKind,
   type Migration,
+  type MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
+import { PlanView } from '../PlanView';
 import { messageOf, splitProblems } from '../shared/format';
 import { CHANGE_LABELS, emptyRow, toChanges, withKind, type ChangeRow } from './changeRows';
 
@@ -48,6 +50,9 @@ export function MigrateDialog(props: MigrateDialogProps) {
   const [dryRun, setDryRun] = useState(false);
   const [problems, setProblems] = useState<string[]>([]);
   const [submitting, setSubmitting] = useState(false);
+  // The plan of exactly what is in the form; any edit sends the user back to review.
+  const [plan, setPlan] = useState<MigrationPlan>();
+  useEffect(() => setPlan(undefined), [targetVersion, rows, dryRun]);
 
   const fields = dataset.value?.fields ?? [];
   useEffect(() => {
@@ -60,24 +65,33 @@ export function MigrateDialog(props: MigrateDialogProps) {
   const update = (index: number, patch: Partial<ChangeRow>) =>
     setRows(current => current.map((row, i) => (i === index ? { ...row, ...patch } : row)));
 
-  const submit = async () => {
+  const request = () => ({
+    entityRef,
+    targetVersion: Number(targetVersion),
+    changes: toChanges(rows),
+    dryRun,
+  });
+  /** Runs one server call; a refusal's problems show inline. */
+  const send = async (call: () => Promise<void>) => {
     setSubmitting(true);
     setProblems([]);
     try {
-      const migration = await api.createMigration({
-        entityRef,
-        targetVersion: Number(targetVersion),
-        changes: toChanges(rows),
-        dryRun,
-      });
-      onQueued(migration);
-      onClose();
+      await call();
     } catch (error) {
       setProblems(splitProblems(messageOf(error)));
     } finally {
       setSubmitting(false);
     }
   };
+  const review = () =>
+    send(async () => {
+      setPlan(await api.planMigration(request()));
+    });
+  const submit = () =>
+    send(async () => {
+      onQueued(await api.createMigration(request()));
+      onClose();
+    });
 
   return (
     <Dialog open={open} onClose={onClose} maxWidth="md" fullWidth aria-labelledby="migrate-title">
@@ -199,8 +213,14 @@ export function MigrateDialog(props: MigrateDialogProps) {
             </Box>
             <FormControlLabel
               control={<Switch checked={dryRun} onChange={e => setDryRun(e.target.checked)} />}
-              label="Dry run: do everything, then roll it back"
+              label="Dry run: check the transform on a sample, change nothing"
             />
+            {plan && (
+              <Box mt={2}>
+                <Typography variant="h6">Plan</Typography>
+                <PlanView plan={plan} />
+              </Box>
+            )}
             {problems.length > 0 && (
               <Alert severity="error" role="alert">
                 <Typography variant="subtitle2">The migration was not queued:</Typography>
@@ -216,14 +236,20 @@ export function MigrateDialog(props: MigrateDialogProps) {
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
-        <Button
-          color="primary"
-          variant="contained"
-          onClick={submit}
-          disabled={!dataset.value || submitting || rows.length === 0}
-        >
-          {dryRun ? 'Start dry run' : 'Start migration'}
-        </Button>
+        {plan ? (
+          <Button color="primary" variant="contained" onClick={submit} disabled={submitting}>
+            {dryRun ? 'Start dry run' : 'Start migration'}
+          </Button>
+        ) : (
+          <Button
+            color="primary"
+            variant="contained"
+            onClick={review}
+            disabled={!dataset.value || submitting || rows.length === 0}
+          >
+            Review plan
+          </Button>
+        )}
       </DialogActions>
     </Dialog>
   );

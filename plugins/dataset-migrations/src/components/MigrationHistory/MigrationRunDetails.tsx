@@ -19,6 +19,7 @@ import {
   type MigrationStep,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
+import { PlanView } from '../PlanView';
 import { formatDuration, formatProgress } from '../shared/format';
 
 const POLL_MS = 2000;
@@ -51,6 +52,12 @@ export function MigrationRunDetails(props: { migration: Migration }) {
       <Box component="pre" fontSize={12} m={0} mb={1}>
         {changes.map(change => JSON.stringify(change)).join('\n')}
       </Box>
+      {details.value.plan && (
+        <Box mb={1}>
+          <Typography variant="subtitle2">Plan it executes</Typography>
+          <PlanView plan={details.value.plan} />
+        </Box>
+      )}
       <Typography variant="subtitle2">Steps</Typography>
       <Table size="small" aria-label="Steps">
         <TableHead>

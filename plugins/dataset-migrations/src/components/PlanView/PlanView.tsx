@@ -1,0 +1,93 @@
+import {
+  Accordion,
+  AccordionDetails,
+  AccordionSummary,
+  Box,
+  Chip,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
+import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
+import type {
+  CompatibilityClass,
+  MigrationPlan,
+  RolloutOrder,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+
+const CLASS_COLOURS: Record<CompatibilityClass, 'primary' | 'default' | 'secondary'> = {
+  full: 'primary',
+  backward: 'default',
+  forward: 'default',
+  breaking: 'secondary',
+};
+
+const ROLLOUT_TEXT: Record<RolloutOrder, string> = {
+  'any-order': 'Consumers and the dataset can move in any order.',
+  'consumers-first': 'Move consumers first: they can read the old version once they stop relying on what goes away.',
+  'dataset-first': 'Move the dataset first: consumers still on the old version can read the new one.',
+  'side-by-side':
+    'Neither version reads as the other: the old version stays readable under its versioned name while consumers move one by one.',
+};
+
+export function CompatibilityChip(props: { value: CompatibilityClass }) {
+  return <Chip size="small" label={props.value} color={CLASS_COLOURS[props.value]} />;
+}
+
+/** A migration plan as a reviewer reads it: what changes, how compatible, and the SQL. */
+export function PlanView(props: { plan: MigrationPlan }) {
+  const { plan } = props;
+  return (
+    <Box>
+      <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={1}>
+        <Typography variant="subtitle2">
+          {plan.engine}:{plan.table} v{plan.fromVersion} → v{plan.targetVersion} is
+        </Typography>
+        <CompatibilityChip value={plan.compatibility.class} />
+        <Typography variant="body2">{ROLLOUT_TEXT[plan.compatibility.rollout]}</Typography>
+      </Box>
+      <Table size="small" aria-label="Changes and their compatibility">
+        <TableHead>
+          <TableRow>
+            <TableCell>Change</TableCell>
+            <TableCell>Field</TableCell>
+            <TableCell>Class</TableCell>
+            <TableCell>Why</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {plan.compatibility.changes.map(change => (
+            <TableRow key={change.index}>
+              <TableCell>{change.kind}</TableCell>
+              <TableCell>{change.field}</TableCell>
+              <TableCell>
+                <CompatibilityChip value={change.class} />
+              </TableCell>
+              <TableCell>{change.reason}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      <Typography variant="body2" style={{ margin: '8px 0' }}>
+        New version: {plan.target.map(f => `${f.name} ${f.type}`).join(', ')}
+      </Typography>
+      {plan.stages.map(stage => (
+        <Accordion key={stage.name} TransitionProps={{ unmountOnExit: true }}>
+          <AccordionSummary expandIcon={<ExpandMoreIcon />} aria-label={`SQL of ${stage.name}`}>
+            <Typography variant="body2">
+              <strong>{stage.name}</strong> — {stage.description}
+            </Typography>
+          </AccordionSummary>
+          <AccordionDetails>
+            <Box component="pre" fontSize={12} m={0} style={{ whiteSpace: 'pre-wrap', overflowX: 'auto' }}>
+              {stage.sql.join(';\n\n')};
+            </Box>
+          </AccordionDetails>
+        </Accordion>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,1 @@
+export { PlanView, CompatibilityChip } from './PlanView';
