@@ -584,4 +584,30 @@ describe('dataset-migrations backend', () => {
       `(migration ${created.body.migration.id})`,
     );
   });
+
+  it('takes the spec as YAML and publishes its JSON Schema', async () => {
+    const current: number = (await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS })).body
+      .schemaVersion;
+    const spec = [
+      'apiVersion: dataset-migrations.io/v1',
+      'kind: MigrationSpec',
+      `entityRef: ${EVENTS}`,
+      `targetVersion: ${current + 1}`,
+      'changes:',
+      '  - addField: { name: minutes, type: numeric, expression: "duration / 60.0" }',
+    ].join('\n');
+    const res = await api().post(`${API}/plans`).set('Content-Type', 'application/yaml').send(spec);
+    expect(res.status).toBe(200);
+    expect(res.body.plan.target.map((f: { name: string }) => f.name)).toContain('minutes');
+    expect(res.body.plan.stages[0].sql[0]).toContain('(duration / 60.0)::numeric');
+
+    const bad = await api().post(`${API}/plans`).set('Content-Type', 'application/yaml').send('changes: [unclosed');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^Invalid migration spec: not valid YAML: /);
+
+    const schema = await request(backend.server).get(`${API}/spec/v1/schema.json`);
+    expect(schema.status).toBe(200);
+    expect(schema.body.title).toBe('Dataset migration spec (v1)');
+    expect(schema.body.definitions.MigrationSpec.properties.changes.type).toBe('array');
+  });
 });

@@ -102,6 +102,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({ path: '/spec', allow: 'unauthenticated' });
       },
     });
   },

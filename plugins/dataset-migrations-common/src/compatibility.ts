@@ -86,6 +86,10 @@ export function classifyChanges(source: DatasetField[], changes: FieldChange[]):
       types.delete(name);
       return { index, kind, field: name, class: 'backward', reason: `queries still naming "${name}" break on the new version` };
     }
+    if ('deriveField' in change) {
+      const { field } = change.deriveField;
+      return { index, kind, field, class: 'full', reason: `"${field}" keeps its name and type; its values are recomputed, so check readers that rely on the old values` };
+    }
     const { field, type } = change.changeType;
     const from = types.get(field) ?? '';
     types.set(field, type);

@@ -1,7 +1,7 @@
 import type { FieldChange } from './schemas';
 import type { DatasetField } from './types';
 
-export type FieldChangeKind = 'renameField' | 'addField' | 'dropField' | 'changeType';
+export type FieldChangeKind = 'renameField' | 'addField' | 'dropField' | 'changeType' | 'deriveField';
 
 export function changeKind(change: FieldChange): FieldChangeKind {
   return Object.keys(change)[0] as FieldChangeKind;
@@ -11,7 +11,9 @@ export function changeKind(change: FieldChange): FieldChangeKind {
 export type FieldSource =
   | { kind: 'copy'; from: string }
   | { kind: 'cast'; from: string }
-  | { kind: 'default'; value: string | number | boolean | null };
+  | { kind: 'default'; value: string | number | boolean | null }
+  /** A SQL expression over the source version's fields. */
+  | { kind: 'expression'; sql: string };
 
 export interface TargetField extends DatasetField {
   source: FieldSource;
@@ -48,7 +50,7 @@ export function planFieldChanges(
       else if (find(to) >= 0) problems.push(`${at}: field "${to}" already exists`);
       else fields[i] = { ...fields[i], name: to };
     } else if ('addField' in change) {
-      const { name, type, default: value = null } = change.addField;
+      const { name, type, default: value = null, expression } = change.addField;
       if (find(name) >= 0) problems.push(`${at}: field "${name}" already exists`);
       else
         fields.push({
@@ -56,7 +58,7 @@ export function planFieldChanges(
           type,
           nullable: true,
           primaryKey: false,
-          source: { kind: 'default', value },
+          source: expression ? { kind: 'expression', sql: expression } : { kind: 'default', value },
         });
     } else if ('dropField' in change) {
       const { name } = change.dropField;
@@ -65,19 +67,29 @@ export function planFieldChanges(
       else if (fields[i].primaryKey)
         problems.push(`${at}: "${name}" is part of the primary key and cannot be dropped`);
       else fields.splice(i, 1);
-    } else {
-      const { field, type } = change.changeType;
+    } else if ('deriveField' in change) {
+      const { field, expression } = change.deriveField;
       const i = find(field);
       if (i < 0) problems.push(`${at}: unknown field "${field}"`);
-      else if (fields[i].type === type)
+      else if (fields[i].primaryKey)
+        problems.push(`${at}: "${field}" is part of the primary key; keys can be renamed or cast, not derived`);
+      else fields[i] = { ...fields[i], source: { kind: 'expression', sql: expression } };
+    } else {
+      const { field, type, using } = change.changeType;
+      const i = find(field);
+      if (i < 0) problems.push(`${at}: unknown field "${field}"`);
+      else if (fields[i].type === type && !using)
         problems.push(`${at}: "${field}" already has type ${type}`);
+      else if (using && fields[i].primaryKey)
+        problems.push(`${at}: "${field}" is part of the primary key; keys can be cast, not converted with using`);
       else {
         const current = fields[i].source;
-        fields[i] = {
-          ...fields[i],
-          type,
-          source: current.kind === 'default' ? current : { kind: 'cast', from: current.from },
-        };
+        const source: FieldSource = using
+          ? { kind: 'expression', sql: using }
+          : current.kind === 'copy' || current.kind === 'cast'
+            ? { kind: 'cast', from: current.from }
+            : current;
+        fields[i] = { ...fields[i], type, source };
       }
     }
   });

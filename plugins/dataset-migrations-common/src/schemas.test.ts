@@ -80,7 +80,7 @@ describe('describeIssues', () => {
 
   it('reports an unknown change kind as one line listing the kinds', () => {
     expect(problemsOf({ ...valid, changes: [{ renameColumn: { from: 'a', to: 'b' } }] })).toEqual([
-      'changes[0]: must be one of renameField, addField, dropField, changeType',
+      'changes[0]: must be one of renameField, addField, dropField, changeType, deriveField',
     ]);
   });
 

@@ -18,6 +18,18 @@ const fieldType = z
     )})`,
   }));
 
+/**
+ * A SQL expression over the source version's fields, e.g. `duration_ms / 1000.0`.
+ * It is embedded in the engine's statements, so statement separators and comments
+ * are refused outright; what it computes is shown in the plan for review.
+ */
+const expression = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(2000, 'must be at most 2000 characters')
+  .refine(sql => !/;|--|\/\*/.test(sql), 'must be one expression: no ";" and no comments');
+
 const renameField = z
   .object({
     renameField: z.object({ from: fieldName, to: fieldName }).strict(),
@@ -31,8 +43,13 @@ const addField = z
         name: fieldName,
         type: fieldType,
         default: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+        /** Computes the new field from the source row instead of a constant. */
+        expression: expression.optional(),
       })
-      .strict(),
+      .strict()
+      .refine(add => add.default === undefined || add.expression === undefined, {
+        message: 'takes a default or an expression, not both',
+      }),
   })
   .strict();
 
@@ -42,7 +59,21 @@ const dropField = z
 
 const changeType = z
   .object({
-    changeType: z.object({ field: fieldName, type: fieldType }).strict(),
+    changeType: z
+      .object({
+        field: fieldName,
+        type: fieldType,
+        /** How to convert, when a plain cast will not do, e.g. `round(score * 100)`. */
+        using: expression.optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** Recomputes an existing field's values, keeping its name and type. */
+const deriveField = z
+  .object({
+    deriveField: z.object({ field: fieldName, expression }).strict(),
   })
   .strict();
 
@@ -51,12 +82,26 @@ export const fieldChangeSchema = z.union([
   addField,
   dropField,
   changeType,
+  deriveField,
 ]);
 
 export type FieldChange = z.infer<typeof fieldChangeSchema>;
 
+/** Where this package keeps the spec's published JSON Schema (generate:schema writes it). */
+export const SPEC_JSON_SCHEMA_PATH = 'schema/migration-spec.v1.schema.json';
+
+/** The version of the migration spec format; documents without one are read as v1. */
+export const MIGRATION_SPEC_API_VERSION = 'dataset-migrations.io/v1';
+
+/**
+ * A migration spec: the machine-readable mapping from one schema version of a
+ * dataset to the next. The same document is the API request, the input to code
+ * generation and what a reviewer approves; JSON or YAML.
+ */
 export const createMigrationRequestSchema = z
   .object({
+    apiVersion: z.literal(MIGRATION_SPEC_API_VERSION).optional(),
+    kind: z.literal('MigrationSpec').optional(),
     entityRef: z.string().min(1, 'is required'),
     targetVersion: z
       .number({ invalid_type_error: 'must be a number' })
@@ -91,7 +136,7 @@ function describeIssue(issue: z.ZodIssue, prefix: (string | number)[]): string[]
       return closest.issues.flatMap(inner => describeIssue(inner, prefix));
     }
     return [
-      `${formatPath(path)}: must be one of renameField, addField, dropField, changeType`,
+      `${formatPath(path)}: must be one of renameField, addField, dropField, changeType, deriveField`,
     ];
   }
   return [`${formatPath(path)}: ${issue.message}`];

@@ -1,9 +1,13 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import { parse as parseYaml } from 'yaml';
+import { resolvePackagePath, type HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { describeIssues } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  describeIssues,
+  SPEC_JSON_SCHEMA_PATH,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationService } from './MigrationService';
 
 const listQuery = z.object({
@@ -21,6 +25,23 @@ function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, w
   return result.data;
 }
 
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+
+const specJsonSchemaFile = resolvePackagePath(
+  '@dataset-migrations/plugin-dataset-migrations-common',
+  SPEC_JSON_SCHEMA_PATH,
+);
+
+/** A migration spec arrives as JSON or, with a YAML content type, as YAML text. */
+function specOf(req: express.Request): unknown {
+  if (typeof req.body !== 'string') return req.body;
+  try {
+    return parseYaml(req.body);
+  } catch (error) {
+    throw new InputError(`Invalid migration spec: not valid YAML: ${(error as Error).message}`);
+  }
+}
+
 export function createRouter(options: {
   service: MigrationService;
   httpAuth: HttpAuthService;
@@ -28,9 +49,14 @@ export function createRouter(options: {
   const { service, httpAuth } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
+  router.use(express.text({ type: YAML_TYPES, limit: '1mb' }));
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+
+  router.get('/spec/v1/schema.json', (_req, res) => {
+    res.sendFile(specJsonSchemaFile);
   });
 
   router.get('/datasets', async (req, res) => {
@@ -46,12 +72,12 @@ export function createRouter(options: {
 
   router.post('/plans', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json({ plan: await service.planMigration(req.body, credentials) });
+    res.json({ plan: await service.planMigration(specOf(req), credentials) });
   });
 
   router.post('/migrations', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { migration, created } = await service.createMigration(req.body, credentials);
+    const { migration, created } = await service.createMigration(specOf(req), credentials);
     res.status(created ? 201 : 200).json({ migration });
   });
 

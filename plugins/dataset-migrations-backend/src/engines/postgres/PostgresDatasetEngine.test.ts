@@ -547,6 +547,32 @@ describe('PostgresDatasetEngine', () => {
     await expectUntouched();
   });
 
+  it('computes fields from using, expression and derive, and names rows an expression fails on', async () => {
+    const { run } = await runFor([
+      { changeType: { field: 'price', type: 'integer', using: 'round(price * 100)' } },
+      { addField: { name: 'long_play', type: 'boolean', expression: 'duration::integer > 100' } },
+      { deriveField: { field: 'user_id', expression: 'upper(user_id)' } },
+    ]);
+    await engine.migrate(run);
+    expect(await knex('events').orderBy('id').select('user_id', 'price', 'long_play')).toEqual([
+      { user_id: 'ALICE', price: 150, long_play: true },
+      { user_id: 'BOB', price: 0, long_play: false },
+      { user_id: 'CAROL', price: 1225, long_play: null },
+    ]);
+
+    // An expression that fails on one row stops the run at the dry run, naming it.
+    await knex.raw(`INSERT INTO public.events_v2 VALUES (4, 'DAVE', 'x', null, 0, null, null)`);
+    const { run: second, steps } = await runFor(
+      [{ changeType: { field: 'duration', type: 'integer', using: 'duration::integer * 2' } }],
+      { fromVersion: 2, targetVersion: 3 },
+    );
+    await expect(engine.migrate(second)).rejects.toThrow(
+      /^the transform fails on 1 rows: id=4: invalid input syntax for type integer: "x"$/,
+    );
+    expect(steps).toEqual([{ name: 'dry-run', status: 'failed' }]);
+    expect(await regclass('public.events_v3')).toBeNull();
+  });
+
   it('refuses a table without a primary key, creating nothing', async () => {
     await knex.raw(`CREATE TABLE public.keyless (a int, b text)`);
     await knex.raw(`INSERT INTO public.keyless VALUES (1, 'x')`);

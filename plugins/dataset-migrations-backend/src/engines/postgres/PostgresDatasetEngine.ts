@@ -195,7 +195,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
         );
       }
       const targetKey = sourceKey.map(key => {
-        const field = run.targetFields.find(f => f.source.kind !== 'default' && f.source.from === key);
+        const field = run.targetFields.find(f => (f.source.kind === 'copy' || f.source.kind === 'cast') && f.source.from === key);
         if (!field) throw new Error(`primary key field "${key}" has no place in the new version`);
         return field;
       });

@@ -32,6 +32,9 @@ export function valueOf(field: TargetField, row: string): string {
       return `${row}${q(field.source.from)}`;
     case 'cast':
       return `(${row}${q(field.source.from)})::${field.type}`;
+    case 'expression':
+      // Written over the source's field names; every use reads from exactly one source row.
+      return `(${field.source.sql})::${field.type}`;
     default:
       return `${literal(field.source.value)}::${field.type}`;
   }

@@ -30,6 +30,13 @@ import { PlanView } from '../PlanView';
 import { messageOf, splitProblems } from '../shared/format';
 import { CHANGE_LABELS, emptyRow, toChanges, withKind, type ChangeRow } from './changeRows';
 
+/** Expressions are SQL over the current version's fields. */
+const EXPRESSION_LABELS: Partial<Record<FieldChangeKind, string>> = {
+  addField: 'Expression (optional)',
+  changeType: 'Using (optional)',
+  deriveField: 'Expression',
+};
+
 export interface MigrateDialogProps {
   entityRef: string;
   open: boolean;
@@ -193,6 +200,16 @@ export function MigrateDialog(props: MigrateDialogProps) {
                     value={row.defaultValue}
                     onChange={e => update(index, { defaultValue: e.target.value })}
                     inputProps={{ 'aria-label': `Change ${index + 1} default` }}
+                  />
+                )}
+                {row.kind !== 'renameField' && row.kind !== 'dropField' && (
+                  <TextField
+                    label={EXPRESSION_LABELS[row.kind]}
+                    value={row.expression}
+                    onChange={e => update(index, { expression: e.target.value })}
+                    inputProps={{ 'aria-label': `Change ${index + 1} expression` }}
+                    placeholder="e.g. duration_ms / 1000.0"
+                    style={{ flexGrow: 1 }}
                   />
                 )}
                 <IconButton

@@ -7,6 +7,7 @@ const row = (patch: Partial<ChangeRow>): ChangeRow => ({
   to: '',
   type: 'text',
   defaultValue: '',
+  expression: '',
   ...patch,
 });
 
@@ -18,6 +19,9 @@ describe('toChanges', () => {
       row({ kind: 'addField', field: 'score', type: 'integer' }),
       row({ kind: 'dropField', field: 'legacy_flag' }),
       row({ kind: 'changeType', field: 'duration_ms', type: 'bigint' }),
+      row({ kind: 'changeType', field: 'score', type: 'integer', expression: 'round(score * 100)' }),
+      row({ kind: 'addField', field: 'duration_s', type: 'numeric', expression: 'duration_ms / 1000.0' }),
+      row({ kind: 'deriveField', field: 'country', expression: 'upper(country)' }),
     ]);
     expect(changes).toEqual([
       { renameField: { from: 'country', to: 'country_code' } },
@@ -25,6 +29,9 @@ describe('toChanges', () => {
       { addField: { name: 'score', type: 'integer' } },
       { dropField: { name: 'legacy_flag' } },
       { changeType: { field: 'duration_ms', type: 'bigint' } },
+      { changeType: { field: 'score', type: 'integer', using: 'round(score * 100)' } },
+      { addField: { name: 'duration_s', type: 'numeric', expression: 'duration_ms / 1000.0' } },
+      { deriveField: { field: 'country', expression: 'upper(country)' } },
     ]);
     for (const change of changes) {
       expect(fieldChangeSchema.safeParse(change).success).toBe(true);

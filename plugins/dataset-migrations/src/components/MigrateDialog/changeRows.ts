@@ -14,6 +14,8 @@ export interface ChangeRow {
   type: string;
   /** addField: the default, as typed; empty means none. */
   defaultValue: string;
+  /** addField, deriveField: a SQL expression; changeType: its `using`. Empty means none. */
+  expression: string;
 }
 
 export const CHANGE_LABELS: Record<FieldChangeKind, string> = {
@@ -21,10 +23,11 @@ export const CHANGE_LABELS: Record<FieldChangeKind, string> = {
   addField: 'Add field',
   dropField: 'Drop field',
   changeType: 'Change type',
+  deriveField: 'Derive field',
 };
 
 export function emptyRow(field = ''): ChangeRow {
-  return { kind: 'renameField', field, to: '', type: 'text', defaultValue: '' };
+  return { kind: 'renameField', field, to: '', type: 'text', defaultValue: '', expression: '' };
 }
 
 /**
@@ -52,12 +55,21 @@ export function toChanges(rows: ChangeRow[]): FieldChange[] {
             name: row.field,
             type: row.type as never,
             ...(row.defaultValue === '' ? {} : { default: row.defaultValue }),
+            ...(row.expression === '' ? {} : { expression: row.expression }),
           },
         };
       case 'dropField':
         return { dropField: { name: row.field } };
+      case 'deriveField':
+        return { deriveField: { field: row.field, expression: row.expression } };
       default:
-        return { changeType: { field: row.field, type: row.type as never } };
+        return {
+          changeType: {
+            field: row.field,
+            type: row.type as never,
+            ...(row.expression === '' ? {} : { using: row.expression }),
+          },
+        };
     }
   });
 }
