@@ -393,7 +393,10 @@ describe('DatabaseMigrationStore', () => {
         [id],
       );
       const row = rows[0];
-      return { owner: row.owner as string | null, remainingMs: row.remainingMs === null ? null : Number(row.remainingMs) };
+      return {
+        owner: row.owner as string | null,
+        remainingMs: row.remainingMs === null ? null : Number(row.remainingMs),
+      };
     }
 
     /** Moves the lease into the past, as if its owner stopped heartbeating a while ago. */
@@ -615,7 +618,9 @@ describe('DatabaseMigrationStore', () => {
       const m = await queued();
       await store.claimMigration(m.id, LEASE);
       await store.setCheckpoint(m.id, 'backfill', { rows: 5 });
-      await knex('migrations').where({ id: m.id }).update({ lease_expires_at: knex.raw(`now() - interval '1 second'`) });
+      await knex('migrations')
+        .where({ id: m.id })
+        .update({ lease_expires_at: knex.raw(`now() - interval '1 second'`) });
       await store.requeueExpiredRuns(enqueue, 30_000);
       await store.claimMigration(m.id, { owner: 'other-worker', durationMs: 60_000 });
       expect(await store.getCheckpoint(m.id, 'backfill')).toEqual({ rows: 5 });

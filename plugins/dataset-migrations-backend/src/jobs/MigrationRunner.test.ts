@@ -378,7 +378,11 @@ describe('MigrationRunner', () => {
 
       expect(engine.migrate).toHaveBeenCalledTimes(1);
       expect(undone).toBe(true);
-      expect(await details(id)).toMatchObject({ status: 'cancelled', attempts: 2, failureReason: 'cancelled by request' });
+      expect(await details(id)).toMatchObject({
+        status: 'cancelled',
+        attempts: 2,
+        failureReason: 'cancelled by request',
+      });
       expect(await store.hasCheckpoints(id)).toBe(false);
     });
 

@@ -538,6 +538,12 @@ export const postgresEngineFactory: DatasetEngineFactory = {
   create({ name, config, logger }) {
     const pool = new Pool({ ...poolConfig(config), max: config.getOptionalNumber('maxConnections') ?? 4 });
     pool.on('error', error => logger.warn(`Engine ${name}: idle connection error: ${error.message}`));
+    // A checked-out client has no listener of the pool's: its connection dropping between
+    // queries (a server restart) would be an unhandled 'error' event. Its next query fails
+    // instead, which interrupts the run.
+    pool.on('connect', client =>
+      client.on('error', error => logger.warn(`Engine ${name}: connection error: ${error.message}`)),
+    );
     return new PostgresDatasetEngine(pool, backfillSettings(config));
   },
 };

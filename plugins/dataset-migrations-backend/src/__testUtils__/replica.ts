@@ -1,0 +1,180 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import type { Entity } from '@backstage/catalog-model';
+import type { JsonObject } from '@backstage/types';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { datasetMigrationsPlugin } from '../plugin';
+
+/**
+ * Test-only: a backend replica running the dataset-migrations plugin, either in this
+ * process or as a child Node process that a test can SIGKILL. Replicas that share a
+ * plugin database share the migrations, the leases and the job queue.
+ */
+
+export interface ReplicaOptions {
+  /** The plugin's database; replicas sharing it are one deployment. */
+  pluginDatabaseUrl: string;
+  /** What the in-memory catalog holds. */
+  entities: Entity[];
+  /** `datasetMigrations.engines`, e.g. `{ warehouse: { type: 'postgres', connection, backfill } }`. */
+  engines: Record<string, JsonObject>;
+  /** `datasetMigrations.worker`. */
+  worker?: { enabled?: boolean; concurrency?: number; leaseSeconds?: number };
+  /** Backend log level; logs go to the console (the child's stdout/stderr). Default `none`. */
+  logLevel?: 'none' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+export interface Replica {
+  /** Base URL of the plugin's API, e.g. `http://127.0.0.1:1234/api/dataset-migrations`. */
+  api: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a replica in this process, on startTestBackend with mock auth (callers act as `user:default/mock`). */
+export async function startReplica(options: ReplicaOptions): Promise<Replica> {
+  const knex: Knex = knexFactory({
+    client: 'pg',
+    connection: options.pluginDatabaseUrl,
+    pool: { min: 0, max: 10 },
+  });
+  try {
+    const backend = await startTestBackend({
+      features: [
+        datasetMigrationsPlugin,
+        mockServices.database.factory({ knex }),
+        catalogServiceMock.factory({ entities: options.entities }),
+        mockServices.rootLogger.factory({ level: options.logLevel ?? 'none' }),
+        mockServices.rootConfig.factory({
+          data: { datasetMigrations: { worker: options.worker ?? {}, engines: options.engines } },
+        }),
+      ],
+    });
+    const port = backend.server.port();
+    let stopped: Promise<void> | undefined;
+    return {
+      api: `http://127.0.0.1:${port}/api/dataset-migrations`,
+      stop: () => {
+        stopped ??= backend.stop().finally(() => knex.destroy());
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await knex.destroy();
+    throw error;
+  }
+}
+
+const OPTIONS_ENV = 'DSM_REPLICA_OPTIONS';
+const nodeTransform = require.resolve('@backstage/cli-node/config/nodeTransform.cjs');
+const childMain = path.join(__dirname, 'replicaProcess.ts');
+
+export interface ReplicaProcess extends Replica {
+  pid: number;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Sends a signal and waits for the process to exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+
+/**
+ * Starts a replica as a child Node process, the way `backstage-cli package start`
+ * runs TypeScript (`node --require @backstage/cli-node/config/nodeTransform.cjs`).
+ * The child reports its port over IPC, and exits when the IPC channel closes, so it
+ * does not outlive a test process that dies.
+ */
+export async function spawnReplica(
+  options: ReplicaOptions,
+  { startTimeoutMs = 60_000 }: { startTimeoutMs?: number } = {},
+): Promise<ReplicaProcess> {
+  const child = spawn(process.execPath, ['--require', nodeTransform, childMain], {
+    cwd: path.resolve(__dirname, '../..'),
+    env: { ...process.env, [OPTIONS_ENV]: JSON.stringify(options) },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  children.add(child);
+  let output = '';
+  child.stdout!.on('data', chunk => (output += chunk));
+  child.stderr!.on('data', chunk => (output += chunk));
+  const exited = new Promise<void>(resolve => {
+    child.once('exit', (code, signal) => {
+      output += `\n[replica ${child.pid} exited: ${signal ?? code}]\n`;
+      children.delete(child);
+      resolve();
+    });
+  });
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`replica did not start within ${startTimeoutMs} ms:\n${output}`)),
+      startTimeoutMs,
+    );
+    child.on('message', (message: { type?: string; port?: number }) => {
+      if (message?.type === 'ready') {
+        clearTimeout(timer);
+        resolve(message.port!);
+      }
+    });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`replica exited before it was ready:\n${output}`));
+    });
+  }).catch(async error => {
+    child.kill('SIGKILL');
+    await exited;
+    throw error;
+  });
+
+  const kill = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  return {
+    pid: child.pid!,
+    api: `http://127.0.0.1:${port}/api/dataset-migrations`,
+    output: () => output,
+    kill,
+    stop: () => kill('SIGTERM'),
+  };
+}
+
+/** SIGKILLs every replica process still running: for afterEach/afterAll, failure or not. */
+export async function killAllReplicaProcesses(): Promise<void> {
+  await Promise.all(
+    [...children].map(
+      child =>
+        new Promise<void>(resolve => {
+          if (child.exitCode !== null || child.signalCode !== null) {
+            resolve();
+            return;
+          }
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+}
+
+/** The child's side: runs in the process `spawnReplica` starts. */
+export async function runReplicaProcess(): Promise<void> {
+  const options: ReplicaOptions = JSON.parse(process.env[OPTIONS_ENV] ?? 'null');
+  if (!options) throw new Error(`${OPTIONS_ENV} is not set; this file is started by spawnReplica()`);
+  const replica = await startReplica(options);
+  const shutdown = () => {
+    replica.stop().then(
+      () => process.exit(0),
+      error => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  // The test process went away: do not linger.
+  process.once('disconnect', shutdown);
+  process.send!({ type: 'ready', port: Number(new URL(replica.api).port) });
+}
