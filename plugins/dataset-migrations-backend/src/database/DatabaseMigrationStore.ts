@@ -304,10 +304,6 @@ export class DatabaseMigrationStore implements MigrationStore {
     return row?.value;
   }
 
-  async hasCheckpoints(id: string): Promise<boolean> {
-    return (await this.knex('migration_checkpoints').where({ migration_id: id }).first('name')) !== undefined;
-  }
-
   async setCheckpoint<T>(id: string, name: string, value: T): Promise<void> {
     await this.knex('migration_checkpoints')
       .insert({ migration_id: id, name, value: JSON.stringify(value) })

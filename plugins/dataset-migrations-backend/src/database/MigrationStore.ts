@@ -68,8 +68,6 @@ export interface MigrationStore {
   requeueExpiredRuns(enqueue: Enqueue, graceMs: number): Promise<string[]>;
 
   getCheckpoint<T>(id: string, name: string): Promise<T | undefined>;
-  /** Whether an attempt recorded any checkpoint, i.e. left engine work to resume or undo. */
-  hasCheckpoints(id: string): Promise<boolean>;
   setCheckpoint<T>(id: string, name: string, value: T): Promise<void>;
   clearCheckpoints(id: string): Promise<void>;
 

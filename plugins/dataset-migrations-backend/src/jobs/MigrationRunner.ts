@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { planFieldChanges } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { planFieldChanges, type TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   MigrationCancelledError,
   MigrationInterruptedError,
@@ -15,6 +15,13 @@ import { DatasetCatalog, locationOf } from '../service/DatasetCatalog';
 const MAX_ATTEMPTS = 10;
 /** After an interruption, how long before another worker may resume the run. */
 const RESUME_DELAY_MS = 2000;
+
+/** What the first attempt planned; later attempts of the run execute exactly this. */
+interface PinnedPlan {
+  engine: string;
+  table: string;
+  targetFields: TargetField[];
+}
 
 export interface MigrationRunnerOptions {
   store: MigrationStore;
@@ -104,26 +111,33 @@ export class MigrationRunner {
       }
       await log(`attempt ${attempt} started on ${this.workerId}`);
       const credentials = await auth.getOwnServiceCredentials();
-      const { engine: engineName, targetFields, table } = await step('plan', async () => {
-        const entity = await catalog.getDataset(migration.entityRef, credentials);
-        const location = locationOf(entity);
-        const current = (await store.getSchemaVersion(migration.entityRef)) ?? migration.fromVersion;
-        if (current !== migration.fromVersion) {
-          throw new Error(
-            `the dataset is at schema version ${current} now, not ${migration.fromVersion} as when this migration was requested`,
+      // The plan is pinned at the first attempt: after a cut-over the live schema is the
+      // new one, and planning against it again would be planning another migration.
+      const pinned = await store.getCheckpoint<PinnedPlan>(migrationId, 'plan');
+      const { engine: engineName, targetFields, table } =
+        pinned ??
+        (await step('plan', async () => {
+          const entity = await catalog.getDataset(migration.entityRef, credentials);
+          const location = locationOf(entity);
+          const current = (await store.getSchemaVersion(migration.entityRef)) ?? migration.fromVersion;
+          if (current !== migration.fromVersion) {
+            throw new Error(
+              `the dataset is at schema version ${current} now, not ${migration.fromVersion} as when this migration was requested`,
+            );
+          }
+          const schema = await engines.get(location.engine).introspect(location);
+          const plan = planFieldChanges(schema.fields, migration.changes);
+          if (plan.problems.length > 0) throw new Error(plan.problems.join('; '));
+          await log(
+            `${location.engine}:${location.table} v${migration.fromVersion} → v${migration.targetVersion}, ~${schema.rowEstimate} rows`,
           );
-        }
-        const schema = await engines.get(location.engine).introspect(location);
-        const plan = planFieldChanges(schema.fields, migration.changes);
-        if (plan.problems.length > 0) throw new Error(plan.problems.join('; '));
-        await log(
-          `${location.engine}:${location.table} v${migration.fromVersion} → v${migration.targetVersion}, ~${schema.rowEstimate} rows`,
-        );
-        return { engine: location.engine, table: location.table, targetFields: plan.fields };
-      });
-      // Once an earlier attempt left engine work behind (it checkpointed), only the
-      // engine can undo it: a cancel is then carried out by the engine's own check.
-      if (!(await store.hasCheckpoints(migrationId))) await throwIfCancelled();
+          const planned: PinnedPlan = { engine: location.engine, table: location.table, targetFields: plan.fields };
+          await store.setCheckpoint(migrationId, 'plan', planned);
+          return planned;
+        }));
+      // On a first attempt nothing has been done yet, so a cancel stops right here;
+      // later attempts leave it to the engine, which alone can undo what is there.
+      if (!pinned) await throwIfCancelled();
 
       await engines.get(engineName).migrate({
         migrationId,

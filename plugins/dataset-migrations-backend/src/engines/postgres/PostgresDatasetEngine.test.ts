@@ -573,6 +573,30 @@ describe('PostgresDatasetEngine', () => {
     expect(await regclass('public.events_v3')).toBeNull();
   });
 
+  it('never undoes a committed cut-over, and a later attempt recognises it', async () => {
+    const changes: FieldChange[] = [{ renameField: { from: 'user_id', to: 'listener_id' } }];
+    const first = await runFor(changes);
+    const record = first.run.checkpoints.set;
+    // The worker's own database fails just after the cut-over committed.
+    first.run.checkpoints.set = async (name, value) => {
+      if (name === 'done:cut-over') throw new Error('plugin database went away');
+      return record(name, value);
+    };
+    await expect(engine.migrate(first.run)).rejects.toThrow('plugin database went away');
+    // Readers are on version 2 and it keeps all its rows.
+    expect(await relkind('public.events')).toBe('v');
+    expect(await count('public.events_v2')).toBe(ROWS.length);
+    expect(await knex('events').orderBy('id').pluck('listener_id')).toEqual(['alice', 'bob', 'carol']);
+
+    // The next attempt runs the plan pinned at the first, not one against the new schema.
+    const second = await runFor([], { targetFields: first.run.targetFields });
+    for (const [name, value] of first.checkpoints) second.checkpoints.set(name, value);
+    await engine.migrate(second.run);
+    expect(second.steps).toEqual([{ name: 'cut-over', status: 'succeeded' }]);
+    expect(second.logs).toContain('public.events already reads public.events_v2');
+    expect(await count('public.events')).toBe(ROWS.length);
+  });
+
   it('refuses a table without a primary key, creating nothing', async () => {
     await knex.raw(`CREATE TABLE public.keyless (a int, b text)`);
     await knex.raw(`INSERT INTO public.keyless VALUES (1, 'x')`);

@@ -144,7 +144,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
     const stage = async (name: string, work: () => Promise<void>) => {
       if (await run.checkpoints.get<boolean>(`done:${name}`)) return; // an earlier attempt did it
       await run.step(name, () => interruptible(work));
-      await run.checkpoints.set(`done:${name}`, true);
+      await interruptible(() => run.checkpoints.set(`done:${name}`, true));
     };
     try {
       await stage('dry-run', () => this.dryRun(run, shape));
@@ -187,7 +187,11 @@ export class PostgresDatasetEngine implements DatasetEngine {
   ): Promise<MigrationShape> {
     {
       const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
-      const source = pinnedSource ?? dataset.storage;
+      let source = pinnedSource ?? dataset.storage;
+      if (dataset.kind === 'view' && formatRelation(source) === formatRelation(dataset.relation)) {
+        // The source was the dataset's own table, renamed to its version at cut-over.
+        source = { schema: source.schema, name: `${source.name}_v${run.fromVersion}` };
+      }
       const sourceKey = await primaryKey(client, source);
       if (sourceKey.length === 0) {
         throw new Error(
@@ -354,6 +358,11 @@ export class PostgresDatasetEngine implements DatasetEngine {
   /** One short transaction: writers wait a moment, readers go on, the name moves. */
   private async cutOver(run: DatasetMigrationRun, shape: MigrationShape): Promise<void> {
     await this.transaction(async client => {
+      if (await this.isCutOver(client, run, shape)) {
+        // An earlier attempt committed the cut-over and stopped before recording it.
+        await run.log(`${run.dataset.table} already reads ${formatRelation(shape.target)}`);
+        return;
+      }
       const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
       for (const sql of cutOverStatements(shape, dataset, run.fromVersion)) await client.query(sql);
       if (dataset.kind === 'table') {
@@ -369,13 +378,17 @@ export class PostgresDatasetEngine implements DatasetEngine {
 
   /** Before cut-over, puts the dataset back as it was: no trigger, no target. */
   private async undo(run: DatasetMigrationRun, shape: MigrationShape): Promise<void> {
-    await this.transaction(async client => {
+    const undone = await this.transaction(async client => {
+      // Once readers are on the target it is the dataset: never drop it, and keep the
+      // checkpoints so the next attempt finishes the run.
+      if (await this.isCutOver(client, run, shape)) return false;
       for (const sql of dropCaptureSql(shape)) await client.query(sql);
       if ((await relationExists(client, shape.target)) && (await this.isOurs(client, shape.target, run))) {
         await client.query(`DROP TABLE ${quoteRelation(shape.target)}`);
       }
+      return true;
     });
-    await run.checkpoints.clear();
+    if (undone) await run.checkpoints.clear();
   }
 
   /**
@@ -446,6 +459,16 @@ export class PostgresDatasetEngine implements DatasetEngine {
   private async keyTypes(client: PoolClient, shape: MigrationShape): Promise<string[]> {
     const fields = await readFields(client, shape.source);
     return shape.sourceKey.map(key => fields.find(f => f.name === key)!.type);
+  }
+
+  /** Whether the dataset's name already reads this run's target. */
+  private async isCutOver(client: PoolClient, run: DatasetMigrationRun, shape: MigrationShape) {
+    const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
+    return (
+      dataset.kind === 'view' &&
+      dataset.storage.schema === shape.target.schema &&
+      dataset.storage.name === shape.target.name
+    );
   }
 
   private async isOurs(client: PoolClient, relation: RelationName, run: DatasetMigrationRun) {
