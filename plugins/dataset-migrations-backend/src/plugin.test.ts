@@ -558,7 +558,9 @@ describe('dataset-migrations backend', () => {
       'backfill',
       'verify',
       'cut-over',
+      'undo',
       'rollback',
+      'contract',
     ]);
     const createTarget = plan.stages.find(stage => stage.name === 'create-target')!.sql;
     expect(createTarget[0]).toMatch(new RegExp(`^CREATE TABLE "public"."events_v${current + 1}" \\(`));

@@ -95,6 +95,13 @@ export interface DatasetEngine {
    * is as it was before the run.
    */
   migrate(run: DatasetMigrationRun): Promise<void>;
+  /**
+   * After a cut-over, points readers back at the previous version, losing no write
+   * made since; throws, changing nothing, when that is not possible.
+   */
+  rollback(run: DatasetMigrationRun): Promise<void>;
+  /** Drops the previous version for good; rollback is not possible afterwards. */
+  contract(run: DatasetMigrationRun): Promise<void>;
   /** Releases connections when the backend stops. */
   close?(): Promise<void>;
 }

@@ -28,7 +28,7 @@ describe('MigrationRunner', () => {
   const { init } = createTestDatabases();
   let knex: Knex;
   let store: DatabaseMigrationStore;
-  let engine: jest.Mocked<Required<Pick<DatasetEngine, 'introspect' | 'plan' | 'migrate'>>>;
+  let engine: jest.Mocked<Required<Pick<DatasetEngine, 'introspect' | 'plan' | 'migrate' | 'rollback' | 'contract'>>>;
   let catalog: ReturnType<typeof catalogServiceMock.mock>;
   let runner: MigrationRunner;
 
@@ -43,6 +43,8 @@ describe('MigrationRunner', () => {
     engine = {
       introspect: jest.fn(async (_dataset: { table: string }) => ({ fields: liveFields, rowEstimate: 3 })),
       plan: jest.fn(async (_request: DatasetMigrationPlanRequest): Promise<PlannedStage[]> => []),
+      rollback: jest.fn(async (_run: DatasetMigrationRun) => {}),
+      contract: jest.fn(async (_run: DatasetMigrationRun) => {}),
       // Like a real engine: runs its steps and logs through the run.
       migrate: jest.fn(async (run: DatasetMigrationRun) => {
         await run.step('copy-rows', async () => run.log('copied 3 rows'));

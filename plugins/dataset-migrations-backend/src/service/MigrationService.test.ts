@@ -48,7 +48,7 @@ describe('MigrationService', () => {
     service = new MigrationService({
       store,
       catalog: new DatasetCatalog(catalogServiceMock({ entities: [events] })),
-      engines: new EngineRegistry(new Map([['warehouse', { introspect, plan: jest.fn(async () => []), migrate: jest.fn() }]])),
+      engines: new EngineRegistry(new Map([['warehouse', { introspect, plan: jest.fn(async () => []), migrate: jest.fn(), rollback: jest.fn(), contract: jest.fn() }]])),
       queue: { enqueueMigration } as unknown as JobQueue,
     });
   });

@@ -285,7 +285,7 @@ describe('PostgresDatasetEngine', () => {
         { changeType: { field: 'duration', type: 'bigint' } },
         { addField: { name: 'skipped', type: 'boolean', default: false } },
       ],
-      { fromVersion: 2, targetVersion: 3 },
+      { fromVersion: 2, targetVersion: 3, migrationId: '00000000-0000-4000-8000-000000000002' },
     );
     await engine.migrate(run);
     expect(steps).toEqual([
@@ -474,7 +474,10 @@ describe('PostgresDatasetEngine', () => {
         `SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'public.events_v1'::regclass AND NOT tgisinternal`,
       );
       expect(rows[0].n).toBe(0);
-      expect(await regclass('public.dsm_000000000000_deleted')).toBeNull();
+      const { rows: bookkeeping } = await knex.raw(
+        `SELECT relname FROM pg_class WHERE relname LIKE 'dsm\\_%\\_deleted' OR relname LIKE 'dsm\\_%\\_capture'`,
+      );
+      expect(bookkeeping).toEqual([]);
     });
 
     it('resumes an interrupted backfill from its checkpoint without duplicates or gaps', async () => {
@@ -521,7 +524,9 @@ describe('PostgresDatasetEngine', () => {
       'backfill',
       'verify',
       'cut-over',
+      'undo',
       'rollback',
+      'contract',
     ]);
     const sqlOf = (name: string) => stages.find(stage => stage.name === name)!.sql;
     expect(sqlOf('backfill').join('\n')).toContain('$1');
@@ -595,6 +600,75 @@ describe('PostgresDatasetEngine', () => {
     expect(second.steps).toEqual([{ name: 'cut-over', status: 'succeeded' }]);
     expect(second.logs).toContain('public.events already reads public.events_v2');
     expect(await count('public.events')).toBe(ROWS.length);
+  });
+
+  describe('after cut-over', () => {
+    const changes: FieldChange[] = [
+      { renameField: { from: 'user_id', to: 'listener_id' } },
+      { changeType: { field: 'duration', type: 'integer' } },
+    ];
+
+    it('rolls back without losing a write made since, then refuses a second rollback', async () => {
+      const { run } = await runFor(changes);
+      await engine.migrate(run);
+      // Writers on version 2, through the dataset's name.
+      await knex('events').insert({ id: 10, listener_id: 'eve', duration: 42, price: 3 });
+      await knex('events').where({ id: 1 }).update({ listener_id: 'alice2', duration: 181 });
+      await knex('events').where({ id: 2 }).delete();
+
+      await engine.rollback(run);
+      const { rows: reads } = await knex.raw(
+        `SELECT DISTINCT c.relname FROM pg_rewrite r JOIN pg_depend d ON d.objid = r.oid
+           JOIN pg_class c ON c.oid = d.refobjid
+          WHERE r.ev_class = 'public.events'::regclass AND c.relkind = 'r'`,
+      );
+      expect(reads).toEqual([{ relname: 'events_v1' }]);
+      expect(await knex('events').orderBy('id').select('id', 'user_id', 'duration')).toEqual([
+        { id: '1', user_id: 'alice2', duration: '181' },
+        { id: '3', user_id: 'carol', duration: null },
+        { id: '10', user_id: 'eve', duration: '42' },
+      ]);
+      // Version 2 stays for inspection; nothing carries writes to or from it any more.
+      expect(await count('public.events_v2')).toBe(3);
+      const { rows: triggers } = await knex.raw(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal`);
+      expect(triggers).toEqual([]);
+      await expect(engine.rollback(run)).rejects.toThrow('public.events does not read version 2: nothing to roll back');
+    });
+
+    it('refuses a rollback that would lose writes the old version cannot hold', async () => {
+      const { run } = await runFor([{ changeType: { field: 'price', type: 'text' } }]);
+      await engine.migrate(run);
+      await knex('events').where({ id: 1 }).update({ price: 'about two' }); // no numeric for version 1
+      await expect(engine.rollback(run)).rejects.toThrow(
+        /^rollback would lose 1 writes that could not be carried back to version 1 \(e\.g\. invalid input syntax for type numeric: "about two"\)$/,
+      );
+      expect(await relkind('public.events')).toBe('v');
+      expect(await knex('events').where({ id: 1 }).first('price')).toEqual({ price: 'about two' });
+    });
+
+    it('says why a rollback is impossible when a required field was dropped', async () => {
+      const { run } = await runFor([{ dropField: { name: 'user_id' } }]);
+      const rollback = (await engine.plan(run)).find(stage => stage.name === 'rollback')!;
+      expect(rollback.description).toBe(
+        'After cut-over: not available, "user_id" (NOT NULL) cannot be recomputed from the new version.',
+      );
+      await engine.migrate(run);
+      await expect(engine.rollback(run)).rejects.toThrow(
+        'rollback is not available: "user_id" (NOT NULL) cannot be recomputed from the new version',
+      );
+    });
+
+    it('contracts: drops the old version, after which there is nothing to roll back to', async () => {
+      const { run, logs } = await runFor(changes);
+      await engine.migrate(run);
+      await engine.contract(run);
+      expect(await regclass('public.events_v1')).toBeNull();
+      expect(logs).toContain('dropped public.events_v1: version 1 is gone');
+      const { rows: triggers } = await knex.raw(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal`);
+      expect(triggers).toEqual([]);
+      expect(await knex('events').count({ n: '*' })).toEqual([{ n: String(ROWS.length) }]);
+      await expect(engine.rollback(run)).rejects.toThrow('rollback is not available: version 1 was dropped');
+    });
   });
 
   it('refuses a table without a primary key, creating nothing', async () => {

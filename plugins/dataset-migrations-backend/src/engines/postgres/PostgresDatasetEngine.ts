@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import type { Config } from '@backstage/config';
@@ -26,7 +27,11 @@ import {
 import {
   batchEndSql,
   checksumSql,
+  contractStatements,
   copyRangeSql,
+  inverseOf,
+  previousVersion,
+  rollbackStatements,
   createTargetStatements,
   cutOverStatements,
   dropCaptureSql,
@@ -51,6 +56,7 @@ const FIRST_BATCH_ROWS = 5_000;
 /** Rows the dry run transforms; small tables are transformed whole. */
 const DRY_RUN_SAMPLE_ROWS = 10_000;
 const UNIQUE_VIOLATION = '23505';
+const UNDEFINED_TABLE = '42P01';
 /** How many failing rows are named before the search stops. */
 const MAX_FAILING_ROWS = 10;
 
@@ -131,9 +137,19 @@ export class PostgresDatasetEngine implements DatasetEngine {
           sql: cutOverStatements(shape, dataset, request.fromVersion),
         },
         {
-          name: 'rollback',
+          name: 'undo',
           description: 'On failure or cancel before cut-over: remove the capture and the unfinished target; the source was never changed.',
           sql: [...dropCaptureSql(shape), `DROP TABLE IF EXISTS ${quoteRelation(shape.target)}`],
+        },
+        {
+          name: 'rollback',
+          description: rollbackDescription(shape),
+          sql: rollbackStatements(shape, dataset, previousVersion(shape, dataset, request.fromVersion)),
+        },
+        {
+          name: 'contract',
+          description: `On request, after the retention period: drop version ${request.fromVersion}; rollback ends here.`,
+          sql: contractStatements(shape, previousVersion(shape, dataset, request.fromVersion)),
         },
       ];
     });
@@ -166,6 +182,59 @@ export class PostgresDatasetEngine implements DatasetEngine {
       );
       throw error;
     }
+  }
+
+  async rollback(run: DatasetMigrationRun): Promise<void> {
+    const shape = await interruptible(() => this.shapeOf(run)).catch(error => {
+      if ((error as { code?: string }).code === UNDEFINED_TABLE) {
+        throw new Error(`rollback is not available: version ${run.fromVersion} was dropped`);
+      }
+      throw error;
+    });
+    await run.step('rollback', () =>
+      interruptible(() =>
+        this.transaction(async client => {
+          if (!(await this.isCutOver(client, run, shape))) {
+            throw new Error(`${run.dataset.table} does not read version ${run.targetVersion}: nothing to roll back`);
+          }
+          if (!(await relationExists(client, shape.reverseFailures))) {
+            const inverse = inverseOf(shape);
+            throw new Error(
+              `rollback is not available: ${'impossible' in inverse ? inverse.impossible : 'writes are not carried back'}`,
+            );
+          }
+          const lost = await client.query<{ n: number; first: string | null }>(
+            `SELECT count(*)::int AS n, min(message) AS first FROM ${quoteRelation(shape.reverseFailures)}`,
+          );
+          if (lost.rows[0].n > 0) {
+            throw new Error(
+              `rollback would lose ${lost.rows[0].n} writes that could not be carried back to version ${run.fromVersion} (e.g. ${lost.rows[0].first})`,
+            );
+          }
+          const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
+          const previous = previousVersion(shape, dataset, run.fromVersion);
+          for (const sql of rollbackStatements(shape, dataset, previous)) await client.query(sql);
+          await run.log(`${run.dataset.table} reads ${formatRelation(previous)} again, with every write made since the cut-over`);
+        }),
+      ),
+    );
+  }
+
+  async contract(run: DatasetMigrationRun): Promise<void> {
+    const shape = await interruptible(() => this.shapeOf(run));
+    await run.step('contract', () =>
+      interruptible(() =>
+        this.transaction(async client => {
+          if (!(await this.isCutOver(client, run, shape))) {
+            throw new Error(`${run.dataset.table} does not read version ${run.targetVersion}: nothing to contract`);
+          }
+          const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
+          const previous = previousVersion(shape, dataset, run.fromVersion);
+          for (const sql of contractStatements(shape, previous)) await client.query(sql);
+          await run.log(`dropped ${formatRelation(previous)}: version ${run.fromVersion} is gone`);
+        }),
+      ),
+    );
   }
 
   async close(): Promise<void> {
@@ -203,7 +272,8 @@ export class PostgresDatasetEngine implements DatasetEngine {
         if (!field) throw new Error(`primary key field "${key}" has no place in the new version`);
         return field;
       });
-      const tag = run.migrationId.replace(/-/g, '').slice(0, 12);
+      // Object names must be unique per run and short enough for Postgres' 63 characters.
+      const tag = createHash('sha256').update(run.migrationId).digest('hex').slice(0, 12);
       const inSchema = (name: string) => ({ schema: dataset.relation.schema, name });
       return {
         source,
@@ -214,6 +284,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
         fields: run.targetFields,
         sourceKey,
         targetKey,
+        sourceFields: await readFields(client, source),
+        reverseFunction: inSchema(`dsm_${tag}_reverse`),
+        reverseTrigger: `dsm_${tag}_reverse`,
+        reverseFailures: inSchema(`dsm_${tag}_reverse_failures`),
       };
     }
   }
@@ -504,6 +578,13 @@ export class PostgresDatasetEngine implements DatasetEngine {
       client.release(broken);
     }
   }
+}
+
+function rollbackDescription(shape: MigrationShape): string {
+  const inverse = inverseOf(shape);
+  return 'impossible' in inverse
+    ? `After cut-over: not available, ${inverse.impossible}.`
+    : 'After cut-over, on request: point the name back at the previous version, which a trigger keeps current with every write to the new one.';
 }
 
 function provenance(run: DatasetMigrationPlanRequest): string {

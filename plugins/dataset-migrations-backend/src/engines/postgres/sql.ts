@@ -1,5 +1,5 @@
 import { escapeIdentifier } from 'pg';
-import type { TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { DatasetField, TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { quoteRelation, type RelationName } from './relations';
 
 /** Everything one run needs to name and transform: source, target and their keys. */
@@ -15,6 +15,13 @@ export interface MigrationShape {
   sourceKey: string[];
   /** Target primary key fields, in the same order. */
   targetKey: TargetField[];
+  /** The source version's fields, for carrying writes back after cut-over. */
+  sourceFields: DatasetField[];
+  /** Where writes to the new version are carried back to the old one after cut-over. */
+  reverseFunction: RelationName;
+  reverseTrigger: string;
+  /** Writes that could not be carried back: a rollback would lose them. */
+  reverseFailures: RelationName;
 }
 
 export const q = escapeIdentifier;
@@ -183,6 +190,83 @@ export function transformRangeSql(shape: MigrationShape, keyTypes: string[]): st
            WHERE (${keys}) >= (${from}) AND (${keys}) <= (${to})`;
 }
 
+/**
+ * How each field of the old version is recomputed from a row of the new one, or
+ * why it cannot be. Renamed and cast fields go back by name and cast; a dropped
+ * nullable field goes back as NULL; a recomputed one cannot go back.
+ */
+export function inverseOf(shape: MigrationShape): { values: Map<string, (row: string) => string> } | { impossible: string } {
+  const values = new Map<string, (row: string) => string>();
+  for (const old of shape.sourceFields) {
+    const carrier = shape.fields.find(
+      f => (f.source.kind === 'copy' || f.source.kind === 'cast') && f.source.from === old.name,
+    );
+    if (carrier) {
+      values.set(old.name, row =>
+        carrier.source.kind === 'copy' ? `${row}${q(carrier.name)}` : `(${row}${q(carrier.name)})::${old.type}`,
+      );
+    } else if (old.nullable) {
+      values.set(old.name, () => `NULL::${old.type}`);
+    } else {
+      return { impossible: `"${old.name}" (NOT NULL) cannot be recomputed from the new version` };
+    }
+  }
+  return { values };
+}
+
+/**
+ * After cut-over, a trigger on the new version carries every write back to the old
+ * one, so a rollback loses nothing. A write that cannot be carried back (a value
+ * that does not fit the old type) is recorded instead of failing the writer, and
+ * then blocks the rollback.
+ */
+export function createReverseSql(shape: MigrationShape, previous: RelationName): string[] {
+  const inverse = inverseOf(shape);
+  if (!('values' in inverse)) return [];
+  const oldColumns = shape.sourceFields.map(f => f.name);
+  const valueOf = (name: string, row: string) => inverse.values.get(name)!(row);
+  const oldKey = list(shape.sourceKey.map(q));
+  const others = oldColumns.filter(c => !shape.sourceKey.includes(c));
+  const upsert = `INSERT INTO ${quoteRelation(previous)} (${list(oldColumns.map(q))})
+           SELECT ${list(oldColumns.map(c => valueOf(c, 'n.')))} FROM (SELECT NEW.*) AS n
+           ON CONFLICT (${oldKey}) ${
+             others.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${list(others.map(c => `${q(c)} = EXCLUDED.${q(c)}`))}`
+           }`;
+  const keyChanged = `(${list(shape.targetKey.map(f => `OLD.${q(f.name)}`))}) IS DISTINCT FROM (${list(
+    shape.targetKey.map(f => `NEW.${q(f.name)}`),
+  )})`;
+  const oldKeyOfOld = `(${oldKey}) = (${list(shape.sourceKey.map(k => valueOf(k, 'OLD.')))})`;
+  const fn = quoteRelation(shape.reverseFunction);
+  return [
+    `CREATE TABLE ${quoteRelation(shape.reverseFailures)} (at timestamptz NOT NULL DEFAULT now(), message text NOT NULL)`,
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $reverse$
+     BEGIN
+       BEGIN
+         IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${keyChanged}) THEN
+           DELETE FROM ${quoteRelation(previous)} WHERE ${oldKeyOfOld};
+         END IF;
+         IF TG_OP IN ('INSERT', 'UPDATE') THEN
+           ${upsert};
+         END IF;
+       EXCEPTION WHEN OTHERS THEN
+         INSERT INTO ${quoteRelation(shape.reverseFailures)} (message) VALUES (SQLERRM);
+       END;
+       RETURN NULL;
+     END $reverse$`,
+    `CREATE TRIGGER ${q(shape.reverseTrigger)} AFTER INSERT OR UPDATE OR DELETE ON ${quoteRelation(
+      shape.target,
+    )} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+  ];
+}
+
+export function dropReverseSql(shape: MigrationShape): string[] {
+  return [
+    `DROP TRIGGER IF EXISTS ${q(shape.reverseTrigger)} ON ${quoteRelation(shape.target)}`,
+    `DROP FUNCTION IF EXISTS ${quoteRelation(shape.reverseFunction)}()`,
+    `DROP TABLE IF EXISTS ${quoteRelation(shape.reverseFailures)}`,
+  ];
+}
+
 /** The new table, its provenance comment, and write capture from the source. */
 export function createTargetStatements(shape: MigrationShape, comment: string): string[] {
   return [
@@ -202,14 +286,42 @@ export function cutOverStatements(
   dataset: { relation: RelationName; kind: 'table' | 'view' },
   fromVersion: number,
 ): string[] {
+  const previous = previousVersion(shape, dataset, fromVersion);
   return [
     `LOCK TABLE ${quoteRelation(shape.source)} IN EXCLUSIVE MODE`,
     ...dropCaptureSql(shape),
     dataset.kind === 'table'
-      ? `ALTER TABLE ${quoteRelation(dataset.relation)} RENAME TO ${q(`${dataset.relation.name}_v${fromVersion}`)}`
+      ? `ALTER TABLE ${quoteRelation(dataset.relation)} RENAME TO ${q(previous.name)}`
       : `DROP VIEW ${quoteRelation(dataset.relation)}`,
     `CREATE VIEW ${quoteRelation(dataset.relation)} AS SELECT * FROM ${quoteRelation(shape.target)}`,
+    ...createReverseSql(shape, previous),
   ];
+}
+
+/** Where the old version lives once the name moved: the source, renamed if it was the name. */
+export function previousVersion(
+  shape: MigrationShape,
+  dataset: { relation: RelationName; kind: 'table' | 'view' },
+  fromVersion: number,
+): RelationName {
+  return dataset.kind === 'table' && shape.source.name === dataset.relation.name
+    ? { schema: dataset.relation.schema, name: `${dataset.relation.name}_v${fromVersion}` }
+    : shape.source;
+}
+
+/** Points the name back at the old version; the reverse trigger kept it current. */
+export function rollbackStatements(shape: MigrationShape, dataset: { relation: RelationName }, previous: RelationName): string[] {
+  return [
+    `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
+    ...dropReverseSql(shape),
+    `DROP VIEW ${quoteRelation(dataset.relation)}`,
+    `CREATE VIEW ${quoteRelation(dataset.relation)} AS SELECT * FROM ${quoteRelation(previous)}`,
+  ];
+}
+
+/** Ends the old version: after this, rollback is gone. */
+export function contractStatements(shape: MigrationShape, previous: RelationName): string[] {
+  return [...dropReverseSql(shape), `DROP TABLE ${quoteRelation(previous)}`];
 }
 
 export function dryRunSql(shape: MigrationShape, sample: string): string {
