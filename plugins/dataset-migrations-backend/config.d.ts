@@ -16,6 +16,13 @@ export interface Config {
        */
       leaseSeconds?: number;
     };
+    contract?: {
+      /**
+       * Hours a previous version is kept (and rollback possible) after its migration
+       * succeeded, before it may be contracted. Default 168 (a week).
+       */
+      retentionHours?: number;
+    };
     /**
      * Engines that hold datasets, by the name datasets use in their
      * `dataset-migrations.io/engine` annotation.

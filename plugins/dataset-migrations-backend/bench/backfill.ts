@@ -129,7 +129,7 @@ async function main() {
     } as unknown as AuthService;
     const runner = new MigrationRunner({ store, engines, catalog, auth, logger: quiet, leaseMs: 30_000 });
     await queue.start({ concurrency: 1, runMigration: id => runner.run(id) });
-    const service = new MigrationService({ store, catalog, engines, queue });
+    const service = new MigrationService({ store, catalog, engines, queue, retentionMs: 0 });
     const credentials = {
       $$type: '@backstage/BackstageCredentials',
       principal: { type: 'user', userEntityRef: 'user:default/bench' },

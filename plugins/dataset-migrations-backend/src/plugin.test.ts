@@ -67,6 +67,7 @@ describe('dataset-migrations backend', () => {
           data: {
             datasetMigrations: {
               worker: { concurrency: 2 },
+              contract: { retentionHours: 0 },
               engines: {
                 warehouse: { type: 'postgres', connection: connectionUrlOf(warehouse) },
               },
@@ -611,5 +612,53 @@ describe('dataset-migrations backend', () => {
     expect(schema.status).toBe(200);
     expect(schema.body.title).toBe('Dataset migration spec (v1)');
     expect(schema.body.definitions.MigrationSpec.properties.changes.type).toBe('array');
+  });
+
+  it('rolls a migration back without losing writes, and contracts another', async () => {
+    const versionOf = async () =>
+      (await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS })).body.schemaVersion as number;
+    const current = await versionOf();
+    const body = {
+      entityRef: EVENTS,
+      targetVersion: current + 1,
+      changes: [{ addField: { name: 'rating', type: 'integer', default: 3 } }],
+    };
+    const migrate = async () => {
+      const created = await post(body);
+      expect(created.status).toBe(201);
+      return waitForMigration(created.body.migration.id, ['succeeded', 'failed', 'cancelled']);
+    };
+
+    const first = await migrate();
+    expect(first.status).toBe('succeeded');
+    expect(await versionOf()).toBe(current + 1);
+    const maxId = Number((await warehouse('events').max({ m: 'id' }))[0].m);
+    await warehouse('events').insert({ id: maxId + 1, listener_id: 'written-after-cut-over', rating: 5 });
+
+    const rolledBack = await api().post(`${API}/migrations/${first.id}/rollback`);
+    expect(rolledBack.status).toBe(200);
+    expect(rolledBack.body.migration.status).toBe('rolled-back');
+    expect(await versionOf()).toBe(current);
+    expect(await warehouse('events').columnInfo()).not.toHaveProperty('rating');
+    expect(await warehouse('events').where({ id: maxId + 1 }).first('listener_id')).toEqual({
+      listener_id: 'written-after-cut-over',
+    });
+    const again = await api().post(`${API}/migrations/${first.id}/rollback`);
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe(`migration ${first.id} is rolled-back; it cannot be rolled back`);
+
+    // The same spec again makes a new migration; this one is contracted.
+    const second = await migrate();
+    expect(second.id).not.toBe(first.id);
+    expect(second.status).toBe('succeeded');
+    const previous = `public.events_v${current}`;
+    expect(await relkind(previous)).toBe('r');
+    const contracted = await api().post(`${API}/migrations/${second.id}/contract`);
+    expect(contracted.status).toBe(200);
+    expect(contracted.body.migration.contractedAt).toBeDefined();
+    expect(await relkind(previous)).toBeUndefined();
+    const late = await api().post(`${API}/migrations/${second.id}/rollback`);
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toBe(`migration ${second.id} was contracted: version ${current} is gone`);
   });
 });

@@ -97,7 +97,14 @@ export const datasetMigrationsPlugin = createBackendPlugin({
 
         httpRouter.use(
           createRouter({
-            service: new MigrationService({ store, catalog: datasetCatalog, engines, queue }),
+            service: new MigrationService({
+              store,
+              catalog: datasetCatalog,
+              engines,
+              queue,
+              retentionMs:
+                (config.getOptionalNumber('datasetMigrations.contract.retentionHours') ?? 168) * 3600_000,
+            }),
             httpAuth,
           }),
         );

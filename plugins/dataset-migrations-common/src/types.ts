@@ -7,6 +7,8 @@ export const MIGRATION_STATUSES = [
   'succeeded',
   'failed',
   'cancelled',
+  /** Succeeded, then readers were put back on the previous version. */
+  'rolled-back',
 ] as const;
 
 export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];
@@ -85,6 +87,8 @@ export interface Migration extends MigrationSummary {
   cancelRequested: boolean;
   startedAt?: string;
   updatedAt: string;
+  /** When the previous version was dropped; no rollback after this. */
+  contractedAt?: string;
 }
 
 /** One stage of a migration as the engine will run it, for people to review. */

@@ -39,6 +39,7 @@ type MigrationRow = {
   lease_owner: string | null;
   lease_expires_at: Date | null;
   plan: MigrationPlan | null;
+  contracted_at: Date | null;
 };
 
 const UNIQUE_VIOLATION = '23505';
@@ -68,6 +69,7 @@ function toMigration(row: MigrationRow): Migration {
     cancelRequested: row.cancel_requested_at !== null,
     startedAt: row.started_at?.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    contractedAt: row.contracted_at?.toISOString(),
   };
 }
 
@@ -382,6 +384,29 @@ export class DatabaseMigrationStore implements MigrationStore {
           .merge(['schema_version', 'migration_id', 'updated_at']);
       }
     });
+  }
+
+  async markRolledBack(id: string): Promise<boolean> {
+    return this.knex.transaction(async tx => {
+      const [row] = await tx<MigrationRow>('migrations')
+        .where({ id, status: 'succeeded' })
+        .whereNull('contracted_at')
+        .update({ status: 'rolled-back', updated_at: tx.fn.now() })
+        .returning('*');
+      if (!row) return false;
+      await tx('dataset_versions')
+        .where({ entity_ref: row.entity_ref, migration_id: row.id })
+        .update({ schema_version: row.from_version, updated_at: tx.fn.now() });
+      return true;
+    });
+  }
+
+  async markContracted(id: string): Promise<boolean> {
+    const updated = await this.knex('migrations')
+      .where({ id, status: 'succeeded' })
+      .whereNull('contracted_at')
+      .update({ contracted_at: this.knex.fn.now(), updated_at: this.knex.fn.now() });
+    return updated === 1;
   }
 
   async getSchemaVersion(entityRef: string): Promise<number | undefined> {

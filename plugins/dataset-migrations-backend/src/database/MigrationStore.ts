@@ -84,6 +84,14 @@ export interface MigrationStore {
     outcome: { status: Extract<MigrationStatus, 'succeeded' | 'failed' | 'cancelled'>; reason?: string },
   ): Promise<void>;
 
+  /**
+   * Records that a succeeded migration's dataset is back on its previous version;
+   * false when the migration is not succeeded or was contracted.
+   */
+  markRolledBack(id: string): Promise<boolean>;
+  /** Records that the previous version was dropped; false when not applicable. */
+  markContracted(id: string): Promise<boolean>;
+
   getSchemaVersion(entityRef: string): Promise<number | undefined>;
   getSchemaVersions(entityRefs: string[]): Promise<Map<string, number>>;
 }

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { planFieldChanges, type TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { planFieldChanges } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   MigrationCancelledError,
   MigrationInterruptedError,
@@ -9,19 +9,13 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { Lease, MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
+import { createRunContext, PINNED_PLAN, type PinnedPlan } from './runContext';
 import { DatasetCatalog, locationOf } from '../service/DatasetCatalog';
 
 /** Attempts after which a run that keeps being interrupted is failed. */
 const MAX_ATTEMPTS = 10;
 /** After an interruption, how long before another worker may resume the run. */
 const RESUME_DELAY_MS = 2000;
-
-/** What the first attempt planned; later attempts of the run execute exactly this. */
-interface PinnedPlan {
-  engine: string;
-  table: string;
-  targetFields: TargetField[];
-}
 
 export interface MigrationRunnerOptions {
   store: MigrationStore;
@@ -71,9 +65,8 @@ export class MigrationRunner {
       return;
     }
     const attempt = migration.attempts;
-    let currentStep: string | undefined;
-    const log: DatasetMigrationRun['log'] = (message, level = 'info') =>
-      store.appendLog(migrationId, { attempt, level, message, step: currentStep });
+    const context = createRunContext(store, migrationId, attempt);
+    const { log, step } = context;
 
     let lostLease = false;
     const heartbeat = setInterval(() => {
@@ -85,20 +78,6 @@ export class MigrationRunner {
       );
     }, Math.max(100, Math.floor(lease.durationMs / 3)));
 
-    const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-      currentStep = name;
-      await store.startStep(migrationId, attempt, name);
-      try {
-        const result = await work();
-        await store.finishStep(migrationId, attempt, name, 'succeeded');
-        return result;
-      } catch (error) {
-        await store.finishStep(migrationId, attempt, name, 'failed');
-        throw error;
-      } finally {
-        currentStep = undefined;
-      }
-    };
     const throwIfCancelled = async () => {
       if (lostLease) throw new MigrationInterruptedError('another worker took over this run');
       if (this.stopping) throw new MigrationInterruptedError('the backend is shutting down');
@@ -113,7 +92,7 @@ export class MigrationRunner {
       const credentials = await auth.getOwnServiceCredentials();
       // The plan is pinned at the first attempt: after a cut-over the live schema is the
       // new one, and planning against it again would be planning another migration.
-      const pinned = await store.getCheckpoint<PinnedPlan>(migrationId, 'plan');
+      const pinned = await store.getCheckpoint<PinnedPlan>(migrationId, PINNED_PLAN);
       const { engine: engineName, targetFields, table } =
         pinned ??
         (await step('plan', async () => {
@@ -132,7 +111,7 @@ export class MigrationRunner {
             `${location.engine}:${location.table} v${migration.fromVersion} → v${migration.targetVersion}, ~${schema.rowEstimate} rows`,
           );
           const planned: PinnedPlan = { engine: location.engine, table: location.table, targetFields: plan.fields };
-          await store.setCheckpoint(migrationId, 'plan', planned);
+          await store.setCheckpoint(migrationId, PINNED_PLAN, planned);
           return planned;
         }));
       // On a first attempt nothing has been done yet, so a cancel stops right here;
@@ -147,15 +126,8 @@ export class MigrationRunner {
         targetVersion: migration.targetVersion,
         targetFields,
         dryRun: migration.dryRun,
-        step,
-        log,
+        ...context,
         throwIfCancelled,
-        checkpoints: {
-          get: name => store.getCheckpoint(migrationId, name),
-          set: (name, value) => store.setCheckpoint(migrationId, name, value),
-          clear: () => store.clearCheckpoints(migrationId),
-        },
-        progress: (stage, done, total) => store.reportProgress(migrationId, attempt, stage, done, total),
       });
 
       await store.finishMigration(migrationId, { status: 'succeeded' });

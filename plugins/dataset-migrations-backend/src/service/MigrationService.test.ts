@@ -50,6 +50,7 @@ describe('MigrationService', () => {
       catalog: new DatasetCatalog(catalogServiceMock({ entities: [events] })),
       engines: new EngineRegistry(new Map([['warehouse', { introspect, plan: jest.fn(async () => []), migrate: jest.fn(), rollback: jest.fn(), contract: jest.fn() }]])),
       queue: { enqueueMigration } as unknown as JobQueue,
+      retentionMs: 0,
     });
   });
 
@@ -112,5 +113,33 @@ describe('MigrationService', () => {
     expect(answer).toEqual({ created: false, migration: expect.objectContaining({ id: first.migration.id }) });
     expect(await knex('migrations').pluck('id')).toEqual([first.migration.id]);
     expect(enqueueMigration).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the previous version through the retention period before contracting it', async () => {
+    const contract = jest.fn(async () => {});
+    const keeping = new MigrationService({
+      store,
+      catalog: new DatasetCatalog(catalogServiceMock({ entities: [events] })),
+      engines: new EngineRegistry(
+        new Map([['warehouse', { introspect, plan: jest.fn(async () => []), migrate: jest.fn(), rollback: jest.fn(), contract }]]),
+      ),
+      queue: { enqueueMigration } as unknown as JobQueue,
+      retentionMs: 3600_000,
+    });
+    const { migration } = await keeping.createMigration(request, credentials);
+    await store.claimMigration(migration.id, { owner: 'test-worker', durationMs: 60_000 });
+    await store.setCheckpoint(migration.id, 'plan', { engine: 'warehouse', table: 'public.events', targetFields: [] });
+    await store.finishMigration(migration.id, { status: 'succeeded' });
+
+    await expect(keeping.contractMigration(migration.id)).rejects.toThrow(
+      /^version 1 is kept until \d{4}-\d\d-\d\dT[\d:.]+Z; contract it after that$/,
+    );
+    expect(contract).not.toHaveBeenCalled();
+
+    // An hour later it may go.
+    await knex('migrations').where({ id: migration.id }).update({ finished_at: knex.raw(`now() - interval '61 minutes'`) });
+    const contracted = await keeping.contractMigration(migration.id);
+    expect(contract).toHaveBeenCalledTimes(1);
+    expect(contracted.contractedAt).toBeDefined();
   });
 });

@@ -19,6 +19,8 @@ import type { Entity } from '@backstage/catalog-model';
 import type { MigrationStore, QueueResult } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import type { JobQueue } from '../jobs/JobQueue';
+import { createRunContext, PINNED_PLAN, type PinnedPlan } from '../jobs/runContext';
+import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { DatasetCatalog, consumersOf, locationOf } from './DatasetCatalog';
 
 /** Names plan previews' objects; a created migration's plan uses its own id. */
@@ -32,6 +34,8 @@ export class MigrationService {
       catalog: DatasetCatalog;
       engines: EngineRegistry;
       queue: JobQueue;
+      /** How long a previous version is kept after its migration succeeded. */
+      retentionMs: number;
     },
   ) {}
 
@@ -199,6 +203,76 @@ export class MigrationService {
     );
     if (result.queued) return result.migration;
     throw this.busy(existing.entityRef, result);
+  }
+
+  /**
+   * Puts the dataset's readers back on the previous version, losing no write made
+   * since the cut-over. Only the dataset's latest migration, before it is contracted.
+   */
+  async rollbackMigration(id: string, credentials: BackstageCredentials): Promise<Migration> {
+    const migration = await this.currentMigration(id, 'rolled back');
+    await this.operate(migration, 'rollback');
+    if (!(await this.deps.store.markRolledBack(id))) {
+      throw new ConflictError(`migration ${id} changed while it was rolled back`);
+    }
+    await this.deps.catalog.refresh(migration.entityRef, credentials).catch(() => {});
+    return this.getMigration(id);
+  }
+
+  /** Drops the previous version for good, once the retention period has passed. */
+  async contractMigration(id: string): Promise<Migration> {
+    const migration = await this.currentMigration(id, 'contracted');
+    const keptUntil = Date.parse(migration.finishedAt!) + this.deps.retentionMs;
+    if (Date.now() < keptUntil) {
+      throw new ConflictError(
+        `version ${migration.fromVersion} is kept until ${new Date(keptUntil).toISOString()}; contract it after that`,
+      );
+    }
+    await this.operate(migration, 'contract');
+    if (!(await this.deps.store.markContracted(id))) {
+      throw new ConflictError(`migration ${id} changed while it was contracted`);
+    }
+    return this.getMigration(id);
+  }
+
+  /** A succeeded, real migration that produced the dataset's current version. */
+  private async currentMigration(id: string, action: string): Promise<MigrationDetails> {
+    const migration = await this.getMigration(id);
+    if (migration.status !== 'succeeded' || migration.dryRun) {
+      throw new ConflictError(`migration ${id} is ${migration.dryRun ? 'a dry run' : migration.status}; it cannot be ${action}`);
+    }
+    if (migration.contractedAt) {
+      throw new ConflictError(`migration ${id} was contracted: version ${migration.fromVersion} is gone`);
+    }
+    const current = await this.deps.store.getSchemaVersion(migration.entityRef);
+    if (current !== migration.targetVersion) {
+      throw new ConflictError(
+        `the dataset is at version ${current}; only the migration to it can be ${action}`,
+      );
+    }
+    return migration;
+  }
+
+  /** Runs an engine operation on a finished migration, recorded as a step of its last attempt. */
+  private async operate(migration: MigrationDetails, operation: 'rollback' | 'contract'): Promise<void> {
+    const pinned = await this.deps.store.getCheckpoint<PinnedPlan>(migration.id, PINNED_PLAN);
+    if (!pinned) throw new ConflictError(`migration ${migration.id} has no recorded plan to ${operation}`);
+    const run: DatasetMigrationRun = {
+      migrationId: migration.id,
+      entityRef: migration.entityRef,
+      dataset: { table: pinned.table },
+      fromVersion: migration.fromVersion,
+      targetVersion: migration.targetVersion,
+      targetFields: pinned.targetFields,
+      dryRun: false,
+      ...createRunContext(this.deps.store, migration.id, migration.attempts),
+      throwIfCancelled: async () => {},
+    };
+    try {
+      await this.deps.engines.get(pinned.engine)[operation](run);
+    } catch (error) {
+      throw new ConflictError(`${operation} refused: ${(error as Error).message}`);
+    }
   }
 
   async getSchemaVersion(entityRef: string): Promise<number | undefined> {

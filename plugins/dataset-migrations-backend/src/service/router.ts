@@ -105,6 +105,18 @@ export function createRouter(options: {
     res.json({ migration: await service.retryMigration(id) });
   });
 
+  router.post('/migrations/:id/rollback', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const id = parse(migrationId, req.params.id, 'migration id');
+    res.json({ migration: await service.rollbackMigration(id, credentials) });
+  });
+
+  router.post('/migrations/:id/contract', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    const id = parse(migrationId, req.params.id, 'migration id');
+    res.json({ migration: await service.contractMigration(id) });
+  });
+
   // Read by the catalog module to write migrated versions back onto entities.
   router.get('/schema-versions', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });

@@ -214,7 +214,9 @@ export class PostgresDatasetEngine implements DatasetEngine {
           const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
           const previous = previousVersion(shape, dataset, run.fromVersion);
           for (const sql of rollbackStatements(shape, dataset, previous)) await client.query(sql);
-          await run.log(`${run.dataset.table} reads ${formatRelation(previous)} again, with every write made since the cut-over`);
+          await run.log(
+            `${run.dataset.table} reads ${formatRelation(previous)} again, with every write made since the cut-over; ${formatRelation(shape.target)} was dropped`,
+          );
         }),
       ),
     );
@@ -584,7 +586,7 @@ function rollbackDescription(shape: MigrationShape): string {
   const inverse = inverseOf(shape);
   return 'impossible' in inverse
     ? `After cut-over: not available, ${inverse.impossible}.`
-    : 'After cut-over, on request: point the name back at the previous version, which a trigger keeps current with every write to the new one.';
+    : 'After cut-over, on request: point the name back at the previous version, which a trigger keeps current with every write to the new one, and drop the new one.';
 }
 
 function provenance(run: DatasetMigrationPlanRequest): string {

@@ -309,13 +309,17 @@ export function previousVersion(
     : shape.source;
 }
 
-/** Points the name back at the old version; the reverse trigger kept it current. */
+/**
+ * Points the name back at the old version, which the reverse trigger kept current,
+ * and drops the new one: every write it took is in the old version now.
+ */
 export function rollbackStatements(shape: MigrationShape, dataset: { relation: RelationName }, previous: RelationName): string[] {
   return [
     `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
     ...dropReverseSql(shape),
     `DROP VIEW ${quoteRelation(dataset.relation)}`,
     `CREATE VIEW ${quoteRelation(dataset.relation)} AS SELECT * FROM ${quoteRelation(previous)}`,
+    `DROP TABLE ${quoteRelation(shape.target)}`,
   ];
 }
 

@@ -4,6 +4,7 @@ import {
   StatusOK,
   StatusPending,
   StatusRunning,
+  StatusWarning,
 } from '@backstage/core-components';
 import type { MigrationStatus as Status } from '@dataset-migrations/plugin-dataset-migrations-common';
 
@@ -13,6 +14,7 @@ const INDICATORS = {
   succeeded: StatusOK,
   failed: StatusError,
   cancelled: StatusAborted,
+  'rolled-back': StatusWarning,
 } as const;
 
 /** A migration's status the way Backstage shows statuses everywhere else. */
