@@ -19,6 +19,10 @@ export interface DatasetMigrationsApi {
   getMigration(id: string): Promise<MigrationDetails>;
   cancelMigration(id: string): Promise<Migration>;
   retryMigration(id: string): Promise<Migration>;
+  /** Puts readers back on the previous version, losing no write made since. */
+  rollbackMigration(id: string): Promise<Migration>;
+  /** Drops the previous version, after the retention period. */
+  contractMigration(id: string): Promise<Migration>;
 }
 
 export const datasetMigrationsApiRef = createApiRef<DatasetMigrationsApi>({

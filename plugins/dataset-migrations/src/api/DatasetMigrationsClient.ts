@@ -53,6 +53,16 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
       .migration;
   }
 
+  async rollbackMigration(id: string): Promise<Migration> {
+    return (await this.request<{ migration: Migration }>('POST', `/migrations/${encodeURIComponent(id)}/rollback`))
+      .migration;
+  }
+
+  async contractMigration(id: string): Promise<Migration> {
+    return (await this.request<{ migration: Migration }>('POST', `/migrations/${encodeURIComponent(id)}/contract`))
+      .migration;
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const baseUrl = await this.deps.discoveryApi.getBaseUrl('dataset-migrations');
     const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`, {

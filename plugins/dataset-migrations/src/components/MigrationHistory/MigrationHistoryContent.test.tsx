@@ -2,6 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { alertApiRef } from '@backstage/core-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import type { Migration, MigrationDetails } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
@@ -86,5 +87,45 @@ describe('MigrationHistoryContent', () => {
     expect(api.retryMigration).toHaveBeenCalledWith('m2');
     await waitFor(() => expect(screen.getByText('queued')).toBeInTheDocument());
     expect(screen.getByRole('button', { name: 'Cancel' })).toBeInTheDocument();
+  });
+
+  it('rolls back the live migration and shows it rolled back; a refusal is reported', async () => {
+    let runs: Migration[] = [run({ id: 'live' }), run({ id: 'dry', dryRun: true, targetVersion: 3, fromVersion: 2 })];
+    const api = {
+      listMigrations: jest.fn(async () => runs),
+      getMigration: jest.fn(),
+      rollbackMigration: jest.fn(async () => {
+        runs = [{ ...runs[0], status: 'rolled-back' }, runs[1]];
+        return runs[0];
+      }),
+      contractMigration: jest.fn(async () => {
+        throw Object.assign(new Error('Request failed with 409 Conflict'), {
+          cause: { message: 'version 1 is kept until 2026-11-28T10:00:03.000Z; contract it after that' },
+        });
+      }),
+    } as unknown as jest.Mocked<DatasetMigrationsApi>;
+    const alertApi = { post: jest.fn(), alert$: jest.fn() };
+
+    await renderInTestApp(
+      <TestApiProvider apis={[[datasetMigrationsApiRef, api], [alertApiRef, alertApi]]}>
+        <EntityProvider entity={entity}>
+          <MigrationHistoryContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+
+    // Only the real, succeeded run offers them; the dry run does not.
+    expect(await screen.findAllByRole('button', { name: 'Roll back' })).toHaveLength(1);
+    await userEvent.click(screen.getByRole('button', { name: 'Contract' }));
+    expect(alertApi.post).toHaveBeenCalledWith({
+      message: 'version 1 is kept until 2026-11-28T10:00:03.000Z; contract it after that',
+      severity: 'error',
+    });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Roll back' }));
+    expect(api.rollbackMigration).toHaveBeenCalledWith('live');
+    await waitFor(() => expect(screen.getByText('rolled-back')).toBeInTheDocument());
+    expect(screen.queryByRole('button', { name: 'Roll back' })).not.toBeInTheDocument();
   });
 });

@@ -80,16 +80,24 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
   const { migration, onChanged } = props;
   const api = useApi(datasetMigrationsApiRef);
   const alertApi = useApi(alertApiRef);
-  const act = (action: 'cancel' | 'retry') => async (event: React.MouseEvent) => {
+  const actions = {
+    cancel: () => api.cancelMigration(migration.id),
+    retry: () => api.retryMigration(migration.id),
+    rollback: () => api.rollbackMigration(migration.id),
+    contract: () => api.contractMigration(migration.id),
+  };
+  const act = (action: keyof typeof actions) => async (event: React.MouseEvent) => {
     event.stopPropagation();
     try {
-      await (action === 'cancel' ? api.cancelMigration(migration.id) : api.retryMigration(migration.id));
+      await actions[action]();
     } catch (e) {
       alertApi.post({ message: messageOf(e), severity: 'error' });
     }
     onChanged();
   };
   const canRetry = migration.status === 'failed' || migration.status === 'cancelled';
+  // The server decides whether this run is the current version's and past retention.
+  const isLive = migration.status === 'succeeded' && !migration.dryRun && !migration.contractedAt;
 
   return (
     <Grid container spacing={2} alignItems="center" data-testid={`migration-${migration.id}`}>
@@ -126,6 +134,16 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
           <Button size="small" color="primary" onClick={act('retry')}>
             Retry
           </Button>
+        )}
+        {isLive && (
+          <>
+            <Button size="small" onClick={act('rollback')}>
+              Roll back
+            </Button>
+            <Button size="small" onClick={act('contract')}>
+              Contract
+            </Button>
+          </>
         )}
       </Grid>
     </Grid>
