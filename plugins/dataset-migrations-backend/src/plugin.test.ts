@@ -661,4 +661,39 @@ describe('dataset-migrations backend', () => {
     expect(late.status).toBe(409);
     expect(late.body.error.message).toBe(`migration ${second.id} was contracted: version ${current} is gone`);
   });
+
+  it('infers a spec from a desired schema, with evidence, that plans as it is', async () => {
+    const { body: current } = await api().get(`${API}/datasets/resource/default/plays`);
+    const fields: { name: string; type: string; primaryKey: boolean }[] = current.fields;
+    const [key, ...rest] = fields;
+    expect(key.primaryKey).toBe(true);
+    const desired = {
+      entityRef: PLAYS,
+      fields: [
+        { name: key.name, type: key.type },
+        ...rest.slice(1).map(f => ({ name: f.name, type: f.type })),
+        { name: 'origin', type: 'text' },
+      ],
+    };
+    const res = await api().post(`${API}/plans/infer`).send(desired);
+    expect(res.status).toBe(200);
+    expect(res.body.spec).toMatchObject({
+      apiVersion: 'dataset-migrations.io/v1',
+      kind: 'MigrationSpec',
+      entityRef: PLAYS,
+      targetVersion: current.schemaVersion + 1,
+    });
+    expect(res.body.spec.changes).toEqual(
+      expect.arrayContaining([{ addField: { name: 'origin', type: 'text' } }, { dropField: { name: rest[0].name } }]),
+    );
+    expect(res.body.evidence).toHaveLength(res.body.spec.changes.length);
+    expect(res.body.evidence.every((e: { reason: string }) => e.reason.length > 0)).toBe(true);
+
+    const planned = await api().post(`${API}/plans`).send(res.body.spec);
+    expect(planned.status).toBe(200);
+
+    const bad = await api().post(`${API}/plans/infer`).send({ entityRef: PLAYS, fields: [{ name: 'x', type: 'varchar2' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^Invalid target schema: fields\[0\]\.type: unsupported type "varchar2"/);
+  });
 });

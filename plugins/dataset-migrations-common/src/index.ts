@@ -9,4 +9,5 @@ export * from './fieldTypes';
 export * from './schemas';
 export * from './fieldChanges';
 export * from './compatibility';
+export * from './inference';
 export * from './types';

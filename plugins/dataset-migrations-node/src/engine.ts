@@ -86,6 +86,11 @@ export type DatasetMigrationPlanRequest = Pick<
 export interface DatasetEngine {
   /** Reads the live schema of the dataset's current version. */
   introspect(dataset: DatasetLocation): Promise<DatasetSchema>;
+  /**
+   * Share (0..1) of `examples` found among sampled values of a field, to tell apart
+   * fields that look alike when inferring a spec. Optional.
+   */
+  sampleOverlap?(dataset: DatasetLocation, field: string, examples: string[]): Promise<number>;
   /** The stages and statements `migrate` would run, changing nothing. */
   plan(request: DatasetMigrationPlanRequest): Promise<PlannedStage[]>;
   /**

@@ -4,6 +4,9 @@ import type { BackstageCredentials, BackstageUserPrincipal } from '@backstage/ba
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   classifyChanges,
+  inferChanges,
+  MIGRATION_SPEC_API_VERSION,
+  targetSchemaSchema,
   createMigrationRequestSchema,
   describeIssues,
   getDeclaredSchemaVersion,
@@ -65,6 +68,39 @@ export class MigrationService {
       engine: location.engine,
       table: location.table,
       fields: schema.fields,
+    };
+  }
+
+  /**
+   * A spec that takes the dataset to a desired schema, each change with the evidence
+   * it was inferred from, for a person to confirm before planning it.
+   */
+  async inferSpec(body: unknown, credentials: BackstageCredentials) {
+    const parsed = targetSchemaSchema.safeParse(body);
+    if (!parsed.success) {
+      throw new InputError(`Invalid target schema: ${describeIssues(parsed.error).join('; ')}`);
+    }
+    const entityRef = DatasetCatalog.normalizeRef(parsed.data.entityRef);
+    const entity = await this.deps.catalog.getDataset(entityRef, credentials);
+    const location = locationOf(entity);
+    const engine = this.deps.engines.get(location.engine);
+    const schema = await engine.introspect(location);
+    const currentVersion =
+      (await this.deps.store.getSchemaVersion(entityRef)) ?? getDeclaredSchemaVersion(entity);
+    const inferred = await inferChanges(
+      schema.fields,
+      parsed.data.fields,
+      engine.sampleOverlap && ((field, examples) => engine.sampleOverlap!(location, field, examples)),
+    );
+    return {
+      spec: {
+        apiVersion: MIGRATION_SPEC_API_VERSION,
+        kind: 'MigrationSpec',
+        entityRef,
+        targetVersion: currentVersion + 1,
+        changes: inferred.map(i => i.change),
+      },
+      evidence: inferred.map(i => i.evidence),
     };
   }
 

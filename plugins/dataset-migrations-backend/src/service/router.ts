@@ -70,6 +70,11 @@ export function createRouter(options: {
     res.json(await service.getDataset(`${kind}:${namespace}/${name}`, credentials));
   });
 
+  router.post('/plans/infer', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await service.inferSpec(specOf(req), credentials));
+  });
+
   router.post('/plans', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json({ plan: await service.planMigration(specOf(req), credentials) });

@@ -671,6 +671,13 @@ describe('PostgresDatasetEngine', () => {
     });
   });
 
+  it("measures how many examples appear among a field's sampled values", async () => {
+    const sampler = engine as DatasetEngine & Required<Pick<DatasetEngine, 'sampleOverlap'>>;
+    expect(await sampler.sampleOverlap({ table: 'public.events' }, 'user_id', ['alice', 'zed'])).toBe(0.5);
+    expect(await sampler.sampleOverlap({ table: 'public.events' }, 'duration', ['95', '180', '180'])).toBe(1);
+    expect(await sampler.sampleOverlap({ table: 'public.events' }, 'user_id', [])).toBe(0);
+  });
+
   it('refuses a table without a primary key, creating nothing', async () => {
     await knex.raw(`CREATE TABLE public.keyless (a int, b text)`);
     await knex.raw(`INSERT INTO public.keyless VALUES (1, 'x')`);

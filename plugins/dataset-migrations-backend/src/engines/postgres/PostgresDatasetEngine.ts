@@ -53,6 +53,8 @@ export interface BackfillSettings {
 
 const DEFAULT_BACKFILL: BackfillSettings = { maxBatchRows: 200_000, targetBatchMs: 500, pauseMs: 0 };
 const FIRST_BATCH_ROWS = 5_000;
+/** Rows whose values an inference compares with a field's examples. */
+const SAMPLE_ROWS = 100_000;
 /** Rows the dry run transforms; small tables are transformed whole. */
 const DRY_RUN_SAMPLE_ROWS = 10_000;
 const UNIQUE_VIOLATION = '23505';
@@ -98,6 +100,19 @@ export class PostgresDatasetEngine implements DatasetEngine {
         };
       }),
     );
+  }
+
+  async sampleOverlap(dataset: DatasetLocation, field: string, examples: string[]): Promise<number> {
+    if (examples.length === 0) return 0;
+    return this.withClient(async client => {
+      const { storage } = await resolveDataset(client, parseRelationName(dataset.table));
+      const { rows } = await client.query<{ found: number }>(
+        `SELECT count(DISTINCT e)::int AS found FROM unnest($1::text[]) AS e
+          WHERE e IN (SELECT ${q(field)}::text FROM ${quoteRelation(storage)} LIMIT ${SAMPLE_ROWS})`,
+        [examples],
+      );
+      return rows[0].found / new Set(examples).size;
+    });
   }
 
   async plan(request: DatasetMigrationPlanRequest): Promise<PlannedStage[]> {
