@@ -1,6 +1,8 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   CreateMigrationRequest,
+  InferenceEvidence,
+  TargetSchema,
   DatasetDetails,
   DatasetSummary,
   Migration,
@@ -8,13 +10,20 @@ import type {
   MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
+export interface InferredSpec {
+  spec: CreateMigrationRequest;
+  evidence: InferenceEvidence[];
+}
+
 export interface DatasetMigrationsApi {
   listDatasets(): Promise<DatasetSummary[]>;
   /** The dataset with its live schema, introspected on its engine. */
   getDataset(entityRef: string): Promise<DatasetDetails>;
-  /** The plan a request would execute; changes nothing. */
-  planMigration(request: CreateMigrationRequest): Promise<MigrationPlan>;
-  createMigration(request: CreateMigrationRequest): Promise<Migration>;
+  /** The plan a request would execute; changes nothing. A string is a spec in YAML or JSON. */
+  planMigration(request: CreateMigrationRequest | string): Promise<MigrationPlan>;
+  createMigration(request: CreateMigrationRequest | string): Promise<Migration>;
+  /** A spec to a desired schema, with the evidence for each change. */
+  inferSpec(target: TargetSchema): Promise<InferredSpec>;
   listMigrations(entityRef: string): Promise<Migration[]>;
   getMigration(id: string): Promise<MigrationDetails>;
   cancelMigration(id: string): Promise<Migration>;

@@ -3,13 +3,14 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
   CreateMigrationRequest,
+  TargetSchema,
   DatasetDetails,
   DatasetSummary,
   Migration,
   MigrationDetails,
   MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type { DatasetMigrationsApi } from './DatasetMigrationsApi';
+import type { DatasetMigrationsApi, InferredSpec } from './DatasetMigrationsApi';
 
 /** Talks to the dataset-migrations backend; serves both frontend systems. */
 export class DatasetMigrationsClient implements DatasetMigrationsApi {
@@ -25,11 +26,15 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
     return this.request('GET', `/datasets/${path}`);
   }
 
-  async planMigration(request: CreateMigrationRequest): Promise<MigrationPlan> {
+  async planMigration(request: CreateMigrationRequest | string): Promise<MigrationPlan> {
     return (await this.request<{ plan: MigrationPlan }>('POST', '/plans', request)).plan;
   }
 
-  async createMigration(request: CreateMigrationRequest): Promise<Migration> {
+  async inferSpec(target: TargetSchema): Promise<InferredSpec> {
+    return this.request('POST', '/plans/infer', target);
+  }
+
+  async createMigration(request: CreateMigrationRequest | string): Promise<Migration> {
     return (await this.request<{ migration: Migration }>('POST', '/migrations', request)).migration;
   }
 
@@ -65,10 +70,12 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const baseUrl = await this.deps.discoveryApi.getBaseUrl('dataset-migrations');
+    // A spec typed by a person goes as it is: the backend reads YAML, and JSON is YAML.
+    const text = typeof body === 'string';
     const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`, {
       method,
-      headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined ? undefined : { 'Content-Type': text ? 'application/yaml' : 'application/json' },
+      body: body === undefined ? undefined : text ? body : JSON.stringify(body),
     });
     if (!response.ok) throw await ResponseError.fromResponse(response);
     return (await response.json()) as T;

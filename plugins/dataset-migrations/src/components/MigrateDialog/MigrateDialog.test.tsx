@@ -43,13 +43,21 @@ const plan: MigrationPlan = {
 };
 
 function fakeApi(
-  createMigration: (r: CreateMigrationRequest) => Promise<Migration>,
-  planMigration: (r: CreateMigrationRequest) => Promise<MigrationPlan> = async () => plan,
+  createMigration: (r: CreateMigrationRequest | string) => Promise<Migration>,
+  planMigration: (r: CreateMigrationRequest | string) => Promise<MigrationPlan> = async () => plan,
 ) {
   return {
     getDataset: jest.fn(async () => dataset),
     planMigration: jest.fn(planMigration),
     createMigration: jest.fn(createMigration),
+    inferSpec: jest.fn(async () => ({
+      spec: {
+        entityRef: dataset.entityRef,
+        targetVersion: 5,
+        changes: [{ renameField: { from: 'country', to: 'country_code' } }],
+      },
+      evidence: [{ confidence: 'guess', reason: 'same type text, names 64% alike' }],
+    })),
   } as unknown as jest.Mocked<DatasetMigrationsApi>;
 }
 
@@ -164,5 +172,40 @@ describe('MigrateDialog', () => {
         dryRun: true,
       }),
     );
+  });
+
+  it('edits the spec as text, infers one from desired fields with its evidence, and plans the text', async () => {
+    const api = fakeApi(async () => ({ id: 'm4' }) as Migration);
+    const { onQueued } = await renderDialog(api);
+    await screen.findByLabelText('Target version');
+    await userEvent.click(screen.getByRole('tab', { name: 'Spec' }));
+    // The spec starts as what the form held.
+    expect(JSON.parse((screen.getByLabelText('Spec') as HTMLTextAreaElement).value)).toMatchObject({
+      entityRef: dataset.entityRef,
+      targetVersion: 5,
+    });
+
+    const desired = screen.getByLabelText('Desired fields');
+    await userEvent.clear(desired);
+    await userEvent.type(desired, 'event_id bigint{enter}country_code text SE,US');
+    await userEvent.click(screen.getByRole('button', { name: 'Infer spec' }));
+    expect(api.inferSpec).toHaveBeenCalledWith({
+      entityRef: dataset.entityRef,
+      fields: [
+        { name: 'event_id', type: 'bigint' },
+        { name: 'country_code', type: 'text', examples: ['SE', 'US'] },
+      ],
+    });
+    const evidence = await screen.findByRole('table', { name: 'Inferred changes' });
+    expect(evidence).toHaveTextContent('names 64% alike');
+    expect(evidence).toHaveTextContent('guess');
+    const specText = (screen.getByLabelText('Spec') as HTMLTextAreaElement).value;
+    expect(JSON.parse(specText).changes).toEqual([{ renameField: { from: 'country', to: 'country_code' } }]);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Start migration' }));
+    expect(api.planMigration).toHaveBeenCalledWith(specText);
+    expect(api.createMigration).toHaveBeenCalledWith(specText);
+    await waitFor(() => expect(onQueued).toHaveBeenCalled());
   });
 });

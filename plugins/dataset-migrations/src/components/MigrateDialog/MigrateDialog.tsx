@@ -11,6 +11,8 @@ import {
   IconButton,
   MenuItem,
   Switch,
+  Tab,
+  Tabs,
   TextField,
   Typography,
 } from '@material-ui/core';
@@ -27,6 +29,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { PlanView } from '../PlanView';
+import { SpecEditor } from './SpecEditor';
 import { messageOf, splitProblems } from '../shared/format';
 import { CHANGE_LABELS, emptyRow, toChanges, withKind, type ChangeRow } from './changeRows';
 
@@ -59,7 +62,10 @@ export function MigrateDialog(props: MigrateDialogProps) {
   const [submitting, setSubmitting] = useState(false);
   // The plan of exactly what is in the form; any edit sends the user back to review.
   const [plan, setPlan] = useState<MigrationPlan>();
-  useEffect(() => setPlan(undefined), [targetVersion, rows, dryRun]);
+  // Changes are edited row by row, or as the spec document itself.
+  const [mode, setMode] = useState<'changes' | 'spec'>('changes');
+  const [specText, setSpecText] = useState('');
+  useEffect(() => setPlan(undefined), [targetVersion, rows, dryRun, mode, specText]);
 
   const fields = dataset.value?.fields ?? [];
   useEffect(() => {
@@ -72,12 +78,17 @@ export function MigrateDialog(props: MigrateDialogProps) {
   const update = (index: number, patch: Partial<ChangeRow>) =>
     setRows(current => current.map((row, i) => (i === index ? { ...row, ...patch } : row)));
 
-  const request = () => ({
+  const formRequest = () => ({
     entityRef,
     targetVersion: Number(targetVersion),
     changes: toChanges(rows),
     dryRun,
   });
+  const request = () => (mode === 'spec' ? specText : formRequest());
+  const switchMode = (next: 'changes' | 'spec') => {
+    if (next === 'spec' && specText === '') setSpecText(JSON.stringify(formRequest(), null, 2));
+    setMode(next);
+  };
   /** Runs one server call; a refusal's problems show inline. */
   const send = async (call: () => Promise<void>) => {
     setSubmitting(true);
@@ -112,6 +123,19 @@ export function MigrateDialog(props: MigrateDialogProps) {
               {dataset.value.engine}:{dataset.value.table} is at schema version{' '}
               {dataset.value.schemaVersion}. Each change below applies in order.
             </Typography>
+            <Tabs value={mode} onChange={(_e, next) => switchMode(next)} aria-label="How to edit">
+              <Tab value="changes" label="Changes" />
+              <Tab value="spec" label="Spec" />
+            </Tabs>
+            {mode === 'spec' ? (
+              <SpecEditor
+                entityRef={entityRef}
+                fields={fields}
+                value={specText}
+                onChange={setSpecText}
+              />
+            ) : (
+              <>
             <TextField
               label="Target version"
               type="number"
@@ -232,6 +256,8 @@ export function MigrateDialog(props: MigrateDialogProps) {
               control={<Switch checked={dryRun} onChange={e => setDryRun(e.target.checked)} />}
               label="Dry run: check the transform on a sample, change nothing"
             />
+              </>
+            )}
             {plan && (
               <Box mt={2}>
                 <Typography variant="h6">Plan</Typography>
