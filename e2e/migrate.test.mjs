@@ -11,8 +11,13 @@ import { chromium } from 'playwright-core';
 const baseUrl = process.env.E2E_BASE_URL ?? 'http://localhost:3000';
 const screenshots = path.resolve(import.meta.dirname, 'screenshots');
 const CHROMIUM_FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 let browser;
@@ -33,7 +38,10 @@ after(async () => {
 });
 
 async function shot(name) {
-  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+  await page.screenshot({
+    path: path.join(screenshots, `${name}.png`),
+    fullPage: true,
+  });
 }
 
 test('migrate listening-events by renaming a field, from the entity page', async t => {
@@ -62,30 +70,49 @@ test('migrate listening-events by renaming a field, from the entity page', async
   // A name that is taken: the server refuses the plan and the dialog says why, inline.
   await dialog.getByLabel('Change 1 new name').fill('user_id');
   await dialog.getByRole('button', { name: 'Review plan' }).click();
-  await dialog.getByRole('alert').getByText('field "user_id" already exists').waitFor();
+  await dialog
+    .getByRole('alert')
+    .getByText('field "user_id" already exists')
+    .waitFor();
   await shot('1-migrate-dialog-error');
 
   // A good name: the plan shows the change's compatibility class and the SQL.
-  await dialog.getByLabel('Change 1 new name').fill(`${field.slice(0, 40)}_v${before + 1}`);
+  await dialog
+    .getByLabel('Change 1 new name')
+    .fill(`${field.slice(0, 40)}_v${before + 1}`);
   await dialog.getByRole('button', { name: 'Review plan' }).click();
-  const review = dialog.getByRole('table', { name: 'Changes and their compatibility' });
+  const review = dialog.getByRole('table', {
+    name: 'Changes and their compatibility',
+  });
   await review.getByText('breaking').waitFor();
   await dialog.getByRole('button', { name: 'SQL of create-target' }).click();
-  await dialog.getByText(/CREATE TABLE "public"\."listening_events_v\d+"/).waitFor();
+  await dialog
+    .getByText(/CREATE TABLE "public"\."listening_events_v\d+"/)
+    .waitFor();
   await shot('2-plan-review');
   await dialog.getByRole('button', { name: 'Start migration' }).click();
   await dialog.waitFor({ state: 'detached' });
 
-  await page.getByRole('link', { name: 'Migration History', exact: true }).click();
-  const run = page.getByRole('button', { name: `Run to version ${before + 1}` });
+  await page
+    .getByRole('link', { name: 'Migration History', exact: true })
+    .click();
+  const run = page.getByRole('button', {
+    name: `Run to version ${before + 1}`,
+  });
   await run.getByText('succeeded').waitFor({ timeout: 90_000 });
   await run.click();
-  await page.getByRole('table', { name: 'Steps' }).getByText('cut-over').waitFor();
+  await page
+    .getByRole('table', { name: 'Steps' })
+    .getByText('cut-over')
+    .waitFor();
   await page.getByText(/now reads public\.listening_events_v\d+/).waitFor();
   await page.waitForTimeout(500); // let the panel finish opening before the screenshot
   await shot('3-migration-history');
 
   await page.getByRole('link', { name: 'Overview', exact: true }).click();
-  await page.getByLabel('Schema version').getByText(`Schema version ${before + 1}`).waitFor({ timeout: 60_000 });
+  await page
+    .getByLabel('Schema version')
+    .getByText(`Schema version ${before + 1}`)
+    .waitFor({ timeout: 60_000 });
   await shot('4-entity-new-version');
 });

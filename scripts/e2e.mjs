@@ -29,13 +29,19 @@ async function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dsm-e2e-'));
   fs.chmodSync(work, 0o755); // the postgres OS user (when we are root) must reach it
   const dataDir = path.join(work, 'postgres');
-  const [appPort, backendPort, pgPort] = [await freePort(), await freePort(), await freePort()];
+  const [appPort, backendPort, pgPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const appUrl = `http://localhost:${appPort}`;
   const backendUrl = `http://localhost:${backendPort}`;
   const logFile = path.join(work, 'portal.log');
   const log = fs.openSync(logFile, 'w');
 
-  console.log(`e2e: portal on ${appUrl}, backend ${backendUrl}, postgres ${pgPort}; log ${logFile}`);
+  console.log(
+    `e2e: portal on ${appUrl}, backend ${backendUrl}, postgres ${pgPort}; log ${logFile}`,
+  );
   const portal = spawn('yarn', ['start'], {
     cwd: root,
     detached: true, // its own process group, so the whole tree stops together
@@ -59,26 +65,42 @@ async function main() {
   let code = 1;
   try {
     const alive = async check => {
-      if (exited) throw new Error(`the portal exited during start-up; see ${logFile}`);
+      if (exited)
+        throw new Error(`the portal exited during start-up; see ${logFile}`);
       return check();
     };
     await waitFor('the backend', () =>
-      alive(async () => (await fetch(`${backendUrl}/api/dataset-migrations/health`)).ok),
+      alive(
+        async () =>
+          (
+            await fetch(`${backendUrl}/api/dataset-migrations/health`)
+          ).ok,
+      ),
     );
     await waitFor('the demo datasets in the catalog', () =>
       alive(async () => {
-        const refresh = await fetch(`${backendUrl}/api/auth/guest/refresh?env=development`, {
-          headers: { 'X-Requested-With': 'XMLHttpRequest' },
-        });
+        const refresh = await fetch(
+          `${backendUrl}/api/auth/guest/refresh?env=development`,
+          {
+            headers: { 'X-Requested-With': 'XMLHttpRequest' },
+          },
+        );
         const { backstageIdentity } = await refresh.json();
-        const datasets = await fetch(`${backendUrl}/api/dataset-migrations/datasets`, {
-          headers: { Authorization: `Bearer ${backstageIdentity.token}` },
-        });
+        const datasets = await fetch(
+          `${backendUrl}/api/dataset-migrations/datasets`,
+          {
+            headers: { Authorization: `Bearer ${backstageIdentity.token}` },
+          },
+        );
         const { items } = await datasets.json();
-        return items.some(d => d.entityRef === 'resource:default/listening-events');
+        return items.some(
+          d => d.entityRef === 'resource:default/listening-events',
+        );
       }),
     );
-    await waitFor('the frontend', () => alive(async () => (await fetch(appUrl)).ok));
+    await waitFor('the frontend', () =>
+      alive(async () => (await fetch(appUrl)).ok),
+    );
 
     const tests = fs
       .readdirSync(path.join(root, 'e2e'))
@@ -89,10 +111,14 @@ async function main() {
       stdio: 'inherit',
       env: { ...process.env, E2E_BASE_URL: appUrl },
     });
-    code = await new Promise(resolve => runner.on('exit', c => resolve(c ?? 1)));
+    code = await new Promise(resolve =>
+      runner.on('exit', c => resolve(c ?? 1)),
+    );
   } catch (error) {
     console.error(`e2e: ${error.message}`);
-    console.error(fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n'));
+    console.error(
+      fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n'),
+    );
   } finally {
     if (!exited) {
       try {

@@ -58,7 +58,9 @@ async function main() {
       BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING: server.url,
     },
   });
-  const code = await new Promise(resolve => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+  const code = await new Promise(resolve =>
+    child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))),
+  );
   await server.stop();
   process.exit(code);
 }

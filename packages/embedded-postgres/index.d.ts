@@ -17,7 +17,9 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-export function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres>;
+export function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgres>;
 
 /** Stops the server on `dataDir` if one runs there, whoever started it. */
 export function stopEmbeddedPostgres(dataDir: string): Promise<void>;

@@ -24,7 +24,9 @@ async function binaries() {
   try {
     return await import(platform);
   } catch (error) {
-    throw new Error(`No PostgreSQL binaries for this platform (${platform}): ${error}`);
+    throw new Error(
+      `No PostgreSQL binaries for this platform (${platform}): ${error}`,
+    );
   }
 }
 
@@ -32,9 +34,18 @@ const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 /** Root's tools (runuser, useradd) live in sbin, which a minimal PATH may lack. */
 function systemTool(name) {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/sbin'];
-  const found = dirs.map(dir => path.join(dir, name)).find(file => fs.existsSync(file));
-  if (!found) throw new Error(`${name} not found; it is needed to run PostgreSQL as root`);
+  const dirs = [
+    ...(process.env.PATH ?? '').split(path.delimiter),
+    '/usr/sbin',
+    '/sbin',
+  ];
+  const found = dirs
+    .map(dir => path.join(dir, name))
+    .find(file => fs.existsSync(file));
+  if (!found)
+    throw new Error(
+      `${name} not found; it is needed to run PostgreSQL as root`,
+    );
   return found;
 }
 
@@ -42,7 +53,13 @@ async function ensureOsUser() {
   try {
     await run('id', ['-u', 'postgres']);
   } catch {
-    await run(systemTool('useradd'), ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+    await run(systemTool('useradd'), [
+      '--system',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      'postgres',
+    ]);
   }
 }
 
@@ -66,9 +83,12 @@ async function isRunning(pgCtl, dataDir) {
 /** @type {import('./index').startEmbeddedPostgres} */
 async function startEmbeddedPostgres(options) {
   const { dataDir, port, password = 'postgres', fast = false } = options;
-  const log = options.log ?? (message => console.log(`[embedded-postgres] ${message}`));
+  const log =
+    options.log ?? (message => console.log(`[embedded-postgres] ${message}`));
   const bin = await binaries();
-  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  const url = `postgresql://postgres:${encodeURIComponent(
+    password,
+  )}@127.0.0.1:${port}/postgres`;
 
   if (asRoot) await ensureOsUser();
   // Only the data directory itself is private; its parents must stay traversable
@@ -79,12 +99,22 @@ async function startEmbeddedPostgres(options) {
 
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log(`initialising ${dataDir}`);
-    const pwfile = path.join(os.tmpdir(), `embedded-postgres-${process.pid}-${Date.now()}`);
+    const pwfile = path.join(
+      os.tmpdir(),
+      `embedded-postgres-${process.pid}-${Date.now()}`,
+    );
     fs.writeFileSync(pwfile, password, { mode: 0o644 });
     try {
       await pg(bin.initdb, [
-        '-D', dataDir, '-U', 'postgres', '-E', 'UTF8', '--locale=C',
-        '--auth=scram-sha-256', `--pwfile=${pwfile}`,
+        '-D',
+        dataDir,
+        '-U',
+        'postgres',
+        '-E',
+        'UTF8',
+        '--locale=C',
+        '--auth=scram-sha-256',
+        `--pwfile=${pwfile}`,
       ]);
     } finally {
       fs.rmSync(pwfile, { force: true });
@@ -101,15 +131,28 @@ async function startEmbeddedPostgres(options) {
     `-c listen_addresses=127.0.0.1`,
     `-c unix_socket_directories=''`,
     `-c max_connections=300`,
-    ...(fast ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : []),
+    ...(fast
+      ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']
+      : []),
   ].join(' ');
   try {
     await pg(bin.pg_ctl, [
-      'start', '-D', dataDir, '-w', '-t', '60', '-l', path.join(dataDir, 'server.log'), '-o', settings,
+      'start',
+      '-D',
+      dataDir,
+      '-w',
+      '-t',
+      '60',
+      '-l',
+      path.join(dataDir, 'server.log'),
+      '-o',
+      settings,
     ]);
   } catch (error) {
     const tail = readTail(path.join(dataDir, 'server.log'));
-    throw new Error(`PostgreSQL did not start on port ${port}: ${tail || error}`);
+    throw new Error(
+      `PostgreSQL did not start on port ${port}: ${tail || error}`,
+    );
   }
   log(`PostgreSQL running on 127.0.0.1:${port} (data in ${dataDir})`);
 
@@ -117,7 +160,9 @@ async function startEmbeddedPostgres(options) {
     url,
     port,
     stop: async () => {
-      await pg(bin.pg_ctl, ['stop', '-D', dataDir, '-m', 'fast', '-w']).catch(() => {});
+      await pg(bin.pg_ctl, ['stop', '-D', dataDir, '-m', 'fast', '-w']).catch(
+        () => {},
+      );
     },
   };
 }
@@ -132,7 +177,12 @@ async function stopEmbeddedPostgres(dataDir) {
 
 function readTail(file) {
   try {
-    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-5).join('\n');
+    return fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(-5)
+      .join('\n');
   } catch {
     return '';
   }
@@ -143,12 +193,17 @@ async function ensureDatabase(url, name) {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    const found = await client.query(
+      'SELECT 1 FROM pg_database WHERE datname = $1',
+      [name],
+    );
     if (found.rowCount === 0) {
-      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch(error => {
-        // A concurrent creator won the race; the database is there either way.
-        if (error.code !== '42P04' && error.code !== '23505') throw error;
-      });
+      await client
+        .query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`)
+        .catch(error => {
+          // A concurrent creator won the race; the database is there either way.
+          if (error.code !== '42P04' && error.code !== '23505') throw error;
+        });
     }
   } finally {
     await client.end();
@@ -158,4 +213,8 @@ async function ensureDatabase(url, name) {
   return target.toString();
 }
 
-module.exports = { startEmbeddedPostgres, stopEmbeddedPostgres, ensureDatabase };
+module.exports = {
+  startEmbeddedPostgres,
+  stopEmbeddedPostgres,
+  ensureDatabase,
+};

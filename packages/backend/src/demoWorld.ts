@@ -42,14 +42,20 @@ const DATASETS: { name: string; ddl: string; fill: string }[] = [
 ];
 
 export async function seedDemoWorld(serverUrl: string): Promise<void> {
-  const client = new Client({ connectionString: await ensureDatabase(serverUrl, 'warehouse') });
+  const client = new Client({
+    connectionString: await ensureDatabase(serverUrl, 'warehouse'),
+  });
   await client.connect();
   try {
     for (const dataset of DATASETS) {
       await client.query('BEGIN');
       // A restarting dev server may seed twice at once; one waits for the other.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [dataset.name]);
-      const { rows } = await client.query('SELECT to_regclass($1) AS found', [dataset.name]);
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        dataset.name,
+      ]);
+      const { rows } = await client.query('SELECT to_regclass($1) AS found', [
+        dataset.name,
+      ]);
       if (rows[0].found === null) {
         await client.query(dataset.ddl);
         await client.query(dataset.fill);

@@ -17,13 +17,19 @@ async function main() {
   backend.add(import('@backstage/plugin-catalog-backend'));
   backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
   backend.add(import('@backstage/plugin-permission-backend'));
-  backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
+  backend.add(
+    import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  );
   backend.add(import('@backstage/plugin-notifications-backend'));
   backend.add(import('@backstage/plugin-signals-backend'));
   backend.add(import('@backstage/plugin-user-settings-backend'));
 
   backend.add(import('@dataset-migrations/plugin-dataset-migrations-backend'));
-  backend.add(import('@dataset-migrations/plugin-catalog-backend-module-dataset-migrations'));
+  backend.add(
+    import(
+      '@dataset-migrations/plugin-catalog-backend-module-dataset-migrations'
+    ),
+  );
 
   await backend.start();
 }

@@ -4,14 +4,19 @@ import { DatasetSchemaVersionProcessor } from './DatasetSchemaVersionProcessor';
 
 const ANNOTATION = 'dataset-migrations.io/schema-version';
 
-function dataset(annotations: Record<string, string> = { [ANNOTATION]: '1' }): Entity {
+function dataset(
+  annotations: Record<string, string> = { [ANNOTATION]: '1' },
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
     metadata: {
       name: 'events',
       namespace: 'analytics',
-      annotations: { 'dataset-migrations.io/table': 'public.events', ...annotations },
+      annotations: {
+        'dataset-migrations.io/table': 'public.events',
+        ...annotations,
+      },
       labels: { tier: 'gold' },
     },
     spec: { type: 'dataset', owner: 'group:default/data' },
@@ -19,7 +24,9 @@ function dataset(annotations: Record<string, string> = { [ANNOTATION]: '1' }): E
 }
 
 describe('DatasetSchemaVersionProcessor', () => {
-  const getSchemaVersion: jest.MockedFunction<DatasetSchemaVersionService['getSchemaVersion']> = jest.fn();
+  const getSchemaVersion: jest.MockedFunction<
+    DatasetSchemaVersionService['getSchemaVersion']
+  > = jest.fn();
   const processor = new DatasetSchemaVersionProcessor({ getSchemaVersion });
   const preProcess = (entity: Entity) => processor.preProcessEntity(entity);
 
@@ -52,7 +59,10 @@ describe('DatasetSchemaVersionProcessor', () => {
 
   it('adds the annotation to a dataset that declared none', async () => {
     getSchemaVersion.mockResolvedValue(2);
-    const result = await preProcess({ ...dataset(), metadata: { name: 'bare', namespace: 'default' } });
+    const result = await preProcess({
+      ...dataset(),
+      metadata: { name: 'bare', namespace: 'default' },
+    });
     expect(result.metadata.annotations).toEqual({ [ANNOTATION]: '2' });
     expect(getSchemaVersion).toHaveBeenCalledWith('resource:default/bare');
   });
@@ -78,6 +88,8 @@ describe('DatasetSchemaVersionProcessor', () => {
 
   it('lets a failure to read the version fail the processing round', async () => {
     getSchemaVersion.mockRejectedValue(new Error('dataset-migrations is down'));
-    await expect(preProcess(dataset())).rejects.toThrow('dataset-migrations is down');
+    await expect(preProcess(dataset())).rejects.toThrow(
+      'dataset-migrations is down',
+    );
   });
 });

@@ -22,7 +22,9 @@ export class DatasetSchemaVersionProcessor implements CatalogProcessor {
     if (!isDatasetEntity(entity)) return entity;
     // A failure here fails this processing round, and the catalog keeps the last
     // good entity: better a stale version than the declared one flashing back.
-    const migrated = await this.versions.getSchemaVersion(stringifyEntityRef(entity));
+    const migrated = await this.versions.getSchemaVersion(
+      stringifyEntityRef(entity),
+    );
     if (migrated === undefined) return entity;
     return {
       ...entity,

@@ -12,9 +12,16 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import knexFactory, { type Knex } from 'knex';
 import { ConfigReader } from '@backstage/config';
-import type { AuthService, BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { planFieldChanges, type FieldChange } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  planFieldChanges,
+  type FieldChange,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import { DatabaseMigrationStore } from '../src/database/DatabaseMigrationStore';
 import { EngineRegistry } from '../src/engines/EngineRegistry';
 import { postgresEngineFactory } from '../src/engines/postgres/PostgresDatasetEngine';
@@ -24,7 +31,8 @@ import { MigrationRunner } from '../src/jobs/MigrationRunner';
 import { DatasetCatalog } from '../src/service/DatasetCatalog';
 import { MigrationService } from '../src/service/MigrationService';
 
-const rows = Number(process.argv[process.argv.indexOf('--rows') + 1]) || 1_000_000;
+const rows =
+  Number(process.argv[process.argv.indexOf('--rows') + 1]) || 1_000_000;
 const ENTITY_REF = 'resource:default/bench-events';
 const CHANGES: FieldChange[] = [
   { renameField: { from: 'legacy_flag', to: 'is_legacy' } },
@@ -45,7 +53,9 @@ function seconds(fromIso?: string, toIso?: string) {
 }
 
 async function main() {
-  const { startTestPostgres } = await import(path.resolve(__dirname, '../../../scripts/with-test-postgres.mjs'));
+  const { startTestPostgres } = await import(
+    path.resolve(__dirname, '../../../scripts/with-test-postgres.mjs')
+  );
   const { ensureDatabase } = await import('@internal/embedded-postgres');
   const server = await startTestPostgres({ fast: false });
   let peakRss = 0;
@@ -54,13 +64,21 @@ async function main() {
   }, 50);
   const connections: Knex[] = [];
   const connect = async (name: string) => {
-    const knex = knexFactory({ client: 'pg', connection: await ensureDatabase(server.url, name), pool: { min: 0, max: 5 } });
+    const knex = knexFactory({
+      client: 'pg',
+      connection: await ensureDatabase(server.url, name),
+      pool: { min: 0, max: 5 },
+    });
     connections.push(knex);
     return knex;
   };
   try {
     const warehouse = await connect('warehouse');
-    console.log(`bench:backfill — ${rows.toLocaleString('en-US')} rows, PostgreSQL on 127.0.0.1:${server.port}`);
+    console.log(
+      `bench:backfill — ${rows.toLocaleString(
+        'en-US',
+      )} rows, PostgreSQL on 127.0.0.1:${server.port}`,
+    );
     await warehouse.raw(`
       CREATE TABLE public.bench_events (
         event_id bigint PRIMARY KEY, user_id bigint, track_id text, duration_ms integer,
@@ -75,25 +93,40 @@ async function main() {
     const engines = await EngineRegistry.fromConfig({
       config: new ConfigReader({
         datasetMigrations: {
-          engines: { warehouse: { type: 'postgres', connection: await ensureDatabase(server.url, 'warehouse') } },
+          engines: {
+            warehouse: {
+              type: 'postgres',
+              connection: await ensureDatabase(server.url, 'warehouse'),
+            },
+          },
         },
       }),
       factories: [postgresEngineFactory],
       logger: quiet,
     });
-    const schema = await engines.get('warehouse').introspect({ table: 'public.bench_events' });
+    const schema = await engines
+      .get('warehouse')
+      .introspect({ table: 'public.bench_events' });
     const { fields } = planFieldChanges(schema.fields, CHANGES);
 
     // The ceiling: the same transform as one statement.
     const baselineTable = { schema: 'public', name: 'bench_baseline' };
     await warehouse.raw(
-      createTargetSql({ target: baselineTable, fields, targetKey: fields.filter(f => f.primaryKey) } as any),
+      createTargetSql({
+        target: baselineTable,
+        fields,
+        targetKey: fields.filter(f => f.primaryKey),
+      } as any),
     );
     await warehouse.raw('CHECKPOINT');
     const baselineStarted = Date.now();
     await warehouse.raw(
-      `INSERT INTO public.bench_baseline (${fields.map(f => `"${f.name}"`).join(', ')})
-       SELECT ${fields.map(f => valueOf(f, 's.')).join(', ')} FROM public.bench_events AS s`,
+      `INSERT INTO public.bench_baseline (${fields
+        .map(f => `"${f.name}"`)
+        .join(', ')})
+       SELECT ${fields
+         .map(f => valueOf(f, 's.'))
+         .join(', ')} FROM public.bench_events AS s`,
     );
     const baselineSeconds = (Date.now() - baselineStarted) / 1000;
     await warehouse.raw('DROP TABLE public.bench_baseline');
@@ -102,9 +135,16 @@ async function main() {
     // The real job path: service → graphile-worker → runner → engine.
     const pluginDb = await connect('plugin');
     const store = await DatabaseMigrationStore.create({
-      database: { getClient: async () => pluginDb, migrations: { skip: false } } as any,
+      database: {
+        getClient: async () => pluginDb,
+        migrations: { skip: false },
+      } as any,
     });
-    const queue = new JobQueue({ knex: pluginDb, schema: 'dataset_migrations_worker', logger: quiet });
+    const queue = new JobQueue({
+      knex: pluginDb,
+      schema: 'dataset_migrations_worker',
+      logger: quiet,
+    });
     await queue.migrate();
     const entity = {
       apiVersion: 'backstage.io/v1alpha1',
@@ -125,11 +165,26 @@ async function main() {
       refreshEntity: async () => {},
     } as unknown as CatalogService);
     const auth = {
-      getOwnServiceCredentials: async () => ({ principal: { type: 'service', subject: 'bench' } }),
+      getOwnServiceCredentials: async () => ({
+        principal: { type: 'service', subject: 'bench' },
+      }),
     } as unknown as AuthService;
-    const runner = new MigrationRunner({ store, engines, catalog, auth, logger: quiet, leaseMs: 30_000 });
+    const runner = new MigrationRunner({
+      store,
+      engines,
+      catalog,
+      auth,
+      logger: quiet,
+      leaseMs: 30_000,
+    });
     await queue.start({ concurrency: 1, runMigration: id => runner.run(id) });
-    const service = new MigrationService({ store, catalog, engines, queue, retentionMs: 0 });
+    const service = new MigrationService({
+      store,
+      catalog,
+      engines,
+      queue,
+      retentionMs: 0,
+    });
     const credentials = {
       $$type: '@backstage/BackstageCredentials',
       principal: { type: 'user', userEntityRef: 'user:default/bench' },
@@ -151,24 +206,52 @@ async function main() {
     }
 
     const step = (name: string) => done!.steps.find(s => s.name === name)!;
-    const backfill = seconds(step('backfill').startedAt, step('backfill').finishedAt);
+    const backfill = seconds(
+      step('backfill').startedAt,
+      step('backfill').finishedAt,
+    );
     const verify = seconds(step('verify').startedAt, step('verify').finishedAt);
     const whole = seconds(done.createdAt, done.finishedAt);
-    const copiedLog = done.logs.find(l => l.step === 'backfill' && l.message.startsWith('copied'))!;
-    const rate = (s: number) => `${Math.round(rows / s).toLocaleString('en-US')} rows/s`;
+    const copiedLog = done.logs.find(
+      l => l.step === 'backfill' && l.message.startsWith('copied'),
+    )!;
+    const rate = (s: number) =>
+      `${Math.round(rows / s).toLocaleString('en-US')} rows/s`;
     const table = [
-      ['INSERT … SELECT (ceiling)', baselineSeconds, rate(baselineSeconds), '1.00'],
-      ['backfill stage', backfill, rate(backfill), (baselineSeconds / backfill).toFixed(2)],
-      ['whole migration (queued → succeeded)', whole, rate(whole), (baselineSeconds / whole).toFixed(2)],
+      [
+        'INSERT … SELECT (ceiling)',
+        baselineSeconds,
+        rate(baselineSeconds),
+        '1.00',
+      ],
+      [
+        'backfill stage',
+        backfill,
+        rate(backfill),
+        (baselineSeconds / backfill).toFixed(2),
+      ],
+      [
+        'whole migration (queued → succeeded)',
+        whole,
+        rate(whole),
+        (baselineSeconds / whole).toFixed(2),
+      ],
       ['verify stage', verify, rate(verify), '—'],
     ];
     console.log('');
     console.log('| measure | seconds | rate | × ceiling |');
     console.log('|---|---|---|---|');
-    for (const [name, s, r, ratio] of table) console.log(`| ${name} | ${(s as number).toFixed(2)} | ${r} | ${ratio} |`);
+    for (const [name, s, r, ratio] of table)
+      console.log(
+        `| ${name} | ${(s as number).toFixed(2)} | ${r} | ${ratio} |`,
+      );
     console.log('');
     console.log(`backfill: ${copiedLog.message}`);
-    console.log(`peak RSS of this process (the backend side): ${Math.round(peakRss / 1024 / 1024)} MB`);
+    console.log(
+      `peak RSS of this process (the backend side): ${Math.round(
+        peakRss / 1024 / 1024,
+      )} MB`,
+    );
   } finally {
     clearInterval(sampler);
     await Promise.all(connections.map(k => k.destroy()));

@@ -17,17 +17,28 @@ exports.up = async function up(knex) {
     table
       .string('fingerprint', 64)
       .notNullable()
-      .comment('sha256 of the normalised request, to answer repeats with the same migration');
+      .comment(
+        'sha256 of the normalised request, to answer repeats with the same migration',
+      );
     table.string('status', 16).notNullable();
     table.text('failure_reason');
     table.string('requested_by').notNullable();
     table.integer('attempts').notNullable().defaultTo(0);
     table.timestamp('cancel_requested_at', { useTz: true });
-    table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table
+      .timestamp('created_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
     table.timestamp('started_at', { useTz: true });
     table.timestamp('finished_at', { useTz: true });
-    table.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
-    table.index(['entity_ref', 'created_at'], 'migrations_entity_ref_created_at_idx');
+    table
+      .timestamp('updated_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
+    table.index(
+      ['entity_ref', 'created_at'],
+      'migrations_entity_ref_created_at_idx',
+    );
     table.index(['fingerprint'], 'migrations_fingerprint_idx');
   });
   await knex.raw(`
@@ -41,31 +52,54 @@ exports.up = async function up(knex) {
 
   await knex.schema.createTable('migration_steps', table => {
     table.increments('id');
-    table.uuid('migration_id').notNullable().references('id').inTable('migrations').onDelete('CASCADE');
+    table
+      .uuid('migration_id')
+      .notNullable()
+      .references('id')
+      .inTable('migrations')
+      .onDelete('CASCADE');
     table.integer('attempt').notNullable();
     table.string('name').notNullable();
     table.string('status', 16).notNullable();
-    table.timestamp('started_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table
+      .timestamp('started_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
     table.timestamp('finished_at', { useTz: true });
     table.unique(['migration_id', 'attempt', 'name']);
   });
 
   await knex.schema.createTable('migration_logs', table => {
     table.bigIncrements('id');
-    table.uuid('migration_id').notNullable().references('id').inTable('migrations').onDelete('CASCADE');
+    table
+      .uuid('migration_id')
+      .notNullable()
+      .references('id')
+      .inTable('migrations')
+      .onDelete('CASCADE');
     table.integer('attempt').notNullable();
     table.string('step');
     table.string('level', 8).notNullable();
     table.text('message').notNullable();
-    table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table
+      .timestamp('created_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
     table.index(['migration_id', 'id'], 'migration_logs_migration_id_idx');
   });
 
   await knex.schema.createTable('dataset_versions', table => {
     table.string('entity_ref').primary();
     table.integer('schema_version').notNullable();
-    table.uuid('migration_id').notNullable().references('id').inTable('migrations');
-    table.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table
+      .uuid('migration_id')
+      .notNullable()
+      .references('id')
+      .inTable('migrations');
+    table
+      .timestamp('updated_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
   });
 };
 

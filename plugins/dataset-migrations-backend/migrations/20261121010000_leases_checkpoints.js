@@ -21,10 +21,18 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('migration_checkpoints', table => {
-    table.uuid('migration_id').notNullable().references('id').inTable('migrations').onDelete('CASCADE');
+    table
+      .uuid('migration_id')
+      .notNullable()
+      .references('id')
+      .inTable('migrations')
+      .onDelete('CASCADE');
     table.string('name').notNullable();
     table.jsonb('value').notNullable();
-    table.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table
+      .timestamp('updated_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
     table.primary(['migration_id', 'name']);
   });
 };

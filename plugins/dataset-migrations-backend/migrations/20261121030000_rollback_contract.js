@@ -7,7 +7,9 @@
  * @param {import('knex').Knex} knex
  */
 exports.up = async function up(knex) {
-  await knex.raw('ALTER TABLE migrations DROP CONSTRAINT migrations_status_check');
+  await knex.raw(
+    'ALTER TABLE migrations DROP CONSTRAINT migrations_status_check',
+  );
   await knex.raw(`
     ALTER TABLE migrations ADD CONSTRAINT migrations_status_check
       CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled', 'rolled-back'))`);
@@ -21,7 +23,9 @@ exports.down = async function down(knex) {
   await knex.schema.alterTable('migrations', table => {
     table.dropColumn('contracted_at');
   });
-  await knex.raw('ALTER TABLE migrations DROP CONSTRAINT migrations_status_check');
+  await knex.raw(
+    'ALTER TABLE migrations DROP CONSTRAINT migrations_status_check',
+  );
   await knex.raw(`
     ALTER TABLE migrations ADD CONSTRAINT migrations_status_check
       CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled'))`);

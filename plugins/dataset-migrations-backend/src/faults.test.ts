@@ -12,9 +12,16 @@ import {
   type DatasetMigrationRun,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { postgresEngineFactory } from './engines/postgres/PostgresDatasetEngine';
-import { connectionUrlOf, createTestDatabases, waitFor } from './__testUtils__/testDatabases';
+import {
+  connectionUrlOf,
+  createTestDatabases,
+  waitFor,
+} from './__testUtils__/testDatabases';
 import { dataset } from './__testUtils__/fixtures';
-import { freePort, startRestartablePostgres } from './__testUtils__/postgresServer';
+import {
+  freePort,
+  startRestartablePostgres,
+} from './__testUtils__/postgresServer';
 import {
   killAllReplicaProcesses,
   spawnReplica,
@@ -68,7 +75,10 @@ async function checksum(knex: Knex, relation: string, expression: string) {
 }
 
 async function relkind(knex: Knex, name: string): Promise<string | undefined> {
-  const { rows } = await knex.raw(`SELECT relkind FROM pg_class WHERE oid = to_regclass(?)`, [name]);
+  const { rows } = await knex.raw(
+    `SELECT relkind FROM pg_class WHERE oid = to_regclass(?)`,
+    [name],
+  );
   return rows[0]?.relkind;
 }
 
@@ -109,13 +119,24 @@ async function expectMigratedExactly(warehouse: Knex) {
   expect(pk[0].n).toBe(1);
   // The capture is gone; what is left carries writes back to version 1 for a rollback.
   const left = await leftovers(warehouse);
-  expect(left.triggers).toEqual([expect.stringMatching(/^dsm_[0-9a-f]{12}_reverse$/)]);
-  expect(left.functions).toEqual([expect.stringMatching(/^dsm_[0-9a-f]{12}_reverse$/)]);
-  expect(left.relations).toEqual([expect.stringMatching(/^dsm_[0-9a-f]{12}_reverse_failures$/)]);
+  expect(left.triggers).toEqual([
+    expect.stringMatching(/^dsm_[0-9a-f]{12}_reverse$/),
+  ]);
+  expect(left.functions).toEqual([
+    expect.stringMatching(/^dsm_[0-9a-f]{12}_reverse$/),
+  ]);
+  expect(left.relations).toEqual([
+    expect.stringMatching(/^dsm_[0-9a-f]{12}_reverse_failures$/),
+  ]);
   return source;
 }
 
-async function call(api: string, method: 'GET' | 'POST', route: string, body?: unknown) {
+async function call(
+  api: string,
+  method: 'GET' | 'POST',
+  route: string,
+  body?: unknown,
+) {
   const res = await fetch(`${api}${route}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -125,7 +146,11 @@ async function call(api: string, method: 'GET' | 'POST', route: string, body?: u
 }
 
 async function requestMigration(api: string): Promise<string> {
-  const res = await call(api, 'POST', '/migrations', { entityRef: EVENTS, targetVersion: 2, changes: CHANGES });
+  const res = await call(api, 'POST', '/migrations', {
+    entityRef: EVENTS,
+    targetVersion: 2,
+    changes: CHANGES,
+  });
   expect(res.status).toBe(201);
   return res.body.migration.id;
 }
@@ -143,31 +168,54 @@ async function backfillProgress(pluginDb: Knex, id: string) {
     .orderBy('attempt', 'desc')
     .first('attempt', 'status', 'rows_done', 'rows_total');
   if (!step) return undefined;
-  return { attempt: step.attempt as number, done: Number(step.rows_done ?? 0), total: Number(step.rows_total ?? 0) };
+  return {
+    attempt: step.attempt as number,
+    done: Number(step.rows_done ?? 0),
+    total: Number(step.rows_total ?? 0),
+  };
 }
 
 /** Waits until the run's backfill has copied some rows, at most `maxShare` of them. */
-function waitForBackfillMidway(pluginDb: Knex, id: string, { minRows = 1, maxShare = 1 } = {}) {
+function waitForBackfillMidway(
+  pluginDb: Knex,
+  id: string,
+  { minRows = 1, maxShare = 1 } = {},
+) {
   return waitFor(
     async () => {
       const step = await backfillProgress(pluginDb, id);
       if (!step || step.done < minRows) return undefined;
       if (step.done >= step.total * maxShare) {
-        throw new Error(`the backfill got to ${step.done} of ${step.total} rows before it could be interrupted`);
+        throw new Error(
+          `the backfill got to ${step.done} of ${step.total} rows before it could be interrupted`,
+        );
       }
       return step;
     },
-    { timeoutMs: 30_000, intervalMs: 50, what: `the backfill of migration ${id} to be midway` },
+    {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+      what: `the backfill of migration ${id} to be midway`,
+    },
   );
 }
 
-async function waitForStatus(api: string, id: string, statuses: string[], timeoutMs: number) {
+async function waitForStatus(
+  api: string,
+  id: string,
+  statuses: string[],
+  timeoutMs: number,
+) {
   return waitFor(
     async () => {
       const migration = await migrationOf(api, id);
       return statuses.includes(migration.status) ? migration : undefined;
     },
-    { timeoutMs, intervalMs: 250, what: `migration ${id} to become ${statuses.join(' or ')}` },
+    {
+      timeoutMs,
+      intervalMs: 250,
+      what: `migration ${id} to become ${statuses.join(' or ')}`,
+    },
   );
 }
 
@@ -183,20 +231,28 @@ function startWriter(knex: Knex) {
   let stopping = false;
   let n = 0;
   // Ids of one residue class mod 7, so each kind of write has its own rows.
-  const someId = (residue: number) => 7 * Math.floor(Math.random() * Math.floor(ROWS / 7 - 1)) + residue;
+  const someId = (residue: number) =>
+    7 * Math.floor(Math.random() * Math.floor(ROWS / 7 - 1)) + residue;
   const loop = (async () => {
     while (!stopping) {
       n += 1;
       switch (n % 4) {
         case 0: {
           const id = 1_000_000 + n;
-          await knex('events').insert({ id, user_id: `writer-${n}`, duration: String(n % 600), note: 'new' });
+          await knex('events').insert({
+            id,
+            user_id: `writer-${n}`,
+            duration: String(n % 600),
+            note: 'new',
+          });
           inserted.set(id, `writer-${n}`);
           break;
         }
         case 1: {
           const id = someId(1);
-          const count = await knex('events').where({ id }).update({ user_id: `updated-${n}`, duration: null });
+          const count = await knex('events')
+            .where({ id })
+            .update({ user_id: `updated-${n}`, duration: null });
           if (count) updated.set(id, `updated-${n}`);
           break;
         }
@@ -209,7 +265,9 @@ function startWriter(knex: Knex) {
         default: {
           const id = someId(5);
           if (moved.has(id)) break;
-          const count = await knex('events').where({ id }).update({ id: id + 2_000_000 });
+          const count = await knex('events')
+            .where({ id })
+            .update({ id: id + 2_000_000 });
           if (count) moved.set(id, id + 2_000_000);
         }
       }
@@ -230,35 +288,62 @@ function startWriter(knex: Knex) {
       const ids = (keys: Iterable<number>) => [...keys];
       const rows = async (keys: number[]) =>
         new Map(
-          (await warehouse('events').whereIn('id', keys).select('id', 'listener_id', 'duration', 'country')).map(
-            (r: { id: string; listener_id: string; duration: number | null; country: string }) => [Number(r.id), r],
+          (
+            await warehouse('events')
+              .whereIn('id', keys)
+              .select('id', 'listener_id', 'duration', 'country')
+          ).map(
+            (r: {
+              id: string;
+              listener_id: string;
+              duration: number | null;
+              country: string;
+            }) => [Number(r.id), r],
           ),
         );
       const insertedRows = await rows(ids(inserted.keys()));
       for (const [id, user] of inserted) {
         const duration = (id - 1_000_000) % 600;
-        expect(insertedRows.get(id)).toEqual({ id: String(id), listener_id: user, duration, country: 'SE' });
+        expect(insertedRows.get(id)).toEqual({
+          id: String(id),
+          listener_id: user,
+          duration,
+          country: 'SE',
+        });
       }
       const updatedRows = await rows(ids(updated.keys()));
       for (const [id, user] of updated) {
-        expect(updatedRows.get(id)).toMatchObject({ listener_id: user, duration: null });
+        expect(updatedRows.get(id)).toMatchObject({
+          listener_id: user,
+          duration: null,
+        });
       }
       expect((await rows(ids(deleted))).size).toBe(0);
       expect((await rows(ids(moved.keys()))).size).toBe(0);
       expect((await rows(ids(moved.values()))).size).toBe(moved.size);
-      return { inserted: inserted.size, updated: updated.size, deleted: deleted.size, moved: moved.size };
+      return {
+        inserted: inserted.size,
+        updated: updated.size,
+        deleted: deleted.size,
+        moved: moved.size,
+      };
     },
   };
 }
 
 /** Adds a replica's output to a failure, which would otherwise say little about what the process did. */
-async function withOutputOnFailure<T>(replicas: () => ReplicaProcess[], test: () => Promise<T>): Promise<T> {
+async function withOutputOnFailure<T>(
+  replicas: () => ReplicaProcess[],
+  test: () => Promise<T>,
+): Promise<T> {
   try {
     return await test();
   } catch (error) {
     for (const replica of replicas()) {
       const output = replica.output().split('\n').slice(-60).join('\n');
-      (error as Error).message += `\n--- replica ${replica.pid} (last lines) ---\n${output}`;
+      (
+        error as Error
+      ).message += `\n--- replica ${replica.pid} (last lines) ---\n${output}`;
     }
     throw error;
   }
@@ -273,11 +358,20 @@ describe('fault injection', () => {
     await Promise.all(inProcess.splice(0).map(r => r.stop()));
   }, 30_000);
 
-  async function replicaOptions(warehouseUrl: string, pluginDb?: Knex): Promise<ReplicaOptions> {
+  async function replicaOptions(
+    warehouseUrl: string,
+    pluginDb?: Knex,
+  ): Promise<ReplicaOptions> {
     return {
       pluginDatabaseUrl: connectionUrlOf(pluginDb ?? (await init())),
       entities: [dataset('events')],
-      engines: { warehouse: { type: 'postgres', connection: warehouseUrl, backfill: SLOW_BACKFILL } },
+      engines: {
+        warehouse: {
+          type: 'postgres',
+          connection: warehouseUrl,
+          backfill: SLOW_BACKFILL,
+        },
+      },
       worker: { leaseSeconds: LEASE_SECONDS },
       logLevel: 'info',
     };
@@ -304,9 +398,17 @@ describe('fault injection', () => {
         const id = await requestMigration(first.api);
         const writer = startWriter(warehouse);
         try {
-          await waitForBackfillMidway(pluginDb, id, { minRows: 20_000, maxShare: 0.5 });
-          const owner = await pluginDb('migrations').where({ id }).first('lease_owner', 'status');
-          expect(owner).toEqual({ lease_owner: expect.stringContaining(`:${first.pid}:`), status: 'running' });
+          await waitForBackfillMidway(pluginDb, id, {
+            minRows: 20_000,
+            maxShare: 0.5,
+          });
+          const owner = await pluginDb('migrations')
+            .where({ id })
+            .first('lease_owner', 'status');
+          expect(owner).toEqual({
+            lease_owner: expect.stringContaining(`:${first.pid}:`),
+            status: 'running',
+          });
 
           await first.kill('SIGKILL');
           const killedAt = Date.now();
@@ -323,15 +425,26 @@ describe('fault injection', () => {
           await waitFor(
             async () => {
               const step = await backfillProgress(pluginDb, id);
-              return step && step.attempt === 2 && step.done > atKill.done ? step : undefined;
+              return step && step.attempt === 2 && step.done > atKill.done
+                ? step
+                : undefined;
             },
-            { timeoutMs: 45_000, intervalMs: 50, what: 'the second replica to resume the backfill' },
+            {
+              timeoutMs: 45_000,
+              intervalMs: 50,
+              what: 'the second replica to resume the backfill',
+            },
           );
           await writer.stop();
           expect(writer.writes()).toBeGreaterThan(20);
 
           const sinceKill = () => Date.now() - killedAt;
-          const done = await waitForStatus(second.api, id, ['succeeded', 'failed', 'cancelled'], 60_000 - sinceKill());
+          const done = await waitForStatus(
+            second.api,
+            id,
+            ['succeeded', 'failed', 'cancelled'],
+            60_000 - sinceKill(),
+          );
           expect(done).toMatchObject({ status: 'succeeded', attempts: 2 });
           expect(done.failureReason).toBeUndefined();
           expect(Date.parse(done.finishedAt!) - killedAt).toBeLessThan(60_000);
@@ -347,15 +460,25 @@ describe('fault injection', () => {
             ['verify', 2, 'succeeded'],
             ['cut-over', 2, 'succeeded'],
           ]);
-          const logs = done.logs.map(l => `${l.attempt}:${l.step ?? '-'}:${l.message}`);
-          const secondStarted = new RegExp(`^2:-:attempt 2 started on \\S+:${second.pid}:`);
+          const logs = done.logs.map(
+            l => `${l.attempt}:${l.step ?? '-'}:${l.message}`,
+          );
+          const secondStarted = new RegExp(
+            `^2:-:attempt 2 started on \\S+:${second.pid}:`,
+          );
           expect(logs).toContainEqual(expect.stringMatching(secondStarted));
-          const resumed = logs.map(l => /^2:backfill:resuming the backfill after (\d+) rows$/.exec(l)).find(Boolean);
+          const resumed = logs
+            .map(l =>
+              /^2:backfill:resuming the backfill after (\d+) rows$/.exec(l),
+            )
+            .find(Boolean);
           expect(resumed).toBeTruthy();
           const resumedAfter = Number(resumed![1]);
           expect(resumedAfter).toBeGreaterThanOrEqual(atKill.done);
           expect(resumedAfter).toBeLessThan(ROWS);
-          expect(done.steps.find(s => s.name === 'backfill' && s.attempt === 2)).toMatchObject({
+          expect(
+            done.steps.find(s => s.name === 'backfill' && s.attempt === 2),
+          ).toMatchObject({
             rowsDone: expect.any(Number),
           });
 
@@ -363,8 +486,18 @@ describe('fault injection', () => {
           const writes = await writer.expectArrived(warehouse);
           expect(source.rows).toBe(ROWS + writes.inserted - writes.deleted);
           expect(writes.inserted).toBeGreaterThan(0);
-          expect(writes.updated + writes.deleted + writes.moved).toBeGreaterThan(0);
-          expect((await call(second.api, 'GET', `/schema-versions?entityRef=${EVENTS}`)).body.schemaVersion).toBe(2);
+          expect(
+            writes.updated + writes.deleted + writes.moved,
+          ).toBeGreaterThan(0);
+          expect(
+            (
+              await call(
+                second.api,
+                'GET',
+                `/schema-versions?entityRef=${EVENTS}`,
+              )
+            ).body.schemaVersion,
+          ).toBe(2);
         } finally {
           await writer.stop().catch(() => {});
         }
@@ -374,15 +507,25 @@ describe('fault injection', () => {
 
   it('resumes a backfill after the warehouse Postgres restarts under it', async () => {
     const server = await startRestartablePostgres();
-    const connect = () => knexFactory({ client: 'pg', connection: server.url, pool: { min: 0, max: 4 } });
+    const connect = () =>
+      knexFactory({
+        client: 'pg',
+        connection: server.url,
+        pool: { min: 0, max: 4 },
+      });
     // Closed before the restart and opened again after, so no pooled connection of the test breaks.
     let warehouse = connect();
     try {
       await createEvents(warehouse);
       const pluginDb = await init();
-      const replica = await startInProcess(await replicaOptions(server.url, pluginDb));
+      const replica = await startInProcess(
+        await replicaOptions(server.url, pluginDb),
+      );
       const id = await requestMigration(replica.api);
-      await waitForBackfillMidway(pluginDb, id, { minRows: 10_000, maxShare: 0.6 });
+      await waitForBackfillMidway(pluginDb, id, {
+        minRows: 10_000,
+        maxShare: 0.6,
+      });
 
       await warehouse.destroy();
       await server.stop();
@@ -392,32 +535,55 @@ describe('fault injection', () => {
           const line = await pluginDb('migration_logs')
             .where({ migration_id: id })
             .where('attempt', '>=', 2)
-            .where('message', 'like', 'interrupted: the database is unavailable%')
+            .where(
+              'message',
+              'like',
+              'interrupted: the database is unavailable%',
+            )
             .first('attempt');
           return line;
         },
-        { timeoutMs: 20_000, intervalMs: 100, what: 'an attempt to be interrupted while the warehouse is down' },
+        {
+          timeoutMs: 20_000,
+          intervalMs: 100,
+          what: 'an attempt to be interrupted while the warehouse is down',
+        },
       );
-      expect(await pluginDb('migrations').where({ id }).first('status')).toEqual({ status: 'running' });
+      expect(
+        await pluginDb('migrations').where({ id }).first('status'),
+      ).toEqual({ status: 'running' });
       await server.start();
       warehouse = connect();
 
-      const done = await waitForStatus(replica.api, id, ['succeeded', 'failed', 'cancelled'], 60_000);
+      const done = await waitForStatus(
+        replica.api,
+        id,
+        ['succeeded', 'failed', 'cancelled'],
+        60_000,
+      );
       expect(done.status).toBe('succeeded');
       expect(done.failureReason).toBeUndefined();
       expect(done.attempts).toBeGreaterThanOrEqual(3);
-      const logs = done.logs.map(l => `${l.attempt}:${l.step ?? '-'}:${l.message}`);
+      const logs = done.logs.map(
+        l => `${l.attempt}:${l.step ?? '-'}:${l.message}`,
+      );
       // The first attempt was cut off in the backfill, and said so.
-      expect(done.steps.find(s => s.attempt === 1 && s.name === 'backfill')).toMatchObject({ status: 'failed' });
+      expect(
+        done.steps.find(s => s.attempt === 1 && s.name === 'backfill'),
+      ).toMatchObject({ status: 'failed' });
       expect(logs).toContainEqual(
         expect.stringMatching(
           /^1:-:interrupted: the database is unavailable: .+; the run resumes from its checkpoints$/,
         ),
       );
       const last = done.attempts;
-      const resumed = new RegExp(`^${last}:backfill:resuming the backfill after \\d+ rows$`);
+      const resumed = new RegExp(
+        `^${last}:backfill:resuming the backfill after \\d+ rows$`,
+      );
       expect(logs).toContainEqual(expect.stringMatching(resumed));
-      expect(done.steps.filter(s => s.attempt === last).map(s => [s.name, s.status])).toEqual([
+      expect(
+        done.steps.filter(s => s.attempt === last).map(s => [s.name, s.status]),
+      ).toEqual([
         ['backfill', 'succeeded'],
         ['verify', 'succeeded'],
         ['cut-over', 'succeeded'],
@@ -444,8 +610,12 @@ describe('fault injection', () => {
     });
     try {
       const introspected = engine.introspect({ table: 'public.events' });
-      await expect(introspected).rejects.toBeInstanceOf(MigrationInterruptedError);
-      await expect(introspected).rejects.toThrow(/^the database is unavailable: .*ECONNREFUSED/);
+      await expect(introspected).rejects.toBeInstanceOf(
+        MigrationInterruptedError,
+      );
+      await expect(introspected).rejects.toThrow(
+        /^the database is unavailable: .*ECONNREFUSED/,
+      );
     } finally {
       await engine.close?.();
     }
@@ -459,7 +629,10 @@ describe('fault injection', () => {
     const logger = mockServices.logger.mock();
     const engine = await postgresEngineFactory.create({
       name: 'warehouse',
-      config: new ConfigReader({ type: 'postgres', connection: connectionUrlOf(warehouse) }),
+      config: new ConfigReader({
+        type: 'postgres',
+        connection: connectionUrlOf(warehouse),
+      }),
       logger,
     });
     try {
@@ -486,14 +659,18 @@ describe('fault injection', () => {
           );
           expect(rows).toEqual([{ terminated: true }]);
           // The engine's client hears of it while none of its queries runs.
-          await waitFor(async () => (logger.warn.mock.calls.length > 0 ? true : undefined), {
-            timeoutMs: 10_000,
-            what: 'the engine to hear that its connection was closed',
-          });
+          await waitFor(
+            async () => (logger.warn.mock.calls.length > 0 ? true : undefined),
+            {
+              timeoutMs: 10_000,
+              what: 'the engine to hear that its connection was closed',
+            },
+          );
         },
         throwIfCancelled: async () => {},
         checkpoints: {
-          get: async <T,>(name: string) => checkpoints.get(name) as T | undefined,
+          get: async <T>(name: string) =>
+            checkpoints.get(name) as T | undefined,
           set: async (name, value) => {
             checkpoints.set(name, JSON.parse(JSON.stringify(value)));
           },
@@ -518,69 +695,138 @@ describe('fault injection', () => {
   });
 
   describe('cancel', () => {
-    async function expectUntouched(warehouse: Knex, before: { rows: number; sum: string }) {
+    async function expectUntouched(
+      warehouse: Knex,
+      before: { rows: number; sum: string },
+    ) {
       expect(await relkind(warehouse, 'public.events')).toBe('r');
       expect(await relkind(warehouse, 'public.events_v1')).toBeUndefined();
       expect(await relkind(warehouse, 'public.events_v2')).toBeUndefined();
-      expect(await checksum(warehouse, 'public.events', 'ROW(id, user_id, duration, note)')).toEqual(before);
-      expect(await leftovers(warehouse)).toEqual({ triggers: [], relations: [], functions: [] });
+      expect(
+        await checksum(
+          warehouse,
+          'public.events',
+          'ROW(id, user_id, duration, note)',
+        ),
+      ).toEqual(before);
+      expect(await leftovers(warehouse)).toEqual({
+        triggers: [],
+        relations: [],
+        functions: [],
+      });
     }
 
     it('stops a run mid-backfill and leaves the dataset as it was', async () => {
       const warehouse = await init();
       await createEvents(warehouse);
-      const before = await checksum(warehouse, 'public.events', 'ROW(id, user_id, duration, note)');
+      const before = await checksum(
+        warehouse,
+        'public.events',
+        'ROW(id, user_id, duration, note)',
+      );
       const pluginDb = await init();
-      const replica = await startInProcess(await replicaOptions(connectionUrlOf(warehouse), pluginDb));
+      const replica = await startInProcess(
+        await replicaOptions(connectionUrlOf(warehouse), pluginDb),
+      );
       const id = await requestMigration(replica.api);
       await waitForBackfillMidway(pluginDb, id, { maxShare: 0.8 });
       // Mid-backfill, the target and the capture trigger exist.
       expect(await relkind(warehouse, 'public.events_v2')).toBe('r');
       expect((await leftovers(warehouse)).triggers).toHaveLength(1);
 
-      const cancel = await call(replica.api, 'POST', `/migrations/${id}/cancel`);
+      const cancel = await call(
+        replica.api,
+        'POST',
+        `/migrations/${id}/cancel`,
+      );
       expect(cancel.status).toBe(200);
-      expect(cancel.body.migration).toMatchObject({ status: 'running', cancelRequested: true });
+      expect(cancel.body.migration).toMatchObject({
+        status: 'running',
+        cancelRequested: true,
+      });
 
-      const done = await waitForStatus(replica.api, id, ['succeeded', 'failed', 'cancelled'], 30_000);
-      expect(done).toMatchObject({ status: 'cancelled', failureReason: 'cancelled by request', attempts: 1 });
+      const done = await waitForStatus(
+        replica.api,
+        id,
+        ['succeeded', 'failed', 'cancelled'],
+        30_000,
+      );
+      expect(done).toMatchObject({
+        status: 'cancelled',
+        failureReason: 'cancelled by request',
+        attempts: 1,
+      });
       expect(done.steps.map(s => [s.name, s.status])).toEqual([
         ['plan', 'succeeded'],
         ['dry-run', 'succeeded'],
         ['create-target', 'succeeded'],
         ['backfill', 'failed'],
       ]);
-      expect(done.logs.at(-1)).toMatchObject({ level: 'warn', message: 'cancelled; nothing was changed' });
+      expect(done.logs.at(-1)).toMatchObject({
+        level: 'warn',
+        message: 'cancelled; nothing was changed',
+      });
       await expectUntouched(warehouse, before);
-      expect(await pluginDb('migration_checkpoints').where({ migration_id: id })).toEqual([]);
-      expect((await call(replica.api, 'GET', `/schema-versions?entityRef=${EVENTS}`)).body.schemaVersion).toBeNull();
+      expect(
+        await pluginDb('migration_checkpoints').where({ migration_id: id }),
+      ).toEqual([]);
+      expect(
+        (await call(replica.api, 'GET', `/schema-versions?entityRef=${EVENTS}`))
+          .body.schemaVersion,
+      ).toBeNull();
     }, 60_000);
 
     it('cleans up after a run whose backend went away, when it is cancelled before another resumes it', async () => {
       const warehouse = await init();
       await createEvents(warehouse);
-      const before = await checksum(warehouse, 'public.events', 'ROW(id, user_id, duration, note)');
+      const before = await checksum(
+        warehouse,
+        'public.events',
+        'ROW(id, user_id, duration, note)',
+      );
       const pluginDb = await init();
-      const options = await replicaOptions(connectionUrlOf(warehouse), pluginDb);
+      const options = await replicaOptions(
+        connectionUrlOf(warehouse),
+        pluginDb,
+      );
       const first = await startInProcess(options);
       const id = await requestMigration(first.api);
       await waitForBackfillMidway(pluginDb, id, { maxShare: 0.8 });
       // Shut down: the attempt stops at its next batch and lets go of the run.
       await first.stop();
-      expect(await pluginDb('migrations').where({ id }).first('status')).toEqual({ status: 'running' });
+      expect(
+        await pluginDb('migrations').where({ id }).first('status'),
+      ).toEqual({ status: 'running' });
       expect((await leftovers(warehouse)).triggers).toHaveLength(1);
 
       // An API-only replica takes the cancel; a worker replica starts afterwards.
-      const api = await startInProcess({ ...options, worker: { enabled: false } });
+      const api = await startInProcess({
+        ...options,
+        worker: { enabled: false },
+      });
       const cancel = await call(api.api, 'POST', `/migrations/${id}/cancel`);
-      expect(cancel.body.migration).toMatchObject({ status: 'running', cancelRequested: true });
+      expect(cancel.body.migration).toMatchObject({
+        status: 'running',
+        cancelRequested: true,
+      });
       await startInProcess(options);
 
-      const done = await waitForStatus(api.api, id, ['succeeded', 'failed', 'cancelled'], 30_000);
-      expect(done).toMatchObject({ status: 'cancelled', failureReason: 'cancelled by request', attempts: 2 });
+      const done = await waitForStatus(
+        api.api,
+        id,
+        ['succeeded', 'failed', 'cancelled'],
+        30_000,
+      );
+      expect(done).toMatchObject({
+        status: 'cancelled',
+        failureReason: 'cancelled by request',
+        attempts: 2,
+      });
       expect(done.steps.map(s => s.name)).not.toContain('cut-over');
       await expectUntouched(warehouse, before);
-      expect(await pluginDb('migration_checkpoints').where({ migration_id: id })).toEqual([]);
+      expect(
+        await pluginDb('migration_checkpoints').where({ migration_id: id }),
+      ).toEqual([]);
     }, 60_000);
   });
 });

@@ -7,8 +7,15 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type { MigrationDetails, MigrationPlan } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { connectionUrlOf, createTestDatabases, waitFor } from './__testUtils__/testDatabases';
+import type {
+  MigrationDetails,
+  MigrationPlan,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  connectionUrlOf,
+  createTestDatabases,
+  waitFor,
+} from './__testUtils__/testDatabases';
 import { dataset } from './__testUtils__/fixtures';
 import { datasetMigrationsPlugin } from './plugin';
 
@@ -32,7 +39,11 @@ const entities: Entity[] = [
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name: 'player', namespace: 'default' },
-    spec: { type: 'service', lifecycle: 'production', owner: 'group:default/data' },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'group:default/data',
+    },
   },
 ];
 
@@ -69,7 +80,10 @@ describe('dataset-migrations backend', () => {
               worker: { concurrency: 2 },
               contract: { retentionHours: 0 },
               engines: {
-                warehouse: { type: 'postgres', connection: connectionUrlOf(warehouse) },
+                warehouse: {
+                  type: 'postgres',
+                  connection: connectionUrlOf(warehouse),
+                },
               },
             },
           },
@@ -83,7 +97,10 @@ describe('dataset-migrations backend', () => {
   }, 30_000);
 
   const api = () => request(backend.server);
-  const post = (body: unknown) => api().post(`${API}/migrations`).send(body as object);
+  const post = (body: unknown) =>
+    api()
+      .post(`${API}/migrations`)
+      .send(body as object);
 
   async function migrationRowCount(): Promise<number> {
     const [{ n }] = await pluginDb('migrations').count({ n: '*' });
@@ -111,26 +128,41 @@ describe('dataset-migrations backend', () => {
         const res = await api().get(`${API}/migrations/${id}`);
         expect(res.status).toBe(200);
         const migration: MigrationDetails = res.body.migration;
-        return statuses.includes(migration.status) && accept(migration) ? migration : undefined;
+        return statuses.includes(migration.status) && accept(migration)
+          ? migration
+          : undefined;
       },
-      { timeoutMs: 30_000, what: `migration ${id} to become ${statuses.join(' or ')}` },
+      {
+        timeoutMs: 30_000,
+        what: `migration ${id} to become ${statuses.join(' or ')}`,
+      },
     );
   }
 
   async function relkind(name: string): Promise<string | undefined> {
-    const { rows } = await warehouse.raw(`SELECT relkind FROM pg_class WHERE oid = to_regclass(?)`, [name]);
+    const { rows } = await warehouse.raw(
+      `SELECT relkind FROM pg_class WHERE oid = to_regclass(?)`,
+      [name],
+    );
     return rows[0]?.relkind;
   }
 
   it('answers /health without credentials but protects the rest', async () => {
-    const health = await api().get(`${API}/health`).set('Authorization', mockCredentials.none.header());
+    const health = await api()
+      .get(`${API}/health`)
+      .set('Authorization', mockCredentials.none.header());
     expect(health.status).toBe(200);
     expect(health.body).toEqual({ status: 'ok' });
 
-    const datasets = await api().get(`${API}/datasets`).set('Authorization', mockCredentials.none.header());
+    const datasets = await api()
+      .get(`${API}/datasets`)
+      .set('Authorization', mockCredentials.none.header());
     expect(datasets.status).toBe(401);
     // Migrations are requested by users, not by other services.
-    const asService = await post({}).set('Authorization', mockCredentials.service.header());
+    const asService = await post({}).set(
+      'Authorization',
+      mockCredentials.service.header(),
+    );
     expect(asService.status).toBe(403);
   });
 
@@ -139,9 +171,13 @@ describe('dataset-migrations backend', () => {
     expect(res.status).toBe(200);
     const refs = res.body.items.map((d: { entityRef: string }) => d.entityRef);
     expect(refs.sort()).toEqual(
-      ['clicks', 'elsewhere', 'events', 'plays', 'sessions', 'tracks'].map(n => `resource:default/${n}`),
+      ['clicks', 'elsewhere', 'events', 'plays', 'sessions', 'tracks'].map(
+        n => `resource:default/${n}`,
+      ),
     );
-    expect(res.body.items.find((d: { entityRef: string }) => d.entityRef === EVENTS)).toEqual({
+    expect(
+      res.body.items.find((d: { entityRef: string }) => d.entityRef === EVENTS),
+    ).toEqual({
       entityRef: EVENTS,
       title: 'Listening events',
       owner: 'group:default/data',
@@ -164,8 +200,12 @@ describe('dataset-migrations backend', () => {
         { name: 'duration', type: 'text', nullable: true, primaryKey: false },
       ],
     });
-    expect((await api().get(`${API}/datasets/component/default/player`)).status).toBe(400);
-    expect((await api().get(`${API}/datasets/resource/default/missing`)).status).toBe(404);
+    expect(
+      (await api().get(`${API}/datasets/component/default/player`)).status,
+    ).toBe(400);
+    expect(
+      (await api().get(`${API}/datasets/resource/default/missing`)).status,
+    ).toBe(404);
   });
 
   describe('rejects bad requests without writing or enqueueing anything', () => {
@@ -191,7 +231,11 @@ describe('dataset-migrations backend', () => {
       ],
       [
         'an unsupported type',
-        { entityRef: EVENTS, targetVersion: 2, changes: [{ changeType: { field: 'duration', type: 'int4' } }] },
+        {
+          entityRef: EVENTS,
+          targetVersion: 2,
+          changes: [{ changeType: { field: 'duration', type: 'int4' } }],
+        },
         400,
         ['changes[0].changeType.type: unsupported type "int4"'],
       ],
@@ -199,29 +243,49 @@ describe('dataset-migrations backend', () => {
         'a malformed body',
         { entityRef: EVENTS, targetVersion: 'two', changes: [], extra: true },
         400,
-        ['targetVersion: must be a number', 'changes: must hold at least one change', "'extra'"],
+        [
+          'targetVersion: must be a number',
+          'changes: must hold at least one change',
+          "'extra'",
+        ],
       ],
       [
         'a malformed entity ref',
-        { entityRef: 'events', targetVersion: 2, changes: [{ dropField: { name: 'duration' } }] },
+        {
+          entityRef: 'events',
+          targetVersion: 2,
+          changes: [{ dropField: { name: 'duration' } }],
+        },
         400,
         ['entityRef: Entity reference "events" had missing or empty kind'],
       ],
       [
         'an unknown entity',
-        { entityRef: 'resource:default/missing', targetVersion: 2, changes: [{ dropField: { name: 'x' } }] },
+        {
+          entityRef: 'resource:default/missing',
+          targetVersion: 2,
+          changes: [{ dropField: { name: 'x' } }],
+        },
         404,
         ['resource:default/missing was not found'],
       ],
       [
         'an entity that is not a dataset',
-        { entityRef: PLAYER, targetVersion: 2, changes: [{ dropField: { name: 'x' } }] },
+        {
+          entityRef: PLAYER,
+          targetVersion: 2,
+          changes: [{ dropField: { name: 'x' } }],
+        },
         400,
         [`entity ${PLAYER} is not a dataset`],
       ],
       [
         'a dataset on an engine that is not configured',
-        { entityRef: 'resource:elsewhere', targetVersion: 2, changes: [{ dropField: { name: 'x' } }] },
+        {
+          entityRef: 'resource:elsewhere',
+          targetVersion: 2,
+          changes: [{ dropField: { name: 'x' } }],
+        },
         400,
         ['engine "nowhere" is not configured'],
       ],
@@ -263,7 +327,11 @@ describe('dataset-migrations backend', () => {
     });
     firstId = res.body.migration.id;
 
-    const done = await waitForMigration(firstId, ['succeeded', 'failed', 'cancelled']);
+    const done = await waitForMigration(firstId, [
+      'succeeded',
+      'failed',
+      'cancelled',
+    ]);
     expect(done.status).toBe('succeeded');
     expect(done.attempts).toBe(1);
     expect(done.failureReason).toBeUndefined();
@@ -275,37 +343,58 @@ describe('dataset-migrations backend', () => {
       ['verify', 1, 'succeeded'],
       ['cut-over', 1, 'succeeded'],
     ]);
-    expect(done.steps.find(s => s.name === 'backfill')).toMatchObject({ rowsDone: 3, rowsTotal: 3 });
+    expect(done.steps.find(s => s.name === 'backfill')).toMatchObject({
+      rowsDone: 3,
+      rowsTotal: 3,
+    });
     const messages = done.logs.map(l => l.message);
     expect(messages[0]).toMatch(/^attempt 1 started on /);
     expect(messages).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^copied 3 rows to public\.events_v2 /),
-        expect.stringMatching(/^verified 3 rows, checksum -?\d+ on both sides$/),
+        expect.stringMatching(
+          /^verified 3 rows, checksum -?\d+ on both sides$/,
+        ),
         'public.events now reads public.events_v2',
         'dataset is at schema version 2',
       ]),
     );
-    expect(done.logs.find(l => l.message.startsWith('copied'))).toMatchObject({ step: 'backfill', level: 'info' });
+    expect(done.logs.find(l => l.message.startsWith('copied'))).toMatchObject({
+      step: 'backfill',
+      level: 'info',
+    });
 
     expect(await relkind('public.events')).toBe('v');
-    expect(await warehouse('events').orderBy('id').select('listener_id', 'duration', 'country')).toEqual([
+    expect(
+      await warehouse('events')
+        .orderBy('id')
+        .select('listener_id', 'duration', 'country'),
+    ).toEqual([
       { listener_id: 'alice', duration: 180, country: 'SE' },
       { listener_id: 'bob', duration: 95, country: 'SE' },
       { listener_id: 'carol', duration: null, country: 'SE' },
     ]);
-    expect(await warehouse('events_v1').orderBy('id').pluck('user_id')).toEqual(['alice', 'bob', 'carol']);
+    expect(await warehouse('events_v1').orderBy('id').pluck('user_id')).toEqual(
+      ['alice', 'bob', 'carol'],
+    );
   }, 40_000);
 
   it('answers a repeated request with the same migration', async () => {
     const res = await post(firstMigration);
     expect(res.status).toBe(200);
-    expect(res.body.migration).toMatchObject({ id: firstId, status: 'succeeded' });
-    expect(await pluginDb('migrations').where({ entity_ref: EVENTS }).pluck('id')).toEqual([firstId]);
+    expect(res.body.migration).toMatchObject({
+      id: firstId,
+      status: 'succeeded',
+    });
+    expect(
+      await pluginDb('migrations').where({ entity_ref: EVENTS }).pluck('id'),
+    ).toEqual([firstId]);
   });
 
   it('reports the migrated version everywhere', async () => {
-    const versions = await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS });
+    const versions = await api()
+      .get(`${API}/schema-versions`)
+      .query({ entityRef: EVENTS });
     expect(versions.status).toBe(200);
     expect(versions.body).toEqual({ entityRef: EVENTS, schemaVersion: 2 });
     // The catalog module reads it with service credentials.
@@ -313,17 +402,32 @@ describe('dataset-migrations backend', () => {
       .get(`${API}/schema-versions`)
       .query({ entityRef: 'resource:events' })
       .set('Authorization', mockCredentials.service.header());
-    expect(asService.body).toEqual({ entityRef: 'resource:events', schemaVersion: 2 });
-    expect((await api().get(`${API}/schema-versions`).query({ entityRef: PLAYS })).body).toEqual({
+    expect(asService.body).toEqual({
+      entityRef: 'resource:events',
+      schemaVersion: 2,
+    });
+    expect(
+      (await api().get(`${API}/schema-versions`).query({ entityRef: PLAYS }))
+        .body,
+    ).toEqual({
       entityRef: PLAYS,
       schemaVersion: null,
     });
     expect((await api().get(`${API}/schema-versions`)).status).toBe(400);
 
     const listed = await api().get(`${API}/datasets`);
-    expect(listed.body.items.find((d: { entityRef: string }) => d.entityRef === EVENTS)).toMatchObject({
+    expect(
+      listed.body.items.find(
+        (d: { entityRef: string }) => d.entityRef === EVENTS,
+      ),
+    ).toMatchObject({
       schemaVersion: 2,
-      lastMigration: { id: firstId, status: 'succeeded', fromVersion: 1, targetVersion: 2 },
+      lastMigration: {
+        id: firstId,
+        status: 'succeeded',
+        fromVersion: 1,
+        targetVersion: 2,
+      },
     });
     const details = await api().get(`${API}/datasets/resource/default/events`);
     expect(details.body.fields.map((f: { name: string }) => f.name)).toEqual([
@@ -334,79 +438,165 @@ describe('dataset-migrations backend', () => {
     ]);
 
     // The new current version is the floor for the next request.
-    const stale = await post({ ...firstMigration, targetVersion: 2, changes: [{ dropField: { name: 'country' } }] });
+    const stale = await post({
+      ...firstMigration,
+      targetVersion: 2,
+      changes: [{ dropField: { name: 'country' } }],
+    });
     expect(stale.status).toBe(400);
-    expect(stale.body.error.message).toContain('targetVersion: must be above the current schema version 2');
+    expect(stale.body.error.message).toContain(
+      'targetVersion: must be above the current schema version 2',
+    );
   });
 
   it('turns 20 identical concurrent requests into one migration', async () => {
     const body = {
       entityRef: EVENTS,
       targetVersion: 3,
-      changes: [{ addField: { name: 'skipped', type: 'boolean', default: false } }],
+      changes: [
+        { addField: { name: 'skipped', type: 'boolean', default: false } },
+      ],
     };
-    const responses = await Promise.all(Array.from({ length: 20 }, () => post(body)));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => post(body)),
+    );
 
-    expect(responses.map(r => r.status).sort()).toEqual([...Array(19).fill(200), 201]);
+    expect(responses.map(r => r.status).sort()).toEqual([
+      ...Array(19).fill(200),
+      201,
+    ]);
     const ids = new Set(responses.map(r => r.body.migration.id));
     expect(ids.size).toBe(1);
     const [id] = ids;
-    expect(await pluginDb('migrations').where({ entity_ref: EVENTS }).orderBy('created_at').pluck('id')).toEqual([
-      firstId,
-      id,
-    ]);
+    expect(
+      await pluginDb('migrations')
+        .where({ entity_ref: EVENTS })
+        .orderBy('created_at')
+        .pluck('id'),
+    ).toEqual([firstId, id]);
 
-    const done = await waitForMigration(id, ['succeeded', 'failed', 'cancelled']);
-    expect(done).toMatchObject({ status: 'succeeded', fromVersion: 2, targetVersion: 3, attempts: 1 });
-    expect(await warehouse('events').orderBy('id').pluck('skipped')).toEqual([false, false, false]);
-    expect((await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS })).body.schemaVersion).toBe(3);
+    const done = await waitForMigration(id, [
+      'succeeded',
+      'failed',
+      'cancelled',
+    ]);
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      fromVersion: 2,
+      targetVersion: 3,
+      attempts: 1,
+    });
+    expect(await warehouse('events').orderBy('id').pluck('skipped')).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    expect(
+      (await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS }))
+        .body.schemaVersion,
+    ).toBe(3);
   }, 40_000);
 
   it('records a failed cast and retries it on request', async () => {
-    const body = { entityRef: PLAYS, targetVersion: 2, changes: [{ changeType: { field: 'score', type: 'integer' } }] };
+    const body = {
+      entityRef: PLAYS,
+      targetVersion: 2,
+      changes: [{ changeType: { field: 'score', type: 'integer' } }],
+    };
     const res = await post(body);
     expect(res.status).toBe(201);
     const id = res.body.migration.id;
 
-    const failed = await waitForMigration(id, ['failed', 'succeeded', 'cancelled']);
+    const failed = await waitForMigration(id, [
+      'failed',
+      'succeeded',
+      'cancelled',
+    ]);
     expect(failed.status).toBe('failed');
-    expect(failed.failureReason).toContain('invalid input syntax for type integer: "n/a"');
-    expect(failed.failureReason).toMatch(/^the transform fails on 1 rows: id=2: /);
-    expect(failed.steps.map(s => `${s.name}:${s.status}`)).toEqual(['plan:succeeded', 'dry-run:failed']);
-    expect(failed.logs.at(-1)).toMatchObject({ level: 'error', message: `failed: ${failed.failureReason}` });
-    // Nothing changed on the warehouse.
-    expect(await relkind('public.plays')).toBe('r');
-    expect(await relkind('public.plays_v2')).toBeUndefined();
-    expect(await warehouse('plays').orderBy('id').pluck('score')).toEqual(['7', 'n/a', '9']);
-    expect((await api().get(`${API}/schema-versions`).query({ entityRef: PLAYS })).body.schemaVersion).toBeNull();
-    // A failed migration cannot be cancelled, only retried.
-    expect((await api().post(`${API}/migrations/${id}/cancel`)).status).toBe(409);
-
-    const retried = await api().post(`${API}/migrations/${id}/retry`);
-    expect(retried.status).toBe(200);
-    expect(retried.body.migration).toMatchObject({ id, status: 'queued', attempts: 1 });
-    expect(retried.body.migration.failureReason).toBeUndefined();
-
-    // The worker runs it again as attempt 2; the data is still bad, so it fails again.
-    const second = await waitForMigration(id, ['failed', 'succeeded'], m => m.attempts >= 2);
-    expect(second).toMatchObject({ status: 'failed', attempts: 2 });
-    expect(second.steps.filter(s => s.attempt === 2).map(s => `${s.name}:${s.status}`)).toEqual([
+    expect(failed.failureReason).toContain(
+      'invalid input syntax for type integer: "n/a"',
+    );
+    expect(failed.failureReason).toMatch(
+      /^the transform fails on 1 rows: id=2: /,
+    );
+    expect(failed.steps.map(s => `${s.name}:${s.status}`)).toEqual([
       'plan:succeeded',
       'dry-run:failed',
     ]);
-    expect(second.logs.map(l => l.message)).toContainEqual(expect.stringMatching(/^attempt 2 started on /));
+    expect(failed.logs.at(-1)).toMatchObject({
+      level: 'error',
+      message: `failed: ${failed.failureReason}`,
+    });
+    // Nothing changed on the warehouse.
+    expect(await relkind('public.plays')).toBe('r');
+    expect(await relkind('public.plays_v2')).toBeUndefined();
+    expect(await warehouse('plays').orderBy('id').pluck('score')).toEqual([
+      '7',
+      'n/a',
+      '9',
+    ]);
+    expect(
+      (await api().get(`${API}/schema-versions`).query({ entityRef: PLAYS }))
+        .body.schemaVersion,
+    ).toBeNull();
+    // A failed migration cannot be cancelled, only retried.
+    expect((await api().post(`${API}/migrations/${id}/cancel`)).status).toBe(
+      409,
+    );
+
+    const retried = await api().post(`${API}/migrations/${id}/retry`);
+    expect(retried.status).toBe(200);
+    expect(retried.body.migration).toMatchObject({
+      id,
+      status: 'queued',
+      attempts: 1,
+    });
+    expect(retried.body.migration.failureReason).toBeUndefined();
+
+    // The worker runs it again as attempt 2; the data is still bad, so it fails again.
+    const second = await waitForMigration(
+      id,
+      ['failed', 'succeeded'],
+      m => m.attempts >= 2,
+    );
+    expect(second).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(
+      second.steps
+        .filter(s => s.attempt === 2)
+        .map(s => `${s.name}:${s.status}`),
+    ).toEqual(['plan:succeeded', 'dry-run:failed']);
+    expect(second.logs.map(l => l.message)).toContainEqual(
+      expect.stringMatching(/^attempt 2 started on /),
+    );
 
     // Fix the data; the next retry succeeds with the same migration.
     await warehouse('plays').where({ id: 2 }).update({ score: '0' });
-    expect((await api().post(`${API}/migrations/${id}/retry`)).status).toBe(200);
-    const third = await waitForMigration(id, ['failed', 'succeeded'], m => m.attempts >= 3);
+    expect((await api().post(`${API}/migrations/${id}/retry`)).status).toBe(
+      200,
+    );
+    const third = await waitForMigration(
+      id,
+      ['failed', 'succeeded'],
+      m => m.attempts >= 3,
+    );
     expect(third).toMatchObject({ status: 'succeeded', attempts: 3 });
-    expect(await warehouse('plays').orderBy('id').pluck('score')).toEqual([7, 0, 9]);
-    expect((await api().get(`${API}/schema-versions`).query({ entityRef: PLAYS })).body.schemaVersion).toBe(2);
+    expect(await warehouse('plays').orderBy('id').pluck('score')).toEqual([
+      7, 0, 9,
+    ]);
+    expect(
+      (await api().get(`${API}/schema-versions`).query({ entityRef: PLAYS }))
+        .body.schemaVersion,
+    ).toBe(2);
 
     // Only failed or cancelled migrations can be retried.
-    expect((await api().post(`${API}/migrations/${id}/retry`)).status).toBe(409);
-    expect(await pluginDb('migrations').where({ entity_ref: PLAYS }).count({ n: '*' })).toEqual([{ n: '1' }]);
+    expect((await api().post(`${API}/migrations/${id}/retry`)).status).toBe(
+      409,
+    );
+    expect(
+      await pluginDb('migrations')
+        .where({ entity_ref: PLAYS })
+        .count({ n: '*' }),
+    ).toEqual([{ n: '1' }]);
   }, 60_000);
 
   it('cancels a queued migration at once and a running one before it switches', async () => {
@@ -422,7 +612,9 @@ describe('dataset-migrations backend', () => {
     let clicksId: string;
     let tracksId: string;
     try {
-      await lock.raw('LOCK TABLE public.sessions, public.clicks IN EXCLUSIVE MODE');
+      await lock.raw(
+        'LOCK TABLE public.sessions, public.clicks IN EXCLUSIVE MODE',
+      );
 
       const sessions = await post(running('sessions'));
       expect(sessions.status).toBe(201);
@@ -444,7 +636,9 @@ describe('dataset-migrations backend', () => {
       tracksId = tracks.body.migration.id;
       expect(await jobsFor(tracksId)).toBe(1);
 
-      const cancelQueued = await api().post(`${API}/migrations/${tracksId}/cancel`);
+      const cancelQueued = await api().post(
+        `${API}/migrations/${tracksId}/cancel`,
+      );
       expect(cancelQueued.status).toBe(200);
       expect(cancelQueued.body.migration).toMatchObject({
         id: tracksId,
@@ -452,9 +646,14 @@ describe('dataset-migrations backend', () => {
         cancelRequested: true,
       });
       // Cancelling again is harmless.
-      expect((await api().post(`${API}/migrations/${tracksId}/cancel`)).body.migration.status).toBe('cancelled');
+      expect(
+        (await api().post(`${API}/migrations/${tracksId}/cancel`)).body
+          .migration.status,
+      ).toBe('cancelled');
 
-      const cancelRunning = await api().post(`${API}/migrations/${clicksId}/cancel`);
+      const cancelRunning = await api().post(
+        `${API}/migrations/${clicksId}/cancel`,
+      );
       expect(cancelRunning.status).toBe(200);
       expect(cancelRunning.body.migration).toMatchObject({
         id: clicksId,
@@ -465,31 +664,60 @@ describe('dataset-migrations backend', () => {
       await lock.rollback();
     }
 
-    const sessionsDone = await waitForMigration(sessionsId!, ['succeeded', 'failed', 'cancelled']);
+    const sessionsDone = await waitForMigration(sessionsId!, [
+      'succeeded',
+      'failed',
+      'cancelled',
+    ]);
     expect(sessionsDone.status).toBe('succeeded');
     expect(await relkind('public.sessions')).toBe('v');
 
-    const clicksDone = await waitForMigration(clicksId!, ['succeeded', 'failed', 'cancelled']);
-    expect(clicksDone).toMatchObject({ status: 'cancelled', failureReason: 'cancelled by request' });
+    const clicksDone = await waitForMigration(clicksId!, [
+      'succeeded',
+      'failed',
+      'cancelled',
+    ]);
+    expect(clicksDone).toMatchObject({
+      status: 'cancelled',
+      failureReason: 'cancelled by request',
+    });
     expect(clicksDone.steps.map(s => s.name)).not.toContain('cut-over');
-    expect(clicksDone.logs.at(-1)).toMatchObject({ level: 'warn', message: 'cancelled; nothing was changed' });
+    expect(clicksDone.logs.at(-1)).toMatchObject({
+      level: 'warn',
+      message: 'cancelled; nothing was changed',
+    });
     expect(await relkind('public.clicks')).toBe('r');
     expect(await relkind('public.clicks_v2')).toBeUndefined();
     expect(await relkind('public.clicks_v1')).toBeUndefined();
 
     // The cancelled job is still delivered once a worker is free, and does nothing.
-    await waitFor(async () => ((await jobsFor(tracksId!)) === 0 ? true : undefined), {
-      what: 'the cancelled migration job to be consumed',
+    await waitFor(
+      async () => ((await jobsFor(tracksId!)) === 0 ? true : undefined),
+      {
+        what: 'the cancelled migration job to be consumed',
+      },
+    );
+    const tracksAfter = (await api().get(`${API}/migrations/${tracksId!}`)).body
+      .migration;
+    expect(tracksAfter).toMatchObject({
+      status: 'cancelled',
+      attempts: 0,
+      steps: [],
     });
-    const tracksAfter = (await api().get(`${API}/migrations/${tracksId!}`)).body.migration;
-    expect(tracksAfter).toMatchObject({ status: 'cancelled', attempts: 0, steps: [] });
     expect(await relkind('public.tracks')).toBe('r');
 
     // A cancelled migration can be retried.
     const retried = await api().post(`${API}/migrations/${tracksId!}/retry`);
     expect(retried.status).toBe(200);
-    expect(retried.body.migration).toMatchObject({ status: 'queued', cancelRequested: false });
-    const tracksDone = await waitForMigration(tracksId!, ['succeeded', 'failed', 'cancelled']);
+    expect(retried.body.migration).toMatchObject({
+      status: 'queued',
+      cancelRequested: false,
+    });
+    const tracksDone = await waitForMigration(tracksId!, [
+      'succeeded',
+      'failed',
+      'cancelled',
+    ]);
     expect(tracksDone).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(await warehouse('tracks').pluck('label')).toEqual(['a']);
   }, 60_000);
@@ -498,17 +726,42 @@ describe('dataset-migrations backend', () => {
     const all = await api().get(`${API}/migrations`);
     expect(all.status).toBe(200);
     expect(all.body.items).toHaveLength(await migrationRowCount());
-    const events = await api().get(`${API}/migrations`).query({ entityRef: 'resource:events', limit: 1 });
+    const events = await api()
+      .get(`${API}/migrations`)
+      .query({ entityRef: 'resource:events', limit: 1 });
     expect(events.body.items).toHaveLength(1);
-    expect(events.body.items[0]).toMatchObject({ entityRef: EVENTS, targetVersion: 3 });
+    expect(events.body.items[0]).toMatchObject({
+      entityRef: EVENTS,
+      targetVersion: 3,
+    });
 
-    expect((await api().get(`${API}/migrations`).query({ limit: 0 })).status).toBe(400);
+    expect(
+      (await api().get(`${API}/migrations`).query({ limit: 0 })).status,
+    ).toBe(400);
     const badId = await api().get(`${API}/migrations/not-a-uuid`);
     expect(badId.status).toBe(400);
     expect(badId.body.error.message).toContain('must be a migration id');
-    expect((await api().get(`${API}/migrations/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
-    expect((await api().post(`${API}/migrations/00000000-0000-4000-8000-000000000000/cancel`)).status).toBe(404);
-    expect((await api().post(`${API}/migrations/00000000-0000-4000-8000-000000000000/retry`)).status).toBe(404);
+    expect(
+      (
+        await api().get(
+          `${API}/migrations/00000000-0000-4000-8000-000000000000`,
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await api().post(
+          `${API}/migrations/00000000-0000-4000-8000-000000000000/cancel`,
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await api().post(
+          `${API}/migrations/00000000-0000-4000-8000-000000000000/retry`,
+        )
+      ).status,
+    ).toBe(404);
   });
 
   it('runs a dry run without changing the warehouse or the version', async () => {
@@ -519,23 +772,36 @@ describe('dataset-migrations backend', () => {
       changes: [{ dropField: { name: 'country' } }],
     });
     expect(res.status).toBe(201);
-    const done = await waitForMigration(res.body.migration.id, ['succeeded', 'failed', 'cancelled']);
+    const done = await waitForMigration(res.body.migration.id, [
+      'succeeded',
+      'failed',
+      'cancelled',
+    ]);
     expect(done).toMatchObject({ status: 'succeeded', dryRun: true });
-    expect(done.logs.map(l => l.message)).toContain('dry run: the transform works on the sample; nothing was created');
+    expect(done.logs.map(l => l.message)).toContain(
+      'dry run: the transform works on the sample; nothing was created',
+    );
     expect(await relkind('public.events_v4')).toBeUndefined();
     expect(await warehouse('events').columnInfo()).toHaveProperty('country');
-    expect((await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS })).body.schemaVersion).toBe(3);
+    expect(
+      (await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS }))
+        .body.schemaVersion,
+    ).toBe(3);
   }, 40_000);
 
   it('plans a migration without changing anything; a created migration keeps its plan', async () => {
-    const current: number = (await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS })).body
-      .schemaVersion;
+    const current: number = (
+      await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS })
+    ).body.schemaVersion;
     const rowsBefore = await migrationRowCount();
     const jobsBefore = await jobsFor();
     const body = {
       entityRef: EVENTS,
       targetVersion: current + 1,
-      changes: [{ addField: { name: 'note', type: 'text', default: 'n/a' } }, { dropField: { name: 'country' } }],
+      changes: [
+        { addField: { name: 'note', type: 'text', default: 'n/a' } },
+        { dropField: { name: 'country' } },
+      ],
     };
 
     const res = await api().post(`${API}/plans`).send(body);
@@ -548,8 +814,14 @@ describe('dataset-migrations backend', () => {
       fromVersion: current,
       targetVersion: current + 1,
     });
-    expect(plan.compatibility).toMatchObject({ class: 'backward', rollout: 'consumers-first' });
-    expect(plan.compatibility.changes.map(c => c.class)).toEqual(['full', 'backward']);
+    expect(plan.compatibility).toMatchObject({
+      class: 'backward',
+      rollout: 'consumers-first',
+    });
+    expect(plan.compatibility.changes.map(c => c.class)).toEqual([
+      'full',
+      'backward',
+    ]);
     expect(plan.source.map(f => f.name)).toContain('country');
     expect(plan.target.map(f => f.name)).toContain('note');
     expect(plan.target.map(f => f.name)).not.toContain('country');
@@ -563,8 +835,12 @@ describe('dataset-migrations backend', () => {
       'rollback',
       'contract',
     ]);
-    const createTarget = plan.stages.find(stage => stage.name === 'create-target')!.sql;
-    expect(createTarget[0]).toMatch(new RegExp(`^CREATE TABLE "public"."events_v${current + 1}" \\(`));
+    const createTarget = plan.stages.find(
+      stage => stage.name === 'create-target',
+    )!.sql;
+    expect(createTarget[0]).toMatch(
+      new RegExp(`^CREATE TABLE "public"."events_v${current + 1}" \\(`),
+    );
     expect(createTarget.join('\n')).toContain('CREATE TRIGGER');
 
     // Planning wrote nothing, queued nothing and created nothing on the warehouse.
@@ -576,21 +852,30 @@ describe('dataset-migrations backend', () => {
       .post(`${API}/plans`)
       .send({ ...body, changes: [{ dropField: { name: 'nope' } }] });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toContain('changes[0] (dropField): unknown field "nope"');
+    expect(bad.body.error.message).toContain(
+      'changes[0] (dropField): unknown field "nope"',
+    );
 
     // The migration keeps the plan it runs, naming its own objects.
     const created = await post({ ...body, dryRun: true });
     expect(created.status).toBe(201);
-    const done = await waitForMigration(created.body.migration.id, ['succeeded', 'failed', 'cancelled']);
+    const done = await waitForMigration(created.body.migration.id, [
+      'succeeded',
+      'failed',
+      'cancelled',
+    ]);
     expect(done.plan!.compatibility.class).toBe('backward');
-    expect(done.plan!.stages.find(stage => stage.name === 'create-target')!.sql.join('\n')).toContain(
-      `(migration ${created.body.migration.id})`,
-    );
+    expect(
+      done
+        .plan!.stages.find(stage => stage.name === 'create-target')!
+        .sql.join('\n'),
+    ).toContain(`(migration ${created.body.migration.id})`);
   });
 
   it('takes the spec as YAML and publishes its JSON Schema', async () => {
-    const current: number = (await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS })).body
-      .schemaVersion;
+    const current: number = (
+      await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS })
+    ).body.schemaVersion;
     const spec = [
       'apiVersion: dataset-migrations.io/v1',
       'kind: MigrationSpec',
@@ -599,24 +884,41 @@ describe('dataset-migrations backend', () => {
       'changes:',
       '  - addField: { name: minutes, type: numeric, expression: "duration / 60.0" }',
     ].join('\n');
-    const res = await api().post(`${API}/plans`).set('Content-Type', 'application/yaml').send(spec);
+    const res = await api()
+      .post(`${API}/plans`)
+      .set('Content-Type', 'application/yaml')
+      .send(spec);
     expect(res.status).toBe(200);
-    expect(res.body.plan.target.map((f: { name: string }) => f.name)).toContain('minutes');
-    expect(res.body.plan.stages[0].sql[0]).toContain('(duration / 60.0)::numeric');
+    expect(res.body.plan.target.map((f: { name: string }) => f.name)).toContain(
+      'minutes',
+    );
+    expect(res.body.plan.stages[0].sql[0]).toContain(
+      '(duration / 60.0)::numeric',
+    );
 
-    const bad = await api().post(`${API}/plans`).set('Content-Type', 'application/yaml').send('changes: [unclosed');
+    const bad = await api()
+      .post(`${API}/plans`)
+      .set('Content-Type', 'application/yaml')
+      .send('changes: [unclosed');
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/^Invalid migration spec: not valid YAML: /);
+    expect(bad.body.error.message).toMatch(
+      /^Invalid migration spec: not valid YAML: /,
+    );
 
-    const schema = await request(backend.server).get(`${API}/spec/v1/schema.json`);
+    const schema = await request(backend.server).get(
+      `${API}/spec/v1/schema.json`,
+    );
     expect(schema.status).toBe(200);
     expect(schema.body.title).toBe('Dataset migration spec (v1)');
-    expect(schema.body.definitions.MigrationSpec.properties.changes.type).toBe('array');
+    expect(schema.body.definitions.MigrationSpec.properties.changes.type).toBe(
+      'array',
+    );
   });
 
   it('rolls a migration back without losing writes, and contracts another', async () => {
     const versionOf = async () =>
-      (await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS })).body.schemaVersion as number;
+      (await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS }))
+        .body.schemaVersion as number;
     const current = await versionOf();
     const body = {
       entityRef: EVENTS,
@@ -626,26 +928,42 @@ describe('dataset-migrations backend', () => {
     const migrate = async () => {
       const created = await post(body);
       expect(created.status).toBe(201);
-      return waitForMigration(created.body.migration.id, ['succeeded', 'failed', 'cancelled']);
+      return waitForMigration(created.body.migration.id, [
+        'succeeded',
+        'failed',
+        'cancelled',
+      ]);
     };
 
     const first = await migrate();
     expect(first.status).toBe('succeeded');
     expect(await versionOf()).toBe(current + 1);
     const maxId = Number((await warehouse('events').max({ m: 'id' }))[0].m);
-    await warehouse('events').insert({ id: maxId + 1, listener_id: 'written-after-cut-over', rating: 5 });
+    await warehouse('events').insert({
+      id: maxId + 1,
+      listener_id: 'written-after-cut-over',
+      rating: 5,
+    });
 
-    const rolledBack = await api().post(`${API}/migrations/${first.id}/rollback`);
+    const rolledBack = await api().post(
+      `${API}/migrations/${first.id}/rollback`,
+    );
     expect(rolledBack.status).toBe(200);
     expect(rolledBack.body.migration.status).toBe('rolled-back');
     expect(await versionOf()).toBe(current);
     expect(await warehouse('events').columnInfo()).not.toHaveProperty('rating');
-    expect(await warehouse('events').where({ id: maxId + 1 }).first('listener_id')).toEqual({
+    expect(
+      await warehouse('events')
+        .where({ id: maxId + 1 })
+        .first('listener_id'),
+    ).toEqual({
       listener_id: 'written-after-cut-over',
     });
     const again = await api().post(`${API}/migrations/${first.id}/rollback`);
     expect(again.status).toBe(409);
-    expect(again.body.error.message).toBe(`migration ${first.id} is rolled-back; it cannot be rolled back`);
+    expect(again.body.error.message).toBe(
+      `migration ${first.id} is rolled-back; it cannot be rolled back`,
+    );
 
     // The same spec again makes a new migration; this one is contracted.
     const second = await migrate();
@@ -653,18 +971,25 @@ describe('dataset-migrations backend', () => {
     expect(second.status).toBe('succeeded');
     const previous = `public.events_v${current}`;
     expect(await relkind(previous)).toBe('r');
-    const contracted = await api().post(`${API}/migrations/${second.id}/contract`);
+    const contracted = await api().post(
+      `${API}/migrations/${second.id}/contract`,
+    );
     expect(contracted.status).toBe(200);
     expect(contracted.body.migration.contractedAt).toBeDefined();
     expect(await relkind(previous)).toBeUndefined();
     const late = await api().post(`${API}/migrations/${second.id}/rollback`);
     expect(late.status).toBe(409);
-    expect(late.body.error.message).toBe(`migration ${second.id} was contracted: version ${current} is gone`);
+    expect(late.body.error.message).toBe(
+      `migration ${second.id} was contracted: version ${current} is gone`,
+    );
   });
 
   it('infers a spec from a desired schema, with evidence, that plans as it is', async () => {
-    const { body: current } = await api().get(`${API}/datasets/resource/default/plays`);
-    const fields: { name: string; type: string; primaryKey: boolean }[] = current.fields;
+    const { body: current } = await api().get(
+      `${API}/datasets/resource/default/plays`,
+    );
+    const fields: { name: string; type: string; primaryKey: boolean }[] =
+      current.fields;
     const [key, ...rest] = fields;
     expect(key.primaryKey).toBe(true);
     const desired = {
@@ -684,16 +1009,25 @@ describe('dataset-migrations backend', () => {
       targetVersion: current.schemaVersion + 1,
     });
     expect(res.body.spec.changes).toEqual(
-      expect.arrayContaining([{ addField: { name: 'origin', type: 'text' } }, { dropField: { name: rest[0].name } }]),
+      expect.arrayContaining([
+        { addField: { name: 'origin', type: 'text' } },
+        { dropField: { name: rest[0].name } },
+      ]),
     );
     expect(res.body.evidence).toHaveLength(res.body.spec.changes.length);
-    expect(res.body.evidence.every((e: { reason: string }) => e.reason.length > 0)).toBe(true);
+    expect(
+      res.body.evidence.every((e: { reason: string }) => e.reason.length > 0),
+    ).toBe(true);
 
     const planned = await api().post(`${API}/plans`).send(res.body.spec);
     expect(planned.status).toBe(200);
 
-    const bad = await api().post(`${API}/plans/infer`).send({ entityRef: PLAYS, fields: [{ name: 'x', type: 'varchar2' }] });
+    const bad = await api()
+      .post(`${API}/plans/infer`)
+      .send({ entityRef: PLAYS, fields: [{ name: 'x', type: 'varchar2' }] });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/^Invalid target schema: fields\[0\]\.type: unsupported type "varchar2"/);
+    expect(bad.body.error.message).toMatch(
+      /^Invalid target schema: fields\[0\]\.type: unsupported type "varchar2"/,
+    );
   });
 });

@@ -44,7 +44,16 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
       },
-      async init({ config, logger, database, httpRouter, httpAuth, auth, lifecycle, catalog }) {
+      async init({
+        config,
+        logger,
+        database,
+        httpRouter,
+        httpAuth,
+        auth,
+        lifecycle,
+        catalog,
+      }) {
         const store = await DatabaseMigrationStore.create({ database });
         const engines = await EngineRegistry.fromConfig({
           config,
@@ -53,7 +62,9 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         });
         const queue = new JobQueue({
           knex: await database.getClient(),
-          schema: config.getOptionalString('datasetMigrations.worker.schema') ?? 'dataset_migrations_worker',
+          schema:
+            config.getOptionalString('datasetMigrations.worker.schema') ??
+            'dataset_migrations_worker',
           logger: logger.child({ component: 'job-queue' }),
         });
         await queue.migrate();
@@ -80,12 +91,19 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           });
           // Start once the backend serves: a job may call the catalog straight away.
           lifecycle.addStartupHook(async () => {
-            await queue.start({ concurrency: workerConfig.concurrency, runMigration: id => runner!.run(id) });
+            await queue.start({
+              concurrency: workerConfig.concurrency,
+              runMigration: id => runner!.run(id),
+            });
             sweeper!.start();
           });
-          logger.info(`Migration workers enabled, concurrency ${workerConfig.concurrency}`);
+          logger.info(
+            `Migration workers enabled, concurrency ${workerConfig.concurrency}`,
+          );
         } else {
-          logger.info('Migration workers disabled on this replica; it only queues work');
+          logger.info(
+            'Migration workers disabled on this replica; it only queues work',
+          );
         }
         lifecycle.addShutdownHook(async () => {
           sweeper?.stop();
@@ -103,7 +121,9 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               engines,
               queue,
               retentionMs:
-                (config.getOptionalNumber('datasetMigrations.contract.retentionHours') ?? 168) * 3600_000,
+                (config.getOptionalNumber(
+                  'datasetMigrations.contract.retentionHours',
+                ) ?? 168) * 3600_000,
             }),
             httpAuth,
           }),

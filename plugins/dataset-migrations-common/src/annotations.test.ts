@@ -12,7 +12,8 @@ function entity(kind: string, type: string, version?: string): Entity {
     kind,
     metadata: {
       name: 'events',
-      annotations: version === undefined ? {} : { [ANNOTATION_SCHEMA_VERSION]: version },
+      annotations:
+        version === undefined ? {} : { [ANNOTATION_SCHEMA_VERSION]: version },
     },
     spec: { type },
   };
@@ -24,17 +25,27 @@ describe('isDatasetEntity', () => {
     expect(isDatasetEntity(entity('resource', 'dataset'))).toBe(true);
     expect(isDatasetEntity(entity('Resource', 'database'))).toBe(false);
     expect(isDatasetEntity(entity('Component', 'dataset'))).toBe(false);
-    expect(isDatasetEntity({ ...entity('Resource', 'dataset'), spec: undefined })).toBe(false);
+    expect(
+      isDatasetEntity({ ...entity('Resource', 'dataset'), spec: undefined }),
+    ).toBe(false);
   });
 });
 
 describe('getDeclaredSchemaVersion', () => {
   it('reads the annotation and falls back to 1 for missing or invalid values', () => {
-    expect(getDeclaredSchemaVersion(entity('Resource', 'dataset', '7'))).toBe(7);
+    expect(getDeclaredSchemaVersion(entity('Resource', 'dataset', '7'))).toBe(
+      7,
+    );
     expect(getDeclaredSchemaVersion(entity('Resource', 'dataset'))).toBe(1);
-    expect(getDeclaredSchemaVersion(entity('Resource', 'dataset', 'two'))).toBe(1);
-    expect(getDeclaredSchemaVersion(entity('Resource', 'dataset', '0'))).toBe(1);
-    expect(getDeclaredSchemaVersion(entity('Resource', 'dataset', '2.5'))).toBe(1);
+    expect(getDeclaredSchemaVersion(entity('Resource', 'dataset', 'two'))).toBe(
+      1,
+    );
+    expect(getDeclaredSchemaVersion(entity('Resource', 'dataset', '0'))).toBe(
+      1,
+    );
+    expect(getDeclaredSchemaVersion(entity('Resource', 'dataset', '2.5'))).toBe(
+      1,
+    );
   });
 });
 

@@ -34,19 +34,31 @@ describe('classifyChanges', () => {
   });
 
   it('gives the whole migration the weakest class and the rollout it implies', () => {
-    const add = { addField: { name: 'source', type: 'text' as const, default: 'app' } };
-    expect(classifyChanges(fields, [add])).toMatchObject({ class: 'full', rollout: 'any-order' });
-    expect(classifyChanges(fields, [add, { dropField: { name: 'country' } }])).toMatchObject({
+    const add = {
+      addField: { name: 'source', type: 'text' as const, default: 'app' },
+    };
+    expect(classifyChanges(fields, [add])).toMatchObject({
+      class: 'full',
+      rollout: 'any-order',
+    });
+    expect(
+      classifyChanges(fields, [add, { dropField: { name: 'country' } }]),
+    ).toMatchObject({
       class: 'backward',
       rollout: 'consumers-first',
     });
-    expect(classifyChanges(fields, [{ addField: { name: 'n', type: 'text' } }])).toMatchObject({
+    expect(
+      classifyChanges(fields, [{ addField: { name: 'n', type: 'text' } }]),
+    ).toMatchObject({
       class: 'forward',
       rollout: 'dataset-first',
     });
     // Backward and forward together guarantee neither.
     expect(
-      classifyChanges(fields, [{ dropField: { name: 'country' } }, { addField: { name: 'n', type: 'text' } }]),
+      classifyChanges(fields, [
+        { dropField: { name: 'country' } },
+        { addField: { name: 'n', type: 'text' } },
+      ]),
     ).toMatchObject({ class: 'breaking', rollout: 'side-by-side' });
   });
 });

@@ -19,7 +19,11 @@ export type CompatibilityClass = 'full' | 'backward' | 'forward' | 'breaking';
  * (forward), any order (full), or side by side (breaking: the old version stays
  * readable under its versioned name while consumers move one by one).
  */
-export type RolloutOrder = 'any-order' | 'consumers-first' | 'dataset-first' | 'side-by-side';
+export type RolloutOrder =
+  | 'any-order'
+  | 'consumers-first'
+  | 'dataset-first'
+  | 'side-by-side';
 
 export interface ChangeCompatibility {
   index: number;
@@ -44,7 +48,14 @@ const ROLLOUT: Record<CompatibilityClass, RolloutOrder> = {
 
 /** Types each type's values fit into without loss, so a cast to them only widens. */
 const WIDER: Record<string, string[]> = {
-  smallint: ['integer', 'bigint', 'numeric', 'real', 'double precision', 'text'],
+  smallint: [
+    'integer',
+    'bigint',
+    'numeric',
+    'real',
+    'double precision',
+    'text',
+  ],
   integer: ['bigint', 'numeric', 'double precision', 'text'],
   bigint: ['numeric', 'text'],
   numeric: ['text'],
@@ -64,7 +75,10 @@ function widens(from: string, to: string): boolean {
 }
 
 /** Classifies each change against the fields it starts from, and the whole migration. */
-export function classifyChanges(source: DatasetField[], changes: FieldChange[]): Compatibility {
+export function classifyChanges(
+  source: DatasetField[],
+  changes: FieldChange[],
+): Compatibility {
   const types = new Map(source.map(f => [f.name, f.type]));
   const classified = changes.map((change, index): ChangeCompatibility => {
     const kind = changeKind(change);
@@ -72,34 +86,82 @@ export function classifyChanges(source: DatasetField[], changes: FieldChange[]):
       const { from, to } = change.renameField;
       types.set(to, types.get(from) ?? '');
       types.delete(from);
-      return { index, kind, field: from, class: 'breaking', reason: `queries naming "${from}" break on the new version, queries naming "${to}" on the old one` };
+      return {
+        index,
+        kind,
+        field: from,
+        class: 'breaking',
+        reason: `queries naming "${from}" break on the new version, queries naming "${to}" on the old one`,
+      };
     }
     if ('addField' in change) {
       const { name, type, default: value } = change.addField;
       types.set(name, type);
       return value === undefined
-        ? { index, kind, field: name, class: 'forward', reason: `old queries do not name "${name}"; it has no default to read old rows with` }
-        : { index, kind, field: name, class: 'full', reason: `old queries do not name "${name}"; old rows read as its default` };
+        ? {
+            index,
+            kind,
+            field: name,
+            class: 'forward',
+            reason: `old queries do not name "${name}"; it has no default to read old rows with`,
+          }
+        : {
+            index,
+            kind,
+            field: name,
+            class: 'full',
+            reason: `old queries do not name "${name}"; old rows read as its default`,
+          };
     }
     if ('dropField' in change) {
       const { name } = change.dropField;
       types.delete(name);
-      return { index, kind, field: name, class: 'backward', reason: `queries still naming "${name}" break on the new version` };
+      return {
+        index,
+        kind,
+        field: name,
+        class: 'backward',
+        reason: `queries still naming "${name}" break on the new version`,
+      };
     }
     if ('deriveField' in change) {
       const { field } = change.deriveField;
-      return { index, kind, field, class: 'full', reason: `"${field}" keeps its name and type; its values are recomputed, so check readers that rely on the old values` };
+      return {
+        index,
+        kind,
+        field,
+        class: 'full',
+        reason: `"${field}" keeps its name and type; its values are recomputed, so check readers that rely on the old values`,
+      };
     }
     const { field, type } = change.changeType;
     const from = types.get(field) ?? '';
     types.set(field, type);
     if (widens(from, type)) {
-      return { index, kind, field, class: 'backward', reason: `every ${from} fits ${type}, not every ${type} fits ${from}` };
+      return {
+        index,
+        kind,
+        field,
+        class: 'backward',
+        reason: `every ${from} fits ${type}, not every ${type} fits ${from}`,
+      };
     }
     if (widens(type, from)) {
-      return { index, kind, field, class: 'forward', reason: `every ${type} fits ${from}, not every ${from} fits ${type}` };
+      return {
+        index,
+        kind,
+        field,
+        class: 'forward',
+        reason: `every ${type} fits ${from}, not every ${from} fits ${type}`,
+      };
     }
-    return { index, kind, field, class: 'breaking', reason: `${from} and ${type} do not hold each other's values` };
+    return {
+      index,
+      kind,
+      field,
+      class: 'breaking',
+      reason: `${from} and ${type} do not hold each other's values`,
+    };
   });
   const overall = combine(classified.map(c => c.class));
   return { class: overall, rollout: ROLLOUT[overall], changes: classified };

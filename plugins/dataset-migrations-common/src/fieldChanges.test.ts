@@ -11,10 +11,16 @@ const source: DatasetField[] = [
 
 describe('changeKind', () => {
   it('names the kind of each change', () => {
-    expect(changeKind({ renameField: { from: 'a', to: 'b' } })).toBe('renameField');
-    expect(changeKind({ addField: { name: 'a', type: 'text' } })).toBe('addField');
+    expect(changeKind({ renameField: { from: 'a', to: 'b' } })).toBe(
+      'renameField',
+    );
+    expect(changeKind({ addField: { name: 'a', type: 'text' } })).toBe(
+      'addField',
+    );
     expect(changeKind({ dropField: { name: 'a' } })).toBe('dropField');
-    expect(changeKind({ changeType: { field: 'a', type: 'text' } })).toBe('changeType');
+    expect(changeKind({ changeType: { field: 'a', type: 'text' } })).toBe(
+      'changeType',
+    );
   });
 });
 
@@ -46,10 +52,34 @@ describe('planFieldChanges', () => {
     ]);
     expect(problems).toEqual([]);
     expect(fields).toEqual([
-      { name: 'id', type: 'bigint', nullable: false, primaryKey: true, source: { kind: 'copy', from: 'id' } },
-      { name: 'listener_id', type: 'text', nullable: false, primaryKey: false, source: { kind: 'copy', from: 'user_id' } },
-      { name: 'duration', type: 'integer', nullable: true, primaryKey: false, source: { kind: 'cast', from: 'duration' } },
-      { name: 'country', type: 'text', nullable: true, primaryKey: false, source: { kind: 'default', value: 'SE' } },
+      {
+        name: 'id',
+        type: 'bigint',
+        nullable: false,
+        primaryKey: true,
+        source: { kind: 'copy', from: 'id' },
+      },
+      {
+        name: 'listener_id',
+        type: 'text',
+        nullable: false,
+        primaryKey: false,
+        source: { kind: 'copy', from: 'user_id' },
+      },
+      {
+        name: 'duration',
+        type: 'integer',
+        nullable: true,
+        primaryKey: false,
+        source: { kind: 'cast', from: 'duration' },
+      },
+      {
+        name: 'country',
+        type: 'text',
+        nullable: true,
+        primaryKey: false,
+        source: { kind: 'default', value: 'SE' },
+      },
     ]);
   });
 
@@ -74,8 +104,16 @@ describe('planFieldChanges', () => {
       { changeType: { field: 'listener_id', type: 'uuid' } },
     ]);
     expect(problems).toEqual([]);
-    expect(fields.map(f => f.name)).toEqual(['id', 'listener_id', 'played_at', 'duration']);
-    expect(fields[1]).toMatchObject({ type: 'uuid', source: { kind: 'cast', from: 'user_id' } });
+    expect(fields.map(f => f.name)).toEqual([
+      'id',
+      'listener_id',
+      'played_at',
+      'duration',
+    ]);
+    expect(fields[1]).toMatchObject({
+      type: 'uuid',
+      source: { kind: 'cast', from: 'user_id' },
+    });
   });
 
   it('swaps two fields through a temporary name', () => {
@@ -101,7 +139,10 @@ describe('planFieldChanges', () => {
       { addField: { name: 'duration', type: 'integer' } },
     ]);
     expect(problems).toEqual([]);
-    expect(fields.find(f => f.name === 'user_id')?.source).toEqual({ kind: 'default', value: 0 });
+    expect(fields.find(f => f.name === 'user_id')?.source).toEqual({
+      kind: 'default',
+      value: 0,
+    });
     expect(fields.find(f => f.name === 'duration')).toMatchObject({
       type: 'integer',
       source: { kind: 'default', value: null },
@@ -196,6 +237,8 @@ describe('planFieldChanges', () => {
       [{ name: 'only', type: 'text', nullable: true, primaryKey: false }],
       [{ dropField: { name: 'only' } }],
     );
-    expect(problems).toEqual(['changes: would leave the dataset with no fields']);
+    expect(problems).toEqual([
+      'changes: would leave the dataset with no fields',
+    ]);
   });
 });

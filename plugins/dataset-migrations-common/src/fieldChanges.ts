@@ -1,7 +1,12 @@
 import type { FieldChange } from './schemas';
 import type { DatasetField } from './types';
 
-export type FieldChangeKind = 'renameField' | 'addField' | 'dropField' | 'changeType' | 'deriveField';
+export type FieldChangeKind =
+  | 'renameField'
+  | 'addField'
+  | 'dropField'
+  | 'changeType'
+  | 'deriveField';
 
 export function changeKind(change: FieldChange): FieldChangeKind {
   return Object.keys(change)[0] as FieldChangeKind;
@@ -46,34 +51,47 @@ export function planFieldChanges(
       const { from, to } = change.renameField;
       const i = find(from);
       if (i < 0) problems.push(`${at}: unknown field "${from}"`);
-      else if (from === to) problems.push(`${at}: "${from}" is renamed to itself`);
-      else if (find(to) >= 0) problems.push(`${at}: field "${to}" already exists`);
+      else if (from === to)
+        problems.push(`${at}: "${from}" is renamed to itself`);
+      else if (find(to) >= 0)
+        problems.push(`${at}: field "${to}" already exists`);
       else fields[i] = { ...fields[i], name: to };
     } else if ('addField' in change) {
       const { name, type, default: value = null, expression } = change.addField;
-      if (find(name) >= 0) problems.push(`${at}: field "${name}" already exists`);
+      if (find(name) >= 0)
+        problems.push(`${at}: field "${name}" already exists`);
       else
         fields.push({
           name,
           type,
           nullable: true,
           primaryKey: false,
-          source: expression ? { kind: 'expression', sql: expression } : { kind: 'default', value },
+          source: expression
+            ? { kind: 'expression', sql: expression }
+            : { kind: 'default', value },
         });
     } else if ('dropField' in change) {
       const { name } = change.dropField;
       const i = find(name);
       if (i < 0) problems.push(`${at}: unknown field "${name}"`);
       else if (fields[i].primaryKey)
-        problems.push(`${at}: "${name}" is part of the primary key and cannot be dropped`);
+        problems.push(
+          `${at}: "${name}" is part of the primary key and cannot be dropped`,
+        );
       else fields.splice(i, 1);
     } else if ('deriveField' in change) {
       const { field, expression } = change.deriveField;
       const i = find(field);
       if (i < 0) problems.push(`${at}: unknown field "${field}"`);
       else if (fields[i].primaryKey)
-        problems.push(`${at}: "${field}" is part of the primary key; keys can be renamed or cast, not derived`);
-      else fields[i] = { ...fields[i], source: { kind: 'expression', sql: expression } };
+        problems.push(
+          `${at}: "${field}" is part of the primary key; keys can be renamed or cast, not derived`,
+        );
+      else
+        fields[i] = {
+          ...fields[i],
+          source: { kind: 'expression', sql: expression },
+        };
     } else {
       const { field, type, using } = change.changeType;
       const i = find(field);
@@ -81,19 +99,22 @@ export function planFieldChanges(
       else if (fields[i].type === type && !using)
         problems.push(`${at}: "${field}" already has type ${type}`);
       else if (using && fields[i].primaryKey)
-        problems.push(`${at}: "${field}" is part of the primary key; keys can be cast, not converted with using`);
+        problems.push(
+          `${at}: "${field}" is part of the primary key; keys can be cast, not converted with using`,
+        );
       else {
         const current = fields[i].source;
         const source: FieldSource = using
           ? { kind: 'expression', sql: using }
           : current.kind === 'copy' || current.kind === 'cast'
-            ? { kind: 'cast', from: current.from }
-            : current;
+          ? { kind: 'cast', from: current.from }
+          : current;
         fields[i] = { ...fields[i], type, source };
       }
     }
   });
 
-  if (fields.length === 0) problems.push('changes: would leave the dataset with no fields');
+  if (fields.length === 0)
+    problems.push('changes: would leave the dataset with no fields');
   return { fields, problems };
 }

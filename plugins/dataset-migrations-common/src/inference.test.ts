@@ -1,7 +1,16 @@
-import { inferChanges, nameSimilarity, targetSchemaSchema, type TargetSchema } from './inference';
+import {
+  inferChanges,
+  nameSimilarity,
+  targetSchemaSchema,
+  type TargetSchema,
+} from './inference';
 import type { DatasetField } from './types';
 
-const field = (name: string, type: string, primaryKey = false): DatasetField => ({
+const field = (
+  name: string,
+  type: string,
+  primaryKey = false,
+): DatasetField => ({
   name,
   type,
   nullable: !primaryKey,
@@ -31,16 +40,33 @@ describe('inferChanges', () => {
       { addField: { name: 'source', type: 'text' } },
       { dropField: { name: 'legacy_flag' } },
     ]);
-    expect(inferred[0].evidence).toEqual({ confidence: 'certain', reason: 'same name; type integer → bigint' });
-    expect(inferred[1].evidence).toMatchObject({ confidence: 'guess', nameSimilarity: 0.64 });
+    expect(inferred[0].evidence).toEqual({
+      confidence: 'certain',
+      reason: 'same name; type integer → bigint',
+    });
+    expect(inferred[1].evidence).toMatchObject({
+      confidence: 'guess',
+      nameSimilarity: 0.64,
+    });
     expect(inferred[1].evidence.reason).toBe('same type text, names 64% alike');
-    expect(inferred[2].evidence.reason).toBe('no unmatched source field of type text');
-    expect(inferred[3].evidence.reason).toBe('"legacy_flag" is not in the target schema');
+    expect(inferred[2].evidence.reason).toBe(
+      'no unmatched source field of type text',
+    );
+    expect(inferred[3].evidence.reason).toBe(
+      '"legacy_flag" is not in the target schema',
+    );
   });
 
   it('lets sampled values decide between look-alikes, and says when nothing decides', async () => {
-    const regions = [field('id', 'bigint', true), field('region', 'text'), field('region_id', 'text')];
-    const samples: Record<string, string[]> = { region: ['Stockholm', 'Uppsala'], region_id: ['SE-AB', 'SE-C'] };
+    const regions = [
+      field('id', 'bigint', true),
+      field('region', 'text'),
+      field('region_id', 'text'),
+    ];
+    const samples: Record<string, string[]> = {
+      region: ['Stockholm', 'Uppsala'],
+      region_id: ['SE-AB', 'SE-C'],
+    };
     const overlap = async (name: string, examples: string[]) =>
       examples.filter(e => samples[name]?.includes(e)).length / examples.length;
     const target: TargetSchema['fields'] = [
@@ -51,7 +77,11 @@ describe('inferChanges', () => {
     const byValues = await inferChanges(regions, target, overlap);
     expect(byValues[0]).toEqual({
       change: { renameField: { from: 'region_id', to: 'region_code' } },
-      evidence: expect.objectContaining({ confidence: 'likely', valueOverlap: 0.5, nameSimilarity: 0.7 }),
+      evidence: expect.objectContaining({
+        confidence: 'likely',
+        valueOverlap: 0.5,
+        nameSimilarity: 0.7,
+      }),
     });
     expect(byValues[0].evidence.reason).toBe(
       'same type text; names did not decide; 50% of the examples appear in "region_id" (next: "region", 0%)',
@@ -59,11 +89,18 @@ describe('inferChanges', () => {
     expect(byValues[1].change).toEqual({ dropField: { name: 'region' } });
 
     // Without examples nothing decides: it is added, and the person is asked.
-    const undecided = await inferChanges(regions, [target[0], { name: 'region_code', type: 'text' }], overlap);
-    expect(undecided[0].change).toEqual({ addField: { name: 'region_code', type: 'text' } });
+    const undecided = await inferChanges(
+      regions,
+      [target[0], { name: 'region_code', type: 'text' }],
+      overlap,
+    );
+    expect(undecided[0].change).toEqual({
+      addField: { name: 'region_code', type: 'text' },
+    });
     expect(undecided[0].evidence).toEqual({
       confidence: 'guess',
-      reason: 'no unmatched text field is clearly the same ("region_id" 70%, "region" 60%); confirm, or make it a rename',
+      reason:
+        'no unmatched text field is clearly the same ("region_id" 70%, "region" 60%); confirm, or make it a rename',
     });
   });
 
@@ -73,8 +110,13 @@ describe('inferChanges', () => {
   });
 
   it('validates the desired schema, naming the field', () => {
-    const result = targetSchemaSchema.safeParse({ entityRef: 'resource:x', fields: [{ name: 'a', type: 'varchar2' }] });
+    const result = targetSchemaSchema.safeParse({
+      entityRef: 'resource:x',
+      fields: [{ name: 'a', type: 'varchar2' }],
+    });
     expect(result.success).toBe(false);
-    expect(result.error!.issues[0]).toMatchObject({ path: ['fields', 0, 'type'] });
+    expect(result.error!.issues[0]).toMatchObject({
+      path: ['fields', 0, 'type'],
+    });
   });
 });

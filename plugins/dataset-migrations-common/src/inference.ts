@@ -11,9 +11,14 @@ export const targetSchemaSchema = z
       .array(
         z
           .object({
-            name: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case identifier').max(63),
+            name: z
+              .string()
+              .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case identifier')
+              .max(63),
             type: z.string().refine(isFieldType, v => ({
-              message: `unsupported type "${v}" (supported: ${FIELD_TYPES.join(', ')})`,
+              message: `unsupported type "${v}" (supported: ${FIELD_TYPES.join(
+                ', ',
+              )})`,
             })),
             examples: z.array(z.string()).max(100).optional(),
           })
@@ -41,7 +46,10 @@ export interface InferredChange {
 }
 
 /** Share of a target field's examples found in a source field's sampled values. */
-export type ValueOverlap = (sourceField: string, examples: string[]) => Promise<number>;
+export type ValueOverlap = (
+  sourceField: string,
+  examples: string[],
+) => Promise<number>;
 
 const RENAME_THRESHOLD = 0.5;
 const CLEAR_MARGIN = 0.15;
@@ -72,7 +80,10 @@ export async function inferChanges(
     if (baseType(same.type) !== want.type) {
       inferred.push({
         change: { changeType: { field: want.name, type: want.type as never } },
-        evidence: { confidence: 'certain', reason: `same name; type ${same.type} → ${want.type}` },
+        evidence: {
+          confidence: 'certain',
+          reason: `same name; type ${same.type} → ${want.type}`,
+        },
       });
     }
   }
@@ -83,30 +94,54 @@ export async function inferChanges(
       .map(f => ({ field: f, similarity: nameSimilarity(f.name, want.name) }))
       .sort((a, b) => b.similarity - a.similarity);
     const [best, next] = candidates;
-    let chosen: { field: DatasetField; evidence: InferenceEvidence } | undefined;
-    if (best && best.similarity >= RENAME_THRESHOLD && (!next || best.similarity - next.similarity >= CLEAR_MARGIN)) {
+    let chosen:
+      | { field: DatasetField; evidence: InferenceEvidence }
+      | undefined;
+    if (
+      best &&
+      best.similarity >= RENAME_THRESHOLD &&
+      (!next || best.similarity - next.similarity >= CLEAR_MARGIN)
+    ) {
       chosen = {
         field: best.field,
         evidence: {
           confidence: best.similarity >= 0.8 ? 'likely' : 'guess',
-          reason: `same type ${want.type}, names ${percent(best.similarity)} alike${
-            next ? `, the next candidate "${next.field.name}" ${percent(next.similarity)}` : ''
+          reason: `same type ${want.type}, names ${percent(
+            best.similarity,
+          )} alike${
+            next
+              ? `, the next candidate "${next.field.name}" ${percent(
+                  next.similarity,
+                )}`
+              : ''
           }`,
           nameSimilarity: round(best.similarity),
         },
       };
     } else if (candidates.length > 0 && want.examples?.length && overlap) {
       const scored = await Promise.all(
-        candidates.map(async c => ({ ...c, overlap: await overlap(c.field.name, want.examples!) })),
+        candidates.map(async c => ({
+          ...c,
+          overlap: await overlap(c.field.name, want.examples!),
+        })),
       );
       scored.sort((a, b) => b.overlap - a.overlap);
-      if (scored[0].overlap > 0 && (scored.length === 1 || scored[0].overlap > scored[1].overlap)) {
+      if (
+        scored[0].overlap > 0 &&
+        (scored.length === 1 || scored[0].overlap > scored[1].overlap)
+      ) {
         chosen = {
           field: scored[0].field,
           evidence: {
             confidence: scored[0].overlap >= 0.5 ? 'likely' : 'guess',
-            reason: `same type ${want.type}; names did not decide; ${percent(scored[0].overlap)} of the examples appear in "${scored[0].field.name}"${
-              scored[1] ? ` (next: "${scored[1].field.name}", ${percent(scored[1].overlap)})` : ''
+            reason: `same type ${want.type}; names did not decide; ${percent(
+              scored[0].overlap,
+            )} of the examples appear in "${scored[0].field.name}"${
+              scored[1]
+                ? ` (next: "${scored[1].field.name}", ${percent(
+                    scored[1].overlap,
+                  )})`
+                : ''
             }`,
             nameSimilarity: round(scored[0].similarity),
             valueOverlap: round(scored[0].overlap),
@@ -116,7 +151,10 @@ export async function inferChanges(
     }
     if (chosen) {
       sourceLeft.delete(chosen.field.name);
-      inferred.push({ change: { renameField: { from: chosen.field.name, to: want.name } }, evidence: chosen.evidence });
+      inferred.push({
+        change: { renameField: { from: chosen.field.name, to: want.name } },
+        evidence: chosen.evidence,
+      });
     } else {
       inferred.push({
         change: { addField: { name: want.name, type: want.type as never } },
@@ -125,7 +163,9 @@ export async function inferChanges(
           reason:
             candidates.length === 0
               ? `no unmatched source field of type ${want.type}`
-              : `no unmatched ${want.type} field is clearly the same (${candidates
+              : `no unmatched ${
+                  want.type
+                } field is clearly the same (${candidates
                   .map(c => `"${c.field.name}" ${percent(c.similarity)}`)
                   .join(', ')}); confirm, or make it a rename`,
         },
@@ -136,7 +176,10 @@ export async function inferChanges(
   for (const gone of sourceLeft.values()) {
     inferred.push({
       change: { dropField: { name: gone.name } },
-      evidence: { confidence: 'likely', reason: `"${gone.name}" is not in the target schema` },
+      evidence: {
+        confidence: 'likely',
+        reason: `"${gone.name}" is not in the target schema`,
+      },
     });
   }
   return inferred;
@@ -157,7 +200,11 @@ export function nameSimilarity(a: string, b: string): number {
     rows[0] = j;
     for (let i = 1; i <= x.length; i++) {
       const above = rows[i];
-      rows[i] = Math.min(rows[i] + 1, rows[i - 1] + 1, diagonal + (x[i - 1] === y[j - 1] ? 0 : 1));
+      rows[i] = Math.min(
+        rows[i] + 1,
+        rows[i - 1] + 1,
+        diagonal + (x[i - 1] === y[j - 1] ? 0 : 1),
+      );
       diagonal = above;
     }
   }

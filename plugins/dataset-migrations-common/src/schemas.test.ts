@@ -26,16 +26,25 @@ describe('createMigrationRequestSchema', () => {
     const changes = [
       { renameField: { from: 'a', to: 'b' } },
       { dropField: { name: 'c' } },
-      ...FIELD_TYPES.map((type, i) => ({ addField: { name: `f${i}`, type, default: null } })),
+      ...FIELD_TYPES.map((type, i) => ({
+        addField: { name: `f${i}`, type, default: null },
+      })),
       ...FIELD_TYPES.map(type => ({ changeType: { field: 'd', type } })),
     ];
-    const result = createMigrationRequestSchema.safeParse({ ...valid, changes, dryRun: true });
+    const result = createMigrationRequestSchema.safeParse({
+      ...valid,
+      changes,
+      dryRun: true,
+    });
     expect(result.success).toBe(true);
   });
 
   it('accepts string, number, boolean and null defaults', () => {
     for (const value of ['x', 3, true, null]) {
-      const body = { ...valid, changes: [{ addField: { name: 'x', type: 'text', default: value } }] };
+      const body = {
+        ...valid,
+        changes: [{ addField: { name: 'x', type: 'text', default: value } }],
+      };
       expect(createMigrationRequestSchema.safeParse(body).success).toBe(true);
     }
   });
@@ -51,35 +60,55 @@ describe('describeIssues', () => {
       ],
     });
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^changes\[1\]\.addField\.type: unsupported type "varchar\(2\)" \(supported: /);
+    expect(problems[0]).toMatch(
+      /^changes\[1\]\.addField\.type: unsupported type "varchar\(2\)" \(supported: /,
+    );
     expect(problems[0]).toContain(FIELD_TYPES.join(', '));
   });
 
   it('rejects an unsupported type in changeType', () => {
-    expect(problemsOf({ ...valid, changes: [{ changeType: { field: 'a', type: 'money' } }] })).toEqual([
-      expect.stringMatching(/^changes\[0\]\.changeType\.type: unsupported type "money"/),
+    expect(
+      problemsOf({
+        ...valid,
+        changes: [{ changeType: { field: 'a', type: 'money' } }],
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^changes\[0\]\.changeType\.type: unsupported type "money"/,
+      ),
     ]);
   });
 
   it('reports a bad field name at its path', () => {
     expect(
-      problemsOf({ ...valid, changes: [{ renameField: { from: 'user_id', to: 'Listener-Id' } }] }),
+      problemsOf({
+        ...valid,
+        changes: [{ renameField: { from: 'user_id', to: 'Listener-Id' } }],
+      }),
     ).toEqual([
       'changes[0].renameField.to: must start with a lower-case letter or _ and hold only a-z, 0-9 and _',
     ]);
-    expect(problemsOf({ ...valid, changes: [{ dropField: { name: 'x'.repeat(64) } }] })).toEqual([
-      'changes[0].dropField.name: must be at most 63 characters',
-    ]);
+    expect(
+      problemsOf({
+        ...valid,
+        changes: [{ dropField: { name: 'x'.repeat(64) } }],
+      }),
+    ).toEqual(['changes[0].dropField.name: must be at most 63 characters']);
   });
 
   it('reports a missing member of the change the user meant', () => {
-    expect(problemsOf({ ...valid, changes: [{ renameField: { from: 'user_id' } }] })).toEqual([
-      'changes[0].renameField.to: Required',
-    ]);
+    expect(
+      problemsOf({ ...valid, changes: [{ renameField: { from: 'user_id' } }] }),
+    ).toEqual(['changes[0].renameField.to: Required']);
   });
 
   it('reports an unknown change kind as one line listing the kinds', () => {
-    expect(problemsOf({ ...valid, changes: [{ renameColumn: { from: 'a', to: 'b' } }] })).toEqual([
+    expect(
+      problemsOf({
+        ...valid,
+        changes: [{ renameColumn: { from: 'a', to: 'b' } }],
+      }),
+    ).toEqual([
       'changes[0]: must be one of renameField, addField, dropField, changeType, deriveField',
     ]);
   });
@@ -89,7 +118,9 @@ describe('describeIssues', () => {
       ...valid,
       changes: [{ dropField: { name: 'a', cascade: true } }],
     });
-    expect(problems).toEqual(["changes[0].dropField: Unrecognized key(s) in object: 'cascade'"]);
+    expect(problems).toEqual([
+      "changes[0].dropField: Unrecognized key(s) in object: 'cascade'",
+    ]);
   });
 
   it('names each problem of a request with several', () => {
@@ -107,20 +138,35 @@ describe('describeIssues', () => {
       expect.arrayContaining([
         'entityRef: is required',
         'targetVersion: must be a whole number',
-        expect.stringMatching(/^changes\[1\]\.changeType\.type: unsupported type "int4"/),
-        expect.stringMatching(/^changes\[2\]\.dropField\.name: must start with/),
-        expect.stringMatching(/^request: Unrecognized key\(s\) in object: 'extra'/),
+        expect.stringMatching(
+          /^changes\[1\]\.changeType\.type: unsupported type "int4"/,
+        ),
+        expect.stringMatching(
+          /^changes\[2\]\.dropField\.name: must start with/,
+        ),
+        expect.stringMatching(
+          /^request: Unrecognized key\(s\) in object: 'extra'/,
+        ),
       ]),
     );
     expect(problems).toHaveLength(5);
   });
 
   it('rejects wrong kinds of targetVersion and changes', () => {
-    expect(problemsOf({ ...valid, targetVersion: '2' })).toEqual(['targetVersion: must be a number']);
-    expect(problemsOf({ ...valid, targetVersion: 0 })).toEqual(['targetVersion: must be above 0']);
-    expect(problemsOf({ ...valid, changes: [] })).toEqual(['changes: must hold at least one change']);
+    expect(problemsOf({ ...valid, targetVersion: '2' })).toEqual([
+      'targetVersion: must be a number',
+    ]);
+    expect(problemsOf({ ...valid, targetVersion: 0 })).toEqual([
+      'targetVersion: must be above 0',
+    ]);
+    expect(problemsOf({ ...valid, changes: [] })).toEqual([
+      'changes: must hold at least one change',
+    ]);
     expect(
-      problemsOf({ ...valid, changes: Array.from({ length: 201 }, () => valid.changes[0]) }),
+      problemsOf({
+        ...valid,
+        changes: Array.from({ length: 201 }, () => valid.changes[0]),
+      }),
     ).toEqual(['changes: must hold at most 200 changes']);
   });
 

@@ -10,13 +10,9 @@ const fieldName = z
   )
   .max(63, 'must be at most 63 characters');
 
-const fieldType = z
-  .string()
-  .refine(isFieldType, value => ({
-    message: `unsupported type "${value}" (supported: ${FIELD_TYPES.join(
-      ', ',
-    )})`,
-  }));
+const fieldType = z.string().refine(isFieldType, value => ({
+  message: `unsupported type "${value}" (supported: ${FIELD_TYPES.join(', ')})`,
+}));
 
 /**
  * A SQL expression over the source version's fields, e.g. `duration_ms / 1000.0`.
@@ -28,7 +24,10 @@ const expression = z
   .trim()
   .min(1, 'must not be empty')
   .max(2000, 'must be at most 2000 characters')
-  .refine(sql => !/;|--|\/\*/.test(sql), 'must be one expression: no ";" and no comments');
+  .refine(
+    sql => !/;|--|\/\*/.test(sql),
+    'must be one expression: no ";" and no comments',
+  );
 
 const renameField = z
   .object({
@@ -42,14 +41,19 @@ const addField = z
       .object({
         name: fieldName,
         type: fieldType,
-        default: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+        default: z
+          .union([z.string(), z.number(), z.boolean(), z.null()])
+          .optional(),
         /** Computes the new field from the source row instead of a constant. */
         expression: expression.optional(),
       })
       .strict()
-      .refine(add => add.default === undefined || add.expression === undefined, {
-        message: 'takes a default or an expression, not both',
-      }),
+      .refine(
+        add => add.default === undefined || add.expression === undefined,
+        {
+          message: 'takes a default or an expression, not both',
+        },
+      ),
   })
   .strict();
 
@@ -115,7 +119,9 @@ export const createMigrationRequestSchema = z
   })
   .strict();
 
-export type CreateMigrationRequest = z.input<typeof createMigrationRequestSchema>;
+export type CreateMigrationRequest = z.input<
+  typeof createMigrationRequestSchema
+>;
 
 /**
  * Turns zod issues into one line each that names where the problem is, e.g.
@@ -126,7 +132,10 @@ export function describeIssues(error: z.ZodError): string[] {
   return error.issues.flatMap(issue => describeIssue(issue, []));
 }
 
-function describeIssue(issue: z.ZodIssue, prefix: (string | number)[]): string[] {
+function describeIssue(
+  issue: z.ZodIssue,
+  prefix: (string | number)[],
+): string[] {
   const path = [...prefix, ...issue.path];
   if (issue.code === 'invalid_union') {
     const closest = [...issue.unionErrors].sort(
@@ -136,7 +145,9 @@ function describeIssue(issue: z.ZodIssue, prefix: (string | number)[]): string[]
       return closest.issues.flatMap(inner => describeIssue(inner, prefix));
     }
     return [
-      `${formatPath(path)}: must be one of renameField, addField, dropField, changeType, deriveField`,
+      `${formatPath(
+        path,
+      )}: must be one of renameField, addField, dropField, changeType, deriveField`,
     ];
   }
   return [`${formatPath(path)}: ${issue.message}`];

@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createMigrationRequestSchema, describeIssues, SPEC_JSON_SCHEMA_PATH } from './schemas';
+import {
+  createMigrationRequestSchema,
+  describeIssues,
+  SPEC_JSON_SCHEMA_PATH,
+} from './schemas';
 import { planFieldChanges } from './fieldChanges';
 import { specJsonSchema } from './specJsonSchema';
 import type { DatasetField } from './types';
@@ -14,29 +18,92 @@ const problemsOf = (body: unknown) => {
 describe('migration spec v1', () => {
   it('accepts using, expressions and derived fields, with or without the version header', () => {
     const changes = [
-      { changeType: { field: 'score', type: 'integer', using: 'round(score * 100)' } },
-      { addField: { name: 'duration_s', type: 'numeric', expression: 'duration_ms / 1000.0' } },
-      { deriveField: { field: 'country', expression: "upper(coalesce(country, 'XX'))" } },
+      {
+        changeType: {
+          field: 'score',
+          type: 'integer',
+          using: 'round(score * 100)',
+        },
+      },
+      {
+        addField: {
+          name: 'duration_s',
+          type: 'numeric',
+          expression: 'duration_ms / 1000.0',
+        },
+      },
+      {
+        deriveField: {
+          field: 'country',
+          expression: "upper(coalesce(country, 'XX'))",
+        },
+      },
     ];
     expect(problemsOf({ ...base, changes })).toEqual([]);
-    expect(problemsOf({ apiVersion: 'dataset-migrations.io/v1', kind: 'MigrationSpec', ...base, changes })).toEqual([]);
+    expect(
+      problemsOf({
+        apiVersion: 'dataset-migrations.io/v1',
+        kind: 'MigrationSpec',
+        ...base,
+        changes,
+      }),
+    ).toEqual([]);
   });
 
   it('refuses expressions that could end the statement or hide text, and a default next to an expression', () => {
     expect(
-      problemsOf({ ...base, changes: [{ deriveField: { field: 'a', expression: '1); DROP TABLE x' } }] }),
-    ).toEqual(['changes[0].deriveField.expression: must be one expression: no ";" and no comments']);
+      problemsOf({
+        ...base,
+        changes: [
+          { deriveField: { field: 'a', expression: '1); DROP TABLE x' } },
+        ],
+      }),
+    ).toEqual([
+      'changes[0].deriveField.expression: must be one expression: no ";" and no comments',
+    ]);
     expect(
-      problemsOf({ ...base, changes: [{ changeType: { field: 'a', type: 'text', using: 'a -- b' } }] }),
-    ).toEqual(['changes[0].changeType.using: must be one expression: no ";" and no comments']);
+      problemsOf({
+        ...base,
+        changes: [
+          { changeType: { field: 'a', type: 'text', using: 'a -- b' } },
+        ],
+      }),
+    ).toEqual([
+      'changes[0].changeType.using: must be one expression: no ";" and no comments',
+    ]);
     expect(
-      problemsOf({ ...base, changes: [{ addField: { name: 'a', type: 'text', default: 'x', expression: 'b' } }] }),
-    ).toEqual(['changes[0].addField: takes a default or an expression, not both']);
-    expect(problemsOf({ apiVersion: 'dataset-migrations.io/v2', ...base, changes: [] })[0]).toMatch(/^apiVersion: /);
+      problemsOf({
+        ...base,
+        changes: [
+          {
+            addField: {
+              name: 'a',
+              type: 'text',
+              default: 'x',
+              expression: 'b',
+            },
+          },
+        ],
+      }),
+    ).toEqual([
+      'changes[0].addField: takes a default or an expression, not both',
+    ]);
+    expect(
+      problemsOf({
+        apiVersion: 'dataset-migrations.io/v2',
+        ...base,
+        changes: [],
+      })[0],
+    ).toMatch(/^apiVersion: /);
   });
 
   it('publishes a JSON Schema that matches the zod schema (run generate:schema after changing it)', () => {
-    const committed = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', SPEC_JSON_SCHEMA_PATH), 'utf8'));
+    const committed = JSON.parse(
+      fs.readFileSync(
+        path.resolve(__dirname, '..', SPEC_JSON_SCHEMA_PATH),
+        'utf8',
+      ),
+    );
     expect(committed).toEqual(specJsonSchema());
   });
 });
@@ -50,7 +117,13 @@ describe('planFieldChanges with expressions', () => {
 
   it('takes values from the expressions', () => {
     const { fields: target, problems } = planFieldChanges(fields, [
-      { changeType: { field: 'score', type: 'integer', using: 'round(score * 100)' } },
+      {
+        changeType: {
+          field: 'score',
+          type: 'integer',
+          using: 'round(score * 100)',
+        },
+      },
       { addField: { name: 'origin', type: 'text', expression: "'import'" } },
       { deriveField: { field: 'country', expression: 'upper(country)' } },
     ]);

@@ -75,7 +75,12 @@ export class MigrationInterruptedError extends Error {
 /** What an engine needs to plan a migration without running it. */
 export type DatasetMigrationPlanRequest = Pick<
   DatasetMigrationRun,
-  'migrationId' | 'entityRef' | 'dataset' | 'fromVersion' | 'targetVersion' | 'targetFields'
+  | 'migrationId'
+  | 'entityRef'
+  | 'dataset'
+  | 'fromVersion'
+  | 'targetVersion'
+  | 'targetFields'
 >;
 
 /**
@@ -90,7 +95,11 @@ export interface DatasetEngine {
    * Share (0..1) of `examples` found among sampled values of a field, to tell apart
    * fields that look alike when inferring a spec. Optional.
    */
-  sampleOverlap?(dataset: DatasetLocation, field: string, examples: string[]): Promise<number>;
+  sampleOverlap?(
+    dataset: DatasetLocation,
+    field: string,
+    examples: string[],
+  ): Promise<number>;
   /** The stages and statements `migrate` would run, changing nothing. */
   plan(request: DatasetMigrationPlanRequest): Promise<PlannedStage[]>;
   /**

@@ -29,7 +29,8 @@ const datasetsPage = PageBlueprint.make({
     title: 'Datasets',
     icon: <StorageIcon />,
     routeRef: rootRouteRef,
-    loader: () => import('./components/DatasetsPage').then(m => <m.DatasetsPage />),
+    loader: () =>
+      import('./components/DatasetsPage').then(m => <m.DatasetsPage />),
   },
 });
 
@@ -38,7 +39,9 @@ const datasetCard = EntityCardBlueprint.make({
   params: {
     filter: isDatasetEntity,
     loader: () =>
-      import('./components/EntityDatasetCard').then(m => <m.EntityDatasetCard />),
+      import('./components/EntityDatasetCard').then(m => (
+        <m.EntityDatasetCard />
+      )),
   },
 });
 
@@ -49,7 +52,9 @@ const migrationHistoryContent = EntityContentBlueprint.make({
     title: 'Migration History',
     filter: isDatasetEntity,
     loader: () =>
-      import('./components/MigrationHistory').then(m => <m.MigrationHistoryContent />),
+      import('./components/MigrationHistory').then(m => (
+        <m.MigrationHistoryContent />
+      )),
   },
 });
 

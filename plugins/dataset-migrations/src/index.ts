@@ -10,5 +10,9 @@ export {
   EntityDatasetCard,
   EntityMigrationHistoryContent,
 } from './plugin';
-export { datasetMigrationsApiRef, DatasetMigrationsClient, type DatasetMigrationsApi } from './api';
+export {
+  datasetMigrationsApiRef,
+  DatasetMigrationsClient,
+  type DatasetMigrationsApi,
+} from './api';
 export { isDatasetEntity } from '@dataset-migrations/plugin-dataset-migrations-common';

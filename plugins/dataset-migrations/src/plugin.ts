@@ -30,7 +30,8 @@ export const datasetMigrationsPlugin = createPlugin({
 export const DatasetsPage = datasetMigrationsPlugin.provide(
   createRoutableExtension({
     name: 'DatasetsPage',
-    component: () => import('./components/DatasetsPage').then(m => m.DatasetsPage),
+    component: () =>
+      import('./components/DatasetsPage').then(m => m.DatasetsPage),
     mountPoint: rootRouteRef,
   }),
 );
@@ -40,7 +41,8 @@ export const EntityDatasetCard = datasetMigrationsPlugin.provide(
   createComponentExtension({
     name: 'EntityDatasetCard',
     component: {
-      lazy: () => import('./components/EntityDatasetCard').then(m => m.EntityDatasetCard),
+      lazy: () =>
+        import('./components/EntityDatasetCard').then(m => m.EntityDatasetCard),
     },
   }),
 );
@@ -51,7 +53,9 @@ export const EntityMigrationHistoryContent = datasetMigrationsPlugin.provide(
     name: 'EntityMigrationHistoryContent',
     component: {
       lazy: () =>
-        import('./components/MigrationHistory').then(m => m.MigrationHistoryContent),
+        import('./components/MigrationHistory').then(
+          m => m.MigrationHistoryContent,
+        ),
     },
   }),
 );

@@ -1,7 +1,11 @@
 import type { Entity } from '@backstage/catalog-model';
 
 /** A dataset entity on engine `warehouse` (or `engine`), table `public.<name>`, at schema version 1. */
-export function dataset(name: string, extra: Partial<Entity['metadata']> = {}, engine = 'warehouse'): Entity {
+export function dataset(
+  name: string,
+  extra: Partial<Entity['metadata']> = {},
+  engine = 'warehouse',
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',

@@ -24,14 +24,21 @@ const done = command === 'start'
 done.catch(error => { console.error(error); process.exit(1); });
 `;
 
-function control(args: [command: 'start' | 'stop', dataDir: string, port?: number]): Promise<string> {
+function control(
+  args: [command: 'start' | 'stop', dataDir: string, port?: number],
+): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       ['-e', CONTROL_SCRIPT, embeddedPostgres, JSON.stringify(args)],
       { timeout: 90_000 },
       (error, stdout, stderr) => {
-        if (error) reject(new Error(`embedded postgres ${args[0]} failed: ${stderr || error.message}`));
+        if (error)
+          reject(
+            new Error(
+              `embedded postgres ${args[0]} failed: ${stderr || error.message}`,
+            ),
+          );
         else resolve(stdout);
       },
     );

@@ -47,7 +47,12 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
         catalogServiceMock.factory({ entities: options.entities }),
         mockServices.rootLogger.factory({ level: options.logLevel ?? 'none' }),
         mockServices.rootConfig.factory({
-          data: { datasetMigrations: { worker: options.worker ?? {}, engines: options.engines } },
+          data: {
+            datasetMigrations: {
+              worker: options.worker ?? {},
+              engines: options.engines,
+            },
+          },
         }),
       ],
     });
@@ -67,7 +72,9 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
 }
 
 const OPTIONS_ENV = 'DSM_REPLICA_OPTIONS';
-const nodeTransform = require.resolve('@backstage/cli-node/config/nodeTransform.cjs');
+const nodeTransform = require.resolve(
+  '@backstage/cli-node/config/nodeTransform.cjs',
+);
 const childMain = path.join(__dirname, 'replicaProcess.ts');
 
 export interface ReplicaProcess extends Replica {
@@ -90,11 +97,15 @@ export async function spawnReplica(
   options: ReplicaOptions,
   { startTimeoutMs = 60_000 }: { startTimeoutMs?: number } = {},
 ): Promise<ReplicaProcess> {
-  const child = spawn(process.execPath, ['--require', nodeTransform, childMain], {
-    cwd: path.resolve(__dirname, '../..'),
-    env: { ...process.env, [OPTIONS_ENV]: JSON.stringify(options) },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--require', nodeTransform, childMain],
+    {
+      cwd: path.resolve(__dirname, '../..'),
+      env: { ...process.env, [OPTIONS_ENV]: JSON.stringify(options) },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    },
+  );
   children.add(child);
   let output = '';
   child.stdout!.on('data', chunk => (output += chunk));
@@ -109,7 +120,12 @@ export async function spawnReplica(
 
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`replica did not start within ${startTimeoutMs} ms:\n${output}`)),
+      () =>
+        reject(
+          new Error(
+            `replica did not start within ${startTimeoutMs} ms:\n${output}`,
+          ),
+        ),
       startTimeoutMs,
     );
     child.on('message', (message: { type?: string; port?: number }) => {
@@ -129,7 +145,8 @@ export async function spawnReplica(
   });
 
   const kill = async (signal: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (child.exitCode === null && child.signalCode === null)
+      child.kill(signal);
     await exited;
   };
   return {
@@ -160,8 +177,13 @@ export async function killAllReplicaProcesses(): Promise<void> {
 
 /** The child's side: runs in the process `spawnReplica` starts. */
 export async function runReplicaProcess(): Promise<void> {
-  const options: ReplicaOptions = JSON.parse(process.env[OPTIONS_ENV] ?? 'null');
-  if (!options) throw new Error(`${OPTIONS_ENV} is not set; this file is started by spawnReplica()`);
+  const options: ReplicaOptions = JSON.parse(
+    process.env[OPTIONS_ENV] ?? 'null',
+  );
+  if (!options)
+    throw new Error(
+      `${OPTIONS_ENV} is not set; this file is started by spawnReplica()`,
+    );
   const replica = await startReplica(options);
   const shutdown = () => {
     replica.stop().then(

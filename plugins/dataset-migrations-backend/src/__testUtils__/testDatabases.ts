@@ -5,7 +5,8 @@ import type { Knex } from 'knex';
 /** Test-only helpers; runtime code must never import from `__testUtils__`. */
 
 export const TEST_DATABASE_ID = 'POSTGRES_18';
-export const TEST_DATABASE_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING';
+export const TEST_DATABASE_ENV =
+  'BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING';
 
 /** The plugin's knex migrations, as the runtime store applies them. */
 export const MIGRATIONS_DIR = resolvePackagePath(
@@ -33,7 +34,9 @@ export function createTestDatabases(): {
   }
   const databases = TestDatabases.create({ ids: [TEST_DATABASE_ID] });
   if (!databases.supports(TEST_DATABASE_ID)) {
-    throw new Error(`TestDatabases does not support ${TEST_DATABASE_ID} although ${TEST_DATABASE_ENV} is set`);
+    throw new Error(
+      `TestDatabases does not support ${TEST_DATABASE_ID} although ${TEST_DATABASE_ENV} is set`,
+    );
   }
   // TestDatabases.init is not safe to call concurrently: simultaneous first calls
   // each start an engine and only one of them is shut down, leaking its knex pools.
@@ -59,7 +62,9 @@ export function connectionUrlOf(knex: Knex): string {
     connection.password ? `:${encodeURIComponent(connection.password)}` : ''
   }`;
   const port = connection.port ? `:${connection.port}` : '';
-  return `postgresql://${auth}@${connection.host}${port}/${encodeURIComponent(connection.database)}`;
+  return `postgresql://${auth}@${connection.host}${port}/${encodeURIComponent(
+    connection.database,
+  )}`;
 }
 
 /** Polls until `check` returns a value, for async work such as queued jobs. Bounded, never a timing assertion. */
@@ -79,7 +84,11 @@ export async function waitFor<T>(
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ''}`);
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}${
+          last ? `: ${last}` : ''
+        }`,
+      );
     }
     await new Promise(resolve => setTimeout(resolve, intervalMs));
   }

@@ -34,7 +34,9 @@ describe('DatabaseMigrationStore', () => {
 
   beforeAll(async () => {
     knex = await init();
-    store = await DatabaseMigrationStore.create({ database: mockServices.database({ knex }) });
+    store = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex }),
+    });
     await knex.schema.createTable('test_jobs', t => {
       t.uuid('migration_id').notNullable();
     });
@@ -50,11 +52,16 @@ describe('DatabaseMigrationStore', () => {
   });
 
   async function jobs(): Promise<string[]> {
-    return (await knex('test_jobs').select('migration_id')).map(r => r.migration_id);
+    return (await knex('test_jobs').select('migration_id')).map(
+      r => r.migration_id,
+    );
   }
 
   async function queued(overrides: Partial<NewMigration> = {}) {
-    const result = await store.createMigration(newMigration(overrides), enqueue);
+    const result = await store.createMigration(
+      newMigration(overrides),
+      enqueue,
+    );
     if (!result.queued) throw new Error('expected the migration to be queued');
     return result.migration;
   }
@@ -86,7 +93,12 @@ describe('DatabaseMigrationStore', () => {
     expect(await jobs()).toEqual([input.id]);
 
     const stored = await store.getMigration(input.id);
-    expect(stored).toMatchObject({ id: input.id, status: 'queued', steps: [], logs: [] });
+    expect(stored).toMatchObject({
+      id: input.id,
+      status: 'queued',
+      steps: [],
+      logs: [],
+    });
     expect(new Date(stored!.createdAt).getTime()).not.toBeNaN();
   });
 
@@ -96,7 +108,9 @@ describe('DatabaseMigrationStore', () => {
       await tx('test_jobs').insert({ migration_id: id });
       throw new Error('queue is down');
     };
-    await expect(store.createMigration(input, failing)).rejects.toThrow('queue is down');
+    await expect(store.createMigration(input, failing)).rejects.toThrow(
+      'queue is down',
+    );
     expect(await knex('migrations').count({ n: '*' })).toEqual([{ n: '0' }]);
     expect(await jobs()).toEqual([]);
   });
@@ -106,7 +120,10 @@ describe('DatabaseMigrationStore', () => {
     const second = newMigration({ targetVersion: 5 });
     const result = await store.createMigration(second, enqueue);
 
-    expect(result).toEqual({ queued: false, active: expect.objectContaining({ id: first.id, status: 'queued' }) });
+    expect(result).toEqual({
+      queued: false,
+      active: expect.objectContaining({ id: first.id, status: 'queued' }),
+    });
     expect(await store.getMigration(second.id)).toBeUndefined();
     expect(await jobs()).toEqual([first.id]);
 
@@ -116,11 +133,16 @@ describe('DatabaseMigrationStore', () => {
       queued: false,
       active: expect.objectContaining({ id: first.id, status: 'running' }),
     });
-    expect((await store.createMigration(newMigration({ entityRef: PLAYS }), enqueue)).queued).toBe(true);
+    expect(
+      (await store.createMigration(newMigration({ entityRef: PLAYS }), enqueue))
+        .queued,
+    ).toBe(true);
 
     // Once the first one has finished, the dataset takes a new migration.
     await store.finishMigration(first.id, { status: 'failed', reason: 'boom' });
-    expect((await store.createMigration(newMigration(), enqueue)).queued).toBe(true);
+    expect((await store.createMigration(newMigration(), enqueue)).queued).toBe(
+      true,
+    );
   });
 
   it('lets exactly one of 20 concurrent requests for a dataset in', async () => {
@@ -130,13 +152,18 @@ describe('DatabaseMigrationStore', () => {
       await enqueue(tx, id);
     };
     const inputs = Array.from({ length: 20 }, () => newMigration());
-    const results = await Promise.all(inputs.map(input => store.createMigration(input, slowEnqueue)));
+    const results = await Promise.all(
+      inputs.map(input => store.createMigration(input, slowEnqueue)),
+    );
 
     const winners = results.filter(r => r.queued);
     expect(winners).toHaveLength(1);
     const winnerId = winners[0].queued && winners[0].migration.id;
     for (const result of results.filter(r => !r.queued)) {
-      expect(result).toEqual({ queued: false, active: expect.objectContaining({ id: winnerId }) });
+      expect(result).toEqual({
+        queued: false,
+        active: expect.objectContaining({ id: winnerId }),
+      });
     }
     expect(await knex('migrations').select('id')).toEqual([{ id: winnerId }]);
     expect(await jobs()).toEqual([winnerId]);
@@ -148,16 +175,24 @@ describe('DatabaseMigrationStore', () => {
     enqueue.mockClear();
 
     const repeat = newMigration({ fingerprint: 'same', targetVersion: 2 });
-    expect(await store.createMigration(repeat, enqueue)).toEqual({ queued: false, active: undefined });
+    expect(await store.createMigration(repeat, enqueue)).toEqual({
+      queued: false,
+      active: undefined,
+    });
     expect(await store.getMigration(repeat.id)).toBeUndefined();
     expect(enqueue).not.toHaveBeenCalled();
 
     // A failed twin does not count: the request may be made again.
     const failed = await queued({ fingerprint: 'again', entityRef: PLAYS });
     await store.finishMigration(failed.id, { status: 'failed', reason: 'x' });
-    expect((await store.createMigration(newMigration({ fingerprint: 'again', entityRef: PLAYS }), enqueue)).queued).toBe(
-      true,
-    );
+    expect(
+      (
+        await store.createMigration(
+          newMigration({ fingerprint: 'again', entityRef: PLAYS }),
+          enqueue,
+        )
+      ).queued,
+    ).toBe(true);
   });
 
   it('finds repeats by fingerprint unless they failed or were cancelled', async () => {
@@ -174,7 +209,10 @@ describe('DatabaseMigrationStore', () => {
     await store.finishMigration(failed.id, { status: 'failed', reason: 'x' });
     expect(await store.findByFingerprint('failing')).toBeUndefined();
 
-    const cancelled = await queued({ fingerprint: 'cancelling', entityRef: PLAYS });
+    const cancelled = await queued({
+      fingerprint: 'cancelling',
+      entityRef: PLAYS,
+    });
     await store.requestCancel(cancelled.id);
     expect(await store.findByFingerprint('cancelling')).toBeUndefined();
   });
@@ -185,21 +223,34 @@ describe('DatabaseMigrationStore', () => {
       expect(await store.isCancelRequested(m.id)).toBe(false);
 
       const cancelled = await store.requestCancel(m.id);
-      expect(cancelled).toMatchObject({ id: m.id, status: 'cancelled', cancelRequested: true });
+      expect(cancelled).toMatchObject({
+        id: m.id,
+        status: 'cancelled',
+        cancelRequested: true,
+      });
       expect(cancelled!.finishedAt).toBeDefined();
       expect(await store.isCancelRequested(m.id)).toBe(true);
       // The dataset is free again.
-      expect((await store.createMigration(newMigration(), enqueue)).queued).toBe(true);
+      expect(
+        (await store.createMigration(newMigration(), enqueue)).queued,
+      ).toBe(true);
     });
 
     it('asks a running migration to stop without finishing it', async () => {
       const m = await queued();
       await store.claimMigration(m.id, LEASE);
       const result = await store.requestCancel(m.id);
-      expect(result).toMatchObject({ id: m.id, status: 'running', cancelRequested: true, finishedAt: undefined });
+      expect(result).toMatchObject({
+        id: m.id,
+        status: 'running',
+        cancelRequested: true,
+        finishedAt: undefined,
+      });
       expect(await store.isCancelRequested(m.id)).toBe(true);
       // Still active: the dataset stays locked until the runner stops.
-      expect((await store.createMigration(newMigration(), enqueue)).queued).toBe(false);
+      expect(
+        (await store.createMigration(newMigration(), enqueue)).queued,
+      ).toBe(false);
     });
 
     it('leaves a finished migration as it was and knows nothing of unknown ids', async () => {
@@ -225,7 +276,11 @@ describe('DatabaseMigrationStore', () => {
 
       // A re-delivered job for a running migration is a new attempt; startedAt stays.
       const second = await store.claimMigration(m.id, LEASE);
-      expect(second).toMatchObject({ status: 'running', attempts: 2, startedAt: first!.startedAt });
+      expect(second).toMatchObject({
+        status: 'running',
+        attempts: 2,
+        startedAt: first!.startedAt,
+      });
     });
 
     it('refuses finished migrations and unknown ids', async () => {
@@ -234,11 +289,16 @@ describe('DatabaseMigrationStore', () => {
         await store.claimMigration(m.id, LEASE);
         await store.finishMigration(m.id, { status });
         expect(await store.claimMigration(m.id, LEASE)).toBeUndefined();
-        expect((await store.getMigration(m.id))!).toMatchObject({ status, attempts: 1 });
+        expect((await store.getMigration(m.id))!).toMatchObject({
+          status,
+          attempts: 1,
+        });
       }
       const cancelledWhileQueued = await queued();
       await store.requestCancel(cancelledWhileQueued.id);
-      expect(await store.claimMigration(cancelledWhileQueued.id, LEASE)).toBeUndefined();
+      expect(
+        await store.claimMigration(cancelledWhileQueued.id, LEASE),
+      ).toBeUndefined();
       expect(await store.claimMigration(randomUUID(), LEASE)).toBeUndefined();
     });
   });
@@ -255,30 +315,45 @@ describe('DatabaseMigrationStore', () => {
         finishedAt: expect.any(String),
       });
       expect(await store.getSchemaVersion(EVENTS)).toBe(2);
-      expect(await knex('dataset_versions').select('entity_ref', 'schema_version', 'migration_id')).toEqual([
+      expect(
+        await knex('dataset_versions').select(
+          'entity_ref',
+          'schema_version',
+          'migration_id',
+        ),
+      ).toEqual([
         { entity_ref: EVENTS, schema_version: 2, migration_id: m.id },
       ]);
 
       const next = await queued({ fromVersion: 2, targetVersion: 4 });
       await store.finishMigration(next.id, { status: 'succeeded' });
       expect(await store.getSchemaVersion(EVENTS)).toBe(4);
-      expect(await knex('dataset_versions').select('migration_id')).toEqual([{ migration_id: next.id }]);
+      expect(await knex('dataset_versions').select('migration_id')).toEqual([
+        { migration_id: next.id },
+      ]);
     });
 
     it('records no version for a dry run or a failure', async () => {
       const dry = await queued({ dryRun: true });
       await store.finishMigration(dry.id, { status: 'succeeded' });
-      expect(await store.getMigration(dry.id)).toMatchObject({ status: 'succeeded' });
+      expect(await store.getMigration(dry.id)).toMatchObject({
+        status: 'succeeded',
+      });
 
       const failed = await queued();
-      await store.finishMigration(failed.id, { status: 'failed', reason: 'cast failed' });
+      await store.finishMigration(failed.id, {
+        status: 'failed',
+        reason: 'cast failed',
+      });
       expect(await store.getMigration(failed.id)).toMatchObject({
         status: 'failed',
         failureReason: 'cast failed',
       });
 
       expect(await store.getSchemaVersion(EVENTS)).toBeUndefined();
-      expect(await knex('dataset_versions').count({ n: '*' })).toEqual([{ n: '0' }]);
+      expect(await knex('dataset_versions').count({ n: '*' })).toEqual([
+        { n: '0' },
+      ]);
     });
   });
 
@@ -308,7 +383,10 @@ describe('DatabaseMigrationStore', () => {
       const m = await queued();
       await store.requestCancel(m.id);
       const result = await store.requeueMigration(m.id, enqueue);
-      expect(result).toMatchObject({ queued: true, migration: { status: 'queued', cancelRequested: false } });
+      expect(result).toMatchObject({
+        queued: true,
+        migration: { status: 'queued', cancelRequested: false },
+      });
       expect(await store.isCancelRequested(m.id)).toBe(false);
     });
 
@@ -324,8 +402,12 @@ describe('DatabaseMigrationStore', () => {
       });
       expect((await store.getMigration(failed.id))!.status).toBe('failed');
       // Not failed or cancelled: nothing to requeue.
-      expect((await store.requeueMigration(active.id, enqueue)).queued).toBe(false);
-      expect(await store.requeueMigration(randomUUID(), enqueue)).toEqual({ queued: false });
+      expect((await store.requeueMigration(active.id, enqueue)).queued).toBe(
+        false,
+      );
+      expect(await store.requeueMigration(randomUUID(), enqueue)).toEqual({
+        queued: false,
+      });
       expect(enqueue).not.toHaveBeenCalled();
     });
   });
@@ -341,7 +423,11 @@ describe('DatabaseMigrationStore', () => {
       .where({ id: older.id })
       .update({ created_at: knex.raw(`now() + interval '1 hour'`) });
 
-    const latest = await store.latestMigrations([EVENTS, PLAYS, 'resource:default/never']);
+    const latest = await store.latestMigrations([
+      EVENTS,
+      PLAYS,
+      'resource:default/never',
+    ]);
     expect([...latest.keys()].sort()).toEqual([EVENTS, PLAYS]);
     expect(latest.get(EVENTS)).toEqual({
       id: older.id,
@@ -352,32 +438,72 @@ describe('DatabaseMigrationStore', () => {
       createdAt: expect.any(String),
       finishedAt: expect.any(String),
     });
-    expect(latest.get(PLAYS)).toMatchObject({ id: plays.id, status: 'queued', finishedAt: undefined });
+    expect(latest.get(PLAYS)).toMatchObject({
+      id: plays.id,
+      status: 'queued',
+      finishedAt: undefined,
+    });
     expect(await store.latestMigrations([])).toEqual(new Map());
 
     const listed = await store.listMigrations({ entityRef: EVENTS, limit: 10 });
     expect(listed.map(m => m.id)).toEqual([older.id, newer.id]);
-    expect((await store.listMigrations({ limit: 2 })).map(m => m.id)).toEqual([older.id, plays.id]);
+    expect((await store.listMigrations({ limit: 2 })).map(m => m.id)).toEqual([
+      older.id,
+      plays.id,
+    ]);
   });
 
   it('keeps steps per attempt and logs in order', async () => {
     const m = await queued();
     await store.startStep(m.id, 1, 'plan');
-    await store.appendLog(m.id, { attempt: 1, step: 'plan', level: 'info', message: 'planning' });
+    await store.appendLog(m.id, {
+      attempt: 1,
+      step: 'plan',
+      level: 'info',
+      message: 'planning',
+    });
     await store.finishStep(m.id, 1, 'plan', 'failed');
     await store.startStep(m.id, 1, 'plan'); // restarted within the same attempt
     await store.finishStep(m.id, 1, 'plan', 'succeeded');
     await store.startStep(m.id, 2, 'plan');
-    await store.appendLog(m.id, { attempt: 2, level: 'error', message: 'no step' });
+    await store.appendLog(m.id, {
+      attempt: 2,
+      level: 'error',
+      message: 'no step',
+    });
 
     const details = await store.getMigration(m.id);
     expect(details!.steps).toEqual([
-      { name: 'plan', attempt: 1, status: 'succeeded', startedAt: expect.any(String), finishedAt: expect.any(String) },
-      { name: 'plan', attempt: 2, status: 'running', startedAt: expect.any(String), finishedAt: undefined },
+      {
+        name: 'plan',
+        attempt: 1,
+        status: 'succeeded',
+        startedAt: expect.any(String),
+        finishedAt: expect.any(String),
+      },
+      {
+        name: 'plan',
+        attempt: 2,
+        status: 'running',
+        startedAt: expect.any(String),
+        finishedAt: undefined,
+      },
     ]);
     expect(details!.logs).toEqual([
-      { attempt: 1, step: 'plan', level: 'info', message: 'planning', createdAt: expect.any(String) },
-      { attempt: 2, step: undefined, level: 'error', message: 'no step', createdAt: expect.any(String) },
+      {
+        attempt: 1,
+        step: 'plan',
+        level: 'info',
+        message: 'planning',
+        createdAt: expect.any(String),
+      },
+      {
+        attempt: 2,
+        step: undefined,
+        level: 'error',
+        message: 'no step',
+        createdAt: expect.any(String),
+      },
     ]);
   });
 
@@ -417,14 +543,20 @@ describe('DatabaseMigrationStore', () => {
 
     it('blocks a claim while another owner holds a live lease; the owner itself may claim again', async () => {
       const m = await queued();
-      expect(await store.claimMigration(m.id, LEASE)).toMatchObject({ status: 'running', attempts: 1 });
+      expect(await store.claimMigration(m.id, LEASE)).toMatchObject({
+        status: 'running',
+        attempts: 1,
+      });
 
       expect(await store.claimMigration(m.id, OTHER)).toBeUndefined();
       expect((await store.getMigration(m.id))!.attempts).toBe(1);
       expect((await leaseOf(m.id)).owner).toBe(LEASE.owner);
 
       // The same worker getting its job again is a new attempt under its own lease.
-      expect(await store.claimMigration(m.id, LEASE)).toMatchObject({ status: 'running', attempts: 2 });
+      expect(await store.claimMigration(m.id, LEASE)).toMatchObject({
+        status: 'running',
+        attempts: 2,
+      });
       expect((await leaseOf(m.id)).owner).toBe(LEASE.owner);
     });
 
@@ -433,7 +565,10 @@ describe('DatabaseMigrationStore', () => {
       await store.claimMigration(m.id, LEASE);
       await expireLease(m.id);
 
-      expect(await store.claimMigration(m.id, OTHER)).toMatchObject({ status: 'running', attempts: 2 });
+      expect(await store.claimMigration(m.id, OTHER)).toMatchObject({
+        status: 'running',
+        attempts: 2,
+      });
       expect((await leaseOf(m.id)).owner).toBe(OTHER.owner);
       expect(await store.renewLease(m.id, LEASE)).toBe(false);
       expect((await leaseOf(m.id)).owner).toBe(OTHER.owner);
@@ -453,29 +588,39 @@ describe('DatabaseMigrationStore', () => {
       await store.claimMigration(m.id, OTHER);
 
       const steps = (await store.getMigration(m.id))!.steps;
-      expect(steps.map(s => [s.name, s.attempt, s.status, s.rowsDone])).toEqual([
-        ['plan', 1, 'succeeded', undefined],
-        ['backfill', 1, 'failed', 10],
-      ]);
+      expect(steps.map(s => [s.name, s.attempt, s.status, s.rowsDone])).toEqual(
+        [
+          ['plan', 1, 'succeeded', undefined],
+          ['backfill', 1, 'failed', 10],
+        ],
+      );
       expect(steps[1].finishedAt).toEqual(expect.any(String));
       // A refused claim changes nothing.
       await store.startStep(m.id, 2, 'plan');
       expect(await store.claimMigration(m.id, LEASE)).toBeUndefined();
-      expect((await store.getMigration(m.id))!.steps.at(-1)).toMatchObject({ attempt: 2, status: 'running' });
+      expect((await store.getMigration(m.id))!.steps.at(-1)).toMatchObject({
+        attempt: 2,
+        status: 'running',
+      });
     });
 
-    it('renews only the owner\'s lease on a running migration', async () => {
+    it("renews only the owner's lease on a running migration", async () => {
       const m = await queued();
       // Not claimed yet: nobody owns it.
       expect(await store.renewLease(m.id, LEASE)).toBe(false);
-      await store.claimMigration(m.id, { owner: LEASE.owner, durationMs: 1_000 });
+      await store.claimMigration(m.id, {
+        owner: LEASE.owner,
+        durationMs: 1_000,
+      });
 
       expect(await store.renewLease(m.id, LEASE)).toBe(true);
       expect((await leaseOf(m.id)).remainingMs).toBeGreaterThan(55_000);
       expect(await store.renewLease(m.id, OTHER)).toBe(false);
       expect(await leaseOf(m.id)).toMatchObject({ owner: LEASE.owner });
       // Renewing with a short duration shortens the lease (how an interrupted worker lets go).
-      expect(await store.renewLease(m.id, { owner: LEASE.owner, durationMs: 2_000 })).toBe(true);
+      expect(
+        await store.renewLease(m.id, { owner: LEASE.owner, durationMs: 2_000 }),
+      ).toBe(true);
       expect((await leaseOf(m.id)).remainingMs).toBeLessThanOrEqual(2_000);
 
       expect(await store.renewLease(randomUUID(), LEASE)).toBe(false);
@@ -510,33 +655,50 @@ describe('DatabaseMigrationStore', () => {
         // A finished migration with a stale lease time is not swept either.
         const failed = await queued({ entityRef: 'resource:default/failed' });
         await store.claimMigration(failed.id, LEASE);
-        await store.finishMigration(failed.id, { status: 'failed', reason: 'x' });
+        await store.finishMigration(failed.id, {
+          status: 'failed',
+          reason: 'x',
+        });
         await knex('migrations')
           .where({ id: failed.id })
-          .update({ lease_owner: 'dead-worker', lease_expires_at: knex.raw(`now() - interval '1 minute'`) });
+          .update({
+            lease_owner: 'dead-worker',
+            lease_expires_at: knex.raw(`now() - interval '1 minute'`),
+          });
         await knex('test_jobs').delete();
         enqueue.mockClear();
 
-        expect(await store.requeueExpiredRuns(enqueue, 30_000)).toEqual([expired.id]);
+        expect(await store.requeueExpiredRuns(enqueue, 30_000)).toEqual([
+          expired.id,
+        ]);
         expect(enqueue).toHaveBeenCalledTimes(1);
         expect(await jobs()).toEqual([expired.id]);
 
         // Still running, owned by nobody, and protected from sweeps for the grace period.
-        expect(await store.getMigration(expired.id)).toMatchObject({ status: 'running', attempts: 1 });
+        expect(await store.getMigration(expired.id)).toMatchObject({
+          status: 'running',
+          attempts: 1,
+        });
         const lease = await leaseOf(expired.id);
         expect(lease.owner).toBeNull();
         expect(lease.remainingMs).toBeGreaterThan(25_000);
         expect(lease.remainingMs).toBeLessThanOrEqual(30_000);
         expect(await leaseOf(live.id)).toMatchObject({ owner: LEASE.owner });
-        expect(await store.getMigration(waiting.id)).toMatchObject({ status: 'queued' });
-        expect(await store.getMigration(failed.id)).toMatchObject({ status: 'failed' });
+        expect(await store.getMigration(waiting.id)).toMatchObject({
+          status: 'queued',
+        });
+        expect(await store.getMigration(failed.id)).toMatchObject({
+          status: 'failed',
+        });
 
         // Swept again within the grace period: nothing to do.
         expect(await store.requeueExpiredRuns(enqueue, 30_000)).toEqual([]);
         expect(await jobs()).toEqual([expired.id]);
 
         // Any worker may claim it now, even while the grace period runs.
-        expect(await store.claimMigration(expired.id, OTHER)).toMatchObject({ attempts: 2 });
+        expect(await store.claimMigration(expired.id, OTHER)).toMatchObject({
+          attempts: 2,
+        });
         expect((await leaseOf(expired.id)).owner).toBe(OTHER.owner);
       });
 
@@ -563,7 +725,9 @@ describe('DatabaseMigrationStore', () => {
         };
 
         const results = await Promise.all(
-          Array.from({ length: 4 }, () => store.requeueExpiredRuns(slowEnqueue, 30_000)),
+          Array.from({ length: 4 }, () =>
+            store.requeueExpiredRuns(slowEnqueue, 30_000),
+          ),
         );
         expect(results.flat()).toEqual([m.id]);
         expect(await jobs()).toEqual([m.id]);
@@ -577,7 +741,9 @@ describe('DatabaseMigrationStore', () => {
         const failing: Enqueue = async () => {
           throw new Error('queue is down');
         };
-        await expect(store.requeueExpiredRuns(failing, 30_000)).rejects.toThrow('queue is down');
+        await expect(store.requeueExpiredRuns(failing, 30_000)).rejects.toThrow(
+          'queue is down',
+        );
         // The lease is as it was, so the next sweep tries again.
         expect((await leaseOf(m.id)).owner).toBe(LEASE.owner);
         expect(await store.requeueExpiredRuns(enqueue, 30_000)).toEqual([m.id]);
@@ -591,27 +757,52 @@ describe('DatabaseMigrationStore', () => {
       const other = await queued({ entityRef: PLAYS });
       expect(await store.getCheckpoint(m.id, 'backfill')).toBeUndefined();
 
-      await store.setCheckpoint(m.id, 'backfill', { lastKey: ['41', 'b'], rows: 41 });
+      await store.setCheckpoint(m.id, 'backfill', {
+        lastKey: ['41', 'b'],
+        rows: 41,
+      });
       await store.setCheckpoint(m.id, 'done:dry-run', true);
-      await store.setCheckpoint(m.id, 'source', { schema: 'public', name: 'events' });
-      await store.setCheckpoint(other.id, 'backfill', { lastKey: null, rows: 0 });
-      expect(await store.getCheckpoint(m.id, 'backfill')).toEqual({ lastKey: ['41', 'b'], rows: 41 });
+      await store.setCheckpoint(m.id, 'source', {
+        schema: 'public',
+        name: 'events',
+      });
+      await store.setCheckpoint(other.id, 'backfill', {
+        lastKey: null,
+        rows: 0,
+      });
+      expect(await store.getCheckpoint(m.id, 'backfill')).toEqual({
+        lastKey: ['41', 'b'],
+        rows: 41,
+      });
       expect(await store.getCheckpoint(m.id, 'done:dry-run')).toBe(true);
 
-      await store.setCheckpoint(m.id, 'backfill', { lastKey: ['99', 'z'], rows: 99 });
-      expect(await store.getCheckpoint(m.id, 'backfill')).toEqual({ lastKey: ['99', 'z'], rows: 99 });
-      expect(await knex('migration_checkpoints').where({ migration_id: m.id }).count({ n: '*' })).toEqual([
-        { n: '3' },
-      ]);
+      await store.setCheckpoint(m.id, 'backfill', {
+        lastKey: ['99', 'z'],
+        rows: 99,
+      });
+      expect(await store.getCheckpoint(m.id, 'backfill')).toEqual({
+        lastKey: ['99', 'z'],
+        rows: 99,
+      });
+      expect(
+        await knex('migration_checkpoints')
+          .where({ migration_id: m.id })
+          .count({ n: '*' }),
+      ).toEqual([{ n: '3' }]);
 
       await store.clearCheckpoints(m.id);
       expect(await store.getCheckpoint(m.id, 'backfill')).toBeUndefined();
       expect(await store.getCheckpoint(m.id, 'done:dry-run')).toBeUndefined();
-      expect(await knex('migration_checkpoints').where({ migration_id: m.id }).count({ n: '*' })).toEqual([
-        { n: '0' },
-      ]);
+      expect(
+        await knex('migration_checkpoints')
+          .where({ migration_id: m.id })
+          .count({ n: '*' }),
+      ).toEqual([{ n: '0' }]);
       // Other migrations keep theirs.
-      expect(await store.getCheckpoint(other.id, 'backfill')).toEqual({ lastKey: null, rows: 0 });
+      expect(await store.getCheckpoint(other.id, 'backfill')).toEqual({
+        lastKey: null,
+        rows: 0,
+      });
     });
 
     it('keeps checkpoints across attempts and lease changes', async () => {
@@ -622,7 +813,10 @@ describe('DatabaseMigrationStore', () => {
         .where({ id: m.id })
         .update({ lease_expires_at: knex.raw(`now() - interval '1 second'`) });
       await store.requeueExpiredRuns(enqueue, 30_000);
-      await store.claimMigration(m.id, { owner: 'other-worker', durationMs: 60_000 });
+      await store.claimMigration(m.id, {
+        owner: 'other-worker',
+        durationMs: 60_000,
+      });
       expect(await store.getCheckpoint(m.id, 'backfill')).toEqual({ rows: 5 });
     });
   });
@@ -633,11 +827,19 @@ describe('DatabaseMigrationStore', () => {
     await store.startStep(m.id, 2, 'backfill');
     await store.reportProgress(m.id, 1, 'backfill', 1_000, 200_000);
     // Beyond 32 bits: counts are bigint.
-    await store.reportProgress(m.id, 2, 'backfill', 5_000_000_000, 6_000_000_000);
+    await store.reportProgress(
+      m.id,
+      2,
+      'backfill',
+      5_000_000_000,
+      6_000_000_000,
+    );
     await store.reportProgress(m.id, 2, 'verify', 1, 1); // no such step: nothing is recorded
 
     const steps = (await store.getMigration(m.id))!.steps;
-    expect(steps.map(s => [s.name, s.attempt, s.rowsDone, s.rowsTotal])).toEqual([
+    expect(
+      steps.map(s => [s.name, s.attempt, s.rowsDone, s.rowsTotal]),
+    ).toEqual([
       ['backfill', 1, 1_000, 200_000],
       ['backfill', 2, 5_000_000_000, 6_000_000_000],
     ]);
@@ -657,7 +859,9 @@ describe('DatabaseMigrationStore', () => {
     const b = await queued({ entityRef: PLAYS, targetVersion: 7 });
     await store.finishMigration(b.id, { status: 'succeeded' });
 
-    expect(await store.getSchemaVersions([EVENTS, PLAYS, 'resource:default/never'])).toEqual(
+    expect(
+      await store.getSchemaVersions([EVENTS, PLAYS, 'resource:default/never']),
+    ).toEqual(
       new Map([
         [EVENTS, 3],
         [PLAYS, 7],

@@ -12,7 +12,13 @@ import {
   type MigrationStatus,
   type MigrationSummary,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type { Enqueue, Lease, MigrationStore, NewMigration, QueueResult } from './MigrationStore';
+import type {
+  Enqueue,
+  Lease,
+  MigrationStore,
+  NewMigration,
+  QueueResult,
+} from './MigrationStore';
 
 const migrationsDir = resolvePackagePath(
   '@dataset-migrations/plugin-dataset-migrations-backend',
@@ -87,7 +93,10 @@ export class DatabaseMigrationStore implements MigrationStore {
 
   constructor(private readonly knex: Knex) {}
 
-  async createMigration(migration: NewMigration, enqueue: Enqueue): Promise<QueueResult> {
+  async createMigration(
+    migration: NewMigration,
+    enqueue: Enqueue,
+  ): Promise<QueueResult> {
     return this.queueOrReportActive(migration.entityRef, async tx => {
       // A repeat whose identical twin was queued and even finished since the caller
       // last looked must not become a second migration; the caller answers it with
@@ -117,7 +126,9 @@ export class DatabaseMigrationStore implements MigrationStore {
   }
 
   async requeueMigration(id: string, enqueue: Enqueue): Promise<QueueResult> {
-    const existing = await this.knex<MigrationRow>('migrations').where({ id }).first();
+    const existing = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .first();
     if (!existing) return { queued: false };
     return this.queueOrReportActive(existing.entity_ref, async tx => {
       const [row] = await tx<MigrationRow>('migrations')
@@ -169,11 +180,16 @@ export class DatabaseMigrationStore implements MigrationStore {
   }
 
   async getMigration(id: string): Promise<MigrationDetails | undefined> {
-    const row = await this.knex<MigrationRow>('migrations').where({ id }).first();
+    const row = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .first();
     if (!row) return undefined;
     const [steps, logs] = await Promise.all([
       this.knex('migration_steps').where({ migration_id: id }).orderBy('id'),
-      this.knex('migration_logs').where({ migration_id: id }).orderBy('id').limit(5000),
+      this.knex('migration_logs')
+        .where({ migration_id: id })
+        .orderBy('id')
+        .limit(5000),
     ]);
     return {
       ...toMigration(row),
@@ -185,7 +201,8 @@ export class DatabaseMigrationStore implements MigrationStore {
         startedAt: step.started_at.toISOString(),
         finishedAt: step.finished_at?.toISOString(),
         rowsDone: step.rows_done === null ? undefined : Number(step.rows_done),
-        rowsTotal: step.rows_total === null ? undefined : Number(step.rows_total),
+        rowsTotal:
+          step.rows_total === null ? undefined : Number(step.rows_total),
       })),
       logs: logs.map(log => ({
         attempt: log.attempt,
@@ -197,7 +214,10 @@ export class DatabaseMigrationStore implements MigrationStore {
     };
   }
 
-  async listMigrations(filter: { entityRef?: string; limit: number }): Promise<Migration[]> {
+  async listMigrations(filter: {
+    entityRef?: string;
+    limit: number;
+  }): Promise<Migration[]> {
     const query = this.knex<MigrationRow>('migrations')
       .orderBy('created_at', 'desc')
       .limit(filter.limit);
@@ -205,20 +225,20 @@ export class DatabaseMigrationStore implements MigrationStore {
     return (await query).map(toMigration);
   }
 
-  async latestMigrations(entityRefs: string[]): Promise<Map<string, MigrationSummary>> {
+  async latestMigrations(
+    entityRefs: string[],
+  ): Promise<Map<string, MigrationSummary>> {
     if (entityRefs.length === 0) return new Map();
-    const rows: MigrationRow[] = await this.knex
-      .select('*')
-      .from(
-        this.knex('migrations')
-          .distinctOn('entity_ref')
-          .whereIn('entity_ref', entityRefs)
-          .orderBy([
-            { column: 'entity_ref' },
-            { column: 'created_at', order: 'desc' },
-          ])
-          .as('latest'),
-      );
+    const rows: MigrationRow[] = await this.knex.select('*').from(
+      this.knex('migrations')
+        .distinctOn('entity_ref')
+        .whereIn('entity_ref', entityRefs)
+        .orderBy([
+          { column: 'entity_ref' },
+          { column: 'created_at', order: 'desc' },
+        ])
+        .as('latest'),
+    );
     return new Map(rows.map(row => [row.entity_ref, toSummary(row)]));
   }
 
@@ -227,14 +247,20 @@ export class DatabaseMigrationStore implements MigrationStore {
       .where({ id })
       .whereIn('status', ACTIVE_MIGRATION_STATUSES)
       .update({
-        status: this.knex.raw(`CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END`) as any,
-        finished_at: this.knex.raw(`CASE WHEN status = 'queued' THEN now() ELSE finished_at END`) as any,
+        status: this.knex.raw(
+          `CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END`,
+        ) as any,
+        finished_at: this.knex.raw(
+          `CASE WHEN status = 'queued' THEN now() ELSE finished_at END`,
+        ) as any,
         cancel_requested_at: this.knex.fn.now() as any,
         updated_at: this.knex.fn.now() as any,
       })
       .returning('*');
     if (row) return toMigration(row);
-    const existing = await this.knex<MigrationRow>('migrations').where({ id }).first();
+    const existing = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .first();
     return existing && toMigration(existing);
   }
 
@@ -242,10 +268,15 @@ export class DatabaseMigrationStore implements MigrationStore {
     const row = await this.knex<MigrationRow>('migrations')
       .where({ id })
       .first('cancel_requested_at', 'status');
-    return !row || row.status === 'cancelled' || row.cancel_requested_at !== null;
+    return (
+      !row || row.status === 'cancelled' || row.cancel_requested_at !== null
+    );
   }
 
-  async claimMigration(id: string, lease: Lease): Promise<Migration | undefined> {
+  async claimMigration(
+    id: string,
+    lease: Lease,
+  ): Promise<Migration | undefined> {
     return this.knex.transaction(async tx => {
       const [row] = await tx<MigrationRow>('migrations')
         .where({ id })
@@ -282,13 +313,19 @@ export class DatabaseMigrationStore implements MigrationStore {
     return updated === 1;
   }
 
-  async requeueExpiredRuns(enqueue: Enqueue, graceMs: number): Promise<string[]> {
+  async requeueExpiredRuns(
+    enqueue: Enqueue,
+    graceMs: number,
+  ): Promise<string[]> {
     return this.knex.transaction(async tx => {
       const rows: { id: string }[] = await tx('migrations')
         .where({ status: 'running' })
         .where('lease_expires_at', '<', tx.fn.now())
         // A concurrent sweep blocks on the row and then sees the fresh lease: one wins.
-        .update({ lease_owner: null, lease_expires_at: this.leaseEnd(graceMs, tx) })
+        .update({
+          lease_owner: null,
+          lease_expires_at: this.leaseEnd(graceMs, tx),
+        })
         .returning('id');
       for (const { id } of rows) await enqueue(tx, id);
       return rows.map(r => r.id);
@@ -314,7 +351,9 @@ export class DatabaseMigrationStore implements MigrationStore {
   }
 
   async clearCheckpoints(id: string): Promise<void> {
-    await this.knex('migration_checkpoints').where({ migration_id: id }).delete();
+    await this.knex('migration_checkpoints')
+      .where({ migration_id: id })
+      .delete();
   }
 
   async reportProgress(
@@ -333,7 +372,11 @@ export class DatabaseMigrationStore implements MigrationStore {
     await this.knex('migration_steps')
       .insert({ migration_id: id, attempt, name, status: 'running' })
       .onConflict(['migration_id', 'attempt', 'name'])
-      .merge({ status: 'running', started_at: this.knex.fn.now(), finished_at: null });
+      .merge({
+        status: 'running',
+        started_at: this.knex.fn.now(),
+        finished_at: null,
+      });
   }
 
   async finishStep(
@@ -347,7 +390,10 @@ export class DatabaseMigrationStore implements MigrationStore {
       .update({ status, finished_at: this.knex.fn.now() });
   }
 
-  async appendLog(id: string, line: Omit<MigrationLogLine, 'createdAt'>): Promise<void> {
+  async appendLog(
+    id: string,
+    line: Omit<MigrationLogLine, 'createdAt'>,
+  ): Promise<void> {
     await this.knex('migration_logs').insert({
       migration_id: id,
       attempt: line.attempt,
@@ -405,7 +451,10 @@ export class DatabaseMigrationStore implements MigrationStore {
     const updated = await this.knex('migrations')
       .where({ id, status: 'succeeded' })
       .whereNull('contracted_at')
-      .update({ contracted_at: this.knex.fn.now(), updated_at: this.knex.fn.now() });
+      .update({
+        contracted_at: this.knex.fn.now(),
+        updated_at: this.knex.fn.now(),
+      });
     return updated === 1;
   }
 

@@ -23,7 +23,10 @@ export interface NewMigration {
 }
 
 /** Runs inside the transaction that writes a queued migration, so both land or neither. */
-export type Enqueue = (tx: Knex.Transaction, migrationId: string) => Promise<void>;
+export type Enqueue = (
+  tx: Knex.Transaction,
+  migrationId: string,
+) => Promise<void>;
 
 /** Either the queued migration, or the dataset's active one that blocked it. */
 export type QueueResult =
@@ -41,14 +44,22 @@ export interface MigrationStore {
    * Inserts a queued migration; refused while the dataset has an active one, or when
    * a migration with the same fingerprint is queued, running or succeeded.
    */
-  createMigration(migration: NewMigration, enqueue: Enqueue): Promise<QueueResult>;
+  createMigration(
+    migration: NewMigration,
+    enqueue: Enqueue,
+  ): Promise<QueueResult>;
   /** Puts a failed or cancelled migration back in the queue for another attempt. */
   requeueMigration(id: string, enqueue: Enqueue): Promise<QueueResult>;
   /** The migration that a request with this fingerprint already produced, unless it failed or was cancelled. */
   findByFingerprint(fingerprint: string): Promise<Migration | undefined>;
   getMigration(id: string): Promise<MigrationDetails | undefined>;
-  listMigrations(filter: { entityRef?: string; limit: number }): Promise<Migration[]>;
-  latestMigrations(entityRefs: string[]): Promise<Map<string, MigrationSummary>>;
+  listMigrations(filter: {
+    entityRef?: string;
+    limit: number;
+  }): Promise<Migration[]>;
+  latestMigrations(
+    entityRefs: string[],
+  ): Promise<Map<string, MigrationSummary>>;
 
   /** Cancels a queued migration at once; asks a running one to stop at its next safe point. */
   requestCancel(id: string): Promise<Migration | undefined>;
@@ -72,16 +83,33 @@ export interface MigrationStore {
   clearCheckpoints(id: string): Promise<void>;
 
   startStep(id: string, attempt: number, name: string): Promise<void>;
-  reportProgress(id: string, attempt: number, name: string, done: number, total: number): Promise<void>;
-  finishStep(id: string, attempt: number, name: string, status: 'succeeded' | 'failed'): Promise<void>;
-  appendLog(id: string, line: Omit<MigrationLogLine, 'createdAt'>): Promise<void>;
+  reportProgress(
+    id: string,
+    attempt: number,
+    name: string,
+    done: number,
+    total: number,
+  ): Promise<void>;
+  finishStep(
+    id: string,
+    attempt: number,
+    name: string,
+    status: 'succeeded' | 'failed',
+  ): Promise<void>;
+  appendLog(
+    id: string,
+    line: Omit<MigrationLogLine, 'createdAt'>,
+  ): Promise<void>;
   /**
    * Ends the migration. A successful, real migration records the dataset's new
    * schema version in the same transaction.
    */
   finishMigration(
     id: string,
-    outcome: { status: Extract<MigrationStatus, 'succeeded' | 'failed' | 'cancelled'>; reason?: string },
+    outcome: {
+      status: Extract<MigrationStatus, 'succeeded' | 'failed' | 'cancelled'>;
+      reason?: string;
+    },
   ): Promise<void>;
 
   /**

@@ -17,7 +17,9 @@ export class EngineRegistry {
     logger: LoggerService;
   }): Promise<EngineRegistry> {
     const factories = new Map(options.factories.map(f => [f.type, f]));
-    const enginesConfig = options.config.getOptionalConfig('datasetMigrations.engines');
+    const enginesConfig = options.config.getOptionalConfig(
+      'datasetMigrations.engines',
+    );
     const engines = new Map<string, DatasetEngine>();
     for (const name of enginesConfig?.keys() ?? []) {
       const config = enginesConfig!.getConfig(name);
@@ -30,7 +32,10 @@ export class EngineRegistry {
           ].join(', ')})`,
         );
       }
-      engines.set(name, await factory.create({ name, config, logger: options.logger }));
+      engines.set(
+        name,
+        await factory.create({ name, config, logger: options.logger }),
+      );
     }
     return new EngineRegistry(engines);
   }

@@ -3,9 +3,16 @@ import request from 'supertest';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { MigrationDetails } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { connectionUrlOf, createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
+import {
+  connectionUrlOf,
+  createTestDatabases,
+  waitFor,
+} from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
-import { startRestartablePostgres, type RestartablePostgres } from '../__testUtils__/postgresServer';
+import {
+  startRestartablePostgres,
+  type RestartablePostgres,
+} from '../__testUtils__/postgresServer';
 import { datasetMigrationsPlugin } from '../plugin';
 
 const API = '/api/dataset-migrations';
@@ -24,8 +31,12 @@ describe('named engines', () => {
     warehouse = await init();
     lake = knexFactory({ client: 'pg', connection: second.url });
     for (const db of [warehouse, lake]) {
-      await db.raw(`CREATE TABLE public.plays (id bigint PRIMARY KEY, score text)`);
-      await db.raw(`INSERT INTO public.plays SELECT g, (g % 10)::text FROM generate_series(1, 500) AS g`);
+      await db.raw(
+        `CREATE TABLE public.plays (id bigint PRIMARY KEY, score text)`,
+      );
+      await db.raw(
+        `INSERT INTO public.plays SELECT g, (g % 10)::text FROM generate_series(1, 500) AS g`,
+      );
     }
     backend = await startTestBackend({
       features: [
@@ -34,14 +45,23 @@ describe('named engines', () => {
         catalogServiceMock.factory({
           entities: [
             dataset('plays'),
-            dataset('lake-plays', { annotations: { 'dataset-migrations.io/table': 'public.plays' } }, 'lake'),
+            dataset(
+              'lake-plays',
+              {
+                annotations: { 'dataset-migrations.io/table': 'public.plays' },
+              },
+              'lake',
+            ),
           ],
         }),
         mockServices.rootConfig.factory({
           data: {
             datasetMigrations: {
               engines: {
-                warehouse: { type: 'postgres', connection: connectionUrlOf(warehouse) },
+                warehouse: {
+                  type: 'postgres',
+                  connection: connectionUrlOf(warehouse),
+                },
                 lake: { type: 'postgres', connection: second.url },
               },
             },
@@ -62,26 +82,41 @@ describe('named engines', () => {
     const start = async (entityRef: string, type: string) => {
       const res = await api()
         .post(`${API}/migrations`)
-        .send({ entityRef, targetVersion: 2, changes: [{ changeType: { field: 'score', type } }] });
+        .send({
+          entityRef,
+          targetVersion: 2,
+          changes: [{ changeType: { field: 'score', type } }],
+        });
       expect(res.status).toBe(201);
       return res.body.migration.id as string;
     };
-    const ids = [await start('resource:default/plays', 'integer'), await start('resource:default/lake-plays', 'bigint')];
+    const ids = [
+      await start('resource:default/plays', 'integer'),
+      await start('resource:default/lake-plays', 'bigint'),
+    ];
     for (const id of ids) {
       const done = await waitFor(
         async () => {
-          const migration: MigrationDetails = (await api().get(`${API}/migrations/${id}`)).body.migration;
-          return ['succeeded', 'failed'].includes(migration.status) ? migration : undefined;
+          const migration: MigrationDetails = (
+            await api().get(`${API}/migrations/${id}`)
+          ).body.migration;
+          return ['succeeded', 'failed'].includes(migration.status)
+            ? migration
+            : undefined;
         },
         { timeoutMs: 30_000, what: `migration ${id}` },
       );
       expect(done.status).toBe('succeeded');
     }
     const typeOf = async (db: Knex) =>
-      (await db.raw(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute
-                      WHERE attrelid = 'public.plays'::regclass AND attname = 'score'`)).rows[0].t;
+      (
+        await db.raw(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute
+                      WHERE attrelid = 'public.plays'::regclass AND attname = 'score'`)
+      ).rows[0].t;
     expect(await typeOf(warehouse)).toBe('integer');
     expect(await typeOf(lake)).toBe('bigint');
-    expect((await lake('plays').sum({ s: 'score' }))[0].s).toBe(String(50 * 45));
+    expect((await lake('plays').sum({ s: 'score' }))[0].s).toBe(
+      String(50 * 45),
+    );
   });
 });

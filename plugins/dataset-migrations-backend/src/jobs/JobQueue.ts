@@ -36,12 +36,14 @@ export class JobQueue {
       options.logger.warn(`Job queue connection error: ${error.message}`);
     this.pool.on('error', onError);
     this.pool.on('connect', client => client.on('error', onError));
-    this.graphileLogger = new GraphileLogger(() => (level: LogLevel, message: string) => {
-      if (level === 'error') options.logger.error(message);
-      else if (level === 'warning') options.logger.warn(message);
-      else if (level === 'info') options.logger.info(message);
-      else options.logger.debug(message);
-    });
+    this.graphileLogger = new GraphileLogger(
+      () => (level: LogLevel, message: string) => {
+        if (level === 'error') options.logger.error(message);
+        else if (level === 'warning') options.logger.warn(message);
+        else if (level === 'info') options.logger.info(message);
+        else options.logger.debug(message);
+      },
+    );
   }
 
   /** Creates or upgrades graphile-worker's schema; needed before anything is enqueued. */
@@ -53,7 +55,10 @@ export class JobQueue {
     });
   }
 
-  async enqueueMigration(tx: Knex.Transaction, migrationId: string): Promise<void> {
+  async enqueueMigration(
+    tx: Knex.Transaction,
+    migrationId: string,
+  ): Promise<void> {
     // job_key makes a re-enqueue of a waiting job replace it rather than add another.
     await tx.raw(
       `SELECT ${this.schemaName}.add_job(

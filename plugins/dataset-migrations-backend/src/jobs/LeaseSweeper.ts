@@ -33,8 +33,12 @@ export class LeaseSweeper {
   async sweep(): Promise<string[]> {
     const { store, queue, logger, graceMs } = this.deps;
     try {
-      const ids = await store.requeueExpiredRuns((tx, id) => queue.enqueueMigration(tx, id), graceMs);
-      for (const id of ids) logger.warn(`Migration ${id} lost its worker; re-queued to resume`);
+      const ids = await store.requeueExpiredRuns(
+        (tx, id) => queue.enqueueMigration(tx, id),
+        graceMs,
+      );
+      for (const id of ids)
+        logger.warn(`Migration ${id} lost its worker; re-queued to resume`);
       return ids;
     } catch (error) {
       logger.warn(`Lease sweep failed: ${error}`);

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type { FieldChange, PlannedStage } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type {
+  FieldChange,
+  PlannedStage,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   MigrationInterruptedError,
   type DatasetEngine,
@@ -22,27 +25,45 @@ const liveFields = [
   { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
   { name: 'user_id', type: 'text', nullable: false, primaryKey: false },
 ];
-const rename: FieldChange[] = [{ renameField: { from: 'user_id', to: 'listener_id' } }];
+const rename: FieldChange[] = [
+  { renameField: { from: 'user_id', to: 'listener_id' } },
+];
 
 describe('MigrationRunner', () => {
   const { init } = createTestDatabases();
   let knex: Knex;
   let store: DatabaseMigrationStore;
-  let engine: jest.Mocked<Required<Pick<DatasetEngine, 'introspect' | 'plan' | 'migrate' | 'rollback' | 'contract'>>>;
+  let engine: jest.Mocked<
+    Required<
+      Pick<
+        DatasetEngine,
+        'introspect' | 'plan' | 'migrate' | 'rollback' | 'contract'
+      >
+    >
+  >;
   let catalog: ReturnType<typeof catalogServiceMock.mock>;
   let runner: MigrationRunner;
 
   beforeAll(async () => {
     knex = await init();
-    store = await DatabaseMigrationStore.create({ database: mockServices.database({ knex }) });
+    store = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex }),
+    });
   });
 
   beforeEach(async () => {
     await knex('dataset_versions').delete();
     await knex('migrations').delete();
     engine = {
-      introspect: jest.fn(async (_dataset: { table: string }) => ({ fields: liveFields, rowEstimate: 3 })),
-      plan: jest.fn(async (_request: DatasetMigrationPlanRequest): Promise<PlannedStage[]> => []),
+      introspect: jest.fn(async (_dataset: { table: string }) => ({
+        fields: liveFields,
+        rowEstimate: 3,
+      })),
+      plan: jest.fn(
+        async (
+          _request: DatasetMigrationPlanRequest,
+        ): Promise<PlannedStage[]> => [],
+      ),
       rollback: jest.fn(async (_run: DatasetMigrationRun) => {}),
       contract: jest.fn(async (_run: DatasetMigrationRun) => {}),
       // Like a real engine: runs its steps and logs through the run.
@@ -59,7 +80,12 @@ describe('MigrationRunner', () => {
   });
 
   /** A runner on the same store, engine and catalog: another worker, or this one with other settings. */
-  function newRunner(options: { leaseMs?: number; logger?: ReturnType<typeof mockServices.logger.mock> } = {}) {
+  function newRunner(
+    options: {
+      leaseMs?: number;
+      logger?: ReturnType<typeof mockServices.logger.mock>;
+    } = {},
+  ) {
     return new MigrationRunner({
       store,
       engines: new EngineRegistry(new Map([['warehouse', engine]])),
@@ -70,7 +96,14 @@ describe('MigrationRunner', () => {
     });
   }
 
-  async function queue(options: { fromVersion?: number; targetVersion?: number; dryRun?: boolean; changes?: FieldChange[] } = {}) {
+  async function queue(
+    options: {
+      fromVersion?: number;
+      targetVersion?: number;
+      dryRun?: boolean;
+      changes?: FieldChange[];
+    } = {},
+  ) {
     const id = randomUUID();
     const result = await store.createMigration(
       {
@@ -90,7 +123,10 @@ describe('MigrationRunner', () => {
   }
 
   const details = async (id: string) => (await store.getMigration(id))!;
-  const messages = async (id: string) => (await details(id)).logs.map(l => `${l.level}:${l.step ?? '-'}:${l.message}`);
+  const messages = async (id: string) =>
+    (await details(id)).logs.map(
+      l => `${l.level}:${l.step ?? '-'}:${l.message}`,
+    );
 
   it('plans, migrates, records the version and refreshes the entity', async () => {
     const id = await queue();
@@ -111,7 +147,10 @@ describe('MigrationRunner', () => {
     });
     const migration = await details(id);
     expect(migration).toMatchObject({ status: 'succeeded', attempts: 1 });
-    expect(migration.steps.map(s => `${s.name}:${s.status}`)).toEqual(['plan:succeeded', 'copy-rows:succeeded']);
+    expect(migration.steps.map(s => `${s.name}:${s.status}`)).toEqual([
+      'plan:succeeded',
+      'copy-rows:succeeded',
+    ]);
     expect(await messages(id)).toEqual([
       expect.stringMatching(/^info:-:attempt 1 started on \S+$/),
       'info:plan:warehouse:public.events v1 → v2, ~3 rows',
@@ -119,7 +158,10 @@ describe('MigrationRunner', () => {
       'info:-:dataset is at schema version 2',
     ]);
     expect(await store.getSchemaVersion(EVENTS)).toBe(2);
-    expect(catalog.refreshEntity).toHaveBeenCalledWith(EVENTS, expect.anything());
+    expect(catalog.refreshEntity).toHaveBeenCalledWith(
+      EVENTS,
+      expect.anything(),
+    );
   });
 
   it('does nothing for a migration that is no longer runnable', async () => {
@@ -130,7 +172,12 @@ describe('MigrationRunner', () => {
 
     expect(engine.introspect).not.toHaveBeenCalled();
     expect(engine.migrate).not.toHaveBeenCalled();
-    expect(await details(id)).toMatchObject({ status: 'cancelled', attempts: 0, steps: [], logs: [] });
+    expect(await details(id)).toMatchObject({
+      status: 'cancelled',
+      attempts: 0,
+      steps: [],
+      logs: [],
+    });
   });
 
   it('fails a migration whose dataset moved on to another version', async () => {
@@ -145,12 +192,17 @@ describe('MigrationRunner', () => {
       failureReason:
         'the dataset is at schema version 2 now, not 1 as when this migration was requested',
     });
-    expect((await details(stale)).steps.map(s => `${s.name}:${s.status}`)).toEqual(['plan:failed']);
+    expect(
+      (await details(stale)).steps.map(s => `${s.name}:${s.status}`),
+    ).toEqual(['plan:failed']);
     expect(await store.getSchemaVersion(EVENTS)).toBe(2);
   });
 
   it('fails when the live schema no longer fits the changes', async () => {
-    engine.introspect.mockResolvedValueOnce({ fields: [liveFields[0]], rowEstimate: 3 });
+    engine.introspect.mockResolvedValueOnce({
+      fields: [liveFields[0]],
+      rowEstimate: 3,
+    });
     const id = await queue();
     await runner.run(id);
 
@@ -160,7 +212,9 @@ describe('MigrationRunner', () => {
       status: 'failed',
       failureReason: 'changes[0] (renameField): unknown field "user_id"',
     });
-    expect((await messages(id)).at(-1)).toBe('error:-:failed: changes[0] (renameField): unknown field "user_id"');
+    expect((await messages(id)).at(-1)).toBe(
+      'error:-:failed: changes[0] (renameField): unknown field "user_id"',
+    );
     expect(catalog.refreshEntity).not.toHaveBeenCalled();
   });
 
@@ -173,12 +227,17 @@ describe('MigrationRunner', () => {
     await runner.run(id);
 
     expect(engine.migrate).not.toHaveBeenCalled();
-    expect(await details(id)).toMatchObject({ status: 'cancelled', failureReason: 'cancelled by request' });
-    expect((await messages(id)).at(-1)).toBe('warn:-:cancelled; nothing was changed');
+    expect(await details(id)).toMatchObject({
+      status: 'cancelled',
+      failureReason: 'cancelled by request',
+    });
+    expect((await messages(id)).at(-1)).toBe(
+      'warn:-:cancelled; nothing was changed',
+    );
     expect(await store.getSchemaVersion(EVENTS)).toBeUndefined();
   });
 
-  it('stops at the engine\'s cancellation check', async () => {
+  it("stops at the engine's cancellation check", async () => {
     const id = await queue();
     engine.migrate.mockImplementationOnce(async run => {
       await store.requestCancel(id);
@@ -205,7 +264,10 @@ describe('MigrationRunner', () => {
       status: 'failed',
       failureReason: 'invalid input syntax for type integer: "n/a"',
     });
-    expect(migration.steps.map(s => `${s.name}:${s.status}`)).toEqual(['plan:succeeded', 'copy-rows:failed']);
+    expect(migration.steps.map(s => `${s.name}:${s.status}`)).toEqual([
+      'plan:succeeded',
+      'copy-rows:failed',
+    ]);
     expect(await store.getSchemaVersion(EVENTS)).toBeUndefined();
 
     // Retried, the same migration runs as attempt 2.
@@ -213,7 +275,9 @@ describe('MigrationRunner', () => {
     await runner.run(id);
     const retried = await details(id);
     expect(retried).toMatchObject({ status: 'succeeded', attempts: 2 });
-    expect(retried.steps.filter(s => s.attempt === 2).map(s => s.name)).toEqual(['plan', 'copy-rows']);
+    expect(retried.steps.filter(s => s.attempt === 2).map(s => s.name)).toEqual(
+      ['plan', 'copy-rows'],
+    );
   });
 
   it('succeeds even when the catalog cannot be refreshed, and says so', async () => {
@@ -231,10 +295,17 @@ describe('MigrationRunner', () => {
   describe('interruptions', () => {
     /** Polls the run's cancellation check until it throws, and returns what it threw. */
     const nextInterruption = (run: DatasetMigrationRun) =>
-      waitFor(() => run.throwIfCancelled().then(() => undefined, (error: unknown) => error), {
-        intervalMs: 20,
-        what: 'the cancellation check to throw',
-      });
+      waitFor(
+        () =>
+          run.throwIfCancelled().then(
+            () => undefined,
+            (error: unknown) => error,
+          ),
+        {
+          intervalMs: 20,
+          what: 'the cancellation check to throw',
+        },
+      );
 
     async function leaseOf(id: string) {
       const { rows } = await knex.raw(
@@ -242,11 +313,19 @@ describe('MigrationRunner', () => {
            FROM migrations WHERE id = ?`,
         [id],
       );
-      return { owner: rows[0].owner as string | null, remainingMs: Number(rows[0].remainingMs) };
+      return {
+        owner: rows[0].owner as string | null,
+        remainingMs: Number(rows[0].remainingMs),
+      };
     }
 
     const stepsOf = async (id: string) =>
-      (await details(id)).steps.map(s => [s.name, s.attempt, s.status, s.rowsDone]);
+      (await details(id)).steps.map(s => [
+        s.name,
+        s.attempt,
+        s.status,
+        s.rowsDone,
+      ]);
 
     it('stops an attempt whose lease another worker took, and leaves the run to that worker', async () => {
       const id = await queue();
@@ -260,7 +339,10 @@ describe('MigrationRunner', () => {
           // Another worker holds the run now (this one stalled past its lease, say).
           await knex('migrations')
             .where({ id })
-            .update({ lease_owner: 'other-worker', lease_expires_at: knex.raw(`now() + interval '1 minute'`) });
+            .update({
+              lease_owner: 'other-worker',
+              lease_expires_at: knex.raw(`now() + interval '1 minute'`),
+            });
           seen = await nextInterruption(run);
           throw seen;
         });
@@ -281,7 +363,9 @@ describe('MigrationRunner', () => {
       expect(lease.remainingMs).toBeGreaterThan(50_000);
       expect(await store.getCheckpoint(id, 'backfill')).toEqual({ rows: 1000 });
       // The run's log is the new owner's to write; this worker only says so in its own.
-      expect((await messages(id)).some(m => /interrupted|failed|cancelled/.test(m))).toBe(false);
+      expect(
+        (await messages(id)).some(m => /interrupted|failed|cancelled/.test(m)),
+      ).toBe(false);
       expect(logger.warn).toHaveBeenCalledWith(
         `Migration ${id}: another worker took over this run; stopping this attempt`,
       );
@@ -299,7 +383,10 @@ describe('MigrationRunner', () => {
       let seen: unknown;
       engine.migrate.mockImplementationOnce(async run => {
         await run.step('backfill', async () => {
-          await run.checkpoints.set('backfill', { lastKey: ['500'], rows: 500 });
+          await run.checkpoints.set('backfill', {
+            lastKey: ['500'],
+            rows: 500,
+          });
           await run.progress('backfill', 500, 1000);
           inBackfill();
           seen = await nextInterruption(run);
@@ -313,7 +400,11 @@ describe('MigrationRunner', () => {
 
       expect(seen).toBeInstanceOf(MigrationInterruptedError);
       expect((seen as Error).message).toBe('the backend is shutting down');
-      expect(await details(id)).toMatchObject({ status: 'running', attempts: 1, finishedAt: undefined });
+      expect(await details(id)).toMatchObject({
+        status: 'running',
+        attempts: 1,
+        finishedAt: undefined,
+      });
       // The 60 s lease is cut to a couple of seconds, so a sweep hands the run on soon.
       const lease = await leaseOf(id);
       expect(lease.owner).toBe(first.workerId);
@@ -332,7 +423,9 @@ describe('MigrationRunner', () => {
       let resumedFrom: unknown;
       engine.migrate.mockImplementationOnce(async run => {
         resumedFrom = await run.checkpoints.get('backfill');
-        await run.step('backfill', async () => run.progress('backfill', 1000, 1000));
+        await run.step('backfill', async () =>
+          run.progress('backfill', 1000, 1000),
+        );
       });
       // While the shortened lease lives, the run is still the first worker's.
       await second.run(id);
@@ -340,30 +433,51 @@ describe('MigrationRunner', () => {
       expect((await details(id)).attempts).toBe(1);
 
       await waitFor(
-        async () => ((await store.requeueExpiredRuns(async () => {}, 60_000)).includes(id) ? true : undefined),
-        { timeoutMs: 10_000, intervalMs: 200, what: 'the shortened lease to expire and be swept' },
+        async () =>
+          (await store.requeueExpiredRuns(async () => {}, 60_000)).includes(id)
+            ? true
+            : undefined,
+        {
+          timeoutMs: 10_000,
+          intervalMs: 200,
+          what: 'the shortened lease to expire and be swept',
+        },
       );
       await second.run(id);
 
       expect(engine.migrate).toHaveBeenCalledTimes(2);
       expect(resumedFrom).toEqual({ lastKey: ['500'], rows: 500 });
-      expect(await details(id)).toMatchObject({ status: 'succeeded', attempts: 2 });
+      expect(await details(id)).toMatchObject({
+        status: 'succeeded',
+        attempts: 2,
+      });
       expect(await stepsOf(id)).toEqual([
         ['plan', 1, 'succeeded', undefined],
         ['backfill', 1, 'failed', 500],
         ['backfill', 2, 'succeeded', 1000],
       ]);
-      expect(await messages(id)).toContain(`info:-:attempt 2 started on ${second.workerId}`);
+      expect(await messages(id)).toContain(
+        `info:-:attempt 2 started on ${second.workerId}`,
+      );
       expect(await store.getSchemaVersion(EVENTS)).toBe(2);
     });
 
     it('hands the cancel of a resumed run to the engine, which undoes what earlier attempts did', async () => {
       const id = await queue();
       // An earlier attempt got as far as creating the target, then its worker died.
-      await store.claimMigration(id, { owner: 'dead-worker', durationMs: 60_000 });
-      await store.setCheckpoint(id, 'plan', { engine: 'warehouse', table: 'public.events', targetFields: [] });
+      await store.claimMigration(id, {
+        owner: 'dead-worker',
+        durationMs: 60_000,
+      });
+      await store.setCheckpoint(id, 'plan', {
+        engine: 'warehouse',
+        table: 'public.events',
+        targetFields: [],
+      });
       await store.setCheckpoint(id, 'done:create-target', true);
-      await knex('migrations').where({ id }).update({ lease_expires_at: knex.raw(`now() - interval '1 second'`) });
+      await knex('migrations')
+        .where({ id })
+        .update({ lease_expires_at: knex.raw(`now() - interval '1 second'`) });
       await store.requeueExpiredRuns(async () => {}, 60_000);
       await store.requestCancel(id);
 
@@ -387,20 +501,29 @@ describe('MigrationRunner', () => {
         attempts: 2,
         failureReason: 'cancelled by request',
       });
-      expect(await knex('migration_checkpoints').where({ migration_id: id }).count({ n: '*' })).toEqual([{ n: '0' }]);
+      expect(
+        await knex('migration_checkpoints')
+          .where({ migration_id: id })
+          .count({ n: '*' }),
+      ).toEqual([{ n: '0' }]);
     });
 
     it('fails a run that keeps being interrupted, saying why', async () => {
       const id = await queue();
       engine.migrate.mockImplementation(async run => {
         await run.step('backfill', async () => {
-          throw new MigrationInterruptedError('the database is unavailable: Connection terminated unexpectedly');
+          throw new MigrationInterruptedError(
+            'the database is unavailable: Connection terminated unexpectedly',
+          );
         });
       });
       for (let attempt = 1; attempt <= 10; attempt++) {
         // The interrupted worker may claim its own run again at once.
         await runner.run(id);
-        expect(await details(id)).toMatchObject({ status: 'running', attempts: attempt });
+        expect(await details(id)).toMatchObject({
+          status: 'running',
+          attempts: attempt,
+        });
       }
       await runner.run(id);
 
@@ -412,8 +535,12 @@ describe('MigrationRunner', () => {
         failureReason: 'gave up after 10 interrupted attempts',
       });
       const log = await messages(id);
-      expect(log.filter(m => m.includes('interrupted: the database is unavailable'))).toHaveLength(10);
-      expect(log.at(-1)).toBe('error:-:failed: gave up after 10 interrupted attempts');
+      expect(
+        log.filter(m => m.includes('interrupted: the database is unavailable')),
+      ).toHaveLength(10);
+      expect(log.at(-1)).toBe(
+        'error:-:failed: gave up after 10 interrupted attempts',
+      );
       expect(await leaseOf(id)).toMatchObject({ owner: null });
       expect(await store.getSchemaVersion(EVENTS)).toBeUndefined();
     });
@@ -424,7 +551,10 @@ describe('MigrationRunner', () => {
     await runner.run(id);
 
     expect(engine.migrate.mock.calls[0][0].dryRun).toBe(true);
-    expect(await details(id)).toMatchObject({ status: 'succeeded', dryRun: true });
+    expect(await details(id)).toMatchObject({
+      status: 'succeeded',
+      dryRun: true,
+    });
     expect(await store.getSchemaVersion(EVENTS)).toBeUndefined();
     expect(catalog.refreshEntity).not.toHaveBeenCalled();
   });

@@ -34,7 +34,10 @@ export interface MigrationRunnerOptions {
  */
 export class MigrationRunner {
   /** Unique per process, so a restarted backend never mistakes an old lease for its own. */
-  readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(
+    0,
+    8,
+  )}`;
   private stopping = false;
   private readonly running = new Set<Promise<void>>();
 
@@ -58,10 +61,15 @@ export class MigrationRunner {
 
   private async attempt(migrationId: string): Promise<void> {
     const { store, engines, catalog, auth, logger } = this.deps;
-    const lease: Lease = { owner: this.workerId, durationMs: this.deps.leaseMs };
+    const lease: Lease = {
+      owner: this.workerId,
+      durationMs: this.deps.leaseMs,
+    };
     const migration = await store.claimMigration(migrationId, lease);
     if (!migration) {
-      logger.info(`Migration ${migrationId} is finished or leased to another worker; this job ends here`);
+      logger.info(
+        `Migration ${migrationId} is finished or leased to another worker; this job ends here`,
+      );
       return;
     }
     const attempt = migration.attempts;
@@ -74,14 +82,22 @@ export class MigrationRunner {
         owned => {
           lostLease ||= !owned;
         },
-        error => logger.warn(`Could not renew the lease on migration ${migrationId}: ${error}`),
+        error =>
+          logger.warn(
+            `Could not renew the lease on migration ${migrationId}: ${error}`,
+          ),
       );
     }, Math.max(100, Math.floor(lease.durationMs / 3)));
 
     const throwIfCancelled = async () => {
-      if (lostLease) throw new MigrationInterruptedError('another worker took over this run');
-      if (this.stopping) throw new MigrationInterruptedError('the backend is shutting down');
-      if (await store.isCancelRequested(migrationId)) throw new MigrationCancelledError();
+      if (lostLease)
+        throw new MigrationInterruptedError(
+          'another worker took over this run',
+        );
+      if (this.stopping)
+        throw new MigrationInterruptedError('the backend is shutting down');
+      if (await store.isCancelRequested(migrationId))
+        throw new MigrationCancelledError();
     };
 
     try {
@@ -92,28 +108,43 @@ export class MigrationRunner {
       const credentials = await auth.getOwnServiceCredentials();
       // The plan is pinned at the first attempt: after a cut-over the live schema is the
       // new one, and planning against it again would be planning another migration.
-      const pinned = await store.getCheckpoint<PinnedPlan>(migrationId, PINNED_PLAN);
-      const { engine: engineName, targetFields, table } =
-        pinned ??
-        (await step('plan', async () => {
-          const entity = await catalog.getDataset(migration.entityRef, credentials);
-          const location = locationOf(entity);
-          const current = (await store.getSchemaVersion(migration.entityRef)) ?? migration.fromVersion;
-          if (current !== migration.fromVersion) {
-            throw new Error(
-              `the dataset is at schema version ${current} now, not ${migration.fromVersion} as when this migration was requested`,
-            );
-          }
-          const schema = await engines.get(location.engine).introspect(location);
-          const plan = planFieldChanges(schema.fields, migration.changes);
-          if (plan.problems.length > 0) throw new Error(plan.problems.join('; '));
-          await log(
-            `${location.engine}:${location.table} v${migration.fromVersion} → v${migration.targetVersion}, ~${schema.rowEstimate} rows`,
+      const pinned = await store.getCheckpoint<PinnedPlan>(
+        migrationId,
+        PINNED_PLAN,
+      );
+      const {
+        engine: engineName,
+        targetFields,
+        table,
+      } = pinned ??
+      (await step('plan', async () => {
+        const entity = await catalog.getDataset(
+          migration.entityRef,
+          credentials,
+        );
+        const location = locationOf(entity);
+        const current =
+          (await store.getSchemaVersion(migration.entityRef)) ??
+          migration.fromVersion;
+        if (current !== migration.fromVersion) {
+          throw new Error(
+            `the dataset is at schema version ${current} now, not ${migration.fromVersion} as when this migration was requested`,
           );
-          const planned: PinnedPlan = { engine: location.engine, table: location.table, targetFields: plan.fields };
-          await store.setCheckpoint(migrationId, PINNED_PLAN, planned);
-          return planned;
-        }));
+        }
+        const schema = await engines.get(location.engine).introspect(location);
+        const plan = planFieldChanges(schema.fields, migration.changes);
+        if (plan.problems.length > 0) throw new Error(plan.problems.join('; '));
+        await log(
+          `${location.engine}:${location.table} v${migration.fromVersion} → v${migration.targetVersion}, ~${schema.rowEstimate} rows`,
+        );
+        const planned: PinnedPlan = {
+          engine: location.engine,
+          table: location.table,
+          targetFields: plan.fields,
+        };
+        await store.setCheckpoint(migrationId, PINNED_PLAN, planned);
+        return planned;
+      }));
       // On a first attempt nothing has been done yet, so a cancel stops right here;
       // later attempts leave it to the engine, which alone can undo what is there.
       if (!pinned) await throwIfCancelled();
@@ -134,9 +165,14 @@ export class MigrationRunner {
       if (!migration.dryRun) {
         // The data has moved; a catalog that is slow to hear it only delays the
         // annotation until its next processing round.
-        await catalog.refresh(migration.entityRef, credentials).catch(error =>
-          log(`catalog refresh failed, the next processing round will pick it up: ${error}`, 'warn'),
-        );
+        await catalog
+          .refresh(migration.entityRef, credentials)
+          .catch(error =>
+            log(
+              `catalog refresh failed, the next processing round will pick it up: ${error}`,
+              'warn',
+            ),
+          );
         await log(`dataset is at schema version ${migration.targetVersion}`);
       }
     } catch (error) {
@@ -145,9 +181,17 @@ export class MigrationRunner {
         return;
       }
       const cancelled = error instanceof MigrationCancelledError;
-      const reason = cancelled ? 'cancelled by request' : String((error as Error).message ?? error);
-      await log(cancelled ? 'cancelled; nothing was changed' : `failed: ${reason}`, cancelled ? 'warn' : 'error');
-      await store.finishMigration(migrationId, { status: cancelled ? 'cancelled' : 'failed', reason });
+      const reason = cancelled
+        ? 'cancelled by request'
+        : String((error as Error).message ?? error);
+      await log(
+        cancelled ? 'cancelled; nothing was changed' : `failed: ${reason}`,
+        cancelled ? 'warn' : 'error',
+      );
+      await store.finishMigration(migrationId, {
+        status: cancelled ? 'cancelled' : 'failed',
+        reason,
+      });
     } finally {
       clearInterval(heartbeat);
     }
@@ -162,13 +206,21 @@ export class MigrationRunner {
     log: DatasetMigrationRun['log'],
   ): Promise<void> {
     if (lostLease) {
-      this.deps.logger.warn(`Migration ${migrationId}: ${error.message}; stopping this attempt`);
+      this.deps.logger.warn(
+        `Migration ${migrationId}: ${error.message}; stopping this attempt`,
+      );
       return;
     }
-    await log(`interrupted: ${error.message}; the run resumes from its checkpoints`, 'warn').catch(() => {});
+    await log(
+      `interrupted: ${error.message}; the run resumes from its checkpoints`,
+      'warn',
+    ).catch(() => {});
     // Shorten our lease so the next sweep hands the run on soon.
     await this.deps.store
-      .renewLease(migrationId, { owner: lease.owner, durationMs: RESUME_DELAY_MS })
+      .renewLease(migrationId, {
+        owner: lease.owner,
+        durationMs: RESUME_DELAY_MS,
+      })
       .catch(() => {});
   }
 }

@@ -22,7 +22,13 @@ export function createRunContext(
 ): Pick<DatasetMigrationRun, 'step' | 'log' | 'checkpoints' | 'progress'> {
   let currentStep: string | undefined;
   return {
-    log: (message, level = 'info') => store.appendLog(migrationId, { attempt, level, message, step: currentStep }),
+    log: (message, level = 'info') =>
+      store.appendLog(migrationId, {
+        attempt,
+        level,
+        message,
+        step: currentStep,
+      }),
     step: async (name, work) => {
       currentStep = name;
       await store.startStep(migrationId, attempt, name);
@@ -42,6 +48,7 @@ export function createRunContext(
       set: (name, value) => store.setCheckpoint(migrationId, name, value),
       clear: () => store.clearCheckpoints(migrationId),
     },
-    progress: (stage, done, total) => store.reportProgress(migrationId, attempt, stage, done, total),
+    progress: (stage, done, total) =>
+      store.reportProgress(migrationId, attempt, stage, done, total),
   };
 }

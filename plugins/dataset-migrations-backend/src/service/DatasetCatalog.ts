@@ -27,9 +27,17 @@ export class DatasetCatalog {
     }
   }
 
-  async getDataset(entityRef: string, credentials: BackstageCredentials): Promise<Entity> {
-    const entity = await this.catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) throw new NotFoundError(`entity ${entityRef} was not found in the catalog`);
+  async getDataset(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    const entity = await this.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
+    if (!entity)
+      throw new NotFoundError(
+        `entity ${entityRef} was not found in the catalog`,
+      );
     if (!isDatasetEntity(entity)) {
       throw new InputError(
         `entity ${entityRef} is not a dataset (expected kind Resource with spec.type dataset)`,
@@ -46,19 +54,29 @@ export class DatasetCatalog {
     return items;
   }
 
-  async refresh(entityRef: string, credentials: BackstageCredentials): Promise<void> {
+  async refresh(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
     await this.catalog.refreshEntity(entityRef, { credentials });
   }
 }
 
-export function locationOf(entity: Entity): DatasetLocation & { engine: string } {
+export function locationOf(
+  entity: Entity,
+): DatasetLocation & { engine: string } {
   const annotations = entity.metadata.annotations ?? {};
   const engine = annotations[ANNOTATION_ENGINE];
   const table = annotations[ANNOTATION_TABLE];
-  const missing = [!engine && ANNOTATION_ENGINE, !table && ANNOTATION_TABLE].filter(Boolean);
+  const missing = [
+    !engine && ANNOTATION_ENGINE,
+    !table && ANNOTATION_TABLE,
+  ].filter(Boolean);
   if (missing.length > 0) {
     throw new InputError(
-      `dataset ${stringifyEntityRef(entity)} lacks the annotation${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+      `dataset ${stringifyEntityRef(entity)} lacks the annotation${
+        missing.length > 1 ? 's' : ''
+      } ${missing.join(', ')}`,
     );
   }
   return { engine: engine!, table: table! };

@@ -37,7 +37,9 @@ describe('MigrationService', () => {
 
   beforeAll(async () => {
     knex = await init();
-    store = await DatabaseMigrationStore.create({ database: mockServices.database({ knex }) });
+    store = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex }),
+    });
   });
 
   beforeEach(async () => {
@@ -48,7 +50,20 @@ describe('MigrationService', () => {
     service = new MigrationService({
       store,
       catalog: new DatasetCatalog(catalogServiceMock({ entities: [events] })),
-      engines: new EngineRegistry(new Map([['warehouse', { introspect, plan: jest.fn(async () => []), migrate: jest.fn(), rollback: jest.fn(), contract: jest.fn() }]])),
+      engines: new EngineRegistry(
+        new Map([
+          [
+            'warehouse',
+            {
+              introspect,
+              plan: jest.fn(async () => []),
+              migrate: jest.fn(),
+              rollback: jest.fn(),
+              contract: jest.fn(),
+            },
+          ],
+        ]),
+      ),
       queue: { enqueueMigration } as unknown as JobQueue,
       retentionMs: 0,
     });
@@ -61,7 +76,10 @@ describe('MigrationService', () => {
   };
 
   it('queues a migration with the normalised ref, the current version and the requester', async () => {
-    const { migration, created } = await service.createMigration(request, credentials);
+    const { migration, created } = await service.createMigration(
+      request,
+      credentials,
+    );
     expect(created).toBe(true);
     expect(migration).toMatchObject({
       entityRef: EVENTS,
@@ -70,7 +88,10 @@ describe('MigrationService', () => {
       status: 'queued',
       requestedBy: credentials.principal.userEntityRef,
     });
-    expect(enqueueMigration).toHaveBeenCalledWith(expect.anything(), migration.id);
+    expect(enqueueMigration).toHaveBeenCalledWith(
+      expect.anything(),
+      migration.id,
+    );
   });
 
   it('refuses a different migration while the dataset is busy, naming the active one', async () => {
@@ -97,20 +118,29 @@ describe('MigrationService', () => {
     });
     const repeat = service.createMigration(request, credentials);
     // The repeat has looked for a twin (none yet) and now waits in introspection.
-    await waitFor(async () => (introspect.mock.calls.length > 0 ? true : undefined), {
-      timeoutMs: 5_000,
-      intervalMs: 5,
-      what: 'the repeat to reach introspection',
-    });
+    await waitFor(
+      async () => (introspect.mock.calls.length > 0 ? true : undefined),
+      {
+        timeoutMs: 5_000,
+        intervalMs: 5,
+        what: 'the repeat to reach introspection',
+      },
+    );
 
     const first = await service.createMigration(request, credentials);
     expect(first.created).toBe(true);
-    await store.claimMigration(first.migration.id, { owner: 'test-worker', durationMs: 60_000 });
+    await store.claimMigration(first.migration.id, {
+      owner: 'test-worker',
+      durationMs: 60_000,
+    });
     await store.finishMigration(first.migration.id, { status: 'succeeded' });
     release();
 
     const answer = await repeat;
-    expect(answer).toEqual({ created: false, migration: expect.objectContaining({ id: first.migration.id }) });
+    expect(answer).toEqual({
+      created: false,
+      migration: expect.objectContaining({ id: first.migration.id }),
+    });
     expect(await knex('migrations').pluck('id')).toEqual([first.migration.id]);
     expect(enqueueMigration).toHaveBeenCalledTimes(1);
   });
@@ -121,14 +151,32 @@ describe('MigrationService', () => {
       store,
       catalog: new DatasetCatalog(catalogServiceMock({ entities: [events] })),
       engines: new EngineRegistry(
-        new Map([['warehouse', { introspect, plan: jest.fn(async () => []), migrate: jest.fn(), rollback: jest.fn(), contract }]]),
+        new Map([
+          [
+            'warehouse',
+            {
+              introspect,
+              plan: jest.fn(async () => []),
+              migrate: jest.fn(),
+              rollback: jest.fn(),
+              contract,
+            },
+          ],
+        ]),
       ),
       queue: { enqueueMigration } as unknown as JobQueue,
       retentionMs: 3600_000,
     });
     const { migration } = await keeping.createMigration(request, credentials);
-    await store.claimMigration(migration.id, { owner: 'test-worker', durationMs: 60_000 });
-    await store.setCheckpoint(migration.id, 'plan', { engine: 'warehouse', table: 'public.events', targetFields: [] });
+    await store.claimMigration(migration.id, {
+      owner: 'test-worker',
+      durationMs: 60_000,
+    });
+    await store.setCheckpoint(migration.id, 'plan', {
+      engine: 'warehouse',
+      table: 'public.events',
+      targetFields: [],
+    });
     await store.finishMigration(migration.id, { status: 'succeeded' });
 
     await expect(keeping.contractMigration(migration.id)).rejects.toThrow(
@@ -137,7 +185,9 @@ describe('MigrationService', () => {
     expect(contract).not.toHaveBeenCalled();
 
     // An hour later it may go.
-    await knex('migrations').where({ id: migration.id }).update({ finished_at: knex.raw(`now() - interval '61 minutes'`) });
+    await knex('migrations')
+      .where({ id: migration.id })
+      .update({ finished_at: knex.raw(`now() - interval '61 minutes'`) });
     const contracted = await keeping.contractMigration(migration.id);
     expect(contract).toHaveBeenCalledTimes(1);
     expect(contracted.contractedAt).toBeDefined();

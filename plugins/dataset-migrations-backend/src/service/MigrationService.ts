@@ -1,6 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import type { BackstageCredentials, BackstageUserPrincipal } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   classifyChanges,
@@ -22,7 +25,11 @@ import type { Entity } from '@backstage/catalog-model';
 import type { MigrationStore, QueueResult } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import type { JobQueue } from '../jobs/JobQueue';
-import { createRunContext, PINNED_PLAN, type PinnedPlan } from '../jobs/runContext';
+import {
+  createRunContext,
+  PINNED_PLAN,
+  type PinnedPlan,
+} from '../jobs/runContext';
 import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { DatasetCatalog, consumersOf, locationOf } from './DatasetCatalog';
 
@@ -42,7 +49,9 @@ export class MigrationService {
     },
   ) {}
 
-  async listDatasets(credentials: BackstageCredentials): Promise<DatasetSummary[]> {
+  async listDatasets(
+    credentials: BackstageCredentials,
+  ): Promise<DatasetSummary[]> {
     const entities = await this.deps.catalog.listDatasets(credentials);
     const refs = entities.map(e => stringifyEntityRef(e));
     const [versions, latest] = await Promise.all([
@@ -54,7 +63,10 @@ export class MigrationService {
     );
   }
 
-  async getDataset(entityRef: string, credentials: BackstageCredentials): Promise<DatasetDetails> {
+  async getDataset(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<DatasetDetails> {
     const ref = DatasetCatalog.normalizeRef(entityRef);
     const entity = await this.deps.catalog.getDataset(ref, credentials);
     const location = locationOf(entity);
@@ -78,7 +90,9 @@ export class MigrationService {
   async inferSpec(body: unknown, credentials: BackstageCredentials) {
     const parsed = targetSchemaSchema.safeParse(body);
     if (!parsed.success) {
-      throw new InputError(`Invalid target schema: ${describeIssues(parsed.error).join('; ')}`);
+      throw new InputError(
+        `Invalid target schema: ${describeIssues(parsed.error).join('; ')}`,
+      );
     }
     const entityRef = DatasetCatalog.normalizeRef(parsed.data.entityRef);
     const entity = await this.deps.catalog.getDataset(entityRef, credentials);
@@ -86,11 +100,13 @@ export class MigrationService {
     const engine = this.deps.engines.get(location.engine);
     const schema = await engine.introspect(location);
     const currentVersion =
-      (await this.deps.store.getSchemaVersion(entityRef)) ?? getDeclaredSchemaVersion(entity);
+      (await this.deps.store.getSchemaVersion(entityRef)) ??
+      getDeclaredSchemaVersion(entity);
     const inferred = await inferChanges(
       schema.fields,
       parsed.data.fields,
-      engine.sampleOverlap && ((field, examples) => engine.sampleOverlap!(location, field, examples)),
+      engine.sampleOverlap &&
+        ((field, examples) => engine.sampleOverlap!(location, field, examples)),
     );
     return {
       spec: {
@@ -105,7 +121,10 @@ export class MigrationService {
   }
 
   /** The plan a request would execute: target schema, compatibility, SQL. Changes nothing. */
-  async planMigration(body: unknown, credentials: BackstageCredentials): Promise<MigrationPlan> {
+  async planMigration(
+    body: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<MigrationPlan> {
     const request = await this.parse(body, credentials);
     return this.plan(await this.validate(request), PREVIEW_MIGRATION_ID);
   }
@@ -120,7 +139,9 @@ export class MigrationService {
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ): Promise<{ migration: Migration; created: boolean }> {
     const request = await this.parse(body, credentials);
-    const repeated = await this.deps.store.findByFingerprint(request.fingerprint);
+    const repeated = await this.deps.store.findByFingerprint(
+      request.fingerprint,
+    );
     if (repeated) return { migration: repeated, created: false };
 
     const valid = await this.validate(request);
@@ -150,33 +171,56 @@ export class MigrationService {
   private async parse(body: unknown, credentials: BackstageCredentials) {
     const parsed = createMigrationRequestSchema.safeParse(body);
     if (!parsed.success) {
-      throw new InputError(`Invalid migration request: ${describeIssues(parsed.error).join('; ')}`);
+      throw new InputError(
+        `Invalid migration request: ${describeIssues(parsed.error).join('; ')}`,
+      );
     }
     const request = parsed.data;
     const entityRef = DatasetCatalog.normalizeRef(request.entityRef);
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify([entityRef, request.targetVersion, request.changes, request.dryRun]))
+      .update(
+        JSON.stringify([
+          entityRef,
+          request.targetVersion,
+          request.changes,
+          request.dryRun,
+        ]),
+      )
       .digest('hex');
     const entity = await this.deps.catalog.getDataset(entityRef, credentials);
     return { ...request, entityRef, fingerprint, entity };
   }
 
   /** Checks the request against the dataset's current version and live schema. */
-  private async validate(request: Awaited<ReturnType<MigrationService['parse']>>) {
+  private async validate(
+    request: Awaited<ReturnType<MigrationService['parse']>>,
+  ) {
     const currentVersion =
       (await this.deps.store.getSchemaVersion(request.entityRef)) ??
       getDeclaredSchemaVersion(request.entity);
     const location = locationOf(request.entity);
     const engine = this.deps.engines.get(location.engine);
     const schema = await engine.introspect(location);
-    const { fields, problems } = planFieldChanges(schema.fields, request.changes);
+    const { fields, problems } = planFieldChanges(
+      schema.fields,
+      request.changes,
+    );
     if (request.targetVersion <= currentVersion) {
-      problems.unshift(`targetVersion: must be above the current schema version ${currentVersion}`);
+      problems.unshift(
+        `targetVersion: must be above the current schema version ${currentVersion}`,
+      );
     }
     if (problems.length > 0) {
       throw new InputError(`Invalid migration request: ${problems.join('; ')}`);
     }
-    return { request, currentVersion, location, engine, source: schema.fields, target: fields };
+    return {
+      request,
+      currentVersion,
+      location,
+      engine,
+      source: schema.fields,
+      target: fields,
+    };
   }
 
   private async plan(
@@ -205,7 +249,10 @@ export class MigrationService {
     };
   }
 
-  async listMigrations(entityRef: string | undefined, limit: number): Promise<Migration[]> {
+  async listMigrations(
+    entityRef: string | undefined,
+    limit: number,
+  ): Promise<Migration[]> {
     return this.deps.store.listMigrations({
       entityRef: entityRef && DatasetCatalog.normalizeRef(entityRef),
       limit,
@@ -221,8 +268,13 @@ export class MigrationService {
   async cancelMigration(id: string): Promise<Migration> {
     const migration = await this.deps.store.requestCancel(id);
     if (!migration) throw new NotFoundError(`migration ${id} was not found`);
-    if (!isActiveMigrationStatus(migration.status) && migration.status !== 'cancelled') {
-      throw new ConflictError(`migration ${id} has already ${migration.status}`);
+    if (
+      !isActiveMigrationStatus(migration.status) &&
+      migration.status !== 'cancelled'
+    ) {
+      throw new ConflictError(
+        `migration ${id} has already ${migration.status}`,
+      );
     }
     return migration;
   }
@@ -234,8 +286,9 @@ export class MigrationService {
         `migration ${id} is ${existing.status}; only failed or cancelled migrations can be retried`,
       );
     }
-    const result = await this.deps.store.requeueMigration(id, (tx, migrationId) =>
-      this.deps.queue.enqueueMigration(tx, migrationId),
+    const result = await this.deps.store.requeueMigration(
+      id,
+      (tx, migrationId) => this.deps.queue.enqueueMigration(tx, migrationId),
     );
     if (result.queued) return result.migration;
     throw this.busy(existing.entityRef, result);
@@ -245,13 +298,20 @@ export class MigrationService {
    * Puts the dataset's readers back on the previous version, losing no write made
    * since the cut-over. Only the dataset's latest migration, before it is contracted.
    */
-  async rollbackMigration(id: string, credentials: BackstageCredentials): Promise<Migration> {
+  async rollbackMigration(
+    id: string,
+    credentials: BackstageCredentials,
+  ): Promise<Migration> {
     const migration = await this.currentMigration(id, 'rolled back');
     await this.operate(migration, 'rollback');
     if (!(await this.deps.store.markRolledBack(id))) {
-      throw new ConflictError(`migration ${id} changed while it was rolled back`);
+      throw new ConflictError(
+        `migration ${id} changed while it was rolled back`,
+      );
     }
-    await this.deps.catalog.refresh(migration.entityRef, credentials).catch(() => {});
+    await this.deps.catalog
+      .refresh(migration.entityRef, credentials)
+      .catch(() => {});
     return this.getMigration(id);
   }
 
@@ -261,24 +321,37 @@ export class MigrationService {
     const keptUntil = Date.parse(migration.finishedAt!) + this.deps.retentionMs;
     if (Date.now() < keptUntil) {
       throw new ConflictError(
-        `version ${migration.fromVersion} is kept until ${new Date(keptUntil).toISOString()}; contract it after that`,
+        `version ${migration.fromVersion} is kept until ${new Date(
+          keptUntil,
+        ).toISOString()}; contract it after that`,
       );
     }
     await this.operate(migration, 'contract');
     if (!(await this.deps.store.markContracted(id))) {
-      throw new ConflictError(`migration ${id} changed while it was contracted`);
+      throw new ConflictError(
+        `migration ${id} changed while it was contracted`,
+      );
     }
     return this.getMigration(id);
   }
 
   /** A succeeded, real migration that produced the dataset's current version. */
-  private async currentMigration(id: string, action: string): Promise<MigrationDetails> {
+  private async currentMigration(
+    id: string,
+    action: string,
+  ): Promise<MigrationDetails> {
     const migration = await this.getMigration(id);
     if (migration.status !== 'succeeded' || migration.dryRun) {
-      throw new ConflictError(`migration ${id} is ${migration.dryRun ? 'a dry run' : migration.status}; it cannot be ${action}`);
+      throw new ConflictError(
+        `migration ${id} is ${
+          migration.dryRun ? 'a dry run' : migration.status
+        }; it cannot be ${action}`,
+      );
     }
     if (migration.contractedAt) {
-      throw new ConflictError(`migration ${id} was contracted: version ${migration.fromVersion} is gone`);
+      throw new ConflictError(
+        `migration ${id} was contracted: version ${migration.fromVersion} is gone`,
+      );
     }
     const current = await this.deps.store.getSchemaVersion(migration.entityRef);
     if (current !== migration.targetVersion) {
@@ -290,9 +363,18 @@ export class MigrationService {
   }
 
   /** Runs an engine operation on a finished migration, recorded as a step of its last attempt. */
-  private async operate(migration: MigrationDetails, operation: 'rollback' | 'contract'): Promise<void> {
-    const pinned = await this.deps.store.getCheckpoint<PinnedPlan>(migration.id, PINNED_PLAN);
-    if (!pinned) throw new ConflictError(`migration ${migration.id} has no recorded plan to ${operation}`);
+  private async operate(
+    migration: MigrationDetails,
+    operation: 'rollback' | 'contract',
+  ): Promise<void> {
+    const pinned = await this.deps.store.getCheckpoint<PinnedPlan>(
+      migration.id,
+      PINNED_PLAN,
+    );
+    if (!pinned)
+      throw new ConflictError(
+        `migration ${migration.id} has no recorded plan to ${operation}`,
+      );
     const run: DatasetMigrationRun = {
       migrationId: migration.id,
       entityRef: migration.entityRef,
@@ -307,12 +389,16 @@ export class MigrationService {
     try {
       await this.deps.engines.get(pinned.engine)[operation](run);
     } catch (error) {
-      throw new ConflictError(`${operation} refused: ${(error as Error).message}`);
+      throw new ConflictError(
+        `${operation} refused: ${(error as Error).message}`,
+      );
     }
   }
 
   async getSchemaVersion(entityRef: string): Promise<number | undefined> {
-    return this.deps.store.getSchemaVersion(DatasetCatalog.normalizeRef(entityRef));
+    return this.deps.store.getSchemaVersion(
+      DatasetCatalog.normalizeRef(entityRef),
+    );
   }
 
   private busy(entityRef: string, result: QueueResult): ConflictError {

@@ -2,7 +2,10 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
-import { resolvePackagePath, type HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  resolvePackagePath,
+  type HttpAuthService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   describeIssues,
@@ -14,13 +17,21 @@ const listQuery = z.object({
   entityRef: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-const entityRefQuery = z.object({ entityRef: z.string().min(1, 'is required') });
+const entityRefQuery = z.object({
+  entityRef: z.string().min(1, 'is required'),
+});
 const migrationId = z.string().uuid('must be a migration id');
 
-function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, what: string): T {
+function parse<T>(
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  value: unknown,
+  what: string,
+): T {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new InputError(`Invalid ${what}: ${describeIssues(result.error).join('; ')}`);
+    throw new InputError(
+      `Invalid ${what}: ${describeIssues(result.error).join('; ')}`,
+    );
   }
   return result.data;
 }
@@ -38,7 +49,9 @@ function specOf(req: express.Request): unknown {
   try {
     return parseYaml(req.body);
   } catch (error) {
-    throw new InputError(`Invalid migration spec: not valid YAML: ${(error as Error).message}`);
+    throw new InputError(
+      `Invalid migration spec: not valid YAML: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -67,7 +80,9 @@ export function createRouter(options: {
   router.get('/datasets/:kind/:namespace/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { kind, namespace, name } = req.params;
-    res.json(await service.getDataset(`${kind}:${namespace}/${name}`, credentials));
+    res.json(
+      await service.getDataset(`${kind}:${namespace}/${name}`, credentials),
+    );
   });
 
   router.post('/plans/infer', async (req, res) => {
@@ -82,7 +97,10 @@ export function createRouter(options: {
 
   router.post('/migrations', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { migration, created } = await service.createMigration(specOf(req), credentials);
+    const { migration, created } = await service.createMigration(
+      specOf(req),
+      credentials,
+    );
     res.status(created ? 201 : 200).json({ migration });
   });
 
@@ -126,7 +144,10 @@ export function createRouter(options: {
   router.get('/schema-versions', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const { entityRef } = parse(entityRefQuery, req.query, 'query');
-    res.json({ entityRef, schemaVersion: (await service.getSchemaVersion(entityRef)) ?? null });
+    res.json({
+      entityRef,
+      schemaVersion: (await service.getSchemaVersion(entityRef)) ?? null,
+    });
   });
 
   return router;

@@ -20,7 +20,9 @@ export interface DatasetMigrationsApi {
   /** The dataset with its live schema, introspected on its engine. */
   getDataset(entityRef: string): Promise<DatasetDetails>;
   /** The plan a request would execute; changes nothing. A string is a spec in YAML or JSON. */
-  planMigration(request: CreateMigrationRequest | string): Promise<MigrationPlan>;
+  planMigration(
+    request: CreateMigrationRequest | string,
+  ): Promise<MigrationPlan>;
   createMigration(request: CreateMigrationRequest | string): Promise<Migration>;
   /** A spec to a desired schema, with the evidence for each change. */
   inferSpec(target: TargetSchema): Promise<InferredSpec>;

@@ -10,14 +10,20 @@ import type {
   MigrationDetails,
   MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type { DatasetMigrationsApi, InferredSpec } from './DatasetMigrationsApi';
+import type {
+  DatasetMigrationsApi,
+  InferredSpec,
+} from './DatasetMigrationsApi';
 
 /** Talks to the dataset-migrations backend; serves both frontend systems. */
 export class DatasetMigrationsClient implements DatasetMigrationsApi {
-  constructor(private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {}
+  constructor(
+    private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
+  ) {}
 
   async listDatasets(): Promise<DatasetSummary[]> {
-    return (await this.request<{ items: DatasetSummary[] }>('GET', '/datasets')).items;
+    return (await this.request<{ items: DatasetSummary[] }>('GET', '/datasets'))
+      .items;
   }
 
   async getDataset(entityRef: string): Promise<DatasetDetails> {
@@ -26,55 +32,98 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
     return this.request('GET', `/datasets/${path}`);
   }
 
-  async planMigration(request: CreateMigrationRequest | string): Promise<MigrationPlan> {
-    return (await this.request<{ plan: MigrationPlan }>('POST', '/plans', request)).plan;
+  async planMigration(
+    request: CreateMigrationRequest | string,
+  ): Promise<MigrationPlan> {
+    return (
+      await this.request<{ plan: MigrationPlan }>('POST', '/plans', request)
+    ).plan;
   }
 
   async inferSpec(target: TargetSchema): Promise<InferredSpec> {
     return this.request('POST', '/plans/infer', target);
   }
 
-  async createMigration(request: CreateMigrationRequest | string): Promise<Migration> {
-    return (await this.request<{ migration: Migration }>('POST', '/migrations', request)).migration;
+  async createMigration(
+    request: CreateMigrationRequest | string,
+  ): Promise<Migration> {
+    return (
+      await this.request<{ migration: Migration }>(
+        'POST',
+        '/migrations',
+        request,
+      )
+    ).migration;
   }
 
   async listMigrations(entityRef: string): Promise<Migration[]> {
     const query = new URLSearchParams({ entityRef });
-    return (await this.request<{ items: Migration[] }>('GET', `/migrations?${query}`)).items;
+    return (
+      await this.request<{ items: Migration[] }>('GET', `/migrations?${query}`)
+    ).items;
   }
 
   async getMigration(id: string): Promise<MigrationDetails> {
-    return (await this.request<{ migration: MigrationDetails }>('GET', `/migrations/${encodeURIComponent(id)}`))
-      .migration;
+    return (
+      await this.request<{ migration: MigrationDetails }>(
+        'GET',
+        `/migrations/${encodeURIComponent(id)}`,
+      )
+    ).migration;
   }
 
   async cancelMigration(id: string): Promise<Migration> {
-    return (await this.request<{ migration: Migration }>('POST', `/migrations/${encodeURIComponent(id)}/cancel`))
-      .migration;
+    return (
+      await this.request<{ migration: Migration }>(
+        'POST',
+        `/migrations/${encodeURIComponent(id)}/cancel`,
+      )
+    ).migration;
   }
 
   async retryMigration(id: string): Promise<Migration> {
-    return (await this.request<{ migration: Migration }>('POST', `/migrations/${encodeURIComponent(id)}/retry`))
-      .migration;
+    return (
+      await this.request<{ migration: Migration }>(
+        'POST',
+        `/migrations/${encodeURIComponent(id)}/retry`,
+      )
+    ).migration;
   }
 
   async rollbackMigration(id: string): Promise<Migration> {
-    return (await this.request<{ migration: Migration }>('POST', `/migrations/${encodeURIComponent(id)}/rollback`))
-      .migration;
+    return (
+      await this.request<{ migration: Migration }>(
+        'POST',
+        `/migrations/${encodeURIComponent(id)}/rollback`,
+      )
+    ).migration;
   }
 
   async contractMigration(id: string): Promise<Migration> {
-    return (await this.request<{ migration: Migration }>('POST', `/migrations/${encodeURIComponent(id)}/contract`))
-      .migration;
+    return (
+      await this.request<{ migration: Migration }>(
+        'POST',
+        `/migrations/${encodeURIComponent(id)}/contract`,
+      )
+    ).migration;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const baseUrl = await this.deps.discoveryApi.getBaseUrl('dataset-migrations');
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const baseUrl = await this.deps.discoveryApi.getBaseUrl(
+      'dataset-migrations',
+    );
     // A spec typed by a person goes as it is: the backend reads YAML, and JSON is YAML.
     const text = typeof body === 'string';
     const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`, {
       method,
-      headers: body === undefined ? undefined : { 'Content-Type': text ? 'application/yaml' : 'application/json' },
+      headers:
+        body === undefined
+          ? undefined
+          : { 'Content-Type': text ? 'application/yaml' : 'application/json' },
       body: body === undefined ? undefined : text ? body : JSON.stringify(body),
     });
     if (!response.ok) throw await ResponseError.fromResponse(response);

@@ -10,13 +10,28 @@ import {
   type DatasetEngine,
   type DatasetMigrationRun,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { connectionUrlOf, createTestDatabases } from '../../__testUtils__/testDatabases';
+import {
+  connectionUrlOf,
+  createTestDatabases,
+} from '../../__testUtils__/testDatabases';
 import { postgresEngineFactory } from './PostgresDatasetEngine';
 
 const ROWS = [
-  { id: 1, user_id: 'alice', duration: '180', played_at: '2026-01-01T10:00:00Z', price: '1.50' },
+  {
+    id: 1,
+    user_id: 'alice',
+    duration: '180',
+    played_at: '2026-01-01T10:00:00Z',
+    price: '1.50',
+  },
   { id: 2, user_id: 'bob', duration: '95', played_at: null, price: '0.00' },
-  { id: 3, user_id: 'carol', duration: null, played_at: '2026-01-02T08:30:00Z', price: '12.25' },
+  {
+    id: 3,
+    user_id: 'carol',
+    duration: null,
+    played_at: '2026-01-02T08:30:00Z',
+    price: '12.25',
+  },
 ];
 
 type StepRecord = { name: string; status: 'running' | 'succeeded' | 'failed' };
@@ -40,7 +55,10 @@ describe('PostgresDatasetEngine', () => {
     await knex('events').insert(ROWS);
     engine = await postgresEngineFactory.create({
       name: 'warehouse',
-      config: new ConfigReader({ type: 'postgres', connection: connectionUrlOf(knex) }),
+      config: new ConfigReader({
+        type: 'postgres',
+        connection: connectionUrlOf(knex),
+      }),
       logger: mockServices.logger.mock(),
     });
   });
@@ -53,7 +71,10 @@ describe('PostgresDatasetEngine', () => {
   /** A run as the MigrationRunner would build it, with targetFields planned from the live schema. */
   async function runFor(
     changes: FieldChange[],
-    options: Partial<DatasetMigrationRun> & { fromVersion?: number; targetVersion?: number } = {},
+    options: Partial<DatasetMigrationRun> & {
+      fromVersion?: number;
+      targetVersion?: number;
+    } = {},
   ) {
     const steps: StepRecord[] = [];
     const logs: string[] = [];
@@ -88,9 +109,11 @@ describe('PostgresDatasetEngine', () => {
       throwIfCancelled: jest.fn(async () => {}),
       checkpoints: {
         // Clones both ways, as the database does: nobody shares state with the store.
-        get: async <T,>(name: string) => {
+        get: async <T>(name: string) => {
           const value = checkpoints.get(name);
-          return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as T);
+          return value === undefined
+            ? undefined
+            : (JSON.parse(JSON.stringify(value)) as T);
         },
         set: async (name, value) => {
           checkpoints.set(name, JSON.parse(JSON.stringify(value)));
@@ -111,7 +134,10 @@ describe('PostgresDatasetEngine', () => {
   }
 
   async function relkind(name: string): Promise<string | undefined> {
-    const { rows } = await knex.raw(`SELECT relkind FROM pg_class WHERE oid = to_regclass(?)`, [name]);
+    const { rows } = await knex.raw(
+      `SELECT relkind FROM pg_class WHERE oid = to_regclass(?)`,
+      [name],
+    );
     return rows[0]?.relkind;
   }
 
@@ -131,10 +157,23 @@ describe('PostgresDatasetEngine', () => {
 
   async function expectUntouched() {
     expect(await relkind('public.events')).toBe('r');
-    expect(await columns('events')).toEqual(['id', 'user_id', 'duration', 'played_at', 'price', 'tag']);
+    expect(await columns('events')).toEqual([
+      'id',
+      'user_id',
+      'duration',
+      'played_at',
+      'price',
+      'tag',
+    ]);
     expect(await count('public.events')).toBe(ROWS.length);
-    expect(await knex('events').orderBy('id').select('id', 'user_id', 'duration')).toEqual(
-      ROWS.map(({ id, user_id, duration }) => ({ id: String(id), user_id, duration })),
+    expect(
+      await knex('events').orderBy('id').select('id', 'user_id', 'duration'),
+    ).toEqual(
+      ROWS.map(({ id, user_id, duration }) => ({
+        id: String(id),
+        user_id,
+        duration,
+      })),
     );
     expect(await regclass('public.events_v1')).toBeNull();
     expect(await regclass('public.events_v2')).toBeNull();
@@ -147,14 +186,31 @@ describe('PostgresDatasetEngine', () => {
       { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
       { name: 'user_id', type: 'text', nullable: false, primaryKey: false },
       { name: 'duration', type: 'text', nullable: true, primaryKey: false },
-      { name: 'played_at', type: 'timestamptz', nullable: true, primaryKey: false },
-      { name: 'price', type: 'numeric(10,2)', nullable: false, primaryKey: false },
-      { name: 'tag', type: 'character varying(20)', nullable: true, primaryKey: false },
+      {
+        name: 'played_at',
+        type: 'timestamptz',
+        nullable: true,
+        primaryKey: false,
+      },
+      {
+        name: 'price',
+        type: 'numeric(10,2)',
+        nullable: false,
+        primaryKey: false,
+      },
+      {
+        name: 'tag',
+        type: 'character varying(20)',
+        nullable: true,
+        primaryKey: false,
+      },
     ]);
     expect(schema.rowEstimate).toBe(ROWS.length);
 
     // A table name without schema means public.
-    expect((await engine.introspect({ table: 'events' })).fields).toEqual(schema.fields);
+    expect((await engine.introspect({ table: 'events' })).fields).toEqual(
+      schema.fields,
+    );
   });
 
   it('connects with settings given as an object, port as a string', async () => {
@@ -163,20 +219,23 @@ describe('PostgresDatasetEngine', () => {
       name: 'warehouse',
       config: new ConfigReader({
         type: 'postgres',
-        connection: { host: c.host, port: String(c.port), user: c.user, password: c.password, database: c.database },
+        connection: {
+          host: c.host,
+          port: String(c.port),
+          user: c.user,
+          password: c.password,
+          database: c.database,
+        },
         maxConnections: 1,
       }),
       logger: mockServices.logger.mock(),
     });
     try {
-      expect((await objectEngine.introspect({ table: 'public.events' })).fields.map(f => f.name)).toEqual([
-        'id',
-        'user_id',
-        'duration',
-        'played_at',
-        'price',
-        'tag',
-      ]);
+      expect(
+        (await objectEngine.introspect({ table: 'public.events' })).fields.map(
+          f => f.name,
+        ),
+      ).toEqual(['id', 'user_id', 'duration', 'played_at', 'price', 'tag']);
     } finally {
       await objectEngine.close?.();
     }
@@ -184,7 +243,9 @@ describe('PostgresDatasetEngine', () => {
 
   it('introspects composite primary keys and timestamp aliases', async () => {
     await knex.raw(`CREATE SCHEMA analytics`);
-    await knex.raw(`CREATE TABLE analytics.plays (day date, track uuid, at timestamp, n integer, PRIMARY KEY (day, track))`);
+    await knex.raw(
+      `CREATE TABLE analytics.plays (day date, track uuid, at timestamp, n integer, PRIMARY KEY (day, track))`,
+    );
     const { fields } = await engine.introspect({ table: 'analytics.plays' });
     expect(fields).toEqual([
       { name: 'day', type: 'date', nullable: false, primaryKey: true },
@@ -195,19 +256,29 @@ describe('PostgresDatasetEngine', () => {
   });
 
   it('rejects missing relations, bad names and views that read several tables', async () => {
-    await expect(engine.introspect({ table: 'public.nope' })).rejects.toMatchObject({
+    await expect(
+      engine.introspect({ table: 'public.nope' }),
+    ).rejects.toMatchObject({
       name: 'InputError',
       message: 'relation public.nope does not exist',
     });
-    await expect(engine.introspect({ table: 'a.b.c' })).rejects.toMatchObject({ name: 'InputError' });
-    await expect(engine.introspect({ table: 'public."x; drop"' })).rejects.toMatchObject({ name: 'InputError' });
+    await expect(engine.introspect({ table: 'a.b.c' })).rejects.toMatchObject({
+      name: 'InputError',
+    });
+    await expect(
+      engine.introspect({ table: 'public."x; drop"' }),
+    ).rejects.toMatchObject({ name: 'InputError' });
     await knex.raw(`CREATE TABLE other (id int)`);
-    await knex.raw(`CREATE VIEW joined AS SELECT e.id FROM events e JOIN other o ON o.id = e.id`);
+    await knex.raw(
+      `CREATE VIEW joined AS SELECT e.id FROM events e JOIN other o ON o.id = e.id`,
+    );
     await expect(engine.introspect({ table: 'public.joined' })).rejects.toThrow(
       'view public.joined reads 2 tables; a dataset view must read exactly one',
     );
     await knex.raw(`CREATE SEQUENCE seq`);
-    await expect(engine.introspect({ table: 'public.seq' })).rejects.toThrow('neither a table nor a view');
+    await expect(engine.introspect({ table: 'public.seq' })).rejects.toThrow(
+      'neither a table nor a view',
+    );
   });
 
   it('migrates to a new version and keeps the old one readable', async () => {
@@ -229,8 +300,14 @@ describe('PostgresDatasetEngine', () => {
     expect(run.throwIfCancelled).toHaveBeenCalled();
     expect(logs).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(new RegExp(`^copied ${ROWS.length} rows to public.events_v2 `)),
-        expect.stringMatching(new RegExp(`^verified ${ROWS.length} rows, checksum -?\\d+ on both sides$`)),
+        expect.stringMatching(
+          new RegExp(`^copied ${ROWS.length} rows to public.events_v2 `),
+        ),
+        expect.stringMatching(
+          new RegExp(
+            `^verified ${ROWS.length} rows, checksum -?\\d+ on both sides$`,
+          ),
+        ),
         'version 1 stays readable as public.events_v1',
         'public.events now reads public.events_v2',
       ]),
@@ -239,9 +316,18 @@ describe('PostgresDatasetEngine', () => {
     // Readers of the dataset's name see version 2 through a view.
     expect(await relkind('public.events')).toBe('v');
     expect(await relkind('public.events_v2')).toBe('r');
-    expect(await columns('events')).toEqual(['id', 'listener_id', 'duration', 'played_at', 'price', 'country']);
+    expect(await columns('events')).toEqual([
+      'id',
+      'listener_id',
+      'duration',
+      'played_at',
+      'price',
+      'country',
+    ]);
     const current = await knex('events').orderBy('id');
-    expect(current.map(r => [r.id, r.listener_id, r.duration, r.country, r.price])).toEqual([
+    expect(
+      current.map(r => [r.id, r.listener_id, r.duration, r.country, r.price]),
+    ).toEqual([
       ['1', 'alice', 180, 'SE', '1.50'],
       ['2', 'bob', 95, 'SE', '0.00'],
       ['3', 'carol', null, 'SE', '12.25'],
@@ -250,8 +336,19 @@ describe('PostgresDatasetEngine', () => {
 
     // Version 1 stays readable, untouched, under its versioned name.
     expect(await relkind('public.events_v1')).toBe('r');
-    expect(await columns('events_v1')).toEqual(['id', 'user_id', 'duration', 'played_at', 'price', 'tag']);
-    expect(await knex('events_v1').orderBy('id').pluck('duration')).toEqual(['180', '95', null]);
+    expect(await columns('events_v1')).toEqual([
+      'id',
+      'user_id',
+      'duration',
+      'played_at',
+      'price',
+      'tag',
+    ]);
+    expect(await knex('events_v1').orderBy('id').pluck('duration')).toEqual([
+      '180',
+      '95',
+      null,
+    ]);
 
     // The new table keeps the primary key and NOT NULL, and says where it came from.
     const { rows: pk } = await knex.raw(
@@ -259,8 +356,12 @@ describe('PostgresDatasetEngine', () => {
         WHERE i.indrelid = 'public.events_v2'::regclass AND i.indisprimary`,
     );
     expect(pk).toEqual([{ attname: 'id' }]);
-    await expect(knex('events_v2').insert({ id: 4, listener_id: null })).rejects.toMatchObject({ code: '23502' });
-    const { rows: comment } = await knex.raw(`SELECT obj_description('public.events_v2'::regclass) AS c`);
+    await expect(
+      knex('events_v2').insert({ id: 4, listener_id: null }),
+    ).rejects.toMatchObject({ code: '23502' });
+    const { rows: comment } = await knex.raw(
+      `SELECT obj_description('public.events_v2'::regclass) AS c`,
+    );
     expect(comment[0].c).toBe(
       'dataset-migrations: resource:default/events schema version 2 (migration 00000000-0000-4000-8000-000000000001)',
     );
@@ -278,14 +379,22 @@ describe('PostgresDatasetEngine', () => {
   });
 
   it('migrates again from the view to a third version', async () => {
-    await engine.migrate((await runFor([{ renameField: { from: 'user_id', to: 'listener_id' } }])).run);
+    await engine.migrate(
+      (
+        await runFor([{ renameField: { from: 'user_id', to: 'listener_id' } }])
+      ).run,
+    );
 
     const { run, steps } = await runFor(
       [
         { changeType: { field: 'duration', type: 'bigint' } },
         { addField: { name: 'skipped', type: 'boolean', default: false } },
       ],
-      { fromVersion: 2, targetVersion: 3, migrationId: '00000000-0000-4000-8000-000000000002' },
+      {
+        fromVersion: 2,
+        targetVersion: 3,
+        migrationId: '00000000-0000-4000-8000-000000000002',
+      },
     );
     await engine.migrate(run);
     expect(steps).toEqual([
@@ -303,13 +412,24 @@ describe('PostgresDatasetEngine', () => {
         WHERE r.ev_class = 'public.events'::regclass AND c.relkind = 'r'`,
     );
     expect(reads).toEqual([{ relname: 'events_v3' }]);
-    expect(await knex('events').orderBy('id').select('listener_id', 'duration', 'skipped')).toEqual([
+    expect(
+      await knex('events')
+        .orderBy('id')
+        .select('listener_id', 'duration', 'skipped'),
+    ).toEqual([
       { listener_id: 'alice', duration: '180', skipped: false },
       { listener_id: 'bob', duration: '95', skipped: false },
       { listener_id: 'carol', duration: null, skipped: false },
     ]);
     // Every earlier version is still there with its own rows and shape.
-    expect(await columns('events_v2')).toEqual(['id', 'listener_id', 'duration', 'played_at', 'price', 'tag']);
+    expect(await columns('events_v2')).toEqual([
+      'id',
+      'listener_id',
+      'duration',
+      'played_at',
+      'price',
+      'tag',
+    ]);
     expect(await count('public.events_v2')).toBe(ROWS.length);
     expect(await columns('events_v1')).toContain('user_id');
     expect(await count('public.events_v1')).toBe(ROWS.length);
@@ -330,7 +450,14 @@ describe('PostgresDatasetEngine', () => {
     expect(steps).toEqual([{ name: 'dry-run', status: 'failed' }]);
 
     expect(await relkind('public.events')).toBe('r');
-    expect(await columns('events')).toEqual(['id', 'user_id', 'duration', 'played_at', 'price', 'tag']);
+    expect(await columns('events')).toEqual([
+      'id',
+      'user_id',
+      'duration',
+      'played_at',
+      'price',
+      'tag',
+    ]);
     expect(await count('public.events')).toBe(ROWS.length + 1);
     expect(await regclass('public.events_v2')).toBeNull();
     expect(await regclass('public.events_v1')).toBeNull();
@@ -338,7 +465,9 @@ describe('PostgresDatasetEngine', () => {
     // The engine is still usable afterwards: fix the row and the same migration works.
     await knex('events').where({ id: 4 }).update({ duration: '60' });
     await engine.migrate((await runFor(changes)).run);
-    expect(await knex('events').where({ id: 4 }).first('duration')).toEqual({ duration: 60 });
+    expect(await knex('events').where({ id: 4 }).first('duration')).toEqual({
+      duration: 60,
+    });
   });
 
   it('stops a dry run after transforming the sample and leaves nothing behind', async () => {
@@ -347,19 +476,28 @@ describe('PostgresDatasetEngine', () => {
       { dryRun: true },
     );
     await engine.migrate(run);
-    expect(steps.map(s => `${s.name}:${s.status}`)).toEqual(['dry-run:succeeded']);
-    expect(logs).toContain(`transformed ${ROWS.length} sample rows without error`);
-    expect(logs).toContain('dry run: the transform works on the sample; nothing was created');
+    expect(steps.map(s => `${s.name}:${s.status}`)).toEqual([
+      'dry-run:succeeded',
+    ]);
+    expect(logs).toContain(
+      `transformed ${ROWS.length} sample rows without error`,
+    );
+    expect(logs).toContain(
+      'dry run: the transform works on the sample; nothing was created',
+    );
     expect(checkpoints.size).toBe(0);
     await expectUntouched();
   });
 
   it('changes nothing when the run is cancelled before the switch', async () => {
-    const { run, steps } = await runFor([{ renameField: { from: 'user_id', to: 'listener_id' } }], {
-      throwIfCancelled: jest.fn(async () => {
-        throw new Error('cancelled by request');
-      }),
-    });
+    const { run, steps } = await runFor(
+      [{ renameField: { from: 'user_id', to: 'listener_id' } }],
+      {
+        throwIfCancelled: jest.fn(async () => {
+          throw new Error('cancelled by request');
+        }),
+      },
+    );
     await expect(engine.migrate(run)).rejects.toThrow('cancelled by request');
     expect(steps.map(s => s.name)).not.toContain('cut-over');
     expect(steps.every(s => s.status === 'succeeded')).toBe(true);
@@ -369,7 +507,9 @@ describe('PostgresDatasetEngine', () => {
   it('refuses to overwrite an existing target or previous version', async () => {
     await knex.raw(`CREATE TABLE public.events_v2 (x int)`);
     const { run, steps } = await runFor([{ dropField: { name: 'tag' } }]);
-    await expect(engine.migrate(run)).rejects.toThrow('relation public.events_v2 already exists');
+    await expect(engine.migrate(run)).rejects.toThrow(
+      'relation public.events_v2 already exists',
+    );
     expect(steps).toEqual([
       { name: 'dry-run', status: 'succeeded' },
       { name: 'create-target', status: 'failed' },
@@ -393,7 +533,9 @@ describe('PostgresDatasetEngine', () => {
     beforeEach(async () => {
       await knex.raw(
         `INSERT INTO public.events (id, user_id, duration, price)
-         SELECT g, 'user' || g, (g % 300)::text, g % 7 FROM generate_series(10, ${BIG + 9}) AS g`,
+         SELECT g, 'user' || g, (g % 300)::text, g % 7 FROM generate_series(10, ${
+           BIG + 9
+         }) AS g`,
       );
       batched = await postgresEngineFactory.create({
         name: 'warehouse',
@@ -433,9 +575,15 @@ describe('PostgresDatasetEngine', () => {
       await batched.migrate(run);
       const backfill = progress.filter(p => p.stage === 'backfill');
       expect(backfill.length).toBeGreaterThanOrEqual(Math.ceil(total / 1000));
-      expect(backfill[backfill.length - 1]).toMatchObject({ done: total, total });
+      expect(backfill[backfill.length - 1]).toMatchObject({
+        done: total,
+        total,
+      });
       // Every batch but the last ends at a key; the last copies whatever follows.
-      expect(checkpoints.get('backfill')).toMatchObject({ rows: total, lastKey: [expect.stringMatching(/^\d+$/)] });
+      expect(checkpoints.get('backfill')).toMatchObject({
+        rows: total,
+        lastKey: [expect.stringMatching(/^\d+$/)],
+      });
       expect(await count('public.events')).toBe(total);
       await expectTargetMatchesSource();
     });
@@ -449,26 +597,48 @@ describe('PostgresDatasetEngine', () => {
           batch += 1;
           const copiedId = 10 + batch;
           const laterId = BIG - batch * 7;
-          await knex('events').where({ id: copiedId }).update({ duration: '1', user_id: 'changed' });
+          await knex('events')
+            .where({ id: copiedId })
+            .update({ duration: '1', user_id: 'changed' });
           await knex('events').where({ id: laterId }).update({ duration: '2' });
-          await knex('events').where({ id: copiedId + 100 }).delete();
-          await knex('events').where({ id: laterId - 1 }).delete();
-          await knex('events').insert({ id: 100_000 + batch, user_id: 'new', duration: '3' });
+          await knex('events')
+            .where({ id: copiedId + 100 })
+            .delete();
+          await knex('events')
+            .where({ id: laterId - 1 })
+            .delete();
+          await knex('events').insert({
+            id: 100_000 + batch,
+            user_id: 'new',
+            duration: '3',
+          });
           // A key deleted and inserted again must end up as the new row.
-          await knex('events').where({ id: copiedId + 200 }).delete();
-          await knex('events').insert({ id: copiedId + 200, user_id: 'reborn', duration: '4' });
+          await knex('events')
+            .where({ id: copiedId + 200 })
+            .delete();
+          await knex('events').insert({
+            id: copiedId + 200,
+            user_id: 'reborn',
+            duration: '4',
+          });
         },
       });
       await batched.migrate(run);
       expect(batch).toBeGreaterThan(3);
       await expectTargetMatchesSource();
-      expect(await knex('events').where({ id: 11 }).first('listener_id', 'duration')).toEqual({
+      expect(
+        await knex('events').where({ id: 11 }).first('listener_id', 'duration'),
+      ).toEqual({
         listener_id: 'changed',
         duration: 1,
       });
-      expect(await knex('events').where({ id: 211 }).first('listener_id')).toEqual({ listener_id: 'reborn' });
+      expect(
+        await knex('events').where({ id: 211 }).first('listener_id'),
+      ).toEqual({ listener_id: 'reborn' });
       expect(await knex('events').where({ id: 111 }).first()).toBeUndefined();
-      expect(await knex('events').where({ id: 100_001 }).first('listener_id')).toEqual({ listener_id: 'new' });
+      expect(
+        await knex('events').where({ id: 100_001 }).first('listener_id'),
+      ).toEqual({ listener_id: 'new' });
       // The capture trigger and its bookkeeping are gone after the cut-over.
       const { rows } = await knex.raw(
         `SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'public.events_v1'::regclass AND NOT tgisinternal`,
@@ -489,7 +659,9 @@ describe('PostgresDatasetEngine', () => {
           if (calls > 3) throw new MigrationInterruptedError('worker stopped');
         }),
       });
-      await expect(batched.migrate(first.run)).rejects.toBeInstanceOf(MigrationInterruptedError);
+      await expect(batched.migrate(first.run)).rejects.toBeInstanceOf(
+        MigrationInterruptedError,
+      );
       const stoppedAt = first.checkpoints.get('backfill') as { rows: number };
       expect(stoppedAt.rows).toBeGreaterThan(0);
       expect(stoppedAt.rows).toBeLessThan(total);
@@ -498,16 +670,27 @@ describe('PostgresDatasetEngine', () => {
       expect(await relkind('public.events')).toBe('r');
 
       // Writes keep arriving while no worker runs the migration.
-      await knex('events').where({ id: 12 }).update({ user_id: 'while-stopped' });
+      await knex('events')
+        .where({ id: 12 })
+        .update({ user_id: 'while-stopped' });
       await knex('events').insert({ id: 200_000, user_id: 'while-stopped' });
 
       const second = await runFor(changes);
-      for (const [name, value] of first.checkpoints) second.checkpoints.set(name, value);
+      for (const [name, value] of first.checkpoints)
+        second.checkpoints.set(name, value);
       await batched.migrate(second.run);
-      expect(second.steps.map(s => s.name)).toEqual(['backfill', 'verify', 'cut-over']);
-      expect(second.logs).toContain(`resuming the backfill after ${stoppedAt.rows} rows`);
+      expect(second.steps.map(s => s.name)).toEqual([
+        'backfill',
+        'verify',
+        'cut-over',
+      ]);
+      expect(second.logs).toContain(
+        `resuming the backfill after ${stoppedAt.rows} rows`,
+      );
       expect(await count('public.events')).toBe(total + 1);
-      expect(await knex('events').where({ id: 12 }).first('listener_id')).toEqual({ listener_id: 'while-stopped' });
+      expect(
+        await knex('events').where({ id: 12 }).first('listener_id'),
+      ).toEqual({ listener_id: 'while-stopped' });
       await expectTargetMatchesSource();
     });
   });
@@ -528,7 +711,8 @@ describe('PostgresDatasetEngine', () => {
       'rollback',
       'contract',
     ]);
-    const sqlOf = (name: string) => stages.find(stage => stage.name === name)!.sql;
+    const sqlOf = (name: string) =>
+      stages.find(stage => stage.name === name)!.sql;
     expect(sqlOf('backfill').join('\n')).toContain('$1');
 
     // Create the target, copy everything, verify and cut over with the planned SQL.
@@ -538,9 +722,17 @@ describe('PostgresDatasetEngine', () => {
       const copyAll = sqlOf('backfill')[1].replace(/WHERE .*$/s, '');
       await trx.raw(copyAll);
       const [, sourceSum, targetSum] = sqlOf('verify');
-      expect((await trx.raw(sourceSum)).rows).toEqual((await trx.raw(targetSum)).rows);
+      expect((await trx.raw(sourceSum)).rows).toEqual(
+        (await trx.raw(targetSum)).rows,
+      );
       for (const sql of sqlOf('cut-over')) await trx.raw(sql);
-      expect((await trx.raw(`SELECT listener_id, duration FROM public.events ORDER BY id`)).rows).toEqual([
+      expect(
+        (
+          await trx.raw(
+            `SELECT listener_id, duration FROM public.events ORDER BY id`,
+          )
+        ).rows,
+      ).toEqual([
         { listener_id: 'alice', duration: 180 },
         { listener_id: 'bob', duration: 95 },
         { listener_id: 'carol', duration: null },
@@ -554,21 +746,47 @@ describe('PostgresDatasetEngine', () => {
 
   it('computes fields from using, expression and derive, and names rows an expression fails on', async () => {
     const { run } = await runFor([
-      { changeType: { field: 'price', type: 'integer', using: 'round(price * 100)' } },
-      { addField: { name: 'long_play', type: 'boolean', expression: 'duration::integer > 100' } },
+      {
+        changeType: {
+          field: 'price',
+          type: 'integer',
+          using: 'round(price * 100)',
+        },
+      },
+      {
+        addField: {
+          name: 'long_play',
+          type: 'boolean',
+          expression: 'duration::integer > 100',
+        },
+      },
       { deriveField: { field: 'user_id', expression: 'upper(user_id)' } },
     ]);
     await engine.migrate(run);
-    expect(await knex('events').orderBy('id').select('user_id', 'price', 'long_play')).toEqual([
+    expect(
+      await knex('events')
+        .orderBy('id')
+        .select('user_id', 'price', 'long_play'),
+    ).toEqual([
       { user_id: 'ALICE', price: 150, long_play: true },
       { user_id: 'BOB', price: 0, long_play: false },
       { user_id: 'CAROL', price: 1225, long_play: null },
     ]);
 
     // An expression that fails on one row stops the run at the dry run, naming it.
-    await knex.raw(`INSERT INTO public.events_v2 VALUES (4, 'DAVE', 'x', null, 0, null, null)`);
+    await knex.raw(
+      `INSERT INTO public.events_v2 VALUES (4, 'DAVE', 'x', null, 0, null, null)`,
+    );
     const { run: second, steps } = await runFor(
-      [{ changeType: { field: 'duration', type: 'integer', using: 'duration::integer * 2' } }],
+      [
+        {
+          changeType: {
+            field: 'duration',
+            type: 'integer',
+            using: 'duration::integer * 2',
+          },
+        },
+      ],
       { fromVersion: 2, targetVersion: 3 },
     );
     await expect(engine.migrate(second)).rejects.toThrow(
@@ -579,26 +797,38 @@ describe('PostgresDatasetEngine', () => {
   });
 
   it('never undoes a committed cut-over, and a later attempt recognises it', async () => {
-    const changes: FieldChange[] = [{ renameField: { from: 'user_id', to: 'listener_id' } }];
+    const changes: FieldChange[] = [
+      { renameField: { from: 'user_id', to: 'listener_id' } },
+    ];
     const first = await runFor(changes);
     const record = first.run.checkpoints.set;
     // The worker's own database fails just after the cut-over committed.
     first.run.checkpoints.set = async (name, value) => {
-      if (name === 'done:cut-over') throw new Error('plugin database went away');
+      if (name === 'done:cut-over')
+        throw new Error('plugin database went away');
       return record(name, value);
     };
-    await expect(engine.migrate(first.run)).rejects.toThrow('plugin database went away');
+    await expect(engine.migrate(first.run)).rejects.toThrow(
+      'plugin database went away',
+    );
     // Readers are on version 2 and it keeps all its rows.
     expect(await relkind('public.events')).toBe('v');
     expect(await count('public.events_v2')).toBe(ROWS.length);
-    expect(await knex('events').orderBy('id').pluck('listener_id')).toEqual(['alice', 'bob', 'carol']);
+    expect(await knex('events').orderBy('id').pluck('listener_id')).toEqual([
+      'alice',
+      'bob',
+      'carol',
+    ]);
 
     // The next attempt runs the plan pinned at the first, not one against the new schema.
     const second = await runFor([], { targetFields: first.run.targetFields });
-    for (const [name, value] of first.checkpoints) second.checkpoints.set(name, value);
+    for (const [name, value] of first.checkpoints)
+      second.checkpoints.set(name, value);
     await engine.migrate(second.run);
     expect(second.steps).toEqual([{ name: 'cut-over', status: 'succeeded' }]);
-    expect(second.logs).toContain('public.events already reads public.events_v2');
+    expect(second.logs).toContain(
+      'public.events already reads public.events_v2',
+    );
     expect(await count('public.events')).toBe(ROWS.length);
   });
 
@@ -612,8 +842,15 @@ describe('PostgresDatasetEngine', () => {
       const { run } = await runFor(changes);
       await engine.migrate(run);
       // Writers on version 2, through the dataset's name.
-      await knex('events').insert({ id: 10, listener_id: 'eve', duration: 42, price: 3 });
-      await knex('events').where({ id: 1 }).update({ listener_id: 'alice2', duration: 181 });
+      await knex('events').insert({
+        id: 10,
+        listener_id: 'eve',
+        duration: 42,
+        price: 3,
+      });
+      await knex('events')
+        .where({ id: 1 })
+        .update({ listener_id: 'alice2', duration: 181 });
       await knex('events').where({ id: 2 }).delete();
 
       await engine.rollback(run);
@@ -623,32 +860,44 @@ describe('PostgresDatasetEngine', () => {
           WHERE r.ev_class = 'public.events'::regclass AND c.relkind = 'r'`,
       );
       expect(reads).toEqual([{ relname: 'events_v1' }]);
-      expect(await knex('events').orderBy('id').select('id', 'user_id', 'duration')).toEqual([
+      expect(
+        await knex('events').orderBy('id').select('id', 'user_id', 'duration'),
+      ).toEqual([
         { id: '1', user_id: 'alice2', duration: '181' },
         { id: '3', user_id: 'carol', duration: null },
         { id: '10', user_id: 'eve', duration: '42' },
       ]);
       // Version 2 is gone with its trigger: every write it took is in version 1.
       expect(await regclass('public.events_v2')).toBeNull();
-      const { rows: triggers } = await knex.raw(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal`);
+      const { rows: triggers } = await knex.raw(
+        `SELECT tgname FROM pg_trigger WHERE NOT tgisinternal`,
+      );
       expect(triggers).toEqual([]);
-      await expect(engine.rollback(run)).rejects.toThrow('public.events does not read version 2: nothing to roll back');
+      await expect(engine.rollback(run)).rejects.toThrow(
+        'public.events does not read version 2: nothing to roll back',
+      );
     });
 
     it('refuses a rollback that would lose writes the old version cannot hold', async () => {
-      const { run } = await runFor([{ changeType: { field: 'price', type: 'text' } }]);
+      const { run } = await runFor([
+        { changeType: { field: 'price', type: 'text' } },
+      ]);
       await engine.migrate(run);
       await knex('events').where({ id: 1 }).update({ price: 'about two' }); // no numeric for version 1
       await expect(engine.rollback(run)).rejects.toThrow(
         /^rollback would lose 1 writes that could not be carried back to version 1 \(e\.g\. invalid input syntax for type numeric: "about two"\)$/,
       );
       expect(await relkind('public.events')).toBe('v');
-      expect(await knex('events').where({ id: 1 }).first('price')).toEqual({ price: 'about two' });
+      expect(await knex('events').where({ id: 1 }).first('price')).toEqual({
+        price: 'about two',
+      });
     });
 
     it('says why a rollback is impossible when a required field was dropped', async () => {
       const { run } = await runFor([{ dropField: { name: 'user_id' } }]);
-      const rollback = (await engine.plan(run)).find(stage => stage.name === 'rollback')!;
+      const rollback = (await engine.plan(run)).find(
+        stage => stage.name === 'rollback',
+      )!;
       expect(rollback.description).toBe(
         'After cut-over: not available, "user_id" (NOT NULL) cannot be recomputed from the new version.',
       );
@@ -664,25 +913,47 @@ describe('PostgresDatasetEngine', () => {
       await engine.contract(run);
       expect(await regclass('public.events_v1')).toBeNull();
       expect(logs).toContain('dropped public.events_v1: version 1 is gone');
-      const { rows: triggers } = await knex.raw(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal`);
+      const { rows: triggers } = await knex.raw(
+        `SELECT tgname FROM pg_trigger WHERE NOT tgisinternal`,
+      );
       expect(triggers).toEqual([]);
-      expect(await knex('events').count({ n: '*' })).toEqual([{ n: String(ROWS.length) }]);
-      await expect(engine.rollback(run)).rejects.toThrow('rollback is not available: version 1 was dropped');
+      expect(await knex('events').count({ n: '*' })).toEqual([
+        { n: String(ROWS.length) },
+      ]);
+      await expect(engine.rollback(run)).rejects.toThrow(
+        'rollback is not available: version 1 was dropped',
+      );
     });
   });
 
   it("measures how many examples appear among a field's sampled values", async () => {
-    const sampler = engine as DatasetEngine & Required<Pick<DatasetEngine, 'sampleOverlap'>>;
-    expect(await sampler.sampleOverlap({ table: 'public.events' }, 'user_id', ['alice', 'zed'])).toBe(0.5);
-    expect(await sampler.sampleOverlap({ table: 'public.events' }, 'duration', ['95', '180', '180'])).toBe(1);
-    expect(await sampler.sampleOverlap({ table: 'public.events' }, 'user_id', [])).toBe(0);
+    const sampler = engine as DatasetEngine &
+      Required<Pick<DatasetEngine, 'sampleOverlap'>>;
+    expect(
+      await sampler.sampleOverlap({ table: 'public.events' }, 'user_id', [
+        'alice',
+        'zed',
+      ]),
+    ).toBe(0.5);
+    expect(
+      await sampler.sampleOverlap({ table: 'public.events' }, 'duration', [
+        '95',
+        '180',
+        '180',
+      ]),
+    ).toBe(1);
+    expect(
+      await sampler.sampleOverlap({ table: 'public.events' }, 'user_id', []),
+    ).toBe(0);
   });
 
   it('refuses a table without a primary key, creating nothing', async () => {
     await knex.raw(`CREATE TABLE public.keyless (a int, b text)`);
     await knex.raw(`INSERT INTO public.keyless VALUES (1, 'x')`);
     const { fields } = await engine.introspect({ table: 'public.keyless' });
-    const plan = planFieldChanges(fields, [{ renameField: { from: 'b', to: 'c' } }]);
+    const plan = planFieldChanges(fields, [
+      { renameField: { from: 'b', to: 'c' } },
+    ]);
     const { run } = await runFor([], {
       dataset: { table: 'public.keyless' },
       targetFields: plan.fields,

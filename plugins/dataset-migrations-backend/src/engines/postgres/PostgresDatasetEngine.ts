@@ -51,7 +51,11 @@ export interface BackfillSettings {
   pauseMs: number;
 }
 
-const DEFAULT_BACKFILL: BackfillSettings = { maxBatchRows: 200_000, targetBatchMs: 500, pauseMs: 0 };
+const DEFAULT_BACKFILL: BackfillSettings = {
+  maxBatchRows: 200_000,
+  targetBatchMs: 500,
+  pauseMs: 0,
+};
 const FIRST_BATCH_ROWS = 5_000;
 /** Rows whose values an inference compares with a field's examples. */
 const SAMPLE_ROWS = 100_000;
@@ -93,7 +97,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
     // An unreachable database interrupts a run's plan step, as it does every stage.
     return interruptible(() =>
       this.withClient(async client => {
-        const { storage } = await resolveDataset(client, parseRelationName(dataset.table));
+        const { storage } = await resolveDataset(
+          client,
+          parseRelationName(dataset.table),
+        );
         return {
           fields: await readFields(client, storage),
           rowEstimate: await estimateRows(client, storage),
@@ -102,13 +109,22 @@ export class PostgresDatasetEngine implements DatasetEngine {
     );
   }
 
-  async sampleOverlap(dataset: DatasetLocation, field: string, examples: string[]): Promise<number> {
+  async sampleOverlap(
+    dataset: DatasetLocation,
+    field: string,
+    examples: string[],
+  ): Promise<number> {
     if (examples.length === 0) return 0;
     return this.withClient(async client => {
-      const { storage } = await resolveDataset(client, parseRelationName(dataset.table));
+      const { storage } = await resolveDataset(
+        client,
+        parseRelationName(dataset.table),
+      );
       const { rows } = await client.query<{ found: number }>(
         `SELECT count(DISTINCT e)::int AS found FROM unnest($1::text[]) AS e
-          WHERE e IN (SELECT ${q(field)}::text FROM ${quoteRelation(storage)} LIMIT ${SAMPLE_ROWS})`,
+          WHERE e IN (SELECT ${q(field)}::text FROM ${quoteRelation(
+          storage,
+        )} LIMIT ${SAMPLE_ROWS})`,
         [examples],
       );
       return rows[0].found / new Set(examples).size;
@@ -117,7 +133,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
 
   async plan(request: DatasetMigrationPlanRequest): Promise<PlannedStage[]> {
     return this.withClient(async client => {
-      const dataset = await resolveDataset(client, parseRelationName(request.dataset.table));
+      const dataset = await resolveDataset(
+        client,
+        parseRelationName(request.dataset.table),
+      );
       const shape = await this.shapeFor(client, request);
       const keyTypes = await this.keyTypes(client, shape);
       const range = { hasLastKey: true, hasEnd: true, skipExisting: false };
@@ -129,42 +148,65 @@ export class PostgresDatasetEngine implements DatasetEngine {
         },
         {
           name: 'create-target',
-          description: 'Create the new version and a trigger that applies every write to the source to it, in one transaction.',
+          description:
+            'Create the new version and a trigger that applies every write to the source to it, in one transaction.',
           sql: createTargetStatements(shape, provenance(request)),
         },
         {
           name: 'backfill',
           description: `Per batch (up to ${this.backfillSettings.maxBatchRows} rows, sized to ~${this.backfillSettings.targetBatchMs} ms, its own transaction): find the batch's last key, copy the range; a batch that meets captured rows is redone skipping them. The last key is checkpointed after each batch.`,
-          sql: [batchEndSql(shape, keyTypes, true), copyRangeSql(shape, keyTypes, range)],
+          sql: [
+            batchEndSql(shape, keyTypes, true),
+            copyRangeSql(shape, keyTypes, range),
+          ],
         },
         {
           name: 'verify',
-          description: 'Remove rows deleted while they were copied; then, in one repeatable-read snapshot, compare row counts and checksums of the mapped source and the target.',
+          description:
+            'Remove rows deleted while they were copied; then, in one repeatable-read snapshot, compare row counts and checksums of the mapped source and the target.',
           sql: [
             removeGhostsSql(shape),
-            checksumSql(shape.source, shape.fields.map(f => valueOf(f, 's.'))),
-            checksumSql(shape.target, shape.fields.map(f => `s.${q(f.name)}`)),
+            checksumSql(
+              shape.source,
+              shape.fields.map(f => valueOf(f, 's.')),
+            ),
+            checksumSql(
+              shape.target,
+              shape.fields.map(f => `s.${q(f.name)}`),
+            ),
           ],
         },
         {
           name: 'cut-over',
-          description: 'One short transaction: writers wait, readers go on, the name moves to the new version.',
+          description:
+            'One short transaction: writers wait, readers go on, the name moves to the new version.',
           sql: cutOverStatements(shape, dataset, request.fromVersion),
         },
         {
           name: 'undo',
-          description: 'On failure or cancel before cut-over: remove the capture and the unfinished target; the source was never changed.',
-          sql: [...dropCaptureSql(shape), `DROP TABLE IF EXISTS ${quoteRelation(shape.target)}`],
+          description:
+            'On failure or cancel before cut-over: remove the capture and the unfinished target; the source was never changed.',
+          sql: [
+            ...dropCaptureSql(shape),
+            `DROP TABLE IF EXISTS ${quoteRelation(shape.target)}`,
+          ],
         },
         {
           name: 'rollback',
           description: rollbackDescription(shape),
-          sql: rollbackStatements(shape, dataset, previousVersion(shape, dataset, request.fromVersion)),
+          sql: rollbackStatements(
+            shape,
+            dataset,
+            previousVersion(shape, dataset, request.fromVersion),
+          ),
         },
         {
           name: 'contract',
           description: `On request, after the retention period: drop version ${request.fromVersion}; rollback ends here.`,
-          sql: contractStatements(shape, previousVersion(shape, dataset, request.fromVersion)),
+          sql: contractStatements(
+            shape,
+            previousVersion(shape, dataset, request.fromVersion),
+          ),
         },
       ];
     });
@@ -180,7 +222,9 @@ export class PostgresDatasetEngine implements DatasetEngine {
     try {
       await stage('dry-run', () => this.dryRun(run, shape));
       if (run.dryRun) {
-        await run.log('dry run: the transform works on the sample; nothing was created');
+        await run.log(
+          'dry run: the transform works on the sample; nothing was created',
+        );
         await run.checkpoints.clear();
         return;
       }
@@ -193,7 +237,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
     } catch (error) {
       if (error instanceof MigrationInterruptedError) throw error;
       await this.undo(run, shape).catch(undoError =>
-        run.log(`could not remove the unfinished target: ${undoError}`, 'error'),
+        run.log(
+          `could not remove the unfinished target: ${undoError}`,
+          'error',
+        ),
       );
       throw error;
     }
@@ -202,7 +249,9 @@ export class PostgresDatasetEngine implements DatasetEngine {
   async rollback(run: DatasetMigrationRun): Promise<void> {
     const shape = await interruptible(() => this.shapeOf(run)).catch(error => {
       if ((error as { code?: string }).code === UNDEFINED_TABLE) {
-        throw new Error(`rollback is not available: version ${run.fromVersion} was dropped`);
+        throw new Error(
+          `rollback is not available: version ${run.fromVersion} was dropped`,
+        );
       }
       throw error;
     });
@@ -210,27 +259,43 @@ export class PostgresDatasetEngine implements DatasetEngine {
       interruptible(() =>
         this.transaction(async client => {
           if (!(await this.isCutOver(client, run, shape))) {
-            throw new Error(`${run.dataset.table} does not read version ${run.targetVersion}: nothing to roll back`);
+            throw new Error(
+              `${run.dataset.table} does not read version ${run.targetVersion}: nothing to roll back`,
+            );
           }
           if (!(await relationExists(client, shape.reverseFailures))) {
             const inverse = inverseOf(shape);
             throw new Error(
-              `rollback is not available: ${'impossible' in inverse ? inverse.impossible : 'writes are not carried back'}`,
+              `rollback is not available: ${
+                'impossible' in inverse
+                  ? inverse.impossible
+                  : 'writes are not carried back'
+              }`,
             );
           }
           const lost = await client.query<{ n: number; first: string | null }>(
-            `SELECT count(*)::int AS n, min(message) AS first FROM ${quoteRelation(shape.reverseFailures)}`,
+            `SELECT count(*)::int AS n, min(message) AS first FROM ${quoteRelation(
+              shape.reverseFailures,
+            )}`,
           );
           if (lost.rows[0].n > 0) {
             throw new Error(
               `rollback would lose ${lost.rows[0].n} writes that could not be carried back to version ${run.fromVersion} (e.g. ${lost.rows[0].first})`,
             );
           }
-          const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
+          const dataset = await resolveDataset(
+            client,
+            parseRelationName(run.dataset.table),
+          );
           const previous = previousVersion(shape, dataset, run.fromVersion);
-          for (const sql of rollbackStatements(shape, dataset, previous)) await client.query(sql);
+          for (const sql of rollbackStatements(shape, dataset, previous))
+            await client.query(sql);
           await run.log(
-            `${run.dataset.table} reads ${formatRelation(previous)} again, with every write made since the cut-over; ${formatRelation(shape.target)} was dropped`,
+            `${run.dataset.table} reads ${formatRelation(
+              previous,
+            )} again, with every write made since the cut-over; ${formatRelation(
+              shape.target,
+            )} was dropped`,
           );
         }),
       ),
@@ -243,12 +308,22 @@ export class PostgresDatasetEngine implements DatasetEngine {
       interruptible(() =>
         this.transaction(async client => {
           if (!(await this.isCutOver(client, run, shape))) {
-            throw new Error(`${run.dataset.table} does not read version ${run.targetVersion}: nothing to contract`);
+            throw new Error(
+              `${run.dataset.table} does not read version ${run.targetVersion}: nothing to contract`,
+            );
           }
-          const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
+          const dataset = await resolveDataset(
+            client,
+            parseRelationName(run.dataset.table),
+          );
           const previous = previousVersion(shape, dataset, run.fromVersion);
-          for (const sql of contractStatements(shape, previous)) await client.query(sql);
-          await run.log(`dropped ${formatRelation(previous)}: version ${run.fromVersion} is gone`);
+          for (const sql of contractStatements(shape, previous))
+            await client.query(sql);
+          await run.log(
+            `dropped ${formatRelation(previous)}: version ${
+              run.fromVersion
+            } is gone`,
+          );
         }),
       ),
     );
@@ -261,7 +336,9 @@ export class PostgresDatasetEngine implements DatasetEngine {
   /** Names and keys of this run; the source is pinned at the first attempt. */
   private async shapeOf(run: DatasetMigrationRun): Promise<MigrationShape> {
     const pinned = await run.checkpoints.get<RelationName>('source');
-    const shape = await this.withClient(client => this.shapeFor(client, run, pinned));
+    const shape = await this.withClient(client =>
+      this.shapeFor(client, run, pinned),
+    );
     if (!pinned) await run.checkpoints.set('source', shape.source);
     return shape;
   }
@@ -272,26 +349,50 @@ export class PostgresDatasetEngine implements DatasetEngine {
     pinnedSource?: RelationName,
   ): Promise<MigrationShape> {
     {
-      const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
+      const dataset = await resolveDataset(
+        client,
+        parseRelationName(run.dataset.table),
+      );
       let source = pinnedSource ?? dataset.storage;
-      if (dataset.kind === 'view' && formatRelation(source) === formatRelation(dataset.relation)) {
+      if (
+        dataset.kind === 'view' &&
+        formatRelation(source) === formatRelation(dataset.relation)
+      ) {
         // The source was the dataset's own table, renamed to its version at cut-over.
-        source = { schema: source.schema, name: `${source.name}_v${run.fromVersion}` };
+        source = {
+          schema: source.schema,
+          name: `${source.name}_v${run.fromVersion}`,
+        };
       }
       const sourceKey = await primaryKey(client, source);
       if (sourceKey.length === 0) {
         throw new Error(
-          `${formatRelation(source)} has no primary key; copying in batches and capturing writes need one`,
+          `${formatRelation(
+            source,
+          )} has no primary key; copying in batches and capturing writes need one`,
         );
       }
       const targetKey = sourceKey.map(key => {
-        const field = run.targetFields.find(f => (f.source.kind === 'copy' || f.source.kind === 'cast') && f.source.from === key);
-        if (!field) throw new Error(`primary key field "${key}" has no place in the new version`);
+        const field = run.targetFields.find(
+          f =>
+            (f.source.kind === 'copy' || f.source.kind === 'cast') &&
+            f.source.from === key,
+        );
+        if (!field)
+          throw new Error(
+            `primary key field "${key}" has no place in the new version`,
+          );
         return field;
       });
       // Object names must be unique per run and short enough for Postgres' 63 characters.
-      const tag = createHash('sha256').update(run.migrationId).digest('hex').slice(0, 12);
-      const inSchema = (name: string) => ({ schema: dataset.relation.schema, name });
+      const tag = createHash('sha256')
+        .update(run.migrationId)
+        .digest('hex')
+        .slice(0, 12);
+      const inSchema = (name: string) => ({
+        schema: dataset.relation.schema,
+        name,
+      });
       return {
         source,
         target: inSchema(`${dataset.relation.name}_v${run.targetVersion}`),
@@ -310,15 +411,24 @@ export class PostgresDatasetEngine implements DatasetEngine {
   }
 
   /** Transforms a sample in a read-only transaction; names the rows it fails on. */
-  private async dryRun(run: DatasetMigrationRun, shape: MigrationShape): Promise<void> {
+  private async dryRun(
+    run: DatasetMigrationRun,
+    shape: MigrationShape,
+  ): Promise<void> {
     await this.withClient(async client => {
       const rows = await estimateRows(client, shape.source);
-      const percent = rows > DRY_RUN_SAMPLE_ROWS ? (100 * DRY_RUN_SAMPLE_ROWS) / rows : 100;
-      const sample = percent < 100 ? `TABLESAMPLE BERNOULLI (${percent.toFixed(4)})` : '';
+      const percent =
+        rows > DRY_RUN_SAMPLE_ROWS ? (100 * DRY_RUN_SAMPLE_ROWS) / rows : 100;
+      const sample =
+        percent < 100 ? `TABLESAMPLE BERNOULLI (${percent.toFixed(4)})` : '';
       await client.query('BEGIN READ ONLY');
       try {
-        const result = await client.query<{ rows: string }>(dryRunSql(shape, sample));
-        await run.log(`transformed ${result.rows[0].rows} sample rows without error`);
+        const result = await client.query<{ rows: string }>(
+          dryRunSql(shape, sample),
+        );
+        await run.log(
+          `transformed ${result.rows[0].rows} sample rows without error`,
+        );
       } catch (error) {
         if (isConnectionError(error)) throw error;
         throw await this.failingRowsError(shape, error as Error);
@@ -328,25 +438,48 @@ export class PostgresDatasetEngine implements DatasetEngine {
     });
   }
 
-  private async createTarget(run: DatasetMigrationRun, shape: MigrationShape): Promise<void> {
+  private async createTarget(
+    run: DatasetMigrationRun,
+    shape: MigrationShape,
+  ): Promise<void> {
     await this.transaction(async client => {
-      const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
-      const previous = { schema: dataset.relation.schema, name: `${dataset.relation.name}_v${run.fromVersion}` };
-      if (dataset.kind === 'table' && (await relationExists(client, previous))) {
-        throw new Error(`cannot keep version ${run.fromVersion} readable: ${formatRelation(previous)} already exists`);
+      const dataset = await resolveDataset(
+        client,
+        parseRelationName(run.dataset.table),
+      );
+      const previous = {
+        schema: dataset.relation.schema,
+        name: `${dataset.relation.name}_v${run.fromVersion}`,
+      };
+      if (
+        dataset.kind === 'table' &&
+        (await relationExists(client, previous))
+      ) {
+        throw new Error(
+          `cannot keep version ${run.fromVersion} readable: ${formatRelation(
+            previous,
+          )} already exists`,
+        );
       }
       if (await relationExists(client, shape.target)) {
         // Left by an attempt of this same run that stopped before its checkpoint.
         if (!(await this.isOurs(client, shape.target, run))) {
-          throw new Error(`relation ${formatRelation(shape.target)} already exists`);
+          throw new Error(
+            `relation ${formatRelation(shape.target)} already exists`,
+          );
         }
         await client.query(`DROP TABLE ${quoteRelation(shape.target)}`);
       }
-      for (const sql of [...dropCaptureSql(shape), ...createTargetStatements(shape, provenance(run))]) {
+      for (const sql of [
+        ...dropCaptureSql(shape),
+        ...createTargetStatements(shape, provenance(run)),
+      ]) {
         await client.query(sql);
       }
       await run.log(
-        `created ${formatRelation(shape.target)} with ${shape.fields.length} fields; writes to ${formatRelation(
+        `created ${formatRelation(shape.target)} with ${
+          shape.fields.length
+        } fields; writes to ${formatRelation(
           shape.source,
         )} are captured from now on`,
       );
@@ -354,10 +487,16 @@ export class PostgresDatasetEngine implements DatasetEngine {
   }
 
   /** Keyset batches, each committed on its own, with the position checkpointed after each. */
-  private async backfill(run: DatasetMigrationRun, shape: MigrationShape): Promise<void> {
+  private async backfill(
+    run: DatasetMigrationRun,
+    shape: MigrationShape,
+  ): Promise<void> {
     const settings = this.backfillSettings;
-    const state = (await run.checkpoints.get<BackfillCheckpoint>('backfill')) ?? { lastKey: null, rows: 0 };
-    if (state.rows > 0) await run.log(`resuming the backfill after ${state.rows} rows`);
+    const state = (await run.checkpoints.get<BackfillCheckpoint>(
+      'backfill',
+    )) ?? { lastKey: null, rows: 0 };
+    if (state.rows > 0)
+      await run.log(`resuming the backfill after ${state.rows} rows`);
     const { keyTypes, total } = await this.withClient(async client => ({
       keyTypes: await this.keyTypes(client, shape),
       total: await estimateRows(client, shape.source),
@@ -373,14 +512,25 @@ export class PostgresDatasetEngine implements DatasetEngine {
       const lastKey = state.lastKey;
       const { copied, end } = await this.transaction(async client => {
         const endRow = (
-          await client.query(batchEndSql(shape, keyTypes, lastKey !== null), [batchRows, ...(lastKey ?? [])])
+          await client.query(batchEndSql(shape, keyTypes, lastKey !== null), [
+            batchRows,
+            ...(lastKey ?? []),
+          ])
         ).rows[0];
-        const batchEnd: string[] | null = endRow ? shape.sourceKey.map((_, i) => endRow[`k${i}`]) : null;
+        const batchEnd: string[] | null = endRow
+          ? shape.sourceKey.map((_, i) => endRow[`k${i}`])
+          : null;
         const params = [...(lastKey ?? []), ...(batchEnd ?? [])];
-        const range = { hasLastKey: lastKey !== null, hasEnd: batchEnd !== null };
+        const range = {
+          hasLastKey: lastKey !== null,
+          hasEnd: batchEnd !== null,
+        };
         await client.query('SAVEPOINT batch');
         try {
-          const result = await client.query(copyRangeSql(shape, keyTypes, { ...range, skipExisting: false }), params);
+          const result = await client.query(
+            copyRangeSql(shape, keyTypes, { ...range, skipExisting: false }),
+            params,
+          );
           return { copied: result.rowCount ?? 0, end: batchEnd };
         } catch (error) {
           if (isConnectionError(error)) throw error;
@@ -389,7 +539,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
           }
           // The capture trigger (or an earlier attempt) wrote some of these rows already.
           await client.query('ROLLBACK TO SAVEPOINT batch');
-          const result = await client.query(copyRangeSql(shape, keyTypes, { ...range, skipExisting: true }), params);
+          const result = await client.query(
+            copyRangeSql(shape, keyTypes, { ...range, skipExisting: true }),
+            params,
+          );
           return { copied: result.rowCount ?? 0, end: batchEnd };
         }
       });
@@ -402,7 +555,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
       longestBatchMs = Math.max(longestBatchMs, elapsed);
       batchRows = Math.max(
         1000,
-        Math.min(settings.maxBatchRows, Math.round((batchRows * settings.targetBatchMs) / elapsed)),
+        Math.min(
+          settings.maxBatchRows,
+          Math.round((batchRows * settings.targetBatchMs) / elapsed),
+        ),
       );
       if (settings.pauseMs > 0) await sleep(settings.pauseMs);
     }
@@ -410,7 +566,9 @@ export class PostgresDatasetEngine implements DatasetEngine {
     const seconds = (Date.now() - started) / 1000;
     await run.progress('backfill', state.rows, state.rows);
     await run.log(
-      `copied ${state.rows} rows to ${formatRelation(shape.target)} (${Math.round(
+      `copied ${state.rows} rows to ${formatRelation(
+        shape.target,
+      )} (${Math.round(
         (state.rows - startRows) / Math.max(seconds, 0.001),
       )} rows/s this attempt, longest batch ${longestBatchMs} ms)`,
     );
@@ -421,25 +579,47 @@ export class PostgresDatasetEngine implements DatasetEngine {
    * and checksums of source (mapped) and target, both read in one snapshot: the
    * capture trigger writes both in the same transaction, so any snapshot agrees.
    */
-  private async verify(run: DatasetMigrationRun, shape: MigrationShape): Promise<void> {
+  private async verify(
+    run: DatasetMigrationRun,
+    shape: MigrationShape,
+  ): Promise<void> {
     await this.withClient(async client => {
       const ghosts = await client.query(removeGhostsSql(shape));
-      if (ghosts.rowCount) await run.log(`removed ${ghosts.rowCount} rows deleted while they were copied`);
+      if (ghosts.rowCount)
+        await run.log(
+          `removed ${ghosts.rowCount} rows deleted while they were copied`,
+        );
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
-        const read = async (relation: RelationName, expressions: string[]): Promise<Verification> => {
-          const { rows } = await client.query(checksumSql(relation, expressions));
+        const read = async (
+          relation: RelationName,
+          expressions: string[],
+        ): Promise<Verification> => {
+          const { rows } = await client.query(
+            checksumSql(relation, expressions),
+          );
           return { rows: Number(rows[0].rows), checksum: rows[0].checksum };
         };
-        const source = await read(shape.source, shape.fields.map(f => valueOf(f, 's.')));
-        const target = await read(shape.target, shape.fields.map(f => `s.${q(f.name)}`));
+        const source = await read(
+          shape.source,
+          shape.fields.map(f => valueOf(f, 's.')),
+        );
+        const target = await read(
+          shape.target,
+          shape.fields.map(f => `s.${q(f.name)}`),
+        );
         await run.checkpoints.set('verification', { source, target });
-        if (source.rows !== target.rows || source.checksum !== target.checksum) {
+        if (
+          source.rows !== target.rows ||
+          source.checksum !== target.checksum
+        ) {
           throw new Error(
             `verification failed: source ${source.rows} rows (checksum ${source.checksum}), target ${target.rows} rows (checksum ${target.checksum})`,
           );
         }
-        await run.log(`verified ${target.rows} rows, checksum ${target.checksum} on both sides`);
+        await run.log(
+          `verified ${target.rows} rows, checksum ${target.checksum} on both sides`,
+        );
       } finally {
         await client.query('ROLLBACK').catch(() => {});
       }
@@ -447,15 +627,24 @@ export class PostgresDatasetEngine implements DatasetEngine {
   }
 
   /** One short transaction: writers wait a moment, readers go on, the name moves. */
-  private async cutOver(run: DatasetMigrationRun, shape: MigrationShape): Promise<void> {
+  private async cutOver(
+    run: DatasetMigrationRun,
+    shape: MigrationShape,
+  ): Promise<void> {
     await this.transaction(async client => {
       if (await this.isCutOver(client, run, shape)) {
         // An earlier attempt committed the cut-over and stopped before recording it.
-        await run.log(`${run.dataset.table} already reads ${formatRelation(shape.target)}`);
+        await run.log(
+          `${run.dataset.table} already reads ${formatRelation(shape.target)}`,
+        );
         return;
       }
-      const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
-      for (const sql of cutOverStatements(shape, dataset, run.fromVersion)) await client.query(sql);
+      const dataset = await resolveDataset(
+        client,
+        parseRelationName(run.dataset.table),
+      );
+      for (const sql of cutOverStatements(shape, dataset, run.fromVersion))
+        await client.query(sql);
       if (dataset.kind === 'table') {
         await run.log(
           `version ${run.fromVersion} stays readable as ${dataset.relation.schema}.${dataset.relation.name}_v${run.fromVersion}`,
@@ -463,18 +652,28 @@ export class PostgresDatasetEngine implements DatasetEngine {
       }
       // The last moment a cancel can still win: after the commit the switch is done.
       await run.throwIfCancelled();
-      await run.log(`${formatRelation(dataset.relation)} now reads ${formatRelation(shape.target)}`);
+      await run.log(
+        `${formatRelation(dataset.relation)} now reads ${formatRelation(
+          shape.target,
+        )}`,
+      );
     });
   }
 
   /** Before cut-over, puts the dataset back as it was: no trigger, no target. */
-  private async undo(run: DatasetMigrationRun, shape: MigrationShape): Promise<void> {
+  private async undo(
+    run: DatasetMigrationRun,
+    shape: MigrationShape,
+  ): Promise<void> {
     const undone = await this.transaction(async client => {
       // Once readers are on the target it is the dataset: never drop it, and keep the
       // checkpoints so the next attempt finishes the run.
       if (await this.isCutOver(client, run, shape)) return false;
       for (const sql of dropCaptureSql(shape)) await client.query(sql);
-      if ((await relationExists(client, shape.target)) && (await this.isOurs(client, shape.target, run))) {
+      if (
+        (await relationExists(client, shape.target)) &&
+        (await this.isOurs(client, shape.target, run))
+      ) {
         await client.query(`DROP TABLE ${quoteRelation(shape.target)}`);
       }
       return true;
@@ -486,7 +685,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
    * Finds which source rows the transform fails on, by transforming key ranges and
    * halving the ones that fail, and returns an error naming them.
    */
-  private async failingRowsError(shape: MigrationShape, cause: Error): Promise<Error> {
+  private async failingRowsError(
+    shape: MigrationShape,
+    cause: Error,
+  ): Promise<Error> {
     const failures = await this.withClient(async c => {
       const keyTypes = await this.keyTypes(c, shape);
       const keyList = shape.sourceKey.map(k => `${q(k)}::text`).join(', ');
@@ -497,10 +699,14 @@ export class PostgresDatasetEngine implements DatasetEngine {
       try {
         while (found.length < MAX_FAILING_ROWS) {
           const after: string = lastKey
-            ? `WHERE (${order}) > (${keyTypes.map((t, i) => `$${i + 1}::${t}`).join(', ')})`
+            ? `WHERE (${order}) > (${keyTypes
+                .map((t, i) => `$${i + 1}::${t}`)
+                .join(', ')})`
             : '';
           const { rows } = await c.query(
-            `SELECT ARRAY[${keyList}] AS key FROM ${quoteRelation(shape.source)} ${after} ORDER BY ${order} LIMIT 10000`,
+            `SELECT ARRAY[${keyList}] AS key FROM ${quoteRelation(
+              shape.source,
+            )} ${after} ORDER BY ${order} LIMIT 10000`,
             lastKey ?? [],
           );
           if (rows.length === 0) break;
@@ -515,9 +721,9 @@ export class PostgresDatasetEngine implements DatasetEngine {
     });
     if (failures.length === 0) return cause;
     return new Error(
-      `the transform fails on ${failures.length >= MAX_FAILING_ROWS ? 'at least ' : ''}${
-        failures.length
-      } rows: ${failures.join('; ')}`,
+      `the transform fails on ${
+        failures.length >= MAX_FAILING_ROWS ? 'at least ' : ''
+      }${failures.length} rows: ${failures.join('; ')}`,
     );
   }
 
@@ -531,13 +737,18 @@ export class PostgresDatasetEngine implements DatasetEngine {
     if (keys.length === 0 || found.length >= MAX_FAILING_ROWS) return;
     await client.query('SAVEPOINT range');
     try {
-      await client.query(transformRangeSql(shape, keyTypes), [...keys[0], ...keys[keys.length - 1]]);
+      await client.query(transformRangeSql(shape, keyTypes), [
+        ...keys[0],
+        ...keys[keys.length - 1],
+      ]);
       await client.query('RELEASE SAVEPOINT range');
       return;
     } catch (error) {
       await client.query('ROLLBACK TO SAVEPOINT range');
       if (keys.length === 1) {
-        const key = shape.sourceKey.map((k, i) => `${k}=${keys[0][i]}`).join(', ');
+        const key = shape.sourceKey
+          .map((k, i) => `${k}=${keys[0][i]}`)
+          .join(', ');
         found.push(`${key}: ${(error as Error).message}`);
         return;
       }
@@ -547,14 +758,24 @@ export class PostgresDatasetEngine implements DatasetEngine {
     await this.bisect(client, shape, keyTypes, keys.slice(middle), found);
   }
 
-  private async keyTypes(client: PoolClient, shape: MigrationShape): Promise<string[]> {
+  private async keyTypes(
+    client: PoolClient,
+    shape: MigrationShape,
+  ): Promise<string[]> {
     const fields = await readFields(client, shape.source);
     return shape.sourceKey.map(key => fields.find(f => f.name === key)!.type);
   }
 
   /** Whether the dataset's name already reads this run's target. */
-  private async isCutOver(client: PoolClient, run: DatasetMigrationRun, shape: MigrationShape) {
-    const dataset = await resolveDataset(client, parseRelationName(run.dataset.table));
+  private async isCutOver(
+    client: PoolClient,
+    run: DatasetMigrationRun,
+    shape: MigrationShape,
+  ) {
+    const dataset = await resolveDataset(
+      client,
+      parseRelationName(run.dataset.table),
+    );
     return (
       dataset.kind === 'view' &&
       dataset.storage.schema === shape.target.schema &&
@@ -562,11 +783,21 @@ export class PostgresDatasetEngine implements DatasetEngine {
     );
   }
 
-  private async isOurs(client: PoolClient, relation: RelationName, run: DatasetMigrationRun) {
-    return (await relationComment(client, relation))?.includes(`(migration ${run.migrationId})`) ?? false;
+  private async isOurs(
+    client: PoolClient,
+    relation: RelationName,
+    run: DatasetMigrationRun,
+  ) {
+    return (
+      (await relationComment(client, relation))?.includes(
+        `(migration ${run.migrationId})`,
+      ) ?? false
+    );
   }
 
-  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+  private async transaction<T>(
+    work: (client: PoolClient) => Promise<T>,
+  ): Promise<T> {
     return this.withClient(async client => {
       await client.query('BEGIN');
       try {
@@ -582,7 +813,9 @@ export class PostgresDatasetEngine implements DatasetEngine {
     });
   }
 
-  private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+  private async withClient<T>(
+    work: (client: PoolClient) => Promise<T>,
+  ): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
@@ -613,12 +846,22 @@ function provenance(run: DatasetMigrationPlanRequest): string {
  * busy for now: the run is interrupted and resumes from its checkpoints.
  */
 function isConnectionError(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  const { code, message } = (error ?? {}) as {
+    code?: string;
+    message?: string;
+  };
   if (typeof code === 'string') {
-    if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300', '55P03'].includes(code)) return true;
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) return true;
+    if (
+      code.startsWith('08') ||
+      ['57P01', '57P02', '57P03', '53300', '55P03'].includes(code)
+    )
+      return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code))
+      return true;
   }
-  return /Connection terminated|terminating connection|connection error/i.test(message ?? '');
+  return /Connection terminated|terminating connection|connection error/i.test(
+    message ?? '',
+  );
 }
 
 async function interruptible<T>(work: () => Promise<T>): Promise<T> {
@@ -626,7 +869,9 @@ async function interruptible<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (isConnectionError(error)) {
-      throw new MigrationInterruptedError(`the database is unavailable: ${(error as Error).message}`);
+      throw new MigrationInterruptedError(
+        `the database is unavailable: ${(error as Error).message}`,
+      );
     }
     throw error;
   }
@@ -648,8 +893,12 @@ function poolConfig(config: Config): PoolConfig {
 function backfillSettings(config: Config): BackfillSettings {
   const backfill = config.getOptionalConfig('backfill');
   return {
-    maxBatchRows: backfill?.getOptionalNumber('maxBatchRows') ?? DEFAULT_BACKFILL.maxBatchRows,
-    targetBatchMs: backfill?.getOptionalNumber('targetBatchMs') ?? DEFAULT_BACKFILL.targetBatchMs,
+    maxBatchRows:
+      backfill?.getOptionalNumber('maxBatchRows') ??
+      DEFAULT_BACKFILL.maxBatchRows,
+    targetBatchMs:
+      backfill?.getOptionalNumber('targetBatchMs') ??
+      DEFAULT_BACKFILL.targetBatchMs,
     pauseMs: backfill?.getOptionalNumber('pauseMs') ?? DEFAULT_BACKFILL.pauseMs,
   };
 }
@@ -657,15 +906,21 @@ function backfillSettings(config: Config): BackfillSettings {
 export const postgresEngineFactory: DatasetEngineFactory = {
   type: 'postgres',
   create({ name, config, logger }) {
-    const pool = new Pool({ ...poolConfig(config), max: config.getOptionalNumber('maxConnections') ?? 4 });
-    pool.on('error', error => logger.warn(`Engine ${name}: idle connection error: ${error.message}`));
+    const pool = new Pool({
+      ...poolConfig(config),
+      max: config.getOptionalNumber('maxConnections') ?? 4,
+    });
+    pool.on('error', error =>
+      logger.warn(`Engine ${name}: idle connection error: ${error.message}`),
+    );
     // A checked-out client has no listener of the pool's: its connection dropping between
     // queries (a server restart) would be an unhandled 'error' event. Its next query fails
     // instead, which interrupts the run.
     pool.on('connect', client =>
-      client.on('error', error => logger.warn(`Engine ${name}: connection error: ${error.message}`)),
+      client.on('error', error =>
+        logger.warn(`Engine ${name}: connection error: ${error.message}`),
+      ),
     );
     return new PostgresDatasetEngine(pool, backfillSettings(config));
   },
 };
-

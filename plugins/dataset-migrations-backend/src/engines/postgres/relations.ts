@@ -9,7 +9,9 @@ export interface RelationName {
 }
 
 export function quoteRelation(relation: RelationName): string {
-  return `${escapeIdentifier(relation.schema)}.${escapeIdentifier(relation.name)}`;
+  return `${escapeIdentifier(relation.schema)}.${escapeIdentifier(
+    relation.name,
+  )}`;
 }
 
 export function formatRelation(relation: RelationName): string {
@@ -52,7 +54,8 @@ export async function resolveDataset(
     [relation.schema, relation.name],
   );
   const row = found.rows[0];
-  if (!row) throw new InputError(`relation ${formatRelation(relation)} does not exist`);
+  if (!row)
+    throw new InputError(`relation ${formatRelation(relation)} does not exist`);
   if (row.relkind === 'r' || row.relkind === 'p') {
     return { relation, kind: 'table', storage: relation };
   }
@@ -72,13 +75,18 @@ export async function resolveDataset(
   );
   if (read.rows.length !== 1) {
     throw new InputError(
-      `view ${formatRelation(relation)} reads ${read.rows.length} tables; a dataset view must read exactly one`,
+      `view ${formatRelation(relation)} reads ${
+        read.rows.length
+      } tables; a dataset view must read exactly one`,
     );
   }
   return { relation, kind: 'view', storage: read.rows[0] };
 }
 
-export async function relationExists(client: PoolClient, relation: RelationName): Promise<boolean> {
+export async function relationExists(
+  client: PoolClient,
+  relation: RelationName,
+): Promise<boolean> {
   const result = await client.query(
     `SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relname = $2`,
@@ -92,7 +100,10 @@ const TYPE_ALIASES: Record<string, string> = {
   'timestamp without time zone': 'timestamp',
 };
 
-export async function readFields(client: PoolClient, table: RelationName): Promise<DatasetField[]> {
+export async function readFields(
+  client: PoolClient,
+  table: RelationName,
+): Promise<DatasetField[]> {
   const result = await client.query<DatasetField>(
     `SELECT a.attname AS name,
             format_type(a.atttypid, a.atttypmod) AS type,
@@ -104,10 +115,16 @@ export async function readFields(client: PoolClient, table: RelationName): Promi
       ORDER BY a.attnum`,
     [quoteRelation(table)],
   );
-  return result.rows.map(field => ({ ...field, type: TYPE_ALIASES[field.type] ?? field.type }));
+  return result.rows.map(field => ({
+    ...field,
+    type: TYPE_ALIASES[field.type] ?? field.type,
+  }));
 }
 
-export async function estimateRows(client: PoolClient, table: RelationName): Promise<number> {
+export async function estimateRows(
+  client: PoolClient,
+  table: RelationName,
+): Promise<number> {
   const result = await client.query<{ estimate: string }>(
     `SELECT greatest(reltuples, 0)::bigint AS estimate FROM pg_class WHERE oid = $1::regclass`,
     [quoteRelation(table)],
@@ -116,7 +133,10 @@ export async function estimateRows(client: PoolClient, table: RelationName): Pro
 }
 
 /** The primary key's columns in index order (keyset order), or [] when there is none. */
-export async function primaryKey(client: PoolClient, table: RelationName): Promise<string[]> {
+export async function primaryKey(
+  client: PoolClient,
+  table: RelationName,
+): Promise<string[]> {
   const result = await client.query<{ name: string }>(
     `SELECT a.attname AS name
        FROM pg_index i
@@ -130,7 +150,10 @@ export async function primaryKey(client: PoolClient, table: RelationName): Promi
 }
 
 /** The comment dataset-migrations puts on relations it creates, naming the run. */
-export async function relationComment(client: PoolClient, relation: RelationName): Promise<string | undefined> {
+export async function relationComment(
+  client: PoolClient,
+  relation: RelationName,
+): Promise<string | undefined> {
   const result = await client.query<{ comment: string | null }>(
     `SELECT obj_description(to_regclass($1), 'pg_class') AS comment`,
     [quoteRelation(relation)],

@@ -1,5 +1,8 @@
 import { escapeIdentifier } from 'pg';
-import type { DatasetField, TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type {
+  DatasetField,
+  TargetField,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import { quoteRelation, type RelationName } from './relations';
 
 /** Everything one run needs to name and transform: source, target and their keys. */
@@ -59,7 +62,9 @@ export function createTargetSql(shape: MigrationShape): string {
 
 export function createDeletedSql(shape: MigrationShape): string {
   return `CREATE TABLE ${quoteRelation(shape.deleted)} AS
-            SELECT ${list(shape.sourceKey.map(q))} FROM ${quoteRelation(shape.source)} WITH NO DATA`;
+            SELECT ${list(shape.sourceKey.map(q))} FROM ${quoteRelation(
+    shape.source,
+  )} WITH NO DATA`;
 }
 
 /** `INSERT … ON CONFLICT` of mapped rows; later writes win over copied ones. */
@@ -72,13 +77,17 @@ function upsertSql(
   const columns = list(shape.fields.map(f => q(f.name)));
   const values = list(shape.fields.map(f => valueOf(f, row)));
   const key = list(shape.targetKey.map(f => q(f.name)));
-  const insert = `INSERT INTO ${quoteRelation(shape.target)} (${columns}) SELECT ${values} FROM ${rows}`;
+  const insert = `INSERT INTO ${quoteRelation(
+    shape.target,
+  )} (${columns}) SELECT ${values} FROM ${rows}`;
   if (onConflict === 'none') return insert;
   const others = shape.fields.filter(f => !f.primaryKey);
   const action =
     onConflict === 'nothing' || others.length === 0
       ? 'DO NOTHING'
-      : `DO UPDATE SET ${list(others.map(f => `${q(f.name)} = EXCLUDED.${q(f.name)}`))}`;
+      : `DO UPDATE SET ${list(
+          others.map(f => `${q(f.name)} = EXCLUDED.${q(f.name)}`),
+        )}`;
   return `${insert} ON CONFLICT (${key}) ${action}`;
 }
 
@@ -88,26 +97,30 @@ function upsertSql(
  * remembered, so a row the backfill copied from an older snapshot can be removed.
  */
 export function createCaptureSql(shape: MigrationShape): string[] {
-  const keyChanged = `(${list(shape.sourceKey.map(k => `OLD.${q(k)}`))}) IS DISTINCT FROM (${list(
-    shape.sourceKey.map(k => `NEW.${q(k)}`),
-  )})`;
-  const targetKeyOfOld = `(${list(shape.targetKey.map(f => q(f.name)))}) = (${list(
-    shape.targetKey.map(f => valueOf(f, 'OLD.')),
-  )})`;
+  const keyChanged = `(${list(
+    shape.sourceKey.map(k => `OLD.${q(k)}`),
+  )}) IS DISTINCT FROM (${list(shape.sourceKey.map(k => `NEW.${q(k)}`))})`;
+  const targetKeyOfOld = `(${list(
+    shape.targetKey.map(f => q(f.name)),
+  )}) = (${list(shape.targetKey.map(f => valueOf(f, 'OLD.')))})`;
   const fn = quoteRelation(shape.captureFunction);
   return [
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $capture$
      BEGIN
        IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${keyChanged}) THEN
          DELETE FROM ${quoteRelation(shape.target)} WHERE ${targetKeyOfOld};
-         INSERT INTO ${quoteRelation(shape.deleted)} VALUES (${list(shape.sourceKey.map(k => `OLD.${q(k)}`))});
+         INSERT INTO ${quoteRelation(shape.deleted)} VALUES (${list(
+      shape.sourceKey.map(k => `OLD.${q(k)}`),
+    )});
        END IF;
        IF TG_OP IN ('INSERT', 'UPDATE') THEN
          ${upsertSql(shape, '(SELECT NEW.*) AS n', 'n.', 'update')};
        END IF;
        RETURN NULL;
      END $capture$`,
-    `CREATE TRIGGER ${q(shape.captureTrigger)} AFTER INSERT OR UPDATE OR DELETE ON ${quoteRelation(
+    `CREATE TRIGGER ${q(
+      shape.captureTrigger,
+    )} AFTER INSERT OR UPDATE OR DELETE ON ${quoteRelation(
       shape.source,
     )} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
   ];
@@ -115,14 +128,21 @@ export function createCaptureSql(shape: MigrationShape): string[] {
 
 export function dropCaptureSql(shape: MigrationShape): string[] {
   return [
-    `DROP TRIGGER IF EXISTS ${q(shape.captureTrigger)} ON ${quoteRelation(shape.source)}`,
+    `DROP TRIGGER IF EXISTS ${q(shape.captureTrigger)} ON ${quoteRelation(
+      shape.source,
+    )}`,
     `DROP FUNCTION IF EXISTS ${quoteRelation(shape.captureFunction)}()`,
     `DROP TABLE IF EXISTS ${quoteRelation(shape.deleted)}`,
   ];
 }
 
 /** `(k1, k2) <op> ($n::t1, $n+1::t2)` over the source key. */
-function compareKey(shape: MigrationShape, op: '>' | '<=', keyTypes: string[], firstParam: number): string {
+function compareKey(
+  shape: MigrationShape,
+  op: '>' | '<=',
+  keyTypes: string[],
+  firstParam: number,
+): string {
   return `(${list(shape.sourceKey.map(k => `s.${q(k)}`))}) ${op} (${list(
     keyTypes.map((type, i) => `$${firstParam + i}::${type}`),
   )})`;
@@ -132,11 +152,21 @@ function compareKey(shape: MigrationShape, op: '>' | '<=', keyTypes: string[], f
  * The key that ends the next batch: the `$1`-th source key after the last one
  * copied (an index-only walk), or no row when fewer remain.
  */
-export function batchEndSql(shape: MigrationShape, keyTypes: string[], hasLastKey: boolean): string {
-  const where = hasLastKey ? `WHERE ${compareKey(shape, '>', keyTypes, 2)}` : '';
-  return `SELECT ${list(shape.sourceKey.map((k, i) => `s.${q(k)}::text AS k${i}`))}
+export function batchEndSql(
+  shape: MigrationShape,
+  keyTypes: string[],
+  hasLastKey: boolean,
+): string {
+  const where = hasLastKey
+    ? `WHERE ${compareKey(shape, '>', keyTypes, 2)}`
+    : '';
+  return `SELECT ${list(
+    shape.sourceKey.map((k, i) => `s.${q(k)}::text AS k${i}`),
+  )}
             FROM ${quoteRelation(shape.source)} AS s ${where}
-           ORDER BY ${list(shape.sourceKey.map(k => `s.${q(k)}`))} OFFSET $1 - 1 LIMIT 1`;
+           ORDER BY ${list(
+             shape.sourceKey.map(k => `s.${q(k)}`),
+           )} OFFSET $1 - 1 LIMIT 1`;
 }
 
 /**
@@ -152,9 +182,17 @@ export function copyRangeSql(
 ): string {
   const conditions = [
     range.hasLastKey ? compareKey(shape, '>', keyTypes, 1) : undefined,
-    range.hasEnd ? compareKey(shape, '<=', keyTypes, range.hasLastKey ? keyTypes.length + 1 : 1) : undefined,
+    range.hasEnd
+      ? compareKey(
+          shape,
+          '<=',
+          keyTypes,
+          range.hasLastKey ? keyTypes.length + 1 : 1,
+        )
+      : undefined,
   ].filter(Boolean);
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const where =
+    conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   return upsertSql(
     shape,
     `${quoteRelation(shape.source)} AS s ${where}`,
@@ -167,26 +205,42 @@ export function copyRangeSql(
 export function removeGhostsSql(shape: MigrationShape): string {
   const targetKey = list(shape.targetKey.map(f => `t.${q(f.name)}`));
   const mappedDeleted = list(shape.targetKey.map(f => valueOf(f, 'd.')));
-  const stillThere = shape.sourceKey.map(k => `s.${q(k)} = d.${q(k)}`).join(' AND ');
-  return `DELETE FROM ${quoteRelation(shape.target)} AS t USING ${quoteRelation(shape.deleted)} AS d
+  const stillThere = shape.sourceKey
+    .map(k => `s.${q(k)} = d.${q(k)}`)
+    .join(' AND ');
+  return `DELETE FROM ${quoteRelation(shape.target)} AS t USING ${quoteRelation(
+    shape.deleted,
+  )} AS d
            WHERE (${targetKey}) = (${mappedDeleted})
-             AND NOT EXISTS (SELECT 1 FROM ${quoteRelation(shape.source)} AS s WHERE ${stillThere})`;
+             AND NOT EXISTS (SELECT 1 FROM ${quoteRelation(
+               shape.source,
+             )} AS s WHERE ${stillThere})`;
 }
 
 /** Row count and an order-independent checksum of the mapped columns. */
-export function checksumSql(relation: RelationName, expressions: string[]): string {
+export function checksumSql(
+  relation: RelationName,
+  expressions: string[],
+): string {
   return `SELECT count(*) AS rows,
-                 coalesce(sum(('x' || substr(md5(ROW(${list(expressions)})::text), 1, 16))::bit(64)::bigint::numeric), 0)::text AS checksum
+                 coalesce(sum(('x' || substr(md5(ROW(${list(
+                   expressions,
+                 )})::text), 1, 16))::bit(64)::bigint::numeric), 0)::text AS checksum
             FROM ${quoteRelation(relation)} AS s`;
 }
 
 /** The mapped rows of a source key range, for finding which rows a transform fails on. */
-export function transformRangeSql(shape: MigrationShape, keyTypes: string[]): string {
+export function transformRangeSql(
+  shape: MigrationShape,
+  keyTypes: string[],
+): string {
   const n = keyTypes.length;
   const keys = list(shape.sourceKey.map(k => `s.${q(k)}`));
   const from = list(keyTypes.map((t, i) => `$${i + 1}::${t}`));
   const to = list(keyTypes.map((t, i) => `$${n + i + 1}::${t}`));
-  return `SELECT ${list(shape.fields.map(f => valueOf(f, 's.')))} FROM ${quoteRelation(shape.source)} AS s
+  return `SELECT ${list(
+    shape.fields.map(f => valueOf(f, 's.')),
+  )} FROM ${quoteRelation(shape.source)} AS s
            WHERE (${keys}) >= (${from}) AND (${keys}) <= (${to})`;
 }
 
@@ -195,20 +249,28 @@ export function transformRangeSql(shape: MigrationShape, keyTypes: string[]): st
  * why it cannot be. Renamed and cast fields go back by name and cast; a dropped
  * nullable field goes back as NULL; a recomputed one cannot go back.
  */
-export function inverseOf(shape: MigrationShape): { values: Map<string, (row: string) => string> } | { impossible: string } {
+export function inverseOf(
+  shape: MigrationShape,
+): { values: Map<string, (row: string) => string> } | { impossible: string } {
   const values = new Map<string, (row: string) => string>();
   for (const old of shape.sourceFields) {
     const carrier = shape.fields.find(
-      f => (f.source.kind === 'copy' || f.source.kind === 'cast') && f.source.from === old.name,
+      f =>
+        (f.source.kind === 'copy' || f.source.kind === 'cast') &&
+        f.source.from === old.name,
     );
     if (carrier) {
       values.set(old.name, row =>
-        carrier.source.kind === 'copy' ? `${row}${q(carrier.name)}` : `(${row}${q(carrier.name)})::${old.type}`,
+        carrier.source.kind === 'copy'
+          ? `${row}${q(carrier.name)}`
+          : `(${row}${q(carrier.name)})::${old.type}`,
       );
     } else if (old.nullable) {
       values.set(old.name, () => `NULL::${old.type}`);
     } else {
-      return { impossible: `"${old.name}" (NOT NULL) cannot be recomputed from the new version` };
+      return {
+        impossible: `"${old.name}" (NOT NULL) cannot be recomputed from the new version`,
+      };
     }
   }
   return { values };
@@ -220,25 +282,38 @@ export function inverseOf(shape: MigrationShape): { values: Map<string, (row: st
  * that does not fit the old type) is recorded instead of failing the writer, and
  * then blocks the rollback.
  */
-export function createReverseSql(shape: MigrationShape, previous: RelationName): string[] {
+export function createReverseSql(
+  shape: MigrationShape,
+  previous: RelationName,
+): string[] {
   const inverse = inverseOf(shape);
   if (!('values' in inverse)) return [];
   const oldColumns = shape.sourceFields.map(f => f.name);
   const valueOf = (name: string, row: string) => inverse.values.get(name)!(row);
   const oldKey = list(shape.sourceKey.map(q));
   const others = oldColumns.filter(c => !shape.sourceKey.includes(c));
-  const upsert = `INSERT INTO ${quoteRelation(previous)} (${list(oldColumns.map(q))})
-           SELECT ${list(oldColumns.map(c => valueOf(c, 'n.')))} FROM (SELECT NEW.*) AS n
+  const upsert = `INSERT INTO ${quoteRelation(previous)} (${list(
+    oldColumns.map(q),
+  )})
+           SELECT ${list(
+             oldColumns.map(c => valueOf(c, 'n.')),
+           )} FROM (SELECT NEW.*) AS n
            ON CONFLICT (${oldKey}) ${
-             others.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${list(others.map(c => `${q(c)} = EXCLUDED.${q(c)}`))}`
-           }`;
-  const keyChanged = `(${list(shape.targetKey.map(f => `OLD.${q(f.name)}`))}) IS DISTINCT FROM (${list(
-    shape.targetKey.map(f => `NEW.${q(f.name)}`),
+    others.length === 0
+      ? 'DO NOTHING'
+      : `DO UPDATE SET ${list(others.map(c => `${q(c)} = EXCLUDED.${q(c)}`))}`
+  }`;
+  const keyChanged = `(${list(
+    shape.targetKey.map(f => `OLD.${q(f.name)}`),
+  )}) IS DISTINCT FROM (${list(shape.targetKey.map(f => `NEW.${q(f.name)}`))})`;
+  const oldKeyOfOld = `(${oldKey}) = (${list(
+    shape.sourceKey.map(k => valueOf(k, 'OLD.')),
   )})`;
-  const oldKeyOfOld = `(${oldKey}) = (${list(shape.sourceKey.map(k => valueOf(k, 'OLD.')))})`;
   const fn = quoteRelation(shape.reverseFunction);
   return [
-    `CREATE TABLE ${quoteRelation(shape.reverseFailures)} (at timestamptz NOT NULL DEFAULT now(), message text NOT NULL)`,
+    `CREATE TABLE ${quoteRelation(
+      shape.reverseFailures,
+    )} (at timestamptz NOT NULL DEFAULT now(), message text NOT NULL)`,
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $reverse$
      BEGIN
        BEGIN
@@ -249,11 +324,15 @@ export function createReverseSql(shape: MigrationShape, previous: RelationName):
            ${upsert};
          END IF;
        EXCEPTION WHEN OTHERS THEN
-         INSERT INTO ${quoteRelation(shape.reverseFailures)} (message) VALUES (SQLERRM);
+         INSERT INTO ${quoteRelation(
+           shape.reverseFailures,
+         )} (message) VALUES (SQLERRM);
        END;
        RETURN NULL;
      END $reverse$`,
-    `CREATE TRIGGER ${q(shape.reverseTrigger)} AFTER INSERT OR UPDATE OR DELETE ON ${quoteRelation(
+    `CREATE TRIGGER ${q(
+      shape.reverseTrigger,
+    )} AFTER INSERT OR UPDATE OR DELETE ON ${quoteRelation(
       shape.target,
     )} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
   ];
@@ -261,14 +340,19 @@ export function createReverseSql(shape: MigrationShape, previous: RelationName):
 
 export function dropReverseSql(shape: MigrationShape): string[] {
   return [
-    `DROP TRIGGER IF EXISTS ${q(shape.reverseTrigger)} ON ${quoteRelation(shape.target)}`,
+    `DROP TRIGGER IF EXISTS ${q(shape.reverseTrigger)} ON ${quoteRelation(
+      shape.target,
+    )}`,
     `DROP FUNCTION IF EXISTS ${quoteRelation(shape.reverseFunction)}()`,
     `DROP TABLE IF EXISTS ${quoteRelation(shape.reverseFailures)}`,
   ];
 }
 
 /** The new table, its provenance comment, and write capture from the source. */
-export function createTargetStatements(shape: MigrationShape, comment: string): string[] {
+export function createTargetStatements(
+  shape: MigrationShape,
+  comment: string,
+): string[] {
   return [
     createTargetSql(shape),
     `COMMENT ON TABLE ${quoteRelation(shape.target)} IS ${literal(comment)}`,
@@ -291,9 +375,13 @@ export function cutOverStatements(
     `LOCK TABLE ${quoteRelation(shape.source)} IN EXCLUSIVE MODE`,
     ...dropCaptureSql(shape),
     dataset.kind === 'table'
-      ? `ALTER TABLE ${quoteRelation(dataset.relation)} RENAME TO ${q(previous.name)}`
+      ? `ALTER TABLE ${quoteRelation(dataset.relation)} RENAME TO ${q(
+          previous.name,
+        )}`
       : `DROP VIEW ${quoteRelation(dataset.relation)}`,
-    `CREATE VIEW ${quoteRelation(dataset.relation)} AS SELECT * FROM ${quoteRelation(shape.target)}`,
+    `CREATE VIEW ${quoteRelation(
+      dataset.relation,
+    )} AS SELECT * FROM ${quoteRelation(shape.target)}`,
     ...createReverseSql(shape, previous),
   ];
 }
@@ -305,7 +393,10 @@ export function previousVersion(
   fromVersion: number,
 ): RelationName {
   return dataset.kind === 'table' && shape.source.name === dataset.relation.name
-    ? { schema: dataset.relation.schema, name: `${dataset.relation.name}_v${fromVersion}` }
+    ? {
+        schema: dataset.relation.schema,
+        name: `${dataset.relation.name}_v${fromVersion}`,
+      }
     : shape.source;
 }
 
@@ -313,18 +404,27 @@ export function previousVersion(
  * Points the name back at the old version, which the reverse trigger kept current,
  * and drops the new one: every write it took is in the old version now.
  */
-export function rollbackStatements(shape: MigrationShape, dataset: { relation: RelationName }, previous: RelationName): string[] {
+export function rollbackStatements(
+  shape: MigrationShape,
+  dataset: { relation: RelationName },
+  previous: RelationName,
+): string[] {
   return [
     `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
     ...dropReverseSql(shape),
     `DROP VIEW ${quoteRelation(dataset.relation)}`,
-    `CREATE VIEW ${quoteRelation(dataset.relation)} AS SELECT * FROM ${quoteRelation(previous)}`,
+    `CREATE VIEW ${quoteRelation(
+      dataset.relation,
+    )} AS SELECT * FROM ${quoteRelation(previous)}`,
     `DROP TABLE ${quoteRelation(shape.target)}`,
   ];
 }
 
 /** Ends the old version: after this, rollback is gone. */
-export function contractStatements(shape: MigrationShape, previous: RelationName): string[] {
+export function contractStatements(
+  shape: MigrationShape,
+  previous: RelationName,
+): string[] {
   return [...dropReverseSql(shape), `DROP TABLE ${quoteRelation(previous)}`];
 }
 

@@ -20,15 +20,32 @@ const columns: TableColumn<DatasetSummary>[] = [
     title: 'Dataset',
     field: 'title',
     highlight: true,
-    render: row => <EntityRefLink entityRef={row.entityRef} title={row.title} />,
+    render: row => (
+      <EntityRefLink entityRef={row.entityRef} title={row.title} />
+    ),
   },
   {
     title: 'Owner',
     field: 'owner',
-    render: row => (row.owner ? <EntityRefLink entityRef={row.owner} defaultKind="group" /> : '—'),
+    render: row =>
+      row.owner ? (
+        <EntityRefLink entityRef={row.owner} defaultKind="group" />
+      ) : (
+        '—'
+      ),
   },
-  { title: 'Schema version', field: 'schemaVersion', type: 'numeric', align: 'left' },
-  { title: 'Consumers', field: 'consumerCount', type: 'numeric', align: 'left' },
+  {
+    title: 'Schema version',
+    field: 'schemaVersion',
+    type: 'numeric',
+    align: 'left',
+  },
+  {
+    title: 'Consumers',
+    field: 'consumerCount',
+    type: 'numeric',
+    align: 'left',
+  },
   {
     title: 'Last migration',
     field: 'lastMigration.status',
@@ -36,7 +53,9 @@ const columns: TableColumn<DatasetSummary>[] = [
       row.lastMigration ? (
         <>
           <MigrationStatus status={row.lastMigration.status} />
-          {` to v${row.lastMigration.targetVersion}${row.lastMigration.dryRun ? ' (dry run)' : ''}, ${formatTime(
+          {` to v${row.lastMigration.targetVersion}${
+            row.lastMigration.dryRun ? ' (dry run)' : ''
+          }, ${formatTime(
             row.lastMigration.finishedAt ?? row.lastMigration.createdAt,
           )}`}
         </>
@@ -58,7 +77,9 @@ export function DatasetsPage() {
       />
       <Content>
         <ContentHeader title="" />
-        {datasets.error && <Alert severity="error">{datasets.error.message}</Alert>}
+        {datasets.error && (
+          <Alert severity="error">{datasets.error.message}</Alert>
+        )}
         <Table<DatasetSummary>
           title={`Datasets (${datasets.value?.length ?? 0})`}
           isLoading={datasets.loading}

@@ -26,7 +26,9 @@ export function EntityDatasetCard() {
   const catalogVersion = entity ? getDeclaredSchemaVersion(entity) : 0;
   const latest = migrations?.[0];
   const awaitingCatalog =
-    latest?.status === 'succeeded' && !latest.dryRun && latest.targetVersion > catalogVersion;
+    latest?.status === 'succeeded' &&
+    !latest.dryRun &&
+    latest.targetVersion > catalogVersion;
 
   useEffect(() => {
     if (!awaitingCatalog || !refresh) return undefined;

@@ -5,7 +5,10 @@ import type { Migration } from '@dataset-migrations/plugin-dataset-migrations-co
 import { MigrateDialog } from './MigrateDialog';
 
 /** The Migrate button with its dialog. */
-export function MigrateButton(props: { entityRef: string; onQueued?(migration: Migration): void }) {
+export function MigrateButton(props: {
+  entityRef: string;
+  onQueued?(migration: Migration): void;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <>

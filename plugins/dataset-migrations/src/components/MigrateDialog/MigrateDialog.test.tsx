@@ -36,15 +36,29 @@ const plan: MigrationPlan = {
     class: 'breaking',
     rollout: 'side-by-side',
     changes: [
-      { index: 0, kind: 'renameField', field: 'country', class: 'breaking', reason: 'queries naming "country" break' },
+      {
+        index: 0,
+        kind: 'renameField',
+        field: 'country',
+        class: 'breaking',
+        reason: 'queries naming "country" break',
+      },
     ],
   },
-  stages: [{ name: 'cut-over', description: 'Repoint the name.', sql: ['CREATE VIEW "public"."listening_events" AS …'] }],
+  stages: [
+    {
+      name: 'cut-over',
+      description: 'Repoint the name.',
+      sql: ['CREATE VIEW "public"."listening_events" AS …'],
+    },
+  ],
 };
 
 function fakeApi(
   createMigration: (r: CreateMigrationRequest | string) => Promise<Migration>,
-  planMigration: (r: CreateMigrationRequest | string) => Promise<MigrationPlan> = async () => plan,
+  planMigration: (
+    r: CreateMigrationRequest | string,
+  ) => Promise<MigrationPlan> = async () => plan,
 ) {
   return {
     getDataset: jest.fn(async () => dataset),
@@ -56,15 +70,26 @@ function fakeApi(
         targetVersion: 5,
         changes: [{ renameField: { from: 'country', to: 'country_code' } }],
       },
-      evidence: [{ confidence: 'guess', reason: 'same type text, names 64% alike' }],
+      evidence: [
+        { confidence: 'guess', reason: 'same type text, names 64% alike' },
+      ],
     })),
   } as unknown as jest.Mocked<DatasetMigrationsApi>;
 }
 
-async function renderDialog(api: DatasetMigrationsApi, onQueued = jest.fn(), onClose = jest.fn()) {
+async function renderDialog(
+  api: DatasetMigrationsApi,
+  onQueued = jest.fn(),
+  onClose = jest.fn(),
+) {
   await renderInTestApp(
     <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
-      <MigrateDialog entityRef={dataset.entityRef} open onClose={onClose} onQueued={onQueued} />
+      <MigrateDialog
+        entityRef={dataset.entityRef}
+        open
+        onClose={onClose}
+        onQueued={onQueued}
+      />
     </TestApiProvider>,
   );
   return { onQueued, onClose };
@@ -72,7 +97,9 @@ async function renderDialog(api: DatasetMigrationsApi, onQueued = jest.fn(), onC
 
 async function chooseField(name: string) {
   await userEvent.click(screen.getByRole('button', { name: /Change 1 field/ }));
-  await userEvent.click(await screen.findByRole('option', { name: new RegExp(`^${name} `) }));
+  await userEvent.click(
+    await screen.findByRole('option', { name: new RegExp(`^${name} `) }),
+  );
 }
 
 describe('MigrateDialog', () => {
@@ -83,21 +110,36 @@ describe('MigrateDialog', () => {
 
     expect(await screen.findByLabelText('Target version')).toHaveValue(5);
     await chooseField('country');
-    await userEvent.type(screen.getByLabelText('Change 1 new name'), 'country_code');
+    await userEvent.type(
+      screen.getByLabelText('Change 1 new name'),
+      'country_code',
+    );
     // Nothing can start before the plan was reviewed.
-    expect(screen.queryByRole('button', { name: 'Start migration' })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Start migration' }),
+    ).not.toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
 
-    const review = await screen.findByRole('table', { name: 'Changes and their compatibility' });
+    const review = await screen.findByRole('table', {
+      name: 'Changes and their compatibility',
+    });
     expect(review).toHaveTextContent('renameField');
     expect(review).toHaveTextContent('breaking');
-    expect(screen.getByText(/old version stays readable under its versioned name/)).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'SQL of cut-over' })).toBeInTheDocument();
+    expect(
+      screen.getByText(/old version stays readable under its versioned name/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'SQL of cut-over' }),
+    ).toBeInTheDocument();
     expect(api.createMigration).not.toHaveBeenCalled();
-    await userEvent.click(screen.getByRole('button', { name: 'Start migration' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Start migration' }),
+    );
 
     await waitFor(() => expect(onQueued).toHaveBeenCalledWith(queued));
-    expect(api.planMigration).toHaveBeenCalledWith(api.createMigration.mock.calls[0][0]);
+    expect(api.planMigration).toHaveBeenCalledWith(
+      api.createMigration.mock.calls[0][0],
+    );
     expect(api.createMigration).toHaveBeenCalledWith({
       entityRef: dataset.entityRef,
       targetVersion: 5,
@@ -108,14 +150,17 @@ describe('MigrateDialog', () => {
   });
 
   it("shows each of the server's problems inline and stays open", async () => {
-    const refusal = Object.assign(new Error('Request failed with 400 Bad Request'), {
-      cause: {
-        message:
-          'Invalid migration request: targetVersion: must be above the current schema version 4; changes[0] (renameField): field "event_id" already exists',
+    const refusal = Object.assign(
+      new Error('Request failed with 400 Bad Request'),
+      {
+        cause: {
+          message:
+            'Invalid migration request: targetVersion: must be above the current schema version 4; changes[0] (renameField): field "event_id" already exists',
+        },
       },
-    });
+    );
     const api = fakeApi(
-      async () => ({ id: 'never' }) as Migration,
+      async () => ({ id: 'never' } as Migration),
       async () => {
         throw refusal;
       },
@@ -123,11 +168,16 @@ describe('MigrateDialog', () => {
     const { onQueued, onClose } = await renderDialog(api);
 
     await screen.findByLabelText('Target version');
-    await userEvent.type(screen.getByLabelText('Change 1 new name'), 'event_id');
+    await userEvent.type(
+      screen.getByLabelText('Change 1 new name'),
+      'event_id',
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
 
     const alert = await screen.findByRole('alert');
-    const items = within(alert).getAllByRole('listitem').map(li => li.textContent);
+    const items = within(alert)
+      .getAllByRole('listitem')
+      .map(li => li.textContent);
     expect(items).toEqual([
       'targetVersion: must be above the current schema version 4',
       'changes[0] (renameField): field "event_id" already exists',
@@ -138,56 +188,75 @@ describe('MigrateDialog', () => {
   });
 
   it('asks for a new review after the form changes', async () => {
-    const api = fakeApi(async () => ({ id: 'm3' }) as Migration);
+    const api = fakeApi(async () => ({ id: 'm3' } as Migration));
     await renderDialog(api);
     await screen.findByLabelText('Target version');
     await userEvent.type(screen.getByLabelText('Change 1 new name'), 'x');
     await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
     await screen.findByRole('button', { name: 'Start migration' });
     await userEvent.type(screen.getByLabelText('Change 1 new name'), 'y');
-    expect(screen.queryByRole('button', { name: 'Start migration' })).not.toBeInTheDocument();
-    expect(screen.queryByRole('table', { name: 'Changes and their compatibility' })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Start migration' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: 'Changes and their compatibility' }),
+    ).not.toBeInTheDocument();
   });
 
   it('sends a dry run and several kinds of change in order', async () => {
-    const api = fakeApi(async () => ({ id: 'm2' }) as Migration);
+    const api = fakeApi(async () => ({ id: 'm2' } as Migration));
     await renderDialog(api);
     await screen.findByLabelText('Target version');
 
     await userEvent.click(screen.getByRole('button', { name: 'Add change' }));
-    await userEvent.click(screen.getByRole('button', { name: /Change 2 kind/ }));
-    await userEvent.click(await screen.findByRole('option', { name: 'Add field' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: /Change 2 kind/ }),
+    );
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Add field' }),
+    );
     await userEvent.type(screen.getByLabelText('Change 2 new field'), 'source');
     await userEvent.type(screen.getByLabelText('Change 2 default'), 'app');
-    await userEvent.click(screen.getByRole('button', { name: 'Remove change 1' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Remove change 1' }),
+    );
     await userEvent.click(screen.getByRole('checkbox', { name: /Dry run/ }));
     await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
-    await userEvent.click(await screen.findByRole('button', { name: 'Start dry run' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Start dry run' }),
+    );
 
     await waitFor(() =>
       expect(api.createMigration).toHaveBeenCalledWith({
         entityRef: dataset.entityRef,
         targetVersion: 5,
-        changes: [{ addField: { name: 'source', type: 'text', default: 'app' } }],
+        changes: [
+          { addField: { name: 'source', type: 'text', default: 'app' } },
+        ],
         dryRun: true,
       }),
     );
   });
 
   it('edits the spec as text, infers one from desired fields with its evidence, and plans the text', async () => {
-    const api = fakeApi(async () => ({ id: 'm4' }) as Migration);
+    const api = fakeApi(async () => ({ id: 'm4' } as Migration));
     const { onQueued } = await renderDialog(api);
     await screen.findByLabelText('Target version');
     await userEvent.click(screen.getByRole('tab', { name: 'Spec' }));
     // The spec starts as what the form held.
-    expect(JSON.parse((screen.getByLabelText('Spec') as HTMLTextAreaElement).value)).toMatchObject({
+    expect(
+      JSON.parse((screen.getByLabelText('Spec') as HTMLTextAreaElement).value),
+    ).toMatchObject({
       entityRef: dataset.entityRef,
       targetVersion: 5,
     });
 
     const desired = screen.getByLabelText('Desired fields');
     await userEvent.clear(desired);
-    await userEvent.type(desired, 'event_id bigint{enter}country_code text SE,US');
+    await userEvent.type(
+      desired,
+      'event_id bigint{enter}country_code text SE,US',
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Infer spec' }));
     expect(api.inferSpec).toHaveBeenCalledWith({
       entityRef: dataset.entityRef,
@@ -196,14 +265,21 @@ describe('MigrateDialog', () => {
         { name: 'country_code', type: 'text', examples: ['SE', 'US'] },
       ],
     });
-    const evidence = await screen.findByRole('table', { name: 'Inferred changes' });
+    const evidence = await screen.findByRole('table', {
+      name: 'Inferred changes',
+    });
     expect(evidence).toHaveTextContent('names 64% alike');
     expect(evidence).toHaveTextContent('guess');
-    const specText = (screen.getByLabelText('Spec') as HTMLTextAreaElement).value;
-    expect(JSON.parse(specText).changes).toEqual([{ renameField: { from: 'country', to: 'country_code' } }]);
+    const specText = (screen.getByLabelText('Spec') as HTMLTextAreaElement)
+      .value;
+    expect(JSON.parse(specText).changes).toEqual([
+      { renameField: { from: 'country', to: 'country_code' } },
+    ]);
 
     await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
-    await userEvent.click(await screen.findByRole('button', { name: 'Start migration' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Start migration' }),
+    );
     expect(api.planMigration).toHaveBeenCalledWith(specText);
     expect(api.createMigration).toHaveBeenCalledWith(specText);
     await waitFor(() => expect(onQueued).toHaveBeenCalled());

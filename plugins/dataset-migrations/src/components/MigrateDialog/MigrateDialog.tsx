@@ -31,7 +31,13 @@ import { datasetMigrationsApiRef } from '../../api';
 import { PlanView } from '../PlanView';
 import { SpecEditor } from './SpecEditor';
 import { messageOf, splitProblems } from '../shared/format';
-import { CHANGE_LABELS, emptyRow, toChanges, withKind, type ChangeRow } from './changeRows';
+import {
+  CHANGE_LABELS,
+  emptyRow,
+  toChanges,
+  withKind,
+  type ChangeRow,
+} from './changeRows';
 
 /** Expressions are SQL over the current version's fields. */
 const EXPRESSION_LABELS: Partial<Record<FieldChangeKind, string>> = {
@@ -65,7 +71,10 @@ export function MigrateDialog(props: MigrateDialogProps) {
   // Changes are edited row by row, or as the spec document itself.
   const [mode, setMode] = useState<'changes' | 'spec'>('changes');
   const [specText, setSpecText] = useState('');
-  useEffect(() => setPlan(undefined), [targetVersion, rows, dryRun, mode, specText]);
+  useEffect(
+    () => setPlan(undefined),
+    [targetVersion, rows, dryRun, mode, specText],
+  );
 
   const fields = dataset.value?.fields ?? [];
   useEffect(() => {
@@ -76,7 +85,9 @@ export function MigrateDialog(props: MigrateDialogProps) {
   }, [dataset.value]);
 
   const update = (index: number, patch: Partial<ChangeRow>) =>
-    setRows(current => current.map((row, i) => (i === index ? { ...row, ...patch } : row)));
+    setRows(current =>
+      current.map((row, i) => (i === index ? { ...row, ...patch } : row)),
+    );
 
   const formRequest = () => ({
     entityRef,
@@ -86,7 +97,8 @@ export function MigrateDialog(props: MigrateDialogProps) {
   });
   const request = () => (mode === 'spec' ? specText : formRequest());
   const switchMode = (next: 'changes' | 'spec') => {
-    if (next === 'spec' && specText === '') setSpecText(JSON.stringify(formRequest(), null, 2));
+    if (next === 'spec' && specText === '')
+      setSpecText(JSON.stringify(formRequest(), null, 2));
     setMode(next);
   };
   /** Runs one server call; a refusal's problems show inline. */
@@ -112,18 +124,32 @@ export function MigrateDialog(props: MigrateDialogProps) {
     });
 
   return (
-    <Dialog open={open} onClose={onClose} maxWidth="md" fullWidth aria-labelledby="migrate-title">
-      <DialogTitle id="migrate-title">Migrate {dataset.value?.title ?? entityRef}</DialogTitle>
+    <Dialog
+      open={open}
+      onClose={onClose}
+      maxWidth="md"
+      fullWidth
+      aria-labelledby="migrate-title"
+    >
+      <DialogTitle id="migrate-title">
+        Migrate {dataset.value?.title ?? entityRef}
+      </DialogTitle>
       <DialogContent>
         {dataset.loading && <CircularProgress aria-label="Loading schema" />}
-        {dataset.error && <Alert severity="error">{dataset.error.message}</Alert>}
+        {dataset.error && (
+          <Alert severity="error">{dataset.error.message}</Alert>
+        )}
         {dataset.value && (
           <>
             <Typography variant="body2" paragraph>
               {dataset.value.engine}:{dataset.value.table} is at schema version{' '}
               {dataset.value.schemaVersion}. Each change below applies in order.
             </Typography>
-            <Tabs value={mode} onChange={(_e, next) => switchMode(next)} aria-label="How to edit">
+            <Tabs
+              value={mode}
+              onChange={(_e, next) => switchMode(next)}
+              aria-label="How to edit"
+            >
               <Tab value="changes" label="Changes" />
               <Tab value="spec" label="Spec" />
             </Tabs>
@@ -136,126 +162,166 @@ export function MigrateDialog(props: MigrateDialogProps) {
               />
             ) : (
               <>
-            <TextField
-              label="Target version"
-              type="number"
-              value={targetVersion}
-              onChange={e => setTargetVersion(e.target.value)}
-              inputProps={{ min: 1, 'aria-label': 'Target version' }}
-              margin="dense"
-            />
-            {rows.map((row, index) => (
-              <Box key={index} display="flex" alignItems="center" style={{ gap: 8 }} mt={1}>
                 <TextField
-                  select
-                  id={`change-${index}-kind`}
-                  label="Change"
-                  value={row.kind}
-                  onChange={e =>
-                    setRows(current =>
-                      current.map((r, i) =>
-                        i === index
-                          ? withKind(r, e.target.value as FieldChangeKind, fields[0]?.name ?? '')
-                          : r,
-                      ),
-                    )
+                  label="Target version"
+                  type="number"
+                  value={targetVersion}
+                  onChange={e => setTargetVersion(e.target.value)}
+                  inputProps={{ min: 1, 'aria-label': 'Target version' }}
+                  margin="dense"
+                />
+                {rows.map((row, index) => (
+                  <Box
+                    key={index}
+                    display="flex"
+                    alignItems="center"
+                    style={{ gap: 8 }}
+                    mt={1}
+                  >
+                    <TextField
+                      select
+                      id={`change-${index}-kind`}
+                      label="Change"
+                      value={row.kind}
+                      onChange={e =>
+                        setRows(current =>
+                          current.map((r, i) =>
+                            i === index
+                              ? withKind(
+                                  r,
+                                  e.target.value as FieldChangeKind,
+                                  fields[0]?.name ?? '',
+                                )
+                              : r,
+                          ),
+                        )
+                      }
+                      style={{ minWidth: 160 }}
+                      inputProps={{ 'aria-label': `Change ${index + 1} kind` }}
+                    >
+                      {Object.entries(CHANGE_LABELS).map(([kind, label]) => (
+                        <MenuItem key={kind} value={kind}>
+                          {label}
+                        </MenuItem>
+                      ))}
+                    </TextField>
+                    {row.kind === 'addField' ? (
+                      <TextField
+                        label="New field"
+                        value={row.field}
+                        onChange={e => update(index, { field: e.target.value })}
+                        inputProps={{
+                          'aria-label': `Change ${index + 1} new field`,
+                        }}
+                      />
+                    ) : (
+                      <TextField
+                        select
+                        id={`change-${index}-field`}
+                        label="Field"
+                        value={row.field}
+                        onChange={e => update(index, { field: e.target.value })}
+                        style={{ minWidth: 160 }}
+                        inputProps={{
+                          'aria-label': `Change ${index + 1} field`,
+                        }}
+                      >
+                        {fields.map(f => (
+                          <MenuItem key={f.name} value={f.name}>
+                            {f.name} ({f.type})
+                          </MenuItem>
+                        ))}
+                      </TextField>
+                    )}
+                    {row.kind === 'renameField' && (
+                      <TextField
+                        label="New name"
+                        value={row.to}
+                        onChange={e => update(index, { to: e.target.value })}
+                        inputProps={{
+                          'aria-label': `Change ${index + 1} new name`,
+                        }}
+                      />
+                    )}
+                    {(row.kind === 'addField' || row.kind === 'changeType') && (
+                      <TextField
+                        select
+                        id={`change-${index}-type`}
+                        label="Type"
+                        value={row.type}
+                        onChange={e => update(index, { type: e.target.value })}
+                        style={{ minWidth: 140 }}
+                        inputProps={{
+                          'aria-label': `Change ${index + 1} type`,
+                        }}
+                      >
+                        {FIELD_TYPES.map(type => (
+                          <MenuItem key={type} value={type}>
+                            {type}
+                          </MenuItem>
+                        ))}
+                      </TextField>
+                    )}
+                    {row.kind === 'addField' && (
+                      <TextField
+                        label="Default (optional)"
+                        value={row.defaultValue}
+                        onChange={e =>
+                          update(index, { defaultValue: e.target.value })
+                        }
+                        inputProps={{
+                          'aria-label': `Change ${index + 1} default`,
+                        }}
+                      />
+                    )}
+                    {row.kind !== 'renameField' && row.kind !== 'dropField' && (
+                      <TextField
+                        label={EXPRESSION_LABELS[row.kind]}
+                        value={row.expression}
+                        onChange={e =>
+                          update(index, { expression: e.target.value })
+                        }
+                        inputProps={{
+                          'aria-label': `Change ${index + 1} expression`,
+                        }}
+                        placeholder="e.g. duration_ms / 1000.0"
+                        style={{ flexGrow: 1 }}
+                      />
+                    )}
+                    <IconButton
+                      aria-label={`Remove change ${index + 1}`}
+                      onClick={() =>
+                        setRows(current =>
+                          current.filter((_, i) => i !== index),
+                        )
+                      }
+                    >
+                      <DeleteIcon />
+                    </IconButton>
+                  </Box>
+                ))}
+                <Box mt={1}>
+                  <Button
+                    startIcon={<AddIcon />}
+                    onClick={() =>
+                      setRows(current => [
+                        ...current,
+                        emptyRow(fields[0]?.name),
+                      ])
+                    }
+                  >
+                    Add change
+                  </Button>
+                </Box>
+                <FormControlLabel
+                  control={
+                    <Switch
+                      checked={dryRun}
+                      onChange={e => setDryRun(e.target.checked)}
+                    />
                   }
-                  style={{ minWidth: 160 }}
-                  inputProps={{ 'aria-label': `Change ${index + 1} kind` }}
-                >
-                  {Object.entries(CHANGE_LABELS).map(([kind, label]) => (
-                    <MenuItem key={kind} value={kind}>
-                      {label}
-                    </MenuItem>
-                  ))}
-                </TextField>
-                {row.kind === 'addField' ? (
-                  <TextField
-                    label="New field"
-                    value={row.field}
-                    onChange={e => update(index, { field: e.target.value })}
-                    inputProps={{ 'aria-label': `Change ${index + 1} new field` }}
-                  />
-                ) : (
-                  <TextField
-                    select
-                    id={`change-${index}-field`}
-                    label="Field"
-                    value={row.field}
-                    onChange={e => update(index, { field: e.target.value })}
-                    style={{ minWidth: 160 }}
-                    inputProps={{ 'aria-label': `Change ${index + 1} field` }}
-                  >
-                    {fields.map(f => (
-                      <MenuItem key={f.name} value={f.name}>
-                        {f.name} ({f.type})
-                      </MenuItem>
-                    ))}
-                  </TextField>
-                )}
-                {row.kind === 'renameField' && (
-                  <TextField
-                    label="New name"
-                    value={row.to}
-                    onChange={e => update(index, { to: e.target.value })}
-                    inputProps={{ 'aria-label': `Change ${index + 1} new name` }}
-                  />
-                )}
-                {(row.kind === 'addField' || row.kind === 'changeType') && (
-                  <TextField
-                    select
-                    id={`change-${index}-type`}
-                    label="Type"
-                    value={row.type}
-                    onChange={e => update(index, { type: e.target.value })}
-                    style={{ minWidth: 140 }}
-                    inputProps={{ 'aria-label': `Change ${index + 1} type` }}
-                  >
-                    {FIELD_TYPES.map(type => (
-                      <MenuItem key={type} value={type}>
-                        {type}
-                      </MenuItem>
-                    ))}
-                  </TextField>
-                )}
-                {row.kind === 'addField' && (
-                  <TextField
-                    label="Default (optional)"
-                    value={row.defaultValue}
-                    onChange={e => update(index, { defaultValue: e.target.value })}
-                    inputProps={{ 'aria-label': `Change ${index + 1} default` }}
-                  />
-                )}
-                {row.kind !== 'renameField' && row.kind !== 'dropField' && (
-                  <TextField
-                    label={EXPRESSION_LABELS[row.kind]}
-                    value={row.expression}
-                    onChange={e => update(index, { expression: e.target.value })}
-                    inputProps={{ 'aria-label': `Change ${index + 1} expression` }}
-                    placeholder="e.g. duration_ms / 1000.0"
-                    style={{ flexGrow: 1 }}
-                  />
-                )}
-                <IconButton
-                  aria-label={`Remove change ${index + 1}`}
-                  onClick={() => setRows(current => current.filter((_, i) => i !== index))}
-                >
-                  <DeleteIcon />
-                </IconButton>
-              </Box>
-            ))}
-            <Box mt={1}>
-              <Button
-                startIcon={<AddIcon />}
-                onClick={() => setRows(current => [...current, emptyRow(fields[0]?.name)])}
-              >
-                Add change
-              </Button>
-            </Box>
-            <FormControlLabel
-              control={<Switch checked={dryRun} onChange={e => setDryRun(e.target.checked)} />}
-              label="Dry run: check the transform on a sample, change nothing"
-            />
+                  label="Dry run: check the transform on a sample, change nothing"
+                />
               </>
             )}
             {plan && (
@@ -266,7 +332,9 @@ export function MigrateDialog(props: MigrateDialogProps) {
             )}
             {problems.length > 0 && (
               <Alert severity="error" role="alert">
-                <Typography variant="subtitle2">The migration was not queued:</Typography>
+                <Typography variant="subtitle2">
+                  The migration was not queued:
+                </Typography>
                 <ul style={{ margin: 0, paddingLeft: 20 }}>
                   {problems.map(problem => (
                     <li key={problem}>{problem}</li>
@@ -280,7 +348,12 @@ export function MigrateDialog(props: MigrateDialogProps) {
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
         {plan ? (
-          <Button color="primary" variant="contained" onClick={submit} disabled={submitting}>
+          <Button
+            color="primary"
+            variant="contained"
+            onClick={submit}
+            disabled={submitting}
+          >
             {dryRun ? 'Start dry run' : 'Start migration'}
           </Button>
         ) : (

@@ -33,14 +33,19 @@ export function SpecEditor(props: {
 }) {
   const { entityRef, fields, value, onChange } = props;
   const api = useApi(datasetMigrationsApiRef);
-  const [desired, setDesired] = useState(() => fields.map(f => `${f.name} ${f.type}`).join('\n'));
+  const [desired, setDesired] = useState(() =>
+    fields.map(f => `${f.name} ${f.type}`).join('\n'),
+  );
   const [inferred, setInferred] = useState<InferredSpec>();
   const [error, setError] = useState<string>();
 
   const infer = async () => {
     setError(undefined);
     try {
-      const result = await api.inferSpec({ entityRef, fields: parseDesiredFields(desired) });
+      const result = await api.inferSpec({
+        entityRef,
+        fields: parseDesiredFields(desired),
+      });
       setInferred(result);
       onChange(JSON.stringify(result.spec, null, 2));
     } catch (e) {
@@ -59,7 +64,10 @@ export function SpecEditor(props: {
         fullWidth
         margin="dense"
         variant="outlined"
-        inputProps={{ 'aria-label': 'Spec', style: { fontFamily: 'monospace', fontSize: 12 } }}
+        inputProps={{
+          'aria-label': 'Spec',
+          style: { fontFamily: 'monospace', fontSize: 12 },
+        }}
       />
       <Typography variant="subtitle2" style={{ marginTop: 8 }}>
         Or infer it from the fields the dataset should have
@@ -73,7 +81,10 @@ export function SpecEditor(props: {
         fullWidth
         margin="dense"
         variant="outlined"
-        inputProps={{ 'aria-label': 'Desired fields', style: { fontFamily: 'monospace', fontSize: 12 } }}
+        inputProps={{
+          'aria-label': 'Desired fields',
+          style: { fontFamily: 'monospace', fontSize: 12 },
+        }}
       />
       <Button onClick={infer}>Infer spec</Button>
       {error && <Alert severity="error">{error}</Alert>}
@@ -107,6 +118,10 @@ export function SpecEditor(props: {
 
 function ConfidenceChip(props: { value: InferenceEvidence['confidence'] }) {
   return (
-    <Chip size="small" label={props.value} color={props.value === 'guess' ? 'secondary' : 'default'} />
+    <Chip
+      size="small"
+      label={props.value}
+      color={props.value === 'guess' ? 'secondary' : 'default'}
+    />
   );
 }

@@ -15,13 +15,32 @@ describe('toChanges', () => {
   it('turns each row into the change the API schema accepts, in order', () => {
     const changes = toChanges([
       row({ kind: 'renameField', field: 'country', to: 'country_code' }),
-      row({ kind: 'addField', field: 'source', type: 'text', defaultValue: 'app' }),
+      row({
+        kind: 'addField',
+        field: 'source',
+        type: 'text',
+        defaultValue: 'app',
+      }),
       row({ kind: 'addField', field: 'score', type: 'integer' }),
       row({ kind: 'dropField', field: 'legacy_flag' }),
       row({ kind: 'changeType', field: 'duration_ms', type: 'bigint' }),
-      row({ kind: 'changeType', field: 'score', type: 'integer', expression: 'round(score * 100)' }),
-      row({ kind: 'addField', field: 'duration_s', type: 'numeric', expression: 'duration_ms / 1000.0' }),
-      row({ kind: 'deriveField', field: 'country', expression: 'upper(country)' }),
+      row({
+        kind: 'changeType',
+        field: 'score',
+        type: 'integer',
+        expression: 'round(score * 100)',
+      }),
+      row({
+        kind: 'addField',
+        field: 'duration_s',
+        type: 'numeric',
+        expression: 'duration_ms / 1000.0',
+      }),
+      row({
+        kind: 'deriveField',
+        field: 'country',
+        expression: 'upper(country)',
+      }),
     ]);
     expect(changes).toEqual([
       { renameField: { from: 'country', to: 'country_code' } },
@@ -29,8 +48,20 @@ describe('toChanges', () => {
       { addField: { name: 'score', type: 'integer' } },
       { dropField: { name: 'legacy_flag' } },
       { changeType: { field: 'duration_ms', type: 'bigint' } },
-      { changeType: { field: 'score', type: 'integer', using: 'round(score * 100)' } },
-      { addField: { name: 'duration_s', type: 'numeric', expression: 'duration_ms / 1000.0' } },
+      {
+        changeType: {
+          field: 'score',
+          type: 'integer',
+          using: 'round(score * 100)',
+        },
+      },
+      {
+        addField: {
+          name: 'duration_s',
+          type: 'numeric',
+          expression: 'duration_ms / 1000.0',
+        },
+      },
       { deriveField: { field: 'country', expression: 'upper(country)' } },
     ]);
     for (const change of changes) {
@@ -42,9 +73,18 @@ describe('toChanges', () => {
 describe('withKind', () => {
   it('clears the field when a row starts naming a new field, and picks an existing one when it stops', () => {
     const rename = row({ kind: 'renameField', field: 'country', to: 'x' });
-    expect(withKind(rename, 'addField', 'event_id')).toMatchObject({ kind: 'addField', field: '' });
-    expect(withKind(rename, 'dropField', 'event_id')).toMatchObject({ kind: 'dropField', field: 'country' });
+    expect(withKind(rename, 'addField', 'event_id')).toMatchObject({
+      kind: 'addField',
+      field: '',
+    });
+    expect(withKind(rename, 'dropField', 'event_id')).toMatchObject({
+      kind: 'dropField',
+      field: 'country',
+    });
     const add = row({ kind: 'addField', field: 'source' });
-    expect(withKind(add, 'changeType', 'event_id')).toMatchObject({ kind: 'changeType', field: 'event_id' });
+    expect(withKind(add, 'changeType', 'event_id')).toMatchObject({
+      kind: 'changeType',
+      field: 'event_id',
+    });
   });
 });

@@ -27,14 +27,25 @@ export const CHANGE_LABELS: Record<FieldChangeKind, string> = {
 };
 
 export function emptyRow(field = ''): ChangeRow {
-  return { kind: 'renameField', field, to: '', type: 'text', defaultValue: '', expression: '' };
+  return {
+    kind: 'renameField',
+    field,
+    to: '',
+    type: 'text',
+    defaultValue: '',
+    expression: '',
+  };
 }
 
 /**
  * A row switched to another kind of change. An added field names a new field, the
  * others an existing one, so the field is reset when that meaning changes.
  */
-export function withKind(row: ChangeRow, kind: FieldChangeKind, firstField: string): ChangeRow {
+export function withKind(
+  row: ChangeRow,
+  kind: FieldChangeKind,
+  firstField: string,
+): ChangeRow {
   const namesNewField = (k: FieldChangeKind) => k === 'addField';
   if (namesNewField(kind) === namesNewField(row.kind)) return { ...row, kind };
   return { ...row, kind, field: namesNewField(kind) ? '' : firstField };
@@ -61,7 +72,9 @@ export function toChanges(rows: ChangeRow[]): FieldChange[] {
       case 'dropField':
         return { dropField: { name: row.field } };
       case 'deriveField':
-        return { deriveField: { field: row.field, expression: row.expression } };
+        return {
+          deriveField: { field: row.field, expression: row.expression },
+        };
       default:
         return {
           changeType: {

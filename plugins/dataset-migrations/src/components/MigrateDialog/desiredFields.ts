@@ -19,7 +19,14 @@ export function parseDesiredFields(text: string): TargetSchema['fields'] {
       return {
         name,
         type: type as TargetSchema['fields'][number]['type'],
-        ...(examples ? { examples: examples.split(',').map(e => e.trim()).filter(Boolean) } : {}),
+        ...(examples
+          ? {
+              examples: examples
+                .split(',')
+                .map(e => e.trim())
+                .filter(Boolean),
+            }
+          : {}),
       };
     });
 }

@@ -1,10 +1,16 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { alertApiRef } from '@backstage/core-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
-import type { Migration, MigrationDetails } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type {
+  Migration,
+  MigrationDetails,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
 import { MigrationHistoryContent } from './MigrationHistoryContent';
 
@@ -48,10 +54,30 @@ describe('MigrationHistoryContent', () => {
     const details: MigrationDetails = {
       ...failed,
       steps: [
-        { name: 'plan', attempt: 1, status: 'succeeded', startedAt: failed.startedAt!, finishedAt: failed.startedAt },
-        { name: 'copy-rows', attempt: 1, status: 'failed', startedAt: failed.startedAt!, finishedAt: failed.finishedAt },
+        {
+          name: 'plan',
+          attempt: 1,
+          status: 'succeeded',
+          startedAt: failed.startedAt!,
+          finishedAt: failed.startedAt,
+        },
+        {
+          name: 'copy-rows',
+          attempt: 1,
+          status: 'failed',
+          startedAt: failed.startedAt!,
+          finishedAt: failed.finishedAt,
+        },
       ],
-      logs: [{ attempt: 1, step: 'copy-rows', level: 'error', message: 'failed: bad cast', createdAt: failed.finishedAt! }],
+      logs: [
+        {
+          attempt: 1,
+          step: 'copy-rows',
+          level: 'error',
+          message: 'failed: bad cast',
+          createdAt: failed.finishedAt!,
+        },
+      ],
     };
     const api = {
       listMigrations: jest.fn(async () => runs),
@@ -74,11 +100,19 @@ describe('MigrationHistoryContent', () => {
 
     expect(await screen.findByText('v2 → v3')).toBeInTheDocument();
     expect(screen.getByText('v1 → v2')).toBeInTheDocument();
-    expect(api.listMigrations).toHaveBeenCalledWith('resource:default/listening-events');
+    expect(api.listMigrations).toHaveBeenCalledWith(
+      'resource:default/listening-events',
+    );
 
-    await userEvent.click(screen.getByRole('button', { name: 'Run to version 3' }));
-    expect(await screen.findByText('invalid input syntax for type integer: "SE"')).toBeInTheDocument();
-    expect(screen.getByRole('table', { name: 'Steps' })).toHaveTextContent('copy-rows');
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Run to version 3' }),
+    );
+    expect(
+      await screen.findByText('invalid input syntax for type integer: "SE"'),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('table', { name: 'Steps' })).toHaveTextContent(
+      'copy-rows',
+    );
     expect(screen.getByText(/failed: bad cast/)).toBeInTheDocument();
 
     // Only the failed run offers Retry; retrying puts it back in the queue.
@@ -90,7 +124,10 @@ describe('MigrationHistoryContent', () => {
   });
 
   it('rolls back the live migration and shows it rolled back; a refusal is reported', async () => {
-    let runs: Migration[] = [run({ id: 'live' }), run({ id: 'dry', dryRun: true, targetVersion: 3, fromVersion: 2 })];
+    let runs: Migration[] = [
+      run({ id: 'live' }),
+      run({ id: 'dry', dryRun: true, targetVersion: 3, fromVersion: 2 }),
+    ];
     const api = {
       listMigrations: jest.fn(async () => runs),
       getMigration: jest.fn(),
@@ -100,14 +137,22 @@ describe('MigrationHistoryContent', () => {
       }),
       contractMigration: jest.fn(async () => {
         throw Object.assign(new Error('Request failed with 409 Conflict'), {
-          cause: { message: 'version 1 is kept until 2026-11-28T10:00:03.000Z; contract it after that' },
+          cause: {
+            message:
+              'version 1 is kept until 2026-11-28T10:00:03.000Z; contract it after that',
+          },
         });
       }),
     } as unknown as jest.Mocked<DatasetMigrationsApi>;
     const alertApi = { post: jest.fn(), alert$: jest.fn() };
 
     await renderInTestApp(
-      <TestApiProvider apis={[[datasetMigrationsApiRef, api], [alertApiRef, alertApi]]}>
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [alertApiRef, alertApi],
+        ]}
+      >
         <EntityProvider entity={entity}>
           <MigrationHistoryContent />
         </EntityProvider>
@@ -116,16 +161,23 @@ describe('MigrationHistoryContent', () => {
     );
 
     // Only the real, succeeded run offers them; the dry run does not.
-    expect(await screen.findAllByRole('button', { name: 'Roll back' })).toHaveLength(1);
+    expect(
+      await screen.findAllByRole('button', { name: 'Roll back' }),
+    ).toHaveLength(1);
     await userEvent.click(screen.getByRole('button', { name: 'Contract' }));
     expect(alertApi.post).toHaveBeenCalledWith({
-      message: 'version 1 is kept until 2026-11-28T10:00:03.000Z; contract it after that',
+      message:
+        'version 1 is kept until 2026-11-28T10:00:03.000Z; contract it after that',
       severity: 'error',
     });
 
     await userEvent.click(screen.getByRole('button', { name: 'Roll back' }));
     expect(api.rollbackMigration).toHaveBeenCalledWith('live');
-    await waitFor(() => expect(screen.getByText('rolled-back')).toBeInTheDocument());
-    expect(screen.queryByRole('button', { name: 'Roll back' })).not.toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getByText('rolled-back')).toBeInTheDocument(),
+    );
+    expect(
+      screen.queryByRole('button', { name: 'Roll back' }),
+    ).not.toBeInTheDocument();
   });
 });

@@ -60,10 +60,15 @@ export function MigrationHistoryContent() {
           <Accordion
             key={migration.id}
             expanded={expanded === migration.id}
-            onChange={(_e, open) => setExpanded(open ? migration.id : undefined)}
+            onChange={(_e, open) =>
+              setExpanded(open ? migration.id : undefined)
+            }
             TransitionProps={{ unmountOnExit: true }}
           >
-            <AccordionSummary expandIcon={<ExpandMoreIcon />} aria-label={`Run to version ${migration.targetVersion}`}>
+            <AccordionSummary
+              expandIcon={<ExpandMoreIcon />}
+              aria-label={`Run to version ${migration.targetVersion}`}
+            >
               <RunSummary migration={migration} onChanged={reload} />
             </AccordionSummary>
             <AccordionDetails>
@@ -86,21 +91,31 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
     rollback: () => api.rollbackMigration(migration.id),
     contract: () => api.contractMigration(migration.id),
   };
-  const act = (action: keyof typeof actions) => async (event: React.MouseEvent) => {
-    event.stopPropagation();
-    try {
-      await actions[action]();
-    } catch (e) {
-      alertApi.post({ message: messageOf(e), severity: 'error' });
-    }
-    onChanged();
-  };
-  const canRetry = migration.status === 'failed' || migration.status === 'cancelled';
+  const act =
+    (action: keyof typeof actions) => async (event: React.MouseEvent) => {
+      event.stopPropagation();
+      try {
+        await actions[action]();
+      } catch (e) {
+        alertApi.post({ message: messageOf(e), severity: 'error' });
+      }
+      onChanged();
+    };
+  const canRetry =
+    migration.status === 'failed' || migration.status === 'cancelled';
   // The server decides whether this run is the current version's and past retention.
-  const isLive = migration.status === 'succeeded' && !migration.dryRun && !migration.contractedAt;
+  const isLive =
+    migration.status === 'succeeded' &&
+    !migration.dryRun &&
+    !migration.contractedAt;
 
   return (
-    <Grid container spacing={2} alignItems="center" data-testid={`migration-${migration.id}`}>
+    <Grid
+      container
+      spacing={2}
+      alignItems="center"
+      data-testid={`migration-${migration.id}`}
+    >
       <Grid item xs={2}>
         <MigrationStatus status={migration.status} />
       </Grid>
@@ -118,18 +133,23 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
       <Grid item xs={3}>
         <Typography variant="body2">
           {formatTime(migration.startedAt ?? migration.createdAt)}
-          {migration.finishedAt ? ` – ${new Date(migration.finishedAt).toLocaleTimeString()}` : ''}
+          {migration.finishedAt
+            ? ` – ${new Date(migration.finishedAt).toLocaleTimeString()}`
+            : ''}
         </Typography>
       </Grid>
       <Grid item xs={1}>
-        <Typography variant="body2">{formatDuration(migration.startedAt, migration.finishedAt)}</Typography>
+        <Typography variant="body2">
+          {formatDuration(migration.startedAt, migration.finishedAt)}
+        </Typography>
       </Grid>
       <Grid item xs={2} style={{ textAlign: 'right' }}>
-        {isActiveMigrationStatus(migration.status) && !migration.cancelRequested && (
-          <Button size="small" onClick={act('cancel')}>
-            Cancel
-          </Button>
-        )}
+        {isActiveMigrationStatus(migration.status) &&
+          !migration.cancelRequested && (
+            <Button size="small" onClick={act('cancel')}>
+              Cancel
+            </Button>
+          )}
         {canRetry && (
           <Button size="small" color="primary" onClick={act('retry')}>
             Retry

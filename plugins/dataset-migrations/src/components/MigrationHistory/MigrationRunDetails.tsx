@@ -38,13 +38,18 @@ export function MigrationRunDetails(props: { migration: Migration }) {
     return () => clearInterval(timer);
   }, [active, retry]);
 
-  if (details.error) return <Alert severity="error">{details.error.message}</Alert>;
+  if (details.error)
+    return <Alert severity="error">{details.error.message}</Alert>;
   if (!details.value) return <Progress />;
   const { steps, logs, failureReason, changes } = details.value;
   return (
     <Box width="100%">
       {failureReason && (
-        <Alert severity={props.migration.status === 'cancelled' ? 'warning' : 'error'}>
+        <Alert
+          severity={
+            props.migration.status === 'cancelled' ? 'warning' : 'error'
+          }
+        >
           {failureReason}
         </Alert>
       )}
@@ -75,7 +80,9 @@ export function MigrationRunDetails(props: { migration: Migration }) {
               <TableCell>{step.attempt}</TableCell>
               <TableCell>{step.name}</TableCell>
               <TableCell>{step.status}</TableCell>
-              <TableCell>{formatDuration(step.startedAt, step.finishedAt)}</TableCell>
+              <TableCell>
+                {formatDuration(step.startedAt, step.finishedAt)}
+              </TableCell>
               <TableCell>
                 <StepProgress step={step} />
               </TableCell>
@@ -86,13 +93,18 @@ export function MigrationRunDetails(props: { migration: Migration }) {
       <Typography variant="subtitle2" style={{ marginTop: 8 }}>
         Log
       </Typography>
-      <Box component="pre" fontSize={12} m={0} style={{ whiteSpace: 'pre-wrap' }}>
+      <Box
+        component="pre"
+        fontSize={12}
+        m={0}
+        style={{ whiteSpace: 'pre-wrap' }}
+      >
         {logs
           .map(
             line =>
-              `${new Date(line.createdAt).toLocaleTimeString()} [${line.level}]${
-                line.step ? ` ${line.step}:` : ''
-              } ${line.message}`,
+              `${new Date(line.createdAt).toLocaleTimeString()} [${
+                line.level
+              }]${line.step ? ` ${line.step}:` : ''} ${line.message}`,
           )
           .join('\n')}
       </Box>

@@ -18,7 +18,10 @@ import type {
   RolloutOrder,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
-const CLASS_COLOURS: Record<CompatibilityClass, 'primary' | 'default' | 'secondary'> = {
+const CLASS_COLOURS: Record<
+  CompatibilityClass,
+  'primary' | 'default' | 'secondary'
+> = {
   full: 'primary',
   backward: 'default',
   forward: 'default',
@@ -27,14 +30,18 @@ const CLASS_COLOURS: Record<CompatibilityClass, 'primary' | 'default' | 'seconda
 
 const ROLLOUT_TEXT: Record<RolloutOrder, string> = {
   'any-order': 'Consumers and the dataset can move in any order.',
-  'consumers-first': 'Move consumers first: they can read the old version once they stop relying on what goes away.',
-  'dataset-first': 'Move the dataset first: consumers still on the old version can read the new one.',
+  'consumers-first':
+    'Move consumers first: they can read the old version once they stop relying on what goes away.',
+  'dataset-first':
+    'Move the dataset first: consumers still on the old version can read the new one.',
   'side-by-side':
     'Neither version reads as the other: the old version stays readable under its versioned name while consumers move one by one.',
 };
 
 export function CompatibilityChip(props: { value: CompatibilityClass }) {
-  return <Chip size="small" label={props.value} color={CLASS_COLOURS[props.value]} />;
+  return (
+    <Chip size="small" label={props.value} color={CLASS_COLOURS[props.value]} />
+  );
 }
 
 /** A migration plan as a reviewer reads it: what changes, how compatible, and the SQL. */
@@ -44,10 +51,13 @@ export function PlanView(props: { plan: MigrationPlan }) {
     <Box>
       <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={1}>
         <Typography variant="subtitle2">
-          {plan.engine}:{plan.table} v{plan.fromVersion} → v{plan.targetVersion} is
+          {plan.engine}:{plan.table} v{plan.fromVersion} → v{plan.targetVersion}{' '}
+          is
         </Typography>
         <CompatibilityChip value={plan.compatibility.class} />
-        <Typography variant="body2">{ROLLOUT_TEXT[plan.compatibility.rollout]}</Typography>
+        <Typography variant="body2">
+          {ROLLOUT_TEXT[plan.compatibility.rollout]}
+        </Typography>
       </Box>
       <Table size="small" aria-label="Changes and their compatibility">
         <TableHead>
@@ -76,13 +86,21 @@ export function PlanView(props: { plan: MigrationPlan }) {
       </Typography>
       {plan.stages.map(stage => (
         <Accordion key={stage.name} TransitionProps={{ unmountOnExit: true }}>
-          <AccordionSummary expandIcon={<ExpandMoreIcon />} aria-label={`SQL of ${stage.name}`}>
+          <AccordionSummary
+            expandIcon={<ExpandMoreIcon />}
+            aria-label={`SQL of ${stage.name}`}
+          >
             <Typography variant="body2">
               <strong>{stage.name}</strong> — {stage.description}
             </Typography>
           </AccordionSummary>
           <AccordionDetails>
-            <Box component="pre" fontSize={12} m={0} style={{ whiteSpace: 'pre-wrap', overflowX: 'auto' }}>
+            <Box
+              component="pre"
+              fontSize={12}
+              m={0}
+              style={{ whiteSpace: 'pre-wrap', overflowX: 'auto' }}
+            >
               {stage.sql.join(';\n\n')};
             </Box>
           </AccordionDetails>

@@ -3,8 +3,14 @@ import { formatProgress, splitProblems } from './format';
 describe('formatProgress', () => {
   it('reports rows, rate and the time left while a step runs', () => {
     const startedAt = new Date(Date.now() - 2000).toISOString();
-    const text = formatProgress({ rowsDone: 500_000, rowsTotal: 1_000_000, startedAt });
-    expect(text).toMatch(/^500,000 of 1,000,000 rows · \d{3},\d{3} rows\/s · \d s left$/);
+    const text = formatProgress({
+      rowsDone: 500_000,
+      rowsTotal: 1_000_000,
+      startedAt,
+    });
+    expect(text).toMatch(
+      /^500,000 of 1,000,000 rows · \d{3},\d{3} rows\/s · \d s left$/,
+    );
   });
 
   it('drops the time left once the step finished', () => {
@@ -21,6 +27,9 @@ describe('formatProgress', () => {
 
 describe('splitProblems', () => {
   it('lists each problem of a refused request on its own', () => {
-    expect(splitProblems('Invalid migration request: a: one; b: two')).toEqual(['a: one', 'b: two']);
+    expect(splitProblems('Invalid migration request: a: one; b: two')).toEqual([
+      'a: one',
+      'b: two',
+    ]);
   });
 });

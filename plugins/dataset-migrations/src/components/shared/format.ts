@@ -1,7 +1,11 @@
 /** "1 min 5 s", "850 ms": how long a run or step took. */
-export function formatDuration(startedAt?: string, finishedAt?: string): string {
+export function formatDuration(
+  startedAt?: string,
+  finishedAt?: string,
+): string {
   if (!startedAt) return '—';
-  const ms = (finishedAt ? Date.parse(finishedAt) : Date.now()) - Date.parse(startedAt);
+  const ms =
+    (finishedAt ? Date.parse(finishedAt) : Date.now()) - Date.parse(startedAt);
   if (ms < 1000) return `${ms} ms`;
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds} s`;
@@ -17,11 +21,18 @@ export function formatProgress(step: {
 }): string {
   const done = step.rowsDone ?? 0;
   const total = step.rowsTotal ?? 0;
-  const seconds = ((step.finishedAt ? Date.parse(step.finishedAt) : Date.now()) - Date.parse(step.startedAt)) / 1000;
+  const seconds =
+    ((step.finishedAt ? Date.parse(step.finishedAt) : Date.now()) -
+      Date.parse(step.startedAt)) /
+    1000;
   const rate = seconds > 0 ? done / seconds : 0;
-  const parts = [`${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows`];
-  if (rate > 0) parts.push(`${Math.round(rate).toLocaleString('en-US')} rows/s`);
-  if (!step.finishedAt && rate > 0 && total > done) parts.push(`${Math.ceil((total - done) / rate)} s left`);
+  const parts = [
+    `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows`,
+  ];
+  if (rate > 0)
+    parts.push(`${Math.round(rate).toLocaleString('en-US')} rows/s`);
+  if (!step.finishedAt && rate > 0 && total > done)
+    parts.push(`${Math.ceil((total - done) / rate)} s left`);
   return parts.join(' · ');
 }
 

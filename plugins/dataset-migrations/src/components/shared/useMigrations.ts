@@ -30,12 +30,19 @@ export function useMigrations(entityRef: string) {
     reload();
   }, [reload]);
 
-  const active = migrations?.some(m => isActiveMigrationStatus(m.status)) ?? false;
+  const active =
+    migrations?.some(m => isActiveMigrationStatus(m.status)) ?? false;
   useEffect(() => {
     if (!active) return undefined;
     const timer = setInterval(reload, POLL_MS);
     return () => clearInterval(timer);
   }, [active, reload]);
 
-  return { migrations, error, loading: migrations === undefined && !error, reload, active };
+  return {
+    migrations,
+    error,
+    loading: migrations === undefined && !error,
+    reload,
+    active,
+  };
 }
