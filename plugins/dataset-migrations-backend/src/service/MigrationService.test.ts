@@ -47,7 +47,15 @@ describe('MigrationService', () => {
     await knex('migrations').delete();
     introspect = jest.fn(async (_dataset: { table: string }) => schema);
     enqueueMigration = jest.fn(async () => {});
-    service = new MigrationService({
+    service = serviceWith({ retentionMs: 0 });
+  });
+
+  /** The service over the real store, with a stub engine whose parts a test may replace. */
+  function serviceWith(options: {
+    retentionMs: number;
+    contract?: DatasetEngine['contract'];
+  }): MigrationService {
+    return new MigrationService({
       store,
       catalog: new DatasetCatalog(catalogServiceMock({ entities: [events] })),
       engines: new EngineRegistry(
@@ -59,15 +67,15 @@ describe('MigrationService', () => {
               plan: jest.fn(async () => []),
               migrate: jest.fn(),
               rollback: jest.fn(),
-              contract: jest.fn(),
+              contract: options.contract ?? jest.fn(),
             },
           ],
         ]),
       ),
       queue: { enqueueMigration } as unknown as JobQueue,
-      retentionMs: 0,
+      retentionMs: options.retentionMs,
     });
-  });
+  }
 
   const request = {
     entityRef: 'resource:events',
@@ -147,26 +155,7 @@ describe('MigrationService', () => {
 
   it('keeps the previous version through the retention period before contracting it', async () => {
     const contract = jest.fn(async () => {});
-    const keeping = new MigrationService({
-      store,
-      catalog: new DatasetCatalog(catalogServiceMock({ entities: [events] })),
-      engines: new EngineRegistry(
-        new Map([
-          [
-            'warehouse',
-            {
-              introspect,
-              plan: jest.fn(async () => []),
-              migrate: jest.fn(),
-              rollback: jest.fn(),
-              contract,
-            },
-          ],
-        ]),
-      ),
-      queue: { enqueueMigration } as unknown as JobQueue,
-      retentionMs: 3600_000,
-    });
+    const keeping = serviceWith({ retentionMs: 3600_000, contract });
     const { migration } = await keeping.createMigration(request, credentials);
     await store.claimMigration(migration.id, {
       owner: 'test-worker',

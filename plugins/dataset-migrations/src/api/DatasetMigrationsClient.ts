@@ -73,37 +73,27 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
   }
 
   async cancelMigration(id: string): Promise<Migration> {
-    return (
-      await this.request<{ migration: Migration }>(
-        'POST',
-        `/migrations/${encodeURIComponent(id)}/cancel`,
-      )
-    ).migration;
+    return this.act(id, 'cancel');
   }
 
   async retryMigration(id: string): Promise<Migration> {
-    return (
-      await this.request<{ migration: Migration }>(
-        'POST',
-        `/migrations/${encodeURIComponent(id)}/retry`,
-      )
-    ).migration;
+    return this.act(id, 'retry');
   }
 
   async rollbackMigration(id: string): Promise<Migration> {
-    return (
-      await this.request<{ migration: Migration }>(
-        'POST',
-        `/migrations/${encodeURIComponent(id)}/rollback`,
-      )
-    ).migration;
+    return this.act(id, 'rollback');
   }
 
   async contractMigration(id: string): Promise<Migration> {
+    return this.act(id, 'contract');
+  }
+
+  /** One of the actions on a migration, all answered with the migration as it is after. */
+  private async act(id: string, action: string): Promise<Migration> {
     return (
       await this.request<{ migration: Migration }>(
         'POST',
-        `/migrations/${encodeURIComponent(id)}/contract`,
+        `/migrations/${encodeURIComponent(id)}/${action}`,
       )
     ).migration;
   }
