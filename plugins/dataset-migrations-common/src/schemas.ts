@@ -16,8 +16,9 @@ const fieldType = z.string().refine(isFieldType, value => ({
 
 /**
  * A SQL expression over the source version's fields, e.g. `duration_ms / 1000.0`.
- * It is embedded in the engine's statements, so statement separators and comments
- * are refused outright; what it computes is shown in the plan for review.
+ * It is embedded in the engine's statements, so statement separators, comments,
+ * dollar quotes and subqueries are refused outright; what it computes is shown in
+ * the plan for review.
  */
 const expression = z
   .string()
@@ -25,8 +26,8 @@ const expression = z
   .min(1, 'must not be empty')
   .max(2000, 'must be at most 2000 characters')
   .refine(
-    sql => !/;|--|\/\*/.test(sql),
-    'must be one expression: no ";" and no comments',
+    sql => !/;|--|\/\*|\$|\bselect\b/i.test(sql),
+    'must be one expression over the row: no ";", comments, "$" or subqueries',
   );
 
 const renameField = z

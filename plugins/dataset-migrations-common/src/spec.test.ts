@@ -59,7 +59,7 @@ describe('migration spec v1', () => {
         ],
       }),
     ).toEqual([
-      'changes[0].deriveField.expression: must be one expression: no ";" and no comments',
+      'changes[0].deriveField.expression: must be one expression over the row: no ";", comments, "$" or subqueries',
     ]);
     expect(
       problemsOf({
@@ -69,7 +69,7 @@ describe('migration spec v1', () => {
         ],
       }),
     ).toEqual([
-      'changes[0].changeType.using: must be one expression: no ";" and no comments',
+      'changes[0].changeType.using: must be one expression over the row: no ";", comments, "$" or subqueries',
     ]);
     expect(
       problemsOf({
@@ -95,6 +95,20 @@ describe('migration spec v1', () => {
         changes: [],
       })[0],
     ).toMatch(/^apiVersion: /);
+  });
+
+  it('refuses subqueries and dollar quotes in expressions', () => {
+    for (const escape of [
+      '(SELECT passwd FROM pg_shadow LIMIT 1)',
+      '$x$ a $x$',
+    ]) {
+      expect(
+        problemsOf({
+          ...base,
+          changes: [{ deriveField: { field: 'a', expression: escape } }],
+        }),
+      ).toHaveLength(1);
+    }
   });
 
   it('publishes a JSON Schema that matches the zod schema (run generate:schema after changing it)', () => {

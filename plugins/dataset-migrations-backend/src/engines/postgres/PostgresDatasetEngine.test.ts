@@ -650,6 +650,97 @@ describe('PostgresDatasetEngine', () => {
       expect(bookkeeping).toEqual([]);
     });
 
+    it('lets writers without rights on the new tables write during the backfill', async () => {
+      await knex.raw(`DROP ROLE IF EXISTS dsm_app_writer`);
+      await knex.raw(`CREATE ROLE dsm_app_writer`);
+      await knex.raw(
+        `GRANT SELECT, INSERT, UPDATE, DELETE ON public.events TO dsm_app_writer`,
+      );
+      let wrote = false;
+      const { run } = await runFor(changes, {
+        progress: async () => {
+          if (wrote) return;
+          wrote = true;
+          await knex.transaction(async tx => {
+            await tx.raw(`SET LOCAL ROLE dsm_app_writer`);
+            await tx('events').insert({
+              id: 300_000,
+              user_id: 'app',
+              duration: '7',
+            });
+            await tx('events')
+              .where({ id: 10 })
+              .update({ user_id: 'app-updated' });
+          });
+        },
+      });
+      try {
+        await batched.migrate(run);
+        expect(wrote).toBe(true);
+        expect(
+          await knex('events').where({ id: 300_000 }).first('listener_id'),
+        ).toEqual({ listener_id: 'app' });
+        expect(
+          await knex('events').where({ id: 10 }).first('listener_id'),
+        ).toEqual({ listener_id: 'app-updated' });
+        await expectTargetMatchesSource();
+      } finally {
+        await knex.raw(`REVOKE ALL ON public.events_v1 FROM dsm_app_writer`);
+        await knex.raw(`DROP ROLE dsm_app_writer`);
+      }
+    });
+
+    it('never refuses a write it cannot transform; it fails the run at verify and undoes it', async () => {
+      let wrote = false;
+      const { run, steps } = await runFor(changes, {
+        progress: async () => {
+          if (wrote) return;
+          wrote = true;
+          // A row already copied, changed to a value version 1 takes and version 2's
+          // integer does not: the backfill will not see it again, the capture does.
+          await knex('events').where({ id: 10 }).update({ duration: 'n/a' });
+        },
+      });
+      await expect(batched.migrate(run)).rejects.toThrow(
+        '1 writes made during the migration could not be transformed (e.g. invalid input syntax for type integer: "n/a")',
+      );
+      expect(steps.map(s => `${s.name}:${s.status}`)).toContain(
+        'verify:failed',
+      );
+      expect(await knex('events').where({ id: 10 }).first('duration')).toEqual({
+        duration: 'n/a',
+      });
+      expect(await relkind('public.events')).toBe('r');
+      expect(await regclass('public.events_v2')).toBeNull();
+      const { rows } = await knex.raw(
+        `SELECT relname FROM pg_class WHERE relname LIKE 'dsm\\_%'`,
+      );
+      expect(rows).toEqual([]);
+    });
+
+    it('removes a row copied after its deletion (a ghost) before verifying', async () => {
+      let planted = false;
+      const { run, logs } = await runFor(changes, {
+        progress: async () => {
+          if (planted) return;
+          planted = true;
+          // What a batch reading an older snapshot leaves when a delete commits under it.
+          await knex('events').where({ id: 4000 }).delete();
+          const { rows } = await knex.raw(
+            `SELECT relname FROM pg_class WHERE relname LIKE 'dsm\\_%\\_deleted'`,
+          );
+          await knex.raw(
+            `INSERT INTO public.events_v2 (id, listener_id, duration, price) VALUES (4000, 'ghost', 1, 0)`,
+          );
+          await knex.raw(`INSERT INTO public.${rows[0].relname} VALUES (4000)`);
+        },
+      });
+      await batched.migrate(run);
+      expect(logs).toContain('removed 1 rows deleted while they were copied');
+      expect(await knex('events').where({ id: 4000 }).first()).toBeUndefined();
+      await expectTargetMatchesSource();
+    });
+
     it('resumes an interrupted backfill from its checkpoint without duplicates or gaps', async () => {
       let calls = 0;
       const first = await runFor(changes, {
@@ -808,8 +899,10 @@ describe('PostgresDatasetEngine', () => {
         throw new Error('plugin database went away');
       return record(name, value);
     };
-    await expect(engine.migrate(first.run)).rejects.toThrow(
-      'plugin database went away',
+    // The data moved, so the run does not fail over a bookkeeping error after it.
+    await engine.migrate(first.run);
+    expect(first.logs).toContain(
+      'the cut-over had been committed; "plugin database went away" came too late to change that',
     );
     // Readers are on version 2 and it keeps all its rows.
     expect(await relkind('public.events')).toBe('v');
@@ -873,8 +966,37 @@ describe('PostgresDatasetEngine', () => {
         `SELECT tgname FROM pg_trigger WHERE NOT tgisinternal`,
       );
       expect(triggers).toEqual([]);
-      await expect(engine.rollback(run)).rejects.toThrow(
-        'public.events does not read version 2: nothing to roll back',
+      // A repeat (its first commit unrecorded, say) finds the work done and changes nothing.
+      await engine.rollback(run);
+      expect(await knex('events').count({ n: '*' })).toEqual([{ n: '3' }]);
+    });
+
+    it("keeps a dropped field's old values through later writes, and refuses to roll back a recomputed field", async () => {
+      const { run } = await runFor([{ dropField: { name: 'tag' } }]);
+      await knex('events').where({ id: 1 }).update({ tag: 'kept' });
+      await engine.migrate(run);
+      await knex('events').where({ id: 1 }).update({ price: 9 });
+      await knex('events').insert({ id: 11, user_id: 'new', price: 1 });
+      await engine.rollback(run);
+      expect(
+        await knex('events')
+          .whereIn('id', [1, 11])
+          .orderBy('id')
+          .select('id', 'tag', 'price'),
+      ).toEqual([
+        { id: '1', tag: 'kept', price: '9.00' },
+        { id: '11', tag: null, price: '1.00' },
+      ]);
+
+      const derived = await runFor(
+        [{ deriveField: { field: 'user_id', expression: 'upper(user_id)' } }],
+        {
+          migrationId: '00000000-0000-4000-8000-000000000003',
+        },
+      );
+      await engine.migrate(derived.run);
+      await expect(engine.rollback(derived.run)).rejects.toThrow(
+        'rollback is not available: "user_id" is recomputed by an expression; its old values cannot be recovered from the new version',
       );
     });
 
@@ -945,6 +1067,20 @@ describe('PostgresDatasetEngine', () => {
     expect(
       await sampler.sampleOverlap({ table: 'public.events' }, 'user_id', []),
     ).toBe(0);
+  });
+
+  it('refuses a view it did not make: repointing it would change what its readers see', async () => {
+    await knex.raw(
+      `CREATE TABLE public.raw_events (id bigint PRIMARY KEY, hidden boolean)`,
+    );
+    await knex.raw(
+      `CREATE VIEW public.visible AS SELECT id FROM public.raw_events WHERE NOT hidden`,
+    );
+    await expect(
+      engine.introspect({ table: 'public.visible' }),
+    ).rejects.toThrow(
+      'view public.visible reads public.raw_events, which is not one of its versions (visible_v<N>); point the dataset at a table',
+    );
   });
 
   it('refuses a table without a primary key, creating nothing', async () => {

@@ -236,12 +236,28 @@ export class PostgresDatasetEngine implements DatasetEngine {
       await stage('cut-over', () => this.cutOver(run, shape));
     } catch (error) {
       if (error instanceof MigrationInterruptedError) throw error;
-      await this.undo(run, shape).catch(undoError =>
-        run.log(
-          `could not remove the unfinished target: ${undoError}`,
-          'error',
-        ),
-      );
+      if (
+        await interruptible(() =>
+          this.withClient(c => this.isCutOver(c, run, shape)),
+        )
+      ) {
+        // Readers are on the new version already: a cancel or failure now changes nothing.
+        await run.log(
+          `the cut-over had been committed; "${
+            (error as Error).message
+          }" came too late to change that`,
+          'warn',
+        );
+        return;
+      }
+      try {
+        await this.undo(run, shape);
+      } catch (undoError) {
+        // Leaving the target and the capture trigger would burden every writer: try again.
+        throw new MigrationInterruptedError(
+          `could not undo yet (${(undoError as Error).message})`,
+        );
+      }
       throw error;
     }
   }
@@ -258,11 +274,25 @@ export class PostgresDatasetEngine implements DatasetEngine {
     await run.step('rollback', () =>
       interruptible(() =>
         this.transaction(async client => {
+          const dataset = await resolveDataset(
+            client,
+            parseRelationName(run.dataset.table),
+          );
+          const previous = previousVersion(shape, dataset, run.fromVersion);
           if (!(await this.isCutOver(client, run, shape))) {
+            // A rollback whose commit was not recorded is done, not refused.
+            const rolledBack =
+              formatRelation(dataset.storage) === formatRelation(previous) &&
+              !(await relationExists(client, shape.target));
+            if (rolledBack) return;
             throw new Error(
               `${run.dataset.table} does not read version ${run.targetVersion}: nothing to roll back`,
             );
           }
+          // Writers wait from here, so no write can fail to go back after the count.
+          await client.query(
+            `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
+          );
           if (!(await relationExists(client, shape.reverseFailures))) {
             const inverse = inverseOf(shape);
             throw new Error(
@@ -283,11 +313,6 @@ export class PostgresDatasetEngine implements DatasetEngine {
               `rollback would lose ${lost.rows[0].n} writes that could not be carried back to version ${run.fromVersion} (e.g. ${lost.rows[0].first})`,
             );
           }
-          const dataset = await resolveDataset(
-            client,
-            parseRelationName(run.dataset.table),
-          );
-          const previous = previousVersion(shape, dataset, run.fromVersion);
           for (const sql of rollbackStatements(shape, dataset, previous))
             await client.query(sql);
           await run.log(
@@ -397,6 +422,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
         source,
         target: inSchema(`${dataset.relation.name}_v${run.targetVersion}`),
         deleted: inSchema(`dsm_${tag}_deleted`),
+        captureFailures: inSchema(`dsm_${tag}_capture_failures`),
         captureFunction: inSchema(`dsm_${tag}_capture`),
         captureTrigger: `dsm_${tag}_capture`,
         fields: run.targetFields,
@@ -584,6 +610,16 @@ export class PostgresDatasetEngine implements DatasetEngine {
     shape: MigrationShape,
   ): Promise<void> {
     await this.withClient(async client => {
+      const failed = await client.query<{ n: number; first: string | null }>(
+        `SELECT count(*)::int AS n, min(message) AS first FROM ${quoteRelation(
+          shape.captureFailures,
+        )}`,
+      );
+      if (failed.rows[0].n > 0) {
+        throw new Error(
+          `${failed.rows[0].n} writes made during the migration could not be transformed (e.g. ${failed.rows[0].first})`,
+        );
+      }
       const ghosts = await client.query(removeGhostsSql(shape));
       if (ghosts.rowCount)
         await run.log(

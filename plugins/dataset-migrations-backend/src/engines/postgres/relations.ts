@@ -80,6 +80,21 @@ export async function resolveDataset(
       } tables; a dataset view must read exactly one`,
     );
   }
+  // Only a view this plugin made: a user's view may filter rows or hide columns, and
+  // repointing or contracting it would change what readers see or drop their table.
+  const storage = read.rows[0];
+  const versioned = new RegExp(
+    `^${relation.name.replace(/\$/g, '\\$')}_v\\d+$`,
+  );
+  if (storage.schema !== relation.schema || !versioned.test(storage.name)) {
+    throw new InputError(
+      `view ${formatRelation(relation)} reads ${formatRelation(
+        storage,
+      )}, which is not one of its versions (${
+        relation.name
+      }_v<N>); point the dataset at a table`,
+    );
+  }
   return { relation, kind: 'view', storage: read.rows[0] };
 }
 

@@ -13,6 +13,8 @@ export interface MigrationShape {
   deleted: RelationName;
   captureFunction: RelationName;
   captureTrigger: string;
+  /** Writes the capture could not transform; verification fails while it has rows. */
+  captureFailures: RelationName;
   fields: TargetField[];
   /** Source primary key, in index order: the keyset order of the backfill. */
   sourceKey: string[];
@@ -105,17 +107,29 @@ export function createCaptureSql(shape: MigrationShape): string[] {
   )}) = (${list(shape.targetKey.map(f => valueOf(f, 'OLD.')))})`;
   const fn = quoteRelation(shape.captureFunction);
   return [
-    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $capture$
+    `CREATE TABLE ${quoteRelation(
+      shape.captureFailures,
+    )} (at timestamptz NOT NULL DEFAULT now(), message text NOT NULL)`,
+    // Runs with its owner's rights (the migration's), so writers need no grant on
+    // the new tables; a write it cannot transform is recorded, never refused.
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
+       SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $capture$
      BEGIN
-       IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${keyChanged}) THEN
-         DELETE FROM ${quoteRelation(shape.target)} WHERE ${targetKeyOfOld};
-         INSERT INTO ${quoteRelation(shape.deleted)} VALUES (${list(
+       BEGIN
+         IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${keyChanged}) THEN
+           DELETE FROM ${quoteRelation(shape.target)} WHERE ${targetKeyOfOld};
+           INSERT INTO ${quoteRelation(shape.deleted)} VALUES (${list(
       shape.sourceKey.map(k => `OLD.${q(k)}`),
     )});
-       END IF;
-       IF TG_OP IN ('INSERT', 'UPDATE') THEN
-         ${upsertSql(shape, '(SELECT NEW.*) AS n', 'n.', 'update')};
-       END IF;
+         END IF;
+         IF TG_OP IN ('INSERT', 'UPDATE') THEN
+           ${upsertSql(shape, '(SELECT NEW.*) AS n', 'n.', 'update')};
+         END IF;
+       EXCEPTION WHEN OTHERS THEN
+         INSERT INTO ${quoteRelation(
+           shape.captureFailures,
+         )} (message) VALUES (SQLERRM);
+       END;
        RETURN NULL;
      END $capture$`,
     `CREATE TRIGGER ${q(
@@ -133,6 +147,7 @@ export function dropCaptureSql(shape: MigrationShape): string[] {
     )}`,
     `DROP FUNCTION IF EXISTS ${quoteRelation(shape.captureFunction)}()`,
     `DROP TABLE IF EXISTS ${quoteRelation(shape.deleted)}`,
+    `DROP TABLE IF EXISTS ${quoteRelation(shape.captureFailures)}`,
   ];
 }
 
@@ -251,21 +266,33 @@ export function transformRangeSql(
  */
 export function inverseOf(
   shape: MigrationShape,
-): { values: Map<string, (row: string) => string> } | { impossible: string } {
+):
+  | { values: Map<string, (row: string) => string>; carried: Set<string> }
+  | { impossible: string } {
   const values = new Map<string, (row: string) => string>();
+  const carried = new Set<string>();
   for (const old of shape.sourceFields) {
     const carrier = shape.fields.find(
       f =>
         (f.source.kind === 'copy' || f.source.kind === 'cast') &&
         f.source.from === old.name,
     );
+    const recomputed = shape.fields.find(
+      f => f.name === old.name && f.source.kind === 'expression',
+    );
     if (carrier) {
+      carried.add(old.name);
       values.set(old.name, row =>
         carrier.source.kind === 'copy'
           ? `${row}${q(carrier.name)}`
           : `(${row}${q(carrier.name)})::${old.type}`,
       );
+    } else if (recomputed) {
+      return {
+        impossible: `"${old.name}" is recomputed by an expression; its old values cannot be recovered from the new version`,
+      };
     } else if (old.nullable) {
+      // A dropped field: new rows get NULL; rows that had a value keep it.
       values.set(old.name, () => `NULL::${old.type}`);
     } else {
       return {
@@ -273,7 +300,7 @@ export function inverseOf(
       };
     }
   }
-  return { values };
+  return { values, carried };
 }
 
 /**
@@ -291,7 +318,10 @@ export function createReverseSql(
   const oldColumns = shape.sourceFields.map(f => f.name);
   const valueOf = (name: string, row: string) => inverse.values.get(name)!(row);
   const oldKey = list(shape.sourceKey.map(q));
-  const others = oldColumns.filter(c => !shape.sourceKey.includes(c));
+  // Only carried fields are updated: a dropped field keeps the value it had.
+  const others = oldColumns.filter(
+    c => !shape.sourceKey.includes(c) && inverse.carried.has(c),
+  );
   const upsert = `INSERT INTO ${quoteRelation(previous)} (${list(
     oldColumns.map(q),
   )})
@@ -314,7 +344,8 @@ export function createReverseSql(
     `CREATE TABLE ${quoteRelation(
       shape.reverseFailures,
     )} (at timestamptz NOT NULL DEFAULT now(), message text NOT NULL)`,
-    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $reverse$
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
+       SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $reverse$
      BEGIN
        BEGIN
          IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${keyChanged}) THEN
@@ -425,7 +456,10 @@ export function contractStatements(
   shape: MigrationShape,
   previous: RelationName,
 ): string[] {
-  return [...dropReverseSql(shape), `DROP TABLE ${quoteRelation(previous)}`];
+  return [
+    ...dropReverseSql(shape),
+    `DROP TABLE IF EXISTS ${quoteRelation(previous)}`,
+  ];
 }
 
 export function dryRunSql(shape: MigrationShape, sample: string): string {
