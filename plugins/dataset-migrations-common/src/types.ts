@@ -29,6 +29,8 @@ export interface DatasetField {
   type: string;
   nullable: boolean;
   primaryKey: boolean;
+  /** The column's default, as the engine's SQL expression. */
+  default?: string;
 }
 
 export interface MigrationSummary {

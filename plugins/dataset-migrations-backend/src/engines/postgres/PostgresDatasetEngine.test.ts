@@ -197,6 +197,7 @@ describe('PostgresDatasetEngine', () => {
         type: 'numeric(10,2)',
         nullable: false,
         primaryKey: false,
+        default: '0',
       },
       {
         name: 'tag',
@@ -685,7 +686,7 @@ describe('PostgresDatasetEngine', () => {
         ).toEqual({ listener_id: 'app-updated' });
         await expectTargetMatchesSource();
       } finally {
-        await knex.raw(`REVOKE ALL ON public.events_v1 FROM dsm_app_writer`);
+        await knex.raw(`DROP OWNED BY dsm_app_writer`);
         await knex.raw(`DROP ROLE dsm_app_writer`);
       }
     });
@@ -1081,6 +1082,39 @@ describe('PostgresDatasetEngine', () => {
     ).rejects.toThrow(
       'view public.visible reads public.raw_events, which is not one of its versions (visible_v<N>); point the dataset at a table',
     );
+  });
+
+  it("keeps the dataset's grants and column defaults on the new version, and through a rollback", async () => {
+    await knex.raw(`DROP ROLE IF EXISTS dsm_reader`);
+    await knex.raw(`CREATE ROLE dsm_reader`);
+    await knex.raw(`GRANT SELECT ON public.events TO dsm_reader`);
+    try {
+      const { run } = await runFor([
+        { addField: { name: 'source', type: 'text', default: 'app' } },
+      ]);
+      await engine.migrate(run);
+      const canRead = async () =>
+        (
+          await knex.raw(
+            `SELECT has_table_privilege('dsm_reader', 'public.events', 'SELECT') AS ok`,
+          )
+        ).rows[0].ok;
+      expect(await canRead()).toBe(true);
+      // Writers that leave columns out get the defaults they got before, and the new one.
+      await knex('events').insert({ id: 20, user_id: 'defaults' });
+      expect(
+        await knex('events').where({ id: 20 }).first('price', 'source'),
+      ).toEqual({ price: '0.00', source: 'app' });
+
+      await engine.rollback(run);
+      expect(await canRead()).toBe(true);
+      expect(await knex('events').where({ id: 20 }).first('price')).toEqual({
+        price: '0.00',
+      });
+    } finally {
+      await knex.raw(`DROP OWNED BY dsm_reader`);
+      await knex.raw(`DROP ROLE dsm_reader`);
+    }
   });
 
   it('refuses a table without a primary key, creating nothing', async () => {

@@ -13,6 +13,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { PlannedStage } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
+  copyGrantsSql,
   estimateRows,
   formatRelation,
   parseRelationName,
@@ -138,6 +139,11 @@ export class PostgresDatasetEngine implements DatasetEngine {
         parseRelationName(request.dataset.table),
       );
       const shape = await this.shapeFor(client, request);
+      const grants = await copyGrantsSql(
+        client,
+        dataset.relation,
+        dataset.relation,
+      );
       const keyTypes = await this.keyTypes(client, shape);
       const range = { hasLastKey: true, hasEnd: true, skipExisting: false };
       return [
@@ -180,7 +186,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
           name: 'cut-over',
           description:
             'One short transaction: writers wait, readers go on, the name moves to the new version.',
-          sql: cutOverStatements(shape, dataset, request.fromVersion),
+          sql: cutOverStatements(shape, dataset, request.fromVersion, grants),
         },
         {
           name: 'undo',
@@ -198,6 +204,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
             shape,
             dataset,
             previousVersion(shape, dataset, request.fromVersion),
+            grants,
           ),
         },
         {
@@ -313,7 +320,17 @@ export class PostgresDatasetEngine implements DatasetEngine {
               `rollback would lose ${lost.rows[0].n} writes that could not be carried back to version ${run.fromVersion} (e.g. ${lost.rows[0].first})`,
             );
           }
-          for (const sql of rollbackStatements(shape, dataset, previous))
+          const grants = await copyGrantsSql(
+            client,
+            dataset.relation,
+            dataset.relation,
+          );
+          for (const sql of rollbackStatements(
+            shape,
+            dataset,
+            previous,
+            grants,
+          ))
             await client.query(sql);
           await run.log(
             `${run.dataset.table} reads ${formatRelation(
@@ -679,7 +696,18 @@ export class PostgresDatasetEngine implements DatasetEngine {
         client,
         parseRelationName(run.dataset.table),
       );
-      for (const sql of cutOverStatements(shape, dataset, run.fromVersion))
+      // Read before the name moves: the grants belong to what readers use now.
+      const grants = await copyGrantsSql(
+        client,
+        dataset.relation,
+        dataset.relation,
+      );
+      for (const sql of cutOverStatements(
+        shape,
+        dataset,
+        run.fromVersion,
+        grants,
+      ))
         await client.query(sql);
       if (dataset.kind === 'table') {
         await run.log(

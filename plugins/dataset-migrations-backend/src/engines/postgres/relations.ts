@@ -119,20 +119,23 @@ export async function readFields(
   client: PoolClient,
   table: RelationName,
 ): Promise<DatasetField[]> {
-  const result = await client.query<DatasetField>(
+  const result = await client.query<DatasetField & { default: string | null }>(
     `SELECT a.attname AS name,
             format_type(a.atttypid, a.atttypmod) AS type,
             NOT a.attnotnull AS nullable,
-            coalesce(a.attnum = ANY (i.indkey), false) AS "primaryKey"
+            coalesce(a.attnum = ANY (i.indkey), false) AS "primaryKey",
+            pg_get_expr(d.adbin, d.adrelid) AS "default"
        FROM pg_attribute a
        LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
+       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
       WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY a.attnum`,
     [quoteRelation(table)],
   );
-  return result.rows.map(field => ({
+  return result.rows.map(({ default: fallback, ...field }) => ({
     ...field,
     type: TYPE_ALIASES[field.type] ?? field.type,
+    ...(fallback === null ? {} : { default: fallback }),
   }));
 }
 
@@ -174,4 +177,32 @@ export async function relationComment(
     [quoteRelation(relation)],
   );
   return result.rows[0]?.comment ?? undefined;
+}
+
+/**
+ * GRANTs that give `to` the privileges roles other than the owner hold on `from`,
+ * so readers and writers of a dataset keep their access when its name moves.
+ */
+export async function copyGrantsSql(
+  client: PoolClient,
+  from: RelationName,
+  to: RelationName,
+): Promise<string[]> {
+  const { rows } = await client.query<{
+    grantee: string | null;
+    privilege: string;
+  }>(
+    `SELECT CASE WHEN a.grantee = 0 THEN NULL ELSE a.grantee::regrole::text END AS grantee,
+            a.privilege_type AS privilege
+       FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) AS a
+      WHERE c.oid = $1::regclass AND a.grantee <> c.relowner
+      ORDER BY 1, 2`,
+    [quoteRelation(from)],
+  );
+  return rows.map(
+    r =>
+      `GRANT ${r.privilege} ON ${quoteRelation(to)} TO ${
+        r.grantee ?? 'PUBLIC'
+      }`,
+  );
 }

@@ -54,10 +54,30 @@ export function valueOf(field: TargetField, row: string): string {
 
 const list = (items: string[]) => items.join(', ');
 
+/**
+ * A field's default on the new version: an added field's default, or the source
+ * column's default (cast when the type changed), so writers that leave the column
+ * out keep getting what they got.
+ */
+function defaultOf(field: TargetField): string | undefined {
+  if (field.source.kind === 'default') {
+    return field.source.value === null
+      ? undefined
+      : `${literal(field.source.value)}::${field.type}`;
+  }
+  if (field.default === undefined) return undefined;
+  return field.source.kind === 'copy'
+    ? field.default
+    : `(${field.default})::${field.type}`;
+}
+
 export function createTargetSql(shape: MigrationShape): string {
-  const columns = shape.fields.map(
-    f => `${q(f.name)} ${f.type}${f.nullable ? '' : ' NOT NULL'}`,
-  );
+  const columns = shape.fields.map(f => {
+    const fallback = defaultOf(f);
+    return `${q(f.name)} ${f.type}${f.nullable ? '' : ' NOT NULL'}${
+      fallback === undefined ? '' : ` DEFAULT ${fallback}`
+    }`;
+  });
   columns.push(`PRIMARY KEY (${list(shape.targetKey.map(f => q(f.name)))})`);
   return `CREATE TABLE ${quoteRelation(shape.target)} (${list(columns)})`;
 }
@@ -400,6 +420,8 @@ export function cutOverStatements(
   shape: MigrationShape,
   dataset: { relation: RelationName; kind: 'table' | 'view' },
   fromVersion: number,
+  /** The dataset's grants, to give the new view (see copyGrantsSql). */
+  grants: string[],
 ): string[] {
   const previous = previousVersion(shape, dataset, fromVersion);
   return [
@@ -413,6 +435,7 @@ export function cutOverStatements(
     `CREATE VIEW ${quoteRelation(
       dataset.relation,
     )} AS SELECT * FROM ${quoteRelation(shape.target)}`,
+    ...grants,
     ...createReverseSql(shape, previous),
   ];
 }
@@ -439,6 +462,8 @@ export function rollbackStatements(
   shape: MigrationShape,
   dataset: { relation: RelationName },
   previous: RelationName,
+  /** The dataset's grants, to give the recreated view (see copyGrantsSql). */
+  grants: string[],
 ): string[] {
   return [
     `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
@@ -447,6 +472,7 @@ export function rollbackStatements(
     `CREATE VIEW ${quoteRelation(
       dataset.relation,
     )} AS SELECT * FROM ${quoteRelation(previous)}`,
+    ...grants,
     `DROP TABLE ${quoteRelation(shape.target)}`,
   ];
 }
