@@ -128,6 +128,55 @@ describe('MigrationRunner', () => {
       l => `${l.level}:${l.step ?? '-'}:${l.message}`,
     );
 
+  it('refuses to run a plan the dataset has drifted from since it was reviewed', async () => {
+    const id = randomUUID();
+    await store.createMigration(
+      {
+        id,
+        entityRef: EVENTS,
+        fromVersion: 1,
+        targetVersion: 2,
+        changes: rename,
+        dryRun: false,
+        fingerprint: id,
+        requestedBy: 'user:default/ada',
+        plan: {
+          entityRef: EVENTS,
+          engine: 'warehouse',
+          table: 'public.events',
+          fromVersion: 1,
+          targetVersion: 2,
+          source: [],
+          // Reviewed when the table had one more column than it has now.
+          target: [
+            { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
+            {
+              name: 'listener_id',
+              type: 'text',
+              nullable: false,
+              primaryKey: false,
+            },
+            { name: 'gone', type: 'text', nullable: true, primaryKey: false },
+          ],
+          compatibility: {
+            class: 'breaking',
+            rollout: 'side-by-side',
+            changes: [],
+          },
+          stages: [],
+        },
+      },
+      async () => {},
+    );
+    await runner.run(id);
+    expect(engine.migrate).not.toHaveBeenCalled();
+    const failed = await details(id);
+    expect(failed.status).toBe('failed');
+    expect(failed.failureReason).toBe(
+      'the dataset changed since this migration was planned (planned id bigint, listener_id text, gone text, now id bigint, listener_id text); request it again to review a new plan',
+    );
+  });
+
   it('plans, migrates, records the version and refreshes the entity', async () => {
     const id = await queue();
     await runner.run(id);

@@ -12,6 +12,11 @@ import type { EngineRegistry } from '../engines/EngineRegistry';
 import { createRunContext, PINNED_PLAN, type PinnedPlan } from './runContext';
 import { DatasetCatalog, locationOf } from '../service/DatasetCatalog';
 
+/** A schema as "name type, …", to compare what was reviewed with what would run. */
+function shapeOf(fields: { name: string; type: string }[]): string {
+  return fields.map(f => `${f.name} ${f.type}`).join(', ');
+}
+
 /** Attempts after which a run that keeps being interrupted is failed. */
 const MAX_ATTEMPTS = 10;
 /** After an interruption, how long before another worker may resume the run. */
@@ -134,6 +139,17 @@ export class MigrationRunner {
         const schema = await engines.get(location.engine).introspect(location);
         const plan = planFieldChanges(schema.fields, migration.changes);
         if (plan.problems.length > 0) throw new Error(plan.problems.join('; '));
+        // What runs must be what was reviewed: a schema that changed since voids the plan.
+        const reviewed = (await store.getMigration(migrationId))?.plan;
+        if (reviewed && shapeOf(reviewed.target) !== shapeOf(plan.fields)) {
+          throw new Error(
+            `the dataset changed since this migration was planned (planned ${shapeOf(
+              reviewed.target,
+            )}, now ${shapeOf(
+              plan.fields,
+            )}); request it again to review a new plan`,
+          );
+        }
         await log(
           `${location.engine}:${location.table} v${migration.fromVersion} → v${migration.targetVersion}, ~${schema.rowEstimate} rows`,
         );
