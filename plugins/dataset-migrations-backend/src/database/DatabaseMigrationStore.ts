@@ -406,10 +406,12 @@ export class DatabaseMigrationStore implements MigrationStore {
   async finishMigration(
     id: string,
     outcome: { status: 'succeeded' | 'failed' | 'cancelled'; reason?: string },
-  ): Promise<void> {
-    await this.knex.transaction(async tx => {
-      const [row] = await tx<MigrationRow>('migrations')
-        .where({ id })
+    owner?: string,
+  ): Promise<boolean> {
+    return this.knex.transaction(async tx => {
+      const query = tx<MigrationRow>('migrations').where({ id });
+      if (owner) query.where({ lease_owner: owner, status: 'running' });
+      const [row] = await query
         .update({
           status: outcome.status,
           failure_reason: outcome.reason ?? null,
@@ -429,6 +431,7 @@ export class DatabaseMigrationStore implements MigrationStore {
           .onConflict('entity_ref')
           .merge(['schema_version', 'migration_id', 'updated_at']);
       }
+      return row !== undefined;
     });
   }
 

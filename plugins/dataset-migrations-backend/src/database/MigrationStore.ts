@@ -102,7 +102,9 @@ export interface MigrationStore {
   ): Promise<void>;
   /**
    * Ends the migration. A successful, real migration records the dataset's new
-   * schema version in the same transaction.
+   * schema version in the same transaction. Given an owner, only while that owner
+   * still holds the run's lease: a worker that lost the run cannot overwrite the
+   * outcome of the one that took it. Returns whether the outcome was recorded.
    */
   finishMigration(
     id: string,
@@ -110,7 +112,8 @@ export interface MigrationStore {
       status: Extract<MigrationStatus, 'succeeded' | 'failed' | 'cancelled'>;
       reason?: string;
     },
-  ): Promise<void>;
+    owner?: string,
+  ): Promise<boolean>;
 
   /**
    * Records that a succeeded migration's dataset is back on its previous version;

@@ -422,6 +422,33 @@ describe('MigrationRunner', () => {
       expect(catalog.refreshEntity).not.toHaveBeenCalled();
     });
 
+    it('cannot record an outcome once another worker holds the run, even without noticing', async () => {
+      const id = await queue();
+      const logger = mockServices.logger.mock();
+      // A lease long enough that no heartbeat tells this worker it lost the run.
+      const worker = newRunner({ leaseMs: 60_000, logger });
+      engine.migrate.mockImplementationOnce(async () => {
+        await knex('migrations')
+          .where({ id })
+          .update({
+            lease_owner: 'other-worker',
+            lease_expires_at: knex.raw(`now() + interval '1 minute'`),
+          });
+      });
+      await worker.run(id);
+
+      expect(await details(id)).toMatchObject({
+        status: 'running',
+        finishedAt: undefined,
+      });
+      expect((await leaseOf(id)).owner).toBe('other-worker');
+      expect(await store.getSchemaVersion(EVENTS)).toBeUndefined();
+      expect(catalog.refreshEntity).not.toHaveBeenCalled();
+      expect(logger.warn).toHaveBeenCalledWith(
+        `Migration ${id} was taken over by another worker; its outcome is that worker's to record`,
+      );
+    });
+
     it('lets go of a run when stopped; another worker resumes it from the checkpoints', async () => {
       const id = await queue();
       const first = newRunner();

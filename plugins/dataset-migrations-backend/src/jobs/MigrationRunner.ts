@@ -177,7 +177,18 @@ export class MigrationRunner {
         throwIfCancelled,
       });
 
-      await store.finishMigration(migrationId, { status: 'succeeded' });
+      if (
+        !(await store.finishMigration(
+          migrationId,
+          { status: 'succeeded' },
+          lease.owner,
+        ))
+      ) {
+        logger.warn(
+          `Migration ${migrationId} was taken over by another worker; its outcome is that worker's to record`,
+        );
+        return;
+      }
       if (!migration.dryRun) {
         // The data has moved; a catalog that is slow to hear it only delays the
         // annotation until its next processing round.
@@ -204,10 +215,11 @@ export class MigrationRunner {
         cancelled ? 'cancelled; nothing was changed' : `failed: ${reason}`,
         cancelled ? 'warn' : 'error',
       );
-      await store.finishMigration(migrationId, {
-        status: cancelled ? 'cancelled' : 'failed',
-        reason,
-      });
+      await store.finishMigration(
+        migrationId,
+        { status: cancelled ? 'cancelled' : 'failed', reason },
+        lease.owner,
+      );
     } finally {
       clearInterval(heartbeat);
     }
