@@ -85,6 +85,8 @@ export interface Migration extends MigrationSummary {
   changes: FieldChange[];
   requestedBy: string;
   attempts: number;
+  /** Attempts made before the last retry (0 when never retried). */
+  retriedAtAttempt: number;
   failureReason?: string;
   cancelRequested: boolean;
   startedAt?: string;

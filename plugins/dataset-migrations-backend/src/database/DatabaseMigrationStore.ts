@@ -46,6 +46,7 @@ type MigrationRow = {
   lease_expires_at: Date | null;
   plan: MigrationPlan | null;
   contracted_at: Date | null;
+  retried_at_attempt: number;
 };
 
 const UNIQUE_VIOLATION = '23505';
@@ -72,6 +73,7 @@ function toMigration(row: MigrationRow): Migration {
     failureReason: row.failure_reason ?? undefined,
     requestedBy: row.requested_by,
     attempts: row.attempts,
+    retriedAtAttempt: row.retried_at_attempt,
     cancelRequested: row.cancel_requested_at !== null,
     startedAt: row.started_at?.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -140,6 +142,7 @@ export class DatabaseMigrationStore implements MigrationStore {
           cancel_requested_at: null,
           finished_at: null,
           updated_at: tx.fn.now(),
+          retried_at_attempt: tx.raw('attempts') as any,
         })
         .returning('*');
       if (!row) return undefined;

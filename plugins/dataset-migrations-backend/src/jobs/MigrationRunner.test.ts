@@ -584,9 +584,18 @@ describe('MigrationRunner', () => {
       ).toEqual([{ n: '0' }]);
     });
 
-    it('fails a run that keeps being interrupted, saying why', async () => {
+    it('gives up on a run that keeps being interrupted, through the engine so it undoes its work; a retry starts the count afresh', async () => {
       const id = await queue();
+      let undone = false;
       engine.migrate.mockImplementation(async run => {
+        try {
+          await run.throwIfCancelled();
+        } catch (error) {
+          // As the Postgres engine does: undo, forget the checkpoints, rethrow.
+          undone = true;
+          await run.checkpoints.clear();
+          throw error;
+        }
         await run.step('backfill', async () => {
           throw new MigrationInterruptedError(
             'the database is unavailable: Connection terminated unexpectedly',
@@ -601,9 +610,11 @@ describe('MigrationRunner', () => {
           attempts: attempt,
         });
       }
+      expect(undone).toBe(false);
       await runner.run(id);
 
-      expect(engine.migrate).toHaveBeenCalledTimes(10);
+      expect(engine.migrate).toHaveBeenCalledTimes(11);
+      expect(undone).toBe(true);
       const migration = await details(id);
       expect(migration).toMatchObject({
         status: 'failed',
@@ -619,6 +630,16 @@ describe('MigrationRunner', () => {
       );
       expect(await leaseOf(id)).toMatchObject({ owner: null });
       expect(await store.getSchemaVersion(EVENTS)).toBeUndefined();
+
+      // A retry gets ten attempts of its own.
+      engine.migrate.mockImplementation(async () => {});
+      await store.requeueMigration(id, async () => {});
+      await runner.run(id);
+      expect(await details(id)).toMatchObject({
+        status: 'succeeded',
+        attempts: 12,
+        retriedAtAttempt: 11,
+      });
     });
   });
 

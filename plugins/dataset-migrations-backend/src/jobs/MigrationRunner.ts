@@ -106,9 +106,10 @@ export class MigrationRunner {
     };
 
     try {
-      if (attempt > MAX_ATTEMPTS) {
-        throw new Error(`gave up after ${MAX_ATTEMPTS} interrupted attempts`);
-      }
+      const gaveUp =
+        attempt - migration.retriedAtAttempt > MAX_ATTEMPTS
+          ? new Error(`gave up after ${MAX_ATTEMPTS} interrupted attempts`)
+          : undefined;
       await log(`attempt ${attempt} started on ${this.workerId}`);
       const credentials = await auth.getOwnServiceCredentials();
       // The plan is pinned at the first attempt: after a cut-over the live schema is the
@@ -117,6 +118,8 @@ export class MigrationRunner {
         migrationId,
         PINNED_PLAN,
       );
+      // Giving up goes through the engine, which alone can undo what attempts left.
+      if (gaveUp && !pinned) throw gaveUp;
       const {
         engine: engineName,
         targetFields,
@@ -174,7 +177,11 @@ export class MigrationRunner {
         targetFields,
         dryRun: migration.dryRun,
         ...context,
-        throwIfCancelled,
+        throwIfCancelled: gaveUp
+          ? async () => {
+              throw gaveUp;
+            }
+          : throwIfCancelled,
       });
 
       if (

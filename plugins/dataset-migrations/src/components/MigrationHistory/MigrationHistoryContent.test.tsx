@@ -32,6 +32,7 @@ function run(overrides: Partial<Migration>): Migration {
     changes: [{ renameField: { from: 'country', to: 'country_code' } }],
     requestedBy: 'user:default/ada',
     attempts: 1,
+    retriedAtAttempt: 0,
     cancelRequested: false,
     createdAt: '2026-11-21T10:00:00.000Z',
     startedAt: '2026-11-21T10:00:01.000Z',
