@@ -217,6 +217,13 @@ export class DatabaseMigrationStore implements MigrationStore {
     };
   }
 
+  async getPlan(id: string): Promise<MigrationPlan | undefined> {
+    const row = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .first('plan');
+    return row?.plan ?? undefined;
+  }
+
   async listMigrations(filter: {
     entityRef?: string;
     limit: number;

@@ -19,6 +19,7 @@ import {
   parseRelationName,
   primaryKey,
   quoteRelation,
+  readFailures,
   readFields,
   relationComment,
   relationExists,
@@ -310,14 +311,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
               }`,
             );
           }
-          const lost = await client.query<{ n: number; first: string | null }>(
-            `SELECT count(*)::int AS n, min(message) AS first FROM ${quoteRelation(
-              shape.reverseFailures,
-            )}`,
-          );
-          if (lost.rows[0].n > 0) {
+          const lost = await readFailures(client, shape.reverseFailures);
+          if (lost.count > 0) {
             throw new Error(
-              `rollback would lose ${lost.rows[0].n} writes that could not be carried back to version ${run.fromVersion} (e.g. ${lost.rows[0].first})`,
+              `rollback would lose ${lost.count} writes that could not be carried back to version ${run.fromVersion} (e.g. ${lost.first})`,
             );
           }
           const grants = await copyGrantsSql(
@@ -627,14 +624,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
     shape: MigrationShape,
   ): Promise<void> {
     await this.withClient(async client => {
-      const failed = await client.query<{ n: number; first: string | null }>(
-        `SELECT count(*)::int AS n, min(message) AS first FROM ${quoteRelation(
-          shape.captureFailures,
-        )}`,
-      );
-      if (failed.rows[0].n > 0) {
+      const failed = await readFailures(client, shape.captureFailures);
+      if (failed.count > 0) {
         throw new Error(
-          `${failed.rows[0].n} writes made during the migration could not be transformed (e.g. ${failed.rows[0].first})`,
+          `${failed.count} writes made during the migration could not be transformed (e.g. ${failed.first})`,
         );
       }
       const ghosts = await client.query(removeGhostsSql(shape));

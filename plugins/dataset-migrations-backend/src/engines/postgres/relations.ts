@@ -206,3 +206,16 @@ export async function copyGrantsSql(
       }`,
   );
 }
+
+/** How many writes a run's trigger recorded as failed, and the first reason. */
+export async function readFailures(
+  client: PoolClient,
+  failures: RelationName,
+): Promise<{ count: number; first?: string }> {
+  const { rows } = await client.query<{ n: number; first: string | null }>(
+    `SELECT count(*)::int AS n, min(message) AS first FROM ${quoteRelation(
+      failures,
+    )}`,
+  );
+  return { count: rows[0].n, first: rows[0].first ?? undefined };
+}

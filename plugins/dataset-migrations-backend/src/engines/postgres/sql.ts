@@ -113,6 +113,51 @@ function upsertSql(
   return `${insert} ON CONFLICT (${key}) ${action}`;
 }
 
+/** A row trigger of a run: its function, and the table recording writes it failed on. */
+interface RowTrigger {
+  on: RelationName;
+  trigger: string;
+  fn: RelationName;
+  failures: RelationName;
+}
+
+/**
+ * The trigger runs with its owner's rights (the migration's), so writers need no
+ * grant on the tables it writes; a write its body fails on is recorded in
+ * `failures`, never refused.
+ */
+function rowTriggerSql(t: RowTrigger & { body: string }): string[] {
+  const fn = quoteRelation(t.fn);
+  return [
+    `CREATE TABLE ${quoteRelation(
+      t.failures,
+    )} (at timestamptz NOT NULL DEFAULT now(), message text NOT NULL)`,
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
+       SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $trigger$
+     BEGIN
+       BEGIN
+${t.body}
+       EXCEPTION WHEN OTHERS THEN
+         INSERT INTO ${quoteRelation(t.failures)} (message) VALUES (SQLERRM);
+       END;
+       RETURN NULL;
+     END $trigger$`,
+    `CREATE TRIGGER ${q(
+      t.trigger,
+    )} AFTER INSERT OR UPDATE OR DELETE ON ${quoteRelation(
+      t.on,
+    )} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+  ];
+}
+
+function dropRowTriggerSql(t: RowTrigger): string[] {
+  return [
+    `DROP TRIGGER IF EXISTS ${q(t.trigger)} ON ${quoteRelation(t.on)}`,
+    `DROP FUNCTION IF EXISTS ${quoteRelation(t.fn)}()`,
+    `DROP TABLE IF EXISTS ${quoteRelation(t.failures)}`,
+  ];
+}
+
 /**
  * The capture trigger: every write to the source, from the moment it is installed,
  * is applied to the target in the writer's own transaction. Deleted keys are also
@@ -125,18 +170,12 @@ export function createCaptureSql(shape: MigrationShape): string[] {
   const targetKeyOfOld = `(${list(
     shape.targetKey.map(f => q(f.name)),
   )}) = (${list(shape.targetKey.map(f => valueOf(f, 'OLD.')))})`;
-  const fn = quoteRelation(shape.captureFunction);
-  return [
-    `CREATE TABLE ${quoteRelation(
-      shape.captureFailures,
-    )} (at timestamptz NOT NULL DEFAULT now(), message text NOT NULL)`,
-    // Runs with its owner's rights (the migration's), so writers need no grant on
-    // the new tables; a write it cannot transform is recorded, never refused.
-    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
-       SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $capture$
-     BEGIN
-       BEGIN
-         IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${keyChanged}) THEN
+  return rowTriggerSql({
+    on: shape.source,
+    trigger: shape.captureTrigger,
+    fn: shape.captureFunction,
+    failures: shape.captureFailures,
+    body: `         IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${keyChanged}) THEN
            DELETE FROM ${quoteRelation(shape.target)} WHERE ${targetKeyOfOld};
            INSERT INTO ${quoteRelation(shape.deleted)} VALUES (${list(
       shape.sourceKey.map(k => `OLD.${q(k)}`),
@@ -144,30 +183,19 @@ export function createCaptureSql(shape: MigrationShape): string[] {
          END IF;
          IF TG_OP IN ('INSERT', 'UPDATE') THEN
            ${upsertSql(shape, '(SELECT NEW.*) AS n', 'n.', 'update')};
-         END IF;
-       EXCEPTION WHEN OTHERS THEN
-         INSERT INTO ${quoteRelation(
-           shape.captureFailures,
-         )} (message) VALUES (SQLERRM);
-       END;
-       RETURN NULL;
-     END $capture$`,
-    `CREATE TRIGGER ${q(
-      shape.captureTrigger,
-    )} AFTER INSERT OR UPDATE OR DELETE ON ${quoteRelation(
-      shape.source,
-    )} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
-  ];
+         END IF;`,
+  });
 }
 
 export function dropCaptureSql(shape: MigrationShape): string[] {
   return [
-    `DROP TRIGGER IF EXISTS ${q(shape.captureTrigger)} ON ${quoteRelation(
-      shape.source,
-    )}`,
-    `DROP FUNCTION IF EXISTS ${quoteRelation(shape.captureFunction)}()`,
+    ...dropRowTriggerSql({
+      on: shape.source,
+      trigger: shape.captureTrigger,
+      fn: shape.captureFunction,
+      failures: shape.captureFailures,
+    }),
     `DROP TABLE IF EXISTS ${quoteRelation(shape.deleted)}`,
-    `DROP TABLE IF EXISTS ${quoteRelation(shape.captureFailures)}`,
   ];
 }
 
@@ -359,44 +387,27 @@ export function createReverseSql(
   const oldKeyOfOld = `(${oldKey}) = (${list(
     shape.sourceKey.map(k => valueOf(k, 'OLD.')),
   )})`;
-  const fn = quoteRelation(shape.reverseFunction);
-  return [
-    `CREATE TABLE ${quoteRelation(
-      shape.reverseFailures,
-    )} (at timestamptz NOT NULL DEFAULT now(), message text NOT NULL)`,
-    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
-       SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $reverse$
-     BEGIN
-       BEGIN
-         IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${keyChanged}) THEN
+  return rowTriggerSql({
+    on: shape.target,
+    trigger: shape.reverseTrigger,
+    fn: shape.reverseFunction,
+    failures: shape.reverseFailures,
+    body: `         IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${keyChanged}) THEN
            DELETE FROM ${quoteRelation(previous)} WHERE ${oldKeyOfOld};
          END IF;
          IF TG_OP IN ('INSERT', 'UPDATE') THEN
            ${upsert};
-         END IF;
-       EXCEPTION WHEN OTHERS THEN
-         INSERT INTO ${quoteRelation(
-           shape.reverseFailures,
-         )} (message) VALUES (SQLERRM);
-       END;
-       RETURN NULL;
-     END $reverse$`,
-    `CREATE TRIGGER ${q(
-      shape.reverseTrigger,
-    )} AFTER INSERT OR UPDATE OR DELETE ON ${quoteRelation(
-      shape.target,
-    )} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
-  ];
+         END IF;`,
+  });
 }
 
 export function dropReverseSql(shape: MigrationShape): string[] {
-  return [
-    `DROP TRIGGER IF EXISTS ${q(shape.reverseTrigger)} ON ${quoteRelation(
-      shape.target,
-    )}`,
-    `DROP FUNCTION IF EXISTS ${quoteRelation(shape.reverseFunction)}()`,
-    `DROP TABLE IF EXISTS ${quoteRelation(shape.reverseFailures)}`,
-  ];
+  return dropRowTriggerSql({
+    on: shape.target,
+    trigger: shape.reverseTrigger,
+    fn: shape.reverseFunction,
+    failures: shape.reverseFailures,
+  });
 }
 
 /** The new table, its provenance comment, and write capture from the source. */
