@@ -11,3 +11,4 @@ export * from './fieldChanges';
 export * from './compatibility';
 export * from './inference';
 export * from './types';
+export * from './consumers';

@@ -1,5 +1,6 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import type { DatasetEngineFactory } from './engine';
+import type { ScmProvider } from './scm';
 
 export interface DatasetEnginesExtensionPoint {
   /** Makes engines of `factory.type` available to `datasetMigrations.engines` config. */
@@ -14,4 +15,19 @@ export interface DatasetEnginesExtensionPoint {
 export const datasetEnginesExtensionPoint =
   createExtensionPoint<DatasetEnginesExtensionPoint>({
     id: 'dataset-migrations.engines',
+  });
+
+export interface DatasetMigrationsScmExtensionPoint {
+  /** Tried before the built-in providers, in the order added. */
+  addScmProvider(provider: ScmProvider): void;
+}
+
+/**
+ * Backend modules add source-control providers (GitLab, Bitbucket, …) here.
+ *
+ * @public
+ */
+export const datasetMigrationsScmExtensionPoint =
+  createExtensionPoint<DatasetMigrationsScmExtensionPoint>({
+    id: 'dataset-migrations.scm',
   });

@@ -5,5 +5,6 @@
  */
 export * from './engine';
 export * from './extensions';
+export * from './scm';
 export * from './schemaVersionService';
 export type { PlannedStage } from '@dataset-migrations/plugin-dataset-migrations-common';

@@ -1,0 +1,364 @@
+import type { ScanToken } from 'libpg-query';
+import type { JinjaReference } from './dbtJinja';
+import type { ParsedSql } from './sqlParser';
+
+/** The dataset as consumer SQL names it. */
+export interface DatasetTarget {
+  schema: string;
+  table: string;
+  /** The old version's fields: they decide unqualified names when several relations are in scope. */
+  fields: string[];
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A read of one dataset field, e.g. `e.ms_played`. */
+export interface ColumnUse extends Span {
+  field: string;
+  /** The field-name token inside the reference. */
+  name: Span;
+  /** A whole select-list item without an alias: the field's name is the output column's name. */
+  bareTarget: boolean;
+}
+
+/** A relation in a FROM list, as `*` sees it. */
+export interface ScopeRelation {
+  alias: string;
+  dataset: boolean;
+}
+
+/** `*` or `alias.*` that includes the dataset's fields. */
+export interface StarUse extends Span {
+  qualified: boolean;
+  /** The relations `*` stands for, in FROM order. */
+  relations: ScopeRelation[];
+  /** The `*` is a select-list item (not inside a function call). */
+  target: boolean;
+}
+
+export interface StatementAnalysis extends Span {
+  /** 1-based, in file order. */
+  index: number;
+  isSelect: boolean;
+  columns: ColumnUse[];
+  stars: StarUse[];
+  /** `JOIN … USING (f)` or `NATURAL JOIN` with the dataset on one side: names matched across tables. */
+  joinsByName: Array<Span & { field: string }>;
+  /** Where the statement names the dataset (to point it at another version). */
+  datasetRelations: Span[];
+}
+
+/**
+ * Finds which fields of a dataset each statement reads, resolving aliases, CTEs,
+ * subqueries and correlated references scope by scope, as Postgres would.
+ */
+export function analyzeSql(
+  text: string,
+  parsed: ParsedSql,
+  target: DatasetTarget,
+  placeholders: Map<string, JinjaReference> = new Map(),
+): StatementAnalysis[] {
+  const fields = new Set(target.fields);
+  return parsed.result.stmts.map((raw, i) => {
+    const start = parsed.indexOf(raw.stmt_location ?? 0);
+    const end = raw.stmt_len
+      ? parsed.indexOf((raw.stmt_location ?? 0) + raw.stmt_len)
+      : text.length;
+    const walker = new StatementWalker(parsed, target, fields, placeholders);
+    walker.visit(raw.stmt, new Scope());
+    return {
+      index: i + 1,
+      start,
+      end,
+      isSelect: !!raw.stmt && 'SelectStmt' in raw.stmt,
+      columns: walker.columns,
+      stars: walker.stars,
+      joinsByName: walker.joinsByName,
+      datasetRelations: walker.datasetRelations,
+    };
+  });
+}
+
+class Scope {
+  readonly relations: ScopeRelation[] = [];
+  readonly ctes = new Set<string>();
+  constructor(readonly parent?: Scope) {}
+
+  hasCte(name: string): boolean {
+    return this.ctes.has(name) || !!this.parent?.hasCte(name);
+  }
+
+  byAlias(alias: string): ScopeRelation | undefined {
+    return (
+      this.relations.find(r => r.alias === alias) ?? this.parent?.byAlias(alias)
+    );
+  }
+}
+
+type Node = Record<string, any>;
+
+class StatementWalker {
+  readonly columns: ColumnUse[] = [];
+  readonly stars: StarUse[] = [];
+  readonly joinsByName: Array<Span & { field: string }> = [];
+  readonly datasetRelations: Span[] = [];
+
+  constructor(
+    private readonly parsed: ParsedSql,
+    private readonly target: DatasetTarget,
+    private readonly fields: Set<string>,
+    private readonly placeholders: Map<string, JinjaReference>,
+  ) {}
+
+  visit(value: unknown, scope: Scope): void {
+    if (Array.isArray(value)) {
+      for (const item of value) this.visit(item, scope);
+      return;
+    }
+    if (!value || typeof value !== 'object') return;
+    for (const [key, inner] of Object.entries(value as Node)) {
+      if (key === 'SelectStmt') this.select(inner, scope);
+      else if (key === 'ColumnRef') this.columnRef(inner, scope, false);
+      else if (key === 'UpdateStmt' || key === 'DeleteStmt')
+        this.modify(inner, scope);
+      else if (key === 'InsertStmt') this.insert(inner, scope);
+      else if (key === 'RangeVar') this.relationOutsideFrom(inner, scope);
+      else this.visit(inner, scope);
+    }
+  }
+
+  private select(stmt: Node, parent: Scope): void {
+    const scope = new Scope(parent);
+    for (const cte of stmt.withClause?.ctes ?? []) {
+      scope.ctes.add(cte.CommonTableExpr.ctename);
+      this.visit(cte.CommonTableExpr.ctequery, scope);
+    }
+    if (stmt.larg || stmt.rarg) {
+      // UNION / INTERSECT / EXCEPT: each side has its own FROM.
+      this.visit(stmt.larg && { SelectStmt: stmt.larg }, scope);
+      this.visit(stmt.rarg && { SelectStmt: stmt.rarg }, scope);
+      this.visit([stmt.sortClause, stmt.limitCount, stmt.limitOffset], scope);
+      return;
+    }
+    const joinConditions: unknown[] = [];
+    for (const item of stmt.fromClause ?? [])
+      this.fromItem(item, scope, joinConditions);
+    for (const item of stmt.targetList ?? []) {
+      const target = item.ResTarget;
+      if (target?.val?.ColumnRef && !target.name)
+        this.columnRef(target.val.ColumnRef, scope, true);
+      else this.visit(item, scope);
+    }
+    this.visit(
+      [
+        joinConditions,
+        stmt.whereClause,
+        stmt.groupClause,
+        stmt.havingClause,
+        stmt.windowClause,
+        stmt.sortClause,
+        stmt.distinctClause,
+        stmt.limitCount,
+        stmt.limitOffset,
+        stmt.valuesLists,
+      ],
+      scope,
+    );
+  }
+
+  /** Adds what a FROM item makes visible; returns whether it includes the dataset. */
+  private fromItem(item: Node, scope: Scope, conditions: unknown[]): boolean {
+    if (item.RangeVar) {
+      const rv = item.RangeVar;
+      const dataset = this.isDataset(rv, scope);
+      if (dataset) this.datasetRelations.push(this.relationSpan(rv));
+      scope.relations.push({
+        alias: rv.alias?.aliasname ?? rv.relname,
+        dataset,
+      });
+      return dataset;
+    }
+    if (item.JoinExpr) {
+      const join = item.JoinExpr;
+      const left = this.fromItem(join.larg, scope, conditions);
+      const right = this.fromItem(join.rarg, scope, conditions);
+      if (left || right) {
+        const at = this.spanAt(join.rarg?.RangeVar?.location ?? -1);
+        for (const name of join.usingClause ?? [])
+          this.joinsByName.push({ ...at, field: name.String.sval });
+        if (join.isNatural) this.joinsByName.push({ ...at, field: '*' });
+      }
+      conditions.push(join.quals);
+      return left || right;
+    }
+    if (item.RangeSubselect) {
+      this.visit(item.RangeSubselect.subquery, scope);
+      scope.relations.push({
+        alias: item.RangeSubselect.alias?.aliasname ?? '',
+        dataset: false,
+      });
+      return false;
+    }
+    this.visit(item, scope);
+    const alias = Object.values(item)[0]?.alias?.aliasname;
+    scope.relations.push({ alias: alias ?? '', dataset: false });
+    return false;
+  }
+
+  private isDataset(rv: Node, scope: Scope): boolean {
+    const jinja = this.placeholders.get(rv.relname);
+    if (jinja) {
+      return (
+        (jinja.kind === 'source' && jinja.table === this.target.table) ||
+        (jinja.kind === 'ref' && jinja.model === this.target.table)
+      );
+    }
+    if (!rv.schemaname && scope.hasCte(rv.relname)) return false;
+    return (
+      rv.relname === this.target.table &&
+      (!rv.schemaname || rv.schemaname === this.target.schema)
+    );
+  }
+
+  private columnRef(ref: Node, scope: Scope, bareTarget: boolean): void {
+    const parts: Node[] = ref.fields ?? [];
+    const names = parts.map(p => p.String?.sval as string | undefined);
+    const isStar = !!parts[parts.length - 1]?.A_Star;
+    const span = this.referenceSpan(ref.location);
+    if (isStar) {
+      const qualifier = names[names.length - 2];
+      const relations = qualifier
+        ? [scope.byAlias(qualifier)].filter((r): r is ScopeRelation => !!r)
+        : scope.relations;
+      if (relations.some(r => r.dataset))
+        this.stars.push({
+          ...span.whole,
+          qualified: !!qualifier,
+          relations,
+          target: bareTarget,
+        });
+      return;
+    }
+    const field = names[names.length - 1];
+    if (!field || !this.fields.has(field)) return;
+    const owner =
+      names.length >= 2
+        ? scope.byAlias(names[names.length - 2]!)
+        : this.ownerOfUnqualified(scope);
+    if (owner?.dataset)
+      this.columns.push({ ...span.whole, field, name: span.last, bareTarget });
+  }
+
+  /** The innermost scope with relations owns an unqualified name, as in Postgres. */
+  private ownerOfUnqualified(scope: Scope): ScopeRelation | undefined {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      if (s.relations.length === 0) continue;
+      // With several relations, a name the dataset has is the dataset's.
+      return s.relations.find(r => r.dataset);
+    }
+    return undefined;
+  }
+
+  private modify(stmt: Node, parent: Scope): void {
+    const scope = new Scope(parent);
+    const conditions: unknown[] = [];
+    const dataset = this.fromItem(
+      { RangeVar: stmt.relation },
+      scope,
+      conditions,
+    );
+    for (const item of [
+      ...(stmt.fromClause ?? []),
+      ...(stmt.usingClause ?? []),
+    ])
+      this.fromItem(item, scope, conditions);
+    for (const item of stmt.targetList ?? []) {
+      this.assignment(item.ResTarget, dataset);
+      this.visit(item.ResTarget?.val, scope);
+    }
+    this.visit([conditions, stmt.whereClause, stmt.returningList], scope);
+  }
+
+  private insert(stmt: Node, parent: Scope): void {
+    const scope = new Scope(parent);
+    const dataset = this.isDataset(stmt.relation, scope);
+    if (dataset) this.datasetRelations.push(this.relationSpan(stmt.relation));
+    for (const item of stmt.cols ?? [])
+      this.assignment(item.ResTarget, dataset);
+    this.visit([stmt.withClause, stmt.selectStmt], parent);
+  }
+
+  /** `SET f = …` or an INSERT column list names dataset fields too. */
+  private assignment(target: Node | undefined, dataset: boolean): void {
+    if (!dataset || !target?.name || !this.fields.has(target.name)) return;
+    const span = this.referenceSpan(target.location);
+    this.columns.push({
+      ...span.first,
+      field: target.name,
+      name: span.first,
+      bareTarget: false,
+    });
+  }
+
+  /** A relation named outside a FROM list (e.g. `TABLE t`); only its position matters. */
+  private relationOutsideFrom(rv: Node, scope: Scope): void {
+    if (this.isDataset(rv, scope))
+      this.datasetRelations.push(this.relationSpan(rv));
+  }
+
+  private relationSpan(rv: Node): Span {
+    return this.referenceSpan(rv.location).whole;
+  }
+
+  private spanAt(byteOffset: number): Span {
+    if (byteOffset < 0) return { start: 0, end: 0 };
+    return this.referenceSpan(byteOffset).whole;
+  }
+
+  /** The dotted name starting at a parser location: `a.b.c`, `"Q".x` or `t.*`. */
+  private referenceSpan(byteOffset: number): {
+    whole: Span;
+    first: Span;
+    last: Span;
+  } {
+    const start = this.parsed.indexOf(byteOffset);
+    const tokens = this.parsed.tokens;
+    let i = tokenStartingAt(tokens, start);
+    if (i < 0) {
+      const fallback = { start, end: start };
+      return { whole: fallback, first: fallback, last: fallback };
+    }
+    const first = span(tokens[i]);
+    let last = first;
+    while (
+      tokens[i + 1]?.text === '.' &&
+      tokens[i + 1].start === tokens[i].end &&
+      tokens[i + 2] &&
+      tokens[i + 2].start === tokens[i + 1].end
+    ) {
+      i += 2;
+      last = span(tokens[i]);
+    }
+    return { whole: { start: first.start, end: last.end }, first, last };
+  }
+}
+
+function span(token: ScanToken): Span {
+  return { start: token.start, end: token.end };
+}
+
+/** Binary search: tokens are in text order. */
+function tokenStartingAt(tokens: ScanToken[], start: number): number {
+  let low = 0;
+  let high = tokens.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (tokens[mid].start === start) return mid;
+    if (tokens[mid].start < start) low = mid + 1;
+    else high = mid - 1;
+  }
+  return -1;
+}

@@ -1,0 +1,59 @@
+/**
+ * dbt models are SQL with Jinja in it. The parser only reads SQL, so each Jinja
+ * span is swapped for something of exactly the same length: positions in the
+ * masked text are positions in the file, and edits apply to the file unchanged.
+ */
+
+/** What a masked `{{ … }}` stood for. */
+export type JinjaReference =
+  | { kind: 'source'; source: string; table: string }
+  | { kind: 'ref'; model: string }
+  | { kind: 'expression' };
+
+export interface MaskedSql {
+  text: string;
+  /** Placeholder identifier → the Jinja it replaced. */
+  placeholders: Map<string, JinjaReference & { original: string }>;
+}
+
+const JINJA = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|\{#[\s\S]*?#\}/g;
+const SOURCE =
+  /^\{\{-?\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*-?\}\}$/;
+const REF = /^\{\{-?\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,[^)]*)?\)\s*-?\}\}$/;
+const CONFIG = /^\{\{-?\s*config\(/;
+
+export function hasJinja(text: string): boolean {
+  return /\{\{|\{%|\{#/.test(text);
+}
+
+export function maskJinja(text: string): MaskedSql {
+  const placeholders: MaskedSql['placeholders'] = new Map();
+  let counter = 0;
+  const masked = text.replace(JINJA, span => {
+    // Statements, comments and config() calls carry no SQL: blank them, keeping lines.
+    if (!span.startsWith('{{') || CONFIG.test(span)) return blank(span);
+    const name = placeholderName(counter++, span.length);
+    const source = SOURCE.exec(span);
+    const ref = REF.exec(span);
+    placeholders.set(name, {
+      original: span,
+      ...(source
+        ? { kind: 'source', source: source[1], table: source[2] }
+        : ref
+        ? { kind: 'ref', model: ref[1] }
+        : { kind: 'expression' }),
+    });
+    return name;
+  });
+  return { text: masked, placeholders };
+}
+
+function blank(span: string): string {
+  return span.replace(/[^\n]/g, ' ');
+}
+
+function placeholderName(n: number, length: number): string {
+  // The shortest span, `{{x}}`, has room for `_j` and three digits.
+  const name = `_j${n.toString(36)}`;
+  return name.padEnd(length, '_').slice(0, Math.max(length, name.length));
+}

@@ -1,0 +1,74 @@
+import {
+  planFieldChanges,
+  type DatasetField,
+  type FieldChange,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+
+/** What happened to one field of the old version, from a reader's point of view. */
+export type ReaderMapping =
+  | { kind: 'same' }
+  | { kind: 'renamed'; to: string }
+  /** The new version holds another type: readers cast back to keep their results. */
+  | { kind: 'retyped'; to: string; oldType: string; newType: string }
+  /** No field of the new version carries these values: a person must decide. */
+  | { kind: 'dropped' }
+  /** The values are recomputed; no rewrite keeps the old results. */
+  | { kind: 'recomputed'; to: string; expression: string };
+
+export interface ConsumerMapping {
+  /** The old version's fields in order, as `SELECT *` returned them. */
+  sourceFields: DatasetField[];
+  byField: Map<string, ReaderMapping>;
+  /** Fields the new version adds; `SELECT *` would start returning them. */
+  added: string[];
+}
+
+/** How a reader of the old version must change to read the new one the same way. */
+export function consumerMapping(
+  sourceFields: DatasetField[],
+  changes: FieldChange[],
+): ConsumerMapping {
+  const { fields, problems } = planFieldChanges(sourceFields, changes);
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  const byField = new Map<string, ReaderMapping>();
+  for (const old of sourceFields) byField.set(old.name, { kind: 'dropped' });
+  const added: string[] = [];
+  for (const target of fields) {
+    const { source } = target;
+    if (source.kind === 'copy' || source.kind === 'cast') {
+      const old = sourceFields.find(f => f.name === source.from)!;
+      if (old.type !== target.type) {
+        byField.set(old.name, {
+          kind: 'retyped',
+          to: target.name,
+          oldType: old.type,
+          newType: target.type,
+        });
+      } else if (old.name !== target.name) {
+        byField.set(old.name, { kind: 'renamed', to: target.name });
+      } else {
+        byField.set(old.name, { kind: 'same' });
+      }
+    } else if (
+      source.kind === 'expression' &&
+      sourceFields.some(f => f.name === target.name)
+    ) {
+      byField.set(target.name, {
+        kind: 'recomputed',
+        to: target.name,
+        expression: source.sql,
+      });
+    } else {
+      added.push(target.name);
+    }
+  }
+  return { sourceFields, byField, added };
+}
+
+/** True when `SELECT *` over the dataset returns something different after the migration. */
+export function starChanges(mapping: ConsumerMapping): boolean {
+  return (
+    mapping.added.length > 0 ||
+    [...mapping.byField.values()].some(m => m.kind !== 'same')
+  );
+}

@@ -1,0 +1,157 @@
+import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { consumerMapping } from './fieldMapping';
+import { rewriteSqlFile } from './rewriteSql';
+import { loadSqlParser } from './sqlParser';
+
+const source: DatasetField[] = [
+  { name: 'event_id', type: 'bigint', nullable: false, primaryKey: true },
+  { name: 'user_id', type: 'bigint', nullable: false, primaryKey: false },
+  { name: 'track_id', type: 'text', nullable: false, primaryKey: false },
+  { name: 'ms_played', type: 'integer', nullable: false, primaryKey: false },
+  { name: 'country', type: 'text', nullable: true, primaryKey: false },
+];
+const target = {
+  schema: 'public',
+  table: 'listening_events',
+  fields: source.map(f => f.name),
+};
+const renameAndCast = consumerMapping(source, [
+  { renameField: { from: 'track_id', to: 'track_uri' } },
+  { changeType: { field: 'ms_played', type: 'bigint' } },
+]);
+const rewrite = (content: string, mapping = renameAndCast, path = 'q.sql') =>
+  rewriteSqlFile({ path, content }, target, mapping);
+
+beforeAll(() => loadSqlParser());
+
+describe('rewriteSqlFile', () => {
+  it('renames fields, keeps output names, casts retyped fields back and keeps comments', () => {
+    const result = rewrite(
+      [
+        '-- plays per track',
+        'SELECT e.track_id, sum(e.ms_played) AS total -- keep this',
+        'FROM analytics_src.other o, public.listening_events AS e',
+        "WHERE e.country = 'SE'",
+        'GROUP BY e.track_id;',
+      ].join('\n'),
+    );
+    expect(result.status).toBe('rewritten');
+    expect(result.content).toBe(
+      [
+        '-- plays per track',
+        'SELECT e.track_uri AS track_id, sum(CAST(e.ms_played AS integer)) AS total -- keep this',
+        'FROM analytics_src.other o, public.listening_events AS e',
+        "WHERE e.country = 'SE'",
+        'GROUP BY e.track_uri;',
+      ].join('\n'),
+    );
+    expect(result.impact.fields).toEqual(['ms_played', 'track_id']);
+    expect(result.impact.lines).toEqual([2, 5]);
+  });
+
+  it('resolves unqualified names, CTEs, subqueries and window functions', () => {
+    const result = rewrite(`with plays as (
+  select user_id, track_id, row_number() over (partition by user_id order by ms_played desc) as rn
+  from listening_events
+)
+select p.track_id, (select count(*) from listening_events l where l.track_id = p.track_id) as n
+from plays p where rn = 1`);
+    expect(result.status).toBe('rewritten');
+    expect(result.content).toContain(
+      'select user_id, track_uri AS track_id, row_number() over (partition by user_id order by CAST(ms_played AS integer) desc) as rn',
+    );
+    // p.track_id reads the CTE's output, which kept its name: untouched.
+    expect(result.content).toContain(
+      'select p.track_id, (select count(*) from listening_events l where l.track_uri = p.track_id) as n',
+    );
+  });
+
+  it('does not touch a same-named column of another table', () => {
+    const sql =
+      'select u.track_id from users u join listening_events e on e.user_id = u.id';
+    const result = rewrite(sql);
+    expect(result.status).toBe('unaffected');
+    expect(result.content).toBe(sql);
+  });
+
+  it('treats a CTE that shadows the dataset name as the CTE', () => {
+    const sql =
+      'with listening_events as (select 1 as track_id) select track_id from listening_events';
+    expect(rewrite(sql).status).toBe('unaffected');
+  });
+
+  it('spells out SELECT * as the old field list', () => {
+    const result = rewrite('select * from listening_events where user_id = 7');
+    expect(result.content).toBe(
+      'select event_id, user_id, track_uri AS track_id, CAST(ms_played AS integer) AS ms_played, country from listening_events where user_id = 7',
+    );
+    const joined = rewrite(
+      'select e.*, u.name from listening_events e join users u on u.id = e.user_id',
+    );
+    expect(joined.content).toContain(
+      'select e.event_id, e.user_id, e.track_uri AS track_id, CAST(e.ms_played AS integer) AS ms_played, e.country, u.name',
+    );
+  });
+
+  it('rewrites dbt models through source() and ref(), leaving the Jinja as it was', () => {
+    const model = `{{ config(materialized='table') }}
+select user_id, sum(ms_played) as ms
+from {{ source('warehouse', 'listening_events') }}
+{% if is_incremental() %} where played_at > (select max(played_at) from {{ this }}) {% endif %}
+group by user_id`;
+    const result = rewrite(model, renameAndCast, 'models/plays.sql');
+    expect(result.status).toBe('rewritten');
+    expect(result.content).toBe(
+      model.replace('sum(ms_played)', 'sum(CAST(ms_played AS integer))'),
+    );
+  });
+
+  it('asks for a decision when a consumer reads a dropped field, and changes nothing', () => {
+    const dropping = consumerMapping(source, [
+      { dropField: { name: 'country' } },
+    ]);
+    const sql = 'select user_id,\n  country from listening_events';
+    const result = rewrite(sql, dropping);
+    expect(result.status).toBe('needs-decision');
+    expect(result.content).toBe(sql);
+    expect(result.impact.fields).toEqual(['country']);
+    expect(result.impact.problem?.message).toMatch(
+      /"country", which the migration drops/,
+    );
+    expect(result.impact.problem?.position).toEqual({ line: 2, column: 3 });
+  });
+
+  it('reports unparseable SQL with the parser position, and non-SQL files', () => {
+    const broken = rewrite('select track_id\nfrom listening_events where');
+    expect(broken.status).toBe('unparseable');
+    expect(broken.impact.problem?.position?.line).toBe(2);
+    const python = rewrite(
+      'q = "select track_id from listening_events"',
+      renameAndCast,
+      'job.py',
+    );
+    expect(python.status).toBe('unparseable');
+    expect(python.impact.problem?.message).toMatch(/not a SQL file/);
+  });
+
+  it('leaves files that never name the dataset alone', () => {
+    expect(rewrite('select track_id from tracks').status).toBe('unaffected');
+  });
+
+  it('asks for a decision on JOIN USING a renamed field', () => {
+    const result = rewrite(
+      'select count(*) from listening_events join tracks using (track_id)',
+    );
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toMatch(/USING \(track_id\)/);
+  });
+
+  it('quotes new names that need quoting', () => {
+    const mapping = consumerMapping(source, [
+      { renameField: { from: 'country', to: 'Country Code' } },
+    ]);
+    expect(
+      rewrite('select country from listening_events', mapping).content,
+    ).toBe('select "Country Code" AS country from listening_events');
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * Where a consumer of a migrated dataset stands. The happy path is
+ * discovered → patched → verified → pr-opened → merged → done; a consumer that
+ * reads nothing the migration changes ends unaffected.
+ */
+export const CONSUMER_STATES = [
+  'discovered',
+  'unaffected',
+  'patched',
+  'verified',
+  'pr-opened',
+  'merged',
+  'done',
+  'failed',
+] as const;
+
+export type ConsumerState = (typeof CONSUMER_STATES)[number];
+
+/** States a consumer does not leave without a person (a retry or a merge). */
+export const SETTLED_CONSUMER_STATES: readonly ConsumerState[] = [
+  'unaffected',
+  'done',
+  'failed',
+];
+
+/** Why a consumer failed; each names what a person has to do next. */
+export type ConsumerFailureKind =
+  /** The entity has no source-location annotation. */
+  | 'no-repository'
+  /** The repository could not be read (missing, unreachable, no access). */
+  | 'repository-unreachable'
+  /** A file that reads the dataset does not parse; the rewriter will not guess. */
+  | 'unparseable'
+  /** The consumer reads a field the migration drops. */
+  | 'needs-decision'
+  /** Neither the rewriter nor the coding agent produced a patch that parses. */
+  | 'patch-failed'
+  /** The consumer's own verification command failed or timed out. */
+  | 'verification-failed'
+  /** The rewritten queries return different rows than the originals. */
+  | 'shadow-mismatch'
+  | 'pull-request-failed';
+
+export interface ConsumerFailure {
+  kind: ConsumerFailureKind;
+  message: string;
+}
+
+/** A place in a file, 1-based. */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+export type FileImpactStatus =
+  | 'rewritten'
+  | 'unaffected'
+  | 'needs-decision'
+  | 'unparseable';
+
+/** What one consumer file reads of the dataset, and what the rewrite did to it. */
+export interface FileImpact {
+  path: string;
+  status: FileImpactStatus;
+  /** Dataset fields the file reads that the migration changes. */
+  fields: string[];
+  /** Lines (1-based) where those fields are read. */
+  lines: number[];
+  /** Why the file needs a decision or could not be parsed, with the parser's position. */
+  problem?: { message: string; position?: SourcePosition };
+}
+
+export type ConsumerImpactStatus =
+  | 'unaffected'
+  | 'affected'
+  | 'needs-decision'
+  | 'unparseable';
+
+export interface ConsumerImpact {
+  status: ConsumerImpactStatus;
+  /** Changed fields read anywhere in the consumer. */
+  fields: string[];
+  /** Files that reference the dataset; others are not listed. */
+  files: FileImpact[];
+}
+
+/** Figures of one query's result, compared between the old and new dataset version. */
+export interface ResultFigures {
+  rows: number;
+  checksum: string;
+}
+
+export interface ShadowCheck {
+  path: string;
+  /** 1-based index of the statement in its file. */
+  statement: number;
+  before?: ResultFigures;
+  after?: ResultFigures;
+  outcome: 'match' | 'mismatch' | 'skipped';
+  /** Why it was skipped, or a sample of rows on one side only. */
+  detail?: string;
+  differingRows?: Array<{ side: 'before' | 'after'; row: unknown }>;
+}
+
+export interface CommandEvidence {
+  command: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  /** The end of the command's combined output. */
+  outputTail: string;
+}
+
+export interface ConsumerVerification {
+  command?: CommandEvidence;
+  shadowChecks: ShadowCheck[];
+  /** Who wrote the patch. */
+  patchedBy: 'rewriter' | 'agent';
+  agentTurns?: number;
+}
+
+export interface ConsumerPullRequest {
+  provider: string;
+  url: string;
+  number: number;
+  branch: string;
+  state: 'open' | 'merged' | 'closed';
+}
+
+/** One consumer of one migration, as the ledger tracks it. */
+export interface MigrationConsumer {
+  entityRef: string;
+  title?: string;
+  owner?: string;
+  /** 1 for a direct reader; more when it reads through derived datasets. */
+  depth: number;
+  /** The derived dataset it reads through, when depth > 1. */
+  via?: string;
+  repositoryUrl?: string;
+  state: ConsumerState;
+  failure?: ConsumerFailure;
+  impact?: ConsumerImpact;
+  verification?: ConsumerVerification;
+  pullRequest?: ConsumerPullRequest;
+  /** The unified diff of the patch, once there is one. */
+  patch?: string;
+  attempts: number;
+  updatedAt: string;
+}
+
+export interface ConsumerLedger {
+  migrationId: string;
+  counts: Record<ConsumerState, number>;
+  consumers: MigrationConsumer[];
+}
+
+/** `POST /rewrite-preview`: rewrite files under a mapping without a repository. */
+export interface RewritePreviewFile {
+  path: string;
+  content: string;
+  status: FileImpactStatus;
+  impact: FileImpact;
+}

@@ -1,0 +1,54 @@
+/** One file of a change set, by its path relative to the repository root. */
+export interface ChangedFile {
+  path: string;
+  content: string;
+}
+
+/** A change to propose to a consumer's repository as a pull request. */
+export interface PullRequestDraft {
+  /** The repository, as the consumer's source-location annotation names it. */
+  repositoryUrl: string;
+  /** The branch the pull request targets, e.g. `main`. */
+  baseBranch: string;
+  /** One branch per consumer and migration; re-opening the same draft updates it. */
+  branch: string;
+  title: string;
+  /** Markdown: the mapping, the impacted fields and the verification evidence. */
+  body: string;
+  commitMessage: string;
+  /** The full new content of every changed file. */
+  files: ChangedFile[];
+}
+
+export type PullRequestState = 'open' | 'merged' | 'closed';
+
+export interface PullRequestRef {
+  /** Which provider opened it, e.g. `github` or `local-git`. */
+  provider: string;
+  url: string;
+  number: number;
+  branch: string;
+  state: PullRequestState;
+}
+
+/**
+ * Opens and follows pull requests on one kind of source control. The GitHub and
+ * local-git providers are built in; others plug in through
+ * {@link datasetMigrationsScmExtensionPoint}.
+ */
+export interface ScmProvider {
+  /** Short name shown in the ledger, e.g. `github`. */
+  readonly id: string;
+  /** True when this provider handles the repository URL. */
+  supports(repositoryUrl: string): boolean;
+  /**
+   * Creates the branch and the pull request, or updates both when they exist:
+   * one branch and one pull request per draft branch, however often it is called.
+   */
+  openPullRequest(draft: PullRequestDraft): Promise<PullRequestRef>;
+  /** The pull request of a branch, if one was opened. */
+  getPullRequest(
+    repositoryUrl: string,
+    branch: string,
+  ): Promise<PullRequestRef | undefined>;
+}
