@@ -1,0 +1,287 @@
+import { execFileSync } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { PullRequestDraft } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { LocalGitScmProvider } from './LocalGitScmProvider';
+
+const BRANCH = 'dataset-migrations/listening-events-v2';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Test',
+      GIT_AUTHOR_EMAIL: 'test@example.com',
+      GIT_COMMITTER_NAME: 'Test',
+      GIT_COMMITTER_EMAIL: 'test@example.com',
+    },
+  }).trim();
+}
+
+/** A repository on `main` with one commit of a few files. */
+function createRepo(dir: string): string {
+  mkdirSync(join(dir, 'queries'), { recursive: true });
+  git(dir, 'init', '-q', '-b', 'main');
+  writeFileSync(join(dir, 'README.md'), 'orders service\n');
+  writeFileSync(join(dir, 'queries', 'events.sql'), 'select * from events;\n');
+  writeFileSync(join(dir, 'queries', 'users.sql'), 'select * from users;\n');
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-q', '-m', 'initial');
+  return dir;
+}
+
+function records(gitDir: string) {
+  return JSON.parse(
+    readFileSync(join(gitDir, 'dataset-migrations', 'pulls.json'), 'utf8'),
+  ).pulls;
+}
+
+describe('LocalGitScmProvider', () => {
+  const provider = new LocalGitScmProvider();
+  let root: string;
+  let repo: string;
+
+  function draft(overrides: Partial<PullRequestDraft> = {}): PullRequestDraft {
+    return {
+      repositoryUrl: pathToFileURL(repo).href,
+      baseBranch: 'main',
+      branch: BRANCH,
+      title: 'Migrate to listening-events v2',
+      body: '## Mapping\n\nevents → listening_events_v2',
+      commitMessage: 'Migrate to listening-events v2',
+      files: [
+        {
+          path: 'queries/events.sql',
+          content: 'select * from listening_events_v2;\n',
+        },
+      ],
+      ...overrides,
+    };
+  }
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'local-git-scm-test-'));
+    repo = createRepo(join(root, 'orders'));
+  });
+
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('supports file URLs and absolute paths of git repositories', () => {
+    const plain = join(root, 'plain');
+    mkdirSync(plain);
+    const bare = join(root, 'bare.git');
+    git(root, 'clone', '-q', '--bare', repo, bare);
+
+    expect(provider.supports(pathToFileURL(repo).href)).toBe(true);
+    expect(provider.supports(`url:${pathToFileURL(repo).href}/`)).toBe(true);
+    expect(provider.supports(repo)).toBe(true);
+    expect(provider.supports(join(repo, 'queries'))).toBe(true);
+    expect(provider.supports(bare)).toBe(true);
+    expect(provider.supports(plain)).toBe(false);
+    expect(provider.supports('orders')).toBe(false);
+    expect(provider.supports('https://github.com/acme/orders')).toBe(false);
+  });
+
+  it('opens a branch and records pull request 1 without touching the work tree', async () => {
+    const mainBefore = git(repo, 'rev-parse', 'main');
+
+    const ref = await provider.openPullRequest(draft());
+
+    expect(ref).toEqual({
+      provider: 'local-git',
+      url: `${pathToFileURL(repo).href}#pull/1`,
+      number: 1,
+      branch: BRANCH,
+      state: 'open',
+    });
+    expect(git(repo, 'show', `${BRANCH}:queries/events.sql`)).toBe(
+      'select * from listening_events_v2;',
+    );
+    expect(git(repo, 'show', `${BRANCH}:queries/users.sql`)).toBe(
+      'select * from users;',
+    );
+    expect(git(repo, 'show', `${BRANCH}:README.md`)).toBe('orders service');
+    expect(git(repo, 'rev-parse', `${BRANCH}^`)).toBe(mainBefore);
+    expect(git(repo, 'log', '-1', '--format=%an <%ae>|%s', BRANCH)).toBe(
+      'Dataset migrations <dataset-migrations@localhost>|Migrate to listening-events v2',
+    );
+
+    expect(git(repo, 'rev-parse', 'main')).toBe(mainBefore);
+    expect(git(repo, 'symbolic-ref', 'HEAD')).toBe('refs/heads/main');
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+    expect(readFileSync(join(repo, 'queries', 'events.sql'), 'utf8')).toBe(
+      'select * from events;\n',
+    );
+
+    expect(records(join(repo, '.git'))).toEqual([
+      expect.objectContaining({
+        number: 1,
+        branch: BRANCH,
+        base: 'main',
+        title: 'Migrate to listening-events v2',
+        body: '## Mapping\n\nevents → listening_events_v2',
+        state: 'open',
+      }),
+    ]);
+  });
+
+  it('updates the same branch and record when opened again', async () => {
+    await provider.openPullRequest(draft());
+    const firstTip = git(repo, 'rev-parse', BRANCH);
+
+    const ref = await provider.openPullRequest(
+      draft({
+        title: 'Migrate to listening-events v2 (revised)',
+        body: 'revised',
+        files: [{ path: 'queries/users.sql', content: 'select 2;\n' }],
+      }),
+    );
+
+    expect(ref.number).toBe(1);
+    expect(git(repo, 'rev-parse', BRANCH)).not.toBe(firstTip);
+    expect(git(repo, 'rev-parse', `${BRANCH}^`)).toBe(
+      git(repo, 'rev-parse', 'main'),
+    );
+    // Rebuilt from main, not stacked on the first attempt.
+    expect(git(repo, 'show', `${BRANCH}:queries/events.sql`)).toBe(
+      'select * from events;',
+    );
+    expect(git(repo, 'show', `${BRANCH}:queries/users.sql`)).toBe('select 2;');
+    const [record] = records(join(repo, '.git'));
+    expect(records(join(repo, '.git'))).toHaveLength(1);
+    expect(record).toMatchObject({
+      number: 1,
+      title: 'Migrate to listening-events v2 (revised)',
+      body: 'revised',
+    });
+    expect(record.updatedAt >= record.createdAt).toBe(true);
+  });
+
+  it('keeps the branch when the content is unchanged', async () => {
+    await provider.openPullRequest(draft());
+    const tip = git(repo, 'rev-parse', BRANCH);
+
+    await provider.openPullRequest(draft({ body: 'new evidence' }));
+
+    expect(git(repo, 'rev-parse', BRANCH)).toBe(tip);
+    expect(records(join(repo, '.git'))[0].body).toBe('new evidence');
+  });
+
+  it('numbers pull requests per repository, also when opened concurrently', async () => {
+    await provider.openPullRequest(draft());
+    const refs = await Promise.all(
+      [2, 3, 4, 5, 6].map(i =>
+        provider.openPullRequest(
+          draft({
+            branch: `dataset-migrations/consumer-${i}`,
+            files: [{ path: `queries/q${i}.sql`, content: `select ${i};\n` }],
+          }),
+        ),
+      ),
+    );
+
+    expect(refs.map(r => r.number).sort()).toEqual([2, 3, 4, 5, 6]);
+    expect(records(join(repo, '.git'))).toHaveLength(6);
+    expect(
+      await provider.getPullRequest(repo, 'dataset-migrations/consumer-4'),
+    ).toMatchObject({ branch: 'dataset-migrations/consumer-4' });
+  });
+
+  it('reports open, then merged once the branch is merged into the base', async () => {
+    expect(await provider.getPullRequest(repo, BRANCH)).toBeUndefined();
+    await provider.openPullRequest(draft());
+    expect(await provider.getPullRequest(repo, BRANCH)).toMatchObject({
+      number: 1,
+      state: 'open',
+    });
+
+    git(repo, 'merge', '-q', '--no-edit', '--no-ff', BRANCH);
+
+    expect(
+      await provider.getPullRequest(pathToFileURL(repo).href, BRANCH),
+    ).toEqual({
+      provider: 'local-git',
+      url: `${pathToFileURL(repo).href}#pull/1`,
+      number: 1,
+      branch: BRANCH,
+      state: 'merged',
+    });
+
+    // Deleting a merged branch is common; the pull request stays merged.
+    git(repo, 'branch', '-q', '-D', BRANCH);
+    expect(await provider.getPullRequest(repo, BRANCH)).toMatchObject({
+      state: 'merged',
+    });
+  });
+
+  it('reports closed when the record says so', async () => {
+    await provider.openPullRequest(draft());
+    const file = join(repo, '.git', 'dataset-migrations', 'pulls.json');
+    const data = JSON.parse(readFileSync(file, 'utf8'));
+    data.pulls[0].state = 'closed';
+    writeFileSync(file, JSON.stringify(data));
+
+    expect(await provider.getPullRequest(repo, BRANCH)).toMatchObject({
+      state: 'closed',
+    });
+  });
+
+  it('works on a bare repository', async () => {
+    const bare = join(root, 'bare.git');
+    git(root, 'clone', '-q', '--bare', repo, bare);
+
+    const ref = await provider.openPullRequest(draft({ repositoryUrl: bare }));
+
+    expect(ref.url).toBe(`${pathToFileURL(bare).href}#pull/1`);
+    expect(git(bare, 'show', `${BRANCH}:queries/events.sql`)).toBe(
+      'select * from listening_events_v2;',
+    );
+    expect(records(bare)).toHaveLength(1);
+  });
+
+  it('names a path that does not exist or is not a git repository', async () => {
+    const missing = join(root, 'missing');
+    await expect(
+      provider.openPullRequest(draft({ repositoryUrl: missing })),
+    ).rejects.toThrow(`local git repository ${missing} does not exist`);
+
+    const plain = join(root, 'plain');
+    mkdirSync(plain);
+    await expect(provider.getPullRequest(plain, BRANCH)).rejects.toThrow(
+      `${plain} is not a git repository`,
+    );
+  });
+
+  it('names a missing base branch', async () => {
+    await expect(
+      provider.openPullRequest(draft({ baseBranch: 'develop' })),
+    ).rejects.toThrow(`base branch "develop" does not exist`);
+  });
+
+  it('refuses to move the checked-out branch or to take unsafe names', async () => {
+    git(repo, 'checkout', '-q', '-b', 'work');
+    await expect(
+      provider.openPullRequest(draft({ branch: 'work' })),
+    ).rejects.toThrow('branch "work" is checked out');
+    await expect(
+      provider.openPullRequest(draft({ branch: '--upload-pack=touch /tmp/x' })),
+    ).rejects.toThrow('is not an acceptable branch name');
+    await expect(
+      provider.openPullRequest(
+        draft({ files: [{ path: '.git/config', content: '' }] }),
+      ),
+    ).rejects.toThrow('file path ".git/config"');
+  });
+});
