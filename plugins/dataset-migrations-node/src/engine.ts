@@ -100,6 +100,19 @@ export interface DatasetEngine {
     field: string,
     examples: string[],
   ): Promise<number>;
+  /**
+   * The relation that holds one version of the dataset, as SQL, for queries that
+   * must read that version whatever the dataset's name points at. Optional; with
+   * {@link DatasetEngine.compareQueries} it enables consumers' shadow checks.
+   */
+  versionRelation?(dataset: DatasetLocation, version: number): string;
+  /**
+   * Runs two read-only queries on one snapshot and compares their results by row
+   * count and an order-independent checksum, with a sample of rows found on one
+   * side only. Proves that a consumer's rewritten query, on the new version,
+   * returns what the original returned on the old one.
+   */
+  compareQueries?(request: QueryComparisonRequest): Promise<QueryComparison>;
   /** The stages and statements `migrate` would run, changing nothing. */
   plan(request: DatasetMigrationPlanRequest): Promise<PlannedStage[]>;
   /**
@@ -118,6 +131,21 @@ export interface DatasetEngine {
   contract(run: DatasetMigrationRun): Promise<void>;
   /** Releases connections when the backend stops. */
   close?(): Promise<void>;
+}
+
+export interface QueryComparisonRequest {
+  before: string;
+  after: string;
+  /** Rows to sample from each side when the results differ. */
+  sampleRows: number;
+  timeoutMs: number;
+}
+
+export interface QueryComparison {
+  before: { rows: number; checksum: string };
+  after: { rows: number; checksum: string };
+  /** Rows (as text) returned on only one side; empty when the results match. */
+  differing: Array<{ side: 'before' | 'after'; row: string }>;
 }
 
 /** Builds engines of one `type` from their `datasetMigrations.engines.<name>` config. */

@@ -48,7 +48,13 @@ export interface StatementAnalysis extends Span {
   /** `JOIN … USING (f)` or `NATURAL JOIN` with the dataset on one side: names matched across tables. */
   joinsByName: Array<Span & { field: string }>;
   /** Where the statement names the dataset (to point it at another version). */
-  datasetRelations: Span[];
+  datasetRelations: DatasetRelation[];
+}
+
+export interface DatasetRelation extends Span {
+  /** The name columns are qualified with when the relation has no alias. */
+  name: string;
+  aliased: boolean;
 }
 
 /**
@@ -62,7 +68,7 @@ export function analyzeSql(
   placeholders: Map<string, JinjaReference> = new Map(),
 ): StatementAnalysis[] {
   const fields = new Set(target.fields);
-  return parsed.result.stmts.map((raw, i) => {
+  return (parsed.result.stmts ?? []).map((raw, i) => {
     const start = parsed.indexOf(raw.stmt_location ?? 0);
     const end = raw.stmt_len
       ? parsed.indexOf((raw.stmt_location ?? 0) + raw.stmt_len)
@@ -104,7 +110,7 @@ class StatementWalker {
   readonly columns: ColumnUse[] = [];
   readonly stars: StarUse[] = [];
   readonly joinsByName: Array<Span & { field: string }> = [];
-  readonly datasetRelations: Span[] = [];
+  readonly datasetRelations: DatasetRelation[] = [];
 
   constructor(
     private readonly parsed: ParsedSql,
@@ -309,8 +315,12 @@ class StatementWalker {
       this.datasetRelations.push(this.relationSpan(rv));
   }
 
-  private relationSpan(rv: Node): Span {
-    return this.referenceSpan(rv.location).whole;
+  private relationSpan(rv: Node): DatasetRelation {
+    return {
+      ...this.referenceSpan(rv.location).whole,
+      name: rv.relname,
+      aliased: !!rv.alias,
+    };
   }
 
   private spanAt(byteOffset: number): Span {

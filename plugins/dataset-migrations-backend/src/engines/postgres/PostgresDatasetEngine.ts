@@ -10,6 +10,8 @@ import {
   type DatasetMigrationPlanRequest,
   type DatasetMigrationRun,
   type DatasetSchema,
+  type QueryComparison,
+  type QueryComparisonRequest,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { PlannedStage } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
@@ -43,6 +45,7 @@ import {
   transformRangeSql,
   valueOf,
   type MigrationShape,
+  rowChecksum,
 } from './sql';
 
 /** How the backfill paces itself: batches sized to stay near `targetBatchMs`. */
@@ -130,6 +133,63 @@ export class PostgresDatasetEngine implements DatasetEngine {
         [examples],
       );
       return rows[0].found / new Set(examples).size;
+    });
+  }
+
+  versionRelation(dataset: DatasetLocation, version: number): string {
+    const relation = parseRelationName(dataset.table);
+    return quoteRelation({
+      schema: relation.schema,
+      name: `${relation.name}_v${version}`,
+    });
+  }
+
+  async compareQueries(
+    request: QueryComparisonRequest,
+  ): Promise<QueryComparison> {
+    return this.withClient(async client => {
+      // Read-only, one snapshot: consumer SQL can change nothing, and both sides
+      // see the same rows.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        await client.query(
+          `SET LOCAL statement_timeout = ${Math.max(
+            1,
+            Math.floor(request.timeoutMs),
+          )}`,
+        );
+        const figures = async (sql: string) => {
+          const { rows } = await client.query<{
+            rows: string;
+            checksum: string;
+          }>(
+            `SELECT count(*)::text AS rows, ${rowChecksum(
+              'q',
+            )} AS checksum FROM (${sql}) q`,
+          );
+          return { rows: Number(rows[0].rows), checksum: rows[0].checksum };
+        };
+        const before = await figures(request.before);
+        const after = await figures(request.after);
+        const differing: QueryComparison['differing'] = [];
+        if (before.rows !== after.rows || before.checksum !== after.checksum) {
+          for (const [side, mine, theirs] of [
+            ['before', request.before, request.after],
+            ['after', request.after, request.before],
+          ] as const) {
+            const { rows } = await client.query<{ row: string }>(
+              `SELECT row FROM (SELECT q::text AS row FROM (${mine}) q
+                 EXCEPT ALL SELECT q::text FROM (${theirs}) q) d LIMIT ${Math.floor(
+                request.sampleRows,
+              )}`,
+            );
+            differing.push(...rows.map(r => ({ side, row: r.row })));
+          }
+        }
+        return { before, after, differing };
+      } finally {
+        await client.query('ROLLBACK').catch(() => {});
+      }
     });
   }
 

@@ -280,15 +280,19 @@ export function removeGhostsSql(shape: MigrationShape): string {
              )} AS s WHERE ${stillThere})`;
 }
 
+/** An order-independent checksum aggregate: the sum of 64-bit hashes of each row's text. */
+export function rowChecksum(row: string): string {
+  return `coalesce(sum(('x' || substr(md5((${row})::text), 1, 16))::bit(64)::bigint::numeric), 0)::text`;
+}
+
 /** Row count and an order-independent checksum of the mapped columns. */
 export function checksumSql(
   relation: RelationName,
   expressions: string[],
 ): string {
-  return `SELECT count(*) AS rows,
-                 coalesce(sum(('x' || substr(md5(ROW(${list(
-                   expressions,
-                 )})::text), 1, 16))::bit(64)::bigint::numeric), 0)::text AS checksum
+  return `SELECT count(*) AS rows, ${rowChecksum(
+    `ROW(${list(expressions)})`,
+  )} AS checksum
             FROM ${quoteRelation(relation)} AS s`;
 }
 

@@ -1,0 +1,143 @@
+import type { ShadowCheck } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type {
+  ChangedFile,
+  DatasetEngine,
+  DatasetLocation,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { DatasetTarget, StatementAnalysis } from '../sql/analyzeSql';
+import { maskJinja } from '../sql/dbtJinja';
+import { analyzeFile } from '../sql/rewriteSql';
+
+export interface ShadowCheckRequest {
+  engine: DatasetEngine;
+  dataset: DatasetLocation;
+  target: DatasetTarget;
+  fromVersion: number;
+  targetVersion: number;
+  original: ChangedFile;
+  rewritten: ChangedFile;
+  timeoutMs: number;
+  sampleRows?: number;
+}
+
+/**
+ * Runs each SELECT of a consumer file twice on the real engine: the original on
+ * the old version, the rewrite on the new one. Same row count and checksum, or the
+ * consumer fails with rows that differ.
+ */
+export async function shadowCheckFile(
+  request: ShadowCheckRequest,
+): Promise<ShadowCheck[]> {
+  const { engine, dataset, original, rewritten } = request;
+  const before = statementsOf(original.content, request.target);
+  const after = statementsOf(rewritten.content, request.target);
+  const checks: ShadowCheck[] = [];
+  for (const [i, statement] of before.analysis.entries()) {
+    const counterpart = after.analysis[i];
+    if (statement.datasetRelations.length === 0) continue;
+    const check = { path: original.path, statement: statement.index };
+    if (!engine.compareQueries || !engine.versionRelation) {
+      checks.push({
+        ...check,
+        outcome: 'skipped',
+        detail: 'the engine cannot compare queries',
+      });
+      continue;
+    }
+    if (!statement.isSelect || !counterpart) {
+      checks.push({ ...check, outcome: 'skipped', detail: 'not a SELECT' });
+      continue;
+    }
+    const beforeSql = pointAt(
+      before,
+      statement,
+      engine.versionRelation(dataset, request.fromVersion),
+    );
+    const afterSql = pointAt(
+      after,
+      counterpart,
+      engine.versionRelation(dataset, request.targetVersion),
+    );
+    if (!beforeSql || !afterSql) {
+      checks.push({
+        ...check,
+        outcome: 'skipped',
+        detail: 'uses dbt Jinja other than the dataset’s source() or ref()',
+      });
+      continue;
+    }
+    try {
+      const result = await engine.compareQueries({
+        before: beforeSql,
+        after: afterSql,
+        sampleRows: request.sampleRows ?? 5,
+        timeoutMs: request.timeoutMs,
+      });
+      const match =
+        result.differing.length === 0 &&
+        result.before.rows === result.after.rows &&
+        result.before.checksum === result.after.checksum;
+      checks.push({
+        ...check,
+        before: result.before,
+        after: result.after,
+        outcome: match ? 'match' : 'mismatch',
+        ...(match
+          ? {}
+          : {
+              detail: `the original returned ${result.before.rows} rows (checksum ${result.before.checksum}), the rewrite ${result.after.rows} (checksum ${result.after.checksum})`,
+              differingRows: result.differing,
+            }),
+      });
+    } catch (error) {
+      const message = (error as Error).message;
+      // A relation the warehouse lacks (e.g. a table of the consumer's own) cannot be checked here.
+      checks.push(
+        /relation ".*" does not exist/.test(message)
+          ? { ...check, outcome: 'skipped', detail: message }
+          : {
+              ...check,
+              outcome: 'mismatch',
+              detail: `the check failed: ${message}`,
+            },
+      );
+    }
+  }
+  return checks;
+}
+
+interface FileStatements {
+  masked: ReturnType<typeof maskJinja>;
+  analysis: StatementAnalysis[];
+}
+
+function statementsOf(content: string, target: DatasetTarget): FileStatements {
+  return { masked: maskJinja(content), analysis: analyzeFile(content, target) };
+}
+
+/** The statement's text with the dataset replaced by one of its versions; undefined if other Jinja remains. */
+function pointAt(
+  file: FileStatements,
+  statement: StatementAnalysis,
+  relation: string,
+): string | undefined {
+  let sql = file.masked.text.slice(statement.start, statement.end);
+  const relations = [...statement.datasetRelations].sort(
+    (a, b) => b.start - a.start,
+  );
+  for (const r of relations) {
+    // Unaliased, the dataset's name qualifies columns: keep it as the alias.
+    const replacement =
+      r.aliased || file.masked.placeholders.has(r.name)
+        ? relation
+        : `${relation} AS ${r.name}`;
+    sql =
+      sql.slice(0, r.start - statement.start) +
+      replacement +
+      sql.slice(r.end - statement.start);
+  }
+  for (const placeholder of file.masked.placeholders.keys()) {
+    if (sql.includes(placeholder)) return undefined;
+  }
+  return sql.trim().replace(/;\s*$/, '');
+}
