@@ -177,7 +177,14 @@ async function main() {
       logger: quiet,
       leaseMs: 30_000,
     });
-    await queue.start({ concurrency: 1, runMigration: id => runner.run(id) });
+    await queue.start({
+      concurrency: 1,
+      handlers: {
+        runMigration: id => runner.run(id),
+        discoverConsumers: async () => {},
+        advanceConsumer: async () => {},
+      },
+    });
     const service = new MigrationService({
       store,
       catalog,

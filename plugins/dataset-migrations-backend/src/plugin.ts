@@ -6,13 +6,23 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   datasetEnginesExtensionPoint,
+  datasetMigrationsScmExtensionPoint,
   type DatasetEngineFactory,
+  type ScmProvider,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { CommandCodingAgent } from './consumers/agent/CommandCodingAgent';
+import { ConsumerPipeline } from './consumers/ConsumerPipeline';
+import { ConsumerService } from './consumers/ConsumerService';
+import { ConsumerStore } from './consumers/ConsumerStore';
+import { LocalGitRepositoryReader } from './consumers/repositories/LocalGitRepositoryReader';
+import { GithubScmProvider } from './consumers/scm/GithubScmProvider';
+import { LocalGitScmProvider } from './consumers/scm/LocalGitScmProvider';
 import { DatabaseMigrationStore } from './database/DatabaseMigrationStore';
 import { EngineRegistry } from './engines/EngineRegistry';
 import { postgresEngineFactory } from './engines/postgres/PostgresDatasetEngine';
 import { JobQueue } from './jobs/JobQueue';
 import { LeaseSweeper } from './jobs/LeaseSweeper';
+import { PullRequestFollowUp } from './jobs/PullRequestFollowUp';
 import { MigrationRunner } from './jobs/MigrationRunner';
 import { DatasetCatalog } from './service/DatasetCatalog';
 import { MigrationService } from './service/MigrationService';
@@ -30,6 +40,12 @@ export const datasetMigrationsPlugin = createBackendPlugin({
     env.registerExtensionPoint(datasetEnginesExtensionPoint, {
       addEngineFactory(factory) {
         engineFactories.push(factory);
+      },
+    });
+    const scmProviders: ScmProvider[] = [];
+    env.registerExtensionPoint(datasetMigrationsScmExtensionPoint, {
+      addScmProvider(provider) {
+        scmProviders.push(provider);
       },
     });
 
@@ -60,8 +76,9 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           factories: engineFactories,
           logger,
         });
+        const queueKnex = await database.getClient();
         const queue = new JobQueue({
-          knex: await database.getClient(),
+          knex: queueKnex,
           schema:
             config.getOptionalString('datasetMigrations.worker.schema') ??
             'dataset_migrations_worker',
@@ -71,6 +88,35 @@ export const datasetMigrationsPlugin = createBackendPlugin({
 
         const datasetCatalog = new DatasetCatalog(catalog);
         const workerConfig = readWorkerConfig(config);
+        const consumerConfig = readConsumerConfig(config);
+        const consumers = new ConsumerStore(await database.getClient());
+        const readers = [new LocalGitRepositoryReader()];
+        const enqueueConsumer = (migrationId: string, entityRef: string) =>
+          queue.enqueueConsumer(migrationId, entityRef);
+        const pipeline = new ConsumerPipeline({
+          consumers,
+          migrations: store,
+          catalog: datasetCatalog,
+          engines,
+          readers,
+          // Modules' providers first, so they can take over a host.
+          scm: [
+            ...scmProviders,
+            GithubScmProvider.fromConfig(config),
+            new LocalGitScmProvider(),
+          ],
+          agent: CommandCodingAgent.fromConfig(config),
+          auth,
+          logger: logger.child({ component: 'consumers' }),
+          enqueueConsumer,
+          limits: consumerConfig,
+        });
+        const followUp = new PullRequestFollowUp({
+          consumers,
+          enqueueConsumer,
+          logger,
+          intervalMs: consumerConfig.followUpMs,
+        });
         let runner: MigrationRunner | undefined;
         let sweeper: LeaseSweeper | undefined;
         if (workerConfig.enabled) {
@@ -81,6 +127,8 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             auth,
             logger,
             leaseMs: workerConfig.leaseMs,
+            // The new version exists: consumers can now be patched and checked against it.
+            onSucceeded: id => queue.enqueueConsumerDiscovery(queueKnex, id),
           });
           sweeper = new LeaseSweeper({
             store,
@@ -93,9 +141,16 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           lifecycle.addStartupHook(async () => {
             await queue.start({
               concurrency: workerConfig.concurrency,
-              runMigration: id => runner!.run(id),
+              handlers: {
+                runMigration: id => runner!.run(id),
+                discoverConsumers: async id => {
+                  await pipeline.discover(id);
+                },
+                advanceConsumer: (id, ref) => pipeline.advance(id, ref),
+              },
             });
             sweeper!.start();
+            followUp.start();
           });
           logger.info(
             `Migration workers enabled, concurrency ${workerConfig.concurrency}`,
@@ -107,6 +162,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         }
         lifecycle.addShutdownHook(async () => {
           sweeper?.stop();
+          followUp.stop();
           // Running attempts stop at their next checkpoint; another replica resumes them.
           await runner?.stop();
           await queue.stop();
@@ -120,10 +176,20 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               catalog: datasetCatalog,
               engines,
               queue,
+              outstandingConsumers: ids => consumers.countOutstanding(ids),
               retentionMs:
                 (config.getOptionalNumber(
                   'datasetMigrations.contract.retentionHours',
                 ) ?? 168) * 3600_000,
+            }),
+            consumers: new ConsumerService({
+              consumers,
+              migrations: store,
+              catalog: datasetCatalog,
+              engines,
+              readers,
+              enqueueConsumer,
+              maxDepth: consumerConfig.maxDepth,
             }),
             httpAuth,
           }),
@@ -143,5 +209,18 @@ function readWorkerConfig(config: Config) {
     concurrency: worker?.getOptionalNumber('concurrency') ?? 4,
     leaseMs: leaseSeconds * 1000,
     sweepMs: Math.max(1000, Math.min(10_000, (leaseSeconds * 1000) / 3)),
+  };
+}
+
+function readConsumerConfig(config: Config) {
+  const consumers = config.getOptionalConfig('datasetMigrations.consumers');
+  return {
+    maxDepth: consumers?.getOptionalNumber('maxDepth') ?? 3,
+    commandTimeoutMs:
+      (consumers?.getOptionalNumber('verify.timeoutSeconds') ?? 300) * 1000,
+    commandMemoryMb: consumers?.getOptionalNumber('verify.memoryMb') ?? 1024,
+    shadowTimeoutMs:
+      (consumers?.getOptionalNumber('shadowCheck.timeoutSeconds') ?? 60) * 1000,
+    followUpMs: (consumers?.getOptionalNumber('followUpSeconds') ?? 60) * 1000,
   };
 }

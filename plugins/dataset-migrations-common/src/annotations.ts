@@ -10,6 +10,12 @@ export const ANNOTATION_TABLE = 'dataset-migrations.io/table';
  */
 export const ANNOTATION_SCHEMA_VERSION = 'dataset-migrations.io/schema-version';
 
+/**
+ * On a consumer: the command that proves a change to its code is good (tests, a dbt
+ * compile, a linter). It runs in a sandboxed working copy with the patch applied.
+ */
+export const ANNOTATION_VERIFY_COMMAND = 'dataset-migrations.io/verify-command';
+
 /** A dataset is a catalog `Resource` of `spec.type: dataset`. */
 export function isDatasetEntity(entity: Entity): boolean {
   return (

@@ -169,3 +169,41 @@ function formatPath(path: (string | number)[]): string {
     )
     .join('');
 }
+
+/** `POST /rewrite-preview`: what the rewriter makes of files under a mapping, without a repository. */
+export const rewritePreviewRequestSchema = z
+  .object({
+    entityRef: z.string().min(1, 'is required'),
+    changes: z
+      .array(fieldChangeSchema)
+      .min(1, 'must hold at least one change')
+      .max(200, 'must hold at most 200 changes'),
+    files: z
+      .array(
+        z
+          .object({
+            path: z.string().min(1, 'is required').max(1000),
+            content: z.string().max(1024 * 1024, 'must be at most 1 MiB'),
+          })
+          .strict(),
+      )
+      .min(1, 'must hold at least one file')
+      .max(500, 'must hold at most 500 files'),
+  })
+  .strict();
+
+export type RewritePreviewRequest = z.input<typeof rewritePreviewRequestSchema>;
+
+/**
+ * `POST /impact`: which consumers a mapping would affect, before anything is
+ * queued. Takes a whole migration spec (JSON or YAML); only the dataset and the
+ * changes matter.
+ */
+export const impactPreviewRequestSchema = createMigrationRequestSchema
+  .partial({ targetVersion: true })
+  .strict();
+
+/** `POST /migrations/:id/consumers/retry`: failed consumers to try again; all when omitted. */
+export const retryConsumersRequestSchema = z
+  .object({ entityRefs: z.array(z.string().min(1)).max(5000).optional() })
+  .strict();

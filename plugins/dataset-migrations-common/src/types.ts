@@ -50,6 +50,11 @@ export interface DatasetSummary {
   schemaVersion: number;
   consumerCount: number;
   lastMigration?: MigrationSummary;
+  /**
+   * Consumers of the last migration that have not finished moving to its version
+   * (not unaffected or done); absent before any migration.
+   */
+  consumersOnPreviousVersion?: number;
 }
 
 /** A dataset with its live schema, as introspected on its engine. */

@@ -217,6 +217,15 @@ export class DatabaseMigrationStore implements MigrationStore {
     };
   }
 
+  async getMigrationWithPlan(
+    id: string,
+  ): Promise<(Migration & { plan?: MigrationPlan }) | undefined> {
+    const row = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .first();
+    return row && { ...toMigration(row), plan: row.plan ?? undefined };
+  }
+
   async getPlan(id: string): Promise<MigrationPlan | undefined> {
     const row = await this.knex<MigrationRow>('migrations')
       .where({ id })

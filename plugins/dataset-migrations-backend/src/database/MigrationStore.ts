@@ -53,6 +53,10 @@ export interface MigrationStore {
   /** The migration that a request with this fingerprint already produced, unless it failed or was cancelled. */
   findByFingerprint(fingerprint: string): Promise<Migration | undefined>;
   getMigration(id: string): Promise<MigrationDetails | undefined>;
+  /** A migration and its plan, without steps and logs: for work that runs often. */
+  getMigrationWithPlan(
+    id: string,
+  ): Promise<(Migration & { plan?: MigrationPlan }) | undefined>;
   /** The plan a migration was created with, without its steps and logs. */
   getPlan(id: string): Promise<MigrationPlan | undefined>;
   listMigrations(filter: {

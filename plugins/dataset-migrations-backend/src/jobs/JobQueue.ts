@@ -10,6 +10,17 @@ import {
 import type { LoggerService } from '@backstage/backend-plugin-api';
 
 export const RUN_MIGRATION_TASK = 'dataset-migrations.run-migration';
+export const DISCOVER_CONSUMERS_TASK = 'dataset-migrations.discover-consumers';
+export const ADVANCE_CONSUMER_TASK = 'dataset-migrations.advance-consumer';
+
+/** The work behind each task; each handler must be safe to run twice. */
+export interface JobHandlers {
+  runMigration(migrationId: string): Promise<void>;
+  discoverConsumers(migrationId: string): Promise<void>;
+  advanceConsumer(migrationId: string, entityRef: string): Promise<void>;
+}
+
+type Executor = Pick<Knex, 'raw'> | Pool;
 
 export interface JobQueueOptions {
   /** The plugin's own knex client; the queue lives in the same database. */
@@ -68,10 +79,46 @@ export class JobQueue {
     );
   }
 
+  /** Finds a migration's consumers; the same key collapses repeats into one job. */
+  async enqueueConsumerDiscovery(
+    executor: Executor,
+    migrationId: string,
+  ): Promise<void> {
+    await this.addJob(
+      executor,
+      DISCOVER_CONSUMERS_TASK,
+      { migrationId },
+      `consumers:${migrationId}`,
+    );
+  }
+
+  async enqueueConsumer(migrationId: string, entityRef: string): Promise<void> {
+    await this.addJob(
+      this.pool,
+      ADVANCE_CONSUMER_TASK,
+      { migrationId, entityRef },
+      `consumer:${migrationId}:${entityRef}`,
+    );
+  }
+
+  private async addJob(
+    executor: Executor,
+    task: string,
+    payload: Record<string, string>,
+    jobKey: string,
+  ): Promise<void> {
+    const sql = `SELECT ${this.schemaName}.add_job(
+         identifier := $1, payload := $2::json, job_key := $3, max_attempts := 5)`;
+    const values = [task, JSON.stringify(payload), jobKey];
+    if (executor instanceof Pool) await executor.query(sql, values);
+    else await executor.raw(sql.replace(/\$\d/g, '?'), values);
+  }
+
   async start(options: {
     concurrency: number;
-    runMigration: (migrationId: string) => Promise<void>;
+    handlers: JobHandlers;
   }): Promise<void> {
+    const { handlers } = options;
     this.runner = await run({
       pgPool: this.pool,
       schema: this.options.schema,
@@ -83,7 +130,18 @@ export class JobQueue {
       taskList: {
         [RUN_MIGRATION_TASK]: async payload => {
           const { migrationId } = payload as { migrationId: string };
-          await options.runMigration(migrationId);
+          await handlers.runMigration(migrationId);
+        },
+        [DISCOVER_CONSUMERS_TASK]: async payload => {
+          const { migrationId } = payload as { migrationId: string };
+          await handlers.discoverConsumers(migrationId);
+        },
+        [ADVANCE_CONSUMER_TASK]: async payload => {
+          const { migrationId, entityRef } = payload as {
+            migrationId: string;
+            entityRef: string;
+          };
+          await handlers.advanceConsumer(migrationId, entityRef);
         },
       },
     });

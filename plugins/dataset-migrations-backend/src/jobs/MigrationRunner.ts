@@ -30,6 +30,8 @@ export interface MigrationRunnerOptions {
   logger: LoggerService;
   /** How long a run stays this worker's without a heartbeat. */
   leaseMs: number;
+  /** Called once a real (not dry-run) migration has succeeded. */
+  onSucceeded?: (migrationId: string) => Promise<void>;
 }
 
 /**
@@ -208,6 +210,11 @@ export class MigrationRunner {
             ),
           );
         await log(`dataset is at schema version ${migration.targetVersion}`);
+        await this.deps
+          .onSucceeded?.(migrationId)
+          .catch(error =>
+            log(`could not queue the consumers' migration: ${error}`, 'warn'),
+          );
       }
     } catch (error) {
       if (error instanceof MigrationInterruptedError) {

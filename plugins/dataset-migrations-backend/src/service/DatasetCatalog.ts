@@ -46,6 +46,29 @@ export class DatasetCatalog {
     return entity;
   }
 
+  async getEntity(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity | undefined> {
+    return this.catalog.getEntityByRef(entityRef, { credentials });
+  }
+
+  /** Entities by ref, in the same order; undefined for refs the catalog lacks. */
+  async getEntities(
+    entityRefs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Array<Entity | undefined>> {
+    const found: Array<Entity | undefined> = [];
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const { items } = await this.catalog.getEntitiesByRefs(
+        { entityRefs: entityRefs.slice(i, i + 500) },
+        { credentials },
+      );
+      found.push(...items.map(item => item ?? undefined));
+    }
+    return found;
+  }
+
   async listDatasets(credentials: BackstageCredentials): Promise<Entity[]> {
     const { items } = await this.catalog.getEntities(
       { filter: { kind: 'Resource', 'spec.type': 'dataset' } },

@@ -32,6 +32,7 @@ describe('MigrationService', () => {
   let store: DatabaseMigrationStore;
   let introspect: jest.MockedFunction<DatasetEngine['introspect']>;
   let enqueueMigration: jest.Mock;
+  let enqueueConsumerDiscovery: jest.Mock;
   let service: MigrationService;
   const credentials = mockCredentials.user();
 
@@ -47,6 +48,7 @@ describe('MigrationService', () => {
     await knex('migrations').delete();
     introspect = jest.fn(async (_dataset: { table: string }) => schema);
     enqueueMigration = jest.fn(async () => {});
+    enqueueConsumerDiscovery = jest.fn(async () => {});
     service = serviceWith({ retentionMs: 0 });
   });
 
@@ -72,7 +74,10 @@ describe('MigrationService', () => {
           ],
         ]),
       ),
-      queue: { enqueueMigration } as unknown as JobQueue,
+      queue: {
+        enqueueMigration,
+        enqueueConsumerDiscovery,
+      } as unknown as JobQueue,
       retentionMs: options.retentionMs,
     });
   }
@@ -100,6 +105,9 @@ describe('MigrationService', () => {
       expect.anything(),
       migration.id,
     );
+    // Consumers are discovered in the same transaction that queues the migration.
+    const [tx] = enqueueMigration.mock.calls[0];
+    expect(enqueueConsumerDiscovery).toHaveBeenCalledWith(tx, migration.id);
   });
 
   it('refuses a different migration while the dataset is busy, naming the active one', async () => {

@@ -44,6 +44,10 @@ export class MigrationService {
       catalog: DatasetCatalog;
       engines: EngineRegistry;
       queue: JobQueue;
+      /** Counts consumers still on a migration's previous version. */
+      outstandingConsumers?(
+        migrationIds: string[],
+      ): Promise<Map<string, number>>;
       /** How long a previous version is kept after its migration succeeded. */
       retentionMs: number;
     },
@@ -58,8 +62,14 @@ export class MigrationService {
       this.deps.store.getSchemaVersions(refs),
       this.deps.store.latestMigrations(refs),
     ]);
+    const outstanding = await this.outstanding([...latest.values()]);
     return entities.map((entity, i) =>
-      this.summarize(entity, versions.get(refs[i]), latest.get(refs[i])),
+      this.summarize(
+        entity,
+        versions.get(refs[i]),
+        latest.get(refs[i]),
+        outstanding,
+      ),
     );
   }
 
@@ -75,8 +85,9 @@ export class MigrationService {
       this.deps.store.getSchemaVersion(ref),
       this.deps.store.latestMigrations([ref]),
     ]);
+    const outstanding = await this.outstanding([...latest.values()]);
     return {
-      ...this.summarize(entity, version, latest.get(ref)),
+      ...this.summarize(entity, version, latest.get(ref), outstanding),
       engine: location.engine,
       table: location.table,
       fields: schema.fields,
@@ -158,7 +169,11 @@ export class MigrationService {
         requestedBy: credentials.principal.userEntityRef,
         plan: await this.plan(valid, id),
       },
-      (tx, migrationId) => this.deps.queue.enqueueMigration(tx, migrationId),
+      async (tx, migrationId) => {
+        await this.deps.queue.enqueueMigration(tx, migrationId);
+        // Consumers and their impact are known before the data moves.
+        await this.deps.queue.enqueueConsumerDiscovery(tx, migrationId);
+      },
     );
     if (result.queued) return { migration: result.migration, created: true };
     // Lost a race to an identical request, or the dataset is busy with another one.
@@ -410,12 +425,25 @@ export class MigrationService {
     );
   }
 
+  private async outstanding(
+    migrations: Array<{ id: string }>,
+  ): Promise<Map<string, number>> {
+    return (
+      (await this.deps.outstandingConsumers?.(migrations.map(m => m.id))) ??
+      new Map()
+    );
+  }
+
   private summarize(
     entity: Entity,
     migratedVersion: number | undefined,
     lastMigration: DatasetSummary['lastMigration'],
+    outstanding: Map<string, number> = new Map(),
   ): DatasetSummary {
     return {
+      consumersOnPreviousVersion: lastMigration
+        ? outstanding.get(lastMigration.id) ?? 0
+        : undefined,
       entityRef: stringifyEntityRef(entity),
       title: entity.metadata.title ?? entity.metadata.name,
       owner: entity.spec?.owner as string | undefined,

@@ -11,6 +11,7 @@ import {
   describeIssues,
   SPEC_JSON_SCHEMA_PATH,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { ConsumerService } from '../consumers/ConsumerService';
 import type { MigrationService } from './MigrationService';
 
 const listQuery = z.object({
@@ -57,9 +58,10 @@ function specOf(req: express.Request): unknown {
 
 export function createRouter(options: {
   service: MigrationService;
+  consumers: ConsumerService;
   httpAuth: HttpAuthService;
 }): express.Router {
-  const { service, httpAuth } = options;
+  const { service, consumers, httpAuth } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
   router.use(express.text({ type: YAML_TYPES, limit: '1mb' }));
@@ -138,6 +140,37 @@ export function createRouter(options: {
     await httpAuth.credentials(req, { allow: ['user'] });
     const id = parse(migrationId, req.params.id, 'migration id');
     res.json({ migration: await service.contractMigration(id) });
+  });
+
+  router.get('/migrations/:id/consumers', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const id = parse(migrationId, req.params.id, 'migration id');
+    res.json(await consumers.ledger(id));
+  });
+
+  router.get('/migrations/:id/impact.csv', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const id = parse(migrationId, req.params.id, 'migration id');
+    const csv = await consumers.impactCsv(id);
+    res.type('text/csv').attachment(`impact-${id}.csv`).send(csv);
+  });
+
+  router.post('/migrations/:id/consumers/retry', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    const id = parse(migrationId, req.params.id, 'migration id');
+    res.json(await consumers.retry(id, req.body ?? {}));
+  });
+
+  router.post('/rewrite-preview', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(await consumers.rewritePreview(req.body, credentials));
+  });
+
+  router.post('/impact', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await consumers.impactPreview(specOf(req), credentials));
   });
 
   // Read by the catalog module to write migrated versions back onto entities.

@@ -132,6 +132,14 @@ group by user_id`;
     );
     expect(python.status).toBe('unparseable');
     expect(python.impact.problem?.message).toMatch(/not a SQL file/);
+    expect(python.impact.fields).toEqual(['track_id']);
+    // Config that names the table but no changed field (e.g. dbt sources.yml) is no impact.
+    const sources = rewrite(
+      'sources:\n  - name: warehouse\n    tables:\n      - name: listening_events\n',
+      renameAndCast,
+      'models/sources.yml',
+    );
+    expect(sources.status).toBe('unaffected');
   });
 
   it('leaves files that never name the dataset alone', () => {

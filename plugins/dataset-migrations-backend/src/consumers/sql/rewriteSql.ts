@@ -64,9 +64,17 @@ export function rewriteSqlFile(
   });
   if (!mentionsDataset(file.content, target)) return unchanged('unaffected');
   if (!isSqlPath(file.path)) {
+    // Code and config in other languages: only a changed field named in it is impact.
+    const named = changedFieldsNamedIn(file.content, mapping);
+    if (named.fields.length === 0) return unchanged('unaffected');
     return unchanged('unparseable', {
+      ...named,
       problem: {
-        message: `${file.path} names ${target.table} but is not a SQL file; the rewriter reads SQL and dbt models only`,
+        message: `${file.path} names ${target.table} and ${named.fields
+          .map(f => `"${f}"`)
+          .join(
+            ', ',
+          )} but is not a SQL file; the rewriter reads SQL and dbt models only`,
       },
     });
   }
@@ -121,6 +129,24 @@ export function rewriteSqlFile(
     status: 'rewritten',
     impact: { path: file.path, status: 'rewritten', fields, lines },
   };
+}
+
+/** Changed fields a non-SQL file names as whole words, and on which lines. */
+function changedFieldsNamedIn(
+  content: string,
+  mapping: ConsumerMapping,
+): { fields: string[]; lines: number[] } {
+  const fields: string[] = [];
+  const lines = new Set<number>();
+  for (const [field, m] of mapping.byField) {
+    if (m.kind === 'same') continue;
+    const word = new RegExp(`\\b${escapeRegExp(field)}\\b`, 'g');
+    for (const match of content.matchAll(word)) {
+      if (!fields.includes(field)) fields.push(field);
+      lines.add(positionOf(content, match.index ?? 0).line);
+    }
+  }
+  return { fields: fields.sort(), lines: [...lines].sort((a, b) => a - b) };
 }
 
 /** Masks dbt Jinja, parses, and finds every use of the dataset per statement. */

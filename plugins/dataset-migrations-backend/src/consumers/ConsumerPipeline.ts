@@ -1,0 +1,623 @@
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef, type Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_VERIFY_COMMAND,
+  type ConsumerFailure,
+  type ConsumerState,
+  type ConsumerVerification,
+  type Migration,
+  type MigrationPlan,
+  type ShadowCheck,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type {
+  ChangedFile,
+  ScmProvider,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { MigrationStore } from '../database/MigrationStore';
+import type { EngineRegistry } from '../engines/EngineRegistry';
+import type { DatasetCatalog } from '../service/DatasetCatalog';
+import type { CodingAgent } from './agent/CommandCodingAgent';
+import { agentBrief } from './agent/CommandCodingAgent';
+import type { ConsumerStore, DiscoveredConsumer } from './ConsumerStore';
+import { discoverConsumers } from './discovery';
+import { assessConsumer } from './impact';
+import { pullRequestBody } from './pullRequestBody';
+import type { RepositoryReader } from './repositories/RepositoryReader';
+import { runSandboxed } from './sandbox/runSandboxed';
+import type { DatasetTarget } from './sql/analyzeSql';
+import { consumerMapping, type ConsumerMapping } from './sql/fieldMapping';
+import { analyzeFile } from './sql/rewriteSql';
+import { loadSqlParser } from './sql/sqlParser';
+import { shadowCheckFile } from './verification/shadowCheck';
+
+export interface ConsumerPipelineOptions {
+  consumers: ConsumerStore;
+  migrations: MigrationStore;
+  catalog: DatasetCatalog;
+  engines: EngineRegistry;
+  readers: RepositoryReader[];
+  scm: ScmProvider[];
+  agent?: CodingAgent;
+  auth: AuthService;
+  logger: LoggerService;
+  /** Enqueues one consumer's job; its key makes a repeat a no-op. */
+  enqueueConsumer(migrationId: string, entityRef: string): Promise<void>;
+  limits: {
+    commandTimeoutMs: number;
+    commandMemoryMb: number;
+    shadowTimeoutMs: number;
+    /** How far through derived datasets discovery follows readers. */
+    maxDepth: number;
+  };
+}
+
+/** Why a step stopped a consumer: ends it in `failed` with this reason. */
+class ConsumerFailed extends Error {
+  constructor(readonly failure: ConsumerFailure) {
+    super(failure.message);
+  }
+}
+
+interface MigrationContext {
+  migration: Migration;
+  plan: MigrationPlan;
+  target: DatasetTarget;
+  mapping: ConsumerMapping;
+}
+
+/**
+ * Moves each consumer of a migrated dataset through the ledger: discovered →
+ * unaffected | patched → verified → pr-opened → merged → done, or failed with the
+ * reason. Every step starts from the state the ledger holds and records its
+ * outcome only from that state, so jobs may repeat and replicas may race safely.
+ */
+export class ConsumerPipeline {
+  constructor(private readonly options: ConsumerPipelineOptions) {}
+
+  /** Finds the dataset's consumers through catalog lineage and queues each one's job. */
+  async discover(migrationId: string): Promise<number> {
+    const { consumers, migrations, catalog, auth } = this.options;
+    const migration = await migrations.getMigrationWithPlan(migrationId);
+    if (!migration) return 0;
+    const found = await discoverConsumers(
+      catalog,
+      migration.entityRef,
+      await auth.getOwnServiceCredentials(),
+      this.options.limits.maxDepth,
+    );
+    await consumers.addDiscovered(
+      migrationId,
+      found.map(f => f.consumer),
+    );
+    const ledger = await consumers.list(migrationId);
+    const open = ledger.filter(
+      c => !['unaffected', 'done', 'failed'].includes(c.state),
+    );
+    for (const c of open)
+      await this.options.enqueueConsumer(migrationId, c.entityRef);
+    return open.length;
+  }
+
+  /** Advances one consumer as far as it can go now. */
+  async advance(migrationId: string, entityRef: string): Promise<void> {
+    const context = await this.context(migrationId);
+    if (!context) return;
+    // Each step returns the state it reached; stop when a step cannot go further yet.
+    for (let steps = 0; steps < 8; steps++) {
+      const consumer = await this.options.consumers.get(migrationId, entityRef);
+      if (!consumer) return;
+      const from = consumer.state;
+      try {
+        const next = await this.step(context, entityRef, from);
+        if (!next || next === from) return;
+      } catch (error) {
+        const failure: ConsumerFailure =
+          error instanceof ConsumerFailed
+            ? error.failure
+            : {
+                kind: stepFailureKind(from),
+                message: (error as Error).message,
+              };
+        await this.options.consumers.advance(migrationId, entityRef, [from], {
+          state: 'failed',
+          failure,
+        });
+        return;
+      }
+    }
+  }
+
+  private async step(
+    context: MigrationContext,
+    entityRef: string,
+    state: ConsumerState,
+  ): Promise<ConsumerState | undefined> {
+    switch (state) {
+      case 'discovered':
+        return this.assessAndPatch(context, entityRef);
+      case 'patched':
+        return this.verify(context, entityRef);
+      case 'verified':
+        return this.openPullRequest(context, entityRef);
+      case 'pr-opened':
+      case 'merged':
+        return this.followPullRequest(context, entityRef, state);
+      default:
+        return undefined;
+    }
+  }
+
+  private async assessAndPatch(
+    { migration, plan, target, mapping }: MigrationContext,
+    entityRef: string,
+  ): Promise<ConsumerState | undefined> {
+    const { consumers } = this.options;
+    const consumer = (await consumers.get(migration.id, entityRef))!;
+    if (consumer.depth > 1) {
+      // It reads a derived dataset whose rewritten query keeps its output as it was.
+      await consumers.advance(migration.id, entityRef, ['discovered'], {
+        state: 'unaffected',
+        impact: { status: 'unaffected', fields: [], files: [] },
+      });
+      return 'unaffected';
+    }
+    if (!consumer.repositoryUrl) {
+      throw new ConsumerFailed({
+        kind: 'no-repository',
+        message: `${entityRef} has no backstage.io/source-location annotation, so its code cannot be found`,
+      });
+    }
+    const reader = this.readerFor(consumer.repositoryUrl);
+    const snapshot = await reader.read(consumer.repositoryUrl).catch(error => {
+      throw new ConsumerFailed({
+        kind: 'repository-unreachable',
+        message: `could not read ${consumer.repositoryUrl}: ${
+          (error as Error).message
+        }`,
+      });
+    });
+    const { impact, results } = assessConsumer(snapshot.files, target, mapping);
+    if (impact.status === 'unaffected') {
+      await consumers.advance(migration.id, entityRef, ['discovered'], {
+        state: 'unaffected',
+        impact,
+      });
+      return 'unaffected';
+    }
+    if (impact.status === 'needs-decision') {
+      await consumers.advance(migration.id, entityRef, ['discovered'], {
+        state: 'discovered',
+        impact,
+      });
+      throw new ConsumerFailed({
+        kind: 'needs-decision',
+        message: impact.files
+          .filter(f => f.status === 'needs-decision')
+          .map(
+            f =>
+              `${f.path}${
+                f.problem?.position ? `:${f.problem.position.line}` : ''
+              }: ${f.problem?.message}`,
+          )
+          .join('; '),
+      });
+    }
+    // Impact is known before the data moves; patches wait for a successful cut-over.
+    await consumers.advance(migration.id, entityRef, ['discovered'], {
+      state: 'discovered',
+      impact,
+    });
+    if (migration.status !== 'succeeded' || migration.dryRun) return undefined;
+
+    let patchedFiles: ChangedFile[];
+    let patchedBy: ConsumerVerification['patchedBy'] = 'rewriter';
+    let agentTurns: number | undefined;
+    if (impact.status === 'unparseable') {
+      const unparseable = impact.files.filter(f => f.status === 'unparseable');
+      if (!this.options.agent) {
+        throw new ConsumerFailed({
+          kind: 'unparseable',
+          message:
+            unparseable
+              .map(
+                f =>
+                  `${f.path}${
+                    f.problem?.position
+                      ? `:${f.problem.position.line}:${f.problem.position.column}`
+                      : ''
+                  }: ${f.problem?.message}`,
+              )
+              .join('; ') +
+            ' (no coding agent is configured to take these over)',
+        });
+      }
+      const agentResult = await this.patchWithAgent(
+        { migration, plan, target, mapping },
+        consumer.repositoryUrl,
+        results.filter(r => r.status === 'rewritten'),
+        unparseable.map(f => f.path),
+        entityRef,
+      );
+      patchedFiles = agentResult.files;
+      patchedBy = 'agent';
+      agentTurns = agentResult.turns;
+    } else {
+      patchedFiles = results
+        .filter(r => r.status === 'rewritten')
+        .map(r => ({ path: r.path, content: r.content }));
+    }
+    const originals = new Map(snapshot.files.map(f => [f.path, f.content]));
+    const patch = patchedFiles
+      .map(f =>
+        createTwoFilesPatch(
+          `a/${f.path}`,
+          `b/${f.path}`,
+          originals.get(f.path) ?? '',
+          f.content,
+          '',
+          '',
+          { context: 3 },
+        ),
+      )
+      .join('');
+    await consumers.advance(migration.id, entityRef, ['discovered'], {
+      state: 'patched',
+      patch,
+      patchedFiles,
+      verification: { patchedBy, agentTurns, shadowChecks: [] },
+    });
+    return 'patched';
+  }
+
+  private async verify(
+    { migration, plan, target }: MigrationContext,
+    entityRef: string,
+  ): Promise<ConsumerState> {
+    const { consumers, engines } = this.options;
+    const consumer = (await consumers.get(migration.id, entityRef))!;
+    const files = await consumers.getPatchedFiles(migration.id, entityRef);
+    const snapshot = await this.readerFor(consumer.repositoryUrl!).read(
+      consumer.repositoryUrl!,
+    );
+    const originals = new Map(snapshot.files.map(f => [f.path, f.content]));
+    const previous = consumer.verification ?? {
+      patchedBy: 'rewriter',
+      shadowChecks: [],
+    };
+
+    const command = await this.verifyCommandOf(entityRef);
+    let evidence: ConsumerVerification['command'];
+    if (command) {
+      evidence = await this.inWorkingCopy(consumer.repositoryUrl!, files, dir =>
+        runSandboxed({
+          command,
+          cwd: dir,
+          timeoutMs: this.options.limits.commandTimeoutMs,
+          memoryMb: this.options.limits.commandMemoryMb,
+        }),
+      );
+      const { signal, memoryExceeded, ...kept } =
+        evidence as typeof evidence & {
+          signal?: string;
+          memoryExceeded?: boolean;
+        };
+      evidence = kept;
+      if (evidence.exitCode !== 0 || evidence.timedOut) {
+        await consumers.advance(migration.id, entityRef, ['patched'], {
+          state: 'patched',
+          verification: { ...previous, command: evidence },
+        });
+        throw new ConsumerFailed({
+          kind: 'verification-failed',
+          message: `\`${command}\` ${
+            evidence.timedOut
+              ? `did not finish within ${
+                  this.options.limits.commandTimeoutMs / 1000
+                } s`
+              : `exited with ${evidence.exitCode}`
+          }${
+            memoryExceeded ? ' (memory limit reached)' : ''
+          }: ${evidence.outputTail.slice(-500)}`,
+        });
+      }
+    }
+
+    const shadowChecks: ShadowCheck[] = [];
+    if (migration.contractedAt) {
+      shadowChecks.push({
+        path: '*',
+        statement: 0,
+        outcome: 'skipped',
+        detail:
+          'the previous version was contracted; there is nothing to compare with',
+      });
+    } else {
+      const engine = engines.get(plan.engine);
+      for (const file of files.filter(f => /\.sql$/i.test(f.path))) {
+        const original = originals.get(file.path);
+        if (original === undefined) continue;
+        shadowChecks.push(
+          ...(await shadowCheckFile({
+            engine,
+            dataset: { table: plan.table },
+            target,
+            fromVersion: migration.fromVersion,
+            targetVersion: migration.targetVersion,
+            original: { path: file.path, content: original },
+            rewritten: file,
+            timeoutMs: this.options.limits.shadowTimeoutMs,
+          })),
+        );
+      }
+    }
+    const verification: ConsumerVerification = {
+      ...previous,
+      command: evidence,
+      shadowChecks,
+    };
+    const mismatches = shadowChecks.filter(c => c.outcome === 'mismatch');
+    if (mismatches.length > 0) {
+      await consumers.advance(migration.id, entityRef, ['patched'], {
+        state: 'patched',
+        verification,
+      });
+      throw new ConsumerFailed({
+        kind: 'shadow-mismatch',
+        message: mismatches
+          .map(
+            m =>
+              `${m.path} statement ${m.statement}: ${m.detail}${
+                m.differingRows?.length
+                  ? `; e.g. ${
+                      m.differingRows[0].side === 'before'
+                        ? 'only the original returns'
+                        : 'only the rewrite returns'
+                    } ${m.differingRows[0].row}`
+                  : ''
+              }`,
+          )
+          .join('; '),
+      });
+    }
+    await consumers.advance(migration.id, entityRef, ['patched'], {
+      state: 'verified',
+      verification,
+    });
+    return 'verified';
+  }
+
+  private async openPullRequest(
+    { migration, plan }: MigrationContext,
+    entityRef: string,
+  ): Promise<ConsumerState> {
+    const { consumers } = this.options;
+    const consumer = (await consumers.get(migration.id, entityRef))!;
+    const url = consumer.repositoryUrl!;
+    const snapshot = await this.readerFor(url).read(url);
+    const provider = this.scmFor(url);
+    const dataset = parseEntityRef(migration.entityRef).name;
+    const pullRequest = await provider
+      .openPullRequest({
+        repositoryUrl: url,
+        baseBranch: snapshot.defaultBranch,
+        branch: `dataset-migrations/${dataset}-v${migration.targetVersion}/${
+          parseEntityRef(entityRef).name
+        }`,
+        title: `Read ${dataset} schema version ${migration.targetVersion}`,
+        commitMessage: `Read ${dataset} schema version ${migration.targetVersion}\n\nDataset migration ${migration.id} (${plan.engine}:${plan.table}).`,
+        body: pullRequestBody({
+          datasetRef: migration.entityRef,
+          fromVersion: migration.fromVersion,
+          targetVersion: migration.targetVersion,
+          migrationId: migration.id,
+          changes: migration.changes,
+          impact: consumer.impact!,
+          verification: consumer.verification!,
+        }),
+        files: await consumers.getPatchedFiles(migration.id, entityRef),
+      })
+      .catch(error => {
+        throw new ConsumerFailed({
+          kind: 'pull-request-failed',
+          message: (error as Error).message,
+        });
+      });
+    await consumers.advance(migration.id, entityRef, ['verified'], {
+      state: 'pr-opened',
+      pullRequest,
+    });
+    return 'pr-opened';
+  }
+
+  private async followPullRequest(
+    { migration }: MigrationContext,
+    entityRef: string,
+    state: 'pr-opened' | 'merged',
+  ): Promise<ConsumerState | undefined> {
+    const { consumers } = this.options;
+    const consumer = (await consumers.get(migration.id, entityRef))!;
+    const url = consumer.repositoryUrl!;
+    const pullRequest = await this.scmFor(url).getPullRequest(
+      url,
+      consumer.pullRequest!.branch,
+    );
+    if (!pullRequest || pullRequest.state === 'open') return undefined;
+    if (pullRequest.state === 'closed') {
+      throw new ConsumerFailed({
+        kind: 'pull-request-failed',
+        message: `pull request ${pullRequest.url} was closed without merging`,
+      });
+    }
+    if (state === 'pr-opened') {
+      await consumers.advance(migration.id, entityRef, ['pr-opened'], {
+        state: 'merged',
+        pullRequest,
+      });
+    }
+    // Done once the default branch holds the patched files.
+    const files = await consumers.getPatchedFiles(migration.id, entityRef);
+    const snapshot = await this.readerFor(url).read(url);
+    const onDefault = new Map(snapshot.files.map(f => [f.path, f.content]));
+    if (files.every(f => onDefault.get(f.path) === f.content)) {
+      await consumers.advance(migration.id, entityRef, ['merged'], {
+        state: 'done',
+      });
+      return 'done';
+    }
+    return 'merged';
+  }
+
+  private async patchWithAgent(
+    context: MigrationContext,
+    url: string,
+    rewritten: Array<{ path: string; content: string }>,
+    paths: string[],
+    entityRef: string,
+  ): Promise<{ files: ChangedFile[]; turns: number }> {
+    const renames = Object.fromEntries(
+      [...context.mapping.byField.entries()]
+        .filter(([, m]) => m.kind === 'renamed' || m.kind === 'retyped')
+        .map(([from, m]) => [from, (m as { to: string }).to]),
+    );
+    const command = await this.verifyCommandOf(entityRef);
+    const result = await this.inWorkingCopy(url, rewritten, async dir => {
+      const prompt = [
+        `# Move this repository to ${context.migration.entityRef} schema version ${context.migration.targetVersion}`,
+        'The dataset was migrated under this mapping spec:',
+        '```json',
+        JSON.stringify(context.migration.changes, null, 2),
+        '```',
+        'SQL files were rewritten already. These files name the dataset in code the SQL rewriter cannot parse; update how they read it:',
+        ...paths.map(p => `- ${p}`),
+        command ? `When you are done, \`${command}\` must pass.` : '',
+        agentBrief(renames, paths),
+      ].join('\n');
+      const outcome = await this.options.agent!.run({
+        workdir: dir,
+        prompt,
+        verify: async () => {
+          for (const path of paths.filter(p => /\.sql$/i.test(p))) {
+            try {
+              analyzeFile(
+                await readFile(join(dir, path), 'utf8'),
+                context.target,
+              );
+            } catch (error) {
+              return {
+                ok: false,
+                feedback: `${path} does not parse: ${(error as Error).message}`,
+              };
+            }
+          }
+          return { ok: true, feedback: '' };
+        },
+      });
+      if (!outcome.ok) {
+        throw new ConsumerFailed({
+          kind: 'patch-failed',
+          message: `the coding agent did not produce a patch: ${outcome.reason}`,
+        });
+      }
+      const files: ChangedFile[] = [...rewritten];
+      for (const path of paths)
+        files.push({ path, content: await readFile(join(dir, path), 'utf8') });
+      return { files, turns: outcome.turns };
+    });
+    return result;
+  }
+
+  /** A fresh clone with the patched files written over it, removed afterwards. */
+  private async inWorkingCopy<T>(
+    url: string,
+    files: ChangedFile[],
+    work: (dir: string) => Promise<T>,
+  ): Promise<T> {
+    const parent = await mkdtemp(join(tmpdir(), 'dsm-consumer-'));
+    await chmod(parent, 0o755); // the sandbox user must reach the working copy
+    const dir = join(parent, 'repo');
+    try {
+      await this.readerFor(url).checkout(url, dir);
+      for (const file of files) {
+        await mkdir(dirname(join(dir, file.path)), { recursive: true });
+        await writeFile(join(dir, file.path), file.content);
+      }
+      return await work(dir);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  }
+
+  private async verifyCommandOf(
+    entityRef: string,
+  ): Promise<string | undefined> {
+    const entity: Entity | undefined = await this.options.catalog.getEntity(
+      entityRef,
+      await this.options.auth.getOwnServiceCredentials(),
+    );
+    return entity?.metadata.annotations?.[ANNOTATION_VERIFY_COMMAND];
+  }
+
+  private async context(
+    migrationId: string,
+  ): Promise<MigrationContext | undefined> {
+    const migration = await this.options.migrations.getMigrationWithPlan(
+      migrationId,
+    );
+    if (!migration?.plan) return undefined;
+    await loadSqlParser();
+    const [schema, table] = splitRelation(migration.plan.table);
+    return {
+      migration,
+      plan: migration.plan,
+      target: { schema, table, fields: migration.plan.source.map(f => f.name) },
+      mapping: consumerMapping(migration.plan.source, migration.changes),
+    };
+  }
+
+  private readerFor(url: string): RepositoryReader {
+    const reader = this.options.readers.find(r => r.supports(url));
+    if (!reader) {
+      throw new ConsumerFailed({
+        kind: 'repository-unreachable',
+        message: `no repository reader handles ${url}`,
+      });
+    }
+    return reader;
+  }
+
+  private scmFor(url: string): ScmProvider {
+    const provider = this.options.scm.find(p => p.supports(url));
+    if (!provider) {
+      throw new ConsumerFailed({
+        kind: 'pull-request-failed',
+        message: `no source-control provider handles ${url}`,
+      });
+    }
+    return provider;
+  }
+}
+
+function splitRelation(table: string): [string, string] {
+  const parts = table.split('.');
+  return parts.length === 1 ? ['public', parts[0]] : [parts[0], parts[1]];
+}
+
+function stepFailureKind(state: ConsumerState): ConsumerFailure['kind'] {
+  if (state === 'patched') return 'verification-failed';
+  if (state === 'verified' || state === 'pr-opened' || state === 'merged')
+    return 'pull-request-failed';
+  return 'patch-failed';
+}
+
+export type { DiscoveredConsumer };

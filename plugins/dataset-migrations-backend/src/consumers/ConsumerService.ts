@@ -1,0 +1,263 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  describeIssues,
+  impactPreviewRequestSchema,
+  planFieldChanges,
+  retryConsumersRequestSchema,
+  rewritePreviewRequestSchema,
+  type ConsumerImpactStatus,
+  type ConsumerLedger,
+  type FieldChange,
+  type RewritePreviewFile,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { z } from 'zod';
+import type { MigrationStore } from '../database/MigrationStore';
+import type { EngineRegistry } from '../engines/EngineRegistry';
+import { DatasetCatalog, locationOf } from '../service/DatasetCatalog';
+import type { ConsumerStore } from './ConsumerStore';
+import { discoverConsumers } from './discovery';
+import { assessConsumer } from './impact';
+import type { RepositoryReader } from './repositories/RepositoryReader';
+import type { DatasetTarget } from './sql/analyzeSql';
+import { consumerMapping, type ConsumerMapping } from './sql/fieldMapping';
+import { rewriteSqlFile } from './sql/rewriteSql';
+import { loadSqlParser } from './sql/sqlParser';
+
+export interface ImpactPreview {
+  consumers: number;
+  byStatus: Record<
+    ConsumerImpactStatus | 'no-repository' | 'unreachable',
+    number
+  >;
+  affected: Array<{ entityRef: string; status: string; fields: string[] }>;
+}
+
+/** The consumer half of the API: ledgers, impact reports, previews and retries. */
+export class ConsumerService {
+  constructor(
+    private readonly deps: {
+      consumers: ConsumerStore;
+      migrations: MigrationStore;
+      catalog: DatasetCatalog;
+      engines: EngineRegistry;
+      readers: RepositoryReader[];
+      enqueueConsumer(migrationId: string, entityRef: string): Promise<void>;
+      maxDepth: number;
+    },
+  ) {}
+
+  async ledger(migrationId: string): Promise<ConsumerLedger> {
+    await this.requireMigration(migrationId);
+    return this.deps.consumers.ledger(migrationId);
+  }
+
+  /** The impact report as CSV, one row per consumer file, with owners. */
+  async impactCsv(migrationId: string): Promise<string> {
+    const { consumers } = await this.ledger(migrationId);
+    const rows = [
+      [
+        'consumer',
+        'owner',
+        'depth',
+        'state',
+        'impact',
+        'file',
+        'file_status',
+        'fields',
+        'lines',
+        'problem',
+        'pull_request',
+      ],
+    ];
+    for (const c of consumers) {
+      const base = [
+        c.entityRef,
+        c.owner ?? '',
+        String(c.depth),
+        c.state,
+        c.impact?.status ?? '',
+      ];
+      const tail = (problem: string) => [problem, c.pullRequest?.url ?? ''];
+      const files = c.impact?.files ?? [];
+      if (files.length === 0)
+        rows.push([...base, '', '', '', '', ...tail(c.failure?.message ?? '')]);
+      for (const f of files)
+        rows.push([
+          ...base,
+          f.path,
+          f.status,
+          f.fields.join(' '),
+          f.lines.join(' '),
+          ...tail(f.problem?.message ?? ''),
+        ]);
+    }
+    return rows.map(r => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  }
+
+  /** Sends failed consumers (all, or the ones named) through the pipeline again. */
+  async retry(
+    migrationId: string,
+    body: unknown,
+  ): Promise<{ retried: string[] }> {
+    const request = parse(retryConsumersRequestSchema, body, 'retry request');
+    await this.requireMigration(migrationId);
+    const retried = await this.deps.consumers.resetForRetry(
+      migrationId,
+      request.entityRefs,
+    );
+    for (const ref of retried)
+      await this.deps.enqueueConsumer(migrationId, ref);
+    return { retried };
+  }
+
+  async rewritePreview(
+    body: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<{ files: RewritePreviewFile[] }> {
+    const request = parse(
+      rewritePreviewRequestSchema,
+      body,
+      'rewrite preview request',
+    );
+    const { target, mapping } = await this.mappingFor(
+      request.entityRef,
+      request.changes,
+      credentials,
+    );
+    return {
+      files: request.files.map(file => {
+        const result = rewriteSqlFile(file, target, mapping);
+        return {
+          path: result.path,
+          content: result.content,
+          status: result.status,
+          impact: result.impact,
+        };
+      }),
+    };
+  }
+
+  /** Which consumers a mapping would affect, read from their repositories now. */
+  async impactPreview(
+    body: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<ImpactPreview> {
+    const request = parse(impactPreviewRequestSchema, body, 'impact request');
+    const entityRef = DatasetCatalog.normalizeRef(request.entityRef);
+    const { target, mapping } = await this.mappingFor(
+      entityRef,
+      request.changes,
+      credentials,
+    );
+    const found = await discoverConsumers(
+      this.deps.catalog,
+      entityRef,
+      credentials,
+      1,
+    );
+    const preview: ImpactPreview = {
+      consumers: found.length,
+      byStatus: {
+        unaffected: 0,
+        affected: 0,
+        'needs-decision': 0,
+        unparseable: 0,
+        'no-repository': 0,
+        unreachable: 0,
+      },
+      affected: [],
+    };
+    await forEachLimited(found, 8, async ({ consumer }) => {
+      const url = consumer.repositoryUrl;
+      const reader = url && this.deps.readers.find(r => r.supports(url));
+      if (!url || !reader) {
+        preview.byStatus['no-repository']++;
+        return;
+      }
+      try {
+        const { impact } = assessConsumer(
+          (await reader.read(url)).files,
+          target,
+          mapping,
+        );
+        preview.byStatus[impact.status]++;
+        if (impact.status !== 'unaffected')
+          preview.affected.push({
+            entityRef: consumer.entityRef,
+            status: impact.status,
+            fields: impact.fields,
+          });
+      } catch {
+        preview.byStatus.unreachable++;
+      }
+    });
+    preview.affected.sort((a, b) => a.entityRef.localeCompare(b.entityRef));
+    return preview;
+  }
+
+  private async mappingFor(
+    entityRef: string,
+    changes: FieldChange[],
+    credentials: BackstageCredentials,
+  ): Promise<{ target: DatasetTarget; mapping: ConsumerMapping }> {
+    const entity = await this.deps.catalog.getDataset(
+      DatasetCatalog.normalizeRef(entityRef),
+      credentials,
+    );
+    const location = locationOf(entity);
+    const schema = await this.deps.engines
+      .get(location.engine)
+      .introspect(location);
+    const { problems } = planFieldChanges(schema.fields, changes);
+    if (problems.length > 0)
+      throw new InputError(`Invalid changes: ${problems.join('; ')}`);
+    await loadSqlParser();
+    const [schemaName, table] = location.table.includes('.')
+      ? location.table.split('.')
+      : ['public', location.table];
+    return {
+      target: {
+        schema: schemaName,
+        table,
+        fields: schema.fields.map(f => f.name),
+      },
+      mapping: consumerMapping(schema.fields, changes),
+    };
+  }
+
+  private async requireMigration(id: string): Promise<void> {
+    if (!(await this.deps.migrations.getMigrationWithPlan(id)))
+      throw new NotFoundError(`migration ${id} was not found`);
+  }
+}
+
+function parse<T extends z.ZodTypeAny>(
+  schema: T,
+  body: unknown,
+  what: string,
+): z.infer<T> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success)
+    throw new InputError(
+      `Invalid ${what}: ${describeIssues(parsed.error).join('; ')}`,
+    );
+  return parsed.data;
+}
+
+function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+async function forEachLimited<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
+}

@@ -1,0 +1,366 @@
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Knex } from 'knex';
+import request from 'supertest';
+import type { Entity } from '@backstage/catalog-model';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type {
+  ConsumerLedger,
+  MigrationConsumer,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  connectionUrlOf,
+  createTestDatabases,
+  waitFor,
+} from '../__testUtils__/testDatabases';
+import { dataset } from '../__testUtils__/fixtures';
+import { createRepository, gitIn } from '../__testUtils__/gitRepos';
+import { datasetMigrationsPlugin } from '../plugin';
+
+const API = '/api/dataset-migrations';
+const EVENTS = 'resource:default/listening_events';
+
+const REPORT = `-- plays per track
+SELECT e.track_id, sum(e.ms_played) AS total_ms
+FROM public.listening_events e
+GROUP BY e.track_id;
+`;
+const DBT_MODEL = `{{ config(materialized='view') }}
+select track_id, user_id, ms_played
+from {{ source('warehouse', 'listening_events') }}
+where ms_played >= 1000
+`;
+
+function component(
+  name: string,
+  annotations: Record<string, string> = {},
+  dependsOn = [EVENTS],
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: {
+      type: 'pipeline',
+      lifecycle: 'production',
+      owner: `group:default/${name}-team`,
+      dependsOn,
+    },
+    relations: dependsOn.map(targetRef => ({ type: 'dependsOn', targetRef })),
+  };
+}
+
+describe('consumer migration, through the job path', () => {
+  const { init } = createTestDatabases();
+  let pluginDb: Knex;
+  let warehouse: Knex;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let work: string;
+  const repo = (name: string) => join(work, name);
+  const source = (name: string) => ({
+    'backstage.io/source-location': `url:file://${repo(name)}/`,
+  });
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'dsm-consumers-'));
+    chmodSync(work, 0o755);
+    createRepository(repo('report'), {
+      'sql/report.sql': REPORT,
+      'check.sh': 'grep -q track_ sql/report.sql\n',
+    });
+    createRepository(repo('dbt'), {
+      'models/plays.sql': DBT_MODEL,
+      'README.md': 'dbt project\n',
+    });
+    createRepository(repo('decider'), {
+      'q.sql': 'select user_id, legacy_flag from listening_events;\n',
+    });
+    createRepository(repo('broken'), {
+      'q.sql': 'select track_id from listening_events where;\n',
+    });
+    createRepository(repo('bystander'), {
+      'q.sql': 'select count(distinct user_id) from listening_events;\n',
+    });
+    createRepository(repo('hangs'), {
+      'q.sql': 'select track_id from listening_events;\n',
+    });
+
+    const consumers = [
+      component('report', {
+        ...source('report'),
+        'dataset-migrations.io/verify-command': 'sh check.sh',
+      }),
+      component('dbt', source('dbt')),
+      component('decider', source('decider')),
+      component('broken', source('broken')),
+      component('bystander', source('bystander')),
+      component('hangs', {
+        ...source('hangs'),
+        'dataset-migrations.io/verify-command': 'sleep 60',
+      }),
+      component('no-repo'),
+      component('late-repo', source('late-repo')),
+      component('downstream', {}, ['resource:default/derived']),
+    ];
+    const derived = {
+      ...dataset('derived'),
+      spec: {
+        type: 'dataset',
+        owner: 'group:default/data',
+        dependsOn: [EVENTS],
+      },
+      relations: [
+        { type: 'dependsOn', targetRef: EVENTS },
+        { type: 'dependencyOf', targetRef: 'component:default/downstream' },
+      ],
+    };
+    const events = {
+      ...dataset('listening_events'),
+      relations: [
+        ...consumers.filter(c => c.metadata.name !== 'downstream'),
+        derived,
+      ].map(c => ({
+        type: 'dependencyOf',
+        targetRef: `${c.kind.toLowerCase()}:default/${c.metadata.name}`,
+      })),
+    };
+
+    pluginDb = await init();
+    warehouse = await init();
+    await warehouse.raw(`
+      CREATE TABLE public.listening_events (event_id bigint PRIMARY KEY, user_id bigint NOT NULL,
+        track_id text NOT NULL, ms_played integer NOT NULL, legacy_flag boolean);
+      INSERT INTO public.listening_events
+        SELECT g, g % 7, 'trk_' || (g % 13), 500 + (g * 37) % 5000, g % 5 = 0 FROM generate_series(1, 400) g;
+    `);
+    backend = await startTestBackend({
+      features: [
+        datasetMigrationsPlugin,
+        mockServices.database.factory({ knex: pluginDb }),
+        catalogServiceMock.factory({
+          entities: [events, derived, ...consumers],
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            datasetMigrations: {
+              worker: { concurrency: 4 },
+              consumers: {
+                verify: { timeoutSeconds: 2, memoryMb: 512 },
+                followUpSeconds: 1,
+              },
+              engines: {
+                warehouse: {
+                  type: 'postgres',
+                  connection: connectionUrlOf(warehouse),
+                },
+              },
+            },
+          },
+        }),
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }, 30_000);
+
+  const api = () => request(backend.server);
+  const changes = [
+    { renameField: { from: 'track_id', to: 'track_uri' } },
+    { changeType: { field: 'ms_played', type: 'bigint' } },
+    { dropField: { name: 'legacy_flag' } },
+  ];
+
+  async function ledgerWhen(
+    id: string,
+    done: (ledger: ConsumerLedger) => boolean,
+    what: string,
+  ): Promise<ConsumerLedger> {
+    return waitFor(
+      async () => {
+        const res = await api().get(`${API}/migrations/${id}/consumers`);
+        expect(res.status).toBe(200);
+        return done(res.body) ? (res.body as ConsumerLedger) : undefined;
+      },
+      { timeoutMs: 60_000, what },
+    );
+  }
+  const byName = (ledger: ConsumerLedger) =>
+    Object.fromEntries(
+      ledger.consumers.map(c => [c.entityRef.split('/')[1], c]),
+    ) as Record<string, MigrationConsumer>;
+  const settled = (c: MigrationConsumer) =>
+    ['unaffected', 'pr-opened', 'failed', 'merged', 'done'].includes(c.state);
+
+  it('previews the impact before anything is queued, and refuses bad input by name', async () => {
+    const res = await api()
+      .post(`${API}/impact`)
+      .send({ entityRef: EVENTS, changes });
+    expect(res.status).toBe(200);
+    expect(res.body.consumers).toBe(9);
+    expect(res.body.byStatus).toMatchObject({
+      affected: 3,
+      'needs-decision': 1,
+      unparseable: 1,
+      unaffected: 1,
+      'no-repository': 2,
+      unreachable: 1,
+    });
+    expect(
+      res.body.affected.map((a: { entityRef: string }) => a.entityRef),
+    ).toContain('component:default/report');
+
+    const bad = await api()
+      .post(`${API}/impact`)
+      .send({
+        entityRef: EVENTS,
+        changes: [{ renameField: { from: 'nope', to: 'x' } }],
+      });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/unknown field "nope"/);
+  });
+
+  it('rewrites files without a repository, and says what it could not do', async () => {
+    const res = await api()
+      .post(`${API}/rewrite-preview`)
+      .send({
+        entityRef: EVENTS,
+        changes,
+        files: [
+          { path: 'a.sql', content: 'select track_id from listening_events' },
+          {
+            path: 'b.sql',
+            content: 'select legacy_flag from listening_events',
+          },
+          { path: 'c.sql', content: 'select from where' },
+          { path: 'd.sql', content: 'select 1' },
+        ],
+      });
+    expect(res.status).toBe(200);
+    expect(res.body.files.map((f: { status: string }) => f.status)).toEqual([
+      'rewritten',
+      'needs-decision',
+      'unaffected',
+      'unaffected',
+    ]);
+    expect(res.body.files[0].content).toBe(
+      'select track_uri AS track_id from listening_events',
+    );
+    const missing = await api()
+      .post(`${API}/rewrite-preview`)
+      .send({ entityRef: EVENTS, changes });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toMatch(/files/);
+  });
+
+  it('migrates every consumer to a verified pull request or a clear failure, then follows it to done', async () => {
+    const created = await api()
+      .post(`${API}/migrations`)
+      .send({ entityRef: EVENTS, targetVersion: 2, changes });
+    expect(created.status).toBe(201);
+    const id = created.body.migration.id;
+
+    const ledger = await ledgerWhen(
+      id,
+      l => l.consumers.length === 10 && l.consumers.every(settled),
+      'every consumer to settle',
+    );
+    const c = byName(ledger);
+    expect(c.report.state).toBe('pr-opened');
+    expect(c.dbt.state).toBe('pr-opened');
+    expect(c.bystander.state).toBe('unaffected');
+    expect(c.derived.state).toBe('failed'); // a dataset without a repository
+    expect(c.downstream).toMatchObject({
+      state: 'unaffected',
+      depth: 2,
+      via: 'resource:default/derived',
+    });
+    expect(c.decider.failure).toMatchObject({ kind: 'needs-decision' });
+    expect(c.decider.failure!.message).toMatch(
+      /q\.sql:1: reads "legacy_flag", which the migration drops/,
+    );
+    expect(c.broken.failure).toMatchObject({ kind: 'unparseable' });
+    expect(c.broken.failure!.message).toMatch(/q\.sql:1:\d+: syntax error/);
+    expect(c['no-repo'].failure).toMatchObject({ kind: 'no-repository' });
+    expect(c['late-repo'].failure).toMatchObject({
+      kind: 'repository-unreachable',
+    });
+    expect(c.hangs.failure).toMatchObject({ kind: 'verification-failed' });
+    expect(c.hangs.failure!.message).toMatch(/did not finish within 2 s/);
+    expect(c.hangs.pullRequest).toBeUndefined();
+
+    // The evidence: the verification command ran, and the rewrite returns what the original did.
+    expect(c.report.verification!.command).toMatchObject({
+      command: 'sh check.sh',
+      exitCode: 0,
+    });
+    const [check] = c.report.verification!.shadowChecks;
+    expect(check).toMatchObject({ path: 'sql/report.sql', outcome: 'match' });
+    expect(check.before).toEqual(check.after);
+    expect(check.before!.rows).toBe(13);
+    expect(c.dbt.verification!.shadowChecks[0]).toMatchObject({
+      outcome: 'match',
+      before: { rows: expect.any(Number) },
+    });
+
+    // The pull request: a branch in the consumer's repository, its work tree untouched.
+    const branch = c.report.pullRequest!.branch;
+    expect(gitIn(repo('report'), 'show', `${branch}:sql/report.sql`)).toBe(
+      REPORT.replace('SELECT e.track_id,', 'SELECT e.track_uri AS track_id,')
+        .replace('sum(e.ms_played)', 'sum(CAST(e.ms_played AS integer))')
+        .replace('GROUP BY e.track_id', 'GROUP BY e.track_uri'),
+    );
+    expect(gitIn(repo('report'), 'status', '--porcelain')).toBe('');
+    expect(c.report.patch).toContain('+SELECT e.track_uri AS track_id');
+
+    // The impact report, with owners.
+    const csv = await api().get(`${API}/migrations/${id}/impact.csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.text).toContain(
+      'component:default/report,group:default/report-team,1,pr-opened,affected,sql/report.sql,rewritten,ms_played track_id,2 4',
+    );
+
+    // A retry after the owner fixed the cause: the repository now exists.
+    createRepository(repo('late-repo'), {
+      'x.sql': 'select track_id from listening_events\n',
+    });
+    const retried = await api()
+      .post(`${API}/migrations/${id}/consumers/retry`)
+      .send({ entityRefs: ['component:default/late-repo'] });
+    expect(retried.body.retried).toEqual(['component:default/late-repo']);
+    await ledgerWhen(
+      id,
+      l => byName(l)['late-repo'].state === 'pr-opened',
+      'the retried consumer to open its pull request',
+    );
+
+    // Re-running discovery changes nothing: one branch, one pull request per consumer.
+    const again = await api()
+      .post(`${API}/migrations/${id}/consumers/retry`)
+      .send({});
+    expect(again.body.retried.sort()).toEqual(
+      ['broken', 'decider', 'derived', 'hangs', 'no-repo']
+        .map(n =>
+          `component:default/${n}`.replace(
+            'component:default/derived',
+            'resource:default/derived',
+          ),
+        )
+        .sort(),
+    );
+    // The owner merges: the ledger follows the pull request to done.
+    gitIn(repo('report'), 'merge', '-q', '--ff-only', branch);
+    const final = await ledgerWhen(
+      id,
+      l => byName(l).report.state === 'done' && l.consumers.every(settled),
+      'the merged consumer to be done',
+    );
+    expect(byName(final).report.pullRequest!.number).toBe(1);
+    expect(final.counts.done).toBe(1);
+  }, 120_000);
+});

@@ -1,0 +1,63 @@
+import type {
+  ConsumerImpact,
+  ConsumerVerification,
+  FieldChange,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+
+/** The pull request a consumer's owner reviews: what changed upstream, what changed here, and the proof. */
+export function pullRequestBody(options: {
+  datasetRef: string;
+  fromVersion: number;
+  targetVersion: number;
+  migrationId: string;
+  changes: FieldChange[];
+  impact: ConsumerImpact;
+  verification: ConsumerVerification;
+}): string {
+  const { impact, verification } = options;
+  const lines = [
+    `This change moves this consumer from **${options.datasetRef}** schema version ${options.fromVersion} to ${options.targetVersion}` +
+      ` (dataset migration \`${options.migrationId}\`).`,
+    '',
+    '### Mapping',
+    '```json',
+    JSON.stringify(options.changes, null, 2),
+    '```',
+    '',
+    '### What this consumer reads that changes',
+    '| file | fields | lines |',
+    '|---|---|---|',
+    ...impact.files
+      .filter(f => f.status === 'rewritten')
+      .map(
+        f =>
+          `| \`${f.path}\` | ${f.fields.join(', ')} | ${f.lines.join(', ')} |`,
+      ),
+    '',
+    '### Verification',
+    `Patched by the ${verification.patchedBy}${
+      verification.agentTurns ? ` in ${verification.agentTurns} turn(s)` : ''
+    }.`,
+  ];
+  if (verification.command) {
+    const c = verification.command;
+    lines.push(
+      `- \`${c.command}\`: exit ${c.exitCode}${
+        c.timedOut ? ' (timed out)' : ''
+      } in ${c.durationMs} ms`,
+    );
+  } else {
+    lines.push('- No verification command is declared on this consumer.');
+  }
+  for (const check of verification.shadowChecks) {
+    lines.push(
+      `- Shadow check \`${check.path}\` statement ${check.statement}: ${check.outcome}` +
+        (check.before && check.after
+          ? ` — old version ${check.before.rows} rows / checksum ${check.before.checksum}, new version ${check.after.rows} rows / checksum ${check.after.checksum}`
+          : check.detail
+          ? ` — ${check.detail}`
+          : ''),
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { isAbsolute } from 'node:path';
+import { git } from './git';
+import {
+  MAX_SCANNED_BYTES,
+  RepositoryUnreachableError,
+  SCANNED_FILE,
+  type RepositoryReader,
+  type RepositorySnapshot,
+} from './RepositoryReader';
+
+/** Repositories on this machine (`file://` URLs): the demo's, the tests' and the benchmark's. */
+export class LocalGitRepositoryReader implements RepositoryReader {
+  supports(url: string): boolean {
+    return url.startsWith('file://') || isAbsolute(url);
+  }
+
+  async read(url: string): Promise<RepositorySnapshot> {
+    const dir = this.pathOf(url);
+    const defaultBranch = (
+      await git(['symbolic-ref', '--short', 'HEAD'], { cwd: dir })
+    )
+      .toString()
+      .trim();
+    // Two processes per repository: list the tree, then read every blob in one batch.
+    const listing = (
+      await git(['ls-tree', '-r', '-z', '-l', defaultBranch], { cwd: dir })
+    ).toString();
+    const wanted: Array<{ sha: string; path: string }> = [];
+    for (const entry of listing.split('\0')) {
+      const match = /^\d+ blob ([0-9a-f]+)\s+(\d+)\t(.*)$/s.exec(entry);
+      if (
+        match &&
+        SCANNED_FILE.test(match[3]) &&
+        Number(match[2]) <= MAX_SCANNED_BYTES
+      )
+        wanted.push({ sha: match[1], path: match[3] });
+    }
+    const files =
+      wanted.length === 0
+        ? []
+        : splitBatch(
+            await git(['cat-file', '--batch'], {
+              cwd: dir,
+              input: wanted.map(w => w.sha).join('\n') + '\n',
+            }),
+          ).map((content, i) => ({ path: wanted[i].path, content }));
+    return { url, defaultBranch, files };
+  }
+
+  async checkout(url: string, dir: string): Promise<void> {
+    await git([
+      'clone',
+      '--quiet',
+      '--depth',
+      '1',
+      '--no-tags',
+      `file://${this.pathOf(url)}`,
+      dir,
+    ]);
+  }
+
+  private pathOf(url: string): string {
+    const path = url.startsWith('file://') ? fileURLToPath(url) : url;
+    if (!existsSync(path))
+      throw new RepositoryUnreachableError(`repository ${url} does not exist`);
+    return path;
+  }
+}
+
+/** Splits `git cat-file --batch` output into the blobs' contents. */
+function splitBatch(output: Buffer): string[] {
+  const contents: string[] = [];
+  let at = 0;
+  while (at < output.length) {
+    const headerEnd = output.indexOf(10, at);
+    const size = Number(
+      output.subarray(at, headerEnd).toString().split(' ')[2],
+    );
+    contents.push(
+      output.subarray(headerEnd + 1, headerEnd + 1 + size).toString(),
+    );
+    at = headerEnd + 1 + size + 1;
+  }
+  return contents;
+}

@@ -1,0 +1,37 @@
+import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
+
+/** The files of a consumer's default branch that could read a dataset. */
+export interface RepositorySnapshot {
+  url: string;
+  defaultBranch: string;
+  /** Text files the scan looks at (SQL, dbt, Python, YAML…), by path. */
+  files: ChangedFile[];
+}
+
+/** Reads consumer repositories and makes working copies of them. */
+export interface RepositoryReader {
+  supports(url: string): boolean;
+  read(url: string): Promise<RepositorySnapshot>;
+  /** Clones the default branch into `dir`, for commands and agents to work in. */
+  checkout(url: string, dir: string): Promise<void>;
+}
+
+/** Where a consumer's code is, from its `backstage.io/source-location` annotation. */
+export function repositoryUrlFromSourceLocation(
+  location: string | undefined,
+): string | undefined {
+  if (!location) return undefined;
+  const url = location.replace(/^url:/, '').trim();
+  return url || undefined;
+}
+
+/** Files worth scanning: code and config that may name a table. */
+export const SCANNED_FILE = /\.(sql|py|ya?ml|scala|java|kt|ts|js|r|ipynb)$/i;
+export const MAX_SCANNED_BYTES = 1024 * 1024;
+
+export class RepositoryUnreachableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RepositoryUnreachableError';
+  }
+}
