@@ -1,7 +1,11 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  ConsumerImpactStatus,
+  ConsumerLedger,
   CreateMigrationRequest,
   InferenceEvidence,
+  RewritePreviewFile,
+  RewritePreviewRequest,
   TargetSchema,
   DatasetDetails,
   DatasetSummary,
@@ -13,6 +17,30 @@ import type {
 export interface InferredSpec {
   spec: CreateMigrationRequest;
   evidence: InferenceEvidence[];
+}
+
+/** What `previewImpact` reads: the dataset and the changes, as in a migration spec. */
+export type ImpactPreviewRequest = Pick<
+  CreateMigrationRequest,
+  'entityRef' | 'changes'
+>;
+
+/** How a consumer came out of an impact preview; the last two mean it could not be read. */
+export type ImpactPreviewStatus =
+  | ConsumerImpactStatus
+  | 'no-repository'
+  | 'unreachable';
+
+/** Which direct consumers a change would affect, read from their repositories now. */
+export interface ImpactPreview {
+  consumers: number;
+  byStatus: Record<ImpactPreviewStatus, number>;
+  /** Consumers that are not unaffected, with the changed fields they read. */
+  affected: Array<{
+    entityRef: string;
+    status: ConsumerImpactStatus;
+    fields: string[];
+  }>;
 }
 
 export interface DatasetMigrationsApi {
@@ -34,6 +62,24 @@ export interface DatasetMigrationsApi {
   rollbackMigration(id: string): Promise<Migration>;
   /** Drops the previous version, after the retention period. */
   contractMigration(id: string): Promise<Migration>;
+  /** Where each consumer of a migration stands. */
+  getConsumerLedger(id: string): Promise<ConsumerLedger>;
+  /** Sends failed consumers through again: the ones named, or all failed ones. */
+  retryConsumers(
+    id: string,
+    entityRefs?: string[],
+  ): Promise<{ retried: string[] }>;
+  /**
+   * The impact report with owners, one row per consumer file. A Blob, not a URL:
+   * the backend wants the user's token, which a plain link does not send.
+   */
+  getImpactCsv(id: string): Promise<Blob>;
+  /** Which consumers the changes would affect; changes nothing. */
+  previewImpact(request: ImpactPreviewRequest): Promise<ImpactPreview>;
+  /** What the rewriter makes of the given files under the changes. */
+  previewRewrite(
+    request: RewritePreviewRequest,
+  ): Promise<{ files: RewritePreviewFile[] }>;
 }
 
 export const datasetMigrationsApiRef = createApiRef<DatasetMigrationsApi>({

@@ -2,7 +2,10 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ConsumerLedger,
   CreateMigrationRequest,
+  RewritePreviewFile,
+  RewritePreviewRequest,
   TargetSchema,
   DatasetDetails,
   DatasetSummary,
@@ -12,6 +15,8 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type {
   DatasetMigrationsApi,
+  ImpactPreview,
+  ImpactPreviewRequest,
   InferredSpec,
 } from './DatasetMigrationsApi';
 
@@ -88,6 +93,42 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
     return this.act(id, 'contract');
   }
 
+  async getConsumerLedger(id: string): Promise<ConsumerLedger> {
+    return this.request(
+      'GET',
+      `/migrations/${encodeURIComponent(id)}/consumers`,
+    );
+  }
+
+  async retryConsumers(
+    id: string,
+    entityRefs?: string[],
+  ): Promise<{ retried: string[] }> {
+    return this.request(
+      'POST',
+      `/migrations/${encodeURIComponent(id)}/consumers/retry`,
+      entityRefs ? { entityRefs } : {},
+    );
+  }
+
+  async getImpactCsv(id: string): Promise<Blob> {
+    const response = await this.send(
+      'GET',
+      `/migrations/${encodeURIComponent(id)}/impact.csv`,
+    );
+    return response.blob();
+  }
+
+  async previewImpact(request: ImpactPreviewRequest): Promise<ImpactPreview> {
+    return this.request('POST', '/impact', request);
+  }
+
+  async previewRewrite(
+    request: RewritePreviewRequest,
+  ): Promise<{ files: RewritePreviewFile[] }> {
+    return this.request('POST', '/rewrite-preview', request);
+  }
+
   /** One of the actions on a migration, all answered with the migration as it is after. */
   private async act(id: string, action: string): Promise<Migration> {
     return (
@@ -103,6 +144,15 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
     path: string,
     body?: unknown,
   ): Promise<T> {
+    return (await (await this.send(method, path, body)).json()) as T;
+  }
+
+  /** The response of a call that succeeded; a refusal throws with the server's error. */
+  private async send(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<Response> {
     const baseUrl = await this.deps.discoveryApi.getBaseUrl(
       'dataset-migrations',
     );
@@ -117,6 +167,6 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
       body: body === undefined ? undefined : text ? body : JSON.stringify(body),
     });
     if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as T;
+    return response;
   }
 }

@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import { Box, Grid, Typography } from '@material-ui/core';
 import { InfoCard, Link } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useAsyncEntity } from '@backstage/plugin-catalog-react';
 import {
@@ -8,6 +10,7 @@ import {
   ANNOTATION_TABLE,
   getDeclaredSchemaVersion,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetMigrationsApiRef } from '../../api';
 import { MigrateButton } from '../MigrateDialog';
 import { MigrationStatus } from '../shared/MigrationStatus';
 import { useMigrations } from '../shared/useMigrations';
@@ -29,6 +32,11 @@ export function EntityDatasetCard() {
     latest?.status === 'succeeded' &&
     !latest.dryRun &&
     latest.targetVersion > catalogVersion;
+
+  const onPreviousVersion = useConsumersOnPreviousVersion(
+    entityRef,
+    latest && `${latest.id}:${latest.status}`,
+  );
 
   useEffect(() => {
     if (!awaitingCatalog || !refresh) return undefined;
@@ -58,6 +66,11 @@ export function EntityDatasetCard() {
               <Link to="migration-history">history</Link>
             </Box>
           )}
+          {onPreviousVersion !== undefined && (
+            <Typography variant="body2">
+              {describeConsumersOnPreviousVersion(onPreviousVersion)}
+            </Typography>
+          )}
         </Grid>
         <Grid item xs={12} sm={4} style={{ textAlign: 'right' }}>
           <MigrateButton entityRef={entityRef} onQueued={reload} />
@@ -65,4 +78,28 @@ export function EntityDatasetCard() {
       </Grid>
     </InfoCard>
   );
+}
+
+/**
+ * How many consumers of the last migration have yet to move to its version, per
+ * the backend's dataset summary; refetched when the last migration changes.
+ * Undefined before any migration, and while or if it cannot be read.
+ */
+function useConsumersOnPreviousVersion(
+  entityRef: string,
+  latestMigrationKey?: string,
+): number | undefined {
+  const api = useApi(datasetMigrationsApiRef);
+  const dataset = useAsync(
+    async () => (entityRef ? api.getDataset(entityRef) : undefined),
+    [api, entityRef, latestMigrationKey],
+  );
+  return dataset.value?.consumersOnPreviousVersion;
+}
+
+function describeConsumersOnPreviousVersion(count: number): string {
+  if (count === 0) return 'All consumers are on the current version';
+  return count === 1
+    ? '1 consumer still on the previous version'
+    : `${count} consumers still on the previous version`;
 }

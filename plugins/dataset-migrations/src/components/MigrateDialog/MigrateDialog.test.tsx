@@ -7,7 +7,11 @@ import type {
   Migration,
   MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
+import {
+  datasetMigrationsApiRef,
+  type DatasetMigrationsApi,
+  type ImpactPreview,
+} from '../../api';
 import { MigrateDialog } from './MigrateDialog';
 
 const dataset: DatasetDetails = {
@@ -54,15 +58,46 @@ const plan: MigrationPlan = {
   ],
 };
 
+const impact: ImpactPreview = {
+  consumers: 4,
+  byStatus: {
+    unaffected: 1,
+    affected: 2,
+    'needs-decision': 1,
+    unparseable: 0,
+    'no-repository': 0,
+    unreachable: 0,
+  },
+  affected: [
+    {
+      entityRef: 'component:default/daily-plays',
+      status: 'affected',
+      fields: ['country'],
+    },
+    {
+      entityRef: 'component:default/royalty-report',
+      status: 'needs-decision',
+      fields: ['country', 'duration_ms'],
+    },
+    {
+      entityRef: 'component:default/weekly-charts',
+      status: 'affected',
+      fields: ['country'],
+    },
+  ],
+};
+
 function fakeApi(
   createMigration: (r: CreateMigrationRequest | string) => Promise<Migration>,
   planMigration: (
     r: CreateMigrationRequest | string,
   ) => Promise<MigrationPlan> = async () => plan,
+  previewImpact: () => Promise<ImpactPreview> = async () => impact,
 ) {
   return {
     getDataset: jest.fn(async () => dataset),
     planMigration: jest.fn(planMigration),
+    previewImpact: jest.fn(previewImpact),
     createMigration: jest.fn(createMigration),
     inferSpec: jest.fn(async () => ({
       spec: {
@@ -147,6 +182,70 @@ describe('MigrateDialog', () => {
       dryRun: false,
     });
     expect(onClose).toHaveBeenCalled();
+  });
+
+  it('shows which consumers the reviewed changes affect, and what they read', async () => {
+    const api = fakeApi(async () => ({ id: 'm5' } as Migration));
+    await renderDialog(api);
+    await screen.findByLabelText('Target version');
+    await chooseField('country');
+    await userEvent.type(
+      screen.getByLabelText('Change 1 new name'),
+      'country_code',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+
+    const summary = await screen.findByRole('region', {
+      name: 'Consumer impact',
+    });
+    expect(summary).toHaveTextContent(
+      '4 consumers read this dataset: 2 affected, 1 needs a decision, 1 unaffected.',
+    );
+    const affected = within(summary)
+      .getAllByRole('listitem')
+      .map(li => li.textContent);
+    expect(affected).toEqual([
+      'daily-plays reads country',
+      'royalty-report reads country, duration_ms (needs a decision)',
+      'weekly-charts reads country',
+    ]);
+    expect(api.previewImpact).toHaveBeenCalledWith({
+      entityRef: dataset.entityRef,
+      changes: [{ renameField: { from: 'country', to: 'country_code' } }],
+    });
+
+    // An edit sends the user back to review, impact included.
+    await userEvent.type(screen.getByLabelText('Change 1 new name'), 's');
+    expect(
+      screen.queryByRole('region', { name: 'Consumer impact' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows a failed impact check inline without holding up the migration', async () => {
+    const queued = { id: 'm6' } as Migration;
+    const api = fakeApi(
+      async () => queued,
+      async () => plan,
+      async () => {
+        throw Object.assign(new Error('Request failed with 404 Not Found'), {
+          cause: { message: 'no catalog entity resource:default/gone' },
+        });
+      },
+    );
+    const { onQueued } = await renderDialog(api);
+    await screen.findByLabelText('Target version');
+    await userEvent.type(screen.getByLabelText('Change 1 new name'), 'x');
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+
+    expect(
+      await screen.findByText(
+        /Consumer impact could not be checked: no catalog entity resource:default\/gone/,
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Start migration' }),
+    );
+    await waitFor(() => expect(onQueued).toHaveBeenCalledWith(queued));
   });
 
   it("shows each of the server's problems inline and stays open", async () => {

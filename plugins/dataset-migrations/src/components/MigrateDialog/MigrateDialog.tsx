@@ -30,6 +30,8 @@ import {
 import { datasetMigrationsApiRef } from '../../api';
 import { PlanView } from '../PlanView';
 import { SpecEditor } from './SpecEditor';
+import { ImpactSummary } from './ImpactSummary';
+import { useImpactPreview } from './useImpactPreview';
 import { messageOf, splitProblems } from '../shared/format';
 import {
   CHANGE_LABELS,
@@ -71,10 +73,12 @@ export function MigrateDialog(props: MigrateDialogProps) {
   // Changes are edited row by row, or as the spec document itself.
   const [mode, setMode] = useState<'changes' | 'spec'>('changes');
   const [specText, setSpecText] = useState('');
-  useEffect(
-    () => setPlan(undefined),
-    [targetVersion, rows, dryRun, mode, specText],
-  );
+  const impact = useImpactPreview();
+  const { reset: resetImpact } = impact;
+  useEffect(() => {
+    setPlan(undefined);
+    resetImpact();
+  }, [targetVersion, rows, dryRun, mode, specText, resetImpact]);
 
   const fields = dataset.value?.fields ?? [];
   useEffect(() => {
@@ -115,7 +119,11 @@ export function MigrateDialog(props: MigrateDialogProps) {
   };
   const review = () =>
     send(async () => {
-      setPlan(await api.planMigration(request()));
+      const reviewed = request();
+      setPlan(await api.planMigration(reviewed));
+      // Reads every consumer's repository, so it is slower than the plan; Start
+      // does not wait for it, and its failure is shown, not blocking.
+      impact.preview(reviewed);
     });
   const submit = () =>
     send(async () => {
@@ -328,6 +336,7 @@ export function MigrateDialog(props: MigrateDialogProps) {
               <Box mt={2}>
                 <Typography variant="h6">Plan</Typography>
                 <PlanView plan={plan} />
+                <ImpactSummary state={impact.state} />
               </Box>
             )}
             {problems.length > 0 && (

@@ -83,6 +83,11 @@ describe('MigrationHistoryContent', () => {
     const api = {
       listMigrations: jest.fn(async () => runs),
       getMigration: jest.fn(async () => details),
+      getConsumerLedger: jest.fn(async () => ({
+        migrationId: 'm2',
+        counts: {},
+        consumers: [],
+      })),
       retryMigration: jest.fn(async () => {
         runs = [{ ...failed, status: 'queued' }, runs[1]];
         return runs[0];
@@ -115,6 +120,11 @@ describe('MigrationHistoryContent', () => {
       'copy-rows',
     );
     expect(screen.getByText(/failed: bad cast/)).toBeInTheDocument();
+    // The run's consumers are part of its details; a failed run moved none.
+    expect(
+      await screen.findByText('No consumers are tracked for this run.'),
+    ).toBeInTheDocument();
+    expect(api.getConsumerLedger).toHaveBeenCalledWith('m2');
 
     // Only the failed run offers Retry; retrying puts it back in the queue.
     expect(screen.getAllByRole('button', { name: 'Retry' })).toHaveLength(1);

@@ -19,12 +19,13 @@ import {
   type MigrationStep,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
+import { ConsumersPanel } from '../ConsumersPanel';
 import { PlanView } from '../PlanView';
 import { formatDuration, formatProgress } from '../shared/format';
 
 const POLL_MS = 2000;
 
-/** One run's steps and log lines; followed every two seconds while the run is active. */
+/** One run's steps, consumers and log lines; followed every two seconds while the run is active. */
 export function MigrationRunDetails(props: { migration: Migration }) {
   const { id, updatedAt, status } = props.migration;
   const api = useApi(datasetMigrationsApiRef);
@@ -90,6 +91,12 @@ export function MigrationRunDetails(props: { migration: Migration }) {
           ))}
         </TableBody>
       </Table>
+      {/* A dry run changes nothing, so no consumer has anywhere to move. */}
+      {!props.migration.dryRun && (
+        <Box mt={2}>
+          <ConsumersPanel migration={props.migration} />
+        </Box>
+      )}
       <Typography variant="subtitle2" style={{ marginTop: 8 }}>
         Log
       </Typography>

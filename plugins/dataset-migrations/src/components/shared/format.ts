@@ -4,8 +4,13 @@ export function formatDuration(
   finishedAt?: string,
 ): string {
   if (!startedAt) return '—';
-  const ms =
-    (finishedAt ? Date.parse(finishedAt) : Date.now()) - Date.parse(startedAt);
+  return formatMs(
+    (finishedAt ? Date.parse(finishedAt) : Date.now()) - Date.parse(startedAt),
+  );
+}
+
+/** "1 min 5 s", "850 ms": a span of milliseconds. */
+export function formatMs(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds} s`;

@@ -1,0 +1,88 @@
+import { DatasetMigrationsClient } from './DatasetMigrationsClient';
+
+const BASE = 'http://backend/api/dataset-migrations';
+
+/** Just enough of a fetch Response for the client and ResponseError. */
+function reply(status: number, body: string, contentType: string) {
+  return {
+    ok: status < 400,
+    status,
+    statusText: status < 400 ? 'OK' : 'Not Found',
+    headers: {
+      get: (name: string) => (name === 'content-type' ? contentType : null),
+    },
+    text: async () => body,
+    json: async () => JSON.parse(body),
+    blob: async () => new Blob([body], { type: contentType }),
+  };
+}
+
+function client(response: ReturnType<typeof reply>) {
+  const fetch = jest.fn(async (_url: string, _init?: RequestInit) => response);
+  const api = new DatasetMigrationsClient({
+    discoveryApi: { getBaseUrl: async () => BASE },
+    fetchApi: { fetch: fetch as unknown as typeof globalThis.fetch },
+  });
+  return { api, fetch };
+}
+
+describe('DatasetMigrationsClient', () => {
+  it('retries the named consumers, or all failed ones with an empty body', async () => {
+    const { api, fetch } = client(
+      reply(200, '{"retried":["component:default/a"]}', 'application/json'),
+    );
+    await expect(
+      api.retryConsumers('m 1', ['component:default/a']),
+    ).resolves.toEqual({ retried: ['component:default/a'] });
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/migrations/m%201/consumers/retry`,
+      expect.objectContaining({
+        method: 'POST',
+        body: '{"entityRefs":["component:default/a"]}',
+      }),
+    );
+    await api.retryConsumers('m1');
+    expect(fetch.mock.calls[1][1]?.body).toBe('{}');
+  });
+
+  it('fetches the impact CSV through fetchApi, so the user’s token goes along', async () => {
+    const { api, fetch } = client(
+      reply(200, 'consumer,owner\r\n', 'text/csv; charset=utf-8'),
+    );
+    const csv = await api.getImpactCsv('m1');
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE}/migrations/m1/impact.csv`,
+      expect.objectContaining({ method: 'GET' }),
+    );
+    expect(csv.type).toBe('text/csv; charset=utf-8');
+    expect(csv.size).toBe('consumer,owner\r\n'.length);
+  });
+
+  it('sends an impact preview and surfaces the server’s refusal as the cause', async () => {
+    const { api, fetch } = client(
+      reply(
+        404,
+        JSON.stringify({
+          error: {
+            name: 'NotFoundError',
+            message: 'no dataset resource:default/x',
+          },
+          response: { statusCode: 404 },
+        }),
+        'application/json',
+      ),
+    );
+    const request = {
+      entityRef: 'resource:default/x',
+      changes: [{ dropField: { name: 'country' } }],
+    };
+    const refusal = api.previewImpact(request);
+    await expect(refusal).rejects.toMatchObject({
+      cause: { message: 'no dataset resource:default/x' },
+    });
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE}/impact`,
+      expect.objectContaining({ body: JSON.stringify(request) }),
+    );
+  });
+});

@@ -1,0 +1,46 @@
+import { Box, LinearProgress, Typography } from '@material-ui/core';
+import {
+  CONSUMER_STATES,
+  type ConsumerLedger,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { ConsumerStateChip } from './ConsumerStateChip';
+import { SETTLED_GOOD_STATES, settledShare } from './consumerText';
+
+/** How far the consumers are: the settled-good share, and how many are in each state. */
+export function ConsumerProgress(props: { ledger: ConsumerLedger }) {
+  const { ledger } = props;
+  const total = ledger.consumers.length;
+  const settled = SETTLED_GOOD_STATES.reduce(
+    (sum, state) => sum + (ledger.counts[state] ?? 0),
+    0,
+  );
+  return (
+    <Box mb={1}>
+      <LinearProgress
+        variant="determinate"
+        value={settledShare(ledger)}
+        aria-label="Consumers done or unaffected"
+      />
+      <Box
+        display="flex"
+        alignItems="center"
+        flexWrap="wrap"
+        style={{ gap: 8 }}
+        mt={1}
+      >
+        <Typography variant="body2">
+          {settled} of {total} consumers done or unaffected
+        </Typography>
+        {CONSUMER_STATES.filter(state => ledger.counts[state] > 0).map(
+          state => (
+            <ConsumerStateChip
+              key={state}
+              state={state}
+              count={ledger.counts[state]}
+            />
+          ),
+        )}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,33 @@
+import { Chip } from '@material-ui/core';
+import type { ConsumerState } from '@dataset-migrations/plugin-dataset-migrations-common';
+
+/** Colours as the plan's compatibility chips use them: primary is good, secondary needs a person. */
+const STATE_COLOURS: Record<
+  ConsumerState,
+  'primary' | 'secondary' | 'default'
+> = {
+  discovered: 'default',
+  unaffected: 'primary',
+  patched: 'default',
+  verified: 'default',
+  'pr-opened': 'default',
+  merged: 'default',
+  done: 'primary',
+  failed: 'secondary',
+};
+
+/** A consumer's state, or with a count, how many consumers are in it. */
+export function ConsumerStateChip(props: {
+  state: ConsumerState;
+  count?: number;
+}) {
+  const { state, count } = props;
+  return (
+    <Chip
+      size="small"
+      label={count === undefined ? state : `${count} ${state}`}
+      color={STATE_COLOURS[state]}
+      variant={STATE_COLOURS[state] === 'default' ? 'outlined' : 'default'}
+    />
+  );
+}

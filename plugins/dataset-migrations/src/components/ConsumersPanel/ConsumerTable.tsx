@@ -1,0 +1,157 @@
+import { useState } from 'react';
+import {
+  Button,
+  Collapse,
+  IconButton,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+} from '@material-ui/core';
+import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
+import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
+import { Link } from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import type { MigrationConsumer } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { ConsumerDetails } from './ConsumerDetails';
+import { ConsumerStateChip } from './ConsumerStateChip';
+import { FAILURE_LABELS, formatFileLines } from './consumerText';
+
+const COLUMNS = 10;
+
+/** The ledger as a table, one consumer a row; a row opens onto its details. */
+export function ConsumerTable(props: {
+  consumers: MigrationConsumer[];
+  onRetry(entityRef: string): void;
+}) {
+  return (
+    <Table size="small" aria-label="Consumers">
+      <TableHead>
+        <TableRow>
+          <TableCell padding="checkbox" />
+          <TableCell>Consumer</TableCell>
+          <TableCell>Owner</TableCell>
+          <TableCell>Depth</TableCell>
+          <TableCell>State</TableCell>
+          <TableCell>Fields</TableCell>
+          <TableCell>Files</TableCell>
+          <TableCell>Pull request</TableCell>
+          <TableCell>Failure</TableCell>
+          <TableCell />
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.consumers.map(consumer => (
+          <ConsumerRow
+            key={consumer.entityRef}
+            consumer={consumer}
+            onRetry={props.onRetry}
+          />
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+function ConsumerRow(props: {
+  consumer: MigrationConsumer;
+  onRetry(entityRef: string): void;
+}) {
+  const { consumer, onRetry } = props;
+  const [open, setOpen] = useState(false);
+  const affectedFiles = (consumer.impact?.files ?? []).filter(
+    file => file.status !== 'unaffected',
+  );
+  return (
+    <>
+      <TableRow data-testid={`consumer-${consumer.entityRef}`}>
+        <TableCell padding="checkbox">
+          <IconButton
+            size="small"
+            aria-label={`${open ? 'Hide' : 'Show'} details of ${
+              consumer.entityRef
+            }`}
+            aria-expanded={open}
+            onClick={() => setOpen(!open)}
+          >
+            {open ? <KeyboardArrowUpIcon /> : <KeyboardArrowDownIcon />}
+          </IconButton>
+        </TableCell>
+        <TableCell>
+          <EntityRefLink
+            entityRef={consumer.entityRef}
+            defaultKind="component"
+          />
+        </TableCell>
+        <TableCell>
+          {consumer.owner ? (
+            <EntityRefLink entityRef={consumer.owner} defaultKind="group" />
+          ) : (
+            '—'
+          )}
+        </TableCell>
+        <TableCell>
+          {consumer.depth}
+          {consumer.depth > 1 && consumer.via && (
+            <>
+              {' via '}
+              <EntityRefLink entityRef={consumer.via} defaultKind="resource" />
+            </>
+          )}
+        </TableCell>
+        <TableCell>
+          <ConsumerStateChip state={consumer.state} />
+        </TableCell>
+        <TableCell>{consumer.impact?.fields.join(', ')}</TableCell>
+        <TableCell style={{ wordBreak: 'break-all' }}>
+          {affectedFiles.map(file => (
+            <div key={file.path}>{formatFileLines(file)}</div>
+          ))}
+        </TableCell>
+        <TableCell>
+          {consumer.pullRequest && (
+            // An http(s) link opens in a new tab, and says so to screen readers.
+            <Link to={consumer.pullRequest.url} externalLinkIcon>
+              #{consumer.pullRequest.number} ({consumer.pullRequest.state})
+            </Link>
+          )}
+        </TableCell>
+        <TableCell style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+          {consumer.failure && (
+            <>
+              <strong>{FAILURE_LABELS[consumer.failure.kind]}</strong>:{' '}
+              {consumer.failure.message}
+            </>
+          )}
+        </TableCell>
+        <TableCell>
+          {consumer.state === 'failed' && (
+            <Button
+              size="small"
+              color="primary"
+              aria-label={`Retry ${consumer.entityRef}`}
+              onClick={() => onRetry(consumer.entityRef)}
+            >
+              Retry
+            </Button>
+          )}
+        </TableCell>
+      </TableRow>
+      <TableRow>
+        <TableCell
+          colSpan={COLUMNS}
+          style={
+            open
+              ? undefined
+              : { paddingBottom: 0, paddingTop: 0, borderBottom: 'none' }
+          }
+        >
+          <Collapse in={open} timeout="auto" unmountOnExit>
+            <ConsumerDetails consumer={consumer} />
+          </Collapse>
+        </TableCell>
+      </TableRow>
+    </>
+  );
+}

@@ -1,0 +1,294 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import type {
+  ConsumerLedger,
+  Migration,
+  MigrationConsumer,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
+import { ConsumersPanel } from './ConsumersPanel';
+
+const migration: Migration = {
+  id: 'm1',
+  entityRef: 'resource:default/listening-events',
+  status: 'succeeded',
+  fromVersion: 1,
+  targetVersion: 2,
+  dryRun: false,
+  changes: [{ renameField: { from: 'country', to: 'country_code' } }],
+  requestedBy: 'user:default/ada',
+  attempts: 1,
+  retriedAtAttempt: 0,
+  cancelRequested: false,
+  createdAt: '2026-11-21T10:00:00.000Z',
+  finishedAt: '2026-11-21T10:00:03.000Z',
+  updatedAt: '2026-11-21T10:00:03.000Z',
+};
+
+function consumer(
+  name: string,
+  overrides: Partial<MigrationConsumer>,
+): MigrationConsumer {
+  return {
+    entityRef: `component:default/${name}`,
+    owner: 'group:default/analytics',
+    depth: 1,
+    state: 'done',
+    attempts: 1,
+    updatedAt: '2026-11-21T10:05:00.000Z',
+    ...overrides,
+  };
+}
+
+const ledger: ConsumerLedger = {
+  migrationId: 'm1',
+  counts: {
+    discovered: 0,
+    unaffected: 1,
+    patched: 0,
+    verified: 0,
+    'pr-opened': 1,
+    merged: 0,
+    done: 0,
+    failed: 1,
+  },
+  consumers: [
+    consumer('daily-plays', {
+      state: 'pr-opened',
+      impact: {
+        status: 'affected',
+        fields: ['country'],
+        files: [
+          {
+            path: 'models/daily_plays.sql',
+            status: 'rewritten',
+            fields: ['country'],
+            lines: [3, 4, 5, 9],
+          },
+          {
+            path: 'models/other.sql',
+            status: 'unaffected',
+            fields: [],
+            lines: [],
+          },
+        ],
+      },
+      verification: {
+        command: {
+          command: 'dbt test',
+          exitCode: 0,
+          timedOut: false,
+          durationMs: 4200,
+          outputTail: 'PASS=12 WARN=0 ERROR=0',
+        },
+        shadowChecks: [
+          {
+            path: 'models/daily_plays.sql',
+            statement: 1,
+            before: { rows: 1200, checksum: 'a1b2' },
+            after: { rows: 1200, checksum: 'a1b2' },
+            outcome: 'match',
+          },
+        ],
+        patchedBy: 'rewriter',
+      },
+      pullRequest: {
+        provider: 'github',
+        url: 'https://github.com/acme/daily-plays/pull/7',
+        number: 7,
+        branch: 'dataset-migrations/m1',
+        state: 'open',
+      },
+      patch: [
+        '--- a/models/daily_plays.sql',
+        '+++ b/models/daily_plays.sql',
+        '@@ -3 +3 @@',
+        '-select country from listening_events',
+        '+select country_code as country from listening_events',
+      ].join('\n'),
+    }),
+    consumer('weekly-report', {
+      state: 'failed',
+      depth: 2,
+      via: 'resource:default/daily-plays-table',
+      impact: {
+        status: 'unparseable',
+        fields: ['country'],
+        files: [
+          {
+            path: 'reports/weekly.sql',
+            status: 'unparseable',
+            fields: ['country'],
+            lines: [12],
+            problem: {
+              message: 'unexpected token ")"',
+              position: { line: 12, column: 8 },
+            },
+          },
+        ],
+      },
+      failure: {
+        kind: 'unparseable',
+        message:
+          'reports/weekly.sql does not parse; the rewriter will not guess',
+      },
+    }),
+    consumer('audit-export', { state: 'unaffected' }),
+  ],
+};
+
+function fakeApi(current: () => ConsumerLedger = () => ledger) {
+  return {
+    getConsumerLedger: jest.fn(async () => current()),
+    retryConsumers: jest.fn(async (_id: string, refs?: string[]) => ({
+      retried: refs ?? ['component:default/weekly-report'],
+    })),
+    getImpactCsv: jest.fn(
+      async () => new Blob(['consumer\r\n'], { type: 'text/csv' }),
+    ),
+  } as unknown as jest.Mocked<DatasetMigrationsApi>;
+}
+
+async function renderPanel(api: DatasetMigrationsApi, run = migration) {
+  await renderInTestApp(
+    <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+      <ConsumersPanel migration={run} />
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+describe('ConsumersPanel', () => {
+  it('shows progress, the non-zero counts and each consumer’s state, PR and failure', async () => {
+    const api = fakeApi();
+    await renderPanel(api);
+
+    expect(
+      await screen.findByText('1 of 3 consumers done or unaffected'),
+    ).toBeInTheDocument();
+    expect(api.getConsumerLedger).toHaveBeenCalledWith('m1');
+    expect(
+      screen.getByRole('progressbar', {
+        name: 'Consumers done or unaffected',
+      }),
+    ).toHaveAttribute('aria-valuenow', '33');
+    expect(screen.getByText('1 pr-opened')).toBeInTheDocument();
+    expect(screen.getByText('1 failed')).toBeInTheDocument();
+    expect(screen.getByText('1 unaffected')).toBeInTheDocument();
+    expect(screen.queryByText(/^0 /)).not.toBeInTheDocument();
+
+    const opened = screen.getByTestId('consumer-component:default/daily-plays');
+    expect(opened).toHaveTextContent('pr-opened');
+    // Only the files the change touches, their lines folded.
+    expect(opened).toHaveTextContent('models/daily_plays.sql:3-5,9');
+    expect(opened).not.toHaveTextContent('models/other.sql');
+    const pr = within(opened).getByRole('link', { name: /#7 \(open\)/ });
+    expect(pr).toHaveAttribute(
+      'href',
+      'https://github.com/acme/daily-plays/pull/7',
+    );
+    expect(pr).toHaveAttribute('target', '_blank');
+
+    const failed = screen.getByTestId(
+      'consumer-component:default/weekly-report',
+    );
+    expect(failed).toHaveTextContent('failed');
+    expect(failed).toHaveTextContent(
+      'SQL does not parse: reports/weekly.sql does not parse; the rewriter will not guess',
+    );
+    expect(failed).toHaveTextContent(/2 via .*daily-plays-table/);
+  });
+
+  it('retries a failed row by its ref, and all failed ones at once', async () => {
+    const api = fakeApi();
+    await renderPanel(api);
+    await screen.findByText('1 of 3 consumers done or unaffected');
+
+    // Only the failed row offers Retry.
+    expect(
+      screen.getAllByRole('button', { name: /^Retry component:/ }),
+    ).toHaveLength(1);
+    await userEvent.click(
+      screen.getByRole('button', {
+        name: 'Retry component:default/weekly-report',
+      }),
+    );
+    expect(api.retryConsumers).toHaveBeenCalledWith('m1', [
+      'component:default/weekly-report',
+    ]);
+    // The ledger is read again to show where the retried consumer is now.
+    await waitFor(() => expect(api.getConsumerLedger).toHaveBeenCalledTimes(2));
+
+    await userEvent.click(screen.getByRole('button', { name: 'Retry failed' }));
+    expect(api.retryConsumers).toHaveBeenLastCalledWith('m1', undefined);
+  });
+
+  it('opens a consumer onto its file impact, verification evidence and coloured patch', async () => {
+    await renderPanel(fakeApi());
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Show details of component:default/daily-plays',
+      }),
+    );
+    expect(screen.getByRole('table', { name: 'Files' })).toHaveTextContent(
+      'models/daily_plays.sqlrewrittencountry3-5,9',
+    );
+    expect(screen.getByText(/dbt test/)).toBeInTheDocument();
+    expect(screen.getByText(/exit code 0 after 4 s/)).toBeInTheDocument();
+    expect(screen.getByLabelText('Command output')).toHaveTextContent(
+      'PASS=12 WARN=0 ERROR=0',
+    );
+    expect(
+      screen.getByRole('table', { name: 'Shadow checks' }),
+    ).toHaveTextContent('1,200 rows · a1b2');
+
+    const patch = screen.getByLabelText('Patch');
+    expect(
+      within(patch).getByText('-select country from listening_events'),
+    ).toHaveAttribute('data-diff', 'removed');
+    expect(
+      within(patch).getByText(
+        '+select country_code as country from listening_events',
+      ),
+    ).toHaveAttribute('data-diff', 'added');
+    // File headers are neither.
+    expect(
+      within(patch).getByText('+++ b/models/daily_plays.sql'),
+    ).toHaveAttribute('data-diff', 'context');
+
+    await userEvent.click(
+      screen.getByRole('button', {
+        name: 'Show details of component:default/weekly-report',
+      }),
+    );
+    expect(
+      screen.getAllByRole('table', { name: 'Files' })[1],
+    ).toHaveTextContent('unexpected token ")" (at 12:8)');
+  });
+
+  it('downloads the impact CSV through the API, as a file', async () => {
+    const api = fakeApi();
+    const createObjectURL = jest.fn(() => 'blob:impact');
+    const revokeObjectURL = jest.fn();
+    Object.assign(URL, { createObjectURL, revokeObjectURL });
+    const click = jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(function (this: HTMLAnchorElement) {
+        expect(this.download).toBe('impact-m1.csv');
+        expect(this.href).toBe('blob:impact');
+      });
+    try {
+      await renderPanel(api);
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Download impact CSV' }),
+      );
+      expect(api.getImpactCsv).toHaveBeenCalledWith('m1');
+      expect(createObjectURL).toHaveBeenCalledWith(expect.any(Blob));
+      expect(click).toHaveBeenCalledTimes(1);
+    } finally {
+      click.mockRestore();
+    }
+  });
+});

@@ -1,0 +1,108 @@
+import { useState } from 'react';
+import { Box, Button, Typography } from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import GetAppIcon from '@material-ui/icons/GetApp';
+import { Progress } from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import {
+  isActiveMigrationStatus,
+  type Migration,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetMigrationsApiRef } from '../../api';
+import { messageOf } from '../shared/format';
+import { saveBlob } from '../shared/saveBlob';
+import { ConsumerProgress } from './ConsumerProgress';
+import { ConsumerTable } from './ConsumerTable';
+import { useConsumerLedger } from './useConsumerLedger';
+
+/** The consumers of a migrated dataset, each moved to the new version by a patch. */
+export function ConsumersPanel(props: { migration: Migration }) {
+  const { migration } = props;
+  const api = useApi(datasetMigrationsApiRef);
+  const alertApi = useApi(alertApiRef);
+  const { ledger, error, following, reload } = useConsumerLedger(migration);
+  const [busy, setBusy] = useState(false);
+
+  /** Runs one action; a refusal is reported in the server's words. */
+  const act = async (action: () => Promise<void>) => {
+    setBusy(true);
+    try {
+      await action();
+    } catch (e) {
+      alertApi.post({ message: messageOf(e), severity: 'error' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const retry = (entityRefs?: string[]) =>
+    act(async () => {
+      const { retried } = await api.retryConsumers(migration.id, entityRefs);
+      if (retried.length === 0)
+        alertApi.post({
+          message: 'No failed consumer to retry',
+          severity: 'info',
+        });
+      await reload();
+    });
+  const downloadCsv = () =>
+    act(async () => {
+      saveBlob(
+        await api.getImpactCsv(migration.id),
+        `impact-${migration.id}.csv`,
+      );
+    });
+
+  const failed = ledger?.counts.failed ?? 0;
+  return (
+    <Box>
+      <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={1}>
+        <Typography variant="subtitle2" style={{ flexGrow: 1 }}>
+          Consumers
+        </Typography>
+        {failed > 0 && (
+          <Button
+            size="small"
+            color="primary"
+            disabled={busy}
+            onClick={() => retry()}
+          >
+            Retry failed
+          </Button>
+        )}
+        {ledger && ledger.consumers.length > 0 && (
+          <Button
+            size="small"
+            startIcon={<GetAppIcon />}
+            disabled={busy}
+            onClick={downloadCsv}
+          >
+            Download impact CSV
+          </Button>
+        )}
+      </Box>
+      {error && <Alert severity="error">{messageOf(error)}</Alert>}
+      {!ledger && !error && <Progress />}
+      {ledger?.consumers.length === 0 && (
+        <Typography variant="body2" color="textSecondary">
+          {isActiveMigrationStatus(migration.status)
+            ? 'Consumers are moved once the dataset has.'
+            : following
+            ? 'Looking for the dataset’s consumers…'
+            : 'No consumers are tracked for this run.'}
+        </Typography>
+      )}
+      {ledger && ledger.consumers.length > 0 && (
+        <>
+          <ConsumerProgress ledger={ledger} />
+          {/* Ten columns outgrow a narrow page; the table scrolls, not the page. */}
+          <Box style={{ overflowX: 'auto' }}>
+            <ConsumerTable
+              consumers={ledger.consumers}
+              onRetry={entityRef => retry([entityRef])}
+            />
+          </Box>
+        </>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,66 @@
+import type {
+  ConsumerFailureKind,
+  ConsumerLedger,
+  ConsumerState,
+  FileImpact,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+
+/** Each failure kind in the words of what went wrong. */
+export const FAILURE_LABELS: Record<ConsumerFailureKind, string> = {
+  'no-repository': 'No repository',
+  'repository-unreachable': 'Repository unreachable',
+  unparseable: 'SQL does not parse',
+  'needs-decision': 'Needs a decision',
+  'patch-failed': 'No working patch',
+  'verification-failed': 'Verification failed',
+  'shadow-mismatch': 'Results differ',
+  'pull-request-failed': 'Pull request failed',
+};
+
+/** Consumers that need nothing more: they read the new version or never cared. */
+export const SETTLED_GOOD_STATES: readonly ConsumerState[] = [
+  'unaffected',
+  'done',
+];
+
+/** States the backend moves a consumer out of by itself, soon. */
+export const WORKING_STATES: readonly ConsumerState[] = [
+  'discovered',
+  'patched',
+  'verified',
+];
+
+/** States that wait on a pull request, which a person merges when they will. */
+export const AWAITING_MERGE_STATES: readonly ConsumerState[] = [
+  'pr-opened',
+  'merged',
+];
+
+/** The share (0–100) of consumers in a settled-good state; 100 for none at all. */
+export function settledShare(ledger: ConsumerLedger): number {
+  const total = ledger.consumers.length;
+  if (total === 0) return 100;
+  const good = SETTLED_GOOD_STATES.reduce(
+    (sum, state) => sum + (ledger.counts[state] ?? 0),
+    0,
+  );
+  return (100 * good) / total;
+}
+
+/** "3-5,9": lines with consecutive runs folded. */
+export function formatLines(lines: number[]): string {
+  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  const runs: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const start = sorted[i];
+    while (sorted[i + 1] === sorted[i] + 1) i++;
+    runs.push(start === sorted[i] ? `${start}` : `${start}-${sorted[i]}`);
+  }
+  return runs.join(',');
+}
+
+/** "models/plays.sql:3-5,9", or the path alone when no line is known. */
+export function formatFileLines(file: FileImpact): string {
+  const lines = formatLines(file.lines);
+  return lines ? `${file.path}:${lines}` : file.path;
+}

@@ -1,0 +1,1 @@
+export { ConsumersPanel } from './ConsumersPanel';

@@ -1,0 +1,82 @@
+import { screen } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import type { Entity } from '@backstage/catalog-model';
+import type {
+  DatasetDetails,
+  Migration,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
+import { EntityDatasetCard } from './EntityDatasetCard';
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name: 'listening-events',
+    namespace: 'default',
+    annotations: {
+      'dataset-migrations.io/engine': 'warehouse',
+      'dataset-migrations.io/table': 'public.listening_events',
+      'dataset-migrations.io/schema-version': '2',
+    },
+  },
+  spec: { type: 'dataset', owner: 'group:default/data-platform' },
+};
+
+const lastMigration = {
+  id: 'm1',
+  status: 'succeeded',
+  fromVersion: 1,
+  targetVersion: 2,
+  dryRun: false,
+  createdAt: '2026-11-21T10:00:00.000Z',
+} as Migration;
+
+async function renderCard(consumersOnPreviousVersion?: number) {
+  const api = {
+    listMigrations: jest.fn(async () =>
+      consumersOnPreviousVersion === undefined ? [] : [lastMigration],
+    ),
+    getDataset: jest.fn(
+      async () => ({ consumersOnPreviousVersion } as DatasetDetails),
+    ),
+  } as unknown as jest.Mocked<DatasetMigrationsApi>;
+  await renderInTestApp(
+    <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+      <EntityProvider entity={entity}>
+        <EntityDatasetCard />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+  return api;
+}
+
+describe('EntityDatasetCard', () => {
+  it('says how many consumers have yet to move to the migrated version', async () => {
+    const api = await renderCard(3);
+    expect(
+      await screen.findByText('3 consumers still on the previous version'),
+    ).toBeInTheDocument();
+    expect(api.getDataset).toHaveBeenCalledWith(
+      'resource:default/listening-events',
+    );
+  });
+
+  it('says when every consumer has moved', async () => {
+    await renderCard(0);
+    expect(
+      await screen.findByText('All consumers are on the current version'),
+    ).toBeInTheDocument();
+  });
+
+  it('says nothing about consumers before any migration', async () => {
+    const api = await renderCard(undefined);
+    expect(await screen.findByText('Schema version 2')).toBeInTheDocument();
+    await expect(api.getDataset.mock.results[0]?.value).resolves.toEqual({
+      consumersOnPreviousVersion: undefined,
+    });
+    expect(screen.queryByText(/previous version/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/current version/)).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,76 @@
+import { useCallback, useRef, useState } from 'react';
+import { useApi } from '@backstage/core-plugin-api';
+import type { CreateMigrationRequest } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  datasetMigrationsApiRef,
+  type ImpactPreview,
+  type ImpactPreviewRequest,
+} from '../../api';
+import { messageOf } from '../shared/format';
+
+export type ImpactPreviewState =
+  | { loading: true }
+  | { loading: false; preview: ImpactPreview }
+  | { loading: false; error: string };
+
+/**
+ * The entity and changes of what the dialog would send. The impact endpoint takes
+ * only those two, and the browser has no YAML parser, so a YAML spec gives none.
+ */
+export function impactRequestOf(
+  request: CreateMigrationRequest | string,
+): ImpactPreviewRequest | undefined {
+  if (typeof request !== 'string')
+    return { entityRef: request.entityRef, changes: request.changes };
+  try {
+    const spec = JSON.parse(request);
+    return typeof spec?.entityRef === 'string' && Array.isArray(spec.changes)
+      ? { entityRef: spec.entityRef, changes: spec.changes }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Which consumers a request would affect. Only the latest request's answer is kept,
+ * so an edit made while one is under way never shows a stale impact.
+ */
+export function useImpactPreview() {
+  const api = useApi(datasetMigrationsApiRef);
+  const [state, setState] = useState<ImpactPreviewState>();
+  const generation = useRef(0);
+
+  const preview = useCallback(
+    async (request: CreateMigrationRequest | string) => {
+      const current = ++generation.current;
+      const impactRequest = impactRequestOf(request);
+      if (!impactRequest) {
+        setState({
+          loading: false,
+          error: 'Consumer impact is previewed for specs written as JSON.',
+        });
+        return;
+      }
+      setState({ loading: true });
+      let next: ImpactPreviewState;
+      try {
+        next = {
+          loading: false,
+          preview: await api.previewImpact(impactRequest),
+        };
+      } catch (e) {
+        next = { loading: false, error: messageOf(e) };
+      }
+      if (current === generation.current) setState(next);
+    },
+    [api],
+  );
+
+  const reset = useCallback(() => {
+    generation.current++;
+    setState(undefined);
+  }, []);
+
+  return { state, preview, reset };
+}
