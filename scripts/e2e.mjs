@@ -55,6 +55,14 @@ async function main() {
       APP_CONFIG_backend_listen_port: String(backendPort),
       APP_CONFIG_backend_cors_origin: appUrl,
       APP_CONFIG_embeddedPostgres_dataDir: dataDir,
+      // The demo writes its consumers' catalog file next to the data directory.
+      APP_CONFIG_catalog_locations: JSON.stringify([
+        { type: 'file', target: path.join(root, 'demo/catalog/all.yaml') },
+        {
+          type: 'file',
+          target: path.join(work, 'demo-catalog/consumers.yaml'),
+        },
+      ]),
     },
   });
   let exited = false;

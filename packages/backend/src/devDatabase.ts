@@ -6,6 +6,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { startEmbeddedPostgres } from '@internal/embedded-postgres';
+import { seedDemoConsumers } from './demoConsumers';
 import { seedDemoWorld } from './demoWorld';
 
 /**
@@ -26,6 +27,10 @@ export async function startDevDatabase(
   });
   if (config.getOptionalBoolean('demo.enabled')) {
     await seedDemoWorld(server.url);
+    // Next to the data directory: .data/consumer-repos and .data/demo-catalog.
+    seedDemoConsumers(
+      path.dirname(path.resolve(config.getString('embeddedPostgres.dataDir'))),
+    );
   }
 
   return {
