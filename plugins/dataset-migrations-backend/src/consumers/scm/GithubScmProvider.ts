@@ -20,7 +20,7 @@ export class GithubApiError extends Error {
   }
 }
 
-interface Repository {
+export interface Repository {
   host: string;
   apiBaseUrl: string;
   owner: string;
@@ -215,7 +215,7 @@ export class GithubScmProvider implements ScmProvider {
 }
 
 /** Requests under `/repos/{owner}/{repo}`, with errors that say what went wrong. */
-class GithubClient {
+export class GithubClient {
   constructor(
     private readonly repository: Repository,
     private readonly token: string | undefined,

@@ -1,0 +1,237 @@
+import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import {
+  DefaultGithubCredentialsProvider,
+  ScmIntegrations,
+  type GithubCredentialsProvider,
+} from '@backstage/integration';
+import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  GithubClient,
+  parseRepositoryUrl,
+  type Repository,
+} from '../scm/GithubScmProvider';
+import { git } from './git';
+import {
+  MAX_SCANNED_BYTES,
+  SCANNED_FILE,
+  type RepositoryReader,
+  type RepositorySnapshot,
+} from './RepositoryReader';
+
+/** Blobs fetched at once: fast enough, and gentle on GitHub's secondary rate limits. */
+const BLOB_CONCURRENCY = 8;
+
+interface GithubTree {
+  truncated: boolean;
+  tree: {
+    path: string;
+    mode: string;
+    type: 'blob' | 'tree' | 'commit';
+    sha: string;
+    size?: number;
+  }[];
+}
+
+interface GithubBlob {
+  content: string;
+  encoding: 'base64' | 'utf-8';
+}
+
+export interface GithubRepositoryReaderOptions {
+  fetch?: typeof fetch;
+  /** Where to clone from; by default `https://HOST/OWNER/REPO.git` of the integration. */
+  cloneUrl?: (owner: string, repo: string) => string;
+  /** Runs git; tests wrap it to see the arguments and environment. */
+  git?: typeof git;
+}
+
+/**
+ * Reads consumer repositories on GitHub and GitHub Enterprise through the REST API
+ * (tree + blobs, nothing cloned), and clones them for working copies with the
+ * integration's token sent as an HTTP header that never appears in argv or the URL.
+ */
+export class GithubRepositoryReader implements RepositoryReader {
+  static fromConfig(
+    config: Config,
+    options: GithubRepositoryReaderOptions = {},
+  ): GithubRepositoryReader {
+    const integrations = ScmIntegrations.fromConfig(config);
+    return new GithubRepositoryReader(
+      integrations,
+      DefaultGithubCredentialsProvider.fromIntegrations(integrations),
+      options,
+    );
+  }
+
+  private readonly fetchFn: typeof fetch;
+  private readonly git: typeof git;
+
+  constructor(
+    private readonly integrations: ScmIntegrations,
+    private readonly credentials: GithubCredentialsProvider,
+    private readonly options: GithubRepositoryReaderOptions = {},
+  ) {
+    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    this.git = options.git ?? git;
+  }
+
+  supports(url: string): boolean {
+    return Boolean(this.integrations.github.byUrl(url.replace(/^url:/, '')));
+  }
+
+  async read(url: string): Promise<RepositorySnapshot> {
+    const repository = this.resolve(url);
+    const api = new GithubClient(
+      repository,
+      await this.token(repository),
+      this.fetchFn,
+    );
+    const { default_branch: defaultBranch } = await api.get<{
+      default_branch: string;
+    }>('');
+    const listing = await api.get<GithubTree>(
+      `/git/trees/${encodeBranch(defaultBranch)}?recursive=1`,
+    );
+    if (listing.truncated) {
+      throw new Error(
+        `GitHub repository ${slug(
+          repository,
+        )} is too large to scan through the API: ` +
+          `GitHub truncated the file listing of branch "${defaultBranch}"`,
+      );
+    }
+    const wanted = listing.tree.filter(
+      entry =>
+        entry.type === 'blob' &&
+        entry.mode !== '120000' && // a symbolic link's blob is its target, not code
+        SCANNED_FILE.test(entry.path) &&
+        (entry.size ?? 0) <= MAX_SCANNED_BYTES,
+    );
+    const files = await mapConcurrently(
+      wanted,
+      BLOB_CONCURRENCY,
+      async (entry): Promise<ChangedFile> => {
+        const blob = await api.get<GithubBlob>(`/git/blobs/${entry.sha}`);
+        return {
+          path: entry.path,
+          content:
+            blob.encoding === 'base64'
+              ? Buffer.from(blob.content, 'base64').toString('utf8')
+              : blob.content,
+        };
+      },
+    );
+    return { url, defaultBranch, files };
+  }
+
+  async checkout(url: string, dir: string): Promise<void> {
+    const repository = this.resolve(url);
+    const { owner, repo, host } = repository;
+    const cloneUrl =
+      this.options.cloneUrl?.(owner, repo) ??
+      `https://${host}/${encodeURIComponent(owner)}/${encodeURIComponent(
+        repo,
+      )}.git`;
+    const token = await this.token(repository);
+    try {
+      await this.git(
+        ['clone', '--quiet', '--depth', '1', '--no-tags', '--', cloneUrl, dir],
+        {
+          env: {
+            GIT_TERMINAL_PROMPT: '0',
+            ...(token ? authorizationConfig(cloneUrl, token) : {}),
+          },
+        },
+      );
+    } catch (error) {
+      // git's message comes from stderr; the token was only ever in the environment.
+      throw new Error(
+        `could not clone GitHub repository ${slug(
+          repository,
+        )} from ${cloneUrl}: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private resolve(url: string): Repository {
+    const parsed = parseRepositoryUrl(url);
+    const integration = this.integrations.github.byUrl(parsed.url);
+    if (!integration) {
+      throw new InputError(
+        `no GitHub integration is configured for host ${parsed.url.host} (repository ${url})`,
+      );
+    }
+    const { host, apiBaseUrl } = integration.config;
+    if (!apiBaseUrl) {
+      throw new InputError(
+        `integrations.github for host ${host} needs an apiBaseUrl (repository ${url})`,
+      );
+    }
+    return { host, apiBaseUrl, owner: parsed.owner, repo: parsed.repo };
+  }
+
+  private async token(repository: Repository): Promise<string | undefined> {
+    const { token } = await this.credentials.getCredentials({
+      url: `https://${repository.host}/${repository.owner}/${repository.repo}`,
+    });
+    return token;
+  }
+}
+
+/**
+ * git configuration, passed through the environment (GIT_CONFIG_COUNT/KEY/VALUE) so the
+ * token is in neither argv nor the clone's `.git/config`. The header is scoped to the
+ * clone URL's origin, so a redirect to another host does not carry it.
+ */
+function authorizationConfig(
+  cloneUrl: string,
+  token: string,
+): NodeJS.ProcessEnv {
+  const url = new URL(cloneUrl);
+  const key = /^https?:$/.test(url.protocol)
+    ? `http.${url.origin}/.extraHeader`
+    : 'http.extraHeader';
+  const credentials = Buffer.from(`x-access-token:${token}`).toString('base64');
+  // Keep any configuration the process environment already passes this way.
+  const index = Number(process.env.GIT_CONFIG_COUNT) || 0;
+  return {
+    GIT_CONFIG_COUNT: String(index + 1),
+    [`GIT_CONFIG_KEY_${index}`]: key,
+    [`GIT_CONFIG_VALUE_${index}`]: `Authorization: Basic ${credentials}`,
+  };
+}
+
+/** Like `Promise.all(items.map(work))`, with at most `limit` calls in flight. */
+async function mapConcurrently<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await work(items[i]);
+      } catch (error) {
+        next = items.length; // the others stop starting new calls
+        throw error;
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
+  return results;
+}
+
+function slug(repository: Pick<Repository, 'owner' | 'repo'>): string {
+  return `${repository.owner}/${repository.repo}`;
+}
+
+/** Branches may contain `/`, which GitHub expects unencoded in the path. */
+function encodeBranch(branch: string): string {
+  return branch.split('/').map(encodeURIComponent).join('/');
+}
