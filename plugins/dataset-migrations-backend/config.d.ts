@@ -23,6 +23,38 @@ export interface Config {
        */
       retentionHours?: number;
     };
+    /** Migrating the consumers (downstream pipelines) of each migrated dataset. */
+    consumers?: {
+      /** How far through derived datasets discovery follows readers. Default 3. */
+      maxDepth?: number;
+      /** How often open pull requests are looked at again, in seconds. Default 60. */
+      followUpSeconds?: number;
+      /** Limits of a consumer's `dataset-migrations.io/verify-command`. */
+      verify?: {
+        /** Default 300. */
+        timeoutSeconds?: number;
+        /** Address-space limit per process, in MiB. Default 4096. */
+        memoryMb?: number;
+      };
+      shadowCheck?: {
+        /** Statement timeout of each shadow query, in seconds. Default 60. */
+        timeoutSeconds?: number;
+      };
+      /**
+       * A CLI coding agent for code the built-in rewriter cannot handle. It runs in a
+       * sandboxed working copy with the prompt in `$DATASET_MIGRATIONS_PROMPT_FILE`.
+       */
+      agent?: {
+        command: string;
+        args?: string[];
+        /** Per turn. Default 600. */
+        timeoutSeconds?: number;
+        /** Default 3. */
+        maxTurns?: number;
+        /** Default 4096. */
+        memoryMb?: number;
+      };
+    };
     /**
      * Engines that hold datasets, by the name datasets use in their
      * `dataset-migrations.io/engine` annotation.

@@ -14,6 +14,7 @@ import { CommandCodingAgent } from './consumers/agent/CommandCodingAgent';
 import { ConsumerPipeline } from './consumers/ConsumerPipeline';
 import { ConsumerService } from './consumers/ConsumerService';
 import { ConsumerStore } from './consumers/ConsumerStore';
+import { GithubRepositoryReader } from './consumers/repositories/GithubRepositoryReader';
 import { LocalGitRepositoryReader } from './consumers/repositories/LocalGitRepositoryReader';
 import { GithubScmProvider } from './consumers/scm/GithubScmProvider';
 import { LocalGitScmProvider } from './consumers/scm/LocalGitScmProvider';
@@ -90,7 +91,10 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         const workerConfig = readWorkerConfig(config);
         const consumerConfig = readConsumerConfig(config);
         const consumers = new ConsumerStore(await database.getClient());
-        const readers = [new LocalGitRepositoryReader()];
+        const readers = [
+          GithubRepositoryReader.fromConfig(config),
+          new LocalGitRepositoryReader(),
+        ];
         const enqueueConsumer = (migrationId: string, entityRef: string) =>
           queue.enqueueConsumer(migrationId, entityRef);
         const pipeline = new ConsumerPipeline({
@@ -218,7 +222,7 @@ function readConsumerConfig(config: Config) {
     maxDepth: consumers?.getOptionalNumber('maxDepth') ?? 3,
     commandTimeoutMs:
       (consumers?.getOptionalNumber('verify.timeoutSeconds') ?? 300) * 1000,
-    commandMemoryMb: consumers?.getOptionalNumber('verify.memoryMb') ?? 1024,
+    commandMemoryMb: consumers?.getOptionalNumber('verify.memoryMb') ?? 4096,
     shadowTimeoutMs:
       (consumers?.getOptionalNumber('shadowCheck.timeoutSeconds') ?? 60) * 1000,
     followUpMs: (consumers?.getOptionalNumber('followUpSeconds') ?? 60) * 1000,

@@ -1,5 +1,6 @@
 import {
   chmod,
+  lstat,
   mkdir,
   mkdtemp,
   readFile,
@@ -122,6 +123,13 @@ export class ConsumerPipeline {
         const next = await this.step(context, entityRef, from);
         if (!next || next === from) return;
       } catch (error) {
+        // Looking at a pull request can fail for a while (rate limits, network):
+        // the job is retried and the follow-up comes back; nothing is failed.
+        if (
+          !(error instanceof ConsumerFailed) &&
+          (from === 'pr-opened' || from === 'merged')
+        )
+          throw error;
         const failure: ConsumerFailure =
           error instanceof ConsumerFailed
             ? error.failure
@@ -143,6 +151,10 @@ export class ConsumerPipeline {
     entityRef: string,
     state: ConsumerState,
   ): Promise<ConsumerState | undefined> {
+    // Patches are checked against, and proposed for, a new version that is live.
+    const live =
+      context.migration.status === 'succeeded' && !context.migration.dryRun;
+    if (!live && state !== 'discovered') return undefined;
     switch (state) {
       case 'discovered':
         return this.assessAndPatch(context, entityRef);
@@ -530,8 +542,15 @@ export class ConsumerPipeline {
         });
       }
       const files: ChangedFile[] = [...rewritten];
-      for (const path of paths)
+      for (const path of paths) {
+        // The agent's output is untrusted: a symlink could point at backend secrets.
+        if (!(await lstat(join(dir, path))).isFile())
+          throw new ConsumerFailed({
+            kind: 'patch-failed',
+            message: `the coding agent left ${path} as something other than a plain file`,
+          });
         files.push({ path, content: await readFile(join(dir, path), 'utf8') });
+      }
       return { files, turns: outcome.turns };
     });
     return result;

@@ -102,6 +102,19 @@ export class ConsumerService {
   ): Promise<{ retried: string[] }> {
     const request = parse(retryConsumersRequestSchema, body, 'retry request');
     await this.requireMigration(migrationId);
+    if (request.entityRefs) {
+      const known = await this.deps.consumers.existing(
+        migrationId,
+        request.entityRefs,
+      );
+      const unknown = request.entityRefs.filter(ref => !known.has(ref));
+      if (unknown.length > 0)
+        throw new InputError(
+          `entityRefs: ${unknown.join(', ')} ${
+            unknown.length > 1 ? 'are not consumers' : 'is not a consumer'
+          } of migration ${migrationId}`,
+        );
+    }
     const retried = await this.deps.consumers.resetForRetry(
       migrationId,
       request.entityRefs,

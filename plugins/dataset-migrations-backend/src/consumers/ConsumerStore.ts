@@ -173,6 +173,18 @@ export class ConsumerStore {
     return count > 0;
   }
 
+  /** Which of these refs are consumers of the migration at all. */
+  async existing(
+    migrationId: string,
+    entityRefs: string[],
+  ): Promise<Set<string>> {
+    const rows = await this.knex<Row>(TABLE)
+      .where({ migration_id: migrationId })
+      .whereIn('entity_ref', entityRefs)
+      .select('entity_ref');
+    return new Set(rows.map(r => r.entity_ref));
+  }
+
   /** Sends failed consumers back to the start; returns the refs that were reset. */
   async resetForRetry(
     migrationId: string,
@@ -194,13 +206,11 @@ export class ConsumerStore {
   }
 
   /** Consumers whose pull requests are open or merged, to follow up on. */
-  async listAwaitingMerge(
-    limit: number,
-  ): Promise<Array<{ migrationId: string; entityRef: string }>> {
+  async listAwaitingMerge(): Promise<
+    Array<{ migrationId: string; entityRef: string }>
+  > {
     const rows = await this.knex<Row>(TABLE)
       .whereIn('state', ['pr-opened', 'merged'])
-      .orderBy('updated_at')
-      .limit(limit)
       .select('migration_id', 'entity_ref');
     return rows.map(r => ({
       migrationId: r.migration_id,

@@ -339,6 +339,15 @@ describe('consumer migration, through the job path', () => {
       'the retried consumer to open its pull request',
     );
 
+    // A retry must name consumers of this migration.
+    const unknown = await api()
+      .post(`${API}/migrations/${id}/consumers/retry`)
+      .send({ entityRefs: ['component:default/nobody'] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(
+      /component:default\/nobody is not a consumer of migration/,
+    );
+
     // Re-running discovery changes nothing: one branch, one pull request per consumer.
     const again = await api()
       .post(`${API}/migrations/${id}/consumers/retry`)

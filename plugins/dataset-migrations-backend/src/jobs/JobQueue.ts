@@ -41,7 +41,7 @@ export class JobQueue {
   private runner?: Runner;
 
   constructor(private readonly options: JobQueueOptions) {
-    this.pool = new Pool({ ...connectionOf(options.knex), max: 4 });
+    this.pool = new Pool({ ...connectionOf(options.knex), max: 12 });
     // An idle pooled client losing its server must not crash the backend.
     const onError = (error: Error) =>
       options.logger.warn(`Job queue connection error: ${error.message}`);
@@ -93,11 +93,15 @@ export class JobQueue {
   }
 
   async enqueueConsumer(migrationId: string, entityRef: string): Promise<void> {
+    const key = `consumer:${migrationId}:${entityRef}`;
+    // The key collapses waiting repeats; the named queue keeps a repeat from
+    // running beside the one already running.
     await this.addJob(
       this.pool,
       ADVANCE_CONSUMER_TASK,
       { migrationId, entityRef },
-      `consumer:${migrationId}:${entityRef}`,
+      key,
+      key,
     );
   }
 
@@ -106,10 +110,12 @@ export class JobQueue {
     task: string,
     payload: Record<string, string>,
     jobKey: string,
+    queueName?: string,
   ): Promise<void> {
     const sql = `SELECT ${this.schemaName}.add_job(
-         identifier := $1, payload := $2::json, job_key := $3, max_attempts := 5)`;
-    const values = [task, JSON.stringify(payload), jobKey];
+         identifier := $1, payload := $2::json, job_key := $3, max_attempts := 5,
+         queue_name := $4)`;
+    const values = [task, JSON.stringify(payload), jobKey, queueName ?? null];
     if (executor instanceof Pool) await executor.query(sql, values);
     else await executor.raw(sql.replace(/\$\d/g, '?'), values);
   }

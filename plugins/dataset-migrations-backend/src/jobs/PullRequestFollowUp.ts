@@ -30,7 +30,7 @@ export class PullRequestFollowUp {
   }
 
   async followUp(): Promise<number> {
-    const due = await this.options.consumers.listAwaitingMerge(1000);
+    const due = await this.options.consumers.listAwaitingMerge();
     for (const { migrationId, entityRef } of due)
       await this.options.enqueueConsumer(migrationId, entityRef);
     return due.length;

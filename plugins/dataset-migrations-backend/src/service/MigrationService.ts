@@ -171,8 +171,9 @@ export class MigrationService {
       },
       async (tx, migrationId) => {
         await this.deps.queue.enqueueMigration(tx, migrationId);
-        // Consumers and their impact are known before the data moves.
-        await this.deps.queue.enqueueConsumerDiscovery(tx, migrationId);
+        // Consumers and their impact are known before the data moves; a dry run has none.
+        if (!request.dryRun)
+          await this.deps.queue.enqueueConsumerDiscovery(tx, migrationId);
       },
     );
     if (result.queued) return { migration: result.migration, created: true };
@@ -426,11 +427,12 @@ export class MigrationService {
   }
 
   private async outstanding(
-    migrations: Array<{ id: string }>,
+    migrations: Array<{ id: string; status: string; dryRun: boolean }>,
   ): Promise<Map<string, number>> {
+    // Only a live new version leaves consumers behind on the previous one.
+    const live = migrations.filter(m => m.status === 'succeeded' && !m.dryRun);
     return (
-      (await this.deps.outstandingConsumers?.(migrations.map(m => m.id))) ??
-      new Map()
+      (await this.deps.outstandingConsumers?.(live.map(m => m.id))) ?? new Map()
     );
   }
 
@@ -441,9 +443,10 @@ export class MigrationService {
     outstanding: Map<string, number> = new Map(),
   ): DatasetSummary {
     return {
-      consumersOnPreviousVersion: lastMigration
-        ? outstanding.get(lastMigration.id) ?? 0
-        : undefined,
+      consumersOnPreviousVersion:
+        lastMigration?.status === 'succeeded' && !lastMigration.dryRun
+          ? outstanding.get(lastMigration.id) ?? 0
+          : undefined,
       entityRef: stringifyEntityRef(entity),
       title: entity.metadata.title ?? entity.metadata.name,
       owner: entity.spec?.owner as string | undefined,

@@ -22,6 +22,8 @@ export interface ColumnUse extends Span {
   name: Span;
   /** A whole select-list item without an alias: the field's name is the output column's name. */
   bareTarget: boolean;
+  /** `SET f = …` or an INSERT column: a name, where no expression may stand. */
+  assignment?: boolean;
 }
 
 /** A relation in a FROM list, as `*` sees it. */
@@ -49,6 +51,8 @@ export interface StatementAnalysis extends Span {
   joinsByName: Array<Span & { field: string }>;
   /** Where the statement names the dataset (to point it at another version). */
   datasetRelations: DatasetRelation[];
+  /** Unqualified dataset field names in a subquery over other relations: theirs or the dataset's. */
+  ambiguous: Array<Span & { field: string }>;
 }
 
 export interface DatasetRelation extends Span {
@@ -83,6 +87,7 @@ export function analyzeSql(
       columns: walker.columns,
       stars: walker.stars,
       joinsByName: walker.joinsByName,
+      ambiguous: walker.ambiguous,
       datasetRelations: walker.datasetRelations,
     };
   });
@@ -110,6 +115,7 @@ class StatementWalker {
   readonly columns: ColumnUse[] = [];
   readonly stars: StarUse[] = [];
   readonly joinsByName: Array<Span & { field: string }> = [];
+  readonly ambiguous: Array<Span & { field: string }> = [];
   readonly datasetRelations: DatasetRelation[] = [];
 
   constructor(
@@ -138,9 +144,12 @@ class StatementWalker {
 
   private select(stmt: Node, parent: Scope): void {
     const scope = new Scope(parent);
+    const recursive = !!stmt.withClause?.recursive;
     for (const cte of stmt.withClause?.ctes ?? []) {
-      scope.ctes.add(cte.CommonTableExpr.ctename);
+      // Only a recursive CTE sees its own name inside its query.
+      if (recursive) scope.ctes.add(cte.CommonTableExpr.ctename);
       this.visit(cte.CommonTableExpr.ctequery, scope);
+      scope.ctes.add(cte.CommonTableExpr.ctename);
     }
     if (stmt.larg || stmt.rarg) {
       // UNION / INTERSECT / EXCEPT: each side has its own FROM.
@@ -152,11 +161,19 @@ class StatementWalker {
     const joinConditions: unknown[] = [];
     for (const item of stmt.fromClause ?? [])
       this.fromItem(item, scope, joinConditions);
+    const outputNames = new Set<string>();
     for (const item of stmt.targetList ?? []) {
       const target = item.ResTarget;
+      if (target?.name) outputNames.add(target.name);
       if (target?.val?.ColumnRef && !target.name)
         this.columnRef(target.val.ColumnRef, scope, true);
       else this.visit(item, scope);
+    }
+    // A bare name in ORDER BY means the output column of that name first, as in Postgres.
+    for (const sort of stmt.sortClause ?? []) {
+      const fields = sort.SortBy?.node?.ColumnRef?.fields;
+      const name = fields?.length === 1 ? fields[0].String?.sval : undefined;
+      if (!name || !outputNames.has(name)) this.visit(sort, scope);
     }
     this.visit(
       [
@@ -165,7 +182,6 @@ class StatementWalker {
         stmt.groupClause,
         stmt.havingClause,
         stmt.windowClause,
-        stmt.sortClause,
         stmt.distinctClause,
         stmt.limitCount,
         stmt.limitOffset,
@@ -254,16 +270,27 @@ class StatementWalker {
       names.length >= 2
         ? scope.byAlias(names[names.length - 2]!)
         : this.ownerOfUnqualified(scope);
-    if (owner?.dataset)
+    if (owner === 'ambiguous') this.ambiguous.push({ ...span.whole, field });
+    else if (owner?.dataset)
       this.columns.push({ ...span.whole, field, name: span.last, bareTarget });
   }
 
-  /** The innermost scope with relations owns an unqualified name, as in Postgres. */
-  private ownerOfUnqualified(scope: Scope): ScopeRelation | undefined {
+  /**
+   * The innermost scope with relations owns an unqualified name, as in Postgres —
+   * unless its relations lack the column, which only the database knows. When an
+   * outer scope holds the dataset, the name is reported as ambiguous.
+   */
+  private ownerOfUnqualified(
+    scope: Scope,
+  ): ScopeRelation | 'ambiguous' | undefined {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       if (s.relations.length === 0) continue;
       // With several relations, a name the dataset has is the dataset's.
-      return s.relations.find(r => r.dataset);
+      const dataset = s.relations.find(r => r.dataset);
+      if (dataset) return dataset;
+      for (let outer = s.parent; outer; outer = outer.parent)
+        if (outer.relations.some(r => r.dataset)) return 'ambiguous';
+      return undefined;
     }
     return undefined;
   }
@@ -306,6 +333,7 @@ class StatementWalker {
       field: target.name,
       name: span.first,
       bareTarget: false,
+      assignment: true,
     });
   }
 

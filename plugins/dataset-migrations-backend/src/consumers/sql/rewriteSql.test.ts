@@ -154,6 +154,53 @@ group by user_id`;
     expect(result.impact.problem?.message).toMatch(/USING \(track_id\)/);
   });
 
+  it('leaves ORDER BY names that mean output columns alone', () => {
+    const result = rewrite(
+      'select user_id as track_id, ms_played from listening_events order by track_id, ms_played',
+    );
+    expect(result.content).toBe(
+      'select user_id as track_id, CAST(ms_played AS integer) AS ms_played from listening_events order by track_id, CAST(ms_played AS integer)',
+    );
+  });
+
+  it('reads a CTE named like the dataset as the dataset inside its own query', () => {
+    const result = rewrite(
+      'with listening_events as (select track_id from listening_events) select track_id from listening_events',
+    );
+    expect(result.content).toBe(
+      'with listening_events as (select track_uri AS track_id from listening_events) select track_id from listening_events',
+    );
+  });
+
+  it('asks for a decision on an unqualified name a subquery could take from either table', () => {
+    const result = rewrite(
+      'select (select count(*) from other o where o.x = track_id) from listening_events',
+    );
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toMatch(/"track_id" in a subquery/);
+  });
+
+  it('renames assignment targets without casting them', () => {
+    const result = rewrite(
+      'update listening_events set ms_played = 0, track_id = null where user_id = 1',
+    );
+    expect(result).toMatchObject({
+      status: 'rewritten',
+      content:
+        'update listening_events set ms_played = 0, track_uri = null where user_id = 1',
+    });
+  });
+
+  it('keeps positions right in files with non-ASCII text', () => {
+    const result = rewrite(
+      "-- Spelade låtar ✓\nselect track_id from listening_events where country = 'Åland'",
+    );
+    expect(result.content).toBe(
+      "-- Spelade låtar ✓\nselect track_uri AS track_id from listening_events where country = 'Åland'",
+    );
+    expect(result.impact.lines).toEqual([2]);
+  });
+
   it('quotes new names that need quoting', () => {
     const mapping = consumerMapping(source, [
       { renameField: { from: 'country', to: 'Country Code' } },

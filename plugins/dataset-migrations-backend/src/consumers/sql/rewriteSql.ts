@@ -204,6 +204,16 @@ function planEdits(
         plan.edits.push(columnEdit(content, use, mapping));
       }
     }
+    for (const use of statement.ambiguous) {
+      const m = mapping.byField.get(use.field);
+      if (!m || m.kind === 'same') continue;
+      plan.fieldsRead.push(use.field);
+      plan.positions.push(use.start);
+      decide(
+        use.start,
+        `"${use.field}" in a subquery may be its own table's column or the dataset's; qualify it`,
+      );
+    }
     for (const join of statement.joinsByName) {
       const m = mapping.byField.get(join.field);
       if (join.field !== '*' && (!m || m.kind === 'same')) continue;
@@ -219,6 +229,11 @@ function planEdits(
     }
     for (const star of statement.stars) {
       if (!starChanges(mapping)) continue;
+      if (!star.qualified && statement.joinsByName.length > 0) {
+        plan.positions.push(star.start);
+        decide(star.start, '`*` over a JOIN … USING merges columns by name');
+        continue;
+      }
       plan.positions.push(star.start);
       const expansion = expandStar(content, star, mapping);
       plan.fieldsRead.push(
@@ -244,7 +259,9 @@ function columnEdit(
   const renamed =
     m.kind === 'renamed' || m.kind === 'retyped' ? identifier(m.to) : '';
   let text = `${qualifier}${renamed}`;
-  if (m.kind === 'retyped') text = `CAST(${text} AS ${m.oldType})`;
+  // An assignment target is a name: the new value is cast on the way in by Postgres.
+  if (m.kind === 'retyped' && !use.assignment)
+    text = `CAST(${text} AS ${m.oldType})`;
   // Keep the output column's name for whoever reads this query's result.
   if (use.bareTarget) text += ` AS ${identifier(use.field)}`;
   return { start: use.start, end: use.end, text };
@@ -276,7 +293,7 @@ function expandStar(
     const qualifier = star.qualified
       ? content.slice(star.start, star.end).replace(/\*$/, '')
       : star.relations.length > 1
-      ? `${relation.alias}.`
+      ? `${identifier(relation.alias)}.`
       : '';
     if (
       star.relations.length > 1 &&

@@ -55,22 +55,44 @@ export function parseSql(text: string): ParsedSql {
 function byteToIndex(text: string): (byteOffset: number) => number {
   // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(text)) return offset => offset;
-  const bytes = Buffer.from(text, 'utf8');
-  return offset => bytes.subarray(0, offset).toString('utf8').length;
+  // One pass: the string index at every byte offset.
+  const table = new Uint32Array(Buffer.byteLength(text, 'utf8') + 1);
+  let byte = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.codePointAt(i)!;
+    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    for (let b = 0; b < size; b++) table[byte + b] = i;
+    byte += size;
+    if (code >= 0x10000) i++; // a surrogate pair is one code point
+  }
+  table[byte] = text.length;
+  return offset => table[Math.min(offset, byte)];
 }
+
+/** The last text's line starts: positions are asked for one file at a time. */
+let lastLines: { text: string; starts: number[] } | undefined;
 
 /** 1-based line and column of a string index. */
 export function positionOf(
   text: string,
   index: number,
 ): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < index && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
+  const starts = lineStarts(text);
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid] <= index) low = mid;
+    else high = mid - 1;
   }
-  return { line, column: index - lineStart + 1 };
+  return { line: low + 1, column: index - starts[low] + 1 };
+}
+
+function lineStarts(text: string): number[] {
+  if (lastLines?.text === text) return lastLines.starts;
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
+    starts.push(i + 1);
+  lastLines = { text, starts };
+  return starts;
 }

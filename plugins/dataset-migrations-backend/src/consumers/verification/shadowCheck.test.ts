@@ -74,12 +74,28 @@ describe('shadowCheckFile', () => {
   it('fails a rewrite that computes something else, with rows from each side', async () => {
     const [result] = await check(
       'select track_id, ms from plays where ms > 100',
-      'select track_uri AS track_id, ms from plays where ms >= 100',
+      'select track_uri AS track_id, CAST(ms AS integer) AS ms from plays where ms >= 100',
     );
     expect(result.outcome).toBe('mismatch');
     expect(result.before!.rows).toBe(40);
     expect(result.after!.rows).toBe(41);
     expect(result.differingRows).toEqual([{ side: 'after', row: '(t2,100)' }]);
+  });
+
+  it('reads statements that end in a comment, and fails a rewrite whose columns are named differently', async () => {
+    const [commented] = await check(
+      'select track_id from plays -- the end',
+      'select track_uri AS track_id from plays -- the end',
+    );
+    expect(commented.outcome).toBe('match');
+    const [renamed] = await check(
+      'select track_id from plays',
+      'select track_uri from plays',
+    );
+    expect(renamed.outcome).toBe('mismatch');
+    expect(renamed.detail).toMatch(
+      /returns other columns \(track_uri:25\) than the original \(track_id:25\)/,
+    );
   });
 
   it('cannot change data: the check runs read-only', async () => {

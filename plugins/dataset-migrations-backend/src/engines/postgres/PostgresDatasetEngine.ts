@@ -158,6 +158,20 @@ export class PostgresDatasetEngine implements DatasetEngine {
             Math.floor(request.timeoutMs),
           )}`,
         );
+        // Same columns, by name and type, or the results are not the same.
+        const shape = async (sql: string) =>
+          (await client.query(`SELECT * FROM (${sql}\n) q LIMIT 0`)).fields
+            .map(f => `${f.name}:${f.dataTypeID}`)
+            .join(', ');
+        const [beforeShape, afterShape] = [
+          await shape(request.before),
+          await shape(request.after),
+        ];
+        if (beforeShape !== afterShape) {
+          throw new Error(
+            `the rewrite returns other columns (${afterShape}) than the original (${beforeShape})`,
+          );
+        }
         const figures = async (sql: string) => {
           const { rows } = await client.query<{
             rows: string;
@@ -165,7 +179,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
           }>(
             `SELECT count(*)::text AS rows, ${rowChecksum(
               'q',
-            )} AS checksum FROM (${sql}) q`,
+            )} AS checksum FROM (${sql}\n) q`,
           );
           return { rows: Number(rows[0].rows), checksum: rows[0].checksum };
         };
@@ -178,8 +192,8 @@ export class PostgresDatasetEngine implements DatasetEngine {
             ['after', request.after, request.before],
           ] as const) {
             const { rows } = await client.query<{ row: string }>(
-              `SELECT row FROM (SELECT q::text AS row FROM (${mine}) q
-                 EXCEPT ALL SELECT q::text FROM (${theirs}) q) d LIMIT ${Math.floor(
+              `SELECT row FROM (SELECT q::text AS row FROM (${mine}\n) q
+                 EXCEPT ALL SELECT q::text FROM (${theirs}\n) q) d LIMIT ${Math.floor(
                 request.sampleRows,
               )}`,
             );
