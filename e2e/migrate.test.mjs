@@ -89,6 +89,8 @@ test('migrate listening-events by renaming a field, from the entity page', async
   await dialog
     .getByText(/CREATE TABLE "public"\."listening_events_v\d+"/)
     .waitFor();
+  // Before submitting: how many consumers read the dataset, read from their repositories.
+  await dialog.getByText(/consumers read this dataset: .*affected/).waitFor();
   await shot('2-plan-review');
   await dialog.getByRole('button', { name: 'Start migration' }).click();
   await dialog.waitFor({ state: 'detached' });
@@ -109,10 +111,24 @@ test('migrate listening-events by renaming a field, from the entity page', async
   await page.waitForTimeout(500); // let the panel finish opening before the screenshot
   await shot('3-migration-history');
 
+  // The consumers: churn-model reads the renamed field; its rewrite is verified and
+  // a pull request is opened in its (local git) repository.
+  const consumers = page.getByRole('table', { name: 'Consumers' });
+  const churn = consumers.getByRole('row').filter({ hasText: 'churn-model' });
+  await churn.getByText('pr-opened').waitFor({ timeout: 90_000 });
+  await churn.getByRole('link', { name: /#\d+/ }).waitFor();
+  const noRepo = consumers
+    .getByRole('row')
+    .filter({ hasText: 'ad-hoc-notebooks' });
+  await noRepo.getByText(/source-location/).waitFor();
+  await page.getByRole('button', { name: /Show details of .*churn-model/ }).click();
+  await page.getByText(/\+.*AS legacy_flag|legacy_flag_v\d+/).first().waitFor();
+  await shot('4-consumers');
+
   await page.getByRole('link', { name: 'Overview', exact: true }).click();
   await page
     .getByLabel('Schema version')
     .getByText(`Schema version ${before + 1}`)
     .waitFor({ timeout: 60_000 });
-  await shot('4-entity-new-version');
+  await shot('5-entity-new-version');
 });

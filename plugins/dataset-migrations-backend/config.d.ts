@@ -27,7 +27,7 @@ export interface Config {
     consumers?: {
       /** How far through derived datasets discovery follows readers. Default 3. */
       maxDepth?: number;
-      /** How often open pull requests are looked at again, in seconds. Default 60. */
+      /** How often open pull requests are looked at again, in seconds. Default 300. */
       followUpSeconds?: number;
       /** Limits of a consumer's `dataset-migrations.io/verify-command`. */
       verify?: {

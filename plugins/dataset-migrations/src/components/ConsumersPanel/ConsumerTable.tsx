@@ -21,6 +21,9 @@ import { FAILURE_LABELS, formatFileLines } from './consumerText';
 const COLUMNS = 10;
 
 /** The ledger as a table, one consumer a row; a row opens onto its details. */
+/** Headers stay on one line; the cells below wrap. */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
 export function ConsumerTable(props: {
   consumers: MigrationConsumer[];
   onRetry(entityRef: string): void;
@@ -30,14 +33,14 @@ export function ConsumerTable(props: {
       <TableHead>
         <TableRow>
           <TableCell padding="checkbox" />
-          <TableCell>Consumer</TableCell>
-          <TableCell>Owner</TableCell>
-          <TableCell>Depth</TableCell>
-          <TableCell>State</TableCell>
-          <TableCell>Fields</TableCell>
-          <TableCell>Files</TableCell>
-          <TableCell>Pull request</TableCell>
-          <TableCell>Failure</TableCell>
+          <TableCell style={NO_WRAP}>Consumer</TableCell>
+          <TableCell style={NO_WRAP}>Owner</TableCell>
+          <TableCell style={NO_WRAP}>Depth</TableCell>
+          <TableCell style={NO_WRAP}>State</TableCell>
+          <TableCell style={NO_WRAP}>Fields</TableCell>
+          <TableCell style={NO_WRAP}>Files</TableCell>
+          <TableCell style={NO_WRAP}>Pull request</TableCell>
+          <TableCell style={NO_WRAP}>Failure</TableCell>
           <TableCell />
         </TableRow>
       </TableHead>
