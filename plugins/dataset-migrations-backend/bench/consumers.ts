@@ -43,6 +43,7 @@ import { JobQueue } from '../src/jobs/JobQueue';
 import { MigrationRunner } from '../src/jobs/MigrationRunner';
 import { DatasetCatalog } from '../src/service/DatasetCatalog';
 import { MigrationService } from '../src/service/MigrationService';
+import { mapConcurrently } from '../src/consumers/mapConcurrently';
 
 const arg = (name: string, fallback: number) =>
   process.argv.includes(name)
@@ -120,19 +121,6 @@ function random(seed: number) {
   };
 }
 
-async function forEachLimited<T>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
-  );
-}
-
 async function createRepositories(
   root: string,
 ): Promise<{ dirs: string[]; files: number }> {
@@ -163,7 +151,7 @@ async function createRepositories(
     GIT_COMMITTER_NAME: 'Bench',
     GIT_COMMITTER_EMAIL: 'bench@localhost',
   };
-  await forEachLimited(plans, 8, async ({ dir, files }) => {
+  await mapConcurrently(plans, 8, async ({ dir, files }) => {
     for (const [file, content] of Object.entries(files)) {
       mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       writeFileSync(path.join(dir, file), content);
@@ -303,7 +291,7 @@ async function main() {
     // Baseline: read every repository once, at the same concurrency.
     const reader = new LocalGitRepositoryReader();
     const baselineStarted = Date.now();
-    await forEachLimited(dirs, CONCURRENCY, async dir => {
+    await mapConcurrently(dirs, CONCURRENCY, async dir => {
       await reader.read(`file://${dir}/`);
     });
     const baselineSeconds = (Date.now() - baselineStarted) / 1000;

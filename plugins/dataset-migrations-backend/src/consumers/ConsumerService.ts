@@ -23,6 +23,7 @@ import type { DatasetTarget } from './sql/analyzeSql';
 import { consumerMapping, type ConsumerMapping } from './sql/fieldMapping';
 import { rewriteSqlFile } from './sql/rewriteSql';
 import { loadSqlParser } from './sql/sqlParser';
+import { mapConcurrently } from './mapConcurrently';
 
 export interface ImpactPreview {
   consumers: number;
@@ -181,7 +182,7 @@ export class ConsumerService {
       },
       affected: [],
     };
-    await forEachLimited(found, 8, async ({ consumer }) => {
+    await mapConcurrently(found, 8, async ({ consumer }) => {
       const url = consumer.repositoryUrl;
       const reader = url && this.deps.readers.find(r => r.supports(url));
       if (!url || !reader) {
@@ -260,17 +261,4 @@ function parse<T extends z.ZodTypeAny>(
 
 function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-async function forEachLimited<T>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
-  );
 }

@@ -18,6 +18,7 @@ import {
   type RepositoryReader,
   type RepositorySnapshot,
 } from './RepositoryReader';
+import { mapConcurrently } from '../mapConcurrently';
 
 /** Blobs fetched at once: fast enough, and gentle on GitHub's secondary rate limits. */
 const BLOB_CONCURRENCY = 8;
@@ -200,31 +201,6 @@ function authorizationConfig(
     [`GIT_CONFIG_KEY_${index}`]: key,
     [`GIT_CONFIG_VALUE_${index}`]: `Authorization: Basic ${credentials}`,
   };
-}
-
-/** Like `Promise.all(items.map(work))`, with at most `limit` calls in flight. */
-async function mapConcurrently<T, R>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      try {
-        results[i] = await work(items[i]);
-      } catch (error) {
-        next = items.length; // the others stop starting new calls
-        throw error;
-      }
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
-  return results;
 }
 
 function slug(repository: Pick<Repository, 'owner' | 'repo'>): string {
