@@ -1,4 +1,10 @@
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
@@ -83,6 +89,16 @@ describe('consumer migration, through the job path', () => {
     createRepository(repo('bystander'), {
       'q.sql': 'select count(distinct user_id) from listening_events;\n',
     });
+    createRepository(repo('python-job'), {
+      'jobs/export.py':
+        'QUERY = "SELECT user_id, track_id FROM listening_events"\n',
+    });
+    // The coding agent: a scripted stand-in, where the sandbox user can run it.
+    copyFileSync(
+      join(__dirname, 'agent/scripted-agent.mjs'),
+      join(work, 'agent.mjs'),
+    );
+    chmodSync(join(work, 'agent.mjs'), 0o644);
     createRepository(repo('hangs'), {
       'q.sql': 'select track_id from listening_events;\n',
     });
@@ -96,6 +112,7 @@ describe('consumer migration, through the job path', () => {
       component('decider', source('decider')),
       component('broken', source('broken')),
       component('bystander', source('bystander')),
+      component('python-job', source('python-job')),
       component('hangs', {
         ...source('hangs'),
         'dataset-migrations.io/verify-command': 'sleep 60',
@@ -149,6 +166,14 @@ describe('consumer migration, through the job path', () => {
               consumers: {
                 verify: { timeoutSeconds: 2, memoryMb: 512 },
                 followUpSeconds: 1,
+                agent: {
+                  command: existsSync('/usr/bin/node')
+                    ? '/usr/bin/node'
+                    : process.execPath,
+                  args: [join(work, 'agent.mjs')],
+                  timeoutSeconds: 20,
+                  maxTurns: 2,
+                },
               },
               engines: {
                 warehouse: {
@@ -201,11 +226,11 @@ describe('consumer migration, through the job path', () => {
       .post(`${API}/impact`)
       .send({ entityRef: EVENTS, changes });
     expect(res.status).toBe(200);
-    expect(res.body.consumers).toBe(9);
+    expect(res.body.consumers).toBe(10);
     expect(res.body.byStatus).toMatchObject({
       affected: 3,
       'needs-decision': 1,
-      unparseable: 1,
+      unparseable: 2,
       unaffected: 1,
       'no-repository': 2,
       unreachable: 1,
@@ -266,7 +291,7 @@ describe('consumer migration, through the job path', () => {
 
     const ledger = await ledgerWhen(
       id,
-      l => l.consumers.length === 10 && l.consumers.every(settled),
+      l => l.consumers.length === 11 && l.consumers.every(settled),
       'every consumer to settle',
     );
     const c = byName(ledger);
@@ -283,8 +308,25 @@ describe('consumer migration, through the job path', () => {
     expect(c.decider.failure!.message).toMatch(
       /q\.sql:1: reads "legacy_flag", which the migration drops/,
     );
-    expect(c.broken.failure).toMatchObject({ kind: 'unparseable' });
-    expect(c.broken.failure!.message).toMatch(/q\.sql:1:\d+: syntax error/);
+    // What the rewriter cannot read goes to the coding agent, turn by turn, and
+    // through the same verification: it fixes the Python job, not the broken SQL.
+    expect(c['python-job'].state).toBe('pr-opened');
+    expect(c['python-job'].verification).toMatchObject({
+      patchedBy: 'agent',
+      agentTurns: 1,
+    });
+    expect(
+      gitIn(
+        repo('python-job'),
+        'show',
+        `${c['python-job'].pullRequest!.branch}:jobs/export.py`,
+      ),
+    ).toBe('QUERY = "SELECT user_id, track_uri FROM listening_events"\n');
+    expect(c.broken.impact?.files[0].problem?.message).toMatch(/syntax error/);
+    expect(c.broken.failure).toMatchObject({ kind: 'patch-failed' });
+    expect(c.broken.failure!.message).toMatch(
+      /coding agent did not produce a patch: .*after 2 turns.*q\.sql does not parse/,
+    );
     expect(c['no-repo'].failure).toMatchObject({ kind: 'no-repository' });
     expect(c['late-repo'].failure).toMatchObject({
       kind: 'repository-unreachable',
