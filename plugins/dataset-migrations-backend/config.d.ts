@@ -76,6 +76,15 @@ export interface Config {
             };
         /** For `postgres`: connections held open to the engine. Default 4. */
         maxConnections?: number;
+        /** For `postgres`: how the backfill paces itself. */
+        backfill?: {
+          /** Upper bound of a batch. Default 200000. */
+          maxBatchRows?: number;
+          /** Batches are sized to take about this long. Default 500. */
+          targetBatchMs?: number;
+          /** Throttle: pause between batches. Default 0. */
+          pauseMs?: number;
+        };
       };
     };
   };

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import knexFactory, { type Knex } from 'knex';
-import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   planFieldChanges,
@@ -11,10 +10,10 @@ import {
   MigrationInterruptedError,
   type DatasetMigrationRun,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { postgresEngineFactory } from './engines/postgres/PostgresDatasetEngine';
 import {
   connectionUrlOf,
   createTestDatabases,
+  createTestEngine,
   waitFor,
 } from './__testUtils__/testDatabases';
 import { dataset } from './__testUtils__/fixtures';
@@ -600,14 +599,9 @@ describe('fault injection', () => {
   it('reports an unreachable warehouse as an interruption, also to a run that is planning', async () => {
     // Nothing listens there: like a warehouse that is still restarting when an attempt starts.
     const port = await freePort();
-    const engine = await postgresEngineFactory.create({
-      name: 'warehouse',
-      config: new ConfigReader({
-        type: 'postgres',
-        connection: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
-      }),
-      logger: mockServices.logger.mock(),
-    });
+    const engine = await createTestEngine(
+      `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
+    );
     try {
       const introspected = engine.introspect({ table: 'public.events' });
       await expect(introspected).rejects.toBeInstanceOf(
@@ -627,14 +621,7 @@ describe('fault injection', () => {
       CREATE TABLE public.events (id bigint PRIMARY KEY, user_id text NOT NULL, duration text, note text);
       INSERT INTO public.events VALUES (1, 'alice', '180', 'a'), (2, 'bob', NULL, 'b'), (3, 'carol', '95', NULL);`);
     const logger = mockServices.logger.mock();
-    const engine = await postgresEngineFactory.create({
-      name: 'warehouse',
-      config: new ConfigReader({
-        type: 'postgres',
-        connection: connectionUrlOf(warehouse),
-      }),
-      logger,
-    });
+    const engine = await createTestEngine(warehouse, { logger });
     try {
       const { fields } = await engine.introspect({ table: 'public.events' });
       const checkpoints = new Map<string, unknown>();

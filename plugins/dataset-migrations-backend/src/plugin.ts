@@ -225,6 +225,6 @@ function readConsumerConfig(config: Config) {
     commandMemoryMb: consumers?.getOptionalNumber('verify.memoryMb') ?? 4096,
     shadowTimeoutMs:
       (consumers?.getOptionalNumber('shadowCheck.timeoutSeconds') ?? 60) * 1000,
-    followUpMs: (consumers?.getOptionalNumber('followUpSeconds') ?? 60) * 1000,
+    followUpMs: (consumers?.getOptionalNumber('followUpSeconds') ?? 300) * 1000,
   };
 }

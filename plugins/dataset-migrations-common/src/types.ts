@@ -23,6 +23,14 @@ export function isActiveMigrationStatus(status: MigrationStatus): boolean {
   return ACTIVE_MIGRATION_STATUSES.includes(status);
 }
 
+/** The migration's new version is what readers get: it succeeded and was not a dry run. */
+export function isLiveMigration(migration: {
+  status: MigrationStatus;
+  dryRun: boolean;
+}): boolean {
+  return migration.status === 'succeeded' && !migration.dryRun;
+}
+
 /** One field of a dataset's schema, as the engine reports it. */
 export interface DatasetField {
   name: string;

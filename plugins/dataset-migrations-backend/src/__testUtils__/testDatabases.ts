@@ -1,6 +1,11 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  resolvePackagePath,
+  type LoggerService,
+} from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
 import type { Knex } from 'knex';
+import { postgresEngineFactory } from '../engines/postgres/PostgresDatasetEngine';
 
 /** Test-only helpers; runtime code must never import from `__testUtils__`. */
 
@@ -92,4 +97,21 @@ export async function waitFor<T>(
     }
     await new Promise(resolve => setTimeout(resolve, intervalMs));
   }
+}
+
+/** The Postgres engine on a test database (or a URL), built as app-config would build it. */
+export function createTestEngine(
+  database: Knex | string,
+  options: { config?: Record<string, unknown>; logger?: LoggerService } = {},
+) {
+  return postgresEngineFactory.create({
+    name: 'warehouse',
+    config: new ConfigReader({
+      type: 'postgres',
+      connection:
+        typeof database === 'string' ? database : connectionUrlOf(database),
+      ...options.config,
+    }),
+    logger: options.logger ?? mockServices.logger.mock(),
+  });
 }

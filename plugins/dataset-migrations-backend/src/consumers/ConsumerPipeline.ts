@@ -14,7 +14,11 @@ import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, type Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_VERIFY_COMMAND,
+  isLiveMigration,
+  SETTLED_CONSUMER_STATES,
   type ConsumerFailure,
+  type FileImpact,
+  type MigrationConsumer,
   type ConsumerState,
   type ConsumerVerification,
   type Migration,
@@ -30,13 +34,16 @@ import type { EngineRegistry } from '../engines/EngineRegistry';
 import type { DatasetCatalog } from '../service/DatasetCatalog';
 import type { CodingAgent } from './agent/CommandCodingAgent';
 import { agentBrief } from './agent/CommandCodingAgent';
-import type { ConsumerStore, DiscoveredConsumer } from './ConsumerStore';
+import type { ConsumerStore } from './ConsumerStore';
 import { discoverConsumers } from './discovery';
 import { assessConsumer } from './impact';
 import { pullRequestBody } from './pullRequestBody';
-import type { RepositoryReader } from './repositories/RepositoryReader';
+import type {
+  RepositoryReader,
+  RepositorySnapshot,
+} from './repositories/RepositoryReader';
 import { runSandboxed } from './sandbox/runSandboxed';
-import type { DatasetTarget } from './sql/analyzeSql';
+import { datasetTarget, type DatasetTarget } from './sql/analyzeSql';
 import { consumerMapping, type ConsumerMapping } from './sql/fieldMapping';
 import { analyzeFile } from './sql/rewriteSql';
 import { loadSqlParser } from './sql/sqlParser';
@@ -77,6 +84,12 @@ interface MigrationContext {
   mapping: ConsumerMapping;
 }
 
+/** One consumer as a step sees it, with its repository read at most once per job. */
+interface StepInput {
+  consumer: MigrationConsumer;
+  snapshot(): Promise<RepositorySnapshot>;
+}
+
 /**
  * Moves each consumer of a migrated dataset through the ledger: discovered →
  * unaffected | patched → verified → pr-opened → merged → done, or failed with the
@@ -97,14 +110,9 @@ export class ConsumerPipeline {
       await auth.getOwnServiceCredentials(),
       this.options.limits.maxDepth,
     );
-    await consumers.addDiscovered(
-      migrationId,
-      found.map(f => f.consumer),
-    );
+    await consumers.addDiscovered(migrationId, found);
     const ledger = await consumers.list(migrationId);
-    const open = ledger.filter(
-      c => !['unaffected', 'done', 'failed'].includes(c.state),
-    );
+    const open = ledger.filter(c => !SETTLED_CONSUMER_STATES.includes(c.state));
     for (const c of open)
       await this.options.enqueueConsumer(migrationId, c.entityRef);
     return open.length;
@@ -114,13 +122,18 @@ export class ConsumerPipeline {
   async advance(migrationId: string, entityRef: string): Promise<void> {
     const context = await this.context(migrationId);
     if (!context) return;
+    let snapshot: Promise<RepositorySnapshot> | undefined;
     // Each step returns the state it reached; stop when a step cannot go further yet.
     for (let steps = 0; steps < 8; steps++) {
       const consumer = await this.options.consumers.get(migrationId, entityRef);
       if (!consumer) return;
       const from = consumer.state;
+      const input: StepInput = {
+        consumer,
+        snapshot: () => (snapshot ??= this.read(consumer.repositoryUrl!)),
+      };
       try {
-        const next = await this.step(context, entityRef, from);
+        const next = await this.step(context, input);
         if (!next || next === from) return;
       } catch (error) {
         // Looking at a pull request can fail for a while (rate limits, network):
@@ -148,34 +161,34 @@ export class ConsumerPipeline {
 
   private async step(
     context: MigrationContext,
-    entityRef: string,
-    state: ConsumerState,
+    input: StepInput,
   ): Promise<ConsumerState | undefined> {
+    const { state } = input.consumer;
     // Patches are checked against, and proposed for, a new version that is live.
-    const live =
-      context.migration.status === 'succeeded' && !context.migration.dryRun;
-    if (!live && state !== 'discovered') return undefined;
+    if (!isLiveMigration(context.migration) && state !== 'discovered')
+      return undefined;
     switch (state) {
       case 'discovered':
-        return this.assessAndPatch(context, entityRef);
+        return this.assessAndPatch(context, input);
       case 'patched':
-        return this.verify(context, entityRef);
+        return this.verify(context, input);
       case 'verified':
-        return this.openPullRequest(context, entityRef);
+        return this.openPullRequest(context, input);
       case 'pr-opened':
       case 'merged':
-        return this.followPullRequest(context, entityRef, state);
+        return this.followPullRequest(context, input, state);
       default:
         return undefined;
     }
   }
 
   private async assessAndPatch(
-    { migration, plan, target, mapping }: MigrationContext,
-    entityRef: string,
+    context: MigrationContext,
+    { consumer, snapshot: readSnapshot }: StepInput,
   ): Promise<ConsumerState | undefined> {
+    const { migration, target, mapping } = context;
     const { consumers } = this.options;
-    const consumer = (await consumers.get(migration.id, entityRef))!;
+    const { entityRef } = consumer;
     if (consumer.depth > 1) {
       // It reads a derived dataset whose rewritten query keeps its output as it was.
       await consumers.advance(migration.id, entityRef, ['discovered'], {
@@ -190,8 +203,7 @@ export class ConsumerPipeline {
         message: `${entityRef} has no backstage.io/source-location annotation, so its code cannot be found`,
       });
     }
-    const reader = this.readerFor(consumer.repositoryUrl);
-    const snapshot = await reader.read(consumer.repositoryUrl).catch(error => {
+    const snapshot = await readSnapshot().catch(error => {
       throw new ConsumerFailed({
         kind: 'repository-unreachable',
         message: `could not read ${consumer.repositoryUrl}: ${
@@ -200,37 +212,19 @@ export class ConsumerPipeline {
       });
     });
     const { impact, results } = assessConsumer(snapshot.files, target, mapping);
-    if (impact.status === 'unaffected') {
-      await consumers.advance(migration.id, entityRef, ['discovered'], {
-        state: 'unaffected',
-        impact,
-      });
-      return 'unaffected';
-    }
-    if (impact.status === 'needs-decision') {
-      await consumers.advance(migration.id, entityRef, ['discovered'], {
-        state: 'discovered',
-        impact,
-      });
-      throw new ConsumerFailed({
-        kind: 'needs-decision',
-        message: impact.files
-          .filter(f => f.status === 'needs-decision')
-          .map(
-            f =>
-              `${f.path}${
-                f.problem?.position ? `:${f.problem.position.line}` : ''
-              }: ${f.problem?.message}`,
-          )
-          .join('; '),
-      });
-    }
     // Impact is known before the data moves; patches wait for a successful cut-over.
     await consumers.advance(migration.id, entityRef, ['discovered'], {
-      state: 'discovered',
+      state: impact.status === 'unaffected' ? 'unaffected' : 'discovered',
       impact,
     });
-    if (migration.status !== 'succeeded' || migration.dryRun) return undefined;
+    if (impact.status === 'unaffected') return 'unaffected';
+    if (impact.status === 'needs-decision') {
+      throw new ConsumerFailed({
+        kind: 'needs-decision',
+        message: describeProblems(impact.files, 'needs-decision'),
+      });
+    }
+    if (!isLiveMigration(migration)) return undefined;
 
     let patchedFiles: ChangedFile[];
     let patchedBy: ConsumerVerification['patchedBy'] = 'rewriter';
@@ -240,22 +234,14 @@ export class ConsumerPipeline {
       if (!this.options.agent) {
         throw new ConsumerFailed({
           kind: 'unparseable',
-          message:
-            unparseable
-              .map(
-                f =>
-                  `${f.path}${
-                    f.problem?.position
-                      ? `:${f.problem.position.line}:${f.problem.position.column}`
-                      : ''
-                  }: ${f.problem?.message}`,
-              )
-              .join('; ') +
-            ' (no coding agent is configured to take these over)',
+          message: `${describeProblems(
+            impact.files,
+            'unparseable',
+          )} (no coding agent is configured to take these over)`,
         });
       }
       const agentResult = await this.patchWithAgent(
-        { migration, plan, target, mapping },
+        context,
         consumer.repositoryUrl,
         results.filter(r => r.status === 'rewritten'),
         unparseable.map(f => f.path),
@@ -294,14 +280,12 @@ export class ConsumerPipeline {
 
   private async verify(
     { migration, plan, target }: MigrationContext,
-    entityRef: string,
+    { consumer, snapshot: readSnapshot }: StepInput,
   ): Promise<ConsumerState> {
     const { consumers, engines } = this.options;
-    const consumer = (await consumers.get(migration.id, entityRef))!;
+    const { entityRef } = consumer;
     const files = await consumers.getPatchedFiles(migration.id, entityRef);
-    const snapshot = await this.readerFor(consumer.repositoryUrl!).read(
-      consumer.repositoryUrl!,
-    );
+    const snapshot = await readSnapshot();
     const originals = new Map(snapshot.files.map(f => [f.path, f.content]));
     const previous = consumer.verification ?? {
       patchedBy: 'rewriter',
@@ -311,20 +295,18 @@ export class ConsumerPipeline {
     const command = await this.verifyCommandOf(entityRef);
     let evidence: ConsumerVerification['command'];
     if (command) {
-      evidence = await this.inWorkingCopy(consumer.repositoryUrl!, files, dir =>
-        runSandboxed({
-          command,
-          cwd: dir,
-          timeoutMs: this.options.limits.commandTimeoutMs,
-          memoryMb: this.options.limits.commandMemoryMb,
-        }),
+      const { signal, memoryExceeded, ...result } = await this.inWorkingCopy(
+        consumer.repositoryUrl!,
+        files,
+        dir =>
+          runSandboxed({
+            command,
+            cwd: dir,
+            timeoutMs: this.options.limits.commandTimeoutMs,
+            memoryMb: this.options.limits.commandMemoryMb,
+          }),
       );
-      const { signal, memoryExceeded, ...kept } =
-        evidence as typeof evidence & {
-          signal?: string;
-          memoryExceeded?: boolean;
-        };
-      evidence = kept;
+      evidence = result;
       if (evidence.exitCode !== 0 || evidence.timedOut) {
         await consumers.advance(migration.id, entityRef, ['patched'], {
           state: 'patched',
@@ -411,12 +393,12 @@ export class ConsumerPipeline {
 
   private async openPullRequest(
     { migration, plan }: MigrationContext,
-    entityRef: string,
+    { consumer, snapshot: readSnapshot }: StepInput,
   ): Promise<ConsumerState> {
     const { consumers } = this.options;
-    const consumer = (await consumers.get(migration.id, entityRef))!;
+    const { entityRef } = consumer;
     const url = consumer.repositoryUrl!;
-    const snapshot = await this.readerFor(url).read(url);
+    const snapshot = await readSnapshot();
     const provider = this.scmFor(url);
     const dataset = parseEntityRef(migration.entityRef).name;
     const pullRequest = await provider
@@ -454,11 +436,11 @@ export class ConsumerPipeline {
 
   private async followPullRequest(
     { migration }: MigrationContext,
-    entityRef: string,
+    { consumer, snapshot: readSnapshot }: StepInput,
     state: 'pr-opened' | 'merged',
   ): Promise<ConsumerState | undefined> {
     const { consumers } = this.options;
-    const consumer = (await consumers.get(migration.id, entityRef))!;
+    const { entityRef } = consumer;
     const url = consumer.repositoryUrl!;
     const pullRequest = await this.scmFor(url).getPullRequest(
       url,
@@ -479,7 +461,7 @@ export class ConsumerPipeline {
     }
     // Done once the default branch holds the patched files.
     const files = await consumers.getPatchedFiles(migration.id, entityRef);
-    const snapshot = await this.readerFor(url).read(url);
+    const snapshot = await readSnapshot();
     const onDefault = new Map(snapshot.files.map(f => [f.path, f.content]));
     if (files.every(f => onDefault.get(f.path) === f.content)) {
       await consumers.advance(migration.id, entityRef, ['merged'], {
@@ -595,13 +577,16 @@ export class ConsumerPipeline {
     );
     if (!migration?.plan) return undefined;
     await loadSqlParser();
-    const [schema, table] = splitRelation(migration.plan.table);
     return {
       migration,
       plan: migration.plan,
-      target: { schema, table, fields: migration.plan.source.map(f => f.name) },
+      target: datasetTarget(migration.plan.table, migration.plan.source),
       mapping: consumerMapping(migration.plan.source, migration.changes),
     };
+  }
+
+  private read(url: string): Promise<RepositorySnapshot> {
+    return this.readerFor(url).read(url);
   }
 
   private readerFor(url: string): RepositoryReader {
@@ -627,9 +612,23 @@ export class ConsumerPipeline {
   }
 }
 
-function splitRelation(table: string): [string, string] {
-  const parts = table.split('.');
-  return parts.length === 1 ? ['public', parts[0]] : [parts[0], parts[1]];
+/** `path:line[:column]: problem` for each file of a status, for a failure reason. */
+function describeProblems(
+  files: FileImpact[],
+  status: FileImpact['status'],
+): string {
+  return files
+    .filter(f => f.status === status)
+    .map(f => {
+      const at = f.problem?.position;
+      const where = at
+        ? status === 'unparseable'
+          ? `:${at.line}:${at.column}`
+          : `:${at.line}`
+        : '';
+      return `${f.path}${where}: ${f.problem?.message}`;
+    })
+    .join('; ');
 }
 
 function stepFailureKind(state: ConsumerState): ConsumerFailure['kind'] {
@@ -638,5 +637,3 @@ function stepFailureKind(state: ConsumerState): ConsumerFailure['kind'] {
     return 'pull-request-failed';
   return 'patch-failed';
 }
-
-export type { DiscoveredConsumer };

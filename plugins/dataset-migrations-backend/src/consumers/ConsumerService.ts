@@ -1,9 +1,7 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
-  describeIssues,
   impactPreviewRequestSchema,
-  planFieldChanges,
   retryConsumersRequestSchema,
   rewritePreviewRequestSchema,
   type ConsumerImpactStatus,
@@ -11,15 +9,15 @@ import {
   type FieldChange,
   type RewritePreviewFile,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type { z } from 'zod';
 import type { MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog, locationOf } from '../service/DatasetCatalog';
+import { parseInput } from '../service/parseInput';
 import type { ConsumerStore } from './ConsumerStore';
 import { discoverConsumers } from './discovery';
 import { assessConsumer } from './impact';
 import type { RepositoryReader } from './repositories/RepositoryReader';
-import type { DatasetTarget } from './sql/analyzeSql';
+import { datasetTarget, type DatasetTarget } from './sql/analyzeSql';
 import { consumerMapping, type ConsumerMapping } from './sql/fieldMapping';
 import { rewriteSqlFile } from './sql/rewriteSql';
 import { loadSqlParser } from './sql/sqlParser';
@@ -101,7 +99,11 @@ export class ConsumerService {
     migrationId: string,
     body: unknown,
   ): Promise<{ retried: string[] }> {
-    const request = parse(retryConsumersRequestSchema, body, 'retry request');
+    const request = parseInput(
+      retryConsumersRequestSchema,
+      body,
+      'retry request',
+    );
     await this.requireMigration(migrationId);
     if (request.entityRefs) {
       const known = await this.deps.consumers.existing(
@@ -129,7 +131,7 @@ export class ConsumerService {
     body: unknown,
     credentials: BackstageCredentials,
   ): Promise<{ files: RewritePreviewFile[] }> {
-    const request = parse(
+    const request = parseInput(
       rewritePreviewRequestSchema,
       body,
       'rewrite preview request',
@@ -157,7 +159,11 @@ export class ConsumerService {
     body: unknown,
     credentials: BackstageCredentials,
   ): Promise<ImpactPreview> {
-    const request = parse(impactPreviewRequestSchema, body, 'impact request');
+    const request = parseInput(
+      impactPreviewRequestSchema,
+      body,
+      'impact request',
+    );
     const entityRef = DatasetCatalog.normalizeRef(request.entityRef);
     const { target, mapping } = await this.mappingFor(
       entityRef,
@@ -182,7 +188,7 @@ export class ConsumerService {
       },
       affected: [],
     };
-    await mapConcurrently(found, 8, async ({ consumer }) => {
+    await mapConcurrently(found, 8, async consumer => {
       const url = consumer.repositoryUrl;
       const reader = url && this.deps.readers.find(r => r.supports(url));
       if (!url || !reader) {
@@ -223,40 +229,15 @@ export class ConsumerService {
     const schema = await this.deps.engines
       .get(location.engine)
       .introspect(location);
-    const { problems } = planFieldChanges(schema.fields, changes);
-    if (problems.length > 0)
-      throw new InputError(`Invalid changes: ${problems.join('; ')}`);
+    const mapping = consumerMapping(schema.fields, changes);
     await loadSqlParser();
-    const [schemaName, table] = location.table.includes('.')
-      ? location.table.split('.')
-      : ['public', location.table];
-    return {
-      target: {
-        schema: schemaName,
-        table,
-        fields: schema.fields.map(f => f.name),
-      },
-      mapping: consumerMapping(schema.fields, changes),
-    };
+    return { target: datasetTarget(location.table, schema.fields), mapping };
   }
 
   private async requireMigration(id: string): Promise<void> {
     if (!(await this.deps.migrations.getMigrationWithPlan(id)))
       throw new NotFoundError(`migration ${id} was not found`);
   }
-}
-
-function parse<T extends z.ZodTypeAny>(
-  schema: T,
-  body: unknown,
-  what: string,
-): z.infer<T> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success)
-    throw new InputError(
-      `Invalid ${what}: ${describeIssues(parsed.error).join('; ')}`,
-    );
-  return parsed.data;
 }
 
 function csvCell(value: string): string {

@@ -1,11 +1,13 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ANNOTATION_SOURCE_LOCATION,
+  stringifyEntityRef,
+  type Entity,
+} from '@backstage/catalog-model';
 import { isDatasetEntity } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { consumersOf, type DatasetCatalog } from '../service/DatasetCatalog';
 import type { DiscoveredConsumer } from './ConsumerStore';
 import { repositoryUrlFromSourceLocation } from './repositories/RepositoryReader';
-
-const SOURCE_LOCATION = 'backstage.io/source-location';
 
 /**
  * Readers of a dataset from catalog lineage (`dependsOn` / `dependencyOf`), and
@@ -17,46 +19,46 @@ export async function discoverConsumers(
   datasetRef: string,
   credentials: BackstageCredentials,
   maxDepth: number,
-): Promise<Array<{ consumer: DiscoveredConsumer }>> {
+): Promise<DiscoveredConsumer[]> {
+  const [dataset] = await catalog.getEntities([datasetRef], credentials);
   const seen = new Set<string>([datasetRef]);
-  const found: Array<{ consumer: DiscoveredConsumer }> = [];
-  let frontier: Array<{ ref: string; via?: string }> = [{ ref: datasetRef }];
+  const found: DiscoveredConsumer[] = [];
+  // Datasets whose readers are looked for next, with the derived dataset they come through.
+  let frontier: Array<{ entity: Entity; via?: string }> = dataset
+    ? [{ entity: dataset }]
+    : [];
   for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
-    const parents = await catalog.getEntities(
-      frontier.map(f => f.ref),
-      credentials,
-    );
-    const next: Array<{ ref: string; via?: string }> = [];
     const refs: Array<{ ref: string; via?: string }> = [];
-    parents.forEach((parent, i) => {
-      if (!parent) return;
-      for (const ref of consumersOf(parent)) {
+    for (const { entity, via } of frontier) {
+      for (const ref of consumersOf(entity)) {
         if (seen.has(ref)) continue;
         seen.add(ref);
-        refs.push({ ref, via: depth > 1 ? frontier[i].ref : undefined });
+        refs.push({
+          ref,
+          via: depth > 1 ? via ?? stringifyEntityRef(entity) : undefined,
+        });
       }
-    });
+    }
     const entities = await catalog.getEntities(
       refs.map(r => r.ref),
       credentials,
     );
+    const next: typeof frontier = [];
     entities.forEach((entity, i) => {
       if (!entity) return;
-      const { ref, via } = refs[i];
+      const { via } = refs[i];
       found.push({
-        consumer: {
-          entityRef: stringifyEntityRef(entity),
-          title: entity.metadata.title ?? entity.metadata.name,
-          owner: entity.spec?.owner as string | undefined,
-          depth,
-          via,
-          repositoryUrl: repositoryUrlFromSourceLocation(
-            entity.metadata.annotations?.[SOURCE_LOCATION],
-          ),
-        },
+        entityRef: stringifyEntityRef(entity),
+        title: entity.metadata.title ?? entity.metadata.name,
+        owner: entity.spec?.owner as string | undefined,
+        depth,
+        via,
+        repositoryUrl: repositoryUrlFromSourceLocation(
+          entity.metadata.annotations?.[ANNOTATION_SOURCE_LOCATION],
+        ),
       });
       // A derived dataset has readers of its own, one step further away.
-      if (isDatasetEntity(entity)) next.push({ ref, via: via ?? ref });
+      if (isDatasetEntity(entity)) next.push({ entity, via });
     });
     frontier = next;
   }

@@ -183,10 +183,8 @@ export class DatabaseMigrationStore implements MigrationStore {
   }
 
   async getMigration(id: string): Promise<MigrationDetails | undefined> {
-    const row = await this.knex<MigrationRow>('migrations')
-      .where({ id })
-      .first();
-    if (!row) return undefined;
+    const migration = await this.getMigrationWithPlan(id);
+    if (!migration) return undefined;
     const [steps, logs] = await Promise.all([
       this.knex('migration_steps').where({ migration_id: id }).orderBy('id'),
       this.knex('migration_logs')
@@ -195,8 +193,7 @@ export class DatabaseMigrationStore implements MigrationStore {
         .limit(5000),
     ]);
     return {
-      ...toMigration(row),
-      plan: row.plan ?? undefined,
+      ...migration,
       steps: steps.map(step => ({
         name: step.name,
         attempt: step.attempt,
@@ -224,13 +221,6 @@ export class DatabaseMigrationStore implements MigrationStore {
       .where({ id })
       .first();
     return row && { ...toMigration(row), plan: row.plan ?? undefined };
-  }
-
-  async getPlan(id: string): Promise<MigrationPlan | undefined> {
-    const row = await this.knex<MigrationRow>('migrations')
-      .where({ id })
-      .first('plan');
-    return row?.plan ?? undefined;
   }
 
   async listMigrations(filter: {
@@ -295,7 +285,7 @@ export class DatabaseMigrationStore implements MigrationStore {
   async claimMigration(
     id: string,
     lease: Lease,
-  ): Promise<Migration | undefined> {
+  ): Promise<(Migration & { plan?: MigrationPlan }) | undefined> {
     return this.knex.transaction(async tx => {
       const [row] = await tx<MigrationRow>('migrations')
         .where({ id })
@@ -321,7 +311,7 @@ export class DatabaseMigrationStore implements MigrationStore {
         .where({ migration_id: id, status: 'running' })
         .where('attempt', '<', row.attempts)
         .update({ status: 'failed', finished_at: tx.fn.now() });
-      return toMigration(row);
+      return { ...toMigration(row), plan: row.plan ?? undefined };
     });
   }
 

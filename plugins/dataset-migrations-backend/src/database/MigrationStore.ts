@@ -57,8 +57,6 @@ export interface MigrationStore {
   getMigrationWithPlan(
     id: string,
   ): Promise<(Migration & { plan?: MigrationPlan }) | undefined>;
-  /** The plan a migration was created with, without its steps and logs. */
-  getPlan(id: string): Promise<MigrationPlan | undefined>;
   listMigrations(filter: {
     entityRef?: string;
     limit: number;
@@ -75,7 +73,10 @@ export interface MigrationStore {
    * Takes the run for a new attempt under a lease: undefined when it is no longer
    * runnable or another worker's lease on it is still live.
    */
-  claimMigration(id: string, lease: Lease): Promise<Migration | undefined>;
+  claimMigration(
+    id: string,
+    lease: Lease,
+  ): Promise<(Migration & { plan?: MigrationPlan }) | undefined>;
   /** Extends the lease; false when the run is no longer this owner's. */
   renewLease(id: string, lease: Lease): Promise<boolean>;
   /**

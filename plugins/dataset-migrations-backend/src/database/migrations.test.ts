@@ -6,6 +6,8 @@ import {
 
 const PLUGIN_TABLES = [
   'dataset_versions',
+  'migration_checkpoints',
+  'migration_consumers',
   'migration_logs',
   'migration_steps',
   'migrations',

@@ -70,12 +70,12 @@ export class JobQueue {
     tx: Knex.Transaction,
     migrationId: string,
   ): Promise<void> {
-    // job_key makes a re-enqueue of a waiting job replace it rather than add another.
-    await tx.raw(
-      `SELECT ${this.schemaName}.add_job(
-         identifier := ?, payload := json_build_object('migrationId', ?::text),
-         job_key := ?, max_attempts := 5)`,
-      [RUN_MIGRATION_TASK, migrationId, `migration:${migrationId}`],
+    // The key makes a re-enqueue of a waiting job replace it rather than add another.
+    await this.addJob(
+      tx,
+      RUN_MIGRATION_TASK,
+      { migrationId },
+      `migration:${migrationId}`,
     );
   }
 

@@ -145,7 +145,7 @@ export class MigrationRunner {
         const plan = planFieldChanges(schema.fields, migration.changes);
         if (plan.problems.length > 0) throw new Error(plan.problems.join('; '));
         // What runs must be what was reviewed: a schema that changed since voids the plan.
-        const reviewed = await store.getPlan(migrationId);
+        const reviewed = migration.plan;
         if (reviewed && shapeOf(reviewed.target) !== shapeOf(plan.fields)) {
           throw new Error(
             `the dataset changed since this migration was planned (planned ${shapeOf(

@@ -5,14 +5,16 @@ import type {
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { parseInput } from './parseInput';
 import {
   classifyChanges,
   inferChanges,
   MIGRATION_SPEC_API_VERSION,
   targetSchemaSchema,
   createMigrationRequestSchema,
-  describeIssues,
   getDeclaredSchemaVersion,
+  isLiveMigration,
+  type MigrationSummary,
   isActiveMigrationStatus,
   planFieldChanges,
   type DatasetDetails,
@@ -99,13 +101,8 @@ export class MigrationService {
    * it was inferred from, for a person to confirm before planning it.
    */
   async inferSpec(body: unknown, credentials: BackstageCredentials) {
-    const parsed = targetSchemaSchema.safeParse(body);
-    if (!parsed.success) {
-      throw new InputError(
-        `Invalid target schema: ${describeIssues(parsed.error).join('; ')}`,
-      );
-    }
-    const entityRef = DatasetCatalog.normalizeRef(parsed.data.entityRef);
+    const target = parseInput(targetSchemaSchema, body, 'target schema');
+    const entityRef = DatasetCatalog.normalizeRef(target.entityRef);
     const entity = await this.deps.catalog.getDataset(entityRef, credentials);
     const location = locationOf(entity);
     const engine = this.deps.engines.get(location.engine);
@@ -115,7 +112,7 @@ export class MigrationService {
       getDeclaredSchemaVersion(entity);
     const inferred = await inferChanges(
       schema.fields,
-      parsed.data.fields,
+      target.fields,
       engine.sampleOverlap &&
         ((field, examples) => engine.sampleOverlap!(location, field, examples)),
     );
@@ -185,13 +182,11 @@ export class MigrationService {
 
   /** The request, well-formed and about a dataset the caller may see. */
   private async parse(body: unknown, credentials: BackstageCredentials) {
-    const parsed = createMigrationRequestSchema.safeParse(body);
-    if (!parsed.success) {
-      throw new InputError(
-        `Invalid migration request: ${describeIssues(parsed.error).join('; ')}`,
-      );
-    }
-    const request = parsed.data;
+    const request = parseInput(
+      createMigrationRequestSchema,
+      body,
+      'migration request',
+    );
     const entityRef = DatasetCatalog.normalizeRef(request.entityRef);
     const fingerprint = createHash('sha256')
       .update(
@@ -281,6 +276,13 @@ export class MigrationService {
     return migration;
   }
 
+  /** A migration without its steps and logs, for decisions on its status. */
+  private async find(id: string): Promise<Migration> {
+    const migration = await this.deps.store.getMigrationWithPlan(id);
+    if (!migration) throw new NotFoundError(`migration ${id} was not found`);
+    return migration;
+  }
+
   async cancelMigration(id: string): Promise<Migration> {
     const migration = await this.deps.store.requestCancel(id);
     if (!migration) throw new NotFoundError(`migration ${id} was not found`);
@@ -296,7 +298,7 @@ export class MigrationService {
   }
 
   async retryMigration(id: string): Promise<Migration> {
-    const existing = await this.getMigration(id);
+    const existing = await this.find(id);
     if (existing.status !== 'failed' && existing.status !== 'cancelled') {
       throw new ConflictError(
         `migration ${id} is ${existing.status}; only failed or cancelled migrations can be retried`,
@@ -355,9 +357,9 @@ export class MigrationService {
   private async currentMigration(
     id: string,
     action: string,
-  ): Promise<MigrationDetails> {
-    const migration = await this.getMigration(id);
-    if (migration.status !== 'succeeded' || migration.dryRun) {
+  ): Promise<Migration> {
+    const migration = await this.find(id);
+    if (!isLiveMigration(migration)) {
       throw new ConflictError(
         `migration ${id} is ${
           migration.dryRun ? 'a dry run' : migration.status
@@ -380,7 +382,7 @@ export class MigrationService {
 
   /** Runs an engine operation on a finished migration, recorded as a step of its last attempt. */
   private async operate(
-    migration: MigrationDetails,
+    migration: Migration,
     operation: 'rollback' | 'contract',
   ): Promise<void> {
     const pinned = await this.deps.store.getCheckpoint<PinnedPlan>(
@@ -427,10 +429,10 @@ export class MigrationService {
   }
 
   private async outstanding(
-    migrations: Array<{ id: string; status: string; dryRun: boolean }>,
+    migrations: MigrationSummary[],
   ): Promise<Map<string, number>> {
     // Only a live new version leaves consumers behind on the previous one.
-    const live = migrations.filter(m => m.status === 'succeeded' && !m.dryRun);
+    const live = migrations.filter(isLiveMigration);
     return (
       (await this.deps.outstandingConsumers?.(live.map(m => m.id))) ?? new Map()
     );
@@ -444,7 +446,7 @@ export class MigrationService {
   ): DatasetSummary {
     return {
       consumersOnPreviousVersion:
-        lastMigration?.status === 'succeeded' && !lastMigration.dryRun
+        lastMigration && isLiveMigration(lastMigration)
           ? outstanding.get(lastMigration.id) ?? 0
           : undefined,
       entityRef: stringifyEntityRef(entity),

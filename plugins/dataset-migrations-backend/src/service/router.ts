@@ -7,11 +7,9 @@ import {
   type HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import {
-  describeIssues,
-  SPEC_JSON_SCHEMA_PATH,
-} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { SPEC_JSON_SCHEMA_PATH } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ConsumerService } from '../consumers/ConsumerService';
+import { parseInput } from './parseInput';
 import type { MigrationService } from './MigrationService';
 
 const listQuery = z.object({
@@ -22,20 +20,6 @@ const entityRefQuery = z.object({
   entityRef: z.string().min(1, 'is required'),
 });
 const migrationId = z.string().uuid('must be a migration id');
-
-function parse<T>(
-  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
-  value: unknown,
-  what: string,
-): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new InputError(
-      `Invalid ${what}: ${describeIssues(result.error).join('; ')}`,
-    );
-  }
-  return result.data;
-}
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
@@ -108,56 +92,56 @@ export function createRouter(options: {
 
   router.get('/migrations', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const { entityRef, limit } = parse(listQuery, req.query, 'query');
+    const { entityRef, limit } = parseInput(listQuery, req.query, 'query');
     res.json({ items: await service.listMigrations(entityRef, limit) });
   });
 
   router.get('/migrations/:id', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const id = parse(migrationId, req.params.id, 'migration id');
+    const id = parseInput(migrationId, req.params.id, 'migration id');
     res.json({ migration: await service.getMigration(id) });
   });
 
   router.post('/migrations/:id/cancel', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
-    const id = parse(migrationId, req.params.id, 'migration id');
+    const id = parseInput(migrationId, req.params.id, 'migration id');
     res.json({ migration: await service.cancelMigration(id) });
   });
 
   router.post('/migrations/:id/retry', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
-    const id = parse(migrationId, req.params.id, 'migration id');
+    const id = parseInput(migrationId, req.params.id, 'migration id');
     res.json({ migration: await service.retryMigration(id) });
   });
 
   router.post('/migrations/:id/rollback', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const id = parse(migrationId, req.params.id, 'migration id');
+    const id = parseInput(migrationId, req.params.id, 'migration id');
     res.json({ migration: await service.rollbackMigration(id, credentials) });
   });
 
   router.post('/migrations/:id/contract', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
-    const id = parse(migrationId, req.params.id, 'migration id');
+    const id = parseInput(migrationId, req.params.id, 'migration id');
     res.json({ migration: await service.contractMigration(id) });
   });
 
   router.get('/migrations/:id/consumers', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const id = parse(migrationId, req.params.id, 'migration id');
+    const id = parseInput(migrationId, req.params.id, 'migration id');
     res.json(await consumers.ledger(id));
   });
 
   router.get('/migrations/:id/impact.csv', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const id = parse(migrationId, req.params.id, 'migration id');
+    const id = parseInput(migrationId, req.params.id, 'migration id');
     const csv = await consumers.impactCsv(id);
     res.type('text/csv').attachment(`impact-${id}.csv`).send(csv);
   });
 
   router.post('/migrations/:id/consumers/retry', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
-    const id = parse(migrationId, req.params.id, 'migration id');
+    const id = parseInput(migrationId, req.params.id, 'migration id');
     res.json(await consumers.retry(id, req.body ?? {}));
   });
 
@@ -176,7 +160,7 @@ export function createRouter(options: {
   // Read by the catalog module to write migrated versions back onto entities.
   router.get('/schema-versions', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const { entityRef } = parse(entityRefQuery, req.query, 'query');
+    const { entityRef } = parseInput(entityRefQuery, req.query, 'query');
     res.json({
       entityRef,
       schemaVersion: (await service.getSchemaVersion(entityRef)) ?? null,

@@ -16,13 +16,16 @@ export interface RepositoryReader {
   checkout(url: string, dir: string): Promise<void>;
 }
 
+/** Source-location annotations carry a `url:` prefix; repository URLs may come either way. */
+export function stripUrlPrefix(repositoryUrl: string): string {
+  return repositoryUrl.replace(/^url:/, '');
+}
+
 /** Where a consumer's code is, from its `backstage.io/source-location` annotation. */
 export function repositoryUrlFromSourceLocation(
   location: string | undefined,
 ): string | undefined {
-  if (!location) return undefined;
-  const url = location.replace(/^url:/, '').trim();
-  return url || undefined;
+  return location ? stripUrlPrefix(location).trim() || undefined : undefined;
 }
 
 /** Files worth scanning: code and config that may name a table. */

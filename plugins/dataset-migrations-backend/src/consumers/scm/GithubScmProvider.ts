@@ -11,6 +11,7 @@ import type {
   ScmProvider,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { assertBranchName, assertValidDraft } from './validateDraft';
+import { stripUrlPrefix } from '../repositories/RepositoryReader';
 
 /** A non-2xx answer from the GitHub API; `status` is GitHub's HTTP status. */
 export class GithubApiError extends Error {
@@ -343,11 +344,6 @@ function slug(repository: Pick<Repository, 'owner' | 'repo'>): string {
 /** Branches may contain `/`, which the ref endpoints expect unencoded. */
 function encodeBranch(branch: string): string {
   return branch.split('/').map(encodeURIComponent).join('/');
-}
-
-/** Source-location annotations carry a `url:` prefix; accept it either way. */
-function stripUrlPrefix(repositoryUrl: string): string {
-  return repositoryUrl.replace(/^url:/, '');
 }
 
 /**

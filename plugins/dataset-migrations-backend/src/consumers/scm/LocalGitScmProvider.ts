@@ -23,6 +23,7 @@ import type {
   ScmProvider,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { assertBranchName, assertValidDraft } from './validateDraft';
+import { stripUrlPrefix } from '../repositories/RepositoryReader';
 
 const AUTHOR = {
   GIT_AUTHOR_NAME: 'Dataset migrations',
@@ -286,10 +287,6 @@ function git(
 
 // ---------------------------------------------------------------------------------
 // Finding the repository
-
-function stripUrlPrefix(repositoryUrl: string): string {
-  return repositoryUrl.replace(/^url:/, '');
-}
 
 /** `file://` URLs and absolute paths; anything else is not local. */
 function toLocalPath(target: string): string | undefined {

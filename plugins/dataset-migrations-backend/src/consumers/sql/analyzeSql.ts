@@ -10,6 +10,17 @@ export interface DatasetTarget {
   fields: string[];
 }
 
+/** The dataset at `schema.table` (or `table` in `public`) with the old version's fields. */
+export function datasetTarget(
+  table: string,
+  fields: Array<{ name: string }>,
+): DatasetTarget {
+  const [schema, name] = table.includes('.')
+    ? table.split('.', 2)
+    : ['public', table];
+  return { schema, table: name, fields: fields.map(f => f.name) };
+}
+
 export interface Span {
   start: number;
   end: number;

@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import {
   planFieldChanges,
   type DatasetField,
@@ -29,7 +30,8 @@ export function consumerMapping(
   changes: FieldChange[],
 ): ConsumerMapping {
   const { fields, problems } = planFieldChanges(sourceFields, changes);
-  if (problems.length > 0) throw new Error(problems.join('; '));
+  if (problems.length > 0)
+    throw new InputError(`Invalid changes: ${problems.join('; ')}`);
   const byField = new Map<string, ReaderMapping>();
   for (const old of sourceFields) byField.set(old.name, { kind: 'dropped' });
   const added: string[] = [];

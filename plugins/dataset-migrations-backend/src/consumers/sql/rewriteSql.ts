@@ -283,9 +283,7 @@ function expandStar(
     return {
       decision: `SELECT * returns ${blocked
         .map(f => `"${f.name}"`)
-        .join(', ')}, which the migration ${
-        blocked.length > 1 ? 'drops or recomputes' : 'drops or recomputes'
-      }`,
+        .join(', ')}, which the migration drops or recomputes`,
     };
   }
   const parts: string[] = [];

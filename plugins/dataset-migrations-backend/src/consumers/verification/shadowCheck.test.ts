@@ -1,12 +1,9 @@
 import type { Knex } from 'knex';
-import { ConfigReader } from '@backstage/config';
-import { mockServices } from '@backstage/backend-test-utils';
 import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
-  connectionUrlOf,
   createTestDatabases,
+  createTestEngine,
 } from '../../__testUtils__/testDatabases';
-import { postgresEngineFactory } from '../../engines/postgres/PostgresDatasetEngine';
 import { loadSqlParser } from '../sql/sqlParser';
 import { shadowCheckFile } from './shadowCheck';
 
@@ -33,14 +30,7 @@ describe('shadowCheckFile', () => {
       CREATE VIEW public.plays AS SELECT * FROM public.plays_v2;
       CREATE SEQUENCE public.plays_seq;
     `);
-    engine = await postgresEngineFactory.create({
-      name: 'warehouse',
-      config: new ConfigReader({
-        type: 'postgres',
-        connection: connectionUrlOf(knex),
-      }),
-      logger: mockServices.logger.mock(),
-    });
+    engine = await createTestEngine(knex);
   });
 
   afterAll(async () => {

@@ -11,8 +11,8 @@ import {
   type DatasetMigrationRun,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
-  connectionUrlOf,
   createTestDatabases,
+  createTestEngine,
 } from '../../__testUtils__/testDatabases';
 import { postgresEngineFactory } from './PostgresDatasetEngine';
 
@@ -53,14 +53,7 @@ describe('PostgresDatasetEngine', () => {
         tag character varying(20)
       )`);
     await knex('events').insert(ROWS);
-    engine = await postgresEngineFactory.create({
-      name: 'warehouse',
-      config: new ConfigReader({
-        type: 'postgres',
-        connection: connectionUrlOf(knex),
-      }),
-      logger: mockServices.logger.mock(),
-    });
+    engine = await createTestEngine(knex);
   });
 
   afterEach(async () => {
@@ -538,14 +531,8 @@ describe('PostgresDatasetEngine', () => {
            BIG + 9
          }) AS g`,
       );
-      batched = await postgresEngineFactory.create({
-        name: 'warehouse',
-        config: new ConfigReader({
-          type: 'postgres',
-          connection: connectionUrlOf(knex),
-          backfill: { maxBatchRows: 1000 },
-        }),
-        logger: mockServices.logger.mock(),
+      batched = await createTestEngine(knex, {
+        config: { backfill: { maxBatchRows: 1000 } },
       });
     });
 

@@ -26,6 +26,7 @@ import {
   relationComment,
   relationExists,
   resolveDataset,
+  versionOf,
   type RelationName,
 } from './relations';
 import {
@@ -46,6 +47,7 @@ import {
   valueOf,
   type MigrationShape,
   rowChecksum,
+  keyTypesOf,
 } from './sql';
 
 /** How the backfill paces itself: batches sized to stay near `targetBatchMs`. */
@@ -137,11 +139,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
   }
 
   versionRelation(dataset: DatasetLocation, version: number): string {
-    const relation = parseRelationName(dataset.table);
-    return quoteRelation({
-      schema: relation.schema,
-      name: `${relation.name}_v${version}`,
-    });
+    return quoteRelation(versionOf(parseRelationName(dataset.table), version));
   }
 
   async compareQueries(
@@ -150,8 +148,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
     return this.withClient(async client => {
       // Read-only, one snapshot: consumer SQL can change nothing, and both sides
       // see the same rows.
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      try {
+      return readOnly(client, 'snapshot', async () => {
         await client.query(
           `SET LOCAL statement_timeout = ${Math.max(
             1,
@@ -201,9 +198,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
           }
         }
         return { before, after, differing };
-      } finally {
-        await client.query('ROLLBACK').catch(() => {});
-      }
+      });
     });
   }
 
@@ -219,7 +214,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
         dataset.relation,
         dataset.relation,
       );
-      const keyTypes = await this.keyTypes(client, shape);
+      const keyTypes = keyTypesOf(shape);
       const range = { hasLastKey: true, hasEnd: true, skipExisting: false };
       return [
         {
@@ -461,67 +456,62 @@ export class PostgresDatasetEngine implements DatasetEngine {
     run: DatasetMigrationPlanRequest,
     pinnedSource?: RelationName,
   ): Promise<MigrationShape> {
-    {
-      const dataset = await resolveDataset(
-        client,
-        parseRelationName(run.dataset.table),
-      );
-      let source = pinnedSource ?? dataset.storage;
-      if (
-        dataset.kind === 'view' &&
-        formatRelation(source) === formatRelation(dataset.relation)
-      ) {
-        // The source was the dataset's own table, renamed to its version at cut-over.
-        source = {
-          schema: source.schema,
-          name: `${source.name}_v${run.fromVersion}`,
-        };
-      }
-      const sourceKey = await primaryKey(client, source);
-      if (sourceKey.length === 0) {
-        throw new Error(
-          `${formatRelation(
-            source,
-          )} has no primary key; copying in batches and capturing writes need one`,
-        );
-      }
-      const targetKey = sourceKey.map(key => {
-        const field = run.targetFields.find(
-          f =>
-            (f.source.kind === 'copy' || f.source.kind === 'cast') &&
-            f.source.from === key,
-        );
-        if (!field)
-          throw new Error(
-            `primary key field "${key}" has no place in the new version`,
-          );
-        return field;
-      });
-      // Object names must be unique per run and short enough for Postgres' 63 characters.
-      const tag = createHash('sha256')
-        .update(run.migrationId)
-        .digest('hex')
-        .slice(0, 12);
-      const inSchema = (name: string) => ({
-        schema: dataset.relation.schema,
-        name,
-      });
-      return {
-        source,
-        target: inSchema(`${dataset.relation.name}_v${run.targetVersion}`),
-        deleted: inSchema(`dsm_${tag}_deleted`),
-        captureFailures: inSchema(`dsm_${tag}_capture_failures`),
-        captureFunction: inSchema(`dsm_${tag}_capture`),
-        captureTrigger: `dsm_${tag}_capture`,
-        fields: run.targetFields,
-        sourceKey,
-        targetKey,
-        sourceFields: await readFields(client, source),
-        reverseFunction: inSchema(`dsm_${tag}_reverse`),
-        reverseTrigger: `dsm_${tag}_reverse`,
-        reverseFailures: inSchema(`dsm_${tag}_reverse_failures`),
-      };
+    const dataset = await resolveDataset(
+      client,
+      parseRelationName(run.dataset.table),
+    );
+    let source = pinnedSource ?? dataset.storage;
+    if (
+      dataset.kind === 'view' &&
+      formatRelation(source) === formatRelation(dataset.relation)
+    ) {
+      // The source was the dataset's own table, renamed to its version at cut-over.
+      source = versionOf(source, run.fromVersion);
     }
+    const sourceKey = await primaryKey(client, source);
+    if (sourceKey.length === 0) {
+      throw new Error(
+        `${formatRelation(
+          source,
+        )} has no primary key; copying in batches and capturing writes need one`,
+      );
+    }
+    const targetKey = sourceKey.map(key => {
+      const field = run.targetFields.find(
+        f =>
+          (f.source.kind === 'copy' || f.source.kind === 'cast') &&
+          f.source.from === key,
+      );
+      if (!field)
+        throw new Error(
+          `primary key field "${key}" has no place in the new version`,
+        );
+      return field;
+    });
+    // Object names must be unique per run and short enough for Postgres' 63 characters.
+    const tag = createHash('sha256')
+      .update(run.migrationId)
+      .digest('hex')
+      .slice(0, 12);
+    const inSchema = (name: string) => ({
+      schema: dataset.relation.schema,
+      name,
+    });
+    return {
+      source,
+      target: versionOf(dataset.relation, run.targetVersion),
+      deleted: inSchema(`dsm_${tag}_deleted`),
+      captureFailures: inSchema(`dsm_${tag}_capture_failures`),
+      captureFunction: inSchema(`dsm_${tag}_capture`),
+      captureTrigger: `dsm_${tag}_capture`,
+      fields: run.targetFields,
+      sourceKey,
+      targetKey,
+      sourceFields: await readFields(client, source),
+      reverseFunction: inSchema(`dsm_${tag}_reverse`),
+      reverseTrigger: `dsm_${tag}_reverse`,
+      reverseFailures: inSchema(`dsm_${tag}_reverse_failures`),
+    };
   }
 
   /** Transforms a sample in a read-only transaction; names the rows it fails on. */
@@ -535,20 +525,17 @@ export class PostgresDatasetEngine implements DatasetEngine {
         rows > DRY_RUN_SAMPLE_ROWS ? (100 * DRY_RUN_SAMPLE_ROWS) / rows : 100;
       const sample =
         percent < 100 ? `TABLESAMPLE BERNOULLI (${percent.toFixed(4)})` : '';
-      await client.query('BEGIN READ ONLY');
-      try {
+      await readOnly(client, 'default', async () => {
         const result = await client.query<{ rows: string }>(
           dryRunSql(shape, sample),
         );
         await run.log(
           `transformed ${result.rows[0].rows} sample rows without error`,
         );
-      } catch (error) {
+      }).catch(async error => {
         if (isConnectionError(error)) throw error;
         throw await this.failingRowsError(shape, error as Error);
-      } finally {
-        await client.query('ROLLBACK').catch(() => {});
-      }
+      });
     });
   }
 
@@ -561,10 +548,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
         client,
         parseRelationName(run.dataset.table),
       );
-      const previous = {
-        schema: dataset.relation.schema,
-        name: `${dataset.relation.name}_v${run.fromVersion}`,
-      };
+      const previous = versionOf(dataset.relation, run.fromVersion);
       if (
         dataset.kind === 'table' &&
         (await relationExists(client, previous))
@@ -611,10 +595,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
     )) ?? { lastKey: null, rows: 0 };
     if (state.rows > 0)
       await run.log(`resuming the backfill after ${state.rows} rows`);
-    const { keyTypes, total } = await this.withClient(async client => ({
-      keyTypes: await this.keyTypes(client, shape),
-      total: await estimateRows(client, shape.source),
-    }));
+    const keyTypes = keyTypesOf(shape);
+    const total = await this.withClient(client =>
+      estimateRows(client, shape.source),
+    );
     let batchRows = Math.min(FIRST_BATCH_ROWS, settings.maxBatchRows);
     const started = Date.now();
     const startRows = state.rows;
@@ -709,8 +693,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
         await run.log(
           `removed ${ghosts.rowCount} rows deleted while they were copied`,
         );
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      try {
+      await readOnly(client, 'snapshot', async () => {
         const read = async (
           relation: RelationName,
           expressions: string[],
@@ -728,7 +711,6 @@ export class PostgresDatasetEngine implements DatasetEngine {
           shape.target,
           shape.fields.map(f => `s.${q(f.name)}`),
         );
-        await run.checkpoints.set('verification', { source, target });
         if (
           source.rows !== target.rows ||
           source.checksum !== target.checksum
@@ -740,9 +722,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
         await run.log(
           `verified ${target.rows} rows, checksum ${target.checksum} on both sides`,
         );
-      } finally {
-        await client.query('ROLLBACK').catch(() => {});
-      }
+      });
     });
   }
 
@@ -778,7 +758,9 @@ export class PostgresDatasetEngine implements DatasetEngine {
         await client.query(sql);
       if (dataset.kind === 'table') {
         await run.log(
-          `version ${run.fromVersion} stays readable as ${dataset.relation.schema}.${dataset.relation.name}_v${run.fromVersion}`,
+          `version ${run.fromVersion} stays readable as ${formatRelation(
+            versionOf(dataset.relation, run.fromVersion),
+          )}`,
         );
       }
       // The last moment a cancel can still win: after the commit the switch is done.
@@ -821,13 +803,12 @@ export class PostgresDatasetEngine implements DatasetEngine {
     cause: Error,
   ): Promise<Error> {
     const failures = await this.withClient(async c => {
-      const keyTypes = await this.keyTypes(c, shape);
+      const keyTypes = keyTypesOf(shape);
       const keyList = shape.sourceKey.map(k => `${q(k)}::text`).join(', ');
       const order = shape.sourceKey.map(q).join(', ');
       const found: string[] = [];
       let lastKey: string[] | null = null;
-      await c.query('BEGIN READ ONLY');
-      try {
+      await readOnly(c, 'default', async () => {
         while (found.length < MAX_FAILING_ROWS) {
           const after: string = lastKey
             ? `WHERE (${order}) > (${keyTypes
@@ -845,9 +826,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
           await this.bisect(c, shape, keyTypes, keys, found);
           lastKey = keys[keys.length - 1];
         }
-      } finally {
-        await c.query('ROLLBACK').catch(() => {});
-      }
+      });
       return found;
     });
     if (failures.length === 0) return cause;
@@ -887,14 +866,6 @@ export class PostgresDatasetEngine implements DatasetEngine {
     const middle = Math.floor(keys.length / 2);
     await this.bisect(client, shape, keyTypes, keys.slice(0, middle), found);
     await this.bisect(client, shape, keyTypes, keys.slice(middle), found);
-  }
-
-  private async keyTypes(
-    client: PoolClient,
-    shape: MigrationShape,
-  ): Promise<string[]> {
-    const fields = await readFields(client, shape.source);
-    return shape.sourceKey.map(key => fields.find(f => f.name === key)!.type);
   }
 
   /** Whether the dataset's name already reads this run's target. */
@@ -1055,3 +1026,25 @@ export const postgresEngineFactory: DatasetEngineFactory = {
     return new PostgresDatasetEngine(pool, backfillSettings(config));
   },
 };
+
+/**
+ * Work in a read-only transaction that is always rolled back, so it can change
+ * nothing; `snapshot` reads everything from one repeatable-read snapshot.
+ */
+async function readOnly<T>(
+  client: PoolClient,
+  isolation: 'snapshot' | 'default',
+  work: () => Promise<T>,
+): Promise<T> {
+  await client.query(
+    isolation === 'snapshot'
+      ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'
+      : 'BEGIN READ ONLY',
+  );
+  try {
+    return await work();
+  } finally {
+    // The work's own error is the one worth reporting, even if the connection is gone.
+    await client.query('ROLLBACK').catch(() => {});
+  }
+}

@@ -14,6 +14,11 @@ export function quoteRelation(relation: RelationName): string {
   )}`;
 }
 
+/** Where version `n` of a dataset lives: `<schema>.<name>_v<n>`. */
+export function versionOf(relation: RelationName, n: number): RelationName {
+  return { schema: relation.schema, name: `${relation.name}_v${n}` };
+}
+
 export function formatRelation(relation: RelationName): string {
   return `${relation.schema}.${relation.name}`;
 }

@@ -3,7 +3,7 @@ import type {
   DatasetField,
   TargetField,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { quoteRelation, type RelationName } from './relations';
+import { quoteRelation, versionOf, type RelationName } from './relations';
 
 /** Everything one run needs to name and transform: source, target and their keys. */
 export interface MigrationShape {
@@ -280,6 +280,13 @@ export function removeGhostsSql(shape: MigrationShape): string {
              )} AS s WHERE ${stillThere})`;
 }
 
+/** Types of the source key columns, in key order, for typed keyset parameters. */
+export function keyTypesOf(shape: MigrationShape): string[] {
+  return shape.sourceKey.map(
+    key => shape.sourceFields.find(f => f.name === key)!.type,
+  );
+}
+
 /** An order-independent checksum aggregate: the sum of 64-bit hashes of each row's text. */
 export function rowChecksum(row: string): string {
   return `coalesce(sum(('x' || substr(md5((${row})::text), 1, 16))::bit(64)::bigint::numeric), 0)::text`;
@@ -462,10 +469,7 @@ export function previousVersion(
   fromVersion: number,
 ): RelationName {
   return dataset.kind === 'table' && shape.source.name === dataset.relation.name
-    ? {
-        schema: dataset.relation.schema,
-        name: `${dataset.relation.name}_v${fromVersion}`,
-      }
+    ? versionOf(dataset.relation, fromVersion)
     : shape.source;
 }
 
