@@ -8,28 +8,20 @@
  * ceiling: one statement, no batching, no capture, no checkpoints). Also prints the
  * backend's peak RSS: rows never pass through Node.
  */
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import knexFactory, { type Knex } from 'knex';
-import { ConfigReader } from '@backstage/config';
-import type {
-  AuthService,
-  BackstageCredentials,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { Entity } from '@backstage/catalog-model';
 import {
   planFieldChanges,
   type FieldChange,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { DatabaseMigrationStore } from '../src/database/DatabaseMigrationStore';
-import { EngineRegistry } from '../src/engines/EngineRegistry';
-import { postgresEngineFactory } from '../src/engines/postgres/PostgresDatasetEngine';
 import { createTargetSql, valueOf } from '../src/engines/postgres/sql';
-import { JobQueue } from '../src/jobs/JobQueue';
-import { MigrationRunner } from '../src/jobs/MigrationRunner';
-import { DatasetCatalog } from '../src/service/DatasetCatalog';
-import { MigrationService } from '../src/service/MigrationService';
+import {
+  benchCatalog,
+  benchEngines,
+  benchUser,
+  startBenchPostgres,
+  startJobPath,
+} from './harness';
 
 const rows =
   Number(process.argv[process.argv.indexOf('--rows') + 1]) || 1_000_000;
@@ -40,44 +32,18 @@ const CHANGES: FieldChange[] = [
   { changeType: { field: 'duration_ms', type: 'bigint' } },
 ];
 
-const quiet: LoggerService = {
-  info: () => {},
-  debug: () => {},
-  warn: (message: string) => console.warn(`warn: ${message}`),
-  error: (message: string) => console.error(`error: ${message}`),
-  child: () => quiet,
-};
-
 function seconds(fromIso?: string, toIso?: string) {
   return (Date.parse(toIso!) - Date.parse(fromIso!)) / 1000;
 }
 
 async function main() {
-  const { startTestPostgres } = await import(
-    path.resolve(__dirname, '../../../scripts/with-test-postgres.mjs')
-  );
-  const { ensureDatabase } = await import('@internal/embedded-postgres');
-  const server = await startTestPostgres({ fast: false });
-  let peakRss = 0;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 50);
-  const connections: Knex[] = [];
-  const connect = async (name: string) => {
-    const knex = knexFactory({
-      client: 'pg',
-      connection: await ensureDatabase(server.url, name),
-      pool: { min: 0, max: 5 },
-    });
-    connections.push(knex);
-    return knex;
-  };
+  const postgres = await startBenchPostgres({ fast: false });
   try {
-    const warehouse = await connect('warehouse');
+    const warehouse = await postgres.connect('warehouse');
     console.log(
       `bench:backfill — ${rows.toLocaleString(
         'en-US',
-      )} rows, PostgreSQL on 127.0.0.1:${server.port}`,
+      )} rows, PostgreSQL on 127.0.0.1:${postgres.port}`,
     );
     await warehouse.raw(`
       CREATE TABLE public.bench_events (
@@ -90,20 +56,7 @@ async function main() {
              (ARRAY['SE','US','GB','DE','BR','JP','IN','FR'])[1 + g % 8], g % 17 = 0
         FROM generate_series(1::bigint, ${rows}) AS g`);
     await warehouse.raw('VACUUM ANALYZE public.bench_events');
-    const engines = await EngineRegistry.fromConfig({
-      config: new ConfigReader({
-        datasetMigrations: {
-          engines: {
-            warehouse: {
-              type: 'postgres',
-              connection: await ensureDatabase(server.url, 'warehouse'),
-            },
-          },
-        },
-      }),
-      factories: [postgresEngineFactory],
-      logger: quiet,
-    });
+    const engines = await benchEngines(await postgres.url('warehouse'));
     const schema = await engines
       .get('warehouse')
       .introspect({ table: 'public.bench_events' });
@@ -133,20 +86,7 @@ async function main() {
     await warehouse.raw('CHECKPOINT');
 
     // The real job path: service → graphile-worker → runner → engine.
-    const pluginDb = await connect('plugin');
-    const store = await DatabaseMigrationStore.create({
-      database: {
-        getClient: async () => pluginDb,
-        migrations: { skip: false },
-      } as any,
-    });
-    const queue = new JobQueue({
-      knex: pluginDb,
-      schema: 'dataset_migrations_worker',
-      logger: quiet,
-    });
-    await queue.migrate();
-    const entity = {
+    const entity: Entity = {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Resource',
       metadata: {
@@ -159,23 +99,10 @@ async function main() {
       },
       spec: { type: 'dataset' },
     };
-    const catalog = new DatasetCatalog({
-      getEntityByRef: async () => entity,
-      getEntities: async () => ({ items: [entity] }),
-      refreshEntity: async () => {},
-    } as unknown as CatalogService);
-    const auth = {
-      getOwnServiceCredentials: async () => ({
-        principal: { type: 'service', subject: 'bench' },
-      }),
-    } as unknown as AuthService;
-    const runner = new MigrationRunner({
-      store,
+    const { store, queue, runner, service } = await startJobPath({
+      pluginDb: await postgres.connect('plugin'),
       engines,
-      catalog,
-      auth,
-      logger: quiet,
-      leaseMs: 30_000,
+      catalog: benchCatalog([entity]),
     });
     await queue.start({
       concurrency: 1,
@@ -185,21 +112,10 @@ async function main() {
         advanceConsumer: async () => {},
       },
     });
-    const service = new MigrationService({
-      store,
-      catalog,
-      engines,
-      queue,
-      retentionMs: 0,
-    });
-    const credentials = {
-      $$type: '@backstage/BackstageCredentials',
-      principal: { type: 'user', userEntityRef: 'user:default/bench' },
-    } as BackstageCredentials<any>;
 
     const { migration } = await service.createMigration(
       { entityRef: ENTITY_REF, targetVersion: 2, changes: CHANGES },
-      credentials,
+      benchUser,
     );
     let done = await store.getMigration(migration.id);
     while (done && (done.status === 'queued' || done.status === 'running')) {
@@ -255,14 +171,10 @@ async function main() {
     console.log('');
     console.log(`backfill: ${copiedLog.message}`);
     console.log(
-      `peak RSS of this process (the backend side): ${Math.round(
-        peakRss / 1024 / 1024,
-      )} MB`,
+      `peak RSS of this process (the backend side): ${postgres.peakRssMb()} MB`,
     );
   } finally {
-    clearInterval(sampler);
-    await Promise.all(connections.map(k => k.destroy()));
-    await server.stop();
+    await postgres.stop();
   }
 }
 

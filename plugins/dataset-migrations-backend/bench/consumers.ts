@@ -22,28 +22,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import knexFactory, { type Knex } from 'knex';
-import { ConfigReader } from '@backstage/config';
-import type {
-  AuthService,
-  BackstageCredentials,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { FieldChange } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { ConsumerPipeline } from '../src/consumers/ConsumerPipeline';
 import { ConsumerStore } from '../src/consumers/ConsumerStore';
 import { LocalGitRepositoryReader } from '../src/consumers/repositories/LocalGitRepositoryReader';
 import { LocalGitScmProvider } from '../src/consumers/scm/LocalGitScmProvider';
-import { DatabaseMigrationStore } from '../src/database/DatabaseMigrationStore';
-import { EngineRegistry } from '../src/engines/EngineRegistry';
-import { postgresEngineFactory } from '../src/engines/postgres/PostgresDatasetEngine';
-import { JobQueue } from '../src/jobs/JobQueue';
-import { MigrationRunner } from '../src/jobs/MigrationRunner';
-import { DatasetCatalog } from '../src/service/DatasetCatalog';
-import { MigrationService } from '../src/service/MigrationService';
 import { mapConcurrently } from '../src/consumers/mapConcurrently';
+import {
+  benchAuth,
+  benchCatalog,
+  benchEngines,
+  benchUser,
+  quiet,
+  startBenchPostgres,
+  startJobPath,
+} from './harness';
 
 const arg = (name: string, fallback: number) =>
   process.argv.includes(name)
@@ -57,14 +51,6 @@ const CHANGES: FieldChange[] = [
   { changeType: { field: 'duration_ms', type: 'bigint' } },
 ];
 const run = promisify(execFile);
-
-const quiet: LoggerService = {
-  info: () => {},
-  debug: () => {},
-  warn: (message: string) => console.warn(`warn: ${message}`),
-  error: (message: string) => console.error(`error: ${message}`),
-  child: () => quiet,
-};
 
 /** Consumer queries of the kinds real pipelines hold; `{n}` varies them per file. */
 const TEMPLATES = [
@@ -174,27 +160,9 @@ function percentile(values: number[], p: number): number {
 }
 
 async function main() {
-  const { startTestPostgres } = await import(
-    path.resolve(__dirname, '../../../scripts/with-test-postgres.mjs')
-  );
-  const { ensureDatabase } = await import('@internal/embedded-postgres');
-  const server = await startTestPostgres({ fast: true });
+  const postgres = await startBenchPostgres({ fast: true });
   const work = mkdtempSync(path.join(tmpdir(), 'dsm-bench-consumers-'));
   chmodSync(work, 0o755);
-  let peakRss = 0;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 50);
-  const connections: Knex[] = [];
-  const connect = async (name: string) => {
-    const knex = knexFactory({
-      client: 'pg',
-      connection: await ensureDatabase(server.url, name),
-      pool: { min: 0, max: 10 },
-    });
-    connections.push(knex);
-    return knex;
-  };
   try {
     console.log(
       `bench:consumers — ${REPOS} consumer repositories, worker concurrency ${CONCURRENCY}`,
@@ -208,7 +176,7 @@ async function main() {
       ).toFixed(1)} s`,
     );
 
-    const warehouse = await connect('warehouse');
+    const warehouse = await postgres.connect('warehouse', 10);
     await warehouse.raw(`
       CREATE TABLE public.bench_events (event_id bigint PRIMARY KEY, user_id bigint, track_id text,
         duration_ms integer, played_at timestamptz, country text);
@@ -220,21 +188,7 @@ async function main() {
       INSERT INTO public.users SELECT g, 'user ' || g, 'SE' FROM generate_series(1, 500) g;
       ANALYZE;`);
 
-    const engines = await EngineRegistry.fromConfig({
-      config: new ConfigReader({
-        datasetMigrations: {
-          engines: {
-            warehouse: {
-              type: 'postgres',
-              maxConnections: 8,
-              connection: await ensureDatabase(server.url, 'warehouse'),
-            },
-          },
-        },
-      }),
-      factories: [postgresEngineFactory],
-      logger: quiet,
-    });
+    const engines = await benchEngines(await postgres.url('warehouse'), 8);
 
     const consumerEntities: Entity[] = dirs.map((dir, i) => ({
       apiVersion: 'backstage.io/v1alpha1',
@@ -268,25 +222,7 @@ async function main() {
         targetRef: `component:default/${e.metadata.name}`,
       })),
     };
-    const byRef = new Map<string, Entity>([
-      [DATASET, datasetEntity],
-      ...consumerEntities.map(
-        e => [`component:default/${e.metadata.name}`, e] as [string, Entity],
-      ),
-    ]);
-    const catalog = new DatasetCatalog({
-      getEntityByRef: async (ref: string) => byRef.get(ref),
-      getEntitiesByRefs: async ({ entityRefs }: { entityRefs: string[] }) => ({
-        items: entityRefs.map(r => byRef.get(r)),
-      }),
-      getEntities: async () => ({ items: [datasetEntity] }),
-      refreshEntity: async () => {},
-    } as unknown as CatalogService);
-    const auth = {
-      getOwnServiceCredentials: async () => ({
-        principal: { type: 'service', subject: 'bench' },
-      }),
-    } as unknown as AuthService;
+    const catalog = benchCatalog([datasetEntity, ...consumerEntities]);
 
     // Baseline: read every repository once, at the same concurrency.
     const reader = new LocalGitRepositoryReader();
@@ -296,20 +232,14 @@ async function main() {
     });
     const baselineSeconds = (Date.now() - baselineStarted) / 1000;
 
-    const pluginDb = await connect('plugin');
-    const store = await DatabaseMigrationStore.create({
-      database: {
-        getClient: async () => pluginDb,
-        migrations: { skip: false },
-      } as any,
-    });
+    const pluginDb = await postgres.connect('plugin', 10);
     const consumers = new ConsumerStore(pluginDb);
-    const queue = new JobQueue({
-      knex: pluginDb,
-      schema: 'dataset_migrations_worker',
-      logger: quiet,
+    const { store, queue, runner, service } = await startJobPath({
+      pluginDb,
+      engines,
+      catalog,
+      withConsumers: true,
     });
-    await queue.migrate();
     const pipeline = new ConsumerPipeline({
       consumers,
       migrations: store,
@@ -317,7 +247,7 @@ async function main() {
       engines,
       readers: [reader],
       scm: [new LocalGitScmProvider()],
-      auth,
+      auth: benchAuth,
       logger: quiet,
       enqueueConsumer: (id, ref) => queue.enqueueConsumer(id, ref),
       limits: {
@@ -326,15 +256,6 @@ async function main() {
         shadowTimeoutMs: 30_000,
         maxDepth: 3,
       },
-    });
-    const runner = new MigrationRunner({
-      store,
-      engines,
-      catalog,
-      auth,
-      logger: quiet,
-      leaseMs: 30_000,
-      onSucceeded: id => queue.enqueueConsumerDiscovery(pluginDb, id),
     });
     const busy = new Map<string, number>();
     await queue.start({
@@ -354,22 +275,11 @@ async function main() {
         },
       },
     });
-    const service = new MigrationService({
-      store,
-      catalog,
-      engines,
-      queue,
-      retentionMs: 0,
-    });
-    const credentials = {
-      $$type: '@backstage/BackstageCredentials',
-      principal: { type: 'user', userEntityRef: 'user:default/bench' },
-    } as BackstageCredentials<any>;
 
     const started = Date.now();
     const { migration } = await service.createMigration(
       { entityRef: DATASET, targetVersion: 2, changes: CHANGES },
-      credentials,
+      benchUser,
     );
     let ledger = await consumers.ledger(migration.id);
     const settled = () =>
@@ -445,9 +355,7 @@ async function main() {
       `| whole run ÷ baseline | ${(seconds / baselineSeconds).toFixed(1)}× |`,
     );
     console.log(
-      `| peak RSS of this process (the backend side) | ${Math.round(
-        peakRss / 1024 / 1024,
-      )} MB |`,
+      `| peak RSS of this process (the backend side) | ${postgres.peakRssMb()} MB |`,
     );
     const failed = ledger.consumers.filter(c => c.state === 'failed');
     if (failed.length > 0)
@@ -455,9 +363,7 @@ async function main() {
         `failed, e.g.: ${failed[0].entityRef}: ${failed[0].failure?.message}`,
       );
   } finally {
-    clearInterval(sampler);
-    await Promise.all(connections.map(k => k.destroy()));
-    await server.stop();
+    await postgres.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }

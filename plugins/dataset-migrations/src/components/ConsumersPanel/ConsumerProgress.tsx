@@ -4,16 +4,13 @@ import {
   type ConsumerLedger,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { ConsumerStateChip } from './ConsumerStateChip';
-import { SETTLED_GOOD_STATES, settledShare } from './consumerText';
+import { settledCount, settledShare } from './consumerText';
 
 /** How far the consumers are: the settled-good share, and how many are in each state. */
 export function ConsumerProgress(props: { ledger: ConsumerLedger }) {
   const { ledger } = props;
   const total = ledger.consumers.length;
-  const settled = SETTLED_GOOD_STATES.reduce(
-    (sum, state) => sum + (ledger.counts[state] ?? 0),
-    0,
-  );
+  const settled = settledCount(ledger);
   return (
     <Box mb={1}>
       <LinearProgress

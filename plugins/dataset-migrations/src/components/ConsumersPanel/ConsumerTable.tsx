@@ -20,10 +20,10 @@ import { FAILURE_LABELS, formatFileLines } from './consumerText';
 
 const COLUMNS = 10;
 
-/** The ledger as a table, one consumer a row; a row opens onto its details. */
 /** Headers stay on one line; the cells below wrap. */
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
+/** The ledger as a table, one consumer a row; a row opens onto its details. */
 export function ConsumerTable(props: {
   consumers: MigrationConsumer[];
   onRetry(entityRef: string): void;

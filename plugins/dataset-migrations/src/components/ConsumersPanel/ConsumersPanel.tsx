@@ -20,7 +20,8 @@ export function ConsumersPanel(props: { migration: Migration }) {
   const { migration } = props;
   const api = useApi(datasetMigrationsApiRef);
   const alertApi = useApi(alertApiRef);
-  const { ledger, error, following, reload } = useConsumerLedger(migration);
+  const { ledger, error, loading, following, reload } =
+    useConsumerLedger(migration);
   const [busy, setBusy] = useState(false);
 
   /** Runs one action; a refusal is reported in the server's words. */
@@ -81,7 +82,7 @@ export function ConsumersPanel(props: { migration: Migration }) {
         )}
       </Box>
       {error && <Alert severity="error">{messageOf(error)}</Alert>}
-      {!ledger && !error && <Progress />}
+      {loading && <Progress />}
       {ledger?.consumers.length === 0 && (
         <Typography variant="body2" color="textSecondary">
           {isActiveMigrationStatus(migration.status)

@@ -36,15 +36,18 @@ export const AWAITING_MERGE_STATES: readonly ConsumerState[] = [
   'merged',
 ];
 
-/** The share (0–100) of consumers in a settled-good state; 100 for none at all. */
-export function settledShare(ledger: ConsumerLedger): number {
-  const total = ledger.consumers.length;
-  if (total === 0) return 100;
-  const good = SETTLED_GOOD_STATES.reduce(
+/** How many consumers are in a settled-good state (unaffected or done). */
+export function settledCount(ledger: ConsumerLedger): number {
+  return SETTLED_GOOD_STATES.reduce(
     (sum, state) => sum + (ledger.counts[state] ?? 0),
     0,
   );
-  return (100 * good) / total;
+}
+
+/** The share (0–100) of consumers in a settled-good state; 100 for none at all. */
+export function settledShare(ledger: ConsumerLedger): number {
+  const total = ledger.consumers.length;
+  return total === 0 ? 100 : (100 * settledCount(ledger)) / total;
 }
 
 /** "3-5,9": lines with consecutive runs folded. */

@@ -1,4 +1,3 @@
-import { useCallback, useEffect, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   isActiveMigrationStatus,
@@ -6,6 +5,7 @@ import {
   type Migration,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
+import { usePolledValue } from '../shared/usePolledValue';
 import { AWAITING_MERGE_STATES, WORKING_STATES } from './consumerText';
 
 const WORKING_POLL_MS = 2000;
@@ -37,40 +37,21 @@ export function pollInterval(
 }
 
 /**
- * A migration's consumer ledger, followed while consumers are on the move. A failed
- * refetch keeps the last ledger on screen next to the error.
+ * A migration's consumer ledger, followed while consumers are on the move, and
+ * refetched whenever the run itself changes, e.g. when it succeeds.
  */
 export function useConsumerLedger(migration: Migration) {
   const api = useApi(datasetMigrationsApiRef);
   const { id, updatedAt } = migration;
-  const [ledger, setLedger] = useState<ConsumerLedger>();
-  const [error, setError] = useState<Error>();
-
-  const reload = useCallback(async () => {
-    try {
-      setLedger(await api.getConsumerLedger(id));
-      setError(undefined);
-    } catch (e) {
-      setError(e as Error);
-    }
-  }, [api, id]);
-
-  // Also refetched whenever the run itself changes, e.g. when it succeeds.
-  useEffect(() => {
-    reload();
-  }, [reload, updatedAt]);
-
-  const interval = pollInterval(migration, ledger);
-  useEffect(() => {
-    if (interval === undefined) return undefined;
-    const timer = setInterval(reload, interval);
-    return () => clearInterval(timer);
-  }, [interval, reload]);
-
+  const { value, error, loading, reload, interval } = usePolledValue(
+    () => api.getConsumerLedger(id),
+    [api, id, updatedAt],
+    ledger => pollInterval(migration, ledger),
+  );
   return {
-    ledger,
+    ledger: value,
     error,
-    loading: ledger === undefined && !error,
+    loading,
     /** Whether the ledger is still expected to move by itself. */
     following: interval !== undefined,
     reload,

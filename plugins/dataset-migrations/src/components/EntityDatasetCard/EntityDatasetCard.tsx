@@ -1,14 +1,15 @@
-import { useEffect } from 'react';
 import { Box, Grid, Typography } from '@material-ui/core';
 import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
+import useInterval from 'react-use/esm/useInterval';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useAsyncEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_ENGINE,
   ANNOTATION_TABLE,
   getDeclaredSchemaVersion,
+  isLiveMigration,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { MigrateButton } from '../MigrateDialog';
@@ -16,6 +17,8 @@ import { MigrationStatus } from '../shared/MigrationStatus';
 import { useMigrations } from '../shared/useMigrations';
 
 const CATALOG_POLL_MS = 2000;
+/** How long after a migration the card waits for the catalog to show its version. */
+const CATALOG_GRACE_MS = 2 * 60 * 1000;
 
 /**
  * The dataset's schema version as the catalog has it, its latest migration, and
@@ -28,21 +31,22 @@ export function EntityDatasetCard() {
   const { migrations, reload } = useMigrations(entityRef);
   const catalogVersion = entity ? getDeclaredSchemaVersion(entity) : 0;
   const latest = migrations?.[0];
+  // Bounded: a catalog without the module (or failing to process) never shows it.
   const awaitingCatalog =
-    latest?.status === 'succeeded' &&
-    !latest.dryRun &&
-    latest.targetVersion > catalogVersion;
+    latest !== undefined &&
+    isLiveMigration(latest) &&
+    latest.targetVersion > catalogVersion &&
+    Date.now() - Date.parse(latest.finishedAt ?? '') < CATALOG_GRACE_MS;
 
   const onPreviousVersion = useConsumersOnPreviousVersion(
     entityRef,
     latest && `${latest.id}:${latest.status}`,
   );
 
-  useEffect(() => {
-    if (!awaitingCatalog || !refresh) return undefined;
-    const timer = setInterval(refresh, CATALOG_POLL_MS);
-    return () => clearInterval(timer);
-  }, [awaitingCatalog, refresh]);
+  useInterval(
+    () => refresh?.(),
+    awaitingCatalog && refresh ? CATALOG_POLL_MS : null,
+  );
 
   if (!entity) return null;
   const annotations = entity.metadata.annotations ?? {};

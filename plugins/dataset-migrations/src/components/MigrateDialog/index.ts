@@ -1,2 +1,1 @@
 export { MigrateButton } from './MigrateButton';
-export { MigrateDialog, type MigrateDialogProps } from './MigrateDialog';

@@ -17,7 +17,7 @@ export type ImpactPreviewState =
  * The entity and changes of what the dialog would send. The impact endpoint takes
  * only those two, and the browser has no YAML parser, so a YAML spec gives none.
  */
-export function impactRequestOf(
+function impactRequestOf(
   request: CreateMigrationRequest | string,
 ): ImpactPreviewRequest | undefined {
   if (typeof request !== 'string')

@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import {
   Box,
   LinearProgress,
@@ -12,7 +11,6 @@ import {
 import { Alert } from '@material-ui/lab';
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   isActiveMigrationStatus,
   type Migration,
@@ -22,6 +20,7 @@ import { datasetMigrationsApiRef } from '../../api';
 import { ConsumersPanel } from '../ConsumersPanel';
 import { PlanView } from '../PlanView';
 import { formatDuration, formatProgress } from '../shared/format';
+import { usePolledValue } from '../shared/usePolledValue';
 
 const POLL_MS = 2000;
 
@@ -29,15 +28,12 @@ const POLL_MS = 2000;
 export function MigrationRunDetails(props: { migration: Migration }) {
   const { id, updatedAt, status } = props.migration;
   const api = useApi(datasetMigrationsApiRef);
-  const details = useAsyncRetry(() => api.getMigration(id), [api, id]);
-  const { retry } = details;
-  useEffect(() => retry(), [updatedAt, retry]);
-  const active = isActiveMigrationStatus(status);
-  useEffect(() => {
-    if (!active) return undefined;
-    const timer = setInterval(retry, POLL_MS);
-    return () => clearInterval(timer);
-  }, [active, retry]);
+  // Refetched when the run changes, and every two seconds while it is active.
+  const details = usePolledValue(
+    () => api.getMigration(id),
+    [api, id, updatedAt],
+    () => (isActiveMigrationStatus(status) ? POLL_MS : undefined),
+  );
 
   if (details.error)
     return <Alert severity="error">{details.error.message}</Alert>;

@@ -38,7 +38,7 @@ const ROLLOUT_TEXT: Record<RolloutOrder, string> = {
     'Neither version reads as the other: the old version stays readable under its versioned name while consumers move one by one.',
 };
 
-export function CompatibilityChip(props: { value: CompatibilityClass }) {
+function CompatibilityChip(props: { value: CompatibilityClass }) {
   return (
     <Chip size="small" label={props.value} color={CLASS_COLOURS[props.value]} />
   );

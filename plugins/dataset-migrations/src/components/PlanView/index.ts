@@ -1,1 +1,1 @@
-export { PlanView, CompatibilityChip } from './PlanView';
+export { PlanView } from './PlanView';

@@ -1,0 +1,155 @@
+/**
+ * What both benchmarks stand on: a throw-away embedded PostgreSQL, a catalog that
+ * holds only the bench's entities, and the plugin's real job path (store,
+ * graphile-worker queue, runner, service) on that server.
+ */
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import { ConfigReader } from '@backstage/config';
+import type {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { isDatasetEntity } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { DatabaseMigrationStore } from '../src/database/DatabaseMigrationStore';
+import { EngineRegistry } from '../src/engines/EngineRegistry';
+import { postgresEngineFactory } from '../src/engines/postgres/PostgresDatasetEngine';
+import { JobQueue } from '../src/jobs/JobQueue';
+import { MigrationRunner } from '../src/jobs/MigrationRunner';
+import { DatasetCatalog } from '../src/service/DatasetCatalog';
+import { MigrationService } from '../src/service/MigrationService';
+
+/** Warnings and errors only: a benchmark's output is its figures. */
+export const quiet: LoggerService = {
+  info: () => {},
+  debug: () => {},
+  warn: (message: string) => console.warn(`warn: ${message}`),
+  error: (message: string) => console.error(`error: ${message}`),
+  child: () => quiet,
+};
+
+export const benchAuth = {
+  getOwnServiceCredentials: async () => ({
+    principal: { type: 'service', subject: 'bench' },
+  }),
+} as unknown as AuthService;
+
+export const benchUser = {
+  $$type: '@backstage/BackstageCredentials',
+  principal: { type: 'user', userEntityRef: 'user:default/bench' },
+} as BackstageCredentials<any>;
+
+/** An embedded PostgreSQL with databases on demand, and this process's peak RSS. */
+export async function startBenchPostgres(options: { fast: boolean }) {
+  const { startTestPostgres } = await import(
+    path.resolve(__dirname, '../../../scripts/with-test-postgres.mjs')
+  );
+  const { ensureDatabase } = await import('@internal/embedded-postgres');
+  const server = await startTestPostgres(options);
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
+  const connections: Knex[] = [];
+  const url = (name: string): Promise<string> =>
+    ensureDatabase(server.url, name);
+  return {
+    port: server.port as number,
+    url,
+    async connect(name: string, maxConnections = 5): Promise<Knex> {
+      const knex = knexFactory({
+        client: 'pg',
+        connection: await url(name),
+        pool: { min: 0, max: maxConnections },
+      });
+      connections.push(knex);
+      return knex;
+    },
+    peakRssMb: () => Math.round(peakRss / 1024 / 1024),
+    async stop() {
+      clearInterval(sampler);
+      await Promise.all(connections.map(k => k.destroy()));
+      await server.stop();
+    },
+  };
+}
+
+/** The `warehouse` engine on a bench database. */
+export function benchEngines(connection: string, maxConnections = 4) {
+  return EngineRegistry.fromConfig({
+    config: new ConfigReader({
+      datasetMigrations: {
+        engines: {
+          warehouse: { type: 'postgres', connection, maxConnections },
+        },
+      },
+    }),
+    factories: [postgresEngineFactory],
+    logger: quiet,
+  });
+}
+
+/** A catalog that holds just these entities. */
+export function benchCatalog(entities: Entity[]): DatasetCatalog {
+  const byRef = new Map(
+    entities.map(e => [
+      `${e.kind.toLowerCase()}:${e.metadata.namespace ?? 'default'}/${
+        e.metadata.name
+      }`,
+      e,
+    ]),
+  );
+  return new DatasetCatalog({
+    getEntityByRef: async (ref: string) => byRef.get(ref),
+    getEntitiesByRefs: async ({ entityRefs }: { entityRefs: string[] }) => ({
+      items: entityRefs.map(r => byRef.get(r)),
+    }),
+    getEntities: async () => ({ items: entities.filter(isDatasetEntity) }),
+    refreshEntity: async () => {},
+  } as unknown as CatalogService);
+}
+
+/** The plugin's job path on its database; start the queue with the handlers a bench needs. */
+export async function startJobPath(options: {
+  pluginDb: Knex;
+  engines: EngineRegistry;
+  catalog: DatasetCatalog;
+  /** Queue the consumers' discovery when a migration succeeds, as the plugin does. */
+  withConsumers?: boolean;
+}) {
+  const { pluginDb, engines, catalog } = options;
+  const store = await DatabaseMigrationStore.create({
+    database: {
+      getClient: async () => pluginDb,
+      migrations: { skip: false },
+    } as any,
+  });
+  const queue = new JobQueue({
+    knex: pluginDb,
+    schema: 'dataset_migrations_worker',
+    logger: quiet,
+  });
+  await queue.migrate();
+  const runner = new MigrationRunner({
+    store,
+    engines,
+    catalog,
+    auth: benchAuth,
+    logger: quiet,
+    leaseMs: 30_000,
+    onSucceeded: options.withConsumers
+      ? id => queue.enqueueConsumerDiscovery(pluginDb, id)
+      : undefined,
+  });
+  const service = new MigrationService({
+    store,
+    catalog,
+    engines,
+    queue,
+    retentionMs: 0,
+  });
+  return { store, queue, runner, service };
+}
