@@ -230,6 +230,40 @@ describe('dataset-migrations backend', () => {
         ],
       ],
       [
+        'expressions that read unknown fields, call the clock or query a table',
+        {
+          entityRef: EVENTS,
+          targetVersion: 2,
+          changes: [
+            {
+              changeType: {
+                field: 'duration',
+                type: 'integer',
+                using: 'round(duraton::numeric)',
+              },
+            },
+            {
+              addField: {
+                name: 'seen',
+                type: 'timestamptz',
+                expression: 'now()',
+              },
+            },
+            {
+              deriveField: {
+                field: 'user_id',
+                expression: "coalesce(user_id, 'x') || id::text",
+              },
+            },
+          ],
+        },
+        400,
+        [
+          'changes[0] (changeType) using: reads unknown field "duraton"',
+          'changes[1] (addField) expression: calls now(), which is not an allowed function',
+        ],
+      ],
+      [
         'an unsupported type',
         {
           entityRef: EVENTS,

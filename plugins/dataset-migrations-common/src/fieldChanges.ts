@@ -12,6 +12,19 @@ export function changeKind(change: FieldChange): FieldChangeKind {
   return Object.keys(change)[0] as FieldChangeKind;
 }
 
+/** The SQL expression a change carries, if any, and the key it sits under. */
+export function changeExpression(
+  change: FieldChange,
+): { key: 'expression' | 'using'; sql: string } | undefined {
+  if ('addField' in change && change.addField.expression)
+    return { key: 'expression', sql: change.addField.expression };
+  if ('deriveField' in change)
+    return { key: 'expression', sql: change.deriveField.expression };
+  if ('changeType' in change && change.changeType.using)
+    return { key: 'using', sql: change.changeType.using };
+  return undefined;
+}
+
 /** Where a field of the new version takes its value from. */
 export type FieldSource =
   | { kind: 'copy'; from: string }

@@ -17,8 +17,9 @@ const fieldType = z.string().refine(isFieldType, value => ({
 /**
  * A SQL expression over the source version's fields, e.g. `duration_ms / 1000.0`.
  * It is embedded in the engine's statements, so statement separators, comments,
- * dollar quotes and subqueries are refused outright; what it computes is shown in
- * the plan for review.
+ * dollar quotes and subqueries are refused outright here; the engine then reads it
+ * with its own parser (Postgres: source fields only, deterministic built-ins only).
+ * What it computes is shown in the plan for review.
  */
 const expression = z
   .string()

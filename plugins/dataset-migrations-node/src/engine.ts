@@ -113,6 +113,16 @@ export interface DatasetEngine {
    * returns what the original returned on the old one.
    */
   compareQueries?(request: QueryComparisonRequest): Promise<QueryComparison>;
+  /**
+   * Problems with one expression of a spec (a `using`, an added or derived field),
+   * read in the engine's own dialect over the source version's fields; none when
+   * it may be embedded in the engine's statements. Optional: without it, only the
+   * dry run finds a bad expression.
+   */
+  checkExpression?(
+    expression: string,
+    sourceFields: DatasetField[],
+  ): Promise<string[]>;
   /** The stages and statements `migrate` would run, changing nothing. */
   plan(request: DatasetMigrationPlanRequest): Promise<PlannedStage[]>;
   /**

@@ -46,7 +46,7 @@ import { runSandboxed } from './sandbox/runSandboxed';
 import { datasetTarget, type DatasetTarget } from './sql/analyzeSql';
 import { consumerMapping, type ConsumerMapping } from './sql/fieldMapping';
 import { analyzeFile } from './sql/rewriteSql';
-import { loadSqlParser } from './sql/sqlParser';
+import { loadSqlParser } from '../sql/sqlParser';
 import { shadowCheckFile } from './verification/shadowCheck';
 
 export interface ConsumerPipelineOptions {

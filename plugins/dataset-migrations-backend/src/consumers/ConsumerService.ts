@@ -20,7 +20,7 @@ import type { RepositoryReader } from './repositories/RepositoryReader';
 import { datasetTarget, type DatasetTarget } from './sql/analyzeSql';
 import { consumerMapping, type ConsumerMapping } from './sql/fieldMapping';
 import { rewriteSqlFile } from './sql/rewriteSql';
-import { loadSqlParser } from './sql/sqlParser';
+import { loadSqlParser } from '../sql/sqlParser';
 import { mapConcurrently } from './mapConcurrently';
 
 export interface ImpactPreview {

@@ -17,6 +17,8 @@ import {
   type MigrationSummary,
   isActiveMigrationStatus,
   planFieldChanges,
+  changeExpression,
+  changeKind,
   type DatasetDetails,
   type DatasetSummary,
   type Migration,
@@ -216,6 +218,24 @@ export class MigrationService {
       schema.fields,
       request.changes,
     );
+    if (engine.checkExpression) {
+      for (const [index, change] of request.changes.entries()) {
+        const expression = changeExpression(change);
+        if (!expression) continue;
+        const found = await engine.checkExpression(
+          expression.sql,
+          schema.fields,
+        );
+        problems.push(
+          ...found.map(
+            problem =>
+              `changes[${index}] (${changeKind(change)}) ${
+                expression.key
+              }: ${problem}`,
+          ),
+        );
+      }
+    }
     if (request.targetVersion <= currentVersion) {
       problems.unshift(
         `targetVersion: must be above the current schema version ${currentVersion}`,

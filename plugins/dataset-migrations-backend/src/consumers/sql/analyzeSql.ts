@@ -1,6 +1,6 @@
 import type { ScanToken } from 'libpg-query';
 import type { JinjaReference } from './dbtJinja';
-import type { ParsedSql } from './sqlParser';
+import type { ParsedSql } from '../../sql/sqlParser';
 
 /** The dataset as consumer SQL names it. */
 export interface DatasetTarget {

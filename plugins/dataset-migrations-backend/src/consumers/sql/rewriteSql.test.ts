@@ -1,7 +1,7 @@
 import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { consumerMapping } from './fieldMapping';
 import { rewriteSqlFile } from './rewriteSql';
-import { loadSqlParser } from './sqlParser';
+import { loadSqlParser } from '../../sql/sqlParser';
 
 const source: DatasetField[] = [
   { name: 'event_id', type: 'bigint', nullable: false, primaryKey: true },

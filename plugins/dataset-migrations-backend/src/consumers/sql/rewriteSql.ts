@@ -13,7 +13,7 @@ import {
 } from './analyzeSql';
 import { maskJinja } from './dbtJinja';
 import { starChanges, type ConsumerMapping } from './fieldMapping';
-import { parseSql, positionOf, SqlSyntaxError } from './sqlParser';
+import { parseSql, positionOf, SqlSyntaxError } from '../../sql/sqlParser';
 
 export interface SqlFile {
   path: string;

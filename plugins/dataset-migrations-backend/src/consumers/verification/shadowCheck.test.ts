@@ -4,7 +4,7 @@ import {
   createTestDatabases,
   createTestEngine,
 } from '../../__testUtils__/testDatabases';
-import { loadSqlParser } from '../sql/sqlParser';
+import { loadSqlParser } from '../../sql/sqlParser';
 import { shadowCheckFile } from './shadowCheck';
 
 const target = {

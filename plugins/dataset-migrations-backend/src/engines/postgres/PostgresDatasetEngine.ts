@@ -13,7 +13,12 @@ import {
   type QueryComparison,
   type QueryComparisonRequest,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
-import type { PlannedStage } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type {
+  DatasetField,
+  PlannedStage,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { loadSqlParser } from '../../sql/sqlParser';
+import { checkExpression } from './expressions';
 import {
   copyGrantsSql,
   estimateRows,
@@ -136,6 +141,17 @@ export class PostgresDatasetEngine implements DatasetEngine {
       );
       return rows[0].found / new Set(examples).size;
     });
+  }
+
+  async checkExpression(
+    expression: string,
+    sourceFields: DatasetField[],
+  ): Promise<string[]> {
+    await loadSqlParser();
+    return checkExpression(
+      expression,
+      sourceFields.map(f => f.name),
+    );
   }
 
   versionRelation(dataset: DatasetLocation, version: number): string {
