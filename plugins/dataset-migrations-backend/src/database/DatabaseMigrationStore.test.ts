@@ -749,6 +749,141 @@ describe('DatabaseMigrationStore', () => {
         expect(await store.requeueExpiredRuns(enqueue, 30_000)).toEqual([m.id]);
       });
     });
+
+    describe('writes fenced by the lease', () => {
+      const checkpointsOf = async (id: string) =>
+        Object.fromEntries(
+          (
+            await knex('migration_checkpoints')
+              .where({ migration_id: id })
+              .orderBy('name')
+              .select('name', 'value')
+          ).map(r => [r.name, r.value]),
+        );
+
+      it("refuses a checkpoint or progress write from an owner that lost the run, leaving the new owner's", async () => {
+        const m = await queued();
+        await store.claimMigration(m.id, LEASE);
+        await store.startStep(m.id, 1, 'backfill');
+        expect(
+          await store.setCheckpoint(m.id, 'backfill', { rows: 5 }, LEASE.owner),
+        ).toBe(true);
+        expect(
+          await store.reportProgress(m.id, 1, 'backfill', 5, 100, LEASE.owner),
+        ).toBe(true);
+        // Even an expired lease is still its owner's until someone takes the run.
+        await expireLease(m.id);
+        expect(
+          await store.setCheckpoint(m.id, 'backfill', { rows: 6 }, LEASE.owner),
+        ).toBe(true);
+
+        await store.claimMigration(m.id, OTHER);
+        await store.startStep(m.id, 2, 'backfill');
+        expect(
+          await store.setCheckpoint(
+            m.id,
+            'backfill',
+            { rows: 50 },
+            OTHER.owner,
+          ),
+        ).toBe(true);
+
+        // The old owner, not yet aware, writes where it had got to: nothing changes.
+        expect(
+          await store.setCheckpoint(m.id, 'backfill', { rows: 7 }, LEASE.owner),
+        ).toBe(false);
+        expect(await store.setCheckpoint(m.id, 'new', true, LEASE.owner)).toBe(
+          false,
+        );
+        expect(
+          await store.reportProgress(m.id, 1, 'backfill', 7, 100, LEASE.owner),
+        ).toBe(false);
+        expect(
+          await store.reportProgress(m.id, 2, 'backfill', 7, 100, LEASE.owner),
+        ).toBe(false);
+        expect(await store.clearCheckpoints(m.id, LEASE.owner)).toBe(false);
+        expect(await checkpointsOf(m.id)).toEqual({ backfill: { rows: 50 } });
+        expect(
+          (await store.getMigration(m.id))!.steps.map(s => [
+            s.attempt,
+            s.rowsDone,
+          ]),
+        ).toEqual([
+          [1, 5],
+          [2, undefined],
+        ]);
+
+        // The new owner's writes go through, also a clear or progress that touches nothing.
+        expect(
+          await store.reportProgress(m.id, 2, 'verify', 1, 1, OTHER.owner),
+        ).toBe(true);
+        expect(await store.clearCheckpoints(m.id, OTHER.owner)).toBe(true);
+        expect(await store.clearCheckpoints(m.id, OTHER.owner)).toBe(true);
+        expect(await checkpointsOf(m.id)).toEqual({});
+      });
+
+      it('refuses writes once the run is finished or was never claimed', async () => {
+        const m = await queued();
+        expect(await store.setCheckpoint(m.id, 'x', 1, LEASE.owner)).toBe(
+          false,
+        );
+        await store.claimMigration(m.id, LEASE);
+        await store.finishMigration(m.id, { status: 'failed', reason: 'x' });
+        expect(await store.setCheckpoint(m.id, 'x', 1, LEASE.owner)).toBe(
+          false,
+        );
+        expect(await store.clearCheckpoints(m.id, LEASE.owner)).toBe(false);
+        expect(
+          await store.setCheckpoint(randomUUID(), 'x', 1, LEASE.owner),
+        ).toBe(false);
+        expect(await checkpointsOf(m.id)).toEqual({});
+      });
+
+      it('does not interleave a fenced write with a takeover of the run', async () => {
+        const m = await queued();
+        await store.claimMigration(m.id, LEASE);
+        await expireLease(m.id);
+        const settled = (promise: Promise<unknown>) =>
+          Promise.race([
+            promise.then(() => true),
+            new Promise(resolve => setTimeout(() => resolve(false), 300)),
+          ]);
+
+        // A write in flight keeps the run: the takeover waits for it to commit.
+        let takeover!: Promise<unknown>;
+        await knex.transaction(async tx => {
+          const writer = new DatabaseMigrationStore(tx);
+          expect(
+            await writer.setCheckpoint(
+              m.id,
+              'backfill',
+              { rows: 1 },
+              LEASE.owner,
+            ),
+          ).toBe(true);
+          takeover = store.claimMigration(m.id, OTHER);
+          expect(await settled(takeover)).toBe(false);
+        });
+        expect(await takeover).toMatchObject({ attempts: 2 });
+        expect((await leaseOf(m.id)).owner).toBe(OTHER.owner);
+
+        // A takeover in flight: the old owner's write waits, then sees it lost the run.
+        await expireLease(m.id);
+        let write!: Promise<boolean>;
+        await knex.transaction(async tx => {
+          await new DatabaseMigrationStore(tx).claimMigration(m.id, LEASE);
+          write = store.setCheckpoint(
+            m.id,
+            'backfill',
+            { rows: 2 },
+            OTHER.owner,
+          );
+          expect(await settled(write)).toBe(false);
+        });
+        expect(await write).toBe(false);
+        expect(await checkpointsOf(m.id)).toEqual({ backfill: { rows: 1 } });
+      });
+    });
   });
 
   describe('checkpoints', () => {

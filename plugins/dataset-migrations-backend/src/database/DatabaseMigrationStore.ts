@@ -352,17 +352,30 @@ export class DatabaseMigrationStore implements MigrationStore {
     return row?.value;
   }
 
-  async setCheckpoint<T>(id: string, name: string, value: T): Promise<void> {
-    await this.knex('migration_checkpoints')
-      .insert({ migration_id: id, name, value: JSON.stringify(value) })
-      .onConflict(['migration_id', 'name'])
-      .merge({ value: JSON.stringify(value), updated_at: this.knex.fn.now() });
+  async setCheckpoint<T>(
+    id: string,
+    name: string,
+    value: T,
+    owner?: string,
+  ): Promise<boolean> {
+    return this.whileLeased(
+      id,
+      owner,
+      `INSERT INTO migration_checkpoints (migration_id, name, value)
+         SELECT id, :name, CAST(:value AS jsonb) FROM held
+         ON CONFLICT (migration_id, name)
+         DO UPDATE SET value = excluded.value, updated_at = now()`,
+      { name, value: JSON.stringify(value) },
+    );
   }
 
-  async clearCheckpoints(id: string): Promise<void> {
-    await this.knex('migration_checkpoints')
-      .where({ migration_id: id })
-      .delete();
+  async clearCheckpoints(id: string, owner?: string): Promise<boolean> {
+    return this.whileLeased(
+      id,
+      owner,
+      `DELETE FROM migration_checkpoints
+         WHERE migration_id IN (SELECT id FROM held)`,
+    );
   }
 
   async reportProgress(
@@ -371,10 +384,42 @@ export class DatabaseMigrationStore implements MigrationStore {
     name: string,
     done: number,
     total: number,
-  ): Promise<void> {
-    await this.knex('migration_steps')
-      .where({ migration_id: id, attempt, name })
-      .update({ rows_done: done, rows_total: total });
+    owner?: string,
+  ): Promise<boolean> {
+    return this.whileLeased(
+      id,
+      owner,
+      `UPDATE migration_steps SET rows_done = :done, rows_total = :total
+         WHERE migration_id IN (SELECT id FROM held)
+           AND attempt = :attempt AND name = :name`,
+      { attempt, name, done, total },
+    );
+  }
+
+  /**
+   * Makes `write` (SQL that reads the run's id from `held`) in one statement with the
+   * check that `owner` still holds the run's lease; returns whether it did. FOR SHARE
+   * checks the newest version of the run's row and keeps it until the write commits,
+   * so a takeover either waits for the write or the write sees the new owner: never
+   * check-then-write. Without an owner the write is not fenced.
+   */
+  private async whileLeased(
+    id: string,
+    owner: string | undefined,
+    write: string,
+    bindings: Record<string, string | number> = {},
+  ): Promise<boolean> {
+    const held = owner
+      ? `SELECT id FROM migrations
+           WHERE id = :id AND lease_owner = :owner AND status = 'running'
+           FOR SHARE`
+      : `SELECT CAST(:id AS uuid) AS id`;
+    const { rows } = await this.knex.raw(
+      `WITH held AS (${held}), written AS (${write})
+       SELECT EXISTS (SELECT 1 FROM held) AS held`,
+      { ...bindings, id, owner: owner ?? null },
+    );
+    return rows[0].held;
   }
 
   async startStep(id: string, attempt: number, name: string): Promise<void> {

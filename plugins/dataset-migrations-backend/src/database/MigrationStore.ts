@@ -86,17 +86,30 @@ export interface MigrationStore {
   requeueExpiredRuns(enqueue: Enqueue, graceMs: number): Promise<string[]>;
 
   getCheckpoint<T>(id: string, name: string): Promise<T | undefined>;
-  setCheckpoint<T>(id: string, name: string, value: T): Promise<void>;
-  clearCheckpoints(id: string): Promise<void>;
+  /**
+   * Writes a checkpoint. Given an owner, only while that owner still holds the run's
+   * lease, as with {@link MigrationStore.finishMigration}: a worker that lost the run
+   * cannot overwrite where the one that took it is. Returns whether it was written.
+   */
+  setCheckpoint<T>(
+    id: string,
+    name: string,
+    value: T,
+    owner?: string,
+  ): Promise<boolean>;
+  /** Forgets the run's checkpoints; fenced by an owner as `setCheckpoint` is. */
+  clearCheckpoints(id: string, owner?: string): Promise<boolean>;
 
   startStep(id: string, attempt: number, name: string): Promise<void>;
+  /** Fenced by an owner as `setCheckpoint` is; true also when the step does not exist. */
   reportProgress(
     id: string,
     attempt: number,
     name: string,
     done: number,
     total: number,
-  ): Promise<void>;
+    owner?: string,
+  ): Promise<boolean>;
   finishStep(
     id: string,
     attempt: number,

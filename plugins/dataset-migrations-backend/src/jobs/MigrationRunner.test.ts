@@ -449,6 +449,97 @@ describe('MigrationRunner', () => {
       );
     });
 
+    it("stops at its next checkpoint write once another worker holds the run, leaving that worker's checkpoint", async () => {
+      const id = await queue();
+      const logger = mockServices.logger.mock();
+      // A lease long enough that no heartbeat tells this worker it lost the run.
+      const worker = newRunner({ leaseMs: 60_000, logger });
+      const refused: unknown[] = [];
+      const refusedWrite = (write: () => Promise<void>) =>
+        write().then(
+          () => {
+            throw new Error('the write went through');
+          },
+          error => refused.push(error),
+        );
+      engine.migrate.mockImplementationOnce(async run => {
+        await run.step('backfill', async () => {
+          await run.checkpoints.set('backfill', { rows: 1000 });
+          // This worker stalls; another takes the run and gets further.
+          await knex('migrations')
+            .where({ id })
+            .update({
+              lease_owner: 'other-worker',
+              lease_expires_at: knex.raw(`now() + interval '1 minute'`),
+            });
+          await store.setCheckpoint(
+            id,
+            'backfill',
+            { rows: 5000 },
+            'other-worker',
+          );
+          // Waking up, this worker records where it thinks the run is.
+          await refusedWrite(() => run.progress('backfill', 2000, 10_000));
+          await refusedWrite(() => run.checkpoints.clear());
+          await refusedWrite(() =>
+            run.checkpoints.set('backfill', { rows: 2000 }),
+          );
+          throw refused.at(-1);
+        });
+      });
+      await worker.run(id);
+
+      expect(refused).toHaveLength(3);
+      for (const error of refused) {
+        expect(error).toBeInstanceOf(MigrationInterruptedError);
+        expect((error as Error).message).toBe(
+          'another worker took over this run',
+        );
+      }
+      expect(await store.getCheckpoint(id, 'backfill')).toEqual({ rows: 5000 });
+      expect(await stepsOf(id)).toEqual([
+        ['plan', 1, 'succeeded', undefined],
+        ['backfill', 1, 'failed', undefined],
+      ]);
+      expect(await details(id)).toMatchObject({
+        status: 'running',
+        finishedAt: undefined,
+      });
+      const lease = await leaseOf(id);
+      expect(lease.owner).toBe('other-worker');
+      expect(lease.remainingMs).toBeGreaterThan(50_000);
+      // Stopped as a worker that lost its run: nothing in the run's log, no lease cut.
+      expect(
+        (await messages(id)).some(m => /interrupted|failed|cancelled/.test(m)),
+      ).toBe(false);
+      expect(logger.warn).toHaveBeenCalledWith(
+        `Migration ${id}: another worker took over this run; stopping this attempt`,
+      );
+    });
+
+    it('does not pin a plan for a run another worker took while it was planning', async () => {
+      const id = await queue();
+      const logger = mockServices.logger.mock();
+      const worker = newRunner({ leaseMs: 60_000, logger });
+      engine.introspect.mockImplementationOnce(async () => {
+        await knex('migrations')
+          .where({ id })
+          .update({
+            lease_owner: 'other-worker',
+            lease_expires_at: knex.raw(`now() + interval '1 minute'`),
+          });
+        return { fields: liveFields, rowEstimate: 3 };
+      });
+      await worker.run(id);
+
+      expect(engine.migrate).not.toHaveBeenCalled();
+      expect(await store.getCheckpoint(id, 'plan')).toBeUndefined();
+      expect(await details(id)).toMatchObject({ status: 'running' });
+      expect(logger.warn).toHaveBeenCalledWith(
+        `Migration ${id}: another worker took over this run; stopping this attempt`,
+      );
+    });
+
     it('lets go of a run when stopped; another worker resumes it from the checkpoints', async () => {
       const id = await queue();
       const first = newRunner();

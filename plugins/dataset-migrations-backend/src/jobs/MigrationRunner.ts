@@ -9,7 +9,12 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { Lease, MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
-import { createRunContext, PINNED_PLAN, type PinnedPlan } from './runContext';
+import {
+  createRunContext,
+  LEASE_LOST,
+  PINNED_PLAN,
+  type PinnedPlan,
+} from './runContext';
 import { DatasetCatalog, locationOf } from '../service/DatasetCatalog';
 
 /** A schema as "name type, …", to compare what was reviewed with what would run. */
@@ -80,10 +85,15 @@ export class MigrationRunner {
       return;
     }
     const attempt = migration.attempts;
-    const context = createRunContext(store, migrationId, attempt);
+    let lostLease = false;
+    const context = createRunContext(store, migrationId, attempt, {
+      owner: lease.owner,
+      onLost: () => {
+        lostLease = true;
+      },
+    });
     const { log, step } = context;
 
-    let lostLease = false;
     const heartbeat = setInterval(() => {
       store.renewLease(migrationId, lease).then(
         owned => {
@@ -97,10 +107,7 @@ export class MigrationRunner {
     }, Math.max(100, Math.floor(lease.durationMs / 3)));
 
     const throwIfCancelled = async () => {
-      if (lostLease)
-        throw new MigrationInterruptedError(
-          'another worker took over this run',
-        );
+      if (lostLease) throw new MigrationInterruptedError(LEASE_LOST);
       if (this.stopping)
         throw new MigrationInterruptedError('the backend is shutting down');
       if (await store.isCancelRequested(migrationId))
@@ -163,7 +170,7 @@ export class MigrationRunner {
           table: location.table,
           targetFields: plan.fields,
         };
-        await store.setCheckpoint(migrationId, PINNED_PLAN, planned);
+        await context.checkpoints.set(PINNED_PLAN, planned);
         return planned;
       }));
       // On a first attempt nothing has been done yet, so a cancel stops right here;

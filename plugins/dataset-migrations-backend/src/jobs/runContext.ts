@@ -1,5 +1,8 @@
 import type { TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  MigrationInterruptedError,
+  type DatasetMigrationRun,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { MigrationStore } from '../database/MigrationStore';
 
 /** What the first attempt planned; later attempts and operations on the run execute exactly this. */
@@ -11,16 +14,34 @@ export interface PinnedPlan {
 
 export const PINNED_PLAN = 'plan';
 
+/** Why an attempt stops once its worker finds the run is no longer its own. */
+export const LEASE_LOST = 'another worker took over this run';
+
+/** The lease an attempt runs under, and what to do when it turns out lost. */
+export interface AttemptLease {
+  owner: string;
+  onLost(): void;
+}
+
 /**
  * The parts of an engine's run that write to the store: steps, log lines,
- * checkpoints and progress, all under one attempt number.
+ * checkpoints and progress, all under one attempt number. Given a lease, checkpoints
+ * and progress are written only while it holds, so an attempt that lost its run
+ * stops at its next write instead of overwriting where the new owner is.
  */
 export function createRunContext(
   store: MigrationStore,
   migrationId: string,
   attempt: number,
+  lease?: AttemptLease,
 ): Pick<DatasetMigrationRun, 'step' | 'log' | 'checkpoints' | 'progress'> {
   let currentStep: string | undefined;
+  const owner = lease?.owner;
+  const whileLeased = async (write: Promise<boolean>) => {
+    if (await write) return;
+    lease?.onLost();
+    throw new MigrationInterruptedError(LEASE_LOST);
+  };
   return {
     log: (message, level = 'info') =>
       store.appendLog(migrationId, {
@@ -45,10 +66,13 @@ export function createRunContext(
     },
     checkpoints: {
       get: name => store.getCheckpoint(migrationId, name),
-      set: (name, value) => store.setCheckpoint(migrationId, name, value),
-      clear: () => store.clearCheckpoints(migrationId),
+      set: (name, value) =>
+        whileLeased(store.setCheckpoint(migrationId, name, value, owner)),
+      clear: () => whileLeased(store.clearCheckpoints(migrationId, owner)),
     },
     progress: (stage, done, total) =>
-      store.reportProgress(migrationId, attempt, stage, done, total),
+      whileLeased(
+        store.reportProgress(migrationId, attempt, stage, done, total, owner),
+      ),
   };
 }
