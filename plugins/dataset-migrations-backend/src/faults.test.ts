@@ -456,6 +456,7 @@ describe('fault injection', () => {
             ['backfill', 1, 'failed'],
             // Attempt 2 runs the plan attempt 1 pinned, from the backfill's checkpoint.
             ['backfill', 2, 'succeeded'],
+            ['indexes', 2, 'succeeded'],
             ['verify', 2, 'succeeded'],
             ['cut-over', 2, 'succeeded'],
           ]);
@@ -584,6 +585,7 @@ describe('fault injection', () => {
         done.steps.filter(s => s.attempt === last).map(s => [s.name, s.status]),
       ).toEqual([
         ['backfill', 'succeeded'],
+        ['indexes', 'succeeded'],
         ['verify', 'succeeded'],
         ['cut-over', 'succeeded'],
       ]);

@@ -374,6 +374,7 @@ describe('dataset-migrations backend', () => {
       ['dry-run', 1, 'succeeded'],
       ['create-target', 1, 'succeeded'],
       ['backfill', 1, 'succeeded'],
+      ['indexes', 1, 'succeeded'],
       ['verify', 1, 'succeeded'],
       ['cut-over', 1, 'succeeded'],
     ]);
@@ -863,6 +864,7 @@ describe('dataset-migrations backend', () => {
       'dry-run',
       'create-target',
       'backfill',
+      'indexes',
       'verify',
       'cut-over',
       'undo',

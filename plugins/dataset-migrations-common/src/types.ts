@@ -41,6 +41,14 @@ export interface DatasetField {
   default?: string;
 }
 
+/** A secondary index of a dataset (the primary key is on its fields). */
+export interface DatasetIndex {
+  name: string;
+  unique: boolean;
+  /** As the engine would create it. */
+  definition: string;
+}
+
 export interface MigrationSummary {
   id: string;
   status: MigrationStatus;
@@ -70,6 +78,9 @@ export interface DatasetDetails extends DatasetSummary {
   engine: string;
   table: string;
   fields: DatasetField[];
+  indexes: DatasetIndex[];
+  /** The engine's estimate, not a count. */
+  rowEstimate: number;
 }
 
 export type MigrationStepStatus = 'running' | 'succeeded' | 'failed';

@@ -2,6 +2,7 @@ import type { Config } from '@backstage/config';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type {
   DatasetField,
+  DatasetIndex,
   PlannedStage,
   TargetField,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -14,6 +15,8 @@ export interface DatasetLocation {
 
 export interface DatasetSchema {
   fields: DatasetField[];
+  /** Secondary indexes, for people to see what a migration carries over. */
+  indexes?: DatasetIndex[];
   /** The engine's estimate; exact counts are for verification, not for listing. */
   rowEstimate: number;
 }

@@ -95,6 +95,8 @@ export class MigrationService {
       engine: location.engine,
       table: location.table,
       fields: schema.fields,
+      indexes: schema.indexes ?? [],
+      rowEstimate: schema.rowEstimate,
     };
   }
 

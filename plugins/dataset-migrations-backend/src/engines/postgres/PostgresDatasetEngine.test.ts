@@ -200,6 +200,7 @@ describe('PostgresDatasetEngine', () => {
       },
     ]);
     expect(schema.rowEstimate).toBe(ROWS.length);
+    expect(schema.indexes).toEqual([]);
 
     // A table name without schema means public.
     expect((await engine.introspect({ table: 'events' })).fields).toEqual(
@@ -288,6 +289,7 @@ describe('PostgresDatasetEngine', () => {
       { name: 'dry-run', status: 'succeeded' },
       { name: 'create-target', status: 'succeeded' },
       { name: 'backfill', status: 'succeeded' },
+      { name: 'indexes', status: 'succeeded' },
       { name: 'verify', status: 'succeeded' },
       { name: 'cut-over', status: 'succeeded' },
     ]);
@@ -395,6 +397,7 @@ describe('PostgresDatasetEngine', () => {
       { name: 'dry-run', status: 'succeeded' },
       { name: 'create-target', status: 'succeeded' },
       { name: 'backfill', status: 'succeeded' },
+      { name: 'indexes', status: 'succeeded' },
       { name: 'verify', status: 'succeeded' },
       { name: 'cut-over', status: 'succeeded' },
     ]);
@@ -760,6 +763,7 @@ describe('PostgresDatasetEngine', () => {
       await batched.migrate(second.run);
       expect(second.steps.map(s => s.name)).toEqual([
         'backfill',
+        'indexes',
         'verify',
         'cut-over',
       ]);
@@ -784,6 +788,7 @@ describe('PostgresDatasetEngine', () => {
       'dry-run',
       'create-target',
       'backfill',
+      'indexes',
       'verify',
       'cut-over',
       'undo',
@@ -1119,5 +1124,113 @@ describe('PostgresDatasetEngine', () => {
       'public.keyless has no primary key; copying in batches and capturing writes need one',
     );
     expect(await regclass('public.keyless_v2')).toBeNull();
+  });
+
+  describe('indexes and constraints', () => {
+    beforeEach(async () => {
+      await knex.raw(`CREATE TABLE public.users (name text PRIMARY KEY)`);
+      await knex.raw(
+        `INSERT INTO public.users VALUES ('alice'), ('bob'), ('carol')`,
+      );
+      await knex.raw(`
+        CREATE UNIQUE INDEX events_user_played_idx
+          ON public.events (user_id, played_at DESC NULLS LAST) WHERE price > 0;
+        CREATE INDEX events_lower_user_idx ON public.events (lower(user_id)) INCLUDE (price);
+        CREATE INDEX events_duration_idx ON public.events (duration);
+        ALTER TABLE public.events ADD CONSTRAINT price_positive CHECK (price >= 0);
+        ALTER TABLE public.events ADD CONSTRAINT user_known
+          FOREIGN KEY (user_id) REFERENCES public.users (name);
+        ALTER TABLE public.events ADD CONSTRAINT short_tag CHECK (length(tag) < 10) NOT VALID;
+      `);
+    });
+
+    async function definitions(table: string): Promise<string[]> {
+      const { rows } = await knex.raw(
+        `SELECT pg_get_indexdef(indexrelid) AS d FROM pg_index
+          WHERE indrelid = ?::regclass AND NOT indisprimary
+         UNION ALL
+         SELECT conname || ': ' || pg_get_constraintdef(oid) FROM pg_constraint
+          WHERE conrelid = ?::regclass AND contype IN ('c', 'f')
+         ORDER BY 1`,
+        [table, table],
+      );
+      return rows.map((r: { d: string }) => r.d);
+    }
+
+    it('rebuilds them on the new version with renamed fields, and skips what no longer fits', async () => {
+      const { run, logs } = await runFor([
+        { renameField: { from: 'user_id', to: 'listener' } },
+        { dropField: { name: 'duration' } },
+      ]);
+      const [planned] = (await engine.plan(run)).filter(
+        s => s.name === 'indexes',
+      );
+      expect(planned.description).toContain(
+        'index events_duration_idx: field "duration" is not in the new version',
+      );
+      expect(
+        (await engine.introspect({ table: 'public.events' })).indexes,
+      ).toContainEqual({
+        name: 'events_lower_user_idx',
+        unique: false,
+        definition:
+          'CREATE INDEX events_lower_user_idx ON public.events USING btree (lower(user_id)) INCLUDE (price)',
+      });
+      await engine.migrate(run);
+
+      expect(await definitions('public.events_v2')).toEqual([
+        'CREATE INDEX events_lower_user_idx_v2 ON public.events_v2 USING btree (lower(listener)) INCLUDE (price)',
+        'CREATE UNIQUE INDEX events_user_played_idx_v2 ON public.events_v2 USING btree (listener, played_at DESC NULLS LAST) WHERE (price > (0)::numeric)',
+        'price_positive: CHECK ((price >= (0)::numeric))',
+        'short_tag: CHECK ((length((tag)::text) < 10)) NOT VALID',
+        'user_known: FOREIGN KEY (listener) REFERENCES users(name)',
+      ]);
+      expect(planned.sql).toHaveLength(7); // 2 indexes, 3 adds, 2 validations
+      expect(logs).toContain(
+        'not carried over: index events_duration_idx: field "duration" is not in the new version',
+      );
+      // The carried constraints hold on the new version, through the dataset's name.
+      await expect(
+        knex.raw(
+          `INSERT INTO public.events (id, listener, price) VALUES (9, 'mallory', 1)`,
+        ),
+      ).rejects.toThrow('violates foreign key constraint "user_known"');
+      await expect(
+        knex.raw(
+          `INSERT INTO public.events (id, listener, price) VALUES (9, 'alice', -1)`,
+        ),
+      ).rejects.toThrow('violates check constraint "price_positive"');
+    });
+
+    it('fails before the switch, undoing everything, when the new values break a unique index', async () => {
+      await knex.raw(
+        `CREATE UNIQUE INDEX events_duration_uq ON public.events (duration)`,
+      );
+      // Recomputed, still present: the index on it is rebuilt, and now collides.
+      const { run } = await runFor([
+        { deriveField: { field: 'duration', expression: "'same'" } },
+      ]);
+      await expect(engine.migrate(run)).rejects.toThrow(
+        /could not create unique index "events_duration_uq_v2"/,
+      );
+      expect(await regclass('public.events_v2')).toBeNull();
+      expect(await relkind('public.events')).toBe('r');
+    });
+
+    it('refuses a dataset that views or foreign keys are bound to, naming them, and changes nothing', async () => {
+      await knex.raw(
+        `CREATE VIEW public.recent_events AS SELECT id, user_id FROM public.events`,
+      );
+      await knex.raw(
+        `CREATE TABLE public.ratings (event_id bigint REFERENCES public.events (id))`,
+      );
+      const { run } = await runFor([{ dropField: { name: 'tag' } }]);
+      const refusal =
+        'public.events cannot move to a new version while foreign key ratings_event_id_fkey on ratings, view recent_events depend on its current table';
+      await expect(engine.plan(run)).rejects.toThrow(refusal);
+      await expect(engine.migrate(run)).rejects.toThrow(refusal);
+      expect(await regclass('public.events_v2')).toBeNull();
+      expect(await relkind('public.events')).toBe('r');
+    });
   });
 });

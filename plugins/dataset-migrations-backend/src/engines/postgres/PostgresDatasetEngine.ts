@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import {
   MigrationInterruptedError,
   type DatasetEngine,
@@ -26,6 +27,9 @@ import {
   parseRelationName,
   primaryKey,
   quoteRelation,
+  readConstraints,
+  readDependents,
+  readIndexes,
   readFailures,
   readFields,
   relationComment,
@@ -33,7 +37,9 @@ import {
   resolveDataset,
   versionOf,
   type RelationName,
+  type ResolvedDataset,
 } from './relations';
+import { planCarryOver } from './carryOver';
 import {
   batchEndSql,
   checksumSql,
@@ -115,6 +121,11 @@ export class PostgresDatasetEngine implements DatasetEngine {
         );
         return {
           fields: await readFields(client, storage),
+          indexes: (await readIndexes(client, storage)).map(index => ({
+            name: index.name,
+            unique: index.unique,
+            definition: index.definition,
+          })),
           rowEstimate: await estimateRows(client, storage),
         };
       }),
@@ -224,6 +235,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
         client,
         parseRelationName(request.dataset.table),
       );
+      await refuseDependents(client, dataset);
       const shape = await this.shapeFor(client, request);
       const grants = await copyGrantsSql(
         client,
@@ -250,6 +262,16 @@ export class PostgresDatasetEngine implements DatasetEngine {
           sql: [
             batchEndSql(shape, keyTypes, true),
             copyRangeSql(shape, keyTypes, range),
+          ],
+        },
+        {
+          name: 'indexes',
+          description: indexesDescription(shape),
+          sql: [
+            ...shape.carryOver.indexes.map(i => i.create),
+            ...shape.carryOver.constraints.flatMap(c =>
+              c.validate ? [c.add, c.validate] : [c.add],
+            ),
           ],
         },
         {
@@ -324,6 +346,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
       await run.throwIfCancelled();
       await stage('create-target', () => this.createTarget(run, shape));
       await stage('backfill', () => this.backfill(run, shape));
+      await stage('indexes', () => this.buildIndexes(run, shape));
       await stage('verify', () => this.verify(run, shape));
       await run.throwIfCancelled();
       await stage('cut-over', () => this.cutOver(run, shape));
@@ -504,6 +527,14 @@ export class PostgresDatasetEngine implements DatasetEngine {
         );
       return field;
     });
+    const target = versionOf(dataset.relation, run.targetVersion);
+    const carryOver = planCarryOver({
+      target,
+      targetVersion: run.targetVersion,
+      fields: run.targetFields,
+      indexes: await readIndexes(client, source),
+      constraints: await readConstraints(client, source),
+    });
     // Object names must be unique per run and short enough for Postgres' 63 characters.
     const tag = createHash('sha256')
       .update(run.migrationId)
@@ -515,7 +546,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
     });
     return {
       source,
-      target: versionOf(dataset.relation, run.targetVersion),
+      target,
       deleted: inSchema(`dsm_${tag}_deleted`),
       captureFailures: inSchema(`dsm_${tag}_capture_failures`),
       captureFunction: inSchema(`dsm_${tag}_capture`),
@@ -527,6 +558,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
       reverseFunction: inSchema(`dsm_${tag}_reverse`),
       reverseTrigger: `dsm_${tag}_reverse`,
       reverseFailures: inSchema(`dsm_${tag}_reverse_failures`),
+      carryOver,
     };
   }
 
@@ -564,6 +596,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
         client,
         parseRelationName(run.dataset.table),
       );
+      await refuseDependents(client, dataset);
       const previous = versionOf(dataset.relation, run.fromVersion);
       if (
         dataset.kind === 'table' &&
@@ -685,6 +718,60 @@ export class PostgresDatasetEngine implements DatasetEngine {
       )} (${Math.round(
         (state.rows - startRows) / Math.max(seconds, 0.001),
       )} rows/s this attempt, longest batch ${longestBatchMs} ms)`,
+    );
+  }
+
+  /**
+   * Rebuilds the old version's indexes on the new one once its rows are in (faster
+   * than keeping them up during the copy), without blocking the writes the capture
+   * carries over; then adds and validates its CHECKs and foreign keys. Each piece
+   * is skipped when an earlier attempt finished it.
+   */
+  private async buildIndexes(
+    run: DatasetMigrationRun,
+    shape: MigrationShape,
+  ): Promise<void> {
+    const { indexes, constraints, skipped } = shape.carryOver;
+    for (const reason of skipped)
+      await run.log(`not carried over: ${reason}`, 'warn');
+    for (const [i, index] of indexes.entries()) {
+      await run.throwIfCancelled();
+      await this.withClient(async client => {
+        const { rows } = await client.query<{ valid: boolean }>(
+          `SELECT i.indisvalid AS valid FROM pg_index i
+            WHERE i.indexrelid = to_regclass($1)`,
+          [quoteRelation({ schema: shape.target.schema, name: index.name })],
+        );
+        if (rows[0]?.valid) return;
+        // A concurrent build that was interrupted leaves an invalid index behind.
+        if (rows[0])
+          await client.query(
+            `DROP INDEX CONCURRENTLY ${quoteRelation({
+              schema: shape.target.schema,
+              name: index.name,
+            })}`,
+          );
+        await client.query(index.create);
+      });
+      await run.progress('indexes', i + 1, indexes.length);
+    }
+    for (const constraint of constraints) {
+      await run.throwIfCancelled();
+      await this.transaction(async client => {
+        const { rowCount } = await client.query(
+          `SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND conname = $2`,
+          [quoteRelation(shape.target), constraint.name],
+        );
+        if (!rowCount) await client.query(constraint.add);
+      });
+      // Validating reads every row but lets writers on: its own transaction.
+      if (constraint.validate)
+        await this.transaction(client => client.query(constraint.validate!));
+    }
+    await run.log(
+      `rebuilt ${indexes.length} indexes and ${
+        constraints.length
+      } constraints on ${formatRelation(shape.target)}`,
     );
   }
 
@@ -945,6 +1032,43 @@ export class PostgresDatasetEngine implements DatasetEngine {
     } finally {
       client.release(broken);
     }
+  }
+}
+
+function indexesDescription(shape: MigrationShape): string {
+  const { indexes, constraints, skipped } = shape.carryOver;
+  const rebuilt =
+    indexes.length + constraints.length === 0
+      ? 'No secondary indexes, CHECKs or foreign keys to carry over.'
+      : `Build ${indexes.length} indexes concurrently, then add ${constraints.length} CHECK and foreign-key constraints and validate them, each without blocking writers.`;
+  return skipped.length === 0
+    ? rebuilt
+    : `${rebuilt} Not carried over: ${skipped.join('; ')}.`;
+}
+
+/**
+ * Views and foreign keys are bound to a table, not to the name readers use: after
+ * the switch they would keep the old version, and dropping it would break them.
+ */
+async function refuseDependents(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+): Promise<void> {
+  const dependents = await readDependents(
+    client,
+    dataset.kind === 'view'
+      ? [dataset.relation, dataset.storage]
+      : [dataset.storage],
+    dataset.relation,
+  );
+  if (dependents.length > 0) {
+    throw new InputError(
+      `${formatRelation(
+        dataset.relation,
+      )} cannot move to a new version while ${dependents.join(
+        ', ',
+      )} depend on its current table; Postgres binds them to the table, not the name, so they would stay on the old version. Drop or repoint them first`,
+    );
   }
 }
 

@@ -1,4 +1,5 @@
-import { parseSql, SqlSyntaxError } from '../../sql/sqlParser';
+import { escapeIdentifier } from 'pg';
+import { parseSql, SqlSyntaxError, type ParsedSql } from '../../sql/sqlParser';
 
 /**
  * Functions an expression may call: built-ins whose result depends only on their
@@ -59,57 +60,107 @@ export function checkExpression(
   expression: string,
   fieldNames: string[],
 ): string[] {
-  const wrapped = `SELECT (${expression}\n)`;
-  let root: Node;
+  const parsed = parseExpression(expression);
+  if ('problem' in parsed) return [parsed.problem];
+  const problems = new Set<string>();
+  const known = new Set(fieldNames);
+  visitNodes(parsed.expression, (type, node) => {
+    if (!ALLOWED_NODES.has(type)) {
+      problems.add(
+        `uses ${
+          NODE_NAMES[type] ?? type
+        }, which an expression over one row may not`,
+      );
+      return false;
+    }
+    if (type === 'ColumnRef') checkColumn(node, known, problems);
+    if (type === 'FuncCall') checkCall(node, problems);
+    return true;
+  });
+  return [...problems];
+}
+
+/**
+ * An expression with its field names replaced (the engine's own expressions, such
+ * as an index's or a CHECK's, carried to a version whose fields were renamed).
+ * Returns the first field `rename` has no name for instead.
+ */
+export function renameFields(
+  expression: string,
+  rename: (field: string) => string | undefined,
+): { sql: string } | { missing: string } {
+  const parsed = parseExpression(expression);
+  if ('problem' in parsed) throw new Error(parsed.problem);
+  const edits: Array<{ start: number; end: number; name: string }> = [];
+  let missing: string | undefined;
+  visitNodes(parsed.expression, (type, node) => {
+    if (type !== 'ColumnRef') return true;
+    const parts = names(node.fields);
+    const field = parts[parts.length - 1];
+    const renamed = rename(field);
+    if (renamed === undefined) missing ??= field;
+    const start = parsed.indexOf(node.location as number);
+    const token = parsed.tokens.find(t => t.start === start);
+    if (renamed !== undefined && parts.length === 1 && token)
+      edits.push({ start, end: token.end, name: escapeIdentifier(renamed) });
+    return true;
+  });
+  if (missing !== undefined) return { missing };
+  let sql = parsed.text;
+  for (const edit of edits.sort((a, b) => b.start - a.start))
+    sql = sql.slice(0, edit.start) + edit.name + sql.slice(edit.end);
+  return { sql: sql.slice(PREFIX.length, sql.length - SUFFIX.length) };
+}
+
+const PREFIX = 'SELECT (';
+const SUFFIX = '\n)';
+
+/** Parses `SELECT (<expression>)` and checks it is that and nothing more. */
+function parseExpression(
+  expression: string,
+): (ParsedSql & { text: string; expression: Node }) | { problem: string } {
+  const text = `${PREFIX}${expression}${SUFFIX}`;
+  let parsed: ParsedSql;
   try {
-    const parsed = parseSql(wrapped).result.stmts ?? [];
-    if (parsed.length !== 1) return ['must be one expression'];
-    root = parsed[0]!.stmt as Node;
+    parsed = parseSql(text);
   } catch (error) {
     if (error instanceof SqlSyntaxError) {
-      const at = Math.max(0, error.index - 'SELECT ('.length);
-      return [`${error.message} (at character ${at + 1})`];
+      const at = Math.max(0, error.index - PREFIX.length);
+      return { problem: `${error.message} (at character ${at + 1})` };
     }
     throw error;
   }
-  const select = root.SelectStmt as Node | undefined;
+  const statements = parsed.result.stmts ?? [];
+  const select = (statements[0]?.stmt as Node | undefined)?.SelectStmt as
+    | Node
+    | undefined;
   const extra = select
     ? Object.keys(select).filter(
         k => !['targetList', 'limitOption', 'op'].includes(k),
       )
     : [];
   const targets = (select?.targetList as Node[] | undefined) ?? [];
-  if (!select || extra.length > 0 || targets.length !== 1) {
-    return ['must be one expression over the row, not a query'];
+  if (statements.length !== 1 || extra.length > 0 || targets.length !== 1) {
+    return { problem: 'must be one expression over the row, not a query' };
   }
+  return { ...parsed, text, expression: targets[0] };
+}
 
-  const problems = new Set<string>();
-  const known = new Set(fieldNames);
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      value.forEach(visit);
-      return;
-    }
-    if (value === null || typeof value !== 'object') return;
-    for (const [key, inner] of Object.entries(value as Node)) {
-      // Node types are capitalised; lower-case keys are a node's own fields.
-      if (/^[A-Z]/.test(key)) {
-        if (!ALLOWED_NODES.has(key)) {
-          problems.add(
-            `uses ${
-              NODE_NAMES[key] ?? key
-            }, which an expression over one row may not`,
-          );
-          continue;
-        }
-        if (key === 'ColumnRef') checkColumn(inner as Node, known, problems);
-        if (key === 'FuncCall') checkCall(inner as Node, problems);
-      }
-      visit(inner);
-    }
-  };
-  visit(targets[0]);
-  return [...problems];
+/** Calls `visit` on every parse node, depth first; `false` skips a node's insides. */
+function visitNodes(
+  value: unknown,
+  visit: (type: string, node: Node) => boolean,
+): void {
+  if (Array.isArray(value)) {
+    for (const item of value) visitNodes(item, visit);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, inner] of Object.entries(value as Node)) {
+    // Node types are capitalised; lower-case keys are a node's own fields.
+    if (/^[A-Z]/.test(key) && !visit(key, inner as Node)) continue;
+    visitNodes(inner, visit);
+  }
 }
 
 function names(list: unknown): string[] {

@@ -224,3 +224,153 @@ export async function readFailures(
   );
   return { count: rows[0].n, first: rows[0].first ?? undefined };
 }
+
+/** A secondary index, as parts the engine can rebuild on another version. */
+export interface IndexDefinition {
+  name: string;
+  unique: boolean;
+  method: string;
+  /** Key columns' expressions (a plain column is its quoted name), in order. */
+  keys: string[];
+  /** Per key: ` DESC`, ` NULLS FIRST`, an operator class…, or ''. */
+  keyOptions: string[];
+  /** INCLUDE columns. */
+  included: string[];
+  predicate?: string;
+  /** As `pg_get_indexdef` prints it, for people. */
+  definition: string;
+}
+
+/** The table's indexes other than its primary key. */
+export async function readIndexes(
+  client: PoolClient,
+  table: RelationName,
+): Promise<IndexDefinition[]> {
+  const { rows } = await client.query<{
+    name: string;
+    unique: boolean;
+    method: string;
+    key_count: number;
+    columns: string[];
+    options: number[];
+    opclasses: Array<string | null>;
+    predicate: string | null;
+    definition: string;
+  }>(
+    `SELECT ic.relname::text AS name, i.indisunique AS unique, am.amname AS method,
+            i.indnkeyatts AS key_count,
+            array(SELECT pg_get_indexdef(i.indexrelid, k, false)
+                    FROM generate_series(1, i.indnatts) AS k ORDER BY k) AS columns,
+            i.indoption::int2[] AS options,
+            array(SELECT CASE WHEN o.opcdefault THEN NULL ELSE o.opcname::text END
+                    FROM unnest(i.indclass) WITH ORDINALITY AS x(oid, n)
+                    JOIN pg_opclass o ON o.oid = x.oid ORDER BY x.n) AS opclasses,
+            pg_get_expr(i.indpred, i.indrelid) AS predicate,
+            pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index i
+       JOIN pg_class ic ON ic.oid = i.indexrelid
+       JOIN pg_am am ON am.oid = ic.relam
+      WHERE i.indrelid = $1::regclass AND NOT i.indisprimary
+      ORDER BY ic.relname`,
+    [quoteRelation(table)],
+  );
+  return rows.map(r => ({
+    name: r.name,
+    unique: r.unique,
+    method: r.method,
+    keys: r.columns.slice(0, r.key_count),
+    keyOptions: r.columns.slice(0, r.key_count).map((_, k) => {
+      // indoption bits: 1 = DESC, 2 = NULLS FIRST (see pg_index.h).
+      const bits = r.options[k] ?? 0;
+      const opclass = r.opclasses[k];
+      return `${opclass ? ` ${escapeIdentifier(opclass)}` : ''}${
+        bits & 1 ? ' DESC' : ''
+      }${bits & 1 && !(bits & 2) ? ' NULLS LAST' : ''}${
+        !(bits & 1) && bits & 2 ? ' NULLS FIRST' : ''
+      }`;
+    }),
+    included: r.columns.slice(r.key_count),
+    ...(r.predicate === null ? {} : { predicate: r.predicate }),
+    definition: r.definition,
+  }));
+}
+
+/** A CHECK or foreign-key constraint of a table. */
+export interface ConstraintDefinition {
+  name: string;
+  kind: 'check' | 'foreign-key';
+  /** The columns it reads, by name. */
+  columns: string[];
+  /** CHECK: the expression. Foreign key: everything after its column list. */
+  body: string;
+  /** As `pg_get_constraintdef` prints it, for people. */
+  definition: string;
+  /** A foreign key from the table to itself. */
+  selfReference: boolean;
+}
+
+export async function readConstraints(
+  client: PoolClient,
+  table: RelationName,
+): Promise<ConstraintDefinition[]> {
+  const { rows } = await client.query<{
+    name: string;
+    type: 'c' | 'f';
+    columns: string[];
+    check: string | null;
+    definition: string;
+    self: boolean;
+  }>(
+    `SELECT c.conname AS name, c.contype AS type,
+            array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(n, o)
+                    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n
+                   ORDER BY k.o) AS columns,
+            CASE WHEN c.contype = 'c' THEN pg_get_expr(c.conbin, c.conrelid) END AS check,
+            pg_get_constraintdef(c.oid) AS definition,
+            c.confrelid = c.conrelid AS self
+       FROM pg_constraint c
+      WHERE c.conrelid = $1::regclass AND c.contype IN ('c', 'f')
+      ORDER BY c.conname`,
+    [quoteRelation(table)],
+  );
+  return rows.map(r => ({
+    name: r.name,
+    kind: r.type === 'c' ? 'check' : 'foreign-key',
+    columns: r.columns,
+    body:
+      r.type === 'c'
+        ? r.check!
+        : r.definition.slice(r.definition.indexOf(') REFERENCES') + 2),
+    definition: r.definition,
+    selfReference: r.self,
+  }));
+}
+
+/**
+ * Other relations bound to a relation, not to its name: views reading it, and
+ * foreign keys pointing at it. A migration moves the name to a new table, so they
+ * would stay on the old version, or block the switch; they are named so a person
+ * can repoint them first.
+ */
+export async function readDependents(
+  client: PoolClient,
+  relations: RelationName[],
+  except: RelationName,
+): Promise<string[]> {
+  const { rows } = await client.query<{ what: string }>(
+    `WITH bound AS (SELECT unnest($1::text[])::regclass AS oid)
+     SELECT DISTINCT format('view %s', v.oid::regclass) AS what
+       FROM bound b
+       JOIN pg_depend d ON d.refobjid = b.oid AND d.classid = 'pg_rewrite'::regclass
+       JOIN pg_rewrite r ON r.oid = d.objid
+       JOIN pg_class v ON v.oid = r.ev_class
+      WHERE v.oid <> b.oid AND v.oid <> to_regclass($2)
+     UNION
+     SELECT format('foreign key %I on %s', c.conname, c.conrelid::regclass)
+       FROM bound b JOIN pg_constraint c ON c.confrelid = b.oid AND c.contype = 'f'
+      WHERE c.conrelid <> b.oid
+      ORDER BY 1`,
+    [relations.map(quoteRelation), quoteRelation(except)],
+  );
+  return rows.map(r => r.what);
+}

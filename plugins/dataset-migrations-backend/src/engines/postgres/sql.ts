@@ -3,6 +3,7 @@ import type {
   DatasetField,
   TargetField,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { CarryOver } from './carryOver';
 import { quoteRelation, versionOf, type RelationName } from './relations';
 
 /** Everything one run needs to name and transform: source, target and their keys. */
@@ -27,6 +28,8 @@ export interface MigrationShape {
   reverseTrigger: string;
   /** Writes that could not be carried back: a rollback would lose them. */
   reverseFailures: RelationName;
+  /** The old version's indexes and constraints, rebuilt on the new one. */
+  carryOver: CarryOver;
 }
 
 export const q = escapeIdentifier;

@@ -26,6 +26,8 @@ const dataset: DatasetDetails = {
     { name: 'event_id', type: 'bigint', nullable: false, primaryKey: true },
     { name: 'country', type: 'text', nullable: true, primaryKey: false },
   ],
+  indexes: [],
+  rowEstimate: 1000,
 };
 
 const plan: MigrationPlan = {
