@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseMigrationStore } from './DatabaseMigrationStore';
-import type { Enqueue, NewMigration } from './MigrationStore';
+import type { Enqueue, LiveJobs, NewMigration } from './MigrationStore';
 
 const LEASE = { owner: 'test-worker', durationMs: 60_000 };
 
@@ -883,6 +883,99 @@ describe('DatabaseMigrationStore', () => {
         expect(await write).toBe(false);
         expect(await checkpointsOf(m.id)).toEqual({ backfill: { rows: 1 } });
       });
+    });
+  });
+
+  describe('requeueStrandedRuns', () => {
+    const GRACE_MS = 30_000;
+    /** The stand-in queue's view: a run has a live job while its row is in test_jobs. */
+    const liveJobs: LiveJobs = async (tx, ids) =>
+      new Set(
+        (
+          await tx('test_jobs')
+            .whereIn('migration_id', ids)
+            .select('migration_id')
+        ).map(r => r.migration_id),
+      );
+    /** As if the run was queued a minute ago. */
+    const queuedAMinuteAgo = (id: string) =>
+      knex('migrations')
+        .where({ id })
+        .update({ updated_at: knex.raw(`now() - interval '1 minute'`) });
+    const loseJob = (id: string) =>
+      knex('test_jobs').where({ migration_id: id }).delete();
+
+    it('re-enqueues a run queued longer than the grace period that no job will run, and only that', async () => {
+      const lost = await queued({ entityRef: 'resource:default/lost' });
+      await loseJob(lost.id);
+      await queuedAMinuteAgo(lost.id);
+      // Its job may still be about to show up: not yet.
+      const recent = await queued({ entityRef: 'resource:default/recent' });
+      await loseJob(recent.id);
+      // Waiting its turn behind other jobs, however long: its job will run it.
+      const waiting = await queued({ entityRef: 'resource:default/waiting' });
+      await queuedAMinuteAgo(waiting.id);
+      // Running and finished runs are not this sweep's.
+      const running = await queued({ entityRef: 'resource:default/running' });
+      await store.claimMigration(running.id, LEASE);
+      const cancelled = await queued({ entityRef: 'resource:default/cancel' });
+      await store.requestCancel(cancelled.id);
+      for (const id of [running.id, cancelled.id]) {
+        await loseJob(id);
+        await queuedAMinuteAgo(id);
+      }
+      enqueue.mockClear();
+
+      expect(
+        await store.requeueStrandedRuns(enqueue, liveJobs, GRACE_MS),
+      ).toEqual([lost.id]);
+      expect(enqueue).toHaveBeenCalledTimes(1);
+      expect((await jobs()).sort()).toEqual([lost.id, waiting.id].sort());
+      expect(await store.getMigration(lost.id)).toMatchObject({
+        status: 'queued',
+        attempts: 0,
+      });
+
+      // Its new job will run it: later sweeps leave it be.
+      expect(
+        await store.requeueStrandedRuns(enqueue, liveJobs, GRACE_MS),
+      ).toEqual([]);
+      expect(enqueue).toHaveBeenCalledTimes(1);
+    });
+
+    it('enqueues a stranded run once when several sweeps race for it', async () => {
+      const m = await queued();
+      await loseJob(m.id);
+      await queuedAMinuteAgo(m.id);
+      // A slow enqueue keeps each sweep's transaction open, so the sweeps overlap.
+      const slowEnqueue: Enqueue = async (tx, id) => {
+        await tx.raw('SELECT pg_sleep(0.2)');
+        await enqueue(tx, id);
+      };
+
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          store.requeueStrandedRuns(slowEnqueue, liveJobs, GRACE_MS),
+        ),
+      );
+      expect(results.flat()).toEqual([m.id]);
+      expect(await jobs()).toEqual([m.id]);
+    });
+
+    it('leaves the run to the next sweep when the enqueue fails', async () => {
+      const m = await queued();
+      await loseJob(m.id);
+      await queuedAMinuteAgo(m.id);
+      const failing: Enqueue = async () => {
+        throw new Error('queue is down');
+      };
+      await expect(
+        store.requeueStrandedRuns(failing, liveJobs, GRACE_MS),
+      ).rejects.toThrow('queue is down');
+      expect(
+        await store.requeueStrandedRuns(enqueue, liveJobs, GRACE_MS),
+      ).toEqual([m.id]);
+      expect(await jobs()).toEqual([m.id]);
     });
   });
 

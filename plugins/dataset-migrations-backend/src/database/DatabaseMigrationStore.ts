@@ -15,6 +15,7 @@ import {
 import type {
   Enqueue,
   Lease,
+  LiveJobs,
   MigrationStore,
   NewMigration,
   QueueResult,
@@ -338,6 +339,34 @@ export class DatabaseMigrationStore implements MigrationStore {
         .returning('id');
       for (const { id } of rows) await enqueue(tx, id);
       return rows.map(r => r.id);
+    });
+  }
+
+  async requeueStrandedRuns(
+    enqueue: Enqueue,
+    liveJobs: LiveJobs,
+    graceMs: number,
+  ): Promise<string[]> {
+    return this.knex.transaction(async tx => {
+      // Queued since: created, or put back by a retry. A run another sweep or a
+      // claim has locked is theirs: skip it rather than wait and enqueue it twice.
+      const waiting: string[] = (
+        await tx('migrations')
+          .where({ status: 'queued' })
+          .where(
+            'updated_at',
+            '<',
+            tx.raw(`now() - ? * interval '1 millisecond'`, [graceMs]),
+          )
+          .forUpdate()
+          .skipLocked()
+          .select('id')
+      ).map(row => row.id);
+      if (waiting.length === 0) return [];
+      const live = await liveJobs(tx, waiting);
+      const stranded = waiting.filter(id => !live.has(id));
+      for (const id of stranded) await enqueue(tx, id);
+      return stranded;
     });
   }
 

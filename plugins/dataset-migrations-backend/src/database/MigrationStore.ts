@@ -28,6 +28,12 @@ export type Enqueue = (
   migrationId: string,
 ) => Promise<void>;
 
+/** Of these migrations, the ones whose job will still run; read inside the caller's transaction. */
+export type LiveJobs = (
+  tx: Knex.Transaction,
+  migrationIds: string[],
+) => Promise<Set<string>>;
+
 /** Either the queued migration, or the dataset's active one that blocked it. */
 export type QueueResult =
   | { queued: true; migration: Migration }
@@ -84,6 +90,16 @@ export interface MigrationStore {
    * free for any worker to claim, and not swept again for `graceMs`.
    */
   requeueExpiredRuns(enqueue: Enqueue, graceMs: number): Promise<string[]>;
+  /**
+   * Queued migrations, waiting for longer than `graceMs`, that no job will run (it
+   * was lost, gave up, or its worker died before claiming the run): re-enqueues each.
+   * A run whose job is only waiting its turn is left alone.
+   */
+  requeueStrandedRuns(
+    enqueue: Enqueue,
+    liveJobs: LiveJobs,
+    graceMs: number,
+  ): Promise<string[]>;
 
   getCheckpoint<T>(id: string, name: string): Promise<T | undefined>;
   /**

@@ -75,8 +75,30 @@ export class JobQueue {
       tx,
       RUN_MIGRATION_TASK,
       { migrationId },
-      `migration:${migrationId}`,
+      migrationJobKey(migrationId),
     );
+  }
+
+  /**
+   * Of these migrations, those whose job will still run: waiting, retrying, or taken
+   * by a worker less than `staleMs` ago. A job taken longer ago, for a run that is
+   * still queued, belongs to a worker that died before it claimed the run, and
+   * graphile-worker frees such a job only after hours. Read from graphile-worker's
+   * `jobs` view, in the caller's transaction.
+   */
+  async migrationsWithLiveJobs(
+    tx: Knex.Transaction,
+    migrationIds: string[],
+    staleMs: number,
+  ): Promise<Set<string>> {
+    const byKey = new Map(migrationIds.map(id => [migrationJobKey(id), id]));
+    const { rows } = await tx.raw<{ rows: { key: string }[] }>(
+      `SELECT key FROM ${this.schemaName}.jobs
+        WHERE key = ANY(?) AND attempts < max_attempts
+          AND (locked_at IS NULL OR locked_at > now() - ? * interval '1 millisecond')`,
+      [[...byKey.keys()], staleMs],
+    );
+    return new Set(rows.map(row => byKey.get(row.key)!));
   }
 
   /** Finds a migration's consumers; the same key collapses repeats into one job. */
@@ -162,6 +184,11 @@ export class JobQueue {
   private get schemaName(): string {
     return `"${this.options.schema.replace(/"/g, '""')}"`;
   }
+}
+
+/** One job per migration: repeats of its enqueue collapse into the waiting job. */
+function migrationJobKey(migrationId: string): string {
+  return `migration:${migrationId}`;
 }
 
 /** The pg connection settings behind a knex client, whatever form the config took. */

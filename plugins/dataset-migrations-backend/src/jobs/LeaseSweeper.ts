@@ -1,12 +1,13 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { MigrationStore } from '../database/MigrationStore';
+import type { Enqueue, MigrationStore } from '../database/MigrationStore';
 import type { JobQueue } from './JobQueue';
 
 /**
  * Hands runs whose worker died back to the queue. A dead worker's job stays locked
  * in graphile-worker for hours; its lease in our tables runs out in seconds, and
  * every worker replica sweeps for such leases, so the run resumes from its
- * checkpoints within about a lease and a sweep interval.
+ * checkpoints within about a lease and a sweep interval. Queued runs have no lease
+ * yet: those whose job is gone or held by a dead worker are enqueued again.
  */
 export class LeaseSweeper {
   private timer?: NodeJS.Timeout;
@@ -31,14 +32,34 @@ export class LeaseSweeper {
   }
 
   async sweep(): Promise<string[]> {
-    const { store, queue, logger, graceMs } = this.deps;
+    const { store, queue, graceMs } = this.deps;
+    const enqueue: Enqueue = (tx, id) => queue.enqueueMigration(tx, id);
+    const resumed = await this.attempt(
+      () => store.requeueExpiredRuns(enqueue, graceMs),
+      id => `Migration ${id} lost its worker; re-queued to resume`,
+    );
+    // A job taken for longer than the grace without a claim had a worker that died.
+    const stranded = await this.attempt(
+      () =>
+        store.requeueStrandedRuns(
+          enqueue,
+          (tx, ids) => queue.migrationsWithLiveJobs(tx, ids, graceMs),
+          graceMs,
+        ),
+      id => `Migration ${id} was queued with no job left to run it; re-queued`,
+    );
+    return [...resumed, ...stranded];
+  }
+
+  /** One part of a sweep; a failure is logged and retried at the next sweep. */
+  private async attempt(
+    requeue: () => Promise<string[]>,
+    message: (id: string) => string,
+  ): Promise<string[]> {
+    const { logger } = this.deps;
     try {
-      const ids = await store.requeueExpiredRuns(
-        (tx, id) => queue.enqueueMigration(tx, id),
-        graceMs,
-      );
-      for (const id of ids)
-        logger.warn(`Migration ${id} lost its worker; re-queued to resume`);
+      const ids = await requeue();
+      for (const id of ids) logger.warn(message(id));
       return ids;
     } catch (error) {
       logger.warn(`Lease sweep failed: ${error}`);

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { mockServices } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
+import { JobQueue } from './JobQueue';
+import { LeaseSweeper } from './LeaseSweeper';
+
+const SCHEMA = 'test_worker';
+
+/** The sweeper against graphile-worker's own tables, with no worker running. */
+describe('LeaseSweeper', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let store: DatabaseMigrationStore;
+  let queue: JobQueue;
+  let logger: ReturnType<typeof mockServices.logger.mock>;
+  let sweeper: LeaseSweeper;
+
+  beforeAll(async () => {
+    knex = await init();
+    store = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex }),
+    });
+    queue = new JobQueue({
+      knex,
+      schema: SCHEMA,
+      logger: mockServices.logger.mock(),
+    });
+    await queue.migrate();
+  });
+
+  afterAll(async () => {
+    await queue.stop();
+  });
+
+  beforeEach(async () => {
+    await knex.raw(`DELETE FROM ${SCHEMA}._private_jobs`);
+    await knex('migrations').delete();
+    logger = mockServices.logger.mock();
+    sweeper = new LeaseSweeper({
+      store,
+      queue,
+      logger,
+      intervalMs: 60_000,
+      graceMs: 30_000,
+    });
+  });
+
+  async function queueRun(entityRef = 'resource:default/events') {
+    const id = randomUUID();
+    const result = await store.createMigration(
+      {
+        id,
+        entityRef,
+        fromVersion: 1,
+        targetVersion: 2,
+        changes: [],
+        dryRun: false,
+        fingerprint: id,
+        requestedBy: 'user:default/tester',
+      },
+      (tx, migrationId) => queue.enqueueMigration(tx, migrationId),
+    );
+    if (!result.queued) throw new Error('not queued');
+    return id;
+  }
+
+  /** As if the run was queued a minute ago, twice the grace period. */
+  const queuedAMinuteAgo = (id: string) =>
+    knex('migrations')
+      .where({ id })
+      .update({ updated_at: knex.raw(`now() - interval '1 minute'`) });
+
+  /** The run's jobs as graphile-worker keeps them, oldest first. */
+  async function jobsOf(id: string) {
+    const { rows } = await knex.raw(
+      `SELECT key, locked_by AS "lockedBy", attempts, max_attempts AS "maxAttempts", revision
+         FROM ${SCHEMA}._private_jobs WHERE payload->>'migrationId' = ? ORDER BY id`,
+      [id],
+    );
+    return rows;
+  }
+
+  const updateJob = (id: string, set: string) =>
+    knex.raw(
+      `UPDATE ${SCHEMA}._private_jobs SET ${set} WHERE payload->>'migrationId' = ?`,
+      [id],
+    );
+
+  const loseJob = (id: string) =>
+    knex.raw(
+      `DELETE FROM ${SCHEMA}._private_jobs WHERE payload->>'migrationId' = ?`,
+      [id],
+    );
+
+  const waitingJob = (id: string) => ({
+    key: `migration:${id}`,
+    lockedBy: null,
+    attempts: 0,
+    maxAttempts: 5,
+    revision: 0,
+  });
+
+  it('leaves a queued run whose job is waiting its turn, however long it waits', async () => {
+    const id = await queueRun();
+    await queuedAMinuteAgo(id);
+    for (let sweep = 0; sweep < 3; sweep++) {
+      expect(await sweeper.sweep()).toEqual([]);
+    }
+    // Not even replaced by a repeat enqueue: the job is as it was added.
+    expect(await jobsOf(id)).toEqual([waitingJob(id)]);
+  });
+
+  it('re-enqueues a queued run whose job is gone, once, after the grace period', async () => {
+    const id = await queueRun();
+    await loseJob(id);
+    // Within the grace period: not yet.
+    expect(await sweeper.sweep()).toEqual([]);
+
+    await queuedAMinuteAgo(id);
+    expect(await sweeper.sweep()).toEqual([id]);
+    expect(await jobsOf(id)).toEqual([waitingJob(id)]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      `Migration ${id} was queued with no job left to run it; re-queued`,
+    );
+
+    expect(await sweeper.sweep()).toEqual([]);
+    expect(await jobsOf(id)).toEqual([waitingJob(id)]);
+  });
+
+  it('re-enqueues a queued run whose job a worker took and never claimed the run for, but not one just taken', async () => {
+    const id = await queueRun();
+    await queuedAMinuteAgo(id);
+    // A worker has just taken the job and is about to claim the run.
+    await updateJob(id, `locked_at = now(), locked_by = 'live-worker'`);
+    expect(await sweeper.sweep()).toEqual([]);
+    expect(await jobsOf(id)).toHaveLength(1);
+
+    // That worker died an hour ago; graphile-worker would free its job only after four.
+    await updateJob(id, `locked_at = now() - interval '1 hour'`);
+    expect(await sweeper.sweep()).toEqual([id]);
+    // graphile-worker retires the dead worker's job and adds a fresh one under the key.
+    expect(await jobsOf(id)).toEqual([
+      {
+        key: null,
+        lockedBy: 'live-worker',
+        attempts: 5,
+        maxAttempts: 5,
+        revision: 0,
+      },
+      waitingJob(id),
+    ]);
+
+    expect(await sweeper.sweep()).toEqual([]);
+    expect(await jobsOf(id)).toHaveLength(2);
+  });
+
+  it('re-enqueues a queued run whose job used up its attempts', async () => {
+    const id = await queueRun();
+    await queuedAMinuteAgo(id);
+    // Failing attempts of a job that is still retrying leave the run to it.
+    await updateJob(id, `attempts = 4, last_error = 'database down'`);
+    expect(await sweeper.sweep()).toEqual([]);
+
+    await updateJob(id, 'attempts = max_attempts');
+    expect(await sweeper.sweep()).toEqual([id]);
+    expect(await jobsOf(id)).toEqual([
+      { key: null, lockedBy: null, attempts: 5, maxAttempts: 5, revision: 0 },
+      waitingJob(id),
+    ]);
+  });
+
+  it('hands back, in one sweep, runs whose worker died while running and while queued', async () => {
+    const running = await queueRun('resource:default/running');
+    await store.claimMigration(running, {
+      owner: 'dead-worker',
+      durationMs: 60_000,
+    });
+    await knex('migrations')
+      .where({ id: running })
+      .update({ lease_expires_at: knex.raw(`now() - interval '1 second'`) });
+    const stranded = await queueRun('resource:default/stranded');
+    await loseJob(running);
+    await loseJob(stranded);
+    await queuedAMinuteAgo(stranded);
+
+    expect(await sweeper.sweep()).toEqual([running, stranded]);
+    expect(await jobsOf(running)).toEqual([waitingJob(running)]);
+    expect(await jobsOf(stranded)).toEqual([waitingJob(stranded)]);
+  });
+});
