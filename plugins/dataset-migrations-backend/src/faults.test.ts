@@ -666,6 +666,7 @@ describe('fault injection', () => {
           clear: async () => checkpoints.clear(),
         },
         progress: async () => {},
+        recordVerification: async () => {},
       };
       await engine.migrate(run);
 

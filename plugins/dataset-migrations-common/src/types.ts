@@ -1,4 +1,5 @@
 import type { Compatibility } from './compatibility';
+import type { ResultFigures } from './consumers';
 import type { FieldChange } from './schemas';
 
 export const MIGRATION_STATUSES = [
@@ -140,9 +141,35 @@ export interface MigrationPlan {
   stages: PlannedStage[];
 }
 
+/**
+ * What a migration's verify stage compared: the source version read through the
+ * migration's mapping against the new version, by row count and an
+ * order-independent checksum.
+ */
+export interface VerificationFigures {
+  source: ResultFigures;
+  target: ResultFigures;
+  /** The engine's verdict; a mismatch fails the run before its cut-over. */
+  matched: boolean;
+  durationMs: number;
+  /**
+   * Rows deleted from the source while the backfill copied them, removed from the
+   * target before comparing; explains a target smaller than what was copied.
+   */
+  rowsDeletedDuringCopy?: number;
+}
+
+/** Verification figures as stored with a run: the latest attempt's to verify. */
+export interface RecordedVerification extends VerificationFigures {
+  attempt: number;
+  recordedAt: string;
+}
+
 export interface MigrationDetails extends Migration {
   steps: MigrationStep[];
   logs: MigrationLogLine[];
   /** The plan this migration executes, fixed when it was created. */
   plan?: MigrationPlan;
+  /** Absent until an attempt reaches verification. */
+  verification?: RecordedVerification;
 }

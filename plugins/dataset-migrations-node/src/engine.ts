@@ -5,6 +5,7 @@ import type {
   DatasetIndex,
   PlannedStage,
   TargetField,
+  VerificationFigures,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
 /** Where a dataset lives on its engine, from the entity's annotations. */
@@ -53,6 +54,11 @@ export interface DatasetMigrationRun {
   };
   /** Reports how far a stage is, for progress bars: rows done of rows in all. */
   progress(stage: string, done: number, total: number): Promise<void>;
+  /**
+   * Stores what verification compared, for people to see on the run. Engines call
+   * it whether or not the sides match, before failing on a mismatch.
+   */
+  recordVerification(figures: VerificationFigures): Promise<void>;
 }
 
 /** The user cancelled the run; engines undo what they did and rethrow. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
+import type { VerificationFigures } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseMigrationStore } from './DatabaseMigrationStore';
 import type { Enqueue, LiveJobs, NewMigration } from './MigrationStore';
@@ -1078,6 +1079,70 @@ describe('DatabaseMigrationStore', () => {
       status: 'succeeded',
       rowsDone: 200_000,
       rowsTotal: 200_000,
+    });
+  });
+
+  describe('recordVerification', () => {
+    const OTHER = { owner: 'other-worker', durationMs: 60_000 };
+    const mismatched: VerificationFigures = {
+      source: { rows: 5_000_000_001, checksum: 'a1b2' },
+      target: { rows: 5_000_000_000, checksum: 'ffee' },
+      matched: false,
+      durationMs: 1_250,
+      rowsDeletedDuringCopy: 3,
+    };
+    const matched: VerificationFigures = {
+      source: { rows: 5_000_000_001, checksum: 'a1b2' },
+      target: { rows: 5_000_000_001, checksum: 'a1b2' },
+      matched: true,
+      durationMs: 900,
+    };
+
+    it("keeps the latest attempt's figures with the run, a mismatch too; none before", async () => {
+      const m = await queued();
+      await store.claimMigration(m.id, LEASE);
+      expect((await store.getMigration(m.id))!.verification).toBeUndefined();
+
+      expect(
+        await store.recordVerification(m.id, 1, mismatched, LEASE.owner),
+      ).toBe(true);
+      const first = (await store.getMigration(m.id))!.verification!;
+      expect(first).toEqual({
+        ...mismatched,
+        attempt: 1,
+        recordedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+      });
+      expect(Math.abs(Date.parse(first.recordedAt) - Date.now())).toBeLessThan(
+        60_000,
+      );
+      // Only the run's details carry them, not the listings.
+      expect(await store.getMigrationWithPlan(m.id)).not.toHaveProperty(
+        'verification',
+      );
+
+      await knex('migrations')
+        .where({ id: m.id })
+        .update({ lease_expires_at: knex.raw(`now() - interval '1 second'`) });
+      await store.claimMigration(m.id, OTHER);
+      expect(
+        await store.recordVerification(m.id, 2, matched, OTHER.owner),
+      ).toBe(true);
+      // The attempt that lost the run cannot put its figures back.
+      expect(
+        await store.recordVerification(m.id, 1, mismatched, LEASE.owner),
+      ).toBe(false);
+      expect((await store.getMigration(m.id))!.verification).toMatchObject({
+        ...matched,
+        attempt: 2,
+      });
+
+      await store.finishMigration(m.id, { status: 'succeeded' }, OTHER.owner);
+      expect(
+        await store.recordVerification(m.id, 2, mismatched, OTHER.owner),
+      ).toBe(false);
+      expect((await store.getMigration(m.id))!.verification).toMatchObject(
+        matched,
+      );
     });
   });
 

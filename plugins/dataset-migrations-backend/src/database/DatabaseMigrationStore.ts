@@ -11,6 +11,8 @@ import {
   type MigrationPlan,
   type MigrationStatus,
   type MigrationSummary,
+  type RecordedVerification,
+  type VerificationFigures,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type {
   Enqueue,
@@ -48,6 +50,7 @@ type MigrationRow = {
   plan: MigrationPlan | null;
   contracted_at: Date | null;
   retried_at_attempt: number;
+  verification: RecordedVerification | null;
 };
 
 const UNIQUE_VIOLATION = '23505';
@@ -184,8 +187,11 @@ export class DatabaseMigrationStore implements MigrationStore {
   }
 
   async getMigration(id: string): Promise<MigrationDetails | undefined> {
-    const migration = await this.getMigrationWithPlan(id);
-    if (!migration) return undefined;
+    const row = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .first();
+    if (!row) return undefined;
+    const { verification } = row;
     const [steps, logs] = await Promise.all([
       this.knex('migration_steps').where({ migration_id: id }).orderBy('id'),
       this.knex('migration_logs')
@@ -194,7 +200,15 @@ export class DatabaseMigrationStore implements MigrationStore {
         .limit(5000),
     ]);
     return {
-      ...migration,
+      ...toMigration(row),
+      plan: row.plan ?? undefined,
+      // now() as JSON carries an offset; other times here are ISO in UTC.
+      verification: verification
+        ? {
+            ...verification,
+            recordedAt: new Date(verification.recordedAt).toISOString(),
+          }
+        : undefined,
       steps: steps.map(step => ({
         name: step.name,
         attempt: step.attempt,
@@ -422,6 +436,24 @@ export class DatabaseMigrationStore implements MigrationStore {
          WHERE migration_id IN (SELECT id FROM held)
            AND attempt = :attempt AND name = :name`,
       { attempt, name, done, total },
+    );
+  }
+
+  async recordVerification(
+    id: string,
+    attempt: number,
+    figures: VerificationFigures,
+    owner?: string,
+  ): Promise<boolean> {
+    const verification = { ...figures, attempt };
+    return this.whileLeased(
+      id,
+      owner,
+      `UPDATE migrations
+         SET verification = CAST(:verification AS jsonb)
+           || jsonb_build_object('recordedAt', now())
+         WHERE id IN (SELECT id FROM held)`,
+      { verification: JSON.stringify(verification) },
     );
   }
 

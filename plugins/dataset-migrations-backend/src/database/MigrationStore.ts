@@ -7,6 +7,7 @@ import type {
   MigrationPlan,
   MigrationStatus,
   MigrationSummary,
+  VerificationFigures,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
 export interface NewMigration {
@@ -124,6 +125,16 @@ export interface MigrationStore {
     name: string,
     done: number,
     total: number,
+    owner?: string,
+  ): Promise<boolean>;
+  /**
+   * Keeps what an attempt's verification compared, replacing an earlier attempt's;
+   * fenced by an owner as `setCheckpoint` is.
+   */
+  recordVerification(
+    id: string,
+    attempt: number,
+    figures: VerificationFigures,
     owner?: string,
   ): Promise<boolean>;
   finishStep(

@@ -25,16 +25,20 @@ export interface AttemptLease {
 
 /**
  * The parts of an engine's run that write to the store: steps, log lines,
- * checkpoints and progress, all under one attempt number. Given a lease, checkpoints
- * and progress are written only while it holds, so an attempt that lost its run
- * stops at its next write instead of overwriting where the new owner is.
+ * checkpoints, progress and verification figures, all under one attempt number.
+ * Given a lease, all but steps and log lines are written only while it holds, so
+ * an attempt that lost its run stops at its next write instead of overwriting
+ * where the new owner is.
  */
 export function createRunContext(
   store: MigrationStore,
   migrationId: string,
   attempt: number,
   lease?: AttemptLease,
-): Pick<DatasetMigrationRun, 'step' | 'log' | 'checkpoints' | 'progress'> {
+): Pick<
+  DatasetMigrationRun,
+  'step' | 'log' | 'checkpoints' | 'progress' | 'recordVerification'
+> {
   let currentStep: string | undefined;
   const owner = lease?.owner;
   const whileLeased = async (write: Promise<boolean>) => {
@@ -73,6 +77,10 @@ export function createRunContext(
     progress: (stage, done, total) =>
       whileLeased(
         store.reportProgress(migrationId, attempt, stage, done, total, owner),
+      ),
+    recordVerification: figures =>
+      whileLeased(
+        store.recordVerification(migrationId, attempt, figures, owner),
       ),
   };
 }

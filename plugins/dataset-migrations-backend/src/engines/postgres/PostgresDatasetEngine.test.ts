@@ -4,6 +4,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import {
   planFieldChanges,
   type FieldChange,
+  type VerificationFigures,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   MigrationInterruptedError,
@@ -73,6 +74,7 @@ describe('PostgresDatasetEngine', () => {
     const logs: string[] = [];
     const checkpoints = new Map<string, unknown>();
     const progress: { stage: string; done: number; total: number }[] = [];
+    const verifications: VerificationFigures[] = [];
     const { fields } = await engine.introspect({ table: 'public.events' });
     const plan = planFieldChanges(fields, changes);
     if (plan.problems.length) throw new Error(plan.problems.join('; '));
@@ -116,9 +118,12 @@ describe('PostgresDatasetEngine', () => {
       progress: async (stage, done, total) => {
         progress.push({ stage, done, total });
       },
+      recordVerification: async figures => {
+        verifications.push(figures);
+      },
       ...options,
     };
-    return { run, steps, logs, checkpoints, progress };
+    return { run, steps, logs, checkpoints, progress, verifications };
   }
 
   async function regclass(name: string): Promise<string | null> {

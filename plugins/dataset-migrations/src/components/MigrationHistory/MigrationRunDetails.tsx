@@ -21,10 +21,11 @@ import { ConsumersPanel } from '../ConsumersPanel';
 import { PlanView } from '../PlanView';
 import { formatDuration, formatProgress } from '../shared/format';
 import { usePolledValue } from '../shared/usePolledValue';
+import { VerificationPanel } from './VerificationPanel';
 
 const POLL_MS = 2000;
 
-/** One run's steps, consumers and log lines; followed every two seconds while the run is active. */
+/** One run's steps, verification, consumers and log lines; followed every two seconds while the run is active. */
 export function MigrationRunDetails(props: { migration: Migration }) {
   const { id, updatedAt, status } = props.migration;
   const api = useApi(datasetMigrationsApiRef);
@@ -87,6 +88,9 @@ export function MigrationRunDetails(props: { migration: Migration }) {
           ))}
         </TableBody>
       </Table>
+      {details.value.verification && (
+        <VerificationPanel verification={details.value.verification} />
+      )}
       {/* A dry run changes nothing, so no consumer has anywhere to move. */}
       {!props.migration.dryRun && (
         <Box mt={2}>

@@ -1,0 +1,108 @@
+import { screen, within } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import type {
+  Migration,
+  MigrationDetails,
+  RecordedVerification,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
+import { MigrationRunDetails } from './MigrationRunDetails';
+
+const migration: Migration = {
+  id: 'm1',
+  entityRef: 'resource:default/listening-events',
+  status: 'failed',
+  fromVersion: 1,
+  targetVersion: 2,
+  // No consumers to load: the details alone are under test.
+  dryRun: true,
+  changes: [{ renameField: { from: 'country', to: 'country_code' } }],
+  requestedBy: 'user:default/ada',
+  attempts: 2,
+  retriedAtAttempt: 0,
+  cancelRequested: false,
+  failureReason: 'verification failed',
+  createdAt: '2026-11-21T10:00:00.000Z',
+  startedAt: '2026-11-21T10:00:01.000Z',
+  finishedAt: '2026-11-21T10:00:03.000Z',
+  updatedAt: '2026-11-21T10:00:03.000Z',
+};
+
+async function renderDetails(verification?: RecordedVerification) {
+  const details: MigrationDetails = {
+    ...migration,
+    steps: [
+      {
+        name: 'verify',
+        attempt: 2,
+        status: 'failed',
+        startedAt: migration.startedAt!,
+        finishedAt: migration.finishedAt,
+      },
+    ],
+    logs: [],
+    verification,
+  };
+  const api = {
+    getMigration: jest.fn(async () => details),
+  } as unknown as jest.Mocked<DatasetMigrationsApi>;
+  await renderInTestApp(
+    <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+      <MigrationRunDetails migration={migration} />
+    </TestApiProvider>,
+  );
+  await screen.findByRole('table', { name: 'Steps' });
+}
+
+describe('MigrationRunDetails', () => {
+  it('shows source against target figures of a mismatched verification, and what differs', async () => {
+    await renderDetails({
+      source: { rows: 1_204_332, checksum: '9f2c01ab' },
+      target: { rows: 1_204_331, checksum: '77e0d4c2' },
+      matched: false,
+      durationMs: 2_400,
+      rowsDeletedDuringCopy: 12,
+      attempt: 2,
+      recordedAt: '2026-11-21T10:00:02.500Z',
+    });
+
+    const table = screen.getByRole('table', { name: 'Verification' });
+    const [, source, target] = within(table).getAllByRole('row');
+    expect(source).toHaveTextContent(/Source, mapped\s*1,204,332\s*9f2c01ab/);
+    expect(target).toHaveTextContent(/New version\s*1,204,331\s*77e0d4c2/);
+    expect(
+      screen.getByText('Mismatched: row counts and checksums differ'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /Attempt 2, compared in 2 s, .*; 12 rows deleted during the copy were removed first/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows a matched verification', async () => {
+    await renderDetails({
+      source: { rows: 3, checksum: 'ab' },
+      target: { rows: 3, checksum: 'ab' },
+      matched: true,
+      durationMs: 850,
+      attempt: 1,
+      recordedAt: '2026-11-21T10:00:02.500Z',
+    });
+
+    expect(screen.getByText('Matched')).toBeInTheDocument();
+    expect(screen.queryByText(/Mismatched/)).not.toBeInTheDocument();
+    expect(screen.getByText(/compared in 850 ms/)).not.toHaveTextContent(
+      'deleted',
+    );
+  });
+
+  it('shows no verification panel before an attempt verifies', async () => {
+    await renderDetails(undefined);
+
+    expect(
+      screen.queryByRole('table', { name: 'Verification' }),
+    ).not.toBeInTheDocument();
+    expect(screen.queryByText('Verification')).not.toBeInTheDocument();
+  });
+});
