@@ -24,14 +24,14 @@ function dataset(
 }
 
 describe('DatasetSchemaVersionProcessor', () => {
-  const getSchemaVersion: jest.MockedFunction<
-    DatasetSchemaVersionService['getSchemaVersion']
+  const getMigratedDataset: jest.MockedFunction<
+    DatasetSchemaVersionService['getMigratedDataset']
   > = jest.fn();
-  const processor = new DatasetSchemaVersionProcessor({ getSchemaVersion });
+  const processor = new DatasetSchemaVersionProcessor({ getMigratedDataset });
   const preProcess = (entity: Entity) => processor.preProcessEntity(entity);
 
   beforeEach(() => {
-    getSchemaVersion.mockReset();
+    getMigratedDataset.mockReset();
   });
 
   it('has a name', () => {
@@ -39,13 +39,15 @@ describe('DatasetSchemaVersionProcessor', () => {
   });
 
   it('writes the migrated version onto a dataset, keeping everything else', async () => {
-    getSchemaVersion.mockResolvedValue(3);
+    getMigratedDataset.mockResolvedValue({ schemaVersion: 3 });
     const entity = dataset();
     const before = JSON.parse(JSON.stringify(entity));
 
     const result = await preProcess(entity);
 
-    expect(getSchemaVersion).toHaveBeenCalledWith('resource:analytics/events');
+    expect(getMigratedDataset).toHaveBeenCalledWith(
+      'resource:analytics/events',
+    );
     expect(result).toEqual({
       ...before,
       metadata: {
@@ -57,18 +59,30 @@ describe('DatasetSchemaVersionProcessor', () => {
     expect(entity).toEqual(before);
   });
 
+  it('writes the table a migration moved the dataset to', async () => {
+    getMigratedDataset.mockResolvedValue({
+      schemaVersion: 4,
+      table: 'analytics.plays',
+    });
+    const result = await preProcess(dataset());
+    expect(result.metadata.annotations).toMatchObject({
+      [ANNOTATION]: '4',
+      'dataset-migrations.io/table': 'analytics.plays',
+    });
+  });
+
   it('adds the annotation to a dataset that declared none', async () => {
-    getSchemaVersion.mockResolvedValue(2);
+    getMigratedDataset.mockResolvedValue({ schemaVersion: 2 });
     const result = await preProcess({
       ...dataset(),
       metadata: { name: 'bare', namespace: 'default' },
     });
     expect(result.metadata.annotations).toEqual({ [ANNOTATION]: '2' });
-    expect(getSchemaVersion).toHaveBeenCalledWith('resource:default/bare');
+    expect(getMigratedDataset).toHaveBeenCalledWith('resource:default/bare');
   });
 
   it('leaves a dataset that was never migrated unchanged', async () => {
-    getSchemaVersion.mockResolvedValue(undefined);
+    getMigratedDataset.mockResolvedValue(undefined);
     const entity = dataset({ [ANNOTATION]: '5' });
     expect(await preProcess(entity)).toBe(entity);
   });
@@ -83,11 +97,13 @@ describe('DatasetSchemaVersionProcessor', () => {
     const database: Entity = { ...dataset(), spec: { type: 'database' } };
     expect(await preProcess(component)).toBe(component);
     expect(await preProcess(database)).toBe(database);
-    expect(getSchemaVersion).not.toHaveBeenCalled();
+    expect(getMigratedDataset).not.toHaveBeenCalled();
   });
 
   it('lets a failure to read the version fail the processing round', async () => {
-    getSchemaVersion.mockRejectedValue(new Error('dataset-migrations is down'));
+    getMigratedDataset.mockRejectedValue(
+      new Error('dataset-migrations is down'),
+    );
     await expect(preProcess(dataset())).rejects.toThrow(
       'dataset-migrations is down',
     );

@@ -2,14 +2,15 @@ import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import type { CatalogProcessor } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_SCHEMA_VERSION,
+  ANNOTATION_TABLE,
   isDatasetEntity,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { DatasetSchemaVersionService } from '@dataset-migrations/plugin-dataset-migrations-node';
 
 /**
- * Writes the schema version a dataset was migrated to onto its entity, so the
- * catalog shows the live version while the entity's source file still declares the
- * one it started from.
+ * Writes the schema version a dataset was migrated to, and the table a migration
+ * moved it to, onto its entity, so the catalog shows the live state while the
+ * entity's source file still declares the one it started from.
  */
 export class DatasetSchemaVersionProcessor implements CatalogProcessor {
   constructor(private readonly versions: DatasetSchemaVersionService) {}
@@ -22,7 +23,7 @@ export class DatasetSchemaVersionProcessor implements CatalogProcessor {
     if (!isDatasetEntity(entity)) return entity;
     // A failure here fails this processing round, and the catalog keeps the last
     // good entity: better a stale version than the declared one flashing back.
-    const migrated = await this.versions.getSchemaVersion(
+    const migrated = await this.versions.getMigratedDataset(
       stringifyEntityRef(entity),
     );
     if (migrated === undefined) return entity;
@@ -32,7 +33,8 @@ export class DatasetSchemaVersionProcessor implements CatalogProcessor {
         ...entity.metadata,
         annotations: {
           ...entity.metadata.annotations,
-          [ANNOTATION_SCHEMA_VERSION]: String(migrated),
+          [ANNOTATION_SCHEMA_VERSION]: String(migrated.schemaVersion),
+          ...(migrated.table ? { [ANNOTATION_TABLE]: migrated.table } : {}),
         },
       },
     };

@@ -277,11 +277,13 @@ describe('dataset-migrations backend', () => {
         'a malformed body',
         { entityRef: EVENTS, targetVersion: 'two', changes: [], extra: true },
         400,
-        [
-          'targetVersion: must be a number',
-          'changes: must hold at least one change',
-          "'extra'",
-        ],
+        ['targetVersion: must be a number', "'extra'"],
+      ],
+      [
+        'no change at all',
+        { entityRef: EVENTS, targetVersion: 2, changes: [] },
+        400,
+        ['changes: must hold at least one change, or renameDataset'],
       ],
       [
         'a malformed entity ref',
@@ -431,7 +433,11 @@ describe('dataset-migrations backend', () => {
       .get(`${API}/schema-versions`)
       .query({ entityRef: EVENTS });
     expect(versions.status).toBe(200);
-    expect(versions.body).toEqual({ entityRef: EVENTS, schemaVersion: 2 });
+    expect(versions.body).toEqual({
+      entityRef: EVENTS,
+      schemaVersion: 2,
+      table: 'public.events',
+    });
     // The catalog module reads it with service credentials.
     const asService = await api()
       .get(`${API}/schema-versions`)
@@ -440,6 +446,7 @@ describe('dataset-migrations backend', () => {
     expect(asService.body).toEqual({
       entityRef: 'resource:events',
       schemaVersion: 2,
+      table: 'public.events',
     });
     expect(
       (await api().get(`${API}/schema-versions`).query({ entityRef: PLAYS }))
@@ -447,6 +454,7 @@ describe('dataset-migrations backend', () => {
     ).toEqual({
       entityRef: PLAYS,
       schemaVersion: null,
+      table: null,
     });
     expect((await api().get(`${API}/schema-versions`)).status).toBe(400);
 
@@ -1064,6 +1072,80 @@ describe('dataset-migrations backend', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(
       /^Invalid target schema: fields\[0\]\.type: unsupported type "varchar2"/,
+    );
+  });
+
+  it('renames a dataset: readers and the next migration find it at its new name, and a rollback brings the old one back', async () => {
+    const state = async () =>
+      (await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS }))
+        .body as { schemaVersion: number; table: string };
+    const { schemaVersion: current } = await state();
+    await warehouse.raw(`CREATE SCHEMA IF NOT EXISTS analytics`);
+    const body = {
+      entityRef: EVENTS,
+      targetVersion: current + 1,
+      changes: [],
+      renameDataset: { to: 'analytics.plays_log' },
+    };
+    const planned = await api().post(`${API}/plans`).send(body);
+    expect(planned.status).toBe(200);
+    expect(planned.body.plan).toMatchObject({
+      table: 'public.events',
+      targetTable: 'analytics.plays_log',
+    });
+
+    const created = await post(body);
+    expect(created.status).toBe(201);
+    const done = await waitForMigration(created.body.migration.id, [
+      'succeeded',
+      'failed',
+      'cancelled',
+    ]);
+    expect(done.status).toBe('succeeded');
+    expect(await state()).toEqual({
+      entityRef: EVENTS,
+      schemaVersion: current + 1,
+      table: 'analytics.plays_log',
+    });
+    const details = await api().get(`${API}/datasets/resource/default/events`);
+    expect(details.body.table).toBe('analytics.plays_log');
+    expect(await relkind('analytics.plays_log')).toBe('v');
+
+    // The next migration starts from the new name, before the catalog has caught up.
+    const next = await api()
+      .post(`${API}/plans`)
+      .send({
+        entityRef: EVENTS,
+        targetVersion: current + 2,
+        changes: [{ addField: { name: 'mood', type: 'text' } }],
+      });
+    expect(next.status).toBe(200);
+    expect(next.body.plan.table).toBe('analytics.plays_log');
+
+    const rolledBack = await api().post(
+      `${API}/migrations/${done.id}/rollback`,
+    );
+    expect(rolledBack.status).toBe(200);
+    expect(await state()).toMatchObject({
+      schemaVersion: current,
+      table: 'public.events',
+    });
+    expect(await relkind('analytics.plays_log')).toBeUndefined();
+
+    await warehouse.raw(`CREATE TABLE public.taken_name (id int)`);
+    const taken = await api()
+      .post(`${API}/plans`)
+      .send({ ...body, renameDataset: { to: 'taken_name' } });
+    expect(taken.status).toBe(400);
+    expect(taken.body.error.message).toContain(
+      'cannot rename to public.taken_name: it already exists',
+    );
+    const same = await api()
+      .post(`${API}/plans`)
+      .send({ ...body, renameDataset: { to: 'events' } });
+    expect(same.status).toBe(400);
+    expect(same.body.error.message).toContain(
+      'renameDataset.to: the dataset is already public.events',
     );
   });
 });

@@ -160,7 +160,19 @@ describe('describeIssues', () => {
       'targetVersion: must be above 0',
     ]);
     expect(problemsOf({ ...valid, changes: [] })).toEqual([
-      'changes: must hold at least one change',
+      'changes: must hold at least one change, or renameDataset',
+    ]);
+    expect(
+      createMigrationRequestSchema.safeParse({
+        ...valid,
+        changes: [],
+        renameDataset: { to: 'analytics.plays' },
+      }).success,
+    ).toBe(true);
+    expect(
+      problemsOf({ ...valid, renameDataset: { to: 'Analytics.plays; drop' } }),
+    ).toEqual([
+      'renameDataset.to: must be name or schema.name in lower-case letters, digits and _ (a name of at most 60 characters, leaving room for its version suffix)',
     ]);
     expect(
       problemsOf({

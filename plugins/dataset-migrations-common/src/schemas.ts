@@ -115,11 +115,26 @@ export const createMigrationRequestSchema = z
       .positive('must be above 0'),
     changes: z
       .array(fieldChangeSchema)
-      .min(1, 'must hold at least one change')
       .max(200, 'must hold at most 200 changes'),
+    /** Moves the dataset to a new name, or to another schema (`schema.name`). */
+    renameDataset: z
+      .object({
+        to: z
+          .string()
+          .regex(
+            /^([a-z_][a-z0-9_]{0,62}\.)?[a-z_][a-z0-9_]{0,59}$/,
+            'must be name or schema.name in lower-case letters, digits and _ (a name of at most 60 characters, leaving room for its version suffix)',
+          ),
+      })
+      .strict()
+      .optional(),
     dryRun: z.boolean().optional().default(false),
   })
-  .strict();
+  .strict()
+  .refine(spec => spec.changes.length > 0 || spec.renameDataset, {
+    path: ['changes'],
+    message: 'must hold at least one change, or renameDataset',
+  });
 
 export type CreateMigrationRequest = z.input<
   typeof createMigrationRequestSchema
@@ -201,6 +216,7 @@ export type RewritePreviewRequest = z.input<typeof rewritePreviewRequestSchema>;
  * changes matter.
  */
 export const impactPreviewRequestSchema = createMigrationRequestSchema
+  .innerType()
   .partial({ targetVersion: true })
   .strict();
 

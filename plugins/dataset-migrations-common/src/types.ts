@@ -133,6 +133,8 @@ export interface MigrationPlan {
   entityRef: string;
   engine: string;
   table: string;
+  /** Where readers find the dataset after the cut-over, when the migration renames it. */
+  targetTable?: string;
   fromVersion: number;
   targetVersion: number;
   source: DatasetField[];

@@ -27,6 +27,11 @@ export interface DatasetMigrationRun {
   migrationId: string;
   entityRef: string;
   dataset: DatasetLocation;
+  /**
+   * Where readers find the dataset after the cut-over, when the migration renames
+   * or relocates it; the old name keeps reading the old version until contract.
+   */
+  renamedTo?: DatasetLocation;
   fromVersion: number;
   targetVersion: number;
   /** The target version's fields and where each takes its values from. */
@@ -87,6 +92,7 @@ export type DatasetMigrationPlanRequest = Pick<
   | 'migrationId'
   | 'entityRef'
   | 'dataset'
+  | 'renamedTo'
   | 'fromVersion'
   | 'targetVersion'
   | 'targetFields'

@@ -7,13 +7,20 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 
+/** What migrations made of a dataset: its schema version and where it is read. */
+export interface MigratedDataset {
+  schemaVersion: number;
+  /** Set when a migration renamed or relocated the dataset. */
+  table?: string;
+}
+
 /**
- * Reads the schema version the dataset-migrations plugin recorded for a dataset.
- * The catalog module uses it to write migrated versions back onto entities.
+ * Reads what the dataset-migrations plugin recorded for a dataset. The catalog
+ * module uses it to write migrated versions and tables back onto entities.
  */
 export interface DatasetSchemaVersionService {
-  /** The migrated version, or undefined when the dataset was never migrated. */
-  getSchemaVersion(entityRef: string): Promise<number | undefined>;
+  /** Undefined when the dataset was never migrated. */
+  getMigratedDataset(entityRef: string): Promise<MigratedDataset | undefined>;
 }
 
 class HttpDatasetSchemaVersionService implements DatasetSchemaVersionService {
@@ -22,7 +29,9 @@ class HttpDatasetSchemaVersionService implements DatasetSchemaVersionService {
     private readonly auth: AuthService,
   ) {}
 
-  async getSchemaVersion(entityRef: string): Promise<number | undefined> {
+  async getMigratedDataset(
+    entityRef: string,
+  ): Promise<MigratedDataset | undefined> {
     const baseUrl = await this.discovery.getBaseUrl('dataset-migrations');
     const { token } = await this.auth.getPluginRequestToken({
       onBehalfOf: await this.auth.getOwnServiceCredentials(),
@@ -33,8 +42,15 @@ class HttpDatasetSchemaVersionService implements DatasetSchemaVersionService {
       { headers: { Authorization: `Bearer ${token}` } },
     );
     if (!response.ok) throw await ResponseError.fromResponse(response);
-    const body = (await response.json()) as { schemaVersion: number | null };
-    return body.schemaVersion ?? undefined;
+    const body = (await response.json()) as {
+      schemaVersion: number | null;
+      table?: string | null;
+    };
+    if (body.schemaVersion === null) return undefined;
+    return {
+      schemaVersion: body.schemaVersion,
+      ...(body.table ? { table: body.table } : {}),
+    };
   }
 }
 

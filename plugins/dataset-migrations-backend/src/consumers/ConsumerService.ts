@@ -11,7 +11,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
-import { DatasetCatalog, locationOf } from '../service/DatasetCatalog';
+import { DatasetCatalog, currentLocation } from '../service/DatasetCatalog';
 import { parseInput } from '../service/parseInput';
 import type { ConsumerStore } from './ConsumerStore';
 import { discoverConsumers } from './discovery';
@@ -225,7 +225,7 @@ export class ConsumerService {
       DatasetCatalog.normalizeRef(entityRef),
       credentials,
     );
-    const location = locationOf(entity);
+    const location = await currentLocation(entity, this.deps.migrations);
     const schema = await this.deps.engines
       .get(location.engine)
       .introspect(location);

@@ -537,14 +537,21 @@ export class DatabaseMigrationStore implements MigrationStore {
         })
         .returning('*');
       if (row && outcome.status === 'succeeded' && !row.dry_run) {
+        const { plan } = row;
         await tx('dataset_versions')
           .insert({
             entity_ref: row.entity_ref,
             schema_version: row.target_version,
             migration_id: row.id,
+            table_name: plan ? plan.targetTable ?? plan.table : null,
           })
           .onConflict('entity_ref')
-          .merge(['schema_version', 'migration_id', 'updated_at']);
+          .merge([
+            'schema_version',
+            'migration_id',
+            'table_name',
+            'updated_at',
+          ]);
       }
       return row !== undefined;
     });
@@ -560,7 +567,11 @@ export class DatabaseMigrationStore implements MigrationStore {
       if (!row) return false;
       await tx('dataset_versions')
         .where({ entity_ref: row.entity_ref, migration_id: row.id })
-        .update({ schema_version: row.from_version, updated_at: tx.fn.now() });
+        .update({
+          schema_version: row.from_version,
+          table_name: row.plan?.table ?? null,
+          updated_at: tx.fn.now(),
+        });
       return true;
     });
   }
@@ -581,6 +592,13 @@ export class DatabaseMigrationStore implements MigrationStore {
       .where({ entity_ref: entityRef })
       .first('schema_version');
     return row?.schema_version;
+  }
+
+  async getDatasetTable(entityRef: string): Promise<string | undefined> {
+    const row = await this.knex('dataset_versions')
+      .where({ entity_ref: entityRef })
+      .first('table_name');
+    return row?.table_name ?? undefined;
   }
 
   async getSchemaVersions(entityRefs: string[]): Promise<Map<string, number>> {

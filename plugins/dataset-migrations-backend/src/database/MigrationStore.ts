@@ -171,5 +171,7 @@ export interface MigrationStore {
   markContracted(id: string): Promise<boolean>;
 
   getSchemaVersion(entityRef: string): Promise<number | undefined>;
+  /** The table a migration left the dataset in, when one did. */
+  getDatasetTable(entityRef: string): Promise<string | undefined>;
   getSchemaVersions(entityRefs: string[]): Promise<Map<string, number>>;
 }

@@ -15,7 +15,7 @@ import {
   PINNED_PLAN,
   type PinnedPlan,
 } from './runContext';
-import { DatasetCatalog, locationOf } from '../service/DatasetCatalog';
+import { DatasetCatalog, currentLocation } from '../service/DatasetCatalog';
 
 /** A schema as "name type, …", to compare what was reviewed with what would run. */
 function shapeOf(fields: { name: string; type: string }[]): string {
@@ -133,13 +133,14 @@ export class MigrationRunner {
         engine: engineName,
         targetFields,
         table,
+        renamedTo,
       } = pinned ??
       (await step('plan', async () => {
         const entity = await catalog.getDataset(
           migration.entityRef,
           credentials,
         );
-        const location = locationOf(entity);
+        const location = await currentLocation(entity, store);
         const current =
           (await store.getSchemaVersion(migration.entityRef)) ??
           migration.fromVersion;
@@ -168,6 +169,7 @@ export class MigrationRunner {
         const planned: PinnedPlan = {
           engine: location.engine,
           table: location.table,
+          ...(reviewed?.targetTable ? { renamedTo: reviewed.targetTable } : {}),
           targetFields: plan.fields,
         };
         await context.checkpoints.set(PINNED_PLAN, planned);
@@ -181,6 +183,7 @@ export class MigrationRunner {
         migrationId,
         entityRef: migration.entityRef,
         dataset: { table },
+        ...(renamedTo ? { renamedTo: { table: renamedTo } } : {}),
         fromVersion: migration.fromVersion,
         targetVersion: migration.targetVersion,
         targetFields,

@@ -9,6 +9,8 @@ import type { MigrationStore } from '../database/MigrationStore';
 export interface PinnedPlan {
   engine: string;
   table: string;
+  /** Where the migration moves the dataset, when it renames it. */
+  renamedTo?: string;
   targetFields: TargetField[];
 }
 

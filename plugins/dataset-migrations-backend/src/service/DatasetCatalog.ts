@@ -105,6 +105,19 @@ export function locationOf(
   return { engine: engine!, table: table! };
 }
 
+/**
+ * Where the dataset is read now: where its last migration moved it, which the
+ * catalog's annotation only shows after its next processing round.
+ */
+export async function currentLocation(
+  entity: Entity,
+  store: { getDatasetTable(entityRef: string): Promise<string | undefined> },
+): Promise<DatasetLocation & { engine: string }> {
+  const location = locationOf(entity);
+  const moved = await store.getDatasetTable(stringifyEntityRef(entity));
+  return moved ? { ...location, table: moved } : location;
+}
+
 /** Components and datasets that declare `dependsOn` this dataset. */
 export function consumersOf(entity: Entity): string[] {
   return (entity.relations ?? [])

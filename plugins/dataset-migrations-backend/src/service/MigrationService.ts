@@ -35,7 +35,7 @@ import {
   type PinnedPlan,
 } from '../jobs/runContext';
 import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { DatasetCatalog, consumersOf, locationOf } from './DatasetCatalog';
+import { DatasetCatalog, consumersOf, currentLocation } from './DatasetCatalog';
 
 /** Names plan previews' objects; a created migration's plan uses its own id. */
 const PREVIEW_MIGRATION_ID = '00000000-0000-0000-0000-000000000000';
@@ -83,7 +83,7 @@ export class MigrationService {
   ): Promise<DatasetDetails> {
     const ref = DatasetCatalog.normalizeRef(entityRef);
     const entity = await this.deps.catalog.getDataset(ref, credentials);
-    const location = locationOf(entity);
+    const location = await currentLocation(entity, this.deps.store);
     const [schema, version, latest] = await Promise.all([
       this.deps.engines.get(location.engine).introspect(location),
       this.deps.store.getSchemaVersion(ref),
@@ -108,7 +108,7 @@ export class MigrationService {
     const target = parseInput(targetSchemaSchema, body, 'target schema');
     const entityRef = DatasetCatalog.normalizeRef(target.entityRef);
     const entity = await this.deps.catalog.getDataset(entityRef, credentials);
-    const location = locationOf(entity);
+    const location = await currentLocation(entity, this.deps.store);
     const engine = this.deps.engines.get(location.engine);
     const schema = await engine.introspect(location);
     const currentVersion =
@@ -199,6 +199,7 @@ export class MigrationService {
           request.targetVersion,
           request.changes,
           request.dryRun,
+          request.renameDataset?.to ?? null,
         ]),
       )
       .digest('hex');
@@ -213,7 +214,7 @@ export class MigrationService {
     const currentVersion =
       (await this.deps.store.getSchemaVersion(request.entityRef)) ??
       getDeclaredSchemaVersion(request.entity);
-    const location = locationOf(request.entity);
+    const location = await currentLocation(request.entity, this.deps.store);
     const engine = this.deps.engines.get(location.engine);
     const schema = await engine.introspect(location);
     const { fields, problems } = planFieldChanges(
@@ -238,6 +239,12 @@ export class MigrationService {
         );
       }
     }
+    const renamedTo =
+      request.renameDataset &&
+      renamedTable(location.table, request.renameDataset.to);
+    if (renamedTo === location.table) {
+      problems.push(`renameDataset.to: the dataset is already ${renamedTo}`);
+    }
     if (request.targetVersion <= currentVersion) {
       problems.unshift(
         `targetVersion: must be above the current schema version ${currentVersion}`,
@@ -250,6 +257,7 @@ export class MigrationService {
       request,
       currentVersion,
       location,
+      renamedTo,
       engine,
       source: schema.fields,
       target: fields,
@@ -260,11 +268,20 @@ export class MigrationService {
     valid: Awaited<ReturnType<MigrationService['validate']>>,
     migrationId: string,
   ): Promise<MigrationPlan> {
-    const { request, currentVersion, location, engine, source, target } = valid;
+    const {
+      request,
+      currentVersion,
+      location,
+      renamedTo,
+      engine,
+      source,
+      target,
+    } = valid;
     const stages = await engine.plan({
       migrationId,
       entityRef: request.entityRef,
       dataset: { table: location.table },
+      ...(renamedTo ? { renamedTo: { table: renamedTo } } : {}),
       fromVersion: currentVersion,
       targetVersion: request.targetVersion,
       targetFields: target,
@@ -273,6 +290,7 @@ export class MigrationService {
       entityRef: request.entityRef,
       engine: location.engine,
       table: location.table,
+      ...(renamedTo ? { targetTable: renamedTo } : {}),
       fromVersion: currentVersion,
       targetVersion: request.targetVersion,
       source,
@@ -419,6 +437,7 @@ export class MigrationService {
       migrationId: migration.id,
       entityRef: migration.entityRef,
       dataset: { table: pinned.table },
+      ...(pinned.renamedTo ? { renamedTo: { table: pinned.renamedTo } } : {}),
       fromVersion: migration.fromVersion,
       targetVersion: migration.targetVersion,
       targetFields: pinned.targetFields,
@@ -435,10 +454,15 @@ export class MigrationService {
     }
   }
 
-  async getSchemaVersion(entityRef: string): Promise<number | undefined> {
-    return this.deps.store.getSchemaVersion(
-      DatasetCatalog.normalizeRef(entityRef),
-    );
+  /** What the catalog writes back onto the entity: its migrated version and table. */
+  async getMigratedState(
+    entityRef: string,
+  ): Promise<{ schemaVersion?: number; table?: string }> {
+    const ref = DatasetCatalog.normalizeRef(entityRef);
+    return {
+      schemaVersion: await this.deps.store.getSchemaVersion(ref),
+      table: await this.deps.store.getDatasetTable(ref),
+    };
   }
 
   private busy(entityRef: string, result: QueueResult): ConflictError {
@@ -479,4 +503,10 @@ export class MigrationService {
       lastMigration,
     };
   }
+}
+
+/** A new name in the dataset's own schema, unless it names one (`schema.name`). */
+function renamedTable(current: string, to: string): string {
+  const schema = current.includes('.') ? current.split('.')[0] : undefined;
+  return to.includes('.') || !schema ? to : `${schema}.${to}`;
 }

@@ -161,9 +161,11 @@ export function createRouter(options: {
   router.get('/schema-versions', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const { entityRef } = parseInput(entityRefQuery, req.query, 'query');
+    const migrated = await service.getMigratedState(entityRef);
     res.json({
       entityRef,
-      schemaVersion: (await service.getSchemaVersion(entityRef)) ?? null,
+      schemaVersion: migrated.schemaVersion ?? null,
+      table: migrated.table ?? null,
     });
   });
 

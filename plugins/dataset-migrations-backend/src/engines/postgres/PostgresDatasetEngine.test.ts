@@ -282,7 +282,7 @@ describe('PostgresDatasetEngine', () => {
   });
 
   it('migrates to a new version and keeps the old one readable', async () => {
-    const { run, steps, logs } = await runFor([
+    const { run, steps, logs, verifications } = await runFor([
       { renameField: { from: 'user_id', to: 'listener_id' } },
       { addField: { name: 'country', type: 'text', default: 'SE' } },
       { changeType: { field: 'duration', type: 'integer' } },
@@ -297,6 +297,17 @@ describe('PostgresDatasetEngine', () => {
       { name: 'indexes', status: 'succeeded' },
       { name: 'verify', status: 'succeeded' },
       { name: 'cut-over', status: 'succeeded' },
+    ]);
+    expect(verifications).toEqual([
+      {
+        source: { rows: ROWS.length, checksum: expect.any(String) },
+        target: {
+          rows: ROWS.length,
+          checksum: verifications[0].source.checksum,
+        },
+        matched: true,
+        durationMs: expect.any(Number),
+      },
     ]);
     expect(run.throwIfCancelled).toHaveBeenCalled();
     expect(logs).toEqual(
@@ -1043,6 +1054,101 @@ describe('PostgresDatasetEngine', () => {
       await expect(engine.rollback(run)).rejects.toThrow(
         'rollback is not available: version 1 was dropped',
       );
+    });
+  });
+
+  describe('renaming the dataset', () => {
+    const changes: FieldChange[] = [
+      { renameField: { from: 'user_id', to: 'listener_id' } },
+    ];
+    const moved = { renamedTo: { table: 'analytics.plays' } };
+
+    beforeEach(async () => {
+      await knex.raw(`CREATE SCHEMA analytics`);
+      await knex.raw(`CREATE ROLE dsm_rename_reader`);
+      await knex.raw(`GRANT SELECT ON public.events TO dsm_rename_reader`);
+    });
+
+    afterEach(async () => {
+      await knex.raw(`DROP OWNED BY dsm_rename_reader`);
+      await knex.raw(`DROP ROLE dsm_rename_reader`);
+    });
+
+    const grantees = async (relation: string) =>
+      (
+        await knex.raw(
+          `SELECT grantee::regrole::text AS g FROM pg_class c, aclexplode(c.relacl)
+            WHERE c.oid = ?::regclass AND grantee <> c.relowner`,
+          [relation],
+        )
+      ).rows.map((r: { g: string }) => r.g);
+
+    it('moves readers to the new name; the old name keeps the old version for readers, refuses writes, and rolls back', async () => {
+      const { run, logs } = await runFor(changes, moved);
+      await engine.migrate(run);
+
+      expect(await relkind('analytics.plays')).toBe('v');
+      expect(await relkind('analytics.plays_v2')).toBe('r');
+      expect(await grantees('analytics.plays')).toEqual(['dsm_rename_reader']);
+      expect(await grantees('public.events')).toEqual(['dsm_rename_reader']);
+      expect(logs).toContain('analytics.plays now reads analytics.plays_v2');
+      // A write through the new name reaches the old version, which the old name reads.
+      await knex.raw(
+        `INSERT INTO analytics.plays (id, listener_id, price) VALUES (10, 'eve', 1)`,
+      );
+      expect(
+        (await knex.raw(`SELECT user_id FROM public.events WHERE id = 10`))
+          .rows,
+      ).toEqual([{ user_id: 'eve' }]);
+      await expect(
+        knex.raw(`INSERT INTO public.events (id, user_id) VALUES (11, 'x')`),
+      ).rejects.toThrow(
+        'public.events was renamed to analytics.plays; it keeps the old version for readers only: write to analytics.plays',
+      );
+
+      await engine.rollback(run);
+      expect(await regclass('analytics.plays')).toBeNull();
+      expect(await regclass('analytics.plays_v2')).toBeNull();
+      await knex.raw(
+        `INSERT INTO public.events (id, user_id) VALUES (11, 'x')`,
+      );
+      expect(await count('public.events')).toBe(ROWS.length + 2);
+      const { rows: triggers } = await knex.raw(
+        `SELECT tgname FROM pg_trigger WHERE NOT tgisinternal`,
+      );
+      expect(triggers).toEqual([]);
+    });
+
+    it('contracts: the old name goes with the old version', async () => {
+      const { run } = await runFor(changes, moved);
+      await engine.migrate(run);
+      await engine.contract(run);
+      expect(await regclass('public.events')).toBeNull();
+      expect(await regclass('public.events_v1')).toBeNull();
+      expect(await count('analytics.plays')).toBe(ROWS.length);
+      const { rows: functions } = await knex.raw(
+        `SELECT proname FROM pg_proc WHERE proname LIKE 'dsm_%'`,
+      );
+      expect(functions).toEqual([]);
+    });
+
+    it('refuses a new name that is taken or in a schema that does not exist, creating nothing', async () => {
+      await knex.raw(`CREATE TABLE analytics.plays (id int)`);
+      const taken = await runFor(changes, moved);
+      await expect(engine.plan(taken.run)).rejects.toThrow(
+        'cannot rename to analytics.plays: it already exists',
+      );
+      await expect(engine.migrate(taken.run)).rejects.toThrow(
+        'cannot rename to analytics.plays: it already exists',
+      );
+      const nowhere = await runFor(changes, {
+        renamedTo: { table: 'nowhere.plays' },
+      });
+      await expect(engine.plan(nowhere.run)).rejects.toThrow(
+        'cannot rename to nowhere.plays: schema nowhere does not exist',
+      );
+      expect(await relkind('public.events')).toBe('r');
+      expect(await regclass('analytics.plays_v2')).toBeNull();
     });
   });
 

@@ -46,6 +46,7 @@ import {
   contractStatements,
   copyRangeSql,
   inverseOf,
+  isRename,
   previousVersion,
   rollbackStatements,
   createTargetStatements,
@@ -237,11 +238,13 @@ export class PostgresDatasetEngine implements DatasetEngine {
       );
       await refuseDependents(client, dataset);
       const shape = await this.shapeFor(client, request);
+      await checkNewName(client, shape, dataset);
       const grants = await copyGrantsSql(
         client,
         dataset.relation,
         dataset.relation,
       );
+      const cutOverGrants = await grantsAfterCutOver(client, shape, dataset);
       const keyTypes = keyTypesOf(shape);
       const range = { hasLastKey: true, hasEnd: true, skipExisting: false };
       return [
@@ -294,7 +297,12 @@ export class PostgresDatasetEngine implements DatasetEngine {
           name: 'cut-over',
           description:
             'One short transaction: writers wait, readers go on, the name moves to the new version.',
-          sql: cutOverStatements(shape, dataset, request.fromVersion, grants),
+          sql: cutOverStatements(
+            shape,
+            dataset,
+            request.fromVersion,
+            cutOverGrants,
+          ),
         },
         {
           name: 'undo',
@@ -320,6 +328,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
           description: `On request, after the retention period: drop version ${request.fromVersion}; rollback ends here.`,
           sql: contractStatements(
             shape,
+            dataset,
             previousVersion(shape, dataset, request.fromVersion),
           ),
         },
@@ -352,9 +361,13 @@ export class PostgresDatasetEngine implements DatasetEngine {
       await stage('cut-over', () => this.cutOver(run, shape));
     } catch (error) {
       if (error instanceof MigrationInterruptedError) throw error;
+      // Only the run's owner may undo: a worker that lost the run leaves it alone.
+      await run.throwIfCancelled().catch(check => {
+        if (check instanceof MigrationInterruptedError) throw check;
+      });
       if (
         await interruptible(() =>
-          this.withClient(c => this.isCutOver(c, run, shape)),
+          this.withClient(c => this.isCutOver(c, shape)),
         )
       ) {
         // Readers are on the new version already: a cancel or failure now changes nothing.
@@ -395,7 +408,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
             parseRelationName(run.dataset.table),
           );
           const previous = previousVersion(shape, dataset, run.fromVersion);
-          if (!(await this.isCutOver(client, run, shape))) {
+          if (!(await this.isCutOver(client, shape))) {
             // A rollback whose commit was not recorded is done, not refused.
             const rolledBack =
               formatRelation(dataset.storage) === formatRelation(previous) &&
@@ -454,7 +467,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
     await run.step('contract', () =>
       interruptible(() =>
         this.transaction(async client => {
-          if (!(await this.isCutOver(client, run, shape))) {
+          if (!(await this.isCutOver(client, shape))) {
             throw new Error(
               `${run.dataset.table} does not read version ${run.targetVersion}: nothing to contract`,
             );
@@ -464,7 +477,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
             parseRelationName(run.dataset.table),
           );
           const previous = previousVersion(shape, dataset, run.fromVersion);
-          for (const sql of contractStatements(shape, previous))
+          for (const sql of contractStatements(shape, dataset, previous))
             await client.query(sql);
           await run.log(
             `dropped ${formatRelation(previous)}: version ${
@@ -527,7 +540,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
         );
       return field;
     });
-    const target = versionOf(dataset.relation, run.targetVersion);
+    const name = run.renamedTo
+      ? parseRelationName(run.renamedTo.table)
+      : dataset.relation;
+    const target = versionOf(name, run.targetVersion);
     const carryOver = planCarryOver({
       target,
       targetVersion: run.targetVersion,
@@ -547,6 +563,9 @@ export class PostgresDatasetEngine implements DatasetEngine {
     return {
       source,
       target,
+      name,
+      movedFunction: inSchema(`dsm_${tag}_moved`),
+      movedTrigger: `dsm_${tag}_moved`,
       deleted: inSchema(`dsm_${tag}_deleted`),
       captureFailures: inSchema(`dsm_${tag}_capture_failures`),
       captureFunction: inSchema(`dsm_${tag}_capture`),
@@ -597,6 +616,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
         parseRelationName(run.dataset.table),
       );
       await refuseDependents(client, dataset);
+      await checkNewName(client, shape, dataset);
       const previous = versionOf(dataset.relation, run.fromVersion);
       if (
         dataset.kind === 'table' &&
@@ -796,36 +816,50 @@ export class PostgresDatasetEngine implements DatasetEngine {
         await run.log(
           `removed ${ghosts.rowCount} rows deleted while they were copied`,
         );
-      await readOnly(client, 'snapshot', async () => {
-        const read = async (
-          relation: RelationName,
-          expressions: string[],
-        ): Promise<Verification> => {
-          const { rows } = await client.query(
-            checksumSql(relation, expressions),
-          );
-          return { rows: Number(rows[0].rows), checksum: rows[0].checksum };
-        };
-        const source = await read(
-          shape.source,
-          shape.fields.map(f => valueOf(f, 's.')),
-        );
-        const target = await read(
-          shape.target,
-          shape.fields.map(f => `s.${q(f.name)}`),
-        );
-        if (
-          source.rows !== target.rows ||
-          source.checksum !== target.checksum
-        ) {
-          throw new Error(
-            `verification failed: source ${source.rows} rows (checksum ${source.checksum}), target ${target.rows} rows (checksum ${target.checksum})`,
-          );
-        }
-        await run.log(
-          `verified ${target.rows} rows, checksum ${target.checksum} on both sides`,
-        );
+      const started = Date.now();
+      const { source, target } = await readOnly(
+        client,
+        'snapshot',
+        async () => {
+          const read = async (
+            relation: RelationName,
+            expressions: string[],
+          ): Promise<Verification> => {
+            const { rows } = await client.query(
+              checksumSql(relation, expressions),
+            );
+            return { rows: Number(rows[0].rows), checksum: rows[0].checksum };
+          };
+          return {
+            source: await read(
+              shape.source,
+              shape.fields.map(f => valueOf(f, 's.')),
+            ),
+            target: await read(
+              shape.target,
+              shape.fields.map(f => `s.${q(f.name)}`),
+            ),
+          };
+        },
+      );
+      const matched =
+        source.rows === target.rows && source.checksum === target.checksum;
+      // Recorded either way: a mismatch is what people most need to see.
+      await run.recordVerification({
+        source,
+        target,
+        matched,
+        durationMs: Date.now() - started,
+        ...(ghosts.rowCount ? { rowsDeletedDuringCopy: ghosts.rowCount } : {}),
       });
+      if (!matched) {
+        throw new Error(
+          `verification failed: source ${source.rows} rows (checksum ${source.checksum}), target ${target.rows} rows (checksum ${target.checksum})`,
+        );
+      }
+      await run.log(
+        `verified ${target.rows} rows, checksum ${target.checksum} on both sides`,
+      );
     });
   }
 
@@ -835,7 +869,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
     shape: MigrationShape,
   ): Promise<void> {
     await this.transaction(async client => {
-      if (await this.isCutOver(client, run, shape)) {
+      if (await this.isCutOver(client, shape)) {
         // An earlier attempt committed the cut-over and stopped before recording it.
         await run.log(
           `${run.dataset.table} already reads ${formatRelation(shape.target)}`,
@@ -847,11 +881,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
         parseRelationName(run.dataset.table),
       );
       // Read before the name moves: the grants belong to what readers use now.
-      const grants = await copyGrantsSql(
-        client,
-        dataset.relation,
-        dataset.relation,
-      );
+      const grants = await grantsAfterCutOver(client, shape, dataset);
       for (const sql of cutOverStatements(
         shape,
         dataset,
@@ -869,10 +899,17 @@ export class PostgresDatasetEngine implements DatasetEngine {
       // The last moment a cancel can still win: after the commit the switch is done.
       await run.throwIfCancelled();
       await run.log(
-        `${formatRelation(dataset.relation)} now reads ${formatRelation(
+        `${formatRelation(shape.name)} now reads ${formatRelation(
           shape.target,
         )}`,
       );
+      if (isRename(shape, dataset)) {
+        await run.log(
+          `${formatRelation(dataset.relation)} keeps reading version ${
+            run.fromVersion
+          } until contract, and refuses writes`,
+        );
+      }
     });
   }
 
@@ -884,7 +921,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
     const undone = await this.transaction(async client => {
       // Once readers are on the target it is the dataset: never drop it, and keep the
       // checkpoints so the next attempt finishes the run.
-      if (await this.isCutOver(client, run, shape)) return false;
+      if (await this.isCutOver(client, shape)) return false;
       for (const sql of dropCaptureSql(shape)) await client.query(sql);
       if (
         (await relationExists(client, shape.target)) &&
@@ -971,16 +1008,11 @@ export class PostgresDatasetEngine implements DatasetEngine {
     await this.bisect(client, shape, keyTypes, keys.slice(middle), found);
   }
 
-  /** Whether the dataset's name already reads this run's target. */
-  private async isCutOver(
-    client: PoolClient,
-    run: DatasetMigrationRun,
-    shape: MigrationShape,
-  ) {
-    const dataset = await resolveDataset(
-      client,
-      parseRelationName(run.dataset.table),
-    );
+  /** Whether the name readers use after the migration already reads its target. */
+  private async isCutOver(client: PoolClient, shape: MigrationShape) {
+    // Before a rename's cut-over, the new name does not exist yet.
+    if (!(await relationExists(client, shape.name))) return false;
+    const dataset = await resolveDataset(client, shape.name);
     return (
       dataset.kind === 'view' &&
       dataset.storage.schema === shape.target.schema &&
@@ -1070,6 +1102,43 @@ async function refuseDependents(
       )} depend on its current table; Postgres binds them to the table, not the name, so they would stay on the old version. Drop or repoint them first`,
     );
   }
+}
+
+/** A rename needs its schema, and a name nobody uses yet. */
+async function checkNewName(
+  client: PoolClient,
+  shape: MigrationShape,
+  dataset: ResolvedDataset,
+): Promise<void> {
+  if (!isRename(shape, dataset)) return;
+  const { rowCount } = await client.query(
+    `SELECT 1 FROM pg_namespace WHERE nspname = $1`,
+    [shape.name.schema],
+  );
+  if (!rowCount) {
+    throw new InputError(
+      `cannot rename to ${formatRelation(shape.name)}: schema ${
+        shape.name.schema
+      } does not exist`,
+    );
+  }
+  if (await relationExists(client, shape.name)) {
+    throw new InputError(
+      `cannot rename to ${formatRelation(shape.name)}: it already exists`,
+    );
+  }
+}
+
+/** Grants readers and writers have now, for the view(s) the cut-over creates. */
+async function grantsAfterCutOver(
+  client: PoolClient,
+  shape: MigrationShape,
+  dataset: ResolvedDataset,
+) {
+  return {
+    name: await copyGrantsSql(client, dataset.relation, shape.name),
+    oldName: await copyGrantsSql(client, dataset.relation, dataset.relation),
+  };
 }
 
 function rollbackDescription(shape: MigrationShape): string {

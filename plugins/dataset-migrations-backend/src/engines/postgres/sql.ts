@@ -4,12 +4,22 @@ import type {
   TargetField,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { CarryOver } from './carryOver';
-import { quoteRelation, versionOf, type RelationName } from './relations';
+import {
+  formatRelation,
+  quoteRelation,
+  versionOf,
+  type RelationName,
+} from './relations';
 
 /** Everything one run needs to name and transform: source, target and their keys. */
 export interface MigrationShape {
   source: RelationName;
   target: RelationName;
+  /** The name readers use after the cut-over: the dataset's, or the one it is renamed to. */
+  name: RelationName;
+  /** Refuses writes through the old name once the dataset was renamed away from it. */
+  movedFunction: RelationName;
+  movedTrigger: string;
   /** Source rows deleted while the run copies, so copied ghosts can be removed. */
   deleted: RelationName;
   captureFunction: RelationName;
@@ -437,31 +447,93 @@ export function createTargetStatements(
   ];
 }
 
+/** Whether the migration moves the dataset to another name. */
+export function isRename(
+  shape: MigrationShape,
+  dataset: { relation: RelationName },
+): boolean {
+  return quoteRelation(shape.name) !== quoteRelation(dataset.relation);
+}
+
 /**
  * Repoints the dataset's name at the target. The first migration renames the
- * original table to its versioned name and puts a view in its place.
+ * original table to its versioned name and puts a view in its place. A rename puts
+ * the view under the new name instead; the old name keeps reading the old version
+ * for readers that have not moved, and refuses writes, which would be lost there.
  */
 export function cutOverStatements(
   shape: MigrationShape,
   dataset: { relation: RelationName; kind: 'table' | 'view' },
   fromVersion: number,
-  /** The dataset's grants, to give the new view (see copyGrantsSql). */
-  grants: string[],
+  /** The dataset's grants, for each name's view (see copyGrantsSql). */
+  grants: { name: string[]; oldName: string[] },
 ): string[] {
   const previous = previousVersion(shape, dataset, fromVersion);
+  const renamed = isRename(shape, dataset);
+  const oldName = quoteRelation(dataset.relation);
+  const moveOldName =
+    dataset.kind === 'table'
+      ? [
+          `ALTER TABLE ${oldName} RENAME TO ${q(previous.name)}`,
+          ...(renamed
+            ? [
+                `CREATE VIEW ${oldName} AS SELECT * FROM ${quoteRelation(
+                  previous,
+                )}`,
+                ...grants.oldName,
+              ]
+            : []),
+        ]
+      : renamed
+      ? []
+      : [`DROP VIEW ${oldName}`];
   return [
     `LOCK TABLE ${quoteRelation(shape.source)} IN EXCLUSIVE MODE`,
     ...dropCaptureSql(shape),
-    dataset.kind === 'table'
-      ? `ALTER TABLE ${quoteRelation(dataset.relation)} RENAME TO ${q(
-          previous.name,
-        )}`
-      : `DROP VIEW ${quoteRelation(dataset.relation)}`,
-    `CREATE VIEW ${quoteRelation(
-      dataset.relation,
-    )} AS SELECT * FROM ${quoteRelation(shape.target)}`,
-    ...grants,
+    ...moveOldName,
+    ...(renamed ? refuseWritesSql(shape, dataset.relation) : []),
+    `CREATE VIEW ${quoteRelation(shape.name)} AS SELECT * FROM ${quoteRelation(
+      shape.target,
+    )}`,
+    ...grants.name,
     ...createReverseSql(shape, previous),
+  ];
+}
+
+function refuseWritesSql(
+  shape: MigrationShape,
+  oldName: RelationName,
+): string[] {
+  const fn = quoteRelation(shape.movedFunction);
+  const message = `${formatRelation(oldName)} was renamed to ${formatRelation(
+    shape.name,
+  )}; it keeps the old version for readers only: write to ${formatRelation(
+    shape.name,
+  )}`;
+  return [
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $moved$
+     BEGIN
+       RAISE EXCEPTION USING ERRCODE = 'read_only_sql_transaction', MESSAGE = ${literal(
+         message,
+       )};
+     END $moved$`,
+    `CREATE TRIGGER ${q(
+      shape.movedTrigger,
+    )} INSTEAD OF INSERT OR UPDATE OR DELETE ON ${quoteRelation(
+      oldName,
+    )} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+  ];
+}
+
+function dropRefuseWritesSql(
+  shape: MigrationShape,
+  oldName: RelationName,
+): string[] {
+  return [
+    `DROP TRIGGER IF EXISTS ${q(shape.movedTrigger)} ON ${quoteRelation(
+      oldName,
+    )}`,
+    `DROP FUNCTION IF EXISTS ${quoteRelation(shape.movedFunction)}()`,
   ];
 }
 
@@ -478,7 +550,8 @@ export function previousVersion(
 
 /**
  * Points the name back at the old version, which the reverse trigger kept current,
- * and drops the new one: every write it took is in the old version now.
+ * and drops the new one: every write it took is in the old version now. After a
+ * rename the old name already reads the old version; the new name goes.
  */
 export function rollbackStatements(
   shape: MigrationShape,
@@ -487,25 +560,40 @@ export function rollbackStatements(
   /** The dataset's grants, to give the recreated view (see copyGrantsSql). */
   grants: string[],
 ): string[] {
+  const repoint = isRename(shape, dataset)
+    ? [
+        ...dropRefuseWritesSql(shape, dataset.relation),
+        `DROP VIEW ${quoteRelation(shape.name)}`,
+      ]
+    : [
+        `DROP VIEW ${quoteRelation(dataset.relation)}`,
+        `CREATE VIEW ${quoteRelation(
+          dataset.relation,
+        )} AS SELECT * FROM ${quoteRelation(previous)}`,
+        ...grants,
+      ];
   return [
     `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
     ...dropReverseSql(shape),
-    `DROP VIEW ${quoteRelation(dataset.relation)}`,
-    `CREATE VIEW ${quoteRelation(
-      dataset.relation,
-    )} AS SELECT * FROM ${quoteRelation(previous)}`,
-    ...grants,
+    ...repoint,
     `DROP TABLE ${quoteRelation(shape.target)}`,
   ];
 }
 
-/** Ends the old version: after this, rollback is gone. */
+/** Ends the old version, and the old name if the dataset was renamed: after this, rollback is gone. */
 export function contractStatements(
   shape: MigrationShape,
+  dataset: { relation: RelationName },
   previous: RelationName,
 ): string[] {
   return [
     ...dropReverseSql(shape),
+    ...(isRename(shape, dataset)
+      ? [
+          `DROP VIEW IF EXISTS ${quoteRelation(dataset.relation)}`,
+          `DROP FUNCTION IF EXISTS ${quoteRelation(shape.movedFunction)}()`,
+        ]
+      : []),
     `DROP TABLE IF EXISTS ${quoteRelation(previous)}`,
   ];
 }

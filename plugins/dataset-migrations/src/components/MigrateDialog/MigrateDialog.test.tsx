@@ -186,6 +186,34 @@ describe('MigrateDialog', () => {
     expect(onClose).toHaveBeenCalled();
   });
 
+  it('renames the dataset along with its changes, and the plan says what happens to the old name', async () => {
+    const api = fakeApi(
+      async () => ({ id: 'm9' } as Migration),
+      async () => ({ ...plan, targetTable: 'analytics.plays' }),
+    );
+    await renderDialog(api);
+    await chooseField('country');
+    await userEvent.type(screen.getByLabelText('Change 1 new name'), 'cc');
+    await userEvent.type(
+      screen.getByLabelText('Rename dataset to'),
+      'analytics.plays',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+
+    expect(
+      await screen.findByText(
+        /keeps version 4 for readers that have not moved/,
+      ),
+    ).toHaveTextContent('Renames the dataset to analytics.plays');
+    expect(api.planMigration).toHaveBeenCalledWith({
+      entityRef: dataset.entityRef,
+      targetVersion: 5,
+      changes: [{ renameField: { from: 'country', to: 'cc' } }],
+      renameDataset: { to: 'analytics.plays' },
+      dryRun: false,
+    });
+  });
+
   it('shows which consumers the reviewed changes affect, and what they read', async () => {
     const api = fakeApi(async () => ({ id: 'm5' } as Migration));
     await renderDialog(api);

@@ -66,6 +66,7 @@ export function MigrateDialog(props: MigrateDialogProps) {
   const [targetVersion, setTargetVersion] = useState('');
   const [rows, setRows] = useState<ChangeRow[]>([]);
   const [dryRun, setDryRun] = useState(false);
+  const [renameTo, setRenameTo] = useState('');
   const [problems, setProblems] = useState<string[]>([]);
   const [submitting, setSubmitting] = useState(false);
   // The plan of exactly what is in the form; any edit sends the user back to review.
@@ -78,7 +79,7 @@ export function MigrateDialog(props: MigrateDialogProps) {
   useEffect(() => {
     setPlan(undefined);
     resetImpact();
-  }, [targetVersion, rows, dryRun, mode, specText, resetImpact]);
+  }, [targetVersion, rows, dryRun, renameTo, mode, specText, resetImpact]);
 
   const fields = dataset.value?.fields ?? [];
   useEffect(() => {
@@ -97,6 +98,7 @@ export function MigrateDialog(props: MigrateDialogProps) {
     entityRef,
     targetVersion: Number(targetVersion),
     changes: toChanges(rows),
+    ...(renameTo.trim() ? { renameDataset: { to: renameTo.trim() } } : {}),
     dryRun,
   });
   const request = () => (mode === 'spec' ? specText : formRequest());
@@ -177,6 +179,15 @@ export function MigrateDialog(props: MigrateDialogProps) {
                   onChange={e => setTargetVersion(e.target.value)}
                   inputProps={{ min: 1, 'aria-label': 'Target version' }}
                   margin="dense"
+                />
+                <TextField
+                  label="Rename dataset to (optional)"
+                  placeholder="name or schema.name"
+                  value={renameTo}
+                  onChange={e => setRenameTo(e.target.value)}
+                  inputProps={{ 'aria-label': 'Rename dataset to' }}
+                  margin="dense"
+                  style={{ marginLeft: 16, minWidth: 260 }}
                 />
                 {rows.map((row, index) => (
                   <Box

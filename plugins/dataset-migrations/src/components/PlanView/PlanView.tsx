@@ -59,6 +59,14 @@ export function PlanView(props: { plan: MigrationPlan }) {
           {ROLLOUT_TEXT[plan.compatibility.rollout]}
         </Typography>
       </Box>
+      {plan.targetTable && (
+        <Typography variant="body2" gutterBottom>
+          Renames the dataset to <code>{plan.targetTable}</code>: readers find
+          version {plan.targetVersion} there; <code>{plan.table}</code> keeps
+          version {plan.fromVersion} for readers that have not moved, refuses
+          writes, and goes at contract.
+        </Typography>
+      )}
       <Table size="small" aria-label="Changes and their compatibility">
         <TableHead>
           <TableRow>
