@@ -108,6 +108,17 @@ test('migrate listening-events by renaming a field, from the entity page', async
     .getByText('cut-over')
     .waitFor();
   await page.getByText(/now reads public\.listening_events_v\d+/).waitFor();
+  // Verify's figures: the same rows and checksum on both sides.
+  await page.getByText('Matched', { exact: true }).waitFor();
+  const figures = await page
+    .getByRole('table', { name: 'Verification' })
+    .getByRole('row')
+    .allInnerTexts();
+  const [mapped, migrated] = figures
+    .slice(1)
+    .map(r => r.split('\t').slice(1));
+  assert.deepEqual(mapped, migrated);
+  assert.equal(mapped.length, 2); // rows and checksum
   await page.waitForTimeout(500); // let the panel finish opening before the screenshot
   await shot('3-migration-history');
 
