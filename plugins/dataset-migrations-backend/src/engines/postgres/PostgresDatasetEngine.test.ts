@@ -1132,6 +1132,22 @@ describe('PostgresDatasetEngine', () => {
       expect(functions).toEqual([]);
     });
 
+    it("refuses a new name that is one of the dataset's version names, or too long for its versions", async () => {
+      const version = await runFor(changes, {
+        renamedTo: { table: 'public.events_v1' },
+      });
+      await expect(engine.plan(version.run)).rejects.toThrow(
+        "cannot rename to public.events_v1: that is the name of one of the dataset's versions",
+      );
+      const long = await runFor(changes, {
+        renamedTo: { table: `analytics.${'p'.repeat(60)}` },
+        targetVersion: 12,
+      });
+      await expect(engine.plan(long.run)).rejects.toThrow(
+        "is longer than Postgres' 63-byte names",
+      );
+    });
+
     it('refuses a new name that is taken or in a schema that does not exist, creating nothing', async () => {
       await knex.raw(`CREATE TABLE analytics.plays (id int)`);
       const taken = await runFor(changes, moved);
@@ -1326,6 +1342,26 @@ describe('PostgresDatasetEngine', () => {
       );
       expect(await regclass('public.events_v2')).toBeNull();
       expect(await relkind('public.events')).toBe('r');
+    });
+
+    it('keeps NULLS NOT DISTINCT, and refuses an EXCLUDE constraint it could only carry as a plain index', async () => {
+      await knex.raw(
+        `CREATE UNIQUE INDEX events_tag_nnd ON public.events (user_id, tag) NULLS NOT DISTINCT`,
+      );
+      const { run } = await runFor([{ dropField: { name: 'duration' } }]);
+      const [planned] = (await engine.plan(run)).filter(
+        s => s.name === 'indexes',
+      );
+      expect(planned.sql).toContain(
+        'CREATE UNIQUE INDEX CONCURRENTLY "events_tag_nnd_v2" ON "public"."events_v2" USING btree ("user_id", "tag") NULLS NOT DISTINCT',
+      );
+      await knex.raw(`CREATE EXTENSION IF NOT EXISTS btree_gist`);
+      await knex.raw(
+        `ALTER TABLE public.events ADD CONSTRAINT one_per_user EXCLUDE USING gist (user_id WITH =)`,
+      );
+      await expect(engine.plan(run)).rejects.toThrow(
+        'index one_per_user backs an EXCLUDE constraint, which the new version cannot carry yet',
+      );
     });
 
     it('refuses a dataset that views or foreign keys are bound to, naming them, and changes nothing', async () => {

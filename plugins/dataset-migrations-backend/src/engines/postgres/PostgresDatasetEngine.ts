@@ -24,6 +24,7 @@ import {
   copyGrantsSql,
   estimateRows,
   formatRelation,
+  isVersionOf,
   parseRelationName,
   primaryKey,
   quoteRelation,
@@ -53,6 +54,7 @@ import {
   cutOverStatements,
   dropCaptureSql,
   dryRunSql,
+  EXPRESSION_SETTINGS,
   q,
   removeGhostsSql,
   transformRangeSql,
@@ -544,6 +546,19 @@ export class PostgresDatasetEngine implements DatasetEngine {
       ? parseRelationName(run.renamedTo.table)
       : dataset.relation;
     const target = versionOf(name, run.targetVersion);
+    for (const versioned of [
+      target,
+      versionOf(dataset.relation, run.fromVersion),
+    ]) {
+      // Postgres would cut a longer name short, and this one would not be found again.
+      if (Buffer.byteLength(versioned.name) > 63) {
+        throw new InputError(
+          `${formatRelation(
+            versioned,
+          )} is longer than Postgres' 63-byte names; choose a shorter dataset name`,
+        );
+      }
+    }
     const carryOver = planCarryOver({
       target,
       targetVersion: run.targetVersion,
@@ -759,8 +774,11 @@ export class PostgresDatasetEngine implements DatasetEngine {
       await this.withClient(async client => {
         const { rows } = await client.query<{ valid: boolean }>(
           `SELECT i.indisvalid AS valid FROM pg_index i
-            WHERE i.indexrelid = to_regclass($1)`,
-          [quoteRelation({ schema: shape.target.schema, name: index.name })],
+            WHERE i.indexrelid = to_regclass($1) AND i.indrelid = $2::regclass`,
+          [
+            quoteRelation({ schema: shape.target.schema, name: index.name }),
+            quoteRelation(shape.target),
+          ],
         );
         if (rows[0]?.valid) return;
         // A concurrent build that was interrupted leaves an invalid index behind.
@@ -1122,6 +1140,13 @@ async function checkNewName(
       } does not exist`,
     );
   }
+  if (isVersionOf(dataset.relation, shape.name)) {
+    throw new InputError(
+      `cannot rename to ${formatRelation(
+        shape.name,
+      )}: that is the name of one of the dataset's versions`,
+    );
+  }
   if (await relationExists(client, shape.name)) {
     throw new InputError(
       `cannot rename to ${formatRelation(shape.name)}: it already exists`,
@@ -1220,6 +1245,10 @@ export const postgresEngineFactory: DatasetEngineFactory = {
     const pool = new Pool({
       ...poolConfig(config),
       max: config.getOptionalNumber('maxConnections') ?? 4,
+      // Expressions compute alike here and in the triggers (see EXPRESSION_SETTINGS).
+      options: Object.entries(EXPRESSION_SETTINGS)
+        .map(([name, value]) => `-c ${name}=${value.replace(/ /g, '\\ ')}`)
+        .join(' '),
     });
     pool.on('error', error =>
       logger.warn(`Engine ${name}: idle connection error: ${error.message}`),

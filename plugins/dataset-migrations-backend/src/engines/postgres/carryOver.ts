@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import type { TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { renameFields } from './expressions';
 import {
@@ -58,6 +59,16 @@ export function planCarryOver(options: {
 
   const indexes: CarriedIndex[] = [];
   for (const index of options.indexes) {
+    if (index.special) {
+      // Rebuilt as a plain index it would stop enforcing what it enforces now.
+      throw new InputError(
+        `index ${index.name} backs ${
+          index.special === 'exclusion'
+            ? 'an EXCLUDE constraint'
+            : 'a DEFERRABLE constraint'
+        }, which the new version cannot carry yet; drop it or migrate this dataset by hand`,
+      );
+    }
     const parts = [...index.keys, ...index.included, index.predicate ?? 'true'];
     const renamed = parts.map(part => renameFields(part, present));
     const missing = renamed.find(r => 'missing' in r);
@@ -78,8 +89,8 @@ export function planCarryOver(options: {
       )} ON ${quoteRelation(target)} USING ${index.method} (${keys.join(
         ', ',
       )})${included.length ? ` INCLUDE (${included.join(', ')})` : ''}${
-        index.predicate ? ` WHERE ${sql[sql.length - 1]}` : ''
-      }`,
+        index.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''
+      }${index.predicate ? ` WHERE ${sql[sql.length - 1]}` : ''}`,
     });
   }
 

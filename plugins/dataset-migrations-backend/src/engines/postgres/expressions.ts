@@ -22,7 +22,7 @@ const ALLOWED_FUNCTIONS = new Set([
   // dates and times (not the clock)
   'date_trunc', 'date_part', 'extract', 'make_date', 'make_time',
   'make_timestamp', 'make_timestamptz', 'make_interval', 'to_timestamp',
-  'to_char', 'to_date', 'to_number', 'timezone', 'age', 'justify_days',
+  'to_char', 'to_date', 'to_number', 'timezone', 'justify_days',
   'justify_hours', 'justify_interval', 'isfinite',
   // json
   'to_json', 'to_jsonb', 'json_build_object', 'jsonb_build_object',
@@ -75,6 +75,13 @@ export function checkExpression(
     }
     if (type === 'ColumnRef') checkColumn(node, known, problems);
     if (type === 'FuncCall') checkCall(node, problems);
+    if (type === 'A_Expr' && names(node.name).length > 1) {
+      // OPERATOR(schema.op) can call any function.
+      problems.add(
+        `uses operator ${names(node.name).join('.')}; use built-in operators`,
+      );
+    }
+    if (type === 'TypeCast') checkCast(node, problems);
     return true;
   });
   return [...problems];
@@ -179,6 +186,17 @@ function checkColumn(ref: Node, known: Set<string>, problems: Set<string>) {
     );
   } else if (!known.has(parts[0])) {
     problems.add(`reads unknown field "${parts[0]}"`);
+  }
+}
+
+/** `'now'::timestamptz`, `'today'::date`: a constant that reads the clock. */
+const CLOCK_WORDS = /^\s*(now|today|tomorrow|yesterday)\s*$/i;
+
+function checkCast(cast: Node, problems: Set<string>) {
+  const constant = (cast.arg as Node | undefined)?.A_Const as Node | undefined;
+  const text = (constant?.sval as Node | undefined)?.sval;
+  if (typeof text === 'string' && CLOCK_WORDS.test(text)) {
+    problems.add(`casts '${text.trim()}', which reads the clock`);
   }
 }
 

@@ -19,6 +19,17 @@ export function versionOf(relation: RelationName, n: number): RelationName {
   return { schema: relation.schema, name: `${relation.name}_v${n}` };
 }
 
+/** Whether `candidate` is where some version of `relation` lives (`<name>_v<N>`). */
+export function isVersionOf(
+  relation: RelationName,
+  candidate: RelationName,
+): boolean {
+  const versioned = new RegExp(
+    `^${relation.name.replace(/\$/g, '\\$')}_v\\d+$`,
+  );
+  return candidate.schema === relation.schema && versioned.test(candidate.name);
+}
+
 export function formatRelation(relation: RelationName): string {
   return `${relation.schema}.${relation.name}`;
 }
@@ -88,10 +99,7 @@ export async function resolveDataset(
   // Only a view this plugin made: a user's view may filter rows or hide columns, and
   // repointing or contracting it would change what readers see or drop their table.
   const storage = read.rows[0];
-  const versioned = new RegExp(
-    `^${relation.name.replace(/\$/g, '\\$')}_v\\d+$`,
-  );
-  if (storage.schema !== relation.schema || !versioned.test(storage.name)) {
+  if (!isVersionOf(relation, storage)) {
     throw new InputError(
       `view ${formatRelation(relation)} reads ${formatRelation(
         storage,
@@ -237,6 +245,10 @@ export interface IndexDefinition {
   /** INCLUDE columns. */
   included: string[];
   predicate?: string;
+  /** NULLS NOT DISTINCT (Postgres 15+): one NULL at most. */
+  nullsNotDistinct: boolean;
+  /** The constraint the index backs, when it is one that a plain index cannot be. */
+  special?: 'exclusion' | 'deferrable';
   /** As `pg_get_indexdef` prints it, for people. */
   definition: string;
 }
@@ -256,6 +268,9 @@ export async function readIndexes(
     opclasses: Array<string | null>;
     predicate: string | null;
     definition: string;
+    nulls_not_distinct: boolean | null;
+    constraint_type: string | null;
+    deferrable: boolean | null;
   }>(
     `SELECT ic.relname::text AS name, i.indisunique AS unique, am.amname AS method,
             i.indnkeyatts AS key_count,
@@ -266,8 +281,12 @@ export async function readIndexes(
                     FROM unnest(i.indclass) WITH ORDINALITY AS x(oid, n)
                     JOIN pg_opclass o ON o.oid = x.oid ORDER BY x.n) AS opclasses,
             pg_get_expr(i.indpred, i.indrelid) AS predicate,
-            pg_get_indexdef(i.indexrelid) AS definition
+            pg_get_indexdef(i.indexrelid) AS definition,
+            -- Read through jsonb: the column only exists from Postgres 15.
+            (to_jsonb(i.*) ->> 'indnullsnotdistinct')::boolean AS nulls_not_distinct,
+            con.contype::text AS constraint_type, con.condeferrable AS deferrable
        FROM pg_index i
+       LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
        JOIN pg_class ic ON ic.oid = i.indexrelid
        JOIN pg_am am ON am.oid = ic.relam
       WHERE i.indrelid = $1::regclass AND NOT i.indisprimary
@@ -291,6 +310,12 @@ export async function readIndexes(
     }),
     included: r.columns.slice(r.key_count),
     ...(r.predicate === null ? {} : { predicate: r.predicate }),
+    nullsNotDistinct: r.nulls_not_distinct === true,
+    ...(r.constraint_type === 'x'
+      ? { special: 'exclusion' as const }
+      : r.deferrable
+      ? { special: 'deferrable' as const }
+      : {}),
     definition: r.definition,
   }));
 }

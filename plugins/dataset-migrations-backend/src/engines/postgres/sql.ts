@@ -44,6 +44,17 @@ export interface MigrationShape {
 
 export const q = escapeIdentifier;
 
+/**
+ * Settings every computation of an expression runs with: the backfill and verify
+ * sessions, and the triggers inside writers' sessions. A timestamptz shown as text
+ * or truncated to a day must give the same answer in all of them.
+ */
+export const EXPRESSION_SETTINGS: Record<string, string> = {
+  TimeZone: 'UTC',
+  DateStyle: 'ISO, MDY',
+  IntervalStyle: 'postgres',
+};
+
 /** A SQL literal; standard_conforming_strings is on in every supported Postgres. */
 export function literal(value: string | number | boolean | null): string {
   if (value === null) return 'NULL';
@@ -146,7 +157,11 @@ function rowTriggerSql(t: RowTrigger & { body: string }): string[] {
       t.failures,
     )} (at timestamptz NOT NULL DEFAULT now(), message text NOT NULL)`,
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
-       SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $trigger$
+       SECURITY DEFINER SET search_path = pg_catalog, pg_temp ${Object.entries(
+         EXPRESSION_SETTINGS,
+       )
+         .map(([name, value]) => `SET ${name} = ${literal(value)}`)
+         .join(' ')} AS $trigger$
      BEGIN
        BEGIN
 ${t.body}
