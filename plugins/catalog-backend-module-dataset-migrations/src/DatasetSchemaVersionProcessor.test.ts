@@ -34,10 +34,6 @@ describe('DatasetSchemaVersionProcessor', () => {
     getMigratedDataset.mockReset();
   });
 
-  it('has a name', () => {
-    expect(processor.getProcessorName()).toBe('DatasetSchemaVersionProcessor');
-  });
-
   it('writes the migrated version onto a dataset, keeping everything else', async () => {
     getMigratedDataset.mockResolvedValue({ schemaVersion: 3 });
     const entity = dataset();

@@ -34,7 +34,6 @@ import {
   benchCatalog,
   benchEngines,
   benchUser,
-  quiet,
   startBenchPostgres,
   startJobPath,
 } from './harness';
@@ -248,7 +247,6 @@ async function main() {
       readers: [reader],
       scm: [new LocalGitScmProvider()],
       auth: benchAuth,
-      logger: quiet,
       enqueueConsumer: (id, ref) => queue.enqueueConsumer(id, ref),
       limits: {
         commandTimeoutMs: 30_000,

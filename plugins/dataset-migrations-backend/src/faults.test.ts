@@ -437,12 +437,12 @@ describe('fault injection', () => {
           await writer.stop();
           expect(writer.writes()).toBeGreaterThan(20);
 
-          const sinceKill = () => Date.now() - killedAt;
+          // Waits longer than the bound, so the assertion below is what decides.
           const done = await waitForStatus(
             second.api,
             id,
             ['succeeded', 'failed', 'cancelled'],
-            60_000 - sinceKill(),
+            90_000,
           );
           expect(done).toMatchObject({ status: 'succeeded', attempts: 2 });
           expect(done.failureReason).toBeUndefined();

@@ -111,7 +111,6 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           ],
           agent: CommandCodingAgent.fromConfig(config),
           auth,
-          logger: logger.child({ component: 'consumers' }),
           enqueueConsumer,
           limits: consumerConfig,
         });
@@ -193,7 +192,6 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               engines,
               readers,
               enqueueConsumer,
-              maxDepth: consumerConfig.maxDepth,
             }),
             httpAuth,
           }),

@@ -10,7 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import type { AuthService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, type Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_VERIFY_COMMAND,
@@ -58,7 +58,6 @@ export interface ConsumerPipelineOptions {
   scm: ScmProvider[];
   agent?: CodingAgent;
   auth: AuthService;
-  logger: LoggerService;
   /** Enqueues one consumer's job; its key makes a repeat a no-op. */
   enqueueConsumer(migrationId: string, entityRef: string): Promise<void>;
   limits: {
@@ -190,7 +189,9 @@ export class ConsumerPipeline {
     const { consumers } = this.options;
     const { entityRef } = consumer;
     if (consumer.depth > 1) {
-      // It reads a derived dataset whose rewritten query keeps its output as it was.
+      // It reads a derived dataset, not this one. Assumed unaffected: the derived
+      // dataset's own consumer (depth 1) is rewritten to keep its output as it was,
+      // but this is not checked against that consumer's outcome.
       await consumers.advance(migration.id, entityRef, ['discovered'], {
         state: 'unaffected',
         impact: { status: 'unaffected', fields: [], files: [] },

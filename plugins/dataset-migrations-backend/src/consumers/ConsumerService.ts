@@ -11,7 +11,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
-import { DatasetCatalog, currentLocation } from '../service/DatasetCatalog';
+import { DatasetCatalog, currentState } from '../service/DatasetCatalog';
 import { parseInput } from '../service/parseInput';
 import type { ConsumerStore } from './ConsumerStore';
 import { discoverConsumers } from './discovery';
@@ -42,7 +42,6 @@ export class ConsumerService {
       engines: EngineRegistry;
       readers: RepositoryReader[];
       enqueueConsumer(migrationId: string, entityRef: string): Promise<void>;
-      maxDepth: number;
     },
   ) {}
 
@@ -225,7 +224,7 @@ export class ConsumerService {
       DatasetCatalog.normalizeRef(entityRef),
       credentials,
     );
-    const location = await currentLocation(entity, this.deps.migrations);
+    const { location } = await currentState(entity, this.deps.migrations);
     const schema = await this.deps.engines
       .get(location.engine)
       .introspect(location);

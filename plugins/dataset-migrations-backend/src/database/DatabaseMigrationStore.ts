@@ -15,6 +15,7 @@ import {
   type VerificationFigures,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type {
+  DatasetState,
   Enqueue,
   Lease,
   LiveJobs,
@@ -594,11 +595,15 @@ export class DatabaseMigrationStore implements MigrationStore {
     return row?.schema_version;
   }
 
-  async getDatasetTable(entityRef: string): Promise<string | undefined> {
+  async getDatasetState(entityRef: string): Promise<DatasetState | undefined> {
     const row = await this.knex('dataset_versions')
       .where({ entity_ref: entityRef })
-      .first('table_name');
-    return row?.table_name ?? undefined;
+      .first('schema_version', 'table_name');
+    if (!row) return undefined;
+    return {
+      schemaVersion: row.schema_version,
+      ...(row.table_name ? { table: row.table_name } : {}),
+    };
   }
 
   async getSchemaVersions(entityRefs: string[]): Promise<Map<string, number>> {

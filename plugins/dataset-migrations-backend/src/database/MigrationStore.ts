@@ -57,7 +57,7 @@ export interface MigrationStore {
   ): Promise<QueueResult>;
   /** Puts a failed or cancelled migration back in the queue for another attempt. */
   requeueMigration(id: string, enqueue: Enqueue): Promise<QueueResult>;
-  /** The migration that a request with this fingerprint already produced, unless it failed or was cancelled. */
+  /** The migration that a request with this fingerprint already produced, unless it failed, was cancelled or was rolled back. */
   findByFingerprint(fingerprint: string): Promise<Migration | undefined>;
   getMigration(id: string): Promise<MigrationDetails | undefined>;
   /** A migration and its plan, without steps and logs: for work that runs often. */
@@ -171,7 +171,14 @@ export interface MigrationStore {
   markContracted(id: string): Promise<boolean>;
 
   getSchemaVersion(entityRef: string): Promise<number | undefined>;
-  /** The table a migration left the dataset in, when one did. */
-  getDatasetTable(entityRef: string): Promise<string | undefined>;
+  /** The version and table migrations left the dataset at; undefined if never migrated. */
+  getDatasetState(entityRef: string): Promise<DatasetState | undefined>;
   getSchemaVersions(entityRefs: string[]): Promise<Map<string, number>>;
+}
+
+/** What migrations made of a dataset. */
+export interface DatasetState {
+  schemaVersion: number;
+  /** The table readers use, when a migration recorded it. */
+  table?: string;
 }

@@ -9,9 +9,9 @@ import {
 } from 'graphile-worker';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 
-export const RUN_MIGRATION_TASK = 'dataset-migrations.run-migration';
-export const DISCOVER_CONSUMERS_TASK = 'dataset-migrations.discover-consumers';
-export const ADVANCE_CONSUMER_TASK = 'dataset-migrations.advance-consumer';
+const RUN_MIGRATION_TASK = 'dataset-migrations.run-migration';
+const DISCOVER_CONSUMERS_TASK = 'dataset-migrations.discover-consumers';
+const ADVANCE_CONSUMER_TASK = 'dataset-migrations.advance-consumer';
 
 /** The work behind each task; each handler must be safe to run twice. */
 export interface JobHandlers {
@@ -20,7 +20,8 @@ export interface JobHandlers {
   advanceConsumer(migrationId: string, entityRef: string): Promise<void>;
 }
 
-type Executor = Pick<Knex, 'raw'> | Pool;
+/** The plugin's knex, or a transaction of it, so a job is written with its row. */
+type Executor = Pick<Knex, 'raw'>;
 
 export interface JobQueueOptions {
   /** The plugin's own knex client; the queue lives in the same database. */
@@ -31,8 +32,9 @@ export interface JobQueueOptions {
 }
 
 /**
- * graphile-worker, embedded. Jobs are enqueued with SQL inside the caller's
- * transaction, so a migration row and its job are written together or not at all.
+ * graphile-worker, embedded. Jobs are enqueued with SQL, inside the caller's
+ * transaction when it passes one, so a migration row and its job are written
+ * together or not at all.
  * Worker exclusivity is not the queue's job: the store's tables decide what may run.
  */
 export class JobQueue {
@@ -81,7 +83,9 @@ export class JobQueue {
 
   /**
    * Of these migrations, those whose job will still run: waiting, retrying, or taken
-   * by a worker less than `staleMs` ago. A job taken longer ago, for a run that is
+   * by a worker less than `staleMs` ago, with attempts left (graphile-worker counts
+   * an attempt when a worker takes the job, so one taken on its last attempt counts
+   * as dead: the run gets a second job, which its lease makes harmless). A job taken longer ago, for a run that is
    * still queued, belongs to a worker that died before it claimed the run, and
    * graphile-worker frees such a job only after hours. Read from graphile-worker's
    * `jobs` view, in the caller's transaction.
@@ -119,7 +123,7 @@ export class JobQueue {
     // The key collapses waiting repeats; the named queue keeps a repeat from
     // running beside the one already running.
     await this.addJob(
-      this.pool,
+      this.options.knex,
       ADVANCE_CONSUMER_TASK,
       { migrationId, entityRef },
       key,
@@ -134,12 +138,12 @@ export class JobQueue {
     jobKey: string,
     queueName?: string,
   ): Promise<void> {
-    const sql = `SELECT ${this.schemaName}.add_job(
-         identifier := $1, payload := $2::json, job_key := $3, max_attempts := 5,
-         queue_name := $4)`;
-    const values = [task, JSON.stringify(payload), jobKey, queueName ?? null];
-    if (executor instanceof Pool) await executor.query(sql, values);
-    else await executor.raw(sql.replace(/\$\d/g, '?'), values);
+    await executor.raw(
+      `SELECT ${this.schemaName}.add_job(
+         identifier := ?, payload := ?::json, job_key := ?, max_attempts := 5,
+         queue_name := ?)`,
+      [task, JSON.stringify(payload), jobKey, queueName ?? null],
+    );
   }
 
   async start(options: {

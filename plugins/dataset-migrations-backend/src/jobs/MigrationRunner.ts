@@ -15,7 +15,7 @@ import {
   PINNED_PLAN,
   type PinnedPlan,
 } from './runContext';
-import { DatasetCatalog, currentLocation } from '../service/DatasetCatalog';
+import { DatasetCatalog, currentState } from '../service/DatasetCatalog';
 
 /** A schema as "name type, …", to compare what was reviewed with what would run. */
 function shapeOf(fields: { name: string; type: string }[]): string {
@@ -140,10 +140,8 @@ export class MigrationRunner {
           migration.entityRef,
           credentials,
         );
-        const location = await currentLocation(entity, store);
-        const current =
-          (await store.getSchemaVersion(migration.entityRef)) ??
-          migration.fromVersion;
+        const { location, migratedVersion } = await currentState(entity, store);
+        const current = migratedVersion ?? migration.fromVersion;
         if (current !== migration.fromVersion) {
           throw new Error(
             `the dataset is at schema version ${current} now, not ${migration.fromVersion} as when this migration was requested`,

@@ -13,6 +13,7 @@ import {
   isDatasetEntity,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { DatasetLocation } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { MigrationStore } from '../database/MigrationStore';
 
 /** The catalog's view of datasets: which entities they are, where they live, who reads them. */
 export class DatasetCatalog {
@@ -85,9 +86,7 @@ export class DatasetCatalog {
   }
 }
 
-export function locationOf(
-  entity: Entity,
-): DatasetLocation & { engine: string } {
+function locationOf(entity: Entity): DatasetLocation & { engine: string } {
   const annotations = entity.metadata.annotations ?? {};
   const engine = annotations[ANNOTATION_ENGINE];
   const table = annotations[ANNOTATION_TABLE];
@@ -106,16 +105,22 @@ export function locationOf(
 }
 
 /**
- * Where the dataset is read now: where its last migration moved it, which the
- * catalog's annotation only shows after its next processing round.
+ * Where the dataset is read now and the version its migrations left it at: the
+ * catalog's annotations show both only after its next processing round.
  */
-export async function currentLocation(
+export async function currentState(
   entity: Entity,
-  store: { getDatasetTable(entityRef: string): Promise<string | undefined> },
-): Promise<DatasetLocation & { engine: string }> {
+  store: Pick<MigrationStore, 'getDatasetState'>,
+): Promise<{
+  location: DatasetLocation & { engine: string };
+  migratedVersion?: number;
+}> {
   const location = locationOf(entity);
-  const moved = await store.getDatasetTable(stringifyEntityRef(entity));
-  return moved ? { ...location, table: moved } : location;
+  const state = await store.getDatasetState(stringifyEntityRef(entity));
+  return {
+    location: state?.table ? { ...location, table: state.table } : location,
+    migratedVersion: state?.schemaVersion,
+  };
 }
 
 /** Components and datasets that declare `dependsOn` this dataset. */

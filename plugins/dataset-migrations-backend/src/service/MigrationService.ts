@@ -35,7 +35,7 @@ import {
   type PinnedPlan,
 } from '../jobs/runContext';
 import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { DatasetCatalog, consumersOf, currentLocation } from './DatasetCatalog';
+import { DatasetCatalog, consumersOf, currentState } from './DatasetCatalog';
 
 /** Names plan previews' objects; a created migration's plan uses its own id. */
 const PREVIEW_MIGRATION_ID = '00000000-0000-0000-0000-000000000000';
@@ -83,10 +83,12 @@ export class MigrationService {
   ): Promise<DatasetDetails> {
     const ref = DatasetCatalog.normalizeRef(entityRef);
     const entity = await this.deps.catalog.getDataset(ref, credentials);
-    const location = await currentLocation(entity, this.deps.store);
-    const [schema, version, latest] = await Promise.all([
+    const { location, migratedVersion: version } = await currentState(
+      entity,
+      this.deps.store,
+    );
+    const [schema, latest] = await Promise.all([
       this.deps.engines.get(location.engine).introspect(location),
-      this.deps.store.getSchemaVersion(ref),
       this.deps.store.latestMigrations([ref]),
     ]);
     const outstanding = await this.outstanding([...latest.values()]);
@@ -108,12 +110,13 @@ export class MigrationService {
     const target = parseInput(targetSchemaSchema, body, 'target schema');
     const entityRef = DatasetCatalog.normalizeRef(target.entityRef);
     const entity = await this.deps.catalog.getDataset(entityRef, credentials);
-    const location = await currentLocation(entity, this.deps.store);
+    const { location, migratedVersion } = await currentState(
+      entity,
+      this.deps.store,
+    );
     const engine = this.deps.engines.get(location.engine);
     const schema = await engine.introspect(location);
-    const currentVersion =
-      (await this.deps.store.getSchemaVersion(entityRef)) ??
-      getDeclaredSchemaVersion(entity);
+    const currentVersion = migratedVersion ?? getDeclaredSchemaVersion(entity);
     const inferred = await inferChanges(
       schema.fields,
       target.fields,
@@ -211,10 +214,12 @@ export class MigrationService {
   private async validate(
     request: Awaited<ReturnType<MigrationService['parse']>>,
   ) {
+    const { location, migratedVersion } = await currentState(
+      request.entity,
+      this.deps.store,
+    );
     const currentVersion =
-      (await this.deps.store.getSchemaVersion(request.entityRef)) ??
-      getDeclaredSchemaVersion(request.entity);
-    const location = await currentLocation(request.entity, this.deps.store);
+      migratedVersion ?? getDeclaredSchemaVersion(request.entity);
     const engine = this.deps.engines.get(location.engine);
     const schema = await engine.introspect(location);
     const { fields, problems } = planFieldChanges(
@@ -458,11 +463,11 @@ export class MigrationService {
   async getMigratedState(
     entityRef: string,
   ): Promise<{ schemaVersion?: number; table?: string }> {
-    const ref = DatasetCatalog.normalizeRef(entityRef);
-    return {
-      schemaVersion: await this.deps.store.getSchemaVersion(ref),
-      table: await this.deps.store.getDatasetTable(ref),
-    };
+    return (
+      (await this.deps.store.getDatasetState(
+        DatasetCatalog.normalizeRef(entityRef),
+      )) ?? {}
+    );
   }
 
   private busy(entityRef: string, result: QueueResult): ConflictError {

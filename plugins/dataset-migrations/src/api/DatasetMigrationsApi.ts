@@ -4,8 +4,6 @@ import type {
   ConsumerLedger,
   CreateMigrationRequest,
   InferenceEvidence,
-  RewritePreviewFile,
-  RewritePreviewRequest,
   TargetSchema,
   DatasetDetails,
   DatasetSummary,
@@ -76,10 +74,6 @@ export interface DatasetMigrationsApi {
   getImpactCsv(id: string): Promise<Blob>;
   /** Which consumers the changes would affect; changes nothing. */
   previewImpact(request: ImpactPreviewRequest): Promise<ImpactPreview>;
-  /** What the rewriter makes of the given files under the changes. */
-  previewRewrite(
-    request: RewritePreviewRequest,
-  ): Promise<{ files: RewritePreviewFile[] }>;
 }
 
 export const datasetMigrationsApiRef = createApiRef<DatasetMigrationsApi>({

@@ -4,8 +4,6 @@ import { ResponseError } from '@backstage/errors';
 import type {
   ConsumerLedger,
   CreateMigrationRequest,
-  RewritePreviewFile,
-  RewritePreviewRequest,
   TargetSchema,
   DatasetDetails,
   DatasetSummary,
@@ -121,12 +119,6 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
 
   async previewImpact(request: ImpactPreviewRequest): Promise<ImpactPreview> {
     return this.request('POST', '/impact', request);
-  }
-
-  async previewRewrite(
-    request: RewritePreviewRequest,
-  ): Promise<{ files: RewritePreviewFile[] }> {
-    return this.request('POST', '/rewrite-preview', request);
   }
 
   /** One of the actions on a migration, all answered with the migration as it is after. */

@@ -22,10 +22,6 @@ const SOURCE =
 const REF = /^\{\{-?\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,[^)]*)?\)\s*-?\}\}$/;
 const CONFIG = /^\{\{-?\s*config\(/;
 
-export function hasJinja(text: string): boolean {
-  return /\{\{|\{%|\{#/.test(text);
-}
-
 export function maskJinja(text: string): MaskedSql {
   const placeholders: MaskedSql['placeholders'] = new Map();
   let counter = 0;

@@ -12,13 +12,9 @@ import {
   type StatementAnalysis,
 } from './analyzeSql';
 import { maskJinja } from './dbtJinja';
+import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { starChanges, type ConsumerMapping } from './fieldMapping';
 import { parseSql, positionOf, SqlSyntaxError } from '../../sql/sqlParser';
-
-export interface SqlFile {
-  path: string;
-  content: string;
-}
 
 export interface RewrittenFile {
   path: string;
@@ -49,7 +45,7 @@ export function isSqlPath(path: string): boolean {
  * parse back is never returned.
  */
 export function rewriteSqlFile(
-  file: SqlFile,
+  file: ChangedFile,
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): RewrittenFile {

@@ -43,7 +43,7 @@ import {
 import { planCarryOver } from './carryOver';
 import {
   batchEndSql,
-  checksumSql,
+  verifySql,
   contractStatements,
   copyRangeSql,
   inverseOf,
@@ -58,7 +58,6 @@ import {
   q,
   removeGhostsSql,
   transformRangeSql,
-  valueOf,
   type MigrationShape,
   rowChecksum,
   keyTypesOf,
@@ -199,17 +198,13 @@ export class PostgresDatasetEngine implements DatasetEngine {
             `the rewrite returns other columns (${afterShape}) than the original (${beforeShape})`,
           );
         }
-        const figures = async (sql: string) => {
-          const { rows } = await client.query<{
-            rows: string;
-            checksum: string;
-          }>(
-            `SELECT count(*)::text AS rows, ${rowChecksum(
+        const figures = (sql: string) =>
+          resultFigures(
+            client,
+            `SELECT count(*) AS rows, ${rowChecksum(
               'q',
             )} AS checksum FROM (${sql}\n) q`,
           );
-          return { rows: Number(rows[0].rows), checksum: rows[0].checksum };
-        };
         const before = await figures(request.before);
         const after = await figures(request.after);
         const differing: QueryComparison['differing'] = [];
@@ -239,14 +234,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
         parseRelationName(request.dataset.table),
       );
       await refuseDependents(client, dataset);
-      const shape = await this.shapeFor(client, request);
+      const shape = await this.shapeFor(client, dataset, request);
       await checkNewName(client, shape, dataset);
-      const grants = await copyGrantsSql(
-        client,
-        dataset.relation,
-        dataset.relation,
-      );
-      const cutOverGrants = await grantsAfterCutOver(client, shape, dataset);
+      const grants = await grantsAfterCutOver(client, shape, dataset);
+      const previous = previousVersion(shape, dataset, request.fromVersion);
       const keyTypes = keyTypesOf(shape);
       const range = { hasLastKey: true, hasEnd: true, skipExisting: false };
       return [
@@ -283,28 +274,13 @@ export class PostgresDatasetEngine implements DatasetEngine {
           name: 'verify',
           description:
             'Remove rows deleted while they were copied; then, in one repeatable-read snapshot, compare row counts and checksums of the mapped source and the target.',
-          sql: [
-            removeGhostsSql(shape),
-            checksumSql(
-              shape.source,
-              shape.fields.map(f => valueOf(f, 's.')),
-            ),
-            checksumSql(
-              shape.target,
-              shape.fields.map(f => `s.${q(f.name)}`),
-            ),
-          ],
+          sql: [removeGhostsSql(shape), ...verifySql(shape)],
         },
         {
           name: 'cut-over',
           description:
             'One short transaction: writers wait, readers go on, the name moves to the new version.',
-          sql: cutOverStatements(
-            shape,
-            dataset,
-            request.fromVersion,
-            cutOverGrants,
-          ),
+          sql: cutOverStatements(shape, dataset, request.fromVersion, grants),
         },
         {
           name: 'undo',
@@ -318,21 +294,13 @@ export class PostgresDatasetEngine implements DatasetEngine {
         {
           name: 'rollback',
           description: rollbackDescription(shape),
-          sql: rollbackStatements(
-            shape,
-            dataset,
-            previousVersion(shape, dataset, request.fromVersion),
-            grants,
-          ),
+          // The view is recreated under the dataset's name, with its grants now.
+          sql: rollbackStatements(shape, dataset, previous, grants.oldName),
         },
         {
           name: 'contract',
           description: `On request, after the retention period: drop version ${request.fromVersion}; rollback ends here.`,
-          sql: contractStatements(
-            shape,
-            dataset,
-            previousVersion(shape, dataset, request.fromVersion),
-          ),
+          sql: contractStatements(shape, dataset, previous),
         },
       ];
     });
@@ -424,7 +392,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
           await client.query(
             `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
           );
-          if (!(await relationExists(client, shape.reverseFailures))) {
+          if (!(await relationExists(client, shape.reverse.failures))) {
             const inverse = inverseOf(shape);
             throw new Error(
               `rollback is not available: ${
@@ -434,7 +402,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
               }`,
             );
           }
-          const lost = await readFailures(client, shape.reverseFailures);
+          const lost = await readFailures(client, shape.reverse.failures);
           if (lost.count > 0) {
             throw new Error(
               `rollback would lose ${lost.count} writes that could not be carried back to version ${run.fromVersion} (e.g. ${lost.first})`,
@@ -498,8 +466,13 @@ export class PostgresDatasetEngine implements DatasetEngine {
   /** Names and keys of this run; the source is pinned at the first attempt. */
   private async shapeOf(run: DatasetMigrationRun): Promise<MigrationShape> {
     const pinned = await run.checkpoints.get<RelationName>('source');
-    const shape = await this.withClient(client =>
-      this.shapeFor(client, run, pinned),
+    const shape = await this.withClient(async client =>
+      this.shapeFor(
+        client,
+        await resolveDataset(client, parseRelationName(run.dataset.table)),
+        run,
+        pinned,
+      ),
     );
     if (!pinned) await run.checkpoints.set('source', shape.source);
     return shape;
@@ -507,13 +480,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
 
   private async shapeFor(
     client: PoolClient,
+    dataset: ResolvedDataset,
     run: DatasetMigrationPlanRequest,
     pinnedSource?: RelationName,
   ): Promise<MigrationShape> {
-    const dataset = await resolveDataset(
-      client,
-      parseRelationName(run.dataset.table),
-    );
     let source = pinnedSource ?? dataset.storage;
     if (
       dataset.kind === 'view' &&
@@ -582,16 +552,22 @@ export class PostgresDatasetEngine implements DatasetEngine {
       movedFunction: inSchema(`dsm_${tag}_moved`),
       movedTrigger: `dsm_${tag}_moved`,
       deleted: inSchema(`dsm_${tag}_deleted`),
-      captureFailures: inSchema(`dsm_${tag}_capture_failures`),
-      captureFunction: inSchema(`dsm_${tag}_capture`),
-      captureTrigger: `dsm_${tag}_capture`,
+      capture: {
+        on: source,
+        trigger: `dsm_${tag}_capture`,
+        fn: inSchema(`dsm_${tag}_capture`),
+        failures: inSchema(`dsm_${tag}_capture_failures`),
+      },
       fields: run.targetFields,
       sourceKey,
       targetKey,
       sourceFields: await readFields(client, source),
-      reverseFunction: inSchema(`dsm_${tag}_reverse`),
-      reverseTrigger: `dsm_${tag}_reverse`,
-      reverseFailures: inSchema(`dsm_${tag}_reverse_failures`),
+      reverse: {
+        on: target,
+        trigger: `dsm_${tag}_reverse`,
+        fn: inSchema(`dsm_${tag}_reverse`),
+        failures: inSchema(`dsm_${tag}_reverse_failures`),
+      },
       carryOver,
     };
   }
@@ -615,7 +591,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
           `transformed ${result.rows[0].rows} sample rows without error`,
         );
       }).catch(async error => {
-        if (isConnectionError(error)) throw error;
+        if (isTemporary(error)) throw error;
         throw await this.failingRowsError(shape, error as Error);
       });
     });
@@ -715,7 +691,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
           );
           return { copied: result.rowCount ?? 0, end: batchEnd };
         } catch (error) {
-          if (isConnectionError(error)) throw error;
+          if (isTemporary(error)) throw error;
           if ((error as { code?: string }).code !== UNIQUE_VIOLATION) {
             throw await this.failingRowsError(shape, error as Error);
           }
@@ -823,7 +799,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
     shape: MigrationShape,
   ): Promise<void> {
     await this.withClient(async client => {
-      const failed = await readFailures(client, shape.captureFailures);
+      const failed = await readFailures(client, shape.capture.failures);
       if (failed.count > 0) {
         throw new Error(
           `${failed.count} writes made during the migration could not be transformed (e.g. ${failed.first})`,
@@ -835,30 +811,8 @@ export class PostgresDatasetEngine implements DatasetEngine {
           `removed ${ghosts.rowCount} rows deleted while they were copied`,
         );
       const started = Date.now();
-      const { source, target } = await readOnly(
-        client,
-        'snapshot',
-        async () => {
-          const read = async (
-            relation: RelationName,
-            expressions: string[],
-          ): Promise<Verification> => {
-            const { rows } = await client.query(
-              checksumSql(relation, expressions),
-            );
-            return { rows: Number(rows[0].rows), checksum: rows[0].checksum };
-          };
-          return {
-            source: await read(
-              shape.source,
-              shape.fields.map(f => valueOf(f, 's.')),
-            ),
-            target: await read(
-              shape.target,
-              shape.fields.map(f => `s.${q(f.name)}`),
-            ),
-          };
-        },
+      const [source, target] = await readOnly(client, 'snapshot', () =>
+        Promise.all(verifySql(shape).map(sql => resultFigures(client, sql))),
       );
       const matched =
         source.rows === target.rows && source.checksum === target.checksum;
@@ -1076,13 +1030,23 @@ export class PostgresDatasetEngine implements DatasetEngine {
     try {
       return await work(client);
     } catch (error) {
-      // A client whose connection failed must not go back to the pool.
-      if (isConnectionError(error)) broken = error as Error;
+      // A client whose connection is gone must not go back to the pool; one that
+      // waited too long for a lock is healthy.
+      if (isConnectionLost(error)) broken = error as Error;
       throw error;
     } finally {
       client.release(broken);
     }
   }
+}
+
+/** Runs a query of one row, `rows` and `checksum`, as verification figures. */
+async function resultFigures(
+  client: PoolClient,
+  sql: string,
+): Promise<Verification> {
+  const { rows } = await client.query<{ rows: string; checksum: string }>(sql);
+  return { rows: Number(rows[0].rows), checksum: rows[0].checksum };
 }
 
 function indexesDescription(shape: MigrationShape): string {
@@ -1177,21 +1141,14 @@ function provenance(run: DatasetMigrationPlanRequest): string {
   return `dataset-migrations: ${run.entityRef} schema version ${run.targetVersion} (migration ${run.migrationId})`;
 }
 
-/**
- * Errors that say nothing about the migration, only that the database is away or
- * busy for now: the run is interrupted and resumes from its checkpoints.
- */
-function isConnectionError(error: unknown): boolean {
+/** The connection itself is gone (or the server is going): it cannot be used again. */
+function isConnectionLost(error: unknown): boolean {
   const { code, message } = (error ?? {}) as {
     code?: string;
     message?: string;
   };
   if (typeof code === 'string') {
-    if (
-      code.startsWith('08') ||
-      ['57P01', '57P02', '57P03', '53300', '55P03'].includes(code)
-    )
-      return true;
+    if (code.startsWith('08') || ['57P01', '57P02'].includes(code)) return true;
     if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code))
       return true;
   }
@@ -1200,11 +1157,23 @@ function isConnectionError(error: unknown): boolean {
   );
 }
 
+/**
+ * Errors that say nothing about the migration, only that the database is away or
+ * busy for now (starting up, out of connections, a lock not granted in time): the
+ * run is interrupted and resumes from its checkpoints.
+ */
+function isTemporary(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: string };
+  return (
+    isConnectionLost(error) || ['57P03', '53300', '55P03'].includes(code ?? '')
+  );
+}
+
 async function interruptible<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (isConnectionError(error)) {
+    if (isTemporary(error)) {
       throw new MigrationInterruptedError(
         `the database is unavailable: ${(error as Error).message}`,
       );

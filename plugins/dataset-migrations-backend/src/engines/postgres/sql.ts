@@ -22,10 +22,11 @@ export interface MigrationShape {
   movedTrigger: string;
   /** Source rows deleted while the run copies, so copied ghosts can be removed. */
   deleted: RelationName;
-  captureFunction: RelationName;
-  captureTrigger: string;
-  /** Writes the capture could not transform; verification fails while it has rows. */
-  captureFailures: RelationName;
+  /**
+   * Applies writes to the source to the target while the run copies; its failures
+   * table holds writes it could not transform, which fail verification.
+   */
+  capture: RowTrigger;
   fields: TargetField[];
   /** Source primary key, in index order: the keyset order of the backfill. */
   sourceKey: string[];
@@ -33,11 +34,11 @@ export interface MigrationShape {
   targetKey: TargetField[];
   /** The source version's fields, for carrying writes back after cut-over. */
   sourceFields: DatasetField[];
-  /** Where writes to the new version are carried back to the old one after cut-over. */
-  reverseFunction: RelationName;
-  reverseTrigger: string;
-  /** Writes that could not be carried back: a rollback would lose them. */
-  reverseFailures: RelationName;
+  /**
+   * Carries writes to the new version back to the old one after cut-over; its
+   * failures table holds writes that could not go back, which a rollback would lose.
+   */
+  reverse: RowTrigger;
   /** The old version's indexes and constraints, rebuilt on the new one. */
   carryOver: CarryOver;
 }
@@ -56,7 +57,7 @@ export const EXPRESSION_SETTINGS: Record<string, string> = {
 };
 
 /** A SQL literal; standard_conforming_strings is on in every supported Postgres. */
-export function literal(value: string | number | boolean | null): string {
+function literal(value: string | number | boolean | null): string {
   if (value === null) return 'NULL';
   return `'${String(value).replace(/'/g, "''")}'`;
 }
@@ -106,7 +107,7 @@ export function createTargetSql(shape: MigrationShape): string {
   return `CREATE TABLE ${quoteRelation(shape.target)} (${list(columns)})`;
 }
 
-export function createDeletedSql(shape: MigrationShape): string {
+function createDeletedSql(shape: MigrationShape): string {
   return `CREATE TABLE ${quoteRelation(shape.deleted)} AS
             SELECT ${list(shape.sourceKey.map(q))} FROM ${quoteRelation(
     shape.source,
@@ -138,7 +139,7 @@ function upsertSql(
 }
 
 /** A row trigger of a run: its function, and the table recording writes it failed on. */
-interface RowTrigger {
+export interface RowTrigger {
   on: RelationName;
   trigger: string;
   fn: RelationName;
@@ -191,7 +192,7 @@ function dropRowTriggerSql(t: RowTrigger): string[] {
  * is applied to the target in the writer's own transaction. Deleted keys are also
  * remembered, so a row the backfill copied from an older snapshot can be removed.
  */
-export function createCaptureSql(shape: MigrationShape): string[] {
+function createCaptureSql(shape: MigrationShape): string[] {
   const keyChanged = `(${list(
     shape.sourceKey.map(k => `OLD.${q(k)}`),
   )}) IS DISTINCT FROM (${list(shape.sourceKey.map(k => `NEW.${q(k)}`))})`;
@@ -199,10 +200,7 @@ export function createCaptureSql(shape: MigrationShape): string[] {
     shape.targetKey.map(f => q(f.name)),
   )}) = (${list(shape.targetKey.map(f => valueOf(f, 'OLD.')))})`;
   return rowTriggerSql({
-    on: shape.source,
-    trigger: shape.captureTrigger,
-    fn: shape.captureFunction,
-    failures: shape.captureFailures,
+    ...shape.capture,
     body: `         IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${keyChanged}) THEN
            DELETE FROM ${quoteRelation(shape.target)} WHERE ${targetKeyOfOld};
            INSERT INTO ${quoteRelation(shape.deleted)} VALUES (${list(
@@ -217,12 +215,7 @@ export function createCaptureSql(shape: MigrationShape): string[] {
 
 export function dropCaptureSql(shape: MigrationShape): string[] {
   return [
-    ...dropRowTriggerSql({
-      on: shape.source,
-      trigger: shape.captureTrigger,
-      fn: shape.captureFunction,
-      failures: shape.captureFailures,
-    }),
+    ...dropRowTriggerSql(shape.capture),
     `DROP TABLE IF EXISTS ${quoteRelation(shape.deleted)}`,
   ];
 }
@@ -321,14 +314,25 @@ export function rowChecksum(row: string): string {
 }
 
 /** Row count and an order-independent checksum of the mapped columns. */
-export function checksumSql(
-  relation: RelationName,
-  expressions: string[],
-): string {
+function checksumSql(relation: RelationName, expressions: string[]): string {
   return `SELECT count(*) AS rows, ${rowChecksum(
     `ROW(${list(expressions)})`,
   )} AS checksum
             FROM ${quoteRelation(relation)} AS s`;
+}
+
+/** Verify's two queries: the source as mapped, and the target, each `rows` and `checksum`. */
+export function verifySql(shape: MigrationShape): [string, string] {
+  return [
+    checksumSql(
+      shape.source,
+      shape.fields.map(f => valueOf(f, 's.')),
+    ),
+    checksumSql(
+      shape.target,
+      shape.fields.map(f => `s.${q(f.name)}`),
+    ),
+  ];
 }
 
 /** The mapped rows of a source key range, for finding which rows a transform fails on. */
@@ -396,7 +400,7 @@ export function inverseOf(
  * that does not fit the old type) is recorded instead of failing the writer, and
  * then blocks the rollback.
  */
-export function createReverseSql(
+function createReverseSql(
   shape: MigrationShape,
   previous: RelationName,
 ): string[] {
@@ -427,10 +431,7 @@ export function createReverseSql(
     shape.sourceKey.map(k => valueOf(k, 'OLD.')),
   )})`;
   return rowTriggerSql({
-    on: shape.target,
-    trigger: shape.reverseTrigger,
-    fn: shape.reverseFunction,
-    failures: shape.reverseFailures,
+    ...shape.reverse,
     body: `         IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${keyChanged}) THEN
            DELETE FROM ${quoteRelation(previous)} WHERE ${oldKeyOfOld};
          END IF;
@@ -440,13 +441,8 @@ export function createReverseSql(
   });
 }
 
-export function dropReverseSql(shape: MigrationShape): string[] {
-  return dropRowTriggerSql({
-    on: shape.target,
-    trigger: shape.reverseTrigger,
-    fn: shape.reverseFunction,
-    failures: shape.reverseFailures,
-  });
+function dropReverseSql(shape: MigrationShape): string[] {
+  return dropRowTriggerSql(shape.reverse);
 }
 
 /** The new table, its provenance comment, and write capture from the source. */

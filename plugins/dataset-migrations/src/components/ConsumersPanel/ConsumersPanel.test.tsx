@@ -272,6 +272,11 @@ describe('ConsumersPanel', () => {
     const api = fakeApi();
     const createObjectURL = jest.fn(() => 'blob:impact');
     const revokeObjectURL = jest.fn();
+    // jsdom has no object URLs; put ours in for this test only.
+    const original = {
+      createObjectURL: URL.createObjectURL,
+      revokeObjectURL: URL.revokeObjectURL,
+    };
     Object.assign(URL, { createObjectURL, revokeObjectURL });
     // Recorded, then asserted outside: an expect thrown inside click() would be
     // caught by the panel and shown as an alert instead of failing the test.
@@ -294,6 +299,7 @@ describe('ConsumersPanel', () => {
       ]);
     } finally {
       click.mockRestore();
+      Object.assign(URL, original);
     }
   });
 });

@@ -13,11 +13,11 @@ import type {
   ResultFigures,
   ShadowCheck,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { formatMs } from '../shared/format';
+import { formatCount, formatMs } from '../shared/format';
 
 function formatFigures(figures?: ResultFigures): string {
   return figures
-    ? `${figures.rows.toLocaleString('en-US')} rows · ${figures.checksum}`
+    ? `${formatCount(figures.rows)} rows · ${figures.checksum}`
     : '—';
 }
 

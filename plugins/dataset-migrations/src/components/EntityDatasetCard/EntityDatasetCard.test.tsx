@@ -70,7 +70,7 @@ describe('EntityDatasetCard', () => {
     ).toBeInTheDocument();
   });
 
-  it('says nothing about consumers before any migration', async () => {
+  it('says nothing about consumers when the dataset reports no count, as before any migration', async () => {
     const api = await renderCard(undefined);
     expect(await screen.findByText('Schema version 2')).toBeInTheDocument();
     // The card asked, and had its answer before the checks below.

@@ -9,7 +9,7 @@ import {
 } from '@material-ui/core';
 import { StatusError, StatusOK } from '@backstage/core-components';
 import type { RecordedVerification } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { formatMs, formatTime } from '../shared/format';
+import { formatCount, formatMs, formatTime } from '../shared/format';
 
 /** What differs, in words, for a mismatch that the table alone leaves to spot. */
 function differences(verification: RecordedVerification): string {
@@ -70,9 +70,7 @@ export function VerificationPanel(props: {
           {sides.map(({ label, figures }) => (
             <TableRow key={label}>
               <TableCell>{label}</TableCell>
-              <TableCell align="right">
-                {figures.rows.toLocaleString('en-US')}
-              </TableCell>
+              <TableCell align="right">{formatCount(figures.rows)}</TableCell>
               <TableCell>
                 <Box component="code" fontFamily="monospace">
                   {figures.checksum}

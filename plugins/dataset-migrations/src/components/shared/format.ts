@@ -17,6 +17,11 @@ export function formatMs(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
+/** "1,000,000": a count of rows, the same on every machine. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 /** "540,000 of 1,000,000 rows · 270,000 rows/s · 2 s left" */
 export function formatProgress(step: {
   rowsDone?: number;
@@ -31,11 +36,8 @@ export function formatProgress(step: {
       Date.parse(step.startedAt)) /
     1000;
   const rate = seconds > 0 ? done / seconds : 0;
-  const parts = [
-    `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows`,
-  ];
-  if (rate > 0)
-    parts.push(`${Math.round(rate).toLocaleString('en-US')} rows/s`);
+  const parts = [`${formatCount(done)} of ${formatCount(total)} rows`];
+  if (rate > 0) parts.push(`${formatCount(Math.round(rate))} rows/s`);
   if (!step.finishedAt && rate > 0 && total > done)
     parts.push(`${Math.ceil((total - done) / rate)} s left`);
   return parts.join(' · ');
