@@ -17,6 +17,7 @@ import { ConsumerStore } from './consumers/ConsumerStore';
 import { GithubRepositoryReader } from './consumers/repositories/GithubRepositoryReader';
 import { LocalGitRepositoryReader } from './consumers/repositories/LocalGitRepositoryReader';
 import { GithubScmProvider } from './consumers/scm/GithubScmProvider';
+import { GithubRepositories } from './consumers/github';
 import { LocalGitScmProvider } from './consumers/scm/LocalGitScmProvider';
 import { DatabaseMigrationStore } from './database/DatabaseMigrationStore';
 import { EngineRegistry } from './engines/EngineRegistry';
@@ -91,8 +92,10 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         const workerConfig = readWorkerConfig(config);
         const consumerConfig = readConsumerConfig(config);
         const consumers = new ConsumerStore(await database.getClient());
+        // One set of GitHub integrations and credentials for reading and for pull requests.
+        const github = GithubRepositories.fromConfig(config);
         const readers = [
-          GithubRepositoryReader.fromConfig(config),
+          new GithubRepositoryReader(github),
           new LocalGitRepositoryReader(),
         ];
         const enqueueConsumer = (migrationId: string, entityRef: string) =>
@@ -106,7 +109,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           // Modules' providers first, so they can take over a host.
           scm: [
             ...scmProviders,
-            GithubScmProvider.fromConfig(config),
+            new GithubScmProvider(github, (input, init) => fetch(input, init)),
             new LocalGitScmProvider(),
           ],
           agent: CommandCodingAgent.fromConfig(config),

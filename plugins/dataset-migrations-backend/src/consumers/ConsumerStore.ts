@@ -53,7 +53,7 @@ interface Row {
 }
 
 const TABLE = 'migration_consumers';
-/** Everything but the patched files, which only the pull request step needs. */
+/** Everything but the patched files, which only the pipeline's own steps read. */
 const LEDGER_COLUMNS = [
   'migration_id',
   'entity_ref',

@@ -390,7 +390,7 @@ describe('consumer migration, through the job path', () => {
       /component:default\/nobody is not a consumer of migration/,
     );
 
-    // Re-running discovery changes nothing: one branch, one pull request per consumer.
+    // Retrying retries exactly the consumers that failed, the settled ones are left be.
     const again = await api()
       .post(`${API}/migrations/${id}/consumers/retry`)
       .send({});

@@ -1,7 +1,15 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { planFieldChanges } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  planFieldChanges,
+  type Migration,
+  type MigrationPlan,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   MigrationCancelledError,
   MigrationInterruptedError,
@@ -12,6 +20,7 @@ import type { EngineRegistry } from '../engines/EngineRegistry';
 import {
   createRunContext,
   LEASE_LOST,
+  runOf,
   PINNED_PLAN,
   type PinnedPlan,
 } from './runContext';
@@ -129,70 +138,25 @@ export class MigrationRunner {
       );
       // Giving up goes through the engine, which alone can undo what attempts left.
       if (gaveUp && !pinned) throw gaveUp;
-      const {
-        engine: engineName,
-        targetFields,
-        table,
-        renamedTo,
-      } = pinned ??
-      (await step('plan', async () => {
-        const entity = await catalog.getDataset(
-          migration.entityRef,
-          credentials,
-        );
-        const { location, migratedVersion } = await currentState(entity, store);
-        const current = migratedVersion ?? migration.fromVersion;
-        if (current !== migration.fromVersion) {
-          throw new Error(
-            `the dataset is at schema version ${current} now, not ${migration.fromVersion} as when this migration was requested`,
-          );
-        }
-        const schema = await engines.get(location.engine).introspect(location);
-        const plan = planFieldChanges(schema.fields, migration.changes);
-        if (plan.problems.length > 0) throw new Error(plan.problems.join('; '));
-        // What runs must be what was reviewed: a schema that changed since voids the plan.
-        const reviewed = migration.plan;
-        if (reviewed && shapeOf(reviewed.target) !== shapeOf(plan.fields)) {
-          throw new Error(
-            `the dataset changed since this migration was planned (planned ${shapeOf(
-              reviewed.target,
-            )}, now ${shapeOf(
-              plan.fields,
-            )}); request it again to review a new plan`,
-          );
-        }
-        await log(
-          `${location.engine}:${location.table} v${migration.fromVersion} → v${migration.targetVersion}, ~${schema.rowEstimate} rows`,
-        );
-        const planned: PinnedPlan = {
-          engine: location.engine,
-          table: location.table,
-          ...(reviewed?.targetTable ? { renamedTo: reviewed.targetTable } : {}),
-          targetFields: plan.fields,
-        };
-        await context.checkpoints.set(PINNED_PLAN, planned);
-        return planned;
-      }));
+      const plan =
+        pinned ??
+        (await step('plan', () =>
+          this.planAttempt(migration, credentials, context),
+        ));
       // On a first attempt nothing has been done yet, so a cancel stops right here;
       // later attempts leave it to the engine, which alone can undo what is there.
       if (!pinned) await throwIfCancelled();
 
-      await engines.get(engineName).migrate({
-        migrationId,
-        entityRef: migration.entityRef,
-        dataset: { table },
-        ...(renamedTo ? { renamedTo: { table: renamedTo } } : {}),
-        fromVersion: migration.fromVersion,
-        targetVersion: migration.targetVersion,
-        targetFields,
-        dryRun: migration.dryRun,
-        ...context,
-        throwIfCancelled: gaveUp
-          ? async () => {
-              throw gaveUp;
-            }
-          : throwIfCancelled,
-      });
+      await engines.get(plan.engine).migrate(
+        runOf(migration, plan, {
+          ...context,
+          throwIfCancelled: gaveUp
+            ? async () => {
+                throw gaveUp;
+              }
+            : throwIfCancelled,
+        }),
+      );
 
       if (
         !(await store.finishMigration(
@@ -245,6 +209,52 @@ export class MigrationRunner {
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /**
+   * Plans the first attempt against the live schema and pins it: later attempts and
+   * rollback run exactly this, and a schema that changed since review voids it.
+   */
+  private async planAttempt(
+    migration: Migration & { plan?: MigrationPlan },
+    credentials: BackstageCredentials,
+    context: ReturnType<typeof createRunContext>,
+  ): Promise<PinnedPlan> {
+    const { store, engines, catalog } = this.deps;
+    const { log } = context;
+    const entity = await catalog.getDataset(migration.entityRef, credentials);
+    const { location, migratedVersion } = await currentState(entity, store);
+    const current = migratedVersion ?? migration.fromVersion;
+    if (current !== migration.fromVersion) {
+      throw new Error(
+        `the dataset is at schema version ${current} now, not ${migration.fromVersion} as when this migration was requested`,
+      );
+    }
+    const schema = await engines.get(location.engine).introspect(location);
+    const plan = planFieldChanges(schema.fields, migration.changes);
+    if (plan.problems.length > 0) throw new Error(plan.problems.join('; '));
+    // What runs must be what was reviewed: a schema that changed since voids the plan.
+    const reviewed = migration.plan;
+    if (reviewed && shapeOf(reviewed.target) !== shapeOf(plan.fields)) {
+      throw new Error(
+        `the dataset changed since this migration was planned (planned ${shapeOf(
+          reviewed.target,
+        )}, now ${shapeOf(
+          plan.fields,
+        )}); request it again to review a new plan`,
+      );
+    }
+    await log(
+      `${location.engine}:${location.table} v${migration.fromVersion} → v${migration.targetVersion}, ~${schema.rowEstimate} rows`,
+    );
+    const planned: PinnedPlan = {
+      engine: location.engine,
+      table: location.table,
+      ...(reviewed?.targetTable ? { renamedTo: reviewed.targetTable } : {}),
+      targetFields: plan.fields,
+    };
+    await context.checkpoints.set(PINNED_PLAN, planned);
+    return planned;
   }
 
   /** Leaves the run as it is, to be resumed from its checkpoints by whoever leases it next. */

@@ -1,4 +1,7 @@
-import type { TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type {
+  Migration,
+  TargetField,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   MigrationInterruptedError,
   type DatasetMigrationRun,
@@ -15,6 +18,38 @@ export interface PinnedPlan {
 }
 
 export const PINNED_PLAN = 'plan';
+
+/** The engine's view of a migration as its pinned plan says, with the store-backed parts. */
+export function runOf(
+  migration: Pick<
+    Migration,
+    'id' | 'entityRef' | 'fromVersion' | 'targetVersion' | 'dryRun'
+  >,
+  pinned: PinnedPlan,
+  context: Omit<
+    DatasetMigrationRun,
+    | 'migrationId'
+    | 'entityRef'
+    | 'dataset'
+    | 'renamedTo'
+    | 'fromVersion'
+    | 'targetVersion'
+    | 'targetFields'
+    | 'dryRun'
+  >,
+): DatasetMigrationRun {
+  return {
+    migrationId: migration.id,
+    entityRef: migration.entityRef,
+    dataset: { table: pinned.table },
+    ...(pinned.renamedTo ? { renamedTo: { table: pinned.renamedTo } } : {}),
+    fromVersion: migration.fromVersion,
+    targetVersion: migration.targetVersion,
+    targetFields: pinned.targetFields,
+    dryRun: migration.dryRun,
+    ...context,
+  };
+}
 
 /** Why an attempt stops once its worker finds the run is no longer its own. */
 export const LEASE_LOST = 'another worker took over this run';

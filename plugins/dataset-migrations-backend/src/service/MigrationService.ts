@@ -31,10 +31,10 @@ import type { EngineRegistry } from '../engines/EngineRegistry';
 import type { JobQueue } from '../jobs/JobQueue';
 import {
   createRunContext,
+  runOf,
   PINNED_PLAN,
   type PinnedPlan,
 } from '../jobs/runContext';
-import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { DatasetCatalog, consumersOf, currentState } from './DatasetCatalog';
 
 /** Names plan previews' objects; a created migration's plan uses its own id. */
@@ -438,18 +438,11 @@ export class MigrationService {
       throw new ConflictError(
         `migration ${migration.id} has no recorded plan to ${operation}`,
       );
-    const run: DatasetMigrationRun = {
-      migrationId: migration.id,
-      entityRef: migration.entityRef,
-      dataset: { table: pinned.table },
-      ...(pinned.renamedTo ? { renamedTo: { table: pinned.renamedTo } } : {}),
-      fromVersion: migration.fromVersion,
-      targetVersion: migration.targetVersion,
-      targetFields: pinned.targetFields,
-      dryRun: false,
+    // The run finished; what happens now is a step of its last attempt.
+    const run = runOf({ ...migration, dryRun: false }, pinned, {
       ...createRunContext(this.deps.store, migration.id, migration.attempts),
       throwIfCancelled: async () => {},
-    };
+    });
     try {
       await this.deps.engines.get(pinned.engine)[operation](run);
     } catch (error) {

@@ -7,7 +7,7 @@ import { runSandboxed, type SandboxResult } from '../sandbox/runSandboxed';
 export interface CodingAgentTask {
   /** An isolated working copy; the agent edits files here. */
   workdir: string;
-  /** Generated: the mapping spec, the impacted files and lines, the verification command. */
+  /** Generated: the mapping spec, the impacted files, the verification command. */
   prompt: string;
   /** Checks the agent's work after each turn; feedback goes into the next turn's prompt. */
   verify(): Promise<{ ok: boolean; feedback: string }>;
@@ -37,8 +37,9 @@ export interface CommandCodingAgentOptions {
   /** Address-space limit of the agent and each process it starts. */
   memoryMb: number;
   /**
-   * Variables the agent needs (an API key, say); it gets nothing else of the
-   * backend's environment.
+   * Variables to pass the agent; it gets nothing else of the backend's
+   * environment. Not read from config yet, so an agent needing an API key must
+   * find it another way.
    */
   env?: Record<string, string>;
 }

@@ -1,16 +1,11 @@
 import type { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
-import {
-  DefaultGithubCredentialsProvider,
-  ScmIntegrations,
-  type GithubCredentialsProvider,
-} from '@backstage/integration';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
+  encodeBranch,
   GithubClient,
-  parseRepositoryUrl,
-  type Repository,
-} from '../scm/GithubScmProvider';
+  GithubRepositories,
+  slug,
+} from '../github';
 import { git } from './git';
 import {
   MAX_SCANNED_BYTES,
@@ -57,10 +52,8 @@ export class GithubRepositoryReader implements RepositoryReader {
     config: Config,
     options: GithubRepositoryReaderOptions = {},
   ): GithubRepositoryReader {
-    const integrations = ScmIntegrations.fromConfig(config);
     return new GithubRepositoryReader(
-      integrations,
-      DefaultGithubCredentialsProvider.fromIntegrations(integrations),
+      GithubRepositories.fromConfig(config),
       options,
     );
   }
@@ -69,8 +62,7 @@ export class GithubRepositoryReader implements RepositoryReader {
   private readonly git: typeof git;
 
   constructor(
-    private readonly integrations: ScmIntegrations,
-    private readonly credentials: GithubCredentialsProvider,
+    private readonly github: GithubRepositories,
     private readonly options: GithubRepositoryReaderOptions = {},
   ) {
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
@@ -78,14 +70,14 @@ export class GithubRepositoryReader implements RepositoryReader {
   }
 
   supports(url: string): boolean {
-    return Boolean(this.integrations.github.byUrl(url.replace(/^url:/, '')));
+    return this.github.covers(url);
   }
 
   async read(url: string): Promise<RepositorySnapshot> {
-    const repository = this.resolve(url);
+    const repository = this.github.resolve(url);
     const api = new GithubClient(
       repository,
-      await this.token(repository),
+      await this.github.token(repository),
       this.fetchFn,
     );
     const { default_branch: defaultBranch } = await api.get<{
@@ -127,14 +119,14 @@ export class GithubRepositoryReader implements RepositoryReader {
   }
 
   async checkout(url: string, dir: string): Promise<void> {
-    const repository = this.resolve(url);
+    const repository = this.github.resolve(url);
     const { owner, repo, host } = repository;
     const cloneUrl =
       this.options.cloneUrl?.(owner, repo) ??
       `https://${host}/${encodeURIComponent(owner)}/${encodeURIComponent(
         repo,
       )}.git`;
-    const token = await this.token(repository);
+    const token = await this.github.token(repository);
     try {
       await this.git(
         ['clone', '--quiet', '--depth', '1', '--no-tags', '--', cloneUrl, dir],
@@ -153,30 +145,6 @@ export class GithubRepositoryReader implements RepositoryReader {
         )} from ${cloneUrl}: ${(error as Error).message}`,
       );
     }
-  }
-
-  private resolve(url: string): Repository {
-    const parsed = parseRepositoryUrl(url);
-    const integration = this.integrations.github.byUrl(parsed.url);
-    if (!integration) {
-      throw new InputError(
-        `no GitHub integration is configured for host ${parsed.url.host} (repository ${url})`,
-      );
-    }
-    const { host, apiBaseUrl } = integration.config;
-    if (!apiBaseUrl) {
-      throw new InputError(
-        `integrations.github for host ${host} needs an apiBaseUrl (repository ${url})`,
-      );
-    }
-    return { host, apiBaseUrl, owner: parsed.owner, repo: parsed.repo };
-  }
-
-  private async token(repository: Repository): Promise<string | undefined> {
-    const { token } = await this.credentials.getCredentials({
-      url: `https://${repository.host}/${repository.owner}/${repository.repo}`,
-    });
-    return token;
   }
 }
 
@@ -201,13 +169,4 @@ function authorizationConfig(
     [`GIT_CONFIG_KEY_${index}`]: key,
     [`GIT_CONFIG_VALUE_${index}`]: `Authorization: Basic ${credentials}`,
   };
-}
-
-function slug(repository: Pick<Repository, 'owner' | 'repo'>): string {
-  return `${repository.owner}/${repository.repo}`;
-}
-
-/** Branches may contain `/`, which GitHub expects unencoded in the path. */
-function encodeBranch(branch: string): string {
-  return branch.split('/').map(encodeURIComponent).join('/');
 }

@@ -4,7 +4,8 @@ import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import type { PullRequestDraft } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { GithubScmProvider, parseRepositoryUrl } from './GithubScmProvider';
+import { parseRepositoryUrl } from '../github';
+import { GithubScmProvider } from './GithubScmProvider';
 
 /**
  * An in-memory GitHub that follows the documented REST contract for the endpoints the

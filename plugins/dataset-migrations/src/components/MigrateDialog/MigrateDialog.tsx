@@ -8,8 +8,6 @@ import {
   DialogContent,
   DialogTitle,
   FormControlLabel,
-  IconButton,
-  MenuItem,
   Switch,
   Tab,
   Tabs,
@@ -17,36 +15,21 @@ import {
   Typography,
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import DeleteIcon from '@material-ui/icons/Delete';
 import AddIcon from '@material-ui/icons/Add';
 import useAsync from 'react-use/esm/useAsync';
 import { useApi } from '@backstage/core-plugin-api';
 import {
-  FIELD_TYPES,
-  type FieldChangeKind,
   type Migration,
   type MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { PlanView } from '../PlanView';
 import { SpecEditor } from './SpecEditor';
+import { ChangeRowEditor } from './ChangeRowEditor';
 import { ImpactSummary } from './ImpactSummary';
 import { useImpactPreview } from './useImpactPreview';
 import { messageOf, splitProblems } from '../shared/format';
-import {
-  CHANGE_LABELS,
-  emptyRow,
-  toChanges,
-  withKind,
-  type ChangeRow,
-} from './changeRows';
-
-/** Expressions are SQL over the current version's fields. */
-const EXPRESSION_LABELS: Partial<Record<FieldChangeKind, string>> = {
-  addField: 'Expression (optional)',
-  changeType: 'Using (optional)',
-  deriveField: 'Expression',
-};
+import { emptyRow, toChanges, type ChangeRow } from './changeRows';
 
 export interface MigrateDialogProps {
   entityRef: string;
@@ -190,134 +173,16 @@ export function MigrateDialog(props: MigrateDialogProps) {
                   style={{ marginLeft: 16, minWidth: 260 }}
                 />
                 {rows.map((row, index) => (
-                  <Box
+                  <ChangeRowEditor
                     key={index}
-                    display="flex"
-                    alignItems="center"
-                    style={{ gap: 8 }}
-                    mt={1}
-                  >
-                    <TextField
-                      select
-                      id={`change-${index}-kind`}
-                      label="Change"
-                      value={row.kind}
-                      onChange={e =>
-                        setRows(current =>
-                          current.map((r, i) =>
-                            i === index
-                              ? withKind(
-                                  r,
-                                  e.target.value as FieldChangeKind,
-                                  fields[0]?.name ?? '',
-                                )
-                              : r,
-                          ),
-                        )
-                      }
-                      style={{ minWidth: 160 }}
-                      inputProps={{ 'aria-label': `Change ${index + 1} kind` }}
-                    >
-                      {Object.entries(CHANGE_LABELS).map(([kind, label]) => (
-                        <MenuItem key={kind} value={kind}>
-                          {label}
-                        </MenuItem>
-                      ))}
-                    </TextField>
-                    {row.kind === 'addField' ? (
-                      <TextField
-                        label="New field"
-                        value={row.field}
-                        onChange={e => update(index, { field: e.target.value })}
-                        inputProps={{
-                          'aria-label': `Change ${index + 1} new field`,
-                        }}
-                      />
-                    ) : (
-                      <TextField
-                        select
-                        id={`change-${index}-field`}
-                        label="Field"
-                        value={row.field}
-                        onChange={e => update(index, { field: e.target.value })}
-                        style={{ minWidth: 160 }}
-                        inputProps={{
-                          'aria-label': `Change ${index + 1} field`,
-                        }}
-                      >
-                        {fields.map(f => (
-                          <MenuItem key={f.name} value={f.name}>
-                            {f.name} ({f.type})
-                          </MenuItem>
-                        ))}
-                      </TextField>
-                    )}
-                    {row.kind === 'renameField' && (
-                      <TextField
-                        label="New name"
-                        value={row.to}
-                        onChange={e => update(index, { to: e.target.value })}
-                        inputProps={{
-                          'aria-label': `Change ${index + 1} new name`,
-                        }}
-                      />
-                    )}
-                    {(row.kind === 'addField' || row.kind === 'changeType') && (
-                      <TextField
-                        select
-                        id={`change-${index}-type`}
-                        label="Type"
-                        value={row.type}
-                        onChange={e => update(index, { type: e.target.value })}
-                        style={{ minWidth: 140 }}
-                        inputProps={{
-                          'aria-label': `Change ${index + 1} type`,
-                        }}
-                      >
-                        {FIELD_TYPES.map(type => (
-                          <MenuItem key={type} value={type}>
-                            {type}
-                          </MenuItem>
-                        ))}
-                      </TextField>
-                    )}
-                    {row.kind === 'addField' && (
-                      <TextField
-                        label="Default (optional)"
-                        value={row.defaultValue}
-                        onChange={e =>
-                          update(index, { defaultValue: e.target.value })
-                        }
-                        inputProps={{
-                          'aria-label': `Change ${index + 1} default`,
-                        }}
-                      />
-                    )}
-                    {row.kind !== 'renameField' && row.kind !== 'dropField' && (
-                      <TextField
-                        label={EXPRESSION_LABELS[row.kind]}
-                        value={row.expression}
-                        onChange={e =>
-                          update(index, { expression: e.target.value })
-                        }
-                        inputProps={{
-                          'aria-label': `Change ${index + 1} expression`,
-                        }}
-                        placeholder="e.g. duration_ms / 1000.0"
-                        style={{ flexGrow: 1 }}
-                      />
-                    )}
-                    <IconButton
-                      aria-label={`Remove change ${index + 1}`}
-                      onClick={() =>
-                        setRows(current =>
-                          current.filter((_, i) => i !== index),
-                        )
-                      }
-                    >
-                      <DeleteIcon />
-                    </IconButton>
-                  </Box>
+                    row={row}
+                    index={index}
+                    fields={fields}
+                    onChange={changed => update(index, changed)}
+                    onRemove={() =>
+                      setRows(current => current.filter((_, i) => i !== index))
+                    }
+                  />
                 ))}
                 <Box mt={1}>
                   <Button
