@@ -367,6 +367,23 @@ describe('MigrateDialog', () => {
     );
   });
 
+  it('plans a rename alone, and spec text even when the form holds no change', async () => {
+    const api = fakeApi(async () => ({ id: 'm7' } as Migration));
+    await renderDialog(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Remove change 1' }),
+    );
+    const review = screen.getByRole('button', { name: 'Review plan' });
+    expect(review).toBeDisabled();
+    await userEvent.type(screen.getByLabelText('Rename dataset to'), 'plays');
+    expect(review).toBeEnabled();
+    await userEvent.clear(screen.getByLabelText('Rename dataset to'));
+    expect(review).toBeDisabled();
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Spec' }));
+    expect(screen.getByRole('button', { name: 'Review plan' })).toBeEnabled();
+  });
+
   it('edits the spec as text, infers one from desired fields with its evidence, and plans the text', async () => {
     const api = fakeApi(async () => ({ id: 'm4' } as Migration));
     const { onQueued } = await renderDialog(api);

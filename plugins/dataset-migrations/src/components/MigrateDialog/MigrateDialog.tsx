@@ -246,7 +246,12 @@ export function MigrateDialog(props: MigrateDialogProps) {
             color="primary"
             variant="contained"
             onClick={review}
-            disabled={!dataset.value || submitting || rows.length === 0}
+            disabled={
+              !dataset.value ||
+              submitting ||
+              // The form needs a change or a new name; the spec text speaks for itself.
+              (mode === 'changes' && rows.length === 0 && !renameTo.trim())
+            }
           >
             Review plan
           </Button>
