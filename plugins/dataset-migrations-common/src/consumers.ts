@@ -23,6 +23,15 @@ export const SETTLED_CONSUMER_STATES: readonly ConsumerState[] = [
   'failed',
 ];
 
+/**
+ * States of a consumer that reads the new version, or never read what changed:
+ * contract (which removes the previous shape) waits until every consumer is in one.
+ */
+export const MOVED_CONSUMER_STATES: readonly ConsumerState[] = [
+  'unaffected',
+  'done',
+];
+
 /** Why a consumer failed; each names what a person has to do next. */
 export type ConsumerFailureKind =
   /** The entity has no source-location annotation. */

@@ -12,3 +12,4 @@ export * from './compatibility';
 export * from './inference';
 export * from './types';
 export * from './consumers';
+export * from './expand';

@@ -224,3 +224,24 @@ export const impactPreviewRequestSchema = createMigrationRequestSchema
 export const retryConsumersRequestSchema = z
   .object({ entityRefs: z.array(z.string().min(1)).max(5000).optional() })
   .strict();
+
+/**
+ * `POST /migrations/:id/contract`: an empty body contracts when every consumer has
+ * moved; `override` contracts anyway, and its reason is kept with the run.
+ */
+export const contractRequestSchema = z
+  .object({
+    override: z
+      .object({
+        reason: z
+          .string()
+          .trim()
+          .min(1, 'an override needs a reason')
+          .max(2000),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ContractRequest = z.infer<typeof contractRequestSchema>;

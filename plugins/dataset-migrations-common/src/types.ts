@@ -1,5 +1,6 @@
 import type { Compatibility } from './compatibility';
 import type { ResultFigures } from './consumers';
+import type { ExpandPhase } from './expand';
 import type { FieldChange } from './schemas';
 
 export const MIGRATION_STATUSES = [
@@ -118,6 +119,17 @@ export interface Migration extends MigrationSummary {
   updatedAt: string;
   /** When the previous version was dropped; no rollback after this. */
   contractedAt?: string;
+  /** Set when a person contracted while consumers had not moved yet. */
+  contractOverride?: ContractOverride;
+}
+
+/** A person's decision to contract although consumers still read the previous shape. */
+export interface ContractOverride {
+  reason: string;
+  by: string;
+  at: string;
+  /** The consumers that had not moved, as `entityRef (state)`. */
+  blockers: string[];
 }
 
 /** One stage of a migration as the engine will run it, for people to review. */
@@ -140,6 +152,12 @@ export interface MigrationPlan {
   source: DatasetField[];
   target: DatasetField[];
   compatibility: Compatibility;
+  /**
+   * What the dataset's name serves from cut-over until contract; absent when the
+   * migration renames the dataset (the new name serves the new version, the old
+   * name the previous one).
+   */
+  expand?: ExpandPhase;
   stages: PlannedStage[];
 }
 

@@ -8,6 +8,7 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { parseInput } from './parseInput';
 import {
   classifyChanges,
+  expandPhaseOf,
   inferChanges,
   MIGRATION_SPEC_API_VERSION,
   targetSchemaSchema,
@@ -301,6 +302,7 @@ export class MigrationService {
       source,
       target: target.map(({ source: _from, ...field }) => field),
       compatibility: classifyChanges(source, request.changes),
+      ...(renamedTo ? {} : { expand: expandPhaseOf(source, target) }),
       stages,
     };
   }

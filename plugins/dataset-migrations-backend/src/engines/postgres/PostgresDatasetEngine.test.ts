@@ -291,7 +291,7 @@ describe('PostgresDatasetEngine', () => {
       `CREATE VIEW joined AS SELECT e.id FROM events e JOIN other o ON o.id = e.id`,
     );
     await expect(engine.introspect({ table: 'public.joined' })).rejects.toThrow(
-      'view public.joined reads 2 tables; a dataset view must read exactly one',
+      'view public.joined reads public.events, which is not one of its versions',
     );
     await knex.raw(`CREATE SEQUENCE seq`);
     await expect(engine.introspect({ table: 'public.seq' })).rejects.toThrow(
@@ -338,9 +338,37 @@ describe('PostgresDatasetEngine', () => {
       ]),
     );
 
-    // Readers of the dataset's name see version 2 through a view.
+    // Until contract the name serves both shapes: version 1's fields in their
+    // order, names, types and values, then version 2's own fields.
     expect(await relkind('public.events')).toBe('v');
     expect(await relkind('public.events_v2')).toBe('r');
+    expect(await columns('events')).toEqual([
+      'id',
+      'user_id',
+      'duration',
+      'played_at',
+      'price',
+      'tag',
+      'listener_id',
+      'country',
+    ]);
+    expect(
+      (await knex('events').orderBy('id')).map(r => [
+        r.id,
+        r.user_id,
+        r.listener_id,
+        r.duration,
+        r.tag,
+        r.country,
+      ]),
+    ).toEqual([
+      ['1', 'alice', 'alice', '180', null, 'SE'],
+      ['2', 'bob', 'bob', '95', null, 'SE'],
+      ['3', 'carol', 'carol', null, null, 'SE'],
+    ]);
+
+    // Contract: the name serves version 2 exactly.
+    await engine.contract(run);
     expect(await columns('events')).toEqual([
       'id',
       'listener_id',
@@ -359,7 +387,21 @@ describe('PostgresDatasetEngine', () => {
     ]);
     expect(current[0].played_at).toEqual(new Date('2026-01-01T10:00:00Z'));
 
-    // Version 1 stays readable, untouched, under its versioned name.
+    // Contract dropped version 1.
+    expect(await relkind('public.events_v1')).toBeUndefined();
+  });
+
+  it('keeps version 1 readable under its versioned name until contract', async () => {
+    await engine.migrate(
+      (
+        await runFor([
+          { renameField: { from: 'user_id', to: 'listener_id' } },
+          { addField: { name: 'country', type: 'text', default: 'SE' } },
+          { changeType: { field: 'duration', type: 'integer' } },
+          { dropField: { name: 'tag' } },
+        ])
+      ).run,
+    );
     expect(await relkind('public.events_v1')).toBe('r');
     expect(await columns('events_v1')).toEqual([
       'id',
@@ -486,7 +528,7 @@ describe('PostgresDatasetEngine', () => {
     // The engine is still usable afterwards: fix the row and the same migration works.
     await knex('events').where({ id: 4 }).update({ duration: '60' });
     await engine.migrate((await runFor(changes)).run);
-    expect(await knex('events').where({ id: 4 }).first('duration')).toEqual({
+    expect(await knex('events_v2').where({ id: 4 }).first('duration')).toEqual({
       duration: 60,
     });
   });
@@ -578,9 +620,9 @@ describe('PostgresDatasetEngine', () => {
       const { rows } = await knex.raw(`
         SELECT count(*)::int AS missing FROM (
           (SELECT id, user_id AS listener_id, duration::integer, played_at, price FROM public.events_v1
-           EXCEPT SELECT id, listener_id, duration, played_at, price FROM public.events)
+           EXCEPT SELECT id, listener_id, duration, played_at, price FROM public.events_v2)
           UNION ALL
-          (SELECT id, listener_id, duration, played_at, price FROM public.events
+          (SELECT id, listener_id, duration, played_at, price FROM public.events_v2
            EXCEPT SELECT id, user_id, duration::integer, played_at, price FROM public.events_v1)) AS diff`);
       expect(rows[0].missing).toBe(0);
     }
@@ -642,7 +684,9 @@ describe('PostgresDatasetEngine', () => {
       expect(batch).toBeGreaterThan(3);
       await expectTargetMatchesSource();
       expect(
-        await knex('events').where({ id: 11 }).first('listener_id', 'duration'),
+        await knex('events_v2')
+          .where({ id: 11 })
+          .first('listener_id', 'duration'),
       ).toEqual({
         listener_id: 'changed',
         duration: 1,
@@ -837,7 +881,7 @@ describe('PostgresDatasetEngine', () => {
       expect(
         (
           await trx.raw(
-            `SELECT listener_id, duration FROM public.events ORDER BY id`,
+            `SELECT listener_id, duration FROM public.events_v2 ORDER BY id`,
           )
         ).rows,
       ).toEqual([
@@ -871,8 +915,18 @@ describe('PostgresDatasetEngine', () => {
       { deriveField: { field: 'user_id', expression: 'upper(user_id)' } },
     ]);
     await engine.migrate(run);
+    // Until contract the name keeps the previous values of recomputed fields.
     expect(
       await knex('events')
+        .orderBy('id')
+        .select('user_id', 'price', 'long_play'),
+    ).toEqual([
+      { user_id: 'alice', price: '1.50', long_play: true },
+      { user_id: 'bob', price: '0.00', long_play: false },
+      { user_id: 'carol', price: '12.25', long_play: null },
+    ]);
+    expect(
+      await knex('events_v2')
         .orderBy('id')
         .select('user_id', 'price', 'long_play'),
     ).toEqual([
@@ -940,6 +994,268 @@ describe('PostgresDatasetEngine', () => {
       'public.events already reads public.events_v2',
     );
     expect(await count('public.events')).toBe(ROWS.length);
+  });
+
+  describe('expand: from cut-over to contract the name serves both shapes', () => {
+    const computed: FieldChange[] = [
+      { renameField: { from: 'user_id', to: 'listener_id' } },
+      { changeType: { field: 'duration', type: 'integer' } },
+      { dropField: { name: 'tag' } },
+      { addField: { name: 'country', type: 'text', default: 'SE' } },
+    ];
+
+    async function rowsOf(relation: string, fields: string[]) {
+      return (await knex(relation).orderBy('id').select(fields)).map(r =>
+        fields.map(f => r[f]),
+      );
+    }
+
+    it('keeps readers and writers of the previous shape working, and new-shape writers too', async () => {
+      await knex('events').where({ id: 2 }).update({ tag: 'vip' });
+      const { run } = await runFor(computed);
+      await engine.migrate(run);
+      // SELECT * of version 1 first, in its order, then version 2's own fields.
+      expect(await columns('events')).toEqual([
+        'id',
+        'user_id',
+        'duration',
+        'played_at',
+        'price',
+        'tag',
+        'listener_id',
+        'country',
+      ]);
+      expect(await rowsOf('events', ['user_id', 'duration', 'tag'])).toEqual([
+        ['alice', '180', null],
+        ['bob', '95', 'vip'],
+        ['carol', null, null],
+      ]);
+
+      // A writer of version 1 (old names, old type, the dropped field).
+      await knex('events').insert({
+        id: 10,
+        user_id: 'old-writer',
+        duration: '42',
+        tag: 'legacy',
+      });
+      // A writer of version 2 (new names), and an upsert-free update of each kind.
+      await knex('events').insert({ id: 11, listener_id: 'new-writer' });
+      await knex('events').where({ id: 1 }).update({ user_id: 'alice2' });
+      await knex('events').where({ id: 2 }).update({ listener_id: 'bob2' });
+      await knex('events')
+        .where({ id: 3 })
+        .update({ tag: 'kept', duration: '7' });
+      await knex('events').where({ id: 11 }).update({ country: 'NO' });
+      const deleted = await knex('events').where({ id: 10 }).delete();
+      expect(deleted).toBe(1);
+      await knex('events').insert({
+        id: 12,
+        user_id: 'x',
+        duration: '5',
+        tag: 't',
+      });
+
+      expect(
+        await rowsOf('events', [
+          'id',
+          'user_id',
+          'listener_id',
+          'duration',
+          'tag',
+          'country',
+          'price',
+        ]),
+      ).toEqual([
+        ['1', 'alice2', 'alice2', '180', null, 'SE', '1.50'],
+        ['2', 'bob2', 'bob2', '95', 'vip', 'SE', '0.00'],
+        ['3', 'carol', 'carol', '7', 'kept', 'SE', '12.25'],
+        ['11', 'new-writer', 'new-writer', null, null, 'NO', '0.00'],
+        ['12', 'x', 'x', '5', 't', 'SE', '0.00'],
+      ]);
+      // Both versions hold every write.
+      expect(
+        await rowsOf('events_v2', ['id', 'listener_id', 'duration', 'country']),
+      ).toEqual([
+        ['1', 'alice2', 180, 'SE'],
+        ['2', 'bob2', 95, 'SE'],
+        ['3', 'carol', 7, 'SE'],
+        ['11', 'new-writer', null, 'NO'],
+        ['12', 'x', 5, 'SE'],
+      ]);
+      expect(
+        await rowsOf('events_v1', ['id', 'user_id', 'duration', 'tag']),
+      ).toEqual([
+        ['1', 'alice2', '180', null],
+        ['2', 'bob2', '95', 'vip'],
+        ['3', 'carol', '7', 'kept'],
+        ['11', 'new-writer', null, null],
+        ['12', 'x', '5', 't'],
+      ]);
+      // A write the new version refuses fails the writer, as a table would.
+      await expect(
+        knex('events').insert({ id: 13, user_id: 'bad', duration: 'n/a' }),
+      ).rejects.toThrow(/invalid input syntax for type integer/);
+      expect(await count('public.events_v2')).toBe(5);
+
+      // Contract: the name is version 2 exactly; the previous shape and its writer go.
+      await engine.contract(run);
+      expect(await columns('events')).toEqual([
+        'id',
+        'listener_id',
+        'duration',
+        'played_at',
+        'price',
+        'country',
+      ]);
+      expect(await regclass('public.events_v1')).toBeNull();
+      expect(await userTriggers()).toEqual([]);
+      await knex('events')
+        .insert({ id: 11, listener_id: 'upserted' })
+        .onConflict('id')
+        .merge();
+      expect(await rowsOf('events', ['id', 'listener_id'])).toContainEqual([
+        '11',
+        'upserted',
+      ]);
+    });
+
+    it('is a plain view PostgreSQL writes through itself when nothing is computed (upserts too)', async () => {
+      const { run } = await runFor([
+        { renameField: { from: 'user_id', to: 'listener_id' } },
+        { addField: { name: 'country', type: 'text', default: 'SE' } },
+      ]);
+      await engine.migrate(run);
+      expect(await userTriggers()).toEqual([
+        'dsm_' + (await tagOf(run)) + '_reverse',
+      ]);
+      await knex('events')
+        .insert({ id: 1, user_id: 'upsert-old-name' })
+        .onConflict('id')
+        .merge();
+      await knex('events').insert({ id: 20, listener_id: 'new-name' });
+      expect(
+        await rowsOf('events', ['id', 'user_id', 'listener_id', 'country']),
+      ).toEqual([
+        ['1', 'upsert-old-name', 'upsert-old-name', 'SE'],
+        ['2', 'bob', 'bob', 'SE'],
+        ['3', 'carol', 'carol', 'SE'],
+        ['20', 'new-name', 'new-name', 'SE'],
+      ]);
+      expect(await rowsOf('events_v1', ['id', 'user_id'])).toEqual([
+        ['1', 'upsert-old-name'],
+        ['2', 'bob'],
+        ['3', 'carol'],
+        ['20', 'new-name'],
+      ]);
+    });
+
+    it('rolls back from expand to exactly the previous shape, with the writes made through it', async () => {
+      const { run } = await runFor(computed);
+      await engine.migrate(run);
+      await knex('events').insert({
+        id: 30,
+        user_id: 'during',
+        duration: '3',
+        tag: 'x',
+      });
+      await engine.rollback(run);
+      expect(await columns('events')).toEqual([
+        'id',
+        'user_id',
+        'duration',
+        'played_at',
+        'price',
+        'tag',
+      ]);
+      expect(
+        await knex('events')
+          .where({ id: 30 })
+          .first('user_id', 'duration', 'tag'),
+      ).toEqual({
+        user_id: 'during',
+        duration: '3',
+        tag: 'x',
+      });
+      expect(await regclass('public.events_v2')).toBeNull();
+      expect(await userTriggers()).toEqual([]);
+      const { rows } = await knex.raw(
+        `SELECT count(*)::int AS n FROM pg_proc WHERE proname LIKE 'dsm\\_%'`,
+      );
+      expect(rows[0].n).toBe(0);
+    });
+
+    it('stacks a later migration on the current version, and contracts the earlier one afterwards', async () => {
+      const first = await runFor(computed);
+      await engine.migrate(first.run);
+      const second = await runFor(
+        [{ renameField: { from: 'country', to: 'country_code' } }],
+        {
+          migrationId: '00000000-0000-4000-8000-000000000002',
+          fromVersion: 2,
+          targetVersion: 3,
+        },
+      );
+      // Planned from version 2's fields, not from what the expand view serves.
+      expect(second.run.targetFields.map(f => f.name)).toEqual([
+        'id',
+        'listener_id',
+        'duration',
+        'played_at',
+        'price',
+        'country_code',
+      ]);
+      await engine.migrate(second.run);
+      expect(await columns('events')).toEqual([
+        'id',
+        'listener_id',
+        'duration',
+        'played_at',
+        'price',
+        'country',
+        'country_code',
+      ]);
+      await engine.contract(first.run);
+      expect(await regclass('public.events_v1')).toBeNull();
+      // The name still serves version 3's expand shape.
+      expect(await columns('events')).toContain('country_code');
+      await engine.contract(second.run);
+      expect(await columns('events')).toEqual([
+        'id',
+        'listener_id',
+        'duration',
+        'played_at',
+        'price',
+        'country_code',
+      ]);
+      expect(await count('public.events')).toBe(ROWS.length);
+    });
+
+    it('quotes function bodies so that no default can end them', async () => {
+      const { run } = await runFor([
+        { changeType: { field: 'duration', type: 'integer' } },
+        {
+          addField: {
+            name: 'note',
+            type: 'text',
+            default: "$expand$ $trigger$ '; DROP TABLE x",
+          },
+        },
+      ]);
+      await engine.migrate(run);
+      await knex('events').insert({ id: 40, user_id: 'q', duration: '1' });
+      expect(await knex('events').where({ id: 40 }).first('note')).toEqual({
+        note: "$expand$ $trigger$ '; DROP TABLE x",
+      });
+    });
+
+    async function tagOf(run: DatasetMigrationRun): Promise<string> {
+      const { rows } = await knex.raw(
+        `SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'dsm\\_%\\_reverse'`,
+      );
+      expect(rows).toHaveLength(1);
+      expect(run.migrationId).toBeTruthy();
+      return rows[0].tgname.slice(4, -8);
+    }
   });
 
   describe('after cut-over', () => {
@@ -1019,12 +1335,13 @@ describe('PostgresDatasetEngine', () => {
         { changeType: { field: 'price', type: 'text' } },
       ]);
       await engine.migrate(run);
-      await knex('events').where({ id: 1 }).update({ price: 'about two' }); // no numeric for version 1
+      // Only the new version can hold it: until contract the name serves numeric.
+      await knex('events_v2').where({ id: 1 }).update({ price: 'about two' }); // no numeric for version 1
       await expect(engine.rollback(run)).rejects.toThrow(
         /^rollback would lose 1 writes that could not be carried back to version 1 \(e\.g\. invalid input syntax for type numeric: "about two"\)$/,
       );
       expect(await relkind('public.events')).toBe('v');
-      expect(await knex('events').where({ id: 1 }).first('price')).toEqual({
+      expect(await knex('events_v2').where({ id: 1 }).first('price')).toEqual({
         price: 'about two',
       });
     });

@@ -300,7 +300,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
         {
           name: 'contract',
           description: `On request, after the retention period: drop version ${request.fromVersion}; rollback ends here.`,
-          sql: contractStatements(shape, dataset, previous),
+          sql: contractStatements(shape, dataset, previous, grants.name),
         },
       ];
     });
@@ -437,18 +437,36 @@ export class PostgresDatasetEngine implements DatasetEngine {
     await run.step('contract', () =>
       interruptible(() =>
         this.transaction(async client => {
-          if (!(await this.isCutOver(client, shape))) {
-            throw new Error(
-              `${run.dataset.table} does not read version ${run.targetVersion}: nothing to contract`,
-            );
-          }
           const dataset = await resolveDataset(
             client,
             parseRelationName(run.dataset.table),
           );
           const previous = previousVersion(shape, dataset, run.fromVersion);
-          for (const sql of contractStatements(shape, dataset, previous))
+          const current = await this.isCutOver(client, shape);
+          if (!current && !(await relationExists(client, previous))) {
+            // A contract whose commit was not recorded is done, not refused.
+            await run.log(`${formatRelation(previous)} was already dropped`);
+            return;
+          }
+          const grants = current
+            ? await copyGrantsSql(client, shape.name, shape.name)
+            : undefined;
+          for (const sql of contractStatements(
+            shape,
+            dataset,
+            previous,
+            grants,
+          ))
             await client.query(sql);
+          if (current && !isRename(shape, dataset)) {
+            await run.log(
+              `${formatRelation(shape.name)} now serves version ${
+                run.targetVersion
+              } exactly: the fields only version ${
+                run.fromVersion
+              } had are gone from it`,
+            );
+          }
           await run.log(
             `dropped ${formatRelation(previous)}: version ${
               run.fromVersion
@@ -562,6 +580,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
       sourceKey,
       targetKey,
       sourceFields: await readFields(client, source),
+      expand: {
+        fn: inSchema(`dsm_${tag}_expand`),
+        trigger: `dsm_${tag}_expand`,
+      },
       reverse: {
         on: target,
         trigger: `dsm_${tag}_reverse`,

@@ -57,7 +57,7 @@ export interface ResolvedDataset {
 
 /**
  * A dataset starts as a plain table. After its first migration its name is a view
- * over the current version's table; the view reads exactly one table.
+ * over the current version's table (and, until contract, the previous one).
  */
 export async function resolveDataset(
   client: PoolClient,
@@ -89,26 +89,27 @@ export async function resolveDataset(
       WHERE r.ev_class = $1 AND d.refobjid <> $1 AND c.relkind IN ('r', 'p')`,
     [row.oid],
   );
-  if (read.rows.length !== 1) {
-    throw new InputError(
-      `view ${formatRelation(relation)} reads ${
-        read.rows.length
-      } tables; a dataset view must read exactly one`,
-    );
-  }
   // Only a view this plugin made: a user's view may filter rows or hide columns, and
   // repointing or contracting it would change what readers see or drop their table.
-  const storage = read.rows[0];
-  if (!isVersionOf(relation, storage)) {
+  // It reads one version, or two while a migration expands (the newest holds the rows).
+  const foreign = read.rows.find(r => !isVersionOf(relation, r));
+  if (read.rows.length === 0 || read.rows.length > 2 || foreign) {
     throw new InputError(
-      `view ${formatRelation(relation)} reads ${formatRelation(
-        storage,
-      )}, which is not one of its versions (${
-        relation.name
-      }_v<N>); point the dataset at a table`,
+      foreign
+        ? `view ${formatRelation(relation)} reads ${formatRelation(
+            foreign,
+          )}, which is not one of its versions (${
+            relation.name
+          }_v<N>); point the dataset at a table`
+        : `view ${formatRelation(relation)} reads ${
+            read.rows.length
+          } tables; a dataset view reads its current version (and, until contract, the previous one)`,
     );
   }
-  return { relation, kind: 'view', storage: read.rows[0] };
+  const version = (r: RelationName) =>
+    Number(r.name.slice(r.name.lastIndexOf('_v') + 2));
+  const storage = read.rows.reduce((a, b) => (version(b) > version(a) ? b : a));
+  return { relation, kind: 'view', storage };
 }
 
 export async function relationExists(

@@ -1,7 +1,8 @@
 import { escapeIdentifier } from 'pg';
-import type {
-  DatasetField,
-  TargetField,
+import {
+  expandPhaseOf,
+  type DatasetField,
+  type TargetField,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { CarryOver } from './carryOver';
 import {
@@ -41,6 +42,11 @@ export interface MigrationShape {
   reverse: RowTrigger;
   /** The old version's indexes and constraints, rebuilt on the new one. */
   carryOver: CarryOver;
+  /**
+   * Between cut-over and contract the name serves both shapes (see expandViewSql);
+   * when that takes computed columns, writes through it go through this trigger.
+   */
+  expand: { fn: RelationName; trigger: string };
 }
 
 export const q = escapeIdentifier;
@@ -147,6 +153,25 @@ export interface RowTrigger {
 }
 
 /**
+ * A function body in dollar quotes whose tag occurs nowhere in it, so that no
+ * value inside (a default, an expression) can end the body early.
+ */
+function dollarQuoted(body: string, tag: string): string {
+  let t = tag;
+  for (let i = 0; body.includes(`$${t}$`); i++) t = `${tag}_${i}`;
+  return `$${t}$${body}$${t}$`;
+}
+
+/** The settings clause of every function the migration installs on the engine. */
+function functionSettings(): string {
+  return `SECURITY DEFINER SET search_path = pg_catalog, pg_temp ${Object.entries(
+    EXPRESSION_SETTINGS,
+  )
+    .map(([name, value]) => `SET ${name} = ${literal(value)}`)
+    .join(' ')}`;
+}
+
+/**
  * The trigger runs with its owner's rights (the migration's), so writers need no
  * grant on the tables it writes; a write its body fails on is recorded in
  * `failures`, never refused.
@@ -158,11 +183,8 @@ function rowTriggerSql(t: RowTrigger & { body: string }): string[] {
       t.failures,
     )} (at timestamptz NOT NULL DEFAULT now(), message text NOT NULL)`,
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
-       SECURITY DEFINER SET search_path = pg_catalog, pg_temp ${Object.entries(
-         EXPRESSION_SETTINGS,
-       )
-         .map(([name, value]) => `SET ${name} = ${literal(value)}`)
-         .join(' ')} AS $trigger$
+       ${functionSettings()} AS ${dollarQuoted(
+      `
      BEGIN
        BEGIN
 ${t.body}
@@ -170,7 +192,9 @@ ${t.body}
          INSERT INTO ${quoteRelation(t.failures)} (message) VALUES (SQLERRM);
        END;
        RETURN NULL;
-     END $trigger$`,
+     END `,
+      'trigger',
+    )}`,
     `CREATE TRIGGER ${q(
       t.trigger,
     )} AFTER INSERT OR UPDATE OR DELETE ON ${quoteRelation(
@@ -502,13 +526,177 @@ export function cutOverStatements(
     `LOCK TABLE ${quoteRelation(shape.source)} IN EXCLUSIVE MODE`,
     ...dropCaptureSql(shape),
     ...moveOldName,
-    ...(renamed ? refuseWritesSql(shape, dataset.relation) : []),
-    `CREATE VIEW ${quoteRelation(shape.name)} AS SELECT * FROM ${quoteRelation(
-      shape.target,
-    )}`,
-    ...grants.name,
+    ...(renamed
+      ? [
+          ...refuseWritesSql(shape, dataset.relation),
+          // A renamed dataset's new name serves the new version as it is.
+          `CREATE VIEW ${quoteRelation(
+            shape.name,
+          )} AS SELECT * FROM ${quoteRelation(shape.target)}`,
+          ...grants.name,
+        ]
+      : expandViewStatements(shape, previous, grants.name)),
     ...createReverseSql(shape, previous),
   ];
+}
+
+/**
+ * What the name serves from cut-over until contract: every field of the previous
+ * version under its name, type and values, in its order, then the new version's
+ * own fields (see expandPhaseOf). Renamed and retyped fields are read from the new
+ * version; dropped and recomputed ones from the previous version, which the reverse
+ * trigger keeps current while rollback is possible.
+ */
+export function expandViewStatements(
+  shape: MigrationShape,
+  previous: RelationName,
+  grants: string[],
+): string[] {
+  const phase = expandPhaseOf(shape.sourceFields, shape.fields);
+  const name = quoteRelation(shape.name);
+  const usesPrevious = phase.columns.some(c => c.source === 'previous');
+  const columns = phase.columns.map(c => {
+    const read =
+      c.source === 'previous'
+        ? `p.${q(c.name)}`
+        : c.source === 'old-type'
+        ? `CAST(n.${q(c.from!)} AS ${c.type})`
+        : `n.${q(c.from!)}`;
+    return `${read} AS ${q(c.name)}`;
+  });
+  const join = usesPrevious
+    ? ` LEFT JOIN ${quoteRelation(previous)} AS p ON (${list(
+        shape.sourceKey.map(k => `p.${q(k)}`),
+      )}) = (${list(shape.targetKey.map(f => oldValueOf(shape, f, 'n.')))})`
+    : '';
+  const statements = [
+    `CREATE VIEW ${name} AS SELECT ${list(columns)} FROM ${quoteRelation(
+      shape.target,
+    )} AS n${join}`,
+    ...grants,
+  ];
+  if (phase.plain) return statements; // PostgreSQL writes through a plain projection itself
+  // Writers that leave a column out get what the previous version gave them.
+  for (const field of shape.sourceFields) {
+    if (field.default !== undefined)
+      statements.push(
+        `ALTER VIEW ${name} ALTER COLUMN ${q(field.name)} SET DEFAULT ${
+          field.default
+        }`,
+      );
+  }
+  return [...statements, ...expandWriteSql(shape, previous)];
+}
+
+/** An old key field's value computed from a row of the new version. */
+function oldValueOf(
+  shape: MigrationShape,
+  carrier: TargetField,
+  row: string,
+): string {
+  const from = (carrier.source as { from: string }).from;
+  const old = shape.sourceFields.find(f => f.name === from)!;
+  return old.type === carrier.type
+    ? `${row}${q(carrier.name)}`
+    : `CAST(${row}${q(carrier.name)} AS ${old.type})`;
+}
+
+/**
+ * Writes through the expand view: each write goes to the new version (the reverse
+ * trigger carries it to the previous one), values given under either a field's old
+ * or its new name; a dropped field's value is kept on the previous version. A write
+ * that fails fails the writer, as it would on a table.
+ */
+function expandWriteSql(
+  shape: MigrationShape,
+  previous: RelationName,
+): string[] {
+  const phase = expandPhaseOf(shape.sourceFields, shape.fields);
+  const exposed = new Set(
+    phase.columns.filter(c => c.source === 'new').map(c => c.name),
+  );
+  const target = quoteRelation(shape.target);
+  const forward = (row: 'NEW' | 'OLD') =>
+    `(SELECT ${list(
+      shape.fields.map(f => `${valueOf(f, 'r.')} AS ${q(f.name)}`),
+    )} FROM (SELECT ${row}.*) AS r)`;
+  const columns = list(shape.fields.map(f => q(f.name)));
+  const inserted = list(
+    shape.fields.map(f =>
+      exposed.has(f.name)
+        ? `coalesce(NEW.${q(f.name)}, nv.${q(f.name)})`
+        : `nv.${q(f.name)}`,
+    ),
+  );
+  const updated = list(
+    shape.fields.map(f => {
+      const given = exposed.has(f.name)
+        ? `WHEN NEW.${q(f.name)} IS DISTINCT FROM OLD.${q(f.name)} THEN NEW.${q(
+            f.name,
+          )} `
+        : '';
+      return `${q(f.name)} = CASE ${given}WHEN nv.${q(
+        f.name,
+      )} IS DISTINCT FROM ov.${q(f.name)} THEN nv.${q(f.name)} ELSE t.${q(
+        f.name,
+      )} END`;
+    }),
+  );
+  const keyOf = (row: string) =>
+    `(${list(shape.targetKey.map(f => `${row}.${q(f.name)}`))})`;
+  const previousOnly = phase.columns
+    .filter(c => c.source === 'previous')
+    .map(c => q(c.name));
+  const keepPrevious =
+    previousOnly.length === 0
+      ? ''
+      : `
+       IF TG_OP <> 'DELETE' THEN
+         UPDATE ${quoteRelation(previous)} AS p SET (${list(
+          previousOnly,
+        )}) = (SELECT ${list(previousOnly.map(c => `NEW.${c}`))})
+          WHERE (${list(shape.sourceKey.map(k => `p.${q(k)}`))}) = (${list(
+          shape.sourceKey.map(k => `NEW.${q(k)}`),
+        )})
+            AND ROW(${list(
+              previousOnly.map(c => `p.${c}`),
+            )}) IS DISTINCT FROM ROW(${list(
+          previousOnly.map(c => `NEW.${c}`),
+        )});
+       END IF;`;
+  const fn = quoteRelation(shape.expand.fn);
+  return [
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
+       ${functionSettings()} AS ${dollarQuoted(
+      `
+     BEGIN
+       IF TG_OP = 'INSERT' THEN
+         INSERT INTO ${target} (${columns})
+           SELECT ${inserted} FROM ${forward('NEW')} AS nv;
+       ELSIF TG_OP = 'UPDATE' THEN
+         UPDATE ${target} AS t SET ${updated}
+           FROM ${forward('NEW')} AS nv, ${forward('OLD')} AS ov
+          WHERE ${keyOf('t')} = ${keyOf('ov')};
+       ELSE
+         DELETE FROM ${target} AS t USING ${forward('OLD')} AS ov
+          WHERE ${keyOf('t')} = ${keyOf('ov')};
+       END IF;${keepPrevious}
+       IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+       RETURN NEW;
+     END `,
+      'expand',
+    )}`,
+    `CREATE TRIGGER ${q(
+      shape.expand.trigger,
+    )} INSTEAD OF INSERT OR UPDATE OR DELETE ON ${quoteRelation(
+      shape.name,
+    )} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+  ];
+}
+
+/** Removes what expandViewStatements made; the view itself is dropped by the caller. */
+function dropExpandSql(shape: MigrationShape): string[] {
+  return [`DROP FUNCTION IF EXISTS ${quoteRelation(shape.expand.fn)}()`];
 }
 
 function refuseWritesSql(
@@ -578,6 +766,7 @@ export function rollbackStatements(
       ]
     : [
         `DROP VIEW ${quoteRelation(dataset.relation)}`,
+        ...dropExpandSql(shape),
         `CREATE VIEW ${quoteRelation(
           dataset.relation,
         )} AS SELECT * FROM ${quoteRelation(previous)}`,
@@ -591,13 +780,32 @@ export function rollbackStatements(
   ];
 }
 
-/** Ends the old version, and the old name if the dataset was renamed: after this, rollback is gone. */
+/**
+ * Ends the old version, and the old name if the dataset was renamed: after this,
+ * rollback is gone. While the name still reads this migration's version it becomes
+ * exactly that version (the expand view goes); after a later migration moved the
+ * name on, only the old version and its bookkeeping go.
+ */
 export function contractStatements(
   shape: MigrationShape,
   dataset: { relation: RelationName },
   previous: RelationName,
+  /** The name's grants, for its plain view; undefined when the name moved on. */
+  grants: string[] | undefined,
 ): string[] {
+  const name = quoteRelation(shape.name);
+  const narrow =
+    grants && !isRename(shape, dataset)
+      ? [
+          `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
+          `DROP VIEW ${name}`,
+          `CREATE VIEW ${name} AS SELECT * FROM ${quoteRelation(shape.target)}`,
+          ...grants,
+        ]
+      : [];
   return [
+    ...narrow,
+    ...dropExpandSql(shape),
     ...dropReverseSql(shape),
     ...(isRename(shape, dataset)
       ? [
