@@ -402,8 +402,9 @@ describe('dataset-migrations backend', () => {
     });
 
     expect(await relkind('public.events')).toBe('v');
+    // Version 2 as written; the name serves it with version 1's fields until contract.
     expect(
-      await warehouse('events')
+      await warehouse('events_v2')
         .orderBy('id')
         .select('listener_id', 'duration', 'country'),
     ).toEqual([
@@ -623,7 +624,7 @@ describe('dataset-migrations backend', () => {
       m => m.attempts >= 3,
     );
     expect(third).toMatchObject({ status: 'succeeded', attempts: 3 });
-    expect(await warehouse('plays').orderBy('id').pluck('score')).toEqual([
+    expect(await warehouse('plays_v2').orderBy('id').pluck('score')).toEqual([
       7, 0, 9,
     ]);
     expect(
@@ -1015,9 +1016,10 @@ describe('dataset-migrations backend', () => {
     expect(second.status).toBe('succeeded');
     const previous = `public.events_v${current}`;
     expect(await relkind(previous)).toBe('r');
-    const contracted = await api().post(
-      `${API}/migrations/${second.id}/contract`,
-    );
+    // Its consumers have not moved (the test world's consumer has no repository).
+    const contracted = await api()
+      .post(`${API}/migrations/${second.id}/contract`)
+      .send({ override: { reason: 'no reader left' } });
     expect(contracted.status).toBe(200);
     expect(contracted.body.migration.contractedAt).toBeDefined();
     expect(await relkind(previous)).toBeUndefined();
@@ -1026,6 +1028,91 @@ describe('dataset-migrations backend', () => {
     expect(late.body.error.message).toBe(
       `migration ${second.id} was contracted: version ${current} is gone`,
     );
+  });
+
+  it('contracts only when every consumer has moved, or with a reason kept on the run', async () => {
+    // The dataset starts at version 1 when no earlier test migrated it.
+    const current = ((
+      await api().get(`${API}/schema-versions`).query({ entityRef: EVENTS })
+    ).body.schemaVersion ?? 1) as number;
+    const created = await post({
+      entityRef: EVENTS,
+      targetVersion: current + 1,
+      changes: [{ addField: { name: 'gate', type: 'integer', default: 1 } }],
+    });
+    expect(created.status).toBe(201);
+    const run = await waitForMigration(created.body.migration.id, [
+      'succeeded',
+      'failed',
+    ]);
+    expect(run.status).toBe('succeeded');
+    // Discovery settles the test world's own consumers first (they fail: no repository).
+    await waitFor(
+      async () => {
+        const rows = await pluginDb('migration_consumers').where({
+          migration_id: run.id,
+        });
+        return rows.length > 0 && rows.every(r => r.state !== 'discovered')
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 30_000, what: 'consumer discovery' },
+    );
+    const consumer = (ref: string, state: string) => ({
+      migration_id: run.id,
+      entity_ref: ref,
+      depth: 1,
+      state,
+    });
+    await pluginDb('migration_consumers')
+      .insert([
+        consumer('component:default/gate-a', 'pr-opened'),
+        consumer('component:default/gate-b', 'done'),
+        consumer('component:default/gate-c', 'failed'),
+      ])
+      .onConflict(['migration_id', 'entity_ref'])
+      .merge();
+    // The test world's own consumers are not what this test is about.
+    await pluginDb('migration_consumers')
+      .where({ migration_id: run.id })
+      .whereNot('entity_ref', 'like', 'component:default/gate-%')
+      .update({ state: 'unaffected' });
+    const contract = (body: object) =>
+      api().post(`${API}/migrations/${run.id}/contract`).send(body);
+    const previous = `public.events_v${current}`;
+
+    const refused = await contract({});
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toBe(
+      `contract refused: 2 consumers still read version ${current}: component:default/gate-a (pr-opened), component:default/gate-c (failed). Each must be done or unaffected first, or override with a reason`,
+    );
+    expect(await relkind(previous)).toBe('r');
+
+    for (const bad of [{ override: {} }, { override: { reason: '  ' } }]) {
+      const response = await contract(bad);
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toMatch(/override\.reason/);
+    }
+    expect(await relkind(previous)).toBe('r');
+
+    await pluginDb('migration_consumers')
+      .where({ migration_id: run.id, entity_ref: 'component:default/gate-c' })
+      .update({ state: 'unaffected' });
+    const overridden = await contract({
+      override: { reason: 'gate-a is retired next week' },
+    });
+    expect(overridden.status).toBe(200);
+    expect(overridden.body.migration.contractOverride).toEqual({
+      reason: 'gate-a is retired next week',
+      by: 'user:default/mock',
+      at: expect.any(String),
+      blockers: ['component:default/gate-a (pr-opened)'],
+    });
+    expect(await relkind(previous)).toBeUndefined();
+    expect(
+      (await api().get(`${API}/migrations/${run.id}`)).body.migration
+        .contractOverride.reason,
+    ).toBe('gate-a is retired next week');
   });
 
   it('infers a spec from a desired schema, with evidence, that plans as it is', async () => {

@@ -183,6 +183,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               engines,
               queue,
               outstandingConsumers: ids => consumers.countOutstanding(ids),
+              consumersNotMoved: id => consumers.notMoved(id),
               retentionMs:
                 (config.getOptionalNumber(
                   'datasetMigrations.contract.retentionHours',

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import {
   CONSUMER_STATES,
+  MOVED_CONSUMER_STATES,
   type ConsumerFailure,
   type ConsumerImpact,
   type ConsumerLedger,
@@ -219,6 +220,19 @@ export class ConsumerStore {
   }
 
   /** Per migration, how many consumers have not finished moving to the new version. */
+  /** Consumers that still read the previous shape: contract would break them. */
+  async notMoved(
+    migrationId: string,
+  ): Promise<Array<{ entityRef: string; state: ConsumerState }>> {
+    const rows: Array<{ entity_ref: string; state: ConsumerState }> =
+      await this.knex(TABLE)
+        .where({ migration_id: migrationId })
+        .whereNotIn('state', MOVED_CONSUMER_STATES)
+        .orderBy('entity_ref')
+        .select('entity_ref', 'state');
+    return rows.map(r => ({ entityRef: r.entity_ref, state: r.state }));
+  }
+
   async countOutstanding(migrationIds: string[]): Promise<Map<string, number>> {
     if (migrationIds.length === 0) return new Map();
     const rows: Array<{ migration_id: string; count: string | number }> =

@@ -9,6 +9,7 @@ import {
   type MigrationDetails,
   type MigrationLogLine,
   type MigrationPlan,
+  type ContractOverride,
   type MigrationStatus,
   type MigrationSummary,
   type RecordedVerification,
@@ -50,6 +51,7 @@ type MigrationRow = {
   lease_expires_at: Date | null;
   plan: MigrationPlan | null;
   contracted_at: Date | null;
+  contract_override: ContractOverride | null;
   retried_at_attempt: number;
   verification: RecordedVerification | null;
 };
@@ -83,6 +85,9 @@ function toMigration(row: MigrationRow): Migration {
     startedAt: row.started_at?.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     contractedAt: row.contracted_at?.toISOString(),
+    ...(row.contract_override
+      ? { contractOverride: row.contract_override }
+      : {}),
   };
 }
 
@@ -577,12 +582,16 @@ export class DatabaseMigrationStore implements MigrationStore {
     });
   }
 
-  async markContracted(id: string): Promise<boolean> {
+  async markContracted(
+    id: string,
+    override?: ContractOverride,
+  ): Promise<boolean> {
     const updated = await this.knex('migrations')
       .where({ id, status: 'succeeded' })
       .whereNull('contracted_at')
       .update({
         contracted_at: this.knex.fn.now(),
+        ...(override ? { contract_override: JSON.stringify(override) } : {}),
         updated_at: this.knex.fn.now(),
       });
     return updated === 1;

@@ -5,6 +5,7 @@ import type {
   MigrationDetails,
   MigrationLogLine,
   MigrationPlan,
+  ContractOverride,
   MigrationStatus,
   MigrationSummary,
   VerificationFigures,
@@ -167,8 +168,11 @@ export interface MigrationStore {
    * false when the migration is not succeeded or was contracted.
    */
   markRolledBack(id: string): Promise<boolean>;
-  /** Records that the previous version was dropped; false when not applicable. */
-  markContracted(id: string): Promise<boolean>;
+  /**
+   * Records that the previous version was dropped, with the person's override when
+   * consumers had not moved; false when not applicable.
+   */
+  markContracted(id: string, override?: ContractOverride): Promise<boolean>;
 
   getSchemaVersion(entityRef: string): Promise<number | undefined>;
   /** The version and table migrations left the dataset at; undefined if never migrated. */

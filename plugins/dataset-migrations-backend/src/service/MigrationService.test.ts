@@ -176,7 +176,9 @@ describe('MigrationService', () => {
     });
     await store.finishMigration(migration.id, { status: 'succeeded' });
 
-    await expect(keeping.contractMigration(migration.id)).rejects.toThrow(
+    await expect(
+      keeping.contractMigration(migration.id, {}, credentials),
+    ).rejects.toThrow(
       /^version 1 is kept until \d{4}-\d\d-\d\dT[\d:.]+Z; contract it after that$/,
     );
     expect(contract).not.toHaveBeenCalled();
@@ -185,7 +187,11 @@ describe('MigrationService', () => {
     await knex('migrations')
       .where({ id: migration.id })
       .update({ finished_at: knex.raw(`now() - interval '61 minutes'`) });
-    const contracted = await keeping.contractMigration(migration.id);
+    const contracted = await keeping.contractMigration(
+      migration.id,
+      {},
+      credentials,
+    );
     expect(contract).toHaveBeenCalledTimes(1);
     expect(contracted.contractedAt).toBeDefined();
   });

@@ -13,6 +13,7 @@ import {
   MIGRATION_SPEC_API_VERSION,
   targetSchemaSchema,
   createMigrationRequestSchema,
+  contractRequestSchema,
   getDeclaredSchemaVersion,
   isLiveMigration,
   type MigrationSummary,
@@ -53,6 +54,10 @@ export class MigrationService {
       outstandingConsumers?(
         migrationIds: string[],
       ): Promise<Map<string, number>>;
+      /** Consumers of a migration that still read its previous shape. */
+      consumersNotMoved?(
+        migrationId: string,
+      ): Promise<Array<{ entityRef: string; state: string }>>;
       /** How long a previous version is kept after its migration succeeded. */
       retentionMs: number;
     },
@@ -380,9 +385,22 @@ export class MigrationService {
     return this.getMigration(id);
   }
 
-  /** Drops the previous version for good, once the retention period has passed. */
-  async contractMigration(id: string): Promise<Migration> {
-    const migration = await this.currentMigration(id, 'contracted');
+  /**
+   * The breaking moment: the name becomes exactly the new version and the previous
+   * one is dropped for good. Waits for the retention period, and for every consumer
+   * to have moved, unless a person overrides with a reason (kept with the run).
+   */
+  async contractMigration(
+    id: string,
+    body: unknown,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<Migration> {
+    const request = parseInput(
+      contractRequestSchema,
+      body ?? {},
+      'contract request',
+    );
+    const migration = await this.liveMigration(id, 'contracted');
     const keptUntil = Date.parse(migration.finishedAt!) + this.deps.retentionMs;
     if (Date.now() < keptUntil) {
       throw new ConflictError(
@@ -391,8 +409,30 @@ export class MigrationService {
         ).toISOString()}; contract it after that`,
       );
     }
+    const blockers = (await this.deps.consumersNotMoved?.(id)) ?? [];
+    const named = blockers.map(b => `${b.entityRef} (${b.state})`);
+    if (blockers.length > 0 && !request.override) {
+      throw new ConflictError(
+        `contract refused: ${blockers.length} consumer${
+          blockers.length > 1 ? 's' : ''
+        } still read${blockers.length > 1 ? '' : 's'} version ${
+          migration.fromVersion
+        }: ${named.join(
+          ', ',
+        )}. Each must be done or unaffected first, or override with a reason`,
+      );
+    }
     await this.operate(migration, 'contract');
-    if (!(await this.deps.store.markContracted(id))) {
+    const override =
+      blockers.length > 0 && request.override
+        ? {
+            reason: request.override.reason,
+            by: credentials.principal.userEntityRef,
+            at: new Date().toISOString(),
+            blockers: named,
+          }
+        : undefined;
+    if (!(await this.deps.store.markContracted(id, override))) {
       throw new ConflictError(
         `migration ${id} changed while it was contracted`,
       );
@@ -400,11 +440,8 @@ export class MigrationService {
     return this.getMigration(id);
   }
 
-  /** A succeeded, real migration that produced the dataset's current version. */
-  private async currentMigration(
-    id: string,
-    action: string,
-  ): Promise<Migration> {
+  /** A succeeded, real migration whose previous version is still there. */
+  private async liveMigration(id: string, action: string): Promise<Migration> {
     const migration = await this.find(id);
     if (!isLiveMigration(migration)) {
       throw new ConflictError(
@@ -418,6 +455,15 @@ export class MigrationService {
         `migration ${id} was contracted: version ${migration.fromVersion} is gone`,
       );
     }
+    return migration;
+  }
+
+  /** A succeeded, real migration that produced the dataset's current version. */
+  private async currentMigration(
+    id: string,
+    action: string,
+  ): Promise<Migration> {
+    const migration = await this.liveMigration(id, action);
     const current = await this.deps.store.getSchemaVersion(migration.entityRef);
     if (current !== migration.targetVersion) {
       throw new ConflictError(

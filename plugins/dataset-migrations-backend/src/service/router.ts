@@ -121,9 +121,11 @@ export function createRouter(options: {
   });
 
   router.post('/migrations/:id/contract', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user'] });
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const id = parseInput(migrationId, req.params.id, 'migration id');
-    res.json({ migration: await service.contractMigration(id) });
+    res.json({
+      migration: await service.contractMigration(id, req.body, credentials),
+    });
   });
 
   router.get('/migrations/:id/consumers', async (req, res) => {
