@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  ContractRequest,
   ConsumerImpactStatus,
   ConsumerLedger,
   CreateMigrationRequest,
@@ -58,8 +59,12 @@ export interface DatasetMigrationsApi {
   retryMigration(id: string): Promise<Migration>;
   /** Puts readers back on the previous version, losing no write made since. */
   rollbackMigration(id: string): Promise<Migration>;
-  /** Drops the previous version, after the retention period. */
-  contractMigration(id: string): Promise<Migration>;
+  /**
+   * Makes the name exactly the new version and drops the previous one, after the
+   * retention period and once every consumer moved; `request.override` contracts
+   * anyway, with a reason kept on the run.
+   */
+  contractMigration(id: string, request?: ContractRequest): Promise<Migration>;
   /** Where each consumer of a migration stands. */
   getConsumerLedger(id: string): Promise<ConsumerLedger>;
   /** Sends failed consumers through again: the ones named, or all failed ones. */

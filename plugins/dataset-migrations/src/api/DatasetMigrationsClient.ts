@@ -3,6 +3,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
   ConsumerLedger,
+  ContractRequest,
   CreateMigrationRequest,
   TargetSchema,
   DatasetDetails,
@@ -87,8 +88,11 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
     return this.act(id, 'rollback');
   }
 
-  async contractMigration(id: string): Promise<Migration> {
-    return this.act(id, 'contract');
+  async contractMigration(
+    id: string,
+    request: ContractRequest = {},
+  ): Promise<Migration> {
+    return this.act(id, 'contract', request);
   }
 
   async getConsumerLedger(id: string): Promise<ConsumerLedger> {
@@ -122,11 +126,16 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
   }
 
   /** One of the actions on a migration, all answered with the migration as it is after. */
-  private async act(id: string, action: string): Promise<Migration> {
+  private async act(
+    id: string,
+    action: string,
+    body?: unknown,
+  ): Promise<Migration> {
     return (
       await this.request<{ migration: Migration }>(
         'POST',
         `/migrations/${encodeURIComponent(id)}/${action}`,
+        body,
       )
     ).migration;
   }

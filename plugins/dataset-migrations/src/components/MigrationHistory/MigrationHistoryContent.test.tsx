@@ -146,6 +146,18 @@ describe('MigrationHistoryContent', () => {
         runs = [{ ...runs[0], status: 'rolled-back' }, runs[1]];
         return runs[0];
       }),
+      getConsumerLedger: jest.fn(async () => ({
+        migrationId: 'live',
+        counts: {},
+        consumers: [
+          { entityRef: 'component:default/moved', state: 'done' },
+          {
+            entityRef: 'component:default/report',
+            title: 'Daily report',
+            state: 'pr-opened',
+          },
+        ],
+      })),
       contractMigration: jest.fn(async () => {
         throw Object.assign(new Error('Request failed with 409 Conflict'), {
           cause: {
@@ -175,12 +187,38 @@ describe('MigrationHistoryContent', () => {
     expect(
       await screen.findAllByRole('button', { name: 'Roll back' }),
     ).toHaveLength(1);
+    // Contract asks first: it names who would break, and needs a reason and the name.
     await userEvent.click(screen.getByRole('button', { name: 'Contract' }));
-    expect(alertApi.post).toHaveBeenCalledWith({
-      message:
-        'version 1 is kept until 2026-11-28T10:00:03.000Z; contract it after that',
-      severity: 'error',
+    expect(
+      await screen.findByText(/1 consumer still read version 1/),
+    ).toHaveTextContent('Daily report (pr-opened)');
+    const confirm = screen.getByRole('button', { name: 'Contract anyway' });
+    expect(confirm).toBeDisabled();
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'dataset name to confirm' }),
+      'listening-events',
+    );
+    expect(confirm).toBeDisabled();
+    await userEvent.type(
+      screen.getByRole('textbox', { name: /Reason to contract anyway/ }),
+      'report is retired',
+    );
+    await userEvent.click(confirm);
+    expect(api.contractMigration).toHaveBeenCalledWith('live', {
+      override: { reason: 'report is retired' },
     });
+    // A refusal stays in the dialog, in words.
+    expect(
+      await screen.findByText(
+        'version 1 is kept until 2026-11-28T10:00:03.000Z; contract it after that',
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('button', { name: 'Contract anyway' }),
+      ).not.toBeInTheDocument(),
+    );
 
     await userEvent.click(screen.getByRole('button', { name: 'Roll back' }));
     expect(api.rollbackMigration).toHaveBeenCalledWith('live');

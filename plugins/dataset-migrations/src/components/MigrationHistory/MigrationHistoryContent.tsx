@@ -23,6 +23,7 @@ import { MigrateButton } from '../MigrateDialog';
 import { MigrationStatus } from '../shared/MigrationStatus';
 import { formatDuration, formatTime, messageOf } from '../shared/format';
 import { useMigrations } from '../shared/useMigrations';
+import { ContractDialog } from './ContractDialog';
 import { MigrationRunDetails } from './MigrationRunDetails';
 
 /** The Migration History tab: every run of this dataset, newest first. */
@@ -89,8 +90,8 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
     cancel: () => api.cancelMigration(migration.id),
     retry: () => api.retryMigration(migration.id),
     rollback: () => api.rollbackMigration(migration.id),
-    contract: () => api.contractMigration(migration.id),
   };
+  const [contracting, setContracting] = useState(false);
   const act =
     (action: keyof typeof actions) => async (event: React.MouseEvent) => {
       event.stopPropagation();
@@ -160,9 +161,24 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
             <Button size="small" onClick={act('rollback')}>
               Roll back
             </Button>
-            <Button size="small" onClick={act('contract')}>
+            <Button
+              size="small"
+              onClick={event => {
+                event.stopPropagation();
+                setContracting(true);
+              }}
+            >
               Contract
             </Button>
+            <ContractDialog
+              migration={migration}
+              open={contracting}
+              onClose={() => setContracting(false)}
+              onContracted={() => {
+                setContracting(false);
+                onChanged();
+              }}
+            />
           </>
         )}
       </Grid>

@@ -51,6 +51,7 @@ export function MigrationRunDetails(props: { migration: Migration }) {
           {failureReason}
         </Alert>
       )}
+      <PhaseNote migration={details.value} />
       <Typography variant="subtitle2">Changes</Typography>
       <Box component="pre" fontSize={12} m={0} mb={1}>
         {changes.map(change => JSON.stringify(change)).join('\n')}
@@ -132,5 +133,32 @@ function StepProgress(props: { step: MigrationStep }) {
       />
       <Typography variant="caption">{formatProgress(props.step)}</Typography>
     </Box>
+  );
+}
+
+/** Where a live run stands between cut-over and contract, and any override. */
+function PhaseNote(props: { migration: Migration }) {
+  const { migration } = props;
+  if (migration.status !== 'succeeded' || migration.dryRun) return null;
+  const override = migration.contractOverride;
+  if (migration.contractedAt) {
+    return (
+      <Alert severity={override ? 'warning' : 'success'}>
+        Contracted {new Date(migration.contractedAt).toLocaleString()}: the name
+        serves version {migration.targetVersion} exactly.
+        {override &&
+          ` ${override.by} contracted while ${override.blockers.join(
+            ', ',
+          )} had not moved: “${override.reason}”`}
+      </Alert>
+    );
+  }
+  return (
+    <Alert severity="info">
+      Expand: the name serves version {migration.fromVersion}'s fields and
+      version {migration.targetVersion}'s new ones side by side, so no reader
+      breaks. Contract makes it exactly version {migration.targetVersion} once
+      every consumer has moved.
+    </Alert>
   );
 }

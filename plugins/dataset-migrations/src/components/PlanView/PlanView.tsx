@@ -12,6 +12,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
+import { ExpandPhaseTable } from './ExpandPhaseTable';
 import type {
   CompatibilityClass,
   MigrationPlan,
@@ -31,11 +32,11 @@ const CLASS_COLOURS: Record<
 const ROLLOUT_TEXT: Record<RolloutOrder, string> = {
   'any-order': 'Consumers and the dataset can move in any order.',
   'consumers-first':
-    'Move consumers first: they can read the old version once they stop relying on what goes away.',
+    'Consumers must stop relying on what goes away: from cut-over the name still serves it while they move through their pull requests, and contract removes it only once all have moved.',
   'dataset-first':
-    'Move the dataset first: consumers still on the old version can read the new one.',
+    'The dataset moves first: consumers still on the old version can read the new one, and move at their own pace.',
   'side-by-side':
-    'Neither version reads as the other: the old version stays readable under its versioned name while consumers move one by one.',
+    'Neither version reads as the other: from cut-over the name serves both shapes while consumers move one by one; contract removes the old shape once all have moved.',
 };
 
 function CompatibilityChip(props: { value: CompatibilityClass }) {
@@ -92,6 +93,13 @@ export function PlanView(props: { plan: MigrationPlan }) {
       <Typography variant="body2" style={{ margin: '8px 0' }}>
         New version: {plan.target.map(f => `${f.name} ${f.type}`).join(', ')}
       </Typography>
+      {plan.expand && (
+        <ExpandPhaseTable
+          expand={plan.expand}
+          fromVersion={plan.fromVersion}
+          targetVersion={plan.targetVersion}
+        />
+      )}
       {plan.stages.map(stage => (
         <Accordion key={stage.name} TransitionProps={{ unmountOnExit: true }}>
           <AccordionSummary
