@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
  * created once; the catalog file is rewritten on every start so its paths match
  * this clone.
  */
-interface DemoConsumer {
+export interface DemoConsumer {
   name: string;
   description: string;
   owner: string;
@@ -19,7 +19,7 @@ interface DemoConsumer {
   verifyCommand?: string;
 }
 
-const CONSUMERS: DemoConsumer[] = [
+export const DEMO_CONSUMERS: DemoConsumer[] = [
   {
     name: 'daily-listening-report',
     description: 'Daily plays per country (plain SQL).',
@@ -153,7 +153,7 @@ group by 1;
 export function seedDemoConsumers(dataDir: string): string {
   const reposDir = path.join(dataDir, 'consumer-repos');
   const entities: string[] = [];
-  for (const consumer of CONSUMERS) {
+  for (const consumer of DEMO_CONSUMERS) {
     const annotations: Record<string, string> = {};
     if (consumer.files) {
       const repo = path.join(reposDir, consumer.name);

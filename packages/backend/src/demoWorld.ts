@@ -6,7 +6,7 @@ import { ensureDatabase } from '@internal/embedded-postgres';
  * is created and filled only if no relation of its name exists, so restarts keep
  * whatever migrations did to it.
  */
-const DATASETS: { name: string; ddl: string; fill: string }[] = [
+export const DEMO_DATASETS: { name: string; ddl: string; fill: string }[] = [
   {
     name: 'public.listening_events',
     ddl: `CREATE TABLE public.listening_events (
@@ -47,7 +47,7 @@ export async function seedDemoWorld(serverUrl: string): Promise<void> {
   });
   await client.connect();
   try {
-    for (const dataset of DATASETS) {
+    for (const dataset of DEMO_DATASETS) {
       await client.query('BEGIN');
       // A restarting dev server may seed twice at once; one waits for the other.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [

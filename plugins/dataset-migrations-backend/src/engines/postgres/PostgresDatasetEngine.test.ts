@@ -4,7 +4,6 @@ import { mockServices } from '@backstage/backend-test-utils';
 import {
   planFieldChanges,
   type FieldChange,
-  type VerificationFigures,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   MigrationInterruptedError,
@@ -15,6 +14,7 @@ import {
   createTestDatabases,
   createTestEngine,
 } from '../../__testUtils__/testDatabases';
+import { engineRun } from '../../__testUtils__/engineRun';
 import { postgresEngineFactory } from './PostgresDatasetEngine';
 
 const ROWS = [
@@ -45,8 +45,6 @@ const EVERY_STAGE = [
   'cut-over',
 ];
 
-type StepRecord = { name: string; status: 'running' | 'succeeded' | 'failed' };
-
 describe('PostgresDatasetEngine', () => {
   const { init } = createTestDatabases();
   let knex: Knex;
@@ -72,69 +70,11 @@ describe('PostgresDatasetEngine', () => {
     await knex.destroy();
   });
 
-  /** A run as the MigrationRunner would build it, with targetFields planned from the live schema. */
-  async function runFor(
+  /** A run of the engine on public.events. */
+  const runFor = (
     changes: FieldChange[],
-    options: Partial<DatasetMigrationRun> & {
-      fromVersion?: number;
-      targetVersion?: number;
-    } = {},
-  ) {
-    const steps: StepRecord[] = [];
-    const logs: string[] = [];
-    const checkpoints = new Map<string, unknown>();
-    const progress: { stage: string; done: number; total: number }[] = [];
-    const verifications: VerificationFigures[] = [];
-    const { fields } = await engine.introspect({ table: 'public.events' });
-    const plan = planFieldChanges(fields, changes);
-    if (plan.problems.length) throw new Error(plan.problems.join('; '));
-    const run: DatasetMigrationRun = {
-      migrationId: '00000000-0000-4000-8000-000000000001',
-      entityRef: 'resource:default/events',
-      dataset: { table: 'public.events' },
-      fromVersion: 1,
-      targetVersion: 2,
-      targetFields: plan.fields,
-      dryRun: false,
-      step: async (name, work) => {
-        const record: StepRecord = { name, status: 'running' };
-        steps.push(record);
-        try {
-          const result = await work();
-          record.status = 'succeeded';
-          return result;
-        } catch (error) {
-          record.status = 'failed';
-          throw error;
-        }
-      },
-      log: async message => {
-        logs.push(message);
-      },
-      throwIfCancelled: jest.fn(async () => {}),
-      checkpoints: {
-        // Clones both ways, as the database does: nobody shares state with the store.
-        get: async <T>(name: string) => {
-          const value = checkpoints.get(name);
-          return value === undefined
-            ? undefined
-            : (JSON.parse(JSON.stringify(value)) as T);
-        },
-        set: async (name, value) => {
-          checkpoints.set(name, JSON.parse(JSON.stringify(value)));
-        },
-        clear: async () => checkpoints.clear(),
-      },
-      progress: async (stage, done, total) => {
-        progress.push({ stage, done, total });
-      },
-      recordVerification: async figures => {
-        verifications.push(figures);
-      },
-      ...options,
-    };
-    return { run, steps, logs, checkpoints, progress, verifications };
-  }
+    options: Partial<DatasetMigrationRun> = {},
+  ) => engineRun(engine, 'public.events', changes, options);
 
   async function regclass(name: string): Promise<string | null> {
     const { rows } = await knex.raw(`SELECT to_regclass(?)::text AS r`, [name]);
