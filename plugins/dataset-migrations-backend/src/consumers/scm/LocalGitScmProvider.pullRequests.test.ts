@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PullRequestDraft } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { createRepository, gitIn } from '../../__testUtils__/gitRepos';
-import { LocalGitScmProvider, MAX_DIFF_BYTES } from './LocalGitScmProvider';
+import { MAX_DIFF_BYTES } from './diffLimit';
+import { LocalGitScmProvider } from './LocalGitScmProvider';
 
 const BRANCH = 'dataset-migrations/listening-events-v2/orders';
 const git = (repo: string, ...args: string[]) => gitIn(repo, ...args).trim();

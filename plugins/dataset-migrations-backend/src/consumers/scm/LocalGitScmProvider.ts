@@ -24,6 +24,7 @@ import type {
   ScmProvider,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { assertBranchName, assertValidDraft } from './validateDraft';
+import { boundDiff, MAX_DIFF_BYTES } from './diffLimit';
 import { stripUrlPrefix } from '../repositories/RepositoryReader';
 
 const AUTHOR = {
@@ -192,10 +193,7 @@ export class LocalGitScmProvider implements ScmProvider {
       title: record.title,
       body: record.body,
       base: record.base,
-      diff: patch.truncated
-        ? `${cutAtLine(patch.stdout)}${diffCutMarker(patch.totalBytes)}`
-        : patch.stdout,
-      diffTruncated: patch.truncated,
+      ...boundDiff(patch.stdout, patch.totalBytes),
       files: parseNumstat(numstat.stdout, !from),
     };
   }
@@ -315,21 +313,6 @@ export class LocalGitScmProvider implements ScmProvider {
     }
     return toRef(repo, record, 'merged');
   }
-}
-
-/** How much of a local pull request's diff is returned: 512 KiB, then a marker line. */
-export const MAX_DIFF_BYTES = 512 * 1024;
-
-function diffCutMarker(totalBytes: number): string {
-  return `\n… diff cut at ${
-    MAX_DIFF_BYTES / 1024
-  } KiB of ${totalBytes} bytes; the whole change is on the branch\n`;
-}
-
-/** Up to the last whole line, so the cut diff holds no half line. */
-function cutAtLine(text: string): string {
-  const end = text.lastIndexOf('\n');
-  return end < 0 ? '' : text.slice(0, end + 1);
 }
 
 /** `diff-tree --numstat -z` output; `-` counts (binary files) are 0. */
