@@ -69,6 +69,9 @@ function thirdPartyProvider(): ScmProvider {
   };
 }
 
+// Budgets for a loaded machine only: every wait below is for an outcome, not a time.
+jest.setTimeout(30_000);
+
 describe('consumer pull requests in the portal', () => {
   const { init } = createTestDatabases();
   let pluginDb: Knex;
@@ -308,5 +311,5 @@ describe('consumer pull requests in the portal', () => {
     const again = await api().post(`${pullRequestPath('report')}/merge`);
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/is merged, not open/);
-  });
+  }, 90_000);
 });

@@ -89,6 +89,9 @@ class FakePull {
 const server = setupServer();
 registerMswTestHooks(server);
 
+// A budget for a loaded machine; nothing here waits on time.
+jest.setTimeout(30_000);
+
 describe('GithubScmProvider.describePullRequest', () => {
   const provider = GithubScmProvider.fromConfig(
     new ConfigReader({

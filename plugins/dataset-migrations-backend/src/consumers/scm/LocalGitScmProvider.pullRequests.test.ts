@@ -10,6 +10,9 @@ import { LocalGitScmProvider } from './LocalGitScmProvider';
 const BRANCH = 'dataset-migrations/listening-events-v2/orders';
 const git = (repo: string, ...args: string[]) => gitIn(repo, ...args).trim();
 
+// A budget for a loaded machine; nothing here waits on time.
+jest.setTimeout(30_000);
+
 describe('LocalGitScmProvider pull requests in the portal', () => {
   const provider = new LocalGitScmProvider();
   let root: string;
