@@ -312,4 +312,23 @@ describe('consumer pull requests in the portal', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/is merged, not open/);
   }, 90_000);
+
+  it('refuses to merge once the run is rolled back: readers are on the old version again', async () => {
+    const rolledBack = await api().post(
+      `${API}/migrations/${migrationId}/rollback`,
+    );
+    expect(rolledBack.status).toBe(200);
+    const mainBefore = gitIn(repo('clash'), 'rev-parse', 'main');
+
+    const res = await api().post(`${pullRequestPath('clash')}/merge`);
+
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toBe(
+      `migration ${migrationId} is rolled-back: its consumers' pull requests are not to be merged`,
+    );
+    expect(gitIn(repo('clash'), 'rev-parse', 'main')).toBe(mainBefore);
+    // Still shown, to see what it was.
+    const shown = await api().get(pullRequestPath('clash'));
+    expect(shown.status).toBe(200);
+  });
 });
