@@ -100,6 +100,24 @@ describe('LocalGitScmProvider pull requests in the portal', () => {
       expect(pull!.diff).not.toContain('README.md');
     });
 
+    it('still shows what a pull request changed once it is merged, also for records without their base', async () => {
+      await provider.openPullRequest(draft());
+      // A record written before the base commit was kept.
+      const file = join(repo, '.git', 'dataset-migrations', 'pulls.json');
+      const data = JSON.parse(readFileSync(file, 'utf8'));
+      delete data.pulls[0].baseSha;
+      writeFileSync(file, JSON.stringify(data));
+      git(repo, 'merge', '-q', '--ff-only', BRANCH);
+
+      const pull = await provider.describePullRequest(repo, BRANCH);
+
+      expect(pull).toMatchObject({ state: 'merged' });
+      expect(pull!.files).toEqual([
+        { path: 'queries/events.sql', additions: 1, deletions: 1 },
+      ]);
+      expect(pull!.diff).toContain('+select track_uri as track_id\n');
+    });
+
     it(`cuts a diff longer than ${
       MAX_DIFF_BYTES / 1024
     } KiB at a line, with a marker, and still counts every line`, async () => {

@@ -155,8 +155,20 @@ export class LocalGitScmProvider implements ScmProvider {
     const tips = await readBranches(repo, [record.base, record.branch]);
     const head = tips.get(record.branch)?.sha ?? record.head;
     const baseTip = tips.get(record.base)?.sha;
-    // Once merged the base holds the head, so the merge base would be the head itself.
-    let from = state === 'merged' ? record.baseSha : undefined;
+    // Once merged the base holds the head, so the merge base would be the head itself:
+    // diff against the base it was built on (records from before that was kept: the
+    // branch's one commit's parent).
+    let from: string | undefined;
+    if (state === 'merged') {
+      from =
+        record.baseSha ??
+        (
+          await git(repo, ['rev-parse', '--verify', '-q', `${head}^1`], {
+            okCodes: [0, 1],
+          })
+        ).stdout.trim();
+      from ||= undefined;
+    }
     if (!from && baseTip) {
       const mergeBase = await git(repo, ['merge-base', baseTip, head], {
         okCodes: [0, 1],
