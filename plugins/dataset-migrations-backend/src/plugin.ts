@@ -12,6 +12,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { CommandCodingAgent } from './consumers/agent/CommandCodingAgent';
 import { ConsumerPipeline } from './consumers/ConsumerPipeline';
+import { ConsumerPullRequests } from './consumers/ConsumerPullRequests';
 import { ConsumerService } from './consumers/ConsumerService';
 import { ConsumerStore } from './consumers/ConsumerStore';
 import { GithubRepositoryReader } from './consumers/repositories/GithubRepositoryReader';
@@ -100,18 +101,19 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         ];
         const enqueueConsumer = (migrationId: string, entityRef: string) =>
           queue.enqueueConsumer(migrationId, entityRef);
+        // Modules' providers first, so they can take over a host.
+        const scm = [
+          ...scmProviders,
+          new GithubScmProvider(github, (input, init) => fetch(input, init)),
+          new LocalGitScmProvider(),
+        ];
         const pipeline = new ConsumerPipeline({
           consumers,
           migrations: store,
           catalog: datasetCatalog,
           engines,
           readers,
-          // Modules' providers first, so they can take over a host.
-          scm: [
-            ...scmProviders,
-            new GithubScmProvider(github, (input, init) => fetch(input, init)),
-            new LocalGitScmProvider(),
-          ],
+          scm,
           agent: CommandCodingAgent.fromConfig(config),
           auth,
           enqueueConsumer,
@@ -195,6 +197,12 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               catalog: datasetCatalog,
               engines,
               readers,
+              enqueueConsumer,
+            }),
+            pullRequests: new ConsumerPullRequests({
+              consumers,
+              migrations: store,
+              scm,
               enqueueConsumer,
             }),
             httpAuth,

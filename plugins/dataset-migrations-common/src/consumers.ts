@@ -170,3 +170,32 @@ export interface RewritePreviewFile {
   status: FileImpactStatus;
   impact: FileImpact;
 }
+
+/** How much one file of a pull request changes. */
+export interface PullRequestFileStats {
+  path: string;
+  additions: number;
+  deletions: number;
+}
+
+/**
+ * `GET /migrations/:id/consumers/:kind/:namespace/:name/pull-request`: a consumer's
+ * pull request as the portal shows it, read from its source control now.
+ */
+export interface ConsumerPullRequestDetails extends ConsumerPullRequest {
+  title: string;
+  /** Markdown. */
+  body: string;
+  /** The branch it merges into. */
+  base: string;
+  /** Unified diff of the branch against where it left the base. */
+  diff: string;
+  /** True when the diff was cut at the provider's size bound (it ends with a marker). */
+  diffTruncated: boolean;
+  files: PullRequestFileStats[];
+  /**
+   * True when the portal can merge it (`POST …/pull-request/merge`): a demo
+   * affordance for local git repositories; others are merged where they are hosted.
+   */
+  canMerge: boolean;
+}

@@ -1,3 +1,5 @@
+import type { ConsumerPullRequestDetails } from '@dataset-migrations/plugin-dataset-migrations-common';
+
 /** One file of a change set, by its path relative to the repository root. */
 export interface ChangedFile {
   path: string;
@@ -51,4 +53,27 @@ export interface ScmProvider {
     repositoryUrl: string,
     branch: string,
   ): Promise<PullRequestRef | undefined>;
+  /**
+   * Optional: the pull request of a branch with its title, body and diff;
+   * undefined if none was opened.
+   */
+  describePullRequest?(
+    repositoryUrl: string,
+    branch: string,
+  ): Promise<PullRequestDescription | undefined>;
+  /**
+   * Optional, for demo and local providers: merges the pull request of a branch into
+   * its base. Throws a `ConflictError` with the reason when it is not open or does
+   * not merge cleanly, a `NotFoundError` when there is none.
+   */
+  mergePullRequest?(
+    repositoryUrl: string,
+    branch: string,
+  ): Promise<PullRequestRef>;
 }
+
+/** A pull request with its content, as {@link ScmProvider.describePullRequest} reads it. */
+export type PullRequestDescription = Omit<
+  ConsumerPullRequestDetails,
+  'canMerge'
+>;

@@ -102,6 +102,14 @@ export class GithubClient {
     return this.request<T>('GET', path, undefined, options?.allowNotFound);
   }
 
+  /** A GET answered in a custom media type, e.g. `application/vnd.github.diff`, as text. */
+  async getText(path: string, mediaType: string): Promise<string> {
+    return (await this.request<string>('GET', path, undefined, false, {
+      accept: mediaType,
+      text: true,
+    }))!;
+  }
+
   async send<T = unknown>(
     method: 'POST' | 'PATCH',
     path: string,
@@ -115,13 +123,14 @@ export class GithubClient {
     path: string,
     body: unknown,
     allowNotFound = false,
+    media: { accept?: string; text?: boolean } = {},
   ): Promise<T | undefined> {
     const { apiBaseUrl, owner, repo } = this.repository;
     const fullPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(
       repo,
     )}${path}`;
     const headers: Record<string, string> = {
-      Accept: 'application/vnd.github+json',
+      Accept: media.accept ?? 'application/vnd.github+json',
       'X-GitHub-Api-Version': '2022-11-28',
     };
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
@@ -146,6 +155,7 @@ export class GithubClient {
     if (!response.ok) {
       throw await this.describeFailure(method, fullPath, response);
     }
+    if (media.text) return (await response.text()) as T;
     return (await response.json()) as T;
   }
 

@@ -9,6 +9,7 @@ import {
 import { InputError } from '@backstage/errors';
 import { SPEC_JSON_SCHEMA_PATH } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ConsumerService } from '../consumers/ConsumerService';
+import type { ConsumerPullRequests } from '../consumers/ConsumerPullRequests';
 import { parseInput } from './parseInput';
 import type { MigrationService } from './MigrationService';
 
@@ -43,9 +44,10 @@ function specOf(req: express.Request): unknown {
 export function createRouter(options: {
   service: MigrationService;
   consumers: ConsumerService;
+  pullRequests: ConsumerPullRequests;
   httpAuth: HttpAuthService;
 }): express.Router {
-  const { service, consumers, httpAuth } = options;
+  const { service, consumers, pullRequests, httpAuth } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
   router.use(express.text({ type: YAML_TYPES, limit: '1mb' }));
@@ -146,6 +148,38 @@ export function createRouter(options: {
     const id = parseInput(migrationId, req.params.id, 'migration id');
     res.json(await consumers.retry(id, req.body ?? {}));
   });
+
+  // A consumer's pull request, read from its source control, for the portal to show.
+  router.get(
+    '/migrations/:id/consumers/:kind/:namespace/:name/pull-request',
+    async (req, res) => {
+      await httpAuth.credentials(req, { allow: ['user', 'service'] });
+      const id = parseInput(migrationId, req.params.id, 'migration id');
+      const { kind, namespace, name } = req.params;
+      res.json({
+        pullRequest: await pullRequests.describe(
+          id,
+          `${kind}:${namespace}/${name}`,
+        ),
+      });
+    },
+  );
+
+  // Demo affordance: merges a local git pull request; others are merged where they live.
+  router.post(
+    '/migrations/:id/consumers/:kind/:namespace/:name/pull-request/merge',
+    async (req, res) => {
+      await httpAuth.credentials(req, { allow: ['user'] });
+      const id = parseInput(migrationId, req.params.id, 'migration id');
+      const { kind, namespace, name } = req.params;
+      res.json({
+        pullRequest: await pullRequests.merge(
+          id,
+          `${kind}:${namespace}/${name}`,
+        ),
+      });
+    },
+  );
 
   router.post('/rewrite-preview', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {

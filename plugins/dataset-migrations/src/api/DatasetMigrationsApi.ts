@@ -3,6 +3,7 @@ import type {
   ContractRequest,
   ConsumerImpactStatus,
   ConsumerLedger,
+  ConsumerPullRequestDetails,
   CreateMigrationRequest,
   InferenceEvidence,
   TargetSchema,
@@ -79,6 +80,16 @@ export interface DatasetMigrationsApi {
   getImpactCsv(id: string): Promise<Blob>;
   /** Which consumers the changes would affect; changes nothing. */
   previewImpact(request: ImpactPreviewRequest): Promise<ImpactPreview>;
+  /** A consumer's pull request with its body and diff, read from its source control. */
+  getConsumerPullRequest(
+    id: string,
+    entityRef: string,
+  ): Promise<ConsumerPullRequestDetails>;
+  /** Demo: merges a consumer's local git pull request into its base branch. */
+  mergeConsumerPullRequest(
+    id: string,
+    entityRef: string,
+  ): Promise<ConsumerPullRequestDetails>;
 }
 
 export const datasetMigrationsApiRef = createApiRef<DatasetMigrationsApi>({

@@ -3,6 +3,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
   ConsumerLedger,
+  ConsumerPullRequestDetails,
   ContractRequest,
   CreateMigrationRequest,
   TargetSchema,
@@ -123,6 +124,38 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
 
   async previewImpact(request: ImpactPreviewRequest): Promise<ImpactPreview> {
     return this.request('POST', '/impact', request);
+  }
+
+  async getConsumerPullRequest(
+    id: string,
+    entityRef: string,
+  ): Promise<ConsumerPullRequestDetails> {
+    return (
+      await this.request<{ pullRequest: ConsumerPullRequestDetails }>(
+        'GET',
+        this.pullRequestPath(id, entityRef),
+      )
+    ).pullRequest;
+  }
+
+  async mergeConsumerPullRequest(
+    id: string,
+    entityRef: string,
+  ): Promise<ConsumerPullRequestDetails> {
+    return (
+      await this.request<{ pullRequest: ConsumerPullRequestDetails }>(
+        'POST',
+        `${this.pullRequestPath(id, entityRef)}/merge`,
+      )
+    ).pullRequest;
+  }
+
+  /** `/migrations/:id/consumers/:kind/:namespace/:name/pull-request` */
+  private pullRequestPath(id: string, entityRef: string): string {
+    const { kind, namespace, name } = parseEntityRef(entityRef);
+    return `/migrations/${[id, 'consumers', kind, namespace, name]
+      .map(encodeURIComponent)
+      .join('/')}/pull-request`;
   }
 
   /** One of the actions on a migration, all answered with the migration as it is after. */

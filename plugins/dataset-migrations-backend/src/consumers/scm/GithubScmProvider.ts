@@ -1,13 +1,16 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import type {
+  PullRequestDescription,
   PullRequestDraft,
   PullRequestRef,
   ScmProvider,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { assertBranchName, assertValidDraft } from './validateDraft';
+import { boundDiff, diffCutMarker } from './diffLimit';
 import {
   encodeBranch,
+  GithubApiError,
   GithubRepositories,
   slug,
   type GithubClient,
@@ -20,6 +23,24 @@ interface GithubPull {
   state: 'open' | 'closed';
   merged_at: string | null;
 }
+
+/** `GET /repos/{owner}/{repo}/pulls/{pull_number}`, the fields read here. */
+interface GithubPullDetails extends GithubPull {
+  title: string;
+  body: string | null;
+  base: { ref: string };
+}
+
+/** `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, one entry. */
+interface GithubPullFile {
+  filename: string;
+  additions: number;
+  deletions: number;
+}
+
+/** GitHub lists at most 3,000 files of a pull request, 100 a page. */
+const FILES_PER_PAGE = 100;
+const MAX_FILE_PAGES = 30;
 
 interface GithubCommit {
   sha: string;
@@ -153,6 +174,53 @@ export class GithubScmProvider implements ScmProvider {
     const api = await this.github.client(repository, this.fetchFn);
     const pull = await this.findPull(api, repository, branch);
     return pull && toRef(pull, branch);
+  }
+
+  /**
+   * The pull request of a branch with its title, body, per-file counts (`pulls/{n}/files`)
+   * and unified diff (`pulls/{n}` in the `application/vnd.github.diff` media type), the
+   * diff cut at 512 KiB with a marker line. GitHub refuses diffs above its own limits
+   * (406); then the diff is only the marker and the files still list every change.
+   */
+  async describePullRequest(
+    repositoryUrl: string,
+    branch: string,
+  ): Promise<PullRequestDescription | undefined> {
+    assertBranchName(branch);
+    const repository = this.github.resolve(repositoryUrl);
+    const api = await this.github.client(repository, this.fetchFn);
+    const found = await this.findPull(api, repository, branch);
+    if (!found) return undefined;
+    const path = `/pulls/${found.number}`;
+    const pull = await api.get<GithubPullDetails>(path);
+    const files: GithubPullFile[] = [];
+    for (let page = 1; page <= MAX_FILE_PAGES; page++) {
+      const batch = await api.get<GithubPullFile[]>(
+        `${path}/files?per_page=${FILES_PER_PAGE}&page=${page}`,
+      );
+      files.push(...batch);
+      if (batch.length < FILES_PER_PAGE) break;
+    }
+    const diff = await api
+      .getText(path, 'application/vnd.github.diff')
+      .then(text => boundDiff(text))
+      .catch(error => {
+        if (error instanceof GithubApiError && error.status === 406)
+          return { diff: diffCutMarker().trimStart(), diffTruncated: true };
+        throw error;
+      });
+    return {
+      ...toRef(pull, branch),
+      title: pull.title,
+      body: pull.body ?? '',
+      base: pull.base.ref,
+      ...diff,
+      files: files.map(f => ({
+        path: f.filename,
+        additions: f.additions,
+        deletions: f.deletions,
+      })),
+    };
   }
 
   /** Any pull request, open or not, from this branch of the same repository. */

@@ -15,14 +15,16 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type {
+  PullRequestDescription,
   PullRequestDraft,
   PullRequestRef,
   PullRequestState,
   ScmProvider,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { assertBranchName, assertValidDraft } from './validateDraft';
+import { boundDiff, MAX_DIFF_BYTES } from './diffLimit';
 import { stripUrlPrefix } from '../repositories/RepositoryReader';
 
 const AUTHOR = {
@@ -51,6 +53,8 @@ export interface LocalPullRecord {
   body: string;
   /** The commit the branch was last set to, to tell merged after the branch is deleted. */
   head: string;
+  /** The base commit the branch was last built on: what its diff is against once merged. */
+  baseSha?: string;
   /** Set to `closed` by hand to close it; merged is derived from the branches. */
   state: 'open' | 'closed';
   createdAt: string;
@@ -113,7 +117,11 @@ export class LocalGitScmProvider implements ScmProvider {
       });
     }
 
-    const record = await new PullRecordStore(repo).upsert(draft, head!);
+    const record = await new PullRecordStore(repo).upsert(
+      draft,
+      head!,
+      base.sha,
+    );
     return toRef(repo, record, record.state === 'closed' ? 'closed' : 'open');
   }
 
@@ -126,6 +134,261 @@ export class LocalGitScmProvider implements ScmProvider {
     const records = await new PullRecordStore(repo).read();
     const record = records.find(r => r.branch === branch);
     return record && toRef(repo, record, await stateOf(repo, record));
+  }
+
+  /**
+   * The pull request with its title, body, per-file counts and unified diff (the
+   * branch against where it left the base, as `git diff base...head`), the diff cut
+   * at {@link MAX_DIFF_BYTES} with a marker line.
+   */
+  async describePullRequest(
+    repositoryUrl: string,
+    branch: string,
+  ): Promise<PullRequestDescription | undefined> {
+    assertBranchName(branch);
+    const repo = openRepository(repositoryUrl);
+    const record = (await new PullRecordStore(repo).read()).find(
+      r => r.branch === branch,
+    );
+    if (!record) return undefined;
+    const state = await stateOf(repo, record);
+    const tips = await readBranches(repo, [record.base, record.branch]);
+    const head = tips.get(record.branch)?.sha ?? record.head;
+    const baseTip = tips.get(record.base)?.sha;
+    // Once merged the base holds the head, so the merge base would be the head itself:
+    // diff against the base it was built on (records from before that was kept: the
+    // branch's one commit's parent).
+    let from: string | undefined;
+    if (state === 'merged') {
+      from =
+        record.baseSha ??
+        (
+          await git(repo, ['rev-parse', '--verify', '-q', `${head}^1`], {
+            okCodes: [0, 1],
+          })
+        ).stdout.trim();
+      from ||= undefined;
+    }
+    if (!from && baseTip) {
+      const mergeBase = await git(repo, ['merge-base', baseTip, head], {
+        okCodes: [0, 1],
+      });
+      from = mergeBase.code === 0 ? mergeBase.stdout.trim() : undefined;
+    }
+    // No common history (or no base left): everything on the head is the change.
+    const range = from ? [from, head] : ['--root', head];
+    const [numstat, patch] = await Promise.all([
+      git(repo, [
+        'diff-tree',
+        '-r',
+        '--numstat',
+        '-z',
+        '--no-renames',
+        ...range,
+      ]),
+      git(
+        repo,
+        [
+          'diff-tree',
+          '-r',
+          '-p',
+          '--no-color',
+          '--no-ext-diff',
+          '--no-renames',
+          ...range,
+        ],
+        { maxStdoutBytes: MAX_DIFF_BYTES },
+      ),
+    ]);
+    return {
+      ...toRef(repo, record, state),
+      title: record.title,
+      body: record.body,
+      base: record.base,
+      ...boundDiff(patch.stdout, patch.totalBytes),
+      files: parseNumstat(numstat.stdout, !from),
+    };
+  }
+
+  /**
+   * Merges an open pull request into its base, for the demo: a fast-forward when the
+   * base has not moved, else a merge commit of a clean three-way merge
+   * (`git merge-tree`). The base ref moves by compare-and-swap; when the base is the
+   * branch checked out in the repository's work tree, its index and files are
+   * brought along as `git merge` would, refusing to overwrite local changes.
+   */
+  async mergePullRequest(
+    repositoryUrl: string,
+    branch: string,
+  ): Promise<PullRequestRef> {
+    assertBranchName(branch);
+    const repo = openRepository(repositoryUrl);
+    const record = (await new PullRecordStore(repo).read()).find(
+      r => r.branch === branch,
+    );
+    if (!record) {
+      throw new NotFoundError(
+        `no pull request from branch "${branch}" in ${repo.root}`,
+      );
+    }
+    const label = `pull request #${record.number} of ${repo.root}`;
+    const state = await stateOf(repo, record);
+    if (state !== 'open') {
+      throw new ConflictError(`${label} is ${state}, not open`);
+    }
+    const tips = await readBranches(repo, [record.base, record.branch]);
+    const base = tips.get(record.base);
+    const head = tips.get(record.branch);
+    if (!base) {
+      throw new ConflictError(
+        `${label} cannot be merged: its base branch "${record.base}" does not exist`,
+      );
+    }
+    if (!head) {
+      throw new ConflictError(
+        `${label} cannot be merged: its branch "${record.branch}" was deleted`,
+      );
+    }
+
+    const fastForward =
+      (
+        await git(repo, ['merge-base', '--is-ancestor', base.sha, head.sha], {
+          okCodes: [0, 1],
+        })
+      ).code === 0;
+    let merged = head.sha;
+    if (!fastForward) {
+      const result = await git(
+        repo,
+        [
+          'merge-tree',
+          '--write-tree',
+          '--name-only',
+          '--no-messages',
+          base.sha,
+          head.sha,
+        ],
+        { okCodes: [0, 1] },
+      );
+      const [tree, ...conflicts] = result.stdout.split('\n').filter(Boolean);
+      if (result.code !== 0) {
+        throw new ConflictError(
+          `${label} does not merge cleanly into "${record.base}": ${
+            conflicts.length > 0 ? conflicts.join(', ') : 'conflicts'
+          } changed on both sides; update the branch first`,
+        );
+      }
+      merged = (
+        await git(
+          repo,
+          [
+            'commit-tree',
+            '--no-gpg-sign',
+            '-p',
+            base.sha,
+            '-p',
+            head.sha,
+            '-F',
+            '-',
+            tree,
+          ],
+          {
+            input: `Merge pull request #${record.number} from ${record.branch}\n\n${record.title}\n`,
+            env: AUTHOR,
+          },
+        )
+      ).stdout.trim();
+    }
+
+    const workTree = checkedOutWorkTree(repo, record.base);
+    // The files first: refused (nothing changed) when local changes are in the way.
+    if (workTree) await moveWorkTree(repo, workTree, base.sha, merged, label);
+    try {
+      await git(repo, [
+        'update-ref',
+        '-m',
+        `dataset-migrations: merge pull request #${record.number}`,
+        `refs/heads/${record.base}`,
+        merged,
+        base.sha,
+      ]);
+    } catch (error) {
+      if (workTree)
+        await moveWorkTree(repo, workTree, merged, base.sha, label).catch(
+          () => {},
+        );
+      throw new ConflictError(
+        `${label}: "${record.base}" changed while merging; try again (${
+          (error as Error).message
+        })`,
+      );
+    }
+    return toRef(repo, record, 'merged');
+  }
+}
+
+/** `diff-tree --numstat -z` output; `-` counts (binary files) are 0. */
+function parseNumstat(
+  output: string,
+  root: boolean,
+): PullRequestDescription['files'] {
+  // With --root the first field is the commit itself.
+  const fields = output.split('\0').filter(Boolean);
+  if (root && /^[0-9a-f]{40,64}$/.test(fields[0] ?? '')) fields.shift();
+  return fields.flatMap(line => {
+    const match = /^(\d+|-)\t(\d+|-)\t(.*)$/s.exec(line.replace(/^\n/, ''));
+    if (!match) return [];
+    return [
+      {
+        path: match[3],
+        additions: match[1] === '-' ? 0 : Number(match[1]),
+        deletions: match[2] === '-' ? 0 : Number(match[2]),
+      },
+    ];
+  });
+}
+
+/** The work tree (and its index) that has `branch` checked out, if any. */
+function checkedOutWorkTree(
+  repo: LocalRepository,
+  branch: string,
+): { root: string; index: string } | undefined {
+  if (!repo.headFile) return undefined;
+  const head = readFileSync(repo.headFile, 'utf8').trim();
+  if (head !== `ref: refs/heads/${branch}`) return undefined;
+  return { root: repo.root, index: join(dirname(repo.headFile), 'index') };
+}
+
+/**
+ * Moves a work tree's index and files from one commit to another (a two-tree
+ * `read-tree -m -u`, as a fast-forward checkout): refused, changing nothing, when
+ * that would overwrite uncommitted or untracked changes.
+ */
+async function moveWorkTree(
+  repo: LocalRepository,
+  workTree: { root: string; index: string },
+  from: string,
+  to: string,
+  label: string,
+): Promise<void> {
+  const env = { GIT_WORK_TREE: workTree.root, GIT_INDEX_FILE: workTree.index };
+  try {
+    // Stat information only, so unchanged files do not look changed to read-tree.
+    await git(repo, ['update-index', '-q', '--refresh'], {
+      env,
+      cwd: workTree.root,
+      okCodes: [0, 1],
+    });
+    await git(repo, ['read-tree', '-m', '-u', from, to], {
+      env,
+      cwd: workTree.root,
+    });
+  } catch (error) {
+    throw new ConflictError(
+      `${label} cannot be merged: the work tree at ${
+        workTree.root
+      } has local changes in the way (${(error as Error).message})`,
+    );
   }
 }
 
@@ -241,8 +504,18 @@ function git(
     input?: string;
     env?: Record<string, string>;
     okCodes?: number[];
+    /** Work tree commands run there; others in the git directory. */
+    cwd?: string;
+    /** Keep at most this much of stdout (the rest is read and counted, not kept). */
+    maxStdoutBytes?: number;
   } = {},
-): Promise<{ code: number; stdout: string }> {
+): Promise<{
+  code: number;
+  stdout: string;
+  /** True when stdout was longer than maxStdoutBytes. */
+  truncated: boolean;
+  totalBytes: number;
+}> {
   const argv = [
     `--git-dir=${repo.gitDir}`,
     // A configured fsmonitor would otherwise be consulted about the work tree.
@@ -252,13 +525,22 @@ function git(
   ];
   return new Promise((resolvePromise, reject) => {
     const child = spawn('git', argv, {
-      cwd: repo.gitDir,
+      cwd: options.cwd ?? repo.gitDir,
       env: { ...baseEnv, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on('data', chunk => stdout.push(chunk));
+    const limit = options.maxStdoutBytes ?? Infinity;
+    let kept = 0;
+    let totalBytes = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      totalBytes += chunk.length;
+      if (kept >= limit) return;
+      const part = chunk.subarray(0, limit - kept);
+      kept += part.length;
+      stdout.push(part);
+    });
     child.stderr.on('data', chunk => stderr.push(chunk));
     // git may exit before reading stdin; its exit code tells what went wrong.
     child.stdin.on('error', () => {});
@@ -271,6 +553,8 @@ function git(
         resolvePromise({
           code: exit,
           stdout: Buffer.concat(stdout).toString(),
+          truncated: totalBytes > kept,
+          totalBytes,
         });
         return;
       }
@@ -396,6 +680,7 @@ class PullRecordStore {
   async upsert(
     draft: PullRequestDraft,
     head: string,
+    baseSha: string,
   ): Promise<LocalPullRecord> {
     await mkdir(this.dir, { recursive: true });
     return this.withLock(async () => {
@@ -406,6 +691,7 @@ class PullRecordStore {
         title: draft.title,
         body: draft.body,
         head,
+        baseSha,
         updatedAt: now,
       };
       let record = pulls.find(p => p.branch === draft.branch);

@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useState, type MouseEvent } from 'react';
 import {
   Button,
   Collapse,
   IconButton,
+  Link as MuiLink,
   Table,
   TableBody,
   TableCell,
@@ -17,6 +18,7 @@ import type { MigrationConsumer } from '@dataset-migrations/plugin-dataset-migra
 import { ConsumerDetails } from './ConsumerDetails';
 import { ConsumerStateChip } from './ConsumerStateChip';
 import { FAILURE_LABELS, formatFileLines } from './consumerText';
+import { isWebUrl } from './PullRequestDialog';
 
 const COLUMNS = 10;
 
@@ -27,6 +29,8 @@ const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 export function ConsumerTable(props: {
   consumers: MigrationConsumer[];
   onRetry(entityRef: string): void;
+  /** Shows a consumer's pull request in the portal. */
+  onViewPullRequest?(consumer: MigrationConsumer): void;
 }) {
   return (
     <Table size="small" aria-label="Consumers">
@@ -50,6 +54,7 @@ export function ConsumerTable(props: {
             key={consumer.entityRef}
             consumer={consumer}
             onRetry={props.onRetry}
+            onViewPullRequest={props.onViewPullRequest}
           />
         ))}
       </TableBody>
@@ -60,8 +65,9 @@ export function ConsumerTable(props: {
 function ConsumerRow(props: {
   consumer: MigrationConsumer;
   onRetry(entityRef: string): void;
+  onViewPullRequest?(consumer: MigrationConsumer): void;
 }) {
-  const { consumer, onRetry } = props;
+  const { consumer, onRetry, onViewPullRequest } = props;
   const [open, setOpen] = useState(false);
   const affectedFiles = (consumer.impact?.files ?? []).filter(
     file => file.status !== 'unaffected',
@@ -113,11 +119,35 @@ function ConsumerRow(props: {
           ))}
         </TableCell>
         <TableCell>
-          {consumer.pullRequest && (
-            // An http(s) link opens in a new tab, and says so to screen readers.
-            <Link to={consumer.pullRequest.url} externalLinkIcon>
-              #{consumer.pullRequest.number} ({consumer.pullRequest.state})
-            </Link>
+          {consumer.pullRequest &&
+            (isWebUrl(consumer.pullRequest.url) || !onViewPullRequest ? (
+              // An http(s) link opens in a new tab, and says so to screen readers.
+              <Link to={consumer.pullRequest.url} externalLinkIcon>
+                #{consumer.pullRequest.number} ({consumer.pullRequest.state})
+              </Link>
+            ) : (
+              // A local repository's pull request has no page a browser opens: show it here.
+              <MuiLink
+                href={`#pull-request-${consumer.pullRequest.number}`}
+                onClick={(event: MouseEvent) => {
+                  event.preventDefault();
+                  onViewPullRequest(consumer);
+                }}
+              >
+                #{consumer.pullRequest.number} ({consumer.pullRequest.state})
+              </MuiLink>
+            ))}
+          {consumer.pullRequest && onViewPullRequest && (
+            <div>
+              <Button
+                size="small"
+                color="primary"
+                aria-label={`View pull request of ${consumer.entityRef}`}
+                onClick={() => onViewPullRequest(consumer)}
+              >
+                View pull request
+              </Button>
+            </div>
           )}
         </TableCell>
         <TableCell style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>

@@ -7,12 +7,14 @@ import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   isActiveMigrationStatus,
   type Migration,
+  type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { messageOf } from '../shared/format';
 import { saveBlob } from '../shared/saveBlob';
 import { ConsumerProgress } from './ConsumerProgress';
 import { ConsumerTable } from './ConsumerTable';
+import { PullRequestDialog } from './PullRequestDialog';
 import { useConsumerLedger } from './useConsumerLedger';
 
 /** The consumers of a migrated dataset, each moved to the new version by a patch. */
@@ -23,6 +25,7 @@ export function ConsumersPanel(props: { migration: Migration }) {
   const { ledger, error, loading, following, reload } =
     useConsumerLedger(migration);
   const [busy, setBusy] = useState(false);
+  const [viewing, setViewing] = useState<MigrationConsumer>();
 
   /** Runs one action; a refusal is reported in the server's words. */
   const act = async (action: () => Promise<void>) => {
@@ -100,9 +103,22 @@ export function ConsumersPanel(props: { migration: Migration }) {
             <ConsumerTable
               consumers={ledger.consumers}
               onRetry={entityRef => retry([entityRef])}
+              onViewPullRequest={setViewing}
             />
           </Box>
         </>
+      )}
+      {viewing?.pullRequest && (
+        <PullRequestDialog
+          migrationId={migration.id}
+          consumer={{ ...viewing, pullRequest: viewing.pullRequest }}
+          onClose={() => {
+            setViewing(undefined);
+            // A merge's job has likely moved the consumer on by now.
+            reload();
+          }}
+          onMerged={() => reload()}
+        />
       )}
     </Box>
   );

@@ -1,0 +1,120 @@
+import {
+  ConflictError,
+  NotFoundError,
+  NotImplementedError,
+} from '@backstage/errors';
+import {
+  isLiveMigration,
+  type ConsumerPullRequestDetails,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { ScmProvider } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { MigrationStore } from '../database/MigrationStore';
+import { DatasetCatalog } from '../service/DatasetCatalog';
+import type { ConsumerStore } from './ConsumerStore';
+
+/**
+ * A consumer's pull request as the portal shows it, read from its source control,
+ * and, for providers that can (the demo's local git repositories), merged from
+ * the portal. A merge queues the consumer's job at once, so the ledger follows it
+ * to merged and done without waiting for the periodic follow-up.
+ */
+export class ConsumerPullRequests {
+  constructor(
+    private readonly deps: {
+      consumers: ConsumerStore;
+      migrations: MigrationStore;
+      scm: ScmProvider[];
+      enqueueConsumer(migrationId: string, entityRef: string): Promise<void>;
+    },
+  ) {}
+
+  async describe(
+    migrationId: string,
+    entityRef: string,
+  ): Promise<ConsumerPullRequestDetails> {
+    const { provider, url, branch, ref } = await this.locate(
+      migrationId,
+      entityRef,
+    );
+    if (!provider.describePullRequest) {
+      throw new NotImplementedError(
+        `pull request ${url} is on ${provider.id}, which the portal cannot show; open it there`,
+      );
+    }
+    const details = await provider.describePullRequest(url, branch);
+    if (!details) {
+      throw new NotFoundError(
+        `the pull request of ${ref} (branch "${branch}") no longer exists in ${url}`,
+      );
+    }
+    return {
+      ...details,
+      canMerge: Boolean(provider.mergePullRequest) && details.state === 'open',
+    };
+  }
+
+  async merge(
+    migrationId: string,
+    entityRef: string,
+  ): Promise<ConsumerPullRequestDetails> {
+    const { provider, url, branch, ref, pullRequestUrl } = await this.locate(
+      migrationId,
+      entityRef,
+      { live: true },
+    );
+    if (!provider.mergePullRequest) {
+      throw new ConflictError(
+        `${pullRequestUrl} is a ${provider.id} pull request: merge it on ${
+          provider.id === 'github' ? 'GitHub' : 'its host'
+        }; only the demo's local git pull requests merge from the portal`,
+      );
+    }
+    await provider.mergePullRequest(url, branch);
+    await this.deps.enqueueConsumer(migrationId, ref);
+    return this.describe(migrationId, ref);
+  }
+
+  private async locate(
+    migrationId: string,
+    entityRef: string,
+    options: { live?: boolean } = {},
+  ) {
+    const migration = await this.deps.migrations.getMigrationWithPlan(
+      migrationId,
+    );
+    if (!migration)
+      throw new NotFoundError(`migration ${migrationId} was not found`);
+    const ref = DatasetCatalog.normalizeRef(entityRef);
+    const consumer = await this.deps.consumers.get(migrationId, ref);
+    if (!consumer) {
+      throw new NotFoundError(
+        `${ref} is not a consumer of migration ${migrationId}`,
+      );
+    }
+    if (!consumer.pullRequest || !consumer.repositoryUrl) {
+      throw new NotFoundError(
+        `${ref} has no pull request in migration ${migrationId} (it is ${consumer.state})`,
+      );
+    }
+    // Merging moves a consumer onto the new version: only while that version is live.
+    if (options.live && !isLiveMigration(migration)) {
+      throw new ConflictError(
+        `migration ${migrationId} is ${migration.status}${
+          migration.dryRun ? ' (a dry run)' : ''
+        }: its consumers' pull requests are not to be merged`,
+      );
+    }
+    const url = consumer.repositoryUrl;
+    const provider = this.deps.scm.find(p => p.supports(url));
+    if (!provider) {
+      throw new NotFoundError(`no source-control provider handles ${url}`);
+    }
+    return {
+      provider,
+      url,
+      ref,
+      branch: consumer.pullRequest.branch,
+      pullRequestUrl: consumer.pullRequest.url,
+    };
+  }
+}
