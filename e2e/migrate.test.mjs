@@ -91,6 +91,12 @@ test('migrate listening-events by renaming a field, from the entity page', async
     .waitFor();
   // Before submitting: how many consumers read the dataset, read from their repositories.
   await dialog.getByText(/consumers read this dataset: .*affected/).waitFor();
+  // And what the name serves from cut-over until contract: the old field and the new.
+  const expand = dialog.getByRole('table', {
+    name: 'What the name serves until contract',
+  });
+  await expand.getByRole('row').filter({ hasText: field }).first().waitFor();
+  await expand.getByText(/^renamed: the new version's /).waitFor();
   await shot('2-plan-review');
   await dialog.getByRole('button', { name: 'Start migration' }).click();
   await dialog.waitFor({ state: 'detached' });
@@ -143,10 +149,56 @@ test('migrate listening-events by renaming a field, from the entity page', async
     .waitFor();
   await shot('4-consumers');
 
+  // Expand: the run says both shapes are served; readers of the old name still work.
+  await page
+    .getByText(/^Expand: the name serves version \d+'s fields/)
+    .waitFor();
+
+  // The pull request opens in the portal: title, branch, diff; the demo merges it.
+  await churn
+    .getByRole('button', { name: /View pull request of .*churn-model/ })
+    .click();
+  const pull = page.getByRole('dialog');
+  await pull
+    .getByLabel('Branch into base')
+    .getByText(/→ main/)
+    .waitFor();
+  await pull.getByRole('table', { name: 'Changed files' }).waitFor();
+  await shot('5-pull-request');
+  await pull.getByRole('button', { name: 'Merge (demo)' }).click();
+  await pull.getByLabel('Pull request state').getByText('merged').waitFor();
+  await pull.getByRole('button', { name: 'Close' }).click();
+  await pull.waitFor({ state: 'detached' });
+  await churn.getByText(/^done$/).waitFor({ timeout: 90_000 });
+
+  // Contract is gated: it names who has not moved (ad-hoc-notebooks has no
+  // repository), and goes ahead only with a reason and the dataset's name.
+  await run.getByRole('button', { name: 'Contract' }).click();
+  const contract = page.getByRole('dialog');
+  await contract
+    .getByText(/still read version \d+ and would break:.*ad-hoc-notebooks/)
+    .waitFor();
+  const confirm = contract.getByRole('button', { name: 'Contract anyway' });
+  assert.equal(await confirm.isDisabled(), true);
+  await contract
+    .getByRole('textbox', { name: /Reason to contract anyway/ })
+    .fill('Analysts were told; their notebooks have no repository');
+  await contract
+    .getByRole('textbox', { name: 'dataset name to confirm' })
+    .fill('listening-events');
+  await shot('6-contract');
+  await confirm.click();
+  await contract.waitFor({ state: 'detached' });
+  await page
+    .getByText(/^Contracted .*: the name serves version \d+ exactly/)
+    .waitFor();
+  await page.getByText(/Analysts were told/).waitFor();
+  await shot('7-contracted');
+
   await page.getByRole('link', { name: 'Overview', exact: true }).click();
   await page
     .getByLabel('Schema version')
     .getByText(`Schema version ${before + 1}`)
     .waitFor({ timeout: 60_000 });
-  await shot('5-entity-new-version');
+  await shot('8-entity-new-version');
 });
