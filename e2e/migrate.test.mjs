@@ -181,7 +181,7 @@ test('migrate listening-events by renaming a field, from the entity page', async
   const confirm = contract.getByRole('button', { name: 'Contract anyway' });
   assert.equal(await confirm.isDisabled(), true);
   await contract
-    .getByRole('textbox', { name: /Reason to contract anyway/ })
+    .getByRole('textbox', { name: 'reason to contract anyway' })
     .fill('Analysts were told; their notebooks have no repository');
   await contract
     .getByRole('textbox', { name: 'dataset name to confirm' })

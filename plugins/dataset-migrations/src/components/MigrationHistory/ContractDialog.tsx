@@ -110,6 +110,7 @@ export function ContractDialog(props: {
             multiline
             margin="dense"
             required
+            inputProps={{ 'aria-label': 'reason to contract anyway' }}
           />
         )}
         <TextField

@@ -200,7 +200,7 @@ describe('MigrationHistoryContent', () => {
     );
     expect(confirm).toBeDisabled();
     await userEvent.type(
-      screen.getByRole('textbox', { name: /Reason to contract anyway/ }),
+      screen.getByRole('textbox', { name: 'reason to contract anyway' }),
       'report is retired',
     );
     await userEvent.click(confirm);
