@@ -14,6 +14,7 @@ import { CommandCodingAgent } from './consumers/agent/CommandCodingAgent';
 import { ConsumerPipeline } from './consumers/ConsumerPipeline';
 import { ConsumerService } from './consumers/ConsumerService';
 import { ConsumerStore } from './consumers/ConsumerStore';
+import { RollbackSettlement } from './consumers/RollbackSettlement';
 import { GithubRepositoryReader } from './consumers/repositories/GithubRepositoryReader';
 import { LocalGitRepositoryReader } from './consumers/repositories/LocalGitRepositoryReader';
 import { GithubScmProvider } from './consumers/scm/GithubScmProvider';
@@ -100,18 +101,26 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         ];
         const enqueueConsumer = (migrationId: string, entityRef: string) =>
           queue.enqueueConsumer(migrationId, entityRef);
+        // Modules' providers first, so they can take over a host.
+        const scm = [
+          ...scmProviders,
+          new GithubScmProvider(github, (input, init) => fetch(input, init)),
+          new LocalGitScmProvider(),
+        ];
+        const settlement = new RollbackSettlement({
+          consumers,
+          scm,
+          enqueueClose: (migrationId, entityRef) =>
+            queue.enqueueClosePullRequest(migrationId, entityRef),
+          logger,
+        });
         const pipeline = new ConsumerPipeline({
           consumers,
           migrations: store,
           catalog: datasetCatalog,
           engines,
           readers,
-          // Modules' providers first, so they can take over a host.
-          scm: [
-            ...scmProviders,
-            new GithubScmProvider(github, (input, init) => fetch(input, init)),
-            new LocalGitScmProvider(),
-          ],
+          scm,
           agent: CommandCodingAgent.fromConfig(config),
           auth,
           enqueueConsumer,
@@ -153,6 +162,10 @@ export const datasetMigrationsPlugin = createBackendPlugin({
                   await pipeline.discover(id);
                 },
                 advanceConsumer: (id, ref) => pipeline.advance(id, ref),
+                closePullRequest: async (id, ref) => {
+                  const migration = await store.getMigrationWithPlan(id);
+                  if (migration) await settlement.closeOne(migration, ref);
+                },
               },
             });
             sweeper!.start();
@@ -182,7 +195,13 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               catalog: datasetCatalog,
               engines,
               queue,
-              outstandingConsumers: ids => consumers.countOutstanding(ids),
+              consumers: {
+                countOpenByDataset: refs => consumers.countOpenByDataset(refs),
+                listMergedPatches: id => consumers.listMergedPatches(id),
+                listMoving: id => consumers.listMoving(id),
+                settleRolledBack: (migration, override) =>
+                  settlement.settle(migration, override),
+              },
               retentionMs:
                 (config.getOptionalNumber(
                   'datasetMigrations.contract.retentionHours',

@@ -224,3 +224,23 @@ export const impactPreviewRequestSchema = createMigrationRequestSchema
 export const retryConsumersRequestSchema = z
   .object({ entityRefs: z.array(z.string().min(1)).max(5000).optional() })
   .strict();
+
+/**
+ * `POST /migrations/:id/rollback`: an empty body, or an override with the reason a
+ * person rolls back although consumers have merged patches for the new version.
+ */
+export const rollbackRequestSchema = z
+  .object({
+    override: z
+      .object({
+        reason: z
+          .string({ required_error: 'is required' })
+          .trim()
+          .min(1, 'must say why'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type RollbackRequest = z.infer<typeof rollbackRequestSchema>;

@@ -1,5 +1,5 @@
 import type { Compatibility } from './compatibility';
-import type { ResultFigures } from './consumers';
+import type { ConsumerStateCounts, ResultFigures } from './consumers';
 import type { FieldChange } from './schemas';
 
 export const MIGRATION_STATUSES = [
@@ -72,6 +72,13 @@ export interface DatasetSummary {
    * (not unaffected or done); absent before any migration.
    */
   consumersOnPreviousVersion?: number;
+  /**
+   * Consumers of every open migration of the dataset (live: succeeded, not a dry
+   * run, not contracted, not rolled back), per state; absent when there is none.
+   * `consumersOnPreviousVersion` is the sum of the states not in
+   * `MOVED_CONSUMER_STATES`.
+   */
+  consumerCounts?: ConsumerStateCounts;
 }
 
 /** A dataset with its live schema, as introspected on its engine. */
@@ -118,6 +125,16 @@ export interface Migration extends MigrationSummary {
   updatedAt: string;
   /** When the previous version was dropped; no rollback after this. */
   contractedAt?: string;
+  /** A rollback made although consumers had merged patches: who, when and why. */
+  rollbackOverride?: PersonOverride;
+}
+
+/** A person's decision to go ahead although the rules would refuse, kept with the migration. */
+export interface PersonOverride {
+  reason: string;
+  /** The user's entity ref. */
+  by: string;
+  at: string;
 }
 
 /** One stage of a migration as the engine will run it, for people to review. */

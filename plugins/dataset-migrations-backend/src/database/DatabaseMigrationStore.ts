@@ -11,6 +11,7 @@ import {
   type MigrationPlan,
   type MigrationStatus,
   type MigrationSummary,
+  type PersonOverride,
   type RecordedVerification,
   type VerificationFigures,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -52,6 +53,7 @@ type MigrationRow = {
   contracted_at: Date | null;
   retried_at_attempt: number;
   verification: RecordedVerification | null;
+  rollback_override: PersonOverride | null;
 };
 
 const UNIQUE_VIOLATION = '23505';
@@ -83,6 +85,14 @@ function toMigration(row: MigrationRow): Migration {
     startedAt: row.started_at?.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     contractedAt: row.contracted_at?.toISOString(),
+    ...(row.rollback_override
+      ? {
+          rollbackOverride: {
+            ...row.rollback_override,
+            at: new Date(row.rollback_override.at).toISOString(),
+          },
+        }
+      : {}),
   };
 }
 
@@ -558,12 +568,21 @@ export class DatabaseMigrationStore implements MigrationStore {
     });
   }
 
-  async markRolledBack(id: string): Promise<boolean> {
+  async markRolledBack(
+    id: string,
+    override?: PersonOverride,
+  ): Promise<boolean> {
     return this.knex.transaction(async tx => {
       const [row] = await tx<MigrationRow>('migrations')
         .where({ id, status: 'succeeded' })
         .whereNull('contracted_at')
-        .update({ status: 'rolled-back', updated_at: tx.fn.now() })
+        .update({
+          status: 'rolled-back',
+          updated_at: tx.fn.now(),
+          ...(override
+            ? { rollback_override: JSON.stringify(override) as any }
+            : {}),
+        })
         .returning('*');
       if (!row) return false;
       await tx('dataset_versions')

@@ -7,6 +7,7 @@ import type {
   MigrationPlan,
   MigrationStatus,
   MigrationSummary,
+  PersonOverride,
   VerificationFigures,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
@@ -166,7 +167,7 @@ export interface MigrationStore {
    * Records that a succeeded migration's dataset is back on its previous version;
    * false when the migration is not succeeded or was contracted.
    */
-  markRolledBack(id: string): Promise<boolean>;
+  markRolledBack(id: string, override?: PersonOverride): Promise<boolean>;
   /** Records that the previous version was dropped; false when not applicable. */
   markContracted(id: string): Promise<boolean>;
 

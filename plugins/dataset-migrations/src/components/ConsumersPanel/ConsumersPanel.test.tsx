@@ -53,6 +53,7 @@ const ledger: ConsumerLedger = {
     merged: 0,
     done: 0,
     failed: 1,
+    superseded: 0,
   },
   consumers: [
     consumer('daily-plays', {
