@@ -27,7 +27,9 @@ export type ImpactPreviewRequest = Pick<
 export type ImpactPreviewStatus =
   | ConsumerImpactStatus
   | 'no-repository'
-  | 'unreachable';
+  | 'unreachable'
+  /** Has not moved off an earlier migration of the dataset. */
+  | 'behind-previous-version';
 
 /** Which direct consumers a change would affect, read from their repositories now. */
 export interface ImpactPreview {
@@ -36,7 +38,7 @@ export interface ImpactPreview {
   /** Consumers that are not unaffected, with the changed fields they read. */
   affected: Array<{
     entityRef: string;
-    status: ConsumerImpactStatus;
+    status: ConsumerImpactStatus | 'behind-previous-version';
     fields: string[];
   }>;
 }
@@ -56,8 +58,14 @@ export interface DatasetMigrationsApi {
   getMigration(id: string): Promise<MigrationDetails>;
   cancelMigration(id: string): Promise<Migration>;
   retryMigration(id: string): Promise<Migration>;
-  /** Puts readers back on the previous version, losing no write made since. */
-  rollbackMigration(id: string): Promise<Migration>;
+  /**
+   * Puts readers back on the previous version, losing no write made since. With an
+   * override (and its reason), also when consumers have merged patches for the new one.
+   */
+  rollbackMigration(
+    id: string,
+    override?: { reason: string },
+  ): Promise<Migration>;
   /** Drops the previous version, after the retention period. */
   contractMigration(id: string): Promise<Migration>;
   /** Where each consumer of a migration stands. */
