@@ -17,6 +17,7 @@ import {
   isLiveMigration,
   SETTLED_CONSUMER_STATES,
   type ConsumerFailure,
+  type ConsumerPullRequest,
   type FileImpact,
   type MigrationConsumer,
   type ConsumerState,
@@ -38,6 +39,7 @@ import type { ConsumerStore } from './ConsumerStore';
 import { discoverConsumers } from './discovery';
 import { assessConsumer } from './impact';
 import { pullRequestBody } from './pullRequestBody';
+import { closeComment } from './RollbackSettlement';
 import type {
   RepositoryReader,
   RepositorySnapshot,
@@ -446,11 +448,42 @@ export class ConsumerPipeline {
           message: (error as Error).message,
         });
       });
-    await consumers.advance(migration.id, entityRef, ['verified'], {
-      state: 'pr-opened',
-      pullRequest,
-    });
+    const recorded = await consumers.advance(
+      migration.id,
+      entityRef,
+      ['verified'],
+      { state: 'pr-opened', pullRequest },
+    );
+    // Rolled back while the pull request was being opened: it is not wanted.
+    if (!recorded && pullRequest.state === 'open')
+      await this.closeIfSuperseded(
+        migration,
+        entityRef,
+        url,
+        provider,
+        pullRequest,
+      );
     return 'pr-opened';
+  }
+
+  private async closeIfSuperseded(
+    migration: Migration,
+    entityRef: string,
+    repositoryUrl: string,
+    provider: ScmProvider,
+    pullRequest: ConsumerPullRequest,
+  ): Promise<void> {
+    const now = await this.options.consumers.get(migration.id, entityRef);
+    if (now?.state !== 'superseded' || !provider.closePullRequest) return;
+    const closed = await provider.closePullRequest(
+      { ...pullRequest, repositoryUrl },
+      closeComment(migration),
+    );
+    await this.options.consumers.recordClosedPullRequest(
+      migration.id,
+      entityRef,
+      { ...pullRequest, state: closed.state },
+    );
   }
 
   private async followPullRequest(
