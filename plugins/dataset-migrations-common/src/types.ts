@@ -68,8 +68,8 @@ export interface DatasetSummary {
   consumerCount: number;
   lastMigration?: MigrationSummary;
   /**
-   * Consumers of the last migration that have not finished moving to its version
-   * (not unaffected or done); absent before any migration.
+   * Consumers of the dataset's open migrations still moving to their version (in
+   * no state of `MOVED_CONSUMER_STATES`); absent without an open migration.
    */
   consumersOnPreviousVersion?: number;
   /**
