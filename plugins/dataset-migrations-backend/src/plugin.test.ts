@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import type { Entity } from '@backstage/catalog-model';
@@ -17,6 +20,7 @@ import {
   waitFor,
 } from './__testUtils__/testDatabases';
 import { dataset } from './__testUtils__/fixtures';
+import { createRepository } from './__testUtils__/gitRepos';
 import { datasetMigrationsPlugin } from './plugin';
 
 const API = '/api/dataset-migrations';
@@ -24,6 +28,11 @@ const WORKER_SCHEMA = 'dataset_migrations_worker';
 const EVENTS = 'resource:default/events';
 const PLAYS = 'resource:default/plays';
 const PLAYER = 'component:default/player';
+/**
+ * The player's code: it never names the dataset, so it is unaffected by every
+ * migration here and never holds the next one back.
+ */
+const PLAYER_REPO = join(tmpdir(), `dsm-plugin-player-${process.pid}`);
 
 const entities: Entity[] = [
   {
@@ -38,7 +47,13 @@ const entities: Entity[] = [
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
-    metadata: { name: 'player', namespace: 'default' },
+    metadata: {
+      name: 'player',
+      namespace: 'default',
+      annotations: {
+        'backstage.io/source-location': `url:file://${PLAYER_REPO}/`,
+      },
+    },
     spec: {
       type: 'service',
       lifecycle: 'production',
@@ -54,6 +69,7 @@ describe('dataset-migrations backend', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
 
   beforeAll(async () => {
+    createRepository(PLAYER_REPO, { 'README.md': 'the player\n' });
     pluginDb = await init();
     warehouse = await init();
     await warehouse.raw(`
@@ -94,6 +110,7 @@ describe('dataset-migrations backend', () => {
 
   afterAll(async () => {
     await backend?.stop();
+    rmSync(PLAYER_REPO, { recursive: true, force: true });
   }, 30_000);
 
   const api = () => request(backend.server);

@@ -15,6 +15,7 @@ import { ConsumerPipeline } from './consumers/ConsumerPipeline';
 import { ConsumerPullRequests } from './consumers/ConsumerPullRequests';
 import { ConsumerService } from './consumers/ConsumerService';
 import { ConsumerStore } from './consumers/ConsumerStore';
+import { RollbackSettlement } from './consumers/RollbackSettlement';
 import { GithubRepositoryReader } from './consumers/repositories/GithubRepositoryReader';
 import { LocalGitRepositoryReader } from './consumers/repositories/LocalGitRepositoryReader';
 import { GithubScmProvider } from './consumers/scm/GithubScmProvider';
@@ -107,6 +108,13 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           new GithubScmProvider(github, (input, init) => fetch(input, init)),
           new LocalGitScmProvider(),
         ];
+        const settlement = new RollbackSettlement({
+          consumers,
+          scm,
+          enqueueClose: (migrationId, entityRef) =>
+            queue.enqueueClosePullRequest(migrationId, entityRef),
+          logger,
+        });
         const pipeline = new ConsumerPipeline({
           consumers,
           migrations: store,
@@ -155,6 +163,10 @@ export const datasetMigrationsPlugin = createBackendPlugin({
                   await pipeline.discover(id);
                 },
                 advanceConsumer: (id, ref) => pipeline.advance(id, ref),
+                closePullRequest: async (id, ref) => {
+                  const migration = await store.getMigrationWithPlan(id);
+                  if (migration) await settlement.closeOne(migration, ref);
+                },
               },
             });
             sweeper!.start();
@@ -184,8 +196,13 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               catalog: datasetCatalog,
               engines,
               queue,
-              outstandingConsumers: ids => consumers.countOutstanding(ids),
-              consumersNotMoved: id => consumers.notMoved(id),
+              consumers: {
+                countOpenByDataset: refs => consumers.countOpenByDataset(refs),
+                listMergedPatches: id => consumers.listMergedPatches(id),
+                listMoving: id => consumers.listMoving(id),
+                settleRolledBack: (migration, override) =>
+                  settlement.settle(migration, override),
+              },
               retentionMs:
                 (config.getOptionalNumber(
                   'datasetMigrations.contract.retentionHours',

@@ -12,6 +12,8 @@ export const CONSUMER_STATES = [
   'merged',
   'done',
   'failed',
+  /** Its migration was rolled back: nothing more will happen to it (pull request closed). */
+  'superseded',
 ] as const;
 
 export type ConsumerState = (typeof CONSUMER_STATES)[number];
@@ -21,16 +23,35 @@ export const SETTLED_CONSUMER_STATES: readonly ConsumerState[] = [
   'unaffected',
   'done',
   'failed',
+  'superseded',
 ];
 
 /**
- * States of a consumer that reads the new version, or never read what changed:
- * contract (which removes the previous shape) waits until every consumer is in one.
+ * States of a consumer that no longer holds its dataset on the migration's previous
+ * version: it reads the new one, never read what changed, or the migration was
+ * rolled back. Any other state is still moving: a later migration of the dataset
+ * waits for it, and contract (the breaking moment) is refused while one is.
  */
 export const MOVED_CONSUMER_STATES: readonly ConsumerState[] = [
   'unaffected',
   'done',
+  'superseded',
 ];
+
+/** True when the consumer holds nothing back (see {@link MOVED_CONSUMER_STATES}). */
+export function isMovedConsumerState(state: ConsumerState): boolean {
+  return MOVED_CONSUMER_STATES.includes(state);
+}
+
+/** How many consumers are in each state. */
+export type ConsumerStateCounts = Record<ConsumerState, number>;
+
+/** Every state at zero, to count into. */
+export function emptyConsumerStateCounts(): ConsumerStateCounts {
+  return Object.fromEntries(
+    CONSUMER_STATES.map(state => [state, 0]),
+  ) as ConsumerStateCounts;
+}
 
 /** Why a consumer failed; each names what a person has to do next. */
 export type ConsumerFailureKind =
@@ -48,7 +69,13 @@ export type ConsumerFailureKind =
   | 'verification-failed'
   /** The rewritten queries return different rows than the originals. */
   | 'shadow-mismatch'
-  | 'pull-request-failed';
+  | 'pull-request-failed'
+  /**
+   * It has not moved off an earlier migration of the same dataset (e.g. one
+   * contracted by a person's override): it reads a version older than this
+   * migration starts from, so this migration cannot assess or patch it.
+   */
+  | 'behind-previous-version';
 
 export interface ConsumerFailure {
   kind: ConsumerFailureKind;
@@ -153,13 +180,15 @@ export interface MigrationConsumer {
   pullRequest?: ConsumerPullRequest;
   /** The unified diff of the patch, once there is one. */
   patch?: string;
+  /** Why it was superseded (its migration was rolled back); with state `superseded`. */
+  supersededReason?: string;
   attempts: number;
   updatedAt: string;
 }
 
 export interface ConsumerLedger {
   migrationId: string;
-  counts: Record<ConsumerState, number>;
+  counts: ConsumerStateCounts;
   consumers: MigrationConsumer[];
 }
 

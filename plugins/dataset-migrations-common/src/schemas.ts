@@ -226,17 +226,18 @@ export const retryConsumersRequestSchema = z
   .strict();
 
 /**
- * `POST /migrations/:id/contract`: an empty body contracts when every consumer has
- * moved; `override` contracts anyway, and its reason is kept with the run.
+ * The body of a gated action (`POST /migrations/:id/contract`, `/rollback`):
+ * empty, or an override with the reason a person goes ahead although the rules
+ * refuse (consumers not moved; merged patches). The reason is kept with the run.
  */
-export const contractRequestSchema = z
+export const overrideRequestSchema = z
   .object({
     override: z
       .object({
         reason: z
-          .string()
+          .string({ required_error: 'is required' })
           .trim()
-          .min(1, 'an override needs a reason')
+          .min(1, 'must say why')
           .max(2000),
       })
       .strict()
@@ -244,4 +245,8 @@ export const contractRequestSchema = z
   })
   .strict();
 
-export type ContractRequest = z.infer<typeof contractRequestSchema>;
+export type OverrideRequest = z.infer<typeof overrideRequestSchema>;
+export const contractRequestSchema = overrideRequestSchema;
+export const rollbackRequestSchema = overrideRequestSchema;
+export type ContractRequest = OverrideRequest;
+export type RollbackRequest = OverrideRequest;

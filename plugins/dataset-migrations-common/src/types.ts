@@ -1,5 +1,5 @@
 import type { Compatibility } from './compatibility';
-import type { ResultFigures } from './consumers';
+import type { ConsumerStateCounts, ResultFigures } from './consumers';
 import type { ExpandPhase } from './expand';
 import type { FieldChange } from './schemas';
 
@@ -69,10 +69,17 @@ export interface DatasetSummary {
   consumerCount: number;
   lastMigration?: MigrationSummary;
   /**
-   * Consumers of the last migration that have not finished moving to its version
-   * (not unaffected or done); absent before any migration.
+   * Consumers of the dataset's open migrations still moving to their version (in
+   * no state of `MOVED_CONSUMER_STATES`); absent without an open migration.
    */
   consumersOnPreviousVersion?: number;
+  /**
+   * Consumers of every open migration of the dataset (live: succeeded, not a dry
+   * run, not contracted, not rolled back), per state; absent when there is none.
+   * `consumersOnPreviousVersion` is the sum of the states not in
+   * `MOVED_CONSUMER_STATES`.
+   */
+  consumerCounts?: ConsumerStateCounts;
 }
 
 /** A dataset with its live schema, as introspected on its engine. */
@@ -121,13 +128,20 @@ export interface Migration extends MigrationSummary {
   contractedAt?: string;
   /** Set when a person contracted while consumers had not moved yet. */
   contractOverride?: ContractOverride;
+  /** A rollback made although consumers had merged patches: who, when and why. */
+  rollbackOverride?: PersonOverride;
 }
 
-/** A person's decision to contract although consumers still read the previous shape. */
-export interface ContractOverride {
+/** A person's decision to go ahead although the rules would refuse, kept with the migration. */
+export interface PersonOverride {
   reason: string;
+  /** The user's entity ref. */
   by: string;
   at: string;
+}
+
+/** A contract made although consumers still read the previous shape. */
+export interface ContractOverride extends PersonOverride {
   /** The consumers that had not moved, as `entityRef (state)`. */
   blockers: string[];
 }

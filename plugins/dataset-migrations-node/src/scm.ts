@@ -70,6 +70,16 @@ export interface ScmProvider {
     repositoryUrl: string,
     branch: string,
   ): Promise<PullRequestRef>;
+  /**
+   * Closes the pull request unmerged, leaving the comment on it (e.g. when its
+   * migration was rolled back), and returns it as it now stands. A pull request
+   * already closed or merged is returned as it is. Optional: without it, pull
+   * requests of a rolled-back migration stay open for people to close.
+   */
+  closePullRequest?(
+    ref: PullRequestRef & { repositoryUrl: string },
+    comment: string,
+  ): Promise<PullRequestRef>;
 }
 
 /** A pull request with its content, as {@link ScmProvider.describePullRequest} reads it. */

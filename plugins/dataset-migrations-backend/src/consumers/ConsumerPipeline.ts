@@ -17,6 +17,7 @@ import {
   isLiveMigration,
   SETTLED_CONSUMER_STATES,
   type ConsumerFailure,
+  type ConsumerPullRequest,
   type FileImpact,
   type MigrationConsumer,
   type ConsumerState,
@@ -38,6 +39,7 @@ import type { ConsumerStore } from './ConsumerStore';
 import { discoverConsumers } from './discovery';
 import { assessConsumer } from './impact';
 import { pullRequestBody } from './pullRequestBody';
+import { closeComment } from './RollbackSettlement';
 import type {
   RepositoryReader,
   RepositorySnapshot,
@@ -102,7 +104,8 @@ export class ConsumerPipeline {
   async discover(migrationId: string): Promise<number> {
     const { consumers, migrations, catalog, auth } = this.options;
     const migration = await migrations.getMigrationWithPlan(migrationId);
-    if (!migration) return 0;
+    // A rolled-back migration's consumers were superseded; none is added after.
+    if (!migration || migration.status === 'rolled-back') return 0;
     const found = await discoverConsumers(
       catalog,
       migration.entityRef,
@@ -120,7 +123,7 @@ export class ConsumerPipeline {
   /** Advances one consumer as far as it can go now. */
   async advance(migrationId: string, entityRef: string): Promise<void> {
     const context = await this.context(migrationId);
-    if (!context) return;
+    if (!context || context.migration.status === 'rolled-back') return;
     let snapshot: Promise<RepositorySnapshot> | undefined;
     // Each step returns the state it reached; stop when a step cannot go further yet.
     for (let steps = 0; steps < 8; steps++) {
@@ -188,6 +191,23 @@ export class ConsumerPipeline {
     const { migration, target, mapping } = context;
     const { consumers } = this.options;
     const { entityRef } = consumer;
+    // Still on an earlier version of the dataset: this migration's mapping does not
+    // describe what it reads, and it must not be called unaffected.
+    const [hold] = await consumers.listEarlierHolds(migration.id, entityRef);
+    if (hold) {
+      throw new ConsumerFailed({
+        kind: 'behind-previous-version',
+        message: `${entityRef} has not moved off migration ${
+          hold.migrationId
+        } (to version ${hold.targetVersion}${
+          hold.contractedAt ? ', contracted' : ''
+        }), where it is ${hold.state}; it still reads version ${
+          hold.fromVersion
+        }, so move it to version ${
+          hold.targetVersion
+        } first, then retry it here`,
+      });
+    }
     if (consumer.depth > 1) {
       // It reads a derived dataset, not this one. Assumed unaffected: the derived
       // dataset's own consumer (depth 1) is rewritten to keep its output as it was,
@@ -428,11 +448,42 @@ export class ConsumerPipeline {
           message: (error as Error).message,
         });
       });
-    await consumers.advance(migration.id, entityRef, ['verified'], {
-      state: 'pr-opened',
-      pullRequest,
-    });
+    const recorded = await consumers.advance(
+      migration.id,
+      entityRef,
+      ['verified'],
+      { state: 'pr-opened', pullRequest },
+    );
+    // Rolled back while the pull request was being opened: it is not wanted.
+    if (!recorded && pullRequest.state === 'open')
+      await this.closeIfSuperseded(
+        migration,
+        entityRef,
+        url,
+        provider,
+        pullRequest,
+      );
     return 'pr-opened';
+  }
+
+  private async closeIfSuperseded(
+    migration: Migration,
+    entityRef: string,
+    repositoryUrl: string,
+    provider: ScmProvider,
+    pullRequest: ConsumerPullRequest,
+  ): Promise<void> {
+    const now = await this.options.consumers.get(migration.id, entityRef);
+    if (now?.state !== 'superseded' || !provider.closePullRequest) return;
+    const closed = await provider.closePullRequest(
+      { ...pullRequest, repositoryUrl },
+      closeComment(migration),
+    );
+    await this.options.consumers.recordClosedPullRequest(
+      migration.id,
+      entityRef,
+      { ...pullRequest, state: closed.state },
+    );
   }
 
   private async followPullRequest(

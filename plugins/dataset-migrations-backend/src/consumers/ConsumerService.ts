@@ -1,5 +1,5 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   impactPreviewRequestSchema,
   retryConsumersRequestSchema,
@@ -26,7 +26,10 @@ import { mapConcurrently } from './mapConcurrently';
 export interface ImpactPreview {
   consumers: number;
   byStatus: Record<
-    ConsumerImpactStatus | 'no-repository' | 'unreachable',
+    | ConsumerImpactStatus
+    | 'no-repository'
+    | 'unreachable'
+    | 'behind-previous-version',
     number
   >;
   affected: Array<{ entityRef: string; status: string; fields: string[] }>;
@@ -103,7 +106,11 @@ export class ConsumerService {
       body,
       'retry request',
     );
-    await this.requireMigration(migrationId);
+    const migration = await this.requireMigration(migrationId);
+    if (migration.status === 'rolled-back')
+      throw new ConflictError(
+        `migration ${migrationId} was rolled back: its consumers are superseded and need nothing more`,
+      );
     if (request.entityRefs) {
       const known = await this.deps.consumers.existing(
         migrationId,
@@ -184,10 +191,27 @@ export class ConsumerService {
         unparseable: 0,
         'no-repository': 0,
         unreachable: 0,
+        'behind-previous-version': 0,
       },
       affected: [],
     };
+    // Consumers that have not moved off an earlier migration read an older version
+    // than this change starts from: whatever their code reads, they are not unaffected.
+    const holds = await this.deps.consumers.listHolds(
+      entityRef,
+      found.map(c => c.entityRef),
+    );
     await mapConcurrently(found, 8, async consumer => {
+      const hold = holds.get(consumer.entityRef);
+      if (hold) {
+        preview.byStatus['behind-previous-version']++;
+        preview.affected.push({
+          entityRef: consumer.entityRef,
+          status: 'behind-previous-version',
+          fields: [],
+        });
+        return;
+      }
       const url = consumer.repositoryUrl;
       const reader = url && this.deps.readers.find(r => r.supports(url));
       if (!url || !reader) {
@@ -233,9 +257,10 @@ export class ConsumerService {
     return { target: datasetTarget(location.table, schema.fields), mapping };
   }
 
-  private async requireMigration(id: string): Promise<void> {
-    if (!(await this.deps.migrations.getMigrationWithPlan(id)))
-      throw new NotFoundError(`migration ${id} was not found`);
+  private async requireMigration(id: string) {
+    const migration = await this.deps.migrations.getMigrationWithPlan(id);
+    if (!migration) throw new NotFoundError(`migration ${id} was not found`);
+    return migration;
   }
 }
 

@@ -1,12 +1,13 @@
 import type { Knex } from 'knex';
 import {
-  CONSUMER_STATES,
+  emptyConsumerStateCounts,
   MOVED_CONSUMER_STATES,
   type ConsumerFailure,
   type ConsumerImpact,
   type ConsumerLedger,
   type ConsumerPullRequest,
   type ConsumerState,
+  type ConsumerStateCounts,
   type ConsumerVerification,
   type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -49,6 +50,7 @@ interface Row {
   pull_request: ConsumerPullRequest | null;
   patch: string | null;
   patched_files: ChangedFile[] | null;
+  superseded_reason: string | null;
   attempts: number;
   updated_at: Date | string;
 }
@@ -70,9 +72,26 @@ const LEDGER_COLUMNS = [
   'verification',
   'pull_request',
   'patch',
+  'superseded_reason',
   'attempts',
   'updated_at',
 ];
+
+/** A consumer superseded by a rollback whose pull request is still open. */
+export interface PullRequestToClose {
+  entityRef: string;
+  repositoryUrl: string;
+  pullRequest: ConsumerPullRequest;
+}
+
+/** A consumer that has not moved off an earlier migration of the same dataset. */
+export interface EarlierMigrationHold {
+  migrationId: string;
+  fromVersion: number;
+  targetVersion: number;
+  contractedAt?: string;
+  state: ConsumerState;
+}
 
 /** The consumer ledger in the plugin's database. */
 export class ConsumerStore {
@@ -134,9 +153,7 @@ export class ConsumerStore {
 
   async ledger(migrationId: string): Promise<ConsumerLedger> {
     const consumers = await this.list(migrationId);
-    const counts = Object.fromEntries(
-      CONSUMER_STATES.map(s => [s, 0]),
-    ) as ConsumerLedger['counts'];
+    const counts = emptyConsumerStateCounts();
     for (const c of consumers) counts[c.state]++;
     return { migrationId, counts, consumers };
   }
@@ -219,31 +236,224 @@ export class ConsumerStore {
     }));
   }
 
-  /** Per migration, how many consumers have not finished moving to the new version. */
-  /** Consumers that still read the previous shape: contract would break them. */
-  async notMoved(
+  /**
+   * Settles every consumer of a rolled-back migration that is not unaffected:
+   * `superseded`, with the reason, keeping its failure and pull request. Returns
+   * those whose pull request is still open, to be closed.
+   */
+  async supersede(
+    migrationId: string,
+    reasons: {
+      /** For a consumer whose patch was merged: its code now reads the new version. */
+      merged: string;
+      /** For one with a pull request that is still open. */
+      open: string;
+      /** For every other one. */
+      other: string;
+    },
+  ): Promise<PullRequestToClose[]> {
+    const rows: Array<
+      Pick<Row, 'entity_ref' | 'repository_url' | 'pull_request'>
+    > = await this.knex(TABLE)
+      .where({ migration_id: migrationId })
+      .whereNotIn('state', ['unaffected', 'superseded'])
+      .update({
+        state: 'superseded',
+        superseded_reason: this.knex.raw(
+          `CASE WHEN state = 'merged' OR (state = 'done' AND coalesce(patch, '') <> '') THEN ?
+                  WHEN pull_request->>'state' = 'open' THEN ? ELSE ? END`,
+          [reasons.merged, reasons.open, reasons.other],
+        ),
+        updated_at: this.knex.fn.now(),
+      })
+      .returning(['entity_ref', 'repository_url', 'pull_request']);
+    return rows
+      .filter(r => r.pull_request?.state === 'open' && r.repository_url)
+      .map(r => ({
+        entityRef: r.entity_ref,
+        repositoryUrl: r.repository_url!,
+        pullRequest: r.pull_request!,
+      }));
+  }
+
+  /** Records a superseded consumer's pull request as it stands after closing it. */
+  async recordClosedPullRequest(
+    migrationId: string,
+    entityRef: string,
+    pullRequest: ConsumerPullRequest,
+  ): Promise<boolean> {
+    const count = await this.knex(TABLE)
+      .where({
+        migration_id: migrationId,
+        entity_ref: entityRef,
+        state: 'superseded',
+      })
+      .update({
+        pull_request: JSON.stringify(pullRequest),
+        updated_at: this.knex.fn.now(),
+      });
+    return count > 0;
+  }
+
+  /**
+   * Consumers whose code reads the migration's new version because their patch was
+   * merged: `merged`, or `done` with a patch.
+   */
+  async listMergedPatches(migrationId: string): Promise<string[]> {
+    const rows: Array<{ entity_ref: string }> = await this.knex(TABLE)
+      .where({ migration_id: migrationId })
+      .where(q =>
+        q
+          .where('state', 'merged')
+          .orWhere(d =>
+            d.where('state', 'done').whereRaw(`coalesce(patch, '') <> ''`),
+          ),
+      )
+      .orderBy('entity_ref')
+      .select('entity_ref');
+    return rows.map(r => r.entity_ref);
+  }
+
+  /** Consumers of the migration still moving (not in MOVED_CONSUMER_STATES), with their state. */
+  async listMoving(
     migrationId: string,
   ): Promise<Array<{ entityRef: string; state: ConsumerState }>> {
     const rows: Array<{ entity_ref: string; state: ConsumerState }> =
       await this.knex(TABLE)
         .where({ migration_id: migrationId })
-        .whereNotIn('state', MOVED_CONSUMER_STATES)
+        .whereNotIn('state', MOVED_CONSUMER_STATES as ConsumerState[])
         .orderBy('entity_ref')
         .select('entity_ref', 'state');
     return rows.map(r => ({ entityRef: r.entity_ref, state: r.state }));
   }
 
-  async countOutstanding(migrationIds: string[]): Promise<Map<string, number>> {
-    if (migrationIds.length === 0) return new Map();
-    const rows: Array<{ migration_id: string; count: string | number }> =
-      await this.knex(TABLE)
-        .whereIn('migration_id', migrationIds)
-        .whereNotIn('state', ['unaffected', 'done'])
-        .groupBy('migration_id')
-        .select('migration_id')
-        .count({ count: '*' });
-    return new Map(rows.map(r => [r.migration_id, Number(r.count)]));
+  /**
+   * Per dataset, its consumers per state over every open migration: succeeded, not
+   * a dry run, not contracted (a rolled-back, failed or cancelled one is not open).
+   * Datasets without an open migration are absent.
+   */
+  async countOpenByDataset(
+    datasetRefs: string[],
+  ): Promise<Map<string, ConsumerStateCounts>> {
+    if (datasetRefs.length === 0) return new Map();
+    const open = this.knex('migrations')
+      .whereIn('entity_ref', datasetRefs)
+      .where({ status: 'succeeded', dry_run: false })
+      .whereNull('contracted_at');
+    const [migrations, rows] = await Promise.all([
+      open.clone().select('entity_ref'),
+      this.knex(`${TABLE} as c`)
+        .join('migrations as m', 'm.id', 'c.migration_id')
+        .whereIn('m.id', open.clone().select('id'))
+        .groupBy('m.entity_ref', 'c.state')
+        .select('m.entity_ref', 'c.state')
+        .count({ count: '*' }),
+    ]);
+    const counts = new Map<string, ConsumerStateCounts>();
+    for (const m of migrations as Array<{ entity_ref: string }>)
+      if (!counts.has(m.entity_ref))
+        counts.set(m.entity_ref, emptyConsumerStateCounts());
+    for (const r of rows as Array<{
+      entity_ref: string;
+      state: ConsumerState;
+      count: string | number;
+    }>)
+      counts.get(r.entity_ref)![r.state] += Number(r.count);
+    return counts;
   }
+
+  /**
+   * Earlier migrations of the same dataset, live or contracted, that this consumer
+   * has not moved off; newest first.
+   */
+  async listEarlierHolds(
+    migrationId: string,
+    entityRef: string,
+  ): Promise<EarlierMigrationHold[]> {
+    return this.earlierHolds(entityRef, q =>
+      q
+        .whereIn(
+          'm.entity_ref',
+          this.knex('migrations')
+            .where({ id: migrationId })
+            .select('entity_ref'),
+        )
+        .whereNot('m.id', migrationId)
+        .where(
+          'm.created_at',
+          '<',
+          this.knex('migrations')
+            .where({ id: migrationId })
+            .select('created_at'),
+        ),
+    );
+  }
+
+  /** As {@link listEarlierHolds}, over every migration of a dataset, for a preview. */
+  async listHolds(
+    datasetRef: string,
+    entityRefs: string[],
+  ): Promise<Map<string, EarlierMigrationHold>> {
+    if (entityRefs.length === 0) return new Map();
+    const rows = await this.holdRows(q =>
+      q.where('m.entity_ref', datasetRef).whereIn('c.entity_ref', entityRefs),
+    );
+    const holds = new Map<string, EarlierMigrationHold>();
+    for (const row of rows)
+      if (!holds.has(row.entity_ref)) holds.set(row.entity_ref, toHold(row));
+    return holds;
+  }
+
+  private async earlierHolds(
+    entityRef: string,
+    scope: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
+  ): Promise<EarlierMigrationHold[]> {
+    const rows = await this.holdRows(q =>
+      scope(q.where('c.entity_ref', entityRef)),
+    );
+    return rows.map(toHold);
+  }
+
+  private async holdRows(
+    scope: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
+  ): Promise<HoldRow[]> {
+    return scope(
+      this.knex(`${TABLE} as c`)
+        .join('migrations as m', 'm.id', 'c.migration_id')
+        .where({ 'm.status': 'succeeded', 'm.dry_run': false })
+        .whereNotIn('c.state', MOVED_CONSUMER_STATES as ConsumerState[]),
+    )
+      .orderBy('m.created_at', 'desc')
+      .select(
+        'c.entity_ref',
+        'c.state',
+        'm.id',
+        'm.from_version',
+        'm.target_version',
+        'm.contracted_at',
+      );
+  }
+}
+
+interface HoldRow {
+  entity_ref: string;
+  state: ConsumerState;
+  id: string;
+  from_version: number;
+  target_version: number;
+  contracted_at: Date | null;
+}
+
+function toHold(row: HoldRow): EarlierMigrationHold {
+  return {
+    migrationId: row.id,
+    fromVersion: row.from_version,
+    targetVersion: row.target_version,
+    state: row.state,
+    ...(row.contracted_at
+      ? { contractedAt: new Date(row.contracted_at).toISOString() }
+      : {}),
+  };
 }
 
 function toConsumer(row: Row): MigrationConsumer {
@@ -265,6 +475,7 @@ function toConsumer(row: Row): MigrationConsumer {
     verification: row.verification ?? undefined,
     pullRequest: row.pull_request ?? undefined,
     patch: row.patch ?? undefined,
+    supersededReason: row.superseded_reason ?? undefined,
     attempts: row.attempts,
     updatedAt: new Date(row.updated_at).toISOString(),
   };

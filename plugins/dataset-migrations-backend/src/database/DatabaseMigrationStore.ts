@@ -12,6 +12,7 @@ import {
   type ContractOverride,
   type MigrationStatus,
   type MigrationSummary,
+  type PersonOverride,
   type RecordedVerification,
   type VerificationFigures,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -54,6 +55,7 @@ type MigrationRow = {
   contract_override: ContractOverride | null;
   retried_at_attempt: number;
   verification: RecordedVerification | null;
+  rollback_override: PersonOverride | null;
 };
 
 const UNIQUE_VIOLATION = '23505';
@@ -87,6 +89,14 @@ function toMigration(row: MigrationRow): Migration {
     contractedAt: row.contracted_at?.toISOString(),
     ...(row.contract_override
       ? { contractOverride: row.contract_override }
+      : {}),
+    ...(row.rollback_override
+      ? {
+          rollbackOverride: {
+            ...row.rollback_override,
+            at: new Date(row.rollback_override.at).toISOString(),
+          },
+        }
       : {}),
   };
 }
@@ -563,12 +573,21 @@ export class DatabaseMigrationStore implements MigrationStore {
     });
   }
 
-  async markRolledBack(id: string): Promise<boolean> {
+  async markRolledBack(
+    id: string,
+    override?: PersonOverride,
+  ): Promise<boolean> {
     return this.knex.transaction(async tx => {
       const [row] = await tx<MigrationRow>('migrations')
         .where({ id, status: 'succeeded' })
         .whereNull('contracted_at')
-        .update({ status: 'rolled-back', updated_at: tx.fn.now() })
+        .update({
+          status: 'rolled-back',
+          updated_at: tx.fn.now(),
+          ...(override
+            ? { rollback_override: JSON.stringify(override) as any }
+            : {}),
+        })
         .returning('*');
       if (!row) return false;
       await tx('dataset_versions')

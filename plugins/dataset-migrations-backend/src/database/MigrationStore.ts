@@ -8,6 +8,7 @@ import type {
   ContractOverride,
   MigrationStatus,
   MigrationSummary,
+  PersonOverride,
   VerificationFigures,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
@@ -167,7 +168,7 @@ export interface MigrationStore {
    * Records that a succeeded migration's dataset is back on its previous version;
    * false when the migration is not succeeded or was contracted.
    */
-  markRolledBack(id: string): Promise<boolean>;
+  markRolledBack(id: string, override?: PersonOverride): Promise<boolean>;
   /**
    * Records that the previous version was dropped, with the person's override when
    * consumers had not moved; false when not applicable.

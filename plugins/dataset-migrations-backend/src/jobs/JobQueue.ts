@@ -12,12 +12,15 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 const RUN_MIGRATION_TASK = 'dataset-migrations.run-migration';
 const DISCOVER_CONSUMERS_TASK = 'dataset-migrations.discover-consumers';
 const ADVANCE_CONSUMER_TASK = 'dataset-migrations.advance-consumer';
+const CLOSE_PULL_REQUEST_TASK = 'dataset-migrations.close-pull-request';
 
 /** The work behind each task; each handler must be safe to run twice. */
 export interface JobHandlers {
   runMigration(migrationId: string): Promise<void>;
   discoverConsumers(migrationId: string): Promise<void>;
   advanceConsumer(migrationId: string, entityRef: string): Promise<void>;
+  /** Closes a rolled-back migration's consumer pull request; throws to be retried. */
+  closePullRequest?(migrationId: string, entityRef: string): Promise<void>;
 }
 
 /** The plugin's knex, or a transaction of it, so a job is written with its row. */
@@ -131,6 +134,22 @@ export class JobQueue {
     );
   }
 
+  /**
+   * Retries the close of a rolled-back migration's consumer pull request that failed;
+   * graphile-worker retries it with backoff while it throws (5 attempts).
+   */
+  async enqueueClosePullRequest(
+    migrationId: string,
+    entityRef: string,
+  ): Promise<void> {
+    await this.addJob(
+      this.options.knex,
+      CLOSE_PULL_REQUEST_TASK,
+      { migrationId, entityRef },
+      `close-pull-request:${migrationId}:${entityRef}`,
+    );
+  }
+
   private async addJob(
     executor: Executor,
     task: string,
@@ -174,6 +193,13 @@ export class JobQueue {
             entityRef: string;
           };
           await handlers.advanceConsumer(migrationId, entityRef);
+        },
+        [CLOSE_PULL_REQUEST_TASK]: async payload => {
+          const { migrationId, entityRef } = payload as {
+            migrationId: string;
+            entityRef: string;
+          };
+          await handlers.closePullRequest?.(migrationId, entityRef);
         },
       },
     });

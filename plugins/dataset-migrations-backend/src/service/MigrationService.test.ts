@@ -7,6 +7,8 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
+import { ConsumerStore } from '../consumers/ConsumerStore';
+import { RollbackSettlement } from '../consumers/RollbackSettlement';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import type { JobQueue } from '../jobs/JobQueue';
@@ -30,6 +32,7 @@ describe('MigrationService', () => {
   const { init } = createTestDatabases();
   let knex: Knex;
   let store: DatabaseMigrationStore;
+  let consumers: ConsumerStore;
   let introspect: jest.MockedFunction<DatasetEngine['introspect']>;
   let enqueueMigration: jest.Mock;
   let enqueueConsumerDiscovery: jest.Mock;
@@ -41,6 +44,7 @@ describe('MigrationService', () => {
     store = await DatabaseMigrationStore.create({
       database: mockServices.database({ knex }),
     });
+    consumers = new ConsumerStore(knex);
   });
 
   beforeEach(async () => {
@@ -56,6 +60,7 @@ describe('MigrationService', () => {
   function serviceWith(options: {
     retentionMs: number;
     contract?: DatasetEngine['contract'];
+    rollback?: DatasetEngine['rollback'];
   }): MigrationService {
     return new MigrationService({
       store,
@@ -68,7 +73,7 @@ describe('MigrationService', () => {
               introspect,
               plan: jest.fn(async () => []),
               migrate: jest.fn(),
-              rollback: jest.fn(),
+              rollback: options.rollback ?? jest.fn(),
               contract: options.contract ?? jest.fn(),
             },
           ],
@@ -79,6 +84,18 @@ describe('MigrationService', () => {
         enqueueConsumerDiscovery,
       } as unknown as JobQueue,
       retentionMs: options.retentionMs,
+      consumers: {
+        countOpenByDataset: refs => consumers.countOpenByDataset(refs),
+        listMergedPatches: id => consumers.listMergedPatches(id),
+        listMoving: id => consumers.listMoving(id),
+        settleRolledBack: (migration, override) =>
+          new RollbackSettlement({
+            consumers,
+            scm: [],
+            enqueueClose: async () => {},
+            logger: mockServices.logger.mock(),
+          }).settle(migration, override),
+      },
     });
   }
 
@@ -194,5 +211,187 @@ describe('MigrationService', () => {
     );
     expect(contract).toHaveBeenCalledTimes(1);
     expect(contracted.contractedAt).toBeDefined();
+  });
+
+  /** Runs a queued migration to its end as a worker would, with a stub engine. */
+  async function finish(id: string, status: 'succeeded' | 'failed') {
+    await store.claimMigration(id, {
+      owner: 'test-worker',
+      durationMs: 60_000,
+    });
+    await store.finishMigration(id, { status });
+  }
+
+  /** Puts consumers of a migration in the ledger, in the given states. */
+  async function ledger(
+    migrationId: string,
+    states: Record<string, 'unaffected' | 'pr-opened' | 'done' | 'failed'>,
+  ) {
+    const refs = Object.keys(states).map(n => `component:default/${n}`);
+    await consumers.addDiscovered(
+      migrationId,
+      refs.map(entityRef => ({ entityRef, depth: 1 })),
+    );
+    for (const [name, state] of Object.entries(states)) {
+      await consumers.advance(
+        migrationId,
+        `component:default/${name}`,
+        ['discovered', 'pr-opened'],
+        {
+          state,
+          ...(state === 'failed'
+            ? { failure: { kind: 'no-repository', message: 'none' } }
+            : {}),
+        },
+      );
+    }
+  }
+
+  it('counts consumers per state over every open migration, after a cancel and a retry', async () => {
+    const counts = async () => {
+      const details = await service.getDataset(EVENTS, credentials);
+      const { consumerCounts, consumersOnPreviousVersion } = details;
+      return { consumerCounts, consumersOnPreviousVersion };
+    };
+    expect(await counts()).toEqual({
+      consumerCounts: undefined,
+      consumersOnPreviousVersion: undefined,
+    });
+
+    const { migration: first } = await service.createMigration(
+      request,
+      credentials,
+    );
+    await ledger(first.id, { report: 'pr-opened', bystander: 'unaffected' });
+    // Not live yet: a queued migration's consumers do not count.
+    expect((await counts()).consumerCounts).toBeUndefined();
+    await finish(first.id, 'succeeded');
+    expect(await counts()).toEqual({
+      consumerCounts: expect.objectContaining({
+        'pr-opened': 1,
+        unaffected: 1,
+        done: 0,
+      }),
+      consumersOnPreviousVersion: 1,
+    });
+
+    // The next migration waits for report, then starts once it is done.
+    const next = {
+      entityRef: 'resource:events',
+      targetVersion: 3,
+      changes: [{ addField: { name: 'source', type: 'text' } }],
+    };
+    await expect(
+      service.createMigration(next, credentials),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining(
+        `waits for migration ${first.id} (to version 2), which is not contracted: 1 consumer is still moving to it: component:default/report (pr-opened)`,
+      ),
+    });
+    expect(enqueueMigration).toHaveBeenCalledTimes(1);
+    await consumers.advance(
+      first.id,
+      'component:default/report',
+      ['pr-opened'],
+      {
+        state: 'done',
+      },
+    );
+    const { migration: second } = await service.createMigration(
+      next,
+      credentials,
+    );
+    await ledger(second.id, { report: 'unaffected', late: 'failed' });
+
+    // Cancelled: its consumers do not count.
+    await service.cancelMigration(second.id);
+    expect(await counts()).toEqual({
+      consumerCounts: expect.objectContaining({
+        done: 1,
+        unaffected: 1,
+        failed: 0,
+      }),
+      consumersOnPreviousVersion: 0,
+    });
+
+    // Retried and succeeded: both open migrations count, each consumer once per migration.
+    await service.retryMigration(second.id);
+    await finish(second.id, 'succeeded');
+    expect(await counts()).toEqual({
+      consumerCounts: expect.objectContaining({
+        done: 1,
+        unaffected: 2,
+        failed: 1,
+        'pr-opened': 0,
+      }),
+      consumersOnPreviousVersion: 1,
+    });
+
+    // Contracted: the first no longer counts.
+    await knex('migrations')
+      .where({ id: first.id })
+      .update({ contracted_at: knex.fn.now() });
+    expect((await counts()).consumerCounts).toEqual(
+      expect.objectContaining({ done: 0, unaffected: 1, failed: 1 }),
+    );
+  });
+
+  it('refuses a rollback over merged patches before the engine is called, unless a person overrides it with a reason', async () => {
+    const rollback = jest.fn(async () => {});
+    const { migration } = await service.createMigration(request, credentials);
+    await store.setCheckpoint(migration.id, 'plan', {
+      engine: 'warehouse',
+      table: 'public.events',
+      targetFields: [],
+    });
+    await finish(migration.id, 'succeeded');
+    await ledger(migration.id, { report: 'pr-opened', dbt: 'pr-opened' });
+    for (const name of ['report', 'dbt'])
+      await consumers.advance(
+        migration.id,
+        `component:default/${name}`,
+        ['pr-opened'],
+        { state: name === 'report' ? 'merged' : 'done', patch: '+x' },
+      );
+    const rolling = serviceWith({ retentionMs: 0, rollback });
+
+    await expect(
+      rolling.rollbackMigration(migration.id, credentials),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining(
+        'rollback refused: 2 consumers have merged a patch that reads version 2 and would break on version 1: component:default/dbt, component:default/report;',
+      ),
+    });
+    await expect(
+      rolling.rollbackMigration(migration.id, credentials, {
+        override: { reason: '' },
+      }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(/override\.reason: must say why/),
+    });
+    await expect(
+      rolling.rollbackMigration(migration.id, credentials, {
+        override: {},
+      }),
+    ).rejects.toMatchObject({ name: 'InputError' });
+    expect(rollback).not.toHaveBeenCalled();
+
+    const done = await rolling.rollbackMigration(migration.id, credentials, {
+      override: { reason: 'v2 loses invoices' },
+    });
+    expect(rollback).toHaveBeenCalledTimes(1);
+    expect(done.rollbackOverride).toEqual({
+      reason: 'v2 loses invoices',
+      by: credentials.principal.userEntityRef,
+      at: expect.any(String),
+    });
+    const settled = await consumers.list(migration.id);
+    expect(settled.map(c => c.state)).toEqual(['superseded', 'superseded']);
+    expect(settled[0].supersededReason).toMatch(
+      /override \("v2 loses invoices"\)\. Its merged patch reads version 2: revert it/,
+    );
   });
 });

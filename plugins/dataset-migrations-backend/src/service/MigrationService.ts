@@ -16,7 +16,11 @@ import {
   contractRequestSchema,
   getDeclaredSchemaVersion,
   isLiveMigration,
-  type MigrationSummary,
+  isMovedConsumerState,
+  rollbackRequestSchema,
+  type ConsumerState,
+  type ConsumerStateCounts,
+  type PersonOverride,
   isActiveMigrationStatus,
   planFieldChanges,
   changeExpression,
@@ -39,6 +43,28 @@ import {
 } from '../jobs/runContext';
 import { DatasetCatalog, consumersOf, currentState } from './DatasetCatalog';
 
+/**
+ * What the service reads of, and does to, the consumer ledger: the rules that tie
+ * migrations to their consumers (rollback, a later migration, the dataset's counts).
+ */
+export interface ConsumerLedgerPort {
+  /** Per dataset, consumers per state over its open (live, not contracted) migrations. */
+  countOpenByDataset(
+    datasetRefs: string[],
+  ): Promise<Map<string, ConsumerStateCounts>>;
+  /** Consumers whose merged patch reads the migration's new version. */
+  listMergedPatches(migrationId: string): Promise<string[]>;
+  /** Consumers still moving to the migration's version, with their state. */
+  listMoving(
+    migrationId: string,
+  ): Promise<Array<{ entityRef: string; state: ConsumerState }>>;
+  /** Supersedes a rolled-back migration's consumers and closes their pull requests. */
+  settleRolledBack(
+    migration: Migration,
+    override?: PersonOverride,
+  ): Promise<void>;
+}
+
 /** Names plan previews' objects; a created migration's plan uses its own id. */
 const PREVIEW_MIGRATION_ID = '00000000-0000-0000-0000-000000000000';
 
@@ -50,14 +76,8 @@ export class MigrationService {
       catalog: DatasetCatalog;
       engines: EngineRegistry;
       queue: JobQueue;
-      /** Counts consumers still on a migration's previous version. */
-      outstandingConsumers?(
-        migrationIds: string[],
-      ): Promise<Map<string, number>>;
-      /** Consumers of a migration that still read its previous shape. */
-      consumersNotMoved?(
-        migrationId: string,
-      ): Promise<Array<{ entityRef: string; state: string }>>;
+      /** The consumer ledger; without it, migrations ignore consumers. */
+      consumers?: ConsumerLedgerPort;
       /** How long a previous version is kept after its migration succeeded. */
       retentionMs: number;
     },
@@ -72,13 +92,13 @@ export class MigrationService {
       this.deps.store.getSchemaVersions(refs),
       this.deps.store.latestMigrations(refs),
     ]);
-    const outstanding = await this.outstanding([...latest.values()]);
+    const counts = await this.consumerCounts(refs);
     return entities.map((entity, i) =>
       this.summarize(
         entity,
         versions.get(refs[i]),
         latest.get(refs[i]),
-        outstanding,
+        counts.get(refs[i]),
       ),
     );
   }
@@ -97,9 +117,9 @@ export class MigrationService {
       this.deps.engines.get(location.engine).introspect(location),
       this.deps.store.latestMigrations([ref]),
     ]);
-    const outstanding = await this.outstanding([...latest.values()]);
+    const counts = await this.consumerCounts([ref]);
     return {
-      ...this.summarize(entity, version, latest.get(ref), outstanding),
+      ...this.summarize(entity, version, latest.get(ref), counts.get(ref)),
       engine: location.engine,
       table: location.table,
       fields: schema.fields,
@@ -166,6 +186,7 @@ export class MigrationService {
     if (repeated) return { migration: repeated, created: false };
 
     const valid = await this.validate(request);
+    if (!request.dryRun) await this.assertConsumersMoved(request.entityRef);
     const id = randomUUID();
     const result = await this.deps.store.createMigration(
       {
@@ -191,6 +212,31 @@ export class MigrationService {
     const twin = await this.deps.store.findByFingerprint(request.fingerprint);
     if (twin) return { migration: twin, created: false };
     throw this.busy(request.entityRef, result);
+  }
+
+  /**
+   * A later migration waits while an earlier live one is not contracted and any of
+   * its consumers is still moving: they would be left two versions behind.
+   */
+  private async assertConsumersMoved(entityRef: string): Promise<void> {
+    const ledger = this.deps.consumers;
+    if (!ledger) return;
+    const open = (
+      await this.deps.store.listMigrations({ entityRef, limit: 500 })
+    ).filter(m => isLiveMigration(m) && !m.contractedAt);
+    for (const previous of open) {
+      const moving = await ledger.listMoving(previous.id);
+      if (moving.length === 0) continue;
+      throw new ConflictError(
+        `dataset ${entityRef} waits for migration ${previous.id} (to version ${
+          previous.targetVersion
+        }), which is not contracted: ${moving.length} ${
+          moving.length === 1 ? 'consumer is' : 'consumers are'
+        } still moving to it: ${moving
+          .map(c => `${c.entityRef} (${c.state})`)
+          .join(', ')}; start the next migration once they have moved`,
+      );
+    }
   }
 
   /** The request, well-formed and about a dataset the caller may see. */
@@ -371,14 +417,40 @@ export class MigrationService {
   async rollbackMigration(
     id: string,
     credentials: BackstageCredentials,
+    body: unknown = {},
   ): Promise<Migration> {
+    const { override: asked } = parseInput(
+      rollbackRequestSchema,
+      body ?? {},
+      'rollback request',
+    );
     const migration = await this.currentMigration(id, 'rolled back');
+    // Consumers that merged their patch read the new field names: going back breaks them.
+    const merged = (await this.deps.consumers?.listMergedPatches(id)) ?? [];
+    if (merged.length > 0 && !asked) {
+      throw new ConflictError(
+        `rollback refused: ${merged.length} ${
+          merged.length === 1 ? 'consumer has' : 'consumers have'
+        } merged a patch that reads version ${
+          migration.targetVersion
+        } and would break on version ${migration.fromVersion}: ${merged.join(
+          ', ',
+        )}; to roll back anyway, send an override with the reason`,
+      );
+    }
+    const override: PersonOverride | undefined = asked && {
+      reason: asked.reason,
+      by: principalRef(credentials),
+      at: new Date().toISOString(),
+    };
     await this.operate(migration, 'rollback');
-    if (!(await this.deps.store.markRolledBack(id))) {
+    if (!(await this.deps.store.markRolledBack(id, override))) {
       throw new ConflictError(
         `migration ${id} changed while it was rolled back`,
       );
     }
+    // Readers are back; the consumers' work for this version is over.
+    await this.deps.consumers?.settleRolledBack(migration, override);
     await this.deps.catalog
       .refresh(migration.entityRef, credentials)
       .catch(() => {});
@@ -409,7 +481,7 @@ export class MigrationService {
         ).toISOString()}; contract it after that`,
       );
     }
-    const blockers = (await this.deps.consumersNotMoved?.(id)) ?? [];
+    const blockers = (await this.deps.consumers?.listMoving(id)) ?? [];
     const named = blockers.map(b => `${b.entityRef} (${b.state})`);
     if (blockers.length > 0 && !request.override) {
       throw new ConflictError(
@@ -520,27 +592,26 @@ export class MigrationService {
     );
   }
 
-  private async outstanding(
-    migrations: MigrationSummary[],
-  ): Promise<Map<string, number>> {
-    // Only a live new version leaves consumers behind on the previous one.
-    const live = migrations.filter(isLiveMigration);
-    return (
-      (await this.deps.outstandingConsumers?.(live.map(m => m.id))) ?? new Map()
-    );
+  /** Consumers per state over each dataset's open migrations. */
+  private async consumerCounts(
+    refs: string[],
+  ): Promise<Map<string, ConsumerStateCounts>> {
+    return (await this.deps.consumers?.countOpenByDataset(refs)) ?? new Map();
   }
 
   private summarize(
     entity: Entity,
     migratedVersion: number | undefined,
     lastMigration: DatasetSummary['lastMigration'],
-    outstanding: Map<string, number> = new Map(),
+    counts?: ConsumerStateCounts,
   ): DatasetSummary {
     return {
-      consumersOnPreviousVersion:
-        lastMigration && isLiveMigration(lastMigration)
-          ? outstanding.get(lastMigration.id) ?? 0
-          : undefined,
+      consumersOnPreviousVersion: counts
+        ? Object.entries(counts)
+            .filter(([state]) => !isMovedConsumerState(state as ConsumerState))
+            .reduce((sum, [, n]) => sum + n, 0)
+        : undefined,
+      ...(counts ? { consumerCounts: counts } : {}),
       entityRef: stringifyEntityRef(entity),
       title: entity.metadata.title ?? entity.metadata.name,
       owner: entity.spec?.owner as string | undefined,
@@ -549,6 +620,18 @@ export class MigrationService {
       lastMigration,
     };
   }
+}
+
+/** Who made a request: the user's entity ref, else the principal's kind. */
+function principalRef(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return (
+    principal.userEntityRef ?? principal.subject ?? principal.type ?? 'unknown'
+  );
 }
 
 /** A new name in the dataset's own schema, unless it names one (`schema.name`). */

@@ -119,7 +119,9 @@ export function createRouter(options: {
   router.post('/migrations/:id/rollback', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const id = parseInput(migrationId, req.params.id, 'migration id');
-    res.json({ migration: await service.rollbackMigration(id, credentials) });
+    res.json({
+      migration: await service.rollbackMigration(id, credentials, req.body),
+    });
   });
 
   router.post('/migrations/:id/contract', async (req, res) => {

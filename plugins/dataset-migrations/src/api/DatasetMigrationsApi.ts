@@ -29,7 +29,9 @@ export type ImpactPreviewRequest = Pick<
 export type ImpactPreviewStatus =
   | ConsumerImpactStatus
   | 'no-repository'
-  | 'unreachable';
+  | 'unreachable'
+  /** Has not moved off an earlier migration of the dataset. */
+  | 'behind-previous-version';
 
 /** Which direct consumers a change would affect, read from their repositories now. */
 export interface ImpactPreview {
@@ -38,7 +40,7 @@ export interface ImpactPreview {
   /** Consumers that are not unaffected, with the changed fields they read. */
   affected: Array<{
     entityRef: string;
-    status: ConsumerImpactStatus;
+    status: ConsumerImpactStatus | 'behind-previous-version';
     fields: string[];
   }>;
 }
@@ -58,8 +60,14 @@ export interface DatasetMigrationsApi {
   getMigration(id: string): Promise<MigrationDetails>;
   cancelMigration(id: string): Promise<Migration>;
   retryMigration(id: string): Promise<Migration>;
-  /** Puts readers back on the previous version, losing no write made since. */
-  rollbackMigration(id: string): Promise<Migration>;
+  /**
+   * Puts readers back on the previous version, losing no write made since. With an
+   * override (and its reason), also when consumers have merged patches for the new one.
+   */
+  rollbackMigration(
+    id: string,
+    override?: { reason: string },
+  ): Promise<Migration>;
   /**
    * Makes the name exactly the new version and drops the previous one, after the
    * retention period and once every consumer moved; `request.override` contracts

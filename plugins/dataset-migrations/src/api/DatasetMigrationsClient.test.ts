@@ -45,6 +45,24 @@ describe('DatasetMigrationsClient', () => {
     expect(fetch.mock.calls[1][1]?.body).toBe('{}');
   });
 
+  it('rolls back without a body, or with the override and its reason', async () => {
+    const { api, fetch } = client(
+      reply(200, '{"migration":{"id":"m1"}}', 'application/json'),
+    );
+    await api.rollbackMigration('m1');
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/migrations/m1/rollback`,
+      expect.objectContaining({ method: 'POST' }),
+    );
+    expect(fetch.mock.calls[0][1]?.body).toBeUndefined();
+    await expect(
+      api.rollbackMigration('m1', { reason: 'invoices break' }),
+    ).resolves.toEqual({ id: 'm1' });
+    expect(fetch.mock.calls[1][1]?.body).toBe(
+      '{"override":{"reason":"invoices break"}}',
+    );
+  });
+
   it('fetches the impact CSV through fetchApi, so the user’s token goes along', async () => {
     const { api, fetch } = client(
       reply(200, 'consumer,owner\r\n', 'text/csv; charset=utf-8'),

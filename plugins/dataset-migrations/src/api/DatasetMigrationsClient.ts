@@ -85,8 +85,18 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
     return this.act(id, 'retry');
   }
 
-  async rollbackMigration(id: string): Promise<Migration> {
-    return this.act(id, 'rollback');
+  async rollbackMigration(
+    id: string,
+    override?: { reason: string },
+  ): Promise<Migration> {
+    if (!override) return this.act(id, 'rollback');
+    return (
+      await this.request<{ migration: Migration }>(
+        'POST',
+        `/migrations/${encodeURIComponent(id)}/rollback`,
+        { override },
+      )
+    ).migration;
   }
 
   async contractMigration(

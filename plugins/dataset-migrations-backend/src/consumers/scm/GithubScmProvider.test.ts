@@ -27,6 +27,7 @@ class FakeGithub {
     base: string;
     state: 'open' | 'closed';
     merged_at: string | null;
+    comments: string[];
   }[] = [];
   readonly authorizations: (string | null)[] = [];
 
@@ -184,17 +185,45 @@ class FakeGithub {
           base,
           state: 'open' as const,
           merged_at: null,
+          comments: [],
         };
         this.pulls.push(pull);
         return HttpResponse.json(this.toJson(pull), { status: 201 });
       }),
+      http.get(`${repo}/pulls/:number`, ({ params }) => {
+        const pull = this.pulls.find(p => p.number === Number(params.number));
+        return pull ? HttpResponse.json(this.toJson(pull)) : notFound();
+      }),
       http.patch(`${repo}/pulls/:number`, async ({ request, params }) => {
         const pull = this.pulls.find(p => p.number === Number(params.number));
         if (!pull) return notFound();
-        const { title, body } = (await request.json()) as any;
-        Object.assign(pull, { title, body });
+        const { title, body, state } = (await request.json()) as any;
+        // Only the fields sent change, as GitHub's "Update a pull request" does.
+        if (title !== undefined) pull.title = title;
+        if (body !== undefined) pull.body = body;
+        if (state === 'open' || state === 'closed') pull.state = state;
         return HttpResponse.json(this.toJson(pull));
       }),
+      // Pull request conversation comments are issue comments.
+      http.post(
+        `${repo}/issues/:number/comments`,
+        async ({ request, params }) => {
+          const pull = this.pulls.find(p => p.number === Number(params.number));
+          if (!pull) return notFound();
+          const { body } = (await request.json()) as any;
+          if (typeof body !== 'string' || body === '') {
+            return HttpResponse.json(
+              { message: 'Validation Failed' },
+              { status: 422 },
+            );
+          }
+          pull.comments.push(body);
+          return HttpResponse.json(
+            { id: pull.comments.length, body },
+            { status: 201 },
+          );
+        },
+      ),
     ];
   }
 
@@ -433,6 +462,57 @@ describe('GithubScmProvider', () => {
         'dataset-migrations/listening-events-v2',
       ),
     ).resolves.toMatchObject({ state: 'closed' });
+  });
+
+  it('closes an open pull request with a comment, and leaves a merged one as it is', async () => {
+    const opened = await provider.openPullRequest(draft());
+    const at = { ...opened, repositoryUrl: 'https://github.com/acme/orders' };
+
+    const closed = await provider.closePullRequest(at, 'Rolled back.');
+
+    expect(closed).toEqual({ ...opened, state: 'closed' });
+    expect(github.pulls[0]).toMatchObject({
+      state: 'closed',
+      merged_at: null,
+      comments: ['Rolled back.'],
+      // The close sends only the state: title and body stay.
+      title: 'Migrate to listening-events v2',
+    });
+    await provider.closePullRequest(at, 'Rolled back.');
+    expect(github.pulls[0].comments).toEqual(['Rolled back.']);
+
+    const other = await provider.openPullRequest(
+      draft({ branch: 'dataset-migrations/other' }),
+    );
+    github.pulls[1].state = 'closed';
+    github.pulls[1].merged_at = '2025-01-01T00:00:00Z';
+    await expect(
+      provider.closePullRequest(
+        { ...other, repositoryUrl: at.repositoryUrl },
+        'x',
+      ),
+    ).resolves.toMatchObject({ state: 'merged' });
+    expect(github.pulls[1].comments).toEqual([]);
+  });
+
+  it('reports a close GitHub refuses, and the pull request stays open', async () => {
+    const opened = await provider.openPullRequest(draft());
+    server.use(
+      http.patch('https://api.github.com/repos/acme/orders/pulls/1', () =>
+        HttpResponse.json(
+          { message: 'Resource not accessible by integration' },
+          { status: 403 },
+        ),
+      ),
+    );
+
+    await expect(
+      provider.closePullRequest(
+        { ...opened, repositoryUrl: 'https://github.com/acme/orders' },
+        'Rolled back.',
+      ),
+    ).rejects.toThrow('PATCH /repos/acme/orders/pulls/1: 403');
+    expect(github.pulls[0].state).toBe('open');
   });
 
   it('says clearly when the repository cannot be seen', async () => {

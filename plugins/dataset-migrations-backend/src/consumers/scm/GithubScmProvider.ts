@@ -223,6 +223,27 @@ export class GithubScmProvider implements ScmProvider {
     };
   }
 
+  /**
+   * Comments on the pull request (an issue comment, as GitHub keeps them), then
+   * closes it unmerged. One merged or closed already is left as it is; when the
+   * close fails after the comment, closing again repeats the comment.
+   */
+  async closePullRequest(
+    ref: PullRequestRef & { repositoryUrl: string },
+    comment: string,
+  ): Promise<PullRequestRef> {
+    assertBranchName(ref.branch);
+    const repository = this.github.resolve(ref.repositoryUrl);
+    const api = await this.github.client(repository, this.fetchFn);
+    const current = await api.get<GithubPull>(`/pulls/${ref.number}`);
+    if (current.state !== 'open') return toRef(current, ref.branch);
+    await api.send('POST', `/issues/${ref.number}/comments`, { body: comment });
+    const closed = await api.send<GithubPull>('PATCH', `/pulls/${ref.number}`, {
+      state: 'closed',
+    });
+    return toRef(closed, ref.branch);
+  }
+
   /** Any pull request, open or not, from this branch of the same repository. */
   private async findPull(
     api: GithubClient,

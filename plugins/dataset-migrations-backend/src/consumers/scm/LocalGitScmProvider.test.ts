@@ -238,6 +238,46 @@ describe('LocalGitScmProvider', () => {
     });
   });
 
+  it('closes an open pull request with a comment, and leaves a merged one merged', async () => {
+    const opened = await provider.openPullRequest(draft());
+    const at = { ...opened, repositoryUrl: pathToFileURL(repo).href };
+
+    const closed = await provider.closePullRequest(at, 'Rolled back.');
+
+    expect(closed).toEqual({ ...opened, state: 'closed' });
+    expect(await provider.getPullRequest(repo, BRANCH)).toMatchObject({
+      state: 'closed',
+    });
+    const [record] = records(join(repo, '.git'));
+    expect(record).toMatchObject({
+      state: 'closed',
+      comments: [{ body: 'Rolled back.' }],
+    });
+    // Closing again changes nothing and adds no second comment.
+    await provider.closePullRequest(at, 'Rolled back.');
+    expect(records(join(repo, '.git'))[0].comments).toHaveLength(1);
+
+    const other = await provider.openPullRequest(
+      draft({ branch: `${BRANCH}-b` }),
+    );
+    git(repo, 'merge', '-q', '--no-edit', '--no-ff', `${BRANCH}-b`);
+    await expect(
+      provider.closePullRequest(
+        { ...other, repositoryUrl: repo },
+        'Rolled back.',
+      ),
+    ).resolves.toMatchObject({ state: 'merged' });
+    expect(records(join(repo, '.git'))[1]).toMatchObject({ state: 'open' });
+    expect(records(join(repo, '.git'))[1].comments).toBeUndefined();
+
+    await expect(
+      provider.closePullRequest(
+        { ...opened, number: 9, repositoryUrl: repo },
+        'x',
+      ),
+    ).rejects.toThrow(`pull request #9 is not recorded`);
+  });
+
   it('works on a bare repository', async () => {
     const bare = join(root, 'bare.git');
     git(root, 'clone', '-q', '--bare', repo, bare);

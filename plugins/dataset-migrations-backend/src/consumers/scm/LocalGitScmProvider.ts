@@ -57,6 +57,8 @@ export interface LocalPullRecord {
   baseSha?: string;
   /** Set to `closed` by hand to close it; merged is derived from the branches. */
   state: 'open' | 'closed';
+  /** Comments left on it, e.g. why it was closed. */
+  comments?: Array<{ body: string; createdAt: string }>;
   createdAt: string;
   updatedAt: string;
 }
@@ -134,6 +136,26 @@ export class LocalGitScmProvider implements ScmProvider {
     const records = await new PullRecordStore(repo).read();
     const record = records.find(r => r.branch === branch);
     return record && toRef(repo, record, await stateOf(repo, record));
+  }
+
+  async closePullRequest(
+    ref: PullRequestRef & { repositoryUrl: string },
+    comment: string,
+  ): Promise<PullRequestRef> {
+    assertBranchName(ref.branch);
+    const repo = openRepository(ref.repositoryUrl);
+    const store = new PullRecordStore(repo);
+    const record = await store.close(ref.number, comment, async found => {
+      // Merged is read from the branches: a merged one stays as it is.
+      const state = await stateOf(repo, found);
+      return state === 'open';
+    });
+    if (!record) {
+      throw new InputError(
+        `pull request #${ref.number} is not recorded in local git repository ${repo.root}`,
+      );
+    }
+    return toRef(repo, record, await stateOf(repo, record));
   }
 
   /**
@@ -712,6 +734,38 @@ class PullRecordStore {
       await rename(tmp, this.file);
       return record;
     });
+  }
+
+  /**
+   * Marks the numbered pull request closed with the comment, when `shouldClose`
+   * says it is still open; returns its record, undefined if there is none.
+   */
+  async close(
+    number: number,
+    comment: string,
+    shouldClose: (record: LocalPullRecord) => Promise<boolean>,
+  ): Promise<LocalPullRecord | undefined> {
+    await mkdir(this.dir, { recursive: true });
+    return this.withLock(async () => {
+      const pulls = await this.read();
+      const record = pulls.find(p => p.number === number);
+      if (!record || !(await shouldClose(record))) return record;
+      const now = new Date().toISOString();
+      record.state = 'closed';
+      record.updatedAt = now;
+      record.comments = [
+        ...(record.comments ?? []),
+        { body: comment, createdAt: now },
+      ];
+      await this.write(pulls);
+      return record;
+    });
+  }
+
+  private async write(pulls: LocalPullRecord[]): Promise<void> {
+    const tmp = `${this.file}.${randomUUID()}.tmp`;
+    await writeFile(tmp, `${JSON.stringify({ pulls }, null, 2)}\n`);
+    await rename(tmp, this.file);
   }
 
   private async withLock<T>(fn: () => Promise<T>): Promise<T> {

@@ -14,6 +14,7 @@ const STATE_COLOURS: Record<
   merged: 'default',
   done: 'primary',
   failed: 'secondary',
+  superseded: 'default',
 };
 
 /** A consumer's state, or with a count, how many consumers are in it. */

@@ -151,6 +151,11 @@ function ConsumerRow(props: {
           )}
         </TableCell>
         <TableCell style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+          {consumer.supersededReason && (
+            <div>
+              <strong>Superseded</strong>: {consumer.supersededReason}
+            </div>
+          )}
           {consumer.failure && (
             <>
               <strong>{FAILURE_LABELS[consumer.failure.kind]}</strong>:{' '}

@@ -53,6 +53,7 @@ const ledger: ConsumerLedger = {
     merged: 0,
     done: 0,
     failed: 1,
+    superseded: 0,
   },
   consumers: [
     consumer('daily-plays', {
@@ -199,6 +200,58 @@ describe('ConsumersPanel', () => {
       'SQL does not parse: reports/weekly.sql does not parse; the rewriter will not guess',
     );
     expect(failed).toHaveTextContent(/2 via .*daily-plays-table/);
+  });
+
+  it('shows a rolled-back migration’s consumers superseded, with why and their closed pull request', async () => {
+    const superseded: ConsumerLedger = {
+      migrationId: 'm1',
+      counts: { ...ledger.counts, 'pr-opened': 0, failed: 0, superseded: 2 },
+      consumers: [
+        consumer('daily-plays', {
+          state: 'superseded',
+          pullRequest: {
+            provider: 'local-git',
+            url: 'file:///repos/daily-plays#pull/1',
+            number: 1,
+            branch: 'dataset-migrations/m1',
+            state: 'closed',
+          },
+          supersededReason:
+            'Migration m1 was rolled back. Its pull request is closed unmerged; nothing more is needed.',
+        }),
+        consumer('weekly-report', {
+          state: 'superseded',
+          failure: { kind: 'no-repository', message: 'no source-location' },
+          supersededReason: 'Migration m1 was rolled back.',
+        }),
+        consumer('audit-export', { state: 'unaffected' }),
+      ],
+    };
+    await renderPanel(
+      fakeApi(() => superseded),
+      { ...migration, status: 'rolled-back' },
+    );
+
+    expect(await screen.findByText('2 superseded')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /The migration was rolled back: its consumers are superseded/,
+      ),
+    ).toBeInTheDocument();
+    const row = screen.getByTestId('consumer-component:default/daily-plays');
+    expect(row).toHaveTextContent('superseded');
+    expect(row).toHaveTextContent('#1 (closed)');
+    expect(row).toHaveTextContent(
+      'Superseded: Migration m1 was rolled back. Its pull request is closed unmerged',
+    );
+    // The failure stays readable beside why it no longer matters; no retry is offered.
+    const failedBefore = screen.getByTestId(
+      'consumer-component:default/weekly-report',
+    );
+    expect(failedBefore).toHaveTextContent('No repository: no source-location');
+    expect(
+      screen.queryByRole('button', { name: /Retry/ }),
+    ).not.toBeInTheDocument();
   });
 
   it('retries a failed row by its ref, and all failed ones at once', async () => {

@@ -84,6 +84,12 @@ export function ConsumersPanel(props: { migration: Migration }) {
           </Button>
         )}
       </Box>
+      {migration.status === 'rolled-back' && (
+        <Alert severity="info">
+          The migration was rolled back: its consumers are superseded and their
+          open pull requests closed; nothing more is needed from them.
+        </Alert>
+      )}
       {error && <Alert severity="error">{messageOf(error)}</Alert>}
       {loading && <Progress />}
       {ledger?.consumers.length === 0 && (

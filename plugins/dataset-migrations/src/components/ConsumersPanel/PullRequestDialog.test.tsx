@@ -57,6 +57,7 @@ const ledger: ConsumerLedger = {
     merged: 0,
     done: 0,
     failed: 0,
+    superseded: 0,
   },
   consumers: [
     consumer(LOCAL_REF, {

@@ -15,6 +15,7 @@ export const FAILURE_LABELS: Record<ConsumerFailureKind, string> = {
   'verification-failed': 'Verification failed',
   'shadow-mismatch': 'Results differ',
   'pull-request-failed': 'Pull request failed',
+  'behind-previous-version': 'Behind an earlier migration',
 };
 
 /** Consumers that need nothing more: they read the new version or never cared. */

@@ -2,9 +2,11 @@ import { act, screen, waitFor } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import type { Entity } from '@backstage/catalog-model';
-import type {
-  DatasetDetails,
-  Migration,
+import {
+  emptyConsumerStateCounts,
+  type ConsumerStateCounts,
+  type DatasetDetails,
+  type Migration,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
 import { EntityDatasetCard } from './EntityDatasetCard';
@@ -33,14 +35,17 @@ const lastMigration = {
   createdAt: '2026-11-21T10:00:00.000Z',
 } as Migration;
 
-async function renderCard(consumersOnPreviousVersion?: number) {
+const counts = (some: Partial<ConsumerStateCounts>): ConsumerStateCounts => ({
+  ...emptyConsumerStateCounts(),
+  ...some,
+});
+
+async function renderCard(consumerCounts?: ConsumerStateCounts) {
   const api = {
     listMigrations: jest.fn(async () =>
-      consumersOnPreviousVersion === undefined ? [] : [lastMigration],
+      consumerCounts === undefined ? [] : [lastMigration],
     ),
-    getDataset: jest.fn(
-      async () => ({ consumersOnPreviousVersion } as DatasetDetails),
-    ),
+    getDataset: jest.fn(async () => ({ consumerCounts } as DatasetDetails)),
   } as unknown as jest.Mocked<DatasetMigrationsApi>;
   await renderInTestApp(
     <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
@@ -53,10 +58,21 @@ async function renderCard(consumersOnPreviousVersion?: number) {
 }
 
 describe('EntityDatasetCard', () => {
-  it('says how many consumers have yet to move to the migrated version', async () => {
-    const api = await renderCard(3);
+  it('says where the consumers of the open migrations stand, per state', async () => {
+    const api = await renderCard(
+      counts({
+        'pr-opened': 3,
+        failed: 1,
+        done: 1,
+        unaffected: 1,
+        patched: 1,
+        merged: 1,
+      }),
+    );
     expect(
-      await screen.findByText('3 consumers still on the previous version'),
+      await screen.findByText(
+        '1 being patched · 3 pull requests open · 1 merged, not yet on its default branch · 1 needs attention · 2 moved',
+      ),
     ).toBeInTheDocument();
     expect(api.getDataset).toHaveBeenCalledWith(
       'resource:default/listening-events',
@@ -64,13 +80,18 @@ describe('EntityDatasetCard', () => {
   });
 
   it('says when every consumer has moved', async () => {
-    await renderCard(0);
+    await renderCard(counts({ done: 2, unaffected: 3 }));
     expect(
       await screen.findByText('All consumers are on the current version'),
     ).toBeInTheDocument();
   });
 
-  it('says nothing about consumers when the dataset reports no count, as before any migration', async () => {
+  it('counts one pull request in the singular', async () => {
+    await renderCard(counts({ 'pr-opened': 1 }));
+    expect(await screen.findByText('1 pull request open')).toBeInTheDocument();
+  });
+
+  it('says nothing about consumers when the dataset reports no count, as without an open migration', async () => {
     const api = await renderCard(undefined);
     expect(await screen.findByText('Schema version 2')).toBeInTheDocument();
     // The card asked, and had its answer before the checks below.
@@ -80,7 +101,7 @@ describe('EntityDatasetCard', () => {
       ),
     );
     await act(() => api.getDataset.mock.results[0].value);
-    expect(screen.queryByText(/previous version/)).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('Consumers')).not.toBeInTheDocument();
     expect(screen.queryByText(/current version/)).not.toBeInTheDocument();
   });
 });

@@ -10,6 +10,9 @@ import {
   ANNOTATION_TABLE,
   getDeclaredSchemaVersion,
   isLiveMigration,
+  isMovedConsumerState,
+  type ConsumerState,
+  type ConsumerStateCounts,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { MigrateButton } from '../MigrateDialog';
@@ -38,7 +41,7 @@ export function EntityDatasetCard() {
     latest.targetVersion > catalogVersion &&
     Date.now() - Date.parse(latest.finishedAt ?? '') < CATALOG_GRACE_MS;
 
-  const onPreviousVersion = useConsumersOnPreviousVersion(
+  const consumerCounts = useConsumerCounts(
     entityRef,
     latest && `${latest.id}:${latest.status}`,
   );
@@ -70,9 +73,9 @@ export function EntityDatasetCard() {
               <Link to="migration-history">history</Link>
             </Box>
           )}
-          {onPreviousVersion !== undefined && (
-            <Typography variant="body2">
-              {describeConsumersOnPreviousVersion(onPreviousVersion)}
+          {consumerCounts !== undefined && (
+            <Typography variant="body2" aria-label="Consumers">
+              {describeConsumerCounts(consumerCounts)}
             </Typography>
           )}
         </Grid>
@@ -85,25 +88,59 @@ export function EntityDatasetCard() {
 }
 
 /**
- * How many consumers of the last migration have yet to move to its version, per
- * the backend's dataset summary; refetched when the last migration changes.
- * Undefined before any migration, and while or if it cannot be read.
+ * The consumers of every open migration of the dataset, per state, as the
+ * backend's dataset summary counts them; refetched when the last migration
+ * changes. Undefined without an open migration, and while or if it cannot be read.
  */
-function useConsumersOnPreviousVersion(
+function useConsumerCounts(
   entityRef: string,
   latestMigrationKey?: string,
-): number | undefined {
+): ConsumerStateCounts | undefined {
   const api = useApi(datasetMigrationsApiRef);
   const dataset = useAsync(
     async () => (entityRef ? api.getDataset(entityRef) : undefined),
     [api, entityRef, latestMigrationKey],
   );
-  return dataset.value?.consumersOnPreviousVersion;
+  return dataset.value?.consumerCounts;
 }
 
-function describeConsumersOnPreviousVersion(count: number): string {
-  if (count === 0) return 'All consumers are on the current version';
-  return count === 1
-    ? '1 consumer still on the previous version'
-    : `${count} consumers still on the previous version`;
+/** What each group of states means for the dataset's owner, in the order shown. */
+const COUNT_PARTS: Array<{
+  states: ConsumerState[];
+  one: string;
+  many: string;
+}> = [
+  {
+    states: ['discovered', 'patched', 'verified'],
+    one: 'being patched',
+    many: 'being patched',
+  },
+  {
+    states: ['pr-opened'],
+    one: 'pull request open',
+    many: 'pull requests open',
+  },
+  {
+    states: ['merged'],
+    one: 'merged, not yet on its default branch',
+    many: 'merged, not yet on their default branches',
+  },
+  { states: ['failed'], one: 'needs attention', many: 'need attention' },
+];
+
+/** "3 pull requests open · 1 needs attention · 2 moved", or all moved. */
+export function describeConsumerCounts(counts: ConsumerStateCounts): string {
+  const entries = Object.entries(counts) as Array<[ConsumerState, number]>;
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  if (total === 0) return 'No consumers to move';
+  const moved = entries
+    .filter(([state]) => isMovedConsumerState(state))
+    .reduce((sum, [, n]) => sum + n, 0);
+  if (moved === total) return 'All consumers are on the current version';
+  const parts = COUNT_PARTS.map(({ states, one, many }) => {
+    const n = states.reduce((sum, state) => sum + (counts[state] ?? 0), 0);
+    return n > 0 ? `${n} ${n === 1 ? one : many}` : undefined;
+  }).filter(Boolean);
+  if (moved > 0) parts.push(`${moved} moved`);
+  return parts.join(' · ');
 }

@@ -69,6 +69,7 @@ const impact: ImpactPreview = {
     unparseable: 0,
     'no-repository': 0,
     unreachable: 0,
+    'behind-previous-version': 0,
   },
   affected: [
     {

@@ -8,6 +8,7 @@ const none: ImpactPreview['byStatus'] = {
   unparseable: 0,
   'no-repository': 0,
   unreachable: 0,
+  'behind-previous-version': 0,
 };
 
 describe('describeImpact', () => {
@@ -20,6 +21,18 @@ describe('describeImpact', () => {
       }),
     ).toBe(
       '4 consumers read this dataset: 2 affected, 1 needs a decision, 1 unaffected.',
+    );
+  });
+
+  it('counts consumers behind an earlier migration apart from the unaffected', () => {
+    expect(
+      describeImpact({
+        consumers: 3,
+        byStatus: { ...none, 'behind-previous-version': 1, unaffected: 2 },
+        affected: [],
+      }),
+    ).toBe(
+      '3 consumers read this dataset: 1 still behind an earlier migration, 2 unaffected.',
     );
   });
 

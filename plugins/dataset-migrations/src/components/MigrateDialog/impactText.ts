@@ -12,6 +12,7 @@ const PARTS: Array<[ImpactPreviewStatus, (count: number) => string]> = [
         n === 1 ? 'an unreachable repository' : 'unreachable repositories'
       }`,
   ],
+  ['behind-previous-version', n => `${n} still behind an earlier migration`],
   ['unaffected', n => `${n} unaffected`],
 ];
 
@@ -35,4 +36,5 @@ export const AFFECTED_STATUS_TEXT: Partial<
 > = {
   'needs-decision': 'needs a decision',
   unparseable: 'SQL does not parse',
+  'behind-previous-version': 'behind an earlier migration',
 };

@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import {
@@ -228,5 +228,65 @@ describe('MigrationHistoryContent', () => {
     expect(
       screen.queryByRole('button', { name: 'Roll back' }),
     ).not.toBeInTheDocument();
+  });
+
+  it('offers to roll back anyway when merged patches refuse it, and sends the reason', async () => {
+    let runs: Migration[] = [run({ id: 'live' })];
+    const refusal =
+      'rollback refused: 1 consumer has merged a patch that reads version 2 and would break on version 1: component:default/billing; to roll back anyway, send an override with the reason';
+    const api = {
+      listMigrations: jest.fn(async () => runs),
+      getMigration: jest.fn(),
+      rollbackMigration: jest.fn(
+        async (_id: string, override?: { reason: string }) => {
+          if (!override)
+            throw Object.assign(new Error('Request failed with 409'), {
+              cause: { message: refusal },
+            });
+          runs = [{ ...runs[0], status: 'rolled-back' }];
+          return runs[0];
+        },
+      ),
+    } as unknown as jest.Mocked<DatasetMigrationsApi>;
+    const alertApi = { post: jest.fn(), alert$: jest.fn() };
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [alertApiRef, alertApi],
+        ]}
+      >
+        <EntityProvider entity={entity}>
+          <MigrationHistoryContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Roll back' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Roll back anyway?',
+    });
+    expect(dialog).toHaveTextContent(refusal);
+    expect(alertApi.post).not.toHaveBeenCalled();
+    const confirm = within(dialog).getByRole('button', {
+      name: 'Roll back anyway',
+    });
+    expect(confirm).toBeDisabled();
+    await userEvent.type(
+      within(dialog).getByLabelText(/Reason/),
+      '  invoices break on v2 ',
+    );
+    await userEvent.click(confirm);
+
+    expect(api.rollbackMigration).toHaveBeenLastCalledWith('live', {
+      reason: 'invoices break on v2',
+    });
+    await waitFor(() =>
+      expect(screen.getByText('rolled-back')).toBeInTheDocument(),
+    );
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 });

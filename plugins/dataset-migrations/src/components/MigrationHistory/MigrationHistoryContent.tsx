@@ -25,6 +25,7 @@ import { formatDuration, formatTime, messageOf } from '../shared/format';
 import { useMigrations } from '../shared/useMigrations';
 import { ContractDialog } from './ContractDialog';
 import { MigrationRunDetails } from './MigrationRunDetails';
+import { RollbackOverrideDialog } from './RollbackOverrideDialog';
 
 /** The Migration History tab: every run of this dataset, newest first. */
 export function MigrationHistoryContent() {
@@ -92,16 +93,29 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
     rollback: () => api.rollbackMigration(migration.id),
   };
   const [contracting, setContracting] = useState(false);
+  // A rollback refused over merged patches can be made anyway, with a reason.
+  const [rollbackRefusal, setRollbackRefusal] = useState<string>();
   const act =
     (action: keyof typeof actions) => async (event: React.MouseEvent) => {
       event.stopPropagation();
       try {
         await actions[action]();
       } catch (e) {
-        alertApi.post({ message: messageOf(e), severity: 'error' });
+        if (action === 'rollback' && /send an override/.test(messageOf(e)))
+          setRollbackRefusal(messageOf(e));
+        else alertApi.post({ message: messageOf(e), severity: 'error' });
       }
       onChanged();
     };
+  const rollbackAnyway = async (reason: string) => {
+    setRollbackRefusal(undefined);
+    try {
+      await api.rollbackMigration(migration.id, { reason });
+    } catch (e) {
+      alertApi.post({ message: messageOf(e), severity: 'error' });
+    }
+    onChanged();
+  };
   const canRetry =
     migration.status === 'failed' || migration.status === 'cancelled';
   // The server decides whether this run is the current version's and past retention.
@@ -180,6 +194,13 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
               }}
             />
           </>
+        )}
+        {rollbackRefusal && (
+          <RollbackOverrideDialog
+            refusal={rollbackRefusal}
+            onCancel={() => setRollbackRefusal(undefined)}
+            onConfirm={rollbackAnyway}
+          />
         )}
       </Grid>
     </Grid>

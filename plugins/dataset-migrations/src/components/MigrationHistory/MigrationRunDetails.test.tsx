@@ -28,9 +28,13 @@ const migration: Migration = {
   updatedAt: '2026-11-21T10:00:03.000Z',
 };
 
-async function renderDetails(verification?: RecordedVerification) {
+async function renderDetails(
+  verification?: RecordedVerification,
+  extra: Partial<MigrationDetails> = {},
+) {
   const details: MigrationDetails = {
     ...migration,
+    ...extra,
     steps: [
       {
         name: 'verify',
@@ -104,5 +108,31 @@ describe('MigrationRunDetails', () => {
       screen.queryByRole('table', { name: 'Verification' }),
     ).not.toBeInTheDocument();
     expect(screen.queryByText('Verification')).not.toBeInTheDocument();
+  });
+
+  it('shows a rollback made by override: who, when and why', async () => {
+    await renderDetails(undefined, {
+      status: 'rolled-back',
+      failureReason: undefined,
+      rollbackOverride: {
+        reason: 'invoices break on v2',
+        by: 'user:default/ada',
+        at: '2026-11-22T09:30:00.000Z',
+      },
+    });
+    const alert = screen.getByLabelText('Rollback override');
+    expect(alert).toHaveTextContent(
+      /Rolled back by user:default\/ada on .+ although consumers had merged patches for version 2: “invoices break on v2”/,
+    );
+    expect(alert).toHaveTextContent(
+      new Date('2026-11-22T09:30:00.000Z').toLocaleString(),
+    );
+  });
+
+  it('shows no override for a plain rollback', async () => {
+    await renderDetails(undefined, { status: 'rolled-back' });
+    expect(
+      screen.queryByLabelText('Rollback override'),
+    ).not.toBeInTheDocument();
   });
 });

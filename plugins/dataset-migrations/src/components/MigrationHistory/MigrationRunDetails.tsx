@@ -52,6 +52,15 @@ export function MigrationRunDetails(props: { migration: Migration }) {
         </Alert>
       )}
       <PhaseNote migration={details.value} />
+      {details.value.rollbackOverride && (
+        <Alert severity="warning" aria-label="Rollback override">
+          Rolled back by {details.value.rollbackOverride.by} on{' '}
+          {new Date(details.value.rollbackOverride.at).toLocaleString()}{' '}
+          although consumers had merged patches for version{' '}
+          {details.value.targetVersion}: “
+          {details.value.rollbackOverride.reason}”
+        </Alert>
+      )}
       <Typography variant="subtitle2">Changes</Typography>
       <Box component="pre" fontSize={12} m={0} mb={1}>
         {changes.map(change => JSON.stringify(change)).join('\n')}

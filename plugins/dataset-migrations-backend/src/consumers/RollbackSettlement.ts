@@ -1,0 +1,101 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  Migration,
+  PersonOverride,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { ScmProvider } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { ConsumerStore, PullRequestToClose } from './ConsumerStore';
+
+/**
+ * What a rollback does to the migration's consumers: every one not unaffected is
+ * `superseded` (with why), and every pull request still open is closed with a
+ * comment. A close that fails is left to a job (retried by graphile-worker with
+ * backoff); it never fails the rollback.
+ */
+export class RollbackSettlement {
+  constructor(
+    private readonly options: {
+      consumers: ConsumerStore;
+      scm: ScmProvider[];
+      /** Queues the close of one consumer's pull request; its key makes a repeat a no-op. */
+      enqueueClose(migrationId: string, entityRef: string): Promise<void>;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** Settles the ledger of a migration that was just rolled back. */
+  async settle(migration: Migration, override?: PersonOverride): Promise<void> {
+    const rolledBack = `Migration ${migration.id} of ${migration.entityRef} (to version ${migration.targetVersion}) was rolled back: readers are on version ${migration.fromVersion} again`;
+    const toClose = await this.options.consumers.supersede(migration.id, {
+      merged: `${rolledBack}${
+        override ? ` by ${override.by}'s override ("${override.reason}")` : ''
+      }. Its merged patch reads version ${
+        migration.targetVersion
+      }: revert it to read version ${migration.fromVersion}.`,
+      open: `${rolledBack}. Its pull request is closed unmerged; nothing more is needed.`,
+      other: `${rolledBack}. Nothing more is needed.`,
+    });
+    for (const pull of toClose) {
+      try {
+        await this.close(migration, pull);
+      } catch (error) {
+        this.options.logger.warn(
+          `Could not close ${pull.pullRequest.url} of rolled-back migration ${
+            migration.id
+          }; a job will retry: ${(error as Error).message}`,
+        );
+        await this.options.enqueueClose(migration.id, pull.entityRef);
+      }
+    }
+  }
+
+  /**
+   * The job's work: closes one superseded consumer's pull request if it is still
+   * open. Throws when the close fails, so the job is retried.
+   */
+  async closeOne(migration: Migration, entityRef: string): Promise<void> {
+    const consumer = await this.options.consumers.get(migration.id, entityRef);
+    if (
+      consumer?.state !== 'superseded' ||
+      consumer.pullRequest?.state !== 'open' ||
+      !consumer.repositoryUrl
+    )
+      return;
+    await this.close(migration, {
+      entityRef,
+      repositoryUrl: consumer.repositoryUrl,
+      pullRequest: consumer.pullRequest,
+    });
+  }
+
+  private async close(
+    migration: Migration,
+    { entityRef, repositoryUrl, pullRequest }: PullRequestToClose,
+  ): Promise<void> {
+    const provider = this.options.scm.find(p => p.supports(repositoryUrl));
+    if (!provider?.closePullRequest) {
+      // Nothing can close it here; people can, and the ledger keeps its link.
+      this.options.logger.info(
+        `No provider can close ${pullRequest.url}; it stays open for people to close`,
+      );
+      return;
+    }
+    const closed = await provider.closePullRequest(
+      { ...pullRequest, repositoryUrl },
+      closeComment(migration),
+    );
+    await this.options.consumers.recordClosedPullRequest(
+      migration.id,
+      entityRef,
+      { ...pullRequest, state: closed.state },
+    );
+  }
+}
+
+export function closeComment(migration: Migration): string {
+  return [
+    `Dataset migration \`${migration.id}\` of \`${migration.entityRef}\` was rolled back:`,
+    `readers are on schema version ${migration.fromVersion} again, so this change (to read version ${migration.targetVersion}) is no longer needed.`,
+    'Closed by dataset-migrations; nothing more is needed from you.',
+  ].join(' ');
+}
