@@ -300,13 +300,13 @@ function startWriter(knex: Knex) {
       result ??= loop;
       return result;
     },
-    /** Looks for every recorded write in the migrated dataset (`public.events`, now the view). */
+    /** Looks for every recorded write in the new version (`public.events_v2`; the name serves both shapes until contract). */
     async expectArrived(warehouse: Knex) {
       const ids = (keys: Iterable<number>) => [...keys];
       const rows = async (keys: number[]) =>
         new Map(
           (
-            await warehouse('events')
+            await warehouse('events_v2')
               .whereIn('id', keys)
               .select('id', 'listener_id', 'duration', 'country')
           ).map(

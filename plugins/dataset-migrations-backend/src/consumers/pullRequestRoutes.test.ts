@@ -314,9 +314,10 @@ describe('consumer pull requests in the portal', () => {
   }, 90_000);
 
   it('refuses to merge once the run is rolled back: readers are on the old version again', async () => {
-    const rolledBack = await api().post(
-      `${API}/migrations/${migrationId}/rollback`,
-    );
+    // An earlier test merged one of its pull requests: rolling back needs a reason.
+    const rolledBack = await api()
+      .post(`${API}/migrations/${migrationId}/rollback`)
+      .send({ override: { reason: 'the merged consumer reverts its patch' } });
     expect(rolledBack.status).toBe(200);
     const mainBefore = gitIn(repo('clash'), 'rev-parse', 'main');
 

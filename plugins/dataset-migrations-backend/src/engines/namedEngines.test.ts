@@ -116,7 +116,7 @@ describe('named engines', () => {
       ).rows[0].t;
     expect(await typeOf(warehouse)).toBe('integer');
     expect(await typeOf(lake)).toBe('bigint');
-    expect((await lake('plays').sum({ s: 'score' }))[0].s).toBe(
+    expect((await lake('plays_v2').sum({ s: 'score' }))[0].s).toBe(
       String(50 * 45),
     );
   });
