@@ -100,6 +100,13 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         ];
         const enqueueConsumer = (migrationId: string, entityRef: string) =>
           queue.enqueueConsumer(migrationId, entityRef);
+        // A migration waiting for decisions is queued again, with its job, once none is missing.
+        const resumeIfDecided = async (migrationId: string) => {
+          await store.resumeAfterDecisions(migrationId, (tx, id) =>
+            queue.enqueueMigration(tx, id),
+          );
+        };
+        const agent = CommandCodingAgent.fromConfig(config);
         const pipeline = new ConsumerPipeline({
           consumers,
           migrations: store,
@@ -112,9 +119,10 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             new GithubScmProvider(github, (input, init) => fetch(input, init)),
             new LocalGitScmProvider(),
           ],
-          agent: CommandCodingAgent.fromConfig(config),
+          agent,
           auth,
           enqueueConsumer,
+          resumeIfDecided,
           limits: consumerConfig,
         });
         const followUp = new PullRequestFollowUp({
@@ -135,6 +143,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             leaseMs: workerConfig.leaseMs,
             // The new version exists: consumers can now be patched and checked against it.
             onSucceeded: id => queue.enqueueConsumerDiscovery(queueKnex, id),
+            undecidedConsumers: id => pipeline.assessBeforeRun(id),
           });
           sweeper = new LeaseSweeper({
             store,
@@ -195,6 +204,8 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               engines,
               readers,
               enqueueConsumer,
+              hasAgent: agent !== undefined,
+              resumeIfDecided,
             }),
             httpAuth,
           }),

@@ -12,6 +12,10 @@ export const CONSUMER_STATES = [
   'merged',
   'done',
   'failed',
+  /** A person kept it reading the old shape for now; it blocks contract until its code moves. */
+  'kept',
+  /** A person took it out of the migration's scope; it does not block contract. */
+  'excluded',
 ] as const;
 
 export type ConsumerState = (typeof CONSUMER_STATES)[number];
@@ -21,6 +25,7 @@ export const SETTLED_CONSUMER_STATES: readonly ConsumerState[] = [
   'unaffected',
   'done',
   'failed',
+  'excluded',
 ];
 
 /** Why a consumer failed; each names what a person has to do next. */
@@ -127,6 +132,34 @@ export interface ConsumerPullRequest {
   state: 'open' | 'merged' | 'closed';
 }
 
+/**
+ * What a person decided for a consumer that reads a field the migration drops or
+ * recomputes: keep reading it while the expand phase serves it, take the consumer
+ * out of scope, or hand its code to the coding agent after the cut-over.
+ */
+export const CONSUMER_DECISION_KINDS = ['keep-field', 'exclude', 'agent'] as const;
+
+export type ConsumerDecisionKind = (typeof CONSUMER_DECISION_KINDS)[number];
+
+/** A decision as the ledger keeps it: what, why, who and when. */
+export interface ConsumerDecision {
+  kind: ConsumerDecisionKind;
+  reason?: string;
+  /** The user entity ref of whoever decided. */
+  decidedBy: string;
+  decidedAt: string;
+}
+
+/** Whether a consumer waits for a person's decision before its migration may start. */
+export function needsDecision(consumer: {
+  state: ConsumerState;
+  failure?: { kind: ConsumerFailureKind };
+}): boolean {
+  return (
+    consumer.state === 'failed' && consumer.failure?.kind === 'needs-decision'
+  );
+}
+
 /** One consumer of one migration, as the ledger tracks it. */
 export interface MigrationConsumer {
   entityRef: string;
@@ -144,6 +177,8 @@ export interface MigrationConsumer {
   pullRequest?: ConsumerPullRequest;
   /** The unified diff of the patch, once there is one. */
   patch?: string;
+  /** A person's decision, when the consumer needed one. */
+  decision?: ConsumerDecision;
   attempts: number;
   updatedAt: string;
 }

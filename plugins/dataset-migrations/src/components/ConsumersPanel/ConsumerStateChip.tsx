@@ -14,6 +14,8 @@ const STATE_COLOURS: Record<
   merged: 'default',
   done: 'primary',
   failed: 'secondary',
+  kept: 'default',
+  excluded: 'default',
 };
 
 /** A consumer's state, or with a count, how many consumers are in it. */

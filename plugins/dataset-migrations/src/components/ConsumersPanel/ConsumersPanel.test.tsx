@@ -53,6 +53,8 @@ const ledger: ConsumerLedger = {
     merged: 0,
     done: 0,
     failed: 1,
+    kept: 0,
+    excluded: 0,
   },
   consumers: [
     consumer('daily-plays', {
