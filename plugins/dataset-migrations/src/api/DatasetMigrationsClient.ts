@@ -2,12 +2,14 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ConsumerDecisionRequest,
   ConsumerLedger,
   CreateMigrationRequest,
   TargetSchema,
   DatasetDetails,
   DatasetSummary,
   Migration,
+  MigrationConsumer,
   MigrationDetails,
   MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -106,6 +108,17 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
       'POST',
       `/migrations/${encodeURIComponent(id)}/consumers/retry`,
       entityRefs ? { entityRefs } : {},
+    );
+  }
+
+  async decideConsumer(
+    id: string,
+    decision: ConsumerDecisionRequest,
+  ): Promise<{ consumer: MigrationConsumer }> {
+    return this.request(
+      'POST',
+      `/migrations/${encodeURIComponent(id)}/consumers/decisions`,
+      decision,
     );
   }
 

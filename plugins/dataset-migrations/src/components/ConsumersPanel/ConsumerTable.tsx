@@ -13,8 +13,16 @@ import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
 import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
 import { Link } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import type { MigrationConsumer } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  needsDecision,
+  type MigrationConsumer,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import { ConsumerDetails } from './ConsumerDetails';
+import {
+  DecisionActions,
+  DecisionNote,
+  type DecideHandler,
+} from './DecisionActions';
 import { ConsumerStateChip } from './ConsumerStateChip';
 import { FAILURE_LABELS, formatFileLines } from './consumerText';
 
@@ -27,6 +35,8 @@ const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 export function ConsumerTable(props: {
   consumers: MigrationConsumer[];
   onRetry(entityRef: string): void;
+  /** Offered on consumers that need a person's decision. */
+  onDecide?: DecideHandler;
 }) {
   return (
     <Table size="small" aria-label="Consumers">
@@ -50,6 +60,7 @@ export function ConsumerTable(props: {
             key={consumer.entityRef}
             consumer={consumer}
             onRetry={props.onRetry}
+            onDecide={props.onDecide}
           />
         ))}
       </TableBody>
@@ -60,8 +71,9 @@ export function ConsumerTable(props: {
 function ConsumerRow(props: {
   consumer: MigrationConsumer;
   onRetry(entityRef: string): void;
+  onDecide?: DecideHandler;
 }) {
-  const { consumer, onRetry } = props;
+  const { consumer, onRetry, onDecide } = props;
   const [open, setOpen] = useState(false);
   const affectedFiles = (consumer.impact?.files ?? []).filter(
     file => file.status !== 'unaffected',
@@ -105,6 +117,7 @@ function ConsumerRow(props: {
         </TableCell>
         <TableCell>
           <ConsumerStateChip state={consumer.state} />
+          {consumer.decision && <DecisionNote decision={consumer.decision} />}
         </TableCell>
         <TableCell>{consumer.impact?.fields.join(', ')}</TableCell>
         <TableCell style={{ wordBreak: 'break-all' }}>
@@ -129,7 +142,11 @@ function ConsumerRow(props: {
           )}
         </TableCell>
         <TableCell>
-          {consumer.state === 'failed' && (
+          {onDecide && needsDecision(consumer) && (
+            <DecisionActions consumer={consumer} onDecide={onDecide} />
+          )}
+          {/* A kept consumer is looked at again once its owner changed the code. */}
+          {(consumer.state === 'failed' || consumer.state === 'kept') && (
             <Button
               size="small"
               color="primary"

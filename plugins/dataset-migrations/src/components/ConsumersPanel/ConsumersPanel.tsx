@@ -6,6 +6,8 @@ import { Progress } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   isActiveMigrationStatus,
+  needsDecision,
+  type ConsumerDecisionKind,
   type Migration,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
@@ -45,6 +47,19 @@ export function ConsumersPanel(props: { migration: Migration }) {
         });
       await reload();
     });
+  const decide = (
+    entityRef: string,
+    decision: ConsumerDecisionKind,
+    reason?: string,
+  ) =>
+    act(async () => {
+      await api.decideConsumer(migration.id, {
+        entityRef,
+        decision,
+        ...(reason ? { reason } : {}),
+      });
+      await reload();
+    });
   const downloadCsv = () =>
     act(async () => {
       saveBlob(
@@ -54,6 +69,7 @@ export function ConsumersPanel(props: { migration: Migration }) {
     });
 
   const failed = ledger?.counts.failed ?? 0;
+  const undecided = ledger?.consumers.filter(needsDecision).length ?? 0;
   return (
     <Box>
       <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={1}>
@@ -82,6 +98,13 @@ export function ConsumersPanel(props: { migration: Migration }) {
         )}
       </Box>
       {error && <Alert severity="error">{messageOf(error)}</Alert>}
+      {migration.status === 'awaiting-decision' && (
+        <Alert severity="warning">
+          No data moves until each consumer that reads a dropped or recomputed
+          field is decided: {undecided} decision{undecided === 1 ? '' : 's'}{' '}
+          left.
+        </Alert>
+      )}
       {loading && <Progress />}
       {ledger?.consumers.length === 0 && (
         <Typography variant="body2" color="textSecondary">
@@ -100,6 +123,7 @@ export function ConsumersPanel(props: { migration: Migration }) {
             <ConsumerTable
               consumers={ledger.consumers}
               onRetry={entityRef => retry([entityRef])}
+              onDecide={decide}
             />
           </Box>
         </>
