@@ -27,7 +27,9 @@ exports.up = async function up(knex) {
   await knex.schema.alterTable('migration_consumers', table => {
     table
       .jsonb('decision')
-      .comment('what a person decided for a consumer that needed it, who and when');
+      .comment(
+        'what a person decided for a consumer that needed it, who and when',
+      );
   });
 };
 

@@ -137,7 +137,11 @@ export interface ConsumerPullRequest {
  * recomputes: keep reading it while the expand phase serves it, take the consumer
  * out of scope, or hand its code to the coding agent after the cut-over.
  */
-export const CONSUMER_DECISION_KINDS = ['keep-field', 'exclude', 'agent'] as const;
+export const CONSUMER_DECISION_KINDS = [
+  'keep-field',
+  'exclude',
+  'agent',
+] as const;
 
 export type ConsumerDecisionKind = (typeof CONSUMER_DECISION_KINDS)[number];
 

@@ -239,7 +239,11 @@ export const consumerDecisionRequestSchema = z
         message: 'must be one of keep-field, exclude, agent',
       }),
     }),
-    reason: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
+    reason: z
+      .string()
+      .trim()
+      .max(2000, 'must be at most 2000 characters')
+      .optional(),
   })
   .strict()
   .superRefine((value, ctx) => {

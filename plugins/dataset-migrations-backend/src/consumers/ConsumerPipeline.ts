@@ -293,10 +293,7 @@ export class ConsumerPipeline {
     let patchedFiles: ChangedFile[];
     let patchedBy: ConsumerVerification['patchedBy'] = 'rewriter';
     let agentTurns: number | undefined;
-    if (
-      impact.status === 'unparseable' ||
-      impact.status === 'needs-decision'
-    ) {
+    if (impact.status === 'unparseable' || impact.status === 'needs-decision') {
       // Files the rewriter cannot read, and (handed over by a person's decision)
       // files that read a field the migration drops or recomputes.
       const forAgent = impact.files.filter(
@@ -410,9 +407,28 @@ export class ConsumerPipeline {
       });
     } else {
       const engine = engines.get(plan.engine);
+      // Files a person handed to the agent read what the new version no longer has:
+      // their results are not expected to match the original's.
+      const handedOver = new Set(
+        consumer.decision?.kind === 'agent'
+          ? (consumer.impact?.files ?? [])
+              .filter(f => f.status === 'needs-decision')
+              .map(f => f.path)
+          : [],
+      );
       for (const file of files.filter(f => /\.sql$/i.test(f.path))) {
         const original = originals.get(file.path);
         if (original === undefined) continue;
+        if (handedOver.has(file.path)) {
+          shadowChecks.push({
+            path: file.path,
+            statement: 0,
+            outcome: 'skipped',
+            detail:
+              'handed to the coding agent by a decision: it read a field the new version drops or recomputes, so its results are not compared',
+          });
+          continue;
+        }
         shadowChecks.push(
           ...(await shadowCheckFile({
             engine,

@@ -147,11 +147,7 @@ export class ConsumerService {
     body: unknown,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ): Promise<{ consumer: MigrationConsumer }> {
-    const request = parseInput(
-      consumerDecisionRequestSchema,
-      body,
-      'decision',
-    );
+    const request = parseInput(consumerDecisionRequestSchema, body, 'decision');
     const migration = await this.deps.migrations.getMigrationWithPlan(
       migrationId,
     );
