@@ -105,6 +105,9 @@ describe('consumer migration, through the job path', () => {
     createRepository(repo('keeper'), {
       'q.sql': 'select player, bonus from scores;\n',
     });
+    createRepository(repo('handed'), {
+      'q.sql': 'select id, bonus from scores;\n',
+    });
     createRepository(repo('hangs'), {
       'q.sql': 'select track_id from listening_events;\n',
     });
@@ -128,10 +131,12 @@ describe('consumer migration, through the job path', () => {
       component('downstream', {}, ['resource:default/derived']),
     ];
     const keeper = component('keeper', source('keeper'), [SCORES]);
+    const handed = component('handed', source('handed'), [SCORES]);
     const scores = {
       ...dataset('scores'),
       relations: [
         { type: 'dependencyOf', targetRef: 'component:default/keeper' },
+        { type: 'dependencyOf', targetRef: 'component:default/handed' },
       ],
     };
     const derived = {
@@ -172,7 +177,7 @@ describe('consumer migration, through the job path', () => {
         datasetMigrationsPlugin,
         mockServices.database.factory({ knex: pluginDb }),
         catalogServiceMock.factory({
-          entities: [events, derived, ...consumers, scores, keeper],
+          entities: [events, derived, ...consumers, scores, keeper, handed],
         }),
         mockServices.rootConfig.factory({
           data: {
@@ -630,20 +635,37 @@ describe('consumer migration, through the job path', () => {
       state: 'kept',
       decision: { kind: 'keep-field', decidedBy: 'user:default/mock' },
     });
+    // One decision is still missing: the run waits for it.
+    expect(
+      (await api().get(`${API}/migrations/${id}`)).body.migration.status,
+    ).toBe('awaiting-decision');
+    const toAgent = await api()
+      .post(`${API}/migrations/${id}/consumers/decisions`)
+      .send({ entityRef: 'component:default/handed', decision: 'agent' });
+    expect(toAgent.status).toBe(200);
     await migrationWhen(
       id,
       m => m.status === 'succeeded',
       'the run to succeed',
     );
     expect(await tableExists('public.scores_v2')).toBe(true);
-    // After the cut-over, the kept consumer is still kept: nothing patches it.
+    // Handed to the coding agent: after the cut-over it takes the file, and the
+    // consumer goes through verification to a pull request as usual.
     const after = await ledgerWhen(
       id,
-      l => l.consumers.length === 1,
-      'the ledger',
+      l => byName(l).handed?.state === 'pr-opened',
+      'the handed consumer to get a pull request',
     );
-    expect(after.consumers[0]).toMatchObject({ state: 'kept', attempts: 0 });
-    expect(after.consumers[0].patch).toBeUndefined();
+    expect(byName(after).handed).toMatchObject({
+      decision: { kind: 'agent', decidedBy: 'user:default/mock' },
+      verification: {
+        patchedBy: 'agent',
+        shadowChecks: [{ path: 'q.sql', outcome: 'skipped' }],
+      },
+    });
+    // The kept consumer is still kept: nothing patches it.
+    expect(byName(after).keeper).toMatchObject({ state: 'kept', attempts: 0 });
+    expect(byName(after).keeper.patch).toBeUndefined();
 
     // A retry while its code still reads the field leaves it kept.
     const retried = await api()
@@ -652,7 +674,7 @@ describe('consumer migration, through the job path', () => {
     expect(retried.body.retried).toEqual(['component:default/keeper']);
     await ledgerWhen(
       id,
-      l => l.consumers[0].state === 'kept' && l.consumers[0].attempts === 1,
+      l => byName(l).keeper.state === 'kept' && byName(l).keeper.attempts === 1,
       'the retried consumer to be kept again',
     );
     // Its owner stops reading the field: a retry finds it unaffected.
@@ -666,9 +688,9 @@ describe('consumer migration, through the job path', () => {
       .send({ entityRefs: ['component:default/keeper'] });
     const moved = await ledgerWhen(
       id,
-      l => l.consumers[0].state === 'unaffected',
+      l => byName(l).keeper.state === 'unaffected',
       'the consumer to be unaffected',
     );
-    expect(moved.consumers[0].decision).toMatchObject({ kind: 'keep-field' });
+    expect(byName(moved).keeper.decision).toMatchObject({ kind: 'keep-field' });
   }, 120_000);
 });
