@@ -574,6 +574,7 @@ describe('consumer migration, through the job path', () => {
     expect(byName(final).report.pullRequest!.number).toBe(1);
     expect(final.counts.done).toBe(1);
   }, 120_000);
+
   it("keeps a field, or hands a consumer to the coding agent, on a person's word", async () => {
     const body = {
       entityRef: SCORES,
