@@ -250,7 +250,10 @@ export class MigrationRunner {
     if (undecided.length === 0) return false;
     const names = undecided.map(c => c.entityRef).join(', ');
     if (!(await this.deps.store.awaitDecisions(migration.id, lease.owner))) {
-      await log(`decisions were recorded meanwhile for ${names}; going on`);
+      // Decided meanwhile, or cancelled or taken over: the next steps see which.
+      await log(
+        `not waiting for ${names}: decided meanwhile, or the run was cancelled or taken over`,
+      );
       return false;
     }
     await log(
