@@ -115,6 +115,13 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             queue.enqueueClosePullRequest(migrationId, entityRef),
           logger,
         });
+        // A migration waiting for decisions is queued again, with its job, once none is missing.
+        const resumeIfDecided = async (migrationId: string) => {
+          await store.resumeAfterDecisions(migrationId, (tx, id) =>
+            queue.enqueueMigration(tx, id),
+          );
+        };
+        const agent = CommandCodingAgent.fromConfig(config);
         const pipeline = new ConsumerPipeline({
           consumers,
           migrations: store,
@@ -122,9 +129,10 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           engines,
           readers,
           scm,
-          agent: CommandCodingAgent.fromConfig(config),
+          agent,
           auth,
           enqueueConsumer,
+          resumeIfDecided,
           limits: consumerConfig,
         });
         const followUp = new PullRequestFollowUp({
@@ -145,6 +153,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             leaseMs: workerConfig.leaseMs,
             // The new version exists: consumers can now be patched and checked against it.
             onSucceeded: id => queue.enqueueConsumerDiscovery(queueKnex, id),
+            undecidedConsumers: id => pipeline.assessBeforeRun(id),
           });
           sweeper = new LeaseSweeper({
             store,
@@ -215,6 +224,8 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               engines,
               readers,
               enqueueConsumer,
+              hasAgent: agent !== undefined,
+              resumeIfDecided,
             }),
             pullRequests: new ConsumerPullRequests({
               consumers,

@@ -14,6 +14,10 @@ export const CONSUMER_STATES = [
   'failed',
   /** Its migration was rolled back: nothing more will happen to it (pull request closed). */
   'superseded',
+  /** A person kept it reading the old shape for now; it blocks contract until its code moves. */
+  'kept',
+  /** A person took it out of the migration's scope; it does not block contract. */
+  'excluded',
 ] as const;
 
 export type ConsumerState = (typeof CONSUMER_STATES)[number];
@@ -24,17 +28,20 @@ export const SETTLED_CONSUMER_STATES: readonly ConsumerState[] = [
   'done',
   'failed',
   'superseded',
+  'excluded',
 ];
 
 /**
  * States of a consumer that no longer holds its dataset on the migration's previous
- * version: it reads the new one, never read what changed, or the migration was
- * rolled back. Any other state is still moving: a later migration of the dataset
- * waits for it, and contract (the breaking moment) is refused while one is.
+ * version: it reads the new one, never read what changed, a person took it out of
+ * scope, or the migration was rolled back. Any other state (`kept` included) is
+ * still moving: a later migration of the dataset waits for it, and contract (the
+ * breaking moment) is refused while one is.
  */
 export const MOVED_CONSUMER_STATES: readonly ConsumerState[] = [
   'unaffected',
   'done',
+  'excluded',
   'superseded',
 ];
 
@@ -163,6 +170,38 @@ export interface ConsumerPullRequest {
   state: 'open' | 'merged' | 'closed';
 }
 
+/**
+ * What a person decided for a consumer that reads a field the migration drops or
+ * recomputes: keep reading it while the expand phase serves it, take the consumer
+ * out of scope, or hand its code to the coding agent after the cut-over.
+ */
+export const CONSUMER_DECISION_KINDS = [
+  'keep-field',
+  'exclude',
+  'agent',
+] as const;
+
+export type ConsumerDecisionKind = (typeof CONSUMER_DECISION_KINDS)[number];
+
+/** A decision as the ledger keeps it: what, why, who and when. */
+export interface ConsumerDecision {
+  kind: ConsumerDecisionKind;
+  reason?: string;
+  /** The user entity ref of whoever decided. */
+  decidedBy: string;
+  decidedAt: string;
+}
+
+/** Whether a consumer waits for a person's decision before its migration may start. */
+export function needsDecision(consumer: {
+  state: ConsumerState;
+  failure?: { kind: ConsumerFailureKind };
+}): boolean {
+  return (
+    consumer.state === 'failed' && consumer.failure?.kind === 'needs-decision'
+  );
+}
+
 /** One consumer of one migration, as the ledger tracks it. */
 export interface MigrationConsumer {
   entityRef: string;
@@ -182,6 +221,8 @@ export interface MigrationConsumer {
   patch?: string;
   /** Why it was superseded (its migration was rolled back); with state `superseded`. */
   supersededReason?: string;
+  /** A person's decision, when the consumer needed one. */
+  decision?: ConsumerDecision;
   attempts: number;
   updatedAt: string;
 }

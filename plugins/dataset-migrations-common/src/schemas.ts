@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FIELD_TYPES, isFieldType } from './fieldTypes';
+import { CONSUMER_DECISION_KINDS } from './consumers';
 
 /** Field names become SQL identifiers; keep them to the portable, unquoted form. */
 const fieldName = z
@@ -250,3 +251,38 @@ export const contractRequestSchema = overrideRequestSchema;
 export const rollbackRequestSchema = overrideRequestSchema;
 export type ContractRequest = OverrideRequest;
 export type RollbackRequest = OverrideRequest;
+
+/**
+ * `POST /migrations/:id/consumers/decisions`: what happens to a consumer that reads a
+ * field the migration drops or recomputes. A reason is required to keep the field
+ * or exclude the consumer, so whoever reads the ledger later knows why.
+ */
+export const consumerDecisionRequestSchema = z
+  .object({
+    entityRef: z.string().min(1, 'is required'),
+    decision: z.enum(CONSUMER_DECISION_KINDS, {
+      errorMap: () => ({
+        message: 'must be one of keep-field, exclude, agent',
+      }),
+    }),
+    reason: z
+      .string()
+      .trim()
+      .max(2000, 'must be at most 2000 characters')
+      .optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.decision !== 'agent' && !value.reason)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['reason'],
+        message: `is required to ${
+          value.decision === 'exclude' ? 'exclude a consumer' : 'keep the field'
+        }`,
+      });
+  });
+
+export type ConsumerDecisionRequest = z.input<
+  typeof consumerDecisionRequestSchema
+>;

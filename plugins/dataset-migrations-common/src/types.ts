@@ -11,6 +11,11 @@ export const MIGRATION_STATUSES = [
   'cancelled',
   /** Succeeded, then readers were put back on the previous version. */
   'rolled-back',
+  /**
+   * Waits, before its first stage, for a person to decide what happens to each
+   * consumer that reads a field the migration drops or recomputes.
+   */
+  'awaiting-decision',
 ] as const;
 
 export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];
@@ -19,6 +24,7 @@ export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];
 export const ACTIVE_MIGRATION_STATUSES: readonly MigrationStatus[] = [
   'queued',
   'running',
+  'awaiting-decision',
 ];
 
 export function isActiveMigrationStatus(status: MigrationStatus): boolean {

@@ -49,6 +49,7 @@ import { datasetTarget, type DatasetTarget } from './sql/analyzeSql';
 import { consumerMapping, type ConsumerMapping } from './sql/fieldMapping';
 import { analyzeFile } from './sql/rewriteSql';
 import { loadSqlParser } from '../sql/sqlParser';
+import { mapConcurrently } from './mapConcurrently';
 import { shadowCheckFile } from './verification/shadowCheck';
 
 export interface ConsumerPipelineOptions {
@@ -62,6 +63,11 @@ export interface ConsumerPipelineOptions {
   auth: AuthService;
   /** Enqueues one consumer's job; its key makes a repeat a no-op. */
   enqueueConsumer(migrationId: string, entityRef: string): Promise<void>;
+  /**
+   * Called when a consumer of a migration that waits for decisions was assessed
+   * again (a retry): queues the migration if no consumer waits for one any more.
+   */
+  resumeIfDecided?(migrationId: string): Promise<void>;
   limits: {
     commandTimeoutMs: number;
     commandMemoryMb: number;
@@ -120,8 +126,46 @@ export class ConsumerPipeline {
     return open.length;
   }
 
+  /**
+   * Before a migration's first stage: discovers its consumers and assesses, here and
+   * now, each one not assessed yet, through the same step as its job (so a job
+   * racing this one records nothing twice). Returns the consumers that wait for a
+   * person's decision.
+   */
+  async assessBeforeRun(migrationId: string): Promise<MigrationConsumer[]> {
+    const { consumers, migrations, catalog, auth } = this.options;
+    const migration = await migrations.getMigrationWithPlan(migrationId);
+    if (!migration || migration.dryRun) return [];
+    const found = await discoverConsumers(
+      catalog,
+      migration.entityRef,
+      await auth.getOwnServiceCredentials(),
+      this.options.limits.maxDepth,
+    );
+    await consumers.addDiscovered(migrationId, found);
+    const unassessed = (await consumers.list(migrationId)).filter(
+      c => c.state === 'discovered' && !c.impact,
+    );
+    await mapConcurrently(unassessed, 8, c =>
+      this.advanceConsumer(migrationId, c.entityRef),
+    );
+    return consumers.undecided(migrationId);
+  }
+
   /** Advances one consumer as far as it can go now. */
   async advance(migrationId: string, entityRef: string): Promise<void> {
+    await this.advanceConsumer(migrationId, entityRef);
+    const migration = await this.options.migrations.getMigrationWithPlan(
+      migrationId,
+    );
+    if (migration?.status === 'awaiting-decision')
+      await this.options.resumeIfDecided?.(migrationId);
+  }
+
+  private async advanceConsumer(
+    migrationId: string,
+    entityRef: string,
+  ): Promise<void> {
     const context = await this.context(migrationId);
     if (!context || context.migration.status === 'rolled-back') return;
     let snapshot: Promise<RepositorySnapshot> | undefined;
@@ -233,31 +277,54 @@ export class ConsumerPipeline {
       });
     });
     const { impact, results } = assessConsumer(snapshot.files, target, mapping);
+    const decided = consumer.decision?.kind;
+    if (impact.status === 'needs-decision' && decided !== 'agent') {
+      // Kept: it goes on reading the old shape, which the expand phase serves.
+      // Otherwise it waits for a person, with its impact, in one write: a run
+      // checking for undecided consumers never sees it half-recorded.
+      const outcome: ConsumerState =
+        decided === 'keep-field'
+          ? 'kept'
+          : decided === 'exclude'
+          ? 'excluded'
+          : 'failed';
+      await consumers.advance(migration.id, entityRef, ['discovered'], {
+        state: outcome,
+        impact,
+        ...(outcome === 'failed'
+          ? {
+              failure: {
+                kind: 'needs-decision',
+                message: describeProblems(impact.files, 'needs-decision'),
+              },
+            }
+          : {}),
+      });
+      return outcome;
+    }
     // Impact is known before the data moves; patches wait for a successful cut-over.
     await consumers.advance(migration.id, entityRef, ['discovered'], {
       state: impact.status === 'unaffected' ? 'unaffected' : 'discovered',
       impact,
     });
     if (impact.status === 'unaffected') return 'unaffected';
-    if (impact.status === 'needs-decision') {
-      throw new ConsumerFailed({
-        kind: 'needs-decision',
-        message: describeProblems(impact.files, 'needs-decision'),
-      });
-    }
     if (!isLiveMigration(migration)) return undefined;
 
     let patchedFiles: ChangedFile[];
     let patchedBy: ConsumerVerification['patchedBy'] = 'rewriter';
     let agentTurns: number | undefined;
-    if (impact.status === 'unparseable') {
-      const unparseable = impact.files.filter(f => f.status === 'unparseable');
+    if (impact.status === 'unparseable' || impact.status === 'needs-decision') {
+      // Files the rewriter cannot read, and (handed over by a person's decision)
+      // files that read a field the migration drops or recomputes.
+      const forAgent = impact.files.filter(
+        f => f.status === 'unparseable' || f.status === 'needs-decision',
+      );
       if (!this.options.agent) {
         throw new ConsumerFailed({
-          kind: 'unparseable',
+          kind: impact.status,
           message: `${describeProblems(
             impact.files,
-            'unparseable',
+            impact.status,
           )} (no coding agent is configured to take these over)`,
         });
       }
@@ -265,8 +332,9 @@ export class ConsumerPipeline {
         context,
         consumer.repositoryUrl,
         results.filter(r => r.status === 'rewritten'),
-        unparseable.map(f => f.path),
+        forAgent.map(f => f.path),
         entityRef,
+        describeProblems(impact.files, 'needs-decision'),
       );
       patchedFiles = agentResult.files;
       patchedBy = 'agent';
@@ -359,9 +427,28 @@ export class ConsumerPipeline {
       });
     } else {
       const engine = engines.get(plan.engine);
+      // Files a person handed to the agent read what the new version no longer has:
+      // their results are not expected to match the original's.
+      const handedOver = new Set(
+        consumer.decision?.kind === 'agent'
+          ? (consumer.impact?.files ?? [])
+              .filter(f => f.status === 'needs-decision')
+              .map(f => f.path)
+          : [],
+      );
       for (const file of files.filter(f => /\.sql$/i.test(f.path))) {
         const original = originals.get(file.path);
         if (original === undefined) continue;
+        if (handedOver.has(file.path)) {
+          shadowChecks.push({
+            path: file.path,
+            statement: 0,
+            outcome: 'skipped',
+            detail:
+              'handed to the coding agent by a decision: it read a field the new version drops or recomputes, so its results are not compared',
+          });
+          continue;
+        }
         shadowChecks.push(
           ...(await shadowCheckFile({
             engine,
@@ -530,6 +617,8 @@ export class ConsumerPipeline {
     rewritten: Array<{ path: string; content: string }>,
     paths: string[],
     entityRef: string,
+    /** Fields the consumer reads that the migration drops or recomputes, by file. */
+    decisionProblems = '',
   ): Promise<{ files: ChangedFile[]; turns: number }> {
     const renames = Object.fromEntries(
       [...context.mapping.byField.entries()]
@@ -544,8 +633,11 @@ export class ConsumerPipeline {
         '```json',
         JSON.stringify(context.migration.changes, null, 2),
         '```',
-        'SQL files were rewritten already. These files name the dataset in code the SQL rewriter cannot parse; update how they read it:',
+        'SQL files were rewritten already. These files name the dataset in code the SQL rewriter cannot parse, or read a field the migration drops or recomputes; update how they read it:',
         ...paths.map(p => `- ${p}`),
+        decisionProblems
+          ? `A person handed these reads to you; the new version no longer has what they read: ${decisionProblems}`
+          : '',
         command ? `When you are done, \`${command}\` must pass.` : '',
         agentBrief(renames, paths),
       ].join('\n');

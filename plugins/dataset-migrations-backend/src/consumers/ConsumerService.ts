@@ -1,6 +1,14 @@
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  consumerDecisionRequestSchema,
+  isLiveMigration,
+  needsDecision,
+  type ConsumerState,
+  type MigrationConsumer,
   impactPreviewRequestSchema,
   retryConsumersRequestSchema,
   rewritePreviewRequestSchema,
@@ -45,6 +53,10 @@ export class ConsumerService {
       engines: EngineRegistry;
       readers: RepositoryReader[];
       enqueueConsumer(migrationId: string, entityRef: string): Promise<void>;
+      /** Whether a coding agent is configured to take over a consumer's code. */
+      hasAgent?: boolean;
+      /** Queues a migration that waits for decisions once none is missing. */
+      resumeIfDecided?(migrationId: string): Promise<void>;
     },
   ) {}
 
@@ -131,6 +143,77 @@ export class ConsumerService {
     for (const ref of retried)
       await this.deps.enqueueConsumer(migrationId, ref);
     return { retried };
+  }
+
+  /**
+   * Records what happens to a consumer that reads a field the migration drops or
+   * recomputes; the last decision a waiting migration needed queues it again.
+   */
+  async decide(
+    migrationId: string,
+    body: unknown,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<{ consumer: MigrationConsumer }> {
+    const request = parseInput(consumerDecisionRequestSchema, body, 'decision');
+    const migration = await this.deps.migrations.getMigrationWithPlan(
+      migrationId,
+    );
+    if (!migration)
+      throw new NotFoundError(`migration ${migrationId} was not found`);
+    const { entityRef } = request;
+    const consumer = await this.deps.consumers.get(migrationId, entityRef);
+    if (!consumer)
+      throw new NotFoundError(
+        `${entityRef} is not a consumer of migration ${migrationId}`,
+      );
+    if (!needsDecision(consumer))
+      throw new ConflictError(
+        `${entityRef} does not need a decision: it is ${consumer.state}${
+          consumer.failure ? ` (${consumer.failure.kind})` : ''
+        }`,
+      );
+    const open =
+      migration.status === 'awaiting-decision' ||
+      migration.status === 'queued' ||
+      migration.status === 'running' ||
+      (isLiveMigration(migration) && !migration.contractedAt);
+    if (!open)
+      throw new ConflictError(
+        `migration ${migrationId} is ${
+          migration.contractedAt ? 'contracted' : migration.status
+        }; decisions are taken while it waits for them or its new version is live`,
+      );
+    if (request.decision === 'agent' && !this.deps.hasAgent)
+      throw new ConflictError(
+        'no coding agent is configured (datasetMigrations.consumers.agent) to hand this consumer to; keep the field or exclude the consumer',
+      );
+    const state: ConsumerState =
+      request.decision === 'keep-field'
+        ? 'kept'
+        : request.decision === 'exclude'
+        ? 'excluded'
+        : // The agent takes over once the new version is live, as for unparseable code.
+          'discovered';
+    const decided = await this.deps.consumers.decide(
+      migrationId,
+      entityRef,
+      {
+        kind: request.decision,
+        ...(request.reason ? { reason: request.reason } : {}),
+        decidedBy: credentials.principal.userEntityRef,
+      },
+      state,
+    );
+    if (!decided)
+      throw new ConflictError(
+        `${entityRef} changed while the decision was recorded; look at it again`,
+      );
+    if (state === 'discovered' && isLiveMigration(migration))
+      await this.deps.enqueueConsumer(migrationId, entityRef);
+    await this.deps.resumeIfDecided?.(migrationId);
+    return {
+      consumer: (await this.deps.consumers.get(migrationId, entityRef))!,
+    };
   }
 
   async rewritePreview(

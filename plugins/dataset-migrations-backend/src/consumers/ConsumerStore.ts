@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import {
   emptyConsumerStateCounts,
   MOVED_CONSUMER_STATES,
+  type ConsumerDecision,
   type ConsumerFailure,
   type ConsumerImpact,
   type ConsumerLedger,
@@ -51,6 +52,7 @@ interface Row {
   patch: string | null;
   patched_files: ChangedFile[] | null;
   superseded_reason: string | null;
+  decision: ConsumerDecision | null;
   attempts: number;
   updated_at: Date | string;
 }
@@ -73,6 +75,7 @@ const LEDGER_COLUMNS = [
   'pull_request',
   'patch',
   'superseded_reason',
+  'decision',
   'attempts',
   'updated_at',
 ];
@@ -203,13 +206,61 @@ export class ConsumerStore {
     return new Set(rows.map(r => r.entity_ref));
   }
 
-  /** Sends failed consumers back to the start; returns the refs that were reset. */
+  /**
+   * Records a person's decision on a consumer that waits for one (failed with
+   * `needs-decision`), moving it to `state`; false when it does not wait for one
+   * (any more). The decision stays with the consumer through later retries.
+   */
+  async decide(
+    migrationId: string,
+    entityRef: string,
+    decision: Omit<ConsumerDecision, 'decidedAt'>,
+    state: ConsumerState,
+  ): Promise<boolean> {
+    const count = await this.knex(TABLE)
+      .where({
+        migration_id: migrationId,
+        entity_ref: entityRef,
+        state: 'failed',
+        failure_kind: 'needs-decision',
+      })
+      .update({
+        state,
+        decision: this.knex.raw(
+          `CAST(? AS jsonb) || jsonb_build_object('decidedAt', now())`,
+          [JSON.stringify(decision)],
+        ),
+        failure_kind: null,
+        failure_message: null,
+        updated_at: this.knex.fn.now(),
+      });
+    return count > 0;
+  }
+
+  /** Consumers that wait for a person's decision, by the rule of `needsDecision()`. */
+  async undecided(migrationId: string): Promise<MigrationConsumer[]> {
+    const rows = await this.knex<Row>(TABLE)
+      .where({
+        migration_id: migrationId,
+        state: 'failed',
+        failure_kind: 'needs-decision',
+      })
+      .orderBy('entity_ref')
+      .select(LEDGER_COLUMNS);
+    return (rows as unknown as Row[]).map(toConsumer);
+  }
+
+  /**
+   * Sends failed consumers, and kept ones (to learn whether their code still reads
+   * the kept field), back to the start; returns the refs that were reset.
+   */
   async resetForRetry(
     migrationId: string,
     entityRefs?: string[],
   ): Promise<string[]> {
     const query = this.knex(TABLE)
-      .where({ migration_id: migrationId, state: 'failed' })
+      .where({ migration_id: migrationId })
+      .whereIn('state', ['failed', 'kept'])
       .update({
         state: 'discovered',
         failure_kind: null,
@@ -476,6 +527,15 @@ function toConsumer(row: Row): MigrationConsumer {
     pullRequest: row.pull_request ?? undefined,
     patch: row.patch ?? undefined,
     supersededReason: row.superseded_reason ?? undefined,
+    ...(row.decision
+      ? {
+          decision: {
+            ...row.decision,
+            // now() as JSON carries an offset; other times here are ISO in UTC.
+            decidedAt: new Date(row.decision.decidedAt).toISOString(),
+          },
+        }
+      : {}),
     attempts: row.attempts,
     updatedAt: new Date(row.updated_at).toISOString(),
   };

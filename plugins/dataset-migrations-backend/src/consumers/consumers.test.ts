@@ -4,6 +4,7 @@ import {
   existsSync,
   mkdtempSync,
   rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   ConsumerLedger,
   MigrationConsumer,
+  MigrationDetails,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   connectionUrlOf,
@@ -27,6 +29,7 @@ import { datasetMigrationsPlugin } from '../plugin';
 
 const API = '/api/dataset-migrations';
 const EVENTS = 'resource:default/listening_events';
+const SCORES = 'resource:default/scores';
 
 const REPORT = `-- plays per track
 SELECT e.track_id, sum(e.ms_played) AS total_ms
@@ -99,6 +102,12 @@ describe('consumer migration, through the job path', () => {
       join(work, 'agent.mjs'),
     );
     chmodSync(join(work, 'agent.mjs'), 0o644);
+    createRepository(repo('keeper'), {
+      'q.sql': 'select player, bonus from scores;\n',
+    });
+    createRepository(repo('handed'), {
+      'q.sql': 'select id, bonus from scores;\n',
+    });
     createRepository(repo('hangs'), {
       'q.sql': 'select track_id from listening_events;\n',
     });
@@ -121,6 +130,15 @@ describe('consumer migration, through the job path', () => {
       component('late-repo', source('late-repo')),
       component('downstream', {}, ['resource:default/derived']),
     ];
+    const keeper = component('keeper', source('keeper'), [SCORES]);
+    const handed = component('handed', source('handed'), [SCORES]);
+    const scores = {
+      ...dataset('scores'),
+      relations: [
+        { type: 'dependencyOf', targetRef: 'component:default/keeper' },
+        { type: 'dependencyOf', targetRef: 'component:default/handed' },
+      ],
+    };
     const derived = {
       ...dataset('derived'),
       spec: {
@@ -151,13 +169,15 @@ describe('consumer migration, through the job path', () => {
         track_id text NOT NULL, ms_played integer NOT NULL, legacy_flag boolean);
       INSERT INTO public.listening_events
         SELECT g, g % 7, 'trk_' || (g % 13), 500 + (g * 37) % 5000, g % 5 = 0 FROM generate_series(1, 400) g;
+      CREATE TABLE public.scores (id bigint PRIMARY KEY, player text NOT NULL, bonus integer);
+      INSERT INTO public.scores SELECT g, 'p' || g, g % 3 FROM generate_series(1, 50) g;
     `);
     backend = await startTestBackend({
       features: [
         datasetMigrationsPlugin,
         mockServices.database.factory({ knex: pluginDb }),
         catalogServiceMock.factory({
-          entities: [events, derived, ...consumers],
+          entities: [events, derived, ...consumers, scores, keeper, handed],
         }),
         mockServices.rootConfig.factory({
           data: {
@@ -219,7 +239,36 @@ describe('consumer migration, through the job path', () => {
       ledger.consumers.map(c => [c.entityRef.split('/')[1], c]),
     ) as Record<string, MigrationConsumer>;
   const settled = (c: MigrationConsumer) =>
-    ['unaffected', 'pr-opened', 'failed', 'merged', 'done'].includes(c.state);
+    [
+      'unaffected',
+      'pr-opened',
+      'failed',
+      'merged',
+      'done',
+      'excluded',
+      'kept',
+    ].includes(c.state);
+  async function migrationWhen(
+    id: string,
+    done: (migration: MigrationDetails) => boolean,
+    what: string,
+  ): Promise<MigrationDetails> {
+    return waitFor(
+      async () => {
+        const res = await api().get(`${API}/migrations/${id}`);
+        expect(res.status).toBe(200);
+        const migration = res.body.migration as MigrationDetails;
+        if (migration.status === 'failed' && !done(migration))
+          throw new Error(`the run failed: ${migration.failureReason}`);
+        return done(migration) ? migration : undefined;
+      },
+      { timeoutMs: 60_000, what },
+    );
+  }
+  async function tableExists(name: string): Promise<boolean> {
+    const { rows } = await warehouse.raw('SELECT to_regclass(?) AS t', [name]);
+    return rows[0].t !== null;
+  }
 
   it('previews the impact before anything is queued, and refuses bad input by name', async () => {
     const res = await api()
@@ -289,6 +338,112 @@ describe('consumer migration, through the job path', () => {
     expect(created.status).toBe(201);
     const id = created.body.migration.id;
 
+    // `decider` reads legacy_flag, which the migration drops: no data moves until a
+    // person decides what happens to it.
+    const waiting = await migrationWhen(
+      id,
+      m => m.status === 'awaiting-decision',
+      'the run to wait for a decision',
+    );
+    expect(waiting.steps).toEqual([]);
+    expect(await tableExists('public.listening_events_v2')).toBe(false);
+    expect(waiting.logs.map(l => l.message).join('\n')).toMatch(
+      /waiting for 1 decision: component:default\/decider/,
+    );
+    const before = byName(
+      await ledgerWhen(id, l => l.consumers.length === 11, 'discovery'),
+    );
+    expect(before.decider).toMatchObject({
+      state: 'failed',
+      failure: { kind: 'needs-decision' },
+    });
+    expect(before.report).toMatchObject({
+      state: 'discovered',
+      impact: { status: 'affected' },
+    });
+    // The dataset stays held: another migration of it is refused.
+    const busy = await api()
+      .post(`${API}/migrations`)
+      .send({
+        entityRef: EVENTS,
+        targetVersion: 3,
+        changes: changes.slice(0, 1),
+      });
+    expect(busy.status).toBe(409);
+    expect(busy.body.error.message).toMatch(/awaiting-decision/);
+
+    const decide = (body: object, migrationId = id) =>
+      api()
+        .post(`${API}/migrations/${migrationId}/consumers/decisions`)
+        .send(body);
+    const noReason = await decide({
+      entityRef: 'component:default/decider',
+      decision: 'exclude',
+    });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.message).toMatch(
+      /reason: is required to exclude a consumer/,
+    );
+    const badKind = await decide({
+      entityRef: 'component:default/decider',
+      decision: 'ignore',
+      reason: 'x',
+    });
+    expect(badKind.status).toBe(400);
+    expect(badKind.body.error.message).toMatch(
+      /decision: must be one of keep-field, exclude, agent/,
+    );
+    const notNeeded = await decide({
+      entityRef: 'component:default/report',
+      decision: 'exclude',
+      reason: 'x',
+    });
+    expect(notNeeded.status).toBe(409);
+    expect(notNeeded.body.error.message).toMatch(
+      /component:default\/report does not need a decision: it is discovered/,
+    );
+    const unknownConsumer = await decide({
+      entityRef: 'component:default/nobody',
+      decision: 'exclude',
+      reason: 'x',
+    });
+    expect(unknownConsumer.status).toBe(404);
+    const unknownMigration = await decide(
+      {
+        entityRef: 'component:default/decider',
+        decision: 'exclude',
+        reason: 'x',
+      },
+      '00000000-0000-4000-8000-000000000000',
+    );
+    expect(unknownMigration.status).toBe(404);
+    // Nothing of that changed the run.
+    expect(
+      (await api().get(`${API}/migrations/${id}`)).body.migration.status,
+    ).toBe('awaiting-decision');
+
+    const excluded = await decide({
+      entityRef: 'component:default/decider',
+      decision: 'exclude',
+      reason: 'the notebook is retired next week',
+    });
+    expect(excluded.status).toBe(200);
+    expect(excluded.body.consumer).toMatchObject({
+      state: 'excluded',
+      decision: {
+        kind: 'exclude',
+        reason: 'the notebook is retired next week',
+        decidedBy: 'user:default/mock',
+      },
+    });
+    expect(excluded.body.consumer.failure).toBeUndefined();
+    // The last decision queues the run again, and it runs to success.
+    await migrationWhen(
+      id,
+      m => m.status === 'succeeded',
+      'the run to succeed',
+    );
+
     const ledger = await ledgerWhen(
       id,
       l => l.consumers.length === 11 && l.consumers.every(settled),
@@ -304,10 +459,15 @@ describe('consumer migration, through the job path', () => {
       depth: 2,
       via: 'resource:default/derived',
     });
-    expect(c.decider.failure).toMatchObject({ kind: 'needs-decision' });
-    expect(c.decider.failure!.message).toMatch(
+    expect(before.decider.failure!.message).toMatch(
       /q\.sql:1: reads "legacy_flag", which the migration drops/,
     );
+    expect(c.decider).toMatchObject({
+      state: 'excluded',
+      decision: { kind: 'exclude', decidedBy: 'user:default/mock' },
+      impact: { status: 'needs-decision', fields: ['legacy_flag'] },
+    });
+    expect(c.decider.pullRequest).toBeUndefined();
     // What the rewriter cannot read goes to the coding agent, turn by turn, and
     // through the same verification: it fixes the Python job, not the broken SQL.
     expect(c['python-job'].state).toBe('pr-opened');
@@ -395,7 +555,7 @@ describe('consumer migration, through the job path', () => {
       .post(`${API}/migrations/${id}/consumers/retry`)
       .send({});
     expect(again.body.retried.sort()).toEqual(
-      ['broken', 'decider', 'derived', 'hangs', 'no-repo']
+      ['broken', 'derived', 'hangs', 'no-repo']
         .map(n =>
           `component:default/${n}`.replace(
             'component:default/derived',
@@ -413,5 +573,125 @@ describe('consumer migration, through the job path', () => {
     );
     expect(byName(final).report.pullRequest!.number).toBe(1);
     expect(final.counts.done).toBe(1);
+  }, 120_000);
+
+  it("keeps a field, or hands a consumer to the coding agent, on a person's word", async () => {
+    const body = {
+      entityRef: SCORES,
+      targetVersion: 2,
+      changes: [{ dropField: { name: 'bonus' } }],
+    };
+    // A dry run changes nothing for consumers, so it needs no decision.
+    const dry = await api()
+      .post(`${API}/migrations`)
+      .send({ ...body, dryRun: true });
+    expect(dry.status).toBe(201);
+    await migrationWhen(
+      dry.body.migration.id,
+      m => m.status === 'succeeded',
+      'the dry run',
+    );
+
+    const created = await api().post(`${API}/migrations`).send(body);
+    expect(created.status).toBe(201);
+    const id = created.body.migration.id;
+    await migrationWhen(id, m => m.status === 'awaiting-decision', 'the wait');
+    // The same request again answers with the waiting run.
+    const repeat = await api().post(`${API}/migrations`).send(body);
+    expect(repeat.status).toBe(200);
+    expect(repeat.body.migration.id).toBe(id);
+
+    // Cancelled while it waits: it ends at once, and the dataset was never touched.
+    const cancelled = await api().post(`${API}/migrations/${id}/cancel`);
+    expect(cancelled.body.migration.status).toBe('cancelled');
+    expect(await tableExists('public.scores_v2')).toBe(false);
+    const late = await api()
+      .post(`${API}/migrations/${id}/consumers/decisions`)
+      .send({
+        entityRef: 'component:default/keeper',
+        decision: 'keep-field',
+        reason: 'x',
+      });
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toMatch(/is cancelled/);
+    // A retry waits for the decision again.
+    expect((await api().post(`${API}/migrations/${id}/retry`)).status).toBe(
+      200,
+    );
+    await migrationWhen(
+      id,
+      m => m.status === 'awaiting-decision',
+      'the wait after retry',
+    );
+
+    const kept = await api()
+      .post(`${API}/migrations/${id}/consumers/decisions`)
+      .send({
+        entityRef: 'component:default/keeper',
+        decision: 'keep-field',
+        reason: 'the leaderboard moves off bonus this sprint',
+      });
+    expect(kept.status).toBe(200);
+    expect(kept.body.consumer).toMatchObject({
+      state: 'kept',
+      decision: { kind: 'keep-field', decidedBy: 'user:default/mock' },
+    });
+    // One decision is still missing: the run waits for it.
+    expect(
+      (await api().get(`${API}/migrations/${id}`)).body.migration.status,
+    ).toBe('awaiting-decision');
+    const toAgent = await api()
+      .post(`${API}/migrations/${id}/consumers/decisions`)
+      .send({ entityRef: 'component:default/handed', decision: 'agent' });
+    expect(toAgent.status).toBe(200);
+    await migrationWhen(
+      id,
+      m => m.status === 'succeeded',
+      'the run to succeed',
+    );
+    expect(await tableExists('public.scores_v2')).toBe(true);
+    // Handed to the coding agent: after the cut-over it takes the file, and the
+    // consumer goes through verification to a pull request as usual.
+    const after = await ledgerWhen(
+      id,
+      l => byName(l).handed?.state === 'pr-opened',
+      'the handed consumer to get a pull request',
+    );
+    expect(byName(after).handed).toMatchObject({
+      decision: { kind: 'agent', decidedBy: 'user:default/mock' },
+      verification: {
+        patchedBy: 'agent',
+        shadowChecks: [{ path: 'q.sql', outcome: 'skipped' }],
+      },
+    });
+    // The kept consumer is still kept: nothing patches it.
+    expect(byName(after).keeper).toMatchObject({ state: 'kept', attempts: 0 });
+    expect(byName(after).keeper.patch).toBeUndefined();
+
+    // A retry while its code still reads the field leaves it kept.
+    const retried = await api()
+      .post(`${API}/migrations/${id}/consumers/retry`)
+      .send({ entityRefs: ['component:default/keeper'] });
+    expect(retried.body.retried).toEqual(['component:default/keeper']);
+    await ledgerWhen(
+      id,
+      l => byName(l).keeper.state === 'kept' && byName(l).keeper.attempts === 1,
+      'the retried consumer to be kept again',
+    );
+    // Its owner stops reading the field: a retry finds it unaffected.
+    writeFileSync(
+      join(repo('keeper'), 'q.sql'),
+      'select player from scores;\n',
+    );
+    gitIn(repo('keeper'), 'commit', '-qam', 'stop reading bonus');
+    await api()
+      .post(`${API}/migrations/${id}/consumers/retry`)
+      .send({ entityRefs: ['component:default/keeper'] });
+    const moved = await ledgerWhen(
+      id,
+      l => byName(l).keeper.state === 'unaffected',
+      'the consumer to be unaffected',
+    );
+    expect(byName(moved).keeper.decision).toMatchObject({ kind: 'keep-field' });
   }, 120_000);
 });

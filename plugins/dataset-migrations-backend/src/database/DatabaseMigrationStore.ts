@@ -60,7 +60,21 @@ type MigrationRow = {
 
 const UNIQUE_VIOLATION = '23505';
 /** Statuses in which a migration answers a repeat of its request. */
-const REUSABLE_STATUSES: MigrationStatus[] = ['queued', 'running', 'succeeded'];
+const REUSABLE_STATUSES: MigrationStatus[] = [
+  'queued',
+  'running',
+  'awaiting-decision',
+  'succeeded',
+];
+/**
+ * A consumer of the migration (in `migrations`) waits for a person's decision: the
+ * pipeline left it failed with `needs-decision` and nobody has decided yet. The
+ * same rule as `needsDecision()` in -common, read by the database.
+ */
+const UNDECIDED_CONSUMER = `EXISTS (
+  SELECT 1 FROM migration_consumers c
+   WHERE c.migration_id = migrations.id
+     AND c.state = 'failed' AND c.failure_kind = 'needs-decision')`;
 
 function toSummary(row: MigrationRow): MigrationSummary {
   return {
@@ -288,10 +302,10 @@ export class DatabaseMigrationStore implements MigrationStore {
       .whereIn('status', ACTIVE_MIGRATION_STATUSES)
       .update({
         status: this.knex.raw(
-          `CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END`,
+          `CASE WHEN status IN ('queued', 'awaiting-decision') THEN 'cancelled' ELSE status END`,
         ) as any,
         finished_at: this.knex.raw(
-          `CASE WHEN status = 'queued' THEN now() ELSE finished_at END`,
+          `CASE WHEN status IN ('queued', 'awaiting-decision') THEN now() ELSE finished_at END`,
         ) as any,
         cancel_requested_at: this.knex.fn.now() as any,
         updated_at: this.knex.fn.now() as any,
@@ -351,6 +365,36 @@ export class DatabaseMigrationStore implements MigrationStore {
       .where({ id, status: 'running', lease_owner: lease.owner })
       .update({ lease_expires_at: this.leaseEnd(lease.durationMs) });
     return updated === 1;
+  }
+
+  async awaitDecisions(id: string, owner: string): Promise<boolean> {
+    // One statement with the check, so a decision recorded meanwhile is either seen
+    // here (the run goes on) or finds the run waiting (and queues it again).
+    const updated = await this.knex('migrations')
+      .where({ id, status: 'running', lease_owner: owner })
+      // A cancel asked for meanwhile is the run's to carry out, not to park.
+      .whereNull('cancel_requested_at')
+      .whereRaw(UNDECIDED_CONSUMER)
+      .update({
+        status: 'awaiting-decision',
+        lease_owner: null,
+        lease_expires_at: null,
+        updated_at: this.knex.fn.now(),
+      });
+    return updated === 1;
+  }
+
+  async resumeAfterDecisions(id: string, enqueue: Enqueue): Promise<boolean> {
+    return this.knex.transaction(async tx => {
+      const [row] = await tx('migrations')
+        .where({ id, status: 'awaiting-decision' })
+        .whereRaw(`NOT ${UNDECIDED_CONSUMER}`)
+        .update({ status: 'queued', updated_at: tx.fn.now() })
+        .returning('id');
+      if (!row) return false;
+      await enqueue(tx, id);
+      return true;
+    });
   }
 
   async requeueExpiredRuns(

@@ -86,6 +86,17 @@ export interface MigrationStore {
     id: string,
     lease: Lease,
   ): Promise<(Migration & { plan?: MigrationPlan }) | undefined>;
+  /**
+   * Parks this owner's running migration in `awaiting-decision`, releasing its lease,
+   * if a consumer still waits for a person's decision; false when none does (or the
+   * run is no longer this owner's), and the run goes on.
+   */
+  awaitDecisions(id: string, owner: string): Promise<boolean>;
+  /**
+   * Queues a migration waiting for decisions again, with its job, once no consumer
+   * waits for one; false when it is not waiting or a decision is still missing.
+   */
+  resumeAfterDecisions(id: string, enqueue: Enqueue): Promise<boolean>;
   /** Extends the lease; false when the run is no longer this owner's. */
   renewLease(id: string, lease: Lease): Promise<boolean>;
   /**

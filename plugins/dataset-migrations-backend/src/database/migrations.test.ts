@@ -66,6 +66,7 @@ describe('knex migrations', () => {
     );
     expect(partial).toContain("'queued'");
     expect(partial).toContain("'running'");
+    expect(partial).toContain("'awaiting-decision'");
 
     // The partial index allows any number of finished migrations but one active one.
     await knex('migrations').insert([

@@ -44,6 +44,14 @@ export interface MigrationRunnerOptions {
   logger: LoggerService;
   /** How long a run stays this worker's without a heartbeat. */
   leaseMs: number;
+  /**
+   * Before the first stage of a real migration: its consumers that wait for a
+   * person's decision, once every consumer has been assessed. While there are any,
+   * no stage runs and the migration waits in `awaiting-decision`.
+   */
+  undecidedConsumers?: (
+    migrationId: string,
+  ) => Promise<Array<{ entityRef: string }>>;
   /** Called once a real (not dry-run) migration has succeeded. */
   onSucceeded?: (migrationId: string) => Promise<void>;
 }
@@ -138,6 +146,14 @@ export class MigrationRunner {
       );
       // Giving up goes through the engine, which alone can undo what attempts left.
       if (gaveUp && !pinned) throw gaveUp;
+      // The rollout order the plan states is the order that runs: no data moves
+      // while a consumer that reads what the migration drops waits for a decision.
+      if (
+        !pinned &&
+        !migration.dryRun &&
+        (await this.awaitDecisions(migration, lease, log))
+      )
+        return;
       const plan =
         pinned ??
         (await step('plan', () =>
@@ -209,6 +225,44 @@ export class MigrationRunner {
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /**
+   * Assesses the consumers and, while any waits for a decision, parks the run in
+   * `awaiting-decision` without its lease; true when it did. A decision recorded
+   * meanwhile is seen by the park itself, and the run goes on.
+   */
+  private async awaitDecisions(
+    migration: Migration,
+    lease: Lease,
+    log: DatasetMigrationRun['log'],
+  ): Promise<boolean> {
+    if (!this.deps.undecidedConsumers) return false;
+    const undecided = await this.deps
+      .undecidedConsumers(migration.id)
+      .catch(error => {
+        throw new Error(
+          `could not assess the consumers before the first stage: ${
+            (error as Error).message
+          }`,
+        );
+      });
+    if (undecided.length === 0) return false;
+    const names = undecided.map(c => c.entityRef).join(', ');
+    if (!(await this.deps.store.awaitDecisions(migration.id, lease.owner))) {
+      // Decided meanwhile, or cancelled or taken over: the next steps see which.
+      await log(
+        `not waiting for ${names}: decided meanwhile, or the run was cancelled or taken over`,
+      );
+      return false;
+    }
+    await log(
+      `no stage runs until each consumer that reads a dropped or recomputed field is decided; waiting for ${
+        undecided.length
+      } decision${undecided.length === 1 ? '' : 's'}: ${names}`,
+      'warn',
+    );
+    return true;
   }
 
   /**

@@ -183,6 +183,12 @@ export function createRouter(options: {
     },
   );
 
+  router.post('/migrations/:id/consumers/decisions', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const id = parseInput(migrationId, req.params.id, 'migration id');
+    res.json(await consumers.decide(id, req.body ?? {}, credentials));
+  });
+
   router.post('/rewrite-preview', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],

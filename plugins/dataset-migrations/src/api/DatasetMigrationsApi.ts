@@ -1,9 +1,11 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   ContractRequest,
+  ConsumerDecisionRequest,
   ConsumerImpactStatus,
   ConsumerLedger,
   ConsumerPullRequestDetails,
+  MigrationConsumer,
   CreateMigrationRequest,
   InferenceEvidence,
   TargetSchema,
@@ -81,6 +83,14 @@ export interface DatasetMigrationsApi {
     id: string,
     entityRefs?: string[],
   ): Promise<{ retried: string[] }>;
+  /**
+   * Records what happens to a consumer that reads a field the migration drops or
+   * recomputes; the last one a waiting run needs lets it start.
+   */
+  decideConsumer(
+    id: string,
+    decision: ConsumerDecisionRequest,
+  ): Promise<{ consumer: MigrationConsumer }>;
   /**
    * The impact report with owners, one row per consumer file. A Blob, not a URL:
    * the backend wants the user's token, which a plain link does not send.

@@ -63,6 +63,32 @@ describe('DatasetMigrationsClient', () => {
     );
   });
 
+  it('posts a consumer decision to the migration it belongs to', async () => {
+    const { api, fetch } = client(
+      reply(
+        200,
+        '{"consumer":{"entityRef":"component:default/a","state":"excluded"}}',
+        'application/json',
+      ),
+    );
+    await expect(
+      api.decideConsumer('m 1', {
+        entityRef: 'component:default/a',
+        decision: 'exclude',
+        reason: 'retired',
+      }),
+    ).resolves.toEqual({
+      consumer: { entityRef: 'component:default/a', state: 'excluded' },
+    });
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/migrations/m%201/consumers/decisions`,
+      expect.objectContaining({
+        method: 'POST',
+        body: '{"entityRef":"component:default/a","decision":"exclude","reason":"retired"}',
+      }),
+    );
+  });
+
   it('fetches the impact CSV through fetchApi, so the user’s token goes along', async () => {
     const { api, fetch } = client(
       reply(200, 'consumer,owner\r\n', 'text/csv; charset=utf-8'),

@@ -2,6 +2,7 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ConsumerDecisionRequest,
   ConsumerLedger,
   ConsumerPullRequestDetails,
   ContractRequest,
@@ -10,6 +11,7 @@ import type {
   DatasetDetails,
   DatasetSummary,
   Migration,
+  MigrationConsumer,
   MigrationDetails,
   MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -121,6 +123,17 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
       'POST',
       `/migrations/${encodeURIComponent(id)}/consumers/retry`,
       entityRefs ? { entityRefs } : {},
+    );
+  }
+
+  async decideConsumer(
+    id: string,
+    decision: ConsumerDecisionRequest,
+  ): Promise<{ consumer: MigrationConsumer }> {
+    return this.request(
+      'POST',
+      `/migrations/${encodeURIComponent(id)}/consumers/decisions`,
+      decision,
     );
   }
 

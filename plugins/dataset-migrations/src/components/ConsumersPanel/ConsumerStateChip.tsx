@@ -15,6 +15,8 @@ const STATE_COLOURS: Record<
   done: 'primary',
   failed: 'secondary',
   superseded: 'default',
+  kept: 'default',
+  excluded: 'default',
 };
 
 /** A consumer's state, or with a count, how many consumers are in it. */

@@ -14,8 +14,16 @@ import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
 import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
 import { Link } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import type { MigrationConsumer } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  needsDecision,
+  type MigrationConsumer,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import { ConsumerDetails } from './ConsumerDetails';
+import {
+  DecisionActions,
+  DecisionNote,
+  type DecideHandler,
+} from './DecisionActions';
 import { ConsumerStateChip } from './ConsumerStateChip';
 import { FAILURE_LABELS, formatFileLines } from './consumerText';
 import { isWebUrl } from './PullRequestDialog';
@@ -31,6 +39,8 @@ export function ConsumerTable(props: {
   onRetry(entityRef: string): void;
   /** Shows a consumer's pull request in the portal. */
   onViewPullRequest?(consumer: MigrationConsumer): void;
+  /** Offered on consumers that need a person's decision. */
+  onDecide?: DecideHandler;
 }) {
   return (
     <Table size="small" aria-label="Consumers">
@@ -55,6 +65,7 @@ export function ConsumerTable(props: {
             consumer={consumer}
             onRetry={props.onRetry}
             onViewPullRequest={props.onViewPullRequest}
+            onDecide={props.onDecide}
           />
         ))}
       </TableBody>
@@ -66,8 +77,9 @@ function ConsumerRow(props: {
   consumer: MigrationConsumer;
   onRetry(entityRef: string): void;
   onViewPullRequest?(consumer: MigrationConsumer): void;
+  onDecide?: DecideHandler;
 }) {
-  const { consumer, onRetry, onViewPullRequest } = props;
+  const { consumer, onRetry, onViewPullRequest, onDecide } = props;
   const [open, setOpen] = useState(false);
   const affectedFiles = (consumer.impact?.files ?? []).filter(
     file => file.status !== 'unaffected',
@@ -111,6 +123,7 @@ function ConsumerRow(props: {
         </TableCell>
         <TableCell>
           <ConsumerStateChip state={consumer.state} />
+          {consumer.decision && <DecisionNote decision={consumer.decision} />}
         </TableCell>
         <TableCell>{consumer.impact?.fields.join(', ')}</TableCell>
         <TableCell style={{ wordBreak: 'break-all' }}>
@@ -164,7 +177,11 @@ function ConsumerRow(props: {
           )}
         </TableCell>
         <TableCell>
-          {consumer.state === 'failed' && (
+          {onDecide && needsDecision(consumer) && (
+            <DecisionActions consumer={consumer} onDecide={onDecide} />
+          )}
+          {/* A kept consumer is looked at again once its owner changed the code. */}
+          {(consumer.state === 'failed' || consumer.state === 'kept') && (
             <Button
               size="small"
               color="primary"

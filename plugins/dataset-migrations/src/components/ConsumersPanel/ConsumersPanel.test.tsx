@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { alertApiRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import type {
   ConsumerLedger,
@@ -54,6 +55,8 @@ const ledger: ConsumerLedger = {
     done: 0,
     failed: 1,
     superseded: 0,
+    kept: 0,
+    excluded: 0,
   },
   consumers: [
     consumer('daily-plays', {
@@ -148,6 +151,13 @@ function fakeApi(current: () => ConsumerLedger = () => ledger) {
     })),
     getImpactCsv: jest.fn(
       async () => new Blob(['consumer\r\n'], { type: 'text/csv' }),
+    ),
+    decideConsumer: jest.fn(
+      async (_id: string, request: { entityRef: string }) => ({
+        consumer: consumer(request.entityRef.split('/')[1], {
+          state: 'excluded',
+        }),
+      }),
     ),
   } as unknown as jest.Mocked<DatasetMigrationsApi>;
 }
@@ -354,5 +364,168 @@ describe('ConsumersPanel', () => {
       click.mockRestore();
       Object.assign(URL, original);
     }
+  });
+  describe('a run awaiting decisions', () => {
+    const awaiting: Migration = {
+      ...migration,
+      status: 'awaiting-decision',
+      finishedAt: undefined,
+    };
+    const decisionLedger = (): ConsumerLedger => ({
+      ...ledger,
+      consumers: [
+        consumer('churn-model', {
+          state: 'failed',
+          impact: {
+            status: 'needs-decision',
+            fields: ['legacy_flag'],
+            files: [
+              {
+                path: 'features.sql',
+                status: 'needs-decision',
+                fields: ['legacy_flag'],
+                lines: [4],
+                problem: {
+                  message: 'reads "legacy_flag", which the migration drops',
+                },
+              },
+            ],
+          },
+          failure: {
+            kind: 'needs-decision',
+            message:
+              'features.sql:4: reads "legacy_flag", which the migration drops',
+          },
+        }),
+        consumer('old-report', {
+          state: 'kept',
+          decision: {
+            kind: 'keep-field',
+            reason: 'moves off it next sprint',
+            decidedBy: 'user:default/ada',
+            decidedAt: '2026-11-21T10:01:00.000Z',
+          },
+        }),
+        consumer('audit-export', { state: 'discovered' }),
+      ],
+    });
+
+    it('says how many decisions are left and shows who decided what', async () => {
+      await renderPanel(fakeApi(decisionLedger), awaiting);
+      expect(
+        await screen.findByText(
+          /No data moves until each consumer that reads a dropped or recomputed field is decided: 1 decision left/,
+        ),
+      ).toBeInTheDocument();
+      const kept = screen.getByTestId('consumer-component:default/old-report');
+      expect(within(kept).getByTestId('consumer-decision')).toHaveTextContent(
+        /Field kept for now: moves off it next sprint — user:default\/ada/,
+      );
+      // Only the consumer that needs a decision is offered the three answers.
+      expect(
+        screen.getAllByRole('button', { name: /^Exclude component:/ }),
+      ).toHaveLength(1);
+      expect(
+        within(kept).queryByRole('button', { name: /Keep field/ }),
+      ).not.toBeInTheDocument();
+      // A kept consumer can be looked at again once its code changed.
+      expect(
+        within(kept).getByRole('button', {
+          name: 'Retry component:default/old-report',
+        }),
+      ).toBeInTheDocument();
+    });
+
+    it('asks why before excluding, and hands a consumer to the agent at once', async () => {
+      const api = fakeApi(decisionLedger);
+      await renderPanel(api, awaiting);
+      await userEvent.click(
+        await screen.findByRole('button', {
+          name: 'Exclude component:default/churn-model',
+        }),
+      );
+      const dialog = screen.getByRole('dialog');
+      const confirm = within(dialog).getByRole('button', { name: 'Exclude' });
+      expect(confirm).toBeDisabled();
+      await userEvent.type(
+        within(dialog).getByLabelText(/Reason/),
+        'retired next week',
+      );
+      await userEvent.click(confirm);
+      expect(api.decideConsumer).toHaveBeenCalledWith('m1', {
+        entityRef: 'component:default/churn-model',
+        decision: 'exclude',
+        reason: 'retired next week',
+      });
+      await waitFor(() =>
+        expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+      );
+      // The ledger is read again to show the decision.
+      await waitFor(() =>
+        expect(api.getConsumerLedger.mock.calls.length).toBeGreaterThan(1),
+      );
+
+      await userEvent.click(
+        screen.getByRole('button', {
+          name: 'Keep field for now for component:default/churn-model',
+        }),
+      );
+      await userEvent.click(
+        within(screen.getByRole('dialog')).getByRole('button', {
+          name: 'Cancel',
+        }),
+      );
+      await waitFor(() =>
+        expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+      );
+      expect(api.decideConsumer).toHaveBeenCalledTimes(1);
+
+      await userEvent.click(
+        screen.getByRole('button', {
+          name: 'Hand component:default/churn-model to coding agent',
+        }),
+      );
+      expect(api.decideConsumer).toHaveBeenLastCalledWith('m1', {
+        entityRef: 'component:default/churn-model',
+        decision: 'agent',
+      });
+    }, 20_000);
+
+    it('reports a refused decision in the server’s words', async () => {
+      const api = fakeApi(decisionLedger);
+      api.decideConsumer.mockRejectedValueOnce(
+        Object.assign(new Error('Request failed with 409 Conflict'), {
+          cause: {
+            message:
+              'no coding agent is configured (datasetMigrations.consumers.agent) to hand this consumer to; keep the field or exclude the consumer',
+          },
+        }),
+      );
+      const alertApi = { post: jest.fn(), alert$: jest.fn() };
+      await renderInTestApp(
+        <TestApiProvider
+          apis={[
+            [datasetMigrationsApiRef, api],
+            [alertApiRef, alertApi],
+          ]}
+        >
+          <ConsumersPanel migration={awaiting} />
+        </TestApiProvider>,
+        {
+          mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+        },
+      );
+      await userEvent.click(
+        await screen.findByRole('button', {
+          name: 'Hand component:default/churn-model to coding agent',
+        }),
+      );
+      await waitFor(() =>
+        expect(alertApi.post).toHaveBeenCalledWith({
+          message: expect.stringMatching(/no coding agent is configured/),
+          severity: 'error',
+        }),
+      );
+    });
   });
 });

@@ -6,6 +6,8 @@ import { Progress } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   isActiveMigrationStatus,
+  needsDecision,
+  type ConsumerDecisionKind,
   type Migration,
   type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -48,6 +50,19 @@ export function ConsumersPanel(props: { migration: Migration }) {
         });
       await reload();
     });
+  const decide = (
+    entityRef: string,
+    decision: ConsumerDecisionKind,
+    reason?: string,
+  ) =>
+    act(async () => {
+      await api.decideConsumer(migration.id, {
+        entityRef,
+        decision,
+        ...(reason ? { reason } : {}),
+      });
+      await reload();
+    });
   const downloadCsv = () =>
     act(async () => {
       saveBlob(
@@ -57,6 +72,7 @@ export function ConsumersPanel(props: { migration: Migration }) {
     });
 
   const failed = ledger?.counts.failed ?? 0;
+  const undecided = ledger?.consumers.filter(needsDecision).length ?? 0;
   return (
     <Box>
       <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={1}>
@@ -91,6 +107,13 @@ export function ConsumersPanel(props: { migration: Migration }) {
         </Alert>
       )}
       {error && <Alert severity="error">{messageOf(error)}</Alert>}
+      {migration.status === 'awaiting-decision' && (
+        <Alert severity="warning">
+          No data moves until each consumer that reads a dropped or recomputed
+          field is decided: {undecided} decision{undecided === 1 ? '' : 's'}{' '}
+          left.
+        </Alert>
+      )}
       {loading && <Progress />}
       {ledger?.consumers.length === 0 && (
         <Typography variant="body2" color="textSecondary">
@@ -110,6 +133,7 @@ export function ConsumersPanel(props: { migration: Migration }) {
               consumers={ledger.consumers}
               onRetry={entityRef => retry([entityRef])}
               onViewPullRequest={setViewing}
+              onDecide={decide}
             />
           </Box>
         </>

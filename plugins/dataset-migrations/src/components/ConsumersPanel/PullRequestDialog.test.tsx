@@ -2,11 +2,12 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import type {
-  ConsumerLedger,
-  ConsumerPullRequestDetails,
-  Migration,
-  MigrationConsumer,
+import {
+  emptyConsumerStateCounts,
+  type ConsumerLedger,
+  type ConsumerPullRequestDetails,
+  type Migration,
+  type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
 import { ConsumersPanel } from './ConsumersPanel';
@@ -48,17 +49,7 @@ function consumer(
 
 const ledger: ConsumerLedger = {
   migrationId: 'm1',
-  counts: {
-    discovered: 0,
-    unaffected: 0,
-    patched: 0,
-    verified: 0,
-    'pr-opened': 2,
-    merged: 0,
-    done: 0,
-    failed: 0,
-    superseded: 0,
-  },
+  counts: { ...emptyConsumerStateCounts(), 'pr-opened': 2 },
   consumers: [
     consumer(LOCAL_REF, {
       provider: 'local-git',

@@ -289,4 +289,46 @@ describe('MigrationHistoryContent', () => {
     );
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
+
+  it('shows a run awaiting decisions with how many are left', async () => {
+    const waiting = run({
+      status: 'awaiting-decision',
+      finishedAt: undefined,
+    });
+    const needs = (name: string) => ({
+      entityRef: `component:default/${name}`,
+      depth: 1,
+      state: 'failed',
+      failure: { kind: 'needs-decision', message: 'reads "legacy_flag"' },
+      attempts: 0,
+      updatedAt: waiting.updatedAt,
+    });
+    const api = {
+      listMigrations: jest.fn(async () => [waiting]),
+      getConsumerLedger: jest.fn(async () => ({
+        migrationId: 'm1',
+        counts: {},
+        consumers: [
+          needs('a'),
+          needs('b'),
+          { ...needs('c'), state: 'excluded', failure: undefined },
+        ],
+      })),
+    } as unknown as jest.Mocked<DatasetMigrationsApi>;
+
+    await renderInTestApp(
+      <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+        <EntityProvider entity={entity}>
+          <MigrationHistoryContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    expect(
+      await screen.findByText('Awaiting decisions (2 left)'),
+    ).toBeInTheDocument();
+    expect(api.getConsumerLedger).toHaveBeenCalledWith('m1');
+    // It holds the dataset like a queued run, and can be cancelled like one.
+    expect(screen.getByRole('button', { name: 'Cancel' })).toBeInTheDocument();
+  });
 });

@@ -20,7 +20,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { MigrateButton } from '../MigrateDialog';
-import { MigrationStatus } from '../shared/MigrationStatus';
+import { MigrationRunStatus } from './MigrationRunStatus';
 import { formatDuration, formatTime, messageOf } from '../shared/format';
 import { useMigrations } from '../shared/useMigrations';
 import { ContractDialog } from './ContractDialog';
@@ -132,7 +132,7 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
       data-testid={`migration-${migration.id}`}
     >
       <Grid item xs={2}>
-        <MigrationStatus status={migration.status} />
+        <MigrationRunStatus migration={migration} />
       </Grid>
       <Grid item xs={2}>
         <Typography variant="body2">

@@ -15,10 +15,30 @@ const INDICATORS = {
   failed: StatusError,
   cancelled: StatusAborted,
   'rolled-back': StatusWarning,
+  'awaiting-decision': StatusWarning,
 } as const;
 
-/** A migration's status the way Backstage shows statuses everywhere else. */
-export function MigrationStatus(props: { status: Status }) {
-  const Indicator = INDICATORS[props.status];
-  return <Indicator>{props.status}</Indicator>;
+/** Statuses said in words rather than by their name on the wire. */
+const LABELS: Partial<Record<Status, string>> = {
+  'awaiting-decision': 'Awaiting decisions',
+};
+
+/**
+ * A migration's status the way Backstage shows statuses everywhere else; with
+ * `decisionsLeft`, a run awaiting decisions says how many are left.
+ */
+export function MigrationStatus(props: {
+  status: Status;
+  decisionsLeft?: number;
+}) {
+  const { status, decisionsLeft } = props;
+  const Indicator = INDICATORS[status];
+  const label = LABELS[status] ?? status;
+  return (
+    <Indicator>
+      {status === 'awaiting-decision' && decisionsLeft !== undefined
+        ? `${label} (${decisionsLeft} left)`
+        : label}
+    </Indicator>
+  );
 }

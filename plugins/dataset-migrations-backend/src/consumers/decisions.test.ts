@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { mockServices } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
+import type { Enqueue, NewMigration } from '../database/MigrationStore';
+import { ConsumerService } from './ConsumerService';
+import { ConsumerStore } from './ConsumerStore';
+
+const EVENTS = 'resource:default/events';
+const LEASE = { owner: 'test-worker', durationMs: 60_000 };
+
+function newMigration(overrides: Partial<NewMigration> = {}): NewMigration {
+  const id = overrides.id ?? randomUUID();
+  return {
+    id,
+    entityRef: EVENTS,
+    fromVersion: 1,
+    targetVersion: 2,
+    changes: [{ dropField: { name: 'legacy_flag' } }],
+    dryRun: false,
+    fingerprint: `fp-${id}`,
+    requestedBy: 'user:default/tester',
+    ...overrides,
+  };
+}
+
+/**
+ * The rules around decisions, on the real stores: a run parks only while a consumer
+ * waits for a decision, holds its dataset meanwhile, and the last decision queues it
+ * again with its job in one transaction.
+ */
+describe('consumer decisions before a migration starts', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let store: DatabaseMigrationStore;
+  let consumers: ConsumerStore;
+  let enqueue: jest.MockedFunction<Enqueue>;
+  const credentials = {
+    $$type: '@backstage/BackstageCredentials' as const,
+    principal: { type: 'user' as const, userEntityRef: 'user:default/ada' },
+  };
+
+  function service(hasAgent: boolean) {
+    const enqueueConsumer = jest.fn(async () => {});
+    return {
+      enqueueConsumer,
+      service: new ConsumerService({
+        consumers,
+        migrations: store,
+        // Not used by decisions.
+        catalog: undefined as never,
+        engines: undefined as never,
+        readers: [],
+        enqueueConsumer,
+        hasAgent,
+        resumeIfDecided: async id => {
+          await store.resumeAfterDecisions(id, enqueue);
+        },
+      }),
+    };
+  }
+
+  beforeAll(async () => {
+    knex = await init();
+    store = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex }),
+    });
+    consumers = new ConsumerStore(knex);
+    await knex.schema.createTable('test_jobs', t => {
+      t.uuid('migration_id').notNullable();
+    });
+  });
+
+  beforeEach(async () => {
+    await knex('test_jobs').delete();
+    await knex('migrations').delete();
+    enqueue = jest.fn(async (tx, migrationId) => {
+      await tx('test_jobs').insert({ migration_id: migrationId });
+    });
+  });
+
+  const jobs = async () =>
+    (await knex('test_jobs').select('migration_id')).map(r => r.migration_id);
+  const statusOf = async (id: string) =>
+    (await store.getMigrationWithPlan(id))!.status;
+
+  /** A claimed run whose consumers are `a` (and `b`) needing a decision, `c` affected. */
+  async function runningWithUndecided(names = ['a', 'b']) {
+    const created = await store.createMigration(newMigration(), enqueue);
+    if (!created.queued) throw new Error('expected a queued migration');
+    const id = created.migration.id;
+    await store.claimMigration(id, LEASE);
+    await consumers.addDiscovered(
+      id,
+      [...names, 'c'].map(n => ({
+        entityRef: `component:default/${n}`,
+        depth: 1,
+      })),
+    );
+    for (const n of names)
+      await consumers.advance(id, `component:default/${n}`, ['discovered'], {
+        state: 'failed',
+        failure: {
+          kind: 'needs-decision',
+          message: 'q.sql:1: reads "legacy_flag"',
+        },
+      });
+    return id;
+  }
+
+  it('parks a run only while a consumer waits for a decision, and holds its dataset', async () => {
+    const id = await runningWithUndecided(['a']);
+    expect(await store.awaitDecisions(id, 'another-worker')).toBe(false);
+    expect(await store.awaitDecisions(id, LEASE.owner)).toBe(true);
+    const parked = await store.getMigrationWithPlan(id);
+    expect(parked!.status).toBe('awaiting-decision');
+    // Its lease is released: nothing renews or sweeps a waiting run.
+    expect(await store.renewLease(id, LEASE)).toBe(false);
+
+    // One active migration per dataset: a waiting one counts.
+    const second = await store.createMigration(
+      newMigration({ targetVersion: 3 }),
+      enqueue,
+    );
+    expect(second).toMatchObject({
+      queued: false,
+      active: { id, status: 'awaiting-decision' },
+    });
+    // Queued again only once nobody waits for a decision.
+    expect(await store.resumeAfterDecisions(id, enqueue)).toBe(false);
+    await knex('test_jobs').delete();
+    await consumers.advance(id, 'component:default/a', ['failed'], {
+      state: 'unaffected',
+    });
+    expect(await store.resumeAfterDecisions(id, enqueue)).toBe(true);
+    expect(await statusOf(id)).toBe('queued');
+    expect(await jobs()).toEqual([id]);
+
+    // With nothing to decide, a run is not parked.
+    await store.claimMigration(id, LEASE);
+    expect(await store.awaitDecisions(id, LEASE.owner)).toBe(false);
+    expect(await statusOf(id)).toBe('running');
+  });
+
+  it('cancels a waiting run at once', async () => {
+    const id = await runningWithUndecided(['a']);
+    await store.awaitDecisions(id, LEASE.owner);
+    const cancelled = await store.requestCancel(id);
+    expect(cancelled).toMatchObject({ status: 'cancelled' });
+    expect(cancelled!.finishedAt).toBeDefined();
+  });
+
+  it('records each decision with who and why, and the last one queues the run', async () => {
+    const id = await runningWithUndecided();
+    await store.awaitDecisions(id, LEASE.owner);
+    await knex('test_jobs').delete();
+    const { service: decisions } = service(false);
+    const decide = (body: object) =>
+      decisions.decide(id, body, credentials as never);
+
+    await expect(
+      decide({ entityRef: 'component:default/a', decision: 'keep-field' }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(/reason: is required to keep the field/),
+    });
+    await expect(
+      decide({ entityRef: 'component:default/a', decision: 'agent' }),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringMatching(/no coding agent is configured/),
+    });
+    await expect(
+      decide({
+        entityRef: 'component:default/c',
+        decision: 'exclude',
+        reason: 'x',
+      }),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: 'component:default/c does not need a decision: it is discovered',
+    });
+    await expect(
+      decide({
+        entityRef: 'component:default/z',
+        decision: 'exclude',
+        reason: 'x',
+      }),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
+    await expect(
+      decisions.decide(
+        randomUUID(),
+        { entityRef: 'component:default/a', decision: 'exclude', reason: 'x' },
+        credentials as never,
+      ),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
+    expect(await consumers.undecided(id)).toHaveLength(2);
+
+    const { consumer: a } = await decide({
+      entityRef: 'component:default/a',
+      decision: 'keep-field',
+      reason: '  moves off it next sprint ',
+    });
+    expect(a).toMatchObject({
+      state: 'kept',
+      decision: {
+        kind: 'keep-field',
+        reason: 'moves off it next sprint',
+        decidedBy: 'user:default/ada',
+        decidedAt: expect.stringMatching(/Z$/),
+      },
+    });
+    expect(a.failure).toBeUndefined();
+    // One decision is still missing: the run waits.
+    expect(await statusOf(id)).toBe('awaiting-decision');
+    expect(await jobs()).toEqual([]);
+    // A consumer already decided cannot be decided again.
+    await expect(
+      decide({
+        entityRef: 'component:default/a',
+        decision: 'exclude',
+        reason: 'x',
+      }),
+    ).rejects.toMatchObject({
+      message: 'component:default/a does not need a decision: it is kept',
+    });
+
+    const { consumer: b } = await decide({
+      entityRef: 'component:default/b',
+      decision: 'exclude',
+      reason: 'retired',
+    });
+    expect(b).toMatchObject({
+      state: 'excluded',
+      decision: { kind: 'exclude' },
+    });
+    expect(await statusOf(id)).toBe('queued');
+    expect(await jobs()).toEqual([id]);
+    const ledger = await consumers.ledger(id);
+    expect(ledger.counts).toMatchObject({
+      kept: 1,
+      excluded: 1,
+      discovered: 1,
+    });
+  });
+
+  it('hands a consumer to the agent when one is configured, and refuses decisions on a finished run', async () => {
+    const id = await runningWithUndecided(['a']);
+    await store.awaitDecisions(id, LEASE.owner);
+    const { service: decisions, enqueueConsumer } = service(true);
+    const { consumer } = await decisions.decide(
+      id,
+      { entityRef: 'component:default/a', decision: 'agent' },
+      credentials as never,
+    );
+    // Back to the start of the pipeline; the agent takes over after the cut-over.
+    expect(consumer).toMatchObject({
+      state: 'discovered',
+      decision: { kind: 'agent', decidedBy: 'user:default/ada' },
+    });
+    expect(consumer.decision!.reason).toBeUndefined();
+    expect(enqueueConsumer).not.toHaveBeenCalled();
+    expect(await statusOf(id)).toBe('queued');
+
+    await store.requestCancel(id); // frees the dataset for the next run
+    const other = await runningWithUndecided(['x']);
+    await store.finishMigration(other, { status: 'failed', reason: 'boom' });
+    await expect(
+      decisions.decide(
+        other,
+        { entityRef: 'component:default/x', decision: 'agent' },
+        credentials as never,
+      ),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringMatching(/is failed; decisions are taken while/),
+    });
+  });
+});

@@ -1,0 +1,143 @@
+import { useState } from 'react';
+import {
+  Box,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogContentText,
+  DialogTitle,
+  TextField,
+  Typography,
+} from '@material-ui/core';
+import type {
+  ConsumerDecision,
+  ConsumerDecisionKind,
+  MigrationConsumer,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+
+/** Each decision as a person reads it in the ledger. */
+export const DECISION_LABELS: Record<ConsumerDecisionKind, string> = {
+  'keep-field': 'Field kept for now',
+  exclude: 'Excluded',
+  agent: 'Handed to the coding agent',
+};
+
+/** What a person decides for a consumer, as the panel sends it. */
+export type DecideHandler = (
+  entityRef: string,
+  decision: ConsumerDecisionKind,
+  reason?: string,
+) => void;
+
+const REASON_PROMPTS: Record<
+  Exclude<ConsumerDecisionKind, 'agent'>,
+  { title: string; text: string; confirm: string }
+> = {
+  'keep-field': {
+    title: 'Keep the field for now',
+    text: 'The consumer goes on reading the field while the old shape is served. It holds back contract until its owner changes the code; Retry then looks at it again.',
+    confirm: 'Keep field',
+  },
+  exclude: {
+    title: 'Exclude the consumer',
+    text: 'The consumer is taken out of this migration: nothing patches it, and it does not hold back contract. It will break when the field is gone.',
+    confirm: 'Exclude',
+  },
+};
+
+/**
+ * The three answers to a consumer that reads a field the migration drops or
+ * recomputes; keeping the field or excluding the consumer asks why.
+ */
+export function DecisionActions(props: {
+  consumer: MigrationConsumer;
+  onDecide: DecideHandler;
+}) {
+  const { consumer, onDecide } = props;
+  const [asking, setAsking] = useState<'keep-field' | 'exclude'>();
+  const [reason, setReason] = useState('');
+  const close = () => {
+    setAsking(undefined);
+    setReason('');
+  };
+  const prompt = asking && REASON_PROMPTS[asking];
+  return (
+    <Box display="flex" flexDirection="column" alignItems="flex-start">
+      <Button
+        size="small"
+        color="primary"
+        aria-label={`Keep field for now for ${consumer.entityRef}`}
+        onClick={() => setAsking('keep-field')}
+      >
+        Keep field for now
+      </Button>
+      <Button
+        size="small"
+        aria-label={`Exclude ${consumer.entityRef}`}
+        onClick={() => setAsking('exclude')}
+      >
+        Exclude…
+      </Button>
+      <Button
+        size="small"
+        aria-label={`Hand ${consumer.entityRef} to coding agent`}
+        onClick={() => onDecide(consumer.entityRef, 'agent')}
+      >
+        Hand to coding agent
+      </Button>
+      <Dialog open={!!prompt} onClose={close} aria-labelledby="decision-title">
+        {prompt && (
+          <>
+            <DialogTitle id="decision-title">{prompt.title}</DialogTitle>
+            <DialogContent>
+              <DialogContentText>
+                {consumer.entityRef}: {prompt.text}
+              </DialogContentText>
+              <TextField
+                autoFocus
+                fullWidth
+                multiline
+                required
+                id="decision-reason"
+                label="Reason"
+                value={reason}
+                onChange={e => setReason(e.target.value)}
+              />
+            </DialogContent>
+            <DialogActions>
+              <Button onClick={close}>Cancel</Button>
+              <Button
+                color="primary"
+                disabled={reason.trim() === ''}
+                onClick={() => {
+                  onDecide(consumer.entityRef, asking!, reason.trim());
+                  close();
+                }}
+              >
+                {prompt.confirm}
+              </Button>
+            </DialogActions>
+          </>
+        )}
+      </Dialog>
+    </Box>
+  );
+}
+
+/** A recorded decision: what, why, who and when. */
+export function DecisionNote(props: { decision: ConsumerDecision }) {
+  const { kind, reason, decidedBy, decidedAt } = props.decision;
+  return (
+    <Typography
+      variant="caption"
+      component="div"
+      color="textSecondary"
+      data-testid="consumer-decision"
+    >
+      {DECISION_LABELS[kind]}
+      {reason ? `: ${reason}` : ''} — {decidedBy},{' '}
+      {new Date(decidedAt).toLocaleString()}
+    </Typography>
+  );
+}
