@@ -43,9 +43,18 @@ import type {
   RepositorySnapshot,
 } from './repositories/RepositoryReader';
 import { runSandboxed } from './sandbox/runSandboxed';
-import { datasetTarget, type DatasetTarget } from './sql/analyzeSql';
-import { consumerMapping, type ConsumerMapping } from './sql/fieldMapping';
-import { analyzeFile } from './sql/rewriteSql';
+import {
+  datasetTarget,
+  renamedRelation,
+  renamedTarget,
+  type DatasetTarget,
+} from './sql/analyzeSql';
+import {
+  consumerMapping,
+  widenedFields,
+  type ConsumerMapping,
+} from './sql/fieldMapping';
+import { analyzeFile, relationText } from './sql/rewriteSql';
 import { loadSqlParser } from '../sql/sqlParser';
 import { shadowCheckFile } from './verification/shadowCheck';
 
@@ -280,9 +289,10 @@ export class ConsumerPipeline {
   }
 
   private async verify(
-    { migration, plan, target }: MigrationContext,
+    context: MigrationContext,
     { consumer, snapshot: readSnapshot }: StepInput,
   ): Promise<ConsumerState> {
+    const { migration, plan, target } = context;
     const { consumers, engines } = this.options;
     const { entityRef } = consumer;
     const files = await consumers.getPatchedFiles(migration.id, entityRef);
@@ -351,6 +361,14 @@ export class ConsumerPipeline {
             targetVersion: migration.targetVersion,
             original: { path: file.path, content: original },
             rewritten: file,
+            ...(plan.targetTable && context.mapping.renamedTo
+              ? {
+                  renamed: {
+                    target: renamedTarget(target, context.mapping.renamedTo),
+                    dataset: { table: plan.targetTable },
+                  },
+                }
+              : {}),
             timeoutMs: this.options.limits.shadowTimeoutMs,
           })),
         );
@@ -393,7 +411,7 @@ export class ConsumerPipeline {
   }
 
   private async openPullRequest(
-    { migration, plan }: MigrationContext,
+    { migration, plan, mapping }: MigrationContext,
     { consumer, snapshot: readSnapshot }: StepInput,
   ): Promise<ConsumerState> {
     const { consumers } = this.options;
@@ -419,6 +437,10 @@ export class ConsumerPipeline {
           changes: migration.changes,
           impact: consumer.impact!,
           verification: consumer.verification!,
+          ...(mapping.renamedTo
+            ? { renamedTo: relationText(mapping.renamedTo) }
+            : {}),
+          widened: widenedFields(mapping),
         }),
         files: await consumers.getPatchedFiles(migration.id, entityRef),
       })
@@ -578,11 +600,18 @@ export class ConsumerPipeline {
     );
     if (!migration?.plan) return undefined;
     await loadSqlParser();
+    const target = datasetTarget(migration.plan.table, migration.plan.source);
     return {
       migration,
       plan: migration.plan,
-      target: datasetTarget(migration.plan.table, migration.plan.source),
-      mapping: consumerMapping(migration.plan.source, migration.changes),
+      target,
+      mapping: consumerMapping(
+        migration.plan.source,
+        migration.changes,
+        migration.plan.targetTable
+          ? renamedRelation(target, migration.plan.targetTable)
+          : undefined,
+      ),
     };
   }
 

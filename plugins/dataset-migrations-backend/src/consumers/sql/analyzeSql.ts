@@ -8,6 +8,12 @@ export interface DatasetTarget {
   table: string;
   /** The old version's fields: they decide unqualified names when several relations are in scope. */
   fields: string[];
+  /**
+   * The table name dbt `source()` calls use for the dataset, when it is not
+   * `table`: after a rename, sources keep their name and point at the new table
+   * through `identifier:`.
+   */
+  sourceTable?: string;
 }
 
 /** The dataset at `schema.table` (or `table` in `public`) with the old version's fields. */
@@ -19,6 +25,33 @@ export function datasetTarget(
     ? table.split('.', 2)
     : ['public', table];
   return { schema, table: name, fields: fields.map(f => f.name) };
+}
+
+/**
+ * Where a dataset renamed to `to` (`name`, or `schema.name` to relocate it) is
+ * read: a bare name stays in the dataset's schema, as the migration places it.
+ */
+export function renamedRelation(
+  target: DatasetTarget,
+  to: string,
+): { schema: string; table: string } {
+  const [schema, table] = to.includes('.')
+    ? to.split('.', 2)
+    : [target.schema, to];
+  return { schema, table };
+}
+
+/** The renamed dataset as rewritten consumer SQL names it; dbt sources keep their name. */
+export function renamedTarget(
+  target: DatasetTarget,
+  renamedTo: { schema: string; table: string },
+): DatasetTarget {
+  return {
+    ...target,
+    schema: renamedTo.schema,
+    table: renamedTo.table,
+    sourceTable: target.sourceTable ?? target.table,
+  };
 }
 
 export interface Span {
@@ -245,7 +278,8 @@ class StatementWalker {
     const jinja = this.placeholders.get(rv.relname);
     if (jinja) {
       return (
-        (jinja.kind === 'source' && jinja.table === this.target.table) ||
+        (jinja.kind === 'source' &&
+          jinja.table === (this.target.sourceTable ?? this.target.table)) ||
         (jinja.kind === 'ref' && jinja.model === this.target.table)
       );
     }
