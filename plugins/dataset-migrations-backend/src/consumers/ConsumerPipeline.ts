@@ -54,7 +54,8 @@ import {
   widenedFields,
   type ConsumerMapping,
 } from './sql/fieldMapping';
-import { analyzeFile, relationText } from './sql/rewriteSql';
+import { maskJinja } from './sql/dbtJinja';
+import { analyzeFile, mentionsDataset, relationText } from './sql/rewriteSql';
 import { loadSqlParser } from '../sql/sqlParser';
 import { shadowCheckFile } from './verification/shadowCheck';
 
@@ -349,7 +350,10 @@ export class ConsumerPipeline {
       });
     } else {
       const engine = engines.get(plan.engine);
-      for (const file of files.filter(f => /\.sql$/i.test(f.path))) {
+      for (const file of [
+        ...files.filter(f => /\.sql$/i.test(f.path)),
+        ...readsThroughRenamedSource(context, snapshot.files, files),
+      ]) {
         const original = originals.get(file.path);
         if (original === undefined) continue;
         shadowChecks.push(
@@ -640,6 +644,25 @@ export class ConsumerPipeline {
     }
     return provider;
   }
+}
+
+/**
+ * dbt models a rename leaves as they are (their source's `identifier:` moved):
+ * checked too, the original on the old version and the same text on the new.
+ */
+function readsThroughRenamedSource(
+  { target, mapping }: MigrationContext,
+  snapshotFiles: ChangedFile[],
+  patched: ChangedFile[],
+): ChangedFile[] {
+  if (!mapping.renamedTo) return [];
+  return snapshotFiles.filter(
+    f =>
+      /\.sql$/i.test(f.path) &&
+      !patched.some(p => p.path === f.path) &&
+      maskJinja(f.content).placeholders.size > 0 &&
+      mentionsDataset(f.content, target),
+  );
 }
 
 /** `path:line[:column]: problem` for each file of a status, for a failure reason. */
