@@ -68,6 +68,12 @@ export interface ColumnUse extends Span {
   bareTarget: boolean;
   /** `SET f = …` or an INSERT column: a name, where no expression may stand. */
   assignment?: boolean;
+  /**
+   * In an operand of `/`, where integers divide as integers: `direct` through
+   * `+ - * %` only, `nested` inside a call too (`sum(f) / count(*)`), where the
+   * call's result type depends on the field's.
+   */
+  divided?: 'direct' | 'nested';
 }
 
 /** A relation in a FROM list, as `*` sees it. */
@@ -161,6 +167,8 @@ class StatementWalker {
   readonly joinsByName: Array<Span & { field: string }> = [];
   readonly ambiguous: Array<Span & { field: string }> = [];
   readonly datasetRelations: DatasetRelation[] = [];
+  /** Inside an operand of `/` (see {@link ColumnUse.divided}). */
+  private dividing: ColumnUse['divided'];
 
   constructor(
     private readonly parsed: ParsedSql,
@@ -176,6 +184,16 @@ class StatementWalker {
     }
     if (!value || typeof value !== 'object') return;
     for (const [key, inner] of Object.entries(value as Node)) {
+      if (key === 'A_Expr' && ARITHMETIC.has(operatorOf(inner) ?? '')) {
+        this.arithmetic(inner, scope);
+        continue;
+      }
+      // A cast or a subquery decides its own result type; a call may follow its arguments'.
+      const dividing = this.dividing;
+      if (key === 'TypeCast' || key === 'SubLink' || key === 'SelectStmt')
+        this.dividing = undefined;
+      else if (/^[A-Z]/.test(key) && key !== 'ColumnRef' && dividing)
+        this.dividing = 'nested';
       if (key === 'SelectStmt') this.select(inner, scope);
       else if (key === 'ColumnRef') this.columnRef(inner, scope, false);
       else if (key === 'UpdateStmt' || key === 'DeleteStmt')
@@ -183,7 +201,16 @@ class StatementWalker {
       else if (key === 'InsertStmt') this.insert(inner, scope);
       else if (key === 'RangeVar') this.relationOutsideFrom(inner, scope);
       else this.visit(inner, scope);
+      this.dividing = dividing;
     }
+  }
+
+  /** `a / b`, `a + b`, `-a`…: notes which references are divided. */
+  private arithmetic(expr: Node, scope: Scope): void {
+    const dividing = this.dividing;
+    if (operatorOf(expr) === '/') this.dividing ??= 'direct';
+    this.visit([expr.lexpr, expr.rexpr], scope);
+    this.dividing = dividing;
   }
 
   private select(stmt: Node, parent: Scope): void {
@@ -317,7 +344,13 @@ class StatementWalker {
         : this.ownerOfUnqualified(scope);
     if (owner === 'ambiguous') this.ambiguous.push({ ...span.whole, field });
     else if (owner?.dataset)
-      this.columns.push({ ...span.whole, field, name: span.last, bareTarget });
+      this.columns.push({
+        ...span.whole,
+        field,
+        name: span.last,
+        bareTarget,
+        ...(this.dividing ? { divided: this.dividing } : {}),
+      });
   }
 
   /**
@@ -427,6 +460,14 @@ class StatementWalker {
     }
     return { whole: { start: first.start, end: last.end }, first, last };
   }
+}
+
+const ARITHMETIC = new Set(['/', '+', '-', '*', '%']);
+
+function operatorOf(expr: Node): string | undefined {
+  return expr?.kind === 'AEXPR_OP' && expr.name?.length === 1
+    ? expr.name[0].String?.sval
+    : undefined;
 }
 
 function span(token: ScanToken): Span {

@@ -265,3 +265,38 @@ describe('rewriteSqlFile, widened fields', () => {
     );
   });
 });
+
+describe('rewriteSqlFile, an integer widened to numeric', () => {
+  const toNumeric = consumerMapping(source, [
+    { changeType: { field: 'ms_played', type: 'numeric' } },
+  ]);
+
+  it('keeps integer division where the field is divided, and nothing else', () => {
+    const result = rewrite(
+      'select ms_played / 1000 as s, (ms_played + 999) / 1000 as up, round(ms_played / 1000.0, 1) as exact, sum(ms_played) from listening_events where ms_played > 0 group by 1, 2, 3',
+      toNumeric,
+    );
+    expect(result.content).toBe(
+      'select CAST(ms_played AS bigint) / 1000 as s, (CAST(ms_played AS bigint) + 999) / 1000 as up, round(CAST(ms_played AS bigint) / 1000.0, 1) as exact, sum(ms_played) from listening_events where ms_played > 0 group by 1, 2, 3',
+    );
+    // Inside a call, the call's type follows the field's (sum(integer) is bigint,
+    // sum(numeric) numeric): read as before there; a cast decides for itself.
+    expect(
+      rewrite(
+        'select sum(ms_played) / count(*), ms_played::numeric / 2 from listening_events',
+        toNumeric,
+      ).content,
+    ).toBe(
+      'select sum(CAST(ms_played AS integer)) / count(*), ms_played::numeric / 2 from listening_events',
+    );
+    // Integers widened to integers divide as before: read as they are.
+    expect(
+      rewrite(
+        'select ms_played / 1000 from listening_events',
+        consumerMapping(source, [
+          { changeType: { field: 'ms_played', type: 'bigint' } },
+        ]),
+      ).status,
+    ).toBe('unaffected');
+  });
+});

@@ -384,6 +384,8 @@ export function relationText(relation: DatasetRelationName): string {
   return `${relation.schema}.${relation.table}`;
 }
 
+const INTEGERS = ['smallint', 'integer', 'bigint'];
+
 function columnEdit(
   content: string,
   use: ColumnUse,
@@ -398,6 +400,19 @@ function columnEdit(
   // A widened field is read as it is: a cast back would overflow again.
   if (m.kind === 'retyped' && !m.widening && !use.assignment)
     text = `CAST(${text} AS ${m.oldType})`;
+  // An integer widened to numeric or float would divide with a fraction. Divided
+  // through arithmetic, it stays an integer, as wide as integers go; inside a call
+  // (`sum(f) / count(*)`) the call's type follows the field's, so it is read as before.
+  if (
+    m.kind === 'retyped' &&
+    m.widening &&
+    use.divided &&
+    INTEGERS.includes(m.oldType) &&
+    !INTEGERS.includes(m.newType)
+  )
+    text = `CAST(${text} AS ${
+      use.divided === 'direct' ? 'bigint' : m.oldType
+    })`;
   // Keep the output column's name for whoever reads this query's result.
   if (use.bareTarget && text !== content.slice(use.start, use.end))
     text += ` AS ${identifier(use.field)}`;
