@@ -519,6 +519,15 @@ export class ConsumerPipeline {
         '```json',
         JSON.stringify(context.migration.changes, null, 2),
         '```',
+        ...(context.mapping.renamedTo
+          ? [
+              `The dataset is also renamed: ${
+                context.plan.table
+              } is now ${relationText(
+                context.mapping.renamedTo,
+              )}; read it under the new name.`,
+            ]
+          : []),
         'SQL files were rewritten already. These files name the dataset in code the SQL rewriter cannot parse; update how they read it:',
         ...paths.map(p => `- ${p}`),
         command ? `When you are done, \`${command}\` must pass.` : '',

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
@@ -221,6 +221,21 @@ describe('consumers of a renamed dataset, through the job path', () => {
     );
     expect(show('dbt', 'models/plays.sql')).toBe(DBT_MODEL);
     expect(c.dbt.patch).toContain('+        identifier: plays');
+    // The pull request says what changes, and why the widened field has no cast.
+    const {
+      pulls: [pull],
+    } = JSON.parse(
+      readFileSync(
+        join(repo('report'), '.git/dataset-migrations/pulls.json'),
+        'utf8',
+      ),
+    );
+    expect(pull.body).toContain(
+      'The dataset is renamed to `public.plays`: this change reads it under that name.',
+    );
+    expect(pull.body).toMatch(
+      /`ms_played` widens from integer to bigint and is read as it is, with no cast back to integer/,
+    );
     // The shadow check read the new version under the new name.
     expect(c.counter.verification!.shadowChecks[0].after!.rows).toBe(1);
     const { rows } = await warehouse.raw(
