@@ -64,10 +64,9 @@ export function rewriteConsumerFiles(
   const results = files.map(file => rewriteSqlFile(file, target, mapping));
   const { renamedTo } = mapping;
   if (!renamedTo) return results;
+  // A sources file rewritten, or left to a person or the coding agent, declares it.
   const declared = results.some(
-    r =>
-      isYamlPath(r.path) &&
-      (r.status === 'rewritten' || r.status === 'needs-decision'),
+    r => isYamlPath(r.path) && r.status !== 'unaffected',
   );
   if (declared) return results;
   return results.map(r => {
