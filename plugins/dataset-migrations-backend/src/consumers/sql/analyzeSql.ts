@@ -188,9 +188,10 @@ class StatementWalker {
         this.arithmetic(inner, scope);
         continue;
       }
-      // A cast or a subquery decides its own result type; a call may follow its arguments'.
+      // A cast, a subquery, a test or count() decides its own result type; a
+      // call may follow its arguments'.
       const dividing = this.dividing;
-      if (key === 'TypeCast' || key === 'SubLink' || key === 'SelectStmt')
+      if (OWN_TYPE.has(key) || (key === 'FuncCall' && isCount(inner)))
         this.dividing = undefined;
       else if (/^[A-Z]/.test(key) && key !== 'ColumnRef' && dividing)
         this.dividing = 'nested';
@@ -463,6 +464,21 @@ class StatementWalker {
 }
 
 const ARITHMETIC = new Set(['/', '+', '-', '*', '%']);
+/** Nodes whose result type does not follow their operands' (A_Expr here: not arithmetic). */
+const OWN_TYPE = new Set([
+  'TypeCast',
+  'SubLink',
+  'SelectStmt',
+  'A_Expr',
+  'BoolExpr',
+  'NullTest',
+  'BooleanTest',
+]);
+
+function isCount(call: Node): boolean {
+  const name = call.funcname?.[call.funcname.length - 1]?.String?.sval;
+  return name === 'count';
+}
 
 function operatorOf(expr: Node): string | undefined {
   return expr?.kind === 'AEXPR_OP' && expr.name?.length === 1

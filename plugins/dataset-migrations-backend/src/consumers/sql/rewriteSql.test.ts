@@ -300,3 +300,17 @@ describe('rewriteSqlFile, an integer widened to numeric', () => {
     ).toBe('unaffected');
   });
 });
+
+describe('rewriteSqlFile, widened fields as written', () => {
+  it('leaves a quoted widened field as written, and does not cast it in a test under a division', () => {
+    const toNumeric = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'numeric' } },
+    ]);
+    const sql =
+      'select e."ms_played", count(ms_played) / 2, sum(case when ms_played > 0 then 1 else 0 end) / 2 from listening_events e';
+    expect(rewrite(sql, toNumeric)).toMatchObject({
+      status: 'unaffected',
+      content: sql,
+    });
+  });
+});

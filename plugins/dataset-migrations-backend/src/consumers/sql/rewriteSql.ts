@@ -214,17 +214,15 @@ function planEdits(
   };
   const decide = (at: number, message: string) =>
     plan.decisions.push({ at, message });
-  const placeholders = mapping.renamedTo
-    ? maskJinja(content).placeholders
-    : undefined;
+  const masked = mapping.renamedTo ? maskJinja(content) : undefined;
   for (const statement of statements) {
-    if (mapping.renamedTo && placeholders)
+    if (mapping.renamedTo && masked)
       planRelationEdits(
         content,
+        masked,
         statement,
         target,
         mapping.renamedTo,
-        placeholders,
         plan,
       );
     for (const use of statement.columns) {
@@ -301,14 +299,14 @@ function planEdits(
  */
 function planRelationEdits(
   content: string,
+  masked: MaskedSql,
   statement: StatementAnalysis,
   target: DatasetTarget,
   renamedTo: DatasetRelationName,
-  placeholders: MaskedSql['placeholders'],
   plan: EditPlan,
 ): void {
   for (const relation of statement.datasetRelations) {
-    const jinja = placeholders.get(relation.name);
+    const jinja = masked.placeholders.get(relation.name);
     plan.positions.push(relation.start);
     if (jinja?.kind === 'source') {
       plan.readsDbtSource = true;
@@ -335,7 +333,7 @@ function planRelationEdits(
     if (schema !== undefined || renamedTo.schema !== target.schema)
       text = `${name(renamedTo.schema, schema)}.${text}`;
     if (parts.length > 2) text = `${parts.slice(0, -2).join('.')}.${text}`;
-    if (!relation.aliased && qualifiesColumns(content, statement, relation))
+    if (!relation.aliased && qualifiesColumns(masked.text, statement, relation))
       text += ` AS ${name(relation.name, table)}`;
     plan.edits.push({ start: relation.start, end: relation.end, text });
   }
@@ -348,11 +346,10 @@ function splitName(text: string): string[] {
 
 /** Whether the statement names columns as `<relation name>.column` (so the name must stay). */
 function qualifiesColumns(
-  content: string,
+  text: string,
   statement: StatementAnalysis,
   relation: { start: number; end: number; name: string },
 ): boolean {
-  const text = maskJinja(content).text;
   const quoted = `"${relation.name.replace(/"/g, '""')}"`;
   const qualifier = new RegExp(
     `(?<![.\\w"$])(?:${escapeRegExp(relation.name)}|${escapeRegExp(
@@ -392,6 +389,7 @@ function columnEdit(
   mapping: ConsumerMapping,
 ): Edit {
   const m = mapping.byField.get(use.field)!;
+  const original = content.slice(use.start, use.end);
   const qualifier = content.slice(use.start, use.name.start);
   const renamed =
     m.kind === 'renamed' || m.kind === 'retyped' ? identifier(m.to) : '';
@@ -403,18 +401,21 @@ function columnEdit(
   // An integer widened to numeric or float would divide with a fraction. Divided
   // through arithmetic, it stays an integer, as wide as integers go; inside a call
   // (`sum(f) / count(*)`) the call's type follows the field's, so it is read as before.
-  if (
+  const division =
     m.kind === 'retyped' &&
     m.widening &&
     use.divided &&
     INTEGERS.includes(m.oldType) &&
-    !INTEGERS.includes(m.newType)
-  )
-    text = `CAST(${text} AS ${
-      use.divided === 'direct' ? 'bigint' : m.oldType
+    !INTEGERS.includes(m.newType);
+  // A widened field under its own name is read as written.
+  if (readAsIs(use.field, m) && !division)
+    return { start: use.start, end: use.end, text: original };
+  if (division)
+    text = `CAST(${readAsIs(use.field, m) ? original : text} AS ${
+      use.divided === 'direct' ? 'bigint' : (m as { oldType: string }).oldType
     })`;
   // Keep the output column's name for whoever reads this query's result.
-  if (use.bareTarget && text !== content.slice(use.start, use.end))
+  if (use.bareTarget && text !== original)
     text += ` AS ${identifier(use.field)}`;
   return { start: use.start, end: use.end, text };
 }
