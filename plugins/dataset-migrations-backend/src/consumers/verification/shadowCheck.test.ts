@@ -5,6 +5,8 @@ import {
   createTestEngine,
 } from '../../__testUtils__/testDatabases';
 import { loadSqlParser } from '../../sql/sqlParser';
+import { consumerMapping } from '../sql/fieldMapping';
+import { rewriteSqlFile } from '../sql/rewriteSql';
 import { shadowCheckFile } from './shadowCheck';
 
 const target = {
@@ -133,6 +135,10 @@ describe('shadowCheckFile, widened fields and a renamed dataset', () => {
       CREATE SCHEMA analytics;
       CREATE TABLE analytics.plays_v2 (id int PRIMARY KEY, score double precision, ms bigint);
       INSERT INTO analytics.plays_v2 SELECT id, score, ms FROM public.events_v1;
+      CREATE TABLE public.durations_v1 (id int PRIMARY KEY, ms int);
+      INSERT INTO public.durations_v1 SELECT g, g * 1001 FROM generate_series(1, 20) g;
+      CREATE TABLE public.durations_v2 (id int PRIMARY KEY, ms numeric);
+      INSERT INTO public.durations_v2 SELECT id, ms FROM public.durations_v1;
     `);
     engine = await createTestEngine(knex);
   });
@@ -208,5 +214,45 @@ describe('shadowCheckFile, widened fields and a renamed dataset', () => {
     );
     expect(result.outcome).toBe('match');
     expect(result.after!.rows).toBe(9);
+  });
+
+  it('proves an integer widened to numeric keeps dividing as an integer once rewritten', async () => {
+    const durations = {
+      schema: 'public',
+      table: 'durations',
+      fields: ['id', 'ms'],
+    };
+    const mapping = consumerMapping(
+      [
+        { name: 'id', type: 'integer', nullable: false, primaryKey: true },
+        { name: 'ms', type: 'integer', nullable: true, primaryKey: false },
+      ],
+      [{ changeType: { field: 'ms', type: 'numeric' } }],
+    );
+    const original = 'select id, ms / 1000 as s from durations';
+    const rewritten = rewriteSqlFile(
+      { path: 'q.sql', content: original },
+      durations,
+      mapping,
+    );
+    expect(rewritten.content).toBe(
+      'select id, CAST(ms AS bigint) / 1000 as s from durations',
+    );
+    const compare = (after: string) =>
+      shadowCheckFile({
+        engine,
+        dataset: { table: 'public.durations' },
+        target: durations,
+        fromVersion: 1,
+        targetVersion: 2,
+        original: { path: 'q.sql', content: original },
+        rewritten: { path: 'q.sql', content: after },
+        timeoutMs: 5000,
+      });
+    const [kept] = await compare(rewritten.content);
+    expect(kept.outcome).toBe('match');
+    // Read as it is, numeric division returns fractions: the trap the rewrite avoids.
+    const [asIs] = await compare(original);
+    expect(asIs.outcome).toBe('mismatch');
   });
 });
