@@ -330,13 +330,31 @@ function planRelationEdits(
     const table = parts[parts.length - 1];
     const schema = parts.length >= 2 ? parts[parts.length - 2] : undefined;
     let text = name(renamedTo.table, table);
-    if (schema !== undefined || renamedTo.schema !== target.schema)
+    if (
+      schema !== undefined ||
+      renamedTo.schema !== target.schema ||
+      definesCte(masked.text, statement, renamedTo.table)
+    )
       text = `${name(renamedTo.schema, schema)}.${text}`;
     if (parts.length > 2) text = `${parts.slice(0, -2).join('.')}.${text}`;
     if (!relation.aliased && qualifiesColumns(masked.text, statement, relation))
       text += ` AS ${name(relation.name, table)}`;
     plan.edits.push({ start: relation.start, end: relation.end, text });
   }
+}
+
+/** Whether the statement has a CTE of that name, which a bare name would mean instead. */
+function definesCte(
+  text: string,
+  statement: StatementAnalysis,
+  name: string,
+): boolean {
+  return new RegExp(
+    `(?:\\bwith(?:\\s+recursive)?|,)\\s*"?${escapeRegExp(
+      name,
+    )}"?\\s*(?:\\([^)]*\\)\\s*)?as\\s*(?:not\\s+)?(?:materialized\\s*)?\\(`,
+    'i',
+  ).test(text.slice(statement.start, statement.end));
 }
 
 /** `a."B".c` → `['a', '"B"', 'c']`, each part as written. */
