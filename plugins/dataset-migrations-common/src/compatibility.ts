@@ -67,11 +67,39 @@ const WIDER: Record<string, string[]> = {
   timestamptz: ['text'],
   uuid: ['text'],
   jsonb: ['text'],
+  'character varying': ['text'],
 };
 
-function widens(from: string, to: string): boolean {
-  const base = (type: string) => type.replace(/\(.*\)$/, '');
-  return (WIDER[base(from)] ?? []).includes(base(to));
+const baseType = (type: string) => type.replace(/\(.*\)$/, '');
+
+/** True when every value of `from` fits `to`: a cast from `from` to `to` only widens. */
+export function widens(from: string, to: string): boolean {
+  return (WIDER[baseType(from)] ?? []).includes(baseType(to));
+}
+
+/**
+ * Types whose widenings readers take as they are: among them a value compares,
+ * sorts, aggregates and prints the same in the wider type. Leaving out text (it
+ * does not sum or compare as a number) and date → timestamp (date arithmetic
+ * gives days, timestamp arithmetic intervals, and the values print differently).
+ */
+const READ_AS_IS = [
+  ['smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision'],
+  ['character varying', 'text'],
+];
+
+/**
+ * True when `from` → `to` widens (see {@link widens}) and a reader of `from` can
+ * read `to` with no change: consumer code is not cast back to `from`, which would
+ * bring back the overflow the migration removes.
+ */
+export function widensForReaders(from: string, to: string): boolean {
+  return (
+    widens(from, to) &&
+    READ_AS_IS.some(
+      group => group.includes(baseType(from)) && group.includes(baseType(to)),
+    )
+  );
 }
 
 /** Classifies each change against the fields it starts from, and the whole migration. */

@@ -193,8 +193,9 @@ export const rewritePreviewRequestSchema = z
     entityRef: z.string().min(1, 'is required'),
     changes: z
       .array(fieldChangeSchema)
-      .min(1, 'must hold at least one change')
       .max(200, 'must hold at most 200 changes'),
+    /** The spec's `renameDataset`: files are rewritten to read the new name. */
+    renameDataset: createMigrationRequestSchema.innerType().shape.renameDataset,
     files: z
       .array(
         z
@@ -207,7 +208,11 @@ export const rewritePreviewRequestSchema = z
       .min(1, 'must hold at least one file')
       .max(500, 'must hold at most 500 files'),
   })
-  .strict();
+  .strict()
+  .refine(request => request.changes.length > 0 || request.renameDataset, {
+    path: ['changes'],
+    message: 'must hold at least one change, or renameDataset',
+  });
 
 export type RewritePreviewRequest = z.input<typeof rewritePreviewRequestSchema>;
 

@@ -164,6 +164,12 @@ export interface QueryComparisonRequest {
   /** Rows to sample from each side when the results differ. */
   sampleRows: number;
   timeoutMs: number;
+  /**
+   * A column `after` returns in a type that widens the one `before` returns
+   * (integer → bigint, real → double precision) is compared as values of the
+   * wider type rather than refused as another column.
+   */
+  allowWidening?: boolean;
 }
 
 export interface QueryComparison {

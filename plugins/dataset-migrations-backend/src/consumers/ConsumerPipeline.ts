@@ -45,9 +45,19 @@ import type {
   RepositorySnapshot,
 } from './repositories/RepositoryReader';
 import { runSandboxed } from './sandbox/runSandboxed';
-import { datasetTarget, type DatasetTarget } from './sql/analyzeSql';
-import { consumerMapping, type ConsumerMapping } from './sql/fieldMapping';
-import { analyzeFile } from './sql/rewriteSql';
+import {
+  datasetTarget,
+  renamedRelation,
+  renamedTarget,
+  type DatasetTarget,
+} from './sql/analyzeSql';
+import {
+  consumerMapping,
+  widenedFields,
+  type ConsumerMapping,
+} from './sql/fieldMapping';
+import { maskJinja } from './sql/dbtJinja';
+import { analyzeFile, mentionsDataset, relationText } from './sql/rewriteSql';
 import { loadSqlParser } from '../sql/sqlParser';
 import { mapConcurrently } from './mapConcurrently';
 import { shadowCheckFile } from './verification/shadowCheck';
@@ -368,9 +378,10 @@ export class ConsumerPipeline {
   }
 
   private async verify(
-    { migration, plan, target }: MigrationContext,
+    context: MigrationContext,
     { consumer, snapshot: readSnapshot }: StepInput,
   ): Promise<ConsumerState> {
+    const { migration, plan, target } = context;
     const { consumers, engines } = this.options;
     const { entityRef } = consumer;
     const files = await consumers.getPatchedFiles(migration.id, entityRef);
@@ -436,7 +447,10 @@ export class ConsumerPipeline {
               .map(f => f.path)
           : [],
       );
-      for (const file of files.filter(f => /\.sql$/i.test(f.path))) {
+      for (const file of [
+        ...files.filter(f => /\.sql$/i.test(f.path)),
+        ...readsThroughRenamedSource(context, snapshot.files, files),
+      ]) {
         const original = originals.get(file.path);
         if (original === undefined) continue;
         if (handedOver.has(file.path)) {
@@ -458,6 +472,14 @@ export class ConsumerPipeline {
             targetVersion: migration.targetVersion,
             original: { path: file.path, content: original },
             rewritten: file,
+            ...(plan.targetTable && context.mapping.renamedTo
+              ? {
+                  renamed: {
+                    target: renamedTarget(target, context.mapping.renamedTo),
+                    dataset: { table: plan.targetTable },
+                  },
+                }
+              : {}),
             timeoutMs: this.options.limits.shadowTimeoutMs,
           })),
         );
@@ -500,7 +522,7 @@ export class ConsumerPipeline {
   }
 
   private async openPullRequest(
-    { migration, plan }: MigrationContext,
+    { migration, plan, mapping }: MigrationContext,
     { consumer, snapshot: readSnapshot }: StepInput,
   ): Promise<ConsumerState> {
     const { consumers } = this.options;
@@ -526,6 +548,10 @@ export class ConsumerPipeline {
           changes: migration.changes,
           impact: consumer.impact!,
           verification: consumer.verification!,
+          ...(mapping.renamedTo
+            ? { renamedTo: relationText(mapping.renamedTo) }
+            : {}),
+          widened: widenedFields(mapping),
         }),
         files: await consumers.getPatchedFiles(migration.id, entityRef),
       })
@@ -633,6 +659,15 @@ export class ConsumerPipeline {
         '```json',
         JSON.stringify(context.migration.changes, null, 2),
         '```',
+        ...(context.mapping.renamedTo
+          ? [
+              `The dataset is also renamed: ${
+                context.plan.table
+              } is now ${relationText(
+                context.mapping.renamedTo,
+              )}; read it under the new name.`,
+            ]
+          : []),
         'SQL files were rewritten already. These files name the dataset in code the SQL rewriter cannot parse, or read a field the migration drops or recomputes; update how they read it:',
         ...paths.map(p => `- ${p}`),
         decisionProblems
@@ -721,11 +756,18 @@ export class ConsumerPipeline {
     );
     if (!migration?.plan) return undefined;
     await loadSqlParser();
+    const target = datasetTarget(migration.plan.table, migration.plan.source);
     return {
       migration,
       plan: migration.plan,
-      target: datasetTarget(migration.plan.table, migration.plan.source),
-      mapping: consumerMapping(migration.plan.source, migration.changes),
+      target,
+      mapping: consumerMapping(
+        migration.plan.source,
+        migration.changes,
+        migration.plan.targetTable
+          ? renamedRelation(target, migration.plan.targetTable)
+          : undefined,
+      ),
     };
   }
 
@@ -754,6 +796,25 @@ export class ConsumerPipeline {
     }
     return provider;
   }
+}
+
+/**
+ * dbt models a rename leaves as they are (their source's `identifier:` moved):
+ * checked too, the original on the old version and the same text on the new.
+ */
+function readsThroughRenamedSource(
+  { target, mapping }: MigrationContext,
+  snapshotFiles: ChangedFile[],
+  patched: ChangedFile[],
+): ChangedFile[] {
+  if (!mapping.renamedTo) return [];
+  return snapshotFiles.filter(
+    f =>
+      /\.sql$/i.test(f.path) &&
+      !patched.some(p => p.path === f.path) &&
+      maskJinja(f.content).placeholders.size > 0 &&
+      mentionsDataset(f.content, target),
+  );
 }
 
 /** `path:line[:column]: problem` for each file of a status, for a failure reason. */

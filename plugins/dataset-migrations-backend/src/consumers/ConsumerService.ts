@@ -23,11 +23,14 @@ import { DatasetCatalog, currentState } from '../service/DatasetCatalog';
 import { parseInput } from '../service/parseInput';
 import type { ConsumerStore } from './ConsumerStore';
 import { discoverConsumers } from './discovery';
-import { assessConsumer } from './impact';
+import { assessConsumer, rewriteConsumerFiles } from './impact';
 import type { RepositoryReader } from './repositories/RepositoryReader';
-import { datasetTarget, type DatasetTarget } from './sql/analyzeSql';
+import {
+  datasetTarget,
+  renamedRelation,
+  type DatasetTarget,
+} from './sql/analyzeSql';
 import { consumerMapping, type ConsumerMapping } from './sql/fieldMapping';
-import { rewriteSqlFile } from './sql/rewriteSql';
 import { loadSqlParser } from '../sql/sqlParser';
 import { mapConcurrently } from './mapConcurrently';
 
@@ -229,17 +232,19 @@ export class ConsumerService {
       request.entityRef,
       request.changes,
       credentials,
+      request.renameDataset,
     );
     return {
-      files: request.files.map(file => {
-        const result = rewriteSqlFile(file, target, mapping);
-        return {
-          path: result.path,
-          content: result.content,
-          status: result.status,
-          impact: result.impact,
-        };
-      }),
+      files: rewriteConsumerFiles(request.files, target, mapping).map(
+        result => {
+          return {
+            path: result.path,
+            content: result.content,
+            status: result.status,
+            impact: result.impact,
+          };
+        },
+      ),
     };
   }
 
@@ -258,6 +263,7 @@ export class ConsumerService {
       entityRef,
       request.changes,
       credentials,
+      request.renameDataset,
     );
     const found = await discoverConsumers(
       this.deps.catalog,
@@ -326,6 +332,7 @@ export class ConsumerService {
     entityRef: string,
     changes: FieldChange[],
     credentials: BackstageCredentials,
+    renameDataset?: { to: string },
   ): Promise<{ target: DatasetTarget; mapping: ConsumerMapping }> {
     const entity = await this.deps.catalog.getDataset(
       DatasetCatalog.normalizeRef(entityRef),
@@ -335,9 +342,16 @@ export class ConsumerService {
     const schema = await this.deps.engines
       .get(location.engine)
       .introspect(location);
-    const mapping = consumerMapping(schema.fields, changes);
+    const target = datasetTarget(location.table, schema.fields);
+    const renamedTo =
+      renameDataset && renamedRelation(target, renameDataset.to);
+    if (renamedTo?.schema === target.schema && renamedTo.table === target.table)
+      throw new InputError(
+        `renameDataset.to: the dataset is already ${location.table}`,
+      );
+    const mapping = consumerMapping(schema.fields, changes, renamedTo);
     await loadSqlParser();
-    return { target: datasetTarget(location.table, schema.fields), mapping };
+    return { target, mapping };
   }
 
   private async requireMigration(id: string) {

@@ -5,8 +5,10 @@ import type {
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { DatasetTarget } from './sql/analyzeSql';
 import type { ConsumerMapping } from './sql/fieldMapping';
+import { isYamlPath } from './sql/dbtSources';
 import {
   mentionsDataset,
+  relationText,
   rewriteSqlFile,
   type RewrittenFile,
 } from './sql/rewriteSql';
@@ -26,9 +28,11 @@ export function assessConsumer(
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): ConsumerAssessment {
-  const results = files
-    .filter(file => mentionsDataset(file.content, target))
-    .map(file => rewriteSqlFile(file, target, mapping));
+  const results = rewriteConsumerFiles(
+    files.filter(file => mentionsDataset(file.content, target)),
+    target,
+    mapping,
+  );
   const statuses = new Set(results.map(r => r.status));
   const status: ConsumerImpactStatus = statuses.has('needs-decision')
     ? 'needs-decision'
@@ -45,4 +49,40 @@ export function assessConsumer(
     },
     results,
   };
+}
+
+/**
+ * Rewrites a consumer's files together: each alone, then, when the dataset is
+ * renamed, dbt models that read it through `source()` need a sources file among
+ * them that points that source at the new table, or a person decides.
+ */
+export function rewriteConsumerFiles(
+  files: ChangedFile[],
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile[] {
+  const results = files.map(file => rewriteSqlFile(file, target, mapping));
+  const { renamedTo } = mapping;
+  if (!renamedTo) return results;
+  // A sources file rewritten, or left to a person or the coding agent, declares it.
+  const declared = results.some(
+    r => isYamlPath(r.path) && r.status !== 'unaffected',
+  );
+  if (declared) return results;
+  return results.map(r => {
+    if (!r.readsDbtSource || r.status === 'needs-decision') return r;
+    const problem = {
+      message: `${r.path} reads ${
+        target.table
+      } through dbt source(), and no sources file here declares it; point that source at ${relationText(
+        renamedTo,
+      )} (its identifier:)`,
+    };
+    return {
+      ...r,
+      content: files.find(f => f.path === r.path)?.content ?? r.content,
+      status: 'needs-decision',
+      impact: { ...r.impact, status: 'needs-decision', problem },
+    };
+  });
 }

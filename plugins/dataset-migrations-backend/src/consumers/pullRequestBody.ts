@@ -13,6 +13,10 @@ export function pullRequestBody(options: {
   changes: FieldChange[];
   impact: ConsumerImpact;
   verification: ConsumerVerification;
+  /** `schema.table` the dataset is renamed to, when it is. */
+  renamedTo?: string;
+  /** Retyped fields that only widen: read as they are, never cast back. */
+  widened?: Array<{ field: string; from: string; to: string }>;
 }): string {
   const { impact, verification } = options;
   const lines = [
@@ -32,6 +36,18 @@ export function pullRequestBody(options: {
       .map(
         f =>
           `| \`${f.path}\` | ${f.fields.join(', ')} | ${f.lines.join(', ')} |`,
+      ),
+    ...(options.renamedTo
+      ? [
+          '',
+          `The dataset is renamed to \`${options.renamedTo}\`: this change reads it under that name.`,
+        ]
+      : []),
+    ...(options.widened ?? [])
+      .filter(w => impact.fields.includes(w.field))
+      .map(
+        w =>
+          `\n\`${w.field}\` widens from ${w.from} to ${w.to} and is read as it is, with no cast back to ${w.from} (which would overflow again): correct both while the dataset's name still serves ${w.from} (before contract) and once it serves ${w.to}.`,
       ),
     '',
     '### Verification',

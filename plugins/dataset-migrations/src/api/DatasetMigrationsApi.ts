@@ -21,10 +21,10 @@ export interface InferredSpec {
   evidence: InferenceEvidence[];
 }
 
-/** What `previewImpact` reads: the dataset and the changes, as in a migration spec. */
+/** What `previewImpact` reads: the dataset, the changes and a rename, as in a migration spec. */
 export type ImpactPreviewRequest = Pick<
   CreateMigrationRequest,
-  'entityRef' | 'changes'
+  'entityRef' | 'changes' | 'renameDataset'
 >;
 
 /** How a consumer came out of an impact preview; the last two mean it could not be read. */

@@ -8,6 +8,12 @@ export interface DatasetTarget {
   table: string;
   /** The old version's fields: they decide unqualified names when several relations are in scope. */
   fields: string[];
+  /**
+   * The table name dbt `source()` calls use for the dataset, when it is not
+   * `table`: after a rename, sources keep their name and point at the new table
+   * through `identifier:`.
+   */
+  sourceTable?: string;
 }
 
 /** The dataset at `schema.table` (or `table` in `public`) with the old version's fields. */
@@ -19,6 +25,33 @@ export function datasetTarget(
     ? table.split('.', 2)
     : ['public', table];
   return { schema, table: name, fields: fields.map(f => f.name) };
+}
+
+/**
+ * Where a dataset renamed to `to` (`name`, or `schema.name` to relocate it) is
+ * read: a bare name stays in the dataset's schema, as the migration places it.
+ */
+export function renamedRelation(
+  target: DatasetTarget,
+  to: string,
+): { schema: string; table: string } {
+  const [schema, table] = to.includes('.')
+    ? to.split('.', 2)
+    : [target.schema, to];
+  return { schema, table };
+}
+
+/** The renamed dataset as rewritten consumer SQL names it; dbt sources keep their name. */
+export function renamedTarget(
+  target: DatasetTarget,
+  renamedTo: { schema: string; table: string },
+): DatasetTarget {
+  return {
+    ...target,
+    schema: renamedTo.schema,
+    table: renamedTo.table,
+    sourceTable: target.sourceTable ?? target.table,
+  };
 }
 
 export interface Span {
@@ -35,6 +68,12 @@ export interface ColumnUse extends Span {
   bareTarget: boolean;
   /** `SET f = …` or an INSERT column: a name, where no expression may stand. */
   assignment?: boolean;
+  /**
+   * In an operand of `/`, where integers divide as integers: `direct` through
+   * `+ - * %` only, `nested` inside a call too (`sum(f) / count(*)`), where the
+   * call's result type depends on the field's.
+   */
+  divided?: 'direct' | 'nested';
 }
 
 /** A relation in a FROM list, as `*` sees it. */
@@ -128,6 +167,8 @@ class StatementWalker {
   readonly joinsByName: Array<Span & { field: string }> = [];
   readonly ambiguous: Array<Span & { field: string }> = [];
   readonly datasetRelations: DatasetRelation[] = [];
+  /** Inside an operand of `/` (see {@link ColumnUse.divided}). */
+  private dividing: ColumnUse['divided'];
 
   constructor(
     private readonly parsed: ParsedSql,
@@ -143,6 +184,17 @@ class StatementWalker {
     }
     if (!value || typeof value !== 'object') return;
     for (const [key, inner] of Object.entries(value as Node)) {
+      if (key === 'A_Expr' && ARITHMETIC.has(operatorOf(inner) ?? '')) {
+        this.arithmetic(inner, scope);
+        continue;
+      }
+      // A cast, a subquery, a test or count() decides its own result type; a
+      // call may follow its arguments'.
+      const dividing = this.dividing;
+      if (OWN_TYPE.has(key) || (key === 'FuncCall' && isCount(inner)))
+        this.dividing = undefined;
+      else if (/^[A-Z]/.test(key) && key !== 'ColumnRef' && dividing)
+        this.dividing = 'nested';
       if (key === 'SelectStmt') this.select(inner, scope);
       else if (key === 'ColumnRef') this.columnRef(inner, scope, false);
       else if (key === 'UpdateStmt' || key === 'DeleteStmt')
@@ -150,7 +202,16 @@ class StatementWalker {
       else if (key === 'InsertStmt') this.insert(inner, scope);
       else if (key === 'RangeVar') this.relationOutsideFrom(inner, scope);
       else this.visit(inner, scope);
+      this.dividing = dividing;
     }
+  }
+
+  /** `a / b`, `a + b`, `-a`…: notes which references are divided. */
+  private arithmetic(expr: Node, scope: Scope): void {
+    const dividing = this.dividing;
+    if (operatorOf(expr) === '/') this.dividing ??= 'direct';
+    this.visit([expr.lexpr, expr.rexpr], scope);
+    this.dividing = dividing;
   }
 
   private select(stmt: Node, parent: Scope): void {
@@ -245,7 +306,8 @@ class StatementWalker {
     const jinja = this.placeholders.get(rv.relname);
     if (jinja) {
       return (
-        (jinja.kind === 'source' && jinja.table === this.target.table) ||
+        (jinja.kind === 'source' &&
+          jinja.table === (this.target.sourceTable ?? this.target.table)) ||
         (jinja.kind === 'ref' && jinja.model === this.target.table)
       );
     }
@@ -283,7 +345,13 @@ class StatementWalker {
         : this.ownerOfUnqualified(scope);
     if (owner === 'ambiguous') this.ambiguous.push({ ...span.whole, field });
     else if (owner?.dataset)
-      this.columns.push({ ...span.whole, field, name: span.last, bareTarget });
+      this.columns.push({
+        ...span.whole,
+        field,
+        name: span.last,
+        bareTarget,
+        ...(this.dividing ? { divided: this.dividing } : {}),
+      });
   }
 
   /**
@@ -393,6 +461,29 @@ class StatementWalker {
     }
     return { whole: { start: first.start, end: last.end }, first, last };
   }
+}
+
+const ARITHMETIC = new Set(['/', '+', '-', '*', '%']);
+/** Nodes whose result type does not follow their operands' (A_Expr here: not arithmetic). */
+const OWN_TYPE = new Set([
+  'TypeCast',
+  'SubLink',
+  'SelectStmt',
+  'A_Expr',
+  'BoolExpr',
+  'NullTest',
+  'BooleanTest',
+]);
+
+function isCount(call: Node): boolean {
+  const name = call.funcname?.[call.funcname.length - 1]?.String?.sval;
+  return name === 'count';
+}
+
+function operatorOf(expr: Node): string | undefined {
+  return expr?.kind === 'AEXPR_OP' && expr.name?.length === 1
+    ? expr.name[0].String?.sval
+    : undefined;
 }
 
 function span(token: ScanToken): Span {

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import {
   planFieldChanges,
+  widensForReaders,
   type DatasetField,
   type FieldChange,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -9,8 +10,18 @@ import {
 export type ReaderMapping =
   | { kind: 'same' }
   | { kind: 'renamed'; to: string }
-  /** The new version holds another type: readers cast back to keep their results. */
-  | { kind: 'retyped'; to: string; oldType: string; newType: string }
+  /**
+   * The new version holds another type. Readers cast back to keep their results,
+   * unless the new type only widens the old one (`widening`): then they read it
+   * as it is, since a cast back would bring back the overflow the migration removes.
+   */
+  | {
+      kind: 'retyped';
+      to: string;
+      oldType: string;
+      newType: string;
+      widening: boolean;
+    }
   /** No field of the new version carries these values: a person must decide. */
   | { kind: 'dropped' }
   /** The values are recomputed; no rewrite keeps the old results. */
@@ -22,12 +33,21 @@ export interface ConsumerMapping {
   byField: Map<string, ReaderMapping>;
   /** Fields the new version adds; `SELECT *` would start returning them. */
   added: string[];
+  /** Where the new version is read when the migration renames the dataset. */
+  renamedTo?: DatasetRelationName;
+}
+
+/** A relation as `schema.table`, split. */
+export interface DatasetRelationName {
+  schema: string;
+  table: string;
 }
 
 /** How a reader of the old version must change to read the new one the same way. */
 export function consumerMapping(
   sourceFields: DatasetField[],
   changes: FieldChange[],
+  renamedTo?: DatasetRelationName,
 ): ConsumerMapping {
   const { fields, problems } = planFieldChanges(sourceFields, changes);
   if (problems.length > 0)
@@ -45,6 +65,7 @@ export function consumerMapping(
           to: target.name,
           oldType: old.type,
           newType: target.type,
+          widening: widensForReaders(old.type, target.type),
         });
       } else if (old.name !== target.name) {
         byField.set(old.name, { kind: 'renamed', to: target.name });
@@ -64,13 +85,31 @@ export function consumerMapping(
       added.push(target.name);
     }
   }
-  return { sourceFields, byField, added };
+  return { sourceFields, byField, added, ...(renamedTo ? { renamedTo } : {}) };
 }
 
 /** True when `SELECT *` over the dataset returns something different after the migration. */
 export function starChanges(mapping: ConsumerMapping): boolean {
   return (
     mapping.added.length > 0 ||
-    [...mapping.byField.values()].some(m => m.kind !== 'same')
+    [...mapping.byField.entries()].some(
+      ([field, m]) => m.kind !== 'same' && !readAsIs(field, m),
+    )
+  );
+}
+
+/** A field readers keep reading by its name, as it is: only its type widened. */
+export function readAsIs(field: string, m: ReaderMapping): boolean {
+  return m.kind === 'retyped' && m.widening && m.to === field;
+}
+
+/** Retyped fields that only widen, with their old and new types. */
+export function widenedFields(
+  mapping: ConsumerMapping,
+): Array<{ field: string; from: string; to: string }> {
+  return [...mapping.byField.entries()].flatMap(([field, m]) =>
+    m.kind === 'retyped' && m.widening
+      ? [{ field, from: m.oldType, to: m.newType }]
+      : [],
   );
 }

@@ -15,9 +15,10 @@ const target = {
   table: 'listening_events',
   fields: source.map(f => f.name),
 };
+// integer → text is no widening a reader can take as it is: it is cast back.
 const renameAndCast = consumerMapping(source, [
   { renameField: { from: 'track_id', to: 'track_uri' } },
-  { changeType: { field: 'ms_played', type: 'bigint' } },
+  { changeType: { field: 'ms_played', type: 'text' } },
 ]);
 const rewrite = (content: string, mapping = renameAndCast, path = 'q.sql') =>
   rewriteSqlFile({ path, content }, target, mapping);
@@ -208,5 +209,108 @@ group by user_id`;
     expect(
       rewrite('select country from listening_events', mapping).content,
     ).toBe('select "Country Code" AS country from listening_events');
+  });
+});
+
+describe('rewriteSqlFile, widened fields', () => {
+  const widened = consumerMapping(source, [
+    { changeType: { field: 'ms_played', type: 'bigint' } },
+    { renameField: { from: 'track_id', to: 'track_uri' } },
+  ]);
+
+  it('reads a widened field as it is, never casting it back', () => {
+    const sql =
+      'select e.track_id, sum(e.ms_played) as total, max(ms_played) from listening_events e where e.ms_played > 1000 group by 1';
+    const result = rewrite(sql, widened);
+    expect(result.status).toBe('rewritten');
+    expect(result.content).toBe(
+      'select e.track_uri AS track_id, sum(e.ms_played) as total, max(ms_played) from listening_events e where e.ms_played > 1000 group by 1',
+    );
+    expect(result.content).not.toMatch(/CAST/);
+    // It still reads a field that changes, for the pull request to say so.
+    expect(result.impact.fields).toEqual(['ms_played', 'track_id']);
+  });
+
+  it('leaves a file that reads only widened fields unchanged', () => {
+    const onlyWidened = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'bigint' } },
+    ]);
+    const sql = 'select ms_played, * from listening_events';
+    const result = rewrite(sql, onlyWidened);
+    expect(result).toMatchObject({ status: 'unaffected', content: sql });
+  });
+
+  it('spells out * with a widened field as it is, and a renamed widened field under its old name', () => {
+    const renamedWider = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'numeric' } },
+      { renameField: { from: 'ms_played', to: 'duration_ms' } },
+    ]);
+    expect(
+      rewrite('select * from listening_events', renamedWider).content,
+    ).toBe(
+      'select event_id, user_id, track_id, duration_ms AS ms_played, country from listening_events',
+    );
+  });
+
+  it('keeps the cast back for a narrowing and for a change of kind', () => {
+    const narrowed = consumerMapping(source, [
+      { changeType: { field: 'user_id', type: 'integer' } },
+      { changeType: { field: 'ms_played', type: 'text' } },
+    ]);
+    expect(
+      rewrite('select user_id, ms_played from listening_events', narrowed)
+        .content,
+    ).toBe(
+      'select CAST(user_id AS bigint) AS user_id, CAST(ms_played AS integer) AS ms_played from listening_events',
+    );
+  });
+});
+
+describe('rewriteSqlFile, an integer widened to numeric', () => {
+  const toNumeric = consumerMapping(source, [
+    { changeType: { field: 'ms_played', type: 'numeric' } },
+  ]);
+
+  it('keeps integer division where the field is divided, and nothing else', () => {
+    const result = rewrite(
+      'select ms_played / 1000 as s, (ms_played + 999) / 1000 as up, round(ms_played / 1000.0, 1) as exact, sum(ms_played) from listening_events where ms_played > 0 group by 1, 2, 3',
+      toNumeric,
+    );
+    expect(result.content).toBe(
+      'select CAST(ms_played AS bigint) / 1000 as s, (CAST(ms_played AS bigint) + 999) / 1000 as up, round(CAST(ms_played AS bigint) / 1000.0, 1) as exact, sum(ms_played) from listening_events where ms_played > 0 group by 1, 2, 3',
+    );
+    // Inside a call, the call's type follows the field's (sum(integer) is bigint,
+    // sum(numeric) numeric): read as before there; a cast decides for itself.
+    expect(
+      rewrite(
+        'select sum(ms_played) / count(*), ms_played::numeric / 2 from listening_events',
+        toNumeric,
+      ).content,
+    ).toBe(
+      'select sum(CAST(ms_played AS integer)) / count(*), ms_played::numeric / 2 from listening_events',
+    );
+    // Integers widened to integers divide as before: read as they are.
+    expect(
+      rewrite(
+        'select ms_played / 1000 from listening_events',
+        consumerMapping(source, [
+          { changeType: { field: 'ms_played', type: 'bigint' } },
+        ]),
+      ).status,
+    ).toBe('unaffected');
+  });
+});
+
+describe('rewriteSqlFile, widened fields as written', () => {
+  it('leaves a quoted widened field as written, and does not cast it in a test under a division', () => {
+    const toNumeric = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'numeric' } },
+    ]);
+    const sql =
+      'select e."ms_played", count(ms_played) / 2, sum(case when ms_played > 0 then 1 else 0 end) / 2 from listening_events e';
+    expect(rewrite(sql, toNumeric)).toMatchObject({
+      status: 'unaffected',
+      content: sql,
+    });
   });
 });

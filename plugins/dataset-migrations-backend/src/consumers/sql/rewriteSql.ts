@@ -11,9 +11,15 @@ import {
   type StarUse,
   type StatementAnalysis,
 } from './analyzeSql';
-import { maskJinja } from './dbtJinja';
+import { maskJinja, type MaskedSql } from './dbtJinja';
+import { rewriteDbtSources } from './dbtSources';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { starChanges, type ConsumerMapping } from './fieldMapping';
+import {
+  readAsIs,
+  starChanges,
+  type ConsumerMapping,
+  type DatasetRelationName,
+} from './fieldMapping';
 import { parseSql, positionOf, SqlSyntaxError } from '../../sql/sqlParser';
 
 export interface RewrittenFile {
@@ -22,6 +28,11 @@ export interface RewrittenFile {
   content: string;
   status: FileImpactStatus;
   impact: FileImpact;
+  /**
+   * The file reads the renamed dataset through dbt `source()`, which keeps its
+   * name: the project's sources file must point it at the new table.
+   */
+  readsDbtSource?: boolean;
 }
 
 /** True when a file names the dataset at all: the cheap scan before any parsing. */
@@ -62,6 +73,21 @@ export function rewriteSqlFile(
   if (!isSqlPath(file.path)) {
     // Code and config in other languages: only a changed field named in it is impact.
     const named = changedFieldsNamedIn(file.content, mapping);
+    if (named.fields.length === 0 && mapping.renamedTo) {
+      // A renamed dataset: naming it at all is impact; dbt sources files are rewritten.
+      const sources = rewriteDbtSources(file, target, mapping.renamedTo);
+      if (sources) return sources;
+      return unchanged('unparseable', {
+        lines: linesNaming(file.content, target.table),
+        problem: {
+          message: `${file.path} names ${
+            target.table
+          }, which the migration renames to ${relationText(
+            mapping.renamedTo,
+          )}, but is not a SQL file; the rewriter reads SQL, dbt models and dbt sources files only`,
+        },
+      });
+    }
     if (named.fields.length === 0) return unchanged('unaffected');
     return unchanged('unparseable', {
       ...named,
@@ -88,7 +114,7 @@ export function rewriteSqlFile(
     });
   }
 
-  const plan = planEdits(file.content, statements, mapping);
+  const plan = planEdits(file.content, statements, mapping, target);
   const fields = [...new Set(plan.fieldsRead)].sort();
   const lines = [
     ...new Set(plan.positions.map(i => positionOf(file.content, i).line)),
@@ -103,7 +129,9 @@ export function rewriteSqlFile(
       },
     });
   }
-  if (plan.edits.length === 0) return unchanged('unaffected');
+  const readsDbtSource = plan.readsDbtSource ? { readsDbtSource: true } : {};
+  if (plan.edits.length === 0)
+    return { ...unchanged('unaffected'), ...readsDbtSource };
 
   const content = applyEdits(file.content, plan.edits);
   try {
@@ -124,6 +152,7 @@ export function rewriteSqlFile(
     content,
     status: 'rewritten',
     impact: { path: file.path, status: 'rewritten', fields, lines },
+    ...readsDbtSource,
   };
 }
 
@@ -135,7 +164,7 @@ function changedFieldsNamedIn(
   const fields: string[] = [];
   const lines = new Set<number>();
   for (const [field, m] of mapping.byField) {
-    if (m.kind === 'same') continue;
+    if (m.kind === 'same' || readAsIs(field, m)) continue;
     const word = new RegExp(`\\b${escapeRegExp(field)}\\b`, 'g');
     for (const match of content.matchAll(word)) {
       if (!fields.includes(field)) fields.push(field);
@@ -168,12 +197,14 @@ interface EditPlan {
   decisions: Array<{ at: number; message: string }>;
   fieldsRead: string[];
   positions: number[];
+  readsDbtSource?: boolean;
 }
 
 function planEdits(
   content: string,
   statements: StatementAnalysis[],
   mapping: ConsumerMapping,
+  target: DatasetTarget,
 ): EditPlan {
   const plan: EditPlan = {
     edits: [],
@@ -183,7 +214,17 @@ function planEdits(
   };
   const decide = (at: number, message: string) =>
     plan.decisions.push({ at, message });
+  const masked = mapping.renamedTo ? maskJinja(content) : undefined;
   for (const statement of statements) {
+    if (mapping.renamedTo && masked)
+      planRelationEdits(
+        content,
+        masked,
+        statement,
+        target,
+        mapping.renamedTo,
+        plan,
+      );
     for (const use of statement.columns) {
       const m = mapping.byField.get(use.field);
       if (!m || m.kind === 'same') continue;
@@ -197,7 +238,10 @@ function planEdits(
           `reads "${use.field}", whose values the migration recomputes (${m.expression})`,
         );
       } else {
-        plan.edits.push(columnEdit(content, use, mapping));
+        const edit = columnEdit(content, use, mapping);
+        // A widened field read under its own name needs no change.
+        if (content.slice(edit.start, edit.end) !== edit.text)
+          plan.edits.push(edit);
       }
     }
     for (const use of statement.ambiguous) {
@@ -245,21 +289,152 @@ function planEdits(
   return plan;
 }
 
+/**
+ * Points a statement's references to the dataset at its new name: `t`, `s.t`,
+ * `"t"` keep their form (qualified stays qualified, quoted stays quoted), and a
+ * bare name moving to another schema is qualified. An unaliased reference whose
+ * name qualifies columns keeps that name as its alias. dbt `source()` keeps its
+ * name (its sources file is pointed at the new table); `ref()` names a model,
+ * which the migration does not rename: a person decides.
+ */
+function planRelationEdits(
+  content: string,
+  masked: MaskedSql,
+  statement: StatementAnalysis,
+  target: DatasetTarget,
+  renamedTo: DatasetRelationName,
+  plan: EditPlan,
+): void {
+  for (const relation of statement.datasetRelations) {
+    const jinja = masked.placeholders.get(relation.name);
+    plan.positions.push(relation.start);
+    if (jinja?.kind === 'source') {
+      plan.readsDbtSource = true;
+      continue;
+    }
+    if (jinja) {
+      plan.decisions.push({
+        at: relation.start,
+        message: `reads ${
+          target.table
+        } through ${jinja.original.trim()}, a dbt model name; the migration renames the table to ${relationText(
+          renamedTo,
+        )}, not the model`,
+      });
+      continue;
+    }
+    const parts = splitName(content.slice(relation.start, relation.end));
+    const quoted = (part: string | undefined) => !!part?.startsWith('"');
+    const name = (value: string, like: string | undefined) =>
+      quoted(like) ? `"${value.replace(/"/g, '""')}"` : identifier(value);
+    const table = parts[parts.length - 1];
+    const schema = parts.length >= 2 ? parts[parts.length - 2] : undefined;
+    let text = name(renamedTo.table, table);
+    if (
+      schema !== undefined ||
+      renamedTo.schema !== target.schema ||
+      definesCte(masked.text, statement, renamedTo.table)
+    )
+      text = `${name(renamedTo.schema, schema)}.${text}`;
+    if (parts.length > 2) text = `${parts.slice(0, -2).join('.')}.${text}`;
+    if (!relation.aliased && qualifiesColumns(masked.text, statement, relation))
+      text += ` AS ${name(relation.name, table)}`;
+    plan.edits.push({ start: relation.start, end: relation.end, text });
+  }
+}
+
+/** Whether the statement has a CTE of that name, which a bare name would mean instead. */
+function definesCte(
+  text: string,
+  statement: StatementAnalysis,
+  name: string,
+): boolean {
+  return new RegExp(
+    `(?:\\bwith(?:\\s+recursive)?|,)\\s*"?${escapeRegExp(
+      name,
+    )}"?\\s*(?:\\([^)]*\\)\\s*)?as\\s*(?:not\\s+)?(?:materialized\\s*)?\\(`,
+    'i',
+  ).test(text.slice(statement.start, statement.end));
+}
+
+/** `a."B".c` → `['a', '"B"', 'c']`, each part as written. */
+function splitName(text: string): string[] {
+  return text.match(/"(?:[^"]|"")*"|[^."]+/g) ?? [text];
+}
+
+/** Whether the statement names columns as `<relation name>.column` (so the name must stay). */
+function qualifiesColumns(
+  text: string,
+  statement: StatementAnalysis,
+  relation: { start: number; end: number; name: string },
+): boolean {
+  const quoted = `"${relation.name.replace(/"/g, '""')}"`;
+  const qualifier = new RegExp(
+    `(?<![.\\w"$])(?:${escapeRegExp(relation.name)}|${escapeRegExp(
+      quoted,
+    )})\\s*\\.`,
+    'gi',
+  );
+  for (const match of text
+    .slice(statement.start, statement.end)
+    .matchAll(qualifier)) {
+    const at = statement.start + (match.index ?? 0);
+    if (at < relation.start || at >= relation.end) return true;
+  }
+  return false;
+}
+
+/** Line numbers where a file names the table as a whole word. */
+function linesNaming(content: string, table: string): number[] {
+  const lines = new Set<number>();
+  for (const match of content.matchAll(
+    new RegExp(`\\b${escapeRegExp(table)}\\b`, 'gi'),
+  ))
+    lines.add(positionOf(content, match.index ?? 0).line);
+  return [...lines].sort((a, b) => a - b);
+}
+
+/** `schema.table`, for messages. */
+export function relationText(relation: DatasetRelationName): string {
+  return `${relation.schema}.${relation.table}`;
+}
+
+const INTEGERS = ['smallint', 'integer', 'bigint'];
+
 function columnEdit(
   content: string,
   use: ColumnUse,
   mapping: ConsumerMapping,
 ): Edit {
   const m = mapping.byField.get(use.field)!;
+  const original = content.slice(use.start, use.end);
   const qualifier = content.slice(use.start, use.name.start);
   const renamed =
     m.kind === 'renamed' || m.kind === 'retyped' ? identifier(m.to) : '';
   let text = `${qualifier}${renamed}`;
   // An assignment target is a name: the new value is cast on the way in by Postgres.
-  if (m.kind === 'retyped' && !use.assignment)
+  // A widened field is read as it is: a cast back would overflow again.
+  if (m.kind === 'retyped' && !m.widening && !use.assignment)
     text = `CAST(${text} AS ${m.oldType})`;
+  // An integer widened to numeric or float would divide with a fraction. Divided
+  // through arithmetic, it stays an integer, as wide as integers go; inside a call
+  // (`sum(f) / count(*)`) the call's type follows the field's, so it is read as before.
+  const division =
+    m.kind === 'retyped' &&
+    m.widening &&
+    use.divided &&
+    INTEGERS.includes(m.oldType) &&
+    !INTEGERS.includes(m.newType);
+  // A widened field under its own name is read as written.
+  if (readAsIs(use.field, m) && !division)
+    return { start: use.start, end: use.end, text: original };
+  if (division)
+    text = `CAST(${readAsIs(use.field, m) ? original : text} AS ${
+      use.divided === 'direct' ? 'bigint' : (m as { oldType: string }).oldType
+    })`;
   // Keep the output column's name for whoever reads this query's result.
-  if (use.bareTarget) text += ` AS ${identifier(use.field)}`;
+  if (use.bareTarget && text !== original)
+    text += ` AS ${identifier(use.field)}`;
   return { start: use.start, end: use.end, text };
 }
 
@@ -307,6 +482,12 @@ function expandStar(
       if (m.kind === 'renamed')
         parts.push(
           `${qualifier}${identifier(m.to)} AS ${identifier(field.name)}`,
+        );
+      else if (m.kind === 'retyped' && m.widening)
+        parts.push(
+          m.to === field.name
+            ? `${qualifier}${identifier(field.name)}`
+            : `${qualifier}${identifier(m.to)} AS ${identifier(field.name)}`,
         );
       else if (m.kind === 'retyped')
         parts.push(

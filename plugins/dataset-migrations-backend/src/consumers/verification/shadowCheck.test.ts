@@ -5,6 +5,8 @@ import {
   createTestEngine,
 } from '../../__testUtils__/testDatabases';
 import { loadSqlParser } from '../../sql/sqlParser';
+import { consumerMapping } from '../sql/fieldMapping';
+import { rewriteSqlFile } from '../sql/rewriteSql';
 import { shadowCheckFile } from './shadowCheck';
 
 const target = {
@@ -109,5 +111,148 @@ describe('shadowCheckFile', () => {
     expect(checks.map(c => c.outcome)).toEqual(['skipped', 'skipped']);
     expect(checks[0].detail).toMatch(/relation "users" does not exist/);
     expect(checks[1].detail).toMatch(/Jinja/);
+  });
+});
+
+describe('shadowCheckFile, widened fields and a renamed dataset', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let engine: DatasetEngine;
+  const events = {
+    schema: 'public',
+    table: 'events',
+    fields: ['id', 'score', 'ms'],
+  };
+
+  beforeAll(async () => {
+    await loadSqlParser();
+    knex = await init();
+    // v1: real and integer; v2 (renamed to analytics.plays): double precision and
+    // bigint, holding v1's values as the backfill casts them.
+    await knex.raw(`
+      CREATE TABLE public.events_v1 (id int PRIMARY KEY, score real, ms int);
+      INSERT INTO public.events_v1 SELECT g, g / 10.0, 2000000000 + g FROM generate_series(1, 30) g;
+      CREATE SCHEMA analytics;
+      CREATE TABLE analytics.plays_v2 (id int PRIMARY KEY, score double precision, ms bigint);
+      INSERT INTO analytics.plays_v2 SELECT id, score, ms FROM public.events_v1;
+      CREATE TABLE public.durations_v1 (id int PRIMARY KEY, ms int);
+      INSERT INTO public.durations_v1 SELECT g, g * 1001 FROM generate_series(1, 20) g;
+      CREATE TABLE public.durations_v2 (id int PRIMARY KEY, ms numeric);
+      INSERT INTO public.durations_v2 SELECT id, ms FROM public.durations_v1;
+    `);
+    engine = await createTestEngine(knex);
+  });
+
+  afterAll(async () => {
+    await engine.close?.();
+  });
+
+  const check = (original: string, rewritten: string, renamed = false) =>
+    shadowCheckFile({
+      engine,
+      dataset: { table: 'public.events' },
+      target: events,
+      fromVersion: 1,
+      targetVersion: 2,
+      original: { path: 'q.sql', content: original },
+      rewritten: { path: 'q.sql', content: rewritten },
+      renamed: renamed
+        ? {
+            target: { ...events, schema: 'analytics', table: 'plays' },
+            dataset: { table: 'analytics.plays' },
+          }
+        : undefined,
+      timeoutMs: 5000,
+    });
+
+  it('matches a real → double precision and integer → bigint field read as it is', async () => {
+    // 0.1::real prints as 0.1, and as 0.10000000149011612 once double precision:
+    // the original's columns are compared as the wider type.
+    const sql = 'select id, score, ms, ms + 1 as next from events';
+    const [result] = await check(
+      sql,
+      sql.replace('events', 'analytics.plays'),
+      true,
+    );
+    expect(result.outcome).toBe('match');
+    expect(result.before).toEqual(result.after);
+    expect(result.before!.rows).toBe(30);
+    // Aggregates change type too (sum(integer) is bigint, sum(bigint) numeric).
+    const [sum] = await check(
+      'select sum(ms) as total from events',
+      'select sum(ms) as total from analytics.plays',
+      true,
+    );
+    expect(sum.outcome).toBe('match');
+  });
+
+  it('still fails a widened read whose values differ', async () => {
+    const [result] = await check(
+      'select id, score from events',
+      'select id, score + 0.000001 as score from analytics.plays',
+      true,
+    );
+    expect(result.outcome).toBe('mismatch');
+    expect(result.before!.rows).toBe(30);
+    expect(result.before!.checksum).not.toBe(result.after!.checksum);
+    expect(result.differingRows?.length).toBeGreaterThan(0);
+    // A column read in a type that does not widen the original's stays refused.
+    const [other] = await check(
+      'select id from events',
+      'select id::text as id from analytics.plays',
+      true,
+    );
+    expect(other.outcome).toBe('mismatch');
+    expect(other.detail).toMatch(/returns other columns/);
+  });
+
+  it('reads the rewrite of a renamed dataset from the new name’s version', async () => {
+    const [result] = await check(
+      'select e.id, e.ms from events e where e.id < 10',
+      'select e.id, e.ms from analytics.plays e where e.id < 10',
+      true,
+    );
+    expect(result.outcome).toBe('match');
+    expect(result.after!.rows).toBe(9);
+  });
+
+  it('proves an integer widened to numeric keeps dividing as an integer once rewritten', async () => {
+    const durations = {
+      schema: 'public',
+      table: 'durations',
+      fields: ['id', 'ms'],
+    };
+    const mapping = consumerMapping(
+      [
+        { name: 'id', type: 'integer', nullable: false, primaryKey: true },
+        { name: 'ms', type: 'integer', nullable: true, primaryKey: false },
+      ],
+      [{ changeType: { field: 'ms', type: 'numeric' } }],
+    );
+    const original = 'select id, ms / 1000 as s from durations';
+    const rewritten = rewriteSqlFile(
+      { path: 'q.sql', content: original },
+      durations,
+      mapping,
+    );
+    expect(rewritten.content).toBe(
+      'select id, CAST(ms AS bigint) / 1000 as s from durations',
+    );
+    const compare = (after: string) =>
+      shadowCheckFile({
+        engine,
+        dataset: { table: 'public.durations' },
+        target: durations,
+        fromVersion: 1,
+        targetVersion: 2,
+        original: { path: 'q.sql', content: original },
+        rewritten: { path: 'q.sql', content: after },
+        timeoutMs: 5000,
+      });
+    const [kept] = await compare(rewritten.content);
+    expect(kept.outcome).toBe('match');
+    // Read as it is, numeric division returns fractions: the trap the rewrite avoids.
+    const [asIs] = await compare(original);
+    expect(asIs.outcome).toBe('mismatch');
   });
 });

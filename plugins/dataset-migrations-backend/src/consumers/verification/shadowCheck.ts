@@ -16,6 +16,11 @@ export interface ShadowCheckRequest {
   targetVersion: number;
   original: ChangedFile;
   rewritten: ChangedFile;
+  /**
+   * When the migration renames the dataset: the rewrite names it so (`target`),
+   * and its new version is found under the new name (`dataset`).
+   */
+  renamed?: { target: DatasetTarget; dataset: DatasetLocation };
   timeoutMs: number;
   sampleRows?: number;
 }
@@ -30,7 +35,10 @@ export async function shadowCheckFile(
 ): Promise<ShadowCheck[]> {
   const { engine, dataset, original, rewritten } = request;
   const before = statementsOf(original.content, request.target);
-  const after = statementsOf(rewritten.content, request.target);
+  const after = statementsOf(
+    rewritten.content,
+    request.renamed?.target ?? request.target,
+  );
   const checks: ShadowCheck[] = [];
   for (const [i, statement] of before.analysis.entries()) {
     const counterpart = after.analysis[i];
@@ -56,7 +64,10 @@ export async function shadowCheckFile(
     const afterSql = pointAt(
       after,
       counterpart,
-      engine.versionRelation(dataset, request.targetVersion),
+      engine.versionRelation(
+        request.renamed?.dataset ?? dataset,
+        request.targetVersion,
+      ),
     );
     if (!beforeSql || !afterSql) {
       checks.push({
@@ -72,6 +83,8 @@ export async function shadowCheckFile(
         after: afterSql,
         sampleRows: request.sampleRows ?? 5,
         timeoutMs: request.timeoutMs,
+        // A field the rewrite reads as it is, widened, compares as the wider type.
+        allowWidening: true,
       });
       const match =
         result.differing.length === 0 &&

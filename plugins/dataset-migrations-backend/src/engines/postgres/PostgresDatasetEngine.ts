@@ -14,9 +14,10 @@ import {
   type QueryComparison,
   type QueryComparisonRequest,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
-import type {
-  DatasetField,
-  PlannedStage,
+import {
+  widensForReaders,
+  type DatasetField,
+  type PlannedStage,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { loadSqlParser } from '../../sql/sqlParser';
 import { checkExpression } from './expressions';
@@ -172,8 +173,9 @@ export class PostgresDatasetEngine implements DatasetEngine {
   }
 
   async compareQueries(
-    request: QueryComparisonRequest,
+    comparison: QueryComparisonRequest,
   ): Promise<QueryComparison> {
+    let request = comparison;
     return this.withClient(async client => {
       // Read-only, one snapshot: consumer SQL can change nothing, and both sides
       // see the same rows.
@@ -185,19 +187,34 @@ export class PostgresDatasetEngine implements DatasetEngine {
           )}`,
         );
         // Same columns, by name and type, or the results are not the same.
-        const shape = async (sql: string) =>
-          (await client.query(`SELECT * FROM (${sql}\n) q LIMIT 0`)).fields
-            .map(f => `${f.name}:${f.dataTypeID}`)
-            .join(', ');
-        const [beforeShape, afterShape] = [
-          await shape(request.before),
-          await shape(request.after),
+        const columns = async (sql: string) =>
+          (await client.query(`SELECT * FROM (${sql}\n) q LIMIT 0`)).fields;
+        const shape = (fields: Awaited<ReturnType<typeof columns>>) =>
+          fields.map(f => `${f.name}:${f.dataTypeID}`).join(', ');
+        const [beforeColumns, afterColumns] = [
+          await columns(request.before),
+          await columns(request.after),
         ];
-        if (beforeShape !== afterShape) {
+        const [beforeShape, afterShape] = [
+          shape(beforeColumns),
+          shape(afterColumns),
+        ];
+        // A column the rewrite reads in a wider type is compared in that type.
+        const widened =
+          beforeShape !== afterShape && request.allowWidening
+            ? await widenedQuery(
+                client,
+                request.before,
+                beforeColumns,
+                afterColumns,
+              )
+            : undefined;
+        if (beforeShape !== afterShape && !widened) {
           throw new Error(
             `the rewrite returns other columns (${afterShape}) than the original (${beforeShape})`,
           );
         }
+        if (widened) request = { ...request, before: widened };
         const figures = (sql: string) =>
           resultFigures(
             client,
@@ -1276,4 +1293,55 @@ async function readOnly<T>(
     // The work's own error is the one worth reporting, even if the connection is gone.
     await client.query('ROLLBACK').catch(() => {});
   }
+}
+
+/**
+ * The original query with each column the rewrite returns in a wider type (see
+ * `widensForReaders`) cast to that type, so both sides are compared as values of
+ * the wider type (`real` 0.1 prints otherwise than the same value as `double
+ * precision`); undefined when the columns differ otherwise.
+ */
+async function widenedQuery(
+  client: PoolClient,
+  before: string,
+  beforeColumns: Array<{ name: string; dataTypeID: number }>,
+  afterColumns: Array<{
+    name: string;
+    dataTypeID: number;
+    dataTypeModifier: number;
+  }>,
+): Promise<string | undefined> {
+  if (
+    beforeColumns.length !== afterColumns.length ||
+    beforeColumns.some((c, i) => c.name !== afterColumns[i].name)
+  )
+    return undefined;
+  const { rows } = await client.query<{
+    from: string;
+    to: string;
+    cast: string;
+  }>(
+    `SELECT format_type(b, NULL) AS "from", format_type(a, NULL) AS "to",
+            format_type(a, NULLIF(m, -1)) AS "cast"
+       FROM unnest($1::oid[], $2::oid[], $3::int[]) WITH ORDINALITY AS t(b, a, m, i)
+      ORDER BY i`,
+    [
+      beforeColumns.map(c => c.dataTypeID),
+      afterColumns.map(c => c.dataTypeID),
+      afterColumns.map(c => c.dataTypeModifier),
+    ],
+  );
+  const list: string[] = [];
+  for (const [i, column] of afterColumns.entries()) {
+    const { from, to, cast } = rows[i];
+    const value = `q.c${i}`;
+    if (beforeColumns[i].dataTypeID === column.dataTypeID)
+      list.push(`${value} AS ${q(column.name)}`);
+    else if (widensForReaders(from, to))
+      list.push(`CAST(${value} AS ${cast}) AS ${q(column.name)}`);
+    else return undefined;
+  }
+  return `SELECT ${list.join(', ')} FROM (${before}\n) q(${afterColumns
+    .map((_, i) => `c${i}`)
+    .join(', ')})`;
 }

@@ -213,6 +213,12 @@ describe('MigrateDialog', () => {
       renameDataset: { to: 'analytics.plays' },
       dryRun: false,
     });
+    // Every reader of a renamed dataset is affected: the impact preview knows of it.
+    expect(api.previewImpact).toHaveBeenCalledWith({
+      entityRef: dataset.entityRef,
+      changes: [{ renameField: { from: 'country', to: 'cc' } }],
+      renameDataset: { to: 'analytics.plays' },
+    });
   });
 
   it('shows which consumers the reviewed changes affect, and what they read', async () => {

@@ -14,18 +14,25 @@ export type ImpactPreviewState =
   | { loading: false; error: string };
 
 /**
- * The entity and changes of what the dialog would send. The impact endpoint takes
- * only those two, and the browser has no YAML parser, so a YAML spec gives none.
+ * The entity, changes and rename of what the dialog would send. The impact endpoint
+ * takes only those, and the browser has no YAML parser, so a YAML spec gives none.
  */
 function impactRequestOf(
   request: CreateMigrationRequest | string,
 ): ImpactPreviewRequest | undefined {
+  // A renamed dataset changes every reader: the preview must know of it.
+  const renamed = (spec: Pick<CreateMigrationRequest, 'renameDataset'>) =>
+    spec.renameDataset ? { renameDataset: spec.renameDataset } : {};
   if (typeof request !== 'string')
-    return { entityRef: request.entityRef, changes: request.changes };
+    return {
+      entityRef: request.entityRef,
+      changes: request.changes,
+      ...renamed(request),
+    };
   try {
     const spec = JSON.parse(request);
     return typeof spec?.entityRef === 'string' && Array.isArray(spec.changes)
-      ? { entityRef: spec.entityRef, changes: spec.changes }
+      ? { entityRef: spec.entityRef, changes: spec.changes, ...renamed(spec) }
       : undefined;
   } catch {
     return undefined;

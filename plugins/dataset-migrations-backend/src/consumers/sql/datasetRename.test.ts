@@ -1,0 +1,230 @@
+import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { assessConsumer, rewriteConsumerFiles } from '../impact';
+import { loadSqlParser } from '../../sql/sqlParser';
+import {
+  renamedRelation,
+  renamedTarget,
+  type DatasetTarget,
+} from './analyzeSql';
+import { consumerMapping } from './fieldMapping';
+import { analyzeFile, rewriteSqlFile } from './rewriteSql';
+
+const source: DatasetField[] = [
+  { name: 'event_id', type: 'bigint', nullable: false, primaryKey: true },
+  { name: 'track_id', type: 'text', nullable: false, primaryKey: false },
+  { name: 'ms_played', type: 'integer', nullable: false, primaryKey: false },
+];
+const target: DatasetTarget = {
+  schema: 'public',
+  table: 'listening_events',
+  fields: source.map(f => f.name),
+};
+const renamed = (
+  to: string,
+  changes: Parameters<typeof consumerMapping>[1] = [],
+) => consumerMapping(source, changes, renamedRelation(target, to));
+const toPlays = renamed('plays');
+const toAnalytics = renamed('analytics.plays');
+const rewrite = (content: string, mapping = toPlays, path = 'q.sql') =>
+  rewriteSqlFile({ path, content }, target, mapping);
+
+beforeAll(() => loadSqlParser());
+
+describe('rewriting consumers of a renamed dataset', () => {
+  it('renames plain and schema-qualified references, keeping their form and the comments', () => {
+    const sql = [
+      '-- plays per track',
+      'select e.track_id, count(*) -- keep',
+      'from public.listening_events e',
+      'group by 1;',
+      'select count(*) from listening_events where ms_played > 0;',
+    ].join('\n');
+    const result = rewrite(sql);
+    expect(result.status).toBe('rewritten');
+    expect(result.content).toBe(
+      sql
+        .replace('from public.listening_events e', 'from public.plays e')
+        .replace('from listening_events where', 'from plays where'),
+    );
+    expect(result.impact.lines).toEqual([3, 5]);
+    // It reads the new name and parses as the new dataset.
+    const after = analyzeFile(
+      result.content,
+      renamedTarget(target, toPlays.renamedTo!),
+    );
+    expect(after.map(s => s.datasetRelations.length)).toEqual([1, 1]);
+  });
+
+  it('qualifies a bare name moving to another schema, and keeps quoting as written', () => {
+    expect(rewrite('select * from listening_events', toAnalytics).content).toBe(
+      'select * from analytics.plays',
+    );
+    expect(
+      rewrite(
+        'select "track_id" from "public"."listening_events" as e',
+        toAnalytics,
+      ).content,
+    ).toBe('select "track_id" from "analytics"."plays" as e');
+    expect(rewrite('select 1 from "listening_events" x').content).toBe(
+      'select 1 from "plays" x',
+    );
+  });
+
+  it('keeps the old name as the alias where it qualifies columns', () => {
+    expect(
+      rewrite(
+        'select listening_events.track_id from listening_events where listening_events.ms_played > 0',
+      ).content,
+    ).toBe(
+      'select listening_events.track_id from plays AS listening_events where listening_events.ms_played > 0',
+    );
+  });
+
+  it('renames the dataset in a join with another table, with field changes too', () => {
+    const mapping = renamed('analytics.plays', [
+      { renameField: { from: 'track_id', to: 'track_uri' } },
+    ]);
+    const result = rewrite(
+      'select t.title, count(*)\nfrom tracks t\njoin listening_events e on e.track_id = t.track_id\ngroup by t.title',
+      mapping,
+    );
+    expect(result.content).toBe(
+      'select t.title, count(*)\nfrom tracks t\njoin analytics.plays e on e.track_uri = t.track_id\ngroup by t.title',
+    );
+    expect(result.impact).toMatchObject({
+      status: 'rewritten',
+      fields: ['track_id'],
+      lines: [3],
+    });
+  });
+
+  it('rewrites writers too, and leaves a CTE of the same name alone', () => {
+    expect(
+      rewrite('insert into listening_events (event_id) values (1)').content,
+    ).toBe('insert into plays (event_id) values (1)');
+    const cte =
+      'with listening_events as (select 1 as x) select x from listening_events';
+    expect(rewrite(cte).status).toBe('unaffected');
+    // A CTE named like the new name would take a bare reference: it is qualified.
+    expect(
+      rewrite(
+        'with plays as (select track_id from listening_events) select count(*) from plays',
+      ).content,
+    ).toBe(
+      'with plays as (select track_id from public.plays) select count(*) from plays',
+    );
+  });
+
+  it('points a dbt source at the new table through its sources file, models unchanged', () => {
+    const model = `{{ config(materialized='view') }}
+select track_id from {{ source('warehouse', 'listening_events') }}
+`;
+    const sources = `version: 2
+sources:
+  - name: warehouse
+    schema: public
+    tables:
+      - name: listening_events # the raw plays
+        description: one row per play
+      - name: tracks
+`;
+    const results = rewriteConsumerFiles(
+      [
+        { path: 'models/plays.sql', content: model },
+        { path: 'models/sources.yml', content: sources },
+      ],
+      target,
+      toPlays,
+    );
+    expect(results.map(r => r.status)).toEqual(['unaffected', 'rewritten']);
+    expect(results[0].content).toBe(model);
+    expect(results[1].content).toBe(
+      sources.replace(
+        '      - name: listening_events # the raw plays\n',
+        '      - name: listening_events # the raw plays\n        identifier: plays\n',
+      ),
+    );
+    expect(results[1].impact.lines).toEqual([6]);
+    // The consumer is affected: it reads the dataset under a name that moves.
+    const { impact } = assessConsumer(
+      [
+        { path: 'models/plays.sql', content: model },
+        { path: 'models/sources.yml', content: sources },
+      ],
+      target,
+      toPlays,
+    );
+    expect(impact.status).toBe('affected');
+  });
+
+  it('rewrites an existing identifier, and asks a person when dbt cannot say it', () => {
+    const sources = `sources:
+  - name: raw
+    tables:
+      - name: events
+        identifier: "listening_events"
+`;
+    const [result] = rewriteConsumerFiles(
+      [{ path: 'sources.yml', content: sources }],
+      target,
+      toPlays,
+    );
+    expect(result.content).toBe(
+      sources.replace('"listening_events"', '"plays"'),
+    );
+    // A source sets one schema for all its tables: a move to another schema is a decision.
+    const [moved] = rewriteConsumerFiles(
+      [{ path: 'sources.yml', content: sources }],
+      target,
+      toAnalytics,
+    );
+    expect(moved.status).toBe('needs-decision');
+    expect(moved.impact.problem?.message).toMatch(/schema per source/);
+    // A model reading the dataset through source() with no sources file to point.
+    const [alone] = rewriteConsumerFiles(
+      [
+        {
+          path: 'm.sql',
+          content: "select 1 from {{ source('w', 'listening_events') }}",
+        },
+      ],
+      target,
+      toPlays,
+    );
+    expect(alone.status).toBe('needs-decision');
+    expect(alone.impact.problem?.message).toMatch(
+      /no sources file here declares it/,
+    );
+    // ref() names a model, which the migration does not rename.
+    expect(rewrite("select 1 from {{ ref('listening_events') }}").status).toBe(
+      'needs-decision',
+    );
+  });
+
+  it('never calls a file that names the renamed dataset unaffected', () => {
+    const { impact } = assessConsumer(
+      [
+        { path: 'q.sql', content: 'select count(*) from listening_events' },
+        { path: 'job.py', content: 'TABLE = "listening_events"' },
+      ],
+      target,
+      toPlays,
+    );
+    expect(impact.status).toBe('unparseable');
+    expect(impact.files.map(f => f.status)).toEqual([
+      'rewritten',
+      'unparseable',
+    ]);
+    expect(impact.files[1].problem?.message).toMatch(
+      /renames to public\.plays/,
+    );
+    // Without the rename, the same consumer is unaffected.
+    expect(
+      assessConsumer(
+        [{ path: 'q.sql', content: 'select count(*) from listening_events' }],
+        target,
+        consumerMapping(source, []),
+      ).impact.status,
+    ).toBe('unaffected');
+  });
+});
