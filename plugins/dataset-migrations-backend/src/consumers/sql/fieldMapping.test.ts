@@ -3,7 +3,10 @@ import {
   widensForReaders,
   type DatasetField,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { loadSqlParser } from '../../sql/sqlParser';
+import { datasetTarget } from './analyzeSql';
 import { consumerMapping, starChanges, widenedFields } from './fieldMapping';
+import { rewriteSqlFile } from './rewriteSql';
 
 const field = (name: string, type: string): DatasetField => ({
   name,
@@ -84,5 +87,45 @@ describe('consumerMapping', () => {
         consumerMapping(source, [{ changeType: { field: 'f', type: 'text' } }]),
       ),
     ).toBe(true);
+  });
+});
+
+describe('a rename to a name the previous version uses for another field', () => {
+  // Swap a and b: until contract the dataset's name serves the previous a and b, so a
+  // rewrite that reads the new "b" for the old "a" would read the old b's values.
+  const source = [
+    field('id', 'bigint'),
+    field('a', 'text'),
+    field('b', 'text'),
+  ];
+  const swap = [
+    { renameField: { from: 'a', to: 'tmp' } },
+    { renameField: { from: 'b', to: 'a' } },
+    { renameField: { from: 'tmp', to: 'b' } },
+  ];
+
+  it('needs a person: no rewrite reads the same values before and after contract', async () => {
+    const mapping = consumerMapping(source, swap);
+    expect(mapping.byField.get('a')).toEqual({ kind: 'reused', to: 'b' });
+    expect(mapping.byField.get('b')).toEqual({ kind: 'reused', to: 'a' });
+    expect(mapping.byField.get('id')).toEqual({ kind: 'same' });
+    await loadSqlParser();
+    const result = rewriteSqlFile(
+      { path: 'q.sql', content: 'SELECT a FROM public.events' },
+      datasetTarget('public.events', source),
+      mapping,
+    );
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toMatch(
+      /renamed to "b", a name that serves another field's values until contract/,
+    );
+  });
+
+  it('is an ordinary rename when the dataset is renamed too: its new name serves the new version as it is', () => {
+    const mapping = consumerMapping(source, swap, {
+      schema: 'public',
+      table: 'events2',
+    });
+    expect(mapping.byField.get('a')).toEqual({ kind: 'renamed', to: 'b' });
   });
 });

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import {
+  expandPhaseOf,
   planFieldChanges,
   widensForReaders,
   type DatasetField,
@@ -25,7 +26,13 @@ export type ReaderMapping =
   /** No field of the new version carries these values: a person must decide. */
   | { kind: 'dropped' }
   /** The values are recomputed; no rewrite keeps the old results. */
-  | { kind: 'recomputed'; to: string; expression: string };
+  | { kind: 'recomputed'; to: string; expression: string }
+  /**
+   * Renamed to a name the previous version uses for another field: until contract
+   * the dataset's name serves that other field's values under it, so no rewrite
+   * reads the same values in both phases.
+   */
+  | { kind: 'reused'; to: string };
 
 export interface ConsumerMapping {
   /** The old version's fields in order, as `SELECT *` returned them. */
@@ -83,6 +90,18 @@ export function consumerMapping(
       });
     } else {
       added.push(target.name);
+    }
+  }
+  if (!renamedTo) {
+    // A renamed dataset's new name serves the new version as it is from cut-over.
+    const { hiddenUntilContract } = expandPhaseOf(sourceFields, fields);
+    for (const [field, m] of byField) {
+      if (
+        (m.kind === 'renamed' || m.kind === 'retyped') &&
+        m.to !== field &&
+        hiddenUntilContract.includes(m.to)
+      )
+        byField.set(field, { kind: 'reused', to: m.to });
     }
   }
   return { sourceFields, byField, added, ...(renamedTo ? { renamedTo } : {}) };

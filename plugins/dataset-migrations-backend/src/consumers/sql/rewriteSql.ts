@@ -237,6 +237,11 @@ function planEdits(
           use.start,
           `reads "${use.field}", whose values the migration recomputes (${m.expression})`,
         );
+      } else if (m.kind === 'reused') {
+        decide(
+          use.start,
+          `reads "${use.field}", renamed to "${m.to}", a name that serves another field's values until contract`,
+        );
       } else {
         const edit = columnEdit(content, use, mapping);
         // A widened field read under its own name needs no change.
@@ -448,7 +453,7 @@ function expandStar(
     return { decision: '`*` of the dataset is used inside an expression' };
   const blocked = mapping.sourceFields.filter(f => {
     const kind = mapping.byField.get(f.name)?.kind;
-    return kind === 'dropped' || kind === 'recomputed';
+    return kind === 'dropped' || kind === 'recomputed' || kind === 'reused';
   });
   if (blocked.length > 0) {
     return {

@@ -164,7 +164,7 @@ describe('MigrateDialog', () => {
     expect(review).toHaveTextContent('renameField');
     expect(review).toHaveTextContent('breaking');
     expect(
-      screen.getByText(/old version stays readable under its versioned name/),
+      screen.getByText(/from cut-over the name serves both shapes while consumers move one by one/),
     ).toBeInTheDocument();
     expect(
       screen.getByRole('button', { name: 'SQL of cut-over' }),
