@@ -149,6 +149,32 @@ test('migrate listening-events by renaming a field, from the entity page', async
     .waitFor();
   await shot('4-consumers');
 
+  // The dataset card counts the consumers still moving, per state.
+  const cardCounts = async (expected, step) => {
+    const deadline = Date.now() + 90_000;
+    await page.getByRole('link', { name: 'Overview', exact: true }).click();
+    for (;;) {
+      const text = await page
+        .getByLabel('Consumers', { exact: true })
+        .textContent()
+        .catch(() => '');
+      if (expected.test(text)) break;
+      if (Date.now() > deadline)
+        assert.fail(`the card says "${text}", not ${expected}`);
+      await page.waitForTimeout(2000);
+      await page.reload();
+    }
+    await shot(step);
+    await page
+      .getByRole('link', { name: 'Migration History', exact: true })
+      .click();
+    await run.click();
+  };
+  await cardCounts(
+    /^2 pull requests open · 1 needs attention · 3 moved$/,
+    '5-card-while-consumers-move',
+  );
+
   // Expand: the run says both shapes are served; readers of the old name still work.
   await page
     .getByText(/^Expand: the name serves version \d+'s fields/)
@@ -164,12 +190,16 @@ test('migrate listening-events by renaming a field, from the entity page', async
     .getByText(/→ main/)
     .waitFor();
   await pull.getByRole('table', { name: 'Changed files' }).waitFor();
-  await shot('5-pull-request');
+  await shot('6-pull-request');
   await pull.getByRole('button', { name: 'Merge (demo)' }).click();
   await pull.getByLabel('Pull request state').getByText('merged').waitFor();
   await pull.getByRole('button', { name: 'Close' }).click();
   await pull.waitFor({ state: 'detached' });
   await churn.getByText(/^done$/).waitFor({ timeout: 90_000 });
+  await cardCounts(
+    /^1 pull request open · 1 needs attention · 4 moved$/,
+    '7-card-after-merge',
+  );
 
   // Contract is gated: it names who has not moved (ad-hoc-notebooks has no
   // repository), and goes ahead only with a reason and the dataset's name.
@@ -186,19 +216,19 @@ test('migrate listening-events by renaming a field, from the entity page', async
   await contract
     .getByRole('textbox', { name: 'dataset name to confirm' })
     .fill('listening-events');
-  await shot('6-contract');
+  await shot('8-contract');
   await confirm.click();
   await contract.waitFor({ state: 'detached' });
   await page
     .getByText(/^Contracted .*: the name serves version \d+ exactly/)
     .waitFor();
   await page.getByText(/Analysts were told/).waitFor();
-  await shot('7-contracted');
+  await shot('9-contracted');
 
   await page.getByRole('link', { name: 'Overview', exact: true }).click();
   await page
     .getByLabel('Schema version')
     .getByText(`Schema version ${before + 1}`)
     .waitFor({ timeout: 60_000 });
-  await shot('8-entity-new-version');
+  await shot('10-entity-new-version');
 });

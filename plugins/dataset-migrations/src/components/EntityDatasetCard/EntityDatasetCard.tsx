@@ -126,6 +126,11 @@ const COUNT_PARTS: Array<{
     many: 'merged, not yet on their default branches',
   },
   { states: ['failed'], one: 'needs attention', many: 'need attention' },
+  {
+    states: ['kept'],
+    one: 'kept on the previous shape',
+    many: 'kept on the previous shape',
+  },
 ];
 
 /** "3 pull requests open · 1 needs attention · 2 moved", or all moved. */
