@@ -1170,6 +1170,100 @@ describe('PostgresDatasetEngine', () => {
       expect(await count('public.events')).toBe(ROWS.length);
     });
 
+    it('keeps dropped and recomputed fields of rows written through the name, with no reverse trigger', async () => {
+      // user_id recomputed and a NOT NULL field dropped: nothing can carry writes back.
+      await knex.raw(
+        `ALTER TABLE events ADD COLUMN region text NOT NULL DEFAULT 'eu'`,
+      );
+      const { run } = await runFor([
+        { deriveField: { field: 'user_id', expression: 'upper(user_id)' } },
+        { dropField: { name: 'region' } },
+        { dropField: { name: 'tag' } },
+      ]);
+      await engine.migrate(run);
+      expect(await userTriggers()).toEqual([expect.stringMatching(/_expand$/)]);
+      await knex('events').insert({
+        id: 50,
+        user_id: 'dora',
+        region: 'us',
+        tag: 't',
+      });
+      await knex('events')
+        .where({ id: 1 })
+        .update({ user_id: 'alice2', tag: 'x' });
+      await knex('events').where({ id: 2 }).delete();
+      expect(
+        await rowsOf('events', ['id', 'user_id', 'region', 'tag']),
+      ).toEqual([
+        ['1', 'alice2', 'eu', 'x'],
+        ['3', 'carol', 'eu', null],
+        ['50', 'dora', 'us', 't'],
+      ]);
+      expect(await rowsOf('events_v2', ['id', 'user_id'])).toEqual([
+        ['1', 'ALICE2'],
+        ['3', 'CAROL'],
+        ['50', 'DORA'],
+      ]);
+    });
+
+    it('refuses a value the previous type cannot hold, so readers of the previous shape never fail on it', async () => {
+      await knex.raw(`ALTER TABLE events ADD COLUMN plays integer`);
+      const { run } = await runFor([
+        { changeType: { field: 'plays', type: 'bigint' } },
+        { renameField: { from: 'plays', to: 'play_count' } },
+      ]);
+      await engine.migrate(run);
+      await expect(
+        knex('events').insert({
+          id: 60,
+          user_id: 'big',
+          play_count: '3000000000',
+        }),
+      ).rejects.toThrow(
+        /play_count: until contract a value must also fit "plays" integer/,
+      );
+      await knex('events').insert({ id: 61, user_id: 'small', play_count: 7 });
+      expect(
+        await rowsOf('events', ['id', 'plays', 'play_count']),
+      ).toContainEqual(['61', 7, '7']);
+      expect(await count('public.events')).toBe(ROWS.length + 1);
+    });
+
+    it('follows a renamed key: a dropped field written with a row stays with it when its key changes', async () => {
+      const { run } = await runFor([
+        { renameField: { from: 'id', to: 'event_id' } },
+        { dropField: { name: 'tag' } },
+      ]);
+      await engine.migrate(run);
+      await knex('events').insert({ event_id: 70, user_id: 'k', tag: 'kept' });
+      await knex('events').where({ id: 70 }).update({ event_id: 71 });
+      expect(
+        await knex('events').where({ id: 71 }).first('event_id', 'tag'),
+      ).toEqual({
+        event_id: '71',
+        tag: 'kept',
+      });
+      expect(await knex('events_v1').where({ id: 70 }).first()).toBeUndefined();
+    });
+
+    it('contracts a dataset whose key is a serial: the sequence moves to the new version', async () => {
+      await knex.raw(
+        `CREATE TABLE public.counters (id serial PRIMARY KEY, n integer)`,
+      );
+      await knex('counters').insert([{ n: 1 }, { n: 2 }]);
+      const counters = await engineRun(engine, 'public.counters', [
+        { changeType: { field: 'n', type: 'bigint' } },
+      ]);
+      await engine.migrate(counters.run);
+      await knex('counters').insert({ n: 3 });
+      await engine.contract(counters.run);
+      await knex('counters').insert({ n: 4 });
+      expect(await knex('counters').orderBy('id').pluck('id')).toEqual([
+        1, 2, 3, 4,
+      ]);
+      expect(await regclass('public.counters_v1')).toBeNull();
+    });
+
     it('quotes function bodies so that no default can end them', async () => {
       const { run } = await runFor([
         { changeType: { field: 'duration', type: 'integer' } },

@@ -15,6 +15,7 @@ import {
   type QueryComparisonRequest,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
+  carrierOf,
   widensForReaders,
   type DatasetField,
   type PlannedStage,
@@ -459,7 +460,11 @@ export class PostgresDatasetEngine implements DatasetEngine {
             parseRelationName(run.dataset.table),
           );
           const previous = previousVersion(shape, dataset, run.fromVersion);
-          const current = await this.isCutOver(client, shape);
+          // The name is this migration's only while no later one put its own
+          // trigger on it (a later rename leaves the view, refusing writes).
+          const current =
+            (await this.isCutOver(client, shape)) &&
+            !(await hasOtherMigrationTrigger(client, shape));
           if (!current && !(await relationExists(client, previous))) {
             // A contract whose commit was not recorded is done, not refused.
             await run.log(`${formatRelation(previous)} was already dropped`);
@@ -468,6 +473,14 @@ export class PostgresDatasetEngine implements DatasetEngine {
           const grants = current
             ? await copyGrantsSql(client, shape.name, shape.name)
             : undefined;
+          // A serial's sequence belongs to the previous version's column; the new
+          // version's default uses it, so it moves over before that table goes.
+          for (const sql of await moveOwnedSequencesSql(
+            client,
+            shape,
+            previous,
+          ))
+            await client.query(sql);
           for (const sql of contractStatements(
             shape,
             dataset,
@@ -1344,4 +1357,49 @@ async function widenedQuery(
   return `SELECT ${list.join(', ')} FROM (${before}\n) q(${afterColumns
     .map((_, i) => `c${i}`)
     .join(', ')})`;
+}
+
+/** Whether another migration's trigger is on the name (it moved the name on). */
+async function hasOtherMigrationTrigger(
+  client: PoolClient,
+  shape: MigrationShape,
+): Promise<boolean> {
+  const { rows } = await client.query(
+    `SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = $2 AND NOT t.tgisinternal
+        AND t.tgname LIKE 'dsm\\_%' AND t.tgname <> $3`,
+    [shape.name.schema, shape.name.name, shape.expand.trigger],
+  );
+  return rows.length > 0;
+}
+
+/** Sequences owned by the previous version's columns, handed to the fields that carry them. */
+async function moveOwnedSequencesSql(
+  client: PoolClient,
+  shape: MigrationShape,
+  previous: RelationName,
+): Promise<string[]> {
+  const { rows } = await client.query<{
+    schema: string;
+    sequence: string;
+    column: string;
+  }>(
+    `SELECT sn.nspname AS schema, s.relname AS sequence, a.attname AS column
+       FROM pg_depend d
+       JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+       JOIN pg_namespace sn ON sn.oid = s.relnamespace
+       JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+      WHERE d.refobjid = to_regclass($1) AND d.deptype = 'a'`,
+    [quoteRelation(previous)],
+  );
+  return rows.map(r => {
+    const carrier = carrierOf(shape.fields, r.column);
+    return `ALTER SEQUENCE ${quoteRelation({
+      schema: r.schema,
+      name: r.sequence,
+    })} OWNED BY ${
+      carrier ? `${quoteRelation(shape.target)}.${q(carrier.name)}` : 'NONE'
+    }`;
+  });
 }

@@ -602,10 +602,13 @@ function oldValueOf(
 }
 
 /**
- * Writes through the expand view: each write goes to the new version (the reverse
- * trigger carries it to the previous one), values given under either a field's old
- * or its new name; a dropped field's value is kept on the previous version. A write
- * that fails fails the writer, as it would on a table.
+ * Writes through the expand view: each write goes to the new version, values given
+ * under either a field's old or its new name. The previous version's row is then
+ * written from the same write (carried fields from the new row, dropped and
+ * recomputed ones as given), so its readers see every write even where no reverse
+ * trigger could be made. A value the previous type cannot hold is refused, since
+ * every reader of the previous shape would fail on it. A write that fails fails the
+ * writer, as it would on a table.
  */
 function expandWriteSql(
   shape: MigrationShape,
@@ -644,43 +647,99 @@ function expandWriteSql(
   );
   const keyOf = (row: string) =>
     `(${list(shape.targetKey.map(f => `${row}.${q(f.name)}`))})`;
-  const previousOnly = phase.columns
-    .filter(c => c.source === 'previous')
-    .map(c => q(c.name));
-  const keepPrevious =
-    previousOnly.length === 0
-      ? ''
-      : `
-       IF TG_OP <> 'DELETE' THEN
-         UPDATE ${quoteRelation(previous)} AS p SET (${list(
-          previousOnly,
-        )}) = (SELECT ${list(previousOnly.map(c => `NEW.${c}`))})
-          WHERE (${list(shape.sourceKey.map(k => `p.${q(k)}`))}) = (${list(
-          shape.sourceKey.map(k => `NEW.${q(k)}`),
-        )})
-            AND ROW(${list(
-              previousOnly.map(c => `p.${c}`),
-            )}) IS DISTINCT FROM ROW(${list(
-          previousOnly.map(c => `NEW.${c}`),
-        )});
-       END IF;`;
+  // The previous version's row of the written one: carried fields from it, the rest as given.
+  const oldValue = (old: DatasetField): string => {
+    const column = phase.columns.find(c => c.name === old.name)!;
+    return column.source === 'previous'
+      ? `NEW.${q(old.name)}`
+      : column.source === 'old-type'
+      ? `CAST(w.${q(column.from!)} AS ${old.type})`
+      : `w.${q(column.from!)}`;
+  };
+  const oldKey = list(shape.sourceKey.map(q));
+  const oldOthers = shape.sourceFields.filter(
+    f => !shape.sourceKey.includes(f.name),
+  );
+  const previousKeyOf = (row: string) =>
+    `(${list(shape.sourceKey.map(k => `${row}.${q(k)}`))})`;
+  const writtenKey = `(${list(
+    shape.sourceKey.map(k => {
+      const field = shape.sourceFields.find(f => f.name === k)!;
+      return oldValue(field);
+    }),
+  )})`;
+  const keepPrevious = `
+       BEGIN
+         IF TG_OP <> 'INSERT' THEN
+           DELETE FROM ${quoteRelation(previous)} AS p
+            WHERE ${previousKeyOf('p')} = ${previousKeyOf('OLD')}
+              AND (TG_OP = 'DELETE' OR ${previousKeyOf(
+                'OLD',
+              )} IS DISTINCT FROM ${writtenKey});
+         END IF;
+         IF TG_OP <> 'DELETE' THEN
+           INSERT INTO ${quoteRelation(previous)} AS p (${list(
+    shape.sourceFields.map(f => q(f.name)),
+  )})
+             VALUES (${list(shape.sourceFields.map(oldValue))})
+             ON CONFLICT (${oldKey}) ${
+    oldOthers.length === 0
+      ? 'DO NOTHING'
+      : `DO UPDATE SET ${list(
+          oldOthers.map(f => `${q(f.name)} = EXCLUDED.${q(f.name)}`),
+        )}`
+  };
+         END IF;
+       EXCEPTION WHEN OTHERS THEN
+         -- A row the previous version cannot hold (a dropped NOT NULL field not
+         -- given): its readers see the field empty; the new version has the write.
+         NULL;
+       END;`;
+  // Values a retyped field takes in the new version must read back in the old type.
+  const fits = shape.fields
+    .flatMap(f => {
+      const column = phase.columns.find(
+        c => c.source === 'old-type' && c.from === f.name,
+      );
+      return column ? [{ f, column }] : [];
+    })
+    .map(
+      ({ f, column }) => `
+         BEGIN
+           fits := CAST(CAST(w.${q(f.name)} AS ${column.type}) AS ${
+        f.type
+      }) IS NOT DISTINCT FROM w.${q(f.name)};
+         EXCEPTION WHEN OTHERS THEN
+           fits := false;
+         END;
+         IF NOT fits THEN
+           RAISE EXCEPTION USING ERRCODE = 'numeric_value_out_of_range', MESSAGE = ${literal(
+             `${f.name}: until contract a value must also fit "${column.name}" ${column.type} of the previous version`,
+           )};
+         END IF;`,
+    )
+    .join('');
   const fn = quoteRelation(shape.expand.fn);
   return [
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
        ${functionSettings()} AS ${dollarQuoted(
       `
+     DECLARE
+       w ${target}%ROWTYPE;
+       fits boolean;
      BEGIN
        IF TG_OP = 'INSERT' THEN
          INSERT INTO ${target} (${columns})
-           SELECT ${inserted} FROM ${forward('NEW')} AS nv;
+           SELECT ${inserted} FROM ${forward('NEW')} AS nv RETURNING * INTO w;
        ELSIF TG_OP = 'UPDATE' THEN
          UPDATE ${target} AS t SET ${updated}
            FROM ${forward('NEW')} AS nv, ${forward('OLD')} AS ov
-          WHERE ${keyOf('t')} = ${keyOf('ov')};
+          WHERE ${keyOf('t')} = ${keyOf('ov')} RETURNING t.* INTO w;
        ELSE
          DELETE FROM ${target} AS t USING ${forward('OLD')} AS ov
           WHERE ${keyOf('t')} = ${keyOf('ov')};
-       END IF;${keepPrevious}
+       END IF;
+       IF TG_OP = 'UPDATE' AND w IS NULL THEN RETURN NULL; END IF;${fits}${keepPrevious}
        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
        RETURN NEW;
      END `,
