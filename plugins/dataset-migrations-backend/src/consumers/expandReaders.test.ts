@@ -215,20 +215,24 @@ describe('readers of a migrated dataset through its name', () => {
         }
         rewritten.push({ name: project.name, files });
       }
+      /** Every rewrite a pull request would carry reads what its original read. */
+      async function expectRewritesRead() {
+        for (const project of rewritten)
+          for (const path of sqlFiles(project.files)) {
+            const key = `${project.name}/${path}`;
+            if (decided.has(key)) continue;
+            expect([
+              key,
+              await resultOf(
+                warehouse,
+                render(project.files, path),
+                before.get(key)!.columns,
+              ),
+            ]).toEqual([key, before.get(key)]);
+          }
+      }
       // …and so does every rewrite, before its pull request is merged.
-      for (const project of rewritten)
-        for (const path of sqlFiles(project.files)) {
-          const key = `${project.name}/${path}`;
-          if (decided.has(key)) continue;
-          expect([
-            key,
-            await resultOf(
-              warehouse,
-              render(project.files, path),
-              before.get(key)!.columns,
-            ),
-          ]).toEqual([key, before.get(key)]);
-        }
+      await expectRewritesRead();
       expect(rewrites).toBeGreaterThanOrEqual(minRewrites);
       // Writers of either shape keep writing through the name.
       await expectWritesThroughName([
@@ -253,19 +257,7 @@ describe('readers of a migrated dataset through its name', () => {
         expect(
           columns.map((c: { column_name: string }) => c.column_name),
         ).toContain(name);
-      for (const project of rewritten)
-        for (const path of sqlFiles(project.files)) {
-          const key = `${project.name}/${path}`;
-          if (decided.has(key)) continue;
-          expect([
-            key,
-            await resultOf(
-              warehouse,
-              render(project.files, path),
-              before.get(key)!.columns,
-            ),
-          ]).toEqual([key, before.get(key)]);
-        }
+      await expectRewritesRead();
     },
   );
 });
