@@ -1264,6 +1264,32 @@ describe('PostgresDatasetEngine', () => {
       expect(await regclass('public.counters_v1')).toBeNull();
     });
 
+    it('after a later migration renamed the dataset, leaves the old name refusing writes when the earlier one is contracted', async () => {
+      await knex.raw(`CREATE SCHEMA analytics`);
+      const first = await runFor(computed);
+      await engine.migrate(first.run);
+      const second = await runFor([], {
+        migrationId: '00000000-0000-4000-8000-000000000002',
+        fromVersion: 2,
+        targetVersion: 3,
+        renamedTo: { table: 'analytics.plays' },
+      });
+      await engine.migrate(second.run);
+      const refused = /public\.events was renamed to analytics\.plays/;
+      await expect(
+        knex.raw(`INSERT INTO public.events (id, user_id) VALUES (90, 'x')`),
+      ).rejects.toThrow(refused);
+      // The old name still reads both earlier versions: contracting the first
+      // migration now is refused by PostgreSQL and changes nothing.
+      await expect(engine.contract(first.run)).rejects.toThrow(
+        /depends on|depend on it/,
+      );
+      expect(await relkind('public.events_v1')).toBe('r');
+      await expect(
+        knex.raw(`INSERT INTO public.events (id, user_id) VALUES (91, 'x')`),
+      ).rejects.toThrow(refused);
+    });
+
     it('quotes function bodies so that no default can end them', async () => {
       const { run } = await runFor([
         { changeType: { field: 'duration', type: 'integer' } },
