@@ -1110,6 +1110,16 @@ describe('dataset-migrations backend', () => {
       expect(response.status).toBe(400);
       expect(response.body.error.message).toMatch(/override\.reason/);
     }
+    // Hostile bodies: an unknown key, a huge or non-text reason, a prototype key.
+    for (const hostile of [
+      { force: true },
+      { override: { reason: 'x'.repeat(5000) } },
+      { override: { reason: { $ne: '' } } },
+      JSON.parse('{"__proto__": {"override": {"reason": "sneaky"}}}'),
+    ]) {
+      const response = await contract(hostile);
+      expect([hostile, response.status]).toEqual([hostile, 400]);
+    }
     expect(await relkind(previous)).toBe('r');
 
     await pluginDb('migration_consumers')

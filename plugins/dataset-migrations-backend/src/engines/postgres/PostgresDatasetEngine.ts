@@ -465,11 +465,6 @@ export class PostgresDatasetEngine implements DatasetEngine {
           const current =
             (await this.isCutOver(client, shape)) &&
             !(await hasOtherMigrationTrigger(client, shape));
-          if (!current && !(await relationExists(client, previous))) {
-            // A contract whose commit was not recorded is done, not refused.
-            await run.log(`${formatRelation(previous)} was already dropped`);
-            return;
-          }
           const grants = current
             ? await copyGrantsSql(client, shape.name, shape.name)
             : undefined;

@@ -2,6 +2,7 @@ import { escapeIdentifier } from 'pg';
 import {
   expandPhaseOf,
   type DatasetField,
+  type ExpandPhase,
   type TargetField,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { CarryOver } from './carryOver';
@@ -585,7 +586,7 @@ export function expandViewStatements(
         }`,
       );
   }
-  return [...statements, ...expandWriteSql(shape, previous)];
+  return [...statements, ...expandWriteSql(shape, previous, phase)];
 }
 
 /** An old key field's value computed from a row of the new version. */
@@ -613,8 +614,8 @@ function oldValueOf(
 function expandWriteSql(
   shape: MigrationShape,
   previous: RelationName,
+  phase: ExpandPhase,
 ): string[] {
-  const phase = expandPhaseOf(shape.sourceFields, shape.fields);
   const exposed = new Set(
     phase.columns.filter(c => c.source === 'new').map(c => c.name),
   );
