@@ -25,7 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Entity } from '@backstage/catalog-model';
 import type { FieldChange } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { ConsumerPipeline } from '../src/consumers/ConsumerPipeline';
-import { ConsumerStore } from '../src/consumers/ConsumerStore';
+import { ConsumerStore } from '../src/database/ConsumerStore';
 import { LocalGitRepositoryReader } from '../src/consumers/repositories/LocalGitRepositoryReader';
 import { LocalGitScmProvider } from '../src/consumers/scm/LocalGitScmProvider';
 import { mapConcurrently } from '../src/consumers/mapConcurrently';

@@ -17,10 +17,10 @@ import { isDatasetEntity } from '@dataset-migrations/plugin-dataset-migrations-c
 import { DatabaseMigrationStore } from '../src/database/DatabaseMigrationStore';
 import { EngineRegistry } from '../src/engines/EngineRegistry';
 import { postgresEngineFactory } from '../src/engines/postgres/PostgresDatasetEngine';
-import { JobQueue } from '../src/jobs/JobQueue';
+import { JobQueue } from '../src/queue/JobQueue';
 import { MigrationRunner } from '../src/jobs/MigrationRunner';
-import { DatasetCatalog } from '../src/service/DatasetCatalog';
-import { MigrationService } from '../src/service/MigrationService';
+import { DatasetCatalog } from '../src/catalog/DatasetCatalog';
+import { MigrationService } from '../src/services/MigrationService';
 
 /** Warnings and errors only: a benchmark's output is its figures. */
 export const quiet: LoggerService = {

@@ -12,9 +12,9 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { CommandCodingAgent } from './consumers/agent/CommandCodingAgent';
 import { ConsumerPipeline } from './consumers/ConsumerPipeline';
-import { ConsumerPullRequests } from './consumers/ConsumerPullRequests';
-import { ConsumerService } from './consumers/ConsumerService';
-import { ConsumerStore } from './consumers/ConsumerStore';
+import { ConsumerPullRequests } from './services/ConsumerPullRequests';
+import { ConsumerService } from './services/ConsumerService';
+import { ConsumerStore } from './database/ConsumerStore';
 import { RollbackSettlement } from './consumers/RollbackSettlement';
 import { GithubRepositoryReader } from './consumers/repositories/GithubRepositoryReader';
 import { LocalGitRepositoryReader } from './consumers/repositories/LocalGitRepositoryReader';
@@ -24,13 +24,13 @@ import { LocalGitScmProvider } from './consumers/scm/LocalGitScmProvider';
 import { DatabaseMigrationStore } from './database/DatabaseMigrationStore';
 import { EngineRegistry } from './engines/EngineRegistry';
 import { postgresEngineFactory } from './engines/postgres/PostgresDatasetEngine';
-import { JobQueue } from './jobs/JobQueue';
+import { JobQueue } from './queue/JobQueue';
 import { LeaseSweeper } from './jobs/LeaseSweeper';
 import { PullRequestFollowUp } from './jobs/PullRequestFollowUp';
 import { MigrationRunner } from './jobs/MigrationRunner';
-import { DatasetCatalog } from './service/DatasetCatalog';
-import { MigrationService } from './service/MigrationService';
-import { createRouter } from './service/router';
+import { DatasetCatalog } from './catalog/DatasetCatalog';
+import { MigrationService } from './services/MigrationService';
+import { createRouter } from './http/router';
 
 /**
  * The dataset-migrations backend plugin.

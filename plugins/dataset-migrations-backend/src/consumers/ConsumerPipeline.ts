@@ -32,10 +32,10 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
-import type { DatasetCatalog } from '../service/DatasetCatalog';
+import type { DatasetCatalog } from '../catalog/DatasetCatalog';
 import type { CodingAgent } from './agent/CommandCodingAgent';
 import { agentBrief } from './agent/CommandCodingAgent';
-import type { ConsumerStore } from './ConsumerStore';
+import type { ConsumerStore } from '../database/ConsumerStore';
 import { discoverConsumers } from './discovery';
 import { assessConsumer } from './impact';
 import { pullRequestBody } from './pullRequestBody';

@@ -9,8 +9,8 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
-import { JobQueue } from '../jobs/JobQueue';
-import { ConsumerStore } from './ConsumerStore';
+import { JobQueue } from '../queue/JobQueue';
+import { ConsumerStore } from '../database/ConsumerStore';
 import { RollbackSettlement } from './RollbackSettlement';
 import { GithubScmProvider } from './scm/GithubScmProvider';
 

@@ -4,7 +4,10 @@ import type {
   PersonOverride,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ScmProvider } from '@dataset-migrations/plugin-dataset-migrations-node';
-import type { ConsumerStore, PullRequestToClose } from './ConsumerStore';
+import type {
+  ConsumerStore,
+  PullRequestToClose,
+} from '../database/ConsumerStore';
 
 /**
  * What a rollback does to the migration's consumers: every one not unaffected is

@@ -5,8 +5,8 @@ import {
   type Entity,
 } from '@backstage/catalog-model';
 import { isDatasetEntity } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { consumersOf, type DatasetCatalog } from '../service/DatasetCatalog';
-import type { DiscoveredConsumer } from './ConsumerStore';
+import { consumersOf, type DatasetCatalog } from '../catalog/DatasetCatalog';
+import type { DiscoveredConsumer } from '../database/ConsumerStore';
 import { repositoryUrlFromSourceLocation } from './repositories/RepositoryReader';
 
 /**

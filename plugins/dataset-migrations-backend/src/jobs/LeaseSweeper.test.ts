@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
-import { JobQueue } from './JobQueue';
+import { JobQueue } from '../queue/JobQueue';
 import { LeaseSweeper } from './LeaseSweeper';
 
 const SCHEMA = 'test_worker';

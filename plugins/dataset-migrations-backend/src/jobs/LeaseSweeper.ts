@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Enqueue, MigrationStore } from '../database/MigrationStore';
-import type { JobQueue } from './JobQueue';
+import type { JobQueue } from '../queue/JobQueue';
 
 /**
  * Hands runs whose worker died back to the queue. A dead worker's job stays locked

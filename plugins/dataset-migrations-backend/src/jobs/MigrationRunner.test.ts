@@ -16,7 +16,7 @@ import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { EngineRegistry } from '../engines/EngineRegistry';
-import { DatasetCatalog } from '../service/DatasetCatalog';
+import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import { MigrationRunner } from './MigrationRunner';
 
 const EVENTS = 'resource:default/events';

@@ -24,7 +24,7 @@ import {
   PINNED_PLAN,
   type PinnedPlan,
 } from './runContext';
-import { DatasetCatalog, currentState } from '../service/DatasetCatalog';
+import { DatasetCatalog, currentState } from '../catalog/DatasetCatalog';
 
 /** A schema as "name type, …", to compare what was reviewed with what would run. */
 function shapeOf(fields: { name: string; type: string }[]): string {

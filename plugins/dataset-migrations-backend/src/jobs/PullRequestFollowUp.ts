@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { ConsumerStore } from '../consumers/ConsumerStore';
+import type { ConsumerStore } from '../database/ConsumerStore';
 
 /**
  * Pull requests are merged by people, on their own time: every interval, consumers

@@ -7,12 +7,12 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
-import { ConsumerStore } from '../consumers/ConsumerStore';
+import { ConsumerStore } from '../database/ConsumerStore';
 import { RollbackSettlement } from '../consumers/RollbackSettlement';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { EngineRegistry } from '../engines/EngineRegistry';
-import type { JobQueue } from '../jobs/JobQueue';
-import { DatasetCatalog } from './DatasetCatalog';
+import type { JobQueue } from '../queue/JobQueue';
+import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import { MigrationService } from './MigrationService';
 
 const EVENTS = 'resource:default/events';

@@ -19,20 +19,23 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
-import { DatasetCatalog, currentState } from '../service/DatasetCatalog';
-import { parseInput } from '../service/parseInput';
-import type { ConsumerStore } from './ConsumerStore';
-import { discoverConsumers } from './discovery';
-import { assessConsumer, rewriteConsumerFiles } from './impact';
-import type { RepositoryReader } from './repositories/RepositoryReader';
+import { DatasetCatalog, currentState } from '../catalog/DatasetCatalog';
+import { parseInput } from '../validation/parseInput';
+import type { ConsumerStore } from '../database/ConsumerStore';
+import { discoverConsumers } from '../consumers/discovery';
+import { assessConsumer, rewriteConsumerFiles } from '../consumers/impact';
+import type { RepositoryReader } from '../consumers/repositories/RepositoryReader';
 import {
   datasetTarget,
   renamedRelation,
   type DatasetTarget,
-} from './sql/analyzeSql';
-import { consumerMapping, type ConsumerMapping } from './sql/fieldMapping';
+} from '../consumers/sql/analyzeSql';
+import {
+  consumerMapping,
+  type ConsumerMapping,
+} from '../consumers/sql/fieldMapping';
 import { loadSqlParser } from '../sql/sqlParser';
-import { mapConcurrently } from './mapConcurrently';
+import { mapConcurrently } from '../consumers/mapConcurrently';
 
 export interface ImpactPreview {
   consumers: number;

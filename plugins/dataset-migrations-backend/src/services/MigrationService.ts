@@ -5,7 +5,7 @@ import type {
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { parseInput } from './parseInput';
+import { parseInput } from '../validation/parseInput';
 import {
   classifyChanges,
   expandPhaseOf,
@@ -34,14 +34,18 @@ import {
 import type { Entity } from '@backstage/catalog-model';
 import type { MigrationStore, QueueResult } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
-import type { JobQueue } from '../jobs/JobQueue';
+import type { JobQueue } from '../queue/JobQueue';
 import {
   createRunContext,
   runOf,
   PINNED_PLAN,
   type PinnedPlan,
 } from '../jobs/runContext';
-import { DatasetCatalog, consumersOf, currentState } from './DatasetCatalog';
+import {
+  DatasetCatalog,
+  consumersOf,
+  currentState,
+} from '../catalog/DatasetCatalog';
 
 /**
  * What the service reads of, and does to, the consumer ledger: the rules that tie

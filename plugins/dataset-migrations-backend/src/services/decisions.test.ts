@@ -5,7 +5,7 @@ import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import type { Enqueue, NewMigration } from '../database/MigrationStore';
 import { ConsumerService } from './ConsumerService';
-import { ConsumerStore } from './ConsumerStore';
+import { ConsumerStore } from '../database/ConsumerStore';
 
 const EVENTS = 'resource:default/events';
 const LEASE = { owner: 'test-worker', durationMs: 60_000 };

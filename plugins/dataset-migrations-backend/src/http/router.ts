@@ -8,10 +8,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { SPEC_JSON_SCHEMA_PATH } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type { ConsumerService } from '../consumers/ConsumerService';
-import type { ConsumerPullRequests } from '../consumers/ConsumerPullRequests';
-import { parseInput } from './parseInput';
-import type { MigrationService } from './MigrationService';
+import type { ConsumerService } from '../services/ConsumerService';
+import type { ConsumerPullRequests } from '../services/ConsumerPullRequests';
+import { parseInput } from '../validation/parseInput';
+import type { MigrationService } from '../services/MigrationService';
 
 const listQuery = z.object({
   entityRef: z.string().min(1).optional(),

@@ -9,8 +9,8 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ScmProvider } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { MigrationStore } from '../database/MigrationStore';
-import { DatasetCatalog } from '../service/DatasetCatalog';
-import type { ConsumerStore } from './ConsumerStore';
+import { DatasetCatalog } from '../catalog/DatasetCatalog';
+import type { ConsumerStore } from '../database/ConsumerStore';
 
 /**
  * A consumer's pull request as the portal shows it, read from its source control,
