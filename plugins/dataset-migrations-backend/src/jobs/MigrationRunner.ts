@@ -25,6 +25,7 @@ import {
   type PinnedPlan,
 } from './runContext';
 import { DatasetCatalog, currentState } from '../catalog/DatasetCatalog';
+import { startHeartbeat } from './heartbeat';
 
 /** A schema as "name type, …", to compare what was reviewed with what would run. */
 function shapeOf(fields: { name: string; type: string }[]): string {
@@ -111,17 +112,18 @@ export class MigrationRunner {
     });
     const { log, step } = context;
 
-    const heartbeat = setInterval(() => {
-      store.renewLease(migrationId, lease).then(
-        owned => {
-          lostLease ||= !owned;
-        },
-        error =>
+    const heartbeat = startHeartbeat(
+      Math.max(100, Math.floor(lease.durationMs / 3)),
+      async () => {
+        try {
+          lostLease ||= !(await store.renewLease(migrationId, lease));
+        } catch (error) {
           logger.warn(
             `Could not renew the lease on migration ${migrationId}: ${error}`,
-          ),
-      );
-    }, Math.max(100, Math.floor(lease.durationMs / 3)));
+          );
+        }
+      },
+    );
 
     const throwIfCancelled = async () => {
       if (lostLease) throw new MigrationInterruptedError(LEASE_LOST);
@@ -223,7 +225,7 @@ export class MigrationRunner {
         lease.owner,
       );
     } finally {
-      clearInterval(heartbeat);
+      await heartbeat.stop();
     }
   }
 
