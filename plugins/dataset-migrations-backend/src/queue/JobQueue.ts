@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Pool, type PoolConfig } from 'pg';
+import type { Pool } from 'pg';
 import {
   Logger as GraphileLogger,
   run,
@@ -8,6 +8,7 @@ import {
   type Runner,
 } from 'graphile-worker';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { createQueuePool } from './queuePool';
 
 const RUN_MIGRATION_TASK = 'dataset-migrations.run-migration';
 const DISCOVER_CONSUMERS_TASK = 'dataset-migrations.discover-consumers';
@@ -27,10 +28,15 @@ export interface JobHandlers {
 type Executor = Pick<Knex, 'raw'>;
 
 export interface JobQueueOptions {
-  /** The plugin's own knex client; the queue lives in the same database. */
+  /**
+   * The plugin's own knex client; the queue lives in the same database and
+   * connects to it with the same settings.
+   */
   knex: Knex;
   /** The Postgres schema graphile-worker keeps its tables and functions in. */
   schema: string;
+  /** Connections graphile-worker's pool may hold (`worker.poolSize`). */
+  poolSize?: number;
   logger: LoggerService;
 }
 
@@ -46,7 +52,10 @@ export class JobQueue {
   private runner?: Runner;
 
   constructor(private readonly options: JobQueueOptions) {
-    this.pool = new Pool({ ...connectionOf(options.knex), max: 12 });
+    this.pool = createQueuePool(
+      options.knex.client.config.connection,
+      options.poolSize,
+    );
     // An idle pooled client losing its server must not crash the backend.
     const onError = (error: Error) =>
       options.logger.warn(`Job queue connection error: ${error.message}`);
@@ -219,18 +228,4 @@ export class JobQueue {
 /** One job per migration: repeats of its enqueue collapse into the waiting job. */
 function migrationJobKey(migrationId: string): string {
   return `migration:${migrationId}`;
-}
-
-/** The pg connection settings behind a knex client, whatever form the config took. */
-function connectionOf(knex: Knex): PoolConfig {
-  const connection = knex.client.config.connection;
-  if (typeof connection === 'string') return { connectionString: connection };
-  if (connection && typeof connection === 'object') {
-    const { database, host, port, user, password, ssl, connectionString } =
-      connection as PoolConfig;
-    return { database, host, port, user, password, ssl, connectionString };
-  }
-  throw new Error(
-    'dataset-migrations needs a Postgres database with static connection settings for its job queue',
-  );
 }
