@@ -1,3 +1,5 @@
+import type { HumanDuration } from '@backstage/types';
+
 export interface Config {
   datasetMigrations?: {
     worker?: {
@@ -11,34 +13,41 @@ export interface Config {
       /** Postgres schema for graphile-worker's tables. Default `dataset_migrations_worker`. */
       schema?: string;
       /**
-       * Seconds a running migration stays with its worker without a heartbeat. A
-       * dead worker's run resumes elsewhere after about this long. Default 30.
+       * How long a running migration stays with its worker without a heartbeat. A
+       * dead worker's run resumes elsewhere after about this long. A duration such
+       * as `30s`, ISO `PT30S` or `{ seconds: 30 }`. Default `30s`.
        */
-      leaseSeconds?: number;
+      lease?: string | HumanDuration;
+      /**
+       * Connections graphile-worker's pool may hold on this replica. It connects
+       * with the plugin database's own settings (TLS included). Default three per
+       * unit of `concurrency` (12).
+       */
+      poolSize?: number;
     };
     contract?: {
       /**
-       * Hours a previous version is kept (and rollback possible) after its migration
-       * succeeded, before it may be contracted. Default 168 (a week).
+       * How long a previous version is kept (and rollback possible) after its
+       * migration succeeded, before it may be contracted. Default `7d`.
        */
-      retentionHours?: number;
+      retention?: string | HumanDuration;
     };
     /** Migrating the consumers (downstream pipelines) of each migrated dataset. */
     consumers?: {
       /** How far through derived datasets discovery follows readers. Default 3. */
       maxDepth?: number;
-      /** How often open pull requests are looked at again, in seconds. Default 300. */
-      followUpSeconds?: number;
+      /** How often open pull requests are looked at again. Default `5m`. */
+      followUpInterval?: string | HumanDuration;
       /** Limits of a consumer's `dataset-migrations.io/verify-command`. */
       verify?: {
-        /** Default 300. */
-        timeoutSeconds?: number;
+        /** The command is stopped after this long. Default `5m`. */
+        timeout?: string | HumanDuration;
         /** Address-space limit per process, in MiB. Default 4096. */
         memoryMb?: number;
       };
       shadowCheck?: {
-        /** Statement timeout of each shadow query, in seconds. Default 60. */
-        timeoutSeconds?: number;
+        /** Statement timeout of each shadow query. Default `1m`. */
+        timeout?: string | HumanDuration;
       };
       /**
        * A CLI coding agent for code the built-in rewriter cannot handle. It runs in a
@@ -47,8 +56,8 @@ export interface Config {
       agent?: {
         command: string;
         args?: string[];
-        /** Per turn. Default 600. */
-        timeoutSeconds?: number;
+        /** Time limit of each turn. Default `10m`. */
+        timeout?: string | HumanDuration;
         /** Default 3. */
         maxTurns?: number;
         /** Default 4096. */

@@ -389,7 +389,7 @@ describe('fault injection', () => {
           backfill: SLOW_BACKFILL,
         },
       },
-      worker: { leaseSeconds: LEASE_SECONDS },
+      worker: { lease: `${LEASE_SECONDS}s` },
       logLevel: 'info',
     };
   }

@@ -9,6 +9,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   MigrationDetails,
@@ -87,6 +88,8 @@ describe('dataset-migrations backend', () => {
 
     backend = await startTestBackend({
       features: [
+        // The real scheduler: the mock one runs a task once, at startup.
+        schedulerServiceFactory,
         datasetMigrationsPlugin,
         mockServices.database.factory({ knex: pluginDb }),
         catalogServiceMock.factory({ entities }),
@@ -94,7 +97,7 @@ describe('dataset-migrations backend', () => {
           data: {
             datasetMigrations: {
               worker: { concurrency: 2 },
-              contract: { retentionHours: 0 },
+              contract: { retention: '0s' },
               engines: {
                 warehouse: {
                   type: 'postgres',

@@ -1,4 +1,3 @@
-import type { Config } from '@backstage/config';
 import {
   coreServices,
   createBackendPlugin,
@@ -31,6 +30,7 @@ import { MigrationRunner } from './jobs/MigrationRunner';
 import { DatasetCatalog } from './catalog/DatasetCatalog';
 import { MigrationService } from './services/MigrationService';
 import { createRouter } from './http/router';
+import { readPluginConfig } from './config/readPluginConfig';
 
 /**
  * The dataset-migrations backend plugin.
@@ -62,6 +62,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
         lifecycle: coreServices.lifecycle,
+        scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
       },
       async init({
@@ -72,8 +73,11 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         httpAuth,
         auth,
         lifecycle,
+        scheduler,
         catalog,
       }) {
+        // Read and checked before anything starts: a bad value fails startup, naming its key.
+        const settings = readPluginConfig(config);
         const store = await DatabaseMigrationStore.create({ database });
         const engines = await EngineRegistry.fromConfig({
           config,
@@ -83,16 +87,14 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         const queueKnex = await database.getClient();
         const queue = new JobQueue({
           knex: queueKnex,
-          schema:
-            config.getOptionalString('datasetMigrations.worker.schema') ??
-            'dataset_migrations_worker',
+          schema: settings.worker.schema,
+          poolSize: settings.worker.poolSize,
           logger: logger.child({ component: 'job-queue' }),
         });
         await queue.migrate();
 
         const datasetCatalog = new DatasetCatalog(catalog);
-        const workerConfig = readWorkerConfig(config);
-        const consumerConfig = readConsumerConfig(config);
+        const { worker, consumers: consumerSettings } = settings;
         const consumers = new ConsumerStore(await database.getClient());
         // One set of GitHub integrations and credentials for reading and for pull requests.
         const github = GithubRepositories.fromConfig(config);
@@ -121,7 +123,9 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             queue.enqueueMigration(tx, id),
           );
         };
-        const agent = CommandCodingAgent.fromConfig(config);
+        const agent =
+          consumerSettings.agent &&
+          new CommandCodingAgent(consumerSettings.agent);
         const pipeline = new ConsumerPipeline({
           consumers,
           migrations: store,
@@ -133,39 +137,45 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           auth,
           enqueueConsumer,
           resumeIfDecided,
-          limits: consumerConfig,
+          limits: {
+            maxDepth: consumerSettings.maxDepth,
+            commandTimeoutMs: consumerSettings.verify.timeoutMs,
+            commandMemoryMb: consumerSettings.verify.memoryMb,
+            shadowTimeoutMs: consumerSettings.shadowCheck.timeoutMs,
+          },
         });
         const followUp = new PullRequestFollowUp({
           consumers,
           enqueueConsumer,
           logger,
-          intervalMs: consumerConfig.followUpMs,
+          intervalMs: consumerSettings.followUpIntervalMs,
         });
+        // Ends this replica's scheduled tasks before the workers they feed stop.
+        const scheduled = new AbortController();
         let runner: MigrationRunner | undefined;
-        let sweeper: LeaseSweeper | undefined;
-        if (workerConfig.enabled) {
+        if (worker.enabled) {
           runner = new MigrationRunner({
             store,
             engines,
             catalog: datasetCatalog,
             auth,
             logger,
-            leaseMs: workerConfig.leaseMs,
+            leaseMs: worker.leaseMs,
             // The new version exists: consumers can now be patched and checked against it.
             onSucceeded: id => queue.enqueueConsumerDiscovery(queueKnex, id),
             undecidedConsumers: id => pipeline.assessBeforeRun(id),
           });
-          sweeper = new LeaseSweeper({
+          const sweeper = new LeaseSweeper({
             store,
             queue,
             logger,
-            intervalMs: workerConfig.sweepMs,
-            graceMs: workerConfig.leaseMs,
+            intervalMs: LeaseSweeper.intervalFor(worker.leaseMs),
+            graceMs: worker.leaseMs,
           });
           // Start once the backend serves: a job may call the catalog straight away.
           lifecycle.addStartupHook(async () => {
             await queue.start({
-              concurrency: workerConfig.concurrency,
+              concurrency: worker.concurrency,
               handlers: {
                 runMigration: id => runner!.run(id),
                 discoverConsumers: async id => {
@@ -178,11 +188,11 @@ export const datasetMigrationsPlugin = createBackendPlugin({
                 },
               },
             });
-            sweeper!.start();
-            followUp.start();
+            await sweeper.schedule(scheduler, scheduled.signal);
+            await followUp.schedule(scheduler, scheduled.signal);
           });
           logger.info(
-            `Migration workers enabled, concurrency ${workerConfig.concurrency}`,
+            `Migration workers enabled, concurrency ${worker.concurrency}`,
           );
         } else {
           logger.info(
@@ -190,8 +200,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           );
         }
         lifecycle.addShutdownHook(async () => {
-          sweeper?.stop();
-          followUp.stop();
+          scheduled.abort();
           // Running attempts stop at their next checkpoint; another replica resumes them.
           await runner?.stop();
           await queue.stop();
@@ -212,10 +221,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
                 settleRolledBack: (migration, override) =>
                   settlement.settle(migration, override),
               },
-              retentionMs:
-                (config.getOptionalNumber(
-                  'datasetMigrations.contract.retentionHours',
-                ) ?? 168) * 3600_000,
+              retentionMs: settings.contract.retentionMs,
             }),
             consumers: new ConsumerService({
               consumers,
@@ -242,27 +248,3 @@ export const datasetMigrationsPlugin = createBackendPlugin({
     });
   },
 });
-
-function readWorkerConfig(config: Config) {
-  const worker = config.getOptionalConfig('datasetMigrations.worker');
-  const leaseSeconds = worker?.getOptionalNumber('leaseSeconds') ?? 30;
-  return {
-    enabled: worker?.getOptionalBoolean('enabled') ?? true,
-    concurrency: worker?.getOptionalNumber('concurrency') ?? 4,
-    leaseMs: leaseSeconds * 1000,
-    sweepMs: Math.max(1000, Math.min(10_000, (leaseSeconds * 1000) / 3)),
-  };
-}
-
-function readConsumerConfig(config: Config) {
-  const consumers = config.getOptionalConfig('datasetMigrations.consumers');
-  return {
-    maxDepth: consumers?.getOptionalNumber('maxDepth') ?? 3,
-    commandTimeoutMs:
-      (consumers?.getOptionalNumber('verify.timeoutSeconds') ?? 300) * 1000,
-    commandMemoryMb: consumers?.getOptionalNumber('verify.memoryMb') ?? 4096,
-    shadowTimeoutMs:
-      (consumers?.getOptionalNumber('shadowCheck.timeoutSeconds') ?? 60) * 1000,
-    followUpMs: (consumers?.getOptionalNumber('followUpSeconds') ?? 300) * 1000,
-  };
-}

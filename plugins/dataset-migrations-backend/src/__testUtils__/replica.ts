@@ -4,6 +4,7 @@ import knexFactory, { type Knex } from 'knex';
 import type { Entity } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/types';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { datasetMigrationsPlugin } from '../plugin';
 
@@ -21,7 +22,7 @@ export interface ReplicaOptions {
   /** `datasetMigrations.engines`, e.g. `{ warehouse: { type: 'postgres', connection, backfill } }`. */
   engines: Record<string, JsonObject>;
   /** `datasetMigrations.worker`. */
-  worker?: { enabled?: boolean; concurrency?: number; leaseSeconds?: number };
+  worker?: { enabled?: boolean; concurrency?: number; lease?: string };
   /** Backend log level; logs go to the console (the child's stdout/stderr). Default `none`. */
   logLevel?: 'none' | 'error' | 'warn' | 'info' | 'debug';
 }
@@ -42,6 +43,8 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
   try {
     const backend = await startTestBackend({
       features: [
+        // The real scheduler: the mock one runs a task once, at startup.
+        schedulerServiceFactory,
         datasetMigrationsPlugin,
         mockServices.database.factory({ knex }),
         catalogServiceMock.factory({ entities: options.entities }),

@@ -12,6 +12,7 @@ import type { Knex } from 'knex';
 import request from 'supertest';
 import type { Entity } from '@backstage/catalog-model';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   ConsumerLedger,
@@ -174,6 +175,8 @@ describe('consumer migration, through the job path', () => {
     `);
     backend = await startTestBackend({
       features: [
+        // The real scheduler: the mock one runs a task once, at startup.
+        schedulerServiceFactory,
         datasetMigrationsPlugin,
         mockServices.database.factory({ knex: pluginDb }),
         catalogServiceMock.factory({
@@ -184,14 +187,14 @@ describe('consumer migration, through the job path', () => {
             datasetMigrations: {
               worker: { concurrency: 4 },
               consumers: {
-                verify: { timeoutSeconds: 2, memoryMb: 512 },
-                followUpSeconds: 1,
+                verify: { timeout: '2s', memoryMb: 512 },
+                followUpInterval: '1s',
                 agent: {
                   command: existsSync('/usr/bin/node')
                     ? '/usr/bin/node'
                     : process.execPath,
                   args: [join(work, 'agent.mjs')],
-                  timeoutSeconds: 20,
+                  timeout: '20s',
                   maxTurns: 2,
                 },
               },

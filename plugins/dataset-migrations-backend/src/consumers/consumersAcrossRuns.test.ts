@@ -9,6 +9,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   ConsumerLedger,
@@ -110,6 +111,8 @@ describe('consumers across runs', () => {
     `);
     backend = await startTestBackend({
       features: [
+        // The real scheduler: the mock one runs a task once, at startup.
+        schedulerServiceFactory,
         datasetMigrationsPlugin,
         mockServices.database.factory({ knex: pluginDb }),
         catalogServiceMock.factory({
@@ -124,8 +127,8 @@ describe('consumers across runs', () => {
           data: {
             datasetMigrations: {
               worker: { concurrency: 4 },
-              contract: { retentionHours: 0 },
-              consumers: { followUpSeconds: 1 },
+              contract: { retention: '0s' },
+              consumers: { followUpInterval: '1s' },
               engines: {
                 warehouse: {
                   type: 'postgres',

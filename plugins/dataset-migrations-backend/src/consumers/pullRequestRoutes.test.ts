@@ -12,6 +12,7 @@ import request from 'supertest';
 import type { Entity } from '@backstage/catalog-model';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   ConsumerLedger,
@@ -116,6 +117,8 @@ describe('consumer pull requests in the portal', () => {
     `);
     backend = await startTestBackend({
       features: [
+        // The real scheduler: the mock one runs a task once, at startup.
+        schedulerServiceFactory,
         datasetMigrationsPlugin,
         createBackendModule({
           pluginId: 'dataset-migrations',
@@ -136,7 +139,7 @@ describe('consumer pull requests in the portal', () => {
             datasetMigrations: {
               worker: { concurrency: 4 },
               // Never within this test: only the merge itself can move a consumer on.
-              consumers: { followUpSeconds: 3600 },
+              consumers: { followUpInterval: '1h' },
               engines: {
                 warehouse: {
                   type: 'postgres',

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import request from 'supertest';
 import type { Entity } from '@backstage/catalog-model';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   ConsumerLedger,
@@ -102,6 +103,8 @@ describe('consumers of a renamed dataset, through the job path', () => {
     `);
     backend = await startTestBackend({
       features: [
+        // The real scheduler: the mock one runs a task once, at startup.
+        schedulerServiceFactory,
         datasetMigrationsPlugin,
         mockServices.database.factory({ knex: pluginDb }),
         catalogServiceMock.factory({ entities: [events, ...consumers] }),
@@ -109,7 +112,7 @@ describe('consumers of a renamed dataset, through the job path', () => {
           data: {
             datasetMigrations: {
               worker: { concurrency: 4 },
-              consumers: { followUpSeconds: 1 },
+              consumers: { followUpInterval: '1s' },
               engines: {
                 warehouse: {
                   type: 'postgres',

@@ -1,6 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import request from 'supertest';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { MigrationDetails } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
@@ -40,6 +41,8 @@ describe('named engines', () => {
     }
     backend = await startTestBackend({
       features: [
+        // The real scheduler: the mock one runs a task once, at startup.
+        schedulerServiceFactory,
         datasetMigrationsPlugin,
         mockServices.database.factory({ knex: pluginDb }),
         catalogServiceMock.factory({

@@ -1,4 +1,7 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
 import type { Enqueue, MigrationStore } from '../database/MigrationStore';
 import type { JobQueue } from '../queue/JobQueue';
 
@@ -10,7 +13,10 @@ import type { JobQueue } from '../queue/JobQueue';
  * yet: those whose job is gone or held by a dead worker are enqueued again.
  */
 export class LeaseSweeper {
-  private timer?: NodeJS.Timeout;
+  /** Often enough that a run resumes about a lease after its worker died, at most every second. */
+  static intervalFor(leaseMs: number): number {
+    return Math.max(1000, Math.min(10_000, leaseMs / 3));
+  }
 
   constructor(
     private readonly deps: {
@@ -23,12 +29,26 @@ export class LeaseSweeper {
     },
   ) {}
 
-  start(): void {
-    this.timer = setInterval(() => this.sweep(), this.deps.intervalMs);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
+  /**
+   * Sweeps every interval on this replica until `signal` aborts. Local scope, on
+   * every worker replica: the sweep is what recovers from a dead replica, so it must
+   * not wait for one. A global task's claim held by a replica that died is freed
+   * only by the scheduler's janitor, after the timeout and within a minute (never
+   * under NODE_ENV=test), which would hold up resumption far beyond a lease. Sweeps
+   * on several replicas at once are safe: each re-queue is a conditional update.
+   */
+  async schedule(scheduler: SchedulerService, signal: AbortSignal) {
+    await scheduler.scheduleTask({
+      id: 'lease-sweeper',
+      scope: 'local',
+      frequency: { milliseconds: this.deps.intervalMs },
+      // A sweep is two short transactions; the signal is not awaited by them.
+      timeout: { minutes: 1 },
+      signal,
+      fn: async () => {
+        await this.sweep();
+      },
+    });
   }
 
   async sweep(): Promise<string[]> {

@@ -8,6 +8,13 @@ import {
   CommandCodingAgent,
   type CodingAgentTask,
 } from './CommandCodingAgent';
+import { readPluginConfig } from '../../config/readPluginConfig';
+
+/** The agent the plugin builds from this config, as it does at startup. */
+function agentFromConfig(config: ConfigReader) {
+  const settings = readPluginConfig(config).consumers.agent;
+  return settings && new CommandCodingAgent(settings);
+}
 
 const SCRIPTED_AGENT = join(__dirname, 'scripted-agent.mjs');
 const JOB = 'query = "SELECT user_id, ms_played FROM listening_events"\n';
@@ -186,13 +193,11 @@ describe('CommandCodingAgent', () => {
     });
   });
 
-  describe('fromConfig', () => {
+  describe('from config', () => {
     it('is undefined without a command', () => {
+      expect(agentFromConfig(new ConfigReader({}))).toBeUndefined();
       expect(
-        CommandCodingAgent.fromConfig(new ConfigReader({})),
-      ).toBeUndefined();
-      expect(
-        CommandCodingAgent.fromConfig(
+        agentFromConfig(
           new ConfigReader({
             datasetMigrations: { consumers: { agent: { maxTurns: 2 } } },
           }),
@@ -201,7 +206,7 @@ describe('CommandCodingAgent', () => {
     });
 
     it('reads the command, its args, turns, memory and time limit', async () => {
-      const agent = CommandCodingAgent.fromConfig(
+      const agent = agentFromConfig(
         new ConfigReader({
           datasetMigrations: {
             consumers: {
@@ -213,7 +218,7 @@ describe('CommandCodingAgent', () => {
                 ],
                 maxTurns: 2,
                 memoryMb: 300,
-                timeoutSeconds: 30,
+                timeout: '30s',
               },
             },
           },
@@ -229,12 +234,12 @@ describe('CommandCodingAgent', () => {
       expect(result.transcript).toContain('turn 2 of 2, 307200 KiB');
     });
 
-    it('reads the time limit in seconds', async () => {
-      const agent = CommandCodingAgent.fromConfig(
+    it('reads the time limit as a duration', async () => {
+      const agent = agentFromConfig(
         new ConfigReader({
           datasetMigrations: {
             consumers: {
-              agent: { command: 'sleep', args: ['30'], timeoutSeconds: 1 },
+              agent: { command: 'sleep', args: ['30'], timeout: '1s' },
             },
           },
         }),
@@ -246,7 +251,7 @@ describe('CommandCodingAgent', () => {
 
     it('rejects limits that are not positive', () => {
       expect(() =>
-        CommandCodingAgent.fromConfig(
+        agentFromConfig(
           new ConfigReader({
             datasetMigrations: {
               consumers: { agent: { command: 'my-agent', maxTurns: 0 } },

@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Config } from '@backstage/config';
+import type { AgentSettings } from '../../config/readPluginConfig';
 import { runSandboxed, type SandboxResult } from '../sandbox/runSandboxed';
 
 export interface CodingAgentTask {
@@ -27,15 +27,8 @@ export interface CodingAgent {
   run(task: CodingAgentTask): Promise<CodingAgentResult>;
 }
 
-export interface CommandCodingAgentOptions {
-  /** The agent's executable (a path, or a name found on the sandbox's PATH). */
-  command: string;
-  args?: string[];
-  /** Time limit of one turn. */
-  timeoutMs: number;
-  maxTurns: number;
-  /** Address-space limit of the agent and each process it starts. */
-  memoryMb: number;
+/** The settings under `datasetMigrations.consumers.agent`, and what config cannot give. */
+export interface CommandCodingAgentOptions extends AgentSettings {
   /**
    * Variables to pass the agent; it gets nothing else of the backend's
    * environment. Not read from config yet, so an agent needing an API key must
@@ -44,8 +37,6 @@ export interface CommandCodingAgentOptions {
   env?: Record<string, string>;
 }
 
-const CONFIG_KEY = 'datasetMigrations.consumers.agent';
-const DEFAULTS = { timeoutSeconds: 600, maxTurns: 3, memoryMb: 4096 };
 /** Output kept per turn in the transcript, and quoted in a reason. */
 const TURN_OUTPUT_BYTES = 16 * 1024;
 const REASON_OUTPUT_CHARS = 2000;
@@ -64,27 +55,6 @@ export class CommandCodingAgent implements CodingAgent {
         `A coding agent needs at least one turn (maxTurns ${options.maxTurns})`,
       );
     }
-  }
-
-  /** Reads `datasetMigrations.consumers.agent`; undefined when no command is configured. */
-  static fromConfig(config: Config): CommandCodingAgent | undefined {
-    const agent = config.getOptionalConfig(CONFIG_KEY);
-    const command = agent?.getOptionalString('command');
-    if (!agent || !command) return undefined;
-    const positive = (key: keyof typeof DEFAULTS) => {
-      const value = agent.getOptionalNumber(key) ?? DEFAULTS[key];
-      if (!(value > 0)) {
-        throw new Error(`${CONFIG_KEY}.${key} must be positive, got ${value}`);
-      }
-      return value;
-    };
-    return new CommandCodingAgent({
-      command,
-      args: agent.getOptionalStringArray('args'),
-      timeoutMs: positive('timeoutSeconds') * 1000,
-      maxTurns: positive('maxTurns'),
-      memoryMb: positive('memoryMb'),
-    });
   }
 
   async run(task: CodingAgentTask): Promise<CodingAgentResult> {

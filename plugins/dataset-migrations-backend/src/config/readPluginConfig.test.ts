@@ -1,0 +1,86 @@
+import { ConfigReader } from '@backstage/config';
+import { readPluginConfig } from './readPluginConfig';
+
+const read = (datasetMigrations: object) =>
+  readPluginConfig(new ConfigReader({ datasetMigrations }));
+
+describe('readPluginConfig', () => {
+  it('has a default for every setting', () => {
+    expect(readPluginConfig(new ConfigReader({}))).toEqual({
+      worker: {
+        enabled: true,
+        concurrency: 4,
+        schema: 'dataset_migrations_worker',
+        leaseMs: 30_000,
+        poolSize: 12,
+      },
+      contract: { retentionMs: 7 * 86_400_000 },
+      consumers: {
+        maxDepth: 3,
+        followUpIntervalMs: 300_000,
+        verify: { timeoutMs: 300_000, memoryMb: 4096 },
+        shadowCheck: { timeoutMs: 60_000 },
+        agent: undefined,
+      },
+    });
+  });
+
+  it("reads durations in Backstage's forms and sizes the pool from the concurrency", () => {
+    const config = read({
+      worker: { concurrency: 10, lease: '5s' },
+      contract: { retention: { hours: 0 } },
+      consumers: {
+        followUpInterval: 'PT1M',
+        verify: { timeout: { minutes: 2 } },
+        shadowCheck: { timeout: '1.5s' },
+        agent: { command: 'my-agent', args: ['--yes'], timeout: '10 minutes' },
+      },
+    });
+
+    expect(config.worker).toMatchObject({ leaseMs: 5000, poolSize: 30 });
+    expect(config.contract.retentionMs).toBe(0);
+    expect(config.consumers).toMatchObject({
+      followUpIntervalMs: 60_000,
+      verify: { timeoutMs: 120_000 },
+      shadowCheck: { timeoutMs: 1500 },
+      agent: {
+        command: 'my-agent',
+        args: ['--yes'],
+        timeoutMs: 600_000,
+        maxTurns: 3,
+        memoryMb: 4096,
+      },
+    });
+    expect(read({ worker: { poolSize: 5 } }).worker.poolSize).toBe(5);
+  });
+
+  it('fails naming the key of an invalid value', () => {
+    expect(() => read({ worker: { lease: 30 } })).toThrow(
+      /datasetMigrations\.worker\.lease/,
+    );
+    expect(() => read({ worker: { lease: '0s' } })).toThrow(
+      /datasetMigrations\.worker\.lease must be a positive duration/,
+    );
+    expect(() => read({ worker: { concurrency: 0 } })).toThrow(
+      /datasetMigrations\.worker\.concurrency/,
+    );
+    expect(() => read({ worker: { poolSize: 2.5 } })).toThrow(
+      /datasetMigrations\.worker\.poolSize/,
+    );
+    expect(() => read({ contract: { retention: 'a week' } })).toThrow(
+      /datasetMigrations\.contract\.retention/,
+    );
+    expect(() => read({ consumers: { followUpInterval: '5' } })).toThrow(
+      /datasetMigrations\.consumers\.followUpInterval/,
+    );
+    expect(() =>
+      read({ consumers: { agent: { command: 'a', timeout: 'soon' } } }),
+    ).toThrow(/datasetMigrations\.consumers\.agent\.timeout/);
+  });
+
+  it('has no agent without a command', () => {
+    expect(
+      read({ consumers: { agent: { maxTurns: 2 } } }).consumers.agent,
+    ).toBe(undefined);
+  });
+});

@@ -1,0 +1,137 @@
+import type { Config } from '@backstage/config';
+import { readDurationMs } from './readDuration';
+
+/** `datasetMigrations.consumers.agent`: a CLI coding agent, when a command is set. */
+export interface AgentSettings {
+  command: string;
+  args?: string[];
+  /** Time limit of one turn. */
+  timeoutMs: number;
+  maxTurns: number;
+  /** Address-space limit of the agent and each process it starts. */
+  memoryMb: number;
+}
+
+/**
+ * The plugin's settings under `datasetMigrations` (see config.d.ts), read and
+ * checked once at startup; engines read their own blocks.
+ */
+export interface PluginConfig {
+  worker: {
+    enabled: boolean;
+    concurrency: number;
+    /** Postgres schema of graphile-worker's tables. */
+    schema: string;
+    /** How long a run stays its worker's without a heartbeat. */
+    leaseMs: number;
+    /** Connections graphile-worker's pool may hold. */
+    poolSize: number;
+  };
+  contract: {
+    /** How long a previous version is kept after its migration succeeded. */
+    retentionMs: number;
+  };
+  consumers: {
+    maxDepth: number;
+    followUpIntervalMs: number;
+    verify: { timeoutMs: number; memoryMb: number };
+    shadowCheck: { timeoutMs: number };
+    /** Undefined when no agent command is configured. */
+    agent?: AgentSettings;
+  };
+}
+
+const ROOT = 'datasetMigrations';
+
+/** Reads `datasetMigrations`; a value of the wrong type or range fails naming its key. */
+export function readPluginConfig(config: Config): PluginConfig {
+  const concurrency = positiveInteger(config, 'worker.concurrency', 4);
+  return {
+    worker: {
+      enabled: config.getOptionalBoolean(`${ROOT}.worker.enabled`) ?? true,
+      concurrency,
+      schema:
+        config.getOptionalString(`${ROOT}.worker.schema`) ??
+        'dataset_migrations_worker',
+      leaseMs: positiveDuration(config, 'worker.lease', 30_000),
+      // Each job slot fetches and completes its job through the pool, and the LISTEN
+      // for new jobs holds one more: three per slot leaves room (12 at concurrency 4).
+      poolSize: positiveInteger(config, 'worker.poolSize', 3 * concurrency),
+    },
+    contract: {
+      // Zero is allowed: a demo may contract as soon as the consumers have moved.
+      retentionMs: readDurationMs(
+        config,
+        `${ROOT}.contract.retention`,
+        7 * 86_400_000,
+      ),
+    },
+    consumers: {
+      maxDepth: integerAtLeast(config, 'consumers.maxDepth', 3, 0),
+      followUpIntervalMs: positiveDuration(
+        config,
+        'consumers.followUpInterval',
+        300_000,
+      ),
+      verify: {
+        timeoutMs: positiveDuration(
+          config,
+          'consumers.verify.timeout',
+          300_000,
+        ),
+        memoryMb: positiveInteger(config, 'consumers.verify.memoryMb', 4096),
+      },
+      shadowCheck: {
+        timeoutMs: positiveDuration(
+          config,
+          'consumers.shadowCheck.timeout',
+          60_000,
+        ),
+      },
+      agent: readAgent(config),
+    },
+  };
+}
+
+function readAgent(config: Config): AgentSettings | undefined {
+  const command = config.getOptionalString(`${ROOT}.consumers.agent.command`);
+  if (!command) return undefined;
+  return {
+    command,
+    args: config.getOptionalStringArray(`${ROOT}.consumers.agent.args`),
+    timeoutMs: positiveDuration(config, 'consumers.agent.timeout', 600_000),
+    maxTurns: positiveInteger(config, 'consumers.agent.maxTurns', 3),
+    memoryMb: positiveInteger(config, 'consumers.agent.memoryMb', 4096),
+  };
+}
+
+function positiveDuration(
+  config: Config,
+  key: string,
+  defaultMs: number,
+): number {
+  const ms = readDurationMs(config, `${ROOT}.${key}`, defaultMs);
+  if (!(ms > 0)) throw invalid(key, 'must be a positive duration', ms);
+  return ms;
+}
+
+function positiveInteger(config: Config, key: string, fallback: number) {
+  return integerAtLeast(config, key, fallback, 1);
+}
+
+function integerAtLeast(
+  config: Config,
+  key: string,
+  fallback: number,
+  min: number,
+): number {
+  const value = config.getOptionalNumber(`${ROOT}.${key}`) ?? fallback;
+  if (!Number.isInteger(value) || value < min) {
+    throw invalid(key, `must be an integer of at least ${min}`, value);
+  }
+  return value;
+}
+
+function invalid(key: string, rule: string, value: number): Error {
+  return new Error(`Invalid config: ${ROOT}.${key} ${rule}, got ${value}`);
+}
