@@ -6,59 +6,55 @@ import { interruptible, type Connections } from '../connection';
 import {
   copyGrantsSql,
   formatRelation,
-  parseRelationName,
   quoteRelation,
-  resolveDataset,
   type RelationName,
 } from '../relations';
 import { isCutOver, shapeOf } from '../runShape';
-import { isRename, previousVersion, type MigrationShape } from '../sql/shape';
+import { isRename, type MigrationShape } from '../sql/shape';
 import { q } from '../sql/values';
 import { contractStatements } from '../sql/versionSwitch';
+import { versionsStep } from './versionsStep';
 
 export async function contract(
   db: Connections,
   run: DatasetMigrationRun,
 ): Promise<void> {
   const shape = await interruptible(() => shapeOf(db, run));
-  await run.step('contract', () =>
-    interruptible(() =>
-      db.transaction(async client => {
-        const dataset = await resolveDataset(
-          client,
-          parseRelationName(run.dataset.table),
-        );
-        const previous = previousVersion(shape, dataset, run.fromVersion);
-        // The name is this migration's only while no later one put its own
-        // trigger on it (a later rename leaves the view, refusing writes).
-        const current =
-          (await isCutOver(client, shape)) &&
-          !(await hasOtherMigrationTrigger(client, shape));
-        const grants = current
-          ? await copyGrantsSql(client, shape.name, shape.name)
-          : undefined;
-        // A serial's sequence belongs to the previous version's column; the new
-        // version's default uses it, so it moves over before that table goes.
-        for (const sql of await moveOwnedSequencesSql(client, shape, previous))
-          await client.query(sql);
-        for (const sql of contractStatements(shape, dataset, previous, grants))
-          await client.query(sql);
-        if (current && !isRename(shape, dataset)) {
-          await run.log(
-            `${formatRelation(shape.name)} now serves version ${
-              run.targetVersion
-            } exactly: the fields only version ${
-              run.fromVersion
-            } had are gone from it`,
-          );
-        }
+  await versionsStep(
+    db,
+    run,
+    shape,
+    'contract',
+    async (client, dataset, previous) => {
+      // The name is this migration's only while no later one put its own
+      // trigger on it (a later rename leaves the view, refusing writes).
+      const current =
+        (await isCutOver(client, shape)) &&
+        !(await hasOtherMigrationTrigger(client, shape));
+      const grants = current
+        ? await copyGrantsSql(client, shape.name, shape.name)
+        : undefined;
+      // A serial's sequence belongs to the previous version's column; the new
+      // version's default uses it, so it moves over before that table goes.
+      for (const sql of await moveOwnedSequencesSql(client, shape, previous))
+        await client.query(sql);
+      for (const sql of contractStatements(shape, dataset, previous, grants))
+        await client.query(sql);
+      if (current && !isRename(shape, dataset)) {
         await run.log(
-          `dropped ${formatRelation(previous)}: version ${
+          `${formatRelation(shape.name)} now serves version ${
+            run.targetVersion
+          } exactly: the fields only version ${
             run.fromVersion
-          } is gone`,
+          } had are gone from it`,
         );
-      }),
-    ),
+      }
+      await run.log(
+        `dropped ${formatRelation(previous)}: version ${
+          run.fromVersion
+        } is gone`,
+      );
+    },
   );
 }
 

@@ -4,16 +4,14 @@ import { interruptible, type Connections } from '../connection';
 import {
   copyGrantsSql,
   formatRelation,
-  parseRelationName,
   quoteRelation,
   readFailures,
   relationExists,
-  resolveDataset,
 } from '../relations';
 import { isCutOver, shapeOf } from '../runShape';
 import { inverseOf } from '../sql/reverse';
-import { previousVersion } from '../sql/shape';
 import { rollbackStatements } from '../sql/versionSwitch';
+import { versionsStep } from './versionsStep';
 
 const UNDEFINED_TABLE = '42P01';
 
@@ -29,59 +27,56 @@ export async function rollback(
     }
     throw error;
   });
-  await run.step('rollback', () =>
-    interruptible(() =>
-      db.transaction(async client => {
-        const dataset = await resolveDataset(
-          client,
-          parseRelationName(run.dataset.table),
+  await versionsStep(
+    db,
+    run,
+    shape,
+    'rollback',
+    async (client, dataset, previous) => {
+      if (!(await isCutOver(client, shape))) {
+        // A rollback whose commit was not recorded is done, not refused.
+        const rolledBack =
+          formatRelation(dataset.storage) === formatRelation(previous) &&
+          !(await relationExists(client, shape.target));
+        if (rolledBack) return;
+        throw new Error(
+          `${run.dataset.table} does not read version ${run.targetVersion}: nothing to roll back`,
         );
-        const previous = previousVersion(shape, dataset, run.fromVersion);
-        if (!(await isCutOver(client, shape))) {
-          // A rollback whose commit was not recorded is done, not refused.
-          const rolledBack =
-            formatRelation(dataset.storage) === formatRelation(previous) &&
-            !(await relationExists(client, shape.target));
-          if (rolledBack) return;
-          throw new Error(
-            `${run.dataset.table} does not read version ${run.targetVersion}: nothing to roll back`,
-          );
-        }
-        // Writers wait from here, so no write can fail to go back after the count.
-        await client.query(
-          `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
+      }
+      // Writers wait from here, so no write can fail to go back after the count.
+      await client.query(
+        `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
+      );
+      if (!(await relationExists(client, shape.reverse.failures))) {
+        const inverse = inverseOf(shape);
+        throw new Error(
+          `rollback is not available: ${
+            'impossible' in inverse
+              ? inverse.impossible
+              : 'writes are not carried back'
+          }`,
         );
-        if (!(await relationExists(client, shape.reverse.failures))) {
-          const inverse = inverseOf(shape);
-          throw new Error(
-            `rollback is not available: ${
-              'impossible' in inverse
-                ? inverse.impossible
-                : 'writes are not carried back'
-            }`,
-          );
-        }
-        const lost = await readFailures(client, shape.reverse.failures);
-        if (lost.count > 0) {
-          throw new Error(
-            `rollback would lose ${lost.count} writes that could not be carried back to version ${run.fromVersion} (e.g. ${lost.first})`,
-          );
-        }
-        const grants = await copyGrantsSql(
-          client,
-          dataset.relation,
-          dataset.relation,
+      }
+      const lost = await readFailures(client, shape.reverse.failures);
+      if (lost.count > 0) {
+        throw new Error(
+          `rollback would lose ${lost.count} writes that could not be carried back to version ${run.fromVersion} (e.g. ${lost.first})`,
         );
-        for (const sql of rollbackStatements(shape, dataset, previous, grants))
-          await client.query(sql);
-        await run.log(
-          `${run.dataset.table} reads ${formatRelation(
-            previous,
-          )} again, with every write made since the cut-over; ${formatRelation(
-            shape.target,
-          )} was dropped`,
-        );
-      }),
-    ),
+      }
+      const grants = await copyGrantsSql(
+        client,
+        dataset.relation,
+        dataset.relation,
+      );
+      for (const sql of rollbackStatements(shape, dataset, previous, grants))
+        await client.query(sql);
+      await run.log(
+        `${run.dataset.table} reads ${formatRelation(
+          previous,
+        )} again, with every write made since the cut-over; ${formatRelation(
+          shape.target,
+        )} was dropped`,
+      );
+    },
   );
 }
