@@ -72,7 +72,10 @@ export interface Config {
       [name: string]: {
         /** Engine type: `postgres` is built in; modules add more. */
         type: string;
-        /** For `postgres`: a connection string or node-postgres settings. */
+        /**
+         * For `postgres`: a connection string or node-postgres settings.
+         * @visibility secret
+         */
         connection?:
           | string
           | {
@@ -83,16 +86,40 @@ export interface Config {
               password?: string;
               database?: string;
             };
+        /**
+         * For `postgres`: TLS, handed to node-postgres: `true`, or the
+         * certificates to trust and present.
+         */
+        ssl?:
+          | boolean
+          | {
+              /** CA certificate(s) the server's certificate must chain to (PEM). */
+              ca?: string;
+              /** Client certificate (PEM). */
+              cert?: string;
+              /**
+               * Client private key (PEM).
+               * @visibility secret
+               */
+              key?: string;
+              /** Default true: refuse a server whose certificate does not verify. */
+              rejectUnauthorized?: boolean;
+              /** Server name to verify the certificate against (SNI). */
+              servername?: string;
+            };
         /** For `postgres`: connections held open to the engine. Default 4. */
         maxConnections?: number;
         /** For `postgres`: how the backfill paces itself. */
         backfill?: {
           /** Upper bound of a batch. Default 200000. */
           maxBatchRows?: number;
-          /** Batches are sized to take about this long. Default 500. */
-          targetBatchMs?: number;
-          /** Throttle: pause between batches. Default 0. */
-          pauseMs?: number;
+          /**
+           * Batches are sized to take about this long: '500ms', '2s', ISO
+           * 'PT1S' or `{ milliseconds: 500 }`. Default 500ms.
+           */
+          batchDuration?: string | HumanDuration;
+          /** Throttle: pause between batches, in the same forms. Default none. */
+          pause?: string | HumanDuration;
         };
       };
     };

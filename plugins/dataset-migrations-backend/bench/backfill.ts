@@ -14,7 +14,8 @@ import {
   planFieldChanges,
   type FieldChange,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { createTargetSql, valueOf } from '../src/engines/postgres/sql';
+import { createTargetSql } from '../src/engines/postgres/sql/capture';
+import { valueOf } from '../src/engines/postgres/sql/values';
 import {
   benchCatalog,
   benchEngines,

@@ -41,7 +41,7 @@ import {
 const EVENTS = 'resource:default/events';
 const ROWS = 200_000;
 /** Slow enough (~15 s for 200k rows) to be caught in the middle. */
-const SLOW_BACKFILL = { maxBatchRows: 1000, pauseMs: 50 };
+const SLOW_BACKFILL = { maxBatchRows: 1000, pause: '50ms' };
 const LEASE_SECONDS = 3;
 
 const CHANGES: FieldChange[] = [

@@ -1,3 +1,9 @@
+/**
+ * The engine end to end, through its public DatasetEngine interface, on a real
+ * database. Over 500 lines on purpose: every case shares one fixture (the events
+ * table, the engine, the inspection helpers below) and checks what a whole run
+ * leaves behind, so the cases do not divide along the engine's modules.
+ */
 import type { Knex } from 'knex';
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';

@@ -7,7 +7,7 @@ import {
   type IndexDefinition,
   type RelationName,
 } from './relations';
-import { q } from './sql';
+import { q } from './sql/values';
 
 /** An index of the old version, rebuilt on the new one. */
 export interface CarriedIndex {

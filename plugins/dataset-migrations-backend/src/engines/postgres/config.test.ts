@@ -1,0 +1,97 @@
+import { ConfigReader } from '@backstage/config';
+import { mockServices } from '@backstage/backend-test-utils';
+import { DEFAULT_BACKFILL, readPostgresEngineConfig } from './config';
+import { createPool } from './connection';
+
+describe('readPostgresEngineConfig', () => {
+  it('carries connection settings and TLS options through to node-postgres', async () => {
+    const config = readPostgresEngineConfig(
+      new ConfigReader({
+        type: 'postgres',
+        connection: {
+          host: 'db.internal',
+          port: '6432',
+          user: 'migrator',
+          password: 'secret',
+          database: 'warehouse',
+        },
+        ssl: {
+          ca: 'CA PEM',
+          cert: 'CERT PEM',
+          key: 'KEY PEM',
+          rejectUnauthorized: false,
+          servername: 'db.example.com',
+        },
+        maxConnections: 7,
+      }),
+    );
+    const ssl = {
+      ca: 'CA PEM',
+      cert: 'CERT PEM',
+      key: 'KEY PEM',
+      rejectUnauthorized: false,
+      servername: 'db.example.com',
+    };
+    expect(config.connection).toEqual({
+      host: 'db.internal',
+      port: 6432,
+      user: 'migrator',
+      password: 'secret',
+      database: 'warehouse',
+      ssl,
+    });
+    expect(config.maxConnections).toBe(7);
+
+    // The pool gets them as read; it connects only when first used.
+    const pool = createPool('warehouse', config, mockServices.logger.mock());
+    expect(pool.options).toMatchObject({
+      host: 'db.internal',
+      port: 6432,
+      password: 'secret',
+      ssl,
+      max: 7,
+    });
+    await pool.end();
+  });
+
+  it('takes a connection string with ssl: true, and leaves ssl unset when not given', () => {
+    expect(
+      readPostgresEngineConfig(
+        new ConfigReader({ connection: 'postgres://db/warehouse', ssl: true }),
+      ).connection,
+    ).toEqual({ connectionString: 'postgres://db/warehouse', ssl: true });
+    const plain = readPostgresEngineConfig(
+      new ConfigReader({ connection: 'postgres://db/warehouse' }),
+    );
+    expect(plain.connection).toEqual({
+      connectionString: 'postgres://db/warehouse',
+    });
+    expect(plain.maxConnections).toBe(4);
+  });
+
+  it('leaves node defaults for TLS options not given', () => {
+    expect(
+      readPostgresEngineConfig(
+        new ConfigReader({ connection: 'postgres://db/w', ssl: { ca: 'CA' } }),
+      ).connection.ssl,
+    ).toEqual({ ca: 'CA' });
+  });
+
+  it("reads the backfill's durations in Backstage's forms, with defaults", () => {
+    const backfill = (value: object) =>
+      readPostgresEngineConfig(
+        new ConfigReader({ connection: 'postgres://db/w', backfill: value }),
+      ).backfill;
+    expect(backfill({})).toEqual(DEFAULT_BACKFILL);
+    expect(
+      backfill({ maxBatchRows: 1000, batchDuration: '2s', pause: '400ms' }),
+    ).toEqual({ maxBatchRows: 1000, batchDurationMs: 2000, batchPauseMs: 400 });
+    expect(
+      backfill({ batchDuration: 'PT1S', pause: { milliseconds: 50 } }),
+    ).toEqual({
+      maxBatchRows: 200_000,
+      batchDurationMs: 1000,
+      batchPauseMs: 50,
+    });
+  });
+});

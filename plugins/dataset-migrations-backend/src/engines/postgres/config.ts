@@ -1,0 +1,91 @@
+/**
+ * The engine's settings, read once from `dataset-migrations.engines.<name>` into a
+ * typed object; nothing else in the engine reads config.
+ */
+import type { ConnectionOptions } from 'node:tls';
+import type { PoolConfig } from 'pg';
+import type { Config } from '@backstage/config';
+import { readDurationMs } from '../../config/readDuration';
+
+/** How the backfill paces itself: batches sized to take about `batchDurationMs`. */
+export interface BackfillSettings {
+  maxBatchRows: number;
+  batchDurationMs: number;
+  /** Pause between batches, to leave the database room for other work. */
+  batchPauseMs: number;
+}
+
+export interface PostgresEngineConfig {
+  /** Where and how to connect, handed to node-postgres as given (TLS included). */
+  connection: PoolConfig;
+  /** Connections held open to the engine. */
+  maxConnections: number;
+  backfill: BackfillSettings;
+}
+
+export const DEFAULT_BACKFILL: BackfillSettings = {
+  maxBatchRows: 200_000,
+  batchDurationMs: 500,
+  batchPauseMs: 0,
+};
+
+export function readPostgresEngineConfig(config: Config): PostgresEngineConfig {
+  const ssl = readSsl(config);
+  return {
+    connection: {
+      ...readConnection(config),
+      ...(ssl !== undefined && { ssl }),
+    },
+    maxConnections: config.getOptionalNumber('maxConnections') ?? 4,
+    backfill: readBackfill(config.getOptionalConfig('backfill')),
+  };
+}
+
+function readConnection(config: Config): PoolConfig {
+  const connection = config.get('connection');
+  if (typeof connection === 'string') return { connectionString: connection };
+  const c = config.getConfig('connection');
+  return {
+    host: c.getOptionalString('host'),
+    port: c.getOptionalNumber('port'),
+    user: c.getOptionalString('user'),
+    password: c.getOptionalString('password'),
+    database: c.getOptionalString('database'),
+  };
+}
+
+/** `true`, `false`, or node's TLS options for certificates the engine's server or client needs. */
+function readSsl(config: Config): boolean | ConnectionOptions | undefined {
+  if (!config.has('ssl')) return undefined;
+  if (typeof config.get('ssl') === 'boolean') return config.getBoolean('ssl');
+  const ssl = config.getConfig('ssl');
+  const options: ConnectionOptions = {
+    ca: ssl.getOptionalString('ca'),
+    cert: ssl.getOptionalString('cert'),
+    key: ssl.getOptionalString('key'),
+    rejectUnauthorized: ssl.getOptionalBoolean('rejectUnauthorized'),
+    servername: ssl.getOptionalString('servername'),
+  };
+  // Unset options stay unset, so node's defaults (verify the server) apply.
+  return Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  );
+}
+
+function readBackfill(backfill: Config | undefined): BackfillSettings {
+  return {
+    maxBatchRows:
+      backfill?.getOptionalNumber('maxBatchRows') ??
+      DEFAULT_BACKFILL.maxBatchRows,
+    batchDurationMs: readDurationMs(
+      backfill,
+      'batchDuration',
+      DEFAULT_BACKFILL.batchDurationMs,
+    ),
+    batchPauseMs: readDurationMs(
+      backfill,
+      'pause',
+      DEFAULT_BACKFILL.batchPauseMs,
+    ),
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * Connections to the engine: the pool, a client or a transaction per piece of
+ * work, and which database errors only interrupt a run (it resumes from its
+ * checkpoints) rather than fail it.
+ */
+import { Pool, type PoolClient } from 'pg';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { MigrationInterruptedError } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { PostgresEngineConfig } from './config';
+import { EXPRESSION_SETTINGS } from './sql/values';
+
+export function createPool(
+  name: string,
+  config: PostgresEngineConfig,
+  logger: LoggerService,
+): Pool {
+  const pool = new Pool({
+    ...config.connection,
+    max: config.maxConnections,
+    // Expressions compute alike here and in the triggers (see EXPRESSION_SETTINGS).
+    options: Object.entries(EXPRESSION_SETTINGS)
+      .map(([key, value]) => `-c ${key}=${value.replace(/ /g, '\\ ')}`)
+      .join(' '),
+  });
+  pool.on('error', error =>
+    logger.warn(`Engine ${name}: idle connection error: ${error.message}`),
+  );
+  // A checked-out client has no listener of the pool's: its connection dropping between
+  // queries (a server restart) would be an unhandled 'error' event. Its next query fails
+  // instead, which interrupts the run.
+  pool.on('connect', client =>
+    client.on('error', error =>
+      logger.warn(`Engine ${name}: connection error: ${error.message}`),
+    ),
+  );
+  return pool;
+}
+
+/** Clients from the engine's pool, each lent for one piece of work. */
+export class Connections {
+  constructor(private readonly pool: Pool) {}
+
+  async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await work(client);
+    } catch (error) {
+      // A client whose connection is gone must not go back to the pool; one that
+      // waited too long for a lock is healthy.
+      if (isConnectionLost(error)) broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.withClient(async client => {
+      await client.query('BEGIN');
+      try {
+        await client.query(`SET LOCAL lock_timeout = '5s'`);
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        // The original error is the one worth reporting, even if the connection is gone.
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/**
+ * Work in a read-only transaction that is always rolled back, so it can change
+ * nothing; `snapshot` reads everything from one repeatable-read snapshot.
+ */
+export async function readOnly<T>(
+  client: PoolClient,
+  isolation: 'snapshot' | 'default',
+  work: () => Promise<T>,
+): Promise<T> {
+  await client.query(
+    isolation === 'snapshot'
+      ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'
+      : 'BEGIN READ ONLY',
+  );
+  try {
+    return await work();
+  } finally {
+    // The work's own error is the one worth reporting, even if the connection is gone.
+    await client.query('ROLLBACK').catch(() => {});
+  }
+}
+/** The connection itself is gone (or the server is going): it cannot be used again. */
+export function isConnectionLost(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as {
+    code?: string;
+    message?: string;
+  };
+  if (typeof code === 'string') {
+    if (code.startsWith('08') || ['57P01', '57P02'].includes(code)) return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code))
+      return true;
+  }
+  return /Connection terminated|terminating connection|connection error/i.test(
+    message ?? '',
+  );
+}
+
+/**
+ * Errors that say nothing about the migration, only that the database is away or
+ * busy for now (starting up, out of connections, a lock not granted in time): the
+ * run is interrupted and resumes from its checkpoints.
+ */
+export function isTemporary(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: string };
+  return (
+    isConnectionLost(error) || ['57P03', '53300', '55P03'].includes(code ?? '')
+  );
+}
+
+export async function interruptible<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isTemporary(error)) {
+      throw new MigrationInterruptedError(
+        `the database is unavailable: ${(error as Error).message}`,
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,104 @@
+/** Contract: the previous version is dropped; rollback ends here. */
+import type { PoolClient } from 'pg';
+import { carrierOf } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { interruptible, type Connections } from '../connection';
+import {
+  copyGrantsSql,
+  formatRelation,
+  quoteRelation,
+  type RelationName,
+} from '../relations';
+import { isCutOver, shapeOf } from '../runShape';
+import { isRename, type MigrationShape } from '../sql/shape';
+import { q } from '../sql/values';
+import { contractStatements } from '../sql/versionSwitch';
+import { versionsStep } from './versionsStep';
+
+export async function contract(
+  db: Connections,
+  run: DatasetMigrationRun,
+): Promise<void> {
+  const shape = await interruptible(() => shapeOf(db, run));
+  await versionsStep(
+    db,
+    run,
+    shape,
+    'contract',
+    async (client, dataset, previous) => {
+      // The name is this migration's only while no later one put its own
+      // trigger on it (a later rename leaves the view, refusing writes).
+      const current =
+        (await isCutOver(client, shape)) &&
+        !(await hasOtherMigrationTrigger(client, shape));
+      const grants = current
+        ? await copyGrantsSql(client, shape.name, shape.name)
+        : undefined;
+      // A serial's sequence belongs to the previous version's column; the new
+      // version's default uses it, so it moves over before that table goes.
+      for (const sql of await moveOwnedSequencesSql(client, shape, previous))
+        await client.query(sql);
+      for (const sql of contractStatements(shape, dataset, previous, grants))
+        await client.query(sql);
+      if (current && !isRename(shape, dataset)) {
+        await run.log(
+          `${formatRelation(shape.name)} now serves version ${
+            run.targetVersion
+          } exactly: the fields only version ${
+            run.fromVersion
+          } had are gone from it`,
+        );
+      }
+      await run.log(
+        `dropped ${formatRelation(previous)}: version ${
+          run.fromVersion
+        } is gone`,
+      );
+    },
+  );
+}
+
+/** Whether another migration's trigger is on the name (it moved the name on). */
+async function hasOtherMigrationTrigger(
+  client: PoolClient,
+  shape: MigrationShape,
+): Promise<boolean> {
+  const { rows } = await client.query(
+    `SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = $2 AND NOT t.tgisinternal
+        AND t.tgname LIKE 'dsm\\_%' AND t.tgname <> $3`,
+    [shape.name.schema, shape.name.name, shape.expand.trigger],
+  );
+  return rows.length > 0;
+}
+
+/** Sequences owned by the previous version's columns, handed to the fields that carry them. */
+async function moveOwnedSequencesSql(
+  client: PoolClient,
+  shape: MigrationShape,
+  previous: RelationName,
+): Promise<string[]> {
+  const { rows } = await client.query<{
+    schema: string;
+    sequence: string;
+    column: string;
+  }>(
+    `SELECT sn.nspname AS schema, s.relname AS sequence, a.attname AS column
+       FROM pg_depend d
+       JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+       JOIN pg_namespace sn ON sn.oid = s.relnamespace
+       JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+      WHERE d.refobjid = to_regclass($1) AND d.deptype = 'a'`,
+    [quoteRelation(previous)],
+  );
+  return rows.map(r => {
+    const carrier = carrierOf(shape.fields, r.column);
+    return `ALTER SEQUENCE ${quoteRelation({
+      schema: r.schema,
+      name: r.sequence,
+    })} OWNED BY ${
+      carrier ? `${quoteRelation(shape.target)}.${q(carrier.name)}` : 'NONE'
+    }`;
+  });
+}

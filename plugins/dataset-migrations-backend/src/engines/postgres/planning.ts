@@ -1,0 +1,126 @@
+/** The plan: every stage of a migration with the SQL it runs, before anything runs. */
+import type { PlannedStage } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { DatasetMigrationPlanRequest } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { BackfillSettings } from './config';
+import type { Connections } from './connection';
+import { checkNewName, refuseDependents } from './preconditions';
+import { parseRelationName, quoteRelation, resolveDataset } from './relations';
+import { provenance, shapeFor } from './runShape';
+import { createTargetStatements, dropCaptureSql } from './sql/capture';
+import { verifySql } from './sql/checksums';
+import {
+  batchEndSql,
+  copyRangeSql,
+  dryRunSql,
+  removeGhostsSql,
+} from './sql/copy';
+import { inverseOf } from './sql/reverse';
+import { keyTypesOf, previousVersion, type MigrationShape } from './sql/shape';
+import {
+  contractStatements,
+  cutOverStatements,
+  rollbackStatements,
+} from './sql/versionSwitch';
+import { grantsAfterCutOver } from './stages/cutOver';
+import { DRY_RUN_SAMPLE_ROWS } from './stages/dryRun';
+
+export async function planStages(
+  db: Connections,
+  settings: BackfillSettings,
+  request: DatasetMigrationPlanRequest,
+): Promise<PlannedStage[]> {
+  return db.withClient(async client => {
+    const dataset = await resolveDataset(
+      client,
+      parseRelationName(request.dataset.table),
+    );
+    await refuseDependents(client, dataset);
+    const shape = await shapeFor(client, dataset, request);
+    await checkNewName(client, shape, dataset);
+    const grants = await grantsAfterCutOver(client, shape, dataset);
+    const previous = previousVersion(shape, dataset, request.fromVersion);
+    const keyTypes = keyTypesOf(shape);
+    const range = { hasLastKey: true, hasEnd: true, skipExisting: false };
+    return [
+      {
+        name: 'dry-run',
+        description: `Transform about ${DRY_RUN_SAMPLE_ROWS} sampled rows in a read-only transaction; a failure names the rows by key.`,
+        sql: [dryRunSql(shape, 'TABLESAMPLE BERNOULLI (<percent>)')],
+      },
+      {
+        name: 'create-target',
+        description:
+          'Create the new version and a trigger that applies every write to the source to it, in one transaction.',
+        sql: createTargetStatements(shape, provenance(request)),
+      },
+      {
+        name: 'backfill',
+        description: `Per batch (up to ${settings.maxBatchRows} rows, sized to ~${settings.batchDurationMs} ms, its own transaction): find the batch's last key, copy the range; a batch that meets captured rows is redone skipping them. The last key is checkpointed after each batch.`,
+        sql: [
+          batchEndSql(shape, keyTypes, true),
+          copyRangeSql(shape, keyTypes, range),
+        ],
+      },
+      {
+        name: 'indexes',
+        description: indexesDescription(shape),
+        sql: [
+          ...shape.carryOver.indexes.map(i => i.create),
+          ...shape.carryOver.constraints.flatMap(c =>
+            c.validate ? [c.add, c.validate] : [c.add],
+          ),
+        ],
+      },
+      {
+        name: 'verify',
+        description:
+          'Remove rows deleted while they were copied; then, in one repeatable-read snapshot, compare row counts and checksums of the mapped source and the target.',
+        sql: [removeGhostsSql(shape), ...verifySql(shape)],
+      },
+      {
+        name: 'cut-over',
+        description:
+          'One short transaction: writers wait, readers go on, the name moves to the new version.',
+        sql: cutOverStatements(shape, dataset, request.fromVersion, grants),
+      },
+      {
+        name: 'undo',
+        description:
+          'On failure or cancel before cut-over: remove the capture and the unfinished target; the source was never changed.',
+        sql: [
+          ...dropCaptureSql(shape),
+          `DROP TABLE IF EXISTS ${quoteRelation(shape.target)}`,
+        ],
+      },
+      {
+        name: 'rollback',
+        description: rollbackDescription(shape),
+        // The view is recreated under the dataset's name, with its grants now.
+        sql: rollbackStatements(shape, dataset, previous, grants.oldName),
+      },
+      {
+        name: 'contract',
+        description: `On request, after the retention period: drop version ${request.fromVersion}; rollback ends here.`,
+        sql: contractStatements(shape, dataset, previous, grants.name),
+      },
+    ];
+  });
+}
+
+function indexesDescription(shape: MigrationShape): string {
+  const { indexes, constraints, skipped } = shape.carryOver;
+  const rebuilt =
+    indexes.length + constraints.length === 0
+      ? 'No secondary indexes, CHECKs or foreign keys to carry over.'
+      : `Build ${indexes.length} indexes concurrently, then add ${constraints.length} CHECK and foreign-key constraints and validate them, each without blocking writers.`;
+  return skipped.length === 0
+    ? rebuilt
+    : `${rebuilt} Not carried over: ${skipped.join('; ')}.`;
+}
+
+function rollbackDescription(shape: MigrationShape): string {
+  const inverse = inverseOf(shape);
+  return 'impossible' in inverse
+    ? `After cut-over: not available, ${inverse.impossible}.`
+    : 'After cut-over, on request: point the name back at the previous version, which a trigger keeps current with every write to the new one, and drop the new one.';
+}

@@ -1,0 +1,172 @@
+/**
+ * A run's shape (see MigrationShape) as read from the database, and what the
+ * database says about where the run stands: cut over yet, and which objects are its own.
+ */
+import { createHash } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { InputError } from '@backstage/errors';
+import type {
+  DatasetMigrationPlanRequest,
+  DatasetMigrationRun,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
+import { planCarryOver } from './carryOver';
+import type { Connections } from './connection';
+import {
+  formatRelation,
+  parseRelationName,
+  primaryKey,
+  readConstraints,
+  readFields,
+  readIndexes,
+  relationComment,
+  relationExists,
+  resolveDataset,
+  versionOf,
+  type RelationName,
+  type ResolvedDataset,
+} from './relations';
+import type { MigrationShape } from './sql/shape';
+
+/** Names and keys of this run; the source is pinned at the first attempt. */
+export async function shapeOf(
+  db: Connections,
+  run: DatasetMigrationRun,
+): Promise<MigrationShape> {
+  const pinned = await run.checkpoints.get<RelationName>('source');
+  const shape = await db.withClient(async client =>
+    shapeFor(
+      client,
+      await resolveDataset(client, parseRelationName(run.dataset.table)),
+      run,
+      pinned,
+    ),
+  );
+  if (!pinned) await run.checkpoints.set('source', shape.source);
+  return shape;
+}
+
+export async function shapeFor(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+  run: DatasetMigrationPlanRequest,
+  pinnedSource?: RelationName,
+): Promise<MigrationShape> {
+  let source = pinnedSource ?? dataset.storage;
+  if (
+    dataset.kind === 'view' &&
+    formatRelation(source) === formatRelation(dataset.relation)
+  ) {
+    // The source was the dataset's own table, renamed to its version at cut-over.
+    source = versionOf(source, run.fromVersion);
+  }
+  const sourceKey = await primaryKey(client, source);
+  if (sourceKey.length === 0) {
+    throw new Error(
+      `${formatRelation(
+        source,
+      )} has no primary key; copying in batches and capturing writes need one`,
+    );
+  }
+  const targetKey = sourceKey.map(key => {
+    const field = run.targetFields.find(
+      f =>
+        (f.source.kind === 'copy' || f.source.kind === 'cast') &&
+        f.source.from === key,
+    );
+    if (!field)
+      throw new Error(
+        `primary key field "${key}" has no place in the new version`,
+      );
+    return field;
+  });
+  const name = run.renamedTo
+    ? parseRelationName(run.renamedTo.table)
+    : dataset.relation;
+  const target = versionOf(name, run.targetVersion);
+  for (const versioned of [
+    target,
+    versionOf(dataset.relation, run.fromVersion),
+  ]) {
+    // Postgres would cut a longer name short, and this one would not be found again.
+    if (Buffer.byteLength(versioned.name) > 63) {
+      throw new InputError(
+        `${formatRelation(
+          versioned,
+        )} is longer than Postgres' 63-byte names; choose a shorter dataset name`,
+      );
+    }
+  }
+  const carryOver = planCarryOver({
+    target,
+    targetVersion: run.targetVersion,
+    fields: run.targetFields,
+    indexes: await readIndexes(client, source),
+    constraints: await readConstraints(client, source),
+  });
+  // Object names must be unique per run and short enough for Postgres' 63 characters.
+  const tag = createHash('sha256')
+    .update(run.migrationId)
+    .digest('hex')
+    .slice(0, 12);
+  const inSchema = (name: string) => ({
+    schema: dataset.relation.schema,
+    name,
+  });
+  return {
+    source,
+    target,
+    name,
+    movedFunction: inSchema(`dsm_${tag}_moved`),
+    movedTrigger: `dsm_${tag}_moved`,
+    deleted: inSchema(`dsm_${tag}_deleted`),
+    capture: {
+      on: source,
+      trigger: `dsm_${tag}_capture`,
+      fn: inSchema(`dsm_${tag}_capture`),
+      failures: inSchema(`dsm_${tag}_capture_failures`),
+    },
+    fields: run.targetFields,
+    sourceKey,
+    targetKey,
+    sourceFields: await readFields(client, source),
+    expand: {
+      fn: inSchema(`dsm_${tag}_expand`),
+      trigger: `dsm_${tag}_expand`,
+    },
+    reverse: {
+      on: target,
+      trigger: `dsm_${tag}_reverse`,
+      fn: inSchema(`dsm_${tag}_reverse`),
+      failures: inSchema(`dsm_${tag}_reverse_failures`),
+    },
+    carryOver,
+  };
+}
+
+/** Whether the name readers use after the migration already reads its target. */
+export async function isCutOver(client: PoolClient, shape: MigrationShape) {
+  // Before a rename's cut-over, the new name does not exist yet.
+  if (!(await relationExists(client, shape.name))) return false;
+  const dataset = await resolveDataset(client, shape.name);
+  return (
+    dataset.kind === 'view' &&
+    dataset.storage.schema === shape.target.schema &&
+    dataset.storage.name === shape.target.name
+  );
+}
+
+export async function isOurs(
+  client: PoolClient,
+  relation: RelationName,
+  run: DatasetMigrationRun,
+) {
+  return (
+    (await relationComment(client, relation))?.includes(
+      `(migration ${run.migrationId})`,
+    ) ?? false
+  );
+}
+
+export function provenance(run: DatasetMigrationPlanRequest): string {
+  return `dataset-migrations: ${run.entityRef} schema version ${run.targetVersion} (migration ${run.migrationId})`;
+}

@@ -1,0 +1,277 @@
+/**
+ * Between cut-over and contract the name serves both shapes: the expand view over
+ * the new version, the trigger for writes through it, and the refusal of writes
+ * through an old name.
+ */
+
+import {
+  type DatasetField,
+  type ExpandPhase,
+  type TargetField,
+  expandPhaseOf,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { type RelationName, formatRelation, quoteRelation } from '../relations';
+import type { MigrationShape } from './shape';
+import {
+  dollarQuoted,
+  functionSettings,
+  list,
+  literal,
+  q,
+  valueOf,
+} from './values';
+
+/**
+ * What the name serves from cut-over until contract: every field of the previous
+ * version under its name, type and values, in its order, then the new version's
+ * own fields (see expandPhaseOf). Renamed and retyped fields are read from the new
+ * version; dropped and recomputed ones from the previous version, which the reverse
+ * trigger keeps current while rollback is possible.
+ */
+export function expandViewStatements(
+  shape: MigrationShape,
+  previous: RelationName,
+  grants: string[],
+): string[] {
+  const phase = expandPhaseOf(shape.sourceFields, shape.fields);
+  const name = quoteRelation(shape.name);
+  const usesPrevious = phase.columns.some(c => c.source === 'previous');
+  const columns = phase.columns.map(c => {
+    const read =
+      c.source === 'previous'
+        ? `p.${q(c.name)}`
+        : c.source === 'old-type'
+        ? `CAST(n.${q(c.from!)} AS ${c.type})`
+        : `n.${q(c.from!)}`;
+    return `${read} AS ${q(c.name)}`;
+  });
+  const join = usesPrevious
+    ? ` LEFT JOIN ${quoteRelation(previous)} AS p ON (${list(
+        shape.sourceKey.map(k => `p.${q(k)}`),
+      )}) = (${list(shape.targetKey.map(f => oldValueOf(shape, f, 'n.')))})`
+    : '';
+  const statements = [
+    `CREATE VIEW ${name} AS SELECT ${list(columns)} FROM ${quoteRelation(
+      shape.target,
+    )} AS n${join}`,
+    ...grants,
+  ];
+  if (phase.plain) return statements; // PostgreSQL writes through a plain projection itself
+  // Writers that leave a column out get what the previous version gave them.
+  for (const field of shape.sourceFields) {
+    if (field.default !== undefined)
+      statements.push(
+        `ALTER VIEW ${name} ALTER COLUMN ${q(field.name)} SET DEFAULT ${
+          field.default
+        }`,
+      );
+  }
+  return [...statements, ...expandWriteSql(shape, previous, phase)];
+}
+
+/** An old key field's value computed from a row of the new version. */
+function oldValueOf(
+  shape: MigrationShape,
+  carrier: TargetField,
+  row: string,
+): string {
+  const from = (carrier.source as { from: string }).from;
+  const old = shape.sourceFields.find(f => f.name === from)!;
+  return old.type === carrier.type
+    ? `${row}${q(carrier.name)}`
+    : `CAST(${row}${q(carrier.name)} AS ${old.type})`;
+}
+
+/**
+ * Writes through the expand view: each write goes to the new version, values given
+ * under either a field's old or its new name. The previous version's row is then
+ * written from the same write (carried fields from the new row, dropped and
+ * recomputed ones as given), so its readers see every write even where no reverse
+ * trigger could be made. A value the previous type cannot hold is refused, since
+ * every reader of the previous shape would fail on it. A write that fails fails the
+ * writer, as it would on a table.
+ */
+function expandWriteSql(
+  shape: MigrationShape,
+  previous: RelationName,
+  phase: ExpandPhase,
+): string[] {
+  const exposed = new Set(
+    phase.columns.filter(c => c.source === 'new').map(c => c.name),
+  );
+  const target = quoteRelation(shape.target);
+  const forward = (row: 'NEW' | 'OLD') =>
+    `(SELECT ${list(
+      shape.fields.map(f => `${valueOf(f, 'r.')} AS ${q(f.name)}`),
+    )} FROM (SELECT ${row}.*) AS r)`;
+  const columns = list(shape.fields.map(f => q(f.name)));
+  const inserted = list(
+    shape.fields.map(f =>
+      exposed.has(f.name)
+        ? `coalesce(NEW.${q(f.name)}, nv.${q(f.name)})`
+        : `nv.${q(f.name)}`,
+    ),
+  );
+  const updated = list(
+    shape.fields.map(f => {
+      const given = exposed.has(f.name)
+        ? `WHEN NEW.${q(f.name)} IS DISTINCT FROM OLD.${q(f.name)} THEN NEW.${q(
+            f.name,
+          )} `
+        : '';
+      return `${q(f.name)} = CASE ${given}WHEN nv.${q(
+        f.name,
+      )} IS DISTINCT FROM ov.${q(f.name)} THEN nv.${q(f.name)} ELSE t.${q(
+        f.name,
+      )} END`;
+    }),
+  );
+  const keyOf = (row: string) =>
+    `(${list(shape.targetKey.map(f => `${row}.${q(f.name)}`))})`;
+  // The previous version's row of the written one: carried fields from it, the rest as given.
+  const oldValue = (old: DatasetField): string => {
+    const column = phase.columns.find(c => c.name === old.name)!;
+    return column.source === 'previous'
+      ? `NEW.${q(old.name)}`
+      : column.source === 'old-type'
+      ? `CAST(w.${q(column.from!)} AS ${old.type})`
+      : `w.${q(column.from!)}`;
+  };
+  const oldKey = list(shape.sourceKey.map(q));
+  const oldOthers = shape.sourceFields.filter(
+    f => !shape.sourceKey.includes(f.name),
+  );
+  const previousKeyOf = (row: string) =>
+    `(${list(shape.sourceKey.map(k => `${row}.${q(k)}`))})`;
+  const writtenKey = `(${list(
+    shape.sourceKey.map(k => {
+      const field = shape.sourceFields.find(f => f.name === k)!;
+      return oldValue(field);
+    }),
+  )})`;
+  const keepPrevious = `
+       BEGIN
+         IF TG_OP <> 'INSERT' THEN
+           DELETE FROM ${quoteRelation(previous)} AS p
+            WHERE ${previousKeyOf('p')} = ${previousKeyOf('OLD')}
+              AND (TG_OP = 'DELETE' OR ${previousKeyOf(
+                'OLD',
+              )} IS DISTINCT FROM ${writtenKey});
+         END IF;
+         IF TG_OP <> 'DELETE' THEN
+           INSERT INTO ${quoteRelation(previous)} AS p (${list(
+    shape.sourceFields.map(f => q(f.name)),
+  )})
+             VALUES (${list(shape.sourceFields.map(oldValue))})
+             ON CONFLICT (${oldKey}) ${
+    oldOthers.length === 0
+      ? 'DO NOTHING'
+      : `DO UPDATE SET ${list(
+          oldOthers.map(f => `${q(f.name)} = EXCLUDED.${q(f.name)}`),
+        )}`
+  };
+         END IF;
+       EXCEPTION WHEN OTHERS THEN
+         -- A row the previous version cannot hold (a dropped NOT NULL field not
+         -- given): its readers see the field empty; the new version has the write.
+         NULL;
+       END;`;
+  // Values a retyped field takes in the new version must read back in the old type.
+  const fits = shape.fields
+    .flatMap(f => {
+      const column = phase.columns.find(
+        c => c.source === 'old-type' && c.from === f.name,
+      );
+      return column ? [{ f, column }] : [];
+    })
+    .map(
+      ({ f, column }) => `
+         BEGIN
+           fits := CAST(CAST(w.${q(f.name)} AS ${column.type}) AS ${
+        f.type
+      }) IS NOT DISTINCT FROM w.${q(f.name)};
+         EXCEPTION WHEN OTHERS THEN
+           fits := false;
+         END;
+         IF NOT fits THEN
+           RAISE EXCEPTION USING ERRCODE = 'numeric_value_out_of_range', MESSAGE = ${literal(
+             `${f.name}: until contract a value must also fit "${column.name}" ${column.type} of the previous version`,
+           )};
+         END IF;`,
+    )
+    .join('');
+  const fn = quoteRelation(shape.expand.fn);
+  return [
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
+       ${functionSettings()} AS ${dollarQuoted(
+      `
+     DECLARE
+       w ${target}%ROWTYPE;
+       fits boolean;
+     BEGIN
+       IF TG_OP = 'INSERT' THEN
+         INSERT INTO ${target} (${columns})
+           SELECT ${inserted} FROM ${forward('NEW')} AS nv RETURNING * INTO w;
+       ELSIF TG_OP = 'UPDATE' THEN
+         UPDATE ${target} AS t SET ${updated}
+           FROM ${forward('NEW')} AS nv, ${forward('OLD')} AS ov
+          WHERE ${keyOf('t')} = ${keyOf('ov')} RETURNING t.* INTO w;
+       ELSE
+         DELETE FROM ${target} AS t USING ${forward('OLD')} AS ov
+          WHERE ${keyOf('t')} = ${keyOf('ov')};
+       END IF;
+       IF TG_OP = 'UPDATE' AND w IS NULL THEN RETURN NULL; END IF;${fits}${keepPrevious}
+       IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+       RETURN NEW;
+     END `,
+      'expand',
+    )}`,
+    `CREATE TRIGGER ${q(
+      shape.expand.trigger,
+    )} INSTEAD OF INSERT OR UPDATE OR DELETE ON ${quoteRelation(
+      shape.name,
+    )} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+  ];
+}
+
+/** Removes what expandViewStatements made; the view itself is dropped by the caller. */
+export function dropExpandSql(shape: MigrationShape): string[] {
+  return [`DROP FUNCTION IF EXISTS ${quoteRelation(shape.expand.fn)}()`];
+}
+
+export function refuseWritesSql(
+  shape: MigrationShape,
+  oldName: RelationName,
+): string[] {
+  const fn = quoteRelation(shape.movedFunction);
+  const message = `${formatRelation(oldName)} was renamed to ${formatRelation(
+    shape.name,
+  )}; it keeps the old version for readers only: write to ${formatRelation(
+    shape.name,
+  )}`;
+  return [
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $moved$
+     BEGIN
+       RAISE EXCEPTION USING ERRCODE = 'read_only_sql_transaction', MESSAGE = ${literal(
+         message,
+       )};
+     END $moved$`,
+    `CREATE TRIGGER ${q(
+      shape.movedTrigger,
+    )} INSTEAD OF INSERT OR UPDATE OR DELETE ON ${quoteRelation(
+      oldName,
+    )} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+  ];
+}
+
+export function dropRefuseWritesSql(
+  shape: MigrationShape,
+  oldName: RelationName,
+): string[] {
+  return [
+    `DROP TRIGGER IF EXISTS ${q(shape.movedTrigger)} ON ${quoteRelation(
+      oldName,
+    )}`,
+    `DROP FUNCTION IF EXISTS ${quoteRelation(shape.movedFunction)}()`,
+  ];
+}

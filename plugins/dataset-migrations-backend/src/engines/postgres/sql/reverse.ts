@@ -1,0 +1,101 @@
+/** Carrying writes to the new version back to the old one after cut-over, when that is possible. */
+
+import { type RelationName, quoteRelation } from '../relations';
+import { dropRowTriggerSql, rowTriggerSql } from './rowTriggers';
+import type { MigrationShape } from './shape';
+import { list, q } from './values';
+
+/**
+ * How each field of the old version is recomputed from a row of the new one, or
+ * why it cannot be. Renamed and cast fields go back by name and cast; a dropped
+ * nullable field goes back as NULL; a recomputed one cannot go back.
+ */
+export function inverseOf(
+  shape: MigrationShape,
+):
+  | { values: Map<string, (row: string) => string>; carried: Set<string> }
+  | { impossible: string } {
+  const values = new Map<string, (row: string) => string>();
+  const carried = new Set<string>();
+  for (const old of shape.sourceFields) {
+    const carrier = shape.fields.find(
+      f =>
+        (f.source.kind === 'copy' || f.source.kind === 'cast') &&
+        f.source.from === old.name,
+    );
+    const recomputed = shape.fields.find(
+      f => f.name === old.name && f.source.kind === 'expression',
+    );
+    if (carrier) {
+      carried.add(old.name);
+      values.set(old.name, row =>
+        carrier.source.kind === 'copy'
+          ? `${row}${q(carrier.name)}`
+          : `(${row}${q(carrier.name)})::${old.type}`,
+      );
+    } else if (recomputed) {
+      return {
+        impossible: `"${old.name}" is recomputed by an expression; its old values cannot be recovered from the new version`,
+      };
+    } else if (old.nullable) {
+      // A dropped field: new rows get NULL; rows that had a value keep it.
+      values.set(old.name, () => `NULL::${old.type}`);
+    } else {
+      return {
+        impossible: `"${old.name}" (NOT NULL) cannot be recomputed from the new version`,
+      };
+    }
+  }
+  return { values, carried };
+}
+
+/**
+ * After cut-over, a trigger on the new version carries every write back to the old
+ * one, so a rollback loses nothing. A write that cannot be carried back (a value
+ * that does not fit the old type) is recorded instead of failing the writer, and
+ * then blocks the rollback.
+ */
+export function createReverseSql(
+  shape: MigrationShape,
+  previous: RelationName,
+): string[] {
+  const inverse = inverseOf(shape);
+  if (!('values' in inverse)) return [];
+  const oldColumns = shape.sourceFields.map(f => f.name);
+  const valueOf = (name: string, row: string) => inverse.values.get(name)!(row);
+  const oldKey = list(shape.sourceKey.map(q));
+  // Only carried fields are updated: a dropped field keeps the value it had.
+  const others = oldColumns.filter(
+    c => !shape.sourceKey.includes(c) && inverse.carried.has(c),
+  );
+  const upsert = `INSERT INTO ${quoteRelation(previous)} (${list(
+    oldColumns.map(q),
+  )})
+           SELECT ${list(
+             oldColumns.map(c => valueOf(c, 'n.')),
+           )} FROM (SELECT NEW.*) AS n
+           ON CONFLICT (${oldKey}) ${
+    others.length === 0
+      ? 'DO NOTHING'
+      : `DO UPDATE SET ${list(others.map(c => `${q(c)} = EXCLUDED.${q(c)}`))}`
+  }`;
+  const keyChanged = `(${list(
+    shape.targetKey.map(f => `OLD.${q(f.name)}`),
+  )}) IS DISTINCT FROM (${list(shape.targetKey.map(f => `NEW.${q(f.name)}`))})`;
+  const oldKeyOfOld = `(${oldKey}) = (${list(
+    shape.sourceKey.map(k => valueOf(k, 'OLD.')),
+  )})`;
+  return rowTriggerSql({
+    ...shape.reverse,
+    body: `         IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${keyChanged}) THEN
+           DELETE FROM ${quoteRelation(previous)} WHERE ${oldKeyOfOld};
+         END IF;
+         IF TG_OP IN ('INSERT', 'UPDATE') THEN
+           ${upsert};
+         END IF;`,
+  });
+}
+
+export function dropReverseSql(shape: MigrationShape): string[] {
+  return dropRowTriggerSql(shape.reverse);
+}

@@ -1,0 +1,72 @@
+/** The names and keys one run works with, and the questions SQL builders ask of them. */
+
+import type {
+  DatasetField,
+  TargetField,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { CarryOver } from '../carryOver';
+import { type RelationName, quoteRelation, versionOf } from '../relations';
+import type { RowTrigger } from './rowTriggers';
+
+/** Everything one run needs to name and transform: source, target and their keys. */
+export interface MigrationShape {
+  source: RelationName;
+  target: RelationName;
+  /** The name readers use after the cut-over: the dataset's, or the one it is renamed to. */
+  name: RelationName;
+  /** Refuses writes through the old name once the dataset was renamed away from it. */
+  movedFunction: RelationName;
+  movedTrigger: string;
+  /** Source rows deleted while the run copies, so copied ghosts can be removed. */
+  deleted: RelationName;
+  /**
+   * Applies writes to the source to the target while the run copies; its failures
+   * table holds writes it could not transform, which fail verification.
+   */
+  capture: RowTrigger;
+  fields: TargetField[];
+  /** Source primary key, in index order: the keyset order of the backfill. */
+  sourceKey: string[];
+  /** Target primary key fields, in the same order. */
+  targetKey: TargetField[];
+  /** The source version's fields, for carrying writes back after cut-over. */
+  sourceFields: DatasetField[];
+  /**
+   * Carries writes to the new version back to the old one after cut-over; its
+   * failures table holds writes that could not go back, which a rollback would lose.
+   */
+  reverse: RowTrigger;
+  /** The old version's indexes and constraints, rebuilt on the new one. */
+  carryOver: CarryOver;
+  /**
+   * Between cut-over and contract the name serves both shapes (see expandViewSql);
+   * when that takes computed columns, writes through it go through this trigger.
+   */
+  expand: { fn: RelationName; trigger: string };
+}
+
+/** Types of the source key columns, in key order, for typed keyset parameters. */
+export function keyTypesOf(shape: MigrationShape): string[] {
+  return shape.sourceKey.map(
+    key => shape.sourceFields.find(f => f.name === key)!.type,
+  );
+}
+
+/** Whether the migration moves the dataset to another name. */
+export function isRename(
+  shape: MigrationShape,
+  dataset: { relation: RelationName },
+): boolean {
+  return quoteRelation(shape.name) !== quoteRelation(dataset.relation);
+}
+
+/** Where the old version lives once the name moved: the source, renamed if it was the name. */
+export function previousVersion(
+  shape: MigrationShape,
+  dataset: { relation: RelationName; kind: 'table' | 'view' },
+  fromVersion: number,
+): RelationName {
+  return dataset.kind === 'table' && shape.source.name === dataset.relation.name
+    ? versionOf(dataset.relation, fromVersion)
+    : shape.source;
+}

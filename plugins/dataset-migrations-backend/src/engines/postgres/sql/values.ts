@@ -1,0 +1,65 @@
+/** How SQL text is built: quoting, literals, session settings and a target field's value. */
+
+import type { TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { escapeIdentifier } from 'pg';
+
+export const q = escapeIdentifier;
+
+/**
+ * Settings every computation of an expression runs with: the backfill and verify
+ * sessions, and the triggers inside writers' sessions. A timestamptz shown as text
+ * or truncated to a day must give the same answer in all of them.
+ */
+export const EXPRESSION_SETTINGS: Record<string, string> = {
+  TimeZone: 'UTC',
+  DateStyle: 'ISO, MDY',
+  IntervalStyle: 'postgres',
+};
+
+/** A SQL literal; standard_conforming_strings is on in every supported Postgres. */
+export function literal(value: string | number | boolean | null): string {
+  if (value === null) return 'NULL';
+  return `'${String(value).replace(/'/g, "''")}'`;
+}
+
+/** The target field's value computed from a source row (`row` is e.g. `s.` or `NEW.`). */
+export function valueOf(field: TargetField, row: string): string {
+  switch (field.source.kind) {
+    case 'copy':
+      return `${row}${q(field.source.from)}`;
+    case 'cast':
+      return `(${row}${q(field.source.from)})::${field.type}`;
+    case 'expression':
+      // Written over the source's field names; every use reads from exactly one source row.
+      return `(${field.source.sql})::${field.type}`;
+    default:
+      return `${literal(field.source.value)}::${field.type}`;
+  }
+}
+
+export const list = (items: string[]) => items.join(', ');
+
+/**
+ * A field's default on the new version: an added field's default, or the source
+ * column's default (cast when the type changed), so writers that leave the column
+ * out keep getting what they got.
+ */
+
+/**
+ * A function body in dollar quotes whose tag occurs nowhere in it, so that no
+ * value inside (a default, an expression) can end the body early.
+ */
+export function dollarQuoted(body: string, tag: string): string {
+  let t = tag;
+  for (let i = 0; body.includes(`$${t}$`); i++) t = `${tag}_${i}`;
+  return `$${t}$${body}$${t}$`;
+}
+
+/** The settings clause of every function the migration installs on the engine. */
+export function functionSettings(): string {
+  return `SECURITY DEFINER SET search_path = pg_catalog, pg_temp ${Object.entries(
+    EXPRESSION_SETTINGS,
+  )
+    .map(([name, value]) => `SET ${name} = ${literal(value)}`)
+    .join(' ')}`;
+}

@@ -1,0 +1,133 @@
+/** Statements that move the dataset's name between versions: cut-over, rollback and contract. */
+
+import { type RelationName, quoteRelation } from '../relations';
+import { dropCaptureSql } from './capture';
+import {
+  dropExpandSql,
+  dropRefuseWritesSql,
+  expandViewStatements,
+  refuseWritesSql,
+} from './expand';
+import { createReverseSql, dropReverseSql } from './reverse';
+import { type MigrationShape, isRename, previousVersion } from './shape';
+import { q } from './values';
+
+/**
+ * Repoints the dataset's name at the target. The first migration renames the
+ * original table to its versioned name and puts a view in its place. A rename puts
+ * the view under the new name instead; the old name keeps reading the old version
+ * for readers that have not moved, and refuses writes, which would be lost there.
+ */
+export function cutOverStatements(
+  shape: MigrationShape,
+  dataset: { relation: RelationName; kind: 'table' | 'view' },
+  fromVersion: number,
+  /** The dataset's grants, for each name's view (see copyGrantsSql). */
+  grants: { name: string[]; oldName: string[] },
+): string[] {
+  const previous = previousVersion(shape, dataset, fromVersion);
+  const renamed = isRename(shape, dataset);
+  const oldName = quoteRelation(dataset.relation);
+  const moveOldName =
+    dataset.kind === 'table'
+      ? [
+          `ALTER TABLE ${oldName} RENAME TO ${q(previous.name)}`,
+          ...(renamed
+            ? [
+                `CREATE VIEW ${oldName} AS SELECT * FROM ${quoteRelation(
+                  previous,
+                )}`,
+                ...grants.oldName,
+              ]
+            : []),
+        ]
+      : renamed
+      ? []
+      : [`DROP VIEW ${oldName}`];
+  return [
+    `LOCK TABLE ${quoteRelation(shape.source)} IN EXCLUSIVE MODE`,
+    ...dropCaptureSql(shape),
+    ...moveOldName,
+    ...(renamed
+      ? [
+          ...refuseWritesSql(shape, dataset.relation),
+          // A renamed dataset's new name serves the new version as it is.
+          `CREATE VIEW ${quoteRelation(
+            shape.name,
+          )} AS SELECT * FROM ${quoteRelation(shape.target)}`,
+          ...grants.name,
+        ]
+      : expandViewStatements(shape, previous, grants.name)),
+    ...createReverseSql(shape, previous),
+  ];
+}
+
+/**
+ * Points the name back at the old version, which the reverse trigger kept current,
+ * and drops the new one: every write it took is in the old version now. After a
+ * rename the old name already reads the old version; the new name goes.
+ */
+export function rollbackStatements(
+  shape: MigrationShape,
+  dataset: { relation: RelationName },
+  previous: RelationName,
+  /** The dataset's grants, to give the recreated view (see copyGrantsSql). */
+  grants: string[],
+): string[] {
+  const repoint = isRename(shape, dataset)
+    ? [
+        ...dropRefuseWritesSql(shape, dataset.relation),
+        `DROP VIEW ${quoteRelation(shape.name)}`,
+      ]
+    : [
+        `DROP VIEW ${quoteRelation(dataset.relation)}`,
+        ...dropExpandSql(shape),
+        `CREATE VIEW ${quoteRelation(
+          dataset.relation,
+        )} AS SELECT * FROM ${quoteRelation(previous)}`,
+        ...grants,
+      ];
+  return [
+    `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
+    ...dropReverseSql(shape),
+    ...repoint,
+    `DROP TABLE ${quoteRelation(shape.target)}`,
+  ];
+}
+
+/**
+ * Ends the old version, and the old name if the dataset was renamed: after this,
+ * rollback is gone. While the name still reads this migration's version it becomes
+ * exactly that version (the expand view goes); after a later migration moved the
+ * name on, only the old version and its bookkeeping go.
+ */
+export function contractStatements(
+  shape: MigrationShape,
+  dataset: { relation: RelationName },
+  previous: RelationName,
+  /** The name's grants, for its plain view; undefined when the name moved on. */
+  grants: string[] | undefined,
+): string[] {
+  const name = quoteRelation(shape.name);
+  const narrow =
+    grants && !isRename(shape, dataset)
+      ? [
+          `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
+          `DROP VIEW ${name}`,
+          `CREATE VIEW ${name} AS SELECT * FROM ${quoteRelation(shape.target)}`,
+          ...grants,
+        ]
+      : [];
+  return [
+    ...narrow,
+    ...dropExpandSql(shape),
+    ...dropReverseSql(shape),
+    ...(isRename(shape, dataset)
+      ? [
+          `DROP VIEW IF EXISTS ${quoteRelation(dataset.relation)}`,
+          `DROP FUNCTION IF EXISTS ${quoteRelation(shape.movedFunction)}()`,
+        ]
+      : []),
+    `DROP TABLE IF EXISTS ${quoteRelation(previous)}`,
+  ];
+}

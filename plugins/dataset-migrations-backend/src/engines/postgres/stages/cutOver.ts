@@ -1,0 +1,76 @@
+/** Stage cut-over: the dataset's name moves to the new version in one short transaction. */
+import type { PoolClient } from 'pg';
+import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { Connections } from '../connection';
+import {
+  copyGrantsSql,
+  formatRelation,
+  parseRelationName,
+  resolveDataset,
+  versionOf,
+  type ResolvedDataset,
+} from '../relations';
+import { isCutOver } from '../runShape';
+import { isRename, type MigrationShape } from '../sql/shape';
+import { cutOverStatements } from '../sql/versionSwitch';
+
+/** One short transaction: writers wait a moment, readers go on, the name moves. */
+export async function cutOver(
+  db: Connections,
+  run: DatasetMigrationRun,
+  shape: MigrationShape,
+): Promise<void> {
+  await db.transaction(async client => {
+    if (await isCutOver(client, shape)) {
+      // An earlier attempt committed the cut-over and stopped before recording it.
+      await run.log(
+        `${run.dataset.table} already reads ${formatRelation(shape.target)}`,
+      );
+      return;
+    }
+    const dataset = await resolveDataset(
+      client,
+      parseRelationName(run.dataset.table),
+    );
+    // Read before the name moves: the grants belong to what readers use now.
+    const grants = await grantsAfterCutOver(client, shape, dataset);
+    for (const sql of cutOverStatements(
+      shape,
+      dataset,
+      run.fromVersion,
+      grants,
+    ))
+      await client.query(sql);
+    if (dataset.kind === 'table') {
+      await run.log(
+        `version ${run.fromVersion} stays readable as ${formatRelation(
+          versionOf(dataset.relation, run.fromVersion),
+        )}`,
+      );
+    }
+    // The last moment a cancel can still win: after the commit the switch is done.
+    await run.throwIfCancelled();
+    await run.log(
+      `${formatRelation(shape.name)} now reads ${formatRelation(shape.target)}`,
+    );
+    if (isRename(shape, dataset)) {
+      await run.log(
+        `${formatRelation(dataset.relation)} keeps reading version ${
+          run.fromVersion
+        } until contract, and refuses writes`,
+      );
+    }
+  });
+}
+
+/** Grants readers and writers have now, for the view(s) the cut-over creates. */
+export async function grantsAfterCutOver(
+  client: PoolClient,
+  shape: MigrationShape,
+  dataset: ResolvedDataset,
+) {
+  return {
+    name: await copyGrantsSql(client, dataset.relation, shape.name),
+    oldName: await copyGrantsSql(client, dataset.relation, dataset.relation),
+  };
+}
