@@ -19,6 +19,7 @@ import type { Lease, MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import {
   createRunContext,
+  holdLease,
   LEASE_LOST,
   runOf,
   PINNED_PLAN,
@@ -102,29 +103,12 @@ export class MigrationRunner {
       return;
     }
     const attempt = migration.attempts;
-    let lostLease = false;
-    const context = createRunContext(store, migrationId, attempt, {
-      owner: lease.owner,
-      onLost: () => {
-        lostLease = true;
-      },
-    });
+    const held = holdLease(store, migrationId, lease, logger);
+    const context = createRunContext(store, migrationId, attempt, held);
     const { log, step } = context;
 
-    const heartbeat = setInterval(() => {
-      store.renewLease(migrationId, lease).then(
-        owned => {
-          lostLease ||= !owned;
-        },
-        error =>
-          logger.warn(
-            `Could not renew the lease on migration ${migrationId}: ${error}`,
-          ),
-      );
-    }, Math.max(100, Math.floor(lease.durationMs / 3)));
-
     const throwIfCancelled = async () => {
-      if (lostLease) throw new MigrationInterruptedError(LEASE_LOST);
+      if (held.lost) throw new MigrationInterruptedError(LEASE_LOST);
       if (this.stopping)
         throw new MigrationInterruptedError('the backend is shutting down');
       if (await store.isCancelRequested(migrationId))
@@ -206,7 +190,7 @@ export class MigrationRunner {
       }
     } catch (error) {
       if (error instanceof MigrationInterruptedError) {
-        await this.interrupted(migrationId, lease, lostLease, error, log);
+        await this.interrupted(migrationId, lease, held.lost, error, log);
         return;
       }
       const cancelled = error instanceof MigrationCancelledError;
@@ -223,7 +207,7 @@ export class MigrationRunner {
         lease.owner,
       );
     } finally {
-      clearInterval(heartbeat);
+      held.stopHeartbeat();
     }
   }
 
