@@ -6,16 +6,54 @@ import {
   runMigrations,
   type LogLevel,
   type Runner,
+  type Task,
 } from 'graphile-worker';
+import { z } from 'zod';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 
 const RUN_MIGRATION_TASK = 'dataset-migrations.run-migration';
 const DISCOVER_CONSUMERS_TASK = 'dataset-migrations.discover-consumers';
 const ADVANCE_CONSUMER_TASK = 'dataset-migrations.advance-consumer';
 const CLOSE_PULL_REQUEST_TASK = 'dataset-migrations.close-pull-request';
+const OPERATE_MIGRATION_TASK = 'dataset-migrations.operate-migration';
+
+const migrationJob = z.object({ migrationId: z.string().min(1) });
+const consumerJob = migrationJob.extend({ entityRef: z.string().min(1) });
+const overrideSchema = z.object({
+  reason: z.string(),
+  by: z.string(),
+  at: z.string(),
+  blockers: z.array(z.string()).optional(),
+});
+const operationJob = migrationJob.extend({
+  operation: z.enum(['rollback', 'contract']),
+  /** Names the request, so the one who asked finds its outcome. */
+  requestId: z.string().uuid(),
+  /** A person's override of the gate the request passed, kept with the run. */
+  override: overrideSchema.optional(),
+});
+
+/** A rollback or contract asked of a finished run, carried out by a worker under its lease. */
+export type OperationJob = z.infer<typeof operationJob>;
+
+/**
+ * What an operation job answers its request with, kept as a checkpoint of the run
+ * under {@link operationOutcomeName}: done, or refused with the reason a person reads.
+ */
+export type OperationOutcome = { done: true } | { refused: string };
+
+/** The checkpoint an operation job writes its outcome to, and its request polls. */
+export function operationOutcomeName(requestId: string): string {
+  return `operation:${requestId}`;
+}
 
 /** The work behind each task; each handler must be safe to run twice. */
 export interface JobHandlers {
+  /**
+   * Runs a rollback or contract; throws while another worker holds the run, to be
+   * retried. A worker without it leaves the job to be retried by one that has it.
+   */
+  operateMigration?(job: OperationJob): Promise<void>;
   runMigration(migrationId: string): Promise<void>;
   discoverConsumers(migrationId: string): Promise<void>;
   advanceConsumer(migrationId: string, entityRef: string): Promise<void>;
@@ -150,10 +188,23 @@ export class JobQueue {
     );
   }
 
+  /**
+   * Queues a rollback or contract of a finished run. The job carries the whole
+   * request, so writing it is recording the request: nothing is half done.
+   */
+  async enqueueOperation(job: OperationJob): Promise<void> {
+    await this.addJob(
+      this.options.knex,
+      OPERATE_MIGRATION_TASK,
+      operationJob.parse(job),
+      `operate:${job.migrationId}:${job.requestId}`,
+    );
+  }
+
   private async addJob(
     executor: Executor,
     task: string,
-    payload: Record<string, string>,
+    payload: object,
     jobKey: string,
     queueName?: string,
   ): Promise<void> {
@@ -179,28 +230,35 @@ export class JobQueue {
       parsedCronItems: [],
       logger: this.graphileLogger,
       taskList: {
-        [RUN_MIGRATION_TASK]: async payload => {
-          const { migrationId } = payload as { migrationId: string };
-          await handlers.runMigration(migrationId);
-        },
-        [DISCOVER_CONSUMERS_TASK]: async payload => {
-          const { migrationId } = payload as { migrationId: string };
-          await handlers.discoverConsumers(migrationId);
-        },
-        [ADVANCE_CONSUMER_TASK]: async payload => {
-          const { migrationId, entityRef } = payload as {
-            migrationId: string;
-            entityRef: string;
-          };
-          await handlers.advanceConsumer(migrationId, entityRef);
-        },
-        [CLOSE_PULL_REQUEST_TASK]: async payload => {
-          const { migrationId, entityRef } = payload as {
-            migrationId: string;
-            entityRef: string;
-          };
-          await handlers.closePullRequest?.(migrationId, entityRef);
-        },
+        [RUN_MIGRATION_TASK]: parsed(RUN_MIGRATION_TASK, migrationJob, job =>
+          handlers.runMigration(job.migrationId),
+        ),
+        [DISCOVER_CONSUMERS_TASK]: parsed(
+          DISCOVER_CONSUMERS_TASK,
+          migrationJob,
+          job => handlers.discoverConsumers(job.migrationId),
+        ),
+        [ADVANCE_CONSUMER_TASK]: parsed(
+          ADVANCE_CONSUMER_TASK,
+          consumerJob,
+          job => handlers.advanceConsumer(job.migrationId, job.entityRef),
+        ),
+        [CLOSE_PULL_REQUEST_TASK]: parsed(
+          CLOSE_PULL_REQUEST_TASK,
+          consumerJob,
+          async job => {
+            await handlers.closePullRequest?.(job.migrationId, job.entityRef);
+          },
+        ),
+        [OPERATE_MIGRATION_TASK]: parsed(
+          OPERATE_MIGRATION_TASK,
+          operationJob,
+          async job => {
+            if (!handlers.operateMigration)
+              throw new Error(`${OPERATE_MIGRATION_TASK}: no handler here`);
+            await handlers.operateMigration(job);
+          },
+        ),
       },
     });
   }
@@ -214,6 +272,27 @@ export class JobQueue {
   private get schemaName(): string {
     return `"${this.options.schema.replace(/"/g, '""')}"`;
   }
+}
+
+/**
+ * A task that parses its payload before the work starts: a malformed one fails the
+ * job with the task and the fields named, instead of reaching the handler half-typed.
+ */
+function parsed<T>(
+  task: string,
+  schema: z.ZodType<T>,
+  handle: (job: T) => Promise<void>,
+): Task {
+  return async payload => {
+    const result = schema.safeParse(payload);
+    if (!result.success) {
+      const problems = result.error.issues.map(
+        issue => `${issue.path.join('.') || 'payload'}: ${issue.message}`,
+      );
+      throw new Error(`${task}: malformed job payload: ${problems.join('; ')}`);
+    }
+    await handle(result.data);
+  };
 }
 
 /** One job per migration: repeats of its enqueue collapse into the waiting job. */
