@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
-import { JobQueue, type JobHandlers } from './JobQueue';
+import { JobQueue, type JobHandlers, type OperationJob } from './JobQueue';
 
 const SCHEMA = 'test_queue';
 
@@ -22,11 +22,11 @@ describe('JobQueue', () => {
     });
     await queue.migrate();
     handlers = {
-      runMigration: jest.fn(async () => {}),
-      discoverConsumers: jest.fn(async () => {}),
-      advanceConsumer: jest.fn(async () => {}),
-      closePullRequest: jest.fn(async () => {}),
-      operateMigration: jest.fn(async () => {}),
+      runMigration: jest.fn(async (_id: string) => {}),
+      discoverConsumers: jest.fn(async (_id: string) => {}),
+      advanceConsumer: jest.fn(async (_id: string, _ref: string) => {}),
+      closePullRequest: jest.fn(async (_id: string, _ref: string) => {}),
+      operateMigration: jest.fn(async (_job: OperationJob) => {}),
     };
     await queue.start({ concurrency: 1, handlers });
   });

@@ -12,6 +12,7 @@ import { RollbackSettlement } from '../consumers/RollbackSettlement';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { OperationRunner } from '../jobs/OperationRunner';
+import type { OperationJob } from '../queue/JobQueue';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import { MigrationService } from './MigrationService';
 
@@ -64,8 +65,8 @@ describe('MigrationService', () => {
     retentionMs: number;
     contract?: DatasetEngine['contract'];
     rollback?: DatasetEngine['rollback'];
-    /** Operation jobs wait for a worker that never comes, as on an API-only replica. */
-    noWorker?: boolean;
+    /** Where operation jobs wait for a worker that never comes, as on an API-only replica. */
+    unworked?: OperationJob[];
     operationWaitMs?: number;
   }): MigrationService {
     const catalog = new DatasetCatalog(
@@ -109,7 +110,8 @@ describe('MigrationService', () => {
         enqueueMigration,
         enqueueConsumerDiscovery,
         enqueueOperation: async job => {
-          if (!options.noWorker) await operations.run(job);
+          if (options.unworked) options.unworked.push(job);
+          else await operations.run(job);
         },
       },
       retentionMs: options.retentionMs,
@@ -420,5 +422,41 @@ describe('MigrationService', () => {
     expect(settled[0].supersededReason).toMatch(
       /override \("v2 loses invoices"\)\. Its merged patch reads version 2: revert it/,
     );
+  });
+
+  it('answers with the migration as it stands once its bounded wait is over and no worker took the rollback', async () => {
+    const rollback = jest.fn(async () => {});
+    const unworked: OperationJob[] = [];
+    const waiting = serviceWith({
+      retentionMs: 0,
+      rollback,
+      unworked,
+      operationWaitMs: 300,
+    });
+    const { migration } = await service.createMigration(request, credentials);
+    await store.setCheckpoint(migration.id, 'plan', {
+      engine: 'warehouse',
+      table: 'public.events',
+      targetFields: [],
+    });
+    await finish(migration.id, 'succeeded');
+
+    const started = Date.now();
+    const answer = await waiting.rollbackMigration(migration.id, credentials);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // The router answers 202 for an unfinished operation.
+    expect(answer.finished).toBe(false);
+    expect(answer.migration).toMatchObject({
+      id: migration.id,
+      status: 'succeeded',
+    });
+    expect(unworked).toEqual([
+      {
+        migrationId: migration.id,
+        operation: 'rollback',
+        requestId: expect.any(String),
+      },
+    ]);
+    expect(rollback).not.toHaveBeenCalled();
   });
 });
