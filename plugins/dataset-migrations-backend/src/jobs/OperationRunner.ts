@@ -1,8 +1,9 @@
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import type {
-  ContractOverride,
-  Migration,
-  PersonOverride,
+import {
+  isLiveMigration,
+  type ContractOverride,
+  type Migration,
+  type PersonOverride,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { MigrationInterruptedError } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { Lease, MigrationStore } from '../database/MigrationStore';
@@ -139,7 +140,7 @@ export class OperationRunner {
       await this.answer(job, { done: true });
       return;
     }
-    if (migration.status === 'succeeded' && !migration.contractedAt) {
+    if (isLiveMigration(migration) && !migration.contractedAt) {
       throw new Error(
         `migration ${migrationId} is leased to another worker; the ${operation} is retried once it lets go`,
       );
