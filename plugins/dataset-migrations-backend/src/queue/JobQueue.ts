@@ -7,6 +7,7 @@ import {
   type LogLevel,
   type Runner,
   type Task,
+  type TaskList,
 } from 'graphile-worker';
 import { z } from 'zod';
 import type { LoggerService } from '@backstage/backend-plugin-api';
@@ -16,6 +17,8 @@ const DISCOVER_CONSUMERS_TASK = 'dataset-migrations.discover-consumers';
 const ADVANCE_CONSUMER_TASK = 'dataset-migrations.advance-consumer';
 const CLOSE_PULL_REQUEST_TASK = 'dataset-migrations.close-pull-request';
 const OPERATE_MIGRATION_TASK = 'dataset-migrations.operate-migration';
+/** Rollbacks and contracts one replica runs at once, beside its other jobs. */
+const OPERATION_CONCURRENCY = 2;
 
 const migrationJob = z.object({ migrationId: z.string().min(1) });
 const consumerJob = migrationJob.extend({ entityRef: z.string().min(1) });
@@ -51,7 +54,7 @@ export function operationOutcomeName(requestId: string): string {
 export interface JobHandlers {
   /**
    * Runs a rollback or contract; throws while another worker holds the run, to be
-   * retried. A worker without it leaves the job to be retried by one that has it.
+   * retried. A replica without it leaves these jobs to one that has it.
    */
   operateMigration?(job: OperationJob): Promise<void>;
   runMigration(migrationId: string): Promise<void>;
@@ -81,7 +84,7 @@ export interface JobQueueOptions {
 export class JobQueue {
   private readonly pool: Pool;
   private readonly graphileLogger: GraphileLogger;
-  private runner?: Runner;
+  private readonly runners: Runner[] = [];
 
   constructor(private readonly options: JobQueueOptions) {
     this.pool = new Pool({ ...connectionOf(options.knex), max: 12 });
@@ -221,15 +224,19 @@ export class JobQueue {
     handlers: JobHandlers;
   }): Promise<void> {
     const { handlers } = options;
-    this.runner = await run({
-      pgPool: this.pool,
-      schema: this.options.schema,
-      concurrency: options.concurrency,
-      noHandleSignals: true,
-      pollInterval: 2000,
-      parsedCronItems: [],
-      logger: this.graphileLogger,
-      taskList: {
+    const runner = (concurrency: number, taskList: TaskList) =>
+      run({
+        pgPool: this.pool,
+        schema: this.options.schema,
+        concurrency,
+        noHandleSignals: true,
+        pollInterval: 2000,
+        parsedCronItems: [],
+        logger: this.graphileLogger,
+        taskList,
+      });
+    this.runners.push(
+      await runner(options.concurrency, {
         [RUN_MIGRATION_TASK]: parsed(RUN_MIGRATION_TASK, migrationJob, job =>
           handlers.runMigration(job.migrationId),
         ),
@@ -250,22 +257,25 @@ export class JobQueue {
             await handlers.closePullRequest?.(job.migrationId, job.entityRef);
           },
         ),
-        [OPERATE_MIGRATION_TASK]: parsed(
-          OPERATE_MIGRATION_TASK,
-          operationJob,
-          async job => {
-            if (!handlers.operateMigration)
-              throw new Error(`${OPERATE_MIGRATION_TASK}: no handler here`);
-            await handlers.operateMigration(job);
-          },
-        ),
-      },
-    });
+      }),
+    );
+    if (handlers.operateMigration) {
+      // A person waits for these: workers of their own, so a rollback never queues
+      // behind long consumer checks. graphile-worker gives a runner only its own tasks.
+      this.runners.push(
+        await runner(OPERATION_CONCURRENCY, {
+          [OPERATE_MIGRATION_TASK]: parsed(
+            OPERATE_MIGRATION_TASK,
+            operationJob,
+            job => handlers.operateMigration!(job),
+          ),
+        }),
+      );
+    }
   }
 
   async stop(): Promise<void> {
-    await this.runner?.stop();
-    this.runner = undefined;
+    await Promise.all(this.runners.splice(0).map(r => r.stop()));
     await this.pool.end();
   }
 

@@ -36,8 +36,9 @@ export interface OperationAnswer {
 
 /** How long a request waits for its operation by default, before answering 202. */
 const DEFAULT_WAIT_MS = 20_000;
-/** How often the waiting request looks for its outcome. */
-const POLL_MS = 200;
+/** How often the waiting request looks for its outcome: soon at first, then less often. */
+const FIRST_POLL_MS = 25;
+const MAX_POLL_MS = 250;
 
 /**
  * Rollback and contract of a finished migration: the gates a person must pass here,
@@ -162,6 +163,7 @@ export class MigrationOperations {
       ...(override ? { override } : {}),
     });
     const deadline = Date.now() + (this.deps.waitMs ?? DEFAULT_WAIT_MS);
+    let pollMs = FIRST_POLL_MS;
     for (;;) {
       const outcome = await this.deps.store.getCheckpoint<OperationOutcome>(
         migration.id,
@@ -176,7 +178,8 @@ export class MigrationOperations {
           finished: outcome !== undefined,
         };
       }
-      await sleep(Math.min(POLL_MS, left));
+      await sleep(Math.min(pollMs, left));
+      pollMs = Math.min(2 * pollMs, MAX_POLL_MS);
     }
   }
 
