@@ -27,6 +27,7 @@ import { JobQueue } from './queue/JobQueue';
 import { LeaseSweeper } from './jobs/LeaseSweeper';
 import { PullRequestFollowUp } from './jobs/PullRequestFollowUp';
 import { MigrationRunner } from './jobs/MigrationRunner';
+import { OperationRunner } from './jobs/OperationRunner';
 import { DatasetCatalog } from './catalog/DatasetCatalog';
 import { MigrationService } from './services/MigrationService';
 import { createRouter } from './http/router';
@@ -153,6 +154,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         // Ends this replica's scheduled tasks before the workers they feed stop.
         const scheduled = new AbortController();
         let runner: MigrationRunner | undefined;
+        let operations: OperationRunner | undefined;
         if (worker.enabled) {
           runner = new MigrationRunner({
             store,
@@ -164,6 +166,18 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             // The new version exists: consumers can now be patched and checked against it.
             onSucceeded: id => queue.enqueueConsumerDiscovery(queueKnex, id),
             undecidedConsumers: id => pipeline.assessBeforeRun(id),
+          });
+          // Rollback and contract, under the run's lease with this replica's id.
+          operations = new OperationRunner({
+            store,
+            engines,
+            catalog: datasetCatalog,
+            auth,
+            logger,
+            workerId: runner.workerId,
+            leaseMs: worker.leaseMs,
+            settleRolledBack: (migration, override) =>
+              settlement.settle(migration, override),
           });
           const sweeper = new LeaseSweeper({
             store,
@@ -182,6 +196,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
                   await pipeline.discover(id);
                 },
                 advanceConsumer: (id, ref) => pipeline.advance(id, ref),
+                operateMigration: job => operations!.run(job),
                 closePullRequest: async (id, ref) => {
                   const migration = await store.getMigrationWithPlan(id);
                   if (migration) await settlement.closeOne(migration, ref);
@@ -218,8 +233,6 @@ export const datasetMigrationsPlugin = createBackendPlugin({
                 countOpenByDataset: refs => consumers.countOpenByDataset(refs),
                 listMergedPatches: id => consumers.listMergedPatches(id),
                 listMoving: id => consumers.listMoving(id),
-                settleRolledBack: (migration, override) =>
-                  settlement.settle(migration, override),
               },
               retentionMs: settings.contract.retentionMs,
             }),

@@ -59,6 +59,9 @@ type MigrationRow = {
 };
 
 const UNIQUE_VIOLATION = '23505';
+
+/** A running attempt's run, or a succeeded one an operation (rollback, contract) works on. */
+const LEASED_STATUSES: MigrationStatus[] = ['running', 'succeeded'];
 /** Statuses in which a migration answers a repeat of its request. */
 const REUSABLE_STATUSES: MigrationStatus[] = [
   'queued',
@@ -360,9 +363,38 @@ export class DatabaseMigrationStore implements MigrationStore {
     });
   }
 
+  async claimOperation(
+    id: string,
+    lease: Lease,
+  ): Promise<(Migration & { plan?: MigrationPlan }) | undefined> {
+    const [row] = await this.knex<MigrationRow>('migrations')
+      .where({ id, status: 'succeeded', dry_run: false })
+      .whereNull('contracted_at')
+      // Not even this owner's own lease: two operations in one process exclude each other too.
+      .where(q =>
+        q
+          .whereNull('lease_owner')
+          .orWhere('lease_expires_at', '<', this.knex.fn.now()),
+      )
+      .update({
+        lease_owner: lease.owner,
+        lease_expires_at: this.leaseEnd(lease.durationMs),
+      } as any)
+      .returning('*');
+    return row && { ...toMigration(row), plan: row.plan ?? undefined };
+  }
+
+  async releaseLease(id: string, owner: string): Promise<void> {
+    await this.knex('migrations')
+      .where({ id, lease_owner: owner })
+      .update({ lease_owner: null, lease_expires_at: null });
+  }
+
   async renewLease(id: string, lease: Lease): Promise<boolean> {
     const updated = await this.knex('migrations')
-      .where({ id, status: 'running', lease_owner: lease.owner })
+      .where({ id, lease_owner: lease.owner })
+      // A succeeded run is leased only while an operation works on it.
+      .whereIn('status', LEASED_STATUSES)
       .update({ lease_expires_at: this.leaseEnd(lease.durationMs) });
     return updated === 1;
   }
@@ -532,7 +564,8 @@ export class DatabaseMigrationStore implements MigrationStore {
   ): Promise<boolean> {
     const held = owner
       ? `SELECT id FROM migrations
-           WHERE id = :id AND lease_owner = :owner AND status = 'running'
+           WHERE id = :id AND lease_owner = :owner
+             AND status IN ('running', 'succeeded')
            FOR SHARE`
       : `SELECT CAST(:id AS uuid) AS id`;
     const { rows } = await this.knex.raw(
@@ -620,14 +653,21 @@ export class DatabaseMigrationStore implements MigrationStore {
   async markRolledBack(
     id: string,
     override?: PersonOverride,
+    owner?: string,
   ): Promise<boolean> {
     return this.knex.transaction(async tx => {
       const [row] = await tx<MigrationRow>('migrations')
-        .where({ id, status: 'succeeded' })
+        .where({
+          id,
+          status: 'succeeded',
+          ...(owner ? { lease_owner: owner } : {}),
+        })
         .whereNull('contracted_at')
         .update({
           status: 'rolled-back',
           updated_at: tx.fn.now(),
+          lease_owner: null,
+          lease_expires_at: null,
           ...(override
             ? { rollback_override: JSON.stringify(override) as any }
             : {}),
@@ -648,12 +688,19 @@ export class DatabaseMigrationStore implements MigrationStore {
   async markContracted(
     id: string,
     override?: ContractOverride,
+    owner?: string,
   ): Promise<boolean> {
     const updated = await this.knex('migrations')
-      .where({ id, status: 'succeeded' })
+      .where({
+        id,
+        status: 'succeeded',
+        ...(owner ? { lease_owner: owner } : {}),
+      })
       .whereNull('contracted_at')
       .update({
         contracted_at: this.knex.fn.now(),
+        lease_owner: null,
+        lease_expires_at: null,
         ...(override ? { contract_override: JSON.stringify(override) } : {}),
         updated_at: this.knex.fn.now(),
       });

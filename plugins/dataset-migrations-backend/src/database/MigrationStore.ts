@@ -97,6 +97,18 @@ export interface MigrationStore {
    * waits for one; false when it is not waiting or a decision is still missing.
    */
   resumeAfterDecisions(id: string, enqueue: Enqueue): Promise<boolean>;
+  /**
+   * Takes the lease on a succeeded, real, uncontracted migration for an operation
+   * on it (rollback, contract): undefined when it no longer is one, or a lease on
+   * it is still live (this owner's too: one operation at a time). Fenced writes and heartbeats then work as
+   * for a running attempt.
+   */
+  claimOperation(
+    id: string,
+    lease: Lease,
+  ): Promise<(Migration & { plan?: MigrationPlan }) | undefined>;
+  /** Lets go of this owner's lease on a finished run, after an operation on it. */
+  releaseLease(id: string, owner: string): Promise<void>;
   /** Extends the lease; false when the run is no longer this owner's. */
   renewLease(id: string, lease: Lease): Promise<boolean>;
   /**
@@ -177,14 +189,24 @@ export interface MigrationStore {
 
   /**
    * Records that a succeeded migration's dataset is back on its previous version;
-   * false when the migration is not succeeded or was contracted.
+   * false when the migration is not succeeded or was contracted. Given an owner,
+   * only while that owner holds the run's lease, which ends with it.
    */
-  markRolledBack(id: string, override?: PersonOverride): Promise<boolean>;
+  markRolledBack(
+    id: string,
+    override?: PersonOverride,
+    owner?: string,
+  ): Promise<boolean>;
   /**
    * Records that the previous version was dropped, with the person's override when
-   * consumers had not moved; false when not applicable.
+   * consumers had not moved; false when not applicable. Fenced by an owner as
+   * `markRolledBack` is.
    */
-  markContracted(id: string, override?: ContractOverride): Promise<boolean>;
+  markContracted(
+    id: string,
+    override?: ContractOverride,
+    owner?: string,
+  ): Promise<boolean>;
 
   getSchemaVersion(entityRef: string): Promise<number | undefined>;
   /** The version and table migrations left the dataset at; undefined if never migrated. */

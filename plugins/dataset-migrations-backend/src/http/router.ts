@@ -119,17 +119,24 @@ export function createRouter(options: {
   router.post('/migrations/:id/rollback', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const id = parseInput(migrationId, req.params.id, 'migration id');
-    res.json({
-      migration: await service.rollbackMigration(id, credentials, req.body),
-    });
+    const { migration, finished } = await service.rollbackMigration(
+      id,
+      credentials,
+      req.body,
+    );
+    // Not finished within the request's wait: a worker carries it out; the run shows how.
+    res.status(finished ? 200 : 202).json({ migration });
   });
 
   router.post('/migrations/:id/contract', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const id = parseInput(migrationId, req.params.id, 'migration id');
-    res.json({
-      migration: await service.contractMigration(id, req.body, credentials),
-    });
+    const { migration, finished } = await service.contractMigration(
+      id,
+      req.body,
+      credentials,
+    );
+    res.status(finished ? 200 : 202).json({ migration });
   });
 
   router.get('/migrations/:id/consumers', async (req, res) => {

@@ -19,13 +19,13 @@ import type { Lease, MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import {
   createRunContext,
+  holdLease,
   LEASE_LOST,
   runOf,
   PINNED_PLAN,
   type PinnedPlan,
 } from './runContext';
 import { DatasetCatalog, currentState } from '../catalog/DatasetCatalog';
-import { startHeartbeat } from './heartbeat';
 
 /** A schema as "name type, …", to compare what was reviewed with what would run. */
 function shapeOf(fields: { name: string; type: string }[]): string {
@@ -103,30 +103,12 @@ export class MigrationRunner {
       return;
     }
     const attempt = migration.attempts;
-    let lostLease = false;
-    const context = createRunContext(store, migrationId, attempt, {
-      owner: lease.owner,
-      onLost: () => {
-        lostLease = true;
-      },
-    });
+    const held = holdLease(store, migrationId, lease, logger);
+    const context = createRunContext(store, migrationId, attempt, held);
     const { log, step } = context;
 
-    const heartbeat = startHeartbeat(
-      Math.max(100, Math.floor(lease.durationMs / 3)),
-      async () => {
-        try {
-          lostLease ||= !(await store.renewLease(migrationId, lease));
-        } catch (error) {
-          logger.warn(
-            `Could not renew the lease on migration ${migrationId}: ${error}`,
-          );
-        }
-      },
-    );
-
     const throwIfCancelled = async () => {
-      if (lostLease) throw new MigrationInterruptedError(LEASE_LOST);
+      if (held.lost) throw new MigrationInterruptedError(LEASE_LOST);
       if (this.stopping)
         throw new MigrationInterruptedError('the backend is shutting down');
       if (await store.isCancelRequested(migrationId))
@@ -208,7 +190,7 @@ export class MigrationRunner {
       }
     } catch (error) {
       if (error instanceof MigrationInterruptedError) {
-        await this.interrupted(migrationId, lease, lostLease, error, log);
+        await this.interrupted(migrationId, lease, held.lost, error, log);
         return;
       }
       const cancelled = error instanceof MigrationCancelledError;
@@ -225,7 +207,7 @@ export class MigrationRunner {
         lease.owner,
       );
     } finally {
-      await heartbeat.stop();
+      await held.stopHeartbeat();
     }
   }
 

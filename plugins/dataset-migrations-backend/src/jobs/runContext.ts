@@ -6,7 +6,9 @@ import {
   MigrationInterruptedError,
   type DatasetMigrationRun,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
-import type { MigrationStore } from '../database/MigrationStore';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Lease, MigrationStore } from '../database/MigrationStore';
+import { startHeartbeat } from './heartbeat';
 
 /** What the first attempt planned; later attempts and operations on the run execute exactly this. */
 export interface PinnedPlan {
@@ -58,6 +60,51 @@ export const LEASE_LOST = 'another worker took over this run';
 export interface AttemptLease {
   owner: string;
   onLost(): void;
+}
+
+/** A lease held on a run by heartbeats, and whether it turned out lost. */
+export interface HeldLease extends AttemptLease {
+  /** True once a heartbeat or a fenced write found the run another worker's. */
+  readonly lost: boolean;
+  /** Stops the heartbeats; the lease itself ends with the outcome or runs out. */
+  /** Ends the heartbeat, waiting for a renewal under way. */
+  stopHeartbeat(): Promise<void>;
+}
+
+/**
+ * Renews a claimed lease every third of its duration, as long as the work under it
+ * runs: stages and operations on a finished run alike, so no two workers act on a
+ * run at the same time.
+ */
+export function holdLease(
+  store: Pick<MigrationStore, 'renewLease'>,
+  migrationId: string,
+  lease: Lease,
+  logger: LoggerService,
+): HeldLease {
+  let lost = false;
+  const heartbeat = startHeartbeat(
+    Math.max(100, Math.floor(lease.durationMs / 3)),
+    async () => {
+      try {
+        lost ||= !(await store.renewLease(migrationId, lease));
+      } catch (error) {
+        logger.warn(
+          `Could not renew the lease on migration ${migrationId}: ${error}`,
+        );
+      }
+    },
+  );
+  return {
+    owner: lease.owner,
+    get lost() {
+      return lost;
+    },
+    onLost: () => {
+      lost = true;
+    },
+    stopHeartbeat: () => heartbeat.stop(),
+  };
 }
 
 /**

@@ -6,7 +6,10 @@ import {
   runMigrations,
   type LogLevel,
   type Runner,
+  type Task,
+  type TaskList,
 } from 'graphile-worker';
+import { z } from 'zod';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { createQueuePool } from './queuePool';
 
@@ -14,9 +17,47 @@ const RUN_MIGRATION_TASK = 'dataset-migrations.run-migration';
 const DISCOVER_CONSUMERS_TASK = 'dataset-migrations.discover-consumers';
 const ADVANCE_CONSUMER_TASK = 'dataset-migrations.advance-consumer';
 const CLOSE_PULL_REQUEST_TASK = 'dataset-migrations.close-pull-request';
+const OPERATE_MIGRATION_TASK = 'dataset-migrations.operate-migration';
+/** Rollbacks and contracts one replica runs at once, beside its other jobs. */
+const OPERATION_CONCURRENCY = 2;
+
+const migrationJob = z.object({ migrationId: z.string().min(1) });
+const consumerJob = migrationJob.extend({ entityRef: z.string().min(1) });
+const overrideSchema = z.object({
+  reason: z.string(),
+  by: z.string(),
+  at: z.string(),
+  blockers: z.array(z.string()).optional(),
+});
+const operationJob = migrationJob.extend({
+  operation: z.enum(['rollback', 'contract']),
+  /** Names the request, so the one who asked finds its outcome. */
+  requestId: z.string().uuid(),
+  /** A person's override of the gate the request passed, kept with the run. */
+  override: overrideSchema.optional(),
+});
+
+/** A rollback or contract asked of a finished run, carried out by a worker under its lease. */
+export type OperationJob = z.infer<typeof operationJob>;
+
+/**
+ * What an operation job answers its request with, kept as a checkpoint of the run
+ * under {@link operationOutcomeName}: done, or refused with the reason a person reads.
+ */
+export type OperationOutcome = { done: true } | { refused: string };
+
+/** The checkpoint an operation job writes its outcome to, and its request polls. */
+export function operationOutcomeName(requestId: string): string {
+  return `operation:${requestId}`;
+}
 
 /** The work behind each task; each handler must be safe to run twice. */
 export interface JobHandlers {
+  /**
+   * Runs a rollback or contract; throws while another worker holds the run, to be
+   * retried. A replica without it leaves these jobs to one that has it.
+   */
+  operateMigration?(job: OperationJob): Promise<void>;
   runMigration(migrationId: string): Promise<void>;
   discoverConsumers(migrationId: string): Promise<void>;
   advanceConsumer(migrationId: string, entityRef: string): Promise<void>;
@@ -49,7 +90,7 @@ export interface JobQueueOptions {
 export class JobQueue {
   private readonly pool: Pool;
   private readonly graphileLogger: GraphileLogger;
-  private runner?: Runner;
+  private readonly runners: Runner[] = [];
 
   constructor(private readonly options: JobQueueOptions) {
     this.pool = createQueuePool(
@@ -159,10 +200,23 @@ export class JobQueue {
     );
   }
 
+  /**
+   * Queues a rollback or contract of a finished run. The job carries the whole
+   * request, so writing it is recording the request: nothing is half done.
+   */
+  async enqueueOperation(job: OperationJob): Promise<void> {
+    await this.addJob(
+      this.options.knex,
+      OPERATE_MIGRATION_TASK,
+      operationJob.parse(job),
+      `operate:${job.migrationId}:${job.requestId}`,
+    );
+  }
+
   private async addJob(
     executor: Executor,
     task: string,
-    payload: Record<string, string>,
+    payload: object,
     jobKey: string,
     queueName?: string,
   ): Promise<void> {
@@ -179,50 +233,85 @@ export class JobQueue {
     handlers: JobHandlers;
   }): Promise<void> {
     const { handlers } = options;
-    this.runner = await run({
-      pgPool: this.pool,
-      schema: this.options.schema,
-      concurrency: options.concurrency,
-      noHandleSignals: true,
-      pollInterval: 2000,
-      parsedCronItems: [],
-      logger: this.graphileLogger,
-      taskList: {
-        [RUN_MIGRATION_TASK]: async payload => {
-          const { migrationId } = payload as { migrationId: string };
-          await handlers.runMigration(migrationId);
-        },
-        [DISCOVER_CONSUMERS_TASK]: async payload => {
-          const { migrationId } = payload as { migrationId: string };
-          await handlers.discoverConsumers(migrationId);
-        },
-        [ADVANCE_CONSUMER_TASK]: async payload => {
-          const { migrationId, entityRef } = payload as {
-            migrationId: string;
-            entityRef: string;
-          };
-          await handlers.advanceConsumer(migrationId, entityRef);
-        },
-        [CLOSE_PULL_REQUEST_TASK]: async payload => {
-          const { migrationId, entityRef } = payload as {
-            migrationId: string;
-            entityRef: string;
-          };
-          await handlers.closePullRequest?.(migrationId, entityRef);
-        },
-      },
-    });
+    const runner = (concurrency: number, taskList: TaskList) =>
+      run({
+        pgPool: this.pool,
+        schema: this.options.schema,
+        concurrency,
+        noHandleSignals: true,
+        pollInterval: 2000,
+        parsedCronItems: [],
+        logger: this.graphileLogger,
+        taskList,
+      });
+    this.runners.push(
+      await runner(options.concurrency, {
+        [RUN_MIGRATION_TASK]: parsed(RUN_MIGRATION_TASK, migrationJob, job =>
+          handlers.runMigration(job.migrationId),
+        ),
+        [DISCOVER_CONSUMERS_TASK]: parsed(
+          DISCOVER_CONSUMERS_TASK,
+          migrationJob,
+          job => handlers.discoverConsumers(job.migrationId),
+        ),
+        [ADVANCE_CONSUMER_TASK]: parsed(
+          ADVANCE_CONSUMER_TASK,
+          consumerJob,
+          job => handlers.advanceConsumer(job.migrationId, job.entityRef),
+        ),
+        [CLOSE_PULL_REQUEST_TASK]: parsed(
+          CLOSE_PULL_REQUEST_TASK,
+          consumerJob,
+          async job => {
+            await handlers.closePullRequest?.(job.migrationId, job.entityRef);
+          },
+        ),
+      }),
+    );
+    if (handlers.operateMigration) {
+      // A person waits for these: workers of their own, so a rollback never queues
+      // behind long consumer checks. graphile-worker gives a runner only its own tasks.
+      this.runners.push(
+        await runner(OPERATION_CONCURRENCY, {
+          [OPERATE_MIGRATION_TASK]: parsed(
+            OPERATE_MIGRATION_TASK,
+            operationJob,
+            job => handlers.operateMigration!(job),
+          ),
+        }),
+      );
+    }
   }
 
   async stop(): Promise<void> {
-    await this.runner?.stop();
-    this.runner = undefined;
+    await Promise.all(this.runners.splice(0).map(r => r.stop()));
     await this.pool.end();
   }
 
   private get schemaName(): string {
     return `"${this.options.schema.replace(/"/g, '""')}"`;
   }
+}
+
+/**
+ * A task that parses its payload before the work starts: a malformed one fails the
+ * job with the task and the fields named, instead of reaching the handler half-typed.
+ */
+function parsed<T>(
+  task: string,
+  schema: z.ZodType<T>,
+  handle: (job: T) => Promise<void>,
+): Task {
+  return async payload => {
+    const result = schema.safeParse(payload);
+    if (!result.success) {
+      const problems = result.error.issues.map(
+        issue => `${issue.path.join('.') || 'payload'}: ${issue.message}`,
+      );
+      throw new Error(`${task}: malformed job payload: ${problems.join('; ')}`);
+    }
+    await handle(result.data);
+  };
 }
 
 /** One job per migration: repeats of its enqueue collapse into the waiting job. */

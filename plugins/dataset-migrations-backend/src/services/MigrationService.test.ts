@@ -11,7 +11,8 @@ import { ConsumerStore } from '../database/ConsumerStore';
 import { RollbackSettlement } from '../consumers/RollbackSettlement';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { EngineRegistry } from '../engines/EngineRegistry';
-import type { JobQueue } from '../queue/JobQueue';
+import { OperationRunner } from '../jobs/OperationRunner';
+import type { OperationJob } from '../queue/JobQueue';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import { MigrationService } from './MigrationService';
 
@@ -56,45 +57,69 @@ describe('MigrationService', () => {
     service = serviceWith({ retentionMs: 0 });
   });
 
-  /** The service over the real store, with a stub engine whose parts a test may replace. */
+  /**
+   * The service over the real store, with a stub engine whose parts a test may
+   * replace; its rollback and contract jobs run at once, as a fast worker would.
+   */
   function serviceWith(options: {
     retentionMs: number;
     contract?: DatasetEngine['contract'];
     rollback?: DatasetEngine['rollback'];
+    /** Where operation jobs wait for a worker that never comes, as on an API-only replica. */
+    unworked?: OperationJob[];
+    operationWaitMs?: number;
   }): MigrationService {
+    const catalog = new DatasetCatalog(
+      catalogServiceMock({ entities: [events] }),
+    );
+    const engines = new EngineRegistry(
+      new Map([
+        [
+          'warehouse',
+          {
+            introspect,
+            plan: jest.fn(async () => []),
+            migrate: jest.fn(),
+            rollback: options.rollback ?? jest.fn(),
+            contract: options.contract ?? jest.fn(),
+          },
+        ],
+      ]),
+    );
+    const operations = new OperationRunner({
+      store,
+      engines,
+      catalog,
+      auth: mockServices.auth(),
+      logger: mockServices.logger.mock(),
+      workerId: 'test-worker',
+      leaseMs: 60_000,
+      settleRolledBack: (migration, override) =>
+        new RollbackSettlement({
+          consumers,
+          scm: [],
+          enqueueClose: async () => {},
+          logger: mockServices.logger.mock(),
+        }).settle(migration, override),
+    });
     return new MigrationService({
       store,
-      catalog: new DatasetCatalog(catalogServiceMock({ entities: [events] })),
-      engines: new EngineRegistry(
-        new Map([
-          [
-            'warehouse',
-            {
-              introspect,
-              plan: jest.fn(async () => []),
-              migrate: jest.fn(),
-              rollback: options.rollback ?? jest.fn(),
-              contract: options.contract ?? jest.fn(),
-            },
-          ],
-        ]),
-      ),
+      catalog,
+      engines,
       queue: {
         enqueueMigration,
         enqueueConsumerDiscovery,
-      } as unknown as JobQueue,
+        enqueueOperation: async job => {
+          if (options.unworked) options.unworked.push(job);
+          else await operations.run(job);
+        },
+      },
       retentionMs: options.retentionMs,
+      operationWaitMs: options.operationWaitMs,
       consumers: {
         countOpenByDataset: refs => consumers.countOpenByDataset(refs),
         listMergedPatches: id => consumers.listMergedPatches(id),
         listMoving: id => consumers.listMoving(id),
-        settleRolledBack: (migration, override) =>
-          new RollbackSettlement({
-            consumers,
-            scm: [],
-            enqueueClose: async () => {},
-            logger: mockServices.logger.mock(),
-          }).settle(migration, override),
       },
     });
   }
@@ -204,7 +229,7 @@ describe('MigrationService', () => {
     await knex('migrations')
       .where({ id: migration.id })
       .update({ finished_at: knex.raw(`now() - interval '61 minutes'`) });
-    const contracted = await keeping.contractMigration(
+    const { migration: contracted } = await keeping.contractMigration(
       migration.id,
       {},
       credentials,
@@ -379,9 +404,13 @@ describe('MigrationService', () => {
     ).rejects.toMatchObject({ name: 'InputError' });
     expect(rollback).not.toHaveBeenCalled();
 
-    const done = await rolling.rollbackMigration(migration.id, credentials, {
-      override: { reason: 'v2 loses invoices' },
-    });
+    const { migration: done } = await rolling.rollbackMigration(
+      migration.id,
+      credentials,
+      {
+        override: { reason: 'v2 loses invoices' },
+      },
+    );
     expect(rollback).toHaveBeenCalledTimes(1);
     expect(done.rollbackOverride).toEqual({
       reason: 'v2 loses invoices',
@@ -393,5 +422,41 @@ describe('MigrationService', () => {
     expect(settled[0].supersededReason).toMatch(
       /override \("v2 loses invoices"\)\. Its merged patch reads version 2: revert it/,
     );
+  });
+
+  it('answers with the migration as it stands once its bounded wait is over and no worker took the rollback', async () => {
+    const rollback = jest.fn(async () => {});
+    const unworked: OperationJob[] = [];
+    const waiting = serviceWith({
+      retentionMs: 0,
+      rollback,
+      unworked,
+      operationWaitMs: 300,
+    });
+    const { migration } = await service.createMigration(request, credentials);
+    await store.setCheckpoint(migration.id, 'plan', {
+      engine: 'warehouse',
+      table: 'public.events',
+      targetFields: [],
+    });
+    await finish(migration.id, 'succeeded');
+
+    const started = Date.now();
+    const answer = await waiting.rollbackMigration(migration.id, credentials);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // The router answers 202 for an unfinished operation.
+    expect(answer.finished).toBe(false);
+    expect(answer.migration).toMatchObject({
+      id: migration.id,
+      status: 'succeeded',
+    });
+    expect(unworked).toEqual([
+      {
+        migrationId: migration.id,
+        operation: 'rollback',
+        requestId: expect.any(String),
+      },
+    ]);
+    expect(rollback).not.toHaveBeenCalled();
   });
 });

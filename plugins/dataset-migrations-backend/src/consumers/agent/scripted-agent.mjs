@@ -36,7 +36,7 @@ const say = message => console.log(`scripted agent, turn ${turn}: ${message}`);
 
 if (flags.has('--hang')) {
   say('thinking (forever)');
-  setInterval(() => {}, 60_000);
+  setTimeout(() => {}, 2 ** 31 - 1); // the longest timer Node keeps: hangs until killed
 } else {
   main();
 }

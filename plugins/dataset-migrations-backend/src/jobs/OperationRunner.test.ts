@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { dataset } from '../__testUtils__/fixtures';
+import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
+import { EngineRegistry } from '../engines/EngineRegistry';
+import { DatasetCatalog } from '../catalog/DatasetCatalog';
+import { operationOutcomeName, type OperationJob } from '../queue/JobQueue';
+import { OperationRunner } from './OperationRunner';
+import { PINNED_PLAN } from './runContext';
+
+const EVENTS = 'resource:default/events';
+
+/** Rollback and contract jobs against the real store, with a stub engine. */
+describe('OperationRunner', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let store: DatabaseMigrationStore;
+  let rollback: jest.Mock<Promise<void>, [DatasetMigrationRun]>;
+  let contract: jest.Mock<Promise<void>, [DatasetMigrationRun]>;
+  let settleRolledBack: jest.Mock;
+
+  beforeAll(async () => {
+    knex = await init();
+    store = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex }),
+    });
+  });
+
+  beforeEach(async () => {
+    await knex('dataset_versions').delete();
+    await knex('migrations').delete();
+    rollback = jest.fn(async (_run: DatasetMigrationRun) => {});
+    contract = jest.fn(async (_run: DatasetMigrationRun) => {});
+    settleRolledBack = jest.fn(async () => {});
+  });
+
+  function worker(workerId: string): OperationRunner {
+    return new OperationRunner({
+      store,
+      engines: new EngineRegistry(
+        new Map([
+          [
+            'warehouse',
+            {
+              introspect: jest.fn(),
+              plan: jest.fn(),
+              migrate: jest.fn(),
+              rollback,
+              contract,
+            },
+          ],
+        ]),
+      ),
+      catalog: new DatasetCatalog(
+        catalogServiceMock({ entities: [dataset('events')] }),
+      ),
+      auth: mockServices.auth(),
+      logger: mockServices.logger.mock(),
+      workerId,
+      leaseMs: 60_000,
+      settleRolledBack,
+    });
+  }
+
+  /** A migration that ran to success, its plan pinned, as the runner leaves it. */
+  async function succeeded(): Promise<string> {
+    const id = randomUUID();
+    await store.createMigration(
+      {
+        id,
+        entityRef: EVENTS,
+        fromVersion: 1,
+        targetVersion: 2,
+        changes: [],
+        dryRun: false,
+        fingerprint: id,
+        requestedBy: 'user:default/ana',
+      },
+      async () => {},
+    );
+    const lease = { owner: 'runner', durationMs: 60_000 };
+    await store.claimMigration(id, lease);
+    await store.setCheckpoint(id, PINNED_PLAN, {
+      engine: 'warehouse',
+      table: 'public.events',
+      targetFields: [],
+    });
+    await store.finishMigration(id, { status: 'succeeded' }, lease.owner);
+    return id;
+  }
+
+  function job(
+    migrationId: string,
+    operation: OperationJob['operation'],
+  ): OperationJob {
+    return { migrationId, operation, requestId: randomUUID() };
+  }
+
+  const outcomeOf = (j: OperationJob) =>
+    store.getCheckpoint(j.migrationId, operationOutcomeName(j.requestId));
+
+  it('runs the engine under the run lease, which no other worker can take meanwhile', async () => {
+    const id = await succeeded();
+    let rivalClaim: unknown = 'not tried';
+    rollback.mockImplementation(async run => {
+      await run.step('rollback', async () => {
+        rivalClaim = await store.claimOperation(id, {
+          owner: 'rival',
+          durationMs: 60_000,
+        });
+      });
+    });
+    const rollbackJob = job(id, 'rollback');
+    await worker('worker-a').run(rollbackJob);
+
+    expect(rivalClaim).toBeUndefined();
+    expect(rollback).toHaveBeenCalledTimes(1);
+    expect(await outcomeOf(rollbackJob)).toEqual({ done: true });
+    expect(settleRolledBack).toHaveBeenCalledTimes(1);
+    expect(await knex('migrations').where({ id }).first()).toMatchObject({
+      status: 'rolled-back',
+      lease_owner: null,
+    });
+    // The operation is a step of the run's last attempt.
+    const details = await store.getMigration(id);
+    expect(details?.steps.map(s => [s.name, s.status])).toContainEqual([
+      'rollback',
+      'succeeded',
+    ]);
+  });
+
+  it('waits while another worker holds the run, then runs once; running the job again changes nothing', async () => {
+    const id = await succeeded();
+    await store.claimOperation(id, { owner: 'rival', durationMs: 60_000 });
+    const contractJob = job(id, 'contract');
+    const runner = worker('worker-a');
+
+    await expect(runner.run(contractJob)).rejects.toThrow(
+      `migration ${id} is leased to another worker; the contract is retried once it lets go`,
+    );
+    expect(contract).not.toHaveBeenCalled();
+    expect(await outcomeOf(contractJob)).toBeUndefined();
+
+    await store.releaseLease(id, 'rival');
+    await runner.run(contractJob);
+    await runner.run(contractJob);
+    await worker('worker-b').run(contractJob);
+    expect(contract).toHaveBeenCalledTimes(1);
+    expect(await outcomeOf(contractJob)).toEqual({ done: true });
+    expect((await store.getMigration(id))?.contractedAt).toBeDefined();
+  });
+
+  it('answers a rollback the engine refuses with its reason, and lets go of the run', async () => {
+    const id = await succeeded();
+    rollback.mockRejectedValue(new Error('rollback would lose 2 writes'));
+    const rollbackJob = job(id, 'rollback');
+    await worker('worker-a').run(rollbackJob);
+
+    expect(await outcomeOf(rollbackJob)).toEqual({
+      refused: 'rollback refused: rollback would lose 2 writes',
+    });
+    expect(settleRolledBack).not.toHaveBeenCalled();
+    expect(await knex('migrations').where({ id }).first()).toMatchObject({
+      status: 'succeeded',
+      lease_owner: null,
+    });
+  });
+
+  it('refuses an operation on a run another operation changed first', async () => {
+    const id = await succeeded();
+    const contractJob = job(id, 'contract');
+    const rollbackJob = job(id, 'rollback');
+    await worker('worker-a').run(contractJob);
+    await worker('worker-b').run(rollbackJob);
+
+    expect(rollback).not.toHaveBeenCalled();
+    expect(await outcomeOf(rollbackJob)).toEqual({
+      refused: `migration ${id} changed while it was rolled back`,
+    });
+  });
+});

@@ -1,0 +1,177 @@
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  isLiveMigration,
+  type ContractOverride,
+  type Migration,
+  type PersonOverride,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { MigrationInterruptedError } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { Lease, MigrationStore } from '../database/MigrationStore';
+import type { EngineRegistry } from '../engines/EngineRegistry';
+import type { DatasetCatalog } from '../catalog/DatasetCatalog';
+import {
+  operationOutcomeName,
+  type OperationJob,
+  type OperationOutcome,
+} from '../queue/JobQueue';
+import {
+  createRunContext,
+  holdLease,
+  LEASE_LOST,
+  PINNED_PLAN,
+  runOf,
+  type HeldLease,
+  type PinnedPlan,
+} from './runContext';
+
+export interface OperationRunnerOptions {
+  store: MigrationStore;
+  engines: EngineRegistry;
+  catalog: DatasetCatalog;
+  auth: AuthService;
+  logger: LoggerService;
+  /** The lease owner: the process's migration runner's, so both exclude each other. */
+  workerId: string;
+  /** How long a run stays this worker's without a heartbeat. */
+  leaseMs: number;
+  /** Supersedes a rolled-back migration's consumers and closes their pull requests. */
+  settleRolledBack?: (
+    migration: Migration,
+    override?: PersonOverride,
+  ) => Promise<void>;
+}
+
+const PAST_TENSE = { rollback: 'rolled back', contract: 'contracted' };
+
+/**
+ * Rolls back or contracts a finished run: the job handler behind the request, under
+ * the run's lease as the stages are, so no two workers act on a run at once and a
+ * request never waits on the engine's locks. Safe to run twice: a second run finds
+ * the outcome in place and only answers.
+ */
+export class OperationRunner {
+  constructor(private readonly deps: OperationRunnerOptions) {}
+
+  async run(job: OperationJob): Promise<void> {
+    const { store, logger } = this.deps;
+    const lease: Lease = {
+      owner: this.deps.workerId,
+      durationMs: this.deps.leaseMs,
+    };
+    const migration = await store.claimOperation(job.migrationId, lease);
+    if (!migration) {
+      await this.unclaimed(job);
+      return;
+    }
+    const held = holdLease(store, job.migrationId, lease, logger);
+    try {
+      await this.answer(job, await this.operate(migration, job, held));
+    } finally {
+      await held.stopHeartbeat();
+      // Marking the outcome ends the lease; a refusal lets go of it here.
+      await store.releaseLease(job.migrationId, lease.owner);
+    }
+  }
+
+  private async operate(
+    migration: Migration,
+    job: OperationJob,
+    held: HeldLease,
+  ): Promise<OperationOutcome> {
+    const { store, engines } = this.deps;
+    const { migrationId, operation } = job;
+    const pinned = await store.getCheckpoint<PinnedPlan>(
+      migrationId,
+      PINNED_PLAN,
+    );
+    if (!pinned) {
+      return {
+        refused: `migration ${migrationId} has no recorded plan to ${operation}`,
+      };
+    }
+    // The run finished; what happens now is a step of its last attempt.
+    const run = runOf({ ...migration, dryRun: false }, pinned, {
+      ...createRunContext(store, migrationId, migration.attempts, held),
+      throwIfCancelled: async () => {
+        if (held.lost) throw new MigrationInterruptedError(LEASE_LOST);
+      },
+    });
+    try {
+      await engines.get(pinned.engine)[operation](run);
+    } catch (error) {
+      // Interrupted, the job is retried and finds where the run is.
+      if (error instanceof MigrationInterruptedError) throw error;
+      return { refused: `${operation} refused: ${(error as Error).message}` };
+    }
+    const marked =
+      operation === 'rollback'
+        ? await store.markRolledBack(migrationId, job.override, held.owner)
+        : await store.markContracted(
+            migrationId,
+            job.override as ContractOverride | undefined,
+            held.owner,
+          );
+    if (!marked) {
+      return {
+        refused: `migration ${migrationId} changed while it was ${PAST_TENSE[operation]}`,
+      };
+    }
+    await this.afterwards(migration, job);
+    return { done: true };
+  }
+
+  /**
+   * Not leased: another worker holds the run (throws, so the job is retried), or
+   * the operation is done already (a rerun: finish and answer), or the run moved on.
+   */
+  private async unclaimed(job: OperationJob): Promise<void> {
+    const { store } = this.deps;
+    const { migrationId, operation, requestId } = job;
+    const migration = await store.getMigrationWithPlan(migrationId);
+    if (!migration) return;
+    if (await store.getCheckpoint(migrationId, operationOutcomeName(requestId)))
+      return;
+    const done =
+      operation === 'rollback'
+        ? migration.status === 'rolled-back'
+        : migration.contractedAt !== undefined;
+    if (done) {
+      await this.afterwards(migration, job);
+      await this.answer(job, { done: true });
+      return;
+    }
+    if (isLiveMigration(migration) && !migration.contractedAt) {
+      throw new Error(
+        `migration ${migrationId} is leased to another worker; the ${operation} is retried once it lets go`,
+      );
+    }
+    await this.answer(job, {
+      refused: `migration ${migrationId} changed while it was ${PAST_TENSE[operation]}`,
+    });
+  }
+
+  /** What follows a rollback once readers are back; each part is safe to repeat. */
+  private async afterwards(
+    migration: Migration,
+    job: OperationJob,
+  ): Promise<void> {
+    if (job.operation !== 'rollback') return;
+    // The consumers' work for this version is over.
+    await this.deps.settleRolledBack?.(migration, job.override);
+    const credentials = await this.deps.auth.getOwnServiceCredentials();
+    await this.deps.catalog
+      .refresh(migration.entityRef, credentials)
+      .catch(() => {});
+  }
+
+  private async answer(
+    job: OperationJob,
+    outcome: OperationOutcome,
+  ): Promise<void> {
+    await this.deps.store.setCheckpoint(
+      job.migrationId,
+      operationOutcomeName(job.requestId),
+      outcome,
+    );
+  }
+}

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { mockServices } from '@backstage/backend-test-utils';
+import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
+import { JobQueue, type JobHandlers, type OperationJob } from './JobQueue';
+
+const SCHEMA = 'test_queue';
+
+/** Jobs as graphile-worker stores them, added with its own SQL, run by the queue. */
+describe('JobQueue', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let queue: JobQueue;
+  let handlers: jest.Mocked<Required<JobHandlers>>;
+
+  beforeAll(async () => {
+    knex = await init();
+    queue = new JobQueue({
+      knex,
+      schema: SCHEMA,
+      logger: mockServices.logger.mock(),
+    });
+    await queue.migrate();
+    handlers = {
+      runMigration: jest.fn(async (_id: string) => {}),
+      discoverConsumers: jest.fn(async (_id: string) => {}),
+      advanceConsumer: jest.fn(async (_id: string, _ref: string) => {}),
+      closePullRequest: jest.fn(async (_id: string, _ref: string) => {}),
+      operateMigration: jest.fn(async (_job: OperationJob) => {}),
+    };
+    await queue.start({ concurrency: 1, handlers });
+  });
+
+  afterAll(async () => {
+    await queue.stop();
+  });
+
+  /** Adds a job the way any SQL client can, bypassing the queue's typed enqueue. */
+  async function addJob(task: string, payload: object): Promise<string> {
+    const { rows } = await knex.raw(
+      `SELECT id FROM ${SCHEMA}.add_job(?, ?::json, max_attempts := 1)`,
+      [task, JSON.stringify(payload)],
+    );
+    return String(rows[0].id);
+  }
+
+  async function failureOf(jobId: string): Promise<string> {
+    return waitFor(
+      async () => {
+        const { rows } = await knex.raw(
+          `SELECT last_error FROM ${SCHEMA}.jobs WHERE id = ?`,
+          [jobId],
+        );
+        return rows[0]?.last_error ?? undefined;
+      },
+      { timeoutMs: 20_000, what: `job ${jobId} to fail` },
+    );
+  }
+
+  it('fails a job whose payload is malformed, naming the task and the field, without calling its handler', async () => {
+    const job = await addJob('dataset-migrations.operate-migration', {
+      migrationId: randomUUID(),
+      operation: 'drop-everything',
+      requestId: randomUUID(),
+    });
+    expect(await failureOf(job)).toMatch(
+      /^dataset-migrations\.operate-migration: malformed job payload: operation: /,
+    );
+
+    const consumer = await addJob('dataset-migrations.advance-consumer', {
+      migrationId: randomUUID(),
+    });
+    expect(await failureOf(consumer)).toMatch(
+      /^dataset-migrations\.advance-consumer: malformed job payload: entityRef: Required$/,
+    );
+    expect(handlers.operateMigration).not.toHaveBeenCalled();
+    expect(handlers.advanceConsumer).not.toHaveBeenCalled();
+  });
+
+  it('hands a well-formed payload to its handler, parsed', async () => {
+    const job = {
+      migrationId: randomUUID(),
+      operation: 'contract' as const,
+      requestId: randomUUID(),
+      override: { reason: 'no reader left', by: 'user:default/ana', at: 'now' },
+    };
+    await queue.enqueueOperation(job);
+    await waitFor(async () => handlers.operateMigration.mock.calls[0]?.[0], {
+      timeoutMs: 20_000,
+      what: 'the operation job to run',
+    });
+    expect(handlers.operateMigration).toHaveBeenCalledWith(job);
+  });
+});

@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import {
+  contractRequestSchema,
+  isLiveMigration,
+  rollbackRequestSchema,
+  type ContractOverride,
+  type Migration,
+  type MigrationDetails,
+  type PersonOverride,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { parseInput } from '../validation/parseInput';
+import type { MigrationStore } from '../database/MigrationStore';
+import {
+  operationOutcomeName,
+  type JobQueue,
+  type OperationJob,
+  type OperationOutcome,
+} from '../queue/JobQueue';
+import type { ConsumerLedgerPort } from './ConsumerLedgerPort';
+import type { MigrationQueries } from './MigrationQueries';
+
+/**
+ * How a rollback or contract request ends: `finished` when its job answered within
+ * the wait, else the migration as it stands while a worker carries it out.
+ */
+export interface OperationAnswer {
+  migration: MigrationDetails;
+  finished: boolean;
+}
+
+/** How long a request waits for its operation by default, before answering 202. */
+const DEFAULT_WAIT_MS = 20_000;
+/** How often the waiting request looks for its outcome: soon at first, then less often. */
+const FIRST_POLL_MS = 25;
+const MAX_POLL_MS = 250;
+
+/**
+ * Rollback and contract of a finished migration: the gates a person must pass here,
+ * the engine work in a job under the run's lease. A request waits a bounded time
+ * for that job, never on the engine's locks.
+ */
+export class MigrationOperations {
+  constructor(
+    private readonly deps: {
+      store: MigrationStore;
+      queue: Pick<JobQueue, 'enqueueOperation'>;
+      queries: MigrationQueries;
+      /** The consumer ledger; without it, the gates ignore consumers. */
+      consumers?: ConsumerLedgerPort;
+      /** How long a previous version is kept after its migration succeeded. */
+      retentionMs: number;
+      /** How long a request waits for its job before answering with the migration as it stands. */
+      waitMs?: number;
+    },
+  ) {}
+
+  /**
+   * Puts the dataset's readers back on the previous version, losing no write made
+   * since the cut-over. Only the dataset's latest migration, before it is contracted.
+   */
+  async rollbackMigration(
+    id: string,
+    credentials: BackstageCredentials,
+    body: unknown = {},
+  ): Promise<OperationAnswer> {
+    const { override: asked } = parseInput(
+      rollbackRequestSchema,
+      body ?? {},
+      'rollback request',
+    );
+    const migration = await this.currentMigration(id, 'rolled back');
+    // Consumers that merged their patch read the new field names: going back breaks them.
+    const merged = (await this.deps.consumers?.listMergedPatches(id)) ?? [];
+    if (merged.length > 0 && !asked) {
+      throw new ConflictError(
+        `rollback refused: ${merged.length} ${
+          merged.length === 1 ? 'consumer has' : 'consumers have'
+        } merged a patch that reads version ${
+          migration.targetVersion
+        } and would break on version ${migration.fromVersion}: ${merged.join(
+          ', ',
+        )}; to roll back anyway, send an override with the reason`,
+      );
+    }
+    const override: PersonOverride | undefined = asked && {
+      reason: asked.reason,
+      by: principalRef(credentials),
+      at: new Date().toISOString(),
+    };
+    return this.operate(migration, 'rollback', override);
+  }
+
+  /**
+   * The breaking moment: the name becomes exactly the new version and the previous
+   * one is dropped for good. Waits for the retention period, and for every consumer
+   * to have moved, unless a person overrides with a reason (kept with the run).
+   */
+  async contractMigration(
+    id: string,
+    body: unknown,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<OperationAnswer> {
+    const request = parseInput(
+      contractRequestSchema,
+      body ?? {},
+      'contract request',
+    );
+    const migration = await this.liveMigration(id, 'contracted');
+    const keptUntil = Date.parse(migration.finishedAt!) + this.deps.retentionMs;
+    if (Date.now() < keptUntil) {
+      throw new ConflictError(
+        `version ${migration.fromVersion} is kept until ${new Date(
+          keptUntil,
+        ).toISOString()}; contract it after that`,
+      );
+    }
+    const blockers = (await this.deps.consumers?.listMoving(id)) ?? [];
+    const named = blockers.map(b => `${b.entityRef} (${b.state})`);
+    if (blockers.length > 0 && !request.override) {
+      throw new ConflictError(
+        `contract refused: ${blockers.length} consumer${
+          blockers.length > 1 ? 's' : ''
+        } still read${blockers.length > 1 ? '' : 's'} version ${
+          migration.fromVersion
+        }: ${named.join(
+          ', ',
+        )}. Each must be done or unaffected first, or override with a reason`,
+      );
+    }
+    const override: ContractOverride | undefined =
+      blockers.length > 0 && request.override
+        ? {
+            reason: request.override.reason,
+            by: credentials.principal.userEntityRef,
+            at: new Date().toISOString(),
+            blockers: named,
+          }
+        : undefined;
+    return this.operate(migration, 'contract', override);
+  }
+
+  /**
+   * Queues the operation as a job of the run (the job is the request's record), then
+   * waits a bounded time for its outcome: a refusal is a 409 as if the engine had
+   * refused here; no outcome yet answers with the migration as it stands.
+   */
+  private async operate(
+    migration: Migration,
+    operation: OperationJob['operation'],
+    override: PersonOverride | undefined,
+  ): Promise<OperationAnswer> {
+    const requestId = randomUUID();
+    await this.deps.queue.enqueueOperation({
+      migrationId: migration.id,
+      operation,
+      requestId,
+      ...(override ? { override } : {}),
+    });
+    const deadline = Date.now() + (this.deps.waitMs ?? DEFAULT_WAIT_MS);
+    let pollMs = FIRST_POLL_MS;
+    for (;;) {
+      const outcome = await this.deps.store.getCheckpoint<OperationOutcome>(
+        migration.id,
+        operationOutcomeName(requestId),
+      );
+      if (outcome && 'refused' in outcome)
+        throw new ConflictError(outcome.refused);
+      const left = deadline - Date.now();
+      if (outcome || left <= 0) {
+        return {
+          migration: await this.deps.queries.getMigration(migration.id),
+          finished: outcome !== undefined,
+        };
+      }
+      await sleep(Math.min(pollMs, left));
+      pollMs = Math.min(2 * pollMs, MAX_POLL_MS);
+    }
+  }
+
+  /** A succeeded, real migration whose previous version is still there. */
+  private async liveMigration(id: string, action: string): Promise<Migration> {
+    const migration = await this.deps.queries.findMigration(id);
+    if (!isLiveMigration(migration)) {
+      throw new ConflictError(
+        `migration ${id} is ${
+          migration.dryRun ? 'a dry run' : migration.status
+        }; it cannot be ${action}`,
+      );
+    }
+    if (migration.contractedAt) {
+      throw new ConflictError(
+        `migration ${id} was contracted: version ${migration.fromVersion} is gone`,
+      );
+    }
+    return migration;
+  }
+
+  /** A succeeded, real migration that produced the dataset's current version. */
+  private async currentMigration(
+    id: string,
+    action: string,
+  ): Promise<Migration> {
+    const migration = await this.liveMigration(id, action);
+    const current = await this.deps.store.getSchemaVersion(migration.entityRef);
+    if (current !== migration.targetVersion) {
+      throw new ConflictError(
+        `the dataset is at version ${current}; only the migration to it can be ${action}`,
+      );
+    }
+    return migration;
+  }
+}
+
+/** Who made a request: the user's entity ref, else the principal's kind. */
+function principalRef(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return (
+    principal.userEntityRef ?? principal.subject ?? principal.type ?? 'unknown'
+  );
+}

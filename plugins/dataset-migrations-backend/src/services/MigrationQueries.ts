@@ -1,0 +1,195 @@
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import {
+  getDeclaredSchemaVersion,
+  inferChanges,
+  isMovedConsumerState,
+  MIGRATION_SPEC_API_VERSION,
+  targetSchemaSchema,
+  type ConsumerState,
+  type ConsumerStateCounts,
+  type DatasetDetails,
+  type DatasetSummary,
+  type Migration,
+  type MigrationDetails,
+  type MigrationPlan,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { parseInput } from '../validation/parseInput';
+import type { MigrationStore } from '../database/MigrationStore';
+import type { EngineRegistry } from '../engines/EngineRegistry';
+import {
+  DatasetCatalog,
+  consumersOf,
+  currentState,
+} from '../catalog/DatasetCatalog';
+import type { ConsumerLedgerPort } from './ConsumerLedgerPort';
+import type { MigrationPlanner } from './MigrationPlanner';
+
+/** Names plan previews' objects; a created migration's plan uses its own id. */
+const PREVIEW_MIGRATION_ID = '00000000-0000-0000-0000-000000000000';
+
+/** What the router reads: datasets, migrations and previews. Changes nothing. */
+export class MigrationQueries {
+  constructor(
+    private readonly deps: {
+      store: MigrationStore;
+      catalog: DatasetCatalog;
+      engines: EngineRegistry;
+      planner: MigrationPlanner;
+      /** The consumer ledger; without it, datasets show no consumer counts. */
+      consumers?: ConsumerLedgerPort;
+    },
+  ) {}
+
+  async listDatasets(
+    credentials: BackstageCredentials,
+  ): Promise<DatasetSummary[]> {
+    const entities = await this.deps.catalog.listDatasets(credentials);
+    const refs = entities.map(e => stringifyEntityRef(e));
+    const [versions, latest] = await Promise.all([
+      this.deps.store.getSchemaVersions(refs),
+      this.deps.store.latestMigrations(refs),
+    ]);
+    const counts = await this.consumerCounts(refs);
+    return entities.map((entity, i) =>
+      summarize(
+        entity,
+        versions.get(refs[i]),
+        latest.get(refs[i]),
+        counts.get(refs[i]),
+      ),
+    );
+  }
+
+  async getDataset(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<DatasetDetails> {
+    const ref = DatasetCatalog.normalizeRef(entityRef);
+    const entity = await this.deps.catalog.getDataset(ref, credentials);
+    const { location, migratedVersion: version } = await currentState(
+      entity,
+      this.deps.store,
+    );
+    const [schema, latest] = await Promise.all([
+      this.deps.engines.get(location.engine).introspect(location),
+      this.deps.store.latestMigrations([ref]),
+    ]);
+    const counts = await this.consumerCounts([ref]);
+    return {
+      ...summarize(entity, version, latest.get(ref), counts.get(ref)),
+      engine: location.engine,
+      table: location.table,
+      fields: schema.fields,
+      indexes: schema.indexes ?? [],
+      rowEstimate: schema.rowEstimate,
+    };
+  }
+
+  /**
+   * A spec that takes the dataset to a desired schema, each change with the evidence
+   * it was inferred from, for a person to confirm before planning it.
+   */
+  async inferSpec(body: unknown, credentials: BackstageCredentials) {
+    const target = parseInput(targetSchemaSchema, body, 'target schema');
+    const entityRef = DatasetCatalog.normalizeRef(target.entityRef);
+    const entity = await this.deps.catalog.getDataset(entityRef, credentials);
+    const { location, migratedVersion } = await currentState(
+      entity,
+      this.deps.store,
+    );
+    const engine = this.deps.engines.get(location.engine);
+    const schema = await engine.introspect(location);
+    const currentVersion = migratedVersion ?? getDeclaredSchemaVersion(entity);
+    const inferred = await inferChanges(
+      schema.fields,
+      target.fields,
+      engine.sampleOverlap &&
+        ((field, examples) => engine.sampleOverlap!(location, field, examples)),
+    );
+    return {
+      spec: {
+        apiVersion: MIGRATION_SPEC_API_VERSION,
+        kind: 'MigrationSpec',
+        entityRef,
+        targetVersion: currentVersion + 1,
+        changes: inferred.map(i => i.change),
+      },
+      evidence: inferred.map(i => i.evidence),
+    };
+  }
+
+  /** The plan a request would execute: target schema, compatibility, SQL. Changes nothing. */
+  async planMigration(
+    body: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<MigrationPlan> {
+    const { planner } = this.deps;
+    const request = await planner.parse(body, credentials);
+    return planner.plan(await planner.validate(request), PREVIEW_MIGRATION_ID);
+  }
+
+  async listMigrations(
+    entityRef: string | undefined,
+    limit: number,
+  ): Promise<Migration[]> {
+    return this.deps.store.listMigrations({
+      entityRef: entityRef && DatasetCatalog.normalizeRef(entityRef),
+      limit,
+    });
+  }
+
+  async getMigration(id: string): Promise<MigrationDetails> {
+    const migration = await this.deps.store.getMigration(id);
+    if (!migration) throw new NotFoundError(`migration ${id} was not found`);
+    return migration;
+  }
+
+  /** A migration without its steps and logs, for decisions on its status. */
+  async findMigration(id: string): Promise<Migration> {
+    const migration = await this.deps.store.getMigrationWithPlan(id);
+    if (!migration) throw new NotFoundError(`migration ${id} was not found`);
+    return migration;
+  }
+
+  /** What the catalog writes back onto the entity: its migrated version and table. */
+  async getMigratedState(
+    entityRef: string,
+  ): Promise<{ schemaVersion?: number; table?: string }> {
+    return (
+      (await this.deps.store.getDatasetState(
+        DatasetCatalog.normalizeRef(entityRef),
+      )) ?? {}
+    );
+  }
+
+  /** Consumers per state over each dataset's open migrations. */
+  private async consumerCounts(
+    refs: string[],
+  ): Promise<Map<string, ConsumerStateCounts>> {
+    return (await this.deps.consumers?.countOpenByDataset(refs)) ?? new Map();
+  }
+}
+
+function summarize(
+  entity: Entity,
+  migratedVersion: number | undefined,
+  lastMigration: DatasetSummary['lastMigration'],
+  counts?: ConsumerStateCounts,
+): DatasetSummary {
+  return {
+    consumersOnPreviousVersion: counts
+      ? Object.entries(counts)
+          .filter(([state]) => !isMovedConsumerState(state as ConsumerState))
+          .reduce((sum, [, n]) => sum + n, 0)
+      : undefined,
+    ...(counts ? { consumerCounts: counts } : {}),
+    entityRef: stringifyEntityRef(entity),
+    title: entity.metadata.title ?? entity.metadata.name,
+    owner: entity.spec?.owner as string | undefined,
+    schemaVersion: migratedVersion ?? getDeclaredSchemaVersion(entity),
+    consumerCount: consumersOf(entity).length,
+    lastMigration,
+  };
+}
