@@ -5,6 +5,7 @@ import type { VerificationFigures } from '@dataset-migrations/plugin-dataset-mig
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseMigrationStore } from './DatabaseMigrationStore';
 import type { Enqueue, LiveJobs, NewMigration } from './MigrationStore';
+import { knexOf } from './StoreTransaction';
 
 const LEASE = { owner: 'test-worker', durationMs: 60_000 };
 
@@ -48,7 +49,7 @@ describe('DatabaseMigrationStore', () => {
     await knex('dataset_versions').delete();
     await knex('migrations').delete();
     enqueue = jest.fn(async (tx, migrationId) => {
-      await tx('test_jobs').insert({ migration_id: migrationId });
+      await knexOf(tx)('test_jobs').insert({ migration_id: migrationId });
     });
   });
 
@@ -106,7 +107,7 @@ describe('DatabaseMigrationStore', () => {
   it('writes nothing when enqueueing fails', async () => {
     const input = newMigration();
     const failing: Enqueue = async (tx, id) => {
-      await tx('test_jobs').insert({ migration_id: id });
+      await knexOf(tx)('test_jobs').insert({ migration_id: id });
       throw new Error('queue is down');
     };
     await expect(store.createMigration(input, failing)).rejects.toThrow(
@@ -149,7 +150,7 @@ describe('DatabaseMigrationStore', () => {
   it('lets exactly one of 20 concurrent requests for a dataset in', async () => {
     // A slow enqueue keeps the winner's transaction open while the others insert.
     const slowEnqueue: Enqueue = async (tx, id) => {
-      await tx.raw('SELECT pg_sleep(0.05)');
+      await knexOf(tx).raw('SELECT pg_sleep(0.05)');
       await enqueue(tx, id);
     };
     const inputs = Array.from({ length: 20 }, () => newMigration());
@@ -721,7 +722,7 @@ describe('DatabaseMigrationStore', () => {
         await knex('test_jobs').delete();
         // A slow enqueue keeps each sweep's transaction open, so the sweeps overlap.
         const slowEnqueue: Enqueue = async (tx, id) => {
-          await tx.raw('SELECT pg_sleep(0.2)');
+          await knexOf(tx).raw('SELECT pg_sleep(0.2)');
           await enqueue(tx, id);
         };
 
@@ -893,7 +894,7 @@ describe('DatabaseMigrationStore', () => {
     const liveJobs: LiveJobs = async (tx, ids) =>
       new Set(
         (
-          await tx('test_jobs')
+          await knexOf(tx)('test_jobs')
             .whereIn('migration_id', ids)
             .select('migration_id')
         ).map(r => r.migration_id),
@@ -950,7 +951,7 @@ describe('DatabaseMigrationStore', () => {
       await queuedAMinuteAgo(m.id);
       // A slow enqueue keeps each sweep's transaction open, so the sweeps overlap.
       const slowEnqueue: Enqueue = async (tx, id) => {
-        await tx.raw('SELECT pg_sleep(0.2)');
+        await knexOf(tx).raw('SELECT pg_sleep(0.2)');
         await enqueue(tx, id);
       };
 

@@ -8,6 +8,7 @@ import {
   type Runner,
 } from 'graphile-worker';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { knexOf, type StoreTransaction } from '../database/StoreTransaction';
 
 const RUN_MIGRATION_TASK = 'dataset-migrations.run-migration';
 const DISCOVER_CONSUMERS_TASK = 'dataset-migrations.discover-consumers';
@@ -23,8 +24,8 @@ export interface JobHandlers {
   closePullRequest?(migrationId: string, entityRef: string): Promise<void>;
 }
 
-/** The plugin's knex, or a transaction of it, so a job is written with its row. */
-type Executor = Pick<Knex, 'raw'>;
+/** The plugin's knex, or a store's transaction, so a job is written with its row. */
+type Executor = Knex | StoreTransaction;
 
 export interface JobQueueOptions {
   /** The plugin's own knex client; the queue lives in the same database. */
@@ -72,7 +73,7 @@ export class JobQueue {
   }
 
   async enqueueMigration(
-    tx: Knex.Transaction,
+    tx: StoreTransaction,
     migrationId: string,
   ): Promise<void> {
     // The key makes a re-enqueue of a waiting job replace it rather than add another.
@@ -94,12 +95,12 @@ export class JobQueue {
    * `jobs` view, in the caller's transaction.
    */
   async migrationsWithLiveJobs(
-    tx: Knex.Transaction,
+    tx: StoreTransaction,
     migrationIds: string[],
     staleMs: number,
   ): Promise<Set<string>> {
     const byKey = new Map(migrationIds.map(id => [migrationJobKey(id), id]));
-    const { rows } = await tx.raw<{ rows: { key: string }[] }>(
+    const { rows } = await knexOf(tx).raw<{ rows: { key: string }[] }>(
       `SELECT key FROM ${this.schemaName}.jobs
         WHERE key = ANY(?) AND attempts < max_attempts
           AND (locked_at IS NULL OR locked_at > now() - ? * interval '1 millisecond')`,
@@ -157,7 +158,7 @@ export class JobQueue {
     jobKey: string,
     queueName?: string,
   ): Promise<void> {
-    await executor.raw(
+    await knexOf(executor).raw(
       `SELECT ${this.schemaName}.add_job(
          identifier := ?, payload := ?::json, job_key := ?, max_attempts := 5,
          queue_name := ?)`,
