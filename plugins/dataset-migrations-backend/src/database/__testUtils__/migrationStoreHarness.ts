@@ -58,6 +58,7 @@ export function migrationStoreHarness() {
     },
   };
 
+  // A fresh database and the plugin's migrations: slow on a busy machine.
   beforeAll(async () => {
     harness.knex = await init();
     harness.store = await DatabaseMigrationStore.create({
@@ -66,7 +67,7 @@ export function migrationStoreHarness() {
     await harness.knex.schema.createTable('test_jobs', t => {
       t.uuid('migration_id').notNullable();
     });
-  });
+  }, 60_000);
 
   beforeEach(async () => {
     const { knex } = harness;
