@@ -96,9 +96,10 @@ export class DatabaseRunJournal implements RunJournal {
           .select('id')
       ).map(row => row.id);
       if (waiting.length === 0) return [];
-      const live = await liveJobs(asStoreTransaction(tx), waiting);
+      const unit = asStoreTransaction(tx);
+      const live = await liveJobs(unit, waiting);
       const stranded = waiting.filter(id => !live.has(id));
-      for (const id of stranded) await enqueue(asStoreTransaction(tx), id);
+      for (const id of stranded) await enqueue(unit, id);
       return stranded;
     });
   }
