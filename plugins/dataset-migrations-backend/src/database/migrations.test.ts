@@ -29,6 +29,163 @@ async function indexDef(knex: Knex, name: string): Promise<string | undefined> {
   return rows[0]?.indexdef;
 }
 
+/**
+ * The plugin's tables as `\d` shows them: one line per column (type, NOT NULL,
+ * default, comment) in column order, per constraint other than NOT NULL, per index
+ * and per sequence.
+ */
+async function schemaOf(knex: Knex, tables: string[]): Promise<string[]> {
+  const { rows: columns } = await knex.raw(
+    `SELECT c.relname AS table, a.attname AS column,
+            format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
+            pg_get_expr(d.adbin, d.adrelid) AS default,
+            col_description(c.oid, a.attnum) AS comment
+       FROM pg_attribute a
+       JOIN pg_class c ON c.oid = a.attrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+      WHERE c.relname = ANY(?) AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY c.relname, a.attnum`,
+    [tables],
+  );
+  const { rows: constraints } = await knex.raw(
+    `SELECT c.relname AS table, k.conname AS name, pg_get_constraintdef(k.oid) AS def
+       FROM pg_constraint k
+       JOIN pg_class c ON c.oid = k.conrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+      WHERE c.relname = ANY(?) AND k.contype <> 'n'
+      ORDER BY c.relname, k.conname`,
+    [tables],
+  );
+  const { rows: indexes } = await knex.raw(
+    `SELECT indexdef FROM pg_indexes
+      WHERE schemaname = 'public' AND tablename = ANY(?)
+      ORDER BY tablename, indexname`,
+    [tables],
+  );
+  const { rows: sequences } = await knex.raw(
+    `SELECT sequencename, data_type FROM pg_sequences
+      WHERE schemaname = 'public' AND sequencename NOT LIKE 'knex\\_%'
+      ORDER BY sequencename`,
+  );
+  return [
+    ...columns.map(
+      (c: Record<string, string | boolean | null>) =>
+        `${c.table}.${c.column} ${c.type}${c.not_null ? ' not null' : ''}${
+          c.default ? ` default ${c.default}` : ''
+        }${c.comment ? ` -- ${c.comment}` : ''}`,
+    ),
+    ...constraints.map(
+      (k: Record<string, string>) => `${k.table} ${k.name}: ${k.def}`,
+    ),
+    ...indexes.map((i: { indexdef: string }) => i.indexdef),
+    ...sequences.map(
+      (s: Record<string, string>) =>
+        `SEQUENCE ${s.sequencename} ${s.data_type}`,
+    ),
+  ];
+}
+
+/** The schema the initial migration creates, as {@link schemaOf} describes it. */
+const SCHEMA = [
+  'dataset_versions.entity_ref character varying(255) not null',
+  'dataset_versions.schema_version integer not null',
+  'dataset_versions.migration_id uuid not null',
+  'dataset_versions.updated_at timestamp with time zone not null default CURRENT_TIMESTAMP',
+  'dataset_versions.table_name text',
+  'migration_checkpoints.migration_id uuid not null',
+  'migration_checkpoints.name character varying(255) not null',
+  'migration_checkpoints.value jsonb not null',
+  'migration_checkpoints.updated_at timestamp with time zone not null default CURRENT_TIMESTAMP',
+  'migration_consumers.migration_id uuid not null',
+  'migration_consumers.entity_ref character varying(255) not null',
+  'migration_consumers.title text',
+  'migration_consumers.owner character varying(255)',
+  'migration_consumers.depth integer not null default 1',
+  'migration_consumers.via character varying(255)',
+  'migration_consumers.repository_url text',
+  'migration_consumers.state character varying(16) not null',
+  'migration_consumers.failure_kind character varying(32)',
+  'migration_consumers.failure_message text',
+  'migration_consumers.impact jsonb',
+  'migration_consumers.verification jsonb',
+  'migration_consumers.pull_request jsonb',
+  'migration_consumers.patch text -- unified diff, for people to read',
+  'migration_consumers.patched_files jsonb -- full new contents of the changed files, for the pull request',
+  'migration_consumers.attempts integer not null default 0',
+  'migration_consumers.updated_at timestamp with time zone not null default CURRENT_TIMESTAMP',
+  'migration_consumers.superseded_reason text',
+  'migration_consumers.decision jsonb -- what a person decided for a consumer that needed it, who and when',
+  "migration_logs.id bigint not null default nextval('migration_logs_id_seq'::regclass)",
+  'migration_logs.migration_id uuid not null',
+  'migration_logs.attempt integer not null',
+  'migration_logs.step character varying(255)',
+  'migration_logs.level character varying(8) not null',
+  'migration_logs.message text not null',
+  'migration_logs.created_at timestamp with time zone not null default CURRENT_TIMESTAMP',
+  "migration_steps.id integer not null default nextval('migration_steps_id_seq'::regclass)",
+  'migration_steps.migration_id uuid not null',
+  'migration_steps.attempt integer not null',
+  'migration_steps.name character varying(255) not null',
+  'migration_steps.status character varying(16) not null',
+  'migration_steps.started_at timestamp with time zone not null default CURRENT_TIMESTAMP',
+  'migration_steps.finished_at timestamp with time zone',
+  'migration_steps.rows_done bigint',
+  'migration_steps.rows_total bigint',
+  'migrations.id uuid not null',
+  'migrations.entity_ref character varying(255) not null',
+  'migrations.from_version integer not null',
+  'migrations.target_version integer not null',
+  'migrations.changes jsonb not null',
+  'migrations.dry_run boolean not null default false',
+  'migrations.fingerprint character varying(64) not null -- sha256 of the normalised request, to answer repeats with the same migration',
+  'migrations.status character varying(32) not null',
+  'migrations.failure_reason text',
+  'migrations.requested_by character varying(255) not null',
+  'migrations.attempts integer not null default 0',
+  'migrations.cancel_requested_at timestamp with time zone',
+  'migrations.created_at timestamp with time zone not null default CURRENT_TIMESTAMP',
+  'migrations.started_at timestamp with time zone',
+  'migrations.finished_at timestamp with time zone',
+  'migrations.updated_at timestamp with time zone not null default CURRENT_TIMESTAMP',
+  'migrations.lease_owner character varying(255)',
+  'migrations.lease_expires_at timestamp with time zone',
+  'migrations.plan jsonb',
+  'migrations.contracted_at timestamp with time zone',
+  'migrations.retried_at_attempt integer not null default 0',
+  'migrations.verification jsonb',
+  'migrations.contract_override jsonb',
+  'migrations.rollback_override jsonb',
+  'dataset_versions dataset_versions_migration_id_foreign: FOREIGN KEY (migration_id) REFERENCES migrations(id)',
+  'dataset_versions dataset_versions_pkey: PRIMARY KEY (entity_ref)',
+  'migration_checkpoints migration_checkpoints_migration_id_foreign: FOREIGN KEY (migration_id) REFERENCES migrations(id) ON DELETE CASCADE',
+  'migration_checkpoints migration_checkpoints_pkey: PRIMARY KEY (migration_id, name)',
+  'migration_consumers migration_consumers_migration_id_foreign: FOREIGN KEY (migration_id) REFERENCES migrations(id) ON DELETE CASCADE',
+  'migration_consumers migration_consumers_pkey: PRIMARY KEY (migration_id, entity_ref)',
+  'migration_logs migration_logs_migration_id_foreign: FOREIGN KEY (migration_id) REFERENCES migrations(id) ON DELETE CASCADE',
+  'migration_logs migration_logs_pkey: PRIMARY KEY (id)',
+  'migration_steps migration_steps_migration_id_attempt_name_unique: UNIQUE (migration_id, attempt, name)',
+  'migration_steps migration_steps_migration_id_foreign: FOREIGN KEY (migration_id) REFERENCES migrations(id) ON DELETE CASCADE',
+  'migration_steps migration_steps_pkey: PRIMARY KEY (id)',
+  'migrations migrations_pkey: PRIMARY KEY (id)',
+  "migrations migrations_status_check: CHECK (((status)::text = ANY ((ARRAY['queued'::character varying, 'running'::character varying, 'succeeded'::character varying, 'failed'::character varying, 'cancelled'::character varying, 'rolled-back'::character varying, 'awaiting-decision'::character varying])::text[])))",
+  'CREATE UNIQUE INDEX dataset_versions_pkey ON public.dataset_versions USING btree (entity_ref)',
+  'CREATE UNIQUE INDEX migration_checkpoints_pkey ON public.migration_checkpoints USING btree (migration_id, name)',
+  'CREATE UNIQUE INDEX migration_consumers_pkey ON public.migration_consumers USING btree (migration_id, entity_ref)',
+  'CREATE INDEX migration_consumers_state_idx ON public.migration_consumers USING btree (migration_id, state)',
+  'CREATE INDEX migration_logs_migration_id_idx ON public.migration_logs USING btree (migration_id, id)',
+  'CREATE UNIQUE INDEX migration_logs_pkey ON public.migration_logs USING btree (id)',
+  'CREATE UNIQUE INDEX migration_steps_migration_id_attempt_name_unique ON public.migration_steps USING btree (migration_id, attempt, name)',
+  'CREATE UNIQUE INDEX migration_steps_pkey ON public.migration_steps USING btree (id)',
+  'CREATE INDEX migrations_entity_ref_created_at_idx ON public.migrations USING btree (entity_ref, created_at)',
+  'CREATE INDEX migrations_fingerprint_idx ON public.migrations USING btree (fingerprint)',
+  "CREATE UNIQUE INDEX migrations_one_active_per_dataset ON public.migrations USING btree (entity_ref) WHERE ((status)::text = ANY ((ARRAY['queued'::character varying, 'running'::character varying, 'awaiting-decision'::character varying])::text[]))",
+  'CREATE UNIQUE INDEX migrations_pkey ON public.migrations USING btree (id)',
+  "CREATE INDEX migrations_running_lease_idx ON public.migrations USING btree (lease_expires_at) WHERE ((status)::text = 'running'::text)",
+  'SEQUENCE migration_logs_id_seq bigint',
+  'SEQUENCE migration_steps_id_seq integer',
+];
+
 function migrationRow(
   id: string,
   status: string,
@@ -136,5 +293,21 @@ describe('knex migrations', () => {
       partial,
     );
     expect(await knex('migrations').count({ n: '*' })).toEqual([{ n: '0' }]);
+  });
+
+  it('creates the whole schema in one migration, and down leaves nothing behind', async () => {
+    const fresh = await init();
+    await fresh.migrate.latest({ directory: MIGRATIONS_DIR });
+    const [completed] = await fresh.migrate.list({ directory: MIGRATIONS_DIR });
+    expect(completed).toHaveLength(1);
+    expect(await schemaOf(fresh, PLUGIN_TABLES)).toEqual(SCHEMA);
+
+    await fresh.migrate.rollback({ directory: MIGRATIONS_DIR }, true);
+    const { rows } = await fresh.raw<{ rows: { relname: string }[] }>(
+      `SELECT c.relname FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relname NOT LIKE 'knex\\_%'`,
+    );
+    expect(rows).toEqual([]);
   });
 });

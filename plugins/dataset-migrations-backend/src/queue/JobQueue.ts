@@ -11,6 +11,7 @@ import {
 } from 'graphile-worker';
 import { z } from 'zod';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { knexOf, type StoreTransaction } from '../database/StoreTransaction';
 import { createQueuePool } from './queuePool';
 
 const RUN_MIGRATION_TASK = 'dataset-migrations.run-migration';
@@ -65,8 +66,8 @@ export interface JobHandlers {
   closePullRequest?(migrationId: string, entityRef: string): Promise<void>;
 }
 
-/** The plugin's knex, or a transaction of it, so a job is written with its row. */
-type Executor = Pick<Knex, 'raw'>;
+/** The plugin's knex, or a store's transaction, so a job is written with its row. */
+type Executor = Knex | StoreTransaction;
 
 export interface JobQueueOptions {
   /**
@@ -122,7 +123,7 @@ export class JobQueue {
   }
 
   async enqueueMigration(
-    tx: Knex.Transaction,
+    tx: StoreTransaction,
     migrationId: string,
   ): Promise<void> {
     // The key makes a re-enqueue of a waiting job replace it rather than add another.
@@ -144,12 +145,12 @@ export class JobQueue {
    * `jobs` view, in the caller's transaction.
    */
   async migrationsWithLiveJobs(
-    tx: Knex.Transaction,
+    tx: StoreTransaction,
     migrationIds: string[],
     staleMs: number,
   ): Promise<Set<string>> {
     const byKey = new Map(migrationIds.map(id => [migrationJobKey(id), id]));
-    const { rows } = await tx.raw<{ rows: { key: string }[] }>(
+    const { rows } = await knexOf(tx).raw<{ rows: { key: string }[] }>(
       `SELECT key FROM ${this.schemaName}.jobs
         WHERE key = ANY(?) AND attempts < max_attempts
           AND (locked_at IS NULL OR locked_at > now() - ? * interval '1 millisecond')`,
@@ -220,7 +221,7 @@ export class JobQueue {
     jobKey: string,
     queueName?: string,
   ): Promise<void> {
-    await executor.raw(
+    await knexOf(executor).raw(
       `SELECT ${this.schemaName}.add_job(
          identifier := ?, payload := ?::json, job_key := ?, max_attempts := 5,
          queue_name := ?)`,

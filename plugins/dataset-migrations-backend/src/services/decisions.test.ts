@@ -4,6 +4,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import type { Enqueue, NewMigration } from '../database/MigrationStore';
+import { knexOf } from '../database/StoreTransaction';
 import { ConsumerService } from './ConsumerService';
 import { ConsumerStore } from '../database/ConsumerStore';
 
@@ -76,7 +77,7 @@ describe('consumer decisions before a migration starts', () => {
     await knex('test_jobs').delete();
     await knex('migrations').delete();
     enqueue = jest.fn(async (tx, migrationId) => {
-      await tx('test_jobs').insert({ migration_id: migrationId });
+      await knexOf(tx)('test_jobs').insert({ migration_id: migrationId });
     });
   });
 

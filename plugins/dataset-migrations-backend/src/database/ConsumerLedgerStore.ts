@@ -1,0 +1,82 @@
+import type {
+  ConsumerDecision,
+  ConsumerFailure,
+  ConsumerImpact,
+  ConsumerLedger,
+  ConsumerPullRequest,
+  ConsumerState,
+  ConsumerVerification,
+  MigrationConsumer,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
+
+/** A consumer found through lineage, before anything is known of its code. */
+export interface DiscoveredConsumer {
+  entityRef: string;
+  title?: string;
+  owner?: string;
+  depth: number;
+  via?: string;
+  repositoryUrl?: string;
+}
+
+/** What a step of the pipeline records about a consumer. */
+export interface ConsumerUpdate {
+  state: ConsumerState;
+  failure?: ConsumerFailure | null;
+  impact?: ConsumerImpact;
+  verification?: ConsumerVerification;
+  pullRequest?: ConsumerPullRequest;
+  patch?: string;
+  patchedFiles?: ChangedFile[];
+}
+
+/** The consumer ledger's rows: one per consumer of a migration, and its state. */
+export interface ConsumerLedgerStore {
+  /** Adds consumers not yet in the ledger; known ones keep their state. */
+  addDiscovered(
+    migrationId: string,
+    consumers: DiscoveredConsumer[],
+  ): Promise<void>;
+  get(
+    migrationId: string,
+    entityRef: string,
+  ): Promise<MigrationConsumer | undefined>;
+  /** The files a consumer's pull request will carry. */
+  getPatchedFiles(
+    migrationId: string,
+    entityRef: string,
+  ): Promise<ChangedFile[]>;
+  list(migrationId: string): Promise<MigrationConsumer[]>;
+  ledger(migrationId: string): Promise<ConsumerLedger>;
+  /**
+   * Records a step's outcome, but only if the consumer is still in one of the
+   * states the step started from: a duplicate job cannot move it backwards.
+   */
+  advance(
+    migrationId: string,
+    entityRef: string,
+    from: readonly ConsumerState[],
+    update: ConsumerUpdate,
+  ): Promise<boolean>;
+  /** Which of these refs are consumers of the migration at all. */
+  existing(migrationId: string, entityRefs: string[]): Promise<Set<string>>;
+  /**
+   * Records a person's decision on a consumer that waits for one (failed with
+   * `needs-decision`), moving it to `state`; false when it does not wait for one
+   * (any more). The decision stays with the consumer through later retries.
+   */
+  decide(
+    migrationId: string,
+    entityRef: string,
+    decision: Omit<ConsumerDecision, 'decidedAt'>,
+    state: ConsumerState,
+  ): Promise<boolean>;
+  /** Consumers that wait for a person's decision, by the rule of `needsDecision()`. */
+  undecided(migrationId: string): Promise<MigrationConsumer[]>;
+  /**
+   * Sends failed consumers, and kept ones (to learn whether their code still reads
+   * the kept field), back to the start; returns the refs that were reset.
+   */
+  resetForRetry(migrationId: string, entityRefs?: string[]): Promise<string[]>;
+}

@@ -1,0 +1,43 @@
+import type { ConsumerPullRequest } from '@dataset-migrations/plugin-dataset-migrations-common';
+
+/** A consumer superseded by a rollback whose pull request is still open. */
+export interface PullRequestToClose {
+  entityRef: string;
+  repositoryUrl: string;
+  pullRequest: ConsumerPullRequest;
+}
+
+/** What became of consumers' pull requests: followed up, merged, closed by a rollback. */
+export interface ConsumerPullRequestStore {
+  /** Consumers whose pull requests are open or merged, to follow up on. */
+  listAwaitingMerge(): Promise<
+    Array<{ migrationId: string; entityRef: string }>
+  >;
+  /**
+   * Settles every consumer of a rolled-back migration that is not unaffected:
+   * `superseded`, with the reason, keeping its failure and pull request. Returns
+   * those whose pull request is still open, to be closed.
+   */
+  supersede(
+    migrationId: string,
+    reasons: {
+      /** For a consumer whose patch was merged: its code now reads the new version. */
+      merged: string;
+      /** For one with a pull request that is still open. */
+      open: string;
+      /** For every other one. */
+      other: string;
+    },
+  ): Promise<PullRequestToClose[]>;
+  /** Records a superseded consumer's pull request as it stands after closing it. */
+  recordClosedPullRequest(
+    migrationId: string,
+    entityRef: string,
+    pullRequest: ConsumerPullRequest,
+  ): Promise<boolean>;
+  /**
+   * Consumers whose code reads the migration's new version because their patch was
+   * merged: `merged`, or `done` with a patch.
+   */
+  listMergedPatches(migrationId: string): Promise<string[]>;
+}

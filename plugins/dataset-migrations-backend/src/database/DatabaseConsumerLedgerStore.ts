@@ -1,0 +1,199 @@
+import type { Knex } from 'knex';
+import {
+  emptyConsumerStateCounts,
+  type ConsumerDecision,
+  type ConsumerLedger,
+  type ConsumerState,
+  type MigrationConsumer,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type {
+  ConsumerLedgerStore,
+  ConsumerUpdate,
+  DiscoveredConsumer,
+} from './ConsumerLedgerStore';
+import {
+  LEDGER_COLUMNS,
+  CONSUMERS_TABLE,
+  toConsumer,
+  type ConsumerRow,
+} from './consumerRows';
+
+/** The consumer ledger's rows in the plugin's database. */
+export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
+  constructor(private readonly knex: Knex) {}
+
+  /** Adds consumers not yet in the ledger; known ones keep their state. */
+  async addDiscovered(
+    migrationId: string,
+    consumers: DiscoveredConsumer[],
+  ): Promise<void> {
+    if (consumers.length === 0) return;
+    for (let i = 0; i < consumers.length; i += 500) {
+      await this.knex(CONSUMERS_TABLE)
+        .insert(
+          consumers.slice(i, i + 500).map(c => ({
+            migration_id: migrationId,
+            entity_ref: c.entityRef,
+            title: c.title ?? null,
+            owner: c.owner ?? null,
+            depth: c.depth,
+            via: c.via ?? null,
+            repository_url: c.repositoryUrl ?? null,
+            state: 'discovered',
+          })),
+        )
+        .onConflict(['migration_id', 'entity_ref'])
+        .ignore();
+    }
+  }
+
+  async get(
+    migrationId: string,
+    entityRef: string,
+  ): Promise<MigrationConsumer | undefined> {
+    const row = await this.knex<ConsumerRow>(CONSUMERS_TABLE)
+      .where({ migration_id: migrationId, entity_ref: entityRef })
+      .first(LEDGER_COLUMNS);
+    return row && toConsumer(row as unknown as ConsumerRow);
+  }
+
+  /** The files a consumer's pull request will carry. */
+  async getPatchedFiles(
+    migrationId: string,
+    entityRef: string,
+  ): Promise<ChangedFile[]> {
+    const row = await this.knex<ConsumerRow>(CONSUMERS_TABLE)
+      .where({ migration_id: migrationId, entity_ref: entityRef })
+      .first('patched_files');
+    return row?.patched_files ?? [];
+  }
+
+  async list(migrationId: string): Promise<MigrationConsumer[]> {
+    const rows = await this.knex<ConsumerRow>(CONSUMERS_TABLE)
+      .where({ migration_id: migrationId })
+      .orderBy([{ column: 'depth' }, { column: 'entity_ref' }])
+      .select(LEDGER_COLUMNS);
+    return (rows as unknown as ConsumerRow[]).map(toConsumer);
+  }
+
+  async ledger(migrationId: string): Promise<ConsumerLedger> {
+    const consumers = await this.list(migrationId);
+    const counts = emptyConsumerStateCounts();
+    for (const c of consumers) counts[c.state]++;
+    return { migrationId, counts, consumers };
+  }
+
+  /**
+   * Records a step's outcome, but only if the consumer is still in one of the
+   * states the step started from: a duplicate job cannot move it backwards.
+   */
+  async advance(
+    migrationId: string,
+    entityRef: string,
+    from: readonly ConsumerState[],
+    update: ConsumerUpdate,
+  ): Promise<boolean> {
+    const values: Record<string, unknown> = {
+      state: update.state,
+      updated_at: this.knex.fn.now(),
+    };
+    if (update.failure !== undefined) {
+      values.failure_kind = update.failure?.kind ?? null;
+      values.failure_message = update.failure?.message ?? null;
+    }
+    if (update.impact) values.impact = JSON.stringify(update.impact);
+    if (update.verification)
+      values.verification = JSON.stringify(update.verification);
+    if (update.pullRequest)
+      values.pull_request = JSON.stringify(update.pullRequest);
+    if (update.patch !== undefined) values.patch = update.patch;
+    if (update.patchedFiles)
+      values.patched_files = JSON.stringify(update.patchedFiles);
+    const count = await this.knex(CONSUMERS_TABLE)
+      .where({ migration_id: migrationId, entity_ref: entityRef })
+      .whereIn('state', from as ConsumerState[])
+      .update(values);
+    return count > 0;
+  }
+
+  /** Which of these refs are consumers of the migration at all. */
+  async existing(
+    migrationId: string,
+    entityRefs: string[],
+  ): Promise<Set<string>> {
+    const rows = await this.knex<ConsumerRow>(CONSUMERS_TABLE)
+      .where({ migration_id: migrationId })
+      .whereIn('entity_ref', entityRefs)
+      .select('entity_ref');
+    return new Set(rows.map(r => r.entity_ref));
+  }
+
+  /**
+   * Records a person's decision on a consumer that waits for one (failed with
+   * `needs-decision`), moving it to `state`; false when it does not wait for one
+   * (any more). The decision stays with the consumer through later retries.
+   */
+  async decide(
+    migrationId: string,
+    entityRef: string,
+    decision: Omit<ConsumerDecision, 'decidedAt'>,
+    state: ConsumerState,
+  ): Promise<boolean> {
+    const count = await this.knex(CONSUMERS_TABLE)
+      .where({
+        migration_id: migrationId,
+        entity_ref: entityRef,
+        state: 'failed',
+        failure_kind: 'needs-decision',
+      })
+      .update({
+        state,
+        decision: this.knex.raw(
+          `CAST(? AS jsonb) || jsonb_build_object('decidedAt', now())`,
+          [JSON.stringify(decision)],
+        ),
+        failure_kind: null,
+        failure_message: null,
+        updated_at: this.knex.fn.now(),
+      });
+    return count > 0;
+  }
+
+  /** Consumers that wait for a person's decision, by the rule of `needsDecision()`. */
+  async undecided(migrationId: string): Promise<MigrationConsumer[]> {
+    const rows = await this.knex<ConsumerRow>(CONSUMERS_TABLE)
+      .where({
+        migration_id: migrationId,
+        state: 'failed',
+        failure_kind: 'needs-decision',
+      })
+      .orderBy('entity_ref')
+      .select(LEDGER_COLUMNS);
+    return (rows as unknown as ConsumerRow[]).map(toConsumer);
+  }
+
+  /**
+   * Sends failed consumers, and kept ones (to learn whether their code still reads
+   * the kept field), back to the start; returns the refs that were reset.
+   */
+  async resetForRetry(
+    migrationId: string,
+    entityRefs?: string[],
+  ): Promise<string[]> {
+    const query = this.knex(CONSUMERS_TABLE)
+      .where({ migration_id: migrationId })
+      .whereIn('state', ['failed', 'kept'])
+      .update({
+        state: 'discovered',
+        failure_kind: null,
+        failure_message: null,
+        attempts: this.knex.raw('attempts + 1'),
+        updated_at: this.knex.fn.now(),
+      })
+      .returning('entity_ref');
+    if (entityRefs) query.whereIn('entity_ref', entityRefs);
+    const rows: Array<{ entity_ref: string }> = await query;
+    return rows.map(r => r.entity_ref);
+  }
+}

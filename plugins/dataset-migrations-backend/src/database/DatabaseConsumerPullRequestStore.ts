@@ -1,0 +1,105 @@
+import type { Knex } from 'knex';
+import type { ConsumerPullRequest } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type {
+  ConsumerPullRequestStore,
+  PullRequestToClose,
+} from './ConsumerPullRequestStore';
+import { CONSUMERS_TABLE, type ConsumerRow } from './consumerRows';
+
+/** Consumers' pull requests, as recorded on their ledger rows in the plugin's database. */
+export class DatabaseConsumerPullRequestStore
+  implements ConsumerPullRequestStore
+{
+  constructor(private readonly knex: Knex) {}
+
+  /** Consumers whose pull requests are open or merged, to follow up on. */
+  async listAwaitingMerge(): Promise<
+    Array<{ migrationId: string; entityRef: string }>
+  > {
+    const rows = await this.knex<ConsumerRow>(CONSUMERS_TABLE)
+      .whereIn('state', ['pr-opened', 'merged'])
+      .select('migration_id', 'entity_ref');
+    return rows.map(r => ({
+      migrationId: r.migration_id,
+      entityRef: r.entity_ref,
+    }));
+  }
+
+  /**
+   * Settles every consumer of a rolled-back migration that is not unaffected:
+   * `superseded`, with the reason, keeping its failure and pull request. Returns
+   * those whose pull request is still open, to be closed.
+   */
+  async supersede(
+    migrationId: string,
+    reasons: {
+      /** For a consumer whose patch was merged: its code now reads the new version. */
+      merged: string;
+      /** For one with a pull request that is still open. */
+      open: string;
+      /** For every other one. */
+      other: string;
+    },
+  ): Promise<PullRequestToClose[]> {
+    const rows: Array<
+      Pick<ConsumerRow, 'entity_ref' | 'repository_url' | 'pull_request'>
+    > = await this.knex(CONSUMERS_TABLE)
+      .where({ migration_id: migrationId })
+      .whereNotIn('state', ['unaffected', 'superseded'])
+      .update({
+        state: 'superseded',
+        superseded_reason: this.knex.raw(
+          `CASE WHEN state = 'merged' OR (state = 'done' AND coalesce(patch, '') <> '') THEN ?
+                  WHEN pull_request->>'state' = 'open' THEN ? ELSE ? END`,
+          [reasons.merged, reasons.open, reasons.other],
+        ),
+        updated_at: this.knex.fn.now(),
+      })
+      .returning(['entity_ref', 'repository_url', 'pull_request']);
+    return rows
+      .filter(r => r.pull_request?.state === 'open' && r.repository_url)
+      .map(r => ({
+        entityRef: r.entity_ref,
+        repositoryUrl: r.repository_url!,
+        pullRequest: r.pull_request!,
+      }));
+  }
+
+  /** Records a superseded consumer's pull request as it stands after closing it. */
+  async recordClosedPullRequest(
+    migrationId: string,
+    entityRef: string,
+    pullRequest: ConsumerPullRequest,
+  ): Promise<boolean> {
+    const count = await this.knex(CONSUMERS_TABLE)
+      .where({
+        migration_id: migrationId,
+        entity_ref: entityRef,
+        state: 'superseded',
+      })
+      .update({
+        pull_request: JSON.stringify(pullRequest),
+        updated_at: this.knex.fn.now(),
+      });
+    return count > 0;
+  }
+
+  /**
+   * Consumers whose code reads the migration's new version because their patch was
+   * merged: `merged`, or `done` with a patch.
+   */
+  async listMergedPatches(migrationId: string): Promise<string[]> {
+    const rows: Array<{ entity_ref: string }> = await this.knex(CONSUMERS_TABLE)
+      .where({ migration_id: migrationId })
+      .where(q =>
+        q
+          .where('state', 'merged')
+          .orWhere(d =>
+            d.where('state', 'done').whereRaw(`coalesce(patch, '') <> ''`),
+          ),
+      )
+      .orderBy('entity_ref')
+      .select('entity_ref');
+    return rows.map(r => r.entity_ref);
+  }
+}

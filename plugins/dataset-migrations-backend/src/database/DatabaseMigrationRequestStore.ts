@@ -1,0 +1,336 @@
+import type { Knex } from 'knex';
+import {
+  ACTIVE_MIGRATION_STATUSES,
+  type ContractOverride,
+  type Migration,
+  type MigrationDetails,
+  type MigrationPlan,
+  type MigrationStatus,
+  type MigrationSummary,
+  type PersonOverride,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { DatabaseDatasetVersionStore } from './DatabaseDatasetVersionStore';
+import type { DatabaseRunJournal } from './DatabaseRunJournal';
+import type {
+  Enqueue,
+  MigrationRequestStore,
+  NewMigration,
+  QueueResult,
+} from './MigrationRequestStore';
+import { asStoreTransaction } from './StoreTransaction';
+import {
+  toMigration,
+  toMigrationWithPlan,
+  toSummary,
+  type MigrationRow,
+} from './migrationRows';
+
+const UNIQUE_VIOLATION = '23505';
+/** Statuses in which a migration answers a repeat of its request. */
+const REUSABLE_STATUSES: MigrationStatus[] = [
+  'queued',
+  'running',
+  'awaiting-decision',
+  'succeeded',
+];
+/**
+ * A consumer of the migration (in `migrations`) waits for a person's decision: the
+ * pipeline left it failed with `needs-decision` and nobody has decided yet. The
+ * same rule as `needsDecision()` in -common, read by the database.
+ */
+const UNDECIDED_CONSUMER = `EXISTS (
+  SELECT 1 FROM migration_consumers c
+   WHERE c.migration_id = migrations.id
+     AND c.state = 'failed' AND c.failure_kind = 'needs-decision')`;
+
+/** Migration requests in the plugin's database: the `migrations` rows and their status. */
+export class DatabaseMigrationRequestStore implements MigrationRequestStore {
+  constructor(
+    private readonly knex: Knex,
+    private readonly parts: {
+      /** Where a migration's steps and logs are read from, for its details. */
+      journal: DatabaseRunJournal;
+      /** Written in the transaction that records an outcome that moves the dataset. */
+      versions: DatabaseDatasetVersionStore;
+    },
+  ) {}
+
+  async createMigration(
+    migration: NewMigration,
+    enqueue: Enqueue,
+  ): Promise<QueueResult> {
+    return this.queueOrReportActive(migration.entityRef, async tx => {
+      // A repeat whose identical twin was queued and even finished since the caller
+      // last looked must not become a second migration; the caller answers it with
+      // the twin.
+      const twin = await tx<MigrationRow>('migrations')
+        .where({ fingerprint: migration.fingerprint })
+        .whereIn('status', REUSABLE_STATUSES)
+        .first('id');
+      if (twin) return undefined;
+      const [row] = await tx<MigrationRow>('migrations')
+        .insert({
+          id: migration.id,
+          entity_ref: migration.entityRef,
+          from_version: migration.fromVersion,
+          target_version: migration.targetVersion,
+          changes: JSON.stringify(migration.changes) as any,
+          dry_run: migration.dryRun,
+          fingerprint: migration.fingerprint,
+          status: 'queued',
+          requested_by: migration.requestedBy,
+          plan: migration.plan ? (JSON.stringify(migration.plan) as any) : null,
+        })
+        .returning('*');
+      await enqueue(asStoreTransaction(tx), row.id);
+      return row;
+    });
+  }
+
+  async requeueMigration(id: string, enqueue: Enqueue): Promise<QueueResult> {
+    const existing = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .first();
+    if (!existing) return { queued: false };
+    return this.queueOrReportActive(existing.entity_ref, async tx => {
+      const [row] = await tx<MigrationRow>('migrations')
+        .where({ id })
+        .whereIn('status', ['failed', 'cancelled'])
+        .update({
+          status: 'queued',
+          failure_reason: null,
+          cancel_requested_at: null,
+          finished_at: null,
+          updated_at: tx.fn.now(),
+          retried_at_attempt: tx.raw('attempts') as any,
+        })
+        .returning('*');
+      if (!row) return undefined;
+      await enqueue(asStoreTransaction(tx), row.id);
+      return row;
+    });
+  }
+
+  /**
+   * Runs a write that makes a migration active. The partial unique index refuses a
+   * second active migration of a dataset; that refusal is reported with the
+   * migration that holds the dataset.
+   */
+  private async queueOrReportActive(
+    entityRef: string,
+    write: (tx: Knex.Transaction) => Promise<MigrationRow | undefined>,
+  ): Promise<QueueResult> {
+    try {
+      const row = await this.knex.transaction(write);
+      if (row) return { queued: true, migration: toMigration(row) };
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    }
+    const active = await this.knex<MigrationRow>('migrations')
+      .where({ entity_ref: entityRef })
+      .whereIn('status', ACTIVE_MIGRATION_STATUSES)
+      .first();
+    return { queued: false, active: active && toMigration(active) };
+  }
+
+  async findByFingerprint(fingerprint: string): Promise<Migration | undefined> {
+    const row = await this.knex<MigrationRow>('migrations')
+      .where({ fingerprint })
+      .whereIn('status', REUSABLE_STATUSES)
+      .orderBy('created_at', 'desc')
+      .first();
+    return row && toMigration(row);
+  }
+
+  async getMigration(id: string): Promise<MigrationDetails | undefined> {
+    const row = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .first();
+    if (!row) return undefined;
+    const { verification } = row;
+    return {
+      ...toMigrationWithPlan(row),
+      // now() as JSON carries an offset; other times here are ISO in UTC.
+      verification: verification
+        ? {
+            ...verification,
+            recordedAt: new Date(verification.recordedAt).toISOString(),
+          }
+        : undefined,
+      ...(await this.parts.journal.history(id)),
+    };
+  }
+
+  async getMigrationWithPlan(
+    id: string,
+  ): Promise<(Migration & { plan?: MigrationPlan }) | undefined> {
+    const row = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .first();
+    return row && toMigrationWithPlan(row);
+  }
+
+  async listMigrations(filter: {
+    entityRef?: string;
+    limit: number;
+  }): Promise<Migration[]> {
+    const query = this.knex<MigrationRow>('migrations')
+      .orderBy('created_at', 'desc')
+      .limit(filter.limit);
+    if (filter.entityRef) query.where({ entity_ref: filter.entityRef });
+    return (await query).map(toMigration);
+  }
+
+  async latestMigrations(
+    entityRefs: string[],
+  ): Promise<Map<string, MigrationSummary>> {
+    if (entityRefs.length === 0) return new Map();
+    const rows: MigrationRow[] = await this.knex.select('*').from(
+      this.knex('migrations')
+        .distinctOn('entity_ref')
+        .whereIn('entity_ref', entityRefs)
+        .orderBy([
+          { column: 'entity_ref' },
+          { column: 'created_at', order: 'desc' },
+        ])
+        .as('latest'),
+    );
+    return new Map(rows.map(row => [row.entity_ref, toSummary(row)]));
+  }
+
+  async requestCancel(id: string): Promise<Migration | undefined> {
+    const [row] = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .whereIn('status', ACTIVE_MIGRATION_STATUSES)
+      .update({
+        status: this.knex.raw(
+          `CASE WHEN status IN ('queued', 'awaiting-decision') THEN 'cancelled' ELSE status END`,
+        ) as any,
+        finished_at: this.knex.raw(
+          `CASE WHEN status IN ('queued', 'awaiting-decision') THEN now() ELSE finished_at END`,
+        ) as any,
+        cancel_requested_at: this.knex.fn.now() as any,
+        updated_at: this.knex.fn.now() as any,
+      })
+      .returning('*');
+    if (row) return toMigration(row);
+    const existing = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .first();
+    return existing && toMigration(existing);
+  }
+
+  async isCancelRequested(id: string): Promise<boolean> {
+    const row = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .first('cancel_requested_at', 'status');
+    return (
+      !row || row.status === 'cancelled' || row.cancel_requested_at !== null
+    );
+  }
+
+  async awaitDecisions(id: string, owner: string): Promise<boolean> {
+    // One statement with the check, so a decision recorded meanwhile is either seen
+    // here (the run goes on) or finds the run waiting (and queues it again).
+    const updated = await this.knex('migrations')
+      .where({ id, status: 'running', lease_owner: owner })
+      // A cancel asked for meanwhile is the run's to carry out, not to park.
+      .whereNull('cancel_requested_at')
+      .whereRaw(UNDECIDED_CONSUMER)
+      .update({
+        status: 'awaiting-decision',
+        lease_owner: null,
+        lease_expires_at: null,
+        updated_at: this.knex.fn.now(),
+      });
+    return updated === 1;
+  }
+
+  async resumeAfterDecisions(id: string, enqueue: Enqueue): Promise<boolean> {
+    return this.knex.transaction(async tx => {
+      const [row] = await tx('migrations')
+        .where({ id, status: 'awaiting-decision' })
+        .whereRaw(`NOT ${UNDECIDED_CONSUMER}`)
+        .update({ status: 'queued', updated_at: tx.fn.now() })
+        .returning('id');
+      if (!row) return false;
+      await enqueue(asStoreTransaction(tx), id);
+      return true;
+    });
+  }
+
+  async finishMigration(
+    id: string,
+    outcome: { status: 'succeeded' | 'failed' | 'cancelled'; reason?: string },
+    owner?: string,
+  ): Promise<boolean> {
+    return this.knex.transaction(async tx => {
+      const query = tx<MigrationRow>('migrations').where({ id });
+      if (owner) query.where({ lease_owner: owner, status: 'running' });
+      const [row] = await query
+        .update({
+          status: outcome.status,
+          failure_reason: outcome.reason ?? null,
+          finished_at: tx.fn.now(),
+          updated_at: tx.fn.now(),
+          lease_owner: null,
+          lease_expires_at: null,
+        })
+        .returning('*');
+      if (row && outcome.status === 'succeeded' && !row.dry_run)
+        await this.parts.versions.recordMigrated(tx, row);
+      return row !== undefined;
+    });
+  }
+
+  async markRolledBack(
+    id: string,
+    override?: PersonOverride,
+    owner?: string,
+  ): Promise<boolean> {
+    return this.knex.transaction(async tx => {
+      const [row] = await tx<MigrationRow>('migrations')
+        .where({
+          id,
+          status: 'succeeded',
+          ...(owner ? { lease_owner: owner } : {}),
+        })
+        .whereNull('contracted_at')
+        .update({
+          status: 'rolled-back',
+          updated_at: tx.fn.now(),
+          lease_owner: null,
+          lease_expires_at: null,
+          ...(override
+            ? { rollback_override: JSON.stringify(override) as any }
+            : {}),
+        })
+        .returning('*');
+      if (!row) return false;
+      await this.parts.versions.recordRolledBack(tx, row);
+      return true;
+    });
+  }
+
+  async markContracted(
+    id: string,
+    override?: ContractOverride,
+    owner?: string,
+  ): Promise<boolean> {
+    const updated = await this.knex('migrations')
+      .where({
+        id,
+        status: 'succeeded',
+        ...(owner ? { lease_owner: owner } : {}),
+      })
+      .whereNull('contracted_at')
+      .update({
+        contracted_at: this.knex.fn.now(),
+        lease_owner: null,
+        lease_expires_at: null,
+        ...(override ? { contract_override: JSON.stringify(override) } : {}),
+        updated_at: this.knex.fn.now(),
+      });
+    return updated === 1;
+  }
+}

@@ -1,0 +1,114 @@
+import type {
+  FieldChange,
+  Migration,
+  MigrationDetails,
+  MigrationPlan,
+  ContractOverride,
+  MigrationStatus,
+  MigrationSummary,
+  PersonOverride,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { StoreTransaction } from './StoreTransaction';
+
+export interface NewMigration {
+  id: string;
+  entityRef: string;
+  fromVersion: number;
+  targetVersion: number;
+  changes: FieldChange[];
+  dryRun: boolean;
+  fingerprint: string;
+  requestedBy: string;
+  /** What the migration will execute, for review; fixed at creation. */
+  plan?: MigrationPlan;
+}
+
+/** Runs inside the transaction that writes a queued migration, so both land or neither. */
+export type Enqueue = (
+  tx: StoreTransaction,
+  migrationId: string,
+) => Promise<void>;
+
+/** Either the queued migration, or the dataset's active one that blocked it. */
+export type QueueResult =
+  | { queued: true; migration: Migration }
+  | { queued: false; active?: Migration };
+
+/** Migration requests: what was asked for, and the status each one is in. */
+export interface MigrationRequestStore {
+  /**
+   * Inserts a queued migration; refused while the dataset has an active one, or when
+   * a migration with the same fingerprint is queued, running or succeeded.
+   */
+  createMigration(
+    migration: NewMigration,
+    enqueue: Enqueue,
+  ): Promise<QueueResult>;
+  /** Puts a failed or cancelled migration back in the queue for another attempt. */
+  requeueMigration(id: string, enqueue: Enqueue): Promise<QueueResult>;
+  /** The migration that a request with this fingerprint already produced, unless it failed, was cancelled or was rolled back. */
+  findByFingerprint(fingerprint: string): Promise<Migration | undefined>;
+  getMigration(id: string): Promise<MigrationDetails | undefined>;
+  /** A migration and its plan, without steps and logs: for work that runs often. */
+  getMigrationWithPlan(
+    id: string,
+  ): Promise<(Migration & { plan?: MigrationPlan }) | undefined>;
+  listMigrations(filter: {
+    entityRef?: string;
+    limit: number;
+  }): Promise<Migration[]>;
+  latestMigrations(
+    entityRefs: string[],
+  ): Promise<Map<string, MigrationSummary>>;
+
+  /** Cancels a queued migration at once; asks a running one to stop at its next safe point. */
+  requestCancel(id: string): Promise<Migration | undefined>;
+  isCancelRequested(id: string): Promise<boolean>;
+
+  /**
+   * Parks this owner's running migration in `awaiting-decision`, releasing its lease,
+   * if a consumer still waits for a person's decision; false when none does (or the
+   * run is no longer this owner's), and the run goes on.
+   */
+  awaitDecisions(id: string, owner: string): Promise<boolean>;
+  /**
+   * Queues a migration waiting for decisions again, with its job, once no consumer
+   * waits for one; false when it is not waiting or a decision is still missing.
+   */
+  resumeAfterDecisions(id: string, enqueue: Enqueue): Promise<boolean>;
+
+  /**
+   * Ends the migration. A successful, real migration records the dataset's new
+   * schema version in the same transaction. Given an owner, only while that owner
+   * still holds the run's lease: a worker that lost the run cannot overwrite the
+   * outcome of the one that took it. Returns whether the outcome was recorded.
+   */
+  finishMigration(
+    id: string,
+    outcome: {
+      status: Extract<MigrationStatus, 'succeeded' | 'failed' | 'cancelled'>;
+      reason?: string;
+    },
+    owner?: string,
+  ): Promise<boolean>;
+  /**
+   * Records that a succeeded migration's dataset is back on its previous version;
+   * false when the migration is not succeeded or was contracted. Given an owner,
+   * only while that owner holds the run's lease, which ends with it.
+   */
+  markRolledBack(
+    id: string,
+    override?: PersonOverride,
+    owner?: string,
+  ): Promise<boolean>;
+  /**
+   * Records that the previous version was dropped, with the person's override when
+   * consumers had not moved; false when not applicable. Fenced by an owner as
+   * `markRolledBack` is.
+   */
+  markContracted(
+    id: string,
+    override?: ContractOverride,
+    owner?: string,
+  ): Promise<boolean>;
+}

@@ -1,0 +1,82 @@
+import type {
+  ContractOverride,
+  Migration,
+  MigrationPlan,
+  MigrationStatus,
+  MigrationSummary,
+  PersonOverride,
+  RecordedVerification,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+
+/** A row of `migrations`, which the request store and the run journal both write. */
+export type MigrationRow = {
+  id: string;
+  entity_ref: string;
+  from_version: number;
+  target_version: number;
+  changes: Migration['changes'];
+  dry_run: boolean;
+  fingerprint: string;
+  status: MigrationStatus;
+  failure_reason: string | null;
+  requested_by: string;
+  attempts: number;
+  cancel_requested_at: Date | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  updated_at: Date;
+  lease_owner: string | null;
+  lease_expires_at: Date | null;
+  plan: MigrationPlan | null;
+  contracted_at: Date | null;
+  contract_override: ContractOverride | null;
+  retried_at_attempt: number;
+  verification: RecordedVerification | null;
+  rollback_override: PersonOverride | null;
+};
+
+export function toSummary(row: MigrationRow): MigrationSummary {
+  return {
+    id: row.id,
+    status: row.status,
+    fromVersion: row.from_version,
+    targetVersion: row.target_version,
+    dryRun: row.dry_run,
+    createdAt: row.created_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString(),
+  };
+}
+
+export function toMigration(row: MigrationRow): Migration {
+  return {
+    ...toSummary(row),
+    entityRef: row.entity_ref,
+    changes: row.changes,
+    failureReason: row.failure_reason ?? undefined,
+    requestedBy: row.requested_by,
+    attempts: row.attempts,
+    retriedAtAttempt: row.retried_at_attempt,
+    cancelRequested: row.cancel_requested_at !== null,
+    startedAt: row.started_at?.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    contractedAt: row.contracted_at?.toISOString(),
+    ...(row.contract_override
+      ? { contractOverride: row.contract_override }
+      : {}),
+    ...(row.rollback_override
+      ? {
+          rollbackOverride: {
+            ...row.rollback_override,
+            at: new Date(row.rollback_override.at).toISOString(),
+          },
+        }
+      : {}),
+  };
+}
+
+export function toMigrationWithPlan(
+  row: MigrationRow,
+): Migration & { plan?: MigrationPlan } {
+  return { ...toMigration(row), plan: row.plan ?? undefined };
+}
