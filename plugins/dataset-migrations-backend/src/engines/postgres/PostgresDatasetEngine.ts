@@ -1255,6 +1255,11 @@ function backfillSettings(config: Config): BackfillSettings {
   };
 }
 
+/**
+ * Creates the engine for `datasetMigrations.engines.<name>` entries of `type: postgres`.
+ *
+ * @public
+ */
 export const postgresEngineFactory: DatasetEngineFactory = {
   type: 'postgres',
   create({ name, config, logger }) {
