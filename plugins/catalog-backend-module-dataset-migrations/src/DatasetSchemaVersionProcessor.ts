@@ -11,6 +11,8 @@ import type { DatasetSchemaVersionService } from '@dataset-migrations/plugin-dat
  * Writes the schema version a dataset was migrated to, and the table a migration
  * moved it to, onto its entity, so the catalog shows the live state while the
  * entity's source file still declares the one it started from.
+ *
+ * @public
  */
 export class DatasetSchemaVersionProcessor implements CatalogProcessor {
   constructor(private readonly versions: DatasetSchemaVersionService) {}

@@ -11,6 +11,8 @@ import type { DatasetField } from './types';
  *   added field: old queries do not name it);
  * - full: both;
  * - breaking: neither (a renamed field).
+ *
+ * @public
  */
 export type CompatibilityClass = 'full' | 'backward' | 'forward' | 'breaking';
 
@@ -18,6 +20,8 @@ export type CompatibilityClass = 'full' | 'backward' | 'forward' | 'breaking';
  * What a class means for the rollout: consumers first (backward), the dataset first
  * (forward), any order (full), or side by side (breaking: the old version stays
  * readable under its versioned name while consumers move one by one).
+ *
+ * @public
  */
 export type RolloutOrder =
   | 'any-order'
@@ -25,6 +29,7 @@ export type RolloutOrder =
   | 'dataset-first'
   | 'side-by-side';
 
+/** @public */
 export interface ChangeCompatibility {
   index: number;
   kind: FieldChangeKind;
@@ -33,6 +38,7 @@ export interface ChangeCompatibility {
   reason: string;
 }
 
+/** @public */
 export interface Compatibility {
   class: CompatibilityClass;
   rollout: RolloutOrder;
@@ -72,7 +78,11 @@ const WIDER: Record<string, string[]> = {
 
 const baseType = (type: string) => type.replace(/\(.*\)$/, '');
 
-/** True when every value of `from` fits `to`: a cast from `from` to `to` only widens. */
+/**
+ * True when every value of `from` fits `to`: a cast from `from` to `to` only widens.
+ *
+ * @public
+ */
 export function widens(from: string, to: string): boolean {
   return (WIDER[baseType(from)] ?? []).includes(baseType(to));
 }
@@ -92,6 +102,8 @@ const READ_AS_IS = [
  * True when `from` → `to` widens (see {@link widens}) and a reader of `from` can
  * read `to` with no change: consumer code is not cast back to `from`, which would
  * bring back the overflow the migration removes.
+ *
+ * @public
  */
 export function widensForReaders(from: string, to: string): boolean {
   return (
@@ -102,7 +114,11 @@ export function widensForReaders(from: string, to: string): boolean {
   );
 }
 
-/** Classifies each change against the fields it starts from, and the whole migration. */
+/**
+ * Classifies each change against the fields it starts from, and the whole migration.
+ *
+ * @public
+ */
 export function classifyChanges(
   source: DatasetField[],
   changes: FieldChange[],

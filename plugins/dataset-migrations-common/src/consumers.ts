@@ -2,6 +2,8 @@
  * Where a consumer of a migrated dataset stands. The happy path is
  * discovered → patched → verified → pr-opened → merged → done; a consumer that
  * reads nothing the migration changes ends unaffected.
+ *
+ * @public
  */
 export const CONSUMER_STATES = [
   'discovered',
@@ -20,9 +22,14 @@ export const CONSUMER_STATES = [
   'excluded',
 ] as const;
 
+/** @public */
 export type ConsumerState = (typeof CONSUMER_STATES)[number];
 
-/** States a consumer does not leave without a person (a retry or a merge). */
+/**
+ * States a consumer does not leave without a person (a retry or a merge).
+ *
+ * @public
+ */
 export const SETTLED_CONSUMER_STATES: readonly ConsumerState[] = [
   'unaffected',
   'done',
@@ -37,6 +44,8 @@ export const SETTLED_CONSUMER_STATES: readonly ConsumerState[] = [
  * scope, or the migration was rolled back. Any other state (`kept` included) is
  * still moving: a later migration of the dataset waits for it, and contract (the
  * breaking moment) is refused while one is.
+ *
+ * @public
  */
 export const MOVED_CONSUMER_STATES: readonly ConsumerState[] = [
   'unaffected',
@@ -45,22 +54,38 @@ export const MOVED_CONSUMER_STATES: readonly ConsumerState[] = [
   'superseded',
 ];
 
-/** True when the consumer holds nothing back (see {@link MOVED_CONSUMER_STATES}). */
+/**
+ * True when the consumer holds nothing back (see {@link MOVED_CONSUMER_STATES}).
+ *
+ * @public
+ */
 export function isMovedConsumerState(state: ConsumerState): boolean {
   return MOVED_CONSUMER_STATES.includes(state);
 }
 
-/** How many consumers are in each state. */
+/**
+ * How many consumers are in each state.
+ *
+ * @public
+ */
 export type ConsumerStateCounts = Record<ConsumerState, number>;
 
-/** Every state at zero, to count into. */
+/**
+ * Every state at zero, to count into.
+ *
+ * @public
+ */
 export function emptyConsumerStateCounts(): ConsumerStateCounts {
   return Object.fromEntries(
     CONSUMER_STATES.map(state => [state, 0]),
   ) as ConsumerStateCounts;
 }
 
-/** Why a consumer failed; each names what a person has to do next. */
+/**
+ * Why a consumer failed; each names what a person has to do next.
+ *
+ * @public
+ */
 export type ConsumerFailureKind =
   /** The entity has no source-location annotation. */
   | 'no-repository'
@@ -84,24 +109,34 @@ export type ConsumerFailureKind =
    */
   | 'behind-previous-version';
 
+/** @public */
 export interface ConsumerFailure {
   kind: ConsumerFailureKind;
   message: string;
 }
 
-/** A place in a file, 1-based. */
+/**
+ * A place in a file, 1-based.
+ *
+ * @public
+ */
 export interface SourcePosition {
   line: number;
   column: number;
 }
 
+/** @public */
 export type FileImpactStatus =
   | 'rewritten'
   | 'unaffected'
   | 'needs-decision'
   | 'unparseable';
 
-/** What one consumer file reads of the dataset, and what the rewrite did to it. */
+/**
+ * What one consumer file reads of the dataset, and what the rewrite did to it.
+ *
+ * @public
+ */
 export interface FileImpact {
   path: string;
   status: FileImpactStatus;
@@ -113,12 +148,14 @@ export interface FileImpact {
   problem?: { message: string; position?: SourcePosition };
 }
 
+/** @public */
 export type ConsumerImpactStatus =
   | 'unaffected'
   | 'affected'
   | 'needs-decision'
   | 'unparseable';
 
+/** @public */
 export interface ConsumerImpact {
   status: ConsumerImpactStatus;
   /** Changed fields read anywhere in the consumer. */
@@ -127,12 +164,17 @@ export interface ConsumerImpact {
   files: FileImpact[];
 }
 
-/** Figures of one query's result, compared between the old and new dataset version. */
+/**
+ * Figures of one query's result, compared between the old and new dataset version.
+ *
+ * @public
+ */
 export interface ResultFigures {
   rows: number;
   checksum: string;
 }
 
+/** @public */
 export interface ShadowCheck {
   path: string;
   /** 1-based index of the statement in its file. */
@@ -145,6 +187,7 @@ export interface ShadowCheck {
   differingRows?: Array<{ side: 'before' | 'after'; row: unknown }>;
 }
 
+/** @public */
 export interface CommandEvidence {
   command: string;
   exitCode: number | null;
@@ -154,6 +197,7 @@ export interface CommandEvidence {
   outputTail: string;
 }
 
+/** @public */
 export interface ConsumerVerification {
   command?: CommandEvidence;
   shadowChecks: ShadowCheck[];
@@ -162,6 +206,7 @@ export interface ConsumerVerification {
   agentTurns?: number;
 }
 
+/** @public */
 export interface ConsumerPullRequest {
   provider: string;
   url: string;
@@ -174,6 +219,8 @@ export interface ConsumerPullRequest {
  * What a person decided for a consumer that reads a field the migration drops or
  * recomputes: keep reading it while the expand phase serves it, take the consumer
  * out of scope, or hand its code to the coding agent after the cut-over.
+ *
+ * @public
  */
 export const CONSUMER_DECISION_KINDS = [
   'keep-field',
@@ -181,9 +228,14 @@ export const CONSUMER_DECISION_KINDS = [
   'agent',
 ] as const;
 
+/** @public */
 export type ConsumerDecisionKind = (typeof CONSUMER_DECISION_KINDS)[number];
 
-/** A decision as the ledger keeps it: what, why, who and when. */
+/**
+ * A decision as the ledger keeps it: what, why, who and when.
+ *
+ * @public
+ */
 export interface ConsumerDecision {
   kind: ConsumerDecisionKind;
   reason?: string;
@@ -192,7 +244,11 @@ export interface ConsumerDecision {
   decidedAt: string;
 }
 
-/** Whether a consumer waits for a person's decision before its migration may start. */
+/**
+ * Whether a consumer waits for a person's decision before its migration may start.
+ *
+ * @public
+ */
 export function needsDecision(consumer: {
   state: ConsumerState;
   failure?: { kind: ConsumerFailureKind };
@@ -202,14 +258,18 @@ export function needsDecision(consumer: {
   );
 }
 
-/** One consumer of one migration, as the ledger tracks it. */
+/**
+ * One consumer of one migration, as the ledger tracks it.
+ *
+ * @public
+ */
 export interface MigrationConsumer {
   entityRef: string;
   title?: string;
   owner?: string;
   /** 1 for a direct reader; more when it reads through derived datasets. */
   depth: number;
-  /** The derived dataset it reads through, when depth > 1. */
+  /** The derived dataset it reads through, when its depth is above 1. */
   via?: string;
   repositoryUrl?: string;
   state: ConsumerState;
@@ -227,13 +287,18 @@ export interface MigrationConsumer {
   updatedAt: string;
 }
 
+/** @public */
 export interface ConsumerLedger {
   migrationId: string;
   counts: ConsumerStateCounts;
   consumers: MigrationConsumer[];
 }
 
-/** `POST /rewrite-preview`: rewrite files under a mapping without a repository. */
+/**
+ * `POST /rewrite-preview`: rewrite files under a mapping without a repository.
+ *
+ * @public
+ */
 export interface RewritePreviewFile {
   path: string;
   content: string;
@@ -241,7 +306,11 @@ export interface RewritePreviewFile {
   impact: FileImpact;
 }
 
-/** How much one file of a pull request changes. */
+/**
+ * How much one file of a pull request changes.
+ *
+ * @public
+ */
 export interface PullRequestFileStats {
   path: string;
   additions: number;
@@ -251,6 +320,8 @@ export interface PullRequestFileStats {
 /**
  * `GET /migrations/:id/consumers/:kind/:namespace/:name/pull-request`: a consumer's
  * pull request as the portal shows it, read from its source control now.
+ *
+ * @public
  */
 export interface ConsumerPullRequestDetails extends ConsumerPullRequest {
   title: string;

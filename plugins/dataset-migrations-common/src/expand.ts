@@ -11,9 +11,12 @@ import type { DatasetField } from './types';
  * - `previous`: a dropped or recomputed field, read from the previous version,
  *   which is kept until contract.
  * - `new`: a field only the new version has, after the previous version's fields.
+ *
+ * @public
  */
 export type ExpandSource = 'same' | 'renamed' | 'old-type' | 'previous' | 'new';
 
+/** @public */
 export interface ExpandColumn {
   name: string;
   /** The type the name serves during expand. */
@@ -25,7 +28,11 @@ export interface ExpandColumn {
   atContract: string;
 }
 
-/** What the dataset's name serves between cut-over and contract. */
+/**
+ * What the dataset's name serves between cut-over and contract.
+ *
+ * @public
+ */
 export interface ExpandPhase {
   /** In `SELECT *` order: the previous version's fields, then the new ones. */
   columns: ExpandColumn[];
@@ -42,7 +49,11 @@ export interface ExpandPhase {
   plain: boolean;
 }
 
-/** The new version's field that carries an old field's values unchanged or cast. */
+/**
+ * The new version's field that carries an old field's values unchanged or cast.
+ *
+ * @public
+ */
 export function carrierOf(
   target: TargetField[],
   oldName: string,
@@ -58,6 +69,8 @@ export function carrierOf(
  * Expand keeps every reader of the previous version working: each of its fields
  * under its name, type and values, in its order; the new version's own fields
  * follow. Contract then makes the name exactly the new version.
+ *
+ * @public
  */
 export function expandPhaseOf(
   source: DatasetField[],

@@ -1,6 +1,7 @@
 import type { FieldChange } from './schemas';
 import type { DatasetField } from './types';
 
+/** @public */
 export type FieldChangeKind =
   | 'renameField'
   | 'addField'
@@ -8,11 +9,16 @@ export type FieldChangeKind =
   | 'changeType'
   | 'deriveField';
 
+/** @public */
 export function changeKind(change: FieldChange): FieldChangeKind {
   return Object.keys(change)[0] as FieldChangeKind;
 }
 
-/** The SQL expression a change carries, if any, and the key it sits under. */
+/**
+ * The SQL expression a change carries, if any, and the key it sits under.
+ *
+ * @public
+ */
 export function changeExpression(
   change: FieldChange,
 ): { key: 'expression' | 'using'; sql: string } | undefined {
@@ -25,7 +31,11 @@ export function changeExpression(
   return undefined;
 }
 
-/** Where a field of the new version takes its value from. */
+/**
+ * Where a field of the new version takes its value from.
+ *
+ * @public
+ */
 export type FieldSource =
   | { kind: 'copy'; from: string }
   | { kind: 'cast'; from: string }
@@ -33,10 +43,12 @@ export type FieldSource =
   /** A SQL expression over the source version's fields. */
   | { kind: 'expression'; sql: string };
 
+/** @public */
 export interface TargetField extends DatasetField {
   source: FieldSource;
 }
 
+/** @public */
 export interface FieldChangePlan {
   fields: TargetField[];
   problems: string[];
@@ -46,6 +58,8 @@ export interface FieldChangePlan {
  * Applies changes, in order, to the source fields and returns the target version's
  * fields with where each one's values come from. Every problem names the change and
  * the field, so a request can be rejected before anything is queued.
+ *
+ * @public
  */
 export function planFieldChanges(
   source: DatasetField[],

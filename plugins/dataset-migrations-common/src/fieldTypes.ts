@@ -1,6 +1,8 @@
 /**
  * The logical field types a migration may target. Engines map them to their own
  * types; anything else is rejected before a migration is queued.
+ *
+ * @public
  */
 export const FIELD_TYPES = [
   'smallint',
@@ -18,8 +20,10 @@ export const FIELD_TYPES = [
   'uuid',
 ] as const;
 
+/** @public */
 export type FieldType = (typeof FIELD_TYPES)[number];
 
+/** @public */
 export function isFieldType(value: string): value is FieldType {
   return (FIELD_TYPES as readonly string[]).includes(value);
 }

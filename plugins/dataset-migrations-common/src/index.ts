@@ -13,3 +13,4 @@ export * from './inference';
 export * from './types';
 export * from './consumers';
 export * from './expand';
+export * from './responses';

@@ -3,7 +3,11 @@ import type { FieldChange } from './schemas';
 import { FIELD_TYPES, isFieldType } from './fieldTypes';
 import type { DatasetField } from './types';
 
-/** The schema a user wants; examples help tell apart fields that look alike. */
+/**
+ * The schema a user wants; examples help tell apart fields that look alike.
+ *
+ * @public
+ */
 export const targetSchemaSchema = z
   .object({
     entityRef: z.string().min(1, 'is required'),
@@ -28,9 +32,14 @@ export const targetSchemaSchema = z
   })
   .strict();
 
+/** @public */
 export type TargetSchema = z.infer<typeof targetSchemaSchema>;
 
-/** Why a change was inferred, for the person who confirms it. */
+/**
+ * Why a change was inferred, for the person who confirms it.
+ *
+ * @public
+ */
 export interface InferenceEvidence {
   confidence: 'certain' | 'likely' | 'guess';
   reason: string;
@@ -40,12 +49,17 @@ export interface InferenceEvidence {
   valueOverlap?: number;
 }
 
+/** @public */
 export interface InferredChange {
   change: FieldChange;
   evidence: InferenceEvidence;
 }
 
-/** Share of a target field's examples found in a source field's sampled values. */
+/**
+ * Share of a target field's examples found in a source field's sampled values.
+ *
+ * @public
+ */
 export type ValueOverlap = (
   sourceField: string,
   examples: string[],
@@ -60,6 +74,8 @@ const CLEAR_MARGIN = 0.15;
  * unmatched source field of the same type whose name is clearly most alike, or, when
  * names do not decide and the target gives examples, whose sampled values overlap
  * them most; what is left is added or dropped. Every change says why.
+ *
+ * @public
  */
 export async function inferChanges(
   source: DatasetField[],
@@ -189,7 +205,11 @@ function baseType(type: string): string {
   return type.replace(/\(.*\)$/, '');
 }
 
-/** 1 − normalised edit distance, over names with separators ignored. */
+/**
+ * 1 − normalised edit distance, over names with separators ignored.
+ *
+ * @public
+ */
 export function nameSimilarity(a: string, b: string): number {
   const x = a.replace(/_/g, '');
   const y = b.replace(/_/g, '');

@@ -84,6 +84,7 @@ const deriveField = z
   })
   .strict();
 
+/** @public */
 export const fieldChangeSchema = z.union([
   renameField,
   addField,
@@ -92,18 +93,29 @@ export const fieldChangeSchema = z.union([
   deriveField,
 ]);
 
+/** @public */
 export type FieldChange = z.infer<typeof fieldChangeSchema>;
 
-/** Where this package keeps the spec's published JSON Schema (generate:schema writes it). */
+/**
+ * Where this package keeps the spec's published JSON Schema (generate:schema writes it).
+ *
+ * @public
+ */
 export const SPEC_JSON_SCHEMA_PATH = 'schema/migration-spec.v1.schema.json';
 
-/** The version of the migration spec format; documents without one are read as v1. */
+/**
+ * The version of the migration spec format; documents without one are read as v1.
+ *
+ * @public
+ */
 export const MIGRATION_SPEC_API_VERSION = 'dataset-migrations.io/v1';
 
 /**
  * A migration spec: the machine-readable mapping from one schema version of a
  * dataset to the next. The same document is the API request, the input to code
  * generation and what a reviewer approves; JSON or YAML.
+ *
+ * @public
  */
 export const createMigrationRequestSchema = z
   .object({
@@ -137,6 +149,7 @@ export const createMigrationRequestSchema = z
     message: 'must hold at least one change, or renameDataset',
   });
 
+/** @public */
 export type CreateMigrationRequest = z.input<
   typeof createMigrationRequestSchema
 >;
@@ -145,6 +158,8 @@ export type CreateMigrationRequest = z.input<
  * Turns zod issues into one line each that names where the problem is, e.g.
  * `changes[0].renameField.to: must start with …`. A failed union reports the
  * closest branch's problems, so the user hears about the field they meant.
+ *
+ * @public
  */
 export function describeIssues(error: z.ZodError): string[] {
   return error.issues.flatMap(issue => describeIssue(issue, []));
@@ -187,7 +202,11 @@ function formatPath(path: (string | number)[]): string {
     .join('');
 }
 
-/** `POST /rewrite-preview`: what the rewriter makes of files under a mapping, without a repository. */
+/**
+ * `POST /rewrite-preview`: what the rewriter makes of files under a mapping, without a repository.
+ *
+ * @public
+ */
 export const rewritePreviewRequestSchema = z
   .object({
     entityRef: z.string().min(1, 'is required'),
@@ -214,27 +233,42 @@ export const rewritePreviewRequestSchema = z
     message: 'must hold at least one change, or renameDataset',
   });
 
+/** @public */
 export type RewritePreviewRequest = z.input<typeof rewritePreviewRequestSchema>;
 
 /**
  * `POST /impact`: which consumers a mapping would affect, before anything is
  * queued. Takes a whole migration spec (JSON or YAML); only the dataset and the
  * changes matter.
+ *
+ * @public
  */
 export const impactPreviewRequestSchema = createMigrationRequestSchema
   .innerType()
   .partial({ targetVersion: true })
   .strict();
 
-/** `POST /migrations/:id/consumers/retry`: failed consumers to try again; all when omitted. */
+/** @public */
+export type ImpactPreviewRequest = z.input<typeof impactPreviewRequestSchema>;
+
+/**
+ * `POST /migrations/:id/consumers/retry`: failed consumers to try again; all when omitted.
+ *
+ * @public
+ */
 export const retryConsumersRequestSchema = z
   .object({ entityRefs: z.array(z.string().min(1)).max(5000).optional() })
   .strict();
+
+/** @public */
+export type RetryConsumersRequest = z.input<typeof retryConsumersRequestSchema>;
 
 /**
  * The body of a gated action (`POST /migrations/:id/contract`, `/rollback`):
  * empty, or an override with the reason a person goes ahead although the rules
  * refuse (consumers not moved; merged patches). The reason is kept with the run.
+ *
+ * @public
  */
 export const overrideRequestSchema = z
   .object({
@@ -251,16 +285,23 @@ export const overrideRequestSchema = z
   })
   .strict();
 
+/** @public */
 export type OverrideRequest = z.infer<typeof overrideRequestSchema>;
+/** @public */
 export const contractRequestSchema = overrideRequestSchema;
+/** @public */
 export const rollbackRequestSchema = overrideRequestSchema;
+/** @public */
 export type ContractRequest = OverrideRequest;
+/** @public */
 export type RollbackRequest = OverrideRequest;
 
 /**
  * `POST /migrations/:id/consumers/decisions`: what happens to a consumer that reads a
  * field the migration drops or recomputes. A reason is required to keep the field
  * or exclude the consumer, so whoever reads the ledger later knows why.
+ *
+ * @public
  */
 export const consumerDecisionRequestSchema = z
   .object({
@@ -288,6 +329,7 @@ export const consumerDecisionRequestSchema = z
       });
   });
 
+/** @public */
 export type ConsumerDecisionRequest = z.input<
   typeof consumerDecisionRequestSchema
 >;

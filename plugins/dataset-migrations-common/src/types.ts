@@ -3,6 +3,7 @@ import type { ConsumerStateCounts, ResultFigures } from './consumers';
 import type { ExpandPhase } from './expand';
 import type { FieldChange } from './schemas';
 
+/** @public */
 export const MIGRATION_STATUSES = [
   'queued',
   'running',
@@ -18,20 +19,30 @@ export const MIGRATION_STATUSES = [
   'awaiting-decision',
 ] as const;
 
+/** @public */
 export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];
 
-/** Statuses a migration can still leave; at most one such migration per dataset. */
+/**
+ * Statuses a migration can still leave; at most one such migration per dataset.
+ *
+ * @public
+ */
 export const ACTIVE_MIGRATION_STATUSES: readonly MigrationStatus[] = [
   'queued',
   'running',
   'awaiting-decision',
 ];
 
+/** @public */
 export function isActiveMigrationStatus(status: MigrationStatus): boolean {
   return ACTIVE_MIGRATION_STATUSES.includes(status);
 }
 
-/** The migration's new version is what readers get: it succeeded and was not a dry run. */
+/**
+ * The migration's new version is what readers get: it succeeded and was not a dry run.
+ *
+ * @public
+ */
 export function isLiveMigration(migration: {
   status: MigrationStatus;
   dryRun: boolean;
@@ -39,7 +50,11 @@ export function isLiveMigration(migration: {
   return migration.status === 'succeeded' && !migration.dryRun;
 }
 
-/** One field of a dataset's schema, as the engine reports it. */
+/**
+ * One field of a dataset's schema, as the engine reports it.
+ *
+ * @public
+ */
 export interface DatasetField {
   name: string;
   type: string;
@@ -49,7 +64,11 @@ export interface DatasetField {
   default?: string;
 }
 
-/** A secondary index of a dataset (the primary key is on its fields). */
+/**
+ * A secondary index of a dataset (the primary key is on its fields).
+ *
+ * @public
+ */
 export interface DatasetIndex {
   name: string;
   unique: boolean;
@@ -57,6 +76,7 @@ export interface DatasetIndex {
   definition: string;
 }
 
+/** @public */
 export interface MigrationSummary {
   id: string;
   status: MigrationStatus;
@@ -67,6 +87,7 @@ export interface MigrationSummary {
   finishedAt?: string;
 }
 
+/** @public */
 export interface DatasetSummary {
   entityRef: string;
   title: string;
@@ -88,7 +109,11 @@ export interface DatasetSummary {
   consumerCounts?: ConsumerStateCounts;
 }
 
-/** A dataset with its live schema, as introspected on its engine. */
+/**
+ * A dataset with its live schema, as introspected on its engine.
+ *
+ * @public
+ */
 export interface DatasetDetails extends DatasetSummary {
   engine: string;
   table: string;
@@ -98,8 +123,10 @@ export interface DatasetDetails extends DatasetSummary {
   rowEstimate: number;
 }
 
+/** @public */
 export type MigrationStepStatus = 'running' | 'succeeded' | 'failed';
 
+/** @public */
 export interface MigrationStep {
   name: string;
   attempt: number;
@@ -111,6 +138,7 @@ export interface MigrationStep {
   rowsTotal?: number;
 }
 
+/** @public */
 export interface MigrationLogLine {
   attempt: number;
   step?: string;
@@ -119,6 +147,7 @@ export interface MigrationLogLine {
   createdAt: string;
 }
 
+/** @public */
 export interface Migration extends MigrationSummary {
   entityRef: string;
   changes: FieldChange[];
@@ -138,7 +167,11 @@ export interface Migration extends MigrationSummary {
   rollbackOverride?: PersonOverride;
 }
 
-/** A person's decision to go ahead although the rules would refuse, kept with the migration. */
+/**
+ * A person's decision to go ahead although the rules would refuse, kept with the migration.
+ *
+ * @public
+ */
 export interface PersonOverride {
   reason: string;
   /** The user's entity ref. */
@@ -146,13 +179,21 @@ export interface PersonOverride {
   at: string;
 }
 
-/** A contract made although consumers still read the previous shape. */
+/**
+ * A contract made although consumers still read the previous shape.
+ *
+ * @public
+ */
 export interface ContractOverride extends PersonOverride {
   /** The consumers that had not moved, as `entityRef (state)`. */
   blockers: string[];
 }
 
-/** One stage of a migration as the engine will run it, for people to review. */
+/**
+ * One stage of a migration as the engine will run it, for people to review.
+ *
+ * @public
+ */
 export interface PlannedStage {
   name: string;
   description: string;
@@ -160,7 +201,11 @@ export interface PlannedStage {
   sql: string[];
 }
 
-/** The reviewable artifact of a migration: what changes, how compatible, and the SQL. */
+/**
+ * The reviewable artifact of a migration: what changes, how compatible, and the SQL.
+ *
+ * @public
+ */
 export interface MigrationPlan {
   entityRef: string;
   engine: string;
@@ -185,6 +230,8 @@ export interface MigrationPlan {
  * What a migration's verify stage compared: the source version read through the
  * migration's mapping against the new version, by row count and an
  * order-independent checksum.
+ *
+ * @public
  */
 export interface VerificationFigures {
   source: ResultFigures;
@@ -199,12 +246,17 @@ export interface VerificationFigures {
   rowsDeletedDuringCopy?: number;
 }
 
-/** Verification figures as stored with a run: the latest attempt's to verify. */
+/**
+ * Verification figures as stored with a run: the latest attempt's to verify.
+ *
+ * @public
+ */
 export interface RecordedVerification extends VerificationFigures {
   attempt: number;
   recordedAt: string;
 }
 
+/** @public */
 export interface MigrationDetails extends Migration {
   steps: MigrationStep[];
   logs: MigrationLogLine[];

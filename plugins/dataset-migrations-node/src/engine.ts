@@ -8,12 +8,17 @@ import type {
   VerificationFigures,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
-/** Where a dataset lives on its engine, from the entity's annotations. */
+/**
+ * Where a dataset lives on its engine, from the entity's annotations.
+ *
+ * @public
+ */
 export interface DatasetLocation {
   /** The relation name the dataset is read under, e.g. `public.listening_events`. */
   table: string;
 }
 
+/** @public */
 export interface DatasetSchema {
   fields: DatasetField[];
   /** Secondary indexes, for people to see what a migration carries over. */
@@ -22,7 +27,11 @@ export interface DatasetSchema {
   rowEstimate: number;
 }
 
-/** What an engine needs to move one dataset from one schema version to the next. */
+/**
+ * What an engine needs to move one dataset from one schema version to the next.
+ *
+ * @public
+ */
 export interface DatasetMigrationRun {
   migrationId: string;
   entityRef: string;
@@ -66,7 +75,11 @@ export interface DatasetMigrationRun {
   recordVerification(figures: VerificationFigures): Promise<void>;
 }
 
-/** The user cancelled the run; engines undo what they did and rethrow. */
+/**
+ * The user cancelled the run; engines undo what they did and rethrow.
+ *
+ * @public
+ */
 export class MigrationCancelledError extends Error {
   constructor() {
     super('cancelled by request');
@@ -78,6 +91,8 @@ export class MigrationCancelledError extends Error {
  * This attempt must stop where it is, touching nothing more: another worker owns
  * the run now, or the backend is shutting down. The run resumes from its
  * checkpoints, so engines must not undo their work on this error.
+ *
+ * @public
  */
 export class MigrationInterruptedError extends Error {
   constructor(reason: string) {
@@ -86,7 +101,11 @@ export class MigrationInterruptedError extends Error {
   }
 }
 
-/** What an engine needs to plan a migration without running it. */
+/**
+ * What an engine needs to plan a migration without running it.
+ *
+ * @public
+ */
 export type DatasetMigrationPlanRequest = Pick<
   DatasetMigrationRun,
   | 'migrationId'
@@ -102,6 +121,8 @@ export type DatasetMigrationPlanRequest = Pick<
  * An engine holds datasets and moves them between schema versions. The Postgres
  * engine is built in; others (warehouses, lakes) plug in through
  * {@link datasetEnginesExtensionPoint}.
+ *
+ * @public
  */
 export interface DatasetEngine {
   /** Reads the live schema of the dataset's current version. */
@@ -158,6 +179,7 @@ export interface DatasetEngine {
   close?(): Promise<void>;
 }
 
+/** @public */
 export interface QueryComparisonRequest {
   before: string;
   after: string;
@@ -172,6 +194,7 @@ export interface QueryComparisonRequest {
   allowWidening?: boolean;
 }
 
+/** @public */
 export interface QueryComparison {
   before: { rows: number; checksum: string };
   after: { rows: number; checksum: string };
@@ -179,7 +202,11 @@ export interface QueryComparison {
   differing: Array<{ side: 'before' | 'after'; row: string }>;
 }
 
-/** Builds engines of one `type` from their `datasetMigrations.engines.<name>` config. */
+/**
+ * Builds engines of one `type` from their `datasetMigrations.engines.<name>` config.
+ *
+ * @public
+ */
 export interface DatasetEngineFactory {
   type: string;
   create(options: {

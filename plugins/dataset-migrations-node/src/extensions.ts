@@ -2,6 +2,7 @@ import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import type { DatasetEngineFactory } from './engine';
 import type { ScmProvider } from './scm';
 
+/** @public */
 export interface DatasetEnginesExtensionPoint {
   /** Makes engines of `factory.type` available to `datasetMigrations.engines` config. */
   addEngineFactory(factory: DatasetEngineFactory): void;
@@ -17,6 +18,7 @@ export const datasetEnginesExtensionPoint =
     id: 'dataset-migrations.engines',
   });
 
+/** @public */
 export interface DatasetMigrationsScmExtensionPoint {
   /** Tried before the built-in providers, in the order added. */
   addScmProvider(provider: ScmProvider): void;

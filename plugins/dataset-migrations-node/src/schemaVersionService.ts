@@ -6,8 +6,13 @@ import {
   type DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import type { SchemaVersionResponse } from '@dataset-migrations/plugin-dataset-migrations-common';
 
-/** What migrations made of a dataset: its schema version and where it is read. */
+/**
+ * What migrations made of a dataset: its schema version and where it is read.
+ *
+ * @public
+ */
 export interface MigratedDataset {
   schemaVersion: number;
   /** Set when a migration renamed or relocated the dataset. */
@@ -17,6 +22,8 @@ export interface MigratedDataset {
 /**
  * Reads what the dataset-migrations plugin recorded for a dataset. The catalog
  * module uses it to write migrated versions and tables back onto entities.
+ *
+ * @public
  */
 export interface DatasetSchemaVersionService {
   /** Undefined when the dataset was never migrated. */
@@ -42,10 +49,7 @@ class HttpDatasetSchemaVersionService implements DatasetSchemaVersionService {
       { headers: { Authorization: `Bearer ${token}` } },
     );
     if (!response.ok) throw await ResponseError.fromResponse(response);
-    const body = (await response.json()) as {
-      schemaVersion: number | null;
-      table?: string | null;
-    };
+    const body = (await response.json()) as SchemaVersionResponse;
     if (body.schemaVersion === null) return undefined;
     return {
       schemaVersion: body.schemaVersion,

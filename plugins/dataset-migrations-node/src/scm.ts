@@ -1,12 +1,20 @@
 import type { ConsumerPullRequestDetails } from '@dataset-migrations/plugin-dataset-migrations-common';
 
-/** One file of a change set, by its path relative to the repository root. */
+/**
+ * One file of a change set, by its path relative to the repository root.
+ *
+ * @public
+ */
 export interface ChangedFile {
   path: string;
   content: string;
 }
 
-/** A change to propose to a consumer's repository as a pull request. */
+/**
+ * A change to propose to a consumer's repository as a pull request.
+ *
+ * @public
+ */
 export interface PullRequestDraft {
   /** The repository, as the consumer's source-location annotation names it. */
   repositoryUrl: string;
@@ -22,8 +30,10 @@ export interface PullRequestDraft {
   files: ChangedFile[];
 }
 
+/** @public */
 export type PullRequestState = 'open' | 'merged' | 'closed';
 
+/** @public */
 export interface PullRequestRef {
   /** Which provider opened it, e.g. `github` or `local-git`. */
   provider: string;
@@ -37,6 +47,8 @@ export interface PullRequestRef {
  * Opens and follows pull requests on one kind of source control. The GitHub and
  * local-git providers are built in; others plug in through
  * {@link datasetMigrationsScmExtensionPoint}.
+ *
+ * @public
  */
 export interface ScmProvider {
   /** Short name shown in the ledger, e.g. `github`. */
@@ -82,7 +94,11 @@ export interface ScmProvider {
   ): Promise<PullRequestRef>;
 }
 
-/** A pull request with its content, as {@link ScmProvider.describePullRequest} reads it. */
+/**
+ * A pull request with its content, as {@link ScmProvider.describePullRequest} reads it.
+ *
+ * @public
+ */
 export type PullRequestDescription = Omit<
   ConsumerPullRequestDetails,
   'canMerge'

@@ -1,3 +1,8 @@
+/**
+ * The dataset-migrations plugin for Backstage's new frontend system.
+ *
+ * @packageDocumentation
+ */
 import {
   ApiBlueprint,
   createFrontendPlugin,

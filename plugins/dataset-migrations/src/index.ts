@@ -14,8 +14,5 @@ export {
   datasetMigrationsApiRef,
   DatasetMigrationsClient,
   type DatasetMigrationsApi,
-  type ImpactPreview,
-  type ImpactPreviewRequest,
-  type ImpactPreviewStatus,
 } from './api';
 export { isDatasetEntity } from '@dataset-migrations/plugin-dataset-migrations-common';

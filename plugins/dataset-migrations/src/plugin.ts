@@ -27,7 +27,7 @@ export const datasetMigrationsPlugin = createPlugin({
 });
 
 /** The Datasets page. @public */
-export const DatasetsPage = datasetMigrationsPlugin.provide(
+export const DatasetsPage: () => JSX.Element = datasetMigrationsPlugin.provide(
   createRoutableExtension({
     name: 'DatasetsPage',
     component: () =>
@@ -37,25 +37,29 @@ export const DatasetsPage = datasetMigrationsPlugin.provide(
 );
 
 /** Schema version and the Migrate button, for a dataset's overview. @public */
-export const EntityDatasetCard = datasetMigrationsPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDatasetCard',
-    component: {
-      lazy: () =>
-        import('./components/EntityDatasetCard').then(m => m.EntityDatasetCard),
-    },
-  }),
-);
+export const EntityDatasetCard: () => JSX.Element | null =
+  datasetMigrationsPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDatasetCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityDatasetCard').then(
+            m => m.EntityDatasetCard,
+          ),
+      },
+    }),
+  );
 
 /** The Migration History tab's content. @public */
-export const EntityMigrationHistoryContent = datasetMigrationsPlugin.provide(
-  createComponentExtension({
-    name: 'EntityMigrationHistoryContent',
-    component: {
-      lazy: () =>
-        import('./components/MigrationHistory').then(
-          m => m.MigrationHistoryContent,
-        ),
-    },
-  }),
-);
+export const EntityMigrationHistoryContent: () => JSX.Element =
+  datasetMigrationsPlugin.provide(
+    createComponentExtension({
+      name: 'EntityMigrationHistoryContent',
+      component: {
+        lazy: () =>
+          import('./components/MigrationHistory').then(
+            m => m.MigrationHistoryContent,
+          ),
+      },
+    }),
+  );

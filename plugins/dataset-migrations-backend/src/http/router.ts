@@ -7,7 +7,10 @@ import {
   type HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { SPEC_JSON_SCHEMA_PATH } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  SPEC_JSON_SCHEMA_PATH,
+  type SchemaVersionResponse,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ConsumerService } from '../services/ConsumerService';
 import type { ConsumerPullRequests } from '../services/ConsumerPullRequests';
 import { parseInput } from '../validation/parseInput';
@@ -217,7 +220,7 @@ export function createRouter(options: {
       entityRef,
       schemaVersion: migrated.schemaVersion ?? null,
       table: migrated.table ?? null,
-    });
+    } satisfies SchemaVersionResponse);
   });
 
   return router;

@@ -8,14 +8,15 @@ import {
   isLiveMigration,
   needsDecision,
   type ConsumerState,
-  type MigrationConsumer,
   impactPreviewRequestSchema,
   retryConsumersRequestSchema,
   rewritePreviewRequestSchema,
-  type ConsumerImpactStatus,
+  type ConsumerDecisionResponse,
   type ConsumerLedger,
   type FieldChange,
-  type RewritePreviewFile,
+  type ImpactPreview,
+  type RetryConsumersResponse,
+  type RewritePreviewResponse,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
@@ -36,18 +37,6 @@ import {
 } from '../consumers/sql/fieldMapping';
 import { loadSqlParser } from '../sql/sqlParser';
 import { mapConcurrently } from '../consumers/mapConcurrently';
-
-export interface ImpactPreview {
-  consumers: number;
-  byStatus: Record<
-    | ConsumerImpactStatus
-    | 'no-repository'
-    | 'unreachable'
-    | 'behind-previous-version',
-    number
-  >;
-  affected: Array<{ entityRef: string; status: string; fields: string[] }>;
-}
 
 /** The consumer half of the API: ledgers, impact reports, previews and retries. */
 export class ConsumerService {
@@ -118,7 +107,7 @@ export class ConsumerService {
   async retry(
     migrationId: string,
     body: unknown,
-  ): Promise<{ retried: string[] }> {
+  ): Promise<RetryConsumersResponse> {
     const request = parseInput(
       retryConsumersRequestSchema,
       body,
@@ -159,7 +148,7 @@ export class ConsumerService {
     migrationId: string,
     body: unknown,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
-  ): Promise<{ consumer: MigrationConsumer }> {
+  ): Promise<ConsumerDecisionResponse> {
     const request = parseInput(consumerDecisionRequestSchema, body, 'decision');
     const migration = await this.deps.migrations.getMigrationWithPlan(
       migrationId,
@@ -225,7 +214,7 @@ export class ConsumerService {
   async rewritePreview(
     body: unknown,
     credentials: BackstageCredentials,
-  ): Promise<{ files: RewritePreviewFile[] }> {
+  ): Promise<RewritePreviewResponse> {
     const request = parseInput(
       rewritePreviewRequestSchema,
       body,

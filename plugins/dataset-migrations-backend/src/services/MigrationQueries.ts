@@ -11,6 +11,7 @@ import {
   type ConsumerStateCounts,
   type DatasetDetails,
   type DatasetSummary,
+  type InferredSpec,
   type Migration,
   type MigrationDetails,
   type MigrationPlan,
@@ -91,7 +92,10 @@ export class MigrationQueries {
    * A spec that takes the dataset to a desired schema, each change with the evidence
    * it was inferred from, for a person to confirm before planning it.
    */
-  async inferSpec(body: unknown, credentials: BackstageCredentials) {
+  async inferSpec(
+    body: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<InferredSpec> {
     const target = parseInput(targetSchemaSchema, body, 'target schema');
     const entityRef = DatasetCatalog.normalizeRef(target.entityRef);
     const entity = await this.deps.catalog.getDataset(entityRef, credentials);

@@ -2,12 +2,15 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   ContractRequest,
   ConsumerDecisionRequest,
-  ConsumerImpactStatus,
   ConsumerLedger,
   ConsumerPullRequestDetails,
-  MigrationConsumer,
   CreateMigrationRequest,
-  InferenceEvidence,
+  ImpactPreview,
+  ImpactPreviewRequest,
+  InferredSpec,
+  RetryConsumersResponse,
+  ConsumerDecisionResponse,
+  RollbackRequest,
   TargetSchema,
   DatasetDetails,
   DatasetSummary,
@@ -16,37 +19,7 @@ import type {
   MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
-export interface InferredSpec {
-  spec: CreateMigrationRequest;
-  evidence: InferenceEvidence[];
-}
-
-/** What `previewImpact` reads: the dataset, the changes and a rename, as in a migration spec. */
-export type ImpactPreviewRequest = Pick<
-  CreateMigrationRequest,
-  'entityRef' | 'changes' | 'renameDataset'
->;
-
-/** How a consumer came out of an impact preview; the last two mean it could not be read. */
-export type ImpactPreviewStatus =
-  | ConsumerImpactStatus
-  | 'no-repository'
-  | 'unreachable'
-  /** Has not moved off an earlier migration of the dataset. */
-  | 'behind-previous-version';
-
-/** Which direct consumers a change would affect, read from their repositories now. */
-export interface ImpactPreview {
-  consumers: number;
-  byStatus: Record<ImpactPreviewStatus, number>;
-  /** Consumers that are not unaffected, with the changed fields they read. */
-  affected: Array<{
-    entityRef: string;
-    status: ConsumerImpactStatus | 'behind-previous-version';
-    fields: string[];
-  }>;
-}
-
+/** @public */
 export interface DatasetMigrationsApi {
   listDatasets(): Promise<DatasetSummary[]>;
   /** The dataset with its live schema, introspected on its engine. */
@@ -68,7 +41,7 @@ export interface DatasetMigrationsApi {
    */
   rollbackMigration(
     id: string,
-    override?: { reason: string },
+    override?: RollbackRequest['override'],
   ): Promise<Migration>;
   /**
    * Makes the name exactly the new version and drops the previous one, after the
@@ -82,7 +55,7 @@ export interface DatasetMigrationsApi {
   retryConsumers(
     id: string,
     entityRefs?: string[],
-  ): Promise<{ retried: string[] }>;
+  ): Promise<RetryConsumersResponse>;
   /**
    * Records what happens to a consumer that reads a field the migration drops or
    * recomputes; the last one a waiting run needs lets it start.
@@ -90,7 +63,7 @@ export interface DatasetMigrationsApi {
   decideConsumer(
     id: string,
     decision: ConsumerDecisionRequest,
-  ): Promise<{ consumer: MigrationConsumer }>;
+  ): Promise<ConsumerDecisionResponse>;
   /**
    * The impact report with owners, one row per consumer file. A Blob, not a URL:
    * the backend wants the user's token, which a plain link does not send.
@@ -110,6 +83,7 @@ export interface DatasetMigrationsApi {
   ): Promise<ConsumerPullRequestDetails>;
 }
 
+/** @public */
 export const datasetMigrationsApiRef = createApiRef<DatasetMigrationsApi>({
   id: 'plugin.dataset-migrations.api',
 });

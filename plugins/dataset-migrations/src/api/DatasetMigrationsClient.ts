@@ -3,34 +3,43 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
   ConsumerDecisionRequest,
+  ConsumerDecisionResponse,
   ConsumerLedger,
   ConsumerPullRequestDetails,
+  ConsumerPullRequestResponse,
   ContractRequest,
   CreateMigrationRequest,
-  TargetSchema,
   DatasetDetails,
+  DatasetListResponse,
   DatasetSummary,
-  Migration,
-  MigrationConsumer,
-  MigrationDetails,
-  MigrationPlan,
-} from '@dataset-migrations/plugin-dataset-migrations-common';
-import type {
-  DatasetMigrationsApi,
   ImpactPreview,
   ImpactPreviewRequest,
   InferredSpec,
-} from './DatasetMigrationsApi';
+  Migration,
+  MigrationDetails,
+  MigrationDetailsResponse,
+  MigrationListResponse,
+  MigrationPlan,
+  MigrationResponse,
+  PlanResponse,
+  RetryConsumersResponse,
+  RollbackRequest,
+  TargetSchema,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { DatasetMigrationsApi } from './DatasetMigrationsApi';
 
-/** Talks to the dataset-migrations backend; serves both frontend systems. */
+/**
+ * Talks to the dataset-migrations backend; serves both frontend systems.
+ *
+ * @public
+ */
 export class DatasetMigrationsClient implements DatasetMigrationsApi {
   constructor(
     private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
   ) {}
 
   async listDatasets(): Promise<DatasetSummary[]> {
-    return (await this.request<{ items: DatasetSummary[] }>('GET', '/datasets'))
-      .items;
+    return (await this.request<DatasetListResponse>('GET', '/datasets')).items;
   }
 
   async getDataset(entityRef: string): Promise<DatasetDetails> {
@@ -42,9 +51,7 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
   async planMigration(
     request: CreateMigrationRequest | string,
   ): Promise<MigrationPlan> {
-    return (
-      await this.request<{ plan: MigrationPlan }>('POST', '/plans', request)
-    ).plan;
+    return (await this.request<PlanResponse>('POST', '/plans', request)).plan;
   }
 
   async inferSpec(target: TargetSchema): Promise<InferredSpec> {
@@ -55,24 +62,20 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
     request: CreateMigrationRequest | string,
   ): Promise<Migration> {
     return (
-      await this.request<{ migration: Migration }>(
-        'POST',
-        '/migrations',
-        request,
-      )
+      await this.request<MigrationResponse>('POST', '/migrations', request)
     ).migration;
   }
 
   async listMigrations(entityRef: string): Promise<Migration[]> {
     const query = new URLSearchParams({ entityRef });
     return (
-      await this.request<{ items: Migration[] }>('GET', `/migrations?${query}`)
+      await this.request<MigrationListResponse>('GET', `/migrations?${query}`)
     ).items;
   }
 
   async getMigration(id: string): Promise<MigrationDetails> {
     return (
-      await this.request<{ migration: MigrationDetails }>(
+      await this.request<MigrationDetailsResponse>(
         'GET',
         `/migrations/${encodeURIComponent(id)}`,
       )
@@ -89,14 +92,14 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
 
   async rollbackMigration(
     id: string,
-    override?: { reason: string },
+    override?: RollbackRequest['override'],
   ): Promise<Migration> {
     if (!override) return this.act(id, 'rollback');
     return (
-      await this.request<{ migration: Migration }>(
+      await this.request<MigrationResponse>(
         'POST',
         `/migrations/${encodeURIComponent(id)}/rollback`,
-        { override },
+        { override } satisfies RollbackRequest,
       )
     ).migration;
   }
@@ -118,7 +121,7 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
   async retryConsumers(
     id: string,
     entityRefs?: string[],
-  ): Promise<{ retried: string[] }> {
+  ): Promise<RetryConsumersResponse> {
     return this.request(
       'POST',
       `/migrations/${encodeURIComponent(id)}/consumers/retry`,
@@ -129,7 +132,7 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
   async decideConsumer(
     id: string,
     decision: ConsumerDecisionRequest,
-  ): Promise<{ consumer: MigrationConsumer }> {
+  ): Promise<ConsumerDecisionResponse> {
     return this.request(
       'POST',
       `/migrations/${encodeURIComponent(id)}/consumers/decisions`,
@@ -154,7 +157,7 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
     entityRef: string,
   ): Promise<ConsumerPullRequestDetails> {
     return (
-      await this.request<{ pullRequest: ConsumerPullRequestDetails }>(
+      await this.request<ConsumerPullRequestResponse>(
         'GET',
         this.pullRequestPath(id, entityRef),
       )
@@ -166,7 +169,7 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
     entityRef: string,
   ): Promise<ConsumerPullRequestDetails> {
     return (
-      await this.request<{ pullRequest: ConsumerPullRequestDetails }>(
+      await this.request<ConsumerPullRequestResponse>(
         'POST',
         `${this.pullRequestPath(id, entityRef)}/merge`,
       )
@@ -188,7 +191,7 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
     body?: unknown,
   ): Promise<Migration> {
     return (
-      await this.request<{ migration: Migration }>(
+      await this.request<MigrationResponse>(
         'POST',
         `/migrations/${encodeURIComponent(id)}/${action}`,
         body,

@@ -100,6 +100,11 @@ export class PostgresDatasetEngine implements DatasetEngine {
   }
 }
 
+/**
+ * Creates the engine for `datasetMigrations.engines.<name>` entries of `type: postgres`.
+ *
+ * @public
+ */
 export const postgresEngineFactory: DatasetEngineFactory = {
   type: 'postgres',
   create({ name, config, logger }) {

@@ -4,14 +4,11 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import type {
   CreateMigrationRequest,
   DatasetDetails,
+  ImpactPreview,
   Migration,
   MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import {
-  datasetMigrationsApiRef,
-  type DatasetMigrationsApi,
-  type ImpactPreview,
-} from '../../api';
+import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
 import { MigrateDialog } from './MigrateDialog';
 
 const dataset: DatasetDetails = {
@@ -164,7 +161,9 @@ describe('MigrateDialog', () => {
     expect(review).toHaveTextContent('renameField');
     expect(review).toHaveTextContent('breaking');
     expect(
-      screen.getByText(/from cut-over the name serves both shapes while consumers move one by one/),
+      screen.getByText(
+        /from cut-over the name serves both shapes while consumers move one by one/,
+      ),
     ).toBeInTheDocument();
     expect(
       screen.getByRole('button', { name: 'SQL of cut-over' }),

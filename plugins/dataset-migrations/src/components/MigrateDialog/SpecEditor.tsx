@@ -16,8 +16,9 @@ import { useApi } from '@backstage/core-plugin-api';
 import type {
   DatasetField,
   InferenceEvidence,
+  InferredSpec,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { datasetMigrationsApiRef, type InferredSpec } from '../../api';
+import { datasetMigrationsApiRef } from '../../api';
 import { messageOf } from '../shared/format';
 import { parseDesiredFields } from './desiredFields';
 

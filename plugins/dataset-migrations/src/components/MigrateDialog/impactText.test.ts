@@ -1,4 +1,4 @@
-import type { ImpactPreview } from '../../api';
+import type { ImpactPreview } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { describeImpact } from './impactText';
 
 const none: ImpactPreview['byStatus'] = {

@@ -1,4 +1,7 @@
-import type { ImpactPreview, ImpactPreviewStatus } from '../../api';
+import type {
+  ImpactPreview,
+  ImpactPreviewStatus,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 
 const PARTS: Array<[ImpactPreviewStatus, (count: number) => string]> = [
   ['affected', n => `${n} affected`],

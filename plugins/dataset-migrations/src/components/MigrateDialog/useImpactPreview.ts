@@ -1,11 +1,11 @@
 import { useCallback, useRef, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import type { CreateMigrationRequest } from '@dataset-migrations/plugin-dataset-migrations-common';
-import {
-  datasetMigrationsApiRef,
-  type ImpactPreview,
-  type ImpactPreviewRequest,
-} from '../../api';
+import type {
+  CreateMigrationRequest,
+  ImpactPreview,
+  ImpactPreviewRequest,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetMigrationsApiRef } from '../../api';
 import { messageOf } from '../shared/format';
 
 export type ImpactPreviewState =

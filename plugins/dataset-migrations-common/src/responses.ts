@@ -1,0 +1,153 @@
+import type {
+  ConsumerImpactStatus,
+  ConsumerPullRequestDetails,
+  MigrationConsumer,
+  RewritePreviewFile,
+} from './consumers';
+import type { InferenceEvidence } from './inference';
+import type { CreateMigrationRequest } from './schemas';
+import type {
+  DatasetSummary,
+  Migration,
+  MigrationDetails,
+  MigrationPlan,
+} from './types';
+
+// What the backend answers, route by route, so that its router and every client
+// read the same declaration instead of each keeping a copy.
+
+/**
+ * `GET /datasets`
+ *
+ * @public
+ */
+export interface DatasetListResponse {
+  items: DatasetSummary[];
+}
+
+/**
+ * `GET /migrations?entityRef=`
+ *
+ * @public
+ */
+export interface MigrationListResponse {
+  items: Migration[];
+}
+
+/**
+ * `POST /migrations` and every action on one (`cancel`, `retry`, `rollback`, `contract`).
+ *
+ * @public
+ */
+export interface MigrationResponse {
+  migration: Migration;
+}
+
+/**
+ * `GET /migrations/:id`
+ *
+ * @public
+ */
+export interface MigrationDetailsResponse {
+  migration: MigrationDetails;
+}
+
+/**
+ * `POST /plans`
+ *
+ * @public
+ */
+export interface PlanResponse {
+  plan: MigrationPlan;
+}
+
+/**
+ * `POST /plans/infer`: a spec to a desired schema, each change with its evidence.
+ *
+ * @public
+ */
+export interface InferredSpec {
+  spec: CreateMigrationRequest;
+  /** One per change of `spec.changes`, in the same order. */
+  evidence: InferenceEvidence[];
+}
+
+/**
+ * `POST /migrations/:id/consumers/retry`
+ *
+ * @public
+ */
+export interface RetryConsumersResponse {
+  /** The consumers sent through the pipeline again. */
+  retried: string[];
+}
+
+/**
+ * `POST /migrations/:id/consumers/decisions`: the consumer as the decision left it.
+ *
+ * @public
+ */
+export interface ConsumerDecisionResponse {
+  consumer: MigrationConsumer;
+}
+
+/**
+ * `GET …/pull-request` and `POST …/pull-request/merge`
+ *
+ * @public
+ */
+export interface ConsumerPullRequestResponse {
+  pullRequest: ConsumerPullRequestDetails;
+}
+
+/**
+ * `POST /rewrite-preview`
+ *
+ * @public
+ */
+export interface RewritePreviewResponse {
+  files: RewritePreviewFile[];
+}
+
+/**
+ * `GET /schema-versions?entityRef=`: what migrations recorded for a dataset; nulls when none.
+ *
+ * @public
+ */
+export interface SchemaVersionResponse {
+  entityRef: string;
+  schemaVersion: number | null;
+  /** Set when a migration renamed or relocated the dataset. */
+  table: string | null;
+}
+
+/**
+ * How a consumer came out of an impact preview; `no-repository` and `unreachable` mean it could not be read.
+ *
+ * @public
+ */
+export type ImpactPreviewStatus =
+  | ConsumerImpactStatus
+  | 'no-repository'
+  | 'unreachable'
+  /** Has not moved off an earlier migration of the dataset. */
+  | 'behind-previous-version';
+
+/**
+ * `POST /impact`: which direct consumers a change would affect, read from their repositories now.
+ *
+ * @public
+ */
+export interface ImpactPreview {
+  /** Direct consumers found in the catalog. */
+  consumers: number;
+  byStatus: Record<ImpactPreviewStatus, number>;
+  /** Consumers that are not unaffected, with the changed fields they read, by entity ref. */
+  affected: Array<{
+    entityRef: string;
+    status:
+      | Exclude<ConsumerImpactStatus, 'unaffected'>
+      | 'behind-previous-version';
+    fields: string[];
+  }>;
+}
