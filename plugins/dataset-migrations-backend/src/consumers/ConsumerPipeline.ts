@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   isLiveMigration,
   SETTLED_CONSUMER_STATES,
@@ -40,6 +42,12 @@ const STEPS: Partial<Record<ConsumerState, Step>> = {
   'pr-opened': followPullRequest,
   merged: followPullRequest,
 };
+
+/**
+ * How long a job's claim on a consumer lasts unless renewed; renewed every quarter
+ * of it while a step runs, so only a dead worker's claim runs out.
+ */
+const CLAIM_LEASE_MS = 120_000;
 
 /**
  * Moves each consumer of a migrated dataset through the ledger: discovered →
@@ -90,8 +98,9 @@ export class ConsumerPipeline {
     const unassessed = (await consumers.list(migrationId)).filter(
       c => c.state === 'discovered' && !c.impact,
     );
+    // Waits for a job holding one: its impact must be recorded before this returns.
     await mapConcurrently(unassessed, 8, c =>
-      this.advanceConsumer(migrationId, c.entityRef),
+      this.advanceConsumer(migrationId, c.entityRef, { wait: true }),
     );
     return consumers.undecided(migrationId);
   }
@@ -106,7 +115,57 @@ export class ConsumerPipeline {
       await this.options.resumeIfDecided?.(migrationId);
   }
 
+  /**
+   * One job at a time per consumer: the job claims the consumer's row. A job that
+   * finds it claimed asks the holder for one more pass and ends (or, with `wait`,
+   * waits for the claim), so whatever queued it is seen without running a step
+   * twice at once.
+   */
   private async advanceConsumer(
+    migrationId: string,
+    entityRef: string,
+    { wait = false } = {},
+  ): Promise<void> {
+    const { consumers } = this.options;
+    const owner = randomUUID();
+    const claim = () =>
+      consumers.claim(migrationId, entityRef, owner, {
+        leaseMs: CLAIM_LEASE_MS,
+        requestPass: !wait,
+      });
+    while (!(await claim())) {
+      if (!wait || !(await consumers.get(migrationId, entityRef))) return;
+      await sleep(250);
+    }
+    const renewal = setInterval(
+      () => claim().catch(() => undefined),
+      CLAIM_LEASE_MS / 4,
+    );
+    renewal.unref();
+    let holding = true;
+    try {
+      while (holding) {
+        await this.advanceClaimed(migrationId, entityRef);
+        holding = !(await consumers.releaseClaim(
+          migrationId,
+          entityRef,
+          owner,
+        ));
+      }
+    } finally {
+      clearInterval(renewal);
+      // A step threw: let go (dropping a pass asked for, which the job's retry
+      // makes) so the retry can claim it.
+      while (holding)
+        holding = !(await consumers.releaseClaim(
+          migrationId,
+          entityRef,
+          owner,
+        ));
+    }
+  }
+
+  private async advanceClaimed(
     migrationId: string,
     entityRef: string,
   ): Promise<void> {
