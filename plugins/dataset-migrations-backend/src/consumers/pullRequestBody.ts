@@ -1,8 +1,31 @@
+import { parseEntityRef } from '@backstage/catalog-model';
 import type {
   ConsumerImpact,
   ConsumerVerification,
   FieldChange,
+  Migration,
+  MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+
+/**
+ * The branch, title and commit message of a consumer's pull request. The branch
+ * names the dataset, version and consumer, so a repeat finds the same one.
+ */
+export function pullRequestNames(
+  migration: Migration,
+  plan: MigrationPlan,
+  consumerRef: string,
+): { branch: string; title: string; commitMessage: string } {
+  const dataset = parseEntityRef(migration.entityRef).name;
+  const title = `Read ${dataset} schema version ${migration.targetVersion}`;
+  return {
+    branch: `dataset-migrations/${dataset}-v${migration.targetVersion}/${
+      parseEntityRef(consumerRef).name
+    }`,
+    title,
+    commitMessage: `${title}\n\nDataset migration ${migration.id} (${plan.engine}:${plan.table}).`,
+  };
+}
 
 /** The pull request a consumer's owner reviews: what changed upstream, what changed here, and the proof. */
 export function pullRequestBody(options: {

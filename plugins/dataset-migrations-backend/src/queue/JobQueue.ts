@@ -173,15 +173,14 @@ export class JobQueue {
   }
 
   async enqueueConsumer(migrationId: string, entityRef: string): Promise<void> {
-    const key = `consumer:${migrationId}:${entityRef}`;
-    // The key collapses waiting repeats; the named queue keeps a repeat from
-    // running beside the one already running.
+    // The key collapses waiting repeats. No named queue per consumer (thousands
+    // of them slow graphile-worker down): the pipeline claims the consumer's row,
+    // so a repeat never runs a step beside the one already running.
     await this.addJob(
       this.options.knex,
       ADVANCE_CONSUMER_TASK,
       { migrationId, entityRef },
-      key,
-      key,
+      `consumer:${migrationId}:${entityRef}`,
     );
   }
 

@@ -1,3 +1,9 @@
+/**
+ * Which fields of the dataset each statement of consumer SQL reads. One module
+ * because `analyzeSql` is one walk of the parse tree whose scopes (aliases, CTEs,
+ * subqueries, correlated references) every branch of the walk reads and extends;
+ * the naming of the dataset it resolves against sits at the top.
+ */
 import type { ScanToken } from 'libpg-query';
 import type { JinjaReference } from './dbtJinja';
 import type { ParsedSql } from '../../sql/sqlParser';

@@ -1,3 +1,10 @@
+/**
+ * Rewrites consumer SQL for a migration. One module because a rewrite is one pass:
+ * the file's analysis becomes a list of edits (columns, stars, relations) that are
+ * applied together to the original text, and each kind of edit must see the spans
+ * the others take. The file-level entry points at the top only mask dbt Jinja and
+ * say what the rewrite could not do.
+ */
 import { scanSync } from 'libpg-query';
 import type {
   FileImpact,

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { mockServices } from '@backstage/backend-test-utils';
+import type { MigrationPlan } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type {
+  PullRequestRef,
+  ScmProvider,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import type { DatasetCatalog } from '../catalog/DatasetCatalog';
+import { ConsumerStore } from '../database/ConsumerStore';
+import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
+import type { MigrationStore } from '../database/MigrationStore';
+import type { EngineRegistry } from '../engines/EngineRegistry';
+import { ConsumerPipeline } from './ConsumerPipeline';
+
+const DATASET = 'resource:default/orders';
+const CONSUMER = 'component:default/billing';
+const REPO = 'https://git.example.com/acme/billing';
+const FIELD = { type: 'text', nullable: true, primaryKey: false };
+
+/**
+ * One step per consumer at a time, with no graphile queue per consumer: the job
+ * that finds the consumer claimed leaves its pass to the job holding it.
+ */
+describe('consumer claims', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let store: DatabaseMigrationStore;
+  let consumers: ConsumerStore;
+
+  beforeAll(async () => {
+    knex = await init();
+    store = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex }),
+    });
+    consumers = new ConsumerStore(knex);
+  }, 60_000);
+
+  /** A live migration whose consumer is verified: its next step opens a pull request. */
+  async function verifiedConsumer(): Promise<string> {
+    const id = randomUUID();
+    await store.createMigration(
+      {
+        id,
+        entityRef: DATASET,
+        fromVersion: 1,
+        targetVersion: 2,
+        changes: [{ renameField: { from: 'customer', to: 'client' } }],
+        dryRun: false,
+        fingerprint: id,
+        requestedBy: 'user:default/tester',
+      },
+      async () => {},
+    );
+    await store.claimMigration(id, { owner: 'test', durationMs: 60_000 });
+    await store.finishMigration(id, { status: 'succeeded' });
+    await consumers.addDiscovered(id, [
+      { entityRef: CONSUMER, depth: 1, repositoryUrl: REPO },
+    ]);
+    await consumers.advance(id, CONSUMER, ['discovered'], {
+      state: 'verified',
+      impact: { status: 'affected', fields: ['customer'], files: [] },
+      verification: { patchedBy: 'rewriter', shadowChecks: [] },
+      patchedFiles: [{ path: 'billing.sql', content: 'select client' }],
+    });
+    return id;
+  }
+
+  function pipelineWith(scm: ScmProvider): ConsumerPipeline {
+    const plan = {
+      entityRef: DATASET,
+      engine: 'postgres',
+      table: 'public.orders',
+      source: [{ name: 'customer', ...FIELD }],
+      target: [{ name: 'client', ...FIELD }],
+    } as Partial<MigrationPlan> as MigrationPlan;
+    const migrations = {
+      getMigrationWithPlan: async (id: string) => ({
+        ...(await store.getMigrationWithPlan(id))!,
+        plan,
+      }),
+    } as Partial<MigrationStore> as MigrationStore;
+    return new ConsumerPipeline({
+      consumers,
+      migrations,
+      catalog: {} as DatasetCatalog,
+      engines: {} as EngineRegistry,
+      readers: [
+        {
+          supports: () => true,
+          read: async url => ({ url, defaultBranch: 'main', files: [] }),
+          checkout: async () => {},
+        },
+      ],
+      scm: [scm],
+      auth: mockServices.auth(),
+      enqueueConsumer: async () => {},
+      limits: {
+        commandTimeoutMs: 1000,
+        commandMemoryMb: 64,
+        shadowTimeoutMs: 1000,
+        maxDepth: 1,
+      },
+    });
+  }
+
+  it('runs a step once when two jobs advance the same consumer at once', async () => {
+    const id = await verifiedConsumer();
+    let opened = 0;
+    let looked = 0;
+    let entered!: () => void;
+    const inside = new Promise<void>(resolve => (entered = resolve));
+    let letOpen!: () => void;
+    const gate = new Promise<void>(resolve => (letOpen = resolve));
+    const pullRequest = (branch: string): PullRequestRef => ({
+      provider: 'fake',
+      url: `${REPO}/pull/1`,
+      number: 1,
+      branch,
+      state: 'open',
+    });
+    const pipeline = pipelineWith({
+      id: 'fake',
+      supports: () => true,
+      openPullRequest: async draft => {
+        opened++;
+        entered();
+        await gate;
+        return pullRequest(draft.branch);
+      },
+      getPullRequest: async (_url, branch) => {
+        looked++;
+        return pullRequest(branch);
+      },
+    });
+
+    const first = pipeline.advance(id, CONSUMER);
+    await inside;
+    // The second job finds the consumer claimed and ends without waiting.
+    await pipeline.advance(id, CONSUMER);
+    expect(opened).toBe(1);
+    letOpen();
+    await first;
+
+    expect(opened).toBe(1);
+    expect(await consumers.get(id, CONSUMER)).toMatchObject({
+      state: 'pr-opened',
+    });
+    // The first job made the second's pass before it let go: the pull request
+    // was looked at after each.
+    expect(looked).toBe(2);
+    // And let go: a later job claims it at once.
+    await pipeline.advance(id, CONSUMER);
+    expect(looked).toBe(3);
+  }, 60_000);
+});

@@ -1,0 +1,293 @@
+/**
+ * Git plumbing for the local-git provider: finding the repository a URL points
+ * at, running git on its git directory, and building trees and work-tree moves
+ * without touching the owner's index or HEAD.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConflictError, InputError } from '@backstage/errors';
+import type { PullRequestDraft } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { stripUrlPrefix } from '../repositories/RepositoryReader';
+
+export const AUTHOR = {
+  GIT_AUTHOR_NAME: 'Dataset migrations',
+  GIT_AUTHOR_EMAIL: 'dataset-migrations@localhost',
+  GIT_COMMITTER_NAME: 'Dataset migrations',
+  GIT_COMMITTER_EMAIL: 'dataset-migrations@localhost',
+};
+
+/** A repository on this machine: where the caller points, and where git keeps its data. */
+export interface LocalRepository {
+  /** The work tree root, or the bare repository directory. */
+  root: string;
+  /** The git directory shared by all work trees: objects, refs and our records. */
+  gitDir: string;
+  /** The HEAD of the work tree found at `root`; undefined for a bare repository. */
+  headFile?: string;
+}
+
+/** The work tree (and its index) that has `branch` checked out, if any. */
+export function checkedOutWorkTree(
+  repo: LocalRepository,
+  branch: string,
+): { root: string; index: string } | undefined {
+  if (!repo.headFile) return undefined;
+  const head = readFileSync(repo.headFile, 'utf8').trim();
+  if (head !== `ref: refs/heads/${branch}`) return undefined;
+  return { root: repo.root, index: join(dirname(repo.headFile), 'index') };
+}
+
+/**
+ * Moves a work tree's index and files from one commit to another (a two-tree
+ * `read-tree -m -u`, as a fast-forward checkout): refused, changing nothing, when
+ * that would overwrite uncommitted or untracked changes.
+ */
+export async function moveWorkTree(
+  repo: LocalRepository,
+  workTree: { root: string; index: string },
+  from: string,
+  to: string,
+  label: string,
+): Promise<void> {
+  const env = { GIT_WORK_TREE: workTree.root, GIT_INDEX_FILE: workTree.index };
+  try {
+    // Stat information only, so unchanged files do not look changed to read-tree.
+    await git(repo, ['update-index', '-q', '--refresh'], {
+      env,
+      cwd: workTree.root,
+      okCodes: [0, 1],
+    });
+    await git(repo, ['read-tree', '-m', '-u', from, to], {
+      env,
+      cwd: workTree.root,
+    });
+  } catch (error) {
+    throw new ConflictError(
+      `${label} cannot be merged: the work tree at ${
+        workTree.root
+      } has local changes in the way (${(error as Error).message})`,
+    );
+  }
+}
+
+export interface BranchTip {
+  sha: string;
+  tree: string;
+  /** Space-separated parent shas. */
+  parents: string;
+}
+
+/** The tips of the named branches that exist, in one `git for-each-ref`. */
+export async function readBranches(
+  repo: LocalRepository,
+  names: string[],
+): Promise<Map<string, BranchTip>> {
+  const refs = names.map(n => `refs/heads/${n}`);
+  const { stdout } = await git(repo, [
+    'for-each-ref',
+    '--format=%(refname)%00%(objectname)%00%(tree)%00%(parent)',
+    ...refs,
+  ]);
+  const tips = new Map<string, BranchTip>();
+  for (const line of stdout.split('\n').filter(Boolean)) {
+    const [ref, sha, tree, parents] = line.split('\0');
+    // for-each-ref also matches refs below a pattern (main/x for main); keep exact ones.
+    if (refs.includes(ref)) {
+      tips.set(ref.slice('refs/heads/'.length), { sha, tree, parents });
+    }
+  }
+  return tips;
+}
+
+/**
+ * The base commit's tree with the files replaced, built in a throwaway index so the
+ * repository's own index and work tree stay as they are.
+ */
+export async function writeTree(
+  repo: LocalRepository,
+  baseSha: string,
+  files: PullRequestDraft['files'],
+): Promise<string> {
+  const tmp = await mkdtemp(join(tmpdir(), 'dataset-migrations-git-'));
+  try {
+    const env = { GIT_INDEX_FILE: join(tmp, 'index') };
+    const paths = files.map((_, i) => join(tmp, `blob-${i}`));
+    await Promise.all(files.map((f, i) => writeFile(paths[i], f.content)));
+    // One hash-object for all files; exact bytes (no attributes or eol filters).
+    const [hashed] = await Promise.all([
+      git(repo, ['hash-object', '-w', '--no-filters', '--stdin-paths'], {
+        input: `${paths.join('\n')}\n`,
+      }),
+      git(repo, ['read-tree', baseSha], { env }),
+    ]);
+    const shas = hashed.stdout.trim().split('\n');
+    const entries = files.map((f, i) => `100644 ${shas[i]}\t${f.path}\0`);
+    await git(repo, ['update-index', '-z', '--index-info'], {
+      input: entries.join(''),
+      env,
+    });
+    return (await git(repo, ['write-tree'], { env })).stdout.trim();
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The parent's environment without GIT_* variables (e.g. from a hook) that would redirect git. */
+const baseEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !key.startsWith('GIT_')),
+);
+
+/** Runs git on the repository's git directory, without a shell. */
+export function git(
+  repo: LocalRepository,
+  args: string[],
+  options: {
+    input?: string;
+    env?: Record<string, string>;
+    okCodes?: number[];
+    /** Work tree commands run there; others in the git directory. */
+    cwd?: string;
+    /** Keep at most this much of stdout (the rest is read and counted, not kept). */
+    maxStdoutBytes?: number;
+  } = {},
+): Promise<{
+  code: number;
+  stdout: string;
+  /** True when stdout was longer than maxStdoutBytes. */
+  truncated: boolean;
+  totalBytes: number;
+}> {
+  const argv = [
+    `--git-dir=${repo.gitDir}`,
+    // A configured fsmonitor would otherwise be consulted about the work tree.
+    '-c',
+    'core.fsmonitor=false',
+    ...args,
+  ];
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('git', argv, {
+      cwd: options.cwd ?? repo.gitDir,
+      env: { ...baseEnv, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    const limit = options.maxStdoutBytes ?? Infinity;
+    let kept = 0;
+    let totalBytes = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      totalBytes += chunk.length;
+      if (kept >= limit) return;
+      const part = chunk.subarray(0, limit - kept);
+      kept += part.length;
+      stdout.push(part);
+    });
+    child.stderr.on('data', chunk => stderr.push(chunk));
+    // git may exit before reading stdin; its exit code tells what went wrong.
+    child.stdin.on('error', () => {});
+    child.on('error', error =>
+      reject(new Error(`could not run git: ${error.message}`)),
+    );
+    child.on('close', code => {
+      const exit = code ?? -1;
+      if ((options.okCodes ?? [0]).includes(exit)) {
+        resolvePromise({
+          code: exit,
+          stdout: Buffer.concat(stdout).toString(),
+          truncated: totalBytes > kept,
+          totalBytes,
+        });
+        return;
+      }
+      const message = Buffer.concat(stderr).toString().trim();
+      reject(
+        new Error(
+          `git ${args[0]} failed in ${repo.root} (exit ${exit}): ${message}`,
+        ),
+      );
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** `file://` URLs and absolute paths; anything else is not local. */
+export function toLocalPath(target: string): string | undefined {
+  if (target.startsWith('file:')) {
+    try {
+      return resolve(fileURLToPath(target));
+    } catch {
+      return undefined;
+    }
+  }
+  return isAbsolute(target) ? resolve(target) : undefined;
+}
+
+export function openRepository(repositoryUrl: string): LocalRepository {
+  const path = toLocalPath(stripUrlPrefix(repositoryUrl));
+  if (!path) {
+    throw new InputError(
+      `"${repositoryUrl}" is not a local repository (expected a file:// URL or an absolute path)`,
+    );
+  }
+  if (!existsSync(path)) {
+    throw new InputError(`local git repository ${path} does not exist`);
+  }
+  const repo = locate(path);
+  if (!repo) throw new InputError(`${path} is not a git repository`);
+  return repo;
+}
+
+/** The repository containing `path`: a work tree (with `.git`) or a bare repository. */
+export function locate(path: string): LocalRepository | undefined {
+  for (let dir = path; ; dir = dirname(dir)) {
+    const dotGit = join(dir, '.git');
+    const kind = kindOf(dotGit);
+    if (kind === 'directory') {
+      return { root: dir, gitDir: dotGit, headFile: join(dotGit, 'HEAD') };
+    }
+    if (kind === 'file') {
+      // A linked work tree or submodule: `.git` names its own git directory, whose
+      // `commondir` (if any) holds the shared refs and objects.
+      const match = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+      if (!match) return undefined;
+      const own = resolve(dir, match[1].trim());
+      const common = join(own, 'commondir');
+      const gitDir = existsSync(common)
+        ? resolve(own, readFileSync(common, 'utf8').trim())
+        : own;
+      return { root: dir, gitDir, headFile: join(own, 'HEAD') };
+    }
+    if (
+      kindOf(join(dir, 'HEAD')) === 'file' &&
+      kindOf(join(dir, 'objects')) === 'directory' &&
+      kindOf(join(dir, 'refs')) === 'directory'
+    ) {
+      return { root: dir, gitDir: dir };
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+export function kindOf(path: string): 'file' | 'directory' | undefined {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats?.isDirectory()) return 'directory';
+  return stats?.isFile() ? 'file' : undefined;
+}
+
+/** Moving the checked-out branch would make the work tree look changed under its owner. */
+export function assertNotCheckedOut(
+  repo: LocalRepository,
+  branch: string,
+): void {
+  if (!repo.headFile) return;
+  const head = readFileSync(repo.headFile, 'utf8').trim();
+  if (head === `ref: refs/heads/${branch}`) {
+    throw new InputError(
+      `branch "${branch}" is checked out in ${repo.root}; choose another branch for the pull request`,
+    );
+  }
+}

@@ -1,0 +1,50 @@
+import type { ConsumerState } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  ConsumerFailed,
+  scmFor,
+  type MigrationContext,
+  type StepDependencies,
+  type StepInput,
+} from './stepContext';
+
+/**
+ * From `pr-opened` or `merged`: follows the pull request to its merge, then to the
+ * default branch holding the patched files (`done`). Nothing while it is open.
+ */
+export async function followPullRequest(
+  deps: StepDependencies,
+  { migration }: MigrationContext,
+  { consumer, snapshot: readSnapshot }: StepInput,
+): Promise<ConsumerState | undefined> {
+  const { consumers } = deps;
+  const { entityRef, state } = consumer;
+  const url = consumer.repositoryUrl!;
+  const pullRequest = await scmFor(deps, url).getPullRequest(
+    url,
+    consumer.pullRequest!.branch,
+  );
+  if (!pullRequest || pullRequest.state === 'open') return undefined;
+  if (pullRequest.state === 'closed') {
+    throw new ConsumerFailed({
+      kind: 'pull-request-failed',
+      message: `pull request ${pullRequest.url} was closed without merging`,
+    });
+  }
+  if (state === 'pr-opened') {
+    await consumers.advance(migration.id, entityRef, ['pr-opened'], {
+      state: 'merged',
+      pullRequest,
+    });
+  }
+  // Done once the default branch holds the patched files.
+  const files = await consumers.getPatchedFiles(migration.id, entityRef);
+  const snapshot = await readSnapshot();
+  const onDefault = new Map(snapshot.files.map(f => [f.path, f.content]));
+  if (files.every(f => onDefault.get(f.path) === f.content)) {
+    await consumers.advance(migration.id, entityRef, ['merged'], {
+      state: 'done',
+    });
+    return 'done';
+  }
+  return 'merged';
+}

@@ -1,0 +1,146 @@
+import { lstat, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import type {
+  ConsumerImpact,
+  ConsumerVerification,
+  MigrationConsumer,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { agentPrompt } from '../agent/agentPrompt';
+import type { ConsumerAssessment } from '../impact';
+import type { RepositorySnapshot } from '../repositories/RepositoryReader';
+import { analyzeFile } from '../sql/rewriteSql';
+import { inWorkingCopy } from '../workingCopy';
+import {
+  ConsumerFailed,
+  describeProblems,
+  readerFor,
+  verifyCommandOf,
+  type MigrationContext,
+  type StepDependencies,
+} from './stepContext';
+
+/**
+ * Records the patch of an affected consumer: the rewriter's files, and the coding
+ * agent's for those the rewriter cannot take.
+ */
+export async function patchConsumer(
+  deps: StepDependencies,
+  context: MigrationContext,
+  consumer: MigrationConsumer & { repositoryUrl: string },
+  impact: ConsumerImpact,
+  results: ConsumerAssessment['results'],
+  snapshot: RepositorySnapshot,
+): Promise<'patched'> {
+  const { migration } = context;
+  const { entityRef } = consumer;
+  let patchedFiles: ChangedFile[];
+  let patchedBy: ConsumerVerification['patchedBy'] = 'rewriter';
+  let agentTurns: number | undefined;
+  if (impact.status === 'unparseable' || impact.status === 'needs-decision') {
+    // Files the rewriter cannot read, and (handed over by a person's decision)
+    // files that read a field the migration drops or recomputes.
+    const forAgent = impact.files.filter(
+      f => f.status === 'unparseable' || f.status === 'needs-decision',
+    );
+    if (!deps.agent) {
+      throw new ConsumerFailed({
+        kind: impact.status,
+        message: `${describeProblems(
+          impact.files,
+          impact.status,
+        )} (no coding agent is configured to take these over)`,
+      });
+    }
+    const agentResult = await patchWithAgent(
+      deps,
+      context,
+      consumer.repositoryUrl,
+      results.filter(r => r.status === 'rewritten'),
+      forAgent.map(f => f.path),
+      entityRef,
+      describeProblems(impact.files, 'needs-decision'),
+    );
+    patchedFiles = agentResult.files;
+    patchedBy = 'agent';
+    agentTurns = agentResult.turns;
+  } else {
+    patchedFiles = results
+      .filter(r => r.status === 'rewritten')
+      .map(r => ({ path: r.path, content: r.content }));
+  }
+  const originals = new Map(snapshot.files.map(f => [f.path, f.content]));
+  const patch = patchedFiles
+    .map(f =>
+      createTwoFilesPatch(
+        `a/${f.path}`,
+        `b/${f.path}`,
+        originals.get(f.path) ?? '',
+        f.content,
+        '',
+        '',
+        { context: 3 },
+      ),
+    )
+    .join('');
+  await deps.consumers.advance(migration.id, entityRef, ['discovered'], {
+    state: 'patched',
+    patch,
+    patchedFiles,
+    verification: { patchedBy, agentTurns, shadowChecks: [] },
+  });
+  return 'patched';
+}
+
+async function patchWithAgent(
+  deps: StepDependencies,
+  context: MigrationContext,
+  url: string,
+  rewritten: Array<{ path: string; content: string }>,
+  paths: string[],
+  entityRef: string,
+  /** Fields the consumer reads that the migration drops or recomputes, by file. */
+  decisionProblems: string,
+): Promise<{ files: ChangedFile[]; turns: number }> {
+  const command = await verifyCommandOf(deps, entityRef);
+  return inWorkingCopy(readerFor(deps, url), url, rewritten, async dir => {
+    const outcome = await deps.agent!.run({
+      workdir: dir,
+      prompt: agentPrompt({ context, paths, decisionProblems, command }),
+      verify: async () => {
+        for (const path of paths.filter(p => /\.sql$/i.test(p))) {
+          try {
+            analyzeFile(
+              await readFile(join(dir, path), 'utf8'),
+              context.target,
+            );
+          } catch (error) {
+            return {
+              ok: false,
+              feedback: `${path} does not parse: ${(error as Error).message}`,
+            };
+          }
+        }
+        return { ok: true, feedback: '' };
+      },
+    });
+    if (!outcome.ok) {
+      throw new ConsumerFailed({
+        kind: 'patch-failed',
+        message: `the coding agent did not produce a patch: ${outcome.reason}`,
+      });
+    }
+    const files: ChangedFile[] = [...rewritten];
+    for (const path of paths) {
+      // The agent's output is untrusted: a symlink could point at backend secrets.
+      if (!(await lstat(join(dir, path))).isFile())
+        throw new ConsumerFailed({
+          kind: 'patch-failed',
+          message: `the coding agent left ${path} as something other than a plain file`,
+        });
+      files.push({ path, content: await readFile(join(dir, path), 'utf8') });
+    }
+    return { files, turns: outcome.turns };
+  });
+}

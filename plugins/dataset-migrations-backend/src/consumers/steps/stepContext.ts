@@ -1,0 +1,157 @@
+/**
+ * What every consumer step shares: the pipeline's dependencies, the migration as
+ * the steps read it, the consumer a step works on, and how a step fails it.
+ */
+import type { AuthService } from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_VERIFY_COMMAND,
+  type ConsumerFailure,
+  type ConsumerState,
+  type FileImpact,
+  type Migration,
+  type MigrationConsumer,
+  type MigrationPlan,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { ScmProvider } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { DatasetCatalog } from '../../catalog/DatasetCatalog';
+import type { ConsumerStore } from '../../database/ConsumerStore';
+import type { MigrationStore } from '../../database/MigrationStore';
+import type { EngineRegistry } from '../../engines/EngineRegistry';
+import { loadSqlParser } from '../../sql/sqlParser';
+import type { CodingAgent } from '../agent/CommandCodingAgent';
+import type {
+  RepositoryReader,
+  RepositorySnapshot,
+} from '../repositories/RepositoryReader';
+import {
+  datasetTarget,
+  renamedRelation,
+  type DatasetTarget,
+} from '../sql/analyzeSql';
+import { consumerMapping, type ConsumerMapping } from '../sql/fieldMapping';
+
+/** What the steps need from the backend. */
+export interface StepDependencies {
+  consumers: ConsumerStore;
+  migrations: MigrationStore;
+  catalog: DatasetCatalog;
+  engines: EngineRegistry;
+  readers: RepositoryReader[];
+  scm: ScmProvider[];
+  agent?: CodingAgent;
+  auth: AuthService;
+  limits: {
+    commandTimeoutMs: number;
+    commandMemoryMb: number;
+    shadowTimeoutMs: number;
+    /** How far through derived datasets discovery follows readers. */
+    maxDepth: number;
+  };
+}
+
+/** Why a step stopped a consumer: ends it in `failed` with this reason. */
+export class ConsumerFailed extends Error {
+  constructor(readonly failure: ConsumerFailure) {
+    super(failure.message);
+  }
+}
+
+export interface MigrationContext {
+  migration: Migration;
+  plan: MigrationPlan;
+  target: DatasetTarget;
+  mapping: ConsumerMapping;
+}
+
+/** One consumer as a step sees it, with its repository read at most once per job. */
+export interface StepInput {
+  consumer: MigrationConsumer;
+  snapshot(): Promise<RepositorySnapshot>;
+}
+
+/** A step: from the consumer's state, records the next one and returns it. */
+export type Step = (
+  deps: StepDependencies,
+  context: MigrationContext,
+  input: StepInput,
+) => Promise<ConsumerState | undefined>;
+
+/** The migration with what its consumers' SQL is read against; none before it is planned. */
+export async function loadMigrationContext(
+  migrations: MigrationStore,
+  migrationId: string,
+): Promise<MigrationContext | undefined> {
+  const migration = await migrations.getMigrationWithPlan(migrationId);
+  if (!migration?.plan) return undefined;
+  await loadSqlParser();
+  const target = datasetTarget(migration.plan.table, migration.plan.source);
+  return {
+    migration,
+    plan: migration.plan,
+    target,
+    mapping: consumerMapping(
+      migration.plan.source,
+      migration.changes,
+      migration.plan.targetTable
+        ? renamedRelation(target, migration.plan.targetTable)
+        : undefined,
+    ),
+  };
+}
+
+export function readerFor(
+  { readers }: StepDependencies,
+  url: string,
+): RepositoryReader {
+  const reader = readers.find(r => r.supports(url));
+  if (!reader) {
+    throw new ConsumerFailed({
+      kind: 'repository-unreachable',
+      message: `no repository reader handles ${url}`,
+    });
+  }
+  return reader;
+}
+
+export function scmFor({ scm }: StepDependencies, url: string): ScmProvider {
+  const provider = scm.find(p => p.supports(url));
+  if (!provider) {
+    throw new ConsumerFailed({
+      kind: 'pull-request-failed',
+      message: `no source-control provider handles ${url}`,
+    });
+  }
+  return provider;
+}
+
+/** The command the consumer's owner named to check a change, if any. */
+export async function verifyCommandOf(
+  { catalog, auth }: StepDependencies,
+  entityRef: string,
+): Promise<string | undefined> {
+  const entity: Entity | undefined = await catalog.getEntity(
+    entityRef,
+    await auth.getOwnServiceCredentials(),
+  );
+  return entity?.metadata.annotations?.[ANNOTATION_VERIFY_COMMAND];
+}
+
+/** `path:line[:column]: problem` for each file of a status, for a failure reason. */
+export function describeProblems(
+  files: FileImpact[],
+  status: FileImpact['status'],
+): string {
+  return files
+    .filter(f => f.status === status)
+    .map(f => {
+      const at = f.problem?.position;
+      const where = at
+        ? status === 'unparseable'
+          ? `:${at.line}:${at.column}`
+          : `:${at.line}`
+        : '';
+      return `${f.path}${where}: ${f.problem?.message}`;
+    })
+    .join('; ');
+}

@@ -1,0 +1,189 @@
+import type {
+  ConsumerState,
+  ConsumerVerification,
+  ShadowCheck,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { runSandboxed } from '../sandbox/runSandboxed';
+import { renamedTarget } from '../sql/analyzeSql';
+import { maskJinja } from '../sql/dbtJinja';
+import { mentionsDataset } from '../sql/rewriteSql';
+import { shadowCheckFile } from '../verification/shadowCheck';
+import { inWorkingCopy } from '../workingCopy';
+import {
+  ConsumerFailed,
+  readerFor,
+  verifyCommandOf,
+  type MigrationContext,
+  type StepDependencies,
+  type StepInput,
+} from './stepContext';
+
+/**
+ * From `patched`: runs the owner's command on the patched working copy and
+ * compares what each patched query returns on the new version with what the
+ * original returns on the previous one. `verified` when both hold.
+ */
+export async function verify(
+  deps: StepDependencies,
+  context: MigrationContext,
+  { consumer, snapshot: readSnapshot }: StepInput,
+): Promise<ConsumerState> {
+  const { migration, plan, target } = context;
+  const { consumers, engines, limits } = deps;
+  const { entityRef } = consumer;
+  const files = await consumers.getPatchedFiles(migration.id, entityRef);
+  const snapshot = await readSnapshot();
+  const originals = new Map(snapshot.files.map(f => [f.path, f.content]));
+  const previous = consumer.verification ?? {
+    patchedBy: 'rewriter',
+    shadowChecks: [],
+  };
+
+  const command = await verifyCommandOf(deps, entityRef);
+  let evidence: ConsumerVerification['command'];
+  if (command) {
+    const url = consumer.repositoryUrl!;
+    const { signal, memoryExceeded, ...result } = await inWorkingCopy(
+      readerFor(deps, url),
+      url,
+      files,
+      dir =>
+        runSandboxed({
+          command,
+          cwd: dir,
+          timeoutMs: limits.commandTimeoutMs,
+          memoryMb: limits.commandMemoryMb,
+        }),
+    );
+    evidence = result;
+    if (evidence.exitCode !== 0 || evidence.timedOut) {
+      await consumers.advance(migration.id, entityRef, ['patched'], {
+        state: 'patched',
+        verification: { ...previous, command: evidence },
+      });
+      throw new ConsumerFailed({
+        kind: 'verification-failed',
+        message: `\`${command}\` ${
+          evidence.timedOut
+            ? `did not finish within ${limits.commandTimeoutMs / 1000} s`
+            : `exited with ${evidence.exitCode}`
+        }${
+          memoryExceeded ? ' (memory limit reached)' : ''
+        }: ${evidence.outputTail.slice(-500)}`,
+      });
+    }
+  }
+
+  const shadowChecks: ShadowCheck[] = [];
+  if (migration.contractedAt) {
+    shadowChecks.push({
+      path: '*',
+      statement: 0,
+      outcome: 'skipped',
+      detail:
+        'the previous version was contracted; there is nothing to compare with',
+    });
+  } else {
+    const engine = engines.get(plan.engine);
+    // Files a person handed to the agent read what the new version no longer has:
+    // their results are not expected to match the original's.
+    const handedOver = new Set(
+      consumer.decision?.kind === 'agent'
+        ? (consumer.impact?.files ?? [])
+            .filter(f => f.status === 'needs-decision')
+            .map(f => f.path)
+        : [],
+    );
+    for (const file of [
+      ...files.filter(f => /\.sql$/i.test(f.path)),
+      ...readsThroughRenamedSource(context, snapshot.files, files),
+    ]) {
+      const original = originals.get(file.path);
+      if (original === undefined) continue;
+      if (handedOver.has(file.path)) {
+        shadowChecks.push({
+          path: file.path,
+          statement: 0,
+          outcome: 'skipped',
+          detail:
+            'handed to the coding agent by a decision: it read a field the new version drops or recomputes, so its results are not compared',
+        });
+        continue;
+      }
+      shadowChecks.push(
+        ...(await shadowCheckFile({
+          engine,
+          dataset: { table: plan.table },
+          target,
+          fromVersion: migration.fromVersion,
+          targetVersion: migration.targetVersion,
+          original: { path: file.path, content: original },
+          rewritten: file,
+          ...(plan.targetTable && context.mapping.renamedTo
+            ? {
+                renamed: {
+                  target: renamedTarget(target, context.mapping.renamedTo),
+                  dataset: { table: plan.targetTable },
+                },
+              }
+            : {}),
+          timeoutMs: limits.shadowTimeoutMs,
+        })),
+      );
+    }
+  }
+  const verification: ConsumerVerification = {
+    ...previous,
+    command: evidence,
+    shadowChecks,
+  };
+  const mismatches = shadowChecks.filter(c => c.outcome === 'mismatch');
+  if (mismatches.length > 0) {
+    await consumers.advance(migration.id, entityRef, ['patched'], {
+      state: 'patched',
+      verification,
+    });
+    throw new ConsumerFailed({
+      kind: 'shadow-mismatch',
+      message: mismatches
+        .map(
+          m =>
+            `${m.path} statement ${m.statement}: ${m.detail}${
+              m.differingRows?.length
+                ? `; e.g. ${
+                    m.differingRows[0].side === 'before'
+                      ? 'only the original returns'
+                      : 'only the rewrite returns'
+                  } ${m.differingRows[0].row}`
+                : ''
+            }`,
+        )
+        .join('; '),
+    });
+  }
+  await consumers.advance(migration.id, entityRef, ['patched'], {
+    state: 'verified',
+    verification,
+  });
+  return 'verified';
+}
+
+/**
+ * dbt models a rename leaves as they are (their source's `identifier:` moved):
+ * checked too, the original on the old version and the same text on the new.
+ */
+function readsThroughRenamedSource(
+  { target, mapping }: MigrationContext,
+  snapshotFiles: ChangedFile[],
+  patched: ChangedFile[],
+): ChangedFile[] {
+  if (!mapping.renamedTo) return [];
+  return snapshotFiles.filter(
+    f =>
+      /\.sql$/i.test(f.path) &&
+      !patched.some(p => p.path === f.path) &&
+      maskJinja(f.content).placeholders.size > 0 &&
+      mentionsDataset(f.content, target),
+  );
+}
