@@ -181,6 +181,15 @@ exports.up = async function up(knex) {
       .comment(
         'what a person decided for a consumer that needed it, who and when',
       );
+    // The job advancing the consumer holds its row until claimed_until (renewed while
+    // it works): one step per consumer at a time without a graphile queue each.
+    table.string('claimed_by', 36);
+    table.timestamp('claimed_until', { useTz: true });
+    table
+      .boolean('advance_requested')
+      .notNullable()
+      .defaultTo(false)
+      .comment("a later job's request for one more pass by the claim's holder");
     table.index(['migration_id', 'state'], 'migration_consumers_state_idx');
   });
 };

@@ -218,13 +218,11 @@ export class JobQueue {
     task: string,
     payload: object,
     jobKey: string,
-    queueName?: string,
   ): Promise<void> {
     await knexOf(executor).raw(
       `SELECT ${this.schemaName}.add_job(
-         identifier := ?, payload := ?::json, job_key := ?, max_attempts := 5,
-         queue_name := ?)`,
-      [task, JSON.stringify(payload), jobKey, queueName ?? null],
+         identifier := ?, payload := ?::json, job_key := ?, max_attempts := 5)`,
+      [task, JSON.stringify(payload), jobKey],
     );
   }
 

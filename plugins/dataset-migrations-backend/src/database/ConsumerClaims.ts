@@ -1,0 +1,27 @@
+/**
+ * Which job advances a consumer: a claim on its row, held until it runs out and
+ * renewed while a step works, so two jobs for one consumer never run a step side
+ * by side without a graphile queue per consumer.
+ */
+export interface ConsumerClaims {
+  /**
+   * Takes the consumer for `owner` until `leaseMs` from now, or renews the
+   * owner's claim. While another owner holds a live claim, returns false and,
+   * with `requestPass`, asks that owner for one more pass before it lets go.
+   */
+  claim(
+    migrationId: string,
+    entityRef: string,
+    owner: string,
+    options: { leaseMs: number; requestPass: boolean },
+  ): Promise<boolean>;
+  /**
+   * Lets go of the owner's claim and returns true; returns false, keeping it,
+   * when another job asked for one more pass meanwhile.
+   */
+  releaseClaim(
+    migrationId: string,
+    entityRef: string,
+    owner: string,
+  ): Promise<boolean>;
+}

@@ -1,0 +1,57 @@
+import type { Knex } from 'knex';
+import type { ConsumerClaims } from './ConsumerClaims';
+import { CONSUMERS_TABLE as TABLE } from './consumerRows';
+
+/** Claims on consumer rows in the plugin's database, one conditional UPDATE each. */
+export class DatabaseConsumerClaims implements ConsumerClaims {
+  constructor(private readonly knex: Knex) {}
+
+  /**
+   * Takes the consumer for `owner` until `leaseMs` from now, or renews the
+   * owner's claim. While another owner holds a live claim, returns false and,
+   * with `requestPass`, asks that owner for one more pass before it lets go.
+   */
+  async claim(
+    migrationId: string,
+    entityRef: string,
+    owner: string,
+    options: { leaseMs: number; requestPass: boolean },
+  ): Promise<boolean> {
+    const free = `(claimed_by = :owner OR claimed_until IS NULL OR claimed_until < now())`;
+    const { rows } = await this.knex.raw<{ rows: { claimed: boolean }[] }>(
+      `UPDATE ${TABLE} SET
+         advance_requested = CASE WHEN claimed_by = :owner THEN advance_requested
+           WHEN ${free} THEN false ELSE advance_requested OR :requestPass END,
+         claimed_until = CASE WHEN ${free}
+           THEN now() + :leaseMs * interval '1 millisecond' ELSE claimed_until END,
+         claimed_by = CASE WHEN ${free} THEN :owner ELSE claimed_by END
+       WHERE migration_id = :migrationId AND entity_ref = :entityRef
+       RETURNING claimed_by = :owner AS claimed`,
+      { owner, migrationId, entityRef, ...options },
+    );
+    return rows[0]?.claimed ?? false;
+  }
+
+  /**
+   * Lets go of the owner's claim and returns true; returns false, keeping it,
+   * when another job asked for one more pass meanwhile. One statement, so a
+   * request lands either before (another pass) or after (on a free row).
+   */
+  async releaseClaim(
+    migrationId: string,
+    entityRef: string,
+    owner: string,
+  ): Promise<boolean> {
+    const { rows } = await this.knex.raw<{ rows: { released: boolean }[] }>(
+      `UPDATE ${TABLE} SET
+         claimed_by = CASE WHEN advance_requested THEN claimed_by END,
+         claimed_until = CASE WHEN advance_requested THEN claimed_until END,
+         advance_requested = false
+       WHERE migration_id = :migrationId AND entity_ref = :entityRef
+         AND claimed_by = :owner
+       RETURNING claimed_by IS NULL AS released`,
+      { owner, migrationId, entityRef },
+    );
+    return rows[0]?.released ?? true;
+  }
+}
