@@ -11,14 +11,10 @@ import type {
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 
 /** A consumer found through lineage, before anything is known of its code. */
-export interface DiscoveredConsumer {
-  entityRef: string;
-  title?: string;
-  owner?: string;
-  depth: number;
-  via?: string;
-  repositoryUrl?: string;
-}
+export type DiscoveredConsumer = Pick<
+  MigrationConsumer,
+  'entityRef' | 'title' | 'owner' | 'depth' | 'via' | 'repositoryUrl'
+>;
 
 /** What a step of the pipeline records about a consumer. */
 export interface ConsumerUpdate {

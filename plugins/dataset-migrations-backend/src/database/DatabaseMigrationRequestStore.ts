@@ -290,11 +290,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
   ): Promise<boolean> {
     return this.knex.transaction(async tx => {
       const [row] = await tx<MigrationRow>('migrations')
-        .where({
-          id,
-          status: 'succeeded',
-          ...(owner ? { lease_owner: owner } : {}),
-        })
+        .where(liveSucceeded(id, owner))
         .whereNull('contracted_at')
         .update({
           status: 'rolled-back',
@@ -318,11 +314,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
     owner?: string,
   ): Promise<boolean> {
     const updated = await this.knex('migrations')
-      .where({
-        id,
-        status: 'succeeded',
-        ...(owner ? { lease_owner: owner } : {}),
-      })
+      .where(liveSucceeded(id, owner))
       .whereNull('contracted_at')
       .update({
         contracted_at: this.knex.fn.now(),
@@ -333,4 +325,9 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
       });
     return updated === 1;
   }
+}
+
+/** A succeeded run an operation may finish; given an owner, only while it holds the lease. */
+function liveSucceeded(id: string, owner?: string) {
+  return { id, status: 'succeeded', ...(owner ? { lease_owner: owner } : {}) };
 }
