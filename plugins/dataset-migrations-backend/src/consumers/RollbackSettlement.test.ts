@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { succeededMigration } from '../__testUtils__/fixtures';
 import type { Knex } from 'knex';
 import { ConfigReader } from '@backstage/config';
 import {
@@ -77,22 +77,10 @@ describe('RollbackSettlement', () => {
       }),
     );
 
-    const id = randomUUID();
-    await store.createMigration(
-      {
-        id,
-        entityRef: 'resource:default/orders',
-        fromVersion: 1,
-        targetVersion: 2,
-        changes: [{ renameField: { from: 'customer', to: 'client' } }],
-        dryRun: false,
-        fingerprint: id,
-        requestedBy: 'user:default/tester',
-      },
-      async () => {},
-    );
-    await store.claimMigration(id, { owner: 'test', durationMs: 60_000 });
-    await store.finishMigration(id, { status: 'succeeded' });
+    const id = await succeededMigration(store, {
+      entityRef: 'resource:default/orders',
+      changes: [{ renameField: { from: 'customer', to: 'client' } }],
+    });
     await consumers.addDiscovered(id, [
       {
         entityRef: 'component:default/billing',

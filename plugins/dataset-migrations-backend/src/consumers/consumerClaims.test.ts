@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { succeededMigration } from '../__testUtils__/fixtures';
 import type { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { MigrationPlan } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -39,22 +39,10 @@ describe('consumer claims', () => {
 
   /** A live migration whose consumer is verified: its next step opens a pull request. */
   async function verifiedConsumer(): Promise<string> {
-    const id = randomUUID();
-    await store.createMigration(
-      {
-        id,
-        entityRef: DATASET,
-        fromVersion: 1,
-        targetVersion: 2,
-        changes: [{ renameField: { from: 'customer', to: 'client' } }],
-        dryRun: false,
-        fingerprint: id,
-        requestedBy: 'user:default/tester',
-      },
-      async () => {},
-    );
-    await store.claimMigration(id, { owner: 'test', durationMs: 60_000 });
-    await store.finishMigration(id, { status: 'succeeded' });
+    const id = await succeededMigration(store, {
+      entityRef: DATASET,
+      changes: [{ renameField: { from: 'customer', to: 'client' } }],
+    });
     await consumers.addDiscovered(id, [
       { entityRef: CONSUMER, depth: 1, repositoryUrl: REPO },
     ]);

@@ -13,7 +13,7 @@ import {
   type DatasetMigrationRun,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
-import { dataset } from '../__testUtils__/fixtures';
+import { dataset, pinPlan } from '../__testUtils__/fixtures';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
@@ -636,11 +636,7 @@ describe('MigrationRunner', () => {
         owner: 'dead-worker',
         durationMs: 60_000,
       });
-      await store.setCheckpoint(id, 'plan', {
-        engine: 'warehouse',
-        table: 'public.events',
-        targetFields: [],
-      });
+      await pinPlan(store, id);
       await store.setCheckpoint(id, 'done:create-target', true);
       await knex('migrations')
         .where({ id })

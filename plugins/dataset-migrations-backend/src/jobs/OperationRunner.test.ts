@@ -4,13 +4,12 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
-import { dataset } from '../__testUtils__/fixtures';
+import { dataset, succeededMigration } from '../__testUtils__/fixtures';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import { operationOutcomeName, type OperationJob } from '../queue/JobQueue';
 import { OperationRunner } from './OperationRunner';
-import { PINNED_PLAN } from './runContext';
 
 const EVENTS = 'resource:default/events';
 
@@ -68,29 +67,11 @@ describe('OperationRunner', () => {
 
   /** A migration that ran to success, its plan pinned, as the runner leaves it. */
   async function succeeded(): Promise<string> {
-    const id = randomUUID();
-    await store.createMigration(
-      {
-        id,
-        entityRef: EVENTS,
-        fromVersion: 1,
-        targetVersion: 2,
-        changes: [],
-        dryRun: false,
-        fingerprint: id,
-        requestedBy: 'user:default/ana',
-      },
-      async () => {},
+    return succeededMigration(
+      store,
+      { entityRef: EVENTS, changes: [], requestedBy: 'user:default/ana' },
+      { pinned: true },
     );
-    const lease = { owner: 'runner', durationMs: 60_000 };
-    await store.claimMigration(id, lease);
-    await store.setCheckpoint(id, PINNED_PLAN, {
-      engine: 'warehouse',
-      table: 'public.events',
-      targetFields: [],
-    });
-    await store.finishMigration(id, { status: 'succeeded' }, lease.owner);
-    return id;
   }
 
   function job(

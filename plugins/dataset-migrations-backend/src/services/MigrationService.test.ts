@@ -6,7 +6,7 @@ import type {
   DatasetSchema,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
-import { dataset } from '../__testUtils__/fixtures';
+import { dataset, pinPlan } from '../__testUtils__/fixtures';
 import { ConsumerStore } from '../database/ConsumerStore';
 import { RollbackSettlement } from '../consumers/RollbackSettlement';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
@@ -211,11 +211,7 @@ describe('MigrationService', () => {
       owner: 'test-worker',
       durationMs: 60_000,
     });
-    await store.setCheckpoint(migration.id, 'plan', {
-      engine: 'warehouse',
-      table: 'public.events',
-      targetFields: [],
-    });
+    await pinPlan(store, migration.id);
     await store.finishMigration(migration.id, { status: 'succeeded' });
 
     await expect(
@@ -365,11 +361,7 @@ describe('MigrationService', () => {
   it('refuses a rollback over merged patches before the engine is called, unless a person overrides it with a reason', async () => {
     const rollback = jest.fn(async () => {});
     const { migration } = await service.createMigration(request, credentials);
-    await store.setCheckpoint(migration.id, 'plan', {
-      engine: 'warehouse',
-      table: 'public.events',
-      targetFields: [],
-    });
+    await pinPlan(store, migration.id);
     await finish(migration.id, 'succeeded');
     await ledger(migration.id, { report: 'pr-opened', dbt: 'pr-opened' });
     for (const name of ['report', 'dbt'])
@@ -434,11 +426,7 @@ describe('MigrationService', () => {
       operationWaitMs: 300,
     });
     const { migration } = await service.createMigration(request, credentials);
-    await store.setCheckpoint(migration.id, 'plan', {
-      engine: 'warehouse',
-      table: 'public.events',
-      targetFields: [],
-    });
+    await pinPlan(store, migration.id);
     await finish(migration.id, 'succeeded');
 
     const started = Date.now();

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../../__testUtils__/testDatabases';
@@ -6,27 +5,13 @@ import { DatabaseMigrationStore } from '../DatabaseMigrationStore';
 import type { Enqueue, NewMigration } from '../MigrationStore';
 import { knexOf } from '../StoreTransaction';
 
+export { newMigration } from '../../__testUtils__/fixtures';
+import { newMigration } from '../../__testUtils__/fixtures';
+
 export const LEASE = { owner: 'test-worker', durationMs: 60_000 };
 
 export const EVENTS = 'resource:default/events';
 export const PLAYS = 'resource:default/plays';
-
-export function newMigration(
-  overrides: Partial<NewMigration> = {},
-): NewMigration {
-  const id = overrides.id ?? randomUUID();
-  return {
-    id,
-    entityRef: EVENTS,
-    fromVersion: 1,
-    targetVersion: 2,
-    changes: [{ renameField: { from: 'user_id', to: 'listener_id' } }],
-    dryRun: false,
-    fingerprint: `fp-${id}`,
-    requestedBy: 'user:default/tester',
-    ...overrides,
-  };
-}
 
 /**
  * A migration store on a real Postgres, emptied before each test, with a stand-in
