@@ -14,3 +14,5 @@ export * from './types';
 export * from './consumers';
 export * from './expand';
 export * from './responses';
+export * from './permissions';
+export * from './outcomes';

@@ -333,3 +333,42 @@ export const consumerDecisionRequestSchema = z
 export type ConsumerDecisionRequest = z.input<
   typeof consumerDecisionRequestSchema
 >;
+
+/**
+ * `POST /migrations/:id/approve`: approves exactly the request the approver saw,
+ * named by its `requestDigest`; a request that changed since answers 409.
+ *
+ * @public
+ */
+export const approveMigrationRequestSchema = z
+  .object({
+    requestDigest: z.string().trim().min(1, 'is required').max(128),
+    comment: z.string().trim().max(2000).optional(),
+  })
+  .strict();
+
+/** @public */
+export type ApproveMigrationRequest = z.input<
+  typeof approveMigrationRequestSchema
+>;
+
+/**
+ * `POST /migrations/:id/reject`: a rejection says why.
+ *
+ * @public
+ */
+export const rejectMigrationRequestSchema = z
+  .object({
+    requestDigest: z.string().trim().min(1).max(128).optional(),
+    comment: z
+      .string()
+      .trim()
+      .min(1, 'is required: say why the migration is rejected')
+      .max(2000),
+  })
+  .strict();
+
+/** @public */
+export type RejectMigrationRequest = z.input<
+  typeof rejectMigrationRequestSchema
+>;

@@ -17,6 +17,10 @@ export const MIGRATION_STATUSES = [
    * consumer that reads a field the migration drops or recomputes.
    */
   'awaiting-decision',
+  /** Runs nothing until someone allowed to approves it (see `approval`). */
+  'awaiting-approval',
+  /** Someone allowed to approve it did not; it never ran. */
+  'rejected',
 ] as const;
 
 /** @public */
@@ -31,6 +35,7 @@ export const ACTIVE_MIGRATION_STATUSES: readonly MigrationStatus[] = [
   'queued',
   'running',
   'awaiting-decision',
+  'awaiting-approval',
 ];
 
 /** @public */
@@ -165,6 +170,39 @@ export interface Migration extends MigrationSummary {
   contractOverride?: ContractOverride;
   /** A rollback made although consumers had merged patches: who, when and why. */
   rollbackOverride?: PersonOverride;
+  /** The dataset's owner when the migration was requested. */
+  datasetOwner?: string;
+  /** Set when the migration needed a person's approval before it could run. */
+  approval?: MigrationApproval;
+}
+
+/**
+ * Why a migration waits for approval, what exactly is to be approved, and the decision.
+ *
+ * @public
+ */
+export interface MigrationApproval {
+  /** Why it needs approval, e.g. "the change is breaking". */
+  reasons: string[];
+  /**
+   * Digest of the request and its pinned plan. An approval names the digest it
+   * approves; a request that changed since needs a new approval.
+   */
+  requestDigest: string;
+  decision?: ApprovalDecision;
+}
+
+/**
+ * A person's decision on a migration awaiting approval.
+ *
+ * @public
+ */
+export interface ApprovalDecision {
+  outcome: 'approved' | 'rejected';
+  /** The user's entity ref. */
+  by: string;
+  at: string;
+  comment?: string;
 }
 
 /**

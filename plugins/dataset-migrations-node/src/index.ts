@@ -7,4 +7,5 @@ export * from './engine';
 export * from './extensions';
 export * from './scm';
 export * from './schemaVersionService';
+export * from './permissions';
 export type { PlannedStage } from '@dataset-migrations/plugin-dataset-migrations-common';

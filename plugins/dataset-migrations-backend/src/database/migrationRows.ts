@@ -1,5 +1,6 @@
 import type {
   ContractOverride,
+  MigrationApproval,
   Migration,
   MigrationPlan,
   MigrationStatus,
@@ -34,6 +35,8 @@ export type MigrationRow = {
   retried_at_attempt: number;
   verification: RecordedVerification | null;
   rollback_override: PersonOverride | null;
+  dataset_owner: string | null;
+  approval: MigrationApproval | null;
 };
 
 export function toSummary(row: MigrationRow): MigrationSummary {
@@ -72,6 +75,8 @@ export function toMigration(row: MigrationRow): Migration {
           },
         }
       : {}),
+    ...(row.dataset_owner ? { datasetOwner: row.dataset_owner } : {}),
+    ...(row.approval ? { approval: row.approval } : {}),
   };
 }
 

@@ -16,11 +16,14 @@ const INDICATORS = {
   cancelled: StatusAborted,
   'rolled-back': StatusWarning,
   'awaiting-decision': StatusWarning,
+  'awaiting-approval': StatusWarning,
+  rejected: StatusAborted,
 } as const;
 
 /** Statuses said in words rather than by their name on the wire. */
 const LABELS: Partial<Record<Status, string>> = {
   'awaiting-decision': 'Awaiting decisions',
+  'awaiting-approval': 'Awaiting approval',
 };
 
 /**

@@ -1,0 +1,137 @@
+import type {
+  AuditorService,
+  AuditorServiceEventSeverityLevel,
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import type { JsonObject } from '@backstage/types';
+import {
+  AuthorizeResult,
+  type PermissionCriteria,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import type { ConditionTransformer } from '@backstage/plugin-permission-node';
+import type { Request } from 'express';
+import type { MigrationPermissionFilter } from '@dataset-migrations/plugin-dataset-migrations-node';
+
+/**
+ * Which migration runs a caller may see: all, none, or those a condition selects
+ * (applied in SQL by the store).
+ */
+export type MigrationVisibility =
+  | { type: 'all' }
+  | { type: 'none' }
+  | {
+      type: 'conditional';
+      filter: PermissionCriteria<MigrationPermissionFilter>;
+    };
+
+/**
+ * The request-time checks every route makes: the caller's permission, with the
+ * caller's own credentials (a check inside a job runs as the plugin and proves
+ * nothing), and an audit event for every action that changes something.
+ */
+export class RequestGuard {
+  constructor(
+    private readonly deps: {
+      permissions: PermissionsService;
+      auditor: AuditorService;
+      /** Turns a conditional decision on runs into a filter the store applies in SQL. */
+      toMigrationFilter: ConditionTransformer<MigrationPermissionFilter>;
+    },
+  ) {}
+
+  /**
+   * Runs an action as one audit event: `initiated` now, then `succeeded`, or
+   * `failed` with the error (a denied permission included), which is rethrown.
+   */
+  async audited<T>(
+    request: Request,
+    event: {
+      eventId: string;
+      severityLevel: AuditorServiceEventSeverityLevel;
+      meta?: JsonObject;
+    },
+    action: (addMeta: (meta: JsonObject) => void) => Promise<T>,
+  ): Promise<T> {
+    const meta: JsonObject = { ...event.meta };
+    const auditEvent = await this.deps.auditor.createEvent({
+      eventId: event.eventId,
+      severityLevel: event.severityLevel,
+      request,
+      meta,
+    });
+    try {
+      const result = await action(more => Object.assign(meta, more));
+      await auditEvent.success({ meta });
+      return result;
+    } catch (error) {
+      await auditEvent.fail({ error: error as Error, meta });
+      throw error;
+    }
+  }
+
+  /** Whether the caller holds a permission on a catalog entity (dataset or consumer). */
+  async isAllowedOnEntity(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRef: string,
+  ): Promise<boolean> {
+    const [decision] = await this.deps.permissions.authorize(
+      [{ permission, resourceRef: entityRef }],
+      { credentials },
+    );
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
+  /** Throws 403 naming the permission unless the caller holds it on the entity. */
+  async assertAllowedOnEntity(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRef: string,
+  ): Promise<void> {
+    if (!(await this.isAllowedOnEntity(credentials, permission, entityRef))) {
+      throw denied(permission.name, entityRef);
+    }
+  }
+
+  /** Throws 403 naming the permission unless the caller holds it on the run. */
+  async assertAllowedOnMigration(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'dataset-migration'>,
+    migrationId: string,
+  ): Promise<void> {
+    const [decision] = await this.deps.permissions.authorize(
+      [{ permission, resourceRef: migrationId }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw denied(permission.name, `migration ${migrationId}`);
+    }
+  }
+
+  /** Which runs the caller may read, for list endpoints to filter in SQL. */
+  async migrationVisibility(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'dataset-migration'>,
+  ): Promise<MigrationVisibility> {
+    const [decision] = await this.deps.permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) return { type: 'all' };
+    if (decision.result !== AuthorizeResult.CONDITIONAL)
+      return { type: 'none' };
+    return {
+      type: 'conditional',
+      filter: this.deps.toMigrationFilter(decision.conditions),
+    };
+  }
+}
+
+function denied(permission: string, resource: string): NotAllowedError {
+  return new NotAllowedError(
+    `not allowed: permission ${permission} on ${resource} was denied`,
+  );
+}

@@ -1,0 +1,42 @@
+import type { MigrationOutcome } from '@dataset-migrations/plugin-dataset-migrations-common';
+
+/**
+ * What happened to a run, for the people and plugins that follow it. Fired after
+ * the change is committed.
+ */
+export interface MigrationChange {
+  migrationId: string;
+  /** Set when the change is an outcome with its own notification and events topic. */
+  outcome?: MigrationOutcome;
+  /** The user who caused it; left out of notifications. Absent for a worker's own step. */
+  actor?: string;
+  /** Why it failed, or the approver's comment. */
+  reason?: string;
+}
+
+/** What happened to one consumer of a run. */
+export interface ConsumerChange {
+  migrationId: string;
+  consumerRef: string;
+  /**
+   * Set when the consumer's owners are told: their pull request opened, they must
+   * decide, it failed, or its pull request has waited too long.
+   */
+  notice?:
+    | 'pull-request-opened'
+    | 'needs-decision'
+    | 'failed'
+    | 'stale-pull-request';
+  actor?: string;
+  reason?: string;
+}
+
+/**
+ * Tells people (notifications), portals (signals) and other plugins (events) that
+ * a run or a consumer changed. Never throws: an announcement that cannot be
+ * delivered is logged and retried a few times, and the migration goes on.
+ */
+export interface MigrationAnnouncer {
+  migrationChanged(change: MigrationChange): Promise<void>;
+  consumerChanged(change: ConsumerChange): Promise<void>;
+}
