@@ -182,6 +182,7 @@ const SCHEMA = [
   'CREATE UNIQUE INDEX migration_logs_pkey ON public.migration_logs USING btree (id)',
   'CREATE UNIQUE INDEX migration_steps_migration_id_attempt_name_unique ON public.migration_steps USING btree (migration_id, attempt, name)',
   'CREATE UNIQUE INDEX migration_steps_pkey ON public.migration_steps USING btree (id)',
+  'CREATE INDEX migrations_dataset_owner_idx ON public.migrations USING btree (dataset_owner)',
   'CREATE INDEX migrations_entity_ref_created_at_idx ON public.migrations USING btree (entity_ref, created_at)',
   'CREATE INDEX migrations_fingerprint_idx ON public.migrations USING btree (fingerprint)',
   "CREATE UNIQUE INDEX migrations_one_active_per_dataset ON public.migrations USING btree (entity_ref) WHERE ((status)::text = ANY ((ARRAY['queued'::character varying, 'running'::character varying, 'awaiting-decision'::character varying, 'awaiting-approval'::character varying])::text[]))",
