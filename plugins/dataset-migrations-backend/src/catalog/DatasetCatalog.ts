@@ -3,6 +3,7 @@ import {
   parseEntityRef,
   stringifyEntityRef,
   RELATION_DEPENDENCY_OF,
+  RELATION_OWNED_BY,
   type Entity,
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
@@ -25,6 +26,27 @@ export class DatasetCatalog {
       return stringifyEntityRef(parseEntityRef(entityRef));
     } catch (error) {
       throw new InputError(`entityRef: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * The entity's owner as a full ref: its first `ownedBy` relation, else
+   * `spec.owner` read as a group by default, as the catalog does.
+   */
+  static ownerOf(entity: Entity): string | undefined {
+    const relation = entity.relations?.find(r => r.type === RELATION_OWNED_BY);
+    if (relation) return relation.targetRef;
+    const owner = entity.spec?.owner;
+    if (typeof owner !== 'string' || owner === '') return undefined;
+    try {
+      return stringifyEntityRef(
+        parseEntityRef(owner, {
+          defaultKind: 'group',
+          defaultNamespace: entity.metadata.namespace ?? 'default',
+        }),
+      );
+    } catch {
+      return undefined;
     }
   }
 

@@ -79,6 +79,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
           fingerprint: migration.fingerprint,
           status: 'queued',
           requested_by: migration.requestedBy,
+          dataset_owner: migration.datasetOwner ?? null,
           plan: migration.plan ? (JSON.stringify(migration.plan) as any) : null,
         })
         .returning('*');

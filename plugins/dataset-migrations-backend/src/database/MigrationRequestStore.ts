@@ -19,6 +19,8 @@ export interface NewMigration {
   dryRun: boolean;
   fingerprint: string;
   requestedBy: string;
+  /** The dataset's owner at request time, for "runs of datasets owned by" in SQL. */
+  datasetOwner?: string;
   /** What the migration will execute, for review; fixed at creation. */
   plan?: MigrationPlan;
 }

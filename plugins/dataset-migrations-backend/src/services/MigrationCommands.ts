@@ -9,6 +9,7 @@ import {
   isLiveMigration,
   type Migration,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import type { MigrationStore, QueueResult } from '../database/MigrationStore';
 import type { JobQueue } from '../queue/JobQueue';
 import type { ConsumerLedgerPort } from './ConsumerLedgerPort';
@@ -55,6 +56,7 @@ export class MigrationCommands {
         dryRun: request.dryRun,
         fingerprint: request.fingerprint,
         requestedBy: credentials.principal.userEntityRef,
+        datasetOwner: DatasetCatalog.ownerOf(request.entity),
         plan: await planner.plan(valid, id),
       },
       async (tx, migrationId) => {

@@ -191,7 +191,7 @@ function summarize(
     ...(counts ? { consumerCounts: counts } : {}),
     entityRef: stringifyEntityRef(entity),
     title: entity.metadata.title ?? entity.metadata.name,
-    owner: entity.spec?.owner as string | undefined,
+    owner: DatasetCatalog.ownerOf(entity),
     schemaVersion: migratedVersion ?? getDeclaredSchemaVersion(entity),
     consumerCount: consumersOf(entity).length,
     lastMigration,
