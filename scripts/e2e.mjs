@@ -55,6 +55,10 @@ async function main() {
       APP_CONFIG_backend_listen_port: String(backendPort),
       APP_CONFIG_backend_cors_origin: appUrl,
       APP_CONFIG_embeddedPostgres_dataDir: dataDir,
+      // …and its consumers' repositories, the only local git the backend may read.
+      APP_CONFIG_datasetMigrations_consumers_localGit_roots: JSON.stringify([
+        path.join(work, 'consumer-repos'),
+      ]),
       // The demo writes its consumers' catalog file next to the data directory.
       APP_CONFIG_catalog_locations: JSON.stringify([
         { type: 'file', target: path.join(root, 'demo/catalog/all.yaml') },

@@ -38,12 +38,30 @@ export interface Config {
       maxDepth?: number;
       /** How often open pull requests are looked at again. Default `5m`. */
       followUpInterval?: string | HumanDuration;
-      /** Limits of a consumer's `dataset-migrations.io/verify-command`. */
+      /** A consumer's own check, the `dataset-migrations.io/verify-command` annotation. */
       verify?: {
+        /**
+         * Run verify commands at all. Default false: the command comes from a catalog
+         * annotation, which anyone who can register an entity controls, and runs on
+         * this backend's machine (sandboxed, but still code execution). Turn it on
+         * only where catalog entities come from trusted, reviewed sources. When off,
+         * a patch is proven by its shadow checks alone and the ledger says the
+         * command was not run.
+         */
+        commands?: boolean;
         /** The command is stopped after this long. Default `5m`. */
         timeout?: string | HumanDuration;
         /** Address-space limit per process, in MiB. Default 4096. */
         memoryMb?: number;
+      };
+      /**
+       * Local git repositories (`file://` URLs or absolute paths in a consumer's
+       * source location): read and written only under these directories (relative
+       * ones from the backend's working directory), so a catalog entity cannot point
+       * the backend at arbitrary paths. Default none: local git is off.
+       */
+      localGit?: {
+        roots?: string[];
       };
       shadowCheck?: {
         /** Statement timeout of each shadow query. Default `1m`. */

@@ -28,6 +28,7 @@ import { ConsumerPipeline } from '../src/consumers/ConsumerPipeline';
 import { ConsumerStore } from '../src/database/ConsumerStore';
 import { LocalGitRepositoryReader } from '../src/consumers/repositories/LocalGitRepositoryReader';
 import { LocalGitScmProvider } from '../src/consumers/scm/LocalGitScmProvider';
+import { LocalRepositoryRoots } from '../src/consumers/repositories/LocalRepositoryRoots';
 import { mapConcurrently } from '../src/consumers/mapConcurrently';
 import {
   benchAuth,
@@ -224,7 +225,9 @@ async function main() {
     const catalog = benchCatalog([datasetEntity, ...consumerEntities]);
 
     // Baseline: read every repository once, at the same concurrency.
-    const reader = new LocalGitRepositoryReader();
+    const reader = new LocalGitRepositoryReader(
+      new LocalRepositoryRoots([work]),
+    );
     const baselineStarted = Date.now();
     await mapConcurrently(dirs, CONCURRENCY, async dir => {
       await reader.read(`file://${dir}/`);
@@ -245,10 +248,11 @@ async function main() {
       catalog,
       engines,
       readers: [reader],
-      scm: [new LocalGitScmProvider()],
+      scm: [new LocalGitScmProvider(new LocalRepositoryRoots([work]))],
       auth: benchAuth,
       enqueueConsumer: (id, ref) => queue.enqueueConsumer(id, ref),
       limits: {
+        runVerifyCommands: true,
         commandTimeoutMs: 30_000,
         commandMemoryMb: 512,
         shadowTimeoutMs: 30_000,

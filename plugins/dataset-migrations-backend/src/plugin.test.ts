@@ -98,6 +98,7 @@ describe('dataset-migrations backend', () => {
             datasetMigrations: {
               worker: { concurrency: 2 },
               contract: { retention: '0s' },
+              consumers: { localGit: { roots: [PLAYER_REPO] } },
               engines: {
                 warehouse: {
                   type: 'postgres',

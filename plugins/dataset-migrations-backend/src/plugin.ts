@@ -17,6 +17,7 @@ import { ConsumerStore } from './database/ConsumerStore';
 import { RollbackSettlement } from './consumers/RollbackSettlement';
 import { GithubRepositoryReader } from './consumers/repositories/GithubRepositoryReader';
 import { LocalGitRepositoryReader } from './consumers/repositories/LocalGitRepositoryReader';
+import { LocalRepositoryRoots } from './consumers/repositories/LocalRepositoryRoots';
 import { GithubScmProvider } from './consumers/scm/GithubScmProvider';
 import { GithubRepositories } from './consumers/github';
 import { LocalGitScmProvider } from './consumers/scm/LocalGitScmProvider';
@@ -99,9 +100,12 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         const consumers = new ConsumerStore(await database.getClient());
         // One set of GitHub integrations and credentials for reading and for pull requests.
         const github = GithubRepositories.fromConfig(config);
+        const localRoots = new LocalRepositoryRoots(
+          consumerSettings.localGitRoots,
+        );
         const readers = [
           new GithubRepositoryReader(github),
-          new LocalGitRepositoryReader(),
+          new LocalGitRepositoryReader(localRoots),
         ];
         const enqueueConsumer = (migrationId: string, entityRef: string) =>
           queue.enqueueConsumer(migrationId, entityRef);
@@ -109,7 +113,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         const scm = [
           ...scmProviders,
           new GithubScmProvider(github, (input, init) => fetch(input, init)),
-          new LocalGitScmProvider(),
+          new LocalGitScmProvider(localRoots),
         ];
         const settlement = new RollbackSettlement({
           consumers,
@@ -140,6 +144,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           resumeIfDecided,
           limits: {
             maxDepth: consumerSettings.maxDepth,
+            runVerifyCommands: consumerSettings.verify.commands,
             commandTimeoutMs: consumerSettings.verify.timeoutMs,
             commandMemoryMb: consumerSettings.verify.memoryMb,
             shadowTimeoutMs: consumerSettings.shadowCheck.timeoutMs,

@@ -200,6 +200,8 @@ export interface CommandEvidence {
 /** @public */
 export interface ConsumerVerification {
   command?: CommandEvidence;
+  /** Why the consumer's verify command was not run (verify commands are off by config). */
+  commandNotRun?: string;
   shadowChecks: ShadowCheck[];
   /** Who wrote the patch. */
   patchedBy: 'rewriter' | 'agent';

@@ -18,7 +18,9 @@ describe('readPluginConfig', () => {
       consumers: {
         maxDepth: 3,
         followUpIntervalMs: 300_000,
-        verify: { timeoutMs: 300_000, memoryMb: 4096 },
+        // Off unless a platform team turns them on: catalog annotations drive both.
+        verify: { commands: false, timeoutMs: 300_000, memoryMb: 4096 },
+        localGitRoots: [],
         shadowCheck: { timeoutMs: 60_000 },
         agent: undefined,
       },

@@ -34,7 +34,9 @@ export interface PluginConfig {
   consumers: {
     maxDepth: number;
     followUpIntervalMs: number;
-    verify: { timeoutMs: number; memoryMb: number };
+    verify: { commands: boolean; timeoutMs: number; memoryMb: number };
+    /** Directories local git repositories may be in; none: local git is off. */
+    localGitRoots: string[];
     shadowCheck: { timeoutMs: number };
     /** Undefined when no agent command is configured. */
     agent?: AgentSettings;
@@ -74,6 +76,9 @@ export function readPluginConfig(config: Config): PluginConfig {
         300_000,
       ),
       verify: {
+        commands:
+          config.getOptionalBoolean(`${ROOT}.consumers.verify.commands`) ??
+          false,
         timeoutMs: positiveDuration(
           config,
           'consumers.verify.timeout',
@@ -81,6 +86,8 @@ export function readPluginConfig(config: Config): PluginConfig {
         ),
         memoryMb: positiveInteger(config, 'consumers.verify.memoryMb', 4096),
       },
+      localGitRoots:
+        config.getOptionalStringArray(`${ROOT}.consumers.localGit.roots`) ?? [],
       shadowCheck: {
         timeoutMs: positiveDuration(
           config,

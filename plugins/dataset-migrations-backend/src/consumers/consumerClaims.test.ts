@@ -85,6 +85,7 @@ describe('consumer claims', () => {
       auth: mockServices.auth(),
       enqueueConsumer: async () => {},
       limits: {
+        runVerifyCommands: true,
         commandTimeoutMs: 1000,
         commandMemoryMb: 64,
         shadowTimeoutMs: 1000,

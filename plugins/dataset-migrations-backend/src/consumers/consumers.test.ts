@@ -187,7 +187,8 @@ describe('consumer migration, through the job path', () => {
             datasetMigrations: {
               worker: { concurrency: 4 },
               consumers: {
-                verify: { timeout: '2s', memoryMb: 512 },
+                verify: { commands: true, timeout: '2s', memoryMb: 512 },
+                localGit: { roots: [work] },
                 followUpInterval: '1s',
                 agent: {
                   command: existsSync('/usr/bin/node')

@@ -128,7 +128,10 @@ describe('consumers across runs', () => {
             datasetMigrations: {
               worker: { concurrency: 4 },
               contract: { retention: '0s' },
-              consumers: { followUpInterval: '1s' },
+              consumers: {
+                followUpInterval: '1s',
+                localGit: { roots: [work] },
+              },
               engines: {
                 warehouse: {
                   type: 'postgres',

@@ -32,6 +32,7 @@ import { dataset } from '../__testUtils__/fixtures';
 import { createRepository, gitIn } from '../__testUtils__/gitRepos';
 import { datasetMigrationsPlugin } from '../plugin';
 import { LocalGitScmProvider } from './scm/LocalGitScmProvider';
+import { LocalRepositoryRoots } from './repositories/LocalRepositoryRoots';
 
 const API = '/api/dataset-migrations';
 const EVENTS = 'resource:default/listening_events';
@@ -61,7 +62,7 @@ function component(name: string, annotations: Record<string, string> = {}) {
  * opens and follows pull requests but has neither of the optional abilities.
  */
 function thirdPartyProvider(): ScmProvider {
-  const local = new LocalGitScmProvider();
+  const local = new LocalGitScmProvider(new LocalRepositoryRoots([tmpdir()]));
   return {
     id: 'acme-scm',
     supports: url => url.includes('/acme-'),
@@ -139,7 +140,10 @@ describe('consumer pull requests in the portal', () => {
             datasetMigrations: {
               worker: { concurrency: 4 },
               // Never within this test: only the merge itself can move a consumer on.
-              consumers: { followUpInterval: '1h' },
+              consumers: {
+                followUpInterval: '1h',
+                localGit: { roots: [work] },
+              },
               engines: {
                 warehouse: {
                   type: 'postgres',

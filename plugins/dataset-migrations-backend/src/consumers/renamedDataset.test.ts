@@ -112,7 +112,10 @@ describe('consumers of a renamed dataset, through the job path', () => {
           data: {
             datasetMigrations: {
               worker: { concurrency: 4 },
-              consumers: { followUpInterval: '1s' },
+              consumers: {
+                followUpInterval: '1s',
+                localGit: { roots: [work] },
+              },
               engines: {
                 warehouse: {
                   type: 'postgres',

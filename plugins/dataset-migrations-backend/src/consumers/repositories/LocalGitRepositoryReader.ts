@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isAbsolute } from 'node:path';
+import { openRepository } from '../scm/localGit';
 import { git } from './git';
+import type { LocalRepositoryRoots } from './LocalRepositoryRoots';
 import {
   MAX_SCANNED_BYTES,
   RepositoryUnreachableError,
@@ -12,6 +14,8 @@ import {
 
 /** Repositories on this machine (`file://` URLs): the demo's, the tests' and the benchmark's. */
 export class LocalGitRepositoryReader implements RepositoryReader {
+  constructor(private readonly roots: LocalRepositoryRoots) {}
+
   supports(url: string): boolean {
     return url.startsWith('file://') || isAbsolute(url);
   }
@@ -61,11 +65,12 @@ export class LocalGitRepositoryReader implements RepositoryReader {
     ]);
   }
 
+  /** The repository's root; git run there cannot wander to a repository above it. */
   private pathOf(url: string): string {
     const path = url.startsWith('file://') ? fileURLToPath(url) : url;
     if (!existsSync(path))
       throw new RepositoryUnreachableError(`repository ${url} does not exist`);
-    return path;
+    return openRepository(url, this.roots).root;
   }
 }
 

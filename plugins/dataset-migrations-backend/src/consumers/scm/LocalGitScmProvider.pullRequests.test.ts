@@ -6,6 +6,7 @@ import type { PullRequestDraft } from '@dataset-migrations/plugin-dataset-migrat
 import { createRepository, gitIn } from '../../__testUtils__/gitRepos';
 import { MAX_DIFF_BYTES } from './diffLimit';
 import { LocalGitScmProvider } from './LocalGitScmProvider';
+import { LocalRepositoryRoots } from '../repositories/LocalRepositoryRoots';
 
 const BRANCH = 'dataset-migrations/listening-events-v2/orders';
 const git = (repo: string, ...args: string[]) => gitIn(repo, ...args).trim();
@@ -14,7 +15,9 @@ const git = (repo: string, ...args: string[]) => gitIn(repo, ...args).trim();
 jest.setTimeout(30_000);
 
 describe('LocalGitScmProvider pull requests in the portal', () => {
-  const provider = new LocalGitScmProvider();
+  const provider = new LocalGitScmProvider(
+    new LocalRepositoryRoots([tmpdir()]),
+  );
   let root: string;
   let repo: string;
 

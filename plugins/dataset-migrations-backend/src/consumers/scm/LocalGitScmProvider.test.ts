@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PullRequestDraft } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { LocalGitScmProvider } from './LocalGitScmProvider';
+import { LocalRepositoryRoots } from '../repositories/LocalRepositoryRoots';
 
 const BRANCH = 'dataset-migrations/listening-events-v2';
 
@@ -47,7 +48,9 @@ function records(gitDir: string) {
 }
 
 describe('LocalGitScmProvider', () => {
-  const provider = new LocalGitScmProvider();
+  const provider = new LocalGitScmProvider(
+    new LocalRepositoryRoots([tmpdir()]),
+  );
   let root: string;
   let repo: string;
 

@@ -21,6 +21,7 @@ import {
   writeTree,
 } from './localGit';
 import { PullRecordStore, stateOf, toRef } from './localPullRecords';
+import type { LocalRepositoryRoots } from '../repositories/LocalRepositoryRoots';
 
 /**
  * Pull requests on a git repository on this machine, for the demo, end-to-end tests
@@ -31,6 +32,8 @@ import { PullRecordStore, stateOf, toRef } from './localPullRecords';
 export class LocalGitScmProvider implements ScmProvider {
   readonly id = 'local-git';
 
+  constructor(private readonly roots: LocalRepositoryRoots) {}
+
   supports(repositoryUrl: string): boolean {
     const target = stripUrlPrefix(repositoryUrl);
     if (target.startsWith('file:')) return toLocalPath(target) !== undefined;
@@ -40,7 +43,7 @@ export class LocalGitScmProvider implements ScmProvider {
 
   async openPullRequest(draft: PullRequestDraft): Promise<PullRequestRef> {
     assertValidDraft(draft);
-    const repo = openRepository(draft.repositoryUrl);
+    const repo = openRepository(draft.repositoryUrl, this.roots);
     assertNotCheckedOut(repo, draft.branch);
 
     const refs = await readBranches(repo, [draft.baseBranch, draft.branch]);
@@ -91,7 +94,7 @@ export class LocalGitScmProvider implements ScmProvider {
     branch: string,
   ): Promise<PullRequestRef | undefined> {
     assertBranchName(branch);
-    const repo = openRepository(repositoryUrl);
+    const repo = openRepository(repositoryUrl, this.roots);
     const records = await new PullRecordStore(repo).read();
     const record = records.find(r => r.branch === branch);
     return record && toRef(repo, record, await stateOf(repo, record));
@@ -102,7 +105,7 @@ export class LocalGitScmProvider implements ScmProvider {
     comment: string,
   ): Promise<PullRequestRef> {
     assertBranchName(ref.branch);
-    const repo = openRepository(ref.repositoryUrl);
+    const repo = openRepository(ref.repositoryUrl, this.roots);
     const store = new PullRecordStore(repo);
     const record = await store.close(ref.number, comment, async found => {
       // Merged is read from the branches: a merged one stays as it is.
@@ -127,7 +130,7 @@ export class LocalGitScmProvider implements ScmProvider {
     branch: string,
   ): Promise<PullRequestDescription | undefined> {
     assertBranchName(branch);
-    const repo = openRepository(repositoryUrl);
+    const repo = openRepository(repositoryUrl, this.roots);
     const record = (await new PullRecordStore(repo).read()).find(
       r => r.branch === branch,
     );
@@ -203,7 +206,7 @@ export class LocalGitScmProvider implements ScmProvider {
     branch: string,
   ): Promise<PullRequestRef> {
     assertBranchName(branch);
-    const repo = openRepository(repositoryUrl);
+    const repo = openRepository(repositoryUrl, this.roots);
     const record = (await new PullRecordStore(repo).read()).find(
       r => r.branch === branch,
     );

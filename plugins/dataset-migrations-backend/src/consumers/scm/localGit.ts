@@ -11,6 +11,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConflictError, InputError } from '@backstage/errors';
 import type { PullRequestDraft } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { LocalRepositoryRoots } from '../repositories/LocalRepositoryRoots';
 import { stripUrlPrefix } from '../repositories/RepositoryReader';
 
 export const AUTHOR = {
@@ -226,7 +227,11 @@ export function toLocalPath(target: string): string | undefined {
   return isAbsolute(target) ? resolve(target) : undefined;
 }
 
-export function openRepository(repositoryUrl: string): LocalRepository {
+/** The repository a URL points at, if it and its git directory lie under the allowed roots. */
+export function openRepository(
+  repositoryUrl: string,
+  roots: LocalRepositoryRoots,
+): LocalRepository {
   const path = toLocalPath(stripUrlPrefix(repositoryUrl));
   if (!path) {
     throw new InputError(
@@ -236,8 +241,11 @@ export function openRepository(repositoryUrl: string): LocalRepository {
   if (!existsSync(path)) {
     throw new InputError(`local git repository ${path} does not exist`);
   }
+  roots.assertInside(repositoryUrl, path);
   const repo = locate(path);
   if (!repo) throw new InputError(`${path} is not a git repository`);
+  // The repository found may sit above the path, and a `.git` file may point anywhere.
+  roots.assertInside(repositoryUrl, repo.root, repo.gitDir);
   return repo;
 }
 

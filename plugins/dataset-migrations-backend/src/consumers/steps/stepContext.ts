@@ -42,6 +42,8 @@ export interface StepDependencies {
   agent?: CodingAgent;
   auth: AuthService;
   limits: {
+    /** Whether a consumer's verify command (a catalog annotation) may run at all. */
+    runVerifyCommands: boolean;
     commandTimeoutMs: number;
     commandMemoryMb: number;
     shadowTimeoutMs: number;

@@ -42,7 +42,12 @@ export async function verify(
 
   const command = await verifyCommandOf(deps, entityRef);
   let evidence: ConsumerVerification['command'];
-  if (command) {
+  // The command is a catalog annotation: code from whoever registered the entity.
+  const commandNotRun =
+    command && !limits.runVerifyCommands
+      ? `\`${command}\` was not run: verify commands are off (datasetMigrations.consumers.verify.commands)`
+      : undefined;
+  if (command && !commandNotRun) {
     const url = consumer.repositoryUrl!;
     const { signal, memoryExceeded, ...result } = await inWorkingCopy(
       readerFor(deps, url),
@@ -136,6 +141,8 @@ export async function verify(
   const verification: ConsumerVerification = {
     ...previous,
     command: evidence,
+    // Explicit, so a reason left by an earlier attempt does not outlive the setting.
+    commandNotRun,
     shadowChecks,
   };
   const mismatches = shadowChecks.filter(c => c.outcome === 'mismatch');

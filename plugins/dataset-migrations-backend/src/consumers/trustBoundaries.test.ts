@@ -1,0 +1,160 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import type { Entity } from '@backstage/catalog-model';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type {
+  ConsumerLedger,
+  MigrationConsumer,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  connectionUrlOf,
+  createTestDatabases,
+  waitFor,
+} from '../__testUtils__/testDatabases';
+import { dataset } from '../__testUtils__/fixtures';
+import { createRepository } from '../__testUtils__/gitRepos';
+import { datasetMigrationsPlugin } from '../plugin';
+
+const API = '/api/dataset-migrations';
+const EVENTS = 'resource:default/listening_events';
+const QUERY = 'select track_id from listening_events;\n';
+
+function component(
+  name: string,
+  repository: string,
+  annotations: Record<string, string> = {},
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: {
+        'backstage.io/source-location': `url:file://${repository}/`,
+        ...annotations,
+      },
+    },
+    spec: {
+      type: 'pipeline',
+      lifecycle: 'production',
+      owner: 'group:default/readers',
+      dependsOn: [EVENTS],
+    },
+    relations: [{ type: 'dependsOn', targetRef: EVENTS }],
+  };
+}
+
+// What a catalog entity may make the backend do, with the plugin's defaults: no
+// verify commands, and local git only under the configured roots.
+describe('trust boundaries of catalog annotations, with default config', () => {
+  const { init } = createTestDatabases();
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let work: string;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'dsm-trust-'));
+    chmodSync(work, 0o755);
+    const allowed = join(work, 'repos');
+    createRepository(join(allowed, 'checked'), { 'q.sql': QUERY });
+    createRepository(join(work, 'elsewhere', 'private'), { 'q.sql': QUERY });
+    const consumers = [
+      component('checked', join(allowed, 'checked'), {
+        // Would run on the backend's machine if commands were on.
+        'dataset-migrations.io/verify-command': 'sh -c "exit 3"',
+      }),
+      component('escaper', join(work, 'elsewhere', 'private')),
+    ];
+    const events = {
+      ...dataset('listening_events'),
+      relations: consumers.map(c => ({
+        type: 'dependencyOf',
+        targetRef: `component:default/${c.metadata.name}`,
+      })),
+    };
+    const pluginDb = await init();
+    const warehouse = await init();
+    await warehouse.raw(`
+      CREATE TABLE public.listening_events (event_id bigint PRIMARY KEY,
+        track_id text NOT NULL);
+      INSERT INTO public.listening_events
+        SELECT g, 'trk_' || (g % 13) FROM generate_series(1, 100) g;
+    `);
+    backend = await startTestBackend({
+      features: [
+        schedulerServiceFactory,
+        datasetMigrationsPlugin,
+        mockServices.database.factory({ knex: pluginDb }),
+        catalogServiceMock.factory({ entities: [events, ...consumers] }),
+        mockServices.rootConfig.factory({
+          data: {
+            datasetMigrations: {
+              consumers: {
+                followUpInterval: '1s',
+                localGit: { roots: [allowed] },
+              },
+              engines: {
+                warehouse: {
+                  type: 'postgres',
+                  connection: connectionUrlOf(warehouse),
+                },
+              },
+            },
+          },
+        }),
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }, 30_000);
+
+  it('runs no verify command, and reads no repository outside the roots', async () => {
+    const api = () => request(backend.server);
+    const created = await api()
+      .post(`${API}/migrations`)
+      .send({
+        entityRef: EVENTS,
+        targetVersion: 2,
+        changes: [{ renameField: { from: 'track_id', to: 'track_uri' } }],
+      });
+    expect(created.status).toBe(201);
+    const id = created.body.migration.id;
+    const ledger = await waitFor(
+      async () => {
+        const res = await api().get(`${API}/migrations/${id}/consumers`);
+        const body = res.body as ConsumerLedger;
+        return body.consumers?.length === 2 &&
+          body.consumers.every(c => ['pr-opened', 'failed'].includes(c.state))
+          ? body
+          : undefined;
+      },
+      { timeoutMs: 60_000, what: 'both consumers to settle' },
+    );
+    const c = Object.fromEntries(
+      ledger.consumers.map(x => [x.entityRef.split('/')[1], x]),
+    ) as Record<string, MigrationConsumer>;
+
+    // The command would have failed the consumer; it was not run, and the ledger says so.
+    expect(c.checked.state).toBe('pr-opened');
+    expect(c.checked.verification?.command).toBeUndefined();
+    expect(c.checked.verification?.commandNotRun).toMatch(
+      /was not run: verify commands are off \(datasetMigrations\.consumers\.verify\.commands\)/,
+    );
+    expect(c.checked.verification?.shadowChecks.map(s => s.outcome)).toEqual([
+      'match',
+    ]);
+
+    expect(c.escaper.state).toBe('failed');
+    expect(c.escaper.failure?.message).toMatch(
+      /outside datasetMigrations\.consumers\.localGit\.roots/,
+    );
+    expect(c.escaper.pullRequest).toBeUndefined();
+  }, 90_000);
+});
