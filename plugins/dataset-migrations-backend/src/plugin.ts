@@ -3,13 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { createConditionTransformer } from '@backstage/plugin-permission-node';
 import {
-  datasetMigrationEntityPermissions,
-  datasetMigrationRunPermissions,
-} from '@dataset-migrations/plugin-dataset-migrations-common';
-import {
-  datasetMigrationPermissionResourceRef,
   datasetEnginesExtensionPoint,
   datasetMigrationsScmExtensionPoint,
   type DatasetEngineFactory,
@@ -38,12 +32,8 @@ import { DatasetCatalog } from './catalog/DatasetCatalog';
 import { MigrationService } from './services/MigrationService';
 import { createRouter } from './http/router';
 import { RequestGuard } from './http/RequestGuard';
-import { migrationPermissionRules } from './permissions/rules';
+import { registerPermissions } from './permissions/registerPermissions';
 import { readPluginConfig } from './config/readPluginConfig';
-
-/** A run id; anything else names no run (and would be refused by Postgres's uuid type). */
-const uuidPattern =
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The dataset-migrations backend plugin.
@@ -98,29 +88,10 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         // Read and checked before anything starts: a bad value fails startup, naming its key.
         const settings = readPluginConfig(config);
         const store = await DatabaseMigrationStore.create({ database });
-        // Registered in init: the registry refuses additions once the plugin has started.
-        permissionsRegistry.addResourceType({
-          resourceRef: datasetMigrationPermissionResourceRef,
-          permissions: datasetMigrationRunPermissions,
-          rules: migrationPermissionRules,
-          getResources: async ids =>
-            Promise.all(
-              ids.map(async id =>
-                uuidPattern.test(id)
-                  ? store.getMigrationWithPlan(id)
-                  : undefined,
-              ),
-            ),
-        });
-        permissionsRegistry.addPermissions(datasetMigrationEntityPermissions);
         const guard = new RequestGuard({
           permissions,
           auditor,
-          toMigrationFilter: createConditionTransformer(
-            permissionsRegistry.getPermissionRuleset(
-              datasetMigrationPermissionResourceRef,
-            ),
-          ),
+          toMigrationFilter: registerPermissions(permissionsRegistry, store),
         });
         const engines = await EngineRegistry.fromConfig({
           config,

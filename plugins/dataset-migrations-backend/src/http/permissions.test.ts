@@ -502,4 +502,44 @@ describe('permissions and audit on every run route', () => {
       .set('Authorization', service);
     expect(versions.status).toBe(200);
   });
+
+  it('resolves a conditional decision on one run for the permission backend (registered resource and rules)', async () => {
+    const mine = await queuedRun();
+    const isMine = {
+      rule: 'IS_REQUESTER',
+      resourceType: 'dataset-migration',
+      params: { claims: [USER] },
+    };
+    const res = await api()
+      .post(`${API}/.well-known/backstage/permissions/apply-conditions`)
+      .set('Authorization', mockCredentials.service.header())
+      .send({
+        items: [
+          {
+            id: '1',
+            resourceRef: mine,
+            resourceType: 'dataset-migration',
+            conditions: isMine,
+          },
+          {
+            id: '2',
+            resourceRef: mine,
+            resourceType: 'dataset-migration',
+            conditions: { ...isMine, params: { claims: [OTHER] } },
+          },
+          {
+            id: '3',
+            resourceRef: 'not-a-run',
+            resourceType: 'dataset-migration',
+            conditions: isMine,
+          },
+        ],
+      });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      { id: '1', result: AuthorizeResult.ALLOW },
+      { id: '2', result: AuthorizeResult.DENY },
+      { id: '3', result: AuthorizeResult.DENY },
+    ]);
+  });
 });
