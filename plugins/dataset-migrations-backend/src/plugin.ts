@@ -32,6 +32,8 @@ import { OperationRunner } from './jobs/OperationRunner';
 import { DatasetCatalog } from './catalog/DatasetCatalog';
 import { MigrationService } from './services/MigrationService';
 import { createRouter } from './http/router';
+import { RequestGuard } from './http/RequestGuard';
+import { registerPermissions } from './permissions/registerPermissions';
 import { readPluginConfig } from './config/readPluginConfig';
 
 /**
@@ -66,6 +68,9 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
       },
       async init({
         config,
@@ -77,10 +82,18 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         lifecycle,
         scheduler,
         catalog,
+        permissions,
+        permissionsRegistry,
+        auditor,
       }) {
         // Read and checked before anything starts: a bad value fails startup, naming its key.
         const settings = readPluginConfig(config);
         const store = await DatabaseMigrationStore.create({ database });
+        const guard = new RequestGuard({
+          permissions,
+          auditor,
+          toMigrationFilter: registerPermissions(permissionsRegistry, store),
+        });
         const engines = await EngineRegistry.fromConfig({
           config,
           factories: engineFactories,
@@ -255,9 +268,11 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               consumers,
               migrations: store,
               scm,
+              catalog: datasetCatalog,
               enqueueConsumer,
             }),
             httpAuth,
+            guard,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -287,6 +287,12 @@ export interface MigrationConsumer {
   decision?: ConsumerDecision;
   attempts: number;
   updatedAt: string;
+  /**
+   * True when the caller may not read the consumer's catalog entity: its patch,
+   * files, evidence, failure message, repository and pull request are left out;
+   * its ref, state, impact status and counts remain.
+   */
+  redacted?: boolean;
 }
 
 /** @public */

@@ -75,4 +75,6 @@ export interface ConsumerLedgerStore {
    * the kept field), back to the start; returns the refs that were reset.
    */
   resetForRetry(migrationId: string, entityRefs?: string[]): Promise<string[]>;
+  /** The consumers a retry without names would reset now. */
+  retryable(migrationId: string): Promise<string[]>;
 }

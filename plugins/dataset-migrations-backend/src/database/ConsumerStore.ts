@@ -43,6 +43,7 @@ export class ConsumerStore implements AllParts {
   readonly decide: AllParts['decide'];
   readonly undecided: AllParts['undecided'];
   readonly resetForRetry: AllParts['resetForRetry'];
+  readonly retryable: AllParts['retryable'];
 
   readonly listAwaitingMerge: AllParts['listAwaitingMerge'];
   readonly supersede: AllParts['supersede'];
@@ -72,6 +73,7 @@ export class ConsumerStore implements AllParts {
     this.decide = ledger.decide.bind(ledger);
     this.undecided = ledger.undecided.bind(ledger);
     this.resetForRetry = ledger.resetForRetry.bind(ledger);
+    this.retryable = ledger.retryable.bind(ledger);
 
     this.listAwaitingMerge = pullRequests.listAwaitingMerge.bind(pullRequests);
     this.supersede = pullRequests.supersede.bind(pullRequests);

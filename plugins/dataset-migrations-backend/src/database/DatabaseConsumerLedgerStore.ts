@@ -183,7 +183,7 @@ export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
   ): Promise<string[]> {
     const query = this.knex(CONSUMERS_TABLE)
       .where({ migration_id: migrationId })
-      .whereIn('state', ['failed', 'kept'])
+      .whereIn('state', RETRYABLE_STATES)
       .update({
         state: 'discovered',
         failure_kind: null,
@@ -196,4 +196,16 @@ export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
     const rows: Array<{ entity_ref: string }> = await query;
     return rows.map(r => r.entity_ref);
   }
+
+  async retryable(migrationId: string): Promise<string[]> {
+    const rows = await this.knex<ConsumerRow>(CONSUMERS_TABLE)
+      .where({ migration_id: migrationId })
+      .whereIn('state', RETRYABLE_STATES)
+      .orderBy('entity_ref')
+      .select('entity_ref');
+    return rows.map(r => r.entity_ref);
+  }
 }
+
+/** Failed consumers, and kept ones (to learn whether their code still reads the kept field). */
+const RETRYABLE_STATES: ConsumerState[] = ['failed', 'kept'];

@@ -18,6 +18,7 @@ import type {
   QueueResult,
 } from './MigrationRequestStore';
 import { asStoreTransaction } from './StoreTransaction';
+import { whereVisible, type MigrationVisibility } from './migrationVisibility';
 import {
   toMigration,
   toMigrationWithPlan,
@@ -174,11 +175,16 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
   async listMigrations(filter: {
     entityRef?: string;
     limit: number;
+    visibility?: MigrationVisibility;
   }): Promise<Migration[]> {
+    const visibility = filter.visibility ?? { type: 'all' };
+    if (visibility.type === 'none') return [];
     const query = this.knex<MigrationRow>('migrations')
       .orderBy('created_at', 'desc')
       .limit(filter.limit);
     if (filter.entityRef) query.where({ entity_ref: filter.entityRef });
+    if (visibility.type === 'conditional')
+      query.where(q => whereVisible(q, visibility.filter));
     return (await query).map(toMigration);
   }
 

@@ -9,6 +9,7 @@ import type {
   PersonOverride,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { StoreTransaction } from './StoreTransaction';
+import type { MigrationVisibility } from './migrationVisibility';
 
 export interface NewMigration {
   id: string;
@@ -55,9 +56,14 @@ export interface MigrationRequestStore {
   getMigrationWithPlan(
     id: string,
   ): Promise<(Migration & { plan?: MigrationPlan }) | undefined>;
+  /**
+   * The newest runs first; with a visibility, only the runs it selects (in SQL).
+   * Without one, every run: for the plugin's own checks, never for a caller.
+   */
   listMigrations(filter: {
     entityRef?: string;
     limit: number;
+    visibility?: MigrationVisibility;
   }): Promise<Migration[]>;
   latestMigrations(
     entityRefs: string[],

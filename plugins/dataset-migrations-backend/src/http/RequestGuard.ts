@@ -8,24 +8,12 @@ import { NotAllowedError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
 import {
   AuthorizeResult,
-  type PermissionCriteria,
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import type { ConditionTransformer } from '@backstage/plugin-permission-node';
 import type { Request } from 'express';
 import type { MigrationPermissionFilter } from '@dataset-migrations/plugin-dataset-migrations-node';
-
-/**
- * Which migration runs a caller may see: all, none, or those a condition selects
- * (applied in SQL by the store).
- */
-export type MigrationVisibility =
-  | { type: 'all' }
-  | { type: 'none' }
-  | {
-      type: 'conditional';
-      filter: PermissionCriteria<MigrationPermissionFilter>;
-    };
+import type { MigrationVisibility } from '../database/migrationVisibility';
 
 /**
  * The request-time checks every route makes: the caller's permission, with the
@@ -94,6 +82,26 @@ export class RequestGuard {
     if (!(await this.isAllowedOnEntity(credentials, permission, entityRef))) {
       throw denied(permission.name, entityRef);
     }
+  }
+
+  /**
+   * All or nothing: throws 403 naming the permission and every entity it was
+   * denied on unless the caller holds it on each one (one batch request).
+   */
+  async assertAllowedOnEntities(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRefs: string[],
+  ): Promise<void> {
+    if (entityRefs.length === 0) return;
+    const decisions = await this.deps.permissions.authorize(
+      entityRefs.map(resourceRef => ({ permission, resourceRef })),
+      { credentials },
+    );
+    const refused = entityRefs.filter(
+      (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,
+    );
+    if (refused.length > 0) throw denied(permission.name, refused.join(', '));
   }
 
   /** Throws 403 naming the permission unless the caller holds it on the run. */

@@ -5,15 +5,21 @@ import type { ConsumerService } from '../services/ConsumerService';
 import type { ConsumerPullRequests } from '../services/ConsumerPullRequests';
 import type { MigrationService } from '../services/MigrationService';
 import { createRouter } from './router';
+import { RequestGuard } from './RequestGuard';
 
 const ID = '6f0a1f3e-5b7c-4d7e-9a51-2a7f0d6b9c11';
 
 /** The routes' own part: how an operation's answer becomes a status code. */
 describe('router', () => {
   function appWith(finished: boolean) {
-    const migration = { id: ID, status: 'succeeded' };
+    const migration = {
+      id: ID,
+      status: 'succeeded',
+      entityRef: 'resource:default/events',
+    };
     const answer = jest.fn(async () => ({ migration, finished }));
     const service = {
+      findMigration: async () => migration,
       rollbackMigration: answer,
       contractMigration: answer,
     } as unknown as MigrationService;
@@ -23,6 +29,13 @@ describe('router', () => {
         consumers: {} as ConsumerService,
         pullRequests: {} as ConsumerPullRequests,
         httpAuth: mockServices.httpAuth(),
+        guard: new RequestGuard({
+          permissions: mockServices.permissions(),
+          auditor: mockServices.auditor.mock(),
+          toMigrationFilter: () => {
+            throw new Error('no list here');
+          },
+        }),
       }),
     );
     app.use(mockErrorHandler());

@@ -4,17 +4,27 @@ import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import {
   resolvePackagePath,
+  type BackstageCredentials,
   type HttpAuthService,
 } from '@backstage/backend-plugin-api';
+import type { JsonObject } from '@backstage/types';
 import { InputError } from '@backstage/errors';
 import {
   SPEC_JSON_SCHEMA_PATH,
+  datasetMigrationCancelPermission,
+  datasetMigrationConsumerUpdatePermission,
+  datasetMigrationContractPermission,
+  datasetMigrationReadPermission,
+  datasetMigrationRetryPermission,
+  datasetMigrationRollbackPermission,
+  type Migration,
   type SchemaVersionResponse,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ConsumerService } from '../services/ConsumerService';
 import type { ConsumerPullRequests } from '../services/ConsumerPullRequests';
 import { parseInput } from '../validation/parseInput';
 import type { MigrationService } from '../services/MigrationService';
+import type { RequestGuard } from './RequestGuard';
 
 const listQuery = z.object({
   entityRef: z.string().min(1).optional(),
@@ -49,8 +59,9 @@ export function createRouter(options: {
   consumers: ConsumerService;
   pullRequests: ConsumerPullRequests;
   httpAuth: HttpAuthService;
+  guard: RequestGuard;
 }): express.Router {
-  const { service, consumers, pullRequests, httpAuth } = options;
+  const { service, consumers, pullRequests, httpAuth, guard } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
   router.use(express.text({ type: YAML_TYPES, limit: '1mb' }));
@@ -95,83 +106,193 @@ export function createRouter(options: {
     res.status(created ? 201 : 200).json({ migration });
   });
 
+  // Only the runs the caller may read, filtered in SQL.
   router.get('/migrations', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { entityRef, limit } = parseInput(listQuery, req.query, 'query');
-    res.json({ items: await service.listMigrations(entityRef, limit) });
+    const visibility = await guard.migrationVisibility(
+      credentials,
+      datasetMigrationReadPermission,
+    );
+    res.json({
+      items: await service.listMigrations(entityRef, limit, visibility),
+    });
   });
 
-  router.get('/migrations/:id', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+  /** A signed-in user (never a service: the permission client allows services everything) and the run in the path. */
+  async function callerOf(req: express.Request) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const id = parseInput(migrationId, req.params.id, 'migration id');
+    return { credentials, id };
+  }
+
+  /** The caller, allowed to read the run named in the path. */
+  async function readerOf(req: express.Request) {
+    const { credentials, id } = await callerOf(req);
+    await guard.assertAllowedOnMigration(
+      credentials,
+      datasetMigrationReadPermission,
+      id,
+    );
+    return { credentials, id };
+  }
+
+  /**
+   * Runs a change to the run named in the path as one audit event, its dataset
+   * in the event; `act` checks the caller's permission before it changes anything.
+   */
+  async function auditedChange<T>(
+    req: express.Request,
+    event: { eventId: string; severityLevel: 'medium' | 'high' },
+    act: (
+      caller: Awaited<ReturnType<typeof callerOf>>,
+      migration: Migration,
+      addMeta: (meta: JsonObject) => void,
+    ) => Promise<T>,
+  ): Promise<T> {
+    const caller = await callerOf(req);
+    return guard.audited(
+      req,
+      { ...event, meta: { migrationId: caller.id } },
+      async addMeta => {
+        const migration = await service.findMigration(caller.id);
+        addMeta({ entityRef: migration.entityRef });
+        return act(caller, migration, addMeta);
+      },
+    );
+  }
+
+  /** Checks `consumer.update` on each consumer before a service changes any. */
+  const consumerUpdate =
+    (credentials: BackstageCredentials, addMeta: (m: JsonObject) => void) =>
+    async (entityRefs: string[]) => {
+      addMeta({ consumers: entityRefs });
+      await guard.assertAllowedOnEntities(
+        credentials,
+        datasetMigrationConsumerUpdatePermission,
+        entityRefs,
+      );
+    };
+
+  router.get('/migrations/:id', async (req, res) => {
+    const { id } = await readerOf(req);
     res.json({ migration: await service.getMigration(id) });
   });
 
   router.post('/migrations/:id/cancel', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user'] });
-    const id = parseInput(migrationId, req.params.id, 'migration id');
-    res.json({ migration: await service.cancelMigration(id) });
+    const migration = await auditedChange(
+      req,
+      { eventId: 'migration-cancel', severityLevel: 'medium' },
+      async ({ credentials, id }) => {
+        await guard.assertAllowedOnMigration(
+          credentials,
+          datasetMigrationCancelPermission,
+          id,
+        );
+        return service.cancelMigration(id);
+      },
+    );
+    res.json({ migration });
   });
 
   router.post('/migrations/:id/retry', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user'] });
-    const id = parseInput(migrationId, req.params.id, 'migration id');
-    res.json({ migration: await service.retryMigration(id) });
+    const migration = await auditedChange(
+      req,
+      { eventId: 'migration-retry', severityLevel: 'medium' },
+      async ({ credentials, id }) => {
+        await guard.assertAllowedOnMigration(
+          credentials,
+          datasetMigrationRetryPermission,
+          id,
+        );
+        return service.retryMigration(id);
+      },
+    );
+    res.json({ migration });
   });
 
   router.post('/migrations/:id/rollback', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const id = parseInput(migrationId, req.params.id, 'migration id');
-    const { migration, finished } = await service.rollbackMigration(
-      id,
-      credentials,
-      req.body,
+    const { migration, finished } = await auditedChange(
+      req,
+      { eventId: 'migration-rollback', severityLevel: 'high' },
+      async ({ credentials, id }, run, addMeta) => {
+        await guard.assertAllowedOnEntity(
+          credentials,
+          datasetMigrationRollbackPermission,
+          run.entityRef,
+        );
+        const answer = await service.rollbackMigration(
+          id,
+          credentials,
+          req.body,
+        );
+        addMeta({ finished: answer.finished });
+        return answer;
+      },
     );
     // Not finished within the request's wait: a worker carries it out; the run shows how.
     res.status(finished ? 200 : 202).json({ migration });
   });
 
   router.post('/migrations/:id/contract', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const id = parseInput(migrationId, req.params.id, 'migration id');
-    const { migration, finished } = await service.contractMigration(
-      id,
-      req.body,
-      credentials,
+    const { migration, finished } = await auditedChange(
+      req,
+      { eventId: 'migration-contract', severityLevel: 'high' },
+      async ({ credentials, id }, run, addMeta) => {
+        await guard.assertAllowedOnEntity(
+          credentials,
+          datasetMigrationContractPermission,
+          run.entityRef,
+        );
+        const answer = await service.contractMigration(
+          id,
+          req.body,
+          credentials,
+        );
+        addMeta({ finished: answer.finished });
+        return answer;
+      },
     );
     res.status(finished ? 200 : 202).json({ migration });
   });
 
   router.get('/migrations/:id/consumers', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const id = parseInput(migrationId, req.params.id, 'migration id');
-    res.json(await consumers.ledger(id));
+    const { credentials, id } = await readerOf(req);
+    res.json(await consumers.ledger(id, credentials));
   });
 
   router.get('/migrations/:id/impact.csv', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const id = parseInput(migrationId, req.params.id, 'migration id');
-    const csv = await consumers.impactCsv(id);
+    const { credentials, id } = await readerOf(req);
+    const csv = await consumers.impactCsv(id, credentials);
     res.type('text/csv').attachment(`impact-${id}.csv`).send(csv);
   });
 
   router.post('/migrations/:id/consumers/retry', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user'] });
-    const id = parseInput(migrationId, req.params.id, 'migration id');
-    res.json(await consumers.retry(id, req.body ?? {}));
+    res.json(
+      await auditedChange(
+        req,
+        { eventId: 'consumer-retry', severityLevel: 'medium' },
+        async ({ credentials, id }, _run, addMeta) =>
+          consumers.retry(
+            id,
+            req.body ?? {},
+            consumerUpdate(credentials, addMeta),
+          ),
+      ),
+    );
   });
 
   // A consumer's pull request, read from its source control, for the portal to show.
   router.get(
     '/migrations/:id/consumers/:kind/:namespace/:name/pull-request',
     async (req, res) => {
-      await httpAuth.credentials(req, { allow: ['user', 'service'] });
-      const id = parseInput(migrationId, req.params.id, 'migration id');
+      const { credentials, id } = await readerOf(req);
       const { kind, namespace, name } = req.params;
       res.json({
         pullRequest: await pullRequests.describe(
           id,
           `${kind}:${namespace}/${name}`,
+          credentials,
         ),
       });
     },
@@ -181,28 +302,39 @@ export function createRouter(options: {
   router.post(
     '/migrations/:id/consumers/:kind/:namespace/:name/pull-request/merge',
     async (req, res) => {
-      await httpAuth.credentials(req, { allow: ['user'] });
-      const id = parseInput(migrationId, req.params.id, 'migration id');
       const { kind, namespace, name } = req.params;
-      res.json({
-        pullRequest: await pullRequests.merge(
-          id,
-          `${kind}:${namespace}/${name}`,
-        ),
-      });
+      const pullRequest = await auditedChange(
+        req,
+        { eventId: 'pull-request-merge', severityLevel: 'medium' },
+        async ({ credentials, id }, _run, addMeta) =>
+          pullRequests.merge(
+            id,
+            `${kind}:${namespace}/${name}`,
+            consumerUpdate(credentials, addMeta),
+          ),
+      );
+      res.json({ pullRequest });
     },
   );
 
   router.post('/migrations/:id/consumers/decisions', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const id = parseInput(migrationId, req.params.id, 'migration id');
-    res.json(await consumers.decide(id, req.body ?? {}, credentials));
+    res.json(
+      await auditedChange(
+        req,
+        { eventId: 'consumer-decision', severityLevel: 'medium' },
+        async ({ credentials, id }, _run, addMeta) =>
+          consumers.decide(
+            id,
+            req.body ?? {},
+            credentials,
+            consumerUpdate(credentials, addMeta),
+          ),
+      ),
+    );
   });
 
   router.post('/rewrite-preview', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json(await consumers.rewritePreview(req.body, credentials));
   });
 

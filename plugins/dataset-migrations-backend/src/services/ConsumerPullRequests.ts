@@ -1,8 +1,11 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
+  NotAllowedError,
   NotFoundError,
   NotImplementedError,
 } from '@backstage/errors';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import {
   isLiveMigration,
   type ConsumerPullRequestDetails,
@@ -11,6 +14,7 @@ import type { ScmProvider } from '@dataset-migrations/plugin-dataset-migrations-
 import type { MigrationStore } from '../database/MigrationStore';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import type { ConsumerStore } from '../database/ConsumerStore';
+import type { AuthorizeConsumers } from './ConsumerService';
 
 /**
  * A consumer's pull request as the portal shows it, read from its source control,
@@ -24,18 +28,36 @@ export class ConsumerPullRequests {
       consumers: ConsumerStore;
       migrations: MigrationStore;
       scm: ScmProvider[];
+      /** Reads consumer entities with the caller's credentials. */
+      catalog: Pick<DatasetCatalog, 'getEntity'>;
       enqueueConsumer(migrationId: string, entityRef: string): Promise<void>;
     },
   ) {}
 
+  /** Its diff is the consumer's code: shown only to a caller who may read its entity. */
   async describe(
     migrationId: string,
     entityRef: string,
+    credentials: BackstageCredentials,
   ): Promise<ConsumerPullRequestDetails> {
     const { provider, url, branch, ref } = await this.locate(
       migrationId,
       entityRef,
     );
+    if (!(await this.deps.catalog.getEntity(ref, credentials))) {
+      throw new NotAllowedError(
+        `not allowed: permission ${catalogEntityReadPermission.name} on ${ref} was denied; its pull request is not shown`,
+      );
+    }
+    return this.read(provider, url, branch, ref);
+  }
+
+  private async read(
+    provider: ScmProvider,
+    url: string,
+    branch: string,
+    ref: string,
+  ): Promise<ConsumerPullRequestDetails> {
     if (!provider.describePullRequest) {
       throw new NotImplementedError(
         `pull request ${url} is on ${provider.id}, which the portal cannot show; open it there`,
@@ -53,15 +75,18 @@ export class ConsumerPullRequests {
     };
   }
 
+  /** Merges once the caller may update the consumer (`authorize` throws otherwise). */
   async merge(
     migrationId: string,
     entityRef: string,
+    authorize: AuthorizeConsumers,
   ): Promise<ConsumerPullRequestDetails> {
     const { provider, url, branch, ref, pullRequestUrl } = await this.locate(
       migrationId,
       entityRef,
       { live: true },
     );
+    await authorize([ref]);
     if (!provider.mergePullRequest) {
       throw new ConflictError(
         `${pullRequestUrl} is a ${provider.id} pull request: merge it on ${
@@ -71,7 +96,7 @@ export class ConsumerPullRequests {
     }
     await provider.mergePullRequest(url, branch);
     await this.deps.enqueueConsumer(migrationId, ref);
-    return this.describe(migrationId, ref);
+    return this.read(provider, url, branch, ref);
   }
 
   private async locate(

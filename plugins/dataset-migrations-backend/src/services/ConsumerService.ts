@@ -13,6 +13,7 @@ import {
   rewritePreviewRequestSchema,
   type ConsumerDecisionResponse,
   type ConsumerLedger,
+  type MigrationConsumer,
   type FieldChange,
   type ImpactPreview,
   type RetryConsumersResponse,
@@ -55,14 +56,35 @@ export class ConsumerService {
     },
   ) {}
 
-  async ledger(migrationId: string): Promise<ConsumerLedger> {
+  /**
+   * The migration's consumers as the caller may see them: those whose catalog
+   * entity the caller cannot read come without patch, files or evidence.
+   */
+  async ledger(
+    migrationId: string,
+    credentials: BackstageCredentials,
+  ): Promise<ConsumerLedger> {
     await this.requireMigration(migrationId);
-    return this.deps.consumers.ledger(migrationId);
+    const ledger = await this.deps.consumers.ledger(migrationId);
+    // One batch read with the caller's credentials: the catalog applies its own policy.
+    const readable = await this.deps.catalog.getEntities(
+      ledger.consumers.map(c => c.entityRef),
+      credentials,
+    );
+    return {
+      ...ledger,
+      consumers: ledger.consumers.map((consumer, i) =>
+        readable[i] ? consumer : redacted(consumer),
+      ),
+    };
   }
 
   /** The impact report as CSV, one row per consumer file, with owners. */
-  async impactCsv(migrationId: string): Promise<string> {
-    const { consumers } = await this.ledger(migrationId);
+  async impactCsv(
+    migrationId: string,
+    credentials: BackstageCredentials,
+  ): Promise<string> {
+    const { consumers } = await this.ledger(migrationId, credentials);
     const rows = [
       [
         'consumer',
@@ -103,10 +125,14 @@ export class ConsumerService {
     return rows.map(r => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
   }
 
-  /** Sends failed consumers (all, or the ones named) through the pipeline again. */
+  /**
+   * Sends failed consumers (all, or the ones named) through the pipeline again,
+   * once the caller may update every one of them.
+   */
   async retry(
     migrationId: string,
     body: unknown,
+    authorize: AuthorizeConsumers,
   ): Promise<RetryConsumersResponse> {
     const request = parseInput(
       retryConsumersRequestSchema,
@@ -131,9 +157,13 @@ export class ConsumerService {
           } of migration ${migrationId}`,
         );
     }
+    // Exactly the consumers checked are reset: one that fails meanwhile waits for the next retry.
+    const targets =
+      request.entityRefs ?? (await this.deps.consumers.retryable(migrationId));
+    await authorize(targets);
     const retried = await this.deps.consumers.resetForRetry(
       migrationId,
-      request.entityRefs,
+      targets,
     );
     for (const ref of retried)
       await this.deps.enqueueConsumer(migrationId, ref);
@@ -148,6 +178,7 @@ export class ConsumerService {
     migrationId: string,
     body: unknown,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
+    authorize: AuthorizeConsumers,
   ): Promise<ConsumerDecisionResponse> {
     const request = parseInput(consumerDecisionRequestSchema, body, 'decision');
     const migration = await this.deps.migrations.getMigrationWithPlan(
@@ -161,6 +192,7 @@ export class ConsumerService {
       throw new NotFoundError(
         `${entityRef} is not a consumer of migration ${migrationId}`,
       );
+    await authorize([entityRef]);
     if (!needsDecision(consumer))
       throw new ConflictError(
         `${entityRef} does not need a decision: it is ${consumer.state}${
@@ -351,6 +383,30 @@ export class ConsumerService {
     if (!migration) throw new NotFoundError(`migration ${id} was not found`);
     return migration;
   }
+}
+
+/**
+ * Throws (403) unless the caller may update every one of these consumers; a
+ * service calls it before it changes anything.
+ */
+export type AuthorizeConsumers = (entityRefs: string[]) => Promise<void>;
+
+/** What anyone who may read the run sees of a consumer whose entity they cannot read. */
+function redacted(consumer: MigrationConsumer): MigrationConsumer {
+  const { patch, verification, repositoryUrl, pullRequest, ...kept } = consumer;
+  return {
+    ...kept,
+    ...(consumer.failure
+      ? {
+          failure: {
+            kind: consumer.failure.kind,
+            message: 'hidden: you may not read this consumer',
+          },
+        }
+      : {}),
+    ...(consumer.impact ? { impact: { ...consumer.impact, files: [] } } : {}),
+    redacted: true,
+  };
 }
 
 function csvCell(value: string): string {

@@ -18,6 +18,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { parseInput } from '../validation/parseInput';
 import type { MigrationStore } from '../database/MigrationStore';
+import type { MigrationVisibility } from '../database/migrationVisibility';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import {
   DatasetCatalog,
@@ -134,13 +135,16 @@ export class MigrationQueries {
     return planner.plan(await planner.validate(request), PREVIEW_MIGRATION_ID);
   }
 
+  /** The newest runs the caller may see (`visibility`, applied in SQL). */
   async listMigrations(
     entityRef: string | undefined,
     limit: number,
+    visibility: MigrationVisibility,
   ): Promise<Migration[]> {
     return this.deps.store.listMigrations({
       entityRef: entityRef && DatasetCatalog.normalizeRef(entityRef),
       limit,
+      visibility,
     });
   }
 

@@ -3,6 +3,7 @@ import type {
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
 import type { MigrationStore } from '../database/MigrationStore';
+import type { MigrationVisibility } from '../database/migrationVisibility';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import type { JobQueue } from '../queue/JobQueue';
 import type { DatasetCatalog } from '../catalog/DatasetCatalog';
@@ -79,12 +80,21 @@ export class MigrationService {
     return this.queries.planMigration(body, credentials);
   }
 
-  listMigrations(entityRef: string | undefined, limit: number) {
-    return this.queries.listMigrations(entityRef, limit);
+  listMigrations(
+    entityRef: string | undefined,
+    limit: number,
+    visibility: MigrationVisibility,
+  ) {
+    return this.queries.listMigrations(entityRef, limit, visibility);
   }
 
   getMigration(id: string) {
     return this.queries.getMigration(id);
+  }
+
+  /** A run without steps and logs (404 when there is none), e.g. to check a permission on its dataset. */
+  findMigration(id: string) {
+    return this.queries.findMigration(id);
   }
 
   getMigratedState(entityRef: string) {

@@ -1,3 +1,4 @@
+import { NotAllowedError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -41,6 +42,8 @@ describe('consumer decisions before a migration starts', () => {
     $$type: '@backstage/BackstageCredentials' as const,
     principal: { type: 'user' as const, userEntityRef: 'user:default/ada' },
   };
+  /** The route's permission check on the consumers, allowing. */
+  const mayUpdate = jest.fn(async (_entityRefs: string[]) => {});
 
   function service(hasAgent: boolean) {
     const enqueueConsumer = jest.fn(async () => {});
@@ -158,7 +161,7 @@ describe('consumer decisions before a migration starts', () => {
     await knex('test_jobs').delete();
     const { service: decisions } = service(false);
     const decide = (body: object) =>
-      decisions.decide(id, body, credentials as never);
+      decisions.decide(id, body, credentials as never, mayUpdate);
 
     await expect(
       decide({ entityRef: 'component:default/a', decision: 'keep-field' }),
@@ -194,6 +197,7 @@ describe('consumer decisions before a migration starts', () => {
         randomUUID(),
         { entityRef: 'component:default/a', decision: 'exclude', reason: 'x' },
         credentials as never,
+        mayUpdate,
       ),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
     expect(await consumers.undecided(id)).toHaveLength(2);
@@ -254,6 +258,7 @@ describe('consumer decisions before a migration starts', () => {
       id,
       { entityRef: 'component:default/a', decision: 'agent' },
       credentials as never,
+      mayUpdate,
     );
     // Back to the start of the pipeline; the agent takes over after the cut-over.
     expect(consumer).toMatchObject({
@@ -272,10 +277,34 @@ describe('consumer decisions before a migration starts', () => {
         other,
         { entityRef: 'component:default/x', decision: 'agent' },
         credentials as never,
+        mayUpdate,
       ),
     ).rejects.toMatchObject({
       name: 'ConflictError',
       message: expect.stringMatching(/is failed; decisions are taken while/),
     });
+  });
+
+  it('records nothing and queues nothing when the caller may not update the consumer', async () => {
+    const id = await runningWithUndecided(['a']);
+    await store.awaitDecisions(id, LEASE.owner);
+    await knex('test_jobs').delete();
+    const { service: decisions, enqueueConsumer } = service(true);
+    const refused = jest.fn(async (_entityRefs: string[]) => {
+      throw new NotAllowedError('denied');
+    });
+    await expect(
+      decisions.decide(
+        id,
+        { entityRef: 'component:default/a', decision: 'exclude', reason: 'x' },
+        credentials as never,
+        refused,
+      ),
+    ).rejects.toMatchObject({ name: 'NotAllowedError' });
+    expect(refused).toHaveBeenCalledWith(['component:default/a']);
+    expect(await consumers.undecided(id)).toHaveLength(1);
+    expect(await statusOf(id)).toBe('awaiting-decision');
+    expect(await jobs()).toEqual([]);
+    expect(enqueueConsumer).not.toHaveBeenCalled();
   });
 });

@@ -1,0 +1,545 @@
+import type { Knex } from 'knex';
+import request from 'supertest';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import type { AuditorServiceCreateEventOptions } from '@backstage/backend-plugin-api';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AuthorizeResult,
+  type PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import {
+  dataset,
+  newMigration,
+  succeededMigration,
+} from '../__testUtils__/fixtures';
+import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
+import { ConsumerStore } from '../database/ConsumerStore';
+import { datasetMigrationsPlugin } from '../plugin';
+
+const API = '/api/dataset-migrations';
+const WORKER_SCHEMA = 'dataset_migrations_worker';
+const USER = mockCredentials.user().principal.userEntityRef;
+const OTHER = 'user:default/someone-else';
+const EVENTS = 'resource:default/events';
+/** A consumer in the catalog (the caller may read it) and one the catalog hides from the caller. */
+const READABLE = 'component:default/readable';
+const HIDDEN = 'component:default/hidden';
+
+const component = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default' },
+  spec: {
+    type: 'service',
+    lifecycle: 'production',
+    owner: 'group:default/data',
+  },
+});
+
+/**
+ * Permissions as a policy decides them, per permission name; allow unless a test
+ * says otherwise. The plugin asks through the permission service it is given.
+ */
+let decide: (permission: string, resourceRef?: string) => PolicyDecision;
+const allowAll = () => ({ result: AuthorizeResult.ALLOW } as PolicyDecision);
+const denying = (name: string) => (permission: string) =>
+  (permission === name
+    ? { result: AuthorizeResult.DENY }
+    : { result: AuthorizeResult.ALLOW }) as PolicyDecision;
+
+const permissions = mockServices.permissions.mock({
+  authorize: async requests =>
+    requests.map(r =>
+      decide(r.permission.name, 'resourceRef' in r ? r.resourceRef : undefined),
+    ) as never,
+  authorizeConditional: async requests =>
+    requests.map(r => decide(r.permission.name)) as never,
+});
+
+/** Audit events as the plugin records them: how each ended. */
+const audits: Array<{
+  eventId: string;
+  severityLevel?: string;
+  outcome?: 'succeeded' | 'failed';
+  meta?: unknown;
+  error?: string;
+}> = [];
+const auditor = mockServices.auditor.mock({
+  createEvent: async (options: AuditorServiceCreateEventOptions) => {
+    const event: (typeof audits)[number] = {
+      eventId: options.eventId,
+      severityLevel: options.severityLevel,
+    };
+    audits.push(event);
+    return {
+      success: async (o?: { meta?: unknown }) => {
+        Object.assign(event, { outcome: 'succeeded', meta: o?.meta });
+      },
+      fail: async (o: { error: Error; meta?: unknown }) => {
+        Object.assign(event, {
+          outcome: 'failed',
+          meta: o.meta,
+          error: o.error.message,
+        });
+      },
+    };
+  },
+});
+
+describe('permissions and audit on every run route', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let store: DatabaseMigrationStore;
+  let consumers: ConsumerStore;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+
+  beforeAll(async () => {
+    knex = await init();
+    backend = await startTestBackend({
+      features: [
+        datasetMigrationsPlugin,
+        mockServices.database.factory({ knex }),
+        catalogServiceMock.factory({
+          entities: [dataset('events'), component('readable')],
+        }),
+        permissions.factory,
+        auditor.factory,
+        mockServices.rootConfig.factory({
+          // No worker: a job stays in the queue, where a test can count it.
+          data: { datasetMigrations: { worker: { enabled: false } } },
+        }),
+      ],
+    });
+    store = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex }),
+    });
+    consumers = new ConsumerStore(knex);
+  }, 60_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+  });
+
+  beforeEach(async () => {
+    decide = allowAll;
+    audits.length = 0;
+    await knex('dataset_versions').delete();
+    await knex('migrations').delete();
+    await knex.raw(`DELETE FROM ${WORKER_SCHEMA}._private_jobs`);
+  });
+
+  const api = () => request(backend.server);
+
+  async function jobCount(): Promise<number> {
+    const { rows } = await knex.raw(
+      `SELECT count(*)::int AS n FROM ${WORKER_SCHEMA}.jobs`,
+    );
+    return rows[0].n;
+  }
+
+  /** Everything a denied request must leave as it was: runs, consumers, jobs. */
+  async function snapshot() {
+    return {
+      migrations: await knex('migrations')
+        .select('id', 'status', 'cancel_requested_at', 'attempts')
+        .orderBy('id'),
+      consumers: await knex('migration_consumers')
+        .select('migration_id', 'entity_ref', 'state', 'attempts', 'decision')
+        .orderBy(['migration_id', 'entity_ref']),
+      jobs: await jobCount(),
+    };
+  }
+
+  async function queuedRun() {
+    const run = newMigration({
+      requestedBy: USER,
+      datasetOwner: 'group:default/data',
+    });
+    await store.createMigration(run, async () => {});
+    return run.id;
+  }
+
+  async function failedRun() {
+    const id = await queuedRun();
+    await store.claimMigration(id, { owner: 't', durationMs: 60_000 });
+    await store.finishMigration(id, { status: 'failed', reason: 'boom' }, 't');
+    return id;
+  }
+
+  /** A live run with a consumer per state given: failed (needs a decision), or with an open pull request. */
+  async function runWithConsumers(
+    states: Record<string, 'needs-decision' | 'failed' | 'pr-opened'>,
+  ) {
+    const id = await succeededMigration(store, {}, { pinned: true });
+    await consumers.addDiscovered(
+      id,
+      Object.keys(states).map(entityRef => ({
+        entityRef,
+        depth: 1,
+        repositoryUrl: 'file:///nowhere/repo',
+      })),
+    );
+    for (const [ref, state] of Object.entries(states)) {
+      await consumers.advance(id, ref, ['discovered'], {
+        state: state === 'pr-opened' ? 'pr-opened' : 'failed',
+        patch: '--- a/q.sql\n+++ b/q.sql\n-secret line\n+secret line 2\n',
+        impact: {
+          status: 'affected',
+          fields: ['user_id'],
+          files: [
+            {
+              path: 'q.sql',
+              status: 'rewritten',
+              fields: ['user_id'],
+              lines: [1],
+            },
+          ],
+        },
+        ...(state === 'pr-opened'
+          ? {
+              pullRequest: {
+                provider: 'local-git',
+                url: 'file:///nowhere/repo#pr-1',
+                number: 1,
+                branch: 'migrate',
+                state: 'open' as const,
+              },
+            }
+          : {
+              failure: {
+                kind:
+                  state === 'failed'
+                    ? ('patch-failed' as const)
+                    : ('needs-decision' as const),
+                message: 'q.sql:1: secret line',
+              },
+            }),
+      });
+    }
+    return id;
+  }
+
+  type Route = {
+    name: string;
+    eventId: string;
+    severityLevel: 'medium' | 'high';
+    permission: string;
+    setUp(): Promise<string>;
+    send(id: string): request.Test;
+    /** What an allowed request changes, when this test can see it happen. */
+    allowed?(id: string): Promise<void>;
+  };
+
+  const routes: Route[] = [
+    {
+      name: 'cancel',
+      eventId: 'migration-cancel',
+      severityLevel: 'medium',
+      permission: 'dataset-migrations.migration.cancel',
+      setUp: queuedRun,
+      send: id => api().post(`${API}/migrations/${id}/cancel`),
+      allowed: async id => {
+        expect((await store.getMigrationWithPlan(id))!.status).toBe(
+          'cancelled',
+        );
+      },
+    },
+    {
+      name: 'retry',
+      eventId: 'migration-retry',
+      severityLevel: 'medium',
+      permission: 'dataset-migrations.migration.retry',
+      setUp: failedRun,
+      send: id => api().post(`${API}/migrations/${id}/retry`),
+      allowed: async id => {
+        expect((await store.getMigrationWithPlan(id))!.status).toBe('queued');
+        expect(await jobCount()).toBe(1);
+      },
+    },
+    {
+      name: 'rollback',
+      eventId: 'migration-rollback',
+      severityLevel: 'high',
+      permission: 'dataset-migrations.migration.rollback',
+      setUp: () => succeededMigration(store, {}, { pinned: true }),
+      send: id => api().post(`${API}/migrations/${id}/rollback`).send({}),
+    },
+    {
+      name: 'contract',
+      eventId: 'migration-contract',
+      severityLevel: 'high',
+      permission: 'dataset-migrations.migration.contract',
+      setUp: () => succeededMigration(store, {}, { pinned: true }),
+      send: id => api().post(`${API}/migrations/${id}/contract`).send({}),
+    },
+    {
+      name: 'consumer decision',
+      eventId: 'consumer-decision',
+      severityLevel: 'medium',
+      permission: 'dataset-migrations.consumer.update',
+      setUp: () => runWithConsumers({ [READABLE]: 'needs-decision' }),
+      send: id =>
+        api().post(`${API}/migrations/${id}/consumers/decisions`).send({
+          entityRef: READABLE,
+          decision: 'exclude',
+          reason: 'retired',
+        }),
+      allowed: async id => {
+        expect((await consumers.get(id, READABLE))!.state).toBe('excluded');
+      },
+    },
+    {
+      name: 'consumer retry',
+      eventId: 'consumer-retry',
+      severityLevel: 'medium',
+      permission: 'dataset-migrations.consumer.update',
+      setUp: () =>
+        runWithConsumers({ [READABLE]: 'failed', [HIDDEN]: 'failed' }),
+      send: id =>
+        api().post(`${API}/migrations/${id}/consumers/retry`).send({}),
+      allowed: async id => {
+        expect((await consumers.get(id, READABLE))!.state).toBe('discovered');
+        expect(await jobCount()).toBe(2);
+      },
+    },
+    {
+      name: 'pull request merge',
+      eventId: 'pull-request-merge',
+      severityLevel: 'medium',
+      permission: 'dataset-migrations.consumer.update',
+      setUp: () => runWithConsumers({ [READABLE]: 'pr-opened' }),
+      send: id =>
+        api().post(
+          `${API}/migrations/${id}/consumers/component/default/readable/pull-request/merge`,
+        ),
+    },
+  ];
+
+  it.each(routes)(
+    'denies $name without its permission: 403 naming it, nothing changed or queued, a failed audit event',
+    async route => {
+      const id = await route.setUp();
+      const before = await snapshot();
+      decide = denying(route.permission);
+
+      const res = await route.send(id);
+
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.stringContaining(route.permission),
+      });
+      expect(await snapshot()).toEqual(before);
+      expect(audits).toEqual([
+        expect.objectContaining({
+          eventId: route.eventId,
+          severityLevel: route.severityLevel,
+          outcome: 'failed',
+          meta: expect.objectContaining({ migrationId: id, entityRef: EVENTS }),
+          error: expect.stringContaining(route.permission),
+        }),
+      ]);
+    },
+  );
+
+  it.each(routes.filter(r => r.allowed))(
+    'does $name when allowed, as one succeeded audit event',
+    async route => {
+      const id = await route.setUp();
+      const res = await route.send(id);
+      expect(res.status).toBe(200);
+      await route.allowed!(id);
+      expect(audits).toEqual([
+        expect.objectContaining({
+          eventId: route.eventId,
+          outcome: 'succeeded',
+          meta: expect.objectContaining({ migrationId: id, entityRef: EVENTS }),
+        }),
+      ]);
+    },
+  );
+
+  it('retries no consumer unless the caller may update every one it would retry', async () => {
+    const id = await runWithConsumers({
+      [READABLE]: 'failed',
+      [HIDDEN]: 'failed',
+    });
+    const before = await snapshot();
+    decide = (permission, ref) =>
+      ({
+        result:
+          permission === 'dataset-migrations.consumer.update' && ref === HIDDEN
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      } as PolicyDecision);
+
+    const res = await api()
+      .post(`${API}/migrations/${id}/consumers/retry`)
+      .send({});
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain(HIDDEN);
+    expect(res.body.error.message).not.toContain(READABLE);
+    expect(await snapshot()).toEqual(before);
+    expect(audits[0]).toMatchObject({
+      outcome: 'failed',
+      meta: { consumers: [HIDDEN, READABLE] },
+    });
+  });
+
+  it('reads a run, its ledger, impact report and pull request only with the read permission', async () => {
+    const id = await runWithConsumers({ [READABLE]: 'pr-opened' });
+    decide = denying('dataset-migrations.migration.read');
+    for (const path of [
+      `/migrations/${id}`,
+      `/migrations/${id}/consumers`,
+      `/migrations/${id}/impact.csv`,
+      `/migrations/${id}/consumers/component/default/readable/pull-request`,
+    ]) {
+      const res = await api().get(`${API}${path}`);
+      expect({ path, status: res.status }).toEqual({ path, status: 403 });
+      expect(res.body.error.message).toContain(
+        'dataset-migrations.migration.read',
+      );
+    }
+    expect((await api().get(`${API}/migrations`)).body).toEqual({ items: [] });
+    // Reads are not audited.
+    expect(audits).toEqual([]);
+  });
+
+  it('lists only the runs a conditional decision selects (the requester’s own)', async () => {
+    const mine = await failedRun();
+    await store.createMigration(
+      newMigration({ requestedBy: OTHER, entityRef: 'resource:default/plays' }),
+      async () => {},
+    );
+    decide = permission =>
+      (permission === 'dataset-migrations.migration.read'
+        ? {
+            result: AuthorizeResult.CONDITIONAL,
+            pluginId: 'dataset-migrations',
+            resourceType: 'dataset-migration',
+            conditions: {
+              rule: 'IS_REQUESTER',
+              resourceType: 'dataset-migration',
+              params: { claims: [USER] },
+            },
+          }
+        : { result: AuthorizeResult.ALLOW }) as PolicyDecision;
+
+    const res = await api().get(`${API}/migrations`);
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((m: { id: string }) => m.id)).toEqual([mine]);
+  });
+
+  it('leaves out the patch, files and evidence of a consumer the caller may not read', async () => {
+    const id = await runWithConsumers({
+      [READABLE]: 'failed',
+      [HIDDEN]: 'failed',
+    });
+    const ledger = await api().get(`${API}/migrations/${id}/consumers`);
+    expect(ledger.status).toBe(200);
+    const byRef = Object.fromEntries(
+      ledger.body.consumers.map((c: { entityRef: string }) => [c.entityRef, c]),
+    );
+    expect(byRef[READABLE]).toMatchObject({
+      patch: expect.stringContaining('secret line'),
+      impact: { files: [expect.objectContaining({ path: 'q.sql' })] },
+      failure: { message: 'q.sql:1: secret line' },
+    });
+    expect(byRef[READABLE].redacted).toBeUndefined();
+    expect(byRef[HIDDEN]).toMatchObject({
+      entityRef: HIDDEN,
+      state: 'failed',
+      redacted: true,
+      impact: { status: 'affected', files: [] },
+      failure: { kind: 'patch-failed' },
+    });
+    expect(byRef[HIDDEN].patch).toBeUndefined();
+    expect(byRef[HIDDEN].repositoryUrl).toBeUndefined();
+    expect(JSON.stringify(byRef[HIDDEN])).not.toContain('secret');
+    expect(ledger.body.counts.failed).toBe(2);
+
+    const csv = await api().get(`${API}/migrations/${id}/impact.csv`);
+    expect(csv.status).toBe(200);
+    const hiddenRows = csv.text.split('\r\n').filter(l => l.startsWith(HIDDEN));
+    expect(hiddenRows).toHaveLength(1);
+    expect(hiddenRows[0]).not.toContain('secret');
+    expect(hiddenRows[0]).not.toContain('q.sql');
+  });
+
+  it('shows no pull request of a consumer the caller may not read', async () => {
+    const id = await runWithConsumers({ [HIDDEN]: 'pr-opened' });
+    const res = await api().get(
+      `${API}/migrations/${id}/consumers/component/default/hidden/pull-request`,
+    );
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain('catalog.entity.read');
+  });
+
+  it('serves runs to users only: a service token reads no run, but reads schema versions', async () => {
+    const id = await queuedRun();
+    const service = mockCredentials.service.header();
+    for (const path of [
+      '/migrations',
+      `/migrations/${id}`,
+      `/migrations/${id}/consumers`,
+      `/migrations/${id}/impact.csv`,
+    ]) {
+      const res = await api()
+        .get(`${API}${path}`)
+        .set('Authorization', service);
+      expect({ path, status: res.status }).toEqual({ path, status: 403 });
+    }
+    const versions = await api()
+      .get(`${API}/schema-versions`)
+      .query({ entityRef: EVENTS })
+      .set('Authorization', service);
+    expect(versions.status).toBe(200);
+  });
+
+  it('resolves a conditional decision on one run for the permission backend (registered resource and rules)', async () => {
+    const mine = await queuedRun();
+    const isMine = {
+      rule: 'IS_REQUESTER',
+      resourceType: 'dataset-migration',
+      params: { claims: [USER] },
+    };
+    const res = await api()
+      .post(`${API}/.well-known/backstage/permissions/apply-conditions`)
+      .set('Authorization', mockCredentials.service.header())
+      .send({
+        items: [
+          {
+            id: '1',
+            resourceRef: mine,
+            resourceType: 'dataset-migration',
+            conditions: isMine,
+          },
+          {
+            id: '2',
+            resourceRef: mine,
+            resourceType: 'dataset-migration',
+            conditions: { ...isMine, params: { claims: [OTHER] } },
+          },
+          {
+            id: '3',
+            resourceRef: 'not-a-run',
+            resourceType: 'dataset-migration',
+            conditions: isMine,
+          },
+        ],
+      });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      { id: '1', result: AuthorizeResult.ALLOW },
+      { id: '2', result: AuthorizeResult.DENY },
+      { id: '3', result: AuthorizeResult.DENY },
+    ]);
+  });
+});
