@@ -3,7 +3,9 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { createConditionTransformer } from '@backstage/plugin-permission-node';
 import {
+  datasetMigrationPermissionResourceRef,
   datasetEnginesExtensionPoint,
   datasetMigrationsScmExtensionPoint,
   type DatasetEngineFactory,
@@ -31,6 +33,7 @@ import { OperationRunner } from './jobs/OperationRunner';
 import { DatasetCatalog } from './catalog/DatasetCatalog';
 import { MigrationService } from './services/MigrationService';
 import { createRouter } from './http/router';
+import { RequestGuard } from './http/RequestGuard';
 import { readPluginConfig } from './config/readPluginConfig';
 
 /**
@@ -65,6 +68,9 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
       },
       async init({
         config,
@@ -76,6 +82,9 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         lifecycle,
         scheduler,
         catalog,
+        permissions,
+        permissionsRegistry,
+        auditor,
       }) {
         // Read and checked before anything starts: a bad value fails startup, naming its key.
         const settings = readPluginConfig(config);
@@ -222,6 +231,16 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           await engines.close();
         });
 
+        // Checks every request's permissions with the caller's credentials, and audits it.
+        const guard = new RequestGuard({
+          permissions,
+          auditor,
+          toMigrationFilter: createConditionTransformer(
+            permissionsRegistry.getPermissionRuleset(
+              datasetMigrationPermissionResourceRef,
+            ),
+          ),
+        });
         httpRouter.use(
           createRouter({
             service: new MigrationService({
@@ -235,6 +254,8 @@ export const datasetMigrationsPlugin = createBackendPlugin({
                 listMoving: id => consumers.listMoving(id),
               },
               retentionMs: settings.contract.retentionMs,
+              permissions: guard,
+              approvalsRequired: settings.approvals.required,
             }),
             consumers: new ConsumerService({
               consumers,
@@ -253,6 +274,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               enqueueConsumer,
             }),
             httpAuth,
+            guard,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

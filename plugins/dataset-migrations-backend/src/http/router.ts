@@ -9,12 +9,14 @@ import {
 import { InputError } from '@backstage/errors';
 import {
   SPEC_JSON_SCHEMA_PATH,
+  type MigrationResponse,
   type SchemaVersionResponse,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ConsumerService } from '../services/ConsumerService';
 import type { ConsumerPullRequests } from '../services/ConsumerPullRequests';
 import { parseInput } from '../validation/parseInput';
 import type { MigrationService } from '../services/MigrationService';
+import type { RequestGuard } from './RequestGuard';
 
 const listQuery = z.object({
   entityRef: z.string().min(1).optional(),
@@ -49,8 +51,9 @@ export function createRouter(options: {
   consumers: ConsumerService;
   pullRequests: ConsumerPullRequests;
   httpAuth: HttpAuthService;
+  guard: RequestGuard;
 }): express.Router {
-  const { service, consumers, pullRequests, httpAuth } = options;
+  const { service, consumers, pullRequests, httpAuth, guard } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
   router.use(express.text({ type: YAML_TYPES, limit: '1mb' }));
@@ -86,14 +89,61 @@ export function createRouter(options: {
     res.json({ plan: await service.planMigration(specOf(req), credentials) });
   });
 
+  // Requesting, approving and rejecting a migration: the service checks the
+  // caller's permissions on the dataset (request, start, approve, approve-own).
   router.post('/migrations', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { migration, created } = await service.createMigration(
-      specOf(req),
-      credentials,
+    const spec = specOf(req);
+    const entityRef = (spec as { entityRef?: unknown } | null)?.entityRef;
+    const { migration, created } = await guard.audited(
+      req,
+      {
+        eventId: 'migration-create',
+        severityLevel: 'medium',
+        meta: typeof entityRef === 'string' ? { entityRef } : {},
+      },
+      async addMeta => {
+        const answer = await service.createMigration(spec, credentials);
+        addMeta({
+          entityRef: answer.migration.entityRef,
+          migrationId: answer.migration.id,
+          status: answer.migration.status,
+          created: answer.created,
+        });
+        return answer;
+      },
     );
     res.status(created ? 201 : 200).json({ migration });
   });
+
+  for (const [action, decide] of [
+    ['approve', service.approveMigration],
+    ['reject', service.rejectMigration],
+  ] as const) {
+    router.post(`/migrations/:id/${action}`, async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const id = parseInput(migrationId, req.params.id, 'migration id');
+      const migration = await guard.audited(
+        req,
+        {
+          eventId: `migration-${action}`,
+          severityLevel: 'high',
+          meta: { migrationId: id },
+        },
+        async addMeta => {
+          const decided = await decide.call(
+            service,
+            id,
+            req.body ?? {},
+            credentials,
+          );
+          addMeta({ entityRef: decided.entityRef, status: decided.status });
+          return decided;
+        },
+      );
+      res.json({ migration } satisfies MigrationResponse);
+    });
+  }
 
   router.get('/migrations', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
