@@ -16,6 +16,10 @@ import type { OperationJob } from '../queue/JobQueue';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { datasetMigrationStartPermission } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type {
+  MigrationAnnouncer,
+  MigrationChange,
+} from '../announcements/MigrationAnnouncer';
 import type { ApprovalRequirement } from '../config/readPluginConfig';
 import { RequestGuard } from '../http/RequestGuard';
 import { MigrationService } from './MigrationService';
@@ -75,6 +79,7 @@ describe('MigrationService', () => {
     /** Decides each permission; everyone may do everything unless set. */
     authorize?: (permissionName: string) => AuthorizeResult;
     approvalsRequired?: ApprovalRequirement[];
+    announcer?: MigrationAnnouncer;
   }): MigrationService {
     const catalog = new DatasetCatalog(
       catalogServiceMock({ entities: [events] }),
@@ -137,6 +142,7 @@ describe('MigrationService', () => {
         toMigrationFilter: jest.fn(),
       }),
       approvalsRequired: options.approvalsRequired ?? [],
+      announcer: options.announcer,
       consumers: {
         countOpenByDataset: refs => consumers.countOpenByDataset(refs),
         listMergedPatches: id => consumers.listMergedPatches(id),
@@ -535,6 +541,55 @@ describe('MigrationService', () => {
       expect(retried.status).toBe('awaiting-approval');
       expect(retried.approval).toEqual(migration.approval);
       expect(enqueueMigration).not.toHaveBeenCalled();
+    });
+
+    it('announces, once committed, a run awaiting approval and each decision with its actor and comment; a refused decision announces nothing', async () => {
+      // What the announcer saw, with the run's status in the database at that moment.
+      const heard: Array<MigrationChange & { stored: string }> = [];
+      const announcer: MigrationAnnouncer = {
+        migrationChanged: async change => {
+          const row = await knex('migrations')
+            .where({ id: change.migrationId })
+            .first('status');
+          heard.push({ ...change, stored: row.status });
+        },
+        consumerChanged: async () => {},
+      };
+      const always = serviceWith({
+        retentionMs: 0,
+        approvalsRequired: ['always'],
+        announcer,
+      });
+      const { migration } = await always.createMigration(request, credentials);
+      await expect(
+        always.approveMigration(
+          migration.id,
+          { requestDigest: 'not-the-digest' },
+          approver,
+        ),
+      ).rejects.toMatchObject({ name: 'ConflictError' });
+      await always.rejectMigration(
+        migration.id,
+        { comment: 'not this quarter' },
+        approver,
+      );
+
+      expect(heard).toEqual([
+        {
+          migrationId: migration.id,
+          outcome: 'awaiting-approval',
+          actor: credentials.principal.userEntityRef,
+          reason: 'every migration needs an approval here',
+          stored: 'awaiting-approval',
+        },
+        {
+          migrationId: migration.id,
+          outcome: 'rejected',
+          actor: approver.principal.userEntityRef,
+          reason: 'not this quarter',
+          stored: 'rejected',
+        },
+      ]);
     });
 
     it('keeps the approval of a retried run whose request and plan are unchanged, and asks again when they changed', async () => {
