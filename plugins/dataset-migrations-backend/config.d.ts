@@ -82,6 +82,19 @@ export interface Config {
         memoryMb?: number;
       };
     };
+    /** Which migrations wait for a person's approval before they run anything. */
+    approvals?: {
+      /**
+       * Reasons that make a migration need an approval by someone holding
+       * `dataset-migrations.migration.approve` on the dataset: `breaking` (its plan's
+       * compatibility class is breaking), `requester-may-not-start` (the requester
+       * lacks `dataset-migrations.migration.start` on the dataset) and `always`.
+       * Dry runs never need one. An empty list: nothing waits, and a requester who
+       * may not start a migration is refused. Default
+       * `['breaking', 'requester-may-not-start']`.
+       */
+      required?: Array<'breaking' | 'requester-may-not-start' | 'always'>;
+    };
     /**
      * Engines that hold datasets, by the name datasets use in their
      * `dataset-migrations.io/engine` annotation.

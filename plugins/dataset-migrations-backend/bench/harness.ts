@@ -150,6 +150,12 @@ export async function startJobPath(options: {
     engines,
     queue,
     retentionMs: 0,
+    // The bench measures migrations, not permissions or approvals.
+    permissions: {
+      isAllowedOnEntity: async () => true,
+      assertAllowedOnEntity: async () => {},
+    },
+    approvalsRequired: [],
   });
   return { store, queue, runner, service };
 }

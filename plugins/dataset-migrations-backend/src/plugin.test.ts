@@ -96,6 +96,8 @@ describe('dataset-migrations backend', () => {
         mockServices.rootConfig.factory({
           data: {
             datasetMigrations: {
+              // Approvals are tested on their own (approvals.test.ts); here migrations run at once.
+              approvals: { required: [] },
               worker: { concurrency: 2 },
               contract: { retention: '0s' },
               consumers: { localGit: { roots: [PLAYER_REPO] } },

@@ -253,6 +253,8 @@ export const datasetMigrationsPlugin = createBackendPlugin({
                 listMoving: id => consumers.listMoving(id),
               },
               retentionMs: settings.contract.retentionMs,
+              permissions: guard,
+              approvalsRequired: settings.approvals.required,
             }),
             consumers: new ConsumerService({
               consumers,

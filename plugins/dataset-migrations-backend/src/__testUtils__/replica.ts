@@ -52,6 +52,8 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
         mockServices.rootConfig.factory({
           data: {
             datasetMigrations: {
+              // Approvals are tested on their own (approvals.test.ts); here migrations run at once.
+              approvals: { required: [] },
               worker: options.worker ?? {},
               engines: options.engines,
             },

@@ -24,7 +24,28 @@ describe('readPluginConfig', () => {
         shadowCheck: { timeoutMs: 60_000 },
         agent: undefined,
       },
+      approvals: { required: ['breaking', 'requester-may-not-start'] },
     });
+  });
+
+  it('reads which migrations need an approval, none when the list is empty', () => {
+    expect(read({ approvals: { required: ['always'] } }).approvals).toEqual({
+      required: ['always'],
+    });
+    expect(read({ approvals: { required: [] } }).approvals).toEqual({
+      required: [],
+    });
+  });
+
+  it('stops startup on an unknown approval requirement, naming its key', () => {
+    expect(() =>
+      read({ approvals: { required: ['breaking', 'sometimes'] } }),
+    ).toThrow(
+      /datasetMigrations\.approvals\.required must list only 'breaking', 'requester-may-not-start', 'always', got \["sometimes"\]/,
+    );
+    expect(() => read({ approvals: { required: 'breaking' } })).toThrow(
+      /datasetMigrations\.approvals\.required must be a list/,
+    );
   });
 
   it("reads durations in Backstage's forms and sizes the pool from the concurrency", () => {

@@ -13,6 +13,18 @@ export interface AgentSettings {
 }
 
 /**
+ * What makes a migration wait for an approval: a breaking change, a requester
+ * without the start permission on the dataset, or every migration.
+ */
+export const APPROVAL_REQUIREMENTS = [
+  'breaking',
+  'requester-may-not-start',
+  'always',
+] as const;
+
+export type ApprovalRequirement = (typeof APPROVAL_REQUIREMENTS)[number];
+
+/**
  * The plugin's settings under `datasetMigrations` (see config.d.ts), read and
  * checked once at startup; engines read their own blocks.
  */
@@ -40,6 +52,10 @@ export interface PluginConfig {
     shadowCheck: { timeoutMs: number };
     /** Undefined when no agent command is configured. */
     agent?: AgentSettings;
+  };
+  approvals: {
+    /** Empty: no migration waits; a requester who may not start one is refused. */
+    required: ApprovalRequirement[];
   };
 }
 
@@ -97,7 +113,34 @@ export function readPluginConfig(config: Config): PluginConfig {
       },
       agent: readAgent(config),
     },
+    approvals: { required: readApprovalRequirements(config) },
   };
+}
+
+function readApprovalRequirements(config: Config): ApprovalRequirement[] {
+  const key = 'approvals.required';
+  let values: string[] | undefined;
+  try {
+    values = config.getOptionalStringArray(`${ROOT}.${key}`);
+  } catch {
+    throw invalid(
+      key,
+      'must be a list',
+      JSON.stringify(config.getOptional(`${ROOT}.${key}`)),
+    );
+  }
+  if (!values) return ['breaking', 'requester-may-not-start'];
+  const unknown = values.filter(
+    v => !(APPROVAL_REQUIREMENTS as readonly string[]).includes(v),
+  );
+  if (unknown.length > 0) {
+    throw invalid(
+      key,
+      `must list only ${APPROVAL_REQUIREMENTS.map(r => `'${r}'`).join(', ')}`,
+      JSON.stringify(unknown),
+    );
+  }
+  return [...new Set(values)] as ApprovalRequirement[];
 }
 
 function readAgent(config: Config): AgentSettings | undefined {
@@ -139,6 +182,6 @@ function integerAtLeast(
   return value;
 }
 
-function invalid(key: string, rule: string, value: number): Error {
+function invalid(key: string, rule: string, value: number | string): Error {
   return new Error(`Invalid config: ${ROOT}.${key} ${rule}, got ${value}`);
 }

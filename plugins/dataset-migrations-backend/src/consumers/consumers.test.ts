@@ -185,6 +185,8 @@ describe('consumer migration, through the job path', () => {
         mockServices.rootConfig.factory({
           data: {
             datasetMigrations: {
+              // Approvals are tested on their own (approvals.test.ts); here migrations run at once.
+              approvals: { required: [] },
               worker: { concurrency: 4 },
               consumers: {
                 verify: { commands: true, timeout: '2s', memoryMb: 512 },

@@ -126,6 +126,8 @@ describe('consumers across runs', () => {
         mockServices.rootConfig.factory({
           data: {
             datasetMigrations: {
+              // Approvals are tested on their own (approvals.test.ts); here migrations run at once.
+              approvals: { required: [] },
               worker: { concurrency: 4 },
               contract: { retention: '0s' },
               consumers: {

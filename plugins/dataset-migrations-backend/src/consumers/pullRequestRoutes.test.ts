@@ -138,6 +138,8 @@ describe('consumer pull requests in the portal', () => {
         mockServices.rootConfig.factory({
           data: {
             datasetMigrations: {
+              // Approvals are tested on their own (approvals.test.ts); here migrations run at once.
+              approvals: { required: [] },
               worker: { concurrency: 4 },
               // Never within this test: only the merge itself can move a consumer on.
               consumers: {

@@ -111,6 +111,8 @@ describe('consumers of a renamed dataset, through the job path', () => {
         mockServices.rootConfig.factory({
           data: {
             datasetMigrations: {
+              // Approvals are tested on their own (approvals.test.ts); here migrations run at once.
+              approvals: { required: [] },
               worker: { concurrency: 4 },
               consumers: {
                 followUpInterval: '1s',

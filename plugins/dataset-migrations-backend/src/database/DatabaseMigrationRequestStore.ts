@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
 import {
   ACTIVE_MIGRATION_STATUSES,
+  type ApprovalDecision,
   type ContractOverride,
   type Migration,
+  type MigrationApproval,
   type MigrationDetails,
   type MigrationPlan,
   type MigrationStatus,
@@ -32,8 +34,11 @@ const REUSABLE_STATUSES: MigrationStatus[] = [
   'queued',
   'running',
   'awaiting-decision',
+  'awaiting-approval',
   'succeeded',
 ];
+/** Active runs that wait for a person and are stopped at once by a cancel. */
+const CANCELLED_AT_ONCE = `status IN ('queued', 'awaiting-decision', 'awaiting-approval')`;
 /**
  * A consumer of the migration (in `migrations`) waits for a person's decision: the
  * pipeline left it failed with `needs-decision` and nobody has decided yet. The
@@ -78,10 +83,13 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
           changes: JSON.stringify(migration.changes) as any,
           dry_run: migration.dryRun,
           fingerprint: migration.fingerprint,
-          status: 'queued',
+          status: migration.approval ? 'awaiting-approval' : 'queued',
           requested_by: migration.requestedBy,
           dataset_owner: migration.datasetOwner ?? null,
           plan: migration.plan ? (JSON.stringify(migration.plan) as any) : null,
+          approval: migration.approval
+            ? (JSON.stringify(migration.approval) as any)
+            : null,
         })
         .returning('*');
       await enqueue(asStoreTransaction(tx), row.id);
@@ -89,7 +97,11 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
     });
   }
 
-  async requeueMigration(id: string, enqueue: Enqueue): Promise<QueueResult> {
+  async requeueMigration(
+    id: string,
+    enqueue: Enqueue,
+    awaiting?: MigrationApproval,
+  ): Promise<QueueResult> {
     const existing = await this.knex<MigrationRow>('migrations')
       .where({ id })
       .first();
@@ -99,7 +111,8 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
         .where({ id })
         .whereIn('status', ['failed', 'cancelled'])
         .update({
-          status: 'queued',
+          status: awaiting ? 'awaiting-approval' : 'queued',
+          ...(awaiting ? { approval: JSON.stringify(awaiting) as any } : {}),
           failure_reason: null,
           cancel_requested_at: null,
           finished_at: null,
@@ -110,6 +123,47 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
       if (!row) return undefined;
       await enqueue(asStoreTransaction(tx), row.id);
       return row;
+    });
+  }
+
+  async getRequestSubject(
+    id: string,
+  ): Promise<{ fingerprint: string; plan?: MigrationPlan } | undefined> {
+    const row = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .first('fingerprint', 'plan');
+    return row && { fingerprint: row.fingerprint, plan: row.plan ?? undefined };
+  }
+
+  async decideApproval(
+    id: string,
+    decision: ApprovalDecision,
+    requestDigest: string | undefined,
+    enqueue: Enqueue,
+  ): Promise<Migration | undefined> {
+    const approved = decision.outcome === 'approved';
+    return this.knex.transaction(async tx => {
+      // The row lock of the update makes a concurrent decision wait, then find the
+      // status changed: one decision wins.
+      const query = tx<MigrationRow>('migrations').where({
+        id,
+        status: 'awaiting-approval',
+      });
+      if (requestDigest !== undefined)
+        query.whereRaw(`approval->>'requestDigest' = ?`, [requestDigest]);
+      const [row] = await query
+        .update({
+          status: approved ? 'queued' : 'rejected',
+          approval: tx.raw(`jsonb_set(approval, '{decision}', ?::jsonb)`, [
+            JSON.stringify(decision),
+          ]) as any,
+          finished_at: approved ? null : (tx.fn.now() as any),
+          updated_at: tx.fn.now() as any,
+        })
+        .returning('*');
+      if (!row) return undefined;
+      if (approved) await enqueue(asStoreTransaction(tx), id);
+      return toMigration(row);
     });
   }
 
@@ -211,10 +265,10 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
       .whereIn('status', ACTIVE_MIGRATION_STATUSES)
       .update({
         status: this.knex.raw(
-          `CASE WHEN status IN ('queued', 'awaiting-decision') THEN 'cancelled' ELSE status END`,
+          `CASE WHEN ${CANCELLED_AT_ONCE} THEN 'cancelled' ELSE status END`,
         ) as any,
         finished_at: this.knex.raw(
-          `CASE WHEN status IN ('queued', 'awaiting-decision') THEN now() ELSE finished_at END`,
+          `CASE WHEN ${CANCELLED_AT_ONCE} THEN now() ELSE finished_at END`,
         ) as any,
         cancel_requested_at: this.knex.fn.now() as any,
         updated_at: this.knex.fn.now() as any,

@@ -33,6 +33,8 @@ export class DatabaseMigrationStore implements MigrationStore {
 
   readonly createMigration: MigrationStore['createMigration'];
   readonly requeueMigration: MigrationStore['requeueMigration'];
+  readonly getRequestSubject: MigrationStore['getRequestSubject'];
+  readonly decideApproval: MigrationStore['decideApproval'];
   readonly findByFingerprint: MigrationStore['findByFingerprint'];
   readonly getMigration: MigrationStore['getMigration'];
   readonly getMigrationWithPlan: MigrationStore['getMigrationWithPlan'];
@@ -75,6 +77,8 @@ export class DatabaseMigrationStore implements MigrationStore {
 
     this.createMigration = requests.createMigration.bind(requests);
     this.requeueMigration = requests.requeueMigration.bind(requests);
+    this.getRequestSubject = requests.getRequestSubject.bind(requests);
+    this.decideApproval = requests.decideApproval.bind(requests);
     this.findByFingerprint = requests.findByFingerprint.bind(requests);
     this.getMigration = requests.getMigration.bind(requests);
     this.getMigrationWithPlan = requests.getMigrationWithPlan.bind(requests);

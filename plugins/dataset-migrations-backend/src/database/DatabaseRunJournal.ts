@@ -13,6 +13,14 @@ import type { Lease, LiveJobs, RunJournal } from './RunJournal';
 import { asStoreTransaction } from './StoreTransaction';
 import { toMigrationWithPlan, type MigrationRow } from './migrationRows';
 
+/**
+ * Runs a worker may take: active ones, except a run awaiting approval, which runs
+ * nothing until a person approves it (a job left over for it ends at once).
+ */
+const CLAIMABLE_STATUSES: MigrationStatus[] = ACTIVE_MIGRATION_STATUSES.filter(
+  status => status !== 'awaiting-approval',
+);
+
 /** A running attempt's run, or a succeeded one an operation (rollback, contract) works on. */
 const LEASED_STATUSES: MigrationStatus[] = ['running', 'succeeded'];
 
@@ -27,7 +35,7 @@ export class DatabaseRunJournal implements RunJournal {
     return this.knex.transaction(async tx => {
       const [row] = await tx<MigrationRow>('migrations')
         .where({ id })
-        .whereIn('status', ACTIVE_MIGRATION_STATUSES)
+        .whereIn('status', CLAIMABLE_STATUSES)
         .where(q =>
           q
             .whereNull('lease_owner')

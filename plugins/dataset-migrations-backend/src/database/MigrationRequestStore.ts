@@ -1,6 +1,8 @@
 import type {
+  ApprovalDecision,
   FieldChange,
   Migration,
+  MigrationApproval,
   MigrationDetails,
   MigrationPlan,
   ContractOverride,
@@ -24,6 +26,8 @@ export interface NewMigration {
   datasetOwner?: string;
   /** What the migration will execute, for review; fixed at creation. */
   plan?: MigrationPlan;
+  /** Set when it needs an approval: it is written `awaiting-approval`, not queued. */
+  approval?: MigrationApproval;
 }
 
 /** Runs inside the transaction that writes a queued migration, so both land or neither. */
@@ -40,15 +44,39 @@ export type QueueResult =
 /** Migration requests: what was asked for, and the status each one is in. */
 export interface MigrationRequestStore {
   /**
-   * Inserts a queued migration; refused while the dataset has an active one, or when
-   * a migration with the same fingerprint is queued, running or succeeded.
+   * Inserts a queued migration (`awaiting-approval` when it carries an approval);
+   * refused while the dataset has an active one, or when a migration with the same
+   * fingerprint is active or succeeded.
    */
   createMigration(
     migration: NewMigration,
     enqueue: Enqueue,
   ): Promise<QueueResult>;
-  /** Puts a failed or cancelled migration back in the queue for another attempt. */
-  requeueMigration(id: string, enqueue: Enqueue): Promise<QueueResult>;
+  /**
+   * Puts a failed or cancelled migration back in the queue for another attempt;
+   * given an approval, back to `awaiting-approval` with it instead.
+   */
+  requeueMigration(
+    id: string,
+    enqueue: Enqueue,
+    awaiting?: MigrationApproval,
+  ): Promise<QueueResult>;
+  /** What a migration's approval digest is computed from: its request and its plan. */
+  getRequestSubject(
+    id: string,
+  ): Promise<{ fingerprint: string; plan?: MigrationPlan } | undefined>;
+  /**
+   * Records a person's decision on a migration awaiting approval, compare-and-set on
+   * the status and (when given) the digest reviewed, in one transaction: approved
+   * queues it with its job (`enqueue`), rejected ends it and frees the dataset.
+   * Undefined when the run no longer awaits approval of that digest.
+   */
+  decideApproval(
+    id: string,
+    decision: ApprovalDecision,
+    requestDigest: string | undefined,
+    enqueue: Enqueue,
+  ): Promise<Migration | undefined>;
   /** The migration that a request with this fingerprint already produced, unless it failed, was cancelled or was rolled back. */
   findByFingerprint(fingerprint: string): Promise<Migration | undefined>;
   getMigration(id: string): Promise<MigrationDetails | undefined>;

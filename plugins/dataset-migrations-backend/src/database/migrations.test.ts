@@ -316,4 +316,30 @@ describe('knex migrations', () => {
     );
     expect(rows).toEqual([]);
   });
+  it('upgrades a database with runs to approvals: rows intact with no approval; one step back is the earlier schema again', async () => {
+    const db = await init();
+    // The first migration only: the schema before approvals.
+    await db.migrate.up({ directory: MIGRATIONS_DIR });
+    const earlier = await schemaOf(db, PLUGIN_TABLES);
+    expect(earlier).not.toContain(
+      'migrations.approval jsonb -- reasons, requestDigest and the decision (outcome, by, at, comment)',
+    );
+    const id = '00000000-0000-4000-8000-0000000000a1';
+    await db('migrations').insert({
+      ...migrationRow(id, 'succeeded'),
+      changes: JSON.stringify([
+        { renameField: { from: 'user_id', to: 'listener_id' } },
+      ]),
+    });
+    const before = await db('migrations').where({ id }).first();
+
+    await db.migrate.latest({ directory: MIGRATIONS_DIR });
+    expect(await schemaOf(db, PLUGIN_TABLES)).toEqual(SCHEMA);
+    const after = await db('migrations').where({ id }).first();
+    expect(after).toEqual({ ...before, dataset_owner: null, approval: null });
+
+    await db.migrate.rollback({ directory: MIGRATIONS_DIR });
+    expect(await schemaOf(db, PLUGIN_TABLES)).toEqual(earlier);
+    expect(await db('migrations').where({ id }).first()).toEqual(before);
+  });
 });

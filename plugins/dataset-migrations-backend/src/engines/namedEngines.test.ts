@@ -60,6 +60,8 @@ describe('named engines', () => {
         mockServices.rootConfig.factory({
           data: {
             datasetMigrations: {
+              // Approvals are tested on their own (approvals.test.ts); here migrations run at once.
+              approvals: { required: [] },
               engines: {
                 warehouse: {
                   type: 'postgres',

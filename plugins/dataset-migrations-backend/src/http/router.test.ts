@@ -4,8 +4,8 @@ import { mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
 import type { ConsumerService } from '../services/ConsumerService';
 import type { ConsumerPullRequests } from '../services/ConsumerPullRequests';
 import type { MigrationService } from '../services/MigrationService';
-import { createRouter } from './router';
 import { RequestGuard } from './RequestGuard';
+import { createRouter } from './router';
 
 const ID = '6f0a1f3e-5b7c-4d7e-9a51-2a7f0d6b9c11';
 

@@ -18,6 +18,7 @@ import {
   datasetMigrationRetryPermission,
   datasetMigrationRollbackPermission,
   type Migration,
+  type MigrationResponse,
   type SchemaVersionResponse,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ConsumerService } from '../services/ConsumerService';
@@ -97,14 +98,61 @@ export function createRouter(options: {
     res.json({ plan: await service.planMigration(specOf(req), credentials) });
   });
 
+  // Requesting, approving and rejecting a migration: the service checks the
+  // caller's permissions on the dataset (request, start, approve, approve-own).
   router.post('/migrations', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { migration, created } = await service.createMigration(
-      specOf(req),
-      credentials,
+    const spec = specOf(req);
+    const entityRef = (spec as { entityRef?: unknown } | null)?.entityRef;
+    const { migration, created } = await guard.audited(
+      req,
+      {
+        eventId: 'migration-create',
+        severityLevel: 'medium',
+        meta: typeof entityRef === 'string' ? { entityRef } : {},
+      },
+      async addMeta => {
+        const answer = await service.createMigration(spec, credentials);
+        addMeta({
+          entityRef: answer.migration.entityRef,
+          migrationId: answer.migration.id,
+          status: answer.migration.status,
+          created: answer.created,
+        });
+        return answer;
+      },
     );
     res.status(created ? 201 : 200).json({ migration });
   });
+
+  for (const [action, decide] of [
+    ['approve', service.approveMigration],
+    ['reject', service.rejectMigration],
+  ] as const) {
+    router.post(`/migrations/:id/${action}`, async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const id = parseInput(migrationId, req.params.id, 'migration id');
+      const migration = await guard.audited(
+        req,
+        {
+          eventId: `migration-${action}`,
+          severityLevel: 'high',
+          meta: { migrationId: id },
+        },
+        async addMeta => {
+          const decided = await decide.call(
+            service,
+            id,
+            req.body ?? {},
+            credentials,
+          );
+          addMeta({ entityRef: decided.entityRef, status: decided.status });
+          return decided;
+        },
+      );
+      res.json({ migration } satisfies MigrationResponse);
+    });
+  }
 
   // Only the runs the caller may read, filtered in SQL.
   router.get('/migrations', async (req, res) => {

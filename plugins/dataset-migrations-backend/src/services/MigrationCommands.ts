@@ -3,16 +3,32 @@ import type {
   BackstageCredentials,
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  datasetMigrationRequestPermission,
+  datasetMigrationStartPermission,
   isActiveMigrationStatus,
   isLiveMigration,
   type Migration,
+  type MigrationApproval,
+  type MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
+import type { ApprovalRequirement } from '../config/readPluginConfig';
 import type { MigrationStore, QueueResult } from '../database/MigrationStore';
 import type { JobQueue } from '../queue/JobQueue';
 import type { ConsumerLedgerPort } from './ConsumerLedgerPort';
+import {
+  approvalReasons,
+  awaitedApproval,
+  requestDigest,
+  type EntityPermissions,
+} from './MigrationApprovals';
 import type { MigrationPlanner } from './MigrationPlanner';
 import type { MigrationQueries } from './MigrationQueries';
 
@@ -26,26 +42,43 @@ export class MigrationCommands {
       queries: MigrationQueries;
       /** The consumer ledger; without it, migrations ignore consumers. */
       consumers?: ConsumerLedgerPort;
+      /** The caller's permissions on the dataset, checked at request time. */
+      permissions: EntityPermissions;
+      /** What makes a migration wait for an approval (`datasetMigrations.approvals.required`). */
+      approvalsRequired: readonly ApprovalRequirement[];
+      announcer?: MigrationAnnouncer;
     },
   ) {}
 
   /**
    * Queues a migration with its plan, or answers with the one an identical request
-   * already made. Nothing is written unless the whole request is valid against the
-   * live schema.
+   * already made. Nothing is written unless the caller may request it and the whole
+   * request is valid against the live schema. A migration that needs an approval
+   * (as configured) is written `awaiting-approval` and runs nothing until approved;
+   * its consumers are still discovered and assessed (read-only, nothing is proposed
+   * before the new version is live), so the approver sees the impact.
    */
   async createMigration(
     body: unknown,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ): Promise<{ migration: Migration; created: boolean }> {
-    const { store, queue, planner } = this.deps;
+    const { store, queue, planner, permissions, announcer } = this.deps;
     const request = await planner.parse(body, credentials);
+    await permissions.assertAllowedOnEntity(
+      credentials,
+      datasetMigrationRequestPermission,
+      request.entityRef,
+    );
     const repeated = await store.findByFingerprint(request.fingerprint);
     if (repeated) return { migration: repeated, created: false };
 
     const valid = await planner.validate(request);
     if (!request.dryRun) await this.assertConsumersMoved(request.entityRef);
     const id = randomUUID();
+    const plan = await planner.plan(valid, id);
+    const approval = request.dryRun
+      ? undefined
+      : await this.approvalNeeded(request, plan, credentials);
     const result = await store.createMigration(
       {
         id,
@@ -57,20 +90,60 @@ export class MigrationCommands {
         fingerprint: request.fingerprint,
         requestedBy: credentials.principal.userEntityRef,
         datasetOwner: DatasetCatalog.ownerOf(request.entity),
-        plan: await planner.plan(valid, id),
+        plan,
+        approval,
       },
       async (tx, migrationId) => {
-        await queue.enqueueMigration(tx, migrationId);
+        // Awaiting approval, nothing runs: the run's job is enqueued by the approval.
+        if (!approval) await queue.enqueueMigration(tx, migrationId);
         // Consumers and their impact are known before the data moves; a dry run has none.
         if (!request.dryRun)
           await queue.enqueueConsumerDiscovery(tx, migrationId);
       },
     );
-    if (result.queued) return { migration: result.migration, created: true };
+    if (result.queued) {
+      if (approval)
+        await announcer?.migrationChanged({
+          migrationId: id,
+          outcome: 'awaiting-approval',
+          actor: credentials.principal.userEntityRef,
+          reason: approval.reasons.join('; '),
+        });
+      return { migration: result.migration, created: true };
+    }
     // Lost a race to an identical request, or the dataset is busy with another one.
     const twin = await store.findByFingerprint(request.fingerprint);
     if (twin) return { migration: twin, created: false };
     throw busy(request.entityRef, result);
+  }
+
+  /**
+   * The approval a real migration awaits, or none. With no reason configured that
+   * applies, a requester who may not start migrations of the dataset is refused.
+   */
+  private async approvalNeeded(
+    request: { entityRef: string; fingerprint: string },
+    plan: MigrationPlan,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<MigrationApproval | undefined> {
+    const mayStart = await this.deps.permissions.isAllowedOnEntity(
+      credentials,
+      datasetMigrationStartPermission,
+      request.entityRef,
+    );
+    const reasons = approvalReasons({
+      required: this.deps.approvalsRequired,
+      dryRun: false,
+      plan,
+      mayStart,
+    });
+    if (reasons.length > 0)
+      return awaitedApproval(reasons, request.fingerprint, plan);
+    if (!mayStart)
+      throw new NotAllowedError(
+        `not allowed: permission ${datasetMigrationStartPermission.name} on ${request.entityRef} was denied, and no approval is configured for such requests`,
+      );
+    return undefined;
   }
 
   /**
@@ -112,6 +185,11 @@ export class MigrationCommands {
     return migration;
   }
 
+  /**
+   * Queues a failed or cancelled migration again. A run that needed an approval
+   * keeps it only when it was approved and its digest (request and plan) is
+   * unchanged; otherwise it awaits an approval again, with a fresh digest.
+   */
   async retryMigration(id: string): Promise<Migration> {
     const existing = await this.deps.queries.findMigration(id);
     if (existing.status !== 'failed' && existing.status !== 'cancelled') {
@@ -119,12 +197,41 @@ export class MigrationCommands {
         `migration ${id} is ${existing.status}; only failed or cancelled migrations can be retried`,
       );
     }
+    const awaiting = await this.approvalOnRetry(existing);
     const result = await this.deps.store.requeueMigration(
       id,
-      (tx, migrationId) => this.deps.queue.enqueueMigration(tx, migrationId),
+      async (tx, migrationId) => {
+        if (!awaiting) await this.deps.queue.enqueueMigration(tx, migrationId);
+      },
+      awaiting,
     );
-    if (result.queued) return result.migration;
+    if (result.queued) {
+      if (awaiting)
+        await this.deps.announcer?.migrationChanged({
+          migrationId: id,
+          outcome: 'awaiting-approval',
+          reason: awaiting.reasons.join('; '),
+        });
+      return result.migration;
+    }
     throw busy(existing.entityRef, result);
+  }
+
+  private async approvalOnRetry(
+    migration: Migration,
+  ): Promise<MigrationApproval | undefined> {
+    const { approval } = migration;
+    if (!approval) return undefined;
+    const subject = await this.deps.store.getRequestSubject(migration.id);
+    if (!subject)
+      throw new NotFoundError(`migration ${migration.id} was not found`);
+    const digest = requestDigest(subject.fingerprint, subject.plan);
+    if (
+      approval.decision?.outcome === 'approved' &&
+      approval.requestDigest === digest
+    )
+      return undefined;
+    return { reasons: approval.reasons, requestDigest: digest };
   }
 }
 

@@ -14,6 +14,14 @@ import { EngineRegistry } from '../engines/EngineRegistry';
 import { OperationRunner } from '../jobs/OperationRunner';
 import type { OperationJob } from '../queue/JobQueue';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { datasetMigrationStartPermission } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type {
+  MigrationAnnouncer,
+  MigrationChange,
+} from '../announcements/MigrationAnnouncer';
+import type { ApprovalRequirement } from '../config/readPluginConfig';
+import { RequestGuard } from '../http/RequestGuard';
 import { MigrationService } from './MigrationService';
 
 const EVENTS = 'resource:default/events';
@@ -68,6 +76,10 @@ describe('MigrationService', () => {
     /** Where operation jobs wait for a worker that never comes, as on an API-only replica. */
     unworked?: OperationJob[];
     operationWaitMs?: number;
+    /** Decides each permission; everyone may do everything unless set. */
+    authorize?: (permissionName: string) => AuthorizeResult;
+    approvalsRequired?: ApprovalRequirement[];
+    announcer?: MigrationAnnouncer;
   }): MigrationService {
     const catalog = new DatasetCatalog(
       catalogServiceMock({ entities: [events] }),
@@ -116,6 +128,21 @@ describe('MigrationService', () => {
       },
       retentionMs: options.retentionMs,
       operationWaitMs: options.operationWaitMs,
+      // These tests are about migrations themselves: everyone may do everything.
+      permissions: new RequestGuard({
+        permissions: options.authorize
+          ? mockServices.permissions.mock({
+              authorize: async requests =>
+                requests.map(r => ({
+                  result: options.authorize!(r.permission.name) as any,
+                })),
+            })
+          : mockServices.permissions(),
+        auditor: mockServices.auditor.mock(),
+        toMigrationFilter: jest.fn(),
+      }),
+      approvalsRequired: options.approvalsRequired ?? [],
+      announcer: options.announcer,
       consumers: {
         countOpenByDataset: refs => consumers.countOpenByDataset(refs),
         listMergedPatches: id => consumers.listMergedPatches(id),
@@ -446,5 +473,185 @@ describe('MigrationService', () => {
       },
     ]);
     expect(rollback).not.toHaveBeenCalled();
+  });
+  describe('approvals', () => {
+    const approver = mockCredentials.user('user:default/approver');
+
+    it('with no approval configured, queues at once for a requester who may start, and refuses one who may not', async () => {
+      const { migration } = await service.createMigration(request, credentials);
+      expect(migration.status).toBe('queued');
+      expect(migration.approval).toBeUndefined();
+      expect(enqueueMigration).toHaveBeenCalledTimes(1);
+
+      await knex('migrations').delete();
+      const denyStart = serviceWith({
+        retentionMs: 0,
+        authorize: name =>
+          name === datasetMigrationStartPermission.name
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      });
+      await expect(
+        denyStart.createMigration(request, credentials),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.stringContaining(datasetMigrationStartPermission.name),
+      });
+      expect(await knex('migrations').count({ n: '*' })).toEqual([{ n: '0' }]);
+      expect(enqueueMigration).toHaveBeenCalledTimes(1);
+    });
+
+    it('holds a run awaiting approval from every worker path; a cancel ends it at once and a retry awaits approval again', async () => {
+      const always = serviceWith({
+        retentionMs: 0,
+        approvalsRequired: ['always'],
+      });
+      const { migration } = await always.createMigration(request, credentials);
+      expect(migration.status).toBe('awaiting-approval');
+      expect(migration.approval!.reasons).toEqual([
+        'every migration needs an approval here',
+      ]);
+      expect(enqueueMigration).not.toHaveBeenCalled();
+      // Its consumers are assessed (read-only) so the approver sees the impact.
+      expect(enqueueConsumerDiscovery).toHaveBeenCalledWith(
+        expect.anything(),
+        migration.id,
+      );
+      // A job left over for it takes nothing; nor do the sweeper and decisions.
+      const lease = { owner: 'test-worker', durationMs: 60_000 };
+      expect(await store.claimMigration(migration.id, lease)).toBeUndefined();
+      expect(
+        await store.requeueStrandedRuns(
+          async () => {},
+          async () => new Set(),
+          0,
+        ),
+      ).toEqual([]);
+      expect(
+        await store.resumeAfterDecisions(migration.id, async () => {}),
+      ).toBe(false);
+
+      const cancelled = await always.cancelMigration(migration.id);
+      expect(cancelled).toMatchObject({
+        status: 'cancelled',
+        finishedAt: expect.any(String),
+      });
+
+      const retried = await always.retryMigration(migration.id);
+      expect(retried.status).toBe('awaiting-approval');
+      expect(retried.approval).toEqual(migration.approval);
+      expect(enqueueMigration).not.toHaveBeenCalled();
+    });
+
+    it('announces, once committed, a run awaiting approval and each decision with its actor and comment; a refused decision announces nothing', async () => {
+      // What the announcer saw, with the run's status in the database at that moment.
+      const heard: Array<MigrationChange & { stored: string }> = [];
+      const announcer: MigrationAnnouncer = {
+        migrationChanged: async change => {
+          const row = await knex('migrations')
+            .where({ id: change.migrationId })
+            .first('status');
+          heard.push({ ...change, stored: row.status });
+        },
+        consumerChanged: async () => {},
+      };
+      const always = serviceWith({
+        retentionMs: 0,
+        approvalsRequired: ['always'],
+        announcer,
+      });
+      const { migration } = await always.createMigration(request, credentials);
+      await expect(
+        always.approveMigration(
+          migration.id,
+          { requestDigest: 'not-the-digest' },
+          approver,
+        ),
+      ).rejects.toMatchObject({ name: 'ConflictError' });
+      await always.rejectMigration(
+        migration.id,
+        { comment: 'not this quarter' },
+        approver,
+      );
+
+      expect(heard).toEqual([
+        {
+          migrationId: migration.id,
+          outcome: 'awaiting-approval',
+          actor: credentials.principal.userEntityRef,
+          reason: 'every migration needs an approval here',
+          stored: 'awaiting-approval',
+        },
+        {
+          migrationId: migration.id,
+          outcome: 'rejected',
+          actor: approver.principal.userEntityRef,
+          reason: 'not this quarter',
+          stored: 'rejected',
+        },
+      ]);
+    });
+
+    it('keeps the approval of a retried run whose request and plan are unchanged, and asks again when they changed', async () => {
+      const always = serviceWith({
+        retentionMs: 0,
+        approvalsRequired: ['always'],
+      });
+      const { migration } = await always.createMigration(request, credentials);
+      const approved = await always.approveMigration(
+        migration.id,
+        { requestDigest: migration.approval!.requestDigest },
+        approver,
+      );
+      expect(approved.status).toBe('queued');
+      expect(enqueueMigration).toHaveBeenCalledTimes(1);
+
+      const lease = { owner: 'test-worker', durationMs: 60_000 };
+      await store.claimMigration(migration.id, lease);
+      await store.finishMigration(
+        migration.id,
+        { status: 'failed', reason: 'boom' },
+        lease.owner,
+      );
+      const retried = await always.retryMigration(migration.id);
+      expect(retried.status).toBe('queued');
+      expect(retried.approval!.decision).toMatchObject({
+        outcome: 'approved',
+        by: approver.principal.userEntityRef,
+      });
+      expect(enqueueMigration).toHaveBeenCalledTimes(2);
+
+      // The plan it would run is no longer the one approved: a new approval is needed.
+      await store.claimMigration(migration.id, lease);
+      await store.finishMigration(
+        migration.id,
+        { status: 'failed', reason: 'boom' },
+        lease.owner,
+      );
+      await knex('migrations')
+        .where({ id: migration.id })
+        .update({
+          plan: knex.raw(`jsonb_set(plan, '{table}', '"public.other"')`),
+        });
+      const again = await always.retryMigration(migration.id);
+      expect(again.status).toBe('awaiting-approval');
+      expect(again.approval!.decision).toBeUndefined();
+      expect(again.approval!.requestDigest).not.toBe(
+        migration.approval!.requestDigest,
+      );
+      expect(enqueueMigration).toHaveBeenCalledTimes(2);
+      await expect(
+        always.approveMigration(
+          migration.id,
+          { requestDigest: migration.approval!.requestDigest },
+          approver,
+        ),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringContaining(
+          'the request changed since you reviewed it',
+        ),
+      });
+    });
   });
 });

@@ -7,7 +7,13 @@ import type { MigrationVisibility } from '../database/migrationVisibility';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import type { JobQueue } from '../queue/JobQueue';
 import type { DatasetCatalog } from '../catalog/DatasetCatalog';
+import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
+import type { ApprovalRequirement } from '../config/readPluginConfig';
 import type { ConsumerLedgerPort } from './ConsumerLedgerPort';
+import {
+  MigrationApprovals,
+  type EntityPermissions,
+} from './MigrationApprovals';
 import { MigrationPlanner } from './MigrationPlanner';
 import { MigrationQueries } from './MigrationQueries';
 import { MigrationCommands } from './MigrationCommands';
@@ -22,6 +28,7 @@ export class MigrationService {
   private readonly queries: MigrationQueries;
   private readonly commands: MigrationCommands;
   private readonly operations: MigrationOperations;
+  private readonly approvals: MigrationApprovals;
 
   constructor(deps: {
     store: MigrationStore;
@@ -37,8 +44,22 @@ export class MigrationService {
     retentionMs: number;
     /** How long a rollback or contract request waits for its job; 20 s unless set. */
     operationWaitMs?: number;
+    /** The caller's permissions on a dataset, checked at request time. */
+    permissions: EntityPermissions;
+    /** What makes a migration wait for an approval (`datasetMigrations.approvals.required`). */
+    approvalsRequired: readonly ApprovalRequirement[];
+    /** Tells people, portals and plugins what happened; none in some tests. */
+    announcer?: MigrationAnnouncer;
   }) {
-    const { store, catalog, engines, queue, consumers } = deps;
+    const {
+      store,
+      catalog,
+      engines,
+      queue,
+      consumers,
+      permissions,
+      announcer,
+    } = deps;
     const planner = new MigrationPlanner({ store, catalog, engines });
     this.queries = new MigrationQueries({
       store,
@@ -53,6 +74,15 @@ export class MigrationService {
       planner,
       queries: this.queries,
       consumers,
+      permissions,
+      approvalsRequired: deps.approvalsRequired,
+      announcer,
+    });
+    this.approvals = new MigrationApprovals({
+      store,
+      queue,
+      permissions,
+      announcer,
     });
     this.operations = new MigrationOperations({
       store,
@@ -114,6 +144,22 @@ export class MigrationService {
 
   retryMigration(id: string) {
     return this.commands.retryMigration(id);
+  }
+
+  approveMigration(
+    id: string,
+    body: unknown,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ) {
+    return this.approvals.approve(id, body, credentials);
+  }
+
+  rejectMigration(
+    id: string,
+    body: unknown,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ) {
+    return this.approvals.reject(id, body, credentials);
   }
 
   rollbackMigration(
