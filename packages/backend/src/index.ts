@@ -1,5 +1,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { ConfigSources } from '@backstage/config-loader';
+import { demoAuthProviderModule } from './demoAuthProvider';
+import { demoPermissionPolicyModule } from './demoPermissionPolicy';
 import { startDevDatabase } from './devDatabase';
 
 async function main() {
@@ -14,12 +16,13 @@ async function main() {
   backend.add(import('@backstage/plugin-app-backend'));
   backend.add(import('@backstage/plugin-auth-backend'));
   backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+  // Sign in as a listed demo user; a no-op unless demo.enabled.
+  backend.add(demoAuthProviderModule);
   backend.add(import('@backstage/plugin-catalog-backend'));
   backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
   backend.add(import('@backstage/plugin-permission-backend'));
-  backend.add(
-    import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-  );
+  // The demo's policy replaces allow-all: a backend takes exactly one policy.
+  backend.add(demoPermissionPolicyModule);
   backend.add(import('@backstage/plugin-notifications-backend'));
   backend.add(import('@backstage/plugin-signals-backend'));
   backend.add(import('@backstage/plugin-user-settings-backend'));

@@ -1,0 +1,181 @@
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import {
+  datasetMigrationApproveOwnPermission,
+  datasetMigrationApprovePermission,
+  datasetMigrationCancelPermission,
+  datasetMigrationConsumerUpdatePermission,
+  datasetMigrationContractPermission,
+  datasetMigrationReadPermission,
+  datasetMigrationRequestPermission,
+  datasetMigrationRetryPermission,
+  datasetMigrationRollbackPermission,
+  datasetMigrationStartPermission,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  startDemoBackend,
+  type DemoBackend,
+} from './__testUtils__/startDemoBackend';
+
+// The demo policy through the real permission backend: tokens from the demo sign-in,
+// ownership from the catalog's groups, entity conditions resolved by the catalog.
+
+jest.setTimeout(180_000);
+
+const LISTENING_EVENTS = 'resource:default/listening-events'; // data-platform (ada)
+const USER_PROFILES = 'resource:default/user-profiles'; // listening-insights (grace)
+const SKIP_RATE_DASHBOARD = 'component:default/skip-rate-dashboard'; // listening-insights
+const ROYALTY_CALCULATOR = 'component:default/royalty-calculator'; // royalties
+
+const DATASET_ACTIONS = [
+  datasetMigrationStartPermission,
+  datasetMigrationApprovePermission,
+  datasetMigrationApproveOwnPermission,
+  datasetMigrationRollbackPermission,
+  datasetMigrationContractPermission,
+];
+
+let demo: DemoBackend;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  demo = await startDemoBackend();
+  for (const user of ['admin', 'ada', 'grace', 'olivia']) {
+    tokens[user] = await demo.signIn(user);
+  }
+});
+
+async function results(
+  user: string,
+  items: Parameters<DemoBackend['authorize']>[1],
+) {
+  return (await demo.authorize(tokens[user], items)).map(d => d.result);
+}
+
+const onEntity = (resourceRef: string) =>
+  DATASET_ACTIONS.map(permission => ({ permission, resourceRef }));
+
+describe('actions on a dataset (start, approve, approve-own, rollback, contract)', () => {
+  it("are allowed to the dataset's owner group", async () => {
+    expect(await results('ada', onEntity(LISTENING_EVENTS))).toEqual(
+      DATASET_ACTIONS.map(() => 'ALLOW'),
+    );
+    expect(await results('grace', onEntity(USER_PROFILES))).toEqual(
+      DATASET_ACTIONS.map(() => 'ALLOW'),
+    );
+  });
+
+  it('are denied to everyone else', async () => {
+    expect(await results('ada', onEntity(USER_PROFILES))).toEqual(
+      DATASET_ACTIONS.map(() => 'DENY'),
+    );
+    expect(await results('grace', onEntity(LISTENING_EVENTS))).toEqual(
+      DATASET_ACTIONS.map(() => 'DENY'),
+    );
+    expect(await results('olivia', onEntity(LISTENING_EVENTS))).toEqual(
+      DATASET_ACTIONS.map(() => 'DENY'),
+    );
+  });
+
+  it('are allowed to admins on any dataset', async () => {
+    expect(
+      await results('admin', [
+        ...onEntity(LISTENING_EVENTS),
+        ...onEntity(USER_PROFILES),
+      ]),
+    ).toEqual([...DATASET_ACTIONS, ...DATASET_ACTIONS].map(() => 'ALLOW'));
+  });
+});
+
+describe('deciding for a consumer', () => {
+  const update = (resourceRef: string) => [
+    { permission: datasetMigrationConsumerUpdatePermission, resourceRef },
+  ];
+
+  it("is allowed to the consumer's owner group and admins only", async () => {
+    expect(await results('grace', update(SKIP_RATE_DASHBOARD))).toEqual([
+      'ALLOW',
+    ]);
+    expect(await results('grace', update(ROYALTY_CALCULATOR))).toEqual([
+      'DENY',
+    ]);
+    // Owning the dataset a consumer reads is not owning the consumer.
+    expect(await results('ada', update(SKIP_RATE_DASHBOARD))).toEqual(['DENY']);
+    expect(await results('olivia', update(SKIP_RATE_DASHBOARD))).toEqual([
+      'DENY',
+    ]);
+    expect(await results('admin', update(ROYALTY_CALCULATOR))).toEqual([
+      'ALLOW',
+    ]);
+  });
+});
+
+describe('requesting and reading', () => {
+  it('are open to everyone signed in, outsiders included', async () => {
+    for (const user of ['olivia', 'grace', 'ada', 'admin']) {
+      expect(
+        await results(user, [
+          {
+            permission: datasetMigrationRequestPermission,
+            resourceRef: LISTENING_EVENTS,
+          },
+        ]),
+      ).toEqual(['ALLOW']);
+      expect(
+        await demo.authorizeConditional(tokens[user], [
+          { permission: datasetMigrationReadPermission },
+        ]),
+      ).toEqual([{ result: 'ALLOW' }]);
+    }
+  });
+});
+
+describe('cancelling and retrying a run', () => {
+  const runActions = [
+    { permission: datasetMigrationCancelPermission },
+    { permission: datasetMigrationRetryPermission },
+  ];
+
+  it('are conditional on being its requester or its dataset owner, with the user and their groups as claims', async () => {
+    for (const [user, group] of [
+      ['ada', 'group:default/data-platform'],
+      ['olivia', 'group:default/podcasts'],
+    ]) {
+      const claims = expect.arrayContaining([`user:default/${user}`, group]);
+      const condition = (rule: string) => ({
+        rule,
+        resourceType: 'dataset-migration',
+        params: { claims },
+      });
+      expect(await demo.authorizeConditional(tokens[user], runActions)).toEqual(
+        runActions.map(() => ({
+          result: 'CONDITIONAL',
+          pluginId: 'dataset-migrations',
+          resourceType: 'dataset-migration',
+          conditions: {
+            anyOf: [condition('IS_REQUESTER'), condition('IS_DATASET_OWNER')],
+          },
+        })),
+      );
+    }
+  });
+
+  it('are allowed to admins outright', async () => {
+    expect(await demo.authorizeConditional(tokens.admin, runActions)).toEqual([
+      { result: 'ALLOW' },
+      { result: 'ALLOW' },
+    ]);
+  });
+});
+
+describe("other plugins' permissions", () => {
+  it('stay allowed, so the catalog works as before', async () => {
+    expect(
+      await results('olivia', [
+        {
+          permission: catalogEntityReadPermission,
+          resourceRef: LISTENING_EVENTS,
+        },
+      ]),
+    ).toEqual(['ALLOW']);
+  });
+});
