@@ -51,16 +51,14 @@ const REASONS: Record<ApprovalRequirement, string> = {
 };
 
 /**
- * Why a migration must wait for an approval, as configured; none for a dry run,
- * which touches nothing.
+ * Why a real migration must wait for an approval, as configured (a dry run never
+ * does: it touches nothing).
  */
 export function approvalReasons(options: {
   required: readonly ApprovalRequirement[];
-  dryRun: boolean;
   plan?: MigrationPlan;
   mayStart: boolean;
 }): string[] {
-  if (options.dryRun) return [];
   const applies: Record<ApprovalRequirement, boolean> = {
     always: true,
     breaking: options.plan?.compatibility.class === 'breaking',

@@ -133,7 +133,6 @@ export class MigrationCommands {
     );
     const reasons = approvalReasons({
       required: this.deps.approvalsRequired,
-      dryRun: false,
       plan,
       mayStart,
     });
