@@ -302,7 +302,7 @@ describe('consumer migration, through the job path', () => {
       });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/unknown field "nope"/);
-  });
+  }, 30_000);
 
   it('rewrites files without a repository, and says what it could not do', async () => {
     const res = await api()
