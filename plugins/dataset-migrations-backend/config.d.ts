@@ -38,6 +38,11 @@ export interface Config {
       maxDepth?: number;
       /** How often open pull requests are looked at again. Default `5m`. */
       followUpInterval?: string | HumanDuration;
+      /**
+       * A pull request still open after this long reminds the consumer's owners, once
+       * per pull request (a notification). Default `7d`.
+       */
+      pullRequestReminderAfter?: string | HumanDuration;
       /** Limits of a consumer's `dataset-migrations.io/verify-command`. */
       verify?: {
         /** The command is stopped after this long. Default `5m`. */

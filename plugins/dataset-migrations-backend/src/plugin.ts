@@ -3,6 +3,9 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   datasetEnginesExtensionPoint,
   datasetMigrationsScmExtensionPoint,
@@ -32,6 +35,7 @@ import { DatasetCatalog } from './catalog/DatasetCatalog';
 import { MigrationService } from './services/MigrationService';
 import { createRouter } from './http/router';
 import { readPluginConfig } from './config/readPluginConfig';
+import { BackstageMigrationAnnouncer } from './announcements/BackstageMigrationAnnouncer';
 
 /**
  * The dataset-migrations backend plugin.
@@ -65,6 +69,9 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
+        notifications: notificationService,
+        signals: signalsServiceRef,
+        events: eventsServiceRef,
       },
       async init({
         config,
@@ -76,6 +83,9 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         lifecycle,
         scheduler,
         catalog,
+        notifications,
+        signals,
+        events,
       }) {
         // Read and checked before anything starts: a bad value fails startup, naming its key.
         const settings = readPluginConfig(config);
@@ -95,6 +105,15 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         await queue.migrate();
 
         const datasetCatalog = new DatasetCatalog(catalog);
+        // People, portals and other plugins hear of each committed change; a
+        // delivery that fails is retried and logged, and the migration goes on.
+        const announcer = new BackstageMigrationAnnouncer({
+          migrations: store,
+          notifications,
+          signals,
+          events,
+          logger: logger.child({ component: 'announcer' }),
+        });
         const { worker, consumers: consumerSettings } = settings;
         const consumers = new ConsumerStore(await database.getClient());
         // One set of GitHub integrations and credentials for reading and for pull requests.
@@ -138,6 +157,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           auth,
           enqueueConsumer,
           resumeIfDecided,
+          announcer,
           limits: {
             maxDepth: consumerSettings.maxDepth,
             commandTimeoutMs: consumerSettings.verify.timeoutMs,
@@ -150,6 +170,8 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           enqueueConsumer,
           logger,
           intervalMs: consumerSettings.followUpIntervalMs,
+          reminderAfterMs: consumerSettings.pullRequestReminderAfterMs,
+          announcer,
         });
         // Ends this replica's scheduled tasks before the workers they feed stop.
         const scheduled = new AbortController();
@@ -166,6 +188,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             // The new version exists: consumers can now be patched and checked against it.
             onSucceeded: id => queue.enqueueConsumerDiscovery(queueKnex, id),
             undecidedConsumers: id => pipeline.assessBeforeRun(id),
+            announcer,
           });
           // Rollback and contract, under the run's lease with this replica's id.
           operations = new OperationRunner({
@@ -178,6 +201,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             leaseMs: worker.leaseMs,
             settleRolledBack: (migration, override) =>
               settlement.settle(migration, override),
+            announcer,
           });
           const sweeper = new LeaseSweeper({
             store,
@@ -219,6 +243,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           // Running attempts stop at their next checkpoint; another replica resumes them.
           await runner?.stop();
           await queue.stop();
+          await announcer.close();
           await engines.close();
         });
 
@@ -235,6 +260,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
                 listMoving: id => consumers.listMoving(id),
               },
               retentionMs: settings.contract.retentionMs,
+              announcer,
             }),
             consumers: new ConsumerService({
               consumers,

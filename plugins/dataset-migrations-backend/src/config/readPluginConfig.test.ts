@@ -18,6 +18,7 @@ describe('readPluginConfig', () => {
       consumers: {
         maxDepth: 3,
         followUpIntervalMs: 300_000,
+        pullRequestReminderAfterMs: 7 * 86_400_000,
         verify: { timeoutMs: 300_000, memoryMb: 4096 },
         shadowCheck: { timeoutMs: 60_000 },
         agent: undefined,
@@ -31,6 +32,7 @@ describe('readPluginConfig', () => {
       contract: { retention: { hours: 0 } },
       consumers: {
         followUpInterval: 'PT1M',
+        pullRequestReminderAfter: { days: 3 },
         verify: { timeout: { minutes: 2 } },
         shadowCheck: { timeout: '1.5s' },
         agent: { command: 'my-agent', args: ['--yes'], timeout: '10 minutes' },
@@ -41,6 +43,7 @@ describe('readPluginConfig', () => {
     expect(config.contract.retentionMs).toBe(0);
     expect(config.consumers).toMatchObject({
       followUpIntervalMs: 60_000,
+      pullRequestReminderAfterMs: 3 * 86_400_000,
       verify: { timeoutMs: 120_000 },
       shadowCheck: { timeoutMs: 1500 },
       agent: {

@@ -34,6 +34,8 @@ export interface PluginConfig {
   consumers: {
     maxDepth: number;
     followUpIntervalMs: number;
+    /** A pull request open this long reminds its consumer's owners, once. */
+    pullRequestReminderAfterMs: number;
     verify: { timeoutMs: number; memoryMb: number };
     shadowCheck: { timeoutMs: number };
     /** Undefined when no agent command is configured. */
@@ -72,6 +74,11 @@ export function readPluginConfig(config: Config): PluginConfig {
         config,
         'consumers.followUpInterval',
         300_000,
+      ),
+      pullRequestReminderAfterMs: positiveDuration(
+        config,
+        'consumers.pullRequestReminderAfter',
+        7 * 24 * 3_600_000,
       ),
       verify: {
         timeoutMs: positiveDuration(

@@ -45,6 +45,7 @@ export class ConsumerStore implements AllParts {
   readonly resetForRetry: AllParts['resetForRetry'];
 
   readonly listAwaitingMerge: AllParts['listAwaitingMerge'];
+  readonly takeStalePullRequests: AllParts['takeStalePullRequests'];
   readonly supersede: AllParts['supersede'];
   readonly recordClosedPullRequest: AllParts['recordClosedPullRequest'];
   readonly listMergedPatches: AllParts['listMergedPatches'];
@@ -74,6 +75,8 @@ export class ConsumerStore implements AllParts {
     this.resetForRetry = ledger.resetForRetry.bind(ledger);
 
     this.listAwaitingMerge = pullRequests.listAwaitingMerge.bind(pullRequests);
+    this.takeStalePullRequests =
+      pullRequests.takeStalePullRequests.bind(pullRequests);
     this.supersede = pullRequests.supersede.bind(pullRequests);
     this.recordClosedPullRequest =
       pullRequests.recordClosedPullRequest.bind(pullRequests);

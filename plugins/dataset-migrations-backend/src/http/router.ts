@@ -108,9 +108,14 @@ export function createRouter(options: {
   });
 
   router.post('/migrations/:id/cancel', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user'] });
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const id = parseInput(migrationId, req.params.id, 'migration id');
-    res.json({ migration: await service.cancelMigration(id) });
+    res.json({
+      migration: await service.cancelMigration(
+        id,
+        credentials.principal.userEntityRef,
+      ),
+    });
   });
 
   router.post('/migrations/:id/retry', async (req, res) => {

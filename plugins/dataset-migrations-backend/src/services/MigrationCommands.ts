@@ -15,6 +15,7 @@ import type { JobQueue } from '../queue/JobQueue';
 import type { ConsumerLedgerPort } from './ConsumerLedgerPort';
 import type { MigrationPlanner } from './MigrationPlanner';
 import type { MigrationQueries } from './MigrationQueries';
+import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
 
 /** What queues, stops and requeues migrations; each run's work is a job. */
 export class MigrationCommands {
@@ -26,6 +27,7 @@ export class MigrationCommands {
       queries: MigrationQueries;
       /** The consumer ledger; without it, migrations ignore consumers. */
       consumers?: ConsumerLedgerPort;
+      announcer?: MigrationAnnouncer;
     },
   ) {}
 
@@ -98,7 +100,8 @@ export class MigrationCommands {
     }
   }
 
-  async cancelMigration(id: string): Promise<Migration> {
+  /** `actor`: the user who asked, left out of the notification it causes. */
+  async cancelMigration(id: string, actor?: string): Promise<Migration> {
     const migration = await this.deps.store.requestCancel(id);
     if (!migration) throw new NotFoundError(`migration ${id} was not found`);
     if (
@@ -109,6 +112,15 @@ export class MigrationCommands {
         `migration ${id} has already ${migration.status}`,
       );
     }
+    // A run that had not started is cancelled here; a running one is the runner's
+    // to stop, and it announces the outcome.
+    await this.deps.announcer?.migrationChanged({
+      migrationId: id,
+      ...(migration.status === 'cancelled'
+        ? { outcome: 'cancelled', reason: 'cancelled by request' }
+        : {}),
+      ...(actor ? { actor } : {}),
+    });
     return migration;
   }
 

@@ -11,6 +11,7 @@ import { MigrationPlanner } from './MigrationPlanner';
 import { MigrationQueries } from './MigrationQueries';
 import { MigrationCommands } from './MigrationCommands';
 import { MigrationOperations } from './MigrationOperations';
+import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
 
 /**
  * What the router serves, in one place: queries read, commands queue and stop
@@ -36,8 +37,10 @@ export class MigrationService {
     retentionMs: number;
     /** How long a rollback or contract request waits for its job; 20 s unless set. */
     operationWaitMs?: number;
+    /** Told of the changes requests commit. */
+    announcer?: MigrationAnnouncer;
   }) {
-    const { store, catalog, engines, queue, consumers } = deps;
+    const { store, catalog, engines, queue, consumers, announcer } = deps;
     const planner = new MigrationPlanner({ store, catalog, engines });
     this.queries = new MigrationQueries({
       store,
@@ -52,6 +55,7 @@ export class MigrationService {
       planner,
       queries: this.queries,
       consumers,
+      announcer,
     });
     this.operations = new MigrationOperations({
       store,
@@ -98,8 +102,8 @@ export class MigrationService {
     return this.commands.createMigration(body, credentials);
   }
 
-  cancelMigration(id: string) {
-    return this.commands.cancelMigration(id);
+  cancelMigration(id: string, actor?: string) {
+    return this.commands.cancelMigration(id, actor);
   }
 
   retryMigration(id: string) {
