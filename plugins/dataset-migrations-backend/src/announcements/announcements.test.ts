@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import {
@@ -21,6 +24,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import signalsPlugin from '@backstage/plugin-signals-backend';
 import {
+  DATASET_MIGRATIONS_SIGNAL_CHANNEL,
   MIGRATION_OUTCOMES,
   migrationOutcomeTopic,
   type MigrationDetails,
@@ -32,8 +36,10 @@ import {
   waitFor,
 } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
+import { createRepository } from '../__testUtils__/gitRepos';
 import { datasetMigrationsPlugin } from '../plugin';
 import {
+  consumerScope,
   migrationScope,
   NOTIFICATION_TOPICS,
 } from './BackstageMigrationAnnouncer';
@@ -47,6 +53,12 @@ const OSCAR = 'user:default/oscar';
 /** Requests migrations; not one of the owners. */
 const RITA = 'user:default/rita';
 const PAULA = 'user:default/paula';
+const PLAYER = 'component:default/player';
+/** The player's code reads the field the migration renames: it gets a pull request. */
+const PLAYER_REPO = join(
+  mkdtempSync(join(tmpdir(), 'dsm-announcements-')),
+  'player',
+);
 
 const user = (name: string, groups: string[]): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -81,14 +93,27 @@ const entities: Entity[] = [
   user('oscar', [OWNERS]),
   user('rita', []),
   user('paula', ['group:default/players']),
-  ownedBy(dataset('events'), OWNERS),
+  ownedBy(
+    {
+      ...dataset('events'),
+      relations: [{ type: 'dependencyOf', targetRef: PLAYER }],
+    },
+    OWNERS,
+  ),
   ownedBy(dataset('plays'), OWNERS),
   ownedBy(
     {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
-      metadata: { name: 'player', namespace: 'default' },
-      spec: { type: 'service', lifecycle: 'production' },
+      metadata: {
+        name: 'player',
+        namespace: 'default',
+        annotations: {
+          'backstage.io/source-location': `url:file://${PLAYER_REPO}/`,
+        },
+      },
+      spec: { type: 'service', lifecycle: 'production', dependsOn: [EVENTS] },
+      relations: [{ type: 'dependsOn', targetRef: EVENTS }],
     },
     'group:default/players',
   ),
@@ -107,8 +132,11 @@ function databasesPerPlugin(byPlugin: Record<string, Knex>) {
   });
 }
 
-/** Collects what other plugins hear on every outcome topic. */
-function outcomeListener(heard: MigrationOutcomeEvent[]) {
+/** Collects what other plugins hear on every outcome topic, and the plugin's signals. */
+function outcomeListener(
+  heard: MigrationOutcomeEvent[],
+  signalled: Array<Record<string, unknown>> = [],
+) {
   return createBackendModule({
     pluginId: 'dataset-migrations',
     moduleId: 'outcome-listener',
@@ -121,6 +149,25 @@ function outcomeListener(heard: MigrationOutcomeEvent[]) {
             topics: MIGRATION_OUTCOMES.map(migrationOutcomeTopic),
             onEvent: async (event: EventParams) => {
               heard.push(event.eventPayload as MigrationOutcomeEvent);
+            },
+          });
+          // The signals service publishes through the events service, which
+          // carries them to the signals backend (and, with plugin-events-backend
+          // installed, to other replicas).
+          await events.subscribe({
+            id: 'signal-listener',
+            topics: ['signals'],
+            onEvent: async (event: EventParams) => {
+              const signal = event.eventPayload as {
+                channel: string;
+                recipients: unknown;
+                message: Record<string, unknown>;
+              };
+              if (signal.channel === DATASET_MIGRATIONS_SIGNAL_CHANNEL)
+                signalled.push({
+                  ...signal.message,
+                  recipients: signal.recipients,
+                });
             },
           });
         },
@@ -171,8 +218,12 @@ describe('announcements through the real notifications backend', () => {
   const { init } = createTestDatabases();
   let backend: Backend;
   const heard: MigrationOutcomeEvent[] = [];
+  const signalled: Array<Record<string, unknown>> = [];
 
   beforeAll(async () => {
+    createRepository(PLAYER_REPO, {
+      'sql/listeners.sql': 'SELECT user_id FROM public.events;\n',
+    });
     const pluginDb = await init();
     const notificationsDb = await init();
     const warehouse = await createWarehouse(init);
@@ -182,7 +233,7 @@ describe('announcements through the real notifications backend', () => {
         datasetMigrationsPlugin,
         notificationsPlugin,
         signalsPlugin,
-        outcomeListener(heard),
+        outcomeListener(heard, signalled),
         databasesPerPlugin({
           'dataset-migrations': pluginDb,
           notifications: notificationsDb,
@@ -200,6 +251,7 @@ describe('announcements through the real notifications backend', () => {
 
   afterAll(async () => {
     await backend?.stop();
+    rmSync(join(PLAYER_REPO, '..'), { recursive: true, force: true });
   }, 30_000);
 
   const as = (
@@ -214,8 +266,12 @@ describe('announcements through the real notifications backend', () => {
     return body ? req.send(body) : req;
   };
 
-  /** What the notifications backend holds for a user about one run. */
-  async function notificationsOf(userRef: string, migrationId: string) {
+  /** What the notifications backend holds for a user under one scope (a run's, by default). */
+  async function notificationsOf(
+    userRef: string,
+    migrationId: string,
+    scope = migrationScope(migrationId),
+  ) {
     const res = await as(userRef, 'get', '/api/notifications/notifications');
     expect(res.status).toBe(200);
     return (
@@ -223,7 +279,7 @@ describe('announcements through the real notifications backend', () => {
         payload: Record<string, string>;
         origin: string;
       }>
-    ).filter(n => n.payload.scope === migrationScope(migrationId));
+    ).filter(n => n.payload.scope === scope);
   }
 
   /** Waits until every listed user's one notification of the run has this title. */
@@ -274,6 +330,38 @@ describe('announcements through the real notifications backend', () => {
     }
     // Nobody outside the owners and the requester hears of it.
     expect(await notificationsOf(PAULA, id)).toEqual([]);
+
+    // The consumer's owners hear of their pull request, under its own scope.
+    const forPlayer = consumerScope(id, PLAYER);
+    const [pullRequest] = await waitFor(
+      async () => {
+        const found = await notificationsOf(PAULA, id, forPlayer);
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 30_000, what: "the player's pull request notification" },
+    );
+    expect(pullRequest.payload).toMatchObject({
+      title: 'player: a pull request moves it to events v2',
+      topic: NOTIFICATION_TOPICS.pullRequest,
+      severity: 'normal',
+    });
+    expect(await notificationsOf(OLIVIA, id, forPlayer)).toEqual([]);
+
+    // Every change was signalled on the plugin's channel with ids and status only.
+    const ofRun = signalled.filter(m => m.migrationId === id);
+    expect(ofRun).toContainEqual({
+      migrationId: id,
+      entityRef: EVENTS,
+      status: 'succeeded',
+      recipients: { type: 'broadcast' },
+    });
+    expect(ofRun).toContainEqual(
+      expect.objectContaining({ consumerRef: PLAYER }),
+    );
+    for (const message of ofRun)
+      expect(Object.keys(message).sort()).toEqual(
+        expect.arrayContaining(['entityRef', 'migrationId', 'status']),
+      );
 
     // Olivia rolls back: the others read it, she is not told of her own action.
     const rolledBack = await as(
