@@ -18,14 +18,17 @@ const REQUESTER = 'user:default/alice';
 const OWNER_MEMBER = 'user:default/olivia';
 const PLAYER = 'component:default/player';
 
-function migration(status: MigrationStatus = 'running'): Migration {
+function migration(
+  status: MigrationStatus = 'running',
+  dryRun = false,
+): Migration {
   return {
     id: ID,
     entityRef: DATASET,
     status,
     fromVersion: 1,
     targetVersion: 2,
-    dryRun: false,
+    dryRun,
     changes: [],
     requestedBy: REQUESTER,
     attempts: 1,
@@ -47,6 +50,7 @@ function setup(
     send?: jest.Mock;
     signalIntervalMs?: number;
     status?: () => MigrationStatus;
+    dryRun?: boolean;
   } = {},
 ) {
   const logger = {
@@ -63,7 +67,11 @@ function setup(
     migrations: {
       getMigration: async id =>
         id === ID
-          ? ({ ...migration(overrides.status?.()), steps: [], logs: [] } as any)
+          ? ({
+              ...migration(overrides.status?.(), overrides.dryRun),
+              steps: [],
+              logs: [],
+            } as any)
           : undefined,
     },
     notifications: { send },
@@ -130,6 +138,22 @@ describe('BackstageMigrationAnnouncer', () => {
       dryRun: false,
       actor: OWNER_MEMBER,
       occurredAt: expect.any(String),
+    });
+  });
+
+  it('tells only the requester of a dry run: it changes nothing of the owners', async () => {
+    const { announcer, send, publishEvent } = setup({ dryRun: true });
+    await announcer.migrationChanged({ migrationId: ID, outcome: 'succeeded' });
+    await announcer.idle();
+    expect(send.mock.calls[0][0].recipients).toEqual({
+      type: 'entity',
+      entityRef: REQUESTER,
+    });
+    expect(send.mock.calls[0][0].payload.title).toBe(
+      'events: dry run of the migration v1 → v2 succeeded',
+    );
+    expect(publishEvent.mock.calls[0][0].eventPayload).toMatchObject({
+      dryRun: true,
     });
   });
 

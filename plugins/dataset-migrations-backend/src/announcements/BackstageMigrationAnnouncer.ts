@@ -228,8 +228,11 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
             recipients: {
               type: 'entity',
               // The dataset resolves to its owner group's members; the requester
-              // hears how their own request went even when not one of them.
-              entityRef: [migration.entityRef, migration.requestedBy],
+              // hears how their own request went even when not one of them. A dry
+              // run changes nothing of the owners': only its requester hears of it.
+              entityRef: migration.dryRun
+                ? migration.requestedBy
+                : [migration.entityRef, migration.requestedBy],
               ...(change.actor ? { excludeEntityRef: change.actor } : {}),
             },
             payload: {
