@@ -257,7 +257,7 @@ export class ConsumerPipeline {
 }
 
 /** What a consumer's owners are told on reaching this state, if anything. */
-function consumerNotice(
+export function consumerNotice(
   consumer: MigrationConsumer,
 ): Pick<ConsumerChange, 'notice' | 'reason'> {
   if (consumer.state === 'pr-opened')
