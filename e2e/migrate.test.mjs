@@ -1,6 +1,6 @@
 // The flow a data engineer clicks, in a real Chromium against the running portal:
-// open a dataset, Migrate with a bad change (the error shows inline), fix it, watch
-// the run succeed in Migration History, and see the catalog's new schema version.
+// open a dataset, Migrate with a bad change (the error shows inline), fix it, approve
+// it as an owner, watch the run succeed in Migration History, and see the catalog's new schema version.
 //   E2E_BASE_URL=http://localhost:3000 node --test e2e/*.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,7 +49,8 @@ test('migrate listening-events by renaming a field, from the entity page', async
     if (!t.passed) await shot('failure'); // what the user saw when it broke
   });
   await page.goto(`${baseUrl}/catalog/default/resource/listening-events`);
-  await page.getByRole('button', { name: 'Enter' }).click(); // guest sign-in
+  // Ada is in data-platform, which owns the dataset.
+  await page.getByRole('button', { name: 'Sign in as ada' }).click();
   const version = page.getByLabel('Schema version');
   await version.waitFor();
   const before = Number((await version.textContent()).match(/\d+/)[0]);
@@ -107,8 +108,13 @@ test('migrate listening-events by renaming a field, from the entity page', async
   const run = page.getByRole('button', {
     name: `Run to version ${before + 1}`,
   });
-  await run.getByText('succeeded').waitFor({ timeout: 90_000 });
+  // A breaking change waits for an approval; the owners may approve their own.
+  await run.getByText('Awaiting approval').waitFor();
   await run.click();
+  const approval = page.getByRole('region', { name: 'Approval' });
+  await approval.getByRole('button', { name: 'Approve' }).click();
+  await approval.waitFor({ state: 'detached' });
+  await run.getByText('succeeded').waitFor({ timeout: 90_000 });
   await page
     .getByRole('table', { name: 'Steps' })
     .getByText('cut-over')

@@ -39,6 +39,11 @@ export interface Config {
       /** How often open pull requests are looked at again. Default `5m`. */
       followUpInterval?: string | HumanDuration;
       /** A consumer's own check, the `dataset-migrations.io/verify-command` annotation. */
+      /**
+       * A pull request still open after this long reminds the consumer's owners, once
+       * per pull request (a notification). Default `7d`.
+       */
+      pullRequestReminderAfter?: string | HumanDuration;
       verify?: {
         /**
          * Run verify commands at all. Default false: the command comes from a catalog

@@ -3,6 +3,9 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   datasetEnginesExtensionPoint,
   datasetMigrationsScmExtensionPoint,
@@ -35,6 +38,7 @@ import { createRouter } from './http/router';
 import { RequestGuard } from './http/RequestGuard';
 import { registerPermissions } from './permissions/registerPermissions';
 import { readPluginConfig } from './config/readPluginConfig';
+import { BackstageMigrationAnnouncer } from './announcements/BackstageMigrationAnnouncer';
 
 /**
  * The dataset-migrations backend plugin.
@@ -71,6 +75,9 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        notifications: notificationService,
+        signals: signalsServiceRef,
+        events: eventsServiceRef,
       },
       async init({
         config,
@@ -85,6 +92,9 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         auditor,
+        notifications,
+        signals,
+        events,
       }) {
         // Read and checked before anything starts: a bad value fails startup, naming its key.
         const settings = readPluginConfig(config);
@@ -109,6 +119,15 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         await queue.migrate();
 
         const datasetCatalog = new DatasetCatalog(catalog);
+        // People, portals and other plugins hear of each committed change; a
+        // delivery that fails is retried and logged, and the migration goes on.
+        const announcer = new BackstageMigrationAnnouncer({
+          migrations: store,
+          notifications,
+          signals,
+          events,
+          logger: logger.child({ component: 'announcer' }),
+        });
         const { worker, consumers: consumerSettings } = settings;
         const consumers = new ConsumerStore(await database.getClient());
         // One set of GitHub integrations and credentials for reading and for pull requests.
@@ -155,6 +174,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           auth,
           enqueueConsumer,
           resumeIfDecided,
+          announcer,
           limits: {
             maxDepth: consumerSettings.maxDepth,
             runVerifyCommands: consumerSettings.verify.commands,
@@ -168,6 +188,8 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           enqueueConsumer,
           logger,
           intervalMs: consumerSettings.followUpIntervalMs,
+          reminderAfterMs: consumerSettings.pullRequestReminderAfterMs,
+          announcer,
         });
         // Ends this replica's scheduled tasks before the workers they feed stop.
         const scheduled = new AbortController();
@@ -184,6 +206,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             // The new version exists: consumers can now be patched and checked against it.
             onSucceeded: id => queue.enqueueConsumerDiscovery(queueKnex, id),
             undecidedConsumers: id => pipeline.assessBeforeRun(id),
+            announcer,
           });
           // Rollback and contract, under the run's lease with this replica's id.
           operations = new OperationRunner({
@@ -196,6 +219,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             leaseMs: worker.leaseMs,
             settleRolledBack: (migration, override) =>
               settlement.settle(migration, override),
+            announcer,
           });
           const sweeper = new LeaseSweeper({
             store,
@@ -237,6 +261,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           // Running attempts stop at their next checkpoint; another replica resumes them.
           await runner?.stop();
           await queue.stop();
+          await announcer.close();
           await engines.close();
         });
 
@@ -255,6 +280,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               retentionMs: settings.contract.retentionMs,
               permissions: guard,
               approvalsRequired: settings.approvals.required,
+              announcer,
             }),
             consumers: new ConsumerService({
               consumers,

@@ -21,6 +21,7 @@ describe('readPluginConfig', () => {
         // Off unless a platform team turns them on: catalog annotations drive both.
         verify: { commands: false, timeoutMs: 300_000, memoryMb: 4096 },
         localGitRoots: [],
+        pullRequestReminderAfterMs: 7 * 86_400_000,
         shadowCheck: { timeoutMs: 60_000 },
         agent: undefined,
       },
@@ -54,6 +55,7 @@ describe('readPluginConfig', () => {
       contract: { retention: { hours: 0 } },
       consumers: {
         followUpInterval: 'PT1M',
+        pullRequestReminderAfter: { days: 3 },
         verify: { timeout: { minutes: 2 } },
         shadowCheck: { timeout: '1.5s' },
         agent: { command: 'my-agent', args: ['--yes'], timeout: '10 minutes' },
@@ -64,6 +66,7 @@ describe('readPluginConfig', () => {
     expect(config.contract.retentionMs).toBe(0);
     expect(config.consumers).toMatchObject({
       followUpIntervalMs: 60_000,
+      pullRequestReminderAfterMs: 3 * 86_400_000,
       verify: { timeoutMs: 120_000 },
       shadowCheck: { timeoutMs: 1500 },
       agent: {

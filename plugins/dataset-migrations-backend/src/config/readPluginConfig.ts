@@ -46,6 +46,8 @@ export interface PluginConfig {
   consumers: {
     maxDepth: number;
     followUpIntervalMs: number;
+    /** A pull request open this long reminds its consumer's owners, once. */
+    pullRequestReminderAfterMs: number;
     verify: { commands: boolean; timeoutMs: number; memoryMb: number };
     /** Directories local git repositories may be in; none: local git is off. */
     localGitRoots: string[];
@@ -90,6 +92,11 @@ export function readPluginConfig(config: Config): PluginConfig {
         config,
         'consumers.followUpInterval',
         300_000,
+      ),
+      pullRequestReminderAfterMs: positiveDuration(
+        config,
+        'consumers.pullRequestReminderAfter',
+        7 * 24 * 3_600_000,
       ),
       verify: {
         commands:

@@ -23,6 +23,10 @@ import {
   type StepInput,
 } from './steps/stepContext';
 import { verify } from './steps/verify';
+import type {
+  ConsumerChange,
+  MigrationAnnouncer,
+} from '../announcements/MigrationAnnouncer';
 
 export interface ConsumerPipelineOptions extends StepDependencies {
   /** Enqueues one consumer's job; its key makes a repeat a no-op. */
@@ -32,6 +36,8 @@ export interface ConsumerPipelineOptions extends StepDependencies {
    * again (a retry): queues the migration if no consumer waits for one any more.
    */
   resumeIfDecided?(migrationId: string): Promise<void>;
+  /** Told of each consumer change a step commits. */
+  announcer?: MigrationAnnouncer;
 }
 
 /** The step that moves a consumer on from each state; settled states have none. */
@@ -189,6 +195,7 @@ export class ConsumerPipeline {
       };
       try {
         const next = await this.step(context, input);
+        await this.announce(migrationId, consumer);
         if (!next || next === from) return;
       } catch (error) {
         // Looking at a pull request can fail for a while (rate limits, network):
@@ -209,9 +216,32 @@ export class ConsumerPipeline {
           state: 'failed',
           failure,
         });
+        await this.announce(migrationId, consumer);
         return;
       }
     }
+  }
+
+  /**
+   * Tells of what a step changed on the consumer since `before`: every change as a
+   * signal, and its owners of an opened pull request or a failure (a decision they
+   * must make being one).
+   */
+  private async announce(
+    migrationId: string,
+    before: MigrationConsumer,
+  ): Promise<void> {
+    const { announcer, consumers } = this.options;
+    if (!announcer) return;
+    const after = await consumers
+      .get(migrationId, before.entityRef)
+      .catch(() => undefined);
+    if (!after || after.updatedAt === before.updatedAt) return;
+    await announcer.consumerChanged({
+      migrationId,
+      consumerRef: after.entityRef,
+      ...(after.state !== before.state ? consumerNotice(after) : {}),
+    });
   }
 
   private async step(
@@ -224,6 +254,20 @@ export class ConsumerPipeline {
       return undefined;
     return STEPS[state]?.(this.options, context, input);
   }
+}
+
+/** What a consumer's owners are told on reaching this state, if anything. */
+export function consumerNotice(
+  consumer: MigrationConsumer,
+): Pick<ConsumerChange, 'notice' | 'reason'> {
+  if (consumer.state === 'pr-opened')
+    return { notice: 'pull-request-opened', reason: consumer.pullRequest?.url };
+  if (consumer.state !== 'failed') return {};
+  return {
+    notice:
+      consumer.failure?.kind === 'needs-decision' ? 'needs-decision' : 'failed',
+    reason: consumer.failure?.message,
+  };
 }
 
 function stepFailureKind(state: ConsumerState): ConsumerFailure['kind'] {

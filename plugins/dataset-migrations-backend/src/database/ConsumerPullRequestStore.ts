@@ -14,6 +14,14 @@ export interface ConsumerPullRequestStore {
     Array<{ migrationId: string; entityRef: string }>
   >;
   /**
+   * Consumers whose pull request has been open longer than `openForMs`, each
+   * returned once per pull request: the reminder is recorded (as a checkpoint of
+   * the run) in the same statement, so replicas racing here remind only once.
+   */
+  takeStalePullRequests(
+    openForMs: number,
+  ): Promise<Array<{ migrationId: string; entityRef: string; url: string }>>;
+  /**
    * Settles every consumer of a rolled-back migration that is not unaffected:
    * `superseded`, with the reason, keeping its failure and pull request. Returns
    * those whose pull request is still open, to be closed.

@@ -46,6 +46,7 @@ export class ConsumerStore implements AllParts {
   readonly retryable: AllParts['retryable'];
 
   readonly listAwaitingMerge: AllParts['listAwaitingMerge'];
+  readonly takeStalePullRequests: AllParts['takeStalePullRequests'];
   readonly supersede: AllParts['supersede'];
   readonly recordClosedPullRequest: AllParts['recordClosedPullRequest'];
   readonly listMergedPatches: AllParts['listMergedPatches'];
@@ -76,6 +77,8 @@ export class ConsumerStore implements AllParts {
     this.retryable = ledger.retryable.bind(ledger);
 
     this.listAwaitingMerge = pullRequests.listAwaitingMerge.bind(pullRequests);
+    this.takeStalePullRequests =
+      pullRequests.takeStalePullRequests.bind(pullRequests);
     this.supersede = pullRequests.supersede.bind(pullRequests);
     this.recordClosedPullRequest =
       pullRequests.recordClosedPullRequest.bind(pullRequests);

@@ -25,6 +25,38 @@ export class DatabaseConsumerPullRequestStore
     }));
   }
 
+  async takeStalePullRequests(
+    openForMs: number,
+  ): Promise<Array<{ migrationId: string; entityRef: string; url: string }>> {
+    // A consumer's row changes when its state does; while its pull request waits
+    // in `pr-opened` nothing writes it, so its updated_at is when the request opened.
+    const { rows } = await this.knex.raw(
+      `WITH stale AS (
+         SELECT migration_id, entity_ref, pull_request->>'url' AS url,
+                'stale-pull-request:' || entity_ref || ':' || (pull_request->>'url') AS name
+           FROM ${CONSUMERS_TABLE}
+          WHERE state = 'pr-opened'
+            AND pull_request->>'url' IS NOT NULL
+            AND updated_at < now() - make_interval(secs => :seconds)
+       ), reminded AS (
+         INSERT INTO migration_checkpoints (migration_id, name, value)
+         SELECT migration_id, name, jsonb_build_object('remindedAt', now()) FROM stale
+         ON CONFLICT (migration_id, name) DO NOTHING
+         RETURNING migration_id, name
+       )
+       SELECT s.migration_id, s.entity_ref, s.url
+         FROM stale s JOIN reminded r USING (migration_id, name)`,
+      { seconds: openForMs / 1000 },
+    );
+    return (
+      rows as Array<{ migration_id: string; entity_ref: string; url: string }>
+    ).map(r => ({
+      migrationId: r.migration_id,
+      entityRef: r.entity_ref,
+      url: r.url,
+    }));
+  }
+
   /**
    * Settles every consumer of a rolled-back migration that is not unaffected:
    * `superseded`, with the reason, keeping its failure and pull request. Returns

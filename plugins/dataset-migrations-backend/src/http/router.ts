@@ -237,7 +237,7 @@ export function createRouter(options: {
           datasetMigrationCancelPermission,
           id,
         );
-        return service.cancelMigration(id);
+        return service.cancelMigration(id, credentials.principal.userEntityRef);
       },
     );
     res.json({ migration });

@@ -26,6 +26,10 @@ import {
   type PinnedPlan,
 } from './runContext';
 import { DatasetCatalog, currentState } from '../catalog/DatasetCatalog';
+import type {
+  MigrationAnnouncer,
+  MigrationChange,
+} from '../announcements/MigrationAnnouncer';
 
 /** A schema as "name type, …", to compare what was reviewed with what would run. */
 function shapeOf(fields: { name: string; type: string }[]): string {
@@ -55,6 +59,8 @@ export interface MigrationRunnerOptions {
   ) => Promise<Array<{ entityRef: string }>>;
   /** Called once a real (not dry-run) migration has succeeded. */
   onSucceeded?: (migrationId: string) => Promise<void>;
+  /** Told of every committed change of a run: its outcomes, steps and progress. */
+  announcer?: MigrationAnnouncer;
 }
 
 /**
@@ -104,8 +110,20 @@ export class MigrationRunner {
     }
     const attempt = migration.attempts;
     const held = holdLease(store, migrationId, lease, logger);
-    const context = createRunContext(store, migrationId, attempt, held);
+    const announce = (change: Omit<MigrationChange, 'migrationId'> = {}) =>
+      this.deps.announcer?.migrationChanged({ migrationId, ...change });
+    const context = createRunContext(
+      store,
+      migrationId,
+      attempt,
+      held,
+      () => void announce(),
+    );
     const { log, step } = context;
+    // The first attempt of a request (or of its retry) starts it; later ones resume it.
+    await announce(
+      attempt === migration.retriedAtAttempt + 1 ? { outcome: 'started' } : {},
+    );
 
     const throwIfCancelled = async () => {
       if (held.lost) throw new MigrationInterruptedError(LEASE_LOST);
@@ -170,6 +188,7 @@ export class MigrationRunner {
         );
         return;
       }
+      await announce({ outcome: 'succeeded' });
       if (!migration.dryRun) {
         // The data has moved; a catalog that is slow to hear it only delays the
         // annotation until its next processing round.
@@ -201,11 +220,13 @@ export class MigrationRunner {
         cancelled ? 'cancelled; nothing was changed' : `failed: ${reason}`,
         cancelled ? 'warn' : 'error',
       );
-      await store.finishMigration(
+      const recorded = await store.finishMigration(
         migrationId,
         { status: cancelled ? 'cancelled' : 'failed', reason },
         lease.owner,
       );
+      if (recorded)
+        await announce({ outcome: cancelled ? 'cancelled' : 'failed', reason });
     } finally {
       await held.stopHeartbeat();
     }

@@ -23,6 +23,7 @@ import {
   type HeldLease,
   type PinnedPlan,
 } from './runContext';
+import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
 
 export interface OperationRunnerOptions {
   store: MigrationStore;
@@ -39,6 +40,8 @@ export interface OperationRunnerOptions {
     migration: Migration,
     override?: PersonOverride,
   ) => Promise<void>;
+  /** Told when a run is rolled back or contracted, and of its steps meanwhile. */
+  announcer?: MigrationAnnouncer;
 }
 
 const PAST_TENSE = { rollback: 'rolled back', contract: 'contracted' };
@@ -91,7 +94,13 @@ export class OperationRunner {
     }
     // The run finished; what happens now is a step of its last attempt.
     const run = runOf({ ...migration, dryRun: false }, pinned, {
-      ...createRunContext(store, migrationId, migration.attempts, held),
+      ...createRunContext(
+        store,
+        migrationId,
+        migration.attempts,
+        held,
+        () => void this.deps.announcer?.migrationChanged({ migrationId }),
+      ),
       throwIfCancelled: async () => {
         if (held.lost) throw new MigrationInterruptedError(LEASE_LOST);
       },
@@ -116,6 +125,13 @@ export class OperationRunner {
         refused: `migration ${migrationId} changed while it was ${PAST_TENSE[operation]}`,
       };
     }
+    await this.deps.announcer?.migrationChanged({
+      migrationId,
+      outcome: operation === 'rollback' ? 'rolled-back' : 'contracted',
+      // Who asked; an override's author for jobs queued before the job named them.
+      actor: job.actor ?? job.override?.by,
+      ...(job.override ? { reason: `overridden: ${job.override.reason}` } : {}),
+    });
     await this.afterwards(migration, job);
     return { done: true };
   }

@@ -3,6 +3,7 @@ import type {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import type { ConsumerStore } from '../database/ConsumerStore';
+import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
 
 /**
  * Pull requests are merged by people, on their own time: every interval, consumers
@@ -15,6 +16,9 @@ export class PullRequestFollowUp {
       enqueueConsumer(migrationId: string, entityRef: string): Promise<void>;
       logger: LoggerService;
       intervalMs: number;
+      /** Reminds a consumer's owners once of a pull request open longer than this. */
+      reminderAfterMs?: number;
+      announcer?: MigrationAnnouncer;
     },
   ) {}
 
@@ -48,6 +52,36 @@ export class PullRequestFollowUp {
     const due = await this.options.consumers.listAwaitingMerge();
     for (const { migrationId, entityRef } of due)
       await this.options.enqueueConsumer(migrationId, entityRef);
+    await this.remind();
     return due.length;
   }
+
+  /**
+   * Once per pull request: a round takes the stale ones and records the reminder
+   * in one statement, so a round repeated on another replica reminds nobody twice.
+   */
+  async remind(): Promise<number> {
+    const { announcer, reminderAfterMs } = this.options;
+    if (!announcer || reminderAfterMs === undefined) return 0;
+    const stale = await this.options.consumers.takeStalePullRequests(
+      reminderAfterMs,
+    );
+    for (const { migrationId, entityRef, url } of stale) {
+      await announcer.consumerChanged({
+        migrationId,
+        consumerRef: entityRef,
+        notice: 'stale-pull-request',
+        reason: `${url} has been open for more than ${formatDays(
+          reminderAfterMs,
+        )}; the previous version of the dataset is kept until it is merged.`,
+      });
+    }
+    return stale.length;
+  }
+}
+
+function formatDays(ms: number): string {
+  const hours = ms / 3_600_000;
+  if (hours < 48) return `${Math.round(hours * 10) / 10} hours`;
+  return `${Math.round(hours / 24)} days`;
 }

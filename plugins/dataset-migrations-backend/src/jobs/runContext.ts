@@ -112,13 +112,14 @@ export function holdLease(
  * checkpoints, progress and verification figures, all under one attempt number.
  * Given a lease, all but steps and log lines are written only while it holds, so
  * an attempt that lost its run stops at its next write instead of overwriting
- * where the new owner is.
+ * where the new owner is. `changed` hears of each write once it is committed.
  */
 export function createRunContext(
   store: MigrationStore,
   migrationId: string,
   attempt: number,
   lease?: AttemptLease,
+  changed: () => void = () => {},
 ): Pick<
   DatasetMigrationRun,
   'step' | 'log' | 'checkpoints' | 'progress' | 'recordVerification'
@@ -126,27 +127,37 @@ export function createRunContext(
   let currentStep: string | undefined;
   const owner = lease?.owner;
   const whileLeased = async (write: Promise<boolean>) => {
-    if (await write) return;
+    if (await write) {
+      changed();
+      return;
+    }
     lease?.onLost();
     throw new MigrationInterruptedError(LEASE_LOST);
   };
+  const then = <T>(write: Promise<T>) =>
+    write.then(result => {
+      changed();
+      return result;
+    });
   return {
     log: (message, level = 'info') =>
-      store.appendLog(migrationId, {
-        attempt,
-        level,
-        message,
-        step: currentStep,
-      }),
+      then(
+        store.appendLog(migrationId, {
+          attempt,
+          level,
+          message,
+          step: currentStep,
+        }),
+      ),
     step: async (name, work) => {
       currentStep = name;
-      await store.startStep(migrationId, attempt, name);
+      await then(store.startStep(migrationId, attempt, name));
       try {
         const result = await work();
-        await store.finishStep(migrationId, attempt, name, 'succeeded');
+        await then(store.finishStep(migrationId, attempt, name, 'succeeded'));
         return result;
       } catch (error) {
-        await store.finishStep(migrationId, attempt, name, 'failed');
+        await then(store.finishStep(migrationId, attempt, name, 'failed'));
         throw error;
       } finally {
         currentStep = undefined;

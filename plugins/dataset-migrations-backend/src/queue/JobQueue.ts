@@ -36,6 +36,8 @@ const operationJob = migrationJob.extend({
   requestId: z.string().uuid(),
   /** A person's override of the gate the request passed, kept with the run. */
   override: overrideSchema.optional(),
+  /** The user who asked, told apart from those notified of the outcome. */
+  actor: z.string().optional(),
 });
 
 /** A rollback or contract asked of a finished run, carried out by a worker under its lease. */

@@ -170,7 +170,8 @@ export class MigrationCommands {
     }
   }
 
-  async cancelMigration(id: string): Promise<Migration> {
+  /** `actor`: the user who asked, left out of the notification it causes. */
+  async cancelMigration(id: string, actor?: string): Promise<Migration> {
     const migration = await this.deps.store.requestCancel(id);
     if (!migration) throw new NotFoundError(`migration ${id} was not found`);
     if (
@@ -181,6 +182,15 @@ export class MigrationCommands {
         `migration ${id} has already ${migration.status}`,
       );
     }
+    // A run that had not started is cancelled here; a running one is the runner's
+    // to stop, and it announces the outcome.
+    await this.deps.announcer?.migrationChanged({
+      migrationId: id,
+      ...(migration.status === 'cancelled'
+        ? { outcome: 'cancelled', reason: 'cancelled by request' }
+        : {}),
+      ...(actor ? { actor } : {}),
+    });
     return migration;
   }
 

@@ -93,7 +93,12 @@ export class MigrationOperations {
       by: principalRef(credentials),
       at: new Date().toISOString(),
     };
-    return this.operate(migration, 'rollback', override);
+    return this.operate(
+      migration,
+      'rollback',
+      override,
+      principalRef(credentials),
+    );
   }
 
   /**
@@ -142,7 +147,12 @@ export class MigrationOperations {
             blockers: named,
           }
         : undefined;
-    return this.operate(migration, 'contract', override);
+    return this.operate(
+      migration,
+      'contract',
+      override,
+      credentials.principal.userEntityRef,
+    );
   }
 
   /**
@@ -154,6 +164,7 @@ export class MigrationOperations {
     migration: Migration,
     operation: OperationJob['operation'],
     override: PersonOverride | undefined,
+    actor: string,
   ): Promise<OperationAnswer> {
     const requestId = randomUUID();
     await this.deps.queue.enqueueOperation({
@@ -161,6 +172,7 @@ export class MigrationOperations {
       operation,
       requestId,
       ...(override ? { override } : {}),
+      actor,
     });
     const deadline = Date.now() + (this.deps.waitMs ?? DEFAULT_WAIT_MS);
     let pollMs = FIRST_POLL_MS;

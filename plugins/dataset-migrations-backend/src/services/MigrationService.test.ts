@@ -470,6 +470,8 @@ describe('MigrationService', () => {
         migrationId: migration.id,
         operation: 'rollback',
         requestId: expect.any(String),
+        // Who asked, so the outcome's notification leaves them out.
+        actor: 'user:default/mock',
       },
     ]);
     expect(rollback).not.toHaveBeenCalled();

@@ -138,8 +138,8 @@ export class MigrationService {
     return this.commands.createMigration(body, credentials);
   }
 
-  cancelMigration(id: string) {
-    return this.commands.cancelMigration(id);
+  cancelMigration(id: string, actor?: string) {
+    return this.commands.cancelMigration(id, actor);
   }
 
   retryMigration(id: string) {

@@ -1,0 +1,125 @@
+// Owners in control, in a real Chromium against the running portal: an outsider
+// requests a breaking migration of a dataset she does not own; its owner is told
+// in the portal, approves it, and both see the run proceed without reloading.
+//   E2E_BASE_URL=http://localhost:3000 node --test e2e/*.test.mjs
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const baseUrl = process.env.E2E_BASE_URL ?? 'http://localhost:3000';
+const screenshots = path.resolve(import.meta.dirname, 'screenshots');
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let browser;
+before(async () => {
+  fs.mkdirSync(screenshots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_FLAGS,
+  });
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** A browser of its own per person: signing in as one never signs out the other. */
+async function signedIn(user, url) {
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 1000 },
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  await page.goto(url);
+  await page.getByRole('button', { name: `Sign in as ${user}` }).click();
+  return page;
+}
+
+const shot = (page, name) =>
+  page.screenshot({
+    path: path.join(screenshots, `${name}.png`),
+    fullPage: true,
+  });
+
+test('an outsider requests a breaking migration; the owner is notified, approves, and the history follows live', async t => {
+  const dataset = `${baseUrl}/catalog/default/resource/tracks`;
+  const olivia = await signedIn('olivia', dataset);
+  let ada;
+  t.after(async () => {
+    if (!t.passed) {
+      await shot(olivia, 'approval-failure-olivia');
+      if (ada) await shot(ada, 'approval-failure-ada');
+    }
+  });
+
+  // Olivia may only request: the dialog says the request waits for the owners.
+  const version = olivia.getByLabel('Schema version');
+  await version.waitFor();
+  const before = Number((await version.textContent()).match(/\d+/)[0]);
+  await olivia.getByRole('button', { name: 'Migrate' }).click();
+  const dialog = olivia.getByRole('dialog');
+  await dialog.getByLabel('Target version').waitFor();
+  await dialog.getByRole('button', { name: 'Field Change 1 field' }).click();
+  const lastOption = olivia.getByRole('option').last();
+  const field = (await lastOption.textContent()).replace(/ \(.*\)$/, '');
+  await lastOption.click();
+  await dialog
+    .getByLabel('Change 1 new name')
+    .fill(`${field.slice(0, 40)}_v${before + 1}`);
+  await dialog.getByRole('button', { name: 'Review plan' }).click();
+  await dialog.getByLabel('Needs approval').waitFor();
+  await shot(olivia, 'approval-1-outsider-requests');
+  await dialog.getByRole('button', { name: 'Request migration' }).click();
+  await dialog.waitFor({ state: 'detached' });
+
+  await olivia
+    .getByRole('link', { name: 'Migration History', exact: true })
+    .click();
+  const oliviaRun = olivia.getByRole('button', {
+    name: `Run to version ${before + 1}`,
+  });
+  await oliviaRun.getByText('Awaiting approval').waitFor();
+  await oliviaRun.click();
+  await olivia
+    .getByRole('region', { name: 'Approval' })
+    .getByText(/You may not approve migrations of this dataset/)
+    .waitFor();
+  await shot(olivia, 'approval-2-outsider-waits');
+
+  // A mark on Olivia's page that any reload or navigation would wipe.
+  await olivia.evaluate(() => {
+    window.__sameDocument = true;
+  });
+
+  // Ada owns tracks: the portal tells her, and the notification leads to the run.
+  ada = await signedIn('ada', `${baseUrl}/notifications`);
+  const notice = ada.getByText(/tracks.*awaits? (your )?approval/i).first();
+  await notice.waitFor({ timeout: 60_000 });
+  await shot(ada, 'approval-3-owner-notified');
+  await notice.click();
+  const approval = ada.getByRole('region', { name: 'Approval' });
+  await approval.waitFor();
+  await approval
+    .getByLabel('Approval comment')
+    .fill('Podcasts asked on the data-platform channel; fine to rename');
+  await shot(ada, 'approval-4-owner-approves');
+  await approval.getByRole('button', { name: 'Approve' }).click();
+  await approval.waitFor({ state: 'detached' });
+  await ada.getByText(/Approved by user:default\/ada/).first().waitFor();
+
+  // Olivia's page, untouched since, follows the run through to success: signals, no reload.
+  await oliviaRun.getByText('succeeded').waitFor({ timeout: 90_000 });
+  await olivia.getByText(/Approved by user:default\/ada/).first().waitFor();
+  await olivia.getByText(/fine to rename/).first().waitFor();
+  assert.equal(await olivia.evaluate(() => window.__sameDocument), true);
+  await shot(olivia, 'approval-5-history-updated-live');
+});

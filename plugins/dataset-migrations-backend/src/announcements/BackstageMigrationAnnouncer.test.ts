@@ -1,0 +1,295 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  DATASET_MIGRATIONS_SIGNAL_CHANNEL,
+  type Migration,
+  type MigrationStatus,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  BackstageMigrationAnnouncer,
+  consumerScope,
+  migrationLink,
+  migrationScope,
+  NOTIFICATION_TOPICS,
+} from './BackstageMigrationAnnouncer';
+
+const ID = '6a0c7d52-0a49-4a3e-9f43-3f0c4a1f2a11';
+const DATASET = 'resource:default/events';
+const REQUESTER = 'user:default/alice';
+const OWNER_MEMBER = 'user:default/olivia';
+const PLAYER = 'component:default/player';
+
+function migration(
+  status: MigrationStatus = 'running',
+  dryRun = false,
+): Migration {
+  return {
+    id: ID,
+    entityRef: DATASET,
+    status,
+    fromVersion: 1,
+    targetVersion: 2,
+    dryRun,
+    changes: [],
+    requestedBy: REQUESTER,
+    attempts: 1,
+    retriedAtAttempt: 0,
+    cancelRequested: false,
+    createdAt: '2026-12-01T00:00:00.000Z',
+    updatedAt: '2026-12-01T00:00:00.000Z',
+    datasetOwner: 'group:default/data',
+  };
+}
+
+const created: BackstageMigrationAnnouncer[] = [];
+afterEach(async () => {
+  await Promise.all(created.splice(0).map(a => a.close()));
+});
+
+function setup(
+  overrides: {
+    send?: jest.Mock;
+    signalIntervalMs?: number;
+    status?: () => MigrationStatus;
+    dryRun?: boolean;
+  } = {},
+) {
+  const logger = {
+    error: jest.fn(),
+    warn: jest.fn(),
+    info: jest.fn(),
+    debug: jest.fn(),
+    child: jest.fn(),
+  } satisfies LoggerService;
+  const send = overrides.send ?? jest.fn(async (_: any) => {});
+  const publishSignal = jest.fn(async (_: any) => {});
+  const publishEvent = jest.fn(async (_: any) => {});
+  const announcer = new BackstageMigrationAnnouncer({
+    migrations: {
+      getMigration: async id =>
+        id === ID
+          ? ({
+              ...migration(overrides.status?.(), overrides.dryRun),
+              steps: [],
+              logs: [],
+            } as any)
+          : undefined,
+    },
+    notifications: { send },
+    signals: { publish: publishSignal },
+    events: { publish: publishEvent },
+    logger,
+    retryDelaysMs: [1, 1, 1],
+    signalIntervalMs: overrides.signalIntervalMs ?? 50,
+  });
+  created.push(announcer);
+  return { announcer, logger, send, publishSignal, publishEvent };
+}
+
+describe('BackstageMigrationAnnouncer', () => {
+  it('notifies the dataset and the requester of an outcome, leaving out the actor, with one scope per run and a link to it', async () => {
+    const { announcer, send, publishEvent } = setup();
+    await announcer.migrationChanged({
+      migrationId: ID,
+      outcome: 'failed',
+      reason: 'the dataset changed since it was planned',
+    });
+    await announcer.migrationChanged({
+      migrationId: ID,
+      outcome: 'rolled-back',
+      actor: OWNER_MEMBER,
+    });
+    await announcer.idle();
+
+    expect(send).toHaveBeenCalledTimes(2);
+    const [[failed], [rolledBack]] = send.mock.calls;
+    expect(failed).toEqual({
+      recipients: { type: 'entity', entityRef: [DATASET, REQUESTER] },
+      payload: {
+        title: 'events: migration v1 → v2 failed',
+        description: 'the dataset changed since it was planned',
+        severity: 'high',
+        topic: NOTIFICATION_TOPICS.run,
+        scope: `dataset-migrations:migration:${ID}`,
+        link: `/catalog/default/resource/events/migration-history?migration=${ID}`,
+      },
+    });
+    expect(rolledBack.recipients).toEqual({
+      type: 'entity',
+      entityRef: [DATASET, REQUESTER],
+      excludeEntityRef: OWNER_MEMBER,
+    });
+    expect(rolledBack.payload).toMatchObject({
+      title: 'events: migration v1 → v2 was rolled back',
+      severity: 'normal',
+      topic: NOTIFICATION_TOPICS.operation,
+      scope: migrationScope(ID),
+    });
+
+    expect(publishEvent.mock.calls.map(([e]) => e.topic)).toEqual([
+      'dataset-migrations.migration.failed',
+      'dataset-migrations.migration.rolled-back',
+    ]);
+    expect(publishEvent.mock.calls[1][0].eventPayload).toEqual({
+      migrationId: ID,
+      entityRef: DATASET,
+      outcome: 'rolled-back',
+      fromVersion: 1,
+      targetVersion: 2,
+      dryRun: false,
+      actor: OWNER_MEMBER,
+      occurredAt: expect.any(String),
+    });
+  });
+
+  it('tells only the requester of a dry run: it changes nothing of the owners', async () => {
+    const { announcer, send, publishEvent } = setup({ dryRun: true });
+    await announcer.migrationChanged({ migrationId: ID, outcome: 'succeeded' });
+    await announcer.idle();
+    expect(send.mock.calls[0][0].recipients).toEqual({
+      type: 'entity',
+      entityRef: REQUESTER,
+    });
+    expect(send.mock.calls[0][0].payload.title).toBe(
+      'events: dry run of the migration v1 → v2 succeeded',
+    );
+    expect(publishEvent.mock.calls[0][0].eventPayload).toMatchObject({
+      dryRun: true,
+    });
+  });
+
+  it("notifies a consumer's entity under its own scope, and only when there is something to tell", async () => {
+    const { announcer, send } = setup();
+    await announcer.consumerChanged({ migrationId: ID, consumerRef: PLAYER });
+    await announcer.consumerChanged({
+      migrationId: ID,
+      consumerRef: PLAYER,
+      notice: 'needs-decision',
+      reason: 'models/plays.sql:3: reads duration, which is recomputed',
+    });
+    await announcer.idle();
+
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(send.mock.calls[0][0]).toEqual({
+      recipients: { type: 'entity', entityRef: PLAYER },
+      payload: {
+        title:
+          'player: reads fields of events that v2 drops; decide how it moves',
+        description: 'models/plays.sql:3: reads duration, which is recomputed',
+        severity: 'high',
+        topic: NOTIFICATION_TOPICS.attention,
+        scope: `dataset-migrations:migration:${ID}:consumer:${PLAYER}`,
+        link: migrationLink(migration()),
+      },
+    });
+    expect(consumerScope(ID, PLAYER)).not.toBe(migrationScope(ID));
+  });
+
+  it('retries a failed send three times, then logs it and resolves: the caller goes on', async () => {
+    const send = jest.fn(async (_: any) => {
+      throw new Error('Failed to send notifications: 503');
+    });
+    const { announcer, logger, publishEvent } = setup({ send });
+
+    await expect(
+      announcer.migrationChanged({ migrationId: ID, outcome: 'succeeded' }),
+    ).resolves.toBeUndefined();
+    await announcer.idle();
+
+    expect(send).toHaveBeenCalledTimes(4);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /Could not deliver the notification succeeded of migration .* after 4 attempts; the migration goes on without it: Error: Failed to send notifications: 503/,
+      ),
+    );
+    // The other channels are not held back by one that fails.
+    expect(publishEvent).toHaveBeenCalledTimes(1);
+  });
+
+  it('stops retrying once a send goes through', async () => {
+    let failures = 2;
+    const send = jest.fn(async (_: any) => {
+      if (failures-- > 0) throw new Error('flaky');
+    });
+    const { announcer, logger } = setup({ send });
+    await announcer.migrationChanged({ migrationId: ID, outcome: 'started' });
+    await announcer.idle();
+    expect(send).toHaveBeenCalledTimes(3);
+    expect(logger.warn).not.toHaveBeenCalled();
+  });
+
+  it('never throws, even when the run cannot be read', async () => {
+    const { send, logger } = setup();
+    const failing = new BackstageMigrationAnnouncer({
+      migrations: {
+        getMigration: async () => {
+          throw new Error('connection terminated');
+        },
+      },
+      notifications: { send },
+      signals: { publish: jest.fn() },
+      events: { publish: jest.fn() },
+      logger,
+    });
+    created.push(failing);
+    await expect(
+      failing.migrationChanged({ migrationId: ID, outcome: 'failed' }),
+    ).resolves.toBeUndefined();
+    await failing.idle();
+    expect(send).not.toHaveBeenCalled();
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('connection terminated'),
+    );
+  });
+
+  it('signals ids and status only, on the plugin channel, coalescing a burst into at most one per window with the latest status', async () => {
+    let status: MigrationStatus = 'running';
+    const { announcer, publishSignal } = setup({
+      signalIntervalMs: 200,
+      status: () => status,
+    });
+    for (let i = 0; i < 50; i++)
+      await announcer.migrationChanged({ migrationId: ID });
+    await announcer.idle();
+    status = 'succeeded';
+    await announcer.migrationChanged({ migrationId: ID });
+    await announcer.idle();
+    // The first change goes out at once; the burst waits for the window.
+    expect(publishSignal).toHaveBeenCalledTimes(1);
+    expect(publishSignal.mock.calls[0][0]).toEqual({
+      recipients: { type: 'broadcast' },
+      channel: DATASET_MIGRATIONS_SIGNAL_CHANNEL,
+      message: { migrationId: ID, entityRef: DATASET, status: 'running' },
+    });
+
+    await new Promise(resolve => setTimeout(resolve, 300));
+    await announcer.idle();
+    expect(publishSignal).toHaveBeenCalledTimes(2);
+    expect(publishSignal.mock.calls[1][0].message).toEqual({
+      migrationId: ID,
+      entityRef: DATASET,
+      status: 'succeeded',
+    });
+
+    // A consumer's changes have their own window and name the consumer.
+    await announcer.consumerChanged({ migrationId: ID, consumerRef: PLAYER });
+    await announcer.idle();
+    expect(publishSignal).toHaveBeenCalledTimes(3);
+    expect(publishSignal.mock.calls[2][0].message).toEqual({
+      migrationId: ID,
+      entityRef: DATASET,
+      status: 'succeeded',
+      consumerRef: PLAYER,
+    });
+    await announcer.close();
+  });
+
+  it('sends what a window holds when closed, so nothing is lost at shutdown', async () => {
+    const { announcer, publishSignal } = setup({ signalIntervalMs: 60_000 });
+    await announcer.migrationChanged({ migrationId: ID });
+    await announcer.migrationChanged({ migrationId: ID });
+    await announcer.idle();
+    expect(publishSignal).toHaveBeenCalledTimes(1);
+    await announcer.close();
+    expect(publishSignal).toHaveBeenCalledTimes(2);
+  });
+});

@@ -1,0 +1,428 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import type { EventsService } from '@backstage/plugin-events-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type { NotificationPayload } from '@backstage/plugin-notifications-common';
+import type { SignalsService } from '@backstage/plugin-signals-node';
+import {
+  DATASET_MIGRATIONS_SIGNAL_CHANNEL,
+  migrationOutcomeTopic,
+  type DatasetMigrationsSignal,
+  type Migration,
+  type MigrationOutcome,
+  type MigrationOutcomeEvent,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { MigrationRequestStore } from '../database/MigrationRequestStore';
+import type {
+  ConsumerChange,
+  MigrationAnnouncer,
+  MigrationChange,
+} from './MigrationAnnouncer';
+
+/**
+ * Notification topics, one per class of event, so a person can turn a class off in
+ * their notification settings without losing the others.
+ */
+export const NOTIFICATION_TOPICS = {
+  approval: 'dataset-migration-approval',
+  run: 'dataset-migration-run',
+  operation: 'dataset-migration-rollback-contract',
+  pullRequest: 'dataset-migration-consumer-pull-request',
+  attention: 'dataset-migration-consumer-attention',
+} as const;
+
+/** The one notification a dataset's people get per run, updated in place. */
+export function migrationScope(migrationId: string): string {
+  return `dataset-migrations:migration:${migrationId}`;
+}
+
+/** The one notification a consumer's people get per run, updated in place. */
+export function consumerScope(
+  migrationId: string,
+  consumerRef: string,
+): string {
+  return `${migrationScope(migrationId)}:consumer:${consumerRef}`;
+}
+
+/**
+ * The run in the portal: the dataset's Migration History tab with the run picked.
+ * Relative, so the notifications backend resolves it against `app.baseUrl`.
+ */
+export function migrationLink(migration: Pick<Migration, 'id' | 'entityRef'>) {
+  const { kind, namespace, name } = parseEntityRef(migration.entityRef);
+  return `/catalog/${encodeURIComponent(namespace)}/${encodeURIComponent(
+    kind.toLocaleLowerCase('en-US'),
+  )}/${encodeURIComponent(
+    name,
+  )}/migration-history?migration=${encodeURIComponent(migration.id)}`;
+}
+
+type Outcome = Omit<NotificationPayload, 'scope' | 'link'>;
+
+/** What the dataset's people read for each outcome. */
+function outcomeNotice(
+  outcome: MigrationOutcome,
+  migration: Migration,
+  reason: string | undefined,
+): Outcome {
+  const dataset = parseEntityRef(migration.entityRef).name;
+  const to = `v${migration.fromVersion} → v${migration.targetVersion}`;
+  const dry = migration.dryRun ? 'Dry run of the migration' : 'Migration';
+  const because = reason ? `: ${reason}` : '';
+  const notices: Record<MigrationOutcome, Outcome> = {
+    'awaiting-approval': {
+      title: `${dataset}: migration ${to} awaits approval`,
+      description: `Requested by ${migration.requestedBy}${because}. Nothing runs until an owner approves.`,
+      severity: 'high',
+      topic: NOTIFICATION_TOPICS.approval,
+    },
+    approved: {
+      title: `${dataset}: migration ${to} was approved`,
+      description: reason ? `Comment: ${reason}` : 'It is queued to run.',
+      severity: 'normal',
+      topic: NOTIFICATION_TOPICS.approval,
+    },
+    rejected: {
+      title: `${dataset}: migration ${to} was rejected`,
+      description: reason ? `Comment: ${reason}` : 'Nothing was changed.',
+      severity: 'high',
+      topic: NOTIFICATION_TOPICS.approval,
+    },
+    started: {
+      title: `${dataset}: ${dry.toLowerCase()} ${to} started`,
+      description: `Requested by ${migration.requestedBy}.`,
+      severity: 'normal',
+      topic: NOTIFICATION_TOPICS.run,
+    },
+    succeeded: {
+      title: `${dataset}: ${dry.toLowerCase()} ${to} succeeded`,
+      description: migration.dryRun
+        ? 'Nothing was changed.'
+        : `The dataset is at schema version ${migration.targetVersion}; its consumers are being moved.`,
+      severity: 'normal',
+      topic: NOTIFICATION_TOPICS.run,
+    },
+    failed: {
+      title: `${dataset}: ${dry.toLowerCase()} ${to} failed`,
+      description: reason ?? 'See the run for its log.',
+      severity: 'high',
+      topic: NOTIFICATION_TOPICS.run,
+    },
+    cancelled: {
+      title: `${dataset}: ${dry.toLowerCase()} ${to} was cancelled`,
+      description: reason,
+      severity: 'normal',
+      topic: NOTIFICATION_TOPICS.run,
+    },
+    'rolled-back': {
+      title: `${dataset}: migration ${to} was rolled back`,
+      description: `Readers are on version ${migration.fromVersion} again${because}.`,
+      severity: 'normal',
+      topic: NOTIFICATION_TOPICS.operation,
+    },
+    contracted: {
+      title: `${dataset}: migration ${to} was contracted`,
+      description: `Version ${migration.fromVersion} is gone for good${because}.`,
+      severity: 'normal',
+      topic: NOTIFICATION_TOPICS.operation,
+    },
+  };
+  return notices[outcome];
+}
+
+/** What a consumer's people read for each notice. */
+function consumerNotice(
+  notice: NonNullable<ConsumerChange['notice']>,
+  migration: Migration,
+  consumerRef: string,
+  reason: string | undefined,
+): Outcome {
+  const dataset = parseEntityRef(migration.entityRef).name;
+  const consumer = parseEntityRef(consumerRef).name;
+  const to = `v${migration.targetVersion}`;
+  const notices: Record<typeof notice, Outcome> = {
+    'pull-request-opened': {
+      title: `${consumer}: a pull request moves it to ${dataset} ${to}`,
+      description: `${
+        reason ? `${reason}. ` : ''
+      }Merge it to move ${consumer} to the new version of ${dataset}.`,
+      severity: 'normal',
+      topic: NOTIFICATION_TOPICS.pullRequest,
+    },
+    'stale-pull-request': {
+      title: `${consumer}: the pull request to ${dataset} ${to} is still open`,
+      description:
+        reason ??
+        `Version ${migration.fromVersion} of ${dataset} cannot be dropped until it is merged.`,
+      severity: 'normal',
+      topic: NOTIFICATION_TOPICS.pullRequest,
+    },
+    'needs-decision': {
+      title: `${consumer}: reads fields of ${dataset} that ${to} drops; decide how it moves`,
+      description: reason,
+      severity: 'high',
+      topic: NOTIFICATION_TOPICS.attention,
+    },
+    failed: {
+      title: `${consumer}: could not be moved to ${dataset} ${to}`,
+      description: reason,
+      severity: 'high',
+      topic: NOTIFICATION_TOPICS.attention,
+    },
+  };
+  return notices[notice];
+}
+
+export interface BackstageMigrationAnnouncerOptions {
+  migrations: Pick<MigrationRequestStore, 'getMigration'>;
+  notifications: Pick<NotificationService, 'send'>;
+  signals: Pick<SignalsService, 'publish'>;
+  events: Pick<EventsService, 'publish'>;
+  logger: LoggerService;
+  /** Waits before each retry of a failed delivery; its length is how many retries. */
+  retryDelaysMs?: number[];
+  /** At most one signal per run (and per consumer) in this window. */
+  signalIntervalMs?: number;
+}
+
+/** Three retries, short enough that an outcome is delivered seconds late at worst. */
+const RETRY_DELAYS_MS = [250, 1000, 2000];
+const SIGNAL_INTERVAL_MS = 1000;
+
+interface SignalWindow {
+  pending?: { migrationId: string; consumerRef?: string };
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Announces changes through Backstage's notifications, signals and events services.
+ *
+ * Callers never wait for a delivery: each run's announcements go out in order on a
+ * chain of their own (so the notification kept up to date ends with the latest
+ * outcome), each delivery retried a few times and then logged.
+ */
+export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly windows = new Map<string, SignalWindow>();
+  private readonly retryDelaysMs: number[];
+  private readonly signalIntervalMs: number;
+
+  constructor(private readonly options: BackstageMigrationAnnouncerOptions) {
+    this.retryDelaysMs = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+    this.signalIntervalMs = options.signalIntervalMs ?? SIGNAL_INTERVAL_MS;
+  }
+
+  async migrationChanged(change: MigrationChange): Promise<void> {
+    this.signal({ migrationId: change.migrationId });
+    const { outcome } = change;
+    if (!outcome) return;
+    const occurredAt = new Date().toISOString();
+    this.after(change.migrationId, async () => {
+      const migration = await this.read(change.migrationId);
+      if (!migration) return;
+      const notice = outcomeNotice(outcome, migration, change.reason);
+      await Promise.all([
+        this.deliver(`notification ${outcome}`, migration.id, () =>
+          this.options.notifications.send({
+            recipients: {
+              type: 'entity',
+              // The dataset resolves to its owner group's members; the requester
+              // hears how their own request went even when not one of them. A dry
+              // run changes nothing of the owners': only its requester hears of it.
+              entityRef: migration.dryRun
+                ? migration.requestedBy
+                : [migration.entityRef, migration.requestedBy],
+              ...(change.actor ? { excludeEntityRef: change.actor } : {}),
+            },
+            payload: {
+              ...notice,
+              scope: migrationScope(migration.id),
+              link: migrationLink(migration),
+            },
+          }),
+        ),
+        this.deliver(`event ${outcome}`, migration.id, () =>
+          this.options.events.publish({
+            topic: migrationOutcomeTopic(outcome),
+            eventPayload: outcomeEvent(migration, outcome, change, occurredAt),
+          }),
+        ),
+      ]);
+    });
+  }
+
+  async consumerChanged(change: ConsumerChange): Promise<void> {
+    this.signal({
+      migrationId: change.migrationId,
+      consumerRef: change.consumerRef,
+    });
+    const { notice } = change;
+    if (!notice) return;
+    this.after(change.migrationId, async () => {
+      const migration = await this.read(change.migrationId);
+      if (!migration) return;
+      await this.deliver(`consumer ${notice}`, migration.id, () =>
+        this.options.notifications.send({
+          recipients: {
+            type: 'entity',
+            // A consumer component resolves to its owner group's members.
+            entityRef: change.consumerRef,
+            ...(change.actor ? { excludeEntityRef: change.actor } : {}),
+          },
+          payload: {
+            ...consumerNotice(
+              notice,
+              migration,
+              change.consumerRef,
+              change.reason,
+            ),
+            scope: consumerScope(migration.id, change.consumerRef),
+            link: migrationLink(migration),
+          },
+        }),
+      );
+    });
+  }
+
+  /** Resolves once every announcement made so far was delivered or given up on. */
+  async idle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all(this.chains.values());
+  }
+
+  /** Sends what the signal windows hold now and stops their timers. */
+  async close(): Promise<void> {
+    const held = [...this.windows.values()];
+    this.windows.clear();
+    for (const window of held) {
+      clearTimeout(window.timer);
+      if (window.pending) this.sendSignal(window.pending);
+    }
+    await this.idle();
+  }
+
+  /** Runs `work` after this run's earlier announcements; never rejects. */
+  private after(migrationId: string, work: () => Promise<void>): void {
+    const previous = this.chains.get(migrationId) ?? Promise.resolve();
+    const next = previous
+      .then(work)
+      .catch(error =>
+        this.options.logger.warn(
+          `Could not announce a change of migration ${migrationId}: ${error}`,
+        ),
+      );
+    this.chains.set(migrationId, next);
+    next.finally(() => {
+      if (this.chains.get(migrationId) === next)
+        this.chains.delete(migrationId);
+    });
+  }
+
+  /**
+   * Signals go out at once, then at most one per window per run (or consumer),
+   * carrying the latest change: step progress can be reported many times a second.
+   */
+  private signal(change: { migrationId: string; consumerRef?: string }) {
+    const key = `${change.migrationId} ${change.consumerRef ?? ''}`;
+    const open = this.windows.get(key);
+    if (open) {
+      open.pending = change;
+      return;
+    }
+    this.sendSignal(change);
+    this.openWindow(key);
+  }
+
+  private openWindow(key: string) {
+    const window: SignalWindow = {
+      timer: setTimeout(() => {
+        if (this.windows.get(key) !== window) return;
+        this.windows.delete(key);
+        if (!window.pending) return;
+        this.sendSignal(window.pending);
+        this.openWindow(key);
+      }, this.signalIntervalMs),
+    };
+    window.timer.unref();
+    this.windows.set(key, window);
+  }
+
+  private sendSignal(change: { migrationId: string; consumerRef?: string }) {
+    // Read when sent, so the status is the latest even after a coalesced burst.
+    this.after(change.migrationId, async () => {
+      const migration = await this.read(change.migrationId);
+      if (!migration) return;
+      const message: DatasetMigrationsSignal = {
+        migrationId: migration.id,
+        entityRef: migration.entityRef,
+        status: migration.status,
+        ...(change.consumerRef ? { consumerRef: change.consumerRef } : {}),
+      };
+      await this.deliver('signal', migration.id, () =>
+        this.options.signals.publish<DatasetMigrationsSignal>({
+          // Broadcast: a message names a run, its dataset and its status, never what
+          // the run changes; every client refetches the run with its own credentials,
+          // and the plugin's read permission decides what it gets. Who may read a run
+          // is the organisation's policy to say, which a user list here could not
+          // follow (an admin, a consumer's owner, anyone the policy lets read it).
+          recipients: { type: 'broadcast' },
+          channel: DATASET_MIGRATIONS_SIGNAL_CHANNEL,
+          message,
+        }),
+      );
+    });
+  }
+
+  private async read(migrationId: string): Promise<Migration | undefined> {
+    const migration = await this.options.migrations.getMigration(migrationId);
+    if (!migration)
+      this.options.logger.warn(
+        `Migration ${migrationId} changed but cannot be read; nothing announced`,
+      );
+    return migration;
+  }
+
+  /** One delivery, retried after each delay, then logged; never rejects. */
+  private async deliver(
+    what: string,
+    migrationId: string,
+    send: () => Promise<unknown>,
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await send();
+        return;
+      } catch (error) {
+        const delay = this.retryDelaysMs[attempt];
+        if (delay === undefined) {
+          this.options.logger.warn(
+            `Could not deliver the ${what} of migration ${migrationId} after ${
+              attempt + 1
+            } attempts; the migration goes on without it: ${error}`,
+          );
+          return;
+        }
+        await sleep(delay);
+      }
+    }
+  }
+}
+
+function outcomeEvent(
+  migration: Migration,
+  outcome: MigrationOutcome,
+  change: MigrationChange,
+  occurredAt: string,
+): MigrationOutcomeEvent {
+  return {
+    migrationId: migration.id,
+    entityRef: migration.entityRef,
+    outcome,
+    fromVersion: migration.fromVersion,
+    targetVersion: migration.targetVersion,
+    dryRun: migration.dryRun,
+    ...(change.actor ? { actor: change.actor } : {}),
+    ...(change.reason ? { reason: change.reason } : {}),
+    occurredAt,
+  };
+}
