@@ -1,6 +1,11 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { alertApiRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import type {
@@ -164,7 +169,12 @@ function fakeApi(current: () => ConsumerLedger = () => ledger) {
 
 async function renderPanel(api: DatasetMigrationsApi, run = migration) {
   await renderInTestApp(
-    <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [datasetMigrationsApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <ConsumersPanel migration={run} />
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
@@ -506,6 +516,7 @@ describe('ConsumersPanel', () => {
         <TestApiProvider
           apis={[
             [datasetMigrationsApiRef, api],
+            [permissionApiRef, mockApis.permission()],
             [alertApiRef, alertApi],
           ]}
         >

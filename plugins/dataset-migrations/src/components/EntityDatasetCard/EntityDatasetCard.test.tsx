@@ -1,5 +1,10 @@
 import { act, screen, waitFor } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import type { Entity } from '@backstage/catalog-model';
 import {
@@ -48,7 +53,12 @@ async function renderCard(consumerCounts?: ConsumerStateCounts) {
     getDataset: jest.fn(async () => ({ consumerCounts } as DatasetDetails)),
   } as unknown as jest.Mocked<DatasetMigrationsApi>;
   await renderInTestApp(
-    <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [datasetMigrationsApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <EntityProvider entity={entity}>
         <EntityDatasetCard />
       </EntityProvider>

@@ -1,6 +1,11 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   EntityProvider,
   entityRouteRef,
@@ -40,6 +45,15 @@ function run(overrides: Partial<Migration>): Migration {
     updatedAt: '2026-11-21T10:00:03.000Z',
     ...overrides,
   };
+}
+
+/** A button once the permission decision enabled it. */
+function enabledButton(name: string) {
+  return waitFor(() => {
+    const button = screen.getByRole('button', { name });
+    expect(button).toBeEnabled();
+    return button;
+  });
 }
 
 describe('MigrationHistoryContent', () => {
@@ -96,7 +110,12 @@ describe('MigrationHistoryContent', () => {
     } as unknown as jest.Mocked<DatasetMigrationsApi>;
 
     await renderInTestApp(
-      <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
         <EntityProvider entity={entity}>
           <MigrationHistoryContent />
         </EntityProvider>
@@ -128,7 +147,7 @@ describe('MigrationHistoryContent', () => {
 
     // Only the failed run offers Retry; retrying puts it back in the queue.
     expect(screen.getAllByRole('button', { name: 'Retry' })).toHaveLength(1);
-    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await userEvent.click(await enabledButton('Retry'));
     expect(api.retryMigration).toHaveBeenCalledWith('m2');
     await waitFor(() => expect(screen.getByText('queued')).toBeInTheDocument());
     expect(screen.getByRole('button', { name: 'Cancel' })).toBeInTheDocument();
@@ -173,6 +192,7 @@ describe('MigrationHistoryContent', () => {
       <TestApiProvider
         apis={[
           [datasetMigrationsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
           [alertApiRef, alertApi],
         ]}
       >
@@ -188,7 +208,7 @@ describe('MigrationHistoryContent', () => {
       await screen.findAllByRole('button', { name: 'Roll back' }),
     ).toHaveLength(1);
     // Contract asks first: it names who would break, and needs a reason and the name.
-    await userEvent.click(screen.getByRole('button', { name: 'Contract' }));
+    await userEvent.click(await enabledButton('Contract'));
     expect(
       await screen.findByText(/1 consumer still read version 1/),
     ).toHaveTextContent('Daily report (pr-opened)');
@@ -220,7 +240,18 @@ describe('MigrationHistoryContent', () => {
       ).not.toBeInTheDocument(),
     );
 
+    // Roll back asks first, saying what happens to readers and consumers.
     await userEvent.click(screen.getByRole('button', { name: 'Roll back' }));
+    const rollbackDialog = await screen.findByRole('dialog', {
+      name: 'Roll back version 2 to version 1?',
+    });
+    expect(rollbackDialog).toHaveTextContent(
+      'Readers of the dataset go back to version 1',
+    );
+    expect(api.rollbackMigration).not.toHaveBeenCalled();
+    await userEvent.click(
+      within(rollbackDialog).getByRole('button', { name: 'Roll back' }),
+    );
     expect(api.rollbackMigration).toHaveBeenCalledWith('live');
     await waitFor(() =>
       expect(screen.getByText('rolled-back')).toBeInTheDocument(),
@@ -253,6 +284,7 @@ describe('MigrationHistoryContent', () => {
       <TestApiProvider
         apis={[
           [datasetMigrationsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
           [alertApiRef, alertApi],
         ]}
       >
@@ -263,8 +295,11 @@ describe('MigrationHistoryContent', () => {
       { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
     );
 
+    await userEvent.click(await enabledButton('Roll back'));
     await userEvent.click(
-      await screen.findByRole('button', { name: 'Roll back' }),
+      within(
+        await screen.findByRole('dialog', { name: /^Roll back version/ }),
+      ).getByRole('button', { name: 'Roll back' }),
     );
     const dialog = await screen.findByRole('dialog', {
       name: 'Roll back anyway?',
@@ -317,7 +352,12 @@ describe('MigrationHistoryContent', () => {
     } as unknown as jest.Mocked<DatasetMigrationsApi>;
 
     await renderInTestApp(
-      <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
         <EntityProvider entity={entity}>
           <MigrationHistoryContent />
         </EntityProvider>
