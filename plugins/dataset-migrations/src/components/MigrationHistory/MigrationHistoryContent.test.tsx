@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   mockApis,
@@ -12,9 +12,13 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { alertApiRef } from '@backstage/core-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
-import type {
-  Migration,
-  MigrationDetails,
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
+import {
+  DATASET_MIGRATIONS_SIGNAL_CHANNEL,
+  type DatasetMigrationsSignal,
+  type Migration,
+  type MigrationDetails,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
 import { MigrationHistoryContent } from './MigrationHistoryContent';
@@ -370,5 +374,115 @@ describe('MigrationHistoryContent', () => {
     expect(api.getConsumerLedger).toHaveBeenCalledWith('m1');
     // It holds the dataset like a queued run, and can be cancelled like one.
     expect(screen.getByRole('button', { name: 'Cancel' })).toBeInTheDocument();
+  });
+
+  it('disables every action, with the missing permission in a tooltip, for one the policy denies', async () => {
+    const runs = [
+      run({ id: 'live', entityRef: 'resource:default/denied-events' }),
+      run({
+        id: 'broken',
+        status: 'failed',
+        entityRef: 'resource:default/denied-events',
+      }),
+      run({
+        id: 'moving',
+        status: 'running',
+        finishedAt: undefined,
+        entityRef: 'resource:default/denied-events',
+      }),
+    ];
+    const api = {
+      listMigrations: jest.fn(async () => runs),
+      getConsumerLedger: jest.fn(),
+    } as unknown as jest.Mocked<DatasetMigrationsApi>;
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [
+            permissionApiRef,
+            mockApis.permission({ authorize: AuthorizeResult.DENY }),
+          ],
+        ]}
+      >
+        <EntityProvider
+          entity={{
+            ...entity,
+            metadata: { ...entity.metadata, name: 'denied-events' },
+          }}
+        >
+          <MigrationHistoryContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+
+    for (const name of ['Roll back', 'Contract', 'Retry', 'Cancel', 'Migrate'])
+      await waitFor(() =>
+        expect(screen.getByRole('button', { name })).toBeDisabled(),
+      );
+    await userEvent.hover(
+      screen.getByRole('button', { name: 'Roll back' }).parentElement!,
+    );
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'You do not have the permission dataset-migrations.migration.rollback',
+    );
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
+  it('reads the history again when a signal says one of its runs changed, and only then', async () => {
+    let runs = [run({ id: 'm1', status: 'running', finishedAt: undefined })];
+    const api = {
+      listMigrations: jest.fn(async () => runs),
+      getConsumerLedger: jest.fn(),
+    } as unknown as jest.Mocked<DatasetMigrationsApi>;
+    const listeners: Array<(message: DatasetMigrationsSignal) => void> = [];
+    const signalApi = {
+      subscribe: jest.fn(
+        (channel: string, onMessage: (m: DatasetMigrationsSignal) => void) => {
+          if (channel === DATASET_MIGRATIONS_SIGNAL_CHANNEL)
+            listeners.push(onMessage);
+          return { unsubscribe: jest.fn() };
+        },
+      ),
+    };
+    const send = (message: DatasetMigrationsSignal) =>
+      act(() => listeners.forEach(listener => listener({ ...message })));
+
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+          [signalApiRef, signalApi as unknown as SignalApi],
+        ]}
+      >
+        <EntityProvider entity={entity}>
+          <MigrationHistoryContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    expect(await screen.findByText('running')).toBeInTheDocument();
+    expect(listeners.length).toBeGreaterThan(0);
+    const reads = api.listMigrations.mock.calls.length;
+
+    // Another dataset's run, or a consumer of this one: not the history's business.
+    send({ migrationId: 'x', entityRef: 'resource:default/other' });
+    send({
+      migrationId: 'm1',
+      entityRef: 'resource:default/listening-events',
+      consumerRef: 'component:default/report',
+    });
+    expect(api.listMigrations).toHaveBeenCalledTimes(reads);
+
+    runs = [{ ...runs[0], status: 'succeeded' }];
+    send({
+      migrationId: 'm1',
+      entityRef: 'resource:default/listening-events',
+      status: 'succeeded',
+    });
+    expect(await screen.findByText('succeeded')).toBeInTheDocument();
+    expect(api.listMigrations).toHaveBeenCalledTimes(reads + 1);
   });
 });
