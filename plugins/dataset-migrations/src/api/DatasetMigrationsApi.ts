@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  ApproveMigrationRequest,
   ContractRequest,
   ConsumerDecisionRequest,
   ConsumerLedger,
@@ -10,6 +11,7 @@ import type {
   InferredSpec,
   RetryConsumersResponse,
   ConsumerDecisionResponse,
+  RejectMigrationRequest,
   RollbackRequest,
   TargetSchema,
   DatasetDetails,
@@ -49,6 +51,20 @@ export interface DatasetMigrationsApi {
    * anyway, with a reason kept on the run.
    */
   contractMigration(id: string, request?: ContractRequest): Promise<Migration>;
+  /**
+   * Approves a migration awaiting approval: exactly the request named by
+   * `requestDigest`, the one the approver saw. A request that changed since, or a
+   * run no longer awaiting approval, is refused (409).
+   */
+  approveMigration(
+    id: string,
+    request: ApproveMigrationRequest,
+  ): Promise<Migration>;
+  /** Rejects a migration awaiting approval, saying why; it never runs. */
+  rejectMigration(
+    id: string,
+    request: RejectMigrationRequest,
+  ): Promise<Migration>;
   /** Where each consumer of a migration stands. */
   getConsumerLedger(id: string): Promise<ConsumerLedger>;
   /** Sends failed consumers through again: the ones named, or all failed ones. */

@@ -129,4 +129,75 @@ describe('DatasetMigrationsClient', () => {
       expect.objectContaining({ body: JSON.stringify(request) }),
     );
   });
+
+  it('approves the request it names by digest, with an optional comment', async () => {
+    const { api, fetch } = client(
+      reply(
+        200,
+        '{"migration":{"id":"m 1","status":"queued"}}',
+        'application/json',
+      ),
+    );
+    await expect(
+      api.approveMigration('m 1', { requestDigest: 'sha256:abc' }),
+    ).resolves.toEqual({ id: 'm 1', status: 'queued' });
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/migrations/m%201/approve`,
+      expect.objectContaining({
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"requestDigest":"sha256:abc"}',
+      }),
+    );
+    await api.approveMigration('m 1', {
+      requestDigest: 'sha256:abc',
+      comment: 'fine by us',
+    });
+    expect(fetch.mock.calls[1][1]?.body).toBe(
+      '{"requestDigest":"sha256:abc","comment":"fine by us"}',
+    );
+  });
+
+  it('rejects with the comment, and surfaces a 409 in the server’s words', async () => {
+    const ok = client(
+      reply(
+        200,
+        '{"migration":{"id":"m1","status":"rejected"}}',
+        'application/json',
+      ),
+    );
+    await expect(
+      ok.api.rejectMigration('m1', {
+        comment: 'not during the freeze',
+        requestDigest: 'sha256:abc',
+      }),
+    ).resolves.toEqual({ id: 'm1', status: 'rejected' });
+    expect(ok.fetch).toHaveBeenLastCalledWith(
+      `${BASE}/migrations/m1/reject`,
+      expect.objectContaining({
+        method: 'POST',
+        body: '{"comment":"not during the freeze","requestDigest":"sha256:abc"}',
+      }),
+    );
+
+    const conflict = client(
+      reply(
+        409,
+        JSON.stringify({
+          error: {
+            name: 'ConflictError',
+            message: 'the request changed since it was shown',
+          },
+          response: { statusCode: 409 },
+        }),
+        'application/json',
+      ),
+    );
+    await expect(
+      conflict.api.approveMigration('m1', { requestDigest: 'sha256:old' }),
+    ).rejects.toMatchObject({
+      statusCode: 409,
+      cause: { message: 'the request changed since it was shown' },
+    });
+  });
 });

@@ -2,6 +2,7 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ApproveMigrationRequest,
   ConsumerDecisionRequest,
   ConsumerDecisionResponse,
   ConsumerLedger,
@@ -22,6 +23,7 @@ import type {
   MigrationPlan,
   MigrationResponse,
   PlanResponse,
+  RejectMigrationRequest,
   RetryConsumersResponse,
   RollbackRequest,
   TargetSchema,
@@ -109,6 +111,20 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
     request: ContractRequest = {},
   ): Promise<Migration> {
     return this.act(id, 'contract', request);
+  }
+
+  async approveMigration(
+    id: string,
+    request: ApproveMigrationRequest,
+  ): Promise<Migration> {
+    return this.act(id, 'approve', request);
+  }
+
+  async rejectMigration(
+    id: string,
+    request: RejectMigrationRequest,
+  ): Promise<Migration> {
+    return this.act(id, 'reject', request);
   }
 
   async getConsumerLedger(id: string): Promise<ConsumerLedger> {

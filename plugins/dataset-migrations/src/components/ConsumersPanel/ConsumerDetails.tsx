@@ -3,12 +3,15 @@ import type { MigrationConsumer } from '@dataset-migrations/plugin-dataset-migra
 import { FileImpactTable } from './FileImpactTable';
 import { PatchView } from './PatchView';
 import { VerificationEvidence } from './VerificationEvidence';
+import { isWithheld } from './consumerText';
 
 /** Everything the ledger knows about one consumer: impact per file, evidence, patch. */
 export function ConsumerDetails(props: { consumer: MigrationConsumer }) {
   const { impact, verification, patch, repositoryUrl, attempts } =
     props.consumer;
-  const nothingYet = !impact?.files.length && !verification && !patch;
+  const withheld = isWithheld(props.consumer);
+  const nothingYet =
+    !withheld && !impact?.files.length && !verification && !patch;
   return (
     <Box py={1}>
       <Typography variant="body2" color="textSecondary" paragraph>
@@ -16,6 +19,12 @@ export function ConsumerDetails(props: { consumer: MigrationConsumer }) {
         {attempts === 1 ? '1 attempt' : `${attempts} attempts`}.
       </Typography>
       {nothingYet && <Typography variant="body2">Not assessed yet.</Typography>}
+      {withheld && (
+        <Typography variant="body2" aria-label="Details withheld">
+          Its files, verification and patch are not visible to you: you may not
+          read this consumer in the catalog.
+        </Typography>
+      )}
       {impact && impact.files.length > 0 && (
         <Box mb={2}>
           <Typography variant="subtitle2">Impact per file</Typography>

@@ -15,9 +15,11 @@ import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
 import { Link } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
+  datasetMigrationConsumerUpdatePermission,
   needsDecision,
   type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { PermittedButton } from '../shared/PermittedButton';
 import { ConsumerDetails } from './ConsumerDetails';
 import {
   DecisionActions,
@@ -182,14 +184,16 @@ function ConsumerRow(props: {
           )}
           {/* A kept consumer is looked at again once its owner changed the code. */}
           {(consumer.state === 'failed' || consumer.state === 'kept') && (
-            <Button
+            <PermittedButton
               size="small"
               color="primary"
               aria-label={`Retry ${consumer.entityRef}`}
+              permission={datasetMigrationConsumerUpdatePermission}
+              resourceRef={consumer.entityRef}
               onClick={() => onRetry(consumer.entityRef)}
             >
               Retry
-            </Button>
+            </PermittedButton>
           )}
         </TableCell>
       </TableRow>

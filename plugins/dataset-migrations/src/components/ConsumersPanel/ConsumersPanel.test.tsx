@@ -1,6 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { alertApiRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import type {
@@ -164,7 +170,12 @@ function fakeApi(current: () => ConsumerLedger = () => ledger) {
 
 async function renderPanel(api: DatasetMigrationsApi, run = migration) {
   await renderInTestApp(
-    <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [datasetMigrationsApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <ConsumersPanel migration={run} />
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
@@ -506,6 +517,7 @@ describe('ConsumersPanel', () => {
         <TestApiProvider
           apis={[
             [datasetMigrationsApiRef, api],
+            [permissionApiRef, mockApis.permission()],
             [alertApiRef, alertApi],
           ]}
         >
@@ -527,5 +539,90 @@ describe('ConsumersPanel', () => {
         }),
       );
     });
+  });
+
+  it('disables a consumer’s decisions and retry for one who may not update that consumer', async () => {
+    const denied = (name: string, overrides: Partial<MigrationConsumer>) =>
+      consumer(`${name}-of-another-team`, overrides);
+    const api = fakeApi(() => ({
+      ...ledger,
+      consumers: [
+        denied('billing', {
+          state: 'failed',
+          failure: { kind: 'patch-failed', message: 'no patch' },
+        }),
+        denied('legacy', {
+          state: 'failed',
+          failure: { kind: 'needs-decision', message: 'reads "country"' },
+        }),
+      ],
+    }));
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [
+            permissionApiRef,
+            mockApis.permission({
+              authorize: request =>
+                request.permission.name ===
+                  'dataset-migrations.consumer.update' &&
+                request.resourceRef?.includes('-of-another-team')
+                  ? AuthorizeResult.DENY
+                  : AuthorizeResult.ALLOW,
+            }),
+          ],
+        ]}
+      >
+        <ConsumersPanel migration={migration} />
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    for (const name of [
+      'Retry component:default/billing-of-another-team',
+      'Keep field for now for component:default/legacy-of-another-team',
+      'Exclude component:default/legacy-of-another-team',
+      'Hand component:default/legacy-of-another-team to coding agent',
+    ])
+      await waitFor(() =>
+        expect(
+          screen.getByRole('button', { name }).parentElement?.tagName,
+        ).toBe('SPAN'),
+      );
+    expect(
+      screen.getByRole('button', {
+        name: 'Retry component:default/billing-of-another-team',
+      }),
+    ).toBeDisabled();
+    expect(api.retryConsumers).not.toHaveBeenCalled();
+    expect(api.decideConsumer).not.toHaveBeenCalled();
+  });
+
+  it('says a consumer’s patch and files are not visible when the backend withheld them', async () => {
+    const api = fakeApi(() => ({
+      ...ledger,
+      consumers: [
+        consumer('private', {
+          state: 'pr-opened',
+          pullRequest: {
+            provider: 'github',
+            url: 'https://github.com/acme/private/pull/3',
+            number: 3,
+            branch: 'dataset-migrations/m1',
+            state: 'open',
+          },
+        }),
+      ],
+    }));
+    await renderPanel(api);
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Show details of component:default/private',
+      }),
+    );
+    expect(await screen.findByLabelText('Details withheld')).toHaveTextContent(
+      'not visible to you',
+    );
+    expect(screen.queryByText('Not assessed yet.')).not.toBeInTheDocument();
   });
 });

@@ -10,11 +10,13 @@ import {
   TextField,
   Typography,
 } from '@material-ui/core';
-import type {
-  ConsumerDecision,
-  ConsumerDecisionKind,
-  MigrationConsumer,
+import {
+  datasetMigrationConsumerUpdatePermission,
+  type ConsumerDecision,
+  type ConsumerDecisionKind,
+  type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { PermittedButton } from '../shared/PermittedButton';
 
 /** Each decision as a person reads it in the ledger. */
 export const DECISION_LABELS: Record<ConsumerDecisionKind, string> = {
@@ -64,28 +66,34 @@ export function DecisionActions(props: {
   const prompt = asking && REASON_PROMPTS[asking];
   return (
     <Box display="flex" flexDirection="column" alignItems="flex-start">
-      <Button
+      <PermittedButton
         size="small"
         color="primary"
         aria-label={`Keep field for now for ${consumer.entityRef}`}
+        permission={datasetMigrationConsumerUpdatePermission}
+        resourceRef={consumer.entityRef}
         onClick={() => setAsking('keep-field')}
       >
         Keep field for now
-      </Button>
-      <Button
+      </PermittedButton>
+      <PermittedButton
         size="small"
         aria-label={`Exclude ${consumer.entityRef}`}
+        permission={datasetMigrationConsumerUpdatePermission}
+        resourceRef={consumer.entityRef}
         onClick={() => setAsking('exclude')}
       >
         Exclude…
-      </Button>
-      <Button
+      </PermittedButton>
+      <PermittedButton
         size="small"
         aria-label={`Hand ${consumer.entityRef} to coding agent`}
+        permission={datasetMigrationConsumerUpdatePermission}
+        resourceRef={consumer.entityRef}
         onClick={() => onDecide(consumer.entityRef, 'agent')}
       >
         Hand to coding agent
-      </Button>
+      </PermittedButton>
       <Dialog open={!!prompt} onClose={close} aria-labelledby="decision-title">
         {prompt && (
           <>

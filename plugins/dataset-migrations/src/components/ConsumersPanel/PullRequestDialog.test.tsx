@@ -1,6 +1,11 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import {
   emptyConsumerStateCounts,
@@ -110,7 +115,12 @@ function fakeApi() {
 
 async function renderPanel(api: DatasetMigrationsApi) {
   await renderInTestApp(
-    <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [datasetMigrationsApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <ConsumersPanel migration={migration} />
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },

@@ -17,10 +17,12 @@ import { Alert } from '@material-ui/lab';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { Link, MarkdownContent, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import type {
-  ConsumerPullRequestDetails,
-  MigrationConsumer,
+import {
+  datasetMigrationConsumerUpdatePermission,
+  type ConsumerPullRequestDetails,
+  type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { PermittedButton } from '../shared/PermittedButton';
 import { datasetMigrationsApiRef } from '../../api';
 import { messageOf } from '../shared/format';
 import { PatchView } from './PatchView';
@@ -108,14 +110,16 @@ export function PullRequestDialog(props: {
           </Box>
         )}
         {pull?.canMerge && (
-          <Button
+          <PermittedButton
             color="primary"
             variant="contained"
             disabled={merging}
+            permission={datasetMigrationConsumerUpdatePermission}
+            resourceRef={consumer.entityRef}
             onClick={merge}
           >
             {merging ? 'Merging…' : 'Merge (demo)'}
-          </Button>
+          </PermittedButton>
         )}
         <Button onClick={onClose}>Close</Button>
       </DialogActions>

@@ -3,6 +3,7 @@ import type {
   ConsumerLedger,
   ConsumerState,
   FileImpact,
+  MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
 /** Each failure kind in the words of what went wrong. */
@@ -67,4 +68,27 @@ export function formatLines(lines: number[]): string {
 export function formatFileLines(file: FileImpact): string {
   const lines = formatLines(file.lines);
   return lines ? `${file.path}:${lines}` : file.path;
+}
+
+/** States a consumer reaches only with a patch written for it. */
+const PATCHED_STATES: readonly ConsumerState[] = [
+  'patched',
+  'verified',
+  'pr-opened',
+  'merged',
+  'done',
+];
+
+/**
+ * Whether the backend left out the consumer's patch, files and evidence because
+ * the user may not read the consumer's entity (a private repository): a consumer
+ * that got as far as a patch, yet comes without one and without its files.
+ */
+export function isWithheld(consumer: MigrationConsumer): boolean {
+  return (
+    PATCHED_STATES.includes(consumer.state) &&
+    !consumer.patch &&
+    !consumer.impact?.files.length &&
+    !consumer.verification
+  );
 }

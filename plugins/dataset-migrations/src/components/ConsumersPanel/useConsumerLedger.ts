@@ -6,6 +6,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { usePolledValue } from '../shared/usePolledValue';
+import { useMigrationSignals } from '../shared/useMigrationSignals';
 import { AWAITING_MERGE_STATES, WORKING_STATES } from './consumerText';
 
 const WORKING_POLL_MS = 2000;
@@ -37,16 +38,18 @@ export function pollInterval(
 }
 
 /**
- * A migration's consumer ledger, followed while consumers are on the move, and
- * refetched whenever the run itself changes, e.g. when it succeeds.
+ * A migration's consumer ledger, refetched when a signal says the run or one of
+ * its consumers changed, and whenever the run itself changes, e.g. when it
+ * succeeds; polled while consumers are on the move (slowly, with signals).
  */
 export function useConsumerLedger(migration: Migration) {
   const api = useApi(datasetMigrationsApiRef);
   const { id, updatedAt } = migration;
+  const signals = useMigrationSignals(signal => signal.migrationId === id);
   const { value, error, loading, reload, interval } = usePolledValue(
     () => api.getConsumerLedger(id),
-    [api, id, updatedAt],
-    ledger => pollInterval(migration, ledger),
+    [api, id, updatedAt, signals.changes],
+    ledger => signals.pollMs(pollInterval(migration, ledger)),
   );
   return {
     ledger: value,

@@ -1,9 +1,16 @@
 import { act, screen, waitFor } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import type { Entity } from '@backstage/catalog-model';
+import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
 import {
   emptyConsumerStateCounts,
+  type DatasetMigrationsSignal,
   type ConsumerStateCounts,
   type DatasetDetails,
   type Migration,
@@ -48,7 +55,12 @@ async function renderCard(consumerCounts?: ConsumerStateCounts) {
     getDataset: jest.fn(async () => ({ consumerCounts } as DatasetDetails)),
   } as unknown as jest.Mocked<DatasetMigrationsApi>;
   await renderInTestApp(
-    <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [datasetMigrationsApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <EntityProvider entity={entity}>
         <EntityDatasetCard />
       </EntityProvider>
@@ -103,5 +115,57 @@ describe('EntityDatasetCard', () => {
     await act(() => api.getDataset.mock.results[0].value);
     expect(screen.queryByLabelText('Consumers')).not.toBeInTheDocument();
     expect(screen.queryByText(/current version/)).not.toBeInTheDocument();
+  });
+
+  it('reads the consumer counts again when a signal says a consumer of this dataset moved', async () => {
+    let current = counts({ 'pr-opened': 2 });
+    const api = {
+      listMigrations: jest.fn(async () => [lastMigration]),
+      getDataset: jest.fn(
+        async () => ({ consumerCounts: current } as DatasetDetails),
+      ),
+    } as unknown as jest.Mocked<DatasetMigrationsApi>;
+    const listeners: Array<(message: DatasetMigrationsSignal) => void> = [];
+    const signalApi = {
+      subscribe: (
+        _channel: string,
+        onMessage: (message: DatasetMigrationsSignal) => void,
+      ) => {
+        listeners.push(onMessage);
+        return { unsubscribe: () => {} };
+      },
+    } as unknown as SignalApi;
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+          [signalApiRef, signalApi],
+        ]}
+      >
+        <EntityProvider entity={entity}>
+          <EntityDatasetCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(await screen.findByLabelText('Consumers')).toHaveTextContent(
+      '2 pull requests open',
+    );
+
+    current = counts({ 'pr-opened': 1, done: 1 });
+    act(() =>
+      listeners.forEach(listener =>
+        listener({
+          migrationId: 'm1',
+          entityRef: 'resource:default/listening-events',
+          consumerRef: 'component:default/report',
+        }),
+      ),
+    );
+    await waitFor(() =>
+      expect(screen.getByLabelText('Consumers')).toHaveTextContent(
+        '1 pull request open · 1 moved',
+      ),
+    );
   });
 });

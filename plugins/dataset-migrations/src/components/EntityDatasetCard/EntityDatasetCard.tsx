@@ -18,6 +18,7 @@ import { datasetMigrationsApiRef } from '../../api';
 import { MigrateButton } from '../MigrateDialog';
 import { MigrationStatus } from '../shared/MigrationStatus';
 import { useMigrations } from '../shared/useMigrations';
+import { useMigrationSignals } from '../shared/useMigrationSignals';
 
 const CATALOG_POLL_MS = 2000;
 /** How long after a migration the card waits for the catalog to show its version. */
@@ -90,16 +91,20 @@ export function EntityDatasetCard() {
 /**
  * The consumers of every open migration of the dataset, per state, as the
  * backend's dataset summary counts them; refetched when the last migration
- * changes. Undefined without an open migration, and while or if it cannot be read.
+ * changes or a signal says one of its consumers did. Undefined without an open migration, and while or if it cannot be read.
  */
 function useConsumerCounts(
   entityRef: string,
   latestMigrationKey?: string,
 ): ConsumerStateCounts | undefined {
   const api = useApi(datasetMigrationsApiRef);
+  // The migrations' own signals move `latestMigrationKey`; a consumer's come here.
+  const signals = useMigrationSignals(
+    signal => signal.entityRef === entityRef && !!signal.consumerRef,
+  );
   const dataset = useAsync(
     async () => (entityRef ? api.getDataset(entityRef) : undefined),
-    [api, entityRef, latestMigrationKey],
+    [api, entityRef, latestMigrationKey, signals.changes],
   );
   return dataset.value?.consumerCounts;
 }

@@ -1,30 +1,47 @@
 import { useState } from 'react';
-import { Button } from '@material-ui/core';
 import SwapHorizIcon from '@material-ui/icons/SwapHoriz';
-import type { Migration } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  datasetMigrationRequestPermission,
+  datasetMigrationStartPermission,
+  type Migration,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { PermittedButton, usePermitted } from '../shared/PermittedButton';
 import { MigrateDialog } from './MigrateDialog';
 
-/** The Migrate button with its dialog. */
+/**
+ * The Migrate button with its dialog. Enabled for those who may start a migration
+ * of the dataset, or at least request one (which then waits for approval).
+ */
 export function MigrateButton(props: {
   entityRef: string;
   onQueued?(migration: Migration): void;
 }) {
   const [open, setOpen] = useState(false);
+  const start = usePermitted(datasetMigrationStartPermission, props.entityRef);
+  // Starting implies asking: only one who may not start is asked about requesting.
+  const requestOnly = !start.loading && !start.allowed;
   return (
     <>
-      <Button
+      <PermittedButton
         variant="contained"
         color="primary"
         startIcon={<SwapHorizIcon />}
+        permission={
+          requestOnly
+            ? datasetMigrationRequestPermission
+            : datasetMigrationStartPermission
+        }
+        resourceRef={props.entityRef}
         onClick={() => setOpen(true)}
       >
         Migrate
-      </Button>
+      </PermittedButton>
       <MigrateDialog
         entityRef={props.entityRef}
         open={open}
         onClose={() => setOpen(false)}
         onQueued={migration => props.onQueued?.(migration)}
+        requestOnly={requestOnly}
       />
     </>
   );

@@ -1,6 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type {
   CreateMigrationRequest,
   DatasetDetails,
@@ -10,6 +16,7 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
 import { MigrateDialog } from './MigrateDialog';
+import { MigrateButton } from './MigrateButton';
 
 const dataset: DatasetDetails = {
   entityRef: 'resource:default/listening-events',
@@ -118,7 +125,12 @@ async function renderDialog(
   onClose = jest.fn(),
 ) {
   await renderInTestApp(
-    <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [datasetMigrationsApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <MigrateDialog
         entityRef={dataset.entityRef}
         open
@@ -435,5 +447,89 @@ describe('MigrateDialog', () => {
     expect(api.planMigration).toHaveBeenCalledWith(specText);
     expect(api.createMigration).toHaveBeenCalledWith(specText);
     await waitFor(() => expect(onQueued).toHaveBeenCalled());
+  });
+
+  it('requests, rather than starts, for one who may request but not start, and says it waits for approval', async () => {
+    const queued = { id: 'm7', status: 'awaiting-approval' } as Migration;
+    const api = fakeApi(async () => queued);
+    const onQueued = jest.fn();
+    const asked: string[] = [];
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [
+            permissionApiRef,
+            mockApis.permission({
+              authorize: request => {
+                asked.push(request.permission.name);
+                return request.permission.name ===
+                  'dataset-migrations.migration.start'
+                  ? AuthorizeResult.DENY
+                  : AuthorizeResult.ALLOW;
+              },
+            }),
+          ],
+        ]}
+      >
+        <MigrateButton entityRef={dataset.entityRef} onQueued={onQueued} />
+      </TestApiProvider>,
+    );
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Migrate' })).toBeEnabled(),
+    );
+    const migrate = screen.getByRole('button', { name: 'Migrate' });
+    expect(asked).toEqual(
+      expect.arrayContaining([
+        'dataset-migrations.migration.start',
+        'dataset-migrations.migration.request',
+      ]),
+    );
+    await userEvent.click(migrate);
+    await chooseField('country');
+    await userEvent.type(
+      screen.getByLabelText('Change 1 new name'),
+      'country_code',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+    const request = await screen.findByRole('button', {
+      name: 'Request migration',
+    });
+    expect(
+      screen.queryByRole('button', { name: 'Start migration' }),
+    ).not.toBeInTheDocument();
+    expect(screen.getByLabelText('Needs approval')).toHaveTextContent(
+      /wait, running nothing, until one of the dataset's owners .* approves it/,
+    );
+    await userEvent.click(request);
+    await waitFor(() => expect(onQueued).toHaveBeenCalledWith(queued));
+  });
+
+  it('disables Migrate, naming the permission, for one who may not even request', async () => {
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, fakeApi(async () => ({} as Migration))],
+          [
+            permissionApiRef,
+            mockApis.permission({ authorize: AuthorizeResult.DENY }),
+          ],
+        ]}
+      >
+        <MigrateButton entityRef="resource:default/nobodys-events" />
+      </TestApiProvider>,
+    );
+    // Disabled while the decision loads; once denied, wrapped to carry its tooltip.
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: 'Migrate' }).parentElement?.tagName,
+      ).toBe('SPAN'),
+    );
+    const migrate = screen.getByRole('button', { name: 'Migrate' });
+    expect(migrate).toBeDisabled();
+    await userEvent.hover(migrate.parentElement!);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'You do not have the permission dataset-migrations.migration.request',
+    );
   });
 });

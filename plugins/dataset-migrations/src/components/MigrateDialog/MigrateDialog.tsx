@@ -36,11 +36,16 @@ export interface MigrateDialogProps {
   open: boolean;
   onClose(): void;
   onQueued(migration: Migration): void;
+  /**
+   * The user may request a migration of this dataset but not start one: what they
+   * send waits for the approval of someone who may (the dataset's owners).
+   */
+  requestOnly?: boolean;
 }
 
 /** Builds a migration from the dataset's live fields and queues it. */
 export function MigrateDialog(props: MigrateDialogProps) {
-  const { entityRef, open, onClose, onQueued } = props;
+  const { entityRef, open, onClose, onQueued, requestOnly } = props;
   const api = useApi(datasetMigrationsApiRef);
   const dataset = useAsync(
     async () => (open ? api.getDataset(entityRef) : undefined),
@@ -215,6 +220,13 @@ export function MigrateDialog(props: MigrateDialogProps) {
                 <ImpactSummary state={impact.state} />
               </Box>
             )}
+            {requestOnly && !dryRun && (
+              <Alert severity="info" aria-label="Needs approval">
+                You may request this migration but not start it yourself: it
+                will wait, running nothing, until one of the dataset's owners
+                (or someone else allowed to) approves it.
+              </Alert>
+            )}
             {problems.length > 0 && (
               <Alert severity="error" role="alert">
                 <Typography variant="subtitle2">
@@ -239,7 +251,11 @@ export function MigrateDialog(props: MigrateDialogProps) {
             onClick={submit}
             disabled={submitting}
           >
-            {dryRun ? 'Start dry run' : 'Start migration'}
+            {dryRun
+              ? 'Start dry run'
+              : requestOnly
+              ? 'Request migration'
+              : 'Start migration'}
           </Button>
         ) : (
           <Button

@@ -86,7 +86,7 @@ export function ContractDialog(props: {
           The dataset's name becomes exactly version {migration.targetVersion}:
           fields only version {migration.fromVersion} had, and the old names of
           renamed fields, are gone from it, and version {migration.fromVersion}{' '}
-          is dropped. Rolling back is no longer possible.
+          is dropped for good. There is no rolling back after this.
         </Typography>
         {blockers === undefined && !error && (
           <Typography variant="body2">Reading the consumers…</Typography>

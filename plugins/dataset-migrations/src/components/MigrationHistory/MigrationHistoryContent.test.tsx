@@ -1,15 +1,24 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { alertApiRef } from '@backstage/core-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
-import type {
-  Migration,
-  MigrationDetails,
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
+import {
+  DATASET_MIGRATIONS_SIGNAL_CHANNEL,
+  type DatasetMigrationsSignal,
+  type Migration,
+  type MigrationDetails,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
 import { MigrationHistoryContent } from './MigrationHistoryContent';
@@ -40,6 +49,15 @@ function run(overrides: Partial<Migration>): Migration {
     updatedAt: '2026-11-21T10:00:03.000Z',
     ...overrides,
   };
+}
+
+/** A button once the permission decision enabled it. */
+function enabledButton(name: string) {
+  return waitFor(() => {
+    const button = screen.getByRole('button', { name });
+    expect(button).toBeEnabled();
+    return button;
+  });
 }
 
 describe('MigrationHistoryContent', () => {
@@ -96,7 +114,12 @@ describe('MigrationHistoryContent', () => {
     } as unknown as jest.Mocked<DatasetMigrationsApi>;
 
     await renderInTestApp(
-      <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
         <EntityProvider entity={entity}>
           <MigrationHistoryContent />
         </EntityProvider>
@@ -128,7 +151,7 @@ describe('MigrationHistoryContent', () => {
 
     // Only the failed run offers Retry; retrying puts it back in the queue.
     expect(screen.getAllByRole('button', { name: 'Retry' })).toHaveLength(1);
-    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await userEvent.click(await enabledButton('Retry'));
     expect(api.retryMigration).toHaveBeenCalledWith('m2');
     await waitFor(() => expect(screen.getByText('queued')).toBeInTheDocument());
     expect(screen.getByRole('button', { name: 'Cancel' })).toBeInTheDocument();
@@ -173,6 +196,7 @@ describe('MigrationHistoryContent', () => {
       <TestApiProvider
         apis={[
           [datasetMigrationsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
           [alertApiRef, alertApi],
         ]}
       >
@@ -188,7 +212,7 @@ describe('MigrationHistoryContent', () => {
       await screen.findAllByRole('button', { name: 'Roll back' }),
     ).toHaveLength(1);
     // Contract asks first: it names who would break, and needs a reason and the name.
-    await userEvent.click(screen.getByRole('button', { name: 'Contract' }));
+    await userEvent.click(await enabledButton('Contract'));
     expect(
       await screen.findByText(/1 consumer still read version 1/),
     ).toHaveTextContent('Daily report (pr-opened)');
@@ -220,7 +244,18 @@ describe('MigrationHistoryContent', () => {
       ).not.toBeInTheDocument(),
     );
 
+    // Roll back asks first, saying what happens to readers and consumers.
     await userEvent.click(screen.getByRole('button', { name: 'Roll back' }));
+    const rollbackDialog = await screen.findByRole('dialog', {
+      name: 'Roll back version 2 to version 1?',
+    });
+    expect(rollbackDialog).toHaveTextContent(
+      'Readers of the dataset go back to version 1',
+    );
+    expect(api.rollbackMigration).not.toHaveBeenCalled();
+    await userEvent.click(
+      within(rollbackDialog).getByRole('button', { name: 'Roll back' }),
+    );
     expect(api.rollbackMigration).toHaveBeenCalledWith('live');
     await waitFor(() =>
       expect(screen.getByText('rolled-back')).toBeInTheDocument(),
@@ -253,6 +288,7 @@ describe('MigrationHistoryContent', () => {
       <TestApiProvider
         apis={[
           [datasetMigrationsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
           [alertApiRef, alertApi],
         ]}
       >
@@ -263,8 +299,11 @@ describe('MigrationHistoryContent', () => {
       { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
     );
 
+    await userEvent.click(await enabledButton('Roll back'));
     await userEvent.click(
-      await screen.findByRole('button', { name: 'Roll back' }),
+      within(
+        await screen.findByRole('dialog', { name: /^Roll back version/ }),
+      ).getByRole('button', { name: 'Roll back' }),
     );
     const dialog = await screen.findByRole('dialog', {
       name: 'Roll back anyway?',
@@ -317,7 +356,12 @@ describe('MigrationHistoryContent', () => {
     } as unknown as jest.Mocked<DatasetMigrationsApi>;
 
     await renderInTestApp(
-      <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
         <EntityProvider entity={entity}>
           <MigrationHistoryContent />
         </EntityProvider>
@@ -330,5 +374,115 @@ describe('MigrationHistoryContent', () => {
     expect(api.getConsumerLedger).toHaveBeenCalledWith('m1');
     // It holds the dataset like a queued run, and can be cancelled like one.
     expect(screen.getByRole('button', { name: 'Cancel' })).toBeInTheDocument();
+  });
+
+  it('disables every action, with the missing permission in a tooltip, for one the policy denies', async () => {
+    const runs = [
+      run({ id: 'live', entityRef: 'resource:default/denied-events' }),
+      run({
+        id: 'broken',
+        status: 'failed',
+        entityRef: 'resource:default/denied-events',
+      }),
+      run({
+        id: 'moving',
+        status: 'running',
+        finishedAt: undefined,
+        entityRef: 'resource:default/denied-events',
+      }),
+    ];
+    const api = {
+      listMigrations: jest.fn(async () => runs),
+      getConsumerLedger: jest.fn(),
+    } as unknown as jest.Mocked<DatasetMigrationsApi>;
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [
+            permissionApiRef,
+            mockApis.permission({ authorize: AuthorizeResult.DENY }),
+          ],
+        ]}
+      >
+        <EntityProvider
+          entity={{
+            ...entity,
+            metadata: { ...entity.metadata, name: 'denied-events' },
+          }}
+        >
+          <MigrationHistoryContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+
+    for (const name of ['Roll back', 'Contract', 'Retry', 'Cancel', 'Migrate'])
+      await waitFor(() =>
+        expect(screen.getByRole('button', { name })).toBeDisabled(),
+      );
+    await userEvent.hover(
+      screen.getByRole('button', { name: 'Roll back' }).parentElement!,
+    );
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'You do not have the permission dataset-migrations.migration.rollback',
+    );
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
+  it('reads the history again when a signal says one of its runs changed, and only then', async () => {
+    let runs = [run({ id: 'm1', status: 'running', finishedAt: undefined })];
+    const api = {
+      listMigrations: jest.fn(async () => runs),
+      getConsumerLedger: jest.fn(),
+    } as unknown as jest.Mocked<DatasetMigrationsApi>;
+    const listeners: Array<(message: DatasetMigrationsSignal) => void> = [];
+    const signalApi = {
+      subscribe: jest.fn(
+        (channel: string, onMessage: (m: DatasetMigrationsSignal) => void) => {
+          if (channel === DATASET_MIGRATIONS_SIGNAL_CHANNEL)
+            listeners.push(onMessage);
+          return { unsubscribe: jest.fn() };
+        },
+      ),
+    };
+    const send = (message: DatasetMigrationsSignal) =>
+      act(() => listeners.forEach(listener => listener({ ...message })));
+
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+          [signalApiRef, signalApi as unknown as SignalApi],
+        ]}
+      >
+        <EntityProvider entity={entity}>
+          <MigrationHistoryContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    expect(await screen.findByText('running')).toBeInTheDocument();
+    expect(listeners.length).toBeGreaterThan(0);
+    const reads = api.listMigrations.mock.calls.length;
+
+    // Another dataset's run, or a consumer of this one: not the history's business.
+    send({ migrationId: 'x', entityRef: 'resource:default/other' });
+    send({
+      migrationId: 'm1',
+      entityRef: 'resource:default/listening-events',
+      consumerRef: 'component:default/report',
+    });
+    expect(api.listMigrations).toHaveBeenCalledTimes(reads);
+
+    runs = [{ ...runs[0], status: 'succeeded' }];
+    send({
+      migrationId: 'm1',
+      entityRef: 'resource:default/listening-events',
+      status: 'succeeded',
+    });
+    expect(await screen.findByText('succeeded')).toBeInTheDocument();
+    expect(api.listMigrations).toHaveBeenCalledTimes(reads + 1);
   });
 });

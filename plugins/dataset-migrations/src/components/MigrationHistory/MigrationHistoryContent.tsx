@@ -4,7 +4,6 @@ import {
   AccordionDetails,
   AccordionSummary,
   Box,
-  Button,
   Grid,
   Typography,
 } from '@material-ui/core';
@@ -15,6 +14,10 @@ import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import {
+  datasetMigrationCancelPermission,
+  datasetMigrationContractPermission,
+  datasetMigrationRetryPermission,
+  datasetMigrationRollbackPermission,
   isActiveMigrationStatus,
   type Migration,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -26,6 +29,9 @@ import { useMigrations } from '../shared/useMigrations';
 import { ContractDialog } from './ContractDialog';
 import { MigrationRunDetails } from './MigrationRunDetails';
 import { RollbackOverrideDialog } from './RollbackOverrideDialog';
+import { RollbackDialog } from './RollbackDialog';
+import { ApprovalNote } from './ApprovalPanel';
+import { PermittedButton } from '../shared/PermittedButton';
 
 /** The Migration History tab: every run of this dataset, newest first. */
 export function MigrationHistoryContent() {
@@ -74,7 +80,7 @@ export function MigrationHistoryContent() {
               <RunSummary migration={migration} onChanged={reload} />
             </AccordionSummary>
             <AccordionDetails>
-              <MigrationRunDetails migration={migration} />
+              <MigrationRunDetails migration={migration} onChanged={reload} />
             </AccordionDetails>
           </Accordion>
         ))}
@@ -87,34 +93,41 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
   const { migration, onChanged } = props;
   const api = useApi(datasetMigrationsApiRef);
   const alertApi = useApi(alertApiRef);
-  const actions = {
-    cancel: () => api.cancelMigration(migration.id),
-    retry: () => api.retryMigration(migration.id),
-    rollback: () => api.rollbackMigration(migration.id),
-  };
-  const [contracting, setContracting] = useState(false);
+  const [confirming, setConfirming] = useState<'rollback' | 'contract'>();
   // A rollback refused over merged patches can be made anyway, with a reason.
   const [rollbackRefusal, setRollbackRefusal] = useState<string>();
-  const act =
-    (action: keyof typeof actions) => async (event: React.MouseEvent) => {
-      event.stopPropagation();
-      try {
-        await actions[action]();
-      } catch (e) {
-        if (action === 'rollback' && /send an override/.test(messageOf(e)))
-          setRollbackRefusal(messageOf(e));
-        else alertApi.post({ message: messageOf(e), severity: 'error' });
-      }
-      onChanged();
-    };
-  const rollbackAnyway = async (reason: string) => {
-    setRollbackRefusal(undefined);
+
+  /**
+   * Runs one action; a refusal is reported in the server's words, except a
+   * rollback refused over merged patches, which asks for an override.
+   */
+  const run = async (
+    action: () => Promise<unknown>,
+    options: { overridable?: boolean } = {},
+  ) => {
     try {
-      await api.rollbackMigration(migration.id, { reason });
+      await action();
     } catch (e) {
-      alertApi.post({ message: messageOf(e), severity: 'error' });
+      if (options.overridable && /send an override/.test(messageOf(e)))
+        setRollbackRefusal(messageOf(e));
+      else alertApi.post({ message: messageOf(e), severity: 'error' });
     }
     onChanged();
+  };
+  /** A click in the summary row acts without toggling the row open. */
+  const onClick =
+    (handler: () => void) =>
+    (event: React.MouseEvent): void => {
+      event.stopPropagation();
+      handler();
+    };
+  const rollback = () => {
+    setConfirming(undefined);
+    run(() => api.rollbackMigration(migration.id), { overridable: true });
+  };
+  const rollbackAnyway = (reason: string) => {
+    setRollbackRefusal(undefined);
+    run(() => api.rollbackMigration(migration.id, { reason }));
   };
   const canRetry =
     migration.status === 'failed' || migration.status === 'cancelled';
@@ -133,6 +146,9 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
     >
       <Grid item xs={2}>
         <MigrationRunStatus migration={migration} />
+        {migration.approval?.decision && (
+          <ApprovalNote decision={migration.approval.decision} />
+        )}
       </Grid>
       <Grid item xs={2}>
         <Typography variant="body2">
@@ -161,35 +177,58 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
       <Grid item xs={2} style={{ textAlign: 'right' }}>
         {isActiveMigrationStatus(migration.status) &&
           !migration.cancelRequested && (
-            <Button size="small" onClick={act('cancel')}>
+            <PermittedButton
+              size="small"
+              permission={datasetMigrationCancelPermission}
+              resourceRef={migration.id}
+              onClick={onClick(() =>
+                run(() => api.cancelMigration(migration.id)),
+              )}
+            >
               Cancel
-            </Button>
+            </PermittedButton>
           )}
         {canRetry && (
-          <Button size="small" color="primary" onClick={act('retry')}>
+          <PermittedButton
+            size="small"
+            color="primary"
+            permission={datasetMigrationRetryPermission}
+            resourceRef={migration.id}
+            onClick={onClick(() => run(() => api.retryMigration(migration.id)))}
+          >
             Retry
-          </Button>
+          </PermittedButton>
         )}
         {isLive && (
           <>
-            <Button size="small" onClick={act('rollback')}>
-              Roll back
-            </Button>
-            <Button
+            <PermittedButton
               size="small"
-              onClick={event => {
-                event.stopPropagation();
-                setContracting(true);
-              }}
+              permission={datasetMigrationRollbackPermission}
+              resourceRef={migration.entityRef}
+              onClick={onClick(() => setConfirming('rollback'))}
+            >
+              Roll back
+            </PermittedButton>
+            <PermittedButton
+              size="small"
+              permission={datasetMigrationContractPermission}
+              resourceRef={migration.entityRef}
+              onClick={onClick(() => setConfirming('contract'))}
             >
               Contract
-            </Button>
+            </PermittedButton>
+            <RollbackDialog
+              migration={migration}
+              open={confirming === 'rollback'}
+              onCancel={() => setConfirming(undefined)}
+              onConfirm={rollback}
+            />
             <ContractDialog
               migration={migration}
-              open={contracting}
-              onClose={() => setContracting(false)}
+              open={confirming === 'contract'}
+              onClose={() => setConfirming(undefined)}
               onContracted={() => {
-                setContracting(false);
+                setConfirming(undefined);
                 onChanged();
               }}
             />

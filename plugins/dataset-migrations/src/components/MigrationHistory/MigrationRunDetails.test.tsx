@@ -1,5 +1,10 @@
 import { screen, within } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import type {
   Migration,
   MigrationDetails,
@@ -51,7 +56,12 @@ async function renderDetails(
     getMigration: jest.fn(async () => details),
   } as unknown as jest.Mocked<DatasetMigrationsApi>;
   await renderInTestApp(
-    <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [datasetMigrationsApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <MigrationRunDetails migration={migration} />
     </TestApiProvider>,
   );

@@ -21,27 +21,60 @@ import { ConsumersPanel } from '../ConsumersPanel';
 import { PlanView } from '../PlanView';
 import { formatDuration, formatProgress } from '../shared/format';
 import { usePolledValue } from '../shared/usePolledValue';
+import { useMigrationSignals } from '../shared/useMigrationSignals';
 import { VerificationPanel } from './VerificationPanel';
+import { ApprovalNote, ApprovalPanel } from './ApprovalPanel';
 
+/** Without signals, an active run is followed by polling this often. */
 const POLL_MS = 2000;
 
-/** One run's steps, verification, consumers and log lines; followed every two seconds while the run is active. */
-export function MigrationRunDetails(props: { migration: Migration }) {
+/**
+ * One run's approval, steps, verification, consumers and log lines; refetched
+ * when a signal says the run changed, polled while it is active.
+ */
+export function MigrationRunDetails(props: {
+  migration: Migration;
+  /** Called after this view changed the run (approved or rejected it). */
+  onChanged?(): void;
+}) {
   const { id, updatedAt, status } = props.migration;
   const api = useApi(datasetMigrationsApiRef);
-  // Refetched when the run changes, and every two seconds while it is active.
+  const signals = useMigrationSignals(
+    signal => signal.migrationId === id && !signal.consumerRef,
+  );
+  // Refetched when the run changes or a signal says so; polled while it is active.
   const details = usePolledValue(
     () => api.getMigration(id),
-    [api, id, updatedAt],
-    () => (isActiveMigrationStatus(status) ? POLL_MS : undefined),
+    [api, id, updatedAt, signals.changes],
+    () => signals.pollMs(isActiveMigrationStatus(status) ? POLL_MS : undefined),
   );
 
   if (details.error)
     return <Alert severity="error">{details.error.message}</Alert>;
   if (!details.value) return <Progress />;
-  const { steps, logs, failureReason, changes } = details.value;
+  const { steps, logs, failureReason, changes, approval } = details.value;
   return (
     <Box width="100%">
+      {details.value.status === 'awaiting-approval' && approval && (
+        <ApprovalPanel
+          migration={details.value}
+          approval={approval}
+          onDecided={() => {
+            details.reload();
+            props.onChanged?.();
+          }}
+        />
+      )}
+      {approval?.decision && (
+        <Alert
+          severity={
+            approval.decision.outcome === 'approved' ? 'success' : 'warning'
+          }
+          aria-label="Approval decision"
+        >
+          <ApprovalNote decision={approval.decision} />
+        </Alert>
+      )}
       {failureReason && (
         <Alert
           severity={

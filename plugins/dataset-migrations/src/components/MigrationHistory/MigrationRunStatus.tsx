@@ -6,21 +6,24 @@ import {
 import { datasetMigrationsApiRef } from '../../api';
 import { MigrationStatus } from '../shared/MigrationStatus';
 import { usePolledValue } from '../shared/usePolledValue';
+import { useMigrationSignals } from '../shared/useMigrationSignals';
 
 const POLL_MS = 2000;
 
 /**
  * A run's status in its history row; a run awaiting decisions says how many are
- * left, read from its consumer ledger while it waits.
+ * left, read from its consumer ledger while it waits (again on each signal for
+ * the run).
  */
 export function MigrationRunStatus(props: { migration: Migration }) {
   const { id, status, updatedAt } = props.migration;
   const api = useApi(datasetMigrationsApiRef);
   const awaiting = status === 'awaiting-decision';
+  const signals = useMigrationSignals(signal => signal.migrationId === id);
   const ledger = usePolledValue(
     () => api.getConsumerLedger(id),
-    [api, id, updatedAt],
-    () => (awaiting ? POLL_MS : undefined),
+    [api, id, updatedAt, signals.changes],
+    () => signals.pollMs(awaiting ? POLL_MS : undefined),
     { enabled: awaiting },
   );
   return (

@@ -1,0 +1,279 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  AuthorizeResult,
+  type EvaluatePermissionRequest,
+} from '@backstage/plugin-permission-common';
+import type {
+  Migration,
+  MigrationDetails,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
+import { MigrationRunDetails } from './MigrationRunDetails';
+
+const DIGEST = 'sha256:4f1c9a';
+
+// Each test its own dataset: permission decisions are cached per resource.
+function awaiting(entityName: string): MigrationDetails {
+  return {
+    id: `m-${entityName}`,
+    entityRef: `resource:default/${entityName}`,
+    status: 'awaiting-approval',
+    fromVersion: 1,
+    targetVersion: 2,
+    dryRun: true,
+    changes: [{ dropField: { name: 'country' } }],
+    requestedBy: 'user:default/guest',
+    attempts: 0,
+    retriedAtAttempt: 0,
+    cancelRequested: false,
+    createdAt: '2026-11-21T10:00:00.000Z',
+    updatedAt: '2026-11-21T10:00:00.000Z',
+    approval: {
+      reasons: ['the change is breaking: it drops country'],
+      requestDigest: DIGEST,
+    },
+    steps: [],
+    logs: [],
+  };
+}
+
+function conflict(message: string) {
+  return Object.assign(new Error('Request failed with 409 Conflict'), {
+    statusCode: 409,
+    cause: { message },
+  });
+}
+
+async function renderRun(
+  details: MigrationDetails,
+  api: Partial<DatasetMigrationsApi>,
+  authorize: (
+    request: EvaluatePermissionRequest,
+  ) => AuthorizeResult.ALLOW | AuthorizeResult.DENY = () =>
+    AuthorizeResult.ALLOW,
+) {
+  const onChanged = jest.fn();
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [datasetMigrationsApiRef, api as DatasetMigrationsApi],
+        [permissionApiRef, mockApis.permission({ authorize })],
+      ]}
+    >
+      <MigrationRunDetails migration={details} onChanged={onChanged} />
+    </TestApiProvider>,
+  );
+  const region = await screen.findByRole('region', { name: 'Approval' });
+  return { region, onChanged };
+}
+
+describe('ApprovalPanel', () => {
+  it('approves exactly the request it shows, with the comment', async () => {
+    const details = awaiting('plays');
+    const approved: MigrationDetails = {
+      ...details,
+      status: 'queued',
+      approval: {
+        ...details.approval!,
+        decision: {
+          outcome: 'approved',
+          by: 'user:default/owner',
+          at: '2026-11-21T10:05:00.000Z',
+          comment: 'go',
+        },
+      },
+    };
+    let current = details;
+    const api = {
+      getMigration: jest.fn(async () => current),
+      approveMigration: jest.fn(async () => {
+        current = approved;
+        return approved;
+      }),
+      rejectMigration: jest.fn(),
+    };
+    const authorize = jest.fn(
+      (_request: EvaluatePermissionRequest) =>
+        AuthorizeResult.ALLOW as AuthorizeResult.ALLOW,
+    );
+    const { region, onChanged } = await renderRun(details, api, authorize);
+
+    expect(region).toHaveTextContent(
+      'the change is breaking: it drops country',
+    );
+    expect(region).toHaveTextContent(DIGEST);
+    await userEvent.type(
+      within(region).getByRole('textbox', { name: 'Approval comment' }),
+      '  go ',
+    );
+    await userEvent.click(
+      await within(region).findByRole('button', { name: 'Approve' }),
+    );
+    expect(api.approveMigration).toHaveBeenCalledWith('m-plays', {
+      requestDigest: DIGEST,
+      comment: 'go',
+    });
+    expect(api.rejectMigration).not.toHaveBeenCalled();
+    // The approval was checked against the dataset, not the run.
+    expect(authorize).toHaveBeenCalledWith(
+      expect.objectContaining({
+        permission: expect.objectContaining({
+          name: 'dataset-migrations.migration.approve',
+        }),
+        resourceRef: 'resource:default/plays',
+      }),
+    );
+    // The run is read again and shows who decided, when, and what they said.
+    expect(onChanged).toHaveBeenCalled();
+    expect(await screen.findByTestId('approval-decision')).toHaveTextContent(
+      /Approved by user:default\/owner, .*: “go”/,
+    );
+    expect(
+      screen.queryByRole('region', { name: 'Approval' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('rejects only with a comment, and sends it', async () => {
+    const details = awaiting('sessions');
+    const api = {
+      getMigration: jest.fn(async () => details),
+      approveMigration: jest.fn(),
+      rejectMigration: jest.fn(async () => ({
+        ...details,
+        status: 'rejected' as const,
+      })),
+    };
+    const { region } = await renderRun(details, api);
+
+    const reject = await within(region).findByRole('button', {
+      name: 'Reject',
+    });
+    await waitFor(() =>
+      expect(
+        within(region).getByRole('button', { name: 'Approve' }),
+      ).toBeEnabled(),
+    );
+    expect(reject).toBeDisabled();
+    await userEvent.type(
+      within(region).getByRole('textbox', { name: 'Approval comment' }),
+      '   ',
+    );
+    expect(reject).toBeDisabled();
+    await userEvent.type(
+      within(region).getByRole('textbox', { name: 'Approval comment' }),
+      'not during the freeze',
+    );
+    expect(reject).toBeEnabled();
+    await userEvent.click(reject);
+    expect(api.rejectMigration).toHaveBeenCalledWith('m-sessions', {
+      requestDigest: DIGEST,
+      comment: 'not during the freeze',
+    });
+    expect(api.approveMigration).not.toHaveBeenCalled();
+  });
+
+  it('shows the backend’s 409 in its words and reads the run again', async () => {
+    const details = awaiting('artists');
+    const api = {
+      getMigration: jest.fn(async () => details),
+      approveMigration: jest.fn(async () => {
+        throw conflict(
+          'the request changed since it was shown: approve it again',
+        );
+      }),
+      rejectMigration: jest.fn(),
+    };
+    const { region, onChanged } = await renderRun(details, api);
+    const approve = await within(region).findByRole('button', {
+      name: 'Approve',
+    });
+    await waitFor(() => expect(approve).toBeEnabled());
+    const readsBefore = api.getMigration.mock.calls.length;
+    await userEvent.click(approve);
+
+    expect(
+      await within(region).findByText(
+        'the request changed since it was shown: approve it again',
+      ),
+    ).toBeInTheDocument();
+    expect(onChanged).toHaveBeenCalled();
+    await waitFor(() =>
+      expect(api.getMigration.mock.calls.length).toBeGreaterThan(readsBefore),
+    );
+  });
+
+  it('offers no decision to one the policy does not let approve', async () => {
+    const details = awaiting('albums');
+    const api = {
+      getMigration: jest.fn(async () => details),
+      approveMigration: jest.fn(),
+      rejectMigration: jest.fn(),
+    };
+    const { region } = await renderRun(
+      details,
+      api,
+      () => AuthorizeResult.DENY,
+    );
+    expect(
+      await within(region).findByText(
+        /You may not approve migrations of this dataset/,
+      ),
+    ).toHaveTextContent('dataset-migrations.migration.approve');
+    expect(region).toHaveTextContent(
+      'the change is breaking: it drops country',
+    );
+    expect(
+      within(region).queryByRole('button', { name: 'Approve' }),
+    ).not.toBeInTheDocument();
+    expect(
+      within(region).queryByRole('button', { name: 'Reject' }),
+    ).not.toBeInTheDocument();
+  });
+});
+
+describe('a decided run', () => {
+  it('shows a rejection with who, when and why', async () => {
+    const details: MigrationDetails = {
+      ...awaiting('tracks'),
+      status: 'rejected',
+      approval: {
+        reasons: ['the change is breaking'],
+        requestDigest: DIGEST,
+        decision: {
+          outcome: 'rejected',
+          by: 'user:default/owner',
+          at: '2026-11-21T10:05:00.000Z',
+          comment: 'billing reads country',
+        },
+      },
+    };
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [
+            datasetMigrationsApiRef,
+            {
+              getMigration: jest.fn(async () => details),
+            } as unknown as DatasetMigrationsApi,
+          ],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
+        <MigrationRunDetails migration={details as Migration} />
+      </TestApiProvider>,
+    );
+    expect(await screen.findByTestId('approval-decision')).toHaveTextContent(
+      /Rejected by user:default\/owner, .*: “billing reads country”/,
+    );
+    expect(
+      screen.queryByRole('region', { name: 'Approval' }),
+    ).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,52 @@
+import type { MouseEvent, ReactNode } from 'react';
+import { Button, Tooltip, type ButtonProps } from '@material-ui/core';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
+import { usePermission } from '@backstage/plugin-permission-react';
+
+/**
+ * Whether the user may act with `permission` on `resourceRef` (an entity ref, or a
+ * migration id for run permissions), and, when not, why, in words for a tooltip.
+ * The backend checks again on every request; this only keeps people from clicking
+ * buttons that would be refused.
+ */
+export function usePermitted(
+  permission: ResourcePermission,
+  resourceRef: string | undefined,
+): { allowed: boolean; loading: boolean; whyNot?: string } {
+  const { allowed, loading } = usePermission({ permission, resourceRef });
+  return {
+    allowed,
+    loading,
+    whyNot:
+      allowed || loading
+        ? undefined
+        : `You do not have the permission ${permission.name} for this`,
+  };
+}
+
+/**
+ * A button that is there for everyone but enabled only for those the permission
+ * policy allows: a person who may not act sees what exists and, on hover, why they
+ * cannot use it, rather than wondering where it went. Disabled while the decision
+ * loads.
+ */
+export function PermittedButton(
+  props: Omit<ButtonProps, 'onClick'> & {
+    permission: ResourcePermission;
+    resourceRef: string | undefined;
+    onClick(event: MouseEvent): void;
+    children: ReactNode;
+  },
+) {
+  const { permission, resourceRef, disabled, ...buttonProps } = props;
+  const { allowed, whyNot } = usePermitted(permission, resourceRef);
+  const button = <Button {...buttonProps} disabled={disabled || !allowed} />;
+  if (!whyNot) return button;
+  return (
+    <Tooltip title={whyNot}>
+      {/* A disabled button fires no events; the span lets the tooltip show. The
+          click is stopped so a button in a row summary does not toggle the row. */}
+      <span onClick={event => event.stopPropagation()}>{button}</span>
+    </Tooltip>
+  );
+}
