@@ -114,12 +114,21 @@ test('an outsider requests a breaking migration; the owner is notified, approves
   await shot(ada, 'approval-4-owner-approves');
   await approval.getByRole('button', { name: 'Approve' }).click();
   await approval.waitFor({ state: 'detached' });
-  await ada.getByText(/Approved by user:default\/ada/).first().waitFor();
+  await ada
+    .getByText(/Approved by user:default\/ada/)
+    .first()
+    .waitFor();
 
   // Olivia's page, untouched since, follows the run through to success: signals, no reload.
   await oliviaRun.getByText('succeeded').waitFor({ timeout: 90_000 });
-  await olivia.getByText(/Approved by user:default\/ada/).first().waitFor();
-  await olivia.getByText(/fine to rename/).first().waitFor();
+  await olivia
+    .getByText(/Approved by user:default\/ada/)
+    .first()
+    .waitFor();
+  await olivia
+    .getByText(/fine to rename/)
+    .first()
+    .waitFor();
   assert.equal(await olivia.evaluate(() => window.__sameDocument), true);
   await shot(olivia, 'approval-5-history-updated-live');
 });

@@ -602,16 +602,8 @@ describe('ConsumersPanel', () => {
     const api = fakeApi(() => ({
       ...ledger,
       consumers: [
-        consumer('private', {
-          state: 'pr-opened',
-          pullRequest: {
-            provider: 'github',
-            url: 'https://github.com/acme/private/pull/3',
-            number: 3,
-            branch: 'dataset-migrations/m1',
-            state: 'open',
-          },
-        }),
+        // As the backend sends it: state and counts, no patch, files, evidence or pull request.
+        consumer('private', { state: 'pr-opened', redacted: true }),
       ],
     }));
     await renderPanel(api);

@@ -25,7 +25,8 @@ function formatFigures(figures?: ResultFigures): string {
 export function VerificationEvidence(props: {
   verification: ConsumerVerification;
 }) {
-  const { command, shadowChecks, patchedBy, agentTurns } = props.verification;
+  const { command, commandNotRun, shadowChecks, patchedBy, agentTurns } =
+    props.verification;
   return (
     <Box>
       <Typography variant="body2" paragraph>
@@ -33,6 +34,11 @@ export function VerificationEvidence(props: {
         {agentTurns !== undefined ? ` in ${agentTurns} turns` : ''}.
       </Typography>
       {command && <CommandOutcome command={command} />}
+      {commandNotRun && (
+        <Typography variant="body2" paragraph color="textSecondary">
+          {commandNotRun}; the shadow queries below are the proof.
+        </Typography>
+      )}
       {shadowChecks.length > 0 && <ShadowChecks checks={shadowChecks} />}
     </Box>
   );

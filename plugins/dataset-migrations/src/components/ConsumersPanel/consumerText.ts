@@ -70,25 +70,10 @@ export function formatFileLines(file: FileImpact): string {
   return lines ? `${file.path}:${lines}` : file.path;
 }
 
-/** States a consumer reaches only with a patch written for it. */
-const PATCHED_STATES: readonly ConsumerState[] = [
-  'patched',
-  'verified',
-  'pr-opened',
-  'merged',
-  'done',
-];
-
 /**
  * Whether the backend left out the consumer's patch, files and evidence because
- * the user may not read the consumer's entity (a private repository): a consumer
- * that got as far as a patch, yet comes without one and without its files.
+ * the user may not read the consumer's entity (a private repository).
  */
 export function isWithheld(consumer: MigrationConsumer): boolean {
-  return (
-    PATCHED_STATES.includes(consumer.state) &&
-    !consumer.patch &&
-    !consumer.impact?.files.length &&
-    !consumer.verification
-  );
+  return consumer.redacted === true;
 }

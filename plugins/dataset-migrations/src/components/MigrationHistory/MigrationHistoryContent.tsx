@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import {
   Accordion,
   AccordionDetails,
@@ -38,7 +39,11 @@ export function MigrationHistoryContent() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const { migrations, error, loading, reload } = useMigrations(entityRef);
-  const [expanded, setExpanded] = useState<string>();
+  // `?migration=<id>` opens that run: the link a notification carries.
+  const [searchParams] = useSearchParams();
+  const [expanded, setExpanded] = useState<string | undefined>(
+    () => searchParams.get('migration') ?? undefined,
+  );
 
   return (
     <Grid container spacing={3}>
