@@ -1,9 +1,6 @@
 import type { Knex } from 'knex';
 import request from 'supertest';
-import type {
-  AuditorServiceCreateEventOptions,
-  BackstageCredentials,
-} from '@backstage/backend-plugin-api';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -24,6 +21,7 @@ import {
   waitFor,
 } from './__testUtils__/testDatabases';
 import { dataset } from './__testUtils__/fixtures';
+import { recordingAuditor } from './__testUtils__/recordingAuditor';
 import { datasetMigrationsPlugin } from './plugin';
 
 const API = '/api/dataset-migrations';
@@ -60,12 +58,6 @@ function decide(name: string, credentials: BackstageCredentials) {
     : AuthorizeResult.DENY;
 }
 
-type AuditRecord = {
-  options: AuditorServiceCreateEventOptions;
-  outcome?: 'succeeded' | 'failed';
-  error?: Error;
-};
-
 const NAMES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
 
 /**
@@ -77,7 +69,7 @@ describe('approvals', () => {
   let pluginDb: Knex;
   let warehouse: Knex;
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  const audits: AuditRecord[] = [];
+  const { auditor, events: audits } = recordingAuditor();
 
   beforeAll(async () => {
     pluginDb = await init();
@@ -99,21 +91,7 @@ describe('approvals', () => {
               result: decide(r.permission.name, options.credentials),
             })),
         }).factory,
-        mockServices.auditor.mock({
-          createEvent: async options => {
-            const record: AuditRecord = { options };
-            audits.push(record);
-            return {
-              success: async () => {
-                record.outcome = 'succeeded';
-              },
-              fail: async ({ error }) => {
-                record.outcome = 'failed';
-                record.error = error;
-              },
-            };
-          },
-        }).factory,
+        auditor.factory,
         mockServices.rootConfig.factory({
           data: {
             datasetMigrations: {
@@ -187,7 +165,7 @@ describe('approvals', () => {
   }
 
   const auditsOf = (eventId: string) =>
-    audits.filter(a => a.options.eventId === eventId);
+    audits.filter(a => a.eventId === eventId);
 
   it("holds an outsider's request for approval, runs nothing, and runs it once another user approves; a second approval at once is refused", async () => {
     const created = await as(OUTSIDER).post('/migrations', dropExtra('alpha'));
@@ -200,7 +178,7 @@ describe('approvals', () => {
     });
     expect(await runJobs(migration.id)).toBe(0);
     expect(auditsOf('migration-create').at(-1)).toMatchObject({
-      options: { severityLevel: 'medium' },
+      severityLevel: 'medium',
       outcome: 'succeeded',
     });
 
@@ -215,7 +193,7 @@ describe('approvals', () => {
     expect((await row(migration.id)).status).toBe('awaiting-approval');
     expect(await runJobs(migration.id)).toBe(0);
     expect(auditsOf('migration-approve').at(-1)).toMatchObject({
-      options: { severityLevel: 'high' },
+      severityLevel: 'high',
       outcome: 'failed',
     });
 
@@ -323,7 +301,7 @@ describe('approvals', () => {
     });
     expect(await runJobs(migration.id)).toBe(0);
     expect(auditsOf('migration-reject').at(-1)).toMatchObject({
-      options: { severityLevel: 'high' },
+      severityLevel: 'high',
       outcome: 'succeeded',
     });
 
@@ -358,7 +336,7 @@ describe('approvals', () => {
     );
     expect(jobsSince[0].n).toBe(0);
     expect(auditsOf('migration-create').at(-1)).toMatchObject({
-      options: { meta: { entityRef: 'resource:default/epsilon' } },
+      meta: { entityRef: 'resource:default/epsilon' },
       outcome: 'failed',
       error: expect.objectContaining({ name: 'NotAllowedError' }),
     });

@@ -6,12 +6,12 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import type { AuditorServiceCreateEventOptions } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   AuthorizeResult,
   type PolicyDecision,
 } from '@backstage/plugin-permission-common';
+import { recordingAuditor } from '../__testUtils__/recordingAuditor';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import {
   dataset,
@@ -63,34 +63,7 @@ const permissions = mockServices.permissions.mock({
 });
 
 /** Audit events as the plugin records them: how each ended. */
-const audits: Array<{
-  eventId: string;
-  severityLevel?: string;
-  outcome?: 'succeeded' | 'failed';
-  meta?: unknown;
-  error?: string;
-}> = [];
-const auditor = mockServices.auditor.mock({
-  createEvent: async (options: AuditorServiceCreateEventOptions) => {
-    const event: (typeof audits)[number] = {
-      eventId: options.eventId,
-      severityLevel: options.severityLevel,
-    };
-    audits.push(event);
-    return {
-      success: async (o?: { meta?: unknown }) => {
-        Object.assign(event, { outcome: 'succeeded', meta: o?.meta });
-      },
-      fail: async (o: { error: Error; meta?: unknown }) => {
-        Object.assign(event, {
-          outcome: 'failed',
-          meta: o.meta,
-          error: o.error.message,
-        });
-      },
-    };
-  },
-});
+const { auditor, events: audits } = recordingAuditor();
 
 describe('permissions and audit on every run route', () => {
   const { init } = createTestDatabases();
@@ -342,7 +315,9 @@ describe('permissions and audit on every run route', () => {
           severityLevel: route.severityLevel,
           outcome: 'failed',
           meta: expect.objectContaining({ migrationId: id, entityRef: EVENTS }),
-          error: expect.stringContaining(route.permission),
+          error: expect.objectContaining({
+            message: expect.stringContaining(route.permission),
+          }),
         }),
       ]);
     },
