@@ -186,21 +186,50 @@ test('migrate listening-events by renaming a field, from the entity page', async
     .getByText(/^Expand: the name serves version \d+'s fields/)
     .waitFor();
 
-  // The pull request opens in the portal: title, branch, diff; the demo merges it.
+  // The pull request opens in the portal: title, branch, diff. Ada may look but not
+  // merge: churn-model is listening-insights', so Grace merges it, in her own browser.
   await churn
     .getByRole('button', { name: /View pull request of .*churn-model/ })
     .click();
-  const pull = page.getByRole('dialog');
+  let pull = page.getByRole('dialog');
+  await pull.getByRole('table', { name: 'Changed files' }).waitFor();
+  assert.equal(
+    await pull.getByRole('button', { name: 'Merge (demo)' }).isDisabled(),
+    true,
+  );
+  await pull.getByRole('button', { name: 'Close' }).click();
+  await pull.waitFor({ state: 'detached' });
+
+  const grace = await browser.newPage({
+    viewport: { width: 1400, height: 1000 },
+  });
+  grace.setDefaultTimeout(30_000);
+  await grace.goto(page.url());
+  await grace.getByRole('button', { name: 'Sign in as grace' }).click();
+  const graceRun = grace.getByRole('button', {
+    name: `Run to version ${before + 1}`,
+  });
+  await graceRun.click();
+  await grace
+    .getByRole('table', { name: 'Consumers' })
+    .getByRole('row')
+    .filter({ hasText: 'churn-model' })
+    .getByRole('button', { name: /View pull request of .*churn-model/ })
+    .click();
+  pull = grace.getByRole('dialog');
   await pull
     .getByLabel('Branch into base')
     .getByText(/→ main/)
     .waitFor();
   await pull.getByRole('table', { name: 'Changed files' }).waitFor();
-  await shot('6-pull-request');
+  await grace.screenshot({
+    path: path.join(screenshots, '6-pull-request.png'),
+    fullPage: true,
+  });
   await pull.getByRole('button', { name: 'Merge (demo)' }).click();
   await pull.getByLabel('Pull request state').getByText('merged').waitFor();
-  await pull.getByRole('button', { name: 'Close' }).click();
-  await pull.waitFor({ state: 'detached' });
+  await grace.close();
+  // Ada's page hears of it without a reload.
   await churn.getByText(/^done$/).waitFor({ timeout: 90_000 });
   await cardCounts(
     /^1 pull request open · 1 needs attention · 4 moved$/,
