@@ -4,55 +4,19 @@
 //   E2E_BASE_URL=http://localhost:3000 node --test e2e/*.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-
-const baseUrl = process.env.E2E_BASE_URL ?? 'http://localhost:3000';
-const screenshots = path.resolve(import.meta.dirname, 'screenshots');
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { baseUrl, launchBrowser, shot, signedIn } from './portal.mjs';
 
 let browser;
 before(async () => {
-  fs.mkdirSync(screenshots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_FLAGS,
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
 });
 
-/** A browser of its own per person: signing in as one never signs out the other. */
-async function signedIn(user, url) {
-  const context = await browser.newContext({
-    viewport: { width: 1400, height: 1000 },
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.goto(url);
-  await page.getByRole('button', { name: `Sign in as ${user}` }).click();
-  return page;
-}
-
-const shot = (page, name) =>
-  page.screenshot({
-    path: path.join(screenshots, `${name}.png`),
-    fullPage: true,
-  });
-
 test('an outsider requests a breaking migration; the owner is notified, approves, and the history follows live', async t => {
   const dataset = `${baseUrl}/catalog/default/resource/tracks`;
-  const olivia = await signedIn('olivia', dataset);
+  const olivia = await signedIn(browser, 'olivia', dataset);
   let ada;
   t.after(async () => {
     if (!t.passed) {
@@ -101,7 +65,7 @@ test('an outsider requests a breaking migration; the owner is notified, approves
   });
 
   // Ada owns tracks: the portal tells her, and the notification leads to the run.
-  ada = await signedIn('ada', `${baseUrl}/notifications`);
+  ada = await signedIn(browser, 'ada', `${baseUrl}/notifications`);
   const notice = ada.getByText(/tracks.*awaits? (your )?approval/i).first();
   await notice.waitFor({ timeout: 60_000 });
   await shot(ada, 'approval-3-owner-notified');

@@ -4,53 +4,31 @@
 //   E2E_BASE_URL=http://localhost:3000 node --test e2e/*.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-
-const baseUrl = process.env.E2E_BASE_URL ?? 'http://localhost:3000';
-const screenshots = path.resolve(import.meta.dirname, 'screenshots');
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { baseUrl, launchBrowser, shot as shotOf, signedIn } from './portal.mjs';
 
 let browser;
 let page;
 
 before(async () => {
-  fs.mkdirSync(screenshots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_FLAGS,
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.setDefaultTimeout(30_000);
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
 });
 
-async function shot(name) {
-  await page.screenshot({
-    path: path.join(screenshots, `${name}.png`),
-    fullPage: true,
-  });
-}
+const shot = name => shotOf(page, name);
 
 test('migrate listening-events by renaming a field, from the entity page', async t => {
   t.after(async () => {
-    if (!t.passed) await shot('failure'); // what the user saw when it broke
+    if (!t.passed && page) await shot('failure'); // what the user saw when it broke
   });
-  await page.goto(`${baseUrl}/catalog/default/resource/listening-events`);
   // Ada is in data-platform, which owns the dataset.
-  await page.getByRole('button', { name: 'Sign in as ada' }).click();
+  page = await signedIn(
+    browser,
+    'ada',
+    `${baseUrl}/catalog/default/resource/listening-events`,
+  );
   const version = page.getByLabel('Schema version');
   await version.waitFor();
   const before = Number((await version.textContent()).match(/\d+/)[0]);
@@ -200,12 +178,7 @@ test('migrate listening-events by renaming a field, from the entity page', async
   await pull.getByRole('button', { name: 'Close' }).click();
   await pull.waitFor({ state: 'detached' });
 
-  const grace = await browser.newPage({
-    viewport: { width: 1400, height: 1000 },
-  });
-  grace.setDefaultTimeout(30_000);
-  await grace.goto(page.url());
-  await grace.getByRole('button', { name: 'Sign in as grace' }).click();
+  const grace = await signedIn(browser, 'grace', page.url());
   const graceRun = grace.getByRole('button', {
     name: `Run to version ${before + 1}`,
   });
@@ -222,10 +195,7 @@ test('migrate listening-events by renaming a field, from the entity page', async
     .getByText(/→ main/)
     .waitFor();
   await pull.getByRole('table', { name: 'Changed files' }).waitFor();
-  await grace.screenshot({
-    path: path.join(screenshots, '6-pull-request.png'),
-    fullPage: true,
-  });
+  await shotOf(grace, '6-pull-request');
   await pull.getByRole('button', { name: 'Merge (demo)' }).click();
   await pull.getByLabel('Pull request state').getByText('merged').waitFor();
   await grace.close();
