@@ -180,6 +180,9 @@ const pluginConfig = (warehouse: Knex) => ({
   datasetMigrations: {
     worker: { concurrency: 2 },
     contract: { retention: '0s' },
+    // Runs go straight to work; approvals are announced in their own test.
+    approvals: { required: [] },
+    consumers: { localGit: { roots: [PLAYER_REPO] } },
     engines: {
       warehouse: { type: 'postgres', connection: connectionUrlOf(warehouse) },
     },
