@@ -87,6 +87,14 @@ export const demoAuthProviderModule = createBackendModule({
       },
       async init({ providers, config, logger }) {
         if (!config.getOptionalBoolean('demo.enabled')) return;
+        // As Backstage's guest provider: passwordless sign-in as an admin never
+        // reaches a production deployment by a forgotten flag.
+        if (process.env.NODE_ENV === 'production') {
+          logger.warn(
+            'Demo sign-in is not offered: NODE_ENV is production (demo.enabled is ignored)',
+          );
+          return;
+        }
         const userNames = readDemoUserNames(config);
         logger.warn(
           `Demo sign-in is enabled: anyone can sign in as ${userNames.join(
