@@ -68,6 +68,7 @@ export class LocalGitRepositoryReader implements RepositoryReader {
   /** The repository's root; git run there cannot wander to a repository above it. */
   private pathOf(url: string): string {
     const path = url.startsWith('file://') ? fileURLToPath(url) : url;
+    this.roots.assertInside(url, path);
     if (!existsSync(path))
       throw new RepositoryUnreachableError(`repository ${url} does not exist`);
     return openRepository(url, this.roots).root;

@@ -238,10 +238,11 @@ export function openRepository(
       `"${repositoryUrl}" is not a local repository (expected a file:// URL or an absolute path)`,
     );
   }
+  // Before anything touches the path: whether it exists is no business of a catalog entity.
+  roots.assertInside(repositoryUrl, path);
   if (!existsSync(path)) {
     throw new InputError(`local git repository ${path} does not exist`);
   }
-  roots.assertInside(repositoryUrl, path);
   const repo = locate(path);
   if (!repo) throw new InputError(`${path} is not a git repository`);
   // The repository found may sit above the path, and a `.git` file may point anywhere.

@@ -103,7 +103,10 @@ async function patchWithAgent(
   /** Fields the consumer reads that the migration drops or recomputes, by file. */
   decisionProblems: string,
 ): Promise<{ files: ChangedFile[]; turns: number }> {
-  const command = await verifyCommandOf(deps, entityRef);
+  // The agent would run the command it is told must pass: only when commands may run.
+  const command = deps.limits.runVerifyCommands
+    ? await verifyCommandOf(deps, entityRef)
+    : undefined;
   return inWorkingCopy(readerFor(deps, url), url, rewritten, async dir => {
     const outcome = await deps.agent!.run({
       workdir: dir,
