@@ -111,6 +111,14 @@ describe('listMigrations with a visibility (conditions applied in SQL)', () => {
     ).toHaveLength(3);
   });
 
+  it('reads an empty allOf as every run, so that its negation is none', async () => {
+    const empty = {
+      allOf: [],
+    } as unknown as PermissionCriteria<MigrationPermissionFilter>;
+    expect(await visible(empty)).toHaveLength(3);
+    expect(await visible({ not: empty })).toEqual([]);
+  });
+
   it('keeps the entity filter and the limit under a condition', async () => {
     const runs = await harness.store.listMigrations({
       entityRef: EVENTS,

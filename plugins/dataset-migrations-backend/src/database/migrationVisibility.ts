@@ -37,7 +37,9 @@ export function whereVisible(
   table = 'migrations',
 ): void {
   if (isAndCriteria(criteria)) {
-    // An empty allOf holds for every run, as the permission framework reads it.
+    // An empty allOf holds for every run, as the permission framework reads it;
+    // said out loud, since knex drops an empty group (and `not` of it would too).
+    if (criteria.allOf.length === 0) query.whereRaw('true');
     for (const part of criteria.allOf)
       query.andWhere(q => whereVisible(q, part, table));
   } else if (isOrCriteria(criteria)) {

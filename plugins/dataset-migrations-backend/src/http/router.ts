@@ -253,7 +253,7 @@ export function createRouter(options: {
           datasetMigrationRetryPermission,
           id,
         );
-        return service.retryMigration(id);
+        return service.retryMigration(id, credentials);
       },
     );
     res.json({ migration });

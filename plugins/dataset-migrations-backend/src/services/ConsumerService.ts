@@ -199,7 +199,10 @@ export class ConsumerService {
           consumer.failure ? ` (${consumer.failure.kind})` : ''
         }`,
       );
+    // Owners told that their consumer needs a decision may take it while the run
+    // still waits for its approval; the decision waits with it.
     const open =
+      migration.status === 'awaiting-approval' ||
       migration.status === 'awaiting-decision' ||
       migration.status === 'queued' ||
       migration.status === 'running' ||
@@ -208,7 +211,7 @@ export class ConsumerService {
       throw new ConflictError(
         `migration ${migrationId} is ${
           migration.contractedAt ? 'contracted' : migration.status
-        }; decisions are taken while it waits for them or its new version is live`,
+        }; decisions are taken while it waits for approval or for them, or its new version is live`,
       );
     if (request.decision === 'agent' && !this.deps.hasAgent)
       throw new ConflictError(
@@ -405,6 +408,10 @@ function redacted(consumer: MigrationConsumer): MigrationConsumer {
         }
       : {}),
     ...(consumer.impact ? { impact: { ...consumer.impact, files: [] } } : {}),
+    // Who decided and what stays; why may quote the consumer's code.
+    ...(consumer.decision
+      ? { decision: { ...consumer.decision, reason: undefined } }
+      : {}),
     redacted: true,
   };
 }

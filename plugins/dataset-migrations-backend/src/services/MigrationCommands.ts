@@ -123,7 +123,7 @@ export class MigrationCommands {
    */
   private async approvalNeeded(
     request: { entityRef: string; fingerprint: string },
-    plan: MigrationPlan,
+    plan: MigrationPlan | undefined,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ): Promise<MigrationApproval | undefined> {
     const mayStart = await this.deps.permissions.isAllowedOnEntity(
@@ -197,16 +197,21 @@ export class MigrationCommands {
   /**
    * Queues a failed or cancelled migration again. A run that needed an approval
    * keeps it only when it was approved and its digest (request and plan) is
-   * unchanged; otherwise it awaits an approval again, with a fresh digest.
+   * unchanged; otherwise it awaits an approval again, with a fresh digest. A run
+   * that needed none is held to today's rules and the retrier's rights, as a new
+   * request would be.
    */
-  async retryMigration(id: string): Promise<Migration> {
+  async retryMigration(
+    id: string,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<Migration> {
     const existing = await this.deps.queries.findMigration(id);
     if (existing.status !== 'failed' && existing.status !== 'cancelled') {
       throw new ConflictError(
         `migration ${id} is ${existing.status}; only failed or cancelled migrations can be retried`,
       );
     }
-    const awaiting = await this.approvalOnRetry(existing);
+    const awaiting = await this.approvalOnRetry(existing, credentials);
     const result = await this.deps.store.requeueMigration(
       id,
       async (tx, migrationId) => {
@@ -228,12 +233,19 @@ export class MigrationCommands {
 
   private async approvalOnRetry(
     migration: Migration,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
   ): Promise<MigrationApproval | undefined> {
     const { approval } = migration;
-    if (!approval) return undefined;
+    if (migration.dryRun) return undefined;
     const subject = await this.deps.store.getRequestSubject(migration.id);
     if (!subject)
       throw new NotFoundError(`migration ${migration.id} was not found`);
+    if (!approval)
+      return this.approvalNeeded(
+        { entityRef: migration.entityRef, fingerprint: subject.fingerprint },
+        subject.plan,
+        credentials,
+      );
     const digest = requestDigest(subject.fingerprint, subject.plan);
     if (
       approval.decision?.outcome === 'approved' &&

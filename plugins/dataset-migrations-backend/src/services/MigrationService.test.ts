@@ -364,7 +364,7 @@ describe('MigrationService', () => {
     });
 
     // Retried and succeeded: both open migrations count, each consumer once per migration.
-    await service.retryMigration(second.id);
+    await service.retryMigration(second.id, credentials);
     await finish(second.id, 'succeeded');
     expect(await counts()).toEqual({
       consumerCounts: expect.objectContaining({
@@ -503,6 +503,27 @@ describe('MigrationService', () => {
       expect(enqueueMigration).toHaveBeenCalledTimes(1);
     });
 
+    it("holds a retried run to today's approval rules, though it needed none when requested", async () => {
+      // Requested under a config without approvals, then cancelled.
+      const { migration } = await service.createMigration(request, credentials);
+      expect(migration.status).toBe('queued');
+      await service.cancelMigration(migration.id);
+      enqueueMigration.mockClear();
+
+      // Approvals are now required: a retry waits for one and queues nothing.
+      const always = serviceWith({
+        retentionMs: 0,
+        approvalsRequired: ['always'],
+      });
+      const retried = await always.retryMigration(migration.id, credentials);
+      expect(retried.status).toBe('awaiting-approval');
+      expect(retried.approval).toEqual({
+        reasons: [expect.any(String)],
+        requestDigest: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+      expect(enqueueMigration).not.toHaveBeenCalled();
+    });
+
     it('holds a run awaiting approval from every worker path; a cancel ends it at once and a retry awaits approval again', async () => {
       const always = serviceWith({
         retentionMs: 0,
@@ -539,7 +560,7 @@ describe('MigrationService', () => {
         finishedAt: expect.any(String),
       });
 
-      const retried = await always.retryMigration(migration.id);
+      const retried = await always.retryMigration(migration.id, credentials);
       expect(retried.status).toBe('awaiting-approval');
       expect(retried.approval).toEqual(migration.approval);
       expect(enqueueMigration).not.toHaveBeenCalled();
@@ -615,7 +636,7 @@ describe('MigrationService', () => {
         { status: 'failed', reason: 'boom' },
         lease.owner,
       );
-      const retried = await always.retryMigration(migration.id);
+      const retried = await always.retryMigration(migration.id, credentials);
       expect(retried.status).toBe('queued');
       expect(retried.approval!.decision).toMatchObject({
         outcome: 'approved',
@@ -635,7 +656,7 @@ describe('MigrationService', () => {
         .update({
           plan: knex.raw(`jsonb_set(plan, '{table}', '"public.other"')`),
         });
-      const again = await always.retryMigration(migration.id);
+      const again = await always.retryMigration(migration.id, credentials);
       expect(again.status).toBe('awaiting-approval');
       expect(again.approval!.decision).toBeUndefined();
       expect(again.approval!.requestDigest).not.toBe(

@@ -142,8 +142,11 @@ export class MigrationService {
     return this.commands.cancelMigration(id, actor);
   }
 
-  retryMigration(id: string) {
-    return this.commands.retryMigration(id);
+  retryMigration(
+    id: string,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ) {
+    return this.commands.retryMigration(id, credentials);
   }
 
   approveMigration(
