@@ -12,6 +12,7 @@ import {
   datasetMigrationApproveOwnPermission,
   datasetMigrationApprovePermission,
   datasetMigrationRequestPermission,
+  datasetMigrationReadPermission,
   datasetMigrationStartPermission,
   type Migration,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -30,6 +31,8 @@ const OWNER = 'user:default/owner';
 const MEMBER = 'user:default/member';
 const OUTSIDER = 'user:default/outsider';
 const STRANGER = 'user:default/stranger';
+/** May request, but may read no one else's runs. */
+const BLIND = 'user:default/blind';
 
 const REQUEST = datasetMigrationRequestPermission.name;
 const START = datasetMigrationStartPermission.name;
@@ -46,19 +49,22 @@ const POLICY: Record<string, string[]> = {
   [MEMBER]: [REQUEST, START, APPROVE],
   [OUTSIDER]: [REQUEST],
   [STRANGER]: [],
+  [BLIND]: [REQUEST],
 };
 const DATASET_PERMISSIONS = [REQUEST, START, APPROVE, APPROVE_OWN];
 
 function decide(name: string, credentials: BackstageCredentials) {
   const user = (credentials.principal as { userEntityRef?: string })
     .userEntityRef;
+  if (name === datasetMigrationReadPermission.name && user === BLIND)
+    return AuthorizeResult.DENY;
   if (!DATASET_PERMISSIONS.includes(name)) return AuthorizeResult.ALLOW;
   return user && POLICY[user]?.includes(name)
     ? AuthorizeResult.ALLOW
     : AuthorizeResult.DENY;
 }
 
-const NAMES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
+const NAMES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
 
 /**
  * Approvals through the plugin's routes, on a real Postgres and the real
@@ -340,6 +346,22 @@ describe('approvals', () => {
       outcome: 'failed',
       error: expect.objectContaining({ name: 'NotAllowedError' }),
     });
+  });
+
+  it('answers a repeated request with the same run only to those who may read it', async () => {
+    const first = await as(OUTSIDER).post('/migrations', renameName('zeta'));
+    expect(first.status).toBe(201);
+    const again = await as(OUTSIDER).post('/migrations', renameName('zeta'));
+    expect(again.status).toBe(200);
+    expect(again.body.migration.id).toBe(first.body.migration.id);
+
+    // The same spec from one who may not read the run: refused, not shown.
+    const blind = await as(BLIND).post('/migrations', renameName('zeta'));
+    expect(blind.status).toBe(403);
+    expect(blind.body.error.message).toContain(
+      datasetMigrationReadPermission.name,
+    );
+    expect(blind.body.migration).toBeUndefined();
   });
 
   it('lets a dry run through with the request permission alone, without approval', async () => {

@@ -113,6 +113,14 @@ export function createRouter(options: {
       },
       async addMeta => {
         const answer = await service.createMigration(spec, credentials);
+        // An identical request answers with the run it made, which is not
+        // necessarily the caller's: shown only to those who may read it.
+        if (!answer.created)
+          await guard.assertAllowedOnMigration(
+            credentials,
+            datasetMigrationReadPermission,
+            answer.migration.id,
+          );
         addMeta({
           entityRef: answer.migration.entityRef,
           migrationId: answer.migration.id,
