@@ -75,6 +75,25 @@ async function renderRun(
 }
 
 describe('ApprovalPanel', () => {
+  it("offers no Approve on one's own request without approve-own, and says why", async () => {
+    // The test app signs in as user:default/guest, who requested this run.
+    const details = awaiting('own-request');
+    const api = { getMigration: jest.fn(async () => details) };
+    const { region } = await renderRun(details, api, request =>
+      request.permission.name === 'dataset-migrations.migration.approve-own'
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+    );
+    expect(
+      await within(region).findByText(
+        /it is your own request, which needs the permission dataset-migrations\.migration\.approve-own/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(region).queryByRole('button', { name: 'Approve' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('approves exactly the request it shows, with the comment', async () => {
     const details = awaiting('plays');
     const approved: MigrationDetails = {

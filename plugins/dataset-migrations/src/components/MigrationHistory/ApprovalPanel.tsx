@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { Box, Button, TextField, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import { useApi } from '@backstage/core-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
+import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import {
+  datasetMigrationApproveOwnPermission,
   datasetMigrationApprovePermission,
   type ApprovalDecision,
   type Migration,
@@ -25,10 +27,28 @@ export function ApprovalPanel(props: {
 }) {
   const { migration, approval, onDecided } = props;
   const api = useApi(datasetMigrationsApiRef);
-  const permitted = usePermitted(
+  const identityApi = useApi(identityApiRef);
+  const me = useAsync(
+    async () => (await identityApi.getBackstageIdentity()).userEntityRef,
+    [identityApi],
+  );
+  const approve = usePermitted(
     datasetMigrationApprovePermission,
     migration.entityRef,
   );
+  // A requester deciding on their own request needs approve-own as well.
+  const ownRequest = me.value === migration.requestedBy;
+  const approveOwn = usePermitted(
+    datasetMigrationApproveOwnPermission,
+    ownRequest ? migration.entityRef : undefined,
+  );
+  const permitted =
+    ownRequest && approve.allowed && !approveOwn.loading && !approveOwn.allowed
+      ? {
+          ...approveOwn,
+          whyNot: `it is your own request, which needs the permission ${datasetMigrationApproveOwnPermission.name}`,
+        }
+      : { ...approve, loading: approve.loading || me.loading };
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<string>();
