@@ -201,6 +201,8 @@ describe('approvals', () => {
     expect(auditsOf('migration-approve').at(-1)).toMatchObject({
       severityLevel: 'high',
       outcome: 'failed',
+      // Refused, and still naming the run's dataset.
+      meta: { migrationId: migration.id, entityRef: 'resource:default/alpha' },
     });
 
     // Two approvals at once: exactly one wins.

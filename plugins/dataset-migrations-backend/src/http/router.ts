@@ -138,23 +138,18 @@ export function createRouter(options: {
     ['reject', service.rejectMigration],
   ] as const) {
     router.post(`/migrations/:id/${action}`, async (req, res) => {
-      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-      const id = parseInput(migrationId, req.params.id, 'migration id');
-      const migration = await guard.audited(
+      // The run's dataset is in the event even when the decision is refused.
+      const migration = await auditedChange(
         req,
-        {
-          eventId: `migration-${action}`,
-          severityLevel: 'high',
-          meta: { migrationId: id },
-        },
-        async addMeta => {
+        { eventId: `migration-${action}`, severityLevel: 'high' },
+        async ({ credentials, id }, _run, addMeta) => {
           const decided = await decide.call(
             service,
             id,
             req.body ?? {},
             credentials,
           );
-          addMeta({ entityRef: decided.entityRef, status: decided.status });
+          addMeta({ status: decided.status });
           return decided;
         },
       );
