@@ -172,6 +172,9 @@ export class MigrationCommands {
 
   /** `actor`: the user who asked, left out of the notification it causes. */
   async cancelMigration(id: string, actor?: string): Promise<Migration> {
+    // A repeated cancel changes nothing, so it tells nobody again.
+    const before = await this.deps.queries.findMigration(id);
+    if (before.status === 'cancelled') return before;
     const migration = await this.deps.store.requestCancel(id);
     if (!migration) throw new NotFoundError(`migration ${id} was not found`);
     if (

@@ -503,6 +503,36 @@ describe('MigrationService', () => {
       expect(enqueueMigration).toHaveBeenCalledTimes(1);
     });
 
+    it('announces a cancel once: a repeated cancel changes nothing and tells nobody', async () => {
+      const heard: MigrationChange[] = [];
+      const announcing = serviceWith({
+        retentionMs: 0,
+        announcer: {
+          migrationChanged: async change => {
+            heard.push(change);
+          },
+          consumerChanged: async () => {},
+        },
+      });
+      const { migration } = await announcing.createMigration(
+        request,
+        credentials,
+      );
+      heard.length = 0;
+      await announcing.cancelMigration(migration.id, 'user:default/mock');
+      const again = await announcing.cancelMigration(
+        migration.id,
+        'user:default/mock',
+      );
+      expect(again.status).toBe('cancelled');
+      expect(heard).toEqual([
+        expect.objectContaining({
+          migrationId: migration.id,
+          outcome: 'cancelled',
+        }),
+      ]);
+    });
+
     it("holds a retried run to today's approval rules, though it needed none when requested", async () => {
       // Requested under a config without approvals, then cancelled.
       const { migration } = await service.createMigration(request, credentials);
