@@ -16,7 +16,9 @@ after(async () => {
 
 test('an outsider requests a breaking migration; the owner is notified, approves, and the history follows live', async t => {
   const dataset = `${baseUrl}/catalog/default/resource/tracks`;
-  const olivia = await signedIn(browser, 'olivia', dataset);
+  const olivia = await signedIn(browser, 'olivia', dataset, {
+    screenshot: 'approval-0-demo-sign-in',
+  });
   let ada;
   t.after(async () => {
     if (!t.passed) {

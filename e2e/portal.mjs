@@ -25,13 +25,16 @@ export async function launchBrowser() {
 }
 
 /** A browser context of its own per person: signing in as one never signs out another. */
-export async function signedIn(browser, user, url) {
+export async function signedIn(browser, user, url, { screenshot } = {}) {
   const page = await browser.newPage({
     viewport: { width: 1400, height: 1000 },
   });
   page.setDefaultTimeout(30_000);
   await page.goto(url);
-  await page.getByRole('button', { name: `Sign in as ${user}` }).click();
+  const signIn = page.getByRole('button', { name: `Sign in as ${user}` });
+  await signIn.waitFor();
+  if (screenshot) await shot(page, screenshot);
+  await signIn.click();
   return page;
 }
 
