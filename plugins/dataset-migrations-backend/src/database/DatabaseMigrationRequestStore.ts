@@ -244,12 +244,17 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
 
   async latestMigrations(
     entityRefs: string[],
+    visibility: MigrationVisibility = { type: 'all' },
   ): Promise<Map<string, MigrationSummary>> {
-    if (entityRefs.length === 0) return new Map();
+    if (entityRefs.length === 0 || visibility.type === 'none') return new Map();
     const rows: MigrationRow[] = await this.knex.select('*').from(
       this.knex('migrations')
         .distinctOn('entity_ref')
         .whereIn('entity_ref', entityRefs)
+        .where(q => {
+          if (visibility.type === 'conditional')
+            whereVisible(q, visibility.filter);
+        })
         .orderBy([
           { column: 'entity_ref' },
           { column: 'created_at', order: 'desc' },

@@ -93,8 +93,10 @@ export interface MigrationRequestStore {
     limit: number;
     visibility?: MigrationVisibility;
   }): Promise<Migration[]>;
+  /** Each dataset's newest run among those `visibility` shows (all when omitted). */
   latestMigrations(
     entityRefs: string[],
+    visibility?: MigrationVisibility,
   ): Promise<Map<string, MigrationSummary>>;
 
   /** Cancels a queued migration at once; asks a running one to stop at its next safe point. */

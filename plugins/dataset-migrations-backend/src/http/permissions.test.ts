@@ -407,9 +407,24 @@ describe('permissions and audit on every run route', () => {
           }
         : { result: AuthorizeResult.ALLOW }) as PolicyDecision;
 
+    // A newer run of the same dataset, by someone else.
+    await store.createMigration(
+      newMigration({ requestedBy: OTHER, entityRef: EVENTS }),
+      async () => {},
+    );
+
     const res = await api().get(`${API}/migrations`);
     expect(res.status).toBe(200);
     expect(res.body.items.map((m: { id: string }) => m.id)).toEqual([mine]);
+    // The dataset list, too, shows the newest run the caller may read.
+    const datasets = await api().get(`${API}/datasets`);
+    expect(datasets.status).toBe(200);
+    expect(datasets.body.items).toEqual([
+      expect.objectContaining({
+        entityRef: EVENTS,
+        lastMigration: expect.objectContaining({ id: mine }),
+      }),
+    ]);
   });
 
   it('leaves out the patch, files and evidence of a consumer the caller may not read', async () => {

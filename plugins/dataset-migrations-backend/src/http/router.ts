@@ -77,14 +77,26 @@ export function createRouter(options: {
 
   router.get('/datasets', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json({ items: await service.listDatasets(credentials) });
+    // Each with its newest run the caller may read.
+    const visibility = await guard.migrationVisibility(
+      credentials,
+      datasetMigrationReadPermission,
+    );
+    res.json({ items: await service.listDatasets(credentials, visibility) });
   });
 
   router.get('/datasets/:kind/:namespace/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { kind, namespace, name } = req.params;
     res.json(
-      await service.getDataset(`${kind}:${namespace}/${name}`, credentials),
+      await service.getDataset(
+        `${kind}:${namespace}/${name}`,
+        credentials,
+        await guard.migrationVisibility(
+          credentials,
+          datasetMigrationReadPermission,
+        ),
+      ),
     );
   });
 

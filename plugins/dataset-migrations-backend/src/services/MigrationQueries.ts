@@ -44,14 +44,16 @@ export class MigrationQueries {
     },
   ) {}
 
+  /** The datasets the caller may see, each with its newest run the caller may read. */
   async listDatasets(
     credentials: BackstageCredentials,
+    visibility: MigrationVisibility,
   ): Promise<DatasetSummary[]> {
     const entities = await this.deps.catalog.listDatasets(credentials);
     const refs = entities.map(e => stringifyEntityRef(e));
     const [versions, latest] = await Promise.all([
       this.deps.store.getSchemaVersions(refs),
-      this.deps.store.latestMigrations(refs),
+      this.deps.store.latestMigrations(refs, visibility),
     ]);
     const counts = await this.consumerCounts(refs);
     return entities.map((entity, i) =>
@@ -67,6 +69,7 @@ export class MigrationQueries {
   async getDataset(
     entityRef: string,
     credentials: BackstageCredentials,
+    visibility: MigrationVisibility,
   ): Promise<DatasetDetails> {
     const ref = DatasetCatalog.normalizeRef(entityRef);
     const entity = await this.deps.catalog.getDataset(ref, credentials);
@@ -76,7 +79,7 @@ export class MigrationQueries {
     );
     const [schema, latest] = await Promise.all([
       this.deps.engines.get(location.engine).introspect(location),
-      this.deps.store.latestMigrations([ref]),
+      this.deps.store.latestMigrations([ref], visibility),
     ]);
     const counts = await this.consumerCounts([ref]);
     return {

@@ -297,7 +297,9 @@ describe('MigrationService', () => {
 
   it('counts consumers per state over every open migration, after a cancel and a retry', async () => {
     const counts = async () => {
-      const details = await service.getDataset(EVENTS, credentials);
+      const details = await service.getDataset(EVENTS, credentials, {
+        type: 'all',
+      });
       const { consumerCounts, consumersOnPreviousVersion } = details;
       return { consumerCounts, consumersOnPreviousVersion };
     };

@@ -94,12 +94,19 @@ export class MigrationService {
     });
   }
 
-  listDatasets(credentials: BackstageCredentials) {
-    return this.queries.listDatasets(credentials);
+  listDatasets(
+    credentials: BackstageCredentials,
+    visibility: MigrationVisibility,
+  ) {
+    return this.queries.listDatasets(credentials, visibility);
   }
 
-  getDataset(entityRef: string, credentials: BackstageCredentials) {
-    return this.queries.getDataset(entityRef, credentials);
+  getDataset(
+    entityRef: string,
+    credentials: BackstageCredentials,
+    visibility: MigrationVisibility,
+  ) {
+    return this.queries.getDataset(entityRef, credentials, visibility);
   }
 
   inferSpec(body: unknown, credentials: BackstageCredentials) {
