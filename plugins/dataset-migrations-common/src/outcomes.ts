@@ -1,5 +1,3 @@
-import type { MigrationStatus } from './types';
-
 /**
  * The signal channel the backend publishes on when a run, one of its steps or one
  * of its consumers changes. Messages carry ids only: the client refetches with its
@@ -18,7 +16,6 @@ export interface DatasetMigrationsSignal {
   migrationId: string;
   /** The dataset's entity ref. */
   entityRef: string;
-  status?: MigrationStatus;
   /** Set when the change is to one consumer. */
   consumerRef?: string;
   // Signals are JSON objects.

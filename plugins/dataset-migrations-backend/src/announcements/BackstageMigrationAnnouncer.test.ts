@@ -241,7 +241,7 @@ describe('BackstageMigrationAnnouncer', () => {
     );
   });
 
-  it('signals ids and status only, on the plugin channel, coalescing a burst into at most one per window with the latest status', async () => {
+  it('signals ids only, on the plugin channel, coalescing a burst into at most one per window', async () => {
     let status: MigrationStatus = 'running';
     const { announcer, publishSignal } = setup({
       signalIntervalMs: 200,
@@ -258,7 +258,7 @@ describe('BackstageMigrationAnnouncer', () => {
     expect(publishSignal.mock.calls[0][0]).toEqual({
       recipients: { type: 'broadcast' },
       channel: DATASET_MIGRATIONS_SIGNAL_CHANNEL,
-      message: { migrationId: ID, entityRef: DATASET, status: 'running' },
+      message: { migrationId: ID, entityRef: DATASET },
     });
 
     await new Promise(resolve => setTimeout(resolve, 300));
@@ -267,7 +267,6 @@ describe('BackstageMigrationAnnouncer', () => {
     expect(publishSignal.mock.calls[1][0].message).toEqual({
       migrationId: ID,
       entityRef: DATASET,
-      status: 'succeeded',
     });
 
     // A consumer's changes have their own window and name the consumer.
@@ -277,7 +276,6 @@ describe('BackstageMigrationAnnouncer', () => {
     expect(publishSignal.mock.calls[2][0].message).toEqual({
       migrationId: ID,
       entityRef: DATASET,
-      status: 'succeeded',
       consumerRef: PLAYER,
     });
     await announcer.close();

@@ -355,13 +355,12 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
       const message: DatasetMigrationsSignal = {
         migrationId: migration.id,
         entityRef: migration.entityRef,
-        status: migration.status,
         ...(change.consumerRef ? { consumerRef: change.consumerRef } : {}),
       };
       await this.deliver('signal', migration.id, () =>
         this.options.signals.publish<DatasetMigrationsSignal>({
-          // Broadcast: a message names a run, its dataset and its status, never what
-          // the run changes; every client refetches the run with its own credentials,
+          // Broadcast: a message names a run and its dataset (and a consumer), never
+          // its status or what it changes; every client refetches the run with its own credentials,
           // and the plugin's read permission decides what it gets. Who may read a run
           // is the organisation's policy to say, which a user list here could not
           // follow (an admin, a consumer's owner, anyone the policy lets read it).
