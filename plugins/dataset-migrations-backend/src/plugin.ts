@@ -32,6 +32,7 @@ import { LeaseSweeper } from './jobs/LeaseSweeper';
 import { PullRequestFollowUp } from './jobs/PullRequestFollowUp';
 import { MigrationRunner } from './jobs/MigrationRunner';
 import { OperationRunner } from './jobs/OperationRunner';
+import { recordDatasetOwners } from './jobs/recordDatasetOwners';
 import { DatasetCatalog } from './catalog/DatasetCatalog';
 import { MigrationService } from './services/MigrationService';
 import { createRouter } from './http/router';
@@ -230,6 +231,17 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           });
           // Start once the backend serves: a job may call the catalog straight away.
           lifecycle.addStartupHook(async () => {
+            // Runs from before owners were kept; a catalog hiccup only delays it.
+            await recordDatasetOwners({
+              store,
+              catalog: datasetCatalog,
+              auth,
+              logger,
+            }).catch(error =>
+              logger.warn(
+                `Could not record dataset owners on earlier runs: ${error}`,
+              ),
+            );
             await queue.start({
               concurrency: worker.concurrency,
               handlers: {

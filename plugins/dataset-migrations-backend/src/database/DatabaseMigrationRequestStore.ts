@@ -242,6 +242,20 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
     return (await query).map(toMigration);
   }
 
+  async datasetsWithoutOwner(): Promise<string[]> {
+    const rows = await this.knex<MigrationRow>('migrations')
+      .distinct('entity_ref')
+      .whereNull('dataset_owner');
+    return rows.map(row => row.entity_ref);
+  }
+
+  async recordDatasetOwner(entityRef: string, owner: string): Promise<number> {
+    return this.knex<MigrationRow>('migrations')
+      .where({ entity_ref: entityRef })
+      .whereNull('dataset_owner')
+      .update({ dataset_owner: owner });
+  }
+
   async latestMigrations(
     entityRefs: string[],
     visibility: MigrationVisibility = { type: 'all' },

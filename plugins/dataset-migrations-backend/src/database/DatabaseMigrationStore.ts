@@ -40,6 +40,8 @@ export class DatabaseMigrationStore implements MigrationStore {
   readonly getMigrationWithPlan: MigrationStore['getMigrationWithPlan'];
   readonly listMigrations: MigrationStore['listMigrations'];
   readonly latestMigrations: MigrationStore['latestMigrations'];
+  readonly datasetsWithoutOwner: MigrationStore['datasetsWithoutOwner'];
+  readonly recordDatasetOwner: MigrationStore['recordDatasetOwner'];
   readonly requestCancel: MigrationStore['requestCancel'];
   readonly isCancelRequested: MigrationStore['isCancelRequested'];
   readonly awaitDecisions: MigrationStore['awaitDecisions'];
@@ -84,6 +86,8 @@ export class DatabaseMigrationStore implements MigrationStore {
     this.getMigrationWithPlan = requests.getMigrationWithPlan.bind(requests);
     this.listMigrations = requests.listMigrations.bind(requests);
     this.latestMigrations = requests.latestMigrations.bind(requests);
+    this.datasetsWithoutOwner = requests.datasetsWithoutOwner.bind(requests);
+    this.recordDatasetOwner = requests.recordDatasetOwner.bind(requests);
     this.requestCancel = requests.requestCancel.bind(requests);
     this.isCancelRequested = requests.isCancelRequested.bind(requests);
     this.awaitDecisions = requests.awaitDecisions.bind(requests);

@@ -93,6 +93,10 @@ export interface MigrationRequestStore {
     limit: number;
     visibility?: MigrationVisibility;
   }): Promise<Migration[]>;
+  /** Datasets with runs that recorded no owner (requested before owners were kept). */
+  datasetsWithoutOwner(): Promise<string[]>;
+  /** Records the owner on a dataset's runs that have none; returns how many. */
+  recordDatasetOwner(entityRef: string, owner: string): Promise<number>;
   /** Each dataset's newest run among those `visibility` shows (all when omitted). */
   latestMigrations(
     entityRefs: string[],
