@@ -65,7 +65,7 @@ function setup(
   const publishEvent = jest.fn(async (_: any) => {});
   const announcer = new BackstageMigrationAnnouncer({
     migrations: {
-      getMigration: async id =>
+      getMigrationWithPlan: async id =>
         id === ID
           ? ({
               ...migration(overrides.status?.(), overrides.dryRun),
@@ -221,7 +221,7 @@ describe('BackstageMigrationAnnouncer', () => {
     const { send, logger } = setup();
     const failing = new BackstageMigrationAnnouncer({
       migrations: {
-        getMigration: async () => {
+        getMigrationWithPlan: async () => {
           throw new Error('connection terminated');
         },
       },

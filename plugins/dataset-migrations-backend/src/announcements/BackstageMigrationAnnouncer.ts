@@ -175,7 +175,7 @@ function consumerNotice(
 }
 
 export interface BackstageMigrationAnnouncerOptions {
-  migrations: Pick<MigrationRequestStore, 'getMigration'>;
+  migrations: Pick<MigrationRequestStore, 'getMigrationWithPlan'>;
   notifications: Pick<NotificationService, 'send'>;
   signals: Pick<SignalsService, 'publish'>;
   events: Pick<EventsService, 'publish'>;
@@ -348,7 +348,7 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
   }
 
   private sendSignal(change: { migrationId: string; consumerRef?: string }) {
-    // Read when sent, so the status is the latest even after a coalesced burst.
+    // Read when sent: one read per coalesced burst, for the dataset it names.
     this.after(change.migrationId, async () => {
       const migration = await this.read(change.migrationId);
       if (!migration) return;
@@ -373,7 +373,10 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
   }
 
   private async read(migrationId: string): Promise<Migration | undefined> {
-    const migration = await this.options.migrations.getMigration(migrationId);
+    // The run without its steps and logs: this is read for every progress signal.
+    const migration = await this.options.migrations.getMigrationWithPlan(
+      migrationId,
+    );
     if (!migration)
       this.options.logger.warn(
         `Migration ${migrationId} changed but cannot be read; nothing announced`,
