@@ -16,3 +16,4 @@ export * from './expand';
 export * from './responses';
 export * from './permissions';
 export * from './outcomes';
+export * from './campaigns';

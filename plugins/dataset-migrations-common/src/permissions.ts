@@ -133,6 +133,51 @@ export const datasetMigrationRetryPermission = createPermission({
 });
 
 /**
+ * See campaigns and plan one (planning changes nothing). Basic: a campaign spans
+ * many owners' datasets, and what it shows of each run still follows the read
+ * permission on runs.
+ *
+ * @public
+ */
+export const datasetMigrationCampaignReadPermission = createPermission({
+  name: 'dataset-migrations.campaign.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Create a campaign (a draft; nothing runs until it is started).
+ *
+ * @public
+ */
+export const datasetMigrationCampaignCreatePermission = createPermission({
+  name: 'dataset-migrations.campaign.create',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Start, pause, resume and abort campaigns. Starting also needs the request
+ * permission on every dataset the campaign migrates; each migration is requested
+ * in the name of the person who started it and is approved as theirs would be.
+ *
+ * @public
+ */
+export const datasetMigrationCampaignManagePermission = createPermission({
+  name: 'dataset-migrations.campaign.manage',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Campaign permissions (basic: not checked against a resource).
+ *
+ * @public
+ */
+export const datasetMigrationCampaignPermissions = [
+  datasetMigrationCampaignReadPermission,
+  datasetMigrationCampaignCreatePermission,
+  datasetMigrationCampaignManagePermission,
+];
+
+/**
  * Permissions checked against a dataset's (or consumer's) catalog entity.
  *
  * @public
@@ -166,4 +211,5 @@ export const datasetMigrationRunPermissions = [
 export const datasetMigrationPermissions = [
   ...datasetMigrationEntityPermissions,
   ...datasetMigrationRunPermissions,
+  ...datasetMigrationCampaignPermissions,
 ];

@@ -1,4 +1,5 @@
 import { zodToJsonSchema } from 'zod-to-json-schema';
+import { campaignDocumentSchema } from './campaigns';
 import {
   createMigrationRequestSchema,
   MIGRATION_SPEC_API_VERSION,
@@ -13,5 +14,17 @@ export function specJsonSchema(): object {
     }),
     $id: `https://${MIGRATION_SPEC_API_VERSION}/migration-spec.schema.json`,
     title: 'Dataset migration spec (v1)',
+  };
+}
+
+/** The campaign document as JSON Schema. */
+export function campaignJsonSchema(): object {
+  return {
+    ...zodToJsonSchema(campaignDocumentSchema, {
+      name: 'Campaign',
+      $refStrategy: 'none',
+    }),
+    $id: `https://${MIGRATION_SPEC_API_VERSION}/campaign.schema.json`,
+    title: 'Dataset migration campaign (v1)',
   };
 }

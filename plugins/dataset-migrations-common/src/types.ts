@@ -174,6 +174,8 @@ export interface Migration extends MigrationSummary {
   datasetOwner?: string;
   /** Set when the migration needed a person's approval before it could run. */
   approval?: MigrationApproval;
+  /** The campaign that started it, and its wave there (0 is the canary). */
+  campaign?: { id: string; wave: number };
 }
 
 /**

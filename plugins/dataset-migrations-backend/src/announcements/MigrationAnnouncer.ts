@@ -1,4 +1,7 @@
-import type { MigrationOutcome } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type {
+  CampaignState,
+  MigrationOutcome,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 
 /**
  * What happened to a run, for the people and plugins that follow it. Fired after
@@ -31,6 +34,16 @@ export interface ConsumerChange {
   reason?: string;
 }
 
+/** What happened to a campaign: it started, paused (by itself or a person), resumed, completed or was aborted. */
+export interface CampaignChange {
+  campaignId: string;
+  state: CampaignState;
+  /** The user who caused it; absent when the runner acted by itself. */
+  actor?: string;
+  /** Why, e.g. the threshold a wave crossed. */
+  reason?: string;
+}
+
 /**
  * Tells people (notifications), portals (signals) and other plugins (events) that
  * a run or a consumer changed. Never throws: an announcement that cannot be
@@ -39,4 +52,6 @@ export interface ConsumerChange {
 export interface MigrationAnnouncer {
   migrationChanged(change: MigrationChange): Promise<void>;
   consumerChanged(change: ConsumerChange): Promise<void>;
+  /** Tells the campaign's owner and those watching its page. */
+  campaignChanged?(change: CampaignChange): Promise<void>;
 }

@@ -36,6 +36,8 @@ export type MigrationRow = {
   verification: RecordedVerification | null;
   rollback_override: PersonOverride | null;
   dataset_owner: string | null;
+  campaign_id: string | null;
+  campaign_wave: number | null;
   approval: MigrationApproval | null;
 };
 
@@ -76,6 +78,9 @@ export function toMigration(row: MigrationRow): Migration {
         }
       : {}),
     ...(row.dataset_owner ? { datasetOwner: row.dataset_owner } : {}),
+    ...(row.campaign_id
+      ? { campaign: { id: row.campaign_id, wave: row.campaign_wave ?? 0 } }
+      : {}),
     ...(row.approval ? { approval: row.approval } : {}),
   };
 }

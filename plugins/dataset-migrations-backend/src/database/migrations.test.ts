@@ -161,6 +161,8 @@ const SCHEMA = [
   'migrations.rollback_override jsonb',
   'migrations.dataset_owner character varying(255)',
   'migrations.approval jsonb -- reasons, requestDigest and the decision (outcome, by, at, comment)',
+  'migrations.campaign_id uuid',
+  'migrations.campaign_wave integer',
   'dataset_versions dataset_versions_migration_id_foreign: FOREIGN KEY (migration_id) REFERENCES migrations(id)',
   'dataset_versions dataset_versions_pkey: PRIMARY KEY (entity_ref)',
   'migration_checkpoints migration_checkpoints_migration_id_foreign: FOREIGN KEY (migration_id) REFERENCES migrations(id) ON DELETE CASCADE',
@@ -172,6 +174,7 @@ const SCHEMA = [
   'migration_steps migration_steps_migration_id_attempt_name_unique: UNIQUE (migration_id, attempt, name)',
   'migration_steps migration_steps_migration_id_foreign: FOREIGN KEY (migration_id) REFERENCES migrations(id) ON DELETE CASCADE',
   'migration_steps migration_steps_pkey: PRIMARY KEY (id)',
+  'migrations migrations_campaign_id_foreign: FOREIGN KEY (campaign_id) REFERENCES campaigns(id) ON DELETE SET NULL',
   'migrations migrations_pkey: PRIMARY KEY (id)',
   "migrations migrations_status_check: CHECK (((status)::text = ANY ((ARRAY['queued'::character varying, 'running'::character varying, 'succeeded'::character varying, 'failed'::character varying, 'cancelled'::character varying, 'rolled-back'::character varying, 'awaiting-decision'::character varying, 'awaiting-approval'::character varying, 'rejected'::character varying])::text[])))",
   'CREATE UNIQUE INDEX dataset_versions_pkey ON public.dataset_versions USING btree (entity_ref)',
@@ -182,6 +185,7 @@ const SCHEMA = [
   'CREATE UNIQUE INDEX migration_logs_pkey ON public.migration_logs USING btree (id)',
   'CREATE UNIQUE INDEX migration_steps_migration_id_attempt_name_unique ON public.migration_steps USING btree (migration_id, attempt, name)',
   'CREATE UNIQUE INDEX migration_steps_pkey ON public.migration_steps USING btree (id)',
+  'CREATE INDEX migrations_campaign_idx ON public.migrations USING btree (campaign_id)',
   'CREATE INDEX migrations_dataset_owner_idx ON public.migrations USING btree (dataset_owner)',
   'CREATE INDEX migrations_entity_ref_created_at_idx ON public.migrations USING btree (entity_ref, created_at)',
   'CREATE INDEX migrations_fingerprint_idx ON public.migrations USING btree (fingerprint)',
@@ -189,6 +193,7 @@ const SCHEMA = [
   'CREATE UNIQUE INDEX migrations_pkey ON public.migrations USING btree (id)',
   'CREATE INDEX migrations_requested_by_idx ON public.migrations USING btree (requested_by)',
   "CREATE INDEX migrations_running_lease_idx ON public.migrations USING btree (lease_expires_at) WHERE ((status)::text = 'running'::text)",
+  'SEQUENCE campaign_progress_id_seq bigint',
   'SEQUENCE migration_logs_id_seq bigint',
   'SEQUENCE migration_steps_id_seq integer',
 ];
@@ -336,7 +341,13 @@ describe('knex migrations', () => {
     await db.migrate.latest({ directory: MIGRATIONS_DIR });
     expect(await schemaOf(db, PLUGIN_TABLES)).toEqual(SCHEMA);
     const after = await db('migrations').where({ id }).first();
-    expect(after).toEqual({ ...before, dataset_owner: null, approval: null });
+    expect(after).toEqual({
+      ...before,
+      dataset_owner: null,
+      approval: null,
+      campaign_id: null,
+      campaign_wave: null,
+    });
 
     await db.migrate.rollback({ directory: MIGRATIONS_DIR });
     expect(await schemaOf(db, PLUGIN_TABLES)).toEqual(earlier);

@@ -5,6 +5,7 @@ import {
 } from '@backstage/plugin-permission-node';
 import {
   datasetMigrationEntityPermissions,
+  datasetMigrationCampaignPermissions,
   datasetMigrationRunPermissions,
   type Migration,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -41,6 +42,7 @@ export function registerPermissions(
       ),
   });
   registry.addPermissions(datasetMigrationEntityPermissions);
+  registry.addPermissions(datasetMigrationCampaignPermissions);
   return createConditionTransformer(
     registry.getPermissionRuleset(datasetMigrationPermissionResourceRef),
   );
