@@ -197,7 +197,11 @@ export function seedDemoConsumers(dataDir: string): string {
   return catalogFile;
 }
 
-function createRepository(repo: string, files: Record<string, string>): void {
+/** A local git repository with these files in one commit on `main`. */
+export function createRepository(
+  repo: string,
+  files: Record<string, string>,
+): void {
   for (const [file, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
     writeFileSync(path.join(repo, file), content);

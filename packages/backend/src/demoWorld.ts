@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { ensureDatabase } from '@internal/embedded-postgres';
+import { seedFleetTables } from './demoFleet';
 
 /**
  * The demo warehouse: datasets the demo catalog (demo/catalog) points at. Each table
@@ -64,6 +65,7 @@ export async function seedDemoWorld(serverUrl: string): Promise<void> {
       }
       await client.query('COMMIT');
     }
+    await seedFleetTables(client);
   } finally {
     await client.end();
   }

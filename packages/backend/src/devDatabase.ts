@@ -7,6 +7,7 @@ import {
 import type { Config } from '@backstage/config';
 import { startEmbeddedPostgres } from '@internal/embedded-postgres';
 import { seedDemoConsumers } from './demoConsumers';
+import { seedFleetCatalog } from './demoFleet';
 import { seedDemoWorld } from './demoWorld';
 
 /**
@@ -28,9 +29,11 @@ export async function startDevDatabase(
   if (config.getOptionalBoolean('demo.enabled')) {
     await seedDemoWorld(server.url);
     // Next to the data directory: .data/consumer-repos and .data/demo-catalog.
-    seedDemoConsumers(
-      path.dirname(path.resolve(config.getString('embeddedPostgres.dataDir'))),
+    const dataDir = path.dirname(
+      path.resolve(config.getString('embeddedPostgres.dataDir')),
     );
+    seedDemoConsumers(dataDir);
+    seedFleetCatalog(dataDir);
   }
 
   return {
