@@ -6,6 +6,7 @@ import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-
 import type { DatasetTarget } from './sql/analyzeSql';
 import type { ConsumerMapping } from './sql/fieldMapping';
 import { isYamlPath } from './sql/dbtSources';
+import { dbtProjectOf } from './sql/dbtProject';
 import {
   mentionsDataset,
   relationText,
@@ -28,9 +29,11 @@ export function assessConsumer(
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): ConsumerAssessment {
+  // The project's own models and sources decide what its ref() and source() name.
+  const inProject: DatasetTarget = { ...target, dbt: dbtProjectOf(files) };
   const results = rewriteConsumerFiles(
-    files.filter(file => mentionsDataset(file.content, target)),
-    target,
+    files.filter(file => mentionsDataset(file.content, inProject)),
+    inProject,
     mapping,
   );
   const statuses = new Set(results.map(r => r.status));

@@ -6,6 +6,7 @@
  */
 import type { ScanToken } from 'libpg-query';
 import type { JinjaReference } from './dbtJinja';
+import { sourceKey, type DbtProject } from './dbtProject';
 import type { ParsedSql } from '../../sql/sqlParser';
 
 /** The dataset as consumer SQL names it. */
@@ -20,6 +21,8 @@ export interface DatasetTarget {
    * through `identifier:`.
    */
   sourceTable?: string;
+  /** The consumer's own dbt project, which decides what its ref() and source() name. */
+  dbt?: DbtProject;
 }
 
 /** The dataset at `schema.table` (or `table` in `public`) with the old version's fields. */
@@ -75,6 +78,12 @@ export interface ColumnUse extends Span {
   /** `SET f = …` or an INSERT column: a name, where no expression may stand. */
   assignment?: boolean;
   /**
+   * Unqualified, beside other relations at the level that owns it: the dataset's
+   * alias (or name), which a new name for the field must be qualified with, since
+   * another relation there may have a column of that name.
+   */
+  crowdedOwner?: string;
+  /**
    * In an operand of `/`, where integers divide as integers: `direct` through
    * `+ - * %` only, `nested` inside a call too (`sum(f) / count(*)`), where the
    * call's result type depends on the field's.
@@ -109,6 +118,12 @@ export interface StatementAnalysis extends Span {
   datasetRelations: DatasetRelation[];
   /** Unqualified dataset field names in a subquery over other relations: theirs or the dataset's. */
   ambiguous: Array<Span & { field: string }>;
+  /**
+   * Unqualified names the new version introduces (a rename's target, an added
+   * field) read where the dataset is in scope and not provably from a nearer
+   * relation: from cut-over the dataset's column could take them.
+   */
+  captures: Array<Span & { field: string; candidates: string[] }>;
 }
 
 export interface DatasetRelation extends Span {
@@ -126,6 +141,7 @@ export function analyzeSql(
   parsed: ParsedSql,
   target: DatasetTarget,
   placeholders: Map<string, JinjaReference> = new Map(),
+  introduced: ReadonlySet<string> = new Set(),
 ): StatementAnalysis[] {
   const fields = new Set(target.fields);
   return (parsed.result.stmts ?? []).map((raw, i) => {
@@ -133,7 +149,13 @@ export function analyzeSql(
     const end = raw.stmt_len
       ? parsed.indexOf((raw.stmt_location ?? 0) + raw.stmt_len)
       : text.length;
-    const walker = new StatementWalker(parsed, target, fields, placeholders);
+    const walker = new StatementWalker(
+      parsed,
+      target,
+      fields,
+      placeholders,
+      introduced,
+    );
     walker.visit(raw.stmt, new Scope());
     return {
       index: i + 1,
@@ -144,6 +166,7 @@ export function analyzeSql(
       stars: walker.stars,
       joinsByName: walker.joinsByName,
       ambiguous: walker.ambiguous,
+      captures: walker.captures,
       datasetRelations: walker.datasetRelations,
     };
   });
@@ -172,6 +195,7 @@ class StatementWalker {
   readonly stars: StarUse[] = [];
   readonly joinsByName: Array<Span & { field: string }> = [];
   readonly ambiguous: Array<Span & { field: string }> = [];
+  readonly captures: StatementAnalysis['captures'] = [];
   readonly datasetRelations: DatasetRelation[] = [];
   /** Inside an operand of `/` (see {@link ColumnUse.divided}). */
   private dividing: ColumnUse['divided'];
@@ -181,6 +205,7 @@ class StatementWalker {
     private readonly target: DatasetTarget,
     private readonly fields: Set<string>,
     private readonly placeholders: Map<string, JinjaReference>,
+    private readonly introduced: ReadonlySet<string>,
   ) {}
 
   visit(value: unknown, scope: Scope): void {
@@ -310,17 +335,33 @@ class StatementWalker {
 
   private isDataset(rv: Node, scope: Scope): boolean {
     const jinja = this.placeholders.get(rv.relname);
-    if (jinja) {
-      return (
-        (jinja.kind === 'source' &&
-          jinja.table === (this.target.sourceTable ?? this.target.table)) ||
-        (jinja.kind === 'ref' && jinja.model === this.target.table)
-      );
-    }
+    if (jinja) return this.isDatasetJinja(jinja);
     if (!rv.schemaname && scope.hasCte(rv.relname)) return false;
     return (
       rv.relname === this.target.table &&
       (!rv.schemaname || rv.schemaname === this.target.schema)
+    );
+  }
+
+  /**
+   * A `source()` is the dataset when the project declares it at the dataset's
+   * schema and table (or, undeclared, by its table name); a `ref()` when it names
+   * no model of the project's own and has the dataset's name.
+   */
+  private isDatasetJinja(jinja: JinjaReference): boolean {
+    const { target } = this;
+    const table = target.sourceTable ?? target.table;
+    if (jinja.kind === 'source') {
+      const declared = target.dbt?.sources.get(
+        sourceKey(jinja.source, jinja.table),
+      );
+      if (!declared) return jinja.table === table;
+      return declared.identifier === table && declared.schema === target.schema;
+    }
+    return (
+      jinja.kind === 'ref' &&
+      jinja.model === target.table &&
+      !target.dbt?.models.has(jinja.model)
     );
   }
 
@@ -344,20 +385,53 @@ class StatementWalker {
       return;
     }
     const field = names[names.length - 1];
+    if (field && names.length === 1 && this.introduced.has(field))
+      this.captureRisk(field, span.whole, scope);
     if (!field || !this.fields.has(field)) return;
     const owner =
       names.length >= 2
         ? scope.byAlias(names[names.length - 2]!)
         : this.ownerOfUnqualified(scope);
     if (owner === 'ambiguous') this.ambiguous.push({ ...span.whole, field });
-    else if (owner?.dataset)
+    else if (owner?.dataset) {
+      const crowded =
+        names.length === 1 &&
+        levelsOf(scope)[0]?.relations.some(r => !r.dataset);
       this.columns.push({
         ...span.whole,
         field,
         name: span.last,
         bareTarget,
         ...(this.dividing ? { divided: this.dividing } : {}),
+        ...(crowded ? { crowdedOwner: owner.alias } : {}),
       });
+    }
+  }
+
+  /**
+   * An unqualified name the new version introduces. Postgres gives it to the
+   * nearest level with a relation that has the column; the dataset gains the column
+   * at cut-over, so unless the name provably belongs to a relation nearer than the
+   * dataset (the only other relation in scope, and nearer), the dataset may take it
+   * (silently, from an outer level) or make it ambiguous (at its own level).
+   */
+  private captureRisk(field: string, at: Span, scope: Scope): void {
+    const levels = levelsOf(scope);
+    const datasetLevel = levels.findIndex(l =>
+      l.relations.some(r => r.dataset),
+    );
+    if (datasetLevel < 0) return;
+    const others = levels.flatMap((level, i) =>
+      level.relations
+        .filter(r => !r.dataset)
+        .map(r => ({ alias: r.alias, nearer: i < datasetLevel })),
+    );
+    if (others.length === 1 && others[0].nearer) return;
+    this.captures.push({
+      ...at,
+      field,
+      candidates: others.map(o => o.alias),
+    });
   }
 
   /**
@@ -467,6 +541,14 @@ class StatementWalker {
     }
     return { whole: { start: first.start, end: last.end }, first, last };
   }
+}
+
+/** The scopes with relations, from the innermost out: the levels a name is resolved at. */
+function levelsOf(scope: Scope): Scope[] {
+  const levels: Scope[] = [];
+  for (let s: Scope | undefined = scope; s; s = s.parent)
+    if (s.relations.length > 0) levels.push(s);
+  return levels;
 }
 
 const ARITHMETIC = new Set(['/', '+', '-', '*', '%']);

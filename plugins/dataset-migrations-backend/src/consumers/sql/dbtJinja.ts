@@ -53,3 +53,43 @@ function placeholderName(n: number, length: number): string {
   const name = `_j${n.toString(36)}`;
   return name.padEnd(length, '_').slice(0, Math.max(length, name.length));
 }
+
+/** A name written right against a Jinja expression, e.g. `amount{{ to_dollars() }}`. */
+export interface GluedName {
+  /** Index of the name in the file. */
+  at: number;
+  /** The letters, digits and `_` touching the expression. */
+  fragment: string;
+  /** Whether the name comes before the expression (`amount{{…}}`) or after it (`{{…}}_amount`). */
+  side: 'before' | 'after';
+  jinja: string;
+}
+
+/**
+ * Names glued to a `{{ … }}` expression. Whether `amount{{ x }}` reads `amount`
+ * (the expression rendering `/ 100`) or a name Jinja completes (`amount_usd`) only
+ * rendering tells; the rewriter must not guess either way.
+ */
+export function gluedNames(text: string): GluedName[] {
+  const glued: GluedName[] = [];
+  for (const match of text.matchAll(JINJA)) {
+    const span = match[0];
+    if (!span.startsWith('{{')) continue;
+    const start = match.index ?? 0;
+    const end = start + span.length;
+    const before = /[A-Za-z0-9_$]+$/.exec(
+      text.slice(Math.max(0, start - 63), start),
+    );
+    if (before)
+      glued.push({
+        at: start - before[0].length,
+        fragment: before[0],
+        side: 'before',
+        jinja: span,
+      });
+    const after = /^[A-Za-z0-9_$]+/.exec(text.slice(end, end + 63));
+    if (after)
+      glued.push({ at: end, fragment: after[0], side: 'after', jinja: span });
+  }
+  return glued;
+}

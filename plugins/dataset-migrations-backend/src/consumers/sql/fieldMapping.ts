@@ -132,3 +132,18 @@ export function widenedFields(
       : [],
   );
 }
+
+/**
+ * Names the new version has that the old one did not: a rename's or retype's new
+ * name, an added field. From cut-over the dataset's name serves them too, so an
+ * unqualified reference to one of them may start to mean the dataset's column.
+ */
+export function introducedNames(mapping: ConsumerMapping): Set<string> {
+  const old = new Set(mapping.sourceFields.map(f => f.name));
+  const names = new Set<string>();
+  for (const [field, m] of mapping.byField)
+    if ((m.kind === 'renamed' || m.kind === 'retyped') && m.to !== field)
+      names.add(m.to);
+  for (const name of mapping.added) names.add(name);
+  return new Set([...names].filter(name => !old.has(name)));
+}

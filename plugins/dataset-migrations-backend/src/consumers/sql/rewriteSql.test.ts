@@ -314,3 +314,118 @@ describe('rewriteSqlFile, widened fields as written', () => {
     });
   });
 });
+
+describe('rewriteSqlFile, a new name another relation has', () => {
+  // orders.cust_ref becomes customer_id, the name of the key it references.
+  const orders: DatasetField[] = [
+    { name: 'order_id', type: 'bigint', nullable: false, primaryKey: true },
+    { name: 'cust_ref', type: 'bigint', nullable: false, primaryKey: false },
+    { name: 'total', type: 'integer', nullable: true, primaryKey: false },
+  ];
+  const ordersTarget = {
+    schema: 'public',
+    table: 'orders',
+    fields: orders.map(f => f.name),
+  };
+  const toCustomerId = consumerMapping(orders, [
+    { renameField: { from: 'cust_ref', to: 'customer_id' } },
+  ]);
+  const rewriteOrders = (content: string) =>
+    rewriteSqlFile({ path: 'q.sql', content }, ordersTarget, toCustomerId);
+
+  it('qualifies the renamed field beside another relation, so the other relation’s column cannot take it', () => {
+    const result = rewriteOrders(
+      'select cust_ref, c.name from orders join customers c on c.customer_id = cust_ref',
+    );
+    expect(result.status).toBe('rewritten');
+    expect(result.content).toBe(
+      'select orders.customer_id AS cust_ref, c.name from orders join customers c on c.customer_id = orders.customer_id',
+    );
+  });
+
+  it('leaves a lone relation’s renamed field unqualified', () => {
+    const result = rewriteOrders('select cust_ref, total from orders');
+    expect(result.content).toBe(
+      'select customer_id AS cust_ref, total from orders',
+    );
+  });
+
+  it('asks a person when an outer reference in a subquery would be captured by the dataset’s new column', () => {
+    const sql =
+      'select c.name from customers c where exists (select 1 from orders o where o.cust_ref = customer_id)';
+    const result = rewriteOrders(sql);
+    expect(result.status).toBe('needs-decision');
+    expect(result.content).toBe(sql);
+    expect(result.impact.problem?.message).toContain(
+      'qualify it as c.customer_id',
+    );
+  });
+
+  it('asks a person when an unqualified name beside the dataset would become ambiguous', () => {
+    const result = rewriteOrders(
+      'select customer_id, total from orders o join customers c on c.customer_id = o.cust_ref',
+    );
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toMatch(
+      /"customer_id" is not qualified.*qualify it as c\.customer_id/,
+    );
+  });
+
+  it('needs nobody when the name provably belongs to a nearer relation', () => {
+    const result = rewriteOrders(
+      'select o.cust_ref from orders o where exists (select 1 from customers c where customer_id = o.cust_ref)',
+    );
+    expect(result.status).toBe('rewritten');
+    expect(result.content).toBe(
+      'select o.customer_id AS cust_ref from orders o where exists (select 1 from customers c where customer_id = o.customer_id)',
+    );
+  });
+
+  it('treats an added field’s name the same way', () => {
+    const withRegion = consumerMapping(orders, [
+      { addField: { name: 'region', type: 'text' } },
+    ]);
+    const result = rewriteSqlFile(
+      {
+        path: 'q.sql',
+        content:
+          'select s.name from stores s where exists (select 1 from orders o where o.total > 0 and region = s.region)',
+      },
+      ordersTarget,
+      withRegion,
+    );
+    expect(result.status).toBe('needs-decision');
+  });
+});
+
+describe('rewriteSqlFile, names glued to dbt Jinja', () => {
+  const model = (sql: string) =>
+    rewrite(sql, renameAndCast, 'models/plays.sql');
+
+  it('asks a person when a changed field is glued to an expression, rather than leave it unrenamed', () => {
+    const sql =
+      "select track_id{{ var('suffix', '') }} as t, user_id from {{ source('warehouse', 'listening_events') }}";
+    const result = model(sql);
+    expect(result.status).toBe('needs-decision');
+    expect(result.content).toBe(sql);
+    expect(result.impact.problem?.message).toMatch(
+      /track_id\{\{ var\('suffix', ''\) \}\} glues a name to dbt Jinja: it may read "track_id"/,
+    );
+  });
+
+  it('asks a person when Jinja could complete a changed field’s name', () => {
+    const result = model(
+      "select {{ prefix }}_played from {{ source('warehouse', 'listening_events') }}",
+    );
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toContain('"ms_played"');
+  });
+
+  it('rewrites as before when the glued name could be no changed field', () => {
+    const result = model(
+      "select track_id, country{{ suffix }} from {{ source('warehouse', 'listening_events') }}",
+    );
+    expect(result.status).toBe('rewritten');
+    expect(result.content).toContain('track_uri AS track_id');
+  });
+});

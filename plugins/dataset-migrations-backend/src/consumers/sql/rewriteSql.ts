@@ -18,10 +18,11 @@ import {
   type StarUse,
   type StatementAnalysis,
 } from './analyzeSql';
-import { maskJinja, type MaskedSql } from './dbtJinja';
+import { gluedNames, maskJinja, type MaskedSql } from './dbtJinja';
 import { rewriteDbtSources } from './dbtSources';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
+  introducedNames,
   readAsIs,
   starChanges,
   type ConsumerMapping,
@@ -47,7 +48,17 @@ export function mentionsDataset(
   content: string,
   target: DatasetTarget,
 ): boolean {
-  return new RegExp(`\\b${escapeRegExp(target.table)}\\b`, 'i').test(content);
+  // Its table's name, or a dbt source the project declares for it under another name.
+  const names = [target.table];
+  for (const [key, relation] of target.dbt?.sources ?? [])
+    if (
+      relation.identifier === target.table &&
+      relation.schema === target.schema
+    )
+      names.push(key.slice(key.indexOf('.') + 1));
+  return names.some(name =>
+    new RegExp(`\\b${escapeRegExp(name)}\\b`, 'i').test(content),
+  );
 }
 
 /** Files the rewriter reads: plain SQL and dbt models. */
@@ -110,7 +121,7 @@ export function rewriteSqlFile(
 
   let statements: StatementAnalysis[];
   try {
-    statements = analyzeFile(file.content, target);
+    statements = analyzeFile(file.content, target, introducedNames(mapping));
   } catch (error) {
     if (!(error instanceof SqlSyntaxError)) throw error;
     return unchanged('unparseable', {
@@ -122,6 +133,7 @@ export function rewriteSqlFile(
   }
 
   const plan = planEdits(file.content, statements, mapping, target);
+  decideGluedNames(file.content, mapping, target, plan);
   const fields = [...new Set(plan.fieldsRead)].sort();
   const lines = [
     ...new Set(plan.positions.map(i => positionOf(file.content, i).line)),
@@ -185,6 +197,7 @@ function changedFieldsNamedIn(
 export function analyzeFile(
   content: string,
   target: DatasetTarget,
+  introduced?: ReadonlySet<string>,
 ): StatementAnalysis[] {
   const masked = maskJinja(content);
   return analyzeSql(
@@ -192,6 +205,7 @@ export function analyzeFile(
     parseSql(masked.text),
     target,
     masked.placeholders,
+    introduced,
   );
 }
 
@@ -249,6 +263,19 @@ function planEdits(
           use.start,
           `reads "${use.field}", renamed to "${m.to}", a name that serves another field's values until contract`,
         );
+      } else if (
+        use.crowdedOwner !== undefined &&
+        m.to !== use.field &&
+        (isPlaceholder(use.crowdedOwner) ||
+          (mapping.renamedTo &&
+            statement.datasetRelations.some(
+              r => !r.aliased && r.name === use.crowdedOwner,
+            )))
+      ) {
+        decide(
+          use.start,
+          `"${use.field}" becomes "${m.to}", a name another relation here may have; qualify "${use.field}" with its table first`,
+        );
       } else {
         const edit = columnEdit(content, use, mapping);
         // A widened field read under its own name needs no change.
@@ -264,6 +291,18 @@ function planEdits(
       decide(
         use.start,
         `"${use.field}" in a subquery may be its own table's column or the dataset's; qualify it`,
+      );
+    }
+    for (const capture of statement.captures) {
+      plan.positions.push(capture.start);
+      const [only] = capture.candidates;
+      const suggestion =
+        capture.candidates.length === 1 && only && !isPlaceholder(only)
+          ? `qualify it as ${identifier(only)}.${identifier(capture.field)}`
+          : 'qualify it with its table';
+      decide(
+        capture.start,
+        `"${capture.field}" is not qualified, and from cut-over the dataset has a column "${capture.field}" too, which could take it (silently in a subquery): ${suggestion} before the migration runs`,
       );
     }
     for (const join of statement.joinsByName) {
@@ -299,6 +338,46 @@ function planEdits(
     }
   }
   return plan;
+}
+
+/**
+ * A name glued to a Jinja expression may be a changed field (or the dataset) read
+ * as written, or the start or end of a name Jinja completes: when a changed field
+ * or the dataset's table could be that name, a person decides.
+ */
+function decideGluedNames(
+  content: string,
+  mapping: ConsumerMapping,
+  target: DatasetTarget,
+  plan: EditPlan,
+): void {
+  const changed = [...mapping.byField.entries()]
+    .filter(([field, m]) => m.kind !== 'same' && !readAsIs(field, m))
+    .map(([field]) => field);
+  if (changed.length === 0 && !mapping.renamedTo) return;
+  const candidates = [...changed, target.table];
+  for (const glued of gluedNames(content)) {
+    const fragment = glued.fragment.toLowerCase();
+    const could = candidates.filter(name =>
+      glued.side === 'before'
+        ? name.startsWith(fragment)
+        : name.endsWith(fragment),
+    );
+    if (could.length === 0) continue;
+    plan.positions.push(glued.at);
+    plan.decisions.push({
+      at: glued.at,
+      message: `${
+        glued.side === 'before'
+          ? `${glued.fragment}${glued.jinja.trim()}`
+          : `${glued.jinja.trim()}${glued.fragment}`
+      } glues a name to dbt Jinja: it may read ${could
+        .map(name => `"${name}"`)
+        .join(
+          ', ',
+        )}, which the migration changes, or a name Jinja completes; only rendering tells`,
+    });
+  }
 }
 
 /**
@@ -423,7 +502,14 @@ function columnEdit(
   const qualifier = content.slice(use.start, use.name.start);
   const renamed =
     m.kind === 'renamed' || m.kind === 'retyped' ? identifier(m.to) : '';
-  let text = `${qualifier}${renamed}`;
+  // A new name beside other relations could be theirs: qualified with the dataset's.
+  const owner =
+    use.crowdedOwner !== undefined &&
+    (m.kind === 'renamed' || m.kind === 'retyped') &&
+    m.to !== use.field
+      ? `${identifier(use.crowdedOwner)}.`
+      : '';
+  let text = `${qualifier || owner}${renamed}`;
   // An assignment target is a name: the new value is cast on the way in by Postgres.
   // A widened field is read as it is: a cast back would overflow again.
   if (m.kind === 'retyped' && !m.widening && !use.assignment)
@@ -511,6 +597,11 @@ function expandStar(
     }
   }
   return parts.join(', ');
+}
+
+/** A relation named by masked dbt Jinja, which has no name SQL can qualify with. */
+function isPlaceholder(alias: string): boolean {
+  return alias === '' || alias.startsWith('_j');
 }
 
 function applyEdits(content: string, edits: Edit[]): string {

@@ -9,6 +9,7 @@ import { renamedTarget } from '../sql/analyzeSql';
 import { maskJinja } from '../sql/dbtJinja';
 import { mentionsDataset } from '../sql/rewriteSql';
 import { shadowCheckFile } from '../verification/shadowCheck';
+import { dbtProjectOf } from '../sql/dbtProject';
 import { inWorkingCopy } from '../workingCopy';
 import {
   ConsumerFailed,
@@ -81,6 +82,8 @@ export async function verify(
   }
 
   const shadowChecks: ShadowCheck[] = [];
+  // The project's own models and sources decide what its ref() and source() name.
+  const inProject = { ...target, dbt: dbtProjectOf(snapshot.files) };
   if (migration.contractedAt) {
     shadowChecks.push({
       path: '*',
@@ -120,7 +123,7 @@ export async function verify(
         ...(await shadowCheckFile({
           engine,
           dataset: { table: plan.table },
-          target,
+          target: inProject,
           fromVersion: migration.fromVersion,
           targetVersion: migration.targetVersion,
           original: { path: file.path, content: original },
@@ -128,7 +131,7 @@ export async function verify(
           ...(plan.targetTable && context.mapping.renamedTo
             ? {
                 renamed: {
-                  target: renamedTarget(target, context.mapping.renamedTo),
+                  target: renamedTarget(inProject, context.mapping.renamedTo),
                   dataset: { table: plan.targetTable },
                 },
               }

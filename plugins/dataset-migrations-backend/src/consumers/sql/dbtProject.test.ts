@@ -1,0 +1,108 @@
+import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { assessConsumer } from '../impact';
+import { consumerMapping } from './fieldMapping';
+import { loadSqlParser } from '../../sql/sqlParser';
+
+// The dataset public.orders renames amount to amount_cents; the consumer is a dbt
+// project with a model of its own also called orders.
+const fields: DatasetField[] = [
+  { name: 'order_id', type: 'bigint', nullable: false, primaryKey: true },
+  { name: 'amount', type: 'integer', nullable: true, primaryKey: false },
+];
+const target = {
+  schema: 'public',
+  table: 'orders',
+  fields: ['order_id', 'amount'],
+};
+const mapping = consumerMapping(fields, [
+  { renameField: { from: 'amount', to: 'amount_cents' } },
+]);
+const sources = (schema: string, identifier?: string) => ({
+  path: 'models/sources.yml',
+  content: `version: 2
+sources:
+  - name: shop
+    schema: ${schema}
+    tables:
+      - name: orders${identifier ? `\n        identifier: ${identifier}` : ''}
+`,
+});
+const stagingModel = {
+  path: 'models/orders.sql',
+  content: "select order_id, amount from {{ source('shop', 'orders') }}\n",
+};
+const report = {
+  path: 'models/reports/revenue.sql',
+  content: "select sum(amount) as revenue from {{ ref('orders') }}\n",
+};
+const statusOf = (result: ReturnType<typeof assessConsumer>, path: string) =>
+  result.results.find(r => r.path === path)?.status;
+
+beforeAll(() => loadSqlParser());
+
+describe('a consumer’s own dbt project decides what ref() and source() name', () => {
+  it('takes ref() of the project’s own model for that model, not the dataset', () => {
+    const result = assessConsumer(
+      [sources('public'), stagingModel, report],
+      target,
+      mapping,
+    );
+    // The staging model reads the dataset and keeps its output names...
+    expect(statusOf(result, 'models/orders.sql')).toBe('rewritten');
+    expect(
+      result.results.find(r => r.path === 'models/orders.sql')?.content,
+    ).toContain('amount_cents AS amount');
+    // ...so the report on top of it reads the model, whose columns did not change.
+    expect(statusOf(result, 'models/reports/revenue.sql')).toBe('unaffected');
+  });
+
+  it('takes ref() of a name the project has no model for as the dataset still', () => {
+    const result = assessConsumer([report], target, mapping);
+    expect(statusOf(result, 'models/reports/revenue.sql')).toBe('rewritten');
+  });
+
+  it('follows model-paths from dbt_project.yml', () => {
+    const result = assessConsumer(
+      [
+        {
+          path: 'dbt_project.yml',
+          content: "name: shop\nmodel-paths: ['transform']\n",
+        },
+        { path: 'transform/orders.sql', content: 'select 1 as amount\n' },
+        report,
+      ],
+      target,
+      mapping,
+    );
+    expect(statusOf(result, 'models/reports/revenue.sql')).toBe('unaffected');
+  });
+
+  it('does not take a source in another schema with the same table name for the dataset', () => {
+    const result = assessConsumer(
+      [sources('staging'), stagingModel],
+      target,
+      mapping,
+    );
+    expect(statusOf(result, 'models/orders.sql')).toBe('unaffected');
+  });
+
+  it('reads a source’s identifier as the table it names', () => {
+    const renamedSource = {
+      path: 'models/stg.sql',
+      content: "select amount from {{ source('shop', 'raw_orders') }}\n",
+    };
+    const result = assessConsumer(
+      [
+        {
+          path: 'models/sources.yml',
+          content:
+            'sources:\n  - name: shop\n    schema: public\n    tables:\n      - name: raw_orders\n        identifier: orders\n',
+        },
+        renamedSource,
+      ],
+      target,
+      mapping,
+    );
+    expect(statusOf(result, 'models/stg.sql')).toBe('rewritten');
+  });
+});
