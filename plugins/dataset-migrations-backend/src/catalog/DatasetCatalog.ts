@@ -11,6 +11,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_ENGINE,
   ANNOTATION_TABLE,
+  getDeclaredSchemaVersion,
   isDatasetEntity,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { DatasetLocation } from '@dataset-migrations/plugin-dataset-migrations-node';
@@ -61,6 +62,14 @@ export class DatasetCatalog {
       throw new NotFoundError(
         `entity ${entityRef} was not found in the catalog`,
       );
+    return DatasetCatalog.asDataset(entity, entityRef);
+  }
+
+  /** The entity, if it is a dataset; a 400 naming it otherwise. */
+  static asDataset(
+    entity: Entity,
+    entityRef = stringifyEntityRef(entity),
+  ): Entity {
     if (!isDatasetEntity(entity)) {
       throw new InputError(
         `entity ${entityRef} is not a dataset (expected kind Resource with spec.type dataset)`,
@@ -100,6 +109,47 @@ export class DatasetCatalog {
     return items;
   }
 
+  /**
+   * Datasets a campaign selects, as the caller may see them: Resources of one of
+   * `types`, owned by one of `owners` (refs as `ownerOf` gives them), carrying every
+   * one of `tags`. The catalog narrows the query; each filter is checked here again
+   * exactly, since the catalog matches any tag of a list and an owner by one spelling.
+   */
+  async queryDatasets(
+    selection: { types: string[]; owners?: string[]; tags?: string[] },
+    credentials: BackstageCredentials,
+  ): Promise<Entity[]> {
+    const { types, owners, tags } = selection;
+    const base: Record<string, string[]> = {
+      kind: ['resource'],
+      'spec.type': types,
+      ...(tags?.length ? { 'metadata.tags': tags } : {}),
+    };
+    const filter = owners?.length
+      ? [
+          { ...base, 'relations.ownedBy': owners },
+          { ...base, 'spec.owner': owners.flatMap(ownerSpellings) },
+        ]
+      : base;
+    const { items } = await this.catalog.getEntities(
+      { filter },
+      { credentials },
+    );
+    const wantedOwners = owners && new Set(owners.map(o => o.toLowerCase()));
+    const wantedTypes = new Set(types);
+    return items.filter(entity => {
+      if (entity.kind.toLocaleLowerCase('en-US') !== 'resource') return false;
+      if (!wantedTypes.has(entity.spec?.type as string)) return false;
+      const carried = entity.metadata.tags ?? [];
+      if (tags && !tags.every(tag => carried.includes(tag))) return false;
+      if (wantedOwners) {
+        const owner = DatasetCatalog.ownerOf(entity)?.toLowerCase();
+        if (!owner || !wantedOwners.has(owner)) return false;
+      }
+      return true;
+    });
+  }
+
   async refresh(
     entityRef: string,
     credentials: BackstageCredentials,
@@ -136,13 +186,28 @@ export async function currentState(
 ): Promise<{
   location: DatasetLocation & { engine: string };
   migratedVersion?: number;
+  /** The schema version it is on: as migrated, else as the entity declares. */
+  version: number;
 }> {
   const location = locationOf(entity);
   const state = await store.getDatasetState(stringifyEntityRef(entity));
   return {
     location: state?.table ? { ...location, table: state.table } : location,
     migratedVersion: state?.schemaVersion,
+    version: state?.schemaVersion ?? getDeclaredSchemaVersion(entity),
   };
+}
+
+/** How `spec.owner` may name an owner (`group:default/data`, `group:data`, `data`, …). */
+function ownerSpellings(ownerRef: string): string[] {
+  const { kind, namespace, name } = parseEntityRef(ownerRef);
+  const spellings = [`${kind}:${namespace}/${name}`];
+  if (namespace === 'default') spellings.push(`${kind}:${name}`);
+  if (kind.toLowerCase() === 'group') {
+    spellings.push(`${namespace}/${name}`);
+    if (namespace === 'default') spellings.push(name);
+  }
+  return spellings;
 }
 
 /** Components and datasets that declare `dependsOn` this dataset. */

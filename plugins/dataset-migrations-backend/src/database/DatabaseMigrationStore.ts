@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
   type DatabaseService,
 } from '@backstage/backend-plugin-api';
+import { DatabaseDatasetActivityStore } from './DatabaseDatasetActivityStore';
 import { DatabaseDatasetVersionStore } from './DatabaseDatasetVersionStore';
 import { DatabaseMigrationRequestStore } from './DatabaseMigrationRequestStore';
 import { DatabaseRunJournal } from './DatabaseRunJournal';
@@ -14,8 +15,9 @@ const migrationsDir = resolvePackagePath(
 );
 
 /**
- * The migration store's three parts over one knex client (or one transaction of
- * it): requests, the run journal and the dataset-version registry. Each method is
+ * The migration store's parts over one knex client (or one transaction of it):
+ * requests, the run journal, the dataset-version registry and the datasets' work
+ * under way. Each method is
  * its part's own, bound to it.
  */
 export class DatabaseMigrationStore implements MigrationStore {
@@ -69,6 +71,9 @@ export class DatabaseMigrationStore implements MigrationStore {
   readonly getDatasetState: MigrationStore['getDatasetState'];
   readonly getSchemaVersions: MigrationStore['getSchemaVersions'];
 
+  readonly activeMigrationsOf: MigrationStore['activeMigrationsOf'];
+  readonly activeCampaignsOf: MigrationStore['activeCampaignsOf'];
+
   constructor(knex: Knex) {
     const versions = new DatabaseDatasetVersionStore(knex);
     const journal = new DatabaseRunJournal(knex);
@@ -114,5 +119,9 @@ export class DatabaseMigrationStore implements MigrationStore {
     this.getSchemaVersion = versions.getSchemaVersion.bind(versions);
     this.getDatasetState = versions.getDatasetState.bind(versions);
     this.getSchemaVersions = versions.getSchemaVersions.bind(versions);
+
+    const activity = new DatabaseDatasetActivityStore(knex);
+    this.activeMigrationsOf = activity.activeMigrationsOf.bind(activity);
+    this.activeCampaignsOf = activity.activeCampaignsOf.bind(activity);
   }
 }

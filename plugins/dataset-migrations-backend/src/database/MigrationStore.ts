@@ -1,7 +1,12 @@
+import type { DatasetActivityStore } from './DatasetActivityStore';
 import type { DatasetVersionStore } from './DatasetVersionStore';
 import type { MigrationRequestStore } from './MigrationRequestStore';
 import type { RunJournal } from './RunJournal';
 
+export type {
+  ActiveCampaignOfDataset,
+  DatasetActivityStore,
+} from './DatasetActivityStore';
 export type { DatasetState, DatasetVersionStore } from './DatasetVersionStore';
 export type {
   Enqueue,
@@ -15,4 +20,5 @@ export type { StoreTransaction } from './StoreTransaction';
 /** Every part of the migration store, for callers that work across them. */
 export type MigrationStore = MigrationRequestStore &
   RunJournal &
-  DatasetVersionStore;
+  DatasetVersionStore &
+  DatasetActivityStore;

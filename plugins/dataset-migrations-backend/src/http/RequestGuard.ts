@@ -73,6 +73,20 @@ export class RequestGuard {
     return decision.result === AuthorizeResult.ALLOW;
   }
 
+  /** Whether the caller holds a permission on each entity, in order (one batch request). */
+  async isAllowedOnEntities(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRefs: string[],
+  ): Promise<boolean[]> {
+    if (entityRefs.length === 0) return [];
+    const decisions = await this.deps.permissions.authorize(
+      entityRefs.map(resourceRef => ({ permission, resourceRef })),
+      { credentials },
+    );
+    return decisions.map(d => d.result === AuthorizeResult.ALLOW);
+  }
+
   /** Throws 403 naming the permission unless the caller holds it on the entity. */
   async assertAllowedOnEntity(
     credentials: BackstageCredentials,
@@ -93,14 +107,12 @@ export class RequestGuard {
     permission: ResourcePermission<'catalog-entity'>,
     entityRefs: string[],
   ): Promise<void> {
-    if (entityRefs.length === 0) return;
-    const decisions = await this.deps.permissions.authorize(
-      entityRefs.map(resourceRef => ({ permission, resourceRef })),
-      { credentials },
+    const allowed = await this.isAllowedOnEntities(
+      credentials,
+      permission,
+      entityRefs,
     );
-    const refused = entityRefs.filter(
-      (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,
-    );
+    const refused = entityRefs.filter((_, i) => !allowed[i]);
     if (refused.length > 0) throw denied(permission.name, refused.join(', '));
   }
 

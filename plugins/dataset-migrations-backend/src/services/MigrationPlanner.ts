@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   changeExpression,
@@ -7,23 +8,43 @@ import {
   classifyChanges,
   createMigrationRequestSchema,
   expandPhaseOf,
-  getDeclaredSchemaVersion,
   planFieldChanges,
+  type DatasetField,
   type MigrationPlan,
+  type TargetField,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { parseInput } from '../validation/parseInput';
 import type { MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog, currentState } from '../catalog/DatasetCatalog';
 
+/** Names plan previews' objects; a created migration's plan uses its own id. */
+export const PREVIEW_MIGRATION_ID = '00000000-0000-0000-0000-000000000000';
+
 /** A migration request, well-formed and about a dataset the caller may see. */
-export type ParsedRequest = Awaited<ReturnType<MigrationPlanner['parse']>>;
+export type ParsedRequest = ReturnType<MigrationPlanner['parseRequest']> & {
+  entity: Entity;
+};
+
+/** Where a dataset lives, the version it is on, its engine and its live schema. */
+export type LiveDataset = Awaited<ReturnType<MigrationPlanner['liveState']>>;
+
 /** A request checked against the dataset's current version and live schema. */
-export type ValidRequest = Awaited<ReturnType<MigrationPlanner['validate']>>;
+export interface ValidRequest {
+  request: ParsedRequest;
+  currentVersion: number;
+  location: LiveDataset['location'];
+  renamedTo?: string;
+  engine: DatasetEngine;
+  source: DatasetField[];
+  target: TargetField[];
+}
 
 /**
  * Turns a migration request into the plan it would execute: shared by the preview,
- * which changes nothing, and the command that queues the migration with its plan.
+ * which changes nothing, the command that queues the migration with its plan, and
+ * the campaign planner, which checks each dataset of a campaign without writing.
  */
 export class MigrationPlanner {
   constructor(
@@ -35,7 +56,35 @@ export class MigrationPlanner {
   ) {}
 
   /** The request, well-formed and about a dataset the caller may see. */
-  async parse(body: unknown, credentials: BackstageCredentials) {
+  async parse(
+    body: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<ParsedRequest> {
+    const request = this.parseRequest(body);
+    const entity = await this.deps.catalog.getDataset(
+      request.entityRef,
+      credentials,
+    );
+    return { ...request, entity };
+  }
+
+  /**
+   * The request, well-formed, about a dataset entity the caller already read from
+   * the catalog with their own credentials (the request must name that entity).
+   */
+  parseFor(body: unknown, entity: Entity): ParsedRequest {
+    const request = this.parseRequest(body);
+    if (request.entityRef !== stringifyEntityRef(entity)) {
+      throw new Error(
+        `the request names ${request.entityRef}, not ${stringifyEntityRef(
+          entity,
+        )}`,
+      );
+    }
+    return { ...request, entity: DatasetCatalog.asDataset(entity) };
+  }
+
+  private parseRequest(body: unknown) {
     const request = parseInput(
       createMigrationRequestSchema,
       body,
@@ -53,20 +102,41 @@ export class MigrationPlanner {
         ]),
       )
       .digest('hex');
-    const entity = await this.deps.catalog.getDataset(entityRef, credentials);
-    return { ...request, entityRef, fingerprint, entity };
+    return { ...request, entityRef, fingerprint };
+  }
+
+  /** Where the dataset lives, the version it is on, its engine and its live schema. */
+  async liveState(entity: Entity) {
+    const { location, version } = await currentState(entity, this.deps.store);
+    const engine = this.deps.engines.get(location.engine);
+    const schema = await engine.introspect(location);
+    return { location, currentVersion: version, engine, schema };
   }
 
   /** Checks the request against the dataset's current version and live schema. */
-  async validate(request: ParsedRequest) {
-    const { location, migratedVersion } = await currentState(
-      request.entity,
-      this.deps.store,
-    );
-    const currentVersion =
-      migratedVersion ?? getDeclaredSchemaVersion(request.entity);
-    const engine = this.deps.engines.get(location.engine);
-    const schema = await engine.introspect(location);
+  async validate(request: ParsedRequest): Promise<ValidRequest> {
+    const checked = await this.check(request);
+    if (!checked.valid) {
+      throw new InputError(
+        `Invalid migration request: ${checked.problems.join('; ')}`,
+      );
+    }
+    return checked.valid;
+  }
+
+  /**
+   * The request checked against the dataset's current version and live schema
+   * (read now unless given): valid, or every problem found, by path.
+   */
+  async check(
+    request: ParsedRequest,
+    live?: LiveDataset,
+  ): Promise<
+    | { valid: ValidRequest; problems?: never }
+    | { valid?: never; problems: string[] }
+  > {
+    const { location, currentVersion, engine, schema } =
+      live ?? (await this.liveState(request.entity));
     const { fields, problems } = planFieldChanges(
       schema.fields,
       request.changes,
@@ -100,17 +170,17 @@ export class MigrationPlanner {
         `targetVersion: must be above the current schema version ${currentVersion}`,
       );
     }
-    if (problems.length > 0) {
-      throw new InputError(`Invalid migration request: ${problems.join('; ')}`);
-    }
+    if (problems.length > 0) return { problems };
     return {
-      request,
-      currentVersion,
-      location,
-      renamedTo,
-      engine,
-      source: schema.fields,
-      target: fields,
+      valid: {
+        request,
+        currentVersion,
+        location,
+        renamedTo,
+        engine,
+        source: schema.fields,
+        target: fields,
+      },
     };
   }
 

@@ -26,10 +26,10 @@ import {
   currentState,
 } from '../catalog/DatasetCatalog';
 import type { ConsumerLedgerPort } from './ConsumerLedgerPort';
-import type { MigrationPlanner } from './MigrationPlanner';
-
-/** Names plan previews' objects; a created migration's plan uses its own id. */
-const PREVIEW_MIGRATION_ID = '00000000-0000-0000-0000-000000000000';
+import {
+  PREVIEW_MIGRATION_ID,
+  type MigrationPlanner,
+} from './MigrationPlanner';
 
 /** What the router reads: datasets, migrations and previews. Changes nothing. */
 export class MigrationQueries {
