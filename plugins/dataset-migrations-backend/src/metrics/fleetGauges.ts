@@ -4,6 +4,8 @@ import type {
   MetricsService,
   MetricsServiceObservableResult,
 } from '@backstage/backend-plugin-api/alpha';
+import { CONSUMER_STATES } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { JOB_TASKS } from '../queue/JobQueue';
 import { METRIC_NAMES } from './DatasetMigrationsMetrics';
 
 /** What the database holds now: counts by state, and the job queue's backlog. */
@@ -113,15 +115,16 @@ function withoutSql(error: unknown): string {
 }
 
 /**
- * Observes counts by one attribute. A value seen in an earlier collection and
- * absent now is observed as 0: a series that merely vanished would leave a
- * dashboard (or an autoscaler) on its last value.
+ * Observes counts by one attribute. A value known beforehand, or seen in an
+ * earlier collection, and absent now is observed as 0: a series that merely
+ * vanished would leave a dashboard (or an alert) on its last value.
  */
 function countsBy(
   attribute: string,
   pick: (state: FleetState) => Map<string, number>,
+  known: readonly string[] = [],
 ) {
-  const seen = new Set<string>();
+  const seen = new Set<string>(known);
   return (
     state: FleetState,
     result: MetricsServiceObservableResult<Record<string, string>>,
@@ -166,7 +169,7 @@ export function registerFleetGauges(
     METRIC_NAMES.consumers,
     'Consumers of migrated datasets, by state',
     '{consumer}',
-    countsBy('state', s => s.consumers),
+    countsBy('state', s => s.consumers, CONSUMER_STATES),
   );
   gauge(
     METRIC_NAMES.campaigns,
@@ -184,7 +187,7 @@ export function registerFleetGauges(
     METRIC_NAMES.readyJobs,
     'Jobs a worker could take now (due, not taken, attempts left), by task',
     '{job}',
-    countsBy('task', s => s.readyJobs),
+    countsBy('task', s => s.readyJobs, JOB_TASKS),
   );
   gauge(
     METRIC_NAMES.oldestReadyJobAge,

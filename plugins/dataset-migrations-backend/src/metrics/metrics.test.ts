@@ -22,6 +22,7 @@ import { dataset } from '../__testUtils__/fixtures';
 import { createRepository, gitIn } from '../__testUtils__/gitRepos';
 import { createTestMeter, type Point } from '../__testUtils__/testMeter';
 import { datasetMigrationsPlugin } from '../plugin';
+import { JOB_TASKS } from '../queue/JobQueue';
 import {
   DatasetMigrationsMetrics,
   METRIC_NAMES,
@@ -174,6 +175,18 @@ describe('dataset-migrations metrics', () => {
     expect(
       valueOf(queued, METRIC_NAMES.readyJobs, { task: RUN_MIGRATION }),
     ).toBe(1);
+    // Every task has its series, waiting or not (the request also queued the
+    // consumers' discovery).
+    expect(
+      pointsOf(queued, METRIC_NAMES.readyJobs)
+        .map(p => p.attributes.task)
+        .sort(),
+    ).toEqual([...JOB_TASKS].sort());
+    expect(
+      valueOf(queued, METRIC_NAMES.readyJobs, {
+        task: 'dataset-migrations.operate-migration',
+      }),
+    ).toBe(0);
     expect(valueOf(queued, METRIC_NAMES.oldestReadyJobAge)).toBeGreaterThan(0);
     expect(valueOf(queued, METRIC_NAMES.oldestReadyJobAge)).toBeLessThan(60);
 
