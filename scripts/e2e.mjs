@@ -29,7 +29,8 @@ async function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dsm-e2e-'));
   fs.chmodSync(work, 0o755); // the postgres OS user (when we are root) must reach it
   const dataDir = path.join(work, 'postgres');
-  const [appPort, backendPort, pgPort] = [
+  const [appPort, backendPort, pgPort, metricsPort] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -53,6 +54,8 @@ async function main() {
       APP_CONFIG_app_baseUrl: appUrl,
       APP_CONFIG_backend_baseUrl: backendUrl,
       APP_CONFIG_backend_listen_port: String(backendPort),
+      // Prometheus metrics on a port of their own, beside a portal already running.
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
       APP_CONFIG_backend_cors_origin: appUrl,
       APP_CONFIG_embeddedPostgres_dataDir: dataDir,
       // …and its consumers' repositories, the only local git the backend may read.

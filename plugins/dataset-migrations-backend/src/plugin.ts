@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -40,6 +41,7 @@ import { RequestGuard } from './http/RequestGuard';
 import { registerPermissions } from './permissions/registerPermissions';
 import { readPluginConfig } from './config/readPluginConfig';
 import { BackstageMigrationAnnouncer } from './announcements/BackstageMigrationAnnouncer';
+import { meterDatasetMigrations } from './metrics';
 
 /**
  * The dataset-migrations backend plugin.
@@ -79,6 +81,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         notifications: notificationService,
         signals: signalsServiceRef,
         events: eventsServiceRef,
+        metrics: metricsServiceRef,
       },
       async init({
         config,
@@ -96,6 +99,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         notifications,
         signals,
         events,
+        metrics,
       }) {
         // Read and checked before anything starts: a bad value fails startup, naming its key.
         const settings = readPluginConfig(config);
@@ -122,13 +126,22 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         const datasetCatalog = new DatasetCatalog(catalog);
         // People, portals and other plugins hear of each committed change; a
         // delivery that fails is retried and logged, and the migration goes on.
-        const announcer = new BackstageMigrationAnnouncer({
+        const meters = meterDatasetMigrations({
+          metrics,
+          knex: queueKnex,
+          workerSchema: settings.worker.schema,
           migrations: store,
-          notifications,
-          signals,
-          events,
-          logger: logger.child({ component: 'announcer' }),
+          logger: logger.child({ component: 'metrics' }),
         });
+        const announcer = meters.announcer(
+          new BackstageMigrationAnnouncer({
+            migrations: store,
+            notifications,
+            signals,
+            events,
+            logger: logger.child({ component: 'announcer' }),
+          }),
+        );
         const { worker, consumers: consumerSettings } = settings;
         const consumers = new ConsumerStore(await database.getClient());
         // One set of GitHub integrations and credentials for reading and for pull requests.
@@ -208,6 +221,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             onSucceeded: id => queue.enqueueConsumerDiscovery(queueKnex, id),
             undecidedConsumers: id => pipeline.assessBeforeRun(id),
             announcer,
+            stages: meters.stages,
           });
           // Rollback and contract, under the run's lease with this replica's id.
           operations = new OperationRunner({
@@ -221,6 +235,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             settleRolledBack: (migration, override) =>
               settlement.settle(migration, override),
             announcer,
+            stages: meters.stages,
           });
           const sweeper = new LeaseSweeper({
             store,

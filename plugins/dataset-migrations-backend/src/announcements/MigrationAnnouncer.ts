@@ -1,5 +1,6 @@
 import type {
   CampaignState,
+  ConsumerState,
   MigrationOutcome,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
@@ -30,6 +31,8 @@ export interface ConsumerChange {
     | 'needs-decision'
     | 'failed'
     | 'stale-pull-request';
+  /** Set when a step moved the consumer to another state (possibly past several). */
+  transition?: { from: ConsumerState; to: ConsumerState };
   actor?: string;
   reason?: string;
 }

@@ -240,7 +240,12 @@ export class ConsumerPipeline {
     await announcer.consumerChanged({
       migrationId,
       consumerRef: after.entityRef,
-      ...(after.state !== before.state ? consumerNotice(after) : {}),
+      ...(after.state !== before.state
+        ? {
+            transition: { from: before.state, to: after.state },
+            ...consumerNotice(after),
+          }
+        : {}),
     });
   }
 

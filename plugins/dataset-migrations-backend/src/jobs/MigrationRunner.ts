@@ -30,6 +30,7 @@ import type {
   MigrationAnnouncer,
   MigrationChange,
 } from '../announcements/MigrationAnnouncer';
+import { meterStages, type StageMeter } from '../metrics/meterStages';
 
 /** A schema as "name type, …", to compare what was reviewed with what would run. */
 function shapeOf(fields: { name: string; type: string }[]): string {
@@ -61,6 +62,8 @@ export interface MigrationRunnerOptions {
   onSucceeded?: (migrationId: string) => Promise<void>;
   /** Told of every committed change of a run: its outcomes, steps and progress. */
   announcer?: MigrationAnnouncer;
+  /** Times each stage and counts what it copied. */
+  stages?: StageMeter;
 }
 
 /**
@@ -112,12 +115,15 @@ export class MigrationRunner {
     const held = holdLease(store, migrationId, lease, logger);
     const announce = (change: Omit<MigrationChange, 'migrationId'> = {}) =>
       this.deps.announcer?.migrationChanged({ migrationId, ...change });
-    const context = createRunContext(
-      store,
-      migrationId,
-      attempt,
-      held,
-      () => void announce(),
+    const context = meterStages(
+      createRunContext(
+        store,
+        migrationId,
+        attempt,
+        held,
+        () => void announce(),
+      ),
+      this.deps.stages,
     );
     const { log, step } = context;
     // The first attempt of a request (or of its retry) starts it; later ones resume it.

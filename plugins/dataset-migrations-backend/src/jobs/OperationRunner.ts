@@ -24,6 +24,7 @@ import {
   type PinnedPlan,
 } from './runContext';
 import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
+import { meterStages, type StageMeter } from '../metrics/meterStages';
 
 export interface OperationRunnerOptions {
   store: MigrationStore;
@@ -42,6 +43,8 @@ export interface OperationRunnerOptions {
   ) => Promise<void>;
   /** Told when a run is rolled back or contracted, and of its steps meanwhile. */
   announcer?: MigrationAnnouncer;
+  /** Times each stage of a rollback or contract. */
+  stages?: StageMeter;
 }
 
 const PAST_TENSE = { rollback: 'rolled back', contract: 'contracted' };
@@ -94,12 +97,15 @@ export class OperationRunner {
     }
     // The run finished; what happens now is a step of its last attempt.
     const run = runOf({ ...migration, dryRun: false }, pinned, {
-      ...createRunContext(
-        store,
-        migrationId,
-        migration.attempts,
-        held,
-        () => void this.deps.announcer?.migrationChanged({ migrationId }),
+      ...meterStages(
+        createRunContext(
+          store,
+          migrationId,
+          migration.attempts,
+          held,
+          () => void this.deps.announcer?.migrationChanged({ migrationId }),
+        ),
+        this.deps.stages,
       ),
       throwIfCancelled: async () => {
         if (held.lost) throw new MigrationInterruptedError(LEASE_LOST);

@@ -19,6 +19,14 @@ const DISCOVER_CONSUMERS_TASK = 'dataset-migrations.discover-consumers';
 const ADVANCE_CONSUMER_TASK = 'dataset-migrations.advance-consumer';
 const CLOSE_PULL_REQUEST_TASK = 'dataset-migrations.close-pull-request';
 const OPERATE_MIGRATION_TASK = 'dataset-migrations.operate-migration';
+/** Every task the queue runs, e.g. for gauges that report each one, waiting or not. */
+export const JOB_TASKS = [
+  RUN_MIGRATION_TASK,
+  DISCOVER_CONSUMERS_TASK,
+  ADVANCE_CONSUMER_TASK,
+  CLOSE_PULL_REQUEST_TASK,
+  OPERATE_MIGRATION_TASK,
+] as const;
 /** Rollbacks and contracts one replica runs at once, beside its other jobs. */
 const OPERATION_CONCURRENCY = 2;
 
