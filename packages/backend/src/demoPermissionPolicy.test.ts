@@ -2,6 +2,9 @@ import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/al
 import {
   datasetMigrationApproveOwnPermission,
   datasetMigrationApprovePermission,
+  datasetMigrationCampaignCreatePermission,
+  datasetMigrationCampaignManagePermission,
+  datasetMigrationCampaignReadPermission,
   datasetMigrationCancelPermission,
   datasetMigrationConsumerUpdatePermission,
   datasetMigrationContractPermission,
@@ -164,6 +167,28 @@ describe('cancelling and retrying a run', () => {
       { result: 'ALLOW' },
       { result: 'ALLOW' },
     ]);
+  });
+});
+
+describe('campaigns', () => {
+  const campaignActions = [
+    { permission: datasetMigrationCampaignCreatePermission },
+    { permission: datasetMigrationCampaignManagePermission },
+  ];
+  it('may be read by everyone signed in', async () => {
+    for (const user of ['ada', 'grace', 'olivia'])
+      expect(
+        await results(user, [
+          { permission: datasetMigrationCampaignReadPermission },
+        ]),
+      ).toEqual(['ALLOW']);
+  });
+
+  it('are created and run by the platform team and admins only', async () => {
+    expect(await results('ada', campaignActions)).toEqual(['ALLOW', 'ALLOW']);
+    expect(await results('admin', campaignActions)).toEqual(['ALLOW', 'ALLOW']);
+    expect(await results('grace', campaignActions)).toEqual(['DENY', 'DENY']);
+    expect(await results('olivia', campaignActions)).toEqual(['DENY', 'DENY']);
   });
 });
 

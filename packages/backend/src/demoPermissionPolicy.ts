@@ -25,6 +25,9 @@ import {
 import {
   datasetMigrationApproveOwnPermission,
   datasetMigrationApprovePermission,
+  datasetMigrationCampaignCreatePermission,
+  datasetMigrationCampaignManagePermission,
+  datasetMigrationCampaignReadPermission,
   datasetMigrationCancelPermission,
   datasetMigrationConsumerUpdatePermission,
   datasetMigrationContractPermission,
@@ -62,9 +65,21 @@ const REQUESTER_OR_OWNER_RUN_PERMISSIONS = new Set(
 
 /** Open to everyone signed in. */
 const SIGNED_IN_PERMISSIONS = new Set(
-  [datasetMigrationRequestPermission, datasetMigrationReadPermission].map(
-    p => p.name,
-  ),
+  [
+    datasetMigrationRequestPermission,
+    datasetMigrationReadPermission,
+    datasetMigrationCampaignReadPermission,
+  ].map(p => p.name),
+);
+
+/** The platform team runs campaigns; each migration still needs its dataset's rights. */
+export const DEMO_CAMPAIGN_GROUPS = ['group:default/data-platform'];
+
+const CAMPAIGN_PERMISSIONS = new Set(
+  [
+    datasetMigrationCampaignCreatePermission,
+    datasetMigrationCampaignManagePermission,
+  ].map(p => p.name),
 );
 
 const PLUGIN_PERMISSIONS = new Set(
@@ -75,7 +90,8 @@ const PLUGIN_PERMISSIONS = new Set(
  * The demo portal's policy: admins may do everything; a dataset's owner group may
  * start, approve, roll back and contract its migrations; a consumer's owner group
  * decides for that consumer; a run may be cancelled or retried by its requester or
- * its dataset's owners; everyone signed in may read runs and request migrations.
+ * its dataset's owners; everyone signed in may read runs and campaigns and request
+ * migrations; the platform team (data-platform) may create and run campaigns.
  * Every other plugin's permissions (the catalog's own, …) stay allowed, as under
  * the allow-all policy this replaces.
  *
@@ -106,6 +122,13 @@ export class DemoPermissionPolicy implements PermissionPolicy {
     }
     if (SIGNED_IN_PERMISSIONS.has(permission.name)) {
       return { result: AuthorizeResult.ALLOW };
+    }
+    if (CAMPAIGN_PERMISSIONS.has(permission.name)) {
+      return {
+        result: claims.some(ref => DEMO_CAMPAIGN_GROUPS.includes(ref))
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
     }
     if (
       OWNER_ENTITY_PERMISSIONS.has(permission.name) &&
