@@ -104,6 +104,44 @@ describe('inferChanges', () => {
     });
   });
 
+  it('lets the examples decide over names that are only somewhat alike', async () => {
+    // "country_code" is only somewhat like "country"; "market" holds other values.
+    const source = [
+      field('id', 'bigint', true),
+      field('country', 'text'),
+      field('market', 'text'),
+    ];
+    const samples: Record<string, string[]> = {
+      country: ['SE', 'US', 'DE', 'GB'],
+      market: ['nordics', 'dach'],
+    };
+    const overlap = async (name: string, examples: string[]) =>
+      examples.filter(e => samples[name]?.includes(e)).length / examples.length;
+    const target: TargetSchema['fields'] = [
+      { name: 'id', type: 'bigint' },
+      { name: 'country_code', type: 'text', examples: ['SE', 'US', 'DE'] },
+    ];
+    const [rename] = await inferChanges(source, target, overlap);
+    expect(rename.change).toEqual({
+      renameField: { from: 'country', to: 'country_code' },
+    });
+    expect(rename.evidence.confidence).toBe('likely');
+    expect(rename.evidence.valueOverlap).toBe(1);
+    expect(rename.evidence.reason).toMatch(
+      /names only \d+% alike; 100% of the examples appear in "country" \(next: "market", 0%\)/,
+    );
+
+    // Examples that point elsewhere win over the names.
+    const elsewhere = await inferChanges(
+      source,
+      [target[0], { ...target[1], examples: ['nordics'] }],
+      overlap,
+    );
+    expect(elsewhere[0].change).toEqual({
+      renameField: { from: 'market', to: 'country_code' },
+    });
+  });
+
   it('measures name similarity without separators', () => {
     expect(nameSimilarity('played_at', 'playedat')).toBe(1);
     expect(nameSimilarity('abc', 'xyz')).toBe(0);

@@ -67,6 +67,8 @@ export type ValueOverlap = (
 
 const RENAME_THRESHOLD = 0.5;
 const CLEAR_MARGIN = 0.15;
+/** Names at least this alike are likely the same field; below, examples are asked first. */
+const LIKELY_SIMILARITY = 0.8;
 
 /**
  * Infers the changes from the source schema to a desired one. Same names are kept
@@ -110,31 +112,22 @@ export async function inferChanges(
       .map(f => ({ field: f, similarity: nameSimilarity(f.name, want.name) }))
       .sort((a, b) => b.similarity - a.similarity);
     const [best, next] = candidates;
-    let chosen:
-      | { field: DatasetField; evidence: InferenceEvidence }
-      | undefined;
-    if (
+    const byName =
       best &&
       best.similarity >= RENAME_THRESHOLD &&
       (!next || best.similarity - next.similarity >= CLEAR_MARGIN)
+        ? best
+        : undefined;
+    let chosen:
+      | { field: DatasetField; evidence: InferenceEvidence }
+      | undefined;
+    // Names alike but not clearly the same field: the examples, when given, decide.
+    if (
+      (!byName || byName.similarity < LIKELY_SIMILARITY) &&
+      candidates.length > 0 &&
+      want.examples?.length &&
+      overlap
     ) {
-      chosen = {
-        field: best.field,
-        evidence: {
-          confidence: best.similarity >= 0.8 ? 'likely' : 'guess',
-          reason: `same type ${want.type}, names ${percent(
-            best.similarity,
-          )} alike${
-            next
-              ? `, the next candidate "${next.field.name}" ${percent(
-                  next.similarity,
-                )}`
-              : ''
-          }`,
-          nameSimilarity: round(best.similarity),
-        },
-      };
-    } else if (candidates.length > 0 && want.examples?.length && overlap) {
       const scored = await Promise.all(
         candidates.map(async c => ({
           ...c,
@@ -150,9 +143,13 @@ export async function inferChanges(
           field: scored[0].field,
           evidence: {
             confidence: scored[0].overlap >= 0.5 ? 'likely' : 'guess',
-            reason: `same type ${want.type}; names did not decide; ${percent(
-              scored[0].overlap,
-            )} of the examples appear in "${scored[0].field.name}"${
+            reason: `same type ${want.type}; ${
+              byName
+                ? `names only ${percent(byName.similarity)} alike`
+                : 'names did not decide'
+            }; ${percent(scored[0].overlap)} of the examples appear in "${
+              scored[0].field.name
+            }"${
               scored[1]
                 ? ` (next: "${scored[1].field.name}", ${percent(
                     scored[1].overlap,
@@ -164,6 +161,25 @@ export async function inferChanges(
           },
         };
       }
+    }
+    if (!chosen && byName) {
+      chosen = {
+        field: byName.field,
+        evidence: {
+          confidence:
+            byName.similarity >= LIKELY_SIMILARITY ? 'likely' : 'guess',
+          reason: `same type ${want.type}, names ${percent(
+            byName.similarity,
+          )} alike${
+            next
+              ? `, the next candidate "${next.field.name}" ${percent(
+                  next.similarity,
+                )}`
+              : ''
+          }`,
+          nameSimilarity: round(byName.similarity),
+        },
+      };
     }
     if (chosen) {
       sourceLeft.delete(chosen.field.name);
