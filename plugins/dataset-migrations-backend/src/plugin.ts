@@ -221,6 +221,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             settleRolledBack: (migration, override) =>
               settlement.settle(migration, override),
             announcer,
+            lastConsumerMovedAt: id => consumers.lastMovedAt(id),
           });
           const sweeper = new LeaseSweeper({
             store,
