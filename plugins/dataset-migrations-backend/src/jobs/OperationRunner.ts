@@ -157,7 +157,8 @@ export class OperationRunner {
    * The engine's own evidence before contract: reads of the previous shape after
    * every known consumer moved refuse it, unless a person overrode with a reason.
    * The override is kept with the run only when a gate needed it: consumers that
-   * had not moved (the request's blockers) or reads nobody accounted for.
+   * had not moved (the request's blockers; reads are not judged then) or reads
+   * nobody accounted for.
    */
   private async readersGate(
     migration: Migration,
@@ -165,6 +166,11 @@ export class OperationRunner {
     engine: DatasetEngine,
     job: OperationJob,
   ): Promise<{ override?: ContractOverride } | { refused: string }> {
+    const blockers = job.override?.blockers ?? [];
+    // Known consumers that have not moved read the previous shape (their shadow
+    // checks too): reads prove nothing of unknown readers until they have moved.
+    if (blockers.length > 0)
+      return { override: { ...job.override!, blockers } };
     const consumersMovedAt = await this.deps.lastConsumerMovedAt?.(
       migration.id,
     );
@@ -174,12 +180,7 @@ export class OperationRunner {
       store: this.deps.store,
       consumersMovedAt,
     });
-    const blockers = job.override?.blockers ?? [];
-    if (verdict.clear) {
-      return blockers.length > 0 && job.override
-        ? { override: { ...job.override, blockers } }
-        : {};
-    }
+    if (verdict.clear) return {};
     if (!job.override) {
       return {
         refused: describeReads(
