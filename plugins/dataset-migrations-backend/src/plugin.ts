@@ -32,6 +32,7 @@ import { LeaseSweeper } from './jobs/LeaseSweeper';
 import { PullRequestFollowUp } from './jobs/PullRequestFollowUp';
 import { MigrationRunner } from './jobs/MigrationRunner';
 import { OperationRunner } from './jobs/OperationRunner';
+import { CampaignPullRequestSlots } from './database/CampaignPullRequestSlots';
 import { recordDatasetOwners } from './jobs/recordDatasetOwners';
 import { DatasetCatalog } from './catalog/DatasetCatalog';
 import { MigrationService } from './services/MigrationService';
@@ -176,6 +177,15 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           enqueueConsumer,
           resumeIfDecided,
           announcer,
+          // A campaign's pull requests within its throttles; merged when it may.
+          campaigns: {
+            pullRequests: new CampaignPullRequestSlots(
+              await database.getClient(),
+            ),
+            defer: (migrationId, entityRef, runAt) =>
+              queue.enqueueConsumer(migrationId, entityRef, runAt),
+          },
+          auditor,
           limits: {
             maxDepth: consumerSettings.maxDepth,
             runVerifyCommands: consumerSettings.verify.commands,
