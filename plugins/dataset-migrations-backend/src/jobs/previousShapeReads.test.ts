@@ -41,6 +41,7 @@ describe('readers nobody discovered', () => {
   let consumers: ConsumerStore;
   let engine: DatasetEngine;
   let operations: MigrationOperations;
+  let queries: MigrationQueries;
   const credentials = mockCredentials.user();
 
   beforeAll(async () => {
@@ -68,17 +69,18 @@ describe('readers nobody discovered', () => {
       leaseMs: 60_000,
       lastConsumerMovedAt: id => consumers.lastMovedAt(id),
     });
+    queries = new MigrationQueries({
+      store,
+      catalog,
+      engines,
+      // Planning is not asked of here.
+      planner: undefined as unknown as MigrationPlanner,
+    });
     operations = new MigrationOperations({
       store,
       // The job runs at once, as a fast worker would.
       queue: { enqueueOperation: async job => runner.run(job) },
-      queries: new MigrationQueries({
-        store,
-        catalog,
-        engines,
-        // Planning is not asked of here.
-        planner: undefined as unknown as MigrationPlanner,
-      }),
+      queries,
       consumers,
       retentionMs: 0,
     });
@@ -214,12 +216,20 @@ describe('readers nobody discovered', () => {
     await expect(contract(id)).rejects.toThrow(
       /^contract refused: the previous shape \(version 1\) was read 3 times since \S+, last at \S+, after every known consumer moved \(the last at \S+\): a reader nobody discovered \(scans of public\.orders_v1 in pg_stat_user_tables, less one per row written to it\)/,
     );
-    const refused = await operations['deps'].queries.getMigration(id);
+    const refused = await queries.getMigration(id);
     expect(refused.contractedAt).toBeUndefined();
     expect(refused.undiscoveredReads).toMatchObject({
       count: 3,
       evidence: expect.stringContaining('public.orders_v1'),
     });
+    // The dataset shows it too, for its page and the campaign.
+    expect(
+      (
+        await queries.getDataset('resource:default/orders', credentials, {
+          type: 'all',
+        })
+      ).undiscoveredReads,
+    ).toEqual(refused.undiscoveredReads);
     expect(
       await knex.raw(`SELECT to_regclass('public.orders_v1') AS r`),
     ).toMatchObject({ rows: [{ r: 'orders_v1' }] });
@@ -233,6 +243,13 @@ describe('readers nobody discovered', () => {
     expect(migration.contractedAt).toBeDefined();
     expect(migration.contractOverride).toBeUndefined();
     expect(migration.undiscoveredReads).toBeUndefined();
+    expect(
+      (
+        await queries.getDataset('resource:default/orders', credentials, {
+          type: 'all',
+        })
+      ).undiscoveredReads,
+    ).toBeUndefined();
     expect(
       await knex.raw(`SELECT to_regclass('public.orders_v1') AS r`),
     ).toMatchObject({ rows: [{ r: null }] });

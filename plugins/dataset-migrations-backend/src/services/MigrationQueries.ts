@@ -88,7 +88,13 @@ export class MigrationQueries {
     ]);
     const counts = await this.consumerCounts([ref]);
     const last = latest.get(ref);
-    const undiscoveredReads = last && (await this.undiscoveredReads(last));
+    // The summary does not say whether it was contracted; the run does.
+    const lastRun =
+      last?.status === 'succeeded'
+        ? await this.deps.store.getMigrationWithPlan(last.id)
+        : undefined;
+    const undiscoveredReads =
+      lastRun && (await this.undiscoveredReads(lastRun));
     return {
       ...summarize(entity, version, last, counts.get(ref)),
       ...(undiscoveredReads ? { undiscoveredReads } : {}),
