@@ -33,6 +33,7 @@ import { LeaseSweeper } from './jobs/LeaseSweeper';
 import { PullRequestFollowUp } from './jobs/PullRequestFollowUp';
 import { MigrationRunner } from './jobs/MigrationRunner';
 import { OperationRunner } from './jobs/OperationRunner';
+import { CampaignPullRequestSlots } from './database/CampaignPullRequestSlots';
 import { recordDatasetOwners } from './jobs/recordDatasetOwners';
 import { DatasetCatalog } from './catalog/DatasetCatalog';
 import { MigrationService } from './services/MigrationService';
@@ -189,6 +190,15 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           enqueueConsumer,
           resumeIfDecided,
           announcer,
+          // A campaign's pull requests within its throttles; merged when it may.
+          campaigns: {
+            pullRequests: new CampaignPullRequestSlots(
+              await database.getClient(),
+            ),
+            defer: (migrationId, entityRef, runAt) =>
+              queue.enqueueConsumer(migrationId, entityRef, runAt),
+          },
+          auditor,
           limits: {
             maxDepth: consumerSettings.maxDepth,
             runVerifyCommands: consumerSettings.verify.commands,
@@ -236,6 +246,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               settlement.settle(migration, override),
             announcer,
             stages: meters.stages,
+            lastConsumerMovedAt: id => consumers.lastMovedAt(id),
           });
           const sweeper = new LeaseSweeper({
             store,

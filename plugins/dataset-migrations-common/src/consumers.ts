@@ -215,6 +215,10 @@ export interface ConsumerPullRequest {
   number: number;
   branch: string;
   state: 'open' | 'merged' | 'closed';
+  /** When this backend opened it: campaigns count pull requests opened per hour. */
+  openedAt?: string;
+  /** `automerge` when a campaign merged it (verified, shadow-checked, owner opted in). */
+  mergedBy?: string;
 }
 
 /**

@@ -126,6 +126,8 @@ export interface DatasetDetails extends DatasetSummary {
   indexes: DatasetIndex[];
   /** The engine's estimate, not a count. */
   rowEstimate: number;
+  /** Readers nobody discovered of the latest migration's previous shape (see Migration). */
+  undiscoveredReads?: UndiscoveredReads;
 }
 
 /** @public */
@@ -168,6 +170,11 @@ export interface Migration extends MigrationSummary {
   contractedAt?: string;
   /** Set when a person contracted while consumers had not moved yet. */
   contractOverride?: ContractOverride;
+  /**
+   * Reads of the previous shape after every known consumer moved, as the last
+   * contract request found them; absent when that found none or nobody asked yet.
+   */
+  undiscoveredReads?: UndiscoveredReads;
   /** A rollback made although consumers had merged patches: who, when and why. */
   rollbackOverride?: PersonOverride;
   /** The dataset's owner when the migration was requested. */
@@ -227,6 +234,28 @@ export interface PersonOverride {
 export interface ContractOverride extends PersonOverride {
   /** The consumers that had not moved, as `entityRef (state)`. */
   blockers: string[];
+  /** Reads of the previous shape nobody accounted for, when there were any. */
+  undiscoveredReads?: UndiscoveredReads;
+}
+
+/**
+ * The engine's own evidence that the previous shape is still read after every known
+ * consumer moved: a reader nobody discovered. Contract waits while `count` is above
+ * zero, unless a person overrides with a reason.
+ *
+ * @public
+ */
+export interface UndiscoveredReads {
+  /** Reads of the previous shape the engine counted in the window. */
+  count: number;
+  /** Where the window starts: the later of the cut-over and the last known consumer's move. */
+  since: string;
+  /** When the engine last looked (the window's end). */
+  checkedAt: string;
+  /** The last read the engine saw, when it can tell. */
+  lastReadAt?: string;
+  /** What was counted, in the engine's words: which relation, which statistics. */
+  evidence: string;
 }
 
 /**

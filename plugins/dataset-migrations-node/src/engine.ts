@@ -175,8 +175,40 @@ export interface DatasetEngine {
   rollback(run: DatasetMigrationRun): Promise<void>;
   /** Drops the previous version for good; rollback is not possible afterwards. */
   contract(run: DatasetMigrationRun): Promise<void>;
+  /**
+   * Between cut-over and contract: the engine's own counters of reads of the
+   * previous shape, so contract can wait for readers no consumer ledger knows of.
+   * Two snapshots of one run compare; undefined once the previous version is gone.
+   * Optional; without it, contract is gated by known consumers only.
+   */
+  readsOfPreviousShape?(
+    run: DatasetMigrationRun,
+  ): Promise<PreviousShapeReads | undefined>;
   /** Releases connections when the backend stops. */
   close?(): Promise<void>;
+}
+
+/**
+ * Cumulative counters of reads of a run's previous shape, as its engine sees them.
+ * Reads between two snapshots are `scans - upkeep` of the later less the earlier;
+ * a counter that went down means the engine's statistics were reset in between.
+ *
+ * @public
+ */
+export interface PreviousShapeReads {
+  /** When the counters were read, by the engine's clock. */
+  at: string;
+  /** Scans of the relations that hold the previous shape, by anyone. */
+  scans: number;
+  /**
+   * Of those, as many as the engine's own upkeep of the previous version may have
+   * made (the writes it carries back there until contract).
+   */
+  upkeep: number;
+  /** The last scan, when the engine records it (upkeep scans included). */
+  lastScanAt?: string;
+  /** What was counted, for people: the relation and the statistics read. */
+  evidence: string;
 }
 
 /** @public */

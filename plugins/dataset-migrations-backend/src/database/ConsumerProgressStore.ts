@@ -22,6 +22,11 @@ export interface ConsumerProgressStore {
     migrationId: string,
   ): Promise<Array<{ entityRef: string; state: ConsumerState }>>;
   /**
+   * When the migration's last consumer to move reached a moved state (its row's last
+   * change); undefined while one is still moving, or when it has none.
+   */
+  lastMovedAt(migrationId: string): Promise<string | undefined>;
+  /**
    * Per dataset, its consumers per state over every open migration: succeeded, not
    * a dry run, not contracted (a rolled-back, failed or cancelled one is not open).
    * Datasets without an open migration are absent.

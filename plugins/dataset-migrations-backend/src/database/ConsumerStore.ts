@@ -52,6 +52,7 @@ export class ConsumerStore implements AllParts {
   readonly listMergedPatches: AllParts['listMergedPatches'];
 
   readonly listMoving: AllParts['listMoving'];
+  readonly lastMovedAt: AllParts['lastMovedAt'];
   readonly countOpenByDataset: AllParts['countOpenByDataset'];
   readonly listEarlierHolds: AllParts['listEarlierHolds'];
   readonly listHolds: AllParts['listHolds'];
@@ -85,6 +86,7 @@ export class ConsumerStore implements AllParts {
     this.listMergedPatches = pullRequests.listMergedPatches.bind(pullRequests);
 
     this.listMoving = progress.listMoving.bind(progress);
+    this.lastMovedAt = progress.lastMovedAt.bind(progress);
     this.countOpenByDataset = progress.countOpenByDataset.bind(progress);
     this.listEarlierHolds = progress.listEarlierHolds.bind(progress);
     this.listHolds = progress.listHolds.bind(progress);

@@ -28,6 +28,23 @@ export class DatabaseConsumerProgressStore implements ConsumerProgressStore {
     return rows.map(r => ({ entityRef: r.entity_ref, state: r.state }));
   }
 
+  async lastMovedAt(migrationId: string): Promise<string | undefined> {
+    const [row] = await this.knex(CONSUMERS_TABLE)
+      .where({ migration_id: migrationId })
+      .select(
+        this.knex.raw('max(updated_at) AS moved_at'),
+        this.knex.raw(
+          `bool_and(state IN (${MOVED_CONSUMER_STATES.map(() => '?').join(
+            ', ',
+          )})) AS all_moved`,
+          [...MOVED_CONSUMER_STATES],
+        ),
+      );
+    return row?.all_moved && row.moved_at
+      ? new Date(row.moved_at).toISOString()
+      : undefined;
+  }
+
   /**
    * Per dataset, its consumers per state over every open migration: succeeded, not
    * a dry run, not contracted (a rolled-back, failed or cancelled one is not open).

@@ -32,6 +32,7 @@ import type {
 } from '../announcements/MigrationAnnouncer';
 import { meterStages, type StageMeter } from '../metrics/meterStages';
 
+import { recordReadsBaseline } from './previousShapeReads';
 /** A schema as "name type, …", to compare what was reviewed with what would run. */
 function shapeOf(fields: { name: string; type: string }[]): string {
   return fields.map(f => `${f.name} ${f.type}`).join(', ');
@@ -171,16 +172,18 @@ export class MigrationRunner {
       // later attempts leave it to the engine, which alone can undo what is there.
       if (!pinned) await throwIfCancelled();
 
-      await engines.get(plan.engine).migrate(
-        runOf(migration, plan, {
-          ...context,
-          throwIfCancelled: gaveUp
-            ? async () => {
-                throw gaveUp;
-              }
-            : throwIfCancelled,
-        }),
-      );
+      const engine = engines.get(plan.engine);
+      const run = runOf(migration, plan, {
+        ...context,
+        throwIfCancelled: gaveUp
+          ? async () => {
+              throw gaveUp;
+            }
+          : throwIfCancelled,
+      });
+      await engine.migrate(run);
+      // Reads of the previous shape are counted from here, for contract's gate.
+      if (!migration.dryRun) await recordReadsBaseline(engine, run, store);
 
       if (
         !(await store.finishMigration(

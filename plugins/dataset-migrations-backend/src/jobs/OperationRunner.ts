@@ -5,7 +5,11 @@ import {
   type Migration,
   type PersonOverride,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { MigrationInterruptedError } from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  MigrationInterruptedError,
+  type DatasetEngine,
+  type DatasetMigrationRun,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { Lease, MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import type { DatasetCatalog } from '../catalog/DatasetCatalog';
@@ -25,6 +29,7 @@ import {
 } from './runContext';
 import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
 import { meterStages, type StageMeter } from '../metrics/meterStages';
+import { describeReads, judgeReads } from './previousShapeReads';
 
 export interface OperationRunnerOptions {
   store: MigrationStore;
@@ -45,6 +50,11 @@ export interface OperationRunnerOptions {
   announcer?: MigrationAnnouncer;
   /** Times each stage of a rollback or contract. */
   stages?: StageMeter;
+  /**
+   * When the run's last known consumer moved (undefined while one is moving or
+   * there is none): where reads of the previous shape stop being expected.
+   */
+  lastConsumerMovedAt?: (migrationId: string) => Promise<string | undefined>;
 }
 
 const PAST_TENSE = { rollback: 'rolled back', contract: 'contracted' };
@@ -111,8 +121,15 @@ export class OperationRunner {
         if (held.lost) throw new MigrationInterruptedError(LEASE_LOST);
       },
     });
+    const engine = engines.get(pinned.engine);
+    let override = job.override;
     try {
-      await engines.get(pinned.engine)[operation](run);
+      if (operation === 'contract') {
+        const gate = await this.readersGate(migration, run, engine, job);
+        if ('refused' in gate) return gate;
+        override = gate.override;
+      }
+      await engine[operation](run);
     } catch (error) {
       // Interrupted, the job is retried and finds where the run is.
       if (error instanceof MigrationInterruptedError) throw error;
@@ -120,10 +137,10 @@ export class OperationRunner {
     }
     const marked =
       operation === 'rollback'
-        ? await store.markRolledBack(migrationId, job.override, held.owner)
+        ? await store.markRolledBack(migrationId, override, held.owner)
         : await store.markContracted(
             migrationId,
-            job.override as ContractOverride | undefined,
+            override as ContractOverride | undefined,
             held.owner,
           );
     if (!marked) {
@@ -136,10 +153,56 @@ export class OperationRunner {
       outcome: operation === 'rollback' ? 'rolled-back' : 'contracted',
       // Who asked; an override's author for jobs queued before the job named them.
       actor: job.actor ?? job.override?.by,
-      ...(job.override ? { reason: `overridden: ${job.override.reason}` } : {}),
+      ...(override ? { reason: `overridden: ${override.reason}` } : {}),
     });
     await this.afterwards(migration, job);
     return { done: true };
+  }
+
+  /**
+   * The engine's own evidence before contract: reads of the previous shape after
+   * every known consumer moved refuse it, unless a person overrode with a reason.
+   * The override is kept with the run only when a gate needed it: consumers that
+   * had not moved (the request's blockers; reads are not judged then) or reads
+   * nobody accounted for.
+   */
+  private async readersGate(
+    migration: Migration,
+    run: DatasetMigrationRun,
+    engine: DatasetEngine,
+    job: OperationJob,
+  ): Promise<{ override?: ContractOverride } | { refused: string }> {
+    const blockers = job.override?.blockers ?? [];
+    // Known consumers that have not moved read the previous shape (their shadow
+    // checks too): reads prove nothing of unknown readers until they have moved.
+    if (blockers.length > 0)
+      return { override: { ...job.override!, blockers } };
+    const consumersMovedAt = await this.deps.lastConsumerMovedAt?.(
+      migration.id,
+    );
+    const verdict = await judgeReads({
+      engine,
+      run,
+      store: this.deps.store,
+      consumersMovedAt,
+    });
+    if (verdict.clear) return {};
+    if (!job.override) {
+      return {
+        refused: describeReads(
+          verdict,
+          migration.fromVersion,
+          consumersMovedAt,
+        ),
+      };
+    }
+    return {
+      override: {
+        ...job.override,
+        blockers,
+        ...('found' in verdict ? { undiscoveredReads: verdict.found } : {}),
+      },
+    };
   }
 
   /**

@@ -91,4 +91,39 @@ describe('JobQueue', () => {
     });
     expect(handlers.operateMigration).toHaveBeenCalledWith(job);
   });
+
+  it('holds a deferred consumer job until its time, one job per consumer', async () => {
+    const migrationId = randomUUID();
+    const entityRef = 'component:default/throttled';
+    const runAtOf = async () => {
+      const { rows } = await knex.raw(
+        `SELECT run_at FROM ${SCHEMA}.jobs WHERE key = ?`,
+        [`consumer:${migrationId}:${entityRef}`],
+      );
+      return rows.map((r: { run_at: Date }) => r.run_at.getTime());
+    };
+    const inAnHour = new Date(Date.now() + 3600_000);
+    await queue.enqueueConsumer(migrationId, entityRef, inAnHour);
+    expect(await runAtOf()).toEqual([inAnHour.getTime()]);
+    await new Promise(resolve => setTimeout(resolve, 3000));
+    expect(handlers.advanceConsumer).not.toHaveBeenCalledWith(
+      migrationId,
+      entityRef,
+    );
+
+    // Deferred again (a slot frees sooner): the same job, at the new time.
+    await queue.enqueueConsumer(
+      migrationId,
+      entityRef,
+      new Date(Date.now() + 500),
+    );
+    expect(await runAtOf()).toHaveLength(1);
+    await waitFor(
+      async () =>
+        handlers.advanceConsumer.mock.calls.find(
+          ([id]) => id === migrationId,
+        ) ?? undefined,
+      { timeoutMs: 20_000, what: 'the deferred consumer job to run' },
+    );
+  }, 40_000);
 });

@@ -182,7 +182,12 @@ export class JobQueue {
     );
   }
 
-  async enqueueConsumer(migrationId: string, entityRef: string): Promise<void> {
+  /** `runAt`: not before then (a throttled pull request waits for a slot). */
+  async enqueueConsumer(
+    migrationId: string,
+    entityRef: string,
+    runAt?: Date,
+  ): Promise<void> {
     // The key collapses waiting repeats. No named queue per consumer (thousands
     // of them slow graphile-worker down): the pipeline claims the consumer's row,
     // so a repeat never runs a step beside the one already running.
@@ -191,6 +196,7 @@ export class JobQueue {
       ADVANCE_CONSUMER_TASK,
       { migrationId, entityRef },
       `consumer:${migrationId}:${entityRef}`,
+      runAt,
     );
   }
 
@@ -228,11 +234,13 @@ export class JobQueue {
     task: string,
     payload: object,
     jobKey: string,
+    runAt?: Date,
   ): Promise<void> {
     await knexOf(executor).raw(
       `SELECT ${this.schemaName}.add_job(
-         identifier := ?, payload := ?::json, job_key := ?, max_attempts := 5)`,
-      [task, JSON.stringify(payload), jobKey],
+         identifier := ?, payload := ?::json, job_key := ?, max_attempts := 5,
+         run_at := coalesce(?::timestamptz, now()))`,
+      [task, JSON.stringify(payload), jobKey, runAt?.toISOString() ?? null],
     );
   }
 

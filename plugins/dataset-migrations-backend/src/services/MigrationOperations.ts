@@ -138,15 +138,16 @@ export class MigrationOperations {
         )}. Each must be done or unaffected first, or override with a reason`,
       );
     }
-    const override: ContractOverride | undefined =
-      blockers.length > 0 && request.override
-        ? {
-            reason: request.override.reason,
-            by: credentials.principal.userEntityRef,
-            at: new Date().toISOString(),
-            blockers: named,
-          }
-        : undefined;
+    // Passed on even with no consumer in the way: the engine's evidence of readers
+    // nobody discovered is judged by the job, and the override may be needed there.
+    const override: ContractOverride | undefined = request.override
+      ? {
+          reason: request.override.reason,
+          by: credentials.principal.userEntityRef,
+          at: new Date().toISOString(),
+          blockers: named,
+        }
+      : undefined;
     return this.operate(
       migration,
       'contract',

@@ -15,10 +15,15 @@ import {
   type Migration,
   type MigrationDetails,
   type MigrationPlan,
+  type UndiscoveredReads,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { parseInput } from '../validation/parseInput';
 import type { MigrationStore } from '../database/MigrationStore';
 import type { MigrationVisibility } from '../database/migrationVisibility';
+import {
+  PREVIOUS_SHAPE_READS,
+  type PreviousShapeReadsRecord,
+} from '../database/previousShapeReadsRecord';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import {
   DatasetCatalog,
@@ -82,8 +87,17 @@ export class MigrationQueries {
       this.deps.store.latestMigrations([ref], visibility),
     ]);
     const counts = await this.consumerCounts([ref]);
+    const last = latest.get(ref);
+    // The summary does not say whether it was contracted; the run does.
+    const lastRun =
+      last?.status === 'succeeded'
+        ? await this.deps.store.getMigrationWithPlan(last.id)
+        : undefined;
+    const undiscoveredReads =
+      lastRun && (await this.undiscoveredReads(lastRun));
     return {
-      ...summarize(entity, version, latest.get(ref), counts.get(ref)),
+      ...summarize(entity, version, last, counts.get(ref)),
+      ...(undiscoveredReads ? { undiscoveredReads } : {}),
       engine: location.engine,
       table: location.table,
       fields: schema.fields,
@@ -154,7 +168,21 @@ export class MigrationQueries {
   async getMigration(id: string): Promise<MigrationDetails> {
     const migration = await this.deps.store.getMigration(id);
     if (!migration) throw new NotFoundError(`migration ${id} was not found`);
-    return migration;
+    const undiscoveredReads = await this.undiscoveredReads(migration);
+    return undiscoveredReads ? { ...migration, undiscoveredReads } : migration;
+  }
+
+  /** What the last contract request found of readers nobody discovered, while it matters. */
+  private async undiscoveredReads(
+    migration: Pick<Migration, 'id' | 'status' | 'contractedAt'>,
+  ): Promise<UndiscoveredReads | undefined> {
+    if (migration.contractedAt || migration.status !== 'succeeded') return;
+    const record =
+      await this.deps.store.getCheckpoint<PreviousShapeReadsRecord>(
+        migration.id,
+        PREVIOUS_SHAPE_READS,
+      );
+    return record?.undiscovered;
   }
 
   /** A migration without its steps and logs, for decisions on its status. */

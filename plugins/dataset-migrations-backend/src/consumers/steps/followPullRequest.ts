@@ -1,4 +1,8 @@
-import type { ConsumerState } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type {
+  ConsumerPullRequest,
+  ConsumerState,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { automerge } from './automerge';
 import {
   ConsumerFailed,
   scmFor,
@@ -19,10 +23,14 @@ export async function followPullRequest(
   const { consumers } = deps;
   const { entityRef, state } = consumer;
   const url = consumer.repositoryUrl!;
-  const pullRequest = await scmFor(deps, url).getPullRequest(
+  let pullRequest: ConsumerPullRequest | undefined = await scmFor(
+    deps,
     url,
-    consumer.pullRequest!.branch,
-  );
+  ).getPullRequest(url, consumer.pullRequest!.branch);
+  if (pullRequest?.state === 'open' && state === 'pr-opened') {
+    const merged = await automerge(deps, migration, consumer);
+    if (merged) pullRequest = { ...merged, mergedBy: 'automerge' };
+  }
   if (!pullRequest || pullRequest.state === 'open') return undefined;
   if (pullRequest.state === 'closed') {
     throw new ConsumerFailed({
@@ -33,7 +41,8 @@ export async function followPullRequest(
   if (state === 'pr-opened') {
     await consumers.advance(migration.id, entityRef, ['pr-opened'], {
       state: 'merged',
-      pullRequest,
+      // When it was opened stays: campaigns count pull requests opened per hour.
+      pullRequest: { ...consumer.pullRequest, ...pullRequest },
     });
   }
   // Done once the default branch holds the patched files.

@@ -16,8 +16,31 @@ import {
   type StepInput,
 } from './stepContext';
 
-/** From `verified`: proposes the patch to the consumer's owner as a pull request. */
+/**
+ * From `verified`: proposes the patch to the consumer's owner as a pull request.
+ * A campaign's migration opens it only within the campaign's throttles; over one,
+ * the consumer stays `verified` and its job comes back when a slot could free.
+ */
 export async function openPullRequest(
+  deps: StepDependencies,
+  context: MigrationContext,
+  input: StepInput,
+): Promise<ConsumerState> {
+  const { migration } = context;
+  const { consumer } = input;
+  const campaignId = migration.campaign?.id;
+  if (!campaignId || !deps.campaigns) return open(deps, context, input);
+  const slot = await deps.campaigns.pullRequests.withSlot(
+    campaignId,
+    consumer.owner,
+    () => open(deps, context, input),
+  );
+  if ('opened' in slot) return slot.opened;
+  await deps.campaigns.defer(migration.id, consumer.entityRef, slot.retryAt);
+  return 'verified';
+}
+
+async function open(
   deps: StepDependencies,
   { migration, plan, mapping }: MigrationContext,
   { consumer, snapshot: readSnapshot }: StepInput,
@@ -57,7 +80,10 @@ export async function openPullRequest(
     migration.id,
     entityRef,
     ['verified'],
-    { state: 'pr-opened', pullRequest },
+    {
+      state: 'pr-opened',
+      pullRequest: { ...pullRequest, openedAt: new Date().toISOString() },
+    },
   );
   // Rolled back while the pull request was being opened: it is not wanted.
   if (!recorded && pullRequest.state === 'open')

@@ -2,7 +2,10 @@
  * What every consumer step shares: the pipeline's dependencies, the migration as
  * the steps read it, the consumer a step works on, and how a step fails it.
  */
-import type { AuthService } from '@backstage/backend-plugin-api';
+import type {
+  AuditorService,
+  AuthService,
+} from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_VERIFY_COMMAND,
@@ -15,6 +18,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ScmProvider } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { DatasetCatalog } from '../../catalog/DatasetCatalog';
+import type { CampaignPullRequestSlots } from '../../database/CampaignPullRequestSlots';
 import type { ConsumerStore } from '../../database/ConsumerStore';
 import type { MigrationStore } from '../../database/MigrationStore';
 import type { EngineRegistry } from '../../engines/EngineRegistry';
@@ -41,6 +45,14 @@ export interface StepDependencies {
   scm: ScmProvider[];
   agent?: CodingAgent;
   auth: AuthService;
+  /** Throttles and automerge of campaign migrations' pull requests; without it, none. */
+  campaigns?: {
+    pullRequests: Pick<CampaignPullRequestSlots, 'rolloutOf' | 'withSlot'>;
+    /** Queues the consumer's job again to run at `runAt` (a throttled pull request waits). */
+    defer(migrationId: string, entityRef: string, runAt: Date): Promise<void>;
+  };
+  /** Records merges made without a person (campaign automerge). */
+  auditor?: AuditorService;
   limits: {
     /** Whether a consumer's verify command (a catalog annotation) may run at all. */
     runVerifyCommands: boolean;

@@ -5,6 +5,7 @@ import {
   type DatasetMigrationPlanRequest,
   type DatasetMigrationRun,
   type DatasetSchema,
+  type PreviousShapeReads,
   type QueryComparison,
   type QueryComparisonRequest,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
@@ -24,6 +25,7 @@ import { Connections, createPool } from './connection';
 import { checkExpression } from './expressions';
 import { introspect } from './introspection';
 import { contract } from './operations/contract';
+import { readsOfPreviousShape } from './operations/previousShapeReads';
 import { rollback } from './operations/rollback';
 import { planStages } from './planning';
 import { parseRelationName, quoteRelation, versionOf } from './relations';
@@ -93,6 +95,12 @@ export class PostgresDatasetEngine implements DatasetEngine {
 
   contract(run: DatasetMigrationRun): Promise<void> {
     return contract(this.db, run);
+  }
+
+  readsOfPreviousShape(
+    run: DatasetMigrationRun,
+  ): Promise<PreviousShapeReads | undefined> {
+    return readsOfPreviousShape(this.db, run);
   }
 
   close(): Promise<void> {
