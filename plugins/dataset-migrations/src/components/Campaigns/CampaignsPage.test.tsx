@@ -151,6 +151,44 @@ describe('New campaign', () => {
   });
 });
 
+describe('Campaigns list', () => {
+  it('shows each campaign’s state, progress and a link to its page', async () => {
+    const summary = pausedCampaign();
+    const api = {
+      listCampaigns: jest.fn(async () => [
+        summary,
+        {
+          ...summary,
+          id: 'c2',
+          title: 'Drop fax',
+          state: 'completed' as const,
+        },
+      ]),
+    };
+    await renderPage(api, '/');
+
+    const link = await screen.findByRole('link', { name: 'Rename country' });
+    expect(link).toHaveAttribute('href', '/c1');
+    const rows = screen.getAllByRole('row');
+    const paused = rows.find(row =>
+      row.textContent?.includes('Rename country'),
+    )!;
+    expect(within(paused).getByText('Paused')).toBeInTheDocument();
+    expect(
+      within(paused).getByRole('progressbar', {
+        name: 'Rename country: datasets done',
+      }),
+    ).toHaveAttribute('aria-valuenow', '33');
+    expect(within(paused).getByText('1/3 · 1 failed')).toBeInTheDocument();
+    const done = rows.find(row => row.textContent?.includes('Drop fax'))!;
+    expect(within(done).getByText('Completed')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'New campaign' })).toHaveAttribute(
+      'href',
+      '/new',
+    );
+  });
+});
+
 describe('Campaign page', () => {
   it('puts a paused campaign’s reason in front, with its waves and stuck items', async () => {
     const api = { getCampaign: jest.fn(async () => pausedCampaign()) };
