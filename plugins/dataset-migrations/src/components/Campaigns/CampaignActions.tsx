@@ -22,7 +22,7 @@ import {
   type CampaignAction,
 } from './campaignText';
 import { GuardedButton } from './GuardedButton';
-import { StartDialog } from './NewCampaign';
+import { StartDialog } from './StartDialog';
 
 /**
  * Start, Pause, Resume and Abort, each enabled only when the campaign's state

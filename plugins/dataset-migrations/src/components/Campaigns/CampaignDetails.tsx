@@ -40,7 +40,7 @@ import {
   WAVE_STATES,
   type OwnerProgress,
 } from './campaignText';
-import { Problems } from './NewCampaign';
+import { Problems } from './Problems';
 import { ProgressCount } from './ProgressCount';
 import { RelativeTime } from './RelativeTime';
 import { StatusLabel } from './StatusLabel';

@@ -12,7 +12,7 @@ import { useBasicPermitted } from '../shared/PermittedButton';
 import { SIGNALLED_POLL_MS } from '../shared/useChannelSignals';
 import { usePolledValue } from '../shared/usePolledValue';
 import { CAMPAIGN_STATES } from './campaignText';
-import { Problems } from './NewCampaign';
+import { Problems } from './Problems';
 import { ProgressCount } from './ProgressCount';
 import { RelativeTime } from './RelativeTime';
 import { StatusLabel } from './StatusLabel';

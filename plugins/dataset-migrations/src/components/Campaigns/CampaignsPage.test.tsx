@@ -260,6 +260,10 @@ describe('Campaign page', () => {
       expect(api.pauseCampaign).toHaveBeenCalledWith('c1', 'billing freeze'),
     );
 
+    // The pause dialog's closing transition hides the page from queries until done.
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Abort' }));
     const abort = await screen.findByRole('dialog');
     const confirmAbort = within(abort).getByRole('button', {

@@ -1,16 +1,7 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import {
-  Box,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogContentText,
-  DialogTitle,
-  Typography,
-} from '@material-ui/core';
-import { Alert, AlertTitle } from '@material-ui/lab';
+import { Box, Button, Typography } from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
 import { Link, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Container, Header } from '@backstage/ui';
@@ -22,30 +13,12 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { DocumentField } from '../shared/DocumentField';
-import { messageOf, splitProblems } from '../shared/format';
 import { useBasicPermitted } from '../shared/PermittedButton';
 import { exampleCampaignDocument } from './campaignText';
 import { GuardedButton } from './GuardedButton';
 import { PlanReview } from './PlanReview';
-
-/** Each problem of a refused request on its own line, in the server's words. */
-export function Problems(props: { title: string; error: unknown }) {
-  const problems = splitProblems(messageOf(props.error));
-  return (
-    <Alert severity="error">
-      <AlertTitle>{props.title}</AlertTitle>
-      {problems.length === 1 ? (
-        problems[0]
-      ) : (
-        <ul style={{ margin: 0, paddingLeft: 20 }}>
-          {problems.map(problem => (
-            <li key={problem}>{problem}</li>
-          ))}
-        </ul>
-      )}
-    </Alert>
-  );
-}
+import { Problems } from './Problems';
+import { StartDialog } from './StartDialog';
 
 /**
  * The campaign document, its plan reviewed before anything exists, then the
@@ -189,38 +162,5 @@ export function NewCampaign() {
         />
       )}
     </>
-  );
-}
-
-/** Asks before starting, naming the scale: how many datasets, in how many waves. */
-export function StartDialog(props: {
-  campaign: Pick<Campaign, 'title' | 'plan'>;
-  open: boolean;
-  onCancel(): void;
-  onConfirm(): void;
-}) {
-  const { campaign, open, onCancel, onConfirm } = props;
-  const datasets = campaign.plan.totals.datasets;
-  const waves = campaign.plan.waves.length;
-  return (
-    <Dialog open={open} onClose={onCancel} aria-labelledby="start-title">
-      <DialogTitle id="start-title">Start {campaign.title}?</DialogTitle>
-      <DialogContent>
-        <DialogContentText>
-          This migrates {datasets} {datasets === 1 ? 'dataset' : 'datasets'} in{' '}
-          {waves} {waves === 1 ? 'wave' : 'waves'}, the canary first. Each
-          migration is requested in your name and approved as yours would be.
-          You can pause or abort the campaign at any time; a migration already
-          cutting over finishes first.
-        </DialogContentText>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onCancel}>Not yet</Button>
-        <Button color="secondary" variant="contained" onClick={onConfirm}>
-          Start {datasets} {datasets === 1 ? 'dataset' : 'datasets'} in {waves}{' '}
-          {waves === 1 ? 'wave' : 'waves'}
-        </Button>
-      </DialogActions>
-    </Dialog>
   );
 }
