@@ -15,9 +15,10 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import StorageIcon from '@material-ui/icons/Storage';
+import WavesIcon from '@material-ui/icons/Waves';
 import { isDatasetEntity } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { DatasetMigrationsClient, datasetMigrationsApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { campaignsRouteRef, rootRouteRef } from './routes';
 
 const api = ApiBlueprint.make({
   params: defineParams =>
@@ -36,6 +37,18 @@ const datasetsPage = PageBlueprint.make({
     routeRef: rootRouteRef,
     loader: () =>
       import('./components/DatasetsPage').then(m => <m.DatasetsPage />),
+  },
+});
+
+const campaignsPage = PageBlueprint.make({
+  name: 'campaigns',
+  params: {
+    path: '/campaigns',
+    title: 'Campaigns',
+    icon: <WavesIcon />,
+    routeRef: campaignsRouteRef,
+    loader: () =>
+      import('./components/Campaigns').then(m => <m.CampaignsPage />),
   },
 });
 
@@ -70,6 +83,12 @@ const migrationHistoryContent = EntityContentBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'dataset-migrations',
-  routes: { root: rootRouteRef },
-  extensions: [api, datasetsPage, datasetCard, migrationHistoryContent],
+  routes: { root: rootRouteRef, campaigns: campaignsRouteRef },
+  extensions: [
+    api,
+    datasetsPage,
+    campaignsPage,
+    datasetCard,
+    migrationHistoryContent,
+  ],
 });

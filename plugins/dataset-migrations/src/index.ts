@@ -7,6 +7,7 @@
 export {
   datasetMigrationsPlugin,
   DatasetsPage,
+  CampaignsPage,
   EntityDatasetCard,
   EntityMigrationHistoryContent,
 } from './plugin';

@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { DatasetMigrationsClient, datasetMigrationsApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { campaignsRouteRef, rootRouteRef } from './routes';
 
 /**
  * The dataset-migrations plugin for the legacy frontend system.
@@ -16,7 +16,7 @@ import { rootRouteRef } from './routes';
  */
 export const datasetMigrationsPlugin = createPlugin({
   id: 'dataset-migrations',
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, campaigns: campaignsRouteRef },
   apis: [
     createApiFactory({
       api: datasetMigrationsApiRef,
@@ -33,6 +33,21 @@ export const DatasetsPage: () => JSX.Element = datasetMigrationsPlugin.provide(
     component: () =>
       import('./components/DatasetsPage').then(m => m.DatasetsPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The Campaigns page: the list, a new campaign's plan review, and each campaign's
+ * dashboard. Mount it at a path ending in `/*`, e.g. `/campaigns/*`.
+ *
+ * @public
+ */
+export const CampaignsPage: () => JSX.Element = datasetMigrationsPlugin.provide(
+  createRoutableExtension({
+    name: 'CampaignsPage',
+    component: () =>
+      import('./components/Campaigns').then(m => m.CampaignsPage),
+    mountPoint: campaignsRouteRef,
   }),
 );
 

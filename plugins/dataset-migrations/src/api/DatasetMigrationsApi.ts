@@ -1,6 +1,9 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   ApproveMigrationRequest,
+  Campaign,
+  CampaignPlan,
+  CampaignSummary,
   ContractRequest,
   ConsumerDecisionRequest,
   ConsumerLedger,
@@ -97,6 +100,22 @@ export interface DatasetMigrationsApi {
     id: string,
     entityRef: string,
   ): Promise<ConsumerPullRequestDetails>;
+
+  /**
+   * What a campaign document (YAML or JSON text, as a person typed it) would do:
+   * its waves, the datasets it skips and why, the load per owner. Changes nothing.
+   */
+  planCampaign(document: string): Promise<CampaignPlan>;
+  /** Creates a campaign as a draft; nothing runs until it is started. */
+  createCampaign(document: string): Promise<Campaign>;
+  listCampaigns(): Promise<CampaignSummary[]>;
+  getCampaign(id: string): Promise<Campaign>;
+  startCampaign(id: string): Promise<Campaign>;
+  /** Starts nothing new; migrations already running finish. */
+  pauseCampaign(id: string, reason: string): Promise<Campaign>;
+  resumeCampaign(id: string): Promise<Campaign>;
+  /** Ends the campaign for good: datasets not started are skipped. */
+  abortCampaign(id: string, reason: string): Promise<Campaign>;
 }
 
 /** @public */

@@ -3,6 +3,13 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
   ApproveMigrationRequest,
+  Campaign,
+  CampaignActionRequest,
+  CampaignListResponse,
+  CampaignPlan,
+  CampaignPlanResponse,
+  CampaignResponse,
+  CampaignSummary,
   ConsumerDecisionRequest,
   ConsumerDecisionResponse,
   ConsumerLedger,
@@ -190,6 +197,71 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
         `${this.pullRequestPath(id, entityRef)}/merge`,
       )
     ).pullRequest;
+  }
+
+  async planCampaign(document: string): Promise<CampaignPlan> {
+    return (
+      await this.request<CampaignPlanResponse>(
+        'POST',
+        '/campaigns/plan',
+        document,
+      )
+    ).plan;
+  }
+
+  async createCampaign(document: string): Promise<Campaign> {
+    return (
+      await this.request<CampaignResponse>('POST', '/campaigns', document)
+    ).campaign;
+  }
+
+  async listCampaigns(): Promise<CampaignSummary[]> {
+    return (await this.request<CampaignListResponse>('GET', '/campaigns'))
+      .items;
+  }
+
+  async getCampaign(id: string): Promise<Campaign> {
+    return (
+      await this.request<CampaignResponse>(
+        'GET',
+        `/campaigns/${encodeURIComponent(id)}`,
+      )
+    ).campaign;
+  }
+
+  async startCampaign(id: string): Promise<Campaign> {
+    return this.actOnCampaign(id, 'start');
+  }
+
+  async pauseCampaign(id: string, reason: string): Promise<Campaign> {
+    return this.actOnCampaign(id, 'pause', {
+      reason,
+    } satisfies CampaignActionRequest);
+  }
+
+  async resumeCampaign(id: string): Promise<Campaign> {
+    return this.actOnCampaign(id, 'resume');
+  }
+
+  async abortCampaign(id: string, reason: string): Promise<Campaign> {
+    return this.actOnCampaign(id, 'abort', {
+      reason,
+    } satisfies CampaignActionRequest);
+  }
+
+  /** One of the actions on a campaign, all answered with the campaign as it is after. */
+  private async actOnCampaign(
+    id: string,
+    action: 'start' | 'pause' | 'resume' | 'abort',
+    body?: CampaignActionRequest,
+  ): Promise<Campaign> {
+    return (
+      await this.request<CampaignResponse>(
+        'POST',
+        `/campaigns/${encodeURIComponent(id)}/${action}`,
+        body,
+      )
+    ).campaign;
   }
 
   /** `/migrations/:id/consumers/:kind/:namespace/:name/pull-request` */

@@ -20,6 +20,7 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { messageOf } from '../shared/format';
+import { DocumentField } from '../shared/DocumentField';
 import { parseDesiredFields } from './desiredFields';
 
 /**
@@ -56,19 +57,11 @@ export function SpecEditor(props: {
 
   return (
     <Box>
-      <TextField
+      <DocumentField
         label="Spec (YAML or JSON)"
+        ariaLabel="Spec"
         value={value}
-        onChange={e => onChange(e.target.value)}
-        multiline
-        minRows={8}
-        fullWidth
-        margin="dense"
-        variant="outlined"
-        inputProps={{
-          'aria-label': 'Spec',
-          style: { fontFamily: 'monospace', fontSize: 12 },
-        }}
+        onChange={onChange}
       />
       <Typography variant="subtitle2" style={{ marginTop: 8 }}>
         Or infer it from the fields the dataset should have

@@ -1,6 +1,9 @@
 import type { MouseEvent, ReactNode } from 'react';
 import { Button, Tooltip, type ButtonProps } from '@material-ui/core';
-import type { ResourcePermission } from '@backstage/plugin-permission-common';
+import type {
+  BasicPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import { usePermission } from '@backstage/plugin-permission-react';
 
 /**
@@ -12,15 +15,35 @@ import { usePermission } from '@backstage/plugin-permission-react';
 export function usePermitted(
   permission: ResourcePermission,
   resourceRef: string | undefined,
-): { allowed: boolean; loading: boolean; whyNot?: string } {
-  const { allowed, loading } = usePermission({ permission, resourceRef });
+): Permitted {
+  return explained(
+    permission,
+    usePermission({ permission, resourceRef }),
+    'for this',
+  );
+}
+
+/** The same for a basic permission, one not checked against a resource. */
+export function useBasicPermitted(permission: BasicPermission): Permitted {
+  return explained(permission, usePermission({ permission }), '');
+}
+
+type Permitted = { allowed: boolean; loading: boolean; whyNot?: string };
+
+function explained(
+  permission: BasicPermission | ResourcePermission,
+  { allowed, loading }: { allowed: boolean; loading: boolean },
+  scope: string,
+): Permitted {
   return {
     allowed,
     loading,
     whyNot:
       allowed || loading
         ? undefined
-        : `You do not have the permission ${permission.name} for this`,
+        : `You do not have the permission ${permission.name}${
+            scope ? ` ${scope}` : ''
+          }`,
   };
 }
 

@@ -49,10 +49,11 @@ export function formatTime(iso?: string): string {
 
 /**
  * The backend rejects a request with one message listing every problem, separated
- * by "; ". The dialog shows them as a list, one problem a line.
+ * by "; ", after what was invalid ("Invalid migration request: ", "Invalid campaign
+ * document: "). The dialog shows them as a list, one problem a line.
  */
 export function splitProblems(message: string): string[] {
-  const body = message.replace(/^Invalid migration request: /, '');
+  const body = message.replace(/^Invalid [^:]+: /, '');
   return body.split('; ').filter(Boolean);
 }
 

@@ -1,42 +1,14 @@
-import { useEffect, useRef, useState } from 'react';
-import { useSignal } from '@backstage/plugin-signals-react';
 import {
   DATASET_MIGRATIONS_SIGNAL_CHANNEL,
   type DatasetMigrationsSignal,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { useChannelSignals } from './useChannelSignals';
 
-/**
- * With signals, polling only covers a message that never arrived (a backend
- * replica without an events bus, a dropped socket), so it can be slow.
- */
-export const SIGNALLED_POLL_MS = 30_000;
+export { SIGNALLED_POLL_MS } from './useChannelSignals';
 
-/**
- * Follows the plugin's signal channel for the changes `concerns` picks out.
- * `changes` counts them, to use as a dependency that refetches; signals carry ids
- * only, so the view reads the change with the user's own credentials.
- * `pollMs` turns the interval a view would poll at without signals into the slow
- * fallback when signals are there.
- */
+/** Follows the migrations channel for the changes `concerns` picks out. */
 export function useMigrationSignals(
   concerns: (signal: DatasetMigrationsSignal) => boolean,
 ) {
-  const { lastSignal, isSignalsAvailable } = useSignal<DatasetMigrationsSignal>(
-    DATASET_MIGRATIONS_SIGNAL_CHANNEL,
-  );
-  const [changes, setChanges] = useState(0);
-  // The predicate is a new closure each render; the latest one decides.
-  const concernsRef = useRef(concerns);
-  concernsRef.current = concerns;
-  useEffect(() => {
-    if (lastSignal && concernsRef.current(lastSignal)) setChanges(n => n + 1);
-  }, [lastSignal]);
-  return {
-    changes,
-    isSignalsAvailable,
-    pollMs: (withoutSignalsMs: number | undefined) =>
-      withoutSignalsMs === undefined || !isSignalsAvailable
-        ? withoutSignalsMs
-        : Math.max(withoutSignalsMs, SIGNALLED_POLL_MS),
-  };
+  return useChannelSignals(DATASET_MIGRATIONS_SIGNAL_CHANNEL, concerns);
 }

@@ -1,0 +1,183 @@
+import { useState } from 'react';
+import {
+  Box,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogContentText,
+  DialogTitle,
+  TextField,
+} from '@material-ui/core';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  datasetMigrationCampaignManagePermission,
+  type Campaign,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetMigrationsApiRef } from '../../api';
+import { useBasicPermitted } from '../shared/PermittedButton';
+import {
+  actionAllowed,
+  CAMPAIGN_ACTIONS,
+  type CampaignAction,
+} from './campaignText';
+import { GuardedButton } from './GuardedButton';
+import { StartDialog } from './StartDialog';
+
+/**
+ * Start, Pause, Resume and Abort, each enabled only when the campaign's state
+ * allows it and the user may manage campaigns; otherwise disabled, saying why.
+ * Pause and abort ask for a reason; abort also for the campaign's name, typed.
+ */
+export function CampaignActions(props: {
+  campaign: Campaign;
+  onChanged(campaign: Campaign): void;
+  onFailed(title: string, error: unknown): void;
+}) {
+  const { campaign, onChanged, onFailed } = props;
+  const api = useApi(datasetMigrationsApiRef);
+  const permitted = useBasicPermitted(datasetMigrationCampaignManagePermission);
+  const [dialog, setDialog] = useState<CampaignAction>();
+  const [busy, setBusy] = useState(false);
+
+  const whyNot = (action: CampaignAction) =>
+    actionAllowed(action, campaign.state)
+      ? permitted.whyNot ??
+        (permitted.loading ? 'Checking your permissions' : undefined)
+      : CAMPAIGN_ACTIONS[action].whyNot;
+
+  const act = async (action: CampaignAction, call: () => Promise<Campaign>) => {
+    setDialog(undefined);
+    setBusy(true);
+    try {
+      onChanged(await call());
+    } catch (error) {
+      onFailed(`The campaign could not ${action}`, error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const button = (
+    action: CampaignAction,
+    label: string,
+    onClick: () => void,
+    color: 'primary' | 'secondary' = 'primary',
+  ) => (
+    <GuardedButton
+      variant="outlined"
+      color={color}
+      onClick={onClick}
+      disabled={busy}
+      whyNot={whyNot(action)}
+    >
+      {label}
+    </GuardedButton>
+  );
+
+  return (
+    <Box display="flex" style={{ gap: 8 }}>
+      {campaign.state === 'draft' &&
+        button('start', 'Start', () => setDialog('start'))}
+      {button('pause', 'Pause', () => setDialog('pause'))}
+      {button('resume', 'Resume', () =>
+        act('resume', () => api.resumeCampaign(campaign.id)),
+      )}
+      {button('abort', 'Abort', () => setDialog('abort'), 'secondary')}
+      <StartDialog
+        campaign={campaign}
+        open={dialog === 'start'}
+        onCancel={() => setDialog(undefined)}
+        onConfirm={() => act('start', () => api.startCampaign(campaign.id))}
+      />
+      <ReasonDialog
+        open={dialog === 'pause'}
+        title={`Pause ${campaign.title}?`}
+        text="Nothing new starts; migrations already running finish, and a cut-over is never interrupted half way. The reason is shown on the campaign until it resumes."
+        confirm="Pause"
+        onCancel={() => setDialog(undefined)}
+        onConfirm={reason =>
+          act('pause', () => api.pauseCampaign(campaign.id, reason))
+        }
+      />
+      <ReasonDialog
+        open={dialog === 'abort'}
+        title={`Abort ${campaign.title}?`}
+        text="The campaign ends for good: datasets not started yet are skipped, and it cannot be resumed. Migrations already running finish; finished ones stay as they are."
+        confirm="Abort campaign"
+        confirmName={campaign.name}
+        onCancel={() => setDialog(undefined)}
+        onConfirm={reason =>
+          act('abort', () => api.abortCampaign(campaign.id, reason))
+        }
+      />
+    </Box>
+  );
+}
+
+/** Asks why; with `confirmName`, also for that name typed out before it lets go. */
+function ReasonDialog(props: {
+  open: boolean;
+  title: string;
+  text: string;
+  confirm: string;
+  confirmName?: string;
+  onCancel(): void;
+  onConfirm(reason: string): void;
+}) {
+  const { open, title, text, confirm, confirmName, onCancel, onConfirm } =
+    props;
+  const [reason, setReason] = useState('');
+  const [typedName, setTypedName] = useState('');
+  const ready =
+    reason.trim() !== '' &&
+    (confirmName === undefined || typedName === confirmName);
+  const close = (after: () => void) => {
+    setReason('');
+    setTypedName('');
+    after();
+  };
+  return (
+    <Dialog open={open} onClose={() => close(onCancel)} fullWidth>
+      <DialogTitle>{title}</DialogTitle>
+      <DialogContent>
+        <DialogContentText>{text}</DialogContentText>
+        <TextField
+          id="campaign-action-reason"
+          label="Reason"
+          value={reason}
+          onChange={e => setReason(e.target.value)}
+          fullWidth
+          multiline
+          required
+          margin="dense"
+          variant="outlined"
+          autoFocus
+        />
+        {confirmName !== undefined && (
+          <TextField
+            id="campaign-action-confirm-name"
+            label={`Type ${confirmName} to confirm`}
+            value={typedName}
+            onChange={e => setTypedName(e.target.value)}
+            fullWidth
+            required
+            margin="dense"
+            variant="outlined"
+          />
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={() => close(onCancel)}>Cancel</Button>
+        <Button
+          color="secondary"
+          variant="contained"
+          disabled={!ready}
+          onClick={() => close(() => onConfirm(reason.trim()))}
+        >
+          {confirm}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

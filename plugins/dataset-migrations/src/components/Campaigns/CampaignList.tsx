@@ -1,0 +1,98 @@
+import { useHref } from 'react-router-dom';
+import { Link, Table, type TableColumn } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { ButtonLink, Container, Header } from '@backstage/ui';
+import {
+  datasetMigrationCampaignCreatePermission,
+  type CampaignSummary,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetMigrationsApiRef } from '../../api';
+import { useBasicPermitted } from '../shared/PermittedButton';
+import { SIGNALLED_POLL_MS } from '../shared/useChannelSignals';
+import { usePolledValue } from '../shared/usePolledValue';
+import { CAMPAIGN_STATES } from './campaignText';
+import { Problems } from './Problems';
+import { ProgressCount } from './ProgressCount';
+import { RelativeTime } from './RelativeTime';
+import { StatusLabel } from './StatusLabel';
+import { useCampaignSignals } from './useCampaignSignals';
+
+const columns: TableColumn<CampaignSummary>[] = [
+  {
+    title: 'Campaign',
+    field: 'title',
+    highlight: true,
+    render: row => <Link to={encodeURIComponent(row.id)}>{row.title}</Link>,
+  },
+  {
+    title: 'Owner',
+    field: 'owner',
+    render: row => <EntityRefLink entityRef={row.owner} defaultKind="group" />,
+  },
+  {
+    title: 'State',
+    field: 'state',
+    render: row => <StatusLabel {...CAMPAIGN_STATES[row.state]} />,
+  },
+  {
+    title: 'Deadline',
+    field: 'deadline',
+    render: row => <RelativeTime iso={row.deadline} />,
+  },
+  {
+    title: 'Progress',
+    field: 'counts.done',
+    render: row => (
+      <ProgressCount
+        label={`${row.title}: datasets done`}
+        done={row.counts.done}
+        total={row.counts.datasets}
+        failed={row.counts.failed}
+      />
+    ),
+  },
+];
+
+/** Every campaign, newest first as the backend lists them, and New campaign. */
+export function CampaignList() {
+  const api = useApi(datasetMigrationsApiRef);
+  const signals = useCampaignSignals();
+  const campaigns = usePolledValue(
+    () => api.listCampaigns(),
+    [api, signals.changes],
+    () => SIGNALLED_POLL_MS,
+  );
+  const canCreate = useBasicPermitted(datasetMigrationCampaignCreatePermission);
+  const newCampaignHref = useHref('new');
+  return (
+    <>
+      <Header
+        title="Campaigns"
+        description="Move a fleet of datasets and their consumers in waves that stop themselves."
+        customActions={
+          canCreate.allowed && (
+            <ButtonLink variant="primary" href={newCampaignHref}>
+              New campaign
+            </ButtonLink>
+          )
+        }
+      />
+      <Container>
+        {campaigns.error && (
+          <Problems
+            title="Campaigns could not be read"
+            error={campaigns.error}
+          />
+        )}
+        <Table<CampaignSummary>
+          title={`Campaigns (${campaigns.value?.length ?? 0})`}
+          isLoading={campaigns.loading}
+          options={{ paging: false, search: true, padding: 'dense' }}
+          columns={columns}
+          data={campaigns.value ?? []}
+        />
+      </Container>
+    </>
+  );
+}

@@ -1,0 +1,290 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { parse as parseYaml } from 'yaml';
+import { campaignDocumentSchema } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
+import { saveBlob } from '../shared/saveBlob';
+import { CampaignsPage } from './CampaignsPage';
+import { exampleCampaignDocument } from './campaignText';
+import { pausedCampaign, plan } from './testCampaign';
+
+jest.mock('../shared/saveBlob', () => ({ saveBlob: jest.fn() }));
+
+async function renderPage(api: Partial<DatasetMigrationsApi>, path: string) {
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [datasetMigrationsApiRef, api as DatasetMigrationsApi],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
+      <CampaignsPage />
+    </TestApiProvider>,
+    {
+      routeEntries: [path],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
+  );
+}
+
+// Full pages render slowly on a shared 2-core machine.
+jest.setTimeout(30_000);
+
+describe('New campaign', () => {
+  it('starts from an example document the backend’s schema accepts', () => {
+    const parsed = campaignDocumentSchema.safeParse(
+      parseYaml(exampleCampaignDocument(new Date('2026-12-01T00:00:00Z'))),
+    );
+    expect(parsed.success && parsed.data.deadline).toBe('2027-03-01');
+  });
+
+  it('reviews the plan: waves canary first, compatibility in words, skipped with reasons', async () => {
+    const api = { planCampaign: jest.fn(async () => plan) };
+    await renderPage(api, '/new');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+
+    expect(
+      await screen.findByText(
+        '3 datasets in 2 waves, 7 consumers, 6 pull requests; 1 skipped',
+      ),
+    ).toBeInTheDocument();
+    expect(api.planCampaign).toHaveBeenCalledWith(
+      expect.stringContaining('kind: Campaign'),
+    );
+    const waves = screen
+      .getAllByRole('table')
+      .map(table => table.getAttribute('aria-label'));
+    expect(waves).toEqual([
+      'Canary (wave 0)',
+      'Wave 1',
+      'Skipped datasets',
+      'Load per owner',
+    ]);
+    const canary = screen.getByRole('table', { name: 'Canary (wave 0)' });
+    expect(within(canary).getByText('Events')).toBeInTheDocument();
+    expect(
+      within(canary).getByText('Forward: the dataset moves first'),
+    ).toBeInTheDocument();
+    const wave = screen.getByRole('table', { name: 'Wave 1' });
+    expect(
+      within(wave).getByText('Breaking: both versions served side by side'),
+    ).toBeInTheDocument();
+    expect(within(wave).getByText('v3 → v4')).toBeInTheDocument();
+    const skipped = screen.getByRole('table', { name: 'Skipped datasets' });
+    expect(within(skipped).getByText('ledger')).toBeInTheDocument();
+    expect(within(skipped).getByText('has no primary key')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Create campaign' }),
+    ).toBeEnabled();
+  });
+
+  it('shows each problem the server names on its own line', async () => {
+    const refusal = Object.assign(new Error('Request failed with 400'), {
+      cause: {
+        message:
+          'Invalid campaign document: deadline: must be a date or date-time; rollout.waveSize: must be a count, or a percent from 1% to 100%',
+      },
+    });
+    const api = {
+      planCampaign: jest.fn(async () => {
+        throw refusal;
+      }),
+    };
+    await renderPage(api, '/new');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+
+    const items = await screen.findAllByRole('listitem');
+    expect(items.map(item => item.textContent)).toEqual([
+      'deadline: must be a date or date-time',
+      'rollout.waveSize: must be a count, or a percent from 1% to 100%',
+    ]);
+    expect(
+      screen.getByRole('button', { name: 'Create campaign' }),
+    ).toBeDisabled();
+  });
+
+  it('creates the draft, then starts it after a confirmation naming the scale', async () => {
+    const draft = pausedCampaign({ state: 'draft', stateReason: undefined });
+    const api = {
+      planCampaign: jest.fn(async () => plan),
+      createCampaign: jest.fn(async () => draft),
+      startCampaign: jest.fn(async () => ({
+        ...draft,
+        state: 'running' as const,
+      })),
+      getCampaign: jest.fn(async () => ({
+        ...draft,
+        state: 'running' as const,
+      })),
+    };
+    await renderPage(api, '/new');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Create campaign' }),
+    );
+    await userEvent.click(await screen.findByRole('button', { name: 'Start' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('This migrates 3 datasets in 2 waves');
+    await userEvent.click(
+      within(dialog).getByRole('button', {
+        name: 'Start 3 datasets in 2 waves',
+      }),
+    );
+
+    await waitFor(() => expect(api.startCampaign).toHaveBeenCalledWith('c1'));
+    expect(api.createCampaign).toHaveBeenCalledWith(
+      expect.stringContaining('name: rename-country'),
+    );
+    // The campaign's own page follows.
+    expect(await screen.findByText('Rename country')).toBeInTheDocument();
+    expect(api.getCampaign).toHaveBeenCalledWith('c1');
+  });
+});
+
+describe('Campaigns list', () => {
+  it('shows each campaign’s state, progress and a link to its page', async () => {
+    const summary = pausedCampaign();
+    const api = {
+      listCampaigns: jest.fn(async () => [
+        summary,
+        {
+          ...summary,
+          id: 'c2',
+          title: 'Drop fax',
+          state: 'completed' as const,
+        },
+      ]),
+    };
+    await renderPage(api, '/');
+
+    const link = await screen.findByRole('link', { name: 'Rename country' });
+    expect(link).toHaveAttribute('href', '/c1');
+    const rows = screen.getAllByRole('row');
+    const paused = rows.find(row =>
+      row.textContent?.includes('Rename country'),
+    )!;
+    expect(within(paused).getByText('Paused')).toBeInTheDocument();
+    expect(
+      within(paused).getByRole('progressbar', {
+        name: 'Rename country: datasets done',
+      }),
+    ).toHaveAttribute('aria-valuenow', '33');
+    expect(within(paused).getByText('1/3 · 1 failed')).toBeInTheDocument();
+    const done = rows.find(row => row.textContent?.includes('Drop fax'))!;
+    expect(within(done).getByText('Completed')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'New campaign' })).toHaveAttribute(
+      'href',
+      '/new',
+    );
+  });
+});
+
+describe('Campaign page', () => {
+  it('puts a paused campaign’s reason in front, with its waves and stuck items', async () => {
+    const api = { getCampaign: jest.fn(async () => pausedCampaign()) };
+    await renderPage(api, '/c1');
+
+    const reason = await screen.findByRole('status');
+    expect(reason).toHaveTextContent('Paused');
+    expect(reason).toHaveTextContent('wave 1: 1 of 2 failed, over 20%');
+    expect(
+      screen.getByRole('progressbar', { name: 'Wave 1 done' }),
+    ).toHaveAttribute('aria-valuenow', '0');
+    expect(
+      screen.getByRole('progressbar', { name: 'Wave 0 done' }),
+    ).toHaveAttribute('aria-valuenow', '100');
+    expect(screen.getByText('0/2 · 1 failed')).toBeInTheDocument();
+    const open = screen.getByRole('link', { name: 'Open migration' });
+    expect(open).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/orders/migration-history?migration=m-orders',
+    );
+    // Paused: it may resume or abort, not pause again.
+    expect(screen.getByRole('button', { name: 'Resume' })).toBeEnabled();
+    expect(screen.getByRole('button', { name: 'Pause' })).toBeDisabled();
+  });
+
+  it('exports the datasets table as CSV named after the campaign and the date', async () => {
+    const api = { getCampaign: jest.fn(async () => pausedCampaign()) };
+    await renderPage(api, '/c1');
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Export CSV' }),
+    );
+
+    const [blob, fileName] = (saveBlob as jest.Mock).mock.calls[0];
+    expect(fileName).toMatch(/^rename-country-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(await (blob as Blob).text()).toBe(
+      [
+        'dataset,owner,wave,position,criticality,state,migration_id,migration_status,consumers_moved,consumers_outstanding,started_at,finished_at,reason',
+        'resource:default/events,group:default/data-platform,0,1,low,migrated,m-events,succeeded,2,0,2026-11-20T10:00:00.000Z,2026-11-20T10:02:00.000Z,',
+        'resource:default/orders,group:default/payments,1,2,high,failed,m-orders,failed,1,3,2026-11-20T11:00:00.000Z,2026-11-20T11:05:00.000Z,"verification failed: ""total"", off by 2"',
+        'resource:default/refunds,group:default/payments,1,3,medium,pending,,,0,1,,,',
+        '',
+      ].join('\r\n'),
+    );
+  });
+
+  it('pauses with a reason, and aborts only once the name is typed', async () => {
+    const running = pausedCampaign({
+      state: 'running',
+      stateReason: undefined,
+    });
+    const api = {
+      getCampaign: jest.fn(async () => running),
+      pauseCampaign: jest.fn(async () => pausedCampaign()),
+      abortCampaign: jest.fn(async () => pausedCampaign({ state: 'aborted' })),
+    };
+    await renderPage(api, '/c1');
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Pause' }));
+    const pause = await screen.findByRole('dialog');
+    const confirmPause = within(pause).getByRole('button', { name: 'Pause' });
+    expect(confirmPause).toBeDisabled();
+    await userEvent.type(
+      within(pause).getByRole('textbox', { name: /Reason/ }),
+      'billing freeze',
+    );
+    await userEvent.click(confirmPause);
+    await waitFor(() =>
+      expect(api.pauseCampaign).toHaveBeenCalledWith('c1', 'billing freeze'),
+    );
+
+    // The pause dialog's closing transition hides the page from queries until done.
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Abort' }));
+    const abort = await screen.findByRole('dialog');
+    const confirmAbort = within(abort).getByRole('button', {
+      name: 'Abort campaign',
+    });
+    await userEvent.type(
+      within(abort).getByRole('textbox', { name: /Reason/ }),
+      'superseded',
+    );
+    await userEvent.type(
+      within(abort).getByRole('textbox', { name: /Type rename-country/ }),
+      'rename-countr',
+    );
+    expect(confirmAbort).toBeDisabled();
+    await userEvent.type(
+      within(abort).getByRole('textbox', { name: /Type rename-country/ }),
+      'y',
+    );
+    await userEvent.click(confirmAbort);
+    await waitFor(() =>
+      expect(api.abortCampaign).toHaveBeenCalledWith('c1', 'superseded'),
+    );
+  });
+});
