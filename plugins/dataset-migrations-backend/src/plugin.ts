@@ -40,6 +40,12 @@ import { RequestGuard } from './http/RequestGuard';
 import { registerPermissions } from './permissions/registerPermissions';
 import { readPluginConfig } from './config/readPluginConfig';
 import { BackstageMigrationAnnouncer } from './announcements/BackstageMigrationAnnouncer';
+import { DatabaseCampaignStore } from './database/DatabaseCampaignStore';
+import { CampaignRunner } from './campaigns/CampaignRunner';
+import { CampaignService } from './campaigns/CampaignService';
+import { withCampaignTicks } from './campaigns/campaignTicks';
+import type { CampaignPlanning } from './campaigns/CampaignPlanning';
+import { NotImplementedError } from '@backstage/errors';
 
 /**
  * The dataset-migrations backend plugin.
@@ -120,17 +126,49 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         await queue.migrate();
 
         const datasetCatalog = new DatasetCatalog(catalog);
+        const { worker, consumers: consumerSettings } = settings;
+        const consumers = new ConsumerStore(await database.getClient());
         // People, portals and other plugins hear of each committed change; a
         // delivery that fails is retried and logged, and the migration goes on.
-        const announcer = new BackstageMigrationAnnouncer({
+        const campaignStore = new DatabaseCampaignStore(
+          await database.getClient(),
+        );
+        const backstageAnnouncer = new BackstageMigrationAnnouncer({
           migrations: store,
+          campaigns: campaignStore,
           notifications,
           signals,
           events,
           logger: logger.child({ component: 'announcer' }),
         });
-        const { worker, consumers: consumerSettings } = settings;
-        const consumers = new ConsumerStore(await database.getClient());
+        // A campaign's migration that ends asks its campaign to look again at once.
+        const announcer = withCampaignTicks(backstageAnnouncer, {
+          migrations: store,
+          enqueueTick: id => queue.enqueueCampaignTick(id),
+          logger,
+        });
+        const migrations = new MigrationService({
+          store,
+          catalog: datasetCatalog,
+          engines,
+          queue,
+          consumers: {
+            countOpenByDataset: refs => consumers.countOpenByDataset(refs),
+            listMergedPatches: id => consumers.listMergedPatches(id),
+            listMoving: id => consumers.listMoving(id),
+          },
+          retentionMs: settings.contract.retentionMs,
+          permissions: guard,
+          approvalsRequired: settings.approvals.required,
+          announcer,
+        });
+        // CampaignPlanner lands on another branch; at merge this becomes
+        // new CampaignPlanner({ catalog: datasetCatalog, engines, store, permissions: guard }).
+        const campaignPlanning: CampaignPlanning = {
+          plan: async () => {
+            throw new NotImplementedError('campaign planning is not installed');
+          },
+        };
         // One set of GitHub integrations and credentials for reading and for pull requests.
         const github = GithubRepositories.fromConfig(config);
         const localRoots = new LocalRepositoryRoots(
@@ -222,6 +260,14 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               settlement.settle(migration, override),
             announcer,
           });
+          const campaignRunner = new CampaignRunner({
+            campaigns: campaignStore,
+            migrations,
+            queue,
+            auth,
+            logger: logger.child({ component: 'campaign-runner' }),
+            announcer,
+          });
           const sweeper = new LeaseSweeper({
             store,
             queue,
@@ -255,6 +301,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
                   const migration = await store.getMigrationWithPlan(id);
                   if (migration) await settlement.closeOne(migration, ref);
                 },
+                advanceCampaign: id => campaignRunner.tick(id),
               },
             });
             await sweeper.schedule(scheduler, scheduled.signal);
@@ -273,25 +320,18 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           // Running attempts stop at their next checkpoint; another replica resumes them.
           await runner?.stop();
           await queue.stop();
-          await announcer.close();
+          await backstageAnnouncer.close();
           await engines.close();
         });
 
         httpRouter.use(
           createRouter({
-            service: new MigrationService({
-              store,
-              catalog: datasetCatalog,
-              engines,
-              queue,
-              consumers: {
-                countOpenByDataset: refs => consumers.countOpenByDataset(refs),
-                listMergedPatches: id => consumers.listMergedPatches(id),
-                listMoving: id => consumers.listMoving(id),
-              },
-              retentionMs: settings.contract.retentionMs,
+            service: migrations,
+            campaigns: new CampaignService({
+              campaigns: campaignStore,
+              planning: campaignPlanning,
               permissions: guard,
-              approvalsRequired: settings.approvals.required,
+              queue,
               announcer,
             }),
             consumers: new ConsumerService({
@@ -317,6 +357,10 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/spec', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({
+          path: '/campaign-spec',
+          allow: 'unauthenticated',
+        });
       },
     });
   },
