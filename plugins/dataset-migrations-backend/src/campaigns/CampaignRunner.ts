@@ -216,17 +216,18 @@ export class CampaignRunner {
       if (migrating > 0 && (!opens || poll < opens)) return poll;
       return opens;
     }
-    if (wave.state === 'pending')
+    let slots = concurrency - migrating;
+    for (const dataset of datasets) {
+      if (slots <= 0) break;
+      if (dataset.state !== 'pending') continue;
+      if (!(await this.startDataset(run, dataset, now))) continue;
+      slots--;
+      // Running once its first migration is written (never for a campaign paused meanwhile).
       await this.deps.campaigns.updateWave(run.id, wave.index, {
         from: ['pending'],
         to: 'running',
         at: now,
       });
-    let slots = concurrency - migrating;
-    for (const dataset of datasets) {
-      if (slots <= 0) break;
-      if (dataset.state !== 'pending') continue;
-      if (await this.startDataset(run, dataset, now)) slots--;
     }
     return poll;
   }
@@ -307,6 +308,15 @@ export class CampaignRunner {
     const now = this.now();
     const rollBack =
       run.document.rollout.failurePolicy.action === 'rollback-wave';
+    // The campaign pauses first: a look at it meanwhile finds it paused and starts
+    // nothing, rather than finding the wave over and moving on.
+    const paused = await campaigns.transition(run.id, {
+      from: ['running'],
+      to: 'paused',
+      reason,
+      at: now,
+      pausedByRunner: true,
+    });
     await campaigns.updateWave(run.id, wave.index, {
       from: ['pending', 'running', 'soaking'],
       to: rollBack ? 'rolled-back' : 'failed',
@@ -327,13 +337,6 @@ export class CampaignRunner {
         now,
       );
     }
-    const paused = await campaigns.transition(run.id, {
-      from: ['running'],
-      to: 'paused',
-      reason,
-      at: now,
-      pausedByRunner: true,
-    });
     if (rollBack)
       await this.rollBackRolledBackWaves((await campaigns.getRun(run.id))!);
     if (paused.changed)

@@ -506,6 +506,8 @@ export class DatabaseCampaignStore implements CampaignStore {
           });
         await this.snapshot(tx, id, change.at);
       }
+      // A wave the policy stopped runs again; its failures so far (and those of a
+      // running wave, should the pause have landed without the wave's) are accepted.
       if (change.acceptFailures) {
         await tx.raw(
           `UPDATE campaign_waves w
@@ -514,7 +516,7 @@ export class DatabaseCampaignStore implements CampaignStore {
                     SELECT count(*) FROM campaign_datasets d
                      WHERE d.campaign_id = w.campaign_id
                        AND d.wave_index = w.wave_index AND d.state = ANY(?))
-            WHERE w.campaign_id = ? AND w.state = 'failed'`,
+            WHERE w.campaign_id = ? AND w.state IN ('failed', 'running')`,
           [FAILED, id],
         );
       }
