@@ -180,9 +180,8 @@ export class DatabaseCampaignStore implements CampaignStore {
     const { rows: migrations } = await this.knex.raw(
       `SELECT entity_ref, id, status, campaign_id FROM migrations
         WHERE entity_ref = ANY(?)
-          AND status IN ('queued', 'running', 'awaiting-decision', 'awaiting-approval')
-          AND campaign_id IS DISTINCT FROM ?::uuid`,
-      [entityRefs, exceptCampaignId ?? null],
+          AND status IN ('queued', 'running', 'awaiting-decision', 'awaiting-approval')`,
+      [entityRefs],
     );
     for (const row of migrations)
       busy.set(
@@ -194,8 +193,8 @@ export class DatabaseCampaignStore implements CampaignStore {
          JOIN campaigns c ON c.id = d.campaign_id
         WHERE d.entity_ref = ANY(?) AND c.state = ANY(?)
           AND d.state IN ('pending', 'migrating')
-          AND c.id IS DISTINCT FROM ?::uuid`,
-      [entityRefs, HOLDING, exceptCampaignId ?? null],
+          AND (?::uuid IS NULL OR c.id <> ?::uuid)`,
+      [entityRefs, HOLDING, exceptCampaignId ?? null, exceptCampaignId ?? null],
     );
     for (const row of campaigns)
       if (!busy.has(row.entity_ref))
