@@ -98,13 +98,16 @@ describe('JobQueue', () => {
 
     // Asked for now: the waiting look moves up and runs, once.
     await queue.enqueueCampaignTick(campaignId);
+    // Done once its handler ran and graphile-worker removed the finished job.
     await waitFor(
       async () =>
-        handlers.advanceCampaign.mock.calls.length > 0 ? true : undefined,
-      { what: 'the campaign tick' },
+        handlers.advanceCampaign.mock.calls.length > 0 &&
+        (await runAtOf()).length === 0
+          ? true
+          : undefined,
+      { what: 'the campaign tick to run and be removed' },
     );
     expect(handlers.advanceCampaign.mock.calls).toEqual([[campaignId]]);
-    expect(await runAtOf()).toEqual([]);
   });
 
   it('hands a well-formed payload to its handler, parsed', async () => {
