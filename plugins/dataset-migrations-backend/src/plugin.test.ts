@@ -988,10 +988,6 @@ describe('dataset-migrations backend', () => {
     );
     expect(campaignSchema.status).toBe(200);
     expect(campaignSchema.body.title).toBe('Dataset migration campaign (v1)');
-    // The campaign routes themselves need a signed-in user.
-    expect((await request(backend.server).get(`${API}/campaigns`)).status).toBe(
-      401,
-    );
   });
 
   it('rolls a migration back without losing writes, and contracts another', async () => {

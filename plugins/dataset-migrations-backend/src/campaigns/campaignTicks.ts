@@ -41,12 +41,13 @@ export function withCampaignTicks(
   return {
     async migrationChanged(change) {
       await announcer.migrationChanged(change);
+      // Not awaited, as no announcement is: the caller goes on at once.
       if (change.outcome && CAMPAIGN_OUTCOMES.includes(change.outcome))
-        await nudge(change.migrationId);
+        void nudge(change.migrationId);
     },
     async consumerChanged(change) {
       await announcer.consumerChanged(change);
-      if (change.notice === 'failed') await nudge(change.migrationId);
+      if (change.notice === 'failed') void nudge(change.migrationId);
     },
     async campaignChanged(change) {
       await announcer.campaignChanged?.(change);
