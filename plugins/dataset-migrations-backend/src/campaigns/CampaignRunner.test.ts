@@ -35,19 +35,7 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = [
-  'g1',
-  'g2',
-  'g3',
-  'g4',
-  'g5',
-  'g6',
-  'g7',
-  'g8',
-  'g9',
-  'g10',
-  'g11',
-];
+const GOOD = Array.from({ length: 15 }, (_, i) => `g${i + 1}`);
 const BAD = ['b1', 'b2'];
 const ref = (name: string) => `resource:default/${name}`;
 const FINISHED: MigrationStatus[] = [
@@ -470,5 +458,65 @@ describe('CampaignRunner', () => {
     });
     expect(await migrationsOf(id)).toHaveLength(1);
     expect((await service.get(id)).state).toBe('aborted');
+  }, 90_000);
+
+  it('soaks a healthy wave for its soak time by the clock before the next wave starts', async () => {
+    const t0 = new Date('2027-03-02T10:00:00Z');
+    now = t0;
+    const id = await startCampaign('soaks', [['g12'], ['g13']], {
+      soak: '10m',
+    });
+    await runner.tick(id);
+    await migrationsFinished(id, 1);
+    await runner.tick(id);
+    let campaign = await service.get(id);
+    expect(campaign.waves.map(w => [w.state, w.soakedAt])).toEqual([
+      ['soaking', '2027-03-02T10:10:00.000Z'],
+      ['pending', undefined],
+    ]);
+    const { rows } = await pluginDb.raw(
+      `SELECT run_at FROM ${WORKER_SCHEMA}.jobs WHERE key = ?`,
+      [`campaign:${id}`],
+    );
+    expect(rows.map((r: { run_at: Date }) => new Date(r.run_at))).toEqual([
+      new Date('2027-03-02T10:10:00Z'),
+    ]);
+
+    now = new Date('2027-03-02T10:09:59Z');
+    await runner.tick(id);
+    expect(await migrationsOf(id)).toHaveLength(1);
+
+    now = new Date('2027-03-02T10:10:00Z');
+    await runner.tick(id);
+    campaign = await service.get(id);
+    expect(campaign.waves.map(w => w.state)).toEqual(['healthy', 'running']);
+    expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([
+      ref('g12'),
+      ref('g13'),
+    ]);
+    await migrationsFinished(id, 2);
+  }, 90_000);
+
+  it('skips a dataset the starter may not start (no approval configured) with the reason, and goes on with the wave', async () => {
+    now = new Date('2027-03-03T10:00:00Z');
+    const id = await startCampaign('may-not-start', [['g14', 'g15']]);
+    // As if the starter lacked the start permission on g14 when they started it.
+    await pluginDb('campaign_datasets')
+      .where({ campaign_id: id, entity_ref: ref('g14') })
+      .update({ starter_may_start: false });
+    await runner.tick(id);
+
+    const campaign = await service.get(id);
+    const g14 = campaign.datasets.find(d => d.entityRef === ref('g14'))!;
+    expect(g14.state).toBe('skipped');
+    expect(g14.reason).toMatch(
+      /permission dataset-migrations\.migration\.start on resource:default\/g14 was denied, and no approval is configured/,
+    );
+    expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([
+      ref('g15'),
+    ]);
+    await migrationsFinished(id, 1);
+    await runner.tick(id);
+    expect((await service.get(id)).state).toBe('completed');
   }, 90_000);
 });
