@@ -111,6 +111,7 @@ export class CampaignRunner {
     // Outcomes are recorded whatever the campaign's state: an aborted campaign's
     // migrations run to their end, and their end is part of its record.
     await this.reconcile(before, now);
+    await campaigns.recordProgress(campaignId, now);
     const run = (await campaigns.getRun(campaignId))!;
     await this.rollBackRolledBackWaves(run);
     if (run.state !== 'running') return;

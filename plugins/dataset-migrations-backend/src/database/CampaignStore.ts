@@ -129,6 +129,11 @@ export interface CampaignStore {
     updates: CampaignDatasetUpdate[],
     at: Date,
   ): Promise<number>;
+  /**
+   * Records the outstanding work now when it changed since the last record
+   * (consumers move without a campaign write; each look records them).
+   */
+  recordProgress(id: string, at: Date): Promise<void>;
   /** Compare-and-set on a wave's state. */
   updateWave(
     id: string,

@@ -567,6 +567,10 @@ export class DatabaseCampaignStore implements CampaignStore {
     });
   }
 
+  async recordProgress(id: string, at: Date): Promise<void> {
+    await this.knex.transaction(tx => this.snapshot(tx, id, at));
+  }
+
   async updateWave(
     id: string,
     index: number,
@@ -655,6 +659,11 @@ export class DatabaseCampaignStore implements CampaignStore {
    * discovered, the plan's count before).
    */
   private async snapshot(knex: Knex, id: string, at: Date): Promise<void> {
+    // Always inside a transaction: two at once for a campaign take turns, so the
+    // second compares with the first's record instead of writing the same twice.
+    await knex.raw(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, [
+      `campaign_progress:${id}`,
+    ]);
     const campaign = await knex<CampaignRow>('campaigns')
       .where({ id })
       .first('plan');
