@@ -290,6 +290,22 @@ describe('CampaignRunner', () => {
     // Ticks while paused start nothing.
     await runner.tick(id);
     expect(await migrationsOf(id)).toHaveLength(1);
+
+    // A person resumes: the canary's failure is accepted and the next wave starts.
+    const resumed = await service.resume(id, starter);
+    expect(resumed.afterAutomaticPause).toBe(true);
+    await runner.tick(id);
+    const going = await service.get(id);
+    expect(going.state).toBe('running');
+    expect(going.waves.map(w => w.state)).toEqual(['healthy', 'running']);
+    expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([
+      ref('b1'),
+      ref('g1'),
+      ref('g2'),
+    ]);
+    await migrationsFinished(id, 3);
+    await runner.tick(id);
+    expect((await service.get(id)).state).toBe('completed');
   }, 90_000);
 
   it('rolls back exactly the failed wave’s succeeded migrations with rollback-wave, and nothing else', async () => {
