@@ -981,6 +981,13 @@ describe('dataset-migrations backend', () => {
     expect(schema.body.definitions.MigrationSpec.properties.changes.type).toBe(
       'array',
     );
+
+    // The campaign document's schema, unauthenticated like the spec's.
+    const campaignSchema = await request(backend.server).get(
+      `${API}/campaign-spec/v1/schema.json`,
+    );
+    expect(campaignSchema.status).toBe(200);
+    expect(campaignSchema.body.title).toBe('Dataset migration campaign (v1)');
   });
 
   it('rolls a migration back without losing writes, and contracts another', async () => {

@@ -43,6 +43,11 @@ import { registerPermissions } from './permissions/registerPermissions';
 import { readPluginConfig } from './config/readPluginConfig';
 import { BackstageMigrationAnnouncer } from './announcements/BackstageMigrationAnnouncer';
 import { meterDatasetMigrations } from './metrics';
+import { DatabaseCampaignStore } from './database/DatabaseCampaignStore';
+import { CampaignRunner } from './campaigns/CampaignRunner';
+import { CampaignService } from './campaigns/CampaignService';
+import { withCampaignTicks } from './campaigns/campaignTicks';
+import { CampaignPlanner } from './campaigns/CampaignPlanner';
 
 /**
  * The dataset-migrations backend plugin.
@@ -125,6 +130,8 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         await queue.migrate();
 
         const datasetCatalog = new DatasetCatalog(catalog);
+        const { worker, consumers: consumerSettings } = settings;
+        const consumers = new ConsumerStore(await database.getClient());
         // People, portals and other plugins hear of each committed change; a
         // delivery that fails is retried and logged, and the migration goes on.
         const meters = meterDatasetMigrations({
@@ -134,17 +141,47 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           migrations: store,
           logger: logger.child({ component: 'metrics' }),
         });
-        const announcer = meters.announcer(
-          new BackstageMigrationAnnouncer({
-            migrations: store,
-            notifications,
-            signals,
-            events,
-            logger: logger.child({ component: 'announcer' }),
-          }),
+        const campaignStore = new DatabaseCampaignStore(
+          await database.getClient(),
         );
-        const { worker, consumers: consumerSettings } = settings;
-        const consumers = new ConsumerStore(await database.getClient());
+        const backstageAnnouncer = new BackstageMigrationAnnouncer({
+          migrations: store,
+          campaigns: campaignStore,
+          notifications,
+          signals,
+          events,
+          logger: logger.child({ component: 'announcer' }),
+        });
+        // A campaign's migration that ends asks its campaign to look again at once.
+        const announcer = withCampaignTicks(
+          meters.announcer(backstageAnnouncer),
+          {
+            migrations: store,
+            enqueueTick: id => queue.enqueueCampaignTick(id),
+            logger,
+          },
+        );
+        const migrations = new MigrationService({
+          store,
+          catalog: datasetCatalog,
+          engines,
+          queue,
+          consumers: {
+            countOpenByDataset: refs => consumers.countOpenByDataset(refs),
+            listMergedPatches: id => consumers.listMergedPatches(id),
+            listMoving: id => consumers.listMoving(id),
+          },
+          retentionMs: settings.contract.retentionMs,
+          permissions: guard,
+          approvalsRequired: settings.approvals.required,
+          announcer,
+        });
+        const campaignPlanning = new CampaignPlanner({
+          catalog: datasetCatalog,
+          engines,
+          store,
+          permissions: guard,
+        });
         // One set of GitHub integrations and credentials for reading and for pull requests.
         const github = GithubRepositories.fromConfig(config);
         const localRoots = new LocalRepositoryRoots(
@@ -248,6 +285,14 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             stages: meters.stages,
             lastConsumerMovedAt: id => consumers.lastMovedAt(id),
           });
+          const campaignRunner = new CampaignRunner({
+            campaigns: campaignStore,
+            migrations,
+            queue,
+            auth,
+            logger: logger.child({ component: 'campaign-runner' }),
+            announcer,
+          });
           const sweeper = new LeaseSweeper({
             store,
             queue,
@@ -281,6 +326,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
                   const migration = await store.getMigrationWithPlan(id);
                   if (migration) await settlement.closeOne(migration, ref);
                 },
+                advanceCampaign: id => campaignRunner.tick(id),
               },
             });
             await sweeper.schedule(scheduler, scheduled.signal);
@@ -299,25 +345,18 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           // Running attempts stop at their next checkpoint; another replica resumes them.
           await runner?.stop();
           await queue.stop();
-          await announcer.close();
+          await backstageAnnouncer.close();
           await engines.close();
         });
 
         httpRouter.use(
           createRouter({
-            service: new MigrationService({
-              store,
-              catalog: datasetCatalog,
-              engines,
-              queue,
-              consumers: {
-                countOpenByDataset: refs => consumers.countOpenByDataset(refs),
-                listMergedPatches: id => consumers.listMergedPatches(id),
-                listMoving: id => consumers.listMoving(id),
-              },
-              retentionMs: settings.contract.retentionMs,
+            service: migrations,
+            campaigns: new CampaignService({
+              campaigns: campaignStore,
+              planning: campaignPlanning,
               permissions: guard,
-              approvalsRequired: settings.approvals.required,
+              queue,
               announcer,
             }),
             consumers: new ConsumerService({
@@ -343,6 +382,10 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/spec', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({
+          path: '/campaign-spec',
+          allow: 'unauthenticated',
+        });
       },
     });
   },

@@ -1,11 +1,13 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  CAMPAIGN_SIGNAL_CHANNEL,
   DATASET_MIGRATIONS_SIGNAL_CHANNEL,
   type Migration,
   type MigrationStatus,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   BackstageMigrationAnnouncer,
+  campaignScope,
   consumerScope,
   migrationLink,
   migrationScope,
@@ -17,6 +19,7 @@ const DATASET = 'resource:default/events';
 const REQUESTER = 'user:default/alice';
 const OWNER_MEMBER = 'user:default/olivia';
 const PLAYER = 'component:default/player';
+const CAMPAIGN = '0b6a3c1e-2f0d-4c8e-9a51-2a7f0d6b9c22';
 
 function migration(
   status: MigrationStatus = 'running',
@@ -72,6 +75,16 @@ function setup(
               steps: [],
               logs: [],
             } as any)
+          : undefined,
+    },
+    campaigns: {
+      getHeader: async id =>
+        id === CAMPAIGN
+          ? {
+              name: 'retype-amount',
+              title: 'Amounts become integers',
+              owner: 'group:default/data',
+            }
           : undefined,
     },
     notifications: { send },
@@ -289,5 +302,59 @@ describe('BackstageMigrationAnnouncer', () => {
     expect(publishSignal).toHaveBeenCalledTimes(1);
     await announcer.close();
     expect(publishSignal).toHaveBeenCalledTimes(2);
+  });
+
+  it("signals every campaign change and notifies the campaign's owner when it pauses, completes or is aborted, leaving out the actor", async () => {
+    const { announcer, send, publishSignal } = setup();
+    await announcer.campaignChanged({
+      campaignId: CAMPAIGN,
+      state: 'running',
+      actor: REQUESTER,
+    });
+    await announcer.campaignChanged({
+      campaignId: CAMPAIGN,
+      state: 'paused',
+      reason: 'wave 0 (canary): 1 of 1 failed (100% > 20%)',
+    });
+    await announcer.campaignChanged({
+      campaignId: CAMPAIGN,
+      state: 'aborted',
+      actor: OWNER_MEMBER,
+      reason: 'wrong quarter',
+    });
+    await announcer.idle();
+
+    expect(publishSignal.mock.calls.map(([s]) => s)).toEqual(
+      Array(3).fill({
+        recipients: { type: 'broadcast' },
+        channel: CAMPAIGN_SIGNAL_CHANNEL,
+        message: { campaignId: CAMPAIGN },
+      }),
+    );
+    expect(send.mock.calls.map(([n]) => n)).toEqual([
+      {
+        recipients: { type: 'entity', entityRef: 'group:default/data' },
+        payload: {
+          title: 'Campaign Amounts become integers paused',
+          description: 'wave 0 (canary): 1 of 1 failed (100% > 20%)',
+          severity: 'high',
+          topic: NOTIFICATION_TOPICS.campaign,
+          scope: campaignScope(CAMPAIGN),
+          link: `/dataset-migrations/campaigns/${CAMPAIGN}`,
+        },
+      },
+      {
+        recipients: {
+          type: 'entity',
+          entityRef: 'group:default/data',
+          excludeEntityRef: OWNER_MEMBER,
+        },
+        payload: expect.objectContaining({
+          title: 'Campaign Amounts become integers aborted',
+          description:
+            'wrong quarter. Migrations already started run to their end.',
+        }),
+      },
+    ]);
   });
 });

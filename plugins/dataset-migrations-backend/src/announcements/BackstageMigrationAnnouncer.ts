@@ -6,7 +6,9 @@ import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { NotificationPayload } from '@backstage/plugin-notifications-common';
 import type { SignalsService } from '@backstage/plugin-signals-node';
 import {
+  CAMPAIGN_SIGNAL_CHANNEL,
   DATASET_MIGRATIONS_SIGNAL_CHANNEL,
+  type CampaignSignal,
   migrationOutcomeTopic,
   type DatasetMigrationsSignal,
   type Migration,
@@ -14,7 +16,9 @@ import {
   type MigrationOutcomeEvent,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationRequestStore } from '../database/MigrationRequestStore';
+import type { CampaignStore } from '../database/CampaignStore';
 import type {
+  CampaignChange,
   ConsumerChange,
   MigrationAnnouncer,
   MigrationChange,
@@ -30,6 +34,7 @@ export const NOTIFICATION_TOPICS = {
   operation: 'dataset-migration-rollback-contract',
   pullRequest: 'dataset-migration-consumer-pull-request',
   attention: 'dataset-migration-consumer-attention',
+  campaign: 'dataset-migration-campaign',
 } as const;
 
 /** The one notification a dataset's people get per run, updated in place. */
@@ -174,8 +179,41 @@ function consumerNotice(
   return notices[notice];
 }
 
+/** The one notification a campaign's owner gets, updated in place. */
+export function campaignScope(campaignId: string): string {
+  return `dataset-migrations:campaign:${campaignId}`;
+}
+
+/** What a campaign's owner reads when it stops by itself, completes or is aborted. */
+const CAMPAIGN_NOTICES: Partial<
+  Record<
+    CampaignChange['state'],
+    (title: string, reason?: string) => Omit<Outcome, 'topic'>
+  >
+> = {
+  paused: (title, reason) => ({
+    title: `Campaign ${title} paused`,
+    description: reason ?? 'Nothing new starts until it is resumed.',
+    severity: 'high',
+  }),
+  completed: title => ({
+    title: `Campaign ${title} completed`,
+    description: 'Every wave is done.',
+    severity: 'normal',
+  }),
+  aborted: (title, reason) => ({
+    title: `Campaign ${title} aborted`,
+    description: `${
+      reason ? `${reason}. ` : ''
+    }Migrations already started run to their end.`,
+    severity: 'high',
+  }),
+};
+
 export interface BackstageMigrationAnnouncerOptions {
   migrations: Pick<MigrationRequestStore, 'getMigrationWithPlan'>;
+  /** Where a campaign's owner and title are read; campaigns are not announced without it. */
+  campaigns?: Pick<CampaignStore, 'getHeader'>;
   notifications: Pick<NotificationService, 'send'>;
   signals: Pick<SignalsService, 'publish'>;
   events: Pick<EventsService, 'publish'>;
@@ -279,6 +317,44 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
             ),
             scope: consumerScope(migration.id, change.consumerRef),
             link: migrationLink(migration),
+          },
+        }),
+      );
+    });
+  }
+
+  async campaignChanged(change: CampaignChange): Promise<void> {
+    const { campaigns } = this.options;
+    if (!campaigns) return;
+    const key = `campaign:${change.campaignId}`;
+    this.after(key, async () => {
+      await this.deliver('campaign signal', key, () =>
+        this.options.signals.publish<CampaignSignal>({
+          // Ids only, broadcast: each portal refetches under its own permissions.
+          recipients: { type: 'broadcast' },
+          channel: CAMPAIGN_SIGNAL_CHANNEL,
+          message: { campaignId: change.campaignId },
+        }),
+      );
+      const notice = CAMPAIGN_NOTICES[change.state];
+      if (!notice) return;
+      const campaign = await campaigns.getHeader(change.campaignId);
+      if (!campaign) return;
+      await this.deliver(`campaign ${change.state}`, key, () =>
+        this.options.notifications.send({
+          recipients: {
+            type: 'entity',
+            // The owning group resolves to its members.
+            entityRef: campaign.owner,
+            ...(change.actor ? { excludeEntityRef: change.actor } : {}),
+          },
+          payload: {
+            ...notice(campaign.title, change.reason),
+            topic: NOTIFICATION_TOPICS.campaign,
+            scope: campaignScope(change.campaignId),
+            link: `/dataset-migrations/campaigns/${encodeURIComponent(
+              change.campaignId,
+            )}`,
           },
         }),
       );

@@ -90,6 +90,8 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
           approval: migration.approval
             ? (JSON.stringify(migration.approval) as any)
             : null,
+          campaign_id: migration.campaign?.id ?? null,
+          campaign_wave: migration.campaign?.wave ?? null,
         })
         .returning('*');
       await enqueue(asStoreTransaction(tx), row.id);

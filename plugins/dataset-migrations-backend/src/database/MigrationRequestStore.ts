@@ -28,6 +28,8 @@ export interface NewMigration {
   plan?: MigrationPlan;
   /** Set when it needs an approval: it is written `awaiting-approval`, not queued. */
   approval?: MigrationApproval;
+  /** The campaign that requests it, and its wave there. */
+  campaign?: { id: string; wave: number };
 }
 
 /** Runs inside the transaction that writes a queued migration, so both land or neither. */

@@ -8,6 +8,7 @@ import { NotAllowedError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
 import {
   AuthorizeResult,
+  type BasicPermission,
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import type { ConditionTransformer } from '@backstage/plugin-permission-node';
@@ -58,6 +59,38 @@ export class RequestGuard {
       await auditEvent.fail({ error: error as Error, meta });
       throw error;
     }
+  }
+
+  /** Throws 403 naming the permission unless the caller holds it (a basic permission: no resource). */
+  async assertAllowed(
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ): Promise<void> {
+    const [decision] = await this.deps.permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW)
+      throw new NotAllowedError(
+        `not allowed: permission ${permission.name} was denied`,
+      );
+  }
+
+  /** Of these entities, those the caller holds the permission on (one batch request). */
+  async allowedEntities(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRefs: string[],
+  ): Promise<Set<string>> {
+    if (entityRefs.length === 0) return new Set();
+    const decisions = await this.deps.permissions.authorize(
+      entityRefs.map(resourceRef => ({ permission, resourceRef })),
+      { credentials },
+    );
+    return new Set(
+      entityRefs.filter(
+        (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
+      ),
+    );
   }
 
   /** Whether the caller holds a permission on a catalog entity (dataset or consumer). */

@@ -1,14 +1,12 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { parse as parseYaml } from 'yaml';
 import {
   resolvePackagePath,
   type BackstageCredentials,
   type HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
-import { InputError } from '@backstage/errors';
 import {
   SPEC_JSON_SCHEMA_PATH,
   datasetMigrationCancelPermission,
@@ -26,6 +24,9 @@ import type { ConsumerPullRequests } from '../services/ConsumerPullRequests';
 import { parseInput } from '../validation/parseInput';
 import type { MigrationService } from '../services/MigrationService';
 import type { RequestGuard } from './RequestGuard';
+import { createCampaignRouter } from './campaignRouter';
+import { specOf, YAML_TYPES } from './specOf';
+import type { CampaignService } from '../campaigns/CampaignService';
 
 const listQuery = z.object({
   entityRef: z.string().min(1).optional(),
@@ -36,24 +37,10 @@ const entityRefQuery = z.object({
 });
 const migrationId = z.string().uuid('must be a migration id');
 
-const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
-
 const specJsonSchemaFile = resolvePackagePath(
   '@dataset-migrations/plugin-dataset-migrations-common',
   SPEC_JSON_SCHEMA_PATH,
 );
-
-/** A migration spec arrives as JSON or, with a YAML content type, as YAML text. */
-function specOf(req: express.Request): unknown {
-  if (typeof req.body !== 'string') return req.body;
-  try {
-    return parseYaml(req.body);
-  } catch (error) {
-    throw new InputError(
-      `Invalid migration spec: not valid YAML: ${(error as Error).message}`,
-    );
-  }
-}
 
 export function createRouter(options: {
   service: MigrationService;
@@ -61,6 +48,8 @@ export function createRouter(options: {
   pullRequests: ConsumerPullRequests;
   httpAuth: HttpAuthService;
   guard: RequestGuard;
+  /** Campaigns' routes (`/campaigns`, `/campaign-spec`); left out where a test has none. */
+  campaigns?: CampaignService;
 }): express.Router {
   const { service, consumers, pullRequests, httpAuth, guard } = options;
   const router = Router();
@@ -74,6 +63,11 @@ export function createRouter(options: {
   router.get('/spec/v1/schema.json', (_req, res) => {
     res.sendFile(specJsonSchemaFile);
   });
+
+  if (options.campaigns)
+    router.use(
+      createCampaignRouter({ service: options.campaigns, httpAuth, guard }),
+    );
 
   router.get('/datasets', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });

@@ -27,6 +27,7 @@ describe('JobQueue', () => {
       advanceConsumer: jest.fn(async (_id: string, _ref: string) => {}),
       closePullRequest: jest.fn(async (_id: string, _ref: string) => {}),
       operateMigration: jest.fn(async (_job: OperationJob) => {}),
+      advanceCampaign: jest.fn(async (_id: string) => {}),
     };
     await queue.start({ concurrency: 1, handlers });
   });
@@ -75,6 +76,38 @@ describe('JobQueue', () => {
     );
     expect(handlers.operateMigration).not.toHaveBeenCalled();
     expect(handlers.advanceConsumer).not.toHaveBeenCalled();
+  });
+
+  it('keeps one waiting look per campaign, at the earlier of the times asked for', async () => {
+    const campaignId = randomUUID();
+    const inOneHour = new Date(Date.now() + 3_600_000);
+    const runAtOf = async () => {
+      const { rows } = await knex.raw(
+        `SELECT run_at FROM ${SCHEMA}.jobs WHERE key = ?`,
+        [`campaign:${campaignId}`],
+      );
+      return rows.map((r: { run_at: Date }) => new Date(r.run_at).getTime());
+    };
+    await queue.enqueueCampaignTick(campaignId, inOneHour);
+    await queue.enqueueCampaignTick(
+      campaignId,
+      new Date(inOneHour.getTime() + 3_600_000),
+    );
+    expect(await runAtOf()).toEqual([inOneHour.getTime()]);
+    expect(handlers.advanceCampaign).not.toHaveBeenCalled();
+
+    // Asked for now: the waiting look moves up and runs, once.
+    await queue.enqueueCampaignTick(campaignId);
+    // Done once its handler ran and graphile-worker removed the finished job.
+    await waitFor(
+      async () =>
+        handlers.advanceCampaign.mock.calls.length > 0 &&
+        (await runAtOf()).length === 0
+          ? true
+          : undefined,
+      { what: 'the campaign tick to run and be removed' },
+    );
+    expect(handlers.advanceCampaign.mock.calls).toEqual([[campaignId]]);
   });
 
   it('hands a well-formed payload to its handler, parsed', async () => {

@@ -19,6 +19,7 @@ const DISCOVER_CONSUMERS_TASK = 'dataset-migrations.discover-consumers';
 const ADVANCE_CONSUMER_TASK = 'dataset-migrations.advance-consumer';
 const CLOSE_PULL_REQUEST_TASK = 'dataset-migrations.close-pull-request';
 const OPERATE_MIGRATION_TASK = 'dataset-migrations.operate-migration';
+const ADVANCE_CAMPAIGN_TASK = 'dataset-migrations.advance-campaign';
 /** Every task the queue runs, e.g. for gauges that report each one, waiting or not. */
 export const JOB_TASKS = [
   RUN_MIGRATION_TASK,
@@ -26,11 +27,13 @@ export const JOB_TASKS = [
   ADVANCE_CONSUMER_TASK,
   CLOSE_PULL_REQUEST_TASK,
   OPERATE_MIGRATION_TASK,
+  ADVANCE_CAMPAIGN_TASK,
 ] as const;
 /** Rollbacks and contracts one replica runs at once, beside its other jobs. */
 const OPERATION_CONCURRENCY = 2;
 
 const migrationJob = z.object({ migrationId: z.string().min(1) });
+const campaignJob = z.object({ campaignId: z.string().min(1) });
 const consumerJob = migrationJob.extend({ entityRef: z.string().min(1) });
 const overrideSchema = z.object({
   reason: z.string(),
@@ -74,6 +77,8 @@ export interface JobHandlers {
   advanceConsumer(migrationId: string, entityRef: string): Promise<void>;
   /** Closes a rolled-back migration's consumer pull request; throws to be retried. */
   closePullRequest?(migrationId: string, entityRef: string): Promise<void>;
+  /** One look at a campaign: records outcomes, starts what may start, schedules the next look. */
+  advanceCampaign?(campaignId: string): Promise<void>;
 }
 
 /** The plugin's knex, or a store's transaction, so a job is written with its row. */
@@ -229,6 +234,33 @@ export class JobQueue {
     );
   }
 
+  /**
+   * Schedules a look at a campaign at `runAt` (now when omitted). One waiting job per
+   * campaign: a repeat collapses into it, and the earlier of the two times wins, so a
+   * tick scheduling its next look far ahead never delays one asked for sooner.
+   */
+  async enqueueCampaignTick(
+    campaignId: string,
+    runAt?: Date,
+    executor: Executor = this.options.knex,
+  ): Promise<void> {
+    const jobKey = `campaign:${campaignId}`;
+    await knexOf(executor).raw(
+      `SELECT ${this.schemaName}.add_job(
+         identifier := ?, payload := ?::json, job_key := ?, max_attempts := 5,
+         run_at := LEAST(coalesce(?::timestamptz, now()), coalesce(
+           (SELECT run_at FROM ${this.schemaName}.jobs
+             WHERE key = ? AND locked_at IS NULL), 'infinity')))`,
+      [
+        ADVANCE_CAMPAIGN_TASK,
+        JSON.stringify({ campaignId }),
+        jobKey,
+        runAt ?? null,
+        jobKey,
+      ],
+    );
+  }
+
   private async addJob(
     executor: Executor,
     task: string,
@@ -282,6 +314,15 @@ export class JobQueue {
             await handlers.closePullRequest?.(job.migrationId, job.entityRef);
           },
         ),
+        ...(handlers.advanceCampaign
+          ? {
+              [ADVANCE_CAMPAIGN_TASK]: parsed(
+                ADVANCE_CAMPAIGN_TASK,
+                campaignJob,
+                job => handlers.advanceCampaign!(job.campaignId),
+              ),
+            }
+          : {}),
       }),
     );
     if (handlers.operateMigration) {

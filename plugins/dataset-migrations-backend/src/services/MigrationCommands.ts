@@ -20,7 +20,11 @@ import {
 import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import type { ApprovalRequirement } from '../config/readPluginConfig';
-import type { MigrationStore, QueueResult } from '../database/MigrationStore';
+import type {
+  Enqueue,
+  MigrationStore,
+  QueueResult,
+} from '../database/MigrationStore';
 import type { JobQueue } from '../queue/JobQueue';
 import type { ConsumerLedgerPort } from './ConsumerLedgerPort';
 import {
@@ -29,7 +33,7 @@ import {
   requestDigest,
   type EntityPermissions,
 } from './MigrationApprovals';
-import type { MigrationPlanner } from './MigrationPlanner';
+import type { MigrationPlanner, ParsedRequest } from './MigrationPlanner';
 import type { MigrationQueries } from './MigrationQueries';
 
 /** What queues, stops and requeues migrations; each run's work is a job. */
@@ -62,13 +66,61 @@ export class MigrationCommands {
     body: unknown,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ): Promise<{ migration: Migration; created: boolean }> {
-    const { store, queue, planner, permissions, announcer } = this.deps;
+    const { planner, permissions } = this.deps;
     const request = await planner.parse(body, credentials);
     await permissions.assertAllowedOnEntity(
       credentials,
       datasetMigrationRequestPermission,
       request.entityRef,
     );
+    return this.create(request, {
+      requestedBy: credentials.principal.userEntityRef,
+      mayStart: () =>
+        permissions.isAllowedOnEntity(
+          credentials,
+          datasetMigrationStartPermission,
+          request.entityRef,
+        ),
+    });
+  }
+
+  /**
+   * A campaign's migration of one of its datasets: an ordinary migration, planned,
+   * checked and approved like a person's request, in the name of the person who
+   * started the campaign. Their rights were checked when they started it
+   * (`mayStart` is that check); the worker reads the catalog with its own
+   * credentials. `inTransaction` writes the campaign's side with the migration row
+   * and its job: all land, or none.
+   */
+  async createCampaignMigration(
+    body: unknown,
+    options: {
+      credentials: BackstageCredentials;
+      requestedBy: string;
+      mayStart: boolean;
+      campaign: { id: string; wave: number };
+      inTransaction: Enqueue;
+    },
+  ): Promise<{ migration: Migration; created: boolean }> {
+    const request = await this.deps.planner.parse(body, options.credentials);
+    return this.create(request, {
+      requestedBy: options.requestedBy,
+      mayStart: async () => options.mayStart,
+      campaign: options.campaign,
+      inTransaction: options.inTransaction,
+    });
+  }
+
+  private async create(
+    request: ParsedRequest,
+    options: {
+      requestedBy: string;
+      mayStart: () => Promise<boolean>;
+      campaign?: { id: string; wave: number };
+      inTransaction?: Enqueue;
+    },
+  ): Promise<{ migration: Migration; created: boolean }> {
+    const { store, queue, planner, announcer } = this.deps;
     const repeated = await store.findByFingerprint(request.fingerprint);
     if (repeated) return { migration: repeated, created: false };
 
@@ -78,7 +130,7 @@ export class MigrationCommands {
     const plan = await planner.plan(valid, id);
     const approval = request.dryRun
       ? undefined
-      : await this.approvalNeeded(request, plan, credentials);
+      : await this.approvalNeeded(request, plan, await options.mayStart());
     const result = await store.createMigration(
       {
         id,
@@ -88,12 +140,14 @@ export class MigrationCommands {
         changes: request.changes,
         dryRun: request.dryRun,
         fingerprint: request.fingerprint,
-        requestedBy: credentials.principal.userEntityRef,
+        requestedBy: options.requestedBy,
         datasetOwner: DatasetCatalog.ownerOf(request.entity),
         plan,
         approval,
+        ...(options.campaign ? { campaign: options.campaign } : {}),
       },
       async (tx, migrationId) => {
+        await options.inTransaction?.(tx, migrationId);
         // Awaiting approval, nothing runs: the run's job is enqueued by the approval.
         if (!approval) await queue.enqueueMigration(tx, migrationId);
         // Consumers and their impact are known before the data moves; a dry run has none.
@@ -106,7 +160,7 @@ export class MigrationCommands {
         await announcer?.migrationChanged({
           migrationId: id,
           outcome: 'awaiting-approval',
-          actor: credentials.principal.userEntityRef,
+          actor: options.requestedBy,
           reason: approval.reasons.join('; '),
         });
       return { migration: result.migration, created: true };
@@ -124,13 +178,8 @@ export class MigrationCommands {
   private async approvalNeeded(
     request: { entityRef: string; fingerprint: string },
     plan: MigrationPlan | undefined,
-    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    mayStart: boolean,
   ): Promise<MigrationApproval | undefined> {
-    const mayStart = await this.deps.permissions.isAllowedOnEntity(
-      credentials,
-      datasetMigrationStartPermission,
-      request.entityRef,
-    );
     const reasons = approvalReasons({
       required: this.deps.approvalsRequired,
       plan,
@@ -247,7 +296,11 @@ export class MigrationCommands {
       return this.approvalNeeded(
         { entityRef: migration.entityRef, fingerprint: subject.fingerprint },
         subject.plan,
-        credentials,
+        await this.deps.permissions.isAllowedOnEntity(
+          credentials,
+          datasetMigrationStartPermission,
+          migration.entityRef,
+        ),
       );
     const digest = requestDigest(subject.fingerprint, subject.plan);
     if (

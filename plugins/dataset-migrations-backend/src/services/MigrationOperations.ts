@@ -102,6 +102,30 @@ export class MigrationOperations {
   }
 
   /**
+   * A rollback the system asks for (a campaign's failure policy), with an override
+   * in `actor`'s name saying why: the same job and gates as a person's rollback,
+   * queued without waiting for it. A repeat with the same `requestId` collapses
+   * into the job already waiting.
+   */
+  async requestRollback(
+    id: string,
+    request: { actor: string; reason: string; requestId: string },
+  ): Promise<void> {
+    const migration = await this.currentMigration(id, 'rolled back');
+    await this.deps.queue.enqueueOperation({
+      migrationId: migration.id,
+      operation: 'rollback',
+      requestId: request.requestId,
+      override: {
+        reason: request.reason,
+        by: request.actor,
+        at: new Date().toISOString(),
+      },
+      actor: request.actor,
+    });
+  }
+
+  /**
    * The breaking moment: the name becomes exactly the new version and the previous
    * one is dropped for good. Waits for the retention period, and for every consumer
    * to have moved, unless a person overrides with a reason (kept with the run).

@@ -145,6 +145,22 @@ export class MigrationService {
     return this.commands.createMigration(body, credentials);
   }
 
+  /** A campaign's migration of one dataset (see {@link MigrationCommands.createCampaignMigration}). */
+  createCampaignMigration(
+    body: unknown,
+    options: Parameters<MigrationCommands['createCampaignMigration']>[1],
+  ) {
+    return this.commands.createCampaignMigration(body, options);
+  }
+
+  /** A rollback a campaign's failure policy asks for, queued without waiting. */
+  requestRollback(
+    id: string,
+    request: Parameters<MigrationOperations['requestRollback']>[1],
+  ) {
+    return this.operations.requestRollback(id, request);
+  }
+
   cancelMigration(id: string, actor?: string) {
     return this.commands.cancelMigration(id, actor);
   }

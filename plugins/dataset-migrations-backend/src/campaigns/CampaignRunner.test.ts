@@ -1,0 +1,538 @@
+import type { Knex } from 'knex';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type {
+  CampaignDocumentInput,
+  Migration,
+  MigrationStatus,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  connectionUrlOf,
+  createTestDatabases,
+  waitFor,
+} from '../__testUtils__/testDatabases';
+import { dataset } from '../__testUtils__/fixtures';
+import type {
+  CampaignChange,
+  MigrationAnnouncer,
+  MigrationChange,
+} from '../announcements/MigrationAnnouncer';
+import { DatasetCatalog } from '../catalog/DatasetCatalog';
+import { DatabaseCampaignStore } from '../database/DatabaseCampaignStore';
+import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
+import { EngineRegistry } from '../engines/EngineRegistry';
+import { postgresEngineFactory } from '../engines/postgres/PostgresDatasetEngine';
+import { MigrationRunner } from '../jobs/MigrationRunner';
+import { OperationRunner } from '../jobs/OperationRunner';
+import { JobQueue } from '../queue/JobQueue';
+import { MigrationService } from '../services/MigrationService';
+import { CampaignRunner } from './CampaignRunner';
+import { CampaignService } from './CampaignService';
+import { withCampaignTicks } from './campaignTicks';
+import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
+
+const WORKER_SCHEMA = 'campaign_runner_worker';
+const STARTER = 'user:default/starter';
+/** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
+const GOOD = Array.from({ length: 15 }, (_, i) => `g${i + 1}`);
+const BAD = ['b1', 'b2'];
+const ref = (name: string) => `resource:default/${name}`;
+const FINISHED: MigrationStatus[] = [
+  'succeeded',
+  'failed',
+  'cancelled',
+  'rolled-back',
+  'rejected',
+];
+
+/**
+ * The campaign runner on a real Postgres and the real graphile-worker: campaign
+ * migrations run through the ordinary runner and rollback job. Each test drives
+ * ticks itself with an injected clock; the looks a finished migration asks for go
+ * through the queue and act only where a test says so (the first one).
+ */
+describe('CampaignRunner', () => {
+  const { init } = createTestDatabases();
+  let pluginDb: Knex;
+  let warehouse: Knex;
+  let queue: JobQueue;
+  let migrationRunner: MigrationRunner;
+  let engines: EngineRegistry;
+  let campaigns: DatabaseCampaignStore;
+  let runner: CampaignRunner;
+  let planning: ReturnType<typeof fixedPlanning>;
+  let service: CampaignService;
+  let now = new Date('2027-03-01T10:00:00Z');
+  const clock = { now: () => now };
+  const announced: Array<MigrationChange | CampaignChange> = [];
+  /** Whether the looks the queue runs (those a finished migration asks for) act; tests drive their own. */
+  let queuedTicks = false;
+
+  beforeAll(async () => {
+    pluginDb = await init();
+    warehouse = await init();
+    for (const name of [...GOOD, ...BAD]) {
+      await warehouse.raw(
+        `CREATE TABLE public.${name} (id int PRIMARY KEY, amount text);
+         INSERT INTO public.${name} VALUES (1, '10'), (2, '20');`,
+      );
+    }
+    for (const name of BAD)
+      await warehouse.raw(`INSERT INTO public.${name} VALUES (3, 'ten')`);
+
+    const logger = mockServices.logger.mock();
+    const auth = mockServices.auth();
+    const store = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex: pluginDb }),
+    });
+    campaigns = new DatabaseCampaignStore(pluginDb);
+    const catalog = new DatasetCatalog(
+      catalogServiceMock({
+        entities: [...GOOD, ...BAD].map(name => dataset(name)),
+      }),
+    );
+    engines = await EngineRegistry.fromConfig({
+      config: new ConfigReader({
+        datasetMigrations: {
+          engines: {
+            warehouse: {
+              type: 'postgres',
+              connection: connectionUrlOf(warehouse),
+            },
+          },
+        },
+      }),
+      factories: [postgresEngineFactory],
+      logger,
+    });
+    queue = new JobQueue({ knex: pluginDb, schema: WORKER_SCHEMA, logger });
+    await queue.migrate();
+    const recording: MigrationAnnouncer = {
+      migrationChanged: async change => {
+        announced.push(change);
+      },
+      consumerChanged: async () => {},
+      campaignChanged: async change => {
+        announced.push(change);
+      },
+    };
+    const announcer = withCampaignTicks(recording, {
+      migrations: store,
+      enqueueTick: id => queue.enqueueCampaignTick(id),
+      logger,
+    });
+    const migrations = new MigrationService({
+      store,
+      catalog,
+      engines,
+      queue,
+      retentionMs: 0,
+      // The starter's rights were checked at start; here every check allows.
+      permissions: {
+        isAllowedOnEntity: async () => true,
+        assertAllowedOnEntity: async () => {},
+      },
+      approvalsRequired: [],
+      announcer,
+    });
+    migrationRunner = new MigrationRunner({
+      store,
+      engines,
+      catalog,
+      auth,
+      logger,
+      leaseMs: 30_000,
+      announcer,
+    });
+    const operations = new OperationRunner({
+      store,
+      engines,
+      catalog,
+      auth,
+      logger,
+      workerId: migrationRunner.workerId,
+      leaseMs: 30_000,
+      announcer,
+    });
+    runner = new CampaignRunner({
+      campaigns,
+      migrations,
+      queue,
+      auth,
+      logger,
+      clock,
+      announcer,
+    });
+    planning = fixedPlanning([]);
+    service = new CampaignService({
+      campaigns,
+      planning,
+      permissions: {
+        assertAllowedOnEntities: async () => {},
+        allowedEntities: async (_c, _p, refs) => new Set(refs),
+      },
+      queue,
+      announcer,
+      clock,
+    });
+    await queue.start({
+      concurrency: 4,
+      handlers: {
+        runMigration: id => migrationRunner.run(id),
+        discoverConsumers: async () => {},
+        advanceConsumer: async () => {},
+        operateMigration: job => operations.run(job),
+        advanceCampaign: async id => {
+          if (queuedTicks) await runner.tick(id);
+        },
+      },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await migrationRunner?.stop();
+    await queue?.stop();
+    await engines?.close();
+  }, 30_000);
+
+  const starter = mockCredentials.user(STARTER);
+
+  /** A started campaign of these waves (names of tables), its clock at `now`. */
+  async function startCampaign(
+    name: string,
+    waves: string[][],
+    rollout: CampaignDocumentInput['rollout'] = {},
+  ) {
+    planning.waves = waves.map(w => w.map(ref));
+    const draft = await service.create(
+      campaignDocument({ name, rollout: { soak: '0s', ...rollout } }),
+      starter,
+    );
+    const started = await service.start(draft.id, starter);
+    expect(started.state).toBe('running');
+    return started.id;
+  }
+
+  async function migrationsOf(campaignId: string): Promise<Migration[]> {
+    const rows = await pluginDb('migrations')
+      .where({ campaign_id: campaignId })
+      .orderBy('created_at');
+    return rows.map(r => ({
+      id: r.id,
+      entityRef: r.entity_ref,
+      status: r.status,
+      requestedBy: r.requested_by,
+      rollbackOverride: r.rollback_override,
+      campaignWave: r.campaign_wave,
+    })) as unknown as Migration[];
+  }
+
+  /** Waits until every migration of the campaign has ended; bounded polling. */
+  async function migrationsFinished(campaignId: string, count: number) {
+    return waitFor(
+      async () => {
+        const all = await migrationsOf(campaignId);
+        return all.length === count &&
+          all.every(m => FINISHED.includes(m.status))
+          ? all
+          : undefined;
+      },
+      { timeoutMs: 60_000, what: `${count} migrations to finish` },
+    );
+  }
+
+  async function datasetStates(campaignId: string) {
+    const campaign = await service.get(campaignId);
+    return Object.fromEntries(
+      campaign.datasets.map(d => [d.entityRef.split('/')[1], d.state]),
+    );
+  }
+
+  it('pauses the campaign when the canary fails, with nothing else started, and says why', async () => {
+    const id = await startCampaign('canary-fails', [['b1'], ['g1', 'g2']]);
+    // Only the first look is the test's: the canary's failure asks for the next.
+    queuedTicks = true;
+    await runner.tick(id);
+    const [canary] = await migrationsFinished(id, 1);
+    expect(canary).toMatchObject({
+      entityRef: ref('b1'),
+      status: 'failed',
+      requestedBy: STARTER,
+    });
+    await waitFor(
+      async () =>
+        (await service.get(id)).state === 'paused' ? true : undefined,
+      { what: 'the look the failure asked for to pause the campaign' },
+    );
+    queuedTicks = false;
+
+    const campaign = await service.get(id);
+    expect(campaign.state).toBe('paused');
+    expect(campaign.stateReason).toBe(
+      'wave 0 (canary): 1 of 1 failed (100% > 20%)',
+    );
+    expect(await datasetStates(id)).toEqual({
+      b1: 'failed',
+      g1: 'pending',
+      g2: 'pending',
+    });
+    expect(campaign.waves.map(w => w.state)).toEqual(['failed', 'pending']);
+    expect(await migrationsOf(id)).toHaveLength(1);
+    expect(campaign.stuck).toEqual([
+      expect.objectContaining({ entityRef: ref('b1'), kind: 'failed' }),
+    ]);
+    expect(announced).toContainEqual({
+      campaignId: id,
+      state: 'paused',
+      reason: 'wave 0 (canary): 1 of 1 failed (100% > 20%)',
+    });
+    // Ticks while paused start nothing.
+    await runner.tick(id);
+    expect(await migrationsOf(id)).toHaveLength(1);
+
+    // A person resumes: the canary's failure is accepted and the next wave starts.
+    const resumed = await service.resume(id, starter);
+    expect(resumed.afterAutomaticPause).toBe(true);
+    await runner.tick(id);
+    const going = await service.get(id);
+    expect(going.state).toBe('running');
+    expect(going.waves.map(w => w.state)).toEqual(['healthy', 'running']);
+    expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([
+      ref('b1'),
+      ref('g1'),
+      ref('g2'),
+    ]);
+    await migrationsFinished(id, 3);
+    await runner.tick(id);
+    expect((await service.get(id)).state).toBe('completed');
+  }, 90_000);
+
+  it('rolls back exactly the failed wave’s succeeded migrations with rollback-wave, and nothing else', async () => {
+    const id = await startCampaign(
+      'wave-rolls-back',
+      [['g3'], ['g4', 'b2'], ['g5']],
+      {
+        concurrency: 1,
+        failurePolicy: { action: 'rollback-wave', maxFailureRate: 0.4 },
+      },
+    );
+    await runner.tick(id); // the canary
+    await migrationsFinished(id, 1);
+    await runner.tick(id); // canary healthy (soak 0s): g4 starts
+    await migrationsFinished(id, 2);
+    await runner.tick(id); // g4 migrated: b2 starts
+    await migrationsFinished(id, 3);
+    await runner.tick(id); // b2 failed: 1 of 2 > 40%, the wave is rolled back
+
+    const rolledBack = await waitFor(
+      async () => {
+        const g4 = (await migrationsOf(id)).find(
+          m => m.entityRef === ref('g4'),
+        );
+        return g4?.status === 'rolled-back' ? g4 : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the rollback of g4' },
+    );
+    expect(
+      (rolledBack as unknown as { rollbackOverride: unknown }).rollbackOverride,
+    ).toMatchObject({
+      by: STARTER,
+      reason: expect.stringContaining('campaign wave-rolls-back'),
+    });
+    await runner.tick(id);
+
+    const campaign = await service.get(id);
+    expect(campaign.state).toBe('paused');
+    expect(campaign.stateReason).toBe('wave 1: 1 of 2 failed (50% > 40%)');
+    expect(campaign.waves.map(w => w.state)).toEqual([
+      'healthy',
+      'rolled-back',
+      'pending',
+    ]);
+    expect(await datasetStates(id)).toEqual({
+      g3: 'migrated',
+      g4: 'rolled-back',
+      b2: 'failed',
+      g5: 'pending',
+    });
+    const statuses = Object.fromEntries(
+      (await migrationsOf(id)).map(m => [m.entityRef.split('/')[1], m.status]),
+    );
+    expect(statuses).toEqual({
+      g3: 'succeeded',
+      g4: 'rolled-back',
+      b2: 'failed',
+    });
+    // The canary's table is still at version 2: its migration was left alone.
+    const { rows } = await pluginDb.raw(
+      `SELECT schema_version FROM dataset_versions WHERE entity_ref = ?`,
+      [ref('g3')],
+    );
+    expect(rows[0]?.schema_version).toBe(2);
+  }, 180_000);
+
+  it('starts nothing outside the rollout windows or inside a freeze, and looks again when the window opens', async () => {
+    // Saturday 2027-03-06 12:00Z; windows on weekdays 09:00–17:00 UTC; Monday frozen until 13:00.
+    now = new Date('2027-03-06T12:00:00Z');
+    const id = await startCampaign('windows', [['g6']], {
+      windows: [{ start: '09:00', end: '17:00', timeZone: 'UTC' }],
+      freezes: [
+        {
+          from: '2027-03-08T00:00:00Z',
+          to: '2027-03-08T13:00:00Z',
+          reason: 'release',
+        },
+      ],
+    });
+    const scheduled = async () => {
+      const { rows } = await pluginDb.raw(
+        `SELECT run_at FROM ${WORKER_SCHEMA}.jobs WHERE key = ?`,
+        [`campaign:${id}`],
+      );
+      return rows.map((r: { run_at: Date }) =>
+        new Date(r.run_at).toISOString(),
+      );
+    };
+
+    await runner.tick(id);
+    expect(await migrationsOf(id)).toHaveLength(0);
+    // The next look is when the freeze ends on Monday, inside the window.
+    expect(await scheduled()).toEqual(['2027-03-08T13:00:00.000Z']);
+
+    now = new Date('2027-03-08T10:00:00Z'); // in the window, but frozen
+    await runner.tick(id);
+    expect(await migrationsOf(id)).toHaveLength(0);
+    expect((await service.get(id)).waves[0].state).toBe('pending');
+
+    now = new Date('2027-03-08T13:00:00Z');
+    await runner.tick(id);
+    expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([ref('g6')]);
+    await migrationsFinished(id, 1);
+    await runner.tick(id); // migrated, soaked (0s), the only wave: completed
+    const campaign = await service.get(id);
+    expect(campaign.state).toBe('completed');
+    expect(campaign.waves[0].state).toBe('healthy');
+    expect(campaign.burndown.at(-1)).toMatchObject({
+      datasetsOutstanding: 0,
+    });
+  }, 90_000);
+
+  it('never creates a second migration for a dataset, nor more than its concurrency, with ticks at once', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const id = await startCampaign('at-once', [['g7', 'g8', 'g9']], {
+      concurrency: 2,
+    });
+    await Promise.all([1, 2, 3, 4, 5].map(() => runner.tick(id)));
+    const started = await migrationsOf(id);
+    expect(started).toHaveLength(2);
+    expect(new Set(started.map(m => m.entityRef)).size).toBe(2);
+    const states = await datasetStates(id);
+    expect(Object.values(states).sort()).toEqual([
+      'migrating',
+      'migrating',
+      'pending',
+    ]);
+    await migrationsFinished(id, 2);
+    await Promise.all([1, 2, 3].map(() => runner.tick(id)));
+    await migrationsFinished(id, 3);
+    const perDataset = await pluginDb('migrations')
+      .where({ campaign_id: id })
+      .groupBy('entity_ref')
+      .select('entity_ref')
+      .count<{ entity_ref: string; count: string }[]>('* as count');
+    expect(perDataset.map(r => Number(r.count))).toEqual([1, 1, 1]);
+  }, 120_000);
+
+  it('abort skips the datasets not started and leaves a running migration to its end, whose outcome is still recorded', async () => {
+    const id = await startCampaign('aborted', [['g10', 'g11']], {
+      concurrency: 1,
+    });
+    await runner.tick(id);
+    const [first] = await migrationsOf(id);
+    expect(first.entityRef).toBe(ref('g10'));
+
+    const aborted = await service.abort(
+      id,
+      { reason: 'wrong quarter' },
+      starter,
+    );
+    expect(aborted.state).toBe('aborted');
+    expect(aborted.stateReason).toBe('wrong quarter');
+    const g11 = aborted.datasets.find(d => d.entityRef === ref('g11'))!;
+    expect(g11).toMatchObject({
+      state: 'skipped',
+      reason: 'campaign aborted: wrong quarter',
+    });
+
+    const [finished] = await migrationsFinished(id, 1);
+    expect(finished.status).toBe('succeeded');
+    await runner.tick(id);
+    expect(await datasetStates(id)).toEqual({
+      g10: 'migrated',
+      g11: 'skipped',
+    });
+    expect(await migrationsOf(id)).toHaveLength(1);
+    expect((await service.get(id)).state).toBe('aborted');
+  }, 90_000);
+
+  it('soaks a healthy wave for its soak time by the clock before the next wave starts', async () => {
+    const t0 = new Date('2027-03-02T10:00:00Z');
+    now = t0;
+    const id = await startCampaign('soaks', [['g12'], ['g13']], {
+      soak: '10m',
+    });
+    await runner.tick(id);
+    await migrationsFinished(id, 1);
+    await runner.tick(id);
+    let campaign = await service.get(id);
+    expect(campaign.waves.map(w => [w.state, w.soakedAt])).toEqual([
+      ['soaking', '2027-03-02T10:10:00.000Z'],
+      ['pending', undefined],
+    ]);
+    const { rows } = await pluginDb.raw(
+      `SELECT run_at FROM ${WORKER_SCHEMA}.jobs WHERE key = ?`,
+      [`campaign:${id}`],
+    );
+    expect(rows.map((r: { run_at: Date }) => new Date(r.run_at))).toEqual([
+      new Date('2027-03-02T10:10:00Z'),
+    ]);
+
+    now = new Date('2027-03-02T10:09:59Z');
+    await runner.tick(id);
+    expect(await migrationsOf(id)).toHaveLength(1);
+
+    now = new Date('2027-03-02T10:10:00Z');
+    await runner.tick(id);
+    campaign = await service.get(id);
+    expect(campaign.waves.map(w => w.state)).toEqual(['healthy', 'running']);
+    expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([
+      ref('g12'),
+      ref('g13'),
+    ]);
+    await migrationsFinished(id, 2);
+  }, 90_000);
+
+  it('skips a dataset the starter may not start (no approval configured) with the reason, and goes on with the wave', async () => {
+    now = new Date('2027-03-03T10:00:00Z');
+    const id = await startCampaign('may-not-start', [['g14', 'g15']]);
+    // As if the starter lacked the start permission on g14 when they started it.
+    await pluginDb('campaign_datasets')
+      .where({ campaign_id: id, entity_ref: ref('g14') })
+      .update({ starter_may_start: false });
+    await runner.tick(id);
+
+    const campaign = await service.get(id);
+    const g14 = campaign.datasets.find(d => d.entityRef === ref('g14'))!;
+    expect(g14.state).toBe('skipped');
+    expect(g14.reason).toMatch(
+      /permission dataset-migrations\.migration\.start on resource:default\/g14 was denied, and no approval is configured/,
+    );
+    expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([
+      ref('g15'),
+    ]);
+    await migrationsFinished(id, 1);
+    await runner.tick(id);
+    expect((await service.get(id)).state).toBe('completed');
+  }, 90_000);
+});

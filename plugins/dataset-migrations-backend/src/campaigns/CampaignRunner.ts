@@ -1,0 +1,447 @@
+import { createHash } from 'node:crypto';
+import type {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  durationMs,
+  isActiveMigrationStatus,
+  type CampaignDatasetState,
+  type CampaignDocument,
+  type Migration,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
+import {
+  CampaignStartRefused,
+  type CampaignDatasetUpdate,
+  type CampaignRun,
+  type CampaignRunDataset,
+  type CampaignRunWave,
+  type CampaignStore,
+} from '../database/CampaignStore';
+import type { Enqueue } from '../database/MigrationStore';
+import type { JobQueue } from '../queue/JobQueue';
+import { nextStartAt, whyNotStartAt } from './rolloutCalendar';
+
+/** What the runner asks of migrations: the same paths a person's requests take. */
+export interface CampaignMigrations {
+  createCampaignMigration(
+    body: unknown,
+    options: {
+      credentials: BackstageCredentials;
+      requestedBy: string;
+      mayStart: boolean;
+      campaign: { id: string; wave: number };
+      inTransaction: Enqueue;
+    },
+  ): Promise<{ migration: Migration; created: boolean }>;
+  requestRollback(
+    id: string,
+    request: { actor: string; reason: string; requestId: string },
+  ): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** How soon the runner looks again while a campaign's migrations run. */
+const POLL_MS = 15_000;
+/** A dataset whose work is over, one way or another. */
+const FINISHED: CampaignDatasetState[] = [
+  'migrated',
+  'contracted',
+  'failed',
+  'rolled-back',
+  'skipped',
+];
+const FAILED: CampaignDatasetState[] = ['failed', 'rolled-back'];
+/** States the runner reconciles from the dataset's migration (skipped ones stay skipped). */
+const RECONCILED: CampaignDatasetState[] = [
+  'migrating',
+  'migrated',
+  'contracted',
+  'failed',
+  'rolled-back',
+];
+/** Refusals of a dataset that skip it rather than stop the campaign (400, 403, 404, 409). */
+const SKIPPING_ERRORS = [
+  'InputError',
+  'NotAllowedError',
+  'NotFoundError',
+  'ConflictError',
+];
+
+/**
+ * One look at a campaign, as a graphile-worker job (`advance-campaign`): records
+ * what its migrations did, applies the failure policy per wave, starts the current
+ * wave's migrations inside the rollout windows, soaks healthy waves, and schedules
+ * its next look. Idempotent: every change is a compare-and-set, and a dataset's
+ * migration is written with its campaign row in one transaction, so two looks at
+ * once never start a dataset twice.
+ */
+export class CampaignRunner {
+  private readonly pollMs: number;
+
+  constructor(
+    private readonly deps: {
+      campaigns: CampaignStore;
+      migrations: CampaignMigrations;
+      queue: Pick<JobQueue, 'enqueueCampaignTick'>;
+      auth: Pick<AuthService, 'getOwnServiceCredentials'>;
+      logger: LoggerService;
+      clock?: Clock;
+      announcer?: MigrationAnnouncer;
+      pollMs?: number;
+    },
+  ) {
+    this.pollMs = deps.pollMs ?? POLL_MS;
+  }
+
+  private now(): Date {
+    return this.deps.clock?.now() ?? new Date();
+  }
+
+  async tick(campaignId: string): Promise<void> {
+    const { campaigns, queue } = this.deps;
+    const now = this.now();
+    const before = await campaigns.getRun(campaignId);
+    if (!before) return;
+    // Outcomes are recorded whatever the campaign's state: an aborted campaign's
+    // migrations run to their end, and their end is part of its record.
+    await this.reconcile(before, now);
+    await campaigns.recordProgress(campaignId, now);
+    const run = (await campaigns.getRun(campaignId))!;
+    await this.rollBackRolledBackWaves(run);
+    if (run.state !== 'running') return;
+    const next = await this.advance(run, now);
+    if (next) await queue.enqueueCampaignTick(campaignId, next);
+  }
+
+  /** Each started dataset's state from its migration's status. */
+  private async reconcile(run: CampaignRun, now: Date): Promise<void> {
+    const { countConsumerFailures } = run.document.rollout.failurePolicy;
+    const updates: CampaignDatasetUpdate[] = [];
+    for (const dataset of run.datasets) {
+      if (!RECONCILED.includes(dataset.state)) continue;
+      const target = stateFromMigration(dataset, countConsumerFailures);
+      if (target && target.state !== dataset.state)
+        updates.push({
+          entityRef: dataset.entityRef,
+          from: dataset.state,
+          to: target.state,
+          ...(target.reason ? { reason: target.reason } : {}),
+        });
+    }
+    await this.deps.campaigns.updateDatasets(run.id, updates, now);
+  }
+
+  /** Starts, soaks and completes waves in order; answers when to look next. */
+  private async advance(
+    run: CampaignRun,
+    now: Date,
+  ): Promise<Date | undefined> {
+    const { rollout } = run.document;
+    for (const wave of run.waves) {
+      if (wave.state === 'healthy' || wave.state === 'rolled-back') continue;
+      const datasets = run.datasets.filter(d => d.wave === wave.index);
+      const tripped = policyTrip(wave, datasets, rollout.failurePolicy);
+      if (tripped || wave.state === 'failed') {
+        await this.trip(run, wave, tripped ?? run.stateReason ?? 'failed');
+        return undefined;
+      }
+      if (datasets.every(d => FINISHED.includes(d.state))) {
+        const soaked = await this.soak(run, wave, now);
+        if (soaked !== 'healthy') return soaked;
+        continue;
+      }
+      return this.startWave(run, wave, datasets, now);
+    }
+    const completed = await this.deps.campaigns.transition(run.id, {
+      from: ['running'],
+      to: 'completed',
+      at: now,
+    });
+    if (completed.changed)
+      await this.deps.announcer?.campaignChanged?.({
+        campaignId: run.id,
+        state: 'completed',
+      });
+    return undefined;
+  }
+
+  /** A finished, healthy wave is watched for the soak time before the next starts. */
+  private async soak(
+    run: CampaignRun,
+    wave: CampaignRunWave,
+    now: Date,
+  ): Promise<Date | 'healthy'> {
+    const { campaigns } = this.deps;
+    let soakedAt = wave.soakedAt;
+    if (wave.state !== 'soaking' || !soakedAt) {
+      soakedAt = new Date(
+        now.getTime() + durationMs(run.document.rollout.soak),
+      );
+      await campaigns.updateWave(run.id, wave.index, {
+        from: ['pending', 'running'],
+        to: 'soaking',
+        at: now,
+        soakedAt,
+      });
+    }
+    if (now < soakedAt) return soakedAt;
+    await campaigns.updateWave(run.id, wave.index, {
+      from: ['soaking'],
+      to: 'healthy',
+      at: now,
+    });
+    return 'healthy';
+  }
+
+  /**
+   * Starts the wave's pending datasets in order, up to the campaign's concurrency,
+   * inside a window and outside every freeze.
+   */
+  private async startWave(
+    run: CampaignRun,
+    wave: CampaignRunWave,
+    datasets: CampaignRunDataset[],
+    now: Date,
+  ): Promise<Date | undefined> {
+    const { windows, freezes, concurrency } = run.document.rollout;
+    const migrating = run.datasets.filter(d => d.state === 'migrating').length;
+    const poll = new Date(now.getTime() + this.pollMs);
+    if (whyNotStartAt(now, windows, freezes)) {
+      const opens = nextStartAt(now, windows, freezes);
+      if (migrating > 0 && (!opens || poll < opens)) return poll;
+      return opens;
+    }
+    let slots = concurrency - migrating;
+    for (const dataset of datasets) {
+      if (slots <= 0) break;
+      if (dataset.state !== 'pending') continue;
+      if (!(await this.startDataset(run, dataset, now))) continue;
+      slots--;
+      // Running once its first migration is written (never for a campaign paused meanwhile).
+      await this.deps.campaigns.updateWave(run.id, wave.index, {
+        from: ['pending'],
+        to: 'running',
+        at: now,
+      });
+    }
+    return poll;
+  }
+
+  /**
+   * An ordinary migration of the dataset, requested in the starter's name; the
+   * migration row, its job and the dataset's campaign row are one transaction. A
+   * dataset that turned busy or invalid is skipped with the reason.
+   */
+  private async startDataset(
+    run: CampaignRun,
+    dataset: CampaignRunDataset,
+    now: Date,
+  ): Promise<boolean> {
+    const { campaigns, migrations, auth } = this.deps;
+    let reason: string;
+    try {
+      const { migration, created } = await migrations.createCampaignMigration(
+        {
+          entityRef: dataset.entityRef,
+          targetVersion: dataset.targetVersion,
+          changes: run.document.changes,
+        },
+        {
+          credentials: await auth.getOwnServiceCredentials(),
+          requestedBy: run.startedBy!,
+          mayStart: dataset.starterMayStart,
+          campaign: { id: run.id, wave: dataset.wave },
+          inTransaction: (tx, migrationId) =>
+            campaigns.claimDatasetStart(tx, {
+              campaignId: run.id,
+              entityRef: dataset.entityRef,
+              migrationId,
+              concurrency: run.document.rollout.concurrency,
+              at: now,
+            }),
+        },
+      );
+      if (created) return true;
+      // Another look at the campaign started it a moment ago.
+      if (migration.campaign?.id === run.id) return false;
+      reason = `the same change was already requested outside the campaign: migration ${migration.id} (${migration.status})`;
+    } catch (error) {
+      if (error instanceof CampaignStartRefused) return false;
+      const name = (error as Error)?.name;
+      if (!SKIPPING_ERRORS.includes(name)) throw error;
+      reason = (error as Error).message;
+    }
+    this.deps.logger.info(
+      `Campaign ${run.name} skips ${dataset.entityRef}: ${reason}`,
+    );
+    await campaigns.updateDatasets(
+      run.id,
+      [
+        {
+          entityRef: dataset.entityRef,
+          from: 'pending',
+          to: 'skipped',
+          reason,
+        },
+      ],
+      now,
+    );
+    return false;
+  }
+
+  /**
+   * The wave crossed its failure policy: the campaign pauses, saying why; with
+   * `rollback-wave` the wave's succeeded migrations are rolled back and its
+   * datasets not yet started are skipped.
+   */
+  private async trip(
+    run: CampaignRun,
+    wave: CampaignRunWave,
+    reason: string,
+  ): Promise<void> {
+    const { campaigns, announcer } = this.deps;
+    const now = this.now();
+    const rollBack =
+      run.document.rollout.failurePolicy.action === 'rollback-wave';
+    // The campaign pauses first: a look at it meanwhile finds it paused and starts
+    // nothing, rather than finding the wave over and moving on.
+    const paused = await campaigns.transition(run.id, {
+      from: ['running'],
+      to: 'paused',
+      reason,
+      at: now,
+      pausedByRunner: true,
+    });
+    await campaigns.updateWave(run.id, wave.index, {
+      from: ['pending', 'running', 'soaking'],
+      to: rollBack ? 'rolled-back' : 'failed',
+      at: now,
+    });
+    if (rollBack) {
+      const pending = run.datasets.filter(
+        d => d.wave === wave.index && d.state === 'pending',
+      );
+      await campaigns.updateDatasets(
+        run.id,
+        pending.map(d => ({
+          entityRef: d.entityRef,
+          from: 'pending' as const,
+          to: 'skipped' as const,
+          reason: `wave ${wave.index} was rolled back: ${reason}`,
+        })),
+        now,
+      );
+    }
+    if (rollBack)
+      await this.rollBackRolledBackWaves((await campaigns.getRun(run.id))!);
+    if (paused.changed)
+      await announcer?.campaignChanged?.({
+        campaignId: run.id,
+        state: 'paused',
+        reason,
+      });
+  }
+
+  /**
+   * Asks a rollback of every succeeded migration of a rolled-back wave, including
+   * one that succeeded after the wave was rolled back. Each request's id is derived
+   * from the campaign and the migration, so a repeat collapses into the waiting job.
+   */
+  private async rollBackRolledBackWaves(run: CampaignRun): Promise<void> {
+    const rolledBack = new Set(
+      run.waves.filter(w => w.state === 'rolled-back').map(w => w.index),
+    );
+    for (const dataset of run.datasets) {
+      if (!rolledBack.has(dataset.wave) || dataset.state !== 'migrated')
+        continue;
+      if (dataset.migrationStatus !== 'succeeded' || !dataset.migrationId)
+        continue;
+      try {
+        await this.deps.migrations.requestRollback(dataset.migrationId, {
+          actor: run.startedBy ?? run.owner,
+          reason: `campaign ${run.name} rolls back wave ${dataset.wave}, which failed its failure policy`,
+          requestId: derivedUuid(`${run.id}:${dataset.migrationId}:rollback`),
+        });
+      } catch (error) {
+        // Contracted, or no longer the dataset's current version: a person's to look at.
+        this.deps.logger.warn(
+          `Campaign ${run.name} could not roll back migration ${dataset.migrationId} of ${dataset.entityRef}: ${error}`,
+        );
+      }
+    }
+  }
+}
+
+/** What the dataset's migration says its campaign state is. */
+export function stateFromMigration(
+  dataset: CampaignRunDataset,
+  countConsumerFailures: boolean,
+): { state: CampaignDatasetState; reason?: string } | undefined {
+  const status = dataset.migrationStatus;
+  if (!status) return undefined;
+  const id = dataset.migrationId;
+  if (status === 'rolled-back')
+    return { state: 'rolled-back', reason: `migration ${id} was rolled back` };
+  if (status === 'failed' || status === 'cancelled' || status === 'rejected')
+    return {
+      state: 'failed',
+      reason: `migration ${id} ${
+        status === 'failed' ? 'failed' : `was ${status}`
+      }${dataset.migrationFailure ? `: ${dataset.migrationFailure}` : ''}`,
+    };
+  if (isActiveMigrationStatus(status)) return { state: 'migrating' };
+  // Succeeded.
+  if (countConsumerFailures && dataset.consumerFailure)
+    return {
+      state: 'failed',
+      reason: `migration ${id} succeeded, but consumer ${dataset.consumerFailure} failed`,
+    };
+  return { state: dataset.contracted ? 'contracted' : 'migrated' };
+}
+
+/** Why the wave stops the campaign, or undefined while it is within its policy. */
+export function policyTrip(
+  wave: Pick<CampaignRunWave, 'index' | 'kind' | 'failuresAccepted'>,
+  datasets: Pick<CampaignRunDataset, 'state' | 'position'>[],
+  policy: CampaignDocument['rollout']['failurePolicy'],
+): string | undefined {
+  const failed = datasets.filter(d => FAILED.includes(d.state)).length;
+  if (failed === 0 || failed <= wave.failuresAccepted) return undefined;
+  const name = `wave ${wave.index}${wave.kind === 'canary' ? ' (canary)' : ''}`;
+  const rate = failed / datasets.length;
+  if (rate > policy.maxFailureRate)
+    return `${name}: ${failed} of ${datasets.length} failed (${percent(
+      rate,
+    )} > ${percent(policy.maxFailureRate)})`;
+  let inRow = 0;
+  let longest = 0;
+  for (const dataset of [...datasets].sort((a, b) => a.position - b.position)) {
+    if (!FINISHED.includes(dataset.state) || dataset.state === 'skipped')
+      continue;
+    inRow = FAILED.includes(dataset.state) ? inRow + 1 : 0;
+    longest = Math.max(longest, inRow);
+  }
+  if (longest >= policy.maxConsecutiveFailures)
+    return `${name}: ${longest} failed in a row (limit ${policy.maxConsecutiveFailures})`;
+  return undefined;
+}
+
+function percent(share: number): string {
+  return `${Math.round(share * 1000) / 10}%`;
+}
+
+/** A UUID-shaped id derived from `seed` (version 5 and variant bits set). */
+function derivedUuid(seed: string): string {
+  const hex = createHash('sha256').update(seed).digest('hex');
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(
+    13,
+    16,
+  )}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

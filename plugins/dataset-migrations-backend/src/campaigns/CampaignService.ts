@@ -1,0 +1,291 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  campaignActionRequestSchema,
+  datasetMigrationRequestPermission,
+  datasetMigrationStartPermission,
+  type Campaign,
+  type CampaignPlan,
+  type CampaignState,
+  type CampaignSummary,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
+import type {
+  CampaignStore,
+  CampaignTransitionResult,
+} from '../database/CampaignStore';
+import type { JobQueue } from '../queue/JobQueue';
+import { parseInput } from '../validation/parseInput';
+import type { CampaignPlanning } from './CampaignPlanning';
+import type { Clock } from './CampaignRunner';
+
+/** The starter's permissions on the campaign's datasets, checked with their own credentials. */
+export interface CampaignDatasetPermissions {
+  /** All or nothing: 403 naming every dataset the permission was denied on. */
+  assertAllowedOnEntities(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRefs: string[],
+  ): Promise<void>;
+  /** Those of the datasets the caller holds the permission on. */
+  allowedEntities(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRefs: string[],
+  ): Promise<Set<string>>;
+}
+
+type User = BackstageCredentials<BackstageUserPrincipal>;
+
+/**
+ * Campaigns as people ask for them: plan, create a draft, start, pause, resume,
+ * abort. The runner does the work; every change here is a compare-and-set on the
+ * campaign's state, and a refusal names the state it found.
+ */
+export class CampaignService {
+  constructor(
+    private readonly deps: {
+      campaigns: CampaignStore;
+      planning: CampaignPlanning;
+      permissions: CampaignDatasetPermissions;
+      queue: Pick<JobQueue, 'enqueueCampaignTick'>;
+      announcer?: MigrationAnnouncer;
+      clock?: Clock;
+    },
+  ) {}
+
+  private now(): Date {
+    return this.deps.clock?.now() ?? new Date();
+  }
+
+  plan(body: unknown, credentials: User): Promise<CampaignPlan> {
+    return this.deps.planning.plan(body, credentials);
+  }
+
+  list(): Promise<CampaignSummary[]> {
+    return this.deps.campaigns.listCampaigns();
+  }
+
+  async get(id: string): Promise<Campaign> {
+    const campaign = await this.deps.campaigns.getCampaign(id, this.now());
+    if (!campaign) throw new NotFoundError(`campaign ${id} was not found`);
+    return campaign;
+  }
+
+  /** A draft: nothing runs until it is started. */
+  async create(body: unknown, credentials: User): Promise<Campaign> {
+    const plan = await this.plannedWithDatasets(body, credentials);
+    await this.assertNotBusy(plan);
+    const id = randomUUID();
+    const created = await this.deps.campaigns.createCampaign({
+      id,
+      plan,
+      createdBy: credentials.principal.userEntityRef,
+      at: this.now(),
+    });
+    if (!created)
+      throw new ConflictError(
+        `a campaign named ${plan.document.name} already exists`,
+      );
+    return this.get(id);
+  }
+
+  /**
+   * Plans the draft again with the starter's credentials (the selection may have
+   * changed since), checks that the starter may request a migration of every
+   * dataset, and records the refreshed plan, the starter and, per dataset, whether
+   * they may start migrations of it (the approval rules use that later).
+   */
+  async start(id: string, credentials: User): Promise<Campaign> {
+    const { campaigns, permissions } = this.deps;
+    const draft = await this.get(id);
+    if (draft.state !== 'draft') throw refusal(draft, draft.state, 'started');
+    const plan = await this.plannedWithDatasets(draft.document, credentials);
+    if (plan.document.name !== draft.name)
+      throw new InputError(
+        `the campaign's document names ${plan.document.name}, not ${draft.name}`,
+      );
+    await this.assertNotBusy(plan, id);
+    const refs = datasetsOf(plan);
+    await permissions.assertAllowedOnEntities(
+      credentials,
+      datasetMigrationRequestPermission,
+      refs,
+    );
+    const starterMayStart = await permissions.allowedEntities(
+      credentials,
+      datasetMigrationStartPermission,
+      refs,
+    );
+    const started = await campaigns.startCampaign(id, {
+      plan,
+      startedBy: credentials.principal.userEntityRef,
+      starterMayStart,
+      at: this.now(),
+    });
+    return this.changed(id, started, draft, 'started', credentials, 'running');
+  }
+
+  async pause(id: string, body: unknown, credentials: User): Promise<Campaign> {
+    const { reason } = parseInput(
+      campaignActionRequestSchema,
+      body ?? {},
+      'pause request',
+    );
+    const campaign = await this.get(id);
+    const paused = await this.deps.campaigns.transition(id, {
+      from: ['running'],
+      to: 'paused',
+      reason,
+      at: this.now(),
+    });
+    return this.changed(
+      id,
+      paused,
+      campaign,
+      'paused',
+      credentials,
+      'paused',
+      reason,
+    );
+  }
+
+  /** Whether the failure policy (not a person) paused it. */
+  pausedByRunner(id: string): Promise<boolean> {
+    return this.deps.campaigns.isPausedByRunner(id);
+  }
+
+  /**
+   * Running again. After the failure policy paused it, the failures seen now are
+   * accepted: the policy trips again only on more of them.
+   */
+  async resume(
+    id: string,
+    credentials: User,
+  ): Promise<{ campaign: Campaign; afterAutomaticPause: boolean }> {
+    const campaign = await this.get(id);
+    const afterAutomaticPause = await this.deps.campaigns.isPausedByRunner(id);
+    const resumed = await this.deps.campaigns.transition(id, {
+      from: ['paused'],
+      to: 'running',
+      at: this.now(),
+      acceptFailures: true,
+    });
+    return {
+      campaign: await this.changed(
+        id,
+        resumed,
+        campaign,
+        'resumed',
+        credentials,
+        'running',
+      ),
+      afterAutomaticPause,
+    };
+  }
+
+  /**
+   * Stops the campaign for good: datasets not started are skipped with the reason;
+   * a migration already started runs to its end (never stopped mid cut-over), and
+   * its outcome is still recorded.
+   */
+  async abort(id: string, body: unknown, credentials: User): Promise<Campaign> {
+    const { reason } = parseInput(
+      campaignActionRequestSchema,
+      body ?? {},
+      'abort request',
+    );
+    const campaign = await this.get(id);
+    const aborted = await this.deps.campaigns.transition(id, {
+      from: ['draft', 'running', 'paused'],
+      to: 'aborted',
+      reason,
+      at: this.now(),
+      skipPending: `campaign aborted: ${reason}`,
+    });
+    return this.changed(
+      id,
+      aborted,
+      campaign,
+      'aborted',
+      credentials,
+      'aborted',
+      reason,
+    );
+  }
+
+  private async changed(
+    id: string,
+    result: CampaignTransitionResult,
+    before: Campaign,
+    verb: string,
+    credentials: User,
+    state: CampaignState,
+    reason?: string,
+  ): Promise<Campaign> {
+    if (!result.changed)
+      throw refusal(before, result.current ?? before.state, verb);
+    // Started, resumed or aborted: the runner looks at once (an aborted campaign
+    // still records what its running migrations do).
+    if (state !== 'paused') await this.deps.queue.enqueueCampaignTick(id);
+    await this.deps.announcer?.campaignChanged?.({
+      campaignId: id,
+      state,
+      actor: credentials.principal.userEntityRef,
+      ...(reason ? { reason } : {}),
+    });
+    return this.get(id);
+  }
+
+  private async plannedWithDatasets(
+    body: unknown,
+    credentials: User,
+  ): Promise<CampaignPlan> {
+    const plan = await this.deps.planning.plan(body, credentials);
+    if (datasetsOf(plan).length === 0)
+      throw new InputError(
+        'Invalid campaign: selector: matches no dataset that can be migrated',
+      );
+    return plan;
+  }
+
+  /** 409 naming each dataset busy elsewhere: with an active migration, or in another active campaign. */
+  private async assertNotBusy(plan: CampaignPlan, campaignId?: string) {
+    const busy = await this.deps.campaigns.findBusyDatasets(
+      datasetsOf(plan),
+      campaignId,
+    );
+    if (busy.size > 0)
+      throw new ConflictError(
+        `${
+          busy.size === 1 ? 'a dataset is' : `${busy.size} datasets are`
+        } busy: ${[...busy.values()].join('; ')}`,
+      );
+  }
+}
+
+function datasetsOf(plan: CampaignPlan): string[] {
+  return plan.waves.flatMap(w => w.datasets.map(d => d.entityRef));
+}
+
+const ALLOWED_FROM: Record<string, string> = {
+  started: 'a draft',
+  paused: 'a running campaign',
+  resumed: 'a paused campaign',
+  aborted: 'a draft, running or paused campaign',
+};
+
+function refusal(
+  campaign: Pick<Campaign, 'name'>,
+  current: CampaignState,
+  verb: string,
+): ConflictError {
+  return new ConflictError(
+    `campaign ${campaign.name} is ${current}; only ${ALLOWED_FROM[verb]} can be ${verb}`,
+  );
+}

@@ -1,0 +1,118 @@
+import { campaignDocumentSchema } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { CampaignRunDataset } from '../database/CampaignStore';
+import { policyTrip, stateFromMigration } from './CampaignRunner';
+
+const policy = (overrides: object = {}) =>
+  campaignDocumentSchema.shape.rollout.parse({ failurePolicy: overrides })
+    .failurePolicy;
+
+function dataset(
+  overrides: Partial<CampaignRunDataset> = {},
+): CampaignRunDataset {
+  return {
+    entityRef: 'resource:default/a',
+    wave: 1,
+    position: 0,
+    state: 'migrating',
+    targetVersion: 2,
+    starterMayStart: true,
+    migrationId: 'm1',
+    migrationStatus: 'running',
+    contracted: false,
+    ...overrides,
+  };
+}
+
+describe('the failure policy', () => {
+  const wave = { index: 1, kind: 'wave' as const, failuresAccepted: 0 };
+  const states = (...list: CampaignRunDataset['state'][]) =>
+    list.map((state, position) => ({ state, position }));
+
+  it('trips on a failed share over maxFailureRate of the wave, saying exactly why', () => {
+    expect(
+      policyTrip(
+        { index: 0, kind: 'canary', failuresAccepted: 0 },
+        states('failed'),
+        policy(),
+      ),
+    ).toBe('wave 0 (canary): 1 of 1 failed (100% > 20%)');
+    // 1 of 5 is 20%: not over 20%.
+    expect(
+      policyTrip(
+        wave,
+        states('failed', 'migrated', 'migrated', 'pending', 'pending'),
+        policy(),
+      ),
+    ).toBeUndefined();
+    expect(
+      policyTrip(wave, states('failed', 'migrated', 'rolled-back'), policy()),
+    ).toBe('wave 1: 2 of 3 failed (66.7% > 20%)');
+  });
+
+  it('trips on maxConsecutiveFailures in a row in start order, skipping what has not finished', () => {
+    const wide = policy({ maxFailureRate: 0.9, maxConsecutiveFailures: 2 });
+    expect(
+      policyTrip(
+        wave,
+        states('failed', 'migrated', 'failed', 'migrating', 'failed'),
+        wide,
+      ),
+    ).toBe('wave 1: 2 failed in a row (limit 2)');
+    expect(
+      policyTrip(wave, states('failed', 'migrated', 'failed', 'pending'), wide),
+    ).toBeUndefined();
+  });
+
+  it('trips again only on failures beyond those a person accepted by resuming', () => {
+    expect(
+      policyTrip(
+        { ...wave, failuresAccepted: 1 },
+        states('failed', 'migrated'),
+        policy(),
+      ),
+    ).toBeUndefined();
+    expect(
+      policyTrip(
+        { ...wave, failuresAccepted: 1 },
+        states('failed', 'failed'),
+        policy(),
+      ),
+    ).toBe('wave 1: 2 of 2 failed (100% > 20%)');
+  });
+});
+
+describe("a dataset's state from its migration", () => {
+  it('follows the status, and counts a consumer failing verification as a failure when the policy says so', () => {
+    expect(stateFromMigration(dataset(), true)).toEqual({ state: 'migrating' });
+    expect(
+      stateFromMigration(
+        dataset({ migrationStatus: 'failed', migrationFailure: 'boom' }),
+        true,
+      ),
+    ).toEqual({ state: 'failed', reason: 'migration m1 failed: boom' });
+    expect(
+      stateFromMigration(dataset({ migrationStatus: 'rejected' }), true),
+    ).toEqual({ state: 'failed', reason: 'migration m1 was rejected' });
+    expect(
+      stateFromMigration(dataset({ migrationStatus: 'rolled-back' }), true),
+    ).toEqual({ state: 'rolled-back', reason: 'migration m1 was rolled back' });
+    const shadowFailed = dataset({
+      migrationStatus: 'succeeded',
+      consumerFailure: 'component:default/x (shadow-mismatch)',
+    });
+    expect(stateFromMigration(shadowFailed, true)).toEqual({
+      state: 'failed',
+      reason:
+        'migration m1 succeeded, but consumer component:default/x (shadow-mismatch) failed',
+    });
+    expect(stateFromMigration(shadowFailed, false)).toEqual({
+      state: 'migrated',
+    });
+    expect(
+      stateFromMigration(
+        dataset({ migrationStatus: 'succeeded', contracted: true }),
+        true,
+      ),
+    ).toEqual({ state: 'contracted' });
+  });
+});

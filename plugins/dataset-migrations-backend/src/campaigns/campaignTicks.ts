@@ -1,0 +1,56 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { MigrationOutcome } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
+import type { MigrationRequestStore } from '../database/MigrationRequestStore';
+
+/** Outcomes after which a campaign has something to record or to start. */
+const CAMPAIGN_OUTCOMES: readonly MigrationOutcome[] = [
+  'succeeded',
+  'failed',
+  'cancelled',
+  'rejected',
+  'rolled-back',
+  'contracted',
+];
+
+/**
+ * The announcer, and one thing more: when a campaign's migration ends (or one of
+ * its consumers fails), the campaign is asked to look again at once instead of at
+ * its next poll. Every outcome is announced, whoever caused it (runner, operation
+ * job, approver, person), so this is the one place that hears all of them.
+ */
+export function withCampaignTicks(
+  announcer: MigrationAnnouncer,
+  deps: {
+    migrations: Pick<MigrationRequestStore, 'getMigrationWithPlan'>;
+    enqueueTick: (campaignId: string) => Promise<void>;
+    logger: LoggerService;
+  },
+): MigrationAnnouncer {
+  const nudge = async (migrationId: string) => {
+    try {
+      const migration = await deps.migrations.getMigrationWithPlan(migrationId);
+      if (migration?.campaign) await deps.enqueueTick(migration.campaign.id);
+    } catch (error) {
+      // The campaign's own poll looks again soon.
+      deps.logger.warn(
+        `Could not ask the campaign of migration ${migrationId} to look again: ${error}`,
+      );
+    }
+  };
+  return {
+    async migrationChanged(change) {
+      await announcer.migrationChanged(change);
+      // Not awaited, as no announcement is: the caller goes on at once.
+      if (change.outcome && CAMPAIGN_OUTCOMES.includes(change.outcome))
+        void nudge(change.migrationId);
+    },
+    async consumerChanged(change) {
+      await announcer.consumerChanged(change);
+      if (change.notice === 'failed') void nudge(change.migrationId);
+    },
+    async campaignChanged(change) {
+      await announcer.campaignChanged?.(change);
+    },
+  };
+}

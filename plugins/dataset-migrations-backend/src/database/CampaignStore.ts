@@ -1,0 +1,169 @@
+import type {
+  Campaign,
+  CampaignDatasetState,
+  CampaignDocument,
+  CampaignPlan,
+  CampaignState,
+  CampaignSummary,
+  CampaignWaveProgress,
+  MigrationStatus,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { StoreTransaction } from './StoreTransaction';
+
+/** A campaign as the runner reads it for one tick. */
+export interface CampaignRun {
+  id: string;
+  name: string;
+  owner: string;
+  state: CampaignState;
+  stateReason?: string;
+  document: CampaignDocument;
+  /** In whose name its migrations are requested; set once it started. */
+  startedBy?: string;
+  waves: CampaignRunWave[];
+  /** In start order. */
+  datasets: CampaignRunDataset[];
+}
+
+export interface CampaignRunWave {
+  index: number;
+  kind: 'canary' | 'wave';
+  state: CampaignWaveProgress['state'];
+  startedAt?: Date;
+  soakedAt?: Date;
+  /** Failures a person had seen when they resumed the campaign after the policy paused it. */
+  failuresAccepted: number;
+}
+
+export interface CampaignRunDataset {
+  entityRef: string;
+  wave: number;
+  position: number;
+  state: CampaignDatasetState;
+  targetVersion: number;
+  /** Whether the starter held the start permission on it at start time. */
+  starterMayStart: boolean;
+  migrationId?: string;
+  migrationStatus?: MigrationStatus;
+  migrationFailure?: string;
+  contracted: boolean;
+  /** A consumer of its migration that failed verification or a shadow check, e.g. `component:default/x (shadow-mismatch)`. */
+  consumerFailure?: string;
+}
+
+/** A dataset's move from one state to another, compare-and-set on `from`. */
+export interface CampaignDatasetUpdate {
+  entityRef: string;
+  from: CampaignDatasetState;
+  to: CampaignDatasetState;
+  reason?: string;
+}
+
+/** The answer of a compare-and-set on a campaign's state. */
+export type CampaignTransitionResult =
+  | { changed: true }
+  | { changed: false; current?: CampaignState };
+
+/** Thrown inside a migration's creating transaction when the campaign may not start the dataset now. */
+export class CampaignStartRefused extends Error {
+  name = 'CampaignStartRefused';
+}
+
+/** Campaigns, their waves and datasets, and the progress snapshots of the burndown. */
+export interface CampaignStore {
+  /** Writes a draft with its waves and datasets (in plan order); false when the name is taken. */
+  createCampaign(campaign: {
+    id: string;
+    plan: CampaignPlan;
+    createdBy: string;
+    at: Date;
+  }): Promise<boolean>;
+  /**
+   * Of these datasets, those that are busy, each with why: an active migration, or
+   * a place not yet finished in another active campaign.
+   */
+  findBusyDatasets(
+    entityRefs: string[],
+    exceptCampaignId?: string,
+  ): Promise<Map<string, string>>;
+  listCampaigns(): Promise<CampaignSummary[]>;
+  /** The campaign with its progress, burndown and what is stuck (as of `now`). */
+  getCampaign(id: string, now: Date): Promise<Campaign | undefined>;
+  getRun(id: string): Promise<CampaignRun | undefined>;
+  /**
+   * draft → running: the refreshed plan replaces the draft's waves and datasets, the
+   * starter and their start permission per dataset are recorded.
+   */
+  startCampaign(
+    id: string,
+    start: {
+      plan: CampaignPlan;
+      startedBy: string;
+      starterMayStart: ReadonlySet<string>;
+      at: Date;
+    },
+  ): Promise<CampaignTransitionResult>;
+  /**
+   * Compare-and-set on the campaign's state (`UPDATE … WHERE state = ANY(from)`).
+   * `skipPending` skips every dataset not started yet with that reason (abort);
+   * `acceptFailures` lets the failure policy start over from the failures seen
+   * now (a person's resume); `pausedByRunner` marks the failure policy's pause.
+   */
+  transition(
+    id: string,
+    change: {
+      from: readonly CampaignState[];
+      to: CampaignState;
+      reason?: string;
+      at: Date;
+      skipPending?: string;
+      acceptFailures?: boolean;
+      pausedByRunner?: boolean;
+    },
+  ): Promise<CampaignTransitionResult>;
+  /** Whether the policy (not a person) paused it. */
+  isPausedByRunner(id: string): Promise<boolean>;
+  /** Applies each update whose `from` still holds; snapshots progress when any did. Returns those applied. */
+  updateDatasets(
+    id: string,
+    updates: CampaignDatasetUpdate[],
+    at: Date,
+  ): Promise<number>;
+  /**
+   * Records the outstanding work now when it changed since the last record
+   * (consumers move without a campaign write; each look records them).
+   */
+  recordProgress(id: string, at: Date): Promise<void>;
+  /** Compare-and-set on a wave's state. */
+  updateWave(
+    id: string,
+    index: number,
+    change: {
+      from: readonly CampaignWaveProgress['state'][];
+      to: CampaignWaveProgress['state'];
+      at: Date;
+      soakedAt?: Date;
+    },
+  ): Promise<boolean>;
+  /**
+   * Inside a migration's creating transaction: moves the dataset from `pending` to
+   * `migrating` with the migration, while the campaign runs and fewer than
+   * `concurrency` of its datasets are migrating (the campaign row is locked, so
+   * concurrent ticks take turns). Throws {@link CampaignStartRefused} otherwise,
+   * which rolls the migration back with it.
+   */
+  claimDatasetStart(
+    tx: StoreTransaction,
+    claim: {
+      campaignId: string;
+      entityRef: string;
+      migrationId: string;
+      concurrency: number;
+      at: Date;
+    },
+  ): Promise<void>;
+  /** Owner, name and title, for announcements. */
+  getHeader(
+    id: string,
+  ): Promise<{ name: string; title: string; owner: string } | undefined>;
+}

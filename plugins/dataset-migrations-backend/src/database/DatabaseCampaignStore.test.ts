@@ -1,0 +1,234 @@
+import type { Knex } from 'knex';
+import { mockServices } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { newMigration } from '../__testUtils__/fixtures';
+import {
+  campaignDocument,
+  campaignPlan,
+} from '../campaigns/__testUtils__/campaignPlans';
+import { DatabaseCampaignStore } from './DatabaseCampaignStore';
+import { DatabaseMigrationStore } from './DatabaseMigrationStore';
+
+const ref = (name: string) => `resource:default/${name}`;
+
+/** The campaign store on a real Postgres: progress, burndown and what is stuck. */
+describe('DatabaseCampaignStore', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let migrations: DatabaseMigrationStore;
+  let campaigns: DatabaseCampaignStore;
+  const t0 = new Date('2027-03-01T10:00:00Z');
+  const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+
+  beforeAll(async () => {
+    knex = await init();
+    migrations = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex }),
+    });
+    campaigns = new DatabaseCampaignStore(knex);
+  });
+
+  /** A running campaign of datasets a (canary), b and c, with a migration for a and b. */
+  async function running(name: string) {
+    const id = crypto.randomUUID();
+    const plan = campaignPlan(
+      campaignDocument({
+        name,
+        rollout: { pullRequests: { remindAfter: '7d' } },
+      }),
+      [[ref(`${name}-a`)], [ref(`${name}-b`), ref(`${name}-c`)]],
+    );
+    expect(
+      await campaigns.createCampaign({
+        id,
+        plan,
+        createdBy: 'user:default/x',
+        at: t0,
+      }),
+    ).toBe(true);
+    await campaigns.startCampaign(id, {
+      plan,
+      startedBy: 'user:default/x',
+      starterMayStart: new Set(),
+      at: t0,
+    });
+    const started: Record<string, string> = {};
+    const awaiting = {
+      reasons: ['the change is breaking'],
+      requestDigest: 'd',
+    };
+    for (const [dataset, approval] of [
+      ['a', undefined],
+      ['b', awaiting],
+    ] as const) {
+      const migration = newMigration({
+        entityRef: ref(`${name}-${dataset}`),
+        campaign: { id, wave: dataset === 'a' ? 0 : 1 },
+        ...(approval ? { approval } : {}),
+      });
+      await migrations.createMigration(migration, tx =>
+        campaigns.claimDatasetStart(tx, {
+          campaignId: id,
+          entityRef: migration.entityRef,
+          migrationId: migration.id,
+          concurrency: 5,
+          at: at(1),
+        }),
+      );
+      started[dataset] = migration.id;
+    }
+    return { id, started };
+  }
+
+  it('records outstanding work only when it changes, and reads it back as the burndown', async () => {
+    const { id, started } = await running('burndown');
+    // Planned: 3 datasets, one consumer each; starting moved nothing.
+    let campaign = (await campaigns.getCampaign(id, at(2)))!;
+    expect(
+      campaign.burndown.map(p => [
+        p.datasetsOutstanding,
+        p.consumersOutstanding,
+      ]),
+    ).toEqual([[3, 3]]);
+
+    // a's migration discovered two consumers, one of them done.
+    await knex('migration_consumers').insert([
+      {
+        migration_id: started.a,
+        entity_ref: 'component:default/one',
+        state: 'done',
+      },
+      {
+        migration_id: started.a,
+        entity_ref: 'component:default/two',
+        state: 'patched',
+      },
+    ]);
+    // A move that changes no count is not a point; one that does is.
+    expect(
+      await campaigns.updateDatasets(
+        id,
+        [{ entityRef: ref('burndown-a'), from: 'pending', to: 'skipped' }],
+        at(3),
+      ),
+    ).toBe(0);
+    await campaigns.updateDatasets(
+      id,
+      [{ entityRef: ref('burndown-a'), from: 'migrating', to: 'migrated' }],
+      at(4),
+    );
+    campaign = (await campaigns.getCampaign(id, at(5)))!;
+    expect(
+      campaign.burndown.map(p => [
+        p.at,
+        p.datasetsOutstanding,
+        p.consumersOutstanding,
+      ]),
+    ).toEqual([
+      [t0.toISOString(), 3, 3],
+      [at(4).toISOString(), 2, 3],
+    ]);
+    expect(campaign.datasets[0]).toMatchObject({
+      state: 'migrated',
+      consumersMoved: 1,
+      consumersOutstanding: 1,
+      migrationStatus: 'queued',
+    });
+    expect(campaign.waves.map(w => [w.datasets, w.done])).toEqual([
+      [1, 1],
+      [2, 0],
+    ]);
+  });
+
+  it('lists as stuck what awaits approval, a decision, or a pull request open longer than remindAfter', async () => {
+    const { id, started } = await running('stuck');
+    await knex('migration_consumers').insert([
+      {
+        migration_id: started.a,
+        entity_ref: 'component:default/slow',
+        state: 'pr-opened',
+        pull_request: JSON.stringify({
+          url: 'https://git/pr/1',
+          state: 'open',
+        }),
+        updated_at: at(0),
+      },
+      {
+        migration_id: started.a,
+        entity_ref: 'component:default/fresh',
+        state: 'pr-opened',
+        updated_at: at(60 * 24 * 6),
+      },
+      {
+        migration_id: started.a,
+        entity_ref: 'component:default/undecided',
+        state: 'failed',
+        failure_kind: 'needs-decision',
+        updated_at: at(2),
+      },
+    ]);
+    const eightDaysOn = at(60 * 24 * 8);
+    const campaign = (await campaigns.getCampaign(id, eightDaysOn))!;
+    expect(
+      campaign.stuck.map(s => [s.kind, s.entityRef, s.migrationId]),
+    ).toEqual([
+      ['awaiting-approval', ref('stuck-b'), started.b],
+      ['pull-request-stale', ref('stuck-a'), started.a],
+      ['needs-decision', ref('stuck-a'), started.a],
+    ]);
+    expect(campaign.stuck[1].detail).toBe(
+      `the pull request of consumer component:default/slow (https://git/pr/1) is open since ${at(
+        0,
+      ).toISOString()}`,
+    );
+  });
+
+  it('refuses to start a dataset twice, beyond the concurrency, or once the campaign stopped, rolling its migration back', async () => {
+    const { id } = await running('claims');
+    const claim = (entityRef: string, concurrency = 5) => {
+      const migration = newMigration({ entityRef });
+      return migrations.createMigration(migration, tx =>
+        campaigns.claimDatasetStart(tx, {
+          campaignId: id,
+          entityRef,
+          migrationId: migration.id,
+          concurrency,
+          at: at(2),
+        }),
+      );
+    };
+    await expect(claim(ref('claims-c'), 2)).rejects.toThrow(
+      "2 of the campaign's migrations are running (concurrency 2)",
+    );
+    // A second migration of a started dataset: the active-run index refuses it first.
+    expect(await claim(ref('claims-a'))).toMatchObject({ queued: false });
+    // A dataset skipped meanwhile is not started.
+    await campaigns.updateDatasets(
+      id,
+      [{ entityRef: ref('claims-c'), from: 'pending', to: 'skipped' }],
+      at(2),
+    );
+    await expect(claim(ref('claims-c'))).rejects.toThrow(
+      `dataset ${ref('claims-c')} was started or skipped meanwhile`,
+    );
+    await campaigns.updateDatasets(
+      id,
+      [{ entityRef: ref('claims-c'), from: 'skipped', to: 'pending' }],
+      at(2),
+    );
+    await campaigns.transition(id, {
+      from: ['running'],
+      to: 'paused',
+      at: at(3),
+    });
+    await expect(claim(ref('claims-c'))).rejects.toThrow(
+      'the campaign is paused',
+    );
+    // Nothing was left behind by the refusals.
+    expect(
+      await knex('migrations')
+        .where({ entity_ref: ref('claims-c') })
+        .count(),
+    ).toEqual([{ count: '0' }]);
+  });
+});

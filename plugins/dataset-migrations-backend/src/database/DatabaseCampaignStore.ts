@@ -1,0 +1,764 @@
+import type { Knex } from 'knex';
+import {
+  durationMs,
+  MOVED_CONSUMER_STATES,
+  type Campaign,
+  type CampaignBurndownPoint,
+  type CampaignDatasetProgress,
+  type CampaignDatasetState,
+  type CampaignDocument,
+  type CampaignPlan,
+  type CampaignState,
+  type CampaignStuckItem,
+  type CampaignSummary,
+  type CampaignWaveProgress,
+  type Criticality,
+  type MigrationStatus,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  CampaignStartRefused,
+  type CampaignDatasetUpdate,
+  type CampaignRun,
+  type CampaignRunDataset,
+  type CampaignStore,
+  type CampaignTransitionResult,
+} from './CampaignStore';
+import { knexOf, type StoreTransaction } from './StoreTransaction';
+
+const UNIQUE_VIOLATION = '23505';
+/** Datasets whose work is over: they count as done. */
+const DONE: CampaignDatasetState[] = ['migrated', 'contracted'];
+/** Failures the policy counts. */
+const FAILED: CampaignDatasetState[] = ['failed', 'rolled-back'];
+/** Datasets still to move (skipped ones never will, by decision). */
+const OUTSTANDING: CampaignDatasetState[] = [
+  'pending',
+  'migrating',
+  'failed',
+  'rolled-back',
+];
+/** A campaign still holding its datasets: another campaign may not take them. */
+const HOLDING: CampaignState[] = ['draft', 'running', 'paused'];
+/** Consumer failures that count a dataset failed when the policy says so. */
+const COUNTED_CONSUMER_FAILURES = ['verification-failed', 'shadow-mismatch'];
+
+type CampaignRow = {
+  id: string;
+  name: string;
+  title: string;
+  owner: string;
+  deadline: Date;
+  document: CampaignDocument;
+  plan: CampaignPlan | null;
+  state: CampaignState;
+  state_reason: string | null;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  started_by: string | null;
+  paused_by_runner: boolean;
+};
+
+type WaveRow = {
+  campaign_id: string;
+  wave_index: number;
+  kind: 'canary' | 'wave';
+  state: CampaignWaveProgress['state'];
+  started_at: Date | null;
+  soaked_at: Date | null;
+  finished_at: Date | null;
+  failures_accepted: number;
+};
+
+/** A campaign's dataset row with what its migration says. */
+type DatasetRow = {
+  entity_ref: string;
+  wave_index: number;
+  position: number;
+  owner: string | null;
+  criticality: Criticality;
+  target_version: number;
+  state: CampaignDatasetState;
+  migration_id: string | null;
+  reason: string | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  starter_may_start: boolean | null;
+  migration_status: MigrationStatus | null;
+  failure_reason: string | null;
+  contracted_at: Date | null;
+  consumers_total: number;
+  consumers_moved: number;
+  consumer_failure: string | null;
+};
+
+const iso = (date: Date | null | undefined) =>
+  date ? new Date(date).toISOString() : undefined;
+
+/** Campaigns in the plugin's database. */
+export class DatabaseCampaignStore implements CampaignStore {
+  constructor(private readonly knex: Knex) {}
+
+  async createCampaign(campaign: {
+    id: string;
+    plan: CampaignPlan;
+    createdBy: string;
+    at: Date;
+  }): Promise<boolean> {
+    const { document } = campaign.plan;
+    try {
+      await this.knex.transaction(async tx => {
+        await tx<CampaignRow>('campaigns').insert({
+          id: campaign.id,
+          name: document.name,
+          title: document.title,
+          owner: document.owner,
+          deadline: new Date(document.deadline),
+          document: JSON.stringify(document) as any,
+          plan: JSON.stringify(campaign.plan) as any,
+          state: 'draft',
+          created_by: campaign.createdBy,
+          created_at: campaign.at,
+          updated_at: campaign.at,
+        });
+        await this.writePlanRows(tx, campaign.id, campaign.plan);
+        await this.snapshot(tx, campaign.id, campaign.at);
+      });
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return false;
+      throw error;
+    }
+  }
+
+  /** The plan's waves and datasets; positions in plan order across waves. */
+  private async writePlanRows(
+    tx: Knex.Transaction,
+    campaignId: string,
+    plan: CampaignPlan,
+    starterMayStart?: ReadonlySet<string>,
+  ): Promise<void> {
+    await tx('campaign_datasets').where({ campaign_id: campaignId }).delete();
+    await tx('campaign_waves').where({ campaign_id: campaignId }).delete();
+    if (plan.waves.length === 0) return;
+    await tx('campaign_waves').insert(
+      plan.waves.map(wave => ({
+        campaign_id: campaignId,
+        wave_index: wave.index,
+        kind: wave.kind,
+        state: 'pending',
+      })),
+    );
+    let position = 0;
+    const rows = plan.waves.flatMap(wave =>
+      wave.datasets.map(dataset => ({
+        campaign_id: campaignId,
+        entity_ref: dataset.entityRef,
+        wave_index: wave.index,
+        position: position++,
+        owner: dataset.owner ?? null,
+        criticality: dataset.criticality,
+        target_version: dataset.targetVersion,
+        state: 'pending',
+        starter_may_start: starterMayStart
+          ? starterMayStart.has(dataset.entityRef)
+          : null,
+      })),
+    );
+    for (let i = 0; i < rows.length; i += 1000)
+      await tx('campaign_datasets').insert(rows.slice(i, i + 1000));
+  }
+
+  async findBusyDatasets(
+    entityRefs: string[],
+    exceptCampaignId?: string,
+  ): Promise<Map<string, string>> {
+    const busy = new Map<string, string>();
+    if (entityRefs.length === 0) return busy;
+    const { rows: migrations } = await this.knex.raw(
+      `SELECT entity_ref, id, status, campaign_id FROM migrations
+        WHERE entity_ref = ANY(?)
+          AND status IN ('queued', 'running', 'awaiting-decision', 'awaiting-approval')`,
+      [entityRefs],
+    );
+    for (const row of migrations)
+      busy.set(
+        row.entity_ref,
+        `dataset ${row.entity_ref} is busy with migration ${row.id} (${row.status})`,
+      );
+    const { rows: campaigns } = await this.knex.raw(
+      `SELECT d.entity_ref, c.name, c.state FROM campaign_datasets d
+         JOIN campaigns c ON c.id = d.campaign_id
+        WHERE d.entity_ref = ANY(?) AND c.state = ANY(?)
+          AND d.state IN ('pending', 'migrating')
+          AND (?::uuid IS NULL OR c.id <> ?::uuid)`,
+      [entityRefs, HOLDING, exceptCampaignId ?? null, exceptCampaignId ?? null],
+    );
+    for (const row of campaigns)
+      if (!busy.has(row.entity_ref))
+        busy.set(
+          row.entity_ref,
+          `dataset ${row.entity_ref} is in campaign ${row.name} (${row.state})`,
+        );
+    return busy;
+  }
+
+  async listCampaigns(): Promise<CampaignSummary[]> {
+    const rows = await this.knex<CampaignRow>('campaigns')
+      .select('*')
+      .orderBy('created_at', 'desc');
+    const counts = await this.countsOf(rows.map(r => r.id));
+    return rows.map(row => toSummary(row, counts.get(row.id)));
+  }
+
+  private async countsOf(ids: string[]) {
+    const counts = new Map<string, CampaignSummary['counts']>();
+    if (ids.length === 0) return counts;
+    const { rows } = await this.knex.raw(
+      `SELECT campaign_id, count(*)::int AS datasets,
+              (count(*) FILTER (WHERE state = ANY(?)))::int AS done,
+              (count(*) FILTER (WHERE state = ANY(?)))::int AS failed
+         FROM campaign_datasets WHERE campaign_id = ANY(?) GROUP BY campaign_id`,
+      [DONE, FAILED, ids],
+    );
+    for (const row of rows)
+      counts.set(row.campaign_id, {
+        datasets: row.datasets,
+        done: row.done,
+        failed: row.failed,
+      });
+    return counts;
+  }
+
+  async getCampaign(id: string, now: Date): Promise<Campaign | undefined> {
+    const row = await this.knex<CampaignRow>('campaigns').where({ id }).first();
+    if (!row) return undefined;
+    const [waves, datasets, burndown] = await Promise.all([
+      this.waveRows(this.knex, id),
+      this.datasetRows(this.knex, id),
+      this.burndown(id),
+    ]);
+    const counts = {
+      datasets: datasets.length,
+      done: datasets.filter(d => DONE.includes(d.state)).length,
+      failed: datasets.filter(d => FAILED.includes(d.state)).length,
+    };
+    const plannedConsumers = plannedConsumersOf(row.plan);
+    return {
+      ...toSummary(row, counts),
+      document: row.document,
+      plan: row.plan ?? emptyPlan(row.document),
+      waves: waves.map(wave => {
+        const of = datasets.filter(d => d.wave_index === wave.wave_index);
+        return {
+          index: wave.wave_index,
+          kind: wave.kind,
+          state: wave.state,
+          ...(wave.started_at ? { startedAt: iso(wave.started_at) } : {}),
+          ...(wave.soaked_at ? { soakedAt: iso(wave.soaked_at) } : {}),
+          ...(wave.finished_at ? { finishedAt: iso(wave.finished_at) } : {}),
+          datasets: of.length,
+          done: of.filter(d => DONE.includes(d.state)).length,
+          failed: of.filter(d => FAILED.includes(d.state)).length,
+        };
+      }),
+      datasets: datasets.map(d => toDatasetProgress(d, plannedConsumers)),
+      burndown,
+      stuck: await this.stuck(row, datasets, now),
+    };
+  }
+
+  private async burndown(id: string): Promise<CampaignBurndownPoint[]> {
+    const rows = await this.knex('campaign_progress')
+      .where({ campaign_id: id })
+      .orderBy([
+        { column: 'at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .select('at', 'datasets_outstanding', 'consumers_outstanding');
+    return rows.map(r => ({
+      at: iso(r.at)!,
+      datasetsOutstanding: r.datasets_outstanding,
+      consumersOutstanding: r.consumers_outstanding,
+    }));
+  }
+
+  /**
+   * What a person should look at: failed datasets, migrations awaiting a decision
+   * or an approval, and pull requests open longer than the campaign's `remindAfter`.
+   */
+  private async stuck(
+    campaign: CampaignRow,
+    datasets: DatasetRow[],
+    now: Date,
+  ): Promise<CampaignStuckItem[]> {
+    const items: CampaignStuckItem[] = [];
+    const migrationIds: string[] = [];
+    for (const d of datasets) {
+      const at = { ...(d.migration_id ? { migrationId: d.migration_id } : {}) };
+      if (d.migration_id) migrationIds.push(d.migration_id);
+      if (FAILED.includes(d.state)) {
+        items.push({
+          entityRef: d.entity_ref,
+          ...at,
+          kind: 'failed',
+          detail:
+            d.reason ??
+            d.failure_reason ??
+            (d.state === 'rolled-back' ? 'rolled back' : 'failed'),
+          ...(d.finished_at ? { since: iso(d.finished_at) } : {}),
+        });
+      } else if (d.migration_status === 'awaiting-approval') {
+        items.push({
+          entityRef: d.entity_ref,
+          ...at,
+          kind: 'awaiting-approval',
+          detail: `migration ${d.migration_id} awaits an approval`,
+          ...(d.started_at ? { since: iso(d.started_at) } : {}),
+        });
+      }
+    }
+    if (migrationIds.length === 0) return items;
+    const remindAfterMs = durationMs(
+      campaign.document.rollout.pullRequests.remindAfter,
+    );
+    const byMigration = new Map(datasets.map(d => [d.migration_id, d]));
+    const { rows } = await this.knex.raw(
+      `SELECT migration_id, entity_ref, state, failure_kind, updated_at,
+              pull_request->>'url' AS url
+         FROM migration_consumers
+        WHERE migration_id = ANY(?)
+          AND ((state = 'failed' AND failure_kind = 'needs-decision')
+               OR (state = 'pr-opened' AND updated_at < ?))
+        ORDER BY updated_at`,
+      [migrationIds, new Date(now.getTime() - remindAfterMs)],
+    );
+    for (const row of rows) {
+      const dataset = byMigration.get(row.migration_id)!;
+      items.push(
+        row.state === 'failed'
+          ? {
+              entityRef: dataset.entity_ref,
+              migrationId: row.migration_id,
+              kind: 'needs-decision',
+              detail: `consumer ${row.entity_ref} waits for a decision`,
+              since: iso(row.updated_at),
+            }
+          : {
+              entityRef: dataset.entity_ref,
+              migrationId: row.migration_id,
+              kind: 'pull-request-stale',
+              detail: `the pull request of consumer ${row.entity_ref}${
+                row.url ? ` (${row.url})` : ''
+              } is open since ${iso(row.updated_at)}`,
+              since: iso(row.updated_at),
+            },
+      );
+    }
+    return items;
+  }
+
+  async getRun(id: string): Promise<CampaignRun | undefined> {
+    const row = await this.knex<CampaignRow>('campaigns').where({ id }).first();
+    if (!row) return undefined;
+    const [waves, datasets] = await Promise.all([
+      this.waveRows(this.knex, id),
+      this.datasetRows(this.knex, id),
+    ]);
+    return {
+      id: row.id,
+      name: row.name,
+      owner: row.owner,
+      state: row.state,
+      ...(row.state_reason ? { stateReason: row.state_reason } : {}),
+      document: row.document,
+      ...(row.started_by ? { startedBy: row.started_by } : {}),
+      waves: waves.map(w => ({
+        index: w.wave_index,
+        kind: w.kind,
+        state: w.state,
+        ...(w.started_at ? { startedAt: new Date(w.started_at) } : {}),
+        ...(w.soaked_at ? { soakedAt: new Date(w.soaked_at) } : {}),
+        failuresAccepted: w.failures_accepted,
+      })),
+      datasets: datasets.map(
+        (d): CampaignRunDataset => ({
+          entityRef: d.entity_ref,
+          wave: d.wave_index,
+          position: d.position,
+          state: d.state,
+          targetVersion: d.target_version,
+          starterMayStart: d.starter_may_start === true,
+          ...(d.migration_id ? { migrationId: d.migration_id } : {}),
+          ...(d.migration_status
+            ? { migrationStatus: d.migration_status }
+            : {}),
+          ...(d.failure_reason ? { migrationFailure: d.failure_reason } : {}),
+          contracted: d.contracted_at !== null,
+          ...(d.consumer_failure
+            ? { consumerFailure: d.consumer_failure }
+            : {}),
+        }),
+      ),
+    };
+  }
+
+  private waveRows(knex: Knex, id: string): Promise<WaveRow[]> {
+    return knex<WaveRow>('campaign_waves')
+      .where({ campaign_id: id })
+      .orderBy('wave_index');
+  }
+
+  private async datasetRows(knex: Knex, id: string): Promise<DatasetRow[]> {
+    const { rows } = await knex.raw(
+      `SELECT d.entity_ref, d.wave_index, d.position, d.owner, d.criticality,
+              d.target_version, d.state, d.migration_id, d.reason, d.started_at,
+              d.finished_at, d.starter_may_start,
+              m.status AS migration_status, m.failure_reason, m.contracted_at,
+              coalesce(c.total, 0)::int AS consumers_total,
+              coalesce(c.moved, 0)::int AS consumers_moved,
+              c.failure AS consumer_failure
+         FROM campaign_datasets d
+         LEFT JOIN migrations m ON m.id = d.migration_id
+         LEFT JOIN LATERAL (
+           SELECT count(*) AS total,
+                  count(*) FILTER (WHERE mc.state = ANY(:moved)) AS moved,
+                  min(mc.entity_ref || ' (' || mc.failure_kind || ')')
+                    FILTER (WHERE mc.state = 'failed' AND mc.failure_kind = ANY(:counted)) AS failure
+             FROM migration_consumers mc WHERE mc.migration_id = d.migration_id
+         ) c ON d.migration_id IS NOT NULL
+        WHERE d.campaign_id = :id
+        ORDER BY d.position`,
+      {
+        id,
+        moved: [...MOVED_CONSUMER_STATES],
+        counted: COUNTED_CONSUMER_FAILURES,
+      },
+    );
+    return rows;
+  }
+
+  async startCampaign(
+    id: string,
+    start: {
+      plan: CampaignPlan;
+      startedBy: string;
+      starterMayStart: ReadonlySet<string>;
+      at: Date;
+    },
+  ): Promise<CampaignTransitionResult> {
+    return this.knex.transaction(async tx => {
+      const [row] = await tx<CampaignRow>('campaigns')
+        .where({ id })
+        .where('state', 'draft')
+        .update({
+          state: 'running',
+          state_reason: null,
+          plan: JSON.stringify(start.plan) as any,
+          started_by: start.startedBy,
+          started_at: start.at,
+          updated_at: start.at,
+        })
+        .returning('id');
+      if (!row) return this.refused(tx, id);
+      await this.writePlanRows(tx, id, start.plan, start.starterMayStart);
+      await this.snapshot(tx, id, start.at);
+      return { changed: true as const };
+    });
+  }
+
+  async transition(
+    id: string,
+    change: {
+      from: readonly CampaignState[];
+      to: CampaignState;
+      reason?: string;
+      at: Date;
+      skipPending?: string;
+      acceptFailures?: boolean;
+      pausedByRunner?: boolean;
+    },
+  ): Promise<CampaignTransitionResult> {
+    const finished = change.to === 'completed' || change.to === 'aborted';
+    return this.knex.transaction(async tx => {
+      const [row] = await tx<CampaignRow>('campaigns')
+        .where({ id })
+        .whereRaw('state = ANY(?)', [[...change.from]])
+        .update({
+          state: change.to,
+          state_reason: change.reason ?? null,
+          updated_at: change.at,
+          paused_by_runner: change.pausedByRunner === true,
+          ...(finished ? { finished_at: change.at } : {}),
+        })
+        .returning('id');
+      if (!row) return this.refused(tx, id);
+      if (change.skipPending !== undefined) {
+        await tx('campaign_datasets')
+          .where({ campaign_id: id, state: 'pending' })
+          .update({
+            state: 'skipped',
+            reason: change.skipPending,
+            finished_at: change.at,
+          });
+        await this.snapshot(tx, id, change.at);
+      }
+      // A wave the policy stopped runs again; its failures so far (and those of a
+      // running wave, should the pause have landed without the wave's) are accepted.
+      if (change.acceptFailures) {
+        await tx.raw(
+          `UPDATE campaign_waves w
+              SET state = 'running',
+                  failures_accepted = (
+                    SELECT count(*) FROM campaign_datasets d
+                     WHERE d.campaign_id = w.campaign_id
+                       AND d.wave_index = w.wave_index AND d.state = ANY(?))
+            WHERE w.campaign_id = ? AND w.state IN ('failed', 'running')`,
+          [FAILED, id],
+        );
+      }
+      return { changed: true as const };
+    });
+  }
+
+  private async refused(
+    tx: Knex.Transaction,
+    id: string,
+  ): Promise<CampaignTransitionResult> {
+    const current = await tx<CampaignRow>('campaigns')
+      .where({ id })
+      .first('state');
+    return { changed: false, ...(current ? { current: current.state } : {}) };
+  }
+
+  async isPausedByRunner(id: string): Promise<boolean> {
+    const row = await this.knex<CampaignRow>('campaigns')
+      .where({ id })
+      .first('state', 'paused_by_runner');
+    return row?.state === 'paused' && row.paused_by_runner;
+  }
+
+  async updateDatasets(
+    id: string,
+    updates: CampaignDatasetUpdate[],
+    at: Date,
+  ): Promise<number> {
+    if (updates.length === 0) return 0;
+    return this.knex.transaction(async tx => {
+      let applied = 0;
+      for (const update of updates) {
+        const ended = update.to !== 'pending' && update.to !== 'migrating';
+        applied += await tx('campaign_datasets')
+          .where({
+            campaign_id: id,
+            entity_ref: update.entityRef,
+            state: update.from,
+          })
+          .update({
+            state: update.to,
+            reason: update.reason ?? null,
+            ...(ended ? { finished_at: at } : { finished_at: null }),
+          });
+      }
+      if (applied > 0) await this.snapshot(tx, id, at);
+      return applied;
+    });
+  }
+
+  async recordProgress(id: string, at: Date): Promise<void> {
+    await this.knex.transaction(tx => this.snapshot(tx, id, at));
+  }
+
+  async updateWave(
+    id: string,
+    index: number,
+    change: {
+      from: readonly CampaignWaveProgress['state'][];
+      to: CampaignWaveProgress['state'];
+      at: Date;
+      soakedAt?: Date;
+    },
+  ): Promise<boolean> {
+    const ended = ['healthy', 'failed', 'rolled-back'].includes(change.to);
+    const updated = await this.knex('campaign_waves')
+      .where({ campaign_id: id, wave_index: index })
+      .whereRaw('state = ANY(?)', [[...change.from]])
+      .update({
+        state: change.to,
+        ...(change.to === 'running'
+          ? {
+              started_at: this.knex.raw('coalesce(started_at, ?)', [change.at]),
+            }
+          : {}),
+        ...(change.soakedAt ? { soaked_at: change.soakedAt } : {}),
+        ...(ended ? { finished_at: change.at } : {}),
+      });
+    return updated > 0;
+  }
+
+  async claimDatasetStart(
+    executor: StoreTransaction,
+    claim: {
+      campaignId: string;
+      entityRef: string;
+      migrationId: string;
+      concurrency: number;
+      at: Date;
+    },
+  ): Promise<void> {
+    const tx = knexOf(executor);
+    // The campaign row's lock makes concurrent ticks, and a pause or abort, take turns.
+    const campaign = await tx<CampaignRow>('campaigns')
+      .where({ id: claim.campaignId })
+      .forUpdate()
+      .first('state');
+    if (campaign?.state !== 'running')
+      throw new CampaignStartRefused(
+        `the campaign is ${campaign?.state ?? 'gone'}`,
+      );
+    const { rows } = await tx.raw(
+      `SELECT count(*)::int AS n FROM campaign_datasets
+        WHERE campaign_id = ? AND state = 'migrating'`,
+      [claim.campaignId],
+    );
+    if (rows[0].n >= claim.concurrency)
+      throw new CampaignStartRefused(
+        `${rows[0].n} of the campaign's migrations are running (concurrency ${claim.concurrency})`,
+      );
+    const claimed = await tx('campaign_datasets')
+      .where({
+        campaign_id: claim.campaignId,
+        entity_ref: claim.entityRef,
+        state: 'pending',
+      })
+      .update({
+        state: 'migrating',
+        migration_id: claim.migrationId,
+        started_at: claim.at,
+        reason: null,
+      });
+    if (claimed === 0)
+      throw new CampaignStartRefused(
+        `dataset ${claim.entityRef} was started or skipped meanwhile`,
+      );
+    await this.snapshot(tx, claim.campaignId, claim.at);
+  }
+
+  async getHeader(id: string) {
+    const row = await this.knex<CampaignRow>('campaigns')
+      .where({ id })
+      .first('name', 'title', 'owner');
+    return row && { name: row.name, title: row.title, owner: row.owner };
+  }
+
+  /**
+   * Records the outstanding work now, when it differs from the last record: datasets
+   * not yet moved, and consumers not yet moved (those of a migration's ledger once
+   * discovered, the plan's count before).
+   */
+  private async snapshot(knex: Knex, id: string, at: Date): Promise<void> {
+    // Always inside a transaction: two at once for a campaign take turns, so the
+    // second compares with the first's record instead of writing the same twice.
+    await knex.raw(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, [
+      `campaign_progress:${id}`,
+    ]);
+    const campaign = await knex<CampaignRow>('campaigns')
+      .where({ id })
+      .first('plan');
+    const planned = plannedConsumersOf(campaign?.plan ?? null);
+    const datasets = await this.datasetRows(knex, id);
+    const datasetsOutstanding = datasets.filter(d =>
+      OUTSTANDING.includes(d.state),
+    ).length;
+    const consumersOutstanding = datasets.reduce(
+      (sum, d) => sum + outstandingConsumers(d, planned),
+      0,
+    );
+    const last = await knex('campaign_progress')
+      .where({ campaign_id: id })
+      .orderBy('id', 'desc')
+      .first('datasets_outstanding', 'consumers_outstanding');
+    if (
+      last?.datasets_outstanding === datasetsOutstanding &&
+      last?.consumers_outstanding === consumersOutstanding
+    )
+      return;
+    await knex('campaign_progress').insert({
+      campaign_id: id,
+      at,
+      datasets_outstanding: datasetsOutstanding,
+      consumers_outstanding: consumersOutstanding,
+    });
+  }
+}
+
+function plannedConsumersOf(plan: CampaignPlan | null): Map<string, number> {
+  return new Map(
+    (plan?.waves ?? []).flatMap(w =>
+      w.datasets.map(d => [d.entityRef, d.consumers] as const),
+    ),
+  );
+}
+
+function outstandingConsumers(
+  dataset: DatasetRow,
+  planned: Map<string, number>,
+): number {
+  if (dataset.state === 'skipped') return 0;
+  if (dataset.consumers_total > 0)
+    return dataset.consumers_total - dataset.consumers_moved;
+  return planned.get(dataset.entity_ref) ?? 0;
+}
+
+function toDatasetProgress(
+  d: DatasetRow,
+  planned: Map<string, number>,
+): CampaignDatasetProgress {
+  return {
+    entityRef: d.entity_ref,
+    wave: d.wave_index,
+    position: d.position,
+    ...(d.owner ? { owner: d.owner } : {}),
+    criticality: d.criticality,
+    state: d.state,
+    ...(d.migration_id ? { migrationId: d.migration_id } : {}),
+    ...(d.migration_status ? { migrationStatus: d.migration_status } : {}),
+    ...(d.reason ? { reason: d.reason } : {}),
+    ...(d.started_at ? { startedAt: iso(d.started_at) } : {}),
+    ...(d.finished_at ? { finishedAt: iso(d.finished_at) } : {}),
+    consumersMoved: d.consumers_moved,
+    consumersOutstanding: outstandingConsumers(d, planned),
+  };
+}
+
+function toSummary(
+  row: CampaignRow,
+  counts: CampaignSummary['counts'] | undefined,
+): CampaignSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    title: row.title,
+    owner: row.owner,
+    deadline: iso(row.deadline)!,
+    state: row.state,
+    ...(row.state_reason ? { stateReason: row.state_reason } : {}),
+    createdBy: row.created_by,
+    createdAt: iso(row.created_at)!,
+    ...(row.started_at ? { startedAt: iso(row.started_at) } : {}),
+    ...(row.finished_at ? { finishedAt: iso(row.finished_at) } : {}),
+    counts: counts ?? { datasets: 0, done: 0, failed: 0 },
+  };
+}
+
+function emptyPlan(document: CampaignDocument): CampaignPlan {
+  return {
+    document,
+    waves: [],
+    skipped: [],
+    byOwner: [],
+    totals: { datasets: 0, consumers: 0, pullRequests: 0 },
+  };
+}

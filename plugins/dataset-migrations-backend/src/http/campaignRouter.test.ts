@@ -1,0 +1,499 @@
+import express from 'express';
+import type { Knex } from 'knex';
+import request from 'supertest';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  datasetMigrationCampaignCreatePermission,
+  datasetMigrationCampaignManagePermission,
+  datasetMigrationCampaignReadPermission,
+  datasetMigrationRequestPermission,
+  datasetMigrationStartPermission,
+  type Campaign,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { newMigration } from '../__testUtils__/fixtures';
+import { recordingAuditor } from '../__testUtils__/recordingAuditor';
+import { CampaignService } from '../campaigns/CampaignService';
+import {
+  campaignDocument,
+  fixedPlanning,
+} from '../campaigns/__testUtils__/campaignPlans';
+import { DatabaseCampaignStore } from '../database/DatabaseCampaignStore';
+import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
+import { JobQueue } from '../queue/JobQueue';
+import type { ConsumerPullRequests } from '../services/ConsumerPullRequests';
+import type { ConsumerService } from '../services/ConsumerService';
+import type { MigrationService } from '../services/MigrationService';
+import { RequestGuard } from './RequestGuard';
+import { createRouter } from './router';
+
+const WORKER_SCHEMA = 'campaign_routes_worker';
+const ADMIN = 'user:default/admin';
+/** Reads and plans, nothing more. */
+const READER = 'user:default/reader';
+/** Manages campaigns and requests migrations, but may not start them himself. */
+const NO_START = 'user:default/no-start';
+/** Manages campaigns, but may not request a migration of dataset `c`. */
+const LIMITED = 'user:default/limited';
+/** Holds nothing. */
+const STRANGER = 'user:default/stranger';
+
+const ref = (name: string) => `resource:default/${name}`;
+const CAMPAIGN = [
+  datasetMigrationCampaignReadPermission.name,
+  datasetMigrationCampaignCreatePermission.name,
+  datasetMigrationCampaignManagePermission.name,
+];
+
+function decide(
+  permission: string,
+  resourceRef: string | undefined,
+  credentials: BackstageCredentials,
+) {
+  const user = (credentials.principal as { userEntityRef?: string })
+    .userEntityRef;
+  const allowed =
+    user === ADMIN ||
+    (user === READER &&
+      permission === datasetMigrationCampaignReadPermission.name) ||
+    (user === NO_START &&
+      permission !== datasetMigrationStartPermission.name) ||
+    (user === LIMITED &&
+      !(
+        permission === datasetMigrationRequestPermission.name &&
+        resourceRef === ref('c')
+      ));
+  return allowed && (CAMPAIGN.includes(permission) || user !== READER)
+    ? AuthorizeResult.ALLOW
+    : AuthorizeResult.DENY;
+}
+
+/** The campaign routes as the plugin mounts them, on a real Postgres; planning fixed per test. */
+describe('campaign routes', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let store: DatabaseMigrationStore;
+  let queue: JobQueue;
+  let app: express.Express;
+  const planning = fixedPlanning([[ref('a')], [ref('b'), ref('c')]]);
+  const { auditor, events: audits } = recordingAuditor();
+
+  beforeAll(async () => {
+    knex = await init();
+    store = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex }),
+    });
+    queue = new JobQueue({
+      knex,
+      schema: WORKER_SCHEMA,
+      logger: mockServices.logger.mock(),
+    });
+    await queue.migrate();
+    const guard = new RequestGuard({
+      permissions: mockServices.permissions.mock({
+        authorize: async (requests, options) =>
+          requests.map(r => ({
+            result: decide(
+              r.permission.name,
+              (r as { resourceRef?: string }).resourceRef,
+              options.credentials,
+            ),
+          })),
+      }),
+      auditor,
+      toMigrationFilter: () => {
+        throw new Error('no run lists here');
+      },
+    });
+    app = express().use(
+      createRouter({
+        service: {} as MigrationService,
+        consumers: {} as ConsumerService,
+        pullRequests: {} as ConsumerPullRequests,
+        httpAuth: mockServices.httpAuth(),
+        guard,
+        campaigns: new CampaignService({
+          campaigns: new DatabaseCampaignStore(knex),
+          planning,
+          permissions: guard,
+          queue,
+        }),
+      }),
+    );
+    app.use(mockErrorHandler());
+  });
+
+  afterAll(async () => {
+    await queue.stop();
+  });
+
+  beforeEach(() => {
+    planning.waves = [[ref('a')], [ref('b'), ref('c')]];
+  });
+
+  const as = (user: string) => {
+    const auth = mockCredentials.user.header(user);
+    return {
+      post: (path: string, body?: object | string, type?: string) => {
+        const req = request(app).post(path).set('Authorization', auth);
+        if (type) req.set('Content-Type', type);
+        return body === undefined ? req : req.send(body);
+      },
+      get: (path: string) => request(app).get(path).set('Authorization', auth),
+    };
+  };
+  const campaignCount = async () =>
+    Number((await knex('campaigns').count<{ count: string }[]>('*'))[0].count);
+  const lastAudit = (eventId: string) =>
+    audits.filter(a => a.eventId === eventId).at(-1);
+
+  /** Aborts every campaign left active, so the next test's datasets are free. */
+  afterEach(async () => {
+    await knex('campaigns')
+      .whereIn('state', ['draft', 'running', 'paused'])
+      .update({ state: 'aborted' });
+  });
+
+  it('plans for readers and creates a draft for creators, with its datasets in plan order and an audit event', async () => {
+    const planned = await as(READER).post(
+      '/campaigns/plan',
+      campaignDocument({ name: 'planned' }),
+    );
+    expect(planned.status).toBe(200);
+    expect(planned.body.plan.waves).toHaveLength(2);
+    expect(await campaignCount()).toBe(0);
+
+    const created = await as(ADMIN).post(
+      '/campaigns',
+      campaignDocument({ name: 'first' }),
+    );
+    expect(created.status).toBe(201);
+    const campaign: Campaign = created.body.campaign;
+    expect(campaign).toMatchObject({
+      name: 'first',
+      state: 'draft',
+      createdBy: ADMIN,
+      counts: { datasets: 3, done: 0, failed: 0 },
+    });
+    expect(
+      campaign.datasets.map(d => [d.entityRef, d.wave, d.position, d.state]),
+    ).toEqual([
+      [ref('a'), 0, 0, 'pending'],
+      [ref('b'), 1, 1, 'pending'],
+      [ref('c'), 1, 2, 'pending'],
+    ]);
+    expect(campaign.burndown).toEqual([
+      expect.objectContaining({
+        datasetsOutstanding: 3,
+        consumersOutstanding: 3,
+      }),
+    ]);
+    expect(lastAudit('campaign-create')).toMatchObject({
+      severityLevel: 'low',
+      outcome: 'succeeded',
+      meta: { name: 'first', campaignId: campaign.id, datasets: 3 },
+    });
+
+    const listed = await as(READER).get('/campaigns');
+    expect(listed.body.items.map((c: { name: string }) => c.name)).toContain(
+      'first',
+    );
+    const read = await as(READER).get(`/campaigns/${campaign.id}`);
+    expect(read.status).toBe(200);
+    expect(read.body.campaign.id).toBe(campaign.id);
+  });
+
+  it('accepts a YAML document, and names what is wrong with one that is not', async () => {
+    const yaml = `name: from-yaml
+title: From YAML
+owner: group:default/data
+deadline: 2027-06-30
+selector: { tags: [finance] }
+changes:
+  - changeType: { field: amount, type: integer }
+`;
+    const created = await as(ADMIN).post(
+      '/campaigns',
+      yaml,
+      'application/yaml',
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.campaign.name).toBe('from-yaml');
+
+    const broken = await as(ADMIN).post(
+      '/campaigns',
+      'name: [unclosed',
+      'application/yaml',
+    );
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.message).toMatch(
+      /^Invalid campaign: not valid YAML: /,
+    );
+  });
+
+  it('refuses hostile bodies with a 400 naming each problem, and writes nothing', async () => {
+    const before = await campaignCount();
+    const cases: Array<[object | string, RegExp]> = [
+      [
+        campaignDocument({ name: "x'; DROP TABLE campaigns; --" }),
+        /^Invalid campaign: name: must be lower-case letters/,
+      ],
+      [
+        { ...campaignDocument(), name: 5 },
+        /name: Expected string, received number/,
+      ],
+      [
+        { ...campaignDocument(), rollout: { concurrency: 'all' } },
+        /rollout\.concurrency: Expected number/,
+      ],
+      [
+        { ...campaignDocument(), sneaky: true },
+        /Unrecognized key\(s\) in object: 'sneaky'/,
+      ],
+      [[1, 2, 3], /Invalid campaign: .*Expected object, received array/],
+    ];
+    for (const [body, problem] of cases) {
+      const response = await as(ADMIN).post('/campaigns', body);
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toMatch(problem);
+    }
+    const huge = await as(ADMIN).post('/campaigns', {
+      ...campaignDocument({ name: 'huge' }),
+      description: 'x'.repeat(2_000_000),
+    });
+    expect(huge.status).toBe(413);
+    expect(await campaignCount()).toBe(before);
+
+    // Ids and reasons in the path and body are checked too.
+    const badId = await as(ADMIN).get('/campaigns/not-a-uuid');
+    expect(badId.status).toBe(400);
+    expect(badId.body.error.message).toBe(
+      'Invalid campaign id: request: must be a campaign id',
+    );
+    const missing = await as(ADMIN).get(
+      '/campaigns/6f0a1f3e-5b7c-4d7e-9a51-2a7f0d6b9c11',
+    );
+    expect(missing.status).toBe(404);
+  });
+
+  it('refuses callers without the campaign permissions with a 403, audited, and changes nothing', async () => {
+    const before = await campaignCount();
+    const denied = await as(READER).post(
+      '/campaigns',
+      campaignDocument({ name: 'denied' }),
+    );
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toContain(
+      datasetMigrationCampaignCreatePermission.name,
+    );
+    expect(lastAudit('campaign-create')).toMatchObject({ outcome: 'failed' });
+    expect(await campaignCount()).toBe(before);
+    expect((await as(STRANGER).get('/campaigns')).status).toBe(403);
+    expect(
+      (await as(STRANGER).post('/campaigns/plan', campaignDocument())).status,
+    ).toBe(403);
+
+    const draft: Campaign = (
+      await as(ADMIN).post('/campaigns', campaignDocument({ name: 'guarded' }))
+    ).body.campaign;
+    for (const action of ['start', 'pause', 'resume', 'abort']) {
+      const response = await as(READER).post(
+        `/campaigns/${draft.id}/${action}`,
+        { reason: 'because' },
+      );
+      expect(response.status).toBe(403);
+      expect(lastAudit(`campaign-${action}`)).toMatchObject({
+        outcome: 'failed',
+        meta: { campaignId: draft.id },
+      });
+    }
+    expect(
+      (await as(ADMIN).get(`/campaigns/${draft.id}`)).body.campaign.state,
+    ).toBe('draft');
+  });
+
+  it('refuses a taken name and busy datasets with a 409 naming them', async () => {
+    expect(
+      (await as(ADMIN).post('/campaigns', campaignDocument({ name: 'taken' })))
+        .status,
+    ).toBe(201);
+    // The first campaign still holds a, b and c: another one may not take them.
+    const inCampaign = await as(ADMIN).post(
+      '/campaigns',
+      campaignDocument({ name: 'second' }),
+    );
+    expect(inCampaign.status).toBe(409);
+    expect(inCampaign.body.error.message).toContain(
+      `dataset ${ref('a')} is in campaign taken (draft)`,
+    );
+    await knex('campaigns')
+      .where({ name: 'taken' })
+      .update({ state: 'aborted' });
+
+    const again = await as(ADMIN).post(
+      '/campaigns',
+      campaignDocument({ name: 'taken' }),
+    );
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe(
+      'a campaign named taken already exists',
+    );
+
+    const active = newMigration({ entityRef: ref('c') });
+    await store.createMigration(active, async () => {});
+    const busy = await as(ADMIN).post(
+      '/campaigns',
+      campaignDocument({ name: 'busy' }),
+    );
+    expect(busy.status).toBe(409);
+    expect(busy.body.error.message).toBe(
+      `a dataset is busy: dataset ${ref('c')} is busy with migration ${
+        active.id
+      } (queued)`,
+    );
+    await store.requestCancel(active.id);
+  });
+
+  it('starts a draft with a fresh plan, checks the request permission on every dataset, records the starter and queues the first look', async () => {
+    const draft: Campaign = (
+      await as(ADMIN).post('/campaigns', campaignDocument({ name: 'to-start' }))
+    ).body.campaign;
+
+    const limited = await as(LIMITED).post(`/campaigns/${draft.id}/start`);
+    expect(limited.status).toBe(403);
+    expect(limited.body.error.message).toBe(
+      `not allowed: permission ${
+        datasetMigrationRequestPermission.name
+      } on ${ref('c')} was denied`,
+    );
+    expect(
+      (await as(ADMIN).get(`/campaigns/${draft.id}`)).body.campaign.state,
+    ).toBe('draft');
+
+    // The selection changed since the draft: d joined, c left.
+    planning.waves = [[ref('a')], [ref('b'), ref('d')]];
+    const callsBefore = planning.calls.length;
+    const started = await as(NO_START).post(`/campaigns/${draft.id}/start`);
+    expect(started.status).toBe(200);
+    expect(planning.calls.slice(callsBefore)).toEqual([
+      expect.objectContaining({
+        principal: expect.objectContaining({ userEntityRef: NO_START }),
+      }),
+    ]);
+    const campaign: Campaign = started.body.campaign;
+    expect(campaign.state).toBe('running');
+    expect(campaign.datasets.map(d => d.entityRef)).toEqual([
+      ref('a'),
+      ref('b'),
+      ref('d'),
+    ]);
+    const row = await knex('campaigns').where({ id: draft.id }).first();
+    expect(row.started_by).toBe(NO_START);
+    expect(row.plan.waves[1].datasets[1].entityRef).toBe(ref('d'));
+    const mayStart = await knex('campaign_datasets')
+      .where({ campaign_id: draft.id })
+      .pluck('starter_may_start');
+    expect(mayStart).toEqual([false, false, false]);
+    const { rows: jobs } = await knex.raw(
+      `SELECT task_identifier FROM ${WORKER_SCHEMA}.jobs WHERE key = ?`,
+      [`campaign:${draft.id}`],
+    );
+    expect(jobs).toEqual([
+      { task_identifier: 'dataset-migrations.advance-campaign' },
+    ]);
+    expect(lastAudit('campaign-start')).toMatchObject({
+      severityLevel: 'medium',
+      outcome: 'succeeded',
+      meta: { campaignId: draft.id, name: 'to-start', state: 'running' },
+    });
+
+    const twice = await as(ADMIN).post(`/campaigns/${draft.id}/start`);
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.message).toBe(
+      'campaign to-start is running; only a draft can be started',
+    );
+  });
+
+  it('pauses with a reason, resumes (medium when the policy had paused it) and aborts, each refused with a 409 naming the state when it does not apply', async () => {
+    const draft: Campaign = (
+      await as(ADMIN).post(
+        '/campaigns',
+        campaignDocument({ name: 'lifecycle' }),
+      )
+    ).body.campaign;
+    const path = (action: string) => `/campaigns/${draft.id}/${action}`;
+
+    const early = await as(ADMIN).post(path('pause'), { reason: 'wait' });
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toBe(
+      'campaign lifecycle is draft; only a running campaign can be paused',
+    );
+    expect((await as(ADMIN).post(path('start'))).status).toBe(200);
+
+    for (const [body, problem] of [
+      [{}, 'Invalid pause request: reason: Required'],
+      [
+        { reason: 42 },
+        'Invalid pause request: reason: Expected string, received number',
+      ],
+      [{ reason: '   ' }, 'Invalid pause request: reason: is required'],
+    ] as const) {
+      const response = await as(ADMIN).post(path('pause'), body);
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toBe(problem);
+    }
+    const paused = await as(ADMIN).post(path('pause'), {
+      reason: 'holiday "freeze"',
+    });
+    expect(paused.status).toBe(200);
+    expect(paused.body.campaign).toMatchObject({
+      state: 'paused',
+      stateReason: 'holiday "freeze"',
+    });
+    expect((await as(ADMIN).post(path('pause'), { reason: 'x' })).status).toBe(
+      409,
+    );
+
+    expect((await as(ADMIN).post(path('resume'))).status).toBe(200);
+    expect(lastAudit('campaign-resume')).toMatchObject({
+      severityLevel: 'low',
+      meta: { afterAutomaticPause: false },
+    });
+    // As the failure policy pauses it:
+    await knex('campaigns')
+      .where({ id: draft.id })
+      .update({ state: 'paused', paused_by_runner: true });
+    expect((await as(ADMIN).post(path('resume'))).status).toBe(200);
+    expect(lastAudit('campaign-resume')).toMatchObject({
+      severityLevel: 'medium',
+      meta: { afterAutomaticPause: true },
+    });
+    const running = await as(ADMIN).post(path('resume'));
+    expect(running.status).toBe(409);
+    expect(running.body.error.message).toBe(
+      'campaign lifecycle is running; only a paused campaign can be resumed',
+    );
+
+    const aborted = await as(ADMIN).post(path('abort'), { reason: 'done' });
+    expect(aborted.status).toBe(200);
+    expect(aborted.body.campaign.state).toBe('aborted');
+    expect(
+      aborted.body.campaign.datasets.map((d: { state: string }) => d.state),
+    ).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(lastAudit('campaign-abort')).toMatchObject({
+      severityLevel: 'medium',
+      outcome: 'succeeded',
+    });
+    const again = await as(ADMIN).post(path('abort'), { reason: 'done' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe(
+      'campaign lifecycle is aborted; only a draft, running or paused campaign can be aborted',
+    );
+  });
+});

@@ -1,0 +1,176 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import {
+  resolvePackagePath,
+  type AuditorServiceEventSeverityLevel,
+  type HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import type { JsonObject } from '@backstage/types';
+import type { BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  CAMPAIGN_JSON_SCHEMA_PATH,
+  datasetMigrationCampaignCreatePermission,
+  datasetMigrationCampaignManagePermission,
+  datasetMigrationCampaignReadPermission,
+  type Campaign,
+  type CampaignListResponse,
+  type CampaignPlanResponse,
+  type CampaignResponse,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { CampaignService } from '../campaigns/CampaignService';
+import { parseInput } from '../validation/parseInput';
+import type { RequestGuard } from './RequestGuard';
+import { specOf } from './specOf';
+
+const campaignId = z.string().uuid('must be a campaign id');
+
+const campaignJsonSchemaFile = resolvePackagePath(
+  '@dataset-migrations/plugin-dataset-migrations-common',
+  CAMPAIGN_JSON_SCHEMA_PATH,
+);
+
+/**
+ * Campaign routes, mounted by the plugin's router (which parses JSON and YAML
+ * bodies). Reading and planning need `campaign.read`, creating a draft
+ * `campaign.create`, and starting, pausing, resuming and aborting
+ * `campaign.manage`; every change is one audit event, a refusal included.
+ */
+export function createCampaignRouter(options: {
+  service: CampaignService;
+  httpAuth: HttpAuthService;
+  guard: RequestGuard;
+}): express.Router {
+  const { service, httpAuth, guard } = options;
+  const router = Router();
+
+  router.get('/campaign-spec/v1/schema.json', (_req, res) => {
+    res.sendFile(campaignJsonSchemaFile);
+  });
+
+  /** A signed-in user (never a service) holding `permission`. */
+  async function userWith(req: express.Request, permission: BasicPermission) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await guard.assertAllowed(credentials, permission);
+    return credentials;
+  }
+
+  router.post('/campaigns/plan', async (req, res) => {
+    const credentials = await userWith(
+      req,
+      datasetMigrationCampaignReadPermission,
+    );
+    const plan = await service.plan(specOf(req, 'campaign'), credentials);
+    res.json({ plan } satisfies CampaignPlanResponse);
+  });
+
+  router.get('/campaigns', async (req, res) => {
+    await userWith(req, datasetMigrationCampaignReadPermission);
+    res.json({ items: await service.list() } satisfies CampaignListResponse);
+  });
+
+  router.get('/campaigns/:id', async (req, res) => {
+    await userWith(req, datasetMigrationCampaignReadPermission);
+    const id = parseInput(campaignId, req.params.id, 'campaign id');
+    res.json({ campaign: await service.get(id) } satisfies CampaignResponse);
+  });
+
+  router.post('/campaigns', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const document = specOf(req, 'campaign');
+    const name = (document as { name?: unknown } | null)?.name;
+    const campaign = await guard.audited(
+      req,
+      {
+        eventId: 'campaign-create',
+        severityLevel: 'low',
+        meta: typeof name === 'string' ? { name: name.slice(0, 100) } : {},
+      },
+      async addMeta => {
+        await guard.assertAllowed(
+          credentials,
+          datasetMigrationCampaignCreatePermission,
+        );
+        const created = await service.create(document, credentials);
+        addMeta({ campaignId: created.id, datasets: created.counts.datasets });
+        return created;
+      },
+    );
+    res.status(201).json({ campaign } satisfies CampaignResponse);
+  });
+
+  /** A change to the campaign in the path by a user holding `campaign.manage`, as one audit event. */
+  async function managed(
+    req: express.Request,
+    event: { eventId: string; severityLevel: AuditorServiceEventSeverityLevel },
+    act: (
+      id: string,
+      credentials: Awaited<ReturnType<typeof userWith>>,
+      addMeta: (meta: JsonObject) => void,
+    ) => Promise<Campaign>,
+  ): Promise<Campaign> {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const id = parseInput(campaignId, req.params.id, 'campaign id');
+    return guard.audited(
+      req,
+      { ...event, meta: { campaignId: id } },
+      async addMeta => {
+        await guard.assertAllowed(
+          credentials,
+          datasetMigrationCampaignManagePermission,
+        );
+        const campaign = await act(id, credentials, addMeta);
+        addMeta({ name: campaign.name, state: campaign.state });
+        return campaign;
+      },
+    );
+  }
+
+  router.post('/campaigns/:id/start', async (req, res) => {
+    const campaign = await managed(
+      req,
+      { eventId: 'campaign-start', severityLevel: 'medium' },
+      (id, credentials) => service.start(id, credentials),
+    );
+    res.json({ campaign } satisfies CampaignResponse);
+  });
+
+  router.post('/campaigns/:id/pause', async (req, res) => {
+    const campaign = await managed(
+      req,
+      { eventId: 'campaign-pause', severityLevel: 'low' },
+      (id, credentials) => service.pause(id, req.body, credentials),
+    );
+    res.json({ campaign } satisfies CampaignResponse);
+  });
+
+  router.post('/campaigns/:id/resume', async (req, res) => {
+    // Resuming after the failure policy paused it overrides the policy: medium.
+    const id = campaignId.safeParse(req.params.id);
+    const automatic = id.success && (await service.pausedByRunner(id.data));
+    const campaign = await managed(
+      req,
+      {
+        eventId: 'campaign-resume',
+        severityLevel: automatic ? 'medium' : 'low',
+      },
+      async (campaign, credentials, addMeta) => {
+        const resumed = await service.resume(campaign, credentials);
+        addMeta({ afterAutomaticPause: resumed.afterAutomaticPause });
+        return resumed.campaign;
+      },
+    );
+    res.json({ campaign } satisfies CampaignResponse);
+  });
+
+  router.post('/campaigns/:id/abort', async (req, res) => {
+    const campaign = await managed(
+      req,
+      { eventId: 'campaign-abort', severityLevel: 'medium' },
+      (id, credentials) => service.abort(id, req.body, credentials),
+    );
+    res.json({ campaign } satisfies CampaignResponse);
+  });
+
+  return router;
+}
