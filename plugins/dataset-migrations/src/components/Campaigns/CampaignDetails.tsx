@@ -317,7 +317,11 @@ export function CampaignView(props: {
                 {[...campaign.waves]
                   .sort((a, b) => a.index - b.index)
                   .map(wave => (
-                    <Box key={wave.index}>
+                    <Box
+                      key={wave.index}
+                      role="group"
+                      aria-label={`Wave ${wave.index}`}
+                    >
                       <Box display="flex" justifyContent="space-between">
                         <Typography variant="subtitle2">
                           {wave.kind === 'canary'
