@@ -124,6 +124,12 @@ export interface StatementAnalysis extends Span {
    * relation: from cut-over the dataset's column could take them.
    */
   captures: Array<Span & { field: string; candidates: string[] }>;
+  /**
+   * A dataset field's name divided where it is not read from the dataset itself:
+   * a CTE's or subquery's column, fed by the dataset through `*` or a plain read,
+   * carries a changed type to the division unseen.
+   */
+  dividedElsewhere: Array<Span & { field: string }>;
 }
 
 export interface DatasetRelation extends Span {
@@ -167,6 +173,7 @@ export function analyzeSql(
       joinsByName: walker.joinsByName,
       ambiguous: walker.ambiguous,
       captures: walker.captures,
+      dividedElsewhere: walker.dividedElsewhere,
       datasetRelations: walker.datasetRelations,
     };
   });
@@ -196,6 +203,7 @@ class StatementWalker {
   readonly joinsByName: Array<Span & { field: string }> = [];
   readonly ambiguous: Array<Span & { field: string }> = [];
   readonly captures: StatementAnalysis['captures'] = [];
+  readonly dividedElsewhere: StatementAnalysis['dividedElsewhere'] = [];
   readonly datasetRelations: DatasetRelation[] = [];
   /** Inside an operand of `/` (see {@link ColumnUse.divided}). */
   private dividing: ColumnUse['divided'];
@@ -405,6 +413,8 @@ class StatementWalker {
         ...(this.dividing ? { divided: this.dividing } : {}),
         ...(crowded ? { crowdedOwner: owner.alias } : {}),
       });
+    } else if (this.dividing) {
+      this.dividedElsewhere.push({ ...span.whole, field });
     }
   }
 

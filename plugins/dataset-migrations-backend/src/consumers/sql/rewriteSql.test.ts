@@ -301,6 +301,41 @@ describe('rewriteSqlFile, an integer widened to numeric', () => {
   });
 });
 
+describe('rewriteSqlFile, an integer widened to numeric through a CTE', () => {
+  const toNumeric = consumerMapping(source, [
+    { changeType: { field: 'ms_played', type: 'numeric' } },
+  ]);
+
+  // jaffle_shop's stg_payments (corpus): `select *` in a CTE, divided outside it.
+  it('asks a person when the field reaches a division through * or a subquery', () => {
+    for (const sql of [
+      'with s as (select * from listening_events) select ms_played / 1000 as secs from s',
+      'select t.ms_played / 1000 from (select ms_played from listening_events) t',
+    ]) {
+      const result = rewrite(sql, toNumeric);
+      expect(result.status).toBe('needs-decision');
+      expect(result.impact.problem?.message).toContain(
+        '"ms_played" is divided after passing through a CTE or subquery',
+      );
+    }
+  });
+
+  it('leaves it alone when nothing divides it, or the widening stays integral', () => {
+    const sql =
+      'with s as (select * from listening_events) select sum(ms_played) from s';
+    expect(rewrite(sql, toNumeric).status).toBe('unaffected');
+    const toBigint = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'bigint' } },
+    ]);
+    expect(
+      rewrite(
+        'with s as (select * from listening_events) select ms_played / 1000 from s',
+        toBigint,
+      ).status,
+    ).toBe('unaffected');
+  });
+});
+
 describe('rewriteSqlFile, widened fields as written', () => {
   it('leaves a quoted widened field as written, and does not cast it in a test under a division', () => {
     const toNumeric = consumerMapping(source, [
