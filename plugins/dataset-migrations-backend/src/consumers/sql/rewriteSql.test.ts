@@ -385,25 +385,43 @@ describe('rewriteSqlFile, a new name another relation has', () => {
     );
   });
 
-  it('asks a person when an outer reference in a subquery would be captured by the dataset’s new column', () => {
-    const sql =
-      'select c.name from customers c where exists (select 1 from orders o where o.cust_ref = customer_id)';
-    const result = rewriteOrders(sql);
-    expect(result.status).toBe('needs-decision');
-    expect(result.content).toBe(sql);
-    expect(result.impact.problem?.message).toContain(
-      'qualify it as c.customer_id',
+  // The statement ran on the old version, which lacks the new name: with one
+  // other relation in scope, the name was that relation's column.
+  it('qualifies an outer reference in a subquery that the dataset’s new column would capture', () => {
+    const result = rewriteOrders(
+      'select c.name from customers c where exists (select 1 from orders o where o.cust_ref = customer_id)',
+    );
+    expect(result.status).toBe('rewritten');
+    expect(result.content).toBe(
+      'select c.name from customers c where exists (select 1 from orders o where o.customer_id = c.customer_id)',
     );
   });
 
-  it('asks a person when an unqualified name beside the dataset would become ambiguous', () => {
+  it('qualifies an unqualified name beside the dataset that would become ambiguous', () => {
     const result = rewriteOrders(
       'select customer_id, total from orders o join customers c on c.customer_id = o.cust_ref',
     );
-    expect(result.status).toBe('needs-decision');
-    expect(result.impact.problem?.message).toMatch(
-      /"customer_id" is not qualified.*qualify it as c\.customer_id/,
+    expect(result.status).toBe('rewritten');
+    expect(result.content).toBe(
+      'select c.customer_id, total from orders o join customers c on c.customer_id = o.customer_id',
     );
+  });
+
+  it('asks a person when the name could be another relation’s or an output column’s', () => {
+    for (const sql of [
+      // Two other relations: which one has it, only their schemas tell.
+      'select customer_id from orders o, customers c, stores s where c.id = o.cust_ref',
+      // GROUP BY may read the output column named customer_id.
+      'select c.id as customer_id, count(*) from orders o join customers c on c.id = o.cust_ref group by customer_id',
+      // A function in FROM has no alias to qualify with.
+      'select customer_id from orders o, generate_series(1, 2) where o.cust_ref > 0',
+    ]) {
+      const result = rewriteOrders(sql);
+      expect(result.status).toBe('needs-decision');
+      expect(result.impact.problem?.message).toContain(
+        '"customer_id" is not qualified',
+      );
+    }
   });
 
   it('needs nobody when the name provably belongs to a nearer relation', () => {
@@ -429,7 +447,9 @@ describe('rewriteSqlFile, a new name another relation has', () => {
       ordersTarget,
       withRegion,
     );
-    expect(result.status).toBe('needs-decision');
+    expect(result.content).toBe(
+      'select s.name from stores s where exists (select 1 from orders o where o.total > 0 and s.region = s.region)',
+    );
   });
 });
 

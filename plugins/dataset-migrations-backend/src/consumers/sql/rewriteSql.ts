@@ -307,6 +307,23 @@ function planEdits(
       }
     for (const capture of statement.captures) {
       plan.positions.push(capture.start);
+      if (
+        capture.owner !== undefined &&
+        !statement.joinsByName.some(
+          j => j.field === capture.field || j.field === '*',
+        )
+      ) {
+        // The one other relation in scope had it: say so, and the dataset cannot take it.
+        plan.edits.push({
+          start: capture.start,
+          end: capture.end,
+          text: `${identifier(capture.owner)}.${content.slice(
+            capture.start,
+            capture.end,
+          )}`,
+        });
+        continue;
+      }
       const [only] = capture.candidates;
       const suggestion =
         capture.candidates.length === 1 && only && !isPlaceholder(only)
