@@ -144,7 +144,8 @@ export function rewriteSqlFile(
       fields,
       lines,
       problem: {
-        message: plan.decisions.map(d => d.message).join('; '),
+        // The same reason at several places is said once; the lines list them all.
+        message: [...new Set(plan.decisions.map(d => d.message))].join('; '),
         position: positionOf(file.content, plan.decisions[0].at),
       },
     });
