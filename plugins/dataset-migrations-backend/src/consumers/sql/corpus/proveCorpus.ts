@@ -444,7 +444,7 @@ async function createModels(
           trx.raw(`CREATE VIEW ${identifier(modelName(file))} AS ${sql}`),
         );
         done.add(file);
-      } catch (error) {
+      } catch {
         // Not blocked: the proof reads the view and reports the failure.
         blocked.delete(file);
         done.add(file);
