@@ -95,6 +95,12 @@ export interface ColumnUse extends Span {
 export interface ScopeRelation {
   alias: string;
   dataset: boolean;
+  /**
+   * Its columns can be written `alias.column` where it is in scope: a table or
+   * a subquery with an alias, not a function, dbt Jinja or a relation inside an
+   * aliased join (whose alias hides it).
+   */
+  qualifiable?: boolean;
 }
 
 /** `*` or `alias.*` that includes the dataset's fields. */
@@ -123,7 +129,24 @@ export interface StatementAnalysis extends Span {
    * field) read where the dataset is in scope and not provably from a nearer
    * relation: from cut-over the dataset's column could take them.
    */
-  captures: Array<Span & { field: string; candidates: string[] }>;
+  captures: Array<
+    Span & {
+      field: string;
+      candidates: string[];
+      /**
+       * The one relation in scope besides the dataset, qualifiable and by an alias
+       * nothing else in scope has: the name was that relation's column, since the
+       * old version of the dataset lacks it and the statement ran.
+       */
+      owner?: string;
+    }
+  >;
+  /**
+   * A dataset field's name divided where it is not read from the dataset itself:
+   * a CTE's or subquery's column, fed by the dataset through `*` or a plain read,
+   * carries a changed type to the division unseen.
+   */
+  dividedElsewhere: Array<Span & { field: string }>;
 }
 
 export interface DatasetRelation extends Span {
@@ -166,7 +189,14 @@ export function analyzeSql(
       stars: walker.stars,
       joinsByName: walker.joinsByName,
       ambiguous: walker.ambiguous,
-      captures: walker.captures,
+      // GROUP BY or ORDER BY may read an output column by its name: a name
+      // some select list gives its output is not surely a relation's column.
+      captures: walker.captures.map(({ owner, ...capture }) =>
+        owner !== undefined && !walker.outputNames.has(capture.field)
+          ? { ...capture, owner }
+          : capture,
+      ),
+      dividedElsewhere: walker.dividedElsewhere,
       datasetRelations: walker.datasetRelations,
     };
   });
@@ -196,6 +226,9 @@ class StatementWalker {
   readonly joinsByName: Array<Span & { field: string }> = [];
   readonly ambiguous: Array<Span & { field: string }> = [];
   readonly captures: StatementAnalysis['captures'] = [];
+  readonly dividedElsewhere: StatementAnalysis['dividedElsewhere'] = [];
+  /** Names select lists give their output columns, anywhere in the statement. */
+  readonly outputNames = new Set<string>();
   readonly datasetRelations: DatasetRelation[] = [];
   /** Inside an operand of `/` (see {@link ColumnUse.divided}). */
   private dividing: ColumnUse['divided'];
@@ -267,7 +300,10 @@ class StatementWalker {
     const outputNames = new Set<string>();
     for (const item of stmt.targetList ?? []) {
       const target = item.ResTarget;
-      if (target?.name) outputNames.add(target.name);
+      if (target?.name) {
+        outputNames.add(target.name);
+        this.outputNames.add(target.name);
+      }
       if (target?.val?.ColumnRef && !target.name)
         this.columnRef(target.val.ColumnRef, scope, true);
       else this.visit(item, scope);
@@ -300,16 +336,21 @@ class StatementWalker {
       const rv = item.RangeVar;
       const dataset = this.isDataset(rv, scope);
       if (dataset) this.datasetRelations.push(this.relationSpan(rv));
+      const alias = rv.alias?.aliasname ?? rv.relname;
       scope.relations.push({
-        alias: rv.alias?.aliasname ?? rv.relname,
+        alias,
         dataset,
+        qualifiable: !this.placeholders.has(alias),
       });
       return dataset;
     }
     if (item.JoinExpr) {
       const join = item.JoinExpr;
+      const before = scope.relations.length;
       const left = this.fromItem(join.larg, scope, conditions);
       const right = this.fromItem(join.rarg, scope, conditions);
+      if (join.alias)
+        for (const r of scope.relations.slice(before)) r.qualifiable = false;
       if (left || right) {
         const at = this.spanAt(join.rarg?.RangeVar?.location ?? -1);
         for (const name of join.usingClause ?? [])
@@ -321,9 +362,11 @@ class StatementWalker {
     }
     if (item.RangeSubselect) {
       this.visit(item.RangeSubselect.subquery, scope);
+      const alias = item.RangeSubselect.alias?.aliasname;
       scope.relations.push({
-        alias: item.RangeSubselect.alias?.aliasname ?? '',
+        alias: alias ?? '',
         dataset: false,
+        qualifiable: !!alias,
       });
       return false;
     }
@@ -405,6 +448,8 @@ class StatementWalker {
         ...(this.dividing ? { divided: this.dividing } : {}),
         ...(crowded ? { crowdedOwner: owner.alias } : {}),
       });
+    } else if (this.dividing) {
+      this.dividedElsewhere.push({ ...span.whole, field });
     }
   }
 
@@ -424,13 +469,23 @@ class StatementWalker {
     const others = levels.flatMap((level, i) =>
       level.relations
         .filter(r => !r.dataset)
-        .map(r => ({ alias: r.alias, nearer: i < datasetLevel })),
+        .map(r => ({ ...r, nearer: i < datasetLevel })),
     );
     if (others.length === 1 && others[0].nearer) return;
+    const [only] = others;
+    const aliases = levels.flatMap(l => l.relations.map(r => r.alias));
+    const owner =
+      others.length === 1 &&
+      only.qualifiable &&
+      only.alias !== field &&
+      aliases.filter(a => a === only.alias).length === 1
+        ? only.alias
+        : undefined;
     this.captures.push({
       ...at,
       field,
       candidates: others.map(o => o.alias),
+      ...(owner !== undefined ? { owner } : {}),
     });
   }
 

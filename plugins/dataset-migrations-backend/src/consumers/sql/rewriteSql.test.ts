@@ -301,6 +301,41 @@ describe('rewriteSqlFile, an integer widened to numeric', () => {
   });
 });
 
+describe('rewriteSqlFile, an integer widened to numeric through a CTE', () => {
+  const toNumeric = consumerMapping(source, [
+    { changeType: { field: 'ms_played', type: 'numeric' } },
+  ]);
+
+  // jaffle_shop's stg_payments (corpus): `select *` in a CTE, divided outside it.
+  it('asks a person when the field reaches a division through * or a subquery', () => {
+    for (const sql of [
+      'with s as (select * from listening_events) select ms_played / 1000 as secs from s',
+      'select t.ms_played / 1000 from (select ms_played from listening_events) t',
+    ]) {
+      const result = rewrite(sql, toNumeric);
+      expect(result.status).toBe('needs-decision');
+      expect(result.impact.problem?.message).toContain(
+        '"ms_played" is divided after passing through a CTE or subquery',
+      );
+    }
+  });
+
+  it('leaves it alone when nothing divides it, or the widening stays integral', () => {
+    const sql =
+      'with s as (select * from listening_events) select sum(ms_played) from s';
+    expect(rewrite(sql, toNumeric).status).toBe('unaffected');
+    const toBigint = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'bigint' } },
+    ]);
+    expect(
+      rewrite(
+        'with s as (select * from listening_events) select ms_played / 1000 from s',
+        toBigint,
+      ).status,
+    ).toBe('unaffected');
+  });
+});
+
 describe('rewriteSqlFile, widened fields as written', () => {
   it('leaves a quoted widened field as written, and does not cast it in a test under a division', () => {
     const toNumeric = consumerMapping(source, [
@@ -350,25 +385,43 @@ describe('rewriteSqlFile, a new name another relation has', () => {
     );
   });
 
-  it('asks a person when an outer reference in a subquery would be captured by the dataset’s new column', () => {
-    const sql =
-      'select c.name from customers c where exists (select 1 from orders o where o.cust_ref = customer_id)';
-    const result = rewriteOrders(sql);
-    expect(result.status).toBe('needs-decision');
-    expect(result.content).toBe(sql);
-    expect(result.impact.problem?.message).toContain(
-      'qualify it as c.customer_id',
+  // The statement ran on the old version, which lacks the new name: with one
+  // other relation in scope, the name was that relation's column.
+  it('qualifies an outer reference in a subquery that the dataset’s new column would capture', () => {
+    const result = rewriteOrders(
+      'select c.name from customers c where exists (select 1 from orders o where o.cust_ref = customer_id)',
+    );
+    expect(result.status).toBe('rewritten');
+    expect(result.content).toBe(
+      'select c.name from customers c where exists (select 1 from orders o where o.customer_id = c.customer_id)',
     );
   });
 
-  it('asks a person when an unqualified name beside the dataset would become ambiguous', () => {
+  it('qualifies an unqualified name beside the dataset that would become ambiguous', () => {
     const result = rewriteOrders(
       'select customer_id, total from orders o join customers c on c.customer_id = o.cust_ref',
     );
-    expect(result.status).toBe('needs-decision');
-    expect(result.impact.problem?.message).toMatch(
-      /"customer_id" is not qualified.*qualify it as c\.customer_id/,
+    expect(result.status).toBe('rewritten');
+    expect(result.content).toBe(
+      'select c.customer_id, total from orders o join customers c on c.customer_id = o.customer_id',
     );
+  });
+
+  it('asks a person when the name could be another relation’s or an output column’s', () => {
+    for (const sql of [
+      // Two other relations: which one has it, only their schemas tell.
+      'select customer_id from orders o, customers c, stores s where c.id = o.cust_ref',
+      // GROUP BY may read the output column named customer_id.
+      'select c.id as customer_id, count(*) from orders o join customers c on c.id = o.cust_ref group by customer_id',
+      // A function in FROM has no alias to qualify with.
+      'select customer_id from orders o, generate_series(1, 2) where o.cust_ref > 0',
+    ]) {
+      const result = rewriteOrders(sql);
+      expect(result.status).toBe('needs-decision');
+      expect(result.impact.problem?.message).toContain(
+        '"customer_id" is not qualified',
+      );
+    }
   });
 
   it('needs nobody when the name provably belongs to a nearer relation', () => {
@@ -394,7 +447,9 @@ describe('rewriteSqlFile, a new name another relation has', () => {
       ordersTarget,
       withRegion,
     );
-    expect(result.status).toBe('needs-decision');
+    expect(result.content).toBe(
+      'select s.name from stores s where exists (select 1 from orders o where o.total > 0 and s.region = s.region)',
+    );
   });
 });
 

@@ -27,6 +27,7 @@ import {
   starChanges,
   type ConsumerMapping,
   type DatasetRelationName,
+  type ReaderMapping,
 } from './fieldMapping';
 import { parseSql, positionOf, SqlSyntaxError } from '../../sql/sqlParser';
 
@@ -143,7 +144,8 @@ export function rewriteSqlFile(
       fields,
       lines,
       problem: {
-        message: plan.decisions.map(d => d.message).join('; '),
+        // The same reason at several places is said once; the lines list them all.
+        message: [...new Set(plan.decisions.map(d => d.message))].join('; '),
         position: positionOf(file.content, plan.decisions[0].at),
       },
     });
@@ -293,8 +295,36 @@ function planEdits(
         `"${use.field}" in a subquery may be its own table's column or the dataset's; qualify it`,
       );
     }
+    if (statement.datasetRelations.length > 0)
+      for (const use of statement.dividedElsewhere) {
+        const m = mapping.byField.get(use.field);
+        if (!m || !dividesDifferently(m)) continue;
+        plan.fieldsRead.push(use.field);
+        plan.positions.push(use.start);
+        decide(
+          use.start,
+          `"${use.field}" is divided after passing through a CTE or subquery; the migration widens it from ${m.oldType} to ${m.newType}, which divides with a fraction where integers did not: cast it where it is divided`,
+        );
+      }
     for (const capture of statement.captures) {
       plan.positions.push(capture.start);
+      if (
+        capture.owner !== undefined &&
+        !statement.joinsByName.some(
+          j => j.field === capture.field || j.field === '*',
+        )
+      ) {
+        // The one other relation in scope had it: say so, and the dataset cannot take it.
+        plan.edits.push({
+          start: capture.start,
+          end: capture.end,
+          text: `${identifier(capture.owner)}.${content.slice(
+            capture.start,
+            capture.end,
+          )}`,
+        });
+        continue;
+      }
       const [only] = capture.candidates;
       const suggestion =
         capture.candidates.length === 1 && only && !isPlaceholder(only)
@@ -517,12 +547,7 @@ function columnEdit(
   // An integer widened to numeric or float would divide with a fraction. Divided
   // through arithmetic, it stays an integer, as wide as integers go; inside a call
   // (`sum(f) / count(*)`) the call's type follows the field's, so it is read as before.
-  const division =
-    m.kind === 'retyped' &&
-    m.widening &&
-    use.divided &&
-    INTEGERS.includes(m.oldType) &&
-    !INTEGERS.includes(m.newType);
+  const division = !!use.divided && dividesDifferently(m);
   // A widened field under its own name is read as written.
   if (readAsIs(use.field, m) && !division)
     return { start: use.start, end: use.end, text: original };
@@ -534,6 +559,18 @@ function columnEdit(
   if (use.bareTarget && text !== original)
     text += ` AS ${identifier(use.field)}`;
   return { start: use.start, end: use.end, text };
+}
+
+/** An integer widened to a type that divides with a fraction. */
+function dividesDifferently(
+  m: ReaderMapping,
+): m is Extract<ReaderMapping, { kind: 'retyped' }> {
+  return (
+    m.kind === 'retyped' &&
+    m.widening &&
+    INTEGERS.includes(m.oldType) &&
+    !INTEGERS.includes(m.newType)
+  );
 }
 
 /** `*` as the old version's field list, so the result keeps its columns and order. */

@@ -1,0 +1,500 @@
+/**
+ * Test-only: proves the consumer rewriter on SQL written by others. For every
+ * (source, migration) the source's files go through `assessConsumer` as a
+ * consumer's repository would; then each SQL file is run on real Postgres, the
+ * original on the old layout and what the rewriter made of it (the rewrite, or
+ * the original when it called the file unaffected) on the new one, and the rows,
+ * column names and column types are compared. See README.md in this directory.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import type {
+  DatasetField,
+  FieldChange,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { assessConsumer } from '../../impact';
+import { datasetTarget, renamedRelation } from '../analyzeSql';
+import { dbtProjectOf, type DbtProject } from '../dbtProject';
+import { consumerMapping, widenedFields } from '../fieldMapping';
+import { identifier } from '../rewriteSql';
+import { parseSql } from '../../../sql/sqlParser';
+
+export interface CorpusMigration {
+  name: string;
+  /** The table the migration changes. */
+  dataset: string;
+  changes: FieldChange[];
+  /** The dataset's new table name, when the migration renames it. */
+  renameTo?: string;
+}
+
+export interface CorpusSource {
+  name: string;
+  /** The directory holding the source's files and its `schema.sql`. */
+  dir: string;
+  migrations: CorpusMigration[];
+}
+
+export type Outcome =
+  /** Rewritten, and the rewrite reads the same rows, names and types. */
+  | 'correct'
+  /** Said unaffected, and the original reads the same on the new layout. */
+  | 'unaffected'
+  /** Left to a person (needs-decision or unparseable), with the reason. */
+  | 'flagged'
+  /** Rewritten, and the rewrite fails or reads something else. */
+  | 'wrong'
+  /** Said unaffected, and the original fails or reads something else on the new layout. */
+  | 'unaffected-but-broken'
+  /** The harness could not run it (a model it cannot render, or one reading a flagged model). */
+  | 'not-proven';
+
+export interface FileOutcome {
+  source: string;
+  migration: string;
+  path: string;
+  outcome: Outcome;
+  detail?: string;
+  /** Rows the original returned on the old layout: a proof over no rows proves little. */
+  rows?: number;
+}
+
+export type Counts = Record<Outcome, number>;
+
+/** Runs every migration of a source; the database is left with the source's schemas. */
+export async function proveSource(
+  db: Knex,
+  source: CorpusSource,
+): Promise<FileOutcome[]> {
+  const files = readFiles(source.dir);
+  const project = dbtProjectOf(files);
+  const dbt = files.some(f => /(^|\/)dbt_project\.ya?ml$/.test(f.path));
+  const sqlFiles = files.filter(f => f.path.endsWith('.sql'));
+  const prefix = source.name.replace(/\W/g, '_');
+  const oldSchema = `${prefix}_old`;
+  await db.raw(`DROP SCHEMA IF EXISTS ${oldSchema} CASCADE`);
+  await db.raw(`CREATE SCHEMA ${oldSchema}`);
+  await inSchema(db, oldSchema, trx =>
+    trx.raw(fs.readFileSync(path.join(source.dir, 'schema.sql'), 'utf8')),
+  );
+  const tables = await tablesOf(db, oldSchema);
+  const oldVersions = new Map(sqlFiles.map(f => [f.path, f.content]));
+  if (dbt) await createModels(db, oldSchema, oldVersions, project);
+
+  const outcomes: FileOutcome[] = [];
+  for (const [i, migration] of source.migrations.entries()) {
+    const fields = tables.get(migration.dataset);
+    if (!fields)
+      throw new Error(`${source.name}: no table ${migration.dataset}`);
+    const newSchema = `${prefix}_m${i}`;
+    await db.raw(`DROP SCHEMA IF EXISTS ${newSchema} CASCADE`);
+    await db.raw(`CREATE SCHEMA ${newSchema}`);
+    for (const table of tables.keys())
+      await db.raw(
+        `CREATE TABLE ${newSchema}.${table} AS TABLE ${oldSchema}.${table}`,
+      );
+    for (const ddl of ddlOf(migration, fields))
+      await inSchema(db, newSchema, trx => trx.raw(ddl));
+
+    const target = datasetTarget(migration.dataset, fields);
+    const mapping = consumerMapping(
+      fields,
+      migration.changes,
+      migration.renameTo
+        ? renamedRelation(target, migration.renameTo)
+        : undefined,
+    );
+    const { results } = assessConsumer(files, target, mapping);
+    const byPath = new Map(results.map(r => [r.path, r]));
+    // What the consumer's repository holds after the rewriter: undefined when flagged.
+    const newVersions = new Map<string, string | undefined>();
+    for (const file of sqlFiles) {
+      const r = byPath.get(file.path);
+      newVersions.set(
+        file.path,
+        !r || r.status === 'unaffected'
+          ? file.content
+          : r.status === 'rewritten'
+          ? r.content
+          : undefined,
+      );
+    }
+    const widening = widenedFields(mapping).length > 0;
+    const created = dbt
+      ? await createModels(db, newSchema, newVersions, project)
+      : undefined;
+    for (const file of sqlFiles) {
+      const r = byPath.get(file.path);
+      const said = r?.status ?? 'unaffected';
+      const at = {
+        source: source.name,
+        migration: migration.name,
+        path: file.path,
+      };
+      if (said === 'needs-decision' || said === 'unparseable') {
+        outcomes.push({
+          ...at,
+          outcome: 'flagged',
+          detail: r?.impact.problem?.message,
+        });
+        continue;
+      }
+      const failed: Outcome =
+        said === 'rewritten' ? 'wrong' : 'unaffected-but-broken';
+      const proven: Outcome = said === 'rewritten' ? 'correct' : 'unaffected';
+      let before: QueryResult;
+      try {
+        before = dbt
+          ? await readModel(db, oldSchema, file.path)
+          : await runQuery(db, oldSchema, file.content);
+      } catch (error) {
+        outcomes.push({
+          ...at,
+          outcome: 'not-proven',
+          detail: `original: ${error}`,
+        });
+        continue;
+      }
+      let after: QueryResult;
+      try {
+        if (dbt && created?.blocked.has(file.path)) {
+          outcomes.push({
+            ...at,
+            outcome: 'not-proven',
+            detail: created.blocked.get(file.path),
+          });
+          continue;
+        }
+        after = dbt
+          ? await readModel(db, newSchema, file.path)
+          : await runQuery(db, newSchema, newVersions.get(file.path)!);
+      } catch (error) {
+        outcomes.push({ ...at, outcome: failed, detail: `${error}` });
+        continue;
+      }
+      const difference = compareResults(before, after, widening);
+      const rows = before.rows.length;
+      outcomes.push(
+        difference
+          ? { ...at, outcome: failed, detail: difference, rows }
+          : { ...at, outcome: proven, rows },
+      );
+    }
+  }
+  return outcomes;
+}
+
+export function countOutcomes(outcomes: FileOutcome[]): Counts {
+  const counts: Counts = {
+    correct: 0,
+    unaffected: 0,
+    flagged: 0,
+    wrong: 0,
+    'unaffected-but-broken': 0,
+    'not-proven': 0,
+  };
+  for (const o of outcomes) counts[o.outcome] += 1;
+  return counts;
+}
+
+function readFiles(dir: string): ChangedFile[] {
+  const files: ChangedFile[] = [];
+  const walk = (relative: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, relative), {
+      withFileTypes: true,
+    })) {
+      const inner = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(inner);
+      else if (/\.(sql|ya?ml)$/.test(entry.name) && inner !== 'schema.sql')
+        files.push({
+          path: inner,
+          content: fs.readFileSync(path.join(dir, inner), 'utf8'),
+        });
+    }
+  };
+  walk('');
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+async function inSchema<T>(
+  db: Knex,
+  schema: string,
+  work: (trx: Knex.Transaction) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async trx => {
+    await trx.raw(`SET LOCAL search_path TO ${schema}`);
+    return work(trx);
+  });
+}
+
+async function tablesOf(
+  db: Knex,
+  schema: string,
+): Promise<Map<string, DatasetField[]>> {
+  const { rows } = await db.raw(
+    `SELECT c.relname AS table, a.attname AS name,
+            format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      WHERE n.nspname = ? AND c.relkind = 'r'
+      ORDER BY c.relname, a.attnum`,
+    [schema],
+  );
+  const tables = new Map<string, DatasetField[]>();
+  for (const row of rows) {
+    const fields = tables.get(row.table) ?? [];
+    fields.push({
+      name: row.name,
+      type: row.type,
+      nullable: row.nullable,
+      primaryKey: false,
+    });
+    tables.set(row.table, fields);
+  }
+  return tables;
+}
+
+/** The migration's change, as plain DDL on a copy of the tables. */
+function ddlOf(migration: CorpusMigration, fields: DatasetField[]): string[] {
+  const table = identifier(migration.dataset);
+  const statements = migration.changes.map(change => {
+    if ('renameField' in change)
+      return `ALTER TABLE ${table} RENAME COLUMN ${identifier(
+        change.renameField.from,
+      )} TO ${identifier(change.renameField.to)}`;
+    if ('dropField' in change)
+      return `ALTER TABLE ${table} DROP COLUMN ${identifier(
+        change.dropField.name,
+      )}`;
+    if ('changeType' in change) {
+      const { field, type, using } = change.changeType;
+      return `ALTER TABLE ${table} ALTER COLUMN ${identifier(
+        field,
+      )} TYPE ${type}${using ? ` USING ${using}` : ''}`;
+    }
+    if ('addField' in change) {
+      const { name, type, default: value } = change.addField;
+      return `ALTER TABLE ${table} ADD COLUMN ${identifier(name)} ${type}${
+        value !== undefined ? ` DEFAULT ${value}` : ''
+      }`;
+    }
+    throw new Error(
+      `${migration.name}: no plain DDL for ${JSON.stringify(change)}`,
+    );
+  });
+  if (!fields.length) throw new Error(`${migration.name}: no fields`);
+  if (migration.renameTo)
+    statements.push(
+      `ALTER TABLE ${table} RENAME TO ${identifier(migration.renameTo)}`,
+    );
+  return statements;
+}
+
+interface QueryResult {
+  columns: Array<{ name: string; type: number }>;
+  rows: string[];
+  ordered: boolean;
+}
+
+/** A plain SQL file: its last statement's result, in a transaction rolled back. */
+async function runQuery(
+  db: Knex,
+  schema: string,
+  sql: string,
+): Promise<QueryResult> {
+  const statements = parseSql(sql).result.stmts ?? [];
+  const last = statements[statements.length - 1]?.stmt as
+    | { SelectStmt?: { sortClause?: unknown[] } }
+    | undefined;
+  const ordered = !!last?.SelectStmt?.sortClause?.length;
+  let result: QueryResult | undefined;
+  await db
+    .transaction(async trx => {
+      await trx.raw(`SET LOCAL search_path TO ${schema}`);
+      const raw = await trx.raw(sql);
+      const outcome = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+      result = resultOf(outcome, ordered);
+      throw ROLLBACK;
+    })
+    .catch(error => {
+      if (error !== ROLLBACK) throw error;
+    });
+  return result!;
+}
+
+const ROLLBACK = new Error('rollback');
+
+async function readModel(
+  db: Knex,
+  schema: string,
+  file: string,
+): Promise<QueryResult> {
+  const raw = await db.raw(
+    `SELECT * FROM ${schema}.${identifier(modelName(file))}`,
+  );
+  return resultOf(raw, false);
+}
+
+function resultOf(
+  raw: {
+    fields: Array<{ name: string; dataTypeID: number }>;
+    rows: Record<string, unknown>[];
+  },
+  ordered: boolean,
+): QueryResult {
+  const columns = raw.fields.map(f => ({ name: f.name, type: f.dataTypeID }));
+  const rows = raw.rows.map(row =>
+    JSON.stringify(raw.fields.map(f => canonical(row[f.name]))),
+  );
+  return { columns, rows: ordered ? rows : [...rows].sort(), ordered };
+}
+
+/** Values as text, numbers without trailing zeros: `10.00`, `10` and 10 are one value. */
+function canonical(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text === 'string' && /^-?\d+(\.\d+)?$/.test(text))
+    return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+  return text;
+}
+
+/** Integer and numeric types widen into each other; text and varchar too. */
+const WIDENING_FAMILIES = [
+  new Set([21, 23, 20, 1700, 700, 701]),
+  new Set([25, 1043]),
+];
+
+function compareResults(
+  before: QueryResult,
+  after: QueryResult,
+  widening: boolean,
+): string | undefined {
+  const names = (r: QueryResult) => r.columns.map(c => c.name).join(', ');
+  if (names(before) !== names(after))
+    return `columns (${names(before)}) became (${names(after)})`;
+  for (const [i, column] of before.columns.entries()) {
+    const type = after.columns[i].type;
+    if (type === column.type) continue;
+    // The migration widens a type: a column reading it as it is widens too.
+    const sameFamily = WIDENING_FAMILIES.some(
+      f => f.has(type) && f.has(column.type),
+    );
+    if (!widening || !sameFamily)
+      return `column ${column.name} had type ${column.type}, now ${type}`;
+  }
+  if (before.rows.length !== after.rows.length)
+    return `${before.rows.length} rows became ${after.rows.length}`;
+  const at = before.rows.findIndex((row, i) => row !== after.rows[i]);
+  if (at >= 0)
+    return `row ${at + 1}${before.ordered ? ' (in ORDER BY order)' : ''}: ${
+      before.rows[at]
+    } became ${after.rows[at]}`;
+  return undefined;
+}
+
+function modelName(file: string): string {
+  return path.basename(file, '.sql');
+}
+
+/**
+ * Creates the project's models as views in `schema`, each from its given
+ * version, upstream first. A model whose version is undefined (flagged), cannot
+ * be rendered, or reads such a model is not created: it is `blocked`, with why.
+ */
+async function createModels(
+  db: Knex,
+  schema: string,
+  versions: Map<string, string | undefined>,
+  project: DbtProject,
+): Promise<{ blocked: Map<string, string> }> {
+  const blocked = new Map<string, string>();
+  const pending = new Map<string, string>();
+  for (const [file, content] of versions) {
+    if (content === undefined) {
+      blocked.set(file, 'flagged');
+      continue;
+    }
+    try {
+      pending.set(file, renderDbt(content, project));
+    } catch (error) {
+      blocked.set(file, `not rendered: ${(error as Error).message}`);
+    }
+  }
+  const models = new Map([...versions.keys()].map(f => [modelName(f), f]));
+  const done = new Set<string>();
+  while (pending.size > 0) {
+    const ready = [...pending].filter(([file]) =>
+      refsOf(versions.get(file)!).every(
+        m => !models.has(m) || done.has(models.get(m)!),
+      ),
+    );
+    if (ready.length === 0) {
+      for (const [file] of pending) {
+        const upstream = refsOf(versions.get(file)!).filter(m => models.has(m));
+        blocked.set(file, `reads a model not created: ${upstream.join(', ')}`);
+      }
+      break;
+    }
+    for (const [file, sql] of ready) {
+      pending.delete(file);
+      try {
+        await inSchema(db, schema, trx =>
+          trx.raw(`CREATE VIEW ${identifier(modelName(file))} AS ${sql}`),
+        );
+        done.add(file);
+      } catch {
+        // Not blocked: the proof reads the view and reports the failure.
+        blocked.delete(file);
+        done.add(file);
+      }
+    }
+  }
+  return { blocked };
+}
+
+function refsOf(content: string): string[] {
+  return [...content.matchAll(/\bref\(\s*['"]([^'"]+)['"]/g)].map(m => m[1]);
+}
+
+/**
+ * A minimal dbt renderer for the proof: `ref` is the model's or seed's relation in
+ * the search path, `source` the relation sources.yml declares, `config` nothing,
+ * comments nothing, `{% set x = [...] %}` lists and `{% for v in x %}` loops over
+ * them expanded. Anything else throws: such a file is not proven.
+ */
+export function renderDbt(content: string, project: DbtProject): string {
+  const lists = new Map<string, string[]>();
+  let text = content.replace(/\{#[\s\S]*?#\}/g, '');
+  text = text.replace(
+    /\{%-?\s*set\s+(\w+)\s*=\s*(\[[^\]]*\])\s*-?%\}/g,
+    (_, name: string, list: string) => {
+      lists.set(name, JSON.parse(list.replace(/'/g, '"')));
+      return '';
+    },
+  );
+  text = text.replace(
+    /\{%-?\s*for\s+(\w+)\s+in\s+(\w+)\s*-?%\}([\s\S]*?)\{%-?\s*endfor\s*-?%\}/g,
+    (_, item: string, list: string, body: string) => {
+      const values = lists.get(list);
+      if (!values) throw new Error(`unknown list ${list}`);
+      const variable = new RegExp(`\\{\\{-?\\s*${item}\\s*-?\\}\\}`, 'g');
+      return values.map(v => body.replace(variable, v)).join('');
+    },
+  );
+  text = text.replace(/\{\{-?\s*config\([\s\S]*?\)\s*-?\}\}/g, '');
+  text = text.replace(
+    /\{\{-?\s*ref\(\s*['"]([^'"]+)['"]\s*\)\s*-?\}\}/g,
+    (_, model: string) => identifier(model),
+  );
+  text = text.replace(
+    /\{\{-?\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*-?\}\}/g,
+    (_, s: string, t: string) =>
+      identifier(project.sources.get(`${s}.${t}`)?.identifier ?? t),
+  );
+  const left = /\{\{|\{%/.exec(text);
+  if (left)
+    throw new Error(`Jinja left at ${text.slice(left.index, left.index + 40)}`);
+  return text;
+}
