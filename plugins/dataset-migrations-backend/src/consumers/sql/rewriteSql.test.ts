@@ -385,25 +385,29 @@ describe('rewriteSqlFile, a new name another relation has', () => {
     );
   });
 
-  // The statement ran on the old version, which lacks the new name: with one
-  // other relation in scope, the name was that relation's column.
-  it('qualifies an outer reference in a subquery that the dataset’s new column would capture', () => {
-    const result = rewriteOrders(
-      'select c.name from customers c where exists (select 1 from orders o where o.cust_ref = customer_id)',
-    );
-    expect(result.status).toBe('rewritten');
-    expect(result.content).toBe(
-      'select c.name from customers c where exists (select 1 from orders o where o.customer_id = c.customer_id)',
+  // The statement ran on the old version, which lacks the new name, so with one
+  // other relation in scope the name is that relation's column: the qualification is
+  // known. But from cut-over the dataset's name serves the new name too, and this
+  // consumer keeps its code until its pull request is merged: a person must qualify
+  // it before the migration runs, or the unmerged code reads the dataset's column.
+  it('asks for the known qualification of an outer reference the dataset’s new column would capture', () => {
+    const sql =
+      'select c.name from customers c where exists (select 1 from orders o where o.cust_ref = customer_id)';
+    const result = rewriteOrders(sql);
+    expect(result.status).toBe('needs-decision');
+    expect(result.content).toBe(sql);
+    expect(result.impact.problem?.message).toContain(
+      'qualify it as c.customer_id before the migration runs',
     );
   });
 
-  it('qualifies an unqualified name beside the dataset that would become ambiguous', () => {
+  it('asks for the known qualification of a name beside the dataset that would become ambiguous', () => {
     const result = rewriteOrders(
       'select customer_id, total from orders o join customers c on c.customer_id = o.cust_ref',
     );
-    expect(result.status).toBe('rewritten');
-    expect(result.content).toBe(
-      'select c.customer_id, total from orders o join customers c on c.customer_id = o.customer_id',
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toContain(
+      'qualify it as c.customer_id before the migration runs',
     );
   });
 
@@ -447,8 +451,9 @@ describe('rewriteSqlFile, a new name another relation has', () => {
       ordersTarget,
       withRegion,
     );
-    expect(result.content).toBe(
-      'select s.name from stores s where exists (select 1 from orders o where o.total > 0 and s.region = s.region)',
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toContain(
+      'qualify it as s.region before the migration runs',
     );
   });
 });

@@ -308,27 +308,19 @@ function planEdits(
       }
     for (const capture of statement.captures) {
       plan.positions.push(capture.start);
-      if (
+      // Whose the name is may be known (the one other relation in scope), but the
+      // consumer's unmerged code keeps reading it unqualified from cut-over, when the
+      // dataset's name serves it too: a person qualifies it before the run.
+      const owner =
         capture.owner !== undefined &&
         !statement.joinsByName.some(
           j => j.field === capture.field || j.field === '*',
         )
-      ) {
-        // The one other relation in scope had it: say so, and the dataset cannot take it.
-        plan.edits.push({
-          start: capture.start,
-          end: capture.end,
-          text: `${identifier(capture.owner)}.${content.slice(
-            capture.start,
-            capture.end,
-          )}`,
-        });
-        continue;
-      }
-      const [only] = capture.candidates;
+          ? capture.owner
+          : undefined;
       const suggestion =
-        capture.candidates.length === 1 && only && !isPlaceholder(only)
-          ? `qualify it as ${identifier(only)}.${identifier(capture.field)}`
+        owner !== undefined
+          ? `qualify it as ${identifier(owner)}.${identifier(capture.field)}`
           : 'qualify it with its table';
       decide(
         capture.start,
