@@ -6,6 +6,9 @@
  *   campaign held the start permission on the dataset when they started it. The
  *   worker requests each migration later, with service credentials, and the
  *   `requester-may-not-start` approval rule must follow the starter's rights then.
+ * - `campaign_datasets.starter_may_approve`: whether the starter held the approve
+ *   and approve-own permissions on it then: starting the campaign carries their
+ *   approval of its migration, recorded on the run as theirs.
  * - `campaign_waves.failures_accepted`: how many of the wave's failures a person
  *   had seen when they resumed the campaign after it paused itself; the failure
  *   policy trips again only on failures beyond them.
@@ -17,6 +20,7 @@
 exports.up = async function up(knex) {
   await knex.schema.alterTable('campaign_datasets', table => {
     table.boolean('starter_may_start');
+    table.boolean('starter_may_approve');
   });
   await knex.schema.alterTable('campaign_waves', table => {
     table.integer('failures_accepted').notNullable().defaultTo(0);
@@ -35,6 +39,7 @@ exports.down = async function down(knex) {
     table.dropColumn('failures_accepted');
   });
   await knex.schema.alterTable('campaign_datasets', table => {
+    table.dropColumn('starter_may_approve');
     table.dropColumn('starter_may_start');
   });
 };

@@ -2,10 +2,11 @@ import type { Knex } from 'knex';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type {
-  CampaignDocumentInput,
-  Migration,
-  MigrationStatus,
+import {
+  datasetMigrationApprovePermission,
+  type CampaignDocumentInput,
+  type Migration,
+  type MigrationStatus,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   connectionUrlOf,
@@ -37,6 +38,8 @@ const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
 const GOOD = Array.from({ length: 15 }, (_, i) => `g${i + 1}`);
 const BAD = ['b1', 'b2'];
+/** Tables of the test of approvals carried by the start. */
+const APPROVALS = ['a1', 'a2'];
 const ref = (name: string) => `resource:default/${name}`;
 const FINISHED: MigrationStatus[] = [
   'succeeded',
@@ -68,11 +71,16 @@ describe('CampaignRunner', () => {
   const announced: Array<MigrationChange | CampaignChange> = [];
   /** Whether the looks the queue runs (those a finished migration asks for) act; tests drive their own. */
   let queuedTicks = false;
+  let logger: ReturnType<typeof mockServices.logger.mock>;
+  let auth: ReturnType<typeof mockServices.auth>;
+  let store: DatabaseMigrationStore;
+  let catalog: DatasetCatalog;
+  let announcer: MigrationAnnouncer;
 
   beforeAll(async () => {
     pluginDb = await init();
     warehouse = await init();
-    for (const name of [...GOOD, ...BAD]) {
+    for (const name of [...GOOD, ...BAD, ...APPROVALS]) {
       await warehouse.raw(
         `CREATE TABLE public.${name} (id int PRIMARY KEY, amount text);
          INSERT INTO public.${name} VALUES (1, '10'), (2, '20');`,
@@ -81,15 +89,15 @@ describe('CampaignRunner', () => {
     for (const name of BAD)
       await warehouse.raw(`INSERT INTO public.${name} VALUES (3, 'ten')`);
 
-    const logger = mockServices.logger.mock();
-    const auth = mockServices.auth();
-    const store = await DatabaseMigrationStore.create({
+    logger = mockServices.logger.mock();
+    auth = mockServices.auth();
+    store = await DatabaseMigrationStore.create({
       database: mockServices.database({ knex: pluginDb }),
     });
     campaigns = new DatabaseCampaignStore(pluginDb);
-    const catalog = new DatasetCatalog(
+    catalog = new DatasetCatalog(
       catalogServiceMock({
-        entities: [...GOOD, ...BAD].map(name => dataset(name)),
+        entities: [...GOOD, ...BAD, ...APPROVALS].map(name => dataset(name)),
       }),
     );
     engines = await EngineRegistry.fromConfig({
@@ -117,7 +125,7 @@ describe('CampaignRunner', () => {
         announced.push(change);
       },
     };
-    const announcer = withCampaignTicks(recording, {
+    announcer = withCampaignTicks(recording, {
       migrations: store,
       enqueueTick: id => queue.enqueueCampaignTick(id),
       logger,
@@ -534,5 +542,81 @@ describe('CampaignRunner', () => {
     await migrationsFinished(id, 1);
     await runner.tick(id);
     expect((await service.get(id)).state).toBe('completed');
+  }, 90_000);
+
+  it('carries the starter’s approval to the datasets they may approve; the others await their owners', async () => {
+    now = new Date('2027-03-04T10:00:00Z');
+    // Every migration needs an approval; the starter may approve a1 only.
+    const approving = new MigrationService({
+      store,
+      catalog,
+      engines,
+      queue,
+      retentionMs: 0,
+      permissions: {
+        isAllowedOnEntity: async () => true,
+        assertAllowedOnEntity: async () => {},
+      },
+      approvalsRequired: ['always'],
+      announcer,
+    });
+    const approvingService = new CampaignService({
+      campaigns,
+      planning,
+      permissions: {
+        assertAllowedOnEntities: async () => {},
+        allowedEntities: async (_c, permission, refs) =>
+          new Set(
+            permission.name === datasetMigrationApprovePermission.name
+              ? refs.filter(r => r === ref('a1'))
+              : refs,
+          ),
+      },
+      queue,
+      announcer,
+      clock,
+    });
+    const approvingRunner = new CampaignRunner({
+      campaigns,
+      migrations: approving,
+      queue,
+      auth,
+      logger,
+      clock,
+      announcer,
+    });
+    planning.waves = [[ref('a1'), ref('a2')]];
+    const draft = await approvingService.create(
+      campaignDocument({ name: 'carried-approval', rollout: { soak: '0s' } }),
+      starter,
+    );
+    await approvingService.start(draft.id, starter);
+    await approvingRunner.tick(draft.id);
+
+    const rows = await pluginDb('migrations')
+      .where({ campaign_id: draft.id })
+      .orderBy('entity_ref');
+    expect(rows.map(r => r.entity_ref)).toEqual([ref('a1'), ref('a2')]);
+    const [a1, a2] = rows;
+    expect(a1.status).not.toBe('awaiting-approval');
+    expect(a1.approval.decision).toEqual({
+      outcome: 'approved',
+      by: STARTER,
+      at: now.toISOString(),
+      comment: 'approved by starting campaign carried-approval',
+    });
+    expect(a2.status).toBe('awaiting-approval');
+    expect(a2.approval.decision).toBeUndefined();
+    expect(
+      (await approvingService.get(draft.id)).stuck.map(i => [
+        i.entityRef,
+        i.kind,
+      ]),
+    ).toContainEqual([ref('a2'), 'awaiting-approval']);
+    await approvingService.abort(
+      draft.id,
+      { reason: 'end of the test' },
+      starter,
+    );
   }, 90_000);
 });

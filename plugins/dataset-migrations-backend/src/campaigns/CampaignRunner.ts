@@ -32,6 +32,7 @@ export interface CampaignMigrations {
       credentials: BackstageCredentials;
       requestedBy: string;
       mayStart: boolean;
+      approvedAtStart?: { campaignName: string; at: Date };
       campaign: { id: string; wave: number };
       inTransaction: Enqueue;
     },
@@ -256,6 +257,10 @@ export class CampaignRunner {
           credentials: await auth.getOwnServiceCredentials(),
           requestedBy: run.startedBy!,
           mayStart: dataset.starterMayStart,
+          // Starting the campaign, after its plan was reviewed, was the starter's approval.
+          approvedAtStart: dataset.starterMayApprove
+            ? { campaignName: run.name, at: now }
+            : undefined,
           campaign: { id: run.id, wave: dataset.wave },
           inTransaction: (tx, migrationId) =>
             campaigns.claimDatasetStart(tx, {

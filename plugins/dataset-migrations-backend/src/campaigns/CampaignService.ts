@@ -7,6 +7,8 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   campaignActionRequestSchema,
+  datasetMigrationApproveOwnPermission,
+  datasetMigrationApprovePermission,
   datasetMigrationRequestPermission,
   datasetMigrationStartPermission,
   type Campaign,
@@ -117,15 +119,21 @@ export class CampaignService {
       datasetMigrationRequestPermission,
       refs,
     );
-    const starterMayStart = await permissions.allowedEntities(
-      credentials,
-      datasetMigrationStartPermission,
-      refs,
-    );
+    const allowed = (permission: ResourcePermission<'catalog-entity'>) =>
+      permissions.allowedEntities(credentials, permission, refs);
+    const [mayStart, mayApprove, mayApproveOwn] = await Promise.all([
+      allowed(datasetMigrationStartPermission),
+      allowed(datasetMigrationApprovePermission),
+      allowed(datasetMigrationApproveOwnPermission),
+    ]);
     const started = await campaigns.startCampaign(id, {
       plan,
       startedBy: credentials.principal.userEntityRef,
-      starterMayStart,
+      // The starter requests every migration: approving them takes approve-own too.
+      starterRights: {
+        mayStart,
+        mayApprove: new Set([...mayApprove].filter(r => mayApproveOwn.has(r))),
+      },
       at: this.now(),
     });
     return this.changed(id, started, draft, 'started', credentials, 'running');

@@ -16,6 +16,7 @@ function dataset(
     state: 'migrating',
     targetVersion: 2,
     starterMayStart: true,
+    starterMayApprove: false,
     migrationId: 'm1',
     migrationStatus: 'running',
     contracted: false,

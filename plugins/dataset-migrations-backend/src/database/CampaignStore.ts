@@ -35,6 +35,12 @@ export interface CampaignRunWave {
   failuresAccepted: number;
 }
 
+/** The datasets on which the starter held start, and approve with approve-own, when starting. */
+export interface StarterRights {
+  mayStart: ReadonlySet<string>;
+  mayApprove: ReadonlySet<string>;
+}
+
 export interface CampaignRunDataset {
   entityRef: string;
   wave: number;
@@ -43,6 +49,8 @@ export interface CampaignRunDataset {
   targetVersion: number;
   /** Whether the starter held the start permission on it at start time. */
   starterMayStart: boolean;
+  /** Whether the starter held approve and approve-own on it at start time. */
+  starterMayApprove: boolean;
   migrationId?: string;
   migrationStatus?: MigrationStatus;
   migrationFailure?: string;
@@ -99,7 +107,7 @@ export interface CampaignStore {
     start: {
       plan: CampaignPlan;
       startedBy: string;
-      starterMayStart: ReadonlySet<string>;
+      starterRights: StarterRights;
       at: Date;
     },
   ): Promise<CampaignTransitionResult>;

@@ -49,7 +49,7 @@ describe('DatabaseCampaignStore', () => {
     await campaigns.startCampaign(id, {
       plan,
       startedBy: 'user:default/x',
-      starterMayStart: new Set(),
+      starterRights: { mayStart: new Set(), mayApprove: new Set() },
       at: t0,
     });
     const started: Record<string, string> = {};

@@ -22,6 +22,7 @@ import {
   type CampaignRunDataset,
   type CampaignStore,
   type CampaignTransitionResult,
+  type StarterRights,
 } from './CampaignStore';
 import { knexOf, type StoreTransaction } from './StoreTransaction';
 
@@ -86,6 +87,7 @@ type DatasetRow = {
   started_at: Date | null;
   finished_at: Date | null;
   starter_may_start: boolean | null;
+  starter_may_approve: boolean | null;
   migration_status: MigrationStatus | null;
   failure_reason: string | null;
   contracted_at: Date | null;
@@ -138,7 +140,7 @@ export class DatabaseCampaignStore implements CampaignStore {
     tx: Knex.Transaction,
     campaignId: string,
     plan: CampaignPlan,
-    starterMayStart?: ReadonlySet<string>,
+    starterRights?: StarterRights,
   ): Promise<void> {
     await tx('campaign_datasets').where({ campaign_id: campaignId }).delete();
     await tx('campaign_waves').where({ campaign_id: campaignId }).delete();
@@ -162,8 +164,11 @@ export class DatabaseCampaignStore implements CampaignStore {
         criticality: dataset.criticality,
         target_version: dataset.targetVersion,
         state: 'pending',
-        starter_may_start: starterMayStart
-          ? starterMayStart.has(dataset.entityRef)
+        starter_may_start: starterRights
+          ? starterRights.mayStart.has(dataset.entityRef)
+          : null,
+        starter_may_approve: starterRights
+          ? starterRights.mayApprove.has(dataset.entityRef)
           : null,
       })),
     );
@@ -391,6 +396,7 @@ export class DatabaseCampaignStore implements CampaignStore {
           state: d.state,
           targetVersion: d.target_version,
           starterMayStart: d.starter_may_start === true,
+          starterMayApprove: d.starter_may_approve === true,
           ...(d.migration_id ? { migrationId: d.migration_id } : {}),
           ...(d.migration_status
             ? { migrationStatus: d.migration_status }
@@ -415,7 +421,7 @@ export class DatabaseCampaignStore implements CampaignStore {
     const { rows } = await knex.raw(
       `SELECT d.entity_ref, d.wave_index, d.position, d.owner, d.criticality,
               d.target_version, d.state, d.migration_id, d.reason, d.started_at,
-              d.finished_at, d.starter_may_start,
+              d.finished_at, d.starter_may_start, d.starter_may_approve,
               m.status AS migration_status, m.failure_reason, m.contracted_at,
               coalesce(c.total, 0)::int AS consumers_total,
               coalesce(c.moved, 0)::int AS consumers_moved,
@@ -445,7 +451,7 @@ export class DatabaseCampaignStore implements CampaignStore {
     start: {
       plan: CampaignPlan;
       startedBy: string;
-      starterMayStart: ReadonlySet<string>;
+      starterRights: StarterRights;
       at: Date;
     },
   ): Promise<CampaignTransitionResult> {
@@ -463,7 +469,7 @@ export class DatabaseCampaignStore implements CampaignStore {
         })
         .returning('id');
       if (!row) return this.refused(tx, id);
-      await this.writePlanRows(tx, id, start.plan, start.starterMayStart);
+      await this.writePlanRows(tx, id, start.plan, start.starterRights);
       await this.snapshot(tx, id, start.at);
       return { changed: true as const };
     });

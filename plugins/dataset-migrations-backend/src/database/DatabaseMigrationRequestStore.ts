@@ -83,7 +83,10 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
           changes: JSON.stringify(migration.changes) as any,
           dry_run: migration.dryRun,
           fingerprint: migration.fingerprint,
-          status: migration.approval ? 'awaiting-approval' : 'queued',
+          status:
+            migration.approval && !migration.approval.decision
+              ? 'awaiting-approval'
+              : 'queued',
           requested_by: migration.requestedBy,
           dataset_owner: migration.datasetOwner ?? null,
           plan: migration.plan ? (JSON.stringify(migration.plan) as any) : null,

@@ -14,6 +14,7 @@ import {
   isActiveMigrationStatus,
   isLiveMigration,
   type Migration,
+  type ApprovalDecision,
   type MigrationApproval,
   type MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -98,14 +99,30 @@ export class MigrationCommands {
       credentials: BackstageCredentials;
       requestedBy: string;
       mayStart: boolean;
+      /**
+       * The starter may approve this migration and did, by starting the campaign
+       * whose plan they reviewed: a migration that needs an approval carries theirs.
+       */
+      approvedAtStart?: { campaignName: string; at: Date };
       campaign: { id: string; wave: number };
       inTransaction: Enqueue;
     },
   ): Promise<{ migration: Migration; created: boolean }> {
     const request = await this.deps.planner.parse(body, options.credentials);
+    const started = options.approvedAtStart;
     return this.create(request, {
       requestedBy: options.requestedBy,
       mayStart: async () => options.mayStart,
+      ...(started
+        ? {
+            approvedBy: {
+              outcome: 'approved' as const,
+              by: options.requestedBy,
+              at: started.at.toISOString(),
+              comment: `approved by starting campaign ${started.campaignName}`,
+            },
+          }
+        : {}),
       campaign: options.campaign,
       inTransaction: options.inTransaction,
     });
@@ -116,6 +133,8 @@ export class MigrationCommands {
     options: {
       requestedBy: string;
       mayStart: () => Promise<boolean>;
+      /** An approval given in advance, for a migration that needs one. */
+      approvedBy?: ApprovalDecision;
       campaign?: { id: string; wave: number };
       inTransaction?: Enqueue;
     },
@@ -128,9 +147,14 @@ export class MigrationCommands {
     if (!request.dryRun) await this.assertConsumersMoved(request.entityRef);
     const id = randomUUID();
     const plan = await planner.plan(valid, id);
-    const approval = request.dryRun
+    const needed = request.dryRun
       ? undefined
       : await this.approvalNeeded(request, plan, await options.mayStart());
+    const approval =
+      needed && options.approvedBy
+        ? { ...needed, decision: options.approvedBy }
+        : needed;
+    const awaiting = approval !== undefined && !approval.decision;
     const result = await store.createMigration(
       {
         id,
@@ -149,7 +173,7 @@ export class MigrationCommands {
       async (tx, migrationId) => {
         await options.inTransaction?.(tx, migrationId);
         // Awaiting approval, nothing runs: the run's job is enqueued by the approval.
-        if (!approval) await queue.enqueueMigration(tx, migrationId);
+        if (!awaiting) await queue.enqueueMigration(tx, migrationId);
         // Consumers and their impact are known before the data moves; a dry run has none.
         if (!request.dryRun)
           await queue.enqueueConsumerDiscovery(tx, migrationId);
@@ -159,9 +183,11 @@ export class MigrationCommands {
       if (approval)
         await announcer?.migrationChanged({
           migrationId: id,
-          outcome: 'awaiting-approval',
+          outcome: awaiting ? 'awaiting-approval' : 'approved',
           actor: options.requestedBy,
-          reason: approval.reasons.join('; '),
+          reason: awaiting
+            ? approval.reasons.join('; ')
+            : approval.decision?.comment,
         });
       return { migration: result.migration, created: true };
     }

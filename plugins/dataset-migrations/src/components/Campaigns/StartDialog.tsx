@@ -25,9 +25,10 @@ export function StartDialog(props: {
         <DialogContentText>
           This migrates {datasets} {datasets === 1 ? 'dataset' : 'datasets'} in{' '}
           {waves} {waves === 1 ? 'wave' : 'waves'}, the canary first. Each
-          migration is requested in your name and approved as yours would be.
-          You can pause or abort the campaign at any time; a migration already
-          cutting over finishes first.
+          migration is requested in your name. Starting approves those you may
+          approve; the others wait for their owners' approval. You can pause or
+          abort the campaign at any time; a migration already cutting over
+          finishes first.
         </DialogContentText>
       </DialogContent>
       <DialogActions>
