@@ -1,6 +1,7 @@
 // Campaigns, in a real Chromium against the running portal: the platform team's
 // Ada plans a campaign over the demo fleet's data-platform datasets, reviews the
-// waves, starts it, watches the canary move on the dashboard, pauses and resumes.
+// waves, starts it, watches the canary move on the dashboard, pauses, resumes and
+// aborts it while the canary soaks.
 //   E2E_BASE_URL=http://localhost:3000 node --test e2e/*.test.mjs
 import { after, before, test } from 'node:test';
 import { baseUrl, launchBrowser, shot, signedIn } from './portal.mjs';
@@ -30,11 +31,11 @@ changes:
 rollout:
   canary: { datasets: 1 }
   waveSize: 50%
-  soak: 0s
+  soak: 10m
   concurrency: 3
 `;
 
-test('plan, start, watch the canary on the dashboard, pause and resume a campaign', async t => {
+test('plan, start, watch the canary on the dashboard, pause, resume and abort a campaign', async t => {
   const ada = await signedIn(browser, 'ada', `${baseUrl}/campaigns/new`);
   t.after(async () => {
     if (!t.passed) await shot(ada, 'campaign-failure');
@@ -45,7 +46,10 @@ test('plan, start, watch the canary on the dashboard, pause and resume a campaig
   await editor.fill(DOCUMENT);
   await ada.getByRole('button', { name: 'Review plan' }).click();
   // Each of the 11 data-platform fleet datasets in a wave, the canary first.
-  await ada.getByText(/Canary/).first().waitFor();
+  await ada
+    .getByText(/Canary/)
+    .first()
+    .waitFor();
   await ada.getByText('downloads-eu').first().waitFor();
   await shot(ada, 'campaign-1-plan-review');
 
@@ -57,25 +61,38 @@ test('plan, start, watch the canary on the dashboard, pause and resume a campaig
   await shot(ada, 'campaign-2-start');
   await confirm.getByRole('button', { name: /^Start 11 datasets/ }).click();
 
-  // The dashboard follows the canary to healthy without a reload.
+  // The dashboard follows the canary until it soaks, without a reload.
   const canary = ada.getByRole('group', { name: 'Wave 0' });
   await canary.waitFor();
-  await canary.getByText('Healthy').waitFor({ timeout: 120_000 });
-  await shot(ada, 'campaign-3-canary-healthy');
+  await canary.getByText('Soaking').waitFor({ timeout: 120_000 });
+  await canary.getByText('1/1').waitFor();
+  await shot(ada, 'campaign-3-canary-soaking');
 
   await ada.getByRole('button', { name: 'Pause', exact: true }).click();
   const pause = ada.getByRole('dialog');
   await pause.getByLabel('Reason').fill('Waiting for the royalties freeze');
   await pause.getByRole('button', { name: 'Pause', exact: true }).click();
-  await ada.getByRole('status').getByText('Waiting for the royalties freeze').waitFor();
+  await ada
+    .getByRole('status')
+    .getByText('Waiting for the royalties freeze')
+    .waitFor();
   await shot(ada, 'campaign-4-paused');
 
   await ada.getByRole('button', { name: 'Resume', exact: true }).click();
-  await ada.getByRole('button', { name: 'Pause', exact: true }).waitFor();
-  // The next wave moves once the campaign runs again.
   await ada
-    .getByRole('group', { name: 'Wave 1' })
-    .getByText(/Running|Soaking|Healthy/)
-    .waitFor({ timeout: 120_000 });
-  await shot(ada, 'campaign-5-resumed');
+    .getByRole('button', { name: 'Pause', exact: true, disabled: false })
+    .waitFor();
+  await ada.getByRole('status').waitFor({ state: 'detached' });
+
+  // Abort asks why and for the campaign's name; what had not started is skipped.
+  await ada.getByRole('button', { name: 'Abort', exact: true }).click();
+  const abort = ada.getByRole('dialog');
+  await abort.getByLabel('Reason').fill('Replanned for next quarter');
+  await abort
+    .getByLabel('Type e2e-account-id to confirm')
+    .fill('e2e-account-id');
+  await abort.getByRole('button', { name: 'Abort campaign' }).click();
+  await ada.getByText('Aborted').first().waitFor();
+  await ada.getByText('Skipped').first().waitFor();
+  await shot(ada, 'campaign-5-aborted');
 });

@@ -62,13 +62,14 @@ async function main() {
       APP_CONFIG_datasetMigrations_consumers_localGit_roots: JSON.stringify([
         path.join(work, 'consumer-repos'),
       ]),
-      // The demo writes its consumers' catalog file next to the data directory.
+      // The demo writes its consumers' and its fleet's catalog files next to the data directory.
       APP_CONFIG_catalog_locations: JSON.stringify([
         { type: 'file', target: path.join(root, 'demo/catalog/all.yaml') },
         {
           type: 'file',
           target: path.join(work, 'demo-catalog/consumers.yaml'),
         },
+        { type: 'file', target: path.join(work, 'demo-catalog/fleet.yaml') },
       ]),
     },
   });
@@ -108,8 +109,9 @@ async function main() {
           },
         );
         const { items } = await datasets.json();
-        return items.some(
-          d => d.entityRef === 'resource:default/listening-events',
+        // The demo's own datasets and the fleet's last one.
+        return ['listening-events', 'subscriptions-apac'].every(name =>
+          items.some(d => d.entityRef === `resource:default/${name}`),
         );
       }),
     );
