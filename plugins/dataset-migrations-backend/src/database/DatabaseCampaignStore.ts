@@ -610,9 +610,12 @@ export class DatabaseCampaignStore implements CampaignStore {
   ): Promise<void> {
     const tx = knexOf(executor);
     // The campaign row's lock makes concurrent ticks, and a pause or abort, take turns.
+    // Not FOR UPDATE: this transaction's migration row, and a progress record being
+    // written, hold the row's key share (their foreign keys), which FOR UPDATE would
+    // wait on while they wait on us: a deadlock between two looks at once.
     const campaign = await tx<CampaignRow>('campaigns')
       .where({ id: claim.campaignId })
-      .forUpdate()
+      .forNoKeyUpdate()
       .first('state');
     if (campaign?.state !== 'running')
       throw new CampaignStartRefused(
