@@ -620,6 +620,7 @@ export class DatabaseCampaignStore implements CampaignStore {
     if (campaign?.state !== 'running')
       throw new CampaignStartRefused(
         `the campaign is ${campaign?.state ?? 'gone'}`,
+        true,
       );
     const { rows } = await tx.raw(
       `SELECT count(*)::int AS n FROM campaign_datasets
@@ -629,6 +630,7 @@ export class DatabaseCampaignStore implements CampaignStore {
     if (rows[0].n >= claim.concurrency)
       throw new CampaignStartRefused(
         `${rows[0].n} of the campaign's migrations are running (concurrency ${claim.concurrency})`,
+        true,
       );
     const claimed = await tx('campaign_datasets')
       .where({
