@@ -10,31 +10,22 @@
  * process's peak RSS, and the ratio to a baseline measured in the same run:
  * reading every repository once (the least any consumer migration must do).
  */
-import { execFile } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-  chmodSync,
-} from 'node:fs';
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Entity } from '@backstage/catalog-model';
 import type { FieldChange } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { ConsumerPipeline } from '../src/consumers/ConsumerPipeline';
-import { ConsumerStore } from '../src/database/ConsumerStore';
-import { LocalGitRepositoryReader } from '../src/consumers/repositories/LocalGitRepositoryReader';
-import { LocalGitScmProvider } from '../src/consumers/scm/LocalGitScmProvider';
-import { LocalRepositoryRoots } from '../src/consumers/repositories/LocalRepositoryRoots';
 import { mapConcurrently } from '../src/consumers/mapConcurrently';
 import {
-  benchAuth,
   benchCatalog,
+  benchConsumerPipeline,
   benchEngines,
   benchUser,
+  consumerEntity,
+  createGitRepositories,
+  percentile,
+  random,
   startBenchPostgres,
   startJobPath,
 } from './harness';
@@ -50,7 +41,6 @@ const CHANGES: FieldChange[] = [
   { renameField: { from: 'track_id', to: 'track_uri' } },
   { changeType: { field: 'duration_ms', type: 'bigint' } },
 ];
-const run = promisify(execFile);
 
 /** Consumer queries of the kinds real pipelines hold; `{n}` varies them per file. */
 const TEMPLATES = [
@@ -98,15 +88,6 @@ order by t.plays desc;
 ];
 const COUNTRIES = ['SE', 'US', 'GB', 'DE', 'BR', 'JP', 'IN', 'FR'];
 
-/** A small deterministic generator, so every run benchmarks the same repositories. */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
-
 async function createRepositories(
   root: string,
 ): Promise<{ dirs: string[]; files: number }> {
@@ -130,33 +111,11 @@ async function createRepositories(
       files,
     };
   });
-  const env = {
-    ...process.env,
-    GIT_AUTHOR_NAME: 'Bench',
-    GIT_AUTHOR_EMAIL: 'bench@localhost',
-    GIT_COMMITTER_NAME: 'Bench',
-    GIT_COMMITTER_EMAIL: 'bench@localhost',
-  };
-  await mapConcurrently(plans, 8, async ({ dir, files }) => {
-    for (const [file, content] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      writeFileSync(path.join(dir, file), content);
-    }
-    await run('git', ['init', '-q', '-b', 'main'], { cwd: dir, env });
-    await run('git', ['add', '-A'], { cwd: dir, env });
-    await run('git', ['commit', '-q', '-m', 'pipeline'], { cwd: dir, env });
-  });
+  await createGitRepositories(plans);
   return {
     dirs: plans.map(p => p.dir),
     files: plans.reduce((n, p) => n + Object.keys(p.files).length, 0),
   };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
-  ];
 }
 
 async function main() {
@@ -190,21 +149,15 @@ async function main() {
 
     const engines = await benchEngines(await postgres.url('warehouse'), 8);
 
-    const consumerEntities: Entity[] = dirs.map((dir, i) => ({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name: path.basename(dir),
-        namespace: 'default',
-        annotations: {
-          'backstage.io/source-location': `url:file://${dir}/`,
-          ...(i % 10 === 0
-            ? { 'dataset-migrations.io/verify-command': 'test -d .git' }
-            : {}),
-        },
-      },
-      spec: { type: 'pipeline', owner: `group:default/team-${i % 40}` },
-    }));
+    const consumerEntities: Entity[] = dirs.map((dir, i) =>
+      consumerEntity(
+        dir,
+        `group:default/team-${i % 40}`,
+        i % 10 === 0
+          ? { 'dataset-migrations.io/verify-command': 'test -d .git' }
+          : {},
+      ),
+    );
     const datasetEntity: Entity = {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Resource',
@@ -224,41 +177,29 @@ async function main() {
     };
     const catalog = benchCatalog([datasetEntity, ...consumerEntities]);
 
+    const pluginDb = await postgres.connect('plugin', 10);
+    const jobPath = await startJobPath({
+      pluginDb,
+      engines,
+      catalog,
+      withConsumers: true,
+    });
+    const { store, queue, runner } = jobPath;
+    const { consumers, reader, pipeline } = benchConsumerPipeline({
+      root: work,
+      pluginDb,
+      jobPath,
+      catalog,
+      engines,
+    });
+
     // Baseline: read every repository once, at the same concurrency.
-    const reader = new LocalGitRepositoryReader(
-      new LocalRepositoryRoots([work]),
-    );
     const baselineStarted = Date.now();
     await mapConcurrently(dirs, CONCURRENCY, async dir => {
       await reader.read(`file://${dir}/`);
     });
     const baselineSeconds = (Date.now() - baselineStarted) / 1000;
 
-    const pluginDb = await postgres.connect('plugin', 10);
-    const consumers = new ConsumerStore(pluginDb);
-    const { store, queue, runner, service } = await startJobPath({
-      pluginDb,
-      engines,
-      catalog,
-      withConsumers: true,
-    });
-    const pipeline = new ConsumerPipeline({
-      consumers,
-      migrations: store,
-      catalog,
-      engines,
-      readers: [reader],
-      scm: [new LocalGitScmProvider(new LocalRepositoryRoots([work]))],
-      auth: benchAuth,
-      enqueueConsumer: (id, ref) => queue.enqueueConsumer(id, ref),
-      limits: {
-        runVerifyCommands: true,
-        commandTimeoutMs: 30_000,
-        commandMemoryMb: 512,
-        shadowTimeoutMs: 30_000,
-        maxDepth: 3,
-      },
-    });
     const busy = new Map<string, number>();
     await queue.start({
       concurrency: CONCURRENCY,
@@ -279,7 +220,7 @@ async function main() {
     });
 
     const started = Date.now();
-    const { migration } = await service.createMigration(
+    const { migration } = await jobPath.service.createMigration(
       { entityRef: DATASET, targetVersion: 2, changes: CHANGES },
       benchUser,
     );

@@ -3,7 +3,10 @@
  * holds only the bench's entities, and the plugin's real job path (store,
  * graphile-worker queue, runner, service) on that server.
  */
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import knexFactory, { type Knex } from 'knex';
 import { ConfigReader } from '@backstage/config';
 import type {
@@ -21,6 +24,13 @@ import { JobQueue } from '../src/queue/JobQueue';
 import { MigrationRunner } from '../src/jobs/MigrationRunner';
 import { DatasetCatalog } from '../src/catalog/DatasetCatalog';
 import { MigrationService } from '../src/services/MigrationService';
+import type { MigrationAnnouncer } from '../src/announcements/MigrationAnnouncer';
+import { ConsumerPipeline } from '../src/consumers/ConsumerPipeline';
+import { ConsumerStore } from '../src/database/ConsumerStore';
+import { LocalGitRepositoryReader } from '../src/consumers/repositories/LocalGitRepositoryReader';
+import { LocalGitScmProvider } from '../src/consumers/scm/LocalGitScmProvider';
+import { LocalRepositoryRoots } from '../src/consumers/repositories/LocalRepositoryRoots';
+import { mapConcurrently } from '../src/consumers/mapConcurrently';
 
 /** Warnings and errors only: a benchmark's output is its figures. */
 export const quiet: LoggerService = {
@@ -41,6 +51,81 @@ export const benchUser = {
   $$type: '@backstage/BackstageCredentials',
   principal: { type: 'user', userEntityRef: 'user:default/bench' },
 } as BackstageCredentials<any>;
+
+/**
+ * Every permission granted, on one entity or many: the benches measure
+ * migrations, not permissions.
+ */
+export const benchPermissions = {
+  isAllowedOnEntity: async () => true,
+  assertAllowedOnEntity: async () => {},
+  isAllowedOnEntities: async (_c: unknown, _p: unknown, refs: string[]) =>
+    refs.map(() => true),
+  assertAllowedOnEntities: async () => {},
+  allowedEntities: async (_c: unknown, _p: unknown, refs: string[]) =>
+    new Set(refs),
+};
+
+/** A small deterministic generator, so every run benchmarks the same inputs. */
+export function random(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
+}
+
+/** Local git repositories, one commit each holding the given files. */
+export async function createGitRepositories(
+  plans: { dir: string; files: Record<string, string> }[],
+  concurrency = 8,
+): Promise<void> {
+  const run = promisify(execFile);
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'Bench',
+    GIT_AUTHOR_EMAIL: 'bench@localhost',
+    GIT_COMMITTER_NAME: 'Bench',
+    GIT_COMMITTER_EMAIL: 'bench@localhost',
+  };
+  await mapConcurrently(plans, concurrency, async ({ dir, files }) => {
+    for (const [file, content] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), content);
+    }
+    await run('git', ['init', '-q', '-b', 'main'], { cwd: dir, env });
+    await run('git', ['add', '-A'], { cwd: dir, env });
+    await run('git', ['commit', '-q', '-m', 'pipeline'], { cwd: dir, env });
+  });
+}
+
+/** A consumer Component whose repository is the local git directory `dir`. */
+export function consumerEntity(
+  dir: string,
+  owner: string,
+  annotations: Record<string, string> = {},
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: path.basename(dir),
+      namespace: 'default',
+      annotations: {
+        'backstage.io/source-location': `url:file://${dir}/`,
+        ...annotations,
+      },
+    },
+    spec: { type: 'pipeline', owner },
+  };
+}
 
 /** An embedded PostgreSQL with databases on demand, and this process's peak RSS. */
 export async function startBenchPostgres(options: { fast: boolean }) {
@@ -119,6 +204,8 @@ export async function startJobPath(options: {
   catalog: DatasetCatalog;
   /** Queue the consumers' discovery when a migration succeeds, as the plugin does. */
   withConsumers?: boolean;
+  /** Hears outcomes, as the plugin's announcer does (campaigns look again on them). */
+  announcer?: MigrationAnnouncer;
 }) {
   const { pluginDb, engines, catalog } = options;
   const store = await DatabaseMigrationStore.create({
@@ -143,6 +230,7 @@ export async function startJobPath(options: {
     onSucceeded: options.withConsumers
       ? id => queue.enqueueConsumerDiscovery(pluginDb, id)
       : undefined,
+    announcer: options.announcer,
   });
   const service = new MigrationService({
     store,
@@ -151,11 +239,47 @@ export async function startJobPath(options: {
     queue,
     retentionMs: 0,
     // The bench measures migrations, not permissions or approvals.
-    permissions: {
-      isAllowedOnEntity: async () => true,
-      assertAllowedOnEntity: async () => {},
-    },
+    permissions: benchPermissions,
     approvalsRequired: [],
+    announcer: options.announcer,
   });
   return { store, queue, runner, service };
+}
+
+/**
+ * The consumers' pipeline on local git repositories under `root`: discovery,
+ * impact, rewrite, verification and a local pull request, as the plugin runs it.
+ */
+export function benchConsumerPipeline(options: {
+  root: string;
+  pluginDb: Knex;
+  jobPath: Awaited<ReturnType<typeof startJobPath>>;
+  catalog: DatasetCatalog;
+  engines: EngineRegistry;
+  announcer?: MigrationAnnouncer;
+  campaigns?: ConstructorParameters<typeof ConsumerPipeline>[0]['campaigns'];
+}) {
+  const { root, pluginDb, jobPath, catalog, engines } = options;
+  const consumers = new ConsumerStore(pluginDb);
+  const reader = new LocalGitRepositoryReader(new LocalRepositoryRoots([root]));
+  const pipeline = new ConsumerPipeline({
+    consumers,
+    migrations: jobPath.store,
+    catalog,
+    engines,
+    readers: [reader],
+    scm: [new LocalGitScmProvider(new LocalRepositoryRoots([root]))],
+    auth: benchAuth,
+    enqueueConsumer: (id, ref) => jobPath.queue.enqueueConsumer(id, ref),
+    announcer: options.announcer,
+    campaigns: options.campaigns,
+    limits: {
+      runVerifyCommands: true,
+      commandTimeoutMs: 30_000,
+      commandMemoryMb: 512,
+      shadowTimeoutMs: 30_000,
+      maxDepth: 3,
+    },
+  });
+  return { consumers, reader, pipeline };
 }

@@ -36,7 +36,7 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 15 }, (_, i) => `g${i + 1}`);
+const GOOD = Array.from({ length: 20 }, (_, i) => `g${i + 1}`);
 const BAD = ['b1', 'b2'];
 /** Tables of the test of approvals carried by the start. */
 const APPROVALS = ['a1', 'a2'];
@@ -450,6 +450,29 @@ describe('CampaignRunner', () => {
       .select('entity_ref')
       .count<{ entity_ref: string; count: string }[]>('* as count');
     expect(perDataset.map(r => Number(r.count))).toEqual([1, 1, 1]);
+  }, 120_000);
+
+  it('stops starting datasets once another look took the free slots, instead of planning each one only to be refused', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const id = await startCampaign(
+      'slots-taken',
+      [['g16', 'g17', 'g18', 'g19', 'g20']],
+      { concurrency: 1 },
+    );
+    const migrations = (runner as any).deps.migrations as MigrationService;
+    const attempts = jest.spyOn(migrations, 'createCampaignMigration');
+    try {
+      // Five looks at once, each seeing one free slot and five pending datasets.
+      await Promise.all([1, 2, 3, 4, 5].map(() => runner.tick(id)));
+      expect(await migrationsOf(id)).toHaveLength(1);
+      // The winner starts one; each other look tries the dataset the winner took
+      // and at most one more, refused for the concurrency, then stops.
+      expect(attempts.mock.calls.length).toBeLessThanOrEqual(1 + 4 * 2);
+    } finally {
+      attempts.mockRestore();
+    }
+    await migrationsFinished(id, 1);
+    await service.abort(id, { reason: 'the test is over' }, starter);
   }, 120_000);
 
   it('abort skips the datasets not started and leaves a running migration to its end, whose outcome is still recorded', async () => {

@@ -222,7 +222,11 @@ export class CampaignRunner {
     for (const dataset of datasets) {
       if (slots <= 0) break;
       if (dataset.state !== 'pending') continue;
-      if (!(await this.startDataset(run, dataset, now))) continue;
+      const started = await this.startDataset(run, dataset, now);
+      // Another look took the free slots meanwhile (or the campaign stopped): each
+      // further try would plan a migration only to be refused.
+      if (started === 'full') break;
+      if (started === 'not-started') continue;
       slots--;
       // Running once its first migration is written (never for a campaign paused meanwhile).
       await this.deps.campaigns.updateWave(run.id, wave.index, {
@@ -243,7 +247,7 @@ export class CampaignRunner {
     run: CampaignRun,
     dataset: CampaignRunDataset,
     now: Date,
-  ): Promise<boolean> {
+  ): Promise<'started' | 'not-started' | 'full'> {
     const { campaigns, migrations, auth } = this.deps;
     let reason: string;
     try {
@@ -272,12 +276,13 @@ export class CampaignRunner {
             }),
         },
       );
-      if (created) return true;
+      if (created) return 'started';
       // Another look at the campaign started it a moment ago.
-      if (migration.campaign?.id === run.id) return false;
+      if (migration.campaign?.id === run.id) return 'not-started';
       reason = `the same change was already requested outside the campaign: migration ${migration.id} (${migration.status})`;
     } catch (error) {
-      if (error instanceof CampaignStartRefused) return false;
+      if (error instanceof CampaignStartRefused)
+        return error.full ? 'full' : 'not-started';
       const name = (error as Error)?.name;
       if (!SKIPPING_ERRORS.includes(name)) throw error;
       reason = (error as Error).message;
@@ -297,7 +302,7 @@ export class CampaignRunner {
       ],
       now,
     );
-    return false;
+    return 'not-started';
   }
 
   /**

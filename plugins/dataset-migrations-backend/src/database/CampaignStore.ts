@@ -75,6 +75,14 @@ export type CampaignTransitionResult =
 /** Thrown inside a migration's creating transaction when the campaign may not start the dataset now. */
 export class CampaignStartRefused extends Error {
   name = 'CampaignStartRefused';
+
+  /**
+   * @param full - true when no dataset of the campaign may start now (it is not
+   *   running, or its concurrency is taken), not just this one
+   */
+  constructor(message: string, readonly full = false) {
+    super(message);
+  }
 }
 
 /** Campaigns, their waves and datasets, and the progress snapshots of the burndown. */

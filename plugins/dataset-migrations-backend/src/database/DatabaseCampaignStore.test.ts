@@ -231,4 +231,56 @@ describe('DatabaseCampaignStore', () => {
         .count(),
     ).toEqual([{ count: '0' }]);
   });
+
+  it('lets two looks at a campaign start datasets at the same moment: they take turns, neither deadlocks', async () => {
+    const id = crypto.randomUUID();
+    const plan = campaignPlan(campaignDocument({ name: 'turns' }), [
+      [ref('turns-a'), ref('turns-b')],
+    ]);
+    await campaigns.createCampaign({
+      id,
+      plan,
+      createdBy: 'user:default/x',
+      at: t0,
+    });
+    await campaigns.startCampaign(id, {
+      plan,
+      startedBy: 'user:default/x',
+      starterMayStart: new Set(),
+      at: t0,
+    });
+    // Each look's transaction has written its migration (which references the
+    // campaign) before it claims the dataset; both get there before either claims.
+    let arrived = 0;
+    let bothArrived: () => void;
+    const barrier = new Promise<void>(resolve => {
+      bothArrived = resolve;
+    });
+    const claim = (entityRef: string) => {
+      const migration = newMigration({ entityRef, campaign: { id, wave: 0 } });
+      return migrations.createMigration(migration, async tx => {
+        if (++arrived === 2) bothArrived();
+        await barrier;
+        await campaigns.claimDatasetStart(tx, {
+          campaignId: id,
+          entityRef,
+          migrationId: migration.id,
+          concurrency: 2,
+          at: at(1),
+        });
+      });
+    };
+    const results = await Promise.allSettled([
+      claim(ref('turns-a')),
+      claim(ref('turns-b')),
+    ]);
+    expect(
+      results.map(r =>
+        r.status === 'rejected' ? String(r.reason) : 'started',
+      ),
+    ).toEqual(['started', 'started']);
+    expect(
+      (await campaigns.getRun(id))!.datasets.map(d => d.state).sort(),
+    ).toEqual(['migrating', 'migrating']);
+  });
 });

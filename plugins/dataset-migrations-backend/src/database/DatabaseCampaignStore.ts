@@ -616,13 +616,17 @@ export class DatabaseCampaignStore implements CampaignStore {
   ): Promise<void> {
     const tx = knexOf(executor);
     // The campaign row's lock makes concurrent ticks, and a pause or abort, take turns.
+    // Not FOR UPDATE: this transaction's migration row, and a progress record being
+    // written, hold the row's key share (their foreign keys), which FOR UPDATE would
+    // wait on while they wait on us: a deadlock between two looks at once.
     const campaign = await tx<CampaignRow>('campaigns')
       .where({ id: claim.campaignId })
-      .forUpdate()
+      .forNoKeyUpdate()
       .first('state');
     if (campaign?.state !== 'running')
       throw new CampaignStartRefused(
         `the campaign is ${campaign?.state ?? 'gone'}`,
+        true,
       );
     const { rows } = await tx.raw(
       `SELECT count(*)::int AS n FROM campaign_datasets
@@ -632,6 +636,7 @@ export class DatabaseCampaignStore implements CampaignStore {
     if (rows[0].n >= claim.concurrency)
       throw new CampaignStartRefused(
         `${rows[0].n} of the campaign's migrations are running (concurrency ${claim.concurrency})`,
+        true,
       );
     const claimed = await tx('campaign_datasets')
       .where({

@@ -1,0 +1,480 @@
+/**
+ * yarn bench:campaign [--datasets N] [--rows R] [--consumers C] [--concurrency K]
+ *
+ * A generated fleet of N datasets (tables of R rows sharing `user_id`, owned by a
+ * few teams, of mixed criticality, some derived from others through
+ * `spec.dependsOn`) and C consumers (local git repositories with a SQL file reading
+ * one dataset), migrated twice in one run through the real parts:
+ *
+ * 1. as a campaign: the planner, the campaign service's create and start, and
+ *    graphile-worker running the real migration, campaign-tick and consumer
+ *    handlers until the campaign is `completed` (soak 0s, no windows, campaign
+ *    concurrency K, approvals off) and every consumer settled;
+ * 2. the baseline: the same migrations of an identical second fleet, each
+ *    submitted directly through `MigrationService.createMigration`, on the same
+ *    workers, until all succeeded and every consumer settled.
+ *
+ * Prints the whole time, datasets and consumers per minute, the campaign's overhead
+ * against the baseline, queue latency (a migration's creation to its start, from
+ * the store's timestamps) and the process's peak RSS.
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Knex } from 'knex';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_CRITICALITY,
+  CRITICALITY_LEVELS,
+  type CampaignDocumentInput,
+  type FieldChange,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { MigrationAnnouncer } from '../src/announcements/MigrationAnnouncer';
+import { withCampaignTicks } from '../src/campaigns/campaignTicks';
+import { CampaignPlanner } from '../src/campaigns/CampaignPlanner';
+import { CampaignRunner } from '../src/campaigns/CampaignRunner';
+import { CampaignService } from '../src/campaigns/CampaignService';
+import { DatabaseCampaignStore } from '../src/database/DatabaseCampaignStore';
+import { CampaignPullRequestSlots } from '../src/database/CampaignPullRequestSlots';
+import { mapConcurrently } from '../src/consumers/mapConcurrently';
+import {
+  benchAuth,
+  benchCatalog,
+  benchConsumerPipeline,
+  benchEngines,
+  benchPermissions,
+  benchUser,
+  consumerEntity,
+  createGitRepositories,
+  percentile,
+  quiet,
+  random,
+  startBenchPostgres,
+  startJobPath,
+} from './harness';
+
+const arg = (name: string, fallback: number) =>
+  process.argv.includes(name)
+    ? Number(process.argv[process.argv.indexOf(name) + 1])
+    : fallback;
+const DATASETS = arg('--datasets', 200);
+const ROWS = arg('--rows', 2000);
+const CONSUMERS = arg('--consumers', 0);
+const CONCURRENCY = arg('--concurrency', 4);
+const OWNERS = ['data-platform', 'payments', 'growth', 'search'].map(
+  t => `group:default/${t}`,
+);
+const CHANGES: FieldChange[] = [
+  { renameField: { from: 'user_id', to: 'account_id' } },
+];
+/** Consumer states after which nothing more happens without a person. */
+const SETTLED = ['unaffected', 'pr-opened', 'failed', 'done'];
+
+/** One fleet: its datasets' names and tables, and the consumers reading them. */
+interface Fleet {
+  prefix: string;
+  tag: string;
+  datasets: string[];
+  consumerDirs: string[][];
+}
+
+function fleetOf(prefix: string, root: string): Fleet {
+  const datasets = Array.from(
+    { length: DATASETS },
+    (_, i) => `${prefix}_${String(i).padStart(4, '0')}`,
+  );
+  // Consumers spread unevenly over the datasets, the same way in both fleets.
+  const rand = random(7);
+  const consumerDirs: string[][] = datasets.map(() => []);
+  for (let c = 0; c < CONSUMERS; c++) {
+    const d = Math.floor(rand() * rand() * DATASETS);
+    consumerDirs[d].push(
+      path.join(root, `${prefix}-consumer-${String(c).padStart(5, '0')}`),
+    );
+  }
+  return { prefix, tag: `${prefix}-fleet`, datasets, consumerDirs };
+}
+
+async function createTables(warehouse: Knex, fleet: Fleet) {
+  await mapConcurrently(fleet.datasets, 4, async table => {
+    await warehouse.raw(`
+      CREATE TABLE public.${table} (id bigint PRIMARY KEY, user_id bigint NOT NULL,
+        amount_cents integer, country text, created_at timestamptz);
+      INSERT INTO public.${table}
+        SELECT g, 1 + (g * 7919) % 5000, (g * 31) % 100000,
+               (ARRAY['SE','US','GB','DE'])[1 + g % 4],
+               timestamptz '2026-01-01' + g * interval '1 minute'
+          FROM generate_series(1, ${ROWS}) g;
+      ANALYZE public.${table};`);
+  });
+}
+
+async function createConsumers(fleet: Fleet) {
+  await createGitRepositories(
+    fleet.datasets.flatMap((table, d) =>
+      fleet.consumerDirs[d].map((dir, c) => ({
+        dir,
+        files: {
+          'sql/report.sql': `select user_id, sum(amount_cents) as spent
+from public.${table}
+where country = '${['SE', 'US', 'GB', 'DE'][c % 4]}'
+group by user_id;
+`,
+        },
+      })),
+    ),
+  );
+}
+
+/** The fleet's datasets and consumers as the catalog holds them. */
+function entitiesOf(fleet: Fleet): Entity[] {
+  const ref = (table: string) => `resource:default/${table.replace(/_/g, '-')}`;
+  const consumers: Entity[] = [];
+  const datasets = fleet.datasets.map((table, i) => {
+    // Every fifth dataset is a source; the four after it are derived from it.
+    const upstream = i % 5 === 0 ? [] : [ref(fleet.datasets[i - (i % 5)])];
+    const readers = fleet.consumerDirs[i].map((dir, c) =>
+      consumerEntity(dir, OWNERS[(i + c) % OWNERS.length]),
+    );
+    consumers.push(...readers);
+    return {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name: table.replace(/_/g, '-'),
+        namespace: 'default',
+        tags: [fleet.tag],
+        annotations: {
+          'dataset-migrations.io/engine': 'warehouse',
+          'dataset-migrations.io/table': `public.${table}`,
+          [ANNOTATION_CRITICALITY]:
+            CRITICALITY_LEVELS[i % CRITICALITY_LEVELS.length],
+        },
+      },
+      spec: {
+        type: 'dataset',
+        owner: OWNERS[i % OWNERS.length],
+        dependsOn: upstream,
+      },
+      relations: [
+        { type: 'ownedBy', targetRef: OWNERS[i % OWNERS.length] },
+        ...upstream.map(targetRef => ({ type: 'dependsOn', targetRef })),
+        ...readers.map(r => ({
+          type: 'dependencyOf',
+          targetRef: `component:default/${r.metadata.name}`,
+        })),
+      ],
+    } as Entity;
+  });
+  return [...datasets, ...consumers];
+}
+
+/** Migrations' states and consumers' states of one fleet, read from the store's tables. */
+async function progressOf(pluginDb: Knex, campaign: boolean) {
+  const where = campaign ? 'campaign_id IS NOT NULL' : 'campaign_id IS NULL';
+  const migrations = await pluginDb.raw(
+    `SELECT status, count(*)::int AS n FROM migrations WHERE ${where} GROUP BY status`,
+  );
+  const consumers = await pluginDb.raw(
+    `SELECT c.state, count(*)::int AS n FROM migration_consumers c
+       JOIN migrations m ON m.id = c.migration_id WHERE m.${where} GROUP BY c.state`,
+  );
+  const count = (rows: { n: number }[]) => rows.reduce((s, r) => s + r.n, 0);
+  const m = migrations.rows as { status: string; n: number }[];
+  const c = consumers.rows as { state: string; n: number }[];
+  return {
+    succeeded: count(m.filter(r => r.status === 'succeeded')),
+    failed: m.filter(
+      r => !['queued', 'running', 'succeeded'].includes(r.status),
+    ),
+    consumers: count(c),
+    consumersSettled: count(c.filter(r => SETTLED.includes(r.state))),
+    consumerStates: c,
+  };
+}
+
+/** Waits until every consumer the fleet's migrations discovered is settled. */
+async function consumersSettled(pluginDb: Knex, campaign: boolean) {
+  for (;;) {
+    const p = await progressOf(pluginDb, campaign);
+    if (p.consumers >= CONSUMERS && p.consumersSettled === p.consumers)
+      return p;
+    await sleep(250);
+  }
+}
+
+/**
+ * p50 / p95 of the time between two of the store's timestamps on a fleet's
+ * migrations: created_at → started_at is queue latency, started_at → finished_at
+ * a run.
+ */
+async function between(
+  pluginDb: Knex,
+  campaign: boolean,
+  from: 'created_at' | 'started_at',
+  to: 'started_at' | 'finished_at',
+) {
+  const { rows } = await pluginDb.raw(
+    `SELECT extract(epoch FROM ${to} - ${from}) * 1000 AS ms FROM migrations
+      WHERE ${to} IS NOT NULL AND campaign_id IS ${
+      campaign ? 'NOT NULL' : 'NULL'
+    }`,
+  );
+  const values = (rows as { ms: string }[]).map(r => Number(r.ms));
+  return `${Math.round(percentile(values, 50))} ms / ${Math.round(
+    percentile(values, 95),
+  )} ms`;
+}
+
+async function main() {
+  const postgres = await startBenchPostgres({ fast: true });
+  const work = mkdtempSync(path.join(tmpdir(), 'dsm-bench-campaign-'));
+  chmodSync(work, 0o755);
+  try {
+    console.log(
+      `bench:campaign — ${DATASETS} datasets of ${ROWS} rows, ${CONSUMERS} consumers, concurrency ${CONCURRENCY}`,
+    );
+    const setupStarted = Date.now();
+    const campaignFleet = fleetOf('fleet', work);
+    const directFleet = fleetOf('direct', work);
+    const warehouse = await postgres.connect('warehouse', 4);
+    for (const fleet of [campaignFleet, directFleet]) {
+      await createTables(warehouse, fleet);
+      await createConsumers(fleet);
+    }
+    const catalog = benchCatalog([
+      ...entitiesOf(campaignFleet),
+      ...entitiesOf(directFleet),
+    ]);
+    const engines = await benchEngines(await postgres.url('warehouse'), 8);
+    console.log(
+      `generated ${2 * DATASETS} tables and ${2 * CONSUMERS} repositories in ${(
+        (Date.now() - setupStarted) /
+        1000
+      ).toFixed(1)} s`,
+    );
+
+    // Wired as src/plugin.ts wires it: an outcome asks its campaign to look again.
+    const pluginDb = await postgres.connect('plugin', 10);
+    const campaignStore = new DatabaseCampaignStore(pluginDb);
+    let jobPath: Awaited<ReturnType<typeof startJobPath>> | undefined;
+    const silent: MigrationAnnouncer = {
+      migrationChanged: async () => {},
+      consumerChanged: async () => {},
+      campaignChanged: async () => {},
+    };
+    const announcer = withCampaignTicks(silent, {
+      migrations: {
+        getMigrationWithPlan: id => jobPath!.store.getMigrationWithPlan(id),
+      },
+      enqueueTick: id => jobPath!.queue.enqueueCampaignTick(id),
+      logger: quiet,
+    });
+    jobPath = await startJobPath({
+      pluginDb,
+      engines,
+      catalog,
+      withConsumers: CONSUMERS > 0,
+      announcer,
+    });
+    const { store, queue, runner, service } = jobPath;
+    const { pipeline } = benchConsumerPipeline({
+      root: work,
+      pluginDb,
+      jobPath,
+      catalog,
+      engines,
+      announcer,
+      campaigns: {
+        pullRequests: new CampaignPullRequestSlots(pluginDb),
+        defer: (migrationId, entityRef, runAt) =>
+          queue.enqueueConsumer(migrationId, entityRef, runAt),
+      },
+    });
+    const campaigns = new CampaignService({
+      campaigns: campaignStore,
+      planning: new CampaignPlanner({
+        catalog,
+        engines,
+        store,
+        permissions: benchPermissions,
+      }),
+      permissions: benchPermissions,
+      queue,
+      announcer,
+    });
+    const campaignRunner = new CampaignRunner({
+      campaigns: campaignStore,
+      migrations: service,
+      queue,
+      auth: benchAuth,
+      logger: quiet,
+      announcer,
+    });
+    /** How long each look at the campaign held a worker. */
+    const ticks: number[] = [];
+    await queue.start({
+      concurrency: CONCURRENCY,
+      handlers: {
+        runMigration: id => runner.run(id),
+        discoverConsumers: async id => {
+          await pipeline.discover(id);
+        },
+        advanceConsumer: (id, ref) => pipeline.advance(id, ref),
+        advanceCampaign: async id => {
+          const started = Date.now();
+          try {
+            await campaignRunner.tick(id);
+          } finally {
+            ticks.push(Date.now() - started);
+          }
+        },
+      },
+    });
+
+    // 1. The campaign.
+    const document: CampaignDocumentInput = {
+      name: 'bench-fleet',
+      title: 'Rename user_id to account_id across the fleet',
+      owner: 'group:default/data-platform',
+      deadline: '2027-12-31',
+      selector: { tags: [campaignFleet.tag], hasFields: ['user_id'] },
+      changes: CHANGES,
+      rollout: {
+        soak: '0s',
+        concurrency: CONCURRENCY,
+        windows: [],
+        // Throttles off: the bench measures the campaign, not Renovate's knobs.
+        pullRequests: {
+          concurrentLimit: 10_000,
+          hourlyLimit: 10_000,
+          perOwnerLimit: 10_000,
+        },
+      },
+    };
+    const campaignStarted = Date.now();
+    const plan = await campaigns.plan(document, benchUser);
+    const plannedAt = Date.now();
+    const draft = await campaigns.create(document, benchUser);
+    await campaigns.start(draft.id, benchUser);
+    // Polled on its row alone: the campaign's page (burndown, stuck items) is not
+    // what a bench should load the database with.
+    const stateOf = async () =>
+      (await pluginDb('campaigns').where({ id: draft.id }).first('state'))
+        .state as string;
+    while ((await stateOf()) === 'running') await sleep(250);
+    const campaign = await campaigns.get(draft.id);
+    if (campaign.state !== 'completed')
+      throw new Error(
+        `campaign ${campaign.state}: ${JSON.stringify(campaign.stateReason)}`,
+      );
+    const campaignMigrated = Date.now();
+    const campaignProgress = await consumersSettled(pluginDb, true);
+    const campaignFinished = Date.now();
+
+    // 2. The baseline: the same migrations, submitted directly.
+    const directStarted = Date.now();
+    for (const table of directFleet.datasets)
+      await service.createMigration(
+        {
+          entityRef: `resource:default/${table.replace(/_/g, '-')}`,
+          targetVersion: 2,
+          changes: CHANGES,
+        },
+        benchUser,
+      );
+    for (;;) {
+      const p = await progressOf(pluginDb, false);
+      if (p.failed.length > 0)
+        throw new Error(`direct migrations ${JSON.stringify(p.failed)}`);
+      if (p.succeeded === DATASETS) break;
+      await sleep(250);
+    }
+    const directMigrated = Date.now();
+    const directProgress = await consumersSettled(pluginDb, false);
+    const directFinished = Date.now();
+
+    await queue.stop();
+    await engines.close();
+
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    const perMinute = (n: number, ms: number) => Math.round((n / ms) * 60_000);
+    const campaignMs = campaignFinished - campaignStarted;
+    const directMs = directFinished - directStarted;
+    const ratio = campaignMs / directMs;
+    const states = (rows: { state: string; n: number }[]) =>
+      rows.map(r => `${r.state} ${r.n}`).join(', ') || '—';
+    console.log('');
+    console.log('| measure | campaign | direct (baseline) |');
+    console.log('|---|---|---|');
+    console.log(
+      `| datasets migrated | ${campaign.counts.done} of ${campaign.counts.datasets} (${plan.waves.length} waves, ${campaign.counts.failed} failed) | ${directProgress.succeeded} of ${DATASETS} |`,
+    );
+    console.log(
+      `| consumers | ${states(campaignProgress.consumerStates)} | ${states(
+        directProgress.consumerStates,
+      )} |`,
+    );
+    console.log(
+      `| whole time | ${s(campaignMs)} (plan ${s(
+        plannedAt - campaignStarted,
+      )}) | ${s(directMs)} |`,
+    );
+    console.log(
+      `| of which until every migration succeeded | ${s(
+        campaignMigrated - campaignStarted,
+      )} | ${s(directMigrated - directStarted)} |`,
+    );
+    console.log(
+      `| datasets per minute | ${perMinute(DATASETS, campaignMs)} | ${perMinute(
+        DATASETS,
+        directMs,
+      )} |`,
+    );
+    console.log(
+      `| consumers per minute | ${
+        CONSUMERS ? perMinute(CONSUMERS, campaignMs) : '—'
+      } | ${CONSUMERS ? perMinute(CONSUMERS, directMs) : '—'} |`,
+    );
+    console.log(
+      `| queue latency (created → started), p50 / p95 | ${await between(
+        pluginDb,
+        true,
+        'created_at',
+        'started_at',
+      )} | ${await between(pluginDb, false, 'created_at', 'started_at')} |`,
+    );
+    console.log(
+      `| one migration's run (started → finished), p50 / p95 | ${await between(
+        pluginDb,
+        true,
+        'started_at',
+        'finished_at',
+      )} | ${await between(pluginDb, false, 'started_at', 'finished_at')} |`,
+    );
+    console.log(
+      `| looks at the campaign (ticks): count, p50 / p95, total | ${
+        ticks.length
+      }, ${percentile(ticks, 50)} ms / ${percentile(ticks, 95)} ms, ${s(
+        ticks.reduce((a, b) => a + b, 0),
+      )} | |`,
+    );
+    console.log(
+      `| campaign overhead (campaign ÷ direct) | ${ratio.toFixed(2)}× (${
+        ratio >= 1 ? '+' : ''
+      }${((ratio - 1) * 100).toFixed(1)} %; goal ≤ 10 %) | |`,
+    );
+    console.log(
+      `| peak RSS of this process (the backend side) | ${postgres.peakRssMb()} MB | |`,
+    );
+  } finally {
+    await postgres.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
