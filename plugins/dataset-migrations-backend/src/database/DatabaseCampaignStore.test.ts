@@ -246,7 +246,7 @@ describe('DatabaseCampaignStore', () => {
     await campaigns.startCampaign(id, {
       plan,
       startedBy: 'user:default/x',
-      starterMayStart: new Set(),
+      starterRights: { mayStart: new Set(), mayApprove: new Set() },
       at: t0,
     });
     // Each look's transaction has written its migration (which references the
