@@ -21,6 +21,11 @@ exports.up = async function up(knex) {
   await knex.schema.alterTable('campaign_datasets', table => {
     table.boolean('starter_may_start');
     table.boolean('starter_may_approve');
+    table
+      .string('reviewed_compatibility', 16)
+      .comment(
+        'the compatibility class the starter reviewed; a carried approval holds only for it',
+      );
   });
   await knex.schema.alterTable('campaign_waves', table => {
     table.integer('failures_accepted').notNullable().defaultTo(0);
@@ -39,6 +44,7 @@ exports.down = async function down(knex) {
     table.dropColumn('failures_accepted');
   });
   await knex.schema.alterTable('campaign_datasets', table => {
+    table.dropColumn('reviewed_compatibility');
     table.dropColumn('starter_may_approve');
     table.dropColumn('starter_may_start');
   });

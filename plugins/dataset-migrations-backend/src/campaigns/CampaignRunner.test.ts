@@ -39,7 +39,7 @@ const STARTER = 'user:default/starter';
 const GOOD = Array.from({ length: 20 }, (_, i) => `g${i + 1}`);
 const BAD = ['b1', 'b2'];
 /** Tables of the test of approvals carried by the start. */
-const APPROVALS = ['a1', 'a2'];
+const APPROVALS = ['a1', 'a2', 'a3'];
 const ref = (name: string) => `resource:default/${name}`;
 const FINISHED: MigrationStatus[] = [
   'succeeded',
@@ -569,7 +569,7 @@ describe('CampaignRunner', () => {
 
   it('carries the starter’s approval to the datasets they may approve; the others await their owners', async () => {
     now = new Date('2027-03-04T10:00:00Z');
-    // Every migration needs an approval; the starter may approve a1 only.
+    // Every migration needs an approval; the starter may approve a1 and a3.
     const approving = new MigrationService({
       store,
       catalog,
@@ -591,7 +591,7 @@ describe('CampaignRunner', () => {
         allowedEntities: async (_c, permission, refs) =>
           new Set(
             permission.name === datasetMigrationApprovePermission.name
-              ? refs.filter(r => r === ref('a1'))
+              ? refs.filter(r => r !== ref('a2'))
               : refs,
           ),
       },
@@ -608,19 +608,34 @@ describe('CampaignRunner', () => {
       clock,
       announcer,
     });
-    planning.waves = [[ref('a1'), ref('a2')]];
+    planning.waves = [[ref('a1'), ref('a2'), ref('a3')]];
     const draft = await approvingService.create(
-      campaignDocument({ name: 'carried-approval', rollout: { soak: '0s' } }),
+      campaignDocument({
+        name: 'carried-approval',
+        rollout: { soak: '0s', concurrency: 3 },
+      }),
       starter,
     );
     await approvingService.start(draft.id, starter);
+    // The fixed plan says breaking; the real planner calls text → integer forward,
+    // as a1's review did. a3's review saw another class than its plan has now.
+    const reviewed = (name: string, compatibility: string) =>
+      pluginDb('campaign_datasets')
+        .where({ campaign_id: draft.id, entity_ref: ref(name) })
+        .update({ reviewed_compatibility: compatibility });
+    await reviewed('a1', 'forward');
+    await reviewed('a3', 'full');
     await approvingRunner.tick(draft.id);
 
     const rows = await pluginDb('migrations')
       .where({ campaign_id: draft.id })
       .orderBy('entity_ref');
-    expect(rows.map(r => r.entity_ref)).toEqual([ref('a1'), ref('a2')]);
-    const [a1, a2] = rows;
+    expect(rows.map(r => r.entity_ref)).toEqual([
+      ref('a1'),
+      ref('a2'),
+      ref('a3'),
+    ]);
+    const [a1, a2, a3] = rows;
     expect(a1.status).not.toBe('awaiting-approval');
     expect(a1.approval.decision).toEqual({
       outcome: 'approved',
@@ -630,6 +645,9 @@ describe('CampaignRunner', () => {
     });
     expect(a2.status).toBe('awaiting-approval');
     expect(a2.approval.decision).toBeUndefined();
+    // Its plan is not of the class the starter approved: it waits too.
+    expect(a3.status).toBe('awaiting-approval');
+    expect(a3.approval.decision).toBeUndefined();
     expect(
       (await approvingService.get(draft.id)).stuck.map(i => [
         i.entityRef,

@@ -9,6 +9,7 @@ import {
   isActiveMigrationStatus,
   type CampaignDatasetState,
   type CampaignDocument,
+  type CompatibilityClass,
   type Migration,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
@@ -32,7 +33,11 @@ export interface CampaignMigrations {
       credentials: BackstageCredentials;
       requestedBy: string;
       mayStart: boolean;
-      approvedAtStart?: { campaignName: string; at: Date };
+      approvedAtStart?: {
+        campaignName: string;
+        at: Date;
+        compatibility: CompatibilityClass;
+      };
       campaign: { id: string; wave: number };
       inTransaction: Enqueue;
     },
@@ -262,9 +267,14 @@ export class CampaignRunner {
           requestedBy: run.startedBy!,
           mayStart: dataset.starterMayStart,
           // Starting the campaign, after its plan was reviewed, was the starter's approval.
-          approvedAtStart: dataset.starterMayApprove
-            ? { campaignName: run.name, at: now }
-            : undefined,
+          approvedAtStart:
+            dataset.starterMayApprove && dataset.reviewedCompatibility
+              ? {
+                  campaignName: run.name,
+                  at: now,
+                  compatibility: dataset.reviewedCompatibility,
+                }
+              : undefined,
           campaign: { id: run.id, wave: dataset.wave },
           inTransaction: (tx, migrationId) =>
             campaigns.claimDatasetStart(tx, {
@@ -328,6 +338,9 @@ export class CampaignRunner {
       at: now,
       pausedByRunner: true,
     });
+    // Read as running, but a person paused or aborted it since: their call stands,
+    // and nothing of the wave is failed or rolled back behind their back.
+    if (!paused.changed) return;
     await campaigns.updateWave(run.id, wave.index, {
       from: ['pending', 'running', 'soaking'],
       to: rollBack ? 'rolled-back' : 'failed',
@@ -350,12 +363,11 @@ export class CampaignRunner {
     }
     if (rollBack)
       await this.rollBackRolledBackWaves((await campaigns.getRun(run.id))!);
-    if (paused.changed)
-      await announcer?.campaignChanged?.({
-        campaignId: run.id,
-        state: 'paused',
-        reason,
-      });
+    await announcer?.campaignChanged?.({
+      campaignId: run.id,
+      state: 'paused',
+      reason,
+    });
   }
 
   /**
@@ -424,11 +436,13 @@ export function policyTrip(
   const failed = datasets.filter(d => FAILED.includes(d.state)).length;
   if (failed === 0 || failed <= wave.failuresAccepted) return undefined;
   const name = `wave ${wave.index}${wave.kind === 'canary' ? ' (canary)' : ''}`;
-  const rate = failed / datasets.length;
+  // Of the datasets the wave tried: one skipped (busy, invalid) never ran.
+  const tried = datasets.filter(d => d.state !== 'skipped').length;
+  const rate = failed / Math.max(tried, 1);
   if (rate > policy.maxFailureRate)
-    return `${name}: ${failed} of ${datasets.length} failed (${percent(
-      rate,
-    )} > ${percent(policy.maxFailureRate)})`;
+    return `${name}: ${failed} of ${tried} failed (${percent(rate)} > ${percent(
+      policy.maxFailureRate,
+    )})`;
   let inRow = 0;
   let longest = 0;
   for (const dataset of [...datasets].sort((a, b) => a.position - b.position)) {

@@ -169,8 +169,10 @@ export class CampaignService {
   }
 
   /**
-   * Running again. After the failure policy paused it, the failures seen now are
-   * accepted: the policy trips again only on more of them.
+   * Running again. After the failure policy paused it, the failures it paused for
+   * are accepted by the person resuming: the policy trips again only on more of
+   * them. After a person's pause nothing is accepted: failures that came in while
+   * it was paused are judged at the next look.
    */
   async resume(
     id: string,
@@ -182,7 +184,7 @@ export class CampaignService {
       from: ['paused'],
       to: 'running',
       at: this.now(),
-      acceptFailures: true,
+      acceptFailures: afterAutomaticPause,
     });
     return {
       campaign: await this.changed(

@@ -50,6 +50,17 @@ describe('the failure policy', () => {
     ).toBe('wave 1: 2 of 3 failed (66.7% > 20%)');
   });
 
+  it('counts the share of the datasets the wave tried: skipped ones never ran', () => {
+    // 1 of 10 would be 10%; of the 2 that ran, 1 failed.
+    expect(
+      policyTrip(
+        wave,
+        states('failed', 'migrated', ...Array(8).fill('skipped')),
+        policy(),
+      ),
+    ).toBe('wave 1: 1 of 2 failed (50% > 20%)');
+  });
+
   it('trips on maxConsecutiveFailures in a row in start order, skipping what has not finished', () => {
     const wide = policy({ maxFailureRate: 0.9, maxConsecutiveFailures: 2 });
     expect(

@@ -6,6 +6,7 @@ import type {
   CampaignState,
   CampaignSummary,
   CampaignWaveProgress,
+  CompatibilityClass,
   MigrationStatus,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { StoreTransaction } from './StoreTransaction';
@@ -51,6 +52,8 @@ export interface CampaignRunDataset {
   starterMayStart: boolean;
   /** Whether the starter held approve and approve-own on it at start time. */
   starterMayApprove: boolean;
+  /** The compatibility class of its migration in the plan the starter started. */
+  reviewedCompatibility?: CompatibilityClass;
   migrationId?: string;
   migrationStatus?: MigrationStatus;
   migrationFailure?: string;

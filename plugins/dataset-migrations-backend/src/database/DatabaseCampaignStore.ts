@@ -12,6 +12,7 @@ import {
   type CampaignStuckItem,
   type CampaignSummary,
   type CampaignWaveProgress,
+  type CompatibilityClass,
   type Criticality,
   type MigrationStatus,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -88,6 +89,7 @@ type DatasetRow = {
   finished_at: Date | null;
   starter_may_start: boolean | null;
   starter_may_approve: boolean | null;
+  reviewed_compatibility: CompatibilityClass | null;
   migration_status: MigrationStatus | null;
   failure_reason: string | null;
   contracted_at: Date | null;
@@ -170,6 +172,7 @@ export class DatabaseCampaignStore implements CampaignStore {
         starter_may_approve: starterRights
           ? starterRights.mayApprove.has(dataset.entityRef)
           : null,
+        reviewed_compatibility: starterRights ? dataset.compatibility : null,
       })),
     );
     for (let i = 0; i < rows.length; i += 1000)
@@ -397,6 +400,9 @@ export class DatabaseCampaignStore implements CampaignStore {
           targetVersion: d.target_version,
           starterMayStart: d.starter_may_start === true,
           starterMayApprove: d.starter_may_approve === true,
+          ...(d.reviewed_compatibility
+            ? { reviewedCompatibility: d.reviewed_compatibility }
+            : {}),
           ...(d.migration_id ? { migrationId: d.migration_id } : {}),
           ...(d.migration_status
             ? { migrationStatus: d.migration_status }
@@ -422,6 +428,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       `SELECT d.entity_ref, d.wave_index, d.position, d.owner, d.criticality,
               d.target_version, d.state, d.migration_id, d.reason, d.started_at,
               d.finished_at, d.starter_may_start, d.starter_may_approve,
+              d.reviewed_compatibility,
               m.status AS migration_status, m.failure_reason, m.contracted_at,
               coalesce(c.total, 0)::int AS consumers_total,
               coalesce(c.moved, 0)::int AS consumers_moved,

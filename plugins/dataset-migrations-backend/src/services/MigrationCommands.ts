@@ -15,6 +15,7 @@ import {
   isLiveMigration,
   type Migration,
   type ApprovalDecision,
+  type CompatibilityClass,
   type MigrationApproval,
   type MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -101,9 +102,14 @@ export class MigrationCommands {
       mayStart: boolean;
       /**
        * The starter may approve this migration and did, by starting the campaign
-       * whose plan they reviewed: a migration that needs an approval carries theirs.
+       * whose plan they reviewed: a migration that needs an approval carries theirs,
+       * as long as its compatibility class is still the one they reviewed.
        */
-      approvedAtStart?: { campaignName: string; at: Date };
+      approvedAtStart?: {
+        campaignName: string;
+        at: Date;
+        compatibility: CompatibilityClass;
+      };
       campaign: { id: string; wave: number };
       inTransaction: Enqueue;
     },
@@ -116,10 +122,13 @@ export class MigrationCommands {
       ...(started
         ? {
             approvedBy: {
-              outcome: 'approved' as const,
-              by: options.requestedBy,
-              at: started.at.toISOString(),
-              comment: `approved by starting campaign ${started.campaignName}`,
+              decision: {
+                outcome: 'approved' as const,
+                by: options.requestedBy,
+                at: started.at.toISOString(),
+                comment: `approved by starting campaign ${started.campaignName}`,
+              },
+              forCompatibility: started.compatibility,
             },
           }
         : {}),
@@ -133,8 +142,11 @@ export class MigrationCommands {
     options: {
       requestedBy: string;
       mayStart: () => Promise<boolean>;
-      /** An approval given in advance, for a migration that needs one. */
-      approvedBy?: ApprovalDecision;
+      /** An approval given in advance, of a plan of this compatibility class. */
+      approvedBy?: {
+        decision: ApprovalDecision;
+        forCompatibility: CompatibilityClass;
+      };
       campaign?: { id: string; wave: number };
       inTransaction?: Enqueue;
     },
@@ -150,9 +162,12 @@ export class MigrationCommands {
     const needed = request.dryRun
       ? undefined
       : await this.approvalNeeded(request, plan, await options.mayStart());
+    // A plan that turned out otherwise than the one approved in advance waits.
     const approval =
-      needed && options.approvedBy
-        ? { ...needed, decision: options.approvedBy }
+      needed &&
+      options.approvedBy &&
+      plan?.compatibility.class === options.approvedBy.forCompatibility
+        ? { ...needed, decision: options.approvedBy.decision }
         : needed;
     const awaiting = approval !== undefined && !approval.decision;
     const result = await store.createMigration(
