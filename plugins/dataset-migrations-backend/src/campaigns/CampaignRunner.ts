@@ -1,16 +1,10 @@
 import { createHash } from 'node:crypto';
-import type {
-  AuthService,
-  BackstageCredentials,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   durationMs,
   isActiveMigrationStatus,
   type CampaignDatasetState,
   type CampaignDocument,
-  type CompatibilityClass,
-  type Migration,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
 import {
@@ -21,32 +15,15 @@ import {
   type CampaignRunWave,
   type CampaignStore,
 } from '../database/CampaignStore';
-import type { Enqueue } from '../database/MigrationStore';
+import type { MigrationService } from '../services/MigrationService';
 import type { JobQueue } from '../queue/JobQueue';
 import { nextStartAt, whyNotStartAt } from './rolloutCalendar';
 
 /** What the runner asks of migrations: the same paths a person's requests take. */
-export interface CampaignMigrations {
-  createCampaignMigration(
-    body: unknown,
-    options: {
-      credentials: BackstageCredentials;
-      requestedBy: string;
-      mayStart: boolean;
-      approvedAtStart?: {
-        campaignName: string;
-        at: Date;
-        compatibility: CompatibilityClass;
-      };
-      campaign: { id: string; wave: number };
-      inTransaction: Enqueue;
-    },
-  ): Promise<{ migration: Migration; created: boolean }>;
-  requestRollback(
-    id: string,
-    request: { actor: string; reason: string; requestId: string },
-  ): Promise<void>;
-}
+export type CampaignMigrations = Pick<
+  MigrationService,
+  'createCampaignMigration' | 'requestRollback'
+>;
 
 export interface Clock {
   now(): Date;
