@@ -147,6 +147,22 @@ export interface StatementAnalysis extends Span {
    * carries a changed type to the division unseen.
    */
   dividedElsewhere: Array<Span & { field: string }>;
+  opaque: OpaqueRead[];
+}
+
+/**
+ * A read of the dataset whose fields the SQL does not spell out, so no edit of
+ * names can keep it reading the same values.
+ */
+export interface OpaqueRead extends Span {
+  /**
+   * `whole-row`: a relation's row as one value (`row_to_json(o)`, `select o`);
+   * `jinja-columns`: a Jinja expression where a column stands, which may render
+   * any of the dataset's fields (`{{ dbt_utils.star(…) }}`, a macro given a
+   * field's name); `jinja-relation`: a relation dbt names at run time
+   * (`{{ target.schema }}.orders`), which may be the dataset.
+   */
+  kind: 'whole-row' | 'jinja-columns' | 'jinja-relation';
 }
 
 export interface DatasetRelation extends Span {
@@ -197,6 +213,7 @@ export function analyzeSql(
           : capture,
       ),
       dividedElsewhere: walker.dividedElsewhere,
+      opaque: walker.opaque,
       datasetRelations: walker.datasetRelations,
     };
   });
@@ -227,6 +244,7 @@ class StatementWalker {
   readonly ambiguous: Array<Span & { field: string }> = [];
   readonly captures: StatementAnalysis['captures'] = [];
   readonly dividedElsewhere: StatementAnalysis['dividedElsewhere'] = [];
+  readonly opaque: OpaqueRead[] = [];
   /** Names select lists give their output columns, anywhere in the statement. */
   readonly outputNames = new Set<string>();
   readonly datasetRelations: DatasetRelation[] = [];
@@ -336,6 +354,7 @@ class StatementWalker {
       const rv = item.RangeVar;
       const dataset = this.isDataset(rv, scope);
       if (dataset) this.datasetRelations.push(this.relationSpan(rv));
+      else this.jinjaRelation(rv);
       const alias = rv.alias?.aliasname ?? rv.relname;
       scope.relations.push({
         alias,
@@ -430,6 +449,8 @@ class StatementWalker {
     const field = names[names.length - 1];
     if (field && names.length === 1 && this.introduced.has(field))
       this.captureRisk(field, span.whole, scope);
+    if (field && names.length === 1 && !this.fields.has(field))
+      this.opaqueName(field, span.whole, scope);
     if (!field || !this.fields.has(field)) return;
     const owner =
       names.length >= 2
@@ -451,6 +472,58 @@ class StatementWalker {
     } else if (this.dividing) {
       this.dividedElsewhere.push({ ...span.whole, field });
     }
+  }
+
+  /**
+   * A bare name that is no field of the dataset: the dataset's whole row when it
+   * names the dataset's relation (Postgres tries columns first, and the old
+   * version has none of that name), or a Jinja expression standing for columns.
+   */
+  private opaqueName(name: string, at: Span, scope: Scope): void {
+    const jinja = this.placeholders.get(name);
+    if (jinja?.kind === 'expression') {
+      const datasetInScope = levelsOf(scope).some(level =>
+        level.relations.some(r => r.dataset),
+      );
+      if (
+        datasetInScope ||
+        this.tableNames().some(t => namesWord(jinja.text, t))
+      )
+        this.opaque.push({ ...at, kind: 'jinja-columns' });
+    } else if (scope.byAlias(name)?.dataset) {
+      this.opaque.push({ ...at, kind: 'whole-row' });
+    }
+  }
+
+  /**
+   * A relation dbt names at run time: `{{ target.schema }}.orders`, or a Jinja
+   * expression that mentions the dataset's table. Only rendering tells whether
+   * it is the dataset.
+   */
+  private jinjaRelation(rv: Node): void {
+    const expression = (name?: string) => {
+      const jinja = name ? this.placeholders.get(name) : undefined;
+      return jinja?.kind === 'expression' ? jinja.text : undefined;
+    };
+    const tables = this.tableNames();
+    const named = expression(rv.relname);
+    const qualifiedByJinja =
+      (expression(rv.schemaname) ?? expression(rv.catalogname)) !== undefined;
+    if (
+      named !== undefined
+        ? tables.some(t => namesWord(named, t))
+        : qualifiedByJinja && tables.includes(rv.relname)
+    )
+      this.opaque.push({
+        ...this.referenceSpan(rv.location).whole,
+        kind: 'jinja-relation',
+      });
+  }
+
+  /** The names the dataset's table goes by in consumer SQL. */
+  private tableNames(): string[] {
+    const { table, sourceTable } = this.target;
+    return sourceTable ? [table, sourceTable] : [table];
   }
 
   /**
@@ -555,6 +628,7 @@ class StatementWalker {
   private relationOutsideFrom(rv: Node, scope: Scope): void {
     if (this.isDataset(rv, scope))
       this.datasetRelations.push(this.relationSpan(rv));
+    else this.jinjaRelation(rv);
   }
 
   private relationSpan(rv: Node): DatasetRelation {
@@ -599,6 +673,15 @@ class StatementWalker {
 }
 
 /** The scopes with relations, from the innermost out: the levels a name is resolved at. */
+/** Whether `text` has `name` as a whole word, in any case. */
+export function namesWord(text: string, name: string): boolean {
+  return new RegExp(`\\b${escapeRegExp(name)}\\b`, 'i').test(text);
+}
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function levelsOf(scope: Scope): Scope[] {
   const levels: Scope[] = [];
   for (let s: Scope | undefined = scope; s; s = s.parent)

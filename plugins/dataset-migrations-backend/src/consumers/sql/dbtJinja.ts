@@ -8,7 +8,8 @@
 export type JinjaReference =
   | { kind: 'source'; source: string; table: string }
   | { kind: 'ref'; model: string }
-  | { kind: 'expression' };
+  /** Anything else: a macro, `var()`, `target.schema`…, kept as written. */
+  | { kind: 'expression'; text: string };
 
 export interface MaskedSql {
   text: string;
@@ -37,7 +38,7 @@ export function maskJinja(text: string): MaskedSql {
         ? { kind: 'source', source: source[1], table: source[2] }
         : ref
         ? { kind: 'ref', model: ref[1] }
-        : { kind: 'expression' }),
+        : { kind: 'expression', text: span }),
     });
     return name;
   });

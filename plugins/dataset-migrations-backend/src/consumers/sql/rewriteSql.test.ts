@@ -489,3 +489,75 @@ describe('rewriteSqlFile, names glued to dbt Jinja', () => {
     expect(result.content).toContain('track_uri AS track_id');
   });
 });
+
+describe('rewriteSqlFile, reads whose fields the SQL does not name', () => {
+  const decision = (content: string, path = 'q.sql') => {
+    const result = rewrite(content, renameAndCast, path);
+    expect(result.status).toBe('needs-decision');
+    expect(result.content).toBe(content);
+    return result.impact.problem?.message;
+  };
+
+  it.each([
+    [
+      'row_to_json of the dataset’s alias',
+      'select row_to_json(e) from listening_events e',
+    ],
+    ['the row selected as a value', 'select e from listening_events e'],
+    [
+      'the unaliased table’s row cast to text',
+      'select listening_events::text from listening_events',
+    ],
+  ])('asks a person about %s', (_, sql) => {
+    expect(decision(sql)).toMatch(/reads the dataset's whole row/);
+  });
+
+  it('reads a column of the same name as a column, not as the row', () => {
+    // `country` is a field: Postgres reads the column, so it is no whole-row read.
+    const result = rewrite('select e.user_id, country from listening_events e');
+    expect(result.status).toBe('unaffected');
+  });
+
+  it('asks a person about dbt_utils.star and macros given a changed field', () => {
+    expect(
+      decision(
+        "select {{ dbt_utils.star(from=source('src', 'listening_events')) }} from {{ source('src', 'listening_events') }}",
+        'models/plays.sql',
+      ),
+    ).toMatch(
+      /dbt Jinja where a column stands: it may read the dataset's fields/,
+    );
+    expect(
+      decision(
+        "select {{ to_seconds('ms_played') }} as secs from {{ source('src', 'listening_events') }}",
+        'models/plays.sql',
+      ),
+    ).toMatch(/may read "ms_played"/);
+  });
+
+  it('leaves a Jinja value that names no changed field alone', () => {
+    const result = rewrite(
+      "select user_id from {{ source('src', 'listening_events') }} where country = '{{ var(\"country\") }}' and user_id > {{ var('min_user') }}",
+      renameAndCast,
+      'models/plays.sql',
+    );
+    expect(result.status).toBe('unaffected');
+  });
+
+  it('asks a person about a relation whose schema dbt sets at run time', () => {
+    expect(
+      decision(
+        'select track_id from {{ target.schema }}.listening_events',
+        'models/plays.sql',
+      ),
+    ).toMatch(
+      /\{\{ target\.schema \}\}\.listening_events is named by dbt at run time and may be public\.listening_events/,
+    );
+    expect(
+      decision(
+        "select track_id from {{ var('events_table', 'listening_events') }}",
+        'models/plays.sql',
+      ),
+    ).toMatch(/named by dbt at run time/);
+  });
+});

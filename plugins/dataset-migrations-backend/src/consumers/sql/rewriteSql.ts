@@ -12,8 +12,11 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   analyzeSql,
+  escapeRegExp,
+  namesWord,
   type ColumnUse,
   type DatasetTarget,
+  type OpaqueRead,
   type Span,
   type StarUse,
   type StatementAnalysis,
@@ -57,9 +60,7 @@ export function mentionsDataset(
       relation.schema === target.schema
     )
       names.push(key.slice(key.indexOf('.') + 1));
-  return names.some(name =>
-    new RegExp(`\\b${escapeRegExp(name)}\\b`, 'i').test(content),
-  );
+  return names.some(name => namesWord(content, name));
 }
 
 /** Files the rewriter reads: plain SQL and dbt models. */
@@ -340,6 +341,12 @@ function planEdits(
           : `JOIN … USING (${join.field}) matches a changed field by name`,
       );
     }
+    for (const read of statement.opaque) {
+      const message = opaqueReadDecision(content, read, mapping, target);
+      if (!message) continue;
+      plan.positions.push(read.start);
+      decide(read.start, message);
+    }
     for (const star of statement.stars) {
       if (!starChanges(mapping)) continue;
       if (!star.qualified && statement.joinsByName.length > 0) {
@@ -360,6 +367,40 @@ function planEdits(
     }
   }
   return plan;
+}
+
+/**
+ * What a person must decide about a read whose fields the SQL does not name, or
+ * nothing when the migration cannot change what it reads. Never "unaffected" by
+ * default: a whole row or a Jinja expression may read every field.
+ */
+function opaqueReadDecision(
+  content: string,
+  read: OpaqueRead,
+  mapping: ConsumerMapping,
+  target: DatasetTarget,
+): string | undefined {
+  const written = content.slice(read.start, read.end).trim();
+  if (read.kind === 'whole-row')
+    return starChanges(mapping)
+      ? `${written} reads the dataset's whole row, whose fields the migration changes; list the fields it needs`
+      : undefined;
+  const changed = [...mapping.byField.entries()]
+    .filter(([field, m]) => m.kind !== 'same' && !readAsIs(field, m))
+    .map(([field]) => field)
+    .filter(field => namesWord(written, field));
+  if (read.kind === 'jinja-relation')
+    return starChanges(mapping) || mapping.renamedTo
+      ? `${written} is named by dbt at run time and may be ${target.schema}.${target.table}, which the migration changes; only rendering tells`
+      : undefined;
+  const enumerates = /\bstar\b|columns/i.test(written);
+  if (changed.length === 0 && !(enumerates && starChanges(mapping)))
+    return undefined;
+  return `${written} is dbt Jinja where a column stands: it may read ${
+    changed.length > 0
+      ? changed.map(f => `"${f}"`).join(', ')
+      : "the dataset's fields"
+  }, which the migration changes; only rendering tells`;
 }
 
 /**
@@ -657,8 +698,4 @@ export function identifier(name: string): string {
       return name;
   }
   return `"${name.replace(/"/g, '""')}"`;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
