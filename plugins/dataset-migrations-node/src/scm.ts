@@ -20,6 +20,12 @@ export interface PullRequestDraft {
   repositoryUrl: string;
   /** The branch the pull request targets, e.g. `main`. */
   baseBranch: string;
+  /**
+   * The commit of `baseBranch` the patch was made from. The pull request's branch
+   * starts there, so changes others made to the base since show as a merge or a
+   * conflict, never as the patch undoing them. Without it, the base's tip.
+   */
+  baseCommit?: string;
   /** One branch per consumer and migration; re-opening the same draft updates it. */
   branch: string;
   title: string;
@@ -58,6 +64,9 @@ export interface ScmProvider {
   /**
    * Creates the branch and the pull request, or updates both when they exist:
    * one branch and one pull request per draft branch, however often it is called.
+   * A merged pull request is returned as it is. Throws a `ConflictError` rather
+   * than re-open a pull request closed unmerged, or overwrite a branch holding
+   * commits the provider did not make.
    */
   openPullRequest(draft: PullRequestDraft): Promise<PullRequestRef>;
   /** The pull request of a branch, if one was opened. */

@@ -526,6 +526,16 @@ describe('consumer migration, through the job path', () => {
     );
     expect(gitIn(repo('report'), 'status', '--porcelain')).toBe('');
     expect(c.report.patch).toContain('+SELECT e.track_uri AS track_id');
+    // It starts at the commit the patch was made from, which the ledger keeps.
+    const { patch_base_commit } = await pluginDb('migration_consumers')
+      .where({ migration_id: id, entity_ref: 'component:default/report' })
+      .first('patch_base_commit');
+    expect(patch_base_commit).toBe(
+      gitIn(repo('report'), 'rev-parse', 'main').trim(),
+    );
+    expect(gitIn(repo('report'), 'rev-parse', `${branch}^`).trim()).toBe(
+      patch_base_commit,
+    );
 
     // The impact report, with owners.
     const csv = await api().get(`${API}/migrations/${id}/impact.csv`);

@@ -25,6 +25,8 @@ export interface ConsumerUpdate {
   pullRequest?: ConsumerPullRequest;
   patch?: string;
   patchedFiles?: ChangedFile[];
+  /** The commit of the consumer's default branch the patch was made from. */
+  patchBaseCommit?: string;
 }
 
 /** The consumer ledger's rows: one per consumer of a migration, and its state. */
@@ -38,11 +40,11 @@ export interface ConsumerLedgerStore {
     migrationId: string,
     entityRef: string,
   ): Promise<MigrationConsumer | undefined>;
-  /** The files a consumer's pull request will carry. */
-  getPatchedFiles(
+  /** What a consumer's pull request will carry, and the commit it starts from. */
+  getPatch(
     migrationId: string,
     entityRef: string,
-  ): Promise<ChangedFile[]>;
+  ): Promise<{ files: ChangedFile[]; baseCommit?: string }>;
   list(migrationId: string): Promise<MigrationConsumer[]>;
   ledger(migrationId: string): Promise<ConsumerLedger>;
   /**

@@ -35,7 +35,7 @@ type AllParts = ConsumerLedgerStore &
 export class ConsumerStore implements AllParts {
   readonly addDiscovered: AllParts['addDiscovered'];
   readonly get: AllParts['get'];
-  readonly getPatchedFiles: AllParts['getPatchedFiles'];
+  readonly getPatch: AllParts['getPatch'];
   readonly list: AllParts['list'];
   readonly ledger: AllParts['ledger'];
   readonly advance: AllParts['advance'];
@@ -67,7 +67,7 @@ export class ConsumerStore implements AllParts {
 
     this.addDiscovered = ledger.addDiscovered.bind(ledger);
     this.get = ledger.get.bind(ledger);
-    this.getPatchedFiles = ledger.getPatchedFiles.bind(ledger);
+    this.getPatch = ledger.getPatch.bind(ledger);
     this.list = ledger.list.bind(ledger);
     this.ledger = ledger.ledger.bind(ledger);
     this.advance = ledger.advance.bind(ledger);

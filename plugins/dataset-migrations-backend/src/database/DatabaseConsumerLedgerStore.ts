@@ -58,15 +58,18 @@ export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
     return row && toConsumer(row as unknown as ConsumerRow);
   }
 
-  /** The files a consumer's pull request will carry. */
-  async getPatchedFiles(
+  /** What a consumer's pull request will carry, and the commit it starts from. */
+  async getPatch(
     migrationId: string,
     entityRef: string,
-  ): Promise<ChangedFile[]> {
+  ): Promise<{ files: ChangedFile[]; baseCommit?: string }> {
     const row = await this.knex<ConsumerRow>(CONSUMERS_TABLE)
       .where({ migration_id: migrationId, entity_ref: entityRef })
-      .first('patched_files');
-    return row?.patched_files ?? [];
+      .first('patched_files', 'patch_base_commit');
+    return {
+      files: row?.patched_files ?? [],
+      ...(row?.patch_base_commit ? { baseCommit: row.patch_base_commit } : {}),
+    };
   }
 
   async list(migrationId: string): Promise<MigrationConsumer[]> {
@@ -110,6 +113,8 @@ export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
     if (update.patch !== undefined) values.patch = update.patch;
     if (update.patchedFiles)
       values.patched_files = JSON.stringify(update.patchedFiles);
+    if (update.patchBaseCommit)
+      values.patch_base_commit = update.patchBaseCommit;
     const count = await this.knex(CONSUMERS_TABLE)
       .where({ migration_id: migrationId, entity_ref: entityRef })
       .whereIn('state', from as ConsumerState[])

@@ -26,6 +26,7 @@ export interface ConsumerRow {
   pull_request: ConsumerPullRequest | null;
   patch: string | null;
   patched_files: ChangedFile[] | null;
+  patch_base_commit: string | null;
   superseded_reason: string | null;
   decision: ConsumerDecision | null;
   attempts: number;

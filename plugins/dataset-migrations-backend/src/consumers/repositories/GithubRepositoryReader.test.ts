@@ -30,6 +30,8 @@ class FakeGithubRepository {
   }[] = [];
   readonly requests: { path: string; authorization: string | null }[] = [];
   truncated = false;
+  /** The default branch's tip. */
+  readonly headCommit = 'c0ffee'.padEnd(40, '0');
   inFlight = 0;
   maxInFlight = 0;
 
@@ -73,9 +75,18 @@ class FakeGithubRepository {
           default_branch: this.defaultBranch,
         }),
       ),
+      http.get(`${repo}/git/ref/heads/*`, ({ params }) =>
+        params[0] === this.defaultBranch
+          ? HttpResponse.json({
+              ref: `refs/heads/${this.defaultBranch}`,
+              object: { sha: this.headCommit, type: 'commit' },
+            })
+          : HttpResponse.json({ message: 'Not Found' }, { status: 404 }),
+      ),
+      // GitHub takes a tree's SHA or a commit's (or a ref's name) here.
       http.get(`${repo}/git/trees/*`, ({ request, params }) => {
         const recursive = new URL(request.url).searchParams.get('recursive');
-        if (params[0] !== this.defaultBranch || recursive !== '1') {
+        if (params[0] !== this.headCommit || recursive !== '1') {
           return HttpResponse.json({ message: 'Not Found' }, { status: 404 });
         }
         return HttpResponse.json({
@@ -159,6 +170,7 @@ describe('GithubRepositoryReader', () => {
 
     expect(snapshot.url).toBe('url:https://github.com/acme/orders');
     expect(snapshot.defaultBranch).toBe('trunk');
+    expect(snapshot.commit).toBe(github.headCommit);
     expect(snapshot.files).toEqual([
       {
         path: 'queries/events.sql',
@@ -170,8 +182,9 @@ describe('GithubRepositoryReader', () => {
     expect(requested).toHaveLength(2);
     expect(requested.some(p => p.endsWith(bigSha))).toBe(false);
     expect(requested.some(p => p.endsWith(linkSha))).toBe(false);
+    // The tree of the tip's commit, not of the branch's name, which may move.
     expect(github.requests.map(r => r.path)).toContain(
-      '/repos/acme/orders/git/trees/trunk?recursive=1',
+      `/repos/acme/orders/git/trees/${github.headCommit}?recursive=1`,
     );
   });
 
@@ -180,7 +193,7 @@ describe('GithubRepositoryReader', () => {
 
     await reader.read('https://github.com/acme/orders');
 
-    expect(github.requests).toHaveLength(3);
+    expect(github.requests).toHaveLength(4);
     expect(new Set(github.requests.map(r => r.authorization))).toEqual(
       new Set(['Bearer t0ken']),
     );
@@ -310,9 +323,10 @@ describe('GithubRepositoryReader', () => {
     expect(snapshot).toEqual({
       url: 'https://ghe.acme.dev/data/warehouse',
       defaultBranch: 'main',
+      commit: enterprise.headCommit,
       files: [{ path: 'dbt/models/orders.sql', content: 'select 1;\n' }],
     });
-    expect(enterprise.requests).toHaveLength(3);
+    expect(enterprise.requests).toHaveLength(4);
     expect(new Set(enterprise.requests.map(r => r.authorization))).toEqual(
       new Set(['Bearer ghe-t0ken']),
     );

@@ -83,8 +83,13 @@ export class GithubRepositoryReader implements RepositoryReader {
     const { default_branch: defaultBranch } = await api.get<{
       default_branch: string;
     }>('');
+    // One commit read throughout, however the branch moves meanwhile.
+    const head = await api.get<{ object: { sha: string } }>(
+      `/git/ref/heads/${encodeBranch(defaultBranch)}`,
+    );
+    const commit = head.object.sha;
     const listing = await api.get<GithubTree>(
-      `/git/trees/${encodeBranch(defaultBranch)}?recursive=1`,
+      `/git/trees/${commit}?recursive=1`,
     );
     if (listing.truncated) {
       throw new Error(
@@ -115,7 +120,7 @@ export class GithubRepositoryReader implements RepositoryReader {
         };
       },
     );
-    return { url, defaultBranch, files };
+    return { url, defaultBranch, commit, files };
   }
 
   async checkout(url: string, dir: string): Promise<void> {

@@ -27,9 +27,17 @@ export class LocalGitRepositoryReader implements RepositoryReader {
     )
       .toString()
       .trim();
-    // Two processes per repository: list the tree, then read every blob in one batch.
+    // One commit read throughout, however the branch moves meanwhile.
+    const commit = (
+      await git(['rev-parse', '--verify', `${defaultBranch}^{commit}`], {
+        cwd: dir,
+      })
+    )
+      .toString()
+      .trim();
+    // Then two processes: list the tree, then read every blob in one batch.
     const listing = (
-      await git(['ls-tree', '-r', '-z', '-l', defaultBranch], { cwd: dir })
+      await git(['ls-tree', '-r', '-z', '-l', commit], { cwd: dir })
     ).toString();
     const wanted: Array<{ sha: string; path: string }> = [];
     for (const entry of listing.split('\0')) {
@@ -50,7 +58,7 @@ export class LocalGitRepositoryReader implements RepositoryReader {
               input: wanted.map(w => w.sha).join('\n') + '\n',
             }),
           ).map((content, i) => ({ path: wanted[i].path, content }));
-    return { url, defaultBranch, files };
+    return { url, defaultBranch, commit, files };
   }
 
   async checkout(url: string, dir: string): Promise<void> {

@@ -4,6 +4,8 @@ import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-
 export interface RepositorySnapshot {
   url: string;
   defaultBranch: string;
+  /** The commit of the default branch that was read: a patch made from it is pinned there. */
+  commit?: string;
   /** Text files the scan looks at (SQL, dbt, Python, YAML…), by path. */
   files: ChangedFile[];
 }

@@ -48,6 +48,17 @@ class FakeGithub {
     return Object.fromEntries(entries.map(([p, b]) => [p, this.blobs.get(b)!]));
   }
 
+  /** A person's push: one commit on the branch's tip changing these files. */
+  push(branch: string, files: Record<string, string>, message: string) {
+    const tip = this.refs.get(`heads/${branch}`)!;
+    const entries = new Map(this.trees.get(this.commits.get(tip)!.tree)!);
+    for (const [path, content] of Object.entries(files))
+      entries.set(path, this.putBlob(content));
+    const sha = this.putCommit(this.putTree(entries), [tip], message);
+    this.refs.set(`heads/${branch}`, sha);
+    return sha;
+  }
+
   commitOf(branch: string) {
     return this.commits.get(this.refs.get(`heads/${branch}`)!)!;
   }
@@ -606,5 +617,90 @@ describe('GithubScmProvider', () => {
     await expect(
       provider.openPullRequest(draft({ branch: 'x; rm -rf /' })),
     ).rejects.toThrow('branch "x; rm -rf /"');
+  });
+
+  describe('a base or branch that moved', () => {
+    it('starts the branch at the commit the patch was made from, so others’ later changes are never undone', async () => {
+      github.push('main', { 'queries/events.sql': 'select 0;\n' }, 'seed');
+      const patchedFrom = github.refs.get('heads/main')!;
+      // After the patch was made, someone changes another file and the patched one.
+      github.push(
+        'main',
+        { 'README.md': 'newer', 'queries/events.sql': 'select 2;\n' },
+        'later work',
+      );
+
+      await provider.openPullRequest(draft({ baseCommit: patchedFrom }));
+
+      const head = github.commitOf('dataset-migrations/listening-events-v2');
+      expect(head.parents).toEqual([patchedFrom]);
+      // The README is as it was at the patch's commit: merging leaves main's newer
+      // README alone, and the patched file conflicts instead of silently reverting.
+      expect(github.files('dataset-migrations/listening-events-v2')).toEqual({
+        'README.md': 'hello',
+        'queries/events.sql': 'select 1;\n',
+      });
+    });
+
+    it('refuses a commit the repository does not have', async () => {
+      await expect(
+        provider.openPullRequest(draft({ baseCommit: 'f'.repeat(40) })),
+      ).rejects.toThrow(
+        /commit f{40}, which the patch was made from, is not in GitHub repository acme\/orders/,
+      );
+      expect(
+        github.refs.has('heads/dataset-migrations/listening-events-v2'),
+      ).toBe(false);
+    });
+
+    it('never overwrites a branch holding someone else’s commit', async () => {
+      const branch = 'dataset-migrations/listening-events-v2';
+      await provider.openPullRequest(draft());
+      const fix = github.push(
+        branch,
+        { 'queries/events.sql': 'select 3;\n' },
+        'reviewer fix',
+      );
+
+      await expect(
+        provider.openPullRequest(
+          draft({
+            files: [{ path: 'queries/events.sql', content: 'select 4;\n' }],
+          }),
+        ),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringMatching(
+          /has commits this plugin did not make .*left as it is/,
+        ),
+      });
+      expect(github.refs.get(`heads/${branch}`)).toBe(fix);
+    });
+
+    it('does not re-open a pull request its owner closed, and leaves a merged one as it is', async () => {
+      const opened = await provider.openPullRequest(draft());
+      github.pulls[0].state = 'closed';
+      const tip = github.refs.get(
+        'heads/dataset-migrations/listening-events-v2',
+      );
+
+      await expect(provider.openPullRequest(draft())).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringContaining(
+          `${opened.url} was closed without merging`,
+        ),
+      });
+      expect(github.pulls).toHaveLength(1);
+      expect(github.pulls[0].state).toBe('closed');
+      expect(
+        github.refs.get('heads/dataset-migrations/listening-events-v2'),
+      ).toBe(tip);
+
+      github.pulls[0].merged_at = '2026-12-01T00:00:00Z';
+      await expect(
+        provider.openPullRequest(draft({ title: 'changed' })),
+      ).resolves.toMatchObject({ state: 'merged' });
+      expect(github.pulls[0].title).toBe('Migrate to listening-events v2');
+    });
   });
 });

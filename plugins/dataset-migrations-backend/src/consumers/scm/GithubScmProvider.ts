@@ -1,5 +1,5 @@
 import type { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import type {
   PullRequestDescription,
   PullRequestDraft,
@@ -44,6 +44,7 @@ const MAX_FILE_PAGES = 30;
 
 interface GithubCommit {
   sha: string;
+  message: string;
   tree: { sha: string };
   parents: { sha: string }[];
 }
@@ -93,8 +94,24 @@ export class GithubScmProvider implements ScmProvider {
         }" does not exist in GitHub repository ${slug(repository)}`,
       );
     }
-    const baseSha = baseRef.object.sha;
-    const baseCommit = await api.get<GithubCommit>(`/git/commits/${baseSha}`);
+    const existing = await this.findPull(api, repository, draft.branch);
+    if (existing?.merged_at) return toRef(existing, draft.branch);
+    if (existing?.state === 'closed')
+      throw new ConflictError(
+        `pull request ${existing.html_url} was closed without merging; it is not re-opened: re-open it on GitHub, or decide for this consumer in the portal`,
+      );
+    // The branch starts at the commit the patch was made from: a base that moved
+    // since shows as a merge (or a conflict), never as the patch undoing others' work.
+    const parentSha = draft.baseCommit ?? baseRef.object.sha;
+    const parent = await api.get<GithubCommit>(`/git/commits/${parentSha}`, {
+      allowNotFound: true,
+    });
+    if (!parent)
+      throw new InputError(
+        `commit ${parentSha}, which the patch was made from, is not in GitHub repository ${slug(
+          repository,
+        )}`,
+      );
 
     // Serially, as GitHub asks of content-creating requests (secondary rate limits).
     const tree = [];
@@ -111,7 +128,7 @@ export class GithubScmProvider implements ScmProvider {
       });
     }
     const newTree = await api.send<{ sha: string }>('POST', '/git/trees', {
-      base_tree: baseCommit.tree.sha,
+      base_tree: parent.tree.sha,
       tree,
     });
 
@@ -122,18 +139,26 @@ export class GithubScmProvider implements ScmProvider {
     const current =
       branchRef &&
       (await api.get<GithubCommit>(`/git/commits/${branchRef.object.sha}`));
+    if (current && !madeFrom(current, draft))
+      throw new ConflictError(
+        `branch "${draft.branch}" of GitHub repository ${slug(
+          repository,
+        )} has commits this plugin did not make (its tip is ${current.sha.slice(
+          0,
+          12,
+        )}); it is left as it is`,
+      );
     // Re-pushing identical content would only dismiss reviews and notify people.
     const unchanged =
-      current?.tree.sha === newTree.sha &&
-      current.parents.length === 1 &&
-      current.parents[0].sha === baseSha;
+      current?.tree.sha === newTree.sha && current.parents[0].sha === parentSha;
     if (!unchanged) {
       const commit = await api.send<{ sha: string }>('POST', '/git/commits', {
         message: draft.commitMessage,
         tree: newTree.sha,
-        parents: [baseSha],
+        parents: [parentSha],
       });
       if (branchRef) {
+        // Only ever over a commit of ours (checked above).
         await api.send(
           'PATCH',
           `/git/refs/heads/${encodeBranch(draft.branch)}`,
@@ -150,7 +175,6 @@ export class GithubScmProvider implements ScmProvider {
       }
     }
 
-    const existing = await this.findPull(api, repository, draft.branch);
     const pull = existing
       ? await api.send<GithubPull>('PATCH', `/pulls/${existing.number}`, {
           title: draft.title,
@@ -257,6 +281,14 @@ export class GithubScmProvider implements ScmProvider {
     const pulls = await api.get<GithubPull[]>(`/pulls?${query}`);
     return pulls?.[0];
   }
+}
+
+/**
+ * A branch tip this plugin made for the draft: one commit with the draft's message.
+ * Anything else (a reviewer's fix pushed to the branch) is not overwritten.
+ */
+function madeFrom(commit: GithubCommit, draft: PullRequestDraft): boolean {
+  return commit.parents.length === 1 && commit.message === draft.commitMessage;
 }
 
 function toRef(pull: GithubPull, branch: string): PullRequestRef {

@@ -327,4 +327,87 @@ describe('LocalGitScmProvider', () => {
       ),
     ).rejects.toThrow('file path ".git/config"');
   });
+
+  describe('a base or branch that moved', () => {
+    const commitOn = (
+      branch: string,
+      path: string,
+      content: string,
+      message: string,
+    ) => {
+      git(repo, 'checkout', '-q', branch);
+      writeFileSync(join(repo, path), content);
+      git(repo, 'commit', '-q', '-am', message);
+      git(repo, 'checkout', '-q', 'main');
+      return git(repo, 'rev-parse', branch);
+    };
+
+    it('starts the branch at the commit the patch was made from, so others’ later changes are never undone', async () => {
+      const patchedFrom = git(repo, 'rev-parse', 'main');
+      commitOn('main', 'README.md', 'newer\n', 'later work');
+
+      await provider.openPullRequest(draft({ baseCommit: patchedFrom }));
+
+      expect(git(repo, 'rev-parse', `${BRANCH}^`)).toBe(patchedFrom);
+      expect(git(repo, 'show', `${BRANCH}:README.md`)).toBe('orders service');
+      // Merging keeps main's newer README: the branch never touched it.
+      git(repo, 'merge', '-q', '--no-edit', BRANCH);
+      expect(readFileSync(join(repo, 'README.md'), 'utf8')).toBe('newer\n');
+    });
+
+    it('refuses a commit the repository does not have', async () => {
+      await expect(
+        provider.openPullRequest(draft({ baseCommit: 'f'.repeat(40) })),
+      ).rejects.toThrow(
+        /commit f{40}, which the patch was made from, is not in local git repository/,
+      );
+      expect(git(repo, 'branch', '--list', BRANCH)).toBe('');
+    });
+
+    it('never overwrites a branch holding someone else’s commit', async () => {
+      await provider.openPullRequest(draft());
+      const fix = commitOn(
+        BRANCH,
+        'queries/events.sql',
+        'select 3;\n',
+        'reviewer fix',
+      );
+
+      await expect(
+        provider.openPullRequest(
+          draft({
+            files: [{ path: 'queries/events.sql', content: 'select 4;\n' }],
+          }),
+        ),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringMatching(
+          /has commits this plugin did not make .*left as it is/,
+        ),
+      });
+      expect(git(repo, 'rev-parse', BRANCH)).toBe(fix);
+    });
+
+    it('does not re-open a pull request its owner closed', async () => {
+      const opened = await provider.openPullRequest(draft());
+      await provider.closePullRequest(
+        { ...opened, repositoryUrl: pathToFileURL(repo).href },
+        'Not now.',
+      );
+      const tip = git(repo, 'rev-parse', BRANCH);
+
+      await expect(
+        provider.openPullRequest(draft({ title: 'again' })),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringContaining(
+          'was closed without merging; it is not re-opened',
+        ),
+      });
+      expect(records(join(repo, '.git'))).toMatchObject([
+        { state: 'closed', title: 'Migrate to listening-events v2' },
+      ]);
+      expect(git(repo, 'rev-parse', BRANCH)).toBe(tip);
+    });
+  });
 });

@@ -19,6 +19,7 @@ import {
   readBranches,
   toLocalPath,
   writeTree,
+  type LocalRepository,
 } from './localGit';
 import { PullRecordStore, stateOf, toRef } from './localPullRecords';
 import type { LocalRepositoryRoots } from '../repositories/LocalRepositoryRoots';
@@ -53,16 +54,44 @@ export class LocalGitScmProvider implements ScmProvider {
         `base branch "${draft.baseBranch}" does not exist in local git repository ${repo.root}`,
       );
     }
+    const store = new PullRecordStore(repo);
+    const existing = (await store.read()).find(r => r.branch === draft.branch);
+    const existingState = existing && (await stateOf(repo, existing));
+    if (existing && existingState === 'merged')
+      return toRef(repo, existing, 'merged');
+    if (existing && existingState === 'closed')
+      throw new ConflictError(
+        `pull request #${existing.number} of ${repo.root} was closed without merging; it is not re-opened`,
+      );
+    // The branch starts at the commit the patch was made from: a base that moved
+    // since shows as a merge (or a conflict), never as the patch undoing others' work.
+    const parent = draft.baseCommit ?? base.sha;
+    const found = await git(repo, ['cat-file', '-e', `${parent}^{commit}`], {
+      okCodes: [0, 1, 128],
+    });
+    if (found.code !== 0)
+      throw new InputError(
+        `commit ${parent}, which the patch was made from, is not in local git repository ${repo.root}`,
+      );
     const current = refs.get(draft.branch);
-    const tree = await writeTree(repo, base.sha, draft.files);
+    if (current && !(await madeFrom(repo, current, draft)))
+      throw new ConflictError(
+        `branch "${draft.branch}" of ${
+          repo.root
+        } has commits this plugin did not make (its tip is ${current.sha.slice(
+          0,
+          12,
+        )}); it is left as it is`,
+      );
+    const tree = await writeTree(repo, parent, draft.files);
 
     let head = current?.sha;
     // Recommitting identical content would only churn the branch.
-    if (!current || current.tree !== tree || current.parents !== base.sha) {
+    if (!current || current.tree !== tree || current.parents !== parent) {
       head = (
         await git(
           repo,
-          ['commit-tree', '--no-gpg-sign', '-p', base.sha, '-F', '-', tree],
+          ['commit-tree', '--no-gpg-sign', '-p', parent, '-F', '-', tree],
           { input: draft.commitMessage, env: AUTHOR },
         )
       ).stdout.trim();
@@ -81,11 +110,7 @@ export class LocalGitScmProvider implements ScmProvider {
       });
     }
 
-    const record = await new PullRecordStore(repo).upsert(
-      draft,
-      head!,
-      base.sha,
-    );
+    const record = await store.upsert(draft, head!, parent);
     return toRef(repo, record, record.state === 'closed' ? 'closed' : 'open');
   }
 
@@ -330,4 +355,20 @@ function parseNumstat(
       },
     ];
   });
+}
+
+/**
+ * A branch tip this plugin made for the draft: one commit with the draft's message.
+ * Anything else (a reviewer's fix committed to the branch) is not overwritten.
+ */
+async function madeFrom(
+  repo: LocalRepository,
+  tip: { sha: string; parents: string },
+  draft: PullRequestDraft,
+): Promise<boolean> {
+  if (tip.parents.split(' ').length !== 1) return false;
+  const message = (
+    await git(repo, ['log', '-1', '--format=%B', tip.sha])
+  ).stdout.trim();
+  return message === draft.commitMessage.trim();
 }

@@ -46,7 +46,7 @@ export async function followPullRequest(
     });
   }
   // Done once the default branch holds the patched files.
-  const files = await consumers.getPatchedFiles(migration.id, entityRef);
+  const { files } = await consumers.getPatch(migration.id, entityRef);
   const snapshot = await readSnapshot();
   const onDefault = new Map(snapshot.files.map(f => [f.path, f.content]));
   if (files.every(f => onDefault.get(f.path) === f.content)) {

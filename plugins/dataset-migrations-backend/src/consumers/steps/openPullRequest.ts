@@ -50,10 +50,12 @@ async function open(
   const url = consumer.repositoryUrl!;
   const snapshot = await readSnapshot();
   const provider = scmFor(deps, url);
+  const patch = await consumers.getPatch(migration.id, entityRef);
   const pullRequest = await provider
     .openPullRequest({
       repositoryUrl: url,
       baseBranch: snapshot.defaultBranch,
+      ...(patch.baseCommit ? { baseCommit: patch.baseCommit } : {}),
       ...pullRequestNames(migration, plan, entityRef),
       body: pullRequestBody({
         datasetRef: migration.entityRef,
@@ -68,7 +70,7 @@ async function open(
           : {}),
         widened: widenedFields(mapping),
       }),
-      files: await consumers.getPatchedFiles(migration.id, entityRef),
+      files: patch.files,
     })
     .catch(error => {
       throw new ConsumerFailed({

@@ -88,6 +88,7 @@ export async function patchConsumer(
     state: 'patched',
     patch,
     patchedFiles,
+    ...(snapshot.commit ? { patchBaseCommit: snapshot.commit } : {}),
     verification: { patchedBy, agentTurns, shadowChecks: [] },
   });
   return 'patched';

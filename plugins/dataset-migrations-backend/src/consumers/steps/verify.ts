@@ -33,7 +33,7 @@ export async function verify(
   const { migration, plan, target } = context;
   const { consumers, engines, limits } = deps;
   const { entityRef } = consumer;
-  const files = await consumers.getPatchedFiles(migration.id, entityRef);
+  const { files } = await consumers.getPatch(migration.id, entityRef);
   const snapshot = await readSnapshot();
   const originals = new Map(snapshot.files.map(f => [f.path, f.content]));
   const previous = consumer.verification ?? {
