@@ -397,33 +397,11 @@ class StatementWalker {
 
   private isDataset(rv: Node, scope: Scope): boolean {
     const jinja = this.placeholders.get(rv.relname);
-    if (jinja) return this.isDatasetJinja(jinja);
+    if (jinja) return jinjaNamesDataset(jinja, this.target);
     if (!rv.schemaname && scope.hasCte(rv.relname)) return false;
     return (
       rv.relname === this.target.table &&
       (!rv.schemaname || rv.schemaname === this.target.schema)
-    );
-  }
-
-  /**
-   * A `source()` is the dataset when the project declares it at the dataset's
-   * schema and table (or, undeclared, by its table name); a `ref()` when it names
-   * no model of the project's own and has the dataset's name.
-   */
-  private isDatasetJinja(jinja: JinjaReference): boolean {
-    const { target } = this;
-    const table = target.sourceTable ?? target.table;
-    if (jinja.kind === 'source') {
-      const declared = target.dbt?.sources.get(
-        sourceKey(jinja.source, jinja.table),
-      );
-      if (!declared) return jinja.table === table;
-      return declared.identifier === table && declared.schema === target.schema;
-    }
-    return (
-      jinja.kind === 'ref' &&
-      jinja.model === target.table &&
-      !target.dbt?.models.has(jinja.model)
     );
   }
 
@@ -673,6 +651,30 @@ class StatementWalker {
 }
 
 /** The scopes with relations, from the innermost out: the levels a name is resolved at. */
+/**
+ * A `source()` is the dataset when the project declares it at the dataset's
+ * schema and table (or, undeclared, by its table name); a `ref()` when it names
+ * no model of the project's own and has the dataset's name.
+ */
+export function jinjaNamesDataset(
+  jinja: JinjaReference,
+  target: DatasetTarget,
+): boolean {
+  const table = target.sourceTable ?? target.table;
+  if (jinja.kind === 'source') {
+    const declared = target.dbt?.sources.get(
+      sourceKey(jinja.source, jinja.table),
+    );
+    if (!declared) return jinja.table === table;
+    return declared.identifier === table && declared.schema === target.schema;
+  }
+  return (
+    jinja.kind === 'ref' &&
+    jinja.model === target.table &&
+    !target.dbt?.models.has(jinja.model)
+  );
+}
+
 /** Whether `text` has `name` as a whole word, in any case. */
 export function namesWord(text: string, name: string): boolean {
   return new RegExp(`\\b${escapeRegExp(name)}\\b`, 'i').test(text);

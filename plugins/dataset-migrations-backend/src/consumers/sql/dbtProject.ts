@@ -14,10 +14,79 @@ export interface DbtProject {
   models: ReadonlySet<string>;
   /** `source.table` → the relation it names in the warehouse. */
   sources: ReadonlyMap<string, { schema: string; identifier: string }>;
+  /** The project's macro files (under its macro paths), which models may call. */
+  macros: ChangedFile[];
+  /** `vars:` of dbt_project.yml, which `var()` reads. */
+  vars: Record<string, unknown>;
 }
 
 export function dbtProjectOf(files: ChangedFile[]): DbtProject {
-  return { models: modelNames(files), sources: declaredSources(files) };
+  const projects = projectFiles(files);
+  return {
+    models: modelNames(files, projects),
+    sources: declaredSources(files),
+    macros: underPaths(files, projects, 'macro-paths', 'macros').filter(f =>
+      /\.sql$/i.test(f.path),
+    ),
+    vars: Object.assign(
+      {},
+      ...projects.map(p => (isRecord(p.settings.vars) ? p.settings.vars : {})),
+    ),
+  };
+}
+
+interface ProjectFile {
+  /** The project's directory, with a trailing slash (or empty at the root). */
+  dir: string;
+  settings: Record<string, unknown>;
+}
+
+function projectFiles(files: ChangedFile[]): ProjectFile[] {
+  const projects: ProjectFile[] = [];
+  for (const file of files) {
+    const match = /^(.*\/)?dbt_project\.ya?ml$/.exec(file.path);
+    if (!match) continue;
+    let settings: unknown;
+    try {
+      settings = parse(file.content);
+    } catch {
+      settings = undefined;
+    }
+    projects.push({
+      dir: match[1] ?? '',
+      settings: isRecord(settings) ? settings : {},
+    });
+  }
+  return projects;
+}
+
+/**
+ * Files under the projects' `key` paths (default `fallback`), relative to each
+ * project's directory; without a project file, any `fallback/` directory.
+ */
+function underPaths(
+  files: ChangedFile[],
+  projects: ProjectFile[],
+  key: string,
+  fallback: string,
+): ChangedFile[] {
+  const roots = projects.flatMap(({ dir, settings }) => {
+    const paths = settings[key];
+    const list = Array.isArray(paths)
+      ? paths.filter((p): p is string => typeof p === 'string')
+      : [fallback];
+    return list.map(p => `${dir}${p.replace(/^\.\/|\/$/g, '')}/`);
+  });
+  const anywhere = new RegExp(`(^|/)${fallback}/`);
+  return files.filter(file =>
+    roots.length > 0
+      ? roots.some(root => file.path.startsWith(root))
+      : anywhere.test(file.path),
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** The key of a source table in {@link DbtProject.sources}. */
@@ -25,36 +94,14 @@ export function sourceKey(source: string, table: string): string {
   return `${source}.${table}`;
 }
 
-function modelNames(files: ChangedFile[]): Set<string> {
-  // dbt_project.yml's model-paths (default `models`), relative to the project's
-  // directory; without one, any `models/` directory, as the dbt default.
-  const roots: string[] = [];
-  for (const file of files) {
-    const match = /^(.*\/)?dbt_project\.ya?ml$/.exec(file.path);
-    if (!match) continue;
-    const dir = match[1] ?? '';
-    let paths: unknown;
-    try {
-      paths = (parse(file.content) as Record<string, unknown> | null)?.[
-        'model-paths'
-      ];
-    } catch {
-      paths = undefined;
-    }
-    const list = Array.isArray(paths)
-      ? paths.filter((p): p is string => typeof p === 'string')
-      : ['models'];
-    roots.push(...list.map(p => `${dir}${p.replace(/^\.\/|\/$/g, '')}/`));
-  }
+function modelNames(
+  files: ChangedFile[],
+  projects: ProjectFile[],
+): Set<string> {
   const names = new Set<string>();
-  for (const file of files) {
+  for (const file of underPaths(files, projects, 'model-paths', 'models')) {
     const name = /(?:^|\/)([^/]+)\.sql$/i.exec(file.path)?.[1];
-    if (!name) continue;
-    const inModels =
-      roots.length > 0
-        ? roots.some(root => file.path.startsWith(root))
-        : /(^|\/)models\//.test(file.path);
-    if (inModels) names.add(name);
+    if (name) names.add(name);
   }
   return names;
 }

@@ -17,6 +17,7 @@ import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-
 import { assessConsumer } from '../../impact';
 import { datasetTarget, renamedRelation } from '../analyzeSql';
 import { dbtProjectOf, type DbtProject } from '../dbtProject';
+import { renderDbtModel } from '../dbtRender';
 import { consumerMapping, widenedFields } from '../fieldMapping';
 import { identifier } from '../rewriteSql';
 import { parseSql } from '../../../sql/sqlParser';
@@ -459,42 +460,23 @@ function refsOf(content: string): string[] {
 }
 
 /**
- * A minimal dbt renderer for the proof: `ref` is the model's or seed's relation in
- * the search path, `source` the relation sources.yml declares, `config` nothing,
- * comments nothing, `{% set x = [...] %}` lists and `{% for v in x %}` loops over
- * them expanded. Anything else throws: such a file is not proven.
+ * The model as dbt compiles it, by the renderer shadow checks use: `ref` is the
+ * model's or seed's relation in the search path, `source` the relation sources.yml
+ * declares. A file it cannot render throws: such a file is not proven.
  */
 export function renderDbt(content: string, project: DbtProject): string {
-  const lists = new Map<string, string[]>();
-  let text = content.replace(/\{#[\s\S]*?#\}/g, '');
-  text = text.replace(
-    /\{%-?\s*set\s+(\w+)\s*=\s*(\[[^\]]*\])\s*-?%\}/g,
-    (_, name: string, list: string) => {
-      lists.set(name, JSON.parse(list.replace(/'/g, '"')));
-      return '';
-    },
-  );
-  text = text.replace(
-    /\{%-?\s*for\s+(\w+)\s+in\s+(\w+)\s*-?%\}([\s\S]*?)\{%-?\s*endfor\s*-?%\}/g,
-    (_, item: string, list: string, body: string) => {
-      const values = lists.get(list);
-      if (!values) throw new Error(`unknown list ${list}`);
-      const variable = new RegExp(`\\{\\{-?\\s*${item}\\s*-?\\}\\}`, 'g');
-      return values.map(v => body.replace(variable, v)).join('');
-    },
-  );
-  text = text.replace(/\{\{-?\s*config\([\s\S]*?\)\s*-?\}\}/g, '');
-  text = text.replace(
-    /\{\{-?\s*ref\(\s*['"]([^'"]+)['"]\s*\)\s*-?\}\}/g,
-    (_, model: string) => identifier(model),
-  );
-  text = text.replace(
-    /\{\{-?\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*-?\}\}/g,
-    (_, s: string, t: string) =>
-      identifier(project.sources.get(`${s}.${t}`)?.identifier ?? t),
-  );
-  const left = /\{\{|\{%/.exec(text);
-  if (left)
-    throw new Error(`Jinja left at ${text.slice(left.index, left.index + 40)}`);
-  return text;
+  const rendered = renderDbtModel(content, {
+    project,
+    relation: r =>
+      identifier(
+        r.kind === 'ref'
+          ? r.model
+          : project.sources.get(`${r.source}.${r.table}`)?.identifier ??
+              r.table,
+      ),
+    targetSchema: 'public',
+    self: 'this_model',
+  });
+  if ('unrendered' in rendered) throw new Error(rendered.unrendered);
+  return rendered.sql;
 }

@@ -1,0 +1,127 @@
+import { dbtProjectOf } from './dbtProject';
+import { renderDbtModel, type DbtRenderOptions } from './dbtRender';
+
+const project = dbtProjectOf([
+  {
+    path: 'dbt_project.yml',
+    content:
+      "name: shop\nvars:\n  min_amount: 5\n  methods: ['card', 'coupon']\n",
+  },
+  {
+    path: 'macros/cents.sql',
+    content:
+      '{% macro cents_to_dollars(column, scale=2) -%}\n  ({{ column }} / 100)::numeric(16, {{ scale }})\n{%- endmacro %}\n',
+  },
+  // dbt accepts this; the engine does not parse it, so its macro is unknown.
+  {
+    path: 'macros/odd.sql',
+    content: '{% materialization x %}{% endmaterialization %}',
+  },
+  { path: 'models/orders.sql', content: 'select 1' },
+]);
+
+const options: DbtRenderOptions = {
+  project,
+  relation: r =>
+    r.kind === 'ref'
+      ? `"analytics"."${r.model}"`
+      : `"${r.source}"."${r.table}"`,
+  targetSchema: 'analytics',
+  self: '"analytics"."payments"',
+};
+const render = (content: string, extra: Partial<DbtRenderOptions> = {}) =>
+  renderDbtModel(content, { ...options, ...extra });
+
+describe('renderDbtModel', () => {
+  it('renders macros, loops over vars, source(), ref(), config() and is_incremental() as dbt compiles them', () => {
+    const model = [
+      "{{ config(materialized='table') }}",
+      'select o.order_id,',
+      "{% for m in var('methods') -%}",
+      "  sum(case when p.method = '{{ m }}' then {{ cents_to_dollars('p.amount') }} else 0 end) as {{ m }}_amount,",
+      '{% endfor %}',
+      '  count(*) as n',
+      "from {{ source('jaffle', 'raw_payments') }} p join {{ ref('orders') }} o using (order_id)",
+      "where p.amount >= {{ var('min_amount') }}",
+      '{% if is_incremental() %}and p.id > (select max(id) from {{ this }}){% endif %}',
+      'group by 1',
+    ].join('\n');
+    expect(render(model)).toEqual({
+      sql: [
+        '',
+        'select o.order_id,',
+        "sum(case when p.method = 'card' then (p.amount / 100)::numeric(16, 2) else 0 end) as card_amount,",
+        "sum(case when p.method = 'coupon' then (p.amount / 100)::numeric(16, 2) else 0 end) as coupon_amount,",
+        '',
+        '  count(*) as n',
+        'from "jaffle"."raw_payments" p join "analytics"."orders" o using (order_id)',
+        'where p.amount >= 5',
+        '',
+        'group by 1',
+      ].join('\n'),
+    });
+  });
+
+  it('keeps a line break after a block, as Jinja’s defaults do', () => {
+    expect(render('{% if true %}a{% endif %}\nfrom t')).toEqual({
+      sql: 'a\nfrom t',
+    });
+  });
+
+  it('fails, naming why, where dbt would render something it cannot', () => {
+    expect(render('select {{ dbt_utils.star(ref("orders")) }}')).toEqual({
+      unrendered: expect.stringMatching(/not a function|undefined/),
+    });
+    expect(render('select {{ missing_name }} from t')).toEqual({
+      unrendered: "'missing_name' is undefined",
+    });
+    expect(render('select {{ target.nothing }} from t')).toEqual({
+      unrendered: "'target'.nothing is undefined",
+    });
+    expect(render("select {{ var('unset') }}")).toEqual({
+      unrendered:
+        "var('unset') is not set in dbt_project.yml and has no default",
+    });
+    expect(render("select {{ env_var('HOME') }}")).toEqual({
+      unrendered: "env_var('HOME') is not set and has no default",
+    });
+    expect(render('select {% if %}')).toEqual({
+      unrendered: expect.stringMatching(/^its Jinja does not parse/),
+    });
+  });
+
+  it('reads defaults and tests what is defined without failing', () => {
+    expect(
+      render(
+        "{% if other is defined %}x{% else %}{{ var('schema', default='raw') }}.{{ env_var('T', 'events') }}{% endif %}",
+      ),
+    ).toEqual({ sql: 'raw.events' });
+  });
+
+  it('gives a template no way into JavaScript', () => {
+    for (const hostile of [
+      "{{ range.constructor('return process')() }}",
+      "{{ ''.constructor.constructor('return 1')() }}",
+      '{{ ref.__proto__ }}',
+      "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    ])
+      expect(render(hostile)).toHaveProperty('unrendered');
+  });
+
+  it('ends runaway loops and recursion as failures', () => {
+    expect(render('{% for i in range(100000000) %}a{% endfor %}')).toEqual({
+      unrendered: 'range() produced more than 20000 items',
+    });
+    // Within range()'s budget, but loops over lists multiply it past the step bound.
+    const ten = '[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]';
+    const nested = `{% for a in range(10000) %}{% for b in ${ten} %}{% for c in ${ten} %}{% endfor %}{% endfor %}{% endfor %}`;
+    expect(render(nested)).toEqual({
+      unrendered: expect.stringMatching(
+        /^rendering took more than 100000 steps/,
+      ),
+    });
+    expect(
+      render('{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}'),
+    ).toHaveProperty('unrendered');
+  });
+});
