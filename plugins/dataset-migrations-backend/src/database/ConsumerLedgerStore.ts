@@ -8,6 +8,8 @@ import type {
   ConsumerVerification,
   MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { Migration } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { MigrationVisibility } from './migrationVisibility';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 
 /** A consumer found through lineage, before anything is known of its code. */
@@ -44,6 +46,17 @@ export interface ConsumerLedgerStore {
     entityRef: string,
   ): Promise<ChangedFile[]>;
   list(migrationId: string): Promise<MigrationConsumer[]>;
+  /**
+   * One consumer entity's rows across runs, newest run first, among the runs
+   * `visibility` lets through; `more` says whether a page follows.
+   */
+  listByEntity(
+    entityRef: string,
+    page: { limit: number; offset: number; visibility: MigrationVisibility },
+  ): Promise<{
+    entries: Array<{ migration: Migration; consumer: MigrationConsumer }>;
+    more: boolean;
+  }>;
   ledger(migrationId: string): Promise<ConsumerLedger>;
   /**
    * Records a step's outcome, but only if the consumer is still in one of the
