@@ -6,9 +6,9 @@ import type {
   ConsumerPullRequest,
   ConsumerState,
   ConsumerVerification,
+  Migration,
   MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type { Migration } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationVisibility } from './migrationVisibility';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 

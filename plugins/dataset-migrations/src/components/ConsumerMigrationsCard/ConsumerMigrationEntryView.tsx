@@ -50,8 +50,10 @@ export function ConsumerMigrationEntryView(props: {
   entry: ConsumerMigrationEntry;
   onDecide: DecideHandler;
   onViewPullRequest(): void;
+  /** A line under it, to part it from the next run. */
+  divider: boolean;
 }) {
-  const { entry, onDecide, onViewPullRequest } = props;
+  const { entry, onDecide, onViewPullRequest, divider } = props;
   const { migration, consumer } = entry;
   const entityRoute = useRouteRef(entityRouteRef);
   const [showPatch, setShowPatch] = useState(false);
@@ -68,7 +70,7 @@ export function ConsumerMigrationEntryView(props: {
       component="section"
       aria-label={label}
       py={1.5}
-      borderBottom={1}
+      borderBottom={divider ? 1 : 0}
       borderColor="divider"
     >
       <Box

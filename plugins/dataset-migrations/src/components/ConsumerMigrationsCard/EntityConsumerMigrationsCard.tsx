@@ -98,10 +98,11 @@ export function EntityConsumerMigrationsCard() {
           nothing to do.
         </Typography>
       )}
-      {entries?.map(entry => (
+      {entries?.map((entry, i) => (
         <ConsumerMigrationEntryView
           key={entry.migration.id}
           entry={entry}
+          divider={i < entries.length - 1 || nextOffset !== undefined}
           onDecide={decide(entry.migration.id)}
           onViewPullRequest={() => setViewing(entry)}
         />
