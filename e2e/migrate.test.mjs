@@ -1,6 +1,7 @@
 // The flow a data engineer clicks, in a real Chromium against the running portal:
 // open a dataset, Migrate with a bad change (the error shows inline), fix it, approve
-// it as an owner, watch the run succeed in Migration History, and see the catalog's new schema version.
+// it as an owner, watch the run succeed in Migration History, see a consumer's pull
+// request on the consumer's own entity page, and see the catalog's new schema version.
 //   E2E_BASE_URL=http://localhost:3000 node --test e2e/*.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -177,6 +178,37 @@ test('migrate listening-events by renaming a field, from the entity page', async
   );
   await pull.getByRole('button', { name: 'Close' }).click();
   await pull.waitFor({ state: 'detached' });
+
+  // Churn-model's owners see the run on their own entity page: where it stands, its
+  // pull request and patch, and what contract does to it.
+  const owner = await signedIn(
+    browser,
+    'grace',
+    `${baseUrl}/catalog/default/component/churn-model`,
+  );
+  const affected = owner.getByRole('region', {
+    name: `Migration of listening-events to version ${before + 1}`,
+  });
+  await affected
+    .getByLabel('Consumer state')
+    .getByText('Pull request open')
+    .waitFor();
+  await affected
+    .getByLabel('Pull request', { exact: true })
+    .getByText(/^#\d+ \(open\)/)
+    .waitFor();
+  await affected
+    .getByText(/holds it back until its pull request is merged/)
+    .waitFor();
+  await affected.getByText('The patch').click();
+  await affected
+    .getByLabel('Patch')
+    .locator('[data-diff="added"]')
+    .filter({ hasText: /legacy_flag_v\d+/ })
+    .first()
+    .waitFor();
+  await shotOf(owner, '5b-consumer-entity-page');
+  await owner.close();
 
   const grace = await signedIn(browser, 'grace', page.url());
   const graceRun = grace.getByRole('button', {

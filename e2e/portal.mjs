@@ -30,7 +30,9 @@ export async function signedIn(browser, user, url, { screenshot } = {}) {
     viewport: { width: 1400, height: 1000 },
   });
   page.setDefaultTimeout(30_000);
-  await page.goto(url);
+  // The dev server's first loads, with every browser test starting at once on a
+  // loaded machine, have taken more than the default 30 s.
+  await page.goto(url, { timeout: 120_000 });
   const signIn = page.getByRole('button', { name: `Sign in as ${user}` });
   await signIn.waitFor();
   if (screenshot) await shot(page, screenshot);

@@ -368,6 +368,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               enqueueConsumer,
               hasAgent: agent !== undefined,
               resumeIfDecided,
+              retentionMs: settings.contract.retentionMs,
             }),
             pullRequests: new ConsumerPullRequests({
               consumers,

@@ -2,6 +2,7 @@ import type { Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_SCHEMA_VERSION,
   getDeclaredSchemaVersion,
+  isDatasetConsumerEntity,
   isDatasetEntity,
 } from './annotations';
 import { isActiveMigrationStatus } from './types';
@@ -56,5 +57,37 @@ describe('isActiveMigrationStatus', () => {
     expect(isActiveMigrationStatus('succeeded')).toBe(false);
     expect(isActiveMigrationStatus('failed')).toBe(false);
     expect(isActiveMigrationStatus('cancelled')).toBe(false);
+  });
+});
+
+describe('isDatasetConsumerEntity', () => {
+  const reader = (...relations: Entity['relations'] & object) => ({
+    ...entity('Component', 'pipeline'),
+    relations,
+  });
+  it('recognises an entity that depends on a Resource, as lineage records it', () => {
+    expect(
+      isDatasetConsumerEntity(
+        reader({ type: 'dependsOn', targetRef: 'resource:default/events' }),
+      ),
+    ).toBe(true);
+    expect(
+      isDatasetConsumerEntity(
+        reader({ type: 'dependsOn', targetRef: 'Resource:default/events' }),
+      ),
+    ).toBe(true);
+  });
+  it('leaves out entities that depend on no Resource, or are only depended on', () => {
+    expect(isDatasetConsumerEntity(entity('Component', 'service'))).toBe(false);
+    expect(
+      isDatasetConsumerEntity(
+        reader({ type: 'dependsOn', targetRef: 'component:default/api' }),
+      ),
+    ).toBe(false);
+    expect(
+      isDatasetConsumerEntity(
+        reader({ type: 'dependencyOf', targetRef: 'resource:default/events' }),
+      ),
+    ).toBe(false);
   });
 });

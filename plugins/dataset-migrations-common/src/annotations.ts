@@ -1,4 +1,4 @@
-import type { Entity } from '@backstage/catalog-model';
+import { RELATION_DEPENDS_ON, type Entity } from '@backstage/catalog-model';
 
 /**
  * Names the configured engine (`datasetMigrations.engines.<name>`) that holds the dataset.
@@ -37,6 +37,22 @@ export function isDatasetEntity(entity: Entity): boolean {
   return (
     entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
     entity.spec?.type === 'dataset'
+  );
+}
+
+/**
+ * Whether the entity may read a dataset: it declares `dependsOn` a Resource. The
+ * backend finds a dataset's consumers through the same lineage, from the other end
+ * (the dataset's `dependencyOf` relations); which of those Resources are datasets
+ * only the catalog can say, so this errs towards showing.
+ *
+ * @public
+ */
+export function isDatasetConsumerEntity(entity: Entity): boolean {
+  return (entity.relations ?? []).some(
+    r =>
+      r.type === RELATION_DEPENDS_ON &&
+      r.targetRef.toLocaleLowerCase('en-US').startsWith('resource:'),
   );
 }
 

@@ -92,6 +92,49 @@ export interface ConsumerDecisionResponse {
 }
 
 /**
+ * What the backend knows of when a run's previous version goes away.
+ *
+ * @public
+ */
+export interface ConsumerContractOutlook {
+  /**
+   * The earliest the previous version may be dropped (the run's retention ends);
+   * absent unless the run is live (succeeded, real, not yet contracted).
+   */
+  previousVersionKeptUntil?: string;
+  /**
+   * The run's consumers, this one included, still reading the previous version
+   * (in no state of `MOVED_CONSUMER_STATES`): contract waits for each of them.
+   * 0 unless the run is live.
+   */
+  consumersStillMoving: number;
+}
+
+/**
+ * One run's consumer-ledger row of one consumer entity.
+ *
+ * @public
+ */
+export interface ConsumerMigrationEntry {
+  /** The run; its `entityRef` is the dataset. */
+  migration: Migration;
+  consumer: MigrationConsumer;
+  contract: ConsumerContractOutlook;
+}
+
+/**
+ * `GET /consumers?entityRef=`: the runs whose ledger holds the entity, newest
+ * first, among the runs the caller may read.
+ *
+ * @public
+ */
+export interface ConsumerMigrationsResponse {
+  items: ConsumerMigrationEntry[];
+  /** The `offset` of the next page; absent on the last. */
+  nextOffset?: number;
+}
+
+/**
  * `GET …/pull-request` and `POST …/pull-request/merge`
  *
  * @public

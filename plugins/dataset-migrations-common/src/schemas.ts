@@ -335,6 +335,38 @@ export type ConsumerDecisionRequest = z.input<
 >;
 
 /**
+ * `GET /consumers?entityRef=`: one consumer entity's rows in the consumer ledgers
+ * of every run, newest run first, a page at a time.
+ *
+ * @public
+ */
+export const consumerMigrationsQuerySchema = z
+  .object({
+    // Kind, namespace and name are each at most 63 characters in the catalog.
+    entityRef: z
+      .string({ required_error: 'is required' })
+      .min(1, 'is required')
+      .max(255, 'must be at most 255 characters'),
+    limit: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(100, 'must be at most 100')
+      .default(20),
+    offset: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must not be negative')
+      .default(0),
+  })
+  .strict();
+
+/** @public */
+export type ConsumerMigrationsQuery = z.input<
+  typeof consumerMigrationsQuerySchema
+>;
+
+/**
  * `POST /migrations/:id/approve`: approves exactly the request the approver saw,
  * named by its `requestDigest`; a request that changed since answers 409.
  *

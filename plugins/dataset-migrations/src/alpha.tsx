@@ -16,7 +16,10 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import StorageIcon from '@material-ui/icons/Storage';
 import WavesIcon from '@material-ui/icons/Waves';
-import { isDatasetEntity } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  isDatasetConsumerEntity,
+  isDatasetEntity,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import { DatasetMigrationsClient, datasetMigrationsApiRef } from './api';
 import { campaignsRouteRef, rootRouteRef } from './routes';
 
@@ -63,6 +66,18 @@ const datasetCard = EntityCardBlueprint.make({
   },
 });
 
+/** On the overview of anything that reads datasets, by the lineage consumers are found through. */
+const consumerCard = EntityCardBlueprint.make({
+  name: 'consumer-migrations',
+  params: {
+    filter: isDatasetConsumerEntity,
+    loader: () =>
+      import('./components/ConsumerMigrationsCard').then(m => (
+        <m.EntityConsumerMigrationsCard />
+      )),
+  },
+});
+
 const migrationHistoryContent = EntityContentBlueprint.make({
   name: 'migration-history',
   params: {
@@ -89,6 +104,7 @@ export default createFrontendPlugin({
     datasetsPage,
     campaignsPage,
     datasetCard,
+    consumerCard,
     migrationHistoryContent,
   ],
 });

@@ -9,6 +9,7 @@ export {
   DatasetsPage,
   CampaignsPage,
   EntityDatasetCard,
+  EntityConsumerMigrationsCard,
   EntityMigrationHistoryContent,
 } from './plugin';
 export {
@@ -16,4 +17,7 @@ export {
   DatasetMigrationsClient,
   type DatasetMigrationsApi,
 } from './api';
-export { isDatasetEntity } from '@dataset-migrations/plugin-dataset-migrations-common';
+export {
+  isDatasetEntity,
+  isDatasetConsumerEntity,
+} from '@dataset-migrations/plugin-dataset-migrations-common';

@@ -78,3 +78,22 @@ export const EntityMigrationHistoryContent: () => JSX.Element =
       },
     }),
   );
+
+/**
+ * For an entity that reads datasets (see `isDatasetConsumerEntity`): the migrations
+ * that affect it, its pull requests, the decisions it needs, and what contract does.
+ *
+ * @public
+ */
+export const EntityConsumerMigrationsCard: () => JSX.Element =
+  datasetMigrationsPlugin.provide(
+    createComponentExtension({
+      name: 'EntityConsumerMigrationsCard',
+      component: {
+        lazy: () =>
+          import('./components/ConsumerMigrationsCard').then(
+            m => m.EntityConsumerMigrationsCard,
+          ),
+      },
+    }),
+  );

@@ -6,8 +6,10 @@ import type {
   ConsumerPullRequest,
   ConsumerState,
   ConsumerVerification,
+  Migration,
   MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { MigrationVisibility } from './migrationVisibility';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 
 /** A consumer found through lineage, before anything is known of its code. */
@@ -46,6 +48,17 @@ export interface ConsumerLedgerStore {
     entityRef: string,
   ): Promise<{ files: ChangedFile[]; baseCommit?: string }>;
   list(migrationId: string): Promise<MigrationConsumer[]>;
+  /**
+   * One consumer entity's rows across runs, newest run first, among the runs
+   * `visibility` lets through; `more` says whether a page follows.
+   */
+  listByEntity(
+    entityRef: string,
+    page: { limit: number; offset: number; visibility: MigrationVisibility },
+  ): Promise<{
+    entries: Array<{ migration: Migration; consumer: MigrationConsumer }>;
+    more: boolean;
+  }>;
   ledger(migrationId: string): Promise<ConsumerLedger>;
   /**
    * Records a step's outcome, but only if the consumer is still in one of the

@@ -37,6 +37,7 @@ export class ConsumerStore implements AllParts {
   readonly get: AllParts['get'];
   readonly getPatch: AllParts['getPatch'];
   readonly list: AllParts['list'];
+  readonly listByEntity: AllParts['listByEntity'];
   readonly ledger: AllParts['ledger'];
   readonly advance: AllParts['advance'];
   readonly existing: AllParts['existing'];
@@ -69,6 +70,7 @@ export class ConsumerStore implements AllParts {
     this.get = ledger.get.bind(ledger);
     this.getPatch = ledger.getPatch.bind(ledger);
     this.list = ledger.list.bind(ledger);
+    this.listByEntity = ledger.listByEntity.bind(ledger);
     this.ledger = ledger.ledger.bind(ledger);
     this.advance = ledger.advance.bind(ledger);
     this.existing = ledger.existing.bind(ledger);

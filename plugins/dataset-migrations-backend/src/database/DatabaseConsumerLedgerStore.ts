@@ -4,6 +4,7 @@ import {
   type ConsumerDecision,
   type ConsumerLedger,
   type ConsumerState,
+  type Migration,
   type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
@@ -18,6 +19,8 @@ import {
   toConsumer,
   type ConsumerRow,
 } from './consumerRows';
+import { toMigration, type MigrationRow } from './migrationRows';
+import { whereVisible, type MigrationVisibility } from './migrationVisibility';
 
 /** The consumer ledger's rows in the plugin's database. */
 export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
@@ -78,6 +81,50 @@ export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
       .orderBy([{ column: 'depth' }, { column: 'entity_ref' }])
       .select(LEDGER_COLUMNS);
     return (rows as unknown as ConsumerRow[]).map(toConsumer);
+  }
+
+  async listByEntity(
+    entityRef: string,
+    page: { limit: number; offset: number; visibility: MigrationVisibility },
+  ): Promise<{
+    entries: Array<{ migration: Migration; consumer: MigrationConsumer }>;
+    more: boolean;
+  }> {
+    const { limit, offset, visibility } = page;
+    if (visibility.type === 'none') return { entries: [], more: false };
+    // The runs are filtered and ordered in SQL; one row more tells whether a page follows.
+    const migrationRows: MigrationRow[] = await this.knex<MigrationRow>(
+      'migrations',
+    )
+      .join(CONSUMERS_TABLE, `${CONSUMERS_TABLE}.migration_id`, 'migrations.id')
+      .where(`${CONSUMERS_TABLE}.entity_ref`, entityRef)
+      .where(q => {
+        if (visibility.type === 'conditional')
+          whereVisible(q, visibility.filter);
+      })
+      .orderBy([
+        { column: 'migrations.created_at', order: 'desc' },
+        { column: 'migrations.id' },
+      ])
+      .offset(offset)
+      .limit(limit + 1)
+      .select('migrations.*');
+    const shown = migrationRows.slice(0, limit);
+    const consumerRows = (await this.knex<ConsumerRow>(CONSUMERS_TABLE)
+      .where({ entity_ref: entityRef })
+      .whereIn(
+        'migration_id',
+        shown.map(m => m.id),
+      )
+      .select(LEDGER_COLUMNS)) as unknown as ConsumerRow[];
+    const byRun = new Map(consumerRows.map(r => [r.migration_id, r]));
+    return {
+      entries: shown.map(row => ({
+        migration: toMigration(row),
+        consumer: toConsumer(byRun.get(row.id)!),
+      })),
+      more: migrationRows.length > limit,
+    };
   }
 
   async ledger(migrationId: string): Promise<ConsumerLedger> {

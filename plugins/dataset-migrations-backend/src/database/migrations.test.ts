@@ -179,6 +179,7 @@ const SCHEMA = [
   "migrations migrations_status_check: CHECK (((status)::text = ANY ((ARRAY['queued'::character varying, 'running'::character varying, 'succeeded'::character varying, 'failed'::character varying, 'cancelled'::character varying, 'rolled-back'::character varying, 'awaiting-decision'::character varying, 'awaiting-approval'::character varying, 'rejected'::character varying])::text[])))",
   'CREATE UNIQUE INDEX dataset_versions_pkey ON public.dataset_versions USING btree (entity_ref)',
   'CREATE UNIQUE INDEX migration_checkpoints_pkey ON public.migration_checkpoints USING btree (migration_id, name)',
+  'CREATE INDEX migration_consumers_entity_ref_idx ON public.migration_consumers USING btree (entity_ref)',
   'CREATE UNIQUE INDEX migration_consumers_pkey ON public.migration_consumers USING btree (migration_id, entity_ref)',
   'CREATE INDEX migration_consumers_state_idx ON public.migration_consumers USING btree (migration_id, state)',
   'CREATE INDEX migration_logs_migration_id_idx ON public.migration_logs USING btree (migration_id, id)',

@@ -318,6 +318,21 @@ export function createRouter(options: {
     res.json(await consumers.ledger(id, credentials));
   });
 
+  // A consumer owner's view across runs: the runs are filtered as the run list is.
+  router.get('/consumers', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(
+      await consumers.ofEntity(
+        req.query,
+        credentials,
+        await guard.migrationVisibility(
+          credentials,
+          datasetMigrationReadPermission,
+        ),
+      ),
+    );
+  });
+
   router.get('/migrations/:id/impact.csv', async (req, res) => {
     const { credentials, id } = await readerOf(req);
     const csv = await consumers.impactCsv(id, credentials);

@@ -11,7 +11,12 @@ import {
   impactPreviewRequestSchema,
   retryConsumersRequestSchema,
   rewritePreviewRequestSchema,
+  consumerMigrationsQuerySchema,
+  type ConsumerContractOutlook,
   type ConsumerDecisionResponse,
+  type ConsumerMigrationEntry,
+  type ConsumerMigrationsResponse,
+  type Migration,
   type ConsumerLedger,
   type MigrationConsumer,
   type FieldChange,
@@ -20,6 +25,7 @@ import {
   type RewritePreviewResponse,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationStore } from '../database/MigrationStore';
+import type { MigrationVisibility } from '../database/migrationVisibility';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog, currentState } from '../catalog/DatasetCatalog';
 import { parseInput } from '../validation/parseInput';
@@ -53,6 +59,8 @@ export class ConsumerService {
       hasAgent?: boolean;
       /** Queues a migration that waits for decisions once none is missing. */
       resumeIfDecided?(migrationId: string): Promise<void>;
+      /** How long a live run keeps its previous version (`contract.retention`); unknown without it. */
+      retentionMs?: number;
     },
   ) {}
 
@@ -76,6 +84,60 @@ export class ConsumerService {
       consumers: ledger.consumers.map((consumer, i) =>
         readable[i] ? consumer : redacted(consumer),
       ),
+    };
+  }
+
+  /**
+   * A consumer owner's view: the entity's rows in the ledgers of the runs the
+   * caller may read, newest first, each with what contract waits for. A 404
+   * unless the caller may read the entity in the catalog, as ledgers hide it.
+   */
+  async ofEntity(
+    query: unknown,
+    credentials: BackstageCredentials,
+    visibility: MigrationVisibility,
+  ): Promise<ConsumerMigrationsResponse> {
+    const { limit, offset, ...request } = parseInput(
+      consumerMigrationsQuerySchema,
+      query,
+      'query',
+    );
+    const entityRef = DatasetCatalog.normalizeRef(request.entityRef);
+    if (!(await this.deps.catalog.getEntity(entityRef, credentials)))
+      throw new NotFoundError(
+        `entity ${entityRef} was not found in the catalog`,
+      );
+    const { entries, more } = await this.deps.consumers.listByEntity(
+      entityRef,
+      { limit, offset, visibility },
+    );
+    const items: ConsumerMigrationEntry[] = [];
+    for (const { migration, consumer } of entries)
+      items.push({
+        migration,
+        consumer,
+        contract: await this.contractOutlook(migration),
+      });
+    return { items, ...(more ? { nextOffset: offset + limit } : {}) };
+  }
+
+  /** When the run's previous version may go, by the rules `contractMigration` applies. */
+  private async contractOutlook(
+    migration: Migration,
+  ): Promise<ConsumerContractOutlook> {
+    const live = isLiveMigration(migration) && !migration.contractedAt;
+    const { retentionMs } = this.deps;
+    return {
+      ...(live && retentionMs !== undefined && migration.finishedAt
+        ? {
+            previousVersionKeptUntil: new Date(
+              Date.parse(migration.finishedAt) + retentionMs,
+            ).toISOString(),
+          }
+        : {}),
+      consumersStillMoving: live
+        ? (await this.deps.consumers.listMoving(migration.id)).length
+        : 0,
     };
   }
 

@@ -7,6 +7,7 @@ import type {
   ContractRequest,
   ConsumerDecisionRequest,
   ConsumerLedger,
+  ConsumerMigrationsResponse,
   ConsumerPullRequestDetails,
   CreateMigrationRequest,
   ImpactPreview,
@@ -70,6 +71,14 @@ export interface DatasetMigrationsApi {
   ): Promise<Migration>;
   /** Where each consumer of a migration stands. */
   getConsumerLedger(id: string): Promise<ConsumerLedger>;
+  /**
+   * A consumer entity's rows in the ledgers of the runs the user may read, newest
+   * first, a page at a time (`nextOffset` names the next).
+   */
+  listConsumerMigrations(
+    entityRef: string,
+    page?: { limit?: number; offset?: number },
+  ): Promise<ConsumerMigrationsResponse>;
   /** Sends failed consumers through again: the ones named, or all failed ones. */
   retryConsumers(
     id: string,

@@ -45,6 +45,25 @@ describe('DatasetMigrationsClient', () => {
     expect(fetch.mock.calls[1][1]?.body).toBe('{}');
   });
 
+  it('lists a consumer entity’s migrations by its ref, paged only when asked', async () => {
+    const { api, fetch } = client(
+      reply(200, '{"items":[],"nextOffset":10}', 'application/json'),
+    );
+    await expect(
+      api.listConsumerMigrations('component:default/a&b'),
+    ).resolves.toEqual({ items: [], nextOffset: 10 });
+    expect(fetch.mock.calls[0][0]).toBe(
+      `${BASE}/consumers?entityRef=component%3Adefault%2Fa%26b`,
+    );
+    await api.listConsumerMigrations('component:default/a', {
+      limit: 5,
+      offset: 10,
+    });
+    expect(fetch.mock.calls[1][0]).toBe(
+      `${BASE}/consumers?entityRef=component%3Adefault%2Fa&limit=5&offset=10`,
+    );
+  });
+
   it('rolls back without a body, or with the override and its reason', async () => {
     const { api, fetch } = client(
       reply(200, '{"migration":{"id":"m1"}}', 'application/json'),

@@ -13,6 +13,7 @@ import type {
   ConsumerDecisionRequest,
   ConsumerDecisionResponse,
   ConsumerLedger,
+  ConsumerMigrationsResponse,
   ConsumerPullRequestDetails,
   ConsumerPullRequestResponse,
   ContractRequest,
@@ -139,6 +140,16 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
       'GET',
       `/migrations/${encodeURIComponent(id)}/consumers`,
     );
+  }
+
+  async listConsumerMigrations(
+    entityRef: string,
+    page: { limit?: number; offset?: number } = {},
+  ): Promise<ConsumerMigrationsResponse> {
+    const query = new URLSearchParams({ entityRef });
+    if (page.limit !== undefined) query.set('limit', String(page.limit));
+    if (page.offset !== undefined) query.set('offset', String(page.offset));
+    return this.request('GET', `/consumers?${query}`);
   }
 
   async retryConsumers(

@@ -1,0 +1,247 @@
+import type { Knex } from 'knex';
+import request from 'supertest';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AuthorizeResult,
+  type PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import type {
+  ConsumerMigrationEntry,
+  ConsumerMigrationsResponse,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { dataset, succeededMigration } from '../__testUtils__/fixtures';
+import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
+import { ConsumerStore } from '../database/ConsumerStore';
+import { datasetMigrationsPlugin } from '../plugin';
+
+const API = '/api/dataset-migrations';
+const REPORT = 'component:default/report';
+const OTHER_CONSUMER = 'component:default/other';
+const RETENTION_MS = 2 * 86_400_000;
+const PATCH =
+  '--- a/q.sql\n+++ b/q.sql\n-select user_id\n+select listener_id\n';
+
+const component = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'pipeline', lifecycle: 'production', owner: 'group:default/x' },
+});
+
+let decide: () => PolicyDecision;
+const permissions = mockServices.permissions.mock({
+  authorize: async requests => requests.map(() => decide()) as never,
+  authorizeConditional: async requests => requests.map(() => decide()) as never,
+});
+
+describe('GET /consumers: one consumer entity across runs', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let store: DatabaseMigrationStore;
+  let consumers: ConsumerStore;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  const api = () => request(backend.server);
+
+  beforeAll(async () => {
+    knex = await init();
+    backend = await startTestBackend({
+      features: [
+        datasetMigrationsPlugin,
+        mockServices.database.factory({ knex }),
+        // `hidden` is not in the catalog: the caller may not read it.
+        catalogServiceMock.factory({
+          entities: [
+            dataset('events'),
+            component('report'),
+            component('other'),
+          ],
+        }),
+        permissions.factory,
+        mockServices.rootConfig.factory({
+          data: {
+            datasetMigrations: {
+              worker: { enabled: false },
+              contract: { retention: '2d' },
+            },
+          },
+        }),
+      ],
+    });
+    store = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex }),
+    });
+    consumers = new ConsumerStore(knex);
+  }, 60_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+  });
+
+  beforeEach(async () => {
+    decide = () => ({ result: AuthorizeResult.ALLOW });
+    await knex('dataset_versions').delete();
+    await knex('migrations').delete();
+  });
+
+  /** A live run of `events` whose ledger holds these consumers, each advanced to its state. */
+  async function run(
+    states: Record<string, 'pr-opened' | 'needs-decision' | 'done'>,
+    requestedBy = 'user:default/mock',
+  ): Promise<string> {
+    const id = await succeededMigration(store, { requestedBy });
+    await consumers.addDiscovered(
+      id,
+      Object.keys(states).map(entityRef => ({ entityRef, depth: 1 })),
+    );
+    for (const [ref, state] of Object.entries(states))
+      await consumers.advance(id, ref, ['discovered'], {
+        state: state === 'needs-decision' ? 'failed' : state,
+        ...(state === 'needs-decision'
+          ? { failure: { kind: 'needs-decision', message: 'reads user_id' } }
+          : { patch: PATCH }),
+        ...(state === 'pr-opened'
+          ? {
+              pullRequest: {
+                provider: 'local-git',
+                url: `file:///repos/report#pr-${id}`,
+                number: 1,
+                branch: 'migrate',
+                state: 'open',
+              },
+            }
+          : {}),
+      });
+    return id;
+  }
+
+  const list = (query: Record<string, string>) =>
+    api().get(`${API}/consumers`).query(query);
+
+  it('lists the entity’s rows across runs, newest first, with its pull request, patch and what contract waits for', async () => {
+    const older = await run({ [REPORT]: 'needs-decision' });
+    const unrelated = await run({ [OTHER_CONSUMER]: 'pr-opened' });
+    const newer = await run({
+      [REPORT]: 'pr-opened',
+      [OTHER_CONSUMER]: 'done',
+    });
+
+    // The kind as a person writes it: refs are matched as the catalog spells them.
+    const res = await list({ entityRef: 'Component:default/report' });
+    expect(res.status).toBe(200);
+    const body = res.body as ConsumerMigrationsResponse;
+    expect(body.items.map(i => i.migration.id)).toEqual([newer, older]);
+    expect(body.items.map(i => i.migration.id)).not.toContain(unrelated);
+    expect(body.nextOffset).toBeUndefined();
+
+    const [open, waiting] = body.items as ConsumerMigrationEntry[];
+    expect(open.migration).toMatchObject({
+      entityRef: 'resource:default/events',
+      targetVersion: 2,
+      status: 'succeeded',
+    });
+    expect(open.consumer).toMatchObject({
+      entityRef: REPORT,
+      state: 'pr-opened',
+      patch: PATCH,
+      pullRequest: { url: `file:///repos/report#pr-${newer}`, state: 'open' },
+    });
+    // Retention runs from the run's end; only the report still reads the old shape.
+    expect(
+      Date.parse(open.contract.previousVersionKeptUntil!) -
+        Date.parse(open.migration.finishedAt!),
+    ).toBe(RETENTION_MS);
+    expect(open.contract.consumersStillMoving).toBe(1);
+    expect(waiting.consumer).toMatchObject({
+      state: 'failed',
+      failure: { kind: 'needs-decision' },
+    });
+  });
+
+  it('pages with limit and offset', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(await run({ [REPORT]: 'pr-opened' }));
+    const first = await list({ entityRef: REPORT, limit: '2' });
+    expect(
+      first.body.items.map((i: ConsumerMigrationEntry) => i.migration.id),
+    ).toEqual([ids[2], ids[1]]);
+    expect(first.body.nextOffset).toBe(2);
+    const second = await list({ entityRef: REPORT, limit: '2', offset: '2' });
+    expect(
+      second.body.items.map((i: ConsumerMigrationEntry) => i.migration.id),
+    ).toEqual([ids[0]]);
+    expect(second.body.nextOffset).toBeUndefined();
+  });
+
+  it('says nothing of the previous version once contracted', async () => {
+    const id = await run({ [REPORT]: 'pr-opened' });
+    expect(await store.markContracted(id)).toBe(true);
+    const [entry] = (await list({ entityRef: REPORT })).body.items;
+    expect(entry.migration.contractedAt).toEqual(expect.any(String));
+    expect(entry.contract).toEqual({ consumersStillMoving: 0 });
+  });
+
+  it('shows only the runs the caller may read, and none when reading runs is denied', async () => {
+    const mine = await run({ [REPORT]: 'pr-opened' }, 'user:default/mock');
+    await run({ [REPORT]: 'pr-opened' }, 'user:default/someone-else');
+    decide = () =>
+      ({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'dataset-migrations',
+        resourceType: 'dataset-migration',
+        conditions: {
+          rule: 'IS_REQUESTER',
+          resourceType: 'dataset-migration',
+          params: { claims: ['user:default/mock'] },
+        },
+      } as PolicyDecision);
+    const conditional = await list({ entityRef: REPORT });
+    expect(conditional.status).toBe(200);
+    expect(
+      conditional.body.items.map((i: ConsumerMigrationEntry) => i.migration.id),
+    ).toEqual([mine]);
+
+    decide = () => ({ result: AuthorizeResult.DENY });
+    expect((await list({ entityRef: REPORT })).body).toEqual({ items: [] });
+  });
+
+  it('answers 404 for an entity the caller may not read in the catalog', async () => {
+    await run({ 'component:default/hidden': 'pr-opened' });
+    const res = await list({ entityRef: 'component:default/hidden' });
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toBe(
+      'entity component:default/hidden was not found in the catalog',
+    );
+  });
+
+  it.each([
+    [{}, 'Invalid query: entityRef: is required'],
+    [
+      { entityRef: `component:default/${'x'.repeat(250)}` },
+      'Invalid query: entityRef: must be at most 255 characters',
+    ],
+    [
+      { entityRef: REPORT, limit: '0' },
+      'Invalid query: limit: must be at least 1',
+    ],
+    [
+      { entityRef: REPORT, limit: '101' },
+      'Invalid query: limit: must be at most 100',
+    ],
+    [
+      { entityRef: REPORT, offset: '-1' },
+      'Invalid query: offset: must not be negative',
+    ],
+    [{ entityRef: REPORT, page: '2' }, 'page'],
+    [{ entityRef: ':/' }, 'entityRef:'],
+  ])(
+    'refuses the query %j with a 400 naming the problem',
+    async (query, message) => {
+      const res = await list(query as Record<string, string>);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(message);
+    },
+  );
+});

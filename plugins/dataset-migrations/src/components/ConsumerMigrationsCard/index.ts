@@ -1,0 +1,1 @@
+export { EntityConsumerMigrationsCard } from './EntityConsumerMigrationsCard';
