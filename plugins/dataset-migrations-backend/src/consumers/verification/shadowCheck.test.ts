@@ -5,6 +5,7 @@ import {
   createTestEngine,
 } from '../../__testUtils__/testDatabases';
 import { loadSqlParser } from '../../sql/sqlParser';
+import { dbtProjectOf } from '../sql/dbtProject';
 import { consumerMapping } from '../sql/fieldMapping';
 import { rewriteSqlFile } from '../sql/rewriteSql';
 import { shadowCheckFile } from './shadowCheck';
@@ -111,6 +112,79 @@ describe('shadowCheckFile', () => {
     expect(checks.map(c => c.outcome)).toEqual(['skipped', 'skipped']);
     expect(checks[0].detail).toMatch(/relation "users" does not exist/);
     expect(checks[1].detail).toMatch(/Jinja/);
+  });
+
+  describe('dbt models with Jinja beyond ref() and source()', () => {
+    const project = dbtProjectOf([
+      {
+        path: 'dbt_project.yml',
+        content: 'name: p\nvars:\n  buckets: [1, 2]\n',
+      },
+      {
+        path: 'macros/seconds.sql',
+        content:
+          '{% macro seconds(column) %}({{ column }} / 1000.0){% endmacro %}',
+      },
+      {
+        path: 'models/staging/sources.yml',
+        content:
+          'version: 2\nsources:\n  - name: raw\n    schema: public\n    tables:\n      - name: plays\n',
+      },
+    ]);
+    const model = (column: string, op = '=') =>
+      [
+        "{{ config(materialized='view') }}",
+        `select ${column},`,
+        "{% for b in var('buckets') %}",
+        `  sum(case when id % 3 ${op} {{ b }} then {{ seconds('ms') }} else 0 end) as bucket_{{ b }},`,
+        '{% endfor %}',
+        '  count(*) as n',
+        "from {{ source('raw', 'plays') }}",
+        '{% if is_incremental() %}where id > 100{% endif %}',
+        `group by 1`,
+      ].join('\n');
+    const dbtCheck = (original: string, rewritten: string) =>
+      shadowCheckFile({
+        engine,
+        dataset: { table: 'public.plays' },
+        target: { ...target, dbt: project },
+        fromVersion: 1,
+        targetVersion: 2,
+        original: { path: 'models/plays_by_track.sql', content: original },
+        rewritten: { path: 'models/plays_by_track.sql', content: rewritten },
+        timeoutMs: 5000,
+      });
+
+    it('runs both sides as dbt renders them, macros and loops included', async () => {
+      const [result] = await dbtCheck(
+        model('track_id'),
+        model('track_uri as track_id'),
+      );
+      expect(result).toMatchObject({ outcome: 'match', before: { rows: 4 } });
+    });
+
+    it('fails a rewrite whose rendered SQL computes something else', async () => {
+      const [result] = await dbtCheck(
+        model('track_id'),
+        model('track_uri as track_id', '>='),
+      );
+      expect(result.outcome).toBe('mismatch');
+    });
+
+    it('marks a model it cannot render as not shadow-checked, saying why', async () => {
+      const star =
+        "select {{ dbt_utils.star(source('raw', 'plays')) }} from {{ source('raw', 'plays') }}";
+      expect(await dbtCheck(star, star)).toEqual([
+        {
+          path: 'models/plays_by_track.sql',
+          statement: 0,
+          outcome: 'skipped',
+          detail: expect.stringMatching(
+            /^not shadow-checked: its dbt Jinja could not be rendered \(.+\)$/,
+          ),
+        },
+      ]);
+    });
   });
 });
 

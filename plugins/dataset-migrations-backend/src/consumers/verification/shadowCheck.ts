@@ -4,9 +4,15 @@ import type {
   DatasetEngine,
   DatasetLocation,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
-import type { DatasetTarget, StatementAnalysis } from '../sql/analyzeSql';
+import {
+  jinjaNamesDataset,
+  type DatasetTarget,
+  type StatementAnalysis,
+} from '../sql/analyzeSql';
 import { maskJinja } from '../sql/dbtJinja';
-import { analyzeFile } from '../sql/rewriteSql';
+import { sourceKey } from '../sql/dbtProject';
+import { renderDbtModel } from '../sql/dbtRender';
+import { analyzeFile, identifier } from '../sql/rewriteSql';
 
 export interface ShadowCheckRequest {
   engine: DatasetEngine;
@@ -33,12 +39,18 @@ export interface ShadowCheckRequest {
 export async function shadowCheckFile(
   request: ShadowCheckRequest,
 ): Promise<ShadowCheck[]> {
-  const { engine, dataset, original, rewritten } = request;
-  const before = statementsOf(original.content, request.target);
-  const after = statementsOf(
-    rewritten.content,
-    request.renamed?.target ?? request.target,
-  );
+  const { engine, dataset, original } = request;
+  const sides = sidesOf(request);
+  if ('unrendered' in sides)
+    return [
+      {
+        path: original.path,
+        statement: 0,
+        outcome: 'skipped',
+        detail: `not shadow-checked: its dbt Jinja could not be rendered (${sides.unrendered})`,
+      },
+    ];
+  const { before, after } = sides;
   const checks: ShadowCheck[] = [];
   for (const [i, statement] of before.analysis.entries()) {
     const counterpart = after.analysis[i];
@@ -126,6 +138,82 @@ interface FileStatements {
 
 function statementsOf(content: string, target: DatasetTarget): FileStatements {
   return { masked: maskJinja(content), analysis: analyzeFile(content, target) };
+}
+
+/** What stands for the dataset in rendered SQL, until a version replaces it. */
+const RENDERED_DATASET = 'dsm_rendered_dataset__';
+
+/**
+ * Both files' statements. A dbt model with Jinja beyond the dataset's `ref()` or
+ * `source()` runs as dbt renders it (loops, conditions, macros, vars), each side
+ * with its own file and the project's macros; one that cannot be rendered is not
+ * checked, and says why.
+ */
+function sidesOf(
+  request: ShadowCheckRequest,
+): { before: FileStatements; after: FileStatements } | { unrendered: string } {
+  const { original, rewritten, target } = request;
+  const afterTarget = request.renamed?.target ?? target;
+  if (!needsRendering(original.content) && !needsRendering(rewritten.content))
+    return {
+      before: statementsOf(original.content, target),
+      after: statementsOf(rewritten.content, afterTarget),
+    };
+  const before = rendered(original, target);
+  if ('unrendered' in before) return before;
+  const after = rendered(rewritten, afterTarget);
+  if ('unrendered' in after) return after;
+  return { before, after };
+}
+
+function needsRendering(content: string): boolean {
+  return (
+    /\{%/.test(content) ||
+    [...maskJinja(content).placeholders.values()].some(
+      p => p.kind === 'expression',
+    )
+  );
+}
+
+function rendered(
+  file: ChangedFile,
+  target: DatasetTarget,
+): FileStatements | { unrendered: string } {
+  const project = target.dbt ?? {
+    models: new Set<string>(),
+    sources: new Map(),
+    macros: [],
+    vars: {},
+  };
+  const result = renderDbtModel(file.content, {
+    project,
+    relation: reference => {
+      if (jinjaNamesDataset(reference, target)) return RENDERED_DATASET;
+      if (reference.kind === 'ref') return identifier(reference.model);
+      const declared = project.sources.get(
+        sourceKey(reference.source, reference.table),
+      );
+      return declared
+        ? `${identifier(declared.schema)}.${identifier(declared.identifier)}`
+        : `${identifier(reference.source)}.${identifier(reference.table)}`;
+    },
+    targetSchema: target.schema,
+    self: identifier(file.path.replace(/^.*\//, '').replace(/\.sql$/i, '')),
+  });
+  if ('unrendered' in result) return result;
+  try {
+    return statementsOf(result.sql, {
+      schema: target.schema,
+      table: RENDERED_DATASET,
+      fields: target.fields,
+    });
+  } catch (error) {
+    return {
+      unrendered: `the rendered SQL does not parse: ${
+        (error as Error).message
+      }`,
+    };
+  }
 }
 
 /** The statement's text with the dataset replaced by one of its versions; undefined if other Jinja remains. */
