@@ -17,13 +17,7 @@ import {
   type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { PermittedButton } from '../shared/PermittedButton';
-
-/** Each decision as a person reads it in the ledger. */
-export const DECISION_LABELS: Record<ConsumerDecisionKind, string> = {
-  'keep-field': 'Field kept for now',
-  exclude: 'Excluded',
-  agent: 'Handed to the coding agent',
-};
+import { DECISION_LABELS } from '../shared/labels';
 
 /** What a person decides for a consumer, as the panel sends it. */
 export type DecideHandler = (
