@@ -436,7 +436,7 @@ describe('ConsumersPanel', () => {
       ).toBeInTheDocument();
       const kept = screen.getByTestId('consumer-component:default/old-report');
       expect(within(kept).getByTestId('consumer-decision')).toHaveTextContent(
-        /Field kept for now: moves off it next sprint — user:default\/ada/,
+        /Field kept for now: moves off it next sprint — ada,/,
       );
       // Only the consumer that needs a decision is offered the three answers.
       expect(

@@ -18,6 +18,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { PermittedButton } from '../shared/PermittedButton';
 import { DECISION_LABELS } from '../shared/labels';
+import { personName } from '../shared/PersonLink';
 
 /** What a person decides for a consumer, as the panel sends it. */
 export type DecideHandler = (
@@ -138,7 +139,7 @@ export function DecisionNote(props: { decision: ConsumerDecision }) {
       data-testid="consumer-decision"
     >
       {DECISION_LABELS[kind]}
-      {reason ? `: ${reason}` : ''} — {decidedBy},{' '}
+      {reason ? `: ${reason}` : ''} — {personName(decidedBy)},{' '}
       {new Date(decidedAt).toLocaleString()}
     </Typography>
   );

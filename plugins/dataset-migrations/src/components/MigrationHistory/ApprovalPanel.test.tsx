@@ -152,7 +152,7 @@ describe('ApprovalPanel', () => {
     // The run is read again and shows who decided, when, and what they said.
     expect(onChanged).toHaveBeenCalled();
     expect(await screen.findByTestId('approval-decision')).toHaveTextContent(
-      /Approved by user:default\/owner, .*: “go”/,
+      /Approved by owner, .*: “go”/,
     );
     expect(
       screen.queryByRole('region', { name: 'Approval' }),

@@ -238,10 +238,12 @@ describe('MigrationHistoryContent', () => {
       ),
     ).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
-    await waitFor(() =>
-      expect(
-        screen.queryByRole('button', { name: 'Contract anyway' }),
-      ).not.toBeInTheDocument(),
+    await waitFor(
+      () =>
+        expect(
+          screen.queryByRole('button', { name: 'Contract anyway' }),
+        ).not.toBeInTheDocument(),
+      { timeout: 10_000 },
     );
 
     // Roll back asks first, saying what happens to readers and consumers.

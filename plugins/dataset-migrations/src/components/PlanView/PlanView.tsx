@@ -65,7 +65,7 @@ export function PlanView(props: { plan: MigrationPlan }) {
   return (
     <Box>
       <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={1}>
-        <Typography variant="subtitle2">
+        <Typography variant="subtitle2" style={{ whiteSpace: 'nowrap' }}>
           {plan.engine}:{plan.table} v{plan.fromVersion} → v{plan.targetVersion}{' '}
           is
         </Typography>

@@ -23,11 +23,11 @@ export function PersonLink(props: { entityRef: string }) {
   }, [catalogApi, entityRef]);
   if (inCatalog.value)
     return <EntityRefLink entityRef={entityRef} defaultKind="user" />;
-  return <span title={entityRef}>{humanizeName(entityRef)}</span>;
+  return <span title={entityRef}>{personName(entityRef)}</span>;
 }
 
-/** "guest", "development/guest": the ref without what goes without saying. */
-function humanizeName(entityRef: string): string {
+/** "ada", "development/guest": a user's ref without what goes without saying. */
+export function personName(entityRef: string): string {
   try {
     return humanizeEntityRef(parseEntityRef(entityRef), {
       defaultKind: 'user',
