@@ -289,7 +289,7 @@ describe('a decided run', () => {
       </TestApiProvider>,
     );
     expect(await screen.findByTestId('approval-decision')).toHaveTextContent(
-      /Rejected by user:default\/owner, .*: “billing reads country”/,
+      /Rejected by owner, .*: “billing reads country”/,
     );
     expect(
       screen.queryByRole('region', { name: 'Approval' }),
