@@ -86,7 +86,7 @@ test('an outsider requests a breaking migration; the owner is notified, approves
     .waitFor();
 
   // Olivia's page, untouched since, follows the run through to success: signals, no reload.
-  await oliviaRun.getByText('succeeded').waitFor({ timeout: 90_000 });
+  await oliviaRun.getByText('Succeeded').waitFor({ timeout: 90_000 });
   await olivia
     .getByText(/Approved by user:default\/ada/)
     .first()

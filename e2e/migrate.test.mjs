@@ -64,7 +64,7 @@ test('migrate listening-events by renaming a field, from the entity page', async
   const review = dialog.getByRole('table', {
     name: 'Changes and their compatibility',
   });
-  await review.getByText('breaking').waitFor();
+  await review.getByText('Breaking').waitFor();
   await dialog.getByRole('button', { name: 'SQL of create-target' }).click();
   await dialog
     .getByText(/CREATE TABLE "public"\."listening_events_v\d+"/)
@@ -81,19 +81,34 @@ test('migrate listening-events by renaming a field, from the entity page', async
   await dialog.getByRole('button', { name: 'Start migration' }).click();
   await dialog.waitFor({ state: 'detached' });
 
-  await page
-    .getByRole('link', { name: 'Migration History', exact: true })
-    .click();
+  // Start is acknowledged with a link to the run, which opens it in the history.
+  const queued = page.getByLabel('Migration queued');
+  await queued.getByText(/requested; it waits for approval/).waitFor();
+  await queued.getByRole('link', { name: 'Follow it' }).click();
   const run = page.getByRole('button', {
     name: `Run to version ${before + 1}`,
   });
   // A breaking change waits for an approval; the owners may approve their own.
   await run.getByText('Awaiting approval').waitFor();
+  // While it holds the dataset, Migrate is disabled and says why on hover.
+  const migrate = page.getByRole('button', { name: 'Migrate' });
+  assert.equal(await migrate.isDisabled(), true);
+  await migrate.locator('..').hover();
+  await page
+    .getByRole('tooltip')
+    .getByText(
+      `The migration to version ${
+        before + 1
+      } is awaiting approval: a dataset migrates one run at a time`,
+    )
+    .waitFor();
+  await shot('2b-migrate-disabled-while-a-run-waits');
+  await page.mouse.move(0, 0);
   await run.click();
   const approval = page.getByRole('region', { name: 'Approval' });
   await approval.getByRole('button', { name: 'Approve' }).click();
   await approval.waitFor({ state: 'detached' });
-  await run.getByText('succeeded').waitFor({ timeout: 90_000 });
+  await run.getByText('Succeeded').waitFor({ timeout: 90_000 });
   await page
     .getByRole('table', { name: 'Steps' })
     .getByText('cut-over')
@@ -115,7 +130,7 @@ test('migrate listening-events by renaming a field, from the entity page', async
   // a pull request is opened in its (local git) repository.
   const consumers = page.getByRole('table', { name: 'Consumers' });
   const churn = consumers.getByRole('row').filter({ hasText: 'churn-model' });
-  await churn.getByText('pr-opened').waitFor({ timeout: 90_000 });
+  await churn.getByText('Pull request open').waitFor({ timeout: 90_000 });
   await churn.getByRole('link', { name: /#\d+/ }).waitFor();
   const noRepo = consumers
     .getByRole('row')
@@ -232,7 +247,7 @@ test('migrate listening-events by renaming a field, from the entity page', async
   await pull.getByLabel('Pull request state').getByText('merged').waitFor();
   await grace.close();
   // Ada's page hears of it without a reload.
-  await churn.getByText(/^done$/).waitFor({ timeout: 90_000 });
+  await churn.getByText(/^Done$/).waitFor({ timeout: 90_000 });
   await cardCounts(
     /^1 pull request open · 1 needs attention · 4 moved$/,
     '7-card-after-merge',
@@ -268,4 +283,13 @@ test('migrate listening-events by renaming a field, from the entity page', async
     .getByText(`Schema version ${before + 1}`)
     .waitFor({ timeout: 60_000 });
   await shot('10-entity-new-version');
+
+  // The Datasets page, on the catalog's header, with the run's outcome in words.
+  await page.goto(`${baseUrl}/datasets`);
+  await page
+    .getByRole('row')
+    .filter({ hasText: 'Listening events' })
+    .getByText('Succeeded')
+    .waitFor();
+  await shot('11-datasets');
 });

@@ -183,6 +183,24 @@ export interface Migration extends MigrationSummary {
   approval?: MigrationApproval;
   /** The campaign that started it, and its wave there (0 is the canary). */
   campaign?: { id: string; wave: number };
+  /**
+   * What the server would check before a rollback or contract, as it stands now;
+   * set on a live run that is not contracted, so a button can say why it would be
+   * refused before anyone clicks it.
+   */
+  gates?: MigrationGates;
+}
+
+/**
+ * The state a rollback or contract of a live run is judged on.
+ *
+ * @public
+ */
+export interface MigrationGates {
+  /** Until when the previous version is kept: contract is refused before. */
+  keptUntil: string;
+  /** The dataset's schema version now: only the run to it can be rolled back. */
+  datasetVersion: number;
 }
 
 /**

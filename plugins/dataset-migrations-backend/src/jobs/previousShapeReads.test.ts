@@ -75,6 +75,7 @@ describe('readers nobody discovered', () => {
       engines,
       // Planning is not asked of here.
       planner: undefined as unknown as MigrationPlanner,
+      retentionMs: 0,
     });
     operations = new MigrationOperations({
       store,

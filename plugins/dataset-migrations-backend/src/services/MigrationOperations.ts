@@ -24,6 +24,7 @@ import {
 } from '../queue/JobQueue';
 import type { ConsumerLedgerPort } from './ConsumerLedgerPort';
 import type { MigrationQueries } from './MigrationQueries';
+import { previousVersionKeptUntil } from './retention';
 
 /**
  * How a rollback or contract request ends: `finished` when its job answered within
@@ -141,7 +142,10 @@ export class MigrationOperations {
       'contract request',
     );
     const migration = await this.liveMigration(id, 'contracted');
-    const keptUntil = Date.parse(migration.finishedAt!) + this.deps.retentionMs;
+    const keptUntil = previousVersionKeptUntil(
+      migration,
+      this.deps.retentionMs,
+    );
     if (Date.now() < keptUntil) {
       throw new ConflictError(
         `version ${migration.fromVersion} is kept until ${new Date(

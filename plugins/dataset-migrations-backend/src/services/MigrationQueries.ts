@@ -4,6 +4,7 @@ import { NotFoundError } from '@backstage/errors';
 import {
   getDeclaredSchemaVersion,
   inferChanges,
+  isLiveMigration,
   isMovedConsumerState,
   MIGRATION_SPEC_API_VERSION,
   targetSchemaSchema,
@@ -31,6 +32,7 @@ import {
   currentState,
 } from '../catalog/DatasetCatalog';
 import type { ConsumerLedgerPort } from './ConsumerLedgerPort';
+import { previousVersionKeptUntil } from './retention';
 import {
   PREVIEW_MIGRATION_ID,
   type MigrationPlanner,
@@ -46,6 +48,8 @@ export class MigrationQueries {
       planner: MigrationPlanner;
       /** The consumer ledger; without it, datasets show no consumer counts. */
       consumers?: ConsumerLedgerPort;
+      /** How long a previous version is kept after its migration succeeded. */
+      retentionMs: number;
     },
   ) {}
 
@@ -158,18 +162,47 @@ export class MigrationQueries {
     limit: number,
     visibility: MigrationVisibility,
   ): Promise<Migration[]> {
-    return this.deps.store.listMigrations({
-      entityRef: entityRef && DatasetCatalog.normalizeRef(entityRef),
-      limit,
-      visibility,
-    });
+    return this.withGates(
+      await this.deps.store.listMigrations({
+        entityRef: entityRef && DatasetCatalog.normalizeRef(entityRef),
+        limit,
+        visibility,
+      }),
+    );
   }
 
   async getMigration(id: string): Promise<MigrationDetails> {
     const migration = await this.deps.store.getMigration(id);
     if (!migration) throw new NotFoundError(`migration ${id} was not found`);
+    const [gated] = await this.withGates([migration]);
     const undiscoveredReads = await this.undiscoveredReads(migration);
-    return undiscoveredReads ? { ...migration, undiscoveredReads } : migration;
+    return undiscoveredReads ? { ...gated, undiscoveredReads } : gated;
+  }
+
+  /**
+   * Each live, uncontracted run with the state its rollback and contract are judged
+   * on (MigrationOperations' gates), so the portal can say why before a click.
+   */
+  private async withGates<T extends Migration>(migrations: T[]): Promise<T[]> {
+    const open = migrations.filter(m => isLiveMigration(m) && !m.contractedAt);
+    if (open.length === 0) return migrations;
+    const versions = await this.deps.store.getSchemaVersions([
+      ...new Set(open.map(m => m.entityRef)),
+    ]);
+    return migrations.map(m =>
+      open.includes(m)
+        ? {
+            ...m,
+            gates: {
+              keptUntil: new Date(
+                previousVersionKeptUntil(m, this.deps.retentionMs),
+              ).toISOString(),
+              // Every succeeded run records its version; the fallback only types it.
+              datasetVersion: versions.get(m.entityRef) ?? m.targetVersion,
+            },
+          }
+        : m,
+    );
   }
 
   /** What the last contract request found of readers nobody discovered, while it matters. */

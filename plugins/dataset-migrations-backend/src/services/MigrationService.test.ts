@@ -247,6 +247,15 @@ describe('MigrationService', () => {
       /^version 1 is kept until \d{4}-\d\d-\d\dT[\d:.]+Z; contract it after that$/,
     );
     expect(contract).not.toHaveBeenCalled();
+    // The run says so before anyone asks: the same moment, on its gates.
+    const gated = await keeping.getMigration(migration.id);
+    const refusal = await keeping
+      .contractMigration(migration.id, {}, credentials)
+      .catch(e => (e as Error).message);
+    expect(refusal).toContain(gated.gates!.keptUntil);
+    expect(Date.parse(gated.gates!.keptUntil)).toBe(
+      Date.parse(gated.finishedAt!) + 3600_000,
+    );
 
     // An hour later it may go.
     await knex('migrations')
@@ -259,6 +268,8 @@ describe('MigrationService', () => {
     );
     expect(contract).toHaveBeenCalledTimes(1);
     expect(contracted.contractedAt).toBeDefined();
+    // Nothing is left to judge once contracted.
+    expect((await keeping.getMigration(migration.id)).gates).toBeUndefined();
   });
 
   /** Runs a queued migration to its end as a worker would, with a stub engine. */

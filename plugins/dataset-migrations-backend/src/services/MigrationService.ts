@@ -67,6 +67,7 @@ export class MigrationService {
       engines,
       planner,
       consumers,
+      retentionMs: deps.retentionMs,
     });
     this.commands = new MigrationCommands({
       store,

@@ -30,20 +30,18 @@ import { usePolledValue } from '../shared/usePolledValue';
 import { BurndownChart } from './BurndownChart';
 import { CampaignActions } from './CampaignActions';
 import {
-  CAMPAIGN_STATES,
   campaignCsvFileName,
   campaignDatasetsCsv,
-  DATASET_STATES,
   NO_OWNER,
   progressByOwner,
   STUCK_KINDS,
-  WAVE_STATES,
   type OwnerProgress,
 } from './campaignText';
+import { CAMPAIGN_STATES, DATASET_STATES, WAVE_STATES } from '../shared/labels';
 import { Problems } from './Problems';
 import { ProgressCount } from './ProgressCount';
 import { RelativeTime } from './RelativeTime';
-import { StatusLabel } from './StatusLabel';
+import { StatusLabel } from '../shared/StatusLabel';
 import { useCampaignSignals } from './useCampaignSignals';
 
 /**

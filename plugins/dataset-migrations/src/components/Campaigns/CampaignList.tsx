@@ -11,11 +11,11 @@ import { datasetMigrationsApiRef } from '../../api';
 import { useBasicPermitted } from '../shared/PermittedButton';
 import { SIGNALLED_POLL_MS } from '../shared/useChannelSignals';
 import { usePolledValue } from '../shared/usePolledValue';
-import { CAMPAIGN_STATES } from './campaignText';
+import { CAMPAIGN_STATES } from '../shared/labels';
 import { Problems } from './Problems';
 import { ProgressCount } from './ProgressCount';
 import { RelativeTime } from './RelativeTime';
-import { StatusLabel } from './StatusLabel';
+import { StatusLabel } from '../shared/StatusLabel';
 import { useCampaignSignals } from './useCampaignSignals';
 
 const columns: TableColumn<CampaignSummary>[] = [

@@ -15,7 +15,7 @@ import type {
   CampaignPlannedWave,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { formatCount } from '../shared/format';
-import { COMPATIBILITY_TEXT } from './campaignText';
+import { COMPATIBILITY_TEXT } from '../shared/labels';
 
 function waveTitle(wave: CampaignPlannedWave): string {
   return wave.kind === 'canary'

@@ -4,62 +4,8 @@ import type {
   CampaignDatasetState,
   CampaignState,
   CampaignStuckItem,
-  CampaignWaveProgress,
-  CompatibilityClass,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-
-/** How each kind of state is drawn: Backstage's status indicators. */
-export type StatusTone =
-  | 'ok'
-  | 'running'
-  | 'pending'
-  | 'warning'
-  | 'error'
-  | 'aborted';
-
-export const CAMPAIGN_STATES: Record<
-  CampaignState,
-  { label: string; tone: StatusTone }
-> = {
-  draft: { label: 'Draft', tone: 'pending' },
-  running: { label: 'Running', tone: 'running' },
-  paused: { label: 'Paused', tone: 'warning' },
-  completed: { label: 'Completed', tone: 'ok' },
-  aborted: { label: 'Aborted', tone: 'aborted' },
-};
-
-export const WAVE_STATES: Record<
-  CampaignWaveProgress['state'],
-  { label: string; tone: StatusTone }
-> = {
-  pending: { label: 'Waiting', tone: 'pending' },
-  running: { label: 'Running', tone: 'running' },
-  soaking: { label: 'Soaking', tone: 'running' },
-  healthy: { label: 'Healthy', tone: 'ok' },
-  failed: { label: 'Failed', tone: 'error' },
-  'rolled-back': { label: 'Rolled back', tone: 'warning' },
-};
-
-export const DATASET_STATES: Record<
-  CampaignDatasetState,
-  { label: string; tone: StatusTone }
-> = {
-  pending: { label: 'Not started', tone: 'pending' },
-  migrating: { label: 'Migrating', tone: 'running' },
-  migrated: { label: 'Migrated', tone: 'ok' },
-  contracted: { label: 'Contracted', tone: 'ok' },
-  failed: { label: 'Failed', tone: 'error' },
-  'rolled-back': { label: 'Rolled back', tone: 'warning' },
-  skipped: { label: 'Skipped', tone: 'aborted' },
-};
-
-/** A compatibility class in words, with what it means for the order of the move. */
-export const COMPATIBILITY_TEXT: Record<CompatibilityClass, string> = {
-  full: 'Full: readers on either version read both',
-  backward: 'Backward: consumers move first',
-  forward: 'Forward: the dataset moves first',
-  breaking: 'Breaking: both versions served side by side',
-};
+import { datedFileName } from '../shared/format';
 
 export const STUCK_KINDS: Record<CampaignStuckItem['kind'], string> = {
   failed: 'Failed',
@@ -214,11 +160,7 @@ export function campaignCsvFileName(
   campaign: Pick<Campaign, 'name'>,
   now = new Date(),
 ): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const date = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(
-    now.getDate(),
-  )}`;
-  return `${campaign.name}-${date}.csv`;
+  return datedFileName(campaign.name, 'csv', now);
 }
 
 /**

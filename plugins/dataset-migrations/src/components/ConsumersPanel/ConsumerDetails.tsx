@@ -16,7 +16,8 @@ export function ConsumerDetails(props: { consumer: MigrationConsumer }) {
     <Box py={1}>
       <Typography variant="body2" color="textSecondary" paragraph>
         {repositoryUrl ? `Repository ${repositoryUrl}. ` : ''}
-        {attempts === 1 ? '1 attempt' : `${attempts} attempts`}.
+        {/* Only a consumer tried again has a count worth reading. */}
+        {attempts > 1 ? `Tried ${attempts} times.` : ''}
       </Typography>
       {nothingYet && <Typography variant="body2">Not assessed yet.</Typography>}
       {withheld && (

@@ -1,5 +1,6 @@
 import { Chip } from '@material-ui/core';
 import type { ConsumerState } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { CONSUMER_STATE_LABELS } from '../shared/labels';
 
 /** Colours as the plan's compatibility chips use them: primary is good, secondary needs a person. */
 const STATE_COLOURS: Record<
@@ -28,7 +29,11 @@ export function ConsumerStateChip(props: {
   return (
     <Chip
       size="small"
-      label={count === undefined ? state : `${count} ${state}`}
+      label={
+        count === undefined
+          ? CONSUMER_STATE_LABELS[state]
+          : `${count} ${CONSUMER_STATE_LABELS[state].toLowerCase()}`
+      }
       color={STATE_COLOURS[state]}
       variant={STATE_COLOURS[state] === 'default' ? 'outlined' : 'default'}
     />

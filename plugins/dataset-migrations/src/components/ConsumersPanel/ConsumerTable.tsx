@@ -1,5 +1,6 @@
 import { useState, type MouseEvent } from 'react';
 import {
+  Box,
   Button,
   Collapse,
   IconButton,
@@ -27,12 +28,13 @@ import {
   type DecideHandler,
 } from './DecisionActions';
 import { ConsumerStateChip } from './ConsumerStateChip';
-import { FAILURE_LABELS, formatFileLines } from './consumerText';
+import { formatFileLines } from './consumerText';
+import { FAILURE_LABELS } from '../shared/labels';
 import { isWebUrl } from './PullRequestDialog';
 
 const COLUMNS = 10;
 
-/** Headers stay on one line; the cells below wrap. */
+/** Headers, names and states stay on one line; files and failures wrap. */
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
 /** The ledger as a table, one consumer a row; a row opens onto its details. */
@@ -45,33 +47,36 @@ export function ConsumerTable(props: {
   onDecide?: DecideHandler;
 }) {
   return (
-    <Table size="small" aria-label="Consumers">
-      <TableHead>
-        <TableRow>
-          <TableCell padding="checkbox" />
-          <TableCell style={NO_WRAP}>Consumer</TableCell>
-          <TableCell style={NO_WRAP}>Owner</TableCell>
-          <TableCell style={NO_WRAP}>Depth</TableCell>
-          <TableCell style={NO_WRAP}>State</TableCell>
-          <TableCell style={NO_WRAP}>Fields</TableCell>
-          <TableCell style={NO_WRAP}>Files</TableCell>
-          <TableCell style={NO_WRAP}>Pull request</TableCell>
-          <TableCell style={NO_WRAP}>Failure</TableCell>
-          <TableCell />
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {props.consumers.map(consumer => (
-          <ConsumerRow
-            key={consumer.entityRef}
-            consumer={consumer}
-            onRetry={props.onRetry}
-            onViewPullRequest={props.onViewPullRequest}
-            onDecide={props.onDecide}
-          />
-        ))}
-      </TableBody>
-    </Table>
+    // A narrow window scrolls the table rather than breaking names mid-word.
+    <Box overflow="auto">
+      <Table size="small" aria-label="Consumers">
+        <TableHead>
+          <TableRow>
+            <TableCell padding="checkbox" />
+            <TableCell style={NO_WRAP}>Consumer</TableCell>
+            <TableCell style={NO_WRAP}>Owner</TableCell>
+            <TableCell style={NO_WRAP}>Depth</TableCell>
+            <TableCell style={NO_WRAP}>State</TableCell>
+            <TableCell style={NO_WRAP}>Fields</TableCell>
+            <TableCell style={NO_WRAP}>Files</TableCell>
+            <TableCell style={NO_WRAP}>Pull request</TableCell>
+            <TableCell style={NO_WRAP}>Failure</TableCell>
+            <TableCell />
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {props.consumers.map(consumer => (
+            <ConsumerRow
+              key={consumer.entityRef}
+              consumer={consumer}
+              onRetry={props.onRetry}
+              onViewPullRequest={props.onViewPullRequest}
+              onDecide={props.onDecide}
+            />
+          ))}
+        </TableBody>
+      </Table>
+    </Box>
   );
 }
 
@@ -101,13 +106,13 @@ function ConsumerRow(props: {
             {open ? <KeyboardArrowUpIcon /> : <KeyboardArrowDownIcon />}
           </IconButton>
         </TableCell>
-        <TableCell>
+        <TableCell style={NO_WRAP}>
           <EntityRefLink
             entityRef={consumer.entityRef}
             defaultKind="component"
           />
         </TableCell>
-        <TableCell>
+        <TableCell style={NO_WRAP}>
           {consumer.owner ? (
             <EntityRefLink entityRef={consumer.owner} defaultKind="group" />
           ) : (
@@ -123,12 +128,12 @@ function ConsumerRow(props: {
             </>
           )}
         </TableCell>
-        <TableCell>
+        <TableCell style={NO_WRAP}>
           <ConsumerStateChip state={consumer.state} />
           {consumer.decision && <DecisionNote decision={consumer.decision} />}
         </TableCell>
         <TableCell>{consumer.impact?.fields.join(', ')}</TableCell>
-        <TableCell style={{ wordBreak: 'break-all' }}>
+        <TableCell style={{ overflowWrap: 'anywhere', minWidth: 160 }}>
           {affectedFiles.map(file => (
             <div key={file.path}>{formatFileLines(file)}</div>
           ))}
@@ -165,7 +170,7 @@ function ConsumerRow(props: {
             </div>
           )}
         </TableCell>
-        <TableCell style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+        <TableCell style={{ whiteSpace: 'pre-wrap', minWidth: 200 }}>
           {consumer.supersededReason && (
             <div>
               <strong>Superseded</strong>: {consumer.supersededReason}

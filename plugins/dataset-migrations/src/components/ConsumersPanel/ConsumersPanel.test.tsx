@@ -196,13 +196,13 @@ describe('ConsumersPanel', () => {
         name: 'Consumers done or unaffected',
       }),
     ).toHaveAttribute('aria-valuenow', '33');
-    expect(screen.getByText('1 pr-opened')).toBeInTheDocument();
+    expect(screen.getByText('1 pull request open')).toBeInTheDocument();
     expect(screen.getByText('1 failed')).toBeInTheDocument();
     expect(screen.getByText('1 unaffected')).toBeInTheDocument();
     expect(screen.queryByText(/^0 /)).not.toBeInTheDocument();
 
     const opened = screen.getByTestId('consumer-component:default/daily-plays');
-    expect(opened).toHaveTextContent('pr-opened');
+    expect(opened).toHaveTextContent('Pull request open');
     // Only the files the change touches, their lines folded.
     expect(opened).toHaveTextContent('models/daily_plays.sql:3-5,9');
     expect(opened).not.toHaveTextContent('models/other.sql');
@@ -216,7 +216,7 @@ describe('ConsumersPanel', () => {
     const failed = screen.getByTestId(
       'consumer-component:default/weekly-report',
     );
-    expect(failed).toHaveTextContent('failed');
+    expect(failed).toHaveTextContent('Failed');
     expect(failed).toHaveTextContent(
       'SQL does not parse: reports/weekly.sql does not parse; the rewriter will not guess',
     );
@@ -260,7 +260,7 @@ describe('ConsumersPanel', () => {
       ),
     ).toBeInTheDocument();
     const row = screen.getByTestId('consumer-component:default/daily-plays');
-    expect(row).toHaveTextContent('superseded');
+    expect(row).toHaveTextContent('Superseded');
     expect(row).toHaveTextContent('#1 (closed)');
     expect(row).toHaveTextContent(
       'Superseded: Migration m1 was rolled back. Its pull request is closed unmerged',
@@ -368,8 +368,14 @@ describe('ConsumersPanel', () => {
       expect(api.getImpactCsv).toHaveBeenCalledWith('m1');
       expect(createObjectURL).toHaveBeenCalledWith(expect.any(Blob));
       expect(click).toHaveBeenCalledTimes(1);
+      // Named after the dataset and the day, not the run's UUID.
       expect(clicked).toEqual([
-        { download: 'impact-m1.csv', href: 'blob:impact' },
+        {
+          download: expect.stringMatching(
+            /^listening-events-impact-\d{4}-\d\d-\d\d\.csv$/,
+          ),
+          href: 'blob:impact',
+        },
       ]);
     } finally {
       click.mockRestore();
@@ -430,7 +436,7 @@ describe('ConsumersPanel', () => {
       ).toBeInTheDocument();
       const kept = screen.getByTestId('consumer-component:default/old-report');
       expect(within(kept).getByTestId('consumer-decision')).toHaveTextContent(
-        /Field kept for now: moves off it next sprint — user:default\/ada/,
+        /Field kept for now: moves off it next sprint — ada,/,
       );
       // Only the consumer that needs a decision is offered the three answers.
       expect(
@@ -536,6 +542,8 @@ describe('ConsumersPanel', () => {
         expect(alertApi.post).toHaveBeenCalledWith({
           message: expect.stringMatching(/no coding agent is configured/),
           severity: 'error',
+          // Gone when the user moves on, not waiting on the next page.
+          display: 'transient',
         }),
       );
     });

@@ -3,6 +3,7 @@ import { Box, Button, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import { Progress } from '@backstage/core-components';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   isActiveMigrationStatus,
@@ -12,7 +13,7 @@ import {
   type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
-import { messageOf } from '../shared/format';
+import { datedFileName, messageOf } from '../shared/format';
 import { saveBlob } from '../shared/saveBlob';
 import { ConsumerProgress } from './ConsumerProgress';
 import { ConsumerTable } from './ConsumerTable';
@@ -35,7 +36,12 @@ export function ConsumersPanel(props: { migration: Migration }) {
     try {
       await action();
     } catch (e) {
-      alertApi.post({ message: messageOf(e), severity: 'error' });
+      // Transient: a refusal is about this page, not the next one.
+      alertApi.post({
+        message: messageOf(e),
+        severity: 'error',
+        display: 'transient',
+      });
     } finally {
       setBusy(false);
     }
@@ -47,6 +53,7 @@ export function ConsumersPanel(props: { migration: Migration }) {
         alertApi.post({
           message: 'No failed consumer to retry',
           severity: 'info',
+          display: 'transient',
         });
       await reload();
     });
@@ -67,7 +74,10 @@ export function ConsumersPanel(props: { migration: Migration }) {
     act(async () => {
       saveBlob(
         await api.getImpactCsv(migration.id),
-        `impact-${migration.id}.csv`,
+        datedFileName(
+          `${parseEntityRef(migration.entityRef).name}-impact`,
+          'csv',
+        ),
       );
     });
 

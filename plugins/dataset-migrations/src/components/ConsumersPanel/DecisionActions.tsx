@@ -17,13 +17,8 @@ import {
   type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { PermittedButton } from '../shared/PermittedButton';
-
-/** Each decision as a person reads it in the ledger. */
-export const DECISION_LABELS: Record<ConsumerDecisionKind, string> = {
-  'keep-field': 'Field kept for now',
-  exclude: 'Excluded',
-  agent: 'Handed to the coding agent',
-};
+import { DECISION_LABELS } from '../shared/labels';
+import { personName } from '../shared/PersonLink';
 
 /** What a person decides for a consumer, as the panel sends it. */
 export type DecideHandler = (
@@ -144,7 +139,7 @@ export function DecisionNote(props: { decision: ConsumerDecision }) {
       data-testid="consumer-decision"
     >
       {DECISION_LABELS[kind]}
-      {reason ? `: ${reason}` : ''} — {decidedBy},{' '}
+      {reason ? `: ${reason}` : ''} — {personName(decidedBy)},{' '}
       {new Date(decidedAt).toLocaleString()}
     </Typography>
   );

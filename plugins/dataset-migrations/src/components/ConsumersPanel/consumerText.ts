@@ -1,23 +1,9 @@
 import type {
-  ConsumerFailureKind,
   ConsumerLedger,
   ConsumerState,
   FileImpact,
   MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-
-/** Each failure kind in the words of what went wrong. */
-export const FAILURE_LABELS: Record<ConsumerFailureKind, string> = {
-  'no-repository': 'No repository',
-  'repository-unreachable': 'Repository unreachable',
-  unparseable: 'SQL does not parse',
-  'needs-decision': 'Needs a decision',
-  'patch-failed': 'No working patch',
-  'verification-failed': 'Verification failed',
-  'shadow-mismatch': 'Results differ',
-  'pull-request-failed': 'Pull request failed',
-  'behind-previous-version': 'Behind an earlier migration',
-};
 
 /** Consumers that need nothing more: they read the new version or never cared. */
 export const SETTLED_GOOD_STATES: readonly ConsumerState[] = [

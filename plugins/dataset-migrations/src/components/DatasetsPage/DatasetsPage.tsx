@@ -1,11 +1,5 @@
-import {
-  Content,
-  ContentHeader,
-  Header,
-  Page,
-  Table,
-  type TableColumn,
-} from '@backstage/core-components';
+import { Table, type TableColumn } from '@backstage/core-components';
+import { Container, Header } from '@backstage/ui';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { Alert } from '@material-ui/lab';
@@ -20,6 +14,7 @@ const columns: TableColumn<DatasetSummary>[] = [
     title: 'Dataset',
     field: 'title',
     highlight: true,
+    cellStyle: { whiteSpace: 'nowrap' },
     render: row => (
       <EntityRefLink entityRef={row.entityRef} title={row.title} />
     ),
@@ -27,6 +22,7 @@ const columns: TableColumn<DatasetSummary>[] = [
   {
     title: 'Owner',
     field: 'owner',
+    cellStyle: { whiteSpace: 'nowrap' },
     render: row =>
       row.owner ? (
         <EntityRefLink entityRef={row.owner} defaultKind="group" />
@@ -70,13 +66,12 @@ export function DatasetsPage() {
   const api = useApi(datasetMigrationsApiRef);
   const datasets = useAsync(() => api.listDatasets(), [api]);
   return (
-    <Page themeId="tool">
+    <>
       <Header
         title="Datasets"
-        subtitle="Catalog datasets, their schema versions and migrations"
+        description="Catalog datasets, their schema versions and migrations"
       />
-      <Content>
-        <ContentHeader title="" />
+      <Container>
         {datasets.error && (
           <Alert severity="error">{datasets.error.message}</Alert>
         )}
@@ -87,7 +82,7 @@ export function DatasetsPage() {
           columns={columns}
           data={datasets.value ?? []}
         />
-      </Content>
-    </Page>
+      </Container>
+    </>
   );
 }

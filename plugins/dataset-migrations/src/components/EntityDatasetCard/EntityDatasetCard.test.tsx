@@ -1,4 +1,4 @@
-import { act, screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import {
   mockApis,
   renderInTestApp,
@@ -166,6 +166,80 @@ describe('EntityDatasetCard', () => {
       expect(screen.getByLabelText('Consumers')).toHaveTextContent(
         '1 pull request open · 1 moved',
       ),
+    );
+  });
+
+  it('lists the dataset’s fields as the engine has them', async () => {
+    const api = {
+      listMigrations: jest.fn(async () => []),
+      getDataset: jest.fn(
+        async () =>
+          ({
+            fields: [
+              { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
+              {
+                name: 'country',
+                type: 'text',
+                nullable: true,
+                primaryKey: false,
+                default: "'SE'::text",
+              },
+            ],
+          } as DatasetDetails),
+      ),
+    } as unknown as jest.Mocked<DatasetMigrationsApi>;
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
+        <EntityProvider entity={entity}>
+          <EntityDatasetCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    const fields = await screen.findByRole('table', { name: 'Fields' });
+    const rows = within(fields)
+      .getAllByRole('row')
+      .map(r => r.textContent);
+    expect(rows).toEqual([
+      'FieldTypeRequiredDefault',
+      'id (primary key)bigintYes—',
+      "countrytextNo'SE'::text",
+    ]);
+  });
+
+  it('disables Migrate while a run is active, with a link to it in Migration History', async () => {
+    const api = {
+      listMigrations: jest.fn(async () => [
+        { ...lastMigration, id: 'm2', status: 'running', targetVersion: 3 },
+      ]),
+      getDataset: jest.fn(async () => ({} as DatasetDetails)),
+    } as unknown as jest.Mocked<DatasetMigrationsApi>;
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
+        <EntityProvider entity={entity}>
+          <EntityDatasetCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Migrate' })).toBeDisabled(),
+    );
+    expect(
+      within(screen.getByLabelText('Active migration')).getByRole('link', {
+        name: 'view it',
+      }),
+    ).toHaveAttribute(
+      'href',
+      expect.stringMatching(/migration-history\?migration=m2$/),
     );
   });
 });

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Box, Grid, Typography } from '@material-ui/core';
 import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
@@ -13,7 +14,17 @@ import {
   isMovedConsumerState,
   type ConsumerState,
   type ConsumerStateCounts,
+  type DatasetDetails,
+  type Migration,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  activeRun,
+  ActiveRunNote,
+  QueuedToast,
+  runLink,
+  whyNoMigrate,
+} from '../shared/activeRun';
+import { DatasetFields } from './DatasetFields';
 import { datasetMigrationsApiRef } from '../../api';
 import { MigrateButton } from '../MigrateDialog';
 import { MigrationStatus } from '../shared/MigrationStatus';
@@ -42,10 +53,13 @@ export function EntityDatasetCard() {
     latest.targetVersion > catalogVersion &&
     Date.now() - Date.parse(latest.finishedAt ?? '') < CATALOG_GRACE_MS;
 
-  const consumerCounts = useConsumerCounts(
+  const dataset = useDataset(
     entityRef,
     latest && `${latest.id}:${latest.status}`,
   );
+  const consumerCounts = dataset?.consumerCounts;
+  const active = activeRun(migrations);
+  const [queued, setQueued] = useState<Migration>();
 
   useInterval(
     () => refresh?.(),
@@ -81,22 +95,43 @@ export function EntityDatasetCard() {
           )}
         </Grid>
         <Grid item xs={12} sm={4} style={{ textAlign: 'right' }}>
-          <MigrateButton entityRef={entityRef} onQueued={reload} />
+          <MigrateButton
+            entityRef={entityRef}
+            unavailable={whyNoMigrate(active)}
+            onQueued={migration => {
+              setQueued(migration);
+              reload();
+            }}
+          />
+          <ActiveRunNote
+            run={active}
+            href={active && runLink(active.id, false)}
+          />
+          <QueuedToast
+            run={queued}
+            href={queued && runLink(queued.id, false)}
+            onClose={() => setQueued(undefined)}
+          />
         </Grid>
+        {dataset?.fields && (
+          <Grid item xs={12}>
+            <DatasetFields fields={dataset.fields} />
+          </Grid>
+        )}
       </Grid>
     </InfoCard>
   );
 }
 
 /**
- * The consumers of every open migration of the dataset, per state, as the
- * backend's dataset summary counts them; refetched when the last migration
- * changes or a signal says one of its consumers did. Undefined without an open migration, and while or if it cannot be read.
+ * The dataset as the backend reads it: its live fields, and the consumers of every
+ * open migration per state; refetched when the last migration changes or a signal
+ * says one of its consumers did. Undefined while or if it cannot be read.
  */
-function useConsumerCounts(
+function useDataset(
   entityRef: string,
   latestMigrationKey?: string,
-): ConsumerStateCounts | undefined {
+): DatasetDetails | undefined {
   const api = useApi(datasetMigrationsApiRef);
   // The migrations' own signals move `latestMigrationKey`; a consumer's come here.
   const signals = useMigrationSignals(
@@ -106,7 +141,7 @@ function useConsumerCounts(
     async () => (entityRef ? api.getDataset(entityRef) : undefined),
     [api, entityRef, latestMigrationKey, signals.changes],
   );
-  return dataset.value?.consumerCounts;
+  return dataset.value;
 }
 
 /** What each group of states means for the dataset's owner, in the order shown. */

@@ -15,6 +15,8 @@ import { MigrateDialog } from './MigrateDialog';
 export function MigrateButton(props: {
   entityRef: string;
   onQueued?(migration: Migration): void;
+  /** Why a migration cannot start now (a run is active); disables the button. */
+  unavailable?: string;
 }) {
   const [open, setOpen] = useState(false);
   const start = usePermitted(datasetMigrationStartPermission, props.entityRef);
@@ -32,6 +34,7 @@ export function MigrateButton(props: {
             : datasetMigrationStartPermission
         }
         resourceRef={props.entityRef}
+        unavailable={props.unavailable}
         onClick={() => setOpen(true)}
       >
         Migrate

@@ -170,8 +170,8 @@ describe('MigrateDialog', () => {
     const review = await screen.findByRole('table', {
       name: 'Changes and their compatibility',
     });
-    expect(review).toHaveTextContent('renameField');
-    expect(review).toHaveTextContent('breaking');
+    expect(review).toHaveTextContent('Rename field');
+    expect(review).toHaveTextContent('Breaking');
     expect(
       screen.getByText(
         /from cut-over the name serves both shapes while consumers move one by one/,

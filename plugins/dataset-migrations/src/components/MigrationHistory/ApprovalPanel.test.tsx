@@ -152,7 +152,7 @@ describe('ApprovalPanel', () => {
     // The run is read again and shows who decided, when, and what they said.
     expect(onChanged).toHaveBeenCalled();
     expect(await screen.findByTestId('approval-decision')).toHaveTextContent(
-      /Approved by user:default\/owner, .*: “go”/,
+      /Approved by owner, .*: “go”/,
     );
     expect(
       screen.queryByRole('region', { name: 'Approval' }),
@@ -289,7 +289,7 @@ describe('a decided run', () => {
       </TestApiProvider>,
     );
     expect(await screen.findByTestId('approval-decision')).toHaveTextContent(
-      /Rejected by user:default\/owner, .*: “billing reads country”/,
+      /Rejected by owner, .*: “billing reads country”/,
     );
     expect(
       screen.queryByRole('region', { name: 'Approval' }),

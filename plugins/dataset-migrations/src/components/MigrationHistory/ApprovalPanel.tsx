@@ -13,6 +13,7 @@ import {
 import { datasetMigrationsApiRef } from '../../api';
 import { messageOf } from '../shared/format';
 import { usePermitted } from '../shared/PermittedButton';
+import { personName } from '../shared/PersonLink';
 
 /**
  * A run awaiting approval: why it waits and, for those the policy lets approve
@@ -141,7 +142,7 @@ export function ApprovalPanel(props: {
   );
 }
 
-/** "Approved by user:default/bo, 21/11/2026 10:00: “fine”": a recorded decision. */
+/** "Approved by bo, 21/11/2026 10:00: “fine”": a recorded decision. */
 export function ApprovalNote(props: { decision: ApprovalDecision }) {
   const { outcome, by, at, comment } = props.decision;
   return (
@@ -151,7 +152,7 @@ export function ApprovalNote(props: { decision: ApprovalDecision }) {
       color="textSecondary"
       data-testid="approval-decision"
     >
-      {outcome === 'approved' ? 'Approved' : 'Rejected'} by {by},{' '}
+      {outcome === 'approved' ? 'Approved' : 'Rejected'} by {personName(by)},{' '}
       {new Date(at).toLocaleString()}
       {comment ? `: “${comment}”` : ''}
     </Typography>

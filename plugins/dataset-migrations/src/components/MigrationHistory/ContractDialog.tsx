@@ -18,6 +18,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { messageOf } from '../shared/format';
+import { CONSUMER_STATE_LABELS } from '../shared/labels';
 
 /**
  * Contract is the breaking moment: it says what goes, names the consumers that
@@ -96,7 +97,12 @@ export function ContractDialog(props: {
             {blockers!.length} consumer{blockers!.length > 1 ? 's' : ''} still
             read version {migration.fromVersion} and would break:{' '}
             {blockers!
-              .map(c => `${c.title ?? c.entityRef} (${c.state})`)
+              .map(
+                c =>
+                  `${c.title ?? c.entityRef} (${CONSUMER_STATE_LABELS[
+                    c.state
+                  ].toLowerCase()})`,
+              )
               .join(', ')}
             . Contract anyway only with a reason; it is kept with the run.
           </Alert>

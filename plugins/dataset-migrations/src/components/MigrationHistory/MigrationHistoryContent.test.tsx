@@ -153,7 +153,7 @@ describe('MigrationHistoryContent', () => {
     expect(screen.getAllByRole('button', { name: 'Retry' })).toHaveLength(1);
     await userEvent.click(await enabledButton('Retry'));
     expect(api.retryMigration).toHaveBeenCalledWith('m2');
-    await waitFor(() => expect(screen.getByText('queued')).toBeInTheDocument());
+    await waitFor(() => expect(screen.getByText('Queued')).toBeInTheDocument());
     expect(screen.getByRole('button', { name: 'Cancel' })).toBeInTheDocument();
   });
 
@@ -215,7 +215,7 @@ describe('MigrationHistoryContent', () => {
     await userEvent.click(await enabledButton('Contract'));
     expect(
       await screen.findByText(/1 consumer still read version 1/),
-    ).toHaveTextContent('Daily report (pr-opened)');
+    ).toHaveTextContent('Daily report (pull request open)');
     const confirm = screen.getByRole('button', { name: 'Contract anyway' });
     expect(confirm).toBeDisabled();
     await userEvent.type(
@@ -238,10 +238,12 @@ describe('MigrationHistoryContent', () => {
       ),
     ).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
-    await waitFor(() =>
-      expect(
-        screen.queryByRole('button', { name: 'Contract anyway' }),
-      ).not.toBeInTheDocument(),
+    await waitFor(
+      () =>
+        expect(
+          screen.queryByRole('button', { name: 'Contract anyway' }),
+        ).not.toBeInTheDocument(),
+      { timeout: 10_000 },
     );
 
     // Roll back asks first, saying what happens to readers and consumers.
@@ -258,7 +260,7 @@ describe('MigrationHistoryContent', () => {
     );
     expect(api.rollbackMigration).toHaveBeenCalledWith('live');
     await waitFor(() =>
-      expect(screen.getByText('rolled-back')).toBeInTheDocument(),
+      expect(screen.getByText('Rolled back')).toBeInTheDocument(),
     );
     expect(
       screen.queryByRole('button', { name: 'Roll back' }),
@@ -324,7 +326,7 @@ describe('MigrationHistoryContent', () => {
       reason: 'invoices break on v2',
     });
     await waitFor(() =>
-      expect(screen.getByText('rolled-back')).toBeInTheDocument(),
+      expect(screen.getByText('Rolled back')).toBeInTheDocument(),
     );
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
@@ -463,7 +465,7 @@ describe('MigrationHistoryContent', () => {
       </TestApiProvider>,
       { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
     );
-    expect(await screen.findByText('running')).toBeInTheDocument();
+    expect(await screen.findByText('Running')).toBeInTheDocument();
     expect(listeners.length).toBeGreaterThan(0);
     const reads = api.listMigrations.mock.calls.length;
 
@@ -482,7 +484,7 @@ describe('MigrationHistoryContent', () => {
       entityRef: 'resource:default/listening-events',
       status: 'succeeded',
     });
-    expect(await screen.findByText('succeeded')).toBeInTheDocument();
+    expect(await screen.findByText('Succeeded')).toBeInTheDocument();
     expect(api.listMigrations).toHaveBeenCalledTimes(reads + 1);
   });
 });

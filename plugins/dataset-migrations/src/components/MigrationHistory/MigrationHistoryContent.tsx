@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import {
   Accordion,
@@ -13,7 +13,7 @@ import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { EmptyState, Progress } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   datasetMigrationCancelPermission,
   datasetMigrationContractPermission,
@@ -25,7 +25,24 @@ import {
 import { datasetMigrationsApiRef } from '../../api';
 import { MigrateButton } from '../MigrateDialog';
 import { MigrationRunStatus } from './MigrationRunStatus';
-import { formatDuration, formatTime, messageOf } from '../shared/format';
+import { formatTime, messageOf } from '../shared/format';
+import { Duration } from '../shared/Duration';
+import { PersonLink } from '../shared/PersonLink';
+import { useNow } from '../shared/useNow';
+import {
+  activeRun,
+  ActiveRunNote,
+  QueuedToast,
+  runLink,
+  whyNoMigrate,
+} from '../shared/activeRun';
+import {
+  contractOpensIn,
+  whyNoCancel,
+  whyNoContract,
+  whyNoRollback,
+} from './runActions';
+import { CancelDialog } from './CancelDialog';
 import { useMigrations } from '../shared/useMigrations';
 import { ContractDialog } from './ContractDialog';
 import { MigrationRunDetails } from './MigrationRunDetails';
@@ -44,20 +61,40 @@ export function MigrationHistoryContent() {
   const [expanded, setExpanded] = useState<string | undefined>(
     () => searchParams.get('migration') ?? undefined,
   );
+  // A link to a run on this tab (Start's toast, the active run) opens it too.
+  const linked = searchParams.get('migration');
+  useEffect(() => {
+    if (linked) setExpanded(linked);
+  }, [linked]);
+  const [queued, setQueued] = useState<Migration>();
+  const active = activeRun(migrations);
 
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
         <Box display="flex" justifyContent="space-between" alignItems="center">
           <Typography variant="h5">Migration history</Typography>
-          <MigrateButton
-            entityRef={entityRef}
-            onQueued={migration => {
-              setExpanded(migration.id);
-              reload();
-            }}
-          />
+          <Box textAlign="right">
+            <MigrateButton
+              entityRef={entityRef}
+              unavailable={whyNoMigrate(active)}
+              onQueued={migration => {
+                setExpanded(migration.id);
+                setQueued(migration);
+                reload();
+              }}
+            />
+            <ActiveRunNote
+              run={active}
+              href={active && runLink(active.id, true)}
+            />
+          </Box>
         </Box>
+        <QueuedToast
+          run={queued}
+          href={queued && runLink(queued.id, true)}
+          onClose={() => setQueued(undefined)}
+        />
       </Grid>
       <Grid item xs={12}>
         {loading && <Progress />}
@@ -98,7 +135,9 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
   const { migration, onChanged } = props;
   const api = useApi(datasetMigrationsApiRef);
   const alertApi = useApi(alertApiRef);
-  const [confirming, setConfirming] = useState<'rollback' | 'contract'>();
+  const [confirming, setConfirming] = useState<
+    'rollback' | 'contract' | 'cancel'
+  >();
   // A rollback refused over merged patches can be made anyway, with a reason.
   const [rollbackRefusal, setRollbackRefusal] = useState<string>();
 
@@ -115,7 +154,13 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
     } catch (e) {
       if (options.overridable && /send an override/.test(messageOf(e)))
         setRollbackRefusal(messageOf(e));
-      else alertApi.post({ message: messageOf(e), severity: 'error' });
+      // Transient: a refusal is about this run, not the page the user goes to next.
+      else
+        alertApi.post({
+          message: messageOf(e),
+          severity: 'error',
+          display: 'transient',
+        });
     }
     onChanged();
   };
@@ -141,6 +186,10 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
     migration.status === 'succeeded' &&
     !migration.dryRun &&
     !migration.contractedAt;
+  // Re-rendered when the retention ends, so Contract enables itself then.
+  const now = useNow(
+    isLive ? contractOpensIn(migration, Date.now()) : undefined,
+  );
 
   return (
     <Grid
@@ -163,10 +212,10 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
       </Grid>
       <Grid item xs={2}>
         <Typography variant="body2" component="span">
-          <EntityRefLink entityRef={migration.requestedBy} defaultKind="user" />
+          <PersonLink entityRef={migration.requestedBy} />
         </Typography>
       </Grid>
-      <Grid item xs={3}>
+      <Grid item xs={2}>
         <Typography variant="body2">
           {formatTime(migration.startedAt ?? migration.createdAt)}
           {migration.finishedAt
@@ -175,24 +224,44 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
         </Typography>
       </Grid>
       <Grid item xs={1}>
-        <Typography variant="body2">
-          {formatDuration(migration.startedAt, migration.finishedAt)}
+        <Typography variant="body2" aria-label="Duration">
+          <Duration
+            startedAt={migration.startedAt}
+            finishedAt={migration.finishedAt}
+            running={migration.status === 'running'}
+          />
         </Typography>
       </Grid>
-      <Grid item xs={2} style={{ textAlign: 'right' }}>
-        {isActiveMigrationStatus(migration.status) &&
-          !migration.cancelRequested && (
-            <PermittedButton
-              size="small"
-              permission={datasetMigrationCancelPermission}
-              resourceRef={migration.id}
-              onClick={onClick(() =>
-                run(() => api.cancelMigration(migration.id)),
-              )}
-            >
-              Cancel
-            </PermittedButton>
-          )}
+      <Grid
+        item
+        xs={3}
+        style={{
+          display: 'flex',
+          gap: 4,
+          justifyContent: 'flex-end',
+          flexWrap: 'wrap',
+        }}
+      >
+        {isActiveMigrationStatus(migration.status) && (
+          <PermittedButton
+            size="small"
+            permission={datasetMigrationCancelPermission}
+            resourceRef={migration.id}
+            unavailable={whyNoCancel(migration)}
+            onClick={onClick(() => setConfirming('cancel'))}
+          >
+            Cancel
+          </PermittedButton>
+        )}
+        <CancelDialog
+          migration={migration}
+          open={confirming === 'cancel'}
+          onKeep={() => setConfirming(undefined)}
+          onConfirm={() => {
+            setConfirming(undefined);
+            run(() => api.cancelMigration(migration.id));
+          }}
+        />
         {canRetry && (
           <PermittedButton
             size="small"
@@ -210,6 +279,7 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
               size="small"
               permission={datasetMigrationRollbackPermission}
               resourceRef={migration.entityRef}
+              unavailable={whyNoRollback(migration)}
               onClick={onClick(() => setConfirming('rollback'))}
             >
               Roll back
@@ -218,6 +288,7 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
               size="small"
               permission={datasetMigrationContractPermission}
               resourceRef={migration.entityRef}
+              unavailable={whyNoContract(migration, now)}
               onClick={onClick(() => setConfirming('contract'))}
             >
               Contract

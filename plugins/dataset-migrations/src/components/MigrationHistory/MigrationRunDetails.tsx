@@ -19,10 +19,12 @@ import {
 import { datasetMigrationsApiRef } from '../../api';
 import { ConsumersPanel } from '../ConsumersPanel';
 import { PlanView } from '../PlanView';
-import { formatDuration, formatProgress } from '../shared/format';
+import { formatProgress } from '../shared/format';
+import { Duration } from '../shared/Duration';
 import { usePolledValue } from '../shared/usePolledValue';
 import { useMigrationSignals } from '../shared/useMigrationSignals';
 import { VerificationPanel } from './VerificationPanel';
+import { describeChange, STEP_STATUS_LABELS } from '../shared/labels';
 import { ApprovalNote, ApprovalPanel } from './ApprovalPanel';
 
 /** Without signals, an active run is followed by polling this often. */
@@ -95,8 +97,12 @@ export function MigrationRunDetails(props: {
         </Alert>
       )}
       <Typography variant="subtitle2">Changes</Typography>
-      <Box component="pre" fontSize={12} m={0} mb={1}>
-        {changes.map(change => JSON.stringify(change)).join('\n')}
+      <Box component="ul" m={0} mb={1} pl={3} aria-label="Changes">
+        {changes.map((change, index) => (
+          <Typography component="li" variant="body2" key={index}>
+            {describeChange(change)}
+          </Typography>
+        ))}
       </Box>
       {details.value.plan && (
         <Box mb={1}>
@@ -120,9 +126,15 @@ export function MigrationRunDetails(props: {
             <TableRow key={`${step.attempt}-${step.name}`}>
               <TableCell>{step.attempt}</TableCell>
               <TableCell>{step.name}</TableCell>
-              <TableCell>{step.status}</TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>
+                {STEP_STATUS_LABELS[step.status]}
+              </TableCell>
               <TableCell>
-                {formatDuration(step.startedAt, step.finishedAt)}
+                <Duration
+                  startedAt={step.startedAt}
+                  finishedAt={step.finishedAt}
+                  running={details.value!.status === 'running'}
+                />
               </TableCell>
               <TableCell>
                 <StepProgress step={step} />

@@ -18,6 +18,11 @@ import type {
   MigrationPlan,
   RolloutOrder,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { CopyTextButton } from '@backstage/core-components';
+import { CHANGE_KIND_LABELS, COMPATIBILITY_LABELS } from '../shared/labels';
+
+/** Names and labels stay whole; the reason column takes what is left. */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
 const CLASS_COLOURS: Record<
   CompatibilityClass,
@@ -41,8 +46,17 @@ const ROLLOUT_TEXT: Record<RolloutOrder, string> = {
 
 function CompatibilityChip(props: { value: CompatibilityClass }) {
   return (
-    <Chip size="small" label={props.value} color={CLASS_COLOURS[props.value]} />
+    <Chip
+      size="small"
+      label={COMPATIBILITY_LABELS[props.value]}
+      color={CLASS_COLOURS[props.value]}
+    />
   );
+}
+
+/** A stage's statements as a person would paste them into psql. */
+function stageSql(sql: string[]): string {
+  return `${sql.join(';\n\n')};`;
 }
 
 /** A migration plan as a reviewer reads it: what changes, how compatible, and the SQL. */
@@ -51,7 +65,7 @@ export function PlanView(props: { plan: MigrationPlan }) {
   return (
     <Box>
       <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={1}>
-        <Typography variant="subtitle2">
+        <Typography variant="subtitle2" style={{ whiteSpace: 'nowrap' }}>
           {plan.engine}:{plan.table} v{plan.fromVersion} → v{plan.targetVersion}{' '}
           is
         </Typography>
@@ -80,8 +94,12 @@ export function PlanView(props: { plan: MigrationPlan }) {
         <TableBody>
           {plan.compatibility.changes.map(change => (
             <TableRow key={change.index}>
-              <TableCell>{change.kind}</TableCell>
-              <TableCell>{change.field}</TableCell>
+              <TableCell style={NO_WRAP}>
+                {CHANGE_KIND_LABELS[change.kind]}
+              </TableCell>
+              <TableCell style={NO_WRAP}>
+                <code>{change.field}</code>
+              </TableCell>
               <TableCell>
                 <CompatibilityChip value={change.class} />
               </TableCell>
@@ -110,15 +128,21 @@ export function PlanView(props: { plan: MigrationPlan }) {
               <strong>{stage.name}</strong> — {stage.description}
             </Typography>
           </AccordionSummary>
-          <AccordionDetails>
+          <AccordionDetails style={{ alignItems: 'flex-start' }}>
             <Box
               component="pre"
               fontSize={12}
               m={0}
+              flexGrow={1}
               style={{ whiteSpace: 'pre-wrap', overflowX: 'auto' }}
             >
-              {stage.sql.join(';\n\n')};
+              {stageSql(stage.sql)}
             </Box>
+            <CopyTextButton
+              text={stageSql(stage.sql)}
+              tooltipText="SQL copied"
+              aria-label={`Copy SQL of ${stage.name}`}
+            />
           </AccordionDetails>
         </Accordion>
       ))}

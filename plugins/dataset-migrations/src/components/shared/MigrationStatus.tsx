@@ -1,30 +1,6 @@
-import {
-  StatusAborted,
-  StatusError,
-  StatusOK,
-  StatusPending,
-  StatusRunning,
-  StatusWarning,
-} from '@backstage/core-components';
 import type { MigrationStatus as Status } from '@dataset-migrations/plugin-dataset-migrations-common';
-
-const INDICATORS = {
-  queued: StatusPending,
-  running: StatusRunning,
-  succeeded: StatusOK,
-  failed: StatusError,
-  cancelled: StatusAborted,
-  'rolled-back': StatusWarning,
-  'awaiting-decision': StatusWarning,
-  'awaiting-approval': StatusWarning,
-  rejected: StatusAborted,
-} as const;
-
-/** Statuses said in words rather than by their name on the wire. */
-const LABELS: Partial<Record<Status, string>> = {
-  'awaiting-decision': 'Awaiting decisions',
-  'awaiting-approval': 'Awaiting approval',
-};
+import { MIGRATION_STATUSES } from './labels';
+import { StatusLabel } from './StatusLabel';
 
 /**
  * A migration's status the way Backstage shows statuses everywhere else; with
@@ -35,13 +11,15 @@ export function MigrationStatus(props: {
   decisionsLeft?: number;
 }) {
   const { status, decisionsLeft } = props;
-  const Indicator = INDICATORS[status];
-  const label = LABELS[status] ?? status;
+  const { label, tone } = MIGRATION_STATUSES[status];
   return (
-    <Indicator>
-      {status === 'awaiting-decision' && decisionsLeft !== undefined
-        ? `${label} (${decisionsLeft} left)`
-        : label}
-    </Indicator>
+    <StatusLabel
+      tone={tone}
+      label={
+        status === 'awaiting-decision' && decisionsLeft !== undefined
+          ? `${label} (${decisionsLeft} left)`
+          : label
+      }
+    />
   );
 }

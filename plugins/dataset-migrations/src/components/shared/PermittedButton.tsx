@@ -49,21 +49,31 @@ function explained(
 
 /**
  * A button that is there for everyone but enabled only for those the permission
- * policy allows: a person who may not act sees what exists and, on hover, why they
- * cannot use it, rather than wondering where it went. Disabled while the decision
- * loads.
+ * policy allows, and only when the action can work now: a person who may not act,
+ * or may not yet, sees what exists and, on hover, why they cannot use it, rather
+ * than wondering where it went or meeting a refusal after the click. Disabled
+ * while the decision loads.
  */
 export function PermittedButton(
   props: Omit<ButtonProps, 'onClick'> & {
     permission: ResourcePermission;
     resourceRef: string | undefined;
+    /** Why the action cannot work now, though permitted; disables the button. */
+    unavailable?: string;
     onClick(event: MouseEvent): void;
     children: ReactNode;
   },
 ) {
-  const { permission, resourceRef, disabled, ...buttonProps } = props;
-  const { allowed, whyNot } = usePermitted(permission, resourceRef);
-  const button = <Button {...buttonProps} disabled={disabled || !allowed} />;
+  const { permission, resourceRef, disabled, unavailable, ...buttonProps } =
+    props;
+  const permitted = usePermitted(permission, resourceRef);
+  const whyNot = permitted.whyNot ?? unavailable;
+  const button = (
+    <Button
+      {...buttonProps}
+      disabled={disabled || !permitted.allowed || unavailable !== undefined}
+    />
+  );
   if (!whyNot) return button;
   return (
     <Tooltip title={whyNot}>

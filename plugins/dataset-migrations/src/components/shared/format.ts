@@ -1,20 +1,11 @@
-/** "1 min 5 s", "850 ms": how long a run or step took. */
-export function formatDuration(
-  startedAt?: string,
-  finishedAt?: string,
-): string {
-  if (!startedAt) return '—';
-  return formatMs(
-    (finishedAt ? Date.parse(finishedAt) : Date.now()) - Date.parse(startedAt),
-  );
-}
-
-/** "1 min 5 s", "850 ms": a span of milliseconds. */
+/** "2 h 5 min", "1 min 5 s", "850 ms": a span of milliseconds. */
 export function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds} s`;
-  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 /** "1,000,000": a count of rows, the same on every machine. */
@@ -45,6 +36,30 @@ export function formatProgress(step: {
 
 export function formatTime(iso?: string): string {
   return iso ? new Date(iso).toLocaleString() : '—';
+}
+
+/**
+ * "3 Dec 2026, 14:05": a moment to the minute, in the reader's locale and time
+ * zone, for a sentence such as "Contract possible after …".
+ */
+export function formatMoment(iso: string, locale?: string): string {
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(new Date(iso));
+}
+
+/** `listening-events-impact-2026-12-01.csv`: what a download is of, and the local date. */
+export function datedFileName(
+  name: string,
+  extension: string,
+  now = new Date(),
+): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const date = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(
+    now.getDate(),
+  )}`;
+  return `${name}-${date}.${extension}`;
 }
 
 /**

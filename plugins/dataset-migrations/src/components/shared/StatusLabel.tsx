@@ -6,7 +6,7 @@ import {
   StatusRunning,
   StatusWarning,
 } from '@backstage/core-components';
-import type { StatusTone } from './campaignText';
+import type { StatusTone } from './labels';
 
 const INDICATORS = {
   ok: StatusOK,

@@ -1,0 +1,44 @@
+import { screen, within } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import type { DatasetSummary } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
+import { DatasetsPage } from './DatasetsPage';
+
+const datasets: DatasetSummary[] = [
+  {
+    entityRef: 'resource:default/listening-events',
+    title: 'Listening events',
+    owner: 'group:default/data-platform',
+    schemaVersion: 2,
+    consumerCount: 4,
+    lastMigration: {
+      id: 'm1',
+      status: 'rolled-back',
+      fromVersion: 1,
+      targetVersion: 2,
+      dryRun: false,
+      createdAt: '2026-11-21T10:00:00.000Z',
+    },
+  },
+];
+
+describe('DatasetsPage', () => {
+  it('lists datasets under the catalog’s header, each last run’s status in words', async () => {
+    const api = {
+      listDatasets: jest.fn(async () => datasets),
+    } as unknown as DatasetMigrationsApi;
+    await renderInTestApp(
+      <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+        <DatasetsPage />
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    expect(
+      screen.getByRole('heading', { name: 'Datasets', level: 2 }),
+    ).toBeInTheDocument();
+    const row = (await screen.findByText('Listening events')).closest('tr')!;
+    expect(within(row).getByText('Rolled back')).toBeInTheDocument();
+    expect(within(row).queryByText(/rolled-back/)).not.toBeInTheDocument();
+  });
+});

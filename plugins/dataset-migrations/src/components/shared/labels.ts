@@ -1,0 +1,161 @@
+import type {
+  CampaignDatasetState,
+  CampaignState,
+  CampaignWaveProgress,
+  CompatibilityClass,
+  ConsumerDecisionKind,
+  ConsumerFailureKind,
+  ConsumerState,
+  FieldChange,
+  FieldChangeKind,
+  MigrationStatus,
+  MigrationStepStatus,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+
+/**
+ * Every state, kind and class the backend names with an identifier
+ * (`pr-opened`, `renameField`, `breaking`), in the words the portal shows for it.
+ * One module, so a state reads the same on every page.
+ */
+
+/** How each kind of state is drawn: Backstage's status indicators. */
+export type StatusTone =
+  | 'ok'
+  | 'running'
+  | 'pending'
+  | 'warning'
+  | 'error'
+  | 'aborted';
+
+/** A state's words and how it is drawn. */
+export interface StateLabel {
+  label: string;
+  tone: StatusTone;
+}
+
+export const MIGRATION_STATUSES: Record<MigrationStatus, StateLabel> = {
+  queued: { label: 'Queued', tone: 'pending' },
+  running: { label: 'Running', tone: 'running' },
+  succeeded: { label: 'Succeeded', tone: 'ok' },
+  failed: { label: 'Failed', tone: 'error' },
+  cancelled: { label: 'Cancelled', tone: 'aborted' },
+  'rolled-back': { label: 'Rolled back', tone: 'warning' },
+  'awaiting-decision': { label: 'Awaiting decisions', tone: 'warning' },
+  'awaiting-approval': { label: 'Awaiting approval', tone: 'warning' },
+  rejected: { label: 'Rejected', tone: 'aborted' },
+};
+
+export const CONSUMER_STATE_LABELS: Record<ConsumerState, string> = {
+  discovered: 'Discovered',
+  unaffected: 'Unaffected',
+  patched: 'Patched',
+  verified: 'Verified',
+  'pr-opened': 'Pull request open',
+  merged: 'Merged',
+  done: 'Done',
+  failed: 'Failed',
+  superseded: 'Superseded',
+  kept: 'Kept on the old shape',
+  excluded: 'Excluded',
+};
+
+/** Each failure kind in the words of what went wrong. */
+export const FAILURE_LABELS: Record<ConsumerFailureKind, string> = {
+  'no-repository': 'No repository',
+  'repository-unreachable': 'Repository unreachable',
+  unparseable: 'SQL does not parse',
+  'needs-decision': 'Needs a decision',
+  'patch-failed': 'No working patch',
+  'verification-failed': 'Verification failed',
+  'shadow-mismatch': 'Results differ',
+  'pull-request-failed': 'Pull request failed',
+  'behind-previous-version': 'Behind an earlier migration',
+};
+
+/** Each decision as a person reads it in the ledger. */
+export const DECISION_LABELS: Record<ConsumerDecisionKind, string> = {
+  'keep-field': 'Field kept for now',
+  exclude: 'Excluded',
+  agent: 'Handed to the coding agent',
+};
+
+export const STEP_STATUS_LABELS: Record<MigrationStepStatus, string> = {
+  running: 'Running',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+};
+
+export const CHANGE_KIND_LABELS: Record<FieldChangeKind, string> = {
+  renameField: 'Rename field',
+  addField: 'Add field',
+  dropField: 'Drop field',
+  changeType: 'Change type',
+  deriveField: 'Derive field',
+};
+
+/** A compatibility class as a word, for chips and table cells. */
+export const COMPATIBILITY_LABELS: Record<CompatibilityClass, string> = {
+  full: 'Fully compatible',
+  backward: 'Backward compatible',
+  forward: 'Forward compatible',
+  breaking: 'Breaking',
+};
+
+/** A compatibility class in words, with what it means for the order of the move. */
+export const COMPATIBILITY_TEXT: Record<CompatibilityClass, string> = {
+  full: 'Full: readers on either version read both',
+  backward: 'Backward: consumers move first',
+  forward: 'Forward: the dataset moves first',
+  breaking: 'Breaking: both versions served side by side',
+};
+
+export const CAMPAIGN_STATES: Record<CampaignState, StateLabel> = {
+  draft: { label: 'Draft', tone: 'pending' },
+  running: { label: 'Running', tone: 'running' },
+  paused: { label: 'Paused', tone: 'warning' },
+  completed: { label: 'Completed', tone: 'ok' },
+  aborted: { label: 'Aborted', tone: 'aborted' },
+};
+
+export const WAVE_STATES: Record<CampaignWaveProgress['state'], StateLabel> = {
+  pending: { label: 'Waiting', tone: 'pending' },
+  running: { label: 'Running', tone: 'running' },
+  soaking: { label: 'Soaking', tone: 'running' },
+  healthy: { label: 'Healthy', tone: 'ok' },
+  failed: { label: 'Failed', tone: 'error' },
+  'rolled-back': { label: 'Rolled back', tone: 'warning' },
+};
+
+export const DATASET_STATES: Record<CampaignDatasetState, StateLabel> = {
+  pending: { label: 'Not started', tone: 'pending' },
+  migrating: { label: 'Migrating', tone: 'running' },
+  migrated: { label: 'Migrated', tone: 'ok' },
+  contracted: { label: 'Contracted', tone: 'ok' },
+  failed: { label: 'Failed', tone: 'error' },
+  'rolled-back': { label: 'Rolled back', tone: 'warning' },
+  skipped: { label: 'Skipped', tone: 'aborted' },
+};
+
+/**
+ * One change as a sentence: "Rename country to country_code", "Add field
+ * plays_count (integer, default 0)". SQL stays as written, in code style where shown.
+ */
+export function describeChange(change: FieldChange): string {
+  if ('renameField' in change)
+    return `Rename ${change.renameField.from} to ${change.renameField.to}`;
+  if ('dropField' in change) return `Drop ${change.dropField.name}`;
+  if ('addField' in change) {
+    const { name, type, default: value, expression } = change.addField;
+    const extra = [
+      type,
+      value !== undefined ? `default ${JSON.stringify(value)}` : undefined,
+      expression ? `computed as ${expression}` : undefined,
+    ].filter(Boolean);
+    return `Add ${name} (${extra.join(', ')})`;
+  }
+  if ('changeType' in change) {
+    const { field, type, using } = change.changeType;
+    return `Change ${field} to ${type}${using ? ` using ${using}` : ''}`;
+  }
+  return `Derive ${change.deriveField.field} as ${change.deriveField.expression}`;
+}
