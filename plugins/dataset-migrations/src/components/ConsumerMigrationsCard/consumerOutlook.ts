@@ -2,27 +2,8 @@ import {
   isLiveMigration,
   isMovedConsumerState,
   type ConsumerMigrationEntry,
-  type ConsumerState,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { FAILURE_LABELS } from '../ConsumersPanel/consumerText';
-
-/**
- * Each ledger state in a consumer owner's words. A local map for this card only:
- * a shared label module for every table is being written separately.
- */
-export const CONSUMER_STATE_LABELS: Record<ConsumerState, string> = {
-  discovered: 'Being assessed',
-  unaffected: 'Unaffected',
-  patched: 'Patch written',
-  verified: 'Patch verified',
-  'pr-opened': 'Pull request open',
-  merged: 'Pull request merged',
-  done: 'Moved to the new version',
-  failed: 'Needs attention',
-  superseded: 'Superseded (rolled back)',
-  kept: 'Field kept for now',
-  excluded: 'Excluded',
-};
+import { CONSUMER_STATE_LABELS, FAILURE_LABELS } from '../shared/labels';
 
 /** The state as the card names it; a failure says which. */
 export function stateLabel(consumer: ConsumerMigrationEntry['consumer']) {
