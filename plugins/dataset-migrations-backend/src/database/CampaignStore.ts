@@ -88,30 +88,44 @@ export class CampaignStartRefused extends Error {
   }
 }
 
+/**
+ * Thrown by a campaign's create or start when one of its datasets is busy: with an
+ * active migration, or held by another campaign. Checked in the writing
+ * transaction under one lock, so two campaigns written at once never both hold a dataset.
+ */
+export class CampaignDatasetsBusy extends Error {
+  name = 'CampaignDatasetsBusy';
+
+  /** @param busy - each busy dataset with why */
+  constructor(readonly busy: ReadonlyMap<string, string>) {
+    super(
+      `${
+        busy.size === 1 ? 'a dataset is' : `${busy.size} datasets are`
+      } busy: ${[...busy.values()].join('; ')}`,
+    );
+  }
+}
+
 /** Campaigns, their waves and datasets, and the progress snapshots of the burndown. */
 export interface CampaignStore {
-  /** Writes a draft with its waves and datasets (in plan order); false when the name is taken. */
+  /**
+   * Writes a draft with its waves and datasets (in plan order); false when the name
+   * is taken. Throws {@link CampaignDatasetsBusy} when a dataset is busy.
+   */
   createCampaign(campaign: {
     id: string;
     plan: CampaignPlan;
     createdBy: string;
     at: Date;
   }): Promise<boolean>;
-  /**
-   * Of these datasets, those that are busy, each with why: an active migration, or
-   * a place not yet finished in another active campaign.
-   */
-  findBusyDatasets(
-    entityRefs: string[],
-    exceptCampaignId?: string,
-  ): Promise<Map<string, string>>;
   listCampaigns(): Promise<CampaignSummary[]>;
   /** The campaign with its progress, burndown and what is stuck (as of `now`). */
   getCampaign(id: string, now: Date): Promise<Campaign | undefined>;
   getRun(id: string): Promise<CampaignRun | undefined>;
   /**
    * draft → running: the refreshed plan replaces the draft's waves and datasets, the
-   * starter and their start permission per dataset are recorded.
+   * starter and their start permission per dataset are recorded. Throws
+   * {@link CampaignDatasetsBusy} when a dataset is busy elsewhere.
    */
   startCampaign(
     id: string,

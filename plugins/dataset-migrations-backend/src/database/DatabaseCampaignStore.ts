@@ -17,6 +17,7 @@ import {
   type MigrationStatus,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
+  CampaignDatasetsBusy,
   CampaignStartRefused,
   type CampaignDatasetUpdate,
   type CampaignRun,
@@ -127,6 +128,7 @@ export class DatabaseCampaignStore implements CampaignStore {
           created_at: campaign.at,
           updated_at: campaign.at,
         });
+        await this.assertNotBusy(tx, campaign.plan, campaign.id);
         await this.writePlanRows(tx, campaign.id, campaign.plan);
         await this.snapshot(tx, campaign.id, campaign.at);
       });
@@ -135,6 +137,25 @@ export class DatabaseCampaignStore implements CampaignStore {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) return false;
       throw error;
     }
+  }
+
+  /**
+   * Inside the transaction that writes a campaign's datasets: refuses any busy one.
+   * Every such transaction takes the same lock first, so the second of two at once
+   * sees the first's datasets (committed) instead of both passing the check.
+   */
+  private async assertNotBusy(
+    tx: Knex.Transaction,
+    plan: CampaignPlan,
+    campaignId: string,
+  ): Promise<void> {
+    await lockCampaignDatasets(tx);
+    const busy = await this.busyIn(
+      tx,
+      plan.waves.flatMap(w => w.datasets.map(d => d.entityRef)),
+      campaignId,
+    );
+    if (busy.size > 0) throw new CampaignDatasetsBusy(busy);
   }
 
   /** The plan's waves and datasets; positions in plan order across waves. */
@@ -179,13 +200,14 @@ export class DatabaseCampaignStore implements CampaignStore {
       await tx('campaign_datasets').insert(rows.slice(i, i + 1000));
   }
 
-  async findBusyDatasets(
+  private async busyIn(
+    knex: Knex,
     entityRefs: string[],
     exceptCampaignId?: string,
   ): Promise<Map<string, string>> {
     const busy = new Map<string, string>();
     if (entityRefs.length === 0) return busy;
-    const { rows: migrations } = await this.knex.raw(
+    const { rows: migrations } = await knex.raw(
       `SELECT entity_ref, id, status, campaign_id FROM migrations
         WHERE entity_ref = ANY(?)
           AND status IN ('queued', 'running', 'awaiting-decision', 'awaiting-approval')`,
@@ -196,7 +218,7 @@ export class DatabaseCampaignStore implements CampaignStore {
         row.entity_ref,
         `dataset ${row.entity_ref} is busy with migration ${row.id} (${row.status})`,
       );
-    const { rows: campaigns } = await this.knex.raw(
+    const { rows: campaigns } = await knex.raw(
       `SELECT d.entity_ref, c.name, c.state FROM campaign_datasets d
          JOIN campaigns c ON c.id = d.campaign_id
         WHERE d.entity_ref = ANY(?) AND c.state = ANY(?)
@@ -463,6 +485,8 @@ export class DatabaseCampaignStore implements CampaignStore {
     },
   ): Promise<CampaignTransitionResult> {
     return this.knex.transaction(async tx => {
+      // Before the campaign's row: every writer of campaign datasets locks in this order.
+      await lockCampaignDatasets(tx);
       const [row] = await tx<CampaignRow>('campaigns')
         .where({ id })
         .where('state', 'draft')
@@ -476,6 +500,7 @@ export class DatabaseCampaignStore implements CampaignStore {
         })
         .returning('id');
       if (!row) return this.refused(tx, id);
+      await this.assertNotBusy(tx, start.plan, id);
       await this.writePlanRows(tx, id, start.plan, start.starterRights);
       await this.snapshot(tx, id, start.at);
       return { changed: true as const };
@@ -710,6 +735,13 @@ export class DatabaseCampaignStore implements CampaignStore {
       consumers_outstanding: consumersOutstanding,
     });
   }
+}
+
+/** Taken (for the transaction) by whatever checks and writes which datasets campaigns hold. */
+async function lockCampaignDatasets(tx: Knex.Transaction): Promise<void> {
+  await tx.raw(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, [
+    'dataset-migrations:campaign-datasets',
+  ]);
 }
 
 function plannedConsumersOf(plan: CampaignPlan | null): Map<string, number> {
