@@ -383,7 +383,8 @@ export interface CampaignStuckItem {
     | 'needs-decision'
     | 'awaiting-approval'
     | 'pull-request-stale'
-    | 'undiscovered-readers';
+    | 'undiscovered-readers'
+    | 'no-window';
   detail: string;
   since?: string;
 }

@@ -31,6 +31,7 @@ describe('CampaignService', () => {
   const denied = new Map<string, Set<string>>();
   let service: CampaignService;
   const starter = mockCredentials.user('user:default/starter');
+  let now = new Date('2027-03-01T10:00:00Z');
 
   beforeAll(async () => {
     knex = await init();
@@ -62,6 +63,7 @@ describe('CampaignService', () => {
           new Set(refs.filter(r => !isDenied(permission, r))),
       },
       queue,
+      clock: { now: () => now },
     });
   }, 60_000);
 
@@ -165,5 +167,61 @@ describe('CampaignService', () => {
     const campaign = await service.get(created.id);
     expect(campaign.state).toBe('draft');
     expect(campaign.startedAt).toBeUndefined();
+  });
+
+  it('says when a running campaign waits for its next rollout window, and reports it stuck when none opens before the deadline', async () => {
+    now = new Date('2027-03-06T12:00:00Z'); // a Saturday
+    const weekdays = [{ start: '09:00', end: '17:00', timeZone: 'UTC' }];
+    planning.waves = [[ref('w1')]];
+    const waiting = await service.create(
+      campaignDocument({
+        name: 'waits-for-monday',
+        deadline: '2027-06-30',
+        rollout: { windows: weekdays },
+      }),
+      starter,
+    );
+    const started = await service.start(waiting.id, starter);
+    expect(started.stateReason).toBe(
+      'outside every rollout window; the next rollout window opens at 2027-03-08T09:00:00.000Z',
+    );
+    expect(started.stuck).toEqual([]);
+
+    planning.waves = [[ref('w2'), ref('w3')]];
+    const frozen = await service.create(
+      campaignDocument({
+        name: 'frozen-past-deadline',
+        deadline: '2027-06-30',
+        rollout: {
+          windows: weekdays,
+          freezes: [{ from: '2027-03-01', to: '2027-07-31', reason: 'audit' }],
+        },
+      }),
+      starter,
+    );
+    const stuck = await service.start(frozen.id, starter);
+    expect(stuck.state).toBe('running');
+    expect(stuck.stateReason).toBe(
+      'stuck: frozen from 2027-03-01 to 2027-07-31 (audit); no rollout window opens before the deadline (2027-06-30T00:00:00.000Z): the next opens at 2027-08-02T09:00:00.000Z',
+    );
+    expect(stuck.stuck).toEqual([
+      {
+        entityRef: ref('w2'),
+        kind: 'no-window',
+        detail: expect.stringContaining(
+          `no rollout window opens before the deadline (2027-06-30T00:00:00.000Z): the next opens at 2027-08-02T09:00:00.000Z; ${ref(
+            'w2',
+          )} is the next dataset to start`,
+        ),
+        since: now.toISOString(),
+      },
+    ]);
+    // Inside a window, nothing waits on the calendar.
+    now = new Date('2027-03-08T10:00:00Z');
+    const open = await service.get(waiting.id);
+    expect(open.stateReason).toBeUndefined();
+    expect(open.stuck).toEqual([]);
+    for (const id of [waiting.id, frozen.id])
+      await service.abort(id, { reason: 'end of the test' }, starter);
   });
 });

@@ -26,6 +26,7 @@ import type { JobQueue } from '../queue/JobQueue';
 import { parseInput } from '../validation/parseInput';
 import type { CampaignPlanning } from './CampaignPlanning';
 import type { Clock } from './CampaignRunner';
+import { windowWait } from './windowWait';
 
 /** The starter's permissions on the campaign's datasets, checked with their own credentials. */
 export interface CampaignDatasetPermissions {
@@ -74,10 +75,18 @@ export class CampaignService {
     return this.deps.campaigns.listCampaigns();
   }
 
+  /** The campaign as stored, with what its rollout calendar holds up as of now. */
   async get(id: string): Promise<Campaign> {
-    const campaign = await this.deps.campaigns.getCampaign(id, this.now());
+    const now = this.now();
+    const campaign = await this.deps.campaigns.getCampaign(id, now);
     if (!campaign) throw new NotFoundError(`campaign ${id} was not found`);
-    return campaign;
+    const wait = windowWait(campaign, now);
+    if (!wait) return campaign;
+    return {
+      ...campaign,
+      stateReason: campaign.stateReason ?? wait.reason,
+      stuck: wait.stuck ? [...campaign.stuck, wait.stuck] : campaign.stuck,
+    };
   }
 
   /** A draft: nothing runs until it is started. */

@@ -67,6 +67,7 @@ export const STUCK_KINDS: Record<CampaignStuckItem['kind'], string> = {
   'awaiting-approval': 'Awaiting approval',
   'pull-request-stale': 'Pull request open too long',
   'undiscovered-readers': 'Readers nobody discovered',
+  'no-window': 'No rollout window before the deadline',
 };
 
 /** A dataset that reached its new version (contracted or not). */
