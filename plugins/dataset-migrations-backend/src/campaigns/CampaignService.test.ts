@@ -224,4 +224,31 @@ describe('CampaignService', () => {
     for (const id of [waiting.id, frozen.id])
       await service.abort(id, { reason: 'end of the test' }, starter);
   });
+
+  it('shows a soaking wave as paused while its campaign is paused, and its unfinished waves as aborted once it is aborted', async () => {
+    now = new Date('2027-03-09T10:00:00Z');
+    const created = await draft('soak-stops', ['s1']);
+    planning.waves = [[ref('s1')], [ref('s2')]];
+    await service.start(created.id, starter);
+    await campaigns.updateWave(created.id, 0, {
+      from: ['pending'],
+      to: 'soaking',
+      at: now,
+      soakedAt: new Date('2027-03-09T10:10:00Z'),
+    });
+    const states = async () =>
+      (await service.get(created.id)).waves.map(w => w.state);
+    expect(await states()).toEqual(['soaking', 'pending']);
+    await service.pause(created.id, { reason: 'a look first' }, starter);
+    expect(await states()).toEqual(['paused', 'pending']);
+    await service.resume(created.id, starter);
+    expect(await states()).toEqual(['soaking', 'pending']);
+    await service.abort(created.id, { reason: 'replanned' }, starter);
+    expect(await states()).toEqual(['aborted', 'aborted']);
+    // What the runner recorded is left as it was.
+    const rows = await knex('campaign_waves')
+      .where({ campaign_id: created.id })
+      .orderBy('wave_index');
+    expect(rows.map(r => r.state)).toEqual(['soaking', 'pending']);
+  });
 });

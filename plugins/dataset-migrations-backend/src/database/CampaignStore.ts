@@ -5,7 +5,7 @@ import type {
   CampaignPlan,
   CampaignState,
   CampaignSummary,
-  CampaignWaveProgress,
+  CampaignWaveState,
   CompatibilityClass,
   MigrationStatus,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -29,7 +29,7 @@ export interface CampaignRun {
 export interface CampaignRunWave {
   index: number;
   kind: 'canary' | 'wave';
-  state: CampaignWaveProgress['state'];
+  state: CampaignWaveState;
   startedAt?: Date;
   soakedAt?: Date;
   /** Failures a person had seen when they resumed the campaign after the policy paused it. */
@@ -172,8 +172,8 @@ export interface CampaignStore {
     id: string,
     index: number,
     change: {
-      from: readonly CampaignWaveProgress['state'][];
-      to: CampaignWaveProgress['state'];
+      from: readonly CampaignWaveState[];
+      to: CampaignWaveState;
       at: Date;
       soakedAt?: Date;
     },

@@ -12,6 +12,7 @@ import {
   type CampaignStuckItem,
   type CampaignSummary,
   type CampaignWaveProgress,
+  type CampaignWaveState,
   type CompatibilityClass,
   type Criticality,
   type MigrationStatus,
@@ -68,7 +69,7 @@ type WaveRow = {
   campaign_id: string;
   wave_index: number;
   kind: 'canary' | 'wave';
-  state: CampaignWaveProgress['state'];
+  state: CampaignWaveState;
   started_at: Date | null;
   soaked_at: Date | null;
   finished_at: Date | null;
@@ -285,7 +286,7 @@ export class DatabaseCampaignStore implements CampaignStore {
         return {
           index: wave.wave_index,
           kind: wave.kind,
-          state: wave.state,
+          state: shownWaveState(row.state, wave.state),
           ...(wave.started_at ? { startedAt: iso(wave.started_at) } : {}),
           ...(wave.soaked_at ? { soakedAt: iso(wave.soaked_at) } : {}),
           ...(wave.finished_at ? { finishedAt: iso(wave.finished_at) } : {}),
@@ -613,8 +614,8 @@ export class DatabaseCampaignStore implements CampaignStore {
     id: string,
     index: number,
     change: {
-      from: readonly CampaignWaveProgress['state'][];
-      to: CampaignWaveProgress['state'];
+      from: readonly CampaignWaveState[];
+      to: CampaignWaveState;
       at: Date;
       soakedAt?: Date;
     },
@@ -742,6 +743,21 @@ async function lockCampaignDatasets(tx: Knex.Transaction): Promise<void> {
   await tx.raw(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, [
     'dataset-migrations:campaign-datasets',
   ]);
+}
+
+/**
+ * A wave as people should read it: one its campaign left unfinished says so rather
+ * than "soaking" or "running" towards a next wave that will not come (or not yet).
+ */
+function shownWaveState(
+  campaign: CampaignState,
+  wave: CampaignWaveState,
+): CampaignWaveProgress['state'] {
+  const unfinished = ['pending', 'running', 'soaking'].includes(wave);
+  if (campaign === 'aborted' && unfinished) return 'aborted';
+  if (campaign === 'paused' && (wave === 'running' || wave === 'soaking'))
+    return 'paused';
+  return wave;
 }
 
 function plannedConsumersOf(plan: CampaignPlan | null): Map<string, number> {
