@@ -37,7 +37,9 @@ const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
 const GOOD = Array.from({ length: 20 }, (_, i) => `g${i + 1}`);
-const BAD = ['b1', 'b2'];
+const BAD = ['b1', 'b2', 'b3'];
+/** Tables of the test of lineage within a wave. */
+const LINEAGE = ['u1', 'u2', 'u3'];
 /** Tables of the test of approvals carried by the start. */
 const APPROVALS = ['a1', 'a2', 'a3'];
 const ref = (name: string) => `resource:default/${name}`;
@@ -80,7 +82,7 @@ describe('CampaignRunner', () => {
   beforeAll(async () => {
     pluginDb = await init();
     warehouse = await init();
-    for (const name of [...GOOD, ...BAD, ...APPROVALS]) {
+    for (const name of [...GOOD, ...BAD, ...APPROVALS, ...LINEAGE]) {
       await warehouse.raw(
         `CREATE TABLE public.${name} (id int PRIMARY KEY, amount text);
          INSERT INTO public.${name} VALUES (1, '10'), (2, '20');`,
@@ -97,7 +99,9 @@ describe('CampaignRunner', () => {
     campaigns = new DatabaseCampaignStore(pluginDb);
     catalog = new DatasetCatalog(
       catalogServiceMock({
-        entities: [...GOOD, ...BAD, ...APPROVALS].map(name => dataset(name)),
+        entities: [...GOOD, ...BAD, ...APPROVALS, ...LINEAGE].map(name =>
+          dataset(name),
+        ),
       }),
     );
     engines = await EngineRegistry.fromConfig({
@@ -660,4 +664,45 @@ describe('CampaignRunner', () => {
       starter,
     );
   }, 90_000);
+
+  it('starts a dataset derived from another in the same wave only after that one’s migration succeeded, and skips it when that one failed', async () => {
+    now = new Date('2027-03-05T10:00:00Z');
+    // u2 rolls up u1 and b3; all three in one wave, with room for all at once.
+    planning.upstream = { [ref('u2')]: [ref('u1')], [ref('u3')]: [ref('b3')] };
+    try {
+      const id = await startCampaign('lineage', [['u2', 'u3', 'u1', 'b3']], {
+        concurrency: 4,
+        failurePolicy: { maxFailureRate: 1, maxConsecutiveFailures: 10 },
+      });
+      await runner.tick(id);
+      // Its upstreams first, though the rollups come first in the wave.
+      expect((await migrationsOf(id)).map(m => m.entityRef).sort()).toEqual([
+        ref('b3'),
+        ref('u1'),
+      ]);
+      await migrationsFinished(id, 2);
+      await runner.tick(id);
+      expect((await migrationsOf(id)).map(m => m.entityRef).sort()).toEqual([
+        ref('b3'),
+        ref('u1'),
+        ref('u2'),
+      ]);
+      const campaign = await service.get(id);
+      const u3 = campaign.datasets.find(d => d.entityRef === ref('u3'))!;
+      expect(u3.state).toBe('skipped');
+      expect(u3.reason).toMatch(
+        /^its upstream resource:default\/b3 did not migrate \(failed, migration .+ failed\)$/,
+      );
+      await migrationsFinished(id, 3);
+      await runner.tick(id);
+      expect(await datasetStates(id)).toEqual({
+        u1: 'migrated',
+        u2: 'migrated',
+        u3: 'skipped',
+        b3: 'failed',
+      });
+    } finally {
+      planning.upstream = {};
+    }
+  }, 120_000);
 });

@@ -204,6 +204,12 @@ export class CampaignRunner {
     for (const dataset of datasets) {
       if (slots <= 0) break;
       if (dataset.state !== 'pending') continue;
+      const upstream = upstreamHold(dataset, run.datasets);
+      if (upstream === 'wait') continue;
+      if (upstream) {
+        await this.skip(run, dataset, upstream, now);
+        continue;
+      }
       const started = await this.startDataset(run, dataset, now);
       // Another look took the free slots meanwhile (or the campaign stopped): each
       // further try would plan a migration only to be refused.
@@ -274,10 +280,20 @@ export class CampaignRunner {
       if (!SKIPPING_ERRORS.includes(name)) throw error;
       reason = (error as Error).message;
     }
+    await this.skip(run, dataset, reason, now);
+    return 'not-started';
+  }
+
+  private async skip(
+    run: CampaignRun,
+    dataset: CampaignRunDataset,
+    reason: string,
+    now: Date,
+  ): Promise<void> {
     this.deps.logger.info(
       `Campaign ${run.name} skips ${dataset.entityRef}: ${reason}`,
     );
-    await campaigns.updateDatasets(
+    await this.deps.campaigns.updateDatasets(
       run.id,
       [
         {
@@ -289,7 +305,6 @@ export class CampaignRunner {
       ],
       now,
     );
-    return 'not-started';
   }
 
   /**
@@ -402,6 +417,37 @@ export function stateFromMigration(
       reason: `migration ${id} succeeded, but consumer ${dataset.consumerFailure} failed`,
     };
   return { state: dataset.contracted ? 'contracted' : 'migrated' };
+}
+
+/**
+ * Whether the dataset may start as far as its upstreams in the campaign go: a
+ * dataset derived from another (lineage) starts only once that one's migration
+ * succeeded, even in the same wave. `'wait'` while one is still to move; the reason
+ * to skip it when one ended without succeeding; undefined when it may start.
+ */
+export function upstreamHold(
+  dataset: Pick<CampaignRunDataset, 'upstream'>,
+  datasets: Pick<
+    CampaignRunDataset,
+    'entityRef' | 'state' | 'migrationId' | 'migrationStatus'
+  >[],
+): 'wait' | string | undefined {
+  const byRef = new Map(datasets.map(d => [d.entityRef, d]));
+  let wait = false;
+  for (const ref of dataset.upstream) {
+    const upstream = byRef.get(ref);
+    if (!upstream || upstream.migrationStatus === 'succeeded') continue;
+    if (!FINISHED.includes(upstream.state)) {
+      wait = true;
+      continue;
+    }
+    return `its upstream ${ref} did not migrate (${upstream.state}${
+      upstream.migrationId
+        ? `, migration ${upstream.migrationId} ${upstream.migrationStatus}`
+        : ''
+    })`;
+  }
+  return wait ? 'wait' : undefined;
 }
 
 /** Why the wave stops the campaign, or undefined while it is within its policy. */

@@ -52,6 +52,8 @@ export interface CampaignRunDataset {
   starterMayStart: boolean;
   /** Whether the starter held approve and approve-own on it at start time. */
   starterMayApprove: boolean;
+  /** Datasets of the campaign it is derived from (lineage), as planned. */
+  upstream: string[];
   /** The compatibility class of its migration in the plan the starter started. */
   reviewedCompatibility?: CompatibilityClass;
   migrationId?: string;

@@ -16,6 +16,7 @@ import {
   type CompatibilityClass,
   type Criticality,
   type MigrationStatus,
+  type UndiscoveredReads,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   CampaignDatasetsBusy,
@@ -27,6 +28,7 @@ import {
   type CampaignTransitionResult,
   type StarterRights,
 } from './CampaignStore';
+import { PREVIOUS_SHAPE_READS } from './previousShapeReadsRecord';
 import { knexOf, type StoreTransaction } from './StoreTransaction';
 
 const UNIQUE_VIOLATION = '23505';
@@ -352,6 +354,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       }
     }
     if (migrationIds.length === 0) return items;
+    items.push(...(await this.undiscoveredReaders(datasets)));
     const remindAfterMs = durationMs(
       campaign.document.rollout.pullRequests.remindAfter,
     );
@@ -391,6 +394,53 @@ export class DatabaseCampaignStore implements CampaignStore {
     return items;
   }
 
+  /**
+   * Live, uncontracted migrations whose contract the gate refused for reads of the
+   * previous shape with no known consumer left, as the last request found them.
+   */
+  private async undiscoveredReaders(
+    datasets: DatasetRow[],
+  ): Promise<CampaignStuckItem[]> {
+    const live = datasets.filter(
+      d =>
+        d.migration_id &&
+        d.migration_status === 'succeeded' &&
+        d.contracted_at === null,
+    );
+    if (live.length === 0) return [];
+    const { rows } = await this.knex.raw(
+      `SELECT migration_id, value->'undiscovered' AS found
+         FROM migration_checkpoints
+        WHERE migration_id = ANY(?) AND name = ? AND value->'undiscovered' IS NOT NULL`,
+      [live.map(d => d.migration_id!), PREVIOUS_SHAPE_READS],
+    );
+    const found = new Map<string, UndiscoveredReads>(
+      rows.map((r: { migration_id: string; found: UndiscoveredReads }) => [
+        r.migration_id,
+        r.found,
+      ]),
+    );
+    return live.flatMap(d => {
+      const reads = found.get(d.migration_id!);
+      if (!reads) return [];
+      return [
+        {
+          entityRef: d.entity_ref,
+          migrationId: d.migration_id!,
+          kind: 'undiscovered-readers' as const,
+          detail: `contract waits: the previous shape was read ${
+            reads.count
+          } time${reads.count === 1 ? '' : 's'} since ${reads.since}${
+            reads.lastReadAt ? `, last at ${reads.lastReadAt}` : ''
+          }, with no known consumer left to read it: a reader nobody discovered (${
+            reads.evidence
+          })`,
+          since: reads.checkedAt,
+        },
+      ];
+    });
+  }
+
   async getRun(id: string): Promise<CampaignRun | undefined> {
     const row = await this.knex<CampaignRow>('campaigns').where({ id }).first();
     if (!row) return undefined;
@@ -398,6 +448,11 @@ export class DatabaseCampaignStore implements CampaignStore {
       this.waveRows(this.knex, id),
       this.datasetRows(this.knex, id),
     ]);
+    const upstream = new Map(
+      (row.plan?.waves ?? []).flatMap(w =>
+        w.datasets.map(d => [d.entityRef, d.upstream ?? []] as const),
+      ),
+    );
     return {
       id: row.id,
       name: row.name,
@@ -423,6 +478,7 @@ export class DatabaseCampaignStore implements CampaignStore {
           targetVersion: d.target_version,
           starterMayStart: d.starter_may_start === true,
           starterMayApprove: d.starter_may_approve === true,
+          upstream: upstream.get(d.entity_ref) ?? [],
           ...(d.reviewed_compatibility
             ? { reviewedCompatibility: d.reviewed_compatibility }
             : {}),
