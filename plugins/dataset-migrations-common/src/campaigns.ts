@@ -392,7 +392,8 @@ export interface CampaignStuckItem {
     | 'awaiting-approval'
     | 'pull-request-stale'
     | 'undiscovered-readers'
-    | 'no-window';
+    | 'no-window'
+    | 'contract-not-allowed';
   detail: string;
   since?: string;
 }

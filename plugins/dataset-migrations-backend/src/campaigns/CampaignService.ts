@@ -9,6 +9,7 @@ import {
   campaignActionRequestSchema,
   datasetMigrationApproveOwnPermission,
   datasetMigrationApprovePermission,
+  datasetMigrationContractPermission,
   datasetMigrationRequestPermission,
   datasetMigrationStartPermission,
   type Campaign,
@@ -131,11 +132,13 @@ export class CampaignService {
     );
     const allowed = (permission: ResourcePermission<'catalog-entity'>) =>
       permissions.allowedEntities(credentials, permission, refs);
-    const [mayStart, mayApprove, mayApproveOwn] = await Promise.all([
-      allowed(datasetMigrationStartPermission),
-      allowed(datasetMigrationApprovePermission),
-      allowed(datasetMigrationApproveOwnPermission),
-    ]);
+    const [mayStart, mayApprove, mayApproveOwn, mayContract] =
+      await Promise.all([
+        allowed(datasetMigrationStartPermission),
+        allowed(datasetMigrationApprovePermission),
+        allowed(datasetMigrationApproveOwnPermission),
+        allowed(datasetMigrationContractPermission),
+      ]);
     const started = await conflictIfBusy(() =>
       campaigns.startCampaign(id, {
         plan,
@@ -146,6 +149,7 @@ export class CampaignService {
           mayApprove: new Set(
             [...mayApprove].filter(r => mayApproveOwn.has(r)),
           ),
+          mayContract,
         },
         at: this.now(),
       }),

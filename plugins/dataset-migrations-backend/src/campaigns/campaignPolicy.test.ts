@@ -18,6 +18,8 @@ function dataset(
     starterMayStart: true,
     starterMayApprove: false,
     upstream: [],
+    starterMayContract: false,
+    consumersMoving: 0,
     migrationId: 'm1',
     migrationStatus: 'running',
     contracted: false,

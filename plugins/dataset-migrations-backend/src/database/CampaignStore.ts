@@ -36,10 +36,11 @@ export interface CampaignRunWave {
   failuresAccepted: number;
 }
 
-/** The datasets on which the starter held start, and approve with approve-own, when starting. */
+/** The datasets on which the starter held start, approve with approve-own, and contract, when starting. */
 export interface StarterRights {
   mayStart: ReadonlySet<string>;
   mayApprove: ReadonlySet<string>;
+  mayContract: ReadonlySet<string>;
 }
 
 export interface CampaignRunDataset {
@@ -52,6 +53,12 @@ export interface CampaignRunDataset {
   starterMayStart: boolean;
   /** Whether the starter held approve and approve-own on it at start time. */
   starterMayApprove: boolean;
+  /** Whether the starter held the contract permission on it at start time. */
+  starterMayContract: boolean;
+  /** When the campaign last asked for its migration's contract. */
+  contractRequestedAt?: Date;
+  /** Consumers of its migration not yet moved (contract waits for them). */
+  consumersMoving: number;
   /** Datasets of the campaign it is derived from (lineage), as planned. */
   upstream: string[];
   /** The compatibility class of its migration in the plan the starter started. */
@@ -197,6 +204,16 @@ export interface CampaignStore {
       at: Date;
     },
   ): Promise<void>;
+  /**
+   * Records that the campaign asks for the dataset's contract now, unless it asked
+   * after `askedBefore` (compare-and-set: two looks at once ask once); false then.
+   */
+  markContractRequested(
+    id: string,
+    entityRef: string,
+    at: Date,
+    askedBefore: Date,
+  ): Promise<boolean>;
   /** Owner, name and title, for announcements. */
   getHeader(
     id: string,

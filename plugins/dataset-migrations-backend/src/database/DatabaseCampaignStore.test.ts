@@ -53,7 +53,11 @@ describe('DatabaseCampaignStore', () => {
     await campaigns.startCampaign(id, {
       plan,
       startedBy: 'user:default/x',
-      starterRights: { mayStart: new Set(), mayApprove: new Set() },
+      starterRights: {
+        mayStart: new Set(),
+        mayApprove: new Set(),
+        mayContract: new Set(),
+      },
       at: t0,
     });
     const started: Record<string, string> = {};
@@ -296,7 +300,11 @@ describe('DatabaseCampaignStore', () => {
     await campaigns.startCampaign(id, {
       plan,
       startedBy: 'user:default/x',
-      starterRights: { mayStart: new Set(), mayApprove: new Set() },
+      starterRights: {
+        mayStart: new Set(),
+        mayApprove: new Set(),
+        mayContract: new Set(),
+      },
       at: t0,
     });
     // Each look's transaction has written its migration (which references the

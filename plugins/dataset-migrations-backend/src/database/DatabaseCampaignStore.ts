@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import {
+  datasetMigrationContractPermission,
   durationMs,
   MOVED_CONSUMER_STATES,
   type Campaign,
@@ -93,6 +94,8 @@ type DatasetRow = {
   finished_at: Date | null;
   starter_may_start: boolean | null;
   starter_may_approve: boolean | null;
+  starter_may_contract: boolean | null;
+  contract_requested_at: Date | null;
   reviewed_compatibility: CompatibilityClass | null;
   migration_status: MigrationStatus | null;
   failure_reason: string | null;
@@ -195,6 +198,9 @@ export class DatabaseCampaignStore implements CampaignStore {
           : null,
         starter_may_approve: starterRights
           ? starterRights.mayApprove.has(dataset.entityRef)
+          : null,
+        starter_may_contract: starterRights
+          ? starterRights.mayContract.has(dataset.entityRef)
           : null,
         reviewed_compatibility: starterRights ? dataset.compatibility : null,
       })),
@@ -343,6 +349,18 @@ export class DatabaseCampaignStore implements CampaignStore {
             (d.state === 'rolled-back' ? 'rolled back' : 'failed'),
           ...(d.finished_at ? { since: iso(d.finished_at) } : {}),
         });
+      } else if (
+        d.state === 'migrated' &&
+        d.starter_may_contract === false &&
+        d.contracted_at === null
+      ) {
+        items.push({
+          entityRef: d.entity_ref,
+          ...at,
+          kind: 'contract-not-allowed',
+          detail: `the campaign does not contract it: ${campaign.started_by} did not hold ${datasetMigrationContractPermission.name} on it when starting the campaign; its owners contract it`,
+          ...(d.finished_at ? { since: iso(d.finished_at) } : {}),
+        });
       } else if (d.migration_status === 'awaiting-approval') {
         items.push({
           entityRef: d.entity_ref,
@@ -478,6 +496,11 @@ export class DatabaseCampaignStore implements CampaignStore {
           targetVersion: d.target_version,
           starterMayStart: d.starter_may_start === true,
           starterMayApprove: d.starter_may_approve === true,
+          starterMayContract: d.starter_may_contract === true,
+          ...(d.contract_requested_at
+            ? { contractRequestedAt: new Date(d.contract_requested_at) }
+            : {}),
+          consumersMoving: d.consumers_total - d.consumers_moved,
           upstream: upstream.get(d.entity_ref) ?? [],
           ...(d.reviewed_compatibility
             ? { reviewedCompatibility: d.reviewed_compatibility }
@@ -507,6 +530,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       `SELECT d.entity_ref, d.wave_index, d.position, d.owner, d.criticality,
               d.target_version, d.state, d.migration_id, d.reason, d.started_at,
               d.finished_at, d.starter_may_start, d.starter_may_approve,
+              d.starter_may_contract, d.contract_requested_at,
               d.reviewed_compatibility,
               m.status AS migration_status, m.failure_reason, m.contracted_at,
               coalesce(c.total, 0)::int AS consumers_total,
@@ -744,6 +768,23 @@ export class DatabaseCampaignStore implements CampaignStore {
         `dataset ${claim.entityRef} was started or skipped meanwhile`,
       );
     await this.snapshot(tx, claim.campaignId, claim.at);
+  }
+
+  async markContractRequested(
+    id: string,
+    entityRef: string,
+    at: Date,
+    askedBefore: Date,
+  ): Promise<boolean> {
+    const updated = await this.knex('campaign_datasets')
+      .where({ campaign_id: id, entity_ref: entityRef })
+      .where(q =>
+        q
+          .whereNull('contract_requested_at')
+          .orWhere('contract_requested_at', '<', askedBefore),
+      )
+      .update({ contract_requested_at: at });
+    return updated > 0;
   }
 
   async getHeader(id: string) {
