@@ -76,6 +76,7 @@ test('plan, start, watch the canary on the dashboard, pause, resume and abort a 
     .getByRole('status')
     .getByText('Waiting for the royalties freeze')
     .waitFor();
+  await canary.getByText('Paused').waitFor();
   await shot(ada, 'campaign-4-paused');
 
   await ada.getByRole('button', { name: 'Resume', exact: true }).click();
@@ -94,5 +95,6 @@ test('plan, start, watch the canary on the dashboard, pause, resume and abort a 
   await abort.getByRole('button', { name: 'Abort campaign' }).click();
   await ada.getByText('Aborted').first().waitFor();
   await ada.getByText('Skipped').first().waitFor();
+  await canary.getByText('Aborted').waitFor();
   await shot(ada, 'campaign-5-aborted');
 });

@@ -291,6 +291,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             queue,
             auth,
             logger: logger.child({ component: 'campaign-runner' }),
+            auditor,
             announcer,
           });
           const sweeper = new LeaseSweeper({

@@ -347,17 +347,25 @@ export interface CampaignDatasetProgress {
   consumersOutstanding: number;
 }
 
+/** Where a wave stands as the runner records it. @public */
+export type CampaignWaveState =
+  | 'pending'
+  | 'running'
+  | 'soaking'
+  | 'healthy'
+  | 'failed'
+  | 'rolled-back';
+
 /** @public */
 export interface CampaignWaveProgress {
   index: number;
   kind: 'canary' | 'wave';
-  state:
-    | 'pending'
-    | 'running'
-    | 'soaking'
-    | 'healthy'
-    | 'failed'
-    | 'rolled-back';
+  /**
+   * The recorded state, except for a wave left unfinished by its campaign: `paused`
+   * (running or soaking while the campaign is paused: nothing new starts, no next
+   * wave follows) and `aborted` (not finished when the campaign was aborted).
+   */
+  state: CampaignWaveState | 'paused' | 'aborted';
   startedAt?: string;
   /** When a healthy wave's soak ends and the next may start. */
   soakedAt?: string;
@@ -383,7 +391,9 @@ export interface CampaignStuckItem {
     | 'needs-decision'
     | 'awaiting-approval'
     | 'pull-request-stale'
-    | 'undiscovered-readers';
+    | 'undiscovered-readers'
+    | 'no-window'
+    | 'contract-not-allowed';
   detail: string;
   since?: string;
 }

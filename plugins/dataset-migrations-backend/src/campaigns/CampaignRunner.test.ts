@@ -37,7 +37,11 @@ const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
 const GOOD = Array.from({ length: 20 }, (_, i) => `g${i + 1}`);
-const BAD = ['b1', 'b2'];
+const BAD = ['b1', 'b2', 'b3'];
+/** Tables of the test of lineage within a wave. */
+const LINEAGE = ['u1', 'u2', 'u3'];
+/** Tables of the test of contracts the campaign asks for. */
+const CONTRACTS = ['k1', 'k2'];
 /** Tables of the test of approvals carried by the start. */
 const APPROVALS = ['a1', 'a2', 'a3'];
 const ref = (name: string) => `resource:default/${name}`;
@@ -80,7 +84,13 @@ describe('CampaignRunner', () => {
   beforeAll(async () => {
     pluginDb = await init();
     warehouse = await init();
-    for (const name of [...GOOD, ...BAD, ...APPROVALS]) {
+    for (const name of [
+      ...GOOD,
+      ...BAD,
+      ...APPROVALS,
+      ...LINEAGE,
+      ...CONTRACTS,
+    ]) {
       await warehouse.raw(
         `CREATE TABLE public.${name} (id int PRIMARY KEY, amount text);
          INSERT INTO public.${name} VALUES (1, '10'), (2, '20');`,
@@ -97,7 +107,9 @@ describe('CampaignRunner', () => {
     campaigns = new DatabaseCampaignStore(pluginDb);
     catalog = new DatasetCatalog(
       catalogServiceMock({
-        entities: [...GOOD, ...BAD, ...APPROVALS].map(name => dataset(name)),
+        entities: [...GOOD, ...BAD, ...APPROVALS, ...LINEAGE, ...CONTRACTS].map(
+          name => dataset(name),
+        ),
       }),
     );
     engines = await EngineRegistry.fromConfig({
@@ -660,4 +672,140 @@ describe('CampaignRunner', () => {
       starter,
     );
   }, 90_000);
+
+  it('starts a dataset derived from another in the same wave only after that one’s migration succeeded, and skips it when that one failed', async () => {
+    now = new Date('2027-03-05T10:00:00Z');
+    // u2 rolls up u1 and b3; all three in one wave, with room for all at once.
+    planning.upstream = { [ref('u2')]: [ref('u1')], [ref('u3')]: [ref('b3')] };
+    try {
+      const id = await startCampaign('lineage', [['u2', 'u3', 'u1', 'b3']], {
+        concurrency: 4,
+        failurePolicy: { maxFailureRate: 1, maxConsecutiveFailures: 10 },
+      });
+      await runner.tick(id);
+      // Its upstreams first, though the rollups come first in the wave.
+      expect((await migrationsOf(id)).map(m => m.entityRef).sort()).toEqual([
+        ref('b3'),
+        ref('u1'),
+      ]);
+      await migrationsFinished(id, 2);
+      await runner.tick(id);
+      expect((await migrationsOf(id)).map(m => m.entityRef).sort()).toEqual([
+        ref('b3'),
+        ref('u1'),
+        ref('u2'),
+      ]);
+      const campaign = await service.get(id);
+      const u3 = campaign.datasets.find(d => d.entityRef === ref('u3'))!;
+      expect(u3.state).toBe('skipped');
+      expect(u3.reason).toMatch(
+        /^its upstream resource:default\/b3 did not migrate \(failed, migration .+ failed\)$/,
+      );
+      await migrationsFinished(id, 3);
+      await runner.tick(id);
+      expect(await datasetStates(id)).toEqual({
+        u1: 'migrated',
+        u2: 'migrated',
+        u3: 'skipped',
+        b3: 'failed',
+      });
+    } finally {
+      planning.upstream = {};
+    }
+  }, 120_000);
+
+  it('asks for each dataset’s contract once its wave is healthy and its gate opens, in the starter’s name, audited; again a day after a refusal for readers nobody discovered; never where the starter may not contract', async () => {
+    now = new Date('2027-03-10T10:00:00Z');
+    const auditor = mockServices.auditor.mock();
+    const contracting = new CampaignRunner({
+      campaigns,
+      migrations: (runner as any).deps.migrations,
+      queue,
+      auth,
+      logger,
+      clock,
+      announcer,
+      auditor,
+    });
+    const id = await startCampaign('contracts', [['k1', 'k2']], {
+      concurrency: 2,
+    });
+    // As if the starter lacked the contract permission on k2 when they started it.
+    await pluginDb('campaign_datasets')
+      .where({ campaign_id: id, entity_ref: ref('k2') })
+      .update({ starter_may_contract: false });
+    await contracting.tick(id);
+    const [k1] = (await migrationsFinished(id, 2)).filter(
+      m => m.entityRef === ref('k1'),
+    );
+    // A reader nobody discovered reads k1's previous shape after the cut-over.
+    await warehouse.transaction(async tx => {
+      await tx.raw('SELECT count(*) FROM public.k1_v1');
+      await tx.raw('SELECT pg_stat_force_next_flush()');
+    });
+    const outcomes = async (count: number) =>
+      waitFor(
+        async () => {
+          const rows = await pluginDb('migration_checkpoints')
+            .where({ migration_id: k1.id })
+            .where('name', 'like', 'operation:%')
+            .select('value');
+          return rows.length === count ? rows.map(r => r.value) : undefined;
+        },
+        { timeoutMs: 60_000, what: `${count} answers to contract k1` },
+      );
+    const asks = () =>
+      (auditor.createEvent as jest.Mock).mock.calls.map(([event]) => event);
+
+    // Migrated and soaked (0s): the wave is healthy, the campaign completed, and
+    // k1's gate (no consumers, no retention) open: its contract is asked for.
+    await contracting.tick(id);
+    expect((await service.get(id)).state).toBe('completed');
+    const [first] = await outcomes(1);
+    expect(first.refused).toMatch(/a reader nobody discovered/);
+    expect(asks()).toEqual([
+      {
+        eventId: 'campaign-contract',
+        severityLevel: 'high',
+        meta: expect.objectContaining({
+          campaignId: id,
+          migrationId: k1.id,
+          entityRef: ref('k1'),
+          onBehalfOf: STARTER,
+        }),
+      },
+    ]);
+    const stuck = (await service.get(id)).stuck.map(i => [i.entityRef, i.kind]);
+    expect(stuck).toEqual(
+      expect.arrayContaining([
+        [ref('k1'), 'undiscovered-readers'],
+        [ref('k2'), 'contract-not-allowed'],
+      ]),
+    );
+    // Later looks that day ask nothing more.
+    now = new Date('2027-03-10T22:00:00Z');
+    await contracting.tick(id);
+    expect(asks()).toHaveLength(1);
+    // A day on, it asks again: a new window of reads is judged.
+    now = new Date('2027-03-11T10:01:00Z');
+    await contracting.tick(id);
+    expect(asks()).toHaveLength(2);
+    const [, second] = await outcomes(2);
+    if ('done' in second) {
+      await contracting.tick(id);
+      expect(await datasetStates(id)).toEqual({
+        k1: 'contracted',
+        k2: 'migrated',
+      });
+    } else {
+      // The engine's statistics may land late (they are flushed asynchronously).
+      expect(second.refused).toMatch(/a reader nobody discovered/);
+    }
+    expect(
+      await pluginDb('migrations')
+        .where({ entity_ref: ref('k2') })
+        .whereNotNull('contracted_at')
+        .count(),
+    ).toEqual([{ count: '0' }]);
+  }, 120_000);
 });

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  AuditorService,
+  AuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import {
   durationMs,
   isActiveMigrationStatus,
@@ -22,7 +26,7 @@ import { nextStartAt, whyNotStartAt } from './rolloutCalendar';
 /** What the runner asks of migrations: the same paths a person's requests take. */
 export type CampaignMigrations = Pick<
   MigrationService,
-  'createCampaignMigration' | 'requestRollback'
+  'createCampaignMigration' | 'requestRollback' | 'requestContract'
 >;
 
 export interface Clock {
@@ -31,6 +35,14 @@ export interface Clock {
 
 /** How soon the runner looks again while a campaign's migrations run. */
 const POLL_MS = 15_000;
+/** … and while a completed campaign's datasets wait for their contract (consumers move in days). */
+const CONTRACT_POLL_MS = 5 * 60_000;
+/**
+ * How long after asking for a contract the campaign may ask again, when it was
+ * refused for reads of the previous shape: each refusal restarts the count, so the
+ * next window is at least this long (a reader that runs daily shows up in it).
+ */
+export const CONTRACT_RETRY_MS = 24 * 3600_000;
 /** A dataset whose work is over, one way or another. */
 const FINISHED: CampaignDatasetState[] = [
   'migrated',
@@ -74,6 +86,8 @@ export class CampaignRunner {
       queue: Pick<JobQueue, 'enqueueCampaignTick'>;
       auth: Pick<AuthService, 'getOwnServiceCredentials'>;
       logger: LoggerService;
+      /** Records each contract the campaign asks for, in its starter's name. */
+      auditor?: Pick<AuditorService, 'createEvent'>;
       clock?: Clock;
       announcer?: MigrationAnnouncer;
       pollMs?: number;
@@ -97,9 +111,101 @@ export class CampaignRunner {
     await campaigns.recordProgress(campaignId, now);
     const run = (await campaigns.getRun(campaignId))!;
     await this.rollBackRolledBackWaves(run);
-    if (run.state !== 'running') return;
-    const next = await this.advance(run, now);
-    if (next) await queue.enqueueCampaignTick(campaignId, next);
+    const next =
+      run.state === 'running' ? await this.advance(run, now) : undefined;
+    // Contract goes on after the last wave: consumers take days to move.
+    const after = (await campaigns.getRun(campaignId))!;
+    const contracting =
+      after.state === 'running' || after.state === 'completed'
+        ? await this.contractOpened(after, now)
+        : false;
+    // A running campaign looks again soon anyway; a completed one only for this.
+    const contractLook =
+      contracting && !next
+        ? new Date(now.getTime() + CONTRACT_POLL_MS)
+        : undefined;
+    const at = [next, contractLook].filter((d): d is Date => !!d);
+    if (at.length > 0)
+      await queue.enqueueCampaignTick(
+        campaignId,
+        new Date(Math.min(...at.map(d => d.getTime()))),
+      );
+  }
+
+  /**
+   * Asks for the contract of each migration whose gate opened:
+   * its wave soaked healthy (so the failure policy's rollback stays possible until
+   * then), every consumer moved, the retention passed. The same contract job a
+   * person's request queues, in the starter's name and only where they held the
+   * contract permission; the job still judges reads of the previous shape and
+   * refuses for a reader nobody discovered (listed as stuck; the campaign asks
+   * again {@link CONTRACT_RETRY_MS} later, a person may contract sooner with an
+   * override). Answers whether a dataset still waits for its contract.
+   */
+  private async contractOpened(run: CampaignRun, now: Date): Promise<boolean> {
+    const { campaigns, migrations, auditor, logger } = this.deps;
+    const healthy = new Set(
+      run.waves.filter(w => w.state === 'healthy').map(w => w.index),
+    );
+    let waiting = false;
+    for (const d of run.datasets) {
+      if (d.state !== 'migrated' || d.contracted) continue;
+      const askedBefore = new Date(now.getTime() - CONTRACT_RETRY_MS);
+      if (d.contractRequestedAt && d.contractRequestedAt >= askedBefore) {
+        waiting = true;
+        continue;
+      }
+      if (!d.migrationId || d.migrationStatus !== 'succeeded') continue;
+      // Not the campaign's to contract: listed as stuck for its owners.
+      if (!d.starterMayContract || !run.startedBy) continue;
+      if (!healthy.has(d.wave) || d.consumersMoving > 0) {
+        waiting = true;
+        continue;
+      }
+      const meta = {
+        campaignId: run.id,
+        campaign: run.name,
+        migrationId: d.migrationId,
+        entityRef: d.entityRef,
+        onBehalfOf: run.startedBy,
+      };
+      try {
+        await migrations.requestContract(d.migrationId, {
+          actor: run.startedBy,
+          // One job per ask: a repeat of this ask collapses into it.
+          requestId: derivedUuid(
+            `${run.id}:${d.migrationId}:contract:${
+              d.contractRequestedAt?.toISOString() ?? 'first'
+            }`,
+          ),
+        });
+      } catch (error) {
+        // The gate is still shut (retention, a consumer moving since this look read it).
+        if ((error as Error)?.name !== 'ConflictError') throw error;
+        waiting = true;
+        continue;
+      }
+      // Queued (a repeat collapses into the waiting job); recorded and audited once per ask.
+      if (
+        await campaigns.markContractRequested(
+          run.id,
+          d.entityRef,
+          now,
+          askedBefore,
+        )
+      ) {
+        logger.info(
+          `Campaign ${run.name} asks for the contract of migration ${d.migrationId} of ${d.entityRef} on behalf of ${run.startedBy}`,
+        );
+        const event = await auditor?.createEvent({
+          eventId: 'campaign-contract',
+          severityLevel: 'high',
+          meta,
+        });
+        await event?.success();
+      }
+    }
+    return waiting;
   }
 
   /** Each started dataset's state from its migration's status. */
@@ -204,6 +310,12 @@ export class CampaignRunner {
     for (const dataset of datasets) {
       if (slots <= 0) break;
       if (dataset.state !== 'pending') continue;
+      const upstream = upstreamHold(dataset, run.datasets);
+      if (upstream === 'wait') continue;
+      if (upstream) {
+        await this.skip(run, dataset, upstream, now);
+        continue;
+      }
       const started = await this.startDataset(run, dataset, now);
       // Another look took the free slots meanwhile (or the campaign stopped): each
       // further try would plan a migration only to be refused.
@@ -274,10 +386,20 @@ export class CampaignRunner {
       if (!SKIPPING_ERRORS.includes(name)) throw error;
       reason = (error as Error).message;
     }
+    await this.skip(run, dataset, reason, now);
+    return 'not-started';
+  }
+
+  private async skip(
+    run: CampaignRun,
+    dataset: CampaignRunDataset,
+    reason: string,
+    now: Date,
+  ): Promise<void> {
     this.deps.logger.info(
       `Campaign ${run.name} skips ${dataset.entityRef}: ${reason}`,
     );
-    await campaigns.updateDatasets(
+    await this.deps.campaigns.updateDatasets(
       run.id,
       [
         {
@@ -289,7 +411,6 @@ export class CampaignRunner {
       ],
       now,
     );
-    return 'not-started';
   }
 
   /**
@@ -402,6 +523,37 @@ export function stateFromMigration(
       reason: `migration ${id} succeeded, but consumer ${dataset.consumerFailure} failed`,
     };
   return { state: dataset.contracted ? 'contracted' : 'migrated' };
+}
+
+/**
+ * Whether the dataset may start as far as its upstreams in the campaign go: a
+ * dataset derived from another (lineage) starts only once that one's migration
+ * succeeded, even in the same wave. `'wait'` while one is still to move; the reason
+ * to skip it when one ended without succeeding; undefined when it may start.
+ */
+export function upstreamHold(
+  dataset: Pick<CampaignRunDataset, 'upstream'>,
+  datasets: Pick<
+    CampaignRunDataset,
+    'entityRef' | 'state' | 'migrationId' | 'migrationStatus'
+  >[],
+): 'wait' | string | undefined {
+  const byRef = new Map(datasets.map(d => [d.entityRef, d]));
+  let wait = false;
+  for (const ref of dataset.upstream) {
+    const upstream = byRef.get(ref);
+    if (!upstream || upstream.migrationStatus === 'succeeded') continue;
+    if (!FINISHED.includes(upstream.state)) {
+      wait = true;
+      continue;
+    }
+    return `its upstream ${ref} did not migrate (${upstream.state}${
+      upstream.migrationId
+        ? `, migration ${upstream.migrationId} ${upstream.migrationStatus}`
+        : ''
+    })`;
+  }
+  return wait ? 'wait' : undefined;
 }
 
 /** Why the wave stops the campaign, or undefined while it is within its policy. */

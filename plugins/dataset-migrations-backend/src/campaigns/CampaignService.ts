@@ -9,6 +9,7 @@ import {
   campaignActionRequestSchema,
   datasetMigrationApproveOwnPermission,
   datasetMigrationApprovePermission,
+  datasetMigrationContractPermission,
   datasetMigrationRequestPermission,
   datasetMigrationStartPermission,
   type Campaign,
@@ -17,14 +18,16 @@ import {
   type CampaignSummary,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
-import type {
-  CampaignStore,
-  CampaignTransitionResult,
+import {
+  CampaignDatasetsBusy,
+  type CampaignStore,
+  type CampaignTransitionResult,
 } from '../database/CampaignStore';
 import type { JobQueue } from '../queue/JobQueue';
 import { parseInput } from '../validation/parseInput';
 import type { CampaignPlanning } from './CampaignPlanning';
 import type { Clock } from './CampaignRunner';
+import { windowWait } from './windowWait';
 
 /** The starter's permissions on the campaign's datasets, checked with their own credentials. */
 export interface CampaignDatasetPermissions {
@@ -73,23 +76,32 @@ export class CampaignService {
     return this.deps.campaigns.listCampaigns();
   }
 
+  /** The campaign as stored, with what its rollout calendar holds up as of now. */
   async get(id: string): Promise<Campaign> {
-    const campaign = await this.deps.campaigns.getCampaign(id, this.now());
+    const now = this.now();
+    const campaign = await this.deps.campaigns.getCampaign(id, now);
     if (!campaign) throw new NotFoundError(`campaign ${id} was not found`);
-    return campaign;
+    const wait = windowWait(campaign, now);
+    if (!wait) return campaign;
+    return {
+      ...campaign,
+      stateReason: campaign.stateReason ?? wait.reason,
+      stuck: wait.stuck ? [...campaign.stuck, wait.stuck] : campaign.stuck,
+    };
   }
 
   /** A draft: nothing runs until it is started. */
   async create(body: unknown, credentials: User): Promise<Campaign> {
     const plan = await this.plannedWithDatasets(body, credentials);
-    await this.assertNotBusy(plan);
     const id = randomUUID();
-    const created = await this.deps.campaigns.createCampaign({
-      id,
-      plan,
-      createdBy: credentials.principal.userEntityRef,
-      at: this.now(),
-    });
+    const created = await conflictIfBusy(() =>
+      this.deps.campaigns.createCampaign({
+        id,
+        plan,
+        createdBy: credentials.principal.userEntityRef,
+        at: this.now(),
+      }),
+    );
     if (!created)
       throw new ConflictError(
         `a campaign named ${plan.document.name} already exists`,
@@ -112,7 +124,6 @@ export class CampaignService {
       throw new InputError(
         `the campaign's document names ${plan.document.name}, not ${draft.name}`,
       );
-    await this.assertNotBusy(plan, id);
     const refs = datasetsOf(plan);
     await permissions.assertAllowedOnEntities(
       credentials,
@@ -121,21 +132,28 @@ export class CampaignService {
     );
     const allowed = (permission: ResourcePermission<'catalog-entity'>) =>
       permissions.allowedEntities(credentials, permission, refs);
-    const [mayStart, mayApprove, mayApproveOwn] = await Promise.all([
-      allowed(datasetMigrationStartPermission),
-      allowed(datasetMigrationApprovePermission),
-      allowed(datasetMigrationApproveOwnPermission),
-    ]);
-    const started = await campaigns.startCampaign(id, {
-      plan,
-      startedBy: credentials.principal.userEntityRef,
-      // The starter requests every migration: approving them takes approve-own too.
-      starterRights: {
-        mayStart,
-        mayApprove: new Set([...mayApprove].filter(r => mayApproveOwn.has(r))),
-      },
-      at: this.now(),
-    });
+    const [mayStart, mayApprove, mayApproveOwn, mayContract] =
+      await Promise.all([
+        allowed(datasetMigrationStartPermission),
+        allowed(datasetMigrationApprovePermission),
+        allowed(datasetMigrationApproveOwnPermission),
+        allowed(datasetMigrationContractPermission),
+      ]);
+    const started = await conflictIfBusy(() =>
+      campaigns.startCampaign(id, {
+        plan,
+        startedBy: credentials.principal.userEntityRef,
+        // The starter requests every migration: approving them takes approve-own too.
+        starterRights: {
+          mayStart,
+          mayApprove: new Set(
+            [...mayApprove].filter(r => mayApproveOwn.has(r)),
+          ),
+          mayContract,
+        },
+        at: this.now(),
+      }),
+    );
     return this.changed(id, started, draft, 'started', credentials, 'running');
   }
 
@@ -263,19 +281,16 @@ export class CampaignService {
       );
     return plan;
   }
+}
 
-  /** 409 naming each dataset busy elsewhere: with an active migration, or in another active campaign. */
-  private async assertNotBusy(plan: CampaignPlan, campaignId?: string) {
-    const busy = await this.deps.campaigns.findBusyDatasets(
-      datasetsOf(plan),
-      campaignId,
-    );
-    if (busy.size > 0)
-      throw new ConflictError(
-        `${
-          busy.size === 1 ? 'a dataset is' : `${busy.size} datasets are`
-        } busy: ${[...busy.values()].join('; ')}`,
-      );
+/** A dataset busy elsewhere (checked as the campaign is written) answers 409 naming it. */
+async function conflictIfBusy<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof CampaignDatasetsBusy)
+      throw new ConflictError(error.message);
+    throw error;
   }
 }
 

@@ -1,6 +1,6 @@
 import { campaignDocumentSchema } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { CampaignRunDataset } from '../database/CampaignStore';
-import { policyTrip, stateFromMigration } from './CampaignRunner';
+import { policyTrip, stateFromMigration, upstreamHold } from './CampaignRunner';
 
 const policy = (overrides: object = {}) =>
   campaignDocumentSchema.shape.rollout.parse({ failurePolicy: overrides })
@@ -17,6 +17,9 @@ function dataset(
     targetVersion: 2,
     starterMayStart: true,
     starterMayApprove: false,
+    upstream: [],
+    starterMayContract: false,
+    consumersMoving: 0,
     migrationId: 'm1',
     migrationStatus: 'running',
     contracted: false,
@@ -126,5 +129,55 @@ describe("a dataset's state from its migration", () => {
         true,
       ),
     ).toEqual({ state: 'contracted' });
+  });
+});
+
+describe('a dataset derived from another of the campaign', () => {
+  const up = (overrides: Partial<CampaignRunDataset>) =>
+    dataset({ entityRef: 'resource:default/up', ...overrides });
+  const down = dataset({
+    entityRef: 'resource:default/down',
+    state: 'pending',
+    upstream: ['resource:default/up'],
+  });
+
+  it('waits while its upstream is still to move', () => {
+    for (const state of ['pending', 'migrating'] as const)
+      expect(
+        upstreamHold(down, [
+          up({
+            state,
+            migrationStatus: state === 'pending' ? undefined : 'running',
+          }),
+        ]),
+      ).toBe('wait');
+  });
+
+  it('starts once its upstream’s migration succeeded, or when the upstream is not in the campaign', () => {
+    expect(
+      upstreamHold(down, [
+        up({ state: 'migrated', migrationStatus: 'succeeded' }),
+      ]),
+    ).toBeUndefined();
+    expect(upstreamHold(down, [])).toBeUndefined();
+  });
+
+  it('is skipped, saying why, when its upstream ended without succeeding', () => {
+    expect(
+      upstreamHold(down, [
+        up({ state: 'failed', migrationId: 'm9', migrationStatus: 'failed' }),
+      ]),
+    ).toBe(
+      'its upstream resource:default/up did not migrate (failed, migration m9 failed)',
+    );
+    expect(
+      upstreamHold(down, [
+        up({
+          state: 'skipped',
+          migrationId: undefined,
+          migrationStatus: undefined,
+        }),
+      ]),
+    ).toBe('its upstream resource:default/up did not migrate (skipped)');
   });
 });

@@ -1,5 +1,8 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { MigrationOutcome } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  isMovedConsumerState,
+  type MigrationOutcome,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
 import type { MigrationRequestStore } from '../database/MigrationRequestStore';
 
@@ -15,7 +18,7 @@ const CAMPAIGN_OUTCOMES: readonly MigrationOutcome[] = [
 
 /**
  * The announcer, and one thing more: when a campaign's migration ends (or one of
- * its consumers fails), the campaign is asked to look again at once instead of at
+ * its consumers fails or moves), the campaign is asked to look again at once instead of at
  * its next poll. Every outcome is announced, whoever caused it (runner, operation
  * job, approver, person), so this is the one place that hears all of them.
  */
@@ -47,7 +50,10 @@ export function withCampaignTicks(
     },
     async consumerChanged(change) {
       await announcer.consumerChanged(change);
-      if (change.notice === 'failed') void nudge(change.migrationId);
+      // A failure for the policy; a move for contract, whose gate may open now.
+      const moved =
+        change.transition && isMovedConsumerState(change.transition.to);
+      if (change.notice === 'failed' || moved) void nudge(change.migrationId);
     },
     async campaignChanged(change) {
       await announcer.campaignChanged?.(change);

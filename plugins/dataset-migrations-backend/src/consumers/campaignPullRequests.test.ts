@@ -432,4 +432,61 @@ describe('campaign pull requests', () => {
     });
     expect(auditor.createEvent).not.toHaveBeenCalled();
   });
+
+  it('counts every pull request still open against the limit, whatever its consumer’s state, and frees the slot once one is closed', async () => {
+    const { migrationId, context } = await campaignMigration({
+      concurrentLimit: 2,
+    });
+    await verifiedConsumers(migrationId, [
+      { name: 'first', owner: 'group:default/a' },
+      { name: 'second', owner: 'group:default/b' },
+      { name: 'third', owner: 'group:default/c' },
+    ]);
+    const { deps, deferred } = dependencies(
+      new CampaignPullRequestSlots(knex, { retryMs: 60_000 }),
+    );
+    const get = (name: string) =>
+      consumers.get(migrationId, `component:default/${name}`);
+    for (const name of ['first', 'second'])
+      await step(deps, context, (await get(name))!);
+    // The first one's consumer fails after its pull request opened: the request
+    // itself stays open, awaiting review, and still holds its slot.
+    await consumers.advance(
+      migrationId,
+      'component:default/first',
+      ['pr-opened'],
+      {
+        state: 'failed',
+        failure: {
+          kind: 'pull-request-failed',
+          message: 'the provider stopped answering',
+        },
+      },
+    );
+    expect(await get('first')).toMatchObject({
+      state: 'failed',
+      pullRequest: { state: 'open' },
+    });
+    await step(deps, context, (await get('third'))!);
+    expect((await get('third'))!.state).toBe('verified');
+    expect(deferred.map(d => d.entityRef)).toEqual(['component:default/third']);
+
+    // The second one's owner closes it unmerged: recorded closed, its slot frees.
+    const second = (await get('second'))!;
+    await scm.closePullRequest(
+      { ...second.pullRequest!, repositoryUrl: second.repositoryUrl! },
+      'not now',
+    );
+    expect(await step(deps, context, second)).toBe('failed');
+    expect(await get('second')).toMatchObject({
+      state: 'failed',
+      failure: { kind: 'pull-request-failed' },
+      pullRequest: { state: 'closed' },
+    });
+    await step(deps, context, (await get('third'))!);
+    expect(await get('third')).toMatchObject({
+      state: 'pr-opened',
+      pullRequest: { state: 'open' },
+    });
+  });
 });

@@ -22,7 +22,9 @@ const HOUR_MS = 3600_000;
  * under a transaction-scoped advisory lock keyed by the campaign, counting the
  * campaign's open pull requests (all, and per consumer owner) and those opened in
  * the last hour from the consumer ledger, which the opening records before the
- * lock goes. A worker that finds the lock taken does not wait on it (holding a
+ * lock goes. Open is what the ledger recorded of the pull request, whatever the
+ * consumer's state: one still awaiting review (`pr-opened`), one whose consumer
+ * failed after it opened, or a rolled-back one not closed yet all hold a slot. A worker that finds the lock taken does not wait on it (holding a
  * connection meanwhile): it asks again shortly.
  */
 export class CampaignPullRequestSlots {
@@ -55,7 +57,7 @@ export class CampaignPullRequestSlots {
   /**
    * Runs `open` if the campaign's limits leave room for one more pull request of a
    * consumer owned by `owner`; `open` must record the pull request in the ledger
-   * (state `pr-opened`, `pullRequest.openedAt`) before it returns, so the next
+   * (`pullRequest.state` open, `pullRequest.openedAt`) before it returns, so the next
    * count sees it. Otherwise, says when a slot could free.
    */
   async withSlot<T>(
@@ -77,11 +79,11 @@ export class CampaignPullRequestSlots {
         };
       }
       const { rows } = await tx.raw(
-        `SELECT count(*) FILTER (WHERE c.state = 'pr-opened') AS open,
-                count(*) FILTER (WHERE c.state = 'pr-opened' AND c.owner IS NOT DISTINCT FROM ?) AS open_by_owner,
+        `SELECT count(*) FILTER (WHERE c.open) AS open,
+                count(*) FILTER (WHERE c.open AND c.owner IS NOT DISTINCT FROM ?) AS open_by_owner,
                 count(*) FILTER (WHERE opened_at > now() - interval '1 hour') AS last_hour,
                 min(opened_at) FILTER (WHERE opened_at > now() - interval '1 hour') AS oldest_in_hour
-           FROM (SELECT c.state, c.owner,
+           FROM (SELECT c.owner, (c.pull_request->>'state') = 'open' AS open,
                         (c.pull_request->>'openedAt')::timestamptz AS opened_at
                    FROM ${CONSUMERS_TABLE} c
                    JOIN migrations m ON m.id = c.migration_id

@@ -5,7 +5,7 @@ import type {
   CampaignPlan,
   CampaignState,
   CampaignSummary,
-  CampaignWaveProgress,
+  CampaignWaveState,
   CompatibilityClass,
   MigrationStatus,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -29,17 +29,18 @@ export interface CampaignRun {
 export interface CampaignRunWave {
   index: number;
   kind: 'canary' | 'wave';
-  state: CampaignWaveProgress['state'];
+  state: CampaignWaveState;
   startedAt?: Date;
   soakedAt?: Date;
   /** Failures a person had seen when they resumed the campaign after the policy paused it. */
   failuresAccepted: number;
 }
 
-/** The datasets on which the starter held start, and approve with approve-own, when starting. */
+/** The datasets on which the starter held start, approve with approve-own, and contract, when starting. */
 export interface StarterRights {
   mayStart: ReadonlySet<string>;
   mayApprove: ReadonlySet<string>;
+  mayContract: ReadonlySet<string>;
 }
 
 export interface CampaignRunDataset {
@@ -52,6 +53,14 @@ export interface CampaignRunDataset {
   starterMayStart: boolean;
   /** Whether the starter held approve and approve-own on it at start time. */
   starterMayApprove: boolean;
+  /** Whether the starter held the contract permission on it at start time. */
+  starterMayContract: boolean;
+  /** When the campaign last asked for its migration's contract. */
+  contractRequestedAt?: Date;
+  /** Consumers of its migration not yet moved (contract waits for them). */
+  consumersMoving: number;
+  /** Datasets of the campaign it is derived from (lineage), as planned. */
+  upstream: string[];
   /** The compatibility class of its migration in the plan the starter started. */
   reviewedCompatibility?: CompatibilityClass;
   migrationId?: string;
@@ -88,30 +97,44 @@ export class CampaignStartRefused extends Error {
   }
 }
 
+/**
+ * Thrown by a campaign's create or start when one of its datasets is busy: with an
+ * active migration, or held by another campaign. Checked in the writing
+ * transaction under one lock, so two campaigns written at once never both hold a dataset.
+ */
+export class CampaignDatasetsBusy extends Error {
+  name = 'CampaignDatasetsBusy';
+
+  /** @param busy - each busy dataset with why */
+  constructor(readonly busy: ReadonlyMap<string, string>) {
+    super(
+      `${
+        busy.size === 1 ? 'a dataset is' : `${busy.size} datasets are`
+      } busy: ${[...busy.values()].join('; ')}`,
+    );
+  }
+}
+
 /** Campaigns, their waves and datasets, and the progress snapshots of the burndown. */
 export interface CampaignStore {
-  /** Writes a draft with its waves and datasets (in plan order); false when the name is taken. */
+  /**
+   * Writes a draft with its waves and datasets (in plan order); false when the name
+   * is taken. Throws {@link CampaignDatasetsBusy} when a dataset is busy.
+   */
   createCampaign(campaign: {
     id: string;
     plan: CampaignPlan;
     createdBy: string;
     at: Date;
   }): Promise<boolean>;
-  /**
-   * Of these datasets, those that are busy, each with why: an active migration, or
-   * a place not yet finished in another active campaign.
-   */
-  findBusyDatasets(
-    entityRefs: string[],
-    exceptCampaignId?: string,
-  ): Promise<Map<string, string>>;
   listCampaigns(): Promise<CampaignSummary[]>;
   /** The campaign with its progress, burndown and what is stuck (as of `now`). */
   getCampaign(id: string, now: Date): Promise<Campaign | undefined>;
   getRun(id: string): Promise<CampaignRun | undefined>;
   /**
    * draft → running: the refreshed plan replaces the draft's waves and datasets, the
-   * starter and their start permission per dataset are recorded.
+   * starter and their start permission per dataset are recorded. Throws
+   * {@link CampaignDatasetsBusy} when a dataset is busy elsewhere.
    */
   startCampaign(
     id: string,
@@ -158,8 +181,8 @@ export interface CampaignStore {
     id: string,
     index: number,
     change: {
-      from: readonly CampaignWaveProgress['state'][];
-      to: CampaignWaveProgress['state'];
+      from: readonly CampaignWaveState[];
+      to: CampaignWaveState;
       at: Date;
       soakedAt?: Date;
     },
@@ -181,6 +204,16 @@ export interface CampaignStore {
       at: Date;
     },
   ): Promise<void>;
+  /**
+   * Records that the campaign asks for the dataset's contract now, unless it asked
+   * after `askedBefore` (compare-and-set: two looks at once ask once); false then.
+   */
+  markContractRequested(
+    id: string,
+    entityRef: string,
+    at: Date,
+    askedBefore: Date,
+  ): Promise<boolean>;
   /** Owner, name and title, for announcements. */
   getHeader(
     id: string,

@@ -8,6 +8,10 @@ import {
 } from '../campaigns/__testUtils__/campaignPlans';
 import { DatabaseCampaignStore } from './DatabaseCampaignStore';
 import { DatabaseMigrationStore } from './DatabaseMigrationStore';
+import {
+  PREVIOUS_SHAPE_READS,
+  type PreviousShapeReadsRecord,
+} from './previousShapeReadsRecord';
 
 const ref = (name: string) => `resource:default/${name}`;
 
@@ -49,7 +53,11 @@ describe('DatabaseCampaignStore', () => {
     await campaigns.startCampaign(id, {
       plan,
       startedBy: 'user:default/x',
-      starterRights: { mayStart: new Set(), mayApprove: new Set() },
+      starterRights: {
+        mayStart: new Set(),
+        mayApprove: new Set(),
+        mayContract: new Set(),
+      },
       at: t0,
     });
     const started: Record<string, string> = {};
@@ -183,6 +191,52 @@ describe('DatabaseCampaignStore', () => {
     );
   });
 
+  it('lists a live migration whose contract waits for a reader nobody discovered, until it is contracted', async () => {
+    const { id, started } = await running('readers');
+    await knex('migrations')
+      .where({ id: started.a })
+      .update({ status: 'succeeded' });
+    const found = {
+      count: 3,
+      since: at(10).toISOString(),
+      checkedAt: at(70).toISOString(),
+      lastReadAt: at(65).toISOString(),
+      evidence: 'pg_stat_user_tables of public.readers_a_v1',
+    };
+    // As the contract gate records what it refused for (jobs/previousShapeReads.ts).
+    await migrations.setCheckpoint<PreviousShapeReadsRecord>(
+      started.a,
+      PREVIOUS_SHAPE_READS,
+      {
+        baseline: {
+          at: at(70).toISOString(),
+          scans: 10,
+          upkeep: 0,
+          evidence: found.evidence,
+        },
+        undiscovered: found,
+      },
+    );
+    const stuck = async () =>
+      (await campaigns.getCampaign(id, at(80)))!.stuck.filter(
+        s => s.kind === 'undiscovered-readers',
+      );
+    expect(await stuck()).toEqual([
+      {
+        entityRef: ref('readers-a'),
+        migrationId: started.a,
+        kind: 'undiscovered-readers',
+        detail: `contract waits: the previous shape was read 3 times since ${found.since}, last at ${found.lastReadAt}, with no known consumer left to read it: a reader nobody discovered (${found.evidence})`,
+        since: found.checkedAt,
+      },
+    ]);
+    // Contracted (by a person's override): nothing waits any more.
+    await knex('migrations')
+      .where({ id: started.a })
+      .update({ contracted_at: at(90) });
+    expect(await stuck()).toEqual([]);
+  });
+
   it('refuses to start a dataset twice, beyond the concurrency, or once the campaign stopped, rolling its migration back', async () => {
     const { id } = await running('claims');
     const claim = (entityRef: string, concurrency = 5) => {
@@ -246,7 +300,11 @@ describe('DatabaseCampaignStore', () => {
     await campaigns.startCampaign(id, {
       plan,
       startedBy: 'user:default/x',
-      starterRights: { mayStart: new Set(), mayApprove: new Set() },
+      starterRights: {
+        mayStart: new Set(),
+        mayApprove: new Set(),
+        mayContract: new Set(),
+      },
       at: t0,
     });
     // Each look's transaction has written its migration (which references the

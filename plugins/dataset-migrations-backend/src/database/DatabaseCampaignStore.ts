@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import {
+  datasetMigrationContractPermission,
   durationMs,
   MOVED_CONSUMER_STATES,
   type Campaign,
@@ -12,11 +13,14 @@ import {
   type CampaignStuckItem,
   type CampaignSummary,
   type CampaignWaveProgress,
+  type CampaignWaveState,
   type CompatibilityClass,
   type Criticality,
   type MigrationStatus,
+  type UndiscoveredReads,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
+  CampaignDatasetsBusy,
   CampaignStartRefused,
   type CampaignDatasetUpdate,
   type CampaignRun,
@@ -25,6 +29,7 @@ import {
   type CampaignTransitionResult,
   type StarterRights,
 } from './CampaignStore';
+import { PREVIOUS_SHAPE_READS } from './previousShapeReadsRecord';
 import { knexOf, type StoreTransaction } from './StoreTransaction';
 
 const UNIQUE_VIOLATION = '23505';
@@ -67,7 +72,7 @@ type WaveRow = {
   campaign_id: string;
   wave_index: number;
   kind: 'canary' | 'wave';
-  state: CampaignWaveProgress['state'];
+  state: CampaignWaveState;
   started_at: Date | null;
   soaked_at: Date | null;
   finished_at: Date | null;
@@ -89,6 +94,8 @@ type DatasetRow = {
   finished_at: Date | null;
   starter_may_start: boolean | null;
   starter_may_approve: boolean | null;
+  starter_may_contract: boolean | null;
+  contract_requested_at: Date | null;
   reviewed_compatibility: CompatibilityClass | null;
   migration_status: MigrationStatus | null;
   failure_reason: string | null;
@@ -127,6 +134,7 @@ export class DatabaseCampaignStore implements CampaignStore {
           created_at: campaign.at,
           updated_at: campaign.at,
         });
+        await this.assertNotBusy(tx, campaign.plan, campaign.id);
         await this.writePlanRows(tx, campaign.id, campaign.plan);
         await this.snapshot(tx, campaign.id, campaign.at);
       });
@@ -135,6 +143,25 @@ export class DatabaseCampaignStore implements CampaignStore {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) return false;
       throw error;
     }
+  }
+
+  /**
+   * Inside the transaction that writes a campaign's datasets: refuses any busy one.
+   * Every such transaction takes the same lock first, so the second of two at once
+   * sees the first's datasets (committed) instead of both passing the check.
+   */
+  private async assertNotBusy(
+    tx: Knex.Transaction,
+    plan: CampaignPlan,
+    campaignId: string,
+  ): Promise<void> {
+    await lockCampaignDatasets(tx);
+    const busy = await this.busyIn(
+      tx,
+      plan.waves.flatMap(w => w.datasets.map(d => d.entityRef)),
+      campaignId,
+    );
+    if (busy.size > 0) throw new CampaignDatasetsBusy(busy);
   }
 
   /** The plan's waves and datasets; positions in plan order across waves. */
@@ -172,6 +199,9 @@ export class DatabaseCampaignStore implements CampaignStore {
         starter_may_approve: starterRights
           ? starterRights.mayApprove.has(dataset.entityRef)
           : null,
+        starter_may_contract: starterRights
+          ? starterRights.mayContract.has(dataset.entityRef)
+          : null,
         reviewed_compatibility: starterRights ? dataset.compatibility : null,
       })),
     );
@@ -179,13 +209,14 @@ export class DatabaseCampaignStore implements CampaignStore {
       await tx('campaign_datasets').insert(rows.slice(i, i + 1000));
   }
 
-  async findBusyDatasets(
+  private async busyIn(
+    knex: Knex,
     entityRefs: string[],
     exceptCampaignId?: string,
   ): Promise<Map<string, string>> {
     const busy = new Map<string, string>();
     if (entityRefs.length === 0) return busy;
-    const { rows: migrations } = await this.knex.raw(
+    const { rows: migrations } = await knex.raw(
       `SELECT entity_ref, id, status, campaign_id FROM migrations
         WHERE entity_ref = ANY(?)
           AND status IN ('queued', 'running', 'awaiting-decision', 'awaiting-approval')`,
@@ -196,7 +227,7 @@ export class DatabaseCampaignStore implements CampaignStore {
         row.entity_ref,
         `dataset ${row.entity_ref} is busy with migration ${row.id} (${row.status})`,
       );
-    const { rows: campaigns } = await this.knex.raw(
+    const { rows: campaigns } = await knex.raw(
       `SELECT d.entity_ref, c.name, c.state FROM campaign_datasets d
          JOIN campaigns c ON c.id = d.campaign_id
         WHERE d.entity_ref = ANY(?) AND c.state = ANY(?)
@@ -263,7 +294,7 @@ export class DatabaseCampaignStore implements CampaignStore {
         return {
           index: wave.wave_index,
           kind: wave.kind,
-          state: wave.state,
+          state: shownWaveState(row.state, wave.state),
           ...(wave.started_at ? { startedAt: iso(wave.started_at) } : {}),
           ...(wave.soaked_at ? { soakedAt: iso(wave.soaked_at) } : {}),
           ...(wave.finished_at ? { finishedAt: iso(wave.finished_at) } : {}),
@@ -318,6 +349,18 @@ export class DatabaseCampaignStore implements CampaignStore {
             (d.state === 'rolled-back' ? 'rolled back' : 'failed'),
           ...(d.finished_at ? { since: iso(d.finished_at) } : {}),
         });
+      } else if (
+        d.state === 'migrated' &&
+        d.starter_may_contract === false &&
+        d.contracted_at === null
+      ) {
+        items.push({
+          entityRef: d.entity_ref,
+          ...at,
+          kind: 'contract-not-allowed',
+          detail: `the campaign does not contract it: ${campaign.started_by} did not hold ${datasetMigrationContractPermission.name} on it when starting the campaign; its owners contract it`,
+          ...(d.finished_at ? { since: iso(d.finished_at) } : {}),
+        });
       } else if (d.migration_status === 'awaiting-approval') {
         items.push({
           entityRef: d.entity_ref,
@@ -329,6 +372,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       }
     }
     if (migrationIds.length === 0) return items;
+    items.push(...(await this.undiscoveredReaders(datasets)));
     const remindAfterMs = durationMs(
       campaign.document.rollout.pullRequests.remindAfter,
     );
@@ -368,6 +412,53 @@ export class DatabaseCampaignStore implements CampaignStore {
     return items;
   }
 
+  /**
+   * Live, uncontracted migrations whose contract the gate refused for reads of the
+   * previous shape with no known consumer left, as the last request found them.
+   */
+  private async undiscoveredReaders(
+    datasets: DatasetRow[],
+  ): Promise<CampaignStuckItem[]> {
+    const live = datasets.filter(
+      d =>
+        d.migration_id &&
+        d.migration_status === 'succeeded' &&
+        d.contracted_at === null,
+    );
+    if (live.length === 0) return [];
+    const { rows } = await this.knex.raw(
+      `SELECT migration_id, value->'undiscovered' AS found
+         FROM migration_checkpoints
+        WHERE migration_id = ANY(?) AND name = ? AND value->'undiscovered' IS NOT NULL`,
+      [live.map(d => d.migration_id!), PREVIOUS_SHAPE_READS],
+    );
+    const found = new Map<string, UndiscoveredReads>(
+      rows.map((r: { migration_id: string; found: UndiscoveredReads }) => [
+        r.migration_id,
+        r.found,
+      ]),
+    );
+    return live.flatMap(d => {
+      const reads = found.get(d.migration_id!);
+      if (!reads) return [];
+      return [
+        {
+          entityRef: d.entity_ref,
+          migrationId: d.migration_id!,
+          kind: 'undiscovered-readers' as const,
+          detail: `contract waits: the previous shape was read ${
+            reads.count
+          } time${reads.count === 1 ? '' : 's'} since ${reads.since}${
+            reads.lastReadAt ? `, last at ${reads.lastReadAt}` : ''
+          }, with no known consumer left to read it: a reader nobody discovered (${
+            reads.evidence
+          })`,
+          since: reads.checkedAt,
+        },
+      ];
+    });
+  }
+
   async getRun(id: string): Promise<CampaignRun | undefined> {
     const row = await this.knex<CampaignRow>('campaigns').where({ id }).first();
     if (!row) return undefined;
@@ -375,6 +466,11 @@ export class DatabaseCampaignStore implements CampaignStore {
       this.waveRows(this.knex, id),
       this.datasetRows(this.knex, id),
     ]);
+    const upstream = new Map(
+      (row.plan?.waves ?? []).flatMap(w =>
+        w.datasets.map(d => [d.entityRef, d.upstream ?? []] as const),
+      ),
+    );
     return {
       id: row.id,
       name: row.name,
@@ -400,6 +496,12 @@ export class DatabaseCampaignStore implements CampaignStore {
           targetVersion: d.target_version,
           starterMayStart: d.starter_may_start === true,
           starterMayApprove: d.starter_may_approve === true,
+          starterMayContract: d.starter_may_contract === true,
+          ...(d.contract_requested_at
+            ? { contractRequestedAt: new Date(d.contract_requested_at) }
+            : {}),
+          consumersMoving: d.consumers_total - d.consumers_moved,
+          upstream: upstream.get(d.entity_ref) ?? [],
           ...(d.reviewed_compatibility
             ? { reviewedCompatibility: d.reviewed_compatibility }
             : {}),
@@ -428,6 +530,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       `SELECT d.entity_ref, d.wave_index, d.position, d.owner, d.criticality,
               d.target_version, d.state, d.migration_id, d.reason, d.started_at,
               d.finished_at, d.starter_may_start, d.starter_may_approve,
+              d.starter_may_contract, d.contract_requested_at,
               d.reviewed_compatibility,
               m.status AS migration_status, m.failure_reason, m.contracted_at,
               coalesce(c.total, 0)::int AS consumers_total,
@@ -463,6 +566,8 @@ export class DatabaseCampaignStore implements CampaignStore {
     },
   ): Promise<CampaignTransitionResult> {
     return this.knex.transaction(async tx => {
+      // Before the campaign's row: every writer of campaign datasets locks in this order.
+      await lockCampaignDatasets(tx);
       const [row] = await tx<CampaignRow>('campaigns')
         .where({ id })
         .where('state', 'draft')
@@ -476,6 +581,7 @@ export class DatabaseCampaignStore implements CampaignStore {
         })
         .returning('id');
       if (!row) return this.refused(tx, id);
+      await this.assertNotBusy(tx, start.plan, id);
       await this.writePlanRows(tx, id, start.plan, start.starterRights);
       await this.snapshot(tx, id, start.at);
       return { changed: true as const };
@@ -588,8 +694,8 @@ export class DatabaseCampaignStore implements CampaignStore {
     id: string,
     index: number,
     change: {
-      from: readonly CampaignWaveProgress['state'][];
-      to: CampaignWaveProgress['state'];
+      from: readonly CampaignWaveState[];
+      to: CampaignWaveState;
       at: Date;
       soakedAt?: Date;
     },
@@ -664,6 +770,23 @@ export class DatabaseCampaignStore implements CampaignStore {
     await this.snapshot(tx, claim.campaignId, claim.at);
   }
 
+  async markContractRequested(
+    id: string,
+    entityRef: string,
+    at: Date,
+    askedBefore: Date,
+  ): Promise<boolean> {
+    const updated = await this.knex('campaign_datasets')
+      .where({ campaign_id: id, entity_ref: entityRef })
+      .where(q =>
+        q
+          .whereNull('contract_requested_at')
+          .orWhere('contract_requested_at', '<', askedBefore),
+      )
+      .update({ contract_requested_at: at });
+    return updated > 0;
+  }
+
   async getHeader(id: string) {
     const row = await this.knex<CampaignRow>('campaigns')
       .where({ id })
@@ -710,6 +833,28 @@ export class DatabaseCampaignStore implements CampaignStore {
       consumers_outstanding: consumersOutstanding,
     });
   }
+}
+
+/** Taken (for the transaction) by whatever checks and writes which datasets campaigns hold. */
+async function lockCampaignDatasets(tx: Knex.Transaction): Promise<void> {
+  await tx.raw(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, [
+    'dataset-migrations:campaign-datasets',
+  ]);
+}
+
+/**
+ * A wave as people should read it: one its campaign left unfinished says so rather
+ * than "soaking" or "running" towards a next wave that will not come (or not yet).
+ */
+function shownWaveState(
+  campaign: CampaignState,
+  wave: CampaignWaveState,
+): CampaignWaveProgress['state'] {
+  const unfinished = ['pending', 'running', 'soaking'].includes(wave);
+  if (campaign === 'aborted' && unfinished) return 'aborted';
+  if (campaign === 'paused' && (wave === 'running' || wave === 'soaking'))
+    return 'paused';
+  return wave;
 }
 
 function plannedConsumersOf(plan: CampaignPlan | null): Map<string, number> {

@@ -142,30 +142,7 @@ export class MigrationOperations {
       'contract request',
     );
     const migration = await this.liveMigration(id, 'contracted');
-    const keptUntil = previousVersionKeptUntil(
-      migration,
-      this.deps.retentionMs,
-    );
-    if (Date.now() < keptUntil) {
-      throw new ConflictError(
-        `version ${migration.fromVersion} is kept until ${new Date(
-          keptUntil,
-        ).toISOString()}; contract it after that`,
-      );
-    }
-    const blockers = (await this.deps.consumers?.listMoving(id)) ?? [];
-    const named = blockers.map(b => `${b.entityRef} (${b.state})`);
-    if (blockers.length > 0 && !request.override) {
-      throw new ConflictError(
-        `contract refused: ${blockers.length} consumer${
-          blockers.length > 1 ? 's' : ''
-        } still read${blockers.length > 1 ? '' : 's'} version ${
-          migration.fromVersion
-        }: ${named.join(
-          ', ',
-        )}. Each must be done or unaffected first, or override with a reason`,
-      );
-    }
+    const named = await this.contractGate(migration, !request.override);
     // Passed on even with no consumer in the way: the engine's evidence of readers
     // nobody discovered is judged by the job, and the override may be needed there.
     const override: ContractOverride | undefined = request.override
@@ -182,6 +159,63 @@ export class MigrationOperations {
       override,
       credentials.principal.userEntityRef,
     );
+  }
+
+  /**
+   * A contract the system asks for (a campaign whose dataset's gate opened), in
+   * `actor`'s name: the same gates and the same job as a person's contract, never
+   * an override, queued without waiting for it. The job judges reads of the
+   * previous shape as for anyone; a repeat with the same `requestId` collapses
+   * into the job already waiting. Throws a ConflictError while the gate is shut.
+   */
+  async requestContract(
+    id: string,
+    request: { actor: string; requestId: string },
+  ): Promise<void> {
+    const migration = await this.liveMigration(id, 'contracted');
+    await this.contractGate(migration, true);
+    await this.deps.queue.enqueueOperation({
+      migrationId: migration.id,
+      operation: 'contract',
+      requestId: request.requestId,
+      actor: request.actor,
+    });
+  }
+
+  /**
+   * Contract's gates before its job: the retention period, then every consumer
+   * moved (refused when `strict`). Answers the consumers still moving, named.
+   */
+  private async contractGate(
+    migration: Migration,
+    strict: boolean,
+  ): Promise<string[]> {
+    const keptUntil = previousVersionKeptUntil(
+      migration,
+      this.deps.retentionMs,
+    );
+    if (Date.now() < keptUntil) {
+      throw new ConflictError(
+        `version ${migration.fromVersion} is kept until ${new Date(
+          keptUntil,
+        ).toISOString()}; contract it after that`,
+      );
+    }
+    const blockers =
+      (await this.deps.consumers?.listMoving(migration.id)) ?? [];
+    const named = blockers.map(b => `${b.entityRef} (${b.state})`);
+    if (blockers.length > 0 && strict) {
+      throw new ConflictError(
+        `contract refused: ${blockers.length} consumer${
+          blockers.length > 1 ? 's' : ''
+        } still read${blockers.length > 1 ? '' : 's'} version ${
+          migration.fromVersion
+        }: ${named.join(
+          ', ',
+        )}. Each must be done or unaffected first, or override with a reason`,
+      );
+    }
+    return named;
   }
 
   /**

@@ -162,6 +162,14 @@ export class MigrationService {
     return this.operations.requestRollback(id, request);
   }
 
+  /** A contract the system asks for (see {@link MigrationOperations.requestContract}). */
+  requestContract(
+    id: string,
+    request: Parameters<MigrationOperations['requestContract']>[1],
+  ) {
+    return this.operations.requestContract(id, request);
+  }
+
   cancelMigration(id: string, actor?: string) {
     return this.commands.cancelMigration(id, actor);
   }

@@ -28,10 +28,14 @@ export function campaignDocument(
   };
 }
 
-/** A plan of these waves (wave 0 the canary), each dataset from version 1 to 2. */
+/**
+ * A plan of these waves (wave 0 the canary), each dataset from version 1 to 2;
+ * `upstream` names the datasets of the campaign some are derived from.
+ */
 export function campaignPlan(
   document: CampaignDocumentInput,
   waves: string[][],
+  upstream: Record<string, string[]> = {},
 ): CampaignPlan {
   const parsed = campaignDocumentSchema.parse(document);
   const planned = waves.map((refs, index) => ({
@@ -47,7 +51,7 @@ export function campaignPlan(
         compatibility: 'breaking',
         consumers: 1,
         pullRequests: 0,
-        upstream: [],
+        upstream: upstream[entityRef] ?? [],
       }),
     ),
     consumers: refs.length,
@@ -73,10 +77,12 @@ export function campaignPlan(
  */
 export function fixedPlanning(waves: string[][]): CampaignPlanning & {
   waves: string[][];
+  upstream: Record<string, string[]>;
   calls: Array<BackstageCredentials<BackstageUserPrincipal>>;
 } {
   const planning = {
     waves,
+    upstream: {} as Record<string, string[]>,
     calls: [] as Array<BackstageCredentials<BackstageUserPrincipal>>,
     async plan(
       body: unknown,
@@ -84,7 +90,7 @@ export function fixedPlanning(waves: string[][]): CampaignPlanning & {
     ) {
       planning.calls.push(credentials);
       const document = parseInput(campaignDocumentSchema, body, 'campaign');
-      return campaignPlan(document, planning.waves);
+      return campaignPlan(document, planning.waves, planning.upstream);
     },
   };
   return planning;

@@ -4,7 +4,6 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { automerge } from './automerge';
 import {
-  ConsumerFailed,
   scmFor,
   type MigrationContext,
   type StepDependencies,
@@ -33,10 +32,16 @@ export async function followPullRequest(
   }
   if (!pullRequest || pullRequest.state === 'open') return undefined;
   if (pullRequest.state === 'closed') {
-    throw new ConsumerFailed({
-      kind: 'pull-request-failed',
-      message: `pull request ${pullRequest.url} was closed without merging`,
+    // Recorded closed with the failure: an open one holds a campaign's slot.
+    await consumers.advance(migration.id, entityRef, [state], {
+      state: 'failed',
+      failure: {
+        kind: 'pull-request-failed',
+        message: `pull request ${pullRequest.url} was closed without merging`,
+      },
+      pullRequest: { ...consumer.pullRequest, ...pullRequest },
     });
+    return 'failed';
   }
   if (state === 'pr-opened') {
     await consumers.advance(migration.id, entityRef, ['pr-opened'], {

@@ -214,6 +214,18 @@ describe('Campaign page', () => {
     expect(screen.getByRole('button', { name: 'Pause' })).toBeDisabled();
   });
 
+  it('labels the waves an aborted campaign left unfinished as aborted, not soaking', async () => {
+    const aborted = pausedCampaign({
+      state: 'aborted',
+      stateReason: 'replanned',
+    });
+    aborted.waves[1] = { ...aborted.waves[1], state: 'aborted' };
+    await renderPage({ getCampaign: jest.fn(async () => aborted) }, '/c1');
+    const wave = await screen.findByRole('group', { name: 'Wave 1' });
+    expect(within(wave).getByText('Aborted')).toBeInTheDocument();
+    expect(within(wave).queryByText(/Soak/)).not.toBeInTheDocument();
+  });
+
   it('exports the datasets table as CSV named after the campaign and the date', async () => {
     const api = { getCampaign: jest.fn(async () => pausedCampaign()) };
     await renderPage(api, '/c1');

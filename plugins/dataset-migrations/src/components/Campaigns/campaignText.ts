@@ -13,6 +13,8 @@ export const STUCK_KINDS: Record<CampaignStuckItem['kind'], string> = {
   'awaiting-approval': 'Awaiting approval',
   'pull-request-stale': 'Pull request open too long',
   'undiscovered-readers': 'Readers nobody discovered',
+  'no-window': 'No rollout window before the deadline',
+  'contract-not-allowed': 'Contract left to its owners',
 };
 
 /** A dataset that reached its new version (contracted or not). */

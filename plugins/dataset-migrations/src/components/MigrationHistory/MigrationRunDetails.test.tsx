@@ -145,4 +145,25 @@ describe('MigrationRunDetails', () => {
       screen.queryByLabelText('Rollback override'),
     ).not.toBeInTheDocument();
   });
+
+  it('warns that contract waits for a reader nobody discovered, with the evidence', async () => {
+    await renderDetails(undefined, {
+      status: 'succeeded',
+      dryRun: false,
+      failureReason: undefined,
+      undiscoveredReads: {
+        count: 4,
+        since: '2026-11-21T11:00:00.000Z',
+        checkedAt: '2026-11-21T12:00:00.000Z',
+        evidence: 'pg_stat_user_tables of public.events_v1',
+      },
+    });
+    const warning = await screen.findByRole('alert', {
+      name: 'Readers nobody discovered',
+    });
+    expect(warning).toHaveTextContent('was read 4 times since');
+    expect(warning).toHaveTextContent(
+      '(pg_stat_user_tables of public.events_v1)',
+    );
+  });
 });

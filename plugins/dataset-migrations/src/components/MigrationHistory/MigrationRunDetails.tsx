@@ -207,12 +207,26 @@ function PhaseNote(props: { migration: Migration }) {
       </Alert>
     );
   }
+  const reads = migration.undiscoveredReads;
   return (
-    <Alert severity="info">
-      Expand: the name serves version {migration.fromVersion}'s fields and
-      version {migration.targetVersion}'s new ones side by side, so no reader
-      breaks. Contract makes it exactly version {migration.targetVersion} once
-      every consumer has moved.
-    </Alert>
+    <>
+      <Alert severity="info">
+        Expand: the name serves version {migration.fromVersion}'s fields and
+        version {migration.targetVersion}'s new ones side by side, so no reader
+        breaks. Contract makes it exactly version {migration.targetVersion} once
+        every consumer has moved.
+      </Alert>
+      {reads && (
+        <Alert severity="warning" aria-label="Readers nobody discovered">
+          Contract waits: version {migration.fromVersion} was read {reads.count}{' '}
+          {reads.count === 1 ? 'time' : 'times'} since{' '}
+          {new Date(reads.since).toLocaleString()}
+          {reads.lastReadAt &&
+            `, last at ${new Date(reads.lastReadAt).toLocaleString()}`}
+          , with no known consumer left to read it: a reader nobody discovered (
+          {reads.evidence}).
+        </Alert>
+      )}
+    </>
   );
 }

@@ -124,6 +124,8 @@ export const WAVE_STATES: Record<CampaignWaveProgress['state'], StateLabel> = {
   healthy: { label: 'Healthy', tone: 'ok' },
   failed: { label: 'Failed', tone: 'error' },
   'rolled-back': { label: 'Rolled back', tone: 'warning' },
+  paused: { label: 'Paused', tone: 'warning' },
+  aborted: { label: 'Aborted', tone: 'aborted' },
 };
 
 export const DATASET_STATES: Record<CampaignDatasetState, StateLabel> = {
