@@ -38,6 +38,11 @@ export interface ConsumerPipelineOptions extends StepDependencies {
   resumeIfDecided?(migrationId: string): Promise<void>;
   /** Told of each consumer change a step commits. */
   announcer?: MigrationAnnouncer;
+  /**
+   * How long a consumer stays with a job that stopped renewing its claim (its
+   * worker died). Default two minutes; the plugin uses the worker's lease.
+   */
+  claimLeaseMs?: number;
 }
 
 /** The step that moves a consumer on from each state; settled states have none. */
@@ -134,9 +139,10 @@ export class ConsumerPipeline {
   ): Promise<void> {
     const { consumers } = this.options;
     const owner = randomUUID();
+    const leaseMs = this.options.claimLeaseMs ?? CLAIM_LEASE_MS;
     const claim = () =>
       consumers.claim(migrationId, entityRef, owner, {
-        leaseMs: CLAIM_LEASE_MS,
+        leaseMs,
         requestPass: !wait,
       });
     while (!(await claim())) {
@@ -145,7 +151,7 @@ export class ConsumerPipeline {
     }
     const renewal = setInterval(
       () => claim().catch(() => undefined),
-      CLAIM_LEASE_MS / 4,
+      leaseMs / 4,
     );
     renewal.unref();
     let holding = true;

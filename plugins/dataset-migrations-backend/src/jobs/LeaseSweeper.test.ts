@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
+import { ConsumerStore } from '../database/ConsumerStore';
 import { JobQueue } from '../queue/JobQueue';
 import { LeaseSweeper } from './LeaseSweeper';
 
@@ -188,5 +189,84 @@ describe('LeaseSweeper', () => {
     expect(await sweeper.sweep()).toEqual([running, stranded]);
     expect(await jobsOf(running)).toEqual([waitingJob(running)]);
     expect(await jobsOf(stranded)).toEqual([waitingJob(stranded)]);
+  });
+  describe('consumers', () => {
+    /** A consumer row as a job leaves it: in `state`, claimed until `until` (SQL). */
+    const consumerRow = (
+      migrationId: string,
+      name: string,
+      state: string,
+      until: string | null,
+    ) =>
+      knex('migration_consumers').insert({
+        migration_id: migrationId,
+        entity_ref: `component:default/${name}`,
+        state,
+        claimed_by: until ? randomUUID() : null,
+        claimed_until: until ? knex.raw(until) : null,
+      });
+
+    const consumerJobs = async () =>
+      (
+        await knex.raw(
+          `SELECT key, locked_by AS "lockedBy" FROM ${SCHEMA}._private_jobs
+            WHERE task_id = (SELECT id FROM ${SCHEMA}._private_tasks WHERE identifier = 'dataset-migrations.advance-consumer')
+            ORDER BY id`,
+        )
+      ).rows;
+
+    it('re-enqueues a consumer whose worker died in a step, once its claim ran out, and no other', async () => {
+      const id = await queueRun();
+      const consumers = new ConsumerStore(knex);
+      const withConsumers = new LeaseSweeper({
+        store,
+        queue,
+        logger,
+        intervalMs: 60_000,
+        graceMs: 30_000,
+        consumers: {
+          listExpiredClaims: () => consumers.listExpiredClaims(),
+          enqueueConsumer: (migrationId, entityRef) =>
+            queue.enqueueConsumer(migrationId, entityRef),
+        },
+      });
+      // Killed while verifying its patch: the claim ran out, the job stays locked by the dead worker.
+      await consumerRow(
+        id,
+        'orphaned',
+        'patched',
+        `now() - interval '1 second'`,
+      );
+      await queue.enqueueConsumer(id, 'component:default/orphaned');
+      await knex.raw(
+        `UPDATE ${SCHEMA}._private_jobs SET locked_by = 'dead-worker', locked_at = now() - interval '1 minute'`,
+      );
+      // A step still running on a live worker, a consumer waiting for its merge, one never claimed.
+      await consumerRow(
+        id,
+        'working',
+        'verified',
+        `now() + interval '1 minute'`,
+      );
+      await consumerRow(
+        id,
+        'waiting',
+        'pr-opened',
+        `now() - interval '1 second'`,
+      );
+      await consumerRow(id, 'fresh', 'discovered', null);
+
+      expect(await withConsumers.sweep()).toEqual([
+        `${id} component:default/orphaned`,
+      ]);
+      expect(logger.warn).toHaveBeenCalledWith(
+        `Consumer of migration ${id} component:default/orphaned lost its worker; re-queued`,
+      );
+      // A new job next to the dead one, which graphile-worker would free only after hours.
+      expect(await consumerJobs()).toEqual([
+        { key: null, lockedBy: 'dead-worker' },
+        { key: `consumer:${id}:component:default/orphaned`, lockedBy: null },
+      ]);
+    });
   });
 });
