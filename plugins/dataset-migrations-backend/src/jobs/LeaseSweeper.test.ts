@@ -190,6 +190,62 @@ describe('LeaseSweeper', () => {
     expect(await jobsOf(running)).toEqual([waitingJob(running)]);
     expect(await jobsOf(stranded)).toEqual([waitingJob(stranded)]);
   });
+  it('queues again a rollback or contract whose worker died, with its payload, once its lease ran out', async () => {
+    const id = await queueRun();
+    // The run itself finished: its job is done and gone.
+    await loseJob(id);
+    const requestId = randomUUID();
+    await queue.enqueueOperation({
+      migrationId: id,
+      operation: 'contract',
+      requestId,
+      actor: 'user:default/tester',
+    });
+    // Taken by a worker that died mid-contract: its lease ran out, its job stays locked.
+    await updateJob(
+      id,
+      `locked_by = 'dead-worker', locked_at = now() - interval '1 minute'`,
+    );
+    await knex('migrations')
+      .where({ id })
+      .update({
+        status: 'succeeded',
+        lease_owner: 'dead-worker',
+        lease_expires_at: knex.raw(`now() - interval '1 second'`),
+      });
+    const operationJobs = async () =>
+      (
+        await knex.raw(
+          `SELECT key, locked_by AS "lockedBy", payload FROM ${SCHEMA}._private_jobs
+            WHERE payload->>'migrationId' = ? ORDER BY id`,
+          [id],
+        )
+      ).rows;
+    const payload = {
+      migrationId: id,
+      operation: 'contract',
+      requestId,
+      actor: 'user:default/tester',
+    };
+
+    expect(await sweeper.sweep()).toEqual([id]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      `Migration ${id} lost the worker of its rollback or contract; re-queued`,
+    );
+    expect(await operationJobs()).toEqual([
+      { key: null, lockedBy: 'dead-worker', payload },
+      { key: `operate:${id}:${requestId}`, lockedBy: null, payload },
+    ]);
+    // Free for any worker, and not swept again within the grace.
+    expect(await knex('migrations').where({ id }).first('lease_owner')).toEqual(
+      {
+        lease_owner: null,
+      },
+    );
+    expect(await sweeper.sweep()).toEqual([]);
+    expect(await operationJobs()).toHaveLength(2);
+  });
+
   describe('consumers', () => {
     /** A consumer row as a job leaves it: in `state`, claimed until `until` (SQL). */
     const consumerRow = (

@@ -75,6 +75,15 @@ export class LeaseSweeper {
         ),
       id => `Migration ${id} was queued with no job left to run it; re-queued`,
     );
+    const operations = await this.attempt(
+      () =>
+        store.requeueExpiredOperations(
+          (tx, id) => queue.requeueOperations(tx, id),
+          graceMs,
+        ),
+      id =>
+        `Migration ${id} lost the worker of its rollback or contract; re-queued`,
+    );
     // Nothing else advances these: their job is locked by the dead worker, and a
     // job that found the claim live asked its holder for a pass and ended.
     const consumers = this.deps.consumers;
@@ -89,7 +98,7 @@ export class LeaseSweeper {
           ref => `Consumer of migration ${ref} lost its worker; re-queued`,
         )
       : [];
-    return [...resumed, ...stranded, ...orphaned];
+    return [...resumed, ...stranded, ...operations, ...orphaned];
   }
 
   /** One part of a sweep; a failure is logged and retried at the next sweep. */
