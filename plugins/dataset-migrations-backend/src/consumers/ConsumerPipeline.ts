@@ -23,6 +23,7 @@ import {
   type StepInput,
 } from './steps/stepContext';
 import { verify } from './steps/verify';
+import { asInterruption } from '../jobs/databaseLoss';
 import type {
   ConsumerChange,
   MigrationAnnouncer,
@@ -208,7 +209,10 @@ export class ConsumerPipeline {
         // the job is retried and the follow-up comes back; nothing is failed.
         if (
           !(error instanceof ConsumerFailed) &&
-          (from === 'pr-opened' || from === 'merged')
+          (from === 'pr-opened' ||
+            from === 'merged' ||
+            // The plugin's database went away: the job is retried, nothing failed.
+            asInterruption(error) !== error)
         )
           throw error;
         const failure: ConsumerFailure =
