@@ -46,6 +46,8 @@ export interface ChaosOptions {
   /** Mean time between terminations of the replicas' connections. */
   terminateEveryMs: number;
   lease: string;
+  /** At most this many kills a round (a run's own stages take at most 4 of them). */
+  killsPerRound?: number;
   log: (line: string) => void;
   /** Given the way to tear everything down, e.g. for a signal handler. */
   onStarted?: (close: () => Promise<void>) => void;
@@ -176,7 +178,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         field,
         pending,
         rand,
-        budget: options.kills - report.kills.length,
+        budget: Math.min(
+          options.killsPerRound ?? 8,
+          options.kills - report.kills.length,
+        ),
         restartPostgres: round === 3,
         idleTransaction: round === 2,
         reader: kind === 'forward',
@@ -317,7 +322,8 @@ function aimsFor(
         ];
   const aims: KillPoint[] = [];
   let stages = 0;
-  for (const point of order) {
+  // The operation and consumer steps first: a round has one of each, and many stages.
+  for (const point of [...order].reverse()) {
     if (aims.length >= budget) break;
     const at = pending.indexOf(point);
     if (at < 0) continue;
@@ -327,7 +333,7 @@ function aimsFor(
     pending.splice(at, 1);
     aims.push(point);
   }
-  return aims;
+  return aims.sort((a, b) => order.indexOf(a) - order.indexOf(b));
 }
 
 /**
