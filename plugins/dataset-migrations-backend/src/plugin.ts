@@ -227,6 +227,8 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           enqueueConsumer,
           resumeIfDecided,
           announcer,
+          // A dead worker's consumers resume about a lease later, as its runs do.
+          claimLeaseMs: worker.leaseMs,
           // A campaign's pull requests within its throttles; merged when it may.
           campaigns: {
             pullRequests: new CampaignPullRequestSlots(
@@ -300,6 +302,10 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             logger,
             intervalMs: LeaseSweeper.intervalFor(worker.leaseMs),
             graceMs: worker.leaseMs,
+            consumers: {
+              listExpiredClaims: () => consumers.listExpiredClaims(),
+              enqueueConsumer,
+            },
           });
           // Start once the backend serves: a job may call the catalog straight away.
           lifecycle.addStartupHook(async () => {

@@ -23,6 +23,10 @@ export interface ReplicaOptions {
   engines: Record<string, JsonObject>;
   /** `datasetMigrations.worker`. */
   worker?: { enabled?: boolean; concurrency?: number; lease?: string };
+  /** `datasetMigrations.consumers` (e.g. `localGit.roots`), if consumers are migrated. */
+  consumers?: JsonObject;
+  /** `datasetMigrations.contract`, e.g. `{ retention: '0s' }`. */
+  contract?: JsonObject;
   /** Backend log level; logs go to the console (the child's stdout/stderr). Default `none`. */
   logLevel?: 'none' | 'error' | 'warn' | 'info' | 'debug';
 }
@@ -56,6 +60,8 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
               approvals: { required: [] },
               worker: options.worker ?? {},
               engines: options.engines,
+              ...(options.consumers ? { consumers: options.consumers } : {}),
+              ...(options.contract ? { contract: options.contract } : {}),
             },
           },
         }),

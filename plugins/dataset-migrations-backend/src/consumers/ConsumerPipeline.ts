@@ -23,6 +23,7 @@ import {
   type StepInput,
 } from './steps/stepContext';
 import { verify } from './steps/verify';
+import { asInterruption } from '../jobs/databaseLoss';
 import type {
   ConsumerChange,
   MigrationAnnouncer,
@@ -38,6 +39,11 @@ export interface ConsumerPipelineOptions extends StepDependencies {
   resumeIfDecided?(migrationId: string): Promise<void>;
   /** Told of each consumer change a step commits. */
   announcer?: MigrationAnnouncer;
+  /**
+   * How long a consumer stays with a job that stopped renewing its claim (its
+   * worker died). Default two minutes; the plugin uses the worker's lease.
+   */
+  claimLeaseMs?: number;
 }
 
 /** The step that moves a consumer on from each state; settled states have none. */
@@ -134,9 +140,10 @@ export class ConsumerPipeline {
   ): Promise<void> {
     const { consumers } = this.options;
     const owner = randomUUID();
+    const leaseMs = this.options.claimLeaseMs ?? CLAIM_LEASE_MS;
     const claim = () =>
       consumers.claim(migrationId, entityRef, owner, {
-        leaseMs: CLAIM_LEASE_MS,
+        leaseMs,
         requestPass: !wait,
       });
     while (!(await claim())) {
@@ -145,7 +152,7 @@ export class ConsumerPipeline {
     }
     const renewal = setInterval(
       () => claim().catch(() => undefined),
-      CLAIM_LEASE_MS / 4,
+      leaseMs / 4,
     );
     renewal.unref();
     let holding = true;
@@ -202,7 +209,10 @@ export class ConsumerPipeline {
         // the job is retried and the follow-up comes back; nothing is failed.
         if (
           !(error instanceof ConsumerFailed) &&
-          (from === 'pr-opened' || from === 'merged')
+          (from === 'pr-opened' ||
+            from === 'merged' ||
+            // The plugin's database went away: the job is retried, nothing failed.
+            asInterruption(error) !== error)
         )
           throw error;
         const failure: ConsumerFailure =

@@ -24,4 +24,12 @@ export interface ConsumerClaims {
     entityRef: string,
     owner: string,
   ): Promise<boolean>;
+  /**
+   * Consumers in the middle of a step (patch, verify, pull request) whose claim
+   * ran out: a live job renews its claim, so its worker died, and its job stays
+   * locked in graphile-worker for hours.
+   */
+  listExpiredClaims(): Promise<
+    Array<{ migrationId: string; entityRef: string }>
+  >;
 }

@@ -60,6 +60,7 @@ export class ConsumerStore implements AllParts {
 
   readonly claim: AllParts['claim'];
   readonly releaseClaim: AllParts['releaseClaim'];
+  readonly listExpiredClaims: AllParts['listExpiredClaims'];
 
   constructor(knex: Knex) {
     const ledger = new DatabaseConsumerLedgerStore(knex);
@@ -96,5 +97,6 @@ export class ConsumerStore implements AllParts {
     const claims = new DatabaseConsumerClaims(knex);
     this.claim = claims.claim.bind(claims);
     this.releaseClaim = claims.releaseClaim.bind(claims);
+    this.listExpiredClaims = claims.listExpiredClaims.bind(claims);
   }
 }

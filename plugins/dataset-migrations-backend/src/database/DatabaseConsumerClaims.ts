@@ -54,4 +54,19 @@ export class DatabaseConsumerClaims implements ConsumerClaims {
     );
     return rows[0]?.released ?? true;
   }
+
+  async listExpiredClaims(): Promise<
+    Array<{ migrationId: string; entityRef: string }>
+  > {
+    const rows: { migration_id: string; entity_ref: string }[] =
+      await this.knex(TABLE)
+        .whereNotNull('claimed_by')
+        .where('claimed_until', '<', this.knex.fn.now())
+        .whereIn('state', ['discovered', 'patched', 'verified'])
+        .select('migration_id', 'entity_ref');
+    return rows.map(r => ({
+      migrationId: r.migration_id,
+      entityRef: r.entity_ref,
+    }));
+  }
 }

@@ -58,6 +58,7 @@ export class DatabaseMigrationStore implements MigrationStore {
   readonly renewLease: MigrationStore['renewLease'];
   readonly requeueExpiredRuns: MigrationStore['requeueExpiredRuns'];
   readonly requeueStrandedRuns: MigrationStore['requeueStrandedRuns'];
+  readonly requeueExpiredOperations: MigrationStore['requeueExpiredOperations'];
   readonly getCheckpoint: MigrationStore['getCheckpoint'];
   readonly setCheckpoint: MigrationStore['setCheckpoint'];
   readonly clearCheckpoints: MigrationStore['clearCheckpoints'];
@@ -107,6 +108,8 @@ export class DatabaseMigrationStore implements MigrationStore {
     this.renewLease = journal.renewLease.bind(journal);
     this.requeueExpiredRuns = journal.requeueExpiredRuns.bind(journal);
     this.requeueStrandedRuns = journal.requeueStrandedRuns.bind(journal);
+    this.requeueExpiredOperations =
+      journal.requeueExpiredOperations.bind(journal);
     this.getCheckpoint = journal.getCheckpoint.bind(journal);
     this.setCheckpoint = journal.setCheckpoint.bind(journal);
     this.clearCheckpoints = journal.clearCheckpoints.bind(journal);

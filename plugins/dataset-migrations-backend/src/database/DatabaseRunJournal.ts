@@ -116,6 +116,26 @@ export class DatabaseRunJournal implements RunJournal {
     });
   }
 
+  async requeueExpiredOperations(
+    enqueue: Enqueue,
+    graceMs: number,
+  ): Promise<string[]> {
+    return this.knex.transaction(async tx => {
+      // A finished run is leased only while an operation works on it.
+      const rows: { id: string }[] = await tx('migrations')
+        .where({ status: 'succeeded' })
+        .whereNotNull('lease_owner')
+        .where('lease_expires_at', '<', tx.fn.now())
+        .update({
+          lease_owner: null,
+          lease_expires_at: leaseEnd(tx, graceMs),
+        })
+        .returning('id');
+      for (const { id } of rows) await enqueue(asStoreTransaction(tx), id);
+      return rows.map(r => r.id);
+    });
+  }
+
   async requeueStrandedRuns(
     enqueue: Enqueue,
     liveJobs: LiveJobs,

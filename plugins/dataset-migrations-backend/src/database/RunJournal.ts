@@ -61,6 +61,15 @@ export interface RunJournal {
     liveJobs: LiveJobs,
     graceMs: number,
   ): Promise<string[]>;
+  /**
+   * Finished runs whose rollback or contract lost its worker (the operation's
+   * lease ran out): frees each for any worker, hands it to `enqueue` (which
+   * queues its operation again), and does not sweep it again for `graceMs`.
+   */
+  requeueExpiredOperations(
+    enqueue: Enqueue,
+    graceMs: number,
+  ): Promise<string[]>;
 
   getCheckpoint<T>(id: string, name: string): Promise<T | undefined>;
   /**

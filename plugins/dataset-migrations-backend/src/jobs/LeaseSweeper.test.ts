@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
+import { ConsumerStore } from '../database/ConsumerStore';
 import { JobQueue } from '../queue/JobQueue';
 import { LeaseSweeper } from './LeaseSweeper';
 
@@ -188,5 +189,140 @@ describe('LeaseSweeper', () => {
     expect(await sweeper.sweep()).toEqual([running, stranded]);
     expect(await jobsOf(running)).toEqual([waitingJob(running)]);
     expect(await jobsOf(stranded)).toEqual([waitingJob(stranded)]);
+  });
+  it('queues again a rollback or contract whose worker died, with its payload, once its lease ran out', async () => {
+    const id = await queueRun();
+    // The run itself finished: its job is done and gone.
+    await loseJob(id);
+    const requestId = randomUUID();
+    await queue.enqueueOperation({
+      migrationId: id,
+      operation: 'contract',
+      requestId,
+      actor: 'user:default/tester',
+    });
+    // Taken by a worker that died mid-contract: its lease ran out, its job stays locked.
+    await updateJob(
+      id,
+      `locked_by = 'dead-worker', locked_at = now() - interval '1 minute'`,
+    );
+    await knex('migrations')
+      .where({ id })
+      .update({
+        status: 'succeeded',
+        lease_owner: 'dead-worker',
+        lease_expires_at: knex.raw(`now() - interval '1 second'`),
+      });
+    const operationJobs = async () =>
+      (
+        await knex.raw(
+          `SELECT key, locked_by AS "lockedBy", payload FROM ${SCHEMA}._private_jobs
+            WHERE payload->>'migrationId' = ? ORDER BY id`,
+          [id],
+        )
+      ).rows;
+    const payload = {
+      migrationId: id,
+      operation: 'contract',
+      requestId,
+      actor: 'user:default/tester',
+    };
+
+    expect(await sweeper.sweep()).toEqual([id]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      `Migration ${id} lost the worker of its rollback or contract; re-queued`,
+    );
+    expect(await operationJobs()).toEqual([
+      { key: null, lockedBy: 'dead-worker', payload },
+      { key: `operate:${id}:${requestId}`, lockedBy: null, payload },
+    ]);
+    // Free for any worker, and not swept again within the grace.
+    expect(await knex('migrations').where({ id }).first('lease_owner')).toEqual(
+      {
+        lease_owner: null,
+      },
+    );
+    expect(await sweeper.sweep()).toEqual([]);
+    expect(await operationJobs()).toHaveLength(2);
+  });
+
+  describe('consumers', () => {
+    /** A consumer row as a job leaves it: in `state`, claimed until `until` (SQL). */
+    const consumerRow = (
+      migrationId: string,
+      name: string,
+      state: string,
+      until: string | null,
+    ) =>
+      knex('migration_consumers').insert({
+        migration_id: migrationId,
+        entity_ref: `component:default/${name}`,
+        state,
+        claimed_by: until ? randomUUID() : null,
+        claimed_until: until ? knex.raw(until) : null,
+      });
+
+    const consumerJobs = async () =>
+      (
+        await knex.raw(
+          `SELECT key, locked_by AS "lockedBy" FROM ${SCHEMA}._private_jobs
+            WHERE task_id = (SELECT id FROM ${SCHEMA}._private_tasks WHERE identifier = 'dataset-migrations.advance-consumer')
+            ORDER BY id`,
+        )
+      ).rows;
+
+    it('re-enqueues a consumer whose worker died in a step, once its claim ran out, and no other', async () => {
+      const id = await queueRun();
+      const consumers = new ConsumerStore(knex);
+      const withConsumers = new LeaseSweeper({
+        store,
+        queue,
+        logger,
+        intervalMs: 60_000,
+        graceMs: 30_000,
+        consumers: {
+          listExpiredClaims: () => consumers.listExpiredClaims(),
+          enqueueConsumer: (migrationId, entityRef) =>
+            queue.enqueueConsumer(migrationId, entityRef),
+        },
+      });
+      // Killed while verifying its patch: the claim ran out, the job stays locked by the dead worker.
+      await consumerRow(
+        id,
+        'orphaned',
+        'patched',
+        `now() - interval '1 second'`,
+      );
+      await queue.enqueueConsumer(id, 'component:default/orphaned');
+      await knex.raw(
+        `UPDATE ${SCHEMA}._private_jobs SET locked_by = 'dead-worker', locked_at = now() - interval '1 minute'`,
+      );
+      // A step still running on a live worker, a consumer waiting for its merge, one never claimed.
+      await consumerRow(
+        id,
+        'working',
+        'verified',
+        `now() + interval '1 minute'`,
+      );
+      await consumerRow(
+        id,
+        'waiting',
+        'pr-opened',
+        `now() - interval '1 second'`,
+      );
+      await consumerRow(id, 'fresh', 'discovered', null);
+
+      expect(await withConsumers.sweep()).toEqual([
+        `${id} component:default/orphaned`,
+      ]);
+      expect(logger.warn).toHaveBeenCalledWith(
+        `Consumer of migration ${id} component:default/orphaned lost its worker; re-queued`,
+      );
+      // A new job next to the dead one, which graphile-worker would free only after hours.
+      expect(await consumerJobs()).toEqual([
+        { key: null, lockedBy: 'dead-worker' },
+        { key: `consumer:${id}:component:default/orphaned`, lockedBy: null },
+      ]);
+    });
   });
 });

@@ -26,6 +26,13 @@ export class LeaseSweeper {
       intervalMs: number;
       /** Time a requeued run gets to be claimed before it is swept again. */
       graceMs: number;
+      /** Consumers whose worker died in the middle of a step, and their jobs. */
+      consumers?: {
+        listExpiredClaims(): Promise<
+          Array<{ migrationId: string; entityRef: string }>
+        >;
+        enqueueConsumer(migrationId: string, entityRef: string): Promise<void>;
+      };
     },
   ) {}
 
@@ -68,7 +75,30 @@ export class LeaseSweeper {
         ),
       id => `Migration ${id} was queued with no job left to run it; re-queued`,
     );
-    return [...resumed, ...stranded];
+    const operations = await this.attempt(
+      () =>
+        store.requeueExpiredOperations(
+          (tx, id) => queue.requeueOperations(tx, id),
+          graceMs,
+        ),
+      id =>
+        `Migration ${id} lost the worker of its rollback or contract; re-queued`,
+    );
+    // Nothing else advances these: their job is locked by the dead worker, and a
+    // job that found the claim live asked its holder for a pass and ended.
+    const consumers = this.deps.consumers;
+    const orphaned = consumers
+      ? await this.attempt(
+          async () => {
+            const expired = await consumers.listExpiredClaims();
+            for (const c of expired)
+              await consumers.enqueueConsumer(c.migrationId, c.entityRef);
+            return expired.map(c => `${c.migrationId} ${c.entityRef}`);
+          },
+          ref => `Consumer of migration ${ref} lost its worker; re-queued`,
+        )
+      : [];
+    return [...resumed, ...stranded, ...operations, ...orphaned];
   }
 
   /** One part of a sweep; a failure is logged and retried at the next sweep. */

@@ -376,6 +376,35 @@ describe('MigrationRunner', () => {
         s.rowsDone,
       ]);
 
+    it('is interrupted, not failed, when the plugin database loses a connection in the middle of a step', async () => {
+      const id = await queue();
+      // What knex throws when the server ends the plugin database session a
+      // step's bookkeeping runs on (a restart, pg_terminate_backend).
+      const lost = new Error(
+        'update "migration_steps" set "status" = $1 where "migration_id" = $2 - Connection terminated unexpectedly',
+      );
+      engine.migrate.mockImplementationOnce(async run => {
+        await run.step('copy-rows', async () => {
+          throw lost;
+        });
+      });
+      await runner.run(id);
+      expect((await details(id)).status).toBe('running');
+      expect(await messages(id)).toContainEqual(
+        'warn:-:interrupted: the plugin database is unavailable: update "migration_steps" set "status" = $1 where "migration_id" = $2 - Connection terminated unexpectedly; the run resumes from its checkpoints',
+      );
+      // A plain failure of the step still fails the run.
+      engine.migrate.mockImplementationOnce(async () => {
+        throw new Error('division by zero');
+      });
+      await knex('migrations').where({ id }).update({ lease_owner: null });
+      await runner.run(id);
+      expect(await details(id)).toMatchObject({
+        status: 'failed',
+        failureReason: 'division by zero',
+      });
+    });
+
     it('stops an attempt whose lease another worker took, and leaves the run to that worker', async () => {
       const id = await queue();
       const logger = mockServices.logger.mock();

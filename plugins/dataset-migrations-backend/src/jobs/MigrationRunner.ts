@@ -33,6 +33,7 @@ import type {
 import { meterStages, type StageMeter } from '../metrics/meterStages';
 
 import { recordReadsBaseline } from './previousShapeReads';
+import { asInterruption } from './databaseLoss';
 /** A schema as "name type, …", to compare what was reviewed with what would run. */
 function shapeOf(fields: { name: string; type: string }[]): string {
   return fields.map(f => `${f.name} ${f.type}`).join(', ');
@@ -216,7 +217,8 @@ export class MigrationRunner {
             log(`could not queue the consumers' migration: ${error}`, 'warn'),
           );
       }
-    } catch (error) {
+    } catch (caught) {
+      const error = asInterruption(caught);
       if (error instanceof MigrationInterruptedError) {
         await this.interrupted(migrationId, lease, held.lost, error, log);
         return;

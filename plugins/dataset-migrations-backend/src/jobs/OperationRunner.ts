@@ -30,6 +30,7 @@ import {
 import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
 import { meterStages, type StageMeter } from '../metrics/meterStages';
 import { describeReads, judgeReads } from './previousShapeReads';
+import { asInterruption } from './databaseLoss';
 
 export interface OperationRunnerOptions {
   store: MigrationStore;
@@ -130,8 +131,9 @@ export class OperationRunner {
         override = gate.override;
       }
       await engine[operation](run);
-    } catch (error) {
+    } catch (caught) {
       // Interrupted, the job is retried and finds where the run is.
+      const error = asInterruption(caught);
       if (error instanceof MigrationInterruptedError) throw error;
       return { refused: `${operation} refused: ${(error as Error).message}` };
     }

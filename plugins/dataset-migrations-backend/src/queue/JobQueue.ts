@@ -235,6 +235,28 @@ export class JobQueue {
   }
 
   /**
+   * Queues again the operations (rollback, contract) of a run taken by a worker
+   * that died: a copy of each job it held, with its payload, since graphile-worker
+   * frees a dead worker's job only after hours. A copy that finds the operation
+   * done only answers (the runner is safe to run twice).
+   */
+  async requeueOperations(
+    executor: Executor,
+    migrationId: string,
+  ): Promise<void> {
+    await knexOf(executor).raw(
+      // graphile-worker's public view has no payload; its private tables do.
+      `SELECT ${this.schemaName}.add_job(
+         identifier := t.identifier, payload := j.payload, job_key := j.key, max_attempts := 5)
+         FROM ${this.schemaName}._private_jobs j
+         JOIN ${this.schemaName}._private_tasks t ON t.id = j.task_id
+        WHERE t.identifier = ? AND j.payload->>'migrationId' = ?
+          AND j.locked_at IS NOT NULL AND j.key IS NOT NULL`,
+      [OPERATE_MIGRATION_TASK, migrationId],
+    );
+  }
+
+  /**
    * Schedules a look at a campaign at `runAt` (now when omitted). One waiting job per
    * campaign: a repeat collapses into it, and the earlier of the two times wins, so a
    * tick scheduling its next look far ahead never delays one asked for sooner.

@@ -1,0 +1,97 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, type Pool } from 'pg';
+import { HARNESS_APP } from './world';
+
+/**
+ * The faults besides kills: the server's own hand on the worker's connections,
+ * an idle transaction, a long reader, a restart.
+ */
+
+/**
+ * Terminates every session of the two databases that is not the suite's own (the
+ * replicas'), every `everyMs` on average, until stopped. Returns how many
+ * sessions it ended.
+ */
+export function terminateConnectionsRepeatedly(
+  admin: Pool,
+  everyMs: number,
+  random: () => number,
+) {
+  let stopped = false;
+  let rounds = 0;
+  let sessions = 0;
+  const loop = (async () => {
+    while (!stopped) {
+      await sleep(everyMs * (0.5 + random()));
+      if (stopped) break;
+      const { rows } = await admin
+        .query(
+          `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+            WHERE datname IN ('plugin', 'warehouse') AND pid <> pg_backend_pid()
+              AND coalesce(application_name, '') NOT LIKE $1 || '%'`,
+          [HARNESS_APP],
+        )
+        .catch(() => ({ rows: [{ n: 0 }] }));
+      rounds += 1;
+      sessions += rows[0].n;
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      return { rounds, sessions };
+    },
+  };
+}
+
+/**
+ * A session on the warehouse that opens a transaction, takes a transaction id
+ * and stays idle in it until released: an application that forgot to commit.
+ */
+export async function holdIdleTransaction(url: string) {
+  const client = new Client({
+    connectionString: url,
+    application_name: `${HARNESS_APP}-idle`,
+  });
+  client.on('error', () => {});
+  await client.connect();
+  await client.query('BEGIN');
+  const { rows } = await client.query('SELECT txid_current()::text AS xid');
+  return {
+    xid: rows[0].xid as string,
+    /** Commits (so it was open the whole time) and disconnects. */
+    async release(): Promise<void> {
+      await client.query('COMMIT');
+      await client.end();
+    },
+  };
+}
+
+/**
+ * A reader holding the dataset's name for `holdMs` (one statement, so its lock
+ * stays for all of it): started just before cut-over, the switch has to wait for
+ * it or step back. Resolves with the rows it counted, or rejects with its error.
+ */
+export async function longReader(
+  url: string,
+  relation: string,
+  holdMs: number,
+): Promise<{ rows: number; ms: number }> {
+  const client = new Client({
+    connectionString: url,
+    application_name: `${HARNESS_APP}-reader`,
+  });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const started = Date.now();
+    const { rows } = await client.query(
+      `SELECT count(*)::bigint AS n FROM ${relation}, (SELECT pg_sleep($1)) AS hold`,
+      [holdMs / 1000],
+    );
+    return { rows: Number(rows[0].n), ms: Date.now() - started };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
