@@ -60,6 +60,7 @@ export async function verify(
           cwd: dir,
           timeoutMs: limits.commandTimeoutMs,
           memoryMb: limits.commandMemoryMb,
+          isolation: limits.commandIsolation,
         }),
     );
     evidence = result;
