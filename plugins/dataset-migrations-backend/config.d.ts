@@ -176,6 +176,14 @@ export interface Config {
             };
         /** For `postgres`: connections held open to the engine. Default 4. */
         maxConnections?: number;
+        /**
+         * For `postgres`: the schema of the engine's own objects (each run's trigger
+         * functions and its tables of deleted keys and failed writes), kept out of the
+         * datasets' schemas. Created by the first run if missing, which needs CREATE
+         * on the database; or create it for the engine's role beforehand. Default
+         * `dataset_migrations_engine`.
+         */
+        bookkeepingSchema?: string;
         /** For `postgres`: how the backfill paces itself. */
         backfill?: {
           /** Upper bound of a batch. Default 200000. */

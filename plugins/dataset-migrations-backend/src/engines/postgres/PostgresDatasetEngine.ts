@@ -103,8 +103,8 @@ export class PostgresDatasetEngine implements DatasetEngine {
     return readsOfPreviousShape(this.db, run);
   }
 
-  close(): Promise<void> {
-    return this.db.close();
+  async close(): Promise<void> {
+    await this.db.close();
   }
 }
 
@@ -117,9 +117,10 @@ export const postgresEngineFactory: DatasetEngineFactory = {
   type: 'postgres',
   create({ name, config, logger }) {
     const settings = readPostgresEngineConfig(config);
-    return new PostgresDatasetEngine(
-      new Connections(createPool(name, settings, logger)),
-      settings.backfill,
+    const db = new Connections(
+      createPool(name, settings, logger),
+      settings.bookkeepingSchema,
     );
+    return new PostgresDatasetEngine(db, settings.backfill);
   },
 };

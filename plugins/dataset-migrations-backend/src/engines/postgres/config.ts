@@ -21,7 +21,14 @@ export interface PostgresEngineConfig {
   /** Connections held open to the engine. */
   maxConnections: number;
   backfill: BackfillSettings;
+  /**
+   * The schema of the engine's own objects (trigger functions, tables of failed
+   * writes and deleted keys), so none is left in a dataset's schema; created if missing.
+   */
+  bookkeepingSchema: string;
 }
+
+export const DEFAULT_BOOKKEEPING_SCHEMA = 'dataset_migrations_engine';
 
 export const DEFAULT_BACKFILL: BackfillSettings = {
   maxBatchRows: 200_000,
@@ -38,6 +45,9 @@ export function readPostgresEngineConfig(config: Config): PostgresEngineConfig {
     },
     maxConnections: config.getOptionalNumber('maxConnections') ?? 4,
     backfill: readBackfill(config.getOptionalConfig('backfill')),
+    bookkeepingSchema:
+      config.getOptionalString('bookkeepingSchema') ??
+      DEFAULT_BOOKKEEPING_SCHEMA,
   };
 }
 
