@@ -184,6 +184,25 @@ export interface Config {
          * `dataset_migrations_engine`.
          */
         bookkeepingSchema?: string;
+        /**
+         * For `postgres`: the role shadow checks run consumer SQL as. It logs in by
+         * itself, so the SQL cannot switch back to the engine's role, and before
+         * each check the engine grants it USAGE on the dataset's schema and SELECT
+         * on the two versions compared, nothing else. A superuser, or a member of
+         * pg_read_server_files, pg_write_server_files, pg_execute_server_program or
+         * pg_read_all_data, is refused. Missing, the engine creates it (LOGIN
+         * NOINHERIT), which needs CREATEROLE.
+         */
+        shadowCheck?: {
+          /** Default `dataset_migrations_shadow`. */
+          user?: string;
+          /**
+           * Default: derived from the engine's own password (the same on every
+           * replica). Required when the engine connects without a password.
+           * @visibility secret
+           */
+          password?: string;
+        };
         /** For `postgres`: how the backfill paces itself. */
         backfill?: {
           /** Upper bound of a batch. Default 200000. */

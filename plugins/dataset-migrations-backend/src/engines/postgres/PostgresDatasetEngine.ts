@@ -16,11 +16,8 @@ import type {
 import { loadSqlParser } from '../../sql/sqlParser';
 import { compareQueries } from './capabilities/queryComparison';
 import { sampleOverlap } from './capabilities/sampling';
-import {
-  DEFAULT_BACKFILL,
-  readPostgresEngineConfig,
-  type BackfillSettings,
-} from './config';
+import { ShadowReader } from './capabilities/shadowReader';
+import { readPostgresEngineConfig, type BackfillSettings } from './config';
 import { Connections, createPool } from './connection';
 import { checkExpression } from './expressions';
 import { introspect } from './introspection';
@@ -47,7 +44,9 @@ import { migrate } from './stages/runStages';
 export class PostgresDatasetEngine implements DatasetEngine {
   constructor(
     private readonly db: Connections,
-    private readonly backfill: BackfillSettings = DEFAULT_BACKFILL,
+    private readonly backfill: BackfillSettings,
+    /** Consumer SQL runs as this role, never the engine's. */
+    private readonly shadowReader: ShadowReader,
   ) {}
 
   introspect(dataset: DatasetLocation): Promise<DatasetSchema> {
@@ -78,7 +77,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
   }
 
   compareQueries(comparison: QueryComparisonRequest): Promise<QueryComparison> {
-    return compareQueries(this.db, comparison);
+    return compareQueries(this.shadowReader, comparison);
   }
 
   plan(request: DatasetMigrationPlanRequest): Promise<PlannedStage[]> {
@@ -104,6 +103,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
   }
 
   async close(): Promise<void> {
+    await this.shadowReader.close();
     await this.db.close();
   }
 }
@@ -121,6 +121,10 @@ export const postgresEngineFactory: DatasetEngineFactory = {
       createPool(name, settings, logger),
       settings.bookkeepingSchema,
     );
-    return new PostgresDatasetEngine(db, settings.backfill);
+    return new PostgresDatasetEngine(
+      db,
+      settings.backfill,
+      new ShadowReader(db, settings, name, logger),
+    );
   },
 };

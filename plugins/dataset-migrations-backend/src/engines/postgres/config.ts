@@ -26,6 +26,8 @@ export interface PostgresEngineConfig {
    * writes and deleted keys), so none is left in a dataset's schema; created if missing.
    */
   bookkeepingSchema: string;
+  /** The role shadow checks run consumer SQL as (see ShadowReader). */
+  shadowCheck: { user: string; password?: string };
 }
 
 export const DEFAULT_BOOKKEEPING_SCHEMA = 'dataset_migrations_engine';
@@ -48,6 +50,12 @@ export function readPostgresEngineConfig(config: Config): PostgresEngineConfig {
     bookkeepingSchema:
       config.getOptionalString('bookkeepingSchema') ??
       DEFAULT_BOOKKEEPING_SCHEMA,
+    shadowCheck: {
+      user:
+        config.getOptionalString('shadowCheck.user') ??
+        'dataset_migrations_shadow',
+      password: config.getOptionalString('shadowCheck.password'),
+    },
   };
 }
 
