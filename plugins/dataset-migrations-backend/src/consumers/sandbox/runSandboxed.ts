@@ -43,6 +43,8 @@ const SANDBOX_GROUP = 'nogroup';
 const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
 /** Between SIGTERM and SIGKILL on timeout. */
 const KILL_GRACE_MS = 2000;
+/** How long setting up the namespaces may take before the attempt is given up. */
+const SETUP_TIMEOUT_MS = 30_000;
 /** How long to wait for the pipes to drain once the command has exited. */
 const DRAIN_MS = 1000;
 
@@ -165,9 +167,6 @@ async function run(
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk));
   const setup = child.stdio[3] as NodeJS.ReadableStream | undefined;
   let setupSaid = '';
-  setup?.on('data', (chunk: Buffer) => {
-    setupSaid += chunk.toString('utf8');
-  });
 
   const killGroup = (signal: NodeJS.Signals) => {
     try {
@@ -179,15 +178,34 @@ async function run(
   let timedOut = false;
   let sent: NodeJS.Signals | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    sent = 'SIGTERM';
-    killGroup('SIGTERM');
-    graceTimer = setTimeout(() => {
-      sent = 'SIGKILL';
-      killGroup('SIGKILL');
-    }, KILL_GRACE_MS);
-  }, options.timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const startClock = () => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      sent = 'SIGTERM';
+      killGroup('SIGTERM');
+      graceTimer = setTimeout(() => {
+        sent = 'SIGKILL';
+        killGroup('SIGKILL');
+      }, KILL_GRACE_MS);
+    }, options.timeoutMs);
+  };
+  // The time limit is the command's: it starts once the sandbox is set up, which
+  // has a bound of its own (a busy machine may take a while to make namespaces).
+  const setupTimer = setup
+    ? setTimeout(() => killGroup('SIGKILL'), SETUP_TIMEOUT_MS)
+    : undefined;
+  if (setup) {
+    setup.on('data', (chunk: Buffer) => {
+      setupSaid += chunk.toString('utf8');
+      if (!timer && setupSaid.includes(READY)) {
+        clearTimeout(setupTimer);
+        startClock();
+      }
+    });
+  } else {
+    startClock();
+  }
 
   try {
     const { code, signal } = await new Promise<{
@@ -238,6 +256,7 @@ async function run(
   } finally {
     clearTimeout(timer);
     clearTimeout(graceTimer);
+    clearTimeout(setupTimer);
     child.stdout!.destroy();
     child.stderr!.destroy();
     (setup as { destroy?: () => void } | undefined)?.destroy?.();
