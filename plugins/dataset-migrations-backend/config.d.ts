@@ -58,6 +58,32 @@ export interface Config {
         timeout?: string | HumanDuration;
         /** Address-space limit per process, in MiB. Default 4096. */
         memoryMb?: number;
+        /**
+         * Let the command reach the network (the host's: its ports on 127.0.0.1, the
+         * database, the internet). Default false: it gets a network namespace with
+         * only a loopback of its own.
+         */
+        network?: boolean;
+      };
+      /**
+       * How verify commands and the coding agent are kept from the backend. They run
+       * in PID, mount and network namespaces of their own (`unshare`: as root, or
+       * through a user namespace where unprivileged ones are allowed): everything a
+       * command starts dies with it, and it sees only the system directories
+       * (/usr, /bin, /lib*, /etc, /opt), the backend's node, `readOnlyPaths` and its
+       * working copy, none of the backend's files. When the namespaces cannot be
+       * made, the command is not run and its consumer fails naming why.
+       */
+      sandbox?: {
+        /**
+         * Default true. False runs commands without namespaces (a process group,
+         * `nobody` when the backend is root): they can then read what `nobody`
+         * can, reach the network and leave processes behind. Only for machines where
+         * namespaces cannot be made and the commands are trusted.
+         */
+        namespaces?: boolean;
+        /** Absolute host paths commands may read (a toolchain outside /usr and /opt). */
+        readOnlyPaths?: string[];
       };
       /**
        * Local git repositories (`file://` URLs or absolute paths in a consumer's
@@ -85,6 +111,11 @@ export interface Config {
         maxTurns?: number;
         /** Default 4096. */
         memoryMb?: number;
+        /**
+         * Let the agent reach the network (a hosted model's API). Default false, as
+         * for verify commands.
+         */
+        network?: boolean;
       };
     };
     /** Which migrations wait for a person's approval before they run anything. */
@@ -145,6 +176,33 @@ export interface Config {
             };
         /** For `postgres`: connections held open to the engine. Default 4. */
         maxConnections?: number;
+        /**
+         * For `postgres`: the schema of the engine's own objects (each run's trigger
+         * functions and its tables of deleted keys and failed writes), kept out of the
+         * datasets' schemas. Created by the first run if missing, which needs CREATE
+         * on the database; or create it for the engine's role beforehand. Default
+         * `dataset_migrations_engine`.
+         */
+        bookkeepingSchema?: string;
+        /**
+         * For `postgres`: the role shadow checks run consumer SQL as. It logs in by
+         * itself, so the SQL cannot switch back to the engine's role, and before
+         * each check the engine grants it USAGE on the dataset's schema and SELECT
+         * on the two versions compared, nothing else. A superuser, or a member of
+         * pg_read_server_files, pg_write_server_files, pg_execute_server_program or
+         * pg_read_all_data, is refused. Missing, the engine creates it (LOGIN
+         * NOINHERIT), which needs CREATEROLE.
+         */
+        shadowCheck?: {
+          /** Default `dataset_migrations_shadow`. */
+          user?: string;
+          /**
+           * Default: derived from the engine's own password (the same on every
+           * replica). Required when the engine connects without a password.
+           * @visibility secret
+           */
+          password?: string;
+        };
         /** For `postgres`: how the backfill paces itself. */
         backfill?: {
           /** Upper bound of a batch. Default 200000. */

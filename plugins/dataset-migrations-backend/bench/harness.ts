@@ -31,6 +31,7 @@ import { LocalGitRepositoryReader } from '../src/consumers/repositories/LocalGit
 import { LocalGitScmProvider } from '../src/consumers/scm/LocalGitScmProvider';
 import { LocalRepositoryRoots } from '../src/consumers/repositories/LocalRepositoryRoots';
 import { mapConcurrently } from '../src/consumers/mapConcurrently';
+import { DEFAULT_ISOLATION } from '../src/consumers/sandbox/namespaces';
 
 /** Warnings and errors only: a benchmark's output is its figures. */
 export const quiet: LoggerService = {
@@ -277,6 +278,7 @@ export function benchConsumerPipeline(options: {
       runVerifyCommands: true,
       commandTimeoutMs: 30_000,
       commandMemoryMb: 512,
+      commandIsolation: DEFAULT_ISOLATION,
       shadowTimeoutMs: 30_000,
       maxDepth: 3,
     },

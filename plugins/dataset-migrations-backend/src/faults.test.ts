@@ -82,16 +82,20 @@ async function relkind(knex: Knex, name: string): Promise<string | undefined> {
 }
 
 /** What a run may leave on the warehouse besides its target: the capture trigger, function and deleted-keys table. */
-async function leftovers(knex: Knex) {
+/** The engine's triggers on the dataset, and its objects in the dataset's schema and its own. */
+async function leftovers(knex: Knex, schema = 'public') {
   const { rows: triggers } = await knex.raw(
     `SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-      WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal ORDER BY 1`,
+      WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?) AND NOT t.tgisinternal ORDER BY 1`,
+    [schema],
   );
   const { rows: relations } = await knex.raw(
-    `SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relname LIKE 'dsm\\_%' ORDER BY 1`,
+    `SELECT relname FROM pg_class WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?) AND relname LIKE 'dsm\\_%' ORDER BY 1`,
+    [schema],
   );
   const { rows: functions } = await knex.raw(
-    `SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace AND proname LIKE 'dsm\\_%' ORDER BY 1`,
+    `SELECT proname FROM pg_proc WHERE pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?) AND proname LIKE 'dsm\\_%' ORDER BY 1`,
+    [schema],
   );
   return {
     triggers: triggers.map((r: { tgname: string }) => r.tgname),
@@ -138,11 +142,15 @@ async function expectMigratedExactly(warehouse: Knex) {
     expect.stringMatching(/^dsm_[0-9a-f]{12}_expand$/),
     expect.stringMatching(/^dsm_[0-9a-f]{12}_reverse$/),
   ]);
-  expect(left.functions).toEqual([
+  // Their functions and bookkeeping are in the engine's schema, not the dataset's.
+  expect(left.functions).toEqual([]);
+  expect(left.relations).toEqual([]);
+  const own = await leftovers(warehouse, 'dataset_migrations_engine');
+  expect(own.functions).toEqual([
     expect.stringMatching(/^dsm_[0-9a-f]{12}_expand$/),
     expect.stringMatching(/^dsm_[0-9a-f]{12}_reverse$/),
   ]);
-  expect(left.relations).toEqual([
+  expect(own.relations).toEqual([
     expect.stringMatching(/^dsm_[0-9a-f]{12}_reverse_failures$/),
   ]);
   return source;
@@ -717,11 +725,13 @@ describe('fault injection', () => {
           'ROW(id, user_id, duration, note)',
         ),
       ).toEqual(before);
-      expect(await leftovers(warehouse)).toEqual({
-        triggers: [],
-        relations: [],
-        functions: [],
-      });
+      for (const schema of ['public', 'dataset_migrations_engine']) {
+        expect(await leftovers(warehouse, schema)).toEqual({
+          triggers: [],
+          relations: [],
+          functions: [],
+        });
+      }
     }
 
     it('stops a run mid-backfill and leaves the dataset as it was', async () => {

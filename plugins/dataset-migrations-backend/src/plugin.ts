@@ -243,6 +243,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             runVerifyCommands: consumerSettings.verify.commands,
             commandTimeoutMs: consumerSettings.verify.timeoutMs,
             commandMemoryMb: consumerSettings.verify.memoryMb,
+            commandIsolation: consumerSettings.verify.isolation,
             shadowTimeoutMs: consumerSettings.shadowCheck.timeoutMs,
           },
         });

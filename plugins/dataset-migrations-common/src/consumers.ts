@@ -185,6 +185,11 @@ export interface ShadowCheck {
   /** Why it was skipped, or a sample of rows on one side only. */
   detail?: string;
   differingRows?: Array<{ side: 'before' | 'after'; row: unknown }>;
+  /**
+   * Set, and `differingRows` left out, for a caller who may not read the
+   * dataset: the rows are its data.
+   */
+  differingRowsHidden?: boolean;
 }
 
 /** @public */

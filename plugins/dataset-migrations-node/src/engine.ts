@@ -224,6 +224,12 @@ export interface QueryComparisonRequest {
    * wider type rather than refused as another column.
    */
   allowWidening?: boolean;
+  /**
+   * The relations the queries are meant to read, as `versionRelation` names
+   * them: the dataset's two versions. Consumer SQL is code from outside; an
+   * engine runs it with rights to read these and nothing more.
+   */
+  reads: string[];
 }
 
 /** @public */

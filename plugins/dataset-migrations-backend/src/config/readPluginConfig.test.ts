@@ -19,7 +19,13 @@ describe('readPluginConfig', () => {
         maxDepth: 3,
         followUpIntervalMs: 300_000,
         // Off unless a platform team turns them on: catalog annotations drive both.
-        verify: { commands: false, timeoutMs: 300_000, memoryMb: 4096 },
+        verify: {
+          commands: false,
+          timeoutMs: 300_000,
+          memoryMb: 4096,
+          // Commands run in namespaces of their own, without network.
+          isolation: { namespaces: true, network: false, readOnlyPaths: [] },
+        },
         localGitRoots: [],
         pullRequestReminderAfterMs: 7 * 86_400_000,
         shadowCheck: { timeoutMs: 60_000 },
@@ -102,6 +108,33 @@ describe('readPluginConfig', () => {
     expect(() =>
       read({ consumers: { agent: { command: 'a', timeout: 'soon' } } }),
     ).toThrow(/datasetMigrations\.consumers\.agent\.timeout/);
+  });
+
+  it('reads the sandbox shared by verify commands and the agent, each with its own network', () => {
+    const { verify, agent } = read({
+      consumers: {
+        sandbox: { namespaces: false, readOnlyPaths: ['/opt/dbt'] },
+        agent: { command: 'my-agent', network: true },
+      },
+    }).consumers;
+
+    expect(verify.isolation).toEqual({
+      namespaces: false,
+      network: false,
+      readOnlyPaths: ['/opt/dbt'],
+    });
+    expect(agent?.isolation).toEqual({
+      namespaces: false,
+      network: true,
+      readOnlyPaths: ['/opt/dbt'],
+    });
+    expect(() =>
+      read({
+        consumers: { sandbox: { readOnlyPaths: ['/opt', 'tools/dbt'] } },
+      }),
+    ).toThrow(
+      /datasetMigrations\.consumers\.sandbox\.readOnlyPaths must list absolute paths, got \["tools\/dbt"\]/,
+    );
   });
 
   it('has no agent without a command', () => {

@@ -1,4 +1,6 @@
 import type { Config } from '@backstage/config';
+import { isAbsolute } from 'node:path';
+import type { SandboxIsolation } from '../consumers/sandbox/namespaces';
 import { readDurationMs } from './readDuration';
 
 /** `datasetMigrations.consumers.agent`: a CLI coding agent, when a command is set. */
@@ -10,6 +12,8 @@ export interface AgentSettings {
   maxTurns: number;
   /** Address-space limit of the agent and each process it starts. */
   memoryMb: number;
+  /** The sandbox's, with the agent's own `network`. */
+  isolation: SandboxIsolation;
 }
 
 /**
@@ -48,7 +52,13 @@ export interface PluginConfig {
     followUpIntervalMs: number;
     /** A pull request open this long reminds its consumer's owners, once. */
     pullRequestReminderAfterMs: number;
-    verify: { commands: boolean; timeoutMs: number; memoryMb: number };
+    verify: {
+      commands: boolean;
+      timeoutMs: number;
+      memoryMb: number;
+      /** The sandbox's, with the verify commands' own `network`. */
+      isolation: SandboxIsolation;
+    };
     /** Directories local git repositories may be in; none: local git is off. */
     localGitRoots: string[];
     shadowCheck: { timeoutMs: number };
@@ -108,6 +118,7 @@ export function readPluginConfig(config: Config): PluginConfig {
           300_000,
         ),
         memoryMb: positiveInteger(config, 'consumers.verify.memoryMb', 4096),
+        isolation: readIsolation(config, 'verify'),
       },
       localGitRoots:
         config.getOptionalStringArray(`${ROOT}.consumers.localGit.roots`) ?? [],
@@ -159,6 +170,27 @@ function readAgent(config: Config): AgentSettings | undefined {
     timeoutMs: positiveDuration(config, 'consumers.agent.timeout', 600_000),
     maxTurns: positiveInteger(config, 'consumers.agent.maxTurns', 3),
     memoryMb: positiveInteger(config, 'consumers.agent.memoryMb', 4096),
+    isolation: readIsolation(config, 'agent'),
+  };
+}
+
+/** `consumers.sandbox`, shared, and the network setting of `consumers.<user>`. */
+function readIsolation(
+  config: Config,
+  user: 'verify' | 'agent',
+): SandboxIsolation {
+  const key = 'consumers.sandbox.readOnlyPaths';
+  const readOnlyPaths = config.getOptionalStringArray(`${ROOT}.${key}`) ?? [];
+  const relative = readOnlyPaths.filter(p => !isAbsolute(p));
+  if (relative.length > 0) {
+    throw invalid(key, 'must list absolute paths', JSON.stringify(relative));
+  }
+  return {
+    namespaces:
+      config.getOptionalBoolean(`${ROOT}.consumers.sandbox.namespaces`) ?? true,
+    network:
+      config.getOptionalBoolean(`${ROOT}.consumers.${user}.network`) ?? false,
+    readOnlyPaths,
   };
 }
 

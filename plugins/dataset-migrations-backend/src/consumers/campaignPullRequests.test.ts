@@ -28,6 +28,7 @@ import type { ConsumerMapping } from './sql/fieldMapping';
 import { followPullRequest } from './steps/followPullRequest';
 import { openPullRequest } from './steps/openPullRequest';
 import type { MigrationContext, StepDependencies } from './steps/stepContext';
+import { DEFAULT_ISOLATION } from './sandbox/namespaces';
 
 const EVENTS = 'resource:default/events';
 const HOUR_MS = 3600_000;
@@ -192,6 +193,7 @@ describe('campaign pull requests', () => {
         runVerifyCommands: false,
         commandTimeoutMs: 1000,
         commandMemoryMb: 256,
+        commandIsolation: DEFAULT_ISOLATION,
         shadowTimeoutMs: 1000,
         maxDepth: 1,
       },

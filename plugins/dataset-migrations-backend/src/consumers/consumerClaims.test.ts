@@ -13,6 +13,7 @@ import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import type { MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import { ConsumerPipeline } from './ConsumerPipeline';
+import { DEFAULT_ISOLATION } from './sandbox/namespaces';
 
 const DATASET = 'resource:default/orders';
 const CONSUMER = 'component:default/billing';
@@ -88,6 +89,7 @@ describe('consumer claims', () => {
         runVerifyCommands: true,
         commandTimeoutMs: 1000,
         commandMemoryMb: 64,
+        commandIsolation: DEFAULT_ISOLATION,
         shadowTimeoutMs: 1000,
         maxDepth: 1,
       },

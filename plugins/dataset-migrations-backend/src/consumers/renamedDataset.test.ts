@@ -96,6 +96,8 @@ describe('consumers of a renamed dataset, through the job path', () => {
     await warehouse.raw(`
       CREATE TABLE public.tracks (track_id text PRIMARY KEY, title text NOT NULL);
       INSERT INTO public.tracks SELECT 'trk_' || g, 'Song ' || (g % 5) FROM generate_series(0, 12) g;
+      -- Readable by every role: the shadow checks' too, so the join is checked.
+      GRANT SELECT ON public.tracks TO PUBLIC;
       CREATE TABLE public.listening_events (event_id bigint PRIMARY KEY,
         track_id text NOT NULL, ms_played integer NOT NULL);
       INSERT INTO public.listening_events

@@ -463,6 +463,53 @@ describe('permissions and audit on every run route', () => {
     expect(hiddenRows[0]).not.toContain('q.sql');
   });
 
+  it('shows rows a shadow check found only to callers who may read the dataset too', async () => {
+    const ledgerOf = async (dataset: string) => {
+      const id = await succeededMigration(
+        store,
+        { entityRef: dataset },
+        { pinned: true },
+      );
+      await consumers.addDiscovered(id, [
+        {
+          entityRef: READABLE,
+          depth: 1,
+          repositoryUrl: 'file:///nowhere/repo',
+        },
+      ]);
+      await consumers.advance(id, READABLE, ['discovered'], {
+        state: 'patched',
+        verification: {
+          patchedBy: 'rewriter',
+          shadowChecks: [
+            {
+              path: 'q.sql',
+              statement: 1,
+              outcome: 'mismatch',
+              detail: 'the original returned 2 rows, the rewrite 1',
+              differingRows: [{ side: 'before', row: '(42,secret-listener)' }],
+            },
+          ],
+        },
+      });
+      const res = await api().get(`${API}/migrations/${id}/consumers`);
+      expect(res.status).toBe(200);
+      return res.body.consumers[0].verification.shadowChecks[0];
+    };
+
+    // events is in the catalog for the caller; plays is not.
+    expect(await ledgerOf(EVENTS)).toMatchObject({
+      differingRows: [{ side: 'before', row: '(42,secret-listener)' }],
+    });
+    const hidden = await ledgerOf('resource:default/plays');
+    expect(hidden).toMatchObject({
+      outcome: 'mismatch',
+      detail: 'the original returned 2 rows, the rewrite 1',
+      differingRowsHidden: true,
+    });
+    expect(JSON.stringify(hidden)).not.toContain('secret-listener');
+  });
+
   it('shows no pull request of a consumer the caller may not read', async () => {
     const id = await runWithConsumers({ [HIDDEN]: 'pr-opened' });
     const res = await api().get(

@@ -72,18 +72,20 @@ export class ConsumerService {
     migrationId: string,
     credentials: BackstageCredentials,
   ): Promise<ConsumerLedger> {
-    await this.requireMigration(migrationId);
+    const migration = await this.requireMigration(migrationId);
     const ledger = await this.deps.consumers.ledger(migrationId);
     // One batch read with the caller's credentials: the catalog applies its own policy.
-    const readable = await this.deps.catalog.getEntities(
-      ledger.consumers.map(c => c.entityRef),
+    const [dataset, ...readable] = await this.deps.catalog.getEntities(
+      [migration.entityRef, ...ledger.consumers.map(c => c.entityRef)],
       credentials,
     );
     return {
       ...ledger,
-      consumers: ledger.consumers.map((consumer, i) =>
-        readable[i] ? consumer : redacted(consumer),
-      ),
+      consumers: ledger.consumers.map((consumer, i) => {
+        if (!readable[i]) return redacted(consumer);
+        // Rows a shadow check found on one side only are the dataset's data.
+        return dataset ? consumer : withoutRowSamples(consumer);
+      }),
     };
   }
 
@@ -475,6 +477,23 @@ function redacted(consumer: MigrationConsumer): MigrationConsumer {
       ? { decision: { ...consumer.decision, reason: undefined } }
       : {}),
     redacted: true,
+  };
+}
+
+/** A consumer with its shadow checks' differing rows left out. */
+function withoutRowSamples(consumer: MigrationConsumer): MigrationConsumer {
+  if (!consumer.verification) return consumer;
+  return {
+    ...consumer,
+    verification: {
+      ...consumer.verification,
+      shadowChecks: consumer.verification.shadowChecks.map(
+        ({ differingRows, ...check }) =>
+          differingRows?.length
+            ? { ...check, differingRowsHidden: true }
+            : check,
+      ),
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import {
   type CodingAgentTask,
 } from './CommandCodingAgent';
 import { readPluginConfig } from '../../config/readPluginConfig';
+import { DEFAULT_ISOLATION } from '../sandbox/namespaces';
 
 /** The agent the plugin builds from this config, as it does at startup. */
 function agentFromConfig(config: ConfigReader) {
@@ -70,6 +71,7 @@ describe('CommandCodingAgent', () => {
       timeoutMs: options.timeoutMs ?? 20_000,
       maxTurns: options.maxTurns ?? 3,
       memoryMb: 4096,
+      isolation: DEFAULT_ISOLATION,
     });
 
   it('lets the agent edit the working copy until verification passes', async () => {
@@ -109,6 +111,7 @@ describe('CommandCodingAgent', () => {
       timeoutMs: 20_000,
       maxTurns: 3,
       memoryMb: 512,
+      isolation: DEFAULT_ISOLATION,
     });
     let turn = 0;
     const result = await agent.run({
@@ -171,6 +174,7 @@ describe('CommandCodingAgent', () => {
       timeoutMs: 20_000,
       maxTurns: 3,
       memoryMb: 512,
+      isolation: DEFAULT_ISOLATION,
     });
     const result = await agent.run(task);
 

@@ -1,6 +1,6 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { AgentSettings } from '../../config/readPluginConfig';
 import { runSandboxed, type SandboxResult } from '../sandbox/runSandboxed';
 
@@ -114,13 +114,29 @@ export class CommandCodingAgent implements CodingAgent {
     promptFile: string,
     turn: number,
   ): Promise<SandboxResult> {
-    const { command, args = [], timeoutMs, memoryMb, maxTurns } = this.options;
+    const {
+      command,
+      args = [],
+      timeoutMs,
+      memoryMb,
+      maxTurns,
+      isolation,
+    } = this.options;
     return runSandboxed({
       command: [command, ...args].map(shellQuote).join(' '),
       cwd: workdir,
       timeoutMs,
       memoryMb,
       maxOutputBytes: TURN_OUTPUT_BYTES,
+      isolation: {
+        ...isolation,
+        // The agent's program and the files its config names, and the prompt.
+        readOnlyPaths: [
+          ...isolation.readOnlyPaths,
+          ...[command, ...args].filter(a => isAbsolute(a)),
+          dirname(promptFile),
+        ],
+      },
       env: {
         ...this.options.env,
         DATASET_MIGRATIONS_PROMPT_FILE: promptFile,

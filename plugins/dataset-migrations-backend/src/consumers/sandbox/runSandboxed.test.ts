@@ -1,8 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  chmod,
+  mkdtemp,
+  readFile,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { DEFAULT_ISOLATION } from './namespaces';
 import { runSandboxed, type SandboxOptions } from './runSandboxed';
 
 const asRoot = process.getuid?.() === 0;
@@ -19,6 +28,26 @@ function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A sleep duration no other process uses, to find the sleeps in /proc. */
+function uniqueSleep(): string {
+  return `${30 + Math.floor(Math.random() * 1000)}.${process.pid}`;
+}
+
+/** Host pids of the processes whose command line contains `text`. */
+function runningWith(text: string): number[] {
+  return readdirSync('/proc')
+    .filter(entry => /^\d+$/.test(entry))
+    .map(Number)
+    .filter(pid => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmdline.split('\0').includes(text) && isRunning(pid);
+      } catch {
+        return false;
+      }
+    });
 }
 
 async function eventually(check: () => boolean, ms = 3000): Promise<boolean> {
@@ -87,19 +116,23 @@ describe('runSandboxed', () => {
     expect(await readFile(join(cwd, 'out.txt'), 'utf8')).toBe('written\n');
   });
 
-  it('kills the whole process group when the time limit passes', async () => {
+  it('kills everything the command started when the time limit passes, a setsid child included', async () => {
+    const marker = uniqueSleep();
     const started = Date.now();
-    const result = await run('sleep 30 & echo $! > sleep.pid; sleep 30', {
-      timeoutMs: 500,
-    });
+    const result = await run(
+      `sleep ${marker} & setsid sh -c 'while :; do date +%s%N >> late.txt; sleep 0.1; done' & sleep 30`,
+      { timeoutMs: 1000 },
+    );
 
     expect(result.timedOut).toBe(true);
-    expect(result.exitCode).toBeNull();
     expect(result.signal).toBe('SIGTERM');
     expect(Date.now() - started).toBeLessThan(10_000);
-    const pid = Number(await readFile(join(cwd, 'sleep.pid'), 'utf8'));
-    expect(pid).toBeGreaterThan(0);
-    expect(await eventually(() => !isRunning(pid))).toBe(true);
+    expect(await eventually(() => runningWith(marker).length === 0)).toBe(true);
+    // The setsid child was writing while the command ran, and writes nothing after.
+    const written = await readFile(join(cwd, 'late.txt'), 'utf8');
+    expect(written.split('\n').length).toBeGreaterThan(2);
+    await new Promise(resolve => setTimeout(resolve, 1000));
+    expect(await readFile(join(cwd, 'late.txt'), 'utf8')).toBe(written);
   });
 
   it('kills a command that ignores SIGTERM after a grace period', async () => {
@@ -112,17 +145,25 @@ describe('runSandboxed', () => {
     expect(result.memoryExceeded).toBeUndefined();
   });
 
-  it('returns when the command exits, even if a background child keeps the output open', async () => {
+  it('returns when the command exits, and nothing it started in the background outlives it', async () => {
+    const marker = uniqueSleep();
     const result = await run(
-      'sleep 30 & echo $! > sleep.pid; echo started in the background',
+      `sleep ${marker} & setsid sleep ${marker} & sleep 0.5; echo started in the background`,
     );
 
     expect(result.timedOut).toBe(false);
     expect(result.exitCode).toBe(0);
     expect(result.outputTail).toContain('started in the background');
-    // Nothing it started outlives it.
-    const pid = Number(await readFile(join(cwd, 'sleep.pid'), 'utf8'));
-    expect(await eventually(() => !isRunning(pid))).toBe(true);
+    expect(await eventually(() => runningWith(marker).length === 0)).toBe(true);
+
+    // Without namespaces, the setsid one escapes: the check above can fail.
+    const escaped = await run(`setsid sleep ${marker} & sleep 0.5`, {
+      isolation: { ...DEFAULT_ISOLATION, namespaces: false },
+    });
+    expect(escaped.exitCode).toBe(0);
+    const left = runningWith(marker);
+    expect(left.length).toBe(1);
+    for (const pid of left) process.kill(pid, 'SIGKILL');
   });
 
   it('keeps only the tail of a huge output', async () => {
@@ -189,6 +230,96 @@ describe('runSandboxed', () => {
     expect(bounded.memoryExceeded).toBe(true);
   });
 
+  describe('what the command can reach', () => {
+    let server: Server;
+    let port: number;
+    let secret: string;
+
+    beforeAll(async () => {
+      server = createServer(socket => socket.end('backend\n'));
+      await new Promise<void>(resolve =>
+        server.listen(0, '127.0.0.1', resolve),
+      );
+      port = (server.address() as AddressInfo).port;
+    });
+
+    afterAll(async () => {
+      await new Promise(resolve => server.close(resolve));
+    });
+
+    beforeEach(async () => {
+      // A file the backend reads, and one anybody on the machine could read.
+      const dir = await mkdtemp(join(tmpdir(), 'sandbox-backend-'));
+      await chmod(dir, 0o755);
+      secret = join(dir, 'app-config.yaml');
+      await writeFile(secret, 'password: hunter2\n', { mode: 0o644 });
+    });
+
+    afterEach(async () => {
+      await rm(dirname(secret), { recursive: true, force: true });
+    });
+
+    const connect = () =>
+      `node -e "require('net').connect(${port}, '127.0.0.1').on('data', d => { process.stdout.write('read ' + d); process.exit(0) }).on('error', e => { console.log('failed', e.code); process.exit(7) })"`;
+
+    it('cannot connect to a port the backend listens on at 127.0.0.1', async () => {
+      const result = await run(connect(), { memoryMb: 4096 });
+
+      expect(result.outputTail).toMatch(/failed E(NETUNREACH|CONNREFUSED)/);
+      expect(result.exitCode).toBe(7);
+    });
+
+    it('reaches it when config allows the network', async () => {
+      const result = await run(connect(), {
+        memoryMb: 4096,
+        isolation: { ...DEFAULT_ISOLATION, network: true },
+      });
+
+      expect(result.outputTail).toBe('read backend\n');
+      expect(result.exitCode).toBe(0);
+    });
+
+    it("cannot read the backend's files, even world-readable ones", async () => {
+      const result = await run(
+        `cat ${secret}; cat ${join(__dirname, 'runSandboxed.ts')} | head -1`,
+      );
+
+      expect(result.outputTail).not.toContain('hunter2');
+      expect(result.outputTail).not.toContain('import');
+      expect(result.outputTail).toMatch(/No such file or directory/);
+    });
+
+    it('reads a path it is given, read-only', async () => {
+      const result = await run(`cat ${secret}; echo changed > ${secret}`, {
+        isolation: { ...DEFAULT_ISOLATION, readOnlyPaths: [dirname(secret)] },
+      });
+
+      expect(result.outputTail).toContain('password: hunter2');
+      expect(result.outputTail).toMatch(/Read-only file system/);
+      expect(await readFile(secret, 'utf8')).toBe('password: hunter2\n');
+    });
+
+    it('sees only its own processes', async () => {
+      const result = await run('ps -e -o pid= | wc -l; echo $$');
+
+      const [count, pid] = result.outputTail.trim().split('\n');
+      expect(Number(pid)).toBe(1);
+      expect(Number(count)).toBeLessThan(5);
+    });
+
+    it('refuses to run the command when its sandbox cannot be set up', async () => {
+      // A path to show that cannot be mounted: a symlink to nothing.
+      const dangling = join(dirname(secret), 'dangling');
+      await symlink(join(dirname(secret), 'nothing'), dangling);
+      const result = run(`touch ran`, {
+        isolation: { ...DEFAULT_ISOLATION, readOnlyPaths: [dangling] },
+      });
+
+      await expect(result).rejects.toThrow(/could not isolate the command/);
+      expect(existsSync(join(cwd, 'ran'))).toBe(false);
+    });
+  });
+
   it('throws for a working copy that does not exist', async () => {
     const missing = join(cwd, 'not-there');
     await expect(
@@ -232,7 +363,8 @@ describe('runSandboxed', () => {
 
       expect(result.exitCode).not.toBe(0);
       expect(result.outputTail).toContain('wrote inside');
-      expect(result.outputTail).toMatch(/Permission denied/);
+      // Not there at all, with namespaces; not writable for nobody, without.
+      expect(result.outputTail).toMatch(/No such file|Permission denied/);
       expect(existsSync(join(cwd, 'inside'))).toBe(true);
       expect(existsSync(join(outside, 'escaped'))).toBe(false);
     });

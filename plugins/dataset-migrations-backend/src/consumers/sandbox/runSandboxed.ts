@@ -4,6 +4,12 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { CommandEvidence } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  DEFAULT_ISOLATION,
+  isolatedArgv,
+  READY,
+  type SandboxIsolation,
+} from './namespaces';
 
 export interface SandboxOptions {
   /** A shell command line, as the consumer's owner declared it (run with `/bin/sh -c`). */
@@ -17,6 +23,8 @@ export interface SandboxOptions {
   env?: Record<string, string>;
   /** Only the end of the combined stdout and stderr is kept. Default 64 KiB. */
   maxOutputBytes?: number;
+  /** Default: namespaces, no network, no paths beyond the system's. */
+  isolation?: SandboxIsolation;
 }
 
 export interface SandboxResult extends CommandEvidence {
@@ -35,6 +43,8 @@ const SANDBOX_GROUP = 'nogroup';
 const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
 /** Between SIGTERM and SIGKILL on timeout. */
 const KILL_GRACE_MS = 2000;
+/** How long setting up the namespaces may take before the attempt is given up. */
+const SETUP_TIMEOUT_MS = 30_000;
 /** How long to wait for the pipes to drain once the command has exited. */
 const DRAIN_MS = 1000;
 
@@ -47,15 +57,23 @@ const OUT_OF_MEMORY =
  * command is evidence, never an exception.
  *
  * Isolation, and its limits:
+ * - With namespaces (the default, see namespaces.ts) the command runs in its own
+ *   PID namespace: when it exits or is killed, the kernel kills everything it
+ *   started, a `setsid` child included. Its own mount namespace shows only the
+ *   system directories, the backend's node, the given read-only paths (all
+ *   read-only) and the working copy and a private temp dir: none of the backend's
+ *   files. Without `network`, its network namespace has only its own loopback, so
+ *   nothing on the host (the backend's port, its database) can be reached. When
+ *   the namespaces cannot be made, it throws rather than run the command
+ *   unisolated; only `isolation.namespaces: false` runs it without.
  * - As root, the command runs as `nobody` (setpriv, no supplementary groups, no
  *   new privileges through setuid binaries); the working copy and a private temp
- *   dir are chowned to it first. It can then write only where `nobody` may:
- *   those two, plus world-writable places such as /tmp. It still has the network.
- *   Commands running at once share that one user, so they could signal each other.
- *   Not as root, the command runs as the backend's user.
+ *   dir are chowned to it first. Commands running at once share that one user.
+ *   Not as root, it runs as root of a user namespace mapped to the backend's
+ *   user, with every capability dropped.
  * - `prlimit --as` bounds the address space of each process, not their sum.
- * - The command gets its own process group, killed as a whole on timeout and once
- *   it exits; a child that starts its own session (setsid) escapes that.
+ * - The command gets its own process group, killed as a whole on timeout (SIGTERM,
+ *   then SIGKILL); without namespaces a `setsid` child escapes that.
  */
 export async function runSandboxed(
   options: SandboxOptions,
@@ -78,7 +96,8 @@ export async function runSandboxed(
         privateTmp,
       ]);
     }
-    const argv = [
+    const isolation = options.isolation ?? DEFAULT_ISOLATION;
+    const command = [
       'prlimit',
       `--as=${Math.floor(options.memoryMb * 1024 * 1024)}`,
       '--',
@@ -96,16 +115,31 @@ export async function runSandboxed(
       '-c',
       options.command,
     ];
+    const argv = isolation.namespaces
+      ? isolatedArgv(
+          {
+            ...isolation,
+            // The same node as the backend's, named first in PATH below.
+            readOnlyPaths: [
+              dirname(process.execPath),
+              ...isolation.readOnlyPaths,
+            ],
+          },
+          { cwd, tmp: privateTmp },
+          command,
+          asRoot,
+        )
+      : command;
     const env = {
-      // The backend's node first, so `node` is the same one; as `nobody` it may
-      // not be reachable, and the shell then falls through to the system's.
+      // The backend's node first, so `node` is the same one; without namespaces,
+      // `nobody` may not reach it, and the shell then falls through to the system's.
       PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
       HOME: cwd,
       TMPDIR: privateTmp,
       LANG: 'C.UTF-8',
       ...options.env,
     };
-    return await run(options, argv, cwd, env);
+    return await run(options, argv, cwd, env, isolation.namespaces);
   } finally {
     await rm(privateTmp, { recursive: true, force: true }).catch(() => {});
   }
@@ -116,6 +150,7 @@ async function run(
   argv: string[],
   cwd: string,
   env: Record<string, string>,
+  isolated: boolean,
 ): Promise<SandboxResult> {
   const output = new OutputTail(
     options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
@@ -125,10 +160,13 @@ async function run(
     cwd,
     env,
     detached: true, // a new session, so a process group to kill as a whole
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // fd 3: the namespace setup says it is done, just before the command starts.
+    stdio: ['ignore', 'pipe', 'pipe', ...(isolated ? ['pipe' as const] : [])],
   });
-  child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
+  child.stdout!.on('data', (chunk: Buffer) => output.push(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => output.push(chunk));
+  const setup = child.stdio[3] as NodeJS.ReadableStream | undefined;
+  let setupSaid = '';
 
   const killGroup = (signal: NodeJS.Signals) => {
     try {
@@ -138,12 +176,36 @@ async function run(
     }
   };
   let timedOut = false;
+  let sent: NodeJS.Signals | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killGroup('SIGTERM');
-    graceTimer = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
-  }, options.timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const startClock = () => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      sent = 'SIGTERM';
+      killGroup('SIGTERM');
+      graceTimer = setTimeout(() => {
+        sent = 'SIGKILL';
+        killGroup('SIGKILL');
+      }, KILL_GRACE_MS);
+    }, options.timeoutMs);
+  };
+  // The time limit is the command's: it starts once the sandbox is set up, which
+  // has a bound of its own (a busy machine may take a while to make namespaces).
+  const setupTimer = setup
+    ? setTimeout(() => killGroup('SIGKILL'), SETUP_TIMEOUT_MS)
+    : undefined;
+  if (setup) {
+    setup.on('data', (chunk: Buffer) => {
+      setupSaid += chunk.toString('utf8');
+      if (!timer && setupSaid.includes(READY)) {
+        clearTimeout(setupTimer);
+        startClock();
+      }
+    });
+  } else {
+    startClock();
+  }
 
   try {
     const { code, signal } = await new Promise<{
@@ -164,8 +226,18 @@ async function run(
     });
     const durationMs = Date.now() - started;
     killGroup('SIGKILL'); // whatever it left running
-    await drained(child, DRAIN_MS);
+    await drained([child.stdout, child.stderr, setup], DRAIN_MS);
 
+    if (isolated && !setupSaid.includes(READY) && !timedOut) {
+      // Fail closed: the command never ran, and must not run unisolated.
+      throw new Error(
+        `runSandboxed could not isolate the command in its own namespaces (${
+          signal ?? `exit ${code}`
+        }): ${
+          output.toString().trim().slice(-1000) || 'no output'
+        }. unshare needs root or unprivileged user namespaces; to run commands without this isolation, set datasetMigrations.consumers.sandbox.namespaces: false`,
+      );
+    }
     const result: SandboxResult = {
       command: options.command,
       exitCode: code,
@@ -173,7 +245,10 @@ async function run(
       durationMs,
       outputTail: output.toString(),
     };
-    if (signal) result.signal = signal;
+    // In a PID namespace the command's shell is its init, which does not die of
+    // a SIGTERM: what ended a timed-out command is what we sent last.
+    const endedBy = timedOut && isolated ? sent : signal;
+    if (endedBy) result.signal = endedBy;
     if (!timedOut && code !== 0 && looksLikeMemoryLimit(signal, result)) {
       result.memoryExceeded = true;
     }
@@ -181,8 +256,10 @@ async function run(
   } finally {
     clearTimeout(timer);
     clearTimeout(graceTimer);
-    child.stdout.destroy();
-    child.stderr.destroy();
+    clearTimeout(setupTimer);
+    child.stdout!.destroy();
+    child.stderr!.destroy();
+    (setup as { destroy?: () => void } | undefined)?.destroy?.();
   }
 }
 
@@ -194,19 +271,19 @@ function looksLikeMemoryLimit(
   return signal === 'SIGKILL' || OUT_OF_MEMORY.test(result.outputTail);
 }
 
-/** Waits for both pipes to close, or `ms` at most (a process may have escaped the group). */
+/** Waits for the pipes to close, or `ms` at most (a process may have escaped the group). */
 async function drained(
-  child: ReturnType<typeof spawn>,
+  streams: Array<NodeJS.ReadableStream | null | undefined>,
   ms: number,
 ): Promise<void> {
-  const closed = (stream: NodeJS.ReadableStream | null) =>
+  const closed = (stream: NodeJS.ReadableStream | null | undefined) =>
     new Promise<void>(resolve => {
       if (!stream || (stream as { closed?: boolean }).closed) resolve();
       else stream.once('close', () => resolve());
     });
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    Promise.all([closed(child.stdout), closed(child.stderr)]),
+    Promise.all(streams.map(closed)),
     new Promise<void>(resolve => {
       timer = setTimeout(resolve, ms);
     }),

@@ -34,6 +34,7 @@ import {
   type DatasetTarget,
 } from '../sql/analyzeSql';
 import { consumerMapping, type ConsumerMapping } from '../sql/fieldMapping';
+import type { SandboxIsolation } from '../sandbox/namespaces';
 
 /** What the steps need from the backend. */
 export interface StepDependencies {
@@ -58,6 +59,7 @@ export interface StepDependencies {
     runVerifyCommands: boolean;
     commandTimeoutMs: number;
     commandMemoryMb: number;
+    commandIsolation: SandboxIsolation;
     shadowTimeoutMs: number;
     /** How far through derived datasets discovery follows readers. */
     maxDepth: number;

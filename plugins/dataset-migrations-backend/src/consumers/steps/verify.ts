@@ -60,6 +60,7 @@ export async function verify(
           cwd: dir,
           timeoutMs: limits.commandTimeoutMs,
           memoryMb: limits.commandMemoryMb,
+          isolation: limits.commandIsolation,
         }),
     );
     evidence = result;
@@ -156,16 +157,14 @@ export async function verify(
     });
     throw new ConsumerFailed({
       kind: 'shadow-mismatch',
+      // No row here: a failure is shown to everyone who may read the run, rows
+      // only to those who may read the dataset (in the shadow checks).
       message: mismatches
         .map(
           m =>
             `${m.path} statement ${m.statement}: ${m.detail}${
               m.differingRows?.length
-                ? `; e.g. ${
-                    m.differingRows[0].side === 'before'
-                      ? 'only the original returns'
-                      : 'only the rewrite returns'
-                  } ${m.differingRows[0].row}`
+                ? `; ${m.differingRows.length} sample rows returned by one side only are in its shadow checks`
                 : ''
             }`,
         )

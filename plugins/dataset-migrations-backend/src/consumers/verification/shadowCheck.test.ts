@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
+  connectionUrlOf,
   createTestDatabases,
   createTestEngine,
 } from '../../__testUtils__/testDatabases';
@@ -97,11 +98,80 @@ describe('shadowCheckFile', () => {
       "select track_uri AS track_id from plays where nextval('public.plays_seq') > 0",
     );
     expect(result.outcome).toBe('mismatch');
-    expect(result.detail).toMatch(/read-only transaction/);
+    // Refused twice over: its role may not use the sequence, and the transaction is read-only.
+    expect(result.detail).toMatch(
+      /read-only transaction|permission denied for sequence/,
+    );
     const [{ called }] = (
       await knex.raw('select is_called as called from public.plays_seq')
     ).rows;
     expect(called).toBe(false);
+  });
+
+  it("runs consumer SQL as a role that cannot read the server's files", async () => {
+    // The engine's own role (a superuser here) could.
+    const { rows } = await knex.raw(
+      `select pg_read_file('PG_VERSION') as content`,
+    );
+    expect(rows[0].content).toMatch(/^\d+/);
+
+    const [result] = await check(
+      "select track_id, pg_read_file('PG_VERSION') as f from plays",
+      "select track_uri AS track_id, pg_read_file('PG_VERSION') as f from plays",
+    );
+    expect(result.outcome).toBe('mismatch');
+    expect(result.detail).toMatch(
+      /permission denied for function pg_read_file/,
+    );
+    expect(result.differingRows).toBeUndefined();
+  });
+
+  it('refuses to run consumer SQL as a role configured to be a superuser', async () => {
+    const url = new URL(connectionUrlOf(knex));
+    const asSuperuser = await createTestEngine(knex, {
+      config: {
+        shadowCheck: {
+          user: decodeURIComponent(url.username),
+          password: decodeURIComponent(url.password),
+        },
+      },
+    });
+    try {
+      const [result] = await shadowCheckFile({
+        engine: asSuperuser,
+        dataset: { table: 'public.plays' },
+        target,
+        fromVersion: 1,
+        targetVersion: 2,
+        original: { path: 'q.sql', content: 'select track_id from plays' },
+        rewritten: {
+          path: 'q.sql',
+          content: 'select track_uri AS track_id from plays',
+        },
+        timeoutMs: 5000,
+      });
+      expect(result.outcome).toBe('mismatch');
+      expect(result.detail).toMatch(
+        /may read more than the datasets it is granted \(a superuser/,
+      );
+    } finally {
+      await asSuperuser.close?.();
+    }
+  });
+
+  it("skips a statement that reads a table other than the dataset's versions", async () => {
+    await knex.raw(
+      `CREATE TABLE public.secrets (id int, token text);
+       INSERT INTO public.secrets VALUES (1, 'hunter2')`,
+    );
+    const [result] = await check(
+      'select p.track_id, s.token from plays p join secrets s on s.id = p.id',
+      'select p.track_uri AS track_id, s.token from plays p join secrets s on s.id = p.id',
+    );
+    expect(result).toMatchObject({ outcome: 'skipped' });
+    expect(result.detail).toMatch(
+      /permission denied for table secrets: shadow checks may read only the dataset's versions/,
+    );
   });
 
   it('skips statements it cannot run here, saying why', async () => {

@@ -68,19 +68,13 @@ export async function shadowCheckFile(
       checks.push({ ...check, outcome: 'skipped', detail: 'not a SELECT' });
       continue;
     }
-    const beforeSql = pointAt(
-      before,
-      statement,
-      engine.versionRelation(dataset, request.fromVersion),
+    const beforeRelation = engine.versionRelation(dataset, request.fromVersion);
+    const afterRelation = engine.versionRelation(
+      request.renamed?.dataset ?? dataset,
+      request.targetVersion,
     );
-    const afterSql = pointAt(
-      after,
-      counterpart,
-      engine.versionRelation(
-        request.renamed?.dataset ?? dataset,
-        request.targetVersion,
-      ),
-    );
+    const beforeSql = pointAt(before, statement, beforeRelation);
+    const afterSql = pointAt(after, counterpart, afterRelation);
     if (!beforeSql || !afterSql) {
       checks.push({
         ...check,
@@ -95,6 +89,7 @@ export async function shadowCheckFile(
         after: afterSql,
         sampleRows: request.sampleRows ?? 5,
         timeoutMs: request.timeoutMs,
+        reads: [beforeRelation, afterRelation],
         // A field the rewrite reads as it is, widened, compares as the wider type.
         allowWidening: true,
       });
@@ -116,10 +111,20 @@ export async function shadowCheckFile(
       });
     } catch (error) {
       const message = (error as Error).message;
-      // A relation the warehouse lacks (e.g. a table of the consumer's own) cannot be checked here.
+      // A relation the warehouse lacks (e.g. a table of the consumer's own), or one
+      // other than the dataset's versions (not granted), cannot be checked here.
+      // Anything else refused (a server file read) fails the check.
       checks.push(
         /relation ".*" does not exist/.test(message)
           ? { ...check, outcome: 'skipped', detail: message }
+          : /permission denied for (table|view|materialized view|schema)/.test(
+              message,
+            )
+          ? {
+              ...check,
+              outcome: 'skipped',
+              detail: `${message}: shadow checks may read only the dataset's versions`,
+            }
           : {
               ...check,
               outcome: 'mismatch',

@@ -732,12 +732,12 @@ describe('PostgresDatasetEngine', () => {
           // What a batch reading an older snapshot leaves when a delete commits under it.
           await knex('events').where({ id: 4000 }).delete();
           const { rows } = await knex.raw(
-            `SELECT relname FROM pg_class WHERE relname LIKE 'dsm\\_%\\_deleted'`,
+            `SELECT oid::regclass::text AS relation FROM pg_class WHERE relname LIKE 'dsm\\_%\\_deleted'`,
           );
           await knex.raw(
             `INSERT INTO public.events_v2 (id, listener_id, duration, price) VALUES (4000, 'ghost', 1, 0)`,
           );
-          await knex.raw(`INSERT INTO public.${rows[0].relname} VALUES (4000)`);
+          await knex.raw(`INSERT INTO ${rows[0].relation} VALUES (4000)`);
         },
       });
       await batched.migrate(run);
@@ -1128,6 +1128,44 @@ describe('PostgresDatasetEngine', () => {
         `SELECT count(*)::int AS n FROM pg_proc WHERE proname LIKE 'dsm\\_%'`,
       );
       expect(rows[0].n).toBe(0);
+    });
+
+    it("keeps its own functions and tables in its schema, none in the dataset's, and rolls back from there", async () => {
+      await engine.close?.();
+      engine = await createTestEngine(knex, {
+        config: { bookkeepingSchema: 'dsm_books' },
+      });
+      const ours = async (schema: string) =>
+        (
+          await knex.raw(
+            `SELECT relname AS name FROM pg_class
+              WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)
+                AND relname LIKE 'dsm\\_%'
+             UNION ALL
+             SELECT proname FROM pg_proc
+              WHERE pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)
+                AND proname LIKE 'dsm\\_%'
+             ORDER BY 1`,
+            [schema, schema],
+          )
+        ).rows.map((r: { name: string }) => r.name.replace(/^dsm_\w{12}_/, ''));
+
+      const { run } = await runFor(computed);
+      await engine.migrate(run);
+      expect(await ours('public')).toEqual([]);
+      expect(await ours('dsm_books')).toEqual([
+        'expand',
+        'reverse',
+        'reverse_failures',
+      ]);
+      // A write through the name reaches version 1 through the reverse trigger.
+      await knex('events').insert({ id: 31, user_id: 'after', duration: '4' });
+      await engine.rollback(run);
+      expect(
+        await knex('events').where({ id: 31 }).first('user_id', 'duration'),
+      ).toEqual({ user_id: 'after', duration: '4' });
+      expect(await ours('public')).toEqual([]);
+      expect(await ours('dsm_books')).toEqual([]);
     });
 
     it('stacks a later migration on the current version, and contracts the earlier one afterwards', async () => {

@@ -16,11 +16,8 @@ import type {
 import { loadSqlParser } from '../../sql/sqlParser';
 import { compareQueries } from './capabilities/queryComparison';
 import { sampleOverlap } from './capabilities/sampling';
-import {
-  DEFAULT_BACKFILL,
-  readPostgresEngineConfig,
-  type BackfillSettings,
-} from './config';
+import { ShadowReader } from './capabilities/shadowReader';
+import { readPostgresEngineConfig, type BackfillSettings } from './config';
 import { Connections, createPool } from './connection';
 import { checkExpression } from './expressions';
 import { introspect } from './introspection';
@@ -47,7 +44,9 @@ import { migrate } from './stages/runStages';
 export class PostgresDatasetEngine implements DatasetEngine {
   constructor(
     private readonly db: Connections,
-    private readonly backfill: BackfillSettings = DEFAULT_BACKFILL,
+    private readonly backfill: BackfillSettings,
+    /** Consumer SQL runs as this role, never the engine's. */
+    private readonly shadowReader: ShadowReader,
   ) {}
 
   introspect(dataset: DatasetLocation): Promise<DatasetSchema> {
@@ -78,7 +77,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
   }
 
   compareQueries(comparison: QueryComparisonRequest): Promise<QueryComparison> {
-    return compareQueries(this.db, comparison);
+    return compareQueries(this.shadowReader, comparison);
   }
 
   plan(request: DatasetMigrationPlanRequest): Promise<PlannedStage[]> {
@@ -103,8 +102,9 @@ export class PostgresDatasetEngine implements DatasetEngine {
     return readsOfPreviousShape(this.db, run);
   }
 
-  close(): Promise<void> {
-    return this.db.close();
+  async close(): Promise<void> {
+    await this.shadowReader.close();
+    await this.db.close();
   }
 }
 
@@ -117,9 +117,14 @@ export const postgresEngineFactory: DatasetEngineFactory = {
   type: 'postgres',
   create({ name, config, logger }) {
     const settings = readPostgresEngineConfig(config);
+    const db = new Connections(
+      createPool(name, settings, logger),
+      settings.bookkeepingSchema,
+    );
     return new PostgresDatasetEngine(
-      new Connections(createPool(name, settings, logger)),
+      db,
       settings.backfill,
+      new ShadowReader(db, settings, name, logger),
     );
   },
 };

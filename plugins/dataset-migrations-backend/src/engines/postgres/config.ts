@@ -21,7 +21,16 @@ export interface PostgresEngineConfig {
   /** Connections held open to the engine. */
   maxConnections: number;
   backfill: BackfillSettings;
+  /**
+   * The schema of the engine's own objects (trigger functions, tables of failed
+   * writes and deleted keys), so none is left in a dataset's schema; created if missing.
+   */
+  bookkeepingSchema: string;
+  /** The role shadow checks run consumer SQL as (see ShadowReader). */
+  shadowCheck: { user: string; password?: string };
 }
+
+export const DEFAULT_BOOKKEEPING_SCHEMA = 'dataset_migrations_engine';
 
 export const DEFAULT_BACKFILL: BackfillSettings = {
   maxBatchRows: 200_000,
@@ -38,6 +47,15 @@ export function readPostgresEngineConfig(config: Config): PostgresEngineConfig {
     },
     maxConnections: config.getOptionalNumber('maxConnections') ?? 4,
     backfill: readBackfill(config.getOptionalConfig('backfill')),
+    bookkeepingSchema:
+      config.getOptionalString('bookkeepingSchema') ??
+      DEFAULT_BOOKKEEPING_SCHEMA,
+    shadowCheck: {
+      user:
+        config.getOptionalString('shadowCheck.user') ??
+        'dataset_migrations_shadow',
+      password: config.getOptionalString('shadowCheck.password'),
+    },
   };
 }
 

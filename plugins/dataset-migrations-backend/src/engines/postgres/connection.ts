@@ -6,7 +6,10 @@
 import { Pool, type PoolClient } from 'pg';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { MigrationInterruptedError } from '@dataset-migrations/plugin-dataset-migrations-node';
-import type { PostgresEngineConfig } from './config';
+import {
+  DEFAULT_BOOKKEEPING_SCHEMA,
+  type PostgresEngineConfig,
+} from './config';
 import { EXPRESSION_SETTINGS } from './sql/values';
 
 export function createPool(
@@ -38,7 +41,11 @@ export function createPool(
 
 /** Clients from the engine's pool, each lent for one piece of work. */
 export class Connections {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    /** Where the engine keeps its own objects (see PostgresEngineConfig). */
+    readonly bookkeepingSchema: string = DEFAULT_BOOKKEEPING_SCHEMA,
+  ) {}
 
   async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();

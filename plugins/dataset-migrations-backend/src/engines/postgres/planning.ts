@@ -35,7 +35,9 @@ export async function planStages(
       parseRelationName(request.dataset.table),
     );
     await refuseDependents(client, dataset);
-    const shape = await shapeFor(client, dataset, request);
+    const shape = await shapeFor(client, dataset, request, {
+      bookkeepingSchema: db.bookkeepingSchema,
+    });
     await checkNewName(client, shape, dataset);
     const grants = await grantsAfterCutOver(client, shape, dataset);
     const previous = previousVersion(shape, dataset, request.fromVersion);

@@ -33,15 +33,23 @@ export async function shapeOf(
   run: DatasetMigrationRun,
 ): Promise<MigrationShape> {
   const pinned = await run.checkpoints.get<RelationName>('source');
+  // Pinned too: a run started before the engine had a schema of its own (a
+  // source pinned, no schema) keeps its objects in the dataset's schema.
+  const bookkeepingSchema = pinned
+    ? await run.checkpoints.get<string>('bookkeepingSchema')
+    : db.bookkeepingSchema;
   const shape = await db.withClient(async client =>
     shapeFor(
       client,
       await resolveDataset(client, parseRelationName(run.dataset.table)),
       run,
-      pinned,
+      { source: pinned, bookkeepingSchema },
     ),
   );
-  if (!pinned) await run.checkpoints.set('source', shape.source);
+  if (!pinned) {
+    await run.checkpoints.set('bookkeepingSchema', bookkeepingSchema);
+    await run.checkpoints.set('source', shape.source);
+  }
   return shape;
 }
 
@@ -49,9 +57,9 @@ export async function shapeFor(
   client: PoolClient,
   dataset: ResolvedDataset,
   run: DatasetMigrationPlanRequest,
-  pinnedSource?: RelationName,
+  pinned: { source?: RelationName; bookkeepingSchema?: string },
 ): Promise<MigrationShape> {
-  let source = pinnedSource ?? dataset.storage;
+  let source = pinned.source ?? dataset.storage;
   if (
     dataset.kind === 'view' &&
     formatRelation(source) === formatRelation(dataset.relation)
@@ -109,13 +117,14 @@ export async function shapeFor(
     .digest('hex')
     .slice(0, 12);
   const inSchema = (name: string) => ({
-    schema: dataset.relation.schema,
+    schema: pinned.bookkeepingSchema ?? dataset.relation.schema,
     name,
   });
   return {
     source,
     target,
     name,
+    bookkeepingSchema: inSchema('').schema,
     movedFunction: inSchema(`dsm_${tag}_moved`),
     movedTrigger: `dsm_${tag}_moved`,
     deleted: inSchema(`dsm_${tag}_deleted`),

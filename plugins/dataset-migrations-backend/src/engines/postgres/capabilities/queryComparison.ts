@@ -8,17 +8,19 @@ import type {
   QueryComparisonRequest,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { widensForReaders } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { readOnly, type Connections } from '../connection';
+import { readOnly } from '../connection';
 import { resultFigures } from '../figures';
 import { rowChecksum } from '../sql/checksums';
 import { q } from '../sql/values';
+import type { ShadowReader } from './shadowReader';
 
 export async function compareQueries(
-  db: Connections,
+  reader: ShadowReader,
   comparison: QueryComparisonRequest,
 ): Promise<QueryComparison> {
   let request = comparison;
-  return db.withClient(async client => {
+  // As a role that may read the dataset's versions and nothing a superuser could.
+  return reader.withClient(comparison.reads, async client => {
     // Read-only, one snapshot: consumer SQL can change nothing, and both sides
     // see the same rows.
     return readOnly(client, 'snapshot', async () => {

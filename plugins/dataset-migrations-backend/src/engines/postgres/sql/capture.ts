@@ -6,7 +6,11 @@
 import type { TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { quoteRelation } from '../relations';
 import { upsertSql } from './copy';
-import { dropRowTriggerSql, rowTriggerSql } from './rowTriggers';
+import {
+  createBookkeepingSchemaSql,
+  dropRowTriggerSql,
+  rowTriggerSql,
+} from './rowTriggers';
 import type { MigrationShape } from './shape';
 import { list, literal, q, valueOf } from './values';
 
@@ -84,6 +88,7 @@ export function createTargetStatements(
   comment: string,
 ): string[] {
   return [
+    ...createBookkeepingSchemaSql(shape.bookkeepingSchema),
     createTargetSql(shape),
     `COMMENT ON TABLE ${quoteRelation(shape.target)} IS ${literal(comment)}`,
     createDeletedSql(shape),

@@ -1,7 +1,7 @@
 /** Row triggers a run installs, each with the table that records writes it could not apply. */
 
 import { type RelationName, quoteRelation } from '../relations';
-import { dollarQuoted, functionSettings, q } from './values';
+import { dollarQuoted, functionSettings, literal, q } from './values';
 
 /** A row trigger of a run: its function, and the table recording writes it failed on. */
 export interface RowTrigger {
@@ -40,6 +40,19 @@ ${t.body}
     )} AFTER INSERT OR UPDATE OR DELETE ON ${quoteRelation(
       t.on,
     )} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+  ];
+}
+
+/**
+ * The engine's schema, made by the first run that needs it; the lock keeps two
+ * runs making it at once from failing on each other.
+ */
+export function createBookkeepingSchemaSql(schema: string): string[] {
+  return [
+    `SELECT pg_advisory_xact_lock(hashtext(${literal(
+      `dataset-migrations schema ${schema}`,
+    )}))`,
+    `CREATE SCHEMA IF NOT EXISTS ${q(schema)}`,
   ];
 }
 

@@ -14,6 +14,8 @@ export interface MigrationShape {
   target: RelationName;
   /** The name readers use after the cut-over: the dataset's, or the one it is renamed to. */
   name: RelationName;
+  /** Where the run's own functions and tables below are. */
+  bookkeepingSchema: string;
   /** Refuses writes through the old name once the dataset was renamed away from it. */
   movedFunction: RelationName;
   movedTrigger: string;

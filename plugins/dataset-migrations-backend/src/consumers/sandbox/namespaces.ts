@@ -1,0 +1,123 @@
+/**
+ * How a sandboxed command is kept from the backend: with `namespaces` (the
+ * default) it runs in its own PID, mount and (unless `network`) network
+ * namespaces; switched off, only in its own process group, as before.
+ */
+export interface SandboxIsolation {
+  namespaces: boolean;
+  /** Keep the host's network (no network namespace). */
+  network: boolean;
+  /** Host paths the command may read besides the system's and its working copy. */
+  readOnlyPaths: string[];
+}
+
+export const DEFAULT_ISOLATION: SandboxIsolation = {
+  namespaces: true,
+  network: false,
+  readOnlyPaths: [],
+};
+
+/** System directories the command sees, read-only, besides `readOnlyPaths`. */
+const SYSTEM_PATHS = [
+  '/usr',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/etc',
+  '/opt',
+];
+
+/** The line the setup writes on fd 3 just before it starts the command. */
+export const READY = 'dsm-sandbox-ready';
+
+/**
+ * Run (as root of the new namespaces) by `unshare` as the namespace's first
+ * process; it becomes the command with `exec`, so when the command ends, the
+ * kernel kills everything left in the PID namespace.
+ *
+ * It builds a new root on a tmpfs holding only read-only binds of the system
+ * directories and of the given paths, the working copy and private temp dir
+ * (writable), a fresh /proc, a few devices and an empty /tmp, then `pivot_root`s
+ * into it and detaches the old root: no path leads back to the backend's files,
+ * even for a process that is root in a user namespace.
+ *
+ * Arguments: working copy, private temp dir, host paths to show read-only, `--`,
+ * the command's argv. Any failure exits before the READY line is written.
+ */
+const SETUP = String.raw`
+set -eu
+cwd=$1 tmp=$2; shift 2
+commandPath=$PATH
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+root=$(mktemp -d "$tmp/.root-XXXXXX")
+mount -t tmpfs -o mode=0755,size=1m dsm-sandbox "$root"
+show() {
+  [ -e "$1" ] || [ -L "$1" ] || return 0
+  [ -e "$root$1" ] && return 0 # already shown through a directory above it
+  if [ -L "$1" ] && [ "$2" = system ]; then # /bin -> usr/bin
+    mkdir -p "$root$(dirname "$1")"; ln -s "$(readlink "$1")" "$root$1"; return 0
+  fi
+  if [ -d "$1" ]; then mkdir -p "$root$1"; else mkdir -p "$root$(dirname "$1")"; : > "$root$1"; fi
+  mount --rbind "$1" "$root$1"
+  mount -o remount,bind,ro "$root$1"
+}
+mkdir -p "$root/tmp" "$root/proc" "$root/dev"
+mount -t tmpfs -o mode=1777,size=64m dsm-tmp "$root/tmp"
+for p in ${SYSTEM_PATHS.join(' ')}; do show "$p" system; done
+while [ "$1" != -- ]; do show "$1" given; shift; done; shift
+mkdir -p "$root$cwd" "$root$tmp"
+mount --bind "$cwd" "$root$cwd"
+mount --bind "$tmp" "$root$tmp"
+mount -t proc proc "$root/proc"
+for d in null zero full random urandom; do : > "$root/dev/$d"; mount --bind "/dev/$d" "$root/dev/$d"; done
+ln -s /proc/self/fd "$root/dev/fd"
+if command -v ip > /dev/null; then ip link set lo up 2> /dev/null || true; fi
+mkdir "$root/.old"
+mount -o remount,bind,ro "$root"
+cd "$root"
+pivot_root . .old
+umount -l /.old
+cd "$cwd"
+echo ${READY} >&3
+exec 3>&-
+PATH=$commandPath
+exec "$@"
+`;
+
+/**
+ * The argv that runs `command` (an argv) inside the namespaces. As root the
+ * namespaces are made directly; otherwise inside a user namespace where the
+ * backend's user is root, with every capability dropped before the command runs.
+ */
+export function isolatedArgv(
+  isolation: SandboxIsolation,
+  paths: { cwd: string; tmp: string },
+  command: string[],
+  asRoot: boolean,
+): string[] {
+  return [
+    'unshare',
+    ...(asRoot ? [] : ['--user', '--map-root-user']),
+    '--pid',
+    '--fork',
+    '--kill-child',
+    '--mount',
+    ...(isolation.network ? [] : ['--net']),
+    '--',
+    '/bin/sh',
+    '-c',
+    SETUP,
+    'dsm-sandbox',
+    paths.cwd,
+    paths.tmp,
+    ...isolation.readOnlyPaths,
+    '--',
+    ...(asRoot
+      ? []
+      : ['setpriv', '--bounding-set=-all', '--inh-caps=-all', '--']),
+    ...command,
+  ];
+}
