@@ -137,7 +137,7 @@ describe('EntityConsumerMigrationsCard', () => {
       name: 'Migration of listening-events to version 3',
     });
     expect(within(run).getByText('listening-events')).toBeInTheDocument();
-    expect(within(run).getByText('succeeded')).toBeInTheDocument();
+    expect(within(run).getByText('Succeeded')).toBeInTheDocument();
     expect(within(run).getByLabelText('Consumer state')).toHaveTextContent(
       'Pull request open',
     );
@@ -213,7 +213,7 @@ describe('EntityConsumerMigrationsCard', () => {
       }),
     );
     expect(await screen.findByTestId('consumer-decision')).toHaveTextContent(
-      'Excluded: report retired — user:default/grace',
+      'Excluded: report retired — grace',
     );
     expect(screen.getByLabelText('Consumer state')).toHaveTextContent(
       'Excluded',
@@ -272,7 +272,7 @@ describe('EntityConsumerMigrationsCard', () => {
       ).toLocaleString()}: version 2 is gone. This consumer had moved.`,
     );
     expect(earlier).toHaveTextContent(
-      'version 1 is gone. This consumer had not moved (Field kept for now): its reads of the old shape no longer work.',
+      'version 1 is gone. This consumer had not moved (Kept on the old shape): its reads of the old shape no longer work.',
     );
   });
 
