@@ -4,6 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  csvTable,
   consumerDecisionRequestSchema,
   isLiveMigration,
   needsDecision,
@@ -122,7 +123,7 @@ export class ConsumerService {
           ...tail(f.problem?.message ?? ''),
         ]);
     }
-    return rows.map(r => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+    return csvTable(rows);
   }
 
   /**
@@ -414,8 +415,4 @@ function redacted(consumer: MigrationConsumer): MigrationConsumer {
       : {}),
     redacted: true,
   };
-}
-
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
