@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CompatibilityClass } from './compatibility';
-import { fieldChangeSchema, MIGRATION_SPEC_API_VERSION } from './schemas';
+import { fieldChangeList, MIGRATION_SPEC_API_VERSION } from './schemas';
 import { entityRefSchema, withoutNul } from './inputText';
 
 /**
@@ -148,10 +148,7 @@ export const campaignDocumentSchema = z
       })
       .strict(),
     /** The changes every selected dataset gets; each goes to its own next version. */
-    changes: z
-      .array(fieldChangeSchema)
-      .min(1, 'must hold at least one change')
-      .max(200, 'must hold at most 200 changes'),
+    changes: fieldChangeList(1),
     rollout: z
       .object({
         /** The first wave: a few of the least critical datasets. */

@@ -106,6 +106,21 @@ export const fieldChangeSchema = z.union([
 export type FieldChange = z.infer<typeof fieldChangeSchema>;
 
 /**
+ * At most 200 changes (and at least `min`), counted before any is read: 20,000
+ * changes, each read against every kind of change, held a request for 10 s
+ * before the count refused them.
+ *
+ * @public
+ */
+export function fieldChangeList(min = 0) {
+  return z
+    .array(z.unknown())
+    .min(min, 'must hold at least one change')
+    .max(200, 'must hold at most 200 changes')
+    .pipe(z.array(fieldChangeSchema));
+}
+
+/**
  * Where this package keeps the spec's published JSON Schema (generate:schema writes it).
  *
  * @public
@@ -147,9 +162,7 @@ export const createMigrationRequestSchema = z
         MAX_TARGET_VERSION,
         `must be at most ${MAX_TARGET_VERSION}: versions are 32-bit integers, and a later migration needs a version above this one`,
       ),
-    changes: z
-      .array(fieldChangeSchema)
-      .max(200, 'must hold at most 200 changes'),
+    changes: fieldChangeList(),
     /** Moves the dataset to a new name, or to another schema (`schema.name`). */
     renameDataset: z
       .object({
@@ -245,9 +258,7 @@ export const MAX_REWRITE_PREVIEW_CHARACTERS = 64 * 1024;
 export const rewritePreviewRequestSchema = z
   .object({
     entityRef: entityRefSchema,
-    changes: z
-      .array(fieldChangeSchema)
-      .max(200, 'must hold at most 200 changes'),
+    changes: fieldChangeList(),
     /** The spec's `renameDataset`: files are rewritten to read the new name. */
     renameDataset: createMigrationRequestSchema.innerType().shape.renameDataset,
     files: z
@@ -298,7 +309,7 @@ export type ImpactPreviewRequest = z.input<typeof impactPreviewRequestSchema>;
  * @public
  */
 export const retryConsumersRequestSchema = z
-  .object({ entityRefs: z.array(z.string().min(1)).max(5000).optional() })
+  .object({ entityRefs: z.array(entityRefSchema).max(5000).optional() })
   .strict();
 
 /** @public */
