@@ -171,7 +171,14 @@ export function malformedBody(
     return json('prototype-key', withPrototypeKey(template, random));
   const paths = pathsOf(template);
   const path = pick(random, paths);
-  const bad = badValue(random);
+  const at = path.reduce<Json>(
+    (value, part) => (value as never)[part],
+    template,
+  );
+  let bad = badValue(random);
+  // An empty object where one stands keeps its meaning when all its fields are optional.
+  while (bad.kind === 'empty-object' && at !== null && typeof at === 'object')
+    bad = badValue(random);
   return json(
     `${bad.kind} at ${path.length ? path.join('.') : 'body'}`,
     replaced(template, path, bad.text),
