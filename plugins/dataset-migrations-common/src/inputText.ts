@@ -3,6 +3,8 @@ import { z } from 'zod';
 /**
  * PostgreSQL's text and jsonb cannot hold U+0000, so a string with one would
  * fail the first statement that stores it (a 500); refused where it is read.
+ *
+ * @public
  */
 export function withoutNul<T extends z.ZodString>(schema: T) {
   return schema.refine(
