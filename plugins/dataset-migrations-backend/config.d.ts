@@ -203,6 +203,14 @@ export interface Config {
            */
           password?: string;
         };
+        /**
+         * For `postgres`: PostgreSQL's statement_timeout on every statement the
+         * engine runs (a dry run's sample, each backfill batch, an index build,
+         * verify's checksums), so that no costly expression holds the engine
+         * without end. Raise it for tables whose index builds or verify take
+         * longer. Default 5m.
+         */
+        statementTimeout?: string | HumanDuration;
         /** For `postgres`: how the backfill paces itself. */
         backfill?: {
           /** Upper bound of a batch. Default 200000. */

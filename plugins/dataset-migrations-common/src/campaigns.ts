@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CompatibilityClass } from './compatibility';
-import { fieldChangeSchema, MIGRATION_SPEC_API_VERSION } from './schemas';
+import { fieldChangeList, MIGRATION_SPEC_API_VERSION } from './schemas';
+import { entityRefSchema, withoutNul } from './inputText';
 
 /**
  * A campaign moves a fleet of datasets (and their consumers) in waves: which
@@ -84,10 +85,6 @@ const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], {
     message: 'must be one of mon, tue, wed, thu, fri, sat, sun',
   }),
 });
-const entityRefSchema = z
-  .string()
-  .min(1, 'is required')
-  .max(300, 'must be at most 300 characters');
 
 /** Wave sizes: a count of datasets, or a percent of those selected (`25%`). */
 const waveSize = z.union([
@@ -116,10 +113,10 @@ export const campaignDocumentSchema = z
         /^[a-z0-9][a-z0-9-]{0,62}$/,
         'must be lower-case letters, digits and -, at most 63 characters',
       ),
-    title: z.string().min(1, 'is required').max(200),
+    title: withoutNul(z.string().min(1, 'is required').max(200)),
     /** The team answering for the campaign, e.g. `group:default/data-platform`. */
     owner: entityRefSchema,
-    description: z.string().max(10_000).optional(),
+    description: withoutNul(z.string().max(10_000)).optional(),
     /** When every dataset and consumer should have moved. */
     deadline: isoInstant,
     /** Which datasets: every filter given must hold; `entityRefs` adds and narrows nothing. */
@@ -128,9 +125,15 @@ export const campaignDocumentSchema = z
         /** Owners (group or user refs) whose datasets are selected. */
         owners: z.array(entityRefSchema).max(100).optional(),
         /** Datasets carrying every one of these tags. */
-        tags: z.array(z.string().min(1).max(63)).max(20).optional(),
+        tags: z
+          .array(withoutNul(z.string().min(1).max(63)))
+          .max(20)
+          .optional(),
         /** `spec.type` of the Resource; `dataset` unless set. */
-        types: z.array(z.string().min(1).max(63)).max(20).optional(),
+        types: z
+          .array(withoutNul(z.string().min(1).max(63)))
+          .max(20)
+          .optional(),
         /** Datasets named explicitly. */
         entityRefs: z.array(entityRefSchema).max(10_000).optional(),
         /** Datasets never selected. */
@@ -145,10 +148,7 @@ export const campaignDocumentSchema = z
       })
       .strict(),
     /** The changes every selected dataset gets; each goes to its own next version. */
-    changes: z
-      .array(fieldChangeSchema)
-      .min(1, 'must hold at least one change')
-      .max(200, 'must hold at most 200 changes'),
+    changes: fieldChangeList(1),
     rollout: z
       .object({
         /** The first wave: a few of the least critical datasets. */
@@ -186,7 +186,7 @@ export const campaignDocumentSchema = z
               .object({
                 from: isoInstant,
                 to: isoInstant,
-                reason: z.string().max(500).optional(),
+                reason: withoutNul(z.string().max(500)).optional(),
               })
               .strict(),
           )
@@ -443,7 +443,9 @@ export interface CampaignResponse {
 
 /** Pause or abort: a person says why. @public */
 export const campaignActionRequestSchema = z
-  .object({ reason: z.string().trim().min(1, 'is required').max(2000) })
+  .object({
+    reason: withoutNul(z.string().trim().min(1, 'is required').max(2000)),
+  })
   .strict();
 
 /** @public */

@@ -17,3 +17,5 @@ export * from './responses';
 export * from './permissions';
 export * from './outcomes';
 export * from './campaigns';
+export * from './inputText';
+export * from './csv';

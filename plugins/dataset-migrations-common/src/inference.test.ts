@@ -2,6 +2,7 @@ import {
   inferChanges,
   nameSimilarity,
   targetSchemaSchema,
+  MAX_TARGET_FIELDS,
   type TargetSchema,
 } from './inference';
 import type { DatasetField } from './types';
@@ -155,6 +156,23 @@ describe('inferChanges', () => {
     expect(result.success).toBe(false);
     expect(result.error!.issues[0]).toMatchObject({
       path: ['fields', 0, 'type'],
+    });
+  });
+
+  it('takes at most MAX_TARGET_FIELDS fields, saying why', () => {
+    const fields = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ name: `f${i}`, type: 'text' }));
+    const parse = (n: number) =>
+      targetSchemaSchema.safeParse({
+        entityRef: 'resource:x',
+        fields: fields(n),
+      });
+    expect(parse(MAX_TARGET_FIELDS).success).toBe(true);
+    const refused = parse(MAX_TARGET_FIELDS + 1);
+    expect(refused.success).toBe(false);
+    expect(refused.error!.issues[0]).toMatchObject({
+      path: ['fields'],
+      message: expect.stringMatching(/^must list at most 500 fields/),
     });
   });
 });

@@ -2,6 +2,15 @@ import { z } from 'zod';
 import type { FieldChange } from './schemas';
 import { FIELD_TYPES, isFieldType } from './fieldTypes';
 import type { DatasetField } from './types';
+import { entityRefSchema, withoutNul } from './inputText';
+
+/**
+ * The most fields `POST /plans/infer` takes: inference samples the dataset for
+ * fields it cannot match by name, so its cost grows with their number.
+ *
+ * @public
+ */
+export const MAX_TARGET_FIELDS = 500;
 
 /**
  * The schema a user wants; examples help tell apart fields that look alike.
@@ -10,7 +19,7 @@ import type { DatasetField } from './types';
  */
 export const targetSchemaSchema = z
   .object({
-    entityRef: z.string().min(1, 'is required'),
+    entityRef: entityRefSchema,
     fields: z
       .array(
         z
@@ -24,11 +33,18 @@ export const targetSchemaSchema = z
                 ', ',
               )})`,
             })),
-            examples: z.array(z.string()).max(100).optional(),
+            examples: z
+              .array(withoutNul(z.string().max(1000)))
+              .max(100)
+              .optional(),
           })
           .strict(),
       )
-      .min(1, 'must list at least one field'),
+      .min(1, 'must list at least one field')
+      .max(
+        MAX_TARGET_FIELDS,
+        `must list at most ${MAX_TARGET_FIELDS} fields: each unmatched one costs sampling queries on the dataset`,
+      ),
   })
   .strict();
 

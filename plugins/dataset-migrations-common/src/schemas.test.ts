@@ -1,5 +1,9 @@
 import { FIELD_TYPES, isFieldType } from './fieldTypes';
-import { createMigrationRequestSchema, describeIssues } from './schemas';
+import {
+  MAX_TARGET_VERSION,
+  createMigrationRequestSchema,
+  describeIssues,
+} from './schemas';
 
 function problemsOf(body: unknown): string[] {
   const result = createMigrationRequestSchema.safeParse(body);
@@ -47,6 +51,60 @@ describe('createMigrationRequestSchema', () => {
       };
       expect(createMigrationRequestSchema.safeParse(body).success).toBe(true);
     }
+  });
+
+  it('refuses a target version the integer column cannot hold or that leaves no next version', () => {
+    expect(
+      createMigrationRequestSchema.safeParse({
+        ...valid,
+        targetVersion: MAX_TARGET_VERSION,
+      }).success,
+    ).toBe(true);
+    for (const targetVersion of [MAX_TARGET_VERSION + 1, 2 ** 31, 1e20]) {
+      expect(problemsOf({ ...valid, targetVersion })).toEqual([
+        expect.stringMatching(
+          /^targetVersion: must be at most 2147483646: versions are 32-bit integers/,
+        ),
+      ]);
+    }
+  });
+
+  it('refuses a NUL character in any string it stores, naming where', () => {
+    expect(
+      problemsOf({ ...valid, entityRef: 'resource:default/a\u0000' }),
+    ).toEqual(['entityRef: must not contain a NUL character (\\u0000)']);
+    expect(
+      problemsOf({
+        ...valid,
+        changes: [
+          { addField: { name: 'x', type: 'text', default: 'a\u0000b' } },
+          { deriveField: { field: 'y', expression: "lower(y) || '\u0000'" } },
+        ],
+      }),
+    ).toEqual([
+      'changes[0].addField.default: must not contain a NUL character (\\u0000)',
+      'changes[1].deriveField.expression: must not contain a NUL character (\\u0000)',
+    ]);
+  });
+
+  it('refuses an entity reference longer than any entity can have', () => {
+    expect(
+      problemsOf({
+        ...valid,
+        entityRef: `resource:default/${'a'.repeat(900_000)}`,
+      }),
+    ).toEqual(['entityRef: must be at most 300 characters']);
+  });
+
+  it('refuses to move a dataset into a system schema', () => {
+    for (const to of [
+      'pg_catalog.plays',
+      'information_schema.plays',
+      'pg_toast.x',
+    ])
+      expect(problemsOf({ ...valid, renameDataset: { to } })).toEqual([
+        'renameDataset.to: must not be in a system schema (pg_* or information_schema)',
+      ]);
   });
 });
 

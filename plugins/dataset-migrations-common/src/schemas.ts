@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FIELD_TYPES, isFieldType } from './fieldTypes';
 import { CONSUMER_DECISION_KINDS } from './consumers';
+import { entityRefSchema, isSystemSchemaName, withoutNul } from './inputText';
 
 /** Field names become SQL identifiers; keep them to the portable, unquoted form. */
 const fieldName = z
@@ -22,15 +23,16 @@ const fieldType = z.string().refine(isFieldType, value => ({
  * with its own parser (Postgres: source fields only, deterministic built-ins only).
  * What it computes is shown in the plan for review.
  */
-const expression = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(2000, 'must be at most 2000 characters')
-  .refine(
-    sql => !/;|--|\/\*|\$|\bselect\b/i.test(sql),
-    'must be one expression over the row: no ";", comments, "$" or subqueries',
-  );
+const expression = withoutNul(
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(2000, 'must be at most 2000 characters'),
+).refine(
+  sql => !/;|--|\/\*|\$|\bselect\b/i.test(sql),
+  'must be one expression over the row: no ";", comments, "$" or subqueries',
+);
 
 const renameField = z
   .object({
@@ -45,7 +47,14 @@ const addField = z
         name: fieldName,
         type: fieldType,
         default: z
-          .union([z.string(), z.number(), z.boolean(), z.null()])
+          .union([
+            withoutNul(
+              z.string().max(10_000, 'must be at most 10000 characters'),
+            ),
+            z.number(),
+            z.boolean(),
+            z.null(),
+          ])
           .optional(),
         /** Computes the new field from the source row instead of a constant. */
         expression: expression.optional(),
@@ -97,6 +106,21 @@ export const fieldChangeSchema = z.union([
 export type FieldChange = z.infer<typeof fieldChangeSchema>;
 
 /**
+ * At most 200 changes (and at least `min`), counted before any is read: 20,000
+ * changes, each read against every kind of change, held a request for 10 s
+ * before the count refused them.
+ *
+ * @public
+ */
+export function fieldChangeList(min = 0) {
+  return z
+    .array(z.unknown())
+    .min(min, 'must hold at least one change')
+    .max(200, 'must hold at most 200 changes')
+    .pipe(z.array(fieldChangeSchema));
+}
+
+/**
  * Where this package keeps the spec's published JSON Schema (generate:schema writes it).
  *
  * @public
@@ -111,6 +135,14 @@ export const SPEC_JSON_SCHEMA_PATH = 'schema/migration-spec.v1.schema.json';
 export const MIGRATION_SPEC_API_VERSION = 'dataset-migrations.io/v1';
 
 /**
+ * The highest version a migration may go to: versions are stored as 32-bit
+ * integers, and the largest one would leave the dataset no next version.
+ *
+ * @public
+ */
+export const MAX_TARGET_VERSION = 2_147_483_646;
+
+/**
  * A migration spec: the machine-readable mapping from one schema version of a
  * dataset to the next. The same document is the API request, the input to code
  * generation and what a reviewer approves; JSON or YAML.
@@ -121,14 +153,16 @@ export const createMigrationRequestSchema = z
   .object({
     apiVersion: z.literal(MIGRATION_SPEC_API_VERSION).optional(),
     kind: z.literal('MigrationSpec').optional(),
-    entityRef: z.string().min(1, 'is required'),
+    entityRef: entityRefSchema,
     targetVersion: z
       .number({ invalid_type_error: 'must be a number' })
       .int('must be a whole number')
-      .positive('must be above 0'),
-    changes: z
-      .array(fieldChangeSchema)
-      .max(200, 'must hold at most 200 changes'),
+      .positive('must be above 0')
+      .max(
+        MAX_TARGET_VERSION,
+        `must be at most ${MAX_TARGET_VERSION}: versions are 32-bit integers, and a later migration needs a version above this one`,
+      ),
+    changes: fieldChangeList(),
     /** Moves the dataset to a new name, or to another schema (`schema.name`). */
     renameDataset: z
       .object({
@@ -137,6 +171,10 @@ export const createMigrationRequestSchema = z
           .regex(
             /^([a-z_][a-z0-9_]{0,62}\.)?[a-z_][a-z0-9_]{0,59}$/,
             'must be name or schema.name in lower-case letters, digits and _ (a name of at most 60 characters, leaving room for its version suffix)',
+          )
+          .refine(
+            to => !(to.includes('.') && isSystemSchemaName(to.split('.')[0])),
+            'must not be in a system schema (pg_* or information_schema)',
           ),
       })
       .strict()
@@ -203,29 +241,43 @@ function formatPath(path: (string | number)[]): string {
 }
 
 /**
+ * The most content `POST /rewrite-preview` rewrites in one request, all files
+ * together. Parsing and rewriting run on the backend's event loop at about
+ * 20 ms per KiB of dense SQL on a loaded 2-core machine, so this keeps every
+ * other request (health included) waiting at most a second or two.
+ *
+ * @public
+ */
+export const MAX_REWRITE_PREVIEW_CHARACTERS = 64 * 1024;
+
+/**
  * `POST /rewrite-preview`: what the rewriter makes of files under a mapping, without a repository.
  *
  * @public
  */
 export const rewritePreviewRequestSchema = z
   .object({
-    entityRef: z.string().min(1, 'is required'),
-    changes: z
-      .array(fieldChangeSchema)
-      .max(200, 'must hold at most 200 changes'),
+    entityRef: entityRefSchema,
+    changes: fieldChangeList(),
     /** The spec's `renameDataset`: files are rewritten to read the new name. */
     renameDataset: createMigrationRequestSchema.innerType().shape.renameDataset,
     files: z
       .array(
         z
           .object({
-            path: z.string().min(1, 'is required').max(1000),
-            content: z.string().max(1024 * 1024, 'must be at most 1 MiB'),
+            path: withoutNul(z.string().min(1, 'is required').max(1000)),
+            content: withoutNul(z.string()),
           })
           .strict(),
       )
       .min(1, 'must hold at least one file')
-      .max(500, 'must hold at most 500 files'),
+      .max(500, 'must hold at most 500 files')
+      .refine(
+        files =>
+          files.reduce((sum, f) => sum + f.content.length, 0) <=
+          MAX_REWRITE_PREVIEW_CHARACTERS,
+        `must hold at most ${MAX_REWRITE_PREVIEW_CHARACTERS} characters of content in all (64 KiB): the backend parses every statement while other requests wait`,
+      ),
   })
   .strict()
   .refine(request => request.changes.length > 0 || request.renameDataset, {
@@ -257,7 +309,7 @@ export type ImpactPreviewRequest = z.input<typeof impactPreviewRequestSchema>;
  * @public
  */
 export const retryConsumersRequestSchema = z
-  .object({ entityRefs: z.array(z.string().min(1)).max(5000).optional() })
+  .object({ entityRefs: z.array(entityRefSchema).max(5000).optional() })
   .strict();
 
 /** @public */
@@ -274,11 +326,13 @@ export const overrideRequestSchema = z
   .object({
     override: z
       .object({
-        reason: z
-          .string({ required_error: 'is required' })
-          .trim()
-          .min(1, 'must say why')
-          .max(2000),
+        reason: withoutNul(
+          z
+            .string({ required_error: 'is required' })
+            .trim()
+            .min(1, 'must say why')
+            .max(2000),
+        ),
       })
       .strict()
       .optional(),
@@ -305,17 +359,15 @@ export type RollbackRequest = OverrideRequest;
  */
 export const consumerDecisionRequestSchema = z
   .object({
-    entityRef: z.string().min(1, 'is required'),
+    entityRef: entityRefSchema,
     decision: z.enum(CONSUMER_DECISION_KINDS, {
       errorMap: () => ({
         message: 'must be one of keep-field, exclude, agent',
       }),
     }),
-    reason: z
-      .string()
-      .trim()
-      .max(2000, 'must be at most 2000 characters')
-      .optional(),
+    reason: withoutNul(
+      z.string().trim().max(2000, 'must be at most 2000 characters'),
+    ).optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -342,11 +394,9 @@ export type ConsumerDecisionRequest = z.input<
  */
 export const consumerMigrationsQuerySchema = z
   .object({
-    // Kind, namespace and name are each at most 63 characters in the catalog.
     entityRef: z
       .string({ required_error: 'is required' })
-      .min(1, 'is required')
-      .max(255, 'must be at most 255 characters'),
+      .pipe(entityRefSchema),
     limit: z.coerce
       .number()
       .int('must be a whole number')
@@ -375,7 +425,7 @@ export type ConsumerMigrationsQuery = z.input<
 export const approveMigrationRequestSchema = z
   .object({
     requestDigest: z.string().trim().min(1, 'is required').max(128),
-    comment: z.string().trim().max(2000).optional(),
+    comment: withoutNul(z.string().trim().max(2000)).optional(),
   })
   .strict();
 
@@ -392,11 +442,13 @@ export type ApproveMigrationRequest = z.input<
 export const rejectMigrationRequestSchema = z
   .object({
     requestDigest: z.string().trim().min(1).max(128).optional(),
-    comment: z
-      .string()
-      .trim()
-      .min(1, 'is required: say why the migration is rejected')
-      .max(2000),
+    comment: withoutNul(
+      z
+        .string()
+        .trim()
+        .min(1, 'is required: say why the migration is rejected')
+        .max(2000),
+    ),
   })
   .strict();
 

@@ -219,8 +219,8 @@ describe('GET /consumers: one consumer entity across runs', () => {
   it.each([
     [{}, 'Invalid query: entityRef: is required'],
     [
-      { entityRef: `component:default/${'x'.repeat(250)}` },
-      'Invalid query: entityRef: must be at most 255 characters',
+      { entityRef: `component:default/${'x'.repeat(290)}` },
+      'Invalid query: entityRef: must be at most 300 characters',
     ],
     [
       { entityRef: REPORT, limit: '0' },

@@ -9,6 +9,7 @@ import {
 import type { JsonObject } from '@backstage/types';
 import {
   SPEC_JSON_SCHEMA_PATH,
+  entityRefSchema,
   datasetMigrationCancelPermission,
   datasetMigrationConsumerUpdatePermission,
   datasetMigrationContractPermission,
@@ -29,12 +30,10 @@ import { specOf, YAML_TYPES } from './specOf';
 import type { CampaignService } from '../campaigns/CampaignService';
 
 const listQuery = z.object({
-  entityRef: z.string().min(1).optional(),
+  entityRef: entityRefSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-const entityRefQuery = z.object({
-  entityRef: z.string().min(1, 'is required'),
-});
+const entityRefQuery = z.object({ entityRef: entityRefSchema });
 const migrationId = z.string().uuid('must be a migration id');
 
 const specJsonSchemaFile = resolvePackagePath(

@@ -183,6 +183,8 @@ export class MigrationRunner {
           : throwIfCancelled,
       });
       await engine.migrate(run);
+      // A dry run changes nothing, so a cancel asked for while it ran still holds.
+      if (migration.dryRun) await throwIfCancelled();
       // Reads of the previous shape are counted from here, for contract's gate.
       if (!migration.dryRun) await recordReadsBaseline(engine, run, store);
 

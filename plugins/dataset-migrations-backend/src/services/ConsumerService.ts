@@ -4,6 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  csvTable,
   consumerDecisionRequestSchema,
   isLiveMigration,
   needsDecision,
@@ -186,7 +187,7 @@ export class ConsumerService {
           ...tail(f.problem?.message ?? ''),
         ]);
     }
-    return rows.map(r => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+    return csvTable(rows);
   }
 
   /**
@@ -495,8 +496,4 @@ function withoutRowSamples(consumer: MigrationConsumer): MigrationConsumer {
       ),
     },
   };
-}
-
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

@@ -674,16 +674,28 @@ function isPlaceholder(alias: string): boolean {
   return alias === '' || alias.startsWith('_j');
 }
 
+/**
+ * The content with the edits made, last first: an edit reaching into one made
+ * already (nested in it) is left out. Built from pieces in one pass, so a file
+ * with many edits costs its length, not its length times the edits.
+ */
 function applyEdits(content: string, edits: Edit[]): string {
   const sorted = [...edits].sort((a, b) => b.start - a.start);
-  let out = content;
+  const made: Edit[] = [];
   let limit = Infinity;
   for (const edit of sorted) {
     if (edit.end > limit) continue; // nested in an edit already made
-    out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+    made.push(edit);
     limit = edit.start;
   }
-  return out;
+  const pieces: string[] = [];
+  let at = 0;
+  for (const edit of made.reverse()) {
+    pieces.push(content.slice(at, edit.start), edit.text);
+    at = edit.end;
+  }
+  pieces.push(content.slice(at));
+  return pieces.join('');
 }
 
 /** A Postgres identifier, quoted only when it must be. */

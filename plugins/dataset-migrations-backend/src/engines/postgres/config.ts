@@ -20,6 +20,8 @@ export interface PostgresEngineConfig {
   connection: PoolConfig;
   /** Connections held open to the engine. */
   maxConnections: number;
+  /** PostgreSQL's statement_timeout on the engine's connections. */
+  statementTimeoutMs: number;
   backfill: BackfillSettings;
   /**
    * The schema of the engine's own objects (trigger functions, tables of failed
@@ -38,6 +40,9 @@ export const DEFAULT_BACKFILL: BackfillSettings = {
   batchPauseMs: 0,
 };
 
+/** Long enough for an index build or verify on tens of millions of rows here. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5 * 60_000;
+
 export function readPostgresEngineConfig(config: Config): PostgresEngineConfig {
   const ssl = readSsl(config);
   return {
@@ -46,6 +51,11 @@ export function readPostgresEngineConfig(config: Config): PostgresEngineConfig {
       ...(ssl !== undefined && { ssl }),
     },
     maxConnections: config.getOptionalNumber('maxConnections') ?? 4,
+    statementTimeoutMs: readDurationMs(
+      config,
+      'statementTimeout',
+      DEFAULT_STATEMENT_TIMEOUT_MS,
+    ),
     backfill: readBackfill(config.getOptionalConfig('backfill')),
     bookkeepingSchema:
       config.getOptionalString('bookkeepingSchema') ??

@@ -20,8 +20,12 @@ export function createPool(
   const pool = new Pool({
     ...config.connection,
     max: config.maxConnections,
-    // Expressions compute alike here and in the triggers (see EXPRESSION_SETTINGS).
-    options: Object.entries(EXPRESSION_SETTINGS)
+    // Expressions compute alike here and in the triggers (see EXPRESSION_SETTINGS);
+    // no statement runs longer than the engine's statementTimeout.
+    options: Object.entries({
+      ...EXPRESSION_SETTINGS,
+      statement_timeout: String(config.statementTimeoutMs),
+    })
       .map(([key, value]) => `-c ${key}=${value.replace(/ /g, '\\ ')}`)
       .join(' '),
   });

@@ -17,6 +17,7 @@ describe('checkExpression', () => {
     'greatest(score, 0) BETWEEN 0 AND 1',
     'id IN (1, 2, 3)',
     "lower(name) LIKE 'a%' AND id IS NOT NULL",
+    "lpad(name, 10, '0') || repeat('-', 3) || rpad(name, 1000)",
   ])('accepts %s', expression => {
     expect(checkExpression(expression, FIELDS)).toEqual([]);
   });
@@ -34,6 +35,12 @@ describe('checkExpression', () => {
     ['score IN (SELECT 1)', 'uses a subquery'],
     ['count(*)', 'calls count() as an aggregate or window'],
     ['sum(score) OVER ()', 'calls sum() as an aggregate or window'],
+    ['repeat(name, 100000)', 'calls repeat() with a size of 100000'],
+    ['lpad(name, id)', 'calls lpad() with a size that is not a whole-number'],
+    [
+      'rpad(repeat(name, 100), 20)',
+      'calls repeat() with a size of 100: the text an expression makes may be at most 1000 times',
+    ],
     [
       'public.lower(name)',
       'calls public.lower(), which is not an allowed function',

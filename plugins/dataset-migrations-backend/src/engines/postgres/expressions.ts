@@ -84,7 +84,65 @@ export function checkExpression(
     if (type === 'TypeCast') checkCast(node, problems);
     return true;
   });
+  checkGrowth(parsed.expression, 1, problems);
   return [...problems];
+}
+
+/**
+ * How many times longer than its input the text an expression makes may be.
+ * Every stage computes the expression for every row (the dry run too), so
+ * `repeat(title, 100000)` would hold the engine for as long as it takes.
+ */
+export const MAX_EXPRESSION_GROWTH = 1000;
+
+/** Functions that make text as long as one of their arguments says: its index. */
+const SIZED_BY_ARGUMENT: Record<string, number> = {
+  repeat: 1,
+  lpad: 1,
+  rpad: 1,
+};
+
+/**
+ * Refuses a `repeat`, `lpad` or `rpad` whose size is not a whole-number
+ * constant, or whose sizes, multiplied through their nesting, pass
+ * {@link MAX_EXPRESSION_GROWTH}.
+ */
+function checkGrowth(value: unknown, growth: number, problems: Set<string>) {
+  if (Array.isArray(value)) {
+    for (const item of value) checkGrowth(item, growth, problems);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, inner] of Object.entries(value as Node)) {
+    let next = growth;
+    const call = inner as Node;
+    const parts = key === 'FuncCall' ? names(call.funcname) : [];
+    const name = parts[parts.length - 1]?.toLowerCase() ?? '';
+    const at = SIZED_BY_ARGUMENT[name];
+    if (at !== undefined) {
+      const size = wholeNumber((call.args as Node[] | undefined)?.[at]);
+      if (size === undefined) {
+        problems.add(
+          `calls ${name}() with a size that is not a whole-number constant; the engine bounds what an expression costs`,
+        );
+      } else {
+        next = growth * Math.max(size, 1);
+        if (next > MAX_EXPRESSION_GROWTH)
+          problems.add(
+            `calls ${name}() with a size of ${size}: the text an expression makes may be at most ${MAX_EXPRESSION_GROWTH} times as long as what it reads (sizes of repeat, lpad and rpad multiply when nested)`,
+          );
+      }
+    }
+    checkGrowth(inner, next, problems);
+  }
+}
+
+/** A whole-number literal (`1000`, `-3`), else undefined. */
+function wholeNumber(node: Node | undefined): number | undefined {
+  const constant = node?.A_Const as Node | undefined;
+  const integer = constant?.ival as Node | undefined;
+  if (!integer) return undefined;
+  return typeof integer.ival === 'number' ? integer.ival : 0;
 }
 
 /**

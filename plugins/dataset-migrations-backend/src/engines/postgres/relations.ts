@@ -1,7 +1,10 @@
 import type { PoolClient } from 'pg';
 import { escapeIdentifier } from 'pg';
 import { InputError } from '@backstage/errors';
-import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  isSystemSchemaName,
+  type DatasetField,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 
 export interface RelationName {
   schema: string;
@@ -43,6 +46,11 @@ export function parseRelationName(table: string): RelationName {
   if (parts.length > 2 || !IDENTIFIER.test(schema) || !IDENTIFIER.test(name)) {
     throw new InputError(
       `"${table}" is not a Postgres relation name of the form schema.table`,
+    );
+  }
+  if (isSystemSchemaName(schema)) {
+    throw new InputError(
+      `"${table}" is in the system schema ${schema}: pg_* and information_schema hold the server's own tables, never a dataset`,
     );
   }
   return { schema, name };

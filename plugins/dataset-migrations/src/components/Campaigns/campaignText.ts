@@ -5,6 +5,7 @@ import type {
   CampaignState,
   CampaignStuckItem,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { csvTable } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datedFileName } from '../shared/format';
 
 export const STUCK_KINDS: Record<CampaignStuckItem['kind'], string> = {
@@ -135,26 +136,15 @@ const CSV_COLUMNS: [string, (d: CampaignDatasetProgress) => unknown][] = [
   ['reason', d => d.reason],
 ];
 
-/**
- * One cell: quoted when it holds a separator, a quote or a line break; a text that
- * a spreadsheet would run as a formula starts with an apostrophe.
- */
-function csvCell(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** The campaign's datasets table as CSV (RFC 4180: CRLF, a header row). */
 export function campaignDatasetsCsv(campaign: Pick<Campaign, 'datasets'>) {
-  const lines = [CSV_COLUMNS.map(([name]) => name).join(',')];
   const rows = [...campaign.datasets].sort(
     (a, b) => a.wave - b.wave || a.position - b.position,
   );
-  for (const row of rows)
-    lines.push(CSV_COLUMNS.map(([, cell]) => csvCell(cell(row))).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return csvTable([
+    CSV_COLUMNS.map(([name]) => name),
+    ...rows.map(row => CSV_COLUMNS.map(([, cell]) => cell(row))),
+  ]);
 }
 
 /** `drop-legacy-country-2026-12-01.csv`: the campaign's name and the local date. */

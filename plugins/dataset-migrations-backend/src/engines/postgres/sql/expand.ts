@@ -250,12 +250,14 @@ export function refuseWritesSql(
     shape.name,
   )}`;
   return [
-    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $moved$
-     BEGIN
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${dollarQuoted(
+      `BEGIN
        RAISE EXCEPTION USING ERRCODE = 'read_only_sql_transaction', MESSAGE = ${literal(
          message,
        )};
-     END $moved$`,
+     END`,
+      'moved',
+    )}`,
     `CREATE TRIGGER ${q(
       shape.movedTrigger,
     )} INSTEAD OF INSERT OR UPDATE OR DELETE ON ${quoteRelation(

@@ -6,6 +6,9 @@ import { estimateRows } from '../relations';
 import { dryRunSql } from '../sql/copy';
 import type { MigrationShape } from '../sql/shape';
 
+/** PostgreSQL's code for a statement stopped by statement_timeout (or a cancel). */
+const QUERY_CANCELED = '57014';
+
 /** Rows the dry run transforms; small tables are transformed whole. */
 export const DRY_RUN_SAMPLE_ROWS = 10_000;
 
@@ -30,6 +33,13 @@ export async function dryRun(
       );
     }).catch(async error => {
       if (isTemporary(error)) throw error;
+      // Every row is slow, none fails: searching for failing rows would only repeat it.
+      if ((error as { code?: string }).code === QUERY_CANCELED)
+        throw new Error(
+          `the transform of the sample was stopped by the engine's statementTimeout: its expressions cost too much per row (${
+            (error as Error).message
+          })`,
+        );
       throw await failingRowsError(db, shape, error as Error);
     });
   });
