@@ -685,6 +685,7 @@ describe('fault injection', () => {
         },
         progress: async () => {},
         recordVerification: async () => {},
+        recordDryRunSample: async () => {},
       };
       await engine.migrate(run);
 
