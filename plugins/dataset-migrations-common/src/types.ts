@@ -337,6 +337,7 @@ export interface DryRunSample {
   before: string[];
   /** The new version's columns shown, key first. */
   after: string[];
+  /** Each row's values by column, as text; null where the value is null. */
   rows: Array<{
     before: Record<string, string | null>;
     after: Record<string, string | null>;
