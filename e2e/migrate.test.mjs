@@ -92,7 +92,7 @@ test('signing in lands on the Datasets page; the Migrate dialog is one spec, mar
     .waitFor();
   await dialog
     .getByRole('region', { name: 'Consumer impact' })
-    .getByText(/read this dataset/)
+    .getByText(/reads? this dataset/)
     .waitFor({ timeout: 60_000 });
   await dialog.getByRole('tab', { name: 'Spec' }).click();
   assert.match(
