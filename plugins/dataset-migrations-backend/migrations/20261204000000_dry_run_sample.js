@@ -8,7 +8,11 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('migrations', table => {
-    table.jsonb('dry_run_sample');
+    table
+      .jsonb('dry_run_sample')
+      .comment(
+        'a few rows as the dry run transformed them: the key and the changed fields, before and after',
+      );
   });
 };
 
