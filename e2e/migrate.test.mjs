@@ -1,7 +1,9 @@
 // The flow a data engineer clicks, in a real Chromium against the running portal:
-// open a dataset, Migrate with a bad change (the error shows inline), fix it, approve
-// it as an owner, watch the run succeed in Migration History, see a consumer's pull
-// request on the consumer's own entity page, and see the catalog's new schema version.
+// sign in and land on the Datasets page; edit a spec as YAML and see the form follow,
+// a bad field marked inline, the impact and a dry run's sample rows; then open a
+// dataset, Migrate with a bad change (the error shows inline), fix it, approve it as
+// an owner, watch the run succeed in Migration History, see a consumer's pull request
+// on the consumer's own entity page, and see the catalog's new schema version.
 //   E2E_BASE_URL=http://localhost:3000 node --test e2e/*.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +21,107 @@ after(async () => {
 });
 
 const shot = name => shotOf(page, name);
+
+test('signing in lands on the Datasets page; the Migrate dialog is one spec, marks a bad field and shows a dry run', async t => {
+  t.after(async () => {
+    if (!t.passed && page) await shot('dialog-failure');
+  });
+  // Grace is in listening-insights, which owns user-profiles.
+  page = await signedIn(browser, 'grace', `${baseUrl}/`);
+  await page.waitForURL(/\/datasets$/);
+  await page
+    .getByRole('link', { name: /user.profiles/i })
+    .first()
+    .waitFor();
+  assert.equal(await page.getByText(/PAGE NOT FOUND/i).count(), 0);
+  await shot('dialog-0-landing');
+
+  await page.goto(`${baseUrl}/catalog/default/resource/user-profiles`);
+  const version = page.getByLabel('Schema version');
+  await version.waitFor();
+  const next = Number((await version.textContent()).match(/\d+/)[0]) + 1;
+  await page.getByRole('button', { name: 'Migrate' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Target version').waitFor();
+
+  // The spec written as YAML, with a name the schema refuses: the form follows it.
+  await dialog.getByRole('tab', { name: 'Spec' }).click();
+  await dialog
+    .getByRole('textbox', { name: 'Spec' })
+    .fill(
+      [
+        'entityRef: resource:default/user-profiles',
+        `targetVersion: ${next}`,
+        'changes:',
+        '  - renameField: { from: country, to: Country-Code }',
+        'dryRun: true',
+      ].join('\n'),
+    );
+  await dialog.getByRole('tab', { name: 'Changes' }).click();
+  assert.equal(
+    await dialog.getByLabel('Target version').inputValue(),
+    String(next),
+  );
+  assert.match(
+    await dialog.getByRole('button', { name: /Change 1 field/ }).textContent(),
+    /^country \(text\)/,
+  );
+  const newName = dialog.getByLabel('Change 1 new name');
+  assert.equal(await newName.inputValue(), 'Country-Code');
+  assert.equal(
+    await dialog.getByRole('checkbox', { name: /Dry run/ }).isChecked(),
+    true,
+  );
+
+  // The refusal shows on the field it is about, in words, and goes once it changes.
+  await dialog.getByRole('button', { name: 'Review plan' }).click();
+  const problem = dialog
+    .locator('#change-0-to-helper-text')
+    .getByText(/must start with a lower-case letter/);
+  await problem.waitFor();
+  await dialog
+    .getByRole('alert')
+    .getByText(/one problem is marked on its field/)
+    .waitFor();
+  await shot('dialog-1-field-error');
+  await newName.fill('country_code');
+  await problem.waitFor({ state: 'detached' });
+
+  // Reviewed with its impact, though it was written as YAML.
+  await dialog.getByRole('button', { name: 'Review plan' }).click();
+  await dialog
+    .getByRole('table', { name: 'Changes and their compatibility' })
+    .waitFor();
+  await dialog
+    .getByRole('region', { name: 'Consumer impact' })
+    .getByText(/reads? this dataset/)
+    .waitFor({ timeout: 60_000 });
+  await dialog.getByRole('tab', { name: 'Spec' }).click();
+  assert.match(
+    await dialog.getByRole('textbox', { name: 'Spec' }).inputValue(),
+    /to: country_code/,
+  );
+  await shot('dialog-2-reviewed');
+
+  // The dry run shows the rows it transformed, and offers the real run.
+  await dialog.getByRole('button', { name: 'Start dry run' }).click();
+  const sample = dialog.getByRole('table', {
+    name: 'Sample rows before and after',
+  });
+  await sample.waitFor({ timeout: 90_000 });
+  const rows = await sample.getByRole('row').allInnerTexts();
+  assert.equal(rows.length, 2 + 5); // two header rows, five sampled rows
+  assert.match(rows[1], /user_id\s+country\s+user_id\s+country_code/);
+  await dialog.getByRole('button', { name: 'Run for real' }).waitFor();
+  assert.equal(
+    await dialog.getByRole('button', { name: 'Run for real' }).isEnabled(),
+    true,
+  );
+  await shot('dialog-3-dry-run');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.close();
+});
 
 test('migrate listening-events by renaming a field, from the entity page', async t => {
   t.after(async () => {
@@ -51,7 +154,7 @@ test('migrate listening-events by renaming a field, from the entity page', async
   await dialog.getByLabel('Change 1 new name').fill('user_id');
   await dialog.getByRole('button', { name: 'Review plan' }).click();
   await dialog
-    .getByRole('alert')
+    .locator('#change-0-to-helper-text')
     .getByText('field "user_id" already exists')
     .waitFor();
   await shot('1-migrate-dialog-error');

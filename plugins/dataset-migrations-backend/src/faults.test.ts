@@ -693,6 +693,7 @@ describe('fault injection', () => {
         },
         progress: async () => {},
         recordVerification: async () => {},
+        recordDryRunSample: async () => {},
       };
       await engine.migrate(run);
 

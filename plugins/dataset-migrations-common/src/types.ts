@@ -343,6 +343,25 @@ export interface RecordedVerification extends VerificationFigures {
   recordedAt: string;
 }
 
+/**
+ * A few rows of the dataset as the dry run transformed them: each row's values on
+ * the current version and on the new one, as text. Only the key and the fields
+ * the migration changes are shown, so a sample shows no more data than it must.
+ *
+ * @public
+ */
+export interface DryRunSample {
+  /** The current version's columns shown, key first. */
+  before: string[];
+  /** The new version's columns shown, key first. */
+  after: string[];
+  /** Each row's values by column, as text; null where the value is null. */
+  rows: Array<{
+    before: Record<string, string | null>;
+    after: Record<string, string | null>;
+  }>;
+}
+
 /** @public */
 export interface MigrationDetails extends Migration {
   steps: MigrationStep[];
@@ -351,4 +370,6 @@ export interface MigrationDetails extends Migration {
   plan?: MigrationPlan;
   /** Absent until an attempt reaches verification. */
   verification?: RecordedVerification;
+  /** Rows the dry run transformed, before and after; absent until it has. */
+  dryRunSample?: DryRunSample;
 }

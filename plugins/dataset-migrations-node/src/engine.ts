@@ -6,6 +6,7 @@ import type {
   PlannedStage,
   TargetField,
   VerificationFigures,
+  DryRunSample,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
 /**
@@ -73,6 +74,11 @@ export interface DatasetMigrationRun {
    * it whether or not the sides match, before failing on a mismatch.
    */
   recordVerification(figures: VerificationFigures): Promise<void>;
+  /**
+   * Stores a few rows as the dry run transformed them, for the person who started
+   * it to see; engines keep it small and show only the key and changed fields.
+   */
+  recordDryRunSample(sample: DryRunSample): Promise<void>;
 }
 
 /**

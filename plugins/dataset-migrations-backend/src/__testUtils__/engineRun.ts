@@ -2,6 +2,7 @@ import {
   planFieldChanges,
   type FieldChange,
   type VerificationFigures,
+  type DryRunSample,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type {
   DatasetEngine,
@@ -28,6 +29,7 @@ export async function engineRun(
   const checkpoints = new Map<string, unknown>();
   const progress: { stage: string; done: number; total: number }[] = [];
   const verifications: VerificationFigures[] = [];
+  const samples: DryRunSample[] = [];
   const { fields } = await engine.introspect({ table });
   const plan = planFieldChanges(fields, changes);
   if (plan.problems.length) throw new Error(plan.problems.join('; '));
@@ -74,7 +76,10 @@ export async function engineRun(
     recordVerification: async figures => {
       verifications.push(figures);
     },
+    recordDryRunSample: async sample => {
+      samples.push(sample);
+    },
     ...options,
   };
-  return { run, steps, logs, checkpoints, progress, verifications };
+  return { run, steps, logs, checkpoints, progress, verifications, samples };
 }

@@ -208,7 +208,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
       .where({ id })
       .first();
     if (!row) return undefined;
-    const { verification } = row;
+    const { verification, dry_run_sample: dryRunSample } = row;
     return {
       ...toMigrationWithPlan(row),
       // now() as JSON carries an offset; other times here are ISO in UTC.
@@ -218,6 +218,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
             recordedAt: new Date(verification.recordedAt).toISOString(),
           }
         : undefined,
+      ...(dryRunSample ? { dryRunSample } : {}),
       ...(await this.parts.journal.history(id)),
     };
   }

@@ -65,6 +65,7 @@ export class DatabaseMigrationStore implements MigrationStore {
   readonly startStep: MigrationStore['startStep'];
   readonly reportProgress: MigrationStore['reportProgress'];
   readonly recordVerification: MigrationStore['recordVerification'];
+  readonly recordDryRunSample: MigrationStore['recordDryRunSample'];
   readonly finishStep: MigrationStore['finishStep'];
   readonly appendLog: MigrationStore['appendLog'];
 
@@ -116,6 +117,7 @@ export class DatabaseMigrationStore implements MigrationStore {
     this.startStep = journal.startStep.bind(journal);
     this.reportProgress = journal.reportProgress.bind(journal);
     this.recordVerification = journal.recordVerification.bind(journal);
+    this.recordDryRunSample = journal.recordDryRunSample.bind(journal);
     this.finishStep = journal.finishStep.bind(journal);
     this.appendLog = journal.appendLog.bind(journal);
 

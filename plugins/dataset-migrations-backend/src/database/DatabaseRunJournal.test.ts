@@ -275,4 +275,36 @@ describe('DatabaseRunJournal', () => {
       );
     });
   });
+
+  it("keeps a dry run's sample rows with the run, only while the lease holds", async () => {
+    const m = await queued();
+    await store.claimMigration(m.id, LEASE);
+    expect(await store.getMigration(m.id)).not.toHaveProperty('dryRunSample');
+    const sample = {
+      before: ['id', 'country'],
+      after: ['id', 'country_code'],
+      rows: [
+        {
+          before: { id: '1', country: 'SE' },
+          after: { id: '1', country_code: 'SE' },
+        },
+        {
+          before: { id: '2', country: null },
+          after: { id: '2', country_code: null },
+        },
+      ],
+    };
+    expect(await store.recordDryRunSample(m.id, sample, LEASE.owner)).toBe(
+      true,
+    );
+    expect((await store.getMigration(m.id))!.dryRunSample).toEqual(sample);
+    expect(
+      await store.recordDryRunSample(
+        m.id,
+        { ...sample, rows: [] },
+        'not-the-owner',
+      ),
+    ).toBe(false);
+    expect((await store.getMigration(m.id))!.dryRunSample).toEqual(sample);
+  });
 });

@@ -7,6 +7,7 @@ import {
   type MigrationPlan,
   type MigrationStatus,
   type VerificationFigures,
+  type DryRunSample,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { Enqueue } from './MigrationRequestStore';
 import type { Lease, LiveJobs, RunJournal } from './RunJournal';
@@ -231,6 +232,20 @@ export class DatabaseRunJournal implements RunJournal {
            || jsonb_build_object('recordedAt', now())
          WHERE id IN (SELECT id FROM held)`,
       { verification: JSON.stringify(verification) },
+    );
+  }
+
+  async recordDryRunSample(
+    id: string,
+    sample: DryRunSample,
+    owner?: string,
+  ): Promise<boolean> {
+    return this.whileLeased(
+      id,
+      owner,
+      `UPDATE migrations SET dry_run_sample = CAST(:sample AS jsonb)
+         WHERE id IN (SELECT id FROM held)`,
+      { sample: JSON.stringify(sample) },
     );
   }
 

@@ -3,6 +3,7 @@ import type {
   MigrationLogLine,
   MigrationPlan,
   VerificationFigures,
+  DryRunSample,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { Enqueue } from './MigrationRequestStore';
 import type { StoreTransaction } from './StoreTransaction';
@@ -104,6 +105,12 @@ export interface RunJournal {
     id: string,
     attempt: number,
     figures: VerificationFigures,
+    owner?: string,
+  ): Promise<boolean>;
+  /** Keeps the rows a dry run transformed; fenced by an owner as `setCheckpoint` is. */
+  recordDryRunSample(
+    id: string,
+    sample: DryRunSample,
     owner?: string,
   ): Promise<boolean>;
   finishStep(

@@ -1,4 +1,5 @@
 import type {
+  DryRunSample,
   ContractOverride,
   MigrationApproval,
   Migration,
@@ -34,6 +35,7 @@ export type MigrationRow = {
   contract_override: ContractOverride | null;
   retried_at_attempt: number;
   verification: RecordedVerification | null;
+  dry_run_sample: DryRunSample | null;
   rollback_override: PersonOverride | null;
   dataset_owner: string | null;
   campaign_id: string | null;

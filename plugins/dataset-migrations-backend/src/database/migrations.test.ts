@@ -163,6 +163,7 @@ const SCHEMA = [
   'migrations.approval jsonb -- reasons, requestDigest and the decision (outcome, by, at, comment)',
   'migrations.campaign_id uuid',
   'migrations.campaign_wave integer',
+  'migrations.dry_run_sample jsonb -- a few rows as the dry run transformed them: the key and the changed fields, before and after',
   'dataset_versions dataset_versions_migration_id_foreign: FOREIGN KEY (migration_id) REFERENCES migrations(id)',
   'dataset_versions dataset_versions_pkey: PRIMARY KEY (entity_ref)',
   'migration_checkpoints migration_checkpoints_migration_id_foreign: FOREIGN KEY (migration_id) REFERENCES migrations(id) ON DELETE CASCADE',
@@ -348,6 +349,7 @@ describe('knex migrations', () => {
       approval: null,
       campaign_id: null,
       campaign_wave: null,
+      dry_run_sample: null,
     });
 
     await db.migrate.rollback({ directory: MIGRATIONS_DIR });

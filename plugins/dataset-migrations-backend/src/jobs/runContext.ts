@@ -122,7 +122,12 @@ export function createRunContext(
   changed: () => void = () => {},
 ): Pick<
   DatasetMigrationRun,
-  'step' | 'log' | 'checkpoints' | 'progress' | 'recordVerification'
+  | 'step'
+  | 'log'
+  | 'checkpoints'
+  | 'progress'
+  | 'recordVerification'
+  | 'recordDryRunSample'
 > {
   let currentStep: string | undefined;
   const owner = lease?.owner;
@@ -177,5 +182,7 @@ export function createRunContext(
       whileLeased(
         store.recordVerification(migrationId, attempt, figures, owner),
       ),
+    recordDryRunSample: sample =>
+      whileLeased(store.recordDryRunSample(migrationId, sample, owner)),
   };
 }

@@ -498,6 +498,78 @@ describe('PostgresDatasetEngine', () => {
     await expectUntouched();
   });
 
+  it('records a few rows of the dry run before and after: the key and the changed fields only', async () => {
+    const { run, samples } = await runFor(
+      [
+        { renameField: { from: 'user_id', to: 'listener_id' } },
+        { changeType: { field: 'duration', type: 'integer' } },
+        { deriveField: { field: 'price', expression: 'price * 2' } },
+        { dropField: { name: 'tag' } },
+        { addField: { name: 'source', type: 'text', default: 'app' } },
+      ],
+      { dryRun: true },
+    );
+    await engine.migrate(run);
+    // played_at is carried over as it is: the sample leaves it out.
+    expect(samples).toEqual([
+      {
+        before: ['id', 'user_id', 'duration', 'price', 'tag'],
+        after: ['id', 'listener_id', 'duration', 'price', 'source'],
+        rows: [
+          {
+            before: {
+              id: '1',
+              user_id: 'alice',
+              duration: '180',
+              price: '1.50',
+              tag: null,
+            },
+            after: {
+              id: '1',
+              listener_id: 'alice',
+              duration: '180',
+              price: '3.00',
+              source: 'app',
+            },
+          },
+          {
+            before: {
+              id: '2',
+              user_id: 'bob',
+              duration: '95',
+              price: '0.00',
+              tag: null,
+            },
+            after: {
+              id: '2',
+              listener_id: 'bob',
+              duration: '95',
+              price: '0.00',
+              source: 'app',
+            },
+          },
+          {
+            before: {
+              id: '3',
+              user_id: 'carol',
+              duration: null,
+              price: '12.25',
+              tag: null,
+            },
+            after: {
+              id: '3',
+              listener_id: 'carol',
+              duration: null,
+              price: '24.50',
+              source: 'app',
+            },
+          },
+        ],
+      },
+    ]);
+    await expectUntouched();
+  });
+
   it('changes nothing when the run is cancelled before the switch', async () => {
     const { run, steps } = await runFor(
       [{ renameField: { from: 'user_id', to: 'listener_id' } }],

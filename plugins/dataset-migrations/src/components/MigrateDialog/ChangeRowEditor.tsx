@@ -6,6 +6,7 @@ import {
   type FieldChangeKind,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { CHANGE_LABELS, withKind, type ChangeRow } from './changeRows';
+import type { RowInput } from './specProblems';
 
 /** Expressions are SQL over the current version's fields. */
 const EXPRESSION_LABELS: Partial<Record<FieldChangeKind, string>> = {
@@ -14,21 +15,28 @@ const EXPRESSION_LABELS: Partial<Record<FieldChangeKind, string>> = {
   deriveField: 'Expression',
 };
 
-/** One change of the form: its kind, then the inputs that kind takes. */
+/**
+ * One change of the form: its kind, then the inputs that kind takes; a problem
+ * the server found shows under the input it is about.
+ */
 export function ChangeRowEditor(props: {
   row: ChangeRow;
   index: number;
   fields: DatasetField[];
+  problems?: Partial<Record<RowInput, string>>;
   onChange(row: ChangeRow): void;
   onRemove(): void;
 }) {
-  const { row, index, fields, onChange, onRemove } = props;
+  const { row, index, fields, problems = {}, onChange, onRemove } = props;
+  const problemOf = (input: RowInput) =>
+    problems[input] ? { error: true, helperText: problems[input] } : {};
   return (
-    <Box display="flex" alignItems="center" style={{ gap: 8 }} mt={1}>
+    <Box display="flex" alignItems="flex-start" style={{ gap: 8 }} mt={1}>
       <TextField
         select
         id={`change-${index}-kind`}
         label="Change"
+        {...problemOf('kind')}
         value={row.kind}
         onChange={e =>
           onChange(
@@ -50,7 +58,9 @@ export function ChangeRowEditor(props: {
       </TextField>
       {row.kind === 'addField' ? (
         <TextField
+          id={`change-${index}-new-field`}
           label="New field"
+          {...problemOf('field')}
           value={row.field}
           onChange={e => onChange({ ...row, field: e.target.value })}
           inputProps={{
@@ -62,6 +72,7 @@ export function ChangeRowEditor(props: {
           select
           id={`change-${index}-field`}
           label="Field"
+          {...problemOf('field')}
           value={row.field}
           onChange={e => onChange({ ...row, field: e.target.value })}
           style={{ minWidth: 160 }}
@@ -74,11 +85,17 @@ export function ChangeRowEditor(props: {
               {f.name} ({f.type})
             </MenuItem>
           ))}
+          {/* A name the spec text gave that the dataset does not have. */}
+          {row.field && !fields.some(f => f.name === row.field) && (
+            <MenuItem value={row.field}>{row.field} (no such field)</MenuItem>
+          )}
         </TextField>
       )}
       {row.kind === 'renameField' && (
         <TextField
+          id={`change-${index}-to`}
           label="New name"
+          {...problemOf('to')}
           value={row.to}
           onChange={e => onChange({ ...row, to: e.target.value })}
           inputProps={{
@@ -91,6 +108,7 @@ export function ChangeRowEditor(props: {
           select
           id={`change-${index}-type`}
           label="Type"
+          {...problemOf('type')}
           value={row.type}
           onChange={e => onChange({ ...row, type: e.target.value })}
           style={{ minWidth: 140 }}
@@ -107,7 +125,9 @@ export function ChangeRowEditor(props: {
       )}
       {row.kind === 'addField' && (
         <TextField
+          id={`change-${index}-default`}
           label="Default (optional)"
+          {...problemOf('default')}
           value={row.defaultValue}
           onChange={e => onChange({ ...row, defaultValue: e.target.value })}
           inputProps={{
@@ -117,7 +137,9 @@ export function ChangeRowEditor(props: {
       )}
       {row.kind !== 'renameField' && row.kind !== 'dropField' && (
         <TextField
+          id={`change-${index}-expression`}
           label={EXPRESSION_LABELS[row.kind]}
+          {...problemOf('expression')}
           value={row.expression}
           onChange={e => onChange({ ...row, expression: e.target.value })}
           inputProps={{
@@ -127,7 +149,11 @@ export function ChangeRowEditor(props: {
           style={{ flexGrow: 1 }}
         />
       )}
-      <IconButton aria-label={`Remove change ${index + 1}`} onClick={onRemove}>
+      <IconButton
+        aria-label={`Remove change ${index + 1}`}
+        onClick={onRemove}
+        style={{ marginTop: 8 }}
+      >
         <DeleteIcon />
       </IconButton>
     </Box>

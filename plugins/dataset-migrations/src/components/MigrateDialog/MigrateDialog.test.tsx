@@ -1,4 +1,5 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { parse as parseYaml } from 'yaml';
 import userEvent from '@testing-library/user-event';
 import {
   mockApis,
@@ -7,12 +8,14 @@ import {
 } from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type {
-  CreateMigrationRequest,
-  DatasetDetails,
-  ImpactPreview,
-  Migration,
-  MigrationPlan,
+import {
+  MIGRATION_SPEC_API_VERSION,
+  type CreateMigrationRequest,
+  type DatasetDetails,
+  type ImpactPreview,
+  type Migration,
+  type MigrationDetails,
+  type MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
 import { MigrateDialog } from './MigrateDialog';
@@ -94,15 +97,26 @@ const impact: ImpactPreview = {
   ],
 };
 
+/** What every spec the dialog writes starts with. */
+const header = {
+  apiVersion: MIGRATION_SPEC_API_VERSION,
+  kind: 'MigrationSpec',
+  entityRef: dataset.entityRef,
+};
+
 function fakeApi(
   createMigration: (r: CreateMigrationRequest | string) => Promise<Migration>,
   planMigration: (
     r: CreateMigrationRequest | string,
   ) => Promise<MigrationPlan> = async () => plan,
   previewImpact: () => Promise<ImpactPreview> = async () => impact,
+  getMigration: (id: string) => Promise<MigrationDetails> = async () => {
+    throw new Error('no run');
+  },
 ) {
   return {
     getDataset: jest.fn(async () => dataset),
+    getMigration: jest.fn(getMigration),
     planMigration: jest.fn(planMigration),
     previewImpact: jest.fn(previewImpact),
     createMigration: jest.fn(createMigration),
@@ -140,6 +154,13 @@ async function renderDialog(
     </TestApiProvider>,
   );
   return { onQueued, onClose };
+}
+
+const specField = () => screen.getByLabelText('Spec') as HTMLTextAreaElement;
+
+/** Replaces the spec text as a person pasting it would. */
+function typeSpec(text: string) {
+  fireEvent.change(specField(), { target: { value: text } });
 }
 
 async function chooseField(name: string) {
@@ -190,7 +211,7 @@ describe('MigrateDialog', () => {
       api.createMigration.mock.calls[0][0],
     );
     expect(api.createMigration).toHaveBeenCalledWith({
-      entityRef: dataset.entityRef,
+      ...header,
       targetVersion: 5,
       changes: [{ renameField: { from: 'country', to: 'country_code' } }],
       dryRun: false,
@@ -218,11 +239,11 @@ describe('MigrateDialog', () => {
       ),
     ).toHaveTextContent('Renames the dataset to analytics.plays');
     expect(api.planMigration).toHaveBeenCalledWith({
-      entityRef: dataset.entityRef,
+      ...header,
       targetVersion: 5,
       changes: [{ renameField: { from: 'country', to: 'cc' } }],
-      renameDataset: { to: 'analytics.plays' },
       dryRun: false,
+      renameDataset: { to: 'analytics.plays' },
     });
     // Every reader of a renamed dataset is affected: the impact preview knows of it.
     expect(api.previewImpact).toHaveBeenCalledWith({
@@ -296,13 +317,13 @@ describe('MigrateDialog', () => {
     await waitFor(() => expect(onQueued).toHaveBeenCalledWith(queued));
   });
 
-  it("shows each of the server's problems inline and stays open", async () => {
+  it("shows each of the server's problems on its field, in words, until that field changes", async () => {
     const refusal = Object.assign(
       new Error('Request failed with 400 Bad Request'),
       {
         cause: {
           message:
-            'Invalid migration request: targetVersion: must be above the current schema version 4; changes[0] (renameField): field "event_id" already exists',
+            'Invalid migration request: targetVersion: must be above the current schema version 4; changes[0] (renameField): field "event_id" already exists; request: something the form has no field for',
         },
       },
     );
@@ -315,6 +336,7 @@ describe('MigrateDialog', () => {
     const { onQueued, onClose } = await renderDialog(api);
 
     await screen.findByLabelText('Target version');
+    await chooseField('country');
     await userEvent.type(
       screen.getByLabelText('Change 1 new name'),
       'event_id',
@@ -322,16 +344,87 @@ describe('MigrateDialog', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
 
     const alert = await screen.findByRole('alert');
-    const items = within(alert)
-      .getAllByRole('listitem')
-      .map(li => li.textContent);
-    expect(items).toEqual([
-      'targetVersion: must be above the current schema version 4',
-      'changes[0] (renameField): field "event_id" already exists',
+    expect(alert).toHaveTextContent(
+      'No plan was made: 2 problems are marked on their fields, and:',
+    );
+    expect(
+      within(alert)
+        .getAllByRole('listitem')
+        .map(li => li.textContent),
+    ).toEqual(['request: something the form has no field for']);
+    expect(
+      screen.getByLabelText('Change 1 new name'),
+    ).toHaveAccessibleDescription('field "event_id" already exists');
+    expect(screen.getByLabelText('Target version')).toHaveAccessibleDescription(
+      'must be above the current schema version 4',
+    );
+    expect(alert).not.toHaveTextContent('changes[0]');
+
+    // Changing the new name clears its problem, and only its own.
+    await userEvent.type(screen.getByLabelText('Change 1 new name'), '2');
+    expect(
+      screen.getByLabelText('Change 1 new name'),
+    ).not.toHaveAccessibleDescription();
+    expect(screen.getByLabelText('Target version')).toHaveAccessibleDescription(
+      'must be above the current schema version 4',
+    );
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      'one problem is marked on its field',
+    );
+
+    // On the Spec tab every problem is listed, in words.
+    await userEvent.click(screen.getByRole('tab', { name: 'Spec' }));
+    expect(
+      within(screen.getByRole('alert'))
+        .getAllByRole('listitem')
+        .map(li => li.textContent),
+    ).toEqual([
+      'Target version: must be above the current schema version 4',
+      'request: something the form has no field for',
     ]);
     expect(onQueued).not.toHaveBeenCalled();
     expect(onClose).not.toHaveBeenCalled();
     expect(api.createMigration).not.toHaveBeenCalled();
+  });
+
+  it('names a schema problem by the input it is about, and says why a refusal without problems failed', async () => {
+    let refusal = Object.assign(new Error('Request failed with 400'), {
+      cause: {
+        message:
+          'Invalid migration request: changes[0].renameField.to: must start with a lower-case letter or _ and hold only a-z, 0-9 and _',
+      },
+    });
+    const api = fakeApi(
+      async () => ({ id: 'never' } as Migration),
+      async () => {
+        throw refusal;
+      },
+    );
+    await renderDialog(api);
+    await chooseField('country');
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+    expect(
+      await screen.findByLabelText('Change 1 new name'),
+    ).toHaveAccessibleDescription(
+      'must start with a lower-case letter or _ and hold only a-z, 0-9 and _',
+    );
+    await userEvent.click(screen.getByRole('tab', { name: 'Spec' }));
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      'Change 1 (Rename field), new name: must start with a lower-case letter',
+    );
+
+    refusal = Object.assign(
+      new Error('Request failed with 503 Service Unavailable'),
+      {
+        cause: { message: '' },
+      },
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+    await waitFor(() =>
+      expect(screen.getByRole('alert')).toHaveTextContent(
+        'No plan was made:Request failed with 503 Service Unavailable',
+      ),
+    );
   });
 
   it('asks for a new review after the form changes', async () => {
@@ -350,9 +443,42 @@ describe('MigrateDialog', () => {
     ).not.toBeInTheDocument();
   });
 
-  it('sends a dry run and several kinds of change in order', async () => {
-    const api = fakeApi(async () => ({ id: 'm2' } as Migration));
-    await renderDialog(api);
+  it('sends a dry run and several kinds of change in order, shows its sample rows and runs the same spec for real', async () => {
+    const dryRun = {
+      id: 'm2',
+      status: 'queued',
+      dryRun: true,
+    } as Migration;
+    const api = fakeApi(
+      async request =>
+        typeof request !== 'string' && request.dryRun
+          ? dryRun
+          : ({ id: 'm3', dryRun: false } as Migration),
+      async () => plan,
+      async () => impact,
+      async () =>
+        ({
+          ...dryRun,
+          status: 'succeeded',
+          steps: [],
+          logs: [],
+          dryRunSample: {
+            before: ['event_id', 'country'],
+            after: ['event_id', 'source'],
+            rows: [
+              {
+                before: { event_id: '1', country: 'SE' },
+                after: { event_id: '1', source: 'app' },
+              },
+              {
+                before: { event_id: '2', country: null },
+                after: { event_id: '2', source: 'app' },
+              },
+            ],
+          },
+        } as unknown as MigrationDetails),
+    );
+    const { onQueued, onClose } = await renderDialog(api);
     await screen.findByLabelText('Target version');
 
     await userEvent.click(screen.getByRole('button', { name: 'Add change' }));
@@ -373,16 +499,76 @@ describe('MigrateDialog', () => {
       await screen.findByRole('button', { name: 'Start dry run' }),
     );
 
+    const expected = {
+      ...header,
+      targetVersion: 5,
+      changes: [{ addField: { name: 'source', type: 'text', default: 'app' } }],
+      dryRun: true,
+    };
     await waitFor(() =>
-      expect(api.createMigration).toHaveBeenCalledWith({
-        entityRef: dataset.entityRef,
-        targetVersion: 5,
-        changes: [
-          { addField: { name: 'source', type: 'text', default: 'app' } },
-        ],
-        dryRun: true,
+      expect(api.createMigration).toHaveBeenCalledWith(expected),
+    );
+    expect(onQueued).toHaveBeenCalledWith(dryRun);
+    // The dialog stays open and follows the run until it ends.
+    const sample = await screen.findByRole('table', {
+      name: 'Sample rows before and after',
+    });
+    expect(api.getMigration).toHaveBeenCalledWith('m2');
+    expect(screen.getByLabelText('Dry run outcome')).toHaveTextContent(
+      'transformed its sample without error',
+    );
+    const cells = within(sample)
+      .getAllByRole('row')
+      .map(row =>
+        Array.from(row.querySelectorAll('th, td')).map(
+          cell => cell.textContent,
+        ),
+      );
+    expect(cells).toEqual([
+      ['Now', 'After the migration'],
+      ['event_id', 'country', 'event_id', 'source'],
+      ['1', 'SE', '1', 'app'],
+      ['2', 'null', '2', 'app'],
+    ]);
+    expect(onClose).not.toHaveBeenCalled();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Run for real' }));
+    await waitFor(() =>
+      expect(api.createMigration).toHaveBeenLastCalledWith({
+        ...expected,
+        dryRun: false,
       }),
     );
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+  });
+
+  it('says why a dry run failed, and offers no real run', async () => {
+    const api = fakeApi(
+      async () => ({ id: 'm8', status: 'queued', dryRun: true } as Migration),
+      async () => plan,
+      async () => impact,
+      async () =>
+        ({
+          id: 'm8',
+          dryRun: true,
+          status: 'failed',
+          failureReason: 'invalid input syntax for type integer: "x"',
+          steps: [],
+          logs: [],
+        } as unknown as MigrationDetails),
+    );
+    await renderDialog(api);
+    await chooseField('country');
+    await userEvent.type(screen.getByLabelText('Change 1 new name'), 'c');
+    await userEvent.click(screen.getByRole('checkbox', { name: /Dry run/ }));
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Start dry run' }),
+    );
+    expect(await screen.findByLabelText('Dry run outcome')).toHaveTextContent(
+      'The dry run failed: invalid input syntax for type integer: "x"',
+    );
+    expect(screen.getByRole('button', { name: 'Run for real' })).toBeDisabled();
   });
 
   it('plans a rename alone, and spec text even when the form holds no change', async () => {
@@ -398,8 +584,10 @@ describe('MigrateDialog', () => {
     await userEvent.clear(screen.getByLabelText('Rename dataset to'));
     expect(review).toBeDisabled();
 
+    // One state: the text holds no change either, and Review waits for one.
     await userEvent.click(screen.getByRole('tab', { name: 'Spec' }));
-    expect(screen.getByRole('button', { name: 'Review plan' })).toBeEnabled();
+    expect(parseYaml(specField().value).changes).toEqual([]);
+    expect(screen.getByRole('button', { name: 'Review plan' })).toBeDisabled();
   });
 
   it('edits the spec as text, infers one from desired fields with its evidence, and plans the text', async () => {
@@ -407,12 +595,12 @@ describe('MigrateDialog', () => {
     const { onQueued } = await renderDialog(api);
     await screen.findByLabelText('Target version');
     await userEvent.click(screen.getByRole('tab', { name: 'Spec' }));
-    // The spec starts as what the form held.
-    expect(
-      JSON.parse((screen.getByLabelText('Spec') as HTMLTextAreaElement).value),
-    ).toMatchObject({
-      entityRef: dataset.entityRef,
+    // The spec is what the form holds, as YAML.
+    expect(parseYaml(specField().value)).toEqual({
+      ...header,
       targetVersion: 5,
+      changes: [{ renameField: { from: 'event_id', to: '' } }],
+      dryRun: false,
     });
 
     const desired = screen.getByLabelText('Desired fields');
@@ -434,9 +622,8 @@ describe('MigrateDialog', () => {
     });
     expect(evidence).toHaveTextContent('names 64% alike');
     expect(evidence).toHaveTextContent('guess');
-    const specText = (screen.getByLabelText('Spec') as HTMLTextAreaElement)
-      .value;
-    expect(JSON.parse(specText).changes).toEqual([
+    const inferred = parseYaml(specField().value);
+    expect(inferred.changes).toEqual([
       { renameField: { from: 'country', to: 'country_code' } },
     ]);
 
@@ -444,9 +631,139 @@ describe('MigrateDialog', () => {
     await userEvent.click(
       await screen.findByRole('button', { name: 'Start migration' }),
     );
-    expect(api.planMigration).toHaveBeenCalledWith(specText);
-    expect(api.createMigration).toHaveBeenCalledWith(specText);
+    expect(api.planMigration).toHaveBeenCalledWith(inferred);
+    expect(api.createMigration).toHaveBeenCalledWith(inferred);
     await waitFor(() => expect(onQueued).toHaveBeenCalled());
+  });
+
+  it('keeps the form and the YAML text one spec: edit either and the other follows, and impact is previewed for YAML', async () => {
+    const api = fakeApi(async () => ({ id: 'm10' } as Migration));
+    await renderDialog(api);
+    await screen.findByLabelText('Target version');
+    await userEvent.click(screen.getByRole('tab', { name: 'Spec' }));
+    typeSpec(
+      [
+        `entityRef: ${dataset.entityRef}`,
+        'targetVersion: 6',
+        'changes:',
+        '  - renameField: { from: country, to: country_code }',
+        '  - addField: { name: plays, type: integer, default: 0 }',
+      ].join('\n'),
+    );
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Changes' }));
+    expect(screen.getByLabelText('Target version')).toHaveValue(6);
+    expect(
+      screen.getByRole('button', { name: /Change 1 field/ }),
+    ).toHaveTextContent('country (text)');
+    expect(screen.getByLabelText('Change 1 new name')).toHaveValue(
+      'country_code',
+    );
+    expect(screen.getByLabelText('Change 2 new field')).toHaveValue('plays');
+    expect(screen.getByLabelText('Change 2 default')).toHaveValue('0');
+
+    // A form edit rewrites the text; the change it did not touch keeps its number.
+    await userEvent.type(screen.getByLabelText('Change 1 new name'), 's');
+    await userEvent.click(screen.getByRole('tab', { name: 'Spec' }));
+    expect(parseYaml(specField().value)).toEqual({
+      entityRef: dataset.entityRef,
+      targetVersion: 6,
+      changes: [
+        { renameField: { from: 'country', to: 'country_codes' } },
+        { addField: { name: 'plays', type: 'integer', default: 0 } },
+      ],
+      dryRun: false,
+    });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+    await screen.findByRole('region', { name: 'Consumer impact' });
+    expect(api.previewImpact).toHaveBeenCalledWith({
+      entityRef: dataset.entityRef,
+      changes: [
+        { renameField: { from: 'country', to: 'country_codes' } },
+        { addField: { name: 'plays', type: 'integer', default: 0 } },
+      ],
+    });
+    expect(api.planMigration).toHaveBeenCalledWith(
+      parseYaml(specField().value),
+    );
+  });
+
+  it('keeps JSON text JSON when the form edits it', async () => {
+    const api = fakeApi(async () => ({ id: 'm11' } as Migration));
+    await renderDialog(api);
+    await screen.findByLabelText('Target version');
+    await userEvent.click(screen.getByRole('tab', { name: 'Spec' }));
+    typeSpec(
+      JSON.stringify({
+        entityRef: dataset.entityRef,
+        targetVersion: 5,
+        changes: [{ dropField: { name: 'country' } }],
+      }),
+    );
+    await userEvent.click(screen.getByRole('tab', { name: 'Changes' }));
+    expect(
+      screen.getByRole('button', { name: /Change 1 kind/ }),
+    ).toHaveTextContent('Drop field');
+    await userEvent.type(screen.getByLabelText('Rename dataset to'), 'plays');
+    await userEvent.click(screen.getByRole('tab', { name: 'Spec' }));
+    expect(JSON.parse(specField().value)).toEqual({
+      entityRef: dataset.entityRef,
+      targetVersion: 5,
+      changes: [{ dropField: { name: 'country' } }],
+      renameDataset: { to: 'plays' },
+      dryRun: false,
+    });
+  });
+
+  it('says plainly when the form cannot show the spec, and keeps the text as written', async () => {
+    const api = fakeApi(async () => ({ id: 'm12' } as Migration));
+    await renderDialog(api);
+    await screen.findByLabelText('Target version');
+    await userEvent.click(screen.getByRole('tab', { name: 'Spec' }));
+    const unknownKind = [
+      `entityRef: ${dataset.entityRef}`,
+      'targetVersion: 5',
+      'changes:',
+      '  - splitField: { field: country }',
+    ].join('\n');
+    typeSpec(unknownKind);
+    await userEvent.click(screen.getByRole('tab', { name: 'Changes' }));
+    expect(screen.getByLabelText('Form unavailable')).toHaveTextContent(
+      'The form cannot show this spec: change 1 cannot be shown: it is not one of renameField, addField, dropField, changeType, deriveField.',
+    );
+    expect(screen.queryByLabelText('Target version')).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('tab', { name: 'Spec' }));
+    expect(specField().value).toBe(unknownKind);
+
+    const commented = [
+      '# country is ISO 3166 alpha-2',
+      `entityRef: ${dataset.entityRef}`,
+      'targetVersion: 5',
+      'changes:',
+      '  - renameField: { from: country, to: country_code }',
+    ].join('\n');
+    typeSpec(commented);
+    await userEvent.click(screen.getByRole('tab', { name: 'Changes' }));
+    expect(screen.getByLabelText('Form unavailable')).toHaveTextContent(
+      'it holds comments, which editing it here would lose',
+    );
+    // The text still plans, exactly as read.
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+    await screen.findByRole('button', { name: 'Start migration' });
+    expect(api.planMigration).toHaveBeenLastCalledWith({
+      entityRef: dataset.entityRef,
+      targetVersion: 5,
+      changes: [{ renameField: { from: 'country', to: 'country_code' } }],
+    });
+    await userEvent.click(screen.getByRole('tab', { name: 'Spec' }));
+    expect(specField().value).toBe(commented);
+
+    typeSpec('changes: [unclosed');
+    await userEvent.click(screen.getByRole('tab', { name: 'Changes' }));
+    expect(screen.getByLabelText('Form unavailable')).toHaveTextContent(
+      'the text does not parse',
+    );
   });
 
   it('requests, rather than starts, for one who may request but not start, and says it waits for approval', async () => {

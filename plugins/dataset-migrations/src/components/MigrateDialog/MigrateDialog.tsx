@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   Box,
   Button,
@@ -18,18 +18,36 @@ import { Alert } from '@material-ui/lab';
 import AddIcon from '@material-ui/icons/Add';
 import useAsync from 'react-use/esm/useAsync';
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  type Migration,
-  type MigrationPlan,
+import type {
+  CreateMigrationRequest,
+  Migration,
+  MigrationDetails,
+  MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { PlanView } from '../PlanView';
 import { SpecEditor } from './SpecEditor';
 import { ChangeRowEditor } from './ChangeRowEditor';
 import { ImpactSummary } from './ImpactSummary';
+import { DryRunResult } from './DryRunResult';
 import { useImpactPreview } from './useImpactPreview';
 import { messageOf, splitProblems } from '../shared/format';
-import { emptyRow, toChanges, type ChangeRow } from './changeRows';
+import { emptyRow, type ChangeRow } from './changeRows';
+import { formatSpec, parseSpecText, type ParsedSpec } from './specText';
+import {
+  formOf,
+  initialSpec,
+  withForm,
+  type FormView,
+  type SpecForm,
+} from './specForm';
+import {
+  problemInWords,
+  readProblem,
+  rowProblems,
+  stillStanding,
+  type SpecProblem,
+} from './specProblems';
 
 export interface MigrateDialogProps {
   entityRef: string;
@@ -43,7 +61,27 @@ export interface MigrateDialogProps {
   requestOnly?: boolean;
 }
 
-/** Builds a migration from the dataset's live fields and queues it. */
+/** The form of spec text, or why the form cannot show it. */
+function viewOf(spec: ParsedSpec, entityRef: string): FormView {
+  if (!spec.ok) return { reason: `the text does not parse (${spec.error})` };
+  if (spec.hasComments)
+    return { reason: 'it holds comments, which editing it here would lose' };
+  return formOf(spec.value, entityRef);
+}
+
+/** A refusal that named no problem still says what happened. */
+function describeFailure(error: unknown): string {
+  return (
+    messageOf(error).trim() ||
+    (error as Error)?.message?.trim() ||
+    'the server gave no reason'
+  );
+}
+
+/**
+ * Builds a migration from the dataset's live fields and queues it. The spec text is
+ * the one state: the Changes tab is a form over it, the Spec tab is the text.
+ */
 export function MigrateDialog(props: MigrateDialogProps) {
   const { entityRef, open, onClose, onQueued, requestOnly } = props;
   const api = useApi(datasetMigrationsApiRef);
@@ -51,75 +89,121 @@ export function MigrateDialog(props: MigrateDialogProps) {
     async () => (open ? api.getDataset(entityRef) : undefined),
     [api, entityRef, open],
   );
-  const [targetVersion, setTargetVersion] = useState('');
-  const [rows, setRows] = useState<ChangeRow[]>([]);
-  const [dryRun, setDryRun] = useState(false);
-  const [renameTo, setRenameTo] = useState('');
-  const [problems, setProblems] = useState<string[]>([]);
+  const [text, setText] = useState('');
+  const spec = useMemo(() => parseSpecText(text), [text]);
+  const view = useMemo(() => viewOf(spec, entityRef), [spec, entityRef]);
+  const form = 'form' in view ? view.form : undefined;
+  const [problems, setProblems] = useState<SpecProblem[]>([]);
+  // Which call the problems answer: the plan, or the start of the migration.
+  const [refused, setRefused] = useState<'review' | 'submit'>('review');
   const [submitting, setSubmitting] = useState(false);
-  // The plan of exactly what is in the form; any edit sends the user back to review.
+  // The plan of exactly this text; any edit sends the user back to review.
   const [plan, setPlan] = useState<MigrationPlan>();
-  // Changes are edited row by row, or as the spec document itself.
   const [mode, setMode] = useState<'changes' | 'spec'>('changes');
-  const [specText, setSpecText] = useState('');
+  // A dry run started here is followed until it ends; then it may run for real.
+  const [dryRunId, setDryRunId] = useState<string>();
+  const [dryRunDone, setDryRunDone] = useState<MigrationDetails>();
   const impact = useImpactPreview();
   const { reset: resetImpact } = impact;
   useEffect(() => {
     setPlan(undefined);
     resetImpact();
-  }, [targetVersion, rows, dryRun, renameTo, mode, specText, resetImpact]);
+  }, [text, resetImpact]);
 
   const fields = dataset.value?.fields ?? [];
   useEffect(() => {
     if (!dataset.value) return;
-    setTargetVersion(String(dataset.value.schemaVersion + 1));
-    setRows([emptyRow(dataset.value.fields[0]?.name)]);
+    setText(formatSpec(initialSpec(dataset.value), 'yaml'));
     setProblems([]);
+    setDryRunId(undefined);
+    setDryRunDone(undefined);
   }, [dataset.value]);
 
-  const update = (index: number, patch: Partial<ChangeRow>) =>
-    setRows(current =>
-      current.map((row, i) => (i === index ? { ...row, ...patch } : row)),
+  /** Every edit, of the form or of the text: a problem whose input changed is gone. */
+  const edit = (next: string) => {
+    const after = viewOf(parseSpecText(next), entityRef);
+    setProblems(current =>
+      stillStanding(current, form, 'form' in after ? after.form : undefined),
     );
-
-  const formRequest = () => ({
-    entityRef,
-    targetVersion: Number(targetVersion),
-    changes: toChanges(rows),
-    ...(renameTo.trim() ? { renameDataset: { to: renameTo.trim() } } : {}),
-    dryRun,
-  });
-  const request = () => (mode === 'spec' ? specText : formRequest());
-  const switchMode = (next: 'changes' | 'spec') => {
-    if (next === 'spec' && specText === '')
-      setSpecText(JSON.stringify(formRequest(), null, 2));
-    setMode(next);
+    // The dry run shown was of the text before: "Run for real" is not this one.
+    setDryRunId(undefined);
+    setDryRunDone(undefined);
+    setText(next);
   };
-  /** Runs one server call; a refusal's problems show inline. */
-  const send = async (call: () => Promise<void>) => {
+  const editForm = (patch: Partial<SpecForm>) => {
+    if (!form || !spec.ok) return;
+    edit(
+      formatSpec(
+        withForm(spec.value, { ...form, ...patch }, entityRef),
+        spec.format,
+      ),
+    );
+  };
+  const setRows = (rows: ChangeRow[]) => editForm({ rows });
+
+  // What is sent is the spec as read, so YAML and JSON make one request; text
+  // that does not parse goes as it is, for the server to name the problem.
+  const request = (): CreateMigrationRequest | string =>
+    spec.ok ? (spec.value as CreateMigrationRequest) : text;
+  /** Runs one server call; a refusal's problems show on their inputs. */
+  const send = async (
+    which: 'review' | 'submit',
+    call: () => Promise<void>,
+  ) => {
     setSubmitting(true);
     setProblems([]);
     try {
       await call();
     } catch (error) {
-      setProblems(splitProblems(messageOf(error)));
+      const lines = splitProblems(messageOf(error));
+      setRefused(which);
+      setProblems(
+        (lines.length > 0 ? lines : [describeFailure(error)]).map(readProblem),
+      );
     } finally {
       setSubmitting(false);
     }
   };
   const review = () =>
-    send(async () => {
+    send('review', async () => {
       const reviewed = request();
       setPlan(await api.planMigration(reviewed));
       // Reads every consumer's repository, so it is slower than the plan; Start
       // does not wait for it, and its failure is shown, not blocking.
       impact.preview(reviewed);
     });
-  const submit = () =>
-    send(async () => {
-      onQueued(await api.createMigration(request()));
+  const submit = (sent = request()) =>
+    send('submit', async () => {
+      const migration = await api.createMigration(sent);
+      onQueued(migration);
+      if (migration.dryRun) {
+        // Stays open to show what the dry run did, and to offer the real run.
+        setDryRunDone(undefined);
+        setDryRunId(migration.id);
+        return;
+      }
       onClose();
     });
+  /** The same spec, not dry: the plan reviewed for the dry run is this one's. */
+  const runForReal = () => {
+    if (!spec.ok) return;
+    const real = { ...(spec.value as CreateMigrationRequest), dryRun: false };
+    setDryRunId(undefined);
+    setDryRunDone(undefined);
+    setText(formatSpec(real, spec.format));
+    submit(real);
+  };
+  const dryRun =
+    spec.ok && (spec.value as { dryRun?: unknown } | null)?.dryRun === true;
+  const emptySpec =
+    form !== undefined && form.rows.length === 0 && !form.renameTo.trim();
+  const onFields = mode === 'changes' && form !== undefined;
+  const listed = onFields ? problems.filter(p => !p.target) : problems;
+  const onInputs = problems.length - listed.length;
+  const problemOf = (input: 'targetVersion' | 'renameTo') => {
+    const found = problems.find(p => p.target?.input === input);
+    return found ? { error: true, helperText: found.message } : {};
+  };
 
   return (
     <Dialog
@@ -145,47 +229,68 @@ export function MigrateDialog(props: MigrateDialogProps) {
             </Typography>
             <Tabs
               value={mode}
-              onChange={(_e, next) => switchMode(next)}
+              onChange={(_e, next) => setMode(next)}
               aria-label="How to edit"
             >
               <Tab value="changes" label="Changes" />
               <Tab value="spec" label="Spec" />
             </Tabs>
-            {mode === 'spec' ? (
+            {mode === 'spec' && (
               <SpecEditor
                 entityRef={entityRef}
                 fields={fields}
-                value={specText}
-                onChange={setSpecText}
+                value={text}
+                format={spec.ok ? spec.format : 'yaml'}
+                onChange={edit}
               />
-            ) : (
+            )}
+            {mode === 'changes' && 'reason' in view && (
+              <Alert
+                severity="info"
+                aria-label="Form unavailable"
+                style={{ marginTop: 8 }}
+              >
+                The form cannot show this spec: {view.reason}. The Spec tab
+                holds it, and Review plan sends that text as it is.
+              </Alert>
+            )}
+            {mode === 'changes' && form && (
               <>
                 <TextField
+                  id="migrate-target-version"
                   label="Target version"
                   type="number"
-                  value={targetVersion}
-                  onChange={e => setTargetVersion(e.target.value)}
+                  value={form.targetVersion}
+                  onChange={e => editForm({ targetVersion: e.target.value })}
                   inputProps={{ min: 1, 'aria-label': 'Target version' }}
                   margin="dense"
+                  {...problemOf('targetVersion')}
                 />
                 <TextField
+                  id="migrate-rename-to"
                   label="Rename dataset to (optional)"
                   placeholder="name or schema.name"
-                  value={renameTo}
-                  onChange={e => setRenameTo(e.target.value)}
+                  value={form.renameTo}
+                  onChange={e => editForm({ renameTo: e.target.value })}
                   inputProps={{ 'aria-label': 'Rename dataset to' }}
                   margin="dense"
                   style={{ marginLeft: 16, minWidth: 260 }}
+                  {...problemOf('renameTo')}
                 />
-                {rows.map((row, index) => (
+                {form.rows.map((row, index) => (
                   <ChangeRowEditor
                     key={index}
                     row={row}
                     index={index}
                     fields={fields}
-                    onChange={changed => update(index, changed)}
+                    problems={rowProblems(problems, index)}
+                    onChange={changed =>
+                      setRows(
+                        form.rows.map((r, i) => (i === index ? changed : r)),
+                      )
+                    }
                     onRemove={() =>
-                      setRows(current => current.filter((_, i) => i !== index))
+                      setRows(form.rows.filter((_, i) => i !== index))
                     }
                   />
                 ))}
@@ -193,10 +298,7 @@ export function MigrateDialog(props: MigrateDialogProps) {
                   <Button
                     startIcon={<AddIcon />}
                     onClick={() =>
-                      setRows(current => [
-                        ...current,
-                        emptyRow(fields[0]?.name),
-                      ])
+                      setRows([...form.rows, emptyRow(fields[0]?.name)])
                     }
                   >
                     Add change
@@ -205,8 +307,8 @@ export function MigrateDialog(props: MigrateDialogProps) {
                 <FormControlLabel
                   control={
                     <Switch
-                      checked={dryRun}
-                      onChange={e => setDryRun(e.target.checked)}
+                      checked={form.dryRun}
+                      onChange={e => editForm({ dryRun: e.target.checked })}
                     />
                   }
                   label="Dry run: check the transform on a sample, change nothing"
@@ -228,27 +330,50 @@ export function MigrateDialog(props: MigrateDialogProps) {
               </Alert>
             )}
             {problems.length > 0 && (
-              <Alert severity="error" role="alert">
+              <Alert severity="error" role="alert" style={{ marginTop: 8 }}>
                 <Typography variant="subtitle2">
-                  The migration was not queued:
+                  {refused === 'review'
+                    ? 'No plan was made'
+                    : 'The migration was not queued'}
+                  {onInputs > 0
+                    ? `: ${
+                        onInputs === 1
+                          ? 'one problem is marked on its field'
+                          : `${onInputs} problems are marked on their fields`
+                      }${listed.length > 0 ? ', and:' : '.'}`
+                    : ':'}
                 </Typography>
-                <ul style={{ margin: 0, paddingLeft: 20 }}>
-                  {problems.map(problem => (
-                    <li key={problem}>{problem}</li>
-                  ))}
-                </ul>
+                {listed.length > 0 && (
+                  <ul style={{ margin: 0, paddingLeft: 20 }}>
+                    {listed.map(problem => (
+                      <li key={problem.line}>
+                        {problemInWords(problem, form)}
+                      </li>
+                    ))}
+                  </ul>
+                )}
               </Alert>
             )}
+            {dryRunId && <DryRunResult id={dryRunId} onDone={setDryRunDone} />}
           </>
         )}
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
-        {plan ? (
+        <Button onClick={onClose}>{dryRunId ? 'Close' : 'Cancel'}</Button>
+        {dryRunId ? (
           <Button
             color="primary"
             variant="contained"
-            onClick={submit}
+            onClick={runForReal}
+            disabled={submitting || dryRunDone?.status !== 'succeeded'}
+          >
+            {requestOnly ? 'Request for real' : 'Run for real'}
+          </Button>
+        ) : plan ? (
+          <Button
+            color="primary"
+            variant="contained"
+            onClick={() => submit()}
             disabled={submitting}
           >
             {dryRun
@@ -262,12 +387,7 @@ export function MigrateDialog(props: MigrateDialogProps) {
             color="primary"
             variant="contained"
             onClick={review}
-            disabled={
-              !dataset.value ||
-              submitting ||
-              // The form needs a change or a new name; the spec text speaks for itself.
-              (mode === 'changes' && rows.length === 0 && !renameTo.trim())
-            }
+            disabled={!dataset.value || submitting || emptySpec}
           >
             Review plan
           </Button>

@@ -22,6 +22,7 @@ import { datasetMigrationsApiRef } from '../../api';
 import { messageOf } from '../shared/format';
 import { DocumentField } from '../shared/DocumentField';
 import { parseDesiredFields } from './desiredFields';
+import { formatSpec, type SpecFormat } from './specText';
 
 /**
  * The migration as its spec document (YAML or JSON), with a way to infer one from
@@ -31,9 +32,11 @@ export function SpecEditor(props: {
   entityRef: string;
   fields: DatasetField[];
   value: string;
+  /** How the text is written now; an inferred spec replaces it in the same way. */
+  format: SpecFormat;
   onChange(value: string): void;
 }) {
-  const { entityRef, fields, value, onChange } = props;
+  const { entityRef, fields, value, format, onChange } = props;
   const api = useApi(datasetMigrationsApiRef);
   const [desired, setDesired] = useState(() =>
     fields.map(f => `${f.name} ${f.type}`).join('\n'),
@@ -49,7 +52,7 @@ export function SpecEditor(props: {
         fields: parseDesiredFields(desired),
       });
       setInferred(result);
-      onChange(JSON.stringify(result.spec, null, 2));
+      onChange(formatSpec(result.spec, format));
     } catch (e) {
       setError(messageOf(e));
     }

@@ -7,6 +7,7 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { messageOf } from '../shared/format';
+import { parseSpecText } from './specText';
 
 export type ImpactPreviewState =
   | { loading: true }
@@ -14,29 +15,28 @@ export type ImpactPreviewState =
   | { loading: false; error: string };
 
 /**
- * The entity, changes and rename of what the dialog would send. The impact endpoint
- * takes only those, and the browser has no YAML parser, so a YAML spec gives none.
+ * The entity, changes and rename of what the dialog would send, read from the spec
+ * (YAML or JSON text, or the object read from it); none when it has no changes.
  */
 function impactRequestOf(
   request: CreateMigrationRequest | string,
 ): ImpactPreviewRequest | undefined {
-  // A renamed dataset changes every reader: the preview must know of it.
-  const renamed = (spec: Pick<CreateMigrationRequest, 'renameDataset'>) =>
-    spec.renameDataset ? { renameDataset: spec.renameDataset } : {};
-  if (typeof request !== 'string')
-    return {
-      entityRef: request.entityRef,
-      changes: request.changes,
-      ...renamed(request),
-    };
-  try {
-    const spec = JSON.parse(request);
-    return typeof spec?.entityRef === 'string' && Array.isArray(spec.changes)
-      ? { entityRef: spec.entityRef, changes: spec.changes, ...renamed(spec) }
-      : undefined;
-  } catch {
-    return undefined;
+  let spec: unknown = request;
+  if (typeof request === 'string') {
+    const parsed = parseSpecText(request);
+    spec = parsed.ok ? parsed.value : undefined;
   }
+  const { entityRef, changes, renameDataset } = (spec ?? {}) as Partial<
+    Record<string, unknown>
+  >;
+  if (typeof entityRef !== 'string' || !Array.isArray(changes))
+    return undefined;
+  return {
+    entityRef,
+    changes,
+    // A renamed dataset changes every reader: the preview must know of it.
+    ...(renameDataset ? { renameDataset } : {}),
+  } as ImpactPreviewRequest;
 }
 
 /**
@@ -55,7 +55,7 @@ export function useImpactPreview() {
       if (!impactRequest) {
         setState({
           loading: false,
-          error: 'Consumer impact is previewed for specs written as JSON.',
+          error: 'the spec names no dataset or no list of changes',
         });
         return;
       }

@@ -4,6 +4,7 @@ import { isTemporary, readOnly, type Connections } from '../connection';
 import { failingRowsError } from '../diagnostics/failingRows';
 import { estimateRows } from '../relations';
 import { dryRunSql } from '../sql/copy';
+import { sampleRowsSql, toSample } from '../sql/sampleRows';
 import type { MigrationShape } from '../sql/shape';
 
 /** PostgreSQL's code for a statement stopped by statement_timeout (or a cancel). */
@@ -12,7 +13,10 @@ const QUERY_CANCELED = '57014';
 /** Rows the dry run transforms; small tables are transformed whole. */
 export const DRY_RUN_SAMPLE_ROWS = 10_000;
 
-/** Transforms a sample in a read-only transaction; names the rows it fails on. */
+/**
+ * Transforms a sample in a read-only transaction and records a few of its rows
+ * before and after, read in the same transaction; names the rows it fails on.
+ */
 export async function dryRun(
   db: Connections,
   run: DatasetMigrationRun,
@@ -22,15 +26,16 @@ export async function dryRun(
     const rows = await estimateRows(client, shape.source);
     const percent =
       rows > DRY_RUN_SAMPLE_ROWS ? (100 * DRY_RUN_SAMPLE_ROWS) / rows : 100;
-    const sample =
+    const tableSample =
       percent < 100 ? `TABLESAMPLE BERNOULLI (${percent.toFixed(4)})` : '';
-    await readOnly(client, 'default', async () => {
+    const outcome = await readOnly(client, 'default', async () => {
       const result = await client.query<{ rows: string }>(
-        dryRunSql(shape, sample),
+        dryRunSql(shape, tableSample),
       );
-      await run.log(
-        `transformed ${result.rows[0].rows} sample rows without error`,
+      const shown = await client.query<Record<string, string | null>>(
+        sampleRowsSql(shape),
       );
+      return { transformed: result.rows[0].rows, shown: shown.rows };
     }).catch(async error => {
       if (isTemporary(error)) throw error;
       // Every row is slow, none fails: searching for failing rows would only repeat it.
@@ -42,5 +47,9 @@ export async function dryRun(
         );
       throw await failingRowsError(db, shape, error as Error);
     });
+    await run.log(
+      `transformed ${outcome.transformed} sample rows without error`,
+    );
+    await run.recordDryRunSample(toSample(shape, outcome.shown));
   });
 }
