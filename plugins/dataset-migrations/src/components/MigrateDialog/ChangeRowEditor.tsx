@@ -5,7 +5,8 @@ import {
   type DatasetField,
   type FieldChangeKind,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { CHANGE_LABELS, withKind, type ChangeRow } from './changeRows';
+import { withKind, type ChangeRow } from './changeRows';
+import { CHANGE_KIND_LABELS } from '../shared/labels';
 import type { RowInput } from './specProblems';
 
 /** Expressions are SQL over the current version's fields. */
@@ -50,7 +51,7 @@ export function ChangeRowEditor(props: {
         style={{ minWidth: 160 }}
         inputProps={{ 'aria-label': `Change ${index + 1} kind` }}
       >
-        {Object.entries(CHANGE_LABELS).map(([kind, label]) => (
+        {Object.entries(CHANGE_KIND_LABELS).map(([kind, label]) => (
           <MenuItem key={kind} value={kind}>
             {label}
           </MenuItem>

@@ -18,14 +18,6 @@ export interface ChangeRow {
   expression: string;
 }
 
-export const CHANGE_LABELS: Record<FieldChangeKind, string> = {
-  renameField: 'Rename field',
-  addField: 'Add field',
-  dropField: 'Drop field',
-  changeType: 'Change type',
-  deriveField: 'Derive field',
-};
-
 export function emptyRow(field = ''): ChangeRow {
   return {
     kind: 'renameField',

@@ -1,5 +1,6 @@
 import type { FieldChangeKind } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { CHANGE_LABELS, type ChangeRow } from './changeRows';
+import type { ChangeRow } from './changeRows';
+import { CHANGE_KIND_LABELS } from '../shared/labels';
 import type { SpecForm } from './specForm';
 
 /** The inputs of one change row a problem can be about. */
@@ -104,7 +105,9 @@ export function problemInWords(
   if (target.input === 'targetVersion') return `Target version: ${message}`;
   if (!('row' in target)) return `New dataset name: ${message}`;
   const row = form?.rows[target.row];
-  const kind = row ? ` (${CHANGE_LABELS[row.kind as FieldChangeKind]})` : '';
+  const kind = row
+    ? ` (${CHANGE_KIND_LABELS[row.kind as FieldChangeKind]})`
+    : '';
   return `Change ${target.row + 1}${kind}, ${inputLabel(
     row,
     target.input,
