@@ -1,14 +1,17 @@
 /**
- * yarn bench:backfill [--rows N]
+ * yarn bench:backfill [--rows N] [--writer]
  *
  * Migrates an N-row table (default 1,000,000) through the real job path — the
  * service queues it, graphile-worker runs it, the Postgres engine stages it — on a
- * throw-away embedded PostgreSQL, and compares the backfill's rate with one
+ * throw-away embedded PostgreSQL, and compares each stage with one
  * `INSERT … SELECT` of the same transform on the same server in the same run (the
- * ceiling: one statement, no batching, no capture, no checkpoints). Also prints the
- * backend's peak RSS: rows never pass through Node.
+ * ceiling: one statement, no batching, no capture, no checkpoints). With
+ * `--writer`, migrates an identical table a second time while a writer inserts,
+ * updates, deletes and changes keys all over it, and compares the backfill rates.
+ * Also prints the backend's peak RSS: rows never pass through Node.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Knex } from 'knex';
 import type { Entity } from '@backstage/catalog-model';
 import {
   planFieldChanges,
@@ -20,21 +23,111 @@ import {
   benchCatalog,
   benchEngines,
   benchUser,
+  random,
   startBenchPostgres,
   startJobPath,
 } from './harness';
 
 const rows =
   Number(process.argv[process.argv.indexOf('--rows') + 1]) || 1_000_000;
-const ENTITY_REF = 'resource:default/bench-events';
+const withWriter = process.argv.includes('--writer');
 const CHANGES: FieldChange[] = [
   { renameField: { from: 'legacy_flag', to: 'is_legacy' } },
   { addField: { name: 'source', type: 'text', default: 'app' } },
   { changeType: { field: 'duration_ms', type: 'bigint' } },
 ];
+const STAGES = [
+  'dry-run',
+  'create-target',
+  'backfill',
+  'indexes',
+  'verify',
+  'cut-over',
+] as const;
 
 function seconds(fromIso?: string, toIso?: string) {
   return (Date.parse(toIso!) - Date.parse(fromIso!)) / 1000;
+}
+
+async function createTable(warehouse: Knex, table: string) {
+  await warehouse.raw(`
+    CREATE TABLE public.${table} (
+      event_id bigint PRIMARY KEY, user_id bigint, track_id text, duration_ms integer,
+      played_at timestamptz, country text, legacy_flag boolean)`);
+  await warehouse.raw(`
+    INSERT INTO public.${table}
+    SELECT g, 1 + (g * 7919) % 20000, 'trk_' || lpad(((g * 104729) % 5000)::text, 5, '0'),
+           30000 + (g * 31) % 240000, timestamptz '2026-01-01' + g * interval '13 seconds',
+           (ARRAY['SE','US','GB','DE','BR','JP','IN','FR'])[1 + g % 8], g % 17 = 0
+      FROM generate_series(1::bigint, ${rows}) AS g`);
+  await warehouse.raw(`VACUUM ANALYZE public.${table}`);
+}
+
+function datasetEntity(table: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: table.replace(/_/g, '-'),
+      namespace: 'default',
+      annotations: {
+        'dataset-migrations.io/engine': 'warehouse',
+        'dataset-migrations.io/table': `public.${table}`,
+      },
+    },
+    spec: { type: 'dataset' },
+  };
+}
+
+/**
+ * Writes all over the table, one statement per transaction, until stopped:
+ * updates, deletes, inserts (of keys deleted before, or new ones past the end)
+ * and key changes. Returns how many writes it made.
+ */
+function startWriter(warehouse: Knex, table: string) {
+  const next = random(42);
+  const key = () => 1 + Math.floor(next() * rows);
+  const deleted: number[] = [];
+  let newKey = rows;
+  let writes = 0;
+  let stopped = false;
+  const done = (async () => {
+    while (!stopped) {
+      const dice = next();
+      if (dice < 0.5) {
+        await warehouse.raw(
+          `UPDATE public.${table} SET duration_ms = duration_ms + 1, country = 'XX' WHERE event_id = ?`,
+          [key()],
+        );
+      } else if (dice < 0.7) {
+        const k = key();
+        await warehouse.raw(`DELETE FROM public.${table} WHERE event_id = ?`, [
+          k,
+        ]);
+        deleted.push(k);
+      } else if (dice < 0.9) {
+        const k = deleted.pop() ?? ++newKey;
+        await warehouse.raw(
+          `INSERT INTO public.${table} VALUES (?, 7, 'trk_new', 1000, now(), 'SE', false)
+           ON CONFLICT DO NOTHING`,
+          [k],
+        );
+      } else {
+        await warehouse.raw(
+          `UPDATE public.${table} SET event_id = ? WHERE event_id = ?`,
+          [++newKey, key()],
+        );
+      }
+      writes += 1;
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await done;
+      return writes;
+    },
+  };
 }
 
 async function main() {
@@ -44,19 +137,12 @@ async function main() {
     console.log(
       `bench:backfill — ${rows.toLocaleString(
         'en-US',
-      )} rows, PostgreSQL on 127.0.0.1:${postgres.port}`,
+      )} rows, PostgreSQL on 127.0.0.1:${postgres.port}${
+        withWriter ? ', and again with a writer' : ''
+      }`,
     );
-    await warehouse.raw(`
-      CREATE TABLE public.bench_events (
-        event_id bigint PRIMARY KEY, user_id bigint, track_id text, duration_ms integer,
-        played_at timestamptz, country text, legacy_flag boolean)`);
-    await warehouse.raw(`
-      INSERT INTO public.bench_events
-      SELECT g, 1 + (g * 7919) % 20000, 'trk_' || lpad(((g * 104729) % 5000)::text, 5, '0'),
-             30000 + (g * 31) % 240000, timestamptz '2026-01-01' + g * interval '13 seconds',
-             (ARRAY['SE','US','GB','DE','BR','JP','IN','FR'])[1 + g % 8], g % 17 = 0
-        FROM generate_series(1::bigint, ${rows}) AS g`);
-    await warehouse.raw('VACUUM ANALYZE public.bench_events');
+    const tables = ['bench_events', ...(withWriter ? ['bench_live'] : [])];
+    for (const table of tables) await createTable(warehouse, table);
     const engines = await benchEngines(await postgres.url('warehouse'));
     const schema = await engines
       .get('warehouse')
@@ -87,23 +173,10 @@ async function main() {
     await warehouse.raw('CHECKPOINT');
 
     // The real job path: service → graphile-worker → runner → engine.
-    const entity: Entity = {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Resource',
-      metadata: {
-        name: 'bench-events',
-        namespace: 'default',
-        annotations: {
-          'dataset-migrations.io/engine': 'warehouse',
-          'dataset-migrations.io/table': 'public.bench_events',
-        },
-      },
-      spec: { type: 'dataset' },
-    };
     const { store, queue, runner, service } = await startJobPath({
       pluginDb: await postgres.connect('plugin'),
       engines,
-      catalog: benchCatalog([entity]),
+      catalog: benchCatalog(tables.map(datasetEntity)),
     });
     await queue.start({
       concurrency: 1,
@@ -114,63 +187,114 @@ async function main() {
       },
     });
 
-    const { migration } = await service.createMigration(
-      { entityRef: ENTITY_REF, targetVersion: 2, changes: CHANGES },
-      benchUser,
-    );
-    let done = await store.getMigration(migration.id);
-    while (done && (done.status === 'queued' || done.status === 'running')) {
-      await sleep(100);
-      done = await store.getMigration(migration.id);
-    }
+    /** One migration of `table`, with a writer on it until its backfill ends. */
+    const migrate = async (table: string, writer: boolean) => {
+      await warehouse.raw('CHECKPOINT');
+      const { migration } = await service.createMigration(
+        {
+          entityRef: `resource:default/${table.replace(/_/g, '-')}`,
+          targetVersion: 2,
+          changes: CHANGES,
+        },
+        benchUser,
+      );
+      const writes = writer ? startWriter(warehouse, table) : undefined;
+      let writesMade = 0;
+      let done = await store.getMigration(migration.id);
+      while (done && (done.status === 'queued' || done.status === 'running')) {
+        if (writes && done.steps.find(s => s.name === 'backfill')?.finishedAt)
+          writesMade = await writes.stop();
+        await sleep(100);
+        done = await store.getMigration(migration.id);
+      }
+      if (writes) writesMade = await writes.stop();
+      if (done?.status !== 'succeeded') {
+        throw new Error(`migration ${done?.status}: ${done?.failureReason}`);
+      }
+      const step = (name: string) => {
+        const s = done!.steps.find(x => x.name === name)!;
+        return seconds(s.startedAt, s.finishedAt);
+      };
+      const stages = Object.fromEntries(STAGES.map(name => [name, step(name)]));
+      const copied = done.logs.find(
+        l => l.step === 'backfill' && l.message.startsWith('copied'),
+      )!.message;
+      return {
+        stages,
+        whole: seconds(done.createdAt, done.finishedAt),
+        started: seconds(done.createdAt, done.steps[0]?.startedAt),
+        copied,
+        writesMade,
+      };
+    };
+
+    const plain = await migrate('bench_events', false);
+    const live = withWriter ? await migrate('bench_live', true) : undefined;
     await queue.stop();
     await engines.close();
-    if (done?.status !== 'succeeded') {
-      throw new Error(`migration ${done?.status}: ${done?.failureReason}`);
-    }
 
-    const step = (name: string) => done!.steps.find(s => s.name === name)!;
-    const backfill = seconds(
-      step('backfill').startedAt,
-      step('backfill').finishedAt,
-    );
-    const verify = seconds(step('verify').startedAt, step('verify').finishedAt);
-    const whole = seconds(done.createdAt, done.finishedAt);
-    const copiedLog = done.logs.find(
-      l => l.step === 'backfill' && l.message.startsWith('copied'),
-    )!;
     const rate = (s: number) =>
       `${Math.round(rows / s).toLocaleString('en-US')} rows/s`;
-    const table = [
-      [
-        'INSERT … SELECT (ceiling)',
-        baselineSeconds,
-        rate(baselineSeconds),
-        '1.00',
-      ],
-      [
-        'backfill stage',
-        backfill,
-        rate(backfill),
-        (baselineSeconds / backfill).toFixed(2),
-      ],
-      [
-        'whole migration (queued → succeeded)',
-        whole,
-        rate(whole),
-        (baselineSeconds / whole).toFixed(2),
-      ],
-      ['verify stage', verify, rate(verify), '—'],
-    ];
+    const ratio = (s: number) => (baselineSeconds / s).toFixed(2);
+    const line = (name: string, s: number, r: string, x: string) =>
+      console.log(`| ${name} | ${s.toFixed(2)} | ${r} | ${x} |`);
     console.log('');
     console.log('| measure | seconds | rate | × ceiling |');
     console.log('|---|---|---|---|');
-    for (const [name, s, r, ratio] of table)
-      console.log(
-        `| ${name} | ${(s as number).toFixed(2)} | ${r} | ${ratio} |`,
+    line(
+      'INSERT … SELECT (ceiling)',
+      baselineSeconds,
+      rate(baselineSeconds),
+      '1.00',
+    );
+    line(
+      'backfill stage',
+      plain.stages.backfill,
+      rate(plain.stages.backfill),
+      ratio(plain.stages.backfill),
+    );
+    line(
+      'whole migration (queued → succeeded)',
+      plain.whole,
+      rate(plain.whole),
+      ratio(plain.whole),
+    );
+    if (live)
+      line(
+        'backfill stage, with the writer',
+        live.stages.backfill,
+        rate(live.stages.backfill),
+        ratio(live.stages.backfill),
       );
     console.log('');
-    console.log(`backfill: ${copiedLog.message}`);
+    console.log('| stage | seconds | ÷ ceiling |');
+    console.log('|---|---|---|');
+    console.log(`| queued → first stage | ${plain.started.toFixed(2)} | — |`);
+    for (const name of STAGES)
+      console.log(
+        `| ${name} | ${plain.stages[name].toFixed(2)} | ${(
+          plain.stages[name] / baselineSeconds
+        ).toFixed(2)} |`,
+      );
+    console.log('');
+    console.log(
+      `verify ÷ backfill: ${(
+        plain.stages.verify / plain.stages.backfill
+      ).toFixed(2)}`,
+    );
+    console.log(`backfill: ${plain.copied}`);
+    if (live) {
+      console.log(
+        `with the writer: ${live.writesMade} writes (${Math.round(
+          live.writesMade / live.stages.backfill,
+        )}/s) during the backfill; ${live.copied}`,
+      );
+      console.log(
+        `backfill rate with the writer ÷ without: ${(
+          plain.stages.backfill / live.stages.backfill
+        ).toFixed(2)}`,
+      );
+    }
     console.log(
       `peak RSS of this process (the backend side): ${postgres.peakRssMb()} MB`,
     );

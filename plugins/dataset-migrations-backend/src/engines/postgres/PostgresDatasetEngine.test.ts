@@ -818,6 +818,47 @@ describe('PostgresDatasetEngine', () => {
       await expectTargetMatchesSource();
     });
 
+    it.each([
+      ['an integer', `duration = duration + 1`],
+      ['a numeric', `price = price + 0.01`],
+      ['a text', `listener_id = 'user11 '`],
+    ])(
+      'fails verify, and undoes the run, when %s value of one copied row differs',
+      async (_kind, change) => {
+        let changed = false;
+        const { run, steps, verifications } = await runFor(changes, {
+          progress: async () => {
+            if (changed) return;
+            changed = true;
+            // Behind the capture's back: only verify can notice.
+            await knex.raw(
+              `UPDATE public.events_v2 SET ${change} WHERE id = 11`,
+            );
+          },
+        });
+        await expect(batched.migrate(run)).rejects.toThrow(
+          new RegExp(
+            `^verification failed: source ${total} rows \\(checksum -?\\d+\\), target ${total} rows \\(checksum -?\\d+\\)$`,
+          ),
+        );
+        expect(changed).toBe(true);
+        expect(verifications).toHaveLength(1);
+        expect(verifications[0]).toMatchObject({
+          source: { rows: total },
+          target: { rows: total },
+          matched: false,
+        });
+        expect(verifications[0].source.checksum).not.toBe(
+          verifications[0].target.checksum,
+        );
+        expect(steps.map(s => `${s.name}:${s.status}`)).toContain(
+          'verify:failed',
+        );
+        expect(await relkind('public.events')).toBe('r');
+        expect(await regclass('public.events_v2')).toBeNull();
+      },
+    );
+
     it('resumes an interrupted backfill from its checkpoint without duplicates or gaps', async () => {
       let calls = 0;
       const first = await runFor(changes, {

@@ -9,7 +9,7 @@ import { provenance, shapeFor } from './runShape';
 import { createTargetStatements, dropCaptureSql } from './sql/capture';
 import { verifySql } from './sql/checksums';
 import {
-  batchEndSql,
+  batchEndsSql,
   copyRangeSql,
   dryRunSql,
   removeGhostsSql,
@@ -42,12 +42,17 @@ export async function planStages(
     const grants = await grantsAfterCutOver(client, shape, dataset);
     const previous = previousVersion(shape, dataset, request.fromVersion);
     const keyTypes = keyTypesOf(shape);
-    const range = { hasLastKey: true, hasEnd: true, skipExisting: false };
+    const range = {
+      hasLastKey: true,
+      hasEnd: true,
+      skipCopied: false,
+      keepExisting: false,
+    };
     return [
       {
         name: 'dry-run',
         description: `Transform about ${DRY_RUN_SAMPLE_ROWS} sampled rows in a read-only transaction; a failure names the rows by key.`,
-        sql: [dryRunSql(shape, 'TABLESAMPLE BERNOULLI (<percent>)')],
+        sql: [dryRunSql(shape, 'TABLESAMPLE SYSTEM (<percent>)')],
       },
       {
         name: 'create-target',
@@ -57,9 +62,9 @@ export async function planStages(
       },
       {
         name: 'backfill',
-        description: `Per batch (up to ${settings.maxBatchRows} rows, sized to ~${settings.batchDurationMs} ms, its own transaction): find the batch's last key, copy the range; a batch that meets captured rows is redone skipping them. The last key is checkpointed after each batch.`,
+        description: `Per batch (up to ${settings.maxBatchRows} rows, sized to ~${settings.batchDurationMs} ms, its own transaction): find the batch's last key, copy the range; once writers are met, copy in short ranges leaving out rows the capture wrote, and redo a range a write lands in keeping the writer's row. The commit does not wait for the disk; the last key is checkpointed once the server has flushed past it.`,
         sql: [
-          batchEndSql(shape, keyTypes, true),
+          batchEndsSql(shape, keyTypes, true),
           copyRangeSql(shape, keyTypes, range),
         ],
       },

@@ -41,37 +41,55 @@ function compareKey(
 }
 
 /**
- * The key that ends the next batch: the `$1`-th source key after the last one
- * copied (an index-only walk), or no row when fewer remain.
+ * The keys that end the next batch's ranges: every `$2`-th source key after the
+ * last one copied (`$3`…), and the `$1`-th, which ends the batch, numbered `n`
+ * (one index-only walk). Without an `n = $1` row fewer remain: the batch is the
+ * last and copies to the end of the table.
  */
-export function batchEndSql(
+export function batchEndsSql(
   shape: MigrationShape,
   keyTypes: string[],
   hasLastKey: boolean,
 ): string {
+  const keys = list(shape.sourceKey.map(k => `s.${q(k)}`));
   const where = hasLastKey
-    ? `WHERE ${compareKey(shape, '>', keyTypes, 2)}`
+    ? `WHERE ${compareKey(shape, '>', keyTypes, 3)}`
     : '';
-  return `SELECT ${list(
+  return `SELECT * FROM (SELECT row_number() OVER (ORDER BY ${keys}) AS n, ${list(
     shape.sourceKey.map((k, i) => `s.${q(k)}::text AS k${i}`),
   )}
             FROM ${quoteRelation(shape.source)} AS s ${where}
-           ORDER BY ${list(
-             shape.sourceKey.map(k => `s.${q(k)}`),
-           )} OFFSET $1 - 1 LIMIT 1`;
+           ORDER BY ${keys} LIMIT $1) AS b
+           WHERE n % $2 = 0 OR n = $1`;
+}
+
+/** How a range is copied; see copyRangeSql. */
+export interface CopyRange {
+  hasLastKey: boolean;
+  hasEnd: boolean;
+  /** Leave out rows whose key the target already has. */
+  skipCopied: boolean;
+  /** Keep the target's row, with no error, where one with the key is written meanwhile. */
+  keepExisting: boolean;
 }
 
 /**
  * Copies the source rows after the last key up to and including the end key (to
- * the end of the table without one). Without `skipExisting` it is a plain insert,
- * as fast as copying gets; a batch that meets a row the capture trigger already
- * wrote is redone with `skipExisting`, keeping the trigger's newer row.
+ * the end of the table without one). Plain, it is as fast as copying gets, and
+ * fails on a row the capture trigger wrote first. `skipCopied` leaves out rows
+ * already in the target (one index probe each, run per row so that it stays a
+ * probe whatever the target's statistics say); `keepExisting` also keeps rows
+ * written while the range copies, each checked against the key as it goes in, at
+ * about twice a plain insert's cost. Either way the capture's row is the newer one
+ * (or its deletion is remembered, for verify).
  */
 export function copyRangeSql(
   shape: MigrationShape,
   keyTypes: string[],
-  range: { hasLastKey: boolean; hasEnd: boolean; skipExisting: boolean },
+  range: CopyRange,
 ): string {
+  const targetKey = list(shape.targetKey.map(f => `t.${q(f.name)}`));
+  const mappedKey = list(shape.targetKey.map(f => valueOf(f, 's.')));
   const conditions = [
     range.hasLastKey ? compareKey(shape, '>', keyTypes, 1) : undefined,
     range.hasEnd
@@ -82,6 +100,11 @@ export function copyRangeSql(
           range.hasLastKey ? keyTypes.length + 1 : 1,
         )
       : undefined,
+    range.skipCopied
+      ? `NOT EXISTS (SELECT FROM ${quoteRelation(
+          shape.target,
+        )} AS t WHERE (${targetKey}) = (${mappedKey}) OFFSET 0)`
+      : undefined,
   ].filter(Boolean);
   const where =
     conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
@@ -89,7 +112,7 @@ export function copyRangeSql(
     shape,
     `${quoteRelation(shape.source)} AS s ${where}`,
     's.',
-    range.skipExisting ? 'nothing' : 'none',
+    range.keepExisting ? 'nothing' : 'none',
   );
 }
 

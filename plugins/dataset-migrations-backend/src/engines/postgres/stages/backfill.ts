@@ -1,14 +1,19 @@
 /** Stage backfill: copy the source in keyset batches, paced to the engine's settings. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { PoolClient } from 'pg';
 import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { BackfillSettings } from '../config';
 import { isTemporary, type Connections } from '../connection';
 import { failingRowsError } from '../diagnostics/failingRows';
 import { estimateRows, formatRelation } from '../relations';
-import { batchEndSql, copyRangeSql } from '../sql/copy';
+import { batchEndsSql, copyRangeSql } from '../sql/copy';
 import { keyTypesOf, type MigrationShape } from '../sql/shape';
 
 const FIRST_BATCH_ROWS = 5_000;
+/** Rows per range while writers meet the copy: a write into a range being copied makes it repeat. */
+const CONTENDED_RANGE_ROWS = 10_000;
+/** Ranges per batch at most: each is a subtransaction, and more than 64 overflow PostgreSQL's cache of them. */
+const MAX_RANGES = 32;
 const UNIQUE_VIOLATION = '23505';
 
 interface BackfillCheckpoint {
@@ -16,7 +21,13 @@ interface BackfillCheckpoint {
   rows: number;
 }
 
-/** Keyset batches, each committed on its own, with the position checkpointed after each. */
+/**
+ * Keyset batches, each committed on its own; the position is checkpointed once the
+ * batches before it are durable (see `DurablePositions`). Once writers are seen
+ * meeting the copy, a batch copies in short ranges that leave out rows the capture
+ * trigger already wrote (they are newer), so a write lands in a range being copied
+ * only rarely; that range alone is then redone keeping the writer's row.
+ */
 export async function backfill(
   db: Connections,
   settings: BackfillSettings,
@@ -33,56 +44,97 @@ export async function backfill(
   const total = await db.withClient(client =>
     estimateRows(client, shape.source),
   );
+  const durable = new DurablePositions(run, state.rows);
   let batchRows = Math.min(FIRST_BATCH_ROWS, settings.maxBatchRows);
+  let contended = false;
   const started = Date.now();
   const startRows = state.rows;
   let longestBatchMs = 0;
+  let redoneRanges = 0;
 
   for (;;) {
-    await run.throwIfCancelled();
+    await run.throwIfCancelled().catch(async error => {
+      // Stopping on purpose: leave a checkpoint at the last batch copied.
+      await durable.flush(db, state);
+      throw error;
+    });
     const batchStarted = Date.now();
     const lastKey = state.lastKey;
-    const { copied, end } = await db.transaction(async client => {
-      const endRow = (
-        await client.query(batchEndSql(shape, keyTypes, lastKey !== null), [
+    const batch = await db.transaction(async client => {
+      // Key lookups stay index probes even when the new table's statistics still
+      // say it is empty (a range of the source is read through its key anyway). A
+      // batch need not wait for its commit to reach disk: its position is only
+      // checkpointed once the server has flushed past it, and the run resumes from
+      // that checkpoint, so a commit a crash loses is copied again. The last batch
+      // waits, which makes every batch before it durable too.
+      const wal = await durable.walPositions(client, {
+        enable_seqscan: 'off',
+        synchronous_commit: 'off',
+      });
+      const rangeRows = contended
+        ? Math.max(CONTENDED_RANGE_ROWS, Math.ceil(batchRows / MAX_RANGES))
+        : batchRows;
+      const ends = (
+        await client.query(batchEndsSql(shape, keyTypes, lastKey !== null), [
           batchRows,
+          rangeRows,
           ...(lastKey ?? []),
         ])
-      ).rows[0];
-      const batchEnd: string[] | null = endRow
-        ? shape.sourceKey.map((_, i) => endRow[`k${i}`])
-        : null;
-      const params = [...(lastKey ?? []), ...(batchEnd ?? [])];
-      const range = {
-        hasLastKey: lastKey !== null,
-        hasEnd: batchEnd !== null,
-      };
-      await client.query('SAVEPOINT batch');
-      try {
-        const result = await client.query(
-          copyRangeSql(shape, keyTypes, { ...range, skipExisting: false }),
-          params,
-        );
-        return { copied: result.rowCount ?? 0, end: batchEnd };
-      } catch (error) {
-        if (isTemporary(error)) throw error;
-        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) {
+      ).rows.map(row => ({
+        n: Number(row.n),
+        key: shape.sourceKey.map((_, i) => String(row[`k${i}`])),
+      }));
+      const full = ends.length > 0 && ends[ends.length - 1].n === batchRows;
+      if (!full) await client.query('SET LOCAL synchronous_commit = on');
+      const bounds: (string[] | null)[] = ends.map(e => e.key);
+      if (!full) bounds.push(null); // the last batch copies to the end of the table
+      let from = lastKey;
+      let copied = 0;
+      let met = false;
+      for (const to of bounds) {
+        const range = { hasLastKey: from !== null, hasEnd: to !== null };
+        const params = [...(from ?? []), ...(to ?? [])];
+        const copy = async (keepExisting: boolean) =>
+          (
+            await client.query(
+              copyRangeSql(shape, keyTypes, {
+                ...range,
+                skipCopied: contended,
+                keepExisting,
+              }),
+              params,
+            )
+          ).rowCount ?? 0;
+        try {
+          await client.query('SAVEPOINT range');
+          try {
+            copied += await copy(false);
+          } catch (error) {
+            if ((error as { code?: string }).code !== UNIQUE_VIOLATION)
+              throw error;
+            // The capture trigger wrote some of these rows first: they are newer.
+            await client.query('ROLLBACK TO SAVEPOINT range');
+            met = true;
+            redoneRanges += 1;
+            copied += await copy(true);
+          }
+        } catch (error) {
+          if (isTemporary(error)) throw error;
           throw await failingRowsError(db, shape, error as Error);
         }
-        // The capture trigger (or an earlier attempt) wrote some of these rows already.
-        await client.query('ROLLBACK TO SAVEPOINT batch');
-        const result = await client.query(
-          copyRangeSql(shape, keyTypes, { ...range, skipExisting: true }),
-          params,
-        );
-        return { copied: result.rowCount ?? 0, end: batchEnd };
+        from = to;
       }
+      return { copied, end: full ? ends[ends.length - 1].key : null, met, wal };
     });
-    state.rows += copied;
-    if (end === null) break; // that batch copied the rest of the table
-    state.lastKey = end;
-    await run.checkpoints.set('backfill', state);
-    await run.progress('backfill', state.rows, Math.max(total, state.rows));
+    state.rows += batch.copied;
+    if (batch.end === null) break; // that batch copied the rest of the table
+    state.lastKey = batch.end;
+    // The batch held `batchRows` rows when its ends were found: fewer copied means
+    // the capture had written some, and the next batch expects writers too.
+    contended = batch.met || (contended && batch.copied < batchRows);
+    await durable.committed(state, batch.wal);
+    // Progress counts what a resume would keep, so it never runs ahead of the checkpoint.
+    await run.progress('backfill', durable.rows, Math.max(total, state.rows));
     const elapsed = Math.max(1, Date.now() - batchStarted);
     longestBatchMs = Math.max(longestBatchMs, elapsed);
     batchRows = Math.max(
@@ -94,12 +146,90 @@ export async function backfill(
     );
     if (settings.batchPauseMs > 0) await sleep(settings.batchPauseMs);
   }
+  // The last batch committed synchronously: everything before it is on disk too.
   await run.checkpoints.set('backfill', state);
   const seconds = (Date.now() - started) / 1000;
   await run.progress('backfill', state.rows, state.rows);
   await run.log(
     `copied ${state.rows} rows to ${formatRelation(shape.target)} (${Math.round(
       (state.rows - startRows) / Math.max(seconds, 0.001),
-    )} rows/s this attempt, longest batch ${longestBatchMs} ms)`,
+    )} rows/s this attempt, longest batch ${longestBatchMs} ms${
+      redoneRanges > 0
+        ? `, ${redoneRanges} ranges redone around concurrent writes`
+        : ''
+    })`,
   );
+}
+
+/** WAL positions in bytes: how far the server has written, and flushed to disk. */
+interface WalPositions {
+  written: number;
+  flushed: number;
+}
+
+/**
+ * Batches commit without waiting for the disk; a position is checkpointed only
+ * once the WAL is flushed past the batch's commit, so the checkpoint never runs
+ * ahead of what a crash keeps.
+ */
+class DurablePositions {
+  /** Positions committed but not yet known flushed, oldest first; `written` once known. */
+  private pending: { state: BackfillCheckpoint; written?: number }[] = [];
+
+  constructor(
+    private readonly run: DatasetMigrationRun,
+    /** Rows of the latest checkpoint. */
+    public rows: number,
+  ) {}
+
+  /**
+   * Read at a batch's start (`written` is past every commit before it), with the
+   * batch's own settings made in the same round trip.
+   */
+  async walPositions(
+    client: PoolClient,
+    settings: Record<string, string>,
+  ): Promise<WalPositions> {
+    const names = Object.keys(settings);
+    const { rows } = await client.query<{ written: string; flushed: string }>(
+      `SELECT ${names
+        .map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true), `)
+        .join('')}pg_current_wal_insert_lsn() - '0/0' AS written,
+              pg_current_wal_flush_lsn() - '0/0' AS flushed`,
+      names.flatMap(name => [name, settings[name]]),
+    );
+    return {
+      written: Number(rows[0].written),
+      flushed: Number(rows[0].flushed),
+    };
+  }
+
+  /** After a batch committed: checkpoints the latest position already on disk. */
+  async committed(state: BackfillCheckpoint, wal: WalPositions): Promise<void> {
+    // Positions committed before this batch started are behind `wal.written`.
+    for (const p of this.pending) p.written ??= wal.written;
+    let latest: BackfillCheckpoint | undefined;
+    while (
+      this.pending.length > 0 &&
+      this.pending[0].written !== undefined &&
+      this.pending[0].written <= wal.flushed
+    )
+      latest = this.pending.shift()!.state;
+    this.pending.push({ state: { ...state } });
+    if (!latest) return;
+    await this.run.checkpoints.set('backfill', latest);
+    this.rows = latest.rows;
+  }
+
+  /** Flushes the WAL (a synchronous commit flushes all before it) and checkpoints `state`. */
+  async flush(db: Connections, state: BackfillCheckpoint): Promise<void> {
+    if (this.pending.length === 0) return;
+    await db.transaction(async client => {
+      await client.query('SET LOCAL synchronous_commit = on');
+      await client.query('SELECT txid_current()');
+    });
+    this.pending = [];
+    await this.run.checkpoints.set('backfill', state);
+    this.rows = state.rows;
+  }
 }

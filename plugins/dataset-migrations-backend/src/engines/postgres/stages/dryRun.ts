@@ -26,8 +26,10 @@ export async function dryRun(
     const rows = await estimateRows(client, shape.source);
     const percent =
       rows > DRY_RUN_SAMPLE_ROWS ? (100 * DRY_RUN_SAMPLE_ROWS) / rows : 100;
+    // Whole pages, so the sample reads about as many pages as it transforms rows'
+    // worth, however large the table (BERNOULLI would read every page).
     const tableSample =
-      percent < 100 ? `TABLESAMPLE BERNOULLI (${percent.toFixed(4)})` : '';
+      percent < 100 ? `TABLESAMPLE SYSTEM (${percent.toFixed(4)})` : '';
     const outcome = await readOnly(client, 'default', async () => {
       const result = await client.query<{ rows: string }>(
         dryRunSql(shape, tableSample),
