@@ -147,7 +147,9 @@ describe('CampaignRunner', () => {
       catalog,
       engines,
       queue,
-      retentionMs: 0,
+      // The previous versions are kept past every test, so no campaign here asks
+      // for a contract (a test of that has a service of its own).
+      retentionMs: 10 * 365 * 86_400_000,
       // The starter's rights were checked at start; here every check allows.
       permissions: {
         isAllowedOnEntity: async () => true,
@@ -719,7 +721,19 @@ describe('CampaignRunner', () => {
     const auditor = mockServices.auditor.mock();
     const contracting = new CampaignRunner({
       campaigns,
-      migrations: (runner as any).deps.migrations,
+      migrations: new MigrationService({
+        store,
+        catalog,
+        engines,
+        queue,
+        retentionMs: 0,
+        permissions: {
+          isAllowedOnEntity: async () => true,
+          assertAllowedOnEntity: async () => {},
+        },
+        approvalsRequired: [],
+        announcer,
+      }),
       queue,
       auth,
       logger,

@@ -216,6 +216,81 @@ describe('GET /consumers: one consumer entity across runs', () => {
     );
   });
 
+  it('shows a shadow check’s rows and error only with the dataset readable in the catalog', async () => {
+    const verification = {
+      patchedBy: 'rewriter' as const,
+      shadowChecks: [
+        {
+          path: 'q.sql',
+          statement: 1,
+          outcome: 'mismatch' as const,
+          detail:
+            'the check failed: invalid input syntax for type integer: "4111-1111"',
+        },
+        {
+          path: 'q.sql',
+          statement: 2,
+          outcome: 'mismatch' as const,
+          detail: 'the original returned 2 rows, the rewrite 1',
+          differingRows: [{ side: 'before' as const, row: '(7,4111-1111)' }],
+        },
+      ],
+    };
+    const checked = async (entityRef: string) => {
+      const id = await succeededMigration(store, { entityRef });
+      await consumers.addDiscovered(id, [{ entityRef: REPORT, depth: 1 }]);
+      await consumers.advance(id, REPORT, ['discovered'], {
+        state: 'patched',
+        verification,
+      });
+      return id;
+    };
+    const readable = await checked('resource:default/events');
+    // `secret` is no entity the caller can read in the catalog.
+    const hidden = await checked('resource:default/secret');
+
+    const res = await list({ entityRef: REPORT });
+    const byId = new Map(
+      (res.body as ConsumerMigrationsResponse).items.map(i => [
+        i.migration.id,
+        i.consumer.verification!.shadowChecks,
+      ]),
+    );
+    expect(byId.get(readable)).toEqual(verification.shadowChecks);
+    const [failed, differing] = byId.get(hidden)!;
+    expect(JSON.stringify(byId.get(hidden))).not.toContain('4111');
+    expect(failed).toMatchObject({
+      detail: expect.stringMatching(/^the check failed: \(its error may quote/),
+      differingRowsHidden: true,
+    });
+    expect(differing).toMatchObject({ differingRowsHidden: true });
+    expect(differing.differingRows).toBeUndefined();
+  });
+
+  it('shows a dry run’s sample rows only to a caller who may read the dataset', async () => {
+    const sample = {
+      before: ['id', 'ssn'],
+      after: ['id', 'tax_id'],
+      rows: [
+        { before: { id: '1', ssn: '123' }, after: { id: '1', tax_id: '123' } },
+      ],
+    };
+    const withSample = async (entityRef: string) => {
+      const id = await succeededMigration(store, { entityRef });
+      await knex('migrations')
+        .where({ id })
+        .update({ dry_run_sample: JSON.stringify(sample) });
+      return (await api().get(`${API}/migrations/${id}`)).body.migration;
+    };
+    expect((await withSample('resource:default/events')).dryRunSample).toEqual(
+      sample,
+    );
+    // `secret` is no entity the caller can read in the catalog.
+    const hidden = await withSample('resource:default/secret');
+    expect(hidden.entityRef).toBe('resource:default/secret');
+    expect(hidden.dryRunSample).toBeUndefined();
+  });
+
   it.each([
     [{}, 'Invalid query: entityRef: is required'],
     [

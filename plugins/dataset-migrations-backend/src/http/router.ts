@@ -231,8 +231,8 @@ export function createRouter(options: {
     };
 
   router.get('/migrations/:id', async (req, res) => {
-    const { id } = await readerOf(req);
-    res.json({ migration: await service.getMigration(id) });
+    const { id, credentials } = await readerOf(req);
+    res.json({ migration: await service.getMigration(id, credentials) });
   });
 
   router.post('/migrations/:id/cancel', async (req, res) => {

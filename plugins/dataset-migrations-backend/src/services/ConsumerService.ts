@@ -45,6 +45,7 @@ import {
 } from '../consumers/sql/fieldMapping';
 import { loadSqlParser } from '../sql/sqlParser';
 import { mapConcurrently } from '../consumers/mapConcurrently';
+import { SHADOW_CHECK_FAILED } from '../consumers/verification/shadowCheck';
 
 /** The consumer half of the API: ledgers, impact reports, previews and retries. */
 export class ConsumerService {
@@ -114,11 +115,16 @@ export class ConsumerService {
       entityRef,
       { limit, offset, visibility },
     );
+    // Rows a shadow check found on one side only are the dataset's data.
+    const datasets = await this.deps.catalog.getEntities(
+      entries.map(e => e.migration.entityRef),
+      credentials,
+    );
     const items: ConsumerMigrationEntry[] = [];
-    for (const { migration, consumer } of entries)
+    for (const [i, { migration, consumer }] of entries.entries())
       items.push({
         migration,
-        consumer,
+        consumer: datasets[i] ? consumer : withoutRowSamples(consumer),
         contract: await this.contractOutlook(migration),
       });
     return { items, ...(more ? { nextOffset: offset + limit } : {}) };
@@ -481,7 +487,11 @@ function redacted(consumer: MigrationConsumer): MigrationConsumer {
   };
 }
 
-/** A consumer with its shadow checks' differing rows left out. */
+/**
+ * A consumer with its shadow checks' differing rows left out, and the errors of
+ * checks that failed, which the engine may word with the dataset's values
+ * (`invalid input syntax for type integer: "…"`).
+ */
 function withoutRowSamples(consumer: MigrationConsumer): MigrationConsumer {
   if (!consumer.verification) return consumer;
   return {
@@ -489,11 +499,22 @@ function withoutRowSamples(consumer: MigrationConsumer): MigrationConsumer {
     verification: {
       ...consumer.verification,
       shadowChecks: consumer.verification.shadowChecks.map(
-        ({ differingRows, ...check }) =>
-          differingRows?.length
-            ? { ...check, differingRowsHidden: true }
-            : check,
+        ({ differingRows, ...check }) => {
+          const failed = check.detail?.startsWith(SHADOW_CHECK_FAILED);
+          return differingRows?.length || failed
+            ? {
+                ...check,
+                ...(failed
+                  ? { detail: `${SHADOW_CHECK_FAILED} ${HIDDEN}` }
+                  : {}),
+                differingRowsHidden: true,
+              }
+            : check;
+        },
       ),
     },
   };
 }
+
+const HIDDEN =
+  '(its error may quote the dataset’s values: shown to those who may read the dataset)';

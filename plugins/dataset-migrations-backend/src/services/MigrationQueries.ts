@@ -171,9 +171,24 @@ export class MigrationQueries {
     );
   }
 
-  async getMigration(id: string): Promise<MigrationDetails> {
-    const migration = await this.deps.store.getMigration(id);
-    if (!migration) throw new NotFoundError(`migration ${id} was not found`);
+  /**
+   * One run with its steps and logs. Its dry run's sample rows are the dataset's
+   * data: only for a caller who may read the dataset in the catalog (none without
+   * credentials).
+   */
+  async getMigration(
+    id: string,
+    credentials?: BackstageCredentials,
+  ): Promise<MigrationDetails> {
+    const found = await this.deps.store.getMigration(id);
+    if (!found) throw new NotFoundError(`migration ${id} was not found`);
+    const { dryRunSample, ...rest } = found;
+    const migration =
+      dryRunSample &&
+      credentials &&
+      (await this.deps.catalog.getEntity(found.entityRef, credentials))
+        ? found
+        : rest;
     const [gated] = await this.withGates([migration]);
     const undiscoveredReads = await this.undiscoveredReads(migration);
     return undiscoveredReads ? { ...gated, undiscoveredReads } : gated;

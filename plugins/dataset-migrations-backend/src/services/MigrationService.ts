@@ -126,8 +126,8 @@ export class MigrationService {
     return this.queries.listMigrations(entityRef, limit, visibility);
   }
 
-  getMigration(id: string) {
-    return this.queries.getMigration(id);
+  getMigration(id: string, credentials?: BackstageCredentials) {
+    return this.queries.getMigration(id, credentials);
   }
 
   /** A run without steps and logs (404 when there is none), e.g. to check a permission on its dataset. */

@@ -1,5 +1,4 @@
-import { lstat, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { createTwoFilesPatch } from 'diff';
 import type {
   ConsumerImpact,
@@ -11,7 +10,7 @@ import { agentPrompt } from '../agent/agentPrompt';
 import type { ConsumerAssessment } from '../impact';
 import type { RepositorySnapshot } from '../repositories/RepositoryReader';
 import { analyzeFile } from '../sql/rewriteSql';
-import { inWorkingCopy } from '../workingCopy';
+import { inWorkingCopy, pathInWorkingCopy } from '../workingCopy';
 import {
   ConsumerFailed,
   describeProblems,
@@ -116,7 +115,7 @@ async function patchWithAgent(
         for (const path of paths.filter(p => /\.sql$/i.test(p))) {
           try {
             analyzeFile(
-              await readFile(join(dir, path), 'utf8'),
+              await readFile(await pathInWorkingCopy(dir, path), 'utf8'),
               context.target,
             );
           } catch (error) {
@@ -138,12 +137,13 @@ async function patchWithAgent(
     const files: ChangedFile[] = [...rewritten];
     for (const path of paths) {
       // The agent's output is untrusted: a symlink could point at backend secrets.
-      if (!(await lstat(join(dir, path))).isFile())
+      const file = await pathInWorkingCopy(dir, path).catch(error => {
         throw new ConsumerFailed({
           kind: 'patch-failed',
-          message: `the coding agent left ${path} as something other than a plain file`,
+          message: `the coding agent's ${(error as Error).message}`,
         });
-      files.push({ path, content: await readFile(join(dir, path), 'utf8') });
+      });
+      files.push({ path, content: await readFile(file, 'utf8') });
     }
     return { files, turns: outcome.turns };
   });

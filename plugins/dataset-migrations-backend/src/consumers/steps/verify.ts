@@ -8,7 +8,10 @@ import { runSandboxed } from '../sandbox/runSandboxed';
 import { renamedTarget } from '../sql/analyzeSql';
 import { maskJinja } from '../sql/dbtJinja';
 import { mentionsDataset } from '../sql/rewriteSql';
-import { shadowCheckFile } from '../verification/shadowCheck';
+import {
+  SHADOW_CHECK_FAILED,
+  shadowCheckFile,
+} from '../verification/shadowCheck';
 import { dbtProjectOf } from '../sql/dbtProject';
 import { inWorkingCopy } from '../workingCopy';
 import {
@@ -162,7 +165,12 @@ export async function verify(
       message: mismatches
         .map(
           m =>
-            `${m.path} statement ${m.statement}: ${m.detail}${
+            `${m.path} statement ${m.statement}: ${
+              // The engine's error may quote the dataset's values: kept in the check.
+              m.detail?.startsWith(SHADOW_CHECK_FAILED)
+                ? 'the check failed; its error is in its shadow checks'
+                : m.detail
+            }${
               m.differingRows?.length
                 ? `; ${m.differingRows.length} sample rows returned by one side only are in its shadow checks`
                 : ''

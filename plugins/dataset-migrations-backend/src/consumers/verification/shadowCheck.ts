@@ -14,6 +14,9 @@ import { sourceKey } from '../sql/dbtProject';
 import { renderDbtModel } from '../sql/dbtRender';
 import { analyzeFile, identifier } from '../sql/rewriteSql';
 
+/** How a check that failed to run starts its detail; the rest may quote data. */
+export const SHADOW_CHECK_FAILED = 'the check failed:';
+
 export interface ShadowCheckRequest {
   engine: DatasetEngine;
   dataset: DatasetLocation;
@@ -128,7 +131,7 @@ export async function shadowCheckFile(
           : {
               ...check,
               outcome: 'mismatch',
-              detail: `the check failed: ${message}`,
+              detail: `${SHADOW_CHECK_FAILED} ${message}`,
             },
       );
     }

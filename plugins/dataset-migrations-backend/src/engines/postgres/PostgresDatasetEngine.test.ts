@@ -819,45 +819,54 @@ describe('PostgresDatasetEngine', () => {
     });
 
     it.each([
-      ['an integer', `duration = duration + 1`],
-      ['a numeric', `price = price + 0.01`],
-      ['a text', `listener_id = 'user11 '`],
-    ])(
-      'fails verify, and undoes the run, when %s value of one copied row differs',
-      async (_kind, change) => {
-        let changed = false;
-        const { run, steps, verifications } = await runFor(changes, {
-          progress: async () => {
-            if (changed) return;
-            changed = true;
-            // Behind the capture's back: only verify can notice.
-            await knex.raw(
-              `UPDATE public.events_v2 SET ${change} WHERE id = 11`,
-            );
-          },
-        });
-        await expect(batched.migrate(run)).rejects.toThrow(
-          new RegExp(
-            `^verification failed: source ${total} rows \\(checksum -?\\d+\\), target ${total} rows \\(checksum -?\\d+\\)$`,
-          ),
-        );
-        expect(changed).toBe(true);
-        expect(verifications).toHaveLength(1);
-        expect(verifications[0]).toMatchObject({
-          source: { rows: total },
-          target: { rows: total },
-          matched: false,
-        });
-        expect(verifications[0].source.checksum).not.toBe(
-          verifications[0].target.checksum,
-        );
-        expect(steps.map(s => `${s.name}:${s.status}`)).toContain(
-          'verify:failed',
-        );
-        expect(await relkind('public.events')).toBe('r');
-        expect(await regclass('public.events_v2')).toBeNull();
-      },
-    );
+      [
+        'an integer value of one copied row differs',
+        `SET duration = duration + 1 WHERE id = 11`,
+      ],
+      [
+        'a numeric value of one copied row differs',
+        `SET price = price + 0.01 WHERE id = 11`,
+      ],
+      [
+        'a text value of one copied row differs',
+        `SET listener_id = 'user11 ' WHERE id = 11`,
+      ],
+      // Each row's hash is linear in its fields: only mixing it before the sum sees this.
+      [
+        'two copied rows hold each other’s values',
+        `SET listener_id = CASE id WHEN 11 THEN 'user12' ELSE 'user11' END WHERE id IN (11, 12)`,
+      ],
+    ])('fails verify, and undoes the run, when %s', async (_kind, change) => {
+      let changed = false;
+      const { run, steps, verifications } = await runFor(changes, {
+        progress: async () => {
+          if (changed) return;
+          changed = true;
+          // Behind the capture's back: only verify can notice.
+          await knex.raw(`UPDATE public.events_v2 ${change}`);
+        },
+      });
+      await expect(batched.migrate(run)).rejects.toThrow(
+        new RegExp(
+          `^verification failed: source ${total} rows \\(checksum -?\\d+\\), target ${total} rows \\(checksum -?\\d+\\)$`,
+        ),
+      );
+      expect(changed).toBe(true);
+      expect(verifications).toHaveLength(1);
+      expect(verifications[0]).toMatchObject({
+        source: { rows: total },
+        target: { rows: total },
+        matched: false,
+      });
+      expect(verifications[0].source.checksum).not.toBe(
+        verifications[0].target.checksum,
+      );
+      expect(steps.map(s => `${s.name}:${s.status}`)).toContain(
+        'verify:failed',
+      );
+      expect(await relkind('public.events')).toBe('r');
+      expect(await regclass('public.events_v2')).toBeNull();
+    });
 
     it('resumes an interrupted backfill from its checkpoint without duplicates or gaps', async () => {
       let calls = 0;

@@ -47,7 +47,9 @@ function hashable(field: TargetField, value: string): string {
 /**
  * Row count and an order-independent checksum of one side of verify, in one scan
  * PostgreSQL may run in parallel: each row's 64-bit hash (hash_record_extended over
- * its fields, as values or as text, see HASHED_AS_VALUES) summed exactly.
+ * its fields, as values or as text, see HASHED_AS_VALUES) summed exactly. That
+ * hash combines fields linearly, so a sum of it would not see values swapped
+ * between rows: each row's hash is mixed once more (hashint8extended) first.
  */
 function checksumSql(
   relation: RelationName,
@@ -56,7 +58,7 @@ function checksumSql(
 ): string {
   const row = list(fields.map(f => hashable(f, valueOfField(f))));
   return `SELECT count(*) AS rows,
-                 coalesce(sum(hash_record_extended(ROW(${row}), 0)), 0)::text AS checksum
+                 coalesce(sum(hashint8extended(hash_record_extended(ROW(${row}), 0), 0)), 0)::text AS checksum
             FROM ${quoteRelation(relation)} AS s`;
 }
 

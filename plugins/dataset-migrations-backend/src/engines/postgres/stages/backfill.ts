@@ -1,7 +1,10 @@
 /** Stage backfill: copy the source in keyset batches, paced to the engine's settings. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PoolClient } from 'pg';
-import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  MigrationInterruptedError,
+  type DatasetMigrationRun,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { BackfillSettings } from '../config';
 import { isTemporary, type Connections } from '../connection';
 import { failingRowsError } from '../diagnostics/failingRows';
@@ -85,7 +88,13 @@ export async function backfill(
         key: shape.sourceKey.map((_, i) => String(row[`k${i}`])),
       }));
       const full = ends.length > 0 && ends[ends.length - 1].n === batchRows;
-      if (!full) await client.query('SET LOCAL synchronous_commit = on');
+      if (!full) {
+        // The last batch waits for the disk, and so for every batch before it. A
+        // transaction id makes its commit a record to wait on even when it copies
+        // nothing (a table of whole batches, or rows all written by the capture).
+        await client.query('SET LOCAL synchronous_commit = on');
+        await client.query('SELECT txid_current()');
+      }
       const bounds: (string[] | null)[] = ends.map(e => e.key);
       if (!full) bounds.push(null); // the last batch copies to the end of the table
       let from = lastKey;
@@ -126,6 +135,7 @@ export async function backfill(
       }
       return { copied, end: full ? ends[ends.length - 1].key : null, met, wal };
     });
+    durable.sameServer(batch.wal);
     state.rows += batch.copied;
     if (batch.end === null) break; // that batch copied the rest of the table
     state.lastKey = batch.end;
@@ -165,6 +175,8 @@ export async function backfill(
 interface WalPositions {
   written: number;
   flushed: number;
+  /** When the server started: a restart loses commits that were not flushed. */
+  server: string;
 }
 
 /**
@@ -175,6 +187,8 @@ interface WalPositions {
 class DurablePositions {
   /** Positions committed but not yet known flushed, oldest first; `written` once known. */
   private pending: { state: BackfillCheckpoint; written?: number }[] = [];
+  /** The server the pending positions were committed on. */
+  private server?: string;
 
   constructor(
     private readonly run: DatasetMigrationRun,
@@ -191,17 +205,36 @@ class DurablePositions {
     settings: Record<string, string>,
   ): Promise<WalPositions> {
     const names = Object.keys(settings);
-    const { rows } = await client.query<{ written: string; flushed: string }>(
+    const { rows } = await client.query<{
+      written: string;
+      flushed: string;
+      server: string;
+    }>(
       `SELECT ${names
         .map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true), `)
         .join('')}pg_current_wal_insert_lsn() - '0/0' AS written,
-              pg_current_wal_flush_lsn() - '0/0' AS flushed`,
+              pg_current_wal_flush_lsn() - '0/0' AS flushed,
+              pg_postmaster_start_time()::text AS server`,
       names.flatMap(name => [name, settings[name]]),
     );
     return {
       written: Number(rows[0].written),
       flushed: Number(rows[0].flushed),
+      server: rows[0].server,
     };
+  }
+
+  /**
+   * After each batch, the last included: a restart between two batches, unnoticed
+   * by a pool that reconnected, may have lost commits not yet flushed, so the run
+   * resumes from the last checkpoint instead of going on from memory.
+   */
+  sameServer(wal: WalPositions): void {
+    if (this.server !== undefined && wal.server !== this.server)
+      throw new MigrationInterruptedError(
+        'the engine restarted during the backfill; resuming from the last checkpoint it had flushed',
+      );
+    this.server = wal.server;
   }
 
   /** After a batch committed: checkpoints the latest position already on disk. */

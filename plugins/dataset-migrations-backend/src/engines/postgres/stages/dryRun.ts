@@ -37,7 +37,11 @@ export async function dryRun(
       const shown = await client.query<Record<string, string | null>>(
         sampleRowsSql(shape),
       );
-      return { transformed: result.rows[0].rows, shown: shown.rows };
+      // Logged last in the read-only transaction, which has nothing left to lose.
+      await run.log(
+        `transformed ${result.rows[0].rows} sample rows without error`,
+      );
+      return { shown: shown.rows };
     }).catch(async error => {
       if (isTemporary(error)) throw error;
       // Every row is slow, none fails: searching for failing rows would only repeat it.
@@ -49,9 +53,6 @@ export async function dryRun(
         );
       throw await failingRowsError(db, shape, error as Error);
     });
-    await run.log(
-      `transformed ${outcome.transformed} sample rows without error`,
-    );
     await run.recordDryRunSample(toSample(shape, outcome.shown));
   });
 }
