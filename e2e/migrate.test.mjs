@@ -207,7 +207,7 @@ test('migrate listening-events by renaming a field, from the entity page', async
     .waitFor();
   await shot('2b-migrate-disabled-while-a-run-waits');
   await page.mouse.move(0, 0);
-  await run.click();
+  // Follow it opened the run: its approval is there without another click.
   const approval = page.getByRole('region', { name: 'Approval' });
   await approval.getByRole('button', { name: 'Approve' }).click();
   await approval.waitFor({ state: 'detached' });
