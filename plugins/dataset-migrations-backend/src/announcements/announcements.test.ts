@@ -484,8 +484,13 @@ describe('announcements that cannot be delivered', () => {
       timeoutMs: 20_000,
       what: 'the sends to be retried',
     });
-    expect(heard.filter(e => e.migrationId === id).map(e => e.outcome)).toEqual(
-      ['started', 'succeeded'],
-    );
+    // The events go out on their own path: waited for, not raced.
+    const outcomes = () =>
+      heard.filter(e => e.migrationId === id).map(e => e.outcome);
+    await waitFor(async () => outcomes().length >= 2 || undefined, {
+      timeoutMs: 20_000,
+      what: 'both outcome events',
+    });
+    expect(outcomes()).toEqual(['started', 'succeeded']);
   }, 60_000);
 });

@@ -22,6 +22,7 @@ import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
 import { EntityConsumerMigrationsCard } from './EntityConsumerMigrationsCard';
 
 const REPORT = 'component:default/daily-listening-report';
+const DENIED = 'component:default/weekly-report';
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
@@ -227,6 +228,9 @@ describe('EntityConsumerMigrationsCard', () => {
         {
           items: [
             entry({
+              // A consumer no earlier test asked about: the permission API's
+              // answers are cached per resource, and this one must be the denial.
+              entityRef: DENIED,
               state: 'failed',
               failure: { kind: 'needs-decision', message: 'reads skip_count' },
             }),
@@ -238,12 +242,14 @@ describe('EntityConsumerMigrationsCard', () => {
     const decision = await screen.findByRole('group', {
       name: 'Decision needed',
     });
-    await waitFor(() =>
-      expect(
-        within(decision).getByRole('button', { name: `Exclude ${REPORT}` }),
-      ).toBeDisabled(),
+    await waitFor(
+      () =>
+        expect(
+          within(decision).getByRole('button', { name: `Exclude ${DENIED}` }),
+        ).toBeDisabled(),
+      { timeout: 10_000 },
     );
-  });
+  }, 30_000);
 
   it('after contract, says the previous version is gone and whether the consumer had moved', async () => {
     await renderCard([

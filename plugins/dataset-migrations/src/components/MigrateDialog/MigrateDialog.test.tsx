@@ -634,7 +634,8 @@ describe('MigrateDialog', () => {
     expect(api.planMigration).toHaveBeenCalledWith(inferred);
     expect(api.createMigration).toHaveBeenCalledWith(inferred);
     await waitFor(() => expect(onQueued).toHaveBeenCalled());
-  });
+    // A long path through the dialog: a loaded machine needs more than 5 s.
+  }, 30_000);
 
   it('keeps the form and the YAML text one spec: edit either and the other follows, and impact is previewed for YAML', async () => {
     const api = fakeApi(async () => ({ id: 'm10' } as Migration));
