@@ -159,6 +159,38 @@ describe('shadowCheckFile', () => {
     }
   });
 
+  it('grants its versions to the role while another session changes their rights', async () => {
+    await knex.raw(`
+      CREATE TABLE public.laps_v1 (id int PRIMARY KEY, track_id text);
+      INSERT INTO public.laps_v1 SELECT g, 't' || g FROM generate_series(1, 20) g;
+      CREATE TABLE public.laps_v2 (id int PRIMARY KEY, track_uri text);
+      INSERT INTO public.laps_v2 SELECT id, track_id FROM public.laps_v1;
+    `);
+    // Another session (an operator, a check on another replica) is granting on the
+    // same version, not yet committed: the check's own GRANT waits, and then meets
+    // PostgreSQL's "tuple concurrently updated".
+    const other = await knex.client.acquireConnection();
+    await other.query('BEGIN');
+    await other.query('GRANT SELECT ON public.laps_v1 TO PUBLIC');
+    const checking = shadowCheckFile({
+      engine,
+      dataset: { table: 'public.laps' },
+      target: { schema: 'public', table: 'laps', fields: ['id', 'track_id'] },
+      fromVersion: 1,
+      targetVersion: 2,
+      original: { path: 'q.sql', content: 'select track_id from laps' },
+      rewritten: {
+        path: 'q.sql',
+        content: 'select track_uri AS track_id from laps',
+      },
+      timeoutMs: 5000,
+    });
+    await new Promise(resolve => setTimeout(resolve, 500));
+    await other.query('COMMIT');
+    await knex.client.releaseConnection(other);
+    expect((await checking).map(c => c.outcome)).toEqual(['match']);
+  });
+
   it("skips a statement that reads a table other than the dataset's versions", async () => {
     await knex.raw(
       `CREATE TABLE public.secrets (id int, token text);

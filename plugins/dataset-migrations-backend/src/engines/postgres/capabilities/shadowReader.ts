@@ -90,24 +90,30 @@ export class ShadowReader {
       .digest('hex');
   }
 
-  /** Makes the role if it is missing, and lets it read these relations. */
+  /**
+   * Makes the role if it is missing, and lets it read these relations. Checks run
+   * at once (consumers of one dataset, replicas) make and grant the same things:
+   * each step tolerates another session doing it at the same moment.
+   */
   private async grant(relations: string[]): Promise<void> {
     const role = q(this.role);
-    await this.engine.withClient(async client => {
+    await this.engine.transaction(async client => {
       const { rowCount } = await client.query(
         `SELECT 1 FROM pg_roles WHERE rolname = $1`,
         [this.role],
       );
       if (!rowCount) {
+        // Another check may make it at the same moment; then this one goes on.
+        await client.query('SAVEPOINT create_role');
         await client
           .query(
             `CREATE ROLE ${role} LOGIN NOINHERIT PASSWORD ${literal(
               this.password(),
             )}`,
           )
-          .catch(error => {
-            // Another replica made it first.
+          .catch(async error => {
             if ((error as { code?: string }).code !== '42710') throw error;
+            await client.query('ROLLBACK TO SAVEPOINT create_role');
           });
       }
       for (const relation of relations) {
@@ -128,11 +134,15 @@ export class ShadowReader {
         if (rows.length === 0) continue;
         const [found] = rows;
         if (!found.usage)
-          await client.query(
+          await grantRetried(
+            client,
             `GRANT USAGE ON SCHEMA ${q(found.schema)} TO ${role}`,
           );
         if (!found.select)
-          await client.query(`GRANT SELECT ON ${found.relation} TO ${role}`);
+          await grantRetried(
+            client,
+            `GRANT SELECT ON ${found.relation} TO ${role}`,
+          );
       }
     });
   }
@@ -167,4 +177,21 @@ function loginAs(
   url.username = encodeURIComponent(user);
   url.password = encodeURIComponent(password);
   return { ...connection, connectionString: url.toString() };
+}
+
+/**
+ * A GRANT that another session's change to the same object (a GRANT or ALTER
+ * outside this engine's lock) made fail with "tuple concurrently updated": that
+ * change has committed by then, so the GRANT is tried once more.
+ */
+async function grantRetried(client: PoolClient, sql: string): Promise<void> {
+  await client.query('SAVEPOINT grant_once');
+  try {
+    await client.query(sql);
+  } catch (error) {
+    if (!/tuple concurrently updated/.test((error as Error).message))
+      throw error;
+    await client.query('ROLLBACK TO SAVEPOINT grant_once');
+    await client.query(sql);
+  }
 }
