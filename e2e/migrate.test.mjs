@@ -250,6 +250,14 @@ test('migrate listening-events by renaming a field, from the entity page', async
     .filter({ hasText: /legacy_flag_v\d+/ })
     .first()
     .waitFor();
+  // Its query joins user-profiles, which the shadow-check role may read in the
+  // demo: the rewrite is compared on the engine, not skipped.
+  await page
+    .getByRole('table', { name: 'Shadow checks' })
+    .getByRole('row')
+    .filter({ hasText: 'features/user_features.sql' })
+    .getByRole('cell', { name: 'match', exact: true })
+    .waitFor();
   await shot('4-consumers');
 
   // The dataset card counts the consumers still moving, per state.

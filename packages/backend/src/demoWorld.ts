@@ -66,7 +66,49 @@ export async function seedDemoWorld(serverUrl: string): Promise<void> {
       await client.query('COMMIT');
     }
     await seedFleetTables(client);
+    await grantShadowChecks(client);
   } finally {
     await client.end();
   }
 }
+
+/**
+ * Demo consumers join the other demo datasets (tracks, user profiles): the role
+ * shadow checks run as may read them, as the README asks of a platform team, so
+ * those checks compare instead of being skipped. The role and its password are
+ * app-config.yaml's `engines.warehouse.shadowCheck`; each check still grants the
+ * versions it compares.
+ */
+async function grantShadowChecks(client: Client): Promise<void> {
+  const password = process.env.SHADOW_CHECK_PASSWORD ?? 'shadow-checks-demo';
+  await client.query('BEGIN');
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+    DEMO_SHADOW_ROLE,
+  ]);
+  const { rowCount } = await client.query(
+    'SELECT 1 FROM pg_roles WHERE rolname = $1',
+    [DEMO_SHADOW_ROLE],
+  );
+  await client.query(
+    `${
+      rowCount ? 'ALTER' : 'CREATE'
+    } ROLE ${DEMO_SHADOW_ROLE} LOGIN NOINHERIT PASSWORD ${client.escapeLiteral(
+      password,
+    )}`,
+  );
+  await client.query(`GRANT USAGE ON SCHEMA public TO ${DEMO_SHADOW_ROLE}`);
+  // A dataset a demo migration renamed is no longer under its seeded name.
+  const { rows } = await client.query<{ name: string }>(
+    'SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NOT NULL',
+    [DEMO_DATASETS.map(d => d.name)],
+  );
+  if (rows.length > 0)
+    await client.query(
+      `GRANT SELECT ON ${rows
+        .map(r => r.name)
+        .join(', ')} TO ${DEMO_SHADOW_ROLE}`,
+    );
+  await client.query('COMMIT');
+}
+
+const DEMO_SHADOW_ROLE = 'dataset_migrations_shadow';
