@@ -312,9 +312,13 @@ export class ConsumerService {
     if (state === 'discovered' && isLiveMigration(migration))
       await this.deps.enqueueConsumer(migrationId, entityRef);
     await this.deps.resumeIfDecided?.(migrationId);
-    return {
-      consumer: (await this.deps.consumers.get(migrationId, entityRef))!,
-    };
+    const now = (await this.deps.consumers.get(migrationId, entityRef))!;
+    // As the ledger shows it: a shadow check's rows only with the dataset readable.
+    const dataset = await this.deps.catalog.getEntity(
+      migration.entityRef,
+      credentials,
+    );
+    return { consumer: dataset ? now : withoutRowSamples(now) };
   }
 
   async rewritePreview(

@@ -52,10 +52,12 @@ describe('consumer decisions before a migration starts', () => {
       service: new ConsumerService({
         consumers,
         migrations: store,
-        // Not used by decisions.
-        catalog: undefined as never,
+        // Decisions read only whether the caller may read the dataset (its shadow
+        // checks' rows): here they may not.
+        catalog: { getEntity: async () => undefined } as never,
         engines: undefined as never,
         readers: [],
+        retentionMs: 0,
         enqueueConsumer,
         hasAgent,
         resumeIfDecided: async id => {
@@ -306,5 +308,42 @@ describe('consumer decisions before a migration starts', () => {
     expect(await statusOf(id)).toBe('awaiting-decision');
     expect(await jobs()).toEqual([]);
     expect(enqueueConsumer).not.toHaveBeenCalled();
+  });
+
+  it('answers a decision without the rows a shadow check found, to a caller who may not read the dataset', async () => {
+    const id = await runningWithUndecided(['a']);
+    // Evidence from an earlier attempt: rows only one side returned are the dataset's data.
+    await knex('migration_consumers')
+      .where({ migration_id: id, entity_ref: 'component:default/a' })
+      .update({
+        verification: JSON.stringify({
+          patchedBy: 'rewriter',
+          shadowChecks: [
+            {
+              path: 'q.sql',
+              statement: 1,
+              outcome: 'mismatch',
+              detail: 'the original returned 2 rows, the rewrite 1',
+              differingRows: [{ side: 'before', row: '(7,4111-1111)' }],
+            },
+          ],
+        }),
+      });
+    const { service: decisions } = service(false);
+    const { consumer } = await decisions.decide(
+      id,
+      {
+        entityRef: 'component:default/a',
+        decision: 'exclude',
+        reason: 'retired',
+      },
+      credentials as never,
+      mayUpdate,
+    );
+    expect(consumer.state).toBe('excluded');
+    expect(JSON.stringify(consumer)).not.toContain('4111');
+    expect(consumer.verification!.shadowChecks[0]).toMatchObject({
+      differingRowsHidden: true,
+    });
   });
 });
