@@ -56,6 +56,24 @@ export function isLiveMigration(migration: {
 }
 
 /**
+ * Whether a decision for one of the migration's consumers is taken now: while the
+ * run is still active (owners told their consumer needs one may take it while the
+ * run waits for its approval), or its new version is live and not contracted.
+ *
+ * @public
+ */
+export function acceptsConsumerDecisions(migration: {
+  status: MigrationStatus;
+  dryRun: boolean;
+  contractedAt?: string;
+}): boolean {
+  return (
+    isActiveMigrationStatus(migration.status) ||
+    (isLiveMigration(migration) && !migration.contractedAt)
+  );
+}
+
+/**
  * One field of a dataset's schema, as the engine reports it.
  *
  * @public

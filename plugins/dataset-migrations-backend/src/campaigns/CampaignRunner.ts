@@ -113,8 +113,10 @@ export class CampaignRunner {
     await this.rollBackRolledBackWaves(run);
     const next =
       run.state === 'running' ? await this.advance(run, now) : undefined;
-    // Contract goes on after the last wave: consumers take days to move.
-    const after = (await campaigns.getRun(campaignId))!;
+    // Contract goes on after the last wave: consumers take days to move. Only a
+    // look that advanced the campaign changed it since it was read.
+    const after =
+      run.state === 'running' ? (await campaigns.getRun(campaignId))! : run;
     const contracting =
       after.state === 'running' || after.state === 'completed'
         ? await this.contractOpened(after, now)
@@ -307,10 +309,11 @@ export class CampaignRunner {
       return opens;
     }
     let slots = concurrency - migrating;
+    const byRef = new Map(run.datasets.map(d => [d.entityRef, d]));
     for (const dataset of datasets) {
       if (slots <= 0) break;
       if (dataset.state !== 'pending') continue;
-      const upstream = upstreamHold(dataset, run.datasets);
+      const upstream = upstreamHold(dataset, byRef);
       if (upstream === 'wait') continue;
       if (upstream) {
         await this.skip(run, dataset, upstream, now);
@@ -533,12 +536,11 @@ export function stateFromMigration(
  */
 export function upstreamHold(
   dataset: Pick<CampaignRunDataset, 'upstream'>,
-  datasets: Pick<
-    CampaignRunDataset,
-    'entityRef' | 'state' | 'migrationId' | 'migrationStatus'
-  >[],
+  byRef: ReadonlyMap<
+    string,
+    Pick<CampaignRunDataset, 'state' | 'migrationId' | 'migrationStatus'>
+  >,
 ): 'wait' | string | undefined {
-  const byRef = new Map(datasets.map(d => [d.entityRef, d]));
   let wait = false;
   for (const ref of dataset.upstream) {
     const upstream = byRef.get(ref);

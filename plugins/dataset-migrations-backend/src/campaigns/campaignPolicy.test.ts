@@ -133,6 +133,10 @@ describe("a dataset's state from its migration", () => {
 });
 
 describe('a dataset derived from another of the campaign', () => {
+  const hold = (
+    d: Pick<CampaignRunDataset, 'upstream'>,
+    datasets: CampaignRunDataset[],
+  ) => upstreamHold(d, new Map(datasets.map(x => [x.entityRef, x])));
   const up = (overrides: Partial<CampaignRunDataset>) =>
     dataset({ entityRef: 'resource:default/up', ...overrides });
   const down = dataset({
@@ -144,7 +148,7 @@ describe('a dataset derived from another of the campaign', () => {
   it('waits while its upstream is still to move', () => {
     for (const state of ['pending', 'migrating'] as const)
       expect(
-        upstreamHold(down, [
+        hold(down, [
           up({
             state,
             migrationStatus: state === 'pending' ? undefined : 'running',
@@ -155,23 +159,21 @@ describe('a dataset derived from another of the campaign', () => {
 
   it('starts once its upstream’s migration succeeded, or when the upstream is not in the campaign', () => {
     expect(
-      upstreamHold(down, [
-        up({ state: 'migrated', migrationStatus: 'succeeded' }),
-      ]),
+      hold(down, [up({ state: 'migrated', migrationStatus: 'succeeded' })]),
     ).toBeUndefined();
-    expect(upstreamHold(down, [])).toBeUndefined();
+    expect(hold(down, [])).toBeUndefined();
   });
 
   it('is skipped, saying why, when its upstream ended without succeeding', () => {
     expect(
-      upstreamHold(down, [
+      hold(down, [
         up({ state: 'failed', migrationId: 'm9', migrationStatus: 'failed' }),
       ]),
     ).toBe(
       'its upstream resource:default/up did not migrate (failed, migration m9 failed)',
     );
     expect(
-      upstreamHold(down, [
+      hold(down, [
         up({
           state: 'skipped',
           migrationId: undefined,

@@ -21,6 +21,8 @@ export interface ConsumerProgressStore {
   listMoving(
     migrationId: string,
   ): Promise<Array<{ entityRef: string; state: ConsumerState }>>;
+  /** Per migration, how many of its consumers are still moving; absent when none. */
+  countMoving(migrationIds: string[]): Promise<Map<string, number>>;
   /**
    * When the migration's last consumer to move reached a moved state (its row's last
    * change); undefined while one is still moving, or when it has none.

@@ -53,6 +53,7 @@ export class ConsumerStore implements AllParts {
   readonly listMergedPatches: AllParts['listMergedPatches'];
 
   readonly listMoving: AllParts['listMoving'];
+  readonly countMoving: AllParts['countMoving'];
   readonly lastMovedAt: AllParts['lastMovedAt'];
   readonly countOpenByDataset: AllParts['countOpenByDataset'];
   readonly listEarlierHolds: AllParts['listEarlierHolds'];
@@ -89,6 +90,7 @@ export class ConsumerStore implements AllParts {
     this.listMergedPatches = pullRequests.listMergedPatches.bind(pullRequests);
 
     this.listMoving = progress.listMoving.bind(progress);
+    this.countMoving = progress.countMoving.bind(progress);
     this.lastMovedAt = progress.lastMovedAt.bind(progress);
     this.countOpenByDataset = progress.countOpenByDataset.bind(progress);
     this.listEarlierHolds = progress.listEarlierHolds.bind(progress);

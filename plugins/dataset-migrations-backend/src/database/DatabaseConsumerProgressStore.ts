@@ -28,6 +28,17 @@ export class DatabaseConsumerProgressStore implements ConsumerProgressStore {
     return rows.map(r => ({ entityRef: r.entity_ref, state: r.state }));
   }
 
+  async countMoving(migrationIds: string[]): Promise<Map<string, number>> {
+    if (migrationIds.length === 0) return new Map();
+    const rows: Array<{ migration_id: string; moving: string | number }> =
+      await this.knex(CONSUMERS_TABLE)
+        .whereIn('migration_id', migrationIds)
+        .whereNotIn('state', MOVED_CONSUMER_STATES as ConsumerState[])
+        .groupBy('migration_id')
+        .select('migration_id', this.knex.raw('count(*) AS moving'));
+    return new Map(rows.map(r => [r.migration_id, Number(r.moving)]));
+  }
+
   async lastMovedAt(migrationId: string): Promise<string | undefined> {
     const [row] = await this.knex(CONSUMERS_TABLE)
       .where({ migration_id: migrationId })

@@ -6,6 +6,7 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   csvTable,
   consumerDecisionRequestSchema,
+  acceptsConsumerDecisions,
   isLiveMigration,
   needsDecision,
   type ConsumerState,
@@ -46,6 +47,7 @@ import {
 import { loadSqlParser } from '../sql/sqlParser';
 import { mapConcurrently } from '../consumers/mapConcurrently';
 import { SHADOW_CHECK_FAILED } from '../consumers/verification/shadowCheck';
+import { previousVersionKeptUntil } from './retention';
 
 /** The consumer half of the API: ledgers, impact reports, previews and retries. */
 export class ConsumerService {
@@ -61,8 +63,8 @@ export class ConsumerService {
       hasAgent?: boolean;
       /** Queues a migration that waits for decisions once none is missing. */
       resumeIfDecided?(migrationId: string): Promise<void>;
-      /** How long a live run keeps its previous version (`contract.retention`); unknown without it. */
-      retentionMs?: number;
+      /** How long a live run keeps its previous version (`contract.retention`). */
+      retentionMs: number;
     },
   ) {}
 
@@ -120,33 +122,34 @@ export class ConsumerService {
       entries.map(e => e.migration.entityRef),
       credentials,
     );
-    const items: ConsumerMigrationEntry[] = [];
-    for (const [i, { migration, consumer }] of entries.entries())
-      items.push({
+    const moving = await this.deps.consumers.countMoving(
+      entries.map(e => e.migration.id),
+    );
+    const items = entries.map(
+      ({ migration, consumer }, i): ConsumerMigrationEntry => ({
         migration,
         consumer: datasets[i] ? consumer : withoutRowSamples(consumer),
-        contract: await this.contractOutlook(migration),
-      });
+        contract: this.contractOutlook(migration, moving.get(migration.id)),
+      }),
+    );
     return { items, ...(more ? { nextOffset: offset + limit } : {}) };
   }
 
   /** When the run's previous version may go, by the rules `contractMigration` applies. */
-  private async contractOutlook(
+  private contractOutlook(
     migration: Migration,
-  ): Promise<ConsumerContractOutlook> {
+    moving = 0,
+  ): ConsumerContractOutlook {
     const live = isLiveMigration(migration) && !migration.contractedAt;
-    const { retentionMs } = this.deps;
     return {
-      ...(live && retentionMs !== undefined && migration.finishedAt
+      ...(live && migration.finishedAt
         ? {
             previousVersionKeptUntil: new Date(
-              Date.parse(migration.finishedAt) + retentionMs,
+              previousVersionKeptUntil(migration, this.deps.retentionMs),
             ).toISOString(),
           }
         : {}),
-      consumersStillMoving: live
-        ? (await this.deps.consumers.listMoving(migration.id)).length
-        : 0,
+      consumersStillMoving: live ? moving : 0,
     };
   }
 
@@ -270,15 +273,7 @@ export class ConsumerService {
           consumer.failure ? ` (${consumer.failure.kind})` : ''
         }`,
       );
-    // Owners told that their consumer needs a decision may take it while the run
-    // still waits for its approval; the decision waits with it.
-    const open =
-      migration.status === 'awaiting-approval' ||
-      migration.status === 'awaiting-decision' ||
-      migration.status === 'queued' ||
-      migration.status === 'running' ||
-      (isLiveMigration(migration) && !migration.contractedAt);
-    if (!open)
+    if (!acceptsConsumerDecisions(migration))
       throw new ConflictError(
         `migration ${migrationId} is ${
           migration.contractedAt ? 'contracted' : migration.status

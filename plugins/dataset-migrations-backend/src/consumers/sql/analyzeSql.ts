@@ -650,7 +650,6 @@ class StatementWalker {
   }
 }
 
-/** The scopes with relations, from the innermost out: the levels a name is resolved at. */
 /**
  * A `source()` is the dataset when the project declares it at the dataset's
  * schema and table (or, undeclared, by its table name); a `ref()` when it names
@@ -684,6 +683,7 @@ export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** The scopes with relations, from the innermost out: the levels a name is resolved at. */
 function levelsOf(scope: Scope): Scope[] {
   const levels: Scope[] = [];
   for (let s: Scope | undefined = scope; s; s = s.parent)

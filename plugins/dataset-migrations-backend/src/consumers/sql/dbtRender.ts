@@ -49,10 +49,8 @@ export function renderDbtModel(
   try {
     // Macros are global in dbt: each file defines its macros for every model. A
     // file this engine cannot parse defines nothing; calling its macros fails.
-    for (const file of options.project.macros) {
-      const program = parseTemplate(file.content);
-      if (program) interpreter.run(program);
-    }
+    for (const program of macroPrograms(options.project))
+      interpreter.run(program);
     const program = parseTemplate(content, true);
     const sql = String(interpreter.run(program!).value);
     if (sql.length > MAX_OUTPUT_CHARS)
@@ -63,10 +61,23 @@ export function renderDbtModel(
   }
 }
 
-function parseTemplate(
-  text: string,
-  required = false,
-): ReturnType<typeof parse> | undefined {
+type Program = ReturnType<typeof parse>;
+
+/** A project's macro files, parsed once however many models render with them. */
+const parsedMacros = new WeakMap<DbtProject, Program[]>();
+
+function macroPrograms(project: DbtProject): Program[] {
+  let programs = parsedMacros.get(project);
+  if (!programs) {
+    programs = project.macros.flatMap(
+      file => parseTemplate(file.content) ?? [],
+    );
+    parsedMacros.set(project, programs);
+  }
+  return programs;
+}
+
+function parseTemplate(text: string, required = false): Program | undefined {
   try {
     return parse(tokenize(text, { trim_blocks: false, lstrip_blocks: false }));
   } catch (error) {

@@ -10,7 +10,7 @@ import {
   type StatementAnalysis,
 } from '../sql/analyzeSql';
 import { maskJinja } from '../sql/dbtJinja';
-import { sourceKey } from '../sql/dbtProject';
+import { dbtProjectOf, sourceKey } from '../sql/dbtProject';
 import { renderDbtModel } from '../sql/dbtRender';
 import { analyzeFile, identifier } from '../sql/rewriteSql';
 
@@ -187,12 +187,7 @@ function rendered(
   file: ChangedFile,
   target: DatasetTarget,
 ): FileStatements | { unrendered: string } {
-  const project = target.dbt ?? {
-    models: new Set<string>(),
-    sources: new Map(),
-    macros: [],
-    vars: {},
-  };
+  const project = target.dbt ?? dbtProjectOf([]);
   const result = renderDbtModel(file.content, {
     project,
     relation: reference => {

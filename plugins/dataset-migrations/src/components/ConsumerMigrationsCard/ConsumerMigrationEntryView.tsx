@@ -15,6 +15,7 @@ import { useRouteRef } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink, entityRouteRef } from '@backstage/plugin-catalog-react';
 import {
+  acceptsConsumerDecisions,
   isMovedConsumerState,
   needsDecision,
   type ConsumerMigrationEntry,
@@ -28,18 +29,6 @@ import {
 } from '../ConsumersPanel/DecisionActions';
 import { isWebUrl } from '../ConsumersPanel/PullRequestDialog';
 import { contractOutlook, stateLabel } from './consumerOutlook';
-
-/** Whether a decision taken now would be accepted, as the backend rules it. */
-function takesDecisions(migration: ConsumerMigrationEntry['migration']) {
-  return (
-    ['awaiting-approval', 'awaiting-decision', 'queued', 'running'].includes(
-      migration.status,
-    ) ||
-    (migration.status === 'succeeded' &&
-      !migration.dryRun &&
-      !migration.contractedAt)
-  );
-}
 
 /**
  * One run that affects the consumer: the dataset and its run, where the consumer
@@ -111,11 +100,11 @@ export function ConsumerMigrationEntryView(props: {
           <Alert severity="warning">
             It reads a field this migration drops or recomputes, so it cannot be
             patched automatically: {consumer.failure?.message}
-            {takesDecisions(migration)
+            {acceptsConsumerDecisions(migration)
               ? ' Decide what happens to it:'
               : ' The run no longer takes decisions.'}
           </Alert>
-          {takesDecisions(migration) && (
+          {acceptsConsumerDecisions(migration) && (
             <Box mt={1}>
               <DecisionActions consumer={consumer} onDecide={onDecide} />
             </Box>

@@ -88,13 +88,8 @@ export async function backfill(
         key: shape.sourceKey.map((_, i) => String(row[`k${i}`])),
       }));
       const full = ends.length > 0 && ends[ends.length - 1].n === batchRows;
-      if (!full) {
-        // The last batch waits for the disk, and so for every batch before it. A
-        // transaction id makes its commit a record to wait on even when it copies
-        // nothing (a table of whole batches, or rows all written by the capture).
-        await client.query('SET LOCAL synchronous_commit = on');
-        await client.query('SELECT txid_current()');
-      }
+      // The last batch waits for the disk, and so for every batch before it.
+      if (!full) await commitWaitsForDisk(client);
       const bounds: (string[] | null)[] = ends.map(e => e.key);
       if (!full) bounds.push(null); // the last batch copies to the end of the table
       let from = lastKey;
@@ -257,12 +252,19 @@ class DurablePositions {
   /** Flushes the WAL (a synchronous commit flushes all before it) and checkpoints `state`. */
   async flush(db: Connections, state: BackfillCheckpoint): Promise<void> {
     if (this.pending.length === 0) return;
-    await db.transaction(async client => {
-      await client.query('SET LOCAL synchronous_commit = on');
-      await client.query('SELECT txid_current()');
-    });
+    await db.transaction(commitWaitsForDisk);
     this.pending = [];
     await this.run.checkpoints.set('backfill', state);
     this.rows = state.rows;
   }
+}
+
+/**
+ * Makes the transaction's commit wait until the WAL is on disk, its own and every
+ * commit before it. A transaction id makes the commit a record to wait on even
+ * when it writes nothing (a table of whole batches, rows all written by the capture).
+ */
+async function commitWaitsForDisk(client: PoolClient): Promise<void> {
+  await client.query('SET LOCAL synchronous_commit = on');
+  await client.query('SELECT txid_current()');
 }
