@@ -10,7 +10,7 @@
  * route; exits 1 when any of it fails.
  */
 import { startBenchPostgres } from '../bench/harness';
-import { startFuzzBackend, writeRoutes } from './fuzzBackend';
+import { changedSince, startFuzzBackend, writeRoutes } from './fuzzBackend';
 import { fuzzRoutes } from './fuzzRoutes';
 
 const arg = (name: string, fallback: number) =>
@@ -44,9 +44,7 @@ async function main() {
       seed: SEED,
     });
     const after = await backend.fingerprint();
-    const changed = Object.keys({ ...before, ...after }).filter(
-      table => before[table] !== after[table],
-    );
+    const changed = changedSince(before, after);
     console.log(
       `${report.requests} malformed bodies across ${
         routes.length
@@ -63,7 +61,7 @@ async function main() {
     ))
       console.log(`  ${String(ms).padStart(6)} ms  ${route}`);
     console.log(
-      `tables changed: ${changed.length ? changed.join(', ') : 'none'} (${
+      `changed: ${changed.length ? changed.join(', ') : 'none'} (${
         Object.keys(before).length
       } tables compared)`,
     );

@@ -61,6 +61,8 @@ export function writeRoutes(): Route[] {
   return routes;
 }
 
+const JOBS = 'jobs: ';
+
 export async function startFuzzBackend(options: {
   pluginDb: Knex;
   warehouse: Knex;
@@ -160,10 +162,25 @@ async function fingerprint(db: Knex): Promise<Record<string, string>> {
     );
     result[name] = `${rows[0].n} rows, ${rows[0].digest}`;
   }
-  // Queued jobs by task; their rows change as workers look at them, their number must not.
+  // Queued jobs by task; their rows change as workers look at them (see changedSince).
   const { rows: jobs } = await db.raw(
     `SELECT task_identifier AS task, count(*)::int AS n FROM ${WORKER_SCHEMA}.jobs GROUP BY 1 ORDER BY 1`,
   );
-  for (const { task, n } of jobs) result[`jobs: ${task}`] = `${n} jobs`;
+  for (const { task, n } of jobs) result[`${JOBS}${task}`] = `${n} jobs`;
   return result;
+}
+
+/**
+ * What a fingerprint shows changed: any table's rows, or more queued jobs of a
+ * task. Fewer is no change a request made: a worker took a job the fixture queued.
+ */
+export function changedSince(
+  before: Record<string, string>,
+  after: Record<string, string>,
+): string[] {
+  return Object.keys({ ...before, ...after }).filter(key =>
+    key.startsWith(JOBS)
+      ? parseInt(after[key] ?? '0', 10) > parseInt(before[key] ?? '0', 10)
+      : before[key] !== after[key],
+  );
 }

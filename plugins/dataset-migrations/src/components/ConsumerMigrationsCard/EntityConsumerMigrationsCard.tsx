@@ -63,7 +63,11 @@ export function EntityConsumerMigrationsCard() {
       setEntries(current => [...(current ?? []), ...page.items]);
       setNextOffset(page.nextOffset);
     } catch (e) {
-      alertApi.post({ message: messageOf(e), severity: 'error' });
+      alertApi.post({
+        message: messageOf(e),
+        severity: 'error',
+        display: 'transient',
+      });
     }
   };
 
@@ -81,7 +85,11 @@ export function EntityConsumerMigrationsCard() {
           ...(reason ? { reason } : {}),
         });
       } catch (e) {
-        alertApi.post({ message: messageOf(e), severity: 'error' });
+        alertApi.post({
+          message: messageOf(e),
+          severity: 'error',
+          display: 'transient',
+        });
       }
       await reload();
     };

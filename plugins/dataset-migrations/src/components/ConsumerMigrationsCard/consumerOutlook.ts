@@ -3,6 +3,7 @@ import {
   isMovedConsumerState,
   type ConsumerMigrationEntry,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { formatTime } from '../shared/format';
 import { CONSUMER_STATE_LABELS, FAILURE_LABELS } from '../shared/labels';
 
 /** The state as the card names it; a failure says which. */
@@ -30,8 +31,6 @@ function whatMovesIt(consumer: ConsumerMigrationEntry['consumer']): string {
   }
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString();
-
 /**
  * What happens to this consumer at contract, when the run's previous version is
  * dropped for good, from what the backend knows: the retention end and how many
@@ -44,7 +43,9 @@ export function contractOutlook(entry: ConsumerMigrationEntry): string {
     return 'The run was rolled back: nothing more is needed from this consumer.';
   if (migration.contractedAt) {
     const moved = isMovedConsumerState(consumer.state);
-    return `Contracted ${when(migration.contractedAt)}: ${from} is gone. ${
+    return `Contracted ${formatTime(
+      migration.contractedAt,
+    )}: ${from} is gone. ${
       moved
         ? 'This consumer had moved.'
         : `This consumer had not moved (${stateLabel(
@@ -60,7 +61,7 @@ export function contractOutlook(entry: ConsumerMigrationEntry): string {
       others === 1 ? 'reads' : 'read'
     } it)${
       contract.previousVersionKeptUntil
-        ? `, not before ${when(contract.previousVersionKeptUntil)}`
+        ? `, not before ${formatTime(contract.previousVersionKeptUntil)}`
         : ''
     }.`;
   const deadline = contract.previousVersionKeptUntil;
@@ -69,10 +70,10 @@ export function contractOutlook(entry: ConsumerMigrationEntry): string {
   )}.`;
   // Before the retention ends, contract is refused outright; after, a person may override.
   if (deadline && Date.parse(deadline) > Date.now())
-    return `${holds} Move it before ${when(
+    return `${holds} Move it before ${formatTime(
       deadline,
     )}: from then on the dataset owner may contract anyway, and this consumer's reads would break.`;
   return `${holds} The dataset owner may contract anyway with a reason${
-    deadline ? ` (${from} was kept until ${when(deadline)})` : ''
+    deadline ? ` (${from} was kept until ${formatTime(deadline)})` : ''
   }, and this consumer's reads would break.`;
 }

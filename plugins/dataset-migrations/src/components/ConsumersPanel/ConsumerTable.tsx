@@ -1,6 +1,5 @@
 import { useState, type MouseEvent } from 'react';
 import {
-  Box,
   Button,
   Collapse,
   IconButton,
@@ -47,36 +46,33 @@ export function ConsumerTable(props: {
   onDecide?: DecideHandler;
 }) {
   return (
-    // A narrow window scrolls the table rather than breaking names mid-word.
-    <Box overflow="auto">
-      <Table size="small" aria-label="Consumers">
-        <TableHead>
-          <TableRow>
-            <TableCell padding="checkbox" />
-            <TableCell style={NO_WRAP}>Consumer</TableCell>
-            <TableCell style={NO_WRAP}>Owner</TableCell>
-            <TableCell style={NO_WRAP}>Depth</TableCell>
-            <TableCell style={NO_WRAP}>State</TableCell>
-            <TableCell style={NO_WRAP}>Fields</TableCell>
-            <TableCell style={NO_WRAP}>Files</TableCell>
-            <TableCell style={NO_WRAP}>Pull request</TableCell>
-            <TableCell style={NO_WRAP}>Failure</TableCell>
-            <TableCell />
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {props.consumers.map(consumer => (
-            <ConsumerRow
-              key={consumer.entityRef}
-              consumer={consumer}
-              onRetry={props.onRetry}
-              onViewPullRequest={props.onViewPullRequest}
-              onDecide={props.onDecide}
-            />
-          ))}
-        </TableBody>
-      </Table>
-    </Box>
+    <Table size="small" aria-label="Consumers">
+      <TableHead>
+        <TableRow>
+          <TableCell padding="checkbox" />
+          <TableCell style={NO_WRAP}>Consumer</TableCell>
+          <TableCell style={NO_WRAP}>Owner</TableCell>
+          <TableCell style={NO_WRAP}>Depth</TableCell>
+          <TableCell style={NO_WRAP}>State</TableCell>
+          <TableCell style={NO_WRAP}>Fields</TableCell>
+          <TableCell style={NO_WRAP}>Files</TableCell>
+          <TableCell style={NO_WRAP}>Pull request</TableCell>
+          <TableCell style={NO_WRAP}>Failure</TableCell>
+          <TableCell />
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.consumers.map(consumer => (
+          <ConsumerRow
+            key={consumer.entityRef}
+            consumer={consumer}
+            onRetry={props.onRetry}
+            onViewPullRequest={props.onViewPullRequest}
+            onDecide={props.onDecide}
+          />
+        ))}
+      </TableBody>
+    </Table>
   );
 }
 

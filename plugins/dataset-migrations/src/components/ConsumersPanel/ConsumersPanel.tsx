@@ -137,7 +137,8 @@ export function ConsumersPanel(props: { migration: Migration }) {
       {ledger && ledger.consumers.length > 0 && (
         <>
           <ConsumerProgress ledger={ledger} />
-          {/* Ten columns outgrow a narrow page; the table scrolls, not the page. */}
+          {/* Ten columns outgrow a narrow page: the table scrolls, not the page,
+              rather than breaking names mid-word. */}
           <Box style={{ overflowX: 'auto' }}>
             <ConsumerTable
               consumers={ledger.consumers}

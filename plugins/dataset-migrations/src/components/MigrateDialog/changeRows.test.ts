@@ -1,5 +1,5 @@
 import { fieldChangeSchema } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { toChanges, withKind, type ChangeRow } from './changeRows';
+import { toChange, withKind, type ChangeRow } from './changeRows';
 
 const row = (patch: Partial<ChangeRow>): ChangeRow => ({
   kind: 'renameField',
@@ -11,9 +11,9 @@ const row = (patch: Partial<ChangeRow>): ChangeRow => ({
   ...patch,
 });
 
-describe('toChanges', () => {
+describe('toChange', () => {
   it('turns each row into the change the API schema accepts, in order', () => {
-    const changes = toChanges([
+    const changes = [
       row({ kind: 'renameField', field: 'country', to: 'country_code' }),
       row({
         kind: 'addField',
@@ -41,7 +41,7 @@ describe('toChanges', () => {
         field: 'country',
         expression: 'upper(country)',
       }),
-    ]);
+    ].map(r => toChange(r));
     expect(changes).toEqual([
       { renameField: { from: 'country', to: 'country_code' } },
       { addField: { name: 'source', type: 'text', default: 'app' } },

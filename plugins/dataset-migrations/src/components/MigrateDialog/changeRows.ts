@@ -86,10 +86,6 @@ export function toChange(row: ChangeRow, before?: unknown): FieldChange {
   }
 }
 
-export function toChanges(rows: ChangeRow[]): FieldChange[] {
-  return rows.map(row => toChange(row));
-}
-
 /** Each kind's keys, and which row input each fills. */
 const KEYS: Record<FieldChangeKind, Record<string, keyof ChangeRow>> = {
   renameField: { from: 'field', to: 'to' },

@@ -19,7 +19,7 @@ import {
 import { datasetMigrationsApiRef } from '../../api';
 import { ConsumersPanel } from '../ConsumersPanel';
 import { PlanView } from '../PlanView';
-import { formatProgress } from '../shared/format';
+import { formatProgress, formatTime } from '../shared/format';
 import { Duration } from '../shared/Duration';
 import { usePolledValue } from '../shared/usePolledValue';
 import { useMigrationSignals } from '../shared/useMigrationSignals';
@@ -90,9 +90,8 @@ export function MigrationRunDetails(props: {
       {details.value.rollbackOverride && (
         <Alert severity="warning" aria-label="Rollback override">
           Rolled back by {details.value.rollbackOverride.by} on{' '}
-          {new Date(details.value.rollbackOverride.at).toLocaleString()}{' '}
-          although consumers had merged patches for version{' '}
-          {details.value.targetVersion}: “
+          {formatTime(details.value.rollbackOverride.at)} although consumers had
+          merged patches for version {details.value.targetVersion}: “
           {details.value.rollbackOverride.reason}”
         </Alert>
       )}
@@ -198,8 +197,8 @@ function PhaseNote(props: { migration: Migration }) {
   if (migration.contractedAt) {
     return (
       <Alert severity={override ? 'warning' : 'success'}>
-        Contracted {new Date(migration.contractedAt).toLocaleString()}: the name
-        serves version {migration.targetVersion} exactly.
+        Contracted {formatTime(migration.contractedAt)}: the name serves version{' '}
+        {migration.targetVersion} exactly.
         {override &&
           ` ${override.by} contracted while ${override.blockers.join(
             ', ',
@@ -219,11 +218,9 @@ function PhaseNote(props: { migration: Migration }) {
       {reads && (
         <Alert severity="warning" aria-label="Readers nobody discovered">
           Contract waits: version {migration.fromVersion} was read {reads.count}{' '}
-          {reads.count === 1 ? 'time' : 'times'} since{' '}
-          {new Date(reads.since).toLocaleString()}
-          {reads.lastReadAt &&
-            `, last at ${new Date(reads.lastReadAt).toLocaleString()}`}
-          , with no known consumer left to read it: a reader nobody discovered (
+          {reads.count === 1 ? 'time' : 'times'} since {formatTime(reads.since)}
+          {reads.lastReadAt && `, last at ${formatTime(reads.lastReadAt)}`},
+          with no known consumer left to read it: a reader nobody discovered (
           {reads.evidence}).
         </Alert>
       )}
