@@ -1,3 +1,4 @@
+import userEvent from '@testing-library/user-event';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import {
   mockApis,
@@ -230,14 +231,16 @@ describe('EntityDatasetCard', () => {
         </EntityProvider>
       </TestApiProvider>,
     );
-    await waitFor(() =>
-      expect(screen.getByRole('button', { name: 'Migrate' })).toBeDisabled(),
+    // Migrate is disabled while permissions load too: wait for the run first, so
+    // what is checked is the run holding it.
+    const note = await screen.findByLabelText('Active migration');
+    const migrate = screen.getByRole('button', { name: 'Migrate' });
+    expect(migrate).toBeDisabled();
+    await userEvent.hover(migrate.parentElement!);
+    expect((await screen.findByRole('tooltip')).textContent).toBe(
+      'The migration to version 3 is running: a dataset migrates one run at a time',
     );
-    expect(
-      within(screen.getByLabelText('Active migration')).getByRole('link', {
-        name: 'view it',
-      }),
-    ).toHaveAttribute(
+    expect(within(note).getByRole('link', { name: 'view it' })).toHaveAttribute(
       'href',
       expect.stringMatching(/migration-history\?migration=m2$/),
     );

@@ -7,6 +7,7 @@ import {
 } from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
+  catalogApiRef,
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
@@ -44,6 +45,9 @@ function run(overrides: Partial<Migration>): Migration {
   };
 }
 
+/** A catalog that knows no user: sign-ins like `development/guest` are not in it. */
+const catalogApi = { getEntityByRef: jest.fn(async () => undefined) };
+
 async function renderHistory(runs: Migration[]) {
   const api = {
     listMigrations: jest.fn(async () => runs),
@@ -62,6 +66,7 @@ async function renderHistory(runs: Migration[]) {
       apis={[
         [datasetMigrationsApiRef, api],
         [permissionApiRef, mockApis.permission()],
+        [catalogApiRef, catalogApi],
       ]}
     >
       <EntityProvider entity={entity}>
@@ -220,6 +225,12 @@ describe('MigrationHistoryContent: buttons that say why not', () => {
   it('names a requester without a catalog entity in plain text, not a link to "Entity not found"', async () => {
     await renderHistory([run({ id: 'live' })]);
     const row = await screen.findByTestId('migration-live');
+    // Asked of the catalog, which does not know it.
+    await waitFor(() =>
+      expect(catalogApi.getEntityByRef).toHaveBeenCalledWith(
+        'user:development/guest',
+      ),
+    );
     expect(within(row).getByText('development/guest')).toBeInTheDocument();
     expect(
       within(row).queryByRole('link', { name: /guest/ }),
