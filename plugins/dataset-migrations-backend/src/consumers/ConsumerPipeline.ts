@@ -187,7 +187,9 @@ export class ConsumerPipeline {
       migrationId,
     );
     if (!context || context.migration.status === 'rolled-back') return;
-    let snapshot: Promise<RepositorySnapshot> | undefined;
+    // Read once per job: the default branch now, and any commit asked for.
+    let tip: Promise<RepositorySnapshot> | undefined;
+    const atCommit = new Map<string, Promise<RepositorySnapshot>>();
     // Each step returns the state it reached; stop when a step cannot go further yet.
     for (let steps = 0; steps < 8; steps++) {
       const consumer = await this.options.consumers.get(migrationId, entityRef);
@@ -195,10 +197,15 @@ export class ConsumerPipeline {
       const from = consumer.state;
       const input: StepInput = {
         consumer,
-        snapshot: () =>
-          (snapshot ??= readerFor(this.options, consumer.repositoryUrl!).read(
-            consumer.repositoryUrl!,
-          )),
+        snapshot: async commit => {
+          const url = consumer.repositoryUrl!;
+          const reader = readerFor(this.options, url);
+          if (!commit) return (tip ??= reader.read(url));
+          if (tip && (await tip).commit === commit) return tip;
+          let read = atCommit.get(commit);
+          if (!read) atCommit.set(commit, (read = reader.read(url, commit)));
+          return read;
+        },
       };
       try {
         const next = await this.step(context, input);

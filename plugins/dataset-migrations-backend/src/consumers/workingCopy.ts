@@ -12,10 +12,13 @@ import { dirname, join, resolve, sep } from 'node:path';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { RepositoryReader } from './repositories/RepositoryReader';
 
-/** A fresh clone with the patched files written over it, removed afterwards. */
+/**
+ * A fresh clone, of the commit the patch was made from when there is one, with
+ * the patched files written over it; removed afterwards.
+ */
 export async function inWorkingCopy<T>(
   reader: RepositoryReader,
-  url: string,
+  { url, commit }: { url: string; commit?: string },
   files: ChangedFile[],
   work: (dir: string) => Promise<T>,
 ): Promise<T> {
@@ -23,7 +26,7 @@ export async function inWorkingCopy<T>(
   await chmod(parent, 0o755); // the sandbox user must reach the working copy
   const dir = join(parent, 'repo');
   try {
-    await reader.checkout(url, dir);
+    await reader.checkout(url, dir, commit);
     for (const file of files) {
       const path = await pathInWorkingCopy(dir, file.path);
       await mkdir(dirname(path), { recursive: true });

@@ -438,6 +438,47 @@ describe('GithubRepositoryReader', () => {
       );
     });
 
+    it('checks out the commit a patch was made from, not the branch as it moved since', async () => {
+      const bareUrl = await bareRepository();
+      const first = (
+        await git(['rev-parse', 'trunk~1'], { cwd: new URL(bareUrl).pathname })
+      )
+        .toString()
+        .trim();
+      const local = GithubRepositoryReader.fromConfig(config, {
+        cloneUrl: () => bareUrl,
+        git: recordingGit,
+      });
+      const dir = join(work, 'pinned');
+
+      await local.checkout('https://github.com/acme/orders', dir, first);
+
+      expect(await readFile(join(dir, 'events.sql'), 'utf8')).toBe(
+        'select 1;\n',
+      );
+      expect(
+        (await git(['rev-parse', 'HEAD'], { cwd: dir })).toString().trim(),
+      ).toBe(first);
+      // The token travels as before: in the fetch's environment only.
+      const fetch = calls.find(c => c.args[0] === 'fetch')!;
+      expect(JSON.stringify(fetch.args)).not.toContain(basicT0ken);
+      const index = Number(fetch.env.GIT_CONFIG_COUNT) - 1;
+      expect(fetch.env[`GIT_CONFIG_VALUE_${index}`]).toBe(
+        `Authorization: Basic ${basicT0ken}`,
+      );
+      expect(await readFile(join(dir, '.git', 'config'), 'utf8')).not.toMatch(
+        /t0ken|extraheader|Authorization/i,
+      );
+      // Whatever the ledger holds, only a commit id reaches git.
+      await expect(
+        local.checkout(
+          'https://github.com/acme/orders',
+          join(work, 'x'),
+          '--upload-pack=touch /tmp/pwned',
+        ),
+      ).rejects.toThrow('is not a commit id');
+    });
+
     it('clones from the integration host by default', async () => {
       const failing: typeof git = (args, options = {}) => {
         calls.push({ args, env: options.env ?? {} });

@@ -6,7 +6,7 @@ import {
   GithubRepositories,
   slug,
 } from '../github';
-import { git } from './git';
+import { checkoutCommit, git } from './git';
 import {
   MAX_SCANNED_BYTES,
   SCANNED_FILE,
@@ -73,7 +73,7 @@ export class GithubRepositoryReader implements RepositoryReader {
     return this.github.covers(url);
   }
 
-  async read(url: string): Promise<RepositorySnapshot> {
+  async read(url: string, at?: string): Promise<RepositorySnapshot> {
     const repository = this.github.resolve(url);
     const api = new GithubClient(
       repository,
@@ -84,10 +84,15 @@ export class GithubRepositoryReader implements RepositoryReader {
       default_branch: string;
     }>('');
     // One commit read throughout, however the branch moves meanwhile.
-    const head = await api.get<{ object: { sha: string } }>(
-      `/git/ref/heads/${encodeBranch(defaultBranch)}`,
-    );
-    const commit = head.object.sha;
+    const commit =
+      at ??
+      (
+        await api.get<{ object: { sha: string } }>(
+          `/git/ref/heads/${encodeBranch(defaultBranch)}`,
+        )
+      ).object.sha;
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit))
+      throw new Error(`${JSON.stringify(commit)} is not a commit id`);
     const listing = await api.get<GithubTree>(
       `/git/trees/${commit}?recursive=1`,
     );
@@ -123,7 +128,7 @@ export class GithubRepositoryReader implements RepositoryReader {
     return { url, defaultBranch, commit, files };
   }
 
-  async checkout(url: string, dir: string): Promise<void> {
+  async checkout(url: string, dir: string, commit?: string): Promise<void> {
     const repository = this.github.resolve(url);
     const { owner, repo, host } = repository;
     const cloneUrl =
@@ -132,16 +137,27 @@ export class GithubRepositoryReader implements RepositoryReader {
         repo,
       )}.git`;
     const token = await this.github.token(repository);
+    const env = {
+      GIT_TERMINAL_PROMPT: '0',
+      ...(token ? authorizationConfig(cloneUrl, token) : {}),
+    };
     try {
-      await this.git(
-        ['clone', '--quiet', '--depth', '1', '--no-tags', '--', cloneUrl, dir],
-        {
-          env: {
-            GIT_TERMINAL_PROMPT: '0',
-            ...(token ? authorizationConfig(cloneUrl, token) : {}),
-          },
-        },
-      );
+      if (commit)
+        await checkoutCommit(cloneUrl, dir, commit, { env, git: this.git });
+      else
+        await this.git(
+          [
+            'clone',
+            '--quiet',
+            '--depth',
+            '1',
+            '--no-tags',
+            '--',
+            cloneUrl,
+            dir,
+          ],
+          { env },
+        );
     } catch (error) {
       // git's message comes from stderr; the token was only ever in the environment.
       throw new Error(

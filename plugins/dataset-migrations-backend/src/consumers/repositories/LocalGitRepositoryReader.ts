@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isAbsolute } from 'node:path';
 import { openRepository } from '../scm/localGit';
-import { git } from './git';
+import { checkoutCommit, git } from './git';
 import type { LocalRepositoryRoots } from './LocalRepositoryRoots';
 import {
   MAX_SCANNED_BYTES,
@@ -20,7 +20,7 @@ export class LocalGitRepositoryReader implements RepositoryReader {
     return url.startsWith('file://') || isAbsolute(url);
   }
 
-  async read(url: string): Promise<RepositorySnapshot> {
+  async read(url: string, at?: string): Promise<RepositorySnapshot> {
     const dir = this.pathOf(url);
     const defaultBranch = (
       await git(['symbolic-ref', '--short', 'HEAD'], { cwd: dir })
@@ -29,9 +29,15 @@ export class LocalGitRepositoryReader implements RepositoryReader {
       .trim();
     // One commit read throughout, however the branch moves meanwhile.
     const commit = (
-      await git(['rev-parse', '--verify', `${defaultBranch}^{commit}`], {
-        cwd: dir,
-      })
+      await git(
+        [
+          'rev-parse',
+          '--verify',
+          '--end-of-options',
+          `${at ?? defaultBranch}^{commit}`,
+        ],
+        { cwd: dir },
+      )
     )
       .toString()
       .trim();
@@ -61,7 +67,11 @@ export class LocalGitRepositoryReader implements RepositoryReader {
     return { url, defaultBranch, commit, files };
   }
 
-  async checkout(url: string, dir: string): Promise<void> {
+  async checkout(url: string, dir: string, commit?: string): Promise<void> {
+    if (commit) {
+      await checkoutCommit(`file://${this.pathOf(url)}`, dir, commit);
+      return;
+    }
     await git([
       'clone',
       '--quiet',

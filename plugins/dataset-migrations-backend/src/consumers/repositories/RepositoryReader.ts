@@ -13,9 +13,13 @@ export interface RepositorySnapshot {
 /** Reads consumer repositories and makes working copies of them. */
 export interface RepositoryReader {
   supports(url: string): boolean;
-  read(url: string): Promise<RepositorySnapshot>;
-  /** Clones the default branch into `dir`, for commands and agents to work in. */
-  checkout(url: string, dir: string): Promise<void>;
+  /** The default branch as it is now, or as it was at `commit` (one of its commits). */
+  read(url: string, commit?: string): Promise<RepositorySnapshot>;
+  /**
+   * Clones the default branch, or exactly `commit`, into `dir` for commands and
+   * agents to work in: a patch is made, verified and proposed on one commit.
+   */
+  checkout(url: string, dir: string, commit?: string): Promise<void>;
 }
 
 /** Source-location annotations carry a `url:` prefix; repository URLs may come either way. */

@@ -34,3 +34,28 @@ export function git(
     child.stdin.end(options.input);
   });
 }
+
+/**
+ * Makes `dir` a working copy of exactly `commit` of the repository at `url`, one
+ * commit deep: a fetch by object id, which protocol v2 serves for any commit
+ * reachable from a branch (GitHub's included).
+ */
+export async function checkoutCommit(
+  url: string,
+  dir: string,
+  commit: string,
+  options: { env?: NodeJS.ProcessEnv; git?: typeof git } = {},
+): Promise<void> {
+  const run = options.git ?? git;
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit))
+    throw new Error(`${JSON.stringify(commit)} is not a commit id`);
+  await run(['init', '--quiet', dir]);
+  await run(
+    ['fetch', '--quiet', '--depth', '1', '--no-tags', '--', url, commit],
+    {
+      cwd: dir,
+      env: options.env,
+    },
+  );
+  await run(['checkout', '--quiet', '--detach', 'FETCH_HEAD'], { cwd: dir });
+}

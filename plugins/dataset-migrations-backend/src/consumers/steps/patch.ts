@@ -55,7 +55,7 @@ export async function patchConsumer(
     const agentResult = await patchWithAgent(
       deps,
       context,
-      consumer.repositoryUrl,
+      { url: consumer.repositoryUrl, commit: snapshot.commit },
       results.filter(r => r.status === 'rewritten'),
       forAgent.map(f => f.path),
       entityRef,
@@ -96,7 +96,8 @@ export async function patchConsumer(
 async function patchWithAgent(
   deps: StepDependencies,
   context: MigrationContext,
-  url: string,
+  /** The agent works on the commit the rewriter read: one base for the whole patch. */
+  source: { url: string; commit?: string },
   rewritten: Array<{ path: string; content: string }>,
   paths: string[],
   entityRef: string,
@@ -107,44 +108,49 @@ async function patchWithAgent(
   const command = deps.limits.runVerifyCommands
     ? await verifyCommandOf(deps, entityRef)
     : undefined;
-  return inWorkingCopy(readerFor(deps, url), url, rewritten, async dir => {
-    const outcome = await deps.agent!.run({
-      workdir: dir,
-      prompt: agentPrompt({ context, paths, decisionProblems, command }),
-      verify: async () => {
-        for (const path of paths.filter(p => /\.sql$/i.test(p))) {
-          try {
-            analyzeFile(
-              await readFile(await pathInWorkingCopy(dir, path), 'utf8'),
-              context.target,
-            );
-          } catch (error) {
-            return {
-              ok: false,
-              feedback: `${path} does not parse: ${(error as Error).message}`,
-            };
+  return inWorkingCopy(
+    readerFor(deps, source.url),
+    source,
+    rewritten,
+    async dir => {
+      const outcome = await deps.agent!.run({
+        workdir: dir,
+        prompt: agentPrompt({ context, paths, decisionProblems, command }),
+        verify: async () => {
+          for (const path of paths.filter(p => /\.sql$/i.test(p))) {
+            try {
+              analyzeFile(
+                await readFile(await pathInWorkingCopy(dir, path), 'utf8'),
+                context.target,
+              );
+            } catch (error) {
+              return {
+                ok: false,
+                feedback: `${path} does not parse: ${(error as Error).message}`,
+              };
+            }
           }
-        }
-        return { ok: true, feedback: '' };
-      },
-    });
-    if (!outcome.ok) {
-      throw new ConsumerFailed({
-        kind: 'patch-failed',
-        message: `the coding agent did not produce a patch: ${outcome.reason}`,
+          return { ok: true, feedback: '' };
+        },
       });
-    }
-    const files: ChangedFile[] = [...rewritten];
-    for (const path of paths) {
-      // The agent's output is untrusted: a symlink could point at backend secrets.
-      const file = await pathInWorkingCopy(dir, path).catch(error => {
+      if (!outcome.ok) {
         throw new ConsumerFailed({
           kind: 'patch-failed',
-          message: `the coding agent's ${(error as Error).message}`,
+          message: `the coding agent did not produce a patch: ${outcome.reason}`,
         });
-      });
-      files.push({ path, content: await readFile(file, 'utf8') });
-    }
-    return { files, turns: outcome.turns };
-  });
+      }
+      const files: ChangedFile[] = [...rewritten];
+      for (const path of paths) {
+        // The agent's output is untrusted: a symlink could point at backend secrets.
+        const file = await pathInWorkingCopy(dir, path).catch(error => {
+          throw new ConsumerFailed({
+            kind: 'patch-failed',
+            message: `the coding agent's ${(error as Error).message}`,
+          });
+        });
+        files.push({ path, content: await readFile(file, 'utf8') });
+      }
+      return { files, turns: outcome.turns };
+    },
+  );
 }

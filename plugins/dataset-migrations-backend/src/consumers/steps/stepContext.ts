@@ -83,7 +83,8 @@ export interface MigrationContext {
 /** One consumer as a step sees it, with its repository read at most once per job. */
 export interface StepInput {
   consumer: MigrationConsumer;
-  snapshot(): Promise<RepositorySnapshot>;
+  /** The default branch now, or at `commit` (the commit a patch was made from). */
+  snapshot(commit?: string): Promise<RepositorySnapshot>;
 }
 
 /** A step: from the consumer's state, records the next one and returns it. */

@@ -36,8 +36,13 @@ export async function verify(
   const { migration, plan, target } = context;
   const { consumers, engines, limits } = deps;
   const { entityRef } = consumer;
-  const { files } = await consumers.getPatch(migration.id, entityRef);
-  const snapshot = await readSnapshot();
+  // The patch is checked against the commit it was made from, as its pull request
+  // is pinned there: the original queries are that commit's, not the branch's now.
+  const { files, baseCommit } = await consumers.getPatch(
+    migration.id,
+    entityRef,
+  );
+  const snapshot = await readSnapshot(baseCommit);
   const originals = new Map(snapshot.files.map(f => [f.path, f.content]));
   const previous = consumer.verification ?? {
     patchedBy: 'rewriter',
@@ -55,7 +60,7 @@ export async function verify(
     const url = consumer.repositoryUrl!;
     const { signal, memoryExceeded, ...result } = await inWorkingCopy(
       readerFor(deps, url),
-      url,
+      { url, commit: baseCommit },
       files,
       dir =>
         runSandboxed({
