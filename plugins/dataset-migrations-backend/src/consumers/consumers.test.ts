@@ -3,6 +3,7 @@ import {
   copyFileSync,
   existsSync,
   mkdtempSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -37,6 +38,9 @@ SELECT e.track_id, sum(e.ms_played) AS total_ms
 FROM public.listening_events e
 GROUP BY e.track_id;
 `;
+/** The owner's own edit after merging: a comment line, the rewritten reads kept. */
+const REPORT_EDITED_AFTER_MERGE = (merged: string) =>
+  merged.replace('-- plays per track', '-- plays per track, by track uri');
 const DBT_MODEL = `{{ config(materialized='view') }}
 select track_id, user_id, ms_played
 from {{ source('warehouse', 'listening_events') }}
@@ -582,8 +586,18 @@ describe('consumer migration, through the job path', () => {
         )
         .sort(),
     );
-    // The owner merges: the ledger follows the pull request to done.
-    gitIn(repo('report'), 'merge', '-q', '--ff-only', branch);
+    // The owner merges, and in the same push edits the file again (a comment):
+    // the branch no longer holds the patched file as proposed, yet it has moved.
+    gitIn(repo('report'), 'checkout', '-q', '--detach', branch);
+    writeFileSync(
+      join(repo('report'), 'sql/report.sql'),
+      REPORT_EDITED_AFTER_MERGE(
+        readFileSync(join(repo('report'), 'sql/report.sql'), 'utf8'),
+      ),
+    );
+    gitIn(repo('report'), 'commit', '-q', '-am', 'owner: note');
+    gitIn(repo('report'), 'checkout', '-q', 'main');
+    gitIn(repo('report'), 'merge', '-q', '--ff-only', 'HEAD@{1}');
     const final = await ledgerWhen(
       id,
       l => byName(l).report.state === 'done' && l.consumers.every(settled),

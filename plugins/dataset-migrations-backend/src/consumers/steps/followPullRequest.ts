@@ -2,6 +2,7 @@ import type {
   ConsumerPullRequest,
   ConsumerState,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { movedOffPrevious } from '../movedOffPrevious';
 import { automerge } from './automerge';
 import {
   scmFor,
@@ -12,14 +13,15 @@ import {
 
 /**
  * From `pr-opened` or `merged`: follows the pull request to its merge, then to the
- * default branch holding the patched files (`done`). Nothing while it is open.
+ * default branch moved off the previous version (`done`). Nothing while it is open.
  */
 export async function followPullRequest(
   deps: StepDependencies,
-  { migration }: MigrationContext,
+  context: MigrationContext,
   { consumer, snapshot: readSnapshot }: StepInput,
 ): Promise<ConsumerState | undefined> {
   const { consumers } = deps;
+  const { migration } = context;
   const { entityRef, state } = consumer;
   const url = consumer.repositoryUrl!;
   let pullRequest: ConsumerPullRequest | undefined = await scmFor(
@@ -50,11 +52,17 @@ export async function followPullRequest(
       pullRequest: { ...consumer.pullRequest, ...pullRequest },
     });
   }
-  // Done once the default branch holds the patched files.
+  // Done once the default branch has moved off the previous version.
   const { files } = await consumers.getPatch(migration.id, entityRef);
   const snapshot = await readSnapshot();
-  const onDefault = new Map(snapshot.files.map(f => [f.path, f.content]));
-  if (files.every(f => onDefault.get(f.path) === f.content)) {
+  if (
+    movedOffPrevious(
+      snapshot.files,
+      { files, diff: consumer.patch },
+      context.target,
+      context.mapping,
+    )
+  ) {
     await consumers.advance(migration.id, entityRef, ['merged'], {
       state: 'done',
     });

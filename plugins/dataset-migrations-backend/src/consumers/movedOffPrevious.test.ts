@@ -1,0 +1,123 @@
+import { createTwoFilesPatch } from 'diff';
+import { loadSqlParser } from '../sql/sqlParser';
+import { movedOffPrevious } from './movedOffPrevious';
+import { datasetTarget } from './sql/analyzeSql';
+import { consumerMapping } from './sql/fieldMapping';
+
+const FIELDS = [
+  { name: 'user_id', type: 'text' },
+  { name: 'track_id', type: 'text' },
+  { name: 'ms_played', type: 'integer' },
+  { name: 'legacy_flag', type: 'boolean' },
+] as const;
+const target = datasetTarget('public.listening_events', [...FIELDS]);
+const mapping = consumerMapping(
+  FIELDS.map(f => ({ ...f, nullable: true, primaryKey: f.name === 'user_id' })),
+  [
+    { renameField: { from: 'track_id', to: 'track_uri' } },
+    { dropField: { name: 'legacy_flag' } },
+  ],
+);
+
+const BEFORE = `-- plays per track
+SELECT e.track_id, sum(e.ms_played) AS total_ms
+FROM public.listening_events e
+GROUP BY e.track_id;
+`;
+const PATCHED = `-- plays per track
+SELECT e.track_uri AS track_id, sum(e.ms_played) AS total_ms
+FROM public.listening_events e
+GROUP BY e.track_uri;
+`;
+const patch = {
+  files: [{ path: 'sql/report.sql', content: PATCHED }],
+  diff: createTwoFilesPatch(
+    'a/sql/report.sql',
+    'b/sql/report.sql',
+    BEFORE,
+    PATCHED,
+    '',
+    '',
+    { context: 3 },
+  ),
+};
+const onDefault = (content: string, ...more: Array<[string, string]>) => [
+  { path: 'sql/report.sql', content },
+  ...more.map(([path, c]) => ({ path, content: c })),
+];
+
+describe('movedOffPrevious', () => {
+  beforeAll(() => loadSqlParser());
+
+  it('holds when the branch has the patched file as proposed', () => {
+    expect(movedOffPrevious(onDefault(PATCHED), patch, target, mapping)).toBe(
+      true,
+    );
+  });
+
+  it('holds when the owner edited around the patched lines after merging', () => {
+    const edited = `-- plays per track, owned by the charts team\n${PATCHED.replace(
+      '-- plays per track\n',
+      '',
+    )}-- reviewed\n`;
+    expect(movedOffPrevious(onDefault(edited), patch, target, mapping)).toBe(
+      true,
+    );
+  });
+
+  it('does not hold when a patched line was reverted', () => {
+    const reverted = PATCHED.replace(
+      'GROUP BY e.track_uri',
+      'GROUP BY e.track_id',
+    );
+    expect(
+      movedOffPrevious(
+        onDefault(`-- note\n${reverted}`),
+        patch,
+        target,
+        mapping,
+      ),
+    ).toBe(false);
+  });
+
+  it('does not hold while another file on the branch still reads a renamed or dropped field', () => {
+    const edited = `-- note\n${PATCHED}`;
+    for (const read of [
+      'select track_id from listening_events;\n',
+      'select legacy_flag from listening_events;\n',
+    ]) {
+      expect(
+        movedOffPrevious(
+          onDefault(edited, ['sql/late.sql', read]),
+          patch,
+          target,
+          mapping,
+        ),
+      ).toBe(false);
+    }
+    // A file reading only what the new version keeps is no obstacle.
+    expect(
+      movedOffPrevious(
+        onDefault(edited, [
+          'sql/users.sql',
+          'select user_id from listening_events;\n',
+        ]),
+        patch,
+        target,
+        mapping,
+      ),
+    ).toBe(true);
+  });
+
+  it('does not hold when the patched file is gone or the patch is unknown', () => {
+    expect(movedOffPrevious([], patch, target, mapping)).toBe(false);
+    expect(
+      movedOffPrevious(
+        onDefault(`-- note\n${PATCHED}`),
+        { files: patch.files },
+        target,
+        mapping,
+      ),
+    ).toBe(false);
+  });
+});
