@@ -80,6 +80,7 @@ describe('CampaignRunner', () => {
   let store: DatabaseMigrationStore;
   let catalog: DatasetCatalog;
   let announcer: MigrationAnnouncer;
+  const auditor = mockServices.auditor.mock();
 
   beforeAll(async () => {
     pluginDb = await init();
@@ -185,6 +186,7 @@ describe('CampaignRunner', () => {
       logger,
       clock,
       announcer,
+      auditor,
     });
     planning = fixedPlanning([]);
     service = new CampaignService({
@@ -331,6 +333,7 @@ describe('CampaignRunner', () => {
   }, 90_000);
 
   it('rolls back exactly the failed wave’s succeeded migrations with rollback-wave, and nothing else', async () => {
+    (auditor.createEvent as jest.Mock).mockClear();
     const id = await startCampaign(
       'wave-rolls-back',
       [['g3'], ['g4', 'b2'], ['g5']],
@@ -386,6 +389,35 @@ describe('CampaignRunner', () => {
       g4: 'rolled-back',
       b2: 'failed',
     });
+    // Each start, and the trip with the rollback it asked, audited once.
+    const events = (auditor.createEvent as jest.Mock).mock.calls.map(
+      ([event]) => event,
+    );
+    const byName = async (name: string) =>
+      (await migrationsOf(id)).find(m => m.entityRef === ref(name))!.id;
+    expect(
+      events
+        .filter(e => e.eventId === 'campaign-migration-start')
+        .map(e => [e.meta.entityRef, e.meta.wave, e.meta.onBehalfOf]),
+    ).toEqual([
+      [ref('g3'), 0, STARTER],
+      [ref('g4'), 1, STARTER],
+      [ref('b2'), 1, STARTER],
+    ]);
+    expect(events.filter(e => e.eventId === 'campaign-policy-trip')).toEqual([
+      {
+        eventId: 'campaign-policy-trip',
+        severityLevel: 'high',
+        meta: expect.objectContaining({
+          campaignId: id,
+          wave: 1,
+          action: 'rollback-wave',
+          reason: 'wave 1: 1 of 2 failed (50% > 40%)',
+          onBehalfOf: STARTER,
+          rollbacksRequested: [await byName('g4')],
+        }),
+      },
+    ]);
     // The canary's table is still at version 2: its migration was left alone.
     const { rows } = await pluginDb.raw(
       `SELECT schema_version FROM dataset_versions WHERE entity_ref = ?`,
@@ -769,7 +801,9 @@ describe('CampaignRunner', () => {
         { timeoutMs: 60_000, what: `${count} answers to contract k1` },
       );
     const asks = () =>
-      (auditor.createEvent as jest.Mock).mock.calls.map(([event]) => event);
+      (auditor.createEvent as jest.Mock).mock.calls
+        .map(([event]) => event)
+        .filter(event => event.eventId === 'campaign-contract');
 
     // Migrated and soaked (0s): the wave is healthy, the campaign completed, and
     // k1's gate (no consumers, no retention) open: its contract is asked for.

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { JsonObject } from '@backstage/types';
 import type {
   AuditorService,
   AuthService,
@@ -86,7 +87,10 @@ export class CampaignRunner {
       queue: Pick<JobQueue, 'enqueueCampaignTick'>;
       auth: Pick<AuthService, 'getOwnServiceCredentials'>;
       logger: LoggerService;
-      /** Records each contract the campaign asks for, in its starter's name. */
+      /**
+       * Records what the campaign does in its starter's name: each migration it
+       * starts, each contract it asks for, each time its failure policy trips.
+       */
       auditor?: Pick<AuditorService, 'createEvent'>;
       clock?: Clock;
       announcer?: MigrationAnnouncer;
@@ -94,6 +98,20 @@ export class CampaignRunner {
     },
   ) {
     this.pollMs = deps.pollMs ?? POLL_MS;
+  }
+
+  /** One auditor event for an action the campaign took by itself, already done. */
+  private async audit(
+    eventId: string,
+    severityLevel: 'medium' | 'high',
+    meta: JsonObject,
+  ): Promise<void> {
+    const event = await this.deps.auditor?.createEvent({
+      eventId,
+      severityLevel,
+      meta,
+    });
+    await event?.success();
   }
 
   private now(): Date {
@@ -145,7 +163,7 @@ export class CampaignRunner {
    * override). Answers whether a dataset still waits for its contract.
    */
   private async contractOpened(run: CampaignRun, now: Date): Promise<boolean> {
-    const { campaigns, migrations, auditor, logger } = this.deps;
+    const { campaigns, migrations, logger } = this.deps;
     const healthy = new Set(
       run.waves.filter(w => w.state === 'healthy').map(w => w.index),
     );
@@ -199,12 +217,7 @@ export class CampaignRunner {
         logger.info(
           `Campaign ${run.name} asks for the contract of migration ${d.migrationId} of ${d.entityRef} on behalf of ${run.startedBy}`,
         );
-        const event = await auditor?.createEvent({
-          eventId: 'campaign-contract',
-          severityLevel: 'high',
-          meta,
-        });
-        await event?.success();
+        await this.audit('campaign-contract', 'high', meta);
       }
     }
     return waiting;
@@ -378,7 +391,19 @@ export class CampaignRunner {
             }),
         },
       );
-      if (created) return 'started';
+      if (created) {
+        // Created once per dataset and campaign: a repeat finds it and returns above.
+        await this.audit('campaign-migration-start', 'medium', {
+          campaignId: run.id,
+          campaign: run.name,
+          wave: dataset.wave,
+          migrationId: migration.id,
+          entityRef: dataset.entityRef,
+          onBehalfOf: run.startedBy,
+          approvedAtStart: migration.approval?.decision?.outcome === 'approved',
+        });
+        return 'started';
+      }
       // Another look at the campaign started it a moment ago.
       if (migration.campaign?.id === run.id) return 'not-started';
       reason = `the same change was already requested outside the campaign: migration ${migration.id} (${migration.status})`;
@@ -462,8 +487,19 @@ export class CampaignRunner {
         now,
       );
     }
-    if (rollBack)
-      await this.rollBackRolledBackWaves((await campaigns.getRun(run.id))!);
+    const rolledBack = rollBack
+      ? await this.rollBackRolledBackWaves((await campaigns.getRun(run.id))!)
+      : [];
+    // Once: only the look that paused the campaign gets here.
+    await this.audit('campaign-policy-trip', 'high', {
+      campaignId: run.id,
+      campaign: run.name,
+      wave: wave.index,
+      reason,
+      action: run.document.rollout.failurePolicy.action,
+      onBehalfOf: run.startedBy ?? run.owner,
+      rollbacksRequested: rolledBack,
+    });
     await announcer?.campaignChanged?.({
       campaignId: run.id,
       state: 'paused',
@@ -475,8 +511,10 @@ export class CampaignRunner {
    * Asks a rollback of every succeeded migration of a rolled-back wave, including
    * one that succeeded after the wave was rolled back. Each request's id is derived
    * from the campaign and the migration, so a repeat collapses into the waiting job.
+   * Answers the migrations asked.
    */
-  private async rollBackRolledBackWaves(run: CampaignRun): Promise<void> {
+  private async rollBackRolledBackWaves(run: CampaignRun): Promise<string[]> {
+    const asked: string[] = [];
     const rolledBack = new Set(
       run.waves.filter(w => w.state === 'rolled-back').map(w => w.index),
     );
@@ -491,6 +529,7 @@ export class CampaignRunner {
           reason: `campaign ${run.name} rolls back wave ${dataset.wave}, which failed its failure policy`,
           requestId: derivedUuid(`${run.id}:${dataset.migrationId}:rollback`),
         });
+        asked.push(dataset.migrationId);
       } catch (error) {
         // Contracted, or no longer the dataset's current version: a person's to look at.
         this.deps.logger.warn(
@@ -498,6 +537,7 @@ export class CampaignRunner {
         );
       }
     }
+    return asked;
   }
 }
 
