@@ -45,6 +45,8 @@ import { BackstageMigrationAnnouncer } from './announcements/BackstageMigrationA
 import { meterDatasetMigrations } from './metrics';
 import { DatabaseCampaignStore } from './database/DatabaseCampaignStore';
 import { CampaignRunner } from './campaigns/CampaignRunner';
+import { CampaignDeadlineEscalation } from './campaigns/CampaignDeadlineEscalation';
+import { CampaignEscalations } from './database/CampaignEscalations';
 import { CampaignService } from './campaigns/CampaignService';
 import { withCampaignTicks } from './campaigns/campaignTicks';
 import { CampaignPlanner } from './campaigns/CampaignPlanner';
@@ -254,6 +256,11 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           intervalMs: consumerSettings.followUpIntervalMs,
           reminderAfterMs: consumerSettings.pullRequestReminderAfterMs,
           announcer,
+          escalation: new CampaignDeadlineEscalation({
+            escalations: new CampaignEscalations(await database.getClient()),
+            announcer,
+            logger: logger.child({ component: 'campaign-escalation' }),
+          }),
         });
         // Ends this replica's scheduled tasks before the workers they feed stop.
         const scheduled = new AbortController();

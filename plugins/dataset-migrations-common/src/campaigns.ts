@@ -398,6 +398,32 @@ export interface CampaignStuckItem {
   since?: string;
 }
 
+/** One owning team's share of a campaign's escalation. @public */
+export interface CampaignEscalationOwner {
+  /** The team owning the consumers or datasets; absent when the catalog named none. */
+  owner?: string;
+  consumers: number;
+  datasets: number;
+}
+
+/**
+ * The owners a campaign told that its deadline nears (within
+ * `rollout.pullRequests.escalateBefore`) while their consumers or datasets were
+ * still outstanding. Each consumer and dataset is told once per campaign.
+ *
+ * @public
+ */
+export interface CampaignEscalation {
+  /** When the first of them was told. */
+  at: string;
+  /** When the last of them was told: work reached later is told later. */
+  lastAt: string;
+  /** Consumers and datasets whose owners were told. */
+  consumers: number;
+  datasets: number;
+  byOwner: CampaignEscalationOwner[];
+}
+
 /** @public */
 export interface CampaignSummary {
   id: string;
@@ -424,6 +450,8 @@ export interface Campaign extends CampaignSummary {
   datasets: CampaignDatasetProgress[];
   burndown: CampaignBurndownPoint[];
   stuck: CampaignStuckItem[];
+  /** Set once the deadline neared and owners of outstanding work were told. */
+  escalation?: CampaignEscalation;
 }
 
 /** @public */

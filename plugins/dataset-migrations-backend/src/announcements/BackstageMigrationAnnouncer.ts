@@ -19,6 +19,7 @@ import type { MigrationRequestStore } from '../database/MigrationRequestStore';
 import type { CampaignStore } from '../database/CampaignStore';
 import type {
   CampaignChange,
+  CampaignEscalationNotice,
   ConsumerChange,
   MigrationAnnouncer,
   MigrationChange,
@@ -35,6 +36,7 @@ export const NOTIFICATION_TOPICS = {
   pullRequest: 'dataset-migration-consumer-pull-request',
   attention: 'dataset-migration-consumer-attention',
   campaign: 'dataset-migration-campaign',
+  deadline: 'dataset-migration-campaign-deadline',
 } as const;
 
 /** The one notification a dataset's people get per run, updated in place. */
@@ -182,6 +184,78 @@ function consumerNotice(
 /** The one notification a campaign's owner gets, updated in place. */
 export function campaignScope(campaignId: string): string {
   return `dataset-migrations:campaign:${campaignId}`;
+}
+
+/** The campaign's page in the portal, relative as {@link migrationLink}. */
+export function campaignLink(campaignId: string): string {
+  return `/dataset-migrations/campaigns/${encodeURIComponent(campaignId)}`;
+}
+
+/**
+ * The one notification per consumer, dataset or campaign owner that a campaign's
+ * deadline nears: apart from {@link campaignScope}, so the campaign's next state
+ * change does not overwrite it.
+ */
+export function escalationScope(
+  campaignId: string,
+  notice: Pick<CampaignEscalationNotice, 'to'> & { entityRef?: string },
+): string {
+  return `${campaignScope(campaignId)}:deadline:${
+    notice.to === 'owner' ? 'owner' : `${notice.to}:${notice.entityRef}`
+  }`;
+}
+
+/** A deadline as people write it: the date, with the time when it has one. */
+function formatDeadline(deadline: Date): string {
+  const iso = deadline.toISOString();
+  return iso.endsWith('T00:00:00.000Z')
+    ? iso.slice(0, 10)
+    : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** What the owners of outstanding work, or the campaign's owner, read as its deadline nears. */
+function escalationNotice(
+  notice: CampaignEscalationNotice,
+  campaignTitle: string,
+): Omit<Outcome, 'topic'> {
+  const by = formatDeadline(notice.deadline);
+  if (notice.to === 'owner') {
+    const { consumers, datasets, byOwner } = notice.outstanding;
+    const teams = byOwner
+      .map(
+        t =>
+          `${t.owner ? parseEntityRef(t.owner).name : 'no owner'}: ${count(
+            t.consumers,
+            'consumer',
+          )}, ${count(t.datasets, 'dataset')}`,
+      )
+      .join('; ');
+    return {
+      title: `Campaign ${campaignTitle}: ${count(
+        consumers,
+        'consumer',
+      )} and ${count(datasets, 'dataset')} outstanding, deadline ${by}`,
+      description: `By team: ${teams}. Their owners were told.`,
+      severity: 'high',
+    };
+  }
+  const names = notice.datasets.map(d => parseEntityRef(d).name).join(', ');
+  const name = parseEntityRef(notice.entityRef).name;
+  return notice.to === 'consumer'
+    ? {
+        title: `${name}: campaign ${campaignTitle} ends ${by} and ${name} has not moved`,
+        description: `It still holds back ${names}: merge its pull request, or decide how it moves, before ${by}.`,
+        severity: 'high',
+      }
+    : {
+        title: `${name}: campaign ${campaignTitle} ends ${by} and ${name} is not migrated`,
+        description: `Its move to its next version in this campaign has not succeeded yet; see the campaign for what it waits on.`,
+        severity: 'high',
+      };
+}
+
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
 /** What a campaign's owner reads when it stops by itself, completes or is aborted. */
@@ -352,9 +426,33 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
             ...notice(campaign.title, change.reason),
             topic: NOTIFICATION_TOPICS.campaign,
             scope: campaignScope(change.campaignId),
-            link: `/dataset-migrations/campaigns/${encodeURIComponent(
-              change.campaignId,
-            )}`,
+            link: campaignLink(change.campaignId),
+          },
+        }),
+      );
+    });
+  }
+
+  async campaignEscalated(notice: CampaignEscalationNotice): Promise<void> {
+    const { campaigns } = this.options;
+    if (!campaigns) return;
+    const key = `campaign:${notice.campaignId}`;
+    this.after(key, async () => {
+      const campaign = await campaigns.getHeader(notice.campaignId);
+      if (!campaign) return;
+      await this.deliver(`campaign deadline escalation`, key, () =>
+        this.options.notifications.send({
+          recipients: {
+            type: 'entity',
+            // A consumer or dataset resolves to its owner group's members.
+            entityRef:
+              notice.to === 'owner' ? campaign.owner : notice.entityRef,
+          },
+          payload: {
+            ...escalationNotice(notice, campaign.title),
+            topic: NOTIFICATION_TOPICS.deadline,
+            scope: escalationScope(notice.campaignId, notice),
+            link: campaignLink(notice.campaignId),
           },
         }),
       );

@@ -3,6 +3,7 @@ import type {
   ConsumerState,
   MigrationOutcome,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { EscalationOutstanding } from '../database/CampaignEscalations';
 
 /**
  * What happened to a run, for the people and plugins that follow it. Fired after
@@ -48,6 +49,24 @@ export interface CampaignChange {
 }
 
 /**
+ * A campaign's deadline is within its `escalateBefore` while work is outstanding:
+ * the owners of a consumer or dataset it holds back are told, and the campaign's
+ * owner gets a summary. Each is told once per campaign.
+ */
+export type CampaignEscalationNotice = {
+  campaignId: string;
+  deadline: Date;
+} & (
+  | {
+      to: 'consumer' | 'dataset';
+      entityRef: string;
+      /** The campaign's datasets it holds back. */
+      datasets: string[];
+    }
+  | { to: 'owner'; outstanding: EscalationOutstanding }
+);
+
+/**
  * Tells people (notifications), portals (signals) and other plugins (events) that
  * a run or a consumer changed. Never throws: an announcement that cannot be
  * delivered is logged and retried a few times, and the migration goes on.
@@ -57,4 +76,6 @@ export interface MigrationAnnouncer {
   consumerChanged(change: ConsumerChange): Promise<void>;
   /** Tells the campaign's owner and those watching its page. */
   campaignChanged?(change: CampaignChange): Promise<void>;
+  /** Tells the owners of outstanding work, or the campaign's owner, that its deadline nears. */
+  campaignEscalated?(notice: CampaignEscalationNotice): Promise<void>;
 }

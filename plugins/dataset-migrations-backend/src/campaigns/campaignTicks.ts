@@ -58,5 +58,8 @@ export function withCampaignTicks(
     async campaignChanged(change) {
       await announcer.campaignChanged?.(change);
     },
+    async campaignEscalated(notice) {
+      await announcer.campaignEscalated?.(notice);
+    },
   };
 }

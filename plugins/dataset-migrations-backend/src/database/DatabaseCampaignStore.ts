@@ -29,6 +29,7 @@ import {
   type CampaignTransitionResult,
   type StarterRights,
 } from './CampaignStore';
+import { escalationOf } from './CampaignEscalations';
 import { PREVIOUS_SHAPE_READS } from './previousShapeReadsRecord';
 import { knexOf, type StoreTransaction } from './StoreTransaction';
 
@@ -274,10 +275,11 @@ export class DatabaseCampaignStore implements CampaignStore {
   async getCampaign(id: string, now: Date): Promise<Campaign | undefined> {
     const row = await this.knex<CampaignRow>('campaigns').where({ id }).first();
     if (!row) return undefined;
-    const [waves, datasets, burndown] = await Promise.all([
+    const [waves, datasets, burndown, escalation] = await Promise.all([
       this.waveRows(this.knex, id),
       this.datasetRows(this.knex, id),
       this.burndown(id),
+      escalationOf(this.knex, id),
     ]);
     const counts = {
       datasets: datasets.length,
@@ -306,6 +308,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       datasets: datasets.map(d => toDatasetProgress(d, plannedConsumers)),
       burndown,
       stuck: await this.stuck(row, datasets, now),
+      ...(escalation ? { escalation } : {}),
     };
   }
 

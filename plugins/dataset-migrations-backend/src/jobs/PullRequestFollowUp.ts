@@ -7,7 +7,8 @@ import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
 
 /**
  * Pull requests are merged by people, on their own time: every interval, consumers
- * with an open or merged pull request get a job that looks at it again.
+ * with an open or merged pull request get a job that looks at it again, owners of
+ * stale ones are reminded, and campaigns near their deadline escalate.
  */
 export class PullRequestFollowUp {
   constructor(
@@ -19,6 +20,8 @@ export class PullRequestFollowUp {
       /** Reminds a consumer's owners once of a pull request open longer than this. */
       reminderAfterMs?: number;
       announcer?: MigrationAnnouncer;
+      /** Each round also tells owners of work a campaign still waits on as its deadline nears. */
+      escalation?: { escalate(): Promise<number> };
     },
   ) {}
 
@@ -53,6 +56,7 @@ export class PullRequestFollowUp {
     for (const { migrationId, entityRef } of due)
       await this.options.enqueueConsumer(migrationId, entityRef);
     await this.remind();
+    await this.options.escalation?.escalate();
     return due.length;
   }
 

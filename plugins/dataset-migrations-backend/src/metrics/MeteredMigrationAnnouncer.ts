@@ -3,6 +3,7 @@ import type { MigrationOutcome } from '@dataset-migrations/plugin-dataset-migrat
 import type { MigrationRequestStore } from '../database/MigrationRequestStore';
 import type {
   CampaignChange,
+  CampaignEscalationNotice,
   ConsumerChange,
   MigrationAnnouncer,
   MigrationChange,
@@ -51,6 +52,10 @@ export class MeteredMigrationAnnouncer implements MigrationAnnouncer {
 
   async campaignChanged(change: CampaignChange): Promise<void> {
     await this.inner.campaignChanged?.(change);
+  }
+
+  async campaignEscalated(notice: CampaignEscalationNotice): Promise<void> {
+    await this.inner.campaignEscalated?.(notice);
   }
 
   /** Waits for the outcomes being counted, then closes the announcer behind. */

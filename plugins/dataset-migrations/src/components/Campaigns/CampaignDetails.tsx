@@ -20,6 +20,7 @@ import {
   ACTIVE_CAMPAIGN_STATES,
   type Campaign,
   type CampaignDatasetProgress,
+  type CampaignEscalation,
   type CampaignStuckItem,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
@@ -292,6 +293,11 @@ export function CampaignView(props: {
               </Alert>
             </Grid>
           )}
+          {campaign.escalation && (
+            <Grid item xs={12}>
+              <DeadlineEscalation escalation={campaign.escalation} />
+            </Grid>
+          )}
           {failure && (
             <Grid item xs={12}>
               <Problems {...failure} />
@@ -405,6 +411,33 @@ export function CampaignView(props: {
       </Container>
     </>
   );
+}
+
+/** Whom the campaign told that its deadline nears, per owning team. */
+function DeadlineEscalation(props: { escalation: CampaignEscalation }) {
+  const { at, lastAt, consumers, datasets, byOwner } = props.escalation;
+  return (
+    <Alert severity="info" aria-label="Deadline escalation">
+      <AlertTitle>Deadline near: owners told</AlertTitle>
+      The owners of {plural(consumers, 'consumer')} and{' '}
+      {plural(datasets, 'dataset')} still outstanding were told on{' '}
+      {formatTime(at)}
+      {lastAt !== at ? ` (the last on ${formatTime(lastAt)})` : ''}; the
+      campaign's owner got this summary.
+      <Box component="ul" m={0} pl={3}>
+        {byOwner.map(t => (
+          <li key={t.owner ?? ''}>
+            {t.owner ? <EntityRefLink entityRef={t.owner} /> : 'No owner'}:{' '}
+            {plural(t.consumers, 'consumer')}, {plural(t.datasets, 'dataset')}
+          </li>
+        ))}
+      </Box>
+    </Alert>
+  );
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
 function Fact(props: { label: string; children: ReactNode }) {

@@ -214,6 +214,41 @@ describe('Campaign page', () => {
     expect(screen.getByRole('button', { name: 'Pause' })).toBeDisabled();
   });
 
+  it('says when the owners of outstanding work were told the deadline nears, by team', async () => {
+    const escalated = pausedCampaign({
+      escalation: {
+        at: '2027-02-15T00:00:00.000Z',
+        lastAt: '2027-02-15T00:00:00.000Z',
+        consumers: 3,
+        datasets: 1,
+        byOwner: [
+          { owner: 'group:default/payments', consumers: 2, datasets: 1 },
+          { consumers: 1, datasets: 0 },
+        ],
+      },
+    });
+    await renderPage({ getCampaign: jest.fn(async () => escalated) }, '/c1');
+    const notice = await screen.findByRole('alert', {
+      name: 'Deadline escalation',
+    });
+    expect(notice).toHaveTextContent(
+      'The owners of 3 consumers and 1 dataset still outstanding were told on',
+    );
+    expect(notice).toHaveTextContent('payments: 2 consumers, 1 dataset');
+    expect(notice).toHaveTextContent('No owner: 1 consumer, 0 datasets');
+  });
+
+  it('says nothing of escalation before any', async () => {
+    await renderPage(
+      { getCampaign: jest.fn(async () => pausedCampaign()) },
+      '/c1',
+    );
+    await screen.findByRole('status');
+    expect(
+      screen.queryByRole('alert', { name: 'Deadline escalation' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('labels the waves an aborted campaign left unfinished as aborted, not soaking', async () => {
     const aborted = pausedCampaign({
       state: 'aborted',

@@ -1,0 +1,300 @@
+import type { Knex } from 'knex';
+import { mockServices } from '@backstage/backend-test-utils';
+import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { newMigration } from '../__testUtils__/fixtures';
+import {
+  BackstageMigrationAnnouncer,
+  NOTIFICATION_TOPICS,
+} from '../announcements/BackstageMigrationAnnouncer';
+import { CampaignEscalations } from '../database/CampaignEscalations';
+import { ConsumerStore } from '../database/ConsumerStore';
+import { DatabaseCampaignStore } from '../database/DatabaseCampaignStore';
+import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
+import { PullRequestFollowUp } from '../jobs/PullRequestFollowUp';
+import { JobQueue } from '../queue/JobQueue';
+import { CampaignDeadlineEscalation } from './CampaignDeadlineEscalation';
+import { campaignDocument, campaignPlan } from './__testUtils__/campaignPlans';
+
+const WORKER_SCHEMA = 'campaign_escalation_worker';
+const OWNER = 'group:default/data';
+const TEAM_X = 'group:default/team-x';
+const TEAM_Y = 'group:default/team-y';
+const ref = (name: string) => `resource:default/${name}`;
+const component = (name: string) => `component:default/${name}`;
+/** The deadline of every campaign here, and its default 14-day escalation window. */
+const DEADLINE = '2027-06-30';
+const WINDOW_OPENS = new Date('2027-06-16T00:00:00Z');
+
+/**
+ * Deadline escalation on a real Postgres, through the scheduled pull-request
+ * follow-up (whose rounds enqueue on the real graphile-worker queue) and the real
+ * announcer; only the notifications service is a recording double.
+ */
+describe('CampaignDeadlineEscalation', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let campaigns: DatabaseCampaignStore;
+  let migrations: DatabaseMigrationStore;
+  let queue: JobQueue;
+  let now = new Date('2027-03-01T10:00:00Z');
+  const clock = { now: () => now };
+  /** Every notification sent, by every replica. */
+  const sent: NotificationSendOptions[] = [];
+  const announcers: BackstageMigrationAnnouncer[] = [];
+
+  beforeAll(async () => {
+    knex = await init();
+    migrations = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex }),
+    });
+    campaigns = new DatabaseCampaignStore(knex);
+    queue = new JobQueue({
+      knex,
+      schema: WORKER_SCHEMA,
+      logger: mockServices.logger.mock(),
+    });
+    await queue.migrate();
+  });
+
+  afterEach(async () => {
+    await Promise.all(announcers.splice(0).map(a => a.close()));
+    sent.length = 0;
+  });
+
+  /** One replica's follow-up, with its own announcer and escalation. */
+  function replica() {
+    const logger = mockServices.logger.mock();
+    const announcer = new BackstageMigrationAnnouncer({
+      migrations,
+      campaigns,
+      notifications: {
+        send: async options => {
+          sent.push(options);
+        },
+      },
+      signals: { publish: async () => {} },
+      events: { publish: async () => {} },
+      logger,
+      retryDelaysMs: [],
+    });
+    announcers.push(announcer);
+    const escalation = new CampaignDeadlineEscalation({
+      escalations: new CampaignEscalations(knex),
+      announcer,
+      logger,
+      clock,
+    });
+    const followUp = new PullRequestFollowUp({
+      consumers: new ConsumerStore(knex),
+      enqueueConsumer: (id, entityRef) => queue.enqueueConsumer(id, entityRef),
+      logger,
+      intervalMs: 60_000,
+      announcer,
+      escalation,
+    });
+    return { followUp, escalation };
+  }
+
+  /** Waits until every replica delivered what it announced. */
+  async function delivered() {
+    await Promise.all(announcers.map(a => a.idle()));
+    return sent.map(s => ({
+      // Every notification here names one entity.
+      to:
+        s.recipients.type === 'entity'
+          ? [s.recipients.entityRef].flat().join(' ')
+          : 'broadcast',
+      title: s.payload.title,
+      description: s.payload.description,
+      topic: s.payload.topic,
+      scope: s.payload.scope,
+    }));
+  }
+
+  /**
+   * A running campaign of datasets a (canary, migrated), b (migrating) and c (not
+   * started). a's consumers: one with its pull request open and one not reached
+   * yet (team x), one waiting for a decision and one merged (team y), one done.
+   */
+  async function campaignWithOutstandingWork(name: string) {
+    const id = crypto.randomUUID();
+    const plan = campaignPlan(campaignDocument({ name, deadline: DEADLINE }), [
+      [ref(`${name}-a`)],
+      [ref(`${name}-b`), ref(`${name}-c`)],
+    ]);
+    await campaigns.createCampaign({ id, plan, createdBy: OWNER, at: now });
+    await campaigns.startCampaign(id, {
+      plan,
+      startedBy: 'user:default/starter',
+      starterRights: {
+        mayStart: new Set(),
+        mayApprove: new Set(),
+        mayContract: new Set(),
+      },
+      at: now,
+    });
+    const started: Record<string, string> = {};
+    for (const dataset of ['a', 'b']) {
+      const migration = newMigration({
+        entityRef: ref(`${name}-${dataset}`),
+        campaign: { id, wave: dataset === 'a' ? 0 : 1 },
+      });
+      await migrations.createMigration(migration, tx =>
+        campaigns.claimDatasetStart(tx, {
+          campaignId: id,
+          entityRef: migration.entityRef,
+          migrationId: migration.id,
+          concurrency: 5,
+          at: now,
+        }),
+      );
+      started[dataset] = migration.id;
+    }
+    await campaigns.updateDatasets(
+      id,
+      [{ entityRef: ref(`${name}-a`), from: 'migrating', to: 'migrated' }],
+      now,
+    );
+    await knex('migration_consumers').insert(
+      [
+        ['open-pr', 'pr-opened', TEAM_X, null],
+        ['unreached', 'discovered', TEAM_X, null],
+        ['undecided', 'failed', TEAM_Y, 'needs-decision'],
+        ['merged', 'merged', TEAM_Y, null],
+        ['moved', 'done', TEAM_Y, null],
+      ].map(([consumer, state, owner, failure]) => ({
+        migration_id: started.a,
+        entity_ref: component(`${name}-${consumer}`),
+        state,
+        owner,
+        failure_kind: failure,
+      })),
+    );
+    return { id, started };
+  }
+
+  it('tells nobody before the window, then each outstanding owner and the campaign owner once, whatever the rounds and replicas', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const { id, started } = await campaignWithOutstandingWork('esc');
+
+    // A minute before the window opens.
+    now = new Date(WINDOW_OPENS.getTime() - 60_000);
+    await replica().followUp.followUp();
+    expect(await delivered()).toEqual([]);
+    expect((await campaigns.getCampaign(id, now))!.escalation).toBeUndefined();
+
+    // The window opens: three replicas escalate at once, then one more round.
+    now = WINDOW_OPENS;
+    const counts = await Promise.all([
+      replica().escalation.escalate(),
+      replica().escalation.escalate(),
+      replica().escalation.escalate(),
+    ]);
+    await replica().followUp.followUp();
+    const told = await delivered();
+
+    // Each outstanding consumer and dataset once; not the merged, done or migrated ones.
+    const recipients = told.map(t => t.to).sort();
+    expect(recipients).toEqual(
+      [
+        component('esc-open-pr'),
+        component('esc-undecided'),
+        component('esc-unreached'),
+        ref('esc-b'),
+        ref('esc-c'),
+        OWNER,
+      ].sort(),
+    );
+    expect(counts.reduce((a, b) => a + b)).toBe(recipients.length);
+    expect(told.every(t => t.topic === NOTIFICATION_TOPICS.deadline)).toBe(
+      true,
+    );
+    expect(told.find(t => t.to === component('esc-open-pr'))).toMatchObject({
+      title:
+        'esc-open-pr: campaign Amounts become integers ends 2027-06-30 and esc-open-pr has not moved',
+      description: expect.stringContaining('It still holds back esc-a'),
+    });
+    expect(told.find(t => t.to === ref('esc-c'))).toMatchObject({
+      title:
+        'esc-c: campaign Amounts become integers ends 2027-06-30 and esc-c is not migrated',
+    });
+    // The campaign's owner: how much is outstanding, by team.
+    expect(told.find(t => t.to === OWNER)).toMatchObject({
+      title:
+        'Campaign Amounts become integers: 3 consumers and 2 datasets outstanding, deadline 2027-06-30',
+      description:
+        'By team: data: 0 consumers, 2 datasets; team-x: 2 consumers, 0 datasets; team-y: 1 consumer, 0 datasets. Their owners were told.',
+      // Apart from the campaign's own notification, which its next state change updates.
+      scope: `dataset-migrations:campaign:${id}:deadline:owner`,
+    });
+
+    // The campaign's page says so.
+    expect((await campaigns.getCampaign(id, now))!.escalation).toEqual({
+      at: WINDOW_OPENS.toISOString(),
+      lastAt: WINDOW_OPENS.toISOString(),
+      consumers: 3,
+      datasets: 2,
+      byOwner: [
+        { owner: OWNER, consumers: 0, datasets: 2 },
+        { owner: TEAM_X, consumers: 2, datasets: 0 },
+        { owner: TEAM_Y, consumers: 1, datasets: 0 },
+      ],
+    });
+
+    // A consumer reached later is told later, and only it: not the owner again.
+    sent.length = 0;
+    now = new Date(WINDOW_OPENS.getTime() + 86_400_000);
+    await knex('migration_consumers').insert({
+      migration_id: started.b,
+      entity_ref: component('esc-late'),
+      state: 'discovered',
+      owner: TEAM_Y,
+    });
+    await replica().followUp.followUp();
+    await replica().followUp.followUp();
+    expect((await delivered()).map(t => t.to)).toEqual([component('esc-late')]);
+    expect((await campaigns.getCampaign(id, now))!.escalation).toMatchObject({
+      at: WINDOW_OPENS.toISOString(),
+      lastAt: now.toISOString(),
+      consumers: 4,
+      datasets: 2,
+    });
+  });
+
+  it('tells the owners of a paused campaign, and nobody of a completed or aborted one', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const paused = await campaignWithOutstandingWork('paused');
+    const completed = await campaignWithOutstandingWork('completed');
+    const aborted = await campaignWithOutstandingWork('aborted');
+    for (const [{ id }, to] of [
+      [paused, 'paused'],
+      [completed, 'completed'],
+      [aborted, 'aborted'],
+    ] as const)
+      expect(
+        await campaigns.transition(id, {
+          from: ['running'],
+          to,
+          at: now,
+          ...(to === 'aborted' ? { skipPending: 'aborted' } : {}),
+        }),
+      ).toEqual({ changed: true });
+
+    // Past the deadline, well inside every window.
+    now = new Date('2027-07-01T00:00:00Z');
+    await replica().followUp.followUp();
+    const recipients = (await delivered()).map(t => t.to);
+    expect(recipients).toContain(OWNER);
+    expect(recipients).toContain(component('paused-open-pr'));
+    expect(recipients.filter(r => /completed|aborted/.test(r))).toEqual([]);
+    // Each of the paused campaign's outstanding consumers and datasets, and its owner.
+    expect(recipients).toHaveLength(6);
+    expect(
+      (await campaigns.getCampaign(completed.id, now))!.escalation,
+    ).toBeUndefined();
+    expect(
+      (await campaigns.getCampaign(aborted.id, now))!.escalation,
+    ).toBeUndefined();
+  });
+});
