@@ -263,14 +263,33 @@ describe('campaign pull requests', () => {
       return states;
     };
 
-    // Racing workers find the campaign's lock taken and come back shortly; a few
-    // rounds fill every slot the limits leave.
-    let states = await round();
+    // Racing workers take the slots the limits leave in one round, and open their
+    // pull requests side by side: only counting a slot is serialized.
+    const openOne = scm.openPullRequest.bind(scm);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    scm.openPullRequest = async draft => {
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      try {
+        await new Promise(resolve => setTimeout(resolve, 200));
+        return await openOne(draft);
+      } finally {
+        inFlight--;
+      }
+    };
+    let states: Awaited<ReturnType<typeof round>>;
+    try {
+      states = await round();
+    } finally {
+      scm.openPullRequest = openOne;
+    }
+    expect(states.get('pr-opened')).toHaveLength(4);
+    expect(mostInFlight).toBeGreaterThan(1);
     for (let i = 0; i < 5; i++) states = await round();
     expect(states.get('pr-opened')).toHaveLength(4);
     expect(states.get('verified')).toHaveLength(8);
-    // Each waiting consumer's job was put back, after a minute (a slot frees only
-    // as pull requests close) or after a moment (the lock was taken).
+    // Each waiting consumer's job was put back, after a minute: a slot frees only
+    // as pull requests close.
     const lastDeferral = new Map(deferred.map(d => [d.entityRef, d.runAt]));
     for (const waiting of states.get('verified')!) {
       expect(lastDeferral.get(waiting.entityRef)!.getTime()).toBeGreaterThan(

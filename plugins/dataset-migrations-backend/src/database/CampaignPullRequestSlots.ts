@@ -13,19 +13,25 @@ export type SlotOutcome<T> = { opened: T } | { retryAt: Date; reason: string };
 
 /** A waiting consumer asks again this soon when a slot frees only as pull requests close. */
 const DEFAULT_RETRY_MS = 5 * 60_000;
-/** … and this soon when another worker is counting the campaign's pull requests right now. */
+/** … and this soon when the campaign's count stayed locked longer than {@link LOCK_WAIT}. */
 const BUSY_RETRY_MS = 2_000;
+/** Counting takes milliseconds; a wait this long means something is wrong: come back. */
+const LOCK_WAIT = '5s';
+/** A slot taken by a worker that died while opening counts no longer than this. */
+const RESERVATION_TTL = '10 minutes';
 const HOUR_MS = 3600_000;
 
 /**
- * Campaign pull requests, counted race-free across workers: each opening happens
- * under a transaction-scoped advisory lock keyed by the campaign, counting the
- * campaign's open pull requests (all, and per consumer owner) and those opened in
- * the last hour from the consumer ledger, which the opening records before the
- * lock goes. Open is what the ledger recorded of the pull request, whatever the
- * consumer's state: one still awaiting review (`pr-opened`), one whose consumer
- * failed after it opened, or a rolled-back one not closed yet all hold a slot. A worker that finds the lock taken does not wait on it (holding a
- * connection meanwhile): it asks again shortly.
+ * Campaign pull requests, counted race-free across workers: a slot is counted and
+ * taken under a transaction-scoped advisory lock keyed by the campaign, held for
+ * the count and one write only; the pull request is opened (a call to GitHub)
+ * after the lock goes, so workers open a campaign's pull requests side by side.
+ * Counted from the consumer ledger: the campaign's open pull requests (all, and
+ * per consumer owner) and those opened in the last hour, slots taken by openings
+ * under way included. Open is what the ledger recorded of the pull request,
+ * whatever the consumer's state: one still awaiting review (`pr-opened`), one
+ * whose consumer failed after it opened, or a rolled-back one not closed yet all
+ * hold a slot.
  */
 export class CampaignPullRequestSlots {
   constructor(
@@ -62,20 +68,44 @@ export class CampaignPullRequestSlots {
    */
   async withSlot<T>(
     campaignId: string,
-    owner: string | undefined,
+    consumer: { migrationId: string; entityRef: string; owner?: string },
     open: () => Promise<T>,
   ): Promise<SlotOutcome<T>> {
     const rollout = await this.rolloutOf(campaignId);
     if (!rollout) return { opened: await open() };
+    const refused = await this.reserve(campaignId, consumer, rollout);
+    if (refused) return refused;
+    const slot = this.knex(CONSUMERS_TABLE).where({
+      migration_id: consumer.migrationId,
+      entity_ref: consumer.entityRef,
+    });
+    try {
+      return { opened: await open() };
+    } finally {
+      // Recorded in the ledger as open by now, or not opened: either way the
+      // reservation has done its work.
+      await slot.clone().update({ pull_request_reserved_at: null });
+    }
+  }
+
+  /** Takes a slot for the consumer, or says why there is none now and when to ask again. */
+  private async reserve(
+    campaignId: string,
+    consumer: { migrationId: string; entityRef: string; owner?: string },
+    rollout: PullRequestRollout,
+  ): Promise<{ retryAt: Date; reason: string } | undefined> {
+    const { owner } = consumer;
     return this.knex.transaction(async tx => {
-      const { rows: locked } = await tx.raw(
-        `SELECT pg_try_advisory_xact_lock(hashtextextended(?, 0)) AS locked`,
-        [`dataset-migrations:campaign-pull-requests:${campaignId}`],
-      );
-      if (!locked[0].locked) {
+      await tx.raw(`SET LOCAL lock_timeout = '${LOCK_WAIT}'`);
+      try {
+        await tx.raw(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, [
+          `dataset-migrations:campaign-pull-requests:${campaignId}`,
+        ]);
+      } catch (error) {
+        if ((error as { code?: string }).code !== '55P03') throw error;
         return {
           retryAt: new Date(Date.now() + BUSY_RETRY_MS),
-          reason: 'another worker is opening a pull request of the campaign',
+          reason: `the campaign's pull requests stayed locked for ${LOCK_WAIT}`,
         };
       }
       const { rows } = await tx.raw(
@@ -83,11 +113,14 @@ export class CampaignPullRequestSlots {
                 count(*) FILTER (WHERE c.open AND c.owner IS NOT DISTINCT FROM ?) AS open_by_owner,
                 count(*) FILTER (WHERE opened_at > now() - interval '1 hour') AS last_hour,
                 min(opened_at) FILTER (WHERE opened_at > now() - interval '1 hour') AS oldest_in_hour
-           FROM (SELECT c.owner, (c.pull_request->>'state') = 'open' AS open,
-                        (c.pull_request->>'openedAt')::timestamptz AS opened_at
-                   FROM ${CONSUMERS_TABLE} c
-                   JOIN migrations m ON m.id = c.migration_id
-                  WHERE m.campaign_id = ?) c`,
+           FROM (SELECT c.owner,
+                        (c.pull_request->>'state') = 'open' OR c.reserved AS open,
+                        CASE WHEN c.reserved THEN c.pull_request_reserved_at
+                             ELSE (c.pull_request->>'openedAt')::timestamptz END AS opened_at
+                   FROM (SELECT c.*, c.pull_request_reserved_at > now() - interval '${RESERVATION_TTL}' AS reserved
+                           FROM ${CONSUMERS_TABLE} c
+                           JOIN migrations m ON m.id = c.migration_id
+                          WHERE m.campaign_id = ?) c) c`,
         [owner ?? null, campaignId],
       );
       const counts = rows[0];
@@ -116,7 +149,13 @@ export class CampaignPullRequestSlots {
           } are open (perOwnerLimit ${rollout.perOwnerLimit})`,
         };
       }
-      return { opened: await open() };
+      await tx(CONSUMERS_TABLE)
+        .where({
+          migration_id: consumer.migrationId,
+          entity_ref: consumer.entityRef,
+        })
+        .update({ pull_request_reserved_at: tx.fn.now() });
+      return undefined;
     });
   }
 }

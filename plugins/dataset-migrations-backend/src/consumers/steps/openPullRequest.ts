@@ -32,7 +32,11 @@ export async function openPullRequest(
   if (!campaignId || !deps.campaigns) return open(deps, context, input);
   const slot = await deps.campaigns.pullRequests.withSlot(
     campaignId,
-    consumer.owner,
+    {
+      migrationId: migration.id,
+      entityRef: consumer.entityRef,
+      owner: consumer.owner,
+    },
     () => open(deps, context, input),
   );
   if ('opened' in slot) return slot.opened;
