@@ -250,8 +250,8 @@ test('migrate listening-events by renaming a field, from the entity page', async
     .filter({ hasText: /legacy_flag_v\d+/ })
     .first()
     .waitFor();
-  // Its query joins user-profiles, which the shadow-check role may read in the
-  // demo: the rewrite is compared on the engine, not skipped.
+  // Its query joins user-profiles, which it declares in dependsOn, so its check may
+  // read it: the rewrite is compared on the engine, not skipped.
   await page
     .getByRole('table', { name: 'Shadow checks' })
     .getByRole('row')

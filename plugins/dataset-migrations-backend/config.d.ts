@@ -71,8 +71,11 @@ export interface Config {
        * through a user namespace where unprivileged ones are allowed): everything a
        * command starts dies with it, and it sees only the system directories
        * (/usr, /bin, /lib*, /etc, /opt), the backend's node, `readOnlyPaths` and its
-       * working copy, none of the backend's files. When the namespaces cannot be
-       * made, the command is not run and its consumer fails naming why.
+       * working copy, none of the backend's files: its install (package,
+       * node_modules), its app-config files, secret stores under /etc
+       * (/etc/ssl/private, /etc/ssh, …) and `hiddenPaths` are hidden even under
+       * those directories. When the namespaces cannot be made, the command is not
+       * run and its consumer fails naming why.
        */
       sandbox?: {
         /**
@@ -84,6 +87,12 @@ export interface Config {
         namespaces?: boolean;
         /** Absolute host paths commands may read (a toolchain outside /usr and /opt). */
         readOnlyPaths?: string[];
+        /**
+         * Absolute host paths commands may not read, though under a directory they
+         * are shown (secrets mounted under /etc or /opt); they win over
+         * `readOnlyPaths`. Added to the backend's own files and /etc's secret stores.
+         */
+        hiddenPaths?: string[];
       };
       /**
        * Local git repositories (`file://` URLs or absolute paths in a consumer's

@@ -66,20 +66,19 @@ export async function seedDemoWorld(serverUrl: string): Promise<void> {
       await client.query('COMMIT');
     }
     await seedFleetTables(client);
-    await grantShadowChecks(client);
+    await createShadowCheckRole(client);
   } finally {
     await client.end();
   }
 }
 
 /**
- * Demo consumers join the other demo datasets (tracks, user profiles): the role
- * shadow checks run as may read them, as the README asks of a platform team, so
- * those checks compare instead of being skipped. The role and its password are
- * app-config.yaml's `engines.warehouse.shadowCheck`; each check still grants the
- * versions it compares.
+ * The role shadow checks run as, with app-config.yaml's password
+ * (`engines.warehouse.shadowCheck`). It is granted nothing here: each check grants
+ * it the versions it compares and the demo datasets its consumer declares in
+ * `dependsOn` (churn-model joins user profiles), and revokes them when it ends.
  */
-async function grantShadowChecks(client: Client): Promise<void> {
+async function createShadowCheckRole(client: Client): Promise<void> {
   const password = process.env.SHADOW_CHECK_PASSWORD ?? 'shadow-checks-demo';
   await client.query('BEGIN');
   await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
@@ -96,18 +95,6 @@ async function grantShadowChecks(client: Client): Promise<void> {
       password,
     )}`,
   );
-  await client.query(`GRANT USAGE ON SCHEMA public TO ${DEMO_SHADOW_ROLE}`);
-  // A dataset a demo migration renamed is no longer under its seeded name.
-  const { rows } = await client.query<{ name: string }>(
-    'SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NOT NULL',
-    [DEMO_DATASETS.map(d => d.name)],
-  );
-  if (rows.length > 0)
-    await client.query(
-      `GRANT SELECT ON ${rows
-        .map(r => r.name)
-        .join(', ')} TO ${DEMO_SHADOW_ROLE}`,
-    );
   await client.query('COMMIT');
 }
 

@@ -14,6 +14,7 @@ import {
   type ScmProvider,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { CommandCodingAgent } from './consumers/agent/CommandCodingAgent';
+import { RewriteWorkers } from './consumers/rewriteWorkers';
 import { ConsumerPipeline } from './consumers/ConsumerPipeline';
 import { ConsumerPullRequests } from './services/ConsumerPullRequests';
 import { ConsumerService } from './services/ConsumerService';
@@ -355,7 +356,9 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             'Migration workers disabled on this replica; it only queues work',
           );
         }
+        const rewrites = new RewriteWorkers();
         lifecycle.addShutdownHook(async () => {
+          await rewrites.close();
           scheduled.abort();
           // Running attempts stop at their next checkpoint; another replica resumes them.
           await runner?.stop();
@@ -384,6 +387,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               hasAgent: agent !== undefined,
               resumeIfDecided,
               retentionMs: settings.contract.retentionMs,
+              rewrites,
             }),
             pullRequests: new ConsumerPullRequests({
               consumers,

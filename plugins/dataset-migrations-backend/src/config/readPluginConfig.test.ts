@@ -24,7 +24,12 @@ describe('readPluginConfig', () => {
           timeoutMs: 300_000,
           memoryMb: 4096,
           // Commands run in namespaces of their own, without network.
-          isolation: { namespaces: true, network: false, readOnlyPaths: [] },
+          isolation: {
+            namespaces: true,
+            network: false,
+            readOnlyPaths: [],
+            hiddenPaths: [],
+          },
         },
         localGitRoots: [],
         pullRequestReminderAfterMs: 7 * 86_400_000,
@@ -113,7 +118,11 @@ describe('readPluginConfig', () => {
   it('reads the sandbox shared by verify commands and the agent, each with its own network', () => {
     const { verify, agent } = read({
       consumers: {
-        sandbox: { namespaces: false, readOnlyPaths: ['/opt/dbt'] },
+        sandbox: {
+          namespaces: false,
+          readOnlyPaths: ['/opt/dbt'],
+          hiddenPaths: ['/opt/dbt/profiles'],
+        },
         agent: { command: 'my-agent', network: true },
       },
     }).consumers;
@@ -122,18 +131,25 @@ describe('readPluginConfig', () => {
       namespaces: false,
       network: false,
       readOnlyPaths: ['/opt/dbt'],
+      hiddenPaths: ['/opt/dbt/profiles'],
     });
     expect(agent?.isolation).toEqual({
       namespaces: false,
       network: true,
       readOnlyPaths: ['/opt/dbt'],
+      hiddenPaths: ['/opt/dbt/profiles'],
     });
     expect(() =>
       read({
         consumers: { sandbox: { readOnlyPaths: ['/opt', 'tools/dbt'] } },
       }),
     ).toThrow(
-      /datasetMigrations\.consumers\.sandbox\.readOnlyPaths must list absolute paths, got \["tools\/dbt"\]/,
+      /datasetMigrations\.consumers\.sandbox\.readOnlyPaths must list absolute paths \(on one line each\), got \["tools\/dbt"\]/,
+    );
+    expect(() =>
+      read({ consumers: { sandbox: { hiddenPaths: ['secrets'] } } }),
+    ).toThrow(
+      /datasetMigrations\.consumers\.sandbox\.hiddenPaths must list absolute paths \(on one line each\), got \["secrets"\]/,
     );
   });
 

@@ -179,18 +179,28 @@ function readIsolation(
   config: Config,
   user: 'verify' | 'agent',
 ): SandboxIsolation {
-  const key = 'consumers.sandbox.readOnlyPaths';
-  const readOnlyPaths = config.getOptionalStringArray(`${ROOT}.${key}`) ?? [];
-  const relative = readOnlyPaths.filter(p => !isAbsolute(p));
-  if (relative.length > 0) {
-    throw invalid(key, 'must list absolute paths', JSON.stringify(relative));
-  }
+  const [readOnlyPaths, hiddenPaths] = [
+    'consumers.sandbox.readOnlyPaths',
+    'consumers.sandbox.hiddenPaths',
+  ].map(key => {
+    const paths = config.getOptionalStringArray(`${ROOT}.${key}`) ?? [];
+    const relative = paths.filter(p => !isAbsolute(p) || /\n/.test(p));
+    if (relative.length > 0) {
+      throw invalid(
+        key,
+        'must list absolute paths (on one line each)',
+        JSON.stringify(relative),
+      );
+    }
+    return paths;
+  });
   return {
     namespaces:
       config.getOptionalBoolean(`${ROOT}.consumers.sandbox.namespaces`) ?? true,
     network:
       config.getOptionalBoolean(`${ROOT}.consumers.${user}.network`) ?? false,
     readOnlyPaths,
+    hiddenPaths,
   };
 }
 

@@ -22,6 +22,13 @@ import { datasetMigrationsPlugin } from '../plugin';
 const API = '/api/dataset-migrations';
 const EVENTS = 'resource:default/listening_events';
 const QUERY = 'select track_id from listening_events;\n';
+const TRACKS = 'resource:default/tracks';
+/** Joins a dataset its entity declares in dependsOn. */
+const JOINED =
+  'select t.title, count(*) from listening_events e join tracks t on t.track_id = e.track_id group by t.title;\n';
+/** Joins a table it does not declare (nor is it a dataset). */
+const SNOOPING =
+  'select e.track_id, u.token from listening_events e join user_tokens u on u.id = e.event_id;\n';
 
 function component(
   name: string,
@@ -55,6 +62,7 @@ describe('trust boundaries of catalog annotations, with default config', () => {
   const { init } = createTestDatabases();
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   let work: string;
+  let warehouseDb: Awaited<ReturnType<typeof init>>;
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'dsm-trust-'));
@@ -62,7 +70,13 @@ describe('trust boundaries of catalog annotations, with default config', () => {
     const allowed = join(work, 'repos');
     createRepository(join(allowed, 'checked'), { 'q.sql': QUERY });
     createRepository(join(work, 'elsewhere', 'private'), { 'q.sql': QUERY });
+    createRepository(join(allowed, 'joiner'), { 'q.sql': JOINED });
+    createRepository(join(allowed, 'snooper'), { 'q.sql': SNOOPING });
+    const joiner = component('joiner', join(allowed, 'joiner'));
+    joiner.spec!.dependsOn = [EVENTS, TRACKS];
     const consumers = [
+      joiner,
+      component('snooper', join(allowed, 'snooper')),
       component('checked', join(allowed, 'checked'), {
         // Would run on the backend's machine if commands were on.
         'dataset-migrations.io/verify-command': 'sh -c "exit 3"',
@@ -83,13 +97,20 @@ describe('trust boundaries of catalog annotations, with default config', () => {
         track_id text NOT NULL);
       INSERT INTO public.listening_events
         SELECT g, 'trk_' || (g % 13) FROM generate_series(1, 100) g;
+      CREATE TABLE public.tracks (track_id text PRIMARY KEY, title text);
+      INSERT INTO public.tracks SELECT 'trk_' || g, 'title ' || g FROM generate_series(0, 12) g;
+      CREATE TABLE public.user_tokens (id bigint PRIMARY KEY, token text);
+      INSERT INTO public.user_tokens SELECT g, 'secret-' || g FROM generate_series(1, 100) g;
     `);
+    warehouseDb = warehouse;
     backend = await startTestBackend({
       features: [
         schedulerServiceFactory,
         datasetMigrationsPlugin,
         mockServices.database.factory({ knex: pluginDb }),
-        catalogServiceMock.factory({ entities: [events, ...consumers] }),
+        catalogServiceMock.factory({
+          entities: [events, dataset('tracks'), ...consumers],
+        }),
         mockServices.rootConfig.factory({
           data: {
             datasetMigrations: {
@@ -132,12 +153,12 @@ describe('trust boundaries of catalog annotations, with default config', () => {
       async () => {
         const res = await api().get(`${API}/migrations/${id}/consumers`);
         const body = res.body as ConsumerLedger;
-        return body.consumers?.length === 2 &&
+        return body.consumers?.length === 4 &&
           body.consumers.every(c => ['pr-opened', 'failed'].includes(c.state))
           ? body
           : undefined;
       },
-      { timeoutMs: 60_000, what: 'both consumers to settle' },
+      { timeoutMs: 60_000, what: 'every consumer to settle' },
     );
     const c = Object.fromEntries(
       ledger.consumers.map(x => [x.entityRef.split('/')[1], x]),
@@ -158,5 +179,24 @@ describe('trust boundaries of catalog annotations, with default config', () => {
       /outside datasetMigrations\.consumers\.localGit\.roots/,
     );
     expect(c.escaper.pullRequest).toBeUndefined();
+
+    // Shadow checks read the datasets a consumer declares, and nothing else.
+    expect(c.joiner.verification?.shadowChecks).toEqual([
+      expect.objectContaining({ outcome: 'match', before: expect.anything() }),
+    ]);
+    expect(c.snooper.verification?.shadowChecks).toEqual([
+      expect.objectContaining({
+        outcome: 'skipped',
+        detail: expect.stringMatching(
+          /permission denied for table user_tokens: shadow checks may read only the dataset's versions and the datasets the consumer declares in dependsOn/,
+        ),
+      }),
+    ]);
+    // And once they ended, their role may read nothing at all.
+    const { rows } = await warehouseDb.raw(
+      `SELECT c.oid::regclass::text AS relation FROM pg_class c, aclexplode(c.relacl) a
+        WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = 'dataset_migrations_shadow')`,
+    );
+    expect(rows).toEqual([]);
   }, 90_000);
 });

@@ -33,7 +33,8 @@ import { DatasetCatalog, currentState } from '../catalog/DatasetCatalog';
 import { parseInput } from '../validation/parseInput';
 import type { ConsumerStore } from '../database/ConsumerStore';
 import { discoverConsumers } from '../consumers/discovery';
-import { assessConsumer, rewriteConsumerFiles } from '../consumers/impact';
+import { assessConsumer } from '../consumers/impact';
+import type { RewriteWorkers } from '../consumers/rewriteWorkers';
 import type { RepositoryReader } from '../consumers/repositories/RepositoryReader';
 import {
   datasetTarget,
@@ -65,6 +66,8 @@ export class ConsumerService {
       resumeIfDecided?(migrationId: string): Promise<void>;
       /** How long a live run keeps its previous version (`contract.retention`). */
       retentionMs: number;
+      /** Where previews are rewritten: off the event loop. */
+      rewrites: RewriteWorkers;
     },
   ) {}
 
@@ -331,17 +334,18 @@ export class ConsumerService {
       credentials,
       request.renameDataset,
     );
+    const rewritten = await this.deps.rewrites.rewrite(
+      request.files,
+      target,
+      mapping,
+    );
     return {
-      files: rewriteConsumerFiles(request.files, target, mapping).map(
-        result => {
-          return {
-            path: result.path,
-            content: result.content,
-            status: result.status,
-            impact: result.impact,
-          };
-        },
-      ),
+      files: rewritten.map(result => ({
+        path: result.path,
+        content: result.content,
+        status: result.status,
+        impact: result.impact,
+      })),
     };
   }
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { RewriteWorkers } from '../consumers/rewriteWorkers';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import type { Enqueue, NewMigration } from '../database/MigrationStore';
 import { knexOf } from '../database/StoreTransaction';
@@ -58,6 +59,7 @@ describe('consumer decisions before a migration starts', () => {
         engines: undefined as never,
         readers: [],
         retentionMs: 0,
+        rewrites: new RewriteWorkers(),
         enqueueConsumer,
         hasAgent,
         resumeIfDecided: async id => {

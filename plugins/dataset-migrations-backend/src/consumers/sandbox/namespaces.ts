@@ -9,12 +9,19 @@ export interface SandboxIsolation {
   network: boolean;
   /** Host paths the command may read besides the system's and its working copy. */
   readOnlyPaths: string[];
+  /**
+   * Host paths the command may not read though they lie under a directory it is
+   * shown (secrets under /etc, a backend installed under /opt); the backend's own
+   * files and config are hidden besides (see hiddenPaths.ts).
+   */
+  hiddenPaths: string[];
 }
 
 export const DEFAULT_ISOLATION: SandboxIsolation = {
   namespaces: true,
   network: false,
   readOnlyPaths: [],
+  hiddenPaths: [],
 };
 
 /** System directories the command sees, read-only, besides `readOnlyPaths`. */
@@ -39,17 +46,20 @@ export const READY = 'dsm-sandbox-ready';
  * kernel kills everything left in the PID namespace.
  *
  * It builds a new root on a tmpfs holding only read-only binds of the system
- * directories and of the given paths, the working copy and private temp dir
- * (writable), a fresh /proc, a few devices and an empty /tmp, then `pivot_root`s
- * into it and detaches the old root: no path leads back to the backend's files,
- * even for a process that is root in a user namespace.
+ * directories and of the given paths, with the hidden paths among them covered
+ * (a directory by an empty read-only tmpfs, a file by /dev/null), the backend's
+ * node, the working copy and private temp dir (writable), a fresh /proc, a few
+ * devices and an empty /tmp, then `pivot_root`s into it and detaches the old
+ * root: no path leads back to the backend's files, even for a process that is
+ * root in a user namespace.
  *
- * Arguments: working copy, private temp dir, host paths to show read-only, `--`,
- * the command's argv. Any failure exits before the READY line is written.
+ * Arguments: working copy, private temp dir, node's directory, host paths to show
+ * read-only, `--`, host paths to hide (real paths), `--`, the command's argv. Any
+ * failure exits before the READY line is written.
  */
 const SETUP = String.raw`
 set -eu
-cwd=$1 tmp=$2; shift 2
+cwd=$1 tmp=$2 node=$3; shift 3
 commandPath=$PATH
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 root=$(mktemp -d "$tmp/.root-XXXXXX")
@@ -68,9 +78,26 @@ mkdir -p "$root/tmp" "$root/proc" "$root/dev"
 mount -t tmpfs -o mode=1777,size=64m dsm-tmp "$root/tmp"
 for p in ${SYSTEM_PATHS.join(' ')}; do show "$p" system; done
 while [ "$1" != -- ]; do show "$1" given; shift; done; shift
+hidden=
+while [ "$1" != -- ]; do
+  if [ -d "$root$1" ] && [ ! -L "$root$1" ]; then
+    mount -t tmpfs -o mode=0755,size=64k dsm-hidden "$root$1"
+    hidden="$hidden$1
+"
+  elif [ -e "$root$1" ] && [ ! -L "$root$1" ]; then
+    mount --bind /dev/null "$root$1"
+    mount -o remount,bind,ro "$root$1"
+  fi
+  shift
+done; shift
+show "$node" given # even inside a hidden directory
 mkdir -p "$root$cwd" "$root$tmp"
 mount --bind "$cwd" "$root$cwd"
 mount --bind "$tmp" "$root$tmp"
+IFS='
+'
+for h in $hidden; do mount -o remount,ro "$root$h"; done
+unset IFS
 mount -t proc proc "$root/proc"
 for d in null zero full random urandom; do : > "$root/dev/$d"; mount --bind "/dev/$d" "$root/dev/$d"; done
 ln -s /proc/self/fd "$root/dev/fd"
@@ -94,7 +121,14 @@ exec "$@"
  */
 export function isolatedArgv(
   isolation: SandboxIsolation,
-  paths: { cwd: string; tmp: string },
+  paths: {
+    cwd: string;
+    tmp: string;
+    /** The backend's node, shown even inside a hidden directory. */
+    node: string;
+    /** Real host paths to hide (see hiddenPaths.ts). */
+    hidden: string[];
+  },
   command: string[],
   asRoot: boolean,
 ): string[] {
@@ -113,7 +147,10 @@ export function isolatedArgv(
     'dsm-sandbox',
     paths.cwd,
     paths.tmp,
+    paths.node,
     ...isolation.readOnlyPaths,
+    '--',
+    ...paths.hidden,
     '--',
     ...(asRoot
       ? []

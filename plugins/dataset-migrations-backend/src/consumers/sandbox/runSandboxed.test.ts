@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import {
   chmod,
+  mkdir,
   mkdtemp,
   readFile,
   rm,
@@ -297,6 +298,55 @@ describe('runSandboxed', () => {
       expect(result.outputTail).toContain('password: hunter2');
       expect(result.outputTail).toMatch(/Read-only file system/);
       expect(await readFile(secret, 'utf8')).toBe('password: hunter2\n');
+    });
+
+    it('cannot read what config hides, though it lies under a path it is given', async () => {
+      const dir = dirname(secret);
+      await mkdir(join(dir, 'secrets'));
+      await writeFile(join(dir, 'secrets', 'token'), 'tok-123\n', {
+        mode: 0o644,
+      });
+      await writeFile(join(dir, 'public.txt'), 'shared\n', { mode: 0o644 });
+      const result = await run(
+        `cat ${dir}/public.txt; cat ${dir}/secrets/token; cat ${secret}; echo end`,
+        {
+          isolation: {
+            ...DEFAULT_ISOLATION,
+            readOnlyPaths: [dir],
+            hiddenPaths: [join(dir, 'secrets'), secret],
+          },
+        },
+      );
+
+      expect(result.outputTail).toContain('shared');
+      expect(result.outputTail).toMatch(/secrets\/token: No such file/);
+      expect(result.outputTail).not.toContain('tok-123');
+      expect(result.outputTail).not.toContain('hunter2');
+      expect(result.outputTail).toMatch(/end\n$/);
+    });
+
+    it("cannot read the backend's install and app-config even where they are shown", async () => {
+      // As if the backend were installed under /opt: its whole repository is shown.
+      const repository = join(__dirname, '../../../../..');
+      const config = join(repository, 'app-config.yaml');
+      expect(readFileSync(config, 'utf8')).toContain('datasetMigrations');
+      const result = await run(
+        `cat ${config}; head -1 ${join(
+          __dirname,
+          'runSandboxed.ts',
+        )}; ls -A ${repository} | wc -l; ls -A /etc/ssl/private; node -e "console.log('node runs')"`,
+        {
+          memoryMb: 4096,
+          isolation: { ...DEFAULT_ISOLATION, readOnlyPaths: [repository] },
+        },
+      );
+
+      expect(result.outputTail).not.toContain('datasetMigrations');
+      expect(result.outputTail).not.toContain('import');
+      expect(result.outputTail).toMatch(/app-config\.yaml: No such file/);
+      // Secret stores under /etc are empty, not merely unreadable.
+      expect(result.outputTail).not.toMatch(/Permission denied/);
+      expect(result.outputTail).toContain('node runs');
     });
 
     it('sees only its own processes', async () => {

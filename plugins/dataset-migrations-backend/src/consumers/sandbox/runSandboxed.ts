@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { CommandEvidence } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { hiddenPaths } from './hiddenPaths';
 import {
   DEFAULT_ISOLATION,
   isolatedArgv,
@@ -117,15 +118,14 @@ export async function runSandboxed(
     ];
     const argv = isolation.namespaces
       ? isolatedArgv(
+          isolation,
           {
-            ...isolation,
+            cwd,
+            tmp: privateTmp,
             // The same node as the backend's, named first in PATH below.
-            readOnlyPaths: [
-              dirname(process.execPath),
-              ...isolation.readOnlyPaths,
-            ],
+            node: dirname(process.execPath),
+            hidden: await hiddenPaths(isolation.hiddenPaths),
           },
-          { cwd, tmp: privateTmp },
           command,
           asRoot,
         )

@@ -8,6 +8,7 @@ import { runSandboxed } from '../sandbox/runSandboxed';
 import { renamedTarget } from '../sql/analyzeSql';
 import { maskJinja } from '../sql/dbtJinja';
 import { mentionsDataset } from '../sql/rewriteSql';
+import { datasetsReadBeside } from '../verification/datasetsReadBeside';
 import {
   SHADOW_CHECK_FAILED,
   shadowCheckFile,
@@ -103,6 +104,7 @@ export async function verify(
     });
   } else {
     const engine = engines.get(plan.engine);
+    const alsoReads = await datasetsReadBeside(deps, context, entityRef);
     // Files a person handed to the agent read what the new version no longer has:
     // their results are not expected to match the original's.
     const handedOver = new Set(
@@ -146,6 +148,7 @@ export async function verify(
               }
             : {}),
           timeoutMs: limits.shadowTimeoutMs,
+          alsoReads,
         })),
       );
     }

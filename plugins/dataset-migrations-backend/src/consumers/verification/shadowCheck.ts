@@ -32,6 +32,11 @@ export interface ShadowCheckRequest {
   renamed?: { target: DatasetTarget; dataset: DatasetLocation };
   timeoutMs: number;
   sampleRows?: number;
+  /**
+   * Other relations the consumer's SQL may read beside the dataset's versions:
+   * the datasets its entity declares it depends on (see `datasetsReadBeside`).
+   */
+  alsoReads?: string[];
 }
 
 /**
@@ -92,7 +97,7 @@ export async function shadowCheckFile(
         after: afterSql,
         sampleRows: request.sampleRows ?? 5,
         timeoutMs: request.timeoutMs,
-        reads: [beforeRelation, afterRelation],
+        reads: [beforeRelation, afterRelation, ...(request.alsoReads ?? [])],
         // A field the rewrite reads as it is, widened, compares as the wider type.
         allowWidening: true,
       });
@@ -115,7 +120,7 @@ export async function shadowCheckFile(
     } catch (error) {
       const message = (error as Error).message;
       // A relation the warehouse lacks (e.g. a table of the consumer's own), or one
-      // other than the dataset's versions (not granted), cannot be checked here.
+      // not granted for the check, cannot be checked here.
       // Anything else refused (a server file read) fails the check.
       checks.push(
         /relation ".*" does not exist/.test(message)
@@ -126,7 +131,7 @@ export async function shadowCheckFile(
           ? {
               ...check,
               outcome: 'skipped',
-              detail: `${message}: shadow checks may read only the dataset's versions`,
+              detail: `${message}: shadow checks may read only the dataset's versions and the datasets the consumer declares in dependsOn`,
             }
           : {
               ...check,

@@ -121,10 +121,9 @@ export const postgresEngineFactory: DatasetEngineFactory = {
       createPool(name, settings, logger),
       settings.bookkeepingSchema,
     );
-    return new PostgresDatasetEngine(
-      db,
-      settings.backfill,
-      new ShadowReader(db, settings, name, logger),
-    );
+    const shadowReader = new ShadowReader(db, settings, name, logger);
+    // Grants a process killed mid-check left behind.
+    void shadowReader.sweep();
+    return new PostgresDatasetEngine(db, settings.backfill, shadowReader);
   },
 };

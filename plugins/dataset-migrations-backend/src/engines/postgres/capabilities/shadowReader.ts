@@ -1,7 +1,14 @@
 /**
  * The role shadow checks run consumer SQL as: it logs in by itself (so nothing in
- * the SQL can `SET ROLE` back to the engine's), may read the dataset versions it
- * is granted, one by one, and nothing a superuser could (server files, programs).
+ * the SQL can `SET ROLE` back to the engine's), may read what a check running now
+ * compares, and nothing a superuser could (server files, programs).
+ *
+ * Grants last only while a check needs them. A check holds a shared advisory lock
+ * per relation and schema it reads (session-level, on an engine connection kept for
+ * the check) before granting; a grant is revoked only under the same key's exclusive
+ * lock, taken without waiting, so never while another check (any replica) reads it.
+ * Every check ends by revoking whatever the role holds that no check holds, which
+ * also clears grants left by a process killed mid-check; the engine does so at start.
  */
 import { createHmac } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
@@ -21,6 +28,7 @@ const UNSAFE_MEMBERSHIPS = [
 export class ShadowReader {
   private pool?: Pool;
   private checked?: Promise<void>;
+  private sweeping?: Promise<void>;
 
   constructor(
     private readonly engine: Connections,
@@ -29,27 +37,142 @@ export class ShadowReader {
     private readonly logger: LoggerService,
   ) {}
 
-  /** A client logged in as the role, once it may read `relations`. */
+  /** A client logged in as the role, which may read `relations` until `work` ends. */
   async withClient<T>(
     relations: string[],
     work: (client: PoolClient) => Promise<T>,
   ): Promise<T> {
-    await this.grant(relations);
-    const client = await this.connect().connect();
-    try {
-      this.checked ??= this.refuseUnsafe(client).catch(error => {
-        this.checked = undefined;
-        throw error;
-      });
-      await this.checked;
-      return await work(client);
-    } finally {
-      client.release();
-    }
+    return this.engine.withClient(async holder => {
+      const held = await this.hold(holder, relations);
+      try {
+        await this.grant(holder, held);
+        const client = await this.connect().connect();
+        try {
+          this.checked ??= this.refuseUnsafe(client).catch(error => {
+            this.checked = undefined;
+            throw error;
+          });
+          await this.checked;
+          return await work(client);
+        } finally {
+          client.release();
+        }
+      } finally {
+        await this.letGo(holder, held);
+      }
+    });
+  }
+
+  /** Revokes every right of the role that no running check holds (at start, say). */
+  sweep(): Promise<void> {
+    this.sweeping = this.engine
+      .withClient(client => this.revokeUnheld(client))
+      .catch(error =>
+        this.logger.warn(
+          `Engine ${
+            this.name
+          }: could not sweep the shadow-check role's rights: ${
+            (error as Error).message
+          }`,
+        ),
+      );
+    return this.sweeping;
   }
 
   async close(): Promise<void> {
+    await this.sweeping;
     await this.pool?.end();
+  }
+
+  /**
+   * Shared locks on `relations` and their schemas, taken before they are granted:
+   * a sweep does not revoke them until `letGo`. Missing relations are left out (the
+   * query that reads one reports it).
+   */
+  private async hold(holder: PoolClient, relations: string[]): Promise<Held[]> {
+    const { rows } = await holder.query<Held>(
+      `SELECT DISTINCT kind, name, oid FROM (
+         SELECT 'relation' AS kind, c.oid::regclass::text AS name, c.oid::int AS oid
+           FROM unnest($1::text[]) r JOIN pg_class c ON c.oid = to_regclass(r)
+         UNION ALL
+         SELECT 'schema', quote_ident(n.nspname), n.oid::int
+           FROM unnest($1::text[]) r JOIN pg_class c ON c.oid = to_regclass(r)
+           JOIN pg_namespace n ON n.oid = c.relnamespace) o
+        ORDER BY kind DESC, oid`,
+      [relations],
+    );
+    const held: Held[] = [];
+    try {
+      for (const object of rows) {
+        await holder.query(`SELECT pg_advisory_lock_shared($1, $2)`, [
+          LOCK_CLASS[object.kind],
+          object.oid,
+        ]);
+        held.push(object);
+      }
+    } catch (error) {
+      await this.letGo(holder, held);
+      throw error;
+    }
+    return held;
+  }
+
+  /** Releases the check's locks, then revokes what no other check holds. */
+  private async letGo(holder: PoolClient, held: Held[]): Promise<void> {
+    for (const object of held) {
+      await holder
+        .query(`SELECT pg_advisory_unlock_shared($1, $2)`, [
+          LOCK_CLASS[object.kind],
+          object.oid,
+        ])
+        // A connection lost took its locks with it.
+        .catch(() => {});
+    }
+    await this.revokeUnheld(holder);
+  }
+
+  /**
+   * Revokes each right of the role whose object no check holds, on `client`.
+   * Failing leaves them to the next sweep; it does not fail the check that ran.
+   */
+  private async revokeUnheld(client: PoolClient): Promise<void> {
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<Held>(
+        `WITH role AS (SELECT oid FROM pg_roles WHERE rolname = $1)
+         SELECT DISTINCT 'relation' AS kind, c.oid::regclass::text AS name, c.oid::int AS oid
+           FROM pg_class c, aclexplode(c.relacl) a, role
+          WHERE a.grantee = role.oid
+         UNION
+         SELECT DISTINCT 'schema', quote_ident(n.nspname), n.oid::int
+           FROM pg_namespace n, aclexplode(n.nspacl) a, role
+          WHERE a.grantee = role.oid`,
+        [this.role],
+      );
+      for (const object of rows) {
+        const { rows: locked } = await client.query<{ free: boolean }>(
+          `SELECT pg_try_advisory_xact_lock($1, $2) AS free`,
+          [LOCK_CLASS[object.kind], object.oid],
+        );
+        if (!locked[0].free) continue;
+        await changeRights(
+          client,
+          `REVOKE ALL ON ${object.kind === 'schema' ? 'SCHEMA' : 'TABLE'} ${
+            object.name
+          } FROM ${q(this.role)}`,
+        );
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      this.logger.warn(
+        `Engine ${this.name}: the shadow-check role ${
+          this.role
+        } keeps rights no check holds until the next sweep: ${
+          (error as Error).message
+        }`,
+      );
+    }
   }
 
   private get role(): string {
@@ -91,21 +214,22 @@ export class ShadowReader {
   }
 
   /**
-   * Makes the role if it is missing, and lets it read these relations. Checks run
+   * Makes the role if it is missing, and lets it read the held objects. Checks run
    * at once (consumers of one dataset, replicas) make and grant the same things:
    * each step tolerates another session doing it at the same moment.
    */
-  private async grant(relations: string[]): Promise<void> {
+  private async grant(holder: PoolClient, held: Held[]): Promise<void> {
     const role = q(this.role);
-    await this.engine.transaction(async client => {
-      const { rowCount } = await client.query(
+    await holder.query('BEGIN');
+    try {
+      const { rowCount } = await holder.query(
         `SELECT 1 FROM pg_roles WHERE rolname = $1`,
         [this.role],
       );
       if (!rowCount) {
         // Another check may make it at the same moment; then this one goes on.
-        await client.query('SAVEPOINT create_role');
-        await client
+        await holder.query('SAVEPOINT create_role');
+        await holder
           .query(
             `CREATE ROLE ${role} LOGIN NOINHERIT PASSWORD ${literal(
               this.password(),
@@ -113,38 +237,29 @@ export class ShadowReader {
           )
           .catch(async error => {
             if ((error as { code?: string }).code !== '42710') throw error;
-            await client.query('ROLLBACK TO SAVEPOINT create_role');
+            await holder.query('ROLLBACK TO SAVEPOINT create_role');
           });
       }
-      for (const relation of relations) {
-        const { rows } = await client.query<{
-          relation: string;
-          schema: string;
-          usage: boolean;
-          select: boolean;
-        }>(
-          `SELECT c.oid::regclass::text AS relation, n.nspname AS schema,
-                  has_schema_privilege($2, n.oid, 'USAGE') AS usage,
-                  has_table_privilege($2, c.oid, 'SELECT') AS select
-             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.oid = to_regclass($1)`,
-          [relation, this.role],
+      const { rows: missing } = await holder.query<{ i: number }>(
+        `SELECT i FROM unnest($2::text[], $3::oid[]) WITH ORDINALITY AS o(kind, oid, i)
+          WHERE NOT CASE kind WHEN 'schema' THEN has_schema_privilege($1, oid, 'USAGE')
+                              ELSE has_table_privilege($1, oid, 'SELECT') END`,
+        [this.role, held.map(o => o.kind), held.map(o => o.oid >>> 0)],
+      );
+      // Granted already (another check holds it): granting again would only race.
+      for (const object of missing.map(({ i }) => held[i - 1])) {
+        await changeRights(
+          holder,
+          object.kind === 'schema'
+            ? `GRANT USAGE ON SCHEMA ${object.name} TO ${role}`
+            : `GRANT SELECT ON ${object.name} TO ${role}`,
         );
-        // A version that does not exist is reported by the query that reads it.
-        if (rows.length === 0) continue;
-        const [found] = rows;
-        if (!found.usage)
-          await grantRetried(
-            client,
-            `GRANT USAGE ON SCHEMA ${q(found.schema)} TO ${role}`,
-          );
-        if (!found.select)
-          await grantRetried(
-            client,
-            `GRANT SELECT ON ${found.relation} TO ${role}`,
-          );
       }
-    });
+      await holder.query('COMMIT');
+    } catch (error) {
+      await holder.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
   }
 
   private async refuseUnsafe(client: PoolClient): Promise<void> {
@@ -179,19 +294,39 @@ function loginAs(
   return { ...connection, connectionString: url.toString() };
 }
 
+/** What a check reads, by the advisory-lock key of its kind. */
+interface Held {
+  kind: 'relation' | 'schema';
+  /** As SQL: the relation's or schema's quoted name. */
+  name: string;
+  /** Its oid as PostgreSQL's int4 (the lock key's second half). */
+  oid: number;
+}
+
+/** First halves of the advisory-lock keys (two-int form): this role's grants, by kind. */
+const LOCK_CLASS = { relation: 0x64736d01, schema: 0x64736d02 } as const;
+
 /**
- * A GRANT that another session's change to the same object (a GRANT or ALTER
- * outside this engine's lock) made fail with "tuple concurrently updated": that
- * change has committed by then, so the GRANT is tried once more.
+ * A GRANT or REVOKE that another session's change to the same object (a check's
+ * grant, an operator's, an ALTER) made fail with "tuple concurrently updated":
+ * that change has committed by then, so it is tried again.
  */
-async function grantRetried(client: PoolClient, sql: string): Promise<void> {
-  await client.query('SAVEPOINT grant_once');
-  try {
-    await client.query(sql);
-  } catch (error) {
-    if (!/tuple concurrently updated/.test((error as Error).message))
-      throw error;
-    await client.query('ROLLBACK TO SAVEPOINT grant_once');
-    await client.query(sql);
+async function changeRights(client: PoolClient, sql: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await client.query('SAVEPOINT change_rights');
+    try {
+      await client.query(sql);
+      return;
+    } catch (error) {
+      if (
+        attempt === CHANGE_RIGHTS_ATTEMPTS ||
+        !/tuple concurrently updated/.test((error as Error).message)
+      )
+        throw error;
+      await client.query('ROLLBACK TO SAVEPOINT change_rights');
+    }
   }
 }
+
+/** Each meeting another session's change that committed meanwhile: a few suffice. */
+const CHANGE_RIGHTS_ATTEMPTS = 5;

@@ -1,0 +1,180 @@
+/**
+ * Rewrite previews off the event loop: a small, fixed pool of worker threads runs
+ * `rewriteConsumerFiles`, so parsing and rewriting a preview at its size bound never
+ * holds the backend's other requests (health included). Each worker loads this
+ * same module, which serves rewrites when it finds itself in one.
+ */
+import { availableParallelism } from 'node:os';
+import {
+  Worker,
+  isMainThread,
+  parentPort,
+  workerData,
+} from 'node:worker_threads';
+import { ServiceUnavailableError } from '@backstage/errors';
+import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { loadSqlParser } from '../sql/sqlParser';
+import { rewriteConsumerFiles } from './impact';
+import type { DatasetTarget } from './sql/analyzeSql';
+import type { ConsumerMapping } from './sql/fieldMapping';
+import type { RewrittenFile } from './sql/rewriteSql';
+
+interface RewriteRequest {
+  files: ChangedFile[];
+  target: DatasetTarget;
+  mapping: ConsumerMapping;
+}
+
+type RewriteAnswer =
+  | { files: RewrittenFile[] }
+  | { error: { name: string; message: string } };
+
+interface Task {
+  request: RewriteRequest;
+  resolve(files: RewrittenFile[]): void;
+  reject(error: Error): void;
+}
+
+/** What the worker is started for (its `workerData.role`). */
+const ROLE = 'dataset-migrations rewrite preview';
+
+/**
+ * From source (dev, tests) the worker needs the TypeScript transform the backend
+ * itself runs with; built, it loads the compiled module as it is.
+ */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+if (workerData.transform) require(workerData.transform);
+require(workerData.module);
+`;
+
+export class RewriteWorkers {
+  private readonly idle: Worker[] = [];
+  private readonly queue: Task[] = [];
+  private started = 0;
+
+  constructor(
+    private readonly options: {
+      /** Workers at most; each runs one rewrite at a time. */
+      size?: number;
+      /** A rewrite still running after this is stopped (its worker ends). */
+      timeoutMs?: number;
+    } = {},
+  ) {}
+
+  rewrite(
+    files: ChangedFile[],
+    target: DatasetTarget,
+    mapping: ConsumerMapping,
+  ): Promise<RewrittenFile[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request: { files, target, mapping }, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    const workers = this.idle.splice(0);
+    this.started -= workers.length;
+    await Promise.all(workers.map(w => w.terminate()));
+  }
+
+  private get size(): number {
+    return this.options.size ?? Math.min(2, availableParallelism());
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let worker = this.idle.pop();
+      if (!worker) {
+        if (this.started >= this.size) return;
+        worker = this.start();
+      }
+      this.runOn(worker, this.queue.shift()!);
+    }
+  }
+
+  private start(): Worker {
+    this.started++;
+    const module = __filename;
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        role: ROLE,
+        module,
+        transform: /\.[cm]?tsx?$/.test(module)
+          ? require.resolve('@backstage/cli-node/config/nodeTransform.cjs')
+          : undefined,
+      },
+      // Not the backend's own flags (its instrumentation, say): only the rewrite.
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: 512 },
+    });
+    // Idle workers do not keep the process alive.
+    worker.unref();
+    return worker;
+  }
+
+  private runOn(worker: Worker, task: Task): void {
+    const settle = () => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', onFailure);
+      worker.off('exit', onExit);
+    };
+    // A worker that failed or ran too long is ended and replaced on demand.
+    const drop = (error: Error) => {
+      settle();
+      this.started--;
+      void worker.terminate();
+      task.reject(error);
+      this.dispatch();
+    };
+    const onMessage = (answer: RewriteAnswer) => {
+      settle();
+      this.idle.push(worker);
+      if ('files' in answer) task.resolve(answer.files);
+      else
+        task.reject(
+          Object.assign(new Error(answer.error.message), {
+            name: answer.error.name,
+          }),
+        );
+      this.dispatch();
+    };
+    const onFailure = (error: Error) => drop(error);
+    const onExit = (code: number) =>
+      drop(new Error(`the rewrite worker exited with ${code}`));
+    const timeoutMs = this.options.timeoutMs ?? 60_000;
+    const timer = setTimeout(
+      () =>
+        drop(
+          new ServiceUnavailableError(
+            `the rewrite preview took longer than ${timeoutMs / 1000} s`,
+          ),
+        ),
+      timeoutMs,
+    );
+    worker.on('message', onMessage);
+    worker.on('error', onFailure);
+    worker.on('exit', onExit);
+    worker.postMessage(task.request);
+  }
+}
+
+/** In a worker of the pool: rewrites each request it is sent, one at a time. */
+async function serve(): Promise<void> {
+  await loadSqlParser();
+  parentPort!.on('message', ({ files, target, mapping }: RewriteRequest) => {
+    let answer: RewriteAnswer;
+    try {
+      answer = { files: rewriteConsumerFiles(files, target, mapping) };
+    } catch (error) {
+      const { name, message } = error as Error;
+      answer = { error: { name, message } };
+    }
+    parentPort!.postMessage(answer);
+  });
+}
+
+if (!isMainThread && workerData?.role === ROLE) void serve();

@@ -1,0 +1,165 @@
+import type { Knex } from 'knex';
+import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  createTestDatabases,
+  createTestEngine,
+} from '../../__testUtils__/testDatabases';
+import { loadSqlParser } from '../../sql/sqlParser';
+import { shadowCheckFile } from './shadowCheck';
+
+const ROLE = 'dataset_migrations_shadow';
+
+/** The shadow-check role's grants last only while a check runs. */
+describe('shadow-check grants', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let engine: DatasetEngine;
+
+  beforeAll(async () => {
+    await loadSqlParser();
+    knex = await init();
+    await knex.raw(`
+      CREATE SCHEMA music;
+      CREATE TABLE music.plays_v1 (id int PRIMARY KEY, track_id text, ms int);
+      INSERT INTO music.plays_v1 SELECT g, 't' || (g % 4), g * 10 FROM generate_series(1, 50) g;
+      CREATE TABLE music.plays_v2 (id int PRIMARY KEY, track_uri text, ms int);
+      INSERT INTO music.plays_v2 SELECT id, track_id, ms FROM music.plays_v1;
+      CREATE TABLE music.laps_v1 (id int PRIMARY KEY, secret text);
+      INSERT INTO music.laps_v1 VALUES (1, 'another dataset''s row');
+      CREATE TABLE music.tracks (track text PRIMARY KEY, title text);
+      INSERT INTO music.tracks SELECT 't' || g, 'title ' || g FROM generate_series(0, 3) g;
+    `);
+    engine = await createTestEngine(knex);
+  });
+
+  afterAll(async () => {
+    await engine.close?.();
+  });
+
+  const check = (
+    original: string,
+    rewritten: string,
+    options: { alsoReads?: string[]; dataset?: string } = {},
+  ) =>
+    shadowCheckFile({
+      engine,
+      dataset: { table: `music.${options.dataset ?? 'plays'}` },
+      target: {
+        schema: 'music',
+        table: options.dataset ?? 'plays',
+        fields: ['id', 'track_id', 'ms'],
+      },
+      fromVersion: 1,
+      targetVersion: 2,
+      original: { path: 'q.sql', content: original },
+      rewritten: { path: 'q.sql', content: rewritten },
+      timeoutMs: 5000,
+      alsoReads: options.alsoReads,
+    });
+
+  /** Every right the role holds in this database, as `object: privilege`. */
+  const rightsOfRole = async (): Promise<string[]> =>
+    (
+      await knex.raw(
+        `SELECT c.oid::regclass::text || ': ' || a.privilege_type AS r
+           FROM pg_class c, aclexplode(c.relacl) a
+          WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = ?)
+         UNION ALL
+         SELECT n.nspname || ': ' || a.privilege_type
+           FROM pg_namespace n, aclexplode(n.nspacl) a
+          WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = ?)
+          ORDER BY 1`,
+        [ROLE, ROLE],
+      )
+    ).rows.map((r: { r: string }) => r.r);
+
+  const mayRead = async (relation: string): Promise<boolean> =>
+    (
+      await knex.raw(`SELECT has_table_privilege(?, ?, 'SELECT') AS may`, [
+        ROLE,
+        relation,
+      ])
+    ).rows[0].may;
+
+  it('leaves the role no right on what a check compared once it ends', async () => {
+    const [result] = await check(
+      'select track_id, sum(ms) from plays group by track_id',
+      'select track_uri AS track_id, sum(ms) from plays group by track_uri',
+    );
+    expect(result.outcome).toBe('match');
+    expect(await mayRead('music.plays_v1')).toBe(false);
+    expect(await mayRead('music.plays_v2')).toBe(false);
+    expect(await rightsOfRole()).toEqual([]);
+  });
+
+  it("refuses consumer SQL another dataset's version, though an earlier check compared it", async () => {
+    // A check of the other dataset ran before: its versions were granted then.
+    const [earlier] = await check(
+      'select id from laps',
+      'select id from laps',
+      {
+        dataset: 'laps',
+      },
+    );
+    expect(earlier.outcome).not.toBe('match'); // laps_v2 does not exist
+    const [result] = await check(
+      'select p.track_id, l.secret from plays p join music.laps_v1 l using (id)',
+      'select p.track_uri AS track_id, l.secret from plays p join music.laps_v1 l using (id)',
+    );
+    expect(result.outcome).toBe('skipped');
+    expect(result.detail).toMatch(
+      /permission denied for table laps_v1: shadow checks may read only the dataset's versions and the datasets the consumer declares in dependsOn/,
+    );
+    expect(result.differingRows).toBeUndefined();
+    expect(await rightsOfRole()).toEqual([]);
+  });
+
+  it('reads a dataset the consumer declares beside the versions, for that check only', async () => {
+    const [result] = await check(
+      'select t.title, count(*) from plays p join music.tracks t on t.track = p.track_id group by 1',
+      'select t.title, count(*) from plays p join music.tracks t on t.track = p.track_uri group by 1',
+      { alsoReads: ['music.tracks'] },
+    );
+    expect(result).toMatchObject({ outcome: 'match', before: { rows: 4 } });
+    expect(await mayRead('music.tracks')).toBe(false);
+  });
+
+  it('keeps rights a running check holds when another check on the same versions ends first', async () => {
+    const slow = check(
+      'select p.track_id from plays p, pg_sleep(1.5) s',
+      'select p.track_uri AS track_id from plays p, pg_sleep(1.5) s',
+    );
+    // Several quick checks start and end while the slow one reads.
+    await new Promise(resolve => setTimeout(resolve, 300));
+    const quick = await Promise.all(
+      [1, 2, 3].map(() =>
+        check(
+          'select track_id from plays',
+          'select track_uri AS track_id from plays',
+        ),
+      ),
+    );
+    expect(quick.map(([c]) => c.outcome)).toEqual(['match', 'match', 'match']);
+    expect(await mayRead('music.plays_v1')).toBe(true);
+    const [slowResult] = await slow;
+    expect(slowResult.outcome).toBe('match');
+    expect(await rightsOfRole()).toEqual([]);
+  });
+
+  it('revokes grants a killed process left, at the next start and after the next check', async () => {
+    // As a backend killed mid-check leaves them.
+    await knex.raw(
+      `GRANT USAGE ON SCHEMA music TO ${ROLE}; GRANT SELECT ON music.laps_v1 TO ${ROLE}`,
+    );
+    const restarted = await createTestEngine(knex);
+    await restarted.close?.();
+    expect(await rightsOfRole()).toEqual([]);
+
+    await knex.raw(`GRANT SELECT ON music.laps_v1 TO ${ROLE}`);
+    await check(
+      'select track_id from plays',
+      'select track_uri AS track_id from plays',
+    );
+    expect(await mayRead('music.laps_v1')).toBe(false);
+  });
+});
