@@ -10,8 +10,8 @@ import {
   ANNOTATION_AUTOMERGE,
   campaignDocumentSchema,
   type ConsumerVerification,
-  type MigrationConsumer,
   type MigrationPlan,
+  type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { succeededMigration } from '../__testUtils__/fixtures';
@@ -24,10 +24,11 @@ import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import { LocalGitRepositoryReader } from './repositories/LocalGitRepositoryReader';
 import { LocalRepositoryRoots } from './repositories/LocalRepositoryRoots';
 import { LocalGitScmProvider } from './scm/LocalGitScmProvider';
-import type { ConsumerMapping } from './sql/fieldMapping';
 import { followPullRequest } from './steps/followPullRequest';
 import { openPullRequest } from './steps/openPullRequest';
 import type { MigrationContext, StepDependencies } from './steps/stepContext';
+import { datasetTarget } from './sql/analyzeSql';
+import { consumerMapping } from './sql/fieldMapping';
 import { DEFAULT_ISOLATION } from './sandbox/namespaces';
 
 const EVENTS = 'resource:default/events';
@@ -128,11 +129,15 @@ describe('campaign pull requests', () => {
       .where({ id: migrationId })
       .update({ campaign_id: campaignId, campaign_wave: 0 });
     const migration = (await store.getMigrationWithPlan(migrationId))!;
+    // What the steps read consumers' SQL against: events(user_id) renamed.
+    const fields = [
+      { name: 'user_id', type: 'text', nullable: false, primaryKey: true },
+    ];
     const context: MigrationContext = {
       migration,
       plan: { engine: 'warehouse', table: 'public.events' } as MigrationPlan,
-      target: undefined as never,
-      mapping: { byField: new Map() } as unknown as ConsumerMapping,
+      target: datasetTarget('public.events', fields),
+      mapping: consumerMapping(fields, document.changes),
     };
     return { campaignId, migrationId, context };
   }

@@ -80,21 +80,27 @@ describe('movedOffPrevious', () => {
     ).toBe(false);
   });
 
-  it('does not hold while another file on the branch still reads a renamed or dropped field', () => {
-    const edited = `-- note\n${PATCHED}`;
-    for (const read of [
-      'select track_id from listening_events;\n',
-      'select legacy_flag from listening_events;\n',
-    ]) {
-      expect(
-        movedOffPrevious(
-          onDefault(edited, ['sql/late.sql', read]),
-          patch,
-          target,
-          mapping,
-        ),
-      ).toBe(false);
+  it('does not hold while another file on the branch still reads a renamed or dropped field, or reads the dataset in a way nobody can follow', () => {
+    // With the patched file as proposed, and with it edited since.
+    for (const patched of [PATCHED, `-- note\n${PATCHED}`]) {
+      for (const read of [
+        'select track_id from listening_events;\n',
+        'select legacy_flag from listening_events;\n',
+        'select track_id, n from listening_events natural join plays;\n',
+        'select e from listening_events e;\n',
+        'select user_id from listening_events where user_id in (select user_id from plays where track_id = 1);\n',
+      ]) {
+        expect(
+          movedOffPrevious(
+            onDefault(patched, ['sql/late.sql', read]),
+            patch,
+            target,
+            mapping,
+          ),
+        ).toBe(false);
+      }
     }
+    const edited = `-- note\n${PATCHED}`;
     // A file reading only what the new version keeps is no obstacle.
     expect(
       movedOffPrevious(
