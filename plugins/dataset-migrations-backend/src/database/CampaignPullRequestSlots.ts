@@ -120,8 +120,10 @@ export class CampaignPullRequestSlots {
                    FROM (SELECT c.*, c.pull_request_reserved_at > now() - interval '${RESERVATION_TTL}' AS reserved
                            FROM ${CONSUMERS_TABLE} c
                            JOIN migrations m ON m.id = c.migration_id
-                          WHERE m.campaign_id = ?) c) c`,
-        [owner ?? null, campaignId],
+                          WHERE m.campaign_id = ?
+                            -- Its own reservation, left by a worker that died, holds no slot against it.
+                            AND NOT (c.migration_id = ? AND c.entity_ref = ?)) c) c`,
+        [owner ?? null, campaignId, consumer.migrationId, consumer.entityRef],
       );
       const counts = rows[0];
       const later = new Date(
