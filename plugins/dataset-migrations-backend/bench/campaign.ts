@@ -405,6 +405,18 @@ async function main() {
     const ratio = campaignMs / directMs;
     const states = (rows: { state: string; n: number }[]) =>
       rows.map(r => `${r.state} ${r.n}`).join(', ') || '—';
+    // A failure is a finding, not noise: say what failed and why.
+    const { rows: failures } = await pluginDb.raw(
+      `SELECT 'consumer ' || c.entity_ref || ' of ' || m.entity_ref || ': ' ||
+              coalesce(c.failure_kind, '') || ' ' || coalesce(c.failure_message, '') AS what
+         FROM migration_consumers c JOIN migrations m ON m.id = c.migration_id
+        WHERE c.state = 'failed'
+       UNION ALL
+       SELECT 'migration of ' || entity_ref || ' (' || status || '): ' || coalesce(failure_reason, '')
+         FROM migrations WHERE status NOT IN ('queued', 'running', 'succeeded')`,
+    );
+    for (const { what } of failures as { what: string }[])
+      console.log(`failed: ${what.slice(0, 400)}`);
     console.log('');
     console.log('| measure | campaign | direct (baseline) |');
     console.log('|---|---|---|');
