@@ -94,6 +94,8 @@ export interface MigrationRequestStore {
     entityRef?: string;
     limit: number;
     visibility?: MigrationVisibility;
+    /** Only live runs not yet contracted: those a later migration may wait for. */
+    uncontracted?: boolean;
   }): Promise<Migration[]>;
   /** Datasets with runs that recorded no owner (requested before owners were kept). */
   datasetsWithoutOwner(): Promise<string[]>;
