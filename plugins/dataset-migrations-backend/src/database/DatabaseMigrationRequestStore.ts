@@ -239,6 +239,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
     limit: number;
     visibility?: MigrationVisibility;
     uncontracted?: boolean;
+    ids?: string[];
   }): Promise<Migration[]> {
     const visibility = filter.visibility ?? { type: 'all' };
     if (visibility.type === 'none') return [];
@@ -247,6 +248,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
       .orderBy('created_at', 'desc')
       .limit(filter.limit);
     if (filter.entityRef) query.where({ entity_ref: filter.entityRef });
+    if (filter.ids) query.whereIn('id', filter.ids);
     // isLiveMigration, in SQL.
     if (filter.uncontracted)
       query
