@@ -307,8 +307,11 @@ export interface MigrationConsumer {
 /** @public */
 export interface ConsumerLedger {
   migrationId: string;
+  /** Over every consumer of the run, also when `consumers` is a page. */
   counts: ConsumerStateCounts;
   consumers: MigrationConsumer[];
+  /** Asked for a page (`limit`) and more follow: the `offset` of the next. */
+  nextOffset?: number;
 }
 
 /**

@@ -387,6 +387,32 @@ export type ConsumerDecisionRequest = z.input<
 >;
 
 /**
+ * `GET /migrations/:id/consumers`: a run's consumer ledger; with `limit`, a page
+ * of it (in the ledger's order: depth, then entity ref), the counts still over
+ * every consumer.
+ *
+ * @public
+ */
+export const consumerLedgerQuerySchema = z
+  .object({
+    limit: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(500, 'must be at most 500')
+      .optional(),
+    offset: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must not be negative')
+      .default(0),
+  })
+  .strict();
+
+/** @public */
+export type ConsumerLedgerQuery = z.input<typeof consumerLedgerQuerySchema>;
+
+/**
  * `GET /consumers?entityRef=`: one consumer entity's rows in the consumer ledgers
  * of every run, newest run first, a page at a time.
  *

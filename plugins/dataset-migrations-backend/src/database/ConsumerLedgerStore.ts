@@ -59,7 +59,11 @@ export interface ConsumerLedgerStore {
     entries: Array<{ migration: Migration; consumer: MigrationConsumer }>;
     more: boolean;
   }>;
-  ledger(migrationId: string): Promise<ConsumerLedger>;
+  /** The whole ledger, or with `page.limit` a page of it; counts are always over all. */
+  ledger(
+    migrationId: string,
+    page?: { limit?: number; offset: number },
+  ): Promise<ConsumerLedger>;
   /**
    * Records a step's outcome, but only if the consumer is still in one of the
    * states the step started from: a duplicate job cannot move it backwards.

@@ -19,7 +19,11 @@ import {
   toConsumer,
   type ConsumerRow,
 } from './consumerRows';
-import { toMigration, type MigrationRow } from './migrationRows';
+import {
+  MIGRATION_COLUMNS,
+  toMigration,
+  type MigrationListRow,
+} from './migrationRows';
 import { whereVisible, type MigrationVisibility } from './migrationVisibility';
 
 /** The consumer ledger's rows in the plugin's database. */
@@ -93,9 +97,7 @@ export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
     const { limit, offset, visibility } = page;
     if (visibility.type === 'none') return { entries: [], more: false };
     // The runs are filtered and ordered in SQL; one row more tells whether a page follows.
-    const migrationRows: MigrationRow[] = await this.knex<MigrationRow>(
-      'migrations',
-    )
+    const migrationRows: MigrationListRow[] = await this.knex('migrations')
       .join(CONSUMERS_TABLE, `${CONSUMERS_TABLE}.migration_id`, 'migrations.id')
       .where(`${CONSUMERS_TABLE}.entity_ref`, entityRef)
       .where(q => {
@@ -108,7 +110,7 @@ export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
       ])
       .offset(offset)
       .limit(limit + 1)
-      .select('migrations.*');
+      .select(MIGRATION_COLUMNS.map(column => `migrations.${column}`));
     const shown = migrationRows.slice(0, limit);
     const consumerRows = (await this.knex<ConsumerRow>(CONSUMERS_TABLE)
       .where({ entity_ref: entityRef })
@@ -127,11 +129,40 @@ export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
     };
   }
 
-  async ledger(migrationId: string): Promise<ConsumerLedger> {
-    const consumers = await this.list(migrationId);
+  async ledger(
+    migrationId: string,
+    page?: { limit?: number; offset: number },
+  ): Promise<ConsumerLedger> {
+    if (page?.limit === undefined) {
+      const consumers = await this.list(migrationId);
+      const counts = emptyConsumerStateCounts();
+      for (const c of consumers) counts[c.state]++;
+      return { migrationId, counts, consumers };
+    }
+    const { limit, offset } = page;
+    const [rows, byState] = await Promise.all([
+      // One row more tells whether a page follows.
+      this.knex<ConsumerRow>(CONSUMERS_TABLE)
+        .where({ migration_id: migrationId })
+        .orderBy([{ column: 'depth' }, { column: 'entity_ref' }])
+        .offset(offset)
+        .limit(limit + 1)
+        .select(LEDGER_COLUMNS) as unknown as Promise<ConsumerRow[]>,
+      this.knex(CONSUMERS_TABLE)
+        .where({ migration_id: migrationId })
+        .groupBy('state')
+        .select('state', this.knex.raw('count(*)::int AS n')) as Promise<
+        Array<{ state: ConsumerState; n: number }>
+      >,
+    ]);
     const counts = emptyConsumerStateCounts();
-    for (const c of consumers) counts[c.state]++;
-    return { migrationId, counts, consumers };
+    for (const { state, n } of byState) counts[state] = n;
+    return {
+      migrationId,
+      counts,
+      consumers: rows.slice(0, limit).map(toConsumer),
+      ...(rows.length > limit ? { nextOffset: offset + limit } : {}),
+    };
   }
 
   /**

@@ -22,9 +22,11 @@ import type {
 import { asStoreTransaction } from './StoreTransaction';
 import { whereVisible, type MigrationVisibility } from './migrationVisibility';
 import {
+  MIGRATION_COLUMNS,
   toMigration,
   toMigrationWithPlan,
   toSummary,
+  type MigrationListRow,
   type MigrationRow,
 } from './migrationRows';
 
@@ -96,7 +98,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
           campaign_id: migration.campaign?.id ?? null,
           campaign_wave: migration.campaign?.wave ?? null,
         })
-        .returning('*');
+        .returning(MIGRATION_COLUMNS);
       await enqueue(asStoreTransaction(tx), row.id);
       return row;
     });
@@ -124,7 +126,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
           updated_at: tx.fn.now(),
           retried_at_attempt: tx.raw('attempts') as any,
         })
-        .returning('*');
+        .returning(MIGRATION_COLUMNS);
       if (!row) return undefined;
       await enqueue(asStoreTransaction(tx), row.id);
       return row;
@@ -165,7 +167,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
           finished_at: approved ? null : (tx.fn.now() as any),
           updated_at: tx.fn.now() as any,
         })
-        .returning('*');
+        .returning(MIGRATION_COLUMNS);
       if (!row) return undefined;
       if (approved) await enqueue(asStoreTransaction(tx), id);
       return toMigration(row);
@@ -179,7 +181,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
    */
   private async queueOrReportActive(
     entityRef: string,
-    write: (tx: Knex.Transaction) => Promise<MigrationRow | undefined>,
+    write: (tx: Knex.Transaction) => Promise<MigrationListRow | undefined>,
   ): Promise<QueueResult> {
     try {
       const row = await this.knex.transaction(write);
@@ -187,19 +189,19 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     }
-    const active = await this.knex<MigrationRow>('migrations')
+    const active: MigrationListRow | undefined = await this.knex('migrations')
       .where({ entity_ref: entityRef })
       .whereIn('status', ACTIVE_MIGRATION_STATUSES)
-      .first();
+      .first(MIGRATION_COLUMNS);
     return { queued: false, active: active && toMigration(active) };
   }
 
   async findByFingerprint(fingerprint: string): Promise<Migration | undefined> {
-    const row = await this.knex<MigrationRow>('migrations')
+    const row: MigrationListRow | undefined = await this.knex('migrations')
       .where({ fingerprint })
       .whereIn('status', REUSABLE_STATUSES)
       .orderBy('created_at', 'desc')
-      .first();
+      .first(MIGRATION_COLUMNS);
     return row && toMigration(row);
   }
 
@@ -236,16 +238,25 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
     entityRef?: string;
     limit: number;
     visibility?: MigrationVisibility;
+    uncontracted?: boolean;
+    ids?: string[];
   }): Promise<Migration[]> {
     const visibility = filter.visibility ?? { type: 'all' };
     if (visibility.type === 'none') return [];
-    const query = this.knex<MigrationRow>('migrations')
+    const query = this.knex('migrations')
+      .select(MIGRATION_COLUMNS)
       .orderBy('created_at', 'desc')
       .limit(filter.limit);
     if (filter.entityRef) query.where({ entity_ref: filter.entityRef });
+    if (filter.ids) query.whereIn('id', filter.ids);
+    // isLiveMigration, in SQL.
+    if (filter.uncontracted)
+      query
+        .where({ status: 'succeeded', dry_run: false })
+        .whereNull('contracted_at');
     if (visibility.type === 'conditional')
       query.where(q => whereVisible(q, visibility.filter));
-    return (await query).map(toMigration);
+    return ((await query) as MigrationListRow[]).map(toMigration);
   }
 
   async datasetsWithoutOwner(): Promise<string[]> {
@@ -267,8 +278,9 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
     visibility: MigrationVisibility = { type: 'all' },
   ): Promise<Map<string, MigrationSummary>> {
     if (entityRefs.length === 0 || visibility.type === 'none') return new Map();
-    const rows: MigrationRow[] = await this.knex.select('*').from(
+    const rows: MigrationListRow[] = await this.knex.select('*').from(
       this.knex('migrations')
+        .select(MIGRATION_COLUMNS)
         .distinctOn('entity_ref')
         .whereIn('entity_ref', entityRefs)
         .where(q => {
@@ -298,7 +310,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
         cancel_requested_at: this.knex.fn.now() as any,
         updated_at: this.knex.fn.now() as any,
       })
-      .returning('*');
+      .returning(MIGRATION_COLUMNS);
     if (row) return toMigration(row);
     const existing = await this.knex<MigrationRow>('migrations')
       .where({ id })

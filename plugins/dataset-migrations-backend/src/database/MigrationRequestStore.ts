@@ -94,6 +94,10 @@ export interface MigrationRequestStore {
     entityRef?: string;
     limit: number;
     visibility?: MigrationVisibility;
+    /** Only live runs not yet contracted: those a later migration may wait for. */
+    uncontracted?: boolean;
+    /** Only these runs (a permission decision's resources). */
+    ids?: string[];
   }): Promise<Migration[]>;
   /** Datasets with runs that recorded no owner (requested before owners were kept). */
   datasetsWithoutOwner(): Promise<string[]>;

@@ -43,7 +43,47 @@ export type MigrationRow = {
   approval: MigrationApproval | null;
 };
 
-export function toSummary(row: MigrationRow): MigrationSummary {
+/**
+ * The columns `toMigration` reads: every one but the plan, the verification and
+ * the dry run's sample, which only a run's own page shows. A plan is ~10 KB of
+ * JSON; lists of runs read many and would parse them only to drop them.
+ */
+export const MIGRATION_COLUMNS = [
+  'id',
+  'entity_ref',
+  'from_version',
+  'target_version',
+  'changes',
+  'dry_run',
+  'fingerprint',
+  'status',
+  'failure_reason',
+  'requested_by',
+  'attempts',
+  'cancel_requested_at',
+  'created_at',
+  'started_at',
+  'finished_at',
+  'updated_at',
+  'lease_owner',
+  'lease_expires_at',
+  'contracted_at',
+  'contract_override',
+  'retried_at_attempt',
+  'rollback_override',
+  'dataset_owner',
+  'campaign_id',
+  'campaign_wave',
+  'approval',
+] as const;
+
+/** A row as read with `MIGRATION_COLUMNS`. */
+export type MigrationListRow = Pick<
+  MigrationRow,
+  (typeof MIGRATION_COLUMNS)[number]
+>;
+
+export function toSummary(row: MigrationListRow): MigrationSummary {
   return {
     id: row.id,
     status: row.status,
@@ -55,7 +95,7 @@ export function toSummary(row: MigrationRow): MigrationSummary {
   };
 }
 
-export function toMigration(row: MigrationRow): Migration {
+export function toMigration(row: MigrationListRow): Migration {
   return {
     ...toSummary(row),
     entityRef: row.entity_ref,

@@ -314,7 +314,7 @@ export function createRouter(options: {
 
   router.get('/migrations/:id/consumers', async (req, res) => {
     const { credentials, id } = await readerOf(req);
-    res.json(await consumers.ledger(id, credentials));
+    res.json(await consumers.ledger(id, credentials, req.query));
   });
 
   // A consumer owner's view across runs: the runs are filtered as the run list is.

@@ -7,12 +7,12 @@ import {
   datasetMigrationEntityPermissions,
   datasetMigrationCampaignPermissions,
   datasetMigrationRunPermissions,
-  type Migration,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   datasetMigrationPermissionResourceRef,
   type MigrationPermissionFilter,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { MigrationRequestStore } from '../database/MigrationRequestStore';
 import { migrationPermissionRules } from './rules';
 
 /** A run id; anything else names no run (and Postgres's uuid type would refuse it). */
@@ -28,18 +28,23 @@ const RUN_ID =
  */
 export function registerPermissions(
   registry: PermissionsRegistryService,
-  runs: { getMigrationWithPlan(id: string): Promise<Migration | undefined> },
+  runs: Pick<MigrationRequestStore, 'listMigrations'>,
 ): ConditionTransformer<MigrationPermissionFilter> {
   registry.addResourceType({
     resourceRef: datasetMigrationPermissionResourceRef,
     permissions: datasetMigrationRunPermissions,
     rules: migrationPermissionRules,
-    getResources: ids =>
-      Promise.all(
-        ids.map(async id =>
-          RUN_ID.test(id) ? runs.getMigrationWithPlan(id) : undefined,
-        ),
-      ),
+    // One query for every id, without plans: the rules read the run's columns only.
+    getResources: async ids => {
+      const valid = ids.filter(id => RUN_ID.test(id));
+      const found = new Map(
+        (valid.length
+          ? await runs.listMigrations({ ids: valid, limit: valid.length })
+          : []
+        ).map(run => [run.id, run]),
+      );
+      return ids.map(id => found.get(id));
+    },
   });
   registry.addPermissions(datasetMigrationEntityPermissions);
   registry.addPermissions(datasetMigrationCampaignPermissions);

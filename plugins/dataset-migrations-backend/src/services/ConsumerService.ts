@@ -14,6 +14,7 @@ import {
   retryConsumersRequestSchema,
   rewritePreviewRequestSchema,
   consumerMigrationsQuerySchema,
+  consumerLedgerQuerySchema,
   type ConsumerContractOutlook,
   type ConsumerDecisionResponse,
   type ConsumerMigrationEntry,
@@ -73,14 +74,17 @@ export class ConsumerService {
 
   /**
    * The migration's consumers as the caller may see them: those whose catalog
-   * entity the caller cannot read come without patch, files or evidence.
+   * entity the caller cannot read come without patch, files or evidence. With a
+   * `query` of `limit` (and `offset`), a page of them.
    */
   async ledger(
     migrationId: string,
     credentials: BackstageCredentials,
+    query: unknown = {},
   ): Promise<ConsumerLedger> {
+    const page = parseInput(consumerLedgerQuerySchema, query, 'query');
     const migration = await this.requireMigration(migrationId);
-    const ledger = await this.deps.consumers.ledger(migrationId);
+    const ledger = await this.deps.consumers.ledger(migrationId, page);
     // One batch read with the caller's credentials: the catalog applies its own policy.
     const [dataset, ...readable] = await this.deps.catalog.getEntities(
       [migration.entityRef, ...ledger.consumers.map(c => c.entityRef)],

@@ -12,7 +12,6 @@ import {
   datasetMigrationRequestPermission,
   datasetMigrationStartPermission,
   isActiveMigrationStatus,
-  isLiveMigration,
   type Migration,
   type ApprovalDecision,
   type CompatibilityClass,
@@ -242,9 +241,11 @@ export class MigrationCommands {
   private async assertConsumersMoved(entityRef: string): Promise<void> {
     const ledger = this.deps.consumers;
     if (!ledger) return;
-    const open = (
-      await this.deps.store.listMigrations({ entityRef, limit: 500 })
-    ).filter(m => isLiveMigration(m) && !m.contractedAt);
+    const open = await this.deps.store.listMigrations({
+      entityRef,
+      limit: 500,
+      uncontracted: true,
+    });
     for (const previous of open) {
       const moving = await ledger.listMoving(previous.id);
       if (moving.length === 0) continue;
