@@ -120,6 +120,7 @@ const SCHEMA = [
   'migration_consumers.claimed_until timestamp with time zone',
   "migration_consumers.advance_requested boolean not null default false -- a later job's request for one more pass by the claim's holder",
   'migration_consumers.patch_base_commit character varying(64)',
+  'migration_consumers.pull_request_reserved_at timestamp with time zone',
   "migration_logs.id bigint not null default nextval('migration_logs_id_seq'::regclass)",
   'migration_logs.migration_id uuid not null',
   'migration_logs.attempt integer not null',
