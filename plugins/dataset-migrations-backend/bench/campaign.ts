@@ -408,7 +408,10 @@ async function main() {
     // A failure is a finding, not noise: say what failed and why.
     const { rows: failures } = await pluginDb.raw(
       `SELECT 'consumer ' || c.entity_ref || ' of ' || m.entity_ref || ': ' ||
-              coalesce(c.failure_kind, '') || ' ' || coalesce(c.failure_message, '') AS what
+              coalesce(c.failure_kind, '') || ' ' || coalesce(c.failure_message, '') ||
+              coalesce(' — ' || (SELECT string_agg(sc->>'outcome' || ': ' || coalesce(sc->>'detail', ''), '; ')
+                                   FROM jsonb_array_elements(c.verification->'shadowChecks') sc
+                                  WHERE sc->>'outcome' <> 'match'), '') AS what
          FROM migration_consumers c JOIN migrations m ON m.id = c.migration_id
         WHERE c.state = 'failed'
        UNION ALL
