@@ -191,6 +191,43 @@ describe('shadowCheckFile', () => {
     expect((await checking).map(c => c.outcome)).toEqual(['match']);
   });
 
+  it('creates its role while another session creates the same role', async () => {
+    // Two first checks at once (two replicas, or the campaign's and a direct run's):
+    // the one that waited on the other's uncommitted role meets a unique violation.
+    const role = 'dsm_shadow_race';
+    const racing = await createTestEngine(knex, {
+      config: { shadowCheck: { user: role, password: 'race-pw' } },
+    });
+    const other = await knex.client.acquireConnection();
+    try {
+      await other.query('BEGIN');
+      await other.query(
+        `CREATE ROLE ${role} LOGIN NOINHERIT PASSWORD 'race-pw'`,
+      );
+      const checking = shadowCheckFile({
+        engine: racing,
+        dataset: { table: 'public.plays' },
+        target,
+        fromVersion: 1,
+        targetVersion: 2,
+        original: { path: 'q.sql', content: 'select track_id from plays' },
+        rewritten: {
+          path: 'q.sql',
+          content: 'select track_uri AS track_id from plays',
+        },
+        timeoutMs: 5000,
+      });
+      await new Promise(resolve => setTimeout(resolve, 500));
+      await other.query('COMMIT');
+      expect((await checking).map(c => [c.outcome, c.detail])).toEqual([
+        ['match', undefined],
+      ]);
+    } finally {
+      await knex.client.releaseConnection(other);
+      await racing.close?.();
+    }
+  });
+
   it("skips a statement that reads a table other than the dataset's versions", async () => {
     await knex.raw(
       `CREATE TABLE public.secrets (id int, token text);

@@ -236,7 +236,7 @@ export class ShadowReader {
             )}`,
           )
           .catch(async error => {
-            if ((error as { code?: string }).code !== '42710') throw error;
+            if (!createdMeanwhile(error)) throw error;
             await holder.query('ROLLBACK TO SAVEPOINT create_role');
           });
       }
@@ -330,3 +330,16 @@ async function changeRights(client: PoolClient, sql: string): Promise<void> {
 
 /** Each meeting another session's change that committed meanwhile: a few suffice. */
 const CHANGE_RIGHTS_ATTEMPTS = 5;
+
+/**
+ * CREATE ROLE lost to another session creating the same role: "already exists"
+ * when that one committed first, or a unique violation on the roles' name index
+ * when it committed while this one waited on it.
+ */
+function createdMeanwhile(error: unknown): boolean {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  return (
+    code === '42710' ||
+    (code === '23505' && constraint === 'pg_authid_rolname_index')
+  );
+}
