@@ -20,6 +20,7 @@ import {
   type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { PermittedButton } from '../shared/PermittedButton';
+import { RefsInText } from '../shared/RefsInText';
 import { ConsumerDetails } from './ConsumerDetails';
 import {
   DecisionActions,
@@ -169,7 +170,8 @@ function ConsumerRow(props: {
         <TableCell style={{ whiteSpace: 'pre-wrap', minWidth: 200 }}>
           {consumer.supersededReason && (
             <div>
-              <strong>Superseded</strong>: {consumer.supersededReason}
+              <strong>Superseded</strong>:{' '}
+              <RefsInText text={consumer.supersededReason} />
             </div>
           )}
           {consumer.failure && (
