@@ -21,6 +21,7 @@ import {
   type Campaign,
   type CampaignDatasetProgress,
   type CampaignStuckItem,
+  type MigrationStatus,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { formatTime } from '../shared/format';
@@ -37,7 +38,13 @@ import {
   STUCK_KINDS,
   type OwnerProgress,
 } from './campaignText';
-import { CAMPAIGN_STATES, DATASET_STATES, WAVE_STATES } from '../shared/labels';
+import {
+  CAMPAIGN_STATES,
+  DATASET_STATES,
+  MIGRATION_STATUSES,
+  WAVE_STATES,
+} from '../shared/labels';
+import { RefsInText } from '../shared/RefsInText';
 import { Problems } from './Problems';
 import { ProgressCount } from './ProgressCount';
 import { RelativeTime } from './RelativeTime';
@@ -112,6 +119,15 @@ export function CampaignDetails() {
   );
 }
 
+/** Names and short figures stay on one line. */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
+/** "Awaiting approval" rather than `awaiting-approval`; a status this portal does not know, as sent. */
+function migrationStatusLabel(status?: string): string {
+  if (!status) return 'Open';
+  return MIGRATION_STATUSES[status as MigrationStatus]?.label ?? status;
+}
+
 export function CampaignView(props: {
   campaign: Campaign;
   readError?: Error;
@@ -141,12 +157,14 @@ export function CampaignView(props: {
       title: 'Dataset',
       field: 'entityRef',
       highlight: true,
+      cellStyle: NO_WRAP,
       render: row => <EntityRefLink entityRef={row.entityRef} />,
     },
     { title: 'Wave', field: 'wave', type: 'numeric', align: 'left' },
     {
       title: 'Owner',
       field: 'owner',
+      cellStyle: NO_WRAP,
       render: row => <OwnerLink owner={row.owner} />,
     },
     { title: 'Criticality', field: 'criticality' },
@@ -170,7 +188,7 @@ export function CampaignView(props: {
       render: row =>
         row.migrationId ? (
           <Link to={migrationHref(row.entityRef, row.migrationId)}>
-            {row.migrationStatus ?? 'open'}
+            {migrationStatusLabel(row.migrationStatus)}
           </Link>
         ) : (
           '—'
@@ -193,9 +211,14 @@ export function CampaignView(props: {
     {
       title: 'Dataset',
       field: 'entityRef',
+      cellStyle: NO_WRAP,
       render: row => <EntityRefLink entityRef={row.entityRef} />,
     },
-    { title: 'Detail', field: 'detail' },
+    {
+      title: 'Detail',
+      field: 'detail',
+      render: row => <RefsInText text={row.detail} />,
+    },
     {
       title: 'Since',
       field: 'since',
@@ -219,6 +242,7 @@ export function CampaignView(props: {
     {
       title: 'Owning team',
       field: 'owner',
+      cellStyle: NO_WRAP,
       render: row => <OwnerLink owner={row.owner} />,
     },
     { title: 'Datasets done', field: 'done', type: 'numeric', align: 'left' },
