@@ -173,7 +173,9 @@ export function CampaignView(props: {
       field: 'state',
       render: row => (
         <>
-          <StatusLabel {...DATASET_STATES[row.state]} />
+          <span style={NO_WRAP}>
+            <StatusLabel {...DATASET_STATES[row.state]} />
+          </span>
           {row.reason && (
             <Typography variant="caption" display="block">
               {row.reason}
