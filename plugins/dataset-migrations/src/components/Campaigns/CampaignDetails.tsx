@@ -119,7 +119,7 @@ export function CampaignDetails() {
   );
 }
 
-/** Names and short figures stay on one line. */
+/** A state's label stays on one line (columns take their own cellStyle: the table writes to it). */
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
 /** "Awaiting approval" rather than `awaiting-approval`; a status this portal does not know, as sent. */
@@ -157,14 +157,14 @@ export function CampaignView(props: {
       title: 'Dataset',
       field: 'entityRef',
       highlight: true,
-      cellStyle: NO_WRAP,
+      cellStyle: { whiteSpace: 'nowrap' },
       render: row => <EntityRefLink entityRef={row.entityRef} />,
     },
     { title: 'Wave', field: 'wave', type: 'numeric', align: 'left' },
     {
       title: 'Owner',
       field: 'owner',
-      cellStyle: NO_WRAP,
+      cellStyle: { whiteSpace: 'nowrap' },
       render: row => <OwnerLink owner={row.owner} />,
     },
     { title: 'Criticality', field: 'criticality' },
@@ -213,7 +213,7 @@ export function CampaignView(props: {
     {
       title: 'Dataset',
       field: 'entityRef',
-      cellStyle: NO_WRAP,
+      cellStyle: { whiteSpace: 'nowrap' },
       render: row => <EntityRefLink entityRef={row.entityRef} />,
     },
     {
@@ -244,7 +244,7 @@ export function CampaignView(props: {
     {
       title: 'Owning team',
       field: 'owner',
-      cellStyle: NO_WRAP,
+      cellStyle: { whiteSpace: 'nowrap' },
       render: row => <OwnerLink owner={row.owner} />,
     },
     { title: 'Datasets done', field: 'done', type: 'numeric', align: 'left' },
