@@ -425,6 +425,8 @@ describe('MigrateDialog', () => {
         'No plan was made:Request failed with 503 Service Unavailable',
       ),
     );
+    // The refusal sits below the form: it takes the focus, so the dialog shows it.
+    expect(screen.getByRole('alert')).toHaveFocus();
   });
 
   it('asks for a new review after the form changes', async () => {

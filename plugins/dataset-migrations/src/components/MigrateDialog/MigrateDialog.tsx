@@ -29,6 +29,7 @@ import { SpecEditor } from './SpecEditor';
 import { ChangeRowEditor } from './ChangeRowEditor';
 import { ImpactSummary } from './ImpactSummary';
 import { DryRunResult } from './DryRunResult';
+import { RefsInText } from '../shared/RefsInText';
 import { useImpactPreview } from './useImpactPreview';
 import { messageOf, splitProblems } from '../shared/format';
 import { emptyRow, type ChangeRow } from './changeRows';
@@ -107,6 +108,12 @@ export function MigrateDialog(props: MigrateDialogProps) {
   useEffect(() => {
     if (dryRunId) dryRunSection.current?.focus();
   }, [dryRunId]);
+  // So does a refusal: its alert sits below a long plan, out of sight of the button.
+  const refusal = useRef<HTMLDivElement>(null);
+  const [refusedAt, setRefusedAt] = useState(0);
+  useEffect(() => {
+    if (refusedAt) refusal.current?.focus();
+  }, [refusedAt]);
   const impact = useImpactPreview();
   const { reset: resetImpact } = impact;
   useEffect(() => {
@@ -162,6 +169,7 @@ export function MigrateDialog(props: MigrateDialogProps) {
       setProblems(
         (lines.length > 0 ? lines : [describeFailure(error)]).map(readProblem),
       );
+      setRefusedAt(Date.now());
     } finally {
       setSubmitting(false);
     }
@@ -353,7 +361,13 @@ export function MigrateDialog(props: MigrateDialogProps) {
               </Alert>
             )}
             {problems.length > 0 && (
-              <Alert severity="error" role="alert" style={{ marginTop: 8 }}>
+              <Alert
+                ref={refusal}
+                tabIndex={-1}
+                severity="error"
+                role="alert"
+                style={{ marginTop: 8 }}
+              >
                 <Typography variant="subtitle2">
                   {refused === 'review'
                     ? 'No plan was made'
@@ -370,7 +384,7 @@ export function MigrateDialog(props: MigrateDialogProps) {
                   <ul style={{ margin: 0, paddingLeft: 20 }}>
                     {listed.map(problem => (
                       <li key={problem.line}>
-                        {problemInWords(problem, form)}
+                        <RefsInText text={problemInWords(problem, form)} />
                       </li>
                     ))}
                   </ul>
