@@ -333,6 +333,13 @@ test('migrate listening-events by renaming a field, from the entity page', async
     .filter({ hasText: /legacy_flag_v\d+/ })
     .first()
     .waitFor();
+  // Where a consumer's owner looks first: above the catalog's relations graph.
+  const relations = owner.getByRole('heading', { name: 'Relations' });
+  await relations.waitFor();
+  assert.ok(
+    (await affected.boundingBox()).y < (await relations.boundingBox()).y,
+    'the migrations card sits above the relations graph',
+  );
   await shotOf(owner, '5b-consumer-entity-page');
   await owner.close();
 

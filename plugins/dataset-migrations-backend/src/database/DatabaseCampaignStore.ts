@@ -369,7 +369,7 @@ export class DatabaseCampaignStore implements CampaignStore {
           entityRef: d.entity_ref,
           ...at,
           kind: 'awaiting-approval',
-          detail: `migration ${d.migration_id} awaits an approval`,
+          detail: 'its migration awaits an approval',
           ...(d.started_at ? { since: iso(d.started_at) } : {}),
         });
       }

@@ -22,6 +22,7 @@ import {
   type CampaignDatasetProgress,
   type CampaignEscalation,
   type CampaignStuckItem,
+  type MigrationStatus,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { formatTime } from '../shared/format';
@@ -38,7 +39,13 @@ import {
   STUCK_KINDS,
   type OwnerProgress,
 } from './campaignText';
-import { CAMPAIGN_STATES, DATASET_STATES, WAVE_STATES } from '../shared/labels';
+import {
+  CAMPAIGN_STATES,
+  DATASET_STATES,
+  MIGRATION_STATUSES,
+  WAVE_STATES,
+} from '../shared/labels';
+import { RefsInText } from '../shared/RefsInText';
 import { Problems } from './Problems';
 import { ProgressCount } from './ProgressCount';
 import { RelativeTime } from './RelativeTime';
@@ -113,6 +120,15 @@ export function CampaignDetails() {
   );
 }
 
+/** A state's label stays on one line (columns take their own cellStyle: the table writes to it). */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
+/** "Awaiting approval" rather than `awaiting-approval`; a status this portal does not know, as sent. */
+function migrationStatusLabel(status?: string): string {
+  if (!status) return 'Open';
+  return MIGRATION_STATUSES[status as MigrationStatus]?.label ?? status;
+}
+
 export function CampaignView(props: {
   campaign: Campaign;
   readError?: Error;
@@ -142,12 +158,14 @@ export function CampaignView(props: {
       title: 'Dataset',
       field: 'entityRef',
       highlight: true,
+      cellStyle: { whiteSpace: 'nowrap' },
       render: row => <EntityRefLink entityRef={row.entityRef} />,
     },
     { title: 'Wave', field: 'wave', type: 'numeric', align: 'left' },
     {
       title: 'Owner',
       field: 'owner',
+      cellStyle: { whiteSpace: 'nowrap' },
       render: row => <OwnerLink owner={row.owner} />,
     },
     { title: 'Criticality', field: 'criticality' },
@@ -156,7 +174,9 @@ export function CampaignView(props: {
       field: 'state',
       render: row => (
         <>
-          <StatusLabel {...DATASET_STATES[row.state]} />
+          <span style={NO_WRAP}>
+            <StatusLabel {...DATASET_STATES[row.state]} />
+          </span>
           {row.reason && (
             <Typography variant="caption" display="block">
               {row.reason}
@@ -171,7 +191,7 @@ export function CampaignView(props: {
       render: row =>
         row.migrationId ? (
           <Link to={migrationHref(row.entityRef, row.migrationId)}>
-            {row.migrationStatus ?? 'open'}
+            {migrationStatusLabel(row.migrationStatus)}
           </Link>
         ) : (
           '—'
@@ -194,9 +214,14 @@ export function CampaignView(props: {
     {
       title: 'Dataset',
       field: 'entityRef',
+      cellStyle: { whiteSpace: 'nowrap' },
       render: row => <EntityRefLink entityRef={row.entityRef} />,
     },
-    { title: 'Detail', field: 'detail' },
+    {
+      title: 'Detail',
+      field: 'detail',
+      render: row => <RefsInText text={row.detail} />,
+    },
     {
       title: 'Since',
       field: 'since',
@@ -220,6 +245,7 @@ export function CampaignView(props: {
     {
       title: 'Owning team',
       field: 'owner',
+      cellStyle: { whiteSpace: 'nowrap' },
       render: row => <OwnerLink owner={row.owner} />,
     },
     { title: 'Datasets done', field: 'done', type: 'numeric', align: 'left' },

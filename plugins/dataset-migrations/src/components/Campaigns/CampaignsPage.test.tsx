@@ -78,6 +78,12 @@ describe('New campaign', () => {
       within(wave).getByText('Breaking: both versions served side by side'),
     ).toBeInTheDocument();
     expect(within(wave).getByText('v3 → v4')).toBeInTheDocument();
+    // The datasets that go first, by name rather than as raw refs.
+    expect(
+      screen.getByText((_, node) => node?.textContent === 'after events'),
+    ).toBeInTheDocument();
+    for (const table of [canary, wave])
+      expect(table).not.toHaveTextContent('resource:default');
     const skipped = screen.getByRole('table', { name: 'Skipped datasets' });
     expect(within(skipped).getByText('ledger')).toBeInTheDocument();
     expect(within(skipped).getByText('has no primary key')).toBeInTheDocument();
@@ -247,6 +253,41 @@ describe('Campaign page', () => {
     expect(
       screen.queryByRole('alert', { name: 'Deadline escalation' }),
     ).not.toBeInTheDocument();
+  });
+
+  it('names migration states in words and the entities a stuck item names by name', async () => {
+    const campaign = pausedCampaign();
+    const api = {
+      getCampaign: jest.fn(async () => ({
+        ...campaign,
+        stuck: [
+          {
+            ...campaign.stuck[0],
+            kind: 'needs-decision' as const,
+            detail:
+              'consumer component:default/churn-model waits for a decision',
+          },
+        ],
+      })),
+    };
+    await renderPage(api, '/c1');
+
+    expect(await screen.findByRole('link', { name: 'Failed' })).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/orders/migration-history?migration=m-orders',
+    );
+    expect(screen.getByRole('link', { name: 'Succeeded' })).toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: /^(failed|succeeded)$/ }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getByText(
+        (_, node) =>
+          node?.tagName === 'TD' &&
+          node.textContent === 'consumer churn-model waits for a decision',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/component:default/)).not.toBeInTheDocument();
   });
 
   it('labels the waves an aborted campaign left unfinished as aborted, not soaking', async () => {

@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import {
   Box,
   Chip,
@@ -16,6 +17,10 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { formatCount } from '../shared/format';
 import { COMPATIBILITY_TEXT } from '../shared/labels';
+import { CatalogRefLink } from '../shared/PersonLink';
+
+/** Names and short figures stay on one line; prose wraps. */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
 function waveTitle(wave: CampaignPlannedWave): string {
   return wave.kind === 'canary'
@@ -67,36 +72,51 @@ export function PlanReview(props: { plan: CampaignPlan }) {
           <Table size="small" aria-label={waveTitle(wave)}>
             <TableHead>
               <TableRow>
-                <TableCell>Dataset</TableCell>
-                <TableCell>Owner</TableCell>
-                <TableCell>Criticality</TableCell>
-                <TableCell>Version</TableCell>
+                <TableCell style={NO_WRAP}>Dataset</TableCell>
+                <TableCell style={NO_WRAP}>Owner</TableCell>
+                <TableCell style={NO_WRAP}>Criticality</TableCell>
+                <TableCell style={NO_WRAP}>Version</TableCell>
                 <TableCell>Compatibility</TableCell>
-                <TableCell align="right">Consumers</TableCell>
-                <TableCell align="right">Pull requests</TableCell>
+                <TableCell align="right" style={NO_WRAP}>
+                  Consumers
+                </TableCell>
+                <TableCell align="right" style={NO_WRAP}>
+                  Pull requests
+                </TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
               {wave.datasets.map(dataset => (
                 <TableRow key={dataset.entityRef}>
                   <TableCell>
-                    <EntityRefLink
-                      entityRef={dataset.entityRef}
-                      title={dataset.title}
-                    />
+                    <span style={NO_WRAP}>
+                      <EntityRefLink
+                        entityRef={dataset.entityRef}
+                        title={dataset.title}
+                      />
+                    </span>
                     {dataset.upstream.length > 0 && (
                       <Typography variant="caption" display="block">
-                        after {dataset.upstream.join(', ')}
+                        after{' '}
+                        {dataset.upstream.map((upstream, index) => (
+                          <Fragment key={upstream}>
+                            {index > 0 && ', '}
+                            <CatalogRefLink
+                              entityRef={upstream}
+                              defaultKind="resource"
+                            />
+                          </Fragment>
+                        ))}
                       </Typography>
                     )}
                   </TableCell>
-                  <TableCell>
+                  <TableCell style={NO_WRAP}>
                     <Owner owner={dataset.owner} />
                   </TableCell>
                   <TableCell>
                     <Chip size="small" label={dataset.criticality} />
                   </TableCell>
-                  <TableCell>
+                  <TableCell style={NO_WRAP}>
                     v{dataset.fromVersion} → v{dataset.targetVersion}
                   </TableCell>
                   <TableCell>

@@ -28,6 +28,7 @@ import {
   type DecideHandler,
 } from '../ConsumersPanel/DecisionActions';
 import { isWebUrl } from '../ConsumersPanel/PullRequestDialog';
+import { RefsInText } from '../shared/RefsInText';
 import { contractOutlook, stateLabel } from './consumerOutlook';
 
 /**
@@ -92,14 +93,15 @@ export function ConsumerMigrationEntryView(props: {
       </Box>
       {consumer.failure && !needsDecision(consumer) && (
         <Typography variant="body2" color="error">
-          {consumer.failure.message}
+          <RefsInText text={consumer.failure.message} />
         </Typography>
       )}
       {needsDecision(consumer) && (
         <Box mt={1} role="group" aria-label="Decision needed">
           <Alert severity="warning">
             It reads a field this migration drops or recomputes, so it cannot be
-            patched automatically: {consumer.failure?.message}
+            patched automatically:{' '}
+            <RefsInText text={consumer.failure?.message ?? ''} />
             {acceptsConsumerDecisions(migration)
               ? ' Decide what happens to it:'
               : ' The run no longer takes decisions.'}

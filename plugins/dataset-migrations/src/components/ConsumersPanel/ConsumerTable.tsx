@@ -1,4 +1,4 @@
-import { useState, type MouseEvent } from 'react';
+import { Fragment, useState, type MouseEvent } from 'react';
 import {
   Button,
   Collapse,
@@ -9,6 +9,7 @@ import {
   TableCell,
   TableHead,
   TableRow,
+  Typography,
 } from '@material-ui/core';
 import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
 import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
@@ -20,6 +21,7 @@ import {
   type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { PermittedButton } from '../shared/PermittedButton';
+import { RefsInText } from '../shared/RefsInText';
 import { ConsumerDetails } from './ConsumerDetails';
 import {
   DecisionActions,
@@ -31,10 +33,11 @@ import { formatFileLines } from './consumerText';
 import { FAILURE_LABELS } from '../shared/labels';
 import { isWebUrl } from './PullRequestDialog';
 
-const COLUMNS = 10;
+const COLUMNS = 8;
 
-/** Headers, names and states stay on one line; files and failures wrap. */
+/** Headers, names and state chips stay on one line; files and reasons wrap. */
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+const WHOLE_WORDS = { wordBreak: 'normal', overflowWrap: 'normal' } as const;
 
 /** The ledger as a table, one consumer a row; a row opens onto its details. */
 export function ConsumerTable(props: {
@@ -57,8 +60,6 @@ export function ConsumerTable(props: {
           <TableCell style={NO_WRAP}>Fields</TableCell>
           <TableCell style={NO_WRAP}>Files</TableCell>
           <TableCell style={NO_WRAP}>Pull request</TableCell>
-          <TableCell style={NO_WRAP}>Failure</TableCell>
-          <TableCell />
         </TableRow>
       </TableHead>
       <TableBody>
@@ -124,17 +125,70 @@ function ConsumerRow(props: {
             </>
           )}
         </TableCell>
-        <TableCell style={NO_WRAP}>
+        {/* Why it is where it is, and what to do, stand under its state: no column runs off the page. */}
+        <TableCell style={{ minWidth: 180, maxWidth: 360 }}>
           <ConsumerStateChip state={consumer.state} />
           {consumer.decision && <DecisionNote decision={consumer.decision} />}
+          {consumer.supersededReason && (
+            <Typography variant="body2" component="div">
+              <strong>Superseded</strong>:{' '}
+              <RefsInText text={consumer.supersededReason} />
+            </Typography>
+          )}
+          {consumer.failure && (
+            <Typography
+              variant="body2"
+              component="div"
+              style={{ whiteSpace: 'pre-wrap' }}
+            >
+              <strong>{FAILURE_LABELS[consumer.failure.kind]}</strong>:{' '}
+              <RefsInText text={consumer.failure.message} />
+            </Typography>
+          )}
+          {onDecide && needsDecision(consumer) && (
+            <DecisionActions consumer={consumer} onDecide={onDecide} />
+          )}
+          {/* A kept consumer is looked at again once its owner changed the code. */}
+          {(consumer.state === 'failed' || consumer.state === 'kept') && (
+            <PermittedButton
+              size="small"
+              color="primary"
+              aria-label={`Retry ${consumer.entityRef}`}
+              permission={datasetMigrationConsumerUpdatePermission}
+              resourceRef={consumer.entityRef}
+              onClick={() => onRetry(consumer.entityRef)}
+            >
+              Retry
+            </PermittedButton>
+          )}
         </TableCell>
-        <TableCell>{consumer.impact?.fields.join(', ')}</TableCell>
-        <TableCell style={{ overflowWrap: 'anywhere', minWidth: 160 }}>
-          {affectedFiles.map(file => (
-            <div key={file.path}>{formatFileLines(file)}</div>
+        {/* Names break between words only: one field a line, a path after a slash. */}
+        <TableCell style={WHOLE_WORDS}>
+          {consumer.impact?.fields.map(field => (
+            <div key={field} style={NO_WRAP}>
+              {field}
+            </div>
           ))}
         </TableCell>
-        <TableCell>
+        <TableCell style={{ ...WHOLE_WORDS, minWidth: 140 }}>
+          {affectedFiles.map(file => (
+            <div key={file.path}>
+              {formatFileLines(file)
+                .split('/')
+                .map((part, index) => (
+                  <Fragment key={index}>
+                    {index > 0 && (
+                      <>
+                        /<wbr />
+                      </>
+                    )}
+                    {part}
+                  </Fragment>
+                ))}
+            </div>
+          ))}
+        </TableCell>
+        <TableCell style={NO_WRAP}>
           {consumer.pullRequest &&
             (isWebUrl(consumer.pullRequest.url) || !onViewPullRequest ? (
               // An http(s) link opens in a new tab, and says so to screen readers.
@@ -164,37 +218,6 @@ function ConsumerRow(props: {
                 View pull request
               </Button>
             </div>
-          )}
-        </TableCell>
-        <TableCell style={{ whiteSpace: 'pre-wrap', minWidth: 200 }}>
-          {consumer.supersededReason && (
-            <div>
-              <strong>Superseded</strong>: {consumer.supersededReason}
-            </div>
-          )}
-          {consumer.failure && (
-            <>
-              <strong>{FAILURE_LABELS[consumer.failure.kind]}</strong>:{' '}
-              {consumer.failure.message}
-            </>
-          )}
-        </TableCell>
-        <TableCell>
-          {onDecide && needsDecision(consumer) && (
-            <DecisionActions consumer={consumer} onDecide={onDecide} />
-          )}
-          {/* A kept consumer is looked at again once its owner changed the code. */}
-          {(consumer.state === 'failed' || consumer.state === 'kept') && (
-            <PermittedButton
-              size="small"
-              color="primary"
-              aria-label={`Retry ${consumer.entityRef}`}
-              permission={datasetMigrationConsumerUpdatePermission}
-              resourceRef={consumer.entityRef}
-              onClick={() => onRetry(consumer.entityRef)}
-            >
-              Retry
-            </PermittedButton>
           )}
         </TableCell>
       </TableRow>

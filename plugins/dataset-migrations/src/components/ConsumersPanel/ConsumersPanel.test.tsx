@@ -242,8 +242,13 @@ describe('ConsumersPanel', () => {
         }),
         consumer('weekly-report', {
           state: 'superseded',
-          failure: { kind: 'no-repository', message: 'no source-location' },
-          supersededReason: 'Migration m1 was rolled back.',
+          failure: {
+            kind: 'no-repository',
+            message:
+              'component:default/weekly-report has no backstage.io/source-location annotation',
+          },
+          supersededReason:
+            'Migration m1 of resource:default/listening-events was rolled back.',
         }),
         consumer('audit-export', { state: 'unaffected' }),
       ],
@@ -269,7 +274,14 @@ describe('ConsumersPanel', () => {
     const failedBefore = screen.getByTestId(
       'consumer-component:default/weekly-report',
     );
-    expect(failedBefore).toHaveTextContent('No repository: no source-location');
+    // The entities the server's words name, by name rather than as raw refs.
+    expect(failedBefore).toHaveTextContent(
+      'Superseded: Migration m1 of listening-events was rolled back.',
+    );
+    expect(failedBefore).toHaveTextContent(
+      'No repository: weekly-report has no backstage.io/source-location annotation',
+    );
+    expect(failedBefore).not.toHaveTextContent(/component:|resource:/);
     expect(
       screen.queryByRole('button', { name: /Retry/ }),
     ).not.toBeInTheDocument();

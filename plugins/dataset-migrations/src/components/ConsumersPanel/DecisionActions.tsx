@@ -18,7 +18,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { PermittedButton } from '../shared/PermittedButton';
 import { DECISION_LABELS } from '../shared/labels';
-import { personName } from '../shared/PersonLink';
+import { PersonLink } from '../shared/PersonLink';
 
 /** What a person decides for a consumer, as the panel sends it. */
 export type DecideHandler = (
@@ -139,7 +139,7 @@ export function DecisionNote(props: { decision: ConsumerDecision }) {
       data-testid="consumer-decision"
     >
       {DECISION_LABELS[kind]}
-      {reason ? `: ${reason}` : ''} — {personName(decidedBy)},{' '}
+      {reason ? `: ${reason}` : ''} — <PersonLink entityRef={decidedBy} />,{' '}
       {new Date(decidedAt).toLocaleString()}
     </Typography>
   );

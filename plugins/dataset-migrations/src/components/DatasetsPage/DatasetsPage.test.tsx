@@ -41,4 +41,38 @@ describe('DatasetsPage', () => {
     expect(within(row).getByText('Rolled back')).toBeInTheDocument();
     expect(within(row).queryByText(/rolled-back/)).not.toBeInTheDocument();
   });
+
+  it('lists datasets by name, whatever its case', async () => {
+    const named = (title: string): DatasetSummary => ({
+      ...datasets[0],
+      entityRef: `resource:default/${title.toLowerCase()}`,
+      title,
+      lastMigration: undefined,
+    });
+    const api = {
+      listDatasets: jest.fn(async () => [
+        named('payouts-eu'),
+        named('Tracks'),
+        named('ad-impressions'),
+        named('Listening events'),
+      ]),
+    } as unknown as DatasetMigrationsApi;
+    await renderInTestApp(
+      <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+        <DatasetsPage />
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    await screen.findByText('Tracks');
+    const names = screen
+      .getAllByRole('row')
+      .slice(1)
+      .map(row => row.querySelector('td')?.textContent);
+    expect(names).toEqual([
+      'ad-impressions',
+      'Listening events',
+      'payouts-eu',
+      'Tracks',
+    ]);
+  });
 });

@@ -64,7 +64,14 @@ const columns: TableColumn<DatasetSummary>[] = [
 /** Every dataset in the catalog, with its schema version and latest migration. */
 export function DatasetsPage() {
   const api = useApi(datasetMigrationsApiRef);
-  const datasets = useAsync(() => api.listDatasets(), [api]);
+  // By name, whatever its case, so a dataset is where a reader looks for it.
+  const datasets = useAsync(
+    async () =>
+      (await api.listDatasets()).sort((a, b) =>
+        a.title.localeCompare(b.title, undefined, { sensitivity: 'base' }),
+      ),
+    [api],
+  );
   return (
     <>
       <Header

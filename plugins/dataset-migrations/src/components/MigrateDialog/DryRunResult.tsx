@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import {
   Box,
   CircularProgress,
@@ -13,7 +14,6 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   isActiveMigrationStatus,
   type DryRunSample,
-  type MigrationDetails,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { usePolledValue } from '../shared/usePolledValue';
@@ -24,24 +24,17 @@ const POLL_MS = 1000;
 
 /**
  * Follows a dry run the dialog started until it ends, then shows its outcome: a
- * sample of rows before and after the transform, or why it failed. `onDone` hears
- * of the finished run, so the dialog can offer to run it for real.
+ * sample of rows before and after the transform, or why it failed. `action` (the
+ * dialog's "Run for real") stands beside a successful outcome only.
  */
-export function DryRunResult(props: {
-  id: string;
-  onDone?(run: MigrationDetails): void;
-}) {
-  const { id, onDone } = props;
+export function DryRunResult(props: { id: string; action?: ReactNode }) {
+  const { id, action } = props;
   const api = useApi(datasetMigrationsApiRef);
   const signals = useMigrationSignals(
     signal => signal.migrationId === id && !signal.consumerRef,
   );
   const run = usePolledValue(
-    async () => {
-      const details = await api.getMigration(id);
-      if (!isActiveMigrationStatus(details.status)) onDone?.(details);
-      return details;
-    },
+    () => api.getMigration(id),
     [api, id, signals.changes],
     value =>
       value && !isActiveMigrationStatus(value.status)
@@ -51,7 +44,7 @@ export function DryRunResult(props: {
   const value = run.value;
   if (!value || isActiveMigrationStatus(value.status))
     return (
-      <Box display="flex" alignItems="center" style={{ gap: 8 }} mt={2}>
+      <Box display="flex" alignItems="center" style={{ gap: 8 }}>
         <CircularProgress size={16} aria-label="Dry run in progress" />
         <Typography variant="body2">
           The dry run is transforming a sample of the dataset…
@@ -65,7 +58,7 @@ export function DryRunResult(props: {
     );
   if (value.status !== 'succeeded')
     return (
-      <Box mt={2}>
+      <Box>
         <Alert severity="error" aria-label="Dry run outcome">
           The dry run{' '}
           {value.status === 'cancelled' ? 'was cancelled' : 'failed'}
@@ -74,8 +67,8 @@ export function DryRunResult(props: {
       </Box>
     );
   return (
-    <Box mt={2}>
-      <Alert severity="success" aria-label="Dry run outcome">
+    <Box>
+      <Alert severity="success" aria-label="Dry run outcome" action={action}>
         The dry run transformed its sample without error; nothing was changed.
       </Alert>
       {value.dryRunSample && value.dryRunSample.rows.length > 0 && (

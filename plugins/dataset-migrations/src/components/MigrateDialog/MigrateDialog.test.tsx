@@ -425,6 +425,8 @@ describe('MigrateDialog', () => {
         'No plan was made:Request failed with 503 Service Unavailable',
       ),
     );
+    // The refusal sits below the form: it takes the focus, so the dialog shows it.
+    expect(screen.getByRole('alert')).toHaveFocus();
   });
 
   it('asks for a new review after the form changes', async () => {
@@ -531,8 +533,19 @@ describe('MigrateDialog', () => {
       ['2', 'null', '2', 'app'],
     ]);
     expect(onClose).not.toHaveBeenCalled();
+    // Where the user looks: the outcome opens the content, above the plan, holds
+    // the focus (so the dialog scrolls to it), and offers the real run beside it.
+    const outcome = screen.getByRole('region', { name: 'Dry run' });
+    expect(outcome).toHaveFocus();
+    expect(
+      sample.compareDocumentPosition(
+        screen.getByRole('heading', { name: 'Plan' }),
+      ) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
 
-    await userEvent.click(screen.getByRole('button', { name: 'Run for real' }));
+    await userEvent.click(
+      within(outcome).getByRole('button', { name: 'Run for real' }),
+    );
     await waitFor(() =>
       expect(api.createMigration).toHaveBeenLastCalledWith({
         ...expected,
@@ -568,7 +581,9 @@ describe('MigrateDialog', () => {
     expect(await screen.findByLabelText('Dry run outcome')).toHaveTextContent(
       'The dry run failed: invalid input syntax for type integer: "x"',
     );
-    expect(screen.getByRole('button', { name: 'Run for real' })).toBeDisabled();
+    expect(
+      screen.queryByRole('button', { name: 'Run for real' }),
+    ).not.toBeInTheDocument();
   });
 
   it('plans a rename alone, and spec text even when the form holds no change', async () => {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   Box,
   Button,
@@ -21,7 +21,6 @@ import { useApi } from '@backstage/core-plugin-api';
 import type {
   CreateMigrationRequest,
   Migration,
-  MigrationDetails,
   MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
@@ -30,6 +29,7 @@ import { SpecEditor } from './SpecEditor';
 import { ChangeRowEditor } from './ChangeRowEditor';
 import { ImpactSummary } from './ImpactSummary';
 import { DryRunResult } from './DryRunResult';
+import { RefsInText } from '../shared/RefsInText';
 import { useImpactPreview } from './useImpactPreview';
 import { messageOf, splitProblems } from '../shared/format';
 import { emptyRow, type ChangeRow } from './changeRows';
@@ -102,7 +102,18 @@ export function MigrateDialog(props: MigrateDialogProps) {
   const [mode, setMode] = useState<'changes' | 'spec'>('changes');
   // A dry run started here is followed until it ends; then it may run for real.
   const [dryRunId, setDryRunId] = useState<string>();
-  const [dryRunDone, setDryRunDone] = useState<MigrationDetails>();
+  // A dry run's outcome opens the dialog's content and takes the focus, so the
+  // user meets its sample where they clicked rather than below the plan.
+  const dryRunSection = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (dryRunId) dryRunSection.current?.focus();
+  }, [dryRunId]);
+  // So does a refusal: its alert sits below a long plan, out of sight of the button.
+  const refusal = useRef<HTMLDivElement>(null);
+  const [refusedAt, setRefusedAt] = useState(0);
+  useEffect(() => {
+    if (refusedAt) refusal.current?.focus();
+  }, [refusedAt]);
   const impact = useImpactPreview();
   const { reset: resetImpact } = impact;
   useEffect(() => {
@@ -116,7 +127,6 @@ export function MigrateDialog(props: MigrateDialogProps) {
     setText(formatSpec(initialSpec(dataset.value), 'yaml'));
     setProblems([]);
     setDryRunId(undefined);
-    setDryRunDone(undefined);
   }, [dataset.value]);
 
   /** Every edit, of the form or of the text: a problem whose input changed is gone. */
@@ -127,7 +137,6 @@ export function MigrateDialog(props: MigrateDialogProps) {
     );
     // The dry run shown was of the text before: "Run for real" is not this one.
     setDryRunId(undefined);
-    setDryRunDone(undefined);
     setText(next);
   };
   const editForm = (patch: Partial<SpecForm>) => {
@@ -160,6 +169,7 @@ export function MigrateDialog(props: MigrateDialogProps) {
       setProblems(
         (lines.length > 0 ? lines : [describeFailure(error)]).map(readProblem),
       );
+      setRefusedAt(Date.now());
     } finally {
       setSubmitting(false);
     }
@@ -178,7 +188,6 @@ export function MigrateDialog(props: MigrateDialogProps) {
       onQueued(migration);
       if (migration.dryRun) {
         // Stays open to show what the dry run did, and to offer the real run.
-        setDryRunDone(undefined);
         setDryRunId(migration.id);
         return;
       }
@@ -189,7 +198,6 @@ export function MigrateDialog(props: MigrateDialogProps) {
     if (!spec.ok) return;
     const real = { ...(spec.value as CreateMigrationRequest), dryRun: false };
     setDryRunId(undefined);
-    setDryRunDone(undefined);
     setText(formatSpec(real, spec.format));
     submit(real);
   };
@@ -223,6 +231,29 @@ export function MigrateDialog(props: MigrateDialogProps) {
         )}
         {dataset.value && (
           <>
+            {dryRunId && (
+              <div
+                ref={dryRunSection}
+                tabIndex={-1}
+                role="region"
+                aria-label="Dry run"
+                style={{ marginBottom: 16, outline: 'none' }}
+              >
+                <DryRunResult
+                  id={dryRunId}
+                  action={
+                    <Button
+                      color="primary"
+                      variant="contained"
+                      onClick={runForReal}
+                      disabled={submitting}
+                    >
+                      {requestOnly ? 'Request for real' : 'Run for real'}
+                    </Button>
+                  }
+                />
+              </div>
+            )}
             <Typography variant="body2" paragraph>
               {dataset.value.engine}:{dataset.value.table} is at schema version{' '}
               {dataset.value.schemaVersion}. Each change below applies in order.
@@ -330,7 +361,13 @@ export function MigrateDialog(props: MigrateDialogProps) {
               </Alert>
             )}
             {problems.length > 0 && (
-              <Alert severity="error" role="alert" style={{ marginTop: 8 }}>
+              <Alert
+                ref={refusal}
+                tabIndex={-1}
+                severity="error"
+                role="alert"
+                style={{ marginTop: 8 }}
+              >
                 <Typography variant="subtitle2">
                   {refused === 'review'
                     ? 'No plan was made'
@@ -347,29 +384,19 @@ export function MigrateDialog(props: MigrateDialogProps) {
                   <ul style={{ margin: 0, paddingLeft: 20 }}>
                     {listed.map(problem => (
                       <li key={problem.line}>
-                        {problemInWords(problem, form)}
+                        <RefsInText text={problemInWords(problem, form)} />
                       </li>
                     ))}
                   </ul>
                 )}
               </Alert>
             )}
-            {dryRunId && <DryRunResult id={dryRunId} onDone={setDryRunDone} />}
           </>
         )}
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{dryRunId ? 'Close' : 'Cancel'}</Button>
-        {dryRunId ? (
-          <Button
-            color="primary"
-            variant="contained"
-            onClick={runForReal}
-            disabled={submitting || dryRunDone?.status !== 'succeeded'}
-          >
-            {requestOnly ? 'Request for real' : 'Run for real'}
-          </Button>
-        ) : plan ? (
+        {dryRunId ? null : plan ? (
           <Button
             color="primary"
             variant="contained"

@@ -13,7 +13,7 @@ import {
 import { datasetMigrationsApiRef } from '../../api';
 import { messageOf } from '../shared/format';
 import { usePermitted } from '../shared/PermittedButton';
-import { personName } from '../shared/PersonLink';
+import { PersonLink } from '../shared/PersonLink';
 
 /**
  * A run awaiting approval: why it waits and, for those the policy lets approve
@@ -152,8 +152,8 @@ export function ApprovalNote(props: { decision: ApprovalDecision }) {
       color="textSecondary"
       data-testid="approval-decision"
     >
-      {outcome === 'approved' ? 'Approved' : 'Rejected'} by {personName(by)},{' '}
-      {new Date(at).toLocaleString()}
+      {outcome === 'approved' ? 'Approved' : 'Rejected'} by{' '}
+      <PersonLink entityRef={by} />, {new Date(at).toLocaleString()}
       {comment ? `: “${comment}”` : ''}
     </Typography>
   );

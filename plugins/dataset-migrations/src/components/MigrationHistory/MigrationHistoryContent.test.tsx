@@ -7,6 +7,7 @@ import {
 } from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
+  catalogApiRef,
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
@@ -292,6 +293,7 @@ describe('MigrationHistoryContent', () => {
           [datasetMigrationsApiRef, api],
           [permissionApiRef, mockApis.permission()],
           [alertApiRef, alertApi],
+          [catalogApiRef, { getEntityByRef: async () => entity }],
         ]}
       >
         <EntityProvider entity={entity}>
@@ -310,7 +312,14 @@ describe('MigrationHistoryContent', () => {
     const dialog = await screen.findByRole('dialog', {
       name: 'Roll back anyway?',
     });
-    expect(dialog).toHaveTextContent(refusal);
+    // The consumer by name, linked; the API's instruction is what the dialog does.
+    expect(dialog).toHaveTextContent(
+      'Rollback refused: 1 consumer has merged a patch that reads version 2 and would break on version 1: billing.',
+    );
+    expect(dialog).not.toHaveTextContent(/component:|send an override/);
+    expect(
+      await within(dialog).findByRole('link', { name: /billing/ }),
+    ).toHaveAttribute('href', '/catalog/default/component/billing');
     expect(alertApi.post).not.toHaveBeenCalled();
     const confirm = within(dialog).getByRole('button', {
       name: 'Roll back anyway',

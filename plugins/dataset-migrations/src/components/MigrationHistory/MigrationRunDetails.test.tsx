@@ -5,6 +5,8 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import type { Entity } from '@backstage/catalog-model';
 import type {
   Migration,
   MigrationDetails,
@@ -31,6 +33,19 @@ const migration: Migration = {
   startedAt: '2026-11-21T10:00:01.000Z',
   finishedAt: '2026-11-21T10:00:03.000Z',
   updatedAt: '2026-11-21T10:00:03.000Z',
+};
+
+/** The catalog knows ada and churn-model; a guest and a removed consumer it does not. */
+const catalogApi = {
+  getEntityByRef: jest.fn(async (ref: string) =>
+    ['user:default/ada', 'component:default/churn-model'].includes(ref)
+      ? ({
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: ref.split(':')[0],
+          metadata: { name: ref.split('/')[1] },
+        } as Entity)
+      : undefined,
+  ),
 };
 
 async function renderDetails(
@@ -60,10 +75,12 @@ async function renderDetails(
       apis={[
         [datasetMigrationsApiRef, api],
         [permissionApiRef, mockApis.permission()],
+        [catalogApiRef, catalogApi],
       ]}
     >
       <MigrationRunDetails migration={migration} />
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
   await screen.findByRole('table', { name: 'Steps' });
 }
@@ -131,12 +148,43 @@ describe('MigrationRunDetails', () => {
       },
     });
     const alert = screen.getByLabelText('Rollback override');
+    // The person as the portal shows people: by name, linked to their page.
+    expect(
+      await within(alert).findByRole('link', { name: /ada/ }),
+    ).toHaveAttribute('href', '/catalog/default/user/ada');
     expect(alert).toHaveTextContent(
-      /Rolled back by user:default\/ada on .+ although consumers had merged patches for version 2: “invoices break on v2”/,
+      /Rolled back by ada on .+ although consumers had merged patches for version 2: “invoices break on v2”/,
     );
     expect(alert).toHaveTextContent(
       new Date('2026-11-22T09:30:00.000Z').toLocaleString(),
     );
+  });
+
+  it('shows a contract made by override: the people and consumers by name, linked when the catalog has them', async () => {
+    await renderDetails(undefined, {
+      status: 'succeeded',
+      dryRun: false,
+      failureReason: undefined,
+      contractedAt: '2026-11-23T09:00:00.000Z',
+      contractOverride: {
+        reason: 'churn-model is retired',
+        by: 'user:development/guest',
+        at: '2026-11-23T09:00:00.000Z',
+        blockers: [
+          'component:default/churn-model (pr-opened)',
+          'component:default/gone (failed)',
+        ],
+      },
+    });
+    const note = await screen.findByText(/contracted while/);
+    expect(
+      await within(note).findByRole('link', { name: /churn-model/ }),
+    ).toHaveAttribute('href', '/catalog/default/component/churn-model');
+    expect(note).toHaveTextContent(
+      /development\/guest contracted while churn-model \(pull request open\), gone \(failed\) had not moved: “churn-model is retired”/,
+    );
+    expect(within(note).getAllByRole('link')).toHaveLength(1);
+    expect(note).not.toHaveTextContent(/user:|component:/);
   });
 
   it('shows no override for a plain rollback', async () => {

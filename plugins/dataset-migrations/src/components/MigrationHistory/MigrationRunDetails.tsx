@@ -26,6 +26,9 @@ import { useMigrationSignals } from '../shared/useMigrationSignals';
 import { VerificationPanel } from './VerificationPanel';
 import { describeChange, STEP_STATUS_LABELS } from '../shared/labels';
 import { ApprovalNote, ApprovalPanel } from './ApprovalPanel';
+import { PersonLink } from '../shared/PersonLink';
+import { RefsInText } from '../shared/RefsInText';
+import { ContractOverrideNote } from './ContractOverrideNote';
 
 /** Without signals, an active run is followed by polling this often. */
 const POLL_MS = 2000;
@@ -83,13 +86,14 @@ export function MigrationRunDetails(props: {
             props.migration.status === 'cancelled' ? 'warning' : 'error'
           }
         >
-          {failureReason}
+          <RefsInText text={failureReason} />
         </Alert>
       )}
       <PhaseNote migration={details.value} />
       {details.value.rollbackOverride && (
         <Alert severity="warning" aria-label="Rollback override">
-          Rolled back by {details.value.rollbackOverride.by} on{' '}
+          Rolled back by{' '}
+          <PersonLink entityRef={details.value.rollbackOverride.by} /> on{' '}
           {formatTime(details.value.rollbackOverride.at)} although consumers had
           merged patches for version {details.value.targetVersion}: “
           {details.value.rollbackOverride.reason}”
@@ -199,10 +203,12 @@ function PhaseNote(props: { migration: Migration }) {
       <Alert severity={override ? 'warning' : 'success'}>
         Contracted {formatTime(migration.contractedAt)}: the name serves version{' '}
         {migration.targetVersion} exactly.
-        {override &&
-          ` ${override.by} contracted while ${override.blockers.join(
-            ', ',
-          )} had not moved: “${override.reason}”`}
+        {override && (
+          <>
+            {' '}
+            <ContractOverrideNote override={override} />
+          </>
+        )}
       </Alert>
     );
   }

@@ -8,6 +8,7 @@ import {
   DialogTitle,
   TextField,
 } from '@material-ui/core';
+import { RefsInText } from '../shared/RefsInText';
 
 /**
  * Asks a person why they roll back although consumers have merged patches for the
@@ -29,7 +30,9 @@ export function RollbackOverrideDialog(props: {
     >
       <DialogTitle id="rollback-override-title">Roll back anyway?</DialogTitle>
       <DialogContent>
-        <DialogContentText>{props.refusal}</DialogContentText>
+        <DialogContentText>
+          <RefsInText text={inWords(props.refusal)} />
+        </DialogContentText>
         <TextField
           autoFocus
           fullWidth
@@ -53,4 +56,13 @@ export function RollbackOverrideDialog(props: {
       </DialogActions>
     </Dialog>
   );
+}
+
+/** The refusal without the API's own instruction, which this dialog carries out. */
+function inWords(refusal: string): string {
+  const said = refusal.replace(
+    /;\s*to roll back anyway, send an override.*$/,
+    '.',
+  );
+  return said.charAt(0).toUpperCase() + said.slice(1);
 }
