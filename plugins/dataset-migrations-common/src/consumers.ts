@@ -26,6 +26,26 @@ export const CONSUMER_STATES = [
 export type ConsumerState = (typeof CONSUMER_STATES)[number];
 
 /**
+ * Each consumer state in words, as the portal shows it and the backend's messages
+ * name it (one wording, wherever a person reads it).
+ *
+ * @public
+ */
+export const CONSUMER_STATE_LABELS: Record<ConsumerState, string> = {
+  discovered: 'Discovered',
+  unaffected: 'Unaffected',
+  patched: 'Patched',
+  verified: 'Verified',
+  'pr-opened': 'Pull request open',
+  merged: 'Merged',
+  done: 'Done',
+  failed: 'Failed',
+  superseded: 'Superseded',
+  kept: 'Kept on the old shape',
+  excluded: 'Excluded',
+};
+
+/**
  * States a consumer does not leave without a person (a retry or a merge).
  *
  * @public

@@ -235,7 +235,7 @@ describe('consumers across runs', () => {
     const waits = await api().post(`${API}/migrations`).send(next);
     expect(waits.status).toBe(409);
     expect(waits.body.error.message).toBe(
-      `dataset ${ORDERS} waits for migration ${first.id} (to version 2), which is not contracted: 2 consumers are still moving to it: component:default/audit (pr-opened), component:default/billing (pr-opened); start the next migration once they have moved`,
+      `dataset ${ORDERS} waits for its migration to version 2, which is not contracted: 2 consumers are still moving to it: component:default/audit (pull request open), component:default/billing (pull request open); start the next migration once they have moved`,
     );
     // A dry run changes nothing, so it need not wait.
     const dry = await migrate({ ...next, dryRun: true });
@@ -397,7 +397,7 @@ describe('consumers across runs', () => {
     const waits = await api().post(`${API}/migrations`).send(next);
     expect(waits.status).toBe(409);
     expect(waits.body.error.message).toMatch(
-      /1 consumer is still moving to it: component:default\/laggard \(pr-opened\);/,
+      /1 consumer is still moving to it: component:default\/laggard \(pull request open\);/,
     );
 
     // A person contracts the first migration although laggard has not moved.

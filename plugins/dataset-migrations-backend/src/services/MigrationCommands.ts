@@ -9,6 +9,7 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import {
+  CONSUMER_STATE_LABELS,
   datasetMigrationRequestPermission,
   datasetMigrationStartPermission,
   isActiveMigrationStatus,
@@ -250,12 +251,17 @@ export class MigrationCommands {
       const moving = await ledger.listMoving(previous.id);
       if (moving.length === 0) continue;
       throw new ConflictError(
-        `dataset ${entityRef} waits for migration ${previous.id} (to version ${
+        `dataset ${entityRef} waits for its migration to version ${
           previous.targetVersion
-        }), which is not contracted: ${moving.length} ${
+        }, which is not contracted: ${moving.length} ${
           moving.length === 1 ? 'consumer is' : 'consumers are'
         } still moving to it: ${moving
-          .map(c => `${c.entityRef} (${c.state})`)
+          .map(
+            c =>
+              `${c.entityRef} (${CONSUMER_STATE_LABELS[
+                c.state
+              ].toLowerCase()})`,
+          )
           .join(', ')}; start the next migration once they have moved`,
       );
     }

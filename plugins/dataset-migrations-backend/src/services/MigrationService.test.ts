@@ -347,7 +347,7 @@ describe('MigrationService', () => {
     ).rejects.toMatchObject({
       name: 'ConflictError',
       message: expect.stringContaining(
-        `waits for migration ${first.id} (to version 2), which is not contracted: 1 consumer is still moving to it: component:default/report (pr-opened)`,
+        'waits for its migration to version 2, which is not contracted: 1 consumer is still moving to it: component:default/report (pull request open)',
       ),
     });
     expect(enqueueMigration).toHaveBeenCalledTimes(1);

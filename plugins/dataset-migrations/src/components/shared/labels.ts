@@ -5,7 +5,6 @@ import type {
   CompatibilityClass,
   ConsumerDecisionKind,
   ConsumerFailureKind,
-  ConsumerState,
   FieldChange,
   FieldChangeKind,
   MigrationStatus,
@@ -45,19 +44,7 @@ export const MIGRATION_STATUSES: Record<MigrationStatus, StateLabel> = {
   rejected: { label: 'Rejected', tone: 'aborted' },
 };
 
-export const CONSUMER_STATE_LABELS: Record<ConsumerState, string> = {
-  discovered: 'Discovered',
-  unaffected: 'Unaffected',
-  patched: 'Patched',
-  verified: 'Verified',
-  'pr-opened': 'Pull request open',
-  merged: 'Merged',
-  done: 'Done',
-  failed: 'Failed',
-  superseded: 'Superseded',
-  kept: 'Kept on the old shape',
-  excluded: 'Excluded',
-};
+export { CONSUMER_STATE_LABELS } from '@dataset-migrations/plugin-dataset-migrations-common';
 
 /** Each failure kind in the words of what went wrong. */
 export const FAILURE_LABELS: Record<ConsumerFailureKind, string> = {
