@@ -33,6 +33,8 @@ export class LeaseSweeper {
         >;
         enqueueConsumer(migrationId: string, entityRef: string): Promise<void>;
       };
+      /** The pull-request follow-up, whose next round a killed worker may have kept from being scheduled. */
+      followUp?: { ensureScheduled(staleMs: number): Promise<boolean> };
     },
   ) {}
 
@@ -98,7 +100,17 @@ export class LeaseSweeper {
           ref => `Consumer of migration ${ref} lost its worker; re-queued`,
         )
       : [];
-    return [...resumed, ...stranded, ...operations, ...orphaned];
+    const followUp = this.deps.followUp;
+    const roundless = followUp
+      ? await this.attempt(
+          async () =>
+            (await followUp.ensureScheduled(graceMs))
+              ? ['pull-request-follow-up']
+              : [],
+          () => 'The pull-request follow-up lost its worker; scheduled again',
+        )
+      : [];
+    return [...resumed, ...stranded, ...operations, ...orphaned, ...roundless];
   }
 
   /** One part of a sweep; a failure is logged and retried at the next sweep. */
