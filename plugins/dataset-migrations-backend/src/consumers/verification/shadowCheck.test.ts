@@ -1,9 +1,13 @@
 import type { Knex } from 'knex';
-import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  MigrationInterruptedError,
+  type DatasetEngine,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
   connectionUrlOf,
   createTestDatabases,
   createTestEngine,
+  waitFor,
 } from '../../__testUtils__/testDatabases';
 import { loadSqlParser } from '../../sql/sqlParser';
 import { dbtProjectOf } from '../sql/dbtProject';
@@ -89,6 +93,33 @@ describe('shadowCheckFile', () => {
     expect(renamed.outcome).toBe('mismatch');
     expect(renamed.detail).toMatch(
       /returns other columns \(track_uri:25\) than the original \(track_id:25\)/,
+    );
+  });
+
+  it('reports a check whose connection was terminated as an interruption, to be retried, not as a mismatch', async () => {
+    const checking = check(
+      'select id, pg_sleep(5) from plays where id = 1',
+      'select id, pg_sleep(5) from plays where id = 1',
+    );
+    const outcome = checking.then(
+      checks => ({ checks }),
+      error => ({ error }),
+    );
+    const terminated = await waitFor(
+      async () => {
+        const { rows } = await knex.raw(
+          `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+            WHERE query LIKE '%pg_sleep(5)%' AND pid <> pg_backend_pid()`,
+        );
+        return rows[0].n > 0 ? rows[0].n : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the check to be running' },
+    );
+    expect(terminated).toBeGreaterThan(0);
+    const result = await outcome;
+    expect(result).toEqual({ error: expect.any(MigrationInterruptedError) });
+    expect((result as { error: Error }).error.message).toMatch(
+      /^the database is unavailable: /,
     );
   });
 
