@@ -190,6 +190,43 @@ describe('shadowCheckFile', () => {
     }
   });
 
+  it('makes its role while another session makes the same role', async () => {
+    const user = `dsm_shadow_race_${Date.now()}`;
+    const own = await createTestEngine(knex, {
+      config: { shadowCheck: { user, password: 'race-password' } },
+    });
+    // Another check (another replica) makes the role first, not yet committed: this
+    // check's CREATE ROLE waits for it, then meets pg_authid's unique index.
+    const other = await knex.client.acquireConnection();
+    try {
+      await other.query('BEGIN');
+      await other.query(
+        `CREATE ROLE ${user} LOGIN NOINHERIT PASSWORD 'race-password'`,
+      );
+      const checking = shadowCheckFile({
+        engine: own,
+        dataset: { table: 'public.plays' },
+        target,
+        fromVersion: 1,
+        targetVersion: 2,
+        original: { path: 'q.sql', content: 'select track_id from plays' },
+        rewritten: {
+          path: 'q.sql',
+          content: 'select track_uri AS track_id from plays',
+        },
+        timeoutMs: 5000,
+      });
+      await new Promise(resolve => setTimeout(resolve, 500));
+      await other.query('COMMIT');
+      const [result] = await checking;
+      expect(result.detail).toBeUndefined();
+      expect(result.outcome).toBe('match');
+    } finally {
+      await knex.client.releaseConnection(other);
+      await own.close?.();
+    }
+  });
+
   it('grants its versions to the role while another session changes their rights', async () => {
     await knex.raw(`
       CREATE TABLE public.laps_v1 (id int PRIMARY KEY, track_id text);
