@@ -112,7 +112,12 @@ export class ShadowReader {
             )}`,
           )
           .catch(async error => {
-            if ((error as { code?: string }).code !== '42710') throw error;
+            // 42710 if the other one committed before; 23505 (a unique index of
+            // pg_authid) if this one waited for it to commit.
+            if (
+              !['42710', '23505'].includes((error as { code?: string }).code!)
+            )
+              throw error;
             await client.query('ROLLBACK TO SAVEPOINT create_role');
           });
       }
