@@ -307,6 +307,8 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             consumers: {
               listExpiredClaims: () => consumers.listExpiredClaims(),
               enqueueConsumer,
+              staleJobs: staleMs => queue.staleConsumerJobs(staleMs),
+              listUnclaimed: refs => consumers.listUnclaimed(refs),
             },
             followUp,
           });

@@ -32,6 +32,14 @@ export class LeaseSweeper {
           Array<{ migrationId: string; entityRef: string }>
         >;
         enqueueConsumer(migrationId: string, entityRef: string): Promise<void>;
+        /** Consumers whose job was taken more than `staleMs` ago and is still held. */
+        staleJobs(
+          staleMs: number,
+        ): Promise<Array<{ migrationId: string; entityRef: string }>>;
+        /** Of these, those with a step ahead and no live claim. */
+        listUnclaimed(
+          consumers: Array<{ migrationId: string; entityRef: string }>,
+        ): Promise<Array<{ migrationId: string; entityRef: string }>>;
       };
       /** The pull-request follow-up, whose next round a killed worker may have kept from being scheduled. */
       followUp?: { ensureScheduled(staleMs: number): Promise<boolean> };
@@ -92,7 +100,18 @@ export class LeaseSweeper {
     const orphaned = consumers
       ? await this.attempt(
           async () => {
-            const expired = await consumers.listExpiredClaims();
+            // Claimed and then lost, or taken by a worker that died before it claimed.
+            const lost = [
+              ...(await consumers.listExpiredClaims()),
+              ...(await consumers.listUnclaimed(
+                await consumers.staleJobs(graceMs),
+              )),
+            ];
+            const expired = [
+              ...new Map(
+                lost.map(c => [`${c.migrationId} ${c.entityRef}`, c]),
+              ).values(),
+            ];
             for (const c of expired)
               await consumers.enqueueConsumer(c.migrationId, c.entityRef);
             return expired.map(c => `${c.migrationId} ${c.entityRef}`);

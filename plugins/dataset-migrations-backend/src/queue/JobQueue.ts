@@ -263,6 +263,31 @@ export class JobQueue {
   }
 
   /**
+   * Consumers whose advance job a worker took more than `staleMs` ago and still
+   * holds. A live job claims its consumer at once; one that claims nothing belongs
+   * to a worker that died before it claimed, and graphile-worker frees it only
+   * after hours. Enqueueing the consumer again adds a job beside it.
+   */
+  async staleConsumerJobs(
+    staleMs: number,
+  ): Promise<Array<{ migrationId: string; entityRef: string }>> {
+    const { rows } = await this.options.knex.raw<{
+      rows: { migration_id: string; entity_ref: string }[];
+    }>(
+      // graphile-worker's public view has no payload; its private tables do.
+      `SELECT j.payload->>'migrationId' AS migration_id, j.payload->>'entityRef' AS entity_ref
+         FROM ${this.schemaName}._private_jobs j
+         JOIN ${this.schemaName}._private_tasks t ON t.id = j.task_id
+        WHERE t.identifier = ? AND j.key IS NOT NULL
+          AND j.locked_at < now() - ? * interval '1 millisecond'`,
+      [ADVANCE_CONSUMER_TASK, staleMs],
+    );
+    return rows
+      .filter(r => r.migration_id && r.entity_ref)
+      .map(r => ({ migrationId: r.migration_id, entityRef: r.entity_ref }));
+  }
+
+  /**
    * Schedules a look at a campaign at `runAt` (now when omitted). One waiting job per
    * campaign: a repeat collapses into it, and the earlier of the two times wins, so a
    * tick scheduling its next look far ahead never delays one asked for sooner.
