@@ -37,6 +37,7 @@ describe('chaos, short', () => {
           lease: '3s',
           log: line => {
             lines.push(`${new Date().toISOString().slice(11, 19)} ${line}`);
+            // Jest shows console output only at the end; this shows progress as it goes.
             if (process.env.DSM_CHAOS_DEBUG)
               process.stderr.write(`${lines[lines.length - 1]}\n`);
           },
