@@ -253,6 +253,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         const followUp = new PullRequestFollowUp({
           consumers,
           enqueueConsumer,
+          rounds: queue,
           logger,
           intervalMs: consumerSettings.followUpIntervalMs,
           reminderAfterMs: consumerSettings.pullRequestReminderAfterMs,
@@ -314,7 +315,10 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             consumers: {
               listExpiredClaims: () => consumers.listExpiredClaims(),
               enqueueConsumer,
+              staleJobs: staleMs => queue.staleConsumerJobs(staleMs),
+              listUnclaimed: refs => consumers.listUnclaimed(refs),
             },
+            followUp,
           });
           // Start once the backend serves: a job may call the catalog straight away.
           lifecycle.addStartupHook(async () => {
@@ -343,10 +347,12 @@ export const datasetMigrationsPlugin = createBackendPlugin({
                   if (migration) await settlement.closeOne(migration, ref);
                 },
                 advanceCampaign: id => campaignRunner.tick(id),
+                followUpPullRequests: () => followUp.round(),
               },
             });
+            // The first round one interval after startup, unless one is waiting.
+            await followUp.ensureScheduled(worker.leaseMs);
             await sweeper.schedule(scheduler, scheduled.signal);
-            await followUp.schedule(scheduler, scheduled.signal);
           });
           logger.info(
             `Migration workers enabled, concurrency ${worker.concurrency}`,

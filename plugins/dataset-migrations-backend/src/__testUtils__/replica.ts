@@ -108,6 +108,28 @@ export async function spawnReplica(
   options: ReplicaOptions,
   { startTimeoutMs = 60_000 }: { startTimeoutMs?: number } = {},
 ): Promise<ReplicaProcess> {
+  return (await spawnStandbyReplica(options)).start({ startTimeoutMs });
+}
+
+/** A child replica process that has loaded its code and waits to start its backend. */
+export interface StandbyReplica {
+  pid: number;
+  /** Starts the backend; resolves once it serves. */
+  start(options?: { startTimeoutMs?: number }): Promise<ReplicaProcess>;
+  /** Ends it without starting. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Spawns a replica process that loads (and transforms) the backend's code, the bulk
+ * of a start on a busy machine, then waits for `start()`: a standby, as a
+ * deployment's spare replica is, so that a test measures the plugin's recovery
+ * rather than Node's module loading.
+ */
+export async function spawnStandbyReplica(
+  options: ReplicaOptions,
+  { loadTimeoutMs = 180_000 }: { loadTimeoutMs?: number } = {},
+): Promise<StandbyReplica> {
   const child = spawn(
     process.execPath,
     ['--require', nodeTransform, childMain],
@@ -129,43 +151,56 @@ export async function spawnReplica(
     });
   });
 
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        reject(
-          new Error(
-            `replica did not start within ${startTimeoutMs} ms:\n${output}`,
+  /** The child's next message of `type`, within `timeoutMs`; it is killed otherwise. */
+  const message = (type: string, timeoutMs: number, what: string) =>
+    new Promise<{ port?: number }>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `replica did not ${what} within ${timeoutMs} ms:\n${output}`,
+            ),
           ),
-        ),
-      startTimeoutMs,
-    );
-    child.on('message', (message: { type?: string; port?: number }) => {
-      if (message?.type === 'ready') {
+        timeoutMs,
+      );
+      const onMessage = (m: { type?: string; port?: number }) => {
+        if (m?.type !== type) return;
         clearTimeout(timer);
-        resolve(message.port!);
-      }
+        child.off('message', onMessage);
+        resolve(m);
+      };
+      child.on('message', onMessage);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        reject(new Error(`replica exited before it was ready:\n${output}`));
+      });
+    }).catch(async error => {
+      child.kill('SIGKILL');
+      await exited;
+      throw error;
     });
-    child.once('exit', () => {
-      clearTimeout(timer);
-      reject(new Error(`replica exited before it was ready:\n${output}`));
-    });
-  }).catch(async error => {
-    child.kill('SIGKILL');
-    await exited;
-    throw error;
-  });
 
   const kill = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null)
       child.kill(signal);
     await exited;
   };
+  await message('loaded', loadTimeoutMs, 'load its code');
   return {
     pid: child.pid!,
-    api: `http://127.0.0.1:${port}/api/dataset-migrations`,
-    output: () => output,
-    kill,
-    stop: () => kill('SIGTERM'),
+    kill: () => kill('SIGKILL'),
+    async start({ startTimeoutMs = 60_000 } = {}) {
+      const ready = message('ready', startTimeoutMs, 'start');
+      child.send({ type: 'start' });
+      const { port } = await ready;
+      return {
+        pid: child.pid!,
+        api: `http://127.0.0.1:${port}/api/dataset-migrations`,
+        output: () => output,
+        kill,
+        stop: () => kill('SIGTERM'),
+      };
+    },
   };
 }
 
@@ -195,6 +230,16 @@ export async function runReplicaProcess(): Promise<void> {
     throw new Error(
       `${OPTIONS_ENV} is not set; this file is started by spawnReplica()`,
     );
+  // The test process went away: do not linger.
+  const orphaned = () => process.exit(0);
+  process.once('disconnect', orphaned);
+  // The code is loaded (this module imports the plugin and the backend): wait for the word.
+  await new Promise<void>(resolve => {
+    process.on('message', (m: { type?: string }) => {
+      if (m?.type === 'start') resolve();
+    });
+    process.send!({ type: 'loaded' });
+  });
   const replica = await startReplica(options);
   const shutdown = () => {
     replica.stop().then(
@@ -207,7 +252,7 @@ export async function runReplicaProcess(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
-  // The test process went away: do not linger.
+  process.off('disconnect', orphaned);
   process.once('disconnect', shutdown);
   process.send!({ type: 'ready', port: Number(new URL(replica.api).port) });
 }

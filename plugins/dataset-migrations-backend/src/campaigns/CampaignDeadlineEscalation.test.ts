@@ -88,6 +88,7 @@ describe('CampaignDeadlineEscalation', () => {
     const followUp = new PullRequestFollowUp({
       consumers: new ConsumerStore(knex),
       enqueueConsumer: (id, entityRef) => queue.enqueueConsumer(id, entityRef),
+      rounds: queue,
       logger,
       intervalMs: 60_000,
       announcer,

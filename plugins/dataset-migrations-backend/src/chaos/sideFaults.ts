@@ -9,21 +9,24 @@ import { HARNESS_APP } from './world';
 
 /**
  * Terminates every session of the two databases that is not the suite's own (the
- * replicas'), every `everyMs` on average, until stopped. Returns how many
- * sessions it ended.
+ * replicas'), every `everyMs` on average, until stopped or `bursts` are done.
+ * Returns how many sessions it ended.
  */
 export function terminateConnectionsRepeatedly(
   admin: Pool,
   everyMs: number,
   random: () => number,
+  bursts = Infinity,
 ) {
-  let stopped = false;
+  const stopped = new AbortController();
   let rounds = 0;
   let sessions = 0;
   const loop = (async () => {
-    while (!stopped) {
-      await sleep(everyMs * (0.5 + random()));
-      if (stopped) break;
+    while (!stopped.signal.aborted && rounds < bursts) {
+      const waited = await sleep(everyMs * (0.5 + random()), true, {
+        signal: stopped.signal,
+      }).catch(() => false);
+      if (!waited) break;
       const { rows } = await admin
         .query(
           `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
@@ -38,7 +41,7 @@ export function terminateConnectionsRepeatedly(
   })();
   return {
     async stop() {
-      stopped = true;
+      stopped.abort();
       await loop;
       return { rounds, sessions };
     },

@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import {
-  spawnReplica,
+  spawnStandbyReplica,
   type ReplicaOptions,
   type ReplicaProcess,
+  type StandbyReplica,
 } from '../__testUtils__/replica';
 import { progressSignature, runningPoints, type KillPoint } from './points';
 
@@ -24,28 +25,53 @@ export interface Kill {
 
 export class ChaosWorker {
   private process?: ReplicaProcess;
+  private standby?: Promise<StandbyReplica>;
   /** Output of every process that was killed, for a failure's message. */
   private readonly outputs: string[] = [];
 
-  constructor(private readonly options: ReplicaOptions) {}
+  constructor(
+    private readonly options: ReplicaOptions,
+    /** Aborted when the suite's world closes: nothing is started or awaited after it. */
+    private readonly closed: AbortSignal,
+    private readonly log: (line: string) => void = () => {},
+  ) {}
 
   /**
-   * Starts a worker process; one that fails to start (its connection terminated
-   * while it migrates its database, say) exits, and is started again as a
-   * process supervisor would.
+   * Starts a worker process: the standby, which has loaded its code already, and
+   * a new standby behind it (a deployment's spare replica; loading the code is most
+   * of a process start on a busy machine, and would otherwise be most of every
+   * resume time). One that fails to start (its connection terminated while it
+   * migrates its database, say) is replaced, as a process supervisor would.
    */
   async start(): Promise<void> {
     for (let tries = 1; ; tries++) {
+      this.closed.throwIfAborted();
       try {
-        this.process = await spawnReplica(this.options, {
-          startTimeoutMs: 180_000,
-        });
+        const standby = await (this.standby ?? this.spawnStandby());
+        this.standby = undefined;
+        this.process = await standby.start({ startTimeoutMs: 180_000 });
+        // The next spare loads while this one works, not while it starts.
+        this.standby = this.spawnStandby();
         return;
       } catch (error) {
+        this.standby = undefined;
         this.outputs.push(String(error));
+        this.log(
+          `  a worker did not start (try ${tries}): ${String(error)
+            .split('\n')
+            .slice(0, 12)
+            .join('\n    ')}`,
+        );
         if (tries >= 5) throw error;
       }
     }
+  }
+
+  private spawnStandby(): Promise<StandbyReplica> {
+    const standby = spawnStandbyReplica(this.options);
+    // Awaited by the next start; a failure there is retried.
+    standby.catch(() => {});
+    return standby;
   }
 
   get pid(): number | undefined {
@@ -86,7 +112,7 @@ export class ChaosWorker {
         kill.resumeMs = Date.now() - killedAt;
         return kill;
       }
-      await sleep(50);
+      await sleep(50, undefined, { signal: this.closed });
     }
     throw new Error(
       `migration ${migrationId} did not resume within ${resumeTimeoutMs} ms after a kill in ${landed.join(

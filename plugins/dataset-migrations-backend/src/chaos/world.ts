@@ -39,6 +39,9 @@ export interface ChaosWorld {
   consumers: { ref: string; repo: string }[];
   api: ReplicaProcess;
   workerOptions: ReplicaOptions;
+  /** Aborted as the world closes, so the suite's waits end instead of polling a dead server. */
+  closed: AbortSignal;
+  /** Kills every replica and deletes the server; safe to call more than once. */
   close(): Promise<void>;
 }
 
@@ -141,6 +144,8 @@ export async function createWorld(options: {
       { ...workerOptions, worker: { enabled: false } },
       { startTimeoutMs: 180_000 },
     );
+    const closing = new AbortController();
+    let closed: Promise<void> | undefined;
     return {
       server,
       plugin,
@@ -150,11 +155,16 @@ export async function createWorld(options: {
       consumers,
       api,
       workerOptions,
-      async close() {
-        await killAllReplicaProcesses();
-        await Promise.all(opened.map(p => p.end().catch(() => {})));
-        await server.destroy();
-        rmSync(work, { recursive: true, force: true });
+      closed: closing.signal,
+      close() {
+        closing.abort();
+        closed ??= (async () => {
+          await killAllReplicaProcesses();
+          await Promise.all(opened.map(p => p.end().catch(() => {})));
+          await server.destroy();
+          rmSync(work, { recursive: true, force: true });
+        })();
+        return closed;
       },
     };
   } catch (error) {

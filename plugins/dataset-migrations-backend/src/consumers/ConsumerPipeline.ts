@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { MigrationInterruptedError } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
   isLiveMigration,
   SETTLED_CONSUMER_STATES,
@@ -218,8 +219,9 @@ export class ConsumerPipeline {
           !(error instanceof ConsumerFailed) &&
           (from === 'pr-opened' ||
             from === 'merged' ||
-            // The plugin's database went away: the job is retried, nothing failed.
-            asInterruption(error) !== error)
+            // The plugin's database or the engine went away (a shadow check's
+            // connection terminated, say): the job is retried, nothing failed.
+            asInterruption(error) instanceof MigrationInterruptedError)
         )
           throw error;
         const failure: ConsumerFailure =

@@ -32,4 +32,12 @@ export interface ConsumerClaims {
   listExpiredClaims(): Promise<
     Array<{ migrationId: string; entityRef: string }>
   >;
+  /**
+   * Of these consumers, those with a step ahead of them (patch, verify, pull
+   * request) and no live claim: a job held for them that claims nothing belongs to
+   * a worker that died before it claimed.
+   */
+  listUnclaimed(
+    consumers: Array<{ migrationId: string; entityRef: string }>,
+  ): Promise<Array<{ migrationId: string; entityRef: string }>>;
 }

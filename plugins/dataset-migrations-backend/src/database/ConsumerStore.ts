@@ -62,6 +62,7 @@ export class ConsumerStore implements AllParts {
   readonly claim: AllParts['claim'];
   readonly releaseClaim: AllParts['releaseClaim'];
   readonly listExpiredClaims: AllParts['listExpiredClaims'];
+  readonly listUnclaimed: AllParts['listUnclaimed'];
 
   constructor(knex: Knex) {
     const ledger = new DatabaseConsumerLedgerStore(knex);
@@ -100,5 +101,6 @@ export class ConsumerStore implements AllParts {
     this.claim = claims.claim.bind(claims);
     this.releaseClaim = claims.releaseClaim.bind(claims);
     this.listExpiredClaims = claims.listExpiredClaims.bind(claims);
+    this.listUnclaimed = claims.listUnclaimed.bind(claims);
   }
 }

@@ -69,4 +69,27 @@ export class DatabaseConsumerClaims implements ConsumerClaims {
       entityRef: r.entity_ref,
     }));
   }
+
+  async listUnclaimed(
+    consumers: Array<{ migrationId: string; entityRef: string }>,
+  ): Promise<Array<{ migrationId: string; entityRef: string }>> {
+    if (consumers.length === 0) return [];
+    const rows: { migration_id: string; entity_ref: string }[] =
+      await this.knex(TABLE)
+        .whereIn(
+          ['migration_id', 'entity_ref'],
+          consumers.map(c => [c.migrationId, c.entityRef]),
+        )
+        .whereIn('state', ['discovered', 'patched', 'verified'])
+        .where(q =>
+          q
+            .whereNull('claimed_until')
+            .orWhere('claimed_until', '<', this.knex.fn.now()),
+        )
+        .select('migration_id', 'entity_ref');
+    return rows.map(r => ({
+      migrationId: r.migration_id,
+      entityRef: r.entity_ref,
+    }));
+  }
 }

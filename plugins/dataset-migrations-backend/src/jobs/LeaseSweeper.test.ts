@@ -284,6 +284,8 @@ describe('LeaseSweeper', () => {
           listExpiredClaims: () => consumers.listExpiredClaims(),
           enqueueConsumer: (migrationId, entityRef) =>
             queue.enqueueConsumer(migrationId, entityRef),
+          staleJobs: staleMs => queue.staleConsumerJobs(staleMs),
+          listUnclaimed: refs => consumers.listUnclaimed(refs),
         },
       });
       // Killed while verifying its patch: the claim ran out, the job stays locked by the dead worker.
@@ -323,6 +325,49 @@ describe('LeaseSweeper', () => {
         { key: null, lockedBy: 'dead-worker' },
         { key: `consumer:${id}:component:default/orphaned`, lockedBy: null },
       ]);
+    });
+
+    it('re-enqueues a consumer whose worker died after it took the job and before it claimed the consumer', async () => {
+      const id = await queueRun();
+      const consumers = new ConsumerStore(knex);
+      const sweeper = new LeaseSweeper({
+        store,
+        queue,
+        logger,
+        intervalMs: 60_000,
+        graceMs: 30_000,
+        consumers: {
+          listExpiredClaims: () => consumers.listExpiredClaims(),
+          enqueueConsumer: (migrationId, entityRef) =>
+            queue.enqueueConsumer(migrationId, entityRef),
+          staleJobs: staleMs => queue.staleConsumerJobs(staleMs),
+          listUnclaimed: refs => consumers.listUnclaimed(refs),
+        },
+      });
+      // Never claimed: the job was taken a minute ago by a worker that died at once.
+      await consumerRow(id, 'stranded', 'discovered', null);
+      await queue.enqueueConsumer(id, 'component:default/stranded');
+      // Taken just now, by a worker about to claim it.
+      await consumerRow(id, 'starting', 'discovered', null);
+      await queue.enqueueConsumer(id, 'component:default/starting');
+      await knex.raw(
+        `UPDATE ${SCHEMA}._private_jobs SET locked_by = 'worker',
+           locked_at = CASE WHEN payload->>'entityRef' LIKE '%stranded' THEN now() - interval '1 minute' ELSE now() END`,
+      );
+
+      expect(await sweeper.sweep()).toEqual([
+        `${id} component:default/stranded`,
+      ]);
+      expect(await consumerJobs()).toEqual([
+        { key: null, lockedBy: 'worker' },
+        {
+          key: `consumer:${id}:component:default/starting`,
+          lockedBy: 'worker',
+        },
+        { key: `consumer:${id}:component:default/stranded`, lockedBy: null },
+      ]);
+      // Its new job waits: swept again, nothing more is added.
+      expect(await sweeper.sweep()).toEqual([]);
     });
   });
 });

@@ -32,7 +32,17 @@ export class LeaseSweeper {
           Array<{ migrationId: string; entityRef: string }>
         >;
         enqueueConsumer(migrationId: string, entityRef: string): Promise<void>;
+        /** Consumers whose job was taken more than `staleMs` ago and is still held. */
+        staleJobs(
+          staleMs: number,
+        ): Promise<Array<{ migrationId: string; entityRef: string }>>;
+        /** Of these, those with a step ahead and no live claim. */
+        listUnclaimed(
+          consumers: Array<{ migrationId: string; entityRef: string }>,
+        ): Promise<Array<{ migrationId: string; entityRef: string }>>;
       };
+      /** The pull-request follow-up, whose next round a killed worker may have kept from being scheduled. */
+      followUp?: { ensureScheduled(staleMs: number): Promise<boolean> };
     },
   ) {}
 
@@ -90,7 +100,18 @@ export class LeaseSweeper {
     const orphaned = consumers
       ? await this.attempt(
           async () => {
-            const expired = await consumers.listExpiredClaims();
+            // Claimed and then lost, or taken by a worker that died before it claimed.
+            const lost = [
+              ...(await consumers.listExpiredClaims()),
+              ...(await consumers.listUnclaimed(
+                await consumers.staleJobs(graceMs),
+              )),
+            ];
+            const expired = [
+              ...new Map(
+                lost.map(c => [`${c.migrationId} ${c.entityRef}`, c]),
+              ).values(),
+            ];
             for (const c of expired)
               await consumers.enqueueConsumer(c.migrationId, c.entityRef);
             return expired.map(c => `${c.migrationId} ${c.entityRef}`);
@@ -98,7 +119,17 @@ export class LeaseSweeper {
           ref => `Consumer of migration ${ref} lost its worker; re-queued`,
         )
       : [];
-    return [...resumed, ...stranded, ...operations, ...orphaned];
+    const followUp = this.deps.followUp;
+    const roundless = followUp
+      ? await this.attempt(
+          async () =>
+            (await followUp.ensureScheduled(graceMs))
+              ? ['pull-request-follow-up']
+              : [],
+          () => 'The pull-request follow-up lost its worker; scheduled again',
+        )
+      : [];
+    return [...resumed, ...stranded, ...operations, ...orphaned, ...roundless];
   }
 
   /** One part of a sweep; a failure is logged and retried at the next sweep. */

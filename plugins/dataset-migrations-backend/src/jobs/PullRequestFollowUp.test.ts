@@ -2,7 +2,18 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConsumerStore } from '../database/ConsumerStore';
 import { migrationStoreHarness } from '../database/__testUtils__/migrationStoreHarness';
 import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
-import { PullRequestFollowUp } from './PullRequestFollowUp';
+import { JobQueue } from '../queue/JobQueue';
+import { waitFor } from '../__testUtils__/testDatabases';
+import {
+  PullRequestFollowUp,
+  type FollowUpRounds,
+} from './PullRequestFollowUp';
+
+/** Rounds nobody schedules: for tests that call a round's parts directly. */
+const noRounds: FollowUpRounds = {
+  scheduleFollowUp: async () => {},
+  ensureFollowUp: async () => false,
+};
 
 const WAITING = 'component:default/waiting';
 const FRESH = 'component:default/fresh';
@@ -15,6 +26,7 @@ describe('PullRequestFollowUp reminders', () => {
     return new PullRequestFollowUp({
       consumers: new ConsumerStore(harness.knex),
       enqueueConsumer: async () => {},
+      rounds: noRounds,
       logger: mockServices.logger.mock(),
       intervalMs: 60_000,
       reminderAfterMs: 7 * DAY_MS,
@@ -82,11 +94,137 @@ describe('PullRequestFollowUp reminders', () => {
     const followUp = new PullRequestFollowUp({
       consumers: new ConsumerStore(harness.knex),
       enqueueConsumer: async () => {},
+      rounds: noRounds,
       logger: mockServices.logger.mock(),
       intervalMs: 60_000,
       announcer: { migrationChanged: jest.fn(), consumerChanged },
     });
     expect(await followUp.remind()).toBe(0);
     expect(consumerChanged).not.toHaveBeenCalled();
+  });
+});
+
+describe('PullRequestFollowUp rounds', () => {
+  const harness = migrationStoreHarness();
+  const queues: JobQueue[] = [];
+  const releases: Array<() => void> = [];
+
+  afterEach(async () => {
+    releases.splice(0).forEach(release => release());
+    await Promise.all(queues.splice(0).map(queue => queue.stop()));
+  });
+
+  async function withOpenPullRequest(): Promise<string> {
+    const { id } = await harness.queued();
+    const consumers = new ConsumerStore(harness.knex);
+    await consumers.addDiscovered(id, [
+      { entityRef: WAITING, depth: 1, repositoryUrl: 'file:///waiting' },
+    ]);
+    await consumers.advance(id, WAITING, ['discovered'], {
+      state: 'pr-opened',
+      pullRequest: {
+        provider: 'local-git',
+        url: 'file:///pulls/1',
+        number: 1,
+        branch: 'dataset-migrations/1',
+        state: 'open',
+      },
+    });
+    return id;
+  }
+
+  /**
+   * A worker replica: the real queue on a schema its peers share, running rounds.
+   * `stuck` makes it stop forever at that point of a round, holding the round's job
+   * locked as a SIGKILLed worker does (its process never finishes the job).
+   */
+  async function replica(
+    schema: string,
+    stuck?: 'before-scheduling' | 'inside-round',
+  ) {
+    const queue = new JobQueue({
+      knex: harness.knex,
+      schema,
+      logger: mockServices.logger.mock(),
+    });
+    queues.push(queue);
+    await queue.migrate();
+    const hang = () => new Promise<void>(resolve => releases.push(resolve));
+    const entered = jest.fn();
+    const followedUp: string[] = [];
+    const rounds: FollowUpRounds = {
+      scheduleFollowUp: async runAt => {
+        if (stuck === 'before-scheduling') {
+          entered();
+          await hang();
+        }
+        await queue.scheduleFollowUp(runAt);
+      },
+      ensureFollowUp: (runAt, staleMs) => queue.ensureFollowUp(runAt, staleMs),
+    };
+    const followUp = new PullRequestFollowUp({
+      consumers: new ConsumerStore(harness.knex),
+      enqueueConsumer: async (_id, ref) => {
+        if (stuck === 'inside-round') {
+          entered();
+          await hang();
+        }
+        followedUp.push(ref);
+      },
+      rounds,
+      logger: mockServices.logger.mock(),
+      intervalMs: 500,
+    });
+    await queue.start({
+      concurrency: 1,
+      handlers: {
+        runMigration: async () => {},
+        discoverConsumers: async () => {},
+        advanceConsumer: async () => {},
+        followUpPullRequests: () => followUp.round(),
+      },
+    });
+    return { followUp, entered, followedUp };
+  }
+
+  it('follows up on another replica within seconds when the worker running a round is killed inside it', async () => {
+    await withOpenPullRequest();
+    const killed = await replica('test_follow_up_inside', 'inside-round');
+    expect(await killed.followUp.ensureScheduled(3_000)).toBe(true);
+    await waitFor(async () => killed.entered.mock.calls.length || undefined, {
+      what: 'the first replica to be inside a round',
+    });
+
+    const survivor = await replica('test_follow_up_inside');
+    const started = Date.now();
+    await waitFor(async () => survivor.followedUp[0], {
+      timeoutMs: 15_000,
+      what: 'the other replica to follow up',
+    });
+    expect(survivor.followedUp[0]).toBe(WAITING);
+    // The interval (0.5 s) and graphile-worker's 2 s poll, under load.
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('schedules the next round again from a sweep when a worker died before it could, and only then', async () => {
+    await withOpenPullRequest();
+    const killed = await replica('test_follow_up_before', 'before-scheduling');
+    expect(await killed.followUp.ensureScheduled(3_000)).toBe(true);
+    // A round waits: a sweep leaves it be.
+    expect(await killed.followUp.ensureScheduled(3_000)).toBe(false);
+    await waitFor(async () => killed.entered.mock.calls.length || undefined, {
+      what: 'the first replica to take the round',
+    });
+
+    const survivor = await replica('test_follow_up_before');
+    // Taken less than the grace ago: it may still be alive.
+    expect(await survivor.followUp.ensureScheduled(60_000)).toBe(false);
+    await new Promise(resolve => setTimeout(resolve, 1_200));
+    expect(await survivor.followUp.ensureScheduled(1_000)).toBe(true);
+    await waitFor(async () => survivor.followedUp[0], {
+      timeoutMs: 15_000,
+      what: 'the other replica to follow up',
+    });
+    expect(survivor.followedUp[0]).toBe(WAITING);
   });
 });

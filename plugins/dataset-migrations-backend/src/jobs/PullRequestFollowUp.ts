@@ -1,20 +1,31 @@
-import type {
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ConsumerStore } from '../database/ConsumerStore';
 import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
+
+/** Where the rounds of the follow-up are kept: one waiting round across all replicas. */
+export interface FollowUpRounds {
+  scheduleFollowUp(runAt: Date): Promise<void>;
+  ensureFollowUp(runAt: Date, staleMs: number): Promise<boolean>;
+}
 
 /**
  * Pull requests are merged by people, on their own time: every interval, consumers
  * with an open or merged pull request get a job that looks at it again, owners of
  * stale ones are reminded, and campaigns near their deadline escalate.
+ *
+ * Each round is a job in the plugin's queue that first schedules the next one, so a
+ * worker killed inside a round delays nothing beyond the interval: the next round is
+ * already waiting for any replica (a scheduler task's lock, by contrast, stayed with
+ * the dead replica for minutes). One round across all replicas is the intent, as a
+ * round enqueues a job per waiting consumer and repeats would look at each pull
+ * request again for nothing.
  */
 export class PullRequestFollowUp {
   constructor(
     private readonly options: {
       consumers: ConsumerStore;
       enqueueConsumer(migrationId: string, entityRef: string): Promise<void>;
+      rounds: FollowUpRounds;
       logger: LoggerService;
       intervalMs: number;
       /** Reminds a consumer's owners once of a pull request open longer than this. */
@@ -25,30 +36,26 @@ export class PullRequestFollowUp {
     },
   ) {}
 
+  /** The queue's job: schedules the next round, then follows up. */
+  async round(): Promise<void> {
+    await this.options.rounds.scheduleFollowUp(
+      new Date(Date.now() + this.options.intervalMs),
+    );
+    await this.followUp().catch(error =>
+      this.options.logger.warn(`Pull request follow-up failed: ${error}`),
+    );
+  }
+
   /**
-   * Follows up every interval, the first time one interval after startup, until
-   * `signal` aborts. Global scope: one round across all replicas is the intent, as
-   * a round enqueues a job per waiting consumer and repeats on other replicas would
-   * only collapse into those jobs. A round missed because its replica died costs a
-   * delay of at most the timeout plus the scheduler's minute-long janitor cycle.
-   * The scheduler polls a global task at least as often as its frequency (down to
-   * 100 ms; 5 s when the frequency is longer), so short test intervals still hold.
+   * Schedules a round one interval from now unless one is waiting or running: at
+   * startup, and from every replica's lease sweep, for a worker killed after it took
+   * a round and before it scheduled the next. True when it had to.
    */
-  async schedule(scheduler: SchedulerService, signal: AbortSignal) {
-    const every = { milliseconds: this.options.intervalMs };
-    await scheduler.scheduleTask({
-      id: 'pull-request-follow-up',
-      scope: 'global',
-      frequency: every,
-      initialDelay: every,
-      timeout: { minutes: 5 },
-      signal,
-      fn: async () => {
-        await this.followUp().catch(error =>
-          this.options.logger.warn(`Pull request follow-up failed: ${error}`),
-        );
-      },
-    });
+  async ensureScheduled(staleMs: number): Promise<boolean> {
+    return this.options.rounds.ensureFollowUp(
+      new Date(Date.now() + this.options.intervalMs),
+      staleMs,
+    );
   }
 
   async followUp(): Promise<number> {

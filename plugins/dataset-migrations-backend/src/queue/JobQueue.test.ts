@@ -28,6 +28,7 @@ describe('JobQueue', () => {
       closePullRequest: jest.fn(async (_id: string, _ref: string) => {}),
       operateMigration: jest.fn(async (_job: OperationJob) => {}),
       advanceCampaign: jest.fn(async (_id: string) => {}),
+      followUpPullRequests: jest.fn(async () => {}),
     };
     await queue.start({ concurrency: 1, handlers });
   });

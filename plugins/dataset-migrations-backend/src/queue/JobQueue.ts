@@ -20,6 +20,9 @@ const ADVANCE_CONSUMER_TASK = 'dataset-migrations.advance-consumer';
 const CLOSE_PULL_REQUEST_TASK = 'dataset-migrations.close-pull-request';
 const OPERATE_MIGRATION_TASK = 'dataset-migrations.operate-migration';
 const ADVANCE_CAMPAIGN_TASK = 'dataset-migrations.advance-campaign';
+const FOLLOW_UP_TASK = 'dataset-migrations.follow-up-pull-requests';
+/** The one pending round of the pull-request follow-up, across all replicas. */
+const FOLLOW_UP_JOB_KEY = 'pull-request-follow-up';
 /** Every task the queue runs, e.g. for gauges that report each one, waiting or not. */
 export const JOB_TASKS = [
   RUN_MIGRATION_TASK,
@@ -28,6 +31,7 @@ export const JOB_TASKS = [
   CLOSE_PULL_REQUEST_TASK,
   OPERATE_MIGRATION_TASK,
   ADVANCE_CAMPAIGN_TASK,
+  FOLLOW_UP_TASK,
 ] as const;
 /** Rollbacks and contracts one replica runs at once, beside its other jobs. */
 const OPERATION_CONCURRENCY = 2;
@@ -79,6 +83,8 @@ export interface JobHandlers {
   closePullRequest?(migrationId: string, entityRef: string): Promise<void>;
   /** One look at a campaign: records outcomes, starts what may start, schedules the next look. */
   advanceCampaign?(campaignId: string): Promise<void>;
+  /** One round of the pull-request follow-up; it schedules the next round itself. */
+  followUpPullRequests?(): Promise<void>;
 }
 
 /** The plugin's knex, or a store's transaction, so a job is written with its row. */
@@ -257,6 +263,31 @@ export class JobQueue {
   }
 
   /**
+   * Consumers whose advance job a worker took more than `staleMs` ago and still
+   * holds. A live job claims its consumer at once; one that claims nothing belongs
+   * to a worker that died before it claimed, and graphile-worker frees it only
+   * after hours. Enqueueing the consumer again adds a job beside it.
+   */
+  async staleConsumerJobs(
+    staleMs: number,
+  ): Promise<Array<{ migrationId: string; entityRef: string }>> {
+    const { rows } = await this.options.knex.raw<{
+      rows: { migration_id: string; entity_ref: string }[];
+    }>(
+      // graphile-worker's public view has no payload; its private tables do.
+      `SELECT j.payload->>'migrationId' AS migration_id, j.payload->>'entityRef' AS entity_ref
+         FROM ${this.schemaName}._private_jobs j
+         JOIN ${this.schemaName}._private_tasks t ON t.id = j.task_id
+        WHERE t.identifier = ? AND j.key IS NOT NULL
+          AND j.locked_at < now() - ? * interval '1 millisecond'`,
+      [ADVANCE_CONSUMER_TASK, staleMs],
+    );
+    return rows
+      .filter(r => r.migration_id && r.entity_ref)
+      .map(r => ({ migrationId: r.migration_id, entityRef: r.entity_ref }));
+  }
+
+  /**
    * Schedules a look at a campaign at `runAt` (now when omitted). One waiting job per
    * campaign: a repeat collapses into it, and the earlier of the two times wins, so a
    * tick scheduling its next look far ahead never delays one asked for sooner.
@@ -281,6 +312,51 @@ export class JobQueue {
         jobKey,
       ],
     );
+  }
+
+  /**
+   * Schedules the next round of the pull-request follow-up at `runAt`: one waiting
+   * round across all replicas, which a repeat moves. Called by a round as its first
+   * act: its own job is locked, so graphile-worker takes the key off it and adds the
+   * next round as a new job. A worker killed inside a round thus holds nothing the
+   * next round needs (a Backstage global task's lock would be held until the
+   * scheduler's timeout, and never freed under NODE_ENV=test).
+   */
+  async scheduleFollowUp(runAt: Date): Promise<void> {
+    await this.addJob(
+      this.options.knex,
+      FOLLOW_UP_TASK,
+      {},
+      FOLLOW_UP_JOB_KEY,
+      runAt,
+    );
+  }
+
+  /**
+   * Schedules a follow-up round at `runAt` unless one is waiting (with attempts left)
+   * or was taken less than `staleMs` ago; true when it did. A round keeps the key only until its first
+   * statement, so one holding it longer died before it scheduled the next: this is
+   * how startup and the lease sweep mend the chain. Two replicas mending at once
+   * collapse into one job.
+   */
+  async ensureFollowUp(runAt: Date, staleMs: number): Promise<boolean> {
+    const { rows } = await this.options.knex.raw<{ rows: { id: string }[] }>(
+      `SELECT (${this.schemaName}.add_job(
+         identifier := ?, payload := '{}'::json, job_key := ?, max_attempts := 5,
+         run_at := ?::timestamptz)).id
+        WHERE NOT EXISTS (
+          SELECT 1 FROM ${this.schemaName}.jobs
+           WHERE key = ? AND attempts < max_attempts
+             AND (locked_at IS NULL OR locked_at > now() - ? * interval '1 millisecond'))`,
+      [
+        FOLLOW_UP_TASK,
+        FOLLOW_UP_JOB_KEY,
+        runAt.toISOString(),
+        FOLLOW_UP_JOB_KEY,
+        staleMs,
+      ],
+    );
+    return rows.length > 0;
   }
 
   private async addJob(
@@ -343,6 +419,13 @@ export class JobQueue {
                 campaignJob,
                 job => handlers.advanceCampaign!(job.campaignId),
               ),
+            }
+          : {}),
+        ...(handlers.followUpPullRequests
+          ? {
+              [FOLLOW_UP_TASK]: async () => {
+                await handlers.followUpPullRequests!();
+              },
             }
           : {}),
       }),

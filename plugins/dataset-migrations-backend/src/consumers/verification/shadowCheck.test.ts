@@ -1,9 +1,13 @@
 import type { Knex } from 'knex';
-import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  MigrationInterruptedError,
+  type DatasetEngine,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
   connectionUrlOf,
   createTestDatabases,
   createTestEngine,
+  waitFor,
 } from '../../__testUtils__/testDatabases';
 import { loadSqlParser } from '../../sql/sqlParser';
 import { dbtProjectOf } from '../sql/dbtProject';
@@ -92,6 +96,33 @@ describe('shadowCheckFile', () => {
     );
   });
 
+  it('reports a check whose connection was terminated as an interruption, to be retried, not as a mismatch', async () => {
+    const checking = check(
+      'select id, pg_sleep(5) from plays where id = 1',
+      'select id, pg_sleep(5) from plays where id = 1',
+    );
+    const outcome = checking.then(
+      checks => ({ checks }),
+      error => ({ error }),
+    );
+    const terminated = await waitFor(
+      async () => {
+        const { rows } = await knex.raw(
+          `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+            WHERE query LIKE '%pg_sleep(5)%' AND pid <> pg_backend_pid()`,
+        );
+        return rows[0].n > 0 ? rows[0].n : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the check to be running' },
+    );
+    expect(terminated).toBeGreaterThan(0);
+    const result = await outcome;
+    expect(result).toEqual({ error: expect.any(MigrationInterruptedError) });
+    expect((result as { error: Error }).error.message).toMatch(
+      /^the database is unavailable: /,
+    );
+  });
+
   it('cannot change data: the check runs read-only', async () => {
     const [result] = await check(
       'select track_id from plays',
@@ -156,6 +187,43 @@ describe('shadowCheckFile', () => {
       );
     } finally {
       await asSuperuser.close?.();
+    }
+  });
+
+  it('makes its role while another session makes the same role', async () => {
+    const user = `dsm_shadow_race_${Date.now()}`;
+    const own = await createTestEngine(knex, {
+      config: { shadowCheck: { user, password: 'race-password' } },
+    });
+    // Another check (another replica) makes the role first, not yet committed: this
+    // check's CREATE ROLE waits for it, then meets pg_authid's unique index.
+    const other = await knex.client.acquireConnection();
+    try {
+      await other.query('BEGIN');
+      await other.query(
+        `CREATE ROLE ${user} LOGIN NOINHERIT PASSWORD 'race-password'`,
+      );
+      const checking = shadowCheckFile({
+        engine: own,
+        dataset: { table: 'public.plays' },
+        target,
+        fromVersion: 1,
+        targetVersion: 2,
+        original: { path: 'q.sql', content: 'select track_id from plays' },
+        rewritten: {
+          path: 'q.sql',
+          content: 'select track_uri AS track_id from plays',
+        },
+        timeoutMs: 5000,
+      });
+      await new Promise(resolve => setTimeout(resolve, 500));
+      await other.query('COMMIT');
+      const [result] = await checking;
+      expect(result.detail).toBeUndefined();
+      expect(result.outcome).toBe('match');
+    } finally {
+      await knex.client.releaseConnection(other);
+      await own.close?.();
     }
   });
 

@@ -1,8 +1,9 @@
 import type { ShadowCheck } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type {
-  ChangedFile,
-  DatasetEngine,
-  DatasetLocation,
+import {
+  MigrationInterruptedError,
+  type ChangedFile,
+  type DatasetEngine,
+  type DatasetLocation,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
   jinjaNamesDataset,
@@ -118,6 +119,8 @@ export async function shadowCheckFile(
             }),
       });
     } catch (error) {
+      // The engine went away mid-check: the step is retried, nothing is judged.
+      if (error instanceof MigrationInterruptedError) throw error;
       const message = (error as Error).message;
       // A relation the warehouse lacks (e.g. a table of the consumer's own), or one
       // not granted for the check, cannot be checked here.

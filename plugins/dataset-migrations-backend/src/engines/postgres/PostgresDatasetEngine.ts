@@ -18,7 +18,7 @@ import { compareQueries } from './capabilities/queryComparison';
 import { sampleOverlap } from './capabilities/sampling';
 import { ShadowReader } from './capabilities/shadowReader';
 import { readPostgresEngineConfig, type BackfillSettings } from './config';
-import { Connections, createPool } from './connection';
+import { Connections, createPool, interruptible } from './connection';
 import { checkExpression } from './expressions';
 import { introspect } from './introspection';
 import { contract } from './operations/contract';
@@ -77,7 +77,8 @@ export class PostgresDatasetEngine implements DatasetEngine {
   }
 
   compareQueries(comparison: QueryComparisonRequest): Promise<QueryComparison> {
-    return compareQueries(this.shadowReader, comparison);
+    // A lost connection says nothing about the queries: the check is interrupted, not failed.
+    return interruptible(() => compareQueries(this.shadowReader, comparison));
   }
 
   plan(request: DatasetMigrationPlanRequest): Promise<PlannedStage[]> {
