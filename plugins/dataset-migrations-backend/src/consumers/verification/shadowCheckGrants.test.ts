@@ -124,6 +124,32 @@ describe('shadow-check grants', () => {
     expect(await mayRead('music.tracks')).toBe(false);
   });
 
+  it('keeps no value of a dataset read beside in differing rows', async () => {
+    const [result] = await check(
+      'select t.title from plays p join music.tracks t on t.track = p.track_id',
+      "select t.title || ' changed' AS title from plays p join music.tracks t on t.track = p.track_uri",
+      { alsoReads: ['music.tracks'] },
+    );
+    expect(result.outcome).toBe('mismatch');
+    expect(result.before?.checksum).not.toBe(result.after?.checksum);
+    expect(result.differingRows ?? []).toEqual([]);
+    expect(result.detail).toMatch(/dependsOn.*no rows are sampled/);
+    expect(JSON.stringify(result)).not.toMatch(/title \d/);
+  });
+
+  it("withholds the engine's message, which may quote a value of a dataset read beside", async () => {
+    const [result] = await check(
+      'select t.title::int AS n from plays p join music.tracks t on t.track = p.track_id',
+      'select t.title::int AS n from plays p join music.tracks t on t.track = p.track_uri',
+      { alsoReads: ['music.tracks'] },
+    );
+    expect(result.outcome).toBe('mismatch');
+    expect(result.detail).toMatch(
+      /^the check failed: the engine answered SQLSTATE 22P02 \(data exception\).*its message is withheld/,
+    );
+    expect(JSON.stringify(result)).not.toMatch(/title \d/);
+  });
+
   it('keeps rights a running check holds when another check on the same versions ends first', async () => {
     const slow = check(
       'select p.track_id from plays p, pg_sleep(1.5) s',
