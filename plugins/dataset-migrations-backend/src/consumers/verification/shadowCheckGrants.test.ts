@@ -172,6 +172,30 @@ describe('shadow-check grants', () => {
     expect(await rightsOfRole()).toEqual([]);
   });
 
+  it("leaves the engine's connections free while more checks wait than the role has connections", async () => {
+    // Six slow checks: more than the role's connections (2), and than the engine's (4).
+    const order: string[] = [];
+    const checks = [1, 2, 3, 4, 5, 6].map(() =>
+      check(
+        'select p.track_id from plays p, pg_sleep(1) s',
+        'select p.track_uri AS track_id from plays p, pg_sleep(1) s',
+      ).then(([c]) => {
+        order.push('check');
+        return c;
+      }),
+    );
+    await new Promise(resolve => setTimeout(resolve, 300));
+    const read = await engine.introspect({ table: 'music.tracks' });
+    order.push('engine');
+    expect(read.fields.map(f => f.name)).toEqual(['track', 'title']);
+    // Each check sleeps 2 s on the role's connection: the engine answered first.
+    expect(order[0]).toBe('engine');
+    expect((await Promise.all(checks)).map(c => c.outcome)).toEqual(
+      Array(6).fill('match'),
+    );
+    expect(await rightsOfRole()).toEqual([]);
+  });
+
   it('revokes grants a killed process left, at the next start and after the next check', async () => {
     // As a backend killed mid-check leaves them.
     await knex.raw(
