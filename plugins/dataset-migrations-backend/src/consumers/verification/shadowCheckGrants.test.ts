@@ -196,6 +196,51 @@ describe('shadow-check grants', () => {
     expect(await rightsOfRole()).toEqual([]);
   });
 
+  describe('a grant revoked while its check runs', () => {
+    const sleep = (ms: number) =>
+      new Promise(resolve => setTimeout(resolve, ms));
+    /** Revokes SELECT on `relation` from the role shortly after each of its next `times` grants. */
+    const revokeWhenGranted = async (
+      relation: string,
+      times: number,
+      done: { checked: boolean },
+    ) => {
+      for (let i = 0; i < times && !done.checked; i++) {
+        while (!done.checked && !(await mayRead(relation))) await sleep(10);
+        await sleep(300);
+        await knex.raw(`REVOKE SELECT ON ${relation} FROM ${ROLE}`);
+      }
+    };
+    const slowCheck = () =>
+      check(
+        'select p.track_id from plays p, pg_sleep(1.5) s',
+        'select p.track_uri AS track_id from plays p, pg_sleep(1.5) s',
+      );
+
+    it('is granted anew and the statement checked, not skipped', async () => {
+      const done = { checked: false };
+      const revoking = revokeWhenGranted('music.plays_v2', 1, done);
+      const [result] = await slowCheck();
+      done.checked = true;
+      await revoking;
+      expect(result).toMatchObject({ outcome: 'match', before: { rows: 50 } });
+      expect(await rightsOfRole()).toEqual([]);
+    });
+
+    it('fails the statement, not verified, when it is revoked again', async () => {
+      const done = { checked: false };
+      const revoking = revokeWhenGranted('music.plays_v2', 2, done);
+      const [result] = await slowCheck();
+      done.checked = true;
+      await revoking;
+      expect(result.outcome).toBe('mismatch');
+      expect(result.detail).toMatch(
+        /^permission denied for table plays_v2, which the check had granted, 2 times: .*not verified/,
+      );
+      expect(await rightsOfRole()).toEqual([]);
+    });
+  });
+
   it('revokes grants a killed process left, at the next start and after the next check', async () => {
     // As a backend killed mid-check leaves them.
     await knex.raw(
