@@ -343,5 +343,35 @@ describe('hostile and careless input', () => {
         }),
       ]);
     }, 60_000);
+
+    it('answers 503 with Retry-After to a preview beyond those it queues, naming the limit', async () => {
+      const preview = (content: string) =>
+        api()
+          .post(`${API}/rewrite-preview`)
+          .send({
+            entityRef: EVENTS,
+            changes,
+            files: [{ path: 'a.sql', content }],
+          })
+          .then(res => res);
+      // Both workers busy for seconds, then more short previews than may wait.
+      const long = [1, 2].map(() => preview(statements(64 * 1024)));
+      await new Promise(resolve => setTimeout(resolve, 300));
+      const short = await Promise.all(
+        Array.from({ length: 17 }, () => preview('select title from events')),
+      );
+      const refused = short.filter(res => res.status === 503);
+      expect(refused.length).toBeGreaterThanOrEqual(1);
+      expect(refused[0].headers['retry-after']).toBe('5');
+      expect(message(refused[0])).toContain(
+        'previews wait for the 2 rewrite workers already, at most 16 may',
+      );
+      expect(
+        short.filter(res => res.status !== 503).map(res => res.status),
+      ).toEqual(Array(17 - refused.length).fill(200));
+      expect((await Promise.all(long)).map(res => res.status)).toEqual([
+        200, 200,
+      ]);
+    }, 60_000);
   });
 });

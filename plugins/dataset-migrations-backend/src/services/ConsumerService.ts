@@ -319,9 +319,11 @@ export class ConsumerService {
     return { consumer: dataset ? now : withoutRowSamples(now) };
   }
 
+  /** `signal` aborts when the request goes away: a preview still queued is dropped. */
   async rewritePreview(
     body: unknown,
     credentials: BackstageCredentials,
+    signal?: AbortSignal,
   ): Promise<RewritePreviewResponse> {
     const request = parseInput(
       rewritePreviewRequestSchema,
@@ -338,6 +340,7 @@ export class ConsumerService {
       request.files,
       target,
       mapping,
+      signal,
     );
     return {
       files: rewritten.map(result => ({
