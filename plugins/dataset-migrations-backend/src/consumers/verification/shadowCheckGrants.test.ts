@@ -172,6 +172,38 @@ describe('shadow-check grants', () => {
     expect(await rightsOfRole()).toEqual([]);
   });
 
+  it('makes the missing role once when several checks start at the same moment', async () => {
+    const fresh = await createTestEngine(knex, {
+      config: { shadowCheck: { user: 'dsm_shadow_fresh' } },
+    });
+    try {
+      const results = await Promise.all(
+        [1, 2, 3, 4].map(() =>
+          shadowCheckFile({
+            engine: fresh,
+            dataset: { table: 'music.plays' },
+            target: {
+              schema: 'music',
+              table: 'plays',
+              fields: ['id', 'track_id', 'ms'],
+            },
+            fromVersion: 1,
+            targetVersion: 2,
+            original: { path: 'q.sql', content: 'select track_id from plays' },
+            rewritten: {
+              path: 'q.sql',
+              content: 'select track_uri AS track_id from plays',
+            },
+            timeoutMs: 5000,
+          }),
+        ),
+      );
+      expect(results.map(([c]) => c.outcome)).toEqual(Array(4).fill('match'));
+    } finally {
+      await fresh.close?.();
+    }
+  });
+
   it("leaves the engine's connections free while more checks wait than the role has connections", async () => {
     // Six slow checks: more than the role's connections (2), and than the engine's (4).
     const order: string[] = [];

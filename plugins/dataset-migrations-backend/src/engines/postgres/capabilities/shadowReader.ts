@@ -258,7 +258,9 @@ export class ShadowReader {
             )}`,
           )
           .catch(async error => {
-            if ((error as { code?: string }).code !== '42710') throw error;
+            // 42710 once it committed; 23505 (pg_authid's unique index) while it commits.
+            if (!['42710', '23505'].includes((error as { code?: string }).code!))
+              throw error;
             await holder.query('ROLLBACK TO SAVEPOINT create_role');
           });
       }
