@@ -107,6 +107,13 @@ export interface Config {
         /** Statement timeout of each shadow query. Default `1m`. */
         timeout?: string | HumanDuration;
       };
+      /** `POST /rewrite-preview`'s worker pool (two threads). */
+      rewritePreview?: {
+        /** Previews that may wait for a worker; more are answered 503. Default 16. */
+        queue?: number;
+        /** A preview waiting longer for a worker is answered 503. Default `30s`. */
+        wait?: string | HumanDuration;
+      };
       /**
        * A CLI coding agent for code the built-in rewriter cannot handle. It runs in a
        * sandboxed working copy with the prompt in `$DATASET_MIGRATIONS_PROMPT_FILE`.

@@ -33,7 +33,7 @@ describe('RewriteWorkers', () => {
 
     await expect(refused).rejects.toThrow(RewritesBusyError);
     await expect(refused).rejects.toThrow(
-      '1 previews wait for the 1 rewrite workers already, at most 1 may',
+      'the 1 rewrite workers are busy and 1 previews wait for them, at most 1 may',
     );
     // Those admitted are rewritten.
     const [[first], [second]] = await Promise.all([running, waiting]);

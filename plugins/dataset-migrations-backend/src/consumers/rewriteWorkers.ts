@@ -102,7 +102,7 @@ export class RewriteWorkers {
       if (this.queue.length >= queueLimit) {
         reject(
           new RewritesBusyError(
-            `the rewrite preview was not started: ${this.queue.length} previews wait for the ${this.size} rewrite workers already, at most ${queueLimit} may; retry in a few seconds`,
+            `the rewrite preview was not started: the ${this.size} rewrite workers are busy and ${this.queue.length} previews wait for them, at most ${queueLimit} may (datasetMigrations.consumers.rewritePreview.queue); retry in a few seconds`,
           ),
         );
         return;
