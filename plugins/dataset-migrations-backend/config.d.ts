@@ -70,11 +70,11 @@ export interface Config {
        * in PID, mount and network namespaces of their own (`unshare`: as root, or
        * through a user namespace where unprivileged ones are allowed): everything a
        * command starts dies with it, and it sees only the system directories
-       * (/usr, /bin, /lib*, /etc, /opt), the backend's node, `readOnlyPaths` and its
-       * working copy, none of the backend's files: its install (package,
-       * node_modules), its app-config files, secret stores under /etc
-       * (/etc/ssl/private, /etc/ssh, …) and `hiddenPaths` are hidden even under
-       * those directories. When the namespaces cannot be made, the command is not
+       * (/usr, /bin, /lib*, of /etc only what tools read to run, not /opt), the
+       * backend's node, `readOnlyPaths` and its working copy, none of the backend's
+       * files: its install (package, node_modules), its app-config files, secret
+       * stores under /etc (/etc/ssl/private, /etc/ssh, …) and `hiddenPaths` are
+       * hidden even under those directories. When the namespaces cannot be made, the command is not
        * run and its consumer fails naming why.
        */
       sandbox?: {
@@ -85,11 +85,11 @@ export interface Config {
          * namespaces cannot be made and the commands are trusted.
          */
         namespaces?: boolean;
-        /** Absolute host paths commands may read (a toolchain outside /usr and /opt). */
+        /** Absolute host paths commands may read (a toolchain outside /usr, a part of /opt). */
         readOnlyPaths?: string[];
         /**
          * Absolute host paths commands may not read, though under a directory they
-         * are shown (secrets mounted under /etc or /opt); they win over
+         * are shown (secrets inside a `readOnlyPaths` entry); they win over
          * `readOnlyPaths`. Added to the backend's own files and /etc's secret stores.
          */
         hiddenPaths?: string[];
@@ -106,6 +106,13 @@ export interface Config {
       shadowCheck?: {
         /** Statement timeout of each shadow query. Default `1m`. */
         timeout?: string | HumanDuration;
+      };
+      /** `POST /rewrite-preview`'s worker pool (two threads). */
+      rewritePreview?: {
+        /** Previews that may wait for a worker; more are answered 503. Default 16. */
+        queue?: number;
+        /** A preview waiting longer for a worker is answered 503. Default `30s`. */
+        wait?: string | HumanDuration;
       };
       /**
        * A CLI coding agent for code the built-in rewriter cannot handle. It runs in a

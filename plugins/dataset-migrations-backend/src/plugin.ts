@@ -362,7 +362,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             'Migration workers disabled on this replica; it only queues work',
           );
         }
-        const rewrites = new RewriteWorkers();
+        const rewrites = new RewriteWorkers(consumerSettings.rewritePreview);
         lifecycle.addShutdownHook(async () => {
           await rewrites.close();
           scheduled.abort();

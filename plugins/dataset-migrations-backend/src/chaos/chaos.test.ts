@@ -72,7 +72,14 @@ describe('chaos, short', () => {
         steps: CONSUMER_STEPS.filter(s => landed.has(s)),
         operations: OPERATIONS.filter(s => landed.has(s)),
       };
-      if (inside.stages.length < 3 || inside.steps.length < 1)
+      // At 20,000 rows a stage lasts a second or two, so where a kill lands moves
+      // with the machine's speed: the test asks for kills inside the run's stages,
+      // its consumers' steps and an operation, not for every stage each time.
+      if (
+        inside.stages.length < 2 ||
+        inside.steps.length < 1 ||
+        inside.operations.length < 1
+      )
         throw new Error(
           `the kills landed in too few stages and steps: ${JSON.stringify(
             inside,

@@ -34,6 +34,7 @@ describe('readPluginConfig', () => {
         localGitRoots: [],
         pullRequestReminderAfterMs: 7 * 86_400_000,
         shadowCheck: { timeoutMs: 60_000 },
+        rewritePreview: { queueLimit: 16, waitMs: 30_000 },
         agent: undefined,
       },
       approvals: { required: ['breaking', 'requester-may-not-start'] },

@@ -2,6 +2,10 @@ import type { Config } from '@backstage/config';
 import { isAbsolute } from 'node:path';
 import type { SandboxIsolation } from '../consumers/sandbox/namespaces';
 import { readDurationMs } from './readDuration';
+import {
+  DEFAULT_QUEUE_LIMIT,
+  DEFAULT_WAIT_MS,
+} from '../consumers/rewriteWorkers';
 
 /** `datasetMigrations.consumers.agent`: a CLI coding agent, when a command is set. */
 export interface AgentSettings {
@@ -62,6 +66,8 @@ export interface PluginConfig {
     /** Directories local git repositories may be in; none: local git is off. */
     localGitRoots: string[];
     shadowCheck: { timeoutMs: number };
+    /** How many rewrite previews may wait for a worker, and for how long. */
+    rewritePreview: { queueLimit: number; waitMs: number };
     /** Undefined when no agent command is configured. */
     agent?: AgentSettings;
   };
@@ -127,6 +133,19 @@ export function readPluginConfig(config: Config): PluginConfig {
           config,
           'consumers.shadowCheck.timeout',
           60_000,
+        ),
+      },
+      rewritePreview: {
+        queueLimit: integerAtLeast(
+          config,
+          'consumers.rewritePreview.queue',
+          DEFAULT_QUEUE_LIMIT,
+          0,
+        ),
+        waitMs: positiveDuration(
+          config,
+          'consumers.rewritePreview.wait',
+          DEFAULT_WAIT_MS,
         ),
       },
       agent: readAgent(config),

@@ -33,6 +33,20 @@ interface Task {
   request: RewriteRequest;
   resolve(files: RewrittenFile[]): void;
   reject(error: Error): void;
+  /** Ends its wait in the queue (timer, abort listener). */
+  stopWaiting(): void;
+}
+
+/** Previews waiting for a worker at most, by default: more are refused at once. */
+export const DEFAULT_QUEUE_LIMIT = 16;
+/** How long a preview waits for a worker at most, by default. */
+export const DEFAULT_WAIT_MS = 30_000;
+
+/** The pool is busy: answered 503 with `Retry-After: retryAfterSeconds`. */
+export class RewritesBusyError extends ServiceUnavailableError {
+  // The name Backstage's error handler answers 503 for.
+  override name = 'ServiceUnavailableError' as const;
+  readonly retryAfterSeconds = 5;
 }
 
 /** What the worker is started for (its `workerData.role`). */
@@ -59,16 +73,72 @@ export class RewriteWorkers {
       size?: number;
       /** A rewrite still running after this is stopped (its worker ends). */
       timeoutMs?: number;
+      /** Rewrites waiting for a worker at most; more are refused. */
+      queueLimit?: number;
+      /** A rewrite still waiting for a worker after this is refused. */
+      waitMs?: number;
     } = {},
   ) {}
 
+  /**
+   * Rewrites on a worker. Refused with RewritesBusyError when `queueLimit` rewrites
+   * wait already or no worker frees within `waitMs`; dropped from the queue when
+   * `signal` aborts (its request went away) before a worker takes it.
+   */
   rewrite(
     files: ChangedFile[],
     target: DatasetTarget,
     mapping: ConsumerMapping,
+    signal?: AbortSignal,
   ): Promise<RewrittenFile[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ request: { files, target, mapping }, resolve, reject });
+      const { queueLimit = DEFAULT_QUEUE_LIMIT, waitMs = DEFAULT_WAIT_MS } =
+        this.options;
+      if (signal?.aborted) {
+        reject(new Error('the rewrite preview was cancelled'));
+        return;
+      }
+      // Only rewrites no worker is free for wait.
+      if (this.queue.length >= queueLimit) {
+        reject(
+          new RewritesBusyError(
+            `the rewrite preview was not started: the ${this.size} rewrite workers are busy and ${this.queue.length} previews wait for them, at most ${queueLimit} may (datasetMigrations.consumers.rewritePreview.queue); retry in a few seconds`,
+          ),
+        );
+        return;
+      }
+      const leave = (error: Error) => {
+        const at = this.queue.indexOf(task);
+        if (at < 0) return; // a worker has it already
+        this.queue.splice(at, 1);
+        task.stopWaiting();
+        reject(error);
+      };
+      const timer = setTimeout(
+        () =>
+          leave(
+            new RewritesBusyError(
+              `the rewrite preview waited ${waitMs / 1000} s for one of the ${
+                this.size
+              } rewrite workers, busy with other previews; retry in a few seconds`,
+            ),
+          ),
+        waitMs,
+      );
+      timer.unref();
+      const onAbort = () =>
+        leave(new Error('the rewrite preview was cancelled'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const task: Task = {
+        request: { files, target, mapping },
+        resolve,
+        reject,
+        stopWaiting: () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      this.queue.push(task);
       this.dispatch();
     });
   }
@@ -116,6 +186,7 @@ export class RewriteWorkers {
   }
 
   private runOn(worker: Worker, task: Task): void {
+    task.stopWaiting();
     const settle = () => {
       clearTimeout(timer);
       worker.off('message', onMessage);

@@ -62,6 +62,7 @@ describe('hostile and careless input', () => {
           data: {
             datasetMigrations: {
               approvals: { required: [] },
+              consumers: { rewritePreview: { queue: 1 } },
               engines: {
                 warehouse: engine,
                 tight: { ...engine, statementTimeout: '1s' },
@@ -342,6 +343,29 @@ describe('hostile and careless input', () => {
           ),
         }),
       ]);
+    }, 60_000);
+
+    it('answers 503 with Retry-After to previews beyond those it queues, naming the limit', async () => {
+      const preview = () =>
+        api()
+          .post(`${API}/rewrite-preview`)
+          .send({
+            entityRef: EVENTS,
+            changes,
+            files: [{ path: 'a.sql', content: statements(64 * 1024) }],
+          })
+          .then(res => res);
+      // Six at once: two run, one waits (this backend's queue is 1), three are refused.
+      const answers = await Promise.all([1, 2, 3, 4, 5, 6].map(preview));
+      const refused = answers.filter(res => res.status === 503);
+      expect(refused.length).toBeGreaterThanOrEqual(1);
+      expect(refused[0].headers['retry-after']).toBe('5');
+      expect(message(refused[0])).toContain(
+        'the 2 rewrite workers are busy and 1 previews wait for them, at most 1 may (datasetMigrations.consumers.rewritePreview.queue)',
+      );
+      expect(
+        answers.filter(res => res.status !== 503).map(res => res.status),
+      ).toEqual(Array(6 - refused.length).fill(200));
     }, 60_000);
   });
 });

@@ -20,6 +20,7 @@ import {
   type MigrationResponse,
   type SchemaVersionResponse,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { RewritesBusyError } from '../consumers/rewriteWorkers';
 import type { ConsumerService } from '../services/ConsumerService';
 import type { ConsumerPullRequests } from '../services/ConsumerPullRequests';
 import { parseInput } from '../validation/parseInput';
@@ -406,7 +407,20 @@ export function createRouter(options: {
 
   router.post('/rewrite-preview', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json(await consumers.rewritePreview(req.body, credentials));
+    // A client gone before its preview reaches a worker leaves the queue.
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    try {
+      res.json(
+        await consumers.rewritePreview(req.body, credentials, gone.signal),
+      );
+    } catch (error) {
+      if (error instanceof RewritesBusyError)
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      throw error;
+    }
   });
 
   router.post('/impact', async (req, res) => {

@@ -323,9 +323,11 @@ export class ConsumerService {
     return { consumer: dataset ? now : withoutRowSamples(now) };
   }
 
+  /** `signal` aborts when the request goes away: a preview still queued is dropped. */
   async rewritePreview(
     body: unknown,
     credentials: BackstageCredentials,
+    signal?: AbortSignal,
   ): Promise<RewritePreviewResponse> {
     const request = parseInput(
       rewritePreviewRequestSchema,
@@ -342,6 +344,7 @@ export class ConsumerService {
       request.files,
       target,
       mapping,
+      signal,
     );
     return {
       files: rewritten.map(result => ({

@@ -1,8 +1,9 @@
 /**
  * What a sandboxed command may not read even where it is shown the host's
- * directories (/usr, /etc, /opt and `readOnlyPaths`): the backend's own install
+ * directories (/usr, a few of /etc's and `readOnlyPaths`): the backend's own install
  * (its package, its node_modules, this plugin), its app-config files, well-known
- * secret stores under /etc, and `consumers.sandbox.hiddenPaths`. Paths outside the
+ * secret stores under /etc (should `readOnlyPaths` show it), and
+ * `consumers.sandbox.hiddenPaths`. Paths outside the
  * directories shown are not visible anyway; those are left as they are.
  */
 import { existsSync, readdirSync } from 'node:fs';

@@ -11,8 +11,8 @@ export interface SandboxIsolation {
   readOnlyPaths: string[];
   /**
    * Host paths the command may not read though they lie under a directory it is
-   * shown (secrets under /etc, a backend installed under /opt); the backend's own
-   * files and config are hidden besides (see hiddenPaths.ts).
+   * shown (in `readOnlyPaths`, say); the backend's own files and config are hidden
+   * besides (see hiddenPaths.ts).
    */
   hiddenPaths: string[];
 }
@@ -24,7 +24,11 @@ export const DEFAULT_ISOLATION: SandboxIsolation = {
   hiddenPaths: [],
 };
 
-/** System directories the command sees, read-only, besides `readOnlyPaths`. */
+/**
+ * System directories the command sees, read-only, besides `readOnlyPaths`. Not /opt
+ * (other software's installs and their `.env` files; `readOnlyPaths` shows a part),
+ * and of /etc only `ETC_SHOWN`.
+ */
 const SYSTEM_PATHS = [
   '/usr',
   '/bin',
@@ -33,8 +37,39 @@ const SYSTEM_PATHS = [
   '/lib32',
   '/lib64',
   '/libx32',
-  '/etc',
-  '/opt',
+];
+
+/**
+ * What of /etc the command sees (shell patterns): what node, python, git, sh and
+ * tools like dbt read to run, resolve names and trust certificates. Not the rest:
+ * services' unit files and /etc/default hold their tokens, and /etc/gitconfig,
+ * npmrc and pip.conf may hold registry credentials.
+ */
+export const ETC_SHOWN = [
+  '/etc/passwd',
+  '/etc/group',
+  '/etc/nsswitch.conf',
+  '/etc/resolv.conf',
+  '/etc/hosts',
+  '/etc/host.conf',
+  '/etc/gai.conf',
+  '/etc/services',
+  '/etc/protocols',
+  '/etc/localtime',
+  '/etc/timezone',
+  '/etc/os-release',
+  '/etc/alternatives',
+  '/etc/ld.so.cache',
+  '/etc/ld.so.conf',
+  '/etc/ld.so.conf.d',
+  '/etc/ssl/certs',
+  '/etc/ssl/openssl.cnf',
+  '/etc/ca-certificates',
+  '/etc/ca-certificates.conf',
+  '/etc/pki/tls/certs',
+  '/etc/pki/ca-trust',
+  '/etc/python3*',
+  '/etc/mime.types',
 ];
 
 /** The line the setup writes on fd 3 just before it starts the command. */
@@ -46,7 +81,7 @@ export const READY = 'dsm-sandbox-ready';
  * kernel kills everything left in the PID namespace.
  *
  * It builds a new root on a tmpfs holding only read-only binds of the system
- * directories and of the given paths, with the hidden paths among them covered
+ * directories, of /etc's `ETC_SHOWN` and of the given paths, with the hidden paths among them covered
  * (a directory by an empty read-only tmpfs, a file by /dev/null), the backend's
  * node, the working copy and private temp dir (writable), a fresh /proc, a few
  * devices and an empty /tmp, then `pivot_root`s into it and detaches the old
@@ -77,6 +112,10 @@ show() {
 mkdir -p "$root/tmp" "$root/proc" "$root/dev"
 mount -t tmpfs -o mode=1777,size=64m dsm-tmp "$root/tmp"
 for p in ${SYSTEM_PATHS.join(' ')}; do show "$p" system; done
+# Their targets (a symlink's too): one missing here is left out.
+for p in ${ETC_SHOWN.join(
+  ' ',
+)}; do if [ -e "$p" ]; then show "$p" given; fi; done
 while [ "$1" != -- ]; do show "$1" given; shift; done; shift
 hidden=
 while [ "$1" != -- ]; do

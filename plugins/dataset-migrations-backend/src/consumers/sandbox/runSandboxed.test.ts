@@ -290,6 +290,50 @@ describe('runSandboxed', () => {
       expect(result.outputTail).toMatch(/No such file or directory/);
     });
 
+    it('sees of /etc only what tools need to run, and nothing of /opt', async () => {
+      // Readable by anyone on the host, and needed by no tool.
+      const unneeded = [
+        '/etc/debian_version',
+        '/etc/machine-id',
+        '/etc/login.defs',
+        '/etc/default',
+        '/etc/environment',
+        '/opt',
+      ].filter(p => existsSync(p));
+      expect(unneeded.length).toBeGreaterThan(0);
+      const result = await run(
+        unneeded
+          .map(p => `ls -A ${p} > /dev/null 2>&1 && echo "shown ${p}"`)
+          .concat(['true'])
+          .join('; '),
+      );
+
+      expect(result.outputTail).not.toMatch(/shown/);
+    });
+
+    it('runs node, python3, git and sh with the part of /etc it is shown', async () => {
+      const result = await run(
+        [
+          `node -e "require('node:https'); console.log('node runs')"`,
+          `if command -v python3 > /dev/null; then python3 -c "import ssl, json, locale; ssl.create_default_context(); print('python runs')"; else echo python runs; fi`,
+          `git init -q repo && git -C repo status --short && echo git runs`,
+          `sh -c 'echo sh runs as $(id -un)'`,
+          `test -r /etc/ssl/certs/ca-certificates.crt || test ! -e /etc/ssl/certs/ca-certificates.crt && echo certificates`,
+        ].join(' && '),
+        { memoryMb: 4096 },
+      );
+
+      expect(result.exitCode).toBe(0);
+      for (const line of [
+        'node runs',
+        'python runs',
+        'git runs',
+        'sh runs as ',
+        'certificates',
+      ])
+        expect(result.outputTail).toContain(line);
+    });
+
     it('reads a path it is given, read-only', async () => {
       const result = await run(`cat ${secret}; echo changed > ${secret}`, {
         isolation: { ...DEFAULT_ISOLATION, readOnlyPaths: [dirname(secret)] },

@@ -4,6 +4,7 @@ import {
   type ChangedFile,
   type DatasetEngine,
   type DatasetLocation,
+  type QueryComparison,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
   jinjaNamesDataset,
@@ -92,16 +93,23 @@ export async function shadowCheckFile(
       });
       continue;
     }
+    // Rows and engine errors may hold values of a dataset read beside, which not
+    // everyone who may read this run's checks may read: none are kept then.
+    const readsBeside = (request.alsoReads ?? []).length > 0;
+    const reads = [beforeRelation, afterRelation, ...(request.alsoReads ?? [])];
+    const compareQueries = engine.compareQueries.bind(engine);
     try {
-      const result = await engine.compareQueries({
-        before: beforeSql,
-        after: afterSql,
-        sampleRows: request.sampleRows ?? 5,
-        timeoutMs: request.timeoutMs,
-        reads: [beforeRelation, afterRelation, ...(request.alsoReads ?? [])],
-        // A field the rewrite reads as it is, widened, compares as the wider type.
-        allowWidening: true,
-      });
+      const result = await keepingGrants(reads, () =>
+        compareQueries({
+          before: beforeSql,
+          after: afterSql,
+          sampleRows: readsBeside ? 0 : request.sampleRows ?? 5,
+          timeoutMs: request.timeoutMs,
+          reads,
+          // A field the rewrite reads as it is, widened, compares as the wider type.
+          allowWidening: true,
+        }),
+      );
       const match =
         result.differing.length === 0 &&
         result.before.rows === result.after.rows &&
@@ -114,7 +122,13 @@ export async function shadowCheckFile(
         ...(match
           ? {}
           : {
-              detail: `the original returned ${result.before.rows} rows (checksum ${result.before.checksum}), the rewrite ${result.after.rows} (checksum ${result.after.checksum})`,
+              detail: `the original returned ${
+                result.before.rows
+              } rows (checksum ${result.before.checksum}), the rewrite ${
+                result.after.rows
+              } (checksum ${result.after.checksum})${
+                readsBeside ? `; ${WITHHELD_BECAUSE} no rows are sampled` : ''
+              }`,
               differingRows: result.differing,
             }),
       });
@@ -126,7 +140,9 @@ export async function shadowCheckFile(
       // not granted for the check, cannot be checked here.
       // Anything else refused (a server file read) fails the check.
       checks.push(
-        /relation ".*" does not exist/.test(message)
+        error instanceof GrantLost
+          ? { ...check, outcome: 'mismatch', detail: message }
+          : /relation ".*" does not exist/.test(message)
           ? { ...check, outcome: 'skipped', detail: message }
           : /permission denied for (table|view|materialized view|schema)/.test(
               message,
@@ -139,13 +155,97 @@ export async function shadowCheckFile(
           : {
               ...check,
               outcome: 'mismatch',
-              detail: `${SHADOW_CHECK_FAILED} ${message}`,
+              detail: `${SHADOW_CHECK_FAILED} ${
+                readsBeside ? withheld(error) : message
+              }`,
             },
       );
     }
   }
   return checks;
 }
+
+/** Tries of a comparison refused what it was granted: the second grants anew. */
+const GRANT_ATTEMPTS = 2;
+
+/** The check was refused a relation or schema it had been granted. */
+class GrantLost extends Error {}
+
+/**
+ * Runs `compare`; refused a relation or schema among `reads` (granted for it, then
+ * revoked meanwhile: its lock holder's connection was lost and another check's end
+ * revoked what no one held), it runs once more with its grants made anew, then fails:
+ * a refusal of what the check granted says nothing about the consumer's SQL.
+ */
+async function keepingGrants(
+  reads: string[],
+  compare: () => Promise<QueryComparison>,
+): Promise<QueryComparison> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await compare();
+    } catch (error) {
+      const refused =
+        /permission denied for (table|view|materialized view|schema) (.+)$/.exec(
+          (error as Error).message,
+        );
+      if (
+        !refused ||
+        !grantedNames(reads, refused[1] === 'schema').has(refused[2])
+      )
+        throw error;
+      if (attempt === GRANT_ATTEMPTS)
+        throw new GrantLost(
+          `${
+            (error as Error).message
+          }, which the check had granted, ${GRANT_ATTEMPTS} times: its grant was revoked while it ran, so the statement is not verified; retry the consumer`,
+        );
+    }
+  }
+}
+
+/** The relations' names in `reads` (or their schemas'), as the engine's errors print them. */
+function grantedNames(reads: string[], schemas: boolean): Set<string> {
+  const names = reads.flatMap(relation => {
+    const parts = [...relation.matchAll(/"((?:[^"]|"")*)"|([^."\s]+)/g)].map(
+      ([, quoted, bare]) =>
+        quoted !== undefined ? quoted.replace(/""/g, '"') : bare.toLowerCase(),
+    );
+    const name = schemas ? parts[parts.length - 2] : parts[parts.length - 1];
+    return name === undefined ? [] : [name];
+  });
+  return new Set(names);
+}
+
+/** Why a check reading datasets beside the migrated one keeps none of their values. */
+const WITHHELD_BECAUSE =
+  'the consumer’s SQL may read datasets it declares in dependsOn, whose values not everyone who may read this check may read:';
+
+/**
+ * The engine's error without its message, which may quote a value it read (`invalid
+ * input syntax for type integer: "…"`): its SQLSTATE says what kind it was.
+ */
+function withheld(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  // Errors of the check's own (different columns) carry no SQLSTATE and no values.
+  if (typeof code !== 'string') return (error as Error).message;
+  return `the engine answered SQLSTATE ${code} (${
+    SQLSTATE_CLASSES[code.slice(0, 2)] ?? 'class ' + code.slice(0, 2)
+  }); ${WITHHELD_BECAUSE} its message is withheld`;
+}
+
+/** PostgreSQL's SQLSTATE classes a consumer query commonly fails with. */
+const SQLSTATE_CLASSES: Record<string, string> = {
+  '21': 'cardinality violation',
+  '22': 'data exception',
+  '23': 'integrity constraint violation',
+  '25': 'invalid transaction state',
+  '42': 'syntax error or access rule violation',
+  '53': 'insufficient resources',
+  '54': 'program limit exceeded',
+  '57': 'operator intervention, e.g. the statement timeout',
+  XX: 'internal error',
+};
 
 interface FileStatements {
   masked: ReturnType<typeof maskJinja>;

@@ -124,6 +124,32 @@ describe('shadow-check grants', () => {
     expect(await mayRead('music.tracks')).toBe(false);
   });
 
+  it('keeps no value of a dataset read beside in differing rows', async () => {
+    const [result] = await check(
+      'select t.title from plays p join music.tracks t on t.track = p.track_id',
+      "select t.title || ' changed' AS title from plays p join music.tracks t on t.track = p.track_uri",
+      { alsoReads: ['music.tracks'] },
+    );
+    expect(result.outcome).toBe('mismatch');
+    expect(result.before?.checksum).not.toBe(result.after?.checksum);
+    expect(result.differingRows ?? []).toEqual([]);
+    expect(result.detail).toMatch(/dependsOn.*no rows are sampled/);
+    expect(JSON.stringify(result)).not.toMatch(/title \d/);
+  });
+
+  it("withholds the engine's message, which may quote a value of a dataset read beside", async () => {
+    const [result] = await check(
+      'select t.title::int AS n from plays p join music.tracks t on t.track = p.track_id',
+      'select t.title::int AS n from plays p join music.tracks t on t.track = p.track_uri',
+      { alsoReads: ['music.tracks'] },
+    );
+    expect(result.outcome).toBe('mismatch');
+    expect(result.detail).toMatch(
+      /^the check failed: the engine answered SQLSTATE 22P02 \(data exception\).*its message is withheld/,
+    );
+    expect(JSON.stringify(result)).not.toMatch(/title \d/);
+  });
+
   it('keeps rights a running check holds when another check on the same versions ends first', async () => {
     const slow = check(
       'select p.track_id from plays p, pg_sleep(1.5) s',
@@ -144,6 +170,107 @@ describe('shadow-check grants', () => {
     const [slowResult] = await slow;
     expect(slowResult.outcome).toBe('match');
     expect(await rightsOfRole()).toEqual([]);
+  });
+
+  it('makes the missing role once when several checks start at the same moment', async () => {
+    const fresh = await createTestEngine(knex, {
+      config: { shadowCheck: { user: 'dsm_shadow_fresh' } },
+    });
+    try {
+      const results = await Promise.all(
+        [1, 2, 3, 4].map(() =>
+          shadowCheckFile({
+            engine: fresh,
+            dataset: { table: 'music.plays' },
+            target: {
+              schema: 'music',
+              table: 'plays',
+              fields: ['id', 'track_id', 'ms'],
+            },
+            fromVersion: 1,
+            targetVersion: 2,
+            original: { path: 'q.sql', content: 'select track_id from plays' },
+            rewritten: {
+              path: 'q.sql',
+              content: 'select track_uri AS track_id from plays',
+            },
+            timeoutMs: 5000,
+          }),
+        ),
+      );
+      expect(results.map(([c]) => c.outcome)).toEqual(Array(4).fill('match'));
+    } finally {
+      await fresh.close?.();
+    }
+  });
+
+  it("leaves the engine's connections free while more checks wait than the role has connections", async () => {
+    // Six slow checks: more than the role's connections (2), and than the engine's (4).
+    const order: string[] = [];
+    const checks = [1, 2, 3, 4, 5, 6].map(() =>
+      check(
+        'select p.track_id from plays p, pg_sleep(1) s',
+        'select p.track_uri AS track_id from plays p, pg_sleep(1) s',
+      ).then(([c]) => {
+        order.push('check');
+        return c;
+      }),
+    );
+    await new Promise(resolve => setTimeout(resolve, 300));
+    const read = await engine.introspect({ table: 'music.tracks' });
+    order.push('engine');
+    expect(read.fields.map(f => f.name)).toEqual(['track', 'title']);
+    // Each check sleeps 2 s on the role's connection: the engine answered first.
+    expect(order[0]).toBe('engine');
+    expect((await Promise.all(checks)).map(c => c.outcome)).toEqual(
+      Array(6).fill('match'),
+    );
+    expect(await rightsOfRole()).toEqual([]);
+  });
+
+  describe('a grant revoked while its check runs', () => {
+    const sleep = (ms: number) =>
+      new Promise(resolve => setTimeout(resolve, ms));
+    /** Revokes SELECT on `relation` from the role shortly after each of its next `times` grants. */
+    const revokeWhenGranted = async (
+      relation: string,
+      times: number,
+      done: { checked: boolean },
+    ) => {
+      for (let i = 0; i < times && !done.checked; i++) {
+        while (!done.checked && !(await mayRead(relation))) await sleep(10);
+        await sleep(300);
+        await knex.raw(`REVOKE SELECT ON ${relation} FROM ${ROLE}`);
+      }
+    };
+    const slowCheck = () =>
+      check(
+        'select p.track_id from plays p, pg_sleep(1.5) s',
+        'select p.track_uri AS track_id from plays p, pg_sleep(1.5) s',
+      );
+
+    it('is granted anew and the statement checked, not skipped', async () => {
+      const done = { checked: false };
+      const revoking = revokeWhenGranted('music.plays_v2', 1, done);
+      const [result] = await slowCheck();
+      done.checked = true;
+      await revoking;
+      expect(result).toMatchObject({ outcome: 'match', before: { rows: 50 } });
+      expect(await rightsOfRole()).toEqual([]);
+    });
+
+    it('fails the statement, not verified, when it is revoked again', async () => {
+      const done = { checked: false };
+      const revoking = revokeWhenGranted('music.plays_v2', 2, done);
+      const [result] = await slowCheck();
+      done.checked = true;
+      await revoking;
+      expect(result.outcome).toBe('mismatch');
+      expect(result.detail).toMatch(
+        /^permission denied for table plays_v2, which the check had granted, 2 times: .*not verified/,
+      );
+      expect(await rightsOfRole()).toEqual([]);
+    });
   });
 
   it('revokes grants a killed process left, at the next start and after the next check', async () => {

@@ -9,12 +9,16 @@
  * lock, taken without waiting, so never while another check (any replica) reads it.
  * Every check ends by revoking whatever the role holds that no check holds, which
  * also clears grants left by a process killed mid-check; the engine does so at start.
+ *
+ * The connections holding those locks come from a pool of their own, as small as the
+ * role's: checks waiting for the role's connections hold none of the engine's, which
+ * backfill, cut-over and contract need.
  */
 import { createHmac } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { PostgresEngineConfig } from '../config';
-import { createPool, type Connections } from '../connection';
+import { Connections, createPool } from '../connection';
 import { literal, q } from '../sql/values';
 
 /** Roles whose members read or run what lies outside the database. */
@@ -25,8 +29,12 @@ const UNSAFE_MEMBERSHIPS = [
   'pg_read_all_data',
 ];
 
+/** Connections of the role, and of the checks' lock holders: checks run at once. */
+const CHECKS_AT_ONCE = 2;
+
 export class ShadowReader {
   private pool?: Pool;
+  private holders?: Connections;
   private checked?: Promise<void>;
   private sweeping?: Promise<void>;
 
@@ -42,7 +50,7 @@ export class ShadowReader {
     relations: string[],
     work: (client: PoolClient) => Promise<T>,
   ): Promise<T> {
-    return this.engine.withClient(async holder => {
+    return this.holdersPool().withClient(async holder => {
       const held = await this.hold(holder, relations);
       try {
         await this.grant(holder, held);
@@ -82,6 +90,7 @@ export class ShadowReader {
   async close(): Promise<void> {
     await this.sweeping;
     await this.pool?.end();
+    await this.holders?.close();
   }
 
   /**
@@ -185,11 +194,24 @@ export class ShadowReader {
       {
         ...this.config,
         connection: loginAs(this.config.connection, this.role, this.password()),
-        maxConnections: 2,
+        maxConnections: CHECKS_AT_ONCE,
       },
       this.logger,
     );
     return this.pool;
+  }
+
+  /** As the engine's user, as many as the role's connections (see above). */
+  private holdersPool(): Connections {
+    this.holders ??= new Connections(
+      createPool(
+        `${this.name} (shadow-check grants)`,
+        { ...this.config, maxConnections: CHECKS_AT_ONCE },
+        this.logger,
+      ),
+      this.config.bookkeepingSchema,
+    );
+    return this.holders;
   }
 
   /**

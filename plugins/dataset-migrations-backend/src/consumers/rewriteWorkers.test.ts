@@ -1,0 +1,65 @@
+import { consumerMapping } from './sql/fieldMapping';
+import { RewriteWorkers, RewritesBusyError } from './rewriteWorkers';
+
+/** The rewrite-preview pool: a burst waits in a bounded queue, for a bounded time. */
+describe('RewriteWorkers', () => {
+  const target = { schema: 'public', table: 'events', fields: ['id', 'title'] };
+  const mapping = consumerMapping(
+    [
+      { name: 'id', type: 'integer', nullable: false, primaryKey: true },
+      { name: 'title', type: 'text', nullable: true, primaryKey: false },
+    ],
+    [{ renameField: { from: 'title', to: 'headline' } }],
+  );
+  /** Keeps a worker busy for seconds: 64 KiB of statements to parse and rewrite. */
+  const long = [
+    {
+      path: 'long.sql',
+      content: 'select title from events where id > 1;\n'.repeat(1680),
+    },
+  ];
+  const short = [{ path: 'short.sql', content: 'select title from events' }];
+  let workers: RewriteWorkers | undefined;
+
+  afterEach(async () => {
+    await workers?.close();
+  });
+
+  it('refuses a rewrite at once when as many wait as it queues, naming the limit', async () => {
+    workers = new RewriteWorkers({ size: 1, queueLimit: 1 });
+    const running = workers.rewrite(long, target, mapping);
+    const waiting = workers.rewrite(short, target, mapping);
+    const refused = workers.rewrite(short, target, mapping);
+
+    await expect(refused).rejects.toThrow(RewritesBusyError);
+    await expect(refused).rejects.toThrow(
+      'the 1 rewrite workers are busy and 1 previews wait for them, at most 1 may',
+    );
+    // Those admitted are rewritten.
+    const [[first], [second]] = await Promise.all([running, waiting]);
+    expect(first.status).toBe('rewritten');
+    expect(second.content).toBe('select headline AS title from events');
+  });
+
+  it('refuses a rewrite that waited too long for a worker', async () => {
+    workers = new RewriteWorkers({ size: 1, waitMs: 200 });
+    const running = workers.rewrite(long, target, mapping);
+    await expect(workers.rewrite(short, target, mapping)).rejects.toThrow(
+      'the rewrite preview waited 0.2 s for one of the 1 rewrite workers',
+    );
+    await running;
+  });
+
+  it('drops a waiting rewrite whose request went away, making room for another', async () => {
+    workers = new RewriteWorkers({ size: 1, queueLimit: 1 });
+    const running = workers.rewrite(long, target, mapping);
+    const gone = new AbortController();
+    const abandoned = workers.rewrite(short, target, mapping, gone.signal);
+    gone.abort();
+    await expect(abandoned).rejects.toThrow('cancelled');
+    // Its place in the queue is free again.
+    const [next] = await workers.rewrite(short, target, mapping);
+    expect(next.content).toBe('select headline AS title from events');
+    await running;
+  });
+});
