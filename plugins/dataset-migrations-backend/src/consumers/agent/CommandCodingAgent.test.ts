@@ -1,5 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  mkdtemp,
+  readFile,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigReader } from '@backstage/config';
@@ -17,12 +24,29 @@ function agentFromConfig(config: ConfigReader) {
   return settings && new CommandCodingAgent(settings);
 }
 
-const SCRIPTED_AGENT = join(__dirname, 'scripted-agent.mjs');
+/**
+ * The scripted agent, installed outside the backend's own files as a real agent
+ * must be: the sandbox hides the backend's package and workspace from the agent.
+ */
+let SCRIPTED_AGENT: string;
+let agentDir: string;
 const JOB = 'query = "SELECT user_id, ms_played FROM listening_events"\n';
 const FIXED = 'query = "SELECT user_id, duration_ms FROM listening_events"\n';
 
 describe('CommandCodingAgent', () => {
   let workdir: string;
+
+  beforeAll(async () => {
+    agentDir = await mkdtemp(join(tmpdir(), 'agent-program-'));
+    await chmod(agentDir, 0o755);
+    SCRIPTED_AGENT = join(agentDir, 'scripted-agent.mjs');
+    await copyFile(join(__dirname, 'scripted-agent.mjs'), SCRIPTED_AGENT);
+    await chmod(SCRIPTED_AGENT, 0o644);
+  });
+
+  afterAll(async () => {
+    await rm(agentDir, { recursive: true, force: true });
+  });
 
   beforeEach(async () => {
     // Created 0700 by root; runSandboxed hands it to the sandbox user.
