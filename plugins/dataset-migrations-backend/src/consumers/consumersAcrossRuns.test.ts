@@ -357,8 +357,47 @@ describe('consumers across runs', () => {
     expect(cardAfter.body.consumersOnPreviousVersion).toBeUndefined();
 
     // The dataset is on version 1 again, with no open migration: the next one may start.
-    const again = await migrate({ ...next, targetVersion: 2 });
-    expect(again.status).toBe('succeeded');
+    // The same change again: the consumer whose pull request the rollback closed
+    // is proposed to anew, not failed on the closed one.
+    const created = await api()
+      .post(`${API}/migrations`)
+      .send({
+        entityRef: ORDERS,
+        targetVersion: 2,
+        changes: [{ renameField: { from: 'customer', to: 'client' } }],
+      });
+    expect(created.status).toBe(201);
+    const again = created.body.migration as MigrationDetails;
+    // billing, reverted by nobody, reads `client` already: a person decides it.
+    await ledgerWhen(
+      again.id,
+      l => l.billing?.state === 'failed',
+      'billing to wait for a decision',
+    );
+    const excluded = await api()
+      .post(`${API}/migrations/${again.id}/consumers/decisions`)
+      .send({
+        entityRef: 'component:default/billing',
+        decision: 'exclude',
+        reason: 'it moved to client before the rollback',
+      });
+    expect(excluded.status).toBe(200);
+    const proposed = await ledgerWhen(
+      again.id,
+      l => l.audit?.state === 'pr-opened' || l.audit?.state === 'failed',
+      'audit to have its pull request for the new run',
+    );
+    expect(proposed.audit).toMatchObject({
+      state: 'pr-opened',
+      pullRequest: { state: 'open' },
+    });
+    expect(proposed.audit.pullRequest!.branch).not.toBe(
+      c.audit.pullRequest!.branch,
+    );
+    expect(pulls('audit').map((p: { state: string }) => p.state)).toEqual([
+      'closed',
+      'open',
+    ]);
   }, 180_000);
 
   it('allows the next migration once consumers have moved, and never calls one left behind unaffected', async () => {

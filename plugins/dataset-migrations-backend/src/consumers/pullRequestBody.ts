@@ -19,9 +19,11 @@ export function pullRequestNames(
   const dataset = parseEntityRef(migration.entityRef).name;
   const title = `Read ${dataset} schema version ${migration.targetVersion}`;
   return {
+    // One branch per run: a run to the same version after a rollback (which closed
+    // the earlier run's pull request) proposes anew instead of meeting a closed one.
     branch: `dataset-migrations/${dataset}-v${migration.targetVersion}/${
       parseEntityRef(consumerRef).name
-    }`,
+    }-${migration.id.slice(0, 8)}`,
     title,
     commitMessage: `${title}\n\nDataset migration ${migration.id} (${plan.engine}:${plan.table}).`,
   };

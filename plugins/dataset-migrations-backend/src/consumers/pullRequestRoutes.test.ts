@@ -208,12 +208,16 @@ describe('consumer pull requests in the portal', () => {
     expect(res.status).toBe(200);
     const pull: ConsumerPullRequestDetails = res.body.pullRequest;
     const { pullRequest } = await consumer('report');
+    // One branch per run: the dataset, its version, the consumer and the run.
+    expect(pullRequest!.branch).toMatch(
+      /^dataset-migrations\/listening_events-v2\/report-[0-9a-f]{8}$/,
+    );
     expect(pull).toMatchObject({
       provider: 'local-git',
       url: pullRequest!.url,
       number: 1,
       title: 'Read listening_events schema version 2',
-      branch: 'dataset-migrations/listening_events-v2/report',
+      branch: pullRequest!.branch,
       base: 'main',
       state: 'open',
       canMerge: true,
