@@ -340,7 +340,8 @@ export const datasetMigrationsPlugin = createBackendPlugin({
                 discoverConsumers: async id => {
                   await pipeline.discover(id);
                 },
-                advanceConsumer: (id, ref) => pipeline.advance(id, ref),
+                advanceConsumer: (id, ref, options) =>
+                  pipeline.advance(id, ref, options),
                 operateMigration: job => operations!.run(job),
                 closePullRequest: async (id, ref) => {
                   const migration = await store.getMigrationWithPlan(id);

@@ -119,8 +119,12 @@ export class ConsumerPipeline {
   }
 
   /** Advances one consumer as far as it can go now. */
-  async advance(migrationId: string, entityRef: string): Promise<void> {
-    await this.advanceConsumer(migrationId, entityRef);
+  async advance(
+    migrationId: string,
+    entityRef: string,
+    { lastAttempt = false } = {},
+  ): Promise<void> {
+    await this.advanceConsumer(migrationId, entityRef, { lastAttempt });
     const migration = await this.options.migrations.getMigrationWithPlan(
       migrationId,
     );
@@ -137,7 +141,7 @@ export class ConsumerPipeline {
   private async advanceConsumer(
     migrationId: string,
     entityRef: string,
-    { wait = false } = {},
+    { wait = false, lastAttempt = false } = {},
   ): Promise<void> {
     const { consumers } = this.options;
     const owner = randomUUID();
@@ -159,7 +163,7 @@ export class ConsumerPipeline {
     let holding = true;
     try {
       while (holding) {
-        await this.advanceClaimed(migrationId, entityRef);
+        await this.advanceClaimed(migrationId, entityRef, lastAttempt);
         holding = !(await consumers.releaseClaim(
           migrationId,
           entityRef,
@@ -182,6 +186,8 @@ export class ConsumerPipeline {
   private async advanceClaimed(
     migrationId: string,
     entityRef: string,
+    /** No retry follows: an interruption fails the consumer, visibly, for a person's retry. */
+    lastAttempt: boolean,
   ): Promise<void> {
     const context = await loadMigrationContext(
       this.options.migrations,
@@ -215,13 +221,17 @@ export class ConsumerPipeline {
       } catch (error) {
         // Looking at a pull request can fail for a while (rate limits, network):
         // the job is retried and the follow-up comes back; nothing is failed.
+        // The plugin's database or the engine went away (a shadow check's
+        // connection terminated, say): the job is retried, nothing failed, until
+        // the queue's last attempt, which records it rather than leave the
+        // consumer where it was with no job to move it.
+        const interrupted =
+          asInterruption(error) instanceof MigrationInterruptedError;
         if (
           !(error instanceof ConsumerFailed) &&
           (from === 'pr-opened' ||
             from === 'merged' ||
-            // The plugin's database or the engine went away (a shadow check's
-            // connection terminated, say): the job is retried, nothing failed.
-            asInterruption(error) instanceof MigrationInterruptedError)
+            (interrupted && !lastAttempt))
         )
           throw error;
         const failure: ConsumerFailure =
@@ -229,7 +239,11 @@ export class ConsumerPipeline {
             ? error.failure
             : {
                 kind: stepFailureKind(from),
-                message: (error as Error).message,
+                message: interrupted
+                  ? `interrupted on every attempt, the last by: ${
+                      (error as Error).message
+                    }; retry it once the engine and the plugin's database answer`
+                  : (error as Error).message,
               };
         await this.options.consumers.advance(migrationId, entityRef, [from], {
           state: 'failed',

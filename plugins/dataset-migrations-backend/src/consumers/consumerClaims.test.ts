@@ -2,10 +2,12 @@ import { succeededMigration } from '../__testUtils__/fixtures';
 import type { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { MigrationPlan } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type {
-  PullRequestRef,
-  ScmProvider,
+import {
+  MigrationInterruptedError,
+  type PullRequestRef,
+  type ScmProvider,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { RepositorySnapshot } from './repositories/RepositoryReader';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import type { DatasetCatalog } from '../catalog/DatasetCatalog';
 import { ConsumerStore } from '../database/ConsumerStore';
@@ -56,7 +58,14 @@ describe('consumer claims', () => {
     return id;
   }
 
-  function pipelineWith(scm: ScmProvider): ConsumerPipeline {
+  function pipelineWith(
+    scm: ScmProvider,
+    read: (url: string) => Promise<RepositorySnapshot> = async url => ({
+      url,
+      defaultBranch: 'main',
+      files: [],
+    }),
+  ): ConsumerPipeline {
     const plan = {
       entityRef: DATASET,
       engine: 'postgres',
@@ -78,7 +87,7 @@ describe('consumer claims', () => {
       readers: [
         {
           supports: () => true,
-          read: async url => ({ url, defaultBranch: 'main', files: [] }),
+          read,
           checkout: async () => {},
         },
       ],
@@ -144,5 +153,36 @@ describe('consumer claims', () => {
     // And let go: a later job claims it at once.
     await pipeline.advance(id, CONSUMER);
     expect(looked).toBe(3);
+  }, 60_000);
+
+  it('leaves an interrupted consumer to the queue’s retry, and records it on the last attempt', async () => {
+    const id = await verifiedConsumer();
+    const pipeline = pipelineWith(
+      {
+        id: 'fake',
+        supports: () => true,
+        openPullRequest: async () => {
+          throw new Error('not reached');
+        },
+        getPullRequest: async () => undefined,
+      },
+      async () => {
+        throw new MigrationInterruptedError(
+          'Connection terminated unexpectedly',
+        );
+      },
+    );
+    // Retried by the queue: thrown, and the consumer is where it was.
+    await expect(pipeline.advance(id, CONSUMER)).rejects.toThrow(
+      'Connection terminated',
+    );
+    expect((await consumers.get(id, CONSUMER))!.state).toBe('verified');
+    // No retry follows the last attempt: failed, visibly, for a person to retry.
+    await pipeline.advance(id, CONSUMER, { lastAttempt: true });
+    const failed = (await consumers.get(id, CONSUMER))!;
+    expect(failed.state).toBe('failed');
+    expect(failed.failure?.message).toMatch(
+      /^interrupted on every attempt, the last by: Connection terminated unexpectedly; retry it/,
+    );
   }, 60_000);
 });

@@ -5,6 +5,7 @@ import {
   run,
   runMigrations,
   type LogLevel,
+  type JobHelpers,
   type Runner,
   type Task,
   type TaskList,
@@ -78,7 +79,15 @@ export interface JobHandlers {
   operateMigration?(job: OperationJob): Promise<void>;
   runMigration(migrationId: string): Promise<void>;
   discoverConsumers(migrationId: string): Promise<void>;
-  advanceConsumer(migrationId: string, entityRef: string): Promise<void>;
+  /**
+   * `lastAttempt`: the queue will not retry this job, so an interruption must be
+   * recorded rather than thrown for a retry that never comes.
+   */
+  advanceConsumer(
+    migrationId: string,
+    entityRef: string,
+    options?: { lastAttempt: boolean },
+  ): Promise<void>;
   /** Closes a rolled-back migration's consumer pull request; throws to be retried. */
   closePullRequest?(migrationId: string, entityRef: string): Promise<void>;
   /** One look at a campaign: records outcomes, starts what may start, schedules the next look. */
@@ -403,7 +412,10 @@ export class JobQueue {
         [ADVANCE_CONSUMER_TASK]: parsed(
           ADVANCE_CONSUMER_TASK,
           consumerJob,
-          job => handlers.advanceConsumer(job.migrationId, job.entityRef),
+          (job, helpers) =>
+            handlers.advanceConsumer(job.migrationId, job.entityRef, {
+              lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+            }),
         ),
         [CLOSE_PULL_REQUEST_TASK]: parsed(
           CLOSE_PULL_REQUEST_TASK,
@@ -462,9 +474,9 @@ export class JobQueue {
 function parsed<T>(
   task: string,
   schema: z.ZodType<T>,
-  handle: (job: T) => Promise<void>,
+  handle: (job: T, helpers: JobHelpers) => Promise<void>,
 ): Task {
-  return async payload => {
+  return async (payload, helpers) => {
     const result = schema.safeParse(payload);
     if (!result.success) {
       const problems = result.error.issues.map(
@@ -472,7 +484,7 @@ function parsed<T>(
       );
       throw new Error(`${task}: malformed job payload: ${problems.join('; ')}`);
     }
-    await handle(result.data);
+    await handle(result.data, helpers);
   };
 }
 
