@@ -109,7 +109,7 @@ export interface Config {
       };
       /** `POST /rewrite-preview`'s worker pool (two threads). */
       rewritePreview?: {
-        /** Previews that may wait for a worker; more are answered 503. Default 16. */
+        /** Previews that may wait for a worker (at least 1); more are answered 503. Default 16. */
         queue?: number;
         /** A preview waiting longer for a worker is answered 503. Default `30s`. */
         wait?: string | HumanDuration;

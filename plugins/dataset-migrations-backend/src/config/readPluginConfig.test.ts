@@ -105,6 +105,9 @@ describe('readPluginConfig', () => {
     expect(() => read({ worker: { poolSize: 2.5 } })).toThrow(
       /datasetMigrations\.worker\.poolSize/,
     );
+    expect(() => read({ consumers: { rewritePreview: { queue: 0 } } })).toThrow(
+      /datasetMigrations\.consumers\.rewritePreview\.queue must be an integer of at least 1, got 0/,
+    );
     expect(() => read({ contract: { retention: 'a week' } })).toThrow(
       /datasetMigrations\.contract\.retention/,
     );

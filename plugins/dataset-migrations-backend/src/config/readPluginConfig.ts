@@ -140,7 +140,8 @@ export function readPluginConfig(config: Config): PluginConfig {
           config,
           'consumers.rewritePreview.queue',
           DEFAULT_QUEUE_LIMIT,
-          0,
+          // 0 would refuse every preview: the pool counts one waiting before a worker takes it.
+          1,
         ),
         waitMs: positiveDuration(
           config,
