@@ -227,4 +227,29 @@ describe('PullRequestFollowUp rounds', () => {
     });
     expect(survivor.followedUp[0]).toBe(WAITING);
   });
+
+  it('brings a waiting round forward when the interval is now shorter, and never pushes one back', async () => {
+    const queue = new JobQueue({
+      knex: harness.knex,
+      schema: 'test_follow_up_interval',
+      logger: mockServices.logger.mock(),
+    });
+    queues.push(queue);
+    await queue.migrate();
+    const runAt = async () => {
+      const { rows } = await harness.knex.raw(
+        `SELECT run_at FROM test_follow_up_interval.jobs WHERE key IS NOT NULL`,
+      );
+      return rows.map((r: { run_at: Date }) => new Date(r.run_at).getTime());
+    };
+    const day = Date.now() + 24 * 3600_000;
+    await queue.scheduleFollowUp(new Date(day));
+    // Restarted with a five-minute interval: one round, due in five minutes.
+    const soon = Date.now() + 5 * 60_000;
+    expect(await queue.ensureFollowUp(new Date(soon), 60_000)).toBe(false);
+    expect(await runAt()).toEqual([soon]);
+    // Another replica restarted later with the day-long interval: still five minutes.
+    expect(await queue.ensureFollowUp(new Date(day), 60_000)).toBe(false);
+    expect(await runAt()).toEqual([soon]);
+  });
 });

@@ -346,7 +346,7 @@ export class JobQueue {
    * or was taken less than `staleMs` ago; true when it did. A round keeps the key only until its first
    * statement, so one holding it longer died before it scheduled the next: this is
    * how startup and the lease sweep mend the chain. Two replicas mending at once
-   * collapse into one job.
+   * collapse into one job. A waiting round due after `runAt` is brought forward to it.
    */
   async ensureFollowUp(runAt: Date, staleMs: number): Promise<boolean> {
     const { rows } = await this.options.knex.raw<{ rows: { id: string }[] }>(
@@ -364,6 +364,13 @@ export class JobQueue {
         FOLLOW_UP_JOB_KEY,
         staleMs,
       ],
+    );
+    // A waiting round scheduled further out (a longer interval before a restart)
+    // comes forward; never later, so frequent restarts cannot keep pushing it off.
+    await this.options.knex.raw(
+      `UPDATE ${this.schemaName}._private_jobs SET run_at = ?::timestamptz
+        WHERE key = ? AND locked_at IS NULL AND run_at > ?::timestamptz`,
+      [runAt.toISOString(), FOLLOW_UP_JOB_KEY, runAt.toISOString()],
     );
     return rows.length > 0;
   }
