@@ -66,9 +66,13 @@ export const ETC_SHOWN = [
   '/etc/ssl/openssl.cnf',
   '/etc/ca-certificates',
   '/etc/ca-certificates.conf',
+  '/etc/ssl/cert.pem', // Alpine's and others' CA bundle
   '/etc/pki/tls/certs',
+  '/etc/pki/tls/cert.pem', // RHEL's, Python's default there
   '/etc/pki/ca-trust',
   '/etc/python3*',
+  '/etc/java-*', // a JDK's conf/ links here on Debian (Spark, sbt consumers)
+  '/etc/R', // R's Renviron
   '/etc/mime.types',
 ];
 
