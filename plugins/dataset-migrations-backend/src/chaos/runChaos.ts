@@ -50,6 +50,8 @@ export interface ChaosOptions {
   lease: string;
   /** At most this many kills a round (a run's own stages take at most 4 of them). */
   killsPerRound?: number;
+  /** At most this many rounds (default: as many as the kills need). */
+  rounds?: number;
   log: (line: string) => void;
   /** Given the way to tear everything down, e.g. for a signal handler. */
   onStarted?: (close: () => Promise<void>) => void;
@@ -168,7 +170,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const kinds: RoundKind[] = ['forward', 'rollback', 'forward', 'cancel'];
     for (
       let round = 1;
-      report.kills.length < options.kills && round <= options.kills;
+      report.kills.length < options.kills &&
+      round <= (options.rounds ?? options.kills);
       round++
     ) {
       const kind = kinds[(round - 1) % kinds.length];
@@ -678,13 +681,18 @@ async function mergePullRequest(repo: string, migrationId: string) {
   }
 }
 
-/** Restarts the whole PostgreSQL server once while the run copies rows. */
+/**
+ * Restarts the whole PostgreSQL server once while the run copies rows, or at once
+ * if the copy was over before a look saw it (a small table on a fast machine):
+ * waiting for a backfill that has passed held the round for minutes.
+ */
 async function restartDuringBackfill(ctx: RoundContext, id: string) {
   const { world } = ctx;
   await waitUntil(
     world.closed,
     async () =>
-      (await runningPoints(world.plugin, id)).includes('backfill')
+      (await runningPoints(world.plugin, id)).includes('backfill') ||
+      (await pointPassed(world.plugin, id, 'backfill'))
         ? true
         : undefined,
     'the backfill',
