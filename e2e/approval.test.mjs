@@ -81,14 +81,16 @@ test('an outsider requests a breaking migration; the owner is notified, approves
   await approval.getByRole('button', { name: 'Approve' }).click();
   await approval.waitFor({ state: 'detached' });
   await ada
-    .getByText(/Approved by ada, /)
+    // The approver by the name the catalog gives her, as the portal shows people.
+    .getByText(/Approved by Ada Lovelace, /)
     .first()
     .waitFor();
 
   // Olivia's page, untouched since, follows the run through to success: signals, no reload.
   await oliviaRun.getByText('Succeeded').waitFor({ timeout: 90_000 });
   await olivia
-    .getByText(/Approved by ada, /)
+    // The approver by the name the catalog gives her, as the portal shows people.
+    .getByText(/Approved by Ada Lovelace, /)
     .first()
     .waitFor();
   await olivia
