@@ -13,12 +13,23 @@ import {
 import { isOurs, provenance } from '../runShape';
 import { createTargetStatements, dropCaptureSql } from '../sql/capture';
 import type { MigrationShape } from '../sql/shape';
+import { q } from '../sql/values';
 
 export async function createTarget(
   db: Connections,
   run: DatasetMigrationRun,
   shape: MigrationShape,
 ): Promise<void> {
+  // The engine's schema first, on its own: two first runs at once raced on it
+  // inside their transactions (a unique violation on pg_namespace), failing one.
+  await db.withClient(client =>
+    client
+      .query(`CREATE SCHEMA IF NOT EXISTS ${q(shape.bookkeepingSchema)}`)
+      .catch(error => {
+        const { code } = error as { code?: string };
+        if (code !== '23505' && code !== '42P06') throw error;
+      }),
+  );
   await db.transaction(async client => {
     const dataset = await resolveDataset(
       client,
