@@ -20,6 +20,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { PostgresEngineConfig } from '../config';
 import { Connections, createPool } from '../connection';
 import { literal, q } from '../sql/values';
+import { createdMeanwhile } from '../createdMeanwhile';
 
 /** Roles whose members read or run what lies outside the database. */
 const UNSAFE_MEMBERSHIPS = [
@@ -352,16 +353,3 @@ async function changeRights(client: PoolClient, sql: string): Promise<void> {
 
 /** Each meeting another session's change that committed meanwhile: a few suffice. */
 const CHANGE_RIGHTS_ATTEMPTS = 5;
-
-/**
- * CREATE ROLE lost to another session creating the same role: "already exists"
- * when that one committed first, or a unique violation on the roles' name index
- * when it committed while this one waited on it.
- */
-function createdMeanwhile(error: unknown): boolean {
-  const { code, constraint } = error as { code?: string; constraint?: string };
-  return (
-    code === '42710' ||
-    (code === '23505' && constraint === 'pg_authid_rolname_index')
-  );
-}

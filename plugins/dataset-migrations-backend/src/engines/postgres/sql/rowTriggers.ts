@@ -1,7 +1,7 @@
 /** Row triggers a run installs, each with the table that records writes it could not apply. */
 
 import { type RelationName, quoteRelation } from '../relations';
-import { dollarQuoted, functionSettings, literal, q } from './values';
+import { dollarQuoted, functionSettings, q } from './values';
 
 /** A row trigger of a run: its function, and the table recording writes it failed on. */
 export interface RowTrigger {
@@ -44,16 +44,12 @@ ${t.body}
 }
 
 /**
- * The engine's schema, made by the first run that needs it; the lock keeps two
- * runs making it at once from failing on each other.
+ * The engine's schema, if missing. create-target also makes it on its own first
+ * (two first runs at once race on it inside their transactions); kept here so a
+ * plan's SQL says it.
  */
 export function createBookkeepingSchemaSql(schema: string): string[] {
-  return [
-    `SELECT pg_advisory_xact_lock(hashtext(${literal(
-      `dataset-migrations schema ${schema}`,
-    )}))`,
-    `CREATE SCHEMA IF NOT EXISTS ${q(schema)}`,
-  ];
+  return [`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`];
 }
 
 export function dropRowTriggerSql(t: RowTrigger): string[] {

@@ -14,6 +14,7 @@ import { isOurs, provenance } from '../runShape';
 import { createTargetStatements, dropCaptureSql } from '../sql/capture';
 import type { MigrationShape } from '../sql/shape';
 import { q } from '../sql/values';
+import { createdMeanwhile } from '../createdMeanwhile';
 
 export async function createTarget(
   db: Connections,
@@ -26,8 +27,7 @@ export async function createTarget(
     client
       .query(`CREATE SCHEMA IF NOT EXISTS ${q(shape.bookkeepingSchema)}`)
       .catch(error => {
-        const { code } = error as { code?: string };
-        if (code !== '23505' && code !== '42P06') throw error;
+        if (!createdMeanwhile(error)) throw error;
       }),
   );
   await db.transaction(async client => {
