@@ -214,6 +214,9 @@ export class DatabaseRunJournal implements RunJournal {
          WHERE migration_id IN (SELECT id FROM held)
            AND attempt = :attempt AND name = :name`,
       { attempt, name, done, total },
+      // Progress is only shown: one a crash loses is written again by the next
+      // report, so its commit need not wait for the disk (a backfill reports per batch).
+      { waitForDisk: false },
     );
   }
 
@@ -261,6 +264,7 @@ export class DatabaseRunJournal implements RunJournal {
     owner: string | undefined,
     write: string,
     bindings: Record<string, string | number> = {},
+    { waitForDisk = true }: { waitForDisk?: boolean } = {},
   ): Promise<boolean> {
     const held = owner
       ? `SELECT id FROM migrations
@@ -270,7 +274,10 @@ export class DatabaseRunJournal implements RunJournal {
       : `SELECT CAST(:id AS uuid) AS id`;
     const { rows } = await this.knex.raw(
       `WITH held AS (${held}), written AS (${write})
-       SELECT EXISTS (SELECT 1 FROM held) AS held`,
+       SELECT EXISTS (SELECT 1 FROM held) AS held${
+         // Local to the statement's own transaction, whose commit reads it.
+         waitForDisk ? '' : `, set_config('synchronous_commit', 'off', true)`
+       }`,
       { ...bindings, id, owner: owner ?? null },
     );
     return rows[0].held;

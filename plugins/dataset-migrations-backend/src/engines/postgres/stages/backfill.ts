@@ -77,12 +77,17 @@ export async function backfill(
       const rangeRows = contended
         ? Math.max(CONTENDED_RANGE_ROWS, Math.ceil(batchRows / MAX_RANGES))
         : batchRows;
+      const oneRange = rangeRows >= batchRows;
       const ends = (
-        await client.query(batchEndsSql(shape, keyTypes, lastKey !== null), [
-          batchRows,
-          rangeRows,
-          ...(lastKey ?? []),
-        ])
+        await client.query(
+          batchEndsSql(
+            shape,
+            keyTypes,
+            lastKey !== null,
+            oneRange ? 'one' : 'many',
+          ),
+          [batchRows, ...(oneRange ? [] : [rangeRows]), ...(lastKey ?? [])],
+        )
       ).rows.map(row => ({
         n: Number(row.n),
         key: shape.sourceKey.map((_, i) => String(row[`k${i}`])),
