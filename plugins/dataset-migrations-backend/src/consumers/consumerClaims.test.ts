@@ -155,6 +155,37 @@ describe('consumer claims', () => {
     expect(looked).toBe(3);
   }, 60_000);
 
+  it('lets go of a consumer once it settles, whoever held it: a holder killed after its last write leaves no claim behind', async () => {
+    const id = await verifiedConsumer();
+    const lease = { leaseMs: 10 * 60_000, requestPass: false };
+    expect(await consumers.claim(id, CONSUMER, 'killed-worker', lease)).toBe(
+      true,
+    );
+    expect(await consumers.claim(id, CONSUMER, 'other-worker', lease)).toBe(
+      false,
+    );
+    // Still moving: the claim holds.
+    await consumers.advance(id, CONSUMER, ['verified'], {
+      state: 'pr-opened',
+    });
+    expect(await consumers.claim(id, CONSUMER, 'other-worker', lease)).toBe(
+      false,
+    );
+    // Its last write; the holder dies before it releases.
+    await consumers.advance(id, CONSUMER, ['pr-opened'], {
+      state: 'failed',
+      failure: { kind: 'pull-request-failed', message: 'closed' },
+    });
+    const row = await knex('migration_consumers')
+      .where({ migration_id: id, entity_ref: CONSUMER })
+      .first('claimed_by', 'claimed_until');
+    expect(row).toEqual({ claimed_by: null, claimed_until: null });
+    // The holder's own release, should it come, finds nothing to keep.
+    expect(await consumers.releaseClaim(id, CONSUMER, 'killed-worker')).toBe(
+      true,
+    );
+  });
+
   it('leaves an interrupted consumer to the queue’s retry, and records it on the last attempt', async () => {
     const id = await verifiedConsumer();
     const pipeline = pipelineWith(

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import {
   emptyConsumerStateCounts,
+  SETTLED_CONSUMER_STATES,
   type ConsumerDecision,
   type ConsumerLedger,
   type ConsumerState,
@@ -193,6 +194,15 @@ export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
       values.patched_files = JSON.stringify(update.patchedFiles);
     if (update.patchBaseCommit)
       values.patch_base_commit = update.patchBaseCommit;
+    // A settled consumer is held by no job: a holder killed after this write
+    // would otherwise leave its claim on the row for good (no sweep looks at
+    // settled rows), and one still in its pass has nothing left to do.
+    if (SETTLED_CONSUMER_STATES.includes(update.state))
+      Object.assign(values, {
+        claimed_by: null,
+        claimed_until: null,
+        advance_requested: false,
+      });
     const count = await this.knex(CONSUMERS_TABLE)
       .where({ migration_id: migrationId, entity_ref: entityRef })
       .whereIn('state', from as ConsumerState[])
