@@ -37,6 +37,15 @@ async function renderPage(api: Partial<DatasetMigrationsApi>, path: string) {
 // Full pages render slowly on a shared 2-core machine.
 jest.setTimeout(30_000);
 
+/**
+ * Puts `text` into a field as one paste: typing it key by key re-renders the whole
+ * page per key, which took most of a 30 s timeout on a loaded machine.
+ */
+async function fill(field: HTMLElement, text: string) {
+  await userEvent.click(field);
+  await userEvent.paste(text);
+}
+
 describe('New campaign', () => {
   it('starts from an example document the backend’s schema accepts', () => {
     const parsed = campaignDocumentSchema.safeParse(
@@ -339,7 +348,7 @@ describe('Campaign page', () => {
     const pause = await screen.findByRole('dialog');
     const confirmPause = within(pause).getByRole('button', { name: 'Pause' });
     expect(confirmPause).toBeDisabled();
-    await userEvent.type(
+    await fill(
       within(pause).getByRole('textbox', { name: /Reason/ }),
       'billing freeze',
     );
@@ -357,11 +366,11 @@ describe('Campaign page', () => {
     const confirmAbort = within(abort).getByRole('button', {
       name: 'Abort campaign',
     });
-    await userEvent.type(
+    await fill(
       within(abort).getByRole('textbox', { name: /Reason/ }),
       'superseded',
     );
-    await userEvent.type(
+    await fill(
       within(abort).getByRole('textbox', { name: /Type rename-country/ }),
       'rename-countr',
     );
@@ -374,5 +383,6 @@ describe('Campaign page', () => {
     await waitFor(() =>
       expect(api.abortCampaign).toHaveBeenCalledWith('c1', 'superseded'),
     );
-  });
+    // Two dialogs over the whole page: role queries walk it each time (20 s under load).
+  }, 60_000);
 });
