@@ -6,9 +6,8 @@ import {
   UNHANDLED_MARK,
   type ReplicaProcess,
 } from '../__testUtils__/replica';
-import { pullRequestsOf } from './ledgerChecks';
+import { mergePullRequest } from './runChaos';
 import { createWorld, DATASET, harnessPool, type ChaosWorld } from './world';
-import { execFileSync } from 'node:child_process';
 
 /** A session the server ended, as pg_stat_activity showed it just before. */
 interface Ended {
@@ -205,20 +204,7 @@ describe('connections terminated over and over', () => {
         ]);
 
         // The work goes on: the owner merges, the follow-up sees it, the run contracts.
-        const consumer = w.consumers[0];
-        for (const pull of await pullRequestsOf(consumer.repo, id)) {
-          if (pull.state !== 'open') continue;
-          execFileSync('git', ['merge', '-q', '--no-edit', pull.branch], {
-            cwd: consumer.repo,
-            env: {
-              ...process.env,
-              GIT_AUTHOR_NAME: 'Owner',
-              GIT_AUTHOR_EMAIL: 'owner@localhost',
-              GIT_COMMITTER_NAME: 'Owner',
-              GIT_COMMITTER_EMAIL: 'owner@localhost',
-            },
-          });
-        }
+        await mergePullRequest(w.consumers[0].repo, id);
         await until('the consumer to be done', async () =>
           (await consumers(id))[0]?.state === 'done' ? true : undefined,
         );
