@@ -221,8 +221,23 @@ export async function killAllReplicaProcesses(): Promise<void> {
   );
 }
 
+/** Opens the line a replica process writes for an error nothing handled. */
+export const UNHANDLED_MARK = '[replica] unhandled';
+
 /** The child's side: runs in the process `spawnReplica` starts. */
 export async function runReplicaProcess(): Promise<void> {
+  // An error nothing handled ends the process as Node would (the backend installs
+  // no handler under NODE_ENV=test), after a line a test can look for.
+  for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+    process.on(event, (error: unknown) => {
+      console.error(
+        `${UNHANDLED_MARK} ${event}: ${
+          error instanceof Error ? error.stack : String(error)
+        }`,
+      );
+      process.exit(70);
+    });
+  }
   const options: ReplicaOptions = JSON.parse(
     process.env[OPTIONS_ENV] ?? 'null',
   );

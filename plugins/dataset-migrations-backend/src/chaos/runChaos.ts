@@ -664,7 +664,7 @@ async function pausedAudit(
 }
 
 /** The owner merges the run's pull request into main, as on GitHub. */
-async function mergePullRequest(repo: string, migrationId: string) {
+export async function mergePullRequest(repo: string, migrationId: string) {
   const env = {
     ...process.env,
     GIT_AUTHOR_NAME: 'Owner',

@@ -123,7 +123,13 @@ export class MigrationRunner {
         migrationId,
         attempt,
         held,
-        () => void announce(),
+        // Not awaited, so its failure is logged here rather than left unhandled.
+        () =>
+          void announce()?.catch(error =>
+            logger.warn(
+              `Could not announce a step of migration ${migrationId}: ${error}`,
+            ),
+          ),
       ),
       this.deps.stages,
     );

@@ -114,7 +114,15 @@ export class OperationRunner {
           migrationId,
           migration.attempts,
           held,
-          () => void this.deps.announcer?.migrationChanged({ migrationId }),
+          // Not awaited, so its failure is logged here rather than left unhandled.
+          () =>
+            void this.deps.announcer
+              ?.migrationChanged({ migrationId })
+              .catch(error =>
+                this.deps.logger.warn(
+                  `Could not announce a step of migration ${migrationId}: ${error}`,
+                ),
+              ),
         ),
         this.deps.stages,
       ),

@@ -79,11 +79,16 @@ export async function judgeReads(options: {
 }): Promise<ReadsVerdict> {
   const { engine, run, store, consumersMovedAt } = options;
   const now = await engine.readsOfPreviousShape?.(run);
-  if (!now) return { clear: true };
   const record = await store.getCheckpoint<PreviousShapeReadsRecord>(
     run.migrationId,
     PREVIOUS_SHAPE_READS,
   );
+  if (!now) {
+    // Gone: a contract whose record was lost is judged as it was when it ran.
+    return record?.undiscovered
+      ? { clear: false, found: record.undiscovered }
+      : { clear: true };
+  }
   const keep = (undiscovered?: UndiscoveredReads) =>
     store.setCheckpoint<PreviousShapeReadsRecord>(
       run.migrationId,

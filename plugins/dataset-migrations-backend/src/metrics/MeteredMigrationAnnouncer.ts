@@ -85,8 +85,15 @@ export class MeteredMigrationAnnouncer implements MigrationAnnouncer {
     );
   }
 
+  /** Kept until it settles, for close(); a failure is logged, never left unhandled. */
   private track(counting: Promise<void>) {
-    this.counting.add(counting);
-    counting.finally(() => this.counting.delete(counting));
+    const tracked: Promise<void> = counting
+      .catch(error =>
+        this.options.logger.warn(
+          `Could not count a migration outcome: ${error}`,
+        ),
+      )
+      .finally(() => this.counting.delete(tracked));
+    this.counting.add(tracked);
   }
 }

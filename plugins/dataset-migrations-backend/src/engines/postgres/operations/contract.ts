@@ -13,13 +13,35 @@ import { isCutOver, shapeOf } from '../runShape';
 import { isRename, type MigrationShape } from '../sql/shape';
 import { q } from '../sql/values';
 import { contractStatements } from '../sql/versionSwitch';
+import {
+  committedContract,
+  ensureContractRecord,
+  recordContract,
+} from './contractRecord';
 import { versionsStep } from './versionsStep';
+
+const UNDEFINED_TABLE = '42P01';
 
 export async function contract(
   db: Connections,
   run: DatasetMigrationRun,
 ): Promise<void> {
-  const shape = await interruptible(() => shapeOf(db, run));
+  await interruptible(() => ensureContractRecord(db));
+  // A retry whose earlier try committed before its worker died: done, not refused.
+  const committed = await interruptible(() => committedContract(db, run));
+  if (committed) {
+    await run.step('contract', () =>
+      run.log(
+        `${
+          committed.dropped
+        } was dropped by this contract at ${committed.at.toISOString()}, before the run recorded it: version ${
+          run.fromVersion
+        } is gone`,
+      ),
+    );
+    return;
+  }
+  const shape = await shapeToContract(db, run);
   await versionsStep(
     db,
     run,
@@ -40,6 +62,7 @@ export async function contract(
         await client.query(sql);
       for (const sql of contractStatements(shape, dataset, previous, grants))
         await client.query(sql);
+      await recordContract(client, db, run, previous);
       if (current && !isRename(shape, dataset)) {
         await run.log(
           `${formatRelation(shape.name)} now serves version ${
@@ -56,6 +79,28 @@ export async function contract(
       );
     },
   );
+}
+
+/**
+ * The run's shape, read from its previous version: gone with no contract of this
+ * run on record, someone else dropped it, and the contract says so.
+ */
+export async function shapeToContract(
+  db: Connections,
+  run: DatasetMigrationRun,
+): Promise<MigrationShape> {
+  return interruptible(() => shapeOf(db, run)).catch(error => {
+    if ((error as { code?: string }).code === UNDEFINED_TABLE) {
+      throw new Error(
+        `version ${run.fromVersion} of ${
+          run.dataset.table
+        } is gone, and not by this migration's contract (the engine holds no record of one): ${
+          (error as Error).message
+        }`,
+      );
+    }
+    throw error;
+  });
 }
 
 /** Whether another migration's trigger is on the name (it moved the name on). */

@@ -35,8 +35,9 @@ import {
   relationExists,
   resolveDataset,
 } from '../relations';
-import { shapeOf } from '../runShape';
 import { previousVersion } from '../sql/shape';
+import { shapeToContract } from './contract';
+import { committedContract } from './contractRecord';
 
 /** `last_seq_scan` and `last_idx_scan` came with PostgreSQL 16. */
 const LAST_SCAN_VERSION = 160000;
@@ -45,7 +46,9 @@ export async function readsOfPreviousShape(
   db: Connections,
   run: DatasetMigrationRun,
 ): Promise<PreviousShapeReads | undefined> {
-  const shape = await interruptible(() => shapeOf(db, run));
+  // Contracted already (its record lost with its worker): nothing left to read.
+  if (await interruptible(() => committedContract(db, run))) return undefined;
+  const shape = await shapeToContract(db, run);
   return interruptible(() =>
     db.withClient(async client => {
       const dataset = await resolveDataset(
