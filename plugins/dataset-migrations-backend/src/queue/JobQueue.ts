@@ -277,11 +277,11 @@ export class JobQueue {
         [key],
       );
       if (waiting.rows.length > 0) return false;
-      // A job replaced in place (one that failed for good) keeps its id: the
-      // revision tells this queueing from the earlier ones.
+      // A new job each time (one that failed for good loses its key to it): its id
+      // tells this queueing from earlier ones.
       const { rows } = await tx.raw(
-        `SELECT (j).id::text || '.' || (j).revision AS id FROM (SELECT ${this.schemaName}.add_job(
-           identifier := ?, payload := ?::json, job_key := ?, max_attempts := 5) AS j) added`,
+        `SELECT (${this.schemaName}.add_job(
+           identifier := ?, payload := ?::json, job_key := ?, max_attempts := 5)).id::text AS id`,
         [OPERATE_MIGRATION_TASK, JSON.stringify(payload), key],
       );
       await onQueued(asStoreTransaction(tx), { jobId: rows[0].id });
