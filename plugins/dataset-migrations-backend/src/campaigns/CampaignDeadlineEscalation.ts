@@ -29,20 +29,18 @@ export class CampaignDeadlineEscalation {
     },
   ) {}
 
-  /** Set once a send failed this round: the rest wait for the next, untried. */
-  private down = false;
-
   /** One round over every campaign; answers how many were told. */
   async escalate(): Promise<number> {
     const { escalations, logger } = this.deps;
     const now = this.deps.clock?.now() ?? new Date();
     let told = 0;
-    this.down = false;
+    // Set once a send failed: the rest of the round waits for the next, untried.
+    const round = { down: false };
     for (const { id, deadline } of await escalations.listDue(now)) {
       const { subjects, ownerSummary } = await escalations.take(id, now);
       let consumers = 0;
       for (const { keys, ...subject } of subjects)
-        consumers += await this.send(id, keys, now, {
+        consumers += await this.send(round, id, keys, now, {
           campaignId: id,
           deadline,
           to: subject.kind,
@@ -52,7 +50,7 @@ export class CampaignDeadlineEscalation {
       let owner = 0;
       if (ownerSummary) {
         const { keys, ...outstanding } = ownerSummary;
-        owner = await this.send(id, keys, now, {
+        owner = await this.send(round, id, keys, now, {
           campaignId: id,
           deadline,
           to: 'owner',
@@ -72,20 +70,21 @@ export class CampaignDeadlineEscalation {
 
   /** Sends one notice and marks it sent, or releases it for the next round; answers 1 if sent. */
   private async send(
+    round: { down: boolean },
     campaignId: string,
     keys: EscalationKey[],
     now: Date,
     notice: CampaignEscalationNotice,
   ): Promise<number> {
     const { escalations, announcer, logger } = this.deps;
-    if (this.down) {
+    if (round.down) {
       await escalations.release(campaignId, keys);
       return 0;
     }
     try {
       await announcer.campaignEscalated?.(notice);
     } catch (error) {
-      this.down = true;
+      round.down = true;
       await escalations.release(campaignId, keys);
       logger.warn(
         `Campaign ${campaignId}: could not send a deadline notice to ${
