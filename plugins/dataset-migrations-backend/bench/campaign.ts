@@ -34,6 +34,7 @@ import type { MigrationAnnouncer } from '../src/announcements/MigrationAnnouncer
 import { withCampaignTicks } from '../src/campaigns/campaignTicks';
 import { CampaignPlanner } from '../src/campaigns/CampaignPlanner';
 import { CampaignRunner } from '../src/campaigns/CampaignRunner';
+import { CampaignAuditOutbox } from '../src/database/CampaignAuditOutbox';
 import { CampaignService } from '../src/campaigns/CampaignService';
 import { DatabaseCampaignStore } from '../src/database/DatabaseCampaignStore';
 import { CampaignPullRequestSlots } from '../src/database/CampaignPullRequestSlots';
@@ -310,6 +311,7 @@ async function main() {
       queue,
       auth: benchAuth,
       logger: quiet,
+      audit: new CampaignAuditOutbox(pluginDb),
       announcer,
     });
     /** How long each look at the campaign held a worker. */

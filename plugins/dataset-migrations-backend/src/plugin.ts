@@ -47,6 +47,7 @@ import { meterDatasetMigrations } from './metrics';
 import { DatabaseCampaignStore } from './database/DatabaseCampaignStore';
 import { CampaignRunner } from './campaigns/CampaignRunner';
 import { CampaignDeadlineEscalation } from './campaigns/CampaignDeadlineEscalation';
+import { CampaignAuditOutbox } from './database/CampaignAuditOutbox';
 import { CampaignEscalations } from './database/CampaignEscalations';
 import { CampaignService } from './campaigns/CampaignService';
 import { withCampaignTicks } from './campaigns/campaignTicks';
@@ -303,6 +304,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             queue,
             auth,
             logger: logger.child({ component: 'campaign-runner' }),
+            audit: new CampaignAuditOutbox(await database.getClient()),
             auditor,
             announcer,
           });
@@ -319,6 +321,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               listUnclaimed: refs => consumers.listUnclaimed(refs),
             },
             followUp,
+            campaignAudit: campaignRunner,
           });
           // Start once the backend serves: a job may call the catalog straight away.
           lifecycle.addStartupHook(async () => {

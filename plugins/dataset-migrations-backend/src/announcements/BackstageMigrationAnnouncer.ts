@@ -436,27 +436,24 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
   async campaignEscalated(notice: CampaignEscalationNotice): Promise<void> {
     const { campaigns } = this.options;
     if (!campaigns) return;
-    const key = `campaign:${notice.campaignId}`;
-    this.after(key, async () => {
-      const campaign = await campaigns.getHeader(notice.campaignId);
-      if (!campaign) return;
-      await this.deliver(`campaign deadline escalation`, key, () =>
-        this.options.notifications.send({
-          recipients: {
-            type: 'entity',
-            // A consumer or dataset resolves to its owner group's members.
-            entityRef:
-              notice.to === 'owner' ? campaign.owner : notice.entityRef,
-          },
-          payload: {
-            ...escalationNotice(notice, campaign.title),
-            topic: NOTIFICATION_TOPICS.deadline,
-            scope: escalationScope(notice.campaignId, notice),
-            link: campaignLink(notice.campaignId),
-          },
-        }),
-      );
-    });
+    const campaign = await campaigns.getHeader(notice.campaignId);
+    if (!campaign) return;
+    // Awaited, and thrown when it fails: the escalation records what was delivered.
+    await this.retried(() =>
+      this.options.notifications.send({
+        recipients: {
+          type: 'entity',
+          // A consumer or dataset resolves to its owner group's members.
+          entityRef: notice.to === 'owner' ? campaign.owner : notice.entityRef,
+        },
+        payload: {
+          ...escalationNotice(notice, campaign.title),
+          topic: NOTIFICATION_TOPICS.deadline,
+          scope: escalationScope(notice.campaignId, notice),
+          link: campaignLink(notice.campaignId),
+        },
+      }),
+    );
   }
 
   /** Resolves once every announcement made so far was delivered or given up on. */
@@ -564,20 +561,26 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
     migrationId: string,
     send: () => Promise<unknown>,
   ): Promise<void> {
+    try {
+      await this.retried(send);
+    } catch (error) {
+      this.options.logger.warn(
+        `Could not deliver the ${what} of migration ${migrationId} after ${
+          this.retryDelaysMs.length + 1
+        } attempts; the migration goes on without it: ${error}`,
+      );
+    }
+  }
+
+  /** Runs `send`, retrying after each delay; throws its last error. */
+  private async retried(send: () => Promise<unknown>): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await send();
         return;
       } catch (error) {
         const delay = this.retryDelaysMs[attempt];
-        if (delay === undefined) {
-          this.options.logger.warn(
-            `Could not deliver the ${what} of migration ${migrationId} after ${
-              attempt + 1
-            } attempts; the migration goes on without it: ${error}`,
-          );
-          return;
-        }
+        if (delay === undefined) throw error;
         await sleep(delay);
       }
     }

@@ -51,7 +51,8 @@ export interface CampaignChange {
 /**
  * A campaign's deadline is within its `escalateBefore` while work is outstanding:
  * the owners of a consumer or dataset it holds back are told, and the campaign's
- * owner gets a summary. Each is told once per campaign.
+ * owner gets a summary. A consumer is told once per campaign migration reaching
+ * it, a dataset and the owner once per campaign.
  */
 export type CampaignEscalationNotice = {
   campaignId: string;
@@ -68,14 +69,19 @@ export type CampaignEscalationNotice = {
 
 /**
  * Tells people (notifications), portals (signals) and other plugins (events) that
- * a run or a consumer changed. Never throws: an announcement that cannot be
- * delivered is logged and retried a few times, and the migration goes on.
+ * a run or a consumer changed. Never throws, but for a deadline notice: an
+ * announcement that cannot be delivered is logged and retried a few times, and
+ * the migration goes on.
  */
 export interface MigrationAnnouncer {
   migrationChanged(change: MigrationChange): Promise<void>;
   consumerChanged(change: ConsumerChange): Promise<void>;
   /** Tells the campaign's owner and those watching its page. */
   campaignChanged?(change: CampaignChange): Promise<void>;
-  /** Tells the owners of outstanding work, or the campaign's owner, that its deadline nears. */
+  /**
+   * Tells the owners of outstanding work, or the campaign's owner, that its
+   * deadline nears. Resolves once delivered; throws when it could not be, after
+   * its retries, so the caller keeps it to send in a later round.
+   */
   campaignEscalated?(notice: CampaignEscalationNotice): Promise<void>;
 }

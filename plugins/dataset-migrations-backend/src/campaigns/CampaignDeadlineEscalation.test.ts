@@ -7,7 +7,10 @@ import {
   BackstageMigrationAnnouncer,
   NOTIFICATION_TOPICS,
 } from '../announcements/BackstageMigrationAnnouncer';
-import { CampaignEscalations } from '../database/CampaignEscalations';
+import {
+  CampaignEscalations,
+  ESCALATION_CLAIM_MS,
+} from '../database/CampaignEscalations';
 import { ConsumerStore } from '../database/ConsumerStore';
 import { DatabaseCampaignStore } from '../database/DatabaseCampaignStore';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
@@ -62,14 +65,18 @@ describe('CampaignDeadlineEscalation', () => {
     sent.length = 0;
   });
 
-  /** One replica's follow-up, with its own announcer and escalation. */
-  function replica() {
+  /**
+   * One replica's follow-up, with its own announcer and escalation; `down` says
+   * whether its notification service fails (an outage) at the moment of a send.
+   */
+  function replica(down: () => boolean = () => false) {
     const logger = mockServices.logger.mock();
     const announcer = new BackstageMigrationAnnouncer({
       migrations,
       campaigns,
       notifications: {
         send: async options => {
+          if (down()) throw new Error('Failed to send notifications: 503');
           sent.push(options);
         },
       },
@@ -94,7 +101,7 @@ describe('CampaignDeadlineEscalation', () => {
       announcer,
       escalation,
     });
-    return { followUp, escalation };
+    return { followUp, escalation, logger };
   }
 
   /** Waits until every replica delivered what it announced. */
@@ -297,5 +304,101 @@ describe('CampaignDeadlineEscalation', () => {
     expect(
       (await campaigns.getCampaign(aborted.id, now))!.escalation,
     ).toBeUndefined();
+  });
+
+  it('sends on the next round what a notification outage kept from being sent, once; and what a round that died left, once its claim ran out', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const { id } = await campaignWithOutstandingWork('outage');
+    const ours = async () =>
+      (await delivered()).filter(t => t.scope?.includes(id)).map(t => t.to);
+
+    // The notification service is down for the whole first round.
+    now = WINDOW_OPENS;
+    const failing = replica(() => true);
+    expect(await failing.escalation.escalate()).toBe(0);
+    expect(await ours()).toEqual([]);
+    expect(failing.logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('the next round sends it'),
+    );
+    // Nobody counts as told on the campaign's page.
+    expect((await campaigns.getCampaign(id, now))!.escalation).toBeUndefined();
+
+    // It is back a minute later: everyone is told, once, however many rounds.
+    now = new Date(WINDOW_OPENS.getTime() + 60_000);
+    expect(await replica().escalation.escalate()).toBe(6);
+    await replica().escalation.escalate();
+    await replica().followUp.followUp();
+    const told = await ours();
+    expect(told).toHaveLength(6);
+    expect(new Set(told).size).toBe(6);
+    expect((await campaigns.getCampaign(id, now))!.escalation).toMatchObject({
+      at: now.toISOString(),
+      consumers: 3,
+      datasets: 2,
+    });
+
+    // A consumer reached later; a round takes it and dies before sending.
+    sent.length = 0;
+    await knex('migration_consumers').insert({
+      migration_id: (
+        await knex('campaign_datasets')
+          .where({ campaign_id: id, entity_ref: ref('outage-b') })
+          .first('migration_id')
+      ).migration_id,
+      entity_ref: component('outage-late'),
+      state: 'discovered',
+      owner: TEAM_Y,
+    });
+    now = new Date(WINDOW_OPENS.getTime() + 3_600_000);
+    const taken = await new CampaignEscalations(knex).take(id, now);
+    expect(taken.subjects.map(s => s.entityRef)).toEqual([
+      component('outage-late'),
+    ]);
+    // Its claim holds while that round could still be sending.
+    now = new Date(now.getTime() + 60_000);
+    await replica().followUp.followUp();
+    expect(await ours()).toEqual([]);
+    // Once the claim ran out, the next round sends it, once.
+    now = new Date(now.getTime() + ESCALATION_CLAIM_MS);
+    await replica().followUp.followUp();
+    await replica().followUp.followUp();
+    expect(await ours()).toEqual([component('outage-late')]);
+  });
+
+  it('tells a consumer again when another dataset of the campaign reaches it, naming both', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const { id, started } = await campaignWithOutstandingWork('again');
+    now = WINDOW_OPENS;
+    await replica().followUp.followUp();
+    expect((await delivered()).map(t => t.to)).toContain(
+      component('again-open-pr'),
+    );
+
+    // A later wave's dataset (b) has the same consumer, whose pull request for a is still open.
+    sent.length = 0;
+    now = new Date(WINDOW_OPENS.getTime() + 86_400_000);
+    await knex('migration_consumers').insert({
+      migration_id: started.b,
+      entity_ref: component('again-open-pr'),
+      state: 'discovered',
+      owner: TEAM_X,
+    });
+    await replica().followUp.followUp();
+    await replica().followUp.followUp();
+    const told = await delivered();
+    expect(told.map(t => t.to)).toEqual([component('again-open-pr')]);
+    expect(told[0]).toMatchObject({
+      description: expect.stringContaining('again-a'),
+      // The same notification as before, unread again with the new dataset.
+      scope: `dataset-migrations:campaign:${id}:deadline:consumer:${component(
+        'again-open-pr',
+      )}`,
+    });
+    expect(told[0].description).toContain('again-b');
+    // Still one consumer on the campaign's page.
+    expect((await campaigns.getCampaign(id, now))!.escalation).toMatchObject({
+      consumers: 3,
+      datasets: 2,
+    });
   });
 });

@@ -1,14 +1,23 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
-import type { CampaignEscalations } from '../database/CampaignEscalations';
+import type {
+  CampaignEscalationNotice,
+  MigrationAnnouncer,
+} from '../announcements/MigrationAnnouncer';
+import type {
+  CampaignEscalations,
+  EscalationKey,
+} from '../database/CampaignEscalations';
 import type { Clock } from './CampaignRunner';
 
 /**
  * As a running or paused campaign's deadline comes within its `escalateBefore`,
  * tells the owners of every consumer and dataset it still waits on, and its own
- * owner with a summary by team. Each is taken and recorded in one statement, so a
- * round repeated on another replica or after a restart tells nobody twice; work
- * reached later (a consumer of a wave started in the window) is told in a later round.
+ * owner with a summary by team. Each notice is recorded before it is sent and
+ * marked sent once delivered: a round after a notification outage (or after a
+ * round that died sending) sends what is unsent, and a round repeated on another
+ * replica tells nobody twice. A consumer is told again when a later wave's
+ * migration reaches it (new work for its owners); work reached later is told in a
+ * later round.
  */
 export class CampaignDeadlineEscalation {
   constructor(
@@ -22,37 +31,69 @@ export class CampaignDeadlineEscalation {
 
   /** One round over every campaign; answers how many were told. */
   async escalate(): Promise<number> {
-    const { escalations, announcer, logger } = this.deps;
+    const { escalations, logger } = this.deps;
     const now = this.deps.clock?.now() ?? new Date();
     let told = 0;
+    // Set once a send failed: the rest of the round waits for the next, untried.
+    const round = { down: false };
     for (const { id, deadline } of await escalations.listDue(now)) {
       const { subjects, ownerSummary } = await escalations.take(id, now);
-      for (const subject of subjects)
-        await announcer.campaignEscalated?.({
+      let consumers = 0;
+      for (const { keys, ...subject } of subjects)
+        consumers += await this.send(round, id, keys, now, {
           campaignId: id,
           deadline,
           to: subject.kind,
           entityRef: subject.entityRef,
           datasets: subject.datasets,
         });
-      if (ownerSummary)
-        await announcer.campaignEscalated?.({
+      let owner = 0;
+      if (ownerSummary) {
+        const { keys, ...outstanding } = ownerSummary;
+        owner = await this.send(round, id, keys, now, {
           campaignId: id,
           deadline,
           to: 'owner',
-          outstanding: ownerSummary,
+          outstanding,
         });
-      const round = subjects.length + (ownerSummary ? 1 : 0);
-      if (round > 0)
+      }
+      if (consumers + owner > 0)
         logger.info(
-          `Campaign ${id}: deadline ${deadline.toISOString()} nears; told the owners of ${
-            subjects.length
-          } outstanding consumers and datasets${
-            ownerSummary ? ' and the campaign owner' : ''
+          `Campaign ${id}: deadline ${deadline.toISOString()} nears; told the owners of ${consumers} outstanding consumers and datasets${
+            owner ? ' and the campaign owner' : ''
           }`,
         );
-      told += round;
+      told += consumers + owner;
     }
     return told;
+  }
+
+  /** Sends one notice and marks it sent, or releases it for the next round; answers 1 if sent. */
+  private async send(
+    round: { down: boolean },
+    campaignId: string,
+    keys: EscalationKey[],
+    now: Date,
+    notice: CampaignEscalationNotice,
+  ): Promise<number> {
+    const { escalations, announcer, logger } = this.deps;
+    if (round.down) {
+      await escalations.release(campaignId, keys);
+      return 0;
+    }
+    try {
+      await announcer.campaignEscalated?.(notice);
+    } catch (error) {
+      round.down = true;
+      await escalations.release(campaignId, keys);
+      logger.warn(
+        `Campaign ${campaignId}: could not send a deadline notice to ${
+          notice.to === 'owner' ? 'its owner' : notice.entityRef
+        }; the next round sends it: ${error}`,
+      );
+      return 0;
+    }
+    await escalations.markSent(campaignId, keys, now);
+    return 1;
   }
 }

@@ -20,6 +20,8 @@ import type {
   MigrationChange,
 } from '../announcements/MigrationAnnouncer';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
+import { CampaignAuditOutbox } from '../database/CampaignAuditOutbox';
+import { recordingAuditor } from '../__testUtils__/recordingAuditor';
 import { DatabaseCampaignStore } from '../database/DatabaseCampaignStore';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { EngineRegistry } from '../engines/EngineRegistry';
@@ -36,8 +38,8 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 20 }, (_, i) => `g${i + 1}`);
-const BAD = ['b1', 'b2', 'b3'];
+const GOOD = Array.from({ length: 22 }, (_, i) => `g${i + 1}`);
+const BAD = ['b1', 'b2', 'b3', 'b4'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
 /** Tables of the test of contracts the campaign asks for. */
@@ -191,6 +193,7 @@ describe('CampaignRunner', () => {
       logger,
       clock,
       announcer,
+      audit: new CampaignAuditOutbox(pluginDb),
       auditor,
     });
     planning = fixedPlanning([]);
@@ -394,10 +397,10 @@ describe('CampaignRunner', () => {
       g4: 'rolled-back',
       b2: 'failed',
     });
-    // Each start, and the trip with the rollback it asked, audited once.
-    const events = (auditor.createEvent as jest.Mock).mock.calls.map(
-      ([event]) => event,
-    );
+    // Each start, the trip, and the rollback it asked, audited once.
+    const events = (auditor.createEvent as jest.Mock).mock.calls
+      .map(([event]) => event)
+      .filter(e => e.meta.campaignId === id);
     const byName = async (name: string) =>
       (await migrationsOf(id)).find(m => m.entityRef === ref(name))!.id;
     expect(
@@ -419,16 +422,159 @@ describe('CampaignRunner', () => {
           action: 'rollback-wave',
           reason: 'wave 1: 1 of 2 failed (50% > 40%)',
           onBehalfOf: STARTER,
-          rollbacksRequested: [await byName('g4')],
         }),
       },
     ]);
+    expect(
+      events
+        .filter(e => e.eventId === 'campaign-rollback')
+        .map(e => [e.severityLevel, e.meta.migrationId, e.meta.onBehalfOf]),
+    ).toEqual([['high', await byName('g4'), STARTER]]);
     // The canary's table is still at version 2: its migration was left alone.
     const { rows } = await pluginDb.raw(
       `SELECT schema_version FROM dataset_versions WHERE entity_ref = ?`,
       [ref('g3')],
     );
     expect(rows[0]?.schema_version).toBe(2);
+  }, 180_000);
+
+  it('audits what a look did when its process dies right after doing it: a start, a trip (whose rollback the next look asks, audited), each once', async () => {
+    const { auditor: recording, events } = recordingAuditor();
+    const audited = (id: string, eventId: string) =>
+      events.filter(
+        e =>
+          e.eventId === eventId &&
+          (e.meta as { campaignId: string }).campaignId === id,
+      );
+    const migrations = new MigrationService({
+      store,
+      catalog,
+      engines,
+      queue,
+      retentionMs: 10 * 365 * 86_400_000,
+      permissions: {
+        isAllowedOnEntity: async () => true,
+        assertAllowedOnEntity: async () => {},
+      },
+      approvalsRequired: [],
+      announcer,
+    });
+    /** The process dies right after the action commits, where it used to audit it. */
+    const died = new Error('the process died here');
+    class DyingCampaignStore extends DatabaseCampaignStore {
+      async transition(
+        ...args: Parameters<DatabaseCampaignStore['transition']>
+      ) {
+        const result = await super.transition(...args);
+        if (result.changed && args[1].pausedByRunner) throw died;
+        return result;
+      }
+    }
+    const dying = new CampaignRunner({
+      campaigns: new DyingCampaignStore(pluginDb),
+      migrations: {
+        createCampaignMigration: async (...args) => {
+          await migrations.createCampaignMigration(...args);
+          throw died;
+        },
+        requestRollback: (...args) => migrations.requestRollback(...args),
+        requestContract: (...args) => migrations.requestContract(...args),
+      },
+      queue,
+      auth,
+      logger,
+      clock,
+      announcer,
+      audit: new CampaignAuditOutbox(pluginDb),
+      auditor: recording,
+    });
+    /** Another replica, whose sweep emits what the dead look recorded. */
+    const survivor = new CampaignRunner({
+      campaigns,
+      migrations,
+      queue,
+      auth,
+      logger,
+      clock,
+      announcer,
+      audit: new CampaignAuditOutbox(pluginDb),
+      auditor: recording,
+    });
+    const id = await startCampaign(
+      'dies-after-acting',
+      [['g21'], ['g22', 'b4']],
+      {
+        concurrency: 1,
+        failurePolicy: { action: 'rollback-wave', maxFailureRate: 0.4 },
+      },
+    );
+
+    // The canary's migration is written, and the look dies before any audit.
+    await expect(dying.tick(id)).rejects.toBe(died);
+    const [canary] = await migrationsFinished(id, 1);
+    expect(audited(id, 'campaign-migration-start')).toEqual([]);
+    await survivor.emitAudit();
+    expect(audited(id, 'campaign-migration-start')).toEqual([
+      {
+        eventId: 'campaign-migration-start',
+        severityLevel: 'medium',
+        meta: {
+          campaignId: id,
+          campaign: 'dies-after-acting',
+          wave: 0,
+          migrationId: canary.id,
+          entityRef: ref('g21'),
+          onBehalfOf: STARTER,
+          approvedAtStart: false,
+          auditEventId: expect.any(String),
+        },
+        outcome: 'succeeded',
+      },
+    ]);
+
+    await survivor.tick(id); // canary healthy (soak 0s): g22 starts
+    await migrationsFinished(id, 2);
+    await survivor.tick(id); // g22 migrated: b4 starts
+    await migrationsFinished(id, 3);
+    // b4 failed: the wave trips (paused, rolled back), and the look dies there.
+    await expect(dying.tick(id)).rejects.toBe(died);
+    expect(audited(id, 'campaign-policy-trip')).toEqual([]);
+    const g22 = (await migrationsOf(id)).find(m => m.entityRef === ref('g22'))!;
+    expect(g22.status).toBe('succeeded');
+
+    // The next look asks g22's rollback, and emits the trip and the rollback.
+    await survivor.tick(id);
+    await waitFor(
+      async () =>
+        (await migrationsOf(id)).find(m => m.id === g22.id)?.status ===
+        'rolled-back'
+          ? true
+          : undefined,
+      { timeoutMs: 60_000, what: 'the rollback of g22' },
+    );
+    await survivor.tick(id);
+    expect((await service.get(id)).state).toBe('paused');
+    expect(
+      audited(id, 'campaign-policy-trip').map(e => [
+        e.severityLevel,
+        (e.meta as { reason: string }).reason,
+        e.outcome,
+      ]),
+    ).toEqual([['high', 'wave 1: 1 of 2 failed (50% > 40%)', 'succeeded']]);
+    expect(
+      audited(id, 'campaign-rollback').map(e => [
+        e.severityLevel,
+        (e.meta as { migrationId: string }).migrationId,
+        (e.meta as { onBehalfOf: string }).onBehalfOf,
+      ]),
+    ).toEqual([['high', g22.id, STARTER]]);
+    // Every event once, each under its own id.
+    const ids = events
+      .filter(e => (e.meta as { campaignId: string }).campaignId === id)
+      .map(e => (e.meta as { auditEventId: string }).auditEventId);
+    expect(audited(id, 'campaign-migration-start')).toHaveLength(3);
+    expect(ids).toHaveLength(5);
+    expect(new Set(ids).size).toBe(5);
   }, 180_000);
 
   it('starts nothing outside the rollout windows or inside a freeze, and looks again when the window opens', async () => {
@@ -658,6 +804,8 @@ describe('CampaignRunner', () => {
       logger,
       clock,
       announcer,
+      audit: new CampaignAuditOutbox(pluginDb),
+      auditor,
     });
     planning.waves = [[ref('a1'), ref('a2'), ref('a3')]];
     const draft = await approvingService.create(
@@ -776,6 +924,7 @@ describe('CampaignRunner', () => {
       logger,
       clock,
       announcer,
+      audit: new CampaignAuditOutbox(pluginDb),
       auditor,
     });
     const id = await startCampaign('contracts', [['k1', 'k2']], {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { JsonObject } from '@backstage/types';
 import type {
   AuditorService,
   AuthService,
@@ -12,6 +11,11 @@ import {
   type CampaignDocument,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
+import type {
+  CampaignAuditEvent,
+  CampaignAuditOutbox,
+} from '../database/CampaignAuditOutbox';
+import type { StoreTransaction } from '../database/StoreTransaction';
 import {
   CampaignStartRefused,
   type CampaignDatasetUpdate,
@@ -75,7 +79,9 @@ const SKIPPING_ERRORS = [
  * wave's migrations inside the rollout windows, soaks healthy waves, and schedules
  * its next look. Idempotent: every change is a compare-and-set, and a dataset's
  * migration is written with its campaign row in one transaction, so two looks at
- * once never start a dataset twice.
+ * once never start a dataset twice. Each action it takes by itself is written with
+ * its audit event in one transaction (the outbox), emitted through the auditor at
+ * the end of the look, or by a later look or sweep after a crash.
  */
 export class CampaignRunner {
   private readonly pollMs: number;
@@ -89,8 +95,10 @@ export class CampaignRunner {
       logger: LoggerService;
       /**
        * Records what the campaign does in its starter's name: each migration it
-       * starts, each contract it asks for, each time its failure policy trips.
+       * starts, each rollback and contract it asks for, each time its failure
+       * policy trips; `auditor` is where the recorded events are emitted.
        */
+      audit: CampaignAuditOutbox;
       auditor?: Pick<AuditorService, 'createEvent'>;
       clock?: Clock;
       announcer?: MigrationAnnouncer;
@@ -100,18 +108,32 @@ export class CampaignRunner {
     this.pollMs = deps.pollMs ?? POLL_MS;
   }
 
-  /** One auditor event for an action the campaign took by itself, already done. */
+  /** Records the audit event of an action the campaign takes, with the action's writes. */
   private async audit(
-    eventId: string,
-    severityLevel: 'medium' | 'high',
-    meta: JsonObject,
+    tx: StoreTransaction,
+    event: Omit<CampaignAuditEvent, 'id'> & { key: string },
   ): Promise<void> {
-    const event = await this.deps.auditor?.createEvent({
-      eventId,
-      severityLevel,
-      meta,
-    });
-    await event?.success();
+    const { key, ...rest } = event;
+    await this.deps.audit.record(
+      tx,
+      { ...rest, id: derivedUuid(`${event.campaignId}:${key}:audit`) },
+      this.now(),
+    );
+  }
+
+  /**
+   * Emits the recorded events not emitted yet (this look's, and any a crashed look
+   * left). An auditor that fails does not stop the campaign: its events wait.
+   */
+  async emitAudit(): Promise<void> {
+    if (!this.deps.auditor) return;
+    try {
+      await this.deps.audit.emitPending(this.deps.auditor);
+    } catch (error) {
+      this.deps.logger.warn(
+        `Could not emit campaign audit events; they wait for the next look: ${error}`,
+      );
+    }
   }
 
   private now(): Date {
@@ -150,6 +172,7 @@ export class CampaignRunner {
         campaignId,
         new Date(Math.min(...at.map(d => d.getTime()))),
       );
+    await this.emitAudit();
   }
 
   /**
@@ -189,15 +212,25 @@ export class CampaignRunner {
         entityRef: d.entityRef,
         onBehalfOf: run.startedBy,
       };
+      // One job per ask: a repeat of this ask joins it while it waits.
+      const requestId = derivedUuid(
+        `${run.id}:${d.migrationId}:contract:${
+          d.contractRequestedAt?.toISOString() ?? 'first'
+        }`,
+      );
       try {
         await migrations.requestContract(d.migrationId, {
           actor: run.startedBy,
-          // One job per ask: a repeat of this ask collapses into it.
-          requestId: derivedUuid(
-            `${run.id}:${d.migrationId}:contract:${
-              d.contractRequestedAt?.toISOString() ?? 'first'
-            }`,
-          ),
+          requestId,
+          // Audited with the job that carries it out, in one transaction.
+          onQueued: (tx, { jobId }) =>
+            this.audit(tx, {
+              key: `contract:${requestId}:${jobId}`,
+              campaignId: run.id,
+              eventId: 'campaign-contract',
+              severityLevel: 'high',
+              meta,
+            }),
         });
       } catch (error) {
         // The gate is still shut (retention, a consumer moving since this look read it).
@@ -205,7 +238,7 @@ export class CampaignRunner {
         waiting = true;
         continue;
       }
-      // Queued (a repeat collapses into the waiting job); recorded and audited once per ask.
+      // Queued (a repeat joins the waiting job); recorded once per ask.
       if (
         await campaigns.markContractRequested(
           run.id,
@@ -217,7 +250,6 @@ export class CampaignRunner {
         logger.info(
           `Campaign ${run.name} asks for the contract of migration ${d.migrationId} of ${d.entityRef} on behalf of ${run.startedBy}`,
         );
-        await this.audit('campaign-contract', 'high', meta);
       }
     }
     return waiting;
@@ -381,29 +413,34 @@ export class CampaignRunner {
                 }
               : undefined,
           campaign: { id: run.id, wave: dataset.wave },
-          inTransaction: (tx, migrationId) =>
-            campaigns.claimDatasetStart(tx, {
+          inTransaction: async (tx, migrationId, { approved }) => {
+            await campaigns.claimDatasetStart(tx, {
               campaignId: run.id,
               entityRef: dataset.entityRef,
               migrationId,
               concurrency: run.document.rollout.concurrency,
               at: now,
-            }),
+            });
+            // Created once per dataset and campaign: a repeat finds it and returns below.
+            await this.audit(tx, {
+              key: `start:${migrationId}`,
+              campaignId: run.id,
+              eventId: 'campaign-migration-start',
+              severityLevel: 'medium',
+              meta: {
+                campaignId: run.id,
+                campaign: run.name,
+                wave: dataset.wave,
+                migrationId,
+                entityRef: dataset.entityRef,
+                onBehalfOf: run.startedBy ?? null,
+                approvedAtStart: approved,
+              },
+            });
+          },
         },
       );
-      if (created) {
-        // Created once per dataset and campaign: a repeat finds it and returns above.
-        await this.audit('campaign-migration-start', 'medium', {
-          campaignId: run.id,
-          campaign: run.name,
-          wave: dataset.wave,
-          migrationId: migration.id,
-          entityRef: dataset.entityRef,
-          onBehalfOf: run.startedBy,
-          approvedAtStart: migration.approval?.decision?.outcome === 'approved',
-        });
-        return 'started';
-      }
+      if (created) return 'started';
       // Another look at the campaign started it a moment ago.
       if (migration.campaign?.id === run.id) return 'not-started';
       reason = `the same change was already requested outside the campaign: migration ${migration.id} (${migration.status})`;
@@ -456,50 +493,62 @@ export class CampaignRunner {
     const rollBack =
       run.document.rollout.failurePolicy.action === 'rollback-wave';
     // The campaign pauses first: a look at it meanwhile finds it paused and starts
-    // nothing, rather than finding the wave over and moving on.
+    // nothing, rather than finding the wave over and moving on. The wave's end and
+    // the trip's audit record are written with the pause, so a look that dies
+    // after it leaves the wave to roll back (by the next look) and the trip
+    // recorded; only the look that paused the campaign writes them. A campaign a
+    // person paused or aborted since is left alone: their call stands.
+    const pending = run.datasets.filter(
+      d => d.wave === wave.index && d.state === 'pending',
+    );
     const paused = await campaigns.transition(run.id, {
       from: ['running'],
       to: 'paused',
       reason,
       at: now,
       pausedByRunner: true,
+      inTransaction: async tx => {
+        await campaigns.updateWave(
+          run.id,
+          wave.index,
+          {
+            from: ['pending', 'running', 'soaking'],
+            to: rollBack ? 'rolled-back' : 'failed',
+            at: now,
+          },
+          tx,
+        );
+        if (rollBack)
+          await campaigns.updateDatasets(
+            run.id,
+            pending.map(d => ({
+              entityRef: d.entityRef,
+              from: 'pending' as const,
+              to: 'skipped' as const,
+              reason: `wave ${wave.index} was rolled back: ${reason}`,
+            })),
+            now,
+            tx,
+          );
+        await this.audit(tx, {
+          key: `trip:${wave.index}:${now.toISOString()}`,
+          campaignId: run.id,
+          eventId: 'campaign-policy-trip',
+          severityLevel: 'high',
+          meta: {
+            campaignId: run.id,
+            campaign: run.name,
+            wave: wave.index,
+            reason,
+            action: run.document.rollout.failurePolicy.action,
+            onBehalfOf: run.startedBy ?? run.owner,
+          },
+        });
+      },
     });
-    // Read as running, but a person paused or aborted it since: their call stands,
-    // and nothing of the wave is failed or rolled back behind their back.
     if (!paused.changed) return;
-    await campaigns.updateWave(run.id, wave.index, {
-      from: ['pending', 'running', 'soaking'],
-      to: rollBack ? 'rolled-back' : 'failed',
-      at: now,
-    });
-    if (rollBack) {
-      const pending = run.datasets.filter(
-        d => d.wave === wave.index && d.state === 'pending',
-      );
-      await campaigns.updateDatasets(
-        run.id,
-        pending.map(d => ({
-          entityRef: d.entityRef,
-          from: 'pending' as const,
-          to: 'skipped' as const,
-          reason: `wave ${wave.index} was rolled back: ${reason}`,
-        })),
-        now,
-      );
-    }
-    const rolledBack = rollBack
-      ? await this.rollBackRolledBackWaves((await campaigns.getRun(run.id))!)
-      : [];
-    // Once: only the look that paused the campaign gets here.
-    await this.audit('campaign-policy-trip', 'high', {
-      campaignId: run.id,
-      campaign: run.name,
-      wave: wave.index,
-      reason,
-      action: run.document.rollout.failurePolicy.action,
-      onBehalfOf: run.startedBy ?? run.owner,
-      rollbacksRequested: rolledBack,
-    });
+    if (rollBack)
+      await this.rollBackRolledBackWaves((await campaigns.getRun(run.id))!);
     await announcer?.campaignChanged?.({
       campaignId: run.id,
       state: 'paused',
@@ -510,11 +559,11 @@ export class CampaignRunner {
   /**
    * Asks a rollback of every succeeded migration of a rolled-back wave, including
    * one that succeeded after the wave was rolled back. Each request's id is derived
-   * from the campaign and the migration, so a repeat collapses into the waiting job.
-   * Answers the migrations asked.
+   * from the campaign and the migration, so a repeat joins the job still waiting;
+   * each job queued (the first ask, or one after a job that failed for good) is
+   * audited with it.
    */
-  private async rollBackRolledBackWaves(run: CampaignRun): Promise<string[]> {
-    const asked: string[] = [];
+  private async rollBackRolledBackWaves(run: CampaignRun): Promise<void> {
     const rolledBack = new Set(
       run.waves.filter(w => w.state === 'rolled-back').map(w => w.index),
     );
@@ -523,13 +572,31 @@ export class CampaignRunner {
         continue;
       if (dataset.migrationStatus !== 'succeeded' || !dataset.migrationId)
         continue;
+      const actor = run.startedBy ?? run.owner;
+      const reason = `campaign ${run.name} rolls back wave ${dataset.wave}, which failed its failure policy`;
+      const migrationId = dataset.migrationId;
       try {
-        await this.deps.migrations.requestRollback(dataset.migrationId, {
-          actor: run.startedBy ?? run.owner,
-          reason: `campaign ${run.name} rolls back wave ${dataset.wave}, which failed its failure policy`,
-          requestId: derivedUuid(`${run.id}:${dataset.migrationId}:rollback`),
+        await this.deps.migrations.requestRollback(migrationId, {
+          actor,
+          reason,
+          requestId: derivedUuid(`${run.id}:${migrationId}:rollback`),
+          onQueued: (tx, { jobId }) =>
+            this.audit(tx, {
+              key: `rollback:${migrationId}:${jobId}`,
+              campaignId: run.id,
+              eventId: 'campaign-rollback',
+              severityLevel: 'high',
+              meta: {
+                campaignId: run.id,
+                campaign: run.name,
+                wave: dataset.wave,
+                migrationId,
+                entityRef: dataset.entityRef,
+                onBehalfOf: actor,
+                reason,
+              },
+            }),
         });
-        asked.push(dataset.migrationId);
       } catch (error) {
         // Contracted, or no longer the dataset's current version: a person's to look at.
         this.deps.logger.warn(
@@ -537,7 +604,6 @@ export class CampaignRunner {
         );
       }
     }
-    return asked;
   }
 }
 

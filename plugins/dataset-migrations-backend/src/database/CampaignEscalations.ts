@@ -23,6 +23,17 @@ const OUTSTANDING_DATASETS: readonly CampaignDatasetState[] = [
   'rolled-back',
 ];
 
+/** How long a round's claim on a notice lasts: a round that died sending it is replaced after this. */
+export const ESCALATION_CLAIM_MS = 10 * 60_000;
+
+/** One recorded notice: a consumer reached by one campaign migration, a dataset, or the owner. */
+export interface EscalationKey {
+  kind: EscalationSubject['kind'] | 'owner';
+  subjectRef: string;
+  /** For a consumer, the campaign migration that reaches it; '' otherwise. */
+  migrationId: string;
+}
+
 /** A consumer or dataset whose owners a campaign tells that its deadline nears. */
 export interface EscalationSubject {
   kind: 'consumer' | 'dataset';
@@ -36,25 +47,61 @@ export interface EscalationSubject {
 /** How much is outstanding, per owning team. */
 export type EscalationOutstanding = Omit<CampaignEscalation, 'at' | 'lastAt'>;
 
-/** What one round took for one campaign: those it tells now, never before. */
+/** What one round claimed for one campaign: notices to send now, and their records. */
 export interface TakenEscalation {
-  subjects: EscalationSubject[];
+  subjects: Array<EscalationSubject & { keys: EscalationKey[] }>;
   /** Set when the campaign's owner is told now: everything outstanding. */
-  ownerSummary?: EscalationOutstanding;
+  ownerSummary?: EscalationOutstanding & { keys: EscalationKey[] };
 }
 
 type SubjectRow = {
-  kind: EscalationSubject['kind'] | 'owner';
+  kind: EscalationKey['kind'];
   subject_ref: string;
+  migration_id: string;
   owner: string | null;
   datasets: string[];
-  taken: boolean;
 };
 
 /**
- * Whom campaigns told of their nearing deadline, in the plugin's database. Taking
- * and recording are one statement, so rounds on several replicas, or repeated after
- * a restart, tell each consumer, dataset and campaign owner once.
+ * Whom a campaign has outstanding at this moment: a row per consumer and campaign
+ * migration reaching it (pull request not merged, a decision missing, not yet
+ * reached), per dataset not yet migrated, and its owner's once anything is.
+ * Nothing of a campaign no longer running or paused.
+ */
+const SUBJECTS = `
+  campaign AS (
+    SELECT id, owner FROM campaigns
+     WHERE id = :id AND state IN ('running', 'paused')
+  ), consumers AS (
+    SELECT 'consumer'::text AS kind, mc.entity_ref AS subject_ref,
+           d.migration_id::text AS migration_id, min(mc.owner) AS owner,
+           jsonb_build_array(d.entity_ref) AS datasets
+      FROM campaign_datasets d
+      JOIN migration_consumers mc ON mc.migration_id = d.migration_id
+     WHERE d.campaign_id = :id AND d.state <> 'skipped'
+       AND NOT (mc.state = ANY(:notOutstanding))
+     GROUP BY mc.entity_ref, d.migration_id, d.entity_ref
+  ), datasets AS (
+    SELECT 'dataset'::text AS kind, d.entity_ref AS subject_ref, ''::text, d.owner,
+           jsonb_build_array(d.entity_ref) AS datasets
+      FROM campaign_datasets d
+     WHERE d.campaign_id = :id AND d.state = ANY(:outstandingDatasets)
+  ), outstanding AS (
+    SELECT * FROM consumers UNION ALL SELECT * FROM datasets
+  ), subjects AS (
+    SELECT * FROM outstanding WHERE EXISTS (SELECT 1 FROM campaign)
+    UNION ALL
+    SELECT 'owner', c.owner, '', NULL, '[]'::jsonb FROM campaign c
+     WHERE EXISTS (SELECT 1 FROM outstanding)
+  )`;
+
+/**
+ * Whom campaigns tell of their nearing deadline, in the plugin's database, and
+ * whether it was delivered. A round records whom it means to tell, claims the
+ * unsent notices among them (so rounds on several replicas send each once), sends,
+ * and marks each sent; one that could not be sent is released for the next round,
+ * and one a dead round claimed is taken again once its claim ran out. At least
+ * once, and never again once marked sent.
  */
 export class CampaignEscalations {
   constructor(private readonly knex: Knex) {}
@@ -79,81 +126,120 @@ export class CampaignEscalations {
   }
 
   /**
-   * Takes the campaign's outstanding consumers (pull request not merged, a decision
-   * missing, not yet reached) and datasets (not yet migrated) that were never told,
-   * and its owner once anything is outstanding, recording each as told at `at`.
-   * Takes nothing of a campaign no longer running or paused.
+   * Records the campaign's outstanding subjects not recorded before, and claims
+   * (until `at` + {@link ESCALATION_CLAIM_MS}) those still outstanding and unsent
+   * that no live round holds: what this round sends. A consumer's notice names every
+   * campaign dataset it holds back.
    */
   async take(campaignId: string, at: Date): Promise<TakenEscalation> {
-    const { rows } = await this.knex.raw<{ rows: SubjectRow[] }>(
-      `WITH campaign AS (
-         SELECT id, owner FROM campaigns
-          WHERE id = :id AND state IN ('running', 'paused')
-       ), consumers AS (
-         SELECT 'consumer'::text AS kind, mc.entity_ref AS subject_ref,
-                min(mc.owner) AS owner,
-                jsonb_agg(DISTINCT d.entity_ref) AS datasets
-           FROM campaign_datasets d
-           JOIN migration_consumers mc ON mc.migration_id = d.migration_id
-          WHERE d.campaign_id = :id AND d.state <> 'skipped'
-            AND NOT (mc.state = ANY(:notOutstanding))
-          GROUP BY mc.entity_ref
-       ), datasets AS (
-         SELECT 'dataset'::text AS kind, d.entity_ref AS subject_ref, d.owner,
-                jsonb_build_array(d.entity_ref) AS datasets
-           FROM campaign_datasets d
-          WHERE d.campaign_id = :id AND d.state = ANY(:outstandingDatasets)
-       ), outstanding AS (
-         SELECT * FROM consumers UNION ALL SELECT * FROM datasets
-       ), subjects AS (
-         SELECT * FROM outstanding
-         UNION ALL
-         SELECT 'owner', c.owner, NULL, '[]'::jsonb FROM campaign c
-          WHERE EXISTS (SELECT 1 FROM outstanding)
-       ), taken AS (
-         INSERT INTO ${TABLE}
-                (campaign_id, kind, subject_ref, owner, datasets, escalated_at)
-         SELECT :id, kind, subject_ref, owner, datasets, :at FROM subjects
-          WHERE EXISTS (SELECT 1 FROM campaign)
-         ON CONFLICT (campaign_id, kind, subject_ref) DO NOTHING
-         RETURNING kind, subject_ref
-       )
-       SELECT s.kind, s.subject_ref, s.owner, s.datasets,
-              (t.kind IS NOT NULL) AS taken
-         FROM subjects s LEFT JOIN taken t USING (kind, subject_ref)
-        ORDER BY s.kind, s.subject_ref`,
-      {
-        id: campaignId,
-        at,
-        notOutstanding: [...NOT_OUTSTANDING],
-        outstandingDatasets: [...OUTSTANDING_DATASETS],
-      },
-    );
-    const subjects: EscalationSubject[] = [];
-    const outstanding: EscalationSubject[] = [];
-    let ownerTaken = false;
-    for (const row of rows) {
-      if (row.kind === 'owner') {
-        ownerTaken = row.taken;
-        continue;
-      }
-      const subject: EscalationSubject = {
-        kind: row.kind,
-        entityRef: row.subject_ref,
-        ...(row.owner ? { owner: row.owner } : {}),
-        datasets: [...row.datasets].sort(),
-      };
-      outstanding.push(subject);
-      if (row.taken) subjects.push(subject);
-    }
-    return {
-      subjects,
-      ...(ownerTaken ? { ownerSummary: countByOwner(outstanding) } : {}),
+    const bindings = {
+      id: campaignId,
+      at,
+      until: new Date(at.getTime() + ESCALATION_CLAIM_MS),
+      notOutstanding: [...NOT_OUTSTANDING],
+      outstandingDatasets: [...OUTSTANDING_DATASETS],
     };
+    const { rows: outstanding } = await this.knex.raw<{ rows: SubjectRow[] }>(
+      `WITH ${SUBJECTS}, recorded AS (
+         INSERT INTO ${TABLE}
+                (campaign_id, kind, subject_ref, migration_id, owner, datasets, escalated_at)
+         SELECT :id, kind, subject_ref, migration_id, owner, datasets, :at FROM subjects
+         ON CONFLICT (campaign_id, kind, subject_ref, migration_id) DO NOTHING
+       )
+       SELECT kind, subject_ref, migration_id, owner, datasets FROM subjects`,
+      bindings,
+    );
+    // A separate statement: the rows recorded just now are visible to it.
+    const { rows: claimed } = await this.knex.raw<{ rows: SubjectRow[] }>(
+      `WITH ${SUBJECTS}
+       UPDATE ${TABLE} e SET claimed_until = :until
+         FROM subjects s
+        WHERE e.campaign_id = :id AND e.kind = s.kind
+          AND e.subject_ref = s.subject_ref AND e.migration_id = s.migration_id
+          AND e.sent_at IS NULL
+          AND (e.claimed_until IS NULL OR e.claimed_until <= :at)
+       RETURNING e.kind, e.subject_ref, e.migration_id`,
+      bindings,
+    );
+    const all = bySubject(outstanding.filter(r => r.kind !== 'owner'));
+    const keysOf = new Map<string, EscalationKey[]>();
+    for (const row of claimed) {
+      const id = `${row.kind} ${row.subject_ref}`;
+      keysOf.set(id, [
+        ...(keysOf.get(id) ?? []),
+        {
+          kind: row.kind,
+          subjectRef: row.subject_ref,
+          migrationId: row.migration_id,
+        },
+      ]);
+    }
+    const ownerKeys = [...keysOf.entries()].find(([id]) =>
+      id.startsWith('owner '),
+    )?.[1];
+    return {
+      subjects: all.flatMap(subject => {
+        const keys = keysOf.get(`${subject.kind} ${subject.entityRef}`);
+        return keys ? [{ ...subject, keys }] : [];
+      }),
+      ...(ownerKeys
+        ? { ownerSummary: { ...countByOwner(all), keys: ownerKeys } }
+        : {}),
+    };
+  }
+
+  /** The notices were delivered: never sent again. */
+  async markSent(
+    campaignId: string,
+    keys: EscalationKey[],
+    at: Date,
+  ): Promise<void> {
+    await this.whereKeys(campaignId, keys).update({
+      sent_at: at,
+      claimed_until: null,
+    });
+  }
+
+  /** The notices could not be sent: the next round sends them. */
+  async release(campaignId: string, keys: EscalationKey[]): Promise<void> {
+    await this.whereKeys(campaignId, keys)
+      .whereNull('sent_at')
+      .update({ claimed_until: null });
+  }
+
+  private whereKeys(campaignId: string, keys: EscalationKey[]) {
+    return this.knex(TABLE)
+      .where({ campaign_id: campaignId })
+      .whereIn(
+        ['kind', 'subject_ref', 'migration_id'],
+        keys.map(k => [k.kind, k.subjectRef, k.migrationId]),
+      );
   }
 }
 
-/** Whom the campaign told so far, for its page; undefined before anyone was. */
+/** One subject per consumer or dataset, with every campaign dataset it holds back. */
+function bySubject(rows: SubjectRow[]): EscalationSubject[] {
+  const subjects = new Map<string, EscalationSubject>();
+  for (const row of rows) {
+    const id = `${row.kind} ${row.subject_ref}`;
+    const subject = subjects.get(id) ?? {
+      kind: row.kind as EscalationSubject['kind'],
+      entityRef: row.subject_ref,
+      ...(row.owner ? { owner: row.owner } : {}),
+      datasets: [],
+    };
+    subject.datasets = [
+      ...new Set([...subject.datasets, ...row.datasets]),
+    ].sort();
+    subjects.set(id, subject);
+  }
+  return [...subjects.values()].sort(
+    (a, b) =>
+      a.kind.localeCompare(b.kind) || a.entityRef.localeCompare(b.entityRef),
+  );
+}
+
+/** Whom the campaign told so far (delivered), for its page; undefined before anyone was. */
 export async function escalationOf(
   knex: Knex,
   campaignId: string,
@@ -167,13 +253,15 @@ export async function escalationOf(
   }> = await knex(TABLE)
     .where({ campaign_id: campaignId })
     .whereNot({ kind: 'owner' })
+    .whereNotNull('sent_at')
     .groupBy('kind', 'owner')
     .select(
       'kind',
       'owner',
-      knex.raw('count(*)::int AS n'),
-      knex.raw('min(escalated_at) AS first'),
-      knex.raw('max(escalated_at) AS last'),
+      // A consumer told for two of the campaign's migrations is one consumer.
+      knex.raw('count(DISTINCT subject_ref)::int AS n'),
+      knex.raw('min(sent_at) AS first'),
+      knex.raw('max(sent_at) AS last'),
     );
   if (rows.length === 0) return undefined;
   const times = rows.flatMap(r => [

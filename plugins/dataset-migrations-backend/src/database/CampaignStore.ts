@@ -149,7 +149,8 @@ export interface CampaignStore {
    * Compare-and-set on the campaign's state (`UPDATE … WHERE state = ANY(from)`).
    * `skipPending` skips every dataset not started yet with that reason (abort);
    * `acceptFailures` lets the failure policy start over from the failures seen
-   * now (a person's resume); `pausedByRunner` marks the failure policy's pause.
+   * now (a person's resume); `pausedByRunner` marks the failure policy's pause;
+   * `inTransaction` writes with a change made (its audit record).
    */
   transition(
     id: string,
@@ -161,22 +162,27 @@ export interface CampaignStore {
       skipPending?: string;
       acceptFailures?: boolean;
       pausedByRunner?: boolean;
+      inTransaction?: (tx: StoreTransaction) => Promise<void>;
     },
   ): Promise<CampaignTransitionResult>;
   /** Whether the policy (not a person) paused it. */
   isPausedByRunner(id: string): Promise<boolean>;
-  /** Applies each update whose `from` still holds; snapshots progress when any did. Returns those applied. */
+  /**
+   * Applies each update whose `from` still holds; snapshots progress when any did.
+   * Returns those applied. Within `tx` when given (a transition's).
+   */
   updateDatasets(
     id: string,
     updates: CampaignDatasetUpdate[],
     at: Date,
+    tx?: StoreTransaction,
   ): Promise<number>;
   /**
    * Records the outstanding work now when it changed since the last record
    * (consumers move without a campaign write; each look records them).
    */
   recordProgress(id: string, at: Date): Promise<void>;
-  /** Compare-and-set on a wave's state. */
+  /** Compare-and-set on a wave's state; within `tx` when given (a transition's). */
   updateWave(
     id: string,
     index: number,
@@ -186,6 +192,7 @@ export interface CampaignStore {
       at: Date;
       soakedAt?: Date;
     },
+    tx?: StoreTransaction,
   ): Promise<boolean>;
   /**
    * Inside a migration's creating transaction: moves the dataset from `pending` to

@@ -31,7 +31,11 @@ import {
 } from './CampaignStore';
 import { escalationOf } from './CampaignEscalations';
 import { PREVIOUS_SHAPE_READS } from './previousShapeReadsRecord';
-import { knexOf, type StoreTransaction } from './StoreTransaction';
+import {
+  asStoreTransaction,
+  knexOf,
+  type StoreTransaction,
+} from './StoreTransaction';
 
 const UNIQUE_VIOLATION = '23505';
 /** Datasets whose work is over: they count as done. */
@@ -601,6 +605,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       skipPending?: string;
       acceptFailures?: boolean;
       pausedByRunner?: boolean;
+      inTransaction?: (tx: StoreTransaction) => Promise<void>;
     },
   ): Promise<CampaignTransitionResult> {
     const finished = change.to === 'completed' || change.to === 'aborted';
@@ -641,6 +646,7 @@ export class DatabaseCampaignStore implements CampaignStore {
           [FAILED, id],
         );
       }
+      await change.inTransaction?.(asStoreTransaction(tx));
       return { changed: true as const };
     });
   }
@@ -666,9 +672,11 @@ export class DatabaseCampaignStore implements CampaignStore {
     id: string,
     updates: CampaignDatasetUpdate[],
     at: Date,
+    executor?: StoreTransaction,
   ): Promise<number> {
     if (updates.length === 0) return 0;
-    return this.knex.transaction(async tx => {
+    const knex = executor ? knexOf(executor) : this.knex;
+    return knex.transaction(async tx => {
       let applied = 0;
       for (const update of updates) {
         const ended = update.to !== 'pending' && update.to !== 'migrating';
@@ -702,16 +710,18 @@ export class DatabaseCampaignStore implements CampaignStore {
       at: Date;
       soakedAt?: Date;
     },
+    executor?: StoreTransaction,
   ): Promise<boolean> {
     const ended = ['healthy', 'failed', 'rolled-back'].includes(change.to);
-    const updated = await this.knex('campaign_waves')
+    const knex = executor ? knexOf(executor) : this.knex;
+    const updated = await knex('campaign_waves')
       .where({ campaign_id: id, wave_index: index })
       .whereRaw('state = ANY(?)', [[...change.from]])
       .update({
         state: change.to,
         ...(change.to === 'running'
           ? {
-              started_at: this.knex.raw('coalesce(started_at, ?)', [change.at]),
+              started_at: knex.raw('coalesce(started_at, ?)', [change.at]),
             }
           : {}),
         ...(change.soakedAt ? { soaked_at: change.soakedAt } : {}),

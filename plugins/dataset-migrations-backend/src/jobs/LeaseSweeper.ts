@@ -43,6 +43,8 @@ export class LeaseSweeper {
       };
       /** The pull-request follow-up, whose next round a killed worker may have kept from being scheduled. */
       followUp?: { ensureScheduled(staleMs: number): Promise<boolean> };
+      /** Emits campaign audit events a look recorded and died before it emitted. */
+      campaignAudit?: { emitAudit(): Promise<void> };
     },
   ) {}
 
@@ -129,6 +131,8 @@ export class LeaseSweeper {
           () => 'The pull-request follow-up lost its worker; scheduled again',
         )
       : [];
+    // A paused campaign may not look again for days: its trip is emitted here.
+    await this.deps.campaignAudit?.emitAudit();
     return [...resumed, ...stranded, ...operations, ...orphaned, ...roundless];
   }
 

@@ -80,7 +80,12 @@ describe('readers nobody discovered', () => {
     operations = new MigrationOperations({
       store,
       // The job runs at once, as a fast worker would.
-      queue: { enqueueOperation: async job => runner.run(job) },
+      queue: {
+        enqueueOperation: async job => runner.run(job),
+        enqueueOperationOnce: async () => {
+          throw new Error('a person asks here, not the system');
+        },
+      },
       queries,
       consumers,
       retentionMs: 0,

@@ -111,6 +111,74 @@ describe('JobQueue', () => {
     expect(handlers.advanceCampaign.mock.calls).toEqual([[campaignId]]);
   });
 
+  it('queues an operation once while it waits, again once it failed for good, and never without what it writes with it', async () => {
+    // A queue nobody works, in a database of its own: its jobs wait.
+    const idleKnex = await init();
+    const idle = new JobQueue({
+      knex: idleKnex,
+      schema: SCHEMA,
+      logger: mockServices.logger.mock(),
+    });
+    await idle.migrate();
+    const job: OperationJob = {
+      migrationId: randomUUID(),
+      operation: 'rollback',
+      requestId: randomUUID(),
+      actor: 'user:default/starter',
+    };
+    const key = `operate:${job.migrationId}:${job.requestId}`;
+    const written: string[] = [];
+    const ask = () =>
+      idle.enqueueOperationOnce(job, async (tx, { jobId }) => {
+        // Written in the job's transaction: it sees the job.
+        const { rows } = await (tx as unknown as Knex).raw(
+          `SELECT count(*)::int AS n FROM ${SCHEMA}.jobs WHERE key = ?`,
+          [key],
+        );
+        expect(rows[0].n).toBe(1);
+        written.push(jobId);
+      });
+    const jobs = async () =>
+      (
+        await idleKnex.raw(
+          `SELECT id, attempts FROM ${SCHEMA}._private_jobs WHERE key = ?`,
+          [key],
+        )
+      ).rows;
+
+    expect(await ask()).toBe(true);
+    // Asked again while it waits: the ask joins it, and writes nothing.
+    expect(await ask()).toBe(false);
+    expect(await jobs()).toHaveLength(1);
+    expect(written).toHaveLength(1);
+
+    // It failed for good: a new ask queues it again, under a new id for its record.
+    await idleKnex.raw(
+      `UPDATE ${SCHEMA}._private_jobs SET attempts = max_attempts WHERE key = ?`,
+      [key],
+    );
+    expect(await ask()).toBe(true);
+    expect(written).toHaveLength(2);
+    expect(new Set(written).size).toBe(2);
+    expect((await jobs()).map((j: { attempts: number }) => j.attempts)).toEqual(
+      [0],
+    );
+
+    // What it writes with the job fails: no job is queued either.
+    const other: OperationJob = { ...job, requestId: randomUUID() };
+    await expect(
+      idle.enqueueOperationOnce(other, async () => {
+        throw new Error('the audit record could not be written');
+      }),
+    ).rejects.toThrow('the audit record could not be written');
+    const { rows } = await idleKnex.raw(
+      `SELECT count(*)::int AS n FROM ${SCHEMA}._private_jobs WHERE key = ?`,
+      [`operate:${other.migrationId}:${other.requestId}`],
+    );
+    expect(rows[0].n).toBe(0);
+    await idle.stop();
+  });
+
   it('hands a well-formed payload to its handler, parsed', async () => {
     const job = {
       migrationId: randomUUID(),

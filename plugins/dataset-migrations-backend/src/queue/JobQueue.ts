@@ -12,7 +12,11 @@ import {
 } from 'graphile-worker';
 import { z } from 'zod';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { knexOf, type StoreTransaction } from '../database/StoreTransaction';
+import {
+  asStoreTransaction,
+  knexOf,
+  type StoreTransaction,
+} from '../database/StoreTransaction';
 import { createQueuePool } from './queuePool';
 
 const RUN_MIGRATION_TASK = 'dataset-migrations.run-migration';
@@ -247,6 +251,42 @@ export class JobQueue {
       operationJob.parse(job),
       `operate:${job.migrationId}:${job.requestId}`,
     );
+  }
+
+  /**
+   * Queues a rollback or contract unless the same request (its `requestId`) already
+   * waits for a worker, in which case the ask joins it. `onQueued` writes with a new
+   * job, in its transaction (its audit record). Answers whether a job was queued.
+   */
+  async enqueueOperationOnce(
+    job: OperationJob,
+    onQueued: (
+      tx: StoreTransaction,
+      queued: { jobId: string },
+    ) => Promise<void>,
+  ): Promise<boolean> {
+    const key = `operate:${job.migrationId}:${job.requestId}`;
+    const payload = operationJob.parse(job);
+    return this.options.knex.transaction(async tx => {
+      // Two asks at once take turns: the second finds the first's job waiting.
+      await tx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [
+        key,
+      ]);
+      const waiting = await tx.raw(
+        `SELECT 1 FROM ${this.schemaName}._private_jobs WHERE key = ? AND is_available`,
+        [key],
+      );
+      if (waiting.rows.length > 0) return false;
+      // A new job each time (one that failed for good loses its key to it): its id
+      // tells this queueing from earlier ones.
+      const { rows } = await tx.raw(
+        `SELECT (${this.schemaName}.add_job(
+           identifier := ?, payload := ?::json, job_key := ?, max_attempts := 5)).id::text AS id`,
+        [OPERATE_MIGRATION_TASK, JSON.stringify(payload), key],
+      );
+      await onQueued(asStoreTransaction(tx), { jobId: rows[0].id });
+      return true;
+    });
   }
 
   /**

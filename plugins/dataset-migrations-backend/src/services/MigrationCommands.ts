@@ -38,6 +38,11 @@ import {
 import type { MigrationPlanner, ParsedRequest } from './MigrationPlanner';
 import type { MigrationQueries } from './MigrationQueries';
 
+/** Writes with a new migration, in its transaction; told whether it was written approved. */
+export type WithMigration = (
+  ...args: [...Parameters<Enqueue>, written: { approved: boolean }]
+) => Promise<void>;
+
 /** What queues, stops and requeues migrations; each run's work is a job. */
 export class MigrationCommands {
   constructor(
@@ -91,7 +96,8 @@ export class MigrationCommands {
    * checked and approved like a person's request, in the name of the person who
    * started the campaign. Their rights were checked when they started it
    * (`mayStart` is that check); the worker reads the catalog with its own
-   * credentials. `inTransaction` writes the campaign's side with the migration row
+   * credentials. `inTransaction` writes the campaign's side (and its audit record,
+   * which says whether the approval given at start was carried) with the migration row
    * and its job: all land, or none.
    */
   async createCampaignMigration(
@@ -111,7 +117,7 @@ export class MigrationCommands {
         compatibility: CompatibilityClass;
       };
       campaign: { id: string; wave: number };
-      inTransaction: Enqueue;
+      inTransaction: WithMigration;
     },
   ): Promise<{ migration: Migration; created: boolean }> {
     const request = await this.deps.planner.parse(body, options.credentials);
@@ -148,7 +154,7 @@ export class MigrationCommands {
         forCompatibility: CompatibilityClass;
       };
       campaign?: { id: string; wave: number };
-      inTransaction?: Enqueue;
+      inTransaction?: WithMigration;
     },
   ): Promise<{ migration: Migration; created: boolean }> {
     const { store, queue, planner, announcer } = this.deps;
@@ -186,7 +192,9 @@ export class MigrationCommands {
         ...(options.campaign ? { campaign: options.campaign } : {}),
       },
       async (tx, migrationId) => {
-        await options.inTransaction?.(tx, migrationId);
+        await options.inTransaction?.(tx, migrationId, {
+          approved: approval?.decision?.outcome === 'approved',
+        });
         // Awaiting approval, nothing runs: the run's job is enqueued by the approval.
         if (!awaiting) await queue.enqueueMigration(tx, migrationId);
         // Consumers and their impact are known before the data moves; a dry run has none.

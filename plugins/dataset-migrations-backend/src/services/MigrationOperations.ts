@@ -26,6 +26,9 @@ import type { ConsumerLedgerPort } from './ConsumerLedgerPort';
 import type { MigrationQueries } from './MigrationQueries';
 import { previousVersionKeptUntil } from './retention';
 
+/** Writes with a newly queued operation job, in its transaction (e.g. its audit record). */
+export type OnQueued = Parameters<JobQueue['enqueueOperationOnce']>[1];
+
 /**
  * How a rollback or contract request ends: `finished` when its job answered within
  * the wait, else the migration as it stands while a worker carries it out.
@@ -50,7 +53,7 @@ export class MigrationOperations {
   constructor(
     private readonly deps: {
       store: MigrationStore;
-      queue: Pick<JobQueue, 'enqueueOperation'>;
+      queue: Pick<JobQueue, 'enqueueOperation' | 'enqueueOperationOnce'>;
       queries: MigrationQueries;
       /** The consumer ledger; without it, the gates ignore consumers. */
       consumers?: ConsumerLedgerPort;
@@ -105,25 +108,34 @@ export class MigrationOperations {
   /**
    * A rollback the system asks for (a campaign's failure policy), with an override
    * in `actor`'s name saying why: the same job and gates as a person's rollback,
-   * queued without waiting for it. A repeat with the same `requestId` collapses
-   * into the job already waiting.
+   * queued without waiting for it. A repeat with the same `requestId` joins the
+   * job still waiting; `onQueued` writes with a new job, in its transaction.
+   * Answers whether a job was queued.
    */
   async requestRollback(
     id: string,
-    request: { actor: string; reason: string; requestId: string },
-  ): Promise<void> {
+    request: {
+      actor: string;
+      reason: string;
+      requestId: string;
+      onQueued: OnQueued;
+    },
+  ): Promise<boolean> {
     const migration = await this.currentMigration(id, 'rolled back');
-    await this.deps.queue.enqueueOperation({
-      migrationId: migration.id,
-      operation: 'rollback',
-      requestId: request.requestId,
-      override: {
-        reason: request.reason,
-        by: request.actor,
-        at: new Date().toISOString(),
+    return this.deps.queue.enqueueOperationOnce(
+      {
+        migrationId: migration.id,
+        operation: 'rollback',
+        requestId: request.requestId,
+        override: {
+          reason: request.reason,
+          by: request.actor,
+          at: new Date().toISOString(),
+        },
+        actor: request.actor,
       },
-      actor: request.actor,
-    });
+      request.onQueued,
+    );
   }
 
   /**
@@ -165,21 +177,25 @@ export class MigrationOperations {
    * A contract the system asks for (a campaign whose dataset's gate opened), in
    * `actor`'s name: the same gates and the same job as a person's contract, never
    * an override, queued without waiting for it. The job judges reads of the
-   * previous shape as for anyone; a repeat with the same `requestId` collapses
-   * into the job already waiting. Throws a ConflictError while the gate is shut.
+   * previous shape as for anyone; a repeat with the same `requestId` joins the job
+   * still waiting; `onQueued` writes with a new job, in its transaction. Throws a
+   * ConflictError while the gate is shut; answers whether a job was queued.
    */
   async requestContract(
     id: string,
-    request: { actor: string; requestId: string },
-  ): Promise<void> {
+    request: { actor: string; requestId: string; onQueued: OnQueued },
+  ): Promise<boolean> {
     const migration = await this.liveMigration(id, 'contracted');
     await this.contractGate(migration, true);
-    await this.deps.queue.enqueueOperation({
-      migrationId: migration.id,
-      operation: 'contract',
-      requestId: request.requestId,
-      actor: request.actor,
-    });
+    return this.deps.queue.enqueueOperationOnce(
+      {
+        migrationId: migration.id,
+        operation: 'contract',
+        requestId: request.requestId,
+        actor: request.actor,
+      },
+      request.onQueued,
+    );
   }
 
   /**

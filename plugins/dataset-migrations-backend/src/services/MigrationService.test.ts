@@ -125,6 +125,9 @@ describe('MigrationService', () => {
           if (options.unworked) options.unworked.push(job);
           else await operations.run(job);
         },
+        enqueueOperationOnce: async () => {
+          throw new Error('a person asks here, not the system');
+        },
       },
       retentionMs: options.retentionMs,
       operationWaitMs: options.operationWaitMs,

@@ -36,7 +36,10 @@ export class MigrationService {
     engines: EngineRegistry;
     queue: Pick<
       JobQueue,
-      'enqueueMigration' | 'enqueueConsumerDiscovery' | 'enqueueOperation'
+      | 'enqueueMigration'
+      | 'enqueueConsumerDiscovery'
+      | 'enqueueOperation'
+      | 'enqueueOperationOnce'
     >;
     /** The consumer ledger; without it, migrations ignore consumers. */
     consumers?: ConsumerLedgerPort;
