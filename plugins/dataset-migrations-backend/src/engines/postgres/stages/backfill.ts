@@ -9,7 +9,8 @@ import type { BackfillSettings } from '../config';
 import { isTemporary, type Connections } from '../connection';
 import { failingRowsError } from '../diagnostics/failingRows';
 import { estimateRows, formatRelation } from '../relations';
-import { batchEndsSql, copyRangeSql } from '../sql/copy';
+import { copyRangeSql } from '../sql/copy';
+import { batchEndsSql } from '../sql/keyRanges';
 import { keyTypesOf, type MigrationShape } from '../sql/shape';
 
 const FIRST_BATCH_ROWS = 5_000;
