@@ -98,6 +98,12 @@ export async function verify(
     );
   const maxRangeRows = BATCHES_PER_RANGE * settings.maxBatchRows;
   let rangeRows = Math.min(FIRST_RANGE_ROWS, maxRangeRows);
+  if (keyTypes && state.ranges === 0 && !(total > 0 && total <= rangeRows))
+    // Without statistics of the new version (nothing analyzed it since the
+    // copy) the planner may read all of it for each range, not its key's range.
+    await db.withClient(client =>
+      client.query(`ANALYZE ${quoteRelation(shape.target)}`),
+    );
 
   while (!state.complete) {
     await run.throwIfCancelled();
