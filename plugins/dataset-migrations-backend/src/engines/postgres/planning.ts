@@ -9,7 +9,7 @@ import { provenance, shapeFor } from './runShape';
 import { createTargetStatements, dropCaptureSql } from './sql/capture';
 import { verifySql } from './sql/checksums';
 import { copyRangeSql, dryRunSql, removeGhostsSql } from './sql/copy';
-import { batchEndsSql } from './sql/keyRanges';
+import { batchEndsSql, rangeEndSql } from './sql/keyRanges';
 import { inverseOf } from './sql/reverse';
 import { keyTypesOf, previousVersion, type MigrationShape } from './sql/shape';
 import {
@@ -81,10 +81,12 @@ export async function planStages(
           BATCHES_PER_RANGE * settings.maxBatchRows
         } rows, sized to ~${
           BATCHES_PER_RANGE * settings.batchDurationMs
-        } ms, each checkpointed), compare in one repeatable-read snapshot the row counts and checksums of the mapped source and the target; the whole tables in one range when the new key does not keep the source key's order.`,
+        } ms, each checkpointed), compare in one repeatable-read snapshot the row counts and checksums of the mapped source and the target. Several ranges: the new version analyzed first, each range's end found by a walk of the key's index; the whole tables in one range when they fit in one or the new key does not keep the source key's order.`,
         sql: [
           removeGhostsSql(shape),
           ...verifySql(shape),
+          `ANALYZE ${quoteRelation(shape.target)}`,
+          rangeEndSql(shape, keyTypes, true),
           ...verifySql(shape, {
             range: { hasLastKey: true, hasEnd: true },
             sourceKeyTypes: keyTypes,
