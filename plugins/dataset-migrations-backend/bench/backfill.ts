@@ -219,8 +219,13 @@ async function main() {
       const copied = done.logs.find(
         l => l.step === 'backfill' && l.message.startsWith('copied'),
       )!.message;
+      const verified = done.logs
+        .filter(l => l.step === 'verify')
+        .map(l => l.message)
+        .join('; ');
       return {
         stages,
+        verified,
         whole: seconds(done.createdAt, done.finishedAt),
         started: seconds(done.createdAt, done.steps[0]?.startedAt),
         copied,
@@ -283,6 +288,7 @@ async function main() {
       ).toFixed(2)}`,
     );
     console.log(`backfill: ${plain.copied}`);
+    console.log(`verify: ${plain.verified}`);
     if (live) {
       console.log(
         `with the writer: ${live.writesMade} writes (${Math.round(

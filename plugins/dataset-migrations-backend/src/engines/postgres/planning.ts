@@ -8,12 +8,8 @@ import { parseRelationName, quoteRelation, resolveDataset } from './relations';
 import { provenance, shapeFor } from './runShape';
 import { createTargetStatements, dropCaptureSql } from './sql/capture';
 import { verifySql } from './sql/checksums';
-import {
-  batchEndsSql,
-  copyRangeSql,
-  dryRunSql,
-  removeGhostsSql,
-} from './sql/copy';
+import { copyRangeSql, dryRunSql, removeGhostsSql } from './sql/copy';
+import { batchEndsSql, rangeEndSql } from './sql/keyRanges';
 import { inverseOf } from './sql/reverse';
 import { keyTypesOf, previousVersion, type MigrationShape } from './sql/shape';
 import {
@@ -23,6 +19,7 @@ import {
 } from './sql/versionSwitch';
 import { grantsAfterCutOver } from './stages/cutOver';
 import { DRY_RUN_SAMPLE_ROWS } from './stages/dryRun';
+import { BATCHES_PER_RANGE } from './stages/verify';
 
 export async function planStages(
   db: Connections,
@@ -80,9 +77,22 @@ export async function planStages(
       },
       {
         name: 'verify',
-        description:
-          'Remove rows deleted while they were copied; then, in one repeatable-read snapshot, compare row counts and checksums of the mapped source and the target.',
-        sql: [removeGhostsSql(shape), ...verifySql(shape)],
+        description: `Remove rows deleted while they were copied; then, range by range of the source's key (up to ${
+          BATCHES_PER_RANGE * settings.maxBatchRows
+        } rows, sized to ~${
+          BATCHES_PER_RANGE * settings.batchDurationMs
+        } ms, each checkpointed), compare in one repeatable-read snapshot the row counts and checksums of the mapped source and the target. Several ranges: the new version analyzed first, each range's end found by a walk of the key's index; the whole tables in one range when they fit in one or the new key does not keep the source key's order.`,
+        sql: [
+          removeGhostsSql(shape),
+          ...verifySql(shape),
+          `ANALYZE ${quoteRelation(shape.target)}`,
+          rangeEndSql(shape, keyTypes, true),
+          ...verifySql(shape, {
+            range: { hasLastKey: true, hasEnd: true },
+            sourceKeyTypes: keyTypes,
+            targetKeyTypes: shape.targetKey.map(f => f.type),
+          }),
+        ],
       },
       {
         name: 'cut-over',

@@ -2,6 +2,11 @@
 
 import type { TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { type RelationName, quoteRelation } from '../relations';
+import {
+  keyRangeConditions,
+  sourceKeyColumns,
+  type KeyRange,
+} from './keyRanges';
 import type { MigrationShape } from './shape';
 import { list, q, valueOf } from './values';
 
@@ -55,17 +60,51 @@ function checksumSql(
   relation: RelationName,
   fields: TargetField[],
   valueOfField: (field: TargetField) => string,
+  conditions: string[],
 ): string {
   const row = list(fields.map(f => hashable(f, valueOfField(f))));
+  const where =
+    conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   return `SELECT count(*) AS rows,
                  coalesce(sum(hashint8extended(hash_record_extended(ROW(${row}), 0), 0)), 0)::text AS checksum
-            FROM ${quoteRelation(relation)} AS s`;
+            FROM ${quoteRelation(relation)} AS s ${where}`;
 }
 
-/** Verify's two queries: the source as mapped, and the target, each `rows` and `checksum`. */
-export function verifySql(shape: MigrationShape): [string, string] {
+/**
+ * A range of verify: the same keys on both sides, as typed parameters of each
+ * side's key (see KeyRange); the target's key holds the source's values unchanged.
+ */
+export interface VerifyRange {
+  range: KeyRange;
+  sourceKeyTypes: string[];
+  targetKeyTypes: string[];
+}
+
+/**
+ * Verify's two queries: the source as mapped, and the target, each `rows` and
+ * `checksum`; of the whole tables, or of one range of keys.
+ */
+export function verifySql(
+  shape: MigrationShape,
+  ranged?: VerifyRange,
+): [string, string] {
+  const where = (columns: string[], types: string[]) =>
+    ranged ? keyRangeConditions(columns, types, ranged.range) : [];
   return [
-    checksumSql(shape.source, shape.fields, f => valueOf(f, 's.')),
-    checksumSql(shape.target, shape.fields, f => `s.${q(f.name)}`),
+    checksumSql(
+      shape.source,
+      shape.fields,
+      f => valueOf(f, 's.'),
+      where(sourceKeyColumns(shape), ranged?.sourceKeyTypes ?? []),
+    ),
+    checksumSql(
+      shape.target,
+      shape.fields,
+      f => `s.${q(f.name)}`,
+      where(
+        shape.targetKey.map(f => `s.${q(f.name)}`),
+        ranged?.targetKeyTypes ?? [],
+      ),
+    ),
   ];
 }

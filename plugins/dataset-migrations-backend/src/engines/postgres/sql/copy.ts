@@ -1,6 +1,11 @@
-/** Copying rows from source to target: keyset batches, the dry run and failing-row ranges. */
+/** Copying rows from source to target: key ranges, the dry run and failing-row ranges. */
 
 import { quoteRelation } from '../relations';
+import {
+  keyRangeConditions,
+  sourceKeyColumns,
+  type KeyRange,
+} from './keyRanges';
 import type { MigrationShape } from './shape';
 import { list, q, valueOf } from './values';
 
@@ -28,53 +33,8 @@ export function upsertSql(
   return `${insert} ON CONFLICT (${key}) ${action}`;
 }
 
-/** `(k1, k2) <op> ($n::t1, $n+1::t2)` over the source key. */
-function compareKey(
-  shape: MigrationShape,
-  op: '>' | '<=',
-  keyTypes: string[],
-  firstParam: number,
-): string {
-  return `(${list(shape.sourceKey.map(k => `s.${q(k)}`))}) ${op} (${list(
-    keyTypes.map((type, i) => `$${firstParam + i}::${type}`),
-  )})`;
-}
-
-/**
- * The keys that end the next batch's ranges: every `$2`-th source key after the
- * last one copied (`$3`…), and the `$1`-th, which ends the batch, numbered `n`
- * (one index-only walk). Without an `n = $1` row fewer remain: the batch is the
- * last and copies to the end of the table. A batch of one range (no writers met)
- * only needs the `$1`-th key: an index-only walk that skips to it (`$2`… is then
- * the last key), without numbering every key on the way (about a sixth of a
- * batch's time when it did).
- */
-export function batchEndsSql(
-  shape: MigrationShape,
-  keyTypes: string[],
-  hasLastKey: boolean,
-  ranges: 'one' | 'many' = 'many',
-): string {
-  const keys = list(shape.sourceKey.map(k => `s.${q(k)}`));
-  const columns = list(
-    shape.sourceKey.map((k, i) => `s.${q(k)}::text AS k${i}`),
-  );
-  const where = (firstParam: number) =>
-    hasLastKey ? `WHERE ${compareKey(shape, '>', keyTypes, firstParam)}` : '';
-  if (ranges === 'one')
-    return `SELECT $1::bigint AS n, ${columns}
-              FROM ${quoteRelation(shape.source)} AS s ${where(2)}
-             ORDER BY ${keys} OFFSET $1::bigint - 1 LIMIT 1`;
-  return `SELECT * FROM (SELECT row_number() OVER (ORDER BY ${keys}) AS n, ${columns}
-            FROM ${quoteRelation(shape.source)} AS s ${where(3)}
-           ORDER BY ${keys} LIMIT $1) AS b
-           WHERE n % $2 = 0 OR n = $1`;
-}
-
 /** How a range is copied; see copyRangeSql. */
-export interface CopyRange {
-  hasLastKey: boolean;
-  hasEnd: boolean;
+export interface CopyRange extends KeyRange {
   /** Leave out rows whose key the target already has. */
   skipCopied: boolean;
   /** Keep the target's row, with no error, where one with the key is written meanwhile. */
@@ -99,21 +59,15 @@ export function copyRangeSql(
   const targetKey = list(shape.targetKey.map(f => `t.${q(f.name)}`));
   const mappedKey = list(shape.targetKey.map(f => valueOf(f, 's.')));
   const conditions = [
-    range.hasLastKey ? compareKey(shape, '>', keyTypes, 1) : undefined,
-    range.hasEnd
-      ? compareKey(
-          shape,
-          '<=',
-          keyTypes,
-          range.hasLastKey ? keyTypes.length + 1 : 1,
-        )
-      : undefined,
-    range.skipCopied
-      ? `NOT EXISTS (SELECT FROM ${quoteRelation(
-          shape.target,
-        )} AS t WHERE (${targetKey}) = (${mappedKey}) OFFSET 0)`
-      : undefined,
-  ].filter(Boolean);
+    ...keyRangeConditions(sourceKeyColumns(shape), keyTypes, range),
+    ...(range.skipCopied
+      ? [
+          `NOT EXISTS (SELECT FROM ${quoteRelation(
+            shape.target,
+          )} AS t WHERE (${targetKey}) = (${mappedKey}) OFFSET 0)`,
+        ]
+      : []),
+  ];
   const where =
     conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   return upsertSql(

@@ -9,7 +9,8 @@ import type { BackfillSettings } from '../config';
 import { isTemporary, type Connections } from '../connection';
 import { failingRowsError } from '../diagnostics/failingRows';
 import { estimateRows, formatRelation } from '../relations';
-import { batchEndsSql, copyRangeSql } from '../sql/copy';
+import { copyRangeSql } from '../sql/copy';
+import { batchEndsSql, rangeEndSql } from '../sql/keyRanges';
 import { keyTypesOf, type MigrationShape } from '../sql/shape';
 
 const FIRST_BATCH_ROWS = 5_000;
@@ -77,21 +78,25 @@ export async function backfill(
       const rangeRows = contended
         ? Math.max(CONTENDED_RANGE_ROWS, Math.ceil(batchRows / MAX_RANGES))
         : batchRows;
-      const oneRange = rangeRows >= batchRows;
-      const ends = (
-        await client.query(
-          batchEndsSql(
-            shape,
-            keyTypes,
-            lastKey !== null,
-            oneRange ? 'one' : 'many',
-          ),
-          [batchRows, ...(oneRange ? [] : [rangeRows]), ...(lastKey ?? [])],
-        )
-      ).rows.map(row => ({
-        n: Number(row.n),
-        key: shape.sourceKey.map((_, i) => String(row[`k${i}`])),
-      }));
+      // A batch of one range (no writers met) only needs the key that ends it: a
+      // walk that skips to it, without numbering every key on the way (that took
+      // about a sixth of a batch's time).
+      const keyOf = (row: Record<string, unknown>) =>
+        shape.sourceKey.map((_, i) => String(row[`k${i}`]));
+      const ends =
+        rangeRows >= batchRows
+          ? (
+              await client.query(
+                rangeEndSql(shape, keyTypes, lastKey !== null),
+                [batchRows, ...(lastKey ?? [])],
+              )
+            ).rows.map(row => ({ n: batchRows, key: keyOf(row) }))
+          : (
+              await client.query(
+                batchEndsSql(shape, keyTypes, lastKey !== null),
+                [batchRows, rangeRows, ...(lastKey ?? [])],
+              )
+            ).rows.map(row => ({ n: Number(row.n), key: keyOf(row) }));
       const full = ends.length > 0 && ends[ends.length - 1].n === batchRows;
       // The last batch waits for the disk, and so for every batch before it.
       if (!full) await commitWaitsForDisk(client);

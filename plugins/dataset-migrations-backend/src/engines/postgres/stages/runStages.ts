@@ -41,7 +41,7 @@ export async function migrate(
     await stage('create-target', () => createTarget(db, run, shape));
     await stage('backfill', () => backfill(db, settings, run, shape));
     await stage('indexes', () => buildIndexes(db, run, shape));
-    await stage('verify', () => verify(db, run, shape));
+    await stage('verify', () => verify(db, settings, run, shape));
     await run.throwIfCancelled();
     await stage('cut-over', () => cutOver(db, run, shape));
   } catch (error) {

@@ -1,23 +1,78 @@
-/** Stage verify: source and target hold the same rows, by count and checksum. */
+/** Stage verify: source and target hold the same rows, by count and checksum, range by range. */
+import type { PoolClient } from 'pg';
 import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { BackfillSettings } from '../config';
 import { readOnly, type Connections } from '../connection';
-import { resultFigures } from '../figures';
-import { readFailures } from '../relations';
+import { addFigures, resultFigures, type Figures } from '../figures';
+import { estimateRows, quoteRelation, readFailures } from '../relations';
 import { verifySql } from '../sql/checksums';
 import { removeGhostsSql } from '../sql/copy';
+import { rangeEndSql } from '../sql/keyRanges';
 import type { MigrationShape } from '../sql/shape';
 
 /**
- * Removes rows the backfill copied after their deletion, then compares row counts
- * and checksums of source (mapped) and target, both read in one snapshot: the
- * capture trigger writes both in the same transaction, so any snapshot agrees.
+ * Rows of the first range: under a second on this machine when quiet, under ten
+ * when loaded; later ranges are sized by the time ranges took.
+ */
+const FIRST_RANGE_ROWS = 1_000_000;
+/**
+ * A range reads up to this many backfill batches' rows and is sized to take as
+ * long as they would: a read is cheaper than a copy, and a range read through the
+ * key's index costs more per row than one scan of the whole table (a walk of the
+ * keys to find its end, no parallel sequential scan), so ranges are few; yet each
+ * is short enough that an interruption loses little.
+ */
+export const BATCHES_PER_RANGE = 10;
+
+/** Verify so far: every range up to `lastKey` compared, their figures summed. */
+interface VerifyCheckpoint {
+  /** The last key of the ranges compared; null before the first. */
+  lastKey: string[] | null;
+  /** The last range ran to the end of the table: nothing is left to compare. */
+  complete: boolean;
+  ranges: number;
+  source: Figures;
+  target: Figures;
+  /** Ranges whose two sides differed. */
+  differing: number;
+  rowsDeletedDuringCopy: number;
+  durationMs: number;
+}
+
+/**
+ * Compares the mapped source and the target range by range of the source's key,
+ * each range's row counts and checksums read in one snapshot, each range's result
+ * checkpointed, so a resumed verify goes on from the first range not compared.
+ *
+ * Sound across snapshots because the capture trigger applies every write to both
+ * sides in the writer's own transaction (the whole mapped row, or its deletion):
+ * since the backfill ended, the keys on which the sides differ can only become
+ * fewer, so a difference left when verify ends was there when its range was
+ * compared. Ghosts (rows the backfill copied after their deletion) are removed
+ * first, on every attempt. Ranges need the target's key to hold the source's key
+ * values unchanged (see rangeKeyTypes); otherwise the whole tables are one range.
  */
 export async function verify(
   db: Connections,
+  settings: BackfillSettings,
   run: DatasetMigrationRun,
   shape: MigrationShape,
 ): Promise<void> {
-  await db.withClient(async client => {
+  const state = (await run.checkpoints.get<VerifyCheckpoint>('verify')) ?? {
+    lastKey: null,
+    complete: false,
+    ranges: 0,
+    source: { rows: 0, checksum: '0' },
+    target: { rows: 0, checksum: '0' },
+    differing: 0,
+    rowsDeletedDuringCopy: 0,
+    durationMs: 0,
+  };
+  if (state.ranges > 0 && !state.complete)
+    await run.log(
+      `resuming verify after ${state.ranges} ranges (${state.source.rows} rows compared)`,
+    );
+  const { keyTypes, total } = await db.withClient(async client => {
     const failed = await readFailures(client, shape.capture.failures);
     if (failed.count > 0) {
       throw new Error(
@@ -25,31 +80,177 @@ export async function verify(
       );
     }
     const ghosts = await client.query(removeGhostsSql(shape));
-    if (ghosts.rowCount)
+    if (ghosts.rowCount) {
+      state.rowsDeletedDuringCopy += ghosts.rowCount;
+      await run.checkpoints.set('verify', state);
       await run.log(
         `removed ${ghosts.rowCount} rows deleted while they were copied`,
       );
-    const started = Date.now();
-    const [source, target] = await readOnly(client, 'snapshot', () =>
-      Promise.all(verifySql(shape).map(sql => resultFigures(client, sql))),
-    );
-    const matched =
-      source.rows === target.rows && source.checksum === target.checksum;
-    // Recorded either way: a mismatch is what people most need to see.
-    await run.recordVerification({
-      source,
-      target,
-      matched,
-      durationMs: Date.now() - started,
-      ...(ghosts.rowCount ? { rowsDeletedDuringCopy: ghosts.rowCount } : {}),
-    });
-    if (!matched) {
-      throw new Error(
-        `verification failed: source ${source.rows} rows (checksum ${source.checksum}), target ${target.rows} rows (checksum ${target.checksum})`,
-      );
     }
-    await run.log(
-      `verified ${target.rows} rows, checksum ${target.checksum} on both sides`,
-    );
+    return {
+      keyTypes: await rangeKeyTypes(client, shape),
+      total: await estimateRows(client, shape.source),
+    };
   });
+  if (!keyTypes && state.ranges === 0)
+    await run.log(
+      "the new version's key does not keep the source key's order: verify compares the whole tables at once",
+    );
+  const maxRangeRows = BATCHES_PER_RANGE * settings.maxBatchRows;
+  let rangeRows = Math.min(FIRST_RANGE_ROWS, maxRangeRows);
+  if (keyTypes && state.ranges === 0 && !(total > 0 && total <= rangeRows))
+    // Without statistics of the new version (nothing analyzed it since the
+    // copy) the planner may read all of it for each range, not its key's range.
+    await db.withClient(client =>
+      client.query(`ANALYZE ${quoteRelation(shape.target)}`),
+    );
+
+  while (!state.complete) {
+    await run.throwIfCancelled();
+    const started = Date.now();
+    const lastKey = state.lastKey;
+    const compared = state.source.rows;
+    const range = await db.withClient(client =>
+      readOnly(client, 'snapshot', async () => {
+        let end: string[] | null = null;
+        // The range estimated to be the last runs to the end of the table
+        // unbounded: no walk, and the whole of a table that fits in one range is
+        // read as before ranges, in one parallel scan per side.
+        if (keyTypes && !(total > 0 && total - compared <= rangeRows)) {
+          const { rows } = await client.query(
+            rangeEndSql(shape, keyTypes.source, lastKey !== null),
+            [String(rangeRows), ...(lastKey ?? [])],
+          );
+          if (rows.length > 0)
+            end = shape.sourceKey.map((_, i) => String(rows[0][`k${i}`]));
+        }
+        const params = [...(lastKey ?? []), ...(end ?? [])];
+        const [sourceSql, targetSql] = verifySql(
+          shape,
+          keyTypes
+            ? {
+                range: { hasLastKey: lastKey !== null, hasEnd: end !== null },
+                sourceKeyTypes: keyTypes.source,
+                targetKeyTypes: keyTypes.target,
+              }
+            : undefined,
+        );
+        return {
+          end,
+          source: await resultFigures(client, sourceSql, params),
+          target: await resultFigures(client, targetSql, params),
+        };
+      }),
+    );
+    const elapsed = Math.max(1, Date.now() - started);
+    const matched =
+      range.source.rows === range.target.rows &&
+      range.source.checksum === range.target.checksum;
+    if (!matched)
+      await run.log(
+        `the sides differ in the keys ${describeRange(
+          lastKey,
+          range.end,
+        )}: source ${range.source.rows} rows (checksum ${
+          range.source.checksum
+        }), target ${range.target.rows} rows (checksum ${
+          range.target.checksum
+        })`,
+        'warn',
+      );
+    // One checkpoint holds the range's end and the sums with it: a write the
+    // lease refuses leaves the previous range's, which a resume goes on from.
+    Object.assign(state, {
+      lastKey: range.end ?? lastKey,
+      complete: range.end === null,
+      ranges: state.ranges + 1,
+      source: addFigures(state.source, range.source),
+      target: addFigures(state.target, range.target),
+      differing: state.differing + (matched ? 0 : 1),
+      durationMs: state.durationMs + elapsed,
+    });
+    await run.checkpoints.set('verify', state);
+    await run.progress(
+      'verify',
+      state.source.rows,
+      state.complete ? state.source.rows : Math.max(total, state.source.rows),
+    );
+    rangeRows = Math.min(
+      maxRangeRows,
+      Math.max(
+        1000,
+        Math.round(
+          (rangeRows * BATCHES_PER_RANGE * settings.batchDurationMs) / elapsed,
+        ),
+      ),
+    );
+  }
+
+  const { source, target } = state;
+  const matched = state.differing === 0;
+  // Recorded either way: a mismatch is what people most need to see.
+  await run.recordVerification({
+    source,
+    target,
+    matched,
+    durationMs: state.durationMs,
+    ...(state.rowsDeletedDuringCopy
+      ? { rowsDeletedDuringCopy: state.rowsDeletedDuringCopy }
+      : {}),
+  });
+  if (!matched) {
+    throw new Error(
+      `verification failed: source ${source.rows} rows (checksum ${source.checksum}), target ${target.rows} rows (checksum ${target.checksum})`,
+    );
+  }
+  await run.log(
+    `verified ${target.rows} rows, checksum ${target.checksum} on both sides`,
+  );
+  if (state.ranges > 1)
+    await run.log(`compared in ${state.ranges} ranges of the key`);
+}
+
+function describeRange(after: string[] | null, upTo: string[] | null): string {
+  const key = (k: string[]) => `(${k.join(', ')})`;
+  if (after && upTo) return `after ${key(after)} up to ${key(upTo)}`;
+  if (after) return `after ${key(after)}`;
+  return upTo ? `up to ${key(upTo)}` : 'of the whole table';
+}
+
+/**
+ * The types each side's key is compared in, when the target's key holds the
+ * source's key values unchanged, and so sorts them alike: each key field of the
+ * same type, modifier and collation, or an integer widened to a wider integer or
+ * a numeric. Otherwise null, and the whole tables are one range.
+ */
+async function rangeKeyTypes(
+  client: PoolClient,
+  shape: MigrationShape,
+): Promise<{ source: string[]; target: string[] } | null> {
+  const { rows } = await client.query<{
+    source: string;
+    target: string;
+    ordered: boolean;
+  }>(
+    `SELECT format_type(s.atttypid, s.atttypmod) AS source,
+            format_type(t.atttypid, t.atttypmod) AS target,
+            (s.atttypid, s.atttypmod, s.attcollation) = (t.atttypid, t.atttypmod, t.attcollation)
+            OR coalesce(
+              array_position('{smallint,integer,bigint,numeric}'::regtype[], t.atttypid::regtype)
+              > array_position('{smallint,integer,bigint}'::regtype[], s.atttypid::regtype),
+              false) AS ordered
+       FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS k(source, target, n)
+       JOIN pg_attribute s ON s.attrelid = $1::regclass AND s.attname = k.source
+       JOIN pg_attribute t ON t.attrelid = $2::regclass AND t.attname = k.target
+      ORDER BY k.n`,
+    [
+      quoteRelation(shape.source),
+      quoteRelation(shape.target),
+      shape.sourceKey,
+      shape.targetKey.map(f => f.name),
+    ],
+  );
+  if (rows.length !== shape.sourceKey.length || rows.some(r => !r.ordered))
+    return null;
+  return { source: rows.map(r => r.source), target: rows.map(r => r.target) };
 }

@@ -1,0 +1,242 @@
+/**
+ * Verify in checkpointed ranges of the key, through the engine's public interface
+ * on a real database: a resumed verify goes on from its checkpoint, keeps what the
+ * ranges before it found, counts no range twice, and reads the whole tables at
+ * once when the new key does not sort as the source's.
+ */
+import type { Knex } from 'knex';
+import type { FieldChange } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  MigrationInterruptedError,
+  type DatasetEngine,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  createTestDatabases,
+  createTestEngine,
+} from '../../__testUtils__/testDatabases';
+import { engineRun } from '../../__testUtils__/engineRun';
+
+const ROWS = 5_000;
+/** Backfill batches of 100 rows at most make verify ranges of 1,000 (see BATCHES_PER_RANGE). */
+const RANGE_ROWS = 1_000;
+const RANGES = ROWS / RANGE_ROWS;
+
+describe('verify in checkpointed ranges of the key', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let engine: DatasetEngine;
+
+  beforeEach(async () => {
+    knex = await init();
+    await knex.raw(`
+      CREATE TABLE public.events (
+        id bigint PRIMARY KEY,
+        user_id text NOT NULL,
+        duration text
+      )`);
+    await knex.raw(
+      `INSERT INTO public.events
+       SELECT g, 'user' || g, (g % 300)::text FROM generate_series(1, ${ROWS}) AS g`,
+    );
+    // A known row count: the range estimated to be the last is not walked.
+    await knex.raw('ANALYZE public.events');
+    engine = await createTestEngine(knex, {
+      config: { backfill: { maxBatchRows: RANGE_ROWS / 10 } },
+    });
+  });
+
+  afterEach(async () => {
+    await engine.close?.();
+    await knex.destroy();
+  });
+
+  const changes: FieldChange[] = [
+    { renameField: { from: 'user_id', to: 'listener_id' } },
+    { changeType: { field: 'duration', type: 'integer' } },
+  ];
+
+  const runFor = (
+    options: Parameters<typeof engineRun>[3] = {},
+    fieldChanges = changes,
+  ) => engineRun(engine, 'public.events', fieldChanges, options);
+
+  /** Stops the attempt as a dying worker would, once `ranges` verify ranges are reported. */
+  const stopAfterRanges = (ranges: number) => {
+    let reported = 0;
+    return async (stage: string) => {
+      if (stage === 'verify' && ++reported === ranges)
+        throw new MigrationInterruptedError('worker stopped');
+    };
+  };
+
+  /** The next attempt, starting from the checkpoints an earlier one left. */
+  async function resumeFrom(checkpoints: Map<string, unknown>) {
+    const next = await runFor();
+    for (const [name, value] of checkpoints) next.checkpoints.set(name, value);
+    return next;
+  }
+
+  it('resumes an interrupted verify from its checkpoint, without comparing the ranges compared again', async () => {
+    const first = await runFor({ progress: stopAfterRanges(2) });
+    await expect(engine.migrate(first.run)).rejects.toBeInstanceOf(
+      MigrationInterruptedError,
+    );
+    expect(first.checkpoints.get('verify')).toMatchObject({
+      ranges: 2,
+      complete: false,
+      lastKey: [String(2 * RANGE_ROWS)],
+      source: { rows: 2 * RANGE_ROWS },
+      target: { rows: 2 * RANGE_ROWS },
+      differing: 0,
+    });
+
+    // Writes while no worker runs it, to a range compared and to one not yet.
+    await knex('events').where({ id: 12 }).update({ user_id: 'meanwhile' });
+    await knex('events').where({ id: 4000 }).update({ duration: '7' });
+
+    const second = await resumeFrom(first.checkpoints);
+    await engine.migrate(second.run);
+    expect(second.steps.map(s => s.name)).toEqual(['verify', 'cut-over']);
+    expect(second.logs).toContain(
+      `resuming verify after 2 ranges (${2 * RANGE_ROWS} rows compared)`,
+    );
+    // One report per range compared: the third range first, then the rest.
+    expect(
+      second.progress.filter(p => p.stage === 'verify').map(p => p.done),
+    ).toEqual([3, 4, 5].map(n => n * RANGE_ROWS));
+    expect(second.checkpoints.get('verify')).toMatchObject({
+      ranges: RANGES,
+      complete: true,
+    });
+    expect(second.verifications).toEqual([
+      {
+        source: { rows: ROWS, checksum: expect.any(String) },
+        target: {
+          rows: ROWS,
+          checksum: second.verifications[0].source.checksum,
+        },
+        matched: true,
+        durationMs: expect.any(Number),
+      },
+    ]);
+    expect(await knex('events').where({ id: 12 }).first('listener_id')).toEqual(
+      { listener_id: 'meanwhile' },
+    );
+  });
+
+  it('still fails on a wrong row in a range compared before the interruption', async () => {
+    let changed = false;
+    const stop = stopAfterRanges(2);
+    const first = await runFor({
+      progress: async stage => {
+        if (stage === 'backfill' && !changed) {
+          changed = true;
+          // A copied row changed behind the capture's back: only verify can notice.
+          await knex.raw(
+            `UPDATE public.events_v2 SET duration = duration + 1 WHERE id = 11`,
+          );
+        }
+        await stop(stage);
+      },
+    });
+    await expect(engine.migrate(first.run)).rejects.toBeInstanceOf(
+      MigrationInterruptedError,
+    );
+    expect(changed).toBe(true);
+    expect(first.checkpoints.get('verify')).toMatchObject({
+      ranges: 2,
+      differing: 1,
+    });
+    expect(first.logs).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          new RegExp(
+            `^the sides differ in the keys up to \\(${RANGE_ROWS}\\): source ${RANGE_ROWS} rows`,
+          ),
+        ),
+      ]),
+    );
+
+    const second = await resumeFrom(first.checkpoints);
+    await expect(engine.migrate(second.run)).rejects.toThrow(
+      new RegExp(
+        `^verification failed: source ${ROWS} rows \\(checksum -?\\d+\\), target ${ROWS} rows \\(checksum -?\\d+\\)$`,
+      ),
+    );
+    // The first range was not read again: its difference came from the checkpoint.
+    expect(
+      second.progress.filter(p => p.stage === 'verify').map(p => p.done)[0],
+    ).toBe(3 * RANGE_ROWS);
+    expect(second.verifications).toHaveLength(1);
+    expect(second.verifications[0].matched).toBe(false);
+    expect(second.steps.map(s => `${s.name}:${s.status}`)).toEqual([
+      'verify:failed',
+    ]);
+    // Undone: the source as it was, no new version.
+    const { rows } = await knex.raw(
+      `SELECT to_regclass('public.events_v2') AS target`,
+    );
+    expect(rows[0].target).toBeNull();
+  });
+
+  it('counts no range twice when the lease refused a checkpoint and another worker resumes', async () => {
+    let verifyWrites = 0;
+    const first = await runFor();
+    const set = first.run.checkpoints.set;
+    first.run.checkpoints.set = async (name, value) => {
+      // The third range's checkpoint comes after the lease was lost: refused
+      // and not stored, as the store's fencing does.
+      if (name === 'verify' && ++verifyWrites === 3)
+        throw new MigrationInterruptedError(
+          'the run is leased to another worker',
+        );
+      await set(name, value);
+    };
+    await expect(engine.migrate(first.run)).rejects.toBeInstanceOf(
+      MigrationInterruptedError,
+    );
+    expect(first.checkpoints.get('verify')).toMatchObject({ ranges: 2 });
+
+    const second = await resumeFrom(first.checkpoints);
+    await engine.migrate(second.run);
+    // The range whose checkpoint was refused is compared again, once.
+    expect(
+      second.progress.filter(p => p.stage === 'verify').map(p => p.done),
+    ).toEqual([3, 4, 5].map(n => n * RANGE_ROWS));
+    expect(second.checkpoints.get('verify')).toMatchObject({
+      ranges: RANGES,
+      source: { rows: ROWS },
+      target: { rows: ROWS },
+    });
+    expect(second.verifications).toMatchObject([
+      { source: { rows: ROWS }, target: { rows: ROWS }, matched: true },
+    ]);
+  });
+
+  it.each([
+    ['widened to numeric, which sorts alike', 'numeric', RANGES],
+    ['changed to text, which sorts otherwise (10 before 9)', 'text', 1],
+  ] as const)(
+    'compares in ranges only when the key keeps its order: %s',
+    async (_kind, type, ranges) => {
+      const { run, checkpoints, logs, verifications } = await runFor({}, [
+        ...changes,
+        { changeType: { field: 'id', type } },
+      ]);
+      await engine.migrate(run);
+      expect(checkpoints.get('verify')).toMatchObject({
+        ranges,
+        complete: true,
+        differing: 0,
+      });
+      expect(verifications).toMatchObject([
+        { source: { rows: ROWS }, target: { rows: ROWS }, matched: true },
+      ]);
+      expect(
+        logs.includes(
+          "the new version's key does not keep the source key's order: verify compares the whole tables at once",
+        ),
+      ).toBe(ranges === 1);
+    },
+  );
+});
