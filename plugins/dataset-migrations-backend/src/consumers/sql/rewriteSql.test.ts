@@ -94,6 +94,22 @@ from plays p where rn = 1`);
     );
   });
 
+  // TPC-DS q10, q35, q69 (corpus): `exists (select * from store_sales …)`.
+  it('reads no field through * in EXISTS, but does through * in EXISTS over a UNION', () => {
+    const dropping = consumerMapping(source, [
+      { dropField: { name: 'country' } },
+    ]);
+    const exists =
+      'select u.id from users u where exists (select * from listening_events e where e.user_id = u.id)';
+    const result = rewrite(exists, dropping);
+    expect(result.status).toBe('unaffected');
+    expect(rewrite(exists).content).toBe(exists);
+    // UNION sides must agree on their columns: a dropped field can break it.
+    const union =
+      'select 1 where exists (select * from listening_events union all select * from listening_events_archive)';
+    expect(rewrite(union, dropping).status).toBe('needs-decision');
+  });
+
   it('rewrites dbt models through source() and ref(), leaving the Jinja as it was', () => {
     const model = `{{ config(materialized='table') }}
 select user_id, sum(ms_played) as ms
