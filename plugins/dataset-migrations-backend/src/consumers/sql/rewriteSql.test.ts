@@ -268,6 +268,21 @@ describe('rewriteSqlFile, widened fields', () => {
     );
   });
 
+  // TPC-DS q93 (corpus): `sum((ss_quantity - sr_return_quantity) * ss_sales_price)`.
+  it('casts an integer widened to double precision back, since float arithmetic gives other digits', () => {
+    const toDouble = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'double precision' } },
+    ]);
+    expect(
+      rewrite(
+        'select sum((ms_played - 1) * 1.15) from listening_events',
+        toDouble,
+      ).content,
+    ).toBe(
+      'select sum((CAST(ms_played AS integer) - 1) * 1.15) from listening_events',
+    );
+  });
+
   it('keeps the cast back for a narrowing and for a change of kind', () => {
     const narrowed = consumerMapping(source, [
       { changeType: { field: 'user_id', type: 'integer' } },

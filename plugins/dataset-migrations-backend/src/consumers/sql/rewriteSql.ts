@@ -577,7 +577,7 @@ function columnEdit(
   // A widened field is read as it is: a cast back would overflow again.
   if (m.kind === 'retyped' && !m.widening && !use.assignment)
     text = `CAST(${text} AS ${m.oldType})`;
-  // An integer widened to numeric or float would divide with a fraction. Divided
+  // An integer widened to numeric would divide with a fraction. Divided
   // through arithmetic, it stays an integer, as wide as integers go; inside a call
   // (`sum(f) / count(*)`) the call's type follows the field's, so it is read as before.
   const division = !!use.divided && dividesDifferently(m);
