@@ -163,6 +163,12 @@ export interface OpaqueRead extends Span {
    * (`{{ target.schema }}.orders`), which may be the dataset.
    */
   kind: 'whole-row' | 'jinja-columns' | 'jinja-relation';
+  /**
+   * `jinja-columns` where the dataset is not in scope, naming one of its fields:
+   * a CTE's or subquery's column the dataset may feed, whose changed type a
+   * macro may divide unseen (as {@link StatementAnalysis.dividedElsewhere}).
+   */
+  elsewhere?: boolean;
 }
 
 export interface DatasetRelation extends Span {
@@ -475,6 +481,8 @@ class StatementWalker {
         this.tableNames().some(t => namesWord(jinja.text, t))
       )
         this.opaque.push({ ...at, kind: 'jinja-columns' });
+      else if ([...this.fields].some(f => namesWord(jinja.text, f)))
+        this.opaque.push({ ...at, kind: 'jinja-columns', elsewhere: true });
     } else if (scope.byAlias(name)?.dataset) {
       this.opaque.push({ ...at, kind: 'whole-row' });
     }

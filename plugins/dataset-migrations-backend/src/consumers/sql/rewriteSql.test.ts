@@ -566,6 +566,37 @@ describe('rewriteSqlFile, reads whose fields the SQL does not name', () => {
     ).toMatch(/may read "ms_played"/);
   });
 
+  // dbt-labs/jaffle-shop's default__cents_to_dollars: `({{ column_name }} / 100)::numeric(16, 2)`.
+  it('asks a person about a macro given an integer widened to numeric, which it may divide', () => {
+    const model =
+      "select {{ cents_to_dollars('ms_played') }} as secs, ms_played{{ per_second() }} as s from {{ source('src', 'listening_events') }}";
+    const toNumeric = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'numeric' } },
+    ]);
+    const result = rewrite(model, toNumeric, 'models/plays.sql');
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toMatch(/may read "ms_played"/);
+    // bigint divides as integer does: nothing to decide.
+    const toBigint = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'bigint' } },
+    ]);
+    expect(rewrite(model, toBigint, 'models/plays.sql').status).toBe(
+      'unaffected',
+    );
+    // jaffle-shop's stg_orders: the macro reads a CTE fed by `select *`.
+    const staged = [
+      "with source as (select * from {{ source('src', 'listening_events') }})",
+      "select {{ cents_to_dollars('ms_played') }} as secs, {{ cents_to_dollars('track_id') }} as t from source",
+    ].join('\n');
+    expect(
+      rewrite(staged, toNumeric, 'models/plays.sql').impact.problem?.message,
+    ).toMatch(/may read "ms_played"/);
+    // A renamed field keeps its name in that CTE: nothing to decide there.
+    expect(rewrite(staged, renameAndCast, 'models/plays.sql').status).toBe(
+      'rewritten',
+    );
+  });
+
   it('leaves a Jinja value that names no changed field alone', () => {
     const result = rewrite(
       "select user_id from {{ source('src', 'listening_events') }} where country = '{{ var(\"country\") }}' and user_id > {{ var('min_user') }}",
