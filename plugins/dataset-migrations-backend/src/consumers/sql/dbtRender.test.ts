@@ -91,7 +91,8 @@ describe('renderDbtModel', () => {
     expect(
       render("select {{ nowhere('x') }}", { project: dispatching }),
     ).toEqual({
-      unrendered: "adapter.dispatch('n') finds no postgres__ or default__ macro",
+      unrendered:
+        "adapter.dispatch('n') finds no postgres__ or default__ macro",
     });
   });
 

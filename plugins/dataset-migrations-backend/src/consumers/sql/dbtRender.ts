@@ -294,7 +294,9 @@ class BoundedInterpreter extends Interpreter {
         )
       )
         throw new Error(
-          `${describe(callee)} is no macro or function known here (a package's macro?)`,
+          `${describe(
+            callee,
+          )} is no macro or function known here (a package's macro?)`,
         );
       throw error;
     }
