@@ -210,6 +210,16 @@ const SOURCES: CorpusSource[] = [
         changes: [{ renameField: { from: 't_hour', to: 'hour' } }],
       },
       {
+        name: 'item.i_class renamed to class_name (PARTITION BY of a window)',
+        dataset: 'item',
+        changes: [{ renameField: { from: 'i_class', to: 'class_name' } }],
+      },
+      {
+        name: 'store.s_state renamed to state (ROLLUP and grouping())',
+        dataset: 'store',
+        changes: [{ renameField: { from: 's_state', to: 'state' } }],
+      },
+      {
         name: 'customer_address renamed to customer_addresses',
         dataset: 'customer_address',
         changes: [],

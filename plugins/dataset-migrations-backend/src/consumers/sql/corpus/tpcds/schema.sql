@@ -1,5 +1,5 @@
 -- The sixteen TPC-DS tables the chosen queries read, with only the columns they
--- read (types as in TPC-DS), and about 12,000 deterministic rows generated so that
+-- read (types as in TPC-DS), and about 19,000 deterministic rows generated so that
 -- the queries' joins and filters find rows: every day of 1998–2002, a few stores,
 -- items and customers, and sales spread over them by fixed strides.
 CREATE TABLE date_dim (d_date_sk integer PRIMARY KEY, d_date date, d_month_seq integer,
@@ -14,12 +14,12 @@ INSERT INTO time_dim SELECT m, m / 60, m % 60 FROM generate_series(0, 1439) m;
 
 CREATE TABLE item (i_item_sk integer PRIMARY KEY, i_item_id char(16) NOT NULL, i_item_desc varchar(200),
   i_current_price decimal(7,2), i_wholesale_cost decimal(7,2), i_brand_id integer, i_brand char(50),
-  i_category_id integer, i_category char(50), i_manufact_id integer, i_manufact char(50), i_manager_id integer);
+  i_category_id integer, i_category char(50), i_class char(50), i_manufact_id integer, i_manufact char(50), i_manager_id integer);
 INSERT INTO item
 SELECT k, 'AAAAAAAA' || lpad(k::text, 8, '0'), 'item number ' || k,
   -- Within each category some items cost more than 1.2 times its average (q6).
   (k * 37 % 90) + 9.99, (k * 37 % 90) / 2.0 + 1, 1000 + k % 6, 'brand #' || k % 6,
-  1 + k % 3, (ARRAY['Books', 'Music', 'Home'])[1 + k % 3],
+  1 + k % 3, (ARRAY['Books', 'Music', 'Home'])[1 + k % 3], (ARRAY['fiction', 'pop', 'kids', 'reference'])[1 + k % 4],
   (ARRAY[436, 269, 77])[1 + k % 3], 'manufact ' || k % 3, (ARRAY[1, 7, 36, 1])[1 + k % 4]
 FROM generate_series(1, 24) k;
 
@@ -62,7 +62,7 @@ FROM generate_series(1, 60) k;
 
 CREATE TABLE store (s_store_sk integer PRIMARY KEY, s_store_name varchar(50), s_state char(2), s_zip char(10));
 INSERT INTO store VALUES (1, 'ese', 'SD', '85669'), (2, 'ought', 'SD', '57001'),
-  (3, 'able', 'TN', '37001'), (4, 'bar', 'IL', '60601');
+  (3, 'able', 'TN', '37001'), (4, 'bar', 'GA', '30301');
 
 CREATE TABLE promotion (p_promo_sk integer PRIMARY KEY, p_channel_email char(1), p_channel_event char(1));
 INSERT INTO promotion SELECT k, (ARRAY['Y', 'N'])[1 + k % 2], (ARRAY['Y', 'N', 'Y'])[1 + k % 3]
@@ -101,11 +101,11 @@ FROM store_sales WHERE ss_ticket_number % 5 = 0;
 CREATE TABLE catalog_sales (cs_sold_date_sk integer, cs_ship_customer_sk integer, cs_bill_customer_sk integer,
   cs_bill_cdemo_sk integer, cs_item_sk integer NOT NULL, cs_promo_sk integer, cs_quantity integer,
   cs_list_price decimal(7,2), cs_sales_price decimal(7,2), cs_ext_discount_amt decimal(7,2),
-  cs_coupon_amt decimal(7,2));
+  cs_coupon_amt decimal(7,2), cs_ext_sales_price decimal(7,2));
 INSERT INTO catalog_sales
 SELECT 2450815 + k * 4099 % 1826, 1 + k * 17 % 50, 1 + k * 19 % 60, 1 + k * 3 % 20, 1 + k * 5 % 24,
   1 + k % 5, 1 + k % 8, 30 + k % 20, CASE WHEN k % 41 = 0 THEN 600 ELSE 15 + k % 40 END,
-  CASE WHEN k % 7 = 0 THEN 50 ELSE k % 10 END, k % 4
+  CASE WHEN k % 7 = 0 THEN 50 ELSE k % 10 END, k % 4, (1 + k % 8) * (15 + k % 40 + k % 3 * 0.25)
 FROM generate_series(1, 3000) k;
 
 CREATE TABLE catalog_returns (cr_returned_date_sk integer, cr_returning_customer_sk integer,
@@ -115,10 +115,10 @@ SELECT 2450815 + k * 613 % 1826, 1 + k * 23 % 60, 1 + k * 29 % 60, 5 + k * 31 % 
 FROM generate_series(1, 1200) k;
 
 CREATE TABLE web_sales (ws_sold_date_sk integer, ws_item_sk integer NOT NULL, ws_bill_customer_sk integer,
-  ws_sales_price decimal(7,2), ws_ext_discount_amt decimal(7,2));
+  ws_sales_price decimal(7,2), ws_ext_discount_amt decimal(7,2), ws_ext_sales_price decimal(7,2));
 INSERT INTO web_sales
 SELECT 2450815 + k * 3001 % 1826, 1 + k * 11 % 24, 1 + k * 7 % 50, 5 + k % 60,
-  CASE WHEN k % 6 = 0 THEN 40 ELSE k % 9 END
+  CASE WHEN k % 6 = 0 THEN 40 ELSE k % 9 END, (5 + k % 60) * (1 + k % 3)
 FROM generate_series(1, 3000) k;
 
 CREATE TABLE web_returns (wr_returned_date_sk integer, wr_returning_customer_sk integer,
