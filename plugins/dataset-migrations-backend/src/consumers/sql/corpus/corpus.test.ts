@@ -220,6 +220,22 @@ const SOURCES: CorpusSource[] = [
         changes: [{ renameField: { from: 's_state', to: 'state' } }],
       },
       {
+        name: 'item.i_item_sk renamed to item_sk (an outer reference of correlated subqueries)',
+        dataset: 'item',
+        changes: [{ renameField: { from: 'i_item_sk', to: 'item_sk' } }],
+      },
+      {
+        name: 'customer_demographics.cd_gender retyped char(1) -> text',
+        dataset: 'customer_demographics',
+        changes: [{ changeType: { field: 'cd_gender', type: 'text' } }],
+      },
+      {
+        name: 'date_dim renamed to dates (aliased, and unaliased in EXISTS)',
+        dataset: 'date_dim',
+        changes: [],
+        renameTo: 'dates',
+      },
+      {
         name: 'customer_address renamed to customer_addresses',
         dataset: 'customer_address',
         changes: [],
