@@ -163,6 +163,12 @@ export interface OpaqueRead extends Span {
    * (`{{ target.schema }}.orders`), which may be the dataset.
    */
   kind: 'whole-row' | 'jinja-columns' | 'jinja-relation';
+  /**
+   * `jinja-columns` where the dataset is not in scope, naming one of its fields:
+   * a CTE's or subquery's column the dataset may feed, whose changed type a
+   * macro may divide unseen (as {@link StatementAnalysis.dividedElsewhere}).
+   */
+  elsewhere?: boolean;
 }
 
 export interface DatasetRelation extends Span {
@@ -278,6 +284,8 @@ class StatementWalker {
       else if (/^[A-Z]/.test(key) && key !== 'ColumnRef' && dividing)
         this.dividing = 'nested';
       if (key === 'SelectStmt') this.select(inner, scope);
+      else if (key === 'SubLink' && existsOfOneSelect(inner))
+        this.select(inner.subselect.SelectStmt, scope, true);
       else if (key === 'ColumnRef') this.columnRef(inner, scope, false);
       else if (key === 'UpdateStmt' || key === 'DeleteStmt')
         this.modify(inner, scope);
@@ -296,7 +304,11 @@ class StatementWalker {
     this.dividing = dividing;
   }
 
-  private select(stmt: Node, parent: Scope): void {
+  /**
+   * `outputUnread`: the select is the whole of an `EXISTS (…)`, which tests for
+   * rows only, so a `*` in its select list reads no field.
+   */
+  private select(stmt: Node, parent: Scope, outputUnread = false): void {
     const scope = new Scope(parent);
     const recursive = !!stmt.withClause?.recursive;
     for (const cte of stmt.withClause?.ctes ?? []) {
@@ -322,6 +334,7 @@ class StatementWalker {
         outputNames.add(target.name);
         this.outputNames.add(target.name);
       }
+      if (outputUnread && isStar(target?.val?.ColumnRef)) continue;
       if (target?.val?.ColumnRef && !target.name)
         this.columnRef(target.val.ColumnRef, scope, true);
       else this.visit(item, scope);
@@ -468,6 +481,8 @@ class StatementWalker {
         this.tableNames().some(t => namesWord(jinja.text, t))
       )
         this.opaque.push({ ...at, kind: 'jinja-columns' });
+      else if ([...this.fields].some(f => namesWord(jinja.text, f)))
+        this.opaque.push({ ...at, kind: 'jinja-columns', elsewhere: true });
     } else if (scope.byAlias(name)?.dataset) {
       this.opaque.push({ ...at, kind: 'whole-row' });
     }
@@ -702,6 +717,25 @@ const OWN_TYPE = new Set([
   'NullTest',
   'BooleanTest',
 ]);
+
+/**
+ * `EXISTS (SELECT …)` of one select: no UNION or other set operation, whose
+ * sides must agree on their columns, so what `*` expands to cannot matter.
+ */
+function existsOfOneSelect(link: Node): boolean {
+  const select = link.subselect?.SelectStmt;
+  return (
+    link.subLinkType === 'EXISTS_SUBLINK' &&
+    !!select &&
+    !select.larg &&
+    !select.rarg
+  );
+}
+
+function isStar(ref: Node | undefined): boolean {
+  const parts: Node[] = ref?.fields ?? [];
+  return !!parts[parts.length - 1]?.A_Star;
+}
 
 function isCount(call: Node): boolean {
   const name = call.funcname?.[call.funcname.length - 1]?.String?.sval;

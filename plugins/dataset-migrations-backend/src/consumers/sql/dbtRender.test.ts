@@ -62,6 +62,40 @@ describe('renderDbtModel', () => {
     });
   });
 
+  // dbt-labs/jaffle-shop's macros/cents_to_dollars.sql and stg_orders (corpus).
+  it('dispatches macros to their postgres__ or default__ version and returns what return() gives', () => {
+    const dispatching = dbtProjectOf([
+      {
+        path: 'macros/cents.sql',
+        content: [
+          '{% macro cents_to_dollars(column_name) -%}',
+          "    {{ return(adapter.dispatch('cents_to_dollars')(column_name)) }}",
+          '{%- endmacro %}',
+          '{% macro default__cents_to_dollars(column_name) -%}',
+          '    ({{ column_name }} / 100)::numeric(16, 2)',
+          '{%- endmacro %}',
+          '{% macro postgres__cents_to_dollars(column_name) -%}',
+          '    ({{ column_name }}::numeric(16, 2) / 100)',
+          '{%- endmacro %}',
+          '{% macro only_default(x) %}{{ return(adapter.dispatch("d")(x)) }}{% endmacro %}',
+          '{% macro default__d(x) %}d({{ x }}){% endmacro %}',
+          '{% macro nowhere(x) %}{{ return(adapter.dispatch("n")(x)) }}{% endmacro %}',
+        ].join('\n'),
+      },
+    ]);
+    const model =
+      "select {{ cents_to_dollars('subtotal') }} as subtotal, {{ only_default('x') }}, {{ dbt.date_trunc('day', 'ordered_at') }} as ordered_at";
+    expect(render(model, { project: dispatching })).toEqual({
+      sql: "select (subtotal::numeric(16, 2) / 100) as subtotal, d(x), date_trunc('day', ordered_at) as ordered_at",
+    });
+    expect(
+      render("select {{ nowhere('x') }}", { project: dispatching }),
+    ).toEqual({
+      unrendered:
+        "adapter.dispatch('n') finds no postgres__ or default__ macro",
+    });
+  });
+
   it('keeps a line break after a block, as Jinja’s defaults do', () => {
     expect(render('{% if true %}a{% endif %}\nfrom t')).toEqual({
       sql: 'a\nfrom t',
@@ -70,7 +104,8 @@ describe('renderDbtModel', () => {
 
   it('fails, naming why, where dbt would render something it cannot', () => {
     expect(render('select {{ dbt_utils.star(ref("orders")) }}')).toEqual({
-      unrendered: expect.stringMatching(/not a function|undefined/),
+      unrendered:
+        "'dbt_utils'.star is no macro or function known here (a package's macro?)",
     });
     expect(render('select {{ missing_name }} from t')).toEqual({
       unrendered: "'missing_name' is undefined",

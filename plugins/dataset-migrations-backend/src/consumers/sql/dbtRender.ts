@@ -1,15 +1,17 @@
 /**
  * Renders a dbt model's Jinja as dbt compiles it, closely enough to run the SQL:
- * the project's macros, `ref()`, `source()`, `var()`, `config()`, `this`,
- * `target`, `is_incremental()` (false: a full build), `env_var()` with a default,
- * `execute`, loops and conditions. Rendered by @huggingface/jinja, an interpreter
+ * the project's macros (with `return()` and `adapter.dispatch()`, which picks a
+ * macro's `postgres__` or `default__` version), `ref()`, `source()`, `var()`,
+ * `config()`, `this`, `target`, `is_incremental()` (false: a full build),
+ * `env_var()` with a default, `execute`, `dbt.date_trunc()`, loops and conditions. Rendered by @huggingface/jinja, an interpreter
  * with values of its own: a template reaches no JavaScript object, so a consumer's
  * file cannot run code in the backend. Whitespace is Jinja's default (dbt's): no
  * block trimming beyond `-` markers.
  *
  * What it does not know fails the render, with the reason, rather than render
  * something dbt would not: a name printed that nothing defines, a package's macro
- * (`dbt_utils.…`), `adapter`, `run_query`, statements it does not parse. Work is
+ * (`dbt_utils.…`), `adapter` beyond `dispatch`, `run_query`, statements it does
+ * not parse. Work is
  * bounded, so a hostile loop or recursion ends as a failure too.
  */
 import { Environment, Interpreter, parse, tokenize } from '@huggingface/jinja';
@@ -57,6 +59,8 @@ export function renderDbtModel(
       return { unrendered: 'its rendered SQL is larger than 4 MiB' };
     return { sql };
   } catch (error) {
+    if (error instanceof MacroReturn)
+      return { unrendered: 'return() is called outside a macro' };
     return { unrendered: (error as Error).message || String(error) };
   }
 }
@@ -124,6 +128,14 @@ function environment(options: DbtRenderOptions): Environment {
       );
     },
     config: () => '',
+    // dbt's own cross-database macros, as dbt-postgres renders them.
+    dbt: {
+      date_trunc: (datepart: unknown, date: unknown) => {
+        if (typeof datepart !== 'string' || typeof date !== 'string')
+          throw new Error('dbt.date_trunc() needs a date part and a column');
+        return `date_trunc('${datepart}', ${date})`;
+      },
+    },
     log: () => '',
     is_incremental: () => false,
     ref: (...args: unknown[]) => {
@@ -158,7 +170,45 @@ function environment(options: DbtRenderOptions): Environment {
     },
   };
   for (const [name, value] of Object.entries(values)) env.set(name, value);
+  // These two take and give macros, which are the engine's values, not JavaScript's.
+  env.set('adapter', { dispatch: null });
+  env.set('return', null);
+  const Macro = functionValueClass(env);
+  (env.lookupVariable('adapter') as { value: Map<string, unknown> }).value.set(
+    'dispatch',
+    new Macro(([name], scope) => {
+      if (typeof name?.value !== 'string')
+        throw new Error('adapter.dispatch() needs a macro name');
+      for (const prefix of ['postgres__', 'default__']) {
+        const macro = scope.lookupVariable(`${prefix}${name.value}`);
+        if (macro.type === 'FunctionValue') return macro;
+      }
+      throw new Error(
+        `adapter.dispatch('${name.value}') finds no postgres__ or default__ macro`,
+      );
+    }),
+  );
+  env.setVariable(
+    'return',
+    new Macro(([value]) => {
+      throw new MacroReturn(value);
+    }),
+  );
   return env;
+}
+
+type RuntimeValue = ReturnType<Interpreter['run']>;
+type MacroBody = (args: RuntimeValue[], scope: Environment) => RuntimeValue;
+type FunctionValueClass = new (body: MacroBody) => RuntimeValue;
+
+/** The engine's class of callable values (not exported): a function set in `env` has it. */
+function functionValueClass(env: Environment): FunctionValueClass {
+  return env.lookupVariable('config').constructor as FunctionValueClass;
+}
+
+/** dbt's `return(x)`: ends the macro it is called in, which gives `x`. */
+class MacroReturn {
+  constructor(readonly value: RuntimeValue) {}
 }
 
 /** Arguments without a trailing keyword-argument map (`var('x', default='y')` keeps `y`). */
@@ -197,6 +247,33 @@ class BoundedInterpreter extends Interpreter {
         if (statement) this.printed.add(statement);
       return evaluateBlock(statements, environment);
     };
+    // A macro that calls return() gives the returned value, as in dbt.
+    const macros = this as unknown as {
+      evaluateMacro(
+        node: { name: { value: string } },
+        environment: Environment,
+      ): RuntimeValue;
+    };
+    const evaluateMacro = macros.evaluateMacro.bind(this);
+    macros.evaluateMacro = (node, environment) => {
+      const defined = evaluateMacro(node, environment);
+      const macro = environment.lookupVariable(node.name.value) as {
+        value: MacroBody;
+      };
+      const Macro = macro.constructor as FunctionValueClass;
+      environment.setVariable(
+        node.name.value,
+        new Macro((args, scope) => {
+          try {
+            return macro.value(args, scope);
+          } catch (signal) {
+            if (signal instanceof MacroReturn) return signal.value;
+            throw signal;
+          }
+        }),
+      );
+      return defined;
+    };
   }
 
   evaluate(statement: Statement, environment: Environment) {
@@ -204,7 +281,25 @@ class BoundedInterpreter extends Interpreter {
       throw new Error(
         `rendering took more than ${MAX_STEPS} steps (a loop or recursion without end?)`,
       );
-    const value = super.evaluate(statement, environment);
+    let value;
+    try {
+      value = super.evaluate(statement, environment);
+    } catch (error) {
+      // The engine says only "not a function": name what was called.
+      const callee = (statement as { callee?: Statement } | undefined)?.callee;
+      if (
+        callee &&
+        /^Cannot call something that is not a function/.test(
+          (error as Error).message ?? '',
+        )
+      )
+        throw new Error(
+          `${describe(
+            callee,
+          )} is no macro or function known here (a package's macro?)`,
+        );
+      throw error;
+    }
     if (
       value.type === 'UndefinedValue' &&
       statement &&

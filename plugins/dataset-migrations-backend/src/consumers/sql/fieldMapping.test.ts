@@ -41,9 +41,8 @@ describe('consumerMapping', () => {
     return m?.kind === 'retyped' ? m.widening : undefined;
   };
 
-  it('classifies numeric widenings (and varchar → text) as read as they are', () => {
-    expect(['a', 'b', 'c', 'd', 'h'].map(widening)).toEqual([
-      true,
+  it('classifies exact numeric widenings (and varchar → text) as read as they are', () => {
+    expect(['a', 'b', 'd', 'h'].map(widening)).toEqual([
       true,
       true,
       true,
@@ -52,14 +51,21 @@ describe('consumerMapping', () => {
     expect(widenedFields(mapping).map(w => w.field)).toEqual([
       'a',
       'b',
-      'c',
       'd',
       'h',
     ]);
   });
 
-  it('keeps date → timestamp, integer → text and narrowings cast back', () => {
-    expect(['e', 'f', 'g'].map(widening)).toEqual([false, false, false]);
+  it('keeps date → timestamp, integer → text, floating point and narrowings cast back', () => {
+    expect(['e', 'f', 'g', 'c'].map(widening)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    // Computed with in floating point, exact values get other digits.
+    expect(widensForReaders('integer', 'double precision')).toBe(false);
+    expect(widensForReaders('smallint', 'real')).toBe(false);
   });
 
   it('uses the compatibility classes’ definition of widening, narrowed to what reads the same', () => {

@@ -94,6 +94,22 @@ from plays p where rn = 1`);
     );
   });
 
+  // TPC-DS q10, q35, q69 (corpus): `exists (select * from store_sales …)`.
+  it('reads no field through * in EXISTS, but does through * in EXISTS over a UNION', () => {
+    const dropping = consumerMapping(source, [
+      { dropField: { name: 'country' } },
+    ]);
+    const exists =
+      'select u.id from users u where exists (select * from listening_events e where e.user_id = u.id)';
+    const result = rewrite(exists, dropping);
+    expect(result.status).toBe('unaffected');
+    expect(rewrite(exists).content).toBe(exists);
+    // UNION sides must agree on their columns: a dropped field can break it.
+    const union =
+      'select 1 where exists (select * from listening_events union all select * from listening_events_archive)';
+    expect(rewrite(union, dropping).status).toBe('needs-decision');
+  });
+
   it('rewrites dbt models through source() and ref(), leaving the Jinja as it was', () => {
     const model = `{{ config(materialized='table') }}
 select user_id, sum(ms_played) as ms
@@ -249,6 +265,21 @@ describe('rewriteSqlFile, widened fields', () => {
       rewrite('select * from listening_events', renamedWider).content,
     ).toBe(
       'select event_id, user_id, track_id, duration_ms AS ms_played, country from listening_events',
+    );
+  });
+
+  // TPC-DS q93 (corpus): `sum((ss_quantity - sr_return_quantity) * ss_sales_price)`.
+  it('casts an integer widened to double precision back, since float arithmetic gives other digits', () => {
+    const toDouble = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'double precision' } },
+    ]);
+    expect(
+      rewrite(
+        'select sum((ms_played - 1) * 1.15) from listening_events',
+        toDouble,
+      ).content,
+    ).toBe(
+      'select sum((CAST(ms_played AS integer) - 1) * 1.15) from listening_events',
     );
   });
 
@@ -533,6 +564,37 @@ describe('rewriteSqlFile, reads whose fields the SQL does not name', () => {
         'models/plays.sql',
       ),
     ).toMatch(/may read "ms_played"/);
+  });
+
+  // dbt-labs/jaffle-shop's default__cents_to_dollars: `({{ column_name }} / 100)::numeric(16, 2)`.
+  it('asks a person about a macro given an integer widened to numeric, which it may divide', () => {
+    const model =
+      "select {{ cents_to_dollars('ms_played') }} as secs, ms_played{{ per_second() }} as s from {{ source('src', 'listening_events') }}";
+    const toNumeric = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'numeric' } },
+    ]);
+    const result = rewrite(model, toNumeric, 'models/plays.sql');
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toMatch(/may read "ms_played"/);
+    // bigint divides as integer does: nothing to decide.
+    const toBigint = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'bigint' } },
+    ]);
+    expect(rewrite(model, toBigint, 'models/plays.sql').status).toBe(
+      'unaffected',
+    );
+    // jaffle-shop's stg_orders: the macro reads a CTE fed by `select *`.
+    const staged = [
+      "with source as (select * from {{ source('src', 'listening_events') }})",
+      "select {{ cents_to_dollars('ms_played') }} as secs, {{ cents_to_dollars('track_id') }} as t from source",
+    ].join('\n');
+    expect(
+      rewrite(staged, toNumeric, 'models/plays.sql').impact.problem?.message,
+    ).toMatch(/may read "ms_played"/);
+    // A renamed field keeps its name in that CTE: nothing to decide there.
+    expect(rewrite(staged, renameAndCast, 'models/plays.sql').status).toBe(
+      'rewritten',
+    );
   });
 
   it('leaves a Jinja value that names no changed field alone', () => {

@@ -385,10 +385,14 @@ function opaqueReadDecision(
     return starChanges(mapping)
       ? `${written} reads the dataset's whole row, whose fields the migration changes; list the fields it needs`
       : undefined;
-  const changed = [...mapping.byField.entries()]
-    .filter(([field, m]) => m.kind !== 'same' && !readAsIs(field, m))
-    .map(([field]) => field)
-    .filter(field => namesWord(written, field));
+  // Away from the dataset, only a type a macro could divide otherwise matters.
+  const changed = (
+    read.elsewhere
+      ? [...mapping.byField.entries()]
+          .filter(([, m]) => dividesDifferently(m))
+          .map(([field]) => field)
+      : changedForJinja(mapping)
+  ).filter(field => namesWord(written, field));
   if (read.kind === 'jinja-relation')
     return starChanges(mapping) || mapping.renamedTo
       ? `${written} is named by dbt at run time and may be ${target.schema}.${target.table}, which the migration changes; only rendering tells`
@@ -404,6 +408,20 @@ function opaqueReadDecision(
 }
 
 /**
+ * Fields Jinja may read otherwise on the new version: all changed fields but
+ * those read as they are, unless a macro could divide them (an integer widened
+ * to numeric divides with a fraction, as `cents_to_dollars()`'s `x / 100` would).
+ */
+function changedForJinja(mapping: ConsumerMapping): string[] {
+  return [...mapping.byField.entries()]
+    .filter(
+      ([field, m]) =>
+        m.kind !== 'same' && (!readAsIs(field, m) || dividesDifferently(m)),
+    )
+    .map(([field]) => field);
+}
+
+/**
  * A name glued to a Jinja expression may be a changed field (or the dataset) read
  * as written, or the start or end of a name Jinja completes: when a changed field
  * or the dataset's table could be that name, a person decides.
@@ -414,9 +432,7 @@ function decideGluedNames(
   target: DatasetTarget,
   plan: EditPlan,
 ): void {
-  const changed = [...mapping.byField.entries()]
-    .filter(([field, m]) => m.kind !== 'same' && !readAsIs(field, m))
-    .map(([field]) => field);
+  const changed = changedForJinja(mapping);
   if (changed.length === 0 && !mapping.renamedTo) return;
   const candidates = [...changed, target.table];
   for (const glued of gluedNames(content)) {
@@ -577,7 +593,7 @@ function columnEdit(
   // A widened field is read as it is: a cast back would overflow again.
   if (m.kind === 'retyped' && !m.widening && !use.assignment)
     text = `CAST(${text} AS ${m.oldType})`;
-  // An integer widened to numeric or float would divide with a fraction. Divided
+  // An integer widened to numeric would divide with a fraction. Divided
   // through arithmetic, it stays an integer, as wide as integers go; inside a call
   // (`sum(f) / count(*)`) the call's type follows the field's, so it is read as before.
   const division = !!use.divided && dividesDifferently(m);

@@ -87,6 +87,163 @@ const SOURCES: CorpusSource[] = [
     ],
   },
   {
+    name: 'tpcds',
+    dir: path.join(__dirname, 'tpcds'),
+    migrations: [
+      {
+        name: 'store_sales.ss_item_sk renamed to the key it references (i_item_sk)',
+        dataset: 'store_sales',
+        changes: [{ renameField: { from: 'ss_item_sk', to: 'i_item_sk' } }],
+      },
+      {
+        name: 'catalog_sales.cs_item_sk renamed to i_item_sk (read in a correlated subquery)',
+        dataset: 'catalog_sales',
+        changes: [{ renameField: { from: 'cs_item_sk', to: 'i_item_sk' } }],
+      },
+      {
+        name: 'web_sales.ws_item_sk renamed to i_item_sk (read in a correlated subquery)',
+        dataset: 'web_sales',
+        changes: [{ renameField: { from: 'ws_item_sk', to: 'i_item_sk' } }],
+      },
+      {
+        name: 'customer.c_current_addr_sk renamed to the key it references (ca_address_sk)',
+        dataset: 'customer',
+        changes: [
+          { renameField: { from: 'c_current_addr_sk', to: 'ca_address_sk' } },
+        ],
+      },
+      {
+        name: 'customer.c_customer_sk renamed to customer_sk (an outer reference in EXISTS)',
+        dataset: 'customer',
+        changes: [
+          { renameField: { from: 'c_customer_sk', to: 'customer_sk' } },
+        ],
+      },
+      {
+        name: 'date_dim.d_year renamed to year (a keyword; inside EXISTS and CTEs)',
+        dataset: 'date_dim',
+        changes: [{ renameField: { from: 'd_year', to: 'year' } }],
+      },
+      {
+        name: 'store_sales.ss_quantity widened integer -> bigint',
+        dataset: 'store_sales',
+        changes: [{ changeType: { field: 'ss_quantity', type: 'bigint' } }],
+      },
+      {
+        name: 'customer_demographics.cd_dep_count widened integer -> numeric',
+        dataset: 'customer_demographics',
+        changes: [{ changeType: { field: 'cd_dep_count', type: 'numeric' } }],
+      },
+      {
+        name: 'item.i_current_price retyped decimal(7,2) -> double precision',
+        dataset: 'item',
+        changes: [
+          {
+            changeType: { field: 'i_current_price', type: 'double precision' },
+          },
+        ],
+      },
+      {
+        name: 'customer_address.ca_gmt_offset dropped',
+        dataset: 'customer_address',
+        changes: [{ dropField: { name: 'ca_gmt_offset' } }],
+      },
+      {
+        name: 'store_sales gains ss_channel (SELECT * in EXISTS)',
+        dataset: 'store_sales',
+        changes: [
+          {
+            addField: { name: 'ss_channel', type: 'text', default: "'store'" },
+          },
+        ],
+      },
+      {
+        name: 'store_sales.ss_store_sk renamed to s_store_sk (an output of derived tables)',
+        dataset: 'store_sales',
+        changes: [{ renameField: { from: 'ss_store_sk', to: 's_store_sk' } }],
+      },
+      {
+        name: 'customer.c_customer_id renamed to customer_id (an output column)',
+        dataset: 'customer',
+        changes: [
+          { renameField: { from: 'c_customer_id', to: 'customer_id' } },
+        ],
+      },
+      {
+        name: 'store_sales.ss_sales_price retyped decimal(7,2) -> double precision',
+        dataset: 'store_sales',
+        changes: [
+          { changeType: { field: 'ss_sales_price', type: 'double precision' } },
+        ],
+      },
+      {
+        name: 'store_sales.ss_coupon_amt dropped (SELECT * in EXISTS elsewhere)',
+        dataset: 'store_sales',
+        changes: [{ dropField: { name: 'ss_coupon_amt' } }],
+      },
+      {
+        name: 'store_sales renamed to store_sales_v2 (its name qualifies columns)',
+        dataset: 'store_sales',
+        changes: [],
+        renameTo: 'store_sales_v2',
+      },
+      {
+        name: 'store_sales.ss_quantity widened integer -> double precision (avg, products)',
+        dataset: 'store_sales',
+        changes: [
+          { changeType: { field: 'ss_quantity', type: 'double precision' } },
+        ],
+      },
+      {
+        name: 'store_returns.sr_store_sk renamed to s_store_sk (in a CTE read twice)',
+        dataset: 'store_returns',
+        changes: [{ renameField: { from: 'sr_store_sk', to: 's_store_sk' } }],
+      },
+      {
+        name: 'customer_address.ca_state renamed to state (an output alias elsewhere)',
+        dataset: 'customer_address',
+        changes: [{ renameField: { from: 'ca_state', to: 'state' } }],
+      },
+      {
+        name: 'time_dim.t_hour renamed to hour (a keyword)',
+        dataset: 'time_dim',
+        changes: [{ renameField: { from: 't_hour', to: 'hour' } }],
+      },
+      {
+        name: 'item.i_class renamed to class_name (PARTITION BY of a window)',
+        dataset: 'item',
+        changes: [{ renameField: { from: 'i_class', to: 'class_name' } }],
+      },
+      {
+        name: 'store.s_state renamed to state (ROLLUP and grouping())',
+        dataset: 'store',
+        changes: [{ renameField: { from: 's_state', to: 'state' } }],
+      },
+      {
+        name: 'item.i_item_sk renamed to item_sk (an outer reference of correlated subqueries)',
+        dataset: 'item',
+        changes: [{ renameField: { from: 'i_item_sk', to: 'item_sk' } }],
+      },
+      {
+        name: 'customer_demographics.cd_gender retyped char(1) -> text',
+        dataset: 'customer_demographics',
+        changes: [{ changeType: { field: 'cd_gender', type: 'text' } }],
+      },
+      {
+        name: 'date_dim renamed to dates (aliased, and unaliased in EXISTS)',
+        dataset: 'date_dim',
+        changes: [],
+        renameTo: 'dates',
+      },
+      {
+        name: 'customer_address renamed to customer_addresses',
+        dataset: 'customer_address',
+        changes: [],
+        renameTo: 'customer_addresses',
+      },
+    ],
+  },
+  {
     name: 'jaffle_shop',
     dir: path.join(__dirname, 'jaffle_shop'),
     migrations: [
@@ -142,6 +299,65 @@ const SOURCES: CorpusSource[] = [
         dataset: 'raw_payments',
         changes: [],
         renameTo: 'payments_raw',
+      },
+    ],
+  },
+  {
+    name: 'jaffle_shop_v3',
+    dir: path.join(__dirname, 'jaffle_shop_v3'),
+    migrations: [
+      {
+        name: 'raw_orders.customer renamed to customer_id',
+        dataset: 'raw.raw_orders',
+        changes: [{ renameField: { from: 'customer', to: 'customer_id' } }],
+      },
+      {
+        name: 'raw_items.sku renamed to product_id (the name its model gives it)',
+        dataset: 'raw.raw_items',
+        changes: [{ renameField: { from: 'sku', to: 'product_id' } }],
+      },
+      {
+        name: 'raw_customers.name renamed to full_name',
+        dataset: 'raw.raw_customers',
+        changes: [{ renameField: { from: 'name', to: 'full_name' } }],
+      },
+      {
+        name: 'raw_products.price renamed to price_cents (a macro argument)',
+        dataset: 'raw.raw_products',
+        changes: [{ renameField: { from: 'price', to: 'price_cents' } }],
+      },
+      {
+        name: 'raw_orders.subtotal widened integer -> bigint',
+        dataset: 'raw.raw_orders',
+        changes: [{ changeType: { field: 'subtotal', type: 'bigint' } }],
+      },
+      {
+        name: 'raw_orders.tax_paid widened integer -> numeric (cents_to_dollars divides it)',
+        dataset: 'raw.raw_orders',
+        changes: [{ changeType: { field: 'tax_paid', type: 'numeric' } }],
+      },
+      {
+        name: 'raw_stores.tax_rate retyped double precision -> numeric',
+        dataset: 'raw.raw_stores',
+        changes: [{ changeType: { field: 'tax_rate', type: 'numeric' } }],
+      },
+      {
+        name: 'raw_supplies.perishable dropped',
+        dataset: 'raw.raw_supplies',
+        changes: [{ dropField: { name: 'perishable' } }],
+      },
+      {
+        name: 'raw_orders gains channel (SELECT *)',
+        dataset: 'raw.raw_orders',
+        changes: [
+          { addField: { name: 'channel', type: 'text', default: "'web'" } },
+        ],
+      },
+      {
+        name: 'raw_customers renamed to customers_raw (read through source())',
+        dataset: 'raw.raw_customers',
+        changes: [],
+        renameTo: 'customers_raw',
       },
     ],
   },

@@ -91,8 +91,8 @@ export async function compareQueries(
 /**
  * The original query with each column the rewrite returns in a wider type (see
  * `widensForReaders`) cast to that type, so both sides are compared as values of
- * the wider type (`real` 0.1 prints otherwise than the same value as `double
- * precision`); undefined when the columns differ otherwise.
+ * the wider type (`sum(ms)` is `bigint` over an integer, `numeric` over a
+ * bigint); undefined when the columns differ otherwise.
  */
 async function widenedQuery(
   client: PoolClient,
