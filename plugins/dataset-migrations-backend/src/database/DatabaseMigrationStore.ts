@@ -62,6 +62,7 @@ export class DatabaseMigrationStore implements MigrationStore {
   readonly getCheckpoint: MigrationStore['getCheckpoint'];
   readonly setCheckpoint: MigrationStore['setCheckpoint'];
   readonly clearCheckpoints: MigrationStore['clearCheckpoints'];
+  readonly attemptsWithoutProgress: MigrationStore['attemptsWithoutProgress'];
   readonly startStep: MigrationStore['startStep'];
   readonly reportProgress: MigrationStore['reportProgress'];
   readonly recordVerification: MigrationStore['recordVerification'];
@@ -114,6 +115,8 @@ export class DatabaseMigrationStore implements MigrationStore {
     this.getCheckpoint = journal.getCheckpoint.bind(journal);
     this.setCheckpoint = journal.setCheckpoint.bind(journal);
     this.clearCheckpoints = journal.clearCheckpoints.bind(journal);
+    this.attemptsWithoutProgress =
+      journal.attemptsWithoutProgress.bind(journal);
     this.startStep = journal.startStep.bind(journal);
     this.reportProgress = journal.reportProgress.bind(journal);
     this.recordVerification = journal.recordVerification.bind(journal);

@@ -199,6 +199,22 @@ export class DatabaseRunJournal implements RunJournal {
     );
   }
 
+  async attemptsWithoutProgress(
+    id: string,
+    sinceAttempt: number,
+  ): Promise<number> {
+    const { rows } = await this.knex.raw<{ rows: { n: number }[] }>(
+      `SELECT count(DISTINCT s.attempt)::int AS n
+         FROM migration_steps s
+        WHERE s.migration_id = :id AND s.attempt > :sinceAttempt
+          AND s.started_at > coalesce(
+            (SELECT max(updated_at) FROM migration_checkpoints
+              WHERE migration_id = :id), '-infinity')`,
+      { id, sinceAttempt },
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   async reportProgress(
     id: string,
     attempt: number,

@@ -86,6 +86,11 @@ export interface RunJournal {
   ): Promise<boolean>;
   /** Forgets the run's checkpoints; fenced by an owner as `setCheckpoint` is. */
   clearCheckpoints(id: string, owner?: string): Promise<boolean>;
+  /**
+   * How many attempts after `sinceAttempt` began their steps after the run's
+   * latest checkpoint write: the attempts in a row that moved the run no further.
+   */
+  attemptsWithoutProgress(id: string, sinceAttempt: number): Promise<number>;
 
   startStep(id: string, attempt: number, name: string): Promise<void>;
   /** Fenced by an owner as `setCheckpoint` is; true also when the step does not exist. */

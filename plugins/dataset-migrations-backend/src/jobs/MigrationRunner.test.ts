@@ -700,6 +700,38 @@ describe('MigrationRunner', () => {
       ).toEqual([{ n: '0' }]);
     });
 
+    it('goes on through more than ten interruptions while each attempt moves the run on, and gives up after ten in a row that do not', async () => {
+      const id = await queue();
+      let copied = 0;
+      // Each attempt copies one more batch, checkpoints it, and loses its connection.
+      engine.migrate.mockImplementation(async run => {
+        // Where the engine hears that the run gives up.
+        await run.throwIfCancelled();
+        await run.step('backfill', async () => {
+          copied = ((await run.checkpoints.get<number>('backfill')) ?? 0) + 1;
+          if (copied <= 15) await run.checkpoints.set('backfill', copied);
+          throw new MigrationInterruptedError(
+            'the database is unavailable: Connection terminated unexpectedly',
+          );
+        });
+      });
+      for (let attempt = 1; attempt <= 25; attempt++) {
+        await runner.run(id);
+        expect(await details(id)).toMatchObject({
+          status: 'running',
+          attempts: attempt,
+        });
+      }
+      // 15 attempts that each checkpointed, then 10 that did not.
+      await runner.run(id);
+      expect(await details(id)).toMatchObject({
+        status: 'failed',
+        attempts: 26,
+        failureReason:
+          'gave up after 10 interrupted attempts in a row that made no progress',
+      });
+    });
+
     it('gives up on a run that keeps being interrupted, through the engine so it undoes its work; a retry starts the count afresh', async () => {
       const id = await queue();
       let undone = false;
@@ -735,14 +767,15 @@ describe('MigrationRunner', () => {
       expect(migration).toMatchObject({
         status: 'failed',
         attempts: 11,
-        failureReason: 'gave up after 10 interrupted attempts',
+        failureReason:
+          'gave up after 10 interrupted attempts in a row that made no progress',
       });
       const log = await messages(id);
       expect(
         log.filter(m => m.includes('interrupted: the database is unavailable')),
       ).toHaveLength(10);
       expect(log.at(-1)).toBe(
-        'error:-:failed: gave up after 10 interrupted attempts',
+        'error:-:failed: gave up after 10 interrupted attempts in a row that made no progress',
       );
       expect(await leaseOf(id)).toMatchObject({ owner: null });
       expect(await store.getSchemaVersion(EVENTS)).toBeUndefined();

@@ -39,8 +39,14 @@ function shapeOf(fields: { name: string; type: string }[]): string {
   return fields.map(f => `${f.name} ${f.type}`).join(', ');
 }
 
-/** Attempts after which a run that keeps being interrupted is failed. */
-const MAX_ATTEMPTS = 10;
+/**
+ * Interrupted attempts in a row that wrote no checkpoint, after which the run is
+ * failed: a long copy or verify under repeated connection losses still moves on
+ * from its checkpoints, while a run that cannot get anywhere stops.
+ */
+const MAX_ATTEMPTS_WITHOUT_PROGRESS = 10;
+/** Attempts after which a run is failed whatever it did (one interrupted before any step counts here only). */
+const MAX_ATTEMPTS = 100;
 /** After an interruption, how long before another worker may resume the run. */
 const RESUME_DELAY_MS = 2000;
 
@@ -148,9 +154,16 @@ export class MigrationRunner {
     };
 
     try {
+      const since = migration.retriedAtAttempt;
       const gaveUp =
-        attempt - migration.retriedAtAttempt > MAX_ATTEMPTS
+        attempt - since > MAX_ATTEMPTS
           ? new Error(`gave up after ${MAX_ATTEMPTS} interrupted attempts`)
+          : attempt - since > MAX_ATTEMPTS_WITHOUT_PROGRESS &&
+            (await store.attemptsWithoutProgress(migrationId, since)) >=
+              MAX_ATTEMPTS_WITHOUT_PROGRESS
+          ? new Error(
+              `gave up after ${MAX_ATTEMPTS_WITHOUT_PROGRESS} interrupted attempts in a row that made no progress`,
+            )
           : undefined;
       await log(`attempt ${attempt} started on ${this.workerId}`);
       const credentials = await auth.getOwnServiceCredentials();
