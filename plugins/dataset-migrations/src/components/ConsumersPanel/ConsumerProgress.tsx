@@ -4,12 +4,12 @@ import {
   type ConsumerLedger,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { ConsumerStateChip } from './ConsumerStateChip';
-import { settledCount, settledShare } from './consumerText';
+import { consumerCount, settledCount, settledShare } from './consumerText';
 
 /** How far the consumers are: the settled-good share, and how many are in each state. */
 export function ConsumerProgress(props: { ledger: ConsumerLedger }) {
   const { ledger } = props;
-  const total = ledger.consumers.length;
+  const total = consumerCount(ledger);
   const settled = settledCount(ledger);
   return (
     <Box mb={1}>
