@@ -388,7 +388,7 @@ export type ConsumerDecisionRequest = z.input<
 
 /** Where a page starts; bounded so that no number reaches SQL beyond PostgreSQL's bigint. */
 const pageOffset = z.coerce
-  .number()
+  .number({ invalid_type_error: 'must be a number' })
   .int('must be a whole number')
   .min(0, 'must not be negative')
   .max(Number.MAX_SAFE_INTEGER, 'must be at most 9007199254740991')
@@ -437,7 +437,7 @@ const consumerStateFilter = z.preprocess(
 export const consumerLedgerQuerySchema = z
   .object({
     limit: z.coerce
-      .number()
+      .number({ invalid_type_error: 'must be a number' })
       .int('must be a whole number')
       .min(1, 'must be at least 1')
       .max(500, 'must be at most 500')

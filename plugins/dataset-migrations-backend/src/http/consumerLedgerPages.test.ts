@@ -175,13 +175,17 @@ describe('GET /migrations/:id/consumers: the ledger a page at a time', () => {
     ["{ limit: '501' }", { limit: '501' }, 'limit: must be at most 500'],
     ["{ limit: '1e9' }", { limit: '1e9' }, 'limit: must be at most 500'],
     ["{ limit: '2.5' }", { limit: '2.5' }, 'limit: must be a whole number'],
-    ["{ limit: 'many' }", { limit: 'many' }, 'limit'],
+    ["{ limit: 'many' }", { limit: 'many' }, 'limit: must be a number'],
     [
       "{ limit: '2', offset: '-1' }",
       { limit: '2', offset: '-1' },
       'offset: must not be negative',
     ],
-    ["{ limit: '2', offset: 'abc' }", { limit: '2', offset: 'abc' }, 'offset'],
+    [
+      "{ limit: '2', offset: 'abc' }",
+      { limit: '2', offset: 'abc' },
+      'offset: must be a number',
+    ],
     [
       "{ limit: '2', offset: '1e20' }",
       { limit: '2', offset: '1e20' },

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Box, LinearProgress, Typography } from '@material-ui/core';
 import {
   CONSUMER_STATES,
@@ -6,8 +7,14 @@ import {
 import { ConsumerStateChip } from './ConsumerStateChip';
 import { consumerCount, settledCount, settledShare } from './consumerText';
 
-/** How far the consumers are: the settled-good share, and how many are in each state. */
-export function ConsumerProgress(props: { ledger: ConsumerLedger }) {
+/**
+ * How far the consumers are: the settled-good share, and how many are in each
+ * state; `children` (the table's filter) sit at the end of the counts' line.
+ */
+export function ConsumerProgress(props: {
+  ledger: ConsumerLedger;
+  children?: ReactNode;
+}) {
   const { ledger } = props;
   const total = consumerCount(ledger);
   const settled = settledCount(ledger);
@@ -37,6 +44,7 @@ export function ConsumerProgress(props: { ledger: ConsumerLedger }) {
             />
           ),
         )}
+        {props.children && <Box ml="auto">{props.children}</Box>}
       </Box>
     </Box>
   );

@@ -34,7 +34,12 @@ export function ConsumerStateFilter(props: {
         onChange((event.target.value as ConsumerState) || undefined)
       }
       style={{ minWidth: 200 }}
-      SelectProps={{ SelectDisplayProps: { 'aria-label': 'Filter by state' } }}
+      // "All states" is a choice like the others: shown, not an empty field.
+      InputLabelProps={{ shrink: true }}
+      SelectProps={{
+        displayEmpty: true,
+        SelectDisplayProps: { 'aria-label': 'Filter by state' },
+      }}
     >
       <MenuItem value={ALL}>All states ({total})</MenuItem>
       {offered.map(state => (

@@ -107,7 +107,7 @@ export function ConsumersPanel(props: { migration: Migration }) {
   const filter = (state: ConsumerState | undefined) =>
     setPage(p => ({ ...p, offset: 0, state }));
   return (
-    <Box>
+    <Box role="region" aria-label="Consumer ledger">
       <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={1}>
         <Typography variant="subtitle2" style={{ flexGrow: 1 }}>
           Consumers
@@ -159,15 +159,14 @@ export function ConsumersPanel(props: { migration: Migration }) {
       )}
       {ledger && all > 0 && (
         <>
-          <ConsumerProgress ledger={ledger} />
-          <Box display="flex" justifyContent="flex-end" my={1}>
+          <ConsumerProgress ledger={ledger}>
             <ConsumerStateFilter
               counts={ledger.counts}
               total={all}
               value={page.state}
               onChange={filter}
             />
-          </Box>
+          </ConsumerProgress>
           {ledger.total === 0 ? (
             <Typography variant="body2" color="textSecondary">
               No consumer is in this state now.{' '}
