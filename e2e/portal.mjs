@@ -46,3 +46,8 @@ export function shot(page, name) {
     fullPage: true,
   });
 }
+
+/** A screenshot of one part of the page, e.g. a panel, to look at it closely. */
+export function shotOf(locator, name) {
+  return locator.screenshot({ path: path.join(screenshots, `${name}.png`) });
+}

@@ -119,10 +119,15 @@ async function main() {
       alive(async () => (await fetch(appUrl)).ok),
     );
 
-    const tests = fs
-      .readdirSync(path.join(root, 'e2e'))
-      .filter(f => f.endsWith('.test.mjs'))
-      .map(f => path.join('e2e', f));
+    // Test files named on the command line, or every one.
+    const named = process.argv.slice(2);
+    const tests =
+      named.length > 0
+        ? named
+        : fs
+            .readdirSync(path.join(root, 'e2e'))
+            .filter(f => f.endsWith('.test.mjs'))
+            .map(f => path.join('e2e', f));
     const runner = spawn(process.execPath, ['--test', ...tests], {
       cwd: root,
       stdio: 'inherit',

@@ -207,6 +207,7 @@ GROUP BY 1;
       },
     });
   });
+  entities.push(...followsDashboards(reposDir));
   entities.push({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'System',
@@ -225,4 +226,48 @@ GROUP BY 1;
       .join('')}`,
   );
   return catalogFile;
+}
+
+/** How many dashboards read follows-eu: more than a page of its ledger (20). */
+const FOLLOWS_DASHBOARDS = 30;
+
+/**
+ * A widely read dataset: follows-eu has dashboards besides its report, so its
+ * consumer ledger runs to more than one page. Two in three live in one shared
+ * repository whose files read none of the dataset's fields by name (unaffected
+ * by most changes); the rest register no repository (a person must handle them).
+ */
+function followsDashboards(reposDir: string): object[] {
+  const repo = path.join(reposDir, 'fleet-follows-dashboards');
+  if (!existsSync(path.join(repo, '.git')))
+    createRepository(repo, {
+      'README.md':
+        '# Follows dashboards\n\nCharts are defined in the BI tool.\n',
+    });
+  return Array.from({ length: FOLLOWS_DASHBOARDS }, (_, i) => {
+    const n = String(i + 1).padStart(2, '0');
+    return {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: `follows-dashboard-${n}`,
+        description: `Follows dashboard ${n}.`,
+        annotations:
+          i % 3 === 2
+            ? {}
+            : {
+                'backstage.io/source-location': `url:${
+                  pathToFileURL(repo).href
+                }/`,
+              },
+      },
+      spec: {
+        type: 'dashboard',
+        lifecycle: 'production',
+        owner: 'group:default/podcasts',
+        system: 'fleet',
+        dependsOn: ['resource:default/follows-eu'],
+      },
+    };
+  });
 }

@@ -327,8 +327,12 @@ export interface MigrationConsumer {
 /** @public */
 export interface ConsumerLedger {
   migrationId: string;
-  /** Over every consumer of the run, also when `consumers` is a page. */
+  /** Over every consumer of the run, also when `consumers` is a page or filtered. */
   counts: ConsumerStateCounts;
+  /** How many consumers wait for a person's decision ({@link needsDecision}), over every consumer. */
+  undecided: number;
+  /** How many consumers the `state` filter matches (every consumer without one). */
+  total: number;
   consumers: MigrationConsumer[];
   /** Asked for a page (`limit`) and more follow: the `offset` of the next. */
   nextOffset?: number;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FIELD_TYPES, isFieldType } from './fieldTypes';
-import { CONSUMER_DECISION_KINDS } from './consumers';
+import { CONSUMER_DECISION_KINDS, CONSUMER_STATES } from './consumers';
 import { entityRefSchema, isSystemSchemaName, withoutNul } from './inputText';
 
 /** Field names become SQL identifiers; keep them to the portable, unquoted form. */
@@ -386,26 +386,64 @@ export type ConsumerDecisionRequest = z.input<
   typeof consumerDecisionRequestSchema
 >;
 
+/** Where a page starts; bounded so that no number reaches SQL beyond PostgreSQL's bigint. */
+const pageOffset = z.coerce
+  .number({ invalid_type_error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must not be negative')
+  .max(Number.MAX_SAFE_INTEGER, 'must be at most 9007199254740991')
+  .default(0);
+
+/** Longer than every state named once, comma-separated: anything above is not a filter. */
+const MAX_STATE_FILTER_LENGTH = 200;
+
+/**
+ * `state=failed,kept`: the consumer states to list (also as repeated `state=`).
+ * The length is bounded before the value is split.
+ */
+const consumerStateFilter = z.preprocess(
+  value => (Array.isArray(value) ? value.join(',') : value),
+  z
+    .string({ invalid_type_error: 'must be a list of states' })
+    .max(
+      MAX_STATE_FILTER_LENGTH,
+      `must be at most ${MAX_STATE_FILTER_LENGTH} characters`,
+    )
+    .transform((value, ctx) => {
+      const states = [...new Set(value.split(',').map(s => s.trim()))];
+      const unknown = states.filter(
+        s => !(CONSUMER_STATES as readonly string[]).includes(s),
+      );
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `unknown state ${unknown
+            .map(s => JSON.stringify(s))
+            .join(', ')} (states: ${CONSUMER_STATES.join(', ')})`,
+        });
+        return z.NEVER;
+      }
+      return states as Array<(typeof CONSUMER_STATES)[number]>;
+    }),
+);
+
 /**
  * `GET /migrations/:id/consumers`: a run's consumer ledger; with `limit`, a page
  * of it (in the ledger's order: depth, then entity ref), the counts still over
- * every consumer.
+ * every consumer; with `state`, only consumers in those states.
  *
  * @public
  */
 export const consumerLedgerQuerySchema = z
   .object({
     limit: z.coerce
-      .number()
+      .number({ invalid_type_error: 'must be a number' })
       .int('must be a whole number')
       .min(1, 'must be at least 1')
       .max(500, 'must be at most 500')
       .optional(),
-    offset: z.coerce
-      .number()
-      .int('must be a whole number')
-      .min(0, 'must not be negative')
-      .default(0),
+    offset: pageOffset,
+    state: consumerStateFilter.optional(),
   })
   .strict();
 
@@ -429,11 +467,7 @@ export const consumerMigrationsQuerySchema = z
       .min(1, 'must be at least 1')
       .max(100, 'must be at most 100')
       .default(20),
-    offset: z.coerce
-      .number()
-      .int('must be a whole number')
-      .min(0, 'must not be negative')
-      .default(0),
+    offset: pageOffset,
   })
   .strict();
 

@@ -15,6 +15,7 @@ export {
 export {
   datasetMigrationsApiRef,
   DatasetMigrationsClient,
+  type ConsumerLedgerPageQuery,
   type DatasetMigrationsApi,
 } from './api';
 export {

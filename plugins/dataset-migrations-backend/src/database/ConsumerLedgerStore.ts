@@ -59,10 +59,13 @@ export interface ConsumerLedgerStore {
     entries: Array<{ migration: Migration; consumer: MigrationConsumer }>;
     more: boolean;
   }>;
-  /** The whole ledger, or with `page.limit` a page of it; counts are always over all. */
+  /**
+   * The whole ledger, or with `page.limit` a page of it, of the consumers in
+   * `page.states` if given; counts and the undecided are always over all.
+   */
   ledger(
     migrationId: string,
-    page?: { limit?: number; offset: number },
+    page?: { limit?: number; offset: number; states?: ConsumerState[] },
   ): Promise<ConsumerLedger>;
   /**
    * Records a step's outcome, but only if the consumer is still in one of the

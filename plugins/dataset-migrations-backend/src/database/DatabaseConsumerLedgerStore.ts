@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import {
+  CONSUMER_STATES,
   emptyConsumerStateCounts,
   SETTLED_CONSUMER_STATES,
   type ConsumerDecision,
@@ -132,37 +133,53 @@ export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
 
   async ledger(
     migrationId: string,
-    page?: { limit?: number; offset: number },
+    page: { limit?: number; offset: number; states?: ConsumerState[] } = {
+      offset: 0,
+    },
   ): Promise<ConsumerLedger> {
-    if (page?.limit === undefined) {
-      const consumers = await this.list(migrationId);
-      const counts = emptyConsumerStateCounts();
-      for (const c of consumers) counts[c.state]++;
-      return { migrationId, counts, consumers };
-    }
-    const { limit, offset } = page;
-    const [rows, byState] = await Promise.all([
-      // One row more tells whether a page follows.
-      this.knex<ConsumerRow>(CONSUMERS_TABLE)
-        .where({ migration_id: migrationId })
-        .orderBy([{ column: 'depth' }, { column: 'entity_ref' }])
-        .offset(offset)
-        .limit(limit + 1)
-        .select(LEDGER_COLUMNS) as unknown as Promise<ConsumerRow[]>,
+    const { limit, offset, states } = page;
+    // In ledger order through an index: (migration_id, depth, entity_ref), or
+    // (migration_id, state, depth, entity_ref) for a filter by state.
+    const rows = this.knex<ConsumerRow>(CONSUMERS_TABLE)
+      .where({ migration_id: migrationId })
+      .orderBy([{ column: 'depth' }, { column: 'entity_ref' }])
+      .select(LEDGER_COLUMNS);
+    if (states) rows.whereIn('state', states);
+    // One row more tells whether a page follows.
+    if (limit !== undefined) rows.offset(offset).limit(limit + 1);
+    else if (offset > 0) rows.offset(offset);
+    const [found, byState] = await Promise.all([
+      rows as unknown as Promise<ConsumerRow[]>,
       this.knex(CONSUMERS_TABLE)
         .where({ migration_id: migrationId })
         .groupBy('state')
-        .select('state', this.knex.raw('count(*)::int AS n')) as Promise<
-        Array<{ state: ConsumerState; n: number }>
+        .select(
+          'state',
+          this.knex.raw('count(*)::int AS n'),
+          // needsDecision(): failed, waiting for a person.
+          this.knex.raw(
+            "(count(*) FILTER (WHERE failure_kind = 'needs-decision'))::int AS undecided",
+          ),
+        ) as Promise<
+        Array<{ state: ConsumerState; n: number; undecided: number }>
       >,
     ]);
     const counts = emptyConsumerStateCounts();
-    for (const { state, n } of byState) counts[state] = n;
+    let undecided = 0;
+    for (const row of byState) {
+      counts[row.state] = row.n;
+      if (row.state === 'failed') undecided = row.undecided;
+    }
+    let total = 0;
+    for (const state of states ?? CONSUMER_STATES) total += counts[state];
+    const more = limit !== undefined && found.length > limit;
     return {
       migrationId,
       counts,
-      consumers: rows.slice(0, limit).map(toConsumer),
-      ...(rows.length > limit ? { nextOffset: offset + limit } : {}),
+      undecided,
+      total,
+      consumers: found.slice(0, limit).map(toConsumer),
+      ...(more ? { nextOffset: offset + limit } : {}),
     };
   }
 

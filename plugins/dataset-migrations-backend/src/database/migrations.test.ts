@@ -185,7 +185,7 @@ const SCHEMA = [
   'CREATE INDEX migration_consumers_entity_ref_idx ON public.migration_consumers USING btree (entity_ref)',
   'CREATE INDEX migration_consumers_ledger_order_idx ON public.migration_consumers USING btree (migration_id, depth, entity_ref)',
   'CREATE UNIQUE INDEX migration_consumers_pkey ON public.migration_consumers USING btree (migration_id, entity_ref)',
-  'CREATE INDEX migration_consumers_state_idx ON public.migration_consumers USING btree (migration_id, state)',
+  'CREATE INDEX migration_consumers_state_order_idx ON public.migration_consumers USING btree (migration_id, state, depth, entity_ref)',
   'CREATE INDEX migration_logs_migration_id_idx ON public.migration_logs USING btree (migration_id, id)',
   'CREATE UNIQUE INDEX migration_logs_pkey ON public.migration_logs USING btree (id)',
   'CREATE UNIQUE INDEX migration_steps_migration_id_attempt_name_unique ON public.migration_steps USING btree (migration_id, attempt, name)',

@@ -25,6 +25,7 @@ describe('GET /migrations/:id/consumers: the ledger a page at a time', () => {
   let knex: Knex;
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   let id: string;
+  let consumers: ConsumerStore;
   const ledger = (query: Record<string, string> = {}) =>
     request(backend.server)
       .get(`${API}/migrations/${id}/consumers`)
@@ -47,7 +48,7 @@ describe('GET /migrations/:id/consumers: the ledger a page at a time', () => {
     const store = await DatabaseMigrationStore.create({
       database: mockServices.database({ knex }),
     });
-    const consumers = new ConsumerStore(knex);
+    consumers = new ConsumerStore(knex);
     id = await succeededMigration(store);
     // `e` is reached through `a`: deeper consumers come after every direct one.
     await consumers.addDiscovered(
@@ -90,13 +91,124 @@ describe('GET /migrations/:id/consumers: the ledger a page at a time', () => {
     }
   });
 
+  it('lists only the states asked for, a page at a time, with their total; counts stay over every consumer', async () => {
+    const first = (await ledger({ state: 'discovered', limit: '2' }))
+      .body as ConsumerLedger;
+    expect(first.consumers.map(c => c.entityRef)).toEqual([
+      'component:default/b',
+      'component:default/d',
+    ]);
+    expect(first).toMatchObject({ total: 3, nextOffset: 2, undecided: 0 });
+    expect(first.counts).toMatchObject({ unaffected: 2, discovered: 3 });
+    const second = (
+      await ledger({ state: 'discovered', limit: '2', offset: '2' })
+    ).body as ConsumerLedger;
+    expect(second.consumers.map(c => c.entityRef)).toEqual([
+      'component:default/e',
+    ]);
+    expect(second.nextOffset).toBeUndefined();
+
+    // Several states, comma-separated or repeated, in ledger order.
+    for (const state of ['unaffected,failed', ['unaffected', 'failed']]) {
+      const res = await request(backend.server)
+        .get(`${API}/migrations/${id}/consumers`)
+        .query({ state, limit: '10' });
+      expect(res.status).toBe(200);
+      expect(res.body.total).toBe(2);
+      expect(
+        res.body.consumers.map((c: { entityRef: string }) => c.entityRef),
+      ).toEqual(['component:default/a', 'component:default/c']);
+    }
+    const none = (await ledger({ state: 'merged', limit: '10' }))
+      .body as ConsumerLedger;
+    expect(none).toMatchObject({ total: 0, consumers: [] });
+  });
+
+  it('counts the consumers that wait for a decision', async () => {
+    await consumers.advance(id, 'component:default/d', ['discovered'], {
+      state: 'failed',
+      failure: { kind: 'needs-decision', message: 'reads a dropped field' },
+    });
+    try {
+      const page = (await ledger({ limit: '1' })).body as ConsumerLedger;
+      expect(page).toMatchObject({ undecided: 1, total: 5 });
+      expect(page.counts.failed).toBe(1);
+    } finally {
+      await knex('migration_consumers')
+        .where({ migration_id: id, entity_ref: 'component:default/d' })
+        .update({ state: 'discovered', failure_kind: null });
+    }
+  });
+
+  it('streams the impact report a page at a time: every consumer once, in ledger order', async () => {
+    const store = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex }),
+    });
+    const big = await succeededMigration(store);
+    // More than two pages of the report (500 a page).
+    const refs = Array.from(
+      { length: 1203 },
+      (_, i) => `component:default/c${String(i).padStart(4, '0')}`,
+    );
+    await consumers.addDiscovered(
+      big,
+      refs.map(entityRef => ({ entityRef, depth: 1 })),
+    );
+    const res = await request(backend.server).get(
+      `${API}/migrations/${big}/impact.csv`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/csv/);
+    const lines = res.text.trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^consumer,owner,depth,state/);
+    expect(lines.slice(1).map(line => line.split(',')[0])).toEqual(refs);
+
+    const missing = await request(backend.server).get(
+      `${API}/migrations/00000000-0000-4000-8000-000000000000/impact.csv`,
+    );
+    expect(missing.status).toBe(404);
+  });
+
   it.each([
-    [{ limit: '0' }, 'limit: must be at least 1'],
-    [{ limit: '501' }, 'limit: must be at most 500'],
-    [{ limit: '2', offset: '-1' }, 'offset: must not be negative'],
-    [{ limit: 'many' }, 'limit'],
-    [{ state: 'failed' }, 'state'],
-  ])('refuses %j with a 400 naming it', async (query, message) => {
+    ["{ limit: '0' }", { limit: '0' }, 'limit: must be at least 1'],
+    ["{ limit: '-1' }", { limit: '-1' }, 'limit: must be at least 1'],
+    ["{ limit: '501' }", { limit: '501' }, 'limit: must be at most 500'],
+    ["{ limit: '1e9' }", { limit: '1e9' }, 'limit: must be at most 500'],
+    ["{ limit: '2.5' }", { limit: '2.5' }, 'limit: must be a whole number'],
+    ["{ limit: 'many' }", { limit: 'many' }, 'limit: must be a number'],
+    [
+      "{ limit: '2', offset: '-1' }",
+      { limit: '2', offset: '-1' },
+      'offset: must not be negative',
+    ],
+    [
+      "{ limit: '2', offset: 'abc' }",
+      { limit: '2', offset: 'abc' },
+      'offset: must be a number',
+    ],
+    [
+      "{ limit: '2', offset: '1e20' }",
+      { limit: '2', offset: '1e20' },
+      'offset: must be at most',
+    ],
+    [
+      "{ state: 'failed,bogus' }",
+      { state: 'failed,bogus' },
+      'state: unknown state "bogus"',
+    ],
+    ["{ state: '' }", { state: '' }, 'state: unknown state ""'],
+    [
+      "{ state: 'failed,' × 300 }",
+      { state: 'failed,'.repeat(300) },
+      'state: must be at most 200',
+    ],
+    [
+      "{ 'state[a]': 'failed' }",
+      { 'state[a]': 'failed' },
+      'state: must be a list of states',
+    ],
+    ["{ sort: 'state' }", { sort: 'state' }, 'sort'],
+  ])('refuses %s with a 400 naming it', async (_label, query, message) => {
     const res = await ledger(query);
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain(message);

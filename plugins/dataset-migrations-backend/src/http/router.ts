@@ -335,8 +335,21 @@ export function createRouter(options: {
 
   router.get('/migrations/:id/impact.csv', async (req, res) => {
     const { credentials, id } = await readerOf(req);
-    const csv = await consumers.impactCsv(id, credentials);
-    res.type('text/csv').attachment(`impact-${id}.csv`).send(csv);
+    const pages = consumers.impactCsv(id, credentials);
+    // The first page is read before the answer starts: a refusal is still a 4xx.
+    const first = await pages.next();
+    res.type('text/csv').attachment(`impact-${id}.csv`);
+    if (!first.done) res.write(first.value);
+    for await (const page of pages) {
+      // A reader gone away stops the reading of pages too.
+      if (res.destroyed) break;
+      if (!res.write(page))
+        await new Promise(resume => {
+          res.once('drain', resume);
+          res.once('close', resume);
+        });
+    }
+    res.end();
   });
 
   router.post('/migrations/:id/consumers/retry', async (req, res) => {

@@ -82,9 +82,16 @@ export class ConsumerService {
     credentials: BackstageCredentials,
     query: unknown = {},
   ): Promise<ConsumerLedger> {
-    const page = parseInput(consumerLedgerQuerySchema, query, 'query');
+    const { state, ...page } = parseInput(
+      consumerLedgerQuerySchema,
+      query,
+      'query',
+    );
     const migration = await this.requireMigration(migrationId);
-    const ledger = await this.deps.consumers.ledger(migrationId, page);
+    const ledger = await this.deps.consumers.ledger(migrationId, {
+      ...page,
+      ...(state ? { states: state } : {}),
+    });
     // One batch read with the caller's credentials: the catalog applies its own policy.
     const [dataset, ...readable] = await this.deps.catalog.getEntities(
       [migration.entityRef, ...ledger.consumers.map(c => c.entityRef)],
@@ -160,50 +167,24 @@ export class ConsumerService {
     };
   }
 
-  /** The impact report as CSV, one row per consumer file, with owners. */
-  async impactCsv(
+  /**
+   * The impact report as CSV, one row per consumer file, with owners: the
+   * header, then one chunk per page of the ledger, so a large ledger is never
+   * held (or checked against the catalog) at once.
+   */
+  async *impactCsv(
     migrationId: string,
     credentials: BackstageCredentials,
-  ): Promise<string> {
-    const { consumers } = await this.ledger(migrationId, credentials);
-    const rows = [
-      [
-        'consumer',
-        'owner',
-        'depth',
-        'state',
-        'impact',
-        'file',
-        'file_status',
-        'fields',
-        'lines',
-        'problem',
-        'pull_request',
-      ],
-    ];
-    for (const c of consumers) {
-      const base = [
-        c.entityRef,
-        c.owner ?? '',
-        String(c.depth),
-        c.state,
-        c.impact?.status ?? '',
-      ];
-      const tail = (problem: string) => [problem, c.pullRequest?.url ?? ''];
-      const files = c.impact?.files ?? [];
-      if (files.length === 0)
-        rows.push([...base, '', '', '', '', ...tail(c.failure?.message ?? '')]);
-      for (const f of files)
-        rows.push([
-          ...base,
-          f.path,
-          f.status,
-          f.fields.join(' '),
-          f.lines.join(' '),
-          ...tail(f.problem?.message ?? ''),
-        ]);
+  ): AsyncGenerator<string> {
+    let offset: number | undefined = 0;
+    while (offset !== undefined) {
+      const page: ConsumerLedger = await this.ledger(migrationId, credentials, {
+        limit: IMPACT_CSV_PAGE,
+        offset,
+      });
+      yield impactCsvRows(page.consumers, offset === 0);
+      offset = page.nextOffset;
     }
-    return csvTable(rows);
   }
 
   /**
@@ -528,3 +509,51 @@ function withoutRowSamples(consumer: MigrationConsumer): MigrationConsumer {
 
 const HIDDEN =
   '(its error may quote the dataset’s values: shown to those who may read the dataset)';
+
+/** Consumers a page of the impact report reads at a time. */
+const IMPACT_CSV_PAGE = 500;
+
+/** The impact report's rows for these consumers, after its header on the first page. */
+function impactCsvRows(
+  consumers: MigrationConsumer[],
+  withHeader: boolean,
+): string {
+  const rows: string[][] = [];
+  if (withHeader)
+    rows.push([
+      'consumer',
+      'owner',
+      'depth',
+      'state',
+      'impact',
+      'file',
+      'file_status',
+      'fields',
+      'lines',
+      'problem',
+      'pull_request',
+    ]);
+  for (const c of consumers) {
+    const base = [
+      c.entityRef,
+      c.owner ?? '',
+      String(c.depth),
+      c.state,
+      c.impact?.status ?? '',
+    ];
+    const tail = (problem: string) => [problem, c.pullRequest?.url ?? ''];
+    const files = c.impact?.files ?? [];
+    if (files.length === 0)
+      rows.push([...base, '', '', '', '', ...tail(c.failure?.message ?? '')]);
+    for (const f of files)
+      rows.push([
+        ...base,
+        f.path,
+        f.status,
+        f.fields.join(' '),
+        f.lines.join(' '),
+        ...tail(f.problem?.message ?? ''),
+      ]);
+  }
+  return rows.length > 0 ? csvTable(rows) : '';
+}

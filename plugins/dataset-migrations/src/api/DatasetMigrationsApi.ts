@@ -7,6 +7,7 @@ import type {
   ContractRequest,
   ConsumerDecisionRequest,
   ConsumerLedger,
+  ConsumerState,
   ConsumerMigrationsResponse,
   ConsumerPullRequestDetails,
   CreateMigrationRequest,
@@ -69,8 +70,15 @@ export interface DatasetMigrationsApi {
     id: string,
     request: RejectMigrationRequest,
   ): Promise<Migration>;
-  /** Where each consumer of a migration stands. */
-  getConsumerLedger(id: string): Promise<ConsumerLedger>;
+  /**
+   * Where the consumers of a migration stand: with `limit`, a page of them from
+   * `offset` (in ledger order), only those in `state` when given; the counts are
+   * over every consumer either way.
+   */
+  getConsumerLedger(
+    id: string,
+    query?: ConsumerLedgerPageQuery,
+  ): Promise<ConsumerLedger>;
   /**
    * A consumer entity's rows in the ledgers of the runs the user may read, newest
    * first, a page at a time (`nextOffset` names the next).
@@ -131,3 +139,15 @@ export interface DatasetMigrationsApi {
 export const datasetMigrationsApiRef = createApiRef<DatasetMigrationsApi>({
   id: 'plugin.dataset-migrations.api',
 });
+
+/**
+ * A page of a consumer ledger, as `GET /migrations/:id/consumers` takes it.
+ *
+ * @public
+ */
+export interface ConsumerLedgerPageQuery {
+  limit?: number;
+  offset?: number;
+  /** Only consumers in these states. */
+  state?: readonly ConsumerState[];
+}

@@ -64,6 +64,22 @@ describe('DatasetMigrationsClient', () => {
     );
   });
 
+  it('reads a ledger whole, or a page of it filtered by state', async () => {
+    const { api, fetch } = client(
+      reply(200, '{"consumers":[],"total":0}', 'application/json'),
+    );
+    await api.getConsumerLedger('m 1');
+    expect(fetch.mock.calls[0][0]).toBe(`${BASE}/migrations/m%201/consumers`);
+    await api.getConsumerLedger('m1', {
+      limit: 20,
+      offset: 40,
+      state: ['failed', 'kept'],
+    });
+    expect(fetch.mock.calls[1][0]).toBe(
+      `${BASE}/migrations/m1/consumers?limit=20&offset=40&state=failed%2Ckept`,
+    );
+  });
+
   it('rolls back without a body, or with the override and its reason', async () => {
     const { api, fetch } = client(
       reply(200, '{"migration":{"id":"m1"}}', 'application/json'),

@@ -36,7 +36,10 @@ import type {
   RollbackRequest,
   TargetSchema,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type { DatasetMigrationsApi } from './DatasetMigrationsApi';
+import type {
+  ConsumerLedgerPageQuery,
+  DatasetMigrationsApi,
+} from './DatasetMigrationsApi';
 
 /**
  * Talks to the dataset-migrations backend; serves both frontend systems.
@@ -135,10 +138,18 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
     return this.act(id, 'reject', request);
   }
 
-  async getConsumerLedger(id: string): Promise<ConsumerLedger> {
+  async getConsumerLedger(
+    id: string,
+    page: ConsumerLedgerPageQuery = {},
+  ): Promise<ConsumerLedger> {
+    const query = new URLSearchParams();
+    if (page.limit !== undefined) query.set('limit', String(page.limit));
+    if (page.offset !== undefined) query.set('offset', String(page.offset));
+    if (page.state) query.set('state', page.state.join(','));
+    const search = query.toString() ? `?${query}` : '';
     return this.request(
       'GET',
-      `/migrations/${encodeURIComponent(id)}/consumers`,
+      `/migrations/${encodeURIComponent(id)}/consumers${search}`,
     );
   }
 

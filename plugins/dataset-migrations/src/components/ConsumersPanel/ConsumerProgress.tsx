@@ -1,15 +1,22 @@
+import type { ReactNode } from 'react';
 import { Box, LinearProgress, Typography } from '@material-ui/core';
 import {
   CONSUMER_STATES,
   type ConsumerLedger,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { ConsumerStateChip } from './ConsumerStateChip';
-import { settledCount, settledShare } from './consumerText';
+import { consumerCount, settledCount, settledShare } from './consumerText';
 
-/** How far the consumers are: the settled-good share, and how many are in each state. */
-export function ConsumerProgress(props: { ledger: ConsumerLedger }) {
+/**
+ * How far the consumers are: the settled-good share, and how many are in each
+ * state; `children` (the table's filter) sit at the end of the counts' line.
+ */
+export function ConsumerProgress(props: {
+  ledger: ConsumerLedger;
+  children?: ReactNode;
+}) {
   const { ledger } = props;
-  const total = ledger.consumers.length;
+  const total = consumerCount(ledger);
   const settled = settledCount(ledger);
   return (
     <Box mb={1}>
@@ -37,6 +44,7 @@ export function ConsumerProgress(props: { ledger: ConsumerLedger }) {
             />
           ),
         )}
+        {props.children && <Box ml="auto">{props.children}</Box>}
       </Box>
     </Box>
   );

@@ -14,8 +14,13 @@ import type {
   Migration,
   MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
+import {
+  datasetMigrationsApiRef,
+  type ConsumerLedgerPageQuery,
+  type DatasetMigrationsApi,
+} from '../../api';
 import { ConsumersPanel } from './ConsumersPanel';
+import { ledgerOf } from './testLedger';
 
 const migration: Migration = {
   id: 'm1',
@@ -49,109 +54,96 @@ function consumer(
   };
 }
 
-const ledger: ConsumerLedger = {
-  migrationId: 'm1',
-  counts: {
-    discovered: 0,
-    unaffected: 1,
-    patched: 0,
-    verified: 0,
-    'pr-opened': 1,
-    merged: 0,
-    done: 0,
-    failed: 1,
-    superseded: 0,
-    kept: 0,
-    excluded: 0,
-  },
-  consumers: [
-    consumer('daily-plays', {
-      state: 'pr-opened',
-      impact: {
-        status: 'affected',
-        fields: ['country'],
-        files: [
-          {
-            path: 'models/daily_plays.sql',
-            status: 'rewritten',
-            fields: ['country'],
-            lines: [3, 4, 5, 9],
-          },
-          {
-            path: 'models/other.sql',
-            status: 'unaffected',
-            fields: [],
-            lines: [],
-          },
-        ],
-      },
-      verification: {
-        command: {
-          command: 'dbt test',
-          exitCode: 0,
-          timedOut: false,
-          durationMs: 4200,
-          outputTail: 'PASS=12 WARN=0 ERROR=0',
+const ledger: ConsumerLedger = ledgerOf('m1', [
+  consumer('daily-plays', {
+    state: 'pr-opened',
+    impact: {
+      status: 'affected',
+      fields: ['country'],
+      files: [
+        {
+          path: 'models/daily_plays.sql',
+          status: 'rewritten',
+          fields: ['country'],
+          lines: [3, 4, 5, 9],
         },
-        shadowChecks: [
-          {
-            path: 'models/daily_plays.sql',
-            statement: 1,
-            before: { rows: 1200, checksum: 'a1b2' },
-            after: { rows: 1200, checksum: 'a1b2' },
-            outcome: 'match',
+        {
+          path: 'models/other.sql',
+          status: 'unaffected',
+          fields: [],
+          lines: [],
+        },
+      ],
+    },
+    verification: {
+      command: {
+        command: 'dbt test',
+        exitCode: 0,
+        timedOut: false,
+        durationMs: 4200,
+        outputTail: 'PASS=12 WARN=0 ERROR=0',
+      },
+      shadowChecks: [
+        {
+          path: 'models/daily_plays.sql',
+          statement: 1,
+          before: { rows: 1200, checksum: 'a1b2' },
+          after: { rows: 1200, checksum: 'a1b2' },
+          outcome: 'match',
+        },
+      ],
+      patchedBy: 'rewriter',
+    },
+    pullRequest: {
+      provider: 'github',
+      url: 'https://github.com/acme/daily-plays/pull/7',
+      number: 7,
+      branch: 'dataset-migrations/m1',
+      state: 'open',
+    },
+    patch: [
+      '--- a/models/daily_plays.sql',
+      '+++ b/models/daily_plays.sql',
+      '@@ -3 +3 @@',
+      '-select country from listening_events',
+      '+select country_code as country from listening_events',
+    ].join('\n'),
+  }),
+  consumer('weekly-report', {
+    state: 'failed',
+    depth: 2,
+    via: 'resource:default/daily-plays-table',
+    impact: {
+      status: 'unparseable',
+      fields: ['country'],
+      files: [
+        {
+          path: 'reports/weekly.sql',
+          status: 'unparseable',
+          fields: ['country'],
+          lines: [12],
+          problem: {
+            message: 'unexpected token ")"',
+            position: { line: 12, column: 8 },
           },
-        ],
-        patchedBy: 'rewriter',
-      },
-      pullRequest: {
-        provider: 'github',
-        url: 'https://github.com/acme/daily-plays/pull/7',
-        number: 7,
-        branch: 'dataset-migrations/m1',
-        state: 'open',
-      },
-      patch: [
-        '--- a/models/daily_plays.sql',
-        '+++ b/models/daily_plays.sql',
-        '@@ -3 +3 @@',
-        '-select country from listening_events',
-        '+select country_code as country from listening_events',
-      ].join('\n'),
-    }),
-    consumer('weekly-report', {
-      state: 'failed',
-      depth: 2,
-      via: 'resource:default/daily-plays-table',
-      impact: {
-        status: 'unparseable',
-        fields: ['country'],
-        files: [
-          {
-            path: 'reports/weekly.sql',
-            status: 'unparseable',
-            fields: ['country'],
-            lines: [12],
-            problem: {
-              message: 'unexpected token ")"',
-              position: { line: 12, column: 8 },
-            },
-          },
-        ],
-      },
-      failure: {
-        kind: 'unparseable',
-        message:
-          'reports/weekly.sql does not parse; the rewriter will not guess',
-      },
-    }),
-    consumer('audit-export', { state: 'unaffected' }),
-  ],
-};
+        },
+      ],
+    },
+    failure: {
+      kind: 'unparseable',
+      message: 'reports/weekly.sql does not parse; the rewriter will not guess',
+    },
+  }),
+  consumer('audit-export', { state: 'unaffected' }),
+]);
 
+/** Pages and filters `current()`'s consumers as the backend does; its counts come from them. */
 function fakeApi(current: () => ConsumerLedger = () => ledger) {
   return {
-    getConsumerLedger: jest.fn(async () => current()),
+    getConsumerLedger: jest.fn(
+      async (id: string, query?: ConsumerLedgerPageQuery) =>
+        ledgerOf(id, current().consumers, query),
+    ),
     retryConsumers: jest.fn(async (_id: string, refs?: string[]) => ({
       retried: refs ?? ['component:default/weekly-report'],
     })),
@@ -190,7 +182,11 @@ describe('ConsumersPanel', () => {
     expect(
       await screen.findByText('1 of 3 consumers done or unaffected'),
     ).toBeInTheDocument();
-    expect(api.getConsumerLedger).toHaveBeenCalledWith('m1');
+    // One page of the catalog's first page size, every state.
+    expect(api.getConsumerLedger).toHaveBeenCalledWith('m1', {
+      limit: 20,
+      offset: 0,
+    });
     expect(
       screen.getByRole('progressbar', {
         name: 'Consumers done or unaffected',
@@ -224,35 +220,31 @@ describe('ConsumersPanel', () => {
   });
 
   it('shows a rolled-back migration’s consumers superseded, with why and their closed pull request', async () => {
-    const superseded: ConsumerLedger = {
-      migrationId: 'm1',
-      counts: { ...ledger.counts, 'pr-opened': 0, failed: 0, superseded: 2 },
-      consumers: [
-        consumer('daily-plays', {
-          state: 'superseded',
-          pullRequest: {
-            provider: 'local-git',
-            url: 'file:///repos/daily-plays#pull/1',
-            number: 1,
-            branch: 'dataset-migrations/m1',
-            state: 'closed',
-          },
-          supersededReason:
-            'Migration m1 was rolled back. Its pull request is closed unmerged; nothing more is needed.',
-        }),
-        consumer('weekly-report', {
-          state: 'superseded',
-          failure: {
-            kind: 'no-repository',
-            message:
-              'component:default/weekly-report has no backstage.io/source-location annotation',
-          },
-          supersededReason:
-            'Migration m1 of resource:default/listening-events was rolled back.',
-        }),
-        consumer('audit-export', { state: 'unaffected' }),
-      ],
-    };
+    const superseded: ConsumerLedger = ledgerOf('m1', [
+      consumer('daily-plays', {
+        state: 'superseded',
+        pullRequest: {
+          provider: 'local-git',
+          url: 'file:///repos/daily-plays#pull/1',
+          number: 1,
+          branch: 'dataset-migrations/m1',
+          state: 'closed',
+        },
+        supersededReason:
+          'Migration m1 was rolled back. Its pull request is closed unmerged; nothing more is needed.',
+      }),
+      consumer('weekly-report', {
+        state: 'superseded',
+        failure: {
+          kind: 'no-repository',
+          message:
+            'component:default/weekly-report has no backstage.io/source-location annotation',
+        },
+        supersededReason:
+          'Migration m1 of resource:default/listening-events was rolled back.',
+      }),
+      consumer('audit-export', { state: 'unaffected' }),
+    ]);
     await renderPanel(
       fakeApi(() => superseded),
       { ...migration, status: 'rolled-back' },

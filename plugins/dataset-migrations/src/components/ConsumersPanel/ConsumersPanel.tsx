@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { Box, Button, Typography } from '@material-ui/core';
+import { useEffect, useState } from 'react';
+import { Box, Button, TablePagination, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import { Progress } from '@backstage/core-components';
@@ -7,8 +7,8 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   isActiveMigrationStatus,
-  needsDecision,
   type ConsumerDecisionKind,
+  type ConsumerState,
   type Migration,
   type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -18,15 +18,35 @@ import { saveBlob } from '../shared/saveBlob';
 import { ConsumerProgress } from './ConsumerProgress';
 import { ConsumerTable } from './ConsumerTable';
 import { PullRequestDialog } from './PullRequestDialog';
-import { useConsumerLedger } from './useConsumerLedger';
+import { ConsumerStateFilter } from './ConsumerStateFilter';
+import { consumerCount } from './consumerText';
+import { useConsumerLedger, type LedgerPage } from './useConsumerLedger';
+
+/** Page sizes as the catalog's tables offer them. */
+const PAGE_SIZES = [20, 50, 100];
 
 /** The consumers of a migrated dataset, each moved to the new version by a patch. */
 export function ConsumersPanel(props: { migration: Migration }) {
   const { migration } = props;
   const api = useApi(datasetMigrationsApiRef);
   const alertApi = useApi(alertApiRef);
-  const { ledger, error, loading, following, reload } =
-    useConsumerLedger(migration);
+  const [page, setPage] = useState<LedgerPage>({
+    limit: PAGE_SIZES[0],
+    offset: 0,
+  });
+  const { ledger, error, loading, following, reload } = useConsumerLedger(
+    migration,
+    page,
+  );
+  // Consumers that left the page's state (retried, decided) can empty a later
+  // page: step back to the last page that has some.
+  const lastOffset = ledger
+    ? Math.max(0, Math.ceil(ledger.total / page.limit) - 1) * page.limit
+    : 0;
+  useEffect(() => {
+    if (ledger && page.offset > lastOffset)
+      setPage(p => ({ ...p, offset: lastOffset }));
+  }, [ledger, page.offset, lastOffset]);
   const [busy, setBusy] = useState(false);
   const [viewing, setViewing] = useState<MigrationConsumer>();
 
@@ -82,9 +102,12 @@ export function ConsumersPanel(props: { migration: Migration }) {
     });
 
   const failed = ledger?.counts.failed ?? 0;
-  const undecided = ledger?.consumers.filter(needsDecision).length ?? 0;
+  const undecided = ledger?.undecided ?? 0;
+  const all = ledger ? consumerCount(ledger) : 0;
+  const filter = (state: ConsumerState | undefined) =>
+    setPage(p => ({ ...p, offset: 0, state }));
   return (
-    <Box>
+    <Box role="region" aria-label="Consumer ledger">
       <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={1}>
         <Typography variant="subtitle2" style={{ flexGrow: 1 }}>
           Consumers
@@ -99,7 +122,7 @@ export function ConsumersPanel(props: { migration: Migration }) {
             Retry failed
           </Button>
         )}
-        {ledger && ledger.consumers.length > 0 && (
+        {all > 0 && (
           <Button
             size="small"
             startIcon={<GetAppIcon />}
@@ -125,7 +148,7 @@ export function ConsumersPanel(props: { migration: Migration }) {
         </Alert>
       )}
       {loading && <Progress />}
-      {ledger?.consumers.length === 0 && (
+      {ledger && all === 0 && (
         <Typography variant="body2" color="textSecondary">
           {isActiveMigrationStatus(migration.status)
             ? 'Consumers are moved once the dataset has.'
@@ -134,19 +157,59 @@ export function ConsumersPanel(props: { migration: Migration }) {
             : 'No consumers are tracked for this run.'}
         </Typography>
       )}
-      {ledger && ledger.consumers.length > 0 && (
+      {ledger && all > 0 && (
         <>
-          <ConsumerProgress ledger={ledger} />
-          {/* Ten columns outgrow a narrow page: the table scrolls, not the page,
-              rather than breaking names mid-word. */}
-          <Box style={{ overflowX: 'auto' }}>
-            <ConsumerTable
-              consumers={ledger.consumers}
-              onRetry={entityRef => retry([entityRef])}
-              onViewPullRequest={setViewing}
-              onDecide={decide}
+          <ConsumerProgress ledger={ledger}>
+            <ConsumerStateFilter
+              counts={ledger.counts}
+              total={all}
+              value={page.state}
+              onChange={filter}
             />
-          </Box>
+          </ConsumerProgress>
+          {ledger.total === 0 ? (
+            <Typography variant="body2" color="textSecondary">
+              No consumer is in this state now.{' '}
+              <Button
+                size="small"
+                color="primary"
+                onClick={() => filter(undefined)}
+              >
+                Show all consumers
+              </Button>
+            </Typography>
+          ) : (
+            // Ten columns outgrow a narrow page: the table scrolls, not the page,
+            // rather than breaking names mid-word.
+            <Box style={{ overflowX: 'auto' }}>
+              <ConsumerTable
+                consumers={ledger.consumers}
+                onRetry={entityRef => retry([entityRef])}
+                onViewPullRequest={setViewing}
+                onDecide={decide}
+              />
+            </Box>
+          )}
+          {/* Read from the server a page at a time, with the catalog's page sizes. */}
+          {ledger.total > PAGE_SIZES[0] && (
+            <TablePagination
+              component="div"
+              count={ledger.total}
+              page={Math.floor(page.offset / page.limit)}
+              rowsPerPage={page.limit}
+              rowsPerPageOptions={PAGE_SIZES}
+              onPageChange={(_event, index) =>
+                setPage(p => ({ ...p, offset: index * p.limit }))
+              }
+              onRowsPerPageChange={event =>
+                setPage(p => ({
+                  ...p,
+                  limit: Number(event.target.value),
+                  offset: 0,
+                }))
+              }
+            />
+          )}
         </>
       )}
       {viewing?.pullRequest && (

@@ -55,6 +55,8 @@ function consumer(
 const ledger: ConsumerLedger = {
   migrationId: 'm1',
   counts: { ...emptyConsumerStateCounts(), 'pr-opened': 2 },
+  undecided: 0,
+  total: 2,
   consumers: [
     consumer(LOCAL_REF, {
       provider: 'local-git',

@@ -1,4 +1,7 @@
-import type { ConsumerLedger } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  emptyConsumerStateCounts,
+  type ConsumerLedger,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import { formatFileLines, formatLines, settledShare } from './consumerText';
 
 describe('formatLines', () => {
@@ -23,7 +26,7 @@ describe('formatFileLines', () => {
 });
 
 describe('settledShare', () => {
-  it('counts unaffected and done consumers as settled, failed ones not', () => {
+  it('counts unaffected and done consumers as settled, failed ones not, over every consumer (not the page)', () => {
     const ledger = {
       migrationId: 'm1',
       counts: {
@@ -36,9 +39,12 @@ describe('settledShare', () => {
         done: 1,
         failed: 1,
       },
-      consumers: new Array(4).fill({}),
+      // A page of one: the share is still of all four.
+      consumers: [{}],
     } as ConsumerLedger;
     expect(settledShare(ledger)).toBe(50);
-    expect(settledShare({ ...ledger, consumers: [] })).toBe(100);
+    expect(
+      settledShare({ ...ledger, counts: emptyConsumerStateCounts() }),
+    ).toBe(100);
   });
 });

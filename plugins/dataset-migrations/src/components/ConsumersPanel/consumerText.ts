@@ -32,9 +32,14 @@ export function settledCount(ledger: ConsumerLedger): number {
   );
 }
 
+/** How many consumers the run has in all, from the counts (a page holds only some). */
+export function consumerCount(ledger: ConsumerLedger): number {
+  return Object.values(ledger.counts).reduce((sum, n) => sum + n, 0);
+}
+
 /** The share (0–100) of consumers in a settled-good state; 100 for none at all. */
 export function settledShare(ledger: ConsumerLedger): number {
-  const total = ledger.consumers.length;
+  const total = consumerCount(ledger);
   return total === 0 ? 100 : (100 * settledCount(ledger)) / total;
 }
 

@@ -1,7 +1,8 @@
-import type {
-  ConsumerLedger,
-  ConsumerState,
-  Migration,
+import {
+  emptyConsumerStateCounts,
+  type ConsumerLedger,
+  type ConsumerState,
+  type Migration,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { pollInterval } from './useConsumerLedger';
 
@@ -14,17 +15,16 @@ const migration = {
   finishedAt,
 } as Migration;
 
+/** A ledger with consumers in these states, of which the page shows none: the counts decide. */
 function ledgerIn(...states: ConsumerState[]): ConsumerLedger {
+  const counts = emptyConsumerStateCounts();
+  for (const state of states) counts[state]++;
   return {
     migrationId: 'm1',
-    counts: {} as ConsumerLedger['counts'],
-    consumers: states.map((state, i) => ({
-      entityRef: `component:default/c${i}`,
-      depth: 1,
-      state,
-      attempts: 1,
-      updatedAt: finishedAt,
-    })),
+    counts,
+    undecided: 0,
+    total: states.length,
+    consumers: [],
   };
 }
 

@@ -2,12 +2,17 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   isActiveMigrationStatus,
   type ConsumerLedger,
+  type ConsumerState,
   type Migration,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { usePolledValue } from '../shared/usePolledValue';
 import { useMigrationSignals } from '../shared/useMigrationSignals';
-import { AWAITING_MERGE_STATES, WORKING_STATES } from './consumerText';
+import {
+  AWAITING_MERGE_STATES,
+  WORKING_STATES,
+  consumerCount,
+} from './consumerText';
 
 const WORKING_POLL_MS = 2000;
 /** Merges are made by people, so a pull request is checked on less often. */
@@ -15,7 +20,7 @@ const AWAITING_MERGE_POLL_MS = 15000;
 /** Consumers are discovered by a job queued when the run succeeds, a little later. */
 const DISCOVERY_GRACE_MS = 2 * 60 * 1000;
 
-/** How often to refetch the ledger, or undefined once nothing will move without a person. */
+/** How often to refetch, or undefined once nothing will move without a person. */
 export function pollInterval(
   migration: Migration,
   ledger: ConsumerLedger | undefined,
@@ -23,11 +28,12 @@ export function pollInterval(
 ): number | undefined {
   if (isActiveMigrationStatus(migration.status)) return WORKING_POLL_MS;
   if (!ledger) return undefined;
-  const has = (states: readonly string[]) =>
-    ledger.consumers.some(c => states.includes(c.state));
+  // The counts are over every consumer, whichever page is shown.
+  const has = (states: readonly ConsumerState[]) =>
+    states.some(state => ledger.counts[state] > 0);
   if (has(WORKING_STATES)) return WORKING_POLL_MS;
   const awaitingDiscovery =
-    ledger.consumers.length === 0 &&
+    consumerCount(ledger) === 0 &&
     migration.status === 'succeeded' &&
     !migration.dryRun &&
     migration.finishedAt !== undefined &&
@@ -37,18 +43,33 @@ export function pollInterval(
   return undefined;
 }
 
+/** Which page of the ledger to show: `limit` consumers from `offset`, of one state if given. */
+export interface LedgerPage {
+  limit: number;
+  offset: number;
+  state?: ConsumerState;
+}
+
 /**
- * A migration's consumer ledger, refetched when a signal says the run or one of
- * its consumers changed, and whenever the run itself changes, e.g. when it
- * succeeds; polled while consumers are on the move (slowly, with signals).
+ * A page of a migration's consumer ledger (with counts over every consumer),
+ * read again when a signal says the run or one of its consumers changed, and
+ * whenever the run itself changes, e.g. when it succeeds; polled while
+ * consumers are on the move (slowly, with signals). Only the page shown is
+ * ever read.
  */
-export function useConsumerLedger(migration: Migration) {
+export function useConsumerLedger(migration: Migration, page: LedgerPage) {
   const api = useApi(datasetMigrationsApiRef);
   const { id, updatedAt } = migration;
+  const { limit, offset, state } = page;
   const signals = useMigrationSignals(signal => signal.migrationId === id);
   const { value, error, loading, reload, interval } = usePolledValue(
-    () => api.getConsumerLedger(id),
-    [api, id, updatedAt, signals.changes],
+    () =>
+      api.getConsumerLedger(id, {
+        limit,
+        offset,
+        ...(state ? { state: [state] } : {}),
+      }),
+    [api, id, updatedAt, signals.changes, limit, offset, state],
     ledger => signals.pollMs(pollInterval(migration, ledger)),
   );
   return {

@@ -1,8 +1,16 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import type { Migration } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
+import type {
+  Migration,
+  MigrationConsumer,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  datasetMigrationsApiRef,
+  type ConsumerLedgerPageQuery,
+  type DatasetMigrationsApi,
+} from '../../api';
+import { ledgerOf } from '../ConsumersPanel/testLedger';
 import { ContractDialog } from './ContractDialog';
 
 const live: Migration = {
@@ -66,5 +74,51 @@ describe('ContractDialog', () => {
     await userEvent.click(confirm);
     expect(api.contractMigration).toHaveBeenCalledWith('m1', {});
     await waitFor(() => expect(onContracted).toHaveBeenCalled());
+  });
+
+  it('names the first consumers that would break and counts the rest, reading no more of the ledger', async () => {
+    const consumers = Array.from(
+      { length: 30 },
+      (_, i): MigrationConsumer => ({
+        entityRef: `component:default/c${String(i + 1).padStart(2, '0')}`,
+        depth: 1,
+        // Five have moved; 25 still read version 1.
+        state: i < 5 ? 'done' : 'pr-opened',
+        attempts: 1,
+        updatedAt: live.updatedAt,
+      }),
+    );
+    const api = {
+      getConsumerLedger: jest.fn(
+        async (id: string, query?: ConsumerLedgerPageQuery) =>
+          ledgerOf(id, consumers, query),
+      ),
+    } as unknown as jest.Mocked<DatasetMigrationsApi>;
+    await renderInTestApp(
+      <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+        <ContractDialog
+          migration={live}
+          open
+          onClose={jest.fn()}
+          onContracted={jest.fn()}
+        />
+      </TestApiProvider>,
+    );
+    const warning = await screen.findByText(
+      /25 consumers still read version 1/,
+    );
+    expect(warning).toHaveTextContent(
+      'component:default/c06 (pull request open)',
+    );
+    expect(warning).toHaveTextContent(
+      'component:default/c25 (pull request open)',
+    );
+    expect(warning).not.toHaveTextContent('c26');
+    expect(warning).toHaveTextContent('and 5 more.');
+    expect(api.getConsumerLedger).toHaveBeenCalledTimes(1);
+    const [, query] = api.getConsumerLedger.mock.calls[0];
+    expect(query?.limit).toBe(20);
+    expect(query?.state).not.toContain('done');
+    expect(query?.state).toContain('pr-opened');
   });
 });

@@ -12,6 +12,7 @@ import { Alert } from '@material-ui/lab';
 import { useApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
+  CONSUMER_STATES,
   MOVED_CONSUMER_STATES,
   type Migration,
   type MigrationConsumer,
@@ -19,6 +20,12 @@ import {
 import { datasetMigrationsApiRef } from '../../api';
 import { messageOf } from '../shared/format';
 import { CONSUMER_STATE_LABELS } from '../shared/labels';
+
+/** Consumers contract would break, by name; more are counted. */
+const BLOCKERS_NAMED = 20;
+const NOT_MOVED_STATES = CONSUMER_STATES.filter(
+  state => !MOVED_CONSUMER_STATES.includes(state),
+);
 
 /**
  * Contract is the breaking moment: it says what goes, names the consumers that
@@ -34,7 +41,10 @@ export function ContractDialog(props: {
   const { migration, open, onClose, onContracted } = props;
   const api = useApi(datasetMigrationsApiRef);
   const name = parseEntityRef(migration.entityRef).name;
-  const [blockers, setBlockers] = useState<MigrationConsumer[]>();
+  const [blockers, setBlockers] = useState<{
+    named: MigrationConsumer[];
+    total: number;
+  }>();
   const [typed, setTyped] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
@@ -43,19 +53,19 @@ export function ContractDialog(props: {
   useEffect(() => {
     if (!open) return;
     setError(undefined);
+    // The first few that have not moved are named; the rest are counted.
     api
-      .getConsumerLedger(migration.id)
+      .getConsumerLedger(migration.id, {
+        limit: BLOCKERS_NAMED,
+        state: NOT_MOVED_STATES,
+      })
       .then(ledger =>
-        setBlockers(
-          ledger.consumers.filter(
-            c => !MOVED_CONSUMER_STATES.includes(c.state),
-          ),
-        ),
+        setBlockers({ named: ledger.consumers, total: ledger.total }),
       )
       .catch(e => setError(messageOf(e)));
   }, [api, migration.id, open]);
 
-  const needsReason = (blockers?.length ?? 0) > 0;
+  const needsReason = (blockers?.total ?? 0) > 0;
   const ready =
     blockers !== undefined &&
     typed === name &&
@@ -94,9 +104,9 @@ export function ContractDialog(props: {
         )}
         {needsReason && (
           <Alert severity="warning" style={{ marginBottom: 8 }}>
-            {blockers!.length} consumer{blockers!.length > 1 ? 's' : ''} still
+            {blockers!.total} consumer{blockers!.total > 1 ? 's' : ''} still
             read version {migration.fromVersion} and would break:{' '}
-            {blockers!
+            {blockers!.named
               .map(
                 c =>
                   `${c.title ?? c.entityRef} (${CONSUMER_STATE_LABELS[
@@ -104,6 +114,8 @@ export function ContractDialog(props: {
                   ].toLowerCase()})`,
               )
               .join(', ')}
+            {blockers!.total > blockers!.named.length &&
+              ` and ${blockers!.total - blockers!.named.length} more`}
             . Contract anyway only with a reason; it is kept with the run.
           </Alert>
         )}

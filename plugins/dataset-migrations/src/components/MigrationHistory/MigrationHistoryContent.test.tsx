@@ -19,9 +19,15 @@ import {
   DATASET_MIGRATIONS_SIGNAL_CHANNEL,
   type DatasetMigrationsSignal,
   type Migration,
+  type MigrationConsumer,
   type MigrationDetails,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
+import {
+  datasetMigrationsApiRef,
+  type ConsumerLedgerPageQuery,
+  type DatasetMigrationsApi,
+} from '../../api';
+import { ledgerOf } from '../ConsumersPanel/testLedger';
 import { MigrationHistoryContent } from './MigrationHistoryContent';
 
 const entity: Entity = {
@@ -102,11 +108,10 @@ describe('MigrationHistoryContent', () => {
     const api = {
       listMigrations: jest.fn(async () => runs),
       getMigration: jest.fn(async () => details),
-      getConsumerLedger: jest.fn(async () => ({
-        migrationId: 'm2',
-        counts: {},
-        consumers: [],
-      })),
+      getConsumerLedger: jest.fn(
+        async (id: string, query?: ConsumerLedgerPageQuery) =>
+          ledgerOf(id, [], query),
+      ),
       retryMigration: jest.fn(async () => {
         runs = [{ ...failed, status: 'queued' }, runs[1]];
         return runs[0];
@@ -148,7 +153,10 @@ describe('MigrationHistoryContent', () => {
     expect(
       await screen.findByText('No consumers are tracked for this run.'),
     ).toBeInTheDocument();
-    expect(api.getConsumerLedger).toHaveBeenCalledWith('m2');
+    expect(api.getConsumerLedger).toHaveBeenCalledWith('m2', {
+      limit: 20,
+      offset: 0,
+    });
 
     // Only the failed run offers Retry; retrying puts it back in the queue.
     expect(screen.getAllByRole('button', { name: 'Retry' })).toHaveLength(1);
@@ -170,18 +178,21 @@ describe('MigrationHistoryContent', () => {
         runs = [{ ...runs[0], status: 'rolled-back' }, runs[1]];
         return runs[0];
       }),
-      getConsumerLedger: jest.fn(async () => ({
-        migrationId: 'live',
-        counts: {},
-        consumers: [
-          { entityRef: 'component:default/moved', state: 'done' },
-          {
-            entityRef: 'component:default/report',
-            title: 'Daily report',
-            state: 'pr-opened',
-          },
-        ],
-      })),
+      getConsumerLedger: jest.fn(
+        async (id: string, query?: ConsumerLedgerPageQuery) =>
+          ledgerOf(
+            id,
+            [
+              { entityRef: 'component:default/moved', state: 'done' },
+              {
+                entityRef: 'component:default/report',
+                title: 'Daily report',
+                state: 'pr-opened',
+              },
+            ] as MigrationConsumer[],
+            query,
+          ),
+      ),
       contractMigration: jest.fn(async () => {
         throw Object.assign(new Error('Request failed with 409 Conflict'), {
           cause: {
@@ -345,7 +356,7 @@ describe('MigrationHistoryContent', () => {
       status: 'awaiting-decision',
       finishedAt: undefined,
     });
-    const needs = (name: string) => ({
+    const needs = (name: string): MigrationConsumer => ({
       entityRef: `component:default/${name}`,
       depth: 1,
       state: 'failed',
@@ -355,15 +366,18 @@ describe('MigrationHistoryContent', () => {
     });
     const api = {
       listMigrations: jest.fn(async () => [waiting]),
-      getConsumerLedger: jest.fn(async () => ({
-        migrationId: 'm1',
-        counts: {},
-        consumers: [
-          needs('a'),
-          needs('b'),
-          { ...needs('c'), state: 'excluded', failure: undefined },
-        ],
-      })),
+      getConsumerLedger: jest.fn(
+        async (id: string, query?: ConsumerLedgerPageQuery) =>
+          ledgerOf(
+            id,
+            [
+              needs('a'),
+              needs('b'),
+              { ...needs('c'), state: 'excluded', failure: undefined },
+            ],
+            query,
+          ),
+      ),
     } as unknown as jest.Mocked<DatasetMigrationsApi>;
 
     await renderInTestApp(
@@ -382,7 +396,11 @@ describe('MigrationHistoryContent', () => {
     expect(
       await screen.findByText('Awaiting decisions (2 left)'),
     ).toBeInTheDocument();
-    expect(api.getConsumerLedger).toHaveBeenCalledWith('m1');
+    // Counted by the server: the smallest page, not the ledger.
+    expect(api.getConsumerLedger).toHaveBeenCalledWith('m1', {
+      limit: 1,
+      state: ['failed'],
+    });
     // It holds the dataset like a queued run, and can be cancelled like one.
     expect(screen.getByRole('button', { name: 'Cancel' })).toBeInTheDocument();
   });

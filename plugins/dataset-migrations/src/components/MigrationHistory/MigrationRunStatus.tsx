@@ -1,8 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  needsDecision,
-  type Migration,
-} from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { Migration } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { MigrationStatus } from '../shared/MigrationStatus';
 import { usePolledValue } from '../shared/usePolledValue';
@@ -12,8 +9,8 @@ const POLL_MS = 2000;
 
 /**
  * A run's status in its history row; a run awaiting decisions says how many are
- * left, read from its consumer ledger while it waits (again on each signal for
- * the run).
+ * left, counted by the consumer ledger while it waits (again on each signal for
+ * the run): the smallest page carries the count, not the consumers.
  */
 export function MigrationRunStatus(props: { migration: Migration }) {
   const { id, status, updatedAt } = props.migration;
@@ -21,7 +18,7 @@ export function MigrationRunStatus(props: { migration: Migration }) {
   const awaiting = status === 'awaiting-decision';
   const signals = useMigrationSignals(signal => signal.migrationId === id);
   const ledger = usePolledValue(
-    () => api.getConsumerLedger(id),
+    () => api.getConsumerLedger(id, { limit: 1, state: ['failed'] }),
     [api, id, updatedAt, signals.changes],
     () => signals.pollMs(awaiting ? POLL_MS : undefined),
     { enabled: awaiting },
@@ -29,11 +26,7 @@ export function MigrationRunStatus(props: { migration: Migration }) {
   return (
     <MigrationStatus
       status={status}
-      decisionsLeft={
-        awaiting && ledger.value
-          ? ledger.value.consumers.filter(needsDecision).length
-          : undefined
-      }
+      decisionsLeft={awaiting ? ledger.value?.undecided : undefined}
     />
   );
 }

@@ -1,4 +1,10 @@
-import { useCallback, useEffect, useState, type DependencyList } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type DependencyList,
+} from 'react';
 import useInterval from 'react-use/esm/useInterval';
 
 /**
@@ -16,14 +22,20 @@ export function usePolledValue<T>(
   const [value, setValue] = useState<T>();
   const [error, setError] = useState<Error>();
 
+  // Only the latest load is shown: an earlier one answering late (the page the
+  // user just left) must not replace it.
+  const latest = useRef(0);
   // `load` is a new closure each render; `deps` say when it means something new.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const reload = useCallback(async () => {
+    const call = ++latest.current;
     try {
-      setValue(await load());
+      const loaded = await load();
+      if (call !== latest.current) return;
+      setValue(loaded);
       setError(undefined);
     } catch (e) {
-      setError(e as Error);
+      if (call === latest.current) setError(e as Error);
     }
   }, deps);
 
