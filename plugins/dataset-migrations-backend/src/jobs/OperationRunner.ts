@@ -29,6 +29,10 @@ import {
 } from './runContext';
 import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
 import { meterStages, type StageMeter } from '../metrics/meterStages';
+import {
+  CONTRACT_GATE,
+  type ContractGateRecord,
+} from '../database/contractGateRecord';
 import { describeReads, judgeReads } from './previousShapeReads';
 import { asInterruption } from './databaseLoss';
 
@@ -137,6 +141,17 @@ export class OperationRunner {
         const gate = await this.readersGate(migration, run, engine, job);
         if ('refused' in gate) return gate;
         override = gate.override;
+        if (!gate.gone) {
+          await store.setCheckpoint<ContractGateRecord>(
+            migrationId,
+            CONTRACT_GATE,
+            {
+              requestId: job.requestId,
+              ...(gate.override ? { override: gate.override } : {}),
+            },
+            held.owner,
+          );
+        }
       }
       await engine[operation](run);
     } catch (caught) {
@@ -181,7 +196,9 @@ export class OperationRunner {
     run: DatasetMigrationRun,
     engine: DatasetEngine,
     job: OperationJob,
-  ): Promise<{ override?: ContractOverride } | { refused: string }> {
+  ): Promise<
+    { override?: ContractOverride; gone?: true } | { refused: string }
+  > {
     const blockers = job.override?.blockers ?? [];
     // Known consumers that have not moved read the previous shape (their shadow
     // checks too): reads prove nothing of unknown readers until they have moved.
@@ -196,6 +213,18 @@ export class OperationRunner {
       store: this.deps.store,
       consumersMovedAt,
     });
+    if (verdict.clear && verdict.gone) {
+      // Contracted already: recorded with the override of the request that did it.
+      const committing =
+        await this.deps.store.getCheckpoint<ContractGateRecord>(
+          migration.id,
+          CONTRACT_GATE,
+        );
+      return {
+        gone: true,
+        ...(committing?.override ? { override: committing.override } : {}),
+      };
+    }
     if (verdict.clear) return {};
     if (!job.override) {
       return {

@@ -103,7 +103,10 @@ describe('a contract whose commit was not recorded', () => {
    * `public.<table>` migrated for real (a field renamed), its run succeeded with
    * its plan pinned and the counters of reads of version 1 started at cut-over.
    */
-  async function migrated(table: string) {
+  async function migrated(
+    table: string,
+    options: { readAfter?: boolean } = {},
+  ) {
     const url = connectionUrlOf(knex);
     const writer = new Client(url);
     await writer.connect();
@@ -139,6 +142,14 @@ describe('a contract whose commit was not recorded', () => {
       lease.owner,
     );
     await recordReadsBaseline(engine, run, store);
+    if (options.readAfter) {
+      // A reader nobody discovered, after every consumer moved.
+      const reader = new Client(url);
+      await reader.connect();
+      await reader.query(`SELECT * FROM public.${table}_v1`);
+      await reader.end();
+      await settled(run);
+    }
     await store.finishMigration(
       migration.id,
       { status: 'succeeded' },
@@ -229,6 +240,49 @@ describe('a contract whose commit was not recorded', () => {
     // Once: the job run again only answers.
     await worker('worker-c').run(job);
     expect(outcomes()).toHaveLength(1);
+  });
+
+  it('is recorded by a later request without an override, with the override of the request that committed it', async () => {
+    const id = await migrated('shipments', { readAfter: true });
+    const override = {
+      reason: 'the audit export is retired today',
+      by: 'user:default/ana',
+      at: new Date().toISOString(),
+    };
+    const first = { ...contractJob(id), override };
+    await expect(
+      worker('worker-a', { dies: true, leaseMs: 1_000 }).run(first),
+    ).rejects.toThrow('worker-a was killed');
+    expect(await regclass('public.shipments_v1')).toBeNull();
+
+    // Its job failed for good; someone asks again, with nothing to override now.
+    const second = contractJob(id);
+    const retry = worker('worker-b');
+    await waitFor(
+      () =>
+        retry.run(second).then(
+          () => true,
+          error => {
+            if (/is leased to another worker/.test(String(error))) throw error;
+            throw new Error(`the retry failed: ${error}`);
+          },
+        ),
+      { timeoutMs: 20_000, intervalMs: 250, what: 'the retry to run' },
+    );
+
+    expect(
+      await store.getCheckpoint(id, operationOutcomeName(second.requestId)),
+    ).toEqual({ done: true });
+    const details = await store.getMigration(id);
+    expect(details?.contractedAt).toBeDefined();
+    expect(details?.contractOverride).toMatchObject({
+      ...override,
+      blockers: [],
+    });
+    // The read it overrode; one reported late could land in its window too.
+    expect(
+      details?.contractOverride?.undiscoveredReads?.count,
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('still refuses, naming why, when the previous version was dropped by someone else', async () => {

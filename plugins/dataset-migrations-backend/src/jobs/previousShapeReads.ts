@@ -21,7 +21,8 @@ import {
 
 /** What contract may do, as far as the previous shape's readers go. */
 export type ReadsVerdict =
-  | { clear: true }
+  /** `gone`: the previous version is gone already, by a contract the engine committed. */
+  | { clear: true; gone?: true }
   /** Read after every known consumer moved: a reader nobody discovered. */
   | { clear: false; found: UndiscoveredReads }
   /** No window to judge (the run was cut over before counters were kept). */
@@ -78,17 +79,15 @@ export async function judgeReads(options: {
   consumersMovedAt?: string;
 }): Promise<ReadsVerdict> {
   const { engine, run, store, consumersMovedAt } = options;
-  const now = await engine.readsOfPreviousShape?.(run);
+  if (!engine.readsOfPreviousShape) return { clear: true };
+  const now = await engine.readsOfPreviousShape(run);
+  // Gone (a contract whose record was lost; one by anybody else the engine's
+  // contract refuses): nothing is left to protect, whoever asks now.
+  if (!now) return { clear: true, gone: true };
   const record = await store.getCheckpoint<PreviousShapeReadsRecord>(
     run.migrationId,
     PREVIOUS_SHAPE_READS,
   );
-  if (!now) {
-    // Gone: a contract whose record was lost is judged as it was when it ran.
-    return record?.undiscovered
-      ? { clear: false, found: record.undiscovered }
-      : { clear: true };
-  }
   const keep = (undiscovered?: UndiscoveredReads) =>
     store.setCheckpoint<PreviousShapeReadsRecord>(
       run.migrationId,

@@ -26,7 +26,7 @@ export async function contract(
   db: Connections,
   run: DatasetMigrationRun,
 ): Promise<void> {
-  await interruptible(() => ensureContractRecord(db));
+  await interruptible(() => ensureContractRecord(db, run));
   // A retry whose earlier try committed before its worker died: done, not refused.
   const committed = await interruptible(() => committedContract(db, run));
   if (committed) {

@@ -9,33 +9,77 @@
  */
 import type { PoolClient } from 'pg';
 import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { ensureBookkeepingSchema } from '../bookkeepingSchema';
 import type { Connections } from '../connection';
 import { createdMeanwhile } from '../createdMeanwhile';
 import { formatRelation, quoteRelation, type RelationName } from '../relations';
-import { q } from '../sql/values';
 
-const TABLE = 'contracts';
+/** Named like the engine's other objects: the schema may be shared with others. */
+const TABLE = 'dsm_contracts';
+const COLUMNS = ['migration_id', 'dropped', 'contracted_at'];
 
-function table(db: Connections): RelationName {
-  return { schema: db.bookkeepingSchema, name: TABLE };
+/**
+ * In the schema the run pinned at its first attempt (see shapeOf), so a change of
+ * `bookkeepingSchema` between the commit and its retry does not hide the row; a
+ * run started before schemas were pinned uses the configured one.
+ */
+async function table(
+  db: Connections,
+  run: DatasetMigrationRun,
+): Promise<RelationName> {
+  const pinned = await run.checkpoints.get<string>('bookkeepingSchema');
+  return { schema: pinned ?? db.bookkeepingSchema, name: TABLE };
 }
 
-/** Creates the schema and the table if missing, each on its own (a lost race is fine). */
-export async function ensureContractRecord(db: Connections): Promise<void> {
-  const statements = [
-    `CREATE SCHEMA IF NOT EXISTS ${q(db.bookkeepingSchema)}`,
-    `CREATE TABLE IF NOT EXISTS ${quoteRelation(table(db))} (
-       migration_id text PRIMARY KEY,
-       dropped text NOT NULL,
-       contracted_at timestamptz NOT NULL DEFAULT now())`,
-  ];
+/**
+ * Creates the schema and the table if missing, each on its own (a lost race is
+ * fine); a relation of that name that is not this table is refused, not written to.
+ */
+export async function ensureContractRecord(
+  db: Connections,
+  run: DatasetMigrationRun,
+): Promise<void> {
+  const record = await table(db, run);
+  await ensureBookkeepingSchema(db, record.schema);
   await db.withClient(async client => {
-    for (const sql of statements) {
-      await client.query(sql).catch(error => {
+    await client
+      .query(
+        `CREATE TABLE IF NOT EXISTS ${quoteRelation(record)} (
+           migration_id text PRIMARY KEY,
+           dropped text NOT NULL,
+           contracted_at timestamptz NOT NULL DEFAULT now())`,
+      )
+      .catch(error => {
         if (!createdMeanwhile(error)) throw error;
       });
-    }
+    await refuseForeign(client, record);
   });
+}
+
+/** IF NOT EXISTS accepts any relation of the name: it must be this table. */
+async function refuseForeign(
+  client: PoolClient,
+  record: RelationName,
+): Promise<void> {
+  const { rows } = await client.query<{ kind: string; columns: string[] }>(
+    `SELECT c.relkind::text AS kind,
+            array(SELECT a.attname::text FROM pg_attribute a
+                   WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                   ORDER BY a.attnum) AS columns
+       FROM pg_class c WHERE c.oid = to_regclass($1)`,
+    [quoteRelation(record)],
+  );
+  const [found] = rows;
+  if (found?.kind === 'r' && found.columns.join() === COLUMNS.join()) return;
+  throw new Error(
+    `${formatRelation(record)} is not the engine's record of contracts (a ${
+      found
+        ? `relation of kind '${found.kind}' with columns ${found.columns.join(
+            ', ',
+          )}`
+        : 'relation that vanished'
+    }); rename it or set another bookkeepingSchema`,
+  );
 }
 
 /** Records, in the contract's transaction, that `run` dropped `previous`. */
@@ -46,7 +90,7 @@ export async function recordContract(
   previous: RelationName,
 ): Promise<void> {
   await client.query(
-    `INSERT INTO ${quoteRelation(table(db))} (migration_id, dropped)
+    `INSERT INTO ${quoteRelation(await table(db, run))} (migration_id, dropped)
      VALUES ($1, $2) ON CONFLICT (migration_id) DO NOTHING`,
     [run.migrationId, formatRelation(previous)],
   );
@@ -57,14 +101,16 @@ export async function committedContract(
   db: Connections,
   run: DatasetMigrationRun,
 ): Promise<{ dropped: string; at: Date } | undefined> {
+  const record = await table(db, run);
   return db.withClient(async client => {
     const { rows: present } = await client.query(
       `SELECT to_regclass($1) IS NOT NULL AS present`,
-      [quoteRelation(table(db))],
+      [quoteRelation(record)],
     );
     if (!present[0].present) return undefined;
+    await refuseForeign(client, record);
     const { rows } = await client.query<{ dropped: string; at: Date }>(
-      `SELECT dropped, contracted_at AS at FROM ${quoteRelation(table(db))}
+      `SELECT dropped, contracted_at AS at FROM ${quoteRelation(record)}
         WHERE migration_id = $1`,
       [run.migrationId],
     );

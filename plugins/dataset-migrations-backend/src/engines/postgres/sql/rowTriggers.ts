@@ -1,7 +1,7 @@
 /** Row triggers a run installs, each with the table that records writes it could not apply. */
 
 import { type RelationName, quoteRelation } from '../relations';
-import { dollarQuoted, functionSettings, q } from './values';
+import { dollarQuoted, functionSettings, literal, q } from './values';
 
 /** A row trigger of a run: its function, and the table recording writes it failed on. */
 export interface RowTrigger {
@@ -44,12 +44,22 @@ ${t.body}
 }
 
 /**
- * The engine's schema, if missing. create-target also makes it on its own first
- * (two first runs at once race on it inside their transactions); kept here so a
- * plan's SQL says it.
+ * The engine's schema, if missing. Not `CREATE SCHEMA IF NOT EXISTS`: that checks
+ * the database's CREATE privilege first, which a role owning a schema made for it
+ * beforehand need not have. create-target and contract also make it on their own
+ * first (see ensureBookkeepingSchema); kept here so a plan's SQL says it.
  */
 export function createBookkeepingSchemaSql(schema: string): string[] {
-  return [`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`];
+  return [
+    `DO ${dollarQuoted(
+      `BEGIN
+       IF to_regnamespace(${literal(q(schema))}) IS NULL THEN
+         CREATE SCHEMA ${q(schema)};
+       END IF;
+     END`,
+      'schema',
+    )}`,
+  ];
 }
 
 export function dropRowTriggerSql(t: RowTrigger): string[] {

@@ -13,23 +13,14 @@ import {
 import { isOurs, provenance } from '../runShape';
 import { createTargetStatements, dropCaptureSql } from '../sql/capture';
 import type { MigrationShape } from '../sql/shape';
-import { q } from '../sql/values';
-import { createdMeanwhile } from '../createdMeanwhile';
+import { ensureBookkeepingSchema } from '../bookkeepingSchema';
 
 export async function createTarget(
   db: Connections,
   run: DatasetMigrationRun,
   shape: MigrationShape,
 ): Promise<void> {
-  // The engine's schema first, on its own: two first runs at once raced on it
-  // inside their transactions (a unique violation on pg_namespace), failing one.
-  await db.withClient(client =>
-    client
-      .query(`CREATE SCHEMA IF NOT EXISTS ${q(shape.bookkeepingSchema)}`)
-      .catch(error => {
-        if (!createdMeanwhile(error)) throw error;
-      }),
-  );
+  await ensureBookkeepingSchema(db, shape.bookkeepingSchema);
   await db.transaction(async client => {
     const dataset = await resolveDataset(
       client,
