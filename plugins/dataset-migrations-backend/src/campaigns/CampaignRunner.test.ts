@@ -527,6 +527,8 @@ describe('CampaignRunner', () => {
           onBehalfOf: STARTER,
           approvedAtStart: false,
           auditEventId: expect.any(String),
+          // The look's time (the injected clock), not the emission's.
+          recordedAt: now.toISOString(),
         },
         outcome: 'succeeded',
       },

@@ -40,6 +40,8 @@ export interface Clock {
 
 /** How soon the runner looks again while a campaign's migrations run. */
 const POLL_MS = 15_000;
+/** How long an emitted audit event stays in the outbox. */
+const AUDIT_KEPT_MS = 7 * 86_400_000;
 /** … and while a completed campaign's datasets wait for their contract (consumers move in days). */
 const CONTRACT_POLL_MS = 5 * 60_000;
 /**
@@ -119,6 +121,20 @@ export class CampaignRunner {
       { ...rest, id: derivedUuid(`${event.campaignId}:${key}:audit`) },
       this.now(),
     );
+  }
+
+  /**
+   * Deletes the audit events emitted more than {@link AUDIT_KEPT_MS} ago: the
+   * auditor's log has them, and a repeat of one recorded that long after is none.
+   */
+  async pruneAudit(): Promise<void> {
+    try {
+      await this.deps.audit.pruneEmitted(AUDIT_KEPT_MS);
+    } catch (error) {
+      this.deps.logger.warn(
+        `Could not prune emitted campaign audit events: ${error}`,
+      );
+    }
   }
 
   /**
