@@ -31,5 +31,14 @@ exports.up = async function up(knex) {
 
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
+  // Dropping the table would lose audit events no auditor has taken yet.
+  const [{ n }] = await knex('campaign_audit_outbox')
+    .whereNull('emitted_at')
+    .count({ n: '*' });
+  if (Number(n) > 0) {
+    throw new Error(
+      `campaign_audit_outbox holds ${n} audit event(s) not yet emitted; start the backend at this version so it emits them, then migrate down`,
+    );
+  }
   await knex.schema.dropTable('campaign_audit_outbox');
 };

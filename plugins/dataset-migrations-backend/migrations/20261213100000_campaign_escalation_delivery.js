@@ -34,6 +34,14 @@ exports.up = async function up(knex) {
   await knex('campaign_escalations').update({
     sent_at: knex.ref('escalated_at'),
   });
+  // The key takes `migration_id` before the rows per migration are written: under
+  // the old key they collide with the row they are copied from.
+  await knex.raw(
+    `ALTER TABLE campaign_escalations DROP CONSTRAINT campaign_escalations_pkey`,
+  );
+  await knex.schema.alterTable('campaign_escalations', table => {
+    table.primary(['campaign_id', 'kind', 'subject_ref', 'migration_id']);
+  });
   // Each consumer row gets the migration(s) it was told for: the campaign's
   // migrations whose ledger holds it.
   await knex.raw(`
@@ -45,23 +53,21 @@ exports.up = async function up(knex) {
       JOIN campaign_datasets d ON d.campaign_id = e.campaign_id
                               AND d.migration_id IS NOT NULL
                               AND jsonb_exists(e.datasets, d.entity_ref)
-     WHERE e.kind = 'consumer' AND e.migration_id = ''`);
+     WHERE e.kind = 'consumer' AND e.migration_id = ''
+    ON CONFLICT DO NOTHING`);
   await knex.raw(`
     DELETE FROM campaign_escalations e
      WHERE e.kind = 'consumer' AND e.migration_id = ''
        AND EXISTS (SELECT 1 FROM campaign_escalations f
                     WHERE f.campaign_id = e.campaign_id AND f.kind = e.kind
                       AND f.subject_ref = e.subject_ref AND f.migration_id <> '')`);
-  await knex.raw(
-    `ALTER TABLE campaign_escalations DROP CONSTRAINT campaign_escalations_pkey`,
-  );
-  await knex.schema.alterTable('campaign_escalations', table => {
-    table.primary(['campaign_id', 'kind', 'subject_ref', 'migration_id']);
-  });
 };
 
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
+  // The old code reads every row as told: an unsent one must go, so the round
+  // after the downgrade tells it.
+  await knex('campaign_escalations').whereNull('sent_at').delete();
   await knex.raw(
     `DELETE FROM campaign_escalations e USING campaign_escalations f
       WHERE e.campaign_id = f.campaign_id AND e.kind = f.kind

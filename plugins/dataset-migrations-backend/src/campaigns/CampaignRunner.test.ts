@@ -75,8 +75,8 @@ describe('CampaignRunner', () => {
   let now = new Date('2027-03-01T10:00:00Z');
   const clock = { now: () => now };
   const announced: Array<MigrationChange | CampaignChange> = [];
-  /** Whether the looks the queue runs (those a finished migration asks for) act; tests drive their own. */
-  let queuedTicks = false;
+  /** What the looks the queue runs (those a finished migration or a trip asks for) do; nothing unless a test says. */
+  let queuedTicks: ((id: string) => Promise<void>) | undefined;
   let logger: ReturnType<typeof mockServices.logger.mock>;
   let auth: ReturnType<typeof mockServices.auth>;
   let store: DatabaseMigrationStore;
@@ -216,7 +216,7 @@ describe('CampaignRunner', () => {
         advanceConsumer: async () => {},
         operateMigration: job => operations.run(job),
         advanceCampaign: async id => {
-          if (queuedTicks) await runner.tick(id);
+          await queuedTicks?.(id);
         },
       },
     });
@@ -284,7 +284,7 @@ describe('CampaignRunner', () => {
   it('pauses the campaign when the canary fails, with nothing else started, and says why', async () => {
     const id = await startCampaign('canary-fails', [['b1'], ['g1', 'g2']]);
     // Only the first look is the test's: the canary's failure asks for the next.
-    queuedTicks = true;
+    queuedTicks = tickId => runner.tick(tickId);
     await runner.tick(id);
     const [canary] = await migrationsFinished(id, 1);
     expect(canary).toMatchObject({
@@ -297,7 +297,7 @@ describe('CampaignRunner', () => {
         (await service.get(id)).state === 'paused' ? true : undefined,
       { what: 'the look the failure asked for to pause the campaign' },
     );
-    queuedTicks = false;
+    queuedTicks = undefined;
 
     const campaign = await service.get(id);
     expect(campaign.state).toBe('paused');
@@ -438,7 +438,7 @@ describe('CampaignRunner', () => {
     expect(rows[0]?.schema_version).toBe(2);
   }, 180_000);
 
-  it('audits what a look did when its process dies right after doing it: a start, a trip (whose rollback the next look asks, audited), each once', async () => {
+  it('audits what a look did when its process dies right after doing it: a start, a trip (whose rollback the look it queued asks, audited), each once', async () => {
     const { auditor: recording, events } = recordingAuditor();
     const audited = (id: string, eventId: string) =>
       events.filter(
@@ -527,6 +527,8 @@ describe('CampaignRunner', () => {
           onBehalfOf: STARTER,
           approvedAtStart: false,
           auditEventId: expect.any(String),
+          // The look's time (the injected clock), not the emission's.
+          recordedAt: now.toISOString(),
         },
         outcome: 'succeeded',
       },
@@ -536,14 +538,33 @@ describe('CampaignRunner', () => {
     await migrationsFinished(id, 2);
     await survivor.tick(id); // g22 migrated: b4 starts
     await migrationsFinished(id, 3);
-    // b4 failed: the wave trips (paused, rolled back), and the look dies there.
+    // From here the queue's looks are the survivor's, once the campaign paused (the
+    // looks finished migrations asked for before act on nothing); none is left
+    // waiting, so the one that acts is the one the trip queued.
+    queuedTicks = async tickId => {
+      if (tickId === id && (await campaigns.getRun(id))?.state === 'paused')
+        await survivor.tick(id);
+    };
+    await waitFor(
+      async () =>
+        (
+          await pluginDb.raw(
+            `SELECT 1 FROM ${WORKER_SCHEMA}.jobs WHERE key = ?`,
+            [`campaign:${id}`],
+          )
+        ).rows.length === 0
+          ? true
+          : undefined,
+      { what: 'the looks asked for before the trip to be done' },
+    );
+    // b4 failed: the wave trips (paused, rolled back), and the look dies there,
+    // before it asks the rollback, and no look of the test's follows.
     await expect(dying.tick(id)).rejects.toBe(died);
     expect(audited(id, 'campaign-policy-trip')).toEqual([]);
     const g22 = (await migrationsOf(id)).find(m => m.entityRef === ref('g22'))!;
-    expect(g22.status).toBe('succeeded');
 
-    // The next look asks g22's rollback, and emits the trip and the rollback.
-    await survivor.tick(id);
+    // The look the trip queued with the pause asks g22's rollback, and emits the
+    // trip and the rollback.
     await waitFor(
       async () =>
         (await migrationsOf(id)).find(m => m.id === g22.id)?.status ===
@@ -552,7 +573,12 @@ describe('CampaignRunner', () => {
           : undefined,
       { timeoutMs: 60_000, what: 'the rollback of g22' },
     );
-    await survivor.tick(id);
+    await waitFor(
+      async () =>
+        audited(id, 'campaign-rollback').length > 0 ? true : undefined,
+      { what: 'the rollback to be audited' },
+    );
+    queuedTicks = undefined;
     expect((await service.get(id)).state).toBe('paused');
     expect(
       audited(id, 'campaign-policy-trip').map(e => [

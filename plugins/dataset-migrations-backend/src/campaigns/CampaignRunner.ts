@@ -40,6 +40,8 @@ export interface Clock {
 
 /** How soon the runner looks again while a campaign's migrations run. */
 const POLL_MS = 15_000;
+/** How long an emitted audit event stays in the outbox. */
+const AUDIT_KEPT_MS = 7 * 86_400_000;
 /** … and while a completed campaign's datasets wait for their contract (consumers move in days). */
 const CONTRACT_POLL_MS = 5 * 60_000;
 /**
@@ -119,6 +121,20 @@ export class CampaignRunner {
       { ...rest, id: derivedUuid(`${event.campaignId}:${key}:audit`) },
       this.now(),
     );
+  }
+
+  /**
+   * Deletes the audit events emitted more than {@link AUDIT_KEPT_MS} ago: the
+   * auditor's log has them, and a repeat of one recorded that long after is none.
+   */
+  async pruneAudit(): Promise<void> {
+    try {
+      await this.deps.audit.pruneEmitted(AUDIT_KEPT_MS);
+    } catch (error) {
+      this.deps.logger.warn(
+        `Could not prune emitted campaign audit events: ${error}`,
+      );
+    }
   }
 
   /**
@@ -488,16 +504,17 @@ export class CampaignRunner {
     wave: CampaignRunWave,
     reason: string,
   ): Promise<void> {
-    const { campaigns, announcer } = this.deps;
+    const { campaigns, announcer, queue } = this.deps;
     const now = this.now();
     const rollBack =
       run.document.rollout.failurePolicy.action === 'rollback-wave';
     // The campaign pauses first: a look at it meanwhile finds it paused and starts
-    // nothing, rather than finding the wave over and moving on. The wave's end and
-    // the trip's audit record are written with the pause, so a look that dies
-    // after it leaves the wave to roll back (by the next look) and the trip
-    // recorded; only the look that paused the campaign writes them. A campaign a
-    // person paused or aborted since is left alone: their call stands.
+    // nothing, rather than finding the wave over and moving on. The wave's end, the
+    // trip's audit record and, for a rollback, a look at once are written with the
+    // pause: a look that dies after it leaves the trip recorded and the next look
+    // queued (a paused campaign schedules none, and a dead look's job stays locked
+    // for hours), which asks the rollbacks. Only the look that paused the campaign
+    // writes them. A campaign a person paused or aborted since is left alone.
     const pending = run.datasets.filter(
       d => d.wave === wave.index && d.state === 'pending',
     );
@@ -530,6 +547,8 @@ export class CampaignRunner {
             now,
             tx,
           );
+        // Not at `now`: the look is due at once, by the queue's clock.
+        if (rollBack) await queue.enqueueCampaignTick(run.id, undefined, tx);
         await this.audit(tx, {
           key: `trip:${wave.index}:${now.toISOString()}`,
           campaignId: run.id,

@@ -221,6 +221,17 @@ function migrationRow(
   };
 }
 
+/** Runs the migrations one by one until `name` is the last one applied. */
+async function migrateUpTo(knex: Knex, name: string): Promise<void> {
+  for (;;) {
+    const [, applied]: [number, string[]] = await knex.migrate.up({
+      directory: MIGRATIONS_DIR,
+    });
+    if (applied.length === 0) throw new Error(`no migration ${name}`);
+    if (applied.includes(name)) return;
+  }
+}
+
 describe('knex migrations', () => {
   const { init } = createTestDatabases();
   let knex: Knex;
@@ -359,5 +370,162 @@ describe('knex migrations', () => {
     await db.migrate.rollback({ directory: MIGRATIONS_DIR });
     expect(await schemaOf(db, PLUGIN_TABLES)).toEqual(earlier);
     expect(await db('migrations').where({ id }).first()).toEqual(before);
+  });
+  it('upgrades escalations told before delivery: one consumer row per migration reaching it, all sent; down keeps sent rows only', async () => {
+    const db = await init();
+    await migrateUpTo(db, '20261213000000_campaign_audit_outbox.js');
+    const campaign = '00000000-0000-4000-8000-0000000000c1';
+    const [m1, m2] = [
+      '00000000-0000-4000-8000-0000000000d1',
+      '00000000-0000-4000-8000-0000000000d2',
+    ];
+    await db('campaigns').insert({
+      id: campaign,
+      name: 'c1',
+      title: 'C1',
+      owner: 'group:default/data',
+      deadline: new Date('2027-01-01T00:00:00Z'),
+      document: JSON.stringify({}),
+      state: 'running',
+      created_by: 'user:default/tester',
+    });
+    await db('campaign_datasets').insert(
+      [
+        ['resource:default/a', m1],
+        ['resource:default/b', m2],
+      ].map(([ref, migration], i) => ({
+        campaign_id: campaign,
+        entity_ref: ref,
+        wave_index: i,
+        position: i,
+        criticality: 'low',
+        target_version: 2,
+        migration_id: migration,
+      })),
+    );
+    const at = new Date('2026-12-10T10:00:00Z');
+    const told = (kind: string, subject: string, datasets: string[]) => ({
+      campaign_id: campaign,
+      kind,
+      subject_ref: subject,
+      owner: 'group:default/team',
+      datasets: JSON.stringify(datasets),
+      escalated_at: at,
+    });
+    await db('campaign_escalations').insert([
+      // Both campaign datasets reach this consumer: told once, for both.
+      told('consumer', 'component:default/app', [
+        'resource:default/a',
+        'resource:default/b',
+      ]),
+      told('consumer', 'component:default/lib', ['resource:default/a']),
+      told('dataset', 'resource:default/a', ['resource:default/a']),
+      told('owner', 'group:default/data', ['resource:default/a']),
+    ]);
+
+    await db.migrate.latest({ directory: MIGRATIONS_DIR });
+    const rows = () =>
+      db('campaign_escalations')
+        .orderBy(['kind', 'subject_ref', 'migration_id'])
+        .select('kind', 'subject_ref', 'migration_id', 'datasets', 'sent_at');
+    const sent = expect.any(Date);
+    expect(await rows()).toEqual([
+      {
+        kind: 'consumer',
+        subject_ref: 'component:default/app',
+        migration_id: m1,
+        datasets: ['resource:default/a'],
+        sent_at: sent,
+      },
+      {
+        kind: 'consumer',
+        subject_ref: 'component:default/app',
+        migration_id: m2,
+        datasets: ['resource:default/b'],
+        sent_at: sent,
+      },
+      {
+        kind: 'consumer',
+        subject_ref: 'component:default/lib',
+        migration_id: m1,
+        datasets: ['resource:default/a'],
+        sent_at: sent,
+      },
+      {
+        kind: 'dataset',
+        subject_ref: 'resource:default/a',
+        migration_id: '',
+        datasets: ['resource:default/a'],
+        sent_at: sent,
+      },
+      {
+        kind: 'owner',
+        subject_ref: 'group:default/data',
+        migration_id: '',
+        datasets: ['resource:default/a'],
+        sent_at: sent,
+      },
+    ]);
+    expect(
+      (await rows()).every(r => r.sent_at.getTime() === at.getTime()),
+    ).toBe(true);
+
+    // Decided but not yet sent: the old code would read it as told.
+    await db('campaign_escalations').insert({
+      ...told('dataset', 'resource:default/b', ['resource:default/b']),
+      migration_id: '',
+    });
+    await db.migrate.rollback({ directory: MIGRATIONS_DIR });
+    await db.migrate.rollback({ directory: MIGRATIONS_DIR });
+    expect(
+      await db('campaign_escalations')
+        .orderBy(['kind', 'subject_ref'])
+        .select('kind', 'subject_ref', 'datasets'),
+    ).toEqual([
+      {
+        kind: 'consumer',
+        subject_ref: 'component:default/app',
+        datasets: ['resource:default/a'],
+      },
+      {
+        kind: 'consumer',
+        subject_ref: 'component:default/lib',
+        datasets: ['resource:default/a'],
+      },
+      {
+        kind: 'dataset',
+        subject_ref: 'resource:default/a',
+        datasets: ['resource:default/a'],
+      },
+      {
+        kind: 'owner',
+        subject_ref: 'group:default/data',
+        datasets: ['resource:default/a'],
+      },
+    ]);
+  });
+
+  it('refuses to drop the audit outbox while it holds events not yet emitted', async () => {
+    const db = await init();
+    await migrateUpTo(db, '20261213000000_campaign_audit_outbox.js');
+    const event = {
+      id: '00000000-0000-4000-8000-0000000000e1',
+      campaign_id: '00000000-0000-4000-8000-0000000000c1',
+      event_id: 'campaign-rollback',
+      severity_level: 'medium',
+      meta: JSON.stringify({}),
+      recorded_at: new Date(),
+    };
+    await db('campaign_audit_outbox').insert(event);
+    await expect(
+      db.migrate.rollback({ directory: MIGRATIONS_DIR }),
+    ).rejects.toThrow(/1 audit event\(s\) not yet emitted/);
+    expect(await db('campaign_audit_outbox').count({ n: '*' })).toEqual([
+      { n: '1' },
+    ]);
+
+    await db('campaign_audit_outbox').update({ emitted_at: new Date() });
+    await db.migrate.rollback({ directory: MIGRATIONS_DIR });
+    expect(await db.schema.hasTable('campaign_audit_outbox')).toBe(false);
   });
 });

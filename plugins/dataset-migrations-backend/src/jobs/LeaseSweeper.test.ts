@@ -6,6 +6,10 @@ import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { ConsumerStore } from '../database/ConsumerStore';
 import { JobQueue } from '../queue/JobQueue';
 import { LeaseSweeper } from './LeaseSweeper';
+import { CampaignAuditOutbox } from '../database/CampaignAuditOutbox';
+import { DatabaseCampaignStore } from '../database/DatabaseCampaignStore';
+import { CampaignRunner } from '../campaigns/CampaignRunner';
+import { recordingAuditor } from '../__testUtils__/recordingAuditor';
 
 const SCHEMA = 'test_worker';
 
@@ -369,5 +373,53 @@ describe('LeaseSweeper', () => {
       // Its new job waits: swept again, nothing more is added.
       expect(await sweeper.sweep()).toEqual([]);
     });
+  });
+  it('emits the campaign audit events waiting and prunes those emitted over a week ago', async () => {
+    const { auditor, events } = recordingAuditor();
+    const notUsed = async () => {
+      throw new Error('a sweep starts, rolls back and contracts nothing');
+    };
+    const campaignRunner = new CampaignRunner({
+      campaigns: new DatabaseCampaignStore(knex),
+      migrations: {
+        createCampaignMigration: notUsed,
+        requestRollback: notUsed,
+        requestContract: notUsed,
+      },
+      queue,
+      auth: mockServices.auth(),
+      logger,
+      audit: new CampaignAuditOutbox(knex),
+      auditor,
+    });
+    const withAudit = new LeaseSweeper({
+      store,
+      queue,
+      logger,
+      intervalMs: 60_000,
+      graceMs: 30_000,
+      campaignAudit: campaignRunner,
+    });
+    const row = (wave: number, emittedAt: Knex.Raw | null) => ({
+      id: randomUUID(),
+      campaign_id: randomUUID(),
+      event_id: 'campaign-policy-trip',
+      severity_level: 'high',
+      meta: JSON.stringify({ wave }),
+      recorded_at: new Date('2026-11-01T00:00:00Z'),
+      emitted_at: emittedAt,
+    });
+    await knex('campaign_audit_outbox').insert([
+      row(0, knex.raw(`now() - interval '8 days'`)),
+      row(1, knex.raw(`now() - interval '6 days'`)),
+      row(2, null),
+    ]);
+
+    await withAudit.sweep();
+    expect(events.map(e => (e.meta as { wave: number }).wave)).toEqual([2]);
+    const left = await knex('campaign_audit_outbox')
+      .orderByRaw(`meta->>'wave'`)
+      .select(knex.raw(`(meta->>'wave')::int AS wave`));
+    expect(left).toEqual([{ wave: 1 }, { wave: 2 }]);
   });
 });

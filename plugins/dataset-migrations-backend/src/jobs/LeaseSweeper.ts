@@ -43,8 +43,11 @@ export class LeaseSweeper {
       };
       /** The pull-request follow-up, whose next round a killed worker may have kept from being scheduled. */
       followUp?: { ensureScheduled(staleMs: number): Promise<boolean> };
-      /** Emits campaign audit events a look recorded and died before it emitted. */
-      campaignAudit?: { emitAudit(): Promise<void> };
+      /** Emits campaign audit events a look recorded and died before it emitted; prunes emitted ones. */
+      campaignAudit?: {
+        emitAudit(): Promise<void>;
+        pruneAudit(): Promise<void>;
+      };
     },
   ) {}
 
@@ -133,6 +136,7 @@ export class LeaseSweeper {
       : [];
     // A paused campaign may not look again for days: its trip is emitted here.
     await this.deps.campaignAudit?.emitAudit();
+    await this.deps.campaignAudit?.pruneAudit();
     return [...resumed, ...stranded, ...operations, ...orphaned, ...roundless];
   }
 

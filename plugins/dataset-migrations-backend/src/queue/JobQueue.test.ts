@@ -111,7 +111,7 @@ describe('JobQueue', () => {
     expect(handlers.advanceCampaign.mock.calls).toEqual([[campaignId]]);
   });
 
-  it('queues an operation once while it waits, again once it failed for good, and never without what it writes with it', async () => {
+  it('queues an operation once while it waits or runs, again once it failed for good, and never without what it writes with it', async () => {
     // A queue nobody works, in a database of its own: its jobs wait.
     const idleKnex = await init();
     const idle = new JobQueue({
@@ -152,9 +152,22 @@ describe('JobQueue', () => {
     expect(await jobs()).toHaveLength(1);
     expect(written).toHaveLength(1);
 
+    // A worker runs it, on its last attempt: the ask joins the running job too.
+    await idleKnex.raw(
+      `UPDATE ${SCHEMA}._private_jobs
+          SET locked_at = now(), locked_by = 'a-worker', attempts = max_attempts
+        WHERE key = ?`,
+      [key],
+    );
+    expect(await ask()).toBe(false);
+    expect(await jobs()).toHaveLength(1);
+    expect(written).toHaveLength(1);
+
     // It failed for good: a new ask queues it again, under a new id for its record.
     await idleKnex.raw(
-      `UPDATE ${SCHEMA}._private_jobs SET attempts = max_attempts WHERE key = ?`,
+      `UPDATE ${SCHEMA}._private_jobs
+          SET locked_at = NULL, locked_by = NULL, attempts = max_attempts
+        WHERE key = ?`,
       [key],
     );
     expect(await ask()).toBe(true);

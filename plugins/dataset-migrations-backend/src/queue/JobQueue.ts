@@ -255,7 +255,7 @@ export class JobQueue {
 
   /**
    * Queues a rollback or contract unless the same request (its `requestId`) already
-   * waits for a worker, in which case the ask joins it. `onQueued` writes with a new
+   * has a job waiting or running, in which case the ask joins it. `onQueued` writes with a new
    * job, in its transaction (its audit record). Answers whether a job was queued.
    */
   async enqueueOperationOnce(
@@ -272,8 +272,11 @@ export class JobQueue {
       await tx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [
         key,
       ]);
+      // Waiting, or taken by a worker (on any attempt): either does this request.
+      // A worker that died holding it is the sweep's to requeue.
       const waiting = await tx.raw(
-        `SELECT 1 FROM ${this.schemaName}._private_jobs WHERE key = ? AND is_available`,
+        `SELECT 1 FROM ${this.schemaName}._private_jobs
+          WHERE key = ? AND (locked_at IS NOT NULL OR attempts < max_attempts)`,
         [key],
       );
       if (waiting.rows.length > 0) return false;
