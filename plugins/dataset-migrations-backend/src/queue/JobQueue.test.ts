@@ -111,7 +111,7 @@ describe('JobQueue', () => {
     expect(handlers.advanceCampaign.mock.calls).toEqual([[campaignId]]);
   });
 
-  it('queues an operation once while it waits or runs, again once it failed for good, and never without what it writes with it', async () => {
+  it('queues an operation once while it waits or runs, again once abandoned or failed for good, and never without what it writes with it', async () => {
     // A queue nobody works, in a database of its own: its jobs wait.
     const idleKnex = await init();
     const idle = new JobQueue({
@@ -163,6 +163,20 @@ describe('JobQueue', () => {
     expect(await jobs()).toHaveLength(1);
     expect(written).toHaveLength(1);
 
+    // Its worker died holding it, or could not record its failure: graphile-worker
+    // frees it only after hours. Past a few minutes, an ask queues it again.
+    await idleKnex.raw(
+      `UPDATE ${SCHEMA}._private_jobs
+          SET locked_at = now() - interval '10 minutes'
+        WHERE key = ?`,
+      [key],
+    );
+    expect(await ask()).toBe(true);
+    expect(written).toHaveLength(2);
+    expect((await jobs()).map((j: { attempts: number }) => j.attempts)).toEqual(
+      [0],
+    );
+
     // It failed for good: a new ask queues it again, under a new id for its record.
     await idleKnex.raw(
       `UPDATE ${SCHEMA}._private_jobs
@@ -171,8 +185,8 @@ describe('JobQueue', () => {
       [key],
     );
     expect(await ask()).toBe(true);
-    expect(written).toHaveLength(2);
-    expect(new Set(written).size).toBe(2);
+    expect(written).toHaveLength(3);
+    expect(new Set(written).size).toBe(3);
     expect((await jobs()).map((j: { attempts: number }) => j.attempts)).toEqual(
       [0],
     );

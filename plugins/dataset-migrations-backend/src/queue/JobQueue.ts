@@ -26,6 +26,12 @@ const CLOSE_PULL_REQUEST_TASK = 'dataset-migrations.close-pull-request';
 const OPERATE_MIGRATION_TASK = 'dataset-migrations.operate-migration';
 const ADVANCE_CAMPAIGN_TASK = 'dataset-migrations.advance-campaign';
 const FOLLOW_UP_TASK = 'dataset-migrations.follow-up-pull-requests';
+/**
+ * How long an operation's job may stay taken before a new ask for the same request
+ * queues it again: a rollback or contract takes seconds, and a copy that finds the
+ * operation done, or still held by the first, only answers.
+ */
+const ABANDONED_JOB_MS = 2 * 60_000;
 /** The one pending round of the pull-request follow-up, across all replicas. */
 const FOLLOW_UP_JOB_KEY = 'pull-request-follow-up';
 /** Every task the queue runs, e.g. for gauges that report each one, waiting or not. */
@@ -272,12 +278,16 @@ export class JobQueue {
       await tx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [
         key,
       ]);
-      // Waiting, or taken by a worker (on any attempt): either does this request.
-      // A worker that died holding it is the sweep's to requeue.
+      // Waiting, or taken by a worker lately (on any attempt): either does this
+      // request. One taken longer ago is taken as abandoned: a worker that died
+      // holding it, or whose failure graphile-worker could not record, keeps it
+      // locked for hours, and a campaign asks with the same request id each look.
       const waiting = await tx.raw(
         `SELECT 1 FROM ${this.schemaName}._private_jobs
-          WHERE key = ? AND (locked_at IS NOT NULL OR attempts < max_attempts)`,
-        [key],
+          WHERE key = ? AND CASE WHEN locked_at IS NULL
+            THEN attempts < max_attempts
+            ELSE locked_at > now() - ? * interval '1 millisecond' END`,
+        [key, ABANDONED_JOB_MS],
       );
       if (waiting.rows.length > 0) return false;
       // A new job each time (one that failed for good loses its key to it): its id
