@@ -76,7 +76,13 @@ export async function readsOfPreviousShape(
            FROM pg_stat_user_tables s WHERE s.relid = to_regclass($1)`,
         [quoteRelation(previous)],
       );
-      if (rows.length === 0) return undefined;
+      // There, but not counted (no statistics row): not to be taken as gone.
+      if (rows.length === 0)
+        throw new Error(
+          `reads of ${formatRelation(
+            previous,
+          )} cannot be counted: the server keeps no statistics for it`,
+        );
       const [row] = rows;
       return {
         at: row.at.toISOString(),
