@@ -110,8 +110,9 @@ export class CampaignAuditOutbox {
         );
         await mine().update({
           attempts: this.knex.raw('attempts + 1'),
+          // The exponent is capped too: 2^attempts overflows after ~1,000 rejections.
           next_attempt_at: this.knex.raw(
-            `now() + least(? * power(2, attempts), ?) * interval '1 millisecond'`,
+            `now() + least(? * power(2, least(attempts, 16)), ?) * interval '1 millisecond'`,
             [BACKOFF_MS, MAX_BACKOFF_MS],
           ),
           claimed_until: null,
