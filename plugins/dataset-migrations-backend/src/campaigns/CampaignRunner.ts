@@ -139,12 +139,13 @@ export class CampaignRunner {
 
   /**
    * Emits the recorded events not emitted yet (this look's, and any a crashed look
-   * left). An auditor that fails does not stop the campaign: its events wait.
+   * left). An auditor that fails does not stop the campaign: its events wait
+   * (each rejected one logged and backed off by the outbox; a database error here).
    */
   async emitAudit(): Promise<void> {
     if (!this.deps.auditor) return;
     try {
-      await this.deps.audit.emitPending(this.deps.auditor);
+      await this.deps.audit.emitPending(this.deps.auditor, this.deps.logger);
     } catch (error) {
       this.deps.logger.warn(
         `Could not emit campaign audit events; they wait for the next look: ${error}`,

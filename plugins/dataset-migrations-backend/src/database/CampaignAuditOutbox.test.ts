@@ -15,6 +15,7 @@ describe('CampaignAuditOutbox', () => {
   let knex: Knex;
   let outbox: CampaignAuditOutbox;
   const campaignId = randomUUID();
+  const logger = mockServices.logger.mock();
 
   beforeAll(async () => {
     knex = await init();
@@ -64,7 +65,7 @@ describe('CampaignAuditOutbox', () => {
         return { success: async () => {}, fail: async () => {} };
       },
     });
-    const emitting = outbox.emitPending(slow);
+    const emitting = outbox.emitPending(slow, logger);
     // Released whatever happens, so a failed assertion does not hang the emitter.
     afterRelease = release;
     await inAuditor;
@@ -75,7 +76,7 @@ describe('CampaignAuditOutbox', () => {
     );
     expect(row.emitted_at).toBeNull();
     const other = recordingAuditor();
-    expect(await outbox.emitPending(other.auditor)).toBe(0);
+    expect(await outbox.emitPending(other.auditor, logger)).toBe(0);
     expect(other.events).toEqual([]);
 
     release();
@@ -92,23 +93,141 @@ describe('CampaignAuditOutbox', () => {
         },
       },
     ]);
-    expect(await outbox.emitPending(other.auditor)).toBe(0);
+    expect(await outbox.emitPending(other.auditor, logger)).toBe(0);
   });
 
-  it('leaves an event the auditor failed for the next call, not for its claim to run out', async () => {
+  const waveOf = (e: { meta?: unknown }) => (e.meta as { wave: number }).wave;
+
+  it('backs off an event the auditor rejects and emits the later ones meanwhile', async () => {
     await record(new Date('2026-11-30T08:00:00Z'), 0);
     await record(new Date('2026-11-30T08:01:00Z'), 1);
-    const failing = mockServices.auditor.mock({
-      createEvent: async () => {
-        throw new Error('the audit log is down');
+    await record(new Date('2026-11-30T08:02:00Z'), 2);
+    const { id: rejectedId } = await knex('campaign_audit_outbox')
+      .whereRaw(`meta->>'wave' = '0'`)
+      .first('id');
+    let rejecting = true;
+    const tried: number[] = [];
+    const { auditor: recording, events } = recordingAuditor();
+    const auditor = mockServices.auditor.mock({
+      createEvent: async (options: AuditorServiceCreateEventOptions) => {
+        tried.push(waveOf(options));
+        if (rejecting && waveOf(options) === 0) {
+          throw new Error('the audit log refuses this one');
+        }
+        return recording.createEvent(options);
       },
     });
-    await expect(outbox.emitPending(failing)).rejects.toThrow(
-      'the audit log is down',
+    const warnings = mockServices.logger.mock();
+
+    expect(await outbox.emitPending(auditor, warnings)).toBe(2);
+    expect(events.map(waveOf)).toEqual([1, 2]);
+    expect(warnings.warn).toHaveBeenCalledWith(
+      expect.stringContaining(rejectedId),
     );
-    const { auditor, events } = recordingAuditor();
-    expect(await outbox.emitPending(auditor)).toBe(2);
-    expect(events.map(e => (e.meta as { wave: number }).wave)).toEqual([0, 1]);
+    // Backed off for a minute, not tried again before then.
+    const [backedOff] = await knex('campaign_audit_outbox')
+      .where({ id: rejectedId })
+      .select(
+        'attempts',
+        'emitted_at',
+        knex.raw(`next_attempt_at > now() + interval '50 seconds' AS later`),
+      );
+    expect(backedOff).toEqual({ attempts: 1, emitted_at: null, later: true });
+    await record(new Date('2026-11-30T08:03:00Z'), 3);
+    expect(await outbox.emitPending(auditor, warnings)).toBe(1);
+    expect(tried).toEqual([0, 1, 2, 3]);
+
+    // Its back-off over, it is tried again and emitted once the auditor takes it.
+    rejecting = false;
+    await knex('campaign_audit_outbox')
+      .where({ id: rejectedId })
+      .update({ next_attempt_at: knex.raw(`now() - interval '1 second'`) });
+    expect(await outbox.emitPending(auditor, warnings)).toBe(1);
+    expect(events.map(waveOf)).toEqual([1, 2, 3, 0]);
+    expect(await outbox.emitPending(auditor, warnings)).toBe(0);
+    expect(
+      await knex('campaign_audit_outbox').whereNull('emitted_at').count(),
+    ).toEqual([{ count: '0' }]);
+  });
+
+  it('emits each event once when two emitters meet an auditor slower than a claim per batch', async () => {
+    // 12 events at 150 ms each take 1.8 s, under a claim of 1 s.
+    const claimed = new CampaignAuditOutbox(knex, { claimMs: 1_000 });
+    for (let wave = 0; wave < 12; wave++) {
+      await record(new Date(Date.UTC(2026, 10, 30, 8, wave)), wave);
+    }
+    const { auditor: recording, events } = recordingAuditor();
+    const slow = mockServices.auditor.mock({
+      createEvent: async (options: AuditorServiceCreateEventOptions) => {
+        await new Promise(resolve => setTimeout(resolve, 150));
+        return recording.createEvent(options);
+      },
+    });
+    let done = false;
+    const first = claimed.emitPending(slow, logger).finally(() => {
+      done = true;
+    });
+    // The second emitter looks every 100 ms while the first is at work.
+    let second = 0;
+    while (!done) {
+      await new Promise(resolve => setTimeout(resolve, 100));
+      second += await claimed.emitPending(slow, logger);
+    }
+    expect((await first) + second).toBe(12);
+    expect(events.map(waveOf).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 12 }, (_, wave) => wave),
+    );
+  });
+
+  it('marks an event only under its own claim: an emitter whose claim was taken leaves the row to the taker', async () => {
+    const claimed = new CampaignAuditOutbox(knex, { claimMs: 1_000 });
+    await record(new Date('2026-11-30T08:00:00Z'));
+    const held = () => {
+      let release!: () => void;
+      const released = new Promise<void>(resolve => {
+        release = resolve;
+      });
+      let entered!: () => void;
+      const inAuditor = new Promise<void>(resolve => {
+        entered = resolve;
+      });
+      const auditor = mockServices.auditor.mock({
+        createEvent: async () => {
+          entered();
+          await released;
+          return { success: async () => {}, fail: async () => {} };
+        },
+      });
+      return { auditor, release, inAuditor };
+    };
+    const a = held();
+    const b = held();
+    afterRelease = () => {
+      a.release();
+      b.release();
+    };
+    const warnings = mockServices.logger.mock();
+    const emittingA = claimed.emitPending(a.auditor, warnings);
+    await a.inAuditor;
+    await new Promise(resolve => setTimeout(resolve, 1_200));
+    // A's claim ran out; B takes the event.
+    const emittingB = claimed.emitPending(b.auditor, logger);
+    await b.inAuditor;
+
+    a.release();
+    expect(await emittingA).toBe(0);
+    expect(warnings.warn).toHaveBeenCalledTimes(1);
+    const [row] = await knex('campaign_audit_outbox').select(
+      'emitted_at',
+      knex.raw('claimed_by IS NOT NULL AS claimed'),
+    );
+    expect(row).toEqual({ emitted_at: null, claimed: true });
+
+    b.release();
+    expect(await emittingB).toBe(1);
+    expect(
+      await knex('campaign_audit_outbox').whereNull('emitted_at').count(),
+    ).toEqual([{ count: '0' }]);
   });
 
   it('takes an event again once the claim of an emitter that died ran out', async () => {
@@ -118,11 +237,11 @@ describe('CampaignAuditOutbox', () => {
       claimed_until: knex.raw(`now() + interval '1 minute'`),
     });
     const { auditor, events } = recordingAuditor();
-    expect(await outbox.emitPending(auditor)).toBe(0);
+    expect(await outbox.emitPending(auditor, logger)).toBe(0);
     await knex('campaign_audit_outbox').update({
       claimed_until: knex.raw(`now() - interval '1 second'`),
     });
-    expect(await outbox.emitPending(auditor)).toBe(1);
+    expect(await outbox.emitPending(auditor, logger)).toBe(1);
     expect(events).toHaveLength(1);
   });
 
@@ -131,7 +250,7 @@ describe('CampaignAuditOutbox', () => {
     await record(new Date('2026-11-01T08:00:00Z'), 1);
     await record(new Date('2026-11-01T08:00:00Z'), 2);
     const { auditor } = recordingAuditor();
-    expect(await outbox.emitPending(auditor)).toBe(3);
+    expect(await outbox.emitPending(auditor, logger)).toBe(3);
     const day = 86_400_000;
     // Wave 0 emitted 8 days ago, wave 1 6 days ago; wave 2 waits still.
     await knex('campaign_audit_outbox')
