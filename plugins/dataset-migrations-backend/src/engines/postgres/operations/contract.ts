@@ -15,6 +15,7 @@ import { q } from '../sql/values';
 import { contractStatements } from '../sql/versionSwitch';
 import {
   committedContract,
+  contractRecordOf,
   ensureContractRecord,
   recordContract,
 } from './contractRecord';
@@ -42,6 +43,7 @@ export async function contract(
     return;
   }
   const shape = await shapeToContract(db, run);
+  const record = await contractRecordOf(db, run);
   await versionsStep(
     db,
     run,
@@ -62,7 +64,7 @@ export async function contract(
         await client.query(sql);
       for (const sql of contractStatements(shape, dataset, previous, grants))
         await client.query(sql);
-      await recordContract(client, db, run, previous);
+      await recordContract(client, record, run, previous);
       if (current && !isRename(shape, dataset)) {
         await run.log(
           `${formatRelation(shape.name)} now serves version ${

@@ -95,7 +95,7 @@ describe("the engine's record of contracts", () => {
     await engine.migrate(run);
 
     await expect(engine.contract(run)).rejects.toThrow(
-      "shared_books.dsm_contracts is not the engine's record of contracts (a relation of kind 'v' with columns migration_id); rename it or set another bookkeepingSchema",
+      "shared_books.dsm_contracts is not the engine's record of contracts; rename it or set another bookkeepingSchema",
     );
     expect(await regclass('public.parcels_v1')).toBe('parcels_v1');
   });

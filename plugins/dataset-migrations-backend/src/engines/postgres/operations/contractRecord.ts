@@ -23,7 +23,7 @@ const COLUMNS = ['migration_id', 'dropped', 'contracted_at'];
  * `bookkeepingSchema` between the commit and its retry does not hide the row; a
  * run started before schemas were pinned uses the configured one.
  */
-async function table(
+export async function contractRecordOf(
   db: Connections,
   run: DatasetMigrationRun,
 ): Promise<RelationName> {
@@ -39,7 +39,7 @@ export async function ensureContractRecord(
   db: Connections,
   run: DatasetMigrationRun,
 ): Promise<void> {
-  const record = await table(db, run);
+  const record = await contractRecordOf(db, run);
   await ensureBookkeepingSchema(db, record.schema);
   await db.withClient(async client => {
     await client
@@ -71,26 +71,27 @@ async function refuseForeign(
   );
   const [found] = rows;
   if (found?.kind === 'r' && found.columns.join() === COLUMNS.join()) return;
+  // Named only: what another tool's relation holds is not the requester's to read.
   throw new Error(
-    `${formatRelation(record)} is not the engine's record of contracts (a ${
-      found
-        ? `relation of kind '${found.kind}' with columns ${found.columns.join(
-            ', ',
-          )}`
-        : 'relation that vanished'
-    }); rename it or set another bookkeepingSchema`,
+    `${formatRelation(
+      record,
+    )} is not the engine's record of contracts; rename it or set another bookkeepingSchema`,
   );
 }
 
-/** Records, in the contract's transaction, that `run` dropped `previous`. */
+/**
+ * Records, in the contract's transaction, that `run` dropped `previous`. The
+ * record's name is resolved before (`contractRecordOf`): that transaction holds
+ * the dataset's locks, and must not wait on the plugin's database meanwhile.
+ */
 export async function recordContract(
   client: PoolClient,
-  db: Connections,
+  record: RelationName,
   run: DatasetMigrationRun,
   previous: RelationName,
 ): Promise<void> {
   await client.query(
-    `INSERT INTO ${quoteRelation(await table(db, run))} (migration_id, dropped)
+    `INSERT INTO ${quoteRelation(record)} (migration_id, dropped)
      VALUES ($1, $2) ON CONFLICT (migration_id) DO NOTHING`,
     [run.migrationId, formatRelation(previous)],
   );
@@ -101,7 +102,7 @@ export async function committedContract(
   db: Connections,
   run: DatasetMigrationRun,
 ): Promise<{ dropped: string; at: Date } | undefined> {
-  const record = await table(db, run);
+  const record = await contractRecordOf(db, run);
   return db.withClient(async client => {
     const { rows: present } = await client.query(
       `SELECT to_regclass($1) IS NOT NULL AS present`,
