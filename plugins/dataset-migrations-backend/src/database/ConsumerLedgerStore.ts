@@ -31,6 +31,18 @@ export interface ConsumerUpdate {
   patchBaseCommit?: string;
 }
 
+/**
+ * Which part of a ledger to read: `limit` rows (all without it) from `offset`,
+ * of the consumers in `states` if given, and with `after` only those past that
+ * consumer in ledger order (depth, then entity ref).
+ */
+export interface LedgerPage {
+  limit?: number;
+  offset: number;
+  states?: ConsumerState[];
+  after?: { depth: number; entityRef: string };
+}
+
 /** The consumer ledger's rows: one per consumer of a migration, and its state. */
 export interface ConsumerLedgerStore {
   /** Adds consumers not yet in the ledger; known ones keep their state. */
@@ -60,13 +72,10 @@ export interface ConsumerLedgerStore {
     more: boolean;
   }>;
   /**
-   * The whole ledger, or with `page.limit` a page of it, of the consumers in
-   * `page.states` if given; counts and the undecided are always over all.
+   * The whole ledger, or a `page` of it; counts and the undecided are always
+   * over all, read in the same snapshot as the page.
    */
-  ledger(
-    migrationId: string,
-    page?: { limit?: number; offset: number; states?: ConsumerState[] },
-  ): Promise<ConsumerLedger>;
+  ledger(migrationId: string, page?: LedgerPage): Promise<ConsumerLedger>;
   /**
    * Records a step's outcome, but only if the consumer is still in one of the
    * states the step started from: a duplicate job cannot move it backwards.

@@ -14,6 +14,7 @@ import type {
   ConsumerLedgerStore,
   ConsumerUpdate,
   DiscoveredConsumer,
+  LedgerPage,
 } from './ConsumerLedgerStore';
 import {
   LEDGER_COLUMNS,
@@ -133,37 +134,47 @@ export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
 
   async ledger(
     migrationId: string,
-    page: { limit?: number; offset: number; states?: ConsumerState[] } = {
-      offset: 0,
-    },
+    page: LedgerPage = { offset: 0 },
   ): Promise<ConsumerLedger> {
-    const { limit, offset, states } = page;
+    const { limit, offset, states, after } = page;
     // In ledger order through an index: (migration_id, depth, entity_ref), or
     // (migration_id, state, depth, entity_ref) for a filter by state.
-    const rows = this.knex<ConsumerRow>(CONSUMERS_TABLE)
-      .where({ migration_id: migrationId })
-      .orderBy([{ column: 'depth' }, { column: 'entity_ref' }])
-      .select(LEDGER_COLUMNS);
-    if (states) rows.whereIn('state', states);
-    // One row more tells whether a page follows.
-    if (limit !== undefined) rows.offset(offset).limit(limit + 1);
-    else if (offset > 0) rows.offset(offset);
-    const [found, byState] = await Promise.all([
-      rows as unknown as Promise<ConsumerRow[]>,
-      this.knex(CONSUMERS_TABLE)
+    const rows = (q: Knex) => {
+      const query = q<ConsumerRow>(CONSUMERS_TABLE)
+        .where({ migration_id: migrationId })
+        .orderBy([{ column: 'depth' }, { column: 'entity_ref' }])
+        .select(LEDGER_COLUMNS);
+      if (states) query.whereIn('state', states);
+      // By key: rows added or removed before the cursor cannot shift the rest.
+      if (after)
+        query.whereRaw('(depth, entity_ref) > (?, ?)', [
+          after.depth,
+          after.entityRef,
+        ]);
+      // One row more tells whether a page follows.
+      if (limit !== undefined) query.offset(offset).limit(limit + 1);
+      else if (offset > 0) query.offset(offset);
+      return query as unknown as Promise<ConsumerRow[]>;
+    };
+    const stateCounts = (q: Knex) =>
+      q(CONSUMERS_TABLE)
         .where({ migration_id: migrationId })
         .groupBy('state')
         .select(
           'state',
-          this.knex.raw('count(*)::int AS n'),
+          q.raw('count(*)::int AS n'),
           // needsDecision(): failed, waiting for a person.
-          this.knex.raw(
+          q.raw(
             "(count(*) FILTER (WHERE failure_kind = 'needs-decision'))::int AS undecided",
           ),
         ) as Promise<
         Array<{ state: ConsumerState; n: number; undecided: number }>
-      >,
-    ]);
+      >;
+    // One snapshot: the page, its total and its counts agree.
+    const [found, byState] = await this.knex.transaction(
+      async trx => [await rows(trx), await stateCounts(trx)] as const,
+      { isolationLevel: 'repeatable read', readOnly: true },
+    );
     const counts = emptyConsumerStateCounts();
     let undecided = 0;
     for (const row of byState) {

@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { ConsumerLedger } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -8,6 +12,8 @@ import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { dataset, succeededMigration } from '../__testUtils__/fixtures';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { ConsumerStore } from '../database/ConsumerStore';
+import { DatasetCatalog } from '../catalog/DatasetCatalog';
+import { ConsumerService } from '../services/ConsumerService';
 import { datasetMigrationsPlugin } from '../plugin';
 
 const API = '/api/dataset-migrations';
@@ -167,6 +173,81 @@ describe('GET /migrations/:id/consumers: the ledger a page at a time', () => {
       `${API}/migrations/00000000-0000-4000-8000-000000000000/impact.csv`,
     );
     expect(missing.status).toBe(404);
+  });
+
+  it('streams each consumer once while the ledger changes between pages, since each page starts past the last', async () => {
+    const store = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex }),
+    });
+    const run = await succeededMigration(store);
+    const refs = Array.from(
+      { length: 10 },
+      (_, i) => `component:default/c${i}`,
+    );
+    await consumers.addDiscovered(
+      run,
+      refs.map(entityRef => ({ entityRef, depth: 1 })),
+    );
+    const service = new ConsumerService({
+      consumers,
+      migrations: store,
+      catalog: new DatasetCatalog(
+        catalogServiceMock({ entities: [dataset('events')] }),
+      ),
+      // The report reads no code and queues nothing.
+      engines: undefined as never,
+      readers: [],
+      retentionMs: 0,
+      rewrites: undefined as never,
+      enqueueConsumer: async () => {},
+    });
+    const credentials = mockCredentials.user();
+    const remove = (...names: string[]) =>
+      knex('migration_consumers')
+        .where({ migration_id: run })
+        .whereIn(
+          'entity_ref',
+          names.map(n => `component:default/${n}`),
+        )
+        .delete();
+    const chunks: string[] = [];
+    let page = 0;
+    for await (const chunk of service.impactCsv(run, credentials, 3)) {
+      chunks.push(chunk);
+      page += 1;
+      // Discovery adds a consumer ahead of the pages read so far…
+      if (page === 1)
+        await consumers.addDiscovered(run, [
+          { entityRef: 'component:default/b0', depth: 1 },
+        ]);
+      // …then two ahead of them are gone.
+      if (page === 2) await remove('b0', 'c0');
+    }
+    const lines = chunks.join('').trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^consumer,/);
+    expect(lines.slice(1).map(line => line.split(',')[0])).toEqual(refs);
+  });
+
+  it('breaks off the impact report, not ends it, when a later page fails', async () => {
+    const store = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex }),
+    });
+    const run = await succeededMigration(store);
+    await consumers.addDiscovered(
+      run,
+      Array.from({ length: 1203 }, (_, i) => ({
+        entityRef: `component:default/c${String(i).padStart(4, '0')}`,
+        depth: 1,
+      })),
+    );
+    // A row the second page cannot be read from: its decision has no time.
+    await knex('migration_consumers')
+      .where({ migration_id: run, entity_ref: 'component:default/c0700' })
+      .update({ decision: JSON.stringify({ decidedAt: 'not a time' }) });
+    // A broken transfer: the client cannot take the part it got for the whole.
+    await expect(
+      request(backend.server).get(`${API}/migrations/${run}/impact.csv`),
+    ).rejects.toThrow('aborted');
   });
 
   it.each([

@@ -1,6 +1,9 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { isError } from '@backstage/errors';
 import {
   resolvePackagePath,
   type BackstageCredentials,
@@ -340,16 +343,16 @@ export function createRouter(options: {
     const first = await pages.next();
     res.type('text/csv').attachment(`impact-${id}.csv`);
     if (!first.done) res.write(first.value);
-    for await (const page of pages) {
-      // A reader gone away stops the reading of pages too.
-      if (res.destroyed) break;
-      if (!res.write(page))
-        await new Promise(resume => {
-          res.once('drain', resume);
-          res.once('close', resume);
-        });
+    try {
+      // Pages are read as the client takes them; one gone away stops the reading.
+      await pipeline(Readable.from(pages), res);
+    } catch (error) {
+      // The answer has begun: the pipeline destroyed it, so the client sees a
+      // broken transfer rather than a complete-looking, cut-short report.
+      if (isError(error) && error.code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+      // Anything else is logged by the error handler like any failed request.
+      throw error;
     }
-    res.end();
   });
 
   router.post('/migrations/:id/consumers/retry', async (req, res) => {

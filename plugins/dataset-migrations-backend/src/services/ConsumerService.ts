@@ -33,6 +33,7 @@ import type { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog, currentState } from '../catalog/DatasetCatalog';
 import { parseInput } from '../validation/parseInput';
 import type { ConsumerStore } from '../database/ConsumerStore';
+import type { LedgerPage } from '../database/ConsumerLedgerStore';
 import { discoverConsumers } from '../consumers/discovery';
 import { assessConsumer } from '../consumers/impact';
 import type { RewriteWorkers } from '../consumers/rewriteWorkers';
@@ -87,11 +88,20 @@ export class ConsumerService {
       query,
       'query',
     );
-    const migration = await this.requireMigration(migrationId);
-    const ledger = await this.deps.consumers.ledger(migrationId, {
+    return this.readablePage(migrationId, credentials, {
       ...page,
       ...(state ? { states: state } : {}),
     });
+  }
+
+  /** A page of the ledger, each consumer as the caller may see it (see `ledger`). */
+  private async readablePage(
+    migrationId: string,
+    credentials: BackstageCredentials,
+    page: LedgerPage,
+  ): Promise<ConsumerLedger> {
+    const migration = await this.requireMigration(migrationId);
+    const ledger = await this.deps.consumers.ledger(migrationId, page);
     // One batch read with the caller's credentials: the catalog applies its own policy.
     const [dataset, ...readable] = await this.deps.catalog.getEntities(
       [migration.entityRef, ...ledger.consumers.map(c => c.entityRef)],
@@ -170,20 +180,26 @@ export class ConsumerService {
   /**
    * The impact report as CSV, one row per consumer file, with owners: the
    * header, then one chunk per page of the ledger, so a large ledger is never
-   * held (or checked against the catalog) at once.
+   * held (or checked against the catalog) at once. Each page starts past the
+   * last consumer of the one before, so consumers added or removed meanwhile
+   * cannot make another appear twice or not at all.
    */
   async *impactCsv(
     migrationId: string,
     credentials: BackstageCredentials,
+    pageSize = IMPACT_CSV_PAGE,
   ): AsyncGenerator<string> {
-    let offset: number | undefined = 0;
-    while (offset !== undefined) {
-      const page: ConsumerLedger = await this.ledger(migrationId, credentials, {
-        limit: IMPACT_CSV_PAGE,
-        offset,
+    let after: LedgerPage['after'];
+    for (;;) {
+      const page = await this.readablePage(migrationId, credentials, {
+        limit: pageSize,
+        offset: 0,
+        ...(after ? { after } : {}),
       });
-      yield impactCsvRows(page.consumers, offset === 0);
-      offset = page.nextOffset;
+      yield impactCsvRows(page.consumers, !after);
+      const last = page.consumers.at(-1);
+      if (page.nextOffset === undefined || !last) return;
+      after = { depth: last.depth, entityRef: last.entityRef };
     }
   }
 
