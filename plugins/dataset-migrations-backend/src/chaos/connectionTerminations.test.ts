@@ -117,15 +117,21 @@ describe('connections terminated over and over', () => {
         timeoutMs = 240_000,
       ) => {
         const deadline = Date.now() + timeoutMs;
+        let last = '';
         for (;;) {
           if (unhandled().length > 0)
             throw new Error(
               `while waiting for ${what}: ${unhandled().join('\n')}`,
             );
-          const value = await check().catch(() => undefined);
+          const value = await check().catch(error => {
+            last = String(error);
+            return undefined;
+          });
           if (value !== undefined) return value;
           if (Date.now() > deadline)
-            throw new Error(`timed out waiting for ${what}`);
+            throw new Error(
+              `timed out waiting for ${what}${last ? `: ${last}` : ''}`,
+            );
           await sleep(250);
         }
       };
@@ -138,12 +144,13 @@ describe('connections terminated over and over', () => {
 
       const admin = harnessPool(w.server.url, 1);
       try {
-        // Every ~3 s while the run and its consumer's steps work (each step is
-        // interrupted at most about once), then every ~150 ms for a few seconds while
+        // Every ~5 s while the run and its consumer's steps work (each step is
+        // interrupted about once; tighter, a loaded machine's steps may never
+        // finish between two), then every ~150 ms for a few seconds while
         // the pull-request follow-up's job completes each second.
         const steady = terminateRepeatedly(
           admin,
-          () => 1_500 + Math.random() * 3_000,
+          () => 3_000 + Math.random() * 4_000,
         );
         const created = await call('POST', '/migrations', {
           entityRef: DATASET,
@@ -159,11 +166,18 @@ describe('connections terminated over and over', () => {
             if (m.status === 'failed')
               throw new Error(`run failed: ${m.failureReason}`);
             const ledger = await consumers(id);
-            return m.status === 'succeeded' &&
+            if (
+              m.status === 'succeeded' &&
               ledger.length === 1 &&
               ledger[0].state === 'pr-opened'
-              ? true
-              : undefined;
+            )
+              return true;
+            // Said if it times out: how far the run and its consumer got.
+            throw new Error(
+              `last seen: run ${m.status}, consumers [${ledger
+                .map(c => c.state)
+                .join(', ')}]`,
+            );
           },
         );
         const steadyRounds = await steady.stop();
@@ -222,6 +236,6 @@ describe('connections terminated over and over', () => {
         await admin.end();
       }
     },
-    8 * 60_000,
+    10 * 60_000,
   );
 });
