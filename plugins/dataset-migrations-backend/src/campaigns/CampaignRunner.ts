@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { JsonObject } from '@backstage/types';
 import type {
   AuditorService,
   AuthService,
@@ -24,6 +25,7 @@ import {
   type CampaignRunWave,
   type CampaignStore,
 } from '../database/CampaignStore';
+import type { OnQueued } from '../services/MigrationOperations';
 import type { MigrationService } from '../services/MigrationService';
 import type { JobQueue } from '../queue/JobQueue';
 import { nextStartAt, whyNotStartAt } from './rolloutCalendar';
@@ -121,6 +123,26 @@ export class CampaignRunner {
       { ...rest, id: derivedUuid(`${event.campaignId}:${key}:audit`) },
       this.now(),
     );
+  }
+
+  /**
+   * An operation the campaign asks for, audited with the job that carries it out,
+   * in the transaction that queues it: one event per job queued.
+   */
+  private auditWhenQueued(
+    run: CampaignRun,
+    operation: 'contract' | 'rollback',
+    ask: string,
+    meta: JsonObject,
+  ): OnQueued {
+    return (tx, { jobId }) =>
+      this.audit(tx, {
+        key: `${operation}:${ask}:${jobId}`,
+        campaignId: run.id,
+        eventId: `campaign-${operation}`,
+        severityLevel: 'high',
+        meta,
+      });
   }
 
   /**
@@ -239,15 +261,7 @@ export class CampaignRunner {
         await migrations.requestContract(d.migrationId, {
           actor: run.startedBy,
           requestId,
-          // Audited with the job that carries it out, in one transaction.
-          onQueued: (tx, { jobId }) =>
-            this.audit(tx, {
-              key: `contract:${requestId}:${jobId}`,
-              campaignId: run.id,
-              eventId: 'campaign-contract',
-              severityLevel: 'high',
-              meta,
-            }),
+          onQueued: this.auditWhenQueued(run, 'contract', requestId, meta),
         });
       } catch (error) {
         // The gate is still shut (retention, a consumer moving since this look read it).
@@ -600,22 +614,15 @@ export class CampaignRunner {
           actor,
           reason,
           requestId: derivedUuid(`${run.id}:${migrationId}:rollback`),
-          onQueued: (tx, { jobId }) =>
-            this.audit(tx, {
-              key: `rollback:${migrationId}:${jobId}`,
-              campaignId: run.id,
-              eventId: 'campaign-rollback',
-              severityLevel: 'high',
-              meta: {
-                campaignId: run.id,
-                campaign: run.name,
-                wave: dataset.wave,
-                migrationId,
-                entityRef: dataset.entityRef,
-                onBehalfOf: actor,
-                reason,
-              },
-            }),
+          onQueued: this.auditWhenQueued(run, 'rollback', migrationId, {
+            campaignId: run.id,
+            campaign: run.name,
+            wave: dataset.wave,
+            migrationId,
+            entityRef: dataset.entityRef,
+            onBehalfOf: actor,
+            reason,
+          }),
         });
       } catch (error) {
         // Contracted, or no longer the dataset's current version: a person's to look at.

@@ -31,6 +31,25 @@ jest.setTimeout(120_000);
  * A contract job retried after its worker died between the engine's commit and the
  * run's record of it, on a real PostgreSQL: the retry records the contract, once.
  */
+
+/** Runs `job` on `runner` as graphile-worker's retry would, once the dead worker's lease ran out. */
+async function runOnceLeaseRunsOut(
+  runner: { run(job: OperationJob): Promise<void> },
+  job: OperationJob,
+): Promise<void> {
+  await waitFor(
+    () =>
+      runner.run(job).then(
+        () => true,
+        error => {
+          if (/is leased to another worker/.test(String(error))) throw error;
+          throw new Error(`the retry failed: ${error}`);
+        },
+      ),
+    { timeoutMs: 20_000, intervalMs: 250, what: 'the retry to run' },
+  );
+}
+
 describe('a contract whose commit was not recorded', () => {
   const { init } = createTestDatabases();
   let knex: Knex;
@@ -198,18 +217,7 @@ describe('a contract whose commit was not recorded', () => {
     expect(outcomes()).toEqual([]);
 
     // graphile-worker retries the job on another worker once the dead one's lease ran out.
-    const retry = worker('worker-b');
-    await waitFor(
-      () =>
-        retry.run(job).then(
-          () => true,
-          error => {
-            if (/is leased to another worker/.test(String(error))) throw error;
-            throw new Error(`the retry failed: ${error}`);
-          },
-        ),
-      { timeoutMs: 20_000, intervalMs: 250, what: 'the retry to run' },
-    );
+    await runOnceLeaseRunsOut(worker('worker-b'), job);
 
     expect(
       await store.getCheckpoint(id, operationOutcomeName(job.requestId)),
@@ -257,18 +265,7 @@ describe('a contract whose commit was not recorded', () => {
 
     // Its job failed for good; someone asks again, with nothing to override now.
     const second = contractJob(id);
-    const retry = worker('worker-b');
-    await waitFor(
-      () =>
-        retry.run(second).then(
-          () => true,
-          error => {
-            if (/is leased to another worker/.test(String(error))) throw error;
-            throw new Error(`the retry failed: ${error}`);
-          },
-        ),
-      { timeoutMs: 20_000, intervalMs: 250, what: 'the retry to run' },
-    );
+    await runOnceLeaseRunsOut(worker('worker-b'), second);
 
     expect(
       await store.getCheckpoint(id, operationOutcomeName(second.requestId)),

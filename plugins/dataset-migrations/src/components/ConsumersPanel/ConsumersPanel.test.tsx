@@ -20,24 +20,7 @@ import {
   type DatasetMigrationsApi,
 } from '../../api';
 import { ConsumersPanel } from './ConsumersPanel';
-import { ledgerOf } from './testLedger';
-
-const migration: Migration = {
-  id: 'm1',
-  entityRef: 'resource:default/listening-events',
-  status: 'succeeded',
-  fromVersion: 1,
-  targetVersion: 2,
-  dryRun: false,
-  changes: [{ renameField: { from: 'country', to: 'country_code' } }],
-  requestedBy: 'user:default/ada',
-  attempts: 1,
-  retriedAtAttempt: 0,
-  cancelRequested: false,
-  createdAt: '2026-11-21T10:00:00.000Z',
-  finishedAt: '2026-11-21T10:00:03.000Z',
-  updatedAt: '2026-11-21T10:00:03.000Z',
-};
+import { ledgerOf, migration } from './testLedger';
 
 function consumer(
   name: string,

@@ -2,6 +2,7 @@ import {
   emptyConsumerStateCounts,
   needsDecision,
   type ConsumerLedger,
+  type Migration,
   type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ConsumerLedgerPageQuery } from '../../api';
@@ -32,3 +33,21 @@ export function ledgerOf(
     ...(end !== undefined && end < matching.length ? { nextOffset: end } : {}),
   };
 }
+
+/** A finished run of listening-events renaming `country`, whose ledger the tests read. */
+export const migration: Migration = {
+  id: 'm1',
+  entityRef: 'resource:default/listening-events',
+  status: 'succeeded',
+  fromVersion: 1,
+  targetVersion: 2,
+  dryRun: false,
+  changes: [{ renameField: { from: 'country', to: 'country_code' } }],
+  requestedBy: 'user:default/ada',
+  attempts: 1,
+  retriedAtAttempt: 0,
+  cancelRequested: false,
+  createdAt: '2026-11-21T10:00:00.000Z',
+  finishedAt: '2026-11-21T10:00:03.000Z',
+  updatedAt: '2026-11-21T10:00:03.000Z',
+};
