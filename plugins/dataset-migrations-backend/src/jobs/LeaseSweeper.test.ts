@@ -275,10 +275,10 @@ describe('LeaseSweeper', () => {
         )
       ).rows;
 
-    it('re-enqueues a consumer whose worker died in a step, once its claim ran out, and no other', async () => {
-      const id = await queueRun();
+    /** A sweeper that also looks after consumers, as the plugin wires it. */
+    const consumerSweeper = () => {
       const consumers = new ConsumerStore(knex);
-      const withConsumers = new LeaseSweeper({
+      return new LeaseSweeper({
         store,
         queue,
         logger,
@@ -292,6 +292,11 @@ describe('LeaseSweeper', () => {
           listUnclaimed: refs => consumers.listUnclaimed(refs),
         },
       });
+    };
+
+    it('re-enqueues a consumer whose worker died in a step, once its claim ran out, and no other', async () => {
+      const id = await queueRun();
+      const withConsumers = consumerSweeper();
       // Killed while verifying its patch: the claim ran out, the job stays locked by the dead worker.
       await consumerRow(
         id,
@@ -333,21 +338,7 @@ describe('LeaseSweeper', () => {
 
     it('re-enqueues a consumer whose worker died after it took the job and before it claimed the consumer', async () => {
       const id = await queueRun();
-      const consumers = new ConsumerStore(knex);
-      const sweeper = new LeaseSweeper({
-        store,
-        queue,
-        logger,
-        intervalMs: 60_000,
-        graceMs: 30_000,
-        consumers: {
-          listExpiredClaims: () => consumers.listExpiredClaims(),
-          enqueueConsumer: (migrationId, entityRef) =>
-            queue.enqueueConsumer(migrationId, entityRef),
-          staleJobs: staleMs => queue.staleConsumerJobs(staleMs),
-          listUnclaimed: refs => consumers.listUnclaimed(refs),
-        },
-      });
+      const sweeper = consumerSweeper();
       // Never claimed: the job was taken a minute ago by a worker that died at once.
       await consumerRow(id, 'stranded', 'discovered', null);
       await queue.enqueueConsumer(id, 'component:default/stranded');
