@@ -352,7 +352,8 @@ describe('runSandboxed', () => {
       });
       await writeFile(join(dir, 'public.txt'), 'shared\n', { mode: 0o644 });
       const result = await run(
-        `cat ${dir}/public.txt; cat ${dir}/secrets/token; cat ${secret}; echo end`,
+        // One stream, so `end` comes last: cat's errors on another pipe may land after it.
+        `exec 2>&1; cat ${dir}/public.txt; cat ${dir}/secrets/token; cat ${secret}; echo end`,
         {
           isolation: {
             ...DEFAULT_ISOLATION,
