@@ -66,6 +66,27 @@ export class Connections {
     }
   }
 
+  /**
+   * Work on a client, with a second one when the pool lends it without waiting.
+   * Work that only goes faster on two must never wait for the second: runs
+   * sharing the pool, each holding one client and waiting for another, would
+   * wait for ever. Asked in the same tick as the check, the pool serves this
+   * request first, from an idle client or a new connection.
+   */
+  async withSpareClient<T>(
+    work: (client: PoolClient, spare?: PoolClient) => Promise<T>,
+  ): Promise<T> {
+    return this.withClient(client => {
+      const { pool } = this;
+      const lendsAtOnce =
+        pool.waitingCount === 0 &&
+        (pool.idleCount > 0 || pool.totalCount < (pool.options.max ?? 10));
+      return lendsAtOnce
+        ? this.withClient(spare => work(client, spare))
+        : work(client);
+    });
+  }
+
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     return this.withClient(async client => {
       await client.query('BEGIN');

@@ -110,37 +110,49 @@ export async function verify(
     const started = Date.now();
     const lastKey = state.lastKey;
     const compared = state.source.rows;
-    const range = await db.withClient(client =>
-      readOnly(client, 'snapshot', async () => {
-        let end: string[] | null = null;
-        // The range estimated to be the last runs to the end of the table
-        // unbounded: no walk, and the whole of a table that fits in one range is
-        // read as before ranges, in one parallel scan per side.
-        if (keyTypes && !(total > 0 && total - compared <= rangeRows)) {
-          const { rows } = await client.query(
-            rangeEndSql(shape, keyTypes.source, lastKey !== null),
-            [String(rangeRows), ...(lastKey ?? [])],
-          );
-          if (rows.length > 0)
-            end = shape.sourceKey.map((_, i) => String(rows[0][`k${i}`]));
-        }
-        const params = [...(lastKey ?? []), ...(end ?? [])];
-        const [sourceSql, targetSql] = verifySql(
-          shape,
-          keyTypes
-            ? {
-                range: { hasLastKey: lastKey !== null, hasEnd: end !== null },
-                sourceKeyTypes: keyTypes.source,
-                targetKeyTypes: keyTypes.target,
-              }
-            : undefined,
+    const compareRange = async (client: PoolClient, targetOn: PoolClient) => {
+      let end: string[] | null = null;
+      // The range estimated to be the last runs to the end of the table
+      // unbounded: no walk, and the whole of a table that fits in one range is
+      // read as before ranges, in one parallel scan per side.
+      if (keyTypes && !(total > 0 && total - compared <= rangeRows)) {
+        const { rows } = await client.query(
+          rangeEndSql(shape, keyTypes.source, lastKey !== null),
+          [String(rangeRows), ...(lastKey ?? [])],
         );
-        return {
-          end,
-          source: await resultFigures(client, sourceSql, params),
-          target: await resultFigures(client, targetSql, params),
-        };
-      }),
+        if (rows.length > 0)
+          end = shape.sourceKey.map((_, i) => String(rows[0][`k${i}`]));
+      }
+      const params = [...(lastKey ?? []), ...(end ?? [])];
+      const [sourceSql, targetSql] = verifySql(
+        shape,
+        keyTypes
+          ? {
+              range: { hasLastKey: lastKey !== null, hasEnd: end !== null },
+              sourceKeyTypes: keyTypes.source,
+              targetKeyTypes: keyTypes.target,
+            }
+          : undefined,
+      );
+      // On one client the two queries queue: one side after the other.
+      const [source, target] = await Promise.all([
+        resultFigures(client, sourceSql, params),
+        resultFigures(targetOn, targetSql, params),
+      ]);
+      return { end, source, target };
+    };
+    // The target is read at the same time on a second connection, in the same
+    // snapshot (exported, as a parallel pg_dump does), when the pool has one to
+    // spare; else after the source, on the same connection.
+    const range = await db.withSpareClient((client, spare) =>
+      readOnly(client, 'snapshot', () =>
+        spare
+          ? readOnly(spare, 'snapshot', async () => {
+              await shareSnapshot(client, spare);
+              return compareRange(client, spare);
+            })
+          : compareRange(client, client),
+      ),
     );
     const elapsed = Math.max(1, Date.now() - started);
     const matched =
@@ -208,6 +220,21 @@ export async function verify(
   );
   if (state.ranges > 1)
     await run.log(`compared in ${state.ranges} ranges of the key`);
+}
+
+/**
+ * Gives `to`'s transaction, not yet read in, the snapshot of `from`'s
+ * repeatable-read transaction, which must stay open until `to` has read.
+ */
+async function shareSnapshot(from: PoolClient, to: PoolClient): Promise<void> {
+  const { rows } = await from.query<{ id: string }>(
+    'SELECT pg_export_snapshot() AS id',
+  );
+  const id = rows[0].id;
+  // The statement takes no parameters: the id is the server's, checked anyway.
+  if (!/^[0-9A-F-]+$/i.test(id))
+    throw new Error(`unexpected snapshot id ${id}`);
+  await to.query(`SET TRANSACTION SNAPSHOT '${id}'`);
 }
 
 function describeRange(after: string[] | null, upTo: string[] | null): string {
