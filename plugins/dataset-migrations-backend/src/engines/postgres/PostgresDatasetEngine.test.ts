@@ -912,6 +912,47 @@ describe('PostgresDatasetEngine', () => {
       ).toEqual({ listener_id: 'while-stopped' });
       await expectTargetMatchesSource();
     });
+
+    it('copies a batch in two halves at once, and copies again without duplicates the half that committed when the other did not', async () => {
+      let calls = 0;
+      let holder: Knex.Transaction | undefined;
+      const first = await runFor(changes, {
+        throwIfCancelled: jest.fn(async () => {
+          calls += 1;
+          // At the first batch (after the dry run): another session holds an
+          // uncommitted row with the first key, so the first half waits for it
+          // until its lock timeout (5 s) interrupts the attempt; the second half,
+          // on its own connection, commits meanwhile.
+          if (calls === 2) {
+            holder = await knex.transaction();
+            await holder.raw(`INSERT INTO public.events_v2 (id, listener_id, duration, played_at, price)
+              SELECT id, user_id, duration::integer, played_at, price FROM public.events ORDER BY id LIMIT 1`);
+          }
+        }),
+      });
+      try {
+        await expect(batched.migrate(first.run)).rejects.toBeInstanceOf(
+          MigrationInterruptedError,
+        );
+      } finally {
+        await holder?.rollback();
+      }
+      // No batch finished: no checkpoint, yet the second half of the first is there.
+      expect(first.checkpoints.get('backfill')).toBeUndefined();
+      expect(await count('public.events_v2')).toBe(500);
+
+      const second = await runFor(changes);
+      for (const [name, value] of first.checkpoints)
+        second.checkpoints.set(name, value);
+      await batched.migrate(second.run);
+      expect(
+        second.logs.some(l =>
+          /, 1 ranges redone around concurrent writes\)$/.test(l),
+        ),
+      ).toBe(true);
+      expect(await count('public.events')).toBe(total);
+      await expectTargetMatchesSource();
+    });
   });
 
   it('plans the statements it runs, and they run as planned', async () => {

@@ -88,23 +88,55 @@ export class Connections {
   }
 
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    return this.withClient(async client => {
-      await client.query('BEGIN');
-      try {
-        await client.query(`SET LOCAL lock_timeout = '5s'`);
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        // The original error is the one worth reporting, even if the connection is gone.
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      }
-    });
+    return this.withClient(client => inTransaction(client, () => work(client)));
   }
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+}
+
+/**
+ * Settings for the current transaction only, as `set_config(…, true)` items of a
+ * select list with their parameters (to share a round trip with other items).
+ */
+export function localSettings(settings: Record<string, string>): {
+  items: string[];
+  params: string[];
+} {
+  const names = Object.keys(settings);
+  return {
+    items: names.map(
+      (_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`,
+    ),
+    params: names.flatMap(name => [name, settings[name]]),
+  };
+}
+
+/** Applies settings to the current transaction only. */
+export async function applySettings(
+  client: PoolClient,
+  settings: Record<string, string>,
+): Promise<void> {
+  const { items, params } = localSettings(settings);
+  await client.query(`SELECT ${items.join(', ')}`, params);
+}
+
+/** Work in a transaction on `client`, committed when the work succeeds; locks waited for 5 s at most. */
+export async function inTransaction<T>(
+  client: PoolClient,
+  work: () => Promise<T>,
+): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    await client.query(`SET LOCAL lock_timeout = '5s'`);
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    // The original error is the one worth reporting, even if the connection is gone.
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
   }
 }
 

@@ -6,7 +6,13 @@ import {
   type DatasetMigrationRun,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { BackfillSettings } from '../config';
-import { isTemporary, type Connections } from '../connection';
+import {
+  applySettings,
+  inTransaction,
+  isTemporary,
+  localSettings,
+  type Connections,
+} from '../connection';
 import { failingRowsError } from '../diagnostics/failingRows';
 import { estimateRows, formatRelation } from '../relations';
 import { copyRangeSql } from '../sql/copy';
@@ -19,6 +25,15 @@ const CONTENDED_RANGE_ROWS = 10_000;
 /** Ranges per batch at most: each is a subtransaction, and more than 64 overflow PostgreSQL's cache of them. */
 const MAX_RANGES = 32;
 const UNIQUE_VIOLATION = '23505';
+/**
+ * A batch's own settings. Key lookups stay index probes even when the new table's
+ * statistics still say it is empty (a range of the source is read through its key
+ * anyway). A batch need not wait for its commit to reach disk: its position is
+ * only checkpointed once the server has flushed past it, and the run resumes from
+ * that checkpoint, so a commit a crash loses is copied again. The last batch
+ * waits, which makes every batch before it durable too.
+ */
+const BATCH_SETTINGS = { enable_seqscan: 'off', synchronous_commit: 'off' };
 
 interface BackfillCheckpoint {
   lastKey: string[] | null;
@@ -56,6 +71,55 @@ export async function backfill(
   let longestBatchMs = 0;
   let redoneRanges = 0;
 
+  /**
+   * Copies the ranges after `from` up to each bound in turn (null: to the end of
+   * the table), in the client's transaction. A range meeting rows the capture
+   * trigger wrote first (they are newer), or rows this copy committed before on
+   * another connection or attempt, is copied again keeping those.
+   */
+  const copyRanges = async (
+    client: PoolClient,
+    from: string[] | null,
+    bounds: (string[] | null)[],
+  ) => {
+    let copied = 0;
+    let met = false;
+    let redone = 0;
+    for (const to of bounds) {
+      const range = { hasLastKey: from !== null, hasEnd: to !== null };
+      const params = [...(from ?? []), ...(to ?? [])];
+      const copy = async (keepExisting: boolean) =>
+        (
+          await client.query(
+            copyRangeSql(shape, keyTypes, {
+              ...range,
+              skipCopied: contended,
+              keepExisting,
+            }),
+            params,
+          )
+        ).rowCount ?? 0;
+      try {
+        await client.query('SAVEPOINT range');
+        try {
+          copied += await copy(false);
+        } catch (error) {
+          if ((error as { code?: string }).code !== UNIQUE_VIOLATION)
+            throw error;
+          await client.query('ROLLBACK TO SAVEPOINT range');
+          met = true;
+          redone += 1;
+          copied += await copy(true);
+        }
+      } catch (error) {
+        if (isTemporary(error)) throw error;
+        throw await failingRowsError(db, shape, error as Error);
+      }
+      from = to;
+    }
+    return { copied, met, redone };
+  };
+
   for (;;) {
     await run.throwIfCancelled().catch(async error => {
       // Stopping on purpose: leave a checkpoint at the last batch copied.
@@ -64,82 +128,74 @@ export async function backfill(
     });
     const batchStarted = Date.now();
     const lastKey = state.lastKey;
-    const batch = await db.transaction(async client => {
-      // Key lookups stay index probes even when the new table's statistics still
-      // say it is empty (a range of the source is read through its key anyway). A
-      // batch need not wait for its commit to reach disk: its position is only
-      // checkpointed once the server has flushed past it, and the run resumes from
-      // that checkpoint, so a commit a crash loses is copied again. The last batch
-      // waits, which makes every batch before it durable too.
-      const wal = await durable.walPositions(client, {
-        enable_seqscan: 'off',
-        synchronous_commit: 'off',
-      });
-      const rangeRows = contended
-        ? Math.max(CONTENDED_RANGE_ROWS, Math.ceil(batchRows / MAX_RANGES))
-        : batchRows;
-      // A batch of one range (no writers met) only needs the key that ends it: a
-      // walk that skips to it, without numbering every key on the way (that took
-      // about a sixth of a batch's time).
-      const keyOf = (row: Record<string, unknown>) =>
-        shape.sourceKey.map((_, i) => String(row[`k${i}`]));
-      const ends =
-        rangeRows >= batchRows
-          ? (
-              await client.query(
-                rangeEndSql(shape, keyTypes, lastKey !== null),
-                [batchRows, ...(lastKey ?? [])],
-              )
-            ).rows.map(row => ({ n: batchRows, key: keyOf(row) }))
-          : (
-              await client.query(
-                batchEndsSql(shape, keyTypes, lastKey !== null),
-                [batchRows, rangeRows, ...(lastKey ?? [])],
-              )
-            ).rows.map(row => ({ n: Number(row.n), key: keyOf(row) }));
-      const full = ends.length > 0 && ends[ends.length - 1].n === batchRows;
-      // The last batch waits for the disk, and so for every batch before it.
-      if (!full) await commitWaitsForDisk(client);
-      const bounds: (string[] | null)[] = ends.map(e => e.key);
-      if (!full) bounds.push(null); // the last batch copies to the end of the table
-      let from = lastKey;
-      let copied = 0;
-      let met = false;
-      for (const to of bounds) {
-        const range = { hasLastKey: from !== null, hasEnd: to !== null };
-        const params = [...(from ?? []), ...(to ?? [])];
-        const copy = async (keepExisting: boolean) =>
-          (
+    const batch = await db.withSpareClient((client, spare) =>
+      inTransaction(client, async () => {
+        const wal = await durable.walPositions(client, BATCH_SETTINGS);
+        const rangeRows = contended
+          ? Math.max(CONTENDED_RANGE_ROWS, Math.ceil(batchRows / MAX_RANGES))
+          : batchRows;
+        const keyOf = (row: Record<string, unknown>) =>
+          shape.sourceKey.map((_, i) => String(row[`k${i}`]));
+        // A batch of one range (no writers met) only needs the key that ends it: a
+        // walk that skips to it, without numbering every key on the way (that took
+        // about a sixth of a batch's time).
+        const endAfter = async (after: string[] | null, rows: number) => {
+          const { rows: found } = await client.query(
+            rangeEndSql(shape, keyTypes, after !== null),
+            [rows, ...(after ?? [])],
+          );
+          return found.length > 0 ? keyOf(found[0]) : undefined;
+        };
+        let ends: { n: number; key: string[] }[];
+        /** Where the second connection's half of the batch starts. */
+        let half: string[] | undefined;
+        if (rangeRows < batchRows) {
+          ends = (
             await client.query(
-              copyRangeSql(shape, keyTypes, {
-                ...range,
-                skipCopied: contended,
-                keepExisting,
-              }),
-              params,
+              batchEndsSql(shape, keyTypes, lastKey !== null),
+              [batchRows, rangeRows, ...(lastKey ?? [])],
             )
-          ).rowCount ?? 0;
-        try {
-          await client.query('SAVEPOINT range');
-          try {
-            copied += await copy(false);
-          } catch (error) {
-            if ((error as { code?: string }).code !== UNIQUE_VIOLATION)
-              throw error;
-            // The capture trigger wrote some of these rows first: they are newer.
-            await client.query('ROLLBACK TO SAVEPOINT range');
-            met = true;
-            redoneRanges += 1;
-            copied += await copy(true);
-          }
-        } catch (error) {
-          if (isTemporary(error)) throw error;
-          throw await failingRowsError(db, shape, error as Error);
+          ).rows.map(row => ({ n: Number(row.n), key: keyOf(row) }));
+        } else if (spare && batchRows >= 2) {
+          // Two walks of half a batch cost one walk of a batch.
+          half = await endAfter(lastKey, Math.floor(batchRows / 2));
+          const end =
+            half &&
+            (await endAfter(half, batchRows - Math.floor(batchRows / 2)));
+          ends = end ? [{ n: batchRows, key: end }] : [];
+        } else {
+          const end = await endAfter(lastKey, batchRows);
+          ends = end ? [{ n: batchRows, key: end }] : [];
         }
-        from = to;
-      }
-      return { copied, end: full ? ends[ends.length - 1].key : null, met, wal };
-    });
+        const full = ends.length > 0 && ends[ends.length - 1].n === batchRows;
+        const end = full ? ends[ends.length - 1].key : null;
+        if (full && spare && half) {
+          // The halves copy at once, each in a transaction on its own connection:
+          // an INSERT … SELECT runs on one core, two use two. One committed
+          // without the other is copied again, keeping what it wrote (see copyRanges).
+          const [first, second] = await Promise.all([
+            copyRanges(client, lastKey, [half]),
+            inTransaction(spare, async () => {
+              await applySettings(spare, BATCH_SETTINGS);
+              return copyRanges(spare, half!, [end]);
+            }),
+          ]);
+          return {
+            copied: first.copied + second.copied,
+            met: first.met || second.met,
+            redone: first.redone + second.redone,
+            end,
+            wal,
+          };
+        }
+        // The last batch waits for the disk, and so for every batch before it.
+        if (!full) await commitWaitsForDisk(client);
+        const bounds: (string[] | null)[] = ends.map(e => e.key);
+        if (!full) bounds.push(null); // the last batch copies to the end of the table
+        return { ...(await copyRanges(client, lastKey, bounds)), end, wal };
+      }),
+    );
+    redoneRanges += batch.redone;
     durable.sameServer(batch.wal);
     state.rows += batch.copied;
     if (batch.end === null) break; // that batch copied the rest of the table
@@ -209,18 +265,19 @@ class DurablePositions {
     client: PoolClient,
     settings: Record<string, string>,
   ): Promise<WalPositions> {
-    const names = Object.keys(settings);
+    const { items, params } = localSettings(settings);
     const { rows } = await client.query<{
       written: string;
       flushed: string;
       server: string;
     }>(
-      `SELECT ${names
-        .map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true), `)
-        .join('')}pg_current_wal_insert_lsn() - '0/0' AS written,
-              pg_current_wal_flush_lsn() - '0/0' AS flushed,
-              pg_postmaster_start_time()::text AS server`,
-      names.flatMap(name => [name, settings[name]]),
+      `SELECT ${[
+        ...items,
+        `pg_current_wal_insert_lsn() - '0/0' AS written`,
+        `pg_current_wal_flush_lsn() - '0/0' AS flushed`,
+        `pg_postmaster_start_time()::text AS server`,
+      ].join(', ')}`,
+      params,
     );
     return {
       written: Number(rows[0].written),
