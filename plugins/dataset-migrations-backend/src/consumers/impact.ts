@@ -7,6 +7,7 @@ import type { DatasetTarget } from './sql/analyzeSql';
 import type { ConsumerMapping } from './sql/fieldMapping';
 import { isYamlPath } from './sql/dbtSources';
 import { dbtProjectOf } from './sql/dbtProject';
+import { decideByRendering } from './sql/renderedJinja';
 import {
   mentionsDataset,
   relationText,
@@ -64,7 +65,14 @@ export function rewriteConsumerFiles(
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): RewrittenFile[] {
-  const results = files.map(file => rewriteSqlFile(file, target, mapping));
+  const results = files.map(file =>
+    decideByRendering(
+      file,
+      rewriteSqlFile(file, target, mapping),
+      target,
+      mapping,
+    ),
+  );
   const { renamedTo } = mapping;
   if (!renamedTo) return results;
   // A sources file rewritten, or left to a person or the coding agent, declares it.
