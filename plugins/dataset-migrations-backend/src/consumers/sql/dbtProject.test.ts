@@ -198,4 +198,39 @@ describe('a dbt project’s installed packages', () => {
     ]);
     expect([...project.packages.keys()]).toEqual(['dbt_date']);
   });
+
+  it('leaves a package’s file to a person rather than patch what dbt deps replaces', () => {
+    const packaged = {
+      path: 'dbt_packages/shop_base/macros/orders_base.sql',
+      content:
+        '{% macro orders_base() %}select order_id, amount from public.orders{% endmacro %}',
+    };
+    const own = { path: 'macros/orders_own.sql', content: packaged.content };
+    const result = assessConsumer(
+      [
+        root(),
+        {
+          path: 'dbt_packages/shop_base/dbt_project.yml',
+          content: 'name: shop_base\n',
+        },
+        packaged,
+        own,
+      ],
+      target,
+      mapping,
+    );
+    // The project's own macro is its code: rewritten.
+    expect(statusOf(result, own.path)).toBe('rewritten');
+    expect(result.results.find(r => r.path === packaged.path)).toMatchObject({
+      status: 'needs-decision',
+      content: packaged.content,
+      impact: {
+        problem: {
+          message: expect.stringMatching(
+            /belongs to the dbt package shop_base, installed under dbt_packages\/shop_base\//,
+          ),
+        },
+      },
+    });
+  });
 });
