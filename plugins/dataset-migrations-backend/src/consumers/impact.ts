@@ -7,6 +7,7 @@ import type { DatasetTarget } from './sql/analyzeSql';
 import type { ConsumerMapping } from './sql/fieldMapping';
 import { isYamlPath } from './sql/dbtSources';
 import { dbtProjectOf } from './sql/dbtProject';
+import { decideByRendering } from './sql/renderedJinja';
 import {
   mentionsDataset,
   relationText,
@@ -64,7 +65,18 @@ export function rewriteConsumerFiles(
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): RewrittenFile[] {
-  const results = files.map(file => rewriteSqlFile(file, target, mapping));
+  const results = files.map(file =>
+    leavePackagesAlone(
+      file,
+      decideByRendering(
+        file,
+        rewriteSqlFile(file, target, mapping),
+        target,
+        mapping,
+      ),
+      target,
+    ),
+  );
   const { renamedTo } = mapping;
   if (!renamedTo) return results;
   // A sources file rewritten, or left to a person or the coding agent, declares it.
@@ -88,4 +100,31 @@ export function rewriteConsumerFiles(
       impact: { ...r.impact, status: 'needs-decision', problem },
     };
   });
+}
+
+/**
+ * A file of an installed dbt package (`dbt_packages/<name>/`) is no code of the
+ * consumer's to patch: `dbt deps` replaces it. A change the rewriter would make
+ * there goes to a person, who changes the package or overrides its macro in the
+ * project.
+ */
+function leavePackagesAlone(
+  file: ChangedFile,
+  result: RewrittenFile,
+  target: DatasetTarget,
+): RewrittenFile {
+  if (result.status !== 'rewritten') return result;
+  const pkg = [...(target.dbt?.packages ?? [])].find(([, p]) =>
+    file.path.startsWith(p.dir),
+  );
+  if (!pkg) return result;
+  const problem = {
+    message: `${file.path} belongs to the dbt package ${pkg[0]}, installed under ${pkg[1].dir}, which \`dbt deps\` replaces: change the package, or override its macro in the project`,
+  };
+  return {
+    ...result,
+    content: file.content,
+    status: 'needs-decision',
+    impact: { ...result.impact, status: 'needs-decision', problem },
+  };
 }

@@ -94,3 +94,40 @@ export function gluedNames(text: string): GluedName[] {
   }
   return glued;
 }
+
+/**
+ * The text with each `{{ … }}` expression but `ref()`, `source()` and `config()`
+ * replaced by what `render` gives for it (kept as written where it gives
+ * nothing), and `{{-`/`-}}` trimming the whitespace beside it as Jinja does.
+ */
+export function withRenderedExpressions(
+  text: string,
+  render: (expression: string) => string | undefined,
+): string {
+  let out = '';
+  let from = 0;
+  let trimNext = false;
+  for (const match of text.matchAll(JINJA)) {
+    const span = match[0];
+    const start = match.index ?? 0;
+    let before = text.slice(from, start);
+    if (trimNext) before = before.trimStart();
+    from = start + span.length;
+    trimNext = false;
+    const rendered =
+      span.startsWith('{{') &&
+      !SOURCE.test(span) &&
+      !REF.test(span) &&
+      !CONFIG.test(span)
+        ? render(span)
+        : undefined;
+    if (rendered === undefined) {
+      out += before + span;
+      continue;
+    }
+    out += (span.startsWith('{{-') ? before.trimEnd() : before) + rendered;
+    trimNext = span.endsWith('-}}');
+  }
+  const rest = text.slice(from);
+  return out + (trimNext ? rest.trimStart() : rest);
+}

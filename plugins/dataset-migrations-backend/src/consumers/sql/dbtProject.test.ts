@@ -1,6 +1,7 @@
 import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { assessConsumer } from '../impact';
 import { consumerMapping } from './fieldMapping';
+import { dbtProjectOf } from './dbtProject';
 import { loadSqlParser } from '../../sql/sqlParser';
 
 // The dataset public.orders renames amount to amount_cents; the consumer is a dbt
@@ -104,5 +105,132 @@ describe('a consumer’s own dbt project decides what ref() and source() name', 
       mapping,
     );
     expect(statusOf(result, 'models/stg.sql')).toBe('rewritten');
+  });
+});
+
+describe('a dbt project’s installed packages', () => {
+  const utils = (dir: string) => [
+    {
+      path: `${dir}/dbt_project.yml`,
+      content: "name: 'dbt_utils'\nmacro-paths: ['macros']\n",
+    },
+    {
+      path: `${dir}/macros/sql/star.sql`,
+      content: '{% macro star(from) %}*{% endmacro %}',
+    },
+  ];
+  const root = (settings = '') => ({
+    path: 'dbt_project.yml',
+    content: `name: shop\nvars:\n  x: 1\n${settings}`,
+  });
+  const rootMacro = {
+    path: 'macros/cents.sql',
+    content: '{% macro cents(c) %}{{ c }}{% endmacro %}',
+  };
+
+  it('finds each under dbt_packages/ by its own name, apart from the project’s macros and vars', () => {
+    const project = dbtProjectOf([
+      root(),
+      rootMacro,
+      ...utils('dbt_packages/dbt_utils'),
+    ]);
+    expect(project.name).toBe('shop');
+    expect(project.macros.map(f => f.path)).toEqual(['macros/cents.sql']);
+    expect(project.vars).toEqual({ x: 1 });
+    expect([...project.packages]).toEqual([
+      [
+        'dbt_utils',
+        {
+          dir: 'dbt_packages/dbt_utils/',
+          macros: [utils('dbt_packages/dbt_utils')[1]],
+        },
+      ],
+    ]);
+  });
+
+  it('follows packages-install-path, and a project elsewhere is no package', () => {
+    const custom = dbtProjectOf([
+      root("packages-install-path: 'vendor/dbt'\n"),
+      ...utils('vendor/dbt/utils_v1'),
+      ...utils('dbt_packages/dbt_utils'),
+    ]);
+    expect([...custom.packages.keys()]).toEqual(['dbt_utils']);
+    expect(custom.packages.get('dbt_utils')?.dir).toBe('vendor/dbt/utils_v1/');
+    // Not under the install path: a project of its own, whose macros are global.
+    expect(custom.macros.map(f => f.path)).toEqual([
+      'dbt_packages/dbt_utils/macros/sql/star.sql',
+    ]);
+  });
+
+  it('reads the packages packages.yml names and the dispatch search order', () => {
+    const project = dbtProjectOf([
+      root(
+        "dispatch:\n  - macro_namespace: dbt_utils\n    search_order: ['shop', 'dbt_utils']\n",
+      ),
+      {
+        path: 'packages.yml',
+        content: [
+          'packages:',
+          '  - package: dbt-labs/dbt_utils',
+          '    version: 1.3.3',
+          '  - git: "https://github.com/dbt-labs/dbt-audit-helper.git"',
+          '    revision: main',
+          '  - local: ../shared_macros/',
+        ].join('\n'),
+      },
+      // A package's own packages.yml declares nothing for the project.
+      {
+        path: 'dbt_packages/dbt_date/packages.yml',
+        content: 'packages:\n  - package: other/thing\n',
+      },
+      {
+        path: 'dbt_packages/dbt_date/dbt_project.yml',
+        content: 'name: dbt_date\n',
+      },
+    ]);
+    expect([...project.declaredPackages]).toEqual([
+      'dbt_utils',
+      'dbt-audit-helper',
+      'shared_macros',
+    ]);
+    expect([...project.dispatch]).toEqual([
+      ['dbt_utils', ['shop', 'dbt_utils']],
+    ]);
+    expect([...project.packages.keys()]).toEqual(['dbt_date']);
+  });
+
+  it('leaves a package’s file to a person rather than patch what dbt deps replaces', () => {
+    const packaged = {
+      path: 'dbt_packages/shop_base/macros/orders_base.sql',
+      content:
+        '{% macro orders_base() %}select order_id, amount from public.orders{% endmacro %}',
+    };
+    const own = { path: 'macros/orders_own.sql', content: packaged.content };
+    const result = assessConsumer(
+      [
+        root(),
+        {
+          path: 'dbt_packages/shop_base/dbt_project.yml',
+          content: 'name: shop_base\n',
+        },
+        packaged,
+        own,
+      ],
+      target,
+      mapping,
+    );
+    // The project's own macro is its code: rewritten.
+    expect(statusOf(result, own.path)).toBe('rewritten');
+    expect(result.results.find(r => r.path === packaged.path)).toMatchObject({
+      status: 'needs-decision',
+      content: packaged.content,
+      impact: {
+        problem: {
+          message: expect.stringMatching(
+            /belongs to the dbt package shop_base, installed under dbt_packages\/shop_base\//,
+          ),
+        },
+      },
+    });
   });
 });

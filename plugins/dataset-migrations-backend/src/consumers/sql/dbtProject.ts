@@ -10,7 +10,7 @@ import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-
  * table name is never taken for it.
  */
 export interface DbtProject {
-  /** Names of the project's models (its `.sql` files under its model paths). */
+  /** Names of the project's models (its `.sql` files under its model paths) and its packages'. */
   models: ReadonlySet<string>;
   /** `source.table` → the relation it names in the warehouse. */
   sources: ReadonlyMap<string, { schema: string; identifier: string }>;
@@ -18,21 +18,126 @@ export interface DbtProject {
   macros: ChangedFile[];
   /** `vars:` of dbt_project.yml, which `var()` reads. */
   vars: Record<string, unknown>;
+  /** The project's `name:` in dbt_project.yml: `adapter.dispatch` searches it first. */
+  name?: string;
+  /**
+   * Installed packages (`dbt deps` puts each under `dbt_packages/`, or the
+   * project's `packages-install-path`), by the `name:` of their own
+   * dbt_project.yml: their macros are called as `name.macro(…)`.
+   */
+  packages: ReadonlyMap<string, DbtPackage>;
+  /** Packages packages.yml or dependencies.yml names (hub packages by name, others by what their path or URL ends in). */
+  declaredPackages: ReadonlySet<string>;
+  /** `dispatch:` of dbt_project.yml: a macro namespace → the packages `adapter.dispatch` searches, in order. */
+  dispatch: ReadonlyMap<string, string[]>;
+}
+
+export interface DbtPackage {
+  /** The package's directory in the repository, with a trailing slash. */
+  dir: string;
+  macros: ChangedFile[];
 }
 
 export function dbtProjectOf(files: ChangedFile[]): DbtProject {
-  const projects = projectFiles(files);
+  const all = projectFiles(files);
+  // An installed package is a project of its own under another's install path.
+  const installed = all.filter(p =>
+    all.some(owner => owner !== p && p.dir.startsWith(installPath(owner))),
+  );
+  const projects = all.filter(p => !installed.includes(p));
+  const packages = new Map<string, DbtPackage>();
+  for (const p of installed) {
+    const name = stringOf(p.settings.name) ?? /([^/]+)\/$/.exec(p.dir)![1];
+    packages.set(name, { dir: p.dir, macros: macroFiles(files, [p]) });
+  }
   return {
-    models: modelNames(files, projects),
+    // In dbt a package's models and sources are the project's too.
+    models: modelNames(files, all),
     sources: declaredSources(files),
-    macros: underPaths(files, projects, 'macro-paths', 'macros').filter(f =>
-      /\.sql$/i.test(f.path),
-    ),
+    macros: macroFiles(files, projects),
     vars: Object.assign(
       {},
       ...projects.map(p => (isRecord(p.settings.vars) ? p.settings.vars : {})),
     ),
+    name: projects.map(p => stringOf(p.settings.name)).find(Boolean),
+    packages,
+    declaredPackages: declaredPackages(files, projects),
+    dispatch: dispatchOrders(projects),
   };
+}
+
+/** Where `dbt deps` installs a project's packages. */
+function installPath({ dir, settings }: ProjectFile): string {
+  const path = stringOf(settings['packages-install-path']) ?? 'dbt_packages';
+  return `${dir}${path.replace(/^\.\/|\/$/g, '')}/`;
+}
+
+function macroFiles(
+  files: ChangedFile[],
+  projects: ProjectFile[],
+): ChangedFile[] {
+  return underPaths(files, projects, 'macro-paths', 'macros').filter(f =>
+    /\.sql$/i.test(f.path),
+  );
+}
+
+/**
+ * Package names packages.yml (or dependencies.yml) lists beside the projects:
+ * `package: dbt-labs/dbt_utils` is `dbt_utils`; a `git:` or `local:` package is
+ * named by its own dbt_project.yml, so the URL's or path's end is only a guess
+ * at it, good for saying what is missing, never for resolving a macro.
+ */
+function declaredPackages(
+  files: ChangedFile[],
+  projects: ProjectFile[],
+): Set<string> {
+  const dirs = projects.length > 0 ? projects.map(p => p.dir) : [''];
+  const names = new Set<string>();
+  for (const file of files) {
+    const match = /^(.*\/)?(packages|dependencies)\.ya?ml$/.exec(file.path);
+    if (!match || !dirs.includes(match[1] ?? '')) continue;
+    let parsed: unknown;
+    try {
+      parsed = parse(file.content);
+    } catch {
+      continue;
+    }
+    const list = isRecord(parsed) ? parsed.packages : undefined;
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      if (!isRecord(entry)) continue;
+      const spec =
+        stringOf(entry.package) ?? stringOf(entry.git) ?? stringOf(entry.local);
+      const name = spec
+        ?.replace(/(\.git)?\/*$/, '')
+        .split(/[/:]/)
+        .pop();
+      if (name) names.add(name);
+    }
+  }
+  return names;
+}
+
+function dispatchOrders(projects: ProjectFile[]): Map<string, string[]> {
+  const orders = new Map<string, string[]>();
+  for (const { settings } of projects) {
+    if (!Array.isArray(settings.dispatch)) continue;
+    for (const entry of settings.dispatch) {
+      if (!isRecord(entry)) continue;
+      const namespace = stringOf(entry.macro_namespace);
+      const order = entry.search_order;
+      if (namespace && Array.isArray(order))
+        orders.set(
+          namespace,
+          order.filter((p): p is string => typeof p === 'string'),
+        );
+    }
+  }
+  return orders;
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value ? value : undefined;
 }
 
 interface ProjectFile {

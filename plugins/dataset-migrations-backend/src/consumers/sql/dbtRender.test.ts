@@ -91,8 +91,110 @@ describe('renderDbtModel', () => {
     expect(
       render("select {{ nowhere('x') }}", { project: dispatching }),
     ).toEqual({
+      unrendered: "adapter.dispatch('n') finds none of postgres__n, default__n",
+    });
+  });
+
+  // dbt-labs/dbt-utils 1.3.3's macros/sql/generate_surrogate_key.sql, as
+  // jaffle-shop's stg_supplies calls it (corpus/jaffle_shop_v3/dbt_packages).
+  const surrogateKey = [
+    '{%- macro generate_surrogate_key(field_list) -%}',
+    "    {{ return(adapter.dispatch('generate_surrogate_key', 'dbt_utils')(field_list)) }}",
+    '{% endmacro %}',
+    '{%- macro default__generate_surrogate_key(field_list) -%}',
+    "{%- if var('surrogate_key_treat_nulls_as_empty_strings', False) -%}",
+    '    {%- set default_null_value = "" -%}',
+    '{%- else -%}',
+    "    {%- set default_null_value = '_dbt_utils_surrogate_key_null_' -%}",
+    '{%- endif -%}',
+    '{%- set fields = [] -%}',
+    '{%- for field in field_list -%}',
+    '    {%- do fields.append(',
+    '        "coalesce(cast(" ~ field ~ " as " ~ dbt.type_string() ~ "), \'" ~ default_null_value  ~"\')"',
+    '    ) -%}',
+    '    {%- if not loop.last %}',
+    '        {%- do fields.append("\'-\'") -%}',
+    '    {%- endif -%}',
+    '{%- endfor -%}',
+    '{{ dbt.hash(dbt.concat(fields)) }}',
+    '{%- endmacro -%}',
+  ].join('\n');
+  const withUtils = (...more: Array<{ path: string; content: string }>) =>
+    dbtProjectOf([
+      { path: 'dbt_project.yml', content: 'name: shop\n' },
+      {
+        path: 'dbt_packages/dbt_utils/dbt_project.yml',
+        content: "name: 'dbt_utils'\nmacro-paths: ['macros']\n",
+      },
+      {
+        path: 'dbt_packages/dbt_utils/macros/sql/generate_surrogate_key.sql',
+        content: surrogateKey,
+      },
+      ...more,
+    ]);
+  const keyModel =
+    "select {{ dbt_utils.generate_surrogate_key(['id', 'sku']) }} as uuid from s";
+
+  it('calls an installed package’s macros by its namespace, as dbt-postgres compiles them', () => {
+    expect(render(keyModel, { project: withUtils() })).toEqual({
+      sql: "select md5(cast(coalesce(cast(id as TEXT), '_dbt_utils_surrogate_key_null_') || '-' || coalesce(cast(sku as TEXT), '_dbt_utils_surrogate_key_null_') as TEXT)) as uuid from s",
+    });
+    // The package's macros are its own: not global, and the project's are not the package's.
+    expect(
+      render("select {{ generate_surrogate_key(['id']) }}", {
+        project: withUtils(),
+      }),
+    ).toEqual({
       unrendered:
-        "adapter.dispatch('n') finds no postgres__ or default__ macro",
+        "'generate_surrogate_key' is no macro or function known here (a package's macro?)",
+    });
+    expect(
+      render("select {{ dbt_utils.star('x') }}", { project: withUtils() }),
+    ).toEqual({
+      unrendered:
+        'dbt_utils.star is no macro of the package dbt_utils installed under dbt_packages/dbt_utils/',
+    });
+  });
+
+  it('dispatches to the project’s own version of a package’s macro first, or as dispatch: orders', () => {
+    const override = {
+      path: 'macros/keys.sql',
+      content:
+        '{% macro default__generate_surrogate_key(fields) %}md5({{ fields | join(",") }}){% endmacro %}',
+    };
+    expect(render(keyModel, { project: withUtils(override) })).toEqual({
+      sql: 'select md5(id,sku) as uuid from s',
+    });
+    const packageFirst = withUtils(override, {
+      path: 'dbt_project.yml',
+      content:
+        "name: shop\ndispatch:\n  - macro_namespace: dbt_utils\n    search_order: ['dbt_utils', 'shop']\n",
+    });
+    expect(render(keyModel, { project: packageFirst })).toEqual({
+      sql: expect.stringMatching(/^select md5\(cast\(coalesce/),
+    });
+    // dbt's own macros dispatch too: a project's postgres__hash wins.
+    const hash = withUtils({
+      path: 'macros/hash.sql',
+      content: '{% macro postgres__hash(f) %}sha256({{ f }}){% endmacro %}',
+    });
+    expect(render("select {{ dbt.hash('a') }}", { project: hash })).toEqual({
+      sql: 'select sha256(a)',
+    });
+  });
+
+  it('says a package packages.yml names is not installed, so the model is not checked', () => {
+    const declared = dbtProjectOf([
+      { path: 'dbt_project.yml', content: 'name: shop\n' },
+      {
+        path: 'packages.yml',
+        content:
+          'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.3.3\n',
+      },
+    ]);
+    expect(render(keyModel, { project: declared })).toEqual({
+      unrendered:
+        'dbt_utils.generate_surrogate_key is a macro of the package dbt_utils, which packages.yml names and the repository does not hold installed (`dbt deps` puts it under dbt_packages/)',
     });
   });
 
@@ -158,5 +260,11 @@ describe('renderDbtModel', () => {
     expect(
       render('{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}'),
     ).toHaveProperty('unrendered');
+    // A list extended by itself doubles: 2^40 items if nothing stopped it.
+    expect(
+      render(
+        '{% set a = [1] %}{% for i in range(40) %}{% do a.extend(a) %}{% endfor %}{{ a | length }}',
+      ),
+    ).toEqual({ unrendered: 'lists grew by more than 20000 items' });
   });
 });

@@ -1,22 +1,26 @@
 /**
  * Renders a dbt model's Jinja as dbt compiles it, closely enough to run the SQL:
- * the project's macros (with `return()` and `adapter.dispatch()`, which picks a
- * macro's `postgres__` or `default__` version), `ref()`, `source()`, `var()`,
- * `config()`, `this`, `target`, `is_incremental()` (false: a full build),
- * `env_var()` with a default, `execute`, `dbt.date_trunc()`, loops and conditions. Rendered by @huggingface/jinja, an interpreter
- * with values of its own: a template reaches no JavaScript object, so a consumer's
+ * the project's macros and those of its installed packages (`dbt_utils.…`),
+ * with `return()` and `adapter.dispatch()` (dbt's search order: the project
+ * first, then the macro's package; in each a macro's `postgres__`, then its
+ * `default__` version), `ref()`, `source()`, `var()`, `config()`, `this`,
+ * `target`, `is_incremental()` (false: a full build), `env_var()` with a default,
+ * `execute`, dbt's own cross-database macros (`dbtInternalMacros.ts`), `{% do %}`,
+ * loops and conditions. Rendered by @huggingface/jinja, an interpreter with
+ * values of its own: a template reaches no JavaScript object, so a consumer's
  * file cannot run code in the backend. Whitespace is Jinja's default (dbt's): no
  * block trimming beyond `-` markers.
  *
  * What it does not know fails the render, with the reason, rather than render
- * something dbt would not: a name printed that nothing defines, a package's macro
- * (`dbt_utils.…`), `adapter` beyond `dispatch`, `run_query`, statements it does
- * not parse. Work is
- * bounded, so a hostile loop or recursion ends as a failure too.
+ * something dbt would not: a name printed that nothing defines, a macro of a
+ * package that is not installed, `adapter` beyond `dispatch`, `run_query`,
+ * statements it does not parse. Work is bounded, so a hostile loop or recursion
+ * ends as a failure too.
  */
 import { Environment, Interpreter, parse, tokenize } from '@huggingface/jinja';
-import type { DbtProject } from './dbtProject';
+import type { DbtPackage, DbtProject } from './dbtProject';
 import type { JinjaReference } from './dbtJinja';
+import { DBT_INTERNAL_MACROS } from './dbtInternalMacros';
 
 export type RelationReference = Extract<
   JinjaReference,
@@ -33,26 +37,55 @@ export interface DbtRenderOptions {
   self: string;
   /** Environment variables `env_var()` may read; others need a default. */
   env?: Record<string, string>;
+  /**
+   * Fail the render where it reads what depends on how dbt is run (`target`,
+   * `var()`, `env_var()`, `this`, `is_incremental()`…), so what it renders is what
+   * dbt renders in any run.
+   */
+  contextFree?: boolean;
 }
 
 export type DbtRender = { sql: string } | { unrendered: string };
+
+/** What a render reads that may differ between runs of dbt (targets, `--vars`, the environment, incremental runs). */
+const RUN_CONTEXT = new Set([
+  'target',
+  'this',
+  'var',
+  'env_var',
+  'is_incremental',
+  'flags',
+  'invocation_id',
+  'run_started_at',
+  'model',
+  'graph',
+]);
 
 /** Evaluation steps one render may take: far above any real model. */
 const MAX_STEPS = 100_000;
 /** Items `range()` may produce in one render. */
 const MAX_RANGE_ITEMS = 20_000;
+/** Items lists may gain in one render. */
+const MAX_LIST_ITEMS = 20_000;
 const MAX_OUTPUT_CHARS = 4 * 1024 * 1024;
 
 export function renderDbtModel(
   content: string,
   options: DbtRenderOptions,
 ): DbtRender {
-  const interpreter = new BoundedInterpreter(environment(options));
+  const env = environment(options);
+  const interpreter = new BoundedInterpreter(
+    env,
+    options.project,
+    !!options.contextFree,
+  );
   try {
     // Macros are global in dbt: each file defines its macros for every model. A
     // file this engine cannot parse defines nothing; calling its macros fails.
     for (const program of macroPrograms(options.project))
       interpreter.run(program);
+    for (const [name, pkg] of options.project.packages)
+      definePackage(env, interpreter, name, pkg);
     const program = parseTemplate(content, true);
     const sql = String(interpreter.run(program!).value);
     if (sql.length > MAX_OUTPUT_CHARS)
@@ -66,24 +99,73 @@ export function renderDbtModel(
 }
 
 type Program = ReturnType<typeof parse>;
+type Token = ReturnType<typeof tokenize>[number];
 
-/** A project's macro files, parsed once however many models render with them. */
-const parsedMacros = new WeakMap<DbtProject, Program[]>();
+/**
+ * dbt's `{% do expr %}` (Jinja's "do" extension) evaluates an expression for its
+ * effect (`fields.append(…)`); the engine has no such statement, so it becomes
+ * `{% set <unused> = expr %}`, which evaluates it and prints nothing.
+ */
+function withDo(tokens: Token[]): Token[] {
+  return tokens.flatMap((token, i) =>
+    token.type === 'Identifier' &&
+    token.value === 'do' &&
+    tokens[i - 1]?.type === 'OpenStatement'
+      ? [
+          { ...token, value: 'set' },
+          { ...token, value: DO_RESULT },
+          { ...token, type: 'Equals', value: '=' },
+        ]
+      : [token],
+  ) as Token[];
+}
 
-function macroPrograms(project: DbtProject): Program[] {
-  let programs = parsedMacros.get(project);
+/** Where a `{% do %}` puts the value it discards: no name dbt code uses. */
+const DO_RESULT = '__do_result__';
+
+/** A project's or package's macro files, parsed once however many models render with them. */
+const parsedMacros = new WeakMap<DbtProject | DbtPackage, Program[]>();
+
+function macroPrograms(owner: DbtProject | DbtPackage): Program[] {
+  let programs = parsedMacros.get(owner);
   if (!programs) {
-    programs = project.macros.flatMap(
-      file => parseTemplate(file.content) ?? [],
-    );
-    parsedMacros.set(project, programs);
+    programs = owner.macros.flatMap(file => parseTemplate(file.content) ?? []);
+    parsedMacros.set(owner, programs);
   }
   return programs;
 }
 
+/**
+ * An installed package's macros, as the namespace `name` (`dbt_utils.star`).
+ * Defined apart from the project's, so neither replaces the other's; called,
+ * they read names where the model does, as in dbt, where a package's macro runs
+ * in the model's context (which is why packages call their own macros by
+ * their namespace).
+ */
+function definePackage(
+  env: Environment,
+  interpreter: Interpreter,
+  name: string,
+  pkg: DbtPackage,
+): void {
+  // A package named like a global (`dbt`, `adapter`…) would hide it.
+  if (env.variables.has(name)) return;
+  const own = new Environment(env);
+  for (const program of macroPrograms(pkg)) interpreter.evaluate(program, own);
+  env.set(name, {});
+  const namespace = (
+    env.lookupVariable(name) as { value: Map<string, unknown> }
+  ).value;
+  for (const [macro, value] of own.variables)
+    if (value.type === 'FunctionValue' && macro !== 'namespace')
+      namespace.set(macro, value);
+}
+
 function parseTemplate(text: string, required = false): Program | undefined {
   try {
-    return parse(tokenize(text, { trim_blocks: false, lstrip_blocks: false }));
+    return parse(
+      withDo(tokenize(text, { trim_blocks: false, lstrip_blocks: false })),
+    );
   } catch (error) {
     if (required)
       throw new Error(`its Jinja does not parse: ${(error as Error).message}`);
@@ -128,14 +210,6 @@ function environment(options: DbtRenderOptions): Environment {
       );
     },
     config: () => '',
-    // dbt's own cross-database macros, as dbt-postgres renders them.
-    dbt: {
-      date_trunc: (datepart: unknown, date: unknown) => {
-        if (typeof datepart !== 'string' || typeof date !== 'string')
-          throw new Error('dbt.date_trunc() needs a date part and a column');
-        return `date_trunc('${datepart}', ${date})`;
-      },
-    },
     log: () => '',
     is_incremental: () => false,
     ref: (...args: unknown[]) => {
@@ -170,22 +244,83 @@ function environment(options: DbtRenderOptions): Environment {
     },
   };
   for (const [name, value] of Object.entries(values)) env.set(name, value);
-  // These two take and give macros, which are the engine's values, not JavaScript's.
+  // These take and give macros, which are the engine's values, not JavaScript's.
   env.set('adapter', { dispatch: null });
   env.set('return', null);
+  env.set('dbt', {});
   const Macro = functionValueClass(env);
-  (env.lookupVariable('adapter') as { value: Map<string, unknown> }).value.set(
+  const member = (object: string) =>
+    (env.lookupVariable(object) as { value: Map<string, RuntimeValue> }).value;
+  const dbt = member('dbt');
+  for (const [name, render] of Object.entries(DBT_INTERNAL_MACROS)) {
+    const macro = new Macro((args, scope) =>
+      dispatch(name, 'dbt', scope).value(args, scope),
+    );
+    dbt.set(name, macro);
+    dbt.set(`default__${name}`, env.set(`default__${name}`, render));
+    // dbt's own macros are also global, below the project's, which replace them.
+    env.setVariable(name, macro);
+  }
+
+  /**
+   * dbt's `adapter.dispatch(name, namespace)`: the packages to search are the
+   * project's `dispatch:` search order for the namespace, else the project and
+   * then the namespace (a package installed, or `dbt`), else wherever a name
+   * resolves in the model; in each, `postgres__name`, then `default__name`.
+   */
+  function dispatch(
+    name: string,
+    namespace: string | null,
+    scope: Environment,
+  ): { value: MacroBody } {
+    const searched: string[] = [];
+    for (const pkg of searchOrder(namespace))
+      for (const prefix of ['postgres__', 'default__']) {
+        searched.push(`${pkg ? `${pkg}.` : ''}${prefix}${name}`);
+        const macro = macroIn(pkg, `${prefix}${name}`, scope);
+        if (macro?.type === 'FunctionValue')
+          return macro as unknown as { value: MacroBody };
+      }
+    throw new Error(
+      `adapter.dispatch('${name}'${
+        namespace ? `, '${namespace}'` : ''
+      }) finds none of ${searched.join(', ')}`,
+    );
+  }
+
+  function searchOrder(namespace: string | null): Array<string | null> {
+    if (namespace === null) return [null];
+    const configured = project.dispatch.get(namespace);
+    if (configured?.length) return configured;
+    if (
+      namespace === 'dbt' ||
+      namespace === project.name ||
+      project.packages.has(namespace)
+    )
+      return [project.name ?? null, namespace];
+    return [null];
+  }
+
+  /** A macro of a package, of the project (by its name), or as the model resolves it (null). */
+  function macroIn(
+    pkg: string | null,
+    name: string,
+    scope: Environment,
+  ): RuntimeValue | undefined {
+    if (pkg === null) return scope.lookupVariable(name);
+    if (pkg === project.name) return env.lookupVariable(name);
+    if (pkg === 'dbt' || project.packages.has(pkg))
+      return member(pkg).get(name);
+    return undefined;
+  }
+
+  member('adapter').set(
     'dispatch',
-    new Macro(([name], scope) => {
+    new Macro(([name, namespace], scope) => {
       if (typeof name?.value !== 'string')
         throw new Error('adapter.dispatch() needs a macro name');
-      for (const prefix of ['postgres__', 'default__']) {
-        const macro = scope.lookupVariable(`${prefix}${name.value}`);
-        if (macro.type === 'FunctionValue') return macro;
-      }
-      throw new Error(
-        `adapter.dispatch('${name.value}') finds no postgres__ or default__ macro`,
-      );
+      const ns = namespaceArgument(namespace);
+      return dispatch(name.value, ns, scope) as unknown as RuntimeValue;
     }),
   );
   env.setVariable(
@@ -195,6 +330,18 @@ function environment(options: DbtRenderOptions): Environment {
     }),
   );
   return env;
+}
+
+/** `adapter.dispatch`'s second argument, given by position or as `macro_namespace=`. */
+function namespaceArgument(arg: RuntimeValue | undefined): string | null {
+  const value =
+    arg?.type === 'KeywordArgumentsValue'
+      ? (arg.value as Map<string, RuntimeValue>).get('macro_namespace')?.value
+      : arg?.value;
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string')
+    throw new Error('adapter.dispatch() needs a macro namespace as a string');
+  return value;
 }
 
 type RuntimeValue = ReturnType<Interpreter['run']>;
@@ -232,10 +379,16 @@ type Statement = Parameters<Evaluate>[0];
  */
 class BoundedInterpreter extends Interpreter {
   private steps = 0;
+  /** Items `append()` and `extend()` added in this render. */
+  private listItems = 0;
   /** The statements of blocks being rendered: their values are printed. */
   private readonly printed = new WeakSet<object>();
 
-  constructor(env: Environment) {
+  constructor(
+    env: Environment,
+    private readonly project: DbtProject,
+    private readonly contextFree: boolean,
+  ) {
     super(env);
     // evaluateBlock is private in the typings; it prints each statement's value.
     const self = this as unknown as {
@@ -281,6 +434,12 @@ class BoundedInterpreter extends Interpreter {
       throw new Error(
         `rendering took more than ${MAX_STEPS} steps (a loop or recursion without end?)`,
       );
+    const node = statement as { type?: string; value?: unknown } | undefined;
+    const name = node?.type === 'Identifier' ? String(node.value) : undefined;
+    if (this.contextFree && name && RUN_CONTEXT.has(name))
+      throw new Error(`it reads '${name}', which depends on how dbt is run`);
+    const method = this.listMethod(statement, environment);
+    if (method) return method;
     let value;
     try {
       value = super.evaluate(statement, environment);
@@ -293,11 +452,7 @@ class BoundedInterpreter extends Interpreter {
           (error as Error).message ?? '',
         )
       )
-        throw new Error(
-          `${describe(
-            callee,
-          )} is no macro or function known here (a package's macro?)`,
-        );
+        throw new Error(this.unknownCallee(callee, environment));
       throw error;
     }
     if (
@@ -308,6 +463,79 @@ class BoundedInterpreter extends Interpreter {
     )
       throw new Error(`${describe(statement)} is undefined`);
     return value;
+  }
+
+  /**
+   * A list's `append(x)` and `extend(xs)`, which dbt macros build SQL with
+   * (`{% do fields.append(…) %}`); the engine's lists have no methods.
+   */
+  private listMethod(
+    statement: Statement,
+    environment: Environment,
+  ): RuntimeValue | undefined {
+    const node = statement as {
+      type?: string;
+      computed?: boolean;
+      object?: Statement;
+      property?: { value?: unknown };
+    };
+    const name = node.property?.value;
+    if (
+      node.type !== 'MemberExpression' ||
+      node.computed ||
+      (name !== 'append' && name !== 'extend')
+    )
+      return undefined;
+    const list = this.evaluate(node.object!, environment);
+    if (list.type !== 'ArrayValue') return undefined;
+    const Macro = functionValueClass(this.global);
+    const items = list.value as RuntimeValue[];
+    return new Macro(([item]) => {
+      const added =
+        name === 'append'
+          ? [item]
+          : item?.type === 'ArrayValue' || item?.type === 'TupleValue'
+          ? (item.value as RuntimeValue[])
+          : undefined;
+      if (!added) throw new Error('extend() needs a list');
+      // A list extended by itself doubles: bounded like range().
+      this.listItems += added.length;
+      if (this.listItems > MAX_LIST_ITEMS)
+        throw new Error(`lists grew by more than ${MAX_LIST_ITEMS} items`);
+      items.push(...added);
+      // The engine keeps a list's length among its cached attributes.
+      (list as { _builtins?: unknown })._builtins = undefined;
+      return this.global.lookupVariable('none');
+    });
+  }
+
+  /** Why a call failed: a package not installed, a macro its package lacks, or a name nothing defines. */
+  private unknownCallee(callee: Statement, environment: Environment): string {
+    const node = callee as {
+      type?: string;
+      object?: { type?: string; value?: unknown };
+      property?: { value?: unknown };
+    };
+    const pkg = node.object?.value;
+    if (
+      node.type === 'MemberExpression' &&
+      node.object?.type === 'Identifier' &&
+      typeof pkg === 'string'
+    ) {
+      const macro = `${pkg}.${String(node.property?.value)}`;
+      if (this.project.packages.has(pkg))
+        return `${macro} is no macro of the package ${pkg} installed under ${
+          this.project.packages.get(pkg)!.dir
+        }`;
+      if (
+        this.project.declaredPackages.has(pkg) &&
+        environment.lookupVariable(pkg).type === 'UndefinedValue'
+      )
+        return `${macro} is a macro of the package ${pkg}, which packages.yml names and the repository does not hold installed (\`dbt deps\` puts it under dbt_packages/)`;
+    }
+    return `${describe(
+      callee,
+    )} is no macro or function known here (a package's macro?)`;
   }
 }
 

@@ -10,7 +10,7 @@ import {
   waitFor,
 } from '../../__testUtils__/testDatabases';
 import { loadSqlParser } from '../../sql/sqlParser';
-import { dbtProjectOf } from '../sql/dbtProject';
+import { dbtProjectOf, type DbtProject } from '../sql/dbtProject';
 import { consumerMapping } from '../sql/fieldMapping';
 import { rewriteSqlFile } from '../sql/rewriteSql';
 import { shadowCheckFile } from './shadowCheck';
@@ -376,6 +376,80 @@ describe('shadowCheckFile', () => {
         model('track_uri as track_id', '>='),
       );
       expect(result.outcome).toBe('mismatch');
+    });
+
+    // dbt-utils' generate_surrogate_key, installed by `dbt deps` under dbt_packages/.
+    const withPackage = (...files: Array<{ path: string; content: string }>) =>
+      dbtProjectOf([
+        ...files,
+        {
+          path: 'models/staging/sources.yml',
+          content:
+            'version: 2\nsources:\n  - name: raw\n    schema: public\n    tables:\n      - name: plays\n',
+        },
+      ]);
+    const keyed = (column: string) =>
+      `select {{ dbt_utils.generate_surrogate_key(['id', '${column}']) }} as k from {{ source('raw', 'plays') }}`;
+    const packageCheck = (
+      project: DbtProject,
+      original: string,
+      rewritten: string,
+    ) =>
+      shadowCheckFile({
+        engine,
+        dataset: { table: 'public.plays' },
+        target: { ...target, dbt: project },
+        fromVersion: 1,
+        targetVersion: 2,
+        original: { path: 'models/keys.sql', content: original },
+        rewritten: { path: 'models/keys.sql', content: rewritten },
+        timeoutMs: 5000,
+      });
+
+    it('runs a model calling an installed package’s macro, and says so when packages.yml names one not installed', async () => {
+      const installed = withPackage(
+        { path: 'dbt_project.yml', content: 'name: p\n' },
+        {
+          path: 'dbt_packages/dbt_utils/dbt_project.yml',
+          content: "name: 'dbt_utils'\n",
+        },
+        {
+          path: 'dbt_packages/dbt_utils/macros/keys.sql',
+          content: [
+            "{%- macro generate_surrogate_key(field_list) -%}{{ return(adapter.dispatch('generate_surrogate_key', 'dbt_utils')(field_list)) }}{% endmacro %}",
+            '{%- macro default__generate_surrogate_key(field_list) -%}',
+            '{%- set fields = [] -%}',
+            '{%- for field in field_list -%}{%- do fields.append("coalesce(cast(" ~ field ~ " as " ~ dbt.type_string() ~ "), \'\')") -%}{%- endfor -%}',
+            '{{ dbt.hash(dbt.concat(fields)) }}',
+            '{%- endmacro -%}',
+          ].join('\n'),
+        },
+      );
+      expect(
+        await packageCheck(installed, keyed('track_id'), keyed('track_uri')),
+      ).toEqual([expect.objectContaining({ outcome: 'match' })]);
+      // The same hash of another column differs: the rendered SQL really ran.
+      expect(
+        await packageCheck(installed, keyed('track_id'), keyed('id')),
+      ).toEqual([expect.objectContaining({ outcome: 'mismatch' })]);
+
+      const declared = withPackage(
+        { path: 'dbt_project.yml', content: 'name: p\n' },
+        {
+          path: 'packages.yml',
+          content:
+            'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.3.3\n',
+        },
+      );
+      const [skipped] = await packageCheck(
+        declared,
+        keyed('track_id'),
+        keyed('track_uri'),
+      );
+      expect(skipped).toMatchObject({ outcome: 'skipped' });
+      expect(skipped.detail).toMatch(
+        /^not shadow-checked: .*the package dbt_utils, which packages.yml names and the repository does not hold installed/,
+      );
     });
 
     it('marks a model it cannot render as not shadow-checked, saying why', async () => {

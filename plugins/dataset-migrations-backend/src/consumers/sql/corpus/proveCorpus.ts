@@ -76,9 +76,14 @@ export async function proveSource(
   const files = readFiles(source.dir);
   const project = dbtProjectOf(files);
   const dbt = files.some(f => /(^|\/)dbt_project\.ya?ml$/.test(f.path));
-  // A dbt project's macro files are no models: they render into the models.
+  // A dbt project's macro files, its own or its packages', are no models: they
+  // render into the models.
+  const packageDirs = [...project.packages.values()].map(p => p.dir);
   const sqlFiles = files.filter(
-    f => f.path.endsWith('.sql') && !project.macros.includes(f),
+    f =>
+      f.path.endsWith('.sql') &&
+      !project.macros.includes(f) &&
+      !packageDirs.some(dir => f.path.startsWith(dir)),
   );
   const prefix = source.name.replace(/\W/g, '_');
   const oldSchema = `${prefix}_old`;
