@@ -152,7 +152,10 @@ export class ConsumerPipeline {
         requestPass: !wait,
       });
     while (!(await claim())) {
-      if (!wait || !(await consumers.get(migrationId, entityRef))) return;
+      if (!wait) return;
+      // Gone or settled: nothing to wait for (a settled row is never claimed).
+      const consumer = await consumers.get(migrationId, entityRef);
+      if (!consumer || SETTLED_CONSUMER_STATES.includes(consumer.state)) return;
       await sleep(250);
     }
     const renewal = setInterval(

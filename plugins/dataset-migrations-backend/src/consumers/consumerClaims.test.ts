@@ -180,6 +180,26 @@ describe('consumer claims', () => {
       .where({ migration_id: id, entity_ref: CONSUMER })
       .first('claimed_by', 'claimed_until');
     expect(row).toEqual({ claimed_by: null, claimed_until: null });
+    // Its renewal landing after that write, or a duplicate job, takes nothing:
+    // either dying before its release would leave the claim for good.
+    expect(await consumers.claim(id, CONSUMER, 'killed-worker', lease)).toBe(
+      false,
+    );
+    expect(
+      await consumers.claim(id, CONSUMER, 'duplicate-job', {
+        ...lease,
+        requestPass: true,
+      }),
+    ).toBe(false);
+    expect(
+      await knex('migration_consumers')
+        .where({ migration_id: id, entity_ref: CONSUMER })
+        .first('claimed_by', 'claimed_until', 'advance_requested'),
+    ).toEqual({
+      claimed_by: null,
+      claimed_until: null,
+      advance_requested: false,
+    });
     // The holder's own release, should it come, finds nothing to keep.
     expect(await consumers.releaseClaim(id, CONSUMER, 'killed-worker')).toBe(
       true,

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { SETTLED_CONSUMER_STATES } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ConsumerClaims } from './ConsumerClaims';
 import { CONSUMERS_TABLE as TABLE } from './consumerRows';
 
@@ -10,6 +11,9 @@ export class DatabaseConsumerClaims implements ConsumerClaims {
    * Takes the consumer for `owner` until `leaseMs` from now, or renews the
    * owner's claim. While another owner holds a live claim, returns false and,
    * with `requestPass`, asks that owner for one more pass before it lets go.
+   * A settled consumer is never taken (false): no job has work there, and a
+   * claim taken on one (a renewal landing after the settling write, a duplicate
+   * job) would stay for good if its holder died, since no sweep looks at it.
    */
   async claim(
     migrationId: string,
@@ -26,8 +30,15 @@ export class DatabaseConsumerClaims implements ConsumerClaims {
            THEN now() + :leaseMs * interval '1 millisecond' ELSE claimed_until END,
          claimed_by = CASE WHEN ${free} THEN :owner ELSE claimed_by END
        WHERE migration_id = :migrationId AND entity_ref = :entityRef
+         AND NOT (state = ANY(:settled))
        RETURNING claimed_by = :owner AS claimed`,
-      { owner, migrationId, entityRef, ...options },
+      {
+        owner,
+        migrationId,
+        entityRef,
+        ...options,
+        settled: [...SETTLED_CONSUMER_STATES],
+      },
     );
     return rows[0]?.claimed ?? false;
   }
