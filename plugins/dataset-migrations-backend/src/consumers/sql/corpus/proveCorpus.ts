@@ -202,6 +202,17 @@ export async function proveSource(
         });
         continue;
       }
+      // A plain SQL file left as it was that never names the dataset's table
+      // reads only tables the migration left alone (views of the very same
+      // rows on the new layout): its result there is the original's.
+      if (
+        !dbt &&
+        said === 'unaffected' &&
+        !namesTable(file.content, datasetTable)
+      ) {
+        outcomes.push({ ...at, outcome: proven, rows: before.rows.length });
+        continue;
+      }
       let after: QueryResult;
       try {
         if (dbt && created?.blocked.has(file.path)) {
@@ -341,6 +352,12 @@ interface QueryResult {
   columns: Array<{ name: string; type: number }>;
   rows: string[];
   ordered: boolean;
+  /**
+   * The output columns the last query's `ORDER BY` sorts by, when each of its
+   * keys is one (by name or position): rows that tie on them may come in any
+   * order, so only the keys' sequence is compared in order.
+   */
+  orderKeys?: number[];
 }
 
 /** A plain SQL file: its last statement's result, in a transaction rolled back. */
@@ -351,9 +368,10 @@ async function runQuery(
 ): Promise<QueryResult> {
   const statements = parseSql(sql).result.stmts ?? [];
   const last = statements[statements.length - 1]?.stmt as
-    | { SelectStmt?: { sortClause?: unknown[] } }
+    | { SelectStmt?: { sortClause?: SortBy[] } }
     | undefined;
-  const ordered = !!last?.SelectStmt?.sortClause?.length;
+  const sortClause = last?.SelectStmt?.sortClause ?? [];
+  const ordered = sortClause.length > 0;
   let result: QueryResult | undefined;
   await db
     .transaction(async trx => {
@@ -361,6 +379,7 @@ async function runQuery(
       const raw = await trx.raw(sql);
       const outcome = Array.isArray(raw) ? raw[raw.length - 1] : raw;
       result = resultOf(outcome, ordered);
+      result.orderKeys = orderKeysOf(sortClause, result.columns);
       throw ROLLBACK;
     })
     .catch(error => {
@@ -370,6 +389,37 @@ async function runQuery(
 }
 
 const ROLLBACK = new Error('rollback');
+
+interface SortBy {
+  SortBy: {
+    node: {
+      ColumnRef?: { fields: Array<{ String?: { sval: string } }> };
+      A_Const?: { ival?: { ival?: number } };
+    };
+  };
+}
+
+/** The output columns `ORDER BY` names (`cnt`) or numbers (`2`); undefined if any key is something else. */
+function orderKeysOf(
+  sortClause: SortBy[],
+  columns: QueryResult['columns'],
+): number[] | undefined {
+  const keys: number[] = [];
+  for (const { SortBy: by } of sortClause) {
+    const fields = by.node.ColumnRef?.fields;
+    const position = by.node.A_Const?.ival?.ival;
+    let key = -1;
+    if (fields?.length === 1 && fields[0].String) {
+      const matches = columns.flatMap((c, i) =>
+        c.name === fields[0].String!.sval ? [i] : [],
+      );
+      if (matches.length === 1) key = matches[0];
+    } else if (position !== undefined && position >= 1) key = position - 1;
+    if (key < 0 || key >= columns.length) return undefined;
+    keys.push(key);
+  }
+  return keys;
+}
 
 async function readModel(
   db: Knex,
@@ -428,12 +478,36 @@ function compareResults(
   }
   if (before.rows.length !== after.rows.length)
     return `${before.rows.length} rows became ${after.rows.length}`;
+  const keys = before.orderKeys;
+  if (before.ordered && keys) {
+    // Sorted by output columns: their values must come in the same order, and
+    // the rows (which may tie on them) must be the same multiset.
+    const keyOf = (row: string) =>
+      JSON.stringify(keys.map(k => (JSON.parse(row) as unknown[])[k]));
+    const at = before.rows.findIndex(
+      (row, i) => keyOf(row) !== keyOf(after.rows[i]),
+    );
+    if (at >= 0)
+      return `row ${at + 1} (in ORDER BY order): ${before.rows[at]} became ${
+        after.rows[at]
+      }`;
+    const sorted = (rows: string[]) => [...rows].sort();
+    const [a, b] = [sorted(before.rows), sorted(after.rows)];
+    const differs = a.findIndex((row, i) => row !== b[i]);
+    return differs >= 0 ? `row ${a[differs]} became ${b[differs]}` : undefined;
+  }
   const at = before.rows.findIndex((row, i) => row !== after.rows[i]);
   if (at >= 0)
     return `row ${at + 1}${before.ordered ? ' (in ORDER BY order)' : ''}: ${
       before.rows[at]
     } became ${after.rows[at]}`;
   return undefined;
+}
+
+/** Whether SQL text names the table anywhere (as a word, any case, quoted or not). */
+function namesTable(sql: string, table: string): boolean {
+  const name = table.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\w$])${name}($|[^\\w$])`, 'i').test(sql);
 }
 
 function tableOf(dataset: string): string {
