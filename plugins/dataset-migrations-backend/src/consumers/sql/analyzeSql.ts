@@ -109,6 +109,8 @@ export interface ScopeRelation {
    * aliased join (whose alias hides it).
    */
   qualifiable?: boolean;
+  /** A subquery's output column names, when every one of them is known. */
+  columns?: Set<string>;
 }
 
 /** `*` or `alias.*` that includes the dataset's fields. */
@@ -446,10 +448,15 @@ class StatementWalker {
     if (item.RangeSubselect) {
       this.visit(item.RangeSubselect.subquery, scope);
       const alias = item.RangeSubselect.alias?.aliasname;
+      const columns = outputColumnsOf(
+        item.RangeSubselect.subquery?.SelectStmt,
+        item.RangeSubselect.alias?.colnames,
+      );
       scope.relations.push({
         alias: alias ?? '',
         dataset: false,
         qualifiable: !!alias,
+        ...(columns ? { columns } : {}),
       });
       return false;
     }
@@ -497,7 +504,7 @@ class StatementWalker {
     const owner =
       names.length >= 2
         ? scope.byAlias(names[names.length - 2]!)
-        : this.ownerOfUnqualified(scope);
+        : this.ownerOfUnqualified(scope, field);
     if (owner === 'ambiguous') this.ambiguous.push({ ...span.whole, field });
     else if (owner?.dataset) {
       const crowded =
@@ -622,12 +629,17 @@ class StatementWalker {
    */
   private ownerOfUnqualified(
     scope: Scope,
+    field: string,
   ): ScopeRelation | 'ambiguous' | undefined {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       if (s.relations.length === 0) continue;
       // With several relations, a name the dataset has is the dataset's.
       const dataset = s.relations.find(r => r.dataset);
       if (dataset) return dataset;
+      // A subquery whose outputs are known has the name, or no relation here
+      // has it and it is resolved further out, as Postgres does.
+      if (s.relations.some(r => r.columns?.has(field))) return undefined;
+      if (s.relations.every(r => r.columns)) continue;
       for (let outer = s.parent; outer; outer = outer.parent)
         if (outer.relations.some(r => r.dataset)) return 'ambiguous';
       return undefined;
@@ -821,6 +833,34 @@ function existsOfOneSelect(link: Node): boolean {
 function isStar(ref: Node | undefined): boolean {
   const parts: Node[] = ref?.fields ?? [];
   return !!parts[parts.length - 1]?.A_Star;
+}
+
+/**
+ * The output column names of a select (of its first arm for a set operation),
+ * or the alias's column list; undefined when one of them is not known (`*`, an
+ * expression without an alias).
+ */
+function outputColumnsOf(
+  select: Node | undefined,
+  aliasColumns?: Node[],
+): Set<string> | undefined {
+  if (!select) return undefined;
+  if (select.larg) return outputColumnsOf(select.larg, aliasColumns);
+  const names: string[] = [];
+  for (const [i, item] of (select.targetList ?? []).entries()) {
+    const target = item.ResTarget;
+    const aliased = aliasColumns?.[i]?.String?.sval;
+    const fields: Node[] = target?.val?.ColumnRef?.fields ?? [];
+    const name =
+      aliased ??
+      target?.name ??
+      (isStar(target?.val?.ColumnRef)
+        ? undefined
+        : fields[fields.length - 1]?.String?.sval);
+    if (!name) return undefined;
+    names.push(name);
+  }
+  return new Set(names);
 }
 
 function isSum(call: Node): boolean {

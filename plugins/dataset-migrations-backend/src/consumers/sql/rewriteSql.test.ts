@@ -197,6 +197,30 @@ group by user_id`;
     expect(result.impact.problem?.message).toMatch(/"track_id" in a subquery/);
   });
 
+  // TPC-DS q70 (corpus): `s_state in (select s_state from (select s_state as
+  // s_state … from store …) tmp1 …)`, the middle name is the subquery's output.
+  it('reads an unqualified name as a subquery’s output when the subquery’s outputs are known', () => {
+    expect(
+      rewrite(
+        'select track_id from listening_events where track_id in (select track_id from (select track_id as track_id, count(*) as n from listening_events group by 1) t where n > 1)',
+      ),
+    ).toMatchObject({
+      status: 'rewritten',
+      content:
+        'select track_uri AS track_id from listening_events where track_uri in (select track_id from (select track_uri as track_id, count(*) as n from listening_events group by 1) t where n > 1)',
+    });
+    // Outputs not all known (`*`, an unnamed expression): whose it is stays open.
+    for (const inner of [
+      'select * from other',
+      'select x, upper(y) from other',
+    ])
+      expect(
+        rewrite(
+          `select 1 from listening_events where exists (select track_id from (${inner}) t)`,
+        ).status,
+      ).toBe('needs-decision');
+  });
+
   it('renames assignment targets without casting them', () => {
     const result = rewrite(
       'update listening_events set ms_played = 0, track_id = null where user_id = 1',
