@@ -157,6 +157,12 @@ export interface StatementAnalysis extends Span {
    * carries a changed type to the division unseen.
    */
   dividedElsewhere: Array<Span & { field: string }>;
+  /**
+   * A dataset field's name summed where it is not read from the dataset itself,
+   * in a sum that is divided or that a CTE or subquery outputs (see
+   * {@link ColumnUse.summed}).
+   */
+  summedElsewhere: Array<Span & { field: string }>;
   opaque: OpaqueRead[];
 }
 
@@ -229,6 +235,7 @@ export function analyzeSql(
           : capture,
       ),
       dividedElsewhere: walker.dividedElsewhere,
+      summedElsewhere: walker.summedElsewhere,
       opaque: walker.opaque,
       datasetRelations: walker.datasetRelations,
     };
@@ -260,6 +267,7 @@ class StatementWalker {
   readonly ambiguous: Array<Span & { field: string }> = [];
   readonly captures: StatementAnalysis['captures'] = [];
   readonly dividedElsewhere: StatementAnalysis['dividedElsewhere'] = [];
+  readonly summedElsewhere: StatementAnalysis['summedElsewhere'] = [];
   readonly opaque: OpaqueRead[] = [];
   /** Names select lists give their output columns, anywhere in the statement. */
   readonly outputNames = new Set<string>();
@@ -527,8 +535,10 @@ class StatementWalker {
           : {}),
         ...(crowded ? { crowdedOwner: owner.alias } : {}),
       });
-    } else if (this.dividing) {
-      this.dividedElsewhere.push({ ...span.whole, field });
+    } else {
+      if (this.dividing) this.dividedElsewhere.push({ ...span.whole, field });
+      if (this.summing && (this.dividing || this.summing.inner))
+        this.summedElsewhere.push({ ...span.whole, field });
     }
   }
 

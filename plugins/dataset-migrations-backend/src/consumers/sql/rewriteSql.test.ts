@@ -434,6 +434,25 @@ describe('rewriteSqlFile, an integer widened past integer under sum()', () => {
     );
   });
 
+  it('asks a person when the field reaches such a sum through * or a subquery', () => {
+    for (const type of ['bigint', 'numeric'] as const)
+      for (const sql of [
+        'with s as (select * from listening_events), t as (select sum(ms_played) as m, count(*) as n from s) select m / n from t',
+        'select sum(t.ms_played) / 2 from (select ms_played from listening_events) t',
+      ]) {
+        const result = rewrite(
+          sql,
+          consumerMapping(source, [
+            { changeType: { field: 'ms_played', type } },
+          ]),
+        );
+        expect(result.status).toBe('needs-decision');
+        expect(result.impact.problem?.message).toContain(
+          '"ms_played" is summed after passing through a CTE or subquery',
+        );
+      }
+  });
+
   it('leaves a sum the statement outputs, other aggregates and a sum of a cast alone', () => {
     const sql =
       'select sum(ms_played), sum(ms_played * 2) from listening_events union all select avg(ms_played), max(ms_played) / 2 from listening_events where (select count(ms_played) / 2 from listening_events) > sum(ms_played::int) / 2';

@@ -331,6 +331,17 @@ function planEdits(
           `"${use.field}" is divided after passing through a CTE or subquery; the migration widens it from ${m.oldType} to ${m.newType}, which divides with a fraction where integers did not: cast it where it is divided`,
         );
       }
+    if (statement.datasetRelations.length > 0)
+      for (const use of statement.summedElsewhere) {
+        const m = mapping.byField.get(use.field);
+        if (!m || !sumTypeChanges(m)) continue;
+        plan.fieldsRead.push(use.field);
+        plan.positions.push(use.start);
+        decide(
+          use.start,
+          `"${use.field}" is summed after passing through a CTE or subquery, where the sum may be divided; the migration widens it from ${m.oldType} to ${m.newType}, and sum() of it is numeric, no longer bigint: cast the sum to bigint where it is summed`,
+        );
+      }
     for (const capture of statement.captures) {
       plan.positions.push(capture.start);
       // Whose the name is may be known (the one other relation in scope), but the
