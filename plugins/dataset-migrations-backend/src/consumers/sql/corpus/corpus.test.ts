@@ -308,6 +308,13 @@ const SOURCES: CorpusSource[] = [
         ],
       },
       {
+        name: 'store_returns.sr_return_quantity widened integer -> bigint (summed in CTEs, divided outside)',
+        dataset: 'store_returns',
+        changes: [
+          { changeType: { field: 'sr_return_quantity', type: 'bigint' } },
+        ],
+      },
+      {
         name: 'call_center renamed to call_centers',
         dataset: 'call_center',
         changes: [],

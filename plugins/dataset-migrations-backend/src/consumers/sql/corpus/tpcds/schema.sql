@@ -152,14 +152,15 @@ SELECT 2450815 + k * 4099 % 1826, k * 53 % 1440, 2450820 + k * 4099 % 1826, 1 + 
   k % 4, 2 + k % 9, (1 + k % 8) * (k % 13 - 4)
 FROM generate_series(1, 3000) k;
 
--- A return names an order and the item of its second line (q80 joins them).
+-- A return names an order and the item of its first line (q80 joins them).
 CREATE TABLE catalog_returns (cr_returned_date_sk integer, cr_item_sk integer NOT NULL, cr_returning_customer_sk integer,
   cr_returning_addr_sk integer, cr_call_center_sk integer, cr_catalog_page_sk integer, cr_order_number integer NOT NULL,
-  cr_return_amount decimal(7,2), cr_return_amt_inc_tax decimal(7,2), cr_net_loss decimal(7,2));
+  cr_return_quantity integer, cr_return_amount decimal(7,2), cr_return_amt_inc_tax decimal(7,2),
+  cr_net_loss decimal(7,2));
 INSERT INTO catalog_returns
-SELECT 2450815 + k * 613 % 1826, 1 + 2 * (1 + k * 7 % 1500) * 5 % 24, 1 + k * 23 % 60, 1 + k * 29 % 60, 1 + k % 3,
+SELECT 2450815 + k * 613 % 1826, 1 + (2 * (1 + k * 7 % 1500) - 1) * 5 % 24, 1 + k * 23 % 60, 1 + k * 29 % 60, 1 + k % 3,
   1 + k % 10, 1 + k * 7 % 1500,
-  4 + k * 31 % 97, 5 + k * 31 % 97, 1 + k % 6
+  1 + k % 4, 4 + k * 31 % 97, 5 + k * 31 % 97, 1 + k % 6
 FROM generate_series(1, 1200) k;
 
 CREATE TABLE catalog_page (cp_catalog_page_sk integer PRIMARY KEY, cp_catalog_page_id char(16) NOT NULL);
@@ -195,11 +196,12 @@ FROM generate_series(1, 3000) k;
 
 -- A return names the order and item it returns (q5 joins them to web_sales).
 CREATE TABLE web_returns (wr_returned_date_sk integer, wr_item_sk integer NOT NULL, wr_returning_customer_sk integer,
-  wr_returning_addr_sk integer, wr_web_page_sk integer, wr_order_number integer NOT NULL, wr_return_amt decimal(7,2),
+  wr_returning_addr_sk integer, wr_web_page_sk integer, wr_order_number integer NOT NULL,
+  wr_return_quantity integer, wr_return_amt decimal(7,2),
   wr_net_loss decimal(7,2));
 INSERT INTO web_returns
-SELECT 2450815 + k * 389 % 1826, 1 + (2 * k) * 11 % 24, 1 + k * 37 % 60, 1 + k * 41 % 60, 1 + k % 6, k,
-  3 + k * 43 % 89, 1 + k % 4
+SELECT 2450815 + k * 389 % 1826, 1 + (2 * k - 1) * 11 % 24, 1 + k * 37 % 60, 1 + k * 41 % 60, 1 + k % 6, k,
+  1 + k % 3, 3 + k * 43 % 89, 1 + k % 4
 FROM generate_series(1, 1200) k;
 
 CREATE TABLE web_site (web_site_sk integer PRIMARY KEY, web_site_id char(16) NOT NULL, web_name varchar(50),
