@@ -33,7 +33,8 @@ SELECT k, 'AAAAAAAA' || lpad(k::text, 8, '0'), 'item number ' || k,
   1000 + k % 6, (ARRAY['scholaramalgamalg #14', 'amalgimporto #1', 'exportiimporto #1', 'edu packscholar #1',
   'importoamalg #1', 'scholaramalgamalg #7'])[1 + k % 6],
   1 + k % 3, (ARRAY['Books', 'Music', 'Home'])[1 + k % 3], (ARRAY['reference', 'classical', 'wallpaper', 'parenting'])[1 + k % 4],
-  (ARRAY[436, 269, 77])[1 + k % 3], 'manufact ' || k % 3, (ARRAY[1, 7, 36, 1])[1 + k % 4],
+  -- Two of each eight items come from the manufacturers q37 and q82 look for.
+  CASE k % 8 WHEN 5 THEN 678 WHEN 7 THEN 129 ELSE (ARRAY[436, 269, 77])[1 + k % 3] END, 'manufact ' || k % 3, (ARRAY[1, 7, 36, 1])[1 + k % 4],
   (ARRAY['orchid', 'chiffon', 'lace', 'navy', 'slate'])[1 + k % 5], 'product ' || k
 FROM generate_series(1, 28) k;
 
@@ -219,5 +220,5 @@ INSERT INTO warehouse VALUES (1, 'Conventional childr'), (2, 'Important issues l
 CREATE TABLE inventory (inv_date_sk integer NOT NULL, inv_item_sk integer NOT NULL,
   inv_warehouse_sk integer NOT NULL, inv_quantity_on_hand integer);
 INSERT INTO inventory
-SELECT 2450815 + week * 7, item, w, 40 + (item * 7 + week * 3 + w) % 20
+SELECT 2450815 + week * 7, item, w, 40 + (item * 7 + week * 3 + w) % 80
 FROM generate_series(0, 260) week, generate_series(1, 28) item, generate_series(1, 2) w;
