@@ -89,6 +89,14 @@ export interface ColumnUse extends Span {
    * call's result type depends on the field's.
    */
   divided?: 'direct' | 'nested';
+  /**
+   * Read by `sum()`, whose type follows its argument's (`sum(integer)` is bigint,
+   * `sum(bigint)` numeric): `call` spans the whole call, `OVER` and `FILTER`
+   * included; `bare` when the field is the call's whole argument; `inner` when
+   * the sum is no output of the statement itself (a CTE's, a subquery's), so a
+   * query around it may divide it.
+   */
+  summed?: { call: Span; bare: boolean; inner: boolean };
 }
 
 /** A relation in a FROM list, as `*` sees it. */
@@ -101,6 +109,8 @@ export interface ScopeRelation {
    * aliased join (whose alias hides it).
    */
   qualifiable?: boolean;
+  /** A subquery's output column names, when every one of them is known. */
+  columns?: Set<string>;
 }
 
 /** `*` or `alias.*` that includes the dataset's fields. */
@@ -147,6 +157,12 @@ export interface StatementAnalysis extends Span {
    * carries a changed type to the division unseen.
    */
   dividedElsewhere: Array<Span & { field: string }>;
+  /**
+   * A dataset field's name summed where it is not read from the dataset itself,
+   * in a sum that is divided or that a CTE or subquery outputs (see
+   * {@link ColumnUse.summed}).
+   */
+  summedElsewhere: Array<Span & { field: string }>;
   opaque: OpaqueRead[];
 }
 
@@ -219,6 +235,7 @@ export function analyzeSql(
           : capture,
       ),
       dividedElsewhere: walker.dividedElsewhere,
+      summedElsewhere: walker.summedElsewhere,
       opaque: walker.opaque,
       datasetRelations: walker.datasetRelations,
     };
@@ -250,12 +267,19 @@ class StatementWalker {
   readonly ambiguous: Array<Span & { field: string }> = [];
   readonly captures: StatementAnalysis['captures'] = [];
   readonly dividedElsewhere: StatementAnalysis['dividedElsewhere'] = [];
+  readonly summedElsewhere: StatementAnalysis['summedElsewhere'] = [];
   readonly opaque: OpaqueRead[] = [];
   /** Names select lists give their output columns, anywhere in the statement. */
   readonly outputNames = new Set<string>();
   readonly datasetRelations: DatasetRelation[] = [];
   /** Inside an operand of `/` (see {@link ColumnUse.divided}). */
   private dividing: ColumnUse['divided'];
+  /** Inside the argument of `sum()` (see {@link ColumnUse.summed}), and the reference that is the whole argument. */
+  private summing: { call: Span; arg?: Node; inner: boolean } | undefined;
+  /** The next select is the statement's result (or an arm of it). */
+  private atTop = true;
+  /** Walking a select whose output is the statement's result. */
+  private inResult = false;
 
   constructor(
     private readonly parsed: ParsedSql,
@@ -279,11 +303,14 @@ class StatementWalker {
       // A cast, a subquery, a test or count() decides its own result type; a
       // call may follow its arguments'.
       const dividing = this.dividing;
-      if (OWN_TYPE.has(key) || (key === 'FuncCall' && isCount(inner)))
+      const summing = this.summing;
+      if (OWN_TYPE.has(key) || (key === 'FuncCall' && isCount(inner))) {
         this.dividing = undefined;
-      else if (/^[A-Z]/.test(key) && key !== 'ColumnRef' && dividing)
+        this.summing = undefined;
+      } else if (/^[A-Z]/.test(key) && key !== 'ColumnRef' && dividing)
         this.dividing = 'nested';
-      if (key === 'SelectStmt') this.select(inner, scope);
+      if (key === 'FuncCall' && isSum(inner)) this.sum(inner, scope);
+      else if (key === 'SelectStmt') this.select(inner, scope);
       else if (key === 'SubLink' && existsOfOneSelect(inner))
         this.select(inner.subselect.SelectStmt, scope, true);
       else if (key === 'ColumnRef') this.columnRef(inner, scope, false);
@@ -293,7 +320,24 @@ class StatementWalker {
       else if (key === 'RangeVar') this.relationOutsideFrom(inner, scope);
       else this.visit(inner, scope);
       this.dividing = dividing;
+      this.summing = summing;
     }
+  }
+
+  /** `sum(…)`: its arguments are summed; its `FILTER`, `ORDER BY` and window are not. */
+  private sum(call: Node, scope: Scope): void {
+    const summing = this.summing;
+    const args: Node[] = call.args ?? [];
+    this.summing = {
+      call: this.callSpan(call.location),
+      arg: args.length === 1 ? args[0].ColumnRef : undefined,
+      inner: !this.inResult,
+    };
+    this.visit(args, scope);
+    this.summing = undefined;
+    const { args: _args, ...rest } = call;
+    this.visit(rest, scope);
+    this.summing = summing;
   }
 
   /** `a / b`, `a + b`, `-a`…: notes which references are divided. */
@@ -309,6 +353,20 @@ class StatementWalker {
    * rows only, so a `*` in its select list reads no field.
    */
   private select(stmt: Node, parent: Scope, outputUnread = false): void {
+    const top = this.atTop;
+    const inResult = this.inResult;
+    this.atTop = false;
+    this.inResult = top;
+    this.selectIn(stmt, parent, outputUnread, top);
+    this.inResult = inResult;
+  }
+
+  private selectIn(
+    stmt: Node,
+    parent: Scope,
+    outputUnread: boolean,
+    top: boolean,
+  ): void {
     const scope = new Scope(parent);
     const recursive = !!stmt.withClause?.recursive;
     for (const cte of stmt.withClause?.ctes ?? []) {
@@ -319,8 +377,11 @@ class StatementWalker {
     }
     if (stmt.larg || stmt.rarg) {
       // UNION / INTERSECT / EXCEPT: each side has its own FROM.
+      this.atTop = top;
       this.visit(stmt.larg && { SelectStmt: stmt.larg }, scope);
+      this.atTop = top;
       this.visit(stmt.rarg && { SelectStmt: stmt.rarg }, scope);
+      this.atTop = false;
       this.visit([stmt.sortClause, stmt.limitCount, stmt.limitOffset], scope);
       return;
     }
@@ -395,10 +456,15 @@ class StatementWalker {
     if (item.RangeSubselect) {
       this.visit(item.RangeSubselect.subquery, scope);
       const alias = item.RangeSubselect.alias?.aliasname;
+      const columns = outputColumnsOf(
+        item.RangeSubselect.subquery?.SelectStmt,
+        item.RangeSubselect.alias?.colnames,
+      );
       scope.relations.push({
         alias: alias ?? '',
         dataset: false,
         qualifiable: !!alias,
+        ...(columns ? { columns } : {}),
       });
       return false;
     }
@@ -446,7 +512,7 @@ class StatementWalker {
     const owner =
       names.length >= 2
         ? scope.byAlias(names[names.length - 2]!)
-        : this.ownerOfUnqualified(scope);
+        : this.ownerOfUnqualified(scope, field);
     if (owner === 'ambiguous') this.ambiguous.push({ ...span.whole, field });
     else if (owner?.dataset) {
       const crowded =
@@ -458,10 +524,21 @@ class StatementWalker {
         name: span.last,
         bareTarget,
         ...(this.dividing ? { divided: this.dividing } : {}),
+        ...(this.summing
+          ? {
+              summed: {
+                call: this.summing.call,
+                bare: this.summing.arg === ref,
+                inner: this.summing.inner,
+              },
+            }
+          : {}),
         ...(crowded ? { crowdedOwner: owner.alias } : {}),
       });
-    } else if (this.dividing) {
-      this.dividedElsewhere.push({ ...span.whole, field });
+    } else {
+      if (this.dividing) this.dividedElsewhere.push({ ...span.whole, field });
+      if (this.summing && (this.dividing || this.summing.inner))
+        this.summedElsewhere.push({ ...span.whole, field });
     }
   }
 
@@ -562,12 +639,17 @@ class StatementWalker {
    */
   private ownerOfUnqualified(
     scope: Scope,
+    field: string,
   ): ScopeRelation | 'ambiguous' | undefined {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       if (s.relations.length === 0) continue;
       // With several relations, a name the dataset has is the dataset's.
       const dataset = s.relations.find(r => r.dataset);
       if (dataset) return dataset;
+      // A subquery whose outputs are known has the name, or no relation here
+      // has it and it is resolved further out, as Postgres does.
+      if (s.relations.some(r => r.columns?.has(field))) return undefined;
+      if (s.relations.every(r => r.columns)) continue;
       for (let outer = s.parent; outer; outer = outer.parent)
         if (outer.relations.some(r => r.dataset)) return 'ambiguous';
       return undefined;
@@ -635,6 +717,32 @@ class StatementWalker {
   private spanAt(byteOffset: number): Span {
     if (byteOffset < 0) return { start: 0, end: 0 };
     return this.referenceSpan(byteOffset).whole;
+  }
+
+  /**
+   * A function call starting at a parser location, through its closing
+   * parenthesis and any `FILTER (…)` and `OVER (…)` or `OVER name` after it.
+   */
+  private callSpan(byteOffset: number): Span {
+    const start = this.parsed.indexOf(byteOffset);
+    const tokens = this.parsed.tokens;
+    let i = tokenStartingAt(tokens, start);
+    if (i < 0) return { start, end: start };
+    const closing = (open: number): number => {
+      let depth = 0;
+      for (let j = open; j < tokens.length; j++) {
+        if (tokens[j].text === '(') depth++;
+        else if (tokens[j].text === ')' && --depth === 0) return j;
+      }
+      return tokens.length - 1;
+    };
+    while (i < tokens.length && tokens[i].text !== '(') i++;
+    i = closing(i);
+    const word = (j: number) => tokens[j]?.text.toLowerCase();
+    if (word(i + 1) === 'filter' && word(i + 2) === '(') i = closing(i + 2);
+    if (word(i + 1) === 'over')
+      i = word(i + 2) === '(' ? closing(i + 2) : i + 2;
+    return { start, end: tokens[Math.min(i, tokens.length - 1)].end };
   }
 
   /** The dotted name starting at a parser location: `a.b.c`, `"Q".x` or `t.*`. */
@@ -735,6 +843,39 @@ function existsOfOneSelect(link: Node): boolean {
 function isStar(ref: Node | undefined): boolean {
   const parts: Node[] = ref?.fields ?? [];
   return !!parts[parts.length - 1]?.A_Star;
+}
+
+/**
+ * The output column names of a select (of its first arm for a set operation),
+ * or the alias's column list; undefined when one of them is not known (`*`, an
+ * expression without an alias).
+ */
+function outputColumnsOf(
+  select: Node | undefined,
+  aliasColumns?: Node[],
+): Set<string> | undefined {
+  if (!select) return undefined;
+  if (select.larg) return outputColumnsOf(select.larg, aliasColumns);
+  const names: string[] = [];
+  for (const [i, item] of (select.targetList ?? []).entries()) {
+    const target = item.ResTarget;
+    const aliased = aliasColumns?.[i]?.String?.sval;
+    const fields: Node[] = target?.val?.ColumnRef?.fields ?? [];
+    const name =
+      aliased ??
+      target?.name ??
+      (isStar(target?.val?.ColumnRef)
+        ? undefined
+        : fields[fields.length - 1]?.String?.sval);
+    if (!name) return undefined;
+    names.push(name);
+  }
+  return new Set(names);
+}
+
+function isSum(call: Node): boolean {
+  const name = call.funcname?.[call.funcname.length - 1]?.String?.sval;
+  return name === 'sum' && !call.agg_star;
 }
 
 function isCount(call: Node): boolean {

@@ -197,6 +197,30 @@ group by user_id`;
     expect(result.impact.problem?.message).toMatch(/"track_id" in a subquery/);
   });
 
+  // TPC-DS q70 (corpus): `s_state in (select s_state from (select s_state as
+  // s_state … from store …) tmp1 …)`, the middle name is the subquery's output.
+  it('reads an unqualified name as a subquery’s output when the subquery’s outputs are known', () => {
+    expect(
+      rewrite(
+        'select track_id from listening_events where track_id in (select track_id from (select track_id as track_id, count(*) as n from listening_events group by 1) t where n > 1)',
+      ),
+    ).toMatchObject({
+      status: 'rewritten',
+      content:
+        'select track_uri AS track_id from listening_events where track_uri in (select track_id from (select track_uri as track_id, count(*) as n from listening_events group by 1) t where n > 1)',
+    });
+    // Outputs not all known (`*`, an unnamed expression): whose it is stays open.
+    for (const inner of [
+      'select * from other',
+      'select x, upper(y) from other',
+    ])
+      expect(
+        rewrite(
+          `select 1 from listening_events where exists (select track_id from (${inner}) t)`,
+        ).status,
+      ).toBe('needs-decision');
+  });
+
   it('renames assignment targets without casting them', () => {
     const result = rewrite(
       'update listening_events set ms_played = 0, track_id = null where user_id = 1',
@@ -310,15 +334,15 @@ describe('rewriteSqlFile, an integer widened to numeric', () => {
     expect(result.content).toBe(
       'select CAST(ms_played AS bigint) / 1000 as s, (CAST(ms_played AS bigint) + 999) / 1000 as up, round(CAST(ms_played AS bigint) / 1000.0, 1) as exact, sum(ms_played) from listening_events where ms_played > 0 group by 1, 2, 3',
     );
-    // Inside a call, the call's type follows the field's (sum(integer) is bigint,
-    // sum(numeric) numeric): read as before there; a cast decides for itself.
+    // sum(integer) is bigint, sum(numeric) numeric: a divided sum is cast back
+    // whole (see "under sum()" below); a cast decides for itself.
     expect(
       rewrite(
         'select sum(ms_played) / count(*), ms_played::numeric / 2 from listening_events',
         toNumeric,
       ).content,
     ).toBe(
-      'select sum(CAST(ms_played AS integer)) / count(*), ms_played::numeric / 2 from listening_events',
+      'select CAST(sum(ms_played) AS bigint) / count(*), ms_played::numeric / 2 from listening_events',
     );
     // Integers widened to integers divide as before: read as they are.
     expect(
@@ -364,6 +388,78 @@ describe('rewriteSqlFile, an integer widened to numeric through a CTE', () => {
         toBigint,
       ).status,
     ).toBe('unaffected');
+  });
+});
+
+describe('rewriteSqlFile, an integer widened past integer under sum()', () => {
+  // sum(integer) is bigint, sum(bigint) numeric: TPC-DS q78 (corpus) sums
+  // ss_quantity in a CTE and divides the sums outside it, 8 / 3 = 2 became 2.67.
+  const toBigint = consumerMapping(source, [
+    { changeType: { field: 'ms_played', type: 'bigint' } },
+  ]);
+
+  it('casts the sum of the field back whole, where it goes and wherever it is divided', () => {
+    for (const [sql, expected] of [
+      [
+        'with t as (select user_id, sum(ms_played) as ms, count(*) as n from listening_events group by 1) select user_id, ms / n from t',
+        'with t as (select user_id, CAST(sum(ms_played) AS bigint) as ms, count(*) as n from listening_events group by 1) select user_id, ms / n from t',
+      ],
+      [
+        'select sum(e.ms_played) / count(*) from listening_events e',
+        'select CAST(sum(e.ms_played) AS bigint) / count(*) from listening_events e',
+      ],
+      [
+        'select sum(distinct ms_played) filter (where user_id > 1) over (partition by user_id) / 2 from listening_events',
+        'select CAST(sum(distinct ms_played) filter (where user_id > 1) over (partition by user_id) AS bigint) / 2 from listening_events',
+      ],
+      [
+        'select sum(ms_played) over w / 2 from listening_events window w as (order by event_id)',
+        'select CAST(sum(ms_played) over w AS bigint) / 2 from listening_events window w as (order by event_id)',
+      ],
+    ]) {
+      const result = rewrite(sql, toBigint);
+      expect(result.status).toBe('rewritten');
+      expect(result.content).toBe(expected);
+    }
+  });
+
+  it('reads the field as its old type in a divided sum of more than the field', () => {
+    expect(
+      rewrite(
+        'select sum(ms_played * 2) / 3 from listening_events; select s from (select sum(coalesce(ms_played, 0)) as s from listening_events) t',
+        toBigint,
+      ).content,
+    ).toBe(
+      'select sum(CAST(ms_played AS integer) * 2) / 3 from listening_events; select s from (select sum(coalesce(CAST(ms_played AS integer), 0)) as s from listening_events) t',
+    );
+  });
+
+  it('asks a person when the field reaches such a sum through * or a subquery', () => {
+    for (const type of ['bigint', 'numeric'] as const)
+      for (const sql of [
+        'with s as (select * from listening_events), t as (select sum(ms_played) as m, count(*) as n from s) select m / n from t',
+        'select sum(t.ms_played) / 2 from (select ms_played from listening_events) t',
+      ]) {
+        const result = rewrite(
+          sql,
+          consumerMapping(source, [
+            { changeType: { field: 'ms_played', type } },
+          ]),
+        );
+        expect(result.status).toBe('needs-decision');
+        expect(result.impact.problem?.message).toContain(
+          '"ms_played" is summed after passing through a CTE or subquery',
+        );
+      }
+  });
+
+  it('leaves a sum the statement outputs, other aggregates and a sum of a cast alone', () => {
+    const sql =
+      'select sum(ms_played), sum(ms_played * 2) from listening_events union all select avg(ms_played), max(ms_played) / 2 from listening_events where (select count(ms_played) / 2 from listening_events) > sum(ms_played::int) / 2';
+    expect(rewrite(sql, toBigint)).toMatchObject({
+      status: 'unaffected',
+      content: sql,
+    });
   });
 });
 

@@ -280,7 +280,31 @@ function planEdits(
           `"${use.field}" becomes "${m.to}", a name another relation here may have; qualify "${use.field}" with its table first`,
         );
       } else {
-        const edit = columnEdit(content, use, mapping);
+        // `sum()` of an integer widened past integer is numeric, no longer
+        // bigint, and divides with a fraction: where it is divided, or may be
+        // by a query around it, the sum of the field alone is cast back whole
+        // (exact); a sum the statement outputs as it is is read as it is.
+        const wrapped =
+          !!use.summed?.bare && sumMayBeDivided(use) && sumTypeChanges(m);
+        if (
+          wrapped &&
+          !plan.edits.some(
+            e => e.start === use.summed!.call.start && e.text === 'CAST(',
+          )
+        )
+          plan.edits.push(
+            {
+              start: use.summed!.call.start,
+              end: use.summed!.call.start,
+              text: 'CAST(',
+            },
+            {
+              start: use.summed!.call.end,
+              end: use.summed!.call.end,
+              text: ' AS bigint)',
+            },
+          );
+        const edit = columnEdit(content, use, mapping, wrapped);
         // A widened field read under its own name needs no change.
         if (content.slice(edit.start, edit.end) !== edit.text)
           plan.edits.push(edit);
@@ -305,6 +329,17 @@ function planEdits(
         decide(
           use.start,
           `"${use.field}" is divided after passing through a CTE or subquery; the migration widens it from ${m.oldType} to ${m.newType}, which divides with a fraction where integers did not: cast it where it is divided`,
+        );
+      }
+    if (statement.datasetRelations.length > 0)
+      for (const use of statement.summedElsewhere) {
+        const m = mapping.byField.get(use.field);
+        if (!m || !sumTypeChanges(m)) continue;
+        plan.fieldsRead.push(use.field);
+        plan.positions.push(use.start);
+        decide(
+          use.start,
+          `"${use.field}" is summed after passing through a CTE or subquery, where the sum may be divided; the migration widens it from ${m.oldType} to ${m.newType}, and sum() of it is numeric, no longer bigint: cast the sum to bigint where it is summed`,
         );
       }
     for (const capture of statement.captures) {
@@ -575,6 +610,7 @@ function columnEdit(
   content: string,
   use: ColumnUse,
   mapping: ConsumerMapping,
+  sumCastBack = false,
 ): Edit {
   const m = mapping.byField.get(use.field)!;
   const original = content.slice(use.start, use.end);
@@ -596,18 +632,46 @@ function columnEdit(
   // An integer widened to numeric would divide with a fraction. Divided
   // through arithmetic, it stays an integer, as wide as integers go; inside a call
   // (`sum(f) / count(*)`) the call's type follows the field's, so it is read as before.
-  const division = !!use.divided && dividesDifferently(m);
+  // Inside a sum with more than the field, the sum's type follows the
+  // expression's: the field is read as its old type there.
+  const summed =
+    !sumCastBack &&
+    !!use.summed &&
+    !use.summed.bare &&
+    sumMayBeDivided(use) &&
+    sumTypeChanges(m);
+  const division =
+    summed || (!sumCastBack && !!use.divided && dividesDifferently(m));
   // A widened field under its own name is read as written.
   if (readAsIs(use.field, m) && !division)
     return { start: use.start, end: use.end, text: original };
   if (division)
     text = `CAST(${readAsIs(use.field, m) ? original : text} AS ${
-      use.divided === 'direct' ? 'bigint' : (m as { oldType: string }).oldType
+      use.divided === 'direct' && !summed
+        ? 'bigint'
+        : (m as { oldType: string }).oldType
     })`;
   // Keep the output column's name for whoever reads this query's result.
   if (use.bareTarget && text !== original)
     text += ` AS ${identifier(use.field)}`;
   return { start: use.start, end: use.end, text };
+}
+
+/** A sum divided in the statement, or output to a query around it that may divide it. */
+function sumMayBeDivided(use: ColumnUse): boolean {
+  return !!use.divided || !!use.summed?.inner;
+}
+
+/** An integer widened past integer: `sum()` of it is numeric, not bigint. */
+function sumTypeChanges(
+  m: ReaderMapping,
+): m is Extract<ReaderMapping, { kind: 'retyped' }> {
+  return (
+    m.kind === 'retyped' &&
+    m.widening &&
+    ['smallint', 'integer'].includes(m.oldType) &&
+    !['smallint', 'integer'].includes(m.newType)
+  );
 }
 
 /** An integer widened to a type that divides with a fraction. */

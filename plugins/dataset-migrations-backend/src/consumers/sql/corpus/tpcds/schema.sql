@@ -1,38 +1,54 @@
--- The sixteen TPC-DS tables the chosen queries read, with only the columns they
--- read (types as in TPC-DS), and about 19,000 deterministic rows generated so that
--- the queries' joins and filters find rows: every day of 1998–2002, a few stores,
--- items and customers, and sales spread over them by fixed strides.
+-- The 24 TPC-DS tables the chosen queries read, with only the columns they read
+-- (types as in TPC-DS), and about 34,000 deterministic rows (15,000 of them weekly
+-- stock) generated so that the queries' joins and filters find rows: every day of
+-- 1998–2002, a few stores, items and customers, and sales spread over them by
+-- fixed strides.
 CREATE TABLE date_dim (d_date_sk integer PRIMARY KEY, d_date date, d_month_seq integer,
-  d_year integer, d_moy integer, d_qoy integer);
+  d_week_seq integer, d_year integer, d_dow integer, d_moy integer, d_dom integer, d_qoy integer,
+  d_day_name char(9), d_quarter_name char(6));
 INSERT INTO date_dim
 SELECT 2450815 + n, day::date, (extract(year FROM day)::int - 1900) * 12 + extract(month FROM day)::int - 1,
-  extract(year FROM day)::int, extract(month FROM day)::int, extract(quarter FROM day)::int
+  -- Weeks start on Sunday (1998-01-04 is one), as TPC-DS's do.
+  5000 + (n + 4) / 7, extract(year FROM day)::int, extract(dow FROM day)::int, extract(month FROM day)::int,
+  extract(day FROM day)::int, extract(quarter FROM day)::int, trim(to_char(day, 'Day')),
+  extract(year FROM day)::int || 'Q' || extract(quarter FROM day)::int
 FROM generate_series(0, 1825) n, LATERAL (SELECT date '1998-01-01' + n AS day) d;
 
-CREATE TABLE time_dim (t_time_sk integer PRIMARY KEY, t_hour integer, t_minute integer);
-INSERT INTO time_dim SELECT m, m / 60, m % 60 FROM generate_series(0, 1439) m;
+CREATE TABLE time_dim (t_time_sk integer PRIMARY KEY, t_hour integer, t_minute integer, t_meal_time char(20));
+INSERT INTO time_dim SELECT m, m / 60, m % 60,
+  CASE WHEN m / 60 BETWEEN 6 AND 8 THEN 'breakfast' WHEN m / 60 BETWEEN 11 AND 13 THEN 'lunch'
+       WHEN m / 60 BETWEEN 17 AND 19 THEN 'dinner' END
+FROM generate_series(0, 1439) m;
 
 CREATE TABLE item (i_item_sk integer PRIMARY KEY, i_item_id char(16) NOT NULL, i_item_desc varchar(200),
   i_current_price decimal(7,2), i_wholesale_cost decimal(7,2), i_brand_id integer, i_brand char(50),
-  i_category_id integer, i_category char(50), i_class char(50), i_manufact_id integer, i_manufact char(50), i_manager_id integer);
+  i_category_id integer, i_category char(50), i_class char(50), i_manufact_id integer, i_manufact char(50),
+  i_manager_id integer, i_color char(20), i_product_name char(50));
 INSERT INTO item
 SELECT k, 'AAAAAAAA' || lpad(k::text, 8, '0'), 'item number ' || k,
-  -- Within each category some items cost more than 1.2 times its average (q6).
-  (k * 37 % 90) + 9.99, (k * 37 % 90) / 2.0 + 1, 1000 + k % 6, 'brand #' || k % 6,
-  1 + k % 3, (ARRAY['Books', 'Music', 'Home'])[1 + k % 3], (ARRAY['fiction', 'pop', 'kids', 'reference'])[1 + k % 4],
-  (ARRAY[436, 269, 77])[1 + k % 3], 'manufact ' || k % 3, (ARRAY[1, 7, 36, 1])[1 + k % 4]
-FROM generate_series(1, 24) k;
+  -- Within each category some items cost more than 1.2 times its average (q6);
+  -- items 25 to 28 cost about a dollar and only sit in the warehouses (q21).
+  CASE WHEN k > 24 THEN 0.99 + (k - 25) * 0.1 ELSE (k * 37 % 90) + 9.99 END, (k * 37 % 90) / 2.0 + 1,
+  -- The classes and brands pair with the categories as q53 and q89 look for them.
+  1000 + k % 6, (ARRAY['scholaramalgamalg #14', 'amalgimporto #1', 'exportiimporto #1', 'edu packscholar #1',
+  'importoamalg #1', 'scholaramalgamalg #7'])[1 + k % 6],
+  1 + k % 3, (ARRAY['Books', 'Music', 'Home'])[1 + k % 3], (ARRAY['reference', 'classical', 'wallpaper', 'parenting'])[1 + k % 4],
+  -- Two of each eight items come from the manufacturers q37 and q82 look for.
+  CASE k % 8 WHEN 5 THEN 678 WHEN 7 THEN 129 ELSE (ARRAY[436, 269, 77])[1 + k % 3] END, 'manufact ' || k % 3, (ARRAY[1, 7, 36, 1])[1 + k % 4],
+  (ARRAY['orchid', 'chiffon', 'lace', 'navy', 'slate'])[1 + k % 5], 'product ' || k
+FROM generate_series(1, 28) k;
 
 CREATE TABLE customer_address (ca_address_sk integer PRIMARY KEY, ca_street_number char(10),
   ca_street_name varchar(60), ca_street_type char(15), ca_suite_number char(10), ca_city varchar(60),
   ca_county varchar(30), ca_state char(2), ca_zip char(10), ca_country varchar(20),
   ca_gmt_offset decimal(5,2), ca_location_type char(20));
 INSERT INTO customer_address
-SELECT k, k::text, 'Main ' || k % 7, 'Street', 'Suite ' || k % 3, 'City ' || k % 5,
+SELECT k, k::text, 'Main ' || k % 7, 'Street', 'Suite ' || k % 3,
+  (ARRAY['Hopewell', 'Midway', 'Fairview', 'Oakwood', 'Pleasant Hill'])[1 + k % 5],
   (ARRAY['Walker County', 'Richland County', 'Gaines County', 'Douglas County', 'Dona Ana County', 'Ziebach County'])[1 + k % 6],
   -- Half the addresses in IL, which q6 counts and q30 and q81 look for.
   CASE WHEN k % 2 = 0 THEN 'IL' ELSE (ARRAY['SD', 'CA', 'WA', 'GA', 'CO', 'MN', 'TX'])[1 + k / 2 % 7] END,
-  (ARRAY['85669', '86197', '30001', '40002', '50003'])[1 + k % 5], 'United States', -5 - k % 3,
+  (ARRAY['85669', '86197', '30001', '40002', '50003'])[1 + k % 5], 'United States', -5 - k % 4,
   (ARRAY['apartment', 'condo', 'single family'])[1 + k % 3]
 FROM generate_series(1, 60) k;
 
@@ -45,27 +61,40 @@ SELECT k, (ARRAY['F', 'M'])[1 + k % 2], (ARRAY['W', 'S', 'M', 'D', 'U'])[1 + k %
   (ARRAY['Good', 'Low Risk', 'High Risk'])[1 + k % 3], k % 7, k % 5, k % 3
 FROM generate_series(1, 20) k;
 
-CREATE TABLE household_demographics (hd_demo_sk integer PRIMARY KEY, hd_dep_count integer);
-INSERT INTO household_demographics SELECT k, k % 10 FROM generate_series(1, 10) k;
+CREATE TABLE income_band (ib_income_band_sk integer PRIMARY KEY, ib_lower_bound integer, ib_upper_bound integer);
+INSERT INTO income_band SELECT k, (k - 1) * 10000 + 1, k * 10000 FROM generate_series(1, 20) k;
+
+CREATE TABLE household_demographics (hd_demo_sk integer PRIMARY KEY, hd_income_band_sk integer,
+  hd_buy_potential char(15), hd_dep_count integer, hd_vehicle_count integer);
+INSERT INTO household_demographics
+SELECT k, 1 + k % 10, (ARRAY['Unknown', '>10000', '5001-10000', '0-500'])[1 + k % 4], k % 10, k % 4
+FROM generate_series(1, 10) k;
 
 CREATE TABLE customer (c_customer_sk integer PRIMARY KEY, c_customer_id char(16) NOT NULL,
-  c_current_cdemo_sk integer, c_current_addr_sk integer, c_salutation char(10), c_first_name char(20),
+  c_current_cdemo_sk integer, c_current_hdemo_sk integer, c_current_addr_sk integer, c_salutation char(10), c_first_name char(20),
   c_last_name char(30), c_preferred_cust_flag char(1), c_birth_day integer, c_birth_month integer,
   c_birth_year integer, c_birth_country varchar(20), c_login char(13), c_email_address char(50),
   c_last_review_date_sk integer);
 INSERT INTO customer
-SELECT k, 'CUST' || lpad(k::text, 12, '0'), 1 + k * 7 % 20, 1 + k * 11 % 60,
+SELECT k, 'CUST' || lpad(k::text, 12, '0'), 1 + k * 7 % 20, 1 + k % 10, 1 + k * 11 % 60,
   (ARRAY['Mr.', 'Ms.', 'Dr.'])[1 + k % 3], 'First' || k, 'Last' || k, (ARRAY['Y', 'N'])[1 + k % 2],
   1 + k % 28, 1 + k % 12, 1950 + k % 40, 'UNITED STATES', 'login' || k, 'c' || k || '@example.com',
   2452000 + k
 FROM generate_series(1, 60) k;
 
-CREATE TABLE store (s_store_sk integer PRIMARY KEY, s_store_name varchar(50), s_state char(2), s_zip char(10));
-INSERT INTO store VALUES (1, 'ese', 'SD', '85669'), (2, 'ought', 'SD', '57001'),
-  (3, 'able', 'TN', '37001'), (4, 'bar', 'GA', '30301');
+CREATE TABLE store (s_store_sk integer PRIMARY KEY, s_store_id char(16), s_store_name varchar(50),
+  s_number_employees integer, s_company_id integer, s_company_name varchar(50), s_street_number varchar(10),
+  s_street_name varchar(60), s_street_type char(15), s_suite_number char(10), s_city varchar(60),
+  s_county varchar(30), s_state char(2), s_zip char(10), s_gmt_offset decimal(5,2));
+INSERT INTO store VALUES
+  (1, 'AAAAAAAABAAAAAAA', 'ese', 245, 1, 'Unknown', '767', 'Spring', 'Wy', 'Suite 250', 'Midway', 'Williamson County', 'SD', '85669', -5),
+  (2, 'AAAAAAAACAAAAAAA', 'ought', 236, 1, 'Unknown', '255', 'Sycamore', 'Dr.', 'Suite 410', 'Oakland', 'Barrow County', 'SD', '57001', -6),
+  (3, 'AAAAAAAAEAAAAAAA', 'able', 218, 1, 'Unknown', '27', 'Lake', 'Ln', 'Suite 260', 'Riverside', 'Ziebach County', 'TN', '37001', -7),
+  (4, 'AAAAAAAAHAAAAAAA', 'bar', 300, 1, 'Unknown', '877', 'Park Laurel', 'Road', 'Suite T', 'Union', 'Daviess County', 'GA', '30301', -6);
 
-CREATE TABLE promotion (p_promo_sk integer PRIMARY KEY, p_channel_email char(1), p_channel_event char(1));
-INSERT INTO promotion SELECT k, (ARRAY['Y', 'N'])[1 + k % 2], (ARRAY['Y', 'N', 'Y'])[1 + k % 3]
+CREATE TABLE promotion (p_promo_sk integer PRIMARY KEY, p_channel_dmail char(1), p_channel_email char(1),
+  p_channel_tv char(1), p_channel_event char(1));
+INSERT INTO promotion SELECT k, (ARRAY['N', 'Y'])[1 + k % 2], (ARRAY['Y', 'N'])[1 + k % 2], 'N', (ARRAY['Y', 'N', 'Y'])[1 + k % 3]
 FROM generate_series(1, 5) k;
 
 CREATE TABLE reason (r_reason_sk integer PRIMARY KEY, r_reason_desc char(100));
@@ -77,52 +106,119 @@ INSERT INTO reason VALUES (1, 'Package was damaged'), (2, 'Did not like the warr
 -- average revenue on it (q65).
 CREATE TABLE store_sales (ss_sold_date_sk integer, ss_sold_time_sk integer, ss_item_sk integer NOT NULL,
   ss_customer_sk integer, ss_cdemo_sk integer, ss_hdemo_sk integer, ss_store_sk integer,
-  ss_promo_sk integer, ss_ticket_number integer NOT NULL, ss_quantity integer, ss_list_price decimal(7,2),
-  ss_sales_price decimal(7,2), ss_ext_sales_price decimal(7,2), ss_coupon_amt decimal(7,2));
+  ss_addr_sk integer, ss_promo_sk integer, ss_ticket_number integer NOT NULL, ss_quantity integer,
+  ss_wholesale_cost decimal(7,2), ss_list_price decimal(7,2), ss_sales_price decimal(7,2),
+  ss_ext_discount_amt decimal(7,2), ss_ext_sales_price decimal(7,2), ss_ext_wholesale_cost decimal(7,2),
+  ss_ext_list_price decimal(7,2), ss_ext_tax decimal(7,2),
+  ss_coupon_amt decimal(7,2), ss_net_paid decimal(7,2), ss_net_profit decimal(7,2));
 INSERT INTO store_sales
 SELECT 2450815 + k * 7919 % 1826, k * 97 % 1440, item, 1 + k * 13 % 60, 1 + k * 11 % 20, 1 + k % 10,
-  1 + k % 4, 1 + k % 5, k, 1 + k % 10, 20 + k % 30, price, (1 + k % 10) * price, k % 5
+  1 + k % 4, CASE WHEN k % 89 = 0 THEN NULL ELSE 1 + k * 3 % 60 END, 1 + k % 5, k, 1 + k % 10, price * 0.6,
+  20 + k % 30, price, k % 3, (1 + k % 10) * price, (1 + k % 10) * price * 0.6,
+  (1 + k % 10) * (20 + k % 30) * (1 + k * 7 % 11 / 20.0), (1 + k % 10) * price * 0.08, k % 5, (1 + k % 10) * price - k % 5,
+  (1 + k % 10) * price * 0.4 - k % 5
 FROM generate_series(1, 6000) k,
   LATERAL (SELECT CASE WHEN k % 97 = 0 THEN 24 ELSE 1 + k * 7 % 23 END AS item,
                   CASE WHEN k % 97 = 0 THEN 1.00 ELSE 10 + k % 50 + k % 7 * 0.11 END AS price) p;
 
 CREATE TABLE store_returns (sr_returned_date_sk integer, sr_item_sk integer NOT NULL, sr_customer_sk integer,
+  sr_cdemo_sk integer,
   sr_store_sk integer, sr_reason_sk integer, sr_ticket_number integer NOT NULL, sr_return_quantity integer,
-  sr_fee decimal(7,2));
+  sr_return_amt decimal(7,2), sr_fee decimal(7,2), sr_net_loss decimal(7,2));
 INSERT INTO store_returns
-SELECT least(ss_sold_date_sk + 10, 2452640), ss_item_sk, ss_customer_sk, ss_store_sk,
-  1 + ss_ticket_number / 5 % 5, ss_ticket_number, 1,
+SELECT least(ss_sold_date_sk + 10, 2452640), ss_item_sk, ss_customer_sk, 1 + ss_ticket_number / 5 % 20, ss_store_sk,
+  1 + ss_ticket_number / 5 % 5, ss_ticket_number, 1, ss_sales_price,
   -- A third of the customers return much more than the others at their store (q1).
-  CASE WHEN ss_customer_sk % 3 = 0 THEN 40 ELSE 1 + ss_ticket_number * 7 % 23 END
+  CASE WHEN ss_customer_sk % 3 = 0 THEN 40 ELSE 1 + ss_ticket_number * 7 % 23 END, ss_sales_price / 4
 FROM store_sales WHERE ss_ticket_number % 5 = 0;
 
 -- Customers 51 to 60 buy in stores only: catalog sales ship to, and web sales
--- bill, the first fifty (q69 looks for store-only customers).
-CREATE TABLE catalog_sales (cs_sold_date_sk integer, cs_ship_customer_sk integer, cs_bill_customer_sk integer,
-  cs_bill_cdemo_sk integer, cs_item_sk integer NOT NULL, cs_promo_sk integer, cs_quantity integer,
-  cs_list_price decimal(7,2), cs_sales_price decimal(7,2), cs_ext_discount_amt decimal(7,2),
-  cs_coupon_amt decimal(7,2), cs_ext_sales_price decimal(7,2));
+-- bill, the first fifty (q69 looks for store-only customers). An order has two
+-- lines, shipped from two warehouses five days after the sale (q16, q94).
+CREATE TABLE catalog_sales (cs_sold_date_sk integer, cs_sold_time_sk integer, cs_ship_date_sk integer,
+  cs_ship_customer_sk integer, cs_bill_customer_sk integer, cs_bill_cdemo_sk integer, cs_bill_addr_sk integer,
+  cs_ship_addr_sk integer, cs_call_center_sk integer, cs_catalog_page_sk integer, cs_ship_mode_sk integer,
+  cs_warehouse_sk integer, cs_item_sk integer NOT NULL, cs_promo_sk integer, cs_order_number integer NOT NULL,
+  cs_quantity integer, cs_wholesale_cost decimal(7,2), cs_list_price decimal(7,2), cs_sales_price decimal(7,2),
+  cs_ext_discount_amt decimal(7,2),
+  cs_ext_sales_price decimal(7,2), cs_ext_wholesale_cost decimal(7,2), cs_ext_list_price decimal(7,2),
+  cs_coupon_amt decimal(7,2), cs_ext_ship_cost decimal(7,2), cs_net_profit decimal(7,2));
 INSERT INTO catalog_sales
-SELECT 2450815 + k * 4099 % 1826, 1 + k * 17 % 50, 1 + k * 19 % 60, 1 + k * 3 % 20, 1 + k * 5 % 24,
-  1 + k % 5, 1 + k % 8, 30 + k % 20, CASE WHEN k % 41 = 0 THEN 600 ELSE 15 + k % 40 END,
-  CASE WHEN k % 7 = 0 THEN 50 ELSE k % 10 END, k % 4, (1 + k % 8) * (15 + k % 40 + k % 3 * 0.25)
+SELECT 2450815 + k * 4099 % 1826, k * 53 % 1440, 2450820 + k * 4099 % 1826, 1 + k * 17 % 50, 1 + k * 19 % 60,
+  1 + k * 3 % 20, 1 + k * 19 % 60, 1 + k * 7 % 60, 1 + k % 3, 1 + k % 10, 1 + k % 4,
+  -- Some lines name no warehouse (q76).
+  CASE WHEN k % 83 = 0 THEN NULL ELSE 1 + k % 2 END, 1 + k * 5 % 24, 1 + k % 5, (k + 1) / 2, 1 + k % 8,
+  8 + k % 20, 30 + k % 20, CASE WHEN k % 41 = 0 THEN 600 ELSE 15 + k % 40 END, CASE WHEN k % 7 = 0 THEN 50 ELSE k % 10 END,
+  (1 + k % 8) * (15 + k % 40 + k % 3 * 0.25), (1 + k % 8) * (8 + k % 20), (1 + k % 8) * (30 + k % 20),
+  k % 4, 2 + k % 9, (1 + k % 8) * (k % 13 - 4)
 FROM generate_series(1, 3000) k;
 
-CREATE TABLE catalog_returns (cr_returned_date_sk integer, cr_returning_customer_sk integer,
-  cr_returning_addr_sk integer, cr_return_amt_inc_tax decimal(7,2));
+-- A return names an order and the item of its first line (q80 joins them).
+CREATE TABLE catalog_returns (cr_returned_date_sk integer, cr_item_sk integer NOT NULL, cr_returning_customer_sk integer,
+  cr_returning_addr_sk integer, cr_call_center_sk integer, cr_catalog_page_sk integer, cr_order_number integer NOT NULL,
+  cr_return_quantity integer, cr_return_amount decimal(7,2), cr_return_amt_inc_tax decimal(7,2),
+  cr_net_loss decimal(7,2));
 INSERT INTO catalog_returns
-SELECT 2450815 + k * 613 % 1826, 1 + k * 23 % 60, 1 + k * 29 % 60, 5 + k * 31 % 97
+SELECT 2450815 + k * 613 % 1826, 1 + (2 * (1 + k * 7 % 1500) - 1) * 5 % 24, 1 + k * 23 % 60, 1 + k * 29 % 60, 1 + k % 3,
+  1 + k % 10, 1 + k * 7 % 1500,
+  1 + k % 4, 4 + k * 31 % 97, 5 + k * 31 % 97, 1 + k % 6
 FROM generate_series(1, 1200) k;
 
-CREATE TABLE web_sales (ws_sold_date_sk integer, ws_item_sk integer NOT NULL, ws_bill_customer_sk integer,
-  ws_sales_price decimal(7,2), ws_ext_discount_amt decimal(7,2), ws_ext_sales_price decimal(7,2));
+CREATE TABLE catalog_page (cp_catalog_page_sk integer PRIMARY KEY, cp_catalog_page_id char(16) NOT NULL);
+INSERT INTO catalog_page SELECT k, 'AAAAAAAAPAGE' || lpad(k::text, 4, '0') FROM generate_series(1, 10) k;
+
+CREATE TABLE call_center (cc_call_center_sk integer PRIMARY KEY, cc_call_center_id char(16) NOT NULL,
+  cc_name varchar(50), cc_manager varchar(40), cc_county varchar(30));
+INSERT INTO call_center VALUES (1, 'AAAAAAAABAAAAAAA', 'NY Metro', 'Bob Belcher', 'Williamson County'),
+  (2, 'AAAAAAAACAAAAAAA', 'Mid Atlantic', 'Felipe Perkins', 'Barrow County'),
+  (3, 'AAAAAAAAEAAAAAAA', 'North Midwest', 'Mark Hightower', 'Daviess County');
+
+CREATE TABLE ship_mode (sm_ship_mode_sk integer PRIMARY KEY, sm_type char(30));
+INSERT INTO ship_mode VALUES (1, 'EXPRESS'), (2, 'OVERNIGHT'), (3, 'REGULAR'), (4, 'TWO DAY');
+
+CREATE TABLE web_sales (ws_sold_date_sk integer, ws_sold_time_sk integer, ws_ship_date_sk integer,
+  ws_item_sk integer NOT NULL, ws_bill_customer_sk integer, ws_bill_addr_sk integer, ws_ship_hdemo_sk integer,
+  ws_ship_addr_sk integer, ws_web_page_sk integer, ws_web_site_sk integer, ws_ship_mode_sk integer, ws_promo_sk integer,
+  ws_warehouse_sk integer, ws_order_number integer NOT NULL, ws_quantity integer, ws_wholesale_cost decimal(7,2),
+  ws_sales_price decimal(7,2),
+  ws_ext_discount_amt decimal(7,2), ws_ext_sales_price decimal(7,2), ws_ext_wholesale_cost decimal(7,2),
+  ws_ext_list_price decimal(7,2), ws_ext_ship_cost decimal(7,2), ws_net_paid decimal(7,2),
+  ws_net_profit decimal(7,2));
 INSERT INTO web_sales
-SELECT 2450815 + k * 3001 % 1826, 1 + k * 11 % 24, 1 + k * 7 % 50, 5 + k % 60,
-  CASE WHEN k % 6 = 0 THEN 40 ELSE k % 9 END, (5 + k % 60) * (1 + k % 3)
+SELECT 2450815 + k * 3001 % 1826, k * 41 % 1440, 2450820 + k * 3001 % 1826, 1 + k * 11 % 24, 1 + k * 7 % 50,
+  1 + k * 7 % 50, 1 + k % 10, 1 + k * 13 % 60,
+  -- Some sales name no web page (q76).
+  CASE WHEN k % 79 = 0 THEN NULL ELSE 1 + k % 6 END, 1 + k % 3, 1 + k % 4, 1 + k % 5, 1 + k % 2, (k + 1) / 2,
+  1 + k % 3, 2 + k % 30, 5 + k % 60,
+  CASE WHEN k % 6 = 0 THEN 40 ELSE k % 9 END, (5 + k % 60) * (1 + k % 3), (2 + k % 30) * (1 + k % 3),
+  (6 + k % 61) * (1 + k % 3) * (1 + k * 3 % 7 / 10.0), 1 + k % 7, (5 + k % 60) * (1 + k % 3) - k % 9,
+  (5 + k % 60) * (k % 5 - 1)
 FROM generate_series(1, 3000) k;
 
-CREATE TABLE web_returns (wr_returned_date_sk integer, wr_returning_customer_sk integer,
-  wr_returning_addr_sk integer, wr_return_amt decimal(7,2));
+-- A return names the order and item it returns (q5 joins them to web_sales).
+CREATE TABLE web_returns (wr_returned_date_sk integer, wr_item_sk integer NOT NULL, wr_returning_customer_sk integer,
+  wr_returning_addr_sk integer, wr_web_page_sk integer, wr_order_number integer NOT NULL,
+  wr_return_quantity integer, wr_return_amt decimal(7,2),
+  wr_net_loss decimal(7,2));
 INSERT INTO web_returns
-SELECT 2450815 + k * 389 % 1826, 1 + k * 37 % 60, 1 + k * 41 % 60, 3 + k * 43 % 89
+SELECT 2450815 + k * 389 % 1826, 1 + (2 * k - 1) * 11 % 24, 1 + k * 37 % 60, 1 + k * 41 % 60, 1 + k % 6, k,
+  1 + k % 3, 3 + k * 43 % 89, 1 + k % 4
 FROM generate_series(1, 1200) k;
+
+CREATE TABLE web_site (web_site_sk integer PRIMARY KEY, web_site_id char(16) NOT NULL, web_name varchar(50),
+  web_company_name char(50));
+INSERT INTO web_site VALUES (1, 'AAAAAAAABAAAAAAA', 'site_0', 'pri'), (2, 'AAAAAAAACAAAAAAA', 'site_1', 'ought'),
+  (3, 'AAAAAAAAEAAAAAAA', 'site_2', 'pri');
+
+CREATE TABLE web_page (wp_web_page_sk integer PRIMARY KEY, wp_char_count integer);
+INSERT INTO web_page SELECT k, 4900 + k * 50 FROM generate_series(1, 6) k;
+
+CREATE TABLE warehouse (w_warehouse_sk integer PRIMARY KEY, w_warehouse_name varchar(20));
+INSERT INTO warehouse VALUES (1, 'Conventional childr'), (2, 'Important issues liv');
+
+-- Every item's stock in both warehouses, once a week.
+CREATE TABLE inventory (inv_date_sk integer NOT NULL, inv_item_sk integer NOT NULL,
+  inv_warehouse_sk integer NOT NULL, inv_quantity_on_hand integer);
+INSERT INTO inventory
+SELECT 2450815 + week * 7, item, w, 40 + (item * 7 + week * 3 + w) % 80
+FROM generate_series(0, 260) week, generate_series(1, 28) item, generate_series(1, 2) w;
