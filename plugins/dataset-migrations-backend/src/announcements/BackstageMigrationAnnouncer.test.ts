@@ -9,6 +9,7 @@ import {
   BackstageMigrationAnnouncer,
   campaignScope,
   consumerScope,
+  consumersScope,
   migrationLink,
   migrationScope,
   NOTIFICATION_TOPICS,
@@ -93,6 +94,7 @@ function setup(
     logger,
     retryDelaysMs: [1, 1, 1],
     signalIntervalMs: overrides.signalIntervalMs ?? 50,
+    noticeWindowMs: 50,
   });
   created.push(announcer);
   return { announcer, logger, send, publishSignal, publishEvent };
@@ -195,6 +197,60 @@ describe('BackstageMigrationAnnouncer', () => {
       },
     });
     expect(consumerScope(ID, PLAYER)).not.toBe(migrationScope(ID));
+  });
+
+  it('tells a team once of several of its consumers that reached one notice together, naming them; others each alone', async () => {
+    const { announcer, send } = setup();
+    const PODCASTS = 'group:default/podcasts';
+    const dashboards = Array.from(
+      { length: 7 },
+      (_, i) => `component:default/dashboard-${i + 1}`,
+    );
+    const failed = (consumerRef: string, owner?: string) =>
+      announcer.consumerChanged({
+        migrationId: ID,
+        consumerRef,
+        ...(owner ? { owner } : {}),
+        notice: 'failed',
+        reason: `${consumerRef} has no repository`,
+      });
+    for (const dashboard of dashboards) await failed(dashboard, PODCASTS);
+    await failed(dashboards[0], PODCASTS); // told once, though it failed twice
+    await failed(PLAYER, 'group:default/data'); // the only one of its team
+    await failed('component:default/orphan'); // no owner known
+    await announcer.consumerChanged({
+      migrationId: ID,
+      consumerRef: 'component:default/podcast-model',
+      owner: PODCASTS,
+      notice: 'needs-decision',
+      reason: 'reads duration',
+    });
+    await announcer.idle();
+
+    expect(send).toHaveBeenCalledTimes(4);
+    const byRecipient = Object.fromEntries(
+      send.mock.calls.map(([n]) => [n.recipients.entityRef, n.payload]),
+    );
+    expect(byRecipient[PODCASTS]).toEqual({
+      title: '7 consumers could not be moved to events v2',
+      description:
+        "dashboard-2, dashboard-3, dashboard-4, dashboard-5, dashboard-6 and 2 more. The run's consumer list has each one's state and reason.",
+      severity: 'high',
+      topic: NOTIFICATION_TOPICS.attention,
+      scope: consumersScope(ID, 'failed', PODCASTS, dashboards[1]),
+      link: migrationLink(migration()),
+    });
+    expect(byRecipient[PLAYER]).toMatchObject({
+      title: 'player: could not be moved to events v2',
+      scope: consumerScope(ID, PLAYER),
+    });
+    expect(byRecipient['component:default/orphan']).toMatchObject({
+      title: 'orphan: could not be moved to events v2',
+    });
+    expect(byRecipient['component:default/podcast-model']).toMatchObject({
+      title:
+        'podcast-model: reads fields of events that v2 drops; decide how it moves',
+    });
   });
 
   it('retries a failed send three times, then logs it and resolves: the caller goes on', async () => {
