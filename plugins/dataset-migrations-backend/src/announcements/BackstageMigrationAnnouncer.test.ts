@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   CAMPAIGN_SIGNAL_CHANNEL,
@@ -21,6 +22,7 @@ const REQUESTER = 'user:default/alice';
 const OWNER_MEMBER = 'user:default/olivia';
 const PLAYER = 'component:default/player';
 const CAMPAIGN = '0b6a3c1e-2f0d-4c8e-9a51-2a7f0d6b9c22';
+const NOTICE_WINDOW_MS = 200;
 
 function migration(
   status: MigrationStatus = 'running',
@@ -94,7 +96,7 @@ function setup(
     logger,
     retryDelaysMs: [1, 1, 1],
     signalIntervalMs: overrides.signalIntervalMs ?? 50,
-    noticeWindowMs: 50,
+    noticeWindowMs: NOTICE_WINDOW_MS,
   });
   created.push(announcer);
   return { announcer, logger, send, publishSignal, publishEvent };
@@ -214,7 +216,11 @@ describe('BackstageMigrationAnnouncer', () => {
         notice: 'failed',
         reason: `${consumerRef} has no repository`,
       });
-    for (const dashboard of dashboards) await failed(dashboard, PODCASTS);
+    // A burst longer than a window, but never quiet for one.
+    for (const dashboard of dashboards) {
+      await failed(dashboard, PODCASTS);
+      await sleep(NOTICE_WINDOW_MS / 5);
+    }
     await failed(dashboards[0], PODCASTS); // told once, though it failed twice
     await failed(PLAYER, 'group:default/data'); // the only one of its team
     await failed('component:default/orphan'); // no owner known

@@ -341,7 +341,10 @@ export interface BackstageMigrationAnnouncerOptions {
   retryDelaysMs?: number[];
   /** At most one signal per run (and per consumer) in this window. */
   signalIntervalMs?: number;
-  /** How long a run's consumer notices gather, so a team is told of a burst once. */
+  /**
+   * How quiet a run's consumers must fall before their notices are told, so a
+   * team is told of a burst once; told after ten such windows anyway.
+   */
   noticeWindowMs?: number;
 }
 
@@ -367,8 +370,10 @@ function byTeamAndNotice(gathered: ConsumerChange[]): ConsumerChange[][] {
 /** Three retries, short enough that an outcome is delivered seconds late at worst. */
 const RETRY_DELAYS_MS = [250, 1000, 2000];
 const SIGNAL_INTERVAL_MS = 1000;
-/** How long a run's consumer notices gather before they are told. */
-const NOTICE_WINDOW_MS = 2000;
+/** How quiet a run's consumers must fall before their gathered notices are told. */
+const NOTICE_WINDOW_MS = 3000;
+/** A steady stream of notices is told after this many windows anyway. */
+const NOTICE_WINDOWS_AT_MOST = 10;
 
 interface SignalWindow {
   pending?: { migrationId: string; consumerRef?: string };
@@ -442,19 +447,24 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
       consumerRef: change.consumerRef,
     });
     if (!change.notice) return;
-    // Notices gather for a moment, so a team whose consumers of one run reach a
-    // notice together (ten dashboards without a repository failing at discovery)
-    // gets one notification, not a pop-up per consumer.
+    // Notices gather until the run's consumers fall quiet, so a team whose
+    // consumers reach a notice together (ten dashboards without a repository
+    // failing at discovery, a second apart) gets one notification, not a pop-up
+    // per consumer.
     const gathering = this.notices.get(change.migrationId);
     if (gathering) {
       gathering.push(change);
       return;
     }
-    this.notices.set(change.migrationId, [change]);
+    const gathered = [change];
+    this.notices.set(change.migrationId, gathered);
     // On a chain of their own: the run's signals and outcomes do not wait for them.
     this.after(`${change.migrationId} consumer notices`, async () => {
-      await sleep(this.noticeWindowMs);
-      const gathered = this.notices.get(change.migrationId) ?? [];
+      const until = Date.now() + this.noticeWindowMs * NOTICE_WINDOWS_AT_MOST;
+      for (let seen = 0; gathered.length > seen && Date.now() < until; ) {
+        seen = gathered.length;
+        await sleep(this.noticeWindowMs);
+      }
       this.notices.delete(change.migrationId);
       const migration = await this.read(change.migrationId);
       if (!migration) return;
