@@ -31,10 +31,22 @@ describe('burndownAxis', () => {
     expect(axis.domain).toEqual([start, late]);
   });
 
-  it('labels a short axis by time of day and a long one by date', () => {
-    const short = burndownAxis(start, finished, deadline);
+  it('labels an axis of minutes by time to the second, of hours by time of day, of months by date', () => {
+    const minutes = burndownAxis(start, finished, deadline);
+    const short = burndownAxis(
+      start,
+      at('2026-11-20T16:00:00Z'),
+      at('2026-11-21T00:00:00Z'),
+    );
     const long = burndownAxis(start, finished, deadline, 'deadline');
     const label = new Date(finished);
+    expect(minutes.tick(finished)).toBe(
+      label.toLocaleString(undefined, {
+        hour: 'numeric',
+        minute: '2-digit',
+        second: '2-digit',
+      }),
+    );
     expect(short.tick(finished)).toBe(
       label.toLocaleString(undefined, { hour: 'numeric', minute: '2-digit' }),
     );

@@ -17,7 +17,7 @@ export interface BurndownAxis {
   showsDeadline: boolean;
   /** Whether the progress so far is unreadable drawn to the deadline. */
   deadlineCrowds: boolean;
-  /** Ticks as times of day on a short axis, as dates on a long one. */
+  /** Ticks as dates on a long axis, times of day on a short one (with seconds within minutes). */
   tick(ms: number): string;
 }
 
@@ -44,17 +44,15 @@ export function burndownAxis(
     first,
     showsDeadline ? Math.max(progressEnd, deadline) : progressEnd,
   ];
-  const short = domain[1] - domain[0] <= 2 * DAY_MS;
+  const span = domain[1] - domain[0];
+  let format: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric' };
+  if (span <= 2 * DAY_MS) format = { hour: 'numeric', minute: '2-digit' };
+  // Minutes apart, ticks would all read the same minute.
+  if (span <= 10 * MINUTE_MS) format = { ...format, second: '2-digit' };
   return {
     domain,
     showsDeadline,
     deadlineCrowds,
-    tick: ms =>
-      new Date(ms).toLocaleString(
-        undefined,
-        short
-          ? { hour: 'numeric', minute: '2-digit' }
-          : { month: 'short', day: 'numeric' },
-      ),
+    tick: ms => new Date(ms).toLocaleString(undefined, format),
   };
 }
