@@ -402,7 +402,7 @@ describe('BackstageMigrationAnnouncer', () => {
           severity: 'high',
           topic: NOTIFICATION_TOPICS.campaign,
           scope: campaignScope(CAMPAIGN),
-          link: `/dataset-migrations/campaigns/${CAMPAIGN}`,
+          link: `/campaigns/${CAMPAIGN}`,
         },
       },
       {

@@ -231,9 +231,13 @@ export function campaignScope(campaignId: string): string {
   return `dataset-migrations:campaign:${campaignId}`;
 }
 
-/** The campaign's page in the portal, relative as {@link migrationLink}. */
+/**
+ * The campaign's page in the portal, relative as {@link migrationLink}: the
+ * Campaigns page is at `/campaigns` (the plugin's page in the new frontend
+ * system, and the route the README gives the legacy one).
+ */
 export function campaignLink(campaignId: string): string {
-  return `/dataset-migrations/campaigns/${encodeURIComponent(campaignId)}`;
+  return `/campaigns/${encodeURIComponent(campaignId)}`;
 }
 
 /**
