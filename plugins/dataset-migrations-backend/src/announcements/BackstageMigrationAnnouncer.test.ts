@@ -259,6 +259,27 @@ describe('BackstageMigrationAnnouncer', () => {
     });
   });
 
+  it('names people and entities in plain text by name, not by their refs', async () => {
+    const { announcer, send } = setup({ status: () => 'awaiting-approval' });
+    await announcer.migrationChanged({
+      migrationId: ID,
+      outcome: 'awaiting-approval',
+    });
+    await announcer.consumerChanged({
+      migrationId: ID,
+      consumerRef: PLAYER,
+      notice: 'failed',
+      reason: `${PLAYER} has no backstage.io/source-location annotation, so its code cannot be found`,
+    });
+    await announcer.idle();
+
+    const descriptions = send.mock.calls.map(([n]) => n.payload.description);
+    expect(descriptions).toEqual([
+      'Requested by alice. Nothing runs until an owner approves.',
+      'player has no backstage.io/source-location annotation, so its code cannot be found',
+    ]);
+  });
+
   it('retries a failed send three times, then logs it and resolves: the caller goes on', async () => {
     const send = jest.fn(async (_: any) => {
       throw new Error('Failed to send notifications: 503');

@@ -96,7 +96,9 @@ function outcomeNotice(
   const notices: Record<MigrationOutcome, Outcome> = {
     'awaiting-approval': {
       title: `${dataset}: migration ${to} awaits approval`,
-      description: `Requested by ${migration.requestedBy}${because}. Nothing runs until an owner approves.`,
+      description: `Requested by ${nameOf(
+        migration.requestedBy,
+      )}${because}. Nothing runs until an owner approves.`,
       severity: 'high',
       topic: NOTIFICATION_TOPICS.approval,
     },
@@ -114,7 +116,7 @@ function outcomeNotice(
     },
     started: {
       title: `${dataset}: ${dry.toLowerCase()} ${to} started`,
-      description: `Requested by ${migration.requestedBy}.`,
+      description: `Requested by ${nameOf(migration.requestedBy)}.`,
       severity: 'normal',
       topic: NOTIFICATION_TOPICS.run,
     },
@@ -159,8 +161,9 @@ function consumerNotice(
   notice: NonNullable<ConsumerChange['notice']>,
   migration: Migration,
   consumerRef: string,
-  reason: string | undefined,
+  message: string | undefined,
 ): Outcome {
+  const reason = namedIn(message, [consumerRef, migration.entityRef]);
   const dataset = parseEntityRef(migration.entityRef).name;
   const consumer = parseEntityRef(consumerRef).name;
   const to = `v${migration.targetVersion}`;
@@ -195,6 +198,22 @@ function consumerNotice(
     },
   };
   return notices[notice];
+}
+
+/** An entity as a notification, which is plain text, names it: `rita`, not `user:default/rita`. */
+function nameOf(entityRef: string): string {
+  return parseEntityRef(entityRef).name;
+}
+
+/** A message with the entities it names by their full refs named as {@link nameOf} does. */
+function namedIn(
+  text: string | undefined,
+  entityRefs: string[],
+): string | undefined {
+  return entityRefs.reduce(
+    (named, ref) => named?.split(ref).join(nameOf(ref)),
+    text,
+  );
 }
 
 /** How many consumers a batch notice names before "and N more". */
