@@ -66,6 +66,12 @@ test('plan, start, watch the canary on the dashboard, pause, resume and abort a 
   await canary.waitFor();
   await canary.getByText('Soaking').waitFor({ timeout: 120_000 });
   await canary.getByText('1/1').waitFor();
+  // Minutes of progress against a deadline months away: the burndown shows the
+  // progress, not a vertical line at its left edge.
+  await ada
+    .getByText(/^Progress so far; the deadline, .*, is further right\.$/)
+    .waitFor();
+  await ada.getByRole('button', { name: 'Show until deadline' }).waitFor();
   await shot(ada, 'campaign-3-canary-soaking');
 
   await ada.getByRole('button', { name: 'Pause', exact: true }).click();

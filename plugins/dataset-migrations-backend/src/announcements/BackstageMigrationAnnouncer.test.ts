@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   CAMPAIGN_SIGNAL_CHANNEL,
@@ -9,6 +10,7 @@ import {
   BackstageMigrationAnnouncer,
   campaignScope,
   consumerScope,
+  consumersScope,
   migrationLink,
   migrationScope,
   NOTIFICATION_TOPICS,
@@ -20,6 +22,7 @@ const REQUESTER = 'user:default/alice';
 const OWNER_MEMBER = 'user:default/olivia';
 const PLAYER = 'component:default/player';
 const CAMPAIGN = '0b6a3c1e-2f0d-4c8e-9a51-2a7f0d6b9c22';
+const NOTICE_WINDOW_MS = 200;
 
 function migration(
   status: MigrationStatus = 'running',
@@ -93,6 +96,7 @@ function setup(
     logger,
     retryDelaysMs: [1, 1, 1],
     signalIntervalMs: overrides.signalIntervalMs ?? 50,
+    noticeWindowMs: NOTICE_WINDOW_MS,
   });
   created.push(announcer);
   return { announcer, logger, send, publishSignal, publishEvent };
@@ -195,6 +199,85 @@ describe('BackstageMigrationAnnouncer', () => {
       },
     });
     expect(consumerScope(ID, PLAYER)).not.toBe(migrationScope(ID));
+  });
+
+  it('tells a team once of several of its consumers that reached one notice together, naming them; others each alone', async () => {
+    const { announcer, send } = setup();
+    const PODCASTS = 'group:default/podcasts';
+    const dashboards = Array.from(
+      { length: 7 },
+      (_, i) => `component:default/dashboard-${i + 1}`,
+    );
+    const failed = (consumerRef: string, owner?: string) =>
+      announcer.consumerChanged({
+        migrationId: ID,
+        consumerRef,
+        ...(owner ? { owner } : {}),
+        notice: 'failed',
+        reason: `${consumerRef} has no repository`,
+      });
+    // A burst longer than a window, but never quiet for one.
+    for (const dashboard of dashboards) {
+      await failed(dashboard, PODCASTS);
+      await sleep(NOTICE_WINDOW_MS / 5);
+    }
+    await failed(dashboards[0], PODCASTS); // told once, though it failed twice
+    await failed(PLAYER, 'group:default/data'); // the only one of its team
+    await failed('component:default/orphan'); // no owner known
+    await announcer.consumerChanged({
+      migrationId: ID,
+      consumerRef: 'component:default/podcast-model',
+      owner: PODCASTS,
+      notice: 'needs-decision',
+      reason: 'reads duration',
+    });
+    await announcer.idle();
+
+    expect(send).toHaveBeenCalledTimes(4);
+    const byRecipient = Object.fromEntries(
+      send.mock.calls.map(([n]) => [n.recipients.entityRef, n.payload]),
+    );
+    expect(byRecipient[PODCASTS]).toEqual({
+      title: '7 consumers could not be moved to events v2',
+      description:
+        "dashboard-2, dashboard-3, dashboard-4, dashboard-5, dashboard-6 and 2 more. The run's consumer list has each one's state and reason.",
+      severity: 'high',
+      topic: NOTIFICATION_TOPICS.attention,
+      scope: consumersScope(ID, 'failed', PODCASTS, dashboards[1]),
+      link: migrationLink(migration()),
+    });
+    expect(byRecipient[PLAYER]).toMatchObject({
+      title: 'player: could not be moved to events v2',
+      scope: consumerScope(ID, PLAYER),
+    });
+    expect(byRecipient['component:default/orphan']).toMatchObject({
+      title: 'orphan: could not be moved to events v2',
+    });
+    expect(byRecipient['component:default/podcast-model']).toMatchObject({
+      title:
+        'podcast-model: reads fields of events that v2 drops; decide how it moves',
+    });
+  });
+
+  it('names people and entities in plain text by name, not by their refs', async () => {
+    const { announcer, send } = setup({ status: () => 'awaiting-approval' });
+    await announcer.migrationChanged({
+      migrationId: ID,
+      outcome: 'awaiting-approval',
+    });
+    await announcer.consumerChanged({
+      migrationId: ID,
+      consumerRef: PLAYER,
+      notice: 'failed',
+      reason: `${PLAYER} has no backstage.io/source-location annotation, so its code cannot be found`,
+    });
+    await announcer.idle();
+
+    const descriptions = send.mock.calls.map(([n]) => n.payload.description);
+    expect(descriptions).toEqual([
+      'Requested by alice. Nothing runs until an owner approves.',
+      'player has no backstage.io/source-location annotation, so its code cannot be found',
+    ]);
   });
 
   it('retries a failed send three times, then logs it and resolves: the caller goes on', async () => {
@@ -340,7 +423,7 @@ describe('BackstageMigrationAnnouncer', () => {
           severity: 'high',
           topic: NOTIFICATION_TOPICS.campaign,
           scope: campaignScope(CAMPAIGN),
-          link: `/dataset-migrations/campaigns/${CAMPAIGN}`,
+          link: `/campaigns/${CAMPAIGN}`,
         },
       },
       {

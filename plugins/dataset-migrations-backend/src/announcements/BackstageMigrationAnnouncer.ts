@@ -53,6 +53,22 @@ export function consumerScope(
 }
 
 /**
+ * The notification a team gets for several of its consumers of one run that
+ * reached the same notice together; named by the first of them, so a later
+ * burst is told anew rather than overwriting this one.
+ */
+export function consumersScope(
+  migrationId: string,
+  notice: string,
+  owner: string,
+  firstConsumerRef: string,
+): string {
+  return `${migrationScope(
+    migrationId,
+  )}:consumers:${notice}:${owner}:${firstConsumerRef}`;
+}
+
+/**
  * The run in the portal: the dataset's Migration History tab with the run picked.
  * Relative, so the notifications backend resolves it against `app.baseUrl`.
  */
@@ -80,7 +96,9 @@ function outcomeNotice(
   const notices: Record<MigrationOutcome, Outcome> = {
     'awaiting-approval': {
       title: `${dataset}: migration ${to} awaits approval`,
-      description: `Requested by ${migration.requestedBy}${because}. Nothing runs until an owner approves.`,
+      description: `Requested by ${nameOf(
+        migration.requestedBy,
+      )}${because}. Nothing runs until an owner approves.`,
       severity: 'high',
       topic: NOTIFICATION_TOPICS.approval,
     },
@@ -98,7 +116,7 @@ function outcomeNotice(
     },
     started: {
       title: `${dataset}: ${dry.toLowerCase()} ${to} started`,
-      description: `Requested by ${migration.requestedBy}.`,
+      description: `Requested by ${nameOf(migration.requestedBy)}.`,
       severity: 'normal',
       topic: NOTIFICATION_TOPICS.run,
     },
@@ -143,8 +161,9 @@ function consumerNotice(
   notice: NonNullable<ConsumerChange['notice']>,
   migration: Migration,
   consumerRef: string,
-  reason: string | undefined,
+  message: string | undefined,
 ): Outcome {
+  const reason = namedIn(message, [consumerRef, migration.entityRef]);
   const dataset = parseEntityRef(migration.entityRef).name;
   const consumer = parseEntityRef(consumerRef).name;
   const to = `v${migration.targetVersion}`;
@@ -181,14 +200,63 @@ function consumerNotice(
   return notices[notice];
 }
 
+/** An entity as a notification, which is plain text, names it: `rita`, not `user:default/rita`. */
+function nameOf(entityRef: string): string {
+  return parseEntityRef(entityRef).name;
+}
+
+/** A message with the entities it names by their full refs named as {@link nameOf} does. */
+function namedIn(
+  text: string | undefined,
+  entityRefs: string[],
+): string | undefined {
+  return entityRefs.reduce(
+    (named, ref) => named?.split(ref).join(nameOf(ref)),
+    text,
+  );
+}
+
+/** How many consumers a batch notice names before "and N more". */
+const NAMED_IN_BATCH = 5;
+
+/** What a team reads when several of its consumers of one run reached one notice together. */
+function consumersNotice(
+  notice: NonNullable<ConsumerChange['notice']>,
+  migration: Migration,
+  consumerRefs: string[],
+): Pick<Outcome, 'title' | 'description'> {
+  const dataset = parseEntityRef(migration.entityRef).name;
+  const to = `v${migration.targetVersion}`;
+  const n = consumerRefs.length;
+  const names = consumerRefs
+    .slice(0, NAMED_IN_BATCH)
+    .map(ref => parseEntityRef(ref).name)
+    .join(', ');
+  const more = n > NAMED_IN_BATCH ? ` and ${n - NAMED_IN_BATCH} more` : '';
+  const titles: Record<typeof notice, string> = {
+    'pull-request-opened': `${n} pull requests move consumers to ${dataset} ${to}`,
+    'stale-pull-request': `${n} pull requests to ${dataset} ${to} are still open`,
+    'needs-decision': `${n} consumers read fields of ${dataset} that ${to} drops; decide how they move`,
+    failed: `${n} consumers could not be moved to ${dataset} ${to}`,
+  };
+  return {
+    title: titles[notice],
+    description: `${names}${more}. The run's consumer list has each one's state and reason.`,
+  };
+}
+
 /** The one notification a campaign's owner gets, updated in place. */
 export function campaignScope(campaignId: string): string {
   return `dataset-migrations:campaign:${campaignId}`;
 }
 
-/** The campaign's page in the portal, relative as {@link migrationLink}. */
+/**
+ * The campaign's page in the portal, relative as {@link migrationLink}: the
+ * Campaigns page is at `/campaigns` (the plugin's page in the new frontend
+ * system, and the route the README gives the legacy one).
+ */
 export function campaignLink(campaignId: string): string {
-  return `/dataset-migrations/campaigns/${encodeURIComponent(campaignId)}`;
+  return `/campaigns/${encodeURIComponent(campaignId)}`;
 }
 
 /**
@@ -296,11 +364,39 @@ export interface BackstageMigrationAnnouncerOptions {
   retryDelaysMs?: number[];
   /** At most one signal per run (and per consumer) in this window. */
   signalIntervalMs?: number;
+  /**
+   * How quiet a run's consumers must fall before their notices are told, so a
+   * team is told of a burst once; told after ten such windows anyway.
+   */
+  noticeWindowMs?: number;
+}
+
+/**
+ * A run's gathered consumer notices as notifications: one per consumer, but one
+ * per team and notice where several of the team's consumers share it. The last
+ * notice of a consumer stands; a consumer whose owner is not known is told alone.
+ */
+function byTeamAndNotice(gathered: ConsumerChange[]): ConsumerChange[][] {
+  const latest = new Map<string, ConsumerChange>();
+  for (const change of gathered) {
+    latest.delete(change.consumerRef); // in the order of their latest notices
+    latest.set(change.consumerRef, change);
+  }
+  const batches = new Map<string, ConsumerChange[]>();
+  for (const change of latest.values()) {
+    const key = `${change.notice} ${change.owner ?? change.consumerRef}`;
+    batches.set(key, [...(batches.get(key) ?? []), change]);
+  }
+  return [...batches.values()];
 }
 
 /** Three retries, short enough that an outcome is delivered seconds late at worst. */
 const RETRY_DELAYS_MS = [250, 1000, 2000];
 const SIGNAL_INTERVAL_MS = 1000;
+/** How quiet a run's consumers must fall before their gathered notices are told. */
+const NOTICE_WINDOW_MS = 3000;
+/** A steady stream of notices is told after this many windows anyway. */
+const NOTICE_WINDOWS_AT_MOST = 10;
 
 interface SignalWindow {
   pending?: { migrationId: string; consumerRef?: string };
@@ -317,12 +413,16 @@ interface SignalWindow {
 export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly windows = new Map<string, SignalWindow>();
+  /** Consumer notices of a run gathering before they are told. */
+  private readonly notices = new Map<string, ConsumerChange[]>();
   private readonly retryDelaysMs: number[];
   private readonly signalIntervalMs: number;
+  private readonly noticeWindowMs: number;
 
   constructor(private readonly options: BackstageMigrationAnnouncerOptions) {
     this.retryDelaysMs = options.retryDelaysMs ?? RETRY_DELAYS_MS;
     this.signalIntervalMs = options.signalIntervalMs ?? SIGNAL_INTERVAL_MS;
+    this.noticeWindowMs = options.noticeWindowMs ?? NOTICE_WINDOW_MS;
   }
 
   async migrationChanged(change: MigrationChange): Promise<void> {
@@ -369,32 +469,80 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
       migrationId: change.migrationId,
       consumerRef: change.consumerRef,
     });
-    const { notice } = change;
-    if (!notice) return;
-    this.after(change.migrationId, async () => {
+    if (!change.notice) return;
+    // Notices gather until the run's consumers fall quiet, so a team whose
+    // consumers reach a notice together (ten dashboards without a repository
+    // failing at discovery, a second apart) gets one notification, not a pop-up
+    // per consumer.
+    const gathering = this.notices.get(change.migrationId);
+    if (gathering) {
+      gathering.push(change);
+      return;
+    }
+    const gathered = [change];
+    this.notices.set(change.migrationId, gathered);
+    // On a chain of their own: the run's signals and outcomes do not wait for them.
+    this.after(`${change.migrationId} consumer notices`, async () => {
+      const until = Date.now() + this.noticeWindowMs * NOTICE_WINDOWS_AT_MOST;
+      for (let seen = 0; gathered.length > seen && Date.now() < until; ) {
+        seen = gathered.length;
+        await sleep(this.noticeWindowMs);
+      }
+      this.notices.delete(change.migrationId);
       const migration = await this.read(change.migrationId);
       if (!migration) return;
-      await this.deliver(`consumer ${notice}`, migration.id, () =>
-        this.options.notifications.send({
-          recipients: {
-            type: 'entity',
-            // A consumer component resolves to its owner group's members.
-            entityRef: change.consumerRef,
-            ...(change.actor ? { excludeEntityRef: change.actor } : {}),
-          },
-          payload: {
-            ...consumerNotice(
-              notice,
-              migration,
-              change.consumerRef,
-              change.reason,
-            ),
-            scope: consumerScope(migration.id, change.consumerRef),
-            link: migrationLink(migration),
-          },
-        }),
-      );
+      for (const batch of byTeamAndNotice(gathered))
+        await this.tellConsumers(migration, batch);
     });
+  }
+
+  /** One notification: to a consumer's owners, or to a team for several of its consumers. */
+  private async tellConsumers(
+    migration: Migration,
+    batch: ConsumerChange[],
+  ): Promise<void> {
+    const [first] = batch;
+    const notice = first.notice!;
+    const actors = new Set(batch.map(c => c.actor));
+    const actor = actors.size === 1 ? first.actor : undefined;
+    const single = consumerNotice(
+      notice,
+      migration,
+      first.consumerRef,
+      first.reason,
+    );
+    await this.deliver(`consumer ${notice}`, migration.id, () =>
+      this.options.notifications.send({
+        recipients: {
+          type: 'entity',
+          // A consumer component, or its owning group, resolves to the group's members.
+          entityRef: batch.length === 1 ? first.consumerRef : first.owner!,
+          ...(actor ? { excludeEntityRef: actor } : {}),
+        },
+        payload:
+          batch.length === 1
+            ? {
+                ...single,
+                scope: consumerScope(migration.id, first.consumerRef),
+                link: migrationLink(migration),
+              }
+            : {
+                ...single,
+                ...consumersNotice(
+                  notice,
+                  migration,
+                  batch.map(c => c.consumerRef),
+                ),
+                scope: consumersScope(
+                  migration.id,
+                  notice,
+                  first.owner!,
+                  first.consumerRef,
+                ),
+                link: migrationLink(migration),
+              },
+      }),
+    );
   }
 
   async campaignChanged(change: CampaignChange): Promise<void> {

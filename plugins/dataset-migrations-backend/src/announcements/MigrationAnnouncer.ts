@@ -32,6 +32,11 @@ export interface ConsumerChange {
     | 'needs-decision'
     | 'failed'
     | 'stale-pull-request';
+  /**
+   * The team owning the consumer, as its ledger row has it: a team's notices of
+   * one run that come together are told to it as one.
+   */
+  owner?: string;
   /** Set when a step moved the consumer to another state (possibly past several). */
   transition?: { from: ConsumerState; to: ConsumerState };
   actor?: string;

@@ -54,6 +54,10 @@ const OSCAR = 'user:default/oscar';
 const RITA = 'user:default/rita';
 const PAULA = 'user:default/paula';
 const PLAYER = 'component:default/player';
+const BOARDS = [
+  'component:default/plays-board-1',
+  'component:default/plays-board-2',
+];
 /** The player's code reads the field the migration renames: it gets a pull request. */
 const PLAYER_REPO = join(
   mkdtempSync(join(tmpdir(), 'dsm-announcements-')),
@@ -100,7 +104,33 @@ const entities: Entity[] = [
     },
     OWNERS,
   ),
-  ownedBy(dataset('plays'), OWNERS),
+  ownedBy(
+    {
+      ...dataset('plays'),
+      relations: BOARDS.map(targetRef => ({
+        type: 'dependencyOf',
+        targetRef,
+      })),
+    },
+    OWNERS,
+  ),
+  // Two dashboards of one team, neither with a repository: both fail at once.
+  ...BOARDS.map(ref =>
+    ownedBy(
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: ref.split('/')[1], namespace: 'default' },
+        spec: {
+          type: 'dashboard',
+          lifecycle: 'production',
+          dependsOn: [PLAYS],
+        },
+        relations: [{ type: 'dependsOn', targetRef: PLAYS }],
+      },
+      'group:default/players',
+    ),
+  ),
   ownedBy(
     {
       apiVersion: 'backstage.io/v1alpha1',
@@ -274,6 +304,7 @@ describe('announcements through the real notifications backend', () => {
     userRef: string,
     migrationId: string,
     scope = migrationScope(migrationId),
+    scopePrefix?: string,
   ) {
     const res = await as(userRef, 'get', '/api/notifications/notifications');
     expect(res.status).toBe(200);
@@ -282,7 +313,11 @@ describe('announcements through the real notifications backend', () => {
         payload: Record<string, string>;
         origin: string;
       }>
-    ).filter(n => n.payload.scope === scope);
+    ).filter(n =>
+      scopePrefix
+        ? n.payload.scope.startsWith(scopePrefix)
+        : n.payload.scope === scope,
+    );
   }
 
   /** Waits until every listed user's one notification of the run has this title. */
@@ -432,6 +467,41 @@ describe('announcements through the real notifications backend', () => {
         heard.find(e => e.migrationId === id && e.outcome === 'failed'),
       { timeoutMs: 10_000, what: 'the failed event' },
     ).then(event => expect(event.reason).toBe(failed.failureReason));
+  }, 60_000);
+
+  it('tells a team once of its consumers that failed together, naming them', async () => {
+    const created = await as(RITA, 'post', `${API}/migrations`, {
+      entityRef: PLAYS,
+      targetVersion: 2,
+      changes: [{ addField: { name: 'note', type: 'text' } }],
+    });
+    expect(created.status).toBe(201);
+    const id: string = created.body.migration.id;
+    const team = `${migrationScope(
+      id,
+    )}:consumers:failed:group:default/players:`;
+    const ofTeam = () => notificationsOf(PAULA, id, undefined, team);
+    const [told] = await waitFor(
+      async () => {
+        const found = await ofTeam();
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 30_000, what: "the team's notification" },
+    );
+    expect(told.payload).toMatchObject({
+      title: '2 consumers could not be moved to plays v2',
+      description: expect.stringMatching(
+        /^plays-board-\d, plays-board-\d\. The run's consumer list/,
+      ),
+      topic: NOTIFICATION_TOPICS.attention,
+      severity: 'high',
+    });
+    // Neither dashboard is told alone.
+    for (const board of BOARDS)
+      expect(
+        await notificationsOf(PAULA, id, consumerScope(id, board)),
+      ).toEqual([]);
+    expect(await ofTeam()).toHaveLength(1);
   }, 60_000);
 });
 

@@ -276,6 +276,7 @@ export class ConsumerPipeline {
     await announcer.consumerChanged({
       migrationId,
       consumerRef: after.entityRef,
+      ...(after.owner ? { owner: after.owner } : {}),
       ...(after.state !== before.state
         ? {
             transition: { from: before.state, to: after.state },

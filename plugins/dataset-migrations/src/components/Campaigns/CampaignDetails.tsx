@@ -383,6 +383,7 @@ export function CampaignView(props: {
                   <BurndownChart
                     points={campaign.burndown}
                     deadline={campaign.deadline}
+                    finishedAt={campaign.finishedAt}
                   />
                 ) : (
                   <Typography variant="body2" color="textSecondary">

@@ -299,6 +299,29 @@ describe('Campaign page', () => {
     expect(screen.queryByText(/component:default/)).not.toBeInTheDocument();
   });
 
+  it('draws minutes of progress readably when the deadline is months away, and the deadline on request', async () => {
+    // Its work took five minutes; the deadline is four months later.
+    const finished = pausedCampaign({
+      state: 'completed',
+      stateReason: undefined,
+      finishedAt: '2026-11-20T10:05:00.000Z',
+    });
+    await renderPage({ getCampaign: jest.fn(async () => finished) }, '/c1');
+
+    expect(
+      await screen.findByText(
+        /^Progress so far; the deadline, .*, is further right\.$/,
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show until deadline' }),
+    );
+    expect(screen.getByText('Until the deadline.')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Show progress so far' }),
+    ).toBeInTheDocument();
+  });
+
   it('labels the waves an aborted campaign left unfinished as aborted, not soaking', async () => {
     const aborted = pausedCampaign({
       state: 'aborted',
