@@ -115,18 +115,6 @@ describe('Jinja where a column stands, decided by rendering it', () => {
       ).toBe('needs-decision');
   });
 
-  it('renders at most 200 expressions of a file; the rest stay masked', () => {
-    const many = model(
-      stgOrders.content.replace(
-        'select id,',
-        `select id, ${'{{ 1 }}, '.repeat(200)}`,
-      ),
-    );
-    expect(statusOf([...project, jaffleShop, many])?.status).toBe(
-      'needs-decision',
-    );
-  });
-
   it('reads a name glued to Jinja as rendered', () => {
     const suffix = macros('{% macro paid() %}_paid{% endmacro %}');
     const glued = (sql: string) =>

@@ -39,14 +39,11 @@ export function decideByRendering(
   // Alone, an expression sees only what is global: where the model binds a name
   // itself, it would render otherwise in place.
   const bound = boundNames(file.content);
-  if (bound.size > MAX_RENDERS) return result;
   for (const name of bound) {
     const global = render(`{% if ${name} is defined %}1{% endif %}`);
     if (!('sql' in global) || global.sql !== '') return result;
   }
-  let renders = 0;
   const rendered = withRenderedExpressions(file.content, expression => {
-    if (++renders > MAX_RENDERS) return undefined;
     if ([...bound].some(name => namesWord(expression, name))) return undefined;
     const alone = render(expression);
     return 'sql' in alone ? alone.sql : undefined;
@@ -62,9 +59,6 @@ export function decideByRendering(
     ? { ...again, content: file.content }
     : result;
 }
-
-/** Expressions rendered per file (each render is bounded too): beyond, they stay masked. */
-const MAX_RENDERS = 200;
 
 /** Names a template binds: `{% set a, b = … %}`, `{% macro m(…) %}`, `{% for x in … %}`, `{% with y = … %}`, `… as z`. */
 function boundNames(content: string): Set<string> {
