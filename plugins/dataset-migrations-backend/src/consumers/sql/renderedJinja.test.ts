@@ -98,23 +98,6 @@ describe('Jinja where a column stands, decided by rendering it', () => {
     expect(statusOf([...project, stgOrders])?.status).toBe('needs-decision');
   });
 
-  it('leaves it to a person when the model binds a name its Jinja may read', () => {
-    // The model's own definitions would render otherwise in place than alone
-    // (Jinja runs in SQL comments too).
-    for (const rebinding of [
-      '-- {% macro cents_to_dollars(c) %}({{ c }} / 100){% endmacro %}',
-      '{% set cents_to_dollars = other %}',
-      '{% set cents_to_dollars = 10 % 3 %}',
-    ])
-      expect(
-        statusOf([
-          ...project,
-          jaffleShop,
-          model(`${rebinding}\n${stgOrders.content}`),
-        ])?.status,
-      ).toBe('needs-decision');
-  });
-
   it('reads a name glued to Jinja as rendered', () => {
     const suffix = macros('{% macro paid() %}_paid{% endmacro %}');
     const glued = (sql: string) =>

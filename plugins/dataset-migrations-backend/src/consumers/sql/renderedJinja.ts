@@ -1,5 +1,5 @@
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { namesWord, type DatasetTarget } from './analyzeSql';
+import type { DatasetTarget } from './analyzeSql';
 import { withRenderedExpressions } from './dbtJinja';
 import { renderDbtModel } from './dbtRender';
 import type { ConsumerMapping } from './fieldMapping';
@@ -26,8 +26,8 @@ export function decideByRendering(
 ): RewrittenFile {
   const project = target.dbt;
   if (result.status !== 'needs-decision' || !project) return result;
-  const render = (template: string) =>
-    renderDbtModel(template, {
+  const rendered = withRenderedExpressions(file.content, expression => {
+    const render = renderDbtModel(expression, {
       project,
       relation: () => {
         throw new Error('it names a relation');
@@ -36,17 +36,7 @@ export function decideByRendering(
       self: '',
       contextFree: true,
     });
-  // Alone, an expression sees only what is global: where the model binds a name
-  // itself, it would render otherwise in place.
-  const bound = boundNames(file.content);
-  for (const name of bound) {
-    const global = render(`{% if ${name} is defined %}1{% endif %}`);
-    if (!('sql' in global) || global.sql !== '') return result;
-  }
-  const rendered = withRenderedExpressions(file.content, expression => {
-    if ([...bound].some(name => namesWord(expression, name))) return undefined;
-    const alone = render(expression);
-    return 'sql' in alone ? alone.sql : undefined;
+    return 'sql' in render ? render.sql : undefined;
   });
   if (rendered === file.content) return result;
   const again = rewriteSqlFile(
@@ -58,24 +48,4 @@ export function decideByRendering(
   return again.status === 'unaffected'
     ? { ...again, content: file.content }
     : result;
-}
-
-/** Names a template binds: `{% set a, b = … %}`, `{% macro m(…) %}`, `{% for x in … %}`, `{% with y = … %}`, `… as z`. */
-function boundNames(content: string): Set<string> {
-  const names = new Set<string>();
-  const statement = /\{%-?\s*(set|for|with|macro)\s+([\s\S]*?)-?%\}/g;
-  for (const [, keyword, rest] of content.matchAll(statement)) {
-    const targets =
-      keyword === 'macro'
-        ? /^\w+/.exec(rest)?.[0] ?? ''
-        : keyword === 'for'
-        ? rest.split(/\s+in\s+/)[0]
-        : rest.split('=')[0];
-    for (const name of targets.match(/[A-Za-z_]\w*/g) ?? []) names.add(name);
-  }
-  for (const [, name] of content.matchAll(
-    /\{%(?:(?!%\})[\s\S])*?\bas\s+([A-Za-z_]\w*)/g,
-  ))
-    names.add(name);
-  return names;
 }
