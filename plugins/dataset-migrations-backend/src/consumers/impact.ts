@@ -7,7 +7,6 @@ import type { DatasetTarget } from './sql/analyzeSql';
 import type { ConsumerMapping } from './sql/fieldMapping';
 import { isYamlPath } from './sql/dbtSources';
 import { dbtProjectOf } from './sql/dbtProject';
-import { decideByRendering } from './sql/renderedJinja';
 import {
   mentionsDataset,
   relationText,
@@ -66,16 +65,7 @@ export function rewriteConsumerFiles(
   mapping: ConsumerMapping,
 ): RewrittenFile[] {
   const results = files.map(file =>
-    leavePackagesAlone(
-      file,
-      decideByRendering(
-        file,
-        rewriteSqlFile(file, target, mapping),
-        target,
-        mapping,
-      ),
-      target,
-    ),
+    leavePackagesAlone(file, rewriteSqlFile(file, target, mapping), target),
   );
   const { renamedTo } = mapping;
   if (!renamedTo) return results;

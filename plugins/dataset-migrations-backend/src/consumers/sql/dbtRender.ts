@@ -37,29 +37,9 @@ export interface DbtRenderOptions {
   self: string;
   /** Environment variables `env_var()` may read; others need a default. */
   env?: Record<string, string>;
-  /**
-   * Fail the render where it reads what depends on how dbt is run (`target`,
-   * `var()`, `env_var()`, `this`, `is_incremental()`…), so what it renders is what
-   * dbt renders in any run.
-   */
-  contextFree?: boolean;
 }
 
 export type DbtRender = { sql: string } | { unrendered: string };
-
-/** What a render reads that may differ between runs of dbt (targets, `--vars`, the environment, incremental runs). */
-const RUN_CONTEXT = new Set([
-  'target',
-  'this',
-  'var',
-  'env_var',
-  'is_incremental',
-  'flags',
-  'invocation_id',
-  'run_started_at',
-  'model',
-  'graph',
-]);
 
 /** Evaluation steps one render may take: far above any real model. */
 const MAX_STEPS = 100_000;
@@ -74,11 +54,7 @@ export function renderDbtModel(
   options: DbtRenderOptions,
 ): DbtRender {
   const env = environment(options);
-  const interpreter = new BoundedInterpreter(
-    env,
-    options.project,
-    !!options.contextFree,
-  );
+  const interpreter = new BoundedInterpreter(env, options.project);
   try {
     // Macros are global in dbt: each file defines its macros for every model. A
     // file this engine cannot parse defines nothing; calling its macros fails.
@@ -384,11 +360,7 @@ class BoundedInterpreter extends Interpreter {
   /** The statements of blocks being rendered: their values are printed. */
   private readonly printed = new WeakSet<object>();
 
-  constructor(
-    env: Environment,
-    private readonly project: DbtProject,
-    private readonly contextFree: boolean,
-  ) {
+  constructor(env: Environment, private readonly project: DbtProject) {
     super(env);
     // evaluateBlock is private in the typings; it prints each statement's value.
     const self = this as unknown as {
@@ -434,10 +406,6 @@ class BoundedInterpreter extends Interpreter {
       throw new Error(
         `rendering took more than ${MAX_STEPS} steps (a loop or recursion without end?)`,
       );
-    const node = statement as { type?: string; value?: unknown } | undefined;
-    const name = node?.type === 'Identifier' ? String(node.value) : undefined;
-    if (this.contextFree && name && RUN_CONTEXT.has(name))
-      throw new Error(`it reads '${name}', which depends on how dbt is run`);
     const method = this.listMethod(statement, environment);
     if (method) return method;
     let value;
