@@ -162,6 +162,21 @@ describe('a dbt project’s installed packages', () => {
     ]);
   });
 
+  it('normalises packages-install-path, and one outside the repository holds no package in it', () => {
+    const pkg = (install: string) =>
+      dbtProjectOf([
+        {
+          path: 'transform/dbt_project.yml',
+          content: `name: shop\npackages-install-path: '${install}'\n`,
+        },
+        ...utils('dbt_packages/dbt_utils'),
+      ]).packages.get('dbt_utils')?.dir;
+    expect(pkg('../dbt_packages')).toBe('dbt_packages/dbt_utils/');
+    expect(pkg('./../dbt_packages/')).toBe('dbt_packages/dbt_utils/');
+    expect(pkg('../../dbt_packages')).toBeUndefined();
+    expect(pkg('/dbt_packages')).toBeUndefined();
+  });
+
   it('reads the packages packages.yml names and the dispatch search order', () => {
     const project = dbtProjectOf([
       root(
@@ -231,6 +246,35 @@ describe('a dbt project’s installed packages', () => {
           ),
         },
       },
+    });
+  });
+
+  const pkgProject = {
+    path: 'dbt_packages/pkg/dbt_project.yml',
+    content: 'name: pkg\n',
+  };
+
+  it('leaves a package model to a person when the project installs packages through ../', () => {
+    const model = {
+      path: 'dbt_packages/pkg/models/p.sql',
+      content: 'select order_id, amount from public.orders\n',
+    };
+    const result = assessConsumer(
+      [
+        {
+          path: 'transform/dbt_project.yml',
+          content: "name: shop\npackages-install-path: '../dbt_packages'\n",
+        },
+        pkgProject,
+        model,
+      ],
+      target,
+      mapping,
+    );
+    expect(result.impact.status).toBe('needs-decision');
+    expect(result.results.find(r => r.path === model.path)).toMatchObject({
+      status: 'needs-decision',
+      content: model.content,
     });
   });
 });

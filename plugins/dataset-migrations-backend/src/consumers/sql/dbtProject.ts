@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, parse, parseDocument } from 'yaml';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 
@@ -42,7 +43,10 @@ export function dbtProjectOf(files: ChangedFile[]): DbtProject {
   const all = projectFiles(files);
   // An installed package is a project of its own under another's install path.
   const installed = all.filter(p =>
-    all.some(owner => owner !== p && p.dir.startsWith(installPath(owner))),
+    all.some(owner => {
+      const dir = installPath(owner);
+      return owner !== p && dir !== undefined && p.dir.startsWith(dir);
+    }),
   );
   const projects = all.filter(p => !installed.includes(p));
   const packages = new Map<string, DbtPackage>();
@@ -66,10 +70,23 @@ export function dbtProjectOf(files: ChangedFile[]): DbtProject {
   };
 }
 
-/** Where `dbt deps` installs a project's packages. */
-function installPath({ dir, settings }: ProjectFile): string {
+/** Where `dbt deps` installs a project's packages; none in the repository when outside it. */
+function installPath({ dir, settings }: ProjectFile): string | undefined {
   const path = stringOf(settings['packages-install-path']) ?? 'dbt_packages';
-  return `${dir}${path.replace(/^\.\/|\/$/g, '')}/`;
+  return dirIn(dir, path);
+}
+
+/**
+ * The repository directory (trailing slash; empty at its root) a path in a
+ * project's dbt_project.yml names, normalised so `../x`, `./x/` and `x` meet the
+ * paths files have. Undefined when it leaves the repository (absolute, or `..`
+ * past its root): no file read here is there.
+ */
+function dirIn(projectDir: string, path: string): string | undefined {
+  if (posix.isAbsolute(path)) return undefined;
+  const dir = posix.join(projectDir || '.', path).replace(/\/+$/, '');
+  if (dir === '..' || dir.startsWith('../')) return undefined;
+  return dir === '.' ? '' : `${dir}/`;
 }
 
 function macroFiles(
@@ -180,12 +197,12 @@ function underPaths(
     const list = Array.isArray(paths)
       ? paths.filter((p): p is string => typeof p === 'string')
       : [fallback];
-    return list.map(p => `${dir}${p.replace(/^\.\/|\/$/g, '')}/`);
+    return list.map(p => dirIn(dir, p));
   });
   const anywhere = new RegExp(`(^|/)${fallback}/`);
   return files.filter(file =>
     roots.length > 0
-      ? roots.some(root => file.path.startsWith(root))
+      ? roots.some(root => root !== undefined && file.path.startsWith(root))
       : anywhere.test(file.path),
   );
 }
