@@ -113,6 +113,14 @@ describe('consumer migration, through the job path', () => {
     createRepository(repo('handed'), {
       'q.sql': 'select id, bonus from scores;\n',
     });
+    // A dbt project whose installed package reads the field: `dbt deps` replaces
+    // the package's files, so no one patches them.
+    createRepository(repo('vendored'), {
+      'dbt_project.yml': 'name: league\n',
+      'dbt_packages/leaderboard/dbt_project.yml': 'name: leaderboard\n',
+      'dbt_packages/leaderboard/models/board.sql':
+        'select player, bonus from scores\n',
+    });
     createRepository(repo('hangs'), {
       'q.sql': 'select track_id from listening_events;\n',
     });
@@ -137,11 +145,13 @@ describe('consumer migration, through the job path', () => {
     ];
     const keeper = component('keeper', source('keeper'), [SCORES]);
     const handed = component('handed', source('handed'), [SCORES]);
+    const vendored = component('vendored', source('vendored'), [SCORES]);
     const scores = {
       ...dataset('scores'),
       relations: [
         { type: 'dependencyOf', targetRef: 'component:default/keeper' },
         { type: 'dependencyOf', targetRef: 'component:default/handed' },
+        { type: 'dependencyOf', targetRef: 'component:default/vendored' },
       ],
     };
     const derived = {
@@ -184,7 +194,15 @@ describe('consumer migration, through the job path', () => {
         datasetMigrationsPlugin,
         mockServices.database.factory({ knex: pluginDb }),
         catalogServiceMock.factory({
-          entities: [events, derived, ...consumers, scores, keeper, handed],
+          entities: [
+            events,
+            derived,
+            ...consumers,
+            scores,
+            keeper,
+            handed,
+            vendored,
+          ],
         }),
         mockServices.rootConfig.factory({
           data: {
@@ -668,6 +686,11 @@ describe('consumer migration, through the job path', () => {
       state: 'kept',
       decision: { kind: 'keep-field', decidedBy: 'user:default/mock' },
     });
+    // A person may hand a package's file to the agent; it is refused later.
+    const packageToAgent = await api()
+      .post(`${API}/migrations/${id}/consumers/decisions`)
+      .send({ entityRef: 'component:default/vendored', decision: 'agent' });
+    expect(packageToAgent.status).toBe(200);
     // One decision is still missing: the run waits for it.
     expect(
       (await api().get(`${API}/migrations/${id}`)).body.migration.status,
@@ -696,6 +719,32 @@ describe('consumer migration, through the job path', () => {
         shadowChecks: [{ path: 'q.sql', outcome: 'skipped' }],
       },
     });
+    // The installed package's file is never the agent's: the consumer waits
+    // for a person again, told which package, with no patch.
+    const refused = await ledgerWhen(
+      id,
+      l => settled(byName(l).vendored),
+      'the consumer whose package reads the field to need a person',
+    );
+    expect(byName(refused).vendored).toMatchObject({
+      state: 'failed',
+      failure: {
+        kind: 'needs-decision',
+        message: expect.stringMatching(
+          /^the coding agent may not patch the installed dbt package leaderboard, .*dbt_packages\/leaderboard\/models\/board\.sql/,
+        ),
+      },
+    });
+    expect(byName(refused).vendored.patch).toBeUndefined();
+    const excluded = await api()
+      .post(`${API}/migrations/${id}/consumers/decisions`)
+      .send({
+        entityRef: 'component:default/vendored',
+        decision: 'exclude',
+        reason: 'the league moves off the leaderboard package',
+      });
+    expect(excluded.status).toBe(200);
+    expect(excluded.body.consumer.state).toBe('excluded');
     // The kept consumer is still kept: nothing patches it.
     expect(byName(after).keeper).toMatchObject({ state: 'kept', attempts: 0 });
     expect(byName(after).keeper.patch).toBeUndefined();

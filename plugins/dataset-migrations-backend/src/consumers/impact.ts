@@ -94,27 +94,35 @@ export function rewriteConsumerFiles(
 
 /**
  * A file of an installed dbt package (`dbt_packages/<name>/`) is no code of the
- * consumer's to patch: `dbt deps` replaces it. A change the rewriter would make
- * there goes to a person, who changes the package or overrides its macro in the
- * project.
+ * consumer's to patch: `dbt deps` replaces it. Whatever the rewriter makes of it
+ * (a rewrite, a field it cannot keep, SQL it cannot read), a person decides: they
+ * change the package, or override its macro in the project.
  */
 function leavePackagesAlone(
   file: ChangedFile,
   result: RewrittenFile,
   target: DatasetTarget,
 ): RewrittenFile {
-  if (result.status !== 'rewritten') return result;
+  if (result.status === 'unaffected') return result;
   const pkg = [...(target.dbt?.packages ?? [])].find(([, p]) =>
     file.path.startsWith(p.dir),
   );
   if (!pkg) return result;
+  const [name, { dir }] = pkg;
+  const found = result.impact.problem;
   const problem = {
-    message: `${file.path} belongs to the dbt package ${pkg[0]}, installed under ${pkg[1].dir}, which \`dbt deps\` replaces: change the package, or override its macro in the project`,
+    ...found,
+    message: `${
+      file.path
+    } belongs to the dbt package ${name}, installed under ${dir}, which \`dbt deps\` replaces: change the package, or override its macro in the project${
+      found ? ` (${found.message})` : ''
+    }`,
   };
   return {
     ...result,
     content: file.content,
     status: 'needs-decision',
+    dbtPackage: name,
     impact: { ...result.impact, status: 'needs-decision', problem },
   };
 }

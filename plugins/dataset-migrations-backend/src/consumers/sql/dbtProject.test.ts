@@ -275,6 +275,32 @@ describe('a dbt project’s installed packages', () => {
     expect(result.results.find(r => r.path === model.path)).toMatchObject({
       status: 'needs-decision',
       content: model.content,
+      dbtPackage: 'pkg',
+    });
+  });
+
+  it('leaves a package’s file it cannot read to a person, not to the coding agent', () => {
+    const broken = {
+      path: 'dbt_packages/pkg/models/broken.sql',
+      content: 'select amount from public.orders where\n',
+    };
+    const result = assessConsumer(
+      [root(), pkgProject, broken],
+      target,
+      mapping,
+    );
+    expect(result.impact.status).toBe('needs-decision');
+    expect(result.results.find(r => r.path === broken.path)).toMatchObject({
+      status: 'needs-decision',
+      content: broken.content,
+      dbtPackage: 'pkg',
+      impact: {
+        problem: {
+          message: expect.stringMatching(
+            /^dbt_packages\/pkg\/models\/broken\.sql belongs to the dbt package pkg, .*\(.+\)$/,
+          ),
+        },
+      },
     });
   });
 });

@@ -64,7 +64,14 @@ export async function assessAndPatch(
   });
   const { impact, results } = assessConsumer(snapshot.files, target, mapping);
   const decided = consumer.decision?.kind;
-  if (impact.status === 'needs-decision' && decided !== 'agent') {
+  // The coding agent never takes an installed dbt package's file (`dbt deps`
+  // replaces it): a consumer with one waits for a person whatever they chose.
+  const packages = [...new Set(results.flatMap(r => r.dbtPackage ?? []))];
+  const agentRefused = decided === 'agent' && packages.length > 0;
+  if (
+    impact.status === 'needs-decision' &&
+    (decided !== 'agent' || agentRefused)
+  ) {
     // Kept: it goes on reading the old shape, which the expand phase serves.
     // Otherwise it waits for a person, with its impact, in one write: a run
     // checking for undecided consumers never sees it half-recorded.
@@ -81,7 +88,13 @@ export async function assessAndPatch(
         ? {
             failure: {
               kind: 'needs-decision',
-              message: describeProblems(impact.files, 'needs-decision'),
+              message: `${
+                agentRefused
+                  ? `the coding agent may not patch the installed dbt package ${packages.join(
+                      ', ',
+                    )}, which \`dbt deps\` replaces; keep the field, exclude the consumer, or change the package: `
+                  : ''
+              }${describeProblems(impact.files, 'needs-decision')}`,
             },
           }
         : {}),
