@@ -95,6 +95,27 @@ describe('renderDbtModel', () => {
     });
   });
 
+  it('runs only the macro blocks of a macro file: a name it sets around them is undefined in them', () => {
+    const withTopLevelSet = (prefix: string) =>
+      dbtProjectOf([
+        {
+          path: 'macros/scale.sql',
+          content: `${prefix}{% set factor = 100 %}\n{% macro scaled(c) %}{{ c }} / {{ factor }}{% endmacro %}\n`,
+        },
+      ]);
+    expect(
+      render("select {{ scaled('amount') }}", {
+        project: withTopLevelSet(''),
+      }),
+    ).toEqual({ unrendered: "'factor' is undefined" });
+    // Nor is anything around the blocks printed, or run.
+    expect(
+      render('select 1', {
+        project: withTopLevelSet("{{ exceptions.raise_compiler_error('x') }}"),
+      }),
+    ).toEqual({ sql: 'select 1' });
+  });
+
   // dbt-labs/dbt-utils 1.3.3's macros/sql/generate_surrogate_key.sql, as
   // jaffle-shop's stg_supplies calls it (corpus/jaffle_shop_v3/dbt_packages).
   const surrogateKey = [

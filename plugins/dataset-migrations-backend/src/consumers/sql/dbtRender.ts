@@ -105,7 +105,14 @@ const parsedMacros = new WeakMap<DbtProject | DbtPackage, Program[]>();
 function macroPrograms(owner: DbtProject | DbtPackage): Program[] {
   let programs = parsedMacros.get(owner);
   if (!programs) {
-    programs = owner.macros.flatMap(file => parseTemplate(file.content) ?? []);
+    programs = owner.macros.flatMap(file => {
+      const program = parseTemplate(file.content);
+      if (!program) return [];
+      // dbt takes each `{% macro %}` block of the file on its own: anything
+      // around them (a top-level `{% set %}`) is never run, nor seen by a macro.
+      program.body = program.body.filter(node => node.type === 'Macro');
+      return [program];
+    });
     parsedMacros.set(owner, programs);
   }
   return programs;
