@@ -28,6 +28,7 @@ import {
 import type { OnQueued } from '../services/MigrationOperations';
 import type { MigrationService } from '../services/MigrationService';
 import type { JobQueue } from '../queue/JobQueue';
+import { mapConcurrently } from '../consumers/mapConcurrently';
 import { nextStartAt, whyNotStartAt } from './rolloutCalendar';
 
 /** What the runner asks of migrations: the same paths a person's requests take. */
@@ -40,6 +41,8 @@ export interface Clock {
   now(): Date;
 }
 
+/** Contract asks a look makes at once. */
+const CONTRACT_ASKS_AT_ONCE = 4;
 /** How soon the runner looks again while a campaign's migrations run. */
 const POLL_MS = 15_000;
 /** How long an emitted audit event stays in the outbox. */
@@ -89,6 +92,16 @@ const SKIPPING_ERRORS = [
  */
 export class CampaignRunner {
   private readonly pollMs: number;
+  /**
+   * The look running in this process per campaign. A look asked for meanwhile (a
+   * migration ended, a consumer moved) does not run beside it — both would plan
+   * the same datasets, one only to be refused — but makes it look once more when
+   * it is done, and waits for that.
+   */
+  private readonly looking = new Map<
+    string,
+    { again: boolean; done: Promise<void> }
+  >();
 
   constructor(
     private readonly deps: {
@@ -179,26 +192,54 @@ export class CampaignRunner {
     return this.deps.clock?.now() ?? new Date();
   }
 
-  async tick(campaignId: string): Promise<void> {
+  /**
+   * Looks at the campaign; resolves once a look that began after this call is
+   * done. Looks of one campaign take turns in a process; across processes the
+   * store's compare-and-sets keep them safe.
+   */
+  tick(campaignId: string): Promise<void> {
+    const running = this.looking.get(campaignId);
+    if (running) {
+      running.again = true;
+      return running.done;
+    }
+    const look = { again: true, done: Promise.resolve() };
+    look.done = (async () => {
+      try {
+        while (look.again) {
+          look.again = false;
+          await this.look(campaignId);
+        }
+      } finally {
+        this.looking.delete(campaignId);
+      }
+    })();
+    this.looking.set(campaignId, look);
+    return look.done;
+  }
+
+  /**
+   * One look: reads the campaign once, and keeps what it changes on that copy
+   * (each change is a compare-and-set in the store, so the copy only decides
+   * what this look does next).
+   */
+  private async look(campaignId: string): Promise<void> {
     const { campaigns, queue } = this.deps;
     const now = this.now();
-    const before = await campaigns.getRun(campaignId);
-    if (!before) return;
+    const run = await campaigns.getRun(campaignId);
+    if (!run) return;
     // Outcomes are recorded whatever the campaign's state: an aborted campaign's
     // migrations run to their end, and their end is part of its record.
-    await this.reconcile(before, now);
-    await campaigns.recordProgress(campaignId, now);
-    const run = (await campaigns.getRun(campaignId))!;
+    // Consumers move without a campaign write: recorded here when nothing else was.
+    if (!(await this.reconcile(run, now)))
+      await campaigns.recordProgress(campaignId, now);
     await this.rollBackRolledBackWaves(run);
     const next =
       run.state === 'running' ? await this.advance(run, now) : undefined;
-    // Contract goes on after the last wave: consumers take days to move. Only a
-    // look that advanced the campaign changed it since it was read.
-    const after =
-      run.state === 'running' ? (await campaigns.getRun(campaignId))! : run;
+    // Contract goes on after the last wave: consumers take days to move.
     const contracting =
-      after.state === 'running' || after.state === 'completed'
-        ? await this.contractOpened(after, now)
+      run.state === 'running' || run.state === 'completed'
+        ? await this.contractOpened(run, now)
         : false;
     // A running campaign looks again soon anyway; a completed one only for this.
     const contractLook =
@@ -225,14 +266,14 @@ export class CampaignRunner {
    * override). Answers whether a dataset still waits for its contract.
    */
   private async contractOpened(run: CampaignRun, now: Date): Promise<boolean> {
-    const { campaigns, migrations, logger } = this.deps;
     const healthy = new Set(
       run.waves.filter(w => w.state === 'healthy').map(w => w.index),
     );
+    const askedBefore = new Date(now.getTime() - CONTRACT_RETRY_MS);
     let waiting = false;
+    const asks: CampaignRunDataset[] = [];
     for (const d of run.datasets) {
       if (d.state !== 'migrated' || d.contracted) continue;
-      const askedBefore = new Date(now.getTime() - CONTRACT_RETRY_MS);
       if (d.contractRequestedAt && d.contractRequestedAt >= askedBefore) {
         waiting = true;
         continue;
@@ -244,50 +285,70 @@ export class CampaignRunner {
         waiting = true;
         continue;
       }
-      const meta = {
-        campaignId: run.id,
-        campaign: run.name,
-        migrationId: d.migrationId,
-        entityRef: d.entityRef,
-        onBehalfOf: run.startedBy,
-      };
-      // One job per ask: a repeat of this ask joins it while it waits.
-      const requestId = derivedUuid(
-        `${run.id}:${d.migrationId}:contract:${
-          d.contractRequestedAt?.toISOString() ?? 'first'
-        }`,
-      );
-      try {
-        await migrations.requestContract(d.migrationId, {
-          actor: run.startedBy,
-          requestId,
-          onQueued: this.auditWhenQueued(run, 'contract', requestId, meta),
-        });
-      } catch (error) {
-        // The gate is still shut (retention, a consumer moving since this look read it).
-        if ((error as Error)?.name !== 'ConflictError') throw error;
-        waiting = true;
-        continue;
-      }
-      // Queued (a repeat joins the waiting job); recorded once per ask.
-      if (
-        await campaigns.markContractRequested(
-          run.id,
-          d.entityRef,
-          now,
-          askedBefore,
-        )
-      ) {
-        logger.info(
-          `Campaign ${run.name} asks for the contract of migration ${d.migrationId} of ${d.entityRef} on behalf of ${run.startedBy}`,
-        );
-      }
+      asks.push(d);
     }
-    return waiting;
+    // Side by side: a wave that turns healthy opens many gates at once, and the
+    // looks a migration's end asks for wait for this one.
+    const refused = await mapConcurrently(asks, CONTRACT_ASKS_AT_ONCE, d =>
+      this.askContract(run, d, now, askedBefore),
+    );
+    return waiting || refused.includes(true);
   }
 
-  /** Each started dataset's state from its migration's status. */
-  private async reconcile(run: CampaignRun, now: Date): Promise<void> {
+  /** Asks for one dataset's contract; answers true when its gate is still shut. */
+  private async askContract(
+    run: CampaignRun,
+    d: CampaignRunDataset,
+    now: Date,
+    askedBefore: Date,
+  ): Promise<boolean> {
+    const { campaigns, migrations, logger } = this.deps;
+    if (!d.migrationId || !run.startedBy) return false;
+    const meta = {
+      campaignId: run.id,
+      campaign: run.name,
+      migrationId: d.migrationId,
+      entityRef: d.entityRef,
+      onBehalfOf: run.startedBy,
+    };
+    // One job per ask: a repeat of this ask joins it while it waits.
+    const requestId = derivedUuid(
+      `${run.id}:${d.migrationId}:contract:${
+        d.contractRequestedAt?.toISOString() ?? 'first'
+      }`,
+    );
+    try {
+      await migrations.requestContract(d.migrationId, {
+        actor: run.startedBy,
+        requestId,
+        onQueued: this.auditWhenQueued(run, 'contract', requestId, meta),
+      });
+    } catch (error) {
+      // The gate is still shut (retention, a consumer moving since this look read it).
+      if ((error as Error)?.name !== 'ConflictError') throw error;
+      return true;
+    }
+    // Queued (a repeat joins the waiting job); recorded once per ask.
+    if (
+      await campaigns.markContractRequested(
+        run.id,
+        d.entityRef,
+        now,
+        askedBefore,
+      )
+    ) {
+      logger.info(
+        `Campaign ${run.name} asks for the contract of migration ${d.migrationId} of ${d.entityRef} on behalf of ${run.startedBy}`,
+      );
+    }
+    return false;
+  }
+
+  /**
+   * Each started dataset's state from its migration's status, on the look's copy
+   * too; answers whether a change was recorded (with the progress it made).
+   */
+  private async reconcile(run: CampaignRun, now: Date): Promise<boolean> {
     const { countConsumerFailures } = run.document.rollout.failurePolicy;
     const updates: CampaignDatasetUpdate[] = [];
     for (const dataset of run.datasets) {
@@ -301,7 +362,12 @@ export class CampaignRunner {
           ...(target.reason ? { reason: target.reason } : {}),
         });
     }
-    await this.deps.campaigns.updateDatasets(run.id, updates, now);
+    const byRef = new Map(run.datasets.map(d => [d.entityRef, d]));
+    for (const update of updates) {
+      const dataset = byRef.get(update.entityRef)!;
+      dataset.state = update.to;
+    }
+    return (await this.deps.campaigns.updateDatasets(run.id, updates, now)) > 0;
   }
 
   /** Starts, soaks and completes waves in order; answers when to look next. */
@@ -330,6 +396,9 @@ export class CampaignRunner {
       to: 'completed',
       at: now,
     });
+    run.state = completed.changed
+      ? 'completed'
+      : completed.current ?? run.state;
     if (completed.changed)
       await this.deps.announcer?.campaignChanged?.({
         campaignId: run.id,
@@ -356,6 +425,7 @@ export class CampaignRunner {
         at: now,
         soakedAt,
       });
+      Object.assign(wave, { state: 'soaking', soakedAt });
     }
     if (now < soakedAt) return soakedAt;
     await campaigns.updateWave(run.id, wave.index, {
@@ -363,6 +433,7 @@ export class CampaignRunner {
       to: 'healthy',
       at: now,
     });
+    wave.state = 'healthy';
     return 'healthy';
   }
 
@@ -386,27 +457,38 @@ export class CampaignRunner {
     }
     let slots = concurrency - migrating;
     const byRef = new Map(run.datasets.map(d => [d.entityRef, d]));
-    for (const dataset of datasets) {
-      if (slots <= 0) break;
-      if (dataset.state !== 'pending') continue;
-      const upstream = upstreamHold(dataset, byRef);
-      if (upstream === 'wait') continue;
-      if (upstream) {
-        await this.skip(run, dataset, upstream, now);
-        continue;
+    const pending = datasets.filter(d => d.state === 'pending');
+    let next = 0;
+    while (slots > 0 && next < pending.length) {
+      // The next datasets that may start, one per free slot, planned side by side:
+      // planning reads the engine, and every free slot waits for it.
+      const batch: CampaignRunDataset[] = [];
+      for (; next < pending.length && batch.length < slots; next++) {
+        const dataset = pending[next];
+        const upstream = upstreamHold(dataset, byRef);
+        if (upstream === 'wait') continue;
+        if (upstream) await this.skip(run, dataset, upstream, now);
+        else batch.push(dataset);
       }
-      const started = await this.startDataset(run, dataset, now);
+      const outcomes = await Promise.all(
+        batch.map(dataset => this.startDataset(run, dataset, now)),
+      );
+      const started = outcomes.filter(o => o === 'started').length;
+      slots -= started;
+      // Running once its first migration is written (never for a campaign paused meanwhile).
+      if (
+        started > 0 &&
+        wave.state === 'pending' &&
+        (await this.deps.campaigns.updateWave(run.id, wave.index, {
+          from: ['pending'],
+          to: 'running',
+          at: now,
+        }))
+      )
+        wave.state = 'running';
       // Another look took the free slots meanwhile (or the campaign stopped): each
       // further try would plan a migration only to be refused.
-      if (started === 'full') break;
-      if (started === 'not-started') continue;
-      slots--;
-      // Running once its first migration is written (never for a campaign paused meanwhile).
-      await this.deps.campaigns.updateWave(run.id, wave.index, {
-        from: ['pending'],
-        to: 'running',
-        at: now,
-      });
+      if (outcomes.includes('full')) break;
     }
     return poll;
   }
@@ -471,7 +553,14 @@ export class CampaignRunner {
           },
         },
       );
-      if (created) return 'started';
+      if (created) {
+        Object.assign(dataset, {
+          state: 'migrating',
+          migrationId: migration.id,
+          migrationStatus: migration.status,
+        });
+        return 'started';
+      }
       // Another look at the campaign started it a moment ago.
       if (migration.campaign?.id === run.id) return 'not-started';
       reason = `the same change was already requested outside the campaign: migration ${migration.id} (${migration.status})`;
@@ -495,6 +584,7 @@ export class CampaignRunner {
     this.deps.logger.info(
       `Campaign ${run.name} skips ${dataset.entityRef}: ${reason}`,
     );
+    dataset.state = 'skipped';
     await this.deps.campaigns.updateDatasets(
       run.id,
       [
@@ -580,6 +670,7 @@ export class CampaignRunner {
         });
       },
     });
+    run.state = paused.changed ? 'paused' : paused.current ?? run.state;
     if (!paused.changed) return;
     if (rollBack)
       await this.rollBackRolledBackWaves((await campaigns.getRun(run.id))!);
