@@ -38,7 +38,7 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 27 }, (_, i) => `g${i + 1}`);
+const GOOD = Array.from({ length: 29 }, (_, i) => `g${i + 1}`);
 const BAD = ['b1', 'b2', 'b3', 'b4'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
@@ -774,6 +774,36 @@ describe('CampaignRunner', () => {
     } finally {
       held.mockRestore();
       queuedTicks = undefined;
+    }
+  }, 120_000);
+
+  it('plans the next dataset while the slots are taken, and starts it with that plan once one frees', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const id = await startCampaign('planned-ahead', [['g28', 'g29']], {
+      concurrency: 1,
+    });
+    const migrations = runnerDeps.migrations as MigrationService;
+    const ahead = jest.spyOn(migrations, 'prepareCampaignMigration');
+    try {
+      await runner.tick(id);
+      expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([
+        ref('g28'),
+      ]);
+      expect(
+        ahead.mock.calls.map(
+          ([body]) => (body as { entityRef: string }).entityRef,
+        ),
+      ).toEqual([ref('g29')]);
+      const prepared = await ahead.mock.results[0].value;
+      await migrationsFinished(id, 1);
+      await runner.tick(id);
+      const [, second] = await migrationsOf(id);
+      // Started with the plan made ahead (its id is that plan's), planned once.
+      expect(second).toMatchObject({ entityRef: ref('g29'), id: prepared.id });
+      expect(ahead).toHaveBeenCalledTimes(1);
+      await migrationsFinished(id, 2);
+    } finally {
+      ahead.mockRestore();
     }
   }, 120_000);
 

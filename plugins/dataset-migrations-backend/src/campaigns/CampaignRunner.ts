@@ -25,6 +25,7 @@ import {
   type CampaignRunWave,
   type CampaignStore,
 } from '../database/CampaignStore';
+import type { PreparedMigration } from '../services/MigrationCommands';
 import type { OnQueued } from '../services/MigrationOperations';
 import type { MigrationService } from '../services/MigrationService';
 import type { JobQueue } from '../queue/JobQueue';
@@ -35,12 +36,18 @@ import { nextStartAt, whyNotStartAt } from './rolloutCalendar';
 export type CampaignMigrations = Pick<
   MigrationService,
   'createCampaignMigration' | 'requestRollback' | 'requestContract'
->;
+> &
+  Partial<Pick<MigrationService, 'prepareCampaignMigration'>>;
 
 export interface Clock {
   now(): Date;
 }
 
+/**
+ * How long a migration planned ahead of its start may wait for a slot: about as
+ * long as a direct request waits in the queue, whose plan is as old when it runs.
+ */
+const PREPARED_FOR_MS = 60_000;
 /** Contract asks a look makes at once. */
 const CONTRACT_ASKS_AT_ONCE = 4;
 /** How soon the runner looks again while a campaign's migrations run. */
@@ -101,6 +108,15 @@ export class CampaignRunner {
   private readonly looking = new Map<
     string,
     { again: boolean; done: Promise<void> }
+  >();
+  /**
+   * Migrations planned ahead while the campaign's slots are taken, by campaign and
+   * dataset: planning reads the catalog and the engine, and a freed slot would
+   * wait for it. A start that finds none (another process, too old) plans then.
+   */
+  private readonly prepared = new Map<
+    string,
+    { at: number; migration: Promise<PreparedMigration | undefined> }
   >();
 
   constructor(
@@ -490,6 +506,15 @@ export class CampaignRunner {
       // further try would plan a migration only to be refused.
       if (outcomes.includes('full')) break;
     }
+    // The slots are taken: the next datasets to start are planned meanwhile.
+    if (slots <= 0)
+      this.prepareAhead(
+        run,
+        pending
+          .slice(next)
+          .filter(d => d.state === 'pending' && !upstreamHold(d, byRef))
+          .slice(0, concurrency),
+      );
     return poll;
   }
 
@@ -506,13 +531,11 @@ export class CampaignRunner {
     const { campaigns, migrations, auth } = this.deps;
     let reason: string;
     try {
+      const prepared = await this.takePrepared(run, dataset);
       const { migration, created } = await migrations.createCampaignMigration(
+        requestOf(run, dataset),
         {
-          entityRef: dataset.entityRef,
-          targetVersion: dataset.targetVersion,
-          changes: run.document.changes,
-        },
-        {
+          ...(prepared ? { prepared } : {}),
           credentials: await auth.getOwnServiceCredentials(),
           requestedBy: run.startedBy!,
           mayStart: dataset.starterMayStart,
@@ -573,6 +596,45 @@ export class CampaignRunner {
     }
     await this.skip(run, dataset, reason, now);
     return 'not-started';
+  }
+
+  /**
+   * Plans each dataset's migration in the background, unless it is planned
+   * already; forgets plans too old to use. A dataset that cannot be planned is
+   * planned again at its start, which skips it with the reason.
+   */
+  private prepareAhead(run: CampaignRun, datasets: CampaignRunDataset[]) {
+    const { migrations, auth } = this.deps;
+    if (!migrations.prepareCampaignMigration) return;
+    const now = Date.now();
+    for (const [key, { at }] of this.prepared)
+      if (now - at > PREPARED_FOR_MS) this.prepared.delete(key);
+    for (const dataset of datasets) {
+      const key = `${run.id}\n${dataset.entityRef}`;
+      if (this.prepared.has(key)) continue;
+      const migration = auth
+        .getOwnServiceCredentials()
+        .then(credentials =>
+          migrations.prepareCampaignMigration!(
+            requestOf(run, dataset),
+            credentials,
+          ),
+        )
+        .catch(() => undefined);
+      this.prepared.set(key, { at: now, migration });
+    }
+  }
+
+  /** The dataset's migration planned ahead, when fresh enough to start. */
+  private async takePrepared(
+    run: CampaignRun,
+    dataset: CampaignRunDataset,
+  ): Promise<PreparedMigration | undefined> {
+    const key = `${run.id}\n${dataset.entityRef}`;
+    const ahead = this.prepared.get(key);
+    this.prepared.delete(key);
+    if (!ahead || Date.now() - ahead.at > PREPARED_FOR_MS) return undefined;
+    return ahead.migration;
   }
 
   private async skip(
@@ -723,6 +785,15 @@ export class CampaignRunner {
       }
     }
   }
+}
+
+/** The migration request of a campaign's dataset: its own next version, the campaign's changes. */
+function requestOf(run: CampaignRun, dataset: CampaignRunDataset) {
+  return {
+    entityRef: dataset.entityRef,
+    targetVersion: dataset.targetVersion,
+    changes: run.document.changes,
+  };
 }
 
 /** What the dataset's migration says its campaign state is. */
