@@ -741,6 +741,37 @@ describe('CampaignRunner', () => {
     await service.abort(id, { reason: 'the test is over' }, starter);
   }, 120_000);
 
+  it('lets a look asked for while another hangs give up waiting, still asked for: the hung look looks again when it ends', async () => {
+    const id = await startCampaign('hung-look', [['never-started']]);
+    await service.abort(id, { reason: 'only its looks matter here' }, starter);
+    const patient = new CampaignRunner({ ...runnerDeps, lookWaitMs: 200 });
+    let release!: () => void;
+    const hung = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    const getRun = campaigns.getRun.bind(campaigns);
+    const reads = jest
+      .spyOn(campaigns, 'getRun')
+      .mockImplementationOnce(async runId => {
+        await hung;
+        return getRun(runId);
+      });
+    try {
+      const first = patient.tick(id);
+      const waited = Date.now();
+      await patient.tick(id);
+      expect(Date.now() - waited).toBeLessThan(30_000);
+      expect(reads).toHaveBeenCalledTimes(1);
+      release();
+      await first;
+      // The look asked for while it hung ran after it.
+      expect(reads).toHaveBeenCalledTimes(2);
+    } finally {
+      release();
+      reads.mockRestore();
+    }
+  }, 60_000);
+
   it('starts the next dataset when a migration ends and frees its slot, through the look its end asks for, even while another look runs', async () => {
     now = new Date('2027-03-01T10:00:00Z');
     // No periodic look within the test: only the end of g26's migration can start g27.

@@ -48,6 +48,8 @@ export interface Clock {
  * long as a direct request waits in the queue, whose plan is as old when it runs.
  */
 const PREPARED_FOR_MS = 60_000;
+/** How long a look asked for while another runs waits for it in its job. */
+const LOOK_WAIT_MS = 60_000;
 /** Contract asks a look makes at once. */
 const CONTRACT_ASKS_AT_ONCE = 4;
 /** How soon the runner looks again while a campaign's migrations run. */
@@ -99,6 +101,7 @@ const SKIPPING_ERRORS = [
  */
 export class CampaignRunner {
   private readonly pollMs: number;
+  private readonly lookWaitMs: number;
   /**
    * The look running in this process per campaign. A look asked for meanwhile (a
    * migration ended, a consumer moved) does not run beside it — both would plan
@@ -136,9 +139,12 @@ export class CampaignRunner {
       clock?: Clock;
       announcer?: MigrationAnnouncer;
       pollMs?: number;
+      /** How long a look asked for while another runs waits for it ({@link LOOK_WAIT_MS}). */
+      lookWaitMs?: number;
     },
   ) {
     this.pollMs = deps.pollMs ?? POLL_MS;
+    this.lookWaitMs = deps.lookWaitMs ?? LOOK_WAIT_MS;
   }
 
   /** Records the audit event of an action the campaign takes, with the action's writes. */
@@ -210,14 +216,22 @@ export class CampaignRunner {
 
   /**
    * Looks at the campaign; resolves once a look that began after this call is
-   * done. Looks of one campaign take turns in a process; across processes the
-   * store's compare-and-sets keep them safe.
+   * done, or after `lookWaitMs` with that look still asked for. Looks of
+   * one campaign take turns in a process; across processes the store's
+   * compare-and-sets keep them safe.
    */
   tick(campaignId: string): Promise<void> {
     const running = this.looking.get(campaignId);
     if (running) {
       running.again = true;
-      return running.done;
+      // Bounded: a look that hangs must not take every worker that asks after it.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waited = new Promise<void>(resolve => {
+        timer = setTimeout(resolve, this.lookWaitMs);
+      });
+      return Promise.race([running.done, waited]).finally(() =>
+        clearTimeout(timer),
+      );
     }
     const look = { again: true, done: Promise.resolve() };
     look.done = (async () => {
@@ -475,9 +489,11 @@ export class CampaignRunner {
     const byRef = new Map(run.datasets.map(d => [d.entityRef, d]));
     const pending = datasets.filter(d => d.state === 'pending');
     let next = 0;
-    while (slots > 0 && next < pending.length) {
-      // The next datasets that may start, one per free slot, planned side by side:
-      // planning reads the engine, and every free slot waits for it.
+    let full = false;
+    while (!full && slots > 0 && next < pending.length) {
+      // The next datasets that may start, one per free slot: planned side by
+      // side (planning reads the engine, and every free slot waits for it), then
+      // written one after the other, in start order.
       const batch: CampaignRunDataset[] = [];
       for (; next < pending.length && batch.length < slots; next++) {
         const dataset = pending[next];
@@ -486,25 +502,28 @@ export class CampaignRunner {
         if (upstream) await this.skip(run, dataset, upstream, now);
         else batch.push(dataset);
       }
-      const outcomes = await Promise.all(
-        batch.map(dataset => this.startDataset(run, dataset, now)),
-      );
-      const started = outcomes.filter(o => o === 'started').length;
-      slots -= started;
-      // Running once its first migration is written (never for a campaign paused meanwhile).
-      if (
-        started > 0 &&
-        wave.state === 'pending' &&
-        (await this.deps.campaigns.updateWave(run.id, wave.index, {
-          from: ['pending'],
-          to: 'running',
-          at: now,
-        }))
-      )
-        wave.state = 'running';
-      // Another look took the free slots meanwhile (or the campaign stopped): each
-      // further try would plan a migration only to be refused.
-      if (outcomes.includes('full')) break;
+      if (batch.length > 1) this.prepareAhead(run, batch);
+      for (const dataset of batch) {
+        const started = await this.startDataset(run, dataset, now);
+        // Another look took the free slots meanwhile (or the campaign stopped):
+        // each further try would plan a migration only to be refused.
+        if (started === 'full') {
+          full = true;
+          break;
+        }
+        if (started === 'not-started') continue;
+        slots--;
+        // Running once its first migration is written (never for a campaign paused meanwhile).
+        if (
+          wave.state === 'pending' &&
+          (await this.deps.campaigns.updateWave(run.id, wave.index, {
+            from: ['pending'],
+            to: 'running',
+            at: now,
+          }))
+        )
+          wave.state = 'running';
+      }
     }
     // The slots are taken: the next datasets to start are planned meanwhile.
     if (slots <= 0)
