@@ -355,11 +355,17 @@ async function main() {
         },
       },
     };
-    const campaignStarted = Date.now();
+    // The review (POST /campaigns/plan) changes nothing and is optional, like a
+    // dry run before a direct request: timed apart. The campaign's time runs from
+    // its creation (which plans again) through its start (again, with the
+    // starter's rights) until it is completed and its consumers settled.
+    const reviewStarted = Date.now();
     const plan = await campaigns.plan(document, benchUser);
-    const plannedAt = Date.now();
+    const campaignStarted = Date.now();
+    const reviewMs = campaignStarted - reviewStarted;
     const draft = await campaigns.create(document, benchUser);
     await campaigns.start(draft.id, benchUser);
+    const startedAt = Date.now();
     // Polled on its row alone: the campaign's page (burndown, stuck items) is not
     // what a bench should load the database with.
     const stateOf = async () =>
@@ -434,9 +440,9 @@ async function main() {
       )} |`,
     );
     console.log(
-      `| whole time | ${s(campaignMs)} (plan ${s(
-        plannedAt - campaignStarted,
-      )}) | ${s(directMs)} |`,
+      `| whole time | ${s(campaignMs)} (of which create and start ${s(
+        startedAt - campaignStarted,
+      )}; the review plan before it ${s(reviewMs)}) | ${s(directMs)} |`,
     );
     console.log(
       `| of which until every migration succeeded | ${s(
@@ -481,6 +487,12 @@ async function main() {
       `| campaign overhead (campaign ÷ direct) | ${ratio.toFixed(2)}× (${
         ratio >= 1 ? '+' : ''
       }${((ratio - 1) * 100).toFixed(1)} %; goal ≤ 10 %) | |`,
+    );
+    console.log(
+      `| the same with the review plan | ${(
+        (campaignMs + reviewMs) /
+        directMs
+      ).toFixed(2)}× | |`,
     );
     console.log(
       `| peak RSS of this process (the backend side) | ${postgres.peakRssMb()} MB | |`,

@@ -38,7 +38,7 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 22 }, (_, i) => `g${i + 1}`);
+const GOOD = Array.from({ length: 29 }, (_, i) => `g${i + 1}`);
 const BAD = ['b1', 'b2', 'b3', 'b4'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
@@ -70,6 +70,8 @@ describe('CampaignRunner', () => {
   let engines: EngineRegistry;
   let campaigns: DatabaseCampaignStore;
   let runner: CampaignRunner;
+  /** The runner's parts, for runners standing for other backend replicas. */
+  let runnerDeps: ConstructorParameters<typeof CampaignRunner>[0];
   let planning: ReturnType<typeof fixedPlanning>;
   let service: CampaignService;
   let now = new Date('2027-03-01T10:00:00Z');
@@ -185,7 +187,7 @@ describe('CampaignRunner', () => {
       leaseMs: 30_000,
       announcer,
     });
-    runner = new CampaignRunner({
+    runnerDeps = {
       campaigns,
       migrations,
       queue,
@@ -195,7 +197,8 @@ describe('CampaignRunner', () => {
       announcer,
       audit: new CampaignAuditOutbox(pluginDb),
       auditor,
-    });
+    };
+    runner = new CampaignRunner(runnerDeps);
     planning = fixedPlanning([]);
     service = new CampaignService({
       campaigns,
@@ -654,7 +657,9 @@ describe('CampaignRunner', () => {
     const id = await startCampaign('at-once', [['g7', 'g8', 'g9']], {
       concurrency: 2,
     });
-    await Promise.all([1, 2, 3, 4, 5].map(() => runner.tick(id)));
+    // Looks in one process take turns; these stand for five backend replicas.
+    const replicas = [1, 2, 3, 4, 5].map(() => new CampaignRunner(runnerDeps));
+    await Promise.all(replicas.map(replica => replica.tick(id)));
     const started = await migrationsOf(id);
     expect(started).toHaveLength(2);
     expect(new Set(started.map(m => m.entityRef)).size).toBe(2);
@@ -665,7 +670,7 @@ describe('CampaignRunner', () => {
       'pending',
     ]);
     await migrationsFinished(id, 2);
-    await Promise.all([1, 2, 3].map(() => runner.tick(id)));
+    await Promise.all(replicas.slice(0, 3).map(replica => replica.tick(id)));
     await migrationsFinished(id, 3);
     const perDataset = await pluginDb('migrations')
       .where({ campaign_id: id })
@@ -685,8 +690,11 @@ describe('CampaignRunner', () => {
     const migrations = (runner as any).deps.migrations as MigrationService;
     const attempts = jest.spyOn(migrations, 'createCampaignMigration');
     try {
-      // Five looks at once, each seeing one free slot and five pending datasets.
-      await Promise.all([1, 2, 3, 4, 5].map(() => runner.tick(id)));
+      // Five looks at once on five replicas (one process's take turns), each
+      // seeing one free slot and five pending datasets.
+      await Promise.all(
+        [1, 2, 3, 4, 5].map(() => new CampaignRunner(runnerDeps).tick(id)),
+      );
       expect(await migrationsOf(id)).toHaveLength(1);
       // The winner starts one; each other look tries the dataset the winner took
       // and at most one more, refused for the concurrency, then stops.
@@ -696,6 +704,138 @@ describe('CampaignRunner', () => {
     }
     await migrationsFinished(id, 1);
     await service.abort(id, { reason: 'the test is over' }, starter);
+  }, 120_000);
+
+  it('runs one look at a time per process: looks asked for meanwhile wait for one more after it, and no dataset is planned twice', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const id = await startCampaign(
+      'one-look-at-a-time',
+      [['g23', 'g24', 'g25']],
+      {
+        concurrency: 2,
+      },
+    );
+    const migrations = runnerDeps.migrations as MigrationService;
+    const attempts = jest.spyOn(migrations, 'createCampaignMigration');
+    const reads = jest.spyOn(campaigns, 'getRun');
+    try {
+      await Promise.all([1, 2, 3, 4, 5].map(() => runner.tick(id)));
+      expect((await migrationsOf(id)).map(m => m.entityRef).sort()).toEqual([
+        ref('g23'),
+        ref('g24'),
+      ]);
+      // Each started dataset planned once; none planned only to be refused.
+      expect(
+        attempts.mock.calls
+          .map(([body]) => (body as { entityRef: string }).entityRef)
+          .sort(),
+      ).toEqual([ref('g23'), ref('g24')]);
+      // The first look, and one more for the four asked for while it ran; each
+      // read the campaign once.
+      expect(reads).toHaveBeenCalledTimes(2);
+    } finally {
+      attempts.mockRestore();
+      reads.mockRestore();
+    }
+    await migrationsFinished(id, 2);
+    await service.abort(id, { reason: 'the test is over' }, starter);
+  }, 120_000);
+
+  it('lets a look asked for while another hangs give up waiting, still asked for: the hung look looks again when it ends', async () => {
+    const id = await startCampaign('hung-look', [['never-started']]);
+    await service.abort(id, { reason: 'only its looks matter here' }, starter);
+    const patient = new CampaignRunner({ ...runnerDeps, lookWaitMs: 200 });
+    let release!: () => void;
+    const hung = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    const getRun = campaigns.getRun.bind(campaigns);
+    const reads = jest
+      .spyOn(campaigns, 'getRun')
+      .mockImplementationOnce(async runId => {
+        await hung;
+        return getRun(runId);
+      });
+    try {
+      const first = patient.tick(id);
+      const waited = Date.now();
+      await patient.tick(id);
+      expect(Date.now() - waited).toBeLessThan(30_000);
+      expect(reads).toHaveBeenCalledTimes(1);
+      release();
+      await first;
+      // The look asked for while it hung ran after it.
+      expect(reads).toHaveBeenCalledTimes(2);
+    } finally {
+      release();
+      reads.mockRestore();
+    }
+  }, 60_000);
+
+  it('starts the next dataset when a migration ends and frees its slot, through the look its end asks for, even while another look runs', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    // No periodic look within the test: only the end of g26's migration can start g27.
+    const slow = new CampaignRunner({ ...runnerDeps, pollMs: 3_600_000 });
+    const id = await startCampaign('freed-slot', [['g26', 'g27']], {
+      concurrency: 1,
+    });
+    let nudged!: () => void;
+    const nudge = new Promise<void>(resolve => {
+      nudged = resolve;
+    });
+    queuedTicks = async tickId => {
+      const [first] = await migrationsOf(tickId);
+      if (first && FINISHED.includes(first.status)) nudged();
+      await slow.tick(tickId);
+    };
+    // The first look is held at its end until the end of g26 asked for a look:
+    // that look arrives while this one runs, and must not be lost.
+    const held = jest
+      .spyOn(slow, 'emitAudit')
+      .mockImplementationOnce(() => nudge);
+    try {
+      await slow.tick(id);
+      expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([
+        ref('g26'),
+        ref('g27'),
+      ]);
+      const [first] = await migrationsOf(id);
+      expect(first.status).toBe('succeeded');
+      await migrationsFinished(id, 2);
+    } finally {
+      held.mockRestore();
+      queuedTicks = undefined;
+    }
+  }, 120_000);
+
+  it('plans the next dataset while the slots are taken, and starts it with that plan once one frees', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const id = await startCampaign('planned-ahead', [['g28', 'g29']], {
+      concurrency: 1,
+    });
+    const migrations = runnerDeps.migrations as MigrationService;
+    const ahead = jest.spyOn(migrations, 'prepareCampaignMigration');
+    try {
+      await runner.tick(id);
+      expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([
+        ref('g28'),
+      ]);
+      expect(
+        ahead.mock.calls.map(
+          ([body]) => (body as { entityRef: string }).entityRef,
+        ),
+      ).toEqual([ref('g29')]);
+      const prepared = await ahead.mock.results[0].value;
+      await migrationsFinished(id, 1);
+      await runner.tick(id);
+      const [, second] = await migrationsOf(id);
+      // Started with the plan made ahead (its id is that plan's), planned once.
+      expect(second).toMatchObject({ entityRef: ref('g29'), id: prepared.id });
+      expect(ahead).toHaveBeenCalledTimes(1);
+      await migrationsFinished(id, 2);
+    } finally {
+      ahead.mockRestore();
+    }
   }, 120_000);
 
   it('abort skips the datasets not started and leaves a running migration to its end, whose outcome is still recorded', async () => {

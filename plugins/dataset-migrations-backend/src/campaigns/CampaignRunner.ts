@@ -25,21 +25,33 @@ import {
   type CampaignRunWave,
   type CampaignStore,
 } from '../database/CampaignStore';
+import type { PreparedMigration } from '../services/MigrationCommands';
 import type { OnQueued } from '../services/MigrationOperations';
 import type { MigrationService } from '../services/MigrationService';
 import type { JobQueue } from '../queue/JobQueue';
+import { mapConcurrently } from '../consumers/mapConcurrently';
 import { nextStartAt, whyNotStartAt } from './rolloutCalendar';
 
 /** What the runner asks of migrations: the same paths a person's requests take. */
 export type CampaignMigrations = Pick<
   MigrationService,
   'createCampaignMigration' | 'requestRollback' | 'requestContract'
->;
+> &
+  Partial<Pick<MigrationService, 'prepareCampaignMigration'>>;
 
 export interface Clock {
   now(): Date;
 }
 
+/**
+ * How long a migration planned ahead of its start may wait for a slot: about as
+ * long as a direct request waits in the queue, whose plan is as old when it runs.
+ */
+const PREPARED_FOR_MS = 60_000;
+/** How long a look asked for while another runs waits for it in its job. */
+const LOOK_WAIT_MS = 60_000;
+/** Contract asks a look makes at once. */
+const CONTRACT_ASKS_AT_ONCE = 4;
 /** How soon the runner looks again while a campaign's migrations run. */
 const POLL_MS = 15_000;
 /** How long an emitted audit event stays in the outbox. */
@@ -89,6 +101,26 @@ const SKIPPING_ERRORS = [
  */
 export class CampaignRunner {
   private readonly pollMs: number;
+  private readonly lookWaitMs: number;
+  /**
+   * The look running in this process per campaign. A look asked for meanwhile (a
+   * migration ended, a consumer moved) does not run beside it — both would plan
+   * the same datasets, one only to be refused — but makes it look once more when
+   * it is done, and waits for that.
+   */
+  private readonly looking = new Map<
+    string,
+    { again: boolean; done: Promise<void> }
+  >();
+  /**
+   * Migrations planned ahead while the campaign's slots are taken, by campaign and
+   * dataset: planning reads the catalog and the engine, and a freed slot would
+   * wait for it. A start that finds none (another process, too old) plans then.
+   */
+  private readonly prepared = new Map<
+    string,
+    { at: number; migration: Promise<PreparedMigration | undefined> }
+  >();
 
   constructor(
     private readonly deps: {
@@ -107,9 +139,12 @@ export class CampaignRunner {
       clock?: Clock;
       announcer?: MigrationAnnouncer;
       pollMs?: number;
+      /** How long a look asked for while another runs waits for it ({@link LOOK_WAIT_MS}). */
+      lookWaitMs?: number;
     },
   ) {
     this.pollMs = deps.pollMs ?? POLL_MS;
+    this.lookWaitMs = deps.lookWaitMs ?? LOOK_WAIT_MS;
   }
 
   /** Records the audit event of an action the campaign takes, with the action's writes. */
@@ -179,26 +214,62 @@ export class CampaignRunner {
     return this.deps.clock?.now() ?? new Date();
   }
 
-  async tick(campaignId: string): Promise<void> {
+  /**
+   * Looks at the campaign; resolves once a look that began after this call is
+   * done, or after `lookWaitMs` with that look still asked for. Looks of
+   * one campaign take turns in a process; across processes the store's
+   * compare-and-sets keep them safe.
+   */
+  tick(campaignId: string): Promise<void> {
+    const running = this.looking.get(campaignId);
+    if (running) {
+      running.again = true;
+      // Bounded: a look that hangs must not take every worker that asks after it.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waited = new Promise<void>(resolve => {
+        timer = setTimeout(resolve, this.lookWaitMs);
+      });
+      return Promise.race([running.done, waited]).finally(() =>
+        clearTimeout(timer),
+      );
+    }
+    const look = { again: true, done: Promise.resolve() };
+    look.done = (async () => {
+      try {
+        while (look.again) {
+          look.again = false;
+          await this.look(campaignId);
+        }
+      } finally {
+        this.looking.delete(campaignId);
+      }
+    })();
+    this.looking.set(campaignId, look);
+    return look.done;
+  }
+
+  /**
+   * One look: reads the campaign once, and keeps what it changes on that copy
+   * (each change is a compare-and-set in the store, so the copy only decides
+   * what this look does next).
+   */
+  private async look(campaignId: string): Promise<void> {
     const { campaigns, queue } = this.deps;
     const now = this.now();
-    const before = await campaigns.getRun(campaignId);
-    if (!before) return;
+    const run = await campaigns.getRun(campaignId);
+    if (!run) return;
     // Outcomes are recorded whatever the campaign's state: an aborted campaign's
     // migrations run to their end, and their end is part of its record.
-    await this.reconcile(before, now);
-    await campaigns.recordProgress(campaignId, now);
-    const run = (await campaigns.getRun(campaignId))!;
+    // Consumers move without a campaign write: recorded here when nothing else was.
+    if (!(await this.reconcile(run, now)))
+      await campaigns.recordProgress(campaignId, now);
     await this.rollBackRolledBackWaves(run);
     const next =
       run.state === 'running' ? await this.advance(run, now) : undefined;
-    // Contract goes on after the last wave: consumers take days to move. Only a
-    // look that advanced the campaign changed it since it was read.
-    const after =
-      run.state === 'running' ? (await campaigns.getRun(campaignId))! : run;
+    // Contract goes on after the last wave: consumers take days to move.
     const contracting =
-      after.state === 'running' || after.state === 'completed'
-        ? await this.contractOpened(after, now)
+      run.state === 'running' || run.state === 'completed'
+        ? await this.contractOpened(run, now)
         : false;
     // A running campaign looks again soon anyway; a completed one only for this.
     const contractLook =
@@ -225,14 +296,14 @@ export class CampaignRunner {
    * override). Answers whether a dataset still waits for its contract.
    */
   private async contractOpened(run: CampaignRun, now: Date): Promise<boolean> {
-    const { campaigns, migrations, logger } = this.deps;
     const healthy = new Set(
       run.waves.filter(w => w.state === 'healthy').map(w => w.index),
     );
+    const askedBefore = new Date(now.getTime() - CONTRACT_RETRY_MS);
     let waiting = false;
+    const asks: CampaignRunDataset[] = [];
     for (const d of run.datasets) {
       if (d.state !== 'migrated' || d.contracted) continue;
-      const askedBefore = new Date(now.getTime() - CONTRACT_RETRY_MS);
       if (d.contractRequestedAt && d.contractRequestedAt >= askedBefore) {
         waiting = true;
         continue;
@@ -244,50 +315,70 @@ export class CampaignRunner {
         waiting = true;
         continue;
       }
-      const meta = {
-        campaignId: run.id,
-        campaign: run.name,
-        migrationId: d.migrationId,
-        entityRef: d.entityRef,
-        onBehalfOf: run.startedBy,
-      };
-      // One job per ask: a repeat of this ask joins it while it waits.
-      const requestId = derivedUuid(
-        `${run.id}:${d.migrationId}:contract:${
-          d.contractRequestedAt?.toISOString() ?? 'first'
-        }`,
-      );
-      try {
-        await migrations.requestContract(d.migrationId, {
-          actor: run.startedBy,
-          requestId,
-          onQueued: this.auditWhenQueued(run, 'contract', requestId, meta),
-        });
-      } catch (error) {
-        // The gate is still shut (retention, a consumer moving since this look read it).
-        if ((error as Error)?.name !== 'ConflictError') throw error;
-        waiting = true;
-        continue;
-      }
-      // Queued (a repeat joins the waiting job); recorded once per ask.
-      if (
-        await campaigns.markContractRequested(
-          run.id,
-          d.entityRef,
-          now,
-          askedBefore,
-        )
-      ) {
-        logger.info(
-          `Campaign ${run.name} asks for the contract of migration ${d.migrationId} of ${d.entityRef} on behalf of ${run.startedBy}`,
-        );
-      }
+      asks.push(d);
     }
-    return waiting;
+    // Side by side: a wave that turns healthy opens many gates at once, and the
+    // looks a migration's end asks for wait for this one.
+    const refused = await mapConcurrently(asks, CONTRACT_ASKS_AT_ONCE, d =>
+      this.askContract(run, d, now, askedBefore),
+    );
+    return waiting || refused.includes(true);
   }
 
-  /** Each started dataset's state from its migration's status. */
-  private async reconcile(run: CampaignRun, now: Date): Promise<void> {
+  /** Asks for one dataset's contract; answers true when its gate is still shut. */
+  private async askContract(
+    run: CampaignRun,
+    d: CampaignRunDataset,
+    now: Date,
+    askedBefore: Date,
+  ): Promise<boolean> {
+    const { campaigns, migrations, logger } = this.deps;
+    if (!d.migrationId || !run.startedBy) return false;
+    const meta = {
+      campaignId: run.id,
+      campaign: run.name,
+      migrationId: d.migrationId,
+      entityRef: d.entityRef,
+      onBehalfOf: run.startedBy,
+    };
+    // One job per ask: a repeat of this ask joins it while it waits.
+    const requestId = derivedUuid(
+      `${run.id}:${d.migrationId}:contract:${
+        d.contractRequestedAt?.toISOString() ?? 'first'
+      }`,
+    );
+    try {
+      await migrations.requestContract(d.migrationId, {
+        actor: run.startedBy,
+        requestId,
+        onQueued: this.auditWhenQueued(run, 'contract', requestId, meta),
+      });
+    } catch (error) {
+      // The gate is still shut (retention, a consumer moving since this look read it).
+      if ((error as Error)?.name !== 'ConflictError') throw error;
+      return true;
+    }
+    // Queued (a repeat joins the waiting job); recorded once per ask.
+    if (
+      await campaigns.markContractRequested(
+        run.id,
+        d.entityRef,
+        now,
+        askedBefore,
+      )
+    ) {
+      logger.info(
+        `Campaign ${run.name} asks for the contract of migration ${d.migrationId} of ${d.entityRef} on behalf of ${run.startedBy}`,
+      );
+    }
+    return false;
+  }
+
+  /**
+   * Each started dataset's state from its migration's status, on the look's copy
+   * too; answers whether a change was recorded (with the progress it made).
+   */
+  private async reconcile(run: CampaignRun, now: Date): Promise<boolean> {
     const { countConsumerFailures } = run.document.rollout.failurePolicy;
     const updates: CampaignDatasetUpdate[] = [];
     for (const dataset of run.datasets) {
@@ -301,7 +392,12 @@ export class CampaignRunner {
           ...(target.reason ? { reason: target.reason } : {}),
         });
     }
-    await this.deps.campaigns.updateDatasets(run.id, updates, now);
+    const byRef = new Map(run.datasets.map(d => [d.entityRef, d]));
+    for (const update of updates) {
+      const dataset = byRef.get(update.entityRef)!;
+      dataset.state = update.to;
+    }
+    return (await this.deps.campaigns.updateDatasets(run.id, updates, now)) > 0;
   }
 
   /** Starts, soaks and completes waves in order; answers when to look next. */
@@ -330,6 +426,9 @@ export class CampaignRunner {
       to: 'completed',
       at: now,
     });
+    run.state = completed.changed
+      ? 'completed'
+      : completed.current ?? run.state;
     if (completed.changed)
       await this.deps.announcer?.campaignChanged?.({
         campaignId: run.id,
@@ -356,6 +455,7 @@ export class CampaignRunner {
         at: now,
         soakedAt,
       });
+      Object.assign(wave, { state: 'soaking', soakedAt });
     }
     if (now < soakedAt) return soakedAt;
     await campaigns.updateWave(run.id, wave.index, {
@@ -363,6 +463,7 @@ export class CampaignRunner {
       to: 'healthy',
       at: now,
     });
+    wave.state = 'healthy';
     return 'healthy';
   }
 
@@ -386,28 +487,53 @@ export class CampaignRunner {
     }
     let slots = concurrency - migrating;
     const byRef = new Map(run.datasets.map(d => [d.entityRef, d]));
-    for (const dataset of datasets) {
-      if (slots <= 0) break;
-      if (dataset.state !== 'pending') continue;
-      const upstream = upstreamHold(dataset, byRef);
-      if (upstream === 'wait') continue;
-      if (upstream) {
-        await this.skip(run, dataset, upstream, now);
-        continue;
+    const pending = datasets.filter(d => d.state === 'pending');
+    let next = 0;
+    let full = false;
+    while (!full && slots > 0 && next < pending.length) {
+      // The next datasets that may start, one per free slot: planned side by
+      // side (planning reads the engine, and every free slot waits for it), then
+      // written one after the other, in start order.
+      const batch: CampaignRunDataset[] = [];
+      for (; next < pending.length && batch.length < slots; next++) {
+        const dataset = pending[next];
+        const upstream = upstreamHold(dataset, byRef);
+        if (upstream === 'wait') continue;
+        if (upstream) await this.skip(run, dataset, upstream, now);
+        else batch.push(dataset);
       }
-      const started = await this.startDataset(run, dataset, now);
-      // Another look took the free slots meanwhile (or the campaign stopped): each
-      // further try would plan a migration only to be refused.
-      if (started === 'full') break;
-      if (started === 'not-started') continue;
-      slots--;
-      // Running once its first migration is written (never for a campaign paused meanwhile).
-      await this.deps.campaigns.updateWave(run.id, wave.index, {
-        from: ['pending'],
-        to: 'running',
-        at: now,
-      });
+      if (batch.length > 1) this.prepareAhead(run, batch);
+      for (const dataset of batch) {
+        const started = await this.startDataset(run, dataset, now);
+        // Another look took the free slots meanwhile (or the campaign stopped):
+        // each further try would plan a migration only to be refused.
+        if (started === 'full') {
+          full = true;
+          break;
+        }
+        if (started === 'not-started') continue;
+        slots--;
+        // Running once its first migration is written (never for a campaign paused meanwhile).
+        if (
+          wave.state === 'pending' &&
+          (await this.deps.campaigns.updateWave(run.id, wave.index, {
+            from: ['pending'],
+            to: 'running',
+            at: now,
+          }))
+        )
+          wave.state = 'running';
+      }
     }
+    // The slots are taken: the next datasets to start are planned meanwhile.
+    if (slots <= 0)
+      this.prepareAhead(
+        run,
+        pending
+          .slice(next)
+          .filter(d => d.state === 'pending' && !upstreamHold(d, byRef))
+          .slice(0, concurrency),
+      );
     return poll;
   }
 
@@ -424,13 +550,11 @@ export class CampaignRunner {
     const { campaigns, migrations, auth } = this.deps;
     let reason: string;
     try {
+      const prepared = await this.takePrepared(run, dataset);
       const { migration, created } = await migrations.createCampaignMigration(
+        requestOf(run, dataset),
         {
-          entityRef: dataset.entityRef,
-          targetVersion: dataset.targetVersion,
-          changes: run.document.changes,
-        },
-        {
+          ...(prepared ? { prepared } : {}),
           credentials: await auth.getOwnServiceCredentials(),
           requestedBy: run.startedBy!,
           mayStart: dataset.starterMayStart,
@@ -471,7 +595,14 @@ export class CampaignRunner {
           },
         },
       );
-      if (created) return 'started';
+      if (created) {
+        Object.assign(dataset, {
+          state: 'migrating',
+          migrationId: migration.id,
+          migrationStatus: migration.status,
+        });
+        return 'started';
+      }
       // Another look at the campaign started it a moment ago.
       if (migration.campaign?.id === run.id) return 'not-started';
       reason = `the same change was already requested outside the campaign: migration ${migration.id} (${migration.status})`;
@@ -486,6 +617,45 @@ export class CampaignRunner {
     return 'not-started';
   }
 
+  /**
+   * Plans each dataset's migration in the background, unless it is planned
+   * already; forgets plans too old to use. A dataset that cannot be planned is
+   * planned again at its start, which skips it with the reason.
+   */
+  private prepareAhead(run: CampaignRun, datasets: CampaignRunDataset[]) {
+    const { migrations, auth } = this.deps;
+    if (!migrations.prepareCampaignMigration) return;
+    const now = Date.now();
+    for (const [key, { at }] of this.prepared)
+      if (now - at > PREPARED_FOR_MS) this.prepared.delete(key);
+    for (const dataset of datasets) {
+      const key = `${run.id}\n${dataset.entityRef}`;
+      if (this.prepared.has(key)) continue;
+      const migration = auth
+        .getOwnServiceCredentials()
+        .then(credentials =>
+          migrations.prepareCampaignMigration!(
+            requestOf(run, dataset),
+            credentials,
+          ),
+        )
+        .catch(() => undefined);
+      this.prepared.set(key, { at: now, migration });
+    }
+  }
+
+  /** The dataset's migration planned ahead, when fresh enough to start. */
+  private async takePrepared(
+    run: CampaignRun,
+    dataset: CampaignRunDataset,
+  ): Promise<PreparedMigration | undefined> {
+    const key = `${run.id}\n${dataset.entityRef}`;
+    const ahead = this.prepared.get(key);
+    this.prepared.delete(key);
+    if (!ahead || Date.now() - ahead.at > PREPARED_FOR_MS) return undefined;
+    return ahead.migration;
+  }
+
   private async skip(
     run: CampaignRun,
     dataset: CampaignRunDataset,
@@ -495,6 +665,7 @@ export class CampaignRunner {
     this.deps.logger.info(
       `Campaign ${run.name} skips ${dataset.entityRef}: ${reason}`,
     );
+    dataset.state = 'skipped';
     await this.deps.campaigns.updateDatasets(
       run.id,
       [
@@ -580,6 +751,7 @@ export class CampaignRunner {
         });
       },
     });
+    run.state = paused.changed ? 'paused' : paused.current ?? run.state;
     if (!paused.changed) return;
     if (rollBack)
       await this.rollBackRolledBackWaves((await campaigns.getRun(run.id))!);
@@ -632,6 +804,15 @@ export class CampaignRunner {
       }
     }
   }
+}
+
+/** The migration request of a campaign's dataset: its own next version, the campaign's changes. */
+function requestOf(run: CampaignRun, dataset: CampaignRunDataset) {
+  return {
+    entityRef: dataset.entityRef,
+    targetVersion: dataset.targetVersion,
+    changes: run.document.changes,
+  };
 }
 
 /** What the dataset's migration says its campaign state is. */

@@ -102,6 +102,8 @@ type DatasetRow = {
   starter_may_contract: boolean | null;
   contract_requested_at: Date | null;
   reviewed_compatibility: CompatibilityClass | null;
+  upstream: string[];
+  planned_consumers: number;
   migration_status: MigrationStatus | null;
   failure_reason: string | null;
   contracted_at: Date | null;
@@ -198,6 +200,8 @@ export class DatabaseCampaignStore implements CampaignStore {
         criticality: dataset.criticality,
         target_version: dataset.targetVersion,
         state: 'pending',
+        upstream: dataset.upstream ?? [],
+        planned_consumers: dataset.consumers,
         starter_may_start: starterRights
           ? starterRights.mayStart.has(dataset.entityRef)
           : null,
@@ -290,7 +294,6 @@ export class DatabaseCampaignStore implements CampaignStore {
       done: datasets.filter(d => DONE.includes(d.state)).length,
       failed: datasets.filter(d => FAILED.includes(d.state)).length,
     };
-    const plannedConsumers = plannedConsumersOf(row.plan);
     return {
       ...toSummary(row, counts),
       document: row.document,
@@ -309,7 +312,7 @@ export class DatabaseCampaignStore implements CampaignStore {
           failed: of.filter(d => FAILED.includes(d.state)).length,
         };
       }),
-      datasets: datasets.map(d => toDatasetProgress(d, plannedConsumers)),
+      datasets: datasets.map(toDatasetProgress),
       burndown,
       stuck: await this.stuck(row, datasets, now),
       ...(escalation ? { escalation } : {}),
@@ -467,17 +470,24 @@ export class DatabaseCampaignStore implements CampaignStore {
   }
 
   async getRun(id: string): Promise<CampaignRun | undefined> {
-    const row = await this.knex<CampaignRow>('campaigns').where({ id }).first();
+    // Not the plan: a look reads what it decides on, and the plan's facts it needs
+    // are on the dataset rows.
+    const row = await this.knex<CampaignRow>('campaigns')
+      .where({ id })
+      .first(
+        'id',
+        'name',
+        'owner',
+        'state',
+        'state_reason',
+        'document',
+        'started_by',
+      );
     if (!row) return undefined;
     const [waves, datasets] = await Promise.all([
       this.waveRows(this.knex, id),
       this.datasetRows(this.knex, id),
     ]);
-    const upstream = new Map(
-      (row.plan?.waves ?? []).flatMap(w =>
-        w.datasets.map(d => [d.entityRef, d.upstream ?? []] as const),
-      ),
-    );
     return {
       id: row.id,
       name: row.name,
@@ -508,7 +518,7 @@ export class DatabaseCampaignStore implements CampaignStore {
             ? { contractRequestedAt: new Date(d.contract_requested_at) }
             : {}),
           consumersMoving: d.consumers_total - d.consumers_moved,
-          upstream: upstream.get(d.entity_ref) ?? [],
+          upstream: d.upstream,
           ...(d.reviewed_compatibility
             ? { reviewedCompatibility: d.reviewed_compatibility }
             : {}),
@@ -538,7 +548,7 @@ export class DatabaseCampaignStore implements CampaignStore {
               d.target_version, d.state, d.migration_id, d.reason, d.started_at,
               d.finished_at, d.starter_may_start, d.starter_may_approve,
               d.starter_may_contract, d.contract_requested_at,
-              d.reviewed_compatibility,
+              d.reviewed_compatibility, d.upstream, d.planned_consumers,
               m.status AS migration_status, m.failure_reason, m.contracted_at,
               coalesce(c.total, 0)::int AS consumers_total,
               coalesce(c.moved, 0)::int AS consumers_moved,
@@ -780,7 +790,9 @@ export class DatabaseCampaignStore implements CampaignStore {
       throw new CampaignStartRefused(
         `dataset ${claim.entityRef} was started or skipped meanwhile`,
       );
-    await this.snapshot(tx, claim.campaignId, claim.at);
+    // No progress record: pending and migrating are both outstanding, and a
+    // migration just created has discovered no consumers, so nothing it counts
+    // changed (and the campaign's lock is held no longer than the claim needs).
   }
 
   async markContractRequested(
@@ -818,18 +830,26 @@ export class DatabaseCampaignStore implements CampaignStore {
     await knex.raw(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, [
       `campaign_progress:${id}`,
     ]);
-    const campaign = await knex<CampaignRow>('campaigns')
-      .where({ id })
-      .first('plan');
-    const planned = plannedConsumersOf(campaign?.plan ?? null);
-    const datasets = await this.datasetRows(knex, id);
-    const datasetsOutstanding = datasets.filter(d =>
-      OUTSTANDING.includes(d.state),
-    ).length;
-    const consumersOutstanding = datasets.reduce(
-      (sum, d) => sum + outstandingConsumers(d, planned),
-      0,
+    // Counted in SQL: every look records progress, and reading each dataset's row
+    // for two numbers cost more with every dataset of the fleet.
+    const {
+      rows: [outstanding],
+    } = await knex.raw(
+      `SELECT (count(*) FILTER (WHERE d.state = ANY(:outstanding)))::int AS datasets,
+              coalesce(sum(CASE WHEN d.state = 'skipped' THEN 0
+                                WHEN c.total > 0 THEN c.total - c.moved
+                                ELSE d.planned_consumers END), 0)::int AS consumers
+         FROM campaign_datasets d
+         LEFT JOIN LATERAL (
+           SELECT count(*) AS total,
+                  count(*) FILTER (WHERE mc.state = ANY(:moved)) AS moved
+             FROM migration_consumers mc WHERE mc.migration_id = d.migration_id
+         ) c ON d.migration_id IS NOT NULL
+        WHERE d.campaign_id = :id`,
+      { id, outstanding: OUTSTANDING, moved: [...MOVED_CONSUMER_STATES] },
     );
+    const datasetsOutstanding: number = outstanding.datasets;
+    const consumersOutstanding: number = outstanding.consumers;
     const last = await knex('campaign_progress')
       .where({ campaign_id: id })
       .orderBy('id', 'desc')
@@ -870,28 +890,15 @@ function shownWaveState(
   return wave;
 }
 
-function plannedConsumersOf(plan: CampaignPlan | null): Map<string, number> {
-  return new Map(
-    (plan?.waves ?? []).flatMap(w =>
-      w.datasets.map(d => [d.entityRef, d.consumers] as const),
-    ),
-  );
-}
-
-function outstandingConsumers(
-  dataset: DatasetRow,
-  planned: Map<string, number>,
-): number {
+/** Consumers still to move: the ledger's once discovered, the plan's before. */
+function outstandingConsumers(dataset: DatasetRow): number {
   if (dataset.state === 'skipped') return 0;
   if (dataset.consumers_total > 0)
     return dataset.consumers_total - dataset.consumers_moved;
-  return planned.get(dataset.entity_ref) ?? 0;
+  return dataset.planned_consumers;
 }
 
-function toDatasetProgress(
-  d: DatasetRow,
-  planned: Map<string, number>,
-): CampaignDatasetProgress {
+function toDatasetProgress(d: DatasetRow): CampaignDatasetProgress {
   return {
     entityRef: d.entity_ref,
     wave: d.wave_index,
@@ -905,7 +912,7 @@ function toDatasetProgress(
     ...(d.started_at ? { startedAt: iso(d.started_at) } : {}),
     ...(d.finished_at ? { finishedAt: iso(d.finished_at) } : {}),
     consumersMoved: d.consumers_moved,
-    consumersOutstanding: outstandingConsumers(d, planned),
+    consumersOutstanding: outstandingConsumers(d),
   };
 }
 

@@ -505,6 +505,80 @@ describe('knex migrations', () => {
     ]);
   });
 
+  it('fills each campaign dataset’s upstream and planned consumers from its campaign’s plan when upgrading', async () => {
+    const db = await init();
+    await migrateUpTo(db, '20261213300000_campaign_audit_outbox_retries.js');
+    const campaign = '00000000-0000-4000-8000-0000000000c2';
+    const planned = (
+      entityRef: string,
+      consumers: number,
+      upstream: string[],
+    ) => ({
+      entityRef,
+      consumers,
+      upstream,
+    });
+    await db('campaigns').insert({
+      id: campaign,
+      name: 'c2',
+      title: 'C2',
+      owner: 'group:default/data',
+      deadline: new Date('2027-01-01T00:00:00Z'),
+      document: JSON.stringify({}),
+      plan: JSON.stringify({
+        waves: [
+          { index: 0, datasets: [planned('resource:default/a', 3, [])] },
+          {
+            index: 1,
+            datasets: [
+              planned('resource:default/b', 0, ['resource:default/a']),
+              planned('resource:default/c', 7, [
+                'resource:default/a',
+                'resource:default/b',
+              ]),
+            ],
+          },
+        ],
+      }),
+      state: 'running',
+      created_by: 'user:default/tester',
+    });
+    await db('campaign_datasets').insert(
+      ['a', 'b', 'c'].map((name, i) => ({
+        campaign_id: campaign,
+        entity_ref: `resource:default/${name}`,
+        wave_index: Math.min(i, 1),
+        position: i,
+        criticality: 'low',
+        target_version: 2,
+      })),
+    );
+
+    await db.migrate.latest({ directory: MIGRATIONS_DIR });
+    expect(
+      await db('campaign_datasets')
+        .orderBy('position')
+        .select('entity_ref', 'upstream', 'planned_consumers'),
+    ).toEqual([
+      { entity_ref: 'resource:default/a', upstream: [], planned_consumers: 3 },
+      {
+        entity_ref: 'resource:default/b',
+        upstream: ['resource:default/a'],
+        planned_consumers: 0,
+      },
+      {
+        entity_ref: 'resource:default/c',
+        upstream: ['resource:default/a', 'resource:default/b'],
+        planned_consumers: 7,
+      },
+    ]);
+
+    await db.migrate.rollback({ directory: MIGRATIONS_DIR });
+    expect(
+      Object.keys((await db('campaign_datasets').first()) ?? {}),
+    ).not.toContain('upstream');
+  });
+
   it('refuses to drop the audit outbox while it holds events not yet emitted', async () => {
     const db = await init();
     await migrateUpTo(db, '20261213000000_campaign_audit_outbox.js');

@@ -23,6 +23,7 @@ export const METRIC_NAMES = {
   campaignDatasets: 'dataset_migrations.campaign.datasets',
   readyJobs: 'dataset_migrations.queue.ready_jobs',
   oldestReadyJobAge: 'dataset_migrations.queue.oldest_ready_job.age',
+  rejectedAuditEvents: 'dataset_migrations.campaign.audit_events.rejected',
 } as const;
 
 /** How a stage ended: interrupted stages are resumed by another attempt. */

@@ -17,6 +17,8 @@ export interface FleetState {
   readyJobs: Map<string, number>;
   /** How long the oldest of them has been ready; 0 when there is none. */
   oldestReadyJobSeconds: number;
+  /** Campaign audit events the auditor rejected, not emitted since. */
+  rejectedAuditEvents: number;
 }
 
 /**
@@ -83,7 +85,10 @@ export class FleetStateReader {
          UNION ALL
          SELECT 'oldest-ready-job', NULL,
                 coalesce(extract(epoch FROM now() - min(run_at)), 0)::float8
-           FROM ${jobs} WHERE ${READY_JOB_CONDITION}`,
+           FROM ${jobs} WHERE ${READY_JOB_CONDITION}
+         UNION ALL
+         SELECT 'rejected-audit-event', NULL, count(*)::float8
+           FROM campaign_audit_outbox WHERE emitted_at IS NULL AND attempts > 0`,
       )
       .timeout(QUERY_TIMEOUT_MS, { cancel: true });
     const state: FleetState = {
@@ -92,6 +97,7 @@ export class FleetStateReader {
       campaignDatasets: new Map(),
       readyJobs: new Map(),
       oldestReadyJobSeconds: 0,
+      rejectedAuditEvents: 0,
     };
     const byKind: Record<string, Map<string, number>> = {
       consumer: state.consumers,
@@ -101,6 +107,8 @@ export class FleetStateReader {
     };
     for (const { kind, key, value } of rows) {
       if (kind === 'oldest-ready-job') state.oldestReadyJobSeconds = value;
+      else if (kind === 'rejected-audit-event')
+        state.rejectedAuditEvents = value;
       else byKind[kind]?.set(key!, value);
     }
     return state;
@@ -194,5 +202,13 @@ export function registerFleetGauges(
     'How long the oldest ready job has waited for a worker; 0 when none waits',
     's',
     (state, result) => result.observe(state.oldestReadyJobSeconds),
+  );
+  // The outbox retries a rejected event at most hourly, forever, and logs each
+  // rejection: a count above 0 that stays is an event the auditor refuses for good.
+  gauge(
+    METRIC_NAMES.rejectedAuditEvents,
+    'Campaign audit events the auditor rejected and that are not emitted since (each is retried after a back-off of up to an hour); one that stays is rejected for good',
+    '{event}',
+    (state, result) => result.observe(state.rejectedAuditEvents),
   );
 }

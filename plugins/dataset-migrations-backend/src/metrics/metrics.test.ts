@@ -29,6 +29,8 @@ import {
 } from './DatasetMigrationsMetrics';
 import { FleetStateReader, registerFleetGauges } from './fleetGauges';
 import { MeteredMigrationAnnouncer } from './MeteredMigrationAnnouncer';
+import { CampaignAuditOutbox } from '../database/CampaignAuditOutbox';
+import { asStoreTransaction } from '../database/StoreTransaction';
 
 const API = '/api/dataset-migrations';
 const WORKER_SCHEMA = 'dataset_migrations_worker';
@@ -370,6 +372,66 @@ describe('dataset-migrations metrics', () => {
     } finally {
       await knex.destroy();
     }
+  });
+
+  it('counts the campaign audit events the auditor rejected until one is emitted, so one rejected for good shows', async () => {
+    const campaignId = '00000000-0000-4000-8000-000000000002';
+    await pluginDb('campaigns').insert({
+      id: campaignId,
+      name: 'audited',
+      title: 'Audited',
+      owner: 'group:default/data',
+      deadline: new Date('2027-01-01'),
+      document: {},
+      state: 'running',
+      created_by: 'user:default/ada',
+    });
+    const outbox = new CampaignAuditOutbox(pluginDb);
+    const event = (id: string) => ({
+      id,
+      campaignId,
+      eventId: 'campaign-migration-start',
+      severityLevel: 'medium' as const,
+      meta: {},
+    });
+    const rejected = '00000000-0000-4000-8000-0000000000a1';
+    const accepted = '00000000-0000-4000-8000-0000000000a2';
+    await pluginDb.transaction(async tx => {
+      await outbox.record(asStoreTransaction(tx), event(rejected), new Date());
+    });
+    const logger = mockServices.logger.mock();
+    const refusing = {
+      createEvent: async () => {
+        throw new Error('the audit sink refuses this event');
+      },
+    };
+    const accepting = mockServices.auditor.mock();
+    await outbox.emitPending(refusing, logger);
+    await pluginDb.transaction(async tx => {
+      await outbox.record(asStoreTransaction(tx), event(accepted), new Date());
+    });
+    await outbox.emitPending(accepting, logger);
+    const gauge = async () => {
+      const meter = createTestMeter();
+      registerFleetGauges(
+        meter.metrics,
+        new FleetStateReader({
+          knex: pluginDb,
+          workerSchema: WORKER_SCHEMA,
+          logger,
+        }),
+      );
+      return valueOf(await meter.collect(), METRIC_NAMES.rejectedAuditEvents);
+    };
+    // The accepted one is emitted; the rejected one waits out its back-off.
+    expect(await gauge()).toBe(1);
+
+    // Its back-off over, the auditor takes it: nothing is flagged any more.
+    await pluginDb('campaign_audit_outbox')
+      .where({ id: rejected })
+      .update({ next_attempt_at: new Date(Date.now() - 1000) });
+    expect(await outbox.emitPending(accepting, logger)).toBe(1);
+    expect(await gauge()).toBe(0);
   });
 
   it("counts consumers' pull requests opened and merged from the changes the pipeline announces", async () => {

@@ -35,8 +35,24 @@ import {
   requestDigest,
   type EntityPermissions,
 } from './MigrationApprovals';
-import type { MigrationPlanner, ParsedRequest } from './MigrationPlanner';
+import type {
+  MigrationPlanner,
+  ParsedRequest,
+  ValidRequest,
+} from './MigrationPlanner';
 import type { MigrationQueries } from './MigrationQueries';
+
+/**
+ * A campaign migration's checks and plan, made before its start (nothing written):
+ * the run checks the dataset's version and schema again when it starts, as it does
+ * for any request queued a while before it runs.
+ */
+export interface PreparedMigration {
+  request: ParsedRequest;
+  valid: ValidRequest;
+  id: string;
+  plan: MigrationPlan;
+}
 
 /** Writes with a new migration, in its transaction; told whether it was written approved. */
 export type WithMigration = (
@@ -118,11 +134,16 @@ export class MigrationCommands {
       };
       campaign: { id: string; wave: number };
       inTransaction: WithMigration;
+      /** Its checks and plan, made ahead from the same body; made now when absent. */
+      prepared?: PreparedMigration;
     },
   ): Promise<{ migration: Migration; created: boolean }> {
-    const request = await this.deps.planner.parse(body, options.credentials);
+    const request =
+      options.prepared?.request ??
+      (await this.deps.planner.parse(body, options.credentials));
     const started = options.approvedAtStart;
     return this.create(request, {
+      ...(options.prepared ? { prepared: options.prepared } : {}),
       requestedBy: options.requestedBy,
       mayStart: async () => options.mayStart,
       ...(started
@@ -143,9 +164,26 @@ export class MigrationCommands {
     });
   }
 
+  /**
+   * A campaign migration's checks and plan, made while the campaign's slots are
+   * taken, so that its start when one frees only writes it. Throws what the
+   * request would (a 400 for a change that does not apply, …).
+   */
+  async prepareCampaignMigration(
+    body: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<PreparedMigration> {
+    const { planner } = this.deps;
+    const request = await planner.parse(body, credentials);
+    const valid = await planner.validate(request);
+    const id = randomUUID();
+    return { request, valid, id, plan: await planner.plan(valid, id) };
+  }
+
   private async create(
     request: ParsedRequest,
     options: {
+      prepared?: PreparedMigration;
       requestedBy: string;
       mayStart: () => Promise<boolean>;
       /** An approval given in advance, of a plan of this compatibility class. */
@@ -161,10 +199,11 @@ export class MigrationCommands {
     const repeated = await store.findByFingerprint(request.fingerprint);
     if (repeated) return { migration: repeated, created: false };
 
-    const valid = await planner.validate(request);
+    const { prepared } = options;
+    const valid = prepared?.valid ?? (await planner.validate(request));
     if (!request.dryRun) await this.assertConsumersMoved(request.entityRef);
-    const id = randomUUID();
-    const plan = await planner.plan(valid, id);
+    const id = prepared?.id ?? randomUUID();
+    const plan = prepared?.plan ?? (await planner.plan(valid, id));
     const needed = request.dryRun
       ? undefined
       : await this.approvalNeeded(request, plan, await options.mayStart());

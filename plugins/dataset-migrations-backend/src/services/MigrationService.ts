@@ -157,6 +157,11 @@ export class MigrationService {
     return this.commands.createCampaignMigration(body, options);
   }
 
+  /** A campaign migration's checks and plan, made ahead of its start (see {@link MigrationCommands.prepareCampaignMigration}). */
+  prepareCampaignMigration(body: unknown, credentials: BackstageCredentials) {
+    return this.commands.prepareCampaignMigration(body, credentials);
+  }
+
   /** A rollback a campaign's failure policy asks for, queued without waiting. */
   requestRollback(
     id: string,
