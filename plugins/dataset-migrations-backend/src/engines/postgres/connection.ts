@@ -179,13 +179,16 @@ export function isConnectionLost(error: unknown): boolean {
 
 /**
  * Errors that say nothing about the migration, only that the database is away or
- * busy for now (starting up, out of connections, a lock not granted in time): the
- * run is interrupted and resumes from its checkpoints.
+ * busy for now (starting up, out of connections, a lock not granted in time), or
+ * that it rolled the transaction back to let another go first (a deadlock, a
+ * serialization failure: the contract's locks against a writer's, say): the run
+ * is interrupted and resumes from its checkpoints.
  */
 export function isTemporary(error: unknown): boolean {
   const { code } = (error ?? {}) as { code?: string };
   return (
-    isConnectionLost(error) || ['57P03', '53300', '55P03'].includes(code ?? '')
+    isConnectionLost(error) ||
+    ['57P03', '53300', '55P03', '40P01', '40001'].includes(code ?? '')
   );
 }
 
