@@ -38,7 +38,7 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 29 }, (_, i) => `g${i + 1}`);
+const GOOD = Array.from({ length: 31 }, (_, i) => `g${i + 1}`);
 const BAD = ['b1', 'b2', 'b3', 'b4'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
@@ -759,7 +759,9 @@ describe('CampaignRunner', () => {
     try {
       const first = patient.tick(id);
       const waited = Date.now();
-      await patient.tick(id);
+      await expect(patient.tick(id)).rejects.toThrow(
+        `a look at campaign ${id} has run for over 200 ms in this process; the look asked for waits behind it`,
+      );
       expect(Date.now() - waited).toBeLessThan(30_000);
       expect(reads).toHaveBeenCalledTimes(1);
       release();
@@ -836,6 +838,33 @@ describe('CampaignRunner', () => {
     } finally {
       ahead.mockRestore();
     }
+  }, 120_000);
+
+  it('plans again at start a dataset whose table changed while its plan waited ahead for a slot', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const id = await startCampaign('stale-ahead', [['g30', 'g31']], {
+      concurrency: 1,
+    });
+    await runner.tick(id);
+    expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([
+      ref('g30'),
+    ]);
+    // Its owner adds a column to the next dataset while it waits (its plan was
+    // made ahead while g30 held the slot).
+    await warehouse.raw('ALTER TABLE public.g31 ADD COLUMN note text');
+    await migrationsFinished(id, 1);
+    await runner.tick(id);
+    const all = await migrationsFinished(id, 2);
+    expect(all.map(m => [m.entityRef, m.status])).toEqual([
+      [ref('g30'), 'succeeded'],
+      [ref('g31'), 'succeeded'],
+    ]);
+    // The column added meanwhile is carried into the new version.
+    const { rows } = await warehouse.raw(
+      `SELECT column_name FROM information_schema.columns
+        WHERE table_schema = 'public' AND table_name = 'g31_v2' AND column_name = 'note'`,
+    );
+    expect(rows).toHaveLength(1);
   }, 120_000);
 
   it('abort skips the datasets not started and leaves a running migration to its end, whose outcome is still recorded', async () => {

@@ -216,7 +216,7 @@ export class CampaignRunner {
 
   /**
    * Looks at the campaign; resolves once a look that began after this call is
-   * done, or after `lookWaitMs` with that look still asked for. Looks of
+   * done, or rejects after `lookWaitMs` with that look still asked for. Looks of
    * one campaign take turns in a process; across processes the store's
    * compare-and-sets keep them safe.
    */
@@ -224,10 +224,19 @@ export class CampaignRunner {
     const running = this.looking.get(campaignId);
     if (running) {
       running.again = true;
-      // Bounded: a look that hangs must not take every worker that asks after it.
+      // Bounded: a look that hangs must not take every worker that asks after it,
+      // nor pass for done: the job fails, visibly, and its retry asks again.
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const waited = new Promise<void>(resolve => {
-        timer = setTimeout(resolve, this.lookWaitMs);
+      const waited = new Promise<void>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `a look at campaign ${campaignId} has run for over ${this.lookWaitMs} ms in this process; the look asked for waits behind it`,
+              ),
+            ),
+          this.lookWaitMs,
+        );
       });
       return Promise.race([running.done, waited]).finally(() =>
         clearTimeout(timer),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type {
   BackstageCredentials,
   BackstageUserPrincipal,
@@ -199,8 +200,14 @@ export class MigrationCommands {
     const repeated = await store.findByFingerprint(request.fingerprint);
     if (repeated) return { migration: repeated, created: false };
 
-    const { prepared } = options;
-    const valid = prepared?.valid ?? (await planner.validate(request));
+    // A plan made ahead stands only while what it was made from does: the
+    // dataset's version, place and live schema, read again now (a column added
+    // meanwhile would fail the run, a version moved would plan from the wrong one).
+    const valid = await planner.validate(request);
+    const prepared =
+      options.prepared && sameGrounds(options.prepared.valid, valid)
+        ? options.prepared
+        : undefined;
     if (!request.dryRun) await this.assertConsumersMoved(request.entityRef);
     const id = prepared?.id ?? randomUUID();
     const plan = prepared?.plan ?? (await planner.plan(valid, id));
@@ -414,4 +421,16 @@ function busy(entityRef: string, result: QueueResult): ConflictError {
       ? `dataset ${entityRef} is busy with migration ${active.id} (${active.status}, to version ${active.targetVersion})`
       : `dataset ${entityRef} could not be queued; try again`,
   );
+}
+
+/** Two checks of a request found the dataset as it was: same version, place and shape. */
+function sameGrounds(earlier: ValidRequest, now: ValidRequest): boolean {
+  const grounds = (v: ValidRequest) => ({
+    currentVersion: v.currentVersion,
+    location: v.location,
+    renamedTo: v.renamedTo,
+    source: v.source,
+    target: v.target,
+  });
+  return isDeepStrictEqual(grounds(earlier), grounds(now));
 }
