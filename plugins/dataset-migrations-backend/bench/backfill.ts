@@ -1,5 +1,5 @@
 /**
- * yarn bench:backfill [--rows N] [--writer]
+ * yarn bench:backfill [--rows N] [--writer] [--connections N]
  *
  * Migrates an N-row table (default 1,000,000) through the real job path — the
  * service queues it, graphile-worker runs it, the Postgres engine stages it — on a
@@ -8,7 +8,8 @@
  * ceiling: one statement, no batching, no capture, no checkpoints). With
  * `--writer`, migrates an identical table a second time while a writer inserts,
  * updates, deletes and changes keys all over it, and compares the backfill rates.
- * Also prints the backend's peak RSS: rows never pass through Node.
+ * Also prints the backend's peak RSS: rows never pass through Node. `--connections`
+ * sets the engine's pool (default 4; 1 copies and verifies on one connection).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
@@ -31,6 +32,8 @@ import {
 const rows =
   Number(process.argv[process.argv.indexOf('--rows') + 1]) || 1_000_000;
 const withWriter = process.argv.includes('--writer');
+const connections =
+  Number(process.argv[process.argv.indexOf('--connections') + 1]) || 4;
 const CHANGES: FieldChange[] = [
   { renameField: { from: 'legacy_flag', to: 'is_legacy' } },
   { addField: { name: 'source', type: 'text', default: 'app' } },
@@ -143,7 +146,10 @@ async function main() {
     );
     const tables = ['bench_events', ...(withWriter ? ['bench_live'] : [])];
     for (const table of tables) await createTable(warehouse, table);
-    const engines = await benchEngines(await postgres.url('warehouse'));
+    const engines = await benchEngines(
+      await postgres.url('warehouse'),
+      connections,
+    );
     const schema = await engines
       .get('warehouse')
       .introspect({ table: 'public.bench_events' });
