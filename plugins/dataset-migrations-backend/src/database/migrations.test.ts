@@ -572,6 +572,33 @@ describe('knex migrations', () => {
         planned_consumers: 7,
       },
     ]);
+    // A replica still running the code before this migration (a rolling
+    // upgrade) writes a campaign's datasets without them: filled from the plan.
+    await db('campaign_datasets').where({ campaign_id: campaign }).delete();
+    await db('campaign_datasets').insert(
+      ['a', 'c', 'd'].map((name, i) => ({
+        campaign_id: campaign,
+        entity_ref: `resource:default/${name}`,
+        wave_index: Math.min(i, 1),
+        position: i,
+        criticality: 'low',
+        target_version: 2,
+      })),
+    );
+    expect(
+      await db('campaign_datasets')
+        .orderBy('position')
+        .select('entity_ref', 'upstream', 'planned_consumers'),
+    ).toEqual([
+      { entity_ref: 'resource:default/a', upstream: [], planned_consumers: 3 },
+      {
+        entity_ref: 'resource:default/c',
+        upstream: ['resource:default/a', 'resource:default/b'],
+        planned_consumers: 7,
+      },
+      // Not in the plan: none.
+      { entity_ref: 'resource:default/d', upstream: [], planned_consumers: 0 },
+    ]);
 
     await db.migrate.rollback({ directory: MIGRATIONS_DIR });
     expect(
