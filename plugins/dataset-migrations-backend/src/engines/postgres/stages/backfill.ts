@@ -156,15 +156,16 @@ export async function backfill(
               [batchRows, rangeRows, ...(lastKey ?? [])],
             )
           ).rows.map(row => ({ n: Number(row.n), key: keyOf(row) }));
-        } else if (spare && batchRows >= 2) {
-          // Two walks of half a batch cost one walk of a batch.
-          half = await endAfter(lastKey, Math.floor(batchRows / 2));
-          const end =
-            half &&
-            (await endAfter(half, batchRows - Math.floor(batchRows / 2)));
-          ends = end ? [{ n: batchRows, key: end }] : [];
         } else {
-          const end = await endAfter(lastKey, batchRows);
+          // With a second connection, two walks of half a batch (costing one
+          // walk of a batch) find where its second half starts too.
+          const firstHalf =
+            spare && batchRows >= 2 ? Math.floor(batchRows / 2) : 0;
+          if (firstHalf > 0) half = await endAfter(lastKey, firstHalf);
+          const end =
+            firstHalf > 0 && !half
+              ? undefined
+              : await endAfter(half ?? lastKey, batchRows - firstHalf);
           ends = end ? [{ n: batchRows, key: end }] : [];
         }
         const full = ends.length > 0 && ends[ends.length - 1].n === batchRows;
