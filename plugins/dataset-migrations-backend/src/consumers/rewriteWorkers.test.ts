@@ -62,4 +62,16 @@ describe('RewriteWorkers', () => {
     expect(next.content).toBe('select headline AS title from events');
     await running;
   });
+
+  it('ends the worker of a running rewrite whose request went away, freeing it for the next', async () => {
+    workers = new RewriteWorkers({ size: 1, waitMs: 200 });
+    const gone = new AbortController();
+    const abandoned = workers.rewrite(long, target, mapping, gone.signal);
+    // Taken by the worker at once: the queue is empty.
+    gone.abort();
+    await expect(abandoned).rejects.toThrow('cancelled');
+    // Had the long rewrite kept the only worker, this would wait past 0.2 s and be refused.
+    const [next] = await workers.rewrite(short, target, mapping);
+    expect(next.content).toBe('select headline AS title from events');
+  });
 });

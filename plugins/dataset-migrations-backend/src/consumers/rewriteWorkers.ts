@@ -35,6 +35,8 @@ interface Task {
   reject(error: Error): void;
   /** Ends its wait in the queue (timer, abort listener). */
   stopWaiting(): void;
+  /** Aborts when its request went away. */
+  signal?: AbortSignal;
 }
 
 /** Previews waiting for a worker at most, by default: more are refused at once. */
@@ -82,8 +84,9 @@ export class RewriteWorkers {
 
   /**
    * Rewrites on a worker. Refused with RewritesBusyError when `queueLimit` rewrites
-   * wait already or no worker frees within `waitMs`; dropped from the queue when
-   * `signal` aborts (its request went away) before a worker takes it.
+   * wait already or no worker frees within `waitMs`; dropped when `signal`
+   * aborts (its request went away): from the queue, or, once a worker has it, by
+   * ending that worker, so a client gone does not hold one for up to `timeoutMs`.
    */
   rewrite(
     files: ChangedFile[],
@@ -133,6 +136,7 @@ export class RewriteWorkers {
         request: { files, target, mapping },
         resolve,
         reject,
+        signal,
         stopWaiting: () => {
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
@@ -189,6 +193,7 @@ export class RewriteWorkers {
     task.stopWaiting();
     const settle = () => {
       clearTimeout(timer);
+      task.signal?.removeEventListener('abort', onAbort);
       worker.off('message', onMessage);
       worker.off('error', onFailure);
       worker.off('exit', onExit);
@@ -226,6 +231,13 @@ export class RewriteWorkers {
         ),
       timeoutMs,
     );
+    // A rewrite cannot be interrupted inside its worker: the worker is ended.
+    const onAbort = () => drop(new Error('the rewrite preview was cancelled'));
+    if (task.signal?.aborted) {
+      onAbort();
+      return;
+    }
+    task.signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', onMessage);
     worker.on('error', onFailure);
     worker.on('exit', onExit);
