@@ -16,9 +16,12 @@ import {
 } from '../../__testUtils__/testDatabases';
 import { engineRun } from '../../__testUtils__/engineRun';
 
-const ROWS = 5_000;
-/** Backfill batches of 100 rows at most make verify ranges of 1,000 (see BATCHES_PER_RANGE). */
-const RANGE_ROWS = 1_000;
+const ROWS = 50_000;
+/**
+ * Backfill batches of 1,000 rows (the fewest a batch sizes itself to, and here the
+ * most) mark verify ranges of 10,000 (see BATCHES_PER_RANGE).
+ */
+const RANGE_ROWS = 10_000;
 const RANGES = ROWS / RANGE_ROWS;
 
 describe('verify in checkpointed ranges of the key', () => {
@@ -92,7 +95,7 @@ describe('verify in checkpointed ranges of the key', () => {
 
     // Writes while no worker runs it, to a range compared and to one not yet.
     await knex('events').where({ id: 12 }).update({ user_id: 'meanwhile' });
-    await knex('events').where({ id: 4000 }).update({ duration: '7' });
+    await knex('events').where({ id: 40_000 }).update({ duration: '7' });
 
     const second = await resumeFrom(first.checkpoints);
     await engine.migrate(second.run);
@@ -122,6 +125,35 @@ describe('verify in checkpointed ranges of the key', () => {
     expect(await knex('events').where({ id: 12 }).first('listener_id')).toEqual(
       { listener_id: 'meanwhile' },
     );
+  });
+
+  it('ends its ranges where the backfill marked them, without walking the key to find them', async () => {
+    let deleted = false;
+    const stop = stopAfterRanges(1);
+    const first = await runFor({
+      progress: async (stage, done) => {
+        // Once the backfill marked the ends: a walk of 10,000 keys would now
+        // end the first range at 10,500, where the mark says 10,000.
+        if (stage === 'backfill' && done === ROWS && !deleted) {
+          deleted = true;
+          await knex('events').where('id', '<=', 500).delete();
+        }
+        await stop(stage);
+      },
+    });
+    await expect(engine.migrate(first.run)).rejects.toBeInstanceOf(
+      MigrationInterruptedError,
+    );
+    expect(deleted).toBe(true);
+    expect(first.checkpoints.get('backfill')).toMatchObject({
+      rangeEnds: [1, 2, 3, 4, 5].map(n => [String(n * RANGE_ROWS)]),
+    });
+    expect(first.checkpoints.get('verify')).toMatchObject({
+      ranges: 1,
+      lastKey: [String(RANGE_ROWS)],
+      source: { rows: RANGE_ROWS - 500 },
+      target: { rows: RANGE_ROWS - 500 },
+    });
   });
 
   it('still fails on a wrong row in a range compared before the interruption', async () => {

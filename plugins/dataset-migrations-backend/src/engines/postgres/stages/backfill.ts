@@ -18,6 +18,7 @@ import { estimateRows, formatRelation } from '../relations';
 import { copyRangeSql } from '../sql/copy';
 import { batchEndsSql, rangeEndSql } from '../sql/keyRanges';
 import { keyTypesOf, type MigrationShape } from '../sql/shape';
+import { BATCHES_PER_RANGE } from './verify';
 
 const FIRST_BATCH_ROWS = 5_000;
 /** Rows per range while writers meet the copy: a write into a range being copied makes it repeat. */
@@ -35,9 +36,18 @@ const UNIQUE_VIOLATION = '23505';
  */
 const BATCH_SETTINGS = { enable_seqscan: 'off', synchronous_commit: 'off' };
 
-interface BackfillCheckpoint {
+export interface BackfillCheckpoint {
   lastKey: string[] | null;
   rows: number;
+  /**
+   * Batch ends about a verify range apart (BATCHES_PER_RANGE batches of the most
+   * rows), in key order: where verify's ranges end, so verify need not walk the
+   * key's index to find them (a walk cost nearly as much as reading the range).
+   * Each mark is a new array: checkpoints waiting for the disk keep their own.
+   */
+  rangeEnds?: string[][];
+  /** `rows` at the last of `rangeEnds`. */
+  rowsAtRangeEnd?: number;
 }
 
 /**
@@ -64,6 +74,7 @@ export async function backfill(
     estimateRows(client, shape.source),
   );
   const durable = new DurablePositions(run, state.rows);
+  const rowsPerVerifyRange = BATCHES_PER_RANGE * settings.maxBatchRows;
   let batchRows = Math.min(FIRST_BATCH_ROWS, settings.maxBatchRows);
   let contended = false;
   const started = Date.now();
@@ -201,6 +212,10 @@ export async function backfill(
     state.rows += batch.copied;
     if (batch.end === null) break; // that batch copied the rest of the table
     state.lastKey = batch.end;
+    if (state.rows - (state.rowsAtRangeEnd ?? 0) >= rowsPerVerifyRange) {
+      state.rangeEnds = [...(state.rangeEnds ?? []), batch.end];
+      state.rowsAtRangeEnd = state.rows;
+    }
     // The batch held `batchRows` rows when its ends were found: fewer copied means
     // the capture had written some, and the next batch expects writers too.
     contended = batch.met || (contended && batch.copied < batchRows);

@@ -2,6 +2,7 @@
 import type { PoolClient } from 'pg';
 import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { BackfillSettings } from '../config';
+import type { BackfillCheckpoint } from './backfill';
 import { readOnly, type Connections } from '../connection';
 import { addFigures, resultFigures, type Figures } from '../figures';
 import { estimateRows, quoteRelation, readFailures } from '../relations';
@@ -37,6 +38,11 @@ interface VerifyCheckpoint {
   differing: number;
   rowsDeletedDuringCopy: number;
   durationMs: number;
+  /**
+   * The ends of the ranges not yet compared that the backfill marked (see
+   * BackfillCheckpoint.rangeEnds); absent in a checkpoint from before them.
+   */
+  markedEnds?: string[][];
 }
 
 /**
@@ -67,6 +73,9 @@ export async function verify(
     differing: 0,
     rowsDeletedDuringCopy: 0,
     durationMs: 0,
+    markedEnds:
+      (await run.checkpoints.get<BackfillCheckpoint>('backfill'))?.rangeEnds ??
+      [],
   };
   if (state.ranges > 0 && !state.complete)
     await run.log(
@@ -114,14 +123,19 @@ export async function verify(
       let end: string[] | null = null;
       // The range estimated to be the last runs to the end of the table
       // unbounded: no walk, and the whole of a table that fits in one range is
-      // read as before ranges, in one parallel scan per side.
+      // read as before ranges, in one parallel scan per side. Others end where
+      // the backfill marked, while marks are left; else a walk finds the end.
+      const marked = state.markedEnds?.[0];
       if (keyTypes && !(total > 0 && total - compared <= rangeRows)) {
-        const { rows } = await client.query(
-          rangeEndSql(shape, keyTypes.source, lastKey !== null),
-          [String(rangeRows), ...(lastKey ?? [])],
-        );
-        if (rows.length > 0)
-          end = shape.sourceKey.map((_, i) => String(rows[0][`k${i}`]));
+        if (marked) end = marked;
+        else {
+          const { rows } = await client.query(
+            rangeEndSql(shape, keyTypes.source, lastKey !== null),
+            [String(rangeRows), ...(lastKey ?? [])],
+          );
+          if (rows.length > 0)
+            end = shape.sourceKey.map((_, i) => String(rows[0][`k${i}`]));
+        }
       }
       const params = [...(lastKey ?? []), ...(end ?? [])];
       const [sourceSql, targetSql] = verifySql(
@@ -139,7 +153,7 @@ export async function verify(
         resultFigures(client, sourceSql, params),
         resultFigures(targetOn, targetSql, params),
       ]);
-      return { end, source, target };
+      return { end, source, target, usedMark: end !== null && end === marked };
     };
     // The target is read at the same time on a second connection, in the same
     // snapshot (exported, as a parallel pg_dump does), when the pool has one to
@@ -180,6 +194,9 @@ export async function verify(
       target: addFigures(state.target, range.target),
       differing: state.differing + (matched ? 0 : 1),
       durationMs: state.durationMs + elapsed,
+      markedEnds: range.usedMark
+        ? state.markedEnds!.slice(1)
+        : state.markedEnds,
     });
     await run.checkpoints.set('verify', state);
     await run.progress(
