@@ -686,12 +686,43 @@ describe('consumer migration, through the job path', () => {
       state: 'kept',
       decision: { kind: 'keep-field', decidedBy: 'user:default/mock' },
     });
-    // A person may hand a package's file to the agent; it is refused later.
+    // An installed dbt package's file is never the agent's (`dbt deps` replaces
+    // it): handing its consumer over is refused at once, naming the package and
+    // its file, and the consumer still waits for a person, as it was.
+    const waiting = byName(
+      await ledgerWhen(id, l => !!byName(l).vendored, 'the ledger'),
+    ).vendored;
+    expect(waiting.impact?.files).toEqual([
+      expect.objectContaining({
+        path: 'dbt_packages/leaderboard/models/board.sql',
+        dbtPackage: 'leaderboard',
+      }),
+    ]);
     const packageToAgent = await api()
       .post(`${API}/migrations/${id}/consumers/decisions`)
       .send({ entityRef: 'component:default/vendored', decision: 'agent' });
-    expect(packageToAgent.status).toBe(200);
-    // One decision is still missing: the run waits for it.
+    expect(packageToAgent.status).toBe(409);
+    expect(packageToAgent.body.error.message).toBe(
+      'component:default/vendored: the coding agent may not patch the installed dbt package leaderboard (dbt_packages/leaderboard/models/board.sql), which `dbt deps` replaces; a person must change the package, keep the field, or exclude the consumer',
+    );
+    const unchanged = byName(
+      await ledgerWhen(id, () => true, 'the ledger'),
+    ).vendored;
+    expect(unchanged).toEqual(waiting);
+    expect(unchanged.decision).toBeUndefined();
+    // Two decisions are still missing: the run waits for them.
+    expect(
+      (await api().get(`${API}/migrations/${id}`)).body.migration.status,
+    ).toBe('awaiting-decision');
+    const excluded = await api()
+      .post(`${API}/migrations/${id}/consumers/decisions`)
+      .send({
+        entityRef: 'component:default/vendored',
+        decision: 'exclude',
+        reason: 'the league moves off the leaderboard package',
+      });
+    expect(excluded.status).toBe(200);
+    expect(excluded.body.consumer.state).toBe('excluded');
     expect(
       (await api().get(`${API}/migrations/${id}`)).body.migration.status,
     ).toBe('awaiting-decision');
@@ -719,32 +750,9 @@ describe('consumer migration, through the job path', () => {
         shadowChecks: [{ path: 'q.sql', outcome: 'skipped' }],
       },
     });
-    // The installed package's file is never the agent's: the consumer waits
-    // for a person again, told which package, with no patch.
-    const refused = await ledgerWhen(
-      id,
-      l => settled(byName(l).vendored),
-      'the consumer whose package reads the field to need a person',
-    );
-    expect(byName(refused).vendored).toMatchObject({
-      state: 'failed',
-      failure: {
-        kind: 'needs-decision',
-        message: expect.stringMatching(
-          /^the coding agent may not patch the installed dbt package leaderboard, .*dbt_packages\/leaderboard\/models\/board\.sql/,
-        ),
-      },
-    });
-    expect(byName(refused).vendored.patch).toBeUndefined();
-    const excluded = await api()
-      .post(`${API}/migrations/${id}/consumers/decisions`)
-      .send({
-        entityRef: 'component:default/vendored',
-        decision: 'exclude',
-        reason: 'the league moves off the leaderboard package',
-      });
-    expect(excluded.status).toBe(200);
-    expect(excluded.body.consumer.state).toBe('excluded');
+    // Excluded: nothing patches it.
+    expect(byName(after).vendored).toMatchObject({ state: 'excluded' });
+    expect(byName(after).vendored.patch).toBeUndefined();
     // The kept consumer is still kept: nothing patches it.
     expect(byName(after).keeper).toMatchObject({ state: 'kept', attempts: 0 });
     expect(byName(after).keeper.patch).toBeUndefined();
