@@ -2,6 +2,7 @@ import {
   chmodSync,
   copyFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -121,6 +122,10 @@ describe('consumer migration, through the job path', () => {
       'dbt_packages/leaderboard/models/board.sql':
         'select player, bonus from scores\n',
     });
+    // Its own code reads the field; an installed package reading it comes later.
+    createRepository(repo('late-package'), {
+      'q.sql': 'select id, bonus from scores\n',
+    });
     createRepository(repo('hangs'), {
       'q.sql': 'select track_id from listening_events;\n',
     });
@@ -146,12 +151,16 @@ describe('consumer migration, through the job path', () => {
     const keeper = component('keeper', source('keeper'), [SCORES]);
     const handed = component('handed', source('handed'), [SCORES]);
     const vendored = component('vendored', source('vendored'), [SCORES]);
+    const latePackage = component('late-package', source('late-package'), [
+      SCORES,
+    ]);
     const scores = {
       ...dataset('scores'),
       relations: [
         { type: 'dependencyOf', targetRef: 'component:default/keeper' },
         { type: 'dependencyOf', targetRef: 'component:default/handed' },
         { type: 'dependencyOf', targetRef: 'component:default/vendored' },
+        { type: 'dependencyOf', targetRef: 'component:default/late-package' },
       ],
     };
     const derived = {
@@ -202,6 +211,7 @@ describe('consumer migration, through the job path', () => {
             keeper,
             handed,
             vendored,
+            latePackage,
           ],
         }),
         mockServices.rootConfig.factory({
@@ -710,7 +720,7 @@ describe('consumer migration, through the job path', () => {
     ).vendored;
     expect(unchanged).toEqual(waiting);
     expect(unchanged.decision).toBeUndefined();
-    // Two decisions are still missing: the run waits for them.
+    // Decisions are still missing: the run waits for them.
     expect(
       (await api().get(`${API}/migrations/${id}`)).body.migration.status,
     ).toBe('awaiting-decision');
@@ -726,6 +736,28 @@ describe('consumer migration, through the job path', () => {
     expect(
       (await api().get(`${API}/migrations/${id}`)).body.migration.status,
     ).toBe('awaiting-decision');
+    // Handed to the agent while no package read the field; one does by the cut-over.
+    const lateToAgent = await api()
+      .post(`${API}/migrations/${id}/consumers/decisions`)
+      .send({ entityRef: 'component:default/late-package', decision: 'agent' });
+    expect(lateToAgent.status).toBe(200);
+    writeFileSync(
+      join(repo('late-package'), 'dbt_project.yml'),
+      'name: late\n',
+    );
+    mkdirSync(join(repo('late-package'), 'dbt_packages/leaderboard/models'), {
+      recursive: true,
+    });
+    writeFileSync(
+      join(repo('late-package'), 'dbt_packages/leaderboard/dbt_project.yml'),
+      'name: leaderboard\n',
+    );
+    writeFileSync(
+      join(repo('late-package'), 'dbt_packages/leaderboard/models/board.sql'),
+      'select player, bonus from scores\n',
+    );
+    gitIn(repo('late-package'), 'add', '-A');
+    gitIn(repo('late-package'), 'commit', '-qm', 'dbt deps');
     const toAgent = await api()
       .post(`${API}/migrations/${id}/consumers/decisions`)
       .send({ entityRef: 'component:default/handed', decision: 'agent' });
@@ -753,6 +785,23 @@ describe('consumer migration, through the job path', () => {
     // Excluded: nothing patches it.
     expect(byName(after).vendored).toMatchObject({ state: 'excluded' });
     expect(byName(after).vendored.patch).toBeUndefined();
+    // The package that came after the decision is refused when the consumer is
+    // assessed after the cut-over: it waits for a person again, told which package.
+    const refused = await ledgerWhen(
+      id,
+      l => settled(byName(l)['late-package']),
+      'the consumer whose package came later to need a person',
+    );
+    expect(byName(refused)['late-package']).toMatchObject({
+      state: 'failed',
+      failure: {
+        kind: 'needs-decision',
+        message: expect.stringMatching(
+          /^the coding agent may not patch the installed dbt package leaderboard \(dbt_packages\/leaderboard\/models\/board\.sql\), .*: /,
+        ),
+      },
+    });
+    expect(byName(refused)['late-package'].patch).toBeUndefined();
     // The kept consumer is still kept: nothing patches it.
     expect(byName(after).keeper).toMatchObject({ state: 'kept', attempts: 0 });
     expect(byName(after).keeper.patch).toBeUndefined();
