@@ -166,6 +166,11 @@ export interface FileImpact {
   lines: number[];
   /** Why the file needs a decision or could not be parsed, with the parser's position. */
   problem?: { message: string; position?: SourcePosition };
+  /**
+   * The installed dbt package (`dbt_packages/<name>/`) the file belongs to, when it
+   * reads a changed field: no one patches it, since `dbt deps` replaces it.
+   */
+  dbtPackage?: string;
 }
 
 /** @public */
@@ -273,6 +278,29 @@ export interface ConsumerDecision {
   /** The user entity ref of whoever decided. */
   decidedBy: string;
   decidedAt: string;
+}
+
+/**
+ * Why the coding agent may not take a consumer, when its code reads a changed
+ * field through an installed dbt package's files: `dbt deps` replaces them, so a
+ * person changes the package (or keeps the field, or excludes the consumer).
+ * Undefined when nothing stands in the agent's way.
+ *
+ * @public
+ */
+export function agentRefusal(
+  impact: Pick<ConsumerImpact, 'files'> | undefined,
+): string | undefined {
+  const packaged = (impact?.files ?? []).filter(f => f.dbtPackage);
+  if (packaged.length === 0) return undefined;
+  const packages = [...new Set(packaged.map(f => f.dbtPackage))];
+  return `the coding agent may not patch the installed dbt package${
+    packages.length > 1 ? 's' : ''
+  } ${packages.join(', ')} (${packaged
+    .map(f => f.path)
+    .join(
+      ', ',
+    )}), which \`dbt deps\` replaces; a person must change the package, keep the field, or exclude the consumer`;
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   chmodSync,
   copyFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -121,6 +122,10 @@ describe('consumer migration, through the job path', () => {
       'dbt_packages/leaderboard/models/board.sql':
         'select player, bonus from scores\n',
     });
+    // Its own code reads the field; an installed package reading it comes later.
+    createRepository(repo('late-package'), {
+      'q.sql': 'select id, bonus from scores\n',
+    });
     createRepository(repo('hangs'), {
       'q.sql': 'select track_id from listening_events;\n',
     });
@@ -146,12 +151,16 @@ describe('consumer migration, through the job path', () => {
     const keeper = component('keeper', source('keeper'), [SCORES]);
     const handed = component('handed', source('handed'), [SCORES]);
     const vendored = component('vendored', source('vendored'), [SCORES]);
+    const latePackage = component('late-package', source('late-package'), [
+      SCORES,
+    ]);
     const scores = {
       ...dataset('scores'),
       relations: [
         { type: 'dependencyOf', targetRef: 'component:default/keeper' },
         { type: 'dependencyOf', targetRef: 'component:default/handed' },
         { type: 'dependencyOf', targetRef: 'component:default/vendored' },
+        { type: 'dependencyOf', targetRef: 'component:default/late-package' },
       ],
     };
     const derived = {
@@ -202,6 +211,7 @@ describe('consumer migration, through the job path', () => {
             keeper,
             handed,
             vendored,
+            latePackage,
           ],
         }),
         mockServices.rootConfig.factory({
@@ -686,15 +696,68 @@ describe('consumer migration, through the job path', () => {
       state: 'kept',
       decision: { kind: 'keep-field', decidedBy: 'user:default/mock' },
     });
-    // A person may hand a package's file to the agent; it is refused later.
+    // An installed dbt package's file is never the agent's (`dbt deps` replaces
+    // it): handing its consumer over is refused at once, naming the package and
+    // its file, and the consumer still waits for a person, as it was.
+    const waiting = byName(
+      await ledgerWhen(id, l => !!byName(l).vendored, 'the ledger'),
+    ).vendored;
+    expect(waiting.impact?.files).toEqual([
+      expect.objectContaining({
+        path: 'dbt_packages/leaderboard/models/board.sql',
+        dbtPackage: 'leaderboard',
+      }),
+    ]);
     const packageToAgent = await api()
       .post(`${API}/migrations/${id}/consumers/decisions`)
       .send({ entityRef: 'component:default/vendored', decision: 'agent' });
-    expect(packageToAgent.status).toBe(200);
-    // One decision is still missing: the run waits for it.
+    expect(packageToAgent.status).toBe(409);
+    expect(packageToAgent.body.error.message).toBe(
+      'component:default/vendored: the coding agent may not patch the installed dbt package leaderboard (dbt_packages/leaderboard/models/board.sql), which `dbt deps` replaces; a person must change the package, keep the field, or exclude the consumer',
+    );
+    const unchanged = byName(
+      await ledgerWhen(id, () => true, 'the ledger'),
+    ).vendored;
+    expect(unchanged).toEqual(waiting);
+    expect(unchanged.decision).toBeUndefined();
+    // Decisions are still missing: the run waits for them.
     expect(
       (await api().get(`${API}/migrations/${id}`)).body.migration.status,
     ).toBe('awaiting-decision');
+    const excluded = await api()
+      .post(`${API}/migrations/${id}/consumers/decisions`)
+      .send({
+        entityRef: 'component:default/vendored',
+        decision: 'exclude',
+        reason: 'the league moves off the leaderboard package',
+      });
+    expect(excluded.status).toBe(200);
+    expect(excluded.body.consumer.state).toBe('excluded');
+    expect(
+      (await api().get(`${API}/migrations/${id}`)).body.migration.status,
+    ).toBe('awaiting-decision');
+    // Handed to the agent while no package read the field; one does by the cut-over.
+    const lateToAgent = await api()
+      .post(`${API}/migrations/${id}/consumers/decisions`)
+      .send({ entityRef: 'component:default/late-package', decision: 'agent' });
+    expect(lateToAgent.status).toBe(200);
+    writeFileSync(
+      join(repo('late-package'), 'dbt_project.yml'),
+      'name: late\n',
+    );
+    mkdirSync(join(repo('late-package'), 'dbt_packages/leaderboard/models'), {
+      recursive: true,
+    });
+    writeFileSync(
+      join(repo('late-package'), 'dbt_packages/leaderboard/dbt_project.yml'),
+      'name: leaderboard\n',
+    );
+    writeFileSync(
+      join(repo('late-package'), 'dbt_packages/leaderboard/models/board.sql'),
+      'select player, bonus from scores\n',
+    );
+    gitIn(repo('late-package'), 'add', '-A');
+    gitIn(repo('late-package'), 'commit', '-qm', 'dbt deps');
     const toAgent = await api()
       .post(`${API}/migrations/${id}/consumers/decisions`)
       .send({ entityRef: 'component:default/handed', decision: 'agent' });
@@ -719,32 +782,26 @@ describe('consumer migration, through the job path', () => {
         shadowChecks: [{ path: 'q.sql', outcome: 'skipped' }],
       },
     });
-    // The installed package's file is never the agent's: the consumer waits
-    // for a person again, told which package, with no patch.
+    // Excluded: nothing patches it.
+    expect(byName(after).vendored).toMatchObject({ state: 'excluded' });
+    expect(byName(after).vendored.patch).toBeUndefined();
+    // The package that came after the decision is refused when the consumer is
+    // assessed after the cut-over: it waits for a person again, told which package.
     const refused = await ledgerWhen(
       id,
-      l => settled(byName(l).vendored),
-      'the consumer whose package reads the field to need a person',
+      l => settled(byName(l)['late-package']),
+      'the consumer whose package came later to need a person',
     );
-    expect(byName(refused).vendored).toMatchObject({
+    expect(byName(refused)['late-package']).toMatchObject({
       state: 'failed',
       failure: {
         kind: 'needs-decision',
         message: expect.stringMatching(
-          /^the coding agent may not patch the installed dbt package leaderboard, .*dbt_packages\/leaderboard\/models\/board\.sql/,
+          /^the coding agent may not patch the installed dbt package leaderboard \(dbt_packages\/leaderboard\/models\/board\.sql\), .*: /,
         ),
       },
     });
-    expect(byName(refused).vendored.patch).toBeUndefined();
-    const excluded = await api()
-      .post(`${API}/migrations/${id}/consumers/decisions`)
-      .send({
-        entityRef: 'component:default/vendored',
-        decision: 'exclude',
-        reason: 'the league moves off the leaderboard package',
-      });
-    expect(excluded.status).toBe(200);
-    expect(excluded.body.consumer.state).toBe('excluded');
+    expect(byName(refused)['late-package'].patch).toBeUndefined();
     // The kept consumer is still kept: nothing patches it.
     expect(byName(after).keeper).toMatchObject({ state: 'kept', attempts: 0 });
     expect(byName(after).keeper.patch).toBeUndefined();

@@ -122,7 +122,11 @@ function leavePackagesAlone(
     ...result,
     content: file.content,
     status: 'needs-decision',
-    dbtPackage: name,
-    impact: { ...result.impact, status: 'needs-decision', problem },
+    impact: {
+      ...result.impact,
+      status: 'needs-decision',
+      problem,
+      dbtPackage: name,
+    },
   };
 }

@@ -7,6 +7,7 @@ import {
   csvTable,
   consumerDecisionRequestSchema,
   acceptsConsumerDecisions,
+  agentRefusal,
   isLiveMigration,
   needsDecision,
   type ConsumerState,
@@ -287,6 +288,11 @@ export class ConsumerService {
       throw new ConflictError(
         'no coding agent is configured (datasetMigrations.consumers.agent) to hand this consumer to; keep the field or exclude the consumer',
       );
+    // As assessing would refuse it after the cut-over: refused now, before the
+    // run moves on counting it decided.
+    const refusal =
+      request.decision === 'agent' ? agentRefusal(consumer.impact) : undefined;
+    if (refusal) throw new ConflictError(`${entityRef}: ${refusal}`);
     const state: ConsumerState =
       request.decision === 'keep-field'
         ? 'kept'

@@ -275,7 +275,7 @@ describe('a dbt project’s installed packages', () => {
     expect(result.results.find(r => r.path === model.path)).toMatchObject({
       status: 'needs-decision',
       content: model.content,
-      dbtPackage: 'pkg',
+      impact: { dbtPackage: 'pkg' },
     });
   });
 
@@ -293,8 +293,8 @@ describe('a dbt project’s installed packages', () => {
     expect(result.results.find(r => r.path === broken.path)).toMatchObject({
       status: 'needs-decision',
       content: broken.content,
-      dbtPackage: 'pkg',
       impact: {
+        dbtPackage: 'pkg',
         problem: {
           message: expect.stringMatching(
             /^dbt_packages\/pkg\/models\/broken\.sql belongs to the dbt package pkg, .*\(.+\)$/,

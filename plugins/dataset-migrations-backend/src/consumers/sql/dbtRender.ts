@@ -20,7 +20,7 @@
 import { Environment, Interpreter, parse, tokenize } from '@huggingface/jinja';
 import type { DbtPackage, DbtProject } from './dbtProject';
 import type { JinjaReference } from './dbtJinja';
-import { DBT_INTERNAL_MACROS } from './dbtInternalMacros';
+import { bindArguments, DBT_INTERNAL_MACROS } from './dbtInternalMacros';
 
 export type RelationReference = Extract<
   JinjaReference,
@@ -235,12 +235,35 @@ function environment(options: DbtRenderOptions): Environment {
   const member = (object: string) =>
     (env.lookupVariable(object) as { value: Map<string, RuntimeValue> }).value;
   const dbt = member('dbt');
-  for (const [name, render] of Object.entries(DBT_INTERNAL_MACROS)) {
+  const dispatched = new Map<string, RuntimeValue>();
+  for (const [name, internal] of Object.entries(DBT_INTERNAL_MACROS)) {
     const macro = new Macro((args, scope) =>
       dispatch(name, 'dbt', scope).value(args, scope),
     );
+    dispatched.set(name, macro);
     dbt.set(name, macro);
-    dbt.set(`default__${name}`, env.set(`default__${name}`, render));
+    const version = `${internal.prefix}${name}`;
+    dbt.set(
+      version,
+      new Macro((args, scope) => {
+        // Another of dbt's macros it calls is dispatched as dbt would.
+        const call = (callee: string, ...values: unknown[]) => {
+          const target = dispatched.get(callee) as { value: MacroBody };
+          const scratch = new Environment(scope);
+          return String(
+            target.value(
+              values.map((v, i) => scratch.set(`_${i}`, v)),
+              scope,
+            ).value,
+          );
+        };
+        const values = args.map(a => a.value);
+        return new Environment(scope).set(
+          'sql',
+          internal.render(bindArguments(name, internal, values), call),
+        );
+      }),
+    );
     // dbt's own macros are also global, below the project's, which replace them.
     env.setVariable(name, macro);
   }

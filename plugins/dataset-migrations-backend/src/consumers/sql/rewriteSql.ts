@@ -45,8 +45,6 @@ export interface RewrittenFile {
    * name: the project's sources file must point it at the new table.
    */
   readsDbtSource?: boolean;
-  /** The installed dbt package the file belongs to: never patched, by anyone. */
-  dbtPackage?: string;
 }
 
 /** True when a file names the dataset at all: the cheap scan before any parsing. */

@@ -1,4 +1,5 @@
 import {
+  agentRefusal,
   isLiveMigration,
   type ConsumerState,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -65,13 +66,10 @@ export async function assessAndPatch(
   const { impact, results } = assessConsumer(snapshot.files, target, mapping);
   const decided = consumer.decision?.kind;
   // The coding agent never takes an installed dbt package's file (`dbt deps`
-  // replaces it): a consumer with one waits for a person whatever they chose.
-  const packages = [...new Set(results.flatMap(r => r.dbtPackage ?? []))];
-  const agentRefused = decided === 'agent' && packages.length > 0;
-  if (
-    impact.status === 'needs-decision' &&
-    (decided !== 'agent' || agentRefused)
-  ) {
+  // replaces it): a consumer with one waits for a person whatever they chose
+  // (deciding refuses it too, but the code may have changed since).
+  const refusal = decided === 'agent' ? agentRefusal(impact) : undefined;
+  if (impact.status === 'needs-decision' && (decided !== 'agent' || refusal)) {
     // Kept: it goes on reading the old shape, which the expand phase serves.
     // Otherwise it waits for a person, with its impact, in one write: a run
     // checking for undecided consumers never sees it half-recorded.
@@ -88,13 +86,10 @@ export async function assessAndPatch(
         ? {
             failure: {
               kind: 'needs-decision',
-              message: `${
-                agentRefused
-                  ? `the coding agent may not patch the installed dbt package ${packages.join(
-                      ', ',
-                    )}, which \`dbt deps\` replaces; keep the field, exclude the consumer, or change the package: `
-                  : ''
-              }${describeProblems(impact.files, 'needs-decision')}`,
+              message: `${refusal ? `${refusal}: ` : ''}${describeProblems(
+                impact.files,
+                'needs-decision',
+              )}`,
             },
           }
         : {}),

@@ -41,13 +41,10 @@ export async function patchConsumer(
     // Files the rewriter cannot read, and (handed over by a person's decision)
     // files that read a field the migration drops or recomputes; never an
     // installed dbt package's (assessing leaves such a consumer to a person).
-    const packaged = new Set(
-      results.filter(r => r.dbtPackage).map(r => r.path),
-    );
     const forAgent = impact.files.filter(
       f =>
         (f.status === 'unparseable' || f.status === 'needs-decision') &&
-        !packaged.has(f.path),
+        !f.dbtPackage,
     );
     if (!deps.agent) {
       throw new ConsumerFailed({

@@ -452,6 +452,34 @@ describe('shadowCheckFile', () => {
       );
     });
 
+    // Before dbt's own date, string and aggregate macros rendered, such a model was skipped.
+    it("runs a model built with dbt's cross-database macros as dbt-postgres renders them", async () => {
+      const spread = (column: string) =>
+        [
+          'select',
+          `  {{ dbt.listagg(dbt.safe_cast('${column}', dbt.type_string()), "','", 'order by ' ~ '${column}', 3) }} as tracks,`,
+          "  {{ dbt.datediff(dbt.dateadd('day', 'min(id)', \"date '2026-01-01'\"), dbt.last_day(\"date '2026-01-01'\", 'month'), 'day') }} as days,",
+          `  {{ dbt.any_value(dbt.split_part('${column}', "'t'", -1)) }} as last_digit`,
+          "from {{ source('raw', 'plays') }}",
+          'group by ms % 2',
+        ].join('\n');
+      expect(await dbtCheck(spread('track_id'), spread('track_uri'))).toEqual([
+        expect.objectContaining({ outcome: 'match' }),
+      ]);
+      // Another column's values differ: the rendered SQL really ran.
+      expect(await dbtCheck(spread('track_id'), spread('id'))).toEqual([
+        expect.objectContaining({ outcome: 'mismatch' }),
+      ]);
+      // dbt.equals renders by a behaviour flag this does not read: still skipped.
+      const equals = `select {{ dbt.equals('track_id', "'t1'") }} as one from {{ source('raw', 'plays') }}`;
+      expect(await dbtCheck(equals, equals)).toEqual([
+        expect.objectContaining({
+          outcome: 'skipped',
+          detail: expect.stringMatching(/^not shadow-checked: /),
+        }),
+      ]);
+    });
+
     it('marks a model it cannot render as not shadow-checked, saying why', async () => {
       const star =
         "select {{ dbt_utils.star(source('raw', 'plays')) }} from {{ source('raw', 'plays') }}";

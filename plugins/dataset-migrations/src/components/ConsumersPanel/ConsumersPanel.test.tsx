@@ -534,6 +534,42 @@ describe('ConsumersPanel', () => {
         }),
       );
     });
+
+    it('offers no coding agent where an installed dbt package reads the field, and says why', async () => {
+      const packaged = (): ConsumerLedger => {
+        const base = decisionLedger();
+        const [churn, ...rest] = base.consumers;
+        const file = {
+          path: 'dbt_packages/features/models/flags.sql',
+          status: 'needs-decision' as const,
+          fields: ['legacy_flag'],
+          lines: [2],
+          dbtPackage: 'features',
+        };
+        return {
+          ...base,
+          consumers: [
+            { ...churn, impact: { ...churn.impact!, files: [file] } },
+            ...rest,
+          ],
+        };
+      };
+      await renderPanel(fakeApi(packaged), awaiting);
+      const row = await screen.findByTestId(
+        'consumer-component:default/churn-model',
+      );
+      expect(
+        await within(row).findByRole('button', {
+          name: 'Exclude component:default/churn-model',
+        }),
+      ).toBeInTheDocument();
+      expect(
+        within(row).queryByRole('button', { name: /coding agent/ }),
+      ).not.toBeInTheDocument();
+      expect(within(row).getByTestId('no-agent')).toHaveTextContent(
+        'Not for the coding agent: the coding agent may not patch the installed dbt package features (dbt_packages/features/models/flags.sql)',
+      );
+    });
   });
 
   it('disables a consumer’s decisions and retry for one who may not update that consumer', async () => {

@@ -11,6 +11,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import {
+  agentRefusal,
   datasetMigrationConsumerUpdatePermission,
   type ConsumerDecision,
   type ConsumerDecisionKind,
@@ -45,7 +46,9 @@ const REASON_PROMPTS: Record<
 
 /**
  * The three answers to a consumer that reads a field the migration drops or
- * recomputes; keeping the field or excluding the consumer asks why.
+ * recomputes; keeping the field or excluding the consumer asks why. The coding
+ * agent is not offered where the server would refuse it (an installed dbt
+ * package reads the field): the reason stands in its place.
  */
 export function DecisionActions(props: {
   consumer: MigrationConsumer;
@@ -59,6 +62,7 @@ export function DecisionActions(props: {
     setReason('');
   };
   const prompt = asking && REASON_PROMPTS[asking];
+  const noAgent = agentRefusal(consumer.impact);
   return (
     <Box display="flex" flexDirection="column" alignItems="flex-start">
       <PermittedButton
@@ -80,15 +84,25 @@ export function DecisionActions(props: {
       >
         Exclude…
       </PermittedButton>
-      <PermittedButton
-        size="small"
-        aria-label={`Hand ${consumer.entityRef} to coding agent`}
-        permission={datasetMigrationConsumerUpdatePermission}
-        resourceRef={consumer.entityRef}
-        onClick={() => onDecide(consumer.entityRef, 'agent')}
-      >
-        Hand to coding agent
-      </PermittedButton>
+      {noAgent ? (
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          data-testid="no-agent"
+        >
+          Not for the coding agent: {noAgent}
+        </Typography>
+      ) : (
+        <PermittedButton
+          size="small"
+          aria-label={`Hand ${consumer.entityRef} to coding agent`}
+          permission={datasetMigrationConsumerUpdatePermission}
+          resourceRef={consumer.entityRef}
+          onClick={() => onDecide(consumer.entityRef, 'agent')}
+        >
+          Hand to coding agent
+        </PermittedButton>
+      )}
       <Dialog open={!!prompt} onClose={close} aria-labelledby="decision-title">
         {prompt && (
           <>
