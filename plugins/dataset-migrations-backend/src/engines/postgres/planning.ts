@@ -81,7 +81,7 @@ export async function planStages(
           BATCHES_PER_RANGE * settings.maxBatchRows
         } rows, sized to ~${
           BATCHES_PER_RANGE * settings.batchDurationMs
-        } ms, each checkpointed), compare in one repeatable-read snapshot the row counts and checksums of the mapped source and the target. Several ranges: the new version analyzed first, each range ending where the backfill marked one (or, past its marks, where a walk of the key's index finds it); the whole tables in one range when they fit in one or the new key does not keep the source key's order.`,
+        } ms, each checkpointed), compare in one repeatable-read snapshot the row counts and checksums of the mapped source and the target. Several ranges: the new version analyzed first, each range ending where the backfill marked one about 10 batches' cap of rows apart (or, past its marks, where a walk of the key's index finds it, sized by time as above); the whole tables in one range when they fit in one or the new key does not keep the source key's order.`,
         sql: [
           removeGhostsSql(shape),
           ...verifySql(shape),

@@ -156,6 +156,41 @@ describe('verify in checkpointed ranges of the key', () => {
     });
   });
 
+  it('walks to find its ranges after a backfill resumed from a checkpoint written before marks', async () => {
+    let stopped = false;
+    const first = await runFor({
+      progress: async (stage, done) => {
+        if (stage === 'backfill' && done >= 2 * RANGE_ROWS && !stopped) {
+          stopped = true;
+          throw new MigrationInterruptedError('worker stopped');
+        }
+      },
+    });
+    await expect(engine.migrate(first.run)).rejects.toBeInstanceOf(
+      MigrationInterruptedError,
+    );
+    const { lastKey, rows } = first.checkpoints.get('backfill') as {
+      lastKey: string[];
+      rows: number;
+    };
+    expect(rows).toBeGreaterThanOrEqual(2 * RANGE_ROWS);
+    // As an older version wrote it: no marks.
+    const second = await resumeFrom(
+      new Map([...first.checkpoints, ['backfill', { lastKey, rows }]]),
+    );
+    await engine.migrate(second.run);
+    // Marking from here would make a first range of every row copied before.
+    expect(second.checkpoints.get('backfill')).not.toHaveProperty('rangeEnds');
+    expect(second.checkpoints.get('verify')).toMatchObject({
+      ranges: RANGES,
+      complete: true,
+      markedEnds: [],
+      source: { rows: ROWS },
+      target: { rows: ROWS },
+      differing: 0,
+    });
+  });
+
   it('still fails on a wrong row in a range compared before the interruption', async () => {
     let changed = false;
     const stop = stopAfterRanges(2);

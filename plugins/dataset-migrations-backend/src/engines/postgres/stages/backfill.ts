@@ -46,8 +46,13 @@ export interface BackfillCheckpoint {
    * Each mark is a new array: checkpoints waiting for the disk keep their own.
    */
   rangeEnds?: string[][];
-  /** `rows` at the last of `rangeEnds`. */
-  rowsAtRangeEnd?: number;
+  /**
+   * Rows the key range held since the last of `rangeEnds`, as each batch's walk
+   * counted them (rows the capture wrote first included, which `rows` leaves out).
+   * Absent in a checkpoint from before marks: that backfill marks nothing, and
+   * verify walks, rather than make a first range of every row copied before.
+   */
+  rowsSinceRangeEnd?: number;
 }
 
 /**
@@ -66,6 +71,8 @@ export async function backfill(
   const state = (await run.checkpoints.get<BackfillCheckpoint>('backfill')) ?? {
     lastKey: null,
     rows: 0,
+    rangeEnds: [],
+    rowsSinceRangeEnd: 0,
   };
   if (state.rows > 0)
     await run.log(`resuming the backfill after ${state.rows} rows`);
@@ -212,9 +219,13 @@ export async function backfill(
     state.rows += batch.copied;
     if (batch.end === null) break; // that batch copied the rest of the table
     state.lastKey = batch.end;
-    if (state.rows - (state.rowsAtRangeEnd ?? 0) >= rowsPerVerifyRange) {
-      state.rangeEnds = [...(state.rangeEnds ?? []), batch.end];
-      state.rowsAtRangeEnd = state.rows;
+    if (state.rangeEnds && state.rowsSinceRangeEnd !== undefined) {
+      // A full batch's key range held `batchRows` rows when its end was found.
+      state.rowsSinceRangeEnd += batchRows;
+      if (state.rowsSinceRangeEnd >= rowsPerVerifyRange) {
+        state.rangeEnds = [...state.rangeEnds, batch.end];
+        state.rowsSinceRangeEnd = 0;
+      }
     }
     // The batch held `batchRows` rows when its ends were found: fewer copied means
     // the capture had written some, and the next batch expects writers too.
