@@ -109,7 +109,7 @@ export interface ScopeRelation {
    * aliased join (whose alias hides it).
    */
   qualifiable?: boolean;
-  /** A subquery's output column names, when every one of them is known. */
+  /** A subquery's or CTE's output column names, when every one of them is known. */
   columns?: Set<string>;
 }
 
@@ -244,11 +244,19 @@ export function analyzeSql(
 
 class Scope {
   readonly relations: ScopeRelation[] = [];
-  readonly ctes = new Set<string>();
+  /** The CTEs named here, with their output column names when all are known. */
+  readonly ctes = new Map<string, Set<string> | undefined>();
   constructor(readonly parent?: Scope) {}
 
   hasCte(name: string): boolean {
     return this.ctes.has(name) || !!this.parent?.hasCte(name);
+  }
+
+  /** The output columns of the nearest CTE of that name, when all are known. */
+  cteColumns(name: string): Set<string> | undefined {
+    return this.ctes.has(name)
+      ? this.ctes.get(name)
+      : this.parent?.cteColumns(name);
   }
 
   byAlias(alias: string): ScopeRelation | undefined {
@@ -370,10 +378,14 @@ class StatementWalker {
     const scope = new Scope(parent);
     const recursive = !!stmt.withClause?.recursive;
     for (const cte of stmt.withClause?.ctes ?? []) {
+      const { ctename, ctequery, aliascolnames } = cte.CommonTableExpr;
       // Only a recursive CTE sees its own name inside its query.
-      if (recursive) scope.ctes.add(cte.CommonTableExpr.ctename);
-      this.visit(cte.CommonTableExpr.ctequery, scope);
-      scope.ctes.add(cte.CommonTableExpr.ctename);
+      if (recursive) scope.ctes.set(ctename, undefined);
+      this.visit(ctequery, scope);
+      scope.ctes.set(
+        ctename,
+        outputColumnsOf(ctequery?.SelectStmt, aliascolnames),
+      );
     }
     if (stmt.larg || stmt.rarg) {
       // UNION / INTERSECT / EXCEPT: each side has its own FROM.
@@ -430,10 +442,18 @@ class StatementWalker {
       if (dataset) this.datasetRelations.push(this.relationSpan(rv));
       else this.jinjaRelation(rv);
       const alias = rv.alias?.aliasname ?? rv.relname;
+      // A CTE's outputs are known like a subquery's (TPC-DS q14's
+      // `ss_item_sk in (select ss_item_sk from cross_items)`).
+      // (Column aliases on the reference rename them: left unknown.)
+      const columns =
+        rv.schemaname || rv.alias?.colnames
+          ? undefined
+          : scope.cteColumns(rv.relname);
       scope.relations.push({
         alias,
         dataset,
         qualifiable: !this.placeholders.has(alias),
+        ...(columns ? { columns } : {}),
       });
       return dataset;
     }

@@ -221,6 +221,26 @@ group by user_id`;
       ).toBe('needs-decision');
   });
 
+  // TPC-DS q14 (corpus): `ss_item_sk in (select ss_item_sk from cross_items)`,
+  // where the CTE cross_items outputs `i_item_sk ss_item_sk`.
+  it('reads an unqualified name as a CTE’s output when the CTE’s outputs are known', () => {
+    expect(
+      rewrite(
+        'with t as (select track_id from other) select track_id from listening_events where track_id in (select track_id from t)',
+      ),
+    ).toMatchObject({
+      status: 'rewritten',
+      content:
+        'with t as (select track_id from other) select track_uri AS track_id from listening_events where track_uri in (select track_id from t)',
+    });
+    // Known only in part (`*`), or renamed where it is read: whose it is stays open.
+    for (const query of [
+      'with t as (select * from other) select 1 from listening_events where exists (select track_id from t)',
+      'with t as (select track_id from other) select 1 from listening_events where exists (select track_id from t as u(x))',
+    ])
+      expect(rewrite(query).status).toBe('needs-decision');
+  });
+
   it('renames assignment targets without casting them', () => {
     const result = rewrite(
       'update listening_events set ms_played = 0, track_id = null where user_id = 1',
