@@ -64,9 +64,27 @@ export function rewriteConsumerFiles(
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): RewrittenFile[] {
-  const results = files.map(file =>
-    leavePackagesAlone(file, rewriteSqlFile(file, target, mapping), target),
-  );
+  // Packages last: a package's file the rename step sends to a person is the
+  // package's too, never the coding agent's.
+  return sourcesDeclared(
+    files,
+    files.map(file => rewriteSqlFile(file, target, mapping)),
+    target,
+    mapping,
+  ).map((result, i) => leavePackagesAlone(files[i], result, target));
+}
+
+/**
+ * When the dataset is renamed, a dbt model reading it through `source()` needs a
+ * sources file among the consumer's files that points that source at the new
+ * table; without one, a person decides.
+ */
+function sourcesDeclared(
+  files: ChangedFile[],
+  results: RewrittenFile[],
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile[] {
   const { renamedTo } = mapping;
   if (!renamedTo) return results;
   // A sources file rewritten, or left to a person or the coding agent, declares it.

@@ -6,6 +6,7 @@ import {
   renamedTarget,
   type DatasetTarget,
 } from './analyzeSql';
+import { dbtProjectOf } from './dbtProject';
 import { consumerMapping } from './fieldMapping';
 import { analyzeFile, rewriteSqlFile } from './rewriteSql';
 
@@ -155,6 +156,33 @@ sources:
       toPlays,
     );
     expect(impact.status).toBe('affected');
+  });
+
+  it("leaves an installed package's model that reads the dataset through source() to a person, naming the package", () => {
+    const files = [
+      { path: 'dbt_project.yml', content: 'name: shop\n' },
+      {
+        path: 'dbt_packages/plays_pkg/dbt_project.yml',
+        content: "name: 'plays_pkg'\n",
+      },
+      {
+        path: 'dbt_packages/plays_pkg/models/top.sql',
+        content: "select track_id from {{ source('w', 'listening_events') }}",
+      },
+    ];
+    const results = rewriteConsumerFiles(
+      files,
+      { ...target, dbt: dbtProjectOf(files) },
+      toPlays,
+    );
+    const model = results[2];
+    expect(model.status).toBe('needs-decision');
+    // Not the coding agent's to patch: `dbt deps` replaces the file.
+    expect(model.impact.dbtPackage).toBe('plays_pkg');
+    expect(model.impact.problem?.message).toMatch(
+      /belongs to the dbt package plays_pkg.*no sources file here declares it/,
+    );
+    expect(model.content).toBe(files[2].content);
   });
 
   it('rewrites an existing identifier, and asks a person when dbt cannot say it', () => {
