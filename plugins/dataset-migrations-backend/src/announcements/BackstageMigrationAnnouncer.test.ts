@@ -71,14 +71,10 @@ function setup(
   const publishEvent = jest.fn(async (_: any) => {});
   const announcer = new BackstageMigrationAnnouncer({
     migrations: {
-      getMigrationWithPlan: async id =>
-        id === ID
-          ? ({
-              ...migration(overrides.status?.(), overrides.dryRun),
-              steps: [],
-              logs: [],
-            } as any)
-          : undefined,
+      listMigrations: async ({ ids }) =>
+        ids?.includes(ID)
+          ? [migration(overrides.status?.(), overrides.dryRun)]
+          : [],
     },
     campaigns: {
       getHeader: async id =>
@@ -317,7 +313,7 @@ describe('BackstageMigrationAnnouncer', () => {
     const { send, logger } = setup();
     const failing = new BackstageMigrationAnnouncer({
       migrations: {
-        getMigrationWithPlan: async () => {
+        listMigrations: async () => {
           throw new Error('connection terminated');
         },
       },

@@ -353,7 +353,7 @@ const CAMPAIGN_NOTICES: Partial<
 };
 
 export interface BackstageMigrationAnnouncerOptions {
-  migrations: Pick<MigrationRequestStore, 'getMigrationWithPlan'>;
+  migrations: Pick<MigrationRequestStore, 'listMigrations'>;
   /** Where a campaign's owner and title are read; campaigns are not announced without it. */
   campaigns?: Pick<CampaignStore, 'getHeader'>;
   notifications: Pick<NotificationService, 'send'>;
@@ -692,10 +692,12 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
   }
 
   private async read(migrationId: string): Promise<Migration | undefined> {
-    // The run without its steps and logs: this is read for every progress signal.
-    const migration = await this.options.migrations.getMigrationWithPlan(
-      migrationId,
-    );
+    // The run without its plan, steps and logs: this is read for every progress
+    // signal and notification, and a plan is ~10 KB of JSON none of them shows.
+    const [migration] = await this.options.migrations.listMigrations({
+      ids: [migrationId],
+      limit: 1,
+    });
     if (!migration)
       this.options.logger.warn(
         `Migration ${migrationId} changed but cannot be read; nothing announced`,

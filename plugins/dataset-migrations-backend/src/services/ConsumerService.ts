@@ -466,7 +466,11 @@ export class ConsumerService {
   }
 
   private async requireMigration(id: string) {
-    const migration = await this.deps.migrations.getMigrationWithPlan(id);
+    // Without its plan: a ledger page needs the run's dataset and status only.
+    const [migration] = await this.deps.migrations.listMigrations({
+      ids: [id],
+      limit: 1,
+    });
     if (!migration) throw new NotFoundError(`migration ${id} was not found`);
     return migration;
   }

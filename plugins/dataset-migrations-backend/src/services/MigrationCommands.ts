@@ -200,6 +200,15 @@ export class MigrationCommands {
     const repeated = await store.findByFingerprint(request.fingerprint);
     if (repeated) return { migration: repeated, created: false };
 
+    // Checks that read different things (the ledger, the permission service, the
+    // engine's catalogs) run at once; a request that fails several is refused
+    // for the first in this order, as when they ran one after the other.
+    const moved = request.dryRun
+      ? undefined
+      : settledLater(this.assertConsumersMoved(request.entityRef));
+    const mayStart = request.dryRun
+      ? undefined
+      : settledLater(options.mayStart());
     // A plan made ahead stands only while what it was made from does: the
     // dataset's version, place and live schema, read again now (a column added
     // meanwhile would fail the run, a version moved would plan from the wrong one).
@@ -208,12 +217,15 @@ export class MigrationCommands {
       options.prepared && sameGrounds(options.prepared.valid, valid)
         ? options.prepared
         : undefined;
-    if (!request.dryRun) await this.assertConsumersMoved(request.entityRef);
     const id = prepared?.id ?? randomUUID();
-    const plan = prepared?.plan ?? (await planner.plan(valid, id));
-    const needed = request.dryRun
-      ? undefined
-      : await this.approvalNeeded(request, plan, await options.mayStart());
+    const planned = settledLater(
+      prepared ? Promise.resolve(prepared.plan) : planner.plan(valid, id),
+    );
+    await moved;
+    const plan = await planned;
+    const needed = mayStart
+      ? await this.approvalNeeded(request, plan, await mayStart)
+      : undefined;
     // A plan that turned out otherwise than the one approved in advance waits.
     const approval =
       needed &&
@@ -433,4 +445,13 @@ function sameGrounds(earlier: ValidRequest, now: ValidRequest): boolean {
     target: v.target,
   });
   return isDeepStrictEqual(grounds(earlier), grounds(now));
+}
+
+/**
+ * The promise, marked handled: awaited later, after others, it must not count as
+ * an unhandled rejection while it waits (awaiting it still throws).
+ */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
 }

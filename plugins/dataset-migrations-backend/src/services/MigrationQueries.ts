@@ -235,7 +235,11 @@ export class MigrationQueries {
 
   /** A migration without its steps and logs, for decisions on its status. */
   async findMigration(id: string): Promise<Migration> {
-    const migration = await this.deps.store.getMigrationWithPlan(id);
+    // Without its plan (~10 KB of JSON): a check before an action reads only this.
+    const [migration] = await this.deps.store.listMigrations({
+      ids: [id],
+      limit: 1,
+    });
     if (!migration) throw new NotFoundError(`migration ${id} was not found`);
     return migration;
   }

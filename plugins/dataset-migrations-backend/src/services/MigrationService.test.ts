@@ -353,6 +353,17 @@ describe('MigrationService', () => {
         'waits for its migration to version 2, which is not contracted: 1 consumer is still moving to it: component:default/report (pull request open)',
       ),
     });
+    // Invalid as well as waiting: refused for what is wrong with it first, as
+    // when the checks ran one after the other (they now run at once).
+    await expect(
+      service.createMigration(
+        { ...next, changes: [{ dropField: { name: 'nowhere' } }] },
+        credentials,
+      ),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining('nowhere'),
+    });
     expect(enqueueMigration).toHaveBeenCalledTimes(1);
     await consumers.advance(
       first.id,

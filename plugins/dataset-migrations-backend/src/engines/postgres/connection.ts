@@ -3,7 +3,13 @@
  * work, and which database errors only interrupt a run (it resumes from its
  * checkpoints) rather than fail it.
  */
-import { Pool, type PoolClient } from 'pg';
+import { createHash } from 'node:crypto';
+import {
+  Pool,
+  type PoolClient,
+  type QueryResult,
+  type QueryResultRow,
+} from 'pg';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { MigrationInterruptedError } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
@@ -41,6 +47,30 @@ export function createPool(
     ),
   );
   return pool;
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * A read of the system catalogs as a named statement, parsed and planned once per
+ * connection: planning these joins costs more than running them (a request's plan
+ * reads the catalogs a dozen times). Only fixed texts with parameters belong here;
+ * each text is prepared on every connection it runs on, for the connection's life.
+ */
+export function catalogRead<R extends QueryResultRow>(
+  client: PoolClient,
+  text: string,
+  values: unknown[],
+): Promise<QueryResult<R>> {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `dsm_catalog_${createHash('sha256')
+      .update(text)
+      .digest('hex')
+      .slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return client.query<R>({ name, text, values });
 }
 
 /** Clients from the engine's pool, each lent for one piece of work. */

@@ -1,6 +1,7 @@
 /** What must hold before a dataset moves to a new version; each check refuses with the reason. */
 import type { PoolClient } from 'pg';
 import { InputError } from '@backstage/errors';
+import { catalogRead } from './connection';
 import {
   formatRelation,
   isVersionOf,
@@ -43,7 +44,8 @@ export async function checkNewName(
   dataset: ResolvedDataset,
 ): Promise<void> {
   if (!isRename(shape, dataset)) return;
-  const { rowCount } = await client.query(
+  const { rowCount } = await catalogRead(
+    client,
     `SELECT 1 FROM pg_namespace WHERE nspname = $1`,
     [shape.name.schema],
   );

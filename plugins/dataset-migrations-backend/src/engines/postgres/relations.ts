@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { escapeIdentifier } from 'pg';
 import { InputError } from '@backstage/errors';
+import { catalogRead } from './connection';
 import {
   isSystemSchemaName,
   type DatasetField,
@@ -71,7 +72,8 @@ export async function resolveDataset(
   client: PoolClient,
   relation: RelationName,
 ): Promise<ResolvedDataset> {
-  const found = await client.query<{ oid: number; relkind: string }>(
+  const found = await catalogRead<{ oid: number; relkind: string }>(
+    client,
     `SELECT c.oid, c.relkind FROM pg_class c
        JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relname = $2`,
@@ -88,7 +90,8 @@ export async function resolveDataset(
       `relation ${formatRelation(relation)} is neither a table nor a view`,
     );
   }
-  const read = await client.query<RelationName>(
+  const read = await catalogRead<RelationName>(
+    client,
     `SELECT DISTINCT n.nspname AS schema, c.relname AS name
        FROM pg_rewrite r
        JOIN pg_depend d ON d.objid = r.oid AND d.classid = 'pg_rewrite'::regclass
@@ -124,7 +127,8 @@ export async function relationExists(
   client: PoolClient,
   relation: RelationName,
 ): Promise<boolean> {
-  const result = await client.query(
+  const result = await catalogRead(
+    client,
     `SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relname = $2`,
     [relation.schema, relation.name],
@@ -141,7 +145,8 @@ export async function readFields(
   client: PoolClient,
   table: RelationName,
 ): Promise<DatasetField[]> {
-  const result = await client.query<DatasetField & { default: string | null }>(
+  const result = await catalogRead<DatasetField & { default: string | null }>(
+    client,
     `SELECT a.attname AS name,
             format_type(a.atttypid, a.atttypmod) AS type,
             NOT a.attnotnull AS nullable,
@@ -165,7 +170,8 @@ export async function estimateRows(
   client: PoolClient,
   table: RelationName,
 ): Promise<number> {
-  const result = await client.query<{ estimate: string }>(
+  const result = await catalogRead<{ estimate: string }>(
+    client,
     `SELECT greatest(reltuples, 0)::bigint AS estimate FROM pg_class WHERE oid = $1::regclass`,
     [quoteRelation(table)],
   );
@@ -177,7 +183,8 @@ export async function primaryKey(
   client: PoolClient,
   table: RelationName,
 ): Promise<string[]> {
-  const result = await client.query<{ name: string }>(
+  const result = await catalogRead<{ name: string }>(
+    client,
     `SELECT a.attname AS name
        FROM pg_index i
        CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
@@ -194,7 +201,8 @@ export async function relationComment(
   client: PoolClient,
   relation: RelationName,
 ): Promise<string | undefined> {
-  const result = await client.query<{ comment: string | null }>(
+  const result = await catalogRead<{ comment: string | null }>(
+    client,
     `SELECT obj_description(to_regclass($1), 'pg_class') AS comment`,
     [quoteRelation(relation)],
   );
@@ -210,10 +218,19 @@ export async function copyGrantsSql(
   from: RelationName,
   to: RelationName,
 ): Promise<string[]> {
-  const { rows } = await client.query<{
+  return (await grantsOf(client, from))(to);
+}
+
+/** The grants on `from`, read once, as GRANTs for any relation `to`. */
+export async function grantsOf(
+  client: PoolClient,
+  from: RelationName,
+): Promise<(to: RelationName) => string[]> {
+  const { rows } = await catalogRead<{
     grantee: string | null;
     privilege: string;
   }>(
+    client,
     `SELECT CASE WHEN a.grantee = 0 THEN NULL ELSE a.grantee::regrole::text END AS grantee,
             a.privilege_type AS privilege
        FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) AS a
@@ -221,12 +238,13 @@ export async function copyGrantsSql(
       ORDER BY 1, 2`,
     [quoteRelation(from)],
   );
-  return rows.map(
-    r =>
-      `GRANT ${r.privilege} ON ${quoteRelation(to)} TO ${
-        r.grantee ?? 'PUBLIC'
-      }`,
-  );
+  return to =>
+    rows.map(
+      r =>
+        `GRANT ${r.privilege} ON ${quoteRelation(to)} TO ${
+          r.grantee ?? 'PUBLIC'
+        }`,
+    );
 }
 
 /** How many writes a run's trigger recorded as failed, and the first reason. */
@@ -267,7 +285,7 @@ export async function readIndexes(
   client: PoolClient,
   table: RelationName,
 ): Promise<IndexDefinition[]> {
-  const { rows } = await client.query<{
+  const { rows } = await catalogRead<{
     name: string;
     unique: boolean;
     method: string;
@@ -281,6 +299,7 @@ export async function readIndexes(
     constraint_type: string | null;
     deferrable: boolean | null;
   }>(
+    client,
     `SELECT ic.relname::text AS name, i.indisunique AS unique, am.amname AS method,
             i.indnkeyatts AS key_count,
             array(SELECT pg_get_indexdef(i.indexrelid, k, false)
@@ -347,7 +366,7 @@ export async function readConstraints(
   client: PoolClient,
   table: RelationName,
 ): Promise<ConstraintDefinition[]> {
-  const { rows } = await client.query<{
+  const { rows } = await catalogRead<{
     name: string;
     type: 'c' | 'f';
     columns: string[];
@@ -355,6 +374,7 @@ export async function readConstraints(
     definition: string;
     self: boolean;
   }>(
+    client,
     `SELECT c.conname AS name, c.contype AS type,
             array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(n, o)
                     JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n
@@ -391,7 +411,8 @@ export async function readDependents(
   relations: RelationName[],
   except: RelationName,
 ): Promise<string[]> {
-  const { rows } = await client.query<{ what: string }>(
+  const { rows } = await catalogRead<{ what: string }>(
+    client,
     `WITH bound AS (SELECT unnest($1::text[])::regclass AS oid)
      SELECT DISTINCT format('view %s', v.oid::regclass) AS what
        FROM bound b

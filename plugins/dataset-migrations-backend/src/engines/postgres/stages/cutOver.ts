@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { Connections } from '../connection';
 import {
-  copyGrantsSql,
+  grantsOf,
   formatRelation,
   parseRelationName,
   resolveDataset,
@@ -69,8 +69,6 @@ export async function grantsAfterCutOver(
   shape: MigrationShape,
   dataset: ResolvedDataset,
 ) {
-  return {
-    name: await copyGrantsSql(client, dataset.relation, shape.name),
-    oldName: await copyGrantsSql(client, dataset.relation, dataset.relation),
-  };
+  const grantsTo = await grantsOf(client, dataset.relation);
+  return { name: grantsTo(shape.name), oldName: grantsTo(dataset.relation) };
 }
