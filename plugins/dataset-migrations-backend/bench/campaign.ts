@@ -1,5 +1,6 @@
 /**
  * yarn bench:campaign [--datasets N] [--rows R] [--consumers C] [--concurrency K]
+ *   [--workers W] [--direct-datasets D]
  *
  * A generated fleet of N datasets (tables of R rows sharing `user_id`, owned by a
  * few teams, of mixed criticality, some derived from others through
@@ -63,8 +64,12 @@ const DATASETS = arg('--datasets', 200);
 const ROWS = arg('--rows', 2000);
 const CONSUMERS = arg('--consumers', 0);
 const CONCURRENCY = arg('--concurrency', 4);
-/** Worker slots of the queue (migrations, consumers and looks share them). */
-const WORKERS = arg('--workers', CONCURRENCY);
+/**
+ * Worker slots of the queue. Migrations and looks go before consumer steps, so
+ * with no more slots than the campaign's concurrency its consumers would wait for
+ * every migration: twice as many leaves them half.
+ */
+const WORKERS = arg('--workers', 2 * CONCURRENCY);
 /**
  * The baseline on the first N datasets of an identical fleet (with their share of
  * the consumers), its time scaled to the campaign's count: a 1,000-dataset run
