@@ -3,10 +3,7 @@
  * holds only the bench's entities, and the plugin's real job path (store,
  * graphile-worker queue, runner, service) on that server.
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import knexFactory, { type Knex } from 'knex';
 import { ConfigReader } from '@backstage/config';
 import type {
@@ -30,7 +27,6 @@ import { ConsumerStore } from '../src/database/ConsumerStore';
 import { LocalGitRepositoryReader } from '../src/consumers/repositories/LocalGitRepositoryReader';
 import { LocalGitScmProvider } from '../src/consumers/scm/LocalGitScmProvider';
 import { LocalRepositoryRoots } from '../src/consumers/repositories/LocalRepositoryRoots';
-import { mapConcurrently } from '../src/consumers/mapConcurrently';
 import { DEFAULT_ISOLATION } from '../src/consumers/sandbox/namespaces';
 
 /** Warnings and errors only: a benchmark's output is its figures. */
@@ -83,29 +79,7 @@ export function percentile(values: number[], p: number): number {
   ];
 }
 
-/** Local git repositories, one commit each holding the given files. */
-export async function createGitRepositories(
-  plans: { dir: string; files: Record<string, string> }[],
-  concurrency = 8,
-): Promise<void> {
-  const run = promisify(execFile);
-  const env = {
-    ...process.env,
-    GIT_AUTHOR_NAME: 'Bench',
-    GIT_AUTHOR_EMAIL: 'bench@localhost',
-    GIT_COMMITTER_NAME: 'Bench',
-    GIT_COMMITTER_EMAIL: 'bench@localhost',
-  };
-  await mapConcurrently(plans, concurrency, async ({ dir, files }) => {
-    for (const [file, content] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      writeFileSync(path.join(dir, file), content);
-    }
-    await run('git', ['init', '-q', '-b', 'main'], { cwd: dir, env });
-    await run('git', ['add', '-A'], { cwd: dir, env });
-    await run('git', ['commit', '-q', '-m', 'pipeline'], { cwd: dir, env });
-  });
-}
+export { createGitRepositories } from './gitRepositories';
 
 /** A consumer Component whose repository is the local git directory `dir`. */
 export function consumerEntity(

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
+import { asStoreTransaction } from '../database/StoreTransaction';
 import { JobQueue, type JobHandlers, type OperationJob } from './JobQueue';
 
 const SCHEMA = 'test_queue';
@@ -255,4 +256,72 @@ describe('JobQueue', () => {
       { timeoutMs: 20_000, what: 'the deferred consumer job to run' },
     );
   }, 40_000);
+
+  it('runs migrations, discoveries and campaign looks before consumer steps queued earlier', async () => {
+    const migrationId = randomUUID();
+    const ran: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>(resolve => (release = resolve));
+    const ours = (id: string) => id === migrationId;
+    handlers.advanceConsumer.mockImplementation(async (id, ref) => {
+      if (!ours(id)) return;
+      if (ref === 'component:default/holds-the-worker') await held;
+      else ran.push(ref);
+    });
+    handlers.runMigration.mockImplementation(async id => {
+      if (ours(id)) ran.push('run');
+    });
+    handlers.discoverConsumers.mockImplementation(async id => {
+      if (ours(id)) ran.push('discover');
+    });
+    handlers.advanceCampaign.mockImplementation(async id => {
+      if (ours(id)) ran.push('look');
+    });
+    try {
+      // The one worker is busy; consumer steps queue first, then the rest.
+      await queue.enqueueConsumer(
+        migrationId,
+        'component:default/holds-the-worker',
+      );
+      await waitFor(
+        async () =>
+          handlers.advanceConsumer.mock.calls.some(
+            ([id, ref]) =>
+              ours(id) && ref === 'component:default/holds-the-worker',
+          ) || undefined,
+        {
+          timeoutMs: 20_000,
+          what: 'the first consumer step to hold the worker',
+        },
+      );
+      await queue.enqueueConsumer(migrationId, 'component:default/a');
+      await queue.enqueueConsumer(migrationId, 'component:default/b');
+      await knex.transaction(tx =>
+        queue.enqueueMigration(asStoreTransaction(tx), migrationId),
+      );
+      await queue.enqueueConsumerDiscovery(knex, migrationId);
+      await queue.enqueueCampaignTick(migrationId);
+      release();
+      await waitFor(async () => (ran.length === 5 ? ran : undefined), {
+        timeoutMs: 20_000,
+        what: 'every job to run',
+      });
+      expect(ran).toEqual([
+        'run',
+        'discover',
+        'look',
+        'component:default/a',
+        'component:default/b',
+      ]);
+    } finally {
+      release();
+      for (const h of [
+        handlers.advanceConsumer,
+        handlers.runMigration,
+        handlers.discoverConsumers,
+        handlers.advanceCampaign,
+      ])
+        h.mockImplementation(async () => {});
+    }
+  }, 60_000);
 });

@@ -46,6 +46,15 @@ export const JOB_TASKS = [
 ] as const;
 /** Rollbacks and contracts one replica runs at once, beside its other jobs. */
 const OPERATION_CONCURRENCY = 2;
+/**
+ * Consumer steps run after every other waiting job (graphile-worker takes the
+ * lowest priority first, then the earliest). A migration's run of 10 datasets can
+ * queue hundreds of consumer steps; in one FIFO a campaign's look and the
+ * migrations it starts waited behind them, so its slots stood empty for tens of
+ * seconds at a time (measured with `yarn bench:campaign`). Jobs of the same
+ * priority keep their order; consumers still get every worker no run wants.
+ */
+const CONSUMER_PRIORITY = 1;
 
 const migrationJob = z.object({ migrationId: z.string().min(1) });
 const campaignJob = z.object({ campaignId: z.string().min(1) });
@@ -227,6 +236,7 @@ export class JobQueue {
       { migrationId, entityRef },
       `consumer:${migrationId}:${entityRef}`,
       runAt,
+      CONSUMER_PRIORITY,
     );
   }
 
@@ -434,12 +444,19 @@ export class JobQueue {
     payload: object,
     jobKey: string,
     runAt?: Date,
+    priority = 0,
   ): Promise<void> {
     await knexOf(executor).raw(
       `SELECT ${this.schemaName}.add_job(
          identifier := ?, payload := ?::json, job_key := ?, max_attempts := 5,
-         run_at := coalesce(?::timestamptz, now()))`,
-      [task, JSON.stringify(payload), jobKey, runAt?.toISOString() ?? null],
+         run_at := coalesce(?::timestamptz, now()), priority := ?)`,
+      [
+        task,
+        JSON.stringify(payload),
+        jobKey,
+        runAt?.toISOString() ?? null,
+        priority,
+      ],
     );
   }
 
