@@ -131,6 +131,8 @@ export async function backfill(
     const batch = await db.withSpareClient((client, spare) =>
       inTransaction(client, async () => {
         const wal = await durable.walPositions(client, BATCH_SETTINGS);
+        // A restart since the last batch: stop before copying on from memory.
+        durable.sameServer(wal);
         const rangeRows = contended
           ? Math.max(CONTENDED_RANGE_ROWS, Math.ceil(batchRows / MAX_RANGES))
           : batchRows;
@@ -197,7 +199,6 @@ export async function backfill(
       }),
     );
     redoneRanges += batch.redone;
-    durable.sameServer(batch.wal);
     state.rows += batch.copied;
     if (batch.end === null) break; // that batch copied the rest of the table
     state.lastKey = batch.end;
@@ -288,9 +289,9 @@ class DurablePositions {
   }
 
   /**
-   * After each batch, the last included: a restart between two batches, unnoticed
-   * by a pool that reconnected, may have lost commits not yet flushed, so the run
-   * resumes from the last checkpoint instead of going on from memory.
+   * At each batch's start: a restart since the batch before, unnoticed by a pool
+   * that reconnected, may have lost commits not yet flushed, so the run resumes
+   * from the last checkpoint instead of going on from memory.
    */
   sameServer(wal: WalPositions): void {
     if (this.server !== undefined && wal.server !== this.server)
@@ -329,10 +330,14 @@ class DurablePositions {
 
 /**
  * Makes the transaction's commit wait until the WAL is on disk, its own and every
- * commit before it. A transaction id makes the commit a record to wait on even
- * when it writes nothing (a table of whole batches, rows all written by the capture).
+ * commit before it. PostgreSQL commits a transaction that wrote no WAL before its
+ * commit record without waiting, transaction id or not (a batch whose rows the
+ * capture had all written, or a stop that only flushes): a transactional message
+ * in the WAL, which no reader sees, makes it wait.
  */
 async function commitWaitsForDisk(client: PoolClient): Promise<void> {
   await client.query('SET LOCAL synchronous_commit = on');
-  await client.query('SELECT txid_current()');
+  await client.query(
+    `SELECT pg_logical_emit_message(true, 'dataset-migrations', 'backfill flushed')`,
+  );
 }
