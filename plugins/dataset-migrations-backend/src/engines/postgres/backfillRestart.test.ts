@@ -242,4 +242,41 @@ describe('a backfill across an engine crash between two batches', () => {
     });
     expect(await differing('plays')).toBe(0);
   }, 60_000);
+
+  it('keeps the checkpoint it had flushed when it stops on purpose right after a crash', async () => {
+    const id = '00000000-0000-4000-8000-0000000000c3';
+    await createTable('listens');
+    let batches = 0;
+    let flushed: Checkpoint | undefined;
+    const first = await runOn('listens', id, {
+      progress: async stage => {
+        if (stage !== 'backfill') return;
+        batches += 1;
+        if (batches === FLUSH_AFTER_BATCH) await flushWal();
+        if (batches !== CRASH_AFTER_BATCH) return;
+        flushed = await first.run.checkpoints.get<Checkpoint>('backfill');
+        await crashAndRestart();
+      },
+      // Told to stop just after the crash, before the next batch could notice it.
+      throwIfCancelled: async () => {
+        if (batches === CRASH_AFTER_BATCH)
+          throw new MigrationInterruptedError('worker stopping');
+      },
+    });
+    await expect(engine.migrate(first.run)).rejects.toThrow('worker stopping');
+    expect(flushed!.rows).toBeLessThan(CRASH_AFTER_BATCH * BATCH_ROWS);
+    const present = await rowsUpTo('public.listens_v2', '0');
+    // The crash lost batches after the flushed checkpoint, which stays.
+    expect(present.rows).toBeLessThan(CRASH_AFTER_BATCH * BATCH_ROWS);
+    expect(first.checkpoints.get('backfill')).toEqual(flushed);
+    expect(
+      await rowsUpTo('public.listens_v2', flushed!.lastKey![0]),
+    ).toMatchObject({ before: flushed!.rows });
+
+    await resume('listens', id, first.checkpoints);
+    expect(await rowsUpTo('public.listens_v2', '0')).toMatchObject({
+      rows: ROWS,
+    });
+    expect(await differing('listens')).toBe(0);
+  }, 60_000);
 });

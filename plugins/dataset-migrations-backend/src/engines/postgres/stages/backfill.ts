@@ -318,10 +318,21 @@ class DurablePositions {
     this.rows = latest.rows;
   }
 
-  /** Flushes the WAL (a synchronous commit flushes all before it) and checkpoints `state`. */
+  /**
+   * Flushes the WAL (a synchronous commit flushes all before it) and checkpoints
+   * `state`, unless the server restarted since the last batch: the commits pending
+   * may be lost, and the last checkpoint stays.
+   */
   async flush(db: Connections, state: BackfillCheckpoint): Promise<void> {
     if (this.pending.length === 0) return;
-    await db.transaction(commitWaitsForDisk);
+    const server = await db.transaction(async client => {
+      await commitWaitsForDisk(client);
+      const { rows } = await client.query<{ server: string }>(
+        'SELECT pg_postmaster_start_time()::text AS server',
+      );
+      return rows[0].server;
+    });
+    if (server !== this.server) return;
     this.pending = [];
     await this.run.checkpoints.set('backfill', state);
     this.rows = state.rows;
