@@ -61,6 +61,12 @@ export interface RestartablePostgres {
   url: string;
   /** Fast shutdown: sessions are terminated, as in a real restart. */
   stop(): Promise<void>;
+  /**
+   * Immediate shutdown (SIGQUIT to the postmaster), as a crash: no shutdown
+   * checkpoint, and WAL not yet written out of the server's buffers is lost, with
+   * the asynchronous commits in it.
+   */
+  crash(): Promise<void>;
   /** Starts it again on the same data directory and port. */
   start(): Promise<void>;
   /** Stops it if it runs and deletes its data. */
@@ -83,6 +89,23 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
       url,
       stop: async () => {
         await control(['stop', dataDir]);
+      },
+      crash: async () => {
+        const pid = Number(
+          fs
+            .readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8')
+            .split('\n')[0],
+        );
+        process.kill(pid, 'SIGQUIT');
+        // The postmaster exits once every server process has.
+        for (let alive = true; alive; ) {
+          await new Promise(resolve => setTimeout(resolve, 20));
+          try {
+            process.kill(pid, 0);
+          } catch {
+            alive = false;
+          }
+        }
       },
       start: async () => {
         await control(['start', dataDir, port]);

@@ -8,6 +8,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Lease, MigrationStore } from '../database/MigrationStore';
+import { asInterruption } from './databaseLoss';
 import { startHeartbeat } from './heartbeat';
 
 /** What the first attempt planned; later attempts and operations on the run execute exactly this. */
@@ -131,8 +132,18 @@ export function createRunContext(
 > {
   let currentStep: string | undefined;
   const owner = lease?.owner;
+  /**
+   * The store's answer, a lost plugin-database connection reported as an
+   * interruption: the engine sees it inside a stage, and an engine undoes what a
+   * stage did on any error but an interruption (a terminated session at a step's
+   * bookkeeping dropped a backfill half done, and the run started over).
+   */
+  const stored = <T>(call: Promise<T>) =>
+    call.catch(error => {
+      throw asInterruption(error);
+    });
   const whileLeased = async (write: Promise<boolean>) => {
-    if (await write) {
+    if (await stored(write)) {
       changed();
       return;
     }
@@ -140,7 +151,7 @@ export function createRunContext(
     throw new MigrationInterruptedError(LEASE_LOST);
   };
   const then = <T>(write: Promise<T>) =>
-    write.then(result => {
+    stored(write).then(result => {
       changed();
       return result;
     });
@@ -169,7 +180,7 @@ export function createRunContext(
       }
     },
     checkpoints: {
-      get: name => store.getCheckpoint(migrationId, name),
+      get: name => stored(store.getCheckpoint(migrationId, name)),
       set: (name, value) =>
         whileLeased(store.setCheckpoint(migrationId, name, value, owner)),
       clear: () => whileLeased(store.clearCheckpoints(migrationId, owner)),

@@ -27,10 +27,14 @@ export function createPool(
     ...config.connection,
     max: config.maxConnections,
     // Expressions compute alike here and in the triggers (see EXPRESSION_SETTINGS);
-    // no statement runs longer than the engine's statementTimeout.
+    // no statement runs longer than the engine's statementTimeout. A commit waits
+    // for the disk even where the server's default does not: a run records a stage
+    // done once its transaction commits, and a crash must not lose what it recorded
+    // (backfill batches opt out, checkpointing only positions known flushed).
     options: Object.entries({
       ...EXPRESSION_SETTINGS,
       statement_timeout: String(config.statementTimeoutMs),
+      synchronous_commit: 'on',
     })
       .map(([key, value]) => `-c ${key}=${value.replace(/ /g, '\\ ')}`)
       .join(' '),

@@ -149,6 +149,8 @@ export async function backfill(
     const batch = await db.withSpareClient((client, spare) =>
       inTransaction(client, async () => {
         const wal = await durable.walPositions(client, BATCH_SETTINGS);
+        // A restart since the last batch: stop before copying on from memory.
+        durable.sameServer(wal);
         const rangeRows = contended
           ? Math.max(CONTENDED_RANGE_ROWS, Math.ceil(batchRows / MAX_RANGES))
           : batchRows;
@@ -215,7 +217,6 @@ export async function backfill(
       }),
     );
     redoneRanges += batch.redone;
-    durable.sameServer(batch.wal);
     state.rows += batch.copied;
     if (batch.end === null) break; // that batch copied the rest of the table
     state.lastKey = batch.end;
@@ -314,9 +315,9 @@ class DurablePositions {
   }
 
   /**
-   * After each batch, the last included: a restart between two batches, unnoticed
-   * by a pool that reconnected, may have lost commits not yet flushed, so the run
-   * resumes from the last checkpoint instead of going on from memory.
+   * At each batch's start: a restart since the batch before, unnoticed by a pool
+   * that reconnected, may have lost commits not yet flushed, so the run resumes
+   * from the last checkpoint instead of going on from memory.
    */
   sameServer(wal: WalPositions): void {
     if (this.server !== undefined && wal.server !== this.server)
@@ -343,10 +344,21 @@ class DurablePositions {
     this.rows = latest.rows;
   }
 
-  /** Flushes the WAL (a synchronous commit flushes all before it) and checkpoints `state`. */
+  /**
+   * Flushes the WAL (a synchronous commit flushes all before it) and checkpoints
+   * `state`, unless the server restarted since the last batch: the commits pending
+   * may be lost, and the last checkpoint stays.
+   */
   async flush(db: Connections, state: BackfillCheckpoint): Promise<void> {
     if (this.pending.length === 0) return;
-    await db.transaction(commitWaitsForDisk);
+    const server = await db.transaction(async client => {
+      await commitWaitsForDisk(client);
+      const { rows } = await client.query<{ server: string }>(
+        'SELECT pg_postmaster_start_time()::text AS server',
+      );
+      return rows[0].server;
+    });
+    if (server !== this.server) return;
     this.pending = [];
     await this.run.checkpoints.set('backfill', state);
     this.rows = state.rows;
@@ -355,10 +367,14 @@ class DurablePositions {
 
 /**
  * Makes the transaction's commit wait until the WAL is on disk, its own and every
- * commit before it. A transaction id makes the commit a record to wait on even
- * when it writes nothing (a table of whole batches, rows all written by the capture).
+ * commit before it. PostgreSQL commits a transaction that wrote no WAL before its
+ * commit record without waiting, transaction id or not (a batch whose rows the
+ * capture had all written, or a stop that only flushes): a transactional message
+ * in the WAL, which no reader sees, makes it wait.
  */
 async function commitWaitsForDisk(client: PoolClient): Promise<void> {
   await client.query('SET LOCAL synchronous_commit = on');
-  await client.query('SELECT txid_current()');
+  await client.query(
+    `SELECT pg_logical_emit_message(true, 'dataset-migrations', 'backfill flushed')`,
+  );
 }

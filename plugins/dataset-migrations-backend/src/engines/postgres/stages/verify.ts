@@ -1,6 +1,9 @@
 /** Stage verify: source and target hold the same rows, by count and checksum, range by range. */
 import type { PoolClient } from 'pg';
-import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  MigrationInterruptedError,
+  type DatasetMigrationRun,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { BackfillSettings } from '../config';
 import type { BackfillCheckpoint } from './backfill';
 import { readOnly, type Connections } from '../connection';
@@ -24,6 +27,8 @@ const FIRST_RANGE_ROWS = 1_000_000;
  * is short enough that an interruption loses little.
  */
 export const BATCHES_PER_RANGE = 10;
+/** What importing a snapshot that no longer exists fails with. */
+const UNDEFINED_OBJECT = '42704';
 
 /** Verify so far: every range up to `lastKey` compared, their figures summed. */
 interface VerifyCheckpoint {
@@ -251,7 +256,19 @@ async function shareSnapshot(from: PoolClient, to: PoolClient): Promise<void> {
   // The statement takes no parameters: the id is the server's, checked anyway.
   if (!/^[0-9A-F-]+$/i.test(id))
     throw new Error(`unexpected snapshot id ${id}`);
-  await to.query(`SET TRANSACTION SNAPSHOT '${id}'`);
+  try {
+    await to.query(`SET TRANSACTION SNAPSHOT '${id}'`);
+  } catch (error) {
+    // The snapshot lives as long as the transaction that exported it, which is
+    // held open here: gone, that transaction's connection was lost.
+    if ((error as { code?: string }).code === UNDEFINED_OBJECT)
+      throw new MigrationInterruptedError(
+        `the database is unavailable: the connection that exported the range's snapshot was lost (${
+          (error as Error).message
+        })`,
+      );
+    throw error;
+  }
 }
 
 function describeRange(after: string[] | null, upTo: string[] | null): string {

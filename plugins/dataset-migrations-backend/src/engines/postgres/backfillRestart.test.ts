@@ -1,0 +1,282 @@
+/**
+ * A backfill whose PostgreSQL crashes and comes back between two batches: the
+ * engine's pool reconnects without an error, and the commits the crash lost are
+ * behind the position the backfill holds in memory. The run must notice, stop, and
+ * resume from the checkpoint it had flushed, copying nothing before it again.
+ */
+import knexFactory, { type Knex } from 'knex';
+import {
+  MigrationInterruptedError,
+  type DatasetEngine,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  startRestartablePostgres,
+  type RestartablePostgres,
+} from '../../__testUtils__/postgresServer';
+import { createTestEngine } from '../../__testUtils__/testDatabases';
+import { engineRun } from '../../__testUtils__/engineRun';
+
+const ROWS = 30_000;
+const BATCH_ROWS = 1_000;
+/** After this batch the test flushes the WAL, so a later batch checkpoints it. */
+const FLUSH_AFTER_BATCH = 4;
+/** The crash comes right after this batch committed (and reported its progress). */
+const CRASH_AFTER_BATCH = 8;
+
+interface Checkpoint {
+  lastKey: string[] | null;
+  rows: number;
+}
+
+describe('a backfill across an engine crash between two batches', () => {
+  let server: RestartablePostgres;
+  let knex: Knex;
+  let engine: DatasetEngine;
+  const connect = () =>
+    knexFactory({
+      client: 'pg',
+      connection: server.url,
+      pool: { min: 0, max: 2 },
+    });
+
+  /** A table of ROWS rows, ids 1 to ROWS. */
+  const createTable = (name: string) =>
+    knex.raw(`
+      CREATE TABLE public.${name} (id bigint PRIMARY KEY, user_id text NOT NULL, duration text);
+      INSERT INTO public.${name}
+        SELECT g, 'user-' || (g % 997), (g % 600)::text FROM generate_series(1, ${ROWS}) AS g;
+      ANALYZE public.${name};`);
+
+  /** Flushes the WAL: a synchronous commit of a transaction that wrote some waits for all before it. */
+  const flushWal = () =>
+    knex.transaction(async trx => {
+      await trx.raw('SET LOCAL synchronous_commit = on');
+      await trx.raw('INSERT INTO public.flushes VALUES (default)');
+    });
+
+  const crashAndRestart = async () => {
+    await knex.destroy();
+    await server.crash();
+    await server.start();
+    knex = connect();
+  };
+
+  /** Rows of `relation` with an id up to `lastKey`, and all of them. */
+  const rowsUpTo = async (relation: string, lastKey: string) =>
+    (
+      await knex.raw(
+        `SELECT count(*) FILTER (WHERE id <= ?)::int AS before, count(*)::int AS rows FROM ${relation}`,
+        [lastKey],
+      )
+    ).rows[0] as { before: number; rows: number };
+
+  /** Rows that differ between version 1 and `target` (user_id renamed listener_id). */
+  const differing = async (name: string) =>
+    (
+      await knex.raw(
+        `SELECT count(*)::int AS n FROM (
+           (SELECT id, user_id, duration FROM public.${name}_v1
+             EXCEPT SELECT id, listener_id, duration FROM public.${name}_v2)
+           UNION ALL
+           (SELECT id, listener_id, duration FROM public.${name}_v2
+             EXCEPT SELECT id, user_id, duration FROM public.${name}_v1)) AS d`,
+      )
+    ).rows[0].n as number;
+
+  const runOn = (
+    table: string,
+    migrationId: string,
+    options: Parameters<typeof engineRun>[3] = {},
+  ) =>
+    engineRun(
+      engine,
+      `public.${table}`,
+      [{ renameField: { from: 'user_id', to: 'listener_id' } }],
+      { migrationId, ...options },
+    );
+
+  /** The next attempt, from the checkpoints an earlier one left. */
+  const resume = async (
+    table: string,
+    migrationId: string,
+    checkpoints: Map<string, unknown>,
+  ) => {
+    const next = await runOn(table, migrationId);
+    for (const [name, value] of checkpoints)
+      await next.run.checkpoints.set(name, value);
+    await engine.migrate(next.run);
+    expect(next.steps.map(s => [s.name, s.status])).toEqual([
+      ['backfill', 'succeeded'],
+      ['indexes', 'succeeded'],
+      ['verify', 'succeeded'],
+      ['cut-over', 'succeeded'],
+    ]);
+    return next;
+  };
+
+  beforeAll(async () => {
+    server = await startRestartablePostgres();
+    knex = connect();
+    await knex.raw(`CREATE TABLE public.flushes (n serial)`);
+    // The WAL writer writes an asynchronous commit out within wal_writer_delay: at
+    // its longest, a batch that just committed is still only in the server's
+    // buffers when the crash comes, and is lost.
+    await knex.raw(`ALTER SYSTEM SET wal_writer_delay = '10s'`);
+    await knex.raw(`ALTER SYSTEM SET wal_writer_flush_after = '1GB'`);
+    await knex.raw(`SELECT pg_reload_conf()`);
+    engine = await createTestEngine(server.url, {
+      config: { backfill: { maxBatchRows: BATCH_ROWS } },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await engine?.close?.();
+    await knex?.destroy();
+    await server?.destroy();
+  }, 60_000);
+
+  it('resumes from its flushed checkpoint after a crash it notices between batches, copying no batch before it again', async () => {
+    const id = '00000000-0000-4000-8000-0000000000c1';
+    await createTable('events');
+    let batches = 0;
+    let atCrash:
+      | { inMemory: number; checkpoint: Checkpoint; survived: number }
+      | undefined;
+    const first = await runOn('events', id, {
+      progress: async (stage, done) => {
+        if (stage !== 'backfill') return;
+        batches += 1;
+        if (batches === FLUSH_AFTER_BATCH) await flushWal();
+        if (batches !== CRASH_AFTER_BATCH) return;
+        const checkpoint = (await first.run.checkpoints.get<Checkpoint>(
+          'backfill',
+        ))!;
+        // Progress reports the checkpoint's rows, not the batches' in memory.
+        expect(done).toBe(checkpoint.rows);
+        await crashAndRestart();
+        atCrash = {
+          inMemory: batches * BATCH_ROWS,
+          checkpoint,
+          survived: (await rowsUpTo('public.events_v2', '0')).rows,
+        };
+      },
+    });
+    await expect(engine.migrate(first.run)).rejects.toThrow(
+      new MigrationInterruptedError(
+        'the engine restarted during the backfill; resuming from the last checkpoint it had flushed',
+      ),
+    );
+    expect(atCrash).toBeDefined();
+    const { checkpoint, inMemory, survived } = atCrash!;
+    // The scenario: the crash lost commits past the checkpoint, so going on from
+    // the position in memory would have left their rows out for good.
+    expect(checkpoint.rows).toBeGreaterThanOrEqual(
+      FLUSH_AFTER_BATCH * BATCH_ROWS,
+    );
+    expect(checkpoint.rows).toBeLessThan(inMemory);
+    expect(survived).toBeGreaterThanOrEqual(checkpoint.rows);
+    expect(survived).toBeLessThan(inMemory);
+    expect(first.checkpoints.get('backfill')).toEqual(checkpoint);
+    // It stopped before copying anything on the restarted server.
+    expect((await rowsUpTo('public.events_v2', '0')).rows).toBe(survived);
+
+    // Every transaction from here on has a later id than any row copied before.
+    const { rows: xid } = await knex.raw(`SELECT txid_current()::text AS xid`);
+    const resumedAt = String(BigInt(xid[0].xid) % 2n ** 32n);
+    const second = await resume('events', id, first.checkpoints);
+    expect(second.logs).toContain(
+      `resuming the backfill after ${checkpoint.rows} rows`,
+    );
+    // Copied by the first attempt (an older xmin) up to the checkpoint's key, and
+    // not again; past it, the rows the crash lost were copied by the second.
+    // (xmin is the 32-bit id; this fresh server is far from wrapping.)
+    const [lastKey] = checkpoint.lastKey!;
+    const { rows: copied } = await knex.raw(
+      `SELECT count(*) FILTER (WHERE id <= ?)::int AS before,
+              count(*) FILTER (WHERE id <= ? AND xmin::text::bigint >= ?)::int AS before_again,
+              count(*) FILTER (WHERE id > ? AND xmin::text::bigint >= ?)::int AS after_resumed,
+              count(*)::int AS rows, count(DISTINCT id)::int AS keys
+         FROM public.events_v2`,
+      [lastKey, lastKey, resumedAt, lastKey, resumedAt],
+    );
+    expect(copied[0]).toMatchObject({
+      before: checkpoint.rows,
+      before_again: 0,
+      rows: ROWS,
+      keys: ROWS,
+    });
+    expect(copied[0].after_resumed).toBe(ROWS - survived);
+    expect(await differing('events')).toBe(0);
+  }, 60_000);
+
+  it('leaves a checkpoint a crash keeps when it stops on purpose between batches', async () => {
+    const id = '00000000-0000-4000-8000-0000000000c2';
+    await createTable('plays');
+    let batches = 0;
+    const first = await runOn('plays', id, {
+      progress: async stage => {
+        if (stage === 'backfill') batches += 1;
+      },
+      // The worker is told to stop (its lease lost, its process shutting down).
+      throwIfCancelled: async () => {
+        if (batches === CRASH_AFTER_BATCH)
+          throw new MigrationInterruptedError('worker stopping');
+      },
+    });
+    await expect(engine.migrate(first.run)).rejects.toThrow('worker stopping');
+    const checkpoint = first.checkpoints.get('backfill') as Checkpoint;
+    // The stop checkpoints every batch it copied, so it must have flushed them.
+    expect(checkpoint.rows).toBe(CRASH_AFTER_BATCH * BATCH_ROWS);
+    await crashAndRestart();
+    expect(await rowsUpTo('public.plays_v2', checkpoint.lastKey![0])).toEqual({
+      before: checkpoint.rows,
+      rows: checkpoint.rows,
+    });
+
+    const second = await resume('plays', id, first.checkpoints);
+    expect(second.logs).toContain(
+      `resuming the backfill after ${checkpoint.rows} rows`,
+    );
+    expect(await rowsUpTo('public.plays_v2', '0')).toMatchObject({
+      rows: ROWS,
+    });
+    expect(await differing('plays')).toBe(0);
+  }, 60_000);
+
+  it('keeps the checkpoint it had flushed when it stops on purpose right after a crash', async () => {
+    const id = '00000000-0000-4000-8000-0000000000c3';
+    await createTable('listens');
+    let batches = 0;
+    let flushed: Checkpoint | undefined;
+    const first = await runOn('listens', id, {
+      progress: async stage => {
+        if (stage !== 'backfill') return;
+        batches += 1;
+        if (batches === FLUSH_AFTER_BATCH) await flushWal();
+        if (batches !== CRASH_AFTER_BATCH) return;
+        flushed = await first.run.checkpoints.get<Checkpoint>('backfill');
+        await crashAndRestart();
+      },
+      // Told to stop just after the crash, before the next batch could notice it.
+      throwIfCancelled: async () => {
+        if (batches === CRASH_AFTER_BATCH)
+          throw new MigrationInterruptedError('worker stopping');
+      },
+    });
+    await expect(engine.migrate(first.run)).rejects.toThrow('worker stopping');
+    expect(flushed!.rows).toBeLessThan(CRASH_AFTER_BATCH * BATCH_ROWS);
+    const present = await rowsUpTo('public.listens_v2', '0');
+    // The crash lost batches after the flushed checkpoint, which stays.
+    expect(present.rows).toBeLessThan(CRASH_AFTER_BATCH * BATCH_ROWS);
+    expect(first.checkpoints.get('backfill')).toEqual(flushed);
+    expect(
+      await rowsUpTo('public.listens_v2', flushed!.lastKey![0]),
+    ).toMatchObject({ before: flushed!.rows });
+
+    await resume('listens', id, first.checkpoints);
+    expect(await rowsUpTo('public.listens_v2', '0')).toMatchObject({
+      rows: ROWS,
+    });
+    expect(await differing('listens')).toBe(0);
+  }, 60_000);
+});

@@ -1,0 +1,245 @@
+/**
+ * Verify in many ranges while the server terminates the engine's connections
+ * over and over (an operator, a failover, a pooler) and a writer keeps writing:
+ * each attempt is interrupted, never failed, and the next goes on from the ranges
+ * checkpointed, reading none of them again, until the run verifies and cuts over.
+ */
+import knexFactory, { type Knex } from 'knex';
+import { Client } from 'pg';
+import {
+  MigrationInterruptedError,
+  type DatasetEngine,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  connectionUrlOf,
+  createTestDatabases,
+  createTestEngine,
+} from '../../__testUtils__/testDatabases';
+import { engineRun } from '../../__testUtils__/engineRun';
+
+const ROWS = 15_000;
+/** Backfill batches of 100 rows at most make verify ranges of 1,000 (see BATCHES_PER_RANGE). */
+const RANGE_ROWS = 1_000;
+const ENGINE_APP = 'dsm-engine-under-test';
+const MAX_ATTEMPTS = 100;
+
+describe('verify in many ranges while the engine’s connections are terminated', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let harness: Knex;
+  let engine: DatasetEngine;
+
+  beforeEach(async () => {
+    knex = await init();
+    // The test's own sessions, which the terminations spare.
+    harness = knexFactory({
+      client: 'pg',
+      connection: `${connectionUrlOf(knex)}?application_name=harness`,
+      pool: { min: 0, max: 3 },
+    });
+    await knex.raw(`
+      CREATE TABLE public.events (id bigint PRIMARY KEY, user_id text NOT NULL, duration text);
+      INSERT INTO public.events
+        SELECT g, 'user' || g, (g % 300)::text FROM generate_series(1, ${ROWS}) AS g;
+      ANALYZE public.events;`);
+    engine = await createTestEngine(
+      `${connectionUrlOf(knex)}?application_name=${ENGINE_APP}`,
+      {
+        config: {
+          maxConnections: 4,
+          backfill: { maxBatchRows: RANGE_ROWS / 10 },
+        },
+      },
+    );
+  });
+
+  afterEach(async () => {
+    await engine.close?.();
+    await harness.destroy();
+    await knex.destroy();
+  });
+
+  /** Ends every session of the engine's now; how many it ended. */
+  const terminate = async () =>
+    (
+      await harness.raw(
+        `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name = ?`,
+        [ENGINE_APP],
+      )
+    ).rows[0].n as number;
+
+  it('is interrupted and resumed, never failed, and compares each range once', async () => {
+    const verifyReports: number[] = [];
+    const verifications: { matched: boolean }[] = [];
+    const interruptions: string[] = [];
+    let checkpoints = new Map<string, unknown>();
+    const inVerify = () =>
+      checkpoints.has('done:indexes') && !checkpoints.has('done:verify');
+
+    // Updates, inserts and deletes through the dataset's name, all the while.
+    let writing = true;
+    let writes = 0;
+    const writer = (async () => {
+      for (let n = 1; writing; n++) {
+        const id = 1 + Math.floor(Math.random() * ROWS);
+        if (n % 3 === 0)
+          await harness.raw(
+            `UPDATE public.events SET user_id = md5(random()::text), duration = (random() * 300)::int::text WHERE id = ?`,
+            [id],
+          );
+        else if (n % 3 === 1)
+          await harness.raw(
+            `INSERT INTO public.events VALUES (?, 'new', '1')`,
+            [ROWS + n],
+          );
+        else await harness.raw(`DELETE FROM public.events WHERE id = ?`, [id]);
+        writes += 1;
+      }
+    })();
+
+    // While verify runs: a range after the last termination, at a random
+    // moment of the work that follows (mid-range, or on the way to the next).
+    let terminating = true;
+    let terminated = 0;
+    const terminator = (async () => {
+      let after = 0;
+      while (terminating) {
+        await new Promise(r => setTimeout(r, 10));
+        if (!inVerify() || verifyReports.length < after + 1) continue;
+        await new Promise(r => setTimeout(r, Math.random() * 60));
+        terminated += await terminate();
+        after = verifyReports.length;
+      }
+    })();
+
+    let attempts = 0;
+    try {
+      for (;;) {
+        attempts += 1;
+        expect(attempts).toBeLessThanOrEqual(MAX_ATTEMPTS);
+        const attempt = await engineRun(
+          engine,
+          'public.events',
+          [{ renameField: { from: 'user_id', to: 'listener_id' } }],
+          {
+            progress: async (stage, done) => {
+              if (stage === 'verify') verifyReports.push(done);
+            },
+            // Verify may end in one attempt and the cut-over in a later one.
+            recordVerification: async figures => {
+              verifications.push(figures);
+            },
+          },
+        ).catch(error => {
+          // Planning reads the live schema: a terminated read is retried too.
+          if (error instanceof MigrationInterruptedError) return undefined;
+          throw error;
+        });
+        if (!attempt) continue;
+        for (const [name, value] of checkpoints)
+          attempt.checkpoints.set(name, value);
+        checkpoints = attempt.checkpoints;
+        try {
+          await engine.migrate(attempt.run);
+          break;
+        } catch (error) {
+          // An interruption, never a failure: a failed run would have been undone.
+          if (!(error instanceof MigrationInterruptedError)) throw error;
+          if (inVerify()) interruptions.push((error as Error).message);
+        }
+      }
+    } finally {
+      terminating = false;
+      await terminator;
+      writing = false;
+      await writer;
+    }
+
+    const state = checkpoints.get('verify') as {
+      ranges: number;
+      differing: number;
+      complete: boolean;
+      source: { rows: number };
+    };
+    expect(state).toMatchObject({ complete: true, differing: 0 });
+    expect(verifications.length).toBeGreaterThan(0);
+    expect(verifications.every(v => v.matched)).toBe(true);
+    expect(state.ranges).toBeGreaterThanOrEqual(ROWS / RANGE_ROWS - 1);
+    // Several attempts were cut off in verify, and many sessions ended.
+    expect(interruptions.length).toBeGreaterThanOrEqual(4);
+    expect(terminated).toBeGreaterThanOrEqual(interruptions.length);
+    expect(writes).toBeGreaterThan(0);
+    // Each range reported once, after its checkpoint, across all attempts: none
+    // checkpointed was compared again, and the rows compared only grew.
+    expect(verifyReports).toHaveLength(state.ranges);
+    expect(verifyReports.at(-1)).toBe(state.source.rows);
+    for (let i = 1; i < verifyReports.length; i++)
+      expect(verifyReports[i]).toBeGreaterThan(verifyReports[i - 1]);
+
+    // The new version holds exactly the old one's rows, the writer's included.
+    const { rows } = await knex.raw(
+      `SELECT (SELECT count(*) FROM public.events_v1)::int AS source,
+              (SELECT count(*) FROM public.events_v2)::int AS target,
+              (SELECT count(*) FROM (
+                 (SELECT id, user_id, duration FROM public.events_v1
+                   EXCEPT SELECT id, listener_id, duration FROM public.events_v2)
+                 UNION ALL
+                 (SELECT id, listener_id, duration FROM public.events_v2
+                   EXCEPT SELECT id, user_id, duration FROM public.events_v1)) AS d)::int AS differing`,
+    );
+    expect(rows[0]).toEqual({
+      source: rows[0].target,
+      target: expect.any(Number),
+      differing: 0,
+    });
+  }, 120_000);
+
+  it('takes a range whose exported snapshot died with its connection before the second one imported it for an interruption', async () => {
+    // The connection that exported the third range's snapshot is terminated as
+    // soon as the export answers: the second connection then finds no snapshot.
+    const query = Client.prototype.query;
+    let exports = 0;
+    const spy = jest
+      .spyOn(Client.prototype, 'query')
+      .mockImplementation(function exportThenDie(this: Client, ...args) {
+        const result = (query as Function).apply(this, args);
+        if (args[0] !== 'SELECT pg_export_snapshot() AS id' || ++exports !== 3)
+          return result;
+        return result.then(async (answer: unknown) => {
+          await harness.raw('SELECT pg_terminate_backend(?, 5000)', [
+            (this as unknown as { processID: number }).processID,
+          ]);
+          return answer;
+        });
+      });
+    const changes = [{ renameField: { from: 'user_id', to: 'listener_id' } }];
+    try {
+      const first = await engineRun(engine, 'public.events', changes);
+      await expect(engine.migrate(first.run)).rejects.toBeInstanceOf(
+        MigrationInterruptedError,
+      );
+      expect(exports).toBe(3);
+      expect(first.checkpoints.get('verify')).toMatchObject({ ranges: 2 });
+      // Interrupted, not failed: nothing was undone.
+      expect(first.steps.at(-1)).toEqual({ name: 'verify', status: 'failed' });
+      const { rows } = await knex.raw(
+        `SELECT to_regclass('public.events_v2')::text AS target`,
+      );
+      expect(rows[0].target).toBe('events_v2');
+
+      const second = await engineRun(engine, 'public.events', changes);
+      for (const [name, value] of first.checkpoints)
+        second.checkpoints.set(name, value);
+      await engine.migrate(second.run);
+      expect(second.logs).toContain(
+        `resuming verify after 2 ranges (${2 * RANGE_ROWS} rows compared)`,
+      );
+      expect(second.verifications).toMatchObject([
+        { source: { rows: ROWS }, target: { rows: ROWS }, matched: true },
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
