@@ -925,7 +925,24 @@ describe('CampaignRunner', () => {
     await runner.tick(id);
     expect(await migrationsOf(id)).toHaveLength(1);
 
+    // A consumer whose checks have not run yet (its step waits in the queue)
+    // keeps the wave soaking past its time: its failure would count.
+    const [first] = await migrationsOf(id);
+    await pluginDb('migration_consumers').insert({
+      migration_id: first.id,
+      entity_ref: 'component:default/late-reader',
+      state: 'patched',
+    });
     now = new Date('2027-03-02T10:10:00Z');
+    await runner.tick(id);
+    campaign = await service.get(id);
+    expect(campaign.waves.map(w => w.state)).toEqual(['soaking', 'pending']);
+    expect(await migrationsOf(id)).toHaveLength(1);
+
+    await pluginDb('migration_consumers')
+      .where({ migration_id: first.id })
+      .update({ state: 'pr-opened' });
+    now = new Date('2027-03-02T10:10:15Z');
     await runner.tick(id);
     campaign = await service.get(id);
     expect(campaign.waves.map(w => w.state)).toEqual(['healthy', 'running']);

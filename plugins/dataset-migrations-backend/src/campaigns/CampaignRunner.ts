@@ -54,6 +54,8 @@ const LOOK_WAIT_MS = 60_000;
 const CONTRACT_ASKS_AT_ONCE = 4;
 /** How soon the runner looks again while a campaign's migrations run. */
 const POLL_MS = 15_000;
+/** A soaked wave whose consumers' checks are still to run is looked at again this soon. */
+const UNCHECKED_CONSUMERS_LOOK_MS = POLL_MS;
 /** How long an emitted audit event stays in the outbox. */
 const AUDIT_KEPT_MS = 7 * 86_400_000;
 /** … and while a completed campaign's datasets wait for their contract (consumers move in days). */
@@ -424,7 +426,7 @@ export class CampaignRunner {
         return undefined;
       }
       if (datasets.every(d => FINISHED.includes(d.state))) {
-        const soaked = await this.soak(run, wave, now);
+        const soaked = await this.soak(run, wave, datasets, now);
         if (soaked !== 'healthy') return soaked;
         continue;
       }
@@ -446,10 +448,15 @@ export class CampaignRunner {
     return undefined;
   }
 
-  /** A finished, healthy wave is watched for the soak time before the next starts. */
+  /**
+   * A finished, healthy wave is watched for the soak time before the next starts;
+   * where consumer failures count, also until its consumers' checks have run (they
+   * queue after migrations, so a busy queue can hold them past the soak).
+   */
   private async soak(
     run: CampaignRun,
     wave: CampaignRunWave,
+    datasets: CampaignRunDataset[],
     now: Date,
   ): Promise<Date | 'healthy'> {
     const { campaigns } = this.deps;
@@ -467,6 +474,11 @@ export class CampaignRunner {
       Object.assign(wave, { state: 'soaking', soakedAt });
     }
     if (now < soakedAt) return soakedAt;
+    if (
+      run.document.rollout.failurePolicy.countConsumerFailures &&
+      datasets.some(d => d.consumersUnchecked > 0)
+    )
+      return new Date(now.getTime() + UNCHECKED_CONSUMERS_LOOK_MS);
     await campaigns.updateWave(run.id, wave.index, {
       from: ['soaking'],
       to: 'healthy',

@@ -20,6 +20,7 @@ function dataset(
     upstream: [],
     starterMayContract: false,
     consumersMoving: 0,
+    consumersUnchecked: 0,
     migrationId: 'm1',
     migrationStatus: 'running',
     contracted: false,

@@ -69,6 +69,8 @@ export interface CampaignRunDataset {
   contracted: boolean;
   /** A consumer of its migration that failed verification or a shadow check, e.g. `component:default/x (shadow-mismatch)`. */
   consumerFailure?: string;
+  /** Consumers of its migration whose verification and shadow checks have not run yet. */
+  consumersUnchecked: number;
 }
 
 /** A dataset's move from one state to another, compare-and-set on `from`. */

@@ -53,6 +53,8 @@ const OUTSTANDING: CampaignDatasetState[] = [
 const HOLDING: CampaignState[] = ['draft', 'running', 'paused'];
 /** Consumer failures that count a dataset failed when the policy says so. */
 const COUNTED_CONSUMER_FAILURES = ['verification-failed', 'shadow-mismatch'];
+/** A consumer in these has its checks still to come (its pipeline moves it on by itself). */
+const UNCHECKED_CONSUMER_STATES = ['discovered', 'patched'];
 
 type CampaignRow = {
   id: string;
@@ -109,6 +111,7 @@ type DatasetRow = {
   contracted_at: Date | null;
   consumers_total: number;
   consumers_moved: number;
+  consumers_unchecked: number;
   consumer_failure: string | null;
 };
 
@@ -531,6 +534,7 @@ export class DatabaseCampaignStore implements CampaignStore {
           ...(d.consumer_failure
             ? { consumerFailure: d.consumer_failure }
             : {}),
+          consumersUnchecked: d.consumers_unchecked,
         }),
       ),
     };
@@ -552,12 +556,14 @@ export class DatabaseCampaignStore implements CampaignStore {
               m.status AS migration_status, m.failure_reason, m.contracted_at,
               coalesce(c.total, 0)::int AS consumers_total,
               coalesce(c.moved, 0)::int AS consumers_moved,
+              coalesce(c.unchecked, 0)::int AS consumers_unchecked,
               c.failure AS consumer_failure
          FROM campaign_datasets d
          LEFT JOIN migrations m ON m.id = d.migration_id
          LEFT JOIN LATERAL (
            SELECT count(*) AS total,
                   count(*) FILTER (WHERE mc.state = ANY(:moved)) AS moved,
+                  count(*) FILTER (WHERE mc.state = ANY(:unchecked)) AS unchecked,
                   min(mc.entity_ref || ' (' || mc.failure_kind || ')')
                     FILTER (WHERE mc.state = 'failed' AND mc.failure_kind = ANY(:counted)) AS failure
              FROM migration_consumers mc WHERE mc.migration_id = d.migration_id
@@ -567,6 +573,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       {
         id,
         moved: [...MOVED_CONSUMER_STATES],
+        unchecked: UNCHECKED_CONSUMER_STATES,
         counted: COUNTED_CONSUMER_FAILURES,
       },
     );

@@ -130,7 +130,8 @@ export async function backfill(
           copied += await copy(true);
         }
       } catch (error) {
-        if (isTemporary(error)) throw error;
+        if (error instanceof MigrationInterruptedError || isTemporary(error))
+          throw error;
         throw await failingRowsError(db, shape, error as Error);
       }
       from = to;

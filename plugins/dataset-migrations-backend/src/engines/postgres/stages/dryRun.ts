@@ -1,5 +1,8 @@
 /** Stage dry-run: transform a sample of the source without writing anything. */
-import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  MigrationInterruptedError,
+  type DatasetMigrationRun,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
 import { isTemporary, readOnly, type Connections } from '../connection';
 import { failingRowsError } from '../diagnostics/failingRows';
 import { estimateRows } from '../relations';
@@ -43,7 +46,10 @@ export async function dryRun(
       );
       return { shown: shown.rows };
     }).catch(async error => {
-      if (isTemporary(error)) throw error;
+      // An interruption (the plugin's store lost under the log, say) is no
+      // failure of the transform: no search for failing rows.
+      if (error instanceof MigrationInterruptedError || isTemporary(error))
+        throw error;
       // Every row is slow, none fails: searching for failing rows would only repeat it.
       if ((error as { code?: string }).code === QUERY_CANCELED)
         throw new Error(
