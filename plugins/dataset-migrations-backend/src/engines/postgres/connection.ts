@@ -226,6 +226,15 @@ export function isTemporary(error: unknown): boolean {
   );
 }
 
+/**
+ * An error that stops the attempt rather than fails the migration: an interruption
+ * already (the plugin's store lost, say) or a temporary database error. Neither
+ * says anything about the rows, so no search for failing rows follows it.
+ */
+export function isInterruption(error: unknown): boolean {
+  return error instanceof MigrationInterruptedError || isTemporary(error);
+}
+
 export async function interruptible<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();

@@ -9,7 +9,7 @@ import type { BackfillSettings } from '../config';
 import {
   applySettings,
   inTransaction,
-  isTemporary,
+  isInterruption,
   localSettings,
   type Connections,
 } from '../connection';
@@ -131,8 +131,7 @@ export async function backfill(
           copied += await copy(true);
         }
       } catch (error) {
-        if (error instanceof MigrationInterruptedError || isTemporary(error))
-          throw error;
+        if (isInterruption(error)) throw error;
         throw await failingRowsError(db, shape, error as Error);
       }
       from = to;

@@ -1,9 +1,6 @@
 /** Stage dry-run: transform a sample of the source without writing anything. */
-import {
-  MigrationInterruptedError,
-  type DatasetMigrationRun,
-} from '@dataset-migrations/plugin-dataset-migrations-node';
-import { isTemporary, readOnly, type Connections } from '../connection';
+import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { isInterruption, readOnly, type Connections } from '../connection';
 import { failingRowsError } from '../diagnostics/failingRows';
 import { estimateRows } from '../relations';
 import { dryRunSql } from '../sql/copy';
@@ -48,8 +45,7 @@ export async function dryRun(
     }).catch(async error => {
       // An interruption (the plugin's store lost under the log, say) is no
       // failure of the transform: no search for failing rows.
-      if (error instanceof MigrationInterruptedError || isTemporary(error))
-        throw error;
+      if (isInterruption(error)) throw error;
       // Every row is slow, none fails: searching for failing rows would only repeat it.
       if ((error as { code?: string }).code === QUERY_CANCELED)
         throw new Error(
