@@ -312,10 +312,15 @@ describe('verify in checkpointed ranges of the key', () => {
         await writer;
       }
       expect(writes).toBeGreaterThan(0);
-      expect(checkpoints.get('verify')).toMatchObject({
-        ranges: RANGES,
-        differing: 0,
-      });
+      // In ranges, none differing. The writer's updates move the row estimate
+      // that decides whether the rest of the table is one last range, so one
+      // more (empty) range after the last mark may be compared.
+      const state = checkpoints.get('verify') as {
+        ranges: number;
+        differing: number;
+      };
+      expect(state.differing).toBe(0);
+      expect([RANGES, RANGES + 1]).toContain(state.ranges);
       expect(verifications).toMatchObject([{ matched: true }]);
     },
   );
