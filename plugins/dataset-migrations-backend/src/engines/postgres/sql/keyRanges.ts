@@ -50,7 +50,8 @@ export function sourceKeyColumns(shape: MigrationShape): string[] {
  * The keys that end the next ranges: every `$2`-th source key after the last one
  * done (`$3`…), and the `$1`-th, which ends the batch, numbered `n` (one
  * index-only walk). Without an `n = $1` row fewer remain: the batch is the last
- * and runs to the end of the table.
+ * and runs to the end of the table. Keys are cast to text only once kept: a cast
+ * in the walk itself ran on every key passed and cost more than the walk.
  */
 export function batchEndsSql(
   shape: MigrationShape,
@@ -61,17 +62,19 @@ export function batchEndsSql(
   const where = hasLastKey
     ? `WHERE ${compareKey(sourceKeyColumns(shape), '>', keyTypes, 3)}`
     : '';
-  return `SELECT * FROM (SELECT row_number() OVER (ORDER BY ${keys}) AS n, ${list(
-    shape.sourceKey.map((k, i) => `s.${q(k)}::text AS k${i}`),
+  return `SELECT n, ${keysAsText(shape)}
+            FROM (SELECT row_number() OVER (ORDER BY ${keys}) AS n, ${list(
+    shape.sourceKey.map((k, i) => `s.${q(k)} AS k${i}`),
   )}
-            FROM ${quoteRelation(shape.source)} AS s ${where}
-           ORDER BY ${keys} LIMIT $1) AS b
+                    FROM ${quoteRelation(shape.source)} AS s ${where}
+                   ORDER BY ${keys} LIMIT $1) AS b
            WHERE n % $2 = 0 OR n = $1`;
 }
 
 /**
  * The key that ends a range of `$1` rows after the last key done (`$2`…): one
- * walk of the source's key index, no row read. No row when fewer remain.
+ * walk of the source's key index, no row read, and only the key found cast to
+ * text. No row when fewer remain.
  */
 export function rangeEndSql(
   shape: MigrationShape,
@@ -82,7 +85,15 @@ export function rangeEndSql(
   const where = hasLastKey
     ? `WHERE ${compareKey(columns, '>', keyTypes, 2)}`
     : '';
-  return `SELECT ${list(columns.map((c, i) => `${c}::text AS k${i}`))}
-            FROM ${quoteRelation(shape.source)} AS s ${where}
-           ORDER BY ${list(columns)} OFFSET ($1::bigint - 1) LIMIT 1`;
+  return `SELECT ${keysAsText(shape)}
+            FROM (SELECT ${list(columns.map((c, i) => `${c} AS k${i}`))}
+                    FROM ${quoteRelation(shape.source)} AS s ${where}
+                   ORDER BY ${list(
+                     columns,
+                   )} OFFSET ($1::bigint - 1) LIMIT 1) AS e`;
+}
+
+/** A walk's key columns `k0`, `k1`… as text, the form checkpoints keep. */
+function keysAsText(shape: MigrationShape): string {
+  return list(shape.sourceKey.map((_, i) => `k${i}::text AS k${i}`));
 }
