@@ -4,6 +4,7 @@
  * table, the engine, the inspection helpers below) and checks what a whole run
  * leaves behind, so the cases do not divide along the engine's modules.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -911,6 +912,20 @@ describe('PostgresDatasetEngine', () => {
         await knex('events').where({ id: 12 }).first('listener_id'),
       ).toEqual({ listener_id: 'while-stopped' });
       await expectTargetMatchesSource();
+    });
+
+    it('commits no batch after the one whose progress the store refused (the attempt lost its run), though the next batch copies while it is stored', async () => {
+      const { run } = await runFor(changes, {
+        progress: async stage => {
+          if (stage !== 'backfill') return;
+          // Refused once the next batch has had time to copy: it must not commit.
+          await sleep(500);
+          throw new MigrationInterruptedError('the lease was lost');
+        },
+      });
+      await expect(batched.migrate(run)).rejects.toThrow('the lease was lost');
+      // The first batch (1,000 rows, the most a batch copies here) alone.
+      expect(await count('public.events_v2')).toBe(1000);
     });
 
     it('copies a batch in two halves at once, and copies again without duplicates the half that committed when the other did not', async () => {

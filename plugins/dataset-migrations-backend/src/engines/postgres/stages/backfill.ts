@@ -89,6 +89,15 @@ export async function backfill(
   const startRows = state.rows;
   let longestBatchMs = 0;
   let redoneRanges = 0;
+  let batches = 0;
+  /** Time spent finding where batches end, for the log: the copy's only overhead that grows with the table. */
+  let walkMs = 0;
+  /**
+   * The latest batch's checkpoint and progress, stored while the next batch
+   * copies. A batch commits only once they are stored, so an attempt whose
+   * write is refused (it lost its run) commits nothing after it.
+   */
+  let bookkeeping: Promise<void> = Promise.resolve();
 
   /**
    * Copies the ranges after `from` up to each bound in turn (null: to the end of
@@ -139,112 +148,133 @@ export async function backfill(
     return { copied, met, redone };
   };
 
-  for (;;) {
-    await run.throwIfCancelled().catch(async error => {
-      // Stopping on purpose: leave a checkpoint at the last batch copied.
-      await durable.flush(db, state);
-      throw error;
-    });
-    const batchStarted = Date.now();
-    const lastKey = state.lastKey;
-    const batch = await db.withSpareClient((client, spare) =>
-      inTransaction(client, async () => {
-        const wal = await durable.walPositions(client, BATCH_SETTINGS);
-        // A restart since the last batch: stop before copying on from memory.
-        durable.sameServer(wal);
-        const rangeRows = contended
-          ? Math.max(CONTENDED_RANGE_ROWS, Math.ceil(batchRows / MAX_RANGES))
-          : batchRows;
-        const keyOf = (row: Record<string, unknown>) =>
-          shape.sourceKey.map((_, i) => String(row[`k${i}`]));
-        // A batch of one range (no writers met) only needs the key that ends it: a
-        // walk that skips to it, without numbering every key on the way (that took
-        // about a sixth of a batch's time).
-        const endAfter = async (after: string[] | null, rows: number) => {
-          const { rows: found } = await client.query(
-            rangeEndSql(shape, keyTypes, after !== null),
-            [rows, ...(after ?? [])],
-          );
-          return found.length > 0 ? keyOf(found[0]) : undefined;
-        };
-        let ends: { n: number; key: string[] }[];
-        /** Where the second connection's half of the batch starts. */
-        let half: string[] | undefined;
-        if (rangeRows < batchRows) {
-          ends = (
-            await client.query(
-              batchEndsSql(shape, keyTypes, lastKey !== null),
-              [batchRows, rangeRows, ...(lastKey ?? [])],
-            )
-          ).rows.map(row => ({ n: Number(row.n), key: keyOf(row) }));
-        } else {
-          // With a second connection, two walks of half a batch (costing one
-          // walk of a batch) find where its second half starts too.
-          const firstHalf =
-            spare && batchRows >= 2 ? Math.floor(batchRows / 2) : 0;
-          if (firstHalf > 0) half = await endAfter(lastKey, firstHalf);
-          const end =
-            firstHalf > 0 && !half
-              ? undefined
-              : await endAfter(half ?? lastKey, batchRows - firstHalf);
-          ends = end ? [{ n: batchRows, key: end }] : [];
-        }
-        const full = ends.length > 0 && ends[ends.length - 1].n === batchRows;
-        const end = full ? ends[ends.length - 1].key : null;
-        if (full && spare && half) {
-          // The halves copy at once, each in a transaction on its own connection:
-          // an INSERT … SELECT runs on one core, two use two. One committed
-          // without the other is copied again, keeping what it wrote (see copyRanges).
-          const [first, second] = await Promise.all([
-            copyRanges(client, lastKey, [half]),
-            inTransaction(spare, async () => {
-              await applySettings(spare, BATCH_SETTINGS);
-              return copyRanges(spare, half!, [end]);
-            }),
-          ]);
-          return {
-            copied: first.copied + second.copied,
-            met: first.met || second.met,
-            redone: first.redone + second.redone,
-            end,
-            wal,
+  const copyBatches = async () => {
+    for (;;) {
+      await run.throwIfCancelled().catch(async error => {
+        // Stopping on purpose: leave a checkpoint at the last batch copied.
+        await bookkeeping.catch(() => {});
+        await durable.flush(db, state);
+        throw error;
+      });
+      const batchStarted = Date.now();
+      const lastKey = state.lastKey;
+      const batch = await db.withSpareClient((client, spare) =>
+        inTransaction(client, async () => {
+          const wal = await durable.walPositions(client, BATCH_SETTINGS);
+          // A restart since the last batch: stop before copying on from memory.
+          durable.sameServer(wal);
+          const rangeRows = contended
+            ? Math.max(CONTENDED_RANGE_ROWS, Math.ceil(batchRows / MAX_RANGES))
+            : batchRows;
+          const keyOf = (row: Record<string, unknown>) =>
+            shape.sourceKey.map((_, i) => String(row[`k${i}`]));
+          // A batch of one range (no writers met) only needs the key that ends it: a
+          // walk that skips to it, without numbering every key on the way (that took
+          // about a sixth of a batch's time).
+          const endAfter = async (after: string[] | null, rows: number) => {
+            const { rows: found } = await client.query(
+              rangeEndSql(shape, keyTypes, after !== null),
+              [rows, ...(after ?? [])],
+            );
+            return found.length > 0 ? keyOf(found[0]) : undefined;
           };
+          const walkStarted = Date.now();
+          let ends: { n: number; key: string[] }[];
+          /** Where the second connection's half of the batch starts. */
+          let half: string[] | undefined;
+          if (rangeRows < batchRows) {
+            ends = (
+              await client.query(
+                batchEndsSql(shape, keyTypes, lastKey !== null),
+                [batchRows, rangeRows, ...(lastKey ?? [])],
+              )
+            ).rows.map(row => ({ n: Number(row.n), key: keyOf(row) }));
+          } else {
+            // With a second connection, two walks of half a batch (costing one
+            // walk of a batch) find where its second half starts too.
+            const firstHalf =
+              spare && batchRows >= 2 ? Math.floor(batchRows / 2) : 0;
+            if (firstHalf > 0) half = await endAfter(lastKey, firstHalf);
+            const end =
+              firstHalf > 0 && !half
+                ? undefined
+                : await endAfter(half ?? lastKey, batchRows - firstHalf);
+            ends = end ? [{ n: batchRows, key: end }] : [];
+          }
+          walkMs += Date.now() - walkStarted;
+          const full = ends.length > 0 && ends[ends.length - 1].n === batchRows;
+          const end = full ? ends[ends.length - 1].key : null;
+          if (full && spare && half) {
+            // The halves copy at once, each in a transaction on its own connection:
+            // an INSERT … SELECT runs on one core, two use two. One committed
+            // without the other is copied again, keeping what it wrote (see copyRanges).
+            const [first, second] = await Promise.all([
+              copyRanges(client, lastKey, [half]),
+              inTransaction(spare, async () => {
+                await applySettings(spare, BATCH_SETTINGS);
+                const copied = await copyRanges(spare, half!, [end]);
+                await bookkeeping;
+                return copied;
+              }),
+            ]);
+            await bookkeeping;
+            return {
+              copied: first.copied + second.copied,
+              met: first.met || second.met,
+              redone: first.redone + second.redone,
+              end,
+              wal,
+            };
+          }
+          // The last batch waits for the disk, and so for every batch before it.
+          if (!full) await commitWaitsForDisk(client);
+          const bounds: (string[] | null)[] = ends.map(e => e.key);
+          if (!full) bounds.push(null); // the last batch copies to the end of the table
+          const copied = await copyRanges(client, lastKey, bounds);
+          await bookkeeping;
+          return { ...copied, end, wal };
+        }),
+      );
+      batches += 1;
+      redoneRanges += batch.redone;
+      state.rows += batch.copied;
+      if (batch.end === null) break; // that batch copied the rest of the table
+      state.lastKey = batch.end;
+      if (state.rangeEnds && state.rowsSinceRangeEnd !== undefined) {
+        // A full batch's key range held `batchRows` rows when its end was found.
+        state.rowsSinceRangeEnd += batchRows;
+        if (state.rowsSinceRangeEnd >= rowsPerVerifyRange) {
+          state.rangeEnds = [...state.rangeEnds, batch.end];
+          state.rowsSinceRangeEnd = 0;
         }
-        // The last batch waits for the disk, and so for every batch before it.
-        if (!full) await commitWaitsForDisk(client);
-        const bounds: (string[] | null)[] = ends.map(e => e.key);
-        if (!full) bounds.push(null); // the last batch copies to the end of the table
-        return { ...(await copyRanges(client, lastKey, bounds)), end, wal };
-      }),
-    );
-    redoneRanges += batch.redone;
-    state.rows += batch.copied;
-    if (batch.end === null) break; // that batch copied the rest of the table
-    state.lastKey = batch.end;
-    if (state.rangeEnds && state.rowsSinceRangeEnd !== undefined) {
-      // A full batch's key range held `batchRows` rows when its end was found.
-      state.rowsSinceRangeEnd += batchRows;
-      if (state.rowsSinceRangeEnd >= rowsPerVerifyRange) {
-        state.rangeEnds = [...state.rangeEnds, batch.end];
-        state.rowsSinceRangeEnd = 0;
       }
+      // The batch held `batchRows` rows when its ends were found: fewer copied means
+      // the capture had written some, and the next batch expects writers too.
+      contended = batch.met || (contended && batch.copied < batchRows);
+      // `committed` takes its copy of the state before it first waits.
+      bookkeeping = durable.committed(state, batch.wal).then(() =>
+        // Progress counts what a resume would keep, so it never runs ahead of the checkpoint.
+        run.progress('backfill', durable.rows, Math.max(total, state.rows)),
+      );
+      // Awaited before the next commit, or after the loop; a rejection waits for that.
+      bookkeeping.catch(() => {});
+      const elapsed = Math.max(1, Date.now() - batchStarted);
+      longestBatchMs = Math.max(longestBatchMs, elapsed);
+      batchRows = Math.max(
+        1000,
+        Math.min(
+          settings.maxBatchRows,
+          Math.round((batchRows * settings.batchDurationMs) / elapsed),
+        ),
+      );
+      if (settings.batchPauseMs > 0) await sleep(settings.batchPauseMs);
     }
-    // The batch held `batchRows` rows when its ends were found: fewer copied means
-    // the capture had written some, and the next batch expects writers too.
-    contended = batch.met || (contended && batch.copied < batchRows);
-    await durable.committed(state, batch.wal);
-    // Progress counts what a resume would keep, so it never runs ahead of the checkpoint.
-    await run.progress('backfill', durable.rows, Math.max(total, state.rows));
-    const elapsed = Math.max(1, Date.now() - batchStarted);
-    longestBatchMs = Math.max(longestBatchMs, elapsed);
-    batchRows = Math.max(
-      1000,
-      Math.min(
-        settings.maxBatchRows,
-        Math.round((batchRows * settings.batchDurationMs) / elapsed),
-      ),
-    );
-    if (settings.batchPauseMs > 0) await sleep(settings.batchPauseMs);
+  };
+  try {
+    await copyBatches();
+  } finally {
+    // A batch failed: its predecessor's writes end before the attempt does.
+    await bookkeeping.catch(() => {});
   }
   // The last batch committed synchronously: everything before it is on disk too.
   await run.checkpoints.set('backfill', state);
@@ -253,7 +283,7 @@ export async function backfill(
   await run.log(
     `copied ${state.rows} rows to ${formatRelation(shape.target)} (${Math.round(
       (state.rows - startRows) / Math.max(seconds, 0.001),
-    )} rows/s this attempt, longest batch ${longestBatchMs} ms${
+    )} rows/s this attempt, ${batches} batches, longest ${longestBatchMs} ms, ${walkMs} ms finding their ends${
       redoneRanges > 0
         ? `, ${redoneRanges} ranges redone around concurrent writes`
         : ''
