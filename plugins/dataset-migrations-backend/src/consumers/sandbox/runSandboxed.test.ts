@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import {
   chmod,
@@ -12,7 +12,7 @@ import {
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DEFAULT_ISOLATION } from './namespaces';
+import { DEFAULT_ISOLATION, isolatedArgv, READY } from './namespaces';
 import { runSandboxed, type SandboxOptions } from './runSandboxed';
 
 const asRoot = process.getuid?.() === 0;
@@ -425,6 +425,117 @@ describe('runSandboxed', () => {
         memoryMb: 64,
       }),
     ).rejects.toThrow(missing);
+  });
+
+  /**
+   * A backend that is not root makes the namespaces inside a user namespace. Root
+   * is needed here only to become such a user (nobody): the argv is the one
+   * runSandboxed builds for a backend that is not root, run by that user. Its own
+   * node lies under root's home, out of nobody's reach, so the system's is shown.
+   */
+  (asRoot ? describe : describe.skip)('as a backend that is not root', () => {
+    let home: string;
+    let server: Server;
+    let port: number;
+
+    beforeAll(async () => {
+      server = createServer(socket => socket.end('backend\n'));
+      await new Promise<void>(resolve =>
+        server.listen(0, '127.0.0.1', resolve),
+      );
+      port = (server.address() as AddressInfo).port;
+    });
+
+    afterAll(async () => {
+      await new Promise(resolve => server.close(resolve));
+    });
+
+    beforeEach(async () => {
+      home = await mkdtemp(join(tmpdir(), 'sandbox-user-'));
+      await mkdir(join(home, 'work'));
+      await mkdir(join(home, 'tmp'));
+      execFileSync('chown', ['-R', 'nobody:nogroup', home]);
+    });
+
+    afterEach(async () => {
+      await rm(home, { recursive: true, force: true });
+    });
+
+    /** Runs `script` as nobody in the sandbox; resolves with its output and what the setup said. */
+    const runAsUser = (script: string) =>
+      new Promise<{ code: number | null; output: string; setup: string }>(
+        (resolve, reject) => {
+          const cwd = join(home, 'work');
+          const argv = isolatedArgv(
+            DEFAULT_ISOLATION,
+            { cwd, tmp: join(home, 'tmp'), node: '/usr/bin', hidden: [] },
+            ['/bin/sh', '-c', script],
+            false,
+          );
+          const child = spawn(
+            'setpriv',
+            [
+              '--reuid=nobody',
+              '--regid=nogroup',
+              '--clear-groups',
+              '--',
+              ...argv,
+            ],
+            {
+              cwd,
+              env: { PATH: '/usr/bin:/bin', HOME: cwd, LANG: 'C.UTF-8' },
+              stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+              timeout: 30_000,
+            },
+          );
+          let output = '';
+          let setup = '';
+          child.stdout!.on('data', d => (output += d));
+          child.stderr!.on('data', d => (output += d));
+          (child.stdio[3] as NodeJS.ReadableStream).on(
+            'data',
+            d => (setup += d),
+          );
+          child.on('error', reject);
+          child.on('close', code => resolve({ code, output, setup }));
+        },
+      );
+
+    it('sets its namespaces up in a user namespace: the allowlisted /etc, none of the host, no capability, no network', async () => {
+      const canNest = await runAsUser('true');
+      expect(canNest.output).toBe('');
+      expect(canNest.setup.trim()).toBe(READY);
+
+      const result = await runAsUser(
+        [
+          'echo uid=$(id -u)',
+          'grep CapEff /proc/self/status',
+          'head -c 5 /etc/passwd; echo',
+          'for f in /etc/debian_version /etc/shadow /etc/default /opt /work /root; do test -e $f && echo "seen $f"; done',
+          'git --version > /dev/null && echo git runs',
+          'touch here && echo wrote here',
+          'touch /usr/escaped 2>/dev/null || echo usr read-only',
+          'echo processes=$(ls /proc | grep -c "^[0-9]")',
+          `node -e "require('net').connect(${port}, '127.0.0.1').on('data', () => console.log('reached')).on('error', e => console.log('unreachable', e.code))"`,
+        ].join('; '),
+      );
+
+      expect(result.code).toBe(0);
+      const lines = result.output.trim().split('\n');
+      expect(lines).toEqual([
+        // Root of the user namespace, mapped to nobody outside, with no capability.
+        'uid=0',
+        expect.stringMatching(/^CapEff:\s+0+$/),
+        'root:',
+        'git runs',
+        'wrote here',
+        'usr read-only',
+        expect.stringMatching(/^processes=[1-5]$/),
+        expect.stringMatching(/^unreachable E(NETUNREACH|CONNREFUSED)$/),
+      ]);
+      expect(existsSync(join(home, 'work', 'here'))).toBe(true);
+      expect(existsSync('/usr/escaped')).toBe(false);
+    });
   });
 
   (asRoot ? describe : describe.skip)('as root', () => {
