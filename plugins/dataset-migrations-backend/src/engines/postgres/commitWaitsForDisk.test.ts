@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import { Client } from 'pg';
 import { createTestDatabases } from '../../__testUtils__/testDatabases';
-import { commitWaitsForDisk } from './stages/backfill';
+import { commitWaitsForDisk } from './stages/durablePositions';
 
 describe('the flush before a backfill checkpoint', () => {
   const { init } = createTestDatabases();
