@@ -187,6 +187,12 @@ export interface ConsumerImpact {
   fields: string[];
   /** Files that reference the dataset; others are not listed. */
   files: FileImpact[];
+  /**
+   * Set by assessments that mark each file of an installed dbt package
+   * (`FileImpact.dbtPackage`). A ledger row written before they did lacks it:
+   * whether its files are a package's is unknown until it is assessed again.
+   */
+  dbtPackagesMarked?: true;
 }
 
 /**
@@ -284,14 +290,21 @@ export interface ConsumerDecision {
  * Why the coding agent may not take a consumer, when its code reads a changed
  * field through an installed dbt package's files: `dbt deps` replaces them, so a
  * person changes the package (or keeps the field, or excludes the consumer).
- * Undefined when nothing stands in the agent's way.
+ * An impact recorded before package files were marked cannot tell: its
+ * consumer is assessed again first. Undefined when nothing stands in the
+ * agent's way.
  *
  * @public
  */
 export function agentRefusal(
-  impact: Pick<ConsumerImpact, 'files'> | undefined,
+  impact: Pick<ConsumerImpact, 'files' | 'dbtPackagesMarked'> | undefined,
 ): string | undefined {
-  const packaged = (impact?.files ?? []).filter(f => f.dbtPackage);
+  const files = impact?.files ?? [];
+  // A package's directory need not be called dbt_packages/ (a project's
+  // packages-install-path), so the paths alone do not settle it.
+  if (files.length > 0 && !impact?.dbtPackagesMarked)
+    return 'its impact was recorded before files of installed dbt packages (which `dbt deps` replaces, so the coding agent may not patch them) were told apart; retry the consumer to assess its code again, then decide';
+  const packaged = files.filter(f => f.dbtPackage);
   if (packaged.length === 0) return undefined;
   const packages = [...new Set(packaged.map(f => f.dbtPackage))];
   return `the coding agent may not patch the installed dbt package${

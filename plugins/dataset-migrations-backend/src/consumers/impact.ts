@@ -49,6 +49,8 @@ export function assessConsumer(
       status,
       fields: [...new Set(results.flatMap(r => r.impact.fields))].sort(),
       files: results.map(r => r.impact),
+      // leavePackagesAlone marked each file of an installed package.
+      dbtPackagesMarked: true,
     },
     results,
   };

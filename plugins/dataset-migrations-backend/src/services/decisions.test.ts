@@ -289,6 +289,61 @@ describe('consumer decisions before a migration starts', () => {
     });
   });
 
+  it('refuses the agent for a ledger row recorded before package files were marked, until it is assessed again', async () => {
+    const id = await runningWithUndecided(['a', 'b']);
+    await store.awaitDecisions(id, LEASE.owner);
+    await knex('test_jobs').delete();
+    // Written the way the ledger held impacts before FileImpact.dbtPackage: the
+    // installed package's file (its directory set by packages-install-path, so
+    // its path does not say dbt_packages/) carries no mark, nor does the impact.
+    const legacyFile = {
+      path: 'vendor/leaderboard/models/board.sql',
+      status: 'needs-decision',
+      fields: ['legacy_flag'],
+      lines: [1],
+      problem: { message: 'reads "legacy_flag", which the migration drops' },
+    };
+    const impactOf = (extra: object) =>
+      JSON.stringify({
+        status: 'needs-decision',
+        fields: ['legacy_flag'],
+        files: [legacyFile],
+        ...extra,
+      });
+    await knex('migration_consumers')
+      .where({ migration_id: id, entity_ref: 'component:default/a' })
+      .update({ impact: impactOf({}) });
+    const before = await consumers.get(id, 'component:default/a');
+    const { service: decisions, enqueueConsumer } = service(true);
+    const decide = (entityRef: string) =>
+      decisions.decide(
+        id,
+        { entityRef, decision: 'agent' },
+        credentials as never,
+        mayUpdate,
+      );
+    await expect(decide('component:default/a')).rejects.toMatchObject({
+      name: 'ConflictError',
+      message:
+        'component:default/a: its impact was recorded before files of installed dbt packages (which `dbt deps` replaces, so the coding agent may not patch them) were told apart; retry the consumer to assess its code again, then decide',
+    });
+    // Nothing recorded, nothing queued: it still waits for a person.
+    expect(await consumers.get(id, 'component:default/a')).toEqual(before);
+    expect(enqueueConsumer).not.toHaveBeenCalled();
+    expect(await consumers.undecided(id)).toHaveLength(2);
+
+    // Assessed since (the impact carries the mark) and no package's file reads
+    // the field: the agent takes it.
+    await knex('migration_consumers')
+      .where({ migration_id: id, entity_ref: 'component:default/b' })
+      .update({ impact: impactOf({ dbtPackagesMarked: true }) });
+    const { consumer } = await decide('component:default/b');
+    expect(consumer).toMatchObject({
+      state: 'discovered',
+      decision: { kind: 'agent' },
+    });
+  });
+
   it('records nothing and queues nothing when the caller may not update the consumer', async () => {
     const id = await runningWithUndecided(['a']);
     await store.awaitDecisions(id, LEASE.owner);

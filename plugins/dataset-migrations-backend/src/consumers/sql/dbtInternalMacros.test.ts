@@ -181,6 +181,66 @@ describe("dbt's cross-database macros", () => {
   });
 });
 
+describe("dbt's cross-database macros, overridden by a project", () => {
+  // A project's own `datediff` that counts days its way and leaves the rest to dbt.
+  const businessDays = dbtProjectOf([
+    { path: 'dbt_project.yml', content: 'name: shop\n' },
+    {
+      path: 'macros/datediff.sql',
+      content: [
+        '{% macro datediff(first_date, second_date, datepart) %}',
+        "{%- if datepart == 'day' %}business_days({{ first_date }}, {{ second_date }}){% else %}{{ dbt.datediff(first_date, second_date, datepart) }}{% endif -%}",
+        '{% endmacro %}',
+      ].join('\n'),
+    },
+  ]);
+
+  it("renders the project's datediff where dbt-postgres's calls datediff without dbt., as dbt resolves it in the model's context", () => {
+    // dbt.datediff dispatches to dbt-postgres's postgres__datediff, whose week
+    // is written `datediff(first_date, second_date, 'day') / 7 + …`: dbt looks
+    // that bare name up in the model's context, the root project's macros first.
+    expect(
+      tokens(
+        rendered("select {{ dbt.datediff('a', 'b', 'week') }}", businessDays),
+      ),
+    ).toMatch(/^select \(business_days\(a, b\) \/ 7 \+ case/);
+    // Called by the model, the project's own macro, then dbt's through it.
+    expect(
+      tokens(rendered("select {{ datediff('a', 'b', 'hour') }}", businessDays)),
+    ).toMatch(/^select \(business_days\(a, b\) \* 24 \+ date_part\('hour'/);
+    // dbt's last_day calls dbt.dateadd, which the project's bare macros do not replace.
+    expect(
+      tokens(rendered("select {{ dbt.last_day('d', 'month') }}", businessDays)),
+    ).toBe(tokens(rendered("select {{ dbt.last_day('d', 'month') }}", plain)));
+  });
+
+  it("searches the project's own macros, then dbt's, and without a namespace finds dbt-postgres's as dbt does", () => {
+    const project = dbtProjectOf([
+      { path: 'dbt_project.yml', content: 'name: shop\n' },
+      {
+        path: 'macros/m.sql',
+        content: [
+          // The project's default__ comes before dbt-postgres's postgres__.
+          '{% macro default__any_value(e) %}max({{ e }}){% endmacro %}',
+          // No namespace: dbt searches the model's context, which ends with dbt's own.
+          "{% macro days(a, b) %}{{ return(adapter.dispatch('datediff')(a, b, 'day')) }}{% endmacro %}",
+        ].join('\n'),
+      },
+    ]);
+    expect(rendered("select {{ dbt.any_value('x') }}", project)).toBe(
+      'select max(x)',
+    );
+    expect(
+      tokens(
+        rendered(
+          "select {{ days('a', 'b') }}, {{ postgres__dateadd('day', 1, 'd') }}",
+          project,
+        ),
+      ),
+    ).toBe("select ((b)::date - (a)::date), d + ((interval '1 day') * (1))");
+  });
+});
+
 describe("dbt's cross-database macros, run on Postgres", () => {
   const { init } = createTestDatabases();
   let db: Knex;

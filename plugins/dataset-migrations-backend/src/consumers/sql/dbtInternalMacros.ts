@@ -3,8 +3,10 @@
  * them, for the renderer (`dbtRender.ts`): the `postgres__` version where
  * dbt-postgres has one, else the `default__` one. Each is called through
  * `adapter.dispatch`, so a project's own `postgres__`/`default__` version wins,
- * as in dbt; so do the macros these call (`datediff` by the week, `dateadd` in
- * `last_day`), which dbt dispatches too.
+ * as in dbt; so do the macros these call (`dateadd` in `last_day`), which dbt
+ * dispatches too. A call the macro's source writes without `dbt.` (dbt-postgres's
+ * `datediff` by the week calls `datediff(…, 'day')`) resolves as the model's
+ * names do, where a project's own macro of that name comes first.
  *
  * Written from dbt-adapters' `global_project/macros/utils` and dbt-postgres's
  * `macros/utils` and `macros/timestamps.sql` (dbt-labs/dbt-adapters at
@@ -20,11 +22,15 @@ export interface InternalMacro {
   prefix: 'postgres__' | 'default__';
   /** The macro's parameters, in order, each with its default when it has one. */
   params: Array<string | [name: string, fallback: unknown]>;
-  /** The SQL, given the arguments by name and a way to call another of dbt's macros as dbt dispatches it. */
-  render(args: Arguments, dbt: DbtCall): string;
+  /** The SQL, given the arguments by name and a way to call another macro as the macro's source does. */
+  render(args: Arguments, call: DbtCall): string;
 }
 
 export type Arguments = Record<string, unknown>;
+/**
+ * Calls a macro by the name the macro's source calls it: `dbt.dateadd` is dbt's
+ * (which dispatches), a bare `datediff` whatever the model's context names so.
+ */
 export type DbtCall = (name: string, ...args: unknown[]) => string;
 
 const types = {
@@ -42,14 +48,15 @@ const types = {
 /** `datediff`'s date parts on Postgres: each below `year` built on the next larger one. */
 function datediff(
   { first_date: first, second_date: second, datepart }: Arguments,
-  dbt: DbtCall,
+  call: DbtCall,
 ): string {
   const [f, s] = [sql(first), sql(second)];
   const part = (p: string, cast: 'date' | 'timestamp') =>
     `date_part('${p}', (${s})::${cast}) - date_part('${p}', (${f})::${cast})`;
   const floored = (p: string) =>
     `floor(date_part('${p}', (${s})::timestamp)) - floor(date_part('${p}', (${f})::timestamp))`;
-  const on = (p: string) => dbt('datediff', first, second, p);
+  // dbt-postgres writes `datediff(…)`, not `dbt.datediff(…)`: a project's own wins.
+  const on = (p: string) => call('datediff', first, second, p);
   switch (datepart) {
     case 'year':
       return `(${part('year', 'date')})`;
@@ -83,11 +90,11 @@ function datediff(
 }
 
 /** dbt's `default_last_day`, and dbt-postgres's quarter, which Postgres intervals lack. */
-function lastDay({ date, datepart }: Arguments, dbt: DbtCall): string {
+function lastDay({ date, datepart }: Arguments, call: DbtCall): string {
   const quarter = datepart === 'quarter';
-  const start = dbt('date_trunc', datepart, date);
-  const next = dbt(
-    'dateadd',
+  const start = call('dbt.date_trunc', datepart, date);
+  const next = call(
+    'dbt.dateadd',
     quarter ? 'month' : datepart,
     quarter ? '3' : '1',
     start,
@@ -95,7 +102,7 @@ function lastDay({ date, datepart }: Arguments, dbt: DbtCall): string {
   // dbt-postgres prints its comment into the SQL, on a line of its own.
   return `${
     quarter ? '-- postgres dateadd does not support quarter interval.\n' : ''
-  }cast(${dbt('dateadd', 'day', '-1', next)} as date)`;
+  }cast(${call('dbt.dateadd', 'day', '-1', next)} as date)`;
 }
 
 function listagg({

@@ -1,4 +1,7 @@
-import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  agentRefusal,
+  type DatasetField,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import { assessConsumer } from '../impact';
 import { consumerMapping } from './fieldMapping';
 import { dbtProjectOf } from './dbtProject';
@@ -55,6 +58,9 @@ describe('a consumer’s own dbt project decides what ref() and source() name', 
     ).toContain('amount_cents AS amount');
     // ...so the report on top of it reads the model, whose columns did not change.
     expect(statusOf(result, 'models/reports/revenue.sql')).toBe('unaffected');
+    // Its files were told apart from packages' (none here): the agent may take it.
+    expect(result.impact.dbtPackagesMarked).toBe(true);
+    expect(agentRefusal(result.impact)).toBeUndefined();
   });
 
   it('takes ref() of a name the project has no model for as the dataset still', () => {
@@ -247,6 +253,11 @@ describe('a dbt project’s installed packages', () => {
         },
       },
     });
+    // What assessing again gives a ledger row recorded before packages were
+    // marked: the agent is refused for the package, by name.
+    expect(agentRefusal(result.impact)).toMatch(
+      /^the coding agent may not patch the installed dbt package shop_base \(dbt_packages\/shop_base\/macros\/orders_base\.sql\)/,
+    );
   });
 
   const pkgProject = {

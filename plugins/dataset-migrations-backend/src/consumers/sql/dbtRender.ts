@@ -236,6 +236,13 @@ function environment(options: DbtRenderOptions): Environment {
     (env.lookupVariable(object) as { value: Map<string, RuntimeValue> }).value;
   const dbt = member('dbt');
   const dispatched = new Map<string, RuntimeValue>();
+  const rootMacros = new Set(
+    macroPrograms(project).flatMap(program =>
+      program.body.map(
+        node => (node as unknown as { name: { value: string } }).name.value,
+      ),
+    ),
+  );
   for (const [name, internal] of Object.entries(DBT_INTERNAL_MACROS)) {
     const macro = new Macro((args, scope) =>
       dispatch(name, 'dbt', scope).value(args, scope),
@@ -243,36 +250,47 @@ function environment(options: DbtRenderOptions): Environment {
     dispatched.set(name, macro);
     dbt.set(name, macro);
     const version = `${internal.prefix}${name}`;
-    dbt.set(
-      version,
-      new Macro((args, scope) => {
-        // Another of dbt's macros it calls is dispatched as dbt would.
-        const call = (callee: string, ...values: unknown[]) => {
-          const target = dispatched.get(callee) as { value: MacroBody };
-          const scratch = new Environment(scope);
-          return String(
-            target.value(
-              values.map((v, i) => scratch.set(`_${i}`, v)),
-              scope,
-            ).value,
-          );
-        };
-        const values = args.map(a => a.value);
-        return new Environment(scope).set(
-          'sql',
-          internal.render(bindArguments(name, internal, values), call),
+    const implementation = new Macro((args, scope) => {
+      // Another macro it calls: `dbt.x` is dbt's, dispatched as dbt would; a
+      // bare name is looked up where dbt looks it up, in the context the model
+      // renders in (its project's macros over dbt's), not in the caller's sets.
+      const call = (callee: string, ...values: unknown[]) => {
+        const target = (
+          callee.startsWith('dbt.')
+            ? dispatched.get(callee.slice('dbt.'.length))
+            : env.lookupVariable(callee)
+        ) as { type?: string; value: MacroBody } | undefined;
+        if (target?.type !== 'FunctionValue')
+          throw new Error(`${callee} is no macro known here`);
+        const scratch = new Environment(scope);
+        return String(
+          target.value(
+            values.map((v, i) => scratch.set(`_${i}`, v)),
+            scope,
+          ).value,
         );
-      }),
-    );
-    // dbt's own macros are also global, below the project's, which replace them.
+      };
+      const values = args.map(a => a.value);
+      return new Environment(scope).set(
+        'sql',
+        internal.render(bindArguments(name, internal, values), call),
+      );
+    });
+    dbt.set(version, implementation);
+    // dbt's own macros are also global, below the project's, which replace
+    // them: dbt's namespace ends with its internal packages' macros, the
+    // `postgres__` and `default__` versions included.
     env.setVariable(name, macro);
+    env.setVariable(version, implementation);
   }
 
   /**
    * dbt's `adapter.dispatch(name, namespace)`: the packages to search are the
    * project's `dispatch:` search order for the namespace, else the project and
    * then the namespace (a package installed, or `dbt`), else wherever a name
-   * resolves in the model; in each, `postgres__name`, then `default__name`.
+   * resolves in the model; in each, `postgres__name`, then `default__name`
+   * (dbt-core's `_get_search_packages`; the project's own `default__` comes
+   * before dbt's `postgres__`).
    */
   function dispatch(
     name: string,
@@ -303,18 +321,22 @@ function environment(options: DbtRenderOptions): Environment {
       namespace === project.name ||
       project.packages.has(namespace)
     )
-      return [project.name ?? null, namespace];
+      return [project.name ?? ROOT, namespace];
     return [null];
   }
 
-  /** A macro of a package, of the project (by its name), or as the model resolves it (null). */
+  /**
+   * A macro of a package, of the project (its own macros only: dbt's global
+   * names are not the project's), or as the model resolves it (null).
+   */
   function macroIn(
     pkg: string | null,
     name: string,
     scope: Environment,
   ): RuntimeValue | undefined {
     if (pkg === null) return scope.lookupVariable(name);
-    if (pkg === project.name) return env.lookupVariable(name);
+    if (pkg === project.name || pkg === ROOT)
+      return rootMacros.has(name) ? env.lookupVariable(name) : undefined;
     if (pkg === 'dbt' || project.packages.has(pkg))
       return member(pkg).get(name);
     return undefined;
@@ -337,6 +359,9 @@ function environment(options: DbtRenderOptions): Environment {
   );
   return env;
 }
+
+/** The project in a search order when dbt_project.yml names none: no package's name. */
+const ROOT = '\0root';
 
 /** `adapter.dispatch`'s second argument, given by position or as `macro_namespace=`. */
 function namespaceArgument(arg: RuntimeValue | undefined): string | null {

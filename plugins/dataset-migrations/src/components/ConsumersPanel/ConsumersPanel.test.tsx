@@ -394,6 +394,7 @@ describe('ConsumersPanel', () => {
                 },
               },
             ],
+            dbtPackagesMarked: true,
           },
           failure: {
             kind: 'needs-decision',
@@ -569,6 +570,38 @@ describe('ConsumersPanel', () => {
       expect(within(row).getByTestId('no-agent')).toHaveTextContent(
         'Not for the coding agent: the coding agent may not patch the installed dbt package features (dbt_packages/features/models/flags.sql)',
       );
+    });
+
+    it('offers no coding agent for a consumer assessed before package files were marked, and says to retry it', async () => {
+      const legacy = (): ConsumerLedger => {
+        const base = decisionLedger();
+        const [churn, ...rest] = base.consumers;
+        const { dbtPackagesMarked: _, ...unmarked } = churn.impact!;
+        return {
+          ...base,
+          consumers: [{ ...churn, impact: unmarked }, ...rest],
+        };
+      };
+      await renderPanel(fakeApi(legacy), awaiting);
+      const row = await screen.findByTestId(
+        'consumer-component:default/churn-model',
+      );
+      expect(
+        await within(row).findByRole('button', {
+          name: 'Exclude component:default/churn-model',
+        }),
+      ).toBeInTheDocument();
+      expect(
+        within(row).queryByRole('button', { name: /coding agent/ }),
+      ).not.toBeInTheDocument();
+      expect(within(row).getByTestId('no-agent')).toHaveTextContent(
+        /retry the consumer to assess its code again, then decide$/,
+      );
+      expect(
+        within(row).getByRole('button', {
+          name: 'Retry component:default/churn-model',
+        }),
+      ).toBeInTheDocument();
     });
   });
 
