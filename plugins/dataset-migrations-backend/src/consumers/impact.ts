@@ -132,9 +132,8 @@ function leavePackagesAlone(
   const found = result.impact.problem;
   const problem = {
     ...found,
-    message: `${
-      file.path
-    } belongs to the dbt package ${name}, installed under ${dir}, which \`dbt deps\` replaces: change the package, or override its macro in the project${
+    // Shown after the file's path and line, so the path is not said again.
+    message: `the file belongs to the dbt package ${name}, installed under ${dir}, which \`dbt deps\` replaces: change the package, or override its macro in the project${
       found ? ` (${found.message})` : ''
     }`,
   };

@@ -308,7 +308,7 @@ describe('a dbt project’s installed packages', () => {
         dbtPackage: 'pkg',
         problem: {
           message: expect.stringMatching(
-            /^dbt_packages\/pkg\/models\/broken\.sql belongs to the dbt package pkg, .*\(.+\)$/,
+            /^the file belongs to the dbt package pkg, .*\(.+\)$/,
           ),
         },
       },
