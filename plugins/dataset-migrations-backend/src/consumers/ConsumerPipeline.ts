@@ -210,7 +210,16 @@ export class ConsumerPipeline {
         snapshot: async commit => {
           const url = consumer.repositoryUrl!;
           const reader = readerFor(this.options, url);
-          if (!commit) return (tip ??= reader.read(url));
+          if (!commit) {
+            // A commit read earlier in this job that was the tip then is the
+            // branch as this job sees it (verify reads the patch's commit, the
+            // pull request the branch): one read of the repository, not two.
+            for (const read of tip ? [] : atCommit.values()) {
+              const then = await read.catch(() => undefined);
+              if (then && then.tipCommit === then.commit) tip = read;
+            }
+            return (tip ??= reader.read(url));
+          }
           if (tip && (await tip).commit === commit) return tip;
           let read = atCommit.get(commit);
           if (!read) atCommit.set(commit, (read = reader.read(url, commit)));
