@@ -102,8 +102,8 @@ class GitSpawner {
   constructor() {
     const { NODE_OPTIONS: _ignored, ...env } = process.env;
     this.child = spawn(process.execPath, ['-e', HELPER], {
-      // Its own errors (it has none to say) go where ours go.
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      // No pipe of ours held open by it: how it ended is told by its exit.
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       serialization: 'advanced', // Buffers both ways, as they are
       env,
     });
