@@ -9,8 +9,8 @@ import {
   type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { discoverConsumers } from './discovery';
+import { jobReads } from './jobReads';
 import { mapConcurrently } from './mapConcurrently';
-import type { RepositorySnapshot } from './repositories/RepositoryReader';
 import { assessAndPatch } from './steps/assess';
 import { followPullRequest } from './steps/followPullRequest';
 import { openPullRequest } from './steps/openPullRequest';
@@ -198,25 +198,17 @@ export class ConsumerPipeline {
     );
     if (!context || context.migration.status === 'rolled-back') return;
     // Read once per job: the default branch now, and any commit asked for.
-    let tip: Promise<RepositorySnapshot> | undefined;
-    const atCommit = new Map<string, Promise<RepositorySnapshot>>();
+    let url: string | undefined;
+    const snapshot = jobReads(async commit =>
+      readerFor(this.options, url!).read(url!, commit),
+    );
     // Each step returns the state it reached; stop when a step cannot go further yet.
     for (let steps = 0; steps < 8; steps++) {
       const consumer = await this.options.consumers.get(migrationId, entityRef);
       if (!consumer) return;
       const from = consumer.state;
-      const input: StepInput = {
-        consumer,
-        snapshot: async commit => {
-          const url = consumer.repositoryUrl!;
-          const reader = readerFor(this.options, url);
-          if (!commit) return (tip ??= reader.read(url));
-          if (tip && (await tip).commit === commit) return tip;
-          let read = atCommit.get(commit);
-          if (!read) atCommit.set(commit, (read = reader.read(url, commit)));
-          return read;
-        },
-      };
+      url = consumer.repositoryUrl!;
+      const input: StepInput = { consumer, snapshot };
       try {
         const next = await this.step(context, input);
         await this.announce(migrationId, consumer);

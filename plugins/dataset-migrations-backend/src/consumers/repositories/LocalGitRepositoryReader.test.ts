@@ -25,9 +25,7 @@ describe('a local repository read and checked out at the commit a patch was made
       'select track_id, user_id from listening_events\n',
     );
     gitIn(repo, 'commit', '-q', '-am', 'moved on');
-    reader = new LocalGitRepositoryReader(
-      new LocalRepositoryRoots([work]),
-    );
+    reader = new LocalGitRepositoryReader(new LocalRepositoryRoots([work]));
     url = pathToFileURL(repo).href;
   });
 
@@ -37,8 +35,14 @@ describe('a local repository read and checked out at the commit a patch was made
     const now = await reader.read(url);
     expect(now.commit).not.toBe(first);
     expect(now.files[0].content).toContain('user_id');
+    expect(now.tipCommit).toBe(now.commit);
+    expect(now.defaultBranch).toBe('main');
     const then = await reader.read(url, first);
     expect(then.commit).toBe(first);
+    // Read in the same process: where the branch was then, so a caller knows
+    // whether this read also serves for the branch's tip.
+    expect(then.tipCommit).toBe(now.commit);
+    expect(then.defaultBranch).toBe('main');
     expect(then.files).toEqual([
       {
         path: 'models/plays.sql',
@@ -60,6 +64,18 @@ describe('a local repository read and checked out at the commit a patch was made
     await expect(
       reader.checkout(url, join(work, 'x'), '--upload-pack=touch pwned'),
     ).rejects.toThrow('is not a commit id');
-    await expect(reader.read(url, '--output=/tmp/pwned')).rejects.toThrow();
+    await expect(reader.read(url, '--output=/tmp/pwned')).rejects.toThrow(
+      'is not a commit id',
+    );
+  });
+
+  it('says so when HEAD is not on a branch', async () => {
+    const detached = createRepository(join(work, 'detached'), {
+      'a.sql': 'select 1\n',
+    });
+    gitIn(detached, 'checkout', '-q', '--detach');
+    await expect(reader.read(pathToFileURL(detached).href)).rejects.toThrow(
+      'its HEAD is not a branch (HEAD)',
+    );
   });
 });

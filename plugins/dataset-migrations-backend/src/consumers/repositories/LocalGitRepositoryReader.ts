@@ -22,25 +22,33 @@ export class LocalGitRepositoryReader implements RepositoryReader {
 
   async read(url: string, at?: string): Promise<RepositorySnapshot> {
     const dir = this.pathOf(url);
-    const defaultBranch = (
-      await git(['symbolic-ref', '--short', 'HEAD'], { cwd: dir })
-    )
-      .toString()
-      .trim();
-    // One commit read throughout, however the branch moves meanwhile.
-    const commit = (
+    // A commit id only, as GitHub's reader takes: what git sees is never an option.
+    if (at !== undefined && !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(at))
+      throw new Error(`${JSON.stringify(at)} is not a commit id`);
+    // One process: the default branch's commit and name, and the commit asked
+    // for; one commit is read throughout, however the branch moves meanwhile.
+    const [tipCommit, ...rest] = (
       await git(
         [
           'rev-parse',
-          '--verify',
-          '--end-of-options',
-          `${at ?? defaultBranch}^{commit}`,
+          'HEAD^{commit}',
+          ...(at ? [`${at}^{commit}`] : []),
+          '--symbolic-full-name',
+          'HEAD',
         ],
         { cwd: dir },
       )
     )
       .toString()
-      .trim();
+      .trim()
+      .split('\n');
+    const head = rest.pop()!;
+    const commit = at ? rest[0] : tipCommit;
+    if (!head.startsWith('refs/heads/'))
+      throw new Error(
+        `repository ${url} has no default branch: its HEAD is not a branch (${head})`,
+      );
+    const defaultBranch = head.slice('refs/heads/'.length);
     // Then two processes: list the tree, then read every blob in one batch.
     const listing = (
       await git(['ls-tree', '-r', '-z', '-l', commit], { cwd: dir })
@@ -64,7 +72,7 @@ export class LocalGitRepositoryReader implements RepositoryReader {
               input: wanted.map(w => w.sha).join('\n') + '\n',
             }),
           ).map((content, i) => ({ path: wanted[i].path, content }));
-    return { url, defaultBranch, commit, files };
+    return { url, defaultBranch, commit, tipCommit, files };
   }
 
   async checkout(url: string, dir: string, commit?: string): Promise<void> {

@@ -6,6 +6,11 @@ export interface RepositorySnapshot {
   defaultBranch: string;
   /** The commit of the default branch that was read: a patch made from it is pinned there. */
   commit?: string;
+  /**
+   * The default branch's commit when this was read, where the reader saw it: a
+   * read at a commit that was also the tip serves for the tip.
+   */
+  tipCommit?: string;
   /** Text files the scan looks at (SQL, dbt, Python, YAML…), by path. */
   files: ChangedFile[];
 }

@@ -66,10 +66,15 @@ export class LocalGitScmProvider implements ScmProvider {
     // The branch starts at the commit the patch was made from: a base that moved
     // since shows as a merge (or a conflict), never as the patch undoing others' work.
     const parent = draft.baseCommit ?? base.sha;
-    const found = await git(repo, ['cat-file', '-e', `${parent}^{commit}`], {
-      okCodes: [0, 1, 128],
-    });
-    if (found.code !== 0)
+    // The base's tip was just read; any other commit is looked up.
+    const found =
+      parent === base.sha ||
+      (
+        await git(repo, ['cat-file', '-e', `${parent}^{commit}`], {
+          okCodes: [0, 1, 128],
+        })
+      ).code === 0;
+    if (!found)
       throw new InputError(
         `commit ${parent}, which the patch was made from, is not in local git repository ${repo.root}`,
       );

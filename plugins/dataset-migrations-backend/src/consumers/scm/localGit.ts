@@ -3,7 +3,6 @@
  * at, running git on its git directory, and building trees and work-tree moves
  * without touching the owner's index or HEAD.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { ConflictError, InputError } from '@backstage/errors';
 import type { PullRequestDraft } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { LocalRepositoryRoots } from '../repositories/LocalRepositoryRoots';
 import { stripUrlPrefix } from '../repositories/RepositoryReader';
+import { runGit } from '../repositories/gitSpawner';
 
 export const AUTHOR = {
   GIT_AUTHOR_NAME: 'Dataset migrations',
@@ -169,50 +169,31 @@ export function git(
     'core.fsmonitor=false',
     ...args,
   ];
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('git', argv, {
-      cwd: options.cwd ?? repo.gitDir,
-      env: { ...baseEnv, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    const limit = options.maxStdoutBytes ?? Infinity;
-    let kept = 0;
-    let totalBytes = 0;
-    child.stdout.on('data', (chunk: Buffer) => {
-      totalBytes += chunk.length;
-      if (kept >= limit) return;
-      const part = chunk.subarray(0, limit - kept);
-      kept += part.length;
-      stdout.push(part);
-    });
-    child.stderr.on('data', chunk => stderr.push(chunk));
-    // git may exit before reading stdin; its exit code tells what went wrong.
-    child.stdin.on('error', () => {});
-    child.on('error', error =>
-      reject(new Error(`could not run git: ${error.message}`)),
-    );
-    child.on('close', code => {
+  return runGit({
+    args: argv,
+    cwd: options.cwd ?? repo.gitDir,
+    env: { ...baseEnv, ...options.env },
+    input: options.input,
+    maxStdoutBytes: options.maxStdoutBytes,
+  }).then(
+    ({ code, signal, stdout, stderr, totalBytes }) => {
       const exit = code ?? -1;
-      if ((options.okCodes ?? [0]).includes(exit)) {
-        resolvePromise({
+      if ((options.okCodes ?? [0]).includes(exit))
+        return {
           code: exit,
-          stdout: Buffer.concat(stdout).toString(),
-          truncated: totalBytes > kept,
+          stdout: stdout.toString(),
+          truncated: totalBytes > stdout.length,
           totalBytes,
-        });
-        return;
-      }
-      const message = Buffer.concat(stderr).toString().trim();
-      reject(
-        new Error(
-          `git ${args[0]} failed in ${repo.root} (exit ${exit}): ${message}`,
-        ),
+        };
+      const message = stderr.toString().trim() || (signal ?? '');
+      throw new Error(
+        `git ${args[0]} failed in ${repo.root} (exit ${exit}): ${message}`,
       );
-    });
-    child.stdin.end(options.input ?? '');
-  });
+    },
+    error => {
+      throw new Error(`could not run git: ${(error as Error).message}`);
+    },
+  );
 }
 
 /** `file://` URLs and absolute paths; anything else is not local. */
