@@ -40,7 +40,7 @@ import { CampaignService } from '../src/campaigns/CampaignService';
 import { DatabaseCampaignStore } from '../src/database/DatabaseCampaignStore';
 import { CampaignPullRequestSlots } from '../src/database/CampaignPullRequestSlots';
 import { mapConcurrently } from '../src/consumers/mapConcurrently';
-import { campaignSlots, meanAtOnce } from './campaignSlots';
+import { campaignSlots, meanRunning } from './campaignSlots';
 import {
   benchAuth,
   benchCatalog,
@@ -571,10 +571,10 @@ async function main() {
       )} | |`,
     );
     console.log(
-      `| migrations at once, on average (created → finished) | ${(
-        await meanAtOnce(pluginDb, true)
+      `| migrations running at once, on average | ${(
+        await meanRunning(pluginDb, true)
       ).toFixed(1)} (at most ${CONCURRENCY}) | ${(
-        await meanAtOnce(pluginDb, false)
+        await meanRunning(pluginDb, false)
       ).toFixed(1)} (${WORKERS} worker slots) |`,
     );
     const slots = await campaignSlots(pluginDb, draft.id, CONCURRENCY);
@@ -582,11 +582,13 @@ async function main() {
       console.log(
         `| the campaign's ${CONCURRENCY} slots from its first migration's creation to its last one's end | ${s(
           slots.total,
-        )} of slot time: busy ${s(slots.busy)}; idle with datasets of the wave still to start ${s(
-          slots.refill,
-        )}, in wave tails ${s(slots.tail)}, between waves ${s(
-          slots.between,
-        )} | |`,
+        )} of slot time: busy ${s(
+          slots.busy,
+        )}; idle waiting for a look to start the next ${s(
+          slots.look,
+        )}, for an upstream's migration ${s(slots.upstream)}, in wave tails ${s(
+          slots.tail,
+        )}, between waves ${s(slots.between)} | |`,
       );
     console.log(
       `| campaign overhead (campaign ÷ direct) | ${ratio.toFixed(2)}× (${
