@@ -268,7 +268,10 @@ describe('CampaignPlanner', () => {
       },
     });
     let now = new Date('2027-01-04T10:00:00Z');
-    const planner = plannerWith({ engine: counting, clock: { now: () => now } });
+    const planner = plannerWith({
+      engine: counting,
+      clock: { now: () => now },
+    });
     const plansOf = async () => {
       planned.length = 0;
       const plan = await planner.plan(documentWith(), credentials);

@@ -31,10 +31,7 @@ import {
 } from '../services/MigrationPlanner';
 import { parseCampaignDocument } from './campaignDocument';
 import type { Clock } from './CampaignRunner';
-import {
-  RecentAssessments,
-  assessmentFingerprint,
-} from './recentAssessments';
+import { RecentAssessments, assessmentFingerprint } from './recentAssessments';
 import { assignWaves } from './waves';
 
 /**

@@ -828,7 +828,9 @@ describe('CampaignRunner', () => {
     }
     const [, second] = await migrationsOf(id);
     expect(second.entityRef).toBe(ref('g33'));
-    const started = sent.findIndex(sql => /^insert into "migrations"/.test(sql));
+    const started = sent.findIndex(sql =>
+      /^insert into "migrations"/.test(sql),
+    );
     const recorded = sent.findIndex(sql =>
       /^insert into "campaign_progress"/.test(sql),
     );
