@@ -40,6 +40,7 @@ import { CampaignService } from '../src/campaigns/CampaignService';
 import { DatabaseCampaignStore } from '../src/database/DatabaseCampaignStore';
 import { CampaignPullRequestSlots } from '../src/database/CampaignPullRequestSlots';
 import { mapConcurrently } from '../src/consumers/mapConcurrently';
+import { campaignSlots, meanRunning } from './campaignSlots';
 import {
   benchAuth,
   benchCatalog,
@@ -569,6 +570,26 @@ async function main() {
         ticks.reduce((a, b) => a + b, 0),
       )} | |`,
     );
+    console.log(
+      `| migrations running at once, on average | ${(
+        await meanRunning(pluginDb, true)
+      ).toFixed(1)} (at most ${CONCURRENCY}) | ${(
+        await meanRunning(pluginDb, false)
+      ).toFixed(1)} (${WORKERS} worker slots) |`,
+    );
+    const slots = await campaignSlots(pluginDb, draft.id, CONCURRENCY);
+    if (slots)
+      console.log(
+        `| the campaign's ${CONCURRENCY} slots from its first migration's creation to its last one's end | ${s(
+          slots.total,
+        )} of slot time: busy ${s(
+          slots.busy,
+        )}; idle waiting for a look to start the next ${s(
+          slots.look,
+        )}, for an upstream's migration ${s(slots.upstream)}, in wave tails ${s(
+          slots.tail,
+        )}, between waves ${s(slots.between)} | |`,
+      );
     console.log(
       `| campaign overhead (campaign ÷ direct) | ${ratio.toFixed(2)}× (${
         ratio >= 1 ? '+' : ''

@@ -19,6 +19,7 @@ import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { RequestGuard } from '../http/RequestGuard';
 import { CampaignPlanner } from './CampaignPlanner';
+import { ASSESSMENT_REUSED_FOR_MS } from './recentAssessments';
 
 const DATA = 'group:default/data';
 const PAYMENTS = 'group:default/payments';
@@ -157,7 +158,12 @@ describe('CampaignPlanner', () => {
 
   /** The planner with the fleet (plus `extra` entities); `denied` refs refuse a migration request. */
   function plannerWith(
-    options: { extra?: Entity[]; denied?: string[] } = {},
+    options: {
+      extra?: Entity[];
+      denied?: string[];
+      engine?: DatasetEngine;
+      clock?: { now(): Date };
+    } = {},
   ): CampaignPlanner {
     const denied = new Set(options.denied ?? []);
     return new CampaignPlanner({
@@ -166,8 +172,11 @@ describe('CampaignPlanner', () => {
           entities: [...ENTITIES, ...(options.extra ?? [])],
         }),
       ),
-      engines: new EngineRegistry(new Map([['warehouse', engine]])),
+      engines: new EngineRegistry(
+        new Map([['warehouse', options.engine ?? engine]]),
+      ),
       store,
+      clock: options.clock,
       permissions: new RequestGuard({
         permissions: mockServices.permissions.mock({
           authorize: async requests =>
@@ -242,6 +251,68 @@ describe('CampaignPlanner', () => {
       owner: DATA,
       rollout: { waveSize: '25%', canary: { datasets: 1 } },
     });
+  });
+
+  it('plans a dataset by its engine again only when its live schema changed, or minutes passed', async () => {
+    // The real engine, counting the tables it was asked to plan.
+    const planned: string[] = [];
+    const counting = new Proxy(engine, {
+      get(target, key) {
+        if (key === 'plan')
+          return (request: Parameters<DatasetEngine['plan']>[0]) => {
+            planned.push(request.dataset.table);
+            return target.plan(request);
+          };
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    let now = new Date('2027-01-04T10:00:00Z');
+    const planner = plannerWith({
+      engine: counting,
+      clock: { now: () => now },
+    });
+    const plansOf = async () => {
+      planned.length = 0;
+      const plan = await planner.plan(documentWith(), credentials);
+      return { plan, planned: [...planned].sort() };
+    };
+
+    // Review, create, start: the engine plans every dataset once; only the one it
+    // refused (no primary key) is asked again, as its refusal may be passing.
+    const first = await plansOf();
+    expect(first.planned).toEqual(
+      ['public.clicks', 'public.daily', 'public.events', 'public.nokey'].sort(),
+    );
+    const again = await plansOf();
+    expect(again.planned).toEqual(['public.nokey']);
+    expect(again.plan).toEqual(first.plan);
+
+    // A changed live schema is planned again, and the plan says what it found.
+    await knex.raw('ALTER TABLE public.clicks RENAME COLUMN user_id TO uid');
+    try {
+      const changed = await plansOf();
+      expect(changed.planned).toEqual(['public.nokey']);
+      expect(changed.plan.skipped).toContainEqual({
+        entityRef: ref('clicks'),
+        reason: 'changes[0] (renameField): unknown field "user_id"',
+      });
+    } finally {
+      await knex.raw('ALTER TABLE public.clicks RENAME COLUMN uid TO user_id');
+    }
+    await knex.raw('ALTER TABLE public.events ADD COLUMN note text');
+    try {
+      expect((await plansOf()).planned).toEqual([
+        'public.events',
+        'public.nokey',
+      ]);
+    } finally {
+      await knex.raw('ALTER TABLE public.events DROP COLUMN note');
+    }
+
+    // Older than the reuse window: planned again.
+    now = new Date(now.getTime() + ASSESSMENT_REUSED_FOR_MS + 1);
+    expect((await plansOf()).planned).toEqual(first.planned);
   });
 
   it('changes nothing: no run, no campaign, no new table, the data as it was', async () => {

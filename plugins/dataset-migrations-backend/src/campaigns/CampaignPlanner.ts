@@ -30,6 +30,8 @@ import {
   type LiveDataset,
 } from '../services/MigrationPlanner';
 import { parseCampaignDocument } from './campaignDocument';
+import type { Clock } from './CampaignRunner';
+import { RecentAssessments, assessmentFingerprint } from './recentAssessments';
 import { assignWaves } from './waves';
 
 /**
@@ -68,6 +70,9 @@ interface Migratable {
   >;
 }
 
+/** A dataset's assessment as it is reused: its planned facts, or why it is skipped. */
+type Assessment = Pick<Migratable, 'dataset'> | { skip: string };
+
 /**
  * What a campaign would do, computed with the caller's rights and without changing
  * anything: which datasets its selector matches (as the caller sees the catalog,
@@ -80,6 +85,12 @@ interface Migratable {
  */
 export class CampaignPlanner {
   private readonly planner: MigrationPlanner;
+  /**
+   * Assessments of the minutes before: a campaign is reviewed, created and
+   * started, each planning every dataset, and a dataset whose live schema did not
+   * change in between need not be planned by its engine again.
+   */
+  private readonly recent: RecentAssessments<Assessment>;
 
   constructor(
     private readonly deps: {
@@ -95,9 +106,11 @@ export class CampaignPlanner {
       permissions: BatchEntityPermissions;
       /** Datasets introspected and planned at once (default 4): engines are shared. */
       concurrency?: number;
+      clock?: Clock;
     },
   ) {
     this.planner = new MigrationPlanner(deps);
+    this.recent = new RecentAssessments(deps.clock);
   }
 
   /**
@@ -281,7 +294,9 @@ export class CampaignPlanner {
   /**
    * The candidate's migration to its next version, checked against its live schema
    * and planned by its engine as a single request would be; or why it is skipped,
-   * in the checker's or engine's own words.
+   * in the checker's or engine's own words. The live schema is read every time;
+   * what was assessed of the same fingerprint minutes ago is reused (an engine's
+   * refusal is not: it may be passing).
    */
   private async assess(
     document: CampaignDocument,
@@ -291,32 +306,50 @@ export class CampaignPlanner {
     if (skip || !entity) return { skip: skip ?? 'not in the catalog' };
     try {
       const live = candidate.live ?? (await this.planner.liveState(entity));
-      const request = this.planner.parseFor(
-        {
-          entityRef: candidate.entityRef,
-          targetVersion: live.currentVersion + 1,
-          changes: document.changes,
-        },
-        entity,
+      const fingerprint = assessmentFingerprint(document, entity, live);
+      const known = this.recent.get(fingerprint);
+      if (known) return 'skip' in known ? known : { ...known, entity };
+      const assessed = await this.assessLive(document, candidate, entity, live);
+      this.recent.set(
+        fingerprint,
+        'skip' in assessed ? assessed : { dataset: assessed.dataset },
       );
-      const checked = await this.planner.check(request, live);
-      if (!checked.valid) return { skip: checked.problems.join('; ') };
-      const plan = await this.planner.plan(checked.valid, PREVIEW_MIGRATION_ID);
-      return {
-        entity,
-        dataset: {
-          entityRef: candidate.entityRef,
-          title: entity.metadata.title ?? entity.metadata.name,
-          owner: DatasetCatalog.ownerOf(entity),
-          criticality: criticalityOf(entity),
-          fromVersion: plan.fromVersion,
-          targetVersion: plan.targetVersion,
-          compatibility: plan.compatibility.class,
-        },
-      };
+      return assessed;
     } catch (error) {
       return { skip: messageOf(error) };
     }
+  }
+
+  /** The assessment itself; an engine's refusal is thrown. */
+  private async assessLive(
+    document: CampaignDocument,
+    candidate: Candidate,
+    entity: Entity,
+    live: LiveDataset,
+  ): Promise<Migratable | { skip: string }> {
+    const request = this.planner.parseFor(
+      {
+        entityRef: candidate.entityRef,
+        targetVersion: live.currentVersion + 1,
+        changes: document.changes,
+      },
+      entity,
+    );
+    const checked = await this.planner.check(request, live);
+    if (!checked.valid) return { skip: checked.problems.join('; ') };
+    const plan = await this.planner.plan(checked.valid, PREVIEW_MIGRATION_ID);
+    return {
+      entity,
+      dataset: {
+        entityRef: candidate.entityRef,
+        title: entity.metadata.title ?? entity.metadata.name,
+        owner: DatasetCatalog.ownerOf(entity),
+        criticality: criticalityOf(entity),
+        fromVersion: plan.fromVersion,
+        targetVersion: plan.targetVersion,
+        compatibility: plan.compatibility.class,
+      },
+    };
   }
 
   /** Every consumer of the datasets, read once, by ref. */

@@ -38,7 +38,7 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 31 }, (_, i) => `g${i + 1}`);
+const GOOD = Array.from({ length: 34 }, (_, i) => `g${i + 1}`);
 const BAD = ['b1', 'b2', 'b3', 'b4'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
@@ -809,6 +809,82 @@ describe('CampaignRunner', () => {
       queuedTicks = undefined;
     }
   }, 120_000);
+
+  it('starts the next dataset in the slot a migration freed before it writes the burndown, which still records that outcome', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const id = await startCampaign('start-first', [['g32', 'g33']], {
+      concurrency: 1,
+    });
+    await runner.tick(id);
+    await migrationsFinished(id, 1);
+    // The statements the next look sends, in order (its transactions' too).
+    const sent: string[] = [];
+    const onQuery = (query: { sql: string }) => sent.push(query.sql);
+    pluginDb.on('query', onQuery);
+    try {
+      await runner.tick(id);
+    } finally {
+      pluginDb.off('query', onQuery);
+    }
+    const [, second] = await migrationsOf(id);
+    expect(second.entityRef).toBe(ref('g33'));
+    const started = sent.findIndex(sql =>
+      /^insert into "migrations"/.test(sql),
+    );
+    const recorded = sent.findIndex(sql =>
+      /^insert into "campaign_progress"/.test(sql),
+    );
+    expect(started).toBeGreaterThanOrEqual(0);
+    expect(recorded).toBeGreaterThan(started);
+    // g32 migrated, g33 migrating: one dataset outstanding, recorded at this look.
+    expect(
+      await pluginDb('campaign_progress')
+        .where({ campaign_id: id })
+        .orderBy('id', 'desc')
+        .first('datasets_outstanding'),
+    ).toEqual({ datasets_outstanding: 1 });
+    await migrationsFinished(id, 2);
+  }, 120_000);
+
+  it('asks the campaign to look again when its migration ends before the announcer tells people of it', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const id = await startCampaign('asked-first', [['g34']]);
+    await runner.tick(id);
+    const [migration] = await migrationsFinished(id, 1);
+    // An announcer whose notifications hang until the test lets them go.
+    let release!: () => void;
+    const told = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    const asked: string[] = [];
+    const ticks = withCampaignTicks(
+      {
+        migrationChanged: () => told,
+        consumerChanged: () => told,
+      },
+      {
+        migrations: store,
+        enqueueTick: async campaignId => {
+          asked.push(campaignId);
+        },
+        logger,
+      },
+    );
+    const announced = ticks.migrationChanged({
+      migrationId: migration.id,
+      outcome: 'succeeded',
+    });
+    try {
+      await waitFor(async () => (asked.length > 0 ? true : undefined), {
+        timeoutMs: 5_000,
+        what: 'the look asked for while the announcer still tells people',
+      });
+      expect(asked).toEqual([id]);
+    } finally {
+      release();
+      await announced;
+    }
+  });
 
   it('plans the next dataset while the slots are taken, and starts it with that plan once one frees', async () => {
     now = new Date('2027-03-01T10:00:00Z');

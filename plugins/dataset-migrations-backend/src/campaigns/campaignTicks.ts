@@ -42,18 +42,20 @@ export function withCampaignTicks(
     }
   };
   return {
+    // The campaign is asked before the announcer tells people (notifications,
+    // events), which can take a while: a slot the migration freed waits for it.
+    // Not awaited, as no announcement is: the caller goes on at once.
     async migrationChanged(change) {
-      await announcer.migrationChanged(change);
-      // Not awaited, as no announcement is: the caller goes on at once.
       if (change.outcome && CAMPAIGN_OUTCOMES.includes(change.outcome))
         void nudge(change.migrationId);
+      await announcer.migrationChanged(change);
     },
     async consumerChanged(change) {
-      await announcer.consumerChanged(change);
       // A failure for the policy; a move for contract, whose gate may open now.
       const moved =
         change.transition && isMovedConsumerState(change.transition.to);
       if (change.notice === 'failed' || moved) void nudge(change.migrationId);
+      await announcer.consumerChanged(change);
     },
     async campaignChanged(change) {
       await announcer.campaignChanged?.(change);

@@ -180,6 +180,15 @@ export interface CampaignStore {
     tx?: StoreTransaction,
   ): Promise<number>;
   /**
+   * Applies each update whose `from` still holds, without a progress record:
+   * the caller records it ({@link CampaignStore.recordProgress}). Returns those applied.
+   */
+  updateDatasetStates(
+    id: string,
+    updates: CampaignDatasetUpdate[],
+    at: Date,
+  ): Promise<number>;
+  /**
    * Records the outstanding work now when it changed since the last record
    * (consumers move without a campaign write; each look records them).
    */

@@ -694,24 +694,45 @@ export class DatabaseCampaignStore implements CampaignStore {
     if (updates.length === 0) return 0;
     const knex = executor ? knexOf(executor) : this.knex;
     return knex.transaction(async tx => {
-      let applied = 0;
-      for (const update of updates) {
-        const ended = update.to !== 'pending' && update.to !== 'migrating';
-        applied += await tx('campaign_datasets')
-          .where({
-            campaign_id: id,
-            entity_ref: update.entityRef,
-            state: update.from,
-          })
-          .update({
-            state: update.to,
-            reason: update.reason ?? null,
-            ...(ended ? { finished_at: at } : { finished_at: null }),
-          });
-      }
+      const applied = await this.applyDatasetUpdates(tx, id, updates, at);
       if (applied > 0) await this.snapshot(tx, id, at);
       return applied;
     });
+  }
+
+  async updateDatasetStates(
+    id: string,
+    updates: CampaignDatasetUpdate[],
+    at: Date,
+  ): Promise<number> {
+    if (updates.length === 0) return 0;
+    return this.knex.transaction(tx =>
+      this.applyDatasetUpdates(tx, id, updates, at),
+    );
+  }
+
+  private async applyDatasetUpdates(
+    tx: Knex.Transaction,
+    id: string,
+    updates: CampaignDatasetUpdate[],
+    at: Date,
+  ): Promise<number> {
+    let applied = 0;
+    for (const update of updates) {
+      const ended = update.to !== 'pending' && update.to !== 'migrating';
+      applied += await tx('campaign_datasets')
+        .where({
+          campaign_id: id,
+          entity_ref: update.entityRef,
+          state: update.from,
+        })
+        .update({
+          state: update.to,
+          reason: update.reason ?? null,
+          ...(ended ? { finished_at: at } : { finished_at: null }),
+        });
+    }
+    return applied;
   }
 
   async recordProgress(id: string, at: Date): Promise<void> {
