@@ -1,6 +1,6 @@
 /**
  * yarn bench:campaign [--datasets N] [--rows R] [--consumers C] [--concurrency K]
- *   [--workers W] [--direct-datasets D]
+ *   [--workers W] [--direct-datasets D] [--direct-concurrency P]
  *
  * A generated fleet of N datasets (tables of R rows sharing `user_id`, owned by a
  * few teams, of mixed criticality, some derived from others through
@@ -13,7 +13,9 @@
  *    concurrency K, approvals off) and every consumer settled;
  * 2. the baseline: the same migrations of an identical second fleet, each
  *    submitted directly through `MigrationService.createMigration`, on the same
- *    workers, until all succeeded and every consumer settled.
+ *    workers, until all succeeded and every consumer settled; all queued at
+ *    once, or with `--direct-concurrency P` at most P queued or running at a time
+ *    (a script submitting with the campaign's parallelism, polling every 50 ms).
  *
  * Prints the whole time, datasets and consumers per minute, the campaign's overhead
  * against the baseline, queue latency (a migration's creation to its start, from
@@ -78,6 +80,12 @@ const WORKERS = arg('--workers', 2 * CONCURRENCY);
  */
 const DIRECT_DATASETS = Math.min(arg('--direct-datasets', DATASETS), DATASETS);
 const DIRECT_CONSUMERS = Math.round((CONSUMERS * DIRECT_DATASETS) / DATASETS);
+/**
+ * At most this many of the baseline's migrations queued or running at once
+ * (default: all queued at once). The campaign runs at most `--concurrency` at
+ * once by design; the same limit here compares the campaign's machinery alone.
+ */
+const DIRECT_CONCURRENCY = arg('--direct-concurrency', Infinity);
 const SAMPLED = DIRECT_DATASETS < DATASETS;
 const OWNERS = ['data-platform', 'payments', 'growth', 'search'].map(
   t => `group:default/${t}`,
@@ -278,7 +286,11 @@ async function main() {
   chmodSync(work, 0o755);
   try {
     console.log(
-      `bench:campaign — ${DATASETS} datasets of ${ROWS} rows, ${CONSUMERS} consumers, campaign concurrency ${CONCURRENCY}, ${WORKERS} worker slots`,
+      `bench:campaign — ${DATASETS} datasets of ${ROWS} rows, ${CONSUMERS} consumers, campaign concurrency ${CONCURRENCY}, ${WORKERS} worker slots, the direct baseline ${
+        Number.isFinite(DIRECT_CONCURRENCY)
+          ? `at most ${DIRECT_CONCURRENCY} at once`
+          : 'queued all at once'
+      }`,
     );
     if (SAMPLED)
       console.log(
@@ -459,21 +471,29 @@ async function main() {
 
     // 2. The baseline: the same migrations, submitted directly.
     const directStarted = Date.now();
-    for (const table of directFleet.datasets)
-      await service.createMigration(
-        {
-          entityRef: `resource:default/${table.replace(/_/g, '-')}`,
-          targetVersion: 2,
-          changes: CHANGES,
-        },
-        benchUser,
-      );
+    const unsubmitted = [...directFleet.datasets];
+    let submitted = 0;
     for (;;) {
       const p = await progressOf(pluginDb, false);
       if (p.failed.length > 0)
         throw new Error(`direct migrations ${JSON.stringify(p.failed)}`);
       if (p.succeeded === DIRECT_DATASETS) break;
-      await sleep(250);
+      while (
+        unsubmitted.length > 0 &&
+        submitted - p.succeeded < DIRECT_CONCURRENCY
+      ) {
+        const table = unsubmitted.shift()!;
+        await service.createMigration(
+          {
+            entityRef: `resource:default/${table.replace(/_/g, '-')}`,
+            targetVersion: 2,
+            changes: CHANGES,
+          },
+          benchUser,
+        );
+        submitted += 1;
+      }
+      await sleep(unsubmitted.length > 0 ? 50 : 250);
     }
     const directMigrated = Date.now();
     const directProgress = await consumersSettled(
