@@ -50,6 +50,8 @@ export interface Clock {
 const PREPARED_FOR_MS = 60_000;
 /** How long a look asked for while another runs waits for it in its job. */
 const LOOK_WAIT_MS = 60_000;
+/** The least time between two burndown records of a running campaign's looks. */
+const BURNDOWN_INTERVAL_MS = 10_000;
 /** Contract asks a look makes at once. */
 const CONTRACT_ASKS_AT_ONCE = 4;
 /** How soon the runner looks again while a campaign's migrations run. */
@@ -104,6 +106,7 @@ const SKIPPING_ERRORS = [
 export class CampaignRunner {
   private readonly pollMs: number;
   private readonly lookWaitMs: number;
+  private readonly burndownIntervalMs: number;
   /**
    * The look running in this process per campaign. A look asked for meanwhile (a
    * migration ended, a consumer moved) does not run beside it — both would plan
@@ -143,10 +146,17 @@ export class CampaignRunner {
       pollMs?: number;
       /** How long a look asked for while another runs waits for it ({@link LOOK_WAIT_MS}). */
       lookWaitMs?: number;
+      /**
+       * A look while the campaign runs records the burndown only this long after
+       * the last record ({@link BURNDOWN_INTERVAL_MS}): a chart over weeks needs
+       * no point per migration, and counting read every ledger of the fleet.
+       */
+      burndownIntervalMs?: number;
     },
   ) {
     this.pollMs = deps.pollMs ?? POLL_MS;
     this.lookWaitMs = deps.lookWaitMs ?? LOOK_WAIT_MS;
+    this.burndownIntervalMs = deps.burndownIntervalMs ?? BURNDOWN_INTERVAL_MS;
   }
 
   /** Records the audit event of an action the campaign takes, with the action's writes. */
@@ -279,7 +289,11 @@ export class CampaignRunner {
     // write) once the starts are written: a freed slot waits for the outcome that
     // freed it, not for the progress record (measured with `yarn bench:campaign`).
     // A look that dies before it leaves it to the next look.
-    await campaigns.recordProgress(campaignId, now);
+    // A look that leaves no later look (the campaign finished, paused or
+    // stopped) always records: the chart's last point is where it stands.
+    await campaigns.recordProgress(campaignId, now, {
+      minIntervalMs: next ? this.burndownIntervalMs : 0,
+    });
     // Contract goes on after the last wave: consumers take days to move.
     const contracting =
       run.state === 'running' || run.state === 'completed'

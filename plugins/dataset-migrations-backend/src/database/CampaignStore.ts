@@ -190,9 +190,14 @@ export interface CampaignStore {
   ): Promise<number>;
   /**
    * Records the outstanding work now when it changed since the last record
-   * (consumers move without a campaign write; each look records them).
+   * (consumers move without a campaign write; looks record them), unless the
+   * last record is less than `minIntervalMs` older than `at`.
    */
-  recordProgress(id: string, at: Date): Promise<void>;
+  recordProgress(
+    id: string,
+    at: Date,
+    options?: { minIntervalMs?: number },
+  ): Promise<void>;
   /** Compare-and-set on a wave's state; within `tx` when given (a transition's). */
   updateWave(
     id: string,

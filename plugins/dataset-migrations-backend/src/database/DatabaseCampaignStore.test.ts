@@ -88,6 +88,31 @@ describe('DatabaseCampaignStore', () => {
     return { id, started };
   }
 
+  it("records a look's progress no sooner than the interval it is given after the last record", async () => {
+    const { id } = await running('throttled');
+    const points = async () =>
+      (await campaigns.getCampaign(id, at(10)))!.burndown.map(p => [
+        p.at,
+        p.datasetsOutstanding,
+      ]);
+    expect(await points()).toEqual([[t0.toISOString(), 3]]);
+    await campaigns.updateDatasetStates(
+      id,
+      [{ entityRef: ref('throttled-a'), from: 'migrating', to: 'migrated' }],
+      at(0.05),
+    );
+    const seconds = (s: number) => new Date(t0.getTime() + s * 1000);
+    // 5 s after the last record: left to a later look.
+    await campaigns.recordProgress(id, seconds(5), { minIntervalMs: 10_000 });
+    expect(await points()).toEqual([[t0.toISOString(), 3]]);
+    // 11 s after: recorded.
+    await campaigns.recordProgress(id, seconds(11), { minIntervalMs: 10_000 });
+    expect(await points()).toEqual([
+      [t0.toISOString(), 3],
+      [seconds(11).toISOString(), 2],
+    ]);
+  });
+
   it('records outstanding work only when it changes, and reads it back as the burndown', async () => {
     const { id, started } = await running('burndown');
     // Planned: 3 datasets, one consumer each; starting moved nothing.

@@ -735,8 +735,14 @@ export class DatabaseCampaignStore implements CampaignStore {
     return applied;
   }
 
-  async recordProgress(id: string, at: Date): Promise<void> {
-    await this.knex.transaction(tx => this.snapshot(tx, id, at));
+  async recordProgress(
+    id: string,
+    at: Date,
+    options: { minIntervalMs?: number } = {},
+  ): Promise<void> {
+    await this.knex.transaction(tx =>
+      this.snapshot(tx, id, at, options.minIntervalMs ?? 0),
+    );
   }
 
   async updateWave(
@@ -852,12 +858,25 @@ export class DatabaseCampaignStore implements CampaignStore {
    * not yet moved, and consumers not yet moved (those of a migration's ledger once
    * discovered, the plan's count before).
    */
-  private async snapshot(knex: Knex, id: string, at: Date): Promise<void> {
+  private async snapshot(
+    knex: Knex,
+    id: string,
+    at: Date,
+    minIntervalMs = 0,
+  ): Promise<void> {
     // Always inside a transaction: two at once for a campaign take turns, so the
     // second compares with the first's record instead of writing the same twice.
     await knex.raw(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, [
       `campaign_progress:${id}`,
     ]);
+    const last = await knex('campaign_progress')
+      .where({ campaign_id: id })
+      .orderBy('id', 'desc')
+      .first('at', 'datasets_outstanding', 'consumers_outstanding');
+    // Counting costs a pass over the fleet and its ledgers: a look soon after
+    // the last record leaves it to a later one.
+    if (last && at.getTime() - new Date(last.at).getTime() < minIntervalMs)
+      return;
     // Counted in SQL: every look records progress, and reading each dataset's row
     // for two numbers cost more with every dataset of the fleet.
     const {
@@ -878,10 +897,6 @@ export class DatabaseCampaignStore implements CampaignStore {
     );
     const datasetsOutstanding: number = outstanding.datasets;
     const consumersOutstanding: number = outstanding.consumers;
-    const last = await knex('campaign_progress')
-      .where({ campaign_id: id })
-      .orderBy('id', 'desc')
-      .first('datasets_outstanding', 'consumers_outstanding');
     if (
       last?.datasets_outstanding === datasetsOutstanding &&
       last?.consumers_outstanding === consumersOutstanding
