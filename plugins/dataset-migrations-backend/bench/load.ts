@@ -1,5 +1,5 @@
 /**
- * yarn bench:load [--runs N] [--consumers C] [--clients K] [--seconds S]
+ * yarn bench:load [--runs N] [--consumers C] [--clients K] [--seconds S] [--no-approvals]
  *
  * The plugin's real backend (routers, services, stores, permission checks as the
  * fuzz runs them) on an embedded PostgreSQL whose tables hold a long-lived
@@ -20,6 +20,8 @@
  * The replica is API-only (`worker.enabled: false`): runs are queued, not run.
  * Prints p50/p95/max per route, requests per second and the targets; with
  * `--queries`, also the plugin database's statements that took longest in all.
+ * `--no-approvals` configures no approval (`approvals.required: []`), where
+ * enqueue awaits the start permission before it asks the engine anything.
  */
 import type { Knex } from 'knex';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -45,6 +47,7 @@ const CONSUMERS_PER_RUN = 500;
 const CONSUMER_ENTITIES = 2000;
 const WARM_UP_MS = 3000;
 const QUERIES = process.argv.includes('--queries');
+const NO_APPROVALS = process.argv.includes('--no-approvals');
 const API = '/api/dataset-migrations';
 
 /** The targets of issue 14: p95 in ms. */
@@ -124,7 +127,9 @@ async function main() {
   let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
   try {
     console.log(
-      `bench:load — ${RUNS} runs of ${DATASETS} datasets, ${CONSUMERS} consumer ledger rows, ${CLIENTS} clients for ${SECONDS} s`,
+      `bench:load — ${RUNS} runs of ${DATASETS} datasets, ${CONSUMERS} consumer ledger rows, ${CLIENTS} clients for ${SECONDS} s${
+        NO_APPROVALS ? ', no approval configured' : ''
+      }`,
     );
     await createTables(warehouse);
     const entities = [
@@ -140,6 +145,7 @@ async function main() {
           data: {
             datasetMigrations: {
               worker: { enabled: false },
+              ...(NO_APPROVALS ? { approvals: { required: [] } } : {}),
               engines: {
                 warehouse: {
                   type: 'postgres',

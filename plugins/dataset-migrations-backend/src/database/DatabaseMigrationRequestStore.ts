@@ -375,6 +375,11 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
           lease_expires_at: null,
         })
         .returning('*');
+      // A step whose failure could not be recorded (its session lost) ends with the run.
+      if (row && outcome.status !== 'succeeded')
+        await tx('migration_steps')
+          .where({ migration_id: id, status: 'running' })
+          .update({ status: 'failed', finished_at: tx.fn.now() });
       if (row && outcome.status === 'succeeded' && !row.dry_run)
         await this.parts.versions.recordMigrated(tx, row);
       return row !== undefined;

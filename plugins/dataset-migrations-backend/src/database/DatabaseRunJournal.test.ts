@@ -56,6 +56,25 @@ describe('DatabaseRunJournal', () => {
     });
   });
 
+  it('closes, as failed, the steps a run that failed or was cancelled left running', async () => {
+    for (const status of ['failed', 'cancelled'] as const) {
+      const m = await queued();
+      await store.claimMigration(m.id, LEASE);
+      // Its failure was not recorded: the session was lost.
+      await store.startStep(m.id, 1, 'verify');
+      expect(
+        await store.finishMigration(m.id, { status, reason: 'x' }, LEASE.owner),
+      ).toBe(true);
+      expect((await store.getMigration(m.id))!.steps).toEqual([
+        expect.objectContaining({
+          name: 'verify',
+          status: 'failed',
+          finishedAt: expect.any(String),
+        }),
+      ]);
+    }
+  });
+
   it('keeps steps per attempt and logs in order', async () => {
     const m = await queued();
     await store.startStep(m.id, 1, 'plan');

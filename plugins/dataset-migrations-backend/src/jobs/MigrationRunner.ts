@@ -44,7 +44,7 @@ function shapeOf(fields: { name: string; type: string }[]): string {
  * failed: a long copy or verify under repeated connection losses still moves on
  * from its checkpoints, while a run that cannot get anywhere stops.
  */
-const MAX_ATTEMPTS_WITHOUT_PROGRESS = 10;
+export const MAX_ATTEMPTS_WITHOUT_PROGRESS = 10;
 /** Attempts after which a run is failed whatever it did (one interrupted before any step counts here only). */
 const MAX_ATTEMPTS = 100;
 /** After an interruption, how long before another worker may resume the run. */

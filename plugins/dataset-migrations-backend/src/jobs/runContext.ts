@@ -173,7 +173,12 @@ export function createRunContext(
         await then(store.finishStep(migrationId, attempt, name, 'succeeded'));
         return result;
       } catch (error) {
-        await then(store.finishStep(migrationId, attempt, name, 'failed'));
+        // The step's own failure is what the engine must hear of, not a lost
+        // session that kept it from being recorded: a failed stage is undone and
+        // fails the run, which closes the step (else the next claim does).
+        await then(
+          store.finishStep(migrationId, attempt, name, 'failed'),
+        ).catch(() => {});
         throw error;
       } finally {
         currentStep = undefined;

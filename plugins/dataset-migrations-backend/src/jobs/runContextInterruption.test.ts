@@ -36,15 +36,22 @@ async function terminatedSessionError(knex: Knex): Promise<Error> {
   return error;
 }
 
-/** The store's run journal in memory; `failNext` makes its next step finish fail. */
+/**
+ * The store's run journal in memory; `failing.error` makes the next end of step
+ * `failing.step` (the backfill unless set) fail, `onCheckpoint` hears each write.
+ */
 function journal() {
   const checkpoints = new Map<string, unknown>();
-  const failing: { error?: Error } = {};
+  const failing: {
+    error?: Error;
+    step?: string;
+    onCheckpoint?: (name: string) => Promise<void>;
+  } = {};
   const store = {
     appendLog: async () => {},
     startStep: async () => {},
     finishStep: async (_id: string, _attempt: number, name: string) => {
-      if (name === 'backfill' && failing.error) {
+      if (name === (failing.step ?? 'backfill') && failing.error) {
         const error = failing.error;
         failing.error = undefined;
         throw error;
@@ -56,6 +63,7 @@ function journal() {
         : undefined,
     setCheckpoint: async (_id: string, name: string, value: unknown) => {
       checkpoints.set(name, JSON.parse(JSON.stringify(value)));
+      await failing.onCheckpoint?.(name);
       return true;
     },
     clearCheckpoints: async () => {
@@ -116,6 +124,49 @@ describe('a plugin-database session lost under a step inside an engine stage', (
       );
       expect(after[0].n).toBe(ROWS);
       expect(checkpoints.get('done:cut-over')).toBe(true);
+    } finally {
+      await engine.close?.();
+      await knex.destroy();
+    }
+  });
+  it("lets the engine hear of a step's own failure, not of the lost session that kept it from being recorded", async () => {
+    const knex = await init();
+    await knex.raw(`
+      CREATE TABLE public.events (id bigint PRIMARY KEY, user_id text NOT NULL);
+      INSERT INTO public.events SELECT g, 'user' || g FROM generate_series(1, ${ROWS}) AS g;
+      ANALYZE public.events;`);
+    const engine = await createTestEngine(knex);
+    try {
+      const { store, checkpoints, failing } = journal();
+      const lost = await terminatedSessionError(knex);
+      // A row of the new version changed behind the capture's back, so verify
+      // fails; recording that its step failed meets a terminated session.
+      failing.step = 'verify';
+      failing.onCheckpoint = async name => {
+        if (name !== 'done:indexes') return;
+        await knex.raw(
+          `UPDATE public.events_v2 SET listener_id = 'changed' WHERE id = 7`,
+        );
+        failing.error = lost;
+      };
+      const changes = [{ renameField: { from: 'user_id', to: 'listener_id' } }];
+      const { run } = await engineRun(engine, 'public.events', changes, {
+        migrationId: MIGRATION,
+        ...createRunContext(store, MIGRATION, 1),
+      });
+
+      const migrated = engine.migrate(run);
+      await expect(migrated).rejects.toThrow(/^verification failed: /);
+      await expect(migrated).rejects.not.toBeInstanceOf(
+        MigrationInterruptedError,
+      );
+      expect(failing.error).toBeUndefined();
+      // Failed, so undone: no new version, the checkpoints cleared.
+      const { rows } = await knex.raw(
+        `SELECT to_regclass('public.events_v2')::text AS target`,
+      );
+      expect(rows[0].target).toBeNull();
+      expect(checkpoints.size).toBe(0);
     } finally {
       await engine.close?.();
       await knex.destroy();

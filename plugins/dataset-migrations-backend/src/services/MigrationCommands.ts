@@ -201,14 +201,23 @@ export class MigrationCommands {
     if (repeated) return { migration: repeated, created: false };
 
     // Checks that read different things (the ledger, the permission service, the
-    // engine's catalogs) run at once; a request that fails several is refused
-    // for the first in this order, as when they ran one after the other.
+    // engine's catalogs) run at once, but the engine is asked nothing for a
+    // caller the permission alone refuses; a request that fails several is
+    // refused for the first in this order, as when they ran one after the other.
     const moved = request.dryRun
       ? undefined
       : settledLater(this.assertConsumersMoved(request.entityRef));
     const mayStart = request.dryRun
       ? undefined
       : settledLater(options.mayStart());
+    // With no approval configured, one who may not start is refused whatever the
+    // plan: before the live schema is read (nor named in a validation error).
+    if (
+      mayStart &&
+      this.deps.approvalsRequired.length === 0 &&
+      !(await mayStart)
+    )
+      throw startRefused(request.entityRef);
     // A plan made ahead stands only while what it was made from does: the
     // dataset's version, place and live schema, read again now (a column added
     // meanwhile would fail the run, a version moved would plan from the wrong one).
@@ -294,10 +303,7 @@ export class MigrationCommands {
     });
     if (reasons.length > 0)
       return awaitedApproval(reasons, request.fingerprint, plan);
-    if (!mayStart)
-      throw new NotAllowedError(
-        `not allowed: permission ${datasetMigrationStartPermission.name} on ${request.entityRef} was denied, and no approval is configured for such requests`,
-      );
+    if (!mayStart) throw startRefused(request.entityRef);
     return undefined;
   }
 
@@ -445,6 +451,13 @@ function sameGrounds(earlier: ValidRequest, now: ValidRequest): boolean {
     target: v.target,
   });
   return isDeepStrictEqual(grounds(earlier), grounds(now));
+}
+
+/** Why a requester who may not start a migration, and whom no approval would carry, is refused. */
+function startRefused(entityRef: string): NotAllowedError {
+  return new NotAllowedError(
+    `not allowed: permission ${datasetMigrationStartPermission.name} on ${entityRef} was denied, and no approval is configured for such requests`,
+  );
 }
 
 /**

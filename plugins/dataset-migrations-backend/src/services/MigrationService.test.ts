@@ -520,14 +520,44 @@ describe('MigrationService', () => {
             ? AuthorizeResult.DENY
             : AuthorizeResult.ALLOW,
       });
+      introspect.mockClear();
       await expect(
         denyStart.createMigration(request, credentials),
       ).rejects.toMatchObject({
         name: 'NotAllowedError',
         message: expect.stringContaining(datasetMigrationStartPermission.name),
       });
+      // Refused before the engine was asked anything, and refused as such even
+      // when the request is invalid too: no validation error names the live
+      // schema's fields to someone who may not start the migration.
+      await expect(
+        denyStart.createMigration(
+          { ...request, changes: [{ dropField: { name: 'nowhere' } }] },
+          credentials,
+        ),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.not.stringContaining('nowhere'),
+      });
+      expect(introspect).not.toHaveBeenCalled();
       expect(await knex('migrations').count({ n: '*' })).toEqual([{ n: '0' }]);
       expect(enqueueMigration).toHaveBeenCalledTimes(1);
+
+      // Where an approval carries such a request, it is planned and waits for one.
+      const approvalCarries = serviceWith({
+        retentionMs: 0,
+        approvalsRequired: ['requester-may-not-start'],
+        authorize: name =>
+          name === datasetMigrationStartPermission.name
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      });
+      const { migration: waiting } = await approvalCarries.createMigration(
+        request,
+        credentials,
+      );
+      expect(waiting.status).toBe('awaiting-approval');
+      expect(introspect).toHaveBeenCalled();
     });
 
     it('announces a cancel once: a repeated cancel changes nothing and tells nobody', async () => {

@@ -74,17 +74,30 @@ export function batchEndsSql(
 /**
  * The key that ends a range of `$1` rows after the last key done (`$2`…): one
  * walk of the source's key index, no row read, and only the key found cast to
- * text. No row when fewer remain.
+ * text. No row when fewer remain, or, with `hasBound`, when fewer remain up to
+ * and including the key that follows the last key's parameters.
  */
 export function rangeEndSql(
   shape: MigrationShape,
   keyTypes: string[],
   hasLastKey: boolean,
+  hasBound = false,
 ): string {
   const columns = sourceKeyColumns(shape);
-  const where = hasLastKey
-    ? `WHERE ${compareKey(columns, '>', keyTypes, 2)}`
-    : '';
+  const conditions = [
+    ...(hasLastKey ? [compareKey(columns, '>', keyTypes, 2)] : []),
+    ...(hasBound
+      ? [
+          compareKey(
+            columns,
+            '<=',
+            keyTypes,
+            2 + (hasLastKey ? keyTypes.length : 0),
+          ),
+        ]
+      : []),
+  ];
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   return `SELECT ${keysAsText(shape)}
             FROM (SELECT ${list(columns.map((c, i) => `${c} AS k${i}`))}
                     FROM ${quoteRelation(shape.source)} AS s ${where}

@@ -6,7 +6,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { BackfillSettings } from '../config';
 import type { BackfillCheckpoint } from './backfill';
-import { readOnly, type Connections } from '../connection';
+import { isInterruption, readOnly, type Connections } from '../connection';
 import { addFigures, resultFigures, type Figures } from '../figures';
 import { estimateRows, quoteRelation, readFailures } from '../relations';
 import { verifySql } from '../sql/checksums';
@@ -27,6 +27,18 @@ const FIRST_RANGE_ROWS = 1_000_000;
  * is short enough that an interruption loses little.
  */
 export const BATCHES_PER_RANGE = 10;
+/**
+ * Lost connections (or other temporary errors) in a row that verify takes on
+ * itself, each time on a fresh connection, before it leaves the attempt to be
+ * resumed by the next: an attempt's start (the run's plan and shape, verify's
+ * first reads) may take longer than connections last when they are terminated
+ * over and over, while one range, halved as often as it is cut off, fits.
+ */
+const RETRIES_IN_A_ROW = 10;
+/** The pause before the first retry, doubled before each next one, up to 1 s. */
+const FIRST_RETRY_PAUSE_MS = 50;
+/** Rows of the smallest range a range cut off over and over is halved to. */
+const MIN_RANGE_ROWS = 100;
 /** What importing a snapshot that no longer exists fails with. */
 const UNDEFINED_OBJECT = '42704';
 
@@ -43,6 +55,8 @@ interface VerifyCheckpoint {
   differing: number;
   rowsDeletedDuringCopy: number;
   durationMs: number;
+  /** The new version was analyzed for the ranges' plans (not again when resumed). */
+  analyzed?: boolean;
   /**
    * The ends of the ranges not yet compared that the backfill marked (see
    * BackfillCheckpoint.rangeEnds); absent in a checkpoint from before them.
@@ -86,38 +100,55 @@ export async function verify(
     await run.log(
       `resuming verify after ${state.ranges} ranges (${state.source.rows} rows compared)`,
     );
-  const { keyTypes, total } = await db.withClient(async client => {
-    const failed = await readFailures(client, shape.capture.failures);
-    if (failed.count > 0) {
-      throw new Error(
-        `${failed.count} writes made during the migration could not be transformed (e.g. ${failed.first})`,
-      );
-    }
-    const ghosts = await client.query(removeGhostsSql(shape));
-    if (ghosts.rowCount) {
-      state.rowsDeletedDuringCopy += ghosts.rowCount;
-      await run.checkpoints.set('verify', state);
-      await run.log(
-        `removed ${ghosts.rowCount} rows deleted while they were copied`,
-      );
-    }
-    return {
-      keyTypes: await rangeKeyTypes(client, shape),
-      total: await estimateRows(client, shape.source),
-    };
-  });
+  const { keyTypes, total, ghosts } = await retrying(
+    run,
+    'the first reads',
+    () =>
+      db.withClient(async client => {
+        const failed = await readFailures(client, shape.capture.failures);
+        if (failed.count > 0) {
+          throw new Error(
+            `${failed.count} writes made during the migration could not be transformed (e.g. ${failed.first})`,
+          );
+        }
+        return {
+          ghosts: (await client.query(removeGhostsSql(shape))).rowCount ?? 0,
+          keyTypes: await rangeKeyTypes(client, shape),
+          total: await estimateRows(client, shape.source),
+        };
+      }),
+  );
+  if (ghosts) {
+    state.rowsDeletedDuringCopy += ghosts;
+    await run.checkpoints.set('verify', state);
+    await run.log(`removed ${ghosts} rows deleted while they were copied`);
+  }
   if (!keyTypes && state.ranges === 0)
     await run.log(
       "the new version's key does not keep the source key's order: verify compares the whole tables at once",
     );
   const maxRangeRows = BATCHES_PER_RANGE * settings.maxBatchRows;
   let rangeRows = Math.min(FIRST_RANGE_ROWS, maxRangeRows);
-  if (keyTypes && state.ranges === 0 && !(total > 0 && total <= rangeRows))
+  // Once a range was cut off, no later range of this attempt is larger than the
+  // halved one: ranges are walked, up to the backfill's next mark at most.
+  let ceiling = maxRangeRows;
+  let cutOff = false;
+  if (
+    keyTypes &&
+    state.ranges === 0 &&
+    !state.analyzed &&
+    !(total > 0 && total <= rangeRows)
+  ) {
     // Without statistics of the new version (nothing analyzed it since the
     // copy) the planner may read all of it for each range, not its key's range.
-    await db.withClient(client =>
-      client.query(`ANALYZE ${quoteRelation(shape.target)}`),
+    await retrying(run, 'analyzing the new version', () =>
+      db.withClient(client =>
+        client.query(`ANALYZE ${quoteRelation(shape.target)}`),
+      ),
     );
+    state.analyzed = true;
+    await run.checkpoints.set('verify', state);
+  }
 
   while (!state.complete) {
     await run.throwIfCancelled();
@@ -130,16 +161,18 @@ export async function verify(
       // unbounded: no walk, and the whole of a table that fits in one range is
       // read as before ranges, in one parallel scan per side. Others end where
       // the backfill marked, while marks are left; else a walk finds the end.
+      // After a cut-off a walk finds it, up to the next mark at most.
       const marked = state.markedEnds?.[0];
       if (keyTypes && !(total > 0 && total - compared <= rangeRows)) {
-        if (marked) end = marked;
+        if (marked && !cutOff) end = marked;
         else {
           const { rows } = await client.query(
-            rangeEndSql(shape, keyTypes.source, lastKey !== null),
-            [String(rangeRows), ...(lastKey ?? [])],
+            rangeEndSql(shape, keyTypes.source, lastKey !== null, !!marked),
+            [String(rangeRows), ...(lastKey ?? []), ...(marked ?? [])],
           );
           if (rows.length > 0)
             end = shape.sourceKey.map((_, i) => String(rows[0][`k${i}`]));
+          else if (marked) end = marked;
         }
       }
       const params = [...(lastKey ?? []), ...(end ?? [])];
@@ -158,20 +191,36 @@ export async function verify(
         resultFigures(client, sourceSql, params),
         resultFigures(targetOn, targetSql, params),
       ]);
-      return { end, source, target, usedMark: end !== null && end === marked };
+      // A walk may end at the mark itself, which is then used up as well.
+      const usedMark =
+        end !== null && !!marked && end.every((k, i) => k === marked[i]);
+      return { end, source, target, usedMark };
     };
     // The target is read at the same time on a second connection, in the same
     // snapshot (exported, as a parallel pg_dump does), when the pool has one to
     // spare; else after the source, on the same connection.
-    const range = await db.withSpareClient((client, spare) =>
-      readOnly(client, 'snapshot', () =>
-        spare
-          ? readOnly(spare, 'snapshot', async () => {
-              await shareSnapshot(client, spare);
-              return compareRange(client, spare);
-            })
-          : compareRange(client, client),
-      ),
+    // A range cut off is compared again, halved, from a new snapshot.
+    const range = await retrying(
+      run,
+      lastKey ? `the range after (${lastKey.join(', ')})` : 'the first range',
+      () =>
+        db.withSpareClient((client, spare) =>
+          readOnly(client, 'snapshot', () =>
+            spare
+              ? readOnly(spare, 'snapshot', async () => {
+                  await shareSnapshot(client, spare);
+                  return compareRange(client, spare);
+                })
+              : compareRange(client, client),
+          ),
+        ),
+      () => {
+        cutOff = true;
+        ceiling = rangeRows = Math.max(
+          MIN_RANGE_ROWS,
+          Math.floor(rangeRows / 2),
+        );
+      },
     );
     const elapsed = Math.max(1, Date.now() - started);
     const matched =
@@ -210,7 +259,7 @@ export async function verify(
       state.complete ? state.source.rows : Math.max(total, state.source.rows),
     );
     rangeRows = Math.min(
-      maxRangeRows,
+      ceiling,
       Math.max(
         1000,
         Math.round(
@@ -242,6 +291,42 @@ export async function verify(
   );
   if (state.ranges > 1)
     await run.log(`compared in ${state.ranges} ranges of the key`);
+}
+
+/**
+ * Engine work that is done again, on a fresh connection, when a lost connection
+ * or another temporary error stops it, up to RETRIES_IN_A_ROW times with a
+ * growing pause (a server restarting takes seconds); `again` is told before each
+ * retry. A cancel or a lost lease ends the retries. The work must touch only the
+ * engine, so that nothing of it is recorded twice.
+ */
+async function retrying<T>(
+  run: DatasetMigrationRun,
+  what: string,
+  work: () => Promise<T>,
+  again?: () => void,
+): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isInterruption(error) || tries >= RETRIES_IN_A_ROW) throw error;
+      await run.log(
+        `${what} was cut off (${
+          (error as Error).message
+        }); trying again on a new connection (${tries} of ${RETRIES_IN_A_ROW} retries in a row)`,
+        'warn',
+      );
+      await new Promise(resolve =>
+        setTimeout(
+          resolve,
+          Math.min(1000, FIRST_RETRY_PAUSE_MS * 2 ** (tries - 1)),
+        ),
+      );
+      await run.throwIfCancelled();
+      again?.();
+    }
+  }
 }
 
 /**
