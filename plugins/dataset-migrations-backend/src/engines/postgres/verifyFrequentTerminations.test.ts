@@ -252,8 +252,10 @@ describe('verify under terminations more frequent than an attempt’s start', ()
     // Each range reported once, after its checkpoint: none compared twice.
     expect(result.verifyReports).toHaveLength(result.verify!.ranges);
     expect(result.verifyReports.at(-1)).toBe(result.verify!.source.rows);
+    // Never backwards; a range may hold no row (the writer deleted the backfill's
+    // mark that ends it and the few keys before it), so equal is possible.
     for (let i = 1; i < result.verifyReports.length; i++)
-      expect(result.verifyReports[i]).toBeGreaterThan(
+      expect(result.verifyReports[i]).toBeGreaterThanOrEqual(
         result.verifyReports[i - 1],
       );
 
