@@ -181,6 +181,19 @@ describe("dbt's cross-database macros", () => {
   });
 });
 
+describe("dbt's cross-database macros and a model's own sets", () => {
+  it("resolve the names they call without a model's variable of the same name", () => {
+    // The model's `datediff` is a string; dbt-postgres's week calls the macro.
+    const result = render(
+      "{% set datediff = dbt.datediff('a', 'b', 'day') %}select {{ datediff }} as age, {{ dbt.datediff('a', 'b', 'week') }} as weeks",
+    );
+    expect(result).toHaveProperty('sql');
+    expect(tokens((result as { sql: string }).sql)).toMatch(
+      /^select \(\(b\)::date - \(a\)::date\) as age, \(\(\(b\)::date - \(a\)::date\) \/ 7 \+ case/,
+    );
+  });
+});
+
 describe("dbt's cross-database macros, overridden by a project", () => {
   // A project's own `datediff` that counts days its way and leaves the rest to dbt.
   const businessDays = dbtProjectOf([

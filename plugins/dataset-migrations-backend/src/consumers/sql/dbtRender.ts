@@ -62,6 +62,7 @@ export function renderDbtModel(
       interpreter.run(program);
     for (const [name, pkg] of options.project.packages)
       definePackage(env, interpreter, name, pkg);
+    modelContexts.get(env)?.();
     const program = parseTemplate(content, true);
     const sql = String(interpreter.run(program!).value);
     if (sql.length > MAX_OUTPUT_CHARS)
@@ -98,6 +99,13 @@ function withDo(tokens: Token[]): Token[] {
 
 /** Where a `{% do %}` puts the value it discards: no name dbt code uses. */
 const DO_RESULT = '__do_result__';
+
+/**
+ * Takes down the names dbt resolves in a model's context (the project's macros
+ * over dbt's) once every macro is defined and before the model runs: the model's
+ * own `{% set %}`s write to the same environment, and they do not reach macros.
+ */
+const modelContexts = new WeakMap<Environment, () => void>();
 
 /** A project's or package's macro files, parsed once however many models render with them. */
 const parsedMacros = new WeakMap<DbtProject | DbtPackage, Program[]>();
@@ -236,6 +244,8 @@ function environment(options: DbtRenderOptions): Environment {
     (env.lookupVariable(object) as { value: Map<string, RuntimeValue> }).value;
   const dbt = member('dbt');
   const dispatched = new Map<string, RuntimeValue>();
+  /** See {@link modelContexts}. */
+  const modelContext = new Map<string, RuntimeValue>();
   const rootMacros = new Set(
     macroPrograms(project).flatMap(program =>
       program.body.map(
@@ -258,7 +268,7 @@ function environment(options: DbtRenderOptions): Environment {
         const target = (
           callee.startsWith('dbt.')
             ? dispatched.get(callee.slice('dbt.'.length))
-            : env.lookupVariable(callee)
+            : modelContext.get(callee)
         ) as { type?: string; value: MacroBody } | undefined;
         if (target?.type !== 'FunctionValue')
           throw new Error(`${callee} is no macro known here`);
@@ -283,6 +293,10 @@ function environment(options: DbtRenderOptions): Environment {
     env.setVariable(name, macro);
     env.setVariable(version, implementation);
   }
+  modelContexts.set(env, () => {
+    for (const name of [...rootMacros, ...Object.keys(DBT_INTERNAL_MACROS)])
+      modelContext.set(name, env.lookupVariable(name));
+  });
 
   /**
    * dbt's `adapter.dispatch(name, namespace)`: the packages to search are the
