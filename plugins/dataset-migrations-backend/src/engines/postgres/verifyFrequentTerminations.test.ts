@@ -312,6 +312,37 @@ describe('verify under terminations more frequent than an attempt’s start', ()
     expect(result.verifyReports.at(-1)).toBe(result.verify!.source.rows);
   }, 120_000);
 
+  it('walks to a bounded range after a range to the end is cut off, though the row estimate says the rest fits in one', async () => {
+    // The estimate is older than the rows (2,000 of 10,000): once verify has
+    // compared that many, it takes the rest as one range to the end, which is
+    // cut off each time it is read from the first half.
+    let cutOff = 0;
+    const result = await runUnderTerminations(
+      (text, values) => {
+        if (!text.includes('hashint8extended') || text.includes('events_v2'))
+          return false;
+        const toTheEnd = !text.includes('<= ($');
+        const after = text.includes('> ($1') ? Number(values[0]) : 0;
+        const cut = toTheEnd && after < ROWS / 2;
+        if (cut) cutOff += 1;
+        return cut;
+      },
+      async () => {
+        await harness.raw(
+          `UPDATE pg_class SET reltuples = 2000 WHERE oid = 'public.events'::regclass`,
+        );
+      },
+    );
+
+    expect(cutOff).toBeGreaterThanOrEqual(1);
+    expect(result.mostWithoutProgress).toBeLessThan(
+      MAX_ATTEMPTS_WITHOUT_PROGRESS,
+    );
+    expect(result.outcome).toBe('succeeded');
+    expect(result.verify).toMatchObject({ complete: true, differing: 0 });
+    expect(result.verify!.ranges).toBeGreaterThan(1);
+  }, 120_000);
+
   it('still fails a real difference, and undoes the run', async () => {
     // A row in the new version only, put there behind the capture trigger's
     // back, with a key the writer never writes.

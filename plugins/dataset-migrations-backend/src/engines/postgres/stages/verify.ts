@@ -133,6 +133,10 @@ export async function verify(
   // halved one: ranges are walked, up to the backfill's next mark at most.
   let ceiling = maxRangeRows;
   let cutOff = false;
+  /** Whether the range being compared runs to the end of the table. */
+  let toTheEnd = false;
+  /** A range to the end was cut off: from then on, walks find where ranges end. */
+  let walkToTheEnd = false;
   if (
     keyTypes &&
     state.ranges === 0 &&
@@ -161,9 +165,15 @@ export async function verify(
       // unbounded: no walk, and the whole of a table that fits in one range is
       // read as before ranges, in one parallel scan per side. Others end where
       // the backfill marked, while marks are left; else a walk finds the end.
-      // After a cut-off a walk finds it, up to the next mark at most.
+      // After a cut-off a walk finds it, up to the next mark at most; after a
+      // range to the end was cut off, too, however small the estimate says the
+      // rest is (an estimate older than the writes since would keep that range
+      // whole however often it is halved).
       const marked = state.markedEnds?.[0];
-      if (keyTypes && !(total > 0 && total - compared <= rangeRows)) {
+      const restInOneRange =
+        !walkToTheEnd && total > 0 && total - compared <= rangeRows;
+      toTheEnd = false;
+      if (keyTypes && !restInOneRange) {
         if (marked && !cutOff) end = marked;
         else {
           const { rows } = await client.query(
@@ -175,6 +185,7 @@ export async function verify(
           else if (marked) end = marked;
         }
       }
+      toTheEnd = end === null;
       const params = [...(lastKey ?? []), ...(end ?? [])];
       const [sourceSql, targetSql] = verifySql(
         shape,
@@ -216,6 +227,7 @@ export async function verify(
         ),
       () => {
         cutOff = true;
+        if (toTheEnd) walkToTheEnd = true;
         ceiling = rangeRows = Math.max(
           MIN_RANGE_ROWS,
           Math.floor(rangeRows / 2),
