@@ -18,10 +18,7 @@ export function previousVersionKeptUntil(
  * not ask again before then.
  */
 export class RetentionNotPassed extends ConflictError {
-  constructor(
-    message: string,
-    readonly keptUntil: number,
-  ) {
+  constructor(message: string, readonly keptUntil: number) {
     super(message);
   }
 }
