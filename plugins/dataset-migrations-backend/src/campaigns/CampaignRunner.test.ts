@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
@@ -43,7 +44,7 @@ const BAD = ['b1', 'b2', 'b3', 'b4'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
 /** Tables of the test of contracts the campaign asks for. */
-const CONTRACTS = ['k1', 'k2'];
+const CONTRACTS = ['k1', 'k2', 'k3'];
 /** Tables of the test of approvals carried by the start. */
 const APPROVALS = ['a1', 'a2', 'a3'];
 const ref = (name: string) => `resource:default/${name}`;
@@ -1300,4 +1301,56 @@ describe('CampaignRunner', () => {
         .count(),
     ).toEqual([{ count: '0' }]);
   }, 120_000);
+
+  it('asks again for a contract refused for retention only once the retention has passed, not on every look meanwhile', async () => {
+    const retentionMs = 15_000;
+    const migrations = new MigrationService({
+      store,
+      catalog,
+      engines,
+      queue,
+      retentionMs,
+      permissions: {
+        isAllowedOnEntity: async () => true,
+        assertAllowedOnEntity: async () => {},
+      },
+      approvalsRequired: [],
+      announcer,
+    });
+    let asked = 0;
+    const retaining = new CampaignRunner({
+      ...runnerDeps,
+      migrations: {
+        createCampaignMigration: (...args) =>
+          migrations.createCampaignMigration(...args),
+        requestRollback: (...args) => migrations.requestRollback(...args),
+        requestContract: (...args) => {
+          asked++;
+          return migrations.requestContract(...args);
+        },
+      },
+    });
+    const id = await startCampaign('retained', [['k3']]);
+    await retaining.tick(id);
+    const [k3] = await migrationsFinished(id, 1);
+
+    // Healthy and completed: its gate is asked, and refused for the retention.
+    await retaining.tick(id);
+    expect((await service.get(id)).state).toBe('completed');
+    expect(asked).toBe(1);
+    // Looks before the retention passes ask nothing: they would be refused.
+    for (let i = 0; i < 3; i++) await retaining.tick(id);
+    expect(asked).toBe(1);
+
+    const { finished_at } = await pluginDb('migrations')
+      .where({ id: k3.id })
+      .first('finished_at');
+    await sleep(new Date(finished_at).getTime() + retentionMs - Date.now());
+    await retaining.tick(id);
+    expect(asked).toBe(2);
+    const row = await pluginDb('campaign_datasets')
+      .where({ campaign_id: id, entity_ref: ref('k3') })
+      .first('contract_requested_at');
+    expect(row.contract_requested_at).not.toBeNull();
+  }, 90_000);
 });

@@ -27,6 +27,7 @@ import {
 } from '../database/CampaignStore';
 import type { PreparedMigration } from '../services/MigrationCommands';
 import type { OnQueued } from '../services/MigrationOperations';
+import { RetentionNotPassed } from '../services/retention';
 import type { MigrationService } from '../services/MigrationService';
 import type { JobQueue } from '../queue/JobQueue';
 import { mapConcurrently } from '../consumers/mapConcurrently';
@@ -126,6 +127,12 @@ export class CampaignRunner {
     string,
     { at: number; migration: Promise<PreparedMigration | undefined> }
   >();
+  /**
+   * Until when each migration's previous version is kept, from a contract refused
+   * for retention: a look before then would only be refused again (it read the
+   * migration and the ledger for it on every look). By the wall clock, as the gate.
+   */
+  private readonly retained = new Map<string, number>();
 
   constructor(
     private readonly deps: {
@@ -328,10 +335,17 @@ export class CampaignRunner {
       run.waves.filter(w => w.state === 'healthy').map(w => w.index),
     );
     const askedBefore = new Date(now.getTime() - CONTRACT_RETRY_MS);
+    const wallClock = Date.now();
+    for (const [migrationId, until] of this.retained)
+      if (until <= wallClock) this.retained.delete(migrationId);
     let waiting = false;
     const asks: CampaignRunDataset[] = [];
     for (const d of run.datasets) {
       if (d.state !== 'migrated' || d.contracted) continue;
+      if (d.migrationId && this.retained.has(d.migrationId)) {
+        waiting = true;
+        continue;
+      }
       if (d.contractRequestedAt && d.contractRequestedAt >= askedBefore) {
         waiting = true;
         continue;
@@ -384,6 +398,8 @@ export class CampaignRunner {
     } catch (error) {
       // The gate is still shut (retention, a consumer moving since this look read it).
       if ((error as Error)?.name !== 'ConflictError') throw error;
+      if (error instanceof RetentionNotPassed)
+        this.retained.set(d.migrationId, error.keptUntil);
       return true;
     }
     // Queued (a repeat joins the waiting job); recorded once per ask.

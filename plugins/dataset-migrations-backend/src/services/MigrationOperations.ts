@@ -24,7 +24,7 @@ import {
 } from '../queue/JobQueue';
 import type { ConsumerLedgerPort } from './ConsumerLedgerPort';
 import type { MigrationQueries } from './MigrationQueries';
-import { previousVersionKeptUntil } from './retention';
+import { previousVersionKeptUntil, RetentionNotPassed } from './retention';
 
 /** Writes with a newly queued operation job, in its transaction (e.g. its audit record). */
 export type OnQueued = Parameters<JobQueue['enqueueOperationOnce']>[1];
@@ -211,10 +211,11 @@ export class MigrationOperations {
       this.deps.retentionMs,
     );
     if (Date.now() < keptUntil) {
-      throw new ConflictError(
+      throw new RetentionNotPassed(
         `version ${migration.fromVersion} is kept until ${new Date(
           keptUntil,
         ).toISOString()}; contract it after that`,
+        keptUntil,
       );
     }
     const blockers =

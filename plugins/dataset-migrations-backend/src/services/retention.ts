@@ -1,3 +1,4 @@
+import { ConflictError } from '@backstage/errors';
 import type { Migration } from '@dataset-migrations/plugin-dataset-migrations-common';
 
 /**
@@ -9,4 +10,15 @@ export function previousVersionKeptUntil(
   retentionMs: number,
 ): number {
   return Date.parse(migration.finishedAt!) + retentionMs;
+}
+
+/**
+ * Contract refused because the retention period has not passed: an ordinary 409,
+ * which says when it passes, so that a caller asking by itself (a campaign) need
+ * not ask again before then.
+ */
+export class RetentionNotPassed extends ConflictError {
+  constructor(message: string, readonly keptUntil: number) {
+    super(message);
+  }
 }
