@@ -632,6 +632,15 @@ describe('CampaignRunner', () => {
 
     await runner.tick(id);
     expect(await migrationsOf(id)).toHaveLength(0);
+    // The burndown the start recorded is moments old: a look 10 s later records.
+    expect(await scheduled()).toEqual(['2027-03-06T12:00:10.000Z']);
+    // That look, as the queue runs it (its job goes).
+    await pluginDb.raw(`SELECT ${WORKER_SCHEMA}.remove_job(?)`, [
+      `campaign:${id}`,
+    ]);
+    now = new Date('2027-03-06T12:00:10Z');
+    await runner.tick(id);
+    expect(await migrationsOf(id)).toHaveLength(0);
     // The next look is when the freeze ends on Monday, inside the window.
     expect(await scheduled()).toEqual(['2027-03-08T13:00:00.000Z']);
 
@@ -992,13 +1001,23 @@ describe('CampaignRunner', () => {
       ['soaking', '2027-03-02T10:10:00.000Z'],
       ['pending', undefined],
     ]);
-    const { rows } = await pluginDb.raw(
-      `SELECT run_at FROM ${WORKER_SCHEMA}.jobs WHERE key = ?`,
-      [`campaign:${id}`],
-    );
-    expect(rows.map((r: { run_at: Date }) => new Date(r.run_at))).toEqual([
-      new Date('2027-03-02T10:10:00Z'),
-    ]);
+    const scheduled = async () =>
+      (
+        await pluginDb.raw(
+          `SELECT run_at FROM ${WORKER_SCHEMA}.jobs WHERE key = ?`,
+          [`campaign:${id}`],
+        )
+      ).rows.map((r: { run_at: Date }) => new Date(r.run_at));
+    // The burndown was recorded at the start, moments ago: the look that saw g12
+    // migrate leaves its record to a look 10 s after that one, not to the
+    // soak's end, so the chart does not show g12 outstanding for 10 minutes.
+    expect(await scheduled()).toEqual([new Date('2027-03-02T10:00:10Z')]);
+    now = new Date('2027-03-02T10:00:10Z');
+    await runner.tick(id);
+    expect((await service.get(id)).burndown.at(-1)).toMatchObject({
+      at: '2027-03-02T10:00:10.000Z',
+      datasetsOutstanding: 1,
+    });
 
     now = new Date('2027-03-02T10:09:59Z');
     await runner.tick(id);

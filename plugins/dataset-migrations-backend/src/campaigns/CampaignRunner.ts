@@ -298,7 +298,9 @@ export class CampaignRunner {
     // A look that dies before it leaves it to the next look.
     // A look that leaves no later look (the campaign finished, paused or
     // stopped) always records: the chart's last point is where it stands.
-    await campaigns.recordProgress(campaignId, now, {
+    // Left to a later look, one is asked for by then: a soak or a closed
+    // window must not keep the chart as it stood before the last outcomes.
+    const burndownDue = await campaigns.recordProgress(campaignId, now, {
       minIntervalMs: next ? this.burndownIntervalMs : 0,
     });
     // Contract goes on after the last wave: consumers take days to move.
@@ -311,7 +313,7 @@ export class CampaignRunner {
       contracting && !next
         ? new Date(now.getTime() + CONTRACT_POLL_MS)
         : undefined;
-    const at = [next, contractLook].filter((d): d is Date => !!d);
+    const at = [next, contractLook, burndownDue].filter((d): d is Date => !!d);
     if (at.length > 0)
       await queue.enqueueCampaignTick(
         campaignId,

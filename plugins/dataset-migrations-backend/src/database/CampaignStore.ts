@@ -191,13 +191,14 @@ export interface CampaignStore {
   /**
    * Records the outstanding work now when it changed since the last record
    * (consumers move without a campaign write; looks record them), unless the
-   * last record is less than `minIntervalMs` older than `at`.
+   * last record is less than `minIntervalMs` older than `at`: then answers
+   * when the record is due, for the caller to look again by then.
    */
   recordProgress(
     id: string,
     at: Date,
     options?: { minIntervalMs?: number },
-  ): Promise<void>;
+  ): Promise<Date | undefined>;
   /** Compare-and-set on a wave's state; within `tx` when given (a transition's). */
   updateWave(
     id: string,

@@ -102,11 +102,17 @@ describe('DatabaseCampaignStore', () => {
       at(0.05),
     );
     const seconds = (s: number) => new Date(t0.getTime() + s * 1000);
-    // 5 s after the last record: left to a later look.
-    await campaigns.recordProgress(id, seconds(5), { minIntervalMs: 10_000 });
+    // 5 s after the last record: left to a look by the time it is due.
+    expect(
+      await campaigns.recordProgress(id, seconds(5), { minIntervalMs: 10_000 }),
+    ).toEqual(seconds(10));
     expect(await points()).toEqual([[t0.toISOString(), 3]]);
     // 11 s after: recorded.
-    await campaigns.recordProgress(id, seconds(11), { minIntervalMs: 10_000 });
+    expect(
+      await campaigns.recordProgress(id, seconds(11), {
+        minIntervalMs: 10_000,
+      }),
+    ).toBeUndefined();
     expect(await points()).toEqual([
       [t0.toISOString(), 3],
       [seconds(11).toISOString(), 2],

@@ -739,8 +739,8 @@ export class DatabaseCampaignStore implements CampaignStore {
     id: string,
     at: Date,
     options: { minIntervalMs?: number } = {},
-  ): Promise<void> {
-    await this.knex.transaction(tx =>
+  ): Promise<Date | undefined> {
+    return this.knex.transaction(tx =>
       this.snapshot(tx, id, at, options.minIntervalMs ?? 0),
     );
   }
@@ -863,7 +863,7 @@ export class DatabaseCampaignStore implements CampaignStore {
     id: string,
     at: Date,
     minIntervalMs = 0,
-  ): Promise<void> {
+  ): Promise<Date | undefined> {
     // Always inside a transaction: two at once for a campaign take turns, so the
     // second compares with the first's record instead of writing the same twice.
     await knex.raw(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, [
@@ -875,8 +875,8 @@ export class DatabaseCampaignStore implements CampaignStore {
       .first('at', 'datasets_outstanding', 'consumers_outstanding');
     // Counting costs a pass over the fleet and its ledgers: a look soon after
     // the last record leaves it to a later one.
-    if (last && at.getTime() - new Date(last.at).getTime() < minIntervalMs)
-      return;
+    const due = last && new Date(last.at).getTime() + minIntervalMs;
+    if (due && at.getTime() < due) return new Date(due);
     // Counted in SQL: every look records progress, and reading each dataset's row
     // for two numbers cost more with every dataset of the fleet.
     const {
@@ -901,13 +901,14 @@ export class DatabaseCampaignStore implements CampaignStore {
       last?.datasets_outstanding === datasetsOutstanding &&
       last?.consumers_outstanding === consumersOutstanding
     )
-      return;
+      return undefined;
     await knex('campaign_progress').insert({
       campaign_id: id,
       at,
       datasets_outstanding: datasetsOutstanding,
       consumers_outstanding: consumersOutstanding,
     });
+    return undefined;
   }
 }
 
