@@ -869,6 +869,37 @@ describe('PostgresDatasetEngine', () => {
       expect(await regclass('public.events_v2')).toBeNull();
     });
 
+    it('does not undo a failed run when it cannot ask the store whether the run is still its own', async () => {
+      let changed = false;
+      let made: Awaited<ReturnType<typeof runFor>> | undefined;
+      made = await runFor(changes, {
+        progress: async () => {
+          if (changed) return;
+          changed = true;
+          // Behind the capture's back: verify fails.
+          await knex.raw(
+            `UPDATE public.events_v2 SET price = price + 1 WHERE id = 11`,
+          );
+        },
+        // The plugin's database is gone when the failure asks about the run.
+        throwIfCancelled: jest.fn(async () => {
+          if (made?.steps.some(s => s.status === 'failed'))
+            throw Object.assign(
+              new Error('terminating connection due to administrator command'),
+              { code: '57P01' },
+            );
+        }),
+      });
+      await expect(batched.migrate(made.run)).rejects.toBeInstanceOf(
+        MigrationInterruptedError,
+      );
+      expect(made.steps.map(s => `${s.name}:${s.status}`)).toContain(
+        'verify:failed',
+      );
+      // Not undone: the next attempt, which can ask, decides.
+      expect(await regclass('public.events_v2')).not.toBeNull();
+    });
+
     it('resumes an interrupted backfill from its checkpoint without duplicates or gaps', async () => {
       let calls = 0;
       const first = await runFor(changes, {

@@ -46,8 +46,9 @@ export async function migrate(
     await stage('cut-over', () => cutOver(db, run, shape));
   } catch (error) {
     if (error instanceof MigrationInterruptedError) throw error;
-    // Only the run's owner may undo: a worker that lost the run leaves it alone.
-    await run.throwIfCancelled().catch(check => {
+    // Only the run's owner may undo: a worker that lost the run leaves it alone,
+    // and one that cannot reach the plugin's database to ask does not undo.
+    await interruptible(() => run.throwIfCancelled()).catch(check => {
       if (check instanceof MigrationInterruptedError) throw check;
     });
     if (await interruptible(() => db.withClient(c => isCutOver(c, shape)))) {
