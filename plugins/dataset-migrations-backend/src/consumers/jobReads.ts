@@ -16,7 +16,8 @@ export function jobReads(
       // the branch): one read of the repository, not two.
       for (const earlier of tip ? [] : atCommit.values()) {
         const then = await earlier.catch(() => undefined);
-        if (then && then.tipCommit === then.commit) tip = earlier;
+        if (then?.tipCommit !== undefined && then.tipCommit === then.commit)
+          tip = earlier;
       }
       return (tip ??= read());
     }

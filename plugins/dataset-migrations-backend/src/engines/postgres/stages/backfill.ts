@@ -204,7 +204,9 @@ export async function backfill(
             // The halves copy at once, each in a transaction on its own connection:
             // an INSERT … SELECT runs on one core, two use two. One committed
             // without the other is copied again, keeping what it wrote (see copyRanges).
-            const [first, second] = await Promise.all([
+            // Both settle before either error is thrown: the connections go
+            // back to the pool only once nothing runs on them.
+            const [first, second] = await allSettled([
               copyRanges(client, lastKey, [half]),
               inTransaction(spare, async () => {
                 await applySettings(spare, BATCH_SETTINGS);
@@ -285,4 +287,16 @@ export async function backfill(
         : ''
     })`,
   );
+}
+
+/** Promise.all that waits for every promise to settle, then throws the first error. */
+async function allSettled<T extends readonly unknown[]>(promises: {
+  [K in keyof T]: Promise<T[K]>;
+}): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find(r => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return results.map(
+    r => (r as PromiseFulfilledResult<unknown>).value,
+  ) as unknown as T;
 }
