@@ -221,15 +221,17 @@ describe('runSandboxed', () => {
     const allocate = `node -e "new ArrayBuffer(600 * 1024 * 1024); console.log('allocated')"`;
 
     // Within a generous limit it works, so the failure below is the limit's doing.
-    const roomy = await run(allocate, { memoryMb: 4096 });
+    // Time limits far above the second either takes alone: a CI machine busy
+    // with other suites once took over 20 s to end the bounded one.
+    const roomy = await run(allocate, { memoryMb: 4096, timeoutMs: 60_000 });
     expect(roomy).toMatchObject({ exitCode: 0, outputTail: 'allocated\n' });
 
-    const bounded = await run(allocate, { memoryMb: 200 });
+    const bounded = await run(allocate, { memoryMb: 200, timeoutMs: 60_000 });
     expect(bounded.exitCode).not.toBe(0);
     expect(bounded.timedOut).toBe(false);
     expect(bounded.outputTail).not.toContain('allocated');
     expect(bounded.memoryExceeded).toBe(true);
-  });
+  }, 150_000);
 
   describe('what the command can reach', () => {
     let server: Server;
