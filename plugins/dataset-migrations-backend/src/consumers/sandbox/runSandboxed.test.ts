@@ -60,6 +60,24 @@ async function eventually(check: () => boolean, ms = 3000): Promise<boolean> {
   return check();
 }
 
+/**
+ * A port on 127.0.0.1 that answers as the backend would, open for the describe
+ * block that calls this; the getter gives its number once the block runs.
+ */
+function listeningBackend(): () => number {
+  let server: Server;
+  let port = 0;
+  beforeAll(async () => {
+    server = createServer(socket => socket.end('backend\n'));
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise(resolve => server.close(resolve));
+  });
+  return () => port;
+}
+
 describe('runSandboxed', () => {
   let cwd: string;
   const run = (command: string, options: Partial<SandboxOptions> = {}) =>
@@ -234,21 +252,8 @@ describe('runSandboxed', () => {
   }, 150_000);
 
   describe('what the command can reach', () => {
-    let server: Server;
-    let port: number;
+    const backendPort = listeningBackend();
     let secret: string;
-
-    beforeAll(async () => {
-      server = createServer(socket => socket.end('backend\n'));
-      await new Promise<void>(resolve =>
-        server.listen(0, '127.0.0.1', resolve),
-      );
-      port = (server.address() as AddressInfo).port;
-    });
-
-    afterAll(async () => {
-      await new Promise(resolve => server.close(resolve));
-    });
 
     beforeEach(async () => {
       // A file the backend reads, and one anybody on the machine could read.
@@ -263,7 +268,7 @@ describe('runSandboxed', () => {
     });
 
     const connect = () =>
-      `node -e "require('net').connect(${port}, '127.0.0.1').on('data', d => { process.stdout.write('read ' + d); process.exit(0) }).on('error', e => { console.log('failed', e.code); process.exit(7) })"`;
+      `node -e "require('net').connect(${backendPort()}, '127.0.0.1').on('data', d => { process.stdout.write('read ' + d); process.exit(0) }).on('error', e => { console.log('failed', e.code); process.exit(7) })"`;
 
     it('cannot connect to a port the backend listens on at 127.0.0.1', async () => {
       const result = await run(connect(), { memoryMb: 4096 });
@@ -437,20 +442,7 @@ describe('runSandboxed', () => {
    */
   (asRoot ? describe : describe.skip)('as a backend that is not root', () => {
     let home: string;
-    let server: Server;
-    let port: number;
-
-    beforeAll(async () => {
-      server = createServer(socket => socket.end('backend\n'));
-      await new Promise<void>(resolve =>
-        server.listen(0, '127.0.0.1', resolve),
-      );
-      port = (server.address() as AddressInfo).port;
-    });
-
-    afterAll(async () => {
-      await new Promise(resolve => server.close(resolve));
-    });
+    const backendPort = listeningBackend();
 
     beforeEach(async () => {
       home = await mkdtemp(join(tmpdir(), 'sandbox-user-'));
@@ -518,7 +510,7 @@ describe('runSandboxed', () => {
           'touch here && echo wrote here',
           'touch /usr/escaped 2>/dev/null || echo usr read-only',
           'echo processes=$(ls /proc | grep -c "^[0-9]")',
-          `node -e "require('net').connect(${port}, '127.0.0.1').on('data', () => console.log('reached')).on('error', e => console.log('unreachable', e.code))"`,
+          `node -e "require('net').connect(${backendPort()}, '127.0.0.1').on('data', () => console.log('reached')).on('error', e => console.log('unreachable', e.code))"`,
         ].join('; '),
       );
 
