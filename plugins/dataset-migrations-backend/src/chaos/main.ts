@@ -29,6 +29,12 @@ async function main() {
     log: line => console.log(line),
     onStarted: close => {
       const stop = () => {
+        // Closing aborts the suite's waits, and waits nobody awaits any more
+        // (a race's loser, the kills in flight) reject with that abort: they
+        // must not end the process before its PostgreSQL is stopped and removed.
+        process.on('unhandledRejection', error => {
+          if ((error as Error)?.name !== 'AbortError') throw error;
+        });
         close().finally(() => process.exit(130));
       };
       process.once('SIGINT', stop);
