@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   chmod,
   mkdir,
@@ -12,6 +12,11 @@ import {
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import {
+  eventually,
+  runningWith,
+  uniqueSleep,
+} from '../../__testUtils__/processes';
 import { DEFAULT_ISOLATION, READY } from './namespaces';
 import { runSandboxed, sandboxArgv, type SandboxOptions } from './runSandboxed';
 
@@ -41,49 +46,6 @@ function userNamespacesRefused(): string | undefined {
   return probe.status !== 0 && /^unshare: unshare failed/m.test(probe.stderr)
     ? probe.stderr.trim()
     : undefined;
-}
-
-/**
- * Alive, and not a zombie: orphans are reparented to init, which reaps them when it
- * gets to them, so `process.kill(pid, 0)` alone would still see a dead one.
- */
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat[stat.lastIndexOf(')') + 2];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
-
-/** A sleep duration no other process uses, to find the sleeps in /proc. */
-function uniqueSleep(): string {
-  return `${30 + Math.floor(Math.random() * 1000)}.${process.pid}`;
-}
-
-/** Host pids of the processes whose command line contains `text`. */
-function runningWith(text: string): number[] {
-  return readdirSync('/proc')
-    .filter(entry => /^\d+$/.test(entry))
-    .map(Number)
-    .filter(pid => {
-      try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        return cmdline.split('\0').includes(text) && isRunning(pid);
-      } catch {
-        return false;
-      }
-    });
-}
-
-async function eventually(check: () => boolean, ms = 3000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-  return check();
 }
 
 /**
