@@ -19,5 +19,5 @@ export function csvCell(value: unknown): string {
  * @public
  */
 export function csvTable(rows: readonly (readonly unknown[])[]): string {
-  return rows.map(row => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return `${rows.map(row => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

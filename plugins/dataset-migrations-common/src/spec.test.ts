@@ -6,7 +6,7 @@ import {
   SPEC_JSON_SCHEMA_PATH,
 } from './schemas';
 import { planFieldChanges } from './fieldChanges';
-import { specJsonSchema } from './specJsonSchema';
+import { specJsonSchema } from '../scripts/specJsonSchema';
 import type { DatasetField } from './types';
 
 const base = { entityRef: 'resource:default/events', targetVersion: 2 };

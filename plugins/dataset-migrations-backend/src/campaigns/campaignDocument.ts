@@ -73,6 +73,7 @@ function invalid(problems: string[]): InputError {
 function isTimeZone(timeZone: string): boolean {
   try {
     // Throws a RangeError on a zone it does not know.
+    // eslint-disable-next-line no-new
     new Intl.DateTimeFormat('en-US', { timeZone });
     return true;
   } catch {

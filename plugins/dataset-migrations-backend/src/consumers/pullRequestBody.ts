@@ -91,13 +91,14 @@ export function pullRequestBody(options: {
     lines.push('- No verification command is declared on this consumer.');
   }
   for (const check of verification.shadowChecks) {
+    const figures =
+      check.before && check.after
+        ? ` — old version ${check.before.rows} rows / checksum ${check.before.checksum}, new version ${check.after.rows} rows / checksum ${check.after.checksum}`
+        : check.detail
+        ? ` — ${check.detail}`
+        : '';
     lines.push(
-      `- Shadow check \`${check.path}\` statement ${check.statement}: ${check.outcome}` +
-        (check.before && check.after
-          ? ` — old version ${check.before.rows} rows / checksum ${check.before.checksum}, new version ${check.after.rows} rows / checksum ${check.after.checksum}`
-          : check.detail
-          ? ` — ${check.detail}`
-          : ''),
+      `- Shadow check \`${check.path}\` statement ${check.statement}: ${check.outcome}${figures}`,
     );
   }
   return lines.join('\n');

@@ -224,7 +224,8 @@ export class MigrationQueries {
   private async undiscoveredReads(
     migration: Pick<Migration, 'id' | 'status' | 'contractedAt'>,
   ): Promise<UndiscoveredReads | undefined> {
-    if (migration.contractedAt || migration.status !== 'succeeded') return;
+    if (migration.contractedAt || migration.status !== 'succeeded')
+      return undefined;
     const record =
       await this.deps.store.getCheckpoint<PreviousShapeReadsRecord>(
         migration.id,

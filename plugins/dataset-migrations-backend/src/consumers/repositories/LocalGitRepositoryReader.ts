@@ -69,7 +69,7 @@ export class LocalGitRepositoryReader implements RepositoryReader {
         : splitBatch(
             await git(['cat-file', '--batch'], {
               cwd: dir,
-              input: wanted.map(w => w.sha).join('\n') + '\n',
+              input: `${wanted.map(w => w.sha).join('\n')}\n`,
             }),
           ).map((content, i) => ({ path: wanted[i].path, content }));
     return { url, defaultBranch, commit, tipCommit, files };

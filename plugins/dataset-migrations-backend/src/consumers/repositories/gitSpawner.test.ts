@@ -1,7 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  eventually,
+  runningWith,
+  uniqueSleep,
+} from '../../__testUtils__/processes';
 import { runGit } from './gitSpawner';
 
 /** The parent of the git process a command ran in (git's shell alias tells). */
@@ -11,6 +16,26 @@ async function parentOfGit(): Promise<number> {
     env: process.env,
   });
   return Number(stdout.toString().trim());
+}
+
+/**
+ * A git that sleeps until killed, through an alias's shell: `nap` is one of the
+ * arguments of the git and of the sleep, so /proc finds both.
+ */
+function napArgs(nap: string): string[] {
+  return ['-c', `alias.nap=!sleep ${nap}`, 'nap', nap];
+}
+
+/** Fails unless the git and its sleep are running within a few seconds. */
+async function napping(nap: string) {
+  expect(await eventually(() => runningWith(nap).length >= 2)).toBe(true);
+}
+
+/** Whether nothing with the nap is left running; what is, is killed (no leak). */
+async function noneLeft(nap: string): Promise<boolean> {
+  const gone = await eventually(() => runningWith(nap).length === 0);
+  for (const pid of runningWith(nap)) process.kill(pid, 'SIGKILL');
+  return gone;
 }
 
 describe('git started from a helper process', () => {
@@ -70,6 +95,51 @@ describe('git started from a helper process', () => {
     const next = await parentOfGit();
     expect(next).not.toBe(helper);
     expect(next).not.toBe(process.pid);
+  });
+
+  it('leaves no git running when the helper is killed mid-command', async () => {
+    const helper = await parentOfGit();
+    const nap = uniqueSleep();
+    const running = runGit({ args: napArgs(nap), env: process.env });
+    running.catch(() => {});
+    await napping(nap);
+
+    process.kill(helper, 'SIGKILL');
+    await expect(running).rejects.toThrow(/exited \(SIGKILL\)/);
+    expect(await noneLeft(nap)).toBe(true);
+  });
+
+  it('leaves no git running when the process that asked for it is killed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dsm-git-spawner-'));
+    const nap = uniqueSleep();
+    try {
+      const script = join(dir, 'nap.ts');
+      writeFileSync(
+        script,
+        `import { runGit } from ${JSON.stringify(
+          join(__dirname, 'gitSpawner'),
+        )};
+runGit({ args: ${JSON.stringify(napArgs(nap))}, env: process.env });
+`,
+      );
+      const asking = spawn(
+        process.execPath,
+        [
+          '--require',
+          require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+          script,
+        ],
+        { stdio: 'ignore' },
+      );
+      const exited = new Promise(resolve => asking.on('exit', resolve));
+      await napping(nap);
+
+      asking.kill('SIGKILL');
+      await exited;
+      expect(await noneLeft(nap)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('does not keep a process alive once its commands are answered', () => {

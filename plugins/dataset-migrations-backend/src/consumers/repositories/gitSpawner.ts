@@ -6,6 +6,12 @@
  * the queue (62 % of its samples in a campaign's profile). The helper is a bare
  * Node process (tens of MB) that forks cheaply; this process only exchanges a
  * message per command with it.
+ *
+ * The helper leads its own process group, which its gits and what they start
+ * (remote helpers, an alias's shell) join: when the helper is killed, this process
+ * kills the group, and when this process goes, the helper kills it; no git
+ * outlives the helper either way. Only when both die at once are the gits left
+ * to finish on their own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
@@ -31,13 +37,20 @@ export interface GitExit {
 
 /**
  * The helper: runs each command it is sent with `spawn` (no shell) and sends back
- * its exit and output. It exits when this process goes (its channel closes).
- * Plain JavaScript, run with `node -e`, so it needs no file of its own in the
- * package and no transpiler.
+ * its exit and output. When this process goes (its channel closes), it ends
+ * with its whole process group: the gits still running go with it. Plain
+ * JavaScript, run with `node -e`, so it needs no file of its own in the package
+ * and no transpiler.
  */
 const HELPER = `
 const { spawn } = require('node:child_process');
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => {
+  try {
+    process.kill(-process.pid, 'SIGKILL');
+  } finally {
+    process.exit(0);
+  }
+});
 process.on('message', ({ id, args, cwd, env, input, maxStdoutBytes }) => {
   let done = false;
   const reply = message => {
@@ -106,12 +119,16 @@ class GitSpawner {
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       serialization: 'advanced', // Buffers both ways, as they are
       env,
+      // Its own process group (and session), which its gits join.
+      detached: true,
     });
     this.child.unref();
     this.child.on('error', error => this.end(error.message));
-    this.child.on('exit', (code, signal) =>
-      this.end(`exited (${signal ?? `code ${code}`})`),
-    );
+    this.child.on('exit', (code, signal) => {
+      // Killed (or crashed) with gits under way: they go too.
+      killGroup(this.child.pid);
+      this.end(`exited (${signal ?? `code ${code}`})`);
+    });
     this.child.on('message', (message: Reply) => this.settle(message));
     this.idleSoon();
   }
@@ -190,6 +207,19 @@ type Reply = { id: number } & (
 );
 
 let current: GitSpawner | undefined;
+
+/**
+ * Kills what is left of the helper's process group, at once on its exit: while
+ * any process is in the group its id cannot be given to another.
+ */
+function killGroup(leader: number | undefined) {
+  if (leader === undefined) return;
+  try {
+    process.kill(-leader, 'SIGKILL');
+  } catch {
+    // ESRCH: nothing is left of it.
+  }
+}
 
 /** The bytes as a Buffer, not copied. */
 function asBuffer(bytes: Uint8Array): Buffer {

@@ -44,9 +44,13 @@ export async function hiddenPaths(configured: string[]): Promise<string[]> {
  * this plugin's own package.
  */
 function backendPaths(): string[] {
-  const paths = [packageRoot(process.cwd()), packageRoot(__dirname)];
-  const modules = __dirname.lastIndexOf(`${sep}node_modules${sep}`);
-  if (modules >= 0) paths.push(__dirname.slice(0, modules + 13));
+  // Where this module's code is loaded from, source or built: that install is
+  // what gets hidden, not a path resolvePackagePath would name.
+  // eslint-disable-next-line no-restricted-syntax
+  const here = __dirname;
+  const paths = [packageRoot(process.cwd()), packageRoot(here)];
+  const modules = here.lastIndexOf(`${sep}node_modules${sep}`);
+  if (modules >= 0) paths.push(here.slice(0, modules + 13));
   try {
     const resolved = require.resolve('@backstage/backend-plugin-api');
     const at = resolved.lastIndexOf(`${sep}node_modules${sep}`);

@@ -1,5 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   chmod,
   mkdir,
@@ -12,52 +12,40 @@ import {
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DEFAULT_ISOLATION, isolatedArgv, READY } from './namespaces';
-import { runSandboxed, type SandboxOptions } from './runSandboxed';
+import {
+  eventually,
+  runningWith,
+  uniqueSleep,
+} from '../../__testUtils__/processes';
+import { DEFAULT_ISOLATION, READY } from './namespaces';
+import { runSandboxed, sandboxArgv, type SandboxOptions } from './runSandboxed';
 
 const asRoot = process.getuid?.() === 0;
 
+/** Runs what follows as nobody, as a backend that is not root would run it. */
+const AS_NOBODY = [
+  'setpriv',
+  '--reuid=nobody',
+  '--regid=nogroup',
+  '--clear-groups',
+  '--',
+];
+
 /**
- * Alive, and not a zombie: orphans are reparented to init, which reaps them when it
- * gets to them, so `process.kill(pid, 0)` alone would still see a dead one.
+ * Why this kernel refuses a user that is not root a user namespace (disabled,
+ * `max_user_namespaces` 0, an AppArmor or seccomp policy), as `unshare` says it;
+ * undefined when it grants one, or when the probe fails for any other reason
+ * (the tests that need it then fail and say why).
  */
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat[stat.lastIndexOf(')') + 2];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
-
-/** A sleep duration no other process uses, to find the sleeps in /proc. */
-function uniqueSleep(): string {
-  return `${30 + Math.floor(Math.random() * 1000)}.${process.pid}`;
-}
-
-/** Host pids of the processes whose command line contains `text`. */
-function runningWith(text: string): number[] {
-  return readdirSync('/proc')
-    .filter(entry => /^\d+$/.test(entry))
-    .map(Number)
-    .filter(pid => {
-      try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        return cmdline.split('\0').includes(text) && isRunning(pid);
-      } catch {
-        return false;
-      }
-    });
-}
-
-async function eventually(check: () => boolean, ms = 3000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-  return check();
+function userNamespacesRefused(): string | undefined {
+  const [command, ...args] = [...AS_NOBODY, 'unshare', '--user', '--', 'true'];
+  const probe = spawnSync(command, args, {
+    encoding: 'utf8',
+    env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' },
+  });
+  return probe.status !== 0 && /^unshare: unshare failed/m.test(probe.stderr)
+    ? probe.stderr.trim()
+    : undefined;
 }
 
 /**
@@ -440,7 +428,11 @@ describe('runSandboxed', () => {
    * runSandboxed builds for a backend that is not root, run by that user. Its own
    * node lies under root's home, out of nobody's reach, so the system's is shown.
    */
-  (asRoot ? describe : describe.skip)('as a backend that is not root', () => {
+  const noUserNamespaces = asRoot ? userNamespacesRefused() : undefined;
+  const asUser = noUserNamespaces
+    ? `as a backend that is not root (skipped: unprivileged user namespaces are unavailable here: ${noUserNamespaces})`
+    : 'as a backend that is not root';
+  (asRoot && !noUserNamespaces ? describe : describe.skip)(asUser, () => {
     let home: string;
     const backendPort = listeningBackend();
 
@@ -460,28 +452,27 @@ describe('runSandboxed', () => {
       new Promise<{ code: number | null; output: string; setup: string }>(
         (resolve, reject) => {
           const cwd = join(home, 'work');
-          const argv = isolatedArgv(
-            DEFAULT_ISOLATION,
-            { cwd, tmp: join(home, 'tmp'), node: '/usr/bin', hidden: [] },
-            ['/bin/sh', '-c', script],
-            false,
-          );
-          const child = spawn(
-            'setpriv',
-            [
-              '--reuid=nobody',
-              '--regid=nogroup',
-              '--clear-groups',
-              '--',
-              ...argv,
-            ],
-            {
-              cwd,
-              env: { PATH: '/usr/bin:/bin', HOME: cwd, LANG: 'C.UTF-8' },
-              stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-              timeout: 30_000,
-            },
-          );
+          const [command, ...args] = [
+            ...AS_NOBODY,
+            ...sandboxArgv({
+              command: script,
+              memoryMb: 4096, // node reserves gigabytes of address space to start
+              isolation: DEFAULT_ISOLATION,
+              asRoot: false,
+              paths: {
+                cwd,
+                tmp: join(home, 'tmp'),
+                node: '/usr/bin',
+                hidden: [],
+              },
+            }),
+          ];
+          const child = spawn(command, args, {
+            cwd,
+            env: { PATH: '/usr/bin:/bin', HOME: cwd, LANG: 'C.UTF-8' },
+            stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+            timeout: 30_000,
+          });
           let output = '';
           let setup = '';
           child.stdout!.on('data', d => (output += d));

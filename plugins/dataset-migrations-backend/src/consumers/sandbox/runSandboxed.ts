@@ -98,38 +98,21 @@ export async function runSandboxed(
       ]);
     }
     const isolation = options.isolation ?? DEFAULT_ISOLATION;
-    const command = [
-      'prlimit',
-      `--as=${Math.floor(options.memoryMb * 1024 * 1024)}`,
-      '--',
-      ...(asRoot
-        ? [
-            'setpriv',
-            `--reuid=${SANDBOX_USER}`,
-            `--regid=${SANDBOX_GROUP}`,
-            '--clear-groups',
-            '--no-new-privs',
-            '--',
-          ]
-        : []),
-      '/bin/sh',
-      '-c',
-      options.command,
-    ];
-    const argv = isolation.namespaces
-      ? isolatedArgv(
-          isolation,
-          {
-            cwd,
-            tmp: privateTmp,
-            // The same node as the backend's, named first in PATH below.
-            node: dirname(process.execPath),
-            hidden: await hiddenPaths(isolation.hiddenPaths),
-          },
-          command,
-          asRoot,
-        )
-      : command;
+    const argv = sandboxArgv({
+      command: options.command,
+      memoryMb: options.memoryMb,
+      isolation,
+      asRoot,
+      paths: {
+        cwd,
+        tmp: privateTmp,
+        // The same node as the backend's, named first in PATH below.
+        node: dirname(process.execPath),
+        hidden: isolation.namespaces
+          ? await hiddenPaths(isolation.hiddenPaths)
+          : [],
+      },
+    });
     const env = {
       // The backend's node first, so `node` is the same one; without namespaces,
       // `nobody` may not reach it, and the shell then falls through to the system's.
@@ -143,6 +126,44 @@ export async function runSandboxed(
   } finally {
     await rm(privateTmp, { recursive: true, force: true }).catch(() => {});
   }
+}
+
+/**
+ * The argv that runs a shell command line as runSandboxed does: under its memory
+ * limit, as `nobody` when the backend is root, and inside the namespaces unless
+ * they are switched off.
+ */
+export function sandboxArgv(options: {
+  command: string;
+  memoryMb: number;
+  isolation: SandboxIsolation;
+  /** Whether the backend runs as root. */
+  asRoot: boolean;
+  /** Where the namespaces put things; unused without them. */
+  paths: Parameters<typeof isolatedArgv>[1];
+}): string[] {
+  const { isolation, asRoot } = options;
+  const command = [
+    'prlimit',
+    `--as=${Math.floor(options.memoryMb * 1024 * 1024)}`,
+    '--',
+    ...(asRoot
+      ? [
+          'setpriv',
+          `--reuid=${SANDBOX_USER}`,
+          `--regid=${SANDBOX_GROUP}`,
+          '--clear-groups',
+          '--no-new-privs',
+          '--',
+        ]
+      : []),
+    '/bin/sh',
+    '-c',
+    options.command,
+  ];
+  return isolation.namespaces
+    ? isolatedArgv(isolation, options.paths, command, asRoot)
+    : command;
 }
 
 async function run(

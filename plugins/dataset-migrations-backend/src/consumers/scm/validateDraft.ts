@@ -26,6 +26,8 @@ function assertFilePath(path: string): void {
   const segments = typeof path === 'string' ? path.split('/') : [];
   const valid =
     segments.length > 0 &&
+    // Control characters are exactly what this refuses.
+    // eslint-disable-next-line no-control-regex
     !/[\x00-\x1f\x7f\\]/.test(path) &&
     segments.every(
       s => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git',

@@ -237,7 +237,7 @@ function withheld(error: unknown): string {
   // Errors of the check's own (different columns) carry no SQLSTATE and no values.
   if (typeof code !== 'string') return (error as Error).message;
   return `the engine answered SQLSTATE ${code} (${
-    SQLSTATE_CLASSES[code.slice(0, 2)] ?? 'class ' + code.slice(0, 2)
+    SQLSTATE_CLASSES[code.slice(0, 2)] ?? `class ${code.slice(0, 2)}`
   }); ${WITHHELD_BECAUSE} its message is withheld`;
 }
 

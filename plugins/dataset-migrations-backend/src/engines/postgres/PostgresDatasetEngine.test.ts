@@ -1280,9 +1280,7 @@ describe('PostgresDatasetEngine', () => {
         { addField: { name: 'country', type: 'text', default: 'SE' } },
       ]);
       await engine.migrate(run);
-      expect(await userTriggers()).toEqual([
-        'dsm_' + (await tagOf(run)) + '_reverse',
-      ]);
+      expect(await userTriggers()).toEqual([`dsm_${await tagOf(run)}_reverse`]);
       await knex('events')
         .insert({ id: 1, user_id: 'upsert-old-name' })
         .onConflict('id')

@@ -9,28 +9,22 @@
  * connection never gets a range done, and the runner gives up after
  * MAX_ATTEMPTS_WITHOUT_PROGRESS attempts that moved the run no further.
  */
-import knexFactory, { type Knex } from 'knex';
 import { Client } from 'pg';
 import type {
   FieldChange,
   VerificationFigures,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { MigrationInterruptedError } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
-  MigrationInterruptedError,
-  type DatasetEngine,
-} from '@dataset-migrations/plugin-dataset-migrations-node';
-import {
-  connectionUrlOf,
-  createTestDatabases,
-  createTestEngine,
-} from '../../__testUtils__/testDatabases';
+  ENGINE_APP,
+  eventsUnderTerminations,
+} from '../../__testUtils__/eventsUnderTerminations';
 import { engineRun } from '../../__testUtils__/engineRun';
 import { MAX_ATTEMPTS_WITHOUT_PROGRESS } from '../../jobs/MigrationRunner';
 
 const ROWS = 10_000;
 /** Backfill batches of at most 100 rows mark verify ranges of about 1,000 (see BATCHES_PER_RANGE). */
 const RANGE_ROWS = 1_000;
-const ENGINE_APP = 'dsm-engine-under-test';
 /**
  * Statements of the engine's between two terminations: more than one range
  * needs (two snapshot transactions, the export and its import, one checksum a
@@ -49,40 +43,12 @@ interface VerifyState {
 }
 
 describe('verify under terminations more frequent than an attempt’s start', () => {
-  const { init } = createTestDatabases();
-  let knex: Knex;
-  let harness: Knex;
-  let engine: DatasetEngine;
-
-  beforeEach(async () => {
-    knex = await init();
-    // The test's own sessions, which the terminations spare.
-    harness = knexFactory({
-      client: 'pg',
-      connection: `${connectionUrlOf(knex)}?application_name=harness`,
-      pool: { min: 0, max: 3 },
-    });
-    await knex.raw(`
-      CREATE TABLE public.events (id bigint PRIMARY KEY, user_id text NOT NULL, duration text);
-      INSERT INTO public.events
-        SELECT g, 'user' || g, (g % 300)::text FROM generate_series(1, ${ROWS}) AS g;
-      ANALYZE public.events;`);
-    engine = await createTestEngine(
-      `${connectionUrlOf(knex)}?application_name=${ENGINE_APP}`,
-      {
-        config: {
-          maxConnections: 4,
-          backfill: { maxBatchRows: RANGE_ROWS / 10 },
-        },
-      },
-    );
-  });
-
-  afterEach(async () => {
+  afterEach(() => {
     jest.restoreAllMocks();
-    await engine.close?.();
-    await harness.destroy();
-    await knex.destroy();
+  });
+  const setup = eventsUnderTerminations({
+    rows: ROWS,
+    maxBatchRows: RANGE_ROWS / 10,
   });
 
   /**
@@ -96,6 +62,7 @@ describe('verify under terminations more frequent than an attempt’s start', ()
     terminatesBefore: (text: string, values: unknown[]) => boolean,
     beforeVerify?: () => Promise<void>,
   ) {
+    const { harness, engine } = setup;
     let checkpoints = new Map<string, unknown>();
     // Until verify has compared its last range (the undo of a run that failed
     // is not what this test is about).
@@ -260,7 +227,7 @@ describe('verify under terminations more frequent than an attempt’s start', ()
       );
 
     // The new version holds exactly the old one's rows, the writer's included.
-    const { rows } = await knex.raw(
+    const { rows } = await setup.knex.raw(
       `SELECT (SELECT count(*) FROM public.events_v1)::int AS source,
               (SELECT count(*) FROM public.events_v2)::int AS target,
               (SELECT count(*) FROM (
@@ -328,7 +295,7 @@ describe('verify under terminations more frequent than an attempt’s start', ()
         return cut;
       },
       async () => {
-        await harness.raw(
+        await setup.harness.raw(
           `UPDATE pg_class SET reltuples = 2000 WHERE oid = 'public.events'::regclass`,
         );
       },
@@ -349,7 +316,7 @@ describe('verify under terminations more frequent than an attempt’s start', ()
     const result = await runUnderTerminations(
       everyFewStatements(),
       async () => {
-        await harness.raw(
+        await setup.harness.raw(
           `INSERT INTO public.events_v2 (id, listener_id, duration) VALUES (-1, 'stray', '1')`,
         );
       },
@@ -365,7 +332,7 @@ describe('verify under terminations more frequent than an attempt’s start', ()
     expect(target.rows).toBe(source.rows + 1);
     expect(result.terminated).toBeGreaterThanOrEqual(result.verify!.ranges);
     // Undone: the dataset's name is its table again, the new version gone.
-    const { rows } = await knex.raw(
+    const { rows } = await setup.knex.raw(
       `SELECT to_regclass('public.events_v2')::text AS target`,
     );
     expect(rows[0].target).toBeNull();

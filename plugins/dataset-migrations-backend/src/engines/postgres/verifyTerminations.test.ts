@@ -6,65 +6,29 @@
  * ranges checkpointed), none checkpointed is read again, and the run verifies
  * and cuts over.
  */
-import knexFactory, { type Knex } from 'knex';
 import { Client } from 'pg';
+import { MigrationInterruptedError } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
-  MigrationInterruptedError,
-  type DatasetEngine,
-} from '@dataset-migrations/plugin-dataset-migrations-node';
-import {
-  connectionUrlOf,
-  createTestDatabases,
-  createTestEngine,
-} from '../../__testUtils__/testDatabases';
+  ENGINE_APP,
+  eventsUnderTerminations,
+} from '../../__testUtils__/eventsUnderTerminations';
 import { engineRun } from '../../__testUtils__/engineRun';
 
 const ROWS = 15_000;
 /** Backfill batches of 1,000 rows (the fewest a batch sizes itself to) mark verify ranges of about 1,000 (see BATCHES_PER_RANGE). */
 const RANGE_ROWS = 1_000;
-const ENGINE_APP = 'dsm-engine-under-test';
 const MAX_ATTEMPTS = 100;
 
 describe('verify in many ranges while the engine’s connections are terminated', () => {
-  const { init } = createTestDatabases();
-  let knex: Knex;
-  let harness: Knex;
-  let engine: DatasetEngine;
-
-  beforeEach(async () => {
-    knex = await init();
-    // The test's own sessions, which the terminations spare.
-    harness = knexFactory({
-      client: 'pg',
-      connection: `${connectionUrlOf(knex)}?application_name=harness`,
-      pool: { min: 0, max: 3 },
-    });
-    await knex.raw(`
-      CREATE TABLE public.events (id bigint PRIMARY KEY, user_id text NOT NULL, duration text);
-      INSERT INTO public.events
-        SELECT g, 'user' || g, (g % 300)::text FROM generate_series(1, ${ROWS}) AS g;
-      ANALYZE public.events;`);
-    engine = await createTestEngine(
-      `${connectionUrlOf(knex)}?application_name=${ENGINE_APP}`,
-      {
-        config: {
-          maxConnections: 4,
-          backfill: { maxBatchRows: RANGE_ROWS / 10 },
-        },
-      },
-    );
-  });
-
-  afterEach(async () => {
-    await engine.close?.();
-    await harness.destroy();
-    await knex.destroy();
+  const setup = eventsUnderTerminations({
+    rows: ROWS,
+    maxBatchRows: RANGE_ROWS / 10,
   });
 
   /** Ends every session of the engine's now; how many it ended. */
   const terminate = async () =>
     (
-      await harness.raw(
+      await setup.harness.raw(
         `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
           WHERE datname = current_database() AND application_name = ?`,
         [ENGINE_APP],
@@ -72,6 +36,7 @@ describe('verify in many ranges while the engine’s connections are terminated'
     ).rows[0].n as number;
 
   it('compares a range cut off again, never fails, and counts each range once', async () => {
+    const { knex, harness, engine } = setup;
     const verifyReports: number[] = [];
     const verifications: { matched: boolean }[] = [];
     const interruptions: string[] = [];
@@ -205,6 +170,7 @@ describe('verify in many ranges while the engine’s connections are terminated'
   }, 120_000);
 
   it('compares again, from a new snapshot, a range whose exported snapshot died with its connection before the second one imported it', async () => {
+    const { knex, harness, engine } = setup;
     // The connection that exported the third range's snapshot is terminated as
     // soon as the export answers: the second connection then finds no snapshot.
     const query = Client.prototype.query;

@@ -11,7 +11,8 @@ import { formatMoment } from '../shared/format';
 /** Only the run that produced the dataset's current version goes back. */
 export function whyNoRollback(migration: Migration): string | undefined {
   const current = migration.gates?.datasetVersion;
-  if (current === undefined || current === migration.targetVersion) return;
+  if (current === undefined || current === migration.targetVersion)
+    return undefined;
   return `Only the latest migration can be rolled back: the dataset is at version ${current} now, not ${migration.targetVersion}`;
 }
 
@@ -22,7 +23,7 @@ export function whyNoContract(
   locale?: string,
 ): string | undefined {
   const keptUntil = migration.gates?.keptUntil;
-  if (!keptUntil || Date.parse(keptUntil) <= now) return;
+  if (!keptUntil || Date.parse(keptUntil) <= now) return undefined;
   return `Contract possible after ${formatMoment(keptUntil, locale)}: version ${
     migration.fromVersion
   } is kept until then, so a rollback stays possible`;
@@ -30,7 +31,7 @@ export function whyNoContract(
 
 /** A cancel asked for already is on its way. */
 export function whyNoCancel(migration: Migration): string | undefined {
-  if (!migration.cancelRequested) return;
+  if (!migration.cancelRequested) return undefined;
   return 'Cancel requested: the run stops at its next checkpoint';
 }
 

@@ -1,9 +1,9 @@
 import { zodToJsonSchema } from 'zod-to-json-schema';
-import { campaignDocumentSchema } from './campaigns';
+import { campaignDocumentSchema } from '../src/campaigns';
 import {
   createMigrationRequestSchema,
   MIGRATION_SPEC_API_VERSION,
-} from './schemas';
+} from '../src/schemas';
 
 /** The migration spec as JSON Schema, for editors and for tooling outside Backstage. */
 export function specJsonSchema(): object {

@@ -1,0 +1,278 @@
+import type { Knex } from 'knex';
+import request from 'supertest';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AuthorizeResult,
+  type PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  datasetMigrationStartPermission,
+  type ConsumerImpact,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  datasetEnginesExtensionPoint,
+  type DatasetEngine,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  connectionUrlOf,
+  createTestDatabases,
+} from '../__testUtils__/testDatabases';
+import { dataset, succeededMigration } from '../__testUtils__/fixtures';
+import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
+import { ConsumerStore } from '../database/ConsumerStore';
+import { postgresEngineFactory } from '../engines/postgres/PostgresDatasetEngine';
+import { datasetMigrationsPlugin } from '../plugin';
+
+const API = '/api/dataset-migrations';
+const WORKER_SCHEMA = 'dataset_migrations_worker';
+const EVENTS = 'resource:default/events';
+const START = datasetMigrationStartPermission.name;
+const LEGACY = 'component:default/legacy';
+const ASSESSED = 'component:default/assessed';
+
+const component = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'pipeline', lifecycle: 'production', owner: 'group:default/x' },
+});
+
+/** Each permission a policy denies; everything else is allowed. */
+let denied: string[] = [];
+const permissions = mockServices.permissions.mock({
+  authorize: async requests =>
+    requests.map(
+      r =>
+        ({
+          result: denied.includes(r.permission.name)
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+        } as PolicyDecision),
+    ) as never,
+  authorizeConditional: async requests =>
+    requests.map(() => ({ result: AuthorizeResult.ALLOW })) as never,
+});
+
+/**
+ * The real Postgres engine under its own type, telling which of its methods the
+ * plugin called: work on the warehouse shows up here.
+ */
+const engineCalls: string[] = [];
+const recordedEngines = createBackendModule({
+  pluginId: 'dataset-migrations',
+  moduleId: 'recorded-engine',
+  register(env) {
+    env.registerInit({
+      deps: { engines: datasetEnginesExtensionPoint },
+      async init({ engines }) {
+        engines.addEngineFactory({
+          type: 'recorded-postgres',
+          async create(options) {
+            const engine = await postgresEngineFactory.create(options);
+            return new Proxy(engine, {
+              get(target, key, receiver) {
+                const value = Reflect.get(target, key, receiver);
+                if (typeof value !== 'function' || key === 'close')
+                  return value;
+                return (...args: unknown[]) => {
+                  engineCalls.push(String(key));
+                  return value.apply(target, args);
+                };
+              },
+            }) as DatasetEngine;
+          },
+        });
+      },
+    });
+  },
+});
+
+/**
+ * Requests the plugin refuses, through its routes on a real Postgres: each is
+ * answered with a status and a message naming the problem, and changes nothing.
+ */
+describe('refused requests', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let store: DatabaseMigrationStore;
+  let consumers: ConsumerStore;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  const api = () => request(backend.server);
+
+  beforeAll(async () => {
+    knex = await init();
+    const warehouse = await init();
+    await warehouse.raw(
+      `CREATE TABLE public.events (id int PRIMARY KEY, user_id text);
+       INSERT INTO public.events VALUES (1, 'a');`,
+    );
+    backend = await startTestBackend({
+      features: [
+        datasetMigrationsPlugin,
+        recordedEngines,
+        mockServices.database.factory({ knex }),
+        catalogServiceMock.factory({
+          entities: [
+            dataset('events'),
+            component('legacy'),
+            component('assessed'),
+          ],
+        }),
+        permissions.factory,
+        mockServices.rootConfig.factory({
+          data: {
+            datasetMigrations: {
+              // No worker: a job stays in the queue, where a test can count it.
+              worker: { enabled: false },
+              // Nothing waits for an approval: a requester who may not start is refused.
+              approvals: { required: [] },
+              engines: {
+                warehouse: {
+                  type: 'recorded-postgres',
+                  connection: connectionUrlOf(warehouse),
+                },
+              },
+              // Never run here (no worker); configured so `agent` is a decision to take.
+              consumers: { agent: { command: 'false' } },
+            },
+          },
+        }),
+      ],
+    });
+    store = await DatabaseMigrationStore.create({
+      database: mockServices.database({ knex }),
+    });
+    consumers = new ConsumerStore(knex);
+  }, 60_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+  });
+
+  beforeEach(async () => {
+    denied = [];
+    engineCalls.length = 0;
+    await knex('dataset_versions').delete();
+    await knex('migrations').delete();
+    await knex.raw(`DELETE FROM ${WORKER_SCHEMA}._private_jobs`);
+  });
+
+  /** What a refused request must leave as it was: runs, consumers, jobs. */
+  async function stored() {
+    const { rows } = await knex.raw(
+      `SELECT task_identifier, key FROM ${WORKER_SCHEMA}.jobs ORDER BY id`,
+    );
+    return {
+      migrations: await knex('migrations')
+        .select('id', 'status', 'attempts')
+        .orderBy('id'),
+      consumers: await knex('migration_consumers')
+        .select('migration_id', 'entity_ref', 'state', 'decision', 'impact')
+        .orderBy(['migration_id', 'entity_ref']),
+      jobs: rows,
+    };
+  }
+
+  const renameUserId = {
+    entityRef: EVENTS,
+    targetVersion: 2,
+    changes: [{ renameField: { from: 'user_id', to: 'listener_id' } }],
+  };
+
+  it('refuses POST /migrations with 403 naming the start permission, with no engine work and nothing stored, to a requester who may not start', async () => {
+    const before = await stored();
+    denied = [START];
+
+    const res = await api().post(`${API}/migrations`).send(renameUserId);
+    expect(res.status).toBe(403);
+    expect(res.body.error).toMatchObject({
+      name: 'NotAllowedError',
+      message: `not allowed: permission ${START} on ${EVENTS} was denied, and no approval is configured for such requests`,
+    });
+    expect(engineCalls).toEqual([]);
+    expect(await stored()).toEqual(before);
+    // An invalid request is refused the same way: no message about the live
+    // schema reaches someone who may not start the migration.
+    const invalid = await api()
+      .post(`${API}/migrations`)
+      .send({ ...renameUserId, changes: [{ dropField: { name: 'nowhere' } }] });
+    expect(invalid.status).toBe(403);
+    expect(invalid.body.error.message).toContain(START);
+    expect(invalid.body.error.message).not.toContain('nowhere');
+
+    expect(engineCalls).toEqual([]);
+    expect(await stored()).toEqual(before);
+
+    // The same request from someone who may start it: planned on the engine and queued.
+    denied = [];
+    const allowed = await api().post(`${API}/migrations`).send(renameUserId);
+    expect(allowed.status).toBe(201);
+    expect(allowed.body.migration.status).toBe('queued');
+    expect(engineCalls).toContain('introspect');
+    expect((await stored()).jobs).toEqual(
+      expect.arrayContaining([
+        {
+          task_identifier: 'dataset-migrations.run-migration',
+          key: `migration:${allowed.body.migration.id}`,
+        },
+      ]),
+    );
+  });
+
+  it('refuses the coding agent for a ledger row recorded before dbt package files were marked with 409 naming that, recording and queuing nothing', async () => {
+    const id = await succeededMigration(store, {}, { pinned: true });
+    await consumers.addDiscovered(id, [
+      { entityRef: LEGACY, depth: 1, repositoryUrl: 'file:///nowhere/repo' },
+      { entityRef: ASSESSED, depth: 1, repositoryUrl: 'file:///nowhere/repo' },
+    ]);
+    // As the ledger held impacts before files of installed dbt packages were marked.
+    const legacy: ConsumerImpact = {
+      status: 'needs-decision',
+      fields: ['user_id'],
+      files: [
+        {
+          path: 'vendor/leaderboard/models/board.sql',
+          status: 'needs-decision',
+          fields: ['user_id'],
+          lines: [1],
+          problem: { message: 'reads "user_id", which the migration renames' },
+        },
+      ],
+    };
+    for (const [ref, impact] of [
+      [LEGACY, legacy],
+      [ASSESSED, { ...legacy, dbtPackagesMarked: true as const }],
+    ] as const)
+      await consumers.advance(id, ref, ['discovered'], {
+        state: 'failed',
+        impact,
+        failure: { kind: 'needs-decision', message: 'reads user_id' },
+      });
+    const before = await stored();
+    const decide = (entityRef: string) =>
+      api()
+        .post(`${API}/migrations/${id}/consumers/decisions`)
+        .send({ entityRef, decision: 'agent' });
+
+    const res = await decide(LEGACY);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({
+      name: 'ConflictError',
+      message: `${LEGACY}: its impact was recorded before files of installed dbt packages (which \`dbt deps\` replaces, so the coding agent may not patch them) were told apart; retry the consumer to assess its code again, then decide`,
+    });
+    expect(await stored()).toEqual(before);
+
+    // Assessed since, and no package's file reads the field: the agent takes it.
+    const taken = await decide(ASSESSED);
+    expect(taken.status).toBe(200);
+    expect(taken.body.consumer).toMatchObject({
+      entityRef: ASSESSED,
+      state: 'discovered',
+      decision: { kind: 'agent' },
+    });
+    expect((await stored()).jobs).toHaveLength(1);
+  });
+});
