@@ -338,7 +338,7 @@ async function main() {
     };
     const announcer = withCampaignTicks(silent, {
       migrations: {
-        getMigrationWithPlan: id => jobPath!.store.getMigrationWithPlan(id),
+        campaignOf: id => jobPath!.store.campaignOf(id),
       },
       enqueueTick: id => jobPath!.queue.enqueueCampaignTick(id),
       logger: quiet,

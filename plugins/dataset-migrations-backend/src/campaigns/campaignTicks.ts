@@ -25,15 +25,17 @@ const CAMPAIGN_OUTCOMES: readonly MigrationOutcome[] = [
 export function withCampaignTicks(
   announcer: MigrationAnnouncer,
   deps: {
-    migrations: Pick<MigrationRequestStore, 'getMigrationWithPlan'>;
+    migrations: Pick<MigrationRequestStore, 'campaignOf'>;
     enqueueTick: (campaignId: string) => Promise<void>;
     logger: LoggerService;
   },
 ): MigrationAnnouncer {
   const nudge = async (migrationId: string) => {
     try {
-      const migration = await deps.migrations.getMigrationWithPlan(migrationId);
-      if (migration?.campaign) await deps.enqueueTick(migration.campaign.id);
+      // Its campaign alone, not the migration with its plan: every outcome and
+      // every consumer's move comes here, and a freed slot waits for it.
+      const campaignId = await deps.migrations.campaignOf(migrationId);
+      if (campaignId) await deps.enqueueTick(campaignId);
     } catch (error) {
       // The campaign's own poll looks again soon.
       deps.logger.warn(

@@ -119,6 +119,76 @@ describe('DatabaseCampaignStore', () => {
     ]);
   });
 
+  it('defers a record only by the last one written, not by a look that found nothing to record', async () => {
+    const { id } = await running('throttle-kept');
+    const seconds = (s: number) => new Date(t0.getTime() + s * 1000);
+    const outstanding = async () =>
+      (await campaigns.getCampaign(id, at(10)))!.burndown.map(
+        p => p.datasetsOutstanding,
+      );
+    // 11 s after the record at start, nothing changed: nothing recorded.
+    expect(
+      await campaigns.recordProgress(id, seconds(11), {
+        minIntervalMs: 10_000,
+      }),
+    ).toBeUndefined();
+    await campaigns.updateDatasetStates(
+      id,
+      [
+        {
+          entityRef: ref('throttle-kept-a'),
+          from: 'migrating',
+          to: 'migrated',
+        },
+      ],
+      seconds(11.5),
+    );
+    // 1 s after that look, 12 s after the last record: due, and recorded.
+    expect(
+      await campaigns.recordProgress(id, seconds(12), {
+        minIntervalMs: 10_000,
+      }),
+    ).toBeUndefined();
+    expect(await outstanding()).toEqual([3, 2]);
+    // Within the interval of that record: deferred to its end.
+    expect(
+      await campaigns.recordProgress(id, seconds(13), {
+        minIntervalMs: 10_000,
+      }),
+    ).toEqual(seconds(22));
+  });
+
+  it("applies each of a look's dataset updates whose state still holds, in one go", async () => {
+    const { id, started } = await running('batch');
+    const applied = await campaigns.updateDatasetStates(
+      id,
+      [
+        { entityRef: ref('batch-a'), from: 'migrating', to: 'migrated' },
+        // b is migrating, not pending: left as it is.
+        { entityRef: ref('batch-b'), from: 'pending', to: 'skipped' },
+        {
+          entityRef: ref('batch-c'),
+          from: 'pending',
+          to: 'skipped',
+          reason: 'busy',
+        },
+      ],
+      at(3),
+    );
+    expect(applied).toBe(2);
+    const datasets = (await campaigns.getCampaign(id, at(4)))!.datasets;
+    expect(
+      datasets.map(d => [d.entityRef, d.state, d.reason, d.finishedAt]),
+    ).toEqual([
+      [ref('batch-a'), 'migrated', undefined, at(3).toISOString()],
+      [ref('batch-b'), 'migrating', undefined, undefined],
+      [ref('batch-c'), 'skipped', 'busy', at(3).toISOString()],
+    ]);
+    expect((await campaigns.getRun(id))!.datasets[0].migrationId).toBe(
+      started.a,
+    );
+  });
+
   it('records outstanding work only when it changes, and reads it back as the burndown', async () => {
     const { id, started } = await running('burndown');
     // Planned: 3 datasets, one consumer each; starting moved nothing.

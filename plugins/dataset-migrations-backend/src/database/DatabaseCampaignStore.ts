@@ -120,6 +120,14 @@ const iso = (date: Date | null | undefined) =>
 
 /** Campaigns in the plugin's database. */
 export class DatabaseCampaignStore implements CampaignStore {
+  /**
+   * By campaign, the time of the latest progress record this process read or
+   * wrote: a look within the interval after it is answered without a round trip
+   * (the record was due no sooner than that; a later one, written meanwhile by a
+   * person's action or another replica, only defers it further).
+   */
+  private readonly recordedAt = new Map<string, number>();
+
   constructor(private readonly knex: Knex) {}
 
   async createCampaign(campaign: {
@@ -475,22 +483,23 @@ export class DatabaseCampaignStore implements CampaignStore {
   async getRun(id: string): Promise<CampaignRun | undefined> {
     // Not the plan: a look reads what it decides on, and the plan's facts it needs
     // are on the dataset rows.
-    const row = await this.knex<CampaignRow>('campaigns')
-      .where({ id })
-      .first(
-        'id',
-        'name',
-        'owner',
-        'state',
-        'state_reason',
-        'document',
-        'started_by',
-      );
-    if (!row) return undefined;
-    const [waves, datasets] = await Promise.all([
+    // Side by side: a look waits for the three, and a freed slot for the look.
+    const [row, waves, datasets] = await Promise.all([
+      this.knex<CampaignRow>('campaigns')
+        .where({ id })
+        .first(
+          'id',
+          'name',
+          'owner',
+          'state',
+          'state_reason',
+          'document',
+          'started_by',
+        ),
       this.waveRows(this.knex, id),
       this.datasetRows(this.knex, id),
     ]);
+    if (!row) return undefined;
     return {
       id: row.id,
       name: row.name,
@@ -706,33 +715,47 @@ export class DatabaseCampaignStore implements CampaignStore {
     at: Date,
   ): Promise<number> {
     if (updates.length === 0) return 0;
-    return this.knex.transaction(tx =>
-      this.applyDatasetUpdates(tx, id, updates, at),
-    );
+    return this.applyDatasetUpdates(this.knex, id, updates, at);
   }
 
+  /**
+   * One statement for all the updates (a look's outcomes, a wave's skips): one
+   * round trip, however many changed. Each row is a compare-and-set on its own
+   * `from`; a dataset named twice is updated in order, one statement each.
+   */
   private async applyDatasetUpdates(
-    tx: Knex.Transaction,
+    knex: Knex,
     id: string,
     updates: CampaignDatasetUpdate[],
     at: Date,
   ): Promise<number> {
-    let applied = 0;
-    for (const update of updates) {
-      const ended = update.to !== 'pending' && update.to !== 'migrating';
-      applied += await tx('campaign_datasets')
-        .where({
-          campaign_id: id,
-          entity_ref: update.entityRef,
-          state: update.from,
-        })
-        .update({
-          state: update.to,
-          reason: update.reason ?? null,
-          ...(ended ? { finished_at: at } : { finished_at: null }),
-        });
+    const refs = updates.map(u => u.entityRef);
+    if (new Set(refs).size < refs.length) {
+      let applied = 0;
+      for (const update of updates)
+        applied += await this.applyDatasetUpdates(knex, id, [update], at);
+      return applied;
     }
-    return applied;
+    const { rowCount } = await knex.raw(
+      `UPDATE campaign_datasets d
+          SET state = u.to_state, reason = u.reason,
+              finished_at = CASE WHEN u.ended THEN :at::timestamptz END
+         FROM unnest(:refs::text[], :froms::text[], :tos::text[], :reasons::text[],
+                     :ended::boolean[])
+              AS u(entity_ref, from_state, to_state, reason, ended)
+        WHERE d.campaign_id = :id AND d.entity_ref = u.entity_ref
+          AND d.state = u.from_state`,
+      {
+        id,
+        at,
+        refs,
+        froms: updates.map(u => u.from),
+        tos: updates.map(u => u.to),
+        reasons: updates.map(u => u.reason ?? null),
+        ended: updates.map(u => u.to !== 'pending' && u.to !== 'migrating'),
+      },
+    );
+    return rowCount ?? 0;
   }
 
   async recordProgress(
@@ -740,9 +763,18 @@ export class DatabaseCampaignStore implements CampaignStore {
     at: Date,
     options: { minIntervalMs?: number } = {},
   ): Promise<Date | undefined> {
-    return this.knex.transaction(tx =>
-      this.snapshot(tx, id, at, options.minIntervalMs ?? 0),
+    const minIntervalMs = options.minIntervalMs ?? 0;
+    const known = this.recordedAt.get(id);
+    if (minIntervalMs > 0 && known !== undefined) {
+      const due = known + minIntervalMs;
+      if (at.getTime() < due) return new Date(due);
+    }
+    const { due, lastAt } = await this.knex.transaction(tx =>
+      this.snapshot(tx, id, at, minIntervalMs),
     );
+    // Known once committed.
+    if (lastAt !== undefined) this.recordedAt.set(id, lastAt);
+    return due;
   }
 
   async updateWave(
@@ -798,28 +830,37 @@ export class DatabaseCampaignStore implements CampaignStore {
         `the campaign is ${campaign?.state ?? 'gone'}`,
         true,
       );
-    const { rows } = await tx.raw(
-      `SELECT count(*)::int AS n FROM campaign_datasets
-        WHERE campaign_id = ? AND state = 'migrating'`,
-      [claim.campaignId],
+    // Counted and claimed in one statement (one snapshot, taken after the lock above).
+    const {
+      rows: [{ running, claimed }],
+    } = await tx.raw(
+      `WITH running AS (
+         SELECT count(*)::int AS n FROM campaign_datasets
+          WHERE campaign_id = :campaignId AND state = 'migrating'
+       ), claimed AS (
+         UPDATE campaign_datasets
+            SET state = 'migrating', migration_id = :migrationId,
+                started_at = :at, reason = NULL
+          WHERE campaign_id = :campaignId AND entity_ref = :entityRef
+            AND state = 'pending'
+            AND (SELECT n FROM running) < :concurrency
+          RETURNING 1
+       )
+       SELECT (SELECT n FROM running) AS running,
+              (SELECT count(*)::int FROM claimed) AS claimed`,
+      {
+        campaignId: claim.campaignId,
+        entityRef: claim.entityRef,
+        migrationId: claim.migrationId,
+        at: claim.at,
+        concurrency: claim.concurrency,
+      },
     );
-    if (rows[0].n >= claim.concurrency)
+    if (running >= claim.concurrency)
       throw new CampaignStartRefused(
-        `${rows[0].n} of the campaign's migrations are running (concurrency ${claim.concurrency})`,
+        `${running} of the campaign's migrations are running (concurrency ${claim.concurrency})`,
         true,
       );
-    const claimed = await tx('campaign_datasets')
-      .where({
-        campaign_id: claim.campaignId,
-        entity_ref: claim.entityRef,
-        state: 'pending',
-      })
-      .update({
-        state: 'migrating',
-        migration_id: claim.migrationId,
-        started_at: claim.at,
-        reason: null,
-      });
     if (claimed === 0)
       throw new CampaignStartRefused(
         `dataset ${claim.entityRef} was started or skipped meanwhile`,
@@ -863,7 +904,7 @@ export class DatabaseCampaignStore implements CampaignStore {
     id: string,
     at: Date,
     minIntervalMs = 0,
-  ): Promise<Date | undefined> {
+  ): Promise<{ due?: Date; lastAt?: number }> {
     // Always inside a transaction: two at once for a campaign take turns, so the
     // second compares with the first's record instead of writing the same twice.
     await knex.raw(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, [
@@ -875,8 +916,10 @@ export class DatabaseCampaignStore implements CampaignStore {
       .first('at', 'datasets_outstanding', 'consumers_outstanding');
     // Counting costs a pass over the fleet and its ledgers: a look soon after
     // the last record leaves it to a later one.
-    const due = last && new Date(last.at).getTime() + minIntervalMs;
-    if (due && at.getTime() < due) return new Date(due);
+    const lastAt = last ? new Date(last.at).getTime() : undefined;
+    const due = lastAt !== undefined ? lastAt + minIntervalMs : undefined;
+    if (due !== undefined && at.getTime() < due)
+      return { due: new Date(due), lastAt };
     // Counted in SQL: every look records progress, and reading each dataset's row
     // for two numbers cost more with every dataset of the fleet.
     const {
@@ -901,14 +944,14 @@ export class DatabaseCampaignStore implements CampaignStore {
       last?.datasets_outstanding === datasetsOutstanding &&
       last?.consumers_outstanding === consumersOutstanding
     )
-      return undefined;
+      return { lastAt };
     await knex('campaign_progress').insert({
       campaign_id: id,
       at,
       datasets_outstanding: datasetsOutstanding,
       consumers_outstanding: consumersOutstanding,
     });
-    return undefined;
+    return { lastAt: at.getTime() };
   }
 }
 

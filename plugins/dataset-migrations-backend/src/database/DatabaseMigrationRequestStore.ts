@@ -225,6 +225,13 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
     };
   }
 
+  async campaignOf(id: string): Promise<string | undefined> {
+    const row = await this.knex<MigrationRow>('migrations')
+      .where({ id })
+      .first('campaign_id');
+    return row?.campaign_id ?? undefined;
+  }
+
   async getMigrationWithPlan(
     id: string,
   ): Promise<(Migration & { plan?: MigrationPlan }) | undefined> {

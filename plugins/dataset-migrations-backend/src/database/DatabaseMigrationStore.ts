@@ -39,6 +39,7 @@ export class DatabaseMigrationStore implements MigrationStore {
   readonly decideApproval: MigrationStore['decideApproval'];
   readonly findByFingerprint: MigrationStore['findByFingerprint'];
   readonly getMigration: MigrationStore['getMigration'];
+  readonly campaignOf: MigrationStore['campaignOf'];
   readonly getMigrationWithPlan: MigrationStore['getMigrationWithPlan'];
   readonly listMigrations: MigrationStore['listMigrations'];
   readonly latestMigrations: MigrationStore['latestMigrations'];
@@ -91,6 +92,7 @@ export class DatabaseMigrationStore implements MigrationStore {
     this.decideApproval = requests.decideApproval.bind(requests);
     this.findByFingerprint = requests.findByFingerprint.bind(requests);
     this.getMigration = requests.getMigration.bind(requests);
+    this.campaignOf = requests.campaignOf.bind(requests);
     this.getMigrationWithPlan = requests.getMigrationWithPlan.bind(requests);
     this.listMigrations = requests.listMigrations.bind(requests);
     this.latestMigrations = requests.latestMigrations.bind(requests);

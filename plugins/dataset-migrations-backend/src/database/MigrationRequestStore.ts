@@ -82,6 +82,8 @@ export interface MigrationRequestStore {
   /** The migration that a request with this fingerprint already produced, unless it failed, was cancelled or was rolled back. */
   findByFingerprint(fingerprint: string): Promise<Migration | undefined>;
   getMigration(id: string): Promise<MigrationDetails | undefined>;
+  /** The campaign that requested the migration, if any: one column, read on every outcome. */
+  campaignOf(id: string): Promise<string | undefined>;
   /** A migration and its plan, without steps and logs: for work that runs often. */
   getMigrationWithPlan(
     id: string,
