@@ -190,8 +190,15 @@ export interface Config {
               /** Server name to verify the certificate against (SNI). */
               servername?: string;
             };
-        /** For `postgres`: connections held open to the engine. Default 4. */
+        /** For `postgres`: connections the engine's runs share. Default 4. */
         maxConnections?: number;
+        /**
+         * For `postgres`: connections, apart from the runs', for what requests read
+         * from the engine (a dataset's live schema and a plan for each migration
+         * request or preview, samples for inference), so that a request never
+         * waits behind a run. Opened under load only. Default 10.
+         */
+        requestConnections?: number;
         /**
          * For `postgres`: the schema of the engine's own objects (each run's trigger
          * functions and its tables of deleted keys and failed writes), kept out of the

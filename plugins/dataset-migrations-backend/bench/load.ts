@@ -1,5 +1,5 @@
 /**
- * yarn bench:load [--runs N] [--consumers C] [--clients K] [--seconds S] [--no-approvals]
+ * yarn bench:load [--runs N] [--consumers C] [--clients K] [--seconds S] [--no-approvals] [--queries] [--probe]
  *
  * The plugin's real backend (routers, services, stores, permission checks as the
  * fuzz runs them) on an embedded PostgreSQL whose tables hold a long-lived
@@ -22,6 +22,7 @@
  * `--queries`, also the plugin database's statements that took longest in all.
  * `--no-approvals` configures no approval (`approvals.required: []`), where
  * enqueue awaits the start permission before it asks the engine anything.
+ * `--probe` adds, per route, where the server's time went (see loadProbe).
  */
 import type { Knex } from 'knex';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -33,6 +34,7 @@ import { Worker } from 'node:worker_threads';
 import { percentile, startBenchPostgres } from './harness';
 import type { ClientMessage, ClientPlan } from './loadClients';
 import { consumerName, datasetName, datasetRef, seedHistory } from './loadSeed';
+import { probeRequests } from './loadProbe';
 
 const arg = (name: string, fallback: number) =>
   process.argv.includes(name)
@@ -48,6 +50,7 @@ const CONSUMER_ENTITIES = 2000;
 const WARM_UP_MS = 3000;
 const QUERIES = process.argv.includes('--queries');
 const NO_APPROVALS = process.argv.includes('--no-approvals');
+const PROBE = process.argv.includes('--probe');
 const API = '/api/dataset-migrations';
 
 /** The targets of issue 14: p95 in ms. */
@@ -219,6 +222,10 @@ async function main() {
     );
 
     const statements = QUERIES ? watchStatements(pluginDb) : undefined;
+    let measureFrom = Infinity;
+    const probed = PROBE
+      ? probeRequests(pluginDb, () => measureFrom)
+      : undefined;
     const roundTrips: number[] = [];
     // The clients run on their own thread: the backend's event loop serves
     // requests only, as a replica's does.
@@ -247,7 +254,8 @@ async function main() {
     const finished = once(clients, 'message') as Promise<
       [Extract<ClientMessage, { timings: unknown }>]
     >;
-    const { measureFrom, deadline } = window;
+    measureFrom = window.measureFrom;
+    const { deadline } = window;
     // The backend's own event loop and database, sampled under the same load.
     while (Date.now() < deadline) {
       const t0 = performance.now();
@@ -311,6 +319,7 @@ async function main() {
             .padStart(7)}  ${sql.replace(/\s+/g, ' ').slice(0, 220)}`,
         );
     }
+    if (probed) for (const line of probed()) console.log(line);
     console.log(missed ? `${missed} target(s) missed` : 'every target met');
   } finally {
     await backend?.stop();

@@ -43,14 +43,17 @@ import { migrate } from './stages/runStages';
  */
 export class PostgresDatasetEngine implements DatasetEngine {
   constructor(
+    /** The runs' connections. */
     private readonly db: Connections,
     private readonly backfill: BackfillSettings,
     /** Consumer SQL runs as this role, never the engine's. */
     private readonly shadowReader: ShadowReader,
+    /** What requests read: live schemas, plans, samples (see requestConnections). */
+    private readonly reads: Connections,
   ) {}
 
   introspect(dataset: DatasetLocation): Promise<DatasetSchema> {
-    return introspect(this.db, dataset);
+    return introspect(this.reads, dataset);
   }
 
   sampleOverlap(
@@ -58,7 +61,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
     field: string,
     examples: string[],
   ): Promise<number> {
-    return sampleOverlap(this.db, dataset, field, examples);
+    return sampleOverlap(this.reads, dataset, field, examples);
   }
 
   async checkExpression(
@@ -82,7 +85,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
   }
 
   plan(request: DatasetMigrationPlanRequest): Promise<PlannedStage[]> {
-    return planStages(this.db, this.backfill, request);
+    return planStages(this.reads, this.backfill, request);
   }
 
   migrate(run: DatasetMigrationRun): Promise<void> {
@@ -106,6 +109,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
   async close(): Promise<void> {
     await this.shadowReader.close();
     await this.db.close();
+    await this.reads.close();
   }
 }
 
@@ -122,9 +126,18 @@ export const postgresEngineFactory: DatasetEngineFactory = {
       createPool(name, settings, logger),
       settings.bookkeepingSchema,
     );
+    const reads = new Connections(
+      createPool(name, settings, logger, settings.requestConnections),
+      settings.bookkeepingSchema,
+    );
     const shadowReader = new ShadowReader(db, settings, name, logger);
     // Grants a process killed mid-check left behind.
     void shadowReader.sweep();
-    return new PostgresDatasetEngine(db, settings.backfill, shadowReader);
+    return new PostgresDatasetEngine(
+      db,
+      settings.backfill,
+      shadowReader,
+      reads,
+    );
   },
 };

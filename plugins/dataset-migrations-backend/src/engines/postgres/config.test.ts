@@ -23,6 +23,7 @@ describe('readPostgresEngineConfig', () => {
           servername: 'db.example.com',
         },
         maxConnections: 7,
+        requestConnections: 3,
       }),
     );
     const ssl = {
@@ -41,6 +42,7 @@ describe('readPostgresEngineConfig', () => {
       ssl,
     });
     expect(config.maxConnections).toBe(7);
+    expect(config.requestConnections).toBe(3);
 
     // The pool gets them as read; it connects only when first used.
     const pool = createPool('warehouse', config, mockServices.logger.mock());
@@ -67,7 +69,24 @@ describe('readPostgresEngineConfig', () => {
       connectionString: 'postgres://db/warehouse',
     });
     expect(plain.maxConnections).toBe(4);
+    expect(plain.requestConnections).toBe(10);
   });
+
+  it.each([0, 2.5, -1])(
+    'refuses requestConnections %p, naming it',
+    requestConnections => {
+      expect(() =>
+        readPostgresEngineConfig(
+          new ConfigReader({
+            connection: 'postgres://db/warehouse',
+            requestConnections,
+          }),
+        ),
+      ).toThrow(
+        `requestConnections must be a whole number of connections, at least 1; got ${requestConnections}`,
+      );
+    },
+  );
 
   it('leaves node defaults for TLS options not given', () => {
     expect(

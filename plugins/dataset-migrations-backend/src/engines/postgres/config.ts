@@ -18,8 +18,15 @@ export interface BackfillSettings {
 export interface PostgresEngineConfig {
   /** Where and how to connect, handed to node-postgres as given (TLS included). */
   connection: PoolConfig;
-  /** Connections held open to the engine. */
+  /** Connections the engine's runs share (their stages, rollback, contract). */
   maxConnections: number;
+  /**
+   * Connections for what requests read (a dataset's live schema, a plan, samples),
+   * apart from the runs': a request never waits behind a run's stage, and
+   * concurrent requests, each a dozen short catalog reads, are not capped by the
+   * runs' few connections. Opened under load only; idle ones close.
+   */
+  requestConnections: number;
   /** PostgreSQL's statement_timeout on the engine's connections. */
   statementTimeoutMs: number;
   backfill: BackfillSettings;
@@ -33,6 +40,9 @@ export interface PostgresEngineConfig {
 }
 
 export const DEFAULT_BOOKKEEPING_SCHEMA = 'dataset_migrations_engine';
+
+/** As many as a Backstage plugin's own database pool holds by default. */
+export const DEFAULT_REQUEST_CONNECTIONS = 10;
 
 export const DEFAULT_BACKFILL: BackfillSettings = {
   maxBatchRows: 200_000,
@@ -51,6 +61,11 @@ export function readPostgresEngineConfig(config: Config): PostgresEngineConfig {
       ...(ssl !== undefined && { ssl }),
     },
     maxConnections: config.getOptionalNumber('maxConnections') ?? 4,
+    requestConnections: readConnectionCount(
+      config,
+      'requestConnections',
+      DEFAULT_REQUEST_CONNECTIONS,
+    ),
     statementTimeoutMs: readDurationMs(
       config,
       'statementTimeout',
@@ -67,6 +82,19 @@ export function readPostgresEngineConfig(config: Config): PostgresEngineConfig {
       password: config.getOptionalString('shadowCheck.password'),
     },
   };
+}
+
+function readConnectionCount(
+  config: Config,
+  key: string,
+  fallback: number,
+): number {
+  const count = config.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(
+      `${key} must be a whole number of connections, at least 1; got ${count}`,
+    );
+  return count;
 }
 
 function readConnection(config: Config): PoolConfig {

@@ -22,10 +22,11 @@ export function createPool(
   name: string,
   config: PostgresEngineConfig,
   logger: LoggerService,
+  max: number = config.maxConnections,
 ): Pool {
   const pool = new Pool({
     ...config.connection,
-    max: config.maxConnections,
+    max,
     // Expressions compute alike here and in the triggers (see EXPRESSION_SETTINGS);
     // no statement runs longer than the engine's statementTimeout. A commit waits
     // for the disk even where the server's default does not: a run records a stage
