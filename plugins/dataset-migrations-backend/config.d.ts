@@ -235,6 +235,14 @@ export interface Config {
          * longer. Default 5m.
          */
         statementTimeout?: string | HumanDuration;
+        /**
+         * For `postgres`: PostgreSQL's client_connection_check_interval on the
+         * engine's connections: a statement whose backend process died (killed,
+         * crashed) stops within this long instead of running to its end beside
+         * the attempt that takes the run up. 0 turns it off (for a server that
+         * cannot check: PostgreSQL on Windows). Default 1s.
+         */
+        clientConnectionCheckInterval?: string | HumanDuration;
         /** For `postgres`: how the backfill paces itself. */
         backfill?: {
           /** Upper bound of a batch. Default 200000. */

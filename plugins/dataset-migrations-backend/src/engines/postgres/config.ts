@@ -29,6 +29,11 @@ export interface PostgresEngineConfig {
   requestConnections: number;
   /** PostgreSQL's statement_timeout on the engine's connections. */
   statementTimeoutMs: number;
+  /**
+   * PostgreSQL's client_connection_check_interval on the engine's connections (0:
+   * off): how soon a statement stops once its backend process is gone.
+   */
+  clientConnectionCheckIntervalMs: number;
   backfill: BackfillSettings;
   /**
    * The schema of the engine's own objects (trigger functions, tables of failed
@@ -50,6 +55,16 @@ export const DEFAULT_BACKFILL: BackfillSettings = {
   batchPauseMs: 0,
 };
 
+/**
+ * A backend killed mid-statement leaves its session running the statement to its
+ * end (an index build, a verify scan): the server checks whether its client is
+ * still there only when it next talks to it. Meanwhile the attempt that takes the
+ * run up repeats that work beside it, and two builds of one index collide in the
+ * catalog ("tuple concurrently updated"). Checked every second, the orphan stops
+ * within about a second of its process.
+ */
+export const DEFAULT_CLIENT_CONNECTION_CHECK_INTERVAL_MS = 1000;
+
 /** Long enough for an index build or verify on tens of millions of rows here. */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5 * 60_000;
 
@@ -70,6 +85,11 @@ export function readPostgresEngineConfig(config: Config): PostgresEngineConfig {
       config,
       'statementTimeout',
       DEFAULT_STATEMENT_TIMEOUT_MS,
+    ),
+    clientConnectionCheckIntervalMs: readDurationMs(
+      config,
+      'clientConnectionCheckInterval',
+      DEFAULT_CLIENT_CONNECTION_CHECK_INTERVAL_MS,
     ),
     backfill: readBackfill(config.getOptionalConfig('backfill')),
     bookkeepingSchema:

@@ -35,6 +35,10 @@ export function createPool(
     options: Object.entries({
       ...EXPRESSION_SETTINGS,
       statement_timeout: String(config.statementTimeoutMs),
+      // A statement whose backend process died stops too (see the default's note).
+      client_connection_check_interval: String(
+        config.clientConnectionCheckIntervalMs,
+      ),
       synchronous_commit: 'on',
     })
       .map(([key, value]) => `-c ${key}=${value.replace(/ /g, '\\ ')}`)
