@@ -483,22 +483,27 @@ export class DatabaseCampaignStore implements CampaignStore {
   async getRun(id: string): Promise<CampaignRun | undefined> {
     // Not the plan: a look reads what it decides on, and the plan's facts it needs
     // are on the dataset rows.
-    // Side by side: a look waits for the three, and a freed slot for the look.
-    const [row, waves, datasets] = await Promise.all([
-      this.knex<CampaignRow>('campaigns')
-        .where({ id })
-        .first(
-          'id',
-          'name',
-          'owner',
-          'state',
-          'state_reason',
-          'document',
-          'started_by',
-        ),
-      this.waveRows(this.knex, id),
-      this.datasetRows(this.knex, id),
-    ]);
+    // One snapshot: a campaign row newer than its waves (a person's resume between
+    // two reads, which sets both) would have a look undo that resume.
+    const [row, waves, datasets] = await this.knex.transaction(
+      async trx =>
+        [
+          await trx<CampaignRow>('campaigns')
+            .where({ id })
+            .first(
+              'id',
+              'name',
+              'owner',
+              'state',
+              'state_reason',
+              'document',
+              'started_by',
+            ),
+          await this.waveRows(trx, id),
+          await this.datasetRows(trx, id),
+        ] as const,
+      { isolationLevel: 'repeatable read', readOnly: true },
+    );
     if (!row) return undefined;
     return {
       id: row.id,
