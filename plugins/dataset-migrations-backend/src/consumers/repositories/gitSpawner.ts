@@ -11,7 +11,9 @@
  * (remote helpers, an alias's shell) join: when the helper is killed, this process
  * kills the group, and when this process goes, the helper kills it; no git
  * outlives the helper either way. Only when both die at once are the gits left
- * to finish on their own.
+ * to finish on their own. SIGTERM, not SIGKILL: git removes its lock files
+ * (`index.lock`, a ref's `.lock`) on SIGTERM, and a local repository's work tree
+ * and refs are updated in place.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
@@ -46,7 +48,7 @@ const HELPER = `
 const { spawn } = require('node:child_process');
 process.on('disconnect', () => {
   try {
-    process.kill(-process.pid, 'SIGKILL');
+    process.kill(-process.pid, 'SIGTERM');
   } finally {
     process.exit(0);
   }
@@ -215,7 +217,7 @@ let current: GitSpawner | undefined;
 function killGroup(leader: number | undefined) {
   if (leader === undefined) return;
   try {
-    process.kill(-leader, 'SIGKILL');
+    process.kill(-leader, 'SIGTERM');
   } catch {
     // ESRCH: nothing is left of it.
   }
