@@ -237,10 +237,11 @@ export interface Config {
         statementTimeout?: string | HumanDuration;
         /**
          * For `postgres`: PostgreSQL's client_connection_check_interval on the
-         * engine's connections: a statement whose backend process died (killed,
+         * engine's connections: a statement of a worker that died (killed,
          * crashed) stops within this long instead of running to its end beside
-         * the attempt that takes the run up. 0 turns it off (for a server that
-         * cannot check: PostgreSQL on Windows). Default 1s.
+         * the attempt that takes the run up. `0s` turns it off; a server that
+         * refuses it (PostgreSQL on Windows, some managed services) keeps its own
+         * value. Default 1s.
          */
         clientConnectionCheckInterval?: string | HumanDuration;
         /** For `postgres`: how the backfill paces itself. */

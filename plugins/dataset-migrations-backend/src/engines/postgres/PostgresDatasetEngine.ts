@@ -107,9 +107,14 @@ export class PostgresDatasetEngine implements DatasetEngine {
   }
 
   async close(): Promise<void> {
-    await this.shadowReader.close();
-    await this.db.close();
-    await this.reads.close();
+    // Every pool ends, even when another fails to.
+    const closed = await Promise.allSettled([
+      this.shadowReader.close(),
+      this.db.close(),
+      this.reads.close(),
+    ]);
+    const failed = closed.find(c => c.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
   }
 }
 
@@ -127,7 +132,12 @@ export const postgresEngineFactory: DatasetEngineFactory = {
       settings.bookkeepingSchema,
     );
     const reads = new Connections(
-      createPool(name, settings, logger, settings.requestConnections),
+      createPool(
+        `${name} (requests)`,
+        settings,
+        logger,
+        settings.requestConnections,
+      ),
       settings.bookkeepingSchema,
     );
     const shadowReader = new ShadowReader(db, settings, name, logger);

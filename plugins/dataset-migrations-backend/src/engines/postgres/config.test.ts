@@ -72,21 +72,25 @@ describe('readPostgresEngineConfig', () => {
     expect(plain.requestConnections).toBe(10);
   });
 
-  it.each([0, 2.5, -1])(
-    'refuses requestConnections %p, naming it',
-    requestConnections => {
-      expect(() =>
-        readPostgresEngineConfig(
-          new ConfigReader({
-            connection: 'postgres://db/warehouse',
-            requestConnections,
-          }),
-        ),
-      ).toThrow(
-        `requestConnections must be a whole number of connections, at least 1; got ${requestConnections}`,
-      );
-    },
-  );
+  it.each([
+    ['requestConnections', 0],
+    ['requestConnections', 2.5],
+    ['requestConnections', -1],
+    ['maxConnections', 0],
+    ['maxConnections', 2.5],
+    ['maxConnections', -1],
+  ])('refuses %s %p, naming it', (key, count) => {
+    expect(() =>
+      readPostgresEngineConfig(
+        new ConfigReader({
+          connection: 'postgres://db/warehouse',
+          [key]: count,
+        }),
+      ),
+    ).toThrow(
+      `${key} must be a whole number of connections, at least 1; got ${count}`,
+    );
+  });
 
   it('leaves node defaults for TLS options not given', () => {
     expect(

@@ -31,7 +31,7 @@ export interface PostgresEngineConfig {
   statementTimeoutMs: number;
   /**
    * PostgreSQL's client_connection_check_interval on the engine's connections (0:
-   * off): how soon a statement stops once its backend process is gone.
+   * off): how soon a statement stops once the worker that sent it is gone.
    */
   clientConnectionCheckIntervalMs: number;
   backfill: BackfillSettings;
@@ -56,7 +56,7 @@ export const DEFAULT_BACKFILL: BackfillSettings = {
 };
 
 /**
- * A backend killed mid-statement leaves its session running the statement to its
+ * A worker killed mid-statement leaves its session running the statement to its
  * end (an index build, a verify scan): the server checks whether its client is
  * still there only when it next talks to it. Meanwhile the attempt that takes the
  * run up repeats that work beside it, and two builds of one index collide in the
@@ -75,7 +75,7 @@ export function readPostgresEngineConfig(config: Config): PostgresEngineConfig {
       ...readConnection(config),
       ...(ssl !== undefined && { ssl }),
     },
-    maxConnections: config.getOptionalNumber('maxConnections') ?? 4,
+    maxConnections: readConnectionCount(config, 'maxConnections', 4),
     requestConnections: readConnectionCount(
       config,
       'requestConnections',

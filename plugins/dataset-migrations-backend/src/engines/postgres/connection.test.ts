@@ -61,7 +61,7 @@ describe('interruptible', () => {
   });
 });
 
-describe('an engine connection whose backend process died', () => {
+describe('an engine connection whose worker died', () => {
   const { init } = createTestDatabases();
   let knex: Knex;
 
@@ -102,6 +102,32 @@ describe('an engine connection whose backend process died', () => {
     await pool.end().catch(() => {});
     return { pid, running };
   }
+
+  it('is set, before its first statement, to look for its worker and for a vanished host', async () => {
+    const pool = createPool(
+      'warehouse',
+      readPostgresEngineConfig(
+        new ConfigReader({ connection: connectionUrlOf(knex) }),
+      ),
+      mockServices.logger.mock(),
+    );
+    try {
+      const { rows } = await pool.query(
+        `SELECT current_setting('client_connection_check_interval') AS check,
+                current_setting('tcp_keepalives_idle') AS idle,
+                current_setting('tcp_keepalives_interval') AS interval,
+                current_setting('tcp_keepalives_count') AS count`,
+      );
+      expect(rows[0]).toEqual({
+        check: '1s',
+        idle: '10',
+        interval: '5',
+        count: '3',
+      });
+    } finally {
+      await pool.end();
+    }
+  });
 
   it('stops its statement within seconds instead of running it to its end', async () => {
     const { pid, running } = await orphanedStatement({});

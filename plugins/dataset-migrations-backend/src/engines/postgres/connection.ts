@@ -35,10 +35,6 @@ export function createPool(
     options: Object.entries({
       ...EXPRESSION_SETTINGS,
       statement_timeout: String(config.statementTimeoutMs),
-      // A statement whose backend process died stops too (see the default's note).
-      client_connection_check_interval: String(
-        config.clientConnectionCheckIntervalMs,
-      ),
       synchronous_commit: 'on',
     })
       .map(([key, value]) => `-c ${key}=${value.replace(/ /g, '\\ ')}`)
@@ -50,12 +46,52 @@ export function createPool(
   // A checked-out client has no listener of the pool's: its connection dropping between
   // queries (a server restart) would be an unhandled 'error' event. Its next query fails
   // instead, which interrupts the run.
-  pool.on('connect', client =>
+  const checks = orphanChecksSql(config);
+  pool.on('connect', client => {
     client.on('error', error =>
       logger.warn(`Engine ${name}: connection error: ${error.message}`),
-    ),
-  );
+    );
+    // Queued before the client is handed out: set before its first use.
+    client
+      .query(checks)
+      .catch(error =>
+        logger.warn(
+          `Engine ${name}: could not set the orphan checks: ${error.message}`,
+        ),
+      );
+  });
   return pool;
+}
+
+/**
+ * How soon the server lets go of what a dead worker started, so that it does not
+ * run on beside the attempt that takes the run up (two builds of one index
+ * collide in the catalog; a held lock blocks readers): a running statement looks
+ * for its client every `clientConnectionCheckInterval`, and keepalives find a
+ * client host that vanished without closing its sockets in about 25 s, within a
+ * run's lease. Best effort: a server that refuses one
+ * (client_connection_check_interval on Windows, or fixed by a managed service)
+ * keeps its own value.
+ */
+function orphanChecksSql(config: PostgresEngineConfig): string {
+  const settings = {
+    ...(config.clientConnectionCheckIntervalMs > 0 && {
+      client_connection_check_interval: Math.round(
+        config.clientConnectionCheckIntervalMs,
+      ),
+    }),
+    tcp_keepalives_idle: 10,
+    tcp_keepalives_interval: 5,
+    tcp_keepalives_count: 3,
+  };
+  // One statement that cannot fail: each setting in a block of its own, so that a
+  // refused one leaves the others set. Names and whole numbers only, no input.
+  return `DO $$ BEGIN ${Object.entries(settings)
+    .map(
+      ([setting, value]) =>
+        `BEGIN PERFORM set_config('${setting}', '${value}', false); EXCEPTION WHEN OTHERS THEN NULL; END;`,
+    )
+    .join(' ')} END $$`;
 }
 
 const statementNames = new Map<string, string>();

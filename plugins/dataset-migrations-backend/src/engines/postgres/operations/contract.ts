@@ -65,20 +65,20 @@ export async function contract(
       for (const sql of contractStatements(shape, dataset, previous, grants))
         await client.query(sql);
       await recordContract(client, record, run, previous);
-      if (current && !isRename(shape, dataset)) {
-        await run.log(
-          `${formatRelation(shape.name)} now serves version ${
-            run.targetVersion
-          } exactly: the fields only version ${
-            run.fromVersion
-          } had are gone from it`,
-        );
-      }
-      await run.log(
+      return [
+        ...(current && !isRename(shape, dataset)
+          ? [
+              `${formatRelation(shape.name)} now serves version ${
+                run.targetVersion
+              } exactly: the fields only version ${
+                run.fromVersion
+              } had are gone from it`,
+            ]
+          : []),
         `dropped ${formatRelation(previous)}: version ${
           run.fromVersion
         } is gone`,
-      );
+      ];
     },
   );
 }

@@ -70,13 +70,13 @@ export async function rollback(
       );
       for (const sql of rollbackStatements(shape, dataset, previous, grants))
         await client.query(sql);
-      await run.log(
+      return [
         `${run.dataset.table} reads ${formatRelation(
           previous,
         )} again, with every write made since the cut-over; ${formatRelation(
           shape.target,
         )} was dropped`,
-      );
+      ];
     },
   );
 }

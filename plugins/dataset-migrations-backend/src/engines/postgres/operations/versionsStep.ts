@@ -13,7 +13,9 @@ import { previousVersion, type MigrationShape } from '../sql/shape';
 /**
  * Runs `work` as the run's step `name`, in one transaction, with the dataset
  * resolved and the previous version's relation; an unreachable database
- * interrupts the run, as it does every stage.
+ * interrupts the run, as it does every stage. What `work` has to say is logged
+ * after the commit: the plugin's database is not waited for while the
+ * transaction holds the dataset's locks.
  */
 export async function versionsStep(
   db: Connections,
@@ -24,21 +26,22 @@ export async function versionsStep(
     client: PoolClient,
     dataset: ResolvedDataset,
     previous: RelationName,
-  ) => Promise<void>,
+  ) => Promise<string[] | void>,
 ): Promise<void> {
-  await run.step(name, () =>
-    interruptible(() =>
+  await run.step(name, async () => {
+    const said = await interruptible(() =>
       db.transaction(async client => {
         const dataset = await resolveDataset(
           client,
           parseRelationName(run.dataset.table),
         );
-        await work(
+        return work(
           client,
           dataset,
           previousVersion(shape, dataset, run.fromVersion),
         );
       }),
-    ),
-  );
+    );
+    for (const line of said ?? []) await run.log(line);
+  });
 }

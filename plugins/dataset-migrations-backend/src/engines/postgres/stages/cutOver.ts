@@ -20,10 +20,13 @@ export async function cutOver(
   run: DatasetMigrationRun,
   shape: MigrationShape,
 ): Promise<void> {
+  // Said once the transaction is over: the plugin's database is not waited for
+  // while the dataset's name is locked, but for the cancel check.
+  const said: string[] = [];
   await db.transaction(async client => {
     if (await isCutOver(client, shape)) {
       // An earlier attempt committed the cut-over and stopped before recording it.
-      await run.log(
+      said.push(
         `${run.dataset.table} already reads ${formatRelation(shape.target)}`,
       );
       return;
@@ -42,7 +45,7 @@ export async function cutOver(
     ))
       await client.query(sql);
     if (dataset.kind === 'table') {
-      await run.log(
+      said.push(
         `version ${run.fromVersion} stays readable as ${formatRelation(
           versionOf(dataset.relation, run.fromVersion),
         )}`,
@@ -50,17 +53,18 @@ export async function cutOver(
     }
     // The last moment a cancel can still win: after the commit the switch is done.
     await run.throwIfCancelled();
-    await run.log(
+    said.push(
       `${formatRelation(shape.name)} now reads ${formatRelation(shape.target)}`,
     );
     if (isRename(shape, dataset)) {
-      await run.log(
+      said.push(
         `${formatRelation(dataset.relation)} keeps reading version ${
           run.fromVersion
         } until contract, and refuses writes`,
       );
     }
   });
+  for (const line of said) await run.log(line);
 }
 
 /** Grants readers and writers have now, for the view(s) the cut-over creates. */
