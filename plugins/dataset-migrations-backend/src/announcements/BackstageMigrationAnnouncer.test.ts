@@ -401,6 +401,29 @@ describe('BackstageMigrationAnnouncer', () => {
     expect(told).toEqual(['signal', 'notification', 'notification', 'signal']);
   });
 
+  it('tells an outcome from the run its change carries, without reading it', async () => {
+    const { announcer, reads, publishSignal, send, publishEvent } = setup();
+    await announcer.migrationChanged({
+      migrationId: ID,
+      outcome: 'cancelled',
+      migration: migration('cancelled'),
+    });
+    await announcer.idle();
+    expect(reads).not.toHaveBeenCalled();
+    expect(publishSignal.mock.calls[0][0].message).toEqual({
+      migrationId: ID,
+      entityRef: DATASET,
+    });
+    expect(send.mock.calls[0][0]).toMatchObject({
+      recipients: { entityRef: [DATASET, REQUESTER] },
+      payload: { title: 'events: migration v1 → v2 was cancelled' },
+    });
+    expect(publishEvent.mock.calls[0][0].eventPayload).toMatchObject({
+      migrationId: ID,
+      outcome: 'cancelled',
+    });
+  });
+
   it('sends what a window holds when closed, so nothing is lost at shutdown', async () => {
     const { announcer, publishSignal } = setup({ signalIntervalMs: 60_000 });
     await announcer.migrationChanged({ migrationId: ID });

@@ -436,8 +436,9 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
     });
     const occurredAt = new Date().toISOString();
     this.after(change.migrationId, async () => {
-      // One read for the signal and the outcome, in that order as before.
-      const migration = await this.read(change.migrationId);
+      // One read (or none, given the run) for the signal and the outcome, in that order.
+      const migration =
+        change.migration ?? (await this.read(change.migrationId));
       if (!migration) return;
       if (signalNow) await this.publishSignal(migration);
       const notice = outcomeNotice(outcome, migration, change.reason);

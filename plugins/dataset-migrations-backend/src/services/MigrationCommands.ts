@@ -375,6 +375,7 @@ export class MigrationCommands {
         ? { outcome: 'cancelled', reason: 'cancelled by request' }
         : {}),
       ...(actor ? { actor } : {}),
+      migration,
     });
     return migration;
   }
