@@ -69,12 +69,15 @@ function setup(
   const send = overrides.send ?? jest.fn(async (_: any) => {});
   const publishSignal = jest.fn(async (_: any) => {});
   const publishEvent = jest.fn(async (_: any) => {});
+  const reads = jest.fn();
   const announcer = new BackstageMigrationAnnouncer({
     migrations: {
-      listMigrations: async ({ ids }) =>
-        ids?.includes(ID)
+      listMigrations: async ({ ids }) => {
+        reads(ids);
+        return ids?.includes(ID)
           ? [migration(overrides.status?.(), overrides.dryRun)]
-          : [],
+          : [];
+      },
     },
     campaigns: {
       getHeader: async id =>
@@ -95,7 +98,7 @@ function setup(
     noticeWindowMs: NOTICE_WINDOW_MS,
   });
   created.push(announcer);
-  return { announcer, logger, send, publishSignal, publishEvent };
+  return { announcer, logger, send, publishSignal, publishEvent, reads };
 }
 
 describe('BackstageMigrationAnnouncer', () => {
@@ -371,6 +374,54 @@ describe('BackstageMigrationAnnouncer', () => {
       consumerRef: PLAYER,
     });
     await announcer.close();
+  });
+
+  it('reads the run once for an outcome it both signals and notifies, signalling first', async () => {
+    const { announcer, reads, publishSignal, send } = setup({
+      signalIntervalMs: 60_000,
+    });
+    const told: string[] = [];
+    publishSignal.mockImplementation(async () => {
+      told.push('signal');
+    });
+    send.mockImplementation(async () => {
+      told.push('notification');
+    });
+    await announcer.migrationChanged({ migrationId: ID, outcome: 'cancelled' });
+    await announcer.idle();
+    expect(told).toEqual(['signal', 'notification']);
+    expect(reads).toHaveBeenCalledTimes(1);
+
+    // Within the window the outcome is still told; its signal waits there.
+    await announcer.migrationChanged({ migrationId: ID, outcome: 'failed' });
+    await announcer.idle();
+    expect(told).toEqual(['signal', 'notification', 'notification']);
+    expect(reads).toHaveBeenCalledTimes(2);
+    await announcer.close();
+    expect(told).toEqual(['signal', 'notification', 'notification', 'signal']);
+  });
+
+  it('tells an outcome from the run its change carries, without reading it', async () => {
+    const { announcer, reads, publishSignal, send, publishEvent } = setup();
+    await announcer.migrationChanged({
+      migrationId: ID,
+      outcome: 'cancelled',
+      migration: migration('cancelled'),
+    });
+    await announcer.idle();
+    expect(reads).not.toHaveBeenCalled();
+    expect(publishSignal.mock.calls[0][0].message).toEqual({
+      migrationId: ID,
+      entityRef: DATASET,
+    });
+    expect(send.mock.calls[0][0]).toMatchObject({
+      recipients: { entityRef: [DATASET, REQUESTER] },
+      payload: { title: 'events: migration v1 → v2 was cancelled' },
+    });
+    expect(publishEvent.mock.calls[0][0].eventPayload).toMatchObject({
+      migrationId: ID,
+      outcome: 'cancelled',
+    });
   });
 
   it('sends what a window holds when closed, so nothing is lost at shutdown', async () => {

@@ -426,13 +426,21 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
   }
 
   async migrationChanged(change: MigrationChange): Promise<void> {
-    this.signal({ migrationId: change.migrationId });
     const { outcome } = change;
-    if (!outcome) return;
+    if (!outcome) {
+      this.signal({ migrationId: change.migrationId });
+      return;
+    }
+    const signalNow = this.signalWindowOpened({
+      migrationId: change.migrationId,
+    });
     const occurredAt = new Date().toISOString();
     this.after(change.migrationId, async () => {
-      const migration = await this.read(change.migrationId);
+      // One read (or none, given the run) for the signal and the outcome, in that order.
+      const migration =
+        change.migration ?? (await this.read(change.migrationId));
       if (!migration) return;
+      if (signalNow) await this.publishSignal(migration);
       const notice = outcomeNotice(outcome, migration, change.reason);
       await Promise.all([
         this.deliver(`notification ${outcome}`, migration.id, () =>
@@ -642,14 +650,25 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
    * carrying the latest change: step progress can be reported many times a second.
    */
   private signal(change: { migrationId: string; consumerRef?: string }) {
+    if (this.signalWindowOpened(change)) this.sendSignal(change);
+  }
+
+  /**
+   * Whether the change is to be signalled now: true when no window of its run
+   * (or consumer) was open, and one is opened; otherwise it waits in the window.
+   */
+  private signalWindowOpened(change: {
+    migrationId: string;
+    consumerRef?: string;
+  }): boolean {
     const key = `${change.migrationId} ${change.consumerRef ?? ''}`;
     const open = this.windows.get(key);
     if (open) {
       open.pending = change;
-      return;
+      return false;
     }
-    this.sendSignal(change);
     this.openWindow(key);
+    return true;
   }
 
   private openWindow(key: string) {
@@ -670,25 +689,28 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
     // Read when sent: one read per coalesced burst, for the dataset it names.
     this.after(change.migrationId, async () => {
       const migration = await this.read(change.migrationId);
-      if (!migration) return;
-      const message: DatasetMigrationsSignal = {
-        migrationId: migration.id,
-        entityRef: migration.entityRef,
-        ...(change.consumerRef ? { consumerRef: change.consumerRef } : {}),
-      };
-      await this.deliver('signal', migration.id, () =>
-        this.options.signals.publish<DatasetMigrationsSignal>({
-          // Broadcast: a message names a run and its dataset (and a consumer), never
-          // its status or what it changes; every client refetches the run with its own credentials,
-          // and the plugin's read permission decides what it gets. Who may read a run
-          // is the organisation's policy to say, which a user list here could not
-          // follow (an admin, a consumer's owner, anyone the policy lets read it).
-          recipients: { type: 'broadcast' },
-          channel: DATASET_MIGRATIONS_SIGNAL_CHANNEL,
-          message,
-        }),
-      );
+      if (migration) await this.publishSignal(migration, change.consumerRef);
     });
+  }
+
+  private async publishSignal(migration: Migration, consumerRef?: string) {
+    const message: DatasetMigrationsSignal = {
+      migrationId: migration.id,
+      entityRef: migration.entityRef,
+      ...(consumerRef ? { consumerRef } : {}),
+    };
+    await this.deliver('signal', migration.id, () =>
+      this.options.signals.publish<DatasetMigrationsSignal>({
+        // Broadcast: a message names a run and its dataset (and a consumer), never
+        // its status or what it changes; every client refetches the run with its own credentials,
+        // and the plugin's read permission decides what it gets. Who may read a run
+        // is the organisation's policy to say, which a user list here could not
+        // follow (an admin, a consumer's owner, anyone the policy lets read it).
+        recipients: { type: 'broadcast' },
+        channel: DATASET_MIGRATIONS_SIGNAL_CHANNEL,
+        message,
+      }),
+    );
   }
 
   private async read(migrationId: string): Promise<Migration | undefined> {

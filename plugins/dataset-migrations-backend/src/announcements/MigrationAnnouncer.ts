@@ -1,6 +1,7 @@
 import type {
   CampaignState,
   ConsumerState,
+  Migration,
   MigrationOutcome,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { EscalationOutstanding } from '../database/CampaignEscalations';
@@ -17,6 +18,11 @@ export interface MigrationChange {
   actor?: string;
   /** Why it failed, or the approver's comment. */
   reason?: string;
+  /**
+   * The run as the change just wrote it, when the caller has it: an outcome is
+   * then told from it, not read again (what it tells of a run never changes).
+   */
+  migration?: Migration;
 }
 
 /** What happened to one consumer of a run. */

@@ -173,6 +173,28 @@ describe('DatabaseMigrationRequestStore', () => {
     expect(await store.findByFingerprint('cancelling')).toBeUndefined();
   });
 
+  it("reads a request's repeat and its dataset's state in one, as findByFingerprint and getDatasetState do", async () => {
+    const m = await queued({ fingerprint: 'same' });
+    // Not migrated yet: no state.
+    expect(await store.findRequestGrounds('same', m.entityRef)).toEqual({
+      repeated: await store.findByFingerprint('same'),
+    });
+
+    await store.claimMigration(m.id, LEASE);
+    await store.finishMigration(m.id, { status: 'succeeded' });
+    const grounds = await store.findRequestGrounds('same', m.entityRef);
+    expect(grounds.repeated?.status).toBe('succeeded');
+    expect(grounds.repeated).toEqual(await store.findByFingerprint('same'));
+    expect(grounds.dataset?.schemaVersion).toBe(m.targetVersion);
+    expect(grounds.dataset).toEqual(await store.getDatasetState(m.entityRef));
+
+    // No repeat, the state still read; neither: nothing.
+    expect(await store.findRequestGrounds('other', m.entityRef)).toEqual({
+      dataset: grounds.dataset,
+    });
+    expect(await store.findRequestGrounds('other', PLAYS)).toEqual({});
+  });
+
   describe('requestCancel', () => {
     it('cancels a queued migration at once', async () => {
       const m = await queued();

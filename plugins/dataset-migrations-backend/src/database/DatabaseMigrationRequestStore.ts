@@ -18,6 +18,7 @@ import type {
   MigrationRequestStore,
   NewMigration,
   QueueResult,
+  RequestGrounds,
 } from './MigrationRequestStore';
 import { asStoreTransaction } from './StoreTransaction';
 import { whereVisible, type MigrationVisibility } from './migrationVisibility';
@@ -50,6 +51,12 @@ const UNDECIDED_CONSUMER = `EXISTS (
   SELECT 1 FROM migration_consumers c
    WHERE c.migration_id = migrations.id
      AND c.state = 'failed' AND c.failure_kind = 'needs-decision')`;
+
+/** `dataset_versions`' columns as {@link DatabaseMigrationRequestStore.findRequestGrounds} names them. */
+type DatasetStateColumns = {
+  dataset_schema_version: number | null;
+  dataset_table_name: string | null;
+};
 
 /** Migration requests in the plugin's database: the `migrations` rows and their status. */
 export class DatabaseMigrationRequestStore implements MigrationRequestStore {
@@ -203,6 +210,54 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
       .orderBy('created_at', 'desc')
       .first(MIGRATION_COLUMNS);
     return row && toMigration(row);
+  }
+
+  async findRequestGrounds(
+    fingerprint: string,
+    entityRef: string,
+  ): Promise<RequestGrounds> {
+    // One statement, so a request takes one connection of the shared pool for
+    // both: the repeat (as findByFingerprint) and the dataset's state (as
+    // getDatasetState), each joined to a single row whether found or not.
+    const row: (MigrationListRow & DatasetStateColumns) | undefined =
+      await this.knex
+        .select([
+          ...MIGRATION_COLUMNS.map(column => `repeated.${column}`),
+          'dataset.schema_version as dataset_schema_version',
+          'dataset.table_name as dataset_table_name',
+        ])
+        .from(this.knex.raw('(SELECT 1) AS one'))
+        .leftJoin(
+          this.knex('migrations')
+            .select(MIGRATION_COLUMNS)
+            .where({ fingerprint })
+            .whereIn('status', REUSABLE_STATUSES)
+            .orderBy('created_at', 'desc')
+            .limit(1)
+            .as('repeated'),
+          this.knex.raw('true'),
+        )
+        .leftJoin(
+          this.knex('dataset_versions')
+            .select('schema_version', 'table_name')
+            .where({ entity_ref: entityRef })
+            .as('dataset'),
+          this.knex.raw('true'),
+        )
+        .first();
+    return {
+      ...(row?.id ? { repeated: toMigration(row) } : {}),
+      ...(row && row.dataset_schema_version !== null
+        ? {
+            dataset: {
+              schemaVersion: row.dataset_schema_version,
+              ...(row.dataset_table_name
+                ? { table: row.dataset_table_name }
+                : {}),
+            },
+          }
+        : {}),
+    };
   }
 
   async getMigration(id: string): Promise<MigrationDetails | undefined> {

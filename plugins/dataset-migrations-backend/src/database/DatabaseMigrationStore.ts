@@ -38,6 +38,7 @@ export class DatabaseMigrationStore implements MigrationStore {
   readonly getRequestSubject: MigrationStore['getRequestSubject'];
   readonly decideApproval: MigrationStore['decideApproval'];
   readonly findByFingerprint: MigrationStore['findByFingerprint'];
+  readonly findRequestGrounds: MigrationStore['findRequestGrounds'];
   readonly getMigration: MigrationStore['getMigration'];
   readonly campaignOf: MigrationStore['campaignOf'];
   readonly getMigrationWithPlan: MigrationStore['getMigrationWithPlan'];
@@ -91,6 +92,7 @@ export class DatabaseMigrationStore implements MigrationStore {
     this.getRequestSubject = requests.getRequestSubject.bind(requests);
     this.decideApproval = requests.decideApproval.bind(requests);
     this.findByFingerprint = requests.findByFingerprint.bind(requests);
+    this.findRequestGrounds = requests.findRequestGrounds.bind(requests);
     this.getMigration = requests.getMigration.bind(requests);
     this.campaignOf = requests.campaignOf.bind(requests);
     this.getMigrationWithPlan = requests.getMigrationWithPlan.bind(requests);

@@ -10,6 +10,7 @@ import type {
   MigrationSummary,
   PersonOverride,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { DatasetState } from './DatasetVersionStore';
 import type { StoreTransaction } from './StoreTransaction';
 import type { MigrationVisibility } from './migrationVisibility';
 
@@ -30,6 +31,14 @@ export interface NewMigration {
   approval?: MigrationApproval;
   /** The campaign that requests it, and its wave there. */
   campaign?: { id: string; wave: number };
+}
+
+/** What a new request is checked against first (see `findRequestGrounds`). */
+export interface RequestGrounds {
+  /** The migration an identical request already made, unless it failed, was cancelled or was rolled back. */
+  repeated?: Migration;
+  /** The version and table migrations left the dataset at; undefined if never migrated. */
+  dataset?: DatasetState;
 }
 
 /** Runs inside the transaction that writes a queued migration, so both land or neither. */
@@ -81,6 +90,15 @@ export interface MigrationRequestStore {
   ): Promise<Migration | undefined>;
   /** The migration that a request with this fingerprint already produced, unless it failed, was cancelled or was rolled back. */
   findByFingerprint(fingerprint: string): Promise<Migration | undefined>;
+  /**
+   * What a new request is checked against first, read together: the migration
+   * its fingerprint already produced (as {@link findByFingerprint}) and the
+   * dataset's state (as `getDatasetState`).
+   */
+  findRequestGrounds(
+    fingerprint: string,
+    entityRef: string,
+  ): Promise<RequestGrounds>;
   getMigration(id: string): Promise<MigrationDetails | undefined>;
   /** The campaign that requested the migration, if any: one column, read on every outcome. */
   campaignOf(id: string): Promise<string | undefined>;

@@ -243,13 +243,17 @@ export function createRouter(options: {
     const migration = await auditedChange(
       req,
       { eventId: 'migration-cancel', severityLevel: 'medium' },
-      async ({ credentials, id }) => {
+      async ({ credentials, id }, run) => {
         await guard.assertAllowedOnMigration(
           credentials,
           datasetMigrationCancelPermission,
           id,
         );
-        return service.cancelMigration(id, credentials.principal.userEntityRef);
+        return service.cancelMigration(
+          id,
+          credentials.principal.userEntityRef,
+          run,
+        );
       },
     );
     res.json({ migration });

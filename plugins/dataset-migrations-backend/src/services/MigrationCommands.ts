@@ -197,8 +197,14 @@ export class MigrationCommands {
     },
   ): Promise<{ migration: Migration; created: boolean }> {
     const { store, queue, planner, announcer } = this.deps;
-    const repeated = await store.findByFingerprint(request.fingerprint);
-    if (repeated) return { migration: repeated, created: false };
+    // The repeat and the dataset's state in one statement: one connection of the
+    // shared pool fewer on every request's way.
+    const grounds = await store.findRequestGrounds(
+      request.fingerprint,
+      request.entityRef,
+    );
+    if (grounds.repeated)
+      return { migration: grounds.repeated, created: false };
 
     // Checks that read different things (the ledger, the permission service, the
     // engine's catalogs) run at once, but the engine is asked nothing for a
@@ -221,7 +227,7 @@ export class MigrationCommands {
     // A plan made ahead stands only while what it was made from does: the
     // dataset's version, place and live schema, read again now (a column added
     // meanwhile would fail the run, a version moved would plan from the wrong one).
-    const valid = await planner.validate(request);
+    const valid = await planner.validate(request, grounds);
     const prepared =
       options.prepared && sameGrounds(options.prepared.valid, valid)
         ? options.prepared
@@ -339,10 +345,17 @@ export class MigrationCommands {
     }
   }
 
-  /** `actor`: the user who asked, left out of the notification it causes. */
-  async cancelMigration(id: string, actor?: string): Promise<Migration> {
+  /**
+   * `actor`: the user who asked, left out of the notification it causes; `read`:
+   * the run as the caller just read it (to check the request), not read again.
+   */
+  async cancelMigration(
+    id: string,
+    actor?: string,
+    read?: Migration,
+  ): Promise<Migration> {
     // A repeated cancel changes nothing, so it tells nobody again.
-    const before = await this.deps.queries.findMigration(id);
+    const before = read ?? (await this.deps.queries.findMigration(id));
     if (before.status === 'cancelled') return before;
     const migration = await this.deps.store.requestCancel(id);
     if (!migration) throw new NotFoundError(`migration ${id} was not found`);
@@ -362,6 +375,7 @@ export class MigrationCommands {
         ? { outcome: 'cancelled', reason: 'cancelled by request' }
         : {}),
       ...(actor ? { actor } : {}),
+      migration,
     });
     return migration;
   }

@@ -16,6 +16,7 @@ import {
 import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { parseInput } from '../validation/parseInput';
 import type { MigrationStore } from '../database/MigrationStore';
+import type { RequestGrounds } from '../database/MigrationRequestStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog, currentState } from '../catalog/DatasetCatalog';
 
@@ -105,17 +106,35 @@ export class MigrationPlanner {
     return { ...request, entityRef, fingerprint };
   }
 
-  /** Where the dataset lives, the version it is on, its engine and its live schema. */
-  async liveState(entity: Entity) {
-    const { location, version } = await currentState(entity, this.deps.store);
+  /**
+   * Where the dataset lives, the version it is on, its engine and its live schema;
+   * `grounds`: the dataset's state as the request just read it (see
+   * `findRequestGrounds`), not read again.
+   */
+  async liveState(entity: Entity, grounds?: Pick<RequestGrounds, 'dataset'>) {
+    const { location, version } = await currentState(
+      entity,
+      grounds
+        ? { getDatasetState: async () => grounds.dataset }
+        : this.deps.store,
+    );
     const engine = this.deps.engines.get(location.engine);
     const schema = await engine.introspect(location);
     return { location, currentVersion: version, engine, schema };
   }
 
-  /** Checks the request against the dataset's current version and live schema. */
-  async validate(request: ParsedRequest): Promise<ValidRequest> {
-    const checked = await this.check(request);
+  /**
+   * Checks the request against the dataset's current version and live schema
+   * (`grounds`: as for {@link liveState}).
+   */
+  async validate(
+    request: ParsedRequest,
+    grounds?: Pick<RequestGrounds, 'dataset'>,
+  ): Promise<ValidRequest> {
+    const checked = await this.check(
+      request,
+      grounds && (await this.liveState(request.entity, grounds)),
+    );
     if (!checked.valid) {
       throw new InputError(
         `Invalid migration request: ${checked.problems.join('; ')}`,

@@ -2,6 +2,7 @@ import type {
   BackstageCredentials,
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
+import type { Migration } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationStore } from '../database/MigrationStore';
 import type { MigrationVisibility } from '../database/migrationVisibility';
 import type { EngineRegistry } from '../engines/EngineRegistry';
@@ -178,8 +179,8 @@ export class MigrationService {
     return this.operations.requestContract(id, request);
   }
 
-  cancelMigration(id: string, actor?: string) {
-    return this.commands.cancelMigration(id, actor);
+  cancelMigration(id: string, actor?: string, read?: Migration) {
+    return this.commands.cancelMigration(id, actor, read);
   }
 
   retryMigration(
