@@ -354,9 +354,19 @@ export const datasetMigrationsPlugin = createBackendPlugin({
                 followUpPullRequests: () => followUp.round(),
               },
             });
-            // The first round one interval after startup, unless one is waiting.
-            await followUp.ensureScheduled(worker.leaseMs);
+            // The sweep first: it is what recovers a dead replica's work, and a
+            // database error below (a terminated connection while this replica
+            // starts) must not leave this replica without it for its whole life.
             await sweeper.schedule(scheduler, scheduled.signal);
+            // The first round one interval after startup, unless one is waiting;
+            // where this fails, the sweep schedules it (it checks every pass).
+            await followUp
+              .ensureScheduled(worker.leaseMs)
+              .catch(error =>
+                logger.warn(
+                  `Could not schedule the pull-request follow-up yet; the lease sweep will: ${error}`,
+                ),
+              );
           });
           logger.info(
             `Migration workers enabled, concurrency ${worker.concurrency}`,
