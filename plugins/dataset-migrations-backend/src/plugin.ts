@@ -336,6 +336,8 @@ export const datasetMigrationsPlugin = createBackendPlugin({
                 `Could not record dataset owners on earlier runs: ${error}`,
               ),
             );
+            // Tries until the workers run (or the plugin stops): Backstage only
+            // logs a startup hook that throws.
             await queue.start({
               concurrency: worker.concurrency,
               handlers: {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Knex } from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
+import { startRestartablePostgres } from '../__testUtils__/postgresServer';
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { asStoreTransaction } from '../database/StoreTransaction';
 import { JobQueue, type JobHandlers, type OperationJob } from './JobQueue';
@@ -324,4 +325,77 @@ describe('JobQueue', () => {
         h.mockImplementation(async () => {});
     }
   }, 60_000);
+
+  it('starts its workers once its database answers again when a start fails, and a stop ends the tries', async () => {
+    const server = await startRestartablePostgres();
+    const own = knexFactory({
+      client: 'pg',
+      connection: server.url,
+      pool: { min: 0, max: 2 },
+    });
+    const logger = mockServices.logger.mock();
+    const flaky = new JobQueue({ knex: own, schema: SCHEMA, logger });
+    const stoppedLogger = mockServices.logger.mock();
+    const stopped = new JobQueue({
+      knex: own,
+      schema: SCHEMA,
+      logger: stoppedLogger,
+    });
+    const ran: string[] = [];
+    const warned = (queueLogger: typeof logger) => () =>
+      queueLogger.warn.mock.calls.some(([message]) =>
+        /^Could not start the job queue's workers \(try 1\)/.test(
+          String(message),
+        ),
+      )
+        ? true
+        : undefined;
+    try {
+      await flaky.migrate();
+      // Closed so that no pooled connection of the test sees the server go.
+      await own.destroy();
+      await server.stop();
+      const starting = flaky.start({
+        concurrency: 1,
+        handlers: { ...handlers, runMigration: async id => void ran.push(id) },
+        retryDelayMs: 50,
+        maxRetryDelayMs: 200,
+      });
+      await waitFor(async () => warned(logger)(), {
+        timeoutMs: 20_000,
+        what: 'a start to fail while the database is down',
+      });
+
+      // A queue stopped while its start keeps failing starts nothing afterwards.
+      const stoppedStart = stopped.start({
+        concurrency: 1,
+        handlers,
+        retryDelayMs: 50,
+      });
+      await waitFor(async () => warned(stoppedLogger)(), {
+        timeoutMs: 20_000,
+        what: 'the second queue to fail to start',
+      });
+      await stopped.stop();
+      await stoppedStart;
+
+      await server.start();
+      await starting;
+      own.initialize();
+      const migrationId = randomUUID();
+      await own.transaction(tx =>
+        flaky.enqueueMigration(asStoreTransaction(tx), migrationId),
+      );
+      await waitFor(async () => (ran.length > 0 ? ran : undefined), {
+        timeoutMs: 20_000,
+        what: 'the started workers to run a job',
+      });
+      expect(ran).toEqual([migrationId]);
+      expect((stopped as any).runners).toEqual([]);
+    } finally {
+      await flaky.stop().catch(() => {});
+      await own.destroy().catch(() => {});
+      await server.destroy();
+    }
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import type { Pool } from 'pg';
 import {
@@ -141,6 +142,8 @@ export class JobQueue {
   private readonly pool: Pool;
   private readonly graphileLogger: GraphileLogger;
   private readonly runners: Runner[] = [];
+  /** Set by stop(): a start still trying, or one that just got through, starts nothing more. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: JobQueueOptions) {
     this.pool = createQueuePool(
@@ -460,10 +463,57 @@ export class JobQueue {
     );
   }
 
+  /**
+   * Starts this replica's workers, and tries again, each time after a longer pause
+   * (up to `maxRetryDelayMs`), until they run or the queue is stopped. Backstage
+   * logs a startup hook that throws and serves on, so one failed start (a session
+   * terminated while graphile-worker checks its schema, say) would leave the
+   * replica without workers for its whole life, its jobs waiting for another.
+   */
   async start(options: {
     concurrency: number;
     handlers: JobHandlers;
+    retryDelayMs?: number;
+    maxRetryDelayMs?: number;
   }): Promise<void> {
+    const signal = this.stopping.signal;
+    let delayMs = options.retryDelayMs ?? 1000;
+    for (let tries = 1; !signal.aborted; tries++) {
+      try {
+        const started = await this.startRunners(options);
+        if (signal.aborted) await stopAll(started);
+        else this.runners.push(...started);
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        this.options.logger.warn(
+          `Could not start the job queue's workers (try ${tries}), trying again in ${delayMs} ms: ${error}`,
+        );
+        await sleep(delayMs, undefined, { signal }).catch(() => {});
+        delayMs = Math.min(delayMs * 2, options.maxRetryDelayMs ?? 30_000);
+      }
+    }
+  }
+
+  /** One try: every runner, or none (those started are stopped when one fails). */
+  private async startRunners(options: {
+    concurrency: number;
+    handlers: JobHandlers;
+  }): Promise<Runner[]> {
+    const started: Runner[] = [];
+    try {
+      await this.addRunners(options, started);
+      return started;
+    } catch (error) {
+      await stopAll(started).catch(() => {});
+      throw error;
+    }
+  }
+
+  private async addRunners(
+    options: { concurrency: number; handlers: JobHandlers },
+    started: Runner[],
+  ): Promise<void> {
     const { handlers } = options;
     const runner = (concurrency: number, taskList: TaskList) =>
       run({
@@ -476,7 +526,7 @@ export class JobQueue {
         logger: this.graphileLogger,
         taskList,
       });
-    this.runners.push(
+    started.push(
       await runner(options.concurrency, {
         [RUN_MIGRATION_TASK]: parsed(RUN_MIGRATION_TASK, migrationJob, job =>
           handlers.runMigration(job.migrationId),
@@ -522,7 +572,7 @@ export class JobQueue {
     if (handlers.operateMigration) {
       // A person waits for these: workers of their own, so a rollback never queues
       // behind long consumer checks. graphile-worker gives a runner only its own tasks.
-      this.runners.push(
+      started.push(
         await runner(OPERATION_CONCURRENCY, {
           [OPERATE_MIGRATION_TASK]: parsed(
             OPERATE_MIGRATION_TASK,
@@ -535,7 +585,8 @@ export class JobQueue {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.runners.splice(0).map(r => r.stop()));
+    this.stopping.abort();
+    await stopAll(this.runners.splice(0));
     await this.pool.end();
   }
 
@@ -568,4 +619,8 @@ function parsed<T>(
 /** One job per migration: repeats of its enqueue collapse into the waiting job. */
 function migrationJobKey(migrationId: string): string {
   return `migration:${migrationId}`;
+}
+
+async function stopAll(runners: Runner[]): Promise<void> {
+  await Promise.all(runners.map(r => r.stop()));
 }
