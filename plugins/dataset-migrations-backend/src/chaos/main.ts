@@ -1,9 +1,11 @@
 /**
- * `yarn chaos [--rows N] [--kills N] [--consumers N] [--seed N] [--terminate-every-ms N]`:
+ * `yarn chaos [--rows N] [--kills N] [--consumers N] [--seed N] [--terminate-every-ms N] [--replica-logs DIR]`:
  * the fault suite at full size (a few million rows, 100 kills by default).
  * Prints what it did and the figures; exits 1 if any write was lost or
  * duplicated or any check failed.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runChaos } from './runChaos';
 import { formatReport } from './formatReport';
 
@@ -18,8 +20,19 @@ function flag(name: string, fallback: number): number {
   return value;
 }
 
+/** `--replica-logs DIR`: every worker replica's whole output, one file per process. */
+function replicaLogs(): ((pid: number, output: string) => void) | undefined {
+  const at = process.argv.indexOf('--replica-logs');
+  if (at < 0) return undefined;
+  const dir = process.argv[at + 1];
+  if (!dir) throw new Error('--replica-logs needs a directory');
+  mkdirSync(dir, { recursive: true });
+  return (pid, output) => writeFileSync(join(dir, `worker-${pid}.log`), output);
+}
+
 async function main() {
   const report = await runChaos({
+    replicaOutput: replicaLogs(),
     rows: flag('rows', 2_000_000),
     kills: flag('kills', 100),
     consumers: flag('consumers', 3),

@@ -53,6 +53,8 @@ export interface ChaosOptions {
   /** At most this many rounds (default: as many as the kills need). */
   rounds?: number;
   log: (line: string) => void;
+  /** Given each worker replica's whole output once it is killed, and the last one's at the end. */
+  replicaOutput?: (pid: number, output: string) => void;
   /** Given the way to tear everything down, e.g. for a signal handler. */
   onStarted?: (close: () => Promise<void>) => void;
 }
@@ -124,7 +126,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   );
   const world = await createWorld(options);
   options.onStarted?.(() => world.close());
-  const worker = new ChaosWorker(world.workerOptions, world.closed, log);
+  const worker = new ChaosWorker(
+    world.workerOptions,
+    world.closed,
+    log,
+    options.replicaOutput,
+  );
   const writer = new ChaosWriter(
     harnessPool(world.warehouseUrl, 1),
     TABLE,
@@ -228,6 +235,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (report.problems.length > 20) break;
     }
   } finally {
+    worker.keepOutput();
     report.terminations = await terminator.stop();
     await writer.pause();
     report.writes = {

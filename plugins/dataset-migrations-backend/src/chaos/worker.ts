@@ -34,7 +34,14 @@ export class ChaosWorker {
     /** Aborted when the suite's world closes: nothing is started or awaited after it. */
     private readonly closed: AbortSignal,
     private readonly log: (line: string) => void = () => {},
+    private readonly replicaOutput?: (pid: number, output: string) => void,
   ) {}
+
+  /** Hands the live replica's output so far to `replicaOutput` (a stall's cause is in it). */
+  keepOutput(): void {
+    const child = this.process;
+    if (child) this.replicaOutput?.(child.pid, child.output());
+  }
 
   /**
    * Starts a worker process: the standby, which has loaded its code already, and
@@ -97,6 +104,7 @@ export class ChaosWorker {
     await child.kill('SIGKILL');
     const killedAt = Date.now();
     this.outputs.push(child.output());
+    this.replicaOutput?.(child.pid, child.output());
     this.outputs.splice(0, Math.max(0, this.outputs.length - 3));
     const landed = await retry(() => runningPoints(plugin, migrationId));
     const before = await retry(() => progressSignature(plugin, migrationId));
