@@ -43,11 +43,11 @@ export function createPool(
   pool.on('error', error =>
     logger.warn(`Engine ${name}: idle connection error: ${error.message}`),
   );
-  // A checked-out client has no listener of the pool's: its connection dropping between
-  // queries (a server restart) would be an unhandled 'error' event. Its next query fails
-  // instead, which interrupts the run.
   const checks = orphanChecksSql(config);
   pool.on('connect', client => {
+    // A checked-out client has no listener of the pool's: its connection dropping between
+    // queries (a server restart) would be an unhandled 'error' event. Its next query fails
+    // instead, which interrupts the run.
     client.on('error', error =>
       logger.warn(`Engine ${name}: connection error: ${error.message}`),
     );
