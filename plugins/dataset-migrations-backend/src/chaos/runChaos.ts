@@ -65,6 +65,8 @@ export interface RoundReport {
   round: number;
   kind: RoundKind;
   migrationId: string;
+  /** The run's state once the round ended (unknown if it could not be read). */
+  status?: string;
   kills: Kill[];
   audits: AuditResult[];
   problems: string[];
@@ -203,7 +205,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       });
       report.rounds.push(roundReport);
       report.kills.push(...roundReport.kills);
-      if (kind === 'forward') field = `note_${round}`;
+      // The field is renamed where the run moved the dataset and nothing undid it:
+      // a forward round that failed, or a rollback that did not happen, says so.
+      if (['succeeded', 'contracted'].includes(roundReport.status ?? ''))
+        field = `note_${round}`;
       for (const audit of roundReport.audits) {
         report.rowsLost += audit.lost;
         report.rowsDuplicated += audit.duplicated;
@@ -638,10 +643,15 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
   });
   for (const result of await Promise.allSettled(sideFaults))
     if (result.status === 'rejected') problems.push(String(result.reason));
+  const status: string | undefined = await retry(migration).then(
+    m => m.status,
+    () => undefined,
+  );
   return {
     round,
     kind,
     migrationId: id,
+    status,
     kills,
     audits,
     problems,
