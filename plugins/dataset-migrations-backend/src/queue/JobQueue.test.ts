@@ -398,4 +398,66 @@ describe('JobQueue', () => {
       await server.destroy();
     }
   }, 120_000);
+
+  it('runs jobs after the session looking up its task ids was terminated', async () => {
+    // graphile-worker looks its tasks' ids up once, at a pool's first poll, and
+    // kept a failed lookup: its workers then never took a job again (a stall
+    // found by yarn chaos, its pool alive and polling nothing).
+    const own = await init();
+    const lookupQueue = new JobQueue({
+      knex: own,
+      schema: SCHEMA,
+      logger: mockServices.logger.mock(),
+    });
+    const ran: string[] = [];
+    const lock = await own.client.acquireConnection();
+    try {
+      await lookupQueue.migrate();
+      await lock.query('BEGIN');
+      await lock.query(
+        `LOCK TABLE ${SCHEMA}._private_tasks IN ACCESS EXCLUSIVE MODE`,
+      );
+      const starting = lookupQueue.start({
+        concurrency: 1,
+        handlers: {
+          runMigration: async id => void ran.push(id),
+          discoverConsumers: async () => {},
+          advanceConsumer: async () => {},
+        },
+      });
+      const lookups = await waitFor(
+        async () => {
+          const { rows } = await own.raw(
+            `SELECT pid FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock'
+                AND query LIKE '%_private_tasks%'`,
+          );
+          return rows.length > 0
+            ? rows.map((r: { pid: number }) => r.pid)
+            : undefined;
+        },
+        { timeoutMs: 20_000, what: 'the task-id lookup to wait for the lock' },
+      );
+      await own.raw(
+        'SELECT pg_terminate_backend(pid) FROM unnest(?::int[]) pid',
+        [lookups],
+      );
+      await lock.query('COMMIT');
+      await starting;
+
+      const migrationId = randomUUID();
+      await own.transaction(tx =>
+        lookupQueue.enqueueMigration(asStoreTransaction(tx), migrationId),
+      );
+      await waitFor(async () => (ran.length > 0 ? ran : undefined), {
+        timeoutMs: 20_000,
+        what: 'a worker to take the job after the failed lookup',
+      });
+      expect(ran).toEqual([migrationId]);
+    } finally {
+      await lock.query('ROLLBACK').catch(() => {});
+      await own.client.releaseConnection(lock);
+      await lookupQueue.stop();
+    }
+  }, 60_000);
 });
