@@ -54,7 +54,7 @@ describe('DatabaseRunJournal: leases', () => {
       expect(lease.remainingMs).toBeLessThanOrEqual(60_000);
     });
 
-    it('blocks a claim while another owner holds a live lease; the owner itself may claim again', async () => {
+    it('blocks a claim while a live lease is held, even by the same owner (each attempt has its own)', async () => {
       const m = await queued();
       expect(await store.claimMigration(m.id, LEASE)).toMatchObject({
         status: 'running',
@@ -65,11 +65,9 @@ describe('DatabaseRunJournal: leases', () => {
       expect((await store.getMigration(m.id))!.attempts).toBe(1);
       expect((await leaseOf(m.id)).owner).toBe(LEASE.owner);
 
-      // The same worker getting its job again is a new attempt under its own lease.
-      expect(await store.claimMigration(m.id, LEASE)).toMatchObject({
-        status: 'running',
-        attempts: 2,
-      });
+      // An owner is one attempt: its lease held, a second claim under it starts nothing.
+      expect(await store.claimMigration(m.id, LEASE)).toBeUndefined();
+      expect((await store.getMigration(m.id))!.attempts).toBe(1);
       expect((await leaseOf(m.id)).owner).toBe(LEASE.owner);
     });
 

@@ -27,8 +27,15 @@ describe('DatabaseRunJournal', () => {
       expect(first).toMatchObject({ id: m.id, status: 'running', attempts: 1 });
       expect(first!.startedAt).toBeDefined();
 
-      // A re-delivered job for a running migration is a new attempt; startedAt stays.
-      const second = await store.claimMigration(m.id, LEASE);
+      // A re-delivered job for a running migration whose lease the sweep freed is
+      // a new attempt; startedAt stays.
+      await knex('migrations')
+        .where({ id: m.id })
+        .update({ lease_owner: null });
+      const second = await store.claimMigration(m.id, {
+        ...LEASE,
+        owner: 'w2',
+      });
       expect(second).toMatchObject({
         status: 'running',
         attempts: 2,

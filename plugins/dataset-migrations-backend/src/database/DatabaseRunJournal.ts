@@ -37,10 +37,10 @@ export class DatabaseRunJournal implements RunJournal {
       const [row] = await tx<MigrationRow>('migrations')
         .where({ id })
         .whereIn('status', CLAIMABLE_STATUSES)
+        // Not even this process's own lease: each attempt has its own (see attemptOwner).
         .where(q =>
           q
             .whereNull('lease_owner')
-            .orWhere('lease_owner', lease.owner)
             .orWhere('lease_expires_at', '<', tx.fn.now()),
         )
         .update({

@@ -405,6 +405,53 @@ describe('MigrationRunner', () => {
       });
     });
 
+    it('starts no second attempt of a run in the process that holds it, and stops the first once the run is claimed again', async () => {
+      const id = await queue();
+      const logger = mockServices.logger.mock();
+      // Heartbeats every 100 ms.
+      const worker = newRunner({ leaseMs: 300, logger });
+      let inBackfill!: () => void;
+      const reachedBackfill = new Promise<void>(resolve => {
+        inBackfill = resolve;
+      });
+      let seen: unknown;
+      engine.migrate.mockImplementationOnce(async run => {
+        await run.step('backfill', async () => {
+          inBackfill();
+          seen = await nextInterruption(run);
+          throw seen;
+        });
+      });
+      const first = worker.run(id);
+      await reachedBackfill;
+      const firstOwner = (await leaseOf(id)).owner;
+      expect(firstOwner).toMatch(new RegExp(`^${worker.workerId}/`));
+
+      // The run's job again (a sweep that saw no heartbeat), in the same process.
+      await worker.run(id);
+      expect(engine.migrate).toHaveBeenCalledTimes(1);
+      expect((await details(id)).attempts).toBe(1);
+
+      // Swept as a run whose lease ran out (its attempt stuck in a statement, say),
+      // then claimed by the same process: the first attempt stops.
+      await knex('migrations').where({ id }).update({ lease_owner: null });
+      engine.migrate.mockImplementationOnce(async run => {
+        await run.step('backfill', async () => {
+          await first;
+        });
+      });
+      const second = worker.run(id);
+      await first;
+      await second;
+      expect(seen).toBeInstanceOf(MigrationInterruptedError);
+      expect((seen as Error).message).toBe('another worker took over this run');
+      expect(engine.migrate).toHaveBeenCalledTimes(2);
+      expect(await details(id)).toMatchObject({
+        status: 'succeeded',
+        attempts: 2,
+      });
+    });
+
     it('stops an attempt whose lease another worker took, and leaves the run to that worker', async () => {
       const id = await queue();
       const logger = mockServices.logger.mock();
@@ -603,7 +650,7 @@ describe('MigrationRunner', () => {
       });
       // The 60 s lease is cut to a couple of seconds, so a sweep hands the run on soon.
       const lease = await leaseOf(id);
-      expect(lease.owner).toBe(first.workerId);
+      expect(lease.owner).toMatch(new RegExp(`^${first.workerId}/`));
       expect(lease.remainingMs).toBeGreaterThan(0);
       expect(lease.remainingMs).toBeLessThanOrEqual(2_000);
       expect((await messages(id)).at(-1)).toBe(
@@ -652,8 +699,10 @@ describe('MigrationRunner', () => {
         ['backfill', 1, 'failed', 500],
         ['backfill', 2, 'succeeded', 1000],
       ]);
-      expect(await messages(id)).toContain(
-        `info:-:attempt 2 started on ${second.workerId}`,
+      expect(await messages(id)).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^info:-:attempt 2 started on ${second.workerId}/`),
+        ),
       );
       expect(await store.getSchemaVersion(EVENTS)).toBe(2);
     });
@@ -700,6 +749,15 @@ describe('MigrationRunner', () => {
       ).toEqual([{ n: '0' }]);
     });
 
+    /**
+     * What the lease sweep does once an interrupted attempt's shortened lease ran
+     * out: the run is anyone's to claim, this process's next attempt's too.
+     */
+    const sweptAfterItsLease = (id: string) =>
+      knex('migrations')
+        .where({ id })
+        .update({ lease_owner: null, lease_expires_at: null });
+
     it('goes on through more than ten interruptions while each attempt moves the run on, and gives up after ten in a row that do not', async () => {
       const id = await queue();
       let copied = 0;
@@ -716,6 +774,7 @@ describe('MigrationRunner', () => {
         });
       });
       for (let attempt = 1; attempt <= 25; attempt++) {
+        await sweptAfterItsLease(id);
         await runner.run(id);
         expect(await details(id)).toMatchObject({
           status: 'running',
@@ -723,6 +782,7 @@ describe('MigrationRunner', () => {
         });
       }
       // 15 attempts that each checkpointed, then 10 that did not.
+      await sweptAfterItsLease(id);
       await runner.run(id);
       expect(await details(id)).toMatchObject({
         status: 'failed',
@@ -751,7 +811,7 @@ describe('MigrationRunner', () => {
         });
       });
       for (let attempt = 1; attempt <= 10; attempt++) {
-        // The interrupted worker may claim its own run again at once.
+        await sweptAfterItsLease(id);
         await runner.run(id);
         expect(await details(id)).toMatchObject({
           status: 'running',
@@ -759,6 +819,7 @@ describe('MigrationRunner', () => {
         });
       }
       expect(undone).toBe(false);
+      await sweptAfterItsLease(id);
       await runner.run(id);
 
       expect(engine.migrate).toHaveBeenCalledTimes(11);

@@ -19,6 +19,7 @@ import type { Lease, MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import {
   createRunContext,
+  attemptOwner,
   holdLease,
   LEASE_LOST,
   runOf,
@@ -109,7 +110,7 @@ export class MigrationRunner {
   private async attempt(migrationId: string): Promise<void> {
     const { store, engines, catalog, auth, logger } = this.deps;
     const lease: Lease = {
-      owner: this.workerId,
+      owner: attemptOwner(this.workerId),
       durationMs: this.deps.leaseMs,
     };
     const migration = await store.claimMigration(migrationId, lease);
@@ -165,7 +166,7 @@ export class MigrationRunner {
               `gave up after ${MAX_ATTEMPTS_WITHOUT_PROGRESS} interrupted attempts in a row that made no progress`,
             )
           : undefined;
-      await log(`attempt ${attempt} started on ${this.workerId}`);
+      await log(`attempt ${attempt} started on ${lease.owner}`);
       const credentials = await auth.getOwnServiceCredentials();
       // The plan is pinned at the first attempt: after a cut-over the live schema is the
       // new one, and planning against it again would be planning another migration.

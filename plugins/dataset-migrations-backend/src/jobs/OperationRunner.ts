@@ -20,6 +20,7 @@ import {
 } from '../queue/JobQueue';
 import {
   createRunContext,
+  attemptOwner,
   holdLease,
   LEASE_LOST,
   PINNED_PLAN,
@@ -42,7 +43,7 @@ export interface OperationRunnerOptions {
   catalog: DatasetCatalog;
   auth: AuthService;
   logger: LoggerService;
-  /** The lease owner: the process's migration runner's, so both exclude each other. */
+  /** The process's worker id, which each operation's lease owner names (see attemptOwner). */
   workerId: string;
   /** How long a run stays this worker's without a heartbeat. */
   leaseMs: number;
@@ -76,7 +77,7 @@ export class OperationRunner {
   async run(job: OperationJob): Promise<void> {
     const { store, logger } = this.deps;
     const lease: Lease = {
-      owner: this.deps.workerId,
+      owner: attemptOwner(this.deps.workerId),
       durationMs: this.deps.leaseMs,
     };
     const migration = await store.claimOperation(job.migrationId, lease);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   Migration,
   TargetField,
@@ -201,4 +202,13 @@ export function createRunContext(
     recordDryRunSample: sample =>
       whileLeased(store.recordDryRunSample(migrationId, sample, owner)),
   };
+}
+
+/**
+ * A lease owner per attempt, not per process: two attempts of one process (a run
+ * claimed again after its lease ran out while the first was stuck in a statement)
+ * fence each other as attempts of two processes do. Read as `<worker id>/<attempt>`.
+ */
+export function attemptOwner(workerId: string): string {
+  return `${workerId}/${randomUUID().slice(0, 8)}`;
 }
