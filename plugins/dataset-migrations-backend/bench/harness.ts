@@ -203,7 +203,7 @@ export async function startJobPath(options: {
     logger: quiet,
     leaseMs: 30_000,
     onSucceeded: options.withConsumers
-      ? id => queue.enqueueConsumerDiscovery(pluginDb, id)
+      ? (tx, id) => queue.enqueueConsumerDiscovery(tx, id)
       : undefined,
     announcer: options.announcer,
   });

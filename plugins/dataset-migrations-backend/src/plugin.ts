@@ -278,7 +278,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             logger,
             leaseMs: worker.leaseMs,
             // The new version exists: consumers can now be patched and checked against it.
-            onSucceeded: id => queue.enqueueConsumerDiscovery(queueKnex, id),
+            onSucceeded: (tx, id) => queue.enqueueConsumerDiscovery(tx, id),
             undecidedConsumers: id => pipeline.assessBeforeRun(id),
             announcer,
             stages: meters.stages,

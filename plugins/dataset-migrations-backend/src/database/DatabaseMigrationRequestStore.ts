@@ -423,6 +423,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
     id: string,
     outcome: { status: 'succeeded' | 'failed' | 'cancelled'; reason?: string },
     owner?: string,
+    enqueueAfterSuccess?: Enqueue,
   ): Promise<boolean> {
     return this.knex.transaction(async tx => {
       const query = tx<MigrationRow>('migrations').where({ id });
@@ -442,8 +443,10 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
         await tx('migration_steps')
           .where({ migration_id: id, status: 'running' })
           .update({ status: 'failed', finished_at: tx.fn.now() });
-      if (row && outcome.status === 'succeeded' && !row.dry_run)
+      if (row && outcome.status === 'succeeded' && !row.dry_run) {
         await this.parts.versions.recordMigrated(tx, row);
+        await enqueueAfterSuccess?.(asStoreTransaction(tx), id);
+      }
       return row !== undefined;
     });
   }

@@ -150,6 +150,8 @@ export interface MigrationRequestStore {
    * schema version in the same transaction. Given an owner, only while that owner
    * still holds the run's lease: a worker that lost the run cannot overwrite the
    * outcome of the one that took it. Returns whether the outcome was recorded.
+   * `enqueueAfterSuccess` queues what a real migration's success starts (its
+   * consumers' moves) in the same transaction, so no crash falls between them.
    */
   finishMigration(
     id: string,
@@ -158,6 +160,7 @@ export interface MigrationRequestStore {
       reason?: string;
     },
     owner?: string,
+    enqueueAfterSuccess?: Enqueue,
   ): Promise<boolean>;
   /**
    * Records that a succeeded migration's dataset is back on its previous version;

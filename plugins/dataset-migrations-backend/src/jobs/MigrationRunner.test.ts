@@ -15,6 +15,8 @@ import {
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { dataset, pinPlan } from '../__testUtils__/fixtures';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
+import type { Enqueue } from '../database/MigrationRequestStore';
+import { knexOf } from '../database/StoreTransaction';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import { MigrationRunner } from './MigrationRunner';
@@ -84,6 +86,7 @@ describe('MigrationRunner', () => {
     options: {
       leaseMs?: number;
       logger?: ReturnType<typeof mockServices.logger.mock>;
+      onSucceeded?: Enqueue;
     } = {},
   ) {
     return new MigrationRunner({
@@ -93,6 +96,7 @@ describe('MigrationRunner', () => {
       auth: mockServices.auth(),
       leaseMs: options.leaseMs ?? 60_000,
       logger: options.logger ?? mockServices.logger.mock(),
+      onSucceeded: options.onSucceeded,
     });
   }
 
@@ -211,6 +215,35 @@ describe('MigrationRunner', () => {
       EVENTS,
       expect.anything(),
     );
+  });
+
+  it("queues the consumers' moves in the transaction that records the success, so neither is kept without the other", async () => {
+    const id = await queue();
+    const seenInside: string[] = [];
+    // The session lost while it queues: the success is not recorded either.
+    const failing = newRunner({
+      onSucceeded: async (tx, migrationId) => {
+        const row = await knexOf(tx)('migrations')
+          .where({ id: migrationId })
+          .first('status');
+        seenInside.push(row.status);
+        throw new Error('Connection terminated unexpectedly');
+      },
+    });
+    await failing.run(id);
+    expect(seenInside).toEqual(['succeeded']);
+    expect(await details(id)).toMatchObject({ status: 'running' });
+    expect(await store.getSchemaVersion(EVENTS)).toBeUndefined();
+
+    // The next attempt records both.
+    await knex('migrations').where({ id }).update({ lease_owner: null });
+    const queued: string[] = [];
+    await newRunner({
+      onSucceeded: async (_tx, migrationId) => void queued.push(migrationId),
+    }).run(id);
+    expect(queued).toEqual([id]);
+    expect(await details(id)).toMatchObject({ status: 'succeeded' });
+    expect(await store.getSchemaVersion(EVENTS)).toBe(2);
   });
 
   it('does nothing for a migration that is no longer runnable', async () => {

@@ -16,6 +16,7 @@ import {
   type DatasetMigrationRun,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { Lease, MigrationStore } from '../database/MigrationStore';
+import type { Enqueue } from '../database/MigrationRequestStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import {
   createRunContext,
@@ -67,8 +68,11 @@ export interface MigrationRunnerOptions {
   undecidedConsumers?: (
     migrationId: string,
   ) => Promise<Array<{ entityRef: string }>>;
-  /** Called once a real (not dry-run) migration has succeeded. */
-  onSucceeded?: (migrationId: string) => Promise<void>;
+  /**
+   * Queues what a real (not dry-run) migration's success starts, in the
+   * transaction that records the success.
+   */
+  onSucceeded?: Enqueue;
   /** Told of every committed change of a run: its outcomes, steps and progress. */
   announcer?: MigrationAnnouncer;
   /** Times each stage and counts what it copied. */
@@ -213,6 +217,7 @@ export class MigrationRunner {
           migrationId,
           { status: 'succeeded' },
           lease.owner,
+          this.deps.onSucceeded,
         ))
       ) {
         logger.warn(
@@ -233,11 +238,6 @@ export class MigrationRunner {
             ),
           );
         await log(`dataset is at schema version ${migration.targetVersion}`);
-        await this.deps
-          .onSucceeded?.(migrationId)
-          .catch(error =>
-            log(`could not queue the consumers' migration: ${error}`, 'warn'),
-          );
       }
     } catch (caught) {
       const error = asInterruption(caught);
