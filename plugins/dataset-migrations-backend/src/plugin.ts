@@ -325,6 +325,10 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           });
           // Start once the backend serves: a job may call the catalog straight away.
           lifecycle.addStartupHook(async () => {
+            // The sweep first: it is what recovers a dead replica's work, needs no
+            // worker of this replica's, and nothing below (a start tried until the
+            // database answers, say) may delay it or leave this replica without it.
+            await sweeper.schedule(scheduler, scheduled.signal);
             // Runs from before owners were kept; a catalog hiccup only delays it.
             await recordDatasetOwners({
               store,
@@ -356,10 +360,6 @@ export const datasetMigrationsPlugin = createBackendPlugin({
                 followUpPullRequests: () => followUp.round(),
               },
             });
-            // The sweep first: it is what recovers a dead replica's work, and a
-            // database error below (a terminated connection while this replica
-            // starts) must not leave this replica without it for its whole life.
-            await sweeper.schedule(scheduler, scheduled.signal);
             // The first round one interval after startup, unless one is waiting;
             // where this fails, the sweep schedules it (it checks every pass).
             await followUp

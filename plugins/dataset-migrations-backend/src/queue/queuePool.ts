@@ -10,6 +10,13 @@ type ConnectCallback = (
 ) => void;
 
 /**
+ * A worker polling a server host that vanished without closing its sockets
+ * fails (within minutes, by the OS's probes) instead of waiting for ever; the
+ * plugin's settings may say otherwise.
+ */
+const KEEPALIVE = { keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
+
+/**
  * graphile-worker's pool, connecting the way the plugin's own knex does: from
  * `knex.client.config.connection` in each form Backstage gives it — a connection
  * string, node-postgres settings (all of them: `ssl`, `options`, a Cloud SQL
@@ -18,7 +25,7 @@ type ConnectCallback = (
  */
 export function createQueuePool(connection: unknown, max?: number): Pool {
   if (typeof connection === 'string') {
-    return new Pool({ connectionString: connection, max });
+    return new Pool({ ...KEEPALIVE, connectionString: connection, max });
   }
   if (typeof connection === 'function') {
     return providedPool(connection as Provider, max);
@@ -26,7 +33,12 @@ export function createQueuePool(connection: unknown, max?: number): Pool {
   if (connection && typeof connection === 'object') {
     const settings = connection as PoolConfig;
     // knex hides the password from enumeration, so a spread alone would drop it.
-    return new Pool({ ...settings, password: settings.password, max });
+    return new Pool({
+      ...KEEPALIVE,
+      ...settings,
+      password: settings.password,
+      max,
+    });
   }
   throw new Error(
     'dataset-migrations needs Postgres connection settings for its job queue',
@@ -74,5 +86,5 @@ function providedPool(provide: Provider, max?: number): Pool {
     }
   }
 
-  return new ProvidedPool({ max, Client: ProvidedClient });
+  return new ProvidedPool({ ...KEEPALIVE, max, Client: ProvidedClient });
 }

@@ -25,6 +25,12 @@ export function createPool(
   max: number = config.maxConnections,
 ): Pool {
   const pool = new Pool({
+    // The client's side of the keepalives the server is asked for below: a server
+    // host that vanishes without closing its sockets fails the statement waiting
+    // on it (within minutes, by the OS's probes) instead of leaving the run, whose
+    // heartbeats go elsewhere and keep its lease, waiting for ever.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     ...config.connection,
     max,
     // Expressions compute alike here and in the triggers (see EXPRESSION_SETTINGS);
