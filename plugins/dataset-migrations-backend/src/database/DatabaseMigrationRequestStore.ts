@@ -419,6 +419,18 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
     });
   }
 
+  async resumeDecidedRuns(enqueue: Enqueue): Promise<string[]> {
+    return this.knex.transaction(async tx => {
+      const rows: Array<{ id: string }> = await tx('migrations')
+        .where({ status: 'awaiting-decision' })
+        .whereRaw(`NOT ${UNDECIDED_CONSUMER}`)
+        .update({ status: 'queued', updated_at: tx.fn.now() })
+        .returning('id');
+      for (const { id } of rows) await enqueue(asStoreTransaction(tx), id);
+      return rows.map(row => row.id);
+    });
+  }
+
   async finishMigration(
     id: string,
     outcome: { status: 'succeeded' | 'failed' | 'cancelled'; reason?: string },

@@ -50,6 +50,7 @@ export class DatabaseMigrationStore implements MigrationStore {
   readonly isCancelRequested: MigrationStore['isCancelRequested'];
   readonly awaitDecisions: MigrationStore['awaitDecisions'];
   readonly resumeAfterDecisions: MigrationStore['resumeAfterDecisions'];
+  readonly resumeDecidedRuns: MigrationStore['resumeDecidedRuns'];
   readonly finishMigration: MigrationStore['finishMigration'];
   readonly markRolledBack: MigrationStore['markRolledBack'];
   readonly markContracted: MigrationStore['markContracted'];
@@ -104,6 +105,7 @@ export class DatabaseMigrationStore implements MigrationStore {
     this.isCancelRequested = requests.isCancelRequested.bind(requests);
     this.awaitDecisions = requests.awaitDecisions.bind(requests);
     this.resumeAfterDecisions = requests.resumeAfterDecisions.bind(requests);
+    this.resumeDecidedRuns = requests.resumeDecidedRuns.bind(requests);
     this.finishMigration = requests.finishMigration.bind(requests);
     this.markRolledBack = requests.markRolledBack.bind(requests);
     this.markContracted = requests.markContracted.bind(requests);

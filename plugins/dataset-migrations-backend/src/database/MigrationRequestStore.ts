@@ -144,6 +144,12 @@ export interface MigrationRequestStore {
    * waits for one; false when it is not waiting or a decision is still missing.
    */
   resumeAfterDecisions(id: string, enqueue: Enqueue): Promise<boolean>;
+  /**
+   * {@link resumeAfterDecisions} for every waiting run no consumer waits on any
+   * more: the decider's own resume was lost with its process or session, and
+   * nothing else would queue the run. Returns the ids queued.
+   */
+  resumeDecidedRuns(enqueue: Enqueue): Promise<string[]>;
 
   /**
    * Ends the migration. A successful, real migration records the dataset's new

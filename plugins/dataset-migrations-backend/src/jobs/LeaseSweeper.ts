@@ -90,6 +90,12 @@ export class LeaseSweeper {
         ),
       id => `Migration ${id} was queued with no job left to run it; re-queued`,
     );
+    // Every decision it waited for was recorded by a process that died (or lost its
+    // session) before it queued the run again.
+    const decided = await this.attempt(
+      () => store.resumeDecidedRuns(enqueue),
+      id => `Migration ${id} has every decision it waited for; re-queued`,
+    );
     const operations = await this.attempt(
       () =>
         store.requeueExpiredOperations(
@@ -137,7 +143,14 @@ export class LeaseSweeper {
     // A paused campaign may not look again for days: its trip is emitted here.
     await this.deps.campaignAudit?.emitAudit();
     await this.deps.campaignAudit?.pruneAudit();
-    return [...resumed, ...stranded, ...operations, ...orphaned, ...roundless];
+    return [
+      ...resumed,
+      ...stranded,
+      ...decided,
+      ...operations,
+      ...orphaned,
+      ...roundless,
+    ];
   }
 
   /** One part of a sweep; a failure is logged and retried at the next sweep. */

@@ -117,6 +117,50 @@ describe('consumer decisions before a migration starts', () => {
     return id;
   }
 
+  it("queues a waiting run again from the sweep once its decisions are in, when the decider's own resume was lost", async () => {
+    const id = await runningWithUndecided(['a']);
+    const other = await (async () => {
+      const created = await store.createMigration(
+        newMigration({ entityRef: 'resource:default/other' }),
+        enqueue,
+      );
+      if (!created.queued) throw new Error('expected a queued migration');
+      await store.claimMigration(created.migration.id, LEASE);
+      await consumers.addDiscovered(created.migration.id, [
+        { entityRef: 'component:default/z', depth: 1 },
+      ]);
+      await consumers.advance(
+        created.migration.id,
+        'component:default/z',
+        ['discovered'],
+        {
+          state: 'failed',
+          failure: { kind: 'needs-decision', message: 'z.sql:1' },
+        },
+      );
+      return created.migration.id;
+    })();
+    expect(await store.awaitDecisions(id, LEASE.owner)).toBe(true);
+    expect(await store.awaitDecisions(other, LEASE.owner)).toBe(true);
+    await knex('test_jobs').delete();
+
+    // The decision committed; the process died before it queued the run.
+    await consumers.decide(
+      id,
+      'component:default/a',
+      { kind: 'exclude', reason: 'retired', decidedBy: 'user:default/ada' },
+      'excluded',
+    );
+    expect(await store.resumeDecidedRuns(enqueue)).toEqual([id]);
+    expect(await statusOf(id)).toBe('queued');
+    // Still waiting for its own decision: left parked.
+    expect(await statusOf(other)).toBe('awaiting-decision');
+    expect(await jobs()).toEqual([id]);
+    // Once queued, a second sweep finds nothing to do.
+    expect(await store.resumeDecidedRuns(enqueue)).toEqual([]);
+    expect(await jobs()).toEqual([id]);
+  });
+
   it('parks a run only while a consumer waits for a decision, and holds its dataset', async () => {
     const id = await runningWithUndecided(['a']);
     expect(await store.awaitDecisions(id, 'another-worker')).toBe(false);
