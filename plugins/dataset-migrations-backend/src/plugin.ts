@@ -321,6 +321,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               listUnclaimed: refs => consumers.listUnclaimed(refs),
             },
             followUp,
+            campaigns: campaignStore,
             campaignAudit: campaignRunner,
           });
           // Start once the backend serves: a job may call the catalog straight away.

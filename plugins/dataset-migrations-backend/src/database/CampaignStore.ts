@@ -169,6 +169,8 @@ export interface CampaignStore {
   ): Promise<CampaignTransitionResult>;
   /** Whether the policy (not a person) paused it. */
   isPausedByRunner(id: string): Promise<boolean>;
+  /** Every campaign in `running`: each must have a look waiting or running. */
+  runningCampaignIds(): Promise<string[]>;
   /**
    * Applies each update whose `from` still holds; snapshots progress when any did.
    * Returns those applied. Within `tx` when given (a transition's).

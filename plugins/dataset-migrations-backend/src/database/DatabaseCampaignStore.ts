@@ -692,6 +692,13 @@ export class DatabaseCampaignStore implements CampaignStore {
     return { changed: false, ...(current ? { current: current.state } : {}) };
   }
 
+  async runningCampaignIds(): Promise<string[]> {
+    const rows = await this.knex<CampaignRow>('campaigns')
+      .where({ state: 'running' })
+      .select('id');
+    return rows.map(row => row.id);
+  }
+
   async isPausedByRunner(id: string): Promise<boolean> {
     const row = await this.knex<CampaignRow>('campaigns')
       .where({ id })

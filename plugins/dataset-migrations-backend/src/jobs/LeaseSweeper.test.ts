@@ -413,4 +413,54 @@ describe('LeaseSweeper', () => {
       .select(knex.raw(`(meta->>'wave')::int AS wave`));
     expect(left).toEqual([{ wave: 1 }, { wave: 2 }]);
   });
+
+  it('queues a look for a running campaign with none waiting or running: a look killed while it ran, or one out of attempts', async () => {
+    const [waiting, later, killed, spent, gone] = [1, 2, 3, 4, 5].map(() =>
+      randomUUID(),
+    );
+    const withCampaigns = new LeaseSweeper({
+      store,
+      queue,
+      logger,
+      intervalMs: 60_000,
+      graceMs: 30_000,
+      campaigns: {
+        runningCampaignIds: async () => [waiting, later, killed, spent, gone],
+      },
+    });
+    await queue.enqueueCampaignTick(waiting);
+    await queue.enqueueCampaignTick(later, new Date(Date.now() + 3_600_000));
+    await queue.enqueueCampaignTick(killed);
+    await queue.enqueueCampaignTick(spent);
+    const lookJob = (id: string, set: string) =>
+      knex.raw(
+        `UPDATE ${SCHEMA}._private_jobs SET ${set} WHERE payload->>'campaignId' = ?`,
+        [id],
+      );
+    // Taken by a worker killed a minute ago (twice the grace): held for hours.
+    await lookJob(
+      killed,
+      `locked_at = now() - interval '1 minute', locked_by = 'dead-worker', attempts = 1`,
+    );
+    await lookJob(spent, `attempts = max_attempts`);
+
+    const swept = await withCampaigns.sweep();
+    expect([...swept].sort()).toEqual([killed, spent, gone].sort());
+    const { rows } = await knex.raw(
+      `SELECT payload->>'campaignId' AS id, count(*) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts)::int AS waiting
+         FROM ${SCHEMA}._private_jobs WHERE payload->>'campaignId' IS NOT NULL GROUP BY 1`,
+    );
+    const waitingLooks = Object.fromEntries(
+      rows.map((r: { id: string; waiting: number }) => [r.id, r.waiting]),
+    );
+    expect(waitingLooks).toEqual({
+      [waiting]: 1,
+      [later]: 1,
+      [killed]: 1,
+      [spent]: 1,
+      [gone]: 1,
+    });
+    // Each has its look now: the next sweep queues none.
+    expect(await withCampaigns.sweep()).toEqual([]);
+  });
 });

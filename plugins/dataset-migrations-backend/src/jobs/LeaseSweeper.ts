@@ -43,6 +43,8 @@ export class LeaseSweeper {
       };
       /** The pull-request follow-up, whose next round a killed worker may have kept from being scheduled. */
       followUp?: { ensureScheduled(staleMs: number): Promise<boolean> };
+      /** The running campaigns, each of which must have a look waiting or running. */
+      campaigns?: { runningCampaignIds(): Promise<string[]> };
       /** Emits campaign audit events a look recorded and died before it emitted; prunes emitted ones. */
       campaignAudit?: {
         emitAudit(): Promise<void>;
@@ -140,6 +142,20 @@ export class LeaseSweeper {
           () => 'The pull-request follow-up lost its worker; scheduled again',
         )
       : [];
+    const campaigns = this.deps.campaigns;
+    const lookless = campaigns
+      ? await this.attempt(
+          async () => {
+            const ids = await queue.campaignsWithoutLook(
+              await campaigns.runningCampaignIds(),
+              graceMs,
+            );
+            for (const id of ids) await queue.enqueueCampaignTick(id);
+            return ids;
+          },
+          id => `Campaign ${id} had no look waiting or running; one is queued`,
+        )
+      : [];
     // A paused campaign may not look again for days: its trip is emitted here.
     await this.deps.campaignAudit?.emitAudit();
     await this.deps.campaignAudit?.pruneAudit();
@@ -150,6 +166,7 @@ export class LeaseSweeper {
       ...operations,
       ...orphaned,
       ...roundless,
+      ...lookless,
     ];
   }
 

@@ -211,6 +211,27 @@ export class JobQueue {
     return new Set(rows.map(row => byKey.get(row.key)!));
   }
 
+  /**
+   * Of these campaigns, those with no look waiting (however far ahead) or taken
+   * within `staleMs`: a look killed while it ran holds its job for graphile-worker's
+   * four hours, and one that failed its last attempt leaves none, while a look is
+   * what schedules the next.
+   */
+  async campaignsWithoutLook(
+    campaignIds: string[],
+    staleMs: number,
+  ): Promise<string[]> {
+    if (campaignIds.length === 0) return [];
+    const { rows } = await this.options.knex.raw<{ rows: { key: string }[] }>(
+      `SELECT key FROM ${this.schemaName}.jobs
+        WHERE key = ANY(?) AND attempts < max_attempts
+          AND (locked_at IS NULL OR locked_at > now() - ? * interval '1 millisecond')`,
+      [campaignIds.map(campaignTickKey), staleMs],
+    );
+    const live = new Set(rows.map(row => row.key));
+    return campaignIds.filter(id => !live.has(campaignTickKey(id)));
+  }
+
   /** Finds a migration's consumers; the same key collapses repeats into one job. */
   async enqueueConsumerDiscovery(
     executor: Executor,
@@ -372,7 +393,7 @@ export class JobQueue {
     runAt?: Date,
     executor: Executor = this.options.knex,
   ): Promise<void> {
-    const jobKey = `campaign:${campaignId}`;
+    const jobKey = campaignTickKey(campaignId);
     await knexOf(executor).raw(
       `SELECT ${this.schemaName}.add_job(
          identifier := ?, payload := ?::json, job_key := ?, max_attempts := 5,
@@ -623,4 +644,8 @@ function migrationJobKey(migrationId: string): string {
 
 async function stopAll(runners: Runner[]): Promise<void> {
   await Promise.all(runners.map(r => r.stop()));
+}
+
+function campaignTickKey(campaignId: string): string {
+  return `campaign:${campaignId}`;
 }
