@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
 import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { mockServices } from '@backstage/backend-test-utils';
 import {
   createTestDatabases,
   createTestEngine,
+  waitFor,
 } from '../../__testUtils__/testDatabases';
 import { loadSqlParser } from '../../sql/sqlParser';
 import { shadowCheckFile } from './shadowCheck';
@@ -296,4 +298,69 @@ describe('shadow-check grants', () => {
     );
     expect(await mayRead('music.laps_v1')).toBe(false);
   });
+
+  it("runs no check with a killed process's grants when the start's sweep failed", async () => {
+    // A first check makes the role.
+    await check(
+      'select track_id from plays',
+      'select track_uri AS track_id from plays',
+    );
+    await knex.raw(
+      `GRANT USAGE ON SCHEMA music TO ${ROLE}; GRANT SELECT ON music.laps_v1 TO ${ROLE}`,
+    );
+    // The start's sweep cannot revoke while another session holds the table: it
+    // gives up at the engine's statement timeout, as it does on an engine down.
+    const holder = await knex.client.acquireConnection();
+    const logger = mockServices.logger.mock();
+    let restarted: Awaited<ReturnType<typeof createTestEngine>> | undefined;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE music.laps_v1 IN ACCESS EXCLUSIVE MODE');
+      restarted = await createTestEngine(knex, {
+        config: { statementTimeout: '1s' },
+        logger,
+      });
+      await waitFor(
+        async () =>
+          logger.warn.mock.calls.some(([m]) =>
+            /keeps rights no check holds/.test(String(m)),
+          )
+            ? true
+            : undefined,
+        { timeoutMs: 20_000, what: "the start's sweep to fail" },
+      );
+      await holder.query('COMMIT');
+      expect(await mayRead('music.laps_v1')).toBe(true);
+
+      const [result] = await shadowCheckFile({
+        engine: restarted,
+        dataset: { table: 'music.plays' },
+        target: {
+          schema: 'music',
+          table: 'plays',
+          fields: ['id', 'track_id', 'ms'],
+        },
+        fromVersion: 1,
+        targetVersion: 2,
+        original: {
+          path: 'q.sql',
+          content:
+            'select p.track_id, l.secret from plays p join music.laps_v1 l using (id)',
+        },
+        rewritten: {
+          path: 'q.sql',
+          content:
+            'select p.track_uri AS track_id, l.secret from plays p join music.laps_v1 l using (id)',
+        },
+        timeoutMs: 5000,
+      });
+      expect(result.outcome).toBe('skipped');
+      expect(result.detail).toMatch(/permission denied for table laps_v1/);
+      expect(await rightsOfRole()).toEqual([]);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      await knex.client.releaseConnection(holder);
+      await restarted?.close?.();
+    }
+  }, 60_000);
 });

@@ -38,6 +38,12 @@ export class ShadowReader {
   private holders?: Connections;
   private checked?: Promise<void>;
   private sweeping?: Promise<void>;
+  /**
+   * Whether a sweep has revoked what earlier checks left since this process
+   * started: until one has, each check sweeps first, so a check never runs with
+   * rights a killed one kept (the start's sweep fails while the engine is down).
+   */
+  private swept = false;
 
   constructor(
     private readonly engine: Connections,
@@ -52,6 +58,7 @@ export class ShadowReader {
     work: (client: PoolClient) => Promise<T>,
   ): Promise<T> {
     return this.holdersPool().withClient(async holder => {
+      if (!this.swept) this.swept = await this.revokeUnheld(holder);
       const held = await this.hold(holder, relations);
       try {
         await this.grant(holder, held);
@@ -76,6 +83,9 @@ export class ShadowReader {
   sweep(): Promise<void> {
     this.sweeping = this.engine
       .withClient(client => this.revokeUnheld(client))
+      .then(swept => {
+        if (swept) this.swept = true;
+      })
       .catch(error =>
         this.logger.warn(
           `Engine ${
@@ -144,8 +154,9 @@ export class ShadowReader {
   /**
    * Revokes each right of the role whose object no check holds, on `client`.
    * Failing leaves them to the next sweep; it does not fail the check that ran.
+   * Returns whether it revoked them.
    */
-  private async revokeUnheld(client: PoolClient): Promise<void> {
+  private async revokeUnheld(client: PoolClient): Promise<boolean> {
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<Held>(
@@ -173,6 +184,7 @@ export class ShadowReader {
         );
       }
       await client.query('COMMIT');
+      return true;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       this.logger.warn(
@@ -182,6 +194,7 @@ export class ShadowReader {
           (error as Error).message
         }`,
       );
+      return false;
     }
   }
 
