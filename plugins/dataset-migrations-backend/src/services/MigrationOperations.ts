@@ -257,10 +257,15 @@ export class MigrationOperations {
     const deadline = Date.now() + (this.deps.waitMs ?? DEFAULT_WAIT_MS);
     let pollMs = FIRST_POLL_MS;
     for (;;) {
-      const outcome = await this.deps.store.getCheckpoint<OperationOutcome>(
-        migration.id,
-        operationOutcomeName(requestId),
-      );
+      // The job is queued and will run: a read that fails (a session terminated
+      // under it) says nothing of the outcome, so the wait goes on rather than
+      // answering 500 for an operation that is carried out.
+      const outcome = await this.deps.store
+        .getCheckpoint<OperationOutcome>(
+          migration.id,
+          operationOutcomeName(requestId),
+        )
+        .catch(() => undefined);
       if (outcome && 'refused' in outcome)
         throw new ConflictError(outcome.refused);
       const left = deadline - Date.now();

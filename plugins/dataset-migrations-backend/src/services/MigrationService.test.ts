@@ -275,6 +275,40 @@ describe('MigrationService', () => {
     expect((await keeping.getMigration(migration.id)).gates).toBeUndefined();
   });
 
+  it('answers a contract with its outcome though a read of it failed: the job is queued, and a lost read says nothing of it', async () => {
+    const contract = jest.fn(async () => {});
+    const service = serviceWith({ retentionMs: 0, contract });
+    const { migration } = await service.createMigration(request, credentials);
+    await store.claimMigration(migration.id, {
+      owner: 'test-worker',
+      durationMs: 60_000,
+    });
+    await pinPlan(store, migration.id);
+    await store.finishMigration(migration.id, { status: 'succeeded' });
+    const read = store.getCheckpoint.bind(store);
+    let lost = 0;
+    const spy = jest
+      .spyOn(store, 'getCheckpoint')
+      .mockImplementation(async (id: string, name: string) => {
+        // The request's first look at its outcome meets a terminated session.
+        if (name.startsWith('operation:') && lost++ === 0)
+          throw new Error('Connection terminated unexpectedly');
+        return read(id, name);
+      });
+    try {
+      const { migration: contracted } = await service.contractMigration(
+        migration.id,
+        {},
+        credentials,
+      );
+      expect(lost).toBeGreaterThan(1);
+      expect(contract).toHaveBeenCalledTimes(1);
+      expect(contracted.contractedAt).toBeDefined();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   /** Runs a queued migration to its end as a worker would, with a stub engine. */
   async function finish(id: string, status: 'succeeded' | 'failed') {
     await store.claimMigration(id, {
