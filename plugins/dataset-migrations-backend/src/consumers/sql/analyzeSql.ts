@@ -181,6 +181,8 @@ export interface StatementAnalysis extends Span {
    * A dataset field's name given to a function or operator chosen by type (see
    * {@link ColumnUse.typed}) where it is not read from the dataset itself.
    */
+  /** The statement creates a relation (a table, a view, `SELECT … INTO`): later statements may read what it read. */
+  creates: boolean;
   typedElsewhere: Array<
     Span & { field: string; what: string; besideField?: string }
   >;
@@ -202,7 +204,8 @@ export interface OpaqueRead extends Span {
    * `INHERITS (orders)`, the row type `null::orders`); `shadow`: a relation the
    * file creates under the dataset's table name, which later statements read
    * in its place; `body`: a function or `DO` body (a string to the parser)
-   * that names the dataset.
+   * that names the dataset; `positional`: `INSERT INTO` the dataset without a
+   * column list, which fills its columns by position.
    */
   kind:
     | 'whole-row'
@@ -210,7 +213,8 @@ export interface OpaqueRead extends Span {
     | 'jinja-relation'
     | 'row-shape'
     | 'shadow'
-    | 'body';
+    | 'body'
+    | 'positional';
   /**
    * `jinja-columns` where the dataset is not in scope, naming one of its fields:
    * a CTE's or subquery's column the dataset may feed, whose changed type a
@@ -276,6 +280,7 @@ export function analyzeSql(
       dividedElsewhere: walker.dividedElsewhere,
       summedElsewhere: walker.summedElsewhere,
       typedElsewhere: walker.typedElsewhere,
+      creates: walker.creates,
       opaque: walker.opaque,
       datasetRelations: walker.datasetRelations,
     };
@@ -317,6 +322,7 @@ class StatementWalker {
   readonly dividedElsewhere: StatementAnalysis['dividedElsewhere'] = [];
   readonly summedElsewhere: StatementAnalysis['summedElsewhere'] = [];
   readonly typedElsewhere: StatementAnalysis['typedElsewhere'] = [];
+  creates = false;
   readonly opaque: OpaqueRead[] = [];
   /** Names select lists give their output columns, anywhere in the statement. */
   readonly outputNames = new Set<string>();
@@ -456,6 +462,7 @@ class StatementWalker {
 
   /** A relation the statement creates: under the dataset's name it hides the dataset from later statements. */
   private created(rv: Node | undefined): void {
+    if (rv) this.creates = true;
     if (rv?.relname === this.target.table)
       this.opaque.push({
         ...this.referenceSpan(rv.location).whole,
@@ -936,6 +943,11 @@ class StatementWalker {
     const scope = new Scope(parent);
     const dataset = this.isDataset(stmt.relation, scope);
     if (dataset) this.datasetRelations.push(this.relationSpan(stmt.relation));
+    if (dataset && !stmt.cols?.length)
+      this.opaque.push({
+        ...this.referenceSpan(stmt.relation.location).whole,
+        kind: 'positional',
+      });
     for (const item of stmt.cols ?? [])
       this.assignment(item.ResTarget, dataset);
     this.visit([stmt.withClause, stmt.selectStmt], parent);

@@ -948,3 +948,49 @@ describe('rewriteSqlFile, an integer widened and given to a function chosen by t
     );
   });
 });
+
+describe('rewriteSqlFile, relations the file makes from the dataset', () => {
+  const toNumeric = consumerMapping(source, [
+    { changeType: { field: 'ms_played', type: 'numeric' } },
+  ]);
+
+  it('asks a person where a later statement divides a widened field of a table or view made from the dataset', () => {
+    // Was unaffected: `update o2 set ms = ms / 2` kept 3, then 3.5 on numeric.
+    for (const sql of [
+      'create temp table t1 as select user_id, ms_played from listening_events; select ms_played / 1000 from t1',
+      'create temp view v1 as select ms_played from listening_events; select sqrt(ms_played) from v1',
+      'select ms_played into temp t2 from listening_events; select sum(ms_played) / count(*) from t2',
+    ]) {
+      const result = rewrite(sql, toNumeric);
+      expect(result.status).toBe('needs-decision');
+      expect(result.impact.problem?.message).toMatch(
+        /a relation the file made from the dataset/,
+      );
+    }
+    // A table made from other tables carries no field of the dataset.
+    expect(
+      rewrite(
+        'create temp table t3 as select ms_played from other_events; select ms_played / 1000 from t3',
+        toNumeric,
+      ).status,
+    ).toBe('unaffected');
+  });
+
+  it('asks a person about INSERT INTO the dataset by position when a field is dropped', () => {
+    // Was unaffected: "INSERT has more expressions than target columns".
+    const dropping = consumerMapping(source, [
+      { dropField: { name: 'country' } },
+    ]);
+    const sql =
+      "insert into listening_events values (1, 2, 'x', 3, 'SE'); select 1";
+    expect(rewrite(sql, dropping).impact.problem?.message).toMatch(
+      /without a column list fills the dataset's columns by position/,
+    );
+    expect(
+      rewrite(
+        "insert into listening_events (event_id, user_id, track_id, ms_played) values (1, 2, 'x', 3)",
+        dropping,
+      ).status,
+    ).toBe('unaffected');
+  });
+});

@@ -239,7 +239,13 @@ function planEdits(
   const decide = (at: number, message: string) =>
     plan.decisions.push({ at, message });
   const masked = mapping.renamedTo ? maskJinja(content) : undefined;
+  // A relation an earlier statement made from the dataset (`create temp table
+  // t as select … from orders`) carries its fields' new types to later ones.
+  let created = false;
   for (const statement of statements) {
+    const readsDataset = statement.datasetRelations.length > 0 || created;
+    if (statement.creates && statement.datasetRelations.length > 0)
+      created = true;
     if (mapping.renamedTo && masked)
       planRelationEdits(
         content,
@@ -345,7 +351,7 @@ function planEdits(
         `"${use.field}" in a subquery may be its own table's column or the dataset's; qualify it`,
       );
     }
-    if (statement.datasetRelations.length > 0)
+    if (readsDataset)
       for (const use of statement.dividedElsewhere) {
         const m = mapping.byField.get(use.field);
         if (!m || !dividesDifferently(m)) continue;
@@ -353,10 +359,10 @@ function planEdits(
         plan.positions.push(use.start);
         decide(
           use.start,
-          `"${use.field}" is divided after passing through a CTE or subquery; the migration widens it from ${m.oldType} to ${m.newType}, which divides with a fraction where integers did not: cast it where it is divided`,
+          `"${use.field}" is divided after passing through a CTE or subquery (or a relation the file made from the dataset); the migration widens it from ${m.oldType} to ${m.newType}, which divides with a fraction where integers did not: cast it where it is divided`,
         );
       }
-    if (statement.datasetRelations.length > 0)
+    if (readsDataset)
       for (const use of statement.summedElsewhere) {
         const m = mapping.byField.get(use.field);
         if (!m || !sumTypeChanges(m)) continue;
@@ -364,10 +370,10 @@ function planEdits(
         plan.positions.push(use.start);
         decide(
           use.start,
-          `"${use.field}" is summed after passing through a CTE or subquery, where the sum may be divided; the migration widens it from ${m.oldType} to ${m.newType}, and sum() of it is numeric, no longer bigint: cast the sum to bigint where it is summed`,
+          `"${use.field}" is summed after passing through a CTE or subquery (or a relation the file made from the dataset), where the sum may be divided; the migration widens it from ${m.oldType} to ${m.newType}, and sum() of it is numeric, no longer bigint: cast the sum to bigint where it is summed`,
         );
       }
-    if (statement.datasetRelations.length > 0)
+    if (readsDataset)
       for (const use of statement.typedElsewhere) {
         const m = mapping.byField.get(use.field);
         if (!m || !picksOtherFunction(m)) continue;
@@ -469,6 +475,13 @@ function opaqueReadDecision(
   if (read.kind === 'shadow')
     return changes
       ? `the file creates ${written}, named like the dataset's table ${target.table}, which statements after it read in the dataset's place; rename it`
+      : undefined;
+  if (read.kind === 'positional')
+    return [...mapping.byField.values()].some(
+      m =>
+        m.kind === 'dropped' || m.kind === 'recomputed' || m.kind === 'reused',
+    )
+      ? `INSERT INTO ${written} without a column list fills the dataset's columns by position, which the migration changes; name the columns`
       : undefined;
   if (read.kind === 'body')
     return changes
@@ -765,7 +778,9 @@ function typedMessage(
   elsewhere: boolean,
 ): string {
   return `"${field}" is given to ${what}${
-    elsewhere ? ' after passing through a CTE or subquery' : ''
+    elsewhere
+      ? ' after passing through a CTE or subquery (or a relation the file made from the dataset)'
+      : ''
   }, which Postgres chooses by type; the migration widens it from ${
     m.oldType
   } to ${
