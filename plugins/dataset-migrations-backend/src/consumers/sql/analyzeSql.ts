@@ -205,7 +205,9 @@ export interface OpaqueRead extends Span {
    * file creates under the dataset's table name, which later statements read
    * in its place; `body`: a function or `DO` body (a string to the parser)
    * that names the dataset; `positional`: `INSERT INTO` the dataset without a
-   * column list, which fills its columns by position.
+   * column list, which fills its columns by position; `column-aliases`: the
+   * dataset with a column alias list (`orders o(a, b)`), which renames its
+   * columns by position.
    */
   kind:
     | 'whole-row'
@@ -214,7 +216,8 @@ export interface OpaqueRead extends Span {
     | 'row-shape'
     | 'shadow'
     | 'body'
-    | 'positional';
+    | 'positional'
+    | 'column-aliases';
   /**
    * `jinja-columns` where the dataset is not in scope, naming one of its fields:
    * a CTE's or subquery's column the dataset may feed, whose changed type a
@@ -666,6 +669,13 @@ class StatementWalker {
       const dataset = this.isDataset(rv, scope);
       if (dataset) this.datasetRelations.push(this.relationSpan(rv));
       else this.jinjaRelation(rv);
+      // `orders o(a, b)` names the dataset's columns by position: which field a
+      // name reads (`o(cust_ref, order_id)` swaps two) the names do not say.
+      if (dataset && rv.alias?.colnames?.length)
+        this.opaque.push({
+          ...this.referenceSpan(rv.location).whole,
+          kind: 'column-aliases',
+        });
       const alias = rv.alias?.aliasname ?? rv.relname;
       // A CTE's outputs are known like a subquery's (TPC-DS q14's
       // `ss_item_sk in (select ss_item_sk from cross_items)`).

@@ -994,3 +994,28 @@ describe('rewriteSqlFile, relations the file makes from the dataset', () => {
     ).toBe('unaffected');
   });
 });
+
+describe('rewriteSqlFile, the dataset with column aliases', () => {
+  it('asks a person, since the aliases name its columns by position', () => {
+    // Was rewritten: `select * from listening_events e(a, b)` became a field
+    // list by names the aliases hide; `select a, b, c …` read another column,
+    // uncast, once a field was retyped.
+    for (const sql of [
+      'select * from listening_events e(a, b) order by a',
+      'select a, b, c, d from listening_events e(a, b, c, d)',
+    ]) {
+      const result = rewrite(sql);
+      expect(result.status).toBe('needs-decision');
+      expect(result.impact.problem?.message).toMatch(
+        /given column aliases, which name its columns by position/,
+      );
+    }
+    // Without any change to the dataset there is nothing to decide.
+    expect(
+      rewrite(
+        'select a from listening_events e(a)',
+        consumerMapping(source, []),
+      ).status,
+    ).toBe('unaffected');
+  });
+});

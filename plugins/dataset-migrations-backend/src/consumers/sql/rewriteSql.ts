@@ -476,6 +476,10 @@ function opaqueReadDecision(
     return changes
       ? `the file creates ${written}, named like the dataset's table ${target.table}, which statements after it read in the dataset's place; rename it`
       : undefined;
+  if (read.kind === 'column-aliases')
+    return changes
+      ? `${written} is given column aliases, which name its columns by position, and the migration changes its columns; name the fields it reads instead`
+      : undefined;
   if (read.kind === 'positional')
     return [...mapping.byField.values()].some(
       m =>
