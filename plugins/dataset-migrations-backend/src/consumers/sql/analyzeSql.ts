@@ -519,7 +519,9 @@ class StatementWalker {
       // Beside a numeric value the result is numeric whatever the field's
       // integer type (`x / 1000.0`); `date + f` is chosen by f's type (date +
       // integer only), and so may be any sum with an operand that is no number.
-      if (isNumeric(other)) this.typed = undefined;
+      // `f * interval '1 day'` takes any number (interval * double precision).
+      if (isNumeric(other) || (op === '*' && isInterval(other)))
+        this.typed = undefined;
       else if (op === '+' || op === '-')
         this.typed = typed ?? this.besideOperand(other);
       else this.typed = typed;
@@ -1181,12 +1183,21 @@ const TYPE_KEYS = new Set([
   'argType',
   'returnType',
 ]);
-/** A numeric constant or a cast to numeric: arithmetic with it is numeric for any integer. */
+/** A numeric value (a constant, a cast, …): arithmetic with it is numeric for any integer. */
 function isNumeric(node: Node | undefined): boolean {
   if (node?.A_Const?.fval) return true;
+  // Arithmetic with a numeric operand is numeric (`100.0 * sum(f)`), as is avg().
+  if (node?.A_Expr && ARITHMETIC.has(operatorOf(node.A_Expr) ?? ''))
+    return isNumeric(node.A_Expr.lexpr) || isNumeric(node.A_Expr.rexpr);
+  if (node?.FuncCall && funcName(node.FuncCall) === 'avg') return true;
   const names: Node[] | undefined = node?.TypeCast?.typeName?.names;
   const type = names?.[names.length - 1]?.String?.sval;
   return type === 'numeric' || type === 'decimal';
+}
+
+function isInterval(node: Node | undefined): boolean {
+  const names: Node[] | undefined = node?.TypeCast?.typeName?.names;
+  return names?.[names.length - 1]?.String?.sval === 'interval';
 }
 
 /** `CREATE TABLE … AS` (`into`), `SELECT … INTO` (`intoClause`): a relation created. */

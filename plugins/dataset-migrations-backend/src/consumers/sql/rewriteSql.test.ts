@@ -918,8 +918,16 @@ describe('rewriteSqlFile, an integer widened and given to a function chosen by t
       "select abs(ms_played - 5), to_char(ms_played, 'FM9999'), round(avg(ms_played), 2), max(ms_played), format('%s', ms_played) from listening_events group by ms_played",
       'select ms_played + user_id, ms_played * 2, ms_played % 3, sqrt(ms_played * 1.0), coalesce(ms_played, 0), lag(ms_played) over (order by event_id) from listening_events',
       'select count(*) filter (where sqrt(user_id) > ms_played) from listening_events',
+      // An interval takes any number; arithmetic with a numeric value is numeric.
+      "select played_on + ms_played * interval '1 ms', now() - ms_played * interval '1 ms' from listening_events",
     ])
       expect(status(sql).status).toBe('unaffected');
+    // The divided sums are cast back (see "under sum()"); round() is no decision.
+    expect(
+      status(
+        'select round(100.0 * sum(ms_played) / sum(sum(ms_played)) over (), 2) from listening_events group by user_id',
+      ).status,
+    ).toBe('rewritten');
     // smallint → integer picks the same functions: smallint always went as integer.
     expect(
       rewriteSqlFile(
