@@ -395,6 +395,11 @@ class StatementWalker {
         this.typed = undefined;
       if (key === 'A_Expr' && TYPED_OPERATORS.has(operatorOf(inner) ?? ''))
         this.typed = { what: `operator ${operatorOf(inner)}` };
+      // Some types only some integer types cast to (`::bit(8)` from integer,
+      // not numeric; `::"char"` not from bigint).
+      const castTo = key === 'TypeCast' ? typeNameOf(inner) : undefined;
+      if (castTo && !SAME_CAST.has(castTo))
+        this.typed = { what: `a cast to ${castTo}` };
       if (key === 'FuncCall' && !isSum(inner) && !isCount(inner)) {
         this.call(inner, scope);
         this.dividing = dividing;
@@ -1199,6 +1204,25 @@ function isInterval(node: Node | undefined): boolean {
   const names: Node[] | undefined = node?.TypeCast?.typeName?.names;
   return names?.[names.length - 1]?.String?.sval === 'interval';
 }
+
+function typeNameOf(cast: Node): string | undefined {
+  const names: Node[] | undefined = cast.typeName?.names;
+  return names?.[names.length - 1]?.String?.sval;
+}
+
+/** Types every integer type and numeric cast to, giving the same value or text. */
+const SAME_CAST = new Set([
+  'int2',
+  'int4',
+  'int8',
+  'numeric',
+  'float4',
+  'float8',
+  'text',
+  'varchar',
+  'bpchar',
+  'money',
+]);
 
 /** `CREATE TABLE … AS` (`into`), `SELECT … INTO` (`intoClause`): a relation created. */
 const INTO_KEYS = new Set(['IntoClause', 'into', 'intoClause']);
