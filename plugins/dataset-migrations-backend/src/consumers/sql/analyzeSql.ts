@@ -97,6 +97,20 @@ export interface ColumnUse extends Span {
    * query around it may divide it.
    */
   summed?: { call: Span; bare: boolean; inner: boolean };
+  /**
+   * Given to a function or operator that Postgres picks by its argument's
+   * type (`sqrt()`, `repeat()`, `date + f`, `&`): a wider type may pick
+   * another (other digits, another result type) or none. `what` names it;
+   * `besideField` is a dataset field added to or subtracted from this one,
+   * whose type decides (`created_at + f`).
+   */
+  typed?: { what: string; besideField?: string };
+  /**
+   * A bare name as a whole ORDER BY or DISTINCT ON key, which Postgres takes
+   * for an output column of that name first: a new name among `outputs` must
+   * be qualified (with `owner`, the dataset's alias or name) to stay the field.
+   */
+  sortKey?: { outputs: Set<string>; owner: string };
 }
 
 /** A relation in a FROM list, as `*` sees it. */
@@ -163,6 +177,15 @@ export interface StatementAnalysis extends Span {
    * {@link ColumnUse.summed}).
    */
   summedElsewhere: Array<Span & { field: string }>;
+  /**
+   * A dataset field's name given to a function or operator chosen by type (see
+   * {@link ColumnUse.typed}) where it is not read from the dataset itself.
+   */
+  /** The statement creates a relation (a table, a view, `SELECT … INTO`): later statements may read what it read. */
+  creates: boolean;
+  typedElsewhere: Array<
+    Span & { field: string; what: string; besideField?: string }
+  >;
   opaque: OpaqueRead[];
 }
 
@@ -176,9 +199,25 @@ export interface OpaqueRead extends Span {
    * `jinja-columns`: a Jinja expression where a column stands, which may render
    * any of the dataset's fields (`{{ dbt_utils.star(…) }}`, a macro given a
    * field's name); `jinja-relation`: a relation dbt names at run time
-   * (`{{ target.schema }}.orders`), which may be the dataset.
+   * (`{{ target.schema }}.orders`), which may be the dataset; `row-shape`: the
+   * dataset's column list taken whole outside a query (`LIKE orders`,
+   * `INHERITS (orders)`, the row type `null::orders`); `shadow`: a relation the
+   * file creates under the dataset's table name, which later statements read
+   * in its place; `body`: a function or `DO` body (a string to the parser)
+   * that names the dataset; `positional`: `INSERT INTO` the dataset without a
+   * column list, which fills its columns by position; `column-aliases`: the
+   * dataset with a column alias list (`orders o(a, b)`), which renames its
+   * columns by position.
    */
-  kind: 'whole-row' | 'jinja-columns' | 'jinja-relation';
+  kind:
+    | 'whole-row'
+    | 'jinja-columns'
+    | 'jinja-relation'
+    | 'row-shape'
+    | 'shadow'
+    | 'body'
+    | 'positional'
+    | 'column-aliases';
   /**
    * `jinja-columns` where the dataset is not in scope, naming one of its fields:
    * a CTE's or subquery's column the dataset may feed, whose changed type a
@@ -218,6 +257,13 @@ export function analyzeSql(
       introduced,
     );
     walker.visit(raw.stmt, new Scope());
+    // A body is a string the parser does not read: what it reads is unknown.
+    if (
+      raw.stmt &&
+      ('CreateFunctionStmt' in raw.stmt || 'DoStmt' in raw.stmt) &&
+      namesWord(text.slice(start, end), target.table)
+    )
+      walker.opaque.push({ start, end: start, kind: 'body' });
     return {
       index: i + 1,
       start,
@@ -236,6 +282,8 @@ export function analyzeSql(
       ),
       dividedElsewhere: walker.dividedElsewhere,
       summedElsewhere: walker.summedElsewhere,
+      typedElsewhere: walker.typedElsewhere,
+      creates: walker.creates,
       opaque: walker.opaque,
       datasetRelations: walker.datasetRelations,
     };
@@ -276,6 +324,8 @@ class StatementWalker {
   readonly captures: StatementAnalysis['captures'] = [];
   readonly dividedElsewhere: StatementAnalysis['dividedElsewhere'] = [];
   readonly summedElsewhere: StatementAnalysis['summedElsewhere'] = [];
+  readonly typedElsewhere: StatementAnalysis['typedElsewhere'] = [];
+  creates = false;
   readonly opaque: OpaqueRead[] = [];
   /** Names select lists give their output columns, anywhere in the statement. */
   readonly outputNames = new Set<string>();
@@ -284,6 +334,14 @@ class StatementWalker {
   private dividing: ColumnUse['divided'];
   /** Inside the argument of `sum()` (see {@link ColumnUse.summed}), and the reference that is the whole argument. */
   private summing: { call: Span; arg?: Node; inner: boolean } | undefined;
+  /** Inside an argument of a function or operator chosen by type (see {@link ColumnUse.typed}). */
+  private typed: ColumnUse['typed'];
+  /** The output names of the select whose bare ORDER BY or DISTINCT ON name is walked. */
+  private sortOutputs: Set<string> | undefined;
+  /** What a scalar subquery's select list is given (see `visit`), for the next select. */
+  private toSelectList:
+    | { dividing: ColumnUse['divided']; typed: ColumnUse['typed'] }
+    | undefined;
   /** The next select is the statement's result (or an arm of it). */
   private atTop = true;
   /** Walking a select whose output is the statement's result. */
@@ -312,12 +370,52 @@ class StatementWalker {
       // call may follow its arguments'.
       const dividing = this.dividing;
       const summing = this.summing;
+      const typed = this.typed;
+      // A scalar subquery's value is its select list's: a division or a call
+      // around it reaches what that list reads (`(select max(f) …) / 3`).
+      if (
+        key === 'SubLink' &&
+        inner.subLinkType === 'EXPR_SUBLINK' &&
+        (dividing || typed)
+      )
+        this.toSelectList = { dividing, typed };
       if (OWN_TYPE.has(key) || (key === 'FuncCall' && isCount(inner))) {
         this.dividing = undefined;
         this.summing = undefined;
       } else if (/^[A-Z]/.test(key) && key !== 'ColumnRef' && dividing)
         this.dividing = 'nested';
+      // A cast, a test or a comparison decides its own type; NULLIF follows its
+      // first argument's.
+      if (
+        (OWN_TYPE.has(key) &&
+          !(key === 'A_Expr' && inner.kind === 'AEXPR_NULLIF')) ||
+        (key === 'FuncCall' &&
+          (isCount(inner) || FIXED_RESULT.has(funcName(inner))))
+      )
+        this.typed = undefined;
+      if (key === 'A_Expr' && TYPED_OPERATORS.has(operatorOf(inner) ?? ''))
+        this.typed = { what: `operator ${operatorOf(inner)}` };
+      // Some types only some integer types cast to (`::bit(8)` from integer,
+      // not numeric; `::"char"` not from bigint).
+      const castTo = key === 'TypeCast' ? typeNameOf(inner) : undefined;
+      if (castTo && !SAME_CAST.has(castTo))
+        this.typed = { what: `a cast to ${castTo}` };
+      if (key === 'FuncCall' && !isSum(inner) && !isCount(inner)) {
+        this.call(inner, scope);
+        this.dividing = dividing;
+        this.summing = summing;
+        this.typed = typed;
+        continue;
+      }
       if (key === 'FuncCall' && isSum(inner)) this.sum(inner, scope);
+      else if (key === 'TableLikeClause') this.rowShape(inner.relation, scope);
+      else if (key === 'CreateStmt') this.create(inner, scope);
+      else if (INTO_KEYS.has(key)) this.created(inner?.rel);
+      else if (key === 'ViewStmt') {
+        this.created(inner.view);
+        this.visit(inner.query, scope);
+      } else if (TYPE_KEYS.has(key) && Array.isArray(inner?.names))
+        this.typeName(inner);
       else if (key === 'SelectStmt') this.select(inner, scope);
       else if (key === 'SubLink' && existsOfOneSelect(inner))
         this.select(inner.subselect.SelectStmt, scope, true);
@@ -329,7 +427,72 @@ class StatementWalker {
       else this.visit(inner, scope);
       this.dividing = dividing;
       this.summing = summing;
+      this.typed = typed;
     }
+  }
+
+  /**
+   * A call other than `sum()` and `count()`: its arguments are chosen by type
+   * unless the function takes any of the integer and numeric types alike
+   * ({@link SAME_FOR_WIDER}); its `FILTER`, `ORDER BY` and window are not.
+   */
+  private call(call: Node, scope: Scope): void {
+    const typed = this.typed;
+    const name = funcName(call);
+    if (!SAME_FOR_WIDER.has(name) && !FIXED_RESULT.has(name))
+      this.typed = { what: `${name}()` };
+    this.visit(call.args, scope);
+    this.typed = typed;
+    const { args: _args, ...rest } = call;
+    this.visit(rest, scope);
+  }
+
+  /** `CREATE TABLE`: `INHERITS (t)` takes t's columns; the created name may shadow the dataset. */
+  private create(stmt: Node, scope: Scope): void {
+    this.created(stmt.relation);
+    for (const parent of stmt.inhRelations ?? [])
+      this.rowShape(parent.RangeVar, scope);
+    if (stmt.ofTypename) this.typeName(stmt.ofTypename);
+    const { relation: _r, inhRelations: _i, ofTypename: _o, ...rest } = stmt;
+    this.visit(rest, scope);
+  }
+
+  /** `LIKE t` or `INHERITS (t)`: t's columns as its version has them, whichever that is. */
+  private rowShape(rv: Node | undefined, scope: Scope): void {
+    if (!rv) return;
+    if (this.isDataset(rv, scope))
+      this.opaque.push({
+        ...this.referenceSpan(rv.location).whole,
+        kind: 'row-shape',
+      });
+    else this.jinjaRelation(rv);
+  }
+
+  /** A relation the statement creates: under the dataset's name it hides the dataset from later statements. */
+  private created(rv: Node | undefined): void {
+    if (rv) this.creates = true;
+    if (rv?.relname === this.target.table)
+      this.opaque.push({
+        ...this.referenceSpan(rv.location).whole,
+        kind: 'shadow',
+      });
+  }
+
+  /** A type named like the dataset's table is its row type (`null::orders`, `orders[]`). */
+  private typeName(type: Node): void {
+    const names: string[] = type.names.map(
+      (n: Node) => n.String?.sval as string,
+    );
+    const table = names[names.length - 1];
+    const schema = names.length >= 2 ? names[names.length - 2] : undefined;
+    if (
+      table === this.target.table &&
+      (schema === undefined || schema === this.target.schema)
+    )
+      this.opaque.push({
+        ...this.referenceSpan(type.location).whole,
+        kind: 'row-shape',
+      });
   }
 
   /** `sum(…)`: its arguments are summed; its `FILTER`, `ORDER BY` and window are not. */
@@ -351,9 +514,55 @@ class StatementWalker {
   /** `a / b`, `a + b`, `-a`…: notes which references are divided. */
   private arithmetic(expr: Node, scope: Scope): void {
     const dividing = this.dividing;
-    if (operatorOf(expr) === '/') this.dividing ??= 'direct';
-    this.visit([expr.lexpr, expr.rexpr], scope);
+    const typed = this.typed;
+    const op = operatorOf(expr);
+    if (op === '/') this.dividing ??= 'direct';
+    for (const [operand, other] of [
+      [expr.lexpr, expr.rexpr],
+      [expr.rexpr, expr.lexpr],
+    ]) {
+      // Beside a numeric value the result is numeric whatever the field's
+      // integer type (`x / 1000.0`); `date + f` is chosen by f's type (date +
+      // integer only), and so may be any sum with an operand that is no number.
+      // `f * interval '1 day'` takes any number (interval * double precision).
+      if (isNumeric(other) || (op === '*' && isInterval(other)))
+        this.typed = undefined;
+      else if (op === '+' || op === '-')
+        this.typed = typed ?? this.besideOperand(other);
+      else this.typed = typed;
+      this.visit(operand, scope);
+    }
     this.dividing = dividing;
+    this.typed = typed;
+  }
+
+  /**
+   * What an operand of `+` or `-` beside a field makes of the field's type:
+   * a date, time or interval (a cast, a literal, `now()`) or a dataset field
+   * whose type the caller checks. Another relation's column is taken for a
+   * number (its type only the catalog knows).
+   */
+  private besideOperand(node: Node | undefined): ColumnUse['typed'] {
+    if (!node) return undefined;
+    const op = node.A_Expr && operatorOf(node.A_Expr);
+    if (op === '+' || op === '-')
+      return (
+        this.besideOperand(node.A_Expr.lexpr) ??
+        this.besideOperand(node.A_Expr.rexpr)
+      );
+    const cast = node.TypeCast?.typeName?.names;
+    const castTo = cast?.[cast.length - 1]?.String?.sval;
+    if (castTo && TEMPORAL.test(castTo))
+      return { what: `${op ?? '+'} beside a ${castTo}` };
+    if (node.SQLValueFunction) return { what: '+ beside a date or time' };
+    const call = node.FuncCall?.funcname;
+    const name = call?.[call.length - 1]?.String?.sval;
+    if (name && TEMPORAL_CALLS.has(name)) return { what: `+ beside ${name}()` };
+    const ref: Node[] | undefined = node.ColumnRef?.fields;
+    const field = ref?.[ref.length - 1]?.String?.sval;
+    if (field && this.fields.has(field))
+      return { what: `+ beside ${field}`, besideField: field };
+    return undefined;
   }
 
   /**
@@ -376,6 +585,10 @@ class StatementWalker {
     top: boolean,
   ): void {
     const scope = new Scope(parent);
+    const toSelectList = this.toSelectList;
+    this.toSelectList = undefined;
+    // `SELECT … INTO t` creates t (the select itself is walked here, not by `visit`).
+    this.created(stmt.intoClause?.rel);
     const recursive = !!stmt.withClause?.recursive;
     for (const cte of stmt.withClause?.ctes ?? []) {
       const { ctename, ctequery, aliascolnames } = cte.CommonTableExpr;
@@ -390,8 +603,10 @@ class StatementWalker {
     if (stmt.larg || stmt.rarg) {
       // UNION / INTERSECT / EXCEPT: each side has its own FROM.
       this.atTop = top;
+      this.toSelectList = toSelectList;
       this.visit(stmt.larg && { SelectStmt: stmt.larg }, scope);
       this.atTop = top;
+      this.toSelectList = toSelectList;
       this.visit(stmt.rarg && { SelectStmt: stmt.rarg }, scope);
       this.atTop = false;
       this.visit([stmt.sortClause, stmt.limitCount, stmt.limitOffset], scope);
@@ -408,15 +623,36 @@ class StatementWalker {
         this.outputNames.add(target.name);
       }
       if (outputUnread && isStar(target?.val?.ColumnRef)) continue;
+      const [dividing, typed] = [this.dividing, this.typed];
+      if (toSelectList) {
+        this.dividing = toSelectList.dividing;
+        this.typed = toSelectList.typed;
+      }
       if (target?.val?.ColumnRef && !target.name)
         this.columnRef(target.val.ColumnRef, scope, true);
       else this.visit(item, scope);
+      this.dividing = dividing;
+      this.typed = typed;
     }
-    // A bare name in ORDER BY means the output column of that name first, as in Postgres.
-    for (const sort of stmt.sortClause ?? []) {
-      const fields = sort.SortBy?.node?.ColumnRef?.fields;
+    // A bare name in ORDER BY or DISTINCT ON means the output column of that
+    // name first, as in Postgres: an alias's or a bare column's.
+    for (const item of stmt.targetList ?? []) {
+      const parts: Node[] = item.ResTarget?.val?.ColumnRef?.fields ?? [];
+      const last = parts[parts.length - 1]?.String?.sval;
+      if (!item.ResTarget?.name && last) outputNames.add(last);
+    }
+    const keys = [
+      ...(stmt.sortClause ?? []).map((sort: Node) => [sort, sort.SortBy?.node]),
+      ...(stmt.distinctClause ?? []).map((node: Node) => [node, node]),
+    ];
+    for (const [key, node] of keys) {
+      const fields = node?.ColumnRef?.fields;
       const name = fields?.length === 1 ? fields[0].String?.sval : undefined;
-      if (!name || !outputNames.has(name)) this.visit(sort, scope);
+      if (name && outputNames.has(name)) continue;
+      // A field's new name there may be an output column's: see ColumnUse.sortKey.
+      this.sortOutputs = name ? outputNames : undefined;
+      this.visit(key, scope);
+      this.sortOutputs = undefined;
     }
     this.visit(
       [
@@ -425,7 +661,6 @@ class StatementWalker {
         stmt.groupClause,
         stmt.havingClause,
         stmt.windowClause,
-        stmt.distinctClause,
         stmt.limitCount,
         stmt.limitOffset,
         stmt.valuesLists,
@@ -441,6 +676,13 @@ class StatementWalker {
       const dataset = this.isDataset(rv, scope);
       if (dataset) this.datasetRelations.push(this.relationSpan(rv));
       else this.jinjaRelation(rv);
+      // `orders o(a, b)` names the dataset's columns by position: which field a
+      // name reads (`o(cust_ref, order_id)` swaps two) the names do not say.
+      if (dataset && rv.alias?.colnames?.length)
+        this.opaque.push({
+          ...this.referenceSpan(rv.location).whole,
+          kind: 'column-aliases',
+        });
       const alias = rv.alias?.aliasname ?? rv.relname;
       // A CTE's outputs are known like a subquery's (TPC-DS q14's
       // `ss_item_sk in (select ss_item_sk from cross_items)`).
@@ -508,7 +750,18 @@ class StatementWalker {
     const parts: Node[] = ref.fields ?? [];
     const names = parts.map(p => p.String?.sval as string | undefined);
     const isStar = !!parts[parts.length - 1]?.A_Star;
-    const span = this.referenceSpan(ref.location);
+    const span = this.referenceSpan(ref.location, parts.length);
+    if (isStar && !(ref.location >= 0)) {
+      // `TABLE t`: a `*` the text does not hold, so no list can replace it.
+      const relation = this.datasetRelations[this.datasetRelations.length - 1];
+      if (relation && scope.relations.some(r => r.dataset))
+        this.opaque.push({
+          start: relation.start,
+          end: relation.end,
+          kind: 'whole-row',
+        });
+      return;
+    }
     if (isStar) {
       const qualifier = names[names.length - 2];
       const relations = qualifier
@@ -554,9 +807,15 @@ class StatementWalker {
             }
           : {}),
         ...(crowded ? { crowdedOwner: owner.alias } : {}),
+        ...(this.typed ? { typed: this.typed } : {}),
+        ...(this.sortOutputs && names.length === 1
+          ? { sortKey: { outputs: this.sortOutputs, owner: owner.alias } }
+          : {}),
       });
     } else {
       if (this.dividing) this.dividedElsewhere.push({ ...span.whole, field });
+      if (this.typed)
+        this.typedElsewhere.push({ ...span.whole, field, ...this.typed });
       if (this.summing && (this.dividing || this.summing.inner))
         this.summedElsewhere.push({ ...span.whole, field });
     }
@@ -701,6 +960,11 @@ class StatementWalker {
     const scope = new Scope(parent);
     const dataset = this.isDataset(stmt.relation, scope);
     if (dataset) this.datasetRelations.push(this.relationSpan(stmt.relation));
+    if (dataset && !stmt.cols?.length)
+      this.opaque.push({
+        ...this.referenceSpan(stmt.relation.location).whole,
+        kind: 'positional',
+      });
     for (const item of stmt.cols ?? [])
       this.assignment(item.ResTarget, dataset);
     this.visit([stmt.withClause, stmt.selectStmt], parent);
@@ -766,7 +1030,10 @@ class StatementWalker {
   }
 
   /** The dotted name starting at a parser location: `a.b.c`, `"Q".x` or `t.*`. */
-  private referenceSpan(byteOffset: number): {
+  private referenceSpan(
+    byteOffset: number,
+    parts?: number,
+  ): {
     whole: Span;
     first: Span;
     last: Span;
@@ -780,6 +1047,24 @@ class StatementWalker {
     }
     const first = span(tokens[i]);
     let last = first;
+    if (parts !== undefined) {
+      // The parser's own count of the name's parts: `o . f` and `o./* */f`
+      // are one name too.
+      const next = (j: number) => {
+        let k = j + 1;
+        while (tokens[k] && /COMMENT/.test(tokens[k].tokenName)) k++;
+        return k;
+      };
+      for (let n = 1; n < parts; n++) {
+        const dot = next(i);
+        if (tokens[dot]?.text !== '.') break;
+        const name = next(dot);
+        if (!tokens[name]) break;
+        i = name;
+        last = span(tokens[i]);
+      }
+      return { whole: { start: first.start, end: last.end }, first, last };
+    }
     while (
       tokens[i + 1]?.text === '.' &&
       tokens[i + 1].start === tokens[i].end &&
@@ -835,6 +1120,132 @@ function levelsOf(scope: Scope): Scope[] {
 }
 
 const ARITHMETIC = new Set(['/', '+', '-', '*', '%']);
+/** Operators with integer but no numeric version, or a float result from integers. */
+const TYPED_OPERATORS = new Set([
+  '&',
+  '|',
+  '#',
+  '~',
+  '<<',
+  '>>',
+  '^',
+  '!',
+  '!!',
+  '||/',
+]);
+/**
+ * Functions whose result for an integer is the same as for the same value in a
+ * wider integer or in numeric (checked on Postgres 18 for integer → bigint and
+ * → numeric): aggregates and window functions that pass values through or
+ * average them, formatting, JSON building, `mod`/`div`.
+ */
+const SAME_FOR_WIDER = new Set([
+  'min',
+  'max',
+  'abs',
+  'coalesce',
+  'greatest',
+  'least',
+  'nullif',
+  'generate_series',
+  'json_build_object',
+  'jsonb_build_object',
+  'json_build_array',
+  'jsonb_build_array',
+  'to_json',
+  'to_jsonb',
+  'json_agg',
+  'jsonb_agg',
+  'mod',
+  'div',
+  'gcd',
+  'lcm',
+  'width_bucket',
+  'lag',
+  'lead',
+  'first_value',
+  'last_value',
+  'nth_value',
+  'percentile_disc',
+  'mode',
+  'array_agg',
+  'row_number',
+  'rank',
+  'dense_rank',
+  'ntile',
+  'cume_dist',
+  'percent_rank',
+  'grouping',
+  'every',
+  'bool_and',
+  'bool_or',
+]);
+/** Where a node holds a type name (unwrapped, as the parser's JSON gives typed fields). */
+const TYPE_KEYS = new Set([
+  'TypeName',
+  'typeName',
+  'ofTypename',
+  'argType',
+  'returnType',
+]);
+/** A numeric value (a constant, a cast, …): arithmetic with it is numeric for any integer. */
+function isNumeric(node: Node | undefined): boolean {
+  if (node?.A_Const?.fval) return true;
+  // Arithmetic with a numeric operand is numeric (`100.0 * sum(f)`), as is avg().
+  if (node?.A_Expr && ARITHMETIC.has(operatorOf(node.A_Expr) ?? ''))
+    return isNumeric(node.A_Expr.lexpr) || isNumeric(node.A_Expr.rexpr);
+  if (node?.FuncCall && funcName(node.FuncCall) === 'avg') return true;
+  const names: Node[] | undefined = node?.TypeCast?.typeName?.names;
+  const type = names?.[names.length - 1]?.String?.sval;
+  return type === 'numeric' || type === 'decimal';
+}
+
+function isInterval(node: Node | undefined): boolean {
+  const names: Node[] | undefined = node?.TypeCast?.typeName?.names;
+  return names?.[names.length - 1]?.String?.sval === 'interval';
+}
+
+function typeNameOf(cast: Node): string | undefined {
+  const names: Node[] | undefined = cast.typeName?.names;
+  return names?.[names.length - 1]?.String?.sval;
+}
+
+/** Types every integer type and numeric cast to, giving the same value or text. */
+const SAME_CAST = new Set([
+  'int2',
+  'int4',
+  'int8',
+  'numeric',
+  'float4',
+  'float8',
+  'text',
+  'varchar',
+  'bpchar',
+  'money',
+]);
+
+/** `CREATE TABLE … AS` (`into`), `SELECT … INTO` (`intoClause`): a relation created. */
+const INTO_KEYS = new Set(['IntoClause', 'into', 'intoClause']);
+const TEMPORAL = /^(date|time|timetz|timestamp|timestamptz|interval)$/;
+const TEMPORAL_CALLS = new Set([
+  'now',
+  'date_trunc',
+  'to_date',
+  'to_timestamp',
+  'make_date',
+  'make_timestamp',
+  'make_timestamptz',
+  'make_interval',
+  'date_bin',
+  'clock_timestamp',
+  'statement_timestamp',
+  'transaction_timestamp',
+  'timezone',
+  'age',
+  'justify_days',
+  'justify_interval',
+  'date',
+]);
 /** Nodes whose result type does not follow their operands' (A_Expr here: not arithmetic). */
 const OWN_TYPE = new Set([
   'TypeCast',
@@ -892,6 +1303,33 @@ function outputColumnsOf(
   }
   return new Set(names);
 }
+
+function funcName(call: Node): string {
+  return call.funcname?.[call.funcname.length - 1]?.String?.sval ?? '';
+}
+
+/**
+ * Functions whose result has one type for any integer or numeric argument
+ * (`avg()` is numeric, `to_char()` text, same values checked on Postgres 18):
+ * what is done with the result does not depend on the field's type.
+ */
+const FIXED_RESULT = new Set([
+  'avg',
+  'stddev',
+  'stddev_samp',
+  'stddev_pop',
+  'variance',
+  'var_samp',
+  'var_pop',
+  'percentile_cont',
+  'to_char',
+  'format',
+  'concat',
+  'concat_ws',
+  'string_agg',
+  'length',
+  'char_length',
+]);
 
 function isSum(call: Node): boolean {
   const name = call.funcname?.[call.funcname.length - 1]?.String?.sval;

@@ -239,7 +239,13 @@ function planEdits(
   const decide = (at: number, message: string) =>
     plan.decisions.push({ at, message });
   const masked = mapping.renamedTo ? maskJinja(content) : undefined;
+  // A relation an earlier statement made from the dataset (`create temp table
+  // t as select … from orders`) carries its fields' new types to later ones.
+  let created = false;
   for (const statement of statements) {
+    const readsDataset = statement.datasetRelations.length > 0 || created;
+    if (statement.creates && statement.datasetRelations.length > 0)
+      created = true;
     if (mapping.renamedTo && masked)
       planRelationEdits(
         content,
@@ -279,6 +285,31 @@ function planEdits(
           use.start,
           `"${use.field}" becomes "${m.to}", a name another relation here may have; qualify "${use.field}" with its table first`,
         );
+      } else if (
+        sortKeyTaken(use, m) &&
+        (isPlaceholder(use.sortKey!.owner) ||
+          (mapping.renamedTo &&
+            statement.datasetRelations.some(
+              r => !r.aliased && r.name === use.sortKey!.owner,
+            )))
+      ) {
+        decide(
+          use.start,
+          `"${use.field}" becomes "${
+            (m as { to: string }).to
+          }", the name of an output column here, which ORDER BY or DISTINCT ON would sort by instead; qualify "${
+            use.field
+          }" with its table first`,
+        );
+      } else if (
+        use.typed &&
+        picksOtherFunction(m) &&
+        !(
+          use.typed.besideField !== undefined &&
+          !isTemporalField(mapping, use.typed.besideField)
+        )
+      ) {
+        decide(use.start, typedMessage(use.field, use.typed.what, m, false));
       } else {
         // `sum()` of an integer widened past integer is numeric, no longer
         // bigint, and divides with a fraction: where it is divided, or may be
@@ -320,7 +351,7 @@ function planEdits(
         `"${use.field}" in a subquery may be its own table's column or the dataset's; qualify it`,
       );
     }
-    if (statement.datasetRelations.length > 0)
+    if (readsDataset)
       for (const use of statement.dividedElsewhere) {
         const m = mapping.byField.get(use.field);
         if (!m || !dividesDifferently(m)) continue;
@@ -328,10 +359,10 @@ function planEdits(
         plan.positions.push(use.start);
         decide(
           use.start,
-          `"${use.field}" is divided after passing through a CTE or subquery; the migration widens it from ${m.oldType} to ${m.newType}, which divides with a fraction where integers did not: cast it where it is divided`,
+          `"${use.field}" is divided after passing through a CTE or subquery (or a relation the file made from the dataset); the migration widens it from ${m.oldType} to ${m.newType}, which divides with a fraction where integers did not: cast it where it is divided`,
         );
       }
-    if (statement.datasetRelations.length > 0)
+    if (readsDataset)
       for (const use of statement.summedElsewhere) {
         const m = mapping.byField.get(use.field);
         if (!m || !sumTypeChanges(m)) continue;
@@ -339,8 +370,21 @@ function planEdits(
         plan.positions.push(use.start);
         decide(
           use.start,
-          `"${use.field}" is summed after passing through a CTE or subquery, where the sum may be divided; the migration widens it from ${m.oldType} to ${m.newType}, and sum() of it is numeric, no longer bigint: cast the sum to bigint where it is summed`,
+          `"${use.field}" is summed after passing through a CTE or subquery (or a relation the file made from the dataset), where the sum may be divided; the migration widens it from ${m.oldType} to ${m.newType}, and sum() of it is numeric, no longer bigint: cast the sum to bigint where it is summed`,
         );
+      }
+    if (readsDataset)
+      for (const use of statement.typedElsewhere) {
+        const m = mapping.byField.get(use.field);
+        if (!m || !picksOtherFunction(m)) continue;
+        if (
+          use.besideField !== undefined &&
+          !isTemporalField(mapping, use.besideField)
+        )
+          continue;
+        plan.fieldsRead.push(use.field);
+        plan.positions.push(use.start);
+        decide(use.start, typedMessage(use.field, use.what, m, true));
       }
     for (const capture of statement.captures) {
       plan.positions.push(capture.start);
@@ -419,6 +463,33 @@ function opaqueReadDecision(
   if (read.kind === 'whole-row')
     return starChanges(mapping)
       ? `${written} reads the dataset's whole row, whose fields the migration changes; list the fields it needs`
+      : undefined;
+  const changes =
+    starChanges(mapping) ||
+    !!mapping.renamedTo ||
+    [...mapping.byField.values()].some(m => m.kind !== 'same');
+  if (read.kind === 'row-shape')
+    return changes
+      ? `${written} takes the dataset's columns as a whole (a row type, LIKE or INHERITS), as the version it finds has them, which the migration changes; list the fields it needs`
+      : undefined;
+  if (read.kind === 'shadow')
+    return changes
+      ? `the file creates ${written}, named like the dataset's table ${target.table}, which statements after it read in the dataset's place; rename it`
+      : undefined;
+  if (read.kind === 'column-aliases')
+    return changes
+      ? `${written} is given column aliases, which name its columns by position, and the migration changes its columns; name the fields it reads instead`
+      : undefined;
+  if (read.kind === 'positional')
+    return [...mapping.byField.values()].some(
+      m =>
+        m.kind === 'dropped' || m.kind === 'recomputed' || m.kind === 'reused',
+    )
+      ? `INSERT INTO ${written} without a column list fills the dataset's columns by position, which the migration changes; name the columns`
+      : undefined;
+  if (read.kind === 'body')
+    return changes
+      ? `a function or DO body names ${target.table}; the rewriter does not read bodies (strings to the parser), so what it reads goes to a person`
       : undefined;
   // Away from the dataset, only a type a macro could divide otherwise matters.
   const changed = (
@@ -617,13 +688,15 @@ function columnEdit(
   const qualifier = content.slice(use.start, use.name.start);
   const renamed =
     m.kind === 'renamed' || m.kind === 'retyped' ? identifier(m.to) : '';
-  // A new name beside other relations could be theirs: qualified with the dataset's.
-  const owner =
+  // A new name beside other relations could be theirs, and as an ORDER BY key
+  // an output column's: qualified with the dataset's.
+  const crowded =
     use.crowdedOwner !== undefined &&
     (m.kind === 'renamed' || m.kind === 'retyped') &&
-    m.to !== use.field
-      ? `${identifier(use.crowdedOwner)}.`
-      : '';
+    m.to !== use.field;
+  let owner = '';
+  if (crowded) owner = `${identifier(use.crowdedOwner!)}.`;
+  else if (sortKeyTaken(use, m)) owner = `${identifier(use.sortKey!.owner)}.`;
   let text = `${qualifier || owner}${renamed}`;
   // An assignment target is a name: the new value is cast on the way in by Postgres.
   // A widened field is read as it is: a cast back would overflow again.
@@ -657,6 +730,16 @@ function columnEdit(
   return { start: use.start, end: use.end, text };
 }
 
+/** A bare ORDER BY or DISTINCT ON key whose new name an output column of the select has. */
+function sortKeyTaken(use: ColumnUse, m: ReaderMapping): boolean {
+  return (
+    !!use.sortKey &&
+    (m.kind === 'renamed' || m.kind === 'retyped') &&
+    m.to !== use.field &&
+    use.sortKey.outputs.has(m.to)
+  );
+}
+
 /** A sum divided in the statement, or output to a query around it that may divide it. */
 function sumMayBeDivided(use: ColumnUse): boolean {
   return !!use.divided || !!use.summed?.inner;
@@ -672,6 +755,49 @@ function sumTypeChanges(
     ['smallint', 'integer'].includes(m.oldType) &&
     !['smallint', 'integer'].includes(m.newType)
   );
+}
+
+/**
+ * An integer widened past integer, read as it is: functions and operators
+ * Postgres picks by type may resolve to others for it (`sqrt(integer)` is
+ * `sqrt(double precision)`, `sqrt(numeric)` another, with other digits;
+ * `date + bigint` and `repeat(text, numeric)` do not exist). smallint →
+ * integer picks the same ones: smallint was always taken as integer by them.
+ */
+function picksOtherFunction(
+  m: ReaderMapping,
+): m is Extract<ReaderMapping, { kind: 'retyped' }> {
+  return (
+    m.kind === 'retyped' &&
+    m.widening &&
+    INTEGERS.includes(m.oldType) &&
+    !['smallint', 'integer'].includes(m.newType)
+  );
+}
+
+function typedMessage(
+  field: string,
+  what: string,
+  m: Extract<ReaderMapping, { kind: 'retyped' }>,
+  elsewhere: boolean,
+): string {
+  return `"${field}" is given to ${what}${
+    elsewhere
+      ? ' after passing through a CTE or subquery (or a relation the file made from the dataset)'
+      : ''
+  }, which Postgres chooses by type; the migration widens it from ${
+    m.oldType
+  } to ${
+    m.newType
+  }, for which it may pick another (other digits or result type) or none: cast it to ${
+    m.oldType
+  } there`;
+}
+
+/** A dataset field of a date or time type (`created_at + f` is chosen by f's type). */
+function isTemporalField(mapping: ConsumerMapping, field: string): boolean {
+  const type = mapping.sourceFields.find(f => f.name === field)?.type ?? '';
+  return /^(date|time|timestamp|interval)\b/.test(type);
 }
 
 /** An integer widened to a type that divides with a fraction. */
