@@ -200,14 +200,22 @@ describe('DatabaseMigrationRequestStore', () => {
       const m = await queued();
       expect(await store.isCancelRequested(m.id)).toBe(false);
 
-      const cancelled = await store.requestCancel(m.id);
+      const { migration: cancelled, changed } = (await store.requestCancel(
+        m.id,
+      ))!;
+      expect(changed).toBe(true);
       expect(cancelled).toMatchObject({
         id: m.id,
         status: 'cancelled',
         cancelRequested: true,
       });
-      expect(cancelled!.finishedAt).toBeDefined();
+      expect(cancelled.finishedAt).toBeDefined();
       expect(await store.isCancelRequested(m.id)).toBe(true);
+      // Asked again (two cancels at once), it changes nothing and says so.
+      expect(await store.requestCancel(m.id)).toMatchObject({
+        migration: { status: 'cancelled' },
+        changed: false,
+      });
       // The dataset is free again.
       expect(
         (await store.createMigration(newMigration(), enqueue)).queued,
@@ -218,7 +226,7 @@ describe('DatabaseMigrationRequestStore', () => {
       const m = await queued();
       await store.claimMigration(m.id, LEASE);
       const result = await store.requestCancel(m.id);
-      expect(result).toMatchObject({
+      expect(result?.migration).toMatchObject({
         id: m.id,
         status: 'running',
         cancelRequested: true,
@@ -235,9 +243,8 @@ describe('DatabaseMigrationRequestStore', () => {
       const m = await queued();
       await store.finishMigration(m.id, { status: 'succeeded' });
       expect(await store.requestCancel(m.id)).toMatchObject({
-        id: m.id,
-        status: 'succeeded',
-        cancelRequested: false,
+        migration: { id: m.id, status: 'succeeded', cancelRequested: false },
+        changed: false,
       });
       expect(await store.requestCancel(randomUUID())).toBeUndefined();
       // An unknown migration counts as cancelled, so a stray job stops.

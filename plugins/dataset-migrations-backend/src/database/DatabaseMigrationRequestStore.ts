@@ -358,7 +358,9 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
     return new Map(rows.map(row => [row.entity_ref, toSummary(row)]));
   }
 
-  async requestCancel(id: string): Promise<Migration | undefined> {
+  async requestCancel(
+    id: string,
+  ): Promise<{ migration: Migration; changed: boolean } | undefined> {
     const [row] = await this.knex<MigrationRow>('migrations')
       .where({ id })
       .whereIn('status', ACTIVE_MIGRATION_STATUSES)
@@ -373,11 +375,11 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
         updated_at: this.knex.fn.now() as any,
       })
       .returning(MIGRATION_COLUMNS);
-    if (row) return toMigration(row);
+    if (row) return { migration: toMigration(row), changed: true };
     const existing = await this.knex<MigrationRow>('migrations')
       .where({ id })
       .first();
-    return existing && toMigration(existing);
+    return existing && { migration: toMigration(existing), changed: false };
   }
 
   async isCancelRequested(id: string): Promise<boolean> {

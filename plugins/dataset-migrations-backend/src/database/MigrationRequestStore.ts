@@ -129,8 +129,13 @@ export interface MigrationRequestStore {
     visibility?: MigrationVisibility,
   ): Promise<Map<string, MigrationSummary>>;
 
-  /** Cancels a queued migration at once; asks a running one to stop at its next safe point. */
-  requestCancel(id: string): Promise<Migration | undefined>;
+  /**
+   * Cancels a queued migration at once; asks a running one to stop at its next
+   * safe point. `changed`: this call did it (of two at once, one did).
+   */
+  requestCancel(
+    id: string,
+  ): Promise<{ migration: Migration; changed: boolean } | undefined>;
   isCancelRequested(id: string): Promise<boolean>;
 
   /**

@@ -357,8 +357,9 @@ export class MigrationCommands {
     // A repeated cancel changes nothing, so it tells nobody again.
     const before = read ?? (await this.deps.queries.findMigration(id));
     if (before.status === 'cancelled') return before;
-    const migration = await this.deps.store.requestCancel(id);
-    if (!migration) throw new NotFoundError(`migration ${id} was not found`);
+    const cancel = await this.deps.store.requestCancel(id);
+    if (!cancel) throw new NotFoundError(`migration ${id} was not found`);
+    const { migration } = cancel;
     if (
       !isActiveMigrationStatus(migration.status) &&
       migration.status !== 'cancelled'
@@ -367,6 +368,8 @@ export class MigrationCommands {
         `migration ${id} has already ${migration.status}`,
       );
     }
+    // Of two cancels at once, the one that did not change it tells nobody.
+    if (!cancel.changed) return migration;
     // A run that had not started is cancelled here; a running one is the runner's
     // to stop, and it announces the outcome.
     await this.deps.announcer?.migrationChanged({

@@ -622,6 +622,19 @@ describe('MigrationService', () => {
           outcome: 'cancelled',
         }),
       ]);
+
+      // Two cancels at once, each having read the run queued: one tells.
+      const { migration: next } = await announcing.createMigration(
+        request,
+        credentials,
+      );
+      heard.length = 0;
+      const read = await announcing.getMigration(next.id);
+      await Promise.all([
+        announcing.cancelMigration(next.id, 'user:default/mock', read),
+        announcing.cancelMigration(next.id, 'user:default/mock', read),
+      ]);
+      expect(heard.filter(h => h.outcome === 'cancelled')).toHaveLength(1);
     });
 
     it("holds a retried run to today's approval rules, though it needed none when requested", async () => {
