@@ -103,6 +103,13 @@ describe('RollbackSettlement', () => {
       state: 'failed',
       failure: { kind: 'no-repository', message: 'no source-location' },
     });
+    // A worker killed in a step of billing's left its claim.
+    await knex('migration_consumers')
+      .where({ migration_id: id, entity_ref: 'component:default/billing' })
+      .update({
+        claimed_by: 'killed-worker',
+        claimed_until: knex.raw(`now() + interval '1 minute'`),
+      });
     expect(await store.markRolledBack(id)).toBe(true);
     const migration = (await store.getMigrationWithPlan(id))!;
 
@@ -128,6 +135,13 @@ describe('RollbackSettlement', () => {
       state: 'superseded',
       pullRequest: { number: 7, state: 'open' },
     });
+    // Settled: nothing holds it any more.
+    expect(
+      await knex('migration_consumers')
+        .where({ migration_id: id })
+        .whereNotNull('claimed_by')
+        .count({ n: '*' }),
+    ).toEqual([{ n: '0' }]);
     // A failed consumer is superseded too, its failure kept.
     expect(await consumers.get(id, 'component:default/no-repo')).toMatchObject({
       state: 'superseded',

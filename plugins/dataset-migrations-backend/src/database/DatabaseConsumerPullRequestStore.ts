@@ -59,7 +59,8 @@ export class DatabaseConsumerPullRequestStore
 
   /**
    * Settles every consumer of a rolled-back migration that is not unaffected:
-   * `superseded`, with the reason, keeping its failure and pull request. Returns
+   * `superseded`, with the reason, keeping its failure and pull request, and
+   * without a claim. Returns
    * those whose pull request is still open, to be closed.
    */
   async supersede(
@@ -80,6 +81,11 @@ export class DatabaseConsumerPullRequestStore
       .whereNotIn('state', ['unaffected', 'superseded'])
       .update({
         state: 'superseded',
+        // Nothing is left to do for it: a claim a killed worker held would
+        // otherwise stay (the sweep frees only consumers with a step ahead), and
+        // a live step's writes, fenced on the state, change nothing now.
+        claimed_by: null,
+        claimed_until: null,
         superseded_reason: this.knex.raw(
           `CASE WHEN state = 'merged' OR (state = 'done' AND coalesce(patch, '') <> '') THEN ?
                   WHEN pull_request->>'state' = 'open' THEN ? ELSE ? END`,
