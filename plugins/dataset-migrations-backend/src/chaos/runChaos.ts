@@ -548,6 +548,34 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
       'every consumer to open its pull request',
     );
 
+    // Asks for a contract or rollback and waits until it shows. A request the API
+    // answered 5xx (its session terminated while it waited for the outcome) may
+    // have been carried out: asked again, it is refused as done. Done once is
+    // what counts.
+    const operate = async (
+      action: 'contract' | 'rollback',
+      body: object,
+      done: (m: any) => boolean,
+    ) => {
+      const answer = await call(
+        world,
+        'POST',
+        `/migrations/${id}/${action}`,
+        body,
+      );
+      const doneBefore =
+        answer.retried && answer.status === 409 && done(await migration());
+      if (doneBefore)
+        ctx.log(
+          `  round ${round}: ${action} asked again after a 5xx; done once`,
+        );
+      if (answer.status >= 300 && !doneBefore)
+        throw new Error(
+          `${action} refused: ${answer.status} ${JSON.stringify(answer.body)}`,
+        );
+      await until(`the ${action}`, done);
+    };
+
     let expected: ExpectedLedger;
     if (kind === 'forward') {
       // The owners merge; the follow-up sees it, and the run contracts.
@@ -567,30 +595,16 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
       );
       // The writer reads the name throughout and is no catalog consumer: contract
       // rightly counts it as a reader nobody discovered, so the owner overrides.
-      const contract = await call(world, 'POST', `/migrations/${id}/contract`, {
-        override: {
-          reason:
-            "the chaos suite's writer is the only reader besides the consumers",
+      await operate(
+        'contract',
+        {
+          override: {
+            reason:
+              "the chaos suite's writer is the only reader besides the consumers",
+          },
         },
-      });
-      // A request the API answered 5xx (its session terminated while it waited
-      // for the outcome) may have been carried out: asked again, it is refused as
-      // done. Done once is what counts.
-      const doneBefore =
-        contract.retried &&
-        contract.status === 409 &&
-        Boolean((await migration()).contractedAt);
-      if (doneBefore)
-        ctx.log(
-          `  round ${round}: contract asked again after a 5xx; done once`,
-        );
-      if (contract.status >= 300 && !doneBefore)
-        throw new Error(
-          `contract refused: ${contract.status} ${JSON.stringify(
-            contract.body,
-          )}`,
-        );
-      await until('the contract', m => Boolean(m.contractedAt));
+        m => Boolean(m.contractedAt),
+      );
       expected = {
         migrationId: id,
         status: 'contracted',
@@ -598,27 +612,7 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
         pullRequestsPerConsumer: 1,
       };
     } else {
-      const rollback = await call(
-        world,
-        'POST',
-        `/migrations/${id}/rollback`,
-        {},
-      );
-      const rolledBackBefore =
-        rollback.retried &&
-        rollback.status === 409 &&
-        (await migration()).status === 'rolled-back';
-      if (rolledBackBefore)
-        ctx.log(
-          `  round ${round}: rollback asked again after a 5xx; done once`,
-        );
-      if (rollback.status >= 300 && !rolledBackBefore)
-        throw new Error(
-          `rollback refused: ${rollback.status} ${JSON.stringify(
-            rollback.body,
-          )}`,
-        );
-      await until('the rollback', m => m.status === 'rolled-back');
+      await operate('rollback', {}, m => m.status === 'rolled-back');
       expected = {
         migrationId: id,
         status: 'rolled-back',

@@ -389,6 +389,30 @@ describe('MigrationRunner', () => {
         },
       );
 
+    /**
+     * The next run's backfill step does `before`, then waits at the cancellation
+     * check until it throws and rethrows it: `reached` once it waits, `seen()`
+     * what it threw.
+     */
+    function blockInBackfill(
+      before: (run: DatasetMigrationRun) => Promise<void> = async () => {},
+    ) {
+      let reached!: () => void;
+      const reachedBackfill = new Promise<void>(resolve => {
+        reached = resolve;
+      });
+      let seen: unknown;
+      engine.migrate.mockImplementationOnce(async run => {
+        await run.step('backfill', async () => {
+          await before(run);
+          reached();
+          seen = await nextInterruption(run);
+          throw seen;
+        });
+      });
+      return { reached: reachedBackfill, seen: () => seen };
+    }
+
     async function leaseOf(id: string) {
       const { rows } = await knex.raw(
         `SELECT lease_owner AS owner, extract(epoch FROM lease_expires_at - now()) * 1000 AS "remainingMs"
@@ -443,20 +467,9 @@ describe('MigrationRunner', () => {
       const logger = mockServices.logger.mock();
       // Heartbeats every 100 ms.
       const worker = newRunner({ leaseMs: 300, logger });
-      let inBackfill!: () => void;
-      const reachedBackfill = new Promise<void>(resolve => {
-        inBackfill = resolve;
-      });
-      let seen: unknown;
-      engine.migrate.mockImplementationOnce(async run => {
-        await run.step('backfill', async () => {
-          inBackfill();
-          seen = await nextInterruption(run);
-          throw seen;
-        });
-      });
+      const blocked = blockInBackfill();
       const first = worker.run(id);
-      await reachedBackfill;
+      await blocked.reached;
       const firstOwner = (await leaseOf(id)).owner;
       expect(firstOwner).toMatch(new RegExp(`^${worker.workerId}/`));
 
@@ -476,8 +489,10 @@ describe('MigrationRunner', () => {
       const second = worker.run(id);
       await first;
       await second;
-      expect(seen).toBeInstanceOf(MigrationInterruptedError);
-      expect((seen as Error).message).toBe('another worker took over this run');
+      expect(blocked.seen()).toBeInstanceOf(MigrationInterruptedError);
+      expect((blocked.seen() as Error).message).toBe(
+        'another worker took over this run',
+      );
       expect(engine.migrate).toHaveBeenCalledTimes(2);
       expect(await details(id)).toMatchObject({
         status: 'succeeded',
@@ -490,25 +505,22 @@ describe('MigrationRunner', () => {
       const logger = mockServices.logger.mock();
       // Heartbeats every 100 ms.
       const worker = newRunner({ leaseMs: 300, logger });
-      let seen: unknown;
-      engine.migrate.mockImplementationOnce(async run => {
-        await run.step('backfill', async () => {
-          await run.checkpoints.set('backfill', { rows: 1000 });
-          // Another worker holds the run now (this one stalled past its lease, say).
-          await knex('migrations')
-            .where({ id })
-            .update({
-              lease_owner: 'other-worker',
-              lease_expires_at: knex.raw(`now() + interval '1 minute'`),
-            });
-          seen = await nextInterruption(run);
-          throw seen;
-        });
+      const blocked = blockInBackfill(async run => {
+        await run.checkpoints.set('backfill', { rows: 1000 });
+        // Another worker holds the run now (this one stalled past its lease, say).
+        await knex('migrations')
+          .where({ id })
+          .update({
+            lease_owner: 'other-worker',
+            lease_expires_at: knex.raw(`now() + interval '1 minute'`),
+          });
       });
       await worker.run(id);
 
-      expect(seen).toBeInstanceOf(MigrationInterruptedError);
-      expect((seen as Error).message).toBe('another worker took over this run');
+      expect(blocked.seen()).toBeInstanceOf(MigrationInterruptedError);
+      expect((blocked.seen() as Error).message).toBe(
+        'another worker took over this run',
+      );
       // Not finished by this worker: still running, and still the other worker's.
       expect(await details(id)).toMatchObject({
         status: 'running',
@@ -652,30 +664,19 @@ describe('MigrationRunner', () => {
     it('lets go of a run when stopped; another worker resumes it from the checkpoints', async () => {
       const id = await queue();
       const first = newRunner();
-      let inBackfill!: () => void;
-      const reachedBackfill = new Promise<void>(resolve => {
-        inBackfill = resolve;
-      });
-      let seen: unknown;
-      engine.migrate.mockImplementationOnce(async run => {
-        await run.step('backfill', async () => {
-          await run.checkpoints.set('backfill', {
-            lastKey: ['500'],
-            rows: 500,
-          });
-          await run.progress('backfill', 500, 1000);
-          inBackfill();
-          seen = await nextInterruption(run);
-          throw seen;
-        });
+      const blocked = blockInBackfill(async run => {
+        await run.checkpoints.set('backfill', { lastKey: ['500'], rows: 500 });
+        await run.progress('backfill', 500, 1000);
       });
       const attempt = first.run(id);
-      await reachedBackfill;
+      await blocked.reached;
       await first.stop();
       await attempt;
 
-      expect(seen).toBeInstanceOf(MigrationInterruptedError);
-      expect((seen as Error).message).toBe('the backend is shutting down');
+      expect(blocked.seen()).toBeInstanceOf(MigrationInterruptedError);
+      expect((blocked.seen() as Error).message).toBe(
+        'the backend is shutting down',
+      );
       expect(await details(id)).toMatchObject({
         status: 'running',
         attempts: 1,

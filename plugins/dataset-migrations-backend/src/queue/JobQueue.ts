@@ -202,13 +202,8 @@ export class JobQueue {
     staleMs: number,
   ): Promise<Set<string>> {
     const byKey = new Map(migrationIds.map(id => [migrationJobKey(id), id]));
-    const { rows } = await knexOf(tx).raw<{ rows: { key: string }[] }>(
-      `SELECT key FROM ${this.schemaName}.jobs
-        WHERE key = ANY(?) AND attempts < max_attempts
-          AND (locked_at IS NULL OR locked_at > now() - ? * interval '1 millisecond')`,
-      [[...byKey.keys()], staleMs],
-    );
-    return new Set(rows.map(row => byKey.get(row.key)!));
+    const live = await this.liveJobKeys(knexOf(tx), [...byKey.keys()], staleMs);
+    return new Set([...live].map(key => byKey.get(key)!));
   }
 
   /**
@@ -222,14 +217,30 @@ export class JobQueue {
     staleMs: number,
   ): Promise<string[]> {
     if (campaignIds.length === 0) return [];
-    const { rows } = await this.options.knex.raw<{ rows: { key: string }[] }>(
+    const live = await this.liveJobKeys(
+      this.options.knex,
+      campaignIds.map(campaignTickKey),
+      staleMs,
+    );
+    return campaignIds.filter(id => !live.has(campaignTickKey(id)));
+  }
+
+  /**
+   * Of these job keys, those whose job will still run: waiting, retrying, or taken
+   * less than `staleMs` ago, with attempts left.
+   */
+  private async liveJobKeys(
+    executor: Knex,
+    keys: string[],
+    staleMs: number,
+  ): Promise<Set<string>> {
+    const { rows } = await executor.raw<{ rows: { key: string }[] }>(
       `SELECT key FROM ${this.schemaName}.jobs
         WHERE key = ANY(?) AND attempts < max_attempts
           AND (locked_at IS NULL OR locked_at > now() - ? * interval '1 millisecond')`,
-      [campaignIds.map(campaignTickKey), staleMs],
+      [keys, staleMs],
     );
-    const live = new Set(rows.map(row => row.key));
-    return campaignIds.filter(id => !live.has(campaignTickKey(id)));
+    return new Set(rows.map(row => row.key));
   }
 
   /** Finds a migration's consumers; the same key collapses repeats into one job. */
@@ -523,85 +534,24 @@ export class JobQueue {
   }): Promise<Runner[]> {
     const started: Runner[] = [];
     try {
-      await this.addRunners(options, started);
+      for (const { concurrency, taskList } of runnersOf(options)) {
+        started.push(
+          await run({
+            pgPool: this.pool,
+            schema: this.options.schema,
+            concurrency,
+            noHandleSignals: true,
+            pollInterval: 2000,
+            parsedCronItems: [],
+            logger: this.graphileLogger,
+            taskList,
+          }),
+        );
+      }
       return started;
     } catch (error) {
       await stopAll(started).catch(() => {});
       throw error;
-    }
-  }
-
-  private async addRunners(
-    options: { concurrency: number; handlers: JobHandlers },
-    started: Runner[],
-  ): Promise<void> {
-    const { handlers } = options;
-    const runner = (concurrency: number, taskList: TaskList) =>
-      run({
-        pgPool: this.pool,
-        schema: this.options.schema,
-        concurrency,
-        noHandleSignals: true,
-        pollInterval: 2000,
-        parsedCronItems: [],
-        logger: this.graphileLogger,
-        taskList,
-      });
-    started.push(
-      await runner(options.concurrency, {
-        [RUN_MIGRATION_TASK]: parsed(RUN_MIGRATION_TASK, migrationJob, job =>
-          handlers.runMigration(job.migrationId),
-        ),
-        [DISCOVER_CONSUMERS_TASK]: parsed(
-          DISCOVER_CONSUMERS_TASK,
-          migrationJob,
-          job => handlers.discoverConsumers(job.migrationId),
-        ),
-        [ADVANCE_CONSUMER_TASK]: parsed(
-          ADVANCE_CONSUMER_TASK,
-          consumerJob,
-          (job, helpers) =>
-            handlers.advanceConsumer(job.migrationId, job.entityRef, {
-              lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
-            }),
-        ),
-        [CLOSE_PULL_REQUEST_TASK]: parsed(
-          CLOSE_PULL_REQUEST_TASK,
-          consumerJob,
-          async job => {
-            await handlers.closePullRequest?.(job.migrationId, job.entityRef);
-          },
-        ),
-        ...(handlers.advanceCampaign
-          ? {
-              [ADVANCE_CAMPAIGN_TASK]: parsed(
-                ADVANCE_CAMPAIGN_TASK,
-                campaignJob,
-                job => handlers.advanceCampaign!(job.campaignId),
-              ),
-            }
-          : {}),
-        ...(handlers.followUpPullRequests
-          ? {
-              [FOLLOW_UP_TASK]: async () => {
-                await handlers.followUpPullRequests!();
-              },
-            }
-          : {}),
-      }),
-    );
-    if (handlers.operateMigration) {
-      // A person waits for these: workers of their own, so a rollback never queues
-      // behind long consumer checks. graphile-worker gives a runner only its own tasks.
-      started.push(
-        await runner(OPERATION_CONCURRENCY, {
-          [OPERATE_MIGRATION_TASK]: parsed(
-            OPERATE_MIGRATION_TASK,
-            operationJob,
-            job => handlers.operateMigration!(job),
-          ),
-        }),
-      );
     }
   }
 
@@ -640,6 +590,70 @@ function parsed<T>(
 /** One job per migration: repeats of its enqueue collapse into the waiting job. */
 function migrationJobKey(migrationId: string): string {
   return `migration:${migrationId}`;
+}
+
+/** The queue's runners: each with its workers and the tasks it alone takes. */
+function runnersOf(options: {
+  concurrency: number;
+  handlers: JobHandlers;
+}): { concurrency: number; taskList: TaskList }[] {
+  const { handlers } = options;
+  const main: TaskList = {
+    [RUN_MIGRATION_TASK]: parsed(RUN_MIGRATION_TASK, migrationJob, job =>
+      handlers.runMigration(job.migrationId),
+    ),
+    [DISCOVER_CONSUMERS_TASK]: parsed(
+      DISCOVER_CONSUMERS_TASK,
+      migrationJob,
+      job => handlers.discoverConsumers(job.migrationId),
+    ),
+    [ADVANCE_CONSUMER_TASK]: parsed(
+      ADVANCE_CONSUMER_TASK,
+      consumerJob,
+      (job, helpers) =>
+        handlers.advanceConsumer(job.migrationId, job.entityRef, {
+          lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+        }),
+    ),
+    [CLOSE_PULL_REQUEST_TASK]: parsed(
+      CLOSE_PULL_REQUEST_TASK,
+      consumerJob,
+      async job => {
+        await handlers.closePullRequest?.(job.migrationId, job.entityRef);
+      },
+    ),
+    ...(handlers.advanceCampaign
+      ? {
+          [ADVANCE_CAMPAIGN_TASK]: parsed(
+            ADVANCE_CAMPAIGN_TASK,
+            campaignJob,
+            job => handlers.advanceCampaign!(job.campaignId),
+          ),
+        }
+      : {}),
+    ...(handlers.followUpPullRequests
+      ? {
+          [FOLLOW_UP_TASK]: async () => {
+            await handlers.followUpPullRequests!();
+          },
+        }
+      : {}),
+  };
+  if (!handlers.operateMigration)
+    return [{ concurrency: options.concurrency, taskList: main }];
+  // A person waits for these: workers of their own, so a rollback never queues
+  // behind long consumer checks. graphile-worker gives a runner only its own tasks.
+  const operations: TaskList = {
+    [OPERATE_MIGRATION_TASK]: parsed(
+      OPERATE_MIGRATION_TASK,
+      operationJob,
+      job => handlers.operateMigration!(job),
+    ),
+  };
+  return [
+    { concurrency: options.concurrency, taskList: main },
+    { concurrency: OPERATION_CONCURRENCY, taskList: operations },
+  ];
 }
 
 async function stopAll(runners: Runner[]): Promise<void> {

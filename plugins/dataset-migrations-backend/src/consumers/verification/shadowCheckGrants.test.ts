@@ -41,10 +41,14 @@ describe('shadow-check grants', () => {
   const check = (
     original: string,
     rewritten: string,
-    options: { alsoReads?: string[]; dataset?: string } = {},
+    options: {
+      alsoReads?: string[];
+      dataset?: string;
+      engine?: DatasetEngine;
+    } = {},
   ) =>
     shadowCheckFile({
-      engine,
+      engine: options.engine ?? engine,
       dataset: { table: `music.${options.dataset ?? 'plays'}` },
       target: {
         schema: 'music',
@@ -188,23 +192,11 @@ describe('shadow-check grants', () => {
     try {
       const results = await Promise.all(
         [1, 2, 3, 4].map(() =>
-          shadowCheckFile({
-            engine: fresh,
-            dataset: { table: 'music.plays' },
-            target: {
-              schema: 'music',
-              table: 'plays',
-              fields: ['id', 'track_id', 'ms'],
-            },
-            fromVersion: 1,
-            targetVersion: 2,
-            original: { path: 'q.sql', content: 'select track_id from plays' },
-            rewritten: {
-              path: 'q.sql',
-              content: 'select track_uri AS track_id from plays',
-            },
-            timeoutMs: 5000,
-          }),
+          check(
+            'select track_id from plays',
+            'select track_uri AS track_id from plays',
+            { engine: fresh },
+          ),
         ),
       );
       expect(results.map(([c]) => c.outcome)).toEqual(Array(4).fill('match'));
@@ -332,28 +324,11 @@ describe('shadow-check grants', () => {
       await holder.query('COMMIT');
       expect(await mayRead('music.laps_v1')).toBe(true);
 
-      const [result] = await shadowCheckFile({
-        engine: restarted,
-        dataset: { table: 'music.plays' },
-        target: {
-          schema: 'music',
-          table: 'plays',
-          fields: ['id', 'track_id', 'ms'],
-        },
-        fromVersion: 1,
-        targetVersion: 2,
-        original: {
-          path: 'q.sql',
-          content:
-            'select p.track_id, l.secret from plays p join music.laps_v1 l using (id)',
-        },
-        rewritten: {
-          path: 'q.sql',
-          content:
-            'select p.track_uri AS track_id, l.secret from plays p join music.laps_v1 l using (id)',
-        },
-        timeoutMs: 5000,
-      });
+      const [result] = await check(
+        'select p.track_id, l.secret from plays p join music.laps_v1 l using (id)',
+        'select p.track_uri AS track_id, l.secret from plays p join music.laps_v1 l using (id)',
+        { engine: restarted },
+      );
       expect(result.outcome).toBe('skipped');
       expect(result.detail).toMatch(/permission denied for table laps_v1/);
       expect(await rightsOfRole()).toEqual([]);
