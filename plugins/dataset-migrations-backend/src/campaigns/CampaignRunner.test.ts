@@ -39,8 +39,8 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 34 }, (_, i) => `g${i + 1}`);
-const BAD = ['b1', 'b2', 'b3', 'b4'];
+const GOOD = Array.from({ length: 35 }, (_, i) => `g${i + 1}`);
+const BAD = ['b1', 'b2', 'b3', 'b4', 'b5'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
 /** Tables of the test of contracts the campaign asks for. */
@@ -440,6 +440,67 @@ describe('CampaignRunner', () => {
       [ref('g3')],
     );
     expect(rows[0]?.schema_version).toBe(2);
+  }, 180_000);
+
+  it('looks again at a paused campaign while its rolled-back wave has a migration not rolled back: a failed rollback request is asked again', async () => {
+    // The rollback requests fail twice (a lost connection): the trip's and the
+    // look's right after it. A paused campaign has no other look to ask again.
+    let failing = 2;
+    const migrations = runnerDeps.migrations;
+    const flaky = new CampaignRunner({
+      ...runnerDeps,
+      migrations: Object.assign(Object.create(migrations), {
+        requestRollback: (
+          ...args: Parameters<typeof migrations.requestRollback>
+        ) =>
+          failing-- > 0
+            ? Promise.reject(new Error('Connection terminated unexpectedly'))
+            : migrations.requestRollback(...args),
+      }),
+    });
+    const id = await startCampaign(
+      'rollback-asked-again',
+      [['g34'], ['g35', 'b5']],
+      {
+        concurrency: 1,
+        failurePolicy: { action: 'rollback-wave', maxFailureRate: 0.4 },
+      },
+    );
+    await flaky.tick(id); // the canary
+    await migrationsFinished(id, 1);
+    await flaky.tick(id); // g35 starts
+    await migrationsFinished(id, 2);
+    await flaky.tick(id); // b5 starts
+    await migrationsFinished(id, 3);
+    const lookJobs = async () =>
+      (
+        await pluginDb.raw(
+          `SELECT run_at FROM ${WORKER_SCHEMA}.jobs WHERE key = ? AND attempts < max_attempts ORDER BY run_at DESC`,
+          [`campaign:${id}`],
+        )
+      ).rows as Array<{ run_at: Date }>;
+    await flaky.tick(id); // the trip; its rollback request fails
+    await flaky.tick(id); // the look it queued; fails again
+    expect(failing).toBe(0);
+    expect((await service.get(id)).state).toBe('paused');
+    // The look asks for one more a minute later: the rollback is still to ask.
+    const [later] = await lookJobs();
+    expect(later?.run_at.getTime()).toBeGreaterThan(Date.now() + 30_000);
+    await flaky.tick(id); // that look, due
+    await waitFor(
+      async () =>
+        (await migrationsOf(id)).find(m => m.entityRef === ref('g35'))
+          ?.status === 'rolled-back'
+          ? true
+          : undefined,
+      { timeoutMs: 60_000, what: 'the rollback of g35' },
+    );
+    // Rolled back: a look asks for no other.
+    await pluginDb.raw(`SELECT ${WORKER_SCHEMA}.remove_job(?)`, [
+      `campaign:${id}`,
+    ]);
+    await flaky.tick(id);
+    expect(await lookJobs()).toEqual([]);
   }, 180_000);
 
   it('audits what a look did when its process dies right after doing it: a start, a trip (whose rollback the look it queued asks, audited), each once', async () => {

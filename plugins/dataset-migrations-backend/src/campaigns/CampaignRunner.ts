@@ -64,6 +64,12 @@ const AUDIT_KEPT_MS = 7 * 86_400_000;
 /** … and while a completed campaign's datasets wait for their contract (consumers move in days). */
 const CONTRACT_POLL_MS = 5 * 60_000;
 /**
+ * … and while a rolled-back wave has a migration not rolled back yet, whatever the
+ * campaign's state: a paused campaign has no other look to ask again after a
+ * rollback request failed, or for a migration that succeeded after the wave's trip.
+ */
+const ROLLBACK_POLL_MS = 60_000;
+/**
  * How long after asking for a contract the campaign may ask again, when it was
  * refused for reads of the previous shape: each refusal restarts the count, so the
  * next window is at least this long (a reader that runs daily shows up in it).
@@ -289,7 +295,7 @@ export class CampaignRunner {
     // Outcomes are recorded whatever the campaign's state: an aborted campaign's
     // migrations run to their end, and their end is part of its record.
     await this.reconcile(run, now);
-    await this.rollBackRolledBackWaves(run);
+    const rollingBack = await this.rollBackRolledBackWaves(run);
     const next =
       run.state === 'running' ? await this.advance(run, now) : undefined;
     // The burndown (outcomes, skips, consumers moved, which need no campaign
@@ -313,7 +319,12 @@ export class CampaignRunner {
       contracting && !next
         ? new Date(now.getTime() + CONTRACT_POLL_MS)
         : undefined;
-    const at = [next, contractLook, burndownDue].filter((d): d is Date => !!d);
+    const rollbackLook = rollingBack
+      ? new Date(now.getTime() + ROLLBACK_POLL_MS)
+      : undefined;
+    const at = [next, contractLook, rollbackLook, burndownDue].filter(
+      (d): d is Date => !!d,
+    );
     if (at.length > 0)
       await queue.enqueueCampaignTick(
         campaignId,
@@ -823,17 +834,19 @@ export class CampaignRunner {
    * one that succeeded after the wave was rolled back. Each request's id is derived
    * from the campaign and the migration, so a repeat joins the job still waiting;
    * each job queued (the first ask, or one after a job that failed for good) is
-   * audited with it.
+   * audited with it. Answers whether any such migration is not rolled back yet.
    */
-  private async rollBackRolledBackWaves(run: CampaignRun): Promise<void> {
+  private async rollBackRolledBackWaves(run: CampaignRun): Promise<boolean> {
     const rolledBack = new Set(
       run.waves.filter(w => w.state === 'rolled-back').map(w => w.index),
     );
+    let outstanding = false;
     for (const dataset of run.datasets) {
       if (!rolledBack.has(dataset.wave) || dataset.state !== 'migrated')
         continue;
       if (dataset.migrationStatus !== 'succeeded' || !dataset.migrationId)
         continue;
+      outstanding = true;
       const actor = run.startedBy ?? run.owner;
       const reason = `campaign ${run.name} rolls back wave ${dataset.wave}, which failed its failure policy`;
       const migrationId = dataset.migrationId;
@@ -859,6 +872,7 @@ export class CampaignRunner {
         );
       }
     }
+    return outstanding;
   }
 }
 

@@ -169,8 +169,12 @@ export interface CampaignStore {
   ): Promise<CampaignTransitionResult>;
   /** Whether the policy (not a person) paused it. */
   isPausedByRunner(id: string): Promise<boolean>;
-  /** Every campaign in `running`: each must have a look waiting or running. */
-  runningCampaignIds(): Promise<string[]>;
+  /**
+   * Every campaign that must have a look waiting or running: each one running,
+   * and one paused, completed or aborted while a look still has to ask for a
+   * rollback of a rolled-back wave's migration or (completed) for a contract.
+   */
+  campaignsAwaitingLooks(): Promise<string[]>;
   /**
    * Applies each update whose `from` still holds; snapshots progress when any did.
    * Returns those applied. Within `tx` when given (a transition's).

@@ -292,6 +292,48 @@ describe('DatabaseCampaignStore', () => {
     );
   });
 
+  it('names the campaigns a look must be waiting for: running ones, and others while a rollback or (completed) a contract is still to ask', async () => {
+    const { id, started } = await running('awaiting-looks');
+    const listed = async () =>
+      (await campaigns.campaignsAwaitingLooks()).includes(id);
+    const set = (table: string, where: object, values: object) =>
+      knex(table).where(where).update(values);
+    expect(await listed()).toBe(true);
+
+    await set('campaigns', { id }, { state: 'paused' });
+    await set('migrations', { id: started.a }, { status: 'succeeded' });
+    expect(await listed()).toBe(false);
+    // Its wave rolled back while its migration still stands: a look asks the rollback.
+    await set(
+      'campaign_waves',
+      { campaign_id: id, wave_index: 0 },
+      { state: 'rolled-back' },
+    );
+    expect(await listed()).toBe(true);
+    await set('campaigns', { id }, { state: 'aborted' });
+    expect(await listed()).toBe(true);
+    await set('migrations', { id: started.a }, { status: 'rolled-back' });
+    expect(await listed()).toBe(false);
+
+    // Completed: a contract the starter may ask for is still to ask.
+    await set('campaigns', { id }, { state: 'completed' });
+    await set(
+      'campaign_waves',
+      { campaign_id: id, wave_index: 0 },
+      { state: 'healthy' },
+    );
+    await set('migrations', { id: started.a }, { status: 'succeeded' });
+    expect(await listed()).toBe(false);
+    await set(
+      'campaign_datasets',
+      { campaign_id: id, migration_id: started.a },
+      { starter_may_contract: true },
+    );
+    expect(await listed()).toBe(true);
+    await set('migrations', { id: started.a }, { contracted_at: at(5) });
+    expect(await listed()).toBe(false);
+  });
+
   it('lists a live migration whose contract waits for a reader nobody discovered, until it is contracted', async () => {
     const { id, started } = await running('readers');
     await knex('migrations')

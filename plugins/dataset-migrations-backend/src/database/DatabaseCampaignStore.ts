@@ -692,10 +692,25 @@ export class DatabaseCampaignStore implements CampaignStore {
     return { changed: false, ...(current ? { current: current.state } : {}) };
   }
 
-  async runningCampaignIds(): Promise<string[]> {
-    const rows = await this.knex<CampaignRow>('campaigns')
-      .where({ state: 'running' })
-      .select('id');
+  async campaignsAwaitingLooks(): Promise<string[]> {
+    // A succeeded, uncontracted migration of a campaign that is not running
+    // still needs a look when its wave was rolled back (the rollback is asked by
+    // a look) or, once the campaign completed, when its contract is the
+    // starter's to ask. The campaign's row decides nothing here: a look does.
+    const { rows } = await this.knex.raw<{ rows: { id: string }[] }>(
+      `SELECT c.id FROM campaigns c WHERE c.state = 'running'
+       UNION
+       SELECT d.campaign_id FROM campaign_datasets d
+         JOIN campaigns c ON c.id = d.campaign_id
+         JOIN migrations m ON m.id = d.migration_id
+        WHERE c.state IN ('paused', 'completed', 'aborted')
+          AND m.status = 'succeeded' AND m.contracted_at IS NULL
+          AND (EXISTS (SELECT 1 FROM campaign_waves w
+                        WHERE w.campaign_id = d.campaign_id
+                          AND w.wave_index = d.wave_index
+                          AND w.state = 'rolled-back')
+               OR (c.state = 'completed' AND d.starter_may_contract))`,
+    );
     return rows.map(row => row.id);
   }
 

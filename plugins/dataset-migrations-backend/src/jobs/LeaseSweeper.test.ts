@@ -425,7 +425,7 @@ describe('LeaseSweeper', () => {
       intervalMs: 60_000,
       graceMs: 30_000,
       campaigns: {
-        runningCampaignIds: async () => [waiting, later, killed, spent, gone],
+        campaignsAwaitingLooks: async () => [waiting, later, killed, spent, gone],
       },
     });
     await queue.enqueueCampaignTick(waiting);

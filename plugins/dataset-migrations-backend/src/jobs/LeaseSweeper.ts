@@ -44,7 +44,7 @@ export class LeaseSweeper {
       /** The pull-request follow-up, whose next round a killed worker may have kept from being scheduled. */
       followUp?: { ensureScheduled(staleMs: number): Promise<boolean> };
       /** The running campaigns, each of which must have a look waiting or running. */
-      campaigns?: { runningCampaignIds(): Promise<string[]> };
+      campaigns?: { campaignsAwaitingLooks(): Promise<string[]> };
       /** Emits campaign audit events a look recorded and died before it emitted; prunes emitted ones. */
       campaignAudit?: {
         emitAudit(): Promise<void>;
@@ -147,7 +147,7 @@ export class LeaseSweeper {
       ? await this.attempt(
           async () => {
             const ids = await queue.campaignsWithoutLook(
-              await campaigns.runningCampaignIds(),
+              await campaigns.campaignsAwaitingLooks(),
               graceMs,
             );
             for (const id of ids) await queue.enqueueCampaignTick(id);
