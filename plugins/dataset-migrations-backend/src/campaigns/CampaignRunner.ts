@@ -919,22 +919,16 @@ export function stateFromMigration(
  * to skip it when one ended without succeeding; undefined when it may start.
  */
 export function upstreamHold(
-  dataset: Pick<CampaignRunDataset, 'upstream' | 'position'>,
+  dataset: Pick<CampaignRunDataset, 'upstream'>,
   byRef: ReadonlyMap<
     string,
-    Pick<
-      CampaignRunDataset,
-      'state' | 'migrationId' | 'migrationStatus' | 'position'
-    >
+    Pick<CampaignRunDataset, 'state' | 'migrationId' | 'migrationStatus'>
   >,
 ): 'wait' | string | undefined {
   let wait = false;
   for (const ref of dataset.upstream) {
     const upstream = byRef.get(ref);
     if (!upstream || upstream.migrationStatus === 'succeeded') continue;
-    // Planned to start after this one: a lineage cycle the start order broke
-    // here. Waiting for it would wait for ever (it waits for this one).
-    if (upstream.position > dataset.position) continue;
     if (!FINISHED.includes(upstream.state)) {
       wait = true;
       continue;

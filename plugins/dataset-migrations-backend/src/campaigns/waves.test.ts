@@ -47,15 +47,24 @@ describe('campaign order and waves', () => {
       planned('a', { criticality: 'high', upstream: ['b'] }),
       planned('b', { criticality: 'critical', upstream: ['a'] }),
     ];
-    const order = names(startOrder(datasets));
+    const ordered = startOrder(datasets);
+    const order = names(ordered);
     expect(order).toEqual(['a', 'x', 'b']);
     expect(names(startOrder([...datasets].reverse()))).toEqual(order);
+    // a no longer waits for b, which starts after it (the runner would wait for
+    // ever, b waiting for a); the other waits stand.
+    expect(ordered.map(d => [d.entityRef, d.upstream])).toEqual([
+      ['a', []],
+      ['x', ['a']],
+      ['b', ['a']],
+    ]);
     // Only cycles: the canary is still a dataset, and every dataset is placed once.
     const waves = assignWaves(
       [planned('p', { upstream: ['q'] }), planned('q', { upstream: ['p'] })],
       { canary: { datasets: 1 }, waveSize: 1 },
     );
     expect(waves.map(w => names(w.datasets))).toEqual([['p'], ['q']]);
+    expect(waves.map(w => w.datasets[0].upstream)).toEqual([[], ['p']]);
   });
 
   it('ignores upstreams that are not selected, and a dataset naming itself', () => {

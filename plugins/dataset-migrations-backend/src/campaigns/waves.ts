@@ -10,7 +10,9 @@ import {
  * from them (`upstream`, among the selected ones), then the least critical, then
  * those with the fewest consumers, then by ref, so the same selection always gives
  * the same order. A lineage cycle is broken at its first dataset in that order,
- * and the order goes on: it never loops.
+ * and the order goes on: it never loops. The dataset a cycle is broken at keeps
+ * only the upstreams ordered before it: the runner waits for every upstream a
+ * dataset keeps, and one ordered after it would wait for it in turn, for ever.
  */
 export function startOrder(
   datasets: readonly CampaignPlannedDataset[],
@@ -31,7 +33,12 @@ export function startOrder(
     let index = remaining.findIndex(d => waiting.get(d.entityRef)!.size === 0);
     if (index < 0) index = onCycle(remaining, waiting);
     const [next] = remaining.splice(index, 1);
-    ordered.push(next);
+    const later = waiting.get(next.entityRef)!;
+    ordered.push(
+      later.size === 0
+        ? next
+        : { ...next, upstream: next.upstream.filter(ref => !later.has(ref)) },
+    );
     for (const ref of dependents.get(next.entityRef) ?? [])
       waiting.get(ref)!.delete(next.entityRef);
   }
