@@ -39,7 +39,7 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 35 }, (_, i) => `g${i + 1}`);
+const GOOD = Array.from({ length: 36 }, (_, i) => `g${i + 1}`);
 const BAD = ['b1', 'b2', 'b3', 'b4', 'b5'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
@@ -460,7 +460,7 @@ describe('CampaignRunner', () => {
     });
     const id = await startCampaign(
       'rollback-asked-again',
-      [['g34'], ['g35', 'b5']],
+      [['g36'], ['g35', 'b5']],
       {
         concurrency: 1,
         failurePolicy: { action: 'rollback-wave', maxFailureRate: 0.4 },
