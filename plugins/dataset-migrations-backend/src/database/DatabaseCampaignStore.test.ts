@@ -334,6 +334,33 @@ describe('DatabaseCampaignStore', () => {
     expect(await listed()).toBe(false);
   });
 
+  it('refuses to approve a migration of a paused or aborted campaign, starting nothing; approves it once the campaign runs again', async () => {
+    const { id, started } = await running('approve-paused');
+    const queued: string[] = [];
+    const enqueue = async (_tx: unknown, migrationId: string) =>
+      void queued.push(migrationId);
+    const approve = () =>
+      migrations.decideApproval(
+        started.b,
+        { outcome: 'approved', by: 'user:default/o', at: at(2).toISOString() },
+        'd',
+        enqueue,
+      );
+    for (const state of ['paused', 'aborted']) {
+      await knex('campaigns').where({ id }).update({ state });
+      await expect(approve()).rejects.toThrow(
+        `belongs to campaign approve-paused, which is ${state}`,
+      );
+      expect(
+        await knex('migrations').where({ id: started.b }).first('status'),
+      ).toEqual({ status: 'awaiting-approval' });
+      expect(queued).toEqual([]);
+    }
+    await knex('campaigns').where({ id }).update({ state: 'running' });
+    expect(await approve()).toMatchObject({ status: 'queued' });
+    expect(queued).toEqual([started.b]);
+  });
+
   it('lists a live migration whose contract waits for a reader nobody discovered, until it is contracted', async () => {
     const { id, started } = await running('readers');
     await knex('migrations')

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { ConflictError } from '@backstage/errors';
 import {
   ACTIVE_MIGRATION_STATUSES,
   type ApprovalDecision,
@@ -157,6 +158,25 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
   ): Promise<Migration | undefined> {
     const approved = decision.outcome === 'approved';
     return this.knex.transaction(async tx => {
+      // A campaign's migration starts only while its campaign runs: a paused or
+      // aborted campaign starts nothing new, an approval included. Its row is
+      // shared-locked, so a pause or abort (which takes it for update) waits for
+      // this decision, or this one sees it.
+      if (approved) {
+        const { rows } = await tx.raw<{
+          rows: Array<{ name: string; state: string }>;
+        }>(
+          `SELECT c.name, c.state FROM migrations m
+             JOIN campaigns c ON c.id = m.campaign_id
+            WHERE m.id = ? FOR SHARE OF c`,
+          [id],
+        );
+        const campaign = rows[0];
+        if (campaign && campaign.state !== 'running')
+          throw new ConflictError(
+            `migration ${id} belongs to campaign ${campaign.name}, which is ${campaign.state}: none of its migrations starts until it runs again (resume it, then approve)`,
+          );
+      }
       // The row lock of the update makes a concurrent decision wait, then find the
       // status changed: one decision wins.
       const query = tx<MigrationRow>('migrations').where({

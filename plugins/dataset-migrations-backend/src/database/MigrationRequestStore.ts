@@ -80,7 +80,8 @@ export interface MigrationRequestStore {
    * Records a person's decision on a migration awaiting approval, compare-and-set on
    * the status and (when given) the digest reviewed, in one transaction: approved
    * queues it with its job (`enqueue`), rejected ends it and frees the dataset.
-   * Undefined when the run no longer awaits approval of that digest.
+   * Undefined when the run no longer awaits approval of that digest. An approval
+   * of a campaign's migration while the campaign is not running is refused (409).
    */
   decideApproval(
     id: string,
