@@ -413,6 +413,15 @@ describe('MigrationRunner', () => {
       return { reached: reachedBackfill, seen: () => seen };
     }
 
+    /** Another worker holds the run for a minute now. */
+    const leaseToAnotherWorker = (id: string) =>
+      knex('migrations')
+        .where({ id })
+        .update({
+          lease_owner: 'other-worker',
+          lease_expires_at: knex.raw(`now() + interval '1 minute'`),
+        });
+
     async function leaseOf(id: string) {
       const { rows } = await knex.raw(
         `SELECT lease_owner AS owner, extract(epoch FROM lease_expires_at - now()) * 1000 AS "remainingMs"
@@ -508,12 +517,7 @@ describe('MigrationRunner', () => {
       const blocked = blockInBackfill(async run => {
         await run.checkpoints.set('backfill', { rows: 1000 });
         // Another worker holds the run now (this one stalled past its lease, say).
-        await knex('migrations')
-          .where({ id })
-          .update({
-            lease_owner: 'other-worker',
-            lease_expires_at: knex.raw(`now() + interval '1 minute'`),
-          });
+        await leaseToAnotherWorker(id);
       });
       await worker.run(id);
 
@@ -549,12 +553,7 @@ describe('MigrationRunner', () => {
       // A lease long enough that no heartbeat tells this worker it lost the run.
       const worker = newRunner({ leaseMs: 60_000, logger });
       engine.migrate.mockImplementationOnce(async () => {
-        await knex('migrations')
-          .where({ id })
-          .update({
-            lease_owner: 'other-worker',
-            lease_expires_at: knex.raw(`now() + interval '1 minute'`),
-          });
+        await leaseToAnotherWorker(id);
       });
       await worker.run(id);
 
@@ -587,12 +586,7 @@ describe('MigrationRunner', () => {
         await run.step('backfill', async () => {
           await run.checkpoints.set('backfill', { rows: 1000 });
           // This worker stalls; another takes the run and gets further.
-          await knex('migrations')
-            .where({ id })
-            .update({
-              lease_owner: 'other-worker',
-              lease_expires_at: knex.raw(`now() + interval '1 minute'`),
-            });
+          await leaseToAnotherWorker(id);
           await store.setCheckpoint(
             id,
             'backfill',
@@ -643,12 +637,7 @@ describe('MigrationRunner', () => {
       const logger = mockServices.logger.mock();
       const worker = newRunner({ leaseMs: 60_000, logger });
       engine.introspect.mockImplementationOnce(async () => {
-        await knex('migrations')
-          .where({ id })
-          .update({
-            lease_owner: 'other-worker',
-            lease_expires_at: knex.raw(`now() + interval '1 minute'`),
-          });
+        await leaseToAnotherWorker(id);
         return { fields: liveFields, rowEstimate: 3 };
       });
       await worker.run(id);
