@@ -39,7 +39,7 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 36 }, (_, i) => `g${i + 1}`);
+const GOOD = Array.from({ length: 38 }, (_, i) => `g${i + 1}`);
 const BAD = ['b1', 'b2', 'b3', 'b4', 'b5'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
@@ -721,6 +721,34 @@ describe('CampaignRunner', () => {
     expect(campaign.burndown.at(-1)).toMatchObject({
       datasetsOutstanding: 0,
     });
+  }, 90_000);
+
+  it('starts nothing more once the window closes during a look', async () => {
+    // Monday 16:59:30 UTC, the window ends at 17:00; the first start takes past it.
+    now = new Date('2027-03-08T16:59:30Z');
+    const migrations = runnerDeps.migrations;
+    const slow = new CampaignRunner({
+      ...runnerDeps,
+      migrations: Object.assign(Object.create(migrations), {
+        createCampaignMigration: async (
+          ...args: Parameters<typeof migrations.createCampaignMigration>
+        ) => {
+          const created = await migrations.createCampaignMigration(...args);
+          now = new Date('2027-03-08T17:00:30Z');
+          return created;
+        },
+      }),
+    });
+    const id = await startCampaign('window-closes', [['g37', 'g38']], {
+      concurrency: 2,
+      windows: [{ start: '09:00', end: '17:00', timeZone: 'UTC' }],
+    });
+    await slow.tick(id);
+    expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([
+      ref('g37'),
+    ]);
+    await migrationsFinished(id, 1);
+    await service.abort(id, { reason: 'end of the test' }, starter);
   }, 90_000);
 
   it('never creates a second migration for a dataset, nor more than its concurrency, with ticks at once', async () => {

@@ -571,6 +571,12 @@ export class CampaignRunner {
       }
       if (batch.length > 1) this.prepareAhead(run, batch);
       for (const dataset of batch) {
+        // Each start takes a while (its plan, its transaction): a window that
+        // closed, or a freeze that began, since the look began stops the rest.
+        if (whyNotStartAt(this.now(), windows, freezes)) {
+          full = true;
+          break;
+        }
         const started = await this.startDataset(run, dataset, now);
         // Another look took the free slots meanwhile (or the campaign stopped):
         // each further try would plan a migration only to be refused.
