@@ -40,7 +40,7 @@ const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
 const GOOD = Array.from({ length: 38 }, (_, i) => `g${i + 1}`);
-const BAD = ['b1', 'b2', 'b3', 'b4', 'b5'];
+const BAD = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
 /** Tables of the test of contracts the campaign asks for. */
@@ -749,6 +749,41 @@ describe('CampaignRunner', () => {
     ]);
     await migrationsFinished(id, 1);
     await service.abort(id, { reason: 'end of the test' }, starter);
+  }, 90_000);
+
+  it('soaks a wave afresh after a person retries one of its datasets while it soaked', async () => {
+    now = new Date('2027-03-09T10:00:00Z');
+    const id = await startCampaign('retry-soaks', [['b6']], {
+      soak: '1h',
+      failurePolicy: { maxFailureRate: 1, maxConsecutiveFailures: 10 },
+    });
+    await runner.tick(id);
+    const [failed] = await migrationsFinished(id, 1);
+    expect(failed.status).toBe('failed');
+    await runner.tick(id); // every dataset ended: the wave soaks until 11:00
+    expect((await service.get(id)).waves[0].state).toBe('soaking');
+
+    // Its owner mends the row and retries; the retry succeeds at 10:30.
+    await warehouse.raw(`UPDATE public.b6 SET amount = '30' WHERE id = 3`);
+    now = new Date('2027-03-09T10:30:00Z');
+    await (runnerDeps.migrations as MigrationService).retryMigration(
+      failed.id,
+      mockCredentials.user(STARTER),
+    );
+    await runner.tick(id); // the wave runs again
+    await waitFor(
+      async () =>
+        (await migrationsOf(id))[0].status === 'succeeded' ? true : undefined,
+      { timeoutMs: 60_000, what: 'the retried migration to succeed' },
+    );
+    now = new Date('2027-03-09T11:00:00Z'); // the first soak's end
+    await runner.tick(id);
+    const campaign = await service.get(id);
+    expect(campaign.waves[0].state).toBe('soaking');
+    expect(campaign.state).toBe('running');
+    now = new Date('2027-03-09T12:00:00Z'); // an hour after the retry's end
+    await runner.tick(id);
+    expect((await service.get(id)).state).toBe('completed');
   }, 90_000);
 
   it('never creates a second migration for a dataset, nor more than its concurrency, with ticks at once', async () => {

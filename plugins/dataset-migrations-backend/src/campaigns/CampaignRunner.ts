@@ -476,6 +476,17 @@ export class CampaignRunner {
         if (soaked !== 'healthy') return soaked;
         continue;
       }
+      // A dataset of a soaking wave moves again (a person retried it): the wave
+      // runs again, and soaks afresh once that migration has ended too.
+      if (
+        wave.state === 'soaking' &&
+        (await this.deps.campaigns.updateWave(run.id, wave.index, {
+          from: ['soaking'],
+          to: 'running',
+          at: now,
+        }))
+      )
+        wave.state = 'running';
       return this.startWave(run, wave, datasets, now);
     }
     const completed = await this.deps.campaigns.transition(run.id, {
