@@ -197,13 +197,14 @@ export class CampaignService {
     credentials: User,
   ): Promise<{ campaign: Campaign; afterAutomaticPause: boolean }> {
     const campaign = await this.get(id);
-    const afterAutomaticPause = await this.deps.campaigns.isPausedByRunner(id);
     const resumed = await this.deps.campaigns.transition(id, {
       from: ['paused'],
       to: 'running',
       at: this.now(),
-      acceptFailures: afterAutomaticPause,
+      acceptFailures: true,
     });
+    const afterAutomaticPause =
+      resumed.changed && resumed.acceptedFailures === true;
     return {
       campaign: await this.changed(
         id,

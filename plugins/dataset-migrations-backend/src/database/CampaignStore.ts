@@ -83,7 +83,11 @@ export interface CampaignDatasetUpdate {
 
 /** The answer of a compare-and-set on a campaign's state. */
 export type CampaignTransitionResult =
-  | { changed: true }
+  | {
+      changed: true;
+      /** Failures were accepted: the policy (not a person) had paused it. */
+      acceptedFailures?: boolean;
+    }
   | { changed: false; current?: CampaignState };
 
 /** Thrown inside a migration's creating transaction when the campaign may not start the dataset now. */
@@ -151,7 +155,8 @@ export interface CampaignStore {
    * Compare-and-set on the campaign's state (`UPDATE … WHERE state = ANY(from)`).
    * `skipPending` skips every dataset not started yet with that reason (abort);
    * `acceptFailures` lets the failure policy start over from the failures seen
-   * now (a person's resume); `pausedByRunner` marks the failure policy's pause;
+   * now (a person's resume) when the policy, not a person, paused it, as read
+   * under the transition's lock; `pausedByRunner` marks the failure policy's pause;
    * `inTransaction` writes with a change made (its audit record).
    */
   transition(

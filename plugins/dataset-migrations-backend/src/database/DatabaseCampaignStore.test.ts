@@ -361,6 +361,41 @@ describe('DatabaseCampaignStore', () => {
     expect(queued).toEqual([started.b]);
   });
 
+  it("accepts a wave's failures at a resume only when the policy paused it, as read under the transition's lock", async () => {
+    const { id } = await running('accepts-failures');
+    await knex('campaign_datasets')
+      .where({ campaign_id: id, entity_ref: ref('accepts-failures-a') })
+      .update({ state: 'failed' });
+    await knex('campaign_waves')
+      .where({ campaign_id: id, wave_index: 0 })
+      .update({ state: 'running' });
+    const accepted = async () =>
+      (
+        await knex('campaign_waves')
+          .where({ campaign_id: id, wave_index: 0 })
+          .first('failures_accepted')
+      ).failures_accepted;
+    const resume = () =>
+      campaigns.transition(id, {
+        from: ['paused'],
+        to: 'running',
+        at: at(3),
+        acceptFailures: true,
+      });
+    // A person paused it: nothing is accepted.
+    await knex('campaigns')
+      .where({ id })
+      .update({ state: 'paused', paused_by_runner: false });
+    expect(await resume()).toEqual({ changed: true, acceptedFailures: false });
+    expect(await accepted()).toBe(0);
+    // The policy paused it: the failure it paused for is accepted.
+    await knex('campaigns')
+      .where({ id })
+      .update({ state: 'paused', paused_by_runner: true });
+    expect(await resume()).toEqual({ changed: true, acceptedFailures: true });
+    expect(await accepted()).toBe(1);
+  });
+
   it('lists a live migration whose contract waits for a reader nobody discovered, until it is contracted', async () => {
     const { id, started } = await running('readers');
     await knex('migrations')

@@ -641,6 +641,16 @@ export class DatabaseCampaignStore implements CampaignStore {
   ): Promise<CampaignTransitionResult> {
     const finished = change.to === 'completed' || change.to === 'aborted';
     return this.knex.transaction(async tx => {
+      // Who paused it, read under the row's lock: a trip after a person read it
+      // is not accepted unseen.
+      const pausedByRunner =
+        change.acceptFailures === true &&
+        (
+          await tx<CampaignRow>('campaigns')
+            .where({ id })
+            .forUpdate()
+            .first('paused_by_runner')
+        )?.paused_by_runner === true;
       const [row] = await tx<CampaignRow>('campaigns')
         .where({ id })
         .whereRaw('state = ANY(?)', [[...change.from]])
@@ -665,7 +675,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       }
       // A wave the policy stopped runs again; its failures so far (and those of a
       // running wave, should the pause have landed without the wave's) are accepted.
-      if (change.acceptFailures) {
+      if (pausedByRunner) {
         await tx.raw(
           `UPDATE campaign_waves w
               SET state = 'running',
@@ -678,7 +688,7 @@ export class DatabaseCampaignStore implements CampaignStore {
         );
       }
       await change.inTransaction?.(asStoreTransaction(tx));
-      return { changed: true as const };
+      return { changed: true as const, acceptedFailures: pausedByRunner };
     });
   }
 
