@@ -688,7 +688,10 @@ export class DatabaseCampaignStore implements CampaignStore {
         );
       }
       await change.inTransaction?.(asStoreTransaction(tx));
-      return { changed: true as const, acceptedFailures: pausedByRunner };
+      return {
+        changed: true as const,
+        ...(change.acceptFailures ? { acceptedFailures: pausedByRunner } : {}),
+      };
     });
   }
 
