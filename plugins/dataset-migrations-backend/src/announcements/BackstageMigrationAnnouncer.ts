@@ -716,11 +716,10 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
   private async read(migrationId: string): Promise<Migration | undefined> {
     // The run without its plan, steps and logs: this is read for every progress
     // signal and notification, and a plan is ~10 KB of JSON none of them shows.
-    // Retried like a delivery: a read lost with its connection would drop the
-    // outcome's signal, notification and event all at once.
-    const [migration] = await this.retried(() =>
-      this.options.migrations.listMigrations({ ids: [migrationId], limit: 1 }),
-    );
+    const [migration] = await this.options.migrations.listMigrations({
+      ids: [migrationId],
+      limit: 1,
+    });
     if (!migration)
       this.options.logger.warn(
         `Migration ${migrationId} changed but cannot be read; nothing announced`,
@@ -746,10 +745,11 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
   }
 
   /** Runs `send`, retrying after each delay; throws its last error. */
-  private async retried<T>(send: () => Promise<T>): Promise<T> {
+  private async retried(send: () => Promise<unknown>): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await send();
+        await send();
+        return;
       } catch (error) {
         const delay = this.retryDelaysMs[attempt];
         if (delay === undefined) throw error;
