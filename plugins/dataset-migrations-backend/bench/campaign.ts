@@ -38,6 +38,7 @@ import { withCampaignTicks } from '../src/campaigns/campaignTicks';
 import { CampaignPlanner } from '../src/campaigns/CampaignPlanner';
 import { CampaignRunner } from '../src/campaigns/CampaignRunner';
 import { CampaignAuditOutbox } from '../src/database/CampaignAuditOutbox';
+import { CampaignLookLeases } from '../src/database/CampaignLookLeases';
 import { CampaignService } from '../src/campaigns/CampaignService';
 import { DatabaseCampaignStore } from '../src/database/DatabaseCampaignStore';
 import { CampaignPullRequestSlots } from '../src/database/CampaignPullRequestSlots';
@@ -383,6 +384,7 @@ async function main() {
       auth: benchAuth,
       logger: quiet,
       audit: new CampaignAuditOutbox(pluginDb),
+      lookLeases: new CampaignLookLeases(pluginDb, 30_000),
       announcer,
     });
     /** How long each look at the campaign held a worker. */

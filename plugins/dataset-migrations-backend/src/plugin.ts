@@ -48,6 +48,7 @@ import { DatabaseCampaignStore } from './database/DatabaseCampaignStore';
 import { CampaignRunner } from './campaigns/CampaignRunner';
 import { CampaignDeadlineEscalation } from './campaigns/CampaignDeadlineEscalation';
 import { CampaignAuditOutbox } from './database/CampaignAuditOutbox';
+import { CampaignLookLeases } from './database/CampaignLookLeases';
 import { CampaignEscalations } from './database/CampaignEscalations';
 import { CampaignService } from './campaigns/CampaignService';
 import { withCampaignTicks } from './campaigns/campaignTicks';
@@ -300,6 +301,10 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           });
           const campaignRunner = new CampaignRunner({
             campaigns: campaignStore,
+            lookLeases: new CampaignLookLeases(
+              await database.getClient(),
+              worker.leaseMs,
+            ),
             migrations,
             queue,
             auth,

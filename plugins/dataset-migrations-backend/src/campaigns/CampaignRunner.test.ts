@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
@@ -22,6 +23,7 @@ import type {
 } from '../announcements/MigrationAnnouncer';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import { CampaignAuditOutbox } from '../database/CampaignAuditOutbox';
+import { CampaignLookLeases } from '../database/CampaignLookLeases';
 import { recordingAuditor } from '../__testUtils__/recordingAuditor';
 import { DatabaseCampaignStore } from '../database/DatabaseCampaignStore';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
@@ -39,7 +41,7 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 38 }, (_, i) => `g${i + 1}`);
+const GOOD = Array.from({ length: 41 }, (_, i) => `g${i + 1}`);
 const BAD = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
@@ -197,6 +199,7 @@ describe('CampaignRunner', () => {
       clock,
       announcer,
       audit: new CampaignAuditOutbox(pluginDb),
+      lookLeases: new CampaignLookLeases(pluginDb, 30_000),
       auditor,
     };
     runner = new CampaignRunner(runnerDeps);
@@ -284,6 +287,15 @@ describe('CampaignRunner', () => {
       campaign.datasets.map(d => [d.entityRef.split('/')[1], d.state]),
     );
   }
+
+  /**
+   * Drops the looks queued for the campaign: one queued for when a lease runs out
+   * would otherwise run in a later test, through that test's runner.
+   */
+  const dropQueuedLooks = (id: string) =>
+    pluginDb.raw(`DELETE FROM ${WORKER_SCHEMA}._private_jobs WHERE key = ?`, [
+      `campaign:${id}`,
+    ]);
 
   it('pauses the campaign when the canary fails, with nothing else started, and says why', async () => {
     const id = await startCampaign('canary-fails', [['b1'], ['g1', 'g2']]);
@@ -551,6 +563,7 @@ describe('CampaignRunner', () => {
       clock,
       announcer,
       audit: new CampaignAuditOutbox(pluginDb),
+      lookLeases: new CampaignLookLeases(pluginDb, 30_000),
       auditor: recording,
     });
     /** Another replica, whose sweep emits what the dead look recorded. */
@@ -563,6 +576,7 @@ describe('CampaignRunner', () => {
       clock,
       announcer,
       audit: new CampaignAuditOutbox(pluginDb),
+      lookLeases: new CampaignLookLeases(pluginDb, 30_000),
       auditor: recording,
     });
     const id = await startCampaign(
@@ -908,22 +922,130 @@ describe('CampaignRunner', () => {
     }
   }, 60_000);
 
+  it('looks at a campaign on one replica at a time: a look refused for another’s lease reads nothing, and the holder looks once more for it', async () => {
+    const id = await startCampaign('one-replica-at-a-time', [['g39']]);
+    await service.abort(id, { reason: 'only its looks matter here' }, starter);
+    let release!: () => void;
+    const hung = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    let entered!: () => void;
+    const inLook = new Promise<void>(resolve => {
+      entered = resolve;
+    });
+    const getRun = campaigns.getRun.bind(campaigns);
+    const holderReads = jest
+      .spyOn(campaigns, 'getRun')
+      .mockImplementationOnce(async runId => {
+        entered();
+        await hung;
+        return getRun(runId);
+      });
+    // Another replica: its own runner and store.
+    const otherCampaigns = new DatabaseCampaignStore(pluginDb);
+    const otherReads = jest.spyOn(otherCampaigns, 'getRun');
+    const other = new CampaignRunner({
+      ...runnerDeps,
+      campaigns: otherCampaigns,
+    });
+    try {
+      const holding = runner.tick(id);
+      await inLook;
+      // The looks queued so far (start, abort) would hide the one asked for here.
+      await dropQueuedLooks(id);
+      await other.tick(id);
+      expect(otherReads).not.toHaveBeenCalled();
+      // Should the holder die, a look comes once its lease has run out.
+      const [lease] = await pluginDb('campaign_look_leases').where({
+        campaign_id: id,
+      });
+      expect(lease.look_again).toBe(true);
+      const { rows: jobs } = await pluginDb.raw(
+        `SELECT run_at FROM ${WORKER_SCHEMA}.jobs WHERE key = ?`,
+        [`campaign:${id}`],
+      );
+      expect(jobs).toHaveLength(1);
+      expect(new Date(jobs[0].run_at).getTime()).toBeGreaterThan(
+        new Date(lease.expires_at).getTime(),
+      );
+      release();
+      await holding;
+      // The holder looked again for the refused look, and let the lease go.
+      expect(holderReads).toHaveBeenCalledTimes(2);
+      expect(
+        await pluginDb('campaign_look_leases').where({ campaign_id: id }),
+      ).toEqual([]);
+      await other.tick(id);
+      expect(otherReads).toHaveBeenCalledTimes(1);
+    } finally {
+      release();
+      holderReads.mockRestore();
+      await dropQueuedLooks(id);
+    }
+  }, 60_000);
+
+  it('looks once the lease of a look that died runs out, and a look that finds its lease taken starts nothing more', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const id = await startCampaign('lease-ran-out', [['g40', 'g41']], {
+      concurrency: 2,
+    });
+    // A replica died in a look: its lease stands for a second more.
+    await pluginDb('campaign_look_leases').insert({
+      campaign_id: id,
+      owner: randomUUID(),
+      expires_at: pluginDb.raw(`now() + interval '1 second'`),
+    });
+    await runner.tick(id);
+    expect(await migrationsOf(id)).toEqual([]);
+    await sleep(1_200);
+    // Its lease taken from under it after the first start (it stalled past it).
+    const short = new CampaignRunner({
+      ...runnerDeps,
+      lookLeases: new CampaignLookLeases(pluginDb, 300),
+    });
+    const migrations = runnerDeps.migrations as MigrationService;
+    const create = migrations.createCampaignMigration.bind(migrations);
+    const starts = jest
+      .spyOn(migrations, 'createCampaignMigration')
+      .mockImplementationOnce(async (...args) => {
+        const started = await create(...args);
+        await pluginDb('campaign_look_leases')
+          .where({ campaign_id: id })
+          .update({ owner: randomUUID() });
+        // The next renewal (a third of 300 ms) finds it another's.
+        await sleep(400);
+        return started;
+      });
+    try {
+      await short.tick(id);
+      expect(starts).toHaveBeenCalledTimes(1);
+      expect(await migrationsOf(id)).toHaveLength(1);
+    } finally {
+      starts.mockRestore();
+    }
+    await migrationsFinished(id, 1);
+    await service.abort(id, { reason: 'the test is over' }, starter);
+    await dropQueuedLooks(id);
+  }, 60_000);
+
   it('starts the next dataset when a migration ends and frees its slot, through the look its end asks for, even while another look runs', async () => {
     now = new Date('2027-03-01T10:00:00Z');
     // No periodic look within the test: only the end of g26's migration can start g27.
     const slow = new CampaignRunner({ ...runnerDeps, pollMs: 3_600_000 });
-    const id = await startCampaign('freed-slot', [['g26', 'g27']], {
-      concurrency: 1,
-    });
     let nudged!: () => void;
     const nudge = new Promise<void>(resolve => {
       nudged = resolve;
     });
+    // Every queued look is this runner's, the one its start queues included:
+    // another runner's would hold the campaign's lease, and look by its own poll.
     queuedTicks = async tickId => {
       const [first] = await migrationsOf(tickId);
       if (first && FINISHED.includes(first.status)) nudged();
       await slow.tick(tickId);
     };
+    const id = await startCampaign('freed-slot', [['g26', 'g27']], {
+      concurrency: 1,
+    });
     // The first look is held at its end until the end of g26 asked for a look:
     // that look arrives while this one runs, and must not be lost.
     const held = jest
@@ -1239,6 +1361,7 @@ describe('CampaignRunner', () => {
       clock,
       announcer,
       audit: new CampaignAuditOutbox(pluginDb),
+      lookLeases: new CampaignLookLeases(pluginDb, 30_000),
       auditor,
     });
     planning.waves = [[ref('a1'), ref('a2'), ref('a3')]];
@@ -1359,6 +1482,7 @@ describe('CampaignRunner', () => {
       clock,
       announcer,
       audit: new CampaignAuditOutbox(pluginDb),
+      lookLeases: new CampaignLookLeases(pluginDb, 30_000),
       auditor,
     });
     const id = await startCampaign('contracts', [['k1', 'k2']], {

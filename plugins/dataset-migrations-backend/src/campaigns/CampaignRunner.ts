@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { JsonObject } from '@backstage/types';
 import type {
   AuditorService,
@@ -16,6 +16,7 @@ import type {
   CampaignAuditEvent,
   CampaignAuditOutbox,
 } from '../database/CampaignAuditOutbox';
+import type { CampaignLookLeases } from '../database/CampaignLookLeases';
 import type { StoreTransaction } from '../database/StoreTransaction';
 import {
   CampaignStartRefused,
@@ -31,6 +32,7 @@ import { RetentionNotPassed } from '../services/retention';
 import type { MigrationService } from '../services/MigrationService';
 import type { JobQueue } from '../queue/JobQueue';
 import { mapConcurrently } from '../consumers/mapConcurrently';
+import { startHeartbeat } from '../jobs/heartbeat';
 import { nextStartAt, whyNotStartAt } from './rolloutCalendar';
 
 /** What the runner asks of migrations: the same paths a person's requests take. */
@@ -69,6 +71,8 @@ const CONTRACT_POLL_MS = 5 * 60_000;
  * rollback request failed, or for a migration that succeeded after the wave's trip.
  */
 const ROLLBACK_POLL_MS = 60_000;
+/** A look refused for another's lease comes back this long after that lease runs out, if its holder died. */
+const LEASE_RUN_OUT_MARGIN_MS = 250;
 /**
  * How long after asking for a contract the campaign may ask again, when it was
  * refused for reads of the previous shape: each refusal restarts the count, so the
@@ -111,6 +115,8 @@ const SKIPPING_ERRORS = [
  * the end of the look, or by a later look or sweep after a crash.
  */
 export class CampaignRunner {
+  /** This runner's name on the campaigns' look leases. */
+  private readonly lookOwner = randomUUID();
   private readonly pollMs: number;
   private readonly lookWaitMs: number;
   private readonly burndownIntervalMs: number;
@@ -143,6 +149,8 @@ export class CampaignRunner {
   constructor(
     private readonly deps: {
       campaigns: CampaignStore;
+      /** One look per campaign at a time across replicas. */
+      lookLeases: CampaignLookLeases;
       migrations: CampaignMigrations;
       queue: Pick<JobQueue, 'enqueueCampaignTick'>;
       auth: Pick<AuthService, 'getOwnServiceCredentials'>;
@@ -242,8 +250,8 @@ export class CampaignRunner {
   /**
    * Looks at the campaign; resolves once a look that began after this call is
    * done, or rejects after `lookWaitMs` with that look still asked for. Looks of
-   * one campaign take turns in a process; across processes the store's
-   * compare-and-sets keep them safe.
+   * one campaign take turns in a process, and across processes under the
+   * campaign's look lease.
    */
   tick(campaignId: string): Promise<void> {
     const running = this.looking.get(campaignId);
@@ -272,7 +280,7 @@ export class CampaignRunner {
       try {
         while (look.again) {
           look.again = false;
-          await this.look(campaignId);
+          if (await this.lookUnderLease(campaignId)) look.again = true;
         }
       } finally {
         this.looking.delete(campaignId);
@@ -283,11 +291,65 @@ export class CampaignRunner {
   }
 
   /**
+   * A look under the campaign's lease, renewed while it runs; answers whether
+   * another replica asked for a look meanwhile. Refused while another holds the
+   * lease: that holder looks once more when done, and should it die, a look is
+   * queued for when its lease runs out. Each change a look makes is a
+   * compare-and-set besides, but decisions taken on two reads at once are not
+   * (a soak passing on a read from before a failure another look tripped on).
+   */
+  private async lookUnderLease(campaignId: string): Promise<boolean> {
+    const { lookLeases, queue, logger } = this.deps;
+    const claim = await lookLeases.claim(campaignId, this.lookOwner);
+    if (!claim.held) {
+      await queue.enqueueCampaignTick(
+        campaignId,
+        new Date(claim.expiresAt.getTime() + LEASE_RUN_OUT_MARGIN_MS),
+      );
+      return false;
+    }
+    const lease = { lost: false };
+    const heartbeat = startHeartbeat(
+      Math.max(100, Math.floor(lookLeases.durationMs / 3)),
+      async () => {
+        try {
+          if (!(await lookLeases.renew(campaignId, this.lookOwner)))
+            lease.lost = true;
+        } catch (error) {
+          logger.warn(
+            `Could not renew the look lease on campaign ${campaignId}: ${error}`,
+          );
+        }
+      },
+    );
+    let again = false;
+    try {
+      await this.look(campaignId, lease);
+    } catch (error) {
+      if (!(error instanceof LookLeaseLost)) throw error;
+      logger.warn(error.message);
+    } finally {
+      await heartbeat.stop();
+      // Released after a failed look too. One that cannot be released runs
+      // out; a look asked for meanwhile then comes from the refused look's job.
+      again = await lookLeases
+        .release(campaignId, this.lookOwner)
+        .catch(error => {
+          logger.warn(
+            `Could not release the look lease on campaign ${campaignId}: ${error}`,
+          );
+          return false;
+        });
+    }
+    return again;
+  }
+
+  /**
    * One look: reads the campaign once, and keeps what it changes on that copy
    * (each change is a compare-and-set in the store, so the copy only decides
-   * what this look does next).
+   * what this look does next). Stops where it finds its lease lost.
    */
-  private async look(campaignId: string): Promise<void> {
+  private async look(campaignId: string, lease: LookLease): Promise<void> {
     const { campaigns, queue } = this.deps;
     const now = this.now();
     const run = await campaigns.getRun(campaignId);
@@ -297,7 +359,7 @@ export class CampaignRunner {
     await this.reconcile(run, now);
     const rollingBack = await this.rollBackRolledBackWaves(run);
     const next =
-      run.state === 'running' ? await this.advance(run, now) : undefined;
+      run.state === 'running' ? await this.advance(run, now, lease) : undefined;
     // The burndown (outcomes, skips, consumers moved, which need no campaign
     // write) once the starts are written: a freed slot waits for the outcome that
     // freed it, not for the progress record (measured with `yarn bench:campaign`).
@@ -310,6 +372,7 @@ export class CampaignRunner {
       minIntervalMs: next ? this.burndownIntervalMs : 0,
     });
     // Contract goes on after the last wave: consumers take days to move.
+    assertHeld(lease, run);
     const contracting =
       run.state === 'running' || run.state === 'completed'
         ? await this.contractOpened(run, now)
@@ -461,10 +524,12 @@ export class CampaignRunner {
   private async advance(
     run: CampaignRun,
     now: Date,
+    lease: LookLease,
   ): Promise<Date | undefined> {
     const { rollout } = run.document;
     for (const wave of run.waves) {
       if (wave.state === 'healthy' || wave.state === 'rolled-back') continue;
+      assertHeld(lease, run);
       const datasets = run.datasets.filter(d => d.wave === wave.index);
       const tripped = policyTrip(wave, datasets, rollout.failurePolicy);
       if (tripped || wave.state === 'failed') {
@@ -478,17 +543,15 @@ export class CampaignRunner {
       }
       // A dataset of a soaking wave moves again (a person retried it): the wave
       // runs again, and soaks afresh once that migration has ended too.
-      if (
-        wave.state === 'soaking' &&
-        (await this.deps.campaigns.updateWave(run.id, wave.index, {
+      if (wave.state === 'soaking')
+        await this.moveWave(run, wave, {
           from: ['soaking'],
           to: 'running',
           at: now,
-        }))
-      )
-        wave.state = 'running';
-      return this.startWave(run, wave, datasets, now);
+        });
+      return this.startWave(run, wave, datasets, now, lease);
     }
+    assertHeld(lease, run);
     const completed = await this.deps.campaigns.transition(run.id, {
       from: ['running'],
       to: 'completed',
@@ -516,19 +579,20 @@ export class CampaignRunner {
     datasets: CampaignRunDataset[],
     now: Date,
   ): Promise<Date | 'healthy'> {
-    const { campaigns } = this.deps;
     let soakedAt = wave.soakedAt;
     if (wave.state !== 'soaking' || !soakedAt) {
       soakedAt = new Date(
         now.getTime() + durationMs(run.document.rollout.soak),
       );
-      await campaigns.updateWave(run.id, wave.index, {
+      await this.moveWave(run, wave, {
         from: ['pending', 'running'],
         to: 'soaking',
         at: now,
         soakedAt,
       });
-      Object.assign(wave, { state: 'soaking', soakedAt });
+      // Moved by another meanwhile (a person retried a dataset): look again soon.
+      if (wave.state !== 'soaking')
+        return new Date(now.getTime() + this.pollMs);
     }
     if (now < soakedAt) return soakedAt;
     if (
@@ -536,13 +600,35 @@ export class CampaignRunner {
       datasets.some(d => d.consumersUnchecked > 0)
     )
       return new Date(now.getTime() + UNCHECKED_CONSUMERS_LOOK_MS);
-    await campaigns.updateWave(run.id, wave.index, {
-      from: ['soaking'],
-      to: 'healthy',
-      at: now,
-    });
-    wave.state = 'healthy';
+    // Healthy only from the soak this look read; a trip or retry since wins.
+    if (
+      !(await this.moveWave(run, wave, {
+        from: ['soaking'],
+        to: 'healthy',
+        at: now,
+      }))
+    )
+      return new Date(now.getTime() + this.pollMs);
     return 'healthy';
+  }
+
+  /** A compare-and-set of the wave's state, kept on this look's copy when it took. */
+  private async moveWave(
+    run: CampaignRun,
+    wave: CampaignRunWave,
+    change: Parameters<CampaignStore['updateWave']>[2],
+  ): Promise<boolean> {
+    const moved = await this.deps.campaigns.updateWave(
+      run.id,
+      wave.index,
+      change,
+    );
+    if (moved)
+      Object.assign(wave, {
+        state: change.to,
+        ...(change.soakedAt && { soakedAt: change.soakedAt }),
+      });
+    return moved;
   }
 
   /**
@@ -554,6 +640,7 @@ export class CampaignRunner {
     wave: CampaignRunWave,
     datasets: CampaignRunDataset[],
     now: Date,
+    lease: LookLease,
   ): Promise<Date | undefined> {
     const { windows, freezes, concurrency } = run.document.rollout;
     const migrating = run.datasets.filter(d => d.state === 'migrating').length;
@@ -567,8 +654,8 @@ export class CampaignRunner {
     const byRef = new Map(run.datasets.map(d => [d.entityRef, d]));
     const pending = datasets.filter(d => d.state === 'pending');
     let next = 0;
-    let full = false;
-    while (!full && slots > 0 && next < pending.length) {
+    let stopped = false;
+    while (!stopped && slots > 0 && next < pending.length) {
       // The next datasets that may start, one per free slot: planned side by
       // side (planning reads the engine, and every free slot waits for it), then
       // written one after the other, in start order.
@@ -585,28 +672,26 @@ export class CampaignRunner {
         // Each start takes a while (its plan, its transaction): a window that
         // closed, or a freeze that began, since the look began stops the rest.
         if (whyNotStartAt(this.now(), windows, freezes)) {
-          full = true;
+          stopped = true;
           break;
         }
+        assertHeld(lease, run);
         const started = await this.startDataset(run, dataset, now);
-        // Another look took the free slots meanwhile (or the campaign stopped):
-        // each further try would plan a migration only to be refused.
+        // The slots were taken meanwhile (or the campaign stopped): each
+        // further try would plan a migration only to be refused.
         if (started === 'full') {
-          full = true;
+          stopped = true;
           break;
         }
         if (started === 'not-started') continue;
         slots--;
         // Running once its first migration is written (never for a campaign paused meanwhile).
-        if (
-          wave.state === 'pending' &&
-          (await this.deps.campaigns.updateWave(run.id, wave.index, {
+        if (wave.state === 'pending')
+          await this.moveWave(run, wave, {
             from: ['pending'],
             to: 'running',
             at: now,
-          }))
-        )
-          wave.state = 'running';
+          });
       }
     }
     // The slots are taken: the next datasets to start are planned meanwhile.
@@ -891,6 +976,21 @@ export class CampaignRunner {
     }
     return outstanding;
   }
+}
+
+/** A look's hold on its campaign's lease, which its heartbeat finds lost. */
+interface LookLease {
+  readonly lost: boolean;
+}
+
+/** A look that found its lease taken stops before its next change. */
+class LookLeaseLost extends Error {}
+
+function assertHeld(lease: LookLease, run: CampaignRun): void {
+  if (lease.lost)
+    throw new LookLeaseLost(
+      `A look at campaign ${run.name} stopped: its lease ran out and another look may have taken it`,
+    );
 }
 
 /** The migration request of a campaign's dataset: its own next version, the campaign's changes. */

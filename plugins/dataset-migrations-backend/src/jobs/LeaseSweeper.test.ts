@@ -7,6 +7,7 @@ import { ConsumerStore } from '../database/ConsumerStore';
 import { JobQueue } from '../queue/JobQueue';
 import { LeaseSweeper } from './LeaseSweeper';
 import { CampaignAuditOutbox } from '../database/CampaignAuditOutbox';
+import { CampaignLookLeases } from '../database/CampaignLookLeases';
 import { DatabaseCampaignStore } from '../database/DatabaseCampaignStore';
 import { CampaignRunner } from '../campaigns/CampaignRunner';
 import { recordingAuditor } from '../__testUtils__/recordingAuditor';
@@ -381,6 +382,7 @@ describe('LeaseSweeper', () => {
       auth: mockServices.auth(),
       logger,
       audit: new CampaignAuditOutbox(knex),
+      lookLeases: new CampaignLookLeases(knex, 30_000),
       auditor,
     });
     const withAudit = new LeaseSweeper({
@@ -425,7 +427,13 @@ describe('LeaseSweeper', () => {
       intervalMs: 60_000,
       graceMs: 30_000,
       campaigns: {
-        campaignsAwaitingLooks: async () => [waiting, later, killed, spent, gone],
+        campaignsAwaitingLooks: async () => [
+          waiting,
+          later,
+          killed,
+          spent,
+          gone,
+        ],
       },
     });
     await queue.enqueueCampaignTick(waiting);

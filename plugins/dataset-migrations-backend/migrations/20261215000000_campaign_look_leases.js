@@ -1,0 +1,37 @@
+// @ts-check
+
+/**
+ * `campaign_look_leases`: which worker is looking at a campaign, until when. A look
+ * runs only under its campaign's lease, so two replicas never look at one campaign
+ * at once. A row exists only while a look holds it (or its holder died and it has
+ * not run out); `look_again` is set by a look refused meanwhile, so the holder looks
+ * once more when it is done. In its own table, not on `campaigns`, so a lease's
+ * claims and renewals never wait for the campaign row's locks (starts, approvals).
+ *
+ * @param {import('knex').Knex} knex
+ */
+exports.up = async function up(knex) {
+  await knex.schema.createTable('campaign_look_leases', table => {
+    table
+      .uuid('campaign_id')
+      .primary()
+      .references('id')
+      .inTable('campaigns')
+      .onDelete('CASCADE');
+    table.uuid('owner').notNullable().comment('the looking runner');
+    table
+      .timestamp('expires_at', { useTz: true })
+      .notNullable()
+      .comment('renewed while the look runs; after it, another may look');
+    table
+      .boolean('look_again')
+      .notNullable()
+      .defaultTo(false)
+      .comment('a look was asked for while this one ran');
+  });
+};
+
+/** @param {import('knex').Knex} knex */
+exports.down = async function down(knex) {
+  await knex.schema.dropTable('campaign_look_leases');
+};
