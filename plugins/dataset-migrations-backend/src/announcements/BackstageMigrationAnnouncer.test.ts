@@ -57,6 +57,9 @@ function setup(
     signalIntervalMs?: number;
     status?: () => MigrationStatus;
     dryRun?: boolean;
+    /** Reads of the run that fail (a lost connection) before one succeeds. */
+    failedReads?: number;
+    retryDelaysMs?: number[];
   } = {},
 ) {
   const logger = {
@@ -70,10 +73,12 @@ function setup(
   const publishSignal = jest.fn(async (_: any) => {});
   const publishEvent = jest.fn(async (_: any) => {});
   const reads = jest.fn();
+  let failedReads = overrides.failedReads ?? 0;
   const announcer = new BackstageMigrationAnnouncer({
     migrations: {
       listMigrations: async ({ ids }) => {
         reads(ids);
+        if (failedReads-- > 0) throw new Error('connection terminated');
         return ids?.includes(ID)
           ? [migration(overrides.status?.(), overrides.dryRun)]
           : [];
@@ -93,7 +98,7 @@ function setup(
     signals: { publish: publishSignal },
     events: { publish: publishEvent },
     logger,
-    retryDelaysMs: [1, 1, 1],
+    retryDelaysMs: overrides.retryDelaysMs ?? [1, 1, 1],
     signalIntervalMs: overrides.signalIntervalMs ?? 50,
     noticeWindowMs: NOTICE_WINDOW_MS,
   });
@@ -324,12 +329,56 @@ describe('BackstageMigrationAnnouncer', () => {
       signals: { publish: jest.fn() },
       events: { publish: jest.fn() },
       logger,
+      retryDelaysMs: [1, 1, 1],
     });
     created.push(failing);
     await expect(
       failing.migrationChanged({ migrationId: ID, outcome: 'failed' }),
     ).resolves.toBeUndefined();
     await failing.idle();
+    expect(send).not.toHaveBeenCalled();
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('connection terminated'),
+    );
+  });
+
+  it('reads the run again when a read fails, so the outcome is still signalled, notified and published', async () => {
+    const { announcer, send, publishSignal, publishEvent, reads } = setup({
+      failedReads: 2,
+    });
+    await announcer.migrationChanged({ migrationId: ID, outcome: 'failed' });
+    await announcer.idle();
+    expect(reads).toHaveBeenCalledTimes(3);
+    expect(publishSignal).toHaveBeenCalledWith(
+      expect.objectContaining({
+        message: { migrationId: ID, entityRef: DATASET },
+      }),
+    );
+    expect(send).toHaveBeenCalledWith(
+      expect.objectContaining({
+        payload: expect.objectContaining({
+          title: 'events: migration v1 → v2 failed',
+        }),
+      }),
+    );
+    expect(publishEvent).toHaveBeenCalledWith(
+      expect.objectContaining({
+        topic: 'dataset-migrations.migration.failed',
+      }),
+    );
+  });
+
+  it('stops retrying once it closes: a shutdown waits for no read or delivery that keeps failing', async () => {
+    // An hour between tries: a retry that outlived the close would time the test out.
+    const { announcer, reads, send, logger } = setup({
+      failedReads: 100,
+      retryDelaysMs: [3_600_000, 3_600_000],
+    });
+    await announcer.migrationChanged({ migrationId: ID, outcome: 'failed' });
+    while (reads.mock.calls.length === 0)
+      await new Promise(resolve => setImmediate(resolve));
+    await announcer.close();
+    expect(reads).toHaveBeenCalledTimes(1);
     expect(send).not.toHaveBeenCalled();
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining('connection terminated'),

@@ -416,6 +416,8 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
   /** Consumer notices of a run gathering before they are told. */
   private readonly notices = new Map<string, ConsumerChange[]>();
   private readonly retryDelaysMs: number[];
+  /** Aborted by `close`: a shutdown waits for no retry. */
+  private readonly closing = new AbortController();
   private readonly signalIntervalMs: number;
   private readonly noticeWindowMs: number;
 
@@ -617,8 +619,9 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
     while (this.chains.size > 0) await Promise.all(this.chains.values());
   }
 
-  /** Sends what the signal windows hold now and stops their timers. */
+  /** Sends what the signal windows hold now and stops their timers; a shutdown waits for no retry. */
   async close(): Promise<void> {
+    this.closing.abort();
     const held = [...this.windows.values()];
     this.windows.clear();
     for (const window of held) {
@@ -716,10 +719,11 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
   private async read(migrationId: string): Promise<Migration | undefined> {
     // The run without its plan, steps and logs: this is read for every progress
     // signal and notification, and a plan is ~10 KB of JSON none of them shows.
-    const [migration] = await this.options.migrations.listMigrations({
-      ids: [migrationId],
-      limit: 1,
-    });
+    // Retried like a delivery: a read lost with its connection would drop the
+    // outcome's signal, notification and event all at once.
+    const [migration] = await this.retried(() =>
+      this.options.migrations.listMigrations({ ids: [migrationId], limit: 1 }),
+    );
     if (!migration)
       this.options.logger.warn(
         `Migration ${migrationId} changed but cannot be read; nothing announced`,
@@ -745,15 +749,19 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
   }
 
   /** Runs `send`, retrying after each delay; throws its last error. */
-  private async retried(send: () => Promise<unknown>): Promise<void> {
+  private async retried<T>(send: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await send();
-        return;
+        return await send();
       } catch (error) {
         const delay = this.retryDelaysMs[attempt];
-        if (delay === undefined) throw error;
-        await sleep(delay);
+        if (delay === undefined || this.closing.signal.aborted) throw error;
+        // Woken by `close`, which ends the retries: its error is the last one.
+        await sleep(delay, undefined, { signal: this.closing.signal }).catch(
+          () => {
+            throw error;
+          },
+        );
       }
     }
   }
