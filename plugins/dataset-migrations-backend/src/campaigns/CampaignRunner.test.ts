@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import { ConflictError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   datasetMigrationApprovePermission,
@@ -41,8 +42,8 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 41 }, (_, i) => `g${i + 1}`);
-const BAD = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6'];
+const GOOD = Array.from({ length: 43 }, (_, i) => `g${i + 1}`);
+const BAD = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
 /** Tables of the test of contracts the campaign asks for. */
@@ -497,7 +498,8 @@ describe('CampaignRunner', () => {
     expect((await service.get(id)).state).toBe('paused');
     // The look asks for one more a minute later: the rollback is still to ask.
     const [later] = await lookJobs();
-    expect(later?.run_at.getTime()).toBeGreaterThan(Date.now() + 30_000);
+    // By the runner's clock, which this test does not move.
+    expect(later?.run_at.getTime() - now.getTime()).toBe(60_000);
     await flaky.tick(id); // that look, due
     await waitFor(
       async () =>
@@ -513,6 +515,51 @@ describe('CampaignRunner', () => {
     ]);
     await flaky.tick(id);
     expect(await lookJobs()).toEqual([]);
+  }, 180_000);
+
+  it('asks a refused rollback (contracted, say) again only an hour later, not every minute: that is a person’s to look at', async () => {
+    const migrations = runnerDeps.migrations;
+    const refusals: string[] = [];
+    const refusing = new CampaignRunner({
+      ...runnerDeps,
+      migrations: Object.assign(Object.create(migrations), {
+        requestRollback: async (migrationId: string) => {
+          refusals.push(migrationId);
+          throw new ConflictError(
+            `migration ${migrationId} was contracted; its previous version is gone`,
+          );
+        },
+      }),
+    });
+    const id = await startCampaign(
+      'rollback-refused',
+      [['g42'], ['g43', 'b7']],
+      {
+        concurrency: 1,
+        failurePolicy: { action: 'rollback-wave', maxFailureRate: 0.4 },
+      },
+    );
+    await refusing.tick(id); // the canary
+    await migrationsFinished(id, 1);
+    await refusing.tick(id); // g43 starts
+    await migrationsFinished(id, 2);
+    await refusing.tick(id); // b7 starts
+    await migrationsFinished(id, 3);
+    await refusing.tick(id); // the trip; its rollback is refused
+    expect((await service.get(id)).state).toBe('paused');
+    expect(refusals).toHaveLength(1);
+    await dropQueuedLooks(id);
+    await refusing.tick(id); // a later look: refused again
+    expect(refusals).toHaveLength(2);
+    // One look waits (so the lease sweep adds none), an hour out.
+    const { rows: looks } = await pluginDb.raw(
+      `SELECT run_at FROM ${WORKER_SCHEMA}.jobs WHERE key = ?`,
+      [`campaign:${id}`],
+    );
+    expect(looks).toHaveLength(1);
+    // By the runner's clock, which this test does not move.
+    expect(new Date(looks[0].run_at).getTime() - now.getTime()).toBe(3_600_000);
+    await dropQueuedLooks(id);
   }, 180_000);
 
   it('audits what a look did when its process dies right after doing it: a start, a trip (whose rollback the look it queued asks, audited), each once', async () => {

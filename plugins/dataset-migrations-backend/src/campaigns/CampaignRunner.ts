@@ -71,6 +71,12 @@ const CONTRACT_POLL_MS = 5 * 60_000;
  * rollback request failed, or for a migration that succeeded after the wave's trip.
  */
 const ROLLBACK_POLL_MS = 60_000;
+/**
+ * … and this long after a rollback was refused (contracted, no longer the
+ * dataset's current version): a person's to look at, asked again in case they
+ * mended it. A look stays queued meanwhile, so the lease sweep adds none.
+ */
+const ROLLBACK_REFUSED_POLL_MS = 3600_000;
 /** A look refused for another's lease comes back this long after that lease runs out, if its holder died. */
 const LEASE_RUN_OUT_MARGIN_MS = 250;
 /**
@@ -96,8 +102,11 @@ const RECONCILED: CampaignDatasetState[] = [
   'failed',
   'rolled-back',
 ];
-/** Refusals of a dataset that skip it rather than stop the campaign (400, 403, 404, 409). */
-const SKIPPING_ERRORS = [
+/**
+ * Refusals, not failures (400, 403, 404, 409): a dataset refused at start is
+ * skipped rather than stopping the campaign; a rollback refused is not asked again.
+ */
+const REFUSALS = [
   'InputError',
   'NotAllowedError',
   'NotFoundError',
@@ -357,7 +366,7 @@ export class CampaignRunner {
     // Outcomes are recorded whatever the campaign's state: an aborted campaign's
     // migrations run to their end, and their end is part of its record.
     await this.reconcile(run, now);
-    const rollingBack = await this.rollBackRolledBackWaves(run);
+    const rollbackAgainMs = await this.rollBackRolledBackWaves(run);
     const next =
       run.state === 'running' ? await this.advance(run, now, lease) : undefined;
     // The burndown (outcomes, skips, consumers moved, which need no campaign
@@ -382,8 +391,8 @@ export class CampaignRunner {
       contracting && !next
         ? new Date(now.getTime() + CONTRACT_POLL_MS)
         : undefined;
-    const rollbackLook = rollingBack
-      ? new Date(now.getTime() + ROLLBACK_POLL_MS)
+    const rollbackLook = rollbackAgainMs
+      ? new Date(now.getTime() + rollbackAgainMs)
       : undefined;
     const at = [next, contractLook, rollbackLook, burndownDue].filter(
       (d): d is Date => !!d,
@@ -779,7 +788,7 @@ export class CampaignRunner {
       if (error instanceof CampaignStartRefused)
         return error.full ? 'full' : 'not-started';
       const name = (error as Error)?.name;
-      if (!SKIPPING_ERRORS.includes(name)) throw error;
+      if (!REFUSALS.includes(name)) throw error;
       reason = (error as Error).message;
     }
     await this.skip(run, dataset, reason, now);
@@ -936,19 +945,24 @@ export class CampaignRunner {
    * one that succeeded after the wave was rolled back. Each request's id is derived
    * from the campaign and the migration, so a repeat joins the job still waiting;
    * each job queued (the first ask, or one after a job that failed for good) is
-   * audited with it. Answers whether any such migration is not rolled back yet.
+   * audited with it. Answers how soon to ask again while any such migration is
+   * not rolled back yet: a minute, or an hour when every one left was refused.
    */
-  private async rollBackRolledBackWaves(run: CampaignRun): Promise<boolean> {
+  private async rollBackRolledBackWaves(
+    run: CampaignRun,
+  ): Promise<number | undefined> {
     const rolledBack = new Set(
       run.waves.filter(w => w.state === 'rolled-back').map(w => w.index),
     );
-    let outstanding = false;
+    let again: number | undefined;
+    const askAgainIn = (ms: number) => {
+      again = Math.min(again ?? ms, ms);
+    };
     for (const dataset of run.datasets) {
       if (!rolledBack.has(dataset.wave) || dataset.state !== 'migrated')
         continue;
       if (dataset.migrationStatus !== 'succeeded' || !dataset.migrationId)
         continue;
-      outstanding = true;
       const actor = run.startedBy ?? run.owner;
       const reason = `campaign ${run.name} rolls back wave ${dataset.wave}, which failed its failure policy`;
       const migrationId = dataset.migrationId;
@@ -967,14 +981,20 @@ export class CampaignRunner {
             reason,
           }),
         });
+        askAgainIn(ROLLBACK_POLL_MS);
       } catch (error) {
-        // Contracted, or no longer the dataset's current version: a person's to look at.
+        // Lost on the way (a connection): asked again a minute later.
+        askAgainIn(
+          REFUSALS.includes((error as Error)?.name)
+            ? ROLLBACK_REFUSED_POLL_MS
+            : ROLLBACK_POLL_MS,
+        );
         this.deps.logger.warn(
           `Campaign ${run.name} could not roll back migration ${dataset.migrationId} of ${dataset.entityRef}: ${error}`,
         );
       }
     }
-    return outstanding;
+    return again;
   }
 }
 
