@@ -4,9 +4,10 @@
  * `campaign_look_leases`: which worker is looking at a campaign, until when. A look
  * runs only under its campaign's lease, so two replicas never look at one campaign
  * at once. A row exists only while a look holds it (or its holder died and it has
- * not run out); `look_again` is set by a look refused meanwhile, so the holder looks
- * once more when it is done. In its own table, not on `campaigns`, so a lease's
- * claims and renewals never wait for the campaign row's locks (starts, approvals).
+ * not run out); `look_again` is set by a look refused meanwhile, so the holder queues
+ * one more look when it is done. In its own table, not on `campaigns`, so renewals
+ * never wait for the campaign row's locks (starts, approvals); a claim's foreign
+ * key check waits only for a transition's update of that row.
  *
  * @param {import('knex').Knex} knex
  */

@@ -42,7 +42,7 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 43 }, (_, i) => `g${i + 1}`);
+const GOOD = Array.from({ length: 46 }, (_, i) => `g${i + 1}`);
 const BAD = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
@@ -969,7 +969,7 @@ describe('CampaignRunner', () => {
     }
   }, 60_000);
 
-  it('looks at a campaign on one replica at a time: a look refused for another’s lease reads nothing, and the holder looks once more for it', async () => {
+  it('looks at a campaign on one replica at a time: a look refused for another’s lease reads nothing, and the holder queues one more look for it', async () => {
     const id = await startCampaign('one-replica-at-a-time', [['g39']]);
     await service.abort(id, { reason: 'only its looks matter here' }, starter);
     let release!: () => void;
@@ -1017,11 +1017,16 @@ describe('CampaignRunner', () => {
       );
       release();
       await holding;
-      // The holder looked again for the refused look, and let the lease go.
-      expect(holderReads).toHaveBeenCalledTimes(2);
+      // The holder let the lease go, and queued a look due now for the refused one.
+      expect(holderReads).toHaveBeenCalledTimes(1);
       expect(
         await pluginDb('campaign_look_leases').where({ campaign_id: id }),
       ).toEqual([]);
+      const { rows: due } = await pluginDb.raw(
+        `SELECT run_at <= now() AS due FROM ${WORKER_SCHEMA}.jobs WHERE key = ?`,
+        [`campaign:${id}`],
+      );
+      expect(due).toEqual([{ due: true }]);
       await other.tick(id);
       expect(otherReads).toHaveBeenCalledTimes(1);
     } finally {
@@ -1029,6 +1034,149 @@ describe('CampaignRunner', () => {
       holderReads.mockRestore();
       await dropQueuedLooks(id);
     }
+  }, 60_000);
+
+  it('queues the look asked for meanwhile even when the holder’s look fails', async () => {
+    const id = await startCampaign('holder-fails', [['g44']]);
+    await service.abort(id, { reason: 'only its looks matter here' }, starter);
+    let entered!: () => void;
+    const inLook = new Promise<void>(resolve => {
+      entered = resolve;
+    });
+    let fail!: () => void;
+    const failing = new Promise<void>(resolve => {
+      fail = resolve;
+    });
+    // Each replica its own runner and store.
+    const holderCampaigns = new DatabaseCampaignStore(pluginDb);
+    jest.spyOn(holderCampaigns, 'getRun').mockImplementationOnce(async () => {
+      entered();
+      await failing;
+      throw new Error('Connection terminated unexpectedly');
+    });
+    const holder = new CampaignRunner({
+      ...runnerDeps,
+      campaigns: holderCampaigns,
+    });
+    const other = new CampaignRunner({
+      ...runnerDeps,
+      campaigns: new DatabaseCampaignStore(pluginDb),
+    });
+    try {
+      const holding = holder.tick(id);
+      await inLook;
+      await dropQueuedLooks(id);
+      await other.tick(id); // refused: marks the lease
+      fail();
+      await expect(holding).rejects.toThrow('Connection terminated');
+      const { rows: due } = await pluginDb.raw(
+        `SELECT run_at <= now() AS due FROM ${WORKER_SCHEMA}.jobs WHERE key = ?`,
+        [`campaign:${id}`],
+      );
+      expect(due).toEqual([{ due: true }]);
+      expect(
+        await pluginDb('campaign_look_leases').where({ campaign_id: id }),
+      ).toEqual([]);
+    } finally {
+      fail();
+      await dropQueuedLooks(id);
+    }
+  }, 60_000);
+
+  it('lets other replicas look once a hung look has held its lease for its longest hold, and the hung look then starts nothing', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const id = await startCampaign('hung-holder', [['g45']]);
+    let release!: () => void;
+    const hung = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    let entered!: () => void;
+    const inLook = new Promise<void>(resolve => {
+      entered = resolve;
+    });
+    const holderCampaigns = new DatabaseCampaignStore(pluginDb);
+    const getRun = holderCampaigns.getRun.bind(holderCampaigns);
+    jest
+      .spyOn(holderCampaigns, 'getRun')
+      .mockImplementationOnce(async runId => {
+        entered();
+        await hung;
+        return getRun(runId);
+      });
+    const migrations = runnerDeps.migrations as MigrationService;
+    const create = migrations.createCampaignMigration.bind(migrations);
+    const starters: string[] = [];
+    const holder = new CampaignRunner({
+      ...runnerDeps,
+      campaigns: holderCampaigns,
+      lookLeases: new CampaignLookLeases(pluginDb, 300),
+      lookLeaseMaxMs: 600,
+      migrations: Object.assign(Object.create(migrations), {
+        createCampaignMigration: (...args: Parameters<typeof create>) => {
+          starters.push('hung holder');
+          return create(...args);
+        },
+      }),
+    });
+    try {
+      const holding = holder.tick(id);
+      await inLook;
+      // Refused while the holder renews; taken once it stopped (600 ms + 300 ms).
+      await waitFor(
+        async () =>
+          (
+            await pluginDb('campaign_look_leases').where({ campaign_id: id })
+          ).length === 0 ||
+          (
+            await pluginDb.raw(
+              `SELECT expires_at < now() AS out FROM campaign_look_leases WHERE campaign_id = ?`,
+              [id],
+            )
+          ).rows[0]?.out
+            ? true
+            : undefined,
+        { timeoutMs: 10_000, what: 'the hung look’s lease to run out' },
+      );
+      await runner.tick(id);
+      expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([
+        ref('g45'),
+      ]);
+      release();
+      await holding;
+      expect(starters).toEqual([]);
+    } finally {
+      release();
+    }
+    await migrationsFinished(id, 1);
+    await dropQueuedLooks(id);
+  }, 60_000);
+
+  it('stops a look whose renewals fail before its lease may have run out, though no renewal found it taken', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const id = await startCampaign('renewals-fail', [['g46']]);
+    class FailingRenewals extends CampaignLookLeases {
+      async renew(): Promise<boolean> {
+        throw new Error('Connection terminated unexpectedly');
+      }
+    }
+    const lookCampaigns = new DatabaseCampaignStore(pluginDb);
+    const getRun = lookCampaigns.getRun.bind(lookCampaigns);
+    jest.spyOn(lookCampaigns, 'getRun').mockImplementationOnce(async runId => {
+      // Slower than the lease: its renewals failed meanwhile.
+      await sleep(700);
+      return getRun(runId);
+    });
+    const cut = new CampaignRunner({
+      ...runnerDeps,
+      campaigns: lookCampaigns,
+      lookLeases: new FailingRenewals(pluginDb, 300),
+    });
+    await cut.tick(id);
+    expect(await migrationsOf(id)).toEqual([]);
+    await runner.tick(id);
+    expect(await migrationsOf(id)).toHaveLength(1);
+    await migrationsFinished(id, 1);
+    await dropQueuedLooks(id);
   }, 60_000);
 
   it('looks once the lease of a look that died runs out, and a look that finds its lease taken starts nothing more', async () => {

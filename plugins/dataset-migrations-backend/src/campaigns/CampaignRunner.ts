@@ -80,6 +80,11 @@ const ROLLBACK_REFUSED_POLL_MS = 3600_000;
 /** A look refused for another's lease comes back this long after that lease runs out, if its holder died. */
 const LEASE_RUN_OUT_MARGIN_MS = 250;
 /**
+ * The longest a look renews its lease: one hung past it (a call that never
+ * settles) lets other replicas look at the campaign.
+ */
+const LOOK_LEASE_MAX_MS = 5 * 60_000;
+/**
  * How long after asking for a contract the campaign may ask again, when it was
  * refused for reads of the previous shape: each refusal restarts the count, so the
  * next window is at least this long (a reader that runs daily shows up in it).
@@ -176,6 +181,8 @@ export class CampaignRunner {
       pollMs?: number;
       /** How long a look asked for while another runs waits for it ({@link LOOK_WAIT_MS}). */
       lookWaitMs?: number;
+      /** The longest a look renews its lease ({@link LOOK_LEASE_MAX_MS}). */
+      lookLeaseMaxMs?: number;
       /**
        * A look while the campaign runs records the burndown only this long after
        * the last record ({@link BURNDOWN_INTERVAL_MS}): a chart over weeks needs
@@ -289,7 +296,7 @@ export class CampaignRunner {
       try {
         while (look.again) {
           look.again = false;
-          if (await this.lookUnderLease(campaignId)) look.again = true;
+          await this.lookUnderLease(campaignId);
         }
       } finally {
         this.looking.delete(campaignId);
@@ -300,30 +307,52 @@ export class CampaignRunner {
   }
 
   /**
-   * A look under the campaign's lease, renewed while it runs; answers whether
-   * another replica asked for a look meanwhile. Refused while another holds the
-   * lease: that holder looks once more when done, and should it die, a look is
-   * queued for when its lease runs out. Each change a look makes is a
-   * compare-and-set besides, but decisions taken on two reads at once are not
-   * (a soak passing on a read from before a failure another look tripped on).
+   * A look under the campaign's lease, renewed while it runs (for at most
+   * {@link LOOK_LEASE_MAX_MS}). Refused while another holds the lease: the
+   * refused look marks it, and is queued for when it runs out should its holder
+   * die. A holder that finds it marked when done queues one more look, as a job
+   * of its own (looking again here, a holder whose looks outlast the lease would
+   * be marked by each refused look's return, and never end its job). Each change
+   * a look makes is a compare-and-set besides, but decisions taken on two reads
+   * at once are not (a soak passing on a read from before a failure another look
+   * tripped on).
    */
-  private async lookUnderLease(campaignId: string): Promise<boolean> {
+  private async lookUnderLease(campaignId: string): Promise<void> {
     const { lookLeases, queue, logger } = this.deps;
+    const claimSentAt = Date.now();
     const claim = await lookLeases.claim(campaignId, this.lookOwner);
     if (!claim.held) {
       await queue.enqueueCampaignTick(
         campaignId,
         new Date(claim.expiresAt.getTime() + LEASE_RUN_OUT_MARGIN_MS),
       );
-      return false;
+      return;
     }
-    const lease = { lost: false };
+    const lease = new HeldLookLease(
+      claimSentAt,
+      lookLeases.durationMs,
+      this.deps.lookLeaseMaxMs ?? LOOK_LEASE_MAX_MS,
+    );
+    let gaveUp = false;
     const heartbeat = startHeartbeat(
       Math.max(100, Math.floor(lookLeases.durationMs / 3)),
       async () => {
+        const sent = lease.renewing();
+        if (sent === undefined) {
+          if (!gaveUp)
+            logger.warn(
+              `A look at campaign ${campaignId} has held its lease for ${
+                (this.deps.lookLeaseMaxMs ?? LOOK_LEASE_MAX_MS) / 1000
+              } s; it is no longer renewed, so other replicas may look`,
+            );
+          gaveUp = true;
+          return;
+        }
         try {
-          if (!(await lookLeases.renew(campaignId, this.lookOwner)))
-            lease.lost = true;
+          lease.renewed(
+            sent,
+            await lookLeases.renew(campaignId, this.lookOwner),
+          );
         } catch (error) {
           logger.warn(
             `Could not renew the look lease on campaign ${campaignId}: ${error}`,
@@ -331,7 +360,6 @@ export class CampaignRunner {
         }
       },
     );
-    let again = false;
     try {
       await this.look(campaignId, lease);
     } catch (error) {
@@ -341,16 +369,15 @@ export class CampaignRunner {
       await heartbeat.stop();
       // Released after a failed look too. One that cannot be released runs
       // out; a look asked for meanwhile then comes from the refused look's job.
-      again = await lookLeases
-        .release(campaignId, this.lookOwner)
-        .catch(error => {
-          logger.warn(
-            `Could not release the look lease on campaign ${campaignId}: ${error}`,
-          );
-          return false;
-        });
+      try {
+        if (await lookLeases.release(campaignId, this.lookOwner))
+          await queue.enqueueCampaignTick(campaignId);
+      } catch (error) {
+        logger.warn(
+          `Could not release the look lease on campaign ${campaignId}: ${error}`,
+        );
+      }
     }
-    return again;
   }
 
   /**
@@ -1001,6 +1028,42 @@ export class CampaignRunner {
 /** A look's hold on its campaign's lease, which its heartbeat finds lost. */
 interface LookLease {
   readonly lost: boolean;
+}
+
+/**
+ * The hold a look's heartbeat keeps, by this process's clock: held until a
+ * lease's duration after the last renewal that took was sent (the database's
+ * expiry is later), so a look whose renewals fail stops before another may
+ * claim. Lost at once when a renewal finds the lease another's; no longer
+ * renewed past the longest hold.
+ */
+class HeldLookLease implements LookLease {
+  private heldUntil: number;
+  private taken = false;
+
+  constructor(
+    /** When the claim that took it was sent. */
+    private readonly claimedAt: number,
+    private readonly durationMs: number,
+    private readonly maxMs: number,
+  ) {
+    this.heldUntil = this.claimedAt + durationMs;
+  }
+
+  get lost(): boolean {
+    return this.taken || Date.now() >= this.heldUntil;
+  }
+
+  /** When the renewal about to be sent was sent; undefined when none should be. */
+  renewing(): number | undefined {
+    const now = Date.now();
+    return now - this.claimedAt < this.maxMs ? now : undefined;
+  }
+
+  renewed(sentAt: number, held: boolean): void {
+    if (!held) this.taken = true;
+    else this.heldUntil = Math.max(this.heldUntil, sentAt + this.durationMs);
+  }
 }
 
 /** A look that found its lease taken stops before its next change. */

@@ -77,7 +77,7 @@ describe('CampaignLookLeases', () => {
     expect((await leaseRow()).owner).toBe(second);
   });
 
-  it('renews from the database clock', async () => {
+  it('renews for a whole lease of its own duration from the renewal', async () => {
     const short = new CampaignLookLeases(knex, 1_000);
     await short.claim(campaignId, first);
     const before = (await leaseRow()).expires_at as Date;
