@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -111,6 +112,40 @@ describe('JobQueue', () => {
       { what: 'the campaign tick to run and be removed' },
     );
     expect(handlers.advanceCampaign.mock.calls).toEqual([[campaignId]]);
+  });
+
+  it('keeps the earlier time when two looks are asked for at once, the earlier one committed second', async () => {
+    const campaignId = randomUUID();
+    const inOneHour = new Date(Date.now() + 3_600_000);
+    const inTwoHours = new Date(Date.now() + 7_200_000);
+    let committed!: () => void;
+    const commit = new Promise<void>(resolve => {
+      committed = resolve;
+    });
+    // The earlier look is asked for inside a transaction that commits later
+    // (a policy trip queues its look with the pause).
+    const earlier = knex.transaction(async tx => {
+      await queue.enqueueCampaignTick(
+        campaignId,
+        inOneHour,
+        asStoreTransaction(tx),
+      );
+      await commit;
+    });
+    await sleep(100);
+    // The later one is asked for meanwhile, and its read of the waiting job
+    // must not come before the earlier one is committed.
+    const later = queue.enqueueCampaignTick(campaignId, inTwoHours);
+    await sleep(300);
+    committed();
+    await Promise.all([earlier, later]);
+    const { rows } = await knex.raw(
+      `SELECT run_at FROM ${SCHEMA}.jobs WHERE key = ?`,
+      [`campaign:${campaignId}`],
+    );
+    expect(
+      rows.map((r: { run_at: Date }) => new Date(r.run_at).getTime()),
+    ).toEqual([inOneHour.getTime()]);
   });
 
   it('queues an operation once while it waits or runs, again once abandoned or failed for good, and never without what it writes with it', async () => {

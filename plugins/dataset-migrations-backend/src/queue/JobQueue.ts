@@ -397,15 +397,27 @@ export class JobQueue {
   /**
    * Schedules a look at a campaign at `runAt` (now when omitted). One waiting job per
    * campaign: a repeat collapses into it, and the earlier of the two times wins, so a
-   * tick scheduling its next look far ahead never delays one asked for sooner.
+   * tick scheduling its next look far ahead never delays one asked for sooner. Two
+   * at once take turns (a lock per campaign for the transaction): otherwise each
+   * reads no waiting job, and the later time, written second, wins.
    */
   async enqueueCampaignTick(
     campaignId: string,
     runAt?: Date,
     executor: Executor = this.options.knex,
   ): Promise<void> {
+    const knex = knexOf(executor);
+    if (!knex.isTransaction) {
+      await knex.transaction(tx =>
+        this.enqueueCampaignTick(campaignId, runAt, tx),
+      );
+      return;
+    }
     const jobKey = campaignTickKey(campaignId);
-    await knexOf(executor).raw(
+    await knex.raw(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, [
+      `dataset-migrations:campaign-look-job:${campaignId}`,
+    ]);
+    await knex.raw(
       `SELECT ${this.schemaName}.add_job(
          identifier := ?, payload := ?::json, job_key := ?, max_attempts := 5,
          run_at := LEAST(coalesce(?::timestamptz, now()), coalesce(
