@@ -290,6 +290,42 @@ describe('CampaignRunner', () => {
   }
 
   /**
+   * A rollback-wave campaign of a canary wave, then a good and a bad dataset,
+   * whose three migrations `looker` started and saw end: its next look trips.
+   */
+  async function beforeTrip(
+    looker: CampaignRunner,
+    name: string,
+    [canary, good, bad]: [string, string, string],
+  ): Promise<string> {
+    const id = await startCampaign(name, [[canary], [good, bad]], {
+      concurrency: 1,
+      failurePolicy: { action: 'rollback-wave', maxFailureRate: 0.4 },
+    });
+    for (let started = 1; started <= 3; started++) {
+      await looker.tick(id);
+      await migrationsFinished(id, started);
+    }
+    return id;
+  }
+
+  /**
+   * Counts the queued looks of the campaign the queue runs from now on; the
+   * answer waits until `n` have run.
+   */
+  function recordQueuedLooks(id: string): (n: number) => Promise<void> {
+    let run = 0;
+    queuedTicks = async tickId => {
+      if (tickId === id) run++;
+    };
+    return n =>
+      waitFor(async () => (run >= n ? true : undefined), {
+        timeoutMs: 10_000,
+        what: `${n} queued looks at the campaign`,
+      }).then(() => {});
+  }
+
+  /**
    * Drops the looks queued for the campaign: one queued for when a lease runs out
    * would otherwise run in a later test, through that test's runner.
    */
@@ -471,20 +507,11 @@ describe('CampaignRunner', () => {
             : migrations.requestRollback(...args),
       }),
     });
-    const id = await startCampaign(
-      'rollback-asked-again',
-      [['g36'], ['g35', 'b5']],
-      {
-        concurrency: 1,
-        failurePolicy: { action: 'rollback-wave', maxFailureRate: 0.4 },
-      },
-    );
-    await flaky.tick(id); // the canary
-    await migrationsFinished(id, 1);
-    await flaky.tick(id); // g35 starts
-    await migrationsFinished(id, 2);
-    await flaky.tick(id); // b5 starts
-    await migrationsFinished(id, 3);
+    const id = await beforeTrip(flaky, 'rollback-asked-again', [
+      'g36',
+      'g35',
+      'b5',
+    ]);
     const lookJobs = async () =>
       (
         await pluginDb.raw(
@@ -531,20 +558,11 @@ describe('CampaignRunner', () => {
         },
       }),
     });
-    const id = await startCampaign(
-      'rollback-refused',
-      [['g42'], ['g43', 'b7']],
-      {
-        concurrency: 1,
-        failurePolicy: { action: 'rollback-wave', maxFailureRate: 0.4 },
-      },
-    );
-    await refusing.tick(id); // the canary
-    await migrationsFinished(id, 1);
-    await refusing.tick(id); // g43 starts
-    await migrationsFinished(id, 2);
-    await refusing.tick(id); // b7 starts
-    await migrationsFinished(id, 3);
+    const id = await beforeTrip(refusing, 'rollback-refused', [
+      'g42',
+      'g43',
+      'b7',
+    ]);
     await refusing.tick(id); // the trip; its rollback is refused
     expect((await service.get(id)).state).toBe('paused');
     expect(refusals).toHaveLength(1);
@@ -1000,6 +1018,7 @@ describe('CampaignRunner', () => {
       await inLook;
       // The looks queued so far (start, abort) would hide the one asked for here.
       await dropQueuedLooks(id);
+      const looksRun = recordQueuedLooks(id);
       await other.tick(id);
       expect(otherReads).not.toHaveBeenCalled();
       // Should the holder die, a look comes once its lease has run out.
@@ -1017,21 +1036,19 @@ describe('CampaignRunner', () => {
       );
       release();
       await holding;
-      // The holder let the lease go, and queued a look due now for the refused one.
+      // The holder let the lease go, and queued a look due now for the refused
+      // one, which the queue runs (the other, at the lease's end, is not due).
       expect(holderReads).toHaveBeenCalledTimes(1);
       expect(
         await pluginDb('campaign_look_leases').where({ campaign_id: id }),
       ).toEqual([]);
-      const { rows: due } = await pluginDb.raw(
-        `SELECT run_at <= now() AS due FROM ${WORKER_SCHEMA}.jobs WHERE key = ?`,
-        [`campaign:${id}`],
-      );
-      expect(due).toEqual([{ due: true }]);
+      await looksRun(1);
       await other.tick(id);
       expect(otherReads).toHaveBeenCalledTimes(1);
     } finally {
       release();
       holderReads.mockRestore();
+      queuedTicks = undefined;
       await dropQueuedLooks(id);
     }
   }, 60_000);
@@ -1066,19 +1083,18 @@ describe('CampaignRunner', () => {
       const holding = holder.tick(id);
       await inLook;
       await dropQueuedLooks(id);
+      const looksRun = recordQueuedLooks(id);
       await other.tick(id); // refused: marks the lease
       fail();
       await expect(holding).rejects.toThrow('Connection terminated');
-      const { rows: due } = await pluginDb.raw(
-        `SELECT run_at <= now() AS due FROM ${WORKER_SCHEMA}.jobs WHERE key = ?`,
-        [`campaign:${id}`],
-      );
-      expect(due).toEqual([{ due: true }]);
+      // The look asked for is queued, due now, and run.
+      await looksRun(1);
       expect(
         await pluginDb('campaign_look_leases').where({ campaign_id: id }),
       ).toEqual([]);
     } finally {
       fail();
+      queuedTicks = undefined;
       await dropQueuedLooks(id);
     }
   }, 60_000);
