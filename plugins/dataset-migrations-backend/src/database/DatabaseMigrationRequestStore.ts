@@ -174,7 +174,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
         const campaign = rows[0];
         if (campaign && campaign.state !== 'running')
           throw new ConflictError(
-            `migration ${id} belongs to campaign ${campaign.name}, which is ${campaign.state}: none of its migrations starts until it runs again (resume it, then approve)`,
+            `migration ${id} belongs to campaign ${campaign.name}, which is ${campaign.state}: none of its migrations starts until it runs again, so approve it once the campaign's owner resumes it`,
           );
       }
       // The row lock of the update makes a concurrent decision wait, then find the

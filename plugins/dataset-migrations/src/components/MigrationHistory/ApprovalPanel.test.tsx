@@ -198,6 +198,75 @@ describe('ApprovalPanel', () => {
     expect(api.approveMigration).not.toHaveBeenCalled();
   });
 
+  it('keeps Approve off while the run’s campaign is not running, says why, and still lets it be rejected', async () => {
+    const details: MigrationDetails = {
+      ...awaiting('campaign-paused'),
+      campaign: { id: 'c-1', wave: 0 },
+    };
+    const api = {
+      getMigration: jest.fn(async () => details),
+      getCampaign: jest.fn(async (id: string) => ({
+        id,
+        name: 'fleet-account-id',
+        title: 'Account ids for the fleet',
+        state: 'paused',
+      })),
+      approveMigration: jest.fn(),
+      rejectMigration: jest.fn(async () => details),
+    };
+    const { region } = await renderRun(
+      details,
+      api as unknown as Partial<DatasetMigrationsApi>,
+    );
+    expect(
+      await within(region).findByText(
+        /It belongs to campaign Account ids for the fleet \(fleet-account-id\), which is paused: it can be approved once the campaign runs again/,
+      ),
+    ).toBeInTheDocument();
+    expect(api.getCampaign).toHaveBeenCalledWith('c-1');
+    const approve = within(region).getByRole('button', { name: 'Approve' });
+    expect(approve).toBeDisabled();
+    await userEvent.type(
+      within(region).getByRole('textbox', { name: 'Approval comment' }),
+      'not this quarter',
+    );
+    expect(approve).toBeDisabled();
+    await userEvent.click(
+      within(region).getByRole('button', { name: 'Reject' }),
+    );
+    expect(api.rejectMigration).toHaveBeenCalled();
+    expect(api.approveMigration).not.toHaveBeenCalled();
+  });
+
+  it('offers Approve on a campaign’s run while the campaign runs', async () => {
+    const details: MigrationDetails = {
+      ...awaiting('campaign-running'),
+      campaign: { id: 'c-2', wave: 1 },
+    };
+    const api = {
+      getMigration: jest.fn(async () => details),
+      getCampaign: jest.fn(async (id: string) => ({
+        id,
+        name: 'fleet-account-id',
+        title: 'Account ids for the fleet',
+        state: 'running',
+      })),
+      approveMigration: jest.fn(),
+      rejectMigration: jest.fn(),
+    };
+    const { region } = await renderRun(
+      details,
+      api as unknown as Partial<DatasetMigrationsApi>,
+    );
+    await waitFor(() => expect(api.getCampaign).toHaveBeenCalledWith('c-2'));
+    await waitFor(() =>
+      expect(
+        within(region).getByRole('button', { name: 'Approve' }),
+      ).toBeEnabled(),
+    );
+    expect(region).not.toHaveTextContent('It belongs to campaign');
+  });
+
   it('shows the backend’s 409 in its words and reads the run again', async () => {
     const details = awaiting('artists');
     const api = {

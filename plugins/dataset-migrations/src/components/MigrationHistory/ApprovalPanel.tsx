@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Box, Button, TextField, Typography } from '@material-ui/core';
+import { Box, Button, TextField, Tooltip, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import useAsync from 'react-use/esm/useAsync';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
@@ -50,6 +50,17 @@ export function ApprovalPanel(props: {
           whyNot: `it is your own request, which needs the permission ${datasetMigrationApproveOwnPermission.name}`,
         }
       : { ...approve, loading: approve.loading || me.loading };
+  // A campaign's run is approved only while its campaign runs (the backend
+  // answers 409 otherwise); rejecting it stays possible.
+  const campaignId = migration.campaign?.id;
+  const campaign = useAsync(
+    async () => (campaignId ? api.getCampaign(campaignId) : undefined),
+    [api, campaignId],
+  );
+  const stopped =
+    campaign.value && campaign.value.state !== 'running'
+      ? `It belongs to campaign ${campaign.value.title} (${campaign.value.name}), which is ${campaign.value.state}: it can be approved once the campaign runs again, when its owner resumes it.`
+      : undefined;
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<string>();
@@ -101,6 +112,11 @@ export function ApprovalPanel(props: {
           You may not approve migrations of this dataset ({permitted.whyNot}).
         </Typography>
       )}
+      {permitted.allowed && stopped && (
+        <Typography variant="body2" color="textSecondary">
+          {stopped}
+        </Typography>
+      )}
       {permitted.allowed && (
         <Box mt={1}>
           <TextField
@@ -114,14 +130,19 @@ export function ApprovalPanel(props: {
             inputProps={{ 'aria-label': 'Approval comment' }}
           />
           <Box display="flex" style={{ gap: 8 }} mt={1}>
-            <Button
-              color="primary"
-              variant="contained"
-              disabled={busy}
-              onClick={() => decide('approve')}
-            >
-              Approve
-            </Button>
+            <Tooltip title={stopped ?? ''}>
+              {/* A disabled button gets no hover: its wrapper shows why. */}
+              <span>
+                <Button
+                  color="primary"
+                  variant="contained"
+                  disabled={busy || !!stopped}
+                  onClick={() => decide('approve')}
+                >
+                  Approve
+                </Button>
+              </span>
+            </Tooltip>
             <Button
               color="secondary"
               variant="outlined"
