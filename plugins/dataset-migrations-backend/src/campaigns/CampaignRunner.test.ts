@@ -65,6 +65,15 @@ const FINISHED: MigrationStatus[] = [
  * ticks itself with an injected clock; the looks a finished migration asks for go
  * through the queue and act only where a test says so (the first one).
  */
+/** A promise and the call that resolves it: where a test holds a look, and lets it go. */
+function latch(): [Promise<void>, () => void] {
+  let open!: () => void;
+  const opened = new Promise<void>(resolve => {
+    open = resolve;
+  });
+  return [opened, open];
+}
+
 describe('CampaignRunner', () => {
   const { init } = createTestDatabases();
   let pluginDb: Knex;
@@ -958,10 +967,7 @@ describe('CampaignRunner', () => {
     const id = await startCampaign('hung-look', [['never-started']]);
     await service.abort(id, { reason: 'only its looks matter here' }, starter);
     const patient = new CampaignRunner({ ...runnerDeps, lookWaitMs: 200 });
-    let release!: () => void;
-    const hung = new Promise<void>(resolve => {
-      release = resolve;
-    });
+    const [hung, release] = latch();
     const getRun = campaigns.getRun.bind(campaigns);
     const reads = jest
       .spyOn(campaigns, 'getRun')
@@ -990,14 +996,8 @@ describe('CampaignRunner', () => {
   it('looks at a campaign on one replica at a time: a look refused for another’s lease reads nothing, and the holder queues one more look for it', async () => {
     const id = await startCampaign('one-replica-at-a-time', [['g39']]);
     await service.abort(id, { reason: 'only its looks matter here' }, starter);
-    let release!: () => void;
-    const hung = new Promise<void>(resolve => {
-      release = resolve;
-    });
-    let entered!: () => void;
-    const inLook = new Promise<void>(resolve => {
-      entered = resolve;
-    });
+    const [hung, release] = latch();
+    const [inLook, entered] = latch();
     const getRun = campaigns.getRun.bind(campaigns);
     const holderReads = jest
       .spyOn(campaigns, 'getRun')
@@ -1056,14 +1056,8 @@ describe('CampaignRunner', () => {
   it('queues the look asked for meanwhile even when the holder’s look fails', async () => {
     const id = await startCampaign('holder-fails', [['g44']]);
     await service.abort(id, { reason: 'only its looks matter here' }, starter);
-    let entered!: () => void;
-    const inLook = new Promise<void>(resolve => {
-      entered = resolve;
-    });
-    let fail!: () => void;
-    const failing = new Promise<void>(resolve => {
-      fail = resolve;
-    });
+    const [inLook, entered] = latch();
+    const [failing, fail] = latch();
     // Each replica its own runner and store.
     const holderCampaigns = new DatabaseCampaignStore(pluginDb);
     jest.spyOn(holderCampaigns, 'getRun').mockImplementationOnce(async () => {
@@ -1102,14 +1096,8 @@ describe('CampaignRunner', () => {
   it('lets other replicas look once a hung look has held its lease for its longest hold, and the hung look then starts nothing', async () => {
     now = new Date('2027-03-01T10:00:00Z');
     const id = await startCampaign('hung-holder', [['g45']]);
-    let release!: () => void;
-    const hung = new Promise<void>(resolve => {
-      release = resolve;
-    });
-    let entered!: () => void;
-    const inLook = new Promise<void>(resolve => {
-      entered = resolve;
-    });
+    const [hung, release] = latch();
+    const [inLook, entered] = latch();
     const holderCampaigns = new DatabaseCampaignStore(pluginDb);
     const getRun = holderCampaigns.getRun.bind(holderCampaigns);
     jest
@@ -1243,10 +1231,7 @@ describe('CampaignRunner', () => {
     now = new Date('2027-03-01T10:00:00Z');
     // No periodic look within the test: only the end of g26's migration can start g27.
     const slow = new CampaignRunner({ ...runnerDeps, pollMs: 3_600_000 });
-    let nudged!: () => void;
-    const nudge = new Promise<void>(resolve => {
-      nudged = resolve;
-    });
+    const [nudge, nudged] = latch();
     // Every queued look is this runner's, the one its start queues included:
     // another runner's would hold the campaign's lease, and look by its own poll.
     queuedTicks = async tickId => {
@@ -1321,10 +1306,7 @@ describe('CampaignRunner', () => {
     await runner.tick(id);
     const [migration] = await migrationsFinished(id, 1);
     // An announcer whose notifications hang until the test lets them go.
-    let release!: () => void;
-    const told = new Promise<void>(resolve => {
-      release = resolve;
-    });
+    const [told, release] = latch();
     const asked: string[] = [];
     const ticks = withCampaignTicks(
       {

@@ -74,6 +74,26 @@ async function renderRun(
   return { region, onChanged };
 }
 
+/** A run of campaign `campaignId`, awaiting approval, and an API whose campaign is in `state`. */
+function campaignRun(entityName: string, campaignId: string, state: string) {
+  const details: MigrationDetails = {
+    ...awaiting(entityName),
+    campaign: { id: campaignId, wave: 0 },
+  };
+  const api = {
+    getMigration: jest.fn(async () => details),
+    getCampaign: jest.fn(async (id: string) => ({
+      id,
+      name: 'fleet-account-id',
+      title: 'Account ids for the fleet',
+      state,
+    })),
+    approveMigration: jest.fn(),
+    rejectMigration: jest.fn(async () => details),
+  };
+  return { details, api: api as typeof api & Partial<DatasetMigrationsApi> };
+}
+
 describe('ApprovalPanel', () => {
   it("offers no Approve on one's own request without approve-own, and says why", async () => {
     // The test app signs in as user:default/guest, who requested this run.
@@ -199,25 +219,8 @@ describe('ApprovalPanel', () => {
   });
 
   it('keeps Approve off while the run’s campaign is not running, says why, and still lets it be rejected', async () => {
-    const details: MigrationDetails = {
-      ...awaiting('campaign-paused'),
-      campaign: { id: 'c-1', wave: 0 },
-    };
-    const api = {
-      getMigration: jest.fn(async () => details),
-      getCampaign: jest.fn(async (id: string) => ({
-        id,
-        name: 'fleet-account-id',
-        title: 'Account ids for the fleet',
-        state: 'paused',
-      })),
-      approveMigration: jest.fn(),
-      rejectMigration: jest.fn(async () => details),
-    };
-    const { region } = await renderRun(
-      details,
-      api as unknown as Partial<DatasetMigrationsApi>,
-    );
+    const { details, api } = campaignRun('campaign-paused', 'c-1', 'paused');
+    const { region } = await renderRun(details, api);
     expect(
       await within(region).findByText(
         /It belongs to campaign Account ids for the fleet \(fleet-account-id\), which is paused: it can be approved once the campaign runs again/,
@@ -239,25 +242,8 @@ describe('ApprovalPanel', () => {
   });
 
   it('offers Approve on a campaign’s run while the campaign runs', async () => {
-    const details: MigrationDetails = {
-      ...awaiting('campaign-running'),
-      campaign: { id: 'c-2', wave: 1 },
-    };
-    const api = {
-      getMigration: jest.fn(async () => details),
-      getCampaign: jest.fn(async (id: string) => ({
-        id,
-        name: 'fleet-account-id',
-        title: 'Account ids for the fleet',
-        state: 'running',
-      })),
-      approveMigration: jest.fn(),
-      rejectMigration: jest.fn(),
-    };
-    const { region } = await renderRun(
-      details,
-      api as unknown as Partial<DatasetMigrationsApi>,
-    );
+    const { details, api } = campaignRun('campaign-running', 'c-2', 'running');
+    const { region } = await renderRun(details, api);
     await waitFor(() => expect(api.getCampaign).toHaveBeenCalledWith('c-2'));
     await waitFor(() =>
       expect(
