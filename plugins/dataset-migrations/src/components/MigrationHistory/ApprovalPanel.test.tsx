@@ -87,6 +87,8 @@ function campaignRun(entityName: string, campaignId: string, state: string) {
       name: 'fleet-account-id',
       title: 'Account ids for the fleet',
       state,
+      stateReason:
+        state === 'paused' ? 'checking the canary’s owner' : undefined,
     })),
     approveMigration: jest.fn(),
     rejectMigration: jest.fn(async () => details),
@@ -223,7 +225,7 @@ describe('ApprovalPanel', () => {
     const { region } = await renderRun(details, api);
     expect(
       await within(region).findByText(
-        /It belongs to campaign Account ids for the fleet \(fleet-account-id\), which is paused: it can be approved once the campaign runs again/,
+        'This run belongs to the campaign “Account ids for the fleet” (fleet-account-id), which is paused (checking the canary’s owner): it can be approved once the campaign is resumed.',
       ),
     ).toBeInTheDocument();
     expect(api.getCampaign).toHaveBeenCalledWith('c-1');
@@ -250,7 +252,7 @@ describe('ApprovalPanel', () => {
         within(region).getByRole('button', { name: 'Approve' }),
       ).toBeEnabled(),
     );
-    expect(region).not.toHaveTextContent('It belongs to campaign');
+    expect(region).not.toHaveTextContent('belongs to the campaign');
   });
 
   it('shows the backend’s 409 in its words and reads the run again', async () => {

@@ -59,7 +59,11 @@ export function ApprovalPanel(props: {
   );
   const stopped =
     campaign.value && campaign.value.state !== 'running'
-      ? `It belongs to campaign ${campaign.value.title} (${campaign.value.name}), which is ${campaign.value.state}: it can be approved once the campaign runs again, when its owner resumes it.`
+      ? `This run belongs to the campaign “${campaign.value.title}” (${
+          campaign.value.name
+        }), which is ${campaign.value.state}${
+          campaign.value.stateReason ? ` (${campaign.value.stateReason})` : ''
+        }: it can be approved once the campaign is resumed.`
       : undefined;
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
@@ -113,9 +117,9 @@ export function ApprovalPanel(props: {
         </Typography>
       )}
       {permitted.allowed && stopped && (
-        <Typography variant="body2" color="textSecondary">
+        <Alert severity="info" style={{ marginTop: 8 }}>
           {stopped}
-        </Typography>
+        </Alert>
       )}
       {permitted.allowed && (
         <Box mt={1}>
