@@ -150,6 +150,9 @@ async function fingerprint(db: Knex): Promise<Record<string, string>> {
       WHERE table_type = 'BASE TABLE' AND table_schema = 'public'
         AND table_name NOT LIKE 'knex%'
         AND table_name NOT LIKE 'backstage_backend_tasks%'
+        -- A worker's look at the fixture campaign holds a row here while it
+        -- runs: bookkeeping of the workers, which no request writes.
+        AND table_name <> 'campaign_look_leases'
       ORDER BY 1`,
   );
   const result: Record<string, string> = {};
