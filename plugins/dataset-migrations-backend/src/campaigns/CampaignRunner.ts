@@ -32,7 +32,7 @@ import { RetentionNotPassed } from '../services/retention';
 import type { MigrationService } from '../services/MigrationService';
 import type { JobQueue } from '../queue/JobQueue';
 import { mapConcurrently } from '../consumers/mapConcurrently';
-import { startHeartbeat } from '../jobs/heartbeat';
+import { startHeartbeat, type Heartbeat } from '../jobs/heartbeat';
 import { nextStartAt, whyNotStartAt } from './rolloutCalendar';
 
 /** What the runner asks of migrations: the same paths a person's requests take. */
@@ -333,32 +333,10 @@ export class CampaignRunner {
       lookLeases.durationMs,
       this.deps.lookLeaseMaxMs ?? LOOK_LEASE_MAX_MS,
     );
-    let gaveUp = false;
-    const heartbeat = startHeartbeat(
-      Math.max(100, Math.floor(lookLeases.durationMs / 3)),
-      async () => {
-        const sent = lease.renewing();
-        if (sent === undefined) {
-          if (!gaveUp)
-            logger.warn(
-              `A look at campaign ${campaignId} has held its lease for ${
-                (this.deps.lookLeaseMaxMs ?? LOOK_LEASE_MAX_MS) / 1000
-              } s; it is no longer renewed, so other replicas may look`,
-            );
-          gaveUp = true;
-          return;
-        }
-        try {
-          lease.renewed(
-            sent,
-            await lookLeases.renew(campaignId, this.lookOwner),
-          );
-        } catch (error) {
-          logger.warn(
-            `Could not renew the look lease on campaign ${campaignId}: ${error}`,
-          );
-        }
-      },
+    const heartbeat = lease.keep(
+      () => lookLeases.renew(campaignId, this.lookOwner),
+      message =>
+        logger.warn(`The look lease on campaign ${campaignId}: ${message}`),
     );
     try {
       await this.look(campaignId, lease);
@@ -1054,15 +1032,35 @@ class HeldLookLease implements LookLease {
     return this.taken || Date.now() >= this.heldUntil;
   }
 
-  /** When the renewal about to be sent was sent; undefined when none should be. */
-  renewing(): number | undefined {
-    const now = Date.now();
-    return now - this.claimedAt < this.maxMs ? now : undefined;
-  }
-
-  renewed(sentAt: number, held: boolean): void {
-    if (!held) this.taken = true;
-    else this.heldUntil = Math.max(this.heldUntil, sentAt + this.durationMs);
+  /** Renews every third of the lease until stopped, or until the longest hold has passed. */
+  keep(
+    renew: () => Promise<boolean>,
+    warn: (message: string) => void,
+  ): Heartbeat {
+    let gaveUp = false;
+    return startHeartbeat(
+      Math.max(100, Math.floor(this.durationMs / 3)),
+      async () => {
+        const sentAt = Date.now();
+        if (sentAt - this.claimedAt >= this.maxMs) {
+          if (!gaveUp)
+            warn(
+              `held for ${
+                this.maxMs / 1000
+              } s by a look still running; no longer renewed, so other replicas may look`,
+            );
+          gaveUp = true;
+          return;
+        }
+        try {
+          if (!(await renew())) this.taken = true;
+          else
+            this.heldUntil = Math.max(this.heldUntil, sentAt + this.durationMs);
+        } catch (error) {
+          warn(`could not be renewed: ${error}`);
+        }
+      },
+    );
   }
 }
 
