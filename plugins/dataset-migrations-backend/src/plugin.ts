@@ -234,6 +234,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           announcer,
           // A dead worker's consumers resume about a lease later, as its runs do.
           claimLeaseMs: worker.leaseMs,
+          logger: logger.child({ component: 'consumers' }),
           // A campaign's pull requests within its throttles; merged when it may.
           campaigns: {
             pullRequests: new CampaignPullRequestSlots(

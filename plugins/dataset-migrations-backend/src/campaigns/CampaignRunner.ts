@@ -32,7 +32,7 @@ import { RetentionNotPassed } from '../services/retention';
 import type { MigrationService } from '../services/MigrationService';
 import type { JobQueue } from '../queue/JobQueue';
 import { mapConcurrently } from '../consumers/mapConcurrently';
-import { startHeartbeat, type Heartbeat } from '../jobs/heartbeat';
+import { holdLease, type LeaseHold } from '../jobs/leaseHold';
 import { nextStartAt, whyNotStartAt } from './rolloutCalendar';
 
 /** What the runner asks of migrations: the same paths a person's requests take. */
@@ -328,23 +328,21 @@ export class CampaignRunner {
       );
       return;
     }
-    const lease = new HeldLookLease(
-      claimSentAt,
-      lookLeases.durationMs,
-      this.deps.lookLeaseMaxMs ?? LOOK_LEASE_MAX_MS,
-    );
-    const heartbeat = lease.keep(
-      () => lookLeases.renew(campaignId, this.lookOwner),
-      message =>
+    const lease = holdLease({
+      claimedAt: claimSentAt,
+      durationMs: lookLeases.durationMs,
+      renew: () => lookLeases.renew(campaignId, this.lookOwner),
+      warn: message =>
         logger.warn(`The look lease on campaign ${campaignId}: ${message}`),
-    );
+      maxMs: this.deps.lookLeaseMaxMs ?? LOOK_LEASE_MAX_MS,
+    });
     try {
       await this.look(campaignId, lease);
     } catch (error) {
       if (!(error instanceof LookLeaseLost)) throw error;
       logger.warn(error.message);
     } finally {
-      await heartbeat.stop();
+      await lease.stop();
       // Released after a failed look too. One that cannot be released runs
       // out; a look asked for meanwhile then comes from the refused look's job.
       try {
@@ -1004,65 +1002,7 @@ export class CampaignRunner {
 }
 
 /** A look's hold on its campaign's lease, which its heartbeat finds lost. */
-interface LookLease {
-  readonly lost: boolean;
-}
-
-/**
- * The hold a look's heartbeat keeps, by this process's clock: held until a
- * lease's duration after the last renewal that took was sent (the database's
- * expiry is later), so a look whose renewals fail stops before another may
- * claim. Lost at once when a renewal finds the lease another's; no longer
- * renewed past the longest hold.
- */
-class HeldLookLease implements LookLease {
-  private heldUntil: number;
-  private taken = false;
-
-  constructor(
-    /** When the claim that took it was sent. */
-    private readonly claimedAt: number,
-    private readonly durationMs: number,
-    private readonly maxMs: number,
-  ) {
-    this.heldUntil = this.claimedAt + durationMs;
-  }
-
-  get lost(): boolean {
-    return this.taken || Date.now() >= this.heldUntil;
-  }
-
-  /** Renews every third of the lease until stopped, or until the longest hold has passed. */
-  keep(
-    renew: () => Promise<boolean>,
-    warn: (message: string) => void,
-  ): Heartbeat {
-    let gaveUp = false;
-    return startHeartbeat(
-      Math.max(100, Math.floor(this.durationMs / 3)),
-      async () => {
-        const sentAt = Date.now();
-        if (sentAt - this.claimedAt >= this.maxMs) {
-          if (!gaveUp)
-            warn(
-              `held for ${
-                this.maxMs / 1000
-              } s by a look still running; no longer renewed, so other replicas may look`,
-            );
-          gaveUp = true;
-          return;
-        }
-        try {
-          if (!(await renew())) this.taken = true;
-          else
-            this.heldUntil = Math.max(this.heldUntil, sentAt + this.durationMs);
-        } catch (error) {
-          warn(`could not be renewed: ${error}`);
-        }
-      },
-    );
-  }
-}
+type LookLease = Pick<LeaseHold, 'lost'>;
 
 /** A look that found its lease taken stops before its next change. */
 class LookLeaseLost extends Error {}

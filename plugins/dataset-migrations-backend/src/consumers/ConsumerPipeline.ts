@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { MigrationInterruptedError } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
   isLiveMigration,
@@ -25,6 +26,7 @@ import {
 } from './steps/stepContext';
 import { verify } from './steps/verify';
 import { asInterruption } from '../jobs/databaseLoss';
+import { holdLease, type LeaseHold } from '../jobs/leaseHold';
 import type {
   ConsumerChange,
   MigrationAnnouncer,
@@ -45,6 +47,8 @@ export interface ConsumerPipelineOptions extends StepDependencies {
    * worker died). Default two minutes; the plugin uses the worker's lease.
    */
   claimLeaseMs?: number;
+  /** Hears of claim renewals that failed. */
+  logger?: LoggerService;
 }
 
 /** The step that moves a consumer on from each state; settled states have none. */
@@ -61,6 +65,10 @@ const STEPS: Partial<Record<ConsumerState, Step>> = {
  * of it while a step runs, so only a dead worker's claim runs out.
  */
 const CLAIM_LEASE_MS = 120_000;
+
+/** Why a job stops before its next step: its claim was taken, or ran out unrenewed. */
+export const CLAIM_LOST =
+  'this job lost its claim on the consumer: another job took it, or it ran out unrenewed';
 
 /**
  * Moves each consumer of a migrated dataset through the ledger: discovered →
@@ -151,22 +159,29 @@ export class ConsumerPipeline {
         leaseMs,
         requestPass: !wait,
       });
+    let claimedAt = Date.now();
     while (!(await claim())) {
       if (!wait) return;
       // Gone or settled: nothing to wait for (a settled row is never claimed).
       const consumer = await consumers.get(migrationId, entityRef);
       if (!consumer || SETTLED_CONSUMER_STATES.includes(consumer.state)) return;
       await sleep(250);
+      claimedAt = Date.now();
     }
-    const renewal = setInterval(
-      () => claim().catch(() => undefined),
-      leaseMs / 4,
-    );
-    renewal.unref();
+    const hold = holdLease({
+      claimedAt,
+      durationMs: leaseMs,
+      everyMs: leaseMs / 4,
+      renew: claim,
+      warn: message =>
+        this.options.logger?.warn(
+          `The claim on consumer ${entityRef} of migration ${migrationId}: ${message}`,
+        ),
+    });
     let holding = true;
     try {
       while (holding) {
-        await this.advanceClaimed(migrationId, entityRef, lastAttempt);
+        await this.advanceClaimed(migrationId, entityRef, lastAttempt, hold);
         holding = !(await consumers.releaseClaim(
           migrationId,
           entityRef,
@@ -174,7 +189,7 @@ export class ConsumerPipeline {
         ));
       }
     } finally {
-      clearInterval(renewal);
+      await hold.stop();
       // A step threw: let go (dropping a pass asked for, which the job's retry
       // makes) so the retry can claim it.
       while (holding)
@@ -191,6 +206,7 @@ export class ConsumerPipeline {
     entityRef: string,
     /** No retry follows: an interruption fails the consumer, visibly, for a person's retry. */
     lastAttempt: boolean,
+    claim: Pick<LeaseHold, 'lost'>,
   ): Promise<void> {
     const context = await loadMigrationContext(
       this.options.migrations,
@@ -204,6 +220,8 @@ export class ConsumerPipeline {
     );
     // Each step returns the state it reached; stop when a step cannot go further yet.
     for (let steps = 0; steps < 8; steps++) {
+      // Another job may hold the consumer now: it takes the next step, not this one.
+      if (claim.lost) throw new MigrationInterruptedError(CLAIM_LOST);
       const consumer = await this.options.consumers.get(migrationId, entityRef);
       if (!consumer) return;
       const from = consumer.state;

@@ -14,7 +14,11 @@ import { ConsumerStore } from '../database/ConsumerStore';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import type { MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
-import { ConsumerPipeline } from './ConsumerPipeline';
+import {
+  CLAIM_LOST,
+  ConsumerPipeline,
+  type ConsumerPipelineOptions,
+} from './ConsumerPipeline';
 import { DEFAULT_ISOLATION } from './sandbox/namespaces';
 
 const DATASET = 'resource:default/orders';
@@ -65,6 +69,7 @@ describe('consumer claims', () => {
       defaultBranch: 'main',
       files: [],
     }),
+    options: Partial<ConsumerPipelineOptions> = {},
   ): ConsumerPipeline {
     const plan = {
       entityRef: DATASET,
@@ -102,6 +107,7 @@ describe('consumer claims', () => {
         shadowTimeoutMs: 1000,
         maxDepth: 1,
       },
+      ...options,
     });
   }
 
@@ -153,6 +159,54 @@ describe('consumer claims', () => {
     // And let go: a later job claims it at once.
     await pipeline.advance(id, CONSUMER);
     expect(looked).toBe(3);
+  }, 60_000);
+
+  it('stops before its next step once another job took its claim, and leaves the claim to that job', async () => {
+    const id = await verifiedConsumer();
+    let looked = 0;
+    const logger = mockServices.logger.mock();
+    const pipeline = pipelineWith(
+      {
+        id: 'fake',
+        supports: () => true,
+        openPullRequest: async draft => {
+          // This job stalled past its claim, and another job took the consumer;
+          // the next renewal (every 100 ms) finds it so.
+          await knex('migration_consumers')
+            .where({ migration_id: id, entity_ref: CONSUMER })
+            .update({
+              claimed_by: 'other-job',
+              claimed_until: knex.raw(`now() + interval '1 minute'`),
+            });
+          await new Promise(resolve => setTimeout(resolve, 300));
+          return {
+            provider: 'fake',
+            url: `${REPO}/pull/1`,
+            number: 1,
+            branch: draft.branch,
+            state: 'open',
+          };
+        },
+        getPullRequest: async () => {
+          looked++;
+          return undefined;
+        },
+      },
+      undefined,
+      { claimLeaseMs: 400, logger },
+    );
+
+    // Thrown for the queue's retry; the step under way was a compare-and-set
+    // on the consumer's state, so it is recorded once.
+    await expect(pipeline.advance(id, CONSUMER)).rejects.toThrow(CLAIM_LOST);
+    expect((await consumers.get(id, CONSUMER))!.state).toBe('pr-opened');
+    // The pull request is followed by the job that holds the consumer now.
+    expect(looked).toBe(0);
+    expect(
+      await knex('migration_consumers')
+        .where({ migration_id: id, entity_ref: CONSUMER })
+        .first('claimed_by'),
+    ).toEqual({ claimed_by: 'other-job' });
   }, 60_000);
 
   it('lets go of a consumer once it settles, whoever held it: a holder killed after its last write leaves no claim behind', async () => {

@@ -20,6 +20,7 @@ import { knexOf } from '../database/StoreTransaction';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import { MigrationRunner } from './MigrationRunner';
+import { LEASE_LOST } from './runContext';
 
 const EVENTS = 'resource:default/events';
 const events = dataset('events');
@@ -499,9 +500,7 @@ describe('MigrationRunner', () => {
       await first;
       await second;
       expect(blocked.seen()).toBeInstanceOf(MigrationInterruptedError);
-      expect((blocked.seen() as Error).message).toBe(
-        'another worker took over this run',
-      );
+      expect((blocked.seen() as Error).message).toBe(LEASE_LOST);
       expect(engine.migrate).toHaveBeenCalledTimes(2);
       expect(await details(id)).toMatchObject({
         status: 'succeeded',
@@ -522,9 +521,7 @@ describe('MigrationRunner', () => {
       await worker.run(id);
 
       expect(blocked.seen()).toBeInstanceOf(MigrationInterruptedError);
-      expect((blocked.seen() as Error).message).toBe(
-        'another worker took over this run',
-      );
+      expect((blocked.seen() as Error).message).toBe(LEASE_LOST);
       // Not finished by this worker: still running, and still the other worker's.
       expect(await details(id)).toMatchObject({
         status: 'running',
@@ -541,10 +538,52 @@ describe('MigrationRunner', () => {
         (await messages(id)).some(m => /interrupted|failed|cancelled/.test(m)),
       ).toBe(false);
       expect(logger.warn).toHaveBeenCalledWith(
-        `Migration ${id}: another worker took over this run; stopping this attempt`,
+        `Migration ${id}: ${LEASE_LOST}; stopping this attempt`,
       );
       expect(await store.getSchemaVersion(EVENTS)).toBeUndefined();
       expect(catalog.refreshEntity).not.toHaveBeenCalled();
+    });
+
+    it('stops an attempt whose renewals keep failing once a lease has passed, and leaves the run for the sweep', async () => {
+      const id = await queue();
+      const logger = mockServices.logger.mock();
+      // Heartbeats every 100 ms.
+      const worker = newRunner({ leaseMs: 300, logger });
+      const renewals = jest
+        .spyOn(store, 'renewLease')
+        .mockRejectedValue(new Error('Connection terminated unexpectedly'));
+      try {
+        const blocked = blockInBackfill();
+        await worker.run(id);
+
+        // Nobody took the run: this attempt stopped on its own clock, as the
+        // database's lease (from the claim, never renewed) ran out.
+        expect(blocked.seen()).toBeInstanceOf(MigrationInterruptedError);
+        expect((blocked.seen() as Error).message).toBe(LEASE_LOST);
+        expect(renewals).toHaveBeenCalled();
+        expect(logger.warn).toHaveBeenCalledWith(
+          `The lease on migration ${id}: could not be renewed: Error: Connection terminated unexpectedly`,
+        );
+        expect(await details(id)).toMatchObject({
+          status: 'running',
+          attempts: 1,
+          finishedAt: undefined,
+        });
+      } finally {
+        renewals.mockRestore();
+      }
+      // Once the database's lease has run out too, the next claim resumes it.
+      await waitFor(
+        async () => (await leaseOf(id)).remainingMs < 0 || undefined,
+        {
+          what: "the run's lease to run out",
+        },
+      );
+      await worker.run(id);
+      expect(await details(id)).toMatchObject({
+        status: 'succeeded',
+        attempts: 2,
+      });
     });
 
     it('cannot record an outcome once another worker holds the run, even without noticing', async () => {
@@ -607,9 +646,7 @@ describe('MigrationRunner', () => {
       expect(refused).toHaveLength(3);
       for (const error of refused) {
         expect(error).toBeInstanceOf(MigrationInterruptedError);
-        expect((error as Error).message).toBe(
-          'another worker took over this run',
-        );
+        expect((error as Error).message).toBe(LEASE_LOST);
       }
       expect(await store.getCheckpoint(id, 'backfill')).toEqual({ rows: 5000 });
       expect(await stepsOf(id)).toEqual([
@@ -628,7 +665,7 @@ describe('MigrationRunner', () => {
         (await messages(id)).some(m => /interrupted|failed|cancelled/.test(m)),
       ).toBe(false);
       expect(logger.warn).toHaveBeenCalledWith(
-        `Migration ${id}: another worker took over this run; stopping this attempt`,
+        `Migration ${id}: ${LEASE_LOST}; stopping this attempt`,
       );
     });
 
@@ -646,7 +683,7 @@ describe('MigrationRunner', () => {
       expect(await store.getCheckpoint(id, 'plan')).toBeUndefined();
       expect(await details(id)).toMatchObject({ status: 'running' });
       expect(logger.warn).toHaveBeenCalledWith(
-        `Migration ${id}: another worker took over this run; stopping this attempt`,
+        `Migration ${id}: ${LEASE_LOST}; stopping this attempt`,
       );
     });
 

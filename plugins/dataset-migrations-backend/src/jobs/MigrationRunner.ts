@@ -21,7 +21,7 @@ import type { EngineRegistry } from '../engines/EngineRegistry';
 import {
   createRunContext,
   attemptOwner,
-  holdLease,
+  holdRunLease,
   LEASE_LOST,
   runOf,
   PINNED_PLAN,
@@ -117,6 +117,7 @@ export class MigrationRunner {
       owner: attemptOwner(this.workerId),
       durationMs: this.deps.leaseMs,
     };
+    const claimedAt = Date.now();
     const migration = await store.claimMigration(migrationId, lease);
     if (!migration) {
       logger.info(
@@ -125,7 +126,7 @@ export class MigrationRunner {
       return;
     }
     const attempt = migration.attempts;
-    const held = holdLease(store, migrationId, lease, logger);
+    const held = holdRunLease(store, migrationId, lease, claimedAt, logger);
     const announce = (change: Omit<MigrationChange, 'migrationId'> = {}) =>
       this.deps.announcer?.migrationChanged({ migrationId, ...change });
     const context = meterStages(

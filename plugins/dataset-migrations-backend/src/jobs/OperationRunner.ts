@@ -21,7 +21,7 @@ import {
 import {
   createRunContext,
   attemptOwner,
-  holdLease,
+  holdRunLease,
   LEASE_LOST,
   PINNED_PLAN,
   runOf,
@@ -80,12 +80,13 @@ export class OperationRunner {
       owner: attemptOwner(this.deps.workerId),
       durationMs: this.deps.leaseMs,
     };
+    const claimedAt = Date.now();
     const migration = await store.claimOperation(job.migrationId, lease);
     if (!migration) {
       await this.unclaimed(job);
       return;
     }
-    const held = holdLease(store, job.migrationId, lease, logger);
+    const held = holdRunLease(store, job.migrationId, lease, claimedAt, logger);
     try {
       await this.answer(job, await this.operate(migration, job, held));
     } finally {

@@ -10,7 +10,7 @@ import {
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Lease, MigrationStore } from '../database/MigrationStore';
 import { asInterruption } from './databaseLoss';
-import { startHeartbeat } from './heartbeat';
+import { holdLease } from './leaseHold';
 
 /** What the first attempt planned; later attempts and operations on the run execute exactly this. */
 export interface PinnedPlan {
@@ -56,7 +56,8 @@ export function runOf(
 }
 
 /** Why an attempt stops once its worker finds the run is no longer its own. */
-export const LEASE_LOST = 'another worker took over this run';
+export const LEASE_LOST =
+  "this attempt lost the run's lease: another worker took it over, or it ran out unrenewed";
 
 /** The lease an attempt runs under, and what to do when it turns out lost. */
 export interface AttemptLease {
@@ -64,48 +65,40 @@ export interface AttemptLease {
   onLost(): void;
 }
 
-/** A lease held on a run by heartbeats, and whether it turned out lost. */
+/** A run's lease held by heartbeats (see {@link holdLease}), and whether it turned out lost. */
 export interface HeldLease extends AttemptLease {
-  /** True once a heartbeat or a fenced write found the run another worker's. */
+  /** True once a heartbeat or a fenced write found the run another worker's, or renewals stopped taking. */
   readonly lost: boolean;
-  /** Stops the heartbeats; the lease itself ends with the outcome or runs out. */
-  /** Ends the heartbeat, waiting for a renewal under way. */
+  /** Ends the heartbeat, waiting for a renewal under way; the lease itself ends with the outcome or runs out. */
   stopHeartbeat(): Promise<void>;
 }
 
 /**
- * Renews a claimed lease every third of its duration, as long as the work under it
- * runs: stages and operations on a finished run alike, so no two workers act on a
- * run at the same time.
+ * Holds a claimed run's lease as long as the work under it runs: stages and
+ * operations on a finished run alike, so no two workers act on a run at the same
+ * time. `claimedAt` is when the claim was sent.
  */
-export function holdLease(
+export function holdRunLease(
   store: Pick<MigrationStore, 'renewLease'>,
   migrationId: string,
   lease: Lease,
+  claimedAt: number,
   logger: LoggerService,
 ): HeldLease {
-  let lost = false;
-  const heartbeat = startHeartbeat(
-    Math.max(100, Math.floor(lease.durationMs / 3)),
-    async () => {
-      try {
-        lost ||= !(await store.renewLease(migrationId, lease));
-      } catch (error) {
-        logger.warn(
-          `Could not renew the lease on migration ${migrationId}: ${error}`,
-        );
-      }
-    },
-  );
+  const hold = holdLease({
+    claimedAt,
+    durationMs: lease.durationMs,
+    renew: () => store.renewLease(migrationId, lease),
+    warn: message =>
+      logger.warn(`The lease on migration ${migrationId}: ${message}`),
+  });
   return {
     owner: lease.owner,
     get lost() {
-      return lost;
+      return hold.lost;
     },
-    onLost: () => {
-      lost = true;
-    },
-    stopHeartbeat: () => heartbeat.stop(),
+    onLost: hold.markLost,
+    stopHeartbeat: hold.stop,
   };
 }
 
