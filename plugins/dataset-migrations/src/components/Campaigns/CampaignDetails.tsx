@@ -41,7 +41,7 @@ import {
 } from './campaignText';
 import {
   CAMPAIGN_STATES,
-  DATASET_STATES,
+  campaignDatasetLabel,
   MIGRATION_STATUSES,
   WAVE_STATES,
 } from '../shared/labels';
@@ -175,7 +175,7 @@ export function CampaignView(props: {
       render: row => (
         <>
           <span style={NO_WRAP}>
-            <StatusLabel {...DATASET_STATES[row.state]} />
+            <StatusLabel {...campaignDatasetLabel(row)} />
           </span>
           {row.reason && (
             <Typography variant="caption" display="block">

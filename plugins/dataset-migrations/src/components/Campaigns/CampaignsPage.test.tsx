@@ -299,6 +299,44 @@ describe('Campaign page', () => {
     expect(screen.queryByText(/component:default/)).not.toBeInTheDocument();
   });
 
+  it('says a dataset whose migration waits for an approval is awaiting approval, not migrating', async () => {
+    const campaign = pausedCampaign();
+    const api = {
+      getCampaign: jest.fn(async () => ({
+        ...campaign,
+        datasets: campaign.datasets.map(d => {
+          if (d.entityRef === 'resource:default/refunds')
+            return {
+              ...d,
+              state: 'migrating' as const,
+              migrationId: 'm-refunds',
+              migrationStatus: 'awaiting-approval',
+            };
+          if (d.entityRef === 'resource:default/events')
+            return {
+              ...d,
+              state: 'migrating' as const,
+              migrationStatus: 'running',
+            };
+          return d;
+        }),
+      })),
+    };
+    await renderPage(api, '/c1');
+
+    const waiting = (
+      await screen.findByRole('link', { name: 'Awaiting approval' })
+    ).closest('tr')!;
+    expect(waiting).toHaveTextContent('refunds');
+    // Its state says so too, beside the link to its migration.
+    expect(within(waiting).getAllByText('Awaiting approval')).toHaveLength(2);
+    expect(within(waiting).queryByText('Migrating')).not.toBeInTheDocument();
+    const running = screen
+      .getByRole('link', { name: 'Running' })
+      .closest('tr')!;
+    expect(within(running).getByText('Migrating')).toBeInTheDocument();
+  });
+
   it('draws minutes of progress readably when the deadline is months away, and the deadline on request', async () => {
     // Its work took five minutes; the deadline is four months later.
     const finished = pausedCampaign({

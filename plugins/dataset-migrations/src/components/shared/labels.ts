@@ -125,6 +125,30 @@ export const DATASET_STATES: Record<CampaignDatasetState, StateLabel> = {
   skipped: { label: 'Skipped', tone: 'aborted' },
 };
 
+/** Migration statuses in which a campaign's dataset waits on a person rather than migrates. */
+const WAITING_ON_A_PERSON: readonly string[] = [
+  'awaiting-approval',
+  'awaiting-decision',
+];
+
+/**
+ * A campaign dataset's state as shown: one whose migration waits for an
+ * approval or decisions says so, rather than "Migrating" while nothing moves.
+ */
+export function campaignDatasetLabel(dataset: {
+  state: CampaignDatasetState;
+  migrationStatus?: string;
+}): StateLabel {
+  const status = dataset.migrationStatus;
+  if (
+    dataset.state === 'migrating' &&
+    status &&
+    WAITING_ON_A_PERSON.includes(status)
+  )
+    return MIGRATION_STATUSES[status as MigrationStatus];
+  return DATASET_STATES[dataset.state];
+}
+
 /**
  * One change as a sentence: "Rename country to country_code", "Add field
  * plays_count (integer, default 0)". SQL stays as written, in code style where shown.
