@@ -66,9 +66,9 @@ const STEPS: Partial<Record<ConsumerState, Step>> = {
  */
 const CLAIM_LEASE_MS = 120_000;
 
-/** Why a job stops before its next step: its claim was taken, or ran out unrenewed. */
-export const CLAIM_LOST =
-  'this job lost its claim on the consumer: another job took it, or it ran out unrenewed';
+/** Why a job stops before its next step when no renewal of its claim took for a whole claim. */
+export const CLAIM_RAN_OUT =
+  "this job's claim on the consumer ran out while its renewals failed; a retry or the sweep goes on";
 
 /**
  * Moves each consumer of a migrated dataset through the ledger: discovered →
@@ -172,7 +172,7 @@ export class ConsumerPipeline {
       claimedAt,
       durationMs: leaseMs,
       everyMs: leaseMs / 4,
-      renew: claim,
+      renew: () => consumers.renewClaim(migrationId, entityRef, owner, leaseMs),
       warn: message =>
         this.options.logger?.warn(
           `The claim on consumer ${entityRef} of migration ${migrationId}: ${message}`,
@@ -180,8 +180,9 @@ export class ConsumerPipeline {
     });
     let holding = true;
     try {
-      while (holding) {
+      while (holding && !hold.lost) {
         await this.advanceClaimed(migrationId, entityRef, lastAttempt, hold);
+        if (hold.lost) break;
         holding = !(await consumers.releaseClaim(
           migrationId,
           entityRef,
@@ -191,14 +192,23 @@ export class ConsumerPipeline {
     } finally {
       await hold.stop();
       // A step threw: let go (dropping a pass asked for, which the job's retry
-      // makes) so the retry can claim it.
-      while (holding)
+      // makes) so the retry can claim it. A claim lost is not let go: another
+      // job holds it, or it runs out in the database too, and then the sweep
+      // queues the consumer again (even after this job's last attempt).
+      while (holding && !hold.lost)
         holding = !(await consumers.releaseClaim(
           migrationId,
           entityRef,
           owner,
         ));
     }
+    // Renewals failed for a whole claim: the queue's retry (or the sweep) goes on.
+    if (hold.lostBecause === 'ran-out')
+      throw new MigrationInterruptedError(CLAIM_RAN_OUT);
+    // Another job took it and takes the steps from here; one waiting for the
+    // consumer's assessment waits for that job, as for any holder.
+    if (hold.lostBecause === 'taken' && wait)
+      await this.advanceConsumer(migrationId, entityRef, { wait, lastAttempt });
   }
 
   private async advanceClaimed(
@@ -221,7 +231,7 @@ export class ConsumerPipeline {
     // Each step returns the state it reached; stop when a step cannot go further yet.
     for (let steps = 0; steps < 8; steps++) {
       // Another job may hold the consumer now: it takes the next step, not this one.
-      if (claim.lost) throw new MigrationInterruptedError(CLAIM_LOST);
+      if (claim.lost) return;
       const consumer = await this.options.consumers.get(migrationId, entityRef);
       if (!consumer) return;
       const from = consumer.state;

@@ -8,14 +8,14 @@ import {
   type ScmProvider,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { RepositorySnapshot } from './repositories/RepositoryReader';
-import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import type { DatasetCatalog } from '../catalog/DatasetCatalog';
 import { ConsumerStore } from '../database/ConsumerStore';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import type { MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import {
-  CLAIM_LOST,
+  CLAIM_RAN_OUT,
   ConsumerPipeline,
   type ConsumerPipelineOptions,
 } from './ConsumerPipeline';
@@ -161,53 +161,127 @@ describe('consumer claims', () => {
     expect(looked).toBe(3);
   }, 60_000);
 
+  /** A scm whose pull request opens after `before` and 300 ms; counts follow-ups. */
+  function stallingScm(before: () => Promise<void>) {
+    const scm = {
+      looked: 0,
+      id: 'fake',
+      supports: () => true,
+      openPullRequest: async (draft: { branch: string }) => {
+        await before();
+        await new Promise(resolve => setTimeout(resolve, 300));
+        return {
+          provider: 'fake',
+          url: `${REPO}/pull/1`,
+          number: 1,
+          branch: draft.branch,
+          state: 'open' as const,
+        };
+      },
+      getPullRequest: async () => {
+        scm.looked++;
+        return undefined;
+      },
+    };
+    return scm;
+  }
+
+  const claimOf = async (id: string) =>
+    knex('migration_consumers')
+      .where({ migration_id: id, entity_ref: CONSUMER })
+      .first('claimed_by', 'claimed_until');
+
   it('stops before its next step once another job took its claim, and leaves the claim to that job', async () => {
     const id = await verifiedConsumer();
-    let looked = 0;
-    const logger = mockServices.logger.mock();
-    const pipeline = pipelineWith(
-      {
-        id: 'fake',
-        supports: () => true,
-        openPullRequest: async draft => {
-          // This job stalled past its claim, and another job took the consumer;
-          // the next renewal (every 100 ms) finds it so.
-          await knex('migration_consumers')
-            .where({ migration_id: id, entity_ref: CONSUMER })
-            .update({
-              claimed_by: 'other-job',
-              claimed_until: knex.raw(`now() + interval '1 minute'`),
-            });
-          await new Promise(resolve => setTimeout(resolve, 300));
-          return {
-            provider: 'fake',
-            url: `${REPO}/pull/1`,
-            number: 1,
-            branch: draft.branch,
-            state: 'open',
-          };
-        },
-        getPullRequest: async () => {
-          looked++;
-          return undefined;
-        },
-      },
-      undefined,
-      { claimLeaseMs: 400, logger },
-    );
-
-    // Thrown for the queue's retry; the step under way was a compare-and-set
-    // on the consumer's state, so it is recorded once.
-    await expect(pipeline.advance(id, CONSUMER)).rejects.toThrow(CLAIM_LOST);
-    expect((await consumers.get(id, CONSUMER))!.state).toBe('pr-opened');
-    // The pull request is followed by the job that holds the consumer now.
-    expect(looked).toBe(0);
-    expect(
+    // This job stalled past its claim, and another job took the consumer; the
+    // next renewal (every 100 ms) finds it so.
+    const scm = stallingScm(async () => {
       await knex('migration_consumers')
         .where({ migration_id: id, entity_ref: CONSUMER })
-        .first('claimed_by'),
-    ).toEqual({ claimed_by: 'other-job' });
+        .update({
+          claimed_by: 'other-job',
+          claimed_until: knex.raw(`now() + interval '1 minute'`),
+        });
+    });
+    const pipeline = pipelineWith(scm, undefined, { claimLeaseMs: 400 });
+
+    // Not an error: the step under way was a compare-and-set on the consumer's
+    // state, recorded once, and the job holding the consumer takes the next.
+    await pipeline.advance(id, CONSUMER);
+    expect((await consumers.get(id, CONSUMER))!.state).toBe('pr-opened');
+    expect(scm.looked).toBe(0);
+    expect((await claimOf(id))!.claimed_by).toBe('other-job');
   }, 60_000);
+
+  it('stops a job whose renewals fail for a whole claim, and leaves the claim to run out for the next job', async () => {
+    const id = await verifiedConsumer();
+    const renewals = jest
+      .spyOn(consumers, 'renewClaim')
+      .mockRejectedValue(new Error('Connection terminated unexpectedly'));
+    const logger = mockServices.logger.mock();
+    const scm = stallingScm(async () => {});
+    const pipeline = pipelineWith(scm, undefined, {
+      claimLeaseMs: 200,
+      logger,
+    });
+    try {
+      // An interruption, for the queue's retry.
+      await expect(pipeline.advance(id, CONSUMER)).rejects.toThrow(
+        CLAIM_RAN_OUT,
+      );
+    } finally {
+      renewals.mockRestore();
+    }
+    expect(scm.looked).toBe(0);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /could not be renewed: Error: Connection terminated/,
+      ),
+    );
+    // Not let go: the sweep finds a claim that ran out (a consumer mid-step).
+    expect((await claimOf(id))!.claimed_by).not.toBeNull();
+    // Once it has, the next job takes the consumer and goes on.
+    await waitFor(
+      async () =>
+        (
+          await knex.raw(
+            `SELECT 1 FROM migration_consumers WHERE migration_id = ? AND claimed_until < now()`,
+            [id],
+          )
+        ).rows[0],
+      { what: 'the claim to run out' },
+    );
+    await pipeline.advance(id, CONSUMER);
+    expect(scm.looked).toBe(1);
+  }, 60_000);
+
+  it('renews only its own claim: not one taken by another job, nor a free one; a settled consumer has nothing left to hold', async () => {
+    const id = await verifiedConsumer();
+    const lease = { leaseMs: 60_000, requestPass: false };
+    expect(await consumers.claim(id, CONSUMER, 'job-a', lease)).toBe(true);
+    expect(await consumers.renewClaim(id, CONSUMER, 'job-a', 60_000)).toBe(
+      true,
+    );
+    expect(await consumers.renewClaim(id, CONSUMER, 'job-b', 60_000)).toBe(
+      false,
+    );
+    // Let go (another job took and released it, say): not taken back.
+    expect(await consumers.releaseClaim(id, CONSUMER, 'job-a')).toBe(true);
+    expect(await consumers.renewClaim(id, CONSUMER, 'job-a', 60_000)).toBe(
+      false,
+    );
+    expect((await claimOf(id))!.claimed_by).toBeNull();
+    // Its own settling write clears the claim; the renewal after it is no loss.
+    expect(await consumers.claim(id, CONSUMER, 'job-a', lease)).toBe(true);
+    await consumers.advance(id, CONSUMER, ['verified'], {
+      state: 'failed',
+      failure: { kind: 'pull-request-failed', message: 'closed' },
+    });
+    expect(await consumers.renewClaim(id, CONSUMER, 'job-a', 60_000)).toBe(
+      true,
+    );
+    expect((await claimOf(id))!.claimed_by).toBeNull();
+  });
 
   it('lets go of a consumer once it settles, whoever held it: a holder killed after its last write leaves no claim behind', async () => {
     const id = await verifiedConsumer();

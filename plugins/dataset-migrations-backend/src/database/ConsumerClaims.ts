@@ -16,6 +16,18 @@ export interface ConsumerClaims {
     options: { leaseMs: number; requestPass: boolean },
   ): Promise<boolean>;
   /**
+   * Extends the owner's own claim by `leaseMs` from now: false once another
+   * owner took the consumer, or the claim was let go (never taking a free row, so
+   * a claim that another job took and released meanwhile is not taken back).
+   * True for a consumer that settled or is gone: nothing is left to hold.
+   */
+  renewClaim(
+    migrationId: string,
+    entityRef: string,
+    owner: string,
+    leaseMs: number,
+  ): Promise<boolean>;
+  /**
    * Lets go of the owner's claim and returns true; returns false, keeping it,
    * when another job asked for one more pass meanwhile.
    */

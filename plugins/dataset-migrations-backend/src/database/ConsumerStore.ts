@@ -60,6 +60,7 @@ export class ConsumerStore implements AllParts {
   readonly listHolds: AllParts['listHolds'];
 
   readonly claim: AllParts['claim'];
+  readonly renewClaim: AllParts['renewClaim'];
   readonly releaseClaim: AllParts['releaseClaim'];
   readonly listExpiredClaims: AllParts['listExpiredClaims'];
   readonly listUnclaimed: AllParts['listUnclaimed'];
@@ -99,6 +100,7 @@ export class ConsumerStore implements AllParts {
 
     const claims = new DatabaseConsumerClaims(knex);
     this.claim = claims.claim.bind(claims);
+    this.renewClaim = claims.renewClaim.bind(claims);
     this.releaseClaim = claims.releaseClaim.bind(claims);
     this.listExpiredClaims = claims.listExpiredClaims.bind(claims);
     this.listUnclaimed = claims.listUnclaimed.bind(claims);

@@ -44,6 +44,39 @@ export class DatabaseConsumerClaims implements ConsumerClaims {
   }
 
   /**
+   * Extends the owner's own claim; true also for a settled or gone consumer (a
+   * settling write clears the claim), false when the claim is not the owner's.
+   * One statement: the CTE's update and the outer read see the same row.
+   */
+  async renewClaim(
+    migrationId: string,
+    entityRef: string,
+    owner: string,
+    leaseMs: number,
+  ): Promise<boolean> {
+    const { rows } = await this.knex.raw<{ rows: { held: boolean }[] }>(
+      `WITH renewed AS (
+         UPDATE ${TABLE} SET claimed_until = now() + :leaseMs * interval '1 millisecond'
+          WHERE migration_id = :migrationId AND entity_ref = :entityRef
+            AND claimed_by = :owner AND NOT (state = ANY(:settled))
+          RETURNING 1)
+       SELECT EXISTS (SELECT 1 FROM renewed)
+           OR NOT EXISTS (
+                SELECT 1 FROM ${TABLE}
+                 WHERE migration_id = :migrationId AND entity_ref = :entityRef
+                   AND NOT (state = ANY(:settled))) AS held`,
+      {
+        owner,
+        migrationId,
+        entityRef,
+        leaseMs,
+        settled: [...SETTLED_CONSUMER_STATES],
+      },
+    );
+    return rows[0].held;
+  }
+
+  /**
    * Lets go of the owner's claim and returns true; returns false, keeping it,
    * when another job asked for one more pass meanwhile. One statement, so a
    * request lands either before (another pass) or after (on a free row).

@@ -20,7 +20,7 @@ import { knexOf } from '../database/StoreTransaction';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import { MigrationRunner } from './MigrationRunner';
-import { LEASE_LOST } from './runContext';
+import { LEASE_LOST, LEASE_RAN_OUT } from './runContext';
 
 const EVENTS = 'resource:default/events';
 const events = dataset('events');
@@ -475,8 +475,8 @@ describe('MigrationRunner', () => {
     it('starts no second attempt of a run in the process that holds it, and stops the first once the run is claimed again', async () => {
       const id = await queue();
       const logger = mockServices.logger.mock();
-      // Heartbeats every 100 ms.
-      const worker = newRunner({ leaseMs: 300, logger });
+      // Heartbeats every second; a lease long enough that only a takeover stops it.
+      const worker = newRunner({ leaseMs: 3_000, logger });
       const blocked = blockInBackfill();
       const first = worker.run(id);
       await blocked.reached;
@@ -511,8 +511,8 @@ describe('MigrationRunner', () => {
     it('stops an attempt whose lease another worker took, and leaves the run to that worker', async () => {
       const id = await queue();
       const logger = mockServices.logger.mock();
-      // Heartbeats every 100 ms.
-      const worker = newRunner({ leaseMs: 300, logger });
+      // Heartbeats every second; a lease long enough that only a takeover stops it.
+      const worker = newRunner({ leaseMs: 3_000, logger });
       const blocked = blockInBackfill(async run => {
         await run.checkpoints.set('backfill', { rows: 1000 });
         // Another worker holds the run now (this one stalled past its lease, say).
@@ -544,10 +544,10 @@ describe('MigrationRunner', () => {
       expect(catalog.refreshEntity).not.toHaveBeenCalled();
     });
 
-    it('stops an attempt whose renewals keep failing once a lease has passed, and leaves the run for the sweep', async () => {
+    it('stops an attempt whose renewals keep failing once a lease has passed, and leaves the run to be claimed again', async () => {
       const id = await queue();
       const logger = mockServices.logger.mock();
-      // Heartbeats every 100 ms.
+      // Heartbeats every 100 ms, none of which takes.
       const worker = newRunner({ leaseMs: 300, logger });
       const renewals = jest
         .spyOn(store, 'renewLease')
@@ -559,16 +559,23 @@ describe('MigrationRunner', () => {
         // Nobody took the run: this attempt stopped on its own clock, as the
         // database's lease (from the claim, never renewed) ran out.
         expect(blocked.seen()).toBeInstanceOf(MigrationInterruptedError);
-        expect((blocked.seen() as Error).message).toBe(LEASE_LOST);
+        expect((blocked.seen() as Error).message).toBe(LEASE_RAN_OUT);
         expect(renewals).toHaveBeenCalled();
         expect(logger.warn).toHaveBeenCalledWith(
           `The lease on migration ${id}: could not be renewed: Error: Connection terminated unexpectedly`,
+        );
+        expect(logger.warn).toHaveBeenCalledWith(
+          `Migration ${id}: ${LEASE_RAN_OUT}; stopping this attempt`,
         );
         expect(await details(id)).toMatchObject({
           status: 'running',
           attempts: 1,
           finishedAt: undefined,
         });
+        // Nobody took it, so its own log says why it stands still.
+        expect(await messages(id)).toContain(
+          `warn:-:interrupted: ${LEASE_RAN_OUT}`,
+        );
       } finally {
         renewals.mockRestore();
       }

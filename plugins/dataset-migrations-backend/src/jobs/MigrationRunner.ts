@@ -22,9 +22,10 @@ import {
   createRunContext,
   attemptOwner,
   holdRunLease,
-  LEASE_LOST,
+  LEASE_RAN_OUT,
   runOf,
   PINNED_PLAN,
+  type HeldLease,
   type PinnedPlan,
 } from './runContext';
 import { DatasetCatalog, currentState } from '../catalog/DatasetCatalog';
@@ -152,7 +153,7 @@ export class MigrationRunner {
     );
 
     const throwIfCancelled = async () => {
-      if (held.lost) throw new MigrationInterruptedError(LEASE_LOST);
+      if (held.lostReason) throw new MigrationInterruptedError(held.lostReason);
       if (this.stopping)
         throw new MigrationInterruptedError('the backend is shutting down');
       if (await store.isCancelRequested(migrationId))
@@ -243,7 +244,7 @@ export class MigrationRunner {
     } catch (caught) {
       const error = asInterruption(caught);
       if (error instanceof MigrationInterruptedError) {
-        await this.interrupted(migrationId, lease, held.lost, error, log);
+        await this.interrupted(migrationId, lease, held, error, log);
         return;
       }
       const cancelled = error instanceof MigrationCancelledError;
@@ -280,6 +281,10 @@ export class MigrationRunner {
     const undecided = await this.deps
       .undecidedConsumers(migration.id)
       .catch(error => {
+        // The database or a claim went away: the run resumes, as from a stage.
+        const interruption = asInterruption(error);
+        if (interruption instanceof MigrationInterruptedError)
+          throw interruption;
         throw new Error(
           `could not assess the consumers before the first stage: ${
             (error as Error).message
@@ -354,14 +359,20 @@ export class MigrationRunner {
   private async interrupted(
     migrationId: string,
     lease: Lease,
-    lostLease: boolean,
+    held: HeldLease,
     error: Error,
     log: DatasetMigrationRun['log'],
   ): Promise<void> {
-    if (lostLease) {
+    // Before the lease is shortened below: a renewal landing after it would
+    // restore a whole lease, and the run would wait that long for the sweep.
+    await held.stopHeartbeat();
+    if (held.lost) {
       this.deps.logger.warn(
         `Migration ${migrationId}: ${error.message}; stopping this attempt`,
       );
+      // Nobody took the run: its own log says why it stands still until the sweep.
+      if (held.lostReason === LEASE_RAN_OUT)
+        await log(`interrupted: ${error.message}`, 'warn').catch(() => {});
       return;
     }
     await log(

@@ -22,7 +22,6 @@ import {
   createRunContext,
   attemptOwner,
   holdRunLease,
-  LEASE_LOST,
   PINNED_PLAN,
   runOf,
   type HeldLease,
@@ -133,7 +132,8 @@ export class OperationRunner {
         this.deps.stages,
       ),
       throwIfCancelled: async () => {
-        if (held.lost) throw new MigrationInterruptedError(LEASE_LOST);
+        if (held.lostReason)
+          throw new MigrationInterruptedError(held.lostReason);
       },
     });
     const engine = engines.get(pinned.engine);

@@ -10,15 +10,16 @@ describe('holdLease', () => {
     const renew = jest.fn(async () => true);
     const hold = holdLease({
       claimedAt: Date.now(),
-      durationMs: 150,
+      durationMs: 1_000,
       everyMs: 20,
       renew,
       warn,
     });
-    await sleep(400);
+    await sleep(1_500);
     expect(hold.lost).toBe(false);
+    expect(hold.lostBecause).toBeUndefined();
     await hold.stop();
-    expect(renew.mock.calls.length).toBeGreaterThanOrEqual(3);
+    expect(renew.mock.calls.length).toBeGreaterThanOrEqual(10);
     expect(warn).not.toHaveBeenCalled();
   });
 
@@ -33,6 +34,7 @@ describe('holdLease', () => {
     });
     await sleep(100);
     expect(hold.lost).toBe(true);
+    expect(hold.lostBecause).toBe('taken');
     await hold.stop();
   });
 
@@ -53,19 +55,44 @@ describe('holdLease', () => {
     await sleep(100);
     failing = true;
     const lastTook = sent[sent.length - 1];
-    // Still held until a duration after that renewal was sent (never later).
-    while (Date.now() < lastTook + 150) {
-      expect(hold.lost).toBe(false);
-      await sleep(10);
+    // Held until a duration after that renewal was sent, and not later.
+    for (;;) {
+      const lost = hold.lost;
+      const readBy = Date.now();
+      if (readBy >= lastTook + 290) break;
+      expect(lost).toBe(false);
+      await sleep(5);
     }
     await sleep(lastTook + 300 - Date.now() + 5);
     expect(hold.lost).toBe(true);
+    expect(hold.lostBecause).toBe('ran-out');
     await hold.stop();
     expect(warn).toHaveBeenCalledWith(
       expect.stringMatching(
         /could not be renewed: Error: connection terminated/,
       ),
     );
+  });
+
+  it('stays lost once it ran out, though a later renewal takes', async () => {
+    let failing = true;
+    const hold = holdLease({
+      claimedAt: Date.now(),
+      durationMs: 100,
+      everyMs: 10,
+      renew: async () => {
+        if (failing) throw new Error('connection terminated');
+        return true;
+      },
+      warn,
+    });
+    await sleep(150);
+    expect(hold.lostBecause).toBe('ran-out');
+    failing = false;
+    await sleep(100);
+    expect(hold.lost).toBe(true);
+    expect(hold.lostBecause).toBe('ran-out');
+    await hold.stop();
   });
 
   it('counts a slow renewal from when it was sent, not from when it answered', async () => {

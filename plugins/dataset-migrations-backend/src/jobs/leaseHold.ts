@@ -16,6 +16,12 @@ export interface LeaseHold {
    * being refused.
    */
   readonly lost: boolean;
+  /**
+   * Why it was lost, once it was: `taken` (a renewal or fenced write found
+   * another holder) or `ran-out` (no renewal took for a lease's duration). Lost
+   * stays lost: a renewal landing after the deadline does not bring it back.
+   */
+  readonly lostBecause: 'taken' | 'ran-out' | undefined;
   /** A write fenced by the lease was refused: another holds it now. */
   markLost(): void;
   /** Stops renewing, waiting for a renewal under way; the lease is then released or runs out. */
@@ -43,11 +49,16 @@ export interface LeaseHoldOptions {
 export function holdLease(options: LeaseHoldOptions): LeaseHold {
   const { claimedAt, durationMs, renew, warn, maxMs } = options;
   let heldUntil = claimedAt + durationMs;
-  let taken = false;
+  let lostBecause: LeaseHold['lostBecause'];
   let gaveUp = false;
+  const why = () => {
+    if (!lostBecause && Date.now() >= heldUntil) lostBecause = 'ran-out';
+    return lostBecause;
+  };
   const heartbeat = startHeartbeat(
-    options.everyMs ?? Math.max(100, Math.floor(durationMs / 3)),
+    options.everyMs ?? Math.max(10, Math.floor(durationMs / 3)),
     async () => {
+      if (why()) return;
       const sentAt = Date.now();
       if (maxMs !== undefined && sentAt - claimedAt >= maxMs) {
         if (!gaveUp)
@@ -60,8 +71,13 @@ export function holdLease(options: LeaseHoldOptions): LeaseHold {
         return;
       }
       try {
-        if (await renew()) heldUntil = Math.max(heldUntil, sentAt + durationMs);
-        else taken = true;
+        const held = await renew();
+        // Checked first: a renewal that lands after the deadline does not revive a
+        // hold whose work may already have been told it was lost.
+        if (!why()) {
+          if (held) heldUntil = Math.max(heldUntil, sentAt + durationMs);
+          else lostBecause = 'taken';
+        }
       } catch (error) {
         warn(`could not be renewed: ${error}`);
       }
@@ -69,10 +85,13 @@ export function holdLease(options: LeaseHoldOptions): LeaseHold {
   );
   return {
     get lost() {
-      return taken || Date.now() >= heldUntil;
+      return why() !== undefined;
+    },
+    get lostBecause() {
+      return why();
     },
     markLost: () => {
-      taken = true;
+      lostBecause ??= 'taken';
     },
     stop: () => heartbeat.stop(),
   };

@@ -56,8 +56,11 @@ export function runOf(
 }
 
 /** Why an attempt stops once its worker finds the run is no longer its own. */
-export const LEASE_LOST =
-  "this attempt lost the run's lease: another worker took it over, or it ran out unrenewed";
+export const LEASE_LOST = 'another worker took over this run';
+
+/** Why an attempt stops once no renewal of its lease took for a lease's duration. */
+export const LEASE_RAN_OUT =
+  "this attempt's lease on the run ran out while its renewals failed; the sweep hands the run on";
 
 /** The lease an attempt runs under, and what to do when it turns out lost. */
 export interface AttemptLease {
@@ -69,6 +72,8 @@ export interface AttemptLease {
 export interface HeldLease extends AttemptLease {
   /** True once a heartbeat or a fenced write found the run another worker's, or renewals stopped taking. */
   readonly lost: boolean;
+  /** Why it was lost ({@link LEASE_LOST} or {@link LEASE_RAN_OUT}), once it was. */
+  readonly lostReason: string | undefined;
   /** Ends the heartbeat, waiting for a renewal under way; the lease itself ends with the outcome or runs out. */
   stopHeartbeat(): Promise<void>;
 }
@@ -96,6 +101,11 @@ export function holdRunLease(
     owner: lease.owner,
     get lost() {
       return hold.lost;
+    },
+    get lostReason() {
+      const why = hold.lostBecause;
+      if (!why) return undefined;
+      return why === 'taken' ? LEASE_LOST : LEASE_RAN_OUT;
     },
     onLost: hold.markLost,
     stopHeartbeat: hold.stop,
