@@ -19,7 +19,10 @@ import type { Enqueue } from '../database/MigrationRequestStore';
 import { knexOf } from '../database/StoreTransaction';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
-import { MigrationRunner } from './MigrationRunner';
+import {
+  MigrationRunner,
+  type MigrationRunnerOptions,
+} from './MigrationRunner';
 import { LEASE_LOST, LEASE_RAN_OUT } from './runContext';
 
 const EVENTS = 'resource:default/events';
@@ -88,9 +91,11 @@ describe('MigrationRunner', () => {
       leaseMs?: number;
       logger?: ReturnType<typeof mockServices.logger.mock>;
       onSucceeded?: Enqueue;
+      undecidedConsumers?: MigrationRunnerOptions['undecidedConsumers'];
     } = {},
   ) {
     return new MigrationRunner({
+      undecidedConsumers: options.undecidedConsumers,
       store,
       engines: new EngineRegistry(new Map([['warehouse', engine]])),
       catalog: new DatasetCatalog(catalog),
@@ -590,6 +595,40 @@ describe('MigrationRunner', () => {
       expect(await details(id)).toMatchObject({
         status: 'succeeded',
         attempts: 2,
+      });
+    });
+
+    it('resumes a run whose consumers could not be assessed for a lost connection', async () => {
+      const interrupted = await queue();
+      await newRunner({
+        leaseMs: 3_000,
+        undecidedConsumers: async () => {
+          throw new MigrationInterruptedError(
+            'Connection terminated unexpectedly',
+          );
+        },
+      }).run(interrupted);
+      expect(await details(interrupted)).toMatchObject({
+        status: 'running',
+        failureReason: undefined,
+      });
+      expect(await messages(interrupted)).toContain(
+        'warn:-:interrupted: Connection terminated unexpectedly; the run resumes from its checkpoints',
+      );
+      expect(engine.migrate).not.toHaveBeenCalled();
+    });
+
+    it('fails a run whose consumers could not be assessed for any other reason', async () => {
+      const failed = await queue();
+      await newRunner({
+        undecidedConsumers: async () => {
+          throw new Error('the catalog said no');
+        },
+      }).run(failed);
+      expect(await details(failed)).toMatchObject({
+        status: 'failed',
+        failureReason:
+          'could not assess the consumers before the first stage: the catalog said no',
       });
     });
 
