@@ -122,6 +122,8 @@ describe('LocalGitScmProvider', () => {
     );
 
     expect(git(repo, 'rev-parse', 'main')).toBe(mainBefore);
+    // The ref the commit was written to is gone with the branch's move.
+    expect(git(repo, 'for-each-ref', 'refs/dataset-migrations')).toBe('');
     expect(git(repo, 'symbolic-ref', 'HEAD')).toBe('refs/heads/main');
     expect(git(repo, 'status', '--porcelain')).toBe('');
     expect(readFileSync(join(repo, 'queries', 'events.sql'), 'utf8')).toBe(
@@ -180,6 +182,35 @@ describe('LocalGitScmProvider', () => {
 
     expect(git(repo, 'rev-parse', BRANCH)).toBe(tip);
     expect(records(join(repo, '.git'))[0].body).toBe('new evidence');
+    expect(git(repo, 'for-each-ref', 'refs/dataset-migrations')).toBe('');
+  });
+
+  it('writes each file’s exact bytes, at paths with spaces, quotes and accents, in new folders', async () => {
+    const files = [
+      // CRLF and no final newline, curly quotes (UTF-8), an empty file.
+      { path: 'queries/events.sql', content: 'select 1;\r\nselect ’2’' },
+      { path: 'new dir/"quoted" café.sql', content: 'select "x"\n\n' },
+      { path: 'models/staging/stg events.sql', content: '' },
+    ];
+    await provider.openPullRequest(draft({ files }));
+
+    for (const file of files)
+      expect(
+        execFileSync('git', ['cat-file', 'blob', `${BRANCH}:${file.path}`], {
+          cwd: repo,
+        }),
+      ).toEqual(Buffer.from(file.content));
+    expect(
+      git(repo, 'ls-tree', '-r', BRANCH)
+        .split('\n')
+        .map(entry => entry.replace(/ blob [0-9a-f]+\t/, ' ')),
+    ).toEqual([
+      '100644 README.md',
+      '100644 models/staging/stg events.sql',
+      '100644 "new dir/\\"quoted\\" caf\\303\\251.sql"',
+      '100644 queries/events.sql',
+      '100644 queries/users.sql',
+    ]);
   });
 
   it('numbers pull requests per repository, also when opened concurrently', async () => {

@@ -18,7 +18,8 @@ import {
   openRepository,
   readBranches,
   toLocalPath,
-  writeTree,
+  moveBranch,
+  writeCommit,
   type LocalRepository,
 } from './localGit';
 import { PullRecordStore, stateOf, toRef } from './localPullRecords';
@@ -88,34 +89,33 @@ export class LocalGitScmProvider implements ScmProvider {
           12,
         )}); it is left as it is`,
       );
-    const tree = await writeTree(repo, parent, draft.files);
-
-    let head = current?.sha;
+    const written = await writeCommit(
+      repo,
+      parent,
+      draft.files,
+      draft.commitMessage,
+    );
     // Recommitting identical content would only churn the branch.
-    if (!current || current.tree !== tree || current.parents !== parent) {
-      head = (
-        await git(
-          repo,
-          ['commit-tree', '--no-gpg-sign', '-p', parent, '-F', '-', tree],
-          { input: draft.commitMessage, env: AUTHOR },
-        )
-      ).stdout.trim();
-      await git(repo, [
-        'update-ref',
-        '-m',
-        'dataset-migrations: open pull request',
-        `refs/heads/${draft.branch}`,
-        head,
-        // Compare-and-swap: fails instead of losing a concurrent update.
-        current?.sha ?? '',
-      ]).catch(error => {
-        throw new Error(
-          `branch "${draft.branch}" of ${repo.root} changed while it was being updated; try again (${error.message})`,
-        );
-      });
-    }
+    const unchanged =
+      current?.tree === written.tree && current.parents === parent;
+    const head = unchanged ? current.sha : written.sha;
+    await moveBranch(
+      repo,
+      draft.branch,
+      written,
+      unchanged
+        ? undefined
+        : {
+            from: current?.sha,
+            message: 'dataset-migrations: open pull request',
+          },
+    ).catch(error => {
+      throw new Error(
+        `branch "${draft.branch}" of ${repo.root} changed while it was being updated; try again (${error.message})`,
+      );
+    });
 
-    const record = await store.upsert(draft, head!, parent);
+    const record = await store.upsert(draft, head, parent);
     return toRef(repo, record, record.state === 'closed' ? 'closed' : 'open');
   }
 
