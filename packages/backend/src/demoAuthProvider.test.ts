@@ -53,7 +53,7 @@ describe('the demo auth provider', () => {
     expect(await errorOf(await demo.refresh('mallory'))).toEqual({
       status: 403,
       message: expect.stringMatching(
-        /"mallory" is not a demo user; demo\.users lists: admin, ada, grace, olivia/,
+        /"mallory" is not a demo user; demo\.users lists: admin, ada, grace, linus, olivia/,
       ),
     });
   });

@@ -30,7 +30,7 @@ const TEST_DATABASE_ENV =
   'BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING';
 
 /** The demo users of app-config.yaml, as the sign-in page lists them. */
-export const DEMO_USERS = ['admin', 'ada', 'grace', 'olivia'];
+export const DEMO_USERS = ['admin', 'ada', 'grace', 'linus', 'olivia'];
 
 /** Listed in demo.users here, but with no catalog entity. */
 export const UNCATALOGUED_DEMO_USER = 'ghost';
