@@ -480,6 +480,38 @@ export const campaignActionRequestSchema = z
 export type CampaignActionRequest = z.input<typeof campaignActionRequestSchema>;
 
 /**
+ * Resume: optionally, the failures per wave the person saw (each wave's
+ * `failed`). After the failure policy paused the campaign, a resume accepts at
+ * most these, so a failure that landed after the person looked trips the policy
+ * again instead of being accepted unseen. Without it, every failure so far is
+ * accepted.
+ *
+ * @public
+ */
+export const campaignResumeRequestSchema = z
+  .object({
+    failuresSeen: z
+      .array(
+        z
+          .object({
+            wave: z.number().int().min(0).max(10_000),
+            failed: z.number().int().min(0).max(1_000_000),
+          })
+          .strict(),
+      )
+      .max(10_000)
+      .refine(
+        seen => new Set(seen.map(s => s.wave)).size === seen.length,
+        'names a wave twice',
+      )
+      .optional(),
+  })
+  .strict();
+
+/** @public */
+export type CampaignResumeRequest = z.input<typeof campaignResumeRequestSchema>;
+
+/**
  * The signal channel of campaigns: portals watching a campaign refetch it on a
  * {@link CampaignSignal}. Ids only; what changed is read through the API, under
  * the reader's permissions.

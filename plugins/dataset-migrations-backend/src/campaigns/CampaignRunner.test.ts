@@ -42,8 +42,8 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 46 }, (_, i) => `g${i + 1}`);
-const BAD = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7'];
+const GOOD = Array.from({ length: 47 }, (_, i) => `g${i + 1}`);
+const BAD = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
 /** Tables of the test of contracts the campaign asks for. */
@@ -386,7 +386,7 @@ describe('CampaignRunner', () => {
     expect(await migrationsOf(id)).toHaveLength(1);
 
     // A person resumes: the canary's failure is accepted and the next wave starts.
-    const resumed = await service.resume(id, starter);
+    const resumed = await service.resume(id, undefined, starter);
     expect(resumed.afterAutomaticPause).toBe(true);
     await runner.tick(id);
     const going = await service.get(id);
@@ -400,6 +400,50 @@ describe('CampaignRunner', () => {
     await migrationsFinished(id, 3);
     await runner.tick(id);
     expect((await service.get(id)).state).toBe('completed');
+  }, 90_000);
+
+  it('pauses again for a failure the person resuming had not seen, and goes on once they had', async () => {
+    const id = await startCampaign('unseen-failure', [['b8'], ['g47']]);
+    await runner.tick(id);
+    await migrationsFinished(id, 1);
+    await waitFor(
+      async () => {
+        await runner.tick(id);
+        return (await service.get(id)).state === 'paused' ? true : undefined;
+      },
+      { what: 'the canary’s failure to pause the campaign' },
+    );
+    // Resumed from a page read before the canary failed.
+    await service.resume(
+      id,
+      { failuresSeen: [{ wave: 0, failed: 0 }] },
+      starter,
+    );
+    await runner.tick(id);
+    const again = await service.get(id);
+    expect(again.state).toBe('paused');
+    expect(again.stateReason).toBe(
+      'wave 0 (canary): 1 of 1 failed (100% > 20%)',
+    );
+    expect(await migrationsOf(id)).toHaveLength(1);
+
+    // Resumed from the page that shows it: accepted, and the next wave starts.
+    const seen = (await service.get(id)).waves.map(w => ({
+      wave: w.index,
+      failed: w.failed,
+    }));
+    expect(seen).toEqual([
+      { wave: 0, failed: 1 },
+      { wave: 1, failed: 0 },
+    ]);
+    await service.resume(id, { failuresSeen: seen }, starter);
+    await runner.tick(id);
+    expect((await service.get(id)).state).toBe('running');
+    expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([
+      ref('b8'),
+      ref('g47'),
+    ]);
+    await migrationsFinished(id, 2);
   }, 90_000);
 
   it('rolls back exactly the failed wave’s succeeded migrations with rollback-wave, and nothing else', async () => {

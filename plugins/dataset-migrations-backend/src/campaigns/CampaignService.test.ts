@@ -241,7 +241,7 @@ describe('CampaignService', () => {
     expect(await states()).toEqual(['soaking', 'pending']);
     await service.pause(created.id, { reason: 'a look first' }, starter);
     expect(await states()).toEqual(['paused', 'pending']);
-    await service.resume(created.id, starter);
+    await service.resume(created.id, undefined, starter);
     expect(await states()).toEqual(['soaking', 'pending']);
     await service.abort(created.id, { reason: 'replanned' }, starter);
     expect(await states()).toEqual(['aborted', 'aborted']);

@@ -7,6 +7,7 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   campaignActionRequestSchema,
+  campaignResumeRequestSchema,
   datasetMigrationApproveOwnPermission,
   datasetMigrationApprovePermission,
   datasetMigrationContractPermission,
@@ -194,14 +195,23 @@ export class CampaignService {
    */
   async resume(
     id: string,
+    body: unknown,
     credentials: User,
   ): Promise<{ campaign: Campaign; afterAutomaticPause: boolean }> {
+    const { failuresSeen } = parseInput(
+      campaignResumeRequestSchema,
+      body ?? {},
+      'resume request',
+    );
     const campaign = await this.get(id);
     const resumed = await this.deps.campaigns.transition(id, {
       from: ['paused'],
       to: 'running',
       at: this.now(),
       acceptFailures: true,
+      ...(failuresSeen
+        ? { failuresSeen: new Map(failuresSeen.map(s => [s.wave, s.failed])) }
+        : {}),
     });
     const afterAutomaticPause =
       resumed.changed && resumed.acceptedFailures === true;

@@ -396,6 +396,48 @@ describe('DatabaseCampaignStore', () => {
     expect(await accepted()).toBe(1);
   });
 
+  it('accepts at a resume at most the failures the person saw of each wave, and none of a wave they did not list', async () => {
+    const { id } = await running('accepts-seen');
+    await knex('campaign_datasets')
+      .where({ campaign_id: id, wave_index: 1 })
+      .update({ state: 'failed' });
+    const accepted = async () =>
+      Object.fromEntries(
+        (
+          await knex('campaign_waves')
+            .where({ campaign_id: id })
+            .orderBy('wave_index')
+            .select('wave_index', 'failures_accepted')
+        ).map(w => [w.wave_index, w.failures_accepted]),
+      );
+    const resumeHaving = async (failuresSeen?: Map<number, number>) => {
+      await knex('campaign_waves')
+        .where({ campaign_id: id, wave_index: 1 })
+        .update({ state: 'failed', failures_accepted: 0 });
+      await knex('campaigns')
+        .where({ id })
+        .update({ state: 'paused', paused_by_runner: true });
+      expect(
+        await campaigns.transition(id, {
+          from: ['paused'],
+          to: 'running',
+          at: at(3),
+          acceptFailures: true,
+          ...(failuresSeen ? { failuresSeen } : {}),
+        }),
+      ).toEqual({ changed: true, acceptedFailures: true });
+      return (await accepted())[1];
+    };
+    // Two failed; the page showed one (the second landed after).
+    expect(await resumeHaving(new Map([[1, 1]]))).toBe(2 - 1);
+    // Saw more than there are (a retry since): only what there is.
+    expect(await resumeHaving(new Map([[1, 5]]))).toBe(2);
+    // Listed other waves only.
+    expect(await resumeHaving(new Map([[0, 3]]))).toBe(0);
+    // Said nothing of what it saw (an API client): every failure so far.
+    expect(await resumeHaving()).toBe(2);
+  });
+
   it('lists a live migration whose contract waits for a reader nobody discovered, until it is contracted', async () => {
     const { id, started } = await running('readers');
     await knex('migrations')

@@ -635,6 +635,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       at: Date;
       skipPending?: string;
       acceptFailures?: boolean;
+      failuresSeen?: ReadonlyMap<number, number>;
       pausedByRunner?: boolean;
       inTransaction?: (tx: StoreTransaction) => Promise<void>;
     },
@@ -674,17 +675,24 @@ export class DatabaseCampaignStore implements CampaignStore {
         await this.snapshot(tx, id, change.at);
       }
       // A wave the policy stopped runs again; its failures so far (and those of a
-      // running wave, should the pause have landed without the wave's) are accepted.
+      // running wave, should the pause have landed without the wave's) are
+      // accepted; given what the person saw, at most that many (none of a wave
+      // not listed), so one more trips the policy again.
       if (pausedByRunner) {
+        const seen = change.failuresSeen
+          ? JSON.stringify(Object.fromEntries(change.failuresSeen))
+          : null;
         await tx.raw(
           `UPDATE campaign_waves w
               SET state = 'running',
-                  failures_accepted = (
-                    SELECT count(*) FROM campaign_datasets d
-                     WHERE d.campaign_id = w.campaign_id
-                       AND d.wave_index = w.wave_index AND d.state = ANY(?))
+                  failures_accepted = LEAST(
+                    (SELECT count(*) FROM campaign_datasets d
+                      WHERE d.campaign_id = w.campaign_id
+                        AND d.wave_index = w.wave_index AND d.state = ANY(?)),
+                    CASE WHEN ?::jsonb IS NULL THEN 2147483647
+                         ELSE COALESCE((?::jsonb ->> w.wave_index::text)::int, 0) END)
             WHERE w.campaign_id = ? AND w.state IN ('failed', 'running')`,
-          [FAILED, id],
+          [FAILED, seen, seen, id],
         );
       }
       await change.inTransaction?.(asStoreTransaction(tx));

@@ -460,7 +460,47 @@ changes:
       409,
     );
 
-    expect((await as(ADMIN).post(path('resume'))).status).toBe(200);
+    for (const [body, problem] of [
+      [
+        { failuresSeen: [{ wave: -1, failed: 0 }] },
+        'failuresSeen[0].wave: Number must be greater than or equal to 0',
+      ],
+      [
+        {
+          failuresSeen: [
+            { wave: 0, failed: 1 },
+            { wave: 0, failed: 2 },
+          ],
+        },
+        'failuresSeen: names a wave twice',
+      ],
+      [
+        { failuresSeen: [{ wave: 0, failed: 1.5 }] },
+        'failuresSeen[0].failed: Expected integer, received float',
+      ],
+      [
+        { failuresSeen: 'all' },
+        'failuresSeen: Expected array, received string',
+      ],
+      [{ accept: true }, "request: Unrecognized key(s) in object: 'accept'"],
+    ] as const) {
+      const response = await as(ADMIN).post(path('resume'), body);
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toBe(
+        `Invalid resume request: ${problem}`,
+      );
+    }
+    // Refused, changing nothing.
+    expect(
+      (await as(ADMIN).get(`/campaigns/${draft.id}`)).body.campaign.state,
+    ).toBe('paused');
+    expect(
+      (
+        await as(ADMIN).post(path('resume'), {
+          failuresSeen: [{ wave: 0, failed: 0 }],
+        })
+      ).status,
+    ).toBe(200);
     expect(lastAudit('campaign-resume')).toMatchObject({
       severityLevel: 'low',
       meta: { afterAutomaticPause: false },

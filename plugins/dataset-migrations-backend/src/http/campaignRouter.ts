@@ -155,7 +155,7 @@ export function createCampaignRouter(options: {
         severityLevel: automatic ? 'medium' : 'low',
       },
       async (campaign, credentials, addMeta) => {
-        const resumed = await service.resume(campaign, credentials);
+        const resumed = await service.resume(campaign, req.body, credentials);
         addMeta({ afterAutomaticPause: resumed.afterAutomaticPause });
         return resumed.campaign;
       },

@@ -3,6 +3,7 @@ import type {
   ApproveMigrationRequest,
   Campaign,
   CampaignPlan,
+  CampaignResumeRequest,
   CampaignSummary,
   ContractRequest,
   ConsumerDecisionRequest,
@@ -130,7 +131,14 @@ export interface DatasetMigrationsApi {
   startCampaign(id: string): Promise<Campaign>;
   /** Starts nothing new; migrations already running finish. */
   pauseCampaign(id: string, reason: string): Promise<Campaign>;
-  resumeCampaign(id: string): Promise<Campaign>;
+  /**
+   * Resumes a paused campaign; `failuresSeen` (each wave's `failed` as shown)
+   * accepts no failure the person did not see.
+   */
+  resumeCampaign(
+    id: string,
+    failuresSeen?: CampaignResumeRequest['failuresSeen'],
+  ): Promise<Campaign>;
   /** Ends the campaign for good: datasets not started are skipped. */
   abortCampaign(id: string, reason: string): Promise<Campaign>;
 }

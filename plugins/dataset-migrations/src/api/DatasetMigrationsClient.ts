@@ -5,6 +5,7 @@ import type {
   ApproveMigrationRequest,
   Campaign,
   CampaignActionRequest,
+  CampaignResumeRequest,
   CampaignListResponse,
   CampaignPlan,
   CampaignPlanResponse,
@@ -261,8 +262,17 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
     } satisfies CampaignActionRequest);
   }
 
-  async resumeCampaign(id: string): Promise<Campaign> {
-    return this.actOnCampaign(id, 'resume');
+  async resumeCampaign(
+    id: string,
+    failuresSeen?: CampaignResumeRequest['failuresSeen'],
+  ): Promise<Campaign> {
+    return this.actOnCampaign(
+      id,
+      'resume',
+      failuresSeen
+        ? ({ failuresSeen } satisfies CampaignResumeRequest)
+        : undefined,
+    );
   }
 
   async abortCampaign(id: string, reason: string): Promise<Campaign> {
@@ -275,7 +285,7 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
   private async actOnCampaign(
     id: string,
     action: 'start' | 'pause' | 'resume' | 'abort',
-    body?: CampaignActionRequest,
+    body?: CampaignActionRequest | CampaignResumeRequest,
   ): Promise<Campaign> {
     return (
       await this.request<CampaignResponse>(

@@ -81,7 +81,13 @@ export function CampaignActions(props: {
         button('start', 'Start', () => setDialog('start'))}
       {button('pause', 'Pause', () => setDialog('pause'))}
       {button('resume', 'Resume', () =>
-        act('resume', () => api.resumeCampaign(campaign.id)),
+        act('resume', () =>
+          api.resumeCampaign(
+            campaign.id,
+            // What this page shows: a failure since trips the policy again.
+            campaign.waves.map(w => ({ wave: w.index, failed: w.failed })),
+          ),
+        ),
       )}
       {button('abort', 'Abort', () => setDialog('abort'), 'secondary')}
       <StartDialog

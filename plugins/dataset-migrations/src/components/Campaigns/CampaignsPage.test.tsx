@@ -393,6 +393,26 @@ describe('Campaign page', () => {
     );
   });
 
+  it('resumes with the failures the page shows, so one that landed since is not accepted unseen', async () => {
+    const api = {
+      getCampaign: jest.fn(async () => pausedCampaign()),
+      resumeCampaign: jest.fn(async () =>
+        pausedCampaign({ state: 'running', stateReason: undefined }),
+      ),
+    };
+    await renderPage(api, '/c1');
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Resume' }),
+    );
+    await waitFor(() =>
+      expect(api.resumeCampaign).toHaveBeenCalledWith('c1', [
+        { wave: 0, failed: 0 },
+        { wave: 1, failed: 1 },
+      ]),
+    );
+  });
+
   it('pauses with a reason, and aborts only once the name is typed', async () => {
     const running = pausedCampaign({
       state: 'running',
