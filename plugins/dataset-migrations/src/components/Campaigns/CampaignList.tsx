@@ -2,7 +2,8 @@ import { useHref } from 'react-router-dom';
 import { Link, Table, type TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { ButtonLink, Container, Header } from '@backstage/ui';
+import { Tooltip } from '@material-ui/core';
+import { Button, ButtonLink, Container, Header } from '@backstage/ui';
 import {
   datasetMigrationCampaignCreatePermission,
   type CampaignSummary,
@@ -71,10 +72,22 @@ export function CampaignList() {
         title="Campaigns"
         description="Move a fleet of datasets and their consumers in waves that stop themselves."
         customActions={
-          canCreate.allowed && (
+          canCreate.allowed ? (
             <ButtonLink variant="primary" href={newCampaignHref}>
               New campaign
             </ButtonLink>
+          ) : (
+            canCreate.whyNot && (
+              // There for everyone, saying why it cannot be used (the span lets
+              // the tooltip show on a disabled button).
+              <Tooltip title={canCreate.whyNot}>
+                <span>
+                  <Button variant="primary" isDisabled>
+                    New campaign
+                  </Button>
+                </span>
+              </Tooltip>
+            )
           )
         }
       />
