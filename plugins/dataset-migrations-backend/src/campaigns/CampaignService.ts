@@ -197,7 +197,12 @@ export class CampaignService {
     id: string,
     body: unknown,
     credentials: User,
-  ): Promise<{ campaign: Campaign; afterAutomaticPause: boolean }> {
+  ): Promise<{
+    campaign: Campaign;
+    afterAutomaticPause: boolean;
+    /** What the person said they saw, as the failures accepted were bounded by. */
+    failuresSeen?: Array<{ wave: number; failed: number }>;
+  }> {
     const { failuresSeen } = parseInput(
       campaignResumeRequestSchema,
       body ?? {},
@@ -225,6 +230,7 @@ export class CampaignService {
         'running',
       ),
       afterAutomaticPause,
+      ...(failuresSeen ? { failuresSeen } : {}),
     };
   }
 

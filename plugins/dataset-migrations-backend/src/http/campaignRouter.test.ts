@@ -503,7 +503,10 @@ changes:
     ).toBe(200);
     expect(lastAudit('campaign-resume')).toMatchObject({
       severityLevel: 'low',
-      meta: { afterAutomaticPause: false },
+      meta: {
+        afterAutomaticPause: false,
+        failuresSeen: [{ wave: 0, failed: 0 }],
+      },
     });
     // As the failure policy pauses it:
     await knex('campaigns')

@@ -156,7 +156,13 @@ export function createCampaignRouter(options: {
       },
       async (campaign, credentials, addMeta) => {
         const resumed = await service.resume(campaign, req.body, credentials);
-        addMeta({ afterAutomaticPause: resumed.afterAutomaticPause });
+        addMeta({
+          afterAutomaticPause: resumed.afterAutomaticPause,
+          // The failures the person accepted, as their page showed them.
+          ...(resumed.failuresSeen
+            ? { failuresSeen: resumed.failuresSeen }
+            : {}),
+        });
         return resumed.campaign;
       },
     );
