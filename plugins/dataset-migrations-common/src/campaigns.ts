@@ -273,6 +273,12 @@ export type CampaignDatasetState =
   | 'rolled-back'
   | 'skipped';
 
+/** The dataset states a campaign's failure policy counts as failures. @public */
+export const FAILED_CAMPAIGN_DATASET_STATES: readonly CampaignDatasetState[] = [
+  'failed',
+  'rolled-back',
+];
+
 /** One selected dataset in a campaign's plan. @public */
 export interface CampaignPlannedDataset {
   entityRef: string;
@@ -480,30 +486,19 @@ export const campaignActionRequestSchema = z
 export type CampaignActionRequest = z.input<typeof campaignActionRequestSchema>;
 
 /**
- * Resume: optionally, the failures per wave the person saw (each wave's
- * `failed`). After the failure policy paused the campaign, a resume accepts at
- * most these, so a failure that landed after the person looked trips the policy
- * again instead of being accepted unseen. Without it, every failure so far is
- * accepted.
+ * Resume: optionally, the datasets the person saw failed (entity refs; the
+ * datasets in {@link FAILED_CAMPAIGN_DATASET_STATES} as their page showed them).
+ * After the failure policy paused the campaign, a resume accepts only those
+ * failures, so one that landed after the person looked trips the policy again
+ * instead of being accepted unseen. Without it, every failure so far is accepted.
  *
  * @public
  */
 export const campaignResumeRequestSchema = z
   .object({
-    failuresSeen: z
-      .array(
-        z
-          .object({
-            wave: z.number().int().min(0).max(10_000),
-            failed: z.number().int().min(0).max(1_000_000),
-          })
-          .strict(),
-      )
+    failedSeen: z
+      .array(withoutNul(z.string().min(1).max(300)))
       .max(10_000)
-      .refine(
-        seen => new Set(seen.map(s => s.wave)).size === seen.length,
-        'names a wave twice',
-      )
       .optional(),
   })
   .strict();

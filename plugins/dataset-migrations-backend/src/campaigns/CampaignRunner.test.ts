@@ -414,11 +414,7 @@ describe('CampaignRunner', () => {
       { what: 'the canary’s failure to pause the campaign' },
     );
     // Resumed from a page read before the canary failed.
-    await service.resume(
-      id,
-      { failuresSeen: [{ wave: 0, failed: 0 }] },
-      starter,
-    );
+    await service.resume(id, { failedSeen: [] }, starter);
     await runner.tick(id);
     const again = await service.get(id);
     expect(again.state).toBe('paused');
@@ -428,15 +424,11 @@ describe('CampaignRunner', () => {
     expect(await migrationsOf(id)).toHaveLength(1);
 
     // Resumed from the page that shows it: accepted, and the next wave starts.
-    const seen = (await service.get(id)).waves.map(w => ({
-      wave: w.index,
-      failed: w.failed,
-    }));
-    expect(seen).toEqual([
-      { wave: 0, failed: 1 },
-      { wave: 1, failed: 0 },
-    ]);
-    await service.resume(id, { failuresSeen: seen }, starter);
+    const seen = (await service.get(id)).datasets
+      .filter(d => d.state === 'failed')
+      .map(d => d.entityRef);
+    expect(seen).toEqual([ref('b8')]);
+    await service.resume(id, { failedSeen: seen }, starter);
     await runner.tick(id);
     expect((await service.get(id)).state).toBe('running');
     expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([

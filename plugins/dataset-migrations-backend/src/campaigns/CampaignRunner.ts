@@ -7,6 +7,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import {
   durationMs,
+  FAILED_CAMPAIGN_DATASET_STATES,
   isActiveMigrationStatus,
   type CampaignDatasetState,
   type CampaignDocument,
@@ -98,7 +99,7 @@ const FINISHED: CampaignDatasetState[] = [
   'rolled-back',
   'skipped',
 ];
-const FAILED: CampaignDatasetState[] = ['failed', 'rolled-back'];
+const FAILED = FAILED_CAMPAIGN_DATASET_STATES;
 /** States the runner reconciles from the dataset's migration (skipped ones stay skipped). */
 const RECONCILED: CampaignDatasetState[] = [
   'migrating',

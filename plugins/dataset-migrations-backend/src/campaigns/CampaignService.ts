@@ -200,10 +200,10 @@ export class CampaignService {
   ): Promise<{
     campaign: Campaign;
     afterAutomaticPause: boolean;
-    /** What the person said they saw, as the failures accepted were bounded by. */
-    failuresSeen?: Array<{ wave: number; failed: number }>;
+    /** The failures the person saw, the only ones the resume accepted. */
+    failedSeen?: string[];
   }> {
-    const { failuresSeen } = parseInput(
+    const { failedSeen } = parseInput(
       campaignResumeRequestSchema,
       body ?? {},
       'resume request',
@@ -214,9 +214,7 @@ export class CampaignService {
       to: 'running',
       at: this.now(),
       acceptFailures: true,
-      ...(failuresSeen
-        ? { failuresSeen: new Map(failuresSeen.map(s => [s.wave, s.failed])) }
-        : {}),
+      ...(failedSeen ? { failedSeen } : {}),
     });
     const afterAutomaticPause =
       resumed.changed && resumed.acceptedFailures === true;
@@ -230,7 +228,7 @@ export class CampaignService {
         'running',
       ),
       afterAutomaticPause,
-      ...(failuresSeen ? { failuresSeen } : {}),
+      ...(failedSeen ? { failedSeen } : {}),
     };
   }
 

@@ -156,9 +156,9 @@ export interface CampaignStore {
    * `skipPending` skips every dataset not started yet with that reason (abort);
    * `acceptFailures` lets the failure policy start over from the failures seen
    * now (a person's resume) when the policy, not a person, paused it, as read
-   * under the transition's lock, at most `failuresSeen` per wave (wave index to
-   * the failures the person saw) where given; `pausedByRunner` marks the failure
-   * policy's pause;
+   * under the transition's lock, only the datasets in `failedSeen` (those the
+   * person saw failed) where given; `pausedByRunner` marks the failure policy's
+   * pause;
    * `inTransaction` writes with a change made (its audit record).
    */
   transition(
@@ -170,7 +170,7 @@ export interface CampaignStore {
       at: Date;
       skipPending?: string;
       acceptFailures?: boolean;
-      failuresSeen?: ReadonlyMap<number, number>;
+      failedSeen?: readonly string[];
       pausedByRunner?: boolean;
       inTransaction?: (tx: StoreTransaction) => Promise<void>;
     },

@@ -396,21 +396,12 @@ describe('DatabaseCampaignStore', () => {
     expect(await accepted()).toBe(1);
   });
 
-  it('accepts at a resume at most the failures the person saw of each wave, and none of a wave they did not list', async () => {
+  it('accepts at a resume only the failures the person saw', async () => {
     const { id } = await running('accepts-seen');
     await knex('campaign_datasets')
       .where({ campaign_id: id, wave_index: 1 })
       .update({ state: 'failed' });
-    const accepted = async () =>
-      Object.fromEntries(
-        (
-          await knex('campaign_waves')
-            .where({ campaign_id: id })
-            .orderBy('wave_index')
-            .select('wave_index', 'failures_accepted')
-        ).map(w => [w.wave_index, w.failures_accepted]),
-      );
-    const resumeHaving = async (failuresSeen?: Map<number, number>) => {
+    const resumeHaving = async (failedSeen?: string[]) => {
       await knex('campaign_waves')
         .where({ campaign_id: id, wave_index: 1 })
         .update({ state: 'failed', failures_accepted: 0 });
@@ -423,17 +414,25 @@ describe('DatabaseCampaignStore', () => {
           to: 'running',
           at: at(3),
           acceptFailures: true,
-          ...(failuresSeen ? { failuresSeen } : {}),
+          ...(failedSeen ? { failedSeen } : {}),
         }),
       ).toEqual({ changed: true, acceptedFailures: true });
-      return (await accepted())[1];
+      return (
+        await knex('campaign_waves')
+          .where({ campaign_id: id, wave_index: 1 })
+          .first('failures_accepted')
+      ).failures_accepted;
     };
-    // Two failed; the page showed one (the second landed after).
-    expect(await resumeHaving(new Map([[1, 1]]))).toBe(2 - 1);
-    // Saw more than there are (a retry since): only what there is.
-    expect(await resumeHaving(new Map([[1, 5]]))).toBe(2);
-    // Listed other waves only.
-    expect(await resumeHaving(new Map([[0, 3]]))).toBe(0);
+    const [b, c] = [ref('accepts-seen-b'), ref('accepts-seen-c')];
+    // b and c failed; the page showed b only (c failed after, or b failed,
+    // was retried and c failed meanwhile: a count could not tell).
+    expect(await resumeHaving([b])).toBe(1);
+    expect(await resumeHaving([b, c])).toBe(2);
+    // Saw none of them, or only datasets that did not fail.
+    expect(await resumeHaving([])).toBe(0);
+    expect(await resumeHaving([ref('accepts-seen-a'), ref('elsewhere')])).toBe(
+      0,
+    );
     // Said nothing of what it saw (an API client): every failure so far.
     expect(await resumeHaving()).toBe(2);
   });

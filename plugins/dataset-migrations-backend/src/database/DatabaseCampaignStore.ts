@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import {
   datasetMigrationContractPermission,
   durationMs,
+  FAILED_CAMPAIGN_DATASET_STATES,
   MOVED_CONSUMER_STATES,
   type Campaign,
   type CampaignBurndownPoint,
@@ -41,7 +42,7 @@ const UNIQUE_VIOLATION = '23505';
 /** Datasets whose work is over: they count as done. */
 const DONE: CampaignDatasetState[] = ['migrated', 'contracted'];
 /** Failures the policy counts. */
-const FAILED: CampaignDatasetState[] = ['failed', 'rolled-back'];
+const FAILED = [...FAILED_CAMPAIGN_DATASET_STATES];
 /** Datasets still to move (skipped ones never will, by decision). */
 const OUTSTANDING: CampaignDatasetState[] = [
   'pending',
@@ -635,7 +636,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       at: Date;
       skipPending?: string;
       acceptFailures?: boolean;
-      failuresSeen?: ReadonlyMap<number, number>;
+      failedSeen?: readonly string[];
       pausedByRunner?: boolean;
       inTransaction?: (tx: StoreTransaction) => Promise<void>;
     },
@@ -676,21 +677,18 @@ export class DatabaseCampaignStore implements CampaignStore {
       }
       // A wave the policy stopped runs again; its failures so far (and those of a
       // running wave, should the pause have landed without the wave's) are
-      // accepted; given what the person saw, at most that many (none of a wave
-      // not listed), so one more trips the policy again.
+      // accepted; given the failures the person saw, only those, so one that
+      // landed since trips the policy again.
       if (pausedByRunner) {
-        const seen = change.failuresSeen
-          ? JSON.stringify(Object.fromEntries(change.failuresSeen))
-          : null;
+        const seen = change.failedSeen ? [...change.failedSeen] : null;
         await tx.raw(
           `UPDATE campaign_waves w
               SET state = 'running',
-                  failures_accepted = LEAST(
-                    (SELECT count(*) FROM campaign_datasets d
-                      WHERE d.campaign_id = w.campaign_id
-                        AND d.wave_index = w.wave_index AND d.state = ANY(?)),
-                    CASE WHEN ?::jsonb IS NULL THEN 2147483647
-                         ELSE COALESCE((?::jsonb ->> w.wave_index::text)::int, 0) END)
+                  failures_accepted = (
+                    SELECT count(*) FROM campaign_datasets d
+                     WHERE d.campaign_id = w.campaign_id
+                       AND d.wave_index = w.wave_index AND d.state = ANY(?)
+                       AND (?::text[] IS NULL OR d.entity_ref = ANY(?::text[])))
             WHERE w.campaign_id = ? AND w.state IN ('failed', 'running')`,
           [FAILED, seen, seen, id],
         );

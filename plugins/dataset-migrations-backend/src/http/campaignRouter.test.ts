@@ -461,26 +461,15 @@ changes:
     );
 
     for (const [body, problem] of [
+      [{ failedSeen: 'all' }, 'failedSeen: Expected array, received string'],
+      [{ failedSeen: [42] }, 'failedSeen[0]: Expected string, received number'],
       [
-        { failuresSeen: [{ wave: -1, failed: 0 }] },
-        'failuresSeen[0].wave: Number must be greater than or equal to 0',
+        { failedSeen: [''] },
+        'failedSeen[0]: String must contain at least 1 character(s)',
       ],
       [
-        {
-          failuresSeen: [
-            { wave: 0, failed: 1 },
-            { wave: 0, failed: 2 },
-          ],
-        },
-        'failuresSeen: names a wave twice',
-      ],
-      [
-        { failuresSeen: [{ wave: 0, failed: 1.5 }] },
-        'failuresSeen[0].failed: Expected integer, received float',
-      ],
-      [
-        { failuresSeen: 'all' },
-        'failuresSeen: Expected array, received string',
+        { failedSeen: ['x'.repeat(301)] },
+        'failedSeen[0]: String must contain at most 300 character(s)',
       ],
       [{ accept: true }, "request: Unrecognized key(s) in object: 'accept'"],
     ] as const) {
@@ -495,17 +484,13 @@ changes:
       (await as(ADMIN).get(`/campaigns/${draft.id}`)).body.campaign.state,
     ).toBe('paused');
     expect(
-      (
-        await as(ADMIN).post(path('resume'), {
-          failuresSeen: [{ wave: 0, failed: 0 }],
-        })
-      ).status,
+      (await as(ADMIN).post(path('resume'), { failedSeen: [] })).status,
     ).toBe(200);
     expect(lastAudit('campaign-resume')).toMatchObject({
       severityLevel: 'low',
       meta: {
         afterAutomaticPause: false,
-        failuresSeen: [{ wave: 0, failed: 0 }],
+        failedSeen: [],
       },
     });
     // As the failure policy pauses it:

@@ -159,9 +159,7 @@ export function createCampaignRouter(options: {
         addMeta({
           afterAutomaticPause: resumed.afterAutomaticPause,
           // The failures the person accepted, as their page showed them.
-          ...(resumed.failuresSeen
-            ? { failuresSeen: resumed.failuresSeen }
-            : {}),
+          ...(resumed.failedSeen ? { failedSeen: resumed.failedSeen } : {}),
         });
         return resumed.campaign;
       },

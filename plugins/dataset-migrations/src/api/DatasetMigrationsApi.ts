@@ -132,12 +132,12 @@ export interface DatasetMigrationsApi {
   /** Starts nothing new; migrations already running finish. */
   pauseCampaign(id: string, reason: string): Promise<Campaign>;
   /**
-   * Resumes a paused campaign; `failuresSeen` (each wave's `failed` as shown)
+   * Resumes a paused campaign; `failedSeen` (the datasets shown failed)
    * accepts no failure the person did not see.
    */
   resumeCampaign(
     id: string,
-    failuresSeen?: CampaignResumeRequest['failuresSeen'],
+    failedSeen?: CampaignResumeRequest['failedSeen'],
   ): Promise<Campaign>;
   /** Ends the campaign for good: datasets not started are skipped. */
   abortCampaign(id: string, reason: string): Promise<Campaign>;

@@ -264,14 +264,12 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
 
   async resumeCampaign(
     id: string,
-    failuresSeen?: CampaignResumeRequest['failuresSeen'],
+    failedSeen?: CampaignResumeRequest['failedSeen'],
   ): Promise<Campaign> {
     return this.actOnCampaign(
       id,
       'resume',
-      failuresSeen
-        ? ({ failuresSeen } satisfies CampaignResumeRequest)
-        : undefined,
+      failedSeen ? ({ failedSeen } satisfies CampaignResumeRequest) : undefined,
     );
   }
 

@@ -12,6 +12,7 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import {
   datasetMigrationCampaignManagePermission,
+  FAILED_CAMPAIGN_DATASET_STATES,
   type Campaign,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
@@ -85,7 +86,9 @@ export function CampaignActions(props: {
           api.resumeCampaign(
             campaign.id,
             // What this page shows: a failure since trips the policy again.
-            campaign.waves.map(w => ({ wave: w.index, failed: w.failed })),
+            campaign.datasets
+              .filter(d => FAILED_CAMPAIGN_DATASET_STATES.includes(d.state))
+              .map(d => d.entityRef),
           ),
         ),
       )}

@@ -407,8 +407,7 @@ describe('Campaign page', () => {
     );
     await waitFor(() =>
       expect(api.resumeCampaign).toHaveBeenCalledWith('c1', [
-        { wave: 0, failed: 0 },
-        { wave: 1, failed: 1 },
+        'resource:default/orders',
       ]),
     );
   });
