@@ -491,6 +491,7 @@ changes:
       meta: {
         afterAutomaticPause: false,
         failedSeen: [],
+        failedSeenCount: 0,
       },
     });
     // As the failure policy pauses it:

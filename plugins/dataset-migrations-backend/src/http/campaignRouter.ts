@@ -158,8 +158,14 @@ export function createCampaignRouter(options: {
         const resumed = await service.resume(campaign, req.body, credentials);
         addMeta({
           afterAutomaticPause: resumed.afterAutomaticPause,
-          // The failures the person accepted, as their page showed them.
-          ...(resumed.failedSeen ? { failedSeen: resumed.failedSeen } : {}),
+          // The failures the person accepted, as their page showed them (the
+          // first hundred: an audit event stays small).
+          ...(resumed.failedSeen
+            ? {
+                failedSeen: resumed.failedSeen.slice(0, 100),
+                failedSeenCount: resumed.failedSeen.length,
+              }
+            : {}),
         });
         return resumed.campaign;
       },

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PullRequestDraft } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { LocalGitScmProvider } from './LocalGitScmProvider';
+import { locate, moveBranch, writeCommit } from './localGit';
 import { LocalRepositoryRoots } from '../repositories/LocalRepositoryRoots';
 
 const BRANCH = 'dataset-migrations/listening-events-v2';
@@ -183,6 +184,51 @@ describe('LocalGitScmProvider', () => {
     expect(git(repo, 'rev-parse', BRANCH)).toBe(tip);
     expect(records(join(repo, '.git'))[0].body).toBe('new evidence');
     expect(git(repo, 'for-each-ref', 'refs/dataset-migrations')).toBe('');
+  });
+
+  it('moves a branch only from where it was read, and leaves no ref of its own behind either way', async () => {
+    const local = locate(repo)!;
+    const main = git(repo, 'rev-parse', 'main');
+    const commit = () =>
+      writeCommit(
+        local,
+        main,
+        [{ path: 'a.sql', content: 'select 1;\n' }],
+        'm',
+      );
+    const refsLeft = () => git(repo, 'for-each-ref', 'refs/dataset-migrations');
+
+    // Created meanwhile by someone else: neither created over it nor kept as ours.
+    git(repo, 'branch', 'theirs', main);
+    await expect(
+      moveBranch(local, 'theirs', await commit(), {
+        from: undefined,
+        move: true,
+        message: 'test',
+      }),
+    ).rejects.toThrow(/update-ref/);
+    expect(git(repo, 'rev-parse', 'theirs')).toBe(main);
+    expect(refsLeft()).toBe('');
+
+    // Moved since it was read: the move is refused, and so is keeping it.
+    const ours = await commit();
+    await moveBranch(local, 'ours', ours, {
+      from: undefined,
+      move: true,
+      message: 'test',
+    });
+    expect(git(repo, 'rev-parse', 'ours')).toBe(ours.sha);
+    git(repo, 'branch', '-f', 'ours', main);
+    for (const move of [true, false])
+      await expect(
+        moveBranch(local, 'ours', await commit(), {
+          from: ours.sha,
+          move,
+          message: 'test',
+        }),
+      ).rejects.toThrow(/update-ref/);
+    expect(git(repo, 'rev-parse', 'ours')).toBe(main);
+    expect(refsLeft()).toBe('');
   });
 
   it('writes each file’s exact bytes, at paths with spaces, quotes and accents, in new folders', async () => {

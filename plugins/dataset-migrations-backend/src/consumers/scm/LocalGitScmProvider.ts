@@ -99,19 +99,13 @@ export class LocalGitScmProvider implements ScmProvider {
     const unchanged =
       current?.tree === written.tree && current.parents === parent;
     const head = unchanged ? current.sha : written.sha;
-    await moveBranch(
-      repo,
-      draft.branch,
-      written,
-      unchanged
-        ? undefined
-        : {
-            from: current?.sha,
-            message: 'dataset-migrations: open pull request',
-          },
-    ).catch(error => {
+    await moveBranch(repo, draft.branch, written, {
+      from: current?.sha,
+      move: !unchanged,
+      message: 'dataset-migrations: open pull request',
+    }).catch(error => {
       throw new Error(
-        `branch "${draft.branch}" of ${repo.root} changed while it was being updated; try again (${error.message})`,
+        `branch "${draft.branch}" of ${repo.root} changed while it was being updated, or git refused to move it; try again (${error.message})`,
       );
     });
 

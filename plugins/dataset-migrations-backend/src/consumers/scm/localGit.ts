@@ -154,12 +154,14 @@ export async function writeCommit(
   });
   const [sha, listing] = stdout.split('\n');
   const tree = /^040000 tree ([0-9a-f]+)\t/.exec(listing ?? '')?.[1];
-  if (!/^[0-9a-f]+$/.test(sha) || !tree)
+  if (!/^[0-9a-f]+$/.test(sha) || !tree) {
+    await git(repo, ['update-ref', '-d', ref]).catch(() => {});
     throw new Error(
       `git fast-import in ${
         repo.root
       } answered neither a commit nor its tree: ${stdout.slice(0, 200)}`,
     );
+  }
   return { sha, tree, ref };
 }
 
@@ -172,34 +174,26 @@ function quotedPath(path: string): string {
 }
 
 /**
- * Moves the branch to the written commit and deletes the commit's own ref, in one
- * transaction; with `to: undefined`, only deletes that ref. Compare-and-swap:
+ * Moves the branch to the written commit (or, with `move: false`, keeps it where
+ * it is) and deletes the commit's own ref, in one transaction: compare-and-swap,
  * refused, changing nothing, when the branch is no longer at `from` (absent when
- * undefined), and the commit's ref is then deleted on its own.
+ * undefined); the commit's ref is then deleted on its own.
  */
 export async function moveBranch(
   repo: LocalRepository,
   branch: string,
   commit: WrittenCommit,
-  move: { from: string | undefined; message: string } | undefined,
+  change: { from: string | undefined; move: boolean; message: string },
 ): Promise<void> {
   const ref = `refs/heads/${branch}`;
-  const updates = [
-    ...(move
-      ? [
-          move.from
-            ? `update ${ref} ${commit.sha} ${move.from}`
-            : `create ${ref} ${commit.sha}`,
-        ]
-      : []),
-    `delete ${commit.ref} ${commit.sha}`,
-  ];
+  const zero = '0'.repeat(commit.sha.length);
+  const branchUpdate = change.move
+    ? `update ${ref} ${commit.sha} ${change.from ?? zero}`
+    : `verify ${ref} ${change.from ?? zero}`;
   try {
-    await git(
-      repo,
-      ['update-ref', '-m', move?.message ?? 'dataset-migrations', '--stdin'],
-      { input: `${updates.join('\n')}\n` },
-    );
+    await git(repo, ['update-ref', '-m', change.message, '--stdin'], {
+      input: `${branchUpdate}\ndelete ${commit.ref} ${commit.sha}\n`,
+    });
   } catch (error) {
     await git(repo, ['update-ref', '-d', commit.ref]).catch(() => {});
     throw error;
