@@ -1,16 +1,7 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import {
-  mockApis,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { datasetMigrationCampaignManagePermission } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
-import { CampaignsPage } from './CampaignsPage';
+import { renderCampaignsDenying } from './__testUtils__/renderCampaignsDenying';
 import { pausedCampaign } from './testCampaign';
 
 // Its own file: permission decisions are cached per permission for the module.
@@ -27,27 +18,10 @@ describe('Campaign actions without the manage permission', () => {
       getCampaign: jest.fn(async () => running),
       pauseCampaign: jest.fn(),
     };
-    const authorize = jest.fn((request: { permission: { name: string } }) =>
-      request.permission.name === datasetMigrationCampaignManagePermission.name
-        ? AuthorizeResult.DENY
-        : AuthorizeResult.ALLOW,
-    );
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [
-            datasetMigrationsApiRef,
-            api as Partial<DatasetMigrationsApi> as DatasetMigrationsApi,
-          ],
-          [permissionApiRef, mockApis.permission({ authorize })],
-        ]}
-      >
-        <CampaignsPage />
-      </TestApiProvider>,
-      {
-        routeEntries: ['/c1'],
-        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-      },
+    const authorize = await renderCampaignsDenying(
+      datasetMigrationCampaignManagePermission,
+      api,
+      '/c1',
     );
 
     const pause = await screen.findByRole('button', { name: 'Pause' });
