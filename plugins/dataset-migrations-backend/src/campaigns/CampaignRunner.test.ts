@@ -402,7 +402,7 @@ describe('CampaignRunner', () => {
     expect((await service.get(id)).state).toBe('completed');
   }, 90_000);
 
-  it('pauses again for a failure the person resuming had not seen, and goes on once they had', async () => {
+  it('refuses a resume whose page did not show a failure, pauses again for one that landed after its check, and goes on once seen', async () => {
     const id = await startCampaign('unseen-failure', [['b8'], ['g47']]);
     await runner.tick(id);
     await migrationsFinished(id, 1);
@@ -413,8 +413,23 @@ describe('CampaignRunner', () => {
       },
       { what: 'the canary’s failure to pause the campaign' },
     );
-    // Resumed from a page read before the canary failed.
+    // Resumed from a page read before the canary failed: refused, naming it.
+    await expect(
+      service.resume(id, { failedSeen: [] }, starter),
+    ).rejects.toThrow(
+      `campaign unseen-failure: 1 dataset failed that the page you resumed from did not show (${ref(
+        'b8',
+      )}); look at it and resume again`,
+    );
+    expect((await service.get(id)).state).toBe('paused');
+    // As if the failure landed just after that check (the check read a
+    // person's pause): the store accepts only the failures seen, under its
+    // lock, and the policy pauses again.
+    const check = jest
+      .spyOn(campaigns, 'isPausedByRunner')
+      .mockResolvedValueOnce(false);
     await service.resume(id, { failedSeen: [] }, starter);
+    check.mockRestore();
     await runner.tick(id);
     const again = await service.get(id);
     expect(again.state).toBe('paused');

@@ -13,6 +13,7 @@ import {
   datasetMigrationContractPermission,
   datasetMigrationRequestPermission,
   datasetMigrationStartPermission,
+  FAILED_CAMPAIGN_DATASET_STATES,
   type Campaign,
   type CampaignPlan,
   type CampaignState,
@@ -209,6 +210,31 @@ export class CampaignService {
       'resume request',
     );
     const campaign = await this.get(id);
+    // Failures the person's page did not show: told now, nothing changed, rather
+    // than resumed only for the policy to pause again a moment later (a failure
+    // landing after this read still does that: the store accepts only those seen).
+    const unseen = failedSeen
+      ? campaign.datasets.filter(
+          d =>
+            FAILED_CAMPAIGN_DATASET_STATES.includes(d.state) &&
+            !failedSeen.includes(d.entityRef),
+        )
+      : [];
+    if (
+      unseen.length > 0 &&
+      campaign.state === 'paused' &&
+      (await this.deps.campaigns.isPausedByRunner(id))
+    )
+      throw new ConflictError(
+        `campaign ${campaign.name}: ${unseen.length} dataset${
+          unseen.length === 1 ? '' : 's'
+        } failed that the page you resumed from did not show (${unseen
+          .slice(0, 5)
+          .map(d => d.entityRef)
+          .join(', ')}${unseen.length > 5 ? ', …' : ''}); look at ${
+          unseen.length === 1 ? 'it' : 'them'
+        } and resume again`,
+      );
     const resumed = await this.deps.campaigns.transition(id, {
       from: ['paused'],
       to: 'running',
