@@ -2,8 +2,7 @@ import { useHref } from 'react-router-dom';
 import { Link, Table, type TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { Tooltip } from '@material-ui/core';
-import { Button, ButtonLink, Container, Header } from '@backstage/ui';
+import { ButtonLink, Container, Header } from '@backstage/ui';
 import {
   datasetMigrationCampaignCreatePermission,
   type CampaignSummary,
@@ -13,6 +12,7 @@ import { useBasicPermitted } from '../shared/PermittedButton';
 import { SIGNALLED_POLL_MS } from '../shared/useChannelSignals';
 import { usePolledValue } from '../shared/usePolledValue';
 import { CAMPAIGN_STATES } from '../shared/labels';
+import { GuardedButton } from './GuardedButton';
 import { Problems } from './Problems';
 import { ProgressCount } from './ProgressCount';
 import { RelativeTime } from './RelativeTime';
@@ -78,15 +78,14 @@ export function CampaignList() {
             </ButtonLink>
           ) : (
             canCreate.whyNot && (
-              // There for everyone, saying why it cannot be used (the span lets
-              // the tooltip show on a disabled button).
-              <Tooltip title={canCreate.whyNot}>
-                <span>
-                  <Button variant="primary" isDisabled>
-                    New campaign
-                  </Button>
-                </span>
-              </Tooltip>
+              // There for everyone, saying why it cannot be used.
+              <GuardedButton
+                variant="contained"
+                color="primary"
+                whyNot={canCreate.whyNot}
+              >
+                New campaign
+              </GuardedButton>
             )
           )
         }
