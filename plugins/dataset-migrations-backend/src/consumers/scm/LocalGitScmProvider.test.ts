@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PullRequestDraft } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { LocalGitScmProvider } from './LocalGitScmProvider';
-import { locate, moveBranch, writeCommit } from './localGit';
+import {
+  LEFT_COMMIT_REF_AFTER_MS,
+  locate,
+  moveBranch,
+  readBranches,
+  writeCommit,
+} from './localGit';
 import { LocalRepositoryRoots } from '../repositories/LocalRepositoryRoots';
 
 const BRANCH = 'dataset-migrations/listening-events-v2';
@@ -229,6 +235,58 @@ describe('LocalGitScmProvider', () => {
       ).rejects.toThrow(/update-ref/);
     expect(git(repo, 'rev-parse', 'ours')).toBe(main);
     expect(refsLeft()).toBe('');
+  });
+
+  it('removes a written commit’s ref left behind over an hour ago, and keeps one being written now', async () => {
+    const local = locate(repo)!;
+    const main = git(repo, 'rev-parse', 'main');
+    // A process that died between writing and moving left this one behind.
+    const hoursAgo = Math.floor(
+      (Date.now() - LEFT_COMMIT_REF_AFTER_MS - 60_000) / 1000,
+    );
+    const leftSha = execFileSync(
+      'git',
+      ['commit-tree', `${main}^{tree}`, '-p', main, '-m', 'left'],
+      {
+        cwd: repo,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'a',
+          GIT_AUTHOR_EMAIL: 'a@b',
+          GIT_COMMITTER_NAME: 'a',
+          GIT_COMMITTER_EMAIL: 'a@b',
+          GIT_COMMITTER_DATE: `${hoursAgo} +0000`,
+        },
+      },
+    ).trim();
+    const left = 'refs/dataset-migrations/commits/left-by-a-dead-process';
+    git(repo, 'update-ref', left, leftSha);
+    // Another process is between writing and moving this one.
+    const inFlight = await writeCommit(
+      local,
+      main,
+      [{ path: 'a.sql', content: 'select 1;\n' }],
+      'in flight',
+    );
+    const refsLeft = () =>
+      git(
+        repo,
+        'for-each-ref',
+        '--format=%(refname)',
+        'refs/dataset-migrations',
+      )
+        .split('\n')
+        .filter(Boolean)
+        .sort();
+
+    // A read that does not sweep leaves both.
+    expect((await readBranches(local, ['main'])).get('main')?.sha).toBe(main);
+    expect(refsLeft()).toEqual([left, inFlight.ref].sort());
+    // Opening a pull request sweeps: the old one goes, the one in flight stays.
+    await provider.openPullRequest(draft());
+    expect(refsLeft()).toEqual([inFlight.ref]);
+    expect(git(repo, 'rev-parse', BRANCH)).toMatch(/^[0-9a-f]{40}$/);
   });
 
   it('writes each file’s exact bytes, at paths with spaces, quotes and accents, in new folders', async () => {

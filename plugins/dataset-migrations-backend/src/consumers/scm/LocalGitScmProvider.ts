@@ -48,7 +48,9 @@ export class LocalGitScmProvider implements ScmProvider {
     const repo = openRepository(draft.repositoryUrl, this.roots);
     assertNotCheckedOut(repo, draft.branch);
 
-    const refs = await readBranches(repo, [draft.baseBranch, draft.branch]);
+    const refs = await readBranches(repo, [draft.baseBranch, draft.branch], {
+      sweep: true,
+    });
     const base = refs.get(draft.baseBranch);
     if (!base) {
       throw new InputError(

@@ -81,25 +81,54 @@ export interface BranchTip {
   parents: string;
 }
 
-/** The tips of the named branches that exist, in one `git for-each-ref`. */
+/** Where {@link writeCommit} keeps a commit until {@link moveBranch} moves a branch to it. */
+const WRITTEN_COMMITS = 'refs/dataset-migrations/commits/';
+
+/**
+ * A written commit's ref whose commit is older than this was left by a process
+ * that died between writing and moving (seconds apart otherwise): removed by the
+ * next {@link readBranches} that sweeps.
+ */
+export const LEFT_COMMIT_REF_AFTER_MS = 60 * 60_000;
+
+/**
+ * The tips of the named branches that exist, in one `git for-each-ref`. With
+ * `sweep`, the same listing finds written commits' refs left behind, and removes
+ * them (one more git only when there are some; a removal that fails is left to
+ * the next sweep, never failing the read).
+ */
 export async function readBranches(
   repo: LocalRepository,
   names: string[],
+  options: { sweep?: boolean } = {},
 ): Promise<Map<string, BranchTip>> {
   const refs = names.map(n => `refs/heads/${n}`);
   const { stdout } = await git(repo, [
     'for-each-ref',
-    '--format=%(refname)%00%(objectname)%00%(tree)%00%(parent)',
+    '--format=%(refname)%00%(objectname)%00%(tree)%00%(parent)%00%(committerdate:unix)',
     ...refs,
+    ...(options.sweep ? [WRITTEN_COMMITS] : []),
   ]);
   const tips = new Map<string, BranchTip>();
+  const leftBefore = (Date.now() - LEFT_COMMIT_REF_AFTER_MS) / 1000;
+  const left: string[] = [];
   for (const line of stdout.split('\n').filter(Boolean)) {
-    const [ref, sha, tree, parents] = line.split('\0');
+    const [ref, sha, tree, parents, committedAt] = line.split('\0');
     // for-each-ref also matches refs below a pattern (main/x for main); keep exact ones.
     if (refs.includes(ref)) {
       tips.set(ref.slice('refs/heads/'.length), { sha, tree, parents });
+    } else if (
+      ref.startsWith(WRITTEN_COMMITS) &&
+      Number(committedAt) < leftBefore
+    ) {
+      // Deleted only while still at the commit read here.
+      left.push(`delete ${ref} ${sha}`);
     }
   }
+  if (left.length > 0)
+    await git(repo, ['update-ref', '--stdin'], {
+      input: `${left.join('\n')}\n`,
+    }).catch(() => {});
   return tips;
 }
 
@@ -123,7 +152,7 @@ export async function writeCommit(
   files: PullRequestDraft['files'],
   message: string,
 ): Promise<WrittenCommit> {
-  const ref = `refs/dataset-migrations/commits/${randomUUID()}`;
+  const ref = `${WRITTEN_COMMITS}${randomUUID()}`;
   const signature = `${AUTHOR.GIT_COMMITTER_NAME} <${
     AUTHOR.GIT_COMMITTER_EMAIL
   }> ${Math.floor(Date.now() / 1000)} +0000`;
