@@ -27,12 +27,11 @@ describe('Campaign actions without the manage permission', () => {
     const pause = await screen.findByRole('button', { name: 'Pause' });
     expect(pause).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Abort' })).toBeDisabled();
+    const reason =
+      'You do not have the permission dataset-migrations.campaign.manage';
+    expect(pause).toHaveAccessibleDescription(reason);
     await userEvent.hover(pause.parentElement!);
-    expect(
-      await screen.findByText(
-        'You do not have the permission dataset-migrations.campaign.manage',
-      ),
-    ).toBeInTheDocument();
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(reason);
     expect(authorize).toHaveBeenCalledWith(
       expect.objectContaining({
         permission: expect.objectContaining({

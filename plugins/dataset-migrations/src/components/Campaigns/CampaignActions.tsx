@@ -22,7 +22,7 @@ import {
   CAMPAIGN_ACTIONS,
   type CampaignAction,
 } from './campaignText';
-import { GuardedButton } from './GuardedButton';
+import { GuardedButton } from '../shared/GuardedButton';
 import { StartDialog } from './StartDialog';
 
 /**

@@ -20,11 +20,10 @@ describe('New campaign without the create permission', () => {
     expect(
       screen.queryByRole('link', { name: 'New campaign' }),
     ).not.toBeInTheDocument();
+    const reason =
+      'You do not have the permission dataset-migrations.campaign.create';
+    expect(create).toHaveAccessibleDescription(reason);
     await userEvent.hover(create.parentElement!);
-    expect(
-      await screen.findByText(
-        'You do not have the permission dataset-migrations.campaign.create',
-      ),
-    ).toBeInTheDocument();
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(reason);
   });
 });

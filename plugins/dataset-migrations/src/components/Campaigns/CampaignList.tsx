@@ -12,7 +12,7 @@ import { useBasicPermitted } from '../shared/PermittedButton';
 import { SIGNALLED_POLL_MS } from '../shared/useChannelSignals';
 import { usePolledValue } from '../shared/usePolledValue';
 import { CAMPAIGN_STATES } from '../shared/labels';
-import { GuardedButton } from './GuardedButton';
+import { GuardedButton } from '../shared/GuardedButton';
 import { Problems } from './Problems';
 import { ProgressCount } from './ProgressCount';
 import { RelativeTime } from './RelativeTime';

@@ -15,7 +15,7 @@ import { datasetMigrationsApiRef } from '../../api';
 import { DocumentField } from '../shared/DocumentField';
 import { useBasicPermitted } from '../shared/PermittedButton';
 import { exampleCampaignDocument } from './campaignText';
-import { GuardedButton } from './GuardedButton';
+import { GuardedButton } from '../shared/GuardedButton';
 import { PlanReview } from './PlanReview';
 import { Problems } from './Problems';
 import { StartDialog } from './StartDialog';

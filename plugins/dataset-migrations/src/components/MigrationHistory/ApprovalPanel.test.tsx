@@ -223,13 +223,19 @@ describe('ApprovalPanel', () => {
   it('keeps Approve off while the run’s campaign is not running, says why, and still lets it be rejected', async () => {
     const { details, api } = campaignRun('campaign-paused', 'c-1', 'paused');
     const { region } = await renderRun(details, api);
+    const why =
+      'This run belongs to the campaign “Account ids for the fleet” (fleet-account-id), which is paused (checking the canary’s owner): it can be approved once the campaign is resumed.';
+    // Said in view, and as the disabled button's description.
+    const approve = await within(region).findByRole('button', {
+      name: 'Approve',
+      description: why,
+    });
     expect(
-      await within(region).findByText(
-        'This run belongs to the campaign “Account ids for the fleet” (fleet-account-id), which is paused (checking the canary’s owner): it can be approved once the campaign is resumed.',
-      ),
-    ).toBeInTheDocument();
+      within(region)
+        .getAllByRole('alert')
+        .map(a => a.textContent),
+    ).toContain(why);
     expect(api.getCampaign).toHaveBeenCalledWith('c-1');
-    const approve = within(region).getByRole('button', { name: 'Approve' });
     expect(approve).toBeDisabled();
     await userEvent.type(
       within(region).getByRole('textbox', { name: 'Approval comment' }),

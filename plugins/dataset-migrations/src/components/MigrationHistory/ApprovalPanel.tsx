@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Box, Button, TextField, Tooltip, Typography } from '@material-ui/core';
+import { Box, Button, TextField, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import useAsync from 'react-use/esm/useAsync';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
@@ -12,6 +12,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { messageOf } from '../shared/format';
+import { GuardedButton } from '../shared/GuardedButton';
 import { usePermitted } from '../shared/PermittedButton';
 import { PersonLink } from '../shared/PersonLink';
 
@@ -134,19 +135,15 @@ export function ApprovalPanel(props: {
             inputProps={{ 'aria-label': 'Approval comment' }}
           />
           <Box display="flex" style={{ gap: 8 }} mt={1}>
-            <Tooltip title={stopped ?? ''}>
-              {/* A disabled button gets no hover: its wrapper shows why. */}
-              <span>
-                <Button
-                  color="primary"
-                  variant="contained"
-                  disabled={busy || !!stopped}
-                  onClick={() => decide('approve')}
-                >
-                  Approve
-                </Button>
-              </span>
-            </Tooltip>
+            <GuardedButton
+              color="primary"
+              variant="contained"
+              disabled={busy}
+              whyNot={stopped}
+              onClick={() => decide('approve')}
+            >
+              Approve
+            </GuardedButton>
             <Button
               color="secondary"
               variant="outlined"

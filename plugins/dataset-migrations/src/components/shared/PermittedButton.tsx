@@ -1,10 +1,11 @@
 import type { MouseEvent, ReactNode } from 'react';
-import { Button, Tooltip, type ButtonProps } from '@material-ui/core';
+import type { ButtonProps } from '@material-ui/core';
 import type {
   BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import { usePermission } from '@backstage/plugin-permission-react';
+import { GuardedButton } from './GuardedButton';
 
 /**
  * Whether the user may act with `permission` on `resourceRef` (an entity ref, or a
@@ -32,19 +33,24 @@ type Permitted = { allowed: boolean; loading: boolean; whyNot?: string };
 
 function explained(
   permission: BasicPermission | ResourcePermission,
-  { allowed, loading }: { allowed: boolean; loading: boolean },
-  scope: string,
-): Permitted {
-  return {
+  {
     allowed,
     loading,
-    whyNot:
-      allowed || loading
-        ? undefined
-        : `You do not have the permission ${permission.name}${
-            scope ? ` ${scope}` : ''
-          }`,
-  };
+    error,
+  }: { allowed: boolean; loading: boolean; error?: Error },
+  scope: string,
+): Permitted {
+  let whyNot: string | undefined;
+  // A check that failed (the permission backend down, the network) is not a
+  // refusal: saying "you do not have the permission" would send people to ask
+  // for a permission they may well have.
+  if (error)
+    whyNot = `Could not check the permission ${permission.name}: ${error.message}`;
+  else if (!allowed && !loading)
+    whyNot = `You do not have the permission ${permission.name}${
+      scope ? ` ${scope}` : ''
+    }`;
+  return { allowed: allowed && !error, loading, whyNot };
 }
 
 /**
@@ -67,19 +73,11 @@ export function PermittedButton(
   const { permission, resourceRef, disabled, unavailable, ...buttonProps } =
     props;
   const permitted = usePermitted(permission, resourceRef);
-  const whyNot = permitted.whyNot ?? unavailable;
-  const button = (
-    <Button
-      {...buttonProps}
-      disabled={disabled || !permitted.allowed || unavailable !== undefined}
-    />
-  );
-  if (!whyNot) return button;
   return (
-    <Tooltip title={whyNot}>
-      {/* A disabled button fires no events; the span lets the tooltip show. The
-          click is stopped so a button in a row summary does not toggle the row. */}
-      <span onClick={event => event.stopPropagation()}>{button}</span>
-    </Tooltip>
+    <GuardedButton
+      {...buttonProps}
+      disabled={disabled || !permitted.allowed}
+      whyNot={permitted.whyNot ?? unavailable}
+    />
   );
 }
