@@ -33,6 +33,7 @@ import { RetentionNotPassed } from '../services/retention';
 import type { MigrationService } from '../services/MigrationService';
 import type { JobQueue } from '../queue/JobQueue';
 import { mapConcurrently } from '../consumers/mapConcurrently';
+import { emitCampaignAudit } from './emitCampaignAudit';
 import { holdLease, type LeaseHold } from '../jobs/leaseHold';
 import { nextStartAt, whyNotStartAt } from './rolloutCalendar';
 
@@ -252,7 +253,11 @@ export class CampaignRunner {
   async emitAudit(): Promise<void> {
     if (!this.deps.auditor) return;
     try {
-      await this.deps.audit.emitPending(this.deps.auditor, this.deps.logger);
+      await emitCampaignAudit(
+        this.deps.audit,
+        this.deps.auditor,
+        this.deps.logger,
+      );
     } catch (error) {
       this.deps.logger.warn(
         `Could not emit campaign audit events; they wait for the next look: ${error}`,

@@ -1,18 +1,13 @@
 import type { Knex } from 'knex';
 import type { JsonObject } from '@backstage/types';
 import { randomUUID } from 'node:crypto';
-import type {
-  AuditorService,
-  AuditorServiceEventSeverityLevel,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import type { AuditorServiceEventSeverityLevel } from '@backstage/backend-plugin-api';
 import { knexOf, type StoreTransaction } from './StoreTransaction';
 
 const TABLE = 'campaign_audit_outbox';
 /**
- * How long an emitter holds the one event it claimed before another may take it
- * again. Claimed one at a time, so only an auditor slower than this on a single
- * event lets another emitter emit it again.
+ * How long a claim on an event holds without a renewal: an emitter that dies
+ * while it emits leaves the event to others this long after its last renewal.
  */
 const CLAIM_MS = 60_000;
 /** The first back-off of an event the auditor rejected; doubled per rejection. */
@@ -29,15 +24,26 @@ export interface CampaignAuditEvent {
   meta: JsonObject;
 }
 
+/** An event claimed for emission, with the token of its claim. */
+export interface ClaimedAuditEvent {
+  id: string;
+  claimedBy: string;
+  attempts: number;
+  eventId: string;
+  severityLevel: AuditorServiceEventSeverityLevel;
+  meta: JsonObject;
+  recordedAt: Date;
+}
+
 /**
  * The audit events of a campaign's own actions, in the plugin's database: each is
  * written in the transaction of the change it records (so a process that dies
- * after the change still leaves its record), and emitted through the auditor
- * afterwards, by whoever looks first. At least once: a process that dies between
- * the auditor and the mark emits it again, under the same `meta.auditEventId`.
+ * after the change still leaves its record), and claimed, one at a time, by
+ * whoever emits them afterwards (see `emitCampaignAudit`).
  */
 export class CampaignAuditOutbox {
-  private readonly claimMs: number;
+  /** How long a claim holds an event without a renewal. */
+  readonly claimMs: number;
 
   constructor(
     private readonly knex: Knex,
@@ -69,88 +75,10 @@ export class CampaignAuditOutbox {
   }
 
   /**
-   * Emits the events not yet emitted, oldest first, and marks them. Each event is
-   * claimed for {@link CLAIM_MS} first and emitted outside any transaction: a slow
-   * auditor holds no row lock and no pooled connection, and other emitters skip the
-   * claimed event meanwhile. A claim that runs out (its emitter died) is taken
-   * again; the mark applies only under this emitter's own claim. An event the
-   * auditor rejects is logged and waits out a back-off (doubled per rejection, up to
-   * {@link MAX_BACKOFF_MS}) while the others go on. Each event carries
-   * `recordedAt`, the time of the action (the auditor stamps its lines with the
-   * time of emission). Answers how many this call emitted and marked.
-   */
-  async emitPending(
-    auditor: Pick<AuditorService, 'createEvent'>,
-    logger: Pick<LoggerService, 'warn'>,
-  ): Promise<number> {
-    let emitted = 0;
-    for (;;) {
-      const row = await this.claim();
-      if (!row) return emitted;
-      const mine = () =>
-        this.knex(TABLE).where({ id: row.id, claimed_by: row.claimed_by });
-      try {
-        const event = await auditor.createEvent({
-          eventId: row.event_id,
-          severityLevel: row.severity_level,
-          meta: {
-            ...row.meta,
-            auditEventId: row.id,
-            recordedAt: new Date(row.recorded_at).toISOString(),
-          },
-        });
-        await event.success();
-      } catch (error) {
-        logger.warn(
-          `The auditor rejected campaign audit event ${row.id} (${
-            row.event_id
-          }, attempt ${
-            row.attempts + 1
-          }); it is tried again after a back-off: ${error}`,
-        );
-        await mine().update({
-          attempts: this.knex.raw('attempts + 1'),
-          // The exponent is capped too: 2^attempts overflows after ~1,000 rejections.
-          next_attempt_at: this.knex.raw(
-            `now() + least(? * power(2, least(attempts, 16)), ?) * interval '1 millisecond'`,
-            [BACKOFF_MS, MAX_BACKOFF_MS],
-          ),
-          claimed_until: null,
-          claimed_by: null,
-        });
-        continue;
-      }
-      const marked = await mine().update({
-        emitted_at: this.knex.fn.now(),
-        claimed_until: null,
-        claimed_by: null,
-      });
-      if (marked) {
-        emitted++;
-      } else {
-        logger.warn(
-          `Campaign audit event ${row.id} was emitted after its claim ran out and another emitter took it; it may be emitted again, under the same auditEventId`,
-        );
-      }
-    }
-  }
-
-  /**
    * Claims the oldest waiting event no live claim holds and no back-off delays,
-   * under a new token.
+   * under a new token, for {@link claimMs}.
    */
-  private async claim(): Promise<
-    | {
-        id: string;
-        claimed_by: string;
-        attempts: number;
-        event_id: string;
-        severity_level: AuditorServiceEventSeverityLevel;
-        meta: JsonObject;
-        recorded_at: Date;
-      }
-    | undefined
-  > {
+  async claimNext(): Promise<ClaimedAuditEvent | undefined> {
     const { rows } = await this.knex.raw(
       `UPDATE ${TABLE} o
           SET claimed_until = now() + ? * interval '1 millisecond',
@@ -167,7 +95,68 @@ export class CampaignAuditOutbox {
                 o.meta, o.recorded_at`,
       [this.claimMs, randomUUID()],
     );
-    return rows[0];
+    const row = rows[0];
+    return (
+      row && {
+        id: row.id,
+        claimedBy: row.claimed_by,
+        attempts: row.attempts,
+        eventId: row.event_id,
+        severityLevel: row.severity_level,
+        meta: row.meta,
+        recordedAt: new Date(row.recorded_at),
+      }
+    );
+  }
+
+  /**
+   * Extends the claim by {@link claimMs} while it is still live and this
+   * claimer's; false otherwise (it ran out, or another took it).
+   */
+  async renewClaim(event: ClaimedAuditEvent): Promise<boolean> {
+    const renewed = await this.mine(event)
+      .where('claimed_until', '>', this.knex.fn.now())
+      .update({
+        claimed_until: this.knex.raw(`now() + ? * interval '1 millisecond'`, [
+          this.claimMs,
+        ]),
+      });
+    return renewed > 0;
+  }
+
+  /** Marks the event emitted, under this claim only; false when another took it. */
+  async markEmitted(event: ClaimedAuditEvent): Promise<boolean> {
+    const marked = await this.mine(event).update({
+      emitted_at: this.knex.fn.now(),
+      claimed_until: null,
+      claimed_by: null,
+    });
+    return marked > 0;
+  }
+
+  /**
+   * The auditor rejected the event: it waits out a back-off (doubled per
+   * rejection, up to {@link MAX_BACKOFF_MS}) while the others go on.
+   */
+  async markRejected(event: ClaimedAuditEvent): Promise<void> {
+    await this.mine(event).update({
+      attempts: this.knex.raw('attempts + 1'),
+      // The exponent is capped too: 2^attempts overflows after ~1,000 rejections.
+      next_attempt_at: this.knex.raw(
+        `now() + least(? * power(2, least(attempts, 16)), ?) * interval '1 millisecond'`,
+        [BACKOFF_MS, MAX_BACKOFF_MS],
+      ),
+      claimed_until: null,
+      claimed_by: null,
+    });
+  }
+
+  private mine(event: ClaimedAuditEvent) {
+    return this.knex(TABLE).where({
+      id: event.id,
+      claimed_by: event.claimedBy,
+      emitted_at: null,
+    });
   }
 
   /** Deletes the events emitted more than `olderThanMs` ago; answers how many. */

@@ -31,6 +31,7 @@ import { FleetStateReader, registerFleetGauges } from './fleetGauges';
 import { MeteredMigrationAnnouncer } from './MeteredMigrationAnnouncer';
 import { CampaignAuditOutbox } from '../database/CampaignAuditOutbox';
 import { asStoreTransaction } from '../database/StoreTransaction';
+import { emitCampaignAudit } from '../campaigns/emitCampaignAudit';
 
 const API = '/api/dataset-migrations';
 const WORKER_SCHEMA = 'dataset_migrations_worker';
@@ -406,11 +407,11 @@ describe('dataset-migrations metrics', () => {
       },
     };
     const accepting = mockServices.auditor.mock();
-    await outbox.emitPending(refusing, logger);
+    await emitCampaignAudit(outbox, refusing, logger);
     await pluginDb.transaction(async tx => {
       await outbox.record(asStoreTransaction(tx), event(accepted), new Date());
     });
-    await outbox.emitPending(accepting, logger);
+    await emitCampaignAudit(outbox, accepting, logger);
     const gauge = async () => {
       const meter = createTestMeter();
       registerFleetGauges(
@@ -430,7 +431,7 @@ describe('dataset-migrations metrics', () => {
     await pluginDb('campaign_audit_outbox')
       .where({ id: rejected })
       .update({ next_attempt_at: new Date(Date.now() - 1000) });
-    expect(await outbox.emitPending(accepting, logger)).toBe(1);
+    expect(await emitCampaignAudit(outbox, accepting, logger)).toBe(1);
     expect(await gauge()).toBe(0);
   });
 

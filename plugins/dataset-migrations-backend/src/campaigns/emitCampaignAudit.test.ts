@@ -7,10 +7,11 @@ import {
   MIGRATIONS_DIR,
 } from '../__testUtils__/testDatabases';
 import { recordingAuditor } from '../__testUtils__/recordingAuditor';
-import { asStoreTransaction } from './StoreTransaction';
-import { CampaignAuditOutbox } from './CampaignAuditOutbox';
+import { asStoreTransaction } from '../database/StoreTransaction';
+import { CampaignAuditOutbox } from '../database/CampaignAuditOutbox';
+import { emitCampaignAudit } from './emitCampaignAudit';
 
-describe('CampaignAuditOutbox', () => {
+describe('emitCampaignAudit', () => {
   const { init } = createTestDatabases();
   let knex: Knex;
   let outbox: CampaignAuditOutbox;
@@ -65,7 +66,7 @@ describe('CampaignAuditOutbox', () => {
         return { success: async () => {}, fail: async () => {} };
       },
     });
-    const emitting = outbox.emitPending(slow, logger);
+    const emitting = emitCampaignAudit(outbox, slow, logger);
     // Released whatever happens, so a failed assertion does not hang the emitter.
     afterRelease = release;
     await inAuditor;
@@ -76,7 +77,7 @@ describe('CampaignAuditOutbox', () => {
     );
     expect(row.emitted_at).toBeNull();
     const other = recordingAuditor();
-    expect(await outbox.emitPending(other.auditor, logger)).toBe(0);
+    expect(await emitCampaignAudit(outbox, other.auditor, logger)).toBe(0);
     expect(other.events).toEqual([]);
 
     release();
@@ -93,7 +94,7 @@ describe('CampaignAuditOutbox', () => {
         },
       },
     ]);
-    expect(await outbox.emitPending(other.auditor, logger)).toBe(0);
+    expect(await emitCampaignAudit(outbox, other.auditor, logger)).toBe(0);
   });
 
   const waveOf = (e: { meta?: unknown }) => (e.meta as { wave: number }).wave;
@@ -119,7 +120,7 @@ describe('CampaignAuditOutbox', () => {
     });
     const warnings = mockServices.logger.mock();
 
-    expect(await outbox.emitPending(auditor, warnings)).toBe(2);
+    expect(await emitCampaignAudit(outbox, auditor, warnings)).toBe(2);
     expect(events.map(waveOf)).toEqual([1, 2]);
     expect(warnings.warn).toHaveBeenCalledWith(
       expect.stringContaining(rejectedId),
@@ -134,7 +135,7 @@ describe('CampaignAuditOutbox', () => {
       );
     expect(backedOff).toEqual({ attempts: 1, emitted_at: null, later: true });
     await record(new Date('2026-11-30T08:03:00Z'), 3);
-    expect(await outbox.emitPending(auditor, warnings)).toBe(1);
+    expect(await emitCampaignAudit(outbox, auditor, warnings)).toBe(1);
     expect(tried).toEqual([0, 1, 2, 3]);
 
     // Its back-off over, it is tried again and emitted once the auditor takes it.
@@ -142,9 +143,9 @@ describe('CampaignAuditOutbox', () => {
     await knex('campaign_audit_outbox')
       .where({ id: rejectedId })
       .update({ next_attempt_at: knex.raw(`now() - interval '1 second'`) });
-    expect(await outbox.emitPending(auditor, warnings)).toBe(1);
+    expect(await emitCampaignAudit(outbox, auditor, warnings)).toBe(1);
     expect(events.map(waveOf)).toEqual([1, 2, 3, 0]);
-    expect(await outbox.emitPending(auditor, warnings)).toBe(0);
+    expect(await emitCampaignAudit(outbox, auditor, warnings)).toBe(0);
     expect(
       await knex('campaign_audit_outbox').whereNull('emitted_at').count(),
     ).toEqual([{ count: '0' }]);
@@ -164,19 +165,55 @@ describe('CampaignAuditOutbox', () => {
       },
     });
     let done = false;
-    const first = claimed.emitPending(slow, logger).finally(() => {
+    const first = emitCampaignAudit(claimed, slow, logger).finally(() => {
       done = true;
     });
     // The second emitter looks every 100 ms while the first is at work.
     let second = 0;
     while (!done) {
       await new Promise(resolve => setTimeout(resolve, 100));
-      second += await claimed.emitPending(slow, logger);
+      second += await emitCampaignAudit(claimed, slow, logger);
     }
     expect((await first) + second).toBe(12);
     expect(events.map(waveOf).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 12 }, (_, wave) => wave),
     );
+  });
+
+  it('keeps its claim while a slow auditor works past the claim’s length, so no other emitter emits the event again', async () => {
+    const claimed = new CampaignAuditOutbox(knex, { claimMs: 600 });
+    await record(new Date('2026-11-30T08:00:00Z'));
+    let release!: () => void;
+    const released = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    afterRelease = release;
+    let entered!: () => void;
+    const inAuditor = new Promise<void>(resolve => {
+      entered = resolve;
+    });
+    const slow = mockServices.auditor.mock({
+      createEvent: async () => {
+        entered();
+        await released;
+        return { success: async () => {}, fail: async () => {} };
+      },
+    });
+    const warnings = mockServices.logger.mock();
+    const first = emitCampaignAudit(claimed, slow, warnings);
+    await inAuditor;
+    // Three claims' lengths on, another emitter finds nothing to take.
+    await new Promise(resolve => setTimeout(resolve, 1_800));
+    const other = recordingAuditor();
+    expect(await emitCampaignAudit(claimed, other.auditor, logger)).toBe(0);
+    expect(other.events).toEqual([]);
+
+    release();
+    expect(await first).toBe(1);
+    expect(warnings.warn).not.toHaveBeenCalled();
+    expect(
+      await knex('campaign_audit_outbox').whereNull('emitted_at').count(),
+    ).toEqual([{ count: '0' }]);
   });
 
   it('marks an event only under its own claim: an emitter whose claim was taken leaves the row to the taker', async () => {
@@ -207,11 +244,14 @@ describe('CampaignAuditOutbox', () => {
       b.release();
     };
     const warnings = mockServices.logger.mock();
-    const emittingA = claimed.emitPending(a.auditor, warnings);
+    const emittingA = emitCampaignAudit(claimed, a.auditor, warnings);
     await a.inAuditor;
-    await new Promise(resolve => setTimeout(resolve, 1_200));
-    // A's claim ran out; B takes the event.
-    const emittingB = claimed.emitPending(b.auditor, logger);
+    // A's claim ran out (A was frozen past it: its renewals are refused from
+    // now on); B takes the event.
+    await knex('campaign_audit_outbox').update({
+      claimed_until: knex.raw(`now() - interval '1 second'`),
+    });
+    const emittingB = emitCampaignAudit(claimed, b.auditor, logger);
     await b.inAuditor;
 
     a.release();
@@ -237,11 +277,11 @@ describe('CampaignAuditOutbox', () => {
       claimed_until: knex.raw(`now() + interval '1 minute'`),
     });
     const { auditor, events } = recordingAuditor();
-    expect(await outbox.emitPending(auditor, logger)).toBe(0);
+    expect(await emitCampaignAudit(outbox, auditor, logger)).toBe(0);
     await knex('campaign_audit_outbox').update({
       claimed_until: knex.raw(`now() - interval '1 second'`),
     });
-    expect(await outbox.emitPending(auditor, logger)).toBe(1);
+    expect(await emitCampaignAudit(outbox, auditor, logger)).toBe(1);
     expect(events).toHaveLength(1);
   });
 
@@ -250,7 +290,7 @@ describe('CampaignAuditOutbox', () => {
     await record(new Date('2026-11-01T08:00:00Z'), 1);
     await record(new Date('2026-11-01T08:00:00Z'), 2);
     const { auditor } = recordingAuditor();
-    expect(await outbox.emitPending(auditor, logger)).toBe(3);
+    expect(await emitCampaignAudit(outbox, auditor, logger)).toBe(3);
     const day = 86_400_000;
     // Wave 0 emitted 8 days ago, wave 1 6 days ago; wave 2 waits still.
     await knex('campaign_audit_outbox')
