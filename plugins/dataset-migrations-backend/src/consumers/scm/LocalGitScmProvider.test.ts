@@ -237,16 +237,12 @@ describe('LocalGitScmProvider', () => {
     expect(refsLeft()).toBe('');
   });
 
-  it('removes a written commit’s ref left behind over an hour ago, and keeps one being written now', async () => {
-    const local = locate(repo)!;
+  /** A commit on main dated `ago` ms back by its committer's clock, under our refs. */
+  function leftCommitRef(name: string, ago: number): string {
     const main = git(repo, 'rev-parse', 'main');
-    // A process that died between writing and moving left this one behind.
-    const hoursAgo = Math.floor(
-      (Date.now() - LEFT_COMMIT_REF_AFTER_MS - 60_000) / 1000,
-    );
-    const leftSha = execFileSync(
+    const sha = execFileSync(
       'git',
-      ['commit-tree', `${main}^{tree}`, '-p', main, '-m', 'left'],
+      ['commit-tree', `${main}^{tree}`, '-p', main, '-m', name],
       {
         cwd: repo,
         encoding: 'utf8',
@@ -256,12 +252,26 @@ describe('LocalGitScmProvider', () => {
           GIT_AUTHOR_EMAIL: 'a@b',
           GIT_COMMITTER_NAME: 'a',
           GIT_COMMITTER_EMAIL: 'a@b',
-          GIT_COMMITTER_DATE: `${hoursAgo} +0000`,
+          GIT_COMMITTER_DATE: `${Math.floor((Date.now() - ago) / 1000)} +0000`,
         },
       },
     ).trim();
-    const left = 'refs/dataset-migrations/commits/left-by-a-dead-process';
-    git(repo, 'update-ref', left, leftSha);
+    const ref = `refs/dataset-migrations/commits/${name}`;
+    git(repo, 'update-ref', ref, sha);
+    return ref;
+  }
+  const ourRefs = () =>
+    git(repo, 'for-each-ref', '--format=%(refname)', 'refs/dataset-migrations')
+      .split('\n')
+      .filter(Boolean)
+      .sort();
+  const longAgo = LEFT_COMMIT_REF_AFTER_MS + 60_000;
+
+  it('removes a written commit’s ref left behind long ago, and keeps one being written now', async () => {
+    const local = locate(repo)!;
+    const main = git(repo, 'rev-parse', 'main');
+    // A process that died between writing and moving left this one behind.
+    const left = leftCommitRef('left-by-a-dead-process', longAgo);
     // Another process is between writing and moving this one.
     const inFlight = await writeCommit(
       local,
@@ -269,24 +279,35 @@ describe('LocalGitScmProvider', () => {
       [{ path: 'a.sql', content: 'select 1;\n' }],
       'in flight',
     );
-    const refsLeft = () =>
-      git(
-        repo,
-        'for-each-ref',
-        '--format=%(refname)',
-        'refs/dataset-migrations',
-      )
-        .split('\n')
-        .filter(Boolean)
-        .sort();
 
     // A read that does not sweep leaves both.
     expect((await readBranches(local, ['main'])).get('main')?.sha).toBe(main);
-    expect(refsLeft()).toEqual([left, inFlight.ref].sort());
+    expect(ourRefs()).toEqual([left, inFlight.ref].sort());
     // Opening a pull request sweeps: the old one goes, the one in flight stays.
     await provider.openPullRequest(draft());
-    expect(refsLeft()).toEqual([inFlight.ref]);
+    expect(ourRefs()).toEqual([inFlight.ref]);
     expect(git(repo, 'rev-parse', BRANCH)).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('opens the pull request whatever the sweep meets: a ref locked by a killed git, a ref at a missing object', async () => {
+    const stuck = leftCommitRef('stuck', longAgo);
+    leftCommitRef('free', longAgo);
+    // A git killed while it updated the ref leaves its lock.
+    writeFileSync(join(repo, '.git', `${stuck}.lock`), '');
+    await provider.openPullRequest(draft());
+    expect(ourRefs()).toEqual([stuck]);
+    expect(git(repo, 'rev-parse', BRANCH)).toMatch(/^[0-9a-f]{40}$/);
+
+    // A ref of ours at an object that is gone makes the listing fail: read again without it.
+    writeFileSync(
+      join(repo, '.git', 'refs/dataset-migrations/commits/broken'),
+      `${'0123456789abcdef'.repeat(2)}01234567\n`,
+    );
+    await expect(
+      provider.openPullRequest(
+        draft({ branch: `${BRANCH}-2`, files: draft().files }),
+      ),
+    ).resolves.toMatchObject({ number: 2 });
   });
 
   it('writes each file’s exact bytes, at paths with spaces, quotes and accents, in new folders', async () => {

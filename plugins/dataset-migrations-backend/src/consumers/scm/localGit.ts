@@ -87,31 +87,51 @@ const WRITTEN_COMMITS = 'refs/dataset-migrations/commits/';
 /**
  * A written commit's ref whose commit is older than this was left by a process
  * that died between writing and moving (seconds apart otherwise): removed by the
- * next {@link readBranches} that sweeps.
+ * next {@link readBranches} that sweeps. The commit's date is the writer's clock:
+ * a day leaves room for replicas whose clocks disagree and for stalled processes.
  */
-export const LEFT_COMMIT_REF_AFTER_MS = 60 * 60_000;
+export const LEFT_COMMIT_REF_AFTER_MS = 24 * 60 * 60_000;
 
 /**
  * The tips of the named branches that exist, in one `git for-each-ref`. With
  * `sweep`, the same listing finds written commits' refs left behind, and removes
- * them (one more git only when there are some; a removal that fails is left to
- * the next sweep, never failing the read).
+ * them (one more git only when there are some). The sweep never fails the read:
+ * a listing it breaks (a ref of ours at a missing object) is read again without
+ * it, and a removal that fails is left to the next sweep.
  */
 export async function readBranches(
   repo: LocalRepository,
   names: string[],
   options: { sweep?: boolean } = {},
 ): Promise<Map<string, BranchTip>> {
+  if (options.sweep) {
+    const listed = await listRefs(repo, names, true).catch(() => undefined);
+    if (listed) {
+      await removeLeftCommitRefs(repo, listed.left);
+      return listed.tips;
+    }
+  }
+  return (await listRefs(repo, names, false)).tips;
+}
+
+async function listRefs(
+  repo: LocalRepository,
+  names: string[],
+  withWrittenCommits: boolean,
+): Promise<{
+  tips: Map<string, BranchTip>;
+  left: { ref: string; sha: string }[];
+}> {
   const refs = names.map(n => `refs/heads/${n}`);
   const { stdout } = await git(repo, [
     'for-each-ref',
     '--format=%(refname)%00%(objectname)%00%(tree)%00%(parent)%00%(committerdate:unix)',
     ...refs,
-    ...(options.sweep ? [WRITTEN_COMMITS] : []),
+    ...(withWrittenCommits ? [WRITTEN_COMMITS] : []),
   ]);
   const tips = new Map<string, BranchTip>();
   const leftBefore = (Date.now() - LEFT_COMMIT_REF_AFTER_MS) / 1000;
-  const left: string[] = [];
+  const left: { ref: string; sha: string }[] = [];
   for (const line of stdout.split('\n').filter(Boolean)) {
     const [ref, sha, tree, parents, committedAt] = line.split('\0');
     // for-each-ref also matches refs below a pattern (main/x for main); keep exact ones.
@@ -121,15 +141,31 @@ export async function readBranches(
       ref.startsWith(WRITTEN_COMMITS) &&
       Number(committedAt) < leftBefore
     ) {
-      // Deleted only while still at the commit read here.
-      left.push(`delete ${ref} ${sha}`);
+      left.push({ ref, sha });
     }
   }
-  if (left.length > 0)
-    await git(repo, ['update-ref', '--stdin'], {
-      input: `${left.join('\n')}\n`,
-    }).catch(() => {});
-  return tips;
+  return { tips, left };
+}
+
+/**
+ * Deletes each ref only while it is still at the commit listed. All in one
+ * transaction; when that fails (a lock left by a killed git on one of them), one
+ * by one, so a stuck ref does not keep the others forever.
+ */
+async function removeLeftCommitRefs(
+  repo: LocalRepository,
+  left: { ref: string; sha: string }[],
+): Promise<void> {
+  if (left.length === 0) return;
+  const removed = await git(repo, ['update-ref', '--stdin'], {
+    input: left.map(l => `delete ${l.ref} ${l.sha}\n`).join(''),
+  }).then(
+    () => true,
+    () => false,
+  );
+  if (removed) return;
+  for (const { ref, sha } of left)
+    await git(repo, ['update-ref', '-d', ref, sha]).catch(() => {});
 }
 
 /** A commit written beside the branches, held by a ref of its own until a branch moves to it. */
