@@ -99,8 +99,8 @@ test('plan, start, watch the canary on the dashboard, pause, resume and abort a 
     .getByLabel('Type e2e-account-id to confirm')
     .fill('e2e-account-id');
   await abort.getByRole('button', { name: 'Abort campaign' }).click();
-  await ada.getByText('Aborted').first().waitFor();
-  await ada.getByText('Skipped').first().waitFor();
+  await ada.getByText('Aborted', { exact: true }).first().waitFor();
+  await ada.getByText('Skipped', { exact: true }).first().waitFor();
   await canary.getByText('Aborted').waitFor();
   await shot(ada, 'campaign-5-aborted');
 });

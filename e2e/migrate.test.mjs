@@ -196,7 +196,7 @@ test('migrate listening-events by renaming a field, from the entity page', async
   // While it holds the dataset, Migrate is disabled and says why on hover.
   const migrate = page.getByRole('button', { name: 'Migrate' });
   assert.equal(await migrate.isDisabled(), true);
-  await migrate.locator('..').hover();
+  await migrate.hover();
   await page
     .getByRole('tooltip')
     .getByText(

@@ -25,12 +25,15 @@ describe('Campaign actions without the manage permission', () => {
     );
 
     const pause = await screen.findByRole('button', { name: 'Pause' });
-    expect(pause).toBeDisabled();
-    expect(screen.getByRole('button', { name: 'Abort' })).toBeDisabled();
+    expect(pause).toHaveAttribute('aria-disabled', 'true');
+    expect(screen.getByRole('button', { name: 'Abort' })).toHaveAttribute(
+      'aria-disabled',
+      'true',
+    );
     const reason =
       'You do not have the permission dataset-migrations.campaign.manage';
     expect(pause).toHaveAccessibleDescription(reason);
-    await userEvent.hover(pause.parentElement!);
+    await userEvent.hover(pause);
     expect(await screen.findByRole('tooltip')).toHaveTextContent(reason);
     expect(authorize).toHaveBeenCalledWith(
       expect.objectContaining({

@@ -246,7 +246,7 @@ describe('EntityConsumerMigrationsCard', () => {
       () =>
         expect(
           within(decision).getByRole('button', { name: `Exclude ${DENIED}` }),
-        ).toBeDisabled(),
+        ).toHaveAttribute('aria-disabled', 'true'),
       { timeout: 10_000 },
     );
   }, 30_000);

@@ -236,12 +236,12 @@ describe('ApprovalPanel', () => {
         .map(a => a.textContent),
     ).toContain(why);
     expect(api.getCampaign).toHaveBeenCalledWith('c-1');
-    expect(approve).toBeDisabled();
+    expect(approve).toHaveAttribute('aria-disabled', 'true');
     await userEvent.type(
       within(region).getByRole('textbox', { name: 'Approval comment' }),
       'not this quarter',
     );
-    expect(approve).toBeDisabled();
+    expect(approve).toHaveAttribute('aria-disabled', 'true');
     await userEvent.click(
       within(region).getByRole('button', { name: 'Reject' }),
     );

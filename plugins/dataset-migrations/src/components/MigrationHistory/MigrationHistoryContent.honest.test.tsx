@@ -80,8 +80,8 @@ async function renderHistory(runs: Migration[]) {
 
 /** The tooltip a disabled button shows on hover, once permitted. */
 async function reasonOf(button: HTMLElement): Promise<string> {
-  await waitFor(() => expect(button).toBeDisabled());
-  await userEvent.hover(button.parentElement!);
+  await waitFor(() => expect(button).toHaveAttribute('aria-disabled', 'true'));
+  await userEvent.hover(button);
   return (await screen.findByRole('tooltip')).textContent ?? '';
 }
 

@@ -1,39 +1,73 @@
-import { useId, type CSSProperties } from 'react';
-import { Button, Tooltip, type ButtonProps } from '@material-ui/core';
+import { useId, type MouseEvent } from 'react';
+import {
+  Button,
+  Tooltip,
+  makeStyles,
+  type ButtonProps,
+} from '@material-ui/core';
 
-/** Read by screen readers, not shown. */
-const visuallyHidden: CSSProperties = {
-  position: 'absolute',
-  width: 1,
-  height: 1,
-  margin: -1,
-  padding: 0,
-  overflow: 'hidden',
-  clip: 'rect(0 0 0 0)',
-  whiteSpace: 'nowrap',
-  border: 0,
-};
+/** The look of a disabled button, on one that keeps its focus and its hover. */
+const useStyles = makeStyles(theme => ({
+  unusable: {
+    color: theme.palette.action.disabled,
+    cursor: 'not-allowed',
+    boxShadow: 'none',
+    '&:hover': { backgroundColor: 'transparent', boxShadow: 'none' },
+  },
+  contained: {
+    backgroundColor: theme.palette.action.disabledBackground,
+    '&:hover': { backgroundColor: theme.palette.action.disabledBackground },
+  },
+  outlined: {
+    borderColor: theme.palette.action.disabledBackground,
+  },
+}));
 
 /**
- * A button that stays in view when it cannot be used, disabled, saying why (the
- * state does not allow it, or the permission policy does not): on hover, on
- * keyboard focus, and to screen readers as the button's description.
+ * A button that stays in view when it cannot be used, saying why (the state does
+ * not allow it, or the permission policy does not). It is `aria-disabled`, not
+ * disabled: it keeps its place in the Tab order and its hover, so the reason shows
+ * on hover and on focus, and screen readers read it as the button's description.
+ * A click does nothing, and goes no further (a button in a row summary does not
+ * toggle the row).
  */
 export function GuardedButton(props: ButtonProps & { whyNot?: string }) {
-  const { whyNot, disabled, ...buttonProps } = props;
+  const { whyNot, disabled, onClick, className, ...buttonProps } = props;
+  const classes = useStyles();
   const reasonId = useId();
-  if (!whyNot) return <Button {...buttonProps} disabled={disabled} />;
+  if (whyNot === undefined)
+    return (
+      <Button
+        {...buttonProps}
+        className={className}
+        disabled={disabled}
+        onClick={onClick}
+      />
+    );
+  const look = [
+    className,
+    classes.unusable,
+    buttonProps.variant === 'contained' && classes.contained,
+    buttonProps.variant === 'outlined' && classes.outlined,
+  ];
   return (
-    <Tooltip title={whyNot}>
-      {/* A disabled button takes no focus and fires no events: the span takes
-          them, so the reason shows on hover and on Tab. The click is stopped so a
-          button in a row summary does not toggle the row. */}
-      <span tabIndex={0} onClick={event => event.stopPropagation()}>
-        <Button {...buttonProps} disabled aria-describedby={reasonId} />
-        <span id={reasonId} style={visuallyHidden}>
-          {whyNot}
-        </span>
+    <>
+      <Tooltip title={whyNot}>
+        <Button
+          {...buttonProps}
+          className={look.filter(Boolean).join(' ')}
+          aria-disabled="true"
+          aria-describedby={reasonId}
+          disableRipple
+          onClick={(event: MouseEvent) => {
+            event.preventDefault();
+            event.stopPropagation();
+          }}
+        />
+      </Tooltip>
+      <span hidden id={reasonId}>
+        {whyNot}
       </span>
-    </Tooltip>
+    </>
   );
 }

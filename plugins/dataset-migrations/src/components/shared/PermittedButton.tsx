@@ -45,12 +45,20 @@ function explained(
   // refusal: saying "you do not have the permission" would send people to ask
   // for a permission they may well have.
   if (error)
-    whyNot = `Could not check the permission ${permission.name}: ${error.message}`;
+    whyNot = `Could not check the permission ${
+      permission.name
+    }; try again later (${shortened(error.message)})`;
   else if (!allowed && !loading)
     whyNot = `You do not have the permission ${permission.name}${
       scope ? ` ${scope}` : ''
     }`;
   return { allowed: allowed && !error, loading, whyNot };
+}
+
+/** An error's first line, cut short: a tooltip is no place for a stack of causes. */
+function shortened(message: string): string {
+  const line = message.split('\n')[0];
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }
 
 /**

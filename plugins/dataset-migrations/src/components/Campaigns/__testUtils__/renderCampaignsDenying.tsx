@@ -6,7 +6,10 @@ import {
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../../api';
+import {
+  datasetMigrationsApiRef,
+  type DatasetMigrationsApi,
+} from '../../../api';
 import { CampaignsPage } from '../CampaignsPage';
 
 /**
