@@ -1,10 +1,18 @@
 import { holdLease } from './leaseHold';
 
+// Time is the test's: every wait advances the fake clock (and Date.now with it),
+// running the heartbeat's renewals in between, so nothing depends on how busy
+// the machine is.
+const passes = (ms: number) => jest.advanceTimersByTimeAsync(ms);
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 describe('holdLease', () => {
   const warn = jest.fn();
-  beforeEach(() => warn.mockReset());
+  beforeEach(() => {
+    warn.mockReset();
+    jest.useFakeTimers({ now: new Date('2026-12-03T08:00:00Z') });
+  });
+  afterEach(() => jest.useRealTimers());
 
   it('stays held while renewals take, past the first duration', async () => {
     const renew = jest.fn(async () => true);
@@ -15,11 +23,11 @@ describe('holdLease', () => {
       renew,
       warn,
     });
-    await sleep(1_500);
+    await passes(1_500);
     expect(hold.lost).toBe(false);
     expect(hold.lostBecause).toBeUndefined();
     await hold.stop();
-    expect(renew.mock.calls.length).toBeGreaterThanOrEqual(10);
+    expect(renew.mock.calls.length).toBeGreaterThanOrEqual(70);
     expect(warn).not.toHaveBeenCalled();
   });
 
@@ -32,7 +40,9 @@ describe('holdLease', () => {
       renew: async () => ++calls < 3,
       warn,
     });
-    await sleep(100);
+    await passes(25);
+    expect(hold.lost).toBe(false);
+    await passes(10);
     expect(hold.lost).toBe(true);
     expect(hold.lostBecause).toBe('taken');
     await hold.stop();
@@ -52,18 +62,13 @@ describe('holdLease', () => {
       },
       warn,
     });
-    await sleep(100);
+    await passes(100);
     failing = true;
     const lastTook = sent[sent.length - 1];
-    // Held until a duration after that renewal was sent, and not later.
-    for (;;) {
-      const lost = hold.lost;
-      const readBy = Date.now();
-      if (readBy >= lastTook + 290) break;
-      expect(lost).toBe(false);
-      await sleep(5);
-    }
-    await sleep(lastTook + 300 - Date.now() + 5);
+    // Held until a duration after that renewal was sent, and not a moment later.
+    await passes(lastTook + 299 - Date.now());
+    expect(hold.lost).toBe(false);
+    await passes(1);
     expect(hold.lost).toBe(true);
     expect(hold.lostBecause).toBe('ran-out');
     await hold.stop();
@@ -76,45 +81,56 @@ describe('holdLease', () => {
 
   it('stays lost once it ran out, though a later renewal takes', async () => {
     let failing = true;
+    const renew = jest.fn(async () => {
+      if (failing) throw new Error('connection terminated');
+      return true;
+    });
     const hold = holdLease({
       claimedAt: Date.now(),
       durationMs: 100,
       everyMs: 10,
-      renew: async () => {
-        if (failing) throw new Error('connection terminated');
-        return true;
-      },
+      renew,
       warn,
     });
-    await sleep(150);
+    await passes(150);
     expect(hold.lostBecause).toBe('ran-out');
     failing = false;
-    await sleep(100);
+    await passes(100);
     expect(hold.lost).toBe(true);
     expect(hold.lostBecause).toBe('ran-out');
     await hold.stop();
   });
 
   it('counts a slow renewal from when it was sent, not from when it answered', async () => {
-    let slow = false;
+    let mode: 'quick' | 'slow' | 'failing' = 'quick';
+    let slowSentAt = 0;
     const hold = holdLease({
       claimedAt: Date.now(),
       durationMs: 200,
       everyMs: 20,
       renew: async () => {
-        if (slow) await sleep(400);
+        if (mode === 'failing') throw new Error('connection terminated');
+        if (mode === 'slow') {
+          mode = 'failing';
+          slowSentAt = Date.now();
+          await sleep(150);
+        }
         return true;
       },
       warn,
     });
-    await sleep(50);
-    slow = true;
-    // The renewal under way was sent at most 20 ms after the last quick one;
-    // answering 400 ms later, it extends the hold only to 200 ms after it was
-    // sent, which has passed by then (counted from its answer, it would hold
-    // until 200 ms after that).
-    await sleep(500);
-    expect(hold.lost).toBe(true);
+    await passes(50);
+    // The next renewal is sent at 60 ms and answers 150 ms later, before the
+    // hold from the quick ones ran out; every renewal after it fails.
+    mode = 'slow';
+    await passes(200);
+    expect(hold.lost).toBe(false);
+    // Held until a duration after it was sent (counted from its answer, it
+    // would hold 150 ms longer).
+    await passes(slowSentAt + 199 - Date.now());
+    expect(hold.lost).toBe(false);
+    await passes(1);
+    expect(hold.lostBecause).toBe('ran-out');
     await hold.stop();
   });
 
@@ -141,9 +157,10 @@ describe('holdLease', () => {
       renew,
       warn,
     });
-    await sleep(300);
+    await passes(100);
     const calls = renew.mock.calls.length;
-    await sleep(100);
+    expect(calls).toBeGreaterThanOrEqual(9);
+    await passes(300);
     expect(renew.mock.calls.length).toBe(calls);
     expect(hold.lost).toBe(true);
     await hold.stop();
