@@ -180,35 +180,42 @@ describe('emitCampaignAudit', () => {
     );
   });
 
-  it('keeps its claim while a slow auditor works past the claim’s length, so no other emitter emits the event again', async () => {
-    const claimed = new CampaignAuditOutbox(knex, { claimMs: 600 });
-    await record(new Date('2026-11-30T08:00:00Z'));
+  /** An auditor that holds each event until released. */
+  const held = () => {
     let release!: () => void;
     const released = new Promise<void>(resolve => {
       release = resolve;
     });
-    afterRelease = release;
     let entered!: () => void;
     const inAuditor = new Promise<void>(resolve => {
       entered = resolve;
     });
-    const slow = mockServices.auditor.mock({
+    const auditor = mockServices.auditor.mock({
       createEvent: async () => {
         entered();
         await released;
         return { success: async () => {}, fail: async () => {} };
       },
     });
+    return { auditor, release, inAuditor };
+  };
+
+  it('keeps its claim while a slow auditor works past the claim’s length, so no other emitter emits the event again', async () => {
+    // Renewed every third of 2 s: only a stall over 1.3 s would lose it.
+    const claimed = new CampaignAuditOutbox(knex, { claimMs: 2_000 });
+    await record(new Date('2026-11-30T08:00:00Z'));
+    const slow = held();
+    afterRelease = slow.release;
     const warnings = mockServices.logger.mock();
-    const first = emitCampaignAudit(claimed, slow, warnings);
-    await inAuditor;
-    // Three claims' lengths on, another emitter finds nothing to take.
-    await new Promise(resolve => setTimeout(resolve, 1_800));
+    const first = emitCampaignAudit(claimed, slow.auditor, warnings);
+    await slow.inAuditor;
+    // Past the claim's length, another emitter finds nothing to take.
+    await new Promise(resolve => setTimeout(resolve, 2_500));
     const other = recordingAuditor();
     expect(await emitCampaignAudit(claimed, other.auditor, logger)).toBe(0);
     expect(other.events).toEqual([]);
 
-    release();
+    slow.release();
     expect(await first).toBe(1);
     expect(warnings.warn).not.toHaveBeenCalled();
     expect(
@@ -219,24 +226,6 @@ describe('emitCampaignAudit', () => {
   it('marks an event only under its own claim: an emitter whose claim was taken leaves the row to the taker', async () => {
     const claimed = new CampaignAuditOutbox(knex, { claimMs: 1_000 });
     await record(new Date('2026-11-30T08:00:00Z'));
-    const held = () => {
-      let release!: () => void;
-      const released = new Promise<void>(resolve => {
-        release = resolve;
-      });
-      let entered!: () => void;
-      const inAuditor = new Promise<void>(resolve => {
-        entered = resolve;
-      });
-      const auditor = mockServices.auditor.mock({
-        createEvent: async () => {
-          entered();
-          await released;
-          return { success: async () => {}, fail: async () => {} };
-        },
-      });
-      return { auditor, release, inAuditor };
-    };
     const a = held();
     const b = held();
     afterRelease = () => {
