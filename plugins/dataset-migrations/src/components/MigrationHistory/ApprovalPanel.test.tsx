@@ -201,17 +201,26 @@ describe('ApprovalPanel', () => {
         within(region).getByRole('button', { name: 'Approve' }),
       ).toBeEnabled(),
     );
-    expect(reject).toBeDisabled();
+    // Without a comment Reject says why, and a click does nothing.
+    const needsComment =
+      'A rejection needs a comment: say why in Comment above';
+    expect(reject).toHaveAttribute('aria-disabled', 'true');
+    expect(reject).toHaveAccessibleDescription(needsComment);
+    await userEvent.click(reject);
+    expect(api.rejectMigration).not.toHaveBeenCalled();
     await userEvent.type(
       within(region).getByRole('textbox', { name: 'Approval comment' }),
       '   ',
     );
-    expect(reject).toBeDisabled();
+    expect(reject).toHaveAccessibleDescription(needsComment);
     await userEvent.type(
       within(region).getByRole('textbox', { name: 'Approval comment' }),
       'not during the freeze',
     );
+    // The same button, now usable.
     expect(reject).toBeEnabled();
+    expect(reject).not.toHaveAttribute('aria-disabled');
+    expect(reject).not.toHaveAttribute('aria-describedby');
     await userEvent.click(reject);
     expect(api.rejectMigration).toHaveBeenCalledWith('m-sessions', {
       requestDigest: DIGEST,

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Box, Button, TextField, Typography } from '@material-ui/core';
+import { Box, TextField, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import useAsync from 'react-use/esm/useAsync';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
@@ -144,14 +144,19 @@ export function ApprovalPanel(props: {
             >
               Approve
             </GuardedButton>
-            <Button
+            <GuardedButton
               color="secondary"
               variant="outlined"
-              disabled={busy || comment.trim() === ''}
+              disabled={busy}
+              whyNot={
+                comment.trim() === ''
+                  ? 'A rejection needs a comment: say why in Comment above'
+                  : undefined
+              }
               onClick={() => decide('reject')}
             >
               Reject
-            </Button>
+            </GuardedButton>
           </Box>
         </Box>
       )}

@@ -35,39 +35,43 @@ export function GuardedButton(props: ButtonProps & { whyNot?: string }) {
   const { whyNot, disabled, onClick, className, ...buttonProps } = props;
   const classes = useStyles();
   const reasonId = useId();
-  if (whyNot === undefined)
-    return (
-      <Button
-        {...buttonProps}
-        className={className}
-        disabled={disabled}
-        onClick={onClick}
-      />
-    );
+  const unusable = whyNot !== undefined;
   const look = [
     className,
-    classes.unusable,
-    buttonProps.variant === 'contained' && classes.contained,
-    buttonProps.variant === 'outlined' && classes.outlined,
+    unusable && classes.unusable,
+    unusable && buttonProps.variant === 'contained' && classes.contained,
+    unusable && buttonProps.variant === 'outlined' && classes.outlined,
   ];
+  // One shape whether or not there is a reason, so the button stays the same
+  // element (and keeps its focus) as a reason comes and goes; an empty title
+  // shows no tooltip.
   return (
     <>
-      <Tooltip title={whyNot}>
+      <Tooltip title={whyNot ?? ''}>
         <Button
           {...buttonProps}
-          className={look.filter(Boolean).join(' ')}
-          aria-disabled="true"
-          aria-describedby={reasonId}
-          disableRipple
-          onClick={(event: MouseEvent) => {
-            event.preventDefault();
-            event.stopPropagation();
-          }}
+          className={look.filter(Boolean).join(' ') || undefined}
+          disabled={disabled && !unusable}
+          {...(unusable && {
+            'aria-disabled': true,
+            'aria-describedby': reasonId,
+            disableRipple: true,
+          })}
+          onClick={
+            unusable
+              ? (event: MouseEvent) => {
+                  event.preventDefault();
+                  event.stopPropagation();
+                }
+              : onClick
+          }
         />
       </Tooltip>
-      <span hidden id={reasonId}>
-        {whyNot}
-      </span>
+      {unusable && (
+        <span hidden id={reasonId}>
+          {whyNot}
+        </span>
+      )}
     </>
   );
 }
