@@ -70,13 +70,27 @@ describe('verify in many ranges while the engine’s connections are terminated'
     // moment of the work that follows (mid-range, or on the way to the next).
     let terminating = true;
     let terminated = 0;
+    // The first range's report waits for the first termination: on a busy
+    // machine verify could otherwise end before the terminator's first try (CI
+    // saw none land once). That one lands between two ranges; later ones land
+    // at random.
+    let firstTerminated!: () => void;
+    const firstTermination = new Promise<void>(resolve => {
+      firstTerminated = resolve;
+    });
     const terminator = (async () => {
       let after = 0;
+      let tries = 0;
       while (terminating) {
         await new Promise(r => setTimeout(r, 10));
         if (!inVerify() || verifyReports.length < after + 1) continue;
         await new Promise(r => setTimeout(r, Math.random() * 60));
-        terminated += await terminate();
+        const ended = await terminate();
+        terminated += ended;
+        // Bounded, so a terminator that finds no session fails the test below
+        // rather than holding verify forever.
+        if (ended === 0 && ++tries < 100) continue;
+        firstTerminated();
         after = verifyReports.length;
       }
     })();
@@ -92,7 +106,9 @@ describe('verify in many ranges while the engine’s connections are terminated'
           [{ renameField: { from: 'user_id', to: 'listener_id' } }],
           {
             progress: async (stage, done) => {
-              if (stage === 'verify') verifyReports.push(done);
+              if (stage !== 'verify') return;
+              verifyReports.push(done);
+              if (verifyReports.length === 1) await firstTermination;
             },
             // Verify may end in one attempt and the cut-over in a later one.
             recordVerification: async figures => {
