@@ -13,6 +13,7 @@ import { SIGNALLED_POLL_MS } from '../shared/useChannelSignals';
 import { usePolledValue } from '../shared/usePolledValue';
 import { CAMPAIGN_STATES } from '../shared/labels';
 import { GuardedButton } from '../shared/GuardedButton';
+import { countedTitle } from '../shared/format';
 import { Problems } from './Problems';
 import { ProgressCount } from './ProgressCount';
 import { RelativeTime } from './RelativeTime';
@@ -98,7 +99,7 @@ export function CampaignList() {
           />
         )}
         <Table<CampaignSummary>
-          title={`Campaigns (${campaigns.value?.length ?? 0})`}
+          title={countedTitle('Campaigns', campaigns.value)}
           isLoading={campaigns.loading}
           options={{ paging: false, search: true, padding: 'dense' }}
           columns={columns}

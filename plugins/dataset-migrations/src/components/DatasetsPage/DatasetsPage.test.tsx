@@ -42,6 +42,28 @@ describe('DatasetsPage', () => {
     expect(within(row).queryByText(/rolled-back/)).not.toBeInTheDocument();
   });
 
+  it('says how many datasets there are only once it knows', async () => {
+    let answer!: (list: DatasetSummary[]) => void;
+    const api = {
+      listDatasets: jest.fn(
+        () =>
+          new Promise<DatasetSummary[]>(resolve => {
+            answer = resolve;
+          }),
+      ),
+    } as unknown as DatasetMigrationsApi;
+    await renderInTestApp(
+      <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+        <DatasetsPage />
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    // Loading: no count, and never "(0)".
+    expect(screen.queryByText(/Datasets \(/)).not.toBeInTheDocument();
+    answer(datasets);
+    expect(await screen.findByText('Datasets (1)')).toBeInTheDocument();
+  });
+
   it('lists datasets by name, whatever its case', async () => {
     const named = (title: string): DatasetSummary => ({
       ...datasets[0],

@@ -7,7 +7,7 @@ import useAsync from 'react-use/esm/useAsync';
 import type { DatasetSummary } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { MigrationStatus } from '../shared/MigrationStatus';
-import { formatTime } from '../shared/format';
+import { countedTitle, formatTime } from '../shared/format';
 
 const columns: TableColumn<DatasetSummary>[] = [
   {
@@ -83,7 +83,7 @@ export function DatasetsPage() {
           <Alert severity="error">{datasets.error.message}</Alert>
         )}
         <Table<DatasetSummary>
-          title={`Datasets (${datasets.value?.length ?? 0})`}
+          title={countedTitle('Datasets', datasets.value)}
           isLoading={datasets.loading}
           options={{ paging: false, search: true, padding: 'dense' }}
           columns={columns}

@@ -77,3 +77,14 @@ export function messageOf(error: unknown): string {
   const cause = (error as { cause?: { message?: string } }).cause;
   return cause?.message ?? (error as Error).message ?? String(error);
 }
+
+/**
+ * A table's title with how many it lists, once that is known: "Datasets (0)"
+ * while the list still loads (or failed to) would say there are none.
+ */
+export function countedTitle(
+  label: string,
+  items: readonly unknown[] | undefined,
+): string {
+  return items ? `${label} (${items.length})` : label;
+}
