@@ -23,17 +23,21 @@ const datasets: DatasetSummary[] = [
   },
 ];
 
+/** The page on `api`, with the catalog's entity route for its links. */
+const renderPage = (api: DatasetMigrationsApi) =>
+  renderInTestApp(
+    <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
+      <DatasetsPage />
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+
 describe('DatasetsPage', () => {
   it('lists datasets under the catalog’s header, each last run’s status in words', async () => {
     const api = {
       listDatasets: jest.fn(async () => datasets),
     } as unknown as DatasetMigrationsApi;
-    await renderInTestApp(
-      <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
-        <DatasetsPage />
-      </TestApiProvider>,
-      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-    );
+    await renderPage(api);
     expect(
       screen.getByRole('heading', { name: 'Datasets', level: 2 }),
     ).toBeInTheDocument();
@@ -52,12 +56,7 @@ describe('DatasetsPage', () => {
           }),
       ),
     } as unknown as DatasetMigrationsApi;
-    await renderInTestApp(
-      <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
-        <DatasetsPage />
-      </TestApiProvider>,
-      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-    );
+    await renderPage(api);
     // Loading: no count, and never "(0)".
     expect(screen.queryByText(/Datasets \(/)).not.toBeInTheDocument();
     answer(datasets);
@@ -79,12 +78,7 @@ describe('DatasetsPage', () => {
         named('Listening events'),
       ]),
     } as unknown as DatasetMigrationsApi;
-    await renderInTestApp(
-      <TestApiProvider apis={[[datasetMigrationsApiRef, api]]}>
-        <DatasetsPage />
-      </TestApiProvider>,
-      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-    );
+    await renderPage(api);
     await screen.findByText('Tracks');
     const names = screen
       .getAllByRole('row')
