@@ -366,6 +366,64 @@ describe('LeaseSweeper', () => {
       expect(await sweeper.sweep()).toEqual([]);
     });
   });
+  it("queues again a consumer discovery and a pull request's close whose worker died, and not one just taken", async () => {
+    const died = await queueRun();
+    const working = await queueRun('resource:default/other');
+    await queue.enqueueConsumerDiscovery(knex, died);
+    await queue.enqueueClosePullRequest(died, 'component:default/report');
+    await queue.enqueueConsumerDiscovery(knex, working);
+    // The run's own jobs are the run sweeps' business: taken now, they are left alone.
+    await knex.raw(
+      `UPDATE ${SCHEMA}._private_jobs SET locked_by = 'worker',
+         locked_at = CASE WHEN payload->>'migrationId' = ? AND key NOT LIKE 'migration:%'
+                          THEN now() - interval '1 minute' ELSE now() END`,
+      [died],
+    );
+    const keys = [
+      `consumers:${died}`,
+      `close-pull-request:${died}:component:default/report`,
+    ];
+
+    expect((await sweeper.sweep()).sort()).toEqual([...keys].sort());
+    expect(logger.warn).toHaveBeenCalledWith(
+      `Job consumers:${died} lost its worker; queued again`,
+    );
+    const jobs = async () =>
+      (
+        await knex.raw(
+          `SELECT t.identifier AS task, j.key, j.payload, j.locked_by AS "lockedBy"
+             FROM ${SCHEMA}._private_jobs j JOIN ${SCHEMA}._private_tasks t ON t.id = j.task_id
+            WHERE t.identifier IN ('dataset-migrations.discover-consumers', 'dataset-migrations.close-pull-request')
+            ORDER BY j.id`,
+        )
+      ).rows;
+    expect(await jobs()).toEqual([
+      // The dead worker's, without their keys: graphile-worker would free them only after hours.
+      expect.objectContaining({ key: null, lockedBy: 'worker' }),
+      expect.objectContaining({ key: null, lockedBy: 'worker' }),
+      {
+        task: 'dataset-migrations.discover-consumers',
+        key: `consumers:${working}`,
+        payload: { migrationId: working },
+        lockedBy: 'worker',
+      },
+      {
+        task: 'dataset-migrations.discover-consumers',
+        key: keys[0],
+        payload: { migrationId: died },
+        lockedBy: null,
+      },
+      {
+        task: 'dataset-migrations.close-pull-request',
+        key: keys[1],
+        payload: { migrationId: died, entityRef: 'component:default/report' },
+        lockedBy: null,
+      },
+    ]);
+    // Their new jobs wait: swept again, nothing more is added.
+    expect(await sweeper.sweep()).toEqual([]);
+  });
+
   it('emits the campaign audit events waiting and prunes those emitted over a week ago', async () => {
     const { auditor, events } = recordingAuditor();
     const notUsed = async () => {

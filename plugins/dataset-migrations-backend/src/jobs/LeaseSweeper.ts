@@ -132,6 +132,10 @@ export class LeaseSweeper {
           ref => `Consumer of migration ${ref} lost its worker; re-queued`,
         )
       : [];
+    const abandoned = await this.attempt(
+      () => queue.requeueAbandonedJobs(graceMs),
+      key => `Job ${key} lost its worker; queued again`,
+    );
     const followUp = this.deps.followUp;
     const roundless = followUp
       ? await this.attempt(
@@ -165,6 +169,7 @@ export class LeaseSweeper {
       ...decided,
       ...operations,
       ...orphaned,
+      ...abandoned,
       ...roundless,
       ...lookless,
     ];

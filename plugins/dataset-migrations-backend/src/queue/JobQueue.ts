@@ -370,6 +370,39 @@ export class JobQueue {
   }
 
   /**
+   * Queues again each job of a task that is safe to run twice (a consumer
+   * discovery, the retry of a pull request's close) that a worker took more than
+   * `staleMs` ago and still holds: one that died with it (graphile-worker frees it
+   * only after hours), or one that slow, which the repeat does not harm. Without
+   * this, a worker killed in a discovery left every consumer of the migration
+   * without a job. Answers the keys queued again.
+   */
+  async requeueAbandonedJobs(staleMs: number): Promise<string[]> {
+    const { rows } = await this.options.knex.raw<{
+      rows: { task: string; payload: object; key: string; priority: number }[];
+    }>(
+      `SELECT t.identifier AS task, j.payload, j.key, j.priority
+         FROM ${this.schemaName}._private_jobs j
+         JOIN ${this.schemaName}._private_tasks t ON t.id = j.task_id
+        WHERE t.identifier = ANY(?) AND j.key IS NOT NULL
+          AND j.locked_at < now() - ? * interval '1 millisecond'`,
+      [[DISCOVER_CONSUMERS_TASK, CLOSE_PULL_REQUEST_TASK], staleMs],
+    );
+    // The same key beside a locked job: graphile-worker adds a new job under the
+    // key and clears it from the locked one, so a sweep finds each job once.
+    for (const job of rows)
+      await this.addJob(
+        this.options.knex,
+        job.task,
+        job.payload,
+        job.key,
+        undefined,
+        job.priority,
+      );
+    return rows.map(job => job.key);
+  }
+
+  /**
    * Consumers whose advance job a worker took more than `staleMs` ago and still
    * holds. A live job claims its consumer at once; one that claims nothing belongs
    * to a worker that died before it claimed, and graphile-worker frees it only
