@@ -38,6 +38,8 @@ describe('chaos, short', () => {
           terminateEveryMs: 30_000,
           terminationBursts: 1,
           lease: '3s',
+          // A stall is reported with the worker's output before Jest's limit ends the test.
+          stallMs: 4 * 60_000,
           log: line => {
             lines.push(`${new Date().toISOString().slice(11, 19)} ${line}`);
             // Jest shows console output only at the end; this shows progress as it goes.

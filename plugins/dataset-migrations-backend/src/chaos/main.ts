@@ -1,5 +1,5 @@
 /**
- * `yarn chaos [--rows N] [--kills N] [--consumers N] [--seed N] [--terminate-every-ms N] [--replica-logs DIR]`:
+ * `yarn chaos [--rows N] [--kills N] [--rounds N] [--consumers N] [--seed N] [--terminate-every-ms N] [--stall-ms N] [--replica-logs DIR]`:
  * the fault suite at full size (a few million rows, 100 kills by default).
  * Prints what it did and the figures; exits 1 if any write was lost or
  * duplicated or any check failed.
@@ -35,9 +35,11 @@ async function main() {
     replicaOutput: replicaLogs(),
     rows: flag('rows', 2_000_000),
     kills: flag('kills', 100),
+    rounds: process.argv.includes('--rounds') ? flag('rounds', 0) : undefined,
     consumers: flag('consumers', 3),
     seed: flag('seed', Date.now() % 100_000),
     terminateEveryMs: flag('terminate-every-ms', 30_000),
+    stallMs: flag('stall-ms', 15 * 60_000),
     lease: '3s',
     log: line => console.log(line),
     onStarted: close => {

@@ -16,6 +16,7 @@ import {
   type KillPoint,
 } from './points';
 import {
+  holdDatasetRelations,
   holdIdleTransaction,
   longReader,
   terminateConnectionsRepeatedly,
@@ -52,6 +53,8 @@ export interface ChaosOptions {
   killsPerRound?: number;
   /** At most this many rounds (default: as many as the kills need). */
   rounds?: number;
+  /** The longest the suite waits for any one thing (a stage, a resume) before it reports a stall. */
+  stallMs?: number;
   log: (line: string) => void;
   /** Given each worker replica's whole output once it is killed, and the last one's at the end. */
   replicaOutput?: (pid: number, output: string) => void;
@@ -107,15 +110,23 @@ function percentile(values: number[], p: number): number {
   ];
 }
 
-/** How long to wait, once a point is running, before the kill: somewhere inside it. */
+/**
+ * How long to wait, once a point is running, before the kill: somewhere inside
+ * it on a quiet machine too, where these stages of a small table take well under
+ * a second (a kill timed past a stage lands in a later one, and the stages it
+ * skipped go unkilled). The copy is aimed by its progress instead.
+ */
 const JITTER_MS: Partial<Record<KillPoint, number>> = {
-  backfill: 3000,
-  verify: 1500,
-  indexes: 800,
-  'dry-run': 300,
+  verify: 300,
+  indexes: 200,
+  'dry-run': 100,
 };
 
-const RUN_TIMEOUT_MS = 15 * 60_000;
+/** How long any one wait lasts by default: a run with every kill inside it. */
+const STALL_MS = 15 * 60_000;
+
+/** What a round cannot recover from (a failed run or consumer): ends a wait at once. */
+class RoundFailed extends Error {}
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const started = Date.now();
@@ -200,6 +211,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         restartPostgres: round === 3,
         idleTransaction: round === 2,
         reader: kind === 'forward',
+        stallMs: options.stallMs ?? STALL_MS,
         report,
         log,
       });
@@ -283,6 +295,7 @@ interface RoundContext {
   restartPostgres: boolean;
   idleTransaction: boolean;
   reader: boolean;
+  stallMs: number;
   report: ChaosReport;
   log: (line: string) => void;
 }
@@ -316,7 +329,7 @@ async function waitUntil<T>(
   closed: AbortSignal,
   check: () => Promise<T | undefined>,
   what: string,
-  timeoutMs = RUN_TIMEOUT_MS,
+  timeoutMs: number,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -325,6 +338,8 @@ async function waitUntil<T>(
       const value = await check();
       if (value !== undefined) return value;
     } catch (error) {
+      // A terminal state ends the wait; anything else (a terminated session) may pass.
+      if (error instanceof RoundFailed) throw error;
       last = error;
     }
     // Ends the wait (with an AbortError) once the world is closed, e.g. by a test's timeout.
@@ -377,17 +392,32 @@ async function killAt(
   const kills: Kill[] = [];
   for (const [i, aim] of aims.entries()) {
     let hit = false;
+    // How much of the table the copy has behind it when the kill comes.
+    const share = rand() * 0.8;
+    // An operation is one short transaction, over before a kill timed by polling
+    // lands on a quiet machine: held at its locks, it waits for the kill.
+    const hold = isOperation(aim)
+      ? await holdBeforeOperation(ctx, migrationId, until)
+      : undefined;
     while (!until()) {
       const running = await runningPoints(world.plugin, migrationId).catch(
         (): KillPoint[] => [],
       );
       if (running.includes(aim)) {
-        await sleep(Math.floor(rand() * (JITTER_MS[aim] ?? 100)));
+        if (aim === 'backfill') {
+          if (!(await copied(world.plugin, migrationId, share))) {
+            await sleep(10, undefined, { signal: world.closed });
+            continue;
+          }
+        } else if (!hold)
+          await sleep(Math.floor(rand() * (JITTER_MS[aim] ?? 100)));
         const kill = await worker.killAndRestart(
           world.plugin,
           aim,
           migrationId,
-          RUN_TIMEOUT_MS,
+          ctx.stallMs,
+          // Let go once the worker is dead, so the next one can finish the work.
+          () => hold?.release(),
         );
         kills.push(kill);
         ctx.log(
@@ -404,9 +434,72 @@ async function killAt(
         break;
       await sleep(10, undefined, { signal: world.closed });
     }
+    await hold?.release();
     if (!hit) ctx.pending.push(...aims.slice(i, i + 1));
   }
   return kills;
+}
+
+/** Whether the running copy has reported `share` of its rows done. */
+async function copied(
+  plugin: ChaosWorld['plugin'],
+  migrationId: string,
+  share: number,
+): Promise<boolean> {
+  const { rows } = await plugin
+    .query(
+      `SELECT rows_done, rows_total FROM migration_steps
+        WHERE migration_id = $1 AND name = 'backfill' AND status = 'running'
+        ORDER BY attempt DESC LIMIT 1`,
+      [migrationId],
+    )
+    .catch(() => ({ rows: [] as any[] }));
+  const step = rows[0];
+  return (
+    Number(step?.rows_total) > 0 &&
+    Number(step.rows_done) >= share * Number(step.rows_total)
+  );
+}
+
+function isOperation(point: KillPoint): boolean {
+  return (OPERATIONS as readonly string[]).includes(point);
+}
+
+/**
+ * Once the run is cut over and every consumer has opened its pull request (what
+ * the round waits for before it asks for the operation), holds the dataset's
+ * relations, so the operation cannot finish before the kill.
+ */
+async function holdBeforeOperation(
+  ctx: RoundContext,
+  migrationId: string,
+  until: () => boolean,
+) {
+  const { world } = ctx;
+  const ready = await waitUntil(
+    world.closed,
+    async () => {
+      if (until()) return false;
+      const { rows } = await world.plugin.query(
+        `SELECT m.status, count(c.*) FILTER (WHERE c.state NOT IN ('pr-opened', 'done'))::int AS moving,
+                count(c.*)::int AS consumers
+           FROM migrations m LEFT JOIN migration_consumers c ON c.migration_id = m.id
+          WHERE m.id = $1 GROUP BY m.status`,
+        [migrationId],
+      );
+      const run = rows[0];
+      return run?.status === 'succeeded' &&
+        run.consumers > 0 &&
+        run.moving === 0
+        ? true
+        : undefined;
+    },
+    'the run and its consumers, before the operation',
+    ctx.stallMs,
+  ).catch(() => false);
+  return ready
+    ? holdDatasetRelations(world.warehouseUrl, TABLE.split('.')[0])
+    : undefined;
 }
 
 async function runRound(ctx: RoundContext): Promise<RoundReport> {
@@ -445,10 +538,11 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
       async () => {
         const m = await migration();
         if (['failed'].includes(m.status))
-          throw new Error(`run failed: ${m.failureReason}`);
+          throw new RoundFailed(`run failed: ${m.failureReason}`);
         return done(m) ? m : undefined;
       },
       what,
+      ctx.stallMs,
     );
 
   try {
@@ -466,6 +560,7 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
               ? true
               : undefined,
           'backfill',
+          ctx.stallMs,
         ),
       ]);
       await killing;
@@ -479,6 +574,7 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
             : undefined;
         },
         'the cancelled run to stop',
+        ctx.stallMs,
       );
       if (done.status !== 'cancelled') {
         problems.push(
@@ -535,7 +631,7 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
           (c: any) => c.state === 'failed',
         );
         if (failed.length)
-          throw new Error(
+          throw new RoundFailed(
             `consumers failed: ${failed
               .map((c: any) => `${c.entityRef}: ${c.failure?.message}`)
               .join('; ')}`,
@@ -546,6 +642,7 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
           : undefined;
       },
       'every consumer to open its pull request',
+      ctx.stallMs,
     );
 
     // Asks for a contract or rollback and waits until it shows. A request the API
@@ -592,6 +689,7 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
             : undefined;
         },
         'every consumer to be done',
+        ctx.stallMs,
       );
       // The writer reads the name throughout and is no catalog consumer: contract
       // rightly counts it as a reader nobody discovered, so the owner overrides.
@@ -755,6 +853,7 @@ async function readerAtCutOver(ctx: RoundContext, id: string) {
         : undefined;
     },
     'verify',
+    ctx.stallMs,
   );
   if (!reached) return;
   const read = await longReader(world.warehouseUrl, TABLE, 8000);

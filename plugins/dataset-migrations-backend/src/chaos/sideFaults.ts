@@ -98,3 +98,40 @@ export async function longReader(
     await client.end().catch(() => {});
   }
 }
+
+/**
+ * A reader's lock on every table and view of the dataset's schema, taken in a
+ * transaction and kept until released: contract and rollback drop one of them,
+ * so while it is held they wait inside their step and a kill aimed at them lands
+ * there, however fast they would otherwise be.
+ */
+export async function holdDatasetRelations(url: string, schema: string) {
+  const client = new Client({
+    connectionString: url,
+    application_name: `${HARNESS_APP}-hold`,
+  });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query(
+      `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relkind IN ('r', 'v', 'p')`,
+      [schema],
+    );
+    await client.query(
+      `LOCK TABLE ${rows.map(r => r.name).join(', ')} IN ACCESS SHARE MODE`,
+    );
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
+  return {
+    /** Ends the transaction and the session; safe to call more than once. */
+    async release(): Promise<void> {
+      await client.query('ROLLBACK').catch(() => {});
+      await client.end().catch(() => {});
+    },
+  };
+}

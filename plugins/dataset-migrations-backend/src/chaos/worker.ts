@@ -99,10 +99,13 @@ export class ChaosWorker {
     aimed: KillPoint,
     migrationId: string,
     resumeTimeoutMs: number,
+    /** Runs once the process is dead, before anything is read or restarted. */
+    afterKill?: () => Promise<void> | undefined,
   ): Promise<Kill> {
     const child = this.process!;
     await child.kill('SIGKILL');
     const killedAt = Date.now();
+    await afterKill?.();
     this.outputs.push(child.output());
     this.replicaOutput?.(child.pid, child.output());
     this.outputs.splice(0, Math.max(0, this.outputs.length - 3));
