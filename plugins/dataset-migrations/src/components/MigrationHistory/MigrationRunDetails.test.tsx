@@ -54,7 +54,6 @@ async function renderDetails(
 ) {
   const details: MigrationDetails = {
     ...migration,
-    ...extra,
     steps: [
       {
         name: 'verify',
@@ -66,6 +65,7 @@ async function renderDetails(
     ],
     logs: [],
     verification,
+    ...extra,
   };
   const api = {
     getMigration: jest.fn(async () => details),
@@ -82,7 +82,7 @@ async function renderDetails(
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
-  await screen.findByRole('table', { name: 'Steps' });
+  await screen.findByRole('list', { name: 'Changes' });
 }
 
 describe('MigrationRunDetails', () => {
@@ -109,6 +109,27 @@ describe('MigrationRunDetails', () => {
         /Attempt 2, compared in 2 s, .*; 12 rows deleted during the copy were removed first/,
       ),
     ).toBeInTheDocument();
+  });
+
+  it('says why a run has no steps and that nothing is logged, instead of an empty table', async () => {
+    await renderDetails(undefined, {
+      status: 'awaiting-approval',
+      failureReason: undefined,
+      finishedAt: undefined,
+      steps: [],
+    });
+    expect(
+      screen.getByText('No step has run: the run starts once it is approved.'),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('table', { name: 'Steps' })).toBeNull();
+    expect(screen.getByText('Nothing logged yet.')).toBeInTheDocument();
+  });
+
+  it('shows its steps in a table once it has some', async () => {
+    await renderDetails();
+    const table = screen.getByRole('table', { name: 'Steps' });
+    expect(within(table).getByText('verify')).toBeInTheDocument();
+    expect(screen.queryByText(/No step/)).toBeNull();
   });
 
   it('shows a matched verification', async () => {

@@ -114,38 +114,44 @@ export function MigrationRunDetails(props: {
         </Box>
       )}
       <Typography variant="subtitle2">Steps</Typography>
-      <Table size="small" aria-label="Steps">
-        <TableHead>
-          <TableRow>
-            <TableCell>Attempt</TableCell>
-            <TableCell>Step</TableCell>
-            <TableCell>Status</TableCell>
-            <TableCell>Duration</TableCell>
-            <TableCell style={{ width: '40%' }}>Progress</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {steps.map(step => (
-            <TableRow key={`${step.attempt}-${step.name}`}>
-              <TableCell>{step.attempt}</TableCell>
-              <TableCell>{step.name}</TableCell>
-              <TableCell style={{ whiteSpace: 'nowrap' }}>
-                {STEP_STATUS_LABELS[step.status]}
-              </TableCell>
-              <TableCell>
-                <Duration
-                  startedAt={step.startedAt}
-                  finishedAt={step.finishedAt}
-                  running={details.value!.status === 'running'}
-                />
-              </TableCell>
-              <TableCell>
-                <StepProgress step={step} />
-              </TableCell>
+      {steps.length === 0 ? (
+        <Typography variant="body2" color="textSecondary">
+          {noStepsYet(details.value.status)}
+        </Typography>
+      ) : (
+        <Table size="small" aria-label="Steps">
+          <TableHead>
+            <TableRow>
+              <TableCell>Attempt</TableCell>
+              <TableCell>Step</TableCell>
+              <TableCell>Status</TableCell>
+              <TableCell>Duration</TableCell>
+              <TableCell style={{ width: '40%' }}>Progress</TableCell>
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+          </TableHead>
+          <TableBody>
+            {steps.map(step => (
+              <TableRow key={`${step.attempt}-${step.name}`}>
+                <TableCell>{step.attempt}</TableCell>
+                <TableCell>{step.name}</TableCell>
+                <TableCell style={{ whiteSpace: 'nowrap' }}>
+                  {STEP_STATUS_LABELS[step.status]}
+                </TableCell>
+                <TableCell>
+                  <Duration
+                    startedAt={step.startedAt}
+                    finishedAt={step.finishedAt}
+                    running={details.value!.status === 'running'}
+                  />
+                </TableCell>
+                <TableCell>
+                  <StepProgress step={step} />
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
       {details.value.verification && (
         <VerificationPanel verification={details.value.verification} />
       )}
@@ -158,6 +164,11 @@ export function MigrationRunDetails(props: {
       <Typography variant="subtitle2" style={{ marginTop: 8 }}>
         Log
       </Typography>
+      {logs.length === 0 && (
+        <Typography variant="body2" color="textSecondary">
+          Nothing logged yet.
+        </Typography>
+      )}
       <Box
         component="pre"
         fontSize={12}
@@ -175,6 +186,22 @@ export function MigrationRunDetails(props: {
       </Box>
     </Box>
   );
+}
+
+/** Why a run has no step to show: what it waits for before its first. */
+function noStepsYet(status: Migration['status']): string {
+  switch (status) {
+    case 'awaiting-approval':
+      return 'No step has run: the run starts once it is approved.';
+    case 'awaiting-decision':
+      return 'No step has run: the run starts once every consumer it would break has a decision.';
+    case 'queued':
+      return 'No step has run yet: the run waits for a worker.';
+    case 'rejected':
+      return 'No step ran: the run was rejected.';
+    default:
+      return 'No step ran.';
+  }
 }
 
 /** Rows done of all, the rate and the time left, for steps that move rows. */
