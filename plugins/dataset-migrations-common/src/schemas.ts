@@ -13,7 +13,10 @@ const fieldName = z
   .max(63, 'must be at most 63 characters');
 
 const fieldType = z.string().refine(isFieldType, value => ({
-  message: `unsupported type "${value}" (supported: ${FIELD_TYPES.join(', ')})`,
+  message:
+    value === ''
+      ? `no type chosen (one of: ${FIELD_TYPES.join(', ')})`
+      : `unsupported type "${value}" (supported: ${FIELD_TYPES.join(', ')})`,
 }));
 
 /**

@@ -491,6 +491,11 @@ describe('MigrateDialog', () => {
       await screen.findByRole('option', { name: 'Add field' }),
     );
     await userEvent.type(screen.getByLabelText('Change 2 new field'), 'source');
+    // No type is chosen for the person.
+    await userEvent.click(
+      screen.getByRole('button', { name: /Change 2 type/ }),
+    );
+    await userEvent.click(await screen.findByRole('option', { name: 'text' }));
     await userEvent.type(screen.getByLabelText('Change 2 default'), 'app');
     await userEvent.click(
       screen.getByRole('button', { name: 'Remove change 1' }),

@@ -1,5 +1,5 @@
 import { fieldChangeSchema } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { toChange, withKind, type ChangeRow } from './changeRows';
+import { emptyRow, toChange, withKind, type ChangeRow } from './changeRows';
 
 const row = (patch: Partial<ChangeRow>): ChangeRow => ({
   kind: 'renameField',
@@ -9,6 +9,19 @@ const row = (patch: Partial<ChangeRow>): ChangeRow => ({
   defaultValue: '',
   expression: '',
   ...patch,
+});
+
+describe('emptyRow', () => {
+  it('chooses no type: a new change of type or added field is refused until the person picks one', () => {
+    const changeType = withKind(emptyRow('country'), 'changeType', 'country');
+    const result = fieldChangeSchema.safeParse(toChange(changeType));
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map(i => i.message)).toEqual([
+      expect.stringMatching(/^no type chosen \(one of: smallint, .*\btext\b/),
+    ]);
+    const added = { ...withKind(emptyRow(), 'addField', ''), field: 'source' };
+    expect(fieldChangeSchema.safeParse(toChange(added)).success).toBe(false);
+  });
 });
 
 describe('toChange', () => {

@@ -23,7 +23,9 @@ export function emptyRow(field = ''): ChangeRow {
     kind: 'renameField',
     field,
     to: '',
-    type: 'text',
+    // No type until the person picks one: a default would migrate a field to
+    // text (or add one as text) without anyone choosing it.
+    type: '',
     defaultValue: '',
     expression: '',
   };
