@@ -366,61 +366,104 @@ describe('LeaseSweeper', () => {
       expect(await sweeper.sweep()).toEqual([]);
     });
   });
-  it("queues again a consumer discovery and a pull request's close whose worker died, and not one just taken", async () => {
+  it("queues again a consumer discovery and a pull request's close held ten leases, with the attempts they had left, and no job held less", async () => {
     const died = await queueRun();
-    const working = await queueRun('resource:default/other');
+    const slow = await queueRun('resource:default/other');
+    const spent = await queueRun('resource:default/third');
     await queue.enqueueConsumerDiscovery(knex, died);
     await queue.enqueueClosePullRequest(died, 'component:default/report');
-    await queue.enqueueConsumerDiscovery(knex, working);
-    // The run's own jobs are the run sweeps' business: taken now, they are left alone.
+    await queue.enqueueConsumerDiscovery(knex, slow);
+    await queue.enqueueClosePullRequest(spent, 'component:default/report');
+    // Taken by workers: two died six minutes ago (ten leases are five), one of them
+    // on its second attempt and with a priority; one still works after two minutes;
+    // one died on its last attempt. The runs' own jobs, taken now, are not this sweep's.
     await knex.raw(
       `UPDATE ${SCHEMA}._private_jobs SET locked_by = 'worker',
-         locked_at = CASE WHEN payload->>'migrationId' = ? AND key NOT LIKE 'migration:%'
-                          THEN now() - interval '1 minute' ELSE now() END`,
-      [died],
+         locked_at = CASE WHEN key LIKE 'migration:%' THEN now()
+                          WHEN payload->>'migrationId' = ? THEN now() - interval '2 minutes'
+                          ELSE now() - interval '6 minutes' END,
+         attempts = CASE WHEN key LIKE 'consumers:%' THEN 2
+                         WHEN payload->>'migrationId' = ? THEN 5 ELSE 1 END,
+         priority = CASE WHEN key LIKE 'consumers:%' THEN 3 ELSE 0 END`,
+      [slow, spent],
     );
-    const keys = [
+    const requeued = [
       `consumers:${died}`,
       `close-pull-request:${died}:component:default/report`,
     ];
 
-    expect((await sweeper.sweep()).sort()).toEqual([...keys].sort());
+    expect((await sweeper.sweep()).sort()).toEqual([...requeued].sort());
     expect(logger.warn).toHaveBeenCalledWith(
       `Job consumers:${died} lost its worker; queued again`,
+    );
+    expect(logger.error).toHaveBeenCalledWith(
+      `Job close-pull-request:${spent}:component:default/report lost its worker on its last attempt; not queued again`,
     );
     const jobs = async () =>
       (
         await knex.raw(
-          `SELECT t.identifier AS task, j.key, j.payload, j.locked_by AS "lockedBy"
+          `SELECT t.identifier AS task, j.key, j.payload, j.locked_by AS "lockedBy",
+                  j.attempts, j.max_attempts AS "maxAttempts", j.priority
              FROM ${SCHEMA}._private_jobs j JOIN ${SCHEMA}._private_tasks t ON t.id = j.task_id
             WHERE t.identifier IN ('dataset-migrations.discover-consumers', 'dataset-migrations.close-pull-request')
             ORDER BY j.id`,
         )
       ).rows;
+    // The dead jobs' rows are gone; the slow one is left to its worker.
     expect(await jobs()).toEqual([
-      // The dead worker's, without their keys: graphile-worker would free them only after hours.
-      expect.objectContaining({ key: null, lockedBy: 'worker' }),
-      expect.objectContaining({ key: null, lockedBy: 'worker' }),
       {
         task: 'dataset-migrations.discover-consumers',
-        key: `consumers:${working}`,
-        payload: { migrationId: working },
+        key: `consumers:${slow}`,
+        payload: { migrationId: slow },
         lockedBy: 'worker',
+        attempts: 2,
+        maxAttempts: 5,
+        priority: 3,
       },
       {
         task: 'dataset-migrations.discover-consumers',
-        key: keys[0],
+        key: requeued[0],
         payload: { migrationId: died },
         lockedBy: null,
+        attempts: 0,
+        maxAttempts: 3,
+        priority: 3,
       },
       {
         task: 'dataset-migrations.close-pull-request',
-        key: keys[1],
+        key: requeued[1],
         payload: { migrationId: died, entityRef: 'component:default/report' },
         lockedBy: null,
+        attempts: 0,
+        maxAttempts: 4,
+        priority: 0,
       },
     ]);
     // Their new jobs wait: swept again, nothing more is added.
+    expect(await sweeper.sweep()).toEqual([]);
+  });
+
+  it('skips a dead discovery another replica is queueing again, without waiting for it, and queues it once', async () => {
+    const died = await queueRun();
+    await queue.enqueueConsumerDiscovery(knex, died);
+    const key = `consumers:${died}`;
+    await knex.raw(
+      `UPDATE ${SCHEMA}._private_jobs SET locked_by = 'worker', attempts = 1,
+         locked_at = now() - interval '6 minutes' WHERE key = ?`,
+      [key],
+    );
+    // Another replica's sweep holds the row in its transaction.
+    const other = await knex.transaction();
+    try {
+      await other.raw(
+        `SELECT 1 FROM ${SCHEMA}._private_jobs WHERE key = ? FOR UPDATE`,
+        [key],
+      );
+      expect(await sweeper.sweep()).toEqual([]);
+    } finally {
+      await other.rollback();
+    }
+    expect(await sweeper.sweep()).toEqual([key]);
     expect(await sweeper.sweep()).toEqual([]);
   });
 

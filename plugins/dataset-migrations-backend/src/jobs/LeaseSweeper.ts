@@ -5,6 +5,9 @@ import type {
 import type { Enqueue, MigrationStore } from '../database/MigrationStore';
 import type { JobQueue } from '../queue/JobQueue';
 
+/** How many leases a consumer discovery or a pull request's close may hold its job before it counts as dead. */
+export const ABANDONED_AFTER_LEASES = 10;
+
 /**
  * Hands runs whose worker died back to the queue. A dead worker's job stays locked
  * in graphile-worker for hours; its lease in our tables runs out in seconds, and
@@ -132,8 +135,19 @@ export class LeaseSweeper {
           ref => `Consumer of migration ${ref} lost its worker; re-queued`,
         )
       : [];
+    // Ten leases: far past what a live discovery or close takes, which a repeat
+    // would run beside.
     const abandoned = await this.attempt(
-      () => queue.requeueAbandonedJobs(graceMs),
+      async () => {
+        const { requeued, spent } = await queue.requeueAbandonedJobs(
+          graceMs * ABANDONED_AFTER_LEASES,
+        );
+        for (const key of spent)
+          this.deps.logger.error(
+            `Job ${key} lost its worker on its last attempt; not queued again`,
+          );
+        return requeued;
+      },
       key => `Job ${key} lost its worker; queued again`,
     );
     const followUp = this.deps.followUp;

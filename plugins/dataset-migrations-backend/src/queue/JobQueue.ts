@@ -271,7 +271,7 @@ export class JobQueue {
       { migrationId, entityRef },
       `consumer:${migrationId}:${entityRef}`,
       runAt,
-      CONSUMER_PRIORITY,
+      { priority: CONSUMER_PRIORITY },
     );
   }
 
@@ -370,36 +370,58 @@ export class JobQueue {
   }
 
   /**
-   * Queues again each job of a task that is safe to run twice (a consumer
+   * Queues again each job of a task whose work may be repeated (a consumer
    * discovery, the retry of a pull request's close) that a worker took more than
-   * `staleMs` ago and still holds: one that died with it (graphile-worker frees it
-   * only after hours), or one that slow, which the repeat does not harm. Without
-   * this, a worker killed in a discovery left every consumer of the migration
-   * without a job. Answers the keys queued again.
+   * `staleMs` ago and still holds: graphile-worker frees a dead worker's job only
+   * after hours, and a worker killed in a discovery left every consumer of the
+   * migration without a job. `staleMs` must be well past the longest such a job
+   * runs alive: one alive still runs beside its repeat (a close may comment
+   * twice). The dead job's row goes, and the new one gets the attempts it had
+   * left; one with none left is answered as spent, not queued. One transaction
+   * that skips rows another sweep holds, so concurrent sweeps queue a job once.
    */
-  async requeueAbandonedJobs(staleMs: number): Promise<string[]> {
-    const { rows } = await this.options.knex.raw<{
-      rows: { task: string; payload: object; key: string; priority: number }[];
-    }>(
-      `SELECT t.identifier AS task, j.payload, j.key, j.priority
-         FROM ${this.schemaName}._private_jobs j
-         JOIN ${this.schemaName}._private_tasks t ON t.id = j.task_id
-        WHERE t.identifier = ANY(?) AND j.key IS NOT NULL
-          AND j.locked_at < now() - ? * interval '1 millisecond'`,
-      [[DISCOVER_CONSUMERS_TASK, CLOSE_PULL_REQUEST_TASK], staleMs],
-    );
-    // The same key beside a locked job: graphile-worker adds a new job under the
-    // key and clears it from the locked one, so a sweep finds each job once.
-    for (const job of rows)
-      await this.addJob(
-        this.options.knex,
-        job.task,
-        job.payload,
-        job.key,
-        undefined,
-        job.priority,
+  async requeueAbandonedJobs(
+    staleMs: number,
+  ): Promise<{ requeued: string[]; spent: string[] }> {
+    return this.options.knex.transaction(async tx => {
+      const { rows } = await tx.raw<{
+        rows: {
+          id: string;
+          task: string;
+          payload: object;
+          key: string;
+          priority: number;
+          left: number;
+        }[];
+      }>(
+        `SELECT j.id, t.identifier AS task, j.payload, j.key, j.priority,
+                j.max_attempts - j.attempts AS left
+           FROM ${this.schemaName}._private_jobs j
+           JOIN ${this.schemaName}._private_tasks t ON t.id = j.task_id
+          WHERE t.identifier = ANY(?) AND j.key IS NOT NULL
+            AND j.locked_at < now() - ? * interval '1 millisecond'
+          FOR UPDATE OF j SKIP LOCKED`,
+        [[DISCOVER_CONSUMERS_TASK, CLOSE_PULL_REQUEST_TASK], staleMs],
       );
-    return rows.map(job => job.key);
+      const requeued: string[] = [];
+      const spent: string[] = [];
+      for (const job of rows) {
+        await tx.raw(
+          `DELETE FROM ${this.schemaName}._private_jobs WHERE id = ?`,
+          [job.id],
+        );
+        if (job.left < 1) {
+          spent.push(job.key);
+          continue;
+        }
+        await this.addJob(tx, job.task, job.payload, job.key, undefined, {
+          priority: job.priority,
+          maxAttempts: job.left,
+        });
+        requeued.push(job.key);
+      }
+      return { requeued, spent };
+    });
   }
 
   /**
@@ -524,16 +546,17 @@ export class JobQueue {
     payload: object,
     jobKey: string,
     runAt?: Date,
-    priority = 0,
+    { priority = 0, maxAttempts = 5 } = {},
   ): Promise<void> {
     await knexOf(executor).raw(
       `SELECT ${this.schemaName}.add_job(
-         identifier := ?, payload := ?::json, job_key := ?, max_attempts := 5,
+         identifier := ?, payload := ?::json, job_key := ?, max_attempts := ?,
          run_at := coalesce(?::timestamptz, now()), priority := ?)`,
       [
         task,
         JSON.stringify(payload),
         jobKey,
+        maxAttempts,
         runAt?.toISOString() ?? null,
         priority,
       ],
