@@ -111,19 +111,39 @@ describe('MigrationRunDetails', () => {
     ).toBeInTheDocument();
   });
 
-  it('says why a run has no steps and that nothing is logged, instead of an empty table', async () => {
-    await renderDetails(undefined, {
-      status: 'awaiting-approval',
-      failureReason: undefined,
-      finishedAt: undefined,
-      steps: [],
-    });
-    expect(
-      screen.getByText('No step has run: the run starts once it is approved.'),
-    ).toBeInTheDocument();
-    expect(screen.queryByRole('table', { name: 'Steps' })).toBeNull();
-    expect(screen.getByText('Nothing logged yet.')).toBeInTheDocument();
-  });
+  it.each([
+    [
+      'awaiting-approval',
+      'No step has run: the run starts once it is approved.',
+      'Nothing logged yet.',
+    ],
+    [
+      'awaiting-decision',
+      'No step has run: the run starts once every consumer it would break has a decision.',
+      'Nothing logged yet.',
+    ],
+    [
+      'queued',
+      'No step has run yet: the run waits for a worker.',
+      'Nothing logged yet.',
+    ],
+    ['running', 'No step has started yet.', 'Nothing logged yet.'],
+    ['rejected', 'No step ran: the run was rejected.', 'Nothing was logged.'],
+    ['cancelled', 'No step ran.', 'Nothing was logged.'],
+  ] as const)(
+    'says why a %s run has no steps, and that nothing is logged, instead of an empty table',
+    async (status, steps, log) => {
+      await renderDetails(undefined, {
+        status,
+        failureReason: undefined,
+        finishedAt: undefined,
+        steps: [],
+      });
+      expect(screen.getByText(steps)).toBeInTheDocument();
+      expect(screen.queryByRole('table', { name: 'Steps' })).toBeNull();
+      expect(screen.getByText(log)).toBeInTheDocument();
+    },
+  );
 
   it('shows its steps in a table once it has some', async () => {
     await renderDetails();

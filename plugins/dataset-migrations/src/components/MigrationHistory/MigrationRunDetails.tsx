@@ -166,7 +166,9 @@ export function MigrationRunDetails(props: {
       </Typography>
       {logs.length === 0 && (
         <Typography variant="body2" color="textSecondary">
-          Nothing logged yet.
+          {isActiveMigrationStatus(details.value.status)
+            ? 'Nothing logged yet.'
+            : 'Nothing was logged.'}
         </Typography>
       )}
       <Box
@@ -197,6 +199,8 @@ function noStepsYet(status: Migration['status']): string {
       return 'No step has run: the run starts once every consumer it would break has a decision.';
     case 'queued':
       return 'No step has run yet: the run waits for a worker.';
+    case 'running':
+      return 'No step has started yet.';
     case 'rejected':
       return 'No step ran: the run was rejected.';
     default:
