@@ -40,6 +40,7 @@ describe('chaos, short', () => {
           lease: '3s',
           // A stall is reported with the worker's output before Jest's limit ends the test.
           stallMs: 4 * 60_000,
+          deadline: Date.now() + 7 * 60_000,
           log: line => {
             lines.push(`${new Date().toISOString().slice(11, 19)} ${line}`);
             // Jest shows console output only at the end; this shows progress as it goes.

@@ -18,6 +18,7 @@ import {
 import {
   holdDatasetRelations,
   holdIdleTransaction,
+  type Hold,
   longReader,
   terminateConnectionsRepeatedly,
 } from './sideFaults';
@@ -55,6 +56,8 @@ export interface ChaosOptions {
   rounds?: number;
   /** The longest the suite waits for any one thing (a stage, a resume) before it reports a stall. */
   stallMs?: number;
+  /** When every wait ends, whatever its own limit (epoch ms): a test's own timeout, less time to report. */
+  deadline?: number;
   log: (line: string) => void;
   /** Given each worker replica's whole output once it is killed, and the last one's at the end. */
   replicaOutput?: (pid: number, output: string) => void;
@@ -211,7 +214,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         restartPostgres: round === 3,
         idleTransaction: round === 2,
         reader: kind === 'forward',
-        stallMs: options.stallMs ?? STALL_MS,
+        waitMs: () =>
+          Math.min(
+            options.stallMs ?? STALL_MS,
+            Math.max(0, (options.deadline ?? Infinity) - Date.now()),
+          ),
         report,
         log,
       });
@@ -295,7 +302,8 @@ interface RoundContext {
   restartPostgres: boolean;
   idleTransaction: boolean;
   reader: boolean;
-  stallMs: number;
+  /** How long a wait starting now may last: the stall limit, or less by the deadline. */
+  waitMs: () => number;
   report: ChaosReport;
   log: (line: string) => void;
 }
@@ -387,55 +395,60 @@ async function killAt(
   migrationId: string,
   aims: KillPoint[],
   until: () => boolean,
+  /** The round's hold on the dataset, taken before it asks for the operation (undefined: none). */
+  operationHold: Promise<Hold | undefined>,
 ) {
   const { world, worker, rand } = ctx;
   const kills: Kill[] = [];
   for (const [i, aim] of aims.entries()) {
     let hit = false;
     // How much of the table the copy has behind it when the kill comes.
-    const share = rand() * 0.8;
+    const share = aim === 'backfill' ? rand() * 0.8 : 0;
     // An operation is one short transaction, over before a kill timed by polling
     // lands on a quiet machine: held at its locks, it waits for the kill.
-    const hold = isOperation(aim)
-      ? await holdBeforeOperation(ctx, migrationId, until)
-      : undefined;
-    while (!until()) {
-      const running = await runningPoints(world.plugin, migrationId).catch(
-        (): KillPoint[] => [],
-      );
-      if (running.includes(aim)) {
-        if (aim === 'backfill') {
-          if (!(await copied(world.plugin, migrationId, share))) {
-            await sleep(10, undefined, { signal: world.closed });
-            continue;
-          }
-        } else if (!hold)
-          await sleep(Math.floor(rand() * (JITTER_MS[aim] ?? 100)));
-        const kill = await worker.killAndRestart(
-          world.plugin,
-          aim,
-          migrationId,
-          ctx.stallMs,
-          // Let go once the worker is dead, so the next one can finish the work.
-          () => hold?.release(),
+    const hold = isOperation(aim) ? await operationHold : undefined;
+    try {
+      while (!until()) {
+        const running = await runningPoints(world.plugin, migrationId).catch(
+          (): KillPoint[] => [],
         );
-        kills.push(kill);
-        ctx.log(
-          `  kill ${
-            ctx.report.kills.length + kills.length
-          }: aimed at ${aim}, landed in ${
-            kill.landed.join(', ') || 'nothing running'
-          }, resumed after ${kill.resumeMs ?? '-'} ms`,
-        );
-        hit = true;
-        break;
+        if (running.includes(aim)) {
+          if (aim === 'backfill') {
+            if (!(await copied(world.plugin, migrationId, share))) {
+              await sleep(10, undefined, { signal: world.closed });
+              continue;
+            }
+          } else if (!hold)
+            await sleep(Math.floor(rand() * (JITTER_MS[aim] ?? 100)));
+          const kill = await worker.killAndRestart(
+            world.plugin,
+            aim,
+            migrationId,
+            ctx.waitMs(),
+            // Let go once the worker is dead, so the next one can finish the work.
+            () => hold?.release(),
+          );
+          kills.push(kill);
+          ctx.log(
+            `  kill ${
+              ctx.report.kills.length + kills.length
+            }: aimed at ${aim}, landed in ${
+              kill.landed.join(', ') || 'nothing running'
+            }, resumed after ${kill.resumeMs ?? '-'} ms`,
+          );
+          hit = true;
+          break;
+        }
+        if (
+          await pointPassed(world.plugin, migrationId, aim).catch(() => false)
+        )
+          break;
+        await sleep(10, undefined, { signal: world.closed });
       }
-      if (await pointPassed(world.plugin, migrationId, aim).catch(() => false))
-        break;
-      await sleep(10, undefined, { signal: world.closed });
+    } finally {
+      await hold?.release();
+      if (!hit) ctx.pending.push(...aims.slice(i, i + 1));
     }
-    await hold?.release();
-    if (!hit) ctx.pending.push(...aims.slice(i, i + 1));
   }
   return kills;
 }
@@ -465,43 +478,6 @@ function isOperation(point: KillPoint): boolean {
   return (OPERATIONS as readonly string[]).includes(point);
 }
 
-/**
- * Once the run is cut over and every consumer has opened its pull request (what
- * the round waits for before it asks for the operation), holds the dataset's
- * relations, so the operation cannot finish before the kill.
- */
-async function holdBeforeOperation(
-  ctx: RoundContext,
-  migrationId: string,
-  until: () => boolean,
-) {
-  const { world } = ctx;
-  const ready = await waitUntil(
-    world.closed,
-    async () => {
-      if (until()) return false;
-      const { rows } = await world.plugin.query(
-        `SELECT m.status, count(c.*) FILTER (WHERE c.state NOT IN ('pr-opened', 'done'))::int AS moving,
-                count(c.*)::int AS consumers
-           FROM migrations m LEFT JOIN migration_consumers c ON c.migration_id = m.id
-          WHERE m.id = $1 GROUP BY m.status`,
-        [migrationId],
-      );
-      const run = rows[0];
-      return run?.status === 'succeeded' &&
-        run.consumers > 0 &&
-        run.moving === 0
-        ? true
-        : undefined;
-    },
-    'the run and its consumers, before the operation',
-    ctx.stallMs,
-  ).catch(() => false);
-  return ready
-    ? holdDatasetRelations(world.warehouseUrl, TABLE.split('.')[0])
-    : undefined;
-}
-
 async function runRound(ctx: RoundContext): Promise<RoundReport> {
   const { world, kind, round } = ctx;
   const started = Date.now();
@@ -528,7 +504,11 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
   const id: string = created.body.migration.id;
   const aims = aimsFor(kind, ctx.pending, ctx.budget);
   let settled = false;
-  const killing = killAt(ctx, id, aims, () => settled);
+  let handHold: (hold: Hold | undefined) => void = () => {};
+  const operationHold = new Promise<Hold | undefined>(resolve => {
+    handHold = resolve;
+  });
+  const killing = killAt(ctx, id, aims, () => settled, operationHold);
   const sideFaults: Promise<unknown>[] = [];
   const migration = async () =>
     (await call(world, 'GET', `/migrations/${id}`)).body.migration;
@@ -542,7 +522,7 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
         return done(m) ? m : undefined;
       },
       what,
-      ctx.stallMs,
+      ctx.waitMs(),
     );
 
   try {
@@ -560,7 +540,7 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
               ? true
               : undefined,
           'backfill',
-          ctx.stallMs,
+          ctx.waitMs(),
         ),
       ]);
       await killing;
@@ -574,7 +554,7 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
             : undefined;
         },
         'the cancelled run to stop',
-        ctx.stallMs,
+        ctx.waitMs(),
       );
       if (done.status !== 'cancelled') {
         problems.push(
@@ -642,7 +622,7 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
           : undefined;
       },
       'every consumer to open its pull request',
-      ctx.stallMs,
+      ctx.waitMs(),
     );
 
     // Asks for a contract or rollback and waits until it shows. A request the API
@@ -654,6 +634,18 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
       body: object,
       done: (m: any) => boolean,
     ) => {
+      // A kill is aimed at it: the dataset is held before it is asked for, so it
+      // waits inside its step for the kill (no hold if the lock is not had in time).
+      if (aims.includes(action))
+        handHold(
+          await holdDatasetRelations(
+            world.warehouseUrl,
+            TABLE.split('.')[0],
+          ).catch(error => {
+            ctx.log(`  no hold before ${action}: ${(error as Error).message}`);
+            return undefined;
+          }),
+        );
       const answer = await call(
         world,
         'POST',
@@ -689,7 +681,7 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
             : undefined;
         },
         'every consumer to be done',
-        ctx.stallMs,
+        ctx.waitMs(),
       );
       // The writer reads the name throughout and is no catalog consumer: contract
       // rightly counts it as a reader nobody discovered, so the owner overrides.
@@ -743,6 +735,8 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
     );
   } finally {
     settled = true;
+    // A round that ended before its operation holds nothing (a hold handed already stays).
+    handHold(undefined);
     if (idle) {
       await idle.release().then(
         () =>
@@ -853,7 +847,7 @@ async function readerAtCutOver(ctx: RoundContext, id: string) {
         : undefined;
     },
     'verify',
-    ctx.stallMs,
+    ctx.waitMs(),
   );
   if (!reached) return;
   const read = await longReader(world.warehouseUrl, TABLE, 8000);

@@ -99,13 +99,22 @@ export async function longReader(
   }
 }
 
+/** A lock the suite holds until it lets go; letting go twice is harmless. */
+export interface Hold {
+  release(): Promise<void>;
+}
+
 /**
  * A reader's lock on every table and view of the dataset's schema, taken in a
  * transaction and kept until released: contract and rollback drop one of them,
- * so while it is held they wait inside their step and a kill aimed at them lands
- * there, however fast they would otherwise be.
+ * so while it is held they wait inside their step (up to their 5 s lock timeout,
+ * after which the attempt is retried) and a kill aimed at them lands there,
+ * however fast they would otherwise be. Waits 5 s at most for the lock itself.
  */
-export async function holdDatasetRelations(url: string, schema: string) {
+export async function holdDatasetRelations(
+  url: string,
+  schema: string,
+): Promise<Hold> {
   const client = new Client({
     connectionString: url,
     application_name: `${HARNESS_APP}-hold`,
@@ -114,6 +123,7 @@ export async function holdDatasetRelations(url: string, schema: string) {
   await client.connect();
   try {
     await client.query('BEGIN');
+    await client.query(`SET LOCAL lock_timeout = '5s'`);
     const { rows } = await client.query(
       `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c
          JOIN pg_namespace n ON n.oid = c.relnamespace
