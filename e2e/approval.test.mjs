@@ -59,6 +59,10 @@ test('an outsider requests a breaking migration; the owner is notified, approves
     .getByRole('region', { name: 'Approval' })
     .getByText(/You may not approve migrations of this dataset/)
     .waitFor();
+  // No empty Steps table: what the run waits for.
+  await olivia
+    .getByText('No step has run: the run starts once it is approved.')
+    .waitFor();
   await shot(olivia, 'approval-2-outsider-waits');
 
   // A mark on Olivia's page that any reload or navigation would wipe.

@@ -44,6 +44,16 @@ test('signing in lands on the Datasets page; the Migrate dialog is one spec, mar
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('Target version').waitFor();
 
+  // A change of type chooses no type for the person: reviewing it says so on Type.
+  await dialog.getByRole('button', { name: /Change 1 kind/ }).click();
+  await page.getByRole('option', { name: 'Change type' }).click();
+  await dialog.getByRole('button', { name: 'Review plan' }).click();
+  await dialog
+    .locator('#change-0-type-helper-text')
+    .getByText(/no type chosen/)
+    .waitFor();
+  await shot('dialog-0-no-type-chosen');
+
   // The spec written as YAML, with a name the schema refuses: the form follows it.
   await dialog.getByRole('tab', { name: 'Spec' }).click();
   await dialog
