@@ -103,4 +103,16 @@ test('an outsider requests a breaking migration; the owner is notified, approves
     .waitFor();
   assert.equal(await olivia.evaluate(() => window.__sameDocument), true);
   await shot(olivia, 'approval-5-history-updated-live');
+
+  // Olivia is not on the platform team: New campaign is there, and says why not.
+  await olivia.getByRole('link', { name: 'Campaigns', exact: true }).click();
+  const create = olivia.getByRole('button', { name: 'New campaign' });
+  await create.waitFor();
+  assert.equal(await create.getAttribute('aria-disabled'), 'true');
+  await create.hover();
+  await olivia
+    .getByRole('tooltip')
+    .getByText(/permission dataset-migrations\.campaign\.create/)
+    .waitFor();
+  await shot(olivia, 'approval-6-outsider-may-not-create-campaigns');
 });

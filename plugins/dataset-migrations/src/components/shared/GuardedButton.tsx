@@ -1,4 +1,4 @@
-import { useId, type MouseEvent } from 'react';
+import { Fragment, useId, type MouseEvent } from 'react';
 import {
   Button,
   Tooltip,
@@ -47,7 +47,7 @@ export function GuardedButton(props: ButtonProps & { whyNot?: string }) {
   // shows no tooltip.
   return (
     <>
-      <Tooltip title={whyNot ?? ''}>
+      <Tooltip title={whyNot ? <BreakableAtDots text={whyNot} /> : ''}>
         <Button
           {...buttonProps}
           className={look.filter(Boolean).join(' ') || undefined}
@@ -72,6 +72,29 @@ export function GuardedButton(props: ButtonProps & { whyNot?: string }) {
           {whyNot}
         </span>
       )}
+    </>
+  );
+}
+
+/**
+ * Text whose long dotted names (a permission such as
+ * `dataset-migrations.migration.approve`) wrap after a dot rather than mid-word
+ * in a narrow tooltip.
+ */
+function BreakableAtDots(props: { text: string }) {
+  const parts = props.text.split('.');
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {part}
+          {i < parts.length - 1 && (
+            <>
+              .<wbr />
+            </>
+          )}
+        </Fragment>
+      ))}
     </>
   );
 }

@@ -77,7 +77,12 @@ describe('PermittedButton', () => {
     await userEvent.tab();
     expect(button).toHaveFocus();
     await userEvent.hover(button);
-    expect(await screen.findByRole('tooltip')).toHaveTextContent(reason);
+    const tooltip = await screen.findByRole('tooltip');
+    expect(tooltip).toHaveTextContent(reason);
+    // The permission's dotted name wraps after its dots, not mid-word.
+    expect(tooltip.querySelectorAll('wbr')).toHaveLength(
+      START.split('.').length - 1,
+    );
     // Clicked, or Enter on it: nothing happens, and the click goes no further.
     await userEvent.click(button);
     await userEvent.keyboard('{Enter}');
