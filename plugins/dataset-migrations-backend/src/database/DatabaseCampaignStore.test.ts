@@ -249,7 +249,7 @@ describe('DatabaseCampaignStore', () => {
     ]);
   });
 
-  it('lists as stuck what awaits approval, a decision, or a pull request open longer than remindAfter', async () => {
+  it('lists as stuck what awaits approval, a decision, a failed consumer, or a pull request open longer than remindAfter', async () => {
     const { id, started } = await running('stuck');
     await knex('migration_consumers').insert([
       {
@@ -275,6 +275,14 @@ describe('DatabaseCampaignStore', () => {
         failure_kind: 'needs-decision',
         updated_at: at(2),
       },
+      {
+        migration_id: started.a,
+        entity_ref: 'component:default/no-repo',
+        state: 'failed',
+        failure_kind: 'no-repository',
+        failure_message: 'no source location in the catalog\nsecond line',
+        updated_at: at(3),
+      },
     ]);
     const eightDaysOn = at(60 * 24 * 8);
     const campaign = (await campaigns.getCampaign(id, eightDaysOn))!;
@@ -284,7 +292,11 @@ describe('DatabaseCampaignStore', () => {
       ['awaiting-approval', ref('stuck-b'), started.b],
       ['pull-request-stale', ref('stuck-a'), started.a],
       ['needs-decision', ref('stuck-a'), started.a],
+      ['failed', ref('stuck-a'), started.a],
     ]);
+    expect(campaign.stuck[3].detail).toBe(
+      'consumer component:default/no-repo failed: no source location in the catalog',
+    );
     expect(campaign.stuck[1].detail).toBe(
       `the pull request of consumer component:default/slow (https://git/pr/1) is open since ${at(
         0,

@@ -347,8 +347,9 @@ export class DatabaseCampaignStore implements CampaignStore {
   }
 
   /**
-   * What a person should look at: failed datasets, migrations awaiting a decision
-   * or an approval, and pull requests open longer than the campaign's `remindAfter`.
+   * What a person should look at: failed datasets and consumers, migrations
+   * awaiting a decision or an approval, and pull requests open longer than the
+   * campaign's `remindAfter`.
    */
   private async stuck(
     campaign: CampaignRow,
@@ -400,24 +401,36 @@ export class DatabaseCampaignStore implements CampaignStore {
     );
     const byMigration = new Map(datasets.map(d => [d.migration_id, d]));
     const { rows } = await this.knex.raw(
-      `SELECT migration_id, entity_ref, state, failure_kind, updated_at,
-              pull_request->>'url' AS url
+      `SELECT migration_id, entity_ref, state, failure_kind, failure_message,
+              updated_at, pull_request->>'url' AS url
          FROM migration_consumers
         WHERE migration_id = ANY(?)
-          AND ((state = 'failed' AND failure_kind = 'needs-decision')
-               OR (state = 'pr-opened' AND updated_at < ?))
+          AND (state = 'failed' OR (state = 'pr-opened' AND updated_at < ?))
         ORDER BY updated_at`,
       [migrationIds, new Date(now.getTime() - remindAfterMs)],
     );
     for (const row of rows) {
       const dataset = byMigration.get(row.migration_id)!;
+      const firstLine = String(row.failure_message ?? '').split('\n')[0];
       items.push(
-        row.state === 'failed'
+        row.state === 'failed' && row.failure_kind === 'needs-decision'
           ? {
               entityRef: dataset.entity_ref,
               migrationId: row.migration_id,
               kind: 'needs-decision',
               detail: `consumer ${row.entity_ref} waits for a decision`,
+              since: iso(row.updated_at),
+            }
+          : row.state === 'failed'
+          ? {
+              // A consumer that failed holds its dataset's contract back until
+              // someone retries, fixes or excludes it.
+              entityRef: dataset.entity_ref,
+              migrationId: row.migration_id,
+              kind: 'failed',
+              detail: `consumer ${row.entity_ref} failed${
+                firstLine ? `: ${firstLine}` : ''
+              }`,
               since: iso(row.updated_at),
             }
           : {
