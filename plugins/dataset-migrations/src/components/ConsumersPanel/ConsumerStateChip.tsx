@@ -20,6 +20,19 @@ const STATE_COLOURS: Record<
   excluded: 'default',
 };
 
+/** Counted, the states whose label is a noun: "3 pull requests open", not "3 pull request open". */
+const MANY: Partial<Record<ConsumerState, string>> = {
+  'pr-opened': 'pull requests open',
+};
+
+function counted(state: ConsumerState, count: number): string {
+  const label =
+    count !== 1 && MANY[state]
+      ? MANY[state]
+      : CONSUMER_STATE_LABELS[state].toLowerCase();
+  return `${count} ${label}`;
+}
+
 /** A consumer's state, or with a count, how many consumers are in it. */
 export function ConsumerStateChip(props: {
   state: ConsumerState;
@@ -32,7 +45,7 @@ export function ConsumerStateChip(props: {
       label={
         count === undefined
           ? CONSUMER_STATE_LABELS[state]
-          : `${count} ${CONSUMER_STATE_LABELS[state].toLowerCase()}`
+          : counted(state, count)
       }
       color={STATE_COLOURS[state]}
       variant={STATE_COLOURS[state] === 'default' ? 'outlined' : 'default'}
