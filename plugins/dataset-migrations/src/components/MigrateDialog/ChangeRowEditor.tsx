@@ -112,7 +112,8 @@ export function ChangeRowEditor(props: {
           {...problemOf('type')}
           value={row.type}
           onChange={e => onChange({ ...row, type: e.target.value })}
-          style={{ minWidth: 140 }}
+          // A long problem under it wraps rather than squeezing the inputs beside it.
+          style={{ minWidth: 140, maxWidth: 220 }}
           inputProps={{
             'aria-label': `Change ${index + 1} type`,
           }}
@@ -147,7 +148,7 @@ export function ChangeRowEditor(props: {
             'aria-label': `Change ${index + 1} expression`,
           }}
           placeholder="e.g. duration_ms / 1000.0"
-          style={{ flexGrow: 1 }}
+          style={{ flexGrow: 1, minWidth: 180 }}
         />
       )}
       <IconButton
