@@ -504,10 +504,16 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
   const id: string = created.body.migration.id;
   const aims = aimsFor(kind, ctx.pending, ctx.budget);
   let settled = false;
-  let handHold: (hold: Hold | undefined) => void = () => {};
+  let resolveHold: (hold: Hold | undefined) => void = () => {};
   const operationHold = new Promise<Hold | undefined>(resolve => {
-    handHold = resolve;
+    resolveHold = resolve;
   });
+  // Kept here too: a kill loop that ended early (a failed kill) never lets go of it.
+  let handed: Hold | undefined;
+  const handHold = (hold: Hold | undefined) => {
+    handed = hold;
+    resolveHold(hold);
+  };
   const killing = killAt(ctx, id, aims, () => settled, operationHold);
   const sideFaults: Promise<unknown>[] = [];
   const migration = async () =>
@@ -735,8 +741,9 @@ async function runRound(ctx: RoundContext): Promise<RoundReport> {
     );
   } finally {
     settled = true;
-    // A round that ended before its operation holds nothing (a hold handed already stays).
-    handHold(undefined);
+    // A round that ended before its operation holds nothing; one handed is let go.
+    resolveHold(undefined);
+    await handed?.release();
     if (idle) {
       await idle.release().then(
         () =>

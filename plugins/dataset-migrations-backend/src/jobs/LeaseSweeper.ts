@@ -5,8 +5,12 @@ import type {
 import type { Enqueue, MigrationStore } from '../database/MigrationStore';
 import type { JobQueue } from '../queue/JobQueue';
 
-/** How many leases a consumer discovery or a pull request's close may hold its job before it counts as dead. */
-export const ABANDONED_AFTER_LEASES = 10;
+/**
+ * How many leases a consumer discovery or a pull request's close may hold its job
+ * before it counts as dead: far past what a live one takes, which a repeat would
+ * run beside.
+ */
+const ABANDONED_AFTER_LEASES = 10;
 
 /**
  * Hands runs whose worker died back to the queue. A dead worker's job stays locked
@@ -135,8 +139,6 @@ export class LeaseSweeper {
           ref => `Consumer of migration ${ref} lost its worker; re-queued`,
         )
       : [];
-    // Ten leases: far past what a live discovery or close takes, which a repeat
-    // would run beside.
     const abandoned = await this.attempt(
       async () => {
         const { requeued, spent } = await queue.requeueAbandonedJobs(
