@@ -215,7 +215,20 @@ class FakeGithub {
         if (state === 'open' || state === 'closed') pull.state = state;
         return HttpResponse.json(this.toJson(pull));
       }),
-      // Pull request conversation comments are issue comments.
+      // Pull request conversation comments are issue comments, listed oldest
+      // first, `per_page` (default 30, at most 100) a page from `page` 1.
+      http.get(`${repo}/issues/:number/comments`, ({ request, params }) => {
+        const pull = this.pulls.find(p => p.number === Number(params.number));
+        if (!pull) return notFound();
+        const query = new URL(request.url).searchParams;
+        const perPage = Math.min(Number(query.get('per_page') ?? 30), 100);
+        const page = Number(query.get('page') ?? 1);
+        return HttpResponse.json(
+          pull.comments
+            .map((body, i) => ({ id: i + 1, body }))
+            .slice((page - 1) * perPage, page * perPage),
+        );
+      }),
       http.post(
         `${repo}/issues/:number/comments`,
         async ({ request, params }) => {
@@ -524,6 +537,34 @@ describe('GithubScmProvider', () => {
       ),
     ).rejects.toThrow('PATCH /repos/acme/orders/pulls/1: 403');
     expect(github.pulls[0].state).toBe('open');
+  });
+
+  it('closing again after a close failed past its comment does not comment twice', async () => {
+    const opened = await provider.openPullRequest(draft());
+    const at = { ...opened, repositoryUrl: 'https://github.com/acme/orders' };
+    // Earlier comments, the owner's among them, fill more than one page.
+    github.pulls[0].comments.push(
+      ...Array.from({ length: 130 }, (_, i) => `Review note ${i}`),
+    );
+    server.use(
+      http.patch(
+        'https://api.github.com/repos/acme/orders/pulls/1',
+        () => HttpResponse.json({ message: 'Server Error' }, { status: 502 }),
+        { once: true },
+      ),
+    );
+    await expect(provider.closePullRequest(at, 'Rolled back.')).rejects.toThrow(
+      '502',
+    );
+    expect(github.pulls[0].comments.at(-1)).toBe('Rolled back.');
+
+    await expect(
+      provider.closePullRequest(at, 'Rolled back.'),
+    ).resolves.toMatchObject({ state: 'closed' });
+    expect(
+      github.pulls[0].comments.filter(c => c === 'Rolled back.'),
+    ).toHaveLength(1);
+    expect(github.pulls[0].comments).toHaveLength(131);
   });
 
   it('says clearly when the repository cannot be seen', async () => {

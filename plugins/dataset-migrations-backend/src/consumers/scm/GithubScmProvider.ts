@@ -42,6 +42,15 @@ interface GithubPullFile {
 const FILES_PER_PAGE = 100;
 const MAX_FILE_PAGES = 30;
 
+/** `GET /repos/{owner}/{repo}/issues/{issue_number}/comments`, the field read here. */
+interface GithubComment {
+  body?: string;
+}
+
+/** Comments read, 100 a page, before a close decides its own is not there yet. */
+const COMMENTS_PER_PAGE = 100;
+const MAX_COMMENT_PAGES = 10;
+
 interface GithubCommit {
   sha: string;
   message: string;
@@ -249,8 +258,10 @@ export class GithubScmProvider implements ScmProvider {
 
   /**
    * Comments on the pull request (an issue comment, as GitHub keeps them), then
-   * closes it unmerged. One merged or closed already is left as it is; when the
-   * close fails after the comment, closing again repeats the comment.
+   * closes it unmerged. One merged or closed already is left as it is. The comment
+   * is posted only when the pull request has no comment with the same text yet, so
+   * a close repeated after it failed past its comment (or re-queued after its
+   * worker died) does not say it twice.
    */
   async closePullRequest(
     ref: PullRequestRef & { repositoryUrl: string },
@@ -261,11 +272,34 @@ export class GithubScmProvider implements ScmProvider {
     const api = await this.github.client(repository, this.fetchFn);
     const current = await api.get<GithubPull>(`/pulls/${ref.number}`);
     if (current.state !== 'open') return toRef(current, ref.branch);
-    await api.send('POST', `/issues/${ref.number}/comments`, { body: comment });
+    if (!(await this.hasComment(api, ref.number, comment)))
+      await api.send('POST', `/issues/${ref.number}/comments`, {
+        body: comment,
+      });
     const closed = await api.send<GithubPull>('PATCH', `/pulls/${ref.number}`, {
       state: 'closed',
     });
     return toRef(closed, ref.branch);
+  }
+
+  /**
+   * Whether the pull request's conversation has a comment with exactly this text,
+   * reading at most 1,000 comments (oldest first, as GitHub lists them): past
+   * that, the comment is posted again rather than the close held up.
+   */
+  private async hasComment(
+    api: GithubClient,
+    number: number,
+    body: string,
+  ): Promise<boolean> {
+    for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
+      const batch = await api.get<GithubComment[]>(
+        `/issues/${number}/comments?per_page=${COMMENTS_PER_PAGE}&page=${page}`,
+      );
+      if (batch.some(c => c.body === body)) return true;
+      if (batch.length < COMMENTS_PER_PAGE) return false;
+    }
+    return false;
   }
 
   /** Any pull request, open or not, from this branch of the same repository. */
