@@ -249,6 +249,19 @@ test('migrate listening-events by renaming a field, from the entity page', async
     .getByRole('row')
     .filter({ hasText: 'ad-hoc-notebooks' });
   await noRepo.getByText(/source-location/).waitFor();
+  // Listening-insights owns the notebooks, not Ada's data-platform: Retry failed
+  // says so before a click the backend would refuse.
+  const retryFailed = page
+    .getByRole('region', { name: 'Consumer ledger' })
+    .locator('button[aria-disabled="true"]', { hasText: 'Retry failed' });
+  await retryFailed.hover();
+  await page
+    .getByRole('tooltip')
+    .getByText(
+      /permission dataset-migrations\.consumer\.update for component:default\/ad-hoc-notebooks/,
+    )
+    .waitFor();
+  await shot('4-retry-failed-not-allowed');
   await page
     .getByRole('button', { name: /Show details of .*churn-model/ })
     .click();

@@ -83,6 +83,20 @@ export interface RetryConsumersResponse {
 }
 
 /**
+ * `GET /migrations/:id/consumers/retryable`: the consumers a retry of all failed
+ * ones would send again (failed and kept), split by whether the caller may update
+ * each, so a portal can say before the click what the backend would refuse.
+ *
+ * @public
+ */
+export interface RetryableConsumersResponse {
+  /** Those the caller may retry, in entity-ref order. */
+  allowed: string[];
+  /** Those the caller may not (a retry of all would be refused), in entity-ref order. */
+  notAllowed: string[];
+}
+
+/**
  * `POST /migrations/:id/consumers/decisions`: the consumer as the decision left it.
  *
  * @public

@@ -367,6 +367,49 @@ describe('permissions and audit on every run route', () => {
     });
   });
 
+  it('says which failed consumers the caller may retry, changing nothing, and only to a reader of the run', async () => {
+    const id = await runWithConsumers({
+      [READABLE]: 'failed',
+      [HIDDEN]: 'failed',
+      'component:default/moving': 'pr-opened',
+    });
+    const before = await snapshot();
+    decide = (permission, ref) =>
+      ({
+        result:
+          permission === 'dataset-migrations.consumer.update' && ref === HIDDEN
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      } as PolicyDecision);
+
+    const res = await api().get(`${API}/migrations/${id}/consumers/retryable`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ allowed: [READABLE], notAllowed: [HIDDEN] });
+    expect(await snapshot()).toEqual(before);
+    expect(audits).toEqual([]);
+
+    decide = denying('dataset-migrations.migration.read');
+    const refused = await api().get(
+      `${API}/migrations/${id}/consumers/retryable`,
+    );
+    expect(refused.status).toBe(403);
+    expect(
+      (
+        await api().get(
+          `${API}/migrations/00000000-0000-4000-8000-000000000000/consumers/retryable`,
+        )
+      ).status,
+    ).toBe(403);
+    decide = allowAll;
+    expect(
+      (
+        await api().get(
+          `${API}/migrations/00000000-0000-4000-8000-000000000000/consumers/retryable`,
+        )
+      ).status,
+    ).toBe(404);
+  });
+
   it('reads a run, its ledger, impact report and pull request only with the read permission', async () => {
     const id = await runWithConsumers({ [READABLE]: 'pr-opened' });
     decide = denying('dataset-migrations.migration.read');

@@ -359,6 +359,20 @@ export function createRouter(options: {
     }
   });
 
+  // What "Retry failed" would do for this caller, so the portal can say it first.
+  router.get('/migrations/:id/consumers/retryable', async (req, res) => {
+    const { credentials, id } = await readerOf(req);
+    res.json(
+      await consumers.retryable(id, refs =>
+        guard.allowedEntities(
+          credentials,
+          datasetMigrationConsumerUpdatePermission,
+          refs,
+        ),
+      ),
+    );
+  });
+
   router.post('/migrations/:id/consumers/retry', async (req, res) => {
     res.json(
       await auditedChange(

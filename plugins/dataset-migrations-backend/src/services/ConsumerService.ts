@@ -26,6 +26,7 @@ import {
   type FieldChange,
   type ImpactPreview,
   type RetryConsumersResponse,
+  type RetryableConsumersResponse,
   type RewritePreviewResponse,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationStore } from '../database/MigrationStore';
@@ -247,6 +248,23 @@ export class ConsumerService {
     for (const ref of retried)
       await this.deps.enqueueConsumer(migrationId, ref);
     return { retried };
+  }
+
+  /**
+   * The consumers a retry of all would send again, split by `mayUpdate` (the
+   * caller's permission), changing nothing.
+   */
+  async retryable(
+    migrationId: string,
+    mayUpdate: (entityRefs: string[]) => Promise<Set<string>>,
+  ): Promise<RetryableConsumersResponse> {
+    await this.requireMigration(migrationId);
+    const refs = await this.deps.consumers.retryable(migrationId);
+    const allowed = await mayUpdate(refs);
+    return {
+      allowed: refs.filter(ref => allowed.has(ref)),
+      notAllowed: refs.filter(ref => !allowed.has(ref)),
+    };
   }
 
   /**

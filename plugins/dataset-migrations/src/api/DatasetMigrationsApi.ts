@@ -16,6 +16,7 @@ import type {
   ImpactPreviewRequest,
   InferredSpec,
   RetryConsumersResponse,
+  RetryableConsumersResponse,
   ConsumerDecisionResponse,
   RejectMigrationRequest,
   RollbackRequest,
@@ -88,6 +89,11 @@ export interface DatasetMigrationsApi {
     entityRef: string,
     page?: { limit?: number; offset?: number },
   ): Promise<ConsumerMigrationsResponse>;
+  /**
+   * The consumers a retry of all failed ones would send again, split by whether
+   * the signed-in user may update each; changes nothing.
+   */
+  getRetryableConsumers(id: string): Promise<RetryableConsumersResponse>;
   /** Sends failed consumers through again: the ones named, or all failed ones. */
   retryConsumers(
     id: string,

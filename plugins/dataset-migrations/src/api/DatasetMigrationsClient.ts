@@ -34,6 +34,7 @@ import type {
   PlanResponse,
   RejectMigrationRequest,
   RetryConsumersResponse,
+  RetryableConsumersResponse,
   RollbackRequest,
   TargetSchema,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -162,6 +163,13 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
     if (page.limit !== undefined) query.set('limit', String(page.limit));
     if (page.offset !== undefined) query.set('offset', String(page.offset));
     return this.request('GET', `/consumers?${query}`);
+  }
+
+  async getRetryableConsumers(id: string): Promise<RetryableConsumersResponse> {
+    return this.request(
+      'GET',
+      `/migrations/${encodeURIComponent(id)}/consumers/retryable`,
+    );
   }
 
   async retryConsumers(

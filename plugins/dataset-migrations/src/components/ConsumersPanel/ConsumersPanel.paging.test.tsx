@@ -46,6 +46,10 @@ function setup(consumers: () => MigrationConsumer[] = fleet) {
       async (id: string, query?: ConsumerLedgerPageQuery) =>
         ledgerOf(id, consumers(), query),
     ),
+    getRetryableConsumers: jest.fn(async () => ({
+      allowed: [],
+      notAllowed: [],
+    })),
   } as unknown as jest.Mocked<DatasetMigrationsApi>;
   const listeners: Array<(message: DatasetMigrationsSignal) => void> = [];
   const signalApi = {

@@ -127,6 +127,12 @@ function fakeApi(current: () => ConsumerLedger = () => ledger) {
       async (id: string, query?: ConsumerLedgerPageQuery) =>
         ledgerOf(id, current().consumers, query),
     ),
+    getRetryableConsumers: jest.fn(async () => ({
+      allowed: current()
+        .consumers.filter(c => c.state === 'failed' || c.state === 'kept')
+        .map(c => c.entityRef),
+      notAllowed: [] as string[],
+    })),
     retryConsumers: jest.fn(async (_id: string, refs?: string[]) => ({
       retried: refs ?? ['component:default/weekly-report'],
     })),
@@ -284,6 +290,47 @@ describe('ConsumersPanel', () => {
 
     await userEvent.click(screen.getByRole('button', { name: 'Retry failed' }));
     expect(api.retryConsumers).toHaveBeenLastCalledWith('m1', undefined);
+  });
+
+  it('retries only the failed consumers the user may update, and says whose are left', async () => {
+    const api = fakeApi();
+    const mine = 'component:default/weekly-report';
+    const theirs = [1, 2, 3, 4].map(i => `component:default/other-${i}`);
+    api.getRetryableConsumers.mockResolvedValue({
+      allowed: [mine],
+      notAllowed: theirs,
+    });
+    await renderPanel(api);
+
+    const button = await screen.findByRole('button', {
+      name: 'Retry the 1 you may update',
+    });
+    await userEvent.hover(button);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      `Retries ${mine}. You do not have the permission dataset-migrations.consumer.update for component:default/other-1, component:default/other-2, component:default/other-3 and 1 more: their owners retry them.`,
+    );
+    await userEvent.click(button);
+    expect(api.retryConsumers).toHaveBeenCalledWith('m1', [mine]);
+    expect(api.getRetryableConsumers).toHaveBeenCalledWith('m1');
+  });
+
+  it('disables Retry failed, saying why, when the user may update none of them', async () => {
+    const api = fakeApi();
+    api.getRetryableConsumers.mockResolvedValue({
+      allowed: [],
+      notAllowed: ['component:default/weekly-report'],
+    });
+    await renderPanel(api);
+
+    const button = await screen.findByRole('button', { name: 'Retry failed' });
+    await waitFor(() =>
+      expect(button).toHaveAttribute('aria-disabled', 'true'),
+    );
+    expect(button).toHaveAccessibleDescription(
+      'You do not have the permission dataset-migrations.consumer.update for component:default/weekly-report',
+    );
+    await userEvent.click(button);
+    expect(api.retryConsumers).not.toHaveBeenCalled();
   });
 
   it('opens a consumer onto its file impact, verification evidence and coloured patch', async () => {

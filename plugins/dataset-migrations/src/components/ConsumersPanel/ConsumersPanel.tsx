@@ -18,6 +18,7 @@ import { saveBlob } from '../shared/saveBlob';
 import { ConsumerProgress } from './ConsumerProgress';
 import { ConsumerTable } from './ConsumerTable';
 import { PullRequestDialog } from './PullRequestDialog';
+import { RetryFailedButton } from './RetryFailedButton';
 import { ConsumerStateFilter } from './ConsumerStateFilter';
 import { consumerCount } from './consumerText';
 import { useConsumerLedger, type LedgerPage } from './useConsumerLedger';
@@ -113,14 +114,12 @@ export function ConsumersPanel(props: { migration: Migration }) {
           Consumers
         </Typography>
         {failed > 0 && (
-          <Button
-            size="small"
-            color="primary"
+          <RetryFailedButton
+            migrationId={migration.id}
+            version={`${failed}/${ledger?.counts.kept ?? 0}`}
             disabled={busy}
-            onClick={() => retry()}
-          >
-            Retry failed
-          </Button>
+            onRetry={retry}
+          />
         )}
         {all > 0 && (
           <Button
