@@ -219,6 +219,47 @@ describe('MigrateDialog', () => {
     expect(onClose).toHaveBeenCalled();
   });
 
+  it('starts no migration while an earlier one’s consumers are still moving, saying why, and still starts a dry run', async () => {
+    const dryRunQueued = { id: 'm2', dryRun: true } as Migration;
+    const api = fakeApi(async () => dryRunQueued);
+    api.getDataset.mockResolvedValue({
+      ...dataset,
+      consumersOnPreviousVersion: 2,
+    });
+    await renderDialog(api);
+    await screen.findByLabelText('Target version');
+    await chooseField('country');
+    await userEvent.type(
+      screen.getByLabelText('Change 1 new name'),
+      'country_code',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+
+    const why =
+      '2 consumers are still moving to version 4: the next migration waits until they have moved, or until the migration they follow is contracted. A dry run can start now.';
+    const start = await screen.findByRole('button', {
+      name: 'Start migration',
+    });
+    expect(start).toHaveAttribute('aria-disabled', 'true');
+    expect(start).toHaveAccessibleDescription(why);
+    expect(screen.getByLabelText('Waits for consumers')).toHaveTextContent(why);
+    await userEvent.click(start);
+    expect(api.createMigration).not.toHaveBeenCalled();
+
+    await userEvent.click(screen.getByRole('checkbox', { name: /Dry run/ }));
+    expect(screen.queryByLabelText('Waits for consumers')).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+    const startDry = await screen.findByRole('button', {
+      name: 'Start dry run',
+    });
+    expect(startDry).not.toHaveAttribute('aria-disabled');
+    await userEvent.click(startDry);
+    await waitFor(() => expect(api.createMigration).toHaveBeenCalledTimes(1));
+    expect(api.createMigration.mock.calls[0][0]).toMatchObject({
+      dryRun: true,
+    });
+  });
+
   it('renames the dataset along with its changes, and the plan says what happens to the old name', async () => {
     const api = fakeApi(
       async () => ({ id: 'm9' } as Migration),

@@ -20,6 +20,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { useApi } from '@backstage/core-plugin-api';
 import type {
   CreateMigrationRequest,
+  DatasetDetails,
   Migration,
   MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -30,6 +31,7 @@ import { ChangeRowEditor } from './ChangeRowEditor';
 import { ImpactSummary } from './ImpactSummary';
 import { DryRunResult } from './DryRunResult';
 import { RefsInText } from '../shared/RefsInText';
+import { GuardedButton } from '../shared/GuardedButton';
 import { useImpactPreview } from './useImpactPreview';
 import { messageOf, splitProblems } from '../shared/format';
 import { emptyRow, type ChangeRow } from './changeRows';
@@ -76,6 +78,21 @@ function describeFailure(error: unknown): string {
     (error as Error)?.message?.trim() ||
     'the server gave no reason'
   );
+}
+
+/**
+ * Why a migration (not a dry run) cannot start yet, as the server would refuse
+ * it: consumers of an earlier, uncontracted migration are still moving, and would
+ * be left two versions behind.
+ */
+function waitingForConsumers(dataset?: DatasetDetails): string | undefined {
+  const behind = dataset?.consumersOnPreviousVersion ?? 0;
+  if (!dataset || behind === 0) return undefined;
+  return `${behind} consumer${
+    behind === 1 ? ' is' : 's are'
+  } still moving to version ${
+    dataset.schemaVersion
+  }: the next migration waits until they have moved, or until the migration they follow is contracted. A dry run can start now.`;
 }
 
 /**
@@ -203,6 +220,7 @@ export function MigrateDialog(props: MigrateDialogProps) {
   };
   const dryRun =
     spec.ok && (spec.value as { dryRun?: unknown } | null)?.dryRun === true;
+  const waits = waitingForConsumers(dataset.value);
   const emptySpec =
     form !== undefined && form.rows.length === 0 && !form.renameTo.trim();
   const onFields = mode === 'changes' && form !== undefined;
@@ -242,14 +260,15 @@ export function MigrateDialog(props: MigrateDialogProps) {
                 <DryRunResult
                   id={dryRunId}
                   action={
-                    <Button
+                    <GuardedButton
                       color="primary"
                       variant="contained"
                       onClick={runForReal}
                       disabled={submitting}
+                      whyNot={waits}
                     >
                       {requestOnly ? 'Request for real' : 'Run for real'}
-                    </Button>
+                    </GuardedButton>
                   }
                 />
               </div>
@@ -353,6 +372,11 @@ export function MigrateDialog(props: MigrateDialogProps) {
                 <ImpactSummary state={impact.state} />
               </Box>
             )}
+            {waits && !dryRun && (
+              <Alert severity="info" aria-label="Waits for consumers">
+                {waits}
+              </Alert>
+            )}
             {requestOnly && !dryRun && (
               <Alert severity="info" aria-label="Needs approval">
                 You may request this migration but not start it yourself: it
@@ -397,18 +421,19 @@ export function MigrateDialog(props: MigrateDialogProps) {
       <DialogActions>
         <Button onClick={onClose}>{dryRunId ? 'Close' : 'Cancel'}</Button>
         {dryRunId ? null : plan ? (
-          <Button
+          <GuardedButton
             color="primary"
             variant="contained"
             onClick={() => submit()}
             disabled={submitting}
+            whyNot={dryRun ? undefined : waits}
           >
             {dryRun
               ? 'Start dry run'
               : requestOnly
               ? 'Request migration'
               : 'Start migration'}
-          </Button>
+          </GuardedButton>
         ) : (
           <Button
             color="primary"
