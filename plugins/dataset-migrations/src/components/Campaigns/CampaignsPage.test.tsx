@@ -122,9 +122,12 @@ describe('New campaign', () => {
       'deadline: must be a date or date-time',
       'rollout.waveSize: must be a count, or a percent from 1% to 100%',
     ]);
-    expect(
-      screen.getByRole('button', { name: 'Create campaign' }),
-    ).toBeDisabled();
+    // No plan, no campaign: the button says so on hover and focus.
+    const create = screen.getByRole('button', { name: 'Create campaign' });
+    expect(create).toHaveAttribute('aria-disabled', 'true');
+    expect(create).toHaveAccessibleDescription(
+      'Review the plan first: a campaign is created from a reviewed document',
+    );
   });
 
   it('creates the draft, then starts it after a confirmation naming the scale', async () => {
@@ -147,7 +150,14 @@ describe('New campaign', () => {
     await userEvent.click(
       await screen.findByRole('button', { name: 'Create campaign' }),
     );
-    await userEvent.click(await screen.findByRole('button', { name: 'Start' }));
+    const startButton = await screen.findByRole('button', { name: 'Start' });
+    // The draft exists: creating it again is refused on the button, with why.
+    expect(
+      screen.getByRole('button', { name: 'Create campaign' }),
+    ).toHaveAccessibleDescription(
+      `Created as draft ${draft.name}: start it, or change the document to create another`,
+    );
+    await userEvent.click(startButton);
     const dialog = await screen.findByRole('dialog');
     expect(dialog).toHaveTextContent('This migrates 3 datasets in 2 waves');
     await userEvent.click(

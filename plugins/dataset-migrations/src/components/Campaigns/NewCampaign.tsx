@@ -74,6 +74,15 @@ export function NewCampaign() {
 
   const stale = reviewed !== undefined && reviewed.document !== document;
   const plan = created?.plan ?? reviewed?.plan;
+  // Why Create cannot be used now, said on hover and focus rather than left greyed.
+  let whyNoCreate = canCreate.whyNot;
+  if (!whyNoCreate && created)
+    whyNoCreate = `Created as draft ${created.name}: start it, or change the document to create another`;
+  else if (!whyNoCreate && stale)
+    whyNoCreate = 'The document changed since its plan: review it again first';
+  else if (!whyNoCreate && !reviewed)
+    whyNoCreate =
+      'Review the plan first: a campaign is created from a reviewed document';
 
   return (
     <>
@@ -106,13 +115,8 @@ export function NewCampaign() {
               variant="contained"
               color="primary"
               onClick={create}
-              disabled={
-                busy !== undefined ||
-                !reviewed ||
-                stale ||
-                created !== undefined
-              }
-              whyNot={canCreate.whyNot}
+              disabled={busy !== undefined}
+              whyNot={whyNoCreate}
             >
               Create campaign
             </GuardedButton>
