@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
-import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { newMigration } from '../__testUtils__/fixtures';
 import {
   BackstageMigrationAnnouncer,
@@ -69,15 +69,19 @@ describe('CampaignDeadlineEscalation', () => {
    * One replica's follow-up, with its own announcer and escalation; `down` says
    * whether its notification service fails (an outage) at the moment of a send.
    */
-  function replica(down: () => boolean = () => false) {
+  function replica(
+    down: () => boolean = () => false,
+    options: { claimMs?: number; beforeSend?: () => Promise<void> } = {},
+  ) {
     const logger = mockServices.logger.mock();
     const announcer = new BackstageMigrationAnnouncer({
       migrations,
       campaigns,
       notifications: {
-        send: async options => {
+        send: async notification => {
+          await options.beforeSend?.();
           if (down()) throw new Error('Failed to send notifications: 503');
-          sent.push(options);
+          sent.push(notification);
         },
       },
       signals: { publish: async () => {} },
@@ -87,7 +91,9 @@ describe('CampaignDeadlineEscalation', () => {
     });
     announcers.push(announcer);
     const escalation = new CampaignDeadlineEscalation({
-      escalations: new CampaignEscalations(knex),
+      escalations: new CampaignEscalations(knex, {
+        claimMs: options.claimMs,
+      }),
       announcer,
       logger,
       clock,
@@ -363,6 +369,78 @@ describe('CampaignDeadlineEscalation', () => {
     await replica().followUp.followUp();
     await replica().followUp.followUp();
     expect(await ours()).toEqual([component('outage-late')]);
+  });
+
+  it('keeps its claims while a slow notification service delivers, so a round on another replica tells nobody twice', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const { id } = await campaignWithOutstandingWork('slow');
+    const ours = async () =>
+      (await delivered()).filter(t => t.scope?.includes(id)).map(t => t.to);
+    const claimMs = 6_000;
+    now = WINDOW_OPENS;
+    let deliver!: () => void;
+    const delivering = new Promise<void>(resolve => {
+      deliver = resolve;
+    });
+    let firstSend = true;
+    const slow = replica(undefined, {
+      claimMs,
+      beforeSend: async () => {
+        if (!firstSend) return;
+        firstSend = false;
+        await delivering;
+      },
+    });
+    const slowRound = slow.escalation.escalate();
+
+    // The first notice hangs in the notification service while the clock passes
+    // the round's claims many times over; its renewals keep them.
+    await waitFor(async () => (firstSend ? undefined : true), {
+      what: 'the first send',
+    });
+    for (let step = 0; step < 4; step++) {
+      now = new Date(now.getTime() + claimMs / 2);
+      await waitFor(
+        async () => {
+          const renewed = await knex('campaign_escalations')
+            .where({ campaign_id: id })
+            .whereNull('sent_at')
+            .where('claimed_until', '>=', new Date(now.getTime() + claimMs));
+          return renewed.length === 6 ? true : undefined;
+        },
+        { timeoutMs: 4 * claimMs, what: 'a renewal as the clock moves' },
+      );
+    }
+    expect(await replica(undefined, { claimMs }).escalation.escalate()).toBe(0);
+
+    deliver();
+    expect(await slowRound).toBe(6);
+    const told = await ours();
+    expect(told).toHaveLength(6);
+    expect(new Set(told).size).toBe(6);
+  });
+
+  it('releases only its own claims: a late round’s failed send leaves the claims another round took since', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const { id } = await campaignWithOutstandingWork('late');
+    const escalations = new CampaignEscalations(knex);
+    now = WINDOW_OPENS;
+    const late = await escalations.take(id, now);
+    now = new Date(now.getTime() + ESCALATION_CLAIM_MS + 1);
+    const current = await escalations.take(id, now);
+    expect(current.subjects.length).toBe(late.subjects.length);
+
+    for (const { keys } of late.subjects)
+      await escalations.release(id, keys, late.claimer);
+    expect(await escalations.renew(id, late.claimer, now)).toBe(false);
+
+    // The current round still holds every notice: another round takes none.
+    const another = await escalations.take(id, now);
+    expect(another.subjects).toEqual([]);
+    expect(another.ownerSummary).toBeUndefined();
+    expect(await escalations.renew(id, current.claimer, now)).toBe(true);
+    // Its notices are left unsent: the later tests' rounds must not meet them.
+    await knex('campaigns').where({ id }).update({ state: 'aborted' });
   });
 
   it('tells a consumer again when another dataset of the campaign reaches it, naming both', async () => {

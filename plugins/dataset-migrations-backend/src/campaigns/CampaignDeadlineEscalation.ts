@@ -7,7 +7,15 @@ import type {
   CampaignEscalations,
   EscalationKey,
 } from '../database/CampaignEscalations';
+import { holdLease, type LeaseHold } from '../jobs/leaseHold';
 import type { Clock } from './CampaignRunner';
+
+/** One round's claim on one campaign's notices, renewed while it sends them. */
+interface RoundClaim {
+  campaignId: string;
+  claimer: string;
+  hold: LeaseHold;
+}
 
 /**
  * As a running or paused campaign's deadline comes within its `escalateBefore`,
@@ -17,7 +25,9 @@ import type { Clock } from './CampaignRunner';
  * round that died sending) sends what is unsent, and a round repeated on another
  * replica tells nobody twice. A consumer is told again when a later wave's
  * migration reaches it (new work for its owners); work reached later is told in a
- * later round.
+ * later round. A round renews its claims while it sends, so a slow notification
+ * service is not taken for a dead round; a round that lost them (they ran out
+ * unrenewed) sends no more of them.
  */
 export class CampaignDeadlineEscalation {
   constructor(
@@ -37,25 +47,45 @@ export class CampaignDeadlineEscalation {
     // Set once a send failed: the rest of the round waits for the next, untried.
     const round = { down: false };
     for (const { id, deadline } of await escalations.listDue(now)) {
-      const { subjects, ownerSummary } = await escalations.take(id, now);
+      const claimedAt = Date.now();
+      const { claimer, subjects, ownerSummary } = await escalations.take(
+        id,
+        now,
+      );
+      if (subjects.length === 0 && !ownerSummary) continue;
+      const claim: RoundClaim = {
+        campaignId: id,
+        claimer,
+        hold: holdLease({
+          claimedAt,
+          durationMs: escalations.claimMs,
+          renew: () => escalations.renew(id, claimer, this.now()),
+          warn: message =>
+            logger.warn(`Campaign ${id}'s deadline notices: ${message}`),
+        }),
+      };
       let consumers = 0;
-      for (const { keys, ...subject } of subjects)
-        consumers += await this.send(round, id, keys, now, {
-          campaignId: id,
-          deadline,
-          to: subject.kind,
-          entityRef: subject.entityRef,
-          datasets: subject.datasets,
-        });
       let owner = 0;
-      if (ownerSummary) {
-        const { keys, ...outstanding } = ownerSummary;
-        owner = await this.send(round, id, keys, now, {
-          campaignId: id,
-          deadline,
-          to: 'owner',
-          outstanding,
-        });
+      try {
+        for (const { keys, ...subject } of subjects)
+          consumers += await this.send(round, claim, keys, now, {
+            campaignId: id,
+            deadline,
+            to: subject.kind,
+            entityRef: subject.entityRef,
+            datasets: subject.datasets,
+          });
+        if (ownerSummary) {
+          const { keys, ...outstanding } = ownerSummary;
+          owner = await this.send(round, claim, keys, now, {
+            campaignId: id,
+            deadline,
+            to: 'owner',
+            outstanding,
+          });
+        }
+      } finally {
+        await claim.hold.stop();
       }
       if (consumers + owner > 0)
         logger.info(
@@ -68,24 +98,33 @@ export class CampaignDeadlineEscalation {
     return told;
   }
 
-  /** Sends one notice and marks it sent, or releases it for the next round; answers 1 if sent. */
+  private now(): Date {
+    return this.deps.clock?.now() ?? new Date();
+  }
+
+  /**
+   * Sends one notice and marks it sent, or releases it for the next round; answers
+   * 1 if sent. A notice whose claim the round lost is left to whoever took it.
+   */
   private async send(
     round: { down: boolean },
-    campaignId: string,
+    claim: RoundClaim,
     keys: EscalationKey[],
     now: Date,
     notice: CampaignEscalationNotice,
   ): Promise<number> {
     const { escalations, announcer, logger } = this.deps;
+    const { campaignId, claimer } = claim;
     if (round.down) {
-      await escalations.release(campaignId, keys);
+      await escalations.release(campaignId, keys, claimer);
       return 0;
     }
+    if (claim.hold.lost) return 0;
     try {
       await announcer.campaignEscalated?.(notice);
     } catch (error) {
       round.down = true;
-      await escalations.release(campaignId, keys);
+      await escalations.release(campaignId, keys, claimer);
       logger.warn(
         `Campaign ${campaignId}: could not send a deadline notice to ${
           notice.to === 'owner' ? 'its owner' : notice.entityRef

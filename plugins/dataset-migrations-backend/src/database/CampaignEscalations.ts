@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import {
   durationMs,
@@ -23,7 +24,10 @@ const OUTSTANDING_DATASETS: readonly CampaignDatasetState[] = [
   'rolled-back',
 ];
 
-/** How long a round's claim on a notice lasts: a round that died sending it is replaced after this. */
+/**
+ * How long a round's claim on a notice lasts without a renewal: a round that died
+ * sending it is replaced after this. A live round renews its claims as it sends.
+ */
 export const ESCALATION_CLAIM_MS = 10 * 60_000;
 
 /** One recorded notice: a consumer reached by one campaign migration, a dataset, or the owner. */
@@ -49,6 +53,8 @@ export type EscalationOutstanding = Omit<CampaignEscalation, 'at' | 'lastAt'>;
 
 /** What one round claimed for one campaign: notices to send now, and their records. */
 export interface TakenEscalation {
+  /** The round's claim: renews and releases only what it took. */
+  claimer: string;
   subjects: Array<EscalationSubject & { keys: EscalationKey[] }>;
   /** Set when the campaign's owner is told now: everything outstanding. */
   ownerSummary?: EscalationOutstanding & { keys: EscalationKey[] };
@@ -104,7 +110,12 @@ const SUBJECTS = `
  * once, and never again once marked sent.
  */
 export class CampaignEscalations {
-  constructor(private readonly knex: Knex) {}
+  /** How long a claim holds without a renewal ({@link ESCALATION_CLAIM_MS} unless a test shortens it). */
+  readonly claimMs: number;
+
+  constructor(private readonly knex: Knex, options?: { claimMs?: number }) {
+    this.claimMs = options?.claimMs ?? ESCALATION_CLAIM_MS;
+  }
 
   /** Running or paused campaigns whose deadline is within their `escalateBefore` at `now`. */
   async listDue(now: Date): Promise<Array<{ id: string; deadline: Date }>> {
@@ -127,15 +138,17 @@ export class CampaignEscalations {
 
   /**
    * Records the campaign's outstanding subjects not recorded before, and claims
-   * (until `at` + {@link ESCALATION_CLAIM_MS}) those still outstanding and unsent
-   * that no live round holds: what this round sends. A consumer's notice names every
-   * campaign dataset it holds back.
+   * (until `at` + {@link claimMs}, under a new claimer) those still outstanding and
+   * unsent that no live round holds: what this round sends. A consumer's notice
+   * names every campaign dataset it holds back.
    */
   async take(campaignId: string, at: Date): Promise<TakenEscalation> {
+    const claimer = randomUUID();
     const bindings = {
       id: campaignId,
       at,
-      until: new Date(at.getTime() + ESCALATION_CLAIM_MS),
+      claimer,
+      until: new Date(at.getTime() + this.claimMs),
       notOutstanding: [...NOT_OUTSTANDING],
       outstandingDatasets: [...OUTSTANDING_DATASETS],
     };
@@ -152,7 +165,7 @@ export class CampaignEscalations {
     // A separate statement: the rows recorded just now are visible to it.
     const { rows: claimed } = await this.knex.raw<{ rows: SubjectRow[] }>(
       `WITH ${SUBJECTS}
-       UPDATE ${TABLE} e SET claimed_until = :until
+       UPDATE ${TABLE} e SET claimed_until = :until, claimed_by = :claimer
          FROM subjects s
         WHERE e.campaign_id = :id AND e.kind = s.kind
           AND e.subject_ref = s.subject_ref AND e.migration_id = s.migration_id
@@ -178,6 +191,7 @@ export class CampaignEscalations {
       id.startsWith('owner '),
     )?.[1];
     return {
+      claimer,
       subjects: all.flatMap(subject => {
         const keys = keysOf.get(`${subject.kind} ${subject.entityRef}`);
         return keys ? [{ ...subject, keys }] : [];
@@ -197,14 +211,34 @@ export class CampaignEscalations {
     await this.whereKeys(campaignId, keys).update({
       sent_at: at,
       claimed_until: null,
+      claimed_by: null,
     });
   }
 
-  /** The notices could not be sent: the next round sends them. */
-  async release(campaignId: string, keys: EscalationKey[]): Promise<void> {
-    await this.whereKeys(campaignId, keys)
+  /**
+   * Extends the claimer's live claims on the campaign's unsent notices to `at` +
+   * {@link claimMs}; false when it holds none any more (they ran out and another
+   * round may have taken them, or all are sent).
+   */
+  async renew(campaignId: string, claimer: string, at: Date): Promise<boolean> {
+    const renewed = await this.knex(TABLE)
+      .where({ campaign_id: campaignId, claimed_by: claimer })
       .whereNull('sent_at')
-      .update({ claimed_until: null });
+      .where('claimed_until', '>', at)
+      .update({ claimed_until: new Date(at.getTime() + this.claimMs) });
+    return renewed > 0;
+  }
+
+  /** The notices could not be sent: the next round sends them (only if still this claimer's). */
+  async release(
+    campaignId: string,
+    keys: EscalationKey[],
+    claimer: string,
+  ): Promise<void> {
+    await this.whereKeys(campaignId, keys)
+      .where({ claimed_by: claimer })
+      .whereNull('sent_at')
+      .update({ claimed_until: null, claimed_by: null });
   }
 
   private whereKeys(campaignId: string, keys: EscalationKey[]) {
