@@ -307,12 +307,21 @@ export const impactPreviewRequestSchema = createMigrationRequestSchema
 export type ImpactPreviewRequest = z.input<typeof impactPreviewRequestSchema>;
 
 /**
+ * Consumers one retry request may name; a client retrying more sends several.
+ *
+ * @public
+ */
+export const MAX_RETRY_ENTITY_REFS = 5000;
+
+/**
  * `POST /migrations/:id/consumers/retry`: failed consumers to try again; all when omitted.
  *
  * @public
  */
 export const retryConsumersRequestSchema = z
-  .object({ entityRefs: z.array(entityRefSchema).max(5000).optional() })
+  .object({
+    entityRefs: z.array(entityRefSchema).max(MAX_RETRY_ENTITY_REFS).optional(),
+  })
   .strict();
 
 /** @public */

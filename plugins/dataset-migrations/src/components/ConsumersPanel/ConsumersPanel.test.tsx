@@ -314,6 +314,30 @@ describe('ConsumersPanel', () => {
     expect(api.getRetryableConsumers).toHaveBeenCalledWith('m1');
   });
 
+  it('retries more allowed consumers than one request may name in several requests', async () => {
+    const api = fakeApi();
+    const allowed = Array.from(
+      { length: 5001 },
+      (_, i) => `component:default/c-${i}`,
+    );
+    api.getRetryableConsumers.mockResolvedValue({
+      allowed,
+      notAllowed: ['component:default/theirs'],
+    });
+    await renderPanel(api);
+
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Retry the 5001 you may update',
+      }),
+    );
+    await waitFor(() => expect(api.retryConsumers).toHaveBeenCalledTimes(2));
+    expect(api.retryConsumers.mock.calls.map(([, refs]) => refs)).toEqual([
+      allowed.slice(0, 5000),
+      allowed.slice(5000),
+    ]);
+  });
+
   it('disables Retry failed, saying why, when the user may update none of them', async () => {
     const api = fakeApi();
     api.getRetryableConsumers.mockResolvedValue({

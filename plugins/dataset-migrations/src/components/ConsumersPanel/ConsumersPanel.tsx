@@ -7,6 +7,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   isActiveMigrationStatus,
+  MAX_RETRY_ENTITY_REFS,
   type ConsumerDecisionKind,
   type ConsumerState,
   type Migration,
@@ -69,7 +70,15 @@ export function ConsumersPanel(props: { migration: Migration }) {
   };
   const retry = (entityRefs?: string[]) =>
     act(async () => {
-      const { retried } = await api.retryConsumers(migration.id, entityRefs);
+      // Named consumers go a request's worth at a time (all failed ones: one request).
+      const retried: string[] = [];
+      const batches = entityRefs
+        ? chunks(entityRefs, MAX_RETRY_ENTITY_REFS)
+        : [undefined];
+      for (const batch of batches)
+        retried.push(
+          ...(await api.retryConsumers(migration.id, batch)).retried,
+        );
       if (retried.length === 0)
         alertApi.post({
           message: 'No failed consumer to retry',
@@ -225,4 +234,12 @@ export function ConsumersPanel(props: { migration: Migration }) {
       )}
     </Box>
   );
+}
+
+/** `items` cut into arrays of at most `size`, in order. */
+function chunks<T>(items: T[], size: number): T[][] {
+  const cut: T[][] = [];
+  for (let i = 0; i < items.length; i += size)
+    cut.push(items.slice(i, i + size));
+  return cut;
 }
