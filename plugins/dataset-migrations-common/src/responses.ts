@@ -80,6 +80,8 @@ export interface InferredSpec {
 export interface RetryConsumersResponse {
   /** The consumers sent through the pipeline again. */
   retried: string[];
+  /** With `allowedOnly`: those left as they were, the caller may not update them. */
+  notAllowed?: string[];
 }
 
 /**

@@ -314,13 +314,17 @@ export type ImpactPreviewRequest = z.input<typeof impactPreviewRequestSchema>;
 export const MAX_RETRY_ENTITY_REFS = 5000;
 
 /**
- * `POST /migrations/:id/consumers/retry`: failed consumers to try again; all when omitted.
+ * `POST /migrations/:id/consumers/retry`: failed consumers to try again; all when
+ * omitted. Refused (403, nothing retried) unless the caller may update every one,
+ * or, with `allowedOnly`, those the caller may update are retried and the others
+ * named in the answer.
  *
  * @public
  */
 export const retryConsumersRequestSchema = z
   .object({
     entityRefs: z.array(entityRefSchema).max(MAX_RETRY_ENTITY_REFS).optional(),
+    allowedOnly: z.boolean().optional(),
   })
   .strict();
 

@@ -367,6 +367,46 @@ describe('permissions and audit on every run route', () => {
     });
   });
 
+  it('retries, when asked for allowedOnly, just the failed consumers the caller may update, naming the others', async () => {
+    const id = await runWithConsumers({
+      [READABLE]: 'failed',
+      [HIDDEN]: 'failed',
+    });
+    const jobsBefore = await jobCount();
+    decide = (permission, ref) =>
+      ({
+        result:
+          permission === 'dataset-migrations.consumer.update' && ref === HIDDEN
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      } as PolicyDecision);
+
+    const res = await api()
+      .post(`${API}/migrations/${id}/consumers/retry`)
+      .send({ allowedOnly: true });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ retried: [READABLE], notAllowed: [HIDDEN] });
+    const states = await knex('migration_consumers')
+      .where({ migration_id: id })
+      .orderBy('entity_ref')
+      .select('entity_ref', 'state');
+    expect(states).toEqual([
+      { entity_ref: HIDDEN, state: 'failed' },
+      { entity_ref: READABLE, state: 'discovered' },
+    ]);
+    expect(await jobCount()).toBe(jobsBefore + 1);
+    expect(audits).toEqual([
+      expect.objectContaining({
+        eventId: 'consumer-retry',
+        outcome: 'succeeded',
+        meta: expect.objectContaining({
+          consumers: [READABLE],
+          notAllowed: [HIDDEN],
+        }),
+      }),
+    ]);
+  });
+
   it('says which failed consumers the caller may retry, changing nothing, and only to a reader of the run', async () => {
     const id = await runWithConsumers({
       [READABLE]: 'failed',

@@ -383,6 +383,18 @@ export function createRouter(options: {
             id,
             req.body ?? {},
             consumerUpdate(credentials, addMeta),
+            async refs => {
+              const allowed = await guard.allowedEntities(
+                credentials,
+                datasetMigrationConsumerUpdatePermission,
+                refs,
+              );
+              addMeta({
+                consumers: refs.filter(ref => allowed.has(ref)),
+                notAllowed: refs.filter(ref => !allowed.has(ref)),
+              });
+              return allowed;
+            },
           ),
       ),
     );

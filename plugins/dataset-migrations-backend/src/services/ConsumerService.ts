@@ -207,12 +207,14 @@ export class ConsumerService {
 
   /**
    * Sends failed consumers (all, or the ones named) through the pipeline again,
-   * once the caller may update every one of them.
+   * once the caller may update every one of them; with `allowedOnly`, those the
+   * caller may update (`mayUpdate`), naming the others.
    */
   async retry(
     migrationId: string,
     body: unknown,
     authorize: AuthorizeConsumers,
+    mayUpdate: MayUpdateConsumers,
   ): Promise<RetryConsumersResponse> {
     const request = parseInput(
       retryConsumersRequestSchema,
@@ -238,16 +240,24 @@ export class ConsumerService {
         );
     }
     // Exactly the consumers checked are reset: one that fails meanwhile waits for the next retry.
-    const targets =
+    const candidates =
       request.entityRefs ?? (await this.deps.consumers.retryable(migrationId));
-    await authorize(targets);
-    const retried = await this.deps.consumers.resetForRetry(
-      migrationId,
-      targets,
-    );
+    let targets = candidates;
+    let notAllowed: string[] | undefined;
+    if (request.allowedOnly) {
+      const allowed = await mayUpdate(candidates);
+      targets = candidates.filter(ref => allowed.has(ref));
+      notAllowed = candidates.filter(ref => !allowed.has(ref));
+    } else {
+      await authorize(targets);
+    }
+    const retried =
+      targets.length > 0
+        ? await this.deps.consumers.resetForRetry(migrationId, targets)
+        : [];
     for (const ref of retried)
       await this.deps.enqueueConsumer(migrationId, ref);
-    return { retried };
+    return { retried, ...(notAllowed ? { notAllowed } : {}) };
   }
 
   /**
@@ -256,7 +266,7 @@ export class ConsumerService {
    */
   async retryable(
     migrationId: string,
-    mayUpdate: (entityRefs: string[]) => Promise<Set<string>>,
+    mayUpdate: MayUpdateConsumers,
   ): Promise<RetryableConsumersResponse> {
     await this.requireMigration(migrationId);
     const refs = await this.deps.consumers.retryable(migrationId);
@@ -499,6 +509,9 @@ export class ConsumerService {
  * service calls it before it changes anything.
  */
 export type AuthorizeConsumers = (entityRefs: string[]) => Promise<void>;
+
+/** Of these consumers, those the caller may update (one batch of decisions). */
+export type MayUpdateConsumers = (entityRefs: string[]) => Promise<Set<string>>;
 
 /** What anyone who may read the run sees of a consumer whose entity they cannot read. */
 function redacted(consumer: MigrationConsumer): MigrationConsumer {

@@ -91,13 +91,19 @@ export interface DatasetMigrationsApi {
   ): Promise<ConsumerMigrationsResponse>;
   /**
    * The consumers a retry of all failed ones would send again, split by whether
-   * the signed-in user may update each; changes nothing.
+   * the signed-in user may update each; changes nothing. Optional: without it the
+   * portal's Retry failed does not say beforehand whose consumers it leaves.
    */
-  getRetryableConsumers(id: string): Promise<RetryableConsumersResponse>;
-  /** Sends failed consumers through again: the ones named, or all failed ones. */
+  getRetryableConsumers?(id: string): Promise<RetryableConsumersResponse>;
+  /**
+   * Sends failed consumers through again: the ones named, or all failed ones;
+   * refused unless the user may update each, or, with `allowedOnly`, those the
+   * user may update (the others named in the answer).
+   */
   retryConsumers(
     id: string,
     entityRefs?: string[],
+    options?: { allowedOnly?: boolean },
   ): Promise<RetryConsumersResponse>;
   /**
    * Records what happens to a consumer that reads a field the migration drops or

@@ -175,11 +175,15 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
   async retryConsumers(
     id: string,
     entityRefs?: string[],
+    options: { allowedOnly?: boolean } = {},
   ): Promise<RetryConsumersResponse> {
     return this.request(
       'POST',
       `/migrations/${encodeURIComponent(id)}/consumers/retry`,
-      entityRefs ? { entityRefs } : {},
+      {
+        ...(entityRefs ? { entityRefs } : {}),
+        ...(options.allowedOnly ? { allowedOnly: true } : {}),
+      },
     );
   }
 

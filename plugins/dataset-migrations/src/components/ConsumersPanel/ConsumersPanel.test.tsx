@@ -146,15 +146,20 @@ function fakeApi(current: () => ConsumerLedger = () => ledger) {
         }),
       }),
     ),
-  } as unknown as jest.Mocked<DatasetMigrationsApi>;
+  } as unknown as jest.Mocked<Required<DatasetMigrationsApi>>;
 }
 
-async function renderPanel(api: DatasetMigrationsApi, run = migration) {
+async function renderPanel(
+  api: DatasetMigrationsApi,
+  run = migration,
+  alertApi = { post: jest.fn(), alert$: jest.fn() },
+) {
   await renderInTestApp(
     <TestApiProvider
       apis={[
         [datasetMigrationsApiRef, api],
         [permissionApiRef, mockApis.permission()],
+        [alertApiRef, alertApi],
       ]}
     >
       <ConsumersPanel migration={run} />
@@ -289,10 +294,12 @@ describe('ConsumersPanel', () => {
     await waitFor(() => expect(api.getConsumerLedger).toHaveBeenCalledTimes(2));
 
     await userEvent.click(screen.getByRole('button', { name: 'Retry failed' }));
-    expect(api.retryConsumers).toHaveBeenLastCalledWith('m1', undefined);
+    expect(api.retryConsumers).toHaveBeenLastCalledWith('m1', undefined, {
+      allowedOnly: true,
+    });
   });
 
-  it('retries only the failed consumers the user may update, and says whose are left', async () => {
+  it('retries only the failed consumers the user may update, and says whose are left, before and after', async () => {
     const api = fakeApi();
     const mine = 'component:default/weekly-report';
     const theirs = [1, 2, 3, 4].map(i => `component:default/other-${i}`);
@@ -300,7 +307,12 @@ describe('ConsumersPanel', () => {
       allowed: [mine],
       notAllowed: theirs,
     });
-    await renderPanel(api);
+    api.retryConsumers.mockResolvedValue({
+      retried: [mine],
+      notAllowed: theirs,
+    });
+    const alertApi = { post: jest.fn(), alert$: jest.fn() };
+    await renderPanel(api, migration, alertApi);
 
     const button = await screen.findByRole('button', {
       name: 'Retry the 1 you may update',
@@ -310,32 +322,18 @@ describe('ConsumersPanel', () => {
       `Retries ${mine}. You do not have the permission dataset-migrations.consumer.update for component:default/other-1, component:default/other-2, component:default/other-3 and 1 more: their owners retry them.`,
     );
     await userEvent.click(button);
-    expect(api.retryConsumers).toHaveBeenCalledWith('m1', [mine]);
-    expect(api.getRetryableConsumers).toHaveBeenCalledWith('m1');
-  });
-
-  it('retries more allowed consumers than one request may name in several requests', async () => {
-    const api = fakeApi();
-    const allowed = Array.from(
-      { length: 5001 },
-      (_, i) => `component:default/c-${i}`,
-    );
-    api.getRetryableConsumers.mockResolvedValue({
-      allowed,
-      notAllowed: ['component:default/theirs'],
+    expect(api.retryConsumers).toHaveBeenCalledWith('m1', undefined, {
+      allowedOnly: true,
     });
-    await renderPanel(api);
-
-    await userEvent.click(
-      await screen.findByRole('button', {
-        name: 'Retry the 5001 you may update',
+    await waitFor(() =>
+      expect(alertApi.post).toHaveBeenCalledWith({
+        message:
+          'Retried 1 consumer; left to their owners (you may not update them): component:default/other-1, component:default/other-2, component:default/other-3 and 1 more',
+        severity: 'warning',
+        display: 'transient',
       }),
     );
-    await waitFor(() => expect(api.retryConsumers).toHaveBeenCalledTimes(2));
-    expect(api.retryConsumers.mock.calls.map(([, refs]) => refs)).toEqual([
-      allowed.slice(0, 5000),
-      allowed.slice(5000),
-    ]);
+    expect(api.getRetryableConsumers).toHaveBeenCalledWith('m1');
   });
 
   it('disables Retry failed, saying why, when the user may update none of them', async () => {

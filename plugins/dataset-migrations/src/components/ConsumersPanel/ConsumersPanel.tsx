@@ -7,7 +7,6 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   isActiveMigrationStatus,
-  MAX_RETRY_ENTITY_REFS,
   type ConsumerDecisionKind,
   type ConsumerState,
   type Migration,
@@ -21,7 +20,7 @@ import { ConsumerTable } from './ConsumerTable';
 import { PullRequestDialog } from './PullRequestDialog';
 import { RetryFailedButton } from './RetryFailedButton';
 import { ConsumerStateFilter } from './ConsumerStateFilter';
-import { consumerCount } from './consumerText';
+import { consumerCount, fewRefs } from './consumerText';
 import { useConsumerLedger, type LedgerPage } from './useConsumerLedger';
 
 /** Page sizes as the catalog's tables offer them. */
@@ -68,23 +67,42 @@ export function ConsumersPanel(props: { migration: Migration }) {
       setBusy(false);
     }
   };
-  const retry = (entityRefs?: string[]) =>
+  /** One consumer by its row's Retry: refused unless the user may update it. */
+  const retryOne = (entityRef: string) =>
     act(async () => {
-      // Named consumers go a request's worth at a time (all failed ones: one request).
-      const retried: string[] = [];
-      const batches = entityRefs
-        ? chunks(entityRefs, MAX_RETRY_ENTITY_REFS)
-        : [undefined];
-      for (const batch of batches)
-        retried.push(
-          ...(await api.retryConsumers(migration.id, batch)).retried,
-        );
+      const { retried } = await api.retryConsumers(migration.id, [entityRef]);
       if (retried.length === 0)
         alertApi.post({
           message: 'No failed consumer to retry',
           severity: 'info',
           display: 'transient',
         });
+      await reload();
+    });
+  /** Every failed consumer the user may update; the others are left to their owners, and named. */
+  const retryFailed = () =>
+    act(async () => {
+      const { retried, notAllowed = [] } = await api.retryConsumers(
+        migration.id,
+        undefined,
+        { allowedOnly: true },
+      );
+      const left =
+        notAllowed.length > 0
+          ? `; left to their owners (you may not update them): ${fewRefs(
+              notAllowed,
+            )}`
+          : '';
+      alertApi.post({
+        message:
+          retried.length === 0
+            ? `No failed consumer retried${left}`
+            : `Retried ${retried.length} consumer${
+                retried.length === 1 ? '' : 's'
+              }${left}`,
+        severity: notAllowed.length > 0 ? 'warning' : 'info',
+        display: 'transient',
+      });
       await reload();
     });
   const decide = (
@@ -127,7 +145,7 @@ export function ConsumersPanel(props: { migration: Migration }) {
             migrationId={migration.id}
             version={`${failed}/${ledger?.counts.kept ?? 0}`}
             disabled={busy}
-            onRetry={retry}
+            onRetry={retryFailed}
           />
         )}
         {all > 0 && (
@@ -192,7 +210,7 @@ export function ConsumersPanel(props: { migration: Migration }) {
             <Box style={{ overflowX: 'auto' }}>
               <ConsumerTable
                 consumers={ledger.consumers}
-                onRetry={entityRef => retry([entityRef])}
+                onRetry={retryOne}
                 onViewPullRequest={setViewing}
                 onDecide={decide}
               />
@@ -234,12 +252,4 @@ export function ConsumersPanel(props: { migration: Migration }) {
       )}
     </Box>
   );
-}
-
-/** `items` cut into arrays of at most `size`, in order. */
-function chunks<T>(items: T[], size: number): T[][] {
-  const cut: T[][] = [];
-  for (let i = 0; i < items.length; i += size)
-    cut.push(items.slice(i, i + size));
-  return cut;
 }

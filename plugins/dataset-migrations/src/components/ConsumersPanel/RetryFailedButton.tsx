@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { Button, Tooltip } from '@material-ui/core';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   datasetMigrationConsumerUpdatePermission,
@@ -7,84 +6,62 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { GuardedButton } from '../shared/GuardedButton';
+import { fewRefs } from './consumerText';
 
 /**
- * "Retry failed", as far as the signed-in user may go: the backend refuses a
- * retry of all failed consumers when the user may not update one of them, so the
- * button says so before the click. With some allowed, it retries those (their
- * owners retry the rest); with none, it is disabled and says why. `version`
- * changes whenever the set of failed consumers may have (their counts), and the
- * split is read again. Until it has come (or if it cannot be read) the button
- * retries all, and the backend still decides.
+ * "Retry failed", as far as the signed-in user may go. A click retries the failed
+ * consumers the user may update and leaves the others to their owners (the
+ * backend decides, at the click). Before it, the button says which it would
+ * leave: disabled when the user may update none, "Retry the N you may update"
+ * with the others named when some. The split is read again whenever `version`
+ * changes (the ledger's counts); until it has come, or where the API cannot say,
+ * the button reads "Retry failed".
  */
 export function RetryFailedButton(props: {
   migrationId: string;
   version: string;
   disabled: boolean;
-  onRetry(entityRefs?: string[]): void;
+  onRetry(): void;
 }) {
   const { migrationId, version, disabled, onRetry } = props;
   const api = useApi(datasetMigrationsApiRef);
   const [split, setSplit] = useState<RetryableConsumersResponse>();
   useEffect(() => {
     let current = true;
-    api.getRetryableConsumers(migrationId).then(
+    setSplit(undefined);
+    api.getRetryableConsumers?.(migrationId).then(
       answer => current && setSplit(answer),
-      () => current && setSplit(undefined),
+      () => {},
     );
     return () => {
       current = false;
     };
   }, [api, migrationId, version]);
 
-  const notAllowed = split?.notAllowed ?? [];
   const allowed = split?.allowed ?? [];
-  const permission = datasetMigrationConsumerUpdatePermission.name;
-  if (notAllowed.length === 0 || !split)
-    return (
-      <GuardedButton
-        size="small"
-        color="primary"
-        disabled={disabled}
-        onClick={() => onRetry()}
-      >
-        Retry failed
-      </GuardedButton>
-    );
-  if (allowed.length === 0)
-    return (
-      <GuardedButton
-        size="small"
-        color="primary"
-        whyNot={`You do not have the permission ${permission} for ${listed(
-          notAllowed,
-        )}`}
-      >
-        Retry failed
-      </GuardedButton>
-    );
+  const notAllowed = split?.notAllowed ?? [];
+  const refused = `You do not have the permission ${
+    datasetMigrationConsumerUpdatePermission.name
+  } for ${fewRefs(notAllowed)}`;
+  let label = 'Retry failed';
+  let whyNot: string | undefined;
+  let note: string | undefined;
+  if (notAllowed.length > 0 && allowed.length === 0) whyNot = refused;
+  else if (notAllowed.length > 0) {
+    label = `Retry the ${allowed.length} you may update`;
+    note = `Retries ${fewRefs(allowed)}. ${refused}: their owners retry them.`;
+  }
+  // One element whatever the split says, so it keeps its focus as the split comes.
   return (
-    <Tooltip
-      title={`Retries ${listed(
-        allowed,
-      )}. You do not have the permission ${permission} for ${listed(
-        notAllowed,
-      )}: their owners retry them.`}
+    <GuardedButton
+      size="small"
+      color="primary"
+      disabled={disabled}
+      whyNot={whyNot}
+      note={note}
+      onClick={() => onRetry()}
     >
-      <Button
-        size="small"
-        color="primary"
-        disabled={disabled}
-        onClick={() => onRetry(allowed)}
-      >
-        Retry the {allowed.length} you may update
-      </Button>
-    </Tooltip>
+      {label}
+    </GuardedButton>
   );
-}
-
-/** A few refs by name, then how many more: a tooltip is no place for a thousand. */
-function listed(refs: string[]): string {
-  const shown = refs.slice(0, 3).join(', ');
-  return refs.length > 3 ? `${shown} and ${refs.length - 3} more` : shown;
 }

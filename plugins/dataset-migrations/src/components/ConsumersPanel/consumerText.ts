@@ -68,3 +68,9 @@ export function formatFileLines(file: FileImpact): string {
 export function isWithheld(consumer: MigrationConsumer): boolean {
   return consumer.redacted === true;
 }
+
+/** A few consumer refs, then how many more: a tooltip or a toast is no place for a thousand. */
+export function fewRefs(refs: string[]): string {
+  const shown = refs.slice(0, 3).join(', ');
+  return refs.length > 3 ? `${shown} and ${refs.length - 3} more` : shown;
+}

@@ -31,8 +31,14 @@ const useStyles = makeStyles(theme => ({
  * A click does nothing, and goes no further (a button in a row summary does not
  * toggle the row).
  */
-export function GuardedButton(props: ButtonProps & { whyNot?: string }) {
-  const { whyNot, disabled, onClick, className, ...buttonProps } = props;
+export function GuardedButton(
+  props: ButtonProps & {
+    whyNot?: string;
+    /** What a usable button will do, shown on hover and focus like a reason. */
+    note?: string;
+  },
+) {
+  const { whyNot, note, disabled, onClick, className, ...buttonProps } = props;
   const classes = useStyles();
   const reasonId = useId();
   const unusable = whyNot !== undefined;
@@ -47,7 +53,9 @@ export function GuardedButton(props: ButtonProps & { whyNot?: string }) {
   // shows no tooltip.
   return (
     <>
-      <Tooltip title={whyNot ? <BreakableAtDots text={whyNot} /> : ''}>
+      <Tooltip
+        title={whyNot || note ? <BreakableAtDots text={whyNot || note!} /> : ''}
+      >
         <Button
           {...buttonProps}
           className={look.filter(Boolean).join(' ') || undefined}
