@@ -71,7 +71,11 @@ describe('CampaignDeadlineEscalation', () => {
    */
   function replica(
     down: () => boolean = () => false,
-    options: { claimMs?: number; beforeSend?: () => Promise<void> } = {},
+    options: {
+      claimMs?: number;
+      claimRenewalMs?: number;
+      beforeSend?: () => Promise<void>;
+    } = {},
   ) {
     const logger = mockServices.logger.mock();
     const announcer = new BackstageMigrationAnnouncer({
@@ -97,6 +101,7 @@ describe('CampaignDeadlineEscalation', () => {
       announcer,
       logger,
       clock,
+      claimRenewalMs: options.claimRenewalMs,
     });
     const followUp = new PullRequestFollowUp({
       consumers: new ConsumerStore(knex),
@@ -376,7 +381,10 @@ describe('CampaignDeadlineEscalation', () => {
     const { id } = await campaignWithOutstandingWork('slow');
     const ours = async () =>
       (await delivered()).filter(t => t.scope?.includes(id)).map(t => t.to);
-    const claimMs = 6_000;
+    // Renewed often in real time, so a loaded machine's pauses do not lose the
+    // claims; the clock the claims are written in moves in steps below.
+    const claimMs = 60_000;
+    const claimRenewalMs = 200;
     now = WINDOW_OPENS;
     let deliver!: () => void;
     const delivering = new Promise<void>(resolve => {
@@ -385,6 +393,7 @@ describe('CampaignDeadlineEscalation', () => {
     let firstSend = true;
     const slow = replica(undefined, {
       claimMs,
+      claimRenewalMs,
       beforeSend: async () => {
         if (!firstSend) return;
         firstSend = false;
@@ -408,7 +417,7 @@ describe('CampaignDeadlineEscalation', () => {
             .where('claimed_until', '>=', new Date(now.getTime() + claimMs));
           return renewed.length === 6 ? true : undefined;
         },
-        { timeoutMs: 4 * claimMs, what: 'a renewal as the clock moves' },
+        { timeoutMs: 30_000, what: 'a renewal as the clock moves' },
       );
     }
     expect(await replica(undefined, { claimMs }).escalation.escalate()).toBe(0);
@@ -418,6 +427,45 @@ describe('CampaignDeadlineEscalation', () => {
     const told = await ours();
     expect(told).toHaveLength(6);
     expect(new Set(told).size).toBe(6);
+  });
+
+  it('claims each campaign’s notices when it reaches them, not when the round began', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const first = await campaignWithOutstandingWork('first');
+    const second = await campaignWithOutstandingWork('second');
+    const claimMs = 60_000;
+    now = WINDOW_OPENS;
+    let sends = 0;
+    let deliver!: () => void;
+    const delivering = new Promise<void>(resolve => {
+      deliver = resolve;
+    });
+    const slow = replica(undefined, {
+      claimMs,
+      claimRenewalMs: 200,
+      beforeSend: async () => {
+        sends += 1;
+        // Telling the first campaign's six takes longer than a claim lasts.
+        if (sends === 1) now = new Date(now.getTime() + 2 * claimMs);
+        // The second campaign's first notice waits while its claims are looked at.
+        if (sends === 7) await delivering;
+      },
+    });
+    const round = slow.escalation.escalate();
+    await waitFor(async () => (sends >= 7 ? true : undefined), {
+      what: 'the second campaign’s first send',
+    });
+    const unsent = await knex('campaign_escalations')
+      .whereIn('campaign_id', [first.id, second.id])
+      .whereNull('sent_at')
+      .select('claimed_until');
+    expect(unsent).toHaveLength(6);
+    for (const { claimed_until } of unsent)
+      expect(new Date(claimed_until).getTime()).toBeGreaterThan(now.getTime());
+    // So a round on another replica takes none of them.
+    expect(await replica(undefined, { claimMs }).escalation.escalate()).toBe(0);
+    deliver();
+    expect(await round).toBe(12);
   });
 
   it('releases only its own claims: a late round’s failed send leaves the claims another round took since', async () => {

@@ -36,6 +36,8 @@ export class CampaignDeadlineEscalation {
       announcer: MigrationAnnouncer;
       logger: LoggerService;
       clock?: Clock;
+      /** How often a round renews its claims (a third of the claim's length by default). */
+      claimRenewalMs?: number;
     },
   ) {}
 
@@ -47,10 +49,12 @@ export class CampaignDeadlineEscalation {
     // Set once a send failed: the rest of the round waits for the next, untried.
     const round = { down: false };
     for (const { id, deadline } of await escalations.listDue(now)) {
+      // Each campaign's claims count from when they are taken: the campaigns
+      // before it in the round may have taken minutes to tell.
       const claimedAt = Date.now();
       const { claimer, subjects, ownerSummary } = await escalations.take(
         id,
-        now,
+        this.now(),
       );
       if (subjects.length === 0 && !ownerSummary) continue;
       const claim: RoundClaim = {
@@ -60,6 +64,7 @@ export class CampaignDeadlineEscalation {
           claimedAt,
           durationMs: escalations.claimMs,
           renew: () => escalations.renew(id, claimer, this.now()),
+          everyMs: this.deps.claimRenewalMs,
           warn: message =>
             logger.warn(`Campaign ${id}'s deadline notices: ${message}`),
         }),
@@ -68,7 +73,7 @@ export class CampaignDeadlineEscalation {
       let owner = 0;
       try {
         for (const { keys, ...subject } of subjects)
-          consumers += await this.send(round, claim, keys, now, {
+          consumers += await this.send(round, claim, keys, {
             campaignId: id,
             deadline,
             to: subject.kind,
@@ -77,7 +82,7 @@ export class CampaignDeadlineEscalation {
           });
         if (ownerSummary) {
           const { keys, ...outstanding } = ownerSummary;
-          owner = await this.send(round, claim, keys, now, {
+          owner = await this.send(round, claim, keys, {
             campaignId: id,
             deadline,
             to: 'owner',
@@ -110,7 +115,6 @@ export class CampaignDeadlineEscalation {
     round: { down: boolean },
     claim: RoundClaim,
     keys: EscalationKey[],
-    now: Date,
     notice: CampaignEscalationNotice,
   ): Promise<number> {
     const { escalations, announcer, logger } = this.deps;
@@ -132,7 +136,7 @@ export class CampaignDeadlineEscalation {
       );
       return 0;
     }
-    await escalations.markSent(campaignId, keys, now);
+    await escalations.markSent(campaignId, keys, this.now());
     return 1;
   }
 }
