@@ -30,6 +30,8 @@ class FakeGithub {
     comments: string[];
   }[] = [];
   readonly authorizations: (string | null)[] = [];
+  /** The pages of comments read, in order. */
+  readonly commentPagesRead: number[] = [];
 
   constructor(
     readonly apiBaseUrl: string,
@@ -223,6 +225,7 @@ class FakeGithub {
         const query = new URL(request.url).searchParams;
         const perPage = Math.min(Number(query.get('per_page') ?? 30), 100);
         const page = Number(query.get('page') ?? 1);
+        this.commentPagesRead.push(page);
         return HttpResponse.json(
           pull.comments
             .map((body, i) => ({ id: i + 1, body }))
@@ -261,6 +264,8 @@ class FakeGithub {
       html_url: `${this.webBaseUrl}/${this.slug}/pull/${pull.number}`,
       state: pull.state,
       merged_at: pull.merged_at,
+      // "Get a pull request" counts its conversation's comments.
+      comments: pull.comments.length,
       title: pull.title,
       body: pull.body,
       head: { ref: pull.head, label: `${this.owner}:${pull.head}` },
@@ -542,9 +547,10 @@ describe('GithubScmProvider', () => {
   it('closing again after a close failed past its comment does not comment twice', async () => {
     const opened = await provider.openPullRequest(draft());
     const at = { ...opened, repositoryUrl: 'https://github.com/acme/orders' };
-    // Earlier comments, the owner's among them, fill more than one page.
+    // Earlier comments, the owner's among them, fill more than two pages: the
+    // close's own comment is on the last.
     github.pulls[0].comments.push(
-      ...Array.from({ length: 130 }, (_, i) => `Review note ${i}`),
+      ...Array.from({ length: 250 }, (_, i) => `Review note ${i}`),
     );
     server.use(
       http.patch(
@@ -564,7 +570,9 @@ describe('GithubScmProvider', () => {
     expect(
       github.pulls[0].comments.filter(c => c === 'Rolled back.'),
     ).toHaveLength(1);
-    expect(github.pulls[0].comments).toHaveLength(131);
+    expect(github.pulls[0].comments).toHaveLength(251);
+    // The newest pages only: two before posting, one to find it again.
+    expect(github.commentPagesRead).toEqual([3, 2, 3]);
   });
 
   it('says clearly when the repository cannot be seen', async () => {

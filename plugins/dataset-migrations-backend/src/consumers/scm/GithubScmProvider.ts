@@ -22,6 +22,8 @@ interface GithubPull {
   html_url: string;
   state: 'open' | 'closed';
   merged_at: string | null;
+  /** Its conversation's (issue) comments; in a single pull request's answer, not in lists. */
+  comments?: number;
 }
 
 /** `GET /repos/{owner}/{repo}/pulls/{pull_number}`, the fields read here. */
@@ -47,9 +49,8 @@ interface GithubComment {
   body?: string;
 }
 
-/** Comments read, 100 a page, before a close decides its own is not there yet. */
+/** Comments are read 100 a page, the newest two pages (where a close's own would be). */
 const COMMENTS_PER_PAGE = 100;
-const MAX_COMMENT_PAGES = 10;
 
 interface GithubCommit {
   sha: string;
@@ -272,7 +273,7 @@ export class GithubScmProvider implements ScmProvider {
     const api = await this.github.client(repository, this.fetchFn);
     const current = await api.get<GithubPull>(`/pulls/${ref.number}`);
     if (current.state !== 'open') return toRef(current, ref.branch);
-    if (!(await this.hasComment(api, ref.number, comment)))
+    if (!(await this.hasComment(api, current, comment)))
       await api.send('POST', `/issues/${ref.number}/comments`, {
         body: comment,
       });
@@ -283,21 +284,23 @@ export class GithubScmProvider implements ScmProvider {
   }
 
   /**
-   * Whether the pull request's conversation has a comment with exactly this text,
-   * reading at most 1,000 comments (oldest first, as GitHub lists them): past
-   * that, the comment is posted again rather than the close held up.
+   * Whether the pull request's conversation has a comment with exactly this text
+   * among its newest 100 to 200 (GitHub lists them oldest first, so those are the
+   * last two pages, found from the pull request's comment count): a close's own
+   * comment, posted just before a close that failed, is among them.
    */
   private async hasComment(
     api: GithubClient,
-    number: number,
+    pull: GithubPull,
     body: string,
   ): Promise<boolean> {
-    for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
+    const count = pull.comments ?? COMMENTS_PER_PAGE;
+    const last = Math.max(1, Math.ceil(count / COMMENTS_PER_PAGE));
+    for (const page of last > 1 ? [last, last - 1] : [1]) {
       const batch = await api.get<GithubComment[]>(
-        `/issues/${number}/comments?per_page=${COMMENTS_PER_PAGE}&page=${page}`,
+        `/issues/${pull.number}/comments?per_page=${COMMENTS_PER_PAGE}&page=${page}`,
       );
       if (batch.some(c => c.body === body)) return true;
-      if (batch.length < COMMENTS_PER_PAGE) return false;
     }
     return false;
   }
