@@ -1,4 +1,10 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import { parse as parseYaml } from 'yaml';
 import userEvent from '@testing-library/user-event';
 import {
@@ -258,6 +264,35 @@ describe('MigrateDialog', () => {
     expect(api.createMigration.mock.calls[0][0]).toMatchObject({
       dryRun: true,
     });
+  });
+
+  it('lets the migration start once the consumers it waited for have moved, without a reopen', async () => {
+    jest.useFakeTimers();
+    try {
+      const api = fakeApi(async () => ({ id: 'm1' } as Migration));
+      api.getDataset.mockResolvedValue({
+        ...dataset,
+        consumersOnPreviousVersion: 1,
+      });
+      await renderDialog(api);
+      expect(
+        await screen.findByLabelText('Waits for consumers'),
+      ).toHaveTextContent('1 consumer is still moving to version 4');
+      const target = screen.getByLabelText('Target version');
+
+      api.getDataset.mockResolvedValue({
+        ...dataset,
+        consumersOnPreviousVersion: 0,
+      });
+      await act(() => jest.advanceTimersByTimeAsync(10_000));
+      await waitFor(() =>
+        expect(screen.queryByLabelText('Waits for consumers')).toBeNull(),
+      );
+      // The spec as the person left it: the dialog was not reset.
+      expect(screen.getByLabelText('Target version')).toBe(target);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('renames the dataset along with its changes, and the plan says what happens to the old name', async () => {

@@ -32,6 +32,7 @@ import { ImpactSummary } from './ImpactSummary';
 import { DryRunResult } from './DryRunResult';
 import { RefsInText } from '../shared/RefsInText';
 import { GuardedButton } from '../shared/GuardedButton';
+import { usePolledValue } from '../shared/usePolledValue';
 import { useImpactPreview } from './useImpactPreview';
 import { messageOf, splitProblems } from '../shared/format';
 import { emptyRow, type ChangeRow } from './changeRows';
@@ -80,13 +81,18 @@ function describeFailure(error: unknown): string {
   );
 }
 
+/** How often the dialog asks whether consumers still moving have moved. */
+const BEHIND_POLL_MS = 10_000;
+
 /**
  * Why a migration (not a dry run) cannot start yet, as the server would refuse
  * it: consumers of an earlier, uncontracted migration are still moving, and would
  * be left two versions behind.
  */
-function waitingForConsumers(dataset?: DatasetDetails): string | undefined {
-  const behind = dataset?.consumersOnPreviousVersion ?? 0;
+function waitingForConsumers(
+  dataset: DatasetDetails | undefined,
+  behind: number,
+): string | undefined {
   if (!dataset || behind === 0) return undefined;
   return `${behind} consumer${
     behind === 1 ? ' is' : 's are'
@@ -220,7 +226,19 @@ export function MigrateDialog(props: MigrateDialogProps) {
   };
   const dryRun =
     spec.ok && (spec.value as { dryRun?: unknown } | null)?.dryRun === true;
-  const waits = waitingForConsumers(dataset.value);
+  // Read again while consumers are behind, apart from the dataset (whose new
+  // value would reset the spec): Start opens once they have moved.
+  const behind = usePolledValue(
+    async () =>
+      open ? (await api.getDataset(entityRef)).consumersOnPreviousVersion : 0,
+    [api, entityRef, open],
+    count => (count ? BEHIND_POLL_MS : undefined),
+    { enabled: (dataset.value?.consumersOnPreviousVersion ?? 0) > 0 },
+  );
+  const waits = waitingForConsumers(
+    dataset.value,
+    behind.value ?? dataset.value?.consumersOnPreviousVersion ?? 0,
+  );
   const emptySpec =
     form !== undefined && form.rows.length === 0 && !form.renameTo.trim();
   const onFields = mode === 'changes' && form !== undefined;
