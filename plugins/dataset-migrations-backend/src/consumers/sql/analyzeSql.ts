@@ -207,7 +207,13 @@ export interface OpaqueRead extends Span {
    * that names the dataset; `positional`: `INSERT INTO` the dataset without a
    * column list, which fills its columns by position; `column-aliases`: the
    * dataset with a column alias list (`orders o(a, b)`), which renames its
-   * columns by position.
+   * columns by position; `statement`: a statement naming the dataset that the
+   * rewriter does not read through (MERGE, a RETURNING list, DDL such as CREATE
+   * INDEX or COMMENT ON); `join-alias`: a join including the dataset given an
+   * alias (`(orders JOIN …) AS j`), which hides the dataset's own name;
+   * `derived-name`: an output column without an alias whose name Postgres takes
+   * from a column inside a cast, subscript or collation (`k::bigint` is named
+   * `k`), so a rename would rename the output.
    */
   kind:
     | 'whole-row'
@@ -217,7 +223,10 @@ export interface OpaqueRead extends Span {
     | 'shadow'
     | 'body'
     | 'positional'
-    | 'column-aliases';
+    | 'column-aliases'
+    | 'statement'
+    | 'join-alias'
+    | 'derived-name';
   /**
    * `jinja-columns` where the dataset is not in scope, naming one of its fields:
    * a CTE's or subquery's column the dataset may feed, whose changed type a
@@ -264,6 +273,12 @@ export function analyzeSql(
       namesWord(text.slice(start, end), target.table)
     )
       walker.opaque.push({ start, end: start, kind: 'body' });
+    else if (
+      raw.stmt &&
+      !readThrough(raw.stmt) &&
+      namesWord(text.slice(start, end), target.table)
+    )
+      walker.opaque.push({ start, end: start, kind: 'statement' });
     return {
       index: i + 1,
       start,
@@ -637,9 +652,23 @@ class StatementWalker {
     // A bare name in ORDER BY or DISTINCT ON means the output column of that
     // name first, as in Postgres: an alias's or a bare column's.
     for (const item of stmt.targetList ?? []) {
-      const parts: Node[] = item.ResTarget?.val?.ColumnRef?.fields ?? [];
+      if (item.ResTarget?.name) continue;
+      const val: Node | undefined = item.ResTarget?.val;
+      const parts: Node[] = val?.ColumnRef?.fields ?? [];
       const last = parts[parts.length - 1]?.String?.sval;
-      if (!item.ResTarget?.name && last) outputNames.add(last);
+      if (last) outputNames.add(last);
+      else {
+        // Postgres names other outputs too (`count(*)` is `count`, `k::int` is
+        // `k`): a bare name in ORDER BY means that output first.
+        const implicit = implicitName(val);
+        if (implicit) outputNames.add(implicit);
+        const named = namingColumn(val);
+        if (named && named.location >= 0)
+          this.opaque.push({
+            ...this.referenceSpan(named.location, named.fields?.length).whole,
+            kind: 'derived-name',
+          });
+      }
     }
     const keys = [
       ...(stmt.sortClause ?? []).map((sort: Node) => [sort, sort.SortBy?.node]),
@@ -706,6 +735,13 @@ class StatementWalker {
       const right = this.fromItem(join.rarg, scope, conditions);
       if (join.alias)
         for (const r of scope.relations.slice(before)) r.qualifiable = false;
+      // The alias hides the dataset's name: its columns are read as `j.x` or
+      // unqualified through the join, which the walker does not resolve.
+      if (join.alias && (left || right))
+        this.opaque.push({
+          ...this.spanAt(join.larg?.RangeVar?.location ?? -1),
+          kind: 'join-alias',
+        });
       if (left || right) {
         const at = this.spanAt(join.rarg?.RangeVar?.location ?? -1);
         for (const name of join.usingClause ?? [])
@@ -1269,6 +1305,101 @@ function existsOfOneSelect(link: Node): boolean {
     !select.larg &&
     !select.rarg
   );
+}
+
+/**
+ * The name Postgres gives an output column without an alias, for the
+ * expressions that name it after something (as its FigureColname does); none
+ * for a bare column (handled apart) or where it would be `?column?`.
+ */
+function implicitName(val: Node | undefined): string | undefined {
+  if (!val) return undefined;
+  const column = namingColumn(val);
+  if (column) {
+    const parts: Node[] = column.fields ?? [];
+    return parts[parts.length - 1]?.String?.sval;
+  }
+  if (val.FuncCall) return funcName(val.FuncCall);
+  if (val.TypeCast) {
+    const names: Node[] = val.TypeCast.typeName?.names ?? [];
+    return (
+      implicitName(val.TypeCast.arg) ?? names[names.length - 1]?.String?.sval
+    );
+  }
+  if (val.CaseExpr) return 'case';
+  if (val.CoalesceExpr) return 'coalesce';
+  if (val.MinMaxExpr)
+    return val.MinMaxExpr.op === 'IS_LEAST' ? 'least' : 'greatest';
+  if (val.A_ArrayExpr) return 'array';
+  if (val.RowExpr) return 'row';
+  if (val.SubLink?.subLinkType === 'EXISTS_SUBLINK') return 'exists';
+  if (val.SubLink?.subLinkType === 'ARRAY_SUBLINK') return 'array';
+  return undefined;
+}
+
+/**
+ * The column an output without an alias is named after when it stands inside a
+ * cast, a subscript or a collation (`k::bigint`, `tags[1]`, `s COLLATE "C"`).
+ */
+function namingColumn(val: Node | undefined): Node | undefined {
+  if (!val) return undefined;
+  if (val.TypeCast) {
+    const arg = val.TypeCast.arg;
+    return arg?.ColumnRef ?? namingColumn(arg);
+  }
+  if (val.CollateClause) {
+    const arg = val.CollateClause.arg;
+    return arg?.ColumnRef ?? namingColumn(arg);
+  }
+  if (val.A_Indirection) {
+    const last = (val.A_Indirection.indirection ?? []).at(-1);
+    if (last?.String) return undefined;
+    const arg = val.A_Indirection.arg;
+    return arg?.ColumnRef ?? namingColumn(arg);
+  }
+  return undefined;
+}
+
+/** Statements whose every read of the dataset the walker resolves. */
+const READ_THROUGH = new Set([
+  'SelectStmt',
+  'InsertStmt',
+  'UpdateStmt',
+  'DeleteStmt',
+  'ViewStmt',
+  'CreateStmt',
+  'CreateTableAsStmt',
+]);
+
+/**
+ * Whether the rewriter reads a statement through: one of READ_THROUGH with no
+ * MERGE and no RETURNING list anywhere in it (a RETURNING list's columns and
+ * types are the statement's output, which the walker does not follow).
+ */
+function readThrough(stmt: Node): boolean {
+  if (!READ_THROUGH.has(Object.keys(stmt)[0])) return false;
+  let found = false;
+  const look = (value: unknown): void => {
+    if (found || !value || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      value.forEach(look);
+      return;
+    }
+    for (const [key, inner] of Object.entries(value as Node)) {
+      if (
+        key === 'MergeStmt' ||
+        ((key === 'returningList' || key === 'returningClause') &&
+          inner &&
+          (!Array.isArray(inner) || inner.length > 0))
+      ) {
+        found = true;
+        return;
+      }
+      look(inner);
+    }
+  };
+  look(stmt);
+  return !found;
 }
 
 function isStar(ref: Node | undefined): boolean {

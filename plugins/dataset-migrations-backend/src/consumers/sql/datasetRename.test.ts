@@ -106,14 +106,34 @@ describe('rewriting consumers of a renamed dataset', () => {
     const cte =
       'with listening_events as (select 1 as x) select x from listening_events';
     expect(rewrite(cte).status).toBe('unaffected');
-    // A CTE named like the new name would take a bare reference: it is qualified.
+    // A CTE named like the new name would take a bare reference: it is
+    // qualified, and keeps its old name as an alias (the new one is taken).
     expect(
       rewrite(
         'with plays as (select track_id from listening_events) select count(*) from plays',
       ).content,
     ).toBe(
-      'with plays as (select track_id from public.plays) select count(*) from plays',
+      'with plays as (select track_id from public.plays AS listening_events) select count(*) from plays',
     );
+  });
+
+  it('keeps the old name as an alias where the new one is another relation’s alias, or the old one is the whole row', () => {
+    // Unaliased, the renamed table would take `w.id` from the outer `u w`.
+    expect(
+      rewrite(
+        'select w.id from u w where exists (select 1 from listening_events where track_id = w.id)',
+        renamed('w'),
+      ).content,
+    ).toBe(
+      'select w.id from u w where exists (select 1 from w AS listening_events where track_id = w.id)',
+    );
+    // The table's name stands for its row.
+    expect(
+      rewrite(
+        'select md5(listening_events::text) from listening_events',
+        renamed('w'),
+      ).content,
+    ).toBe('select md5(listening_events::text) from w AS listening_events');
   });
 
   it('points a dbt source at the new table through its sources file, models unchanged', () => {

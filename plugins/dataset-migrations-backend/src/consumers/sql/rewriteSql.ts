@@ -487,6 +487,25 @@ function opaqueReadDecision(
     )
       ? `INSERT INTO ${written} without a column list fills the dataset's columns by position, which the migration changes; name the columns`
       : undefined;
+  if (read.kind === 'statement')
+    return changes
+      ? `a statement naming ${target.table} is one the rewriter does not read through (MERGE, a RETURNING list, or DDL such as CREATE INDEX or COMMENT ON), and the migration changes the dataset; a person rewrites it`
+      : undefined;
+  if (read.kind === 'join-alias')
+    return changes
+      ? `${written} is joined under an alias (\`(… JOIN …) AS j\`), which hides its name, and the rewriter does not resolve its columns through the join's alias; name the columns through the tables, or a person decides`
+      : undefined;
+  if (read.kind === 'derived-name') {
+    const field = unquoted(splitName(written).at(-1) ?? '');
+    const renamed = mapping.byField.get(field);
+    return renamed?.kind === 'renamed'
+      ? `the output column of ${written} inside a cast, subscript or collation takes its name from "${field}", which the migration renames to "${
+          renamed.to
+        }"; give the output an alias (AS ${identifier(
+          field,
+        )}) so its name stays`
+      : undefined;
+  }
   if (read.kind === 'body')
     return changes
       ? `a function or DO body names ${target.table}; the rewriter does not read bodies (strings to the parser), so what it reads goes to a person`
@@ -613,7 +632,16 @@ function planRelationEdits(
     )
       text = `${name(renamedTo.schema, schema)}.${text}`;
     if (parts.length > 2) text = `${parts.slice(0, -2).join('.')}.${text}`;
-    if (!relation.aliased && qualifiesColumns(masked.text, statement, relation))
+    // Unaliased, the reference keeps its old name as an alias wherever the
+    // statement says either name elsewhere: the old name may qualify columns or
+    // stand for the whole row (`md5(t::text)`), and the new one may be another
+    // relation's alias, which the renamed table would otherwise hide from an
+    // inner scope (`… u w WHERE EXISTS (SELECT 1 FROM t WHERE k = w.id)`).
+    if (
+      !relation.aliased &&
+      (namesElsewhere(masked.text, statement, relation, relation.name) ||
+        namesElsewhere(masked.text, statement, relation, renamedTo.table))
+    )
       text += ` AS ${name(relation.name, table)}`;
     plan.edits.push({ start: relation.start, end: relation.end, text });
   }
@@ -633,22 +661,28 @@ function definesCte(
   ).test(text.slice(statement.start, statement.end));
 }
 
+/** A name part as Postgres reads it: `"B"` → `B`, `Bx` → `bx`. */
+function unquoted(part: string): string {
+  return part.startsWith('"')
+    ? part.slice(1, -1).replace(/""/g, '"')
+    : part.toLowerCase();
+}
+
 /** `a."B".c` → `['a', '"B"', 'c']`, each part as written. */
 function splitName(text: string): string[] {
   return text.match(/"(?:[^"]|"")*"|[^."]+/g) ?? [text];
 }
 
-/** Whether the statement names columns as `<relation name>.column` (so the name must stay). */
-function qualifiesColumns(
+/** Whether the statement says `name` (bare or quoted) anywhere but in the relation's own reference. */
+function namesElsewhere(
   text: string,
   statement: StatementAnalysis,
-  relation: { start: number; end: number; name: string },
+  relation: { start: number; end: number },
+  name: string,
 ): boolean {
-  const quoted = `"${relation.name.replace(/"/g, '""')}"`;
+  const quoted = `"${name.replace(/"/g, '""')}"`;
   const qualifier = new RegExp(
-    `(?<![.\\w"$])(?:${escapeRegExp(relation.name)}|${escapeRegExp(
-      quoted,
-    )})\\s*\\.`,
+    `(?<![.\\w"$])(?:${escapeRegExp(name)}(?![\\w$])|${escapeRegExp(quoted)})`,
     'gi',
   );
   for (const match of text
