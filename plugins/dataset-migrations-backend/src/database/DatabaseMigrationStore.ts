@@ -27,6 +27,13 @@ export class DatabaseMigrationStore implements MigrationStore {
     skipMigrations?: boolean;
   }): Promise<DatabaseMigrationStore> {
     const knex = await options.database.getClient();
+    // Its queue (graphile-worker), locks and SQL are PostgreSQL's: say so at
+    // startup rather than fail later on a statement SQLite does not know.
+    const client = String(knex.client.config?.client ?? '');
+    if (client !== 'pg' && client !== 'postgres' && client !== 'postgresql')
+      throw new Error(
+        `dataset-migrations needs PostgreSQL for its database (backend.database.client: pg); this backend's is "${client}"`,
+      );
     if (!options.database.migrations?.skip && !options.skipMigrations) {
       await knex.migrate.latest({ directory: migrationsDir });
     }
