@@ -84,6 +84,12 @@ export interface ColumnUse extends Span {
    */
   crowdedOwner?: string;
   /**
+   * The dataset's alias is also a nearer relation's (`FROM orders t WHERE EXISTS
+   * (SELECT … FROM (…) t WHERE … cust)`): qualifying the field with it would
+   * read that relation instead.
+   */
+  shadowedOwner?: boolean;
+  /**
    * In an operand of `/`, where integers divide as integers: `direct` through
    * `+ - * %` only, `nested` inside a call too (`sum(f) / count(*)`), where the
    * call's result type depends on the field's.
@@ -213,7 +219,9 @@ export interface OpaqueRead extends Span {
    * alias (`(orders JOIN …) AS j`), which hides the dataset's own name;
    * `derived-name`: an output column without an alias whose name Postgres takes
    * from a column inside a cast, subscript or collation (`k::bigint` is named
-   * `k`), so a rename would rename the output.
+   * `k`), so a rename would rename the output; `named-in-string`: a string
+   * equal to the dataset's table name, as a catalog query (information_schema,
+   * pg_catalog) uses to read its columns.
    */
   kind:
     | 'whole-row'
@@ -226,7 +234,8 @@ export interface OpaqueRead extends Span {
     | 'column-aliases'
     | 'statement'
     | 'join-alias'
-    | 'derived-name';
+    | 'derived-name'
+    | 'named-in-string';
   /**
    * `jinja-columns` where the dataset is not in scope, naming one of its fields:
    * a CTE's or subquery's column the dataset may feed, whose changed type a
@@ -279,6 +288,11 @@ export function analyzeSql(
       namesWord(text.slice(start, end), target.table)
     )
       walker.opaque.push({ start, end: start, kind: 'statement' });
+    // A catalog query names the table in a string to read its shape; elsewhere a
+    // string like it is a label (`'store' AS channel`).
+    if (walker.readsCatalog)
+      for (const at of walker.tableInStrings)
+        walker.opaque.push({ ...at, kind: 'named-in-string' });
     return {
       index: i + 1,
       start,
@@ -342,6 +356,10 @@ class StatementWalker {
   readonly typedElsewhere: StatementAnalysis['typedElsewhere'] = [];
   creates = false;
   readonly opaque: OpaqueRead[] = [];
+  /** Strings equal to the dataset's table name; a read only with {@link readsCatalog}. */
+  readonly tableInStrings: Span[] = [];
+  /** The statement reads the system catalogs (information_schema, pg_catalog, `::regclass`). */
+  readsCatalog = false;
   /** Names select lists give their output columns, anywhere in the statement. */
   readonly outputNames = new Set<string>();
   readonly datasetRelations: DatasetRelation[] = [];
@@ -377,6 +395,15 @@ class StatementWalker {
     }
     if (!value || typeof value !== 'object') return;
     for (const [key, inner] of Object.entries(value as Node)) {
+      // A string naming the dataset's table: a catalog query
+      // (`information_schema.columns … table_name = 'orders'`) reads its shape.
+      if (key === 'A_Const' && this.namesTable(inner?.sval?.sval)) {
+        this.tableInStrings.push(this.spanAt(inner.location ?? -1));
+        continue;
+      }
+      if (key === 'RangeVar' && readsCatalog(inner)) this.readsCatalog = true;
+      if (key === 'FuncCall' && CATALOG_CALL.test(funcName(inner)))
+        this.readsCatalog = true;
       if (key === 'A_Expr' && ARITHMETIC.has(operatorOf(inner) ?? '')) {
         this.arithmetic(inner, scope);
         continue;
@@ -413,6 +440,7 @@ class StatementWalker {
       // Some types only some integer types cast to (`::bit(8)` from integer,
       // not numeric; `::"char"` not from bigint).
       const castTo = key === 'TypeCast' ? typeNameOf(inner) : undefined;
+      if (castTo === 'regclass') this.readsCatalog = true;
       if (castTo && !SAME_CAST.has(castTo))
         this.typed = { what: `a cast to ${castTo}` };
       if (key === 'FuncCall' && !isSum(inner) && !isCount(inner)) {
@@ -553,9 +581,9 @@ class StatementWalker {
 
   /**
    * What an operand of `+` or `-` beside a field makes of the field's type:
-   * a date, time or interval (a cast, a literal, `now()`) or a dataset field
-   * whose type the caller checks. Another relation's column is taken for a
-   * number (its type only the catalog knows).
+   * a date, time or interval (a cast, a literal, `now()`), a dataset field
+   * whose type the caller checks, or another relation's column, whose type only
+   * the catalog knows (it may be a date).
    */
   private besideOperand(node: Node | undefined): ColumnUse['typed'] {
     if (!node) return undefined;
@@ -573,10 +601,34 @@ class StatementWalker {
     const call = node.FuncCall?.funcname;
     const name = call?.[call.length - 1]?.String?.sval;
     if (name && TEMPORAL_CALLS.has(name)) return { what: `+ beside ${name}()` };
+    // These take their type from their arguments (`coalesce(c.d, date '…') + n`).
+    const passed: Node[] | undefined =
+      node.CoalesceExpr?.args ??
+      node.MinMaxExpr?.args ??
+      (node.CaseExpr && [
+        ...(node.CaseExpr.args ?? []).map((w: Node) => w.CaseWhen?.result),
+        node.CaseExpr.defresult,
+      ]) ??
+      (name === 'nullif' ? node.FuncCall.args : undefined);
+    for (const arg of passed ?? []) {
+      const beside = this.besideOperand(arg);
+      if (beside) return beside;
+    }
     const ref: Node[] | undefined = node.ColumnRef?.fields;
     const field = ref?.[ref.length - 1]?.String?.sval;
     if (field && this.fields.has(field))
       return { what: `+ beside ${field}`, besideField: field };
+    // Another relation's column: its type only the catalog knows, and a date
+    // takes an integer but no bigint or numeric (`d + n`).
+    if (field)
+      return {
+        what: `+ or - beside ${ref!
+          .map(p => p.String?.sval)
+          .filter(Boolean)
+          .join(
+            '.',
+          )}, a column of a type the rewriter cannot see (a date takes integer, not bigint or numeric)`,
+      };
     return undefined;
   }
 
@@ -702,6 +754,7 @@ class StatementWalker {
   private fromItem(item: Node, scope: Scope, conditions: unknown[]): boolean {
     if (item.RangeVar) {
       const rv = item.RangeVar;
+      if (readsCatalog(rv)) this.readsCatalog = true;
       const dataset = this.isDataset(rv, scope);
       if (dataset) this.datasetRelations.push(this.relationSpan(rv));
       else this.jinjaRelation(rv);
@@ -770,6 +823,17 @@ class StatementWalker {
     const alias = Object.values(item)[0]?.alias?.aliasname;
     scope.relations.push({ alias: alias ?? '', dataset: false });
     return false;
+  }
+
+  /** Whether a string is the dataset's table name, bare or schema-qualified. */
+  private namesTable(text: unknown): boolean {
+    if (typeof text !== 'string') return false;
+    const name = text.trim().toLowerCase();
+    const { schema, table } = this.target;
+    return (
+      name === table.toLowerCase() ||
+      name === `${schema}.${table}`.toLowerCase()
+    );
   }
 
   private isDataset(rv: Node, scope: Scope): boolean {
@@ -843,6 +907,9 @@ class StatementWalker {
             }
           : {}),
         ...(crowded ? { crowdedOwner: owner.alias } : {}),
+        ...(names.length === 1 && aliasShadowed(scope, owner)
+          ? { shadowedOwner: true }
+          : {}),
         ...(this.typed ? { typed: this.typed } : {}),
         ...(this.sortOutputs && names.length === 1
           ? { sortKey: { outputs: this.sortOutputs, owner: owner.alias } }
@@ -1148,6 +1215,19 @@ export function escapeRegExp(text: string): string {
 }
 
 /** The scopes with relations, from the innermost out: the levels a name is resolved at. */
+/**
+ * Whether a relation nearer than `owner`'s own scope has `owner`'s alias, so a
+ * reference qualified with it here would read that relation.
+ */
+function aliasShadowed(scope: Scope, owner: ScopeRelation): boolean {
+  const alias = owner.alias.toLowerCase();
+  for (let s: Scope | undefined = scope; s; s = s.parent) {
+    if (s.relations.includes(owner)) return false;
+    if (s.relations.some(r => r.alias.toLowerCase() === alias)) return true;
+  }
+  return false;
+}
+
 function levelsOf(scope: Scope): Scope[] {
   const levels: Scope[] = [];
   for (let s: Scope | undefined = scope; s; s = s.parent)
@@ -1360,6 +1440,19 @@ function namingColumn(val: Node | undefined): Node | undefined {
   return undefined;
 }
 
+/** A relation of the system catalogs: `information_schema.columns`, `pg_attribute`. */
+function readsCatalog(rv: Node): boolean {
+  const schema = String(rv?.schemaname ?? '').toLowerCase();
+  return (
+    schema === 'information_schema' ||
+    schema === 'pg_catalog' ||
+    /^pg_/i.test(String(rv?.relname ?? ''))
+  );
+}
+
+/** Calls that look a relation up by its name (`to_regclass('orders')`, `pg_relation_size`, `has_table_privilege`). */
+const CATALOG_CALL = /^(?:pg_|to_regclass$|has_\w*privilege$)/i;
+
 /** Statements whose every read of the dataset the walker resolves. */
 const READ_THROUGH = new Set([
   'SelectStmt',
@@ -1418,6 +1511,15 @@ function outputColumnsOf(
 ): Set<string> | undefined {
   if (!select) return undefined;
   if (select.larg) return outputColumnsOf(select.larg, aliasColumns);
+  // `VALUES (…)`: columns `column1`, `column2`, … unless an alias list names them.
+  const row = select.valuesLists?.[0]?.List?.items;
+  if (row)
+    return new Set(
+      row.map(
+        (_: unknown, i: number) =>
+          aliasColumns?.[i]?.String?.sval ?? `column${i + 1}`,
+      ),
+    );
   const names: string[] = [];
   for (const [i, item] of (select.targetList ?? []).entries()) {
     const target = item.ResTarget;

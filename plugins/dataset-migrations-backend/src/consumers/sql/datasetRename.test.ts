@@ -106,14 +106,13 @@ describe('rewriting consumers of a renamed dataset', () => {
     const cte =
       'with listening_events as (select 1 as x) select x from listening_events';
     expect(rewrite(cte).status).toBe('unaffected');
-    // A CTE named like the new name would take a bare reference: it is
-    // qualified, and keeps its old name as an alias (the new one is taken).
+    // A CTE named like the new name would take a bare reference: it is qualified.
     expect(
       rewrite(
         'with plays as (select track_id from listening_events) select count(*) from plays',
       ).content,
     ).toBe(
-      'with plays as (select track_id from public.plays AS listening_events) select count(*) from plays',
+      'with plays as (select track_id from public.plays) select count(*) from plays',
     );
   });
 

@@ -90,6 +90,39 @@ describe('rewriteSqlFile', () => {
       ).toBe('SELECT track_uri::text AS t FROM listening_events');
     });
 
+    it('names a VALUES list’s columns, so an inner name is not taken for the dataset’s', () => {
+      const toUser = consumerMapping(source, [
+        { renameField: { from: 'country', to: 'user_id_text' } },
+      ]);
+      // `country` here is vip's column, not the dataset's: nothing to rewrite.
+      expect(
+        rewrite(
+          'SELECT e.event_id FROM listening_events e WHERE EXISTS (SELECT 1 FROM (VALUES (1)) AS vip(country) WHERE country = e.track_id)',
+          toUser,
+        ).status,
+      ).toBe('unaffected');
+      expect(
+        rewrite(
+          "WITH labels(country, label) AS (VALUES ('SE', 'Sweden')) SELECT (SELECT label FROM labels WHERE country = 'SE') FROM listening_events",
+          toUser,
+        ).status,
+      ).toBe('unaffected');
+    });
+
+    it('asks a person when the alias a new name must be qualified with is also a nearer relation’s', () => {
+      const toUserIdText = consumerMapping(source, [
+        { renameField: { from: 'country', to: 'region' } },
+      ]);
+      const result = rewrite(
+        'SELECT t.event_id FROM listening_events t WHERE EXISTS (SELECT 1 FROM (SELECT id, region FROM regions) t WHERE t.id = country)',
+        toUserIdText,
+      );
+      expect(result.status).toBe('needs-decision');
+      expect(JSON.stringify(result)).toContain(
+        'a nearer relation has that alias too',
+      );
+    });
+
     it('a rename to the name Postgres gives another output (count(*) is "count"), read in ORDER BY', () => {
       const toCount = consumerMapping(source, [
         { renameField: { from: 'ms_played', to: 'count' } },

@@ -273,6 +273,16 @@ function planEdits(
           `reads "${use.field}", renamed to "${m.to}", a name that serves another field's values until contract`,
         );
       } else if (
+        use.shadowedOwner &&
+        (m.kind === 'renamed' || m.kind === 'retyped') &&
+        m.to !== use.field &&
+        (use.crowdedOwner !== undefined || sortKeyTaken(use, m))
+      ) {
+        decide(
+          use.start,
+          `"${use.field}" becomes "${m.to}", which must be qualified with the dataset's alias here, and a nearer relation has that alias too; rename one of the aliases first`,
+        );
+      } else if (
         use.crowdedOwner !== undefined &&
         m.to !== use.field &&
         (isPlaceholder(use.crowdedOwner) ||
@@ -491,6 +501,10 @@ function opaqueReadDecision(
     return changes
       ? `a statement naming ${target.table} is one the rewriter does not read through (MERGE, a RETURNING list, or DDL such as CREATE INDEX or COMMENT ON), and the migration changes the dataset; a person rewrites it`
       : undefined;
+  if (read.kind === 'named-in-string')
+    return changes
+      ? `${written} names the dataset's table in a string, as a catalog query (information_schema, pg_catalog) does to read its columns, which the migration changes; a person checks what it reads`
+      : undefined;
   if (read.kind === 'join-alias')
     return changes
       ? `${written} is joined under an alias (\`(… JOIN …) AS j\`), which hides its name, and the rewriter does not resolve its columns through the join's alias; name the columns through the tables, or a person decides`
@@ -632,15 +646,21 @@ function planRelationEdits(
     )
       text = `${name(renamedTo.schema, schema)}.${text}`;
     if (parts.length > 2) text = `${parts.slice(0, -2).join('.')}.${text}`;
-    // Unaliased, the reference keeps its old name as an alias wherever the
-    // statement says either name elsewhere: the old name may qualify columns or
-    // stand for the whole row (`md5(t::text)`), and the new one may be another
+    // Unaliased, the reference keeps its old name as an alias where the
+    // statement says it elsewhere (it may qualify columns or stand for the whole
+    // row, `md5(t::text)`) or qualifies columns with the new one (another
     // relation's alias, which the renamed table would otherwise hide from an
-    // inner scope (`… u w WHERE EXISTS (SELECT 1 FROM t WHERE k = w.id)`).
+    // inner scope: `… u w WHERE EXISTS (SELECT 1 FROM t WHERE k = w.id)`).
     if (
       !relation.aliased &&
       (namesElsewhere(masked.text, statement, relation, relation.name) ||
-        namesElsewhere(masked.text, statement, relation, renamedTo.table))
+        namesElsewhere(
+          masked.text,
+          statement,
+          relation,
+          renamedTo.table,
+          'qualifying',
+        ))
     )
       text += ` AS ${name(relation.name, table)}`;
     plan.edits.push({ start: relation.start, end: relation.end, text });
@@ -673,16 +693,22 @@ function splitName(text: string): string[] {
   return text.match(/"(?:[^"]|"")*"|[^."]+/g) ?? [text];
 }
 
-/** Whether the statement says `name` (bare or quoted) anywhere but in the relation's own reference. */
+/**
+ * Whether the statement says `name` (bare or quoted) anywhere but in the
+ * relation's own reference; `qualifying`: only as a qualifier (`name.column`).
+ */
 function namesElsewhere(
   text: string,
   statement: StatementAnalysis,
   relation: { start: number; end: number },
   name: string,
+  qualifying?: 'qualifying',
 ): boolean {
   const quoted = `"${name.replace(/"/g, '""')}"`;
   const qualifier = new RegExp(
-    `(?<![.\\w"$])(?:${escapeRegExp(name)}(?![\\w$])|${escapeRegExp(quoted)})`,
+    `(?<![.\\w"$])(?:${escapeRegExp(name)}(?![\\w$])|${escapeRegExp(quoted)})${
+      qualifying ? '\\s*\\.' : ''
+    }`,
     'gi',
   );
   for (const match of text

@@ -14,7 +14,161 @@ import {
  * migration on real Postgres. A rewrite that reads anything else than the
  * original did, or a file called unaffected that breaks, fails this test.
  */
-const SOURCES: CorpusSource[] = [
+const ALL_SOURCES: CorpusSource[] = [
+  {
+    name: 'adversarial_min',
+    dir: path.join(__dirname, 'adversarial_min'),
+    migrations: [
+      {
+        name: 'M1 t.k renamed to k2 (u has k2)',
+        dataset: 't',
+        changes: [{ renameField: { from: 'k', to: 'k2' } }],
+      },
+      {
+        name: 'M2 t.n renamed to count',
+        dataset: 't',
+        changes: [{ renameField: { from: 'n', to: 'count' } }],
+      },
+      { name: 'M3 t renamed to w', dataset: 't', changes: [], renameTo: 'w' },
+      {
+        name: 'M5 t.n widened integer -> bigint',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+      },
+      {
+        name: 'M6 t.id retyped integer -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 'id', type: 'text' } }],
+      },
+      {
+        name: 'M7 t gains c',
+        dataset: 't',
+        changes: [{ addField: { name: 'c', type: 'text', default: "'x'" } }],
+      },
+    ],
+  },
+  {
+    name: 'adversarial',
+    dir: path.join(__dirname, 'adversarial'),
+    migrations: [
+      {
+        name: 'A01 orders.cust renamed to customer_id (customers has customer_id)',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'cust', to: 'customer_id' } }],
+      },
+      {
+        name: 'A02 orders.note renamed to name (customers and regions have name)',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'note', to: 'name' } }],
+      },
+      {
+        name: 'A03 orders.status renamed to state',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'status', to: 'state' } }],
+      },
+      {
+        name: 'A04 orders.items renamed to count (implicit name of count(*))',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'items', to: 'count' } }],
+      },
+      {
+        name: 'A05 orders.tags renamed to labels',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'tags', to: 'labels' } }],
+      },
+      {
+        name: 'A06 orders."Amount" renamed to amount_usd',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'Amount', to: 'amount_usd' } }],
+      },
+      {
+        name: 'A08 orders.amount widened integer -> bigint',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'amount', type: 'bigint' } }],
+      },
+      {
+        name: 'A09 orders.ship_days widened integer -> bigint',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'ship_days', type: 'bigint' } }],
+      },
+      {
+        name: 'A10 orders.qty widened integer -> numeric',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'qty', type: 'numeric' } }],
+      },
+      {
+        name: 'A11 orders.id retyped integer -> text',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'id', type: 'text' } }],
+      },
+      {
+        name: 'A12 orders.created_at retyped timestamp -> timestamptz',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'created_at', type: 'timestamptz' } }],
+      },
+      {
+        name: 'A13 orders.note widened varchar(20) -> text',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'note', type: 'text' } }],
+      },
+      {
+        name: 'A14 orders.status dropped',
+        dataset: 'orders',
+        changes: [{ dropField: { name: 'status' } }],
+      },
+      {
+        name: 'A15 orders gains region (customers has region)',
+        dataset: 'orders',
+        changes: [
+          { addField: { name: 'region', type: 'text', default: "'west'" } },
+        ],
+      },
+      {
+        name: 'A16 orders gains channel',
+        dataset: 'orders',
+        changes: [
+          { addField: { name: 'channel', type: 'text', default: "'web'" } },
+        ],
+      },
+      {
+        name: 'A17 orders renamed to purchases',
+        dataset: 'orders',
+        changes: [],
+        renameTo: 'purchases',
+      },
+      {
+        name: 'A18 orders renamed to purchases and cust to customer_id',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'cust', to: 'customer_id' } }],
+        renameTo: 'purchases',
+      },
+      {
+        name: 'A19 payments.amount renamed to paid',
+        dataset: 'payments',
+        changes: [{ renameField: { from: 'amount', to: 'paid' } }],
+      },
+      {
+        name: 'A20 customers.name renamed to full_name',
+        dataset: 'customers',
+        changes: [{ renameField: { from: 'name', to: 'full_name' } }],
+      },
+      {
+        name: 'A21 orders.amount renamed to total',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'amount', to: 'total' } }],
+      },
+      {
+        name: 'A22 orders.id renamed to order_id (payments has order_id)',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'id', to: 'order_id' } }],
+      },
+      {
+        name: 'A23 customers.id renamed to cust (orders has cust)',
+        dataset: 'customers',
+        changes: [{ renameField: { from: 'id', to: 'cust' } }],
+      },
+    ],
+  },
   {
     name: 'tpch',
     dir: path.join(__dirname, 'tpch'),
@@ -441,6 +595,11 @@ const SOURCES: CorpusSource[] = [
     ],
   },
 ];
+
+/** `CORPUS_ONLY=<name>` proves one source, while working on it. */
+const SOURCES = process.env.CORPUS_ONLY
+  ? ALL_SOURCES.filter(s => s.name === process.env.CORPUS_ONLY)
+  : ALL_SOURCES;
 
 describe('the rewrite corpus (SQL written by others, proven on Postgres)', () => {
   const { init } = createTestDatabases();

@@ -1,0 +1,1 @@
+UPDATE orders SET qty = qty WHERE id <= 3 RETURNING id, cust, amount;

@@ -1,0 +1,4 @@
+WITH gone AS (
+  DELETE FROM orders WHERE status = 'void' RETURNING *
+)
+SELECT * FROM gone;

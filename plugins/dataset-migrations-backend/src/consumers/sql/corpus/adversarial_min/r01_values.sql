@@ -1,0 +1,1 @@
+SELECT t.id FROM t WHERE EXISTS (SELECT 1 FROM (VALUES (1)) AS v(k) WHERE k = t.k);

@@ -1,0 +1,1 @@
+SELECT x.id FROM t x WHERE EXISTS (SELECT 1 FROM (SELECT id, k2 FROM u) x WHERE x.id = k);

@@ -1,0 +1,1 @@
+SELECT k::bigint, tags[1] FROM t;

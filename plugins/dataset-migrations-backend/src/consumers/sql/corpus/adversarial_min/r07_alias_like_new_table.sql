@@ -1,0 +1,1 @@
+SELECT w.id FROM u w WHERE EXISTS (SELECT 1 FROM t WHERE k = w.id);

@@ -1,0 +1,1 @@
+SELECT md5(t::text) FROM t;

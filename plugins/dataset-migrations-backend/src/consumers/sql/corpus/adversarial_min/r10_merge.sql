@@ -1,0 +1,2 @@
+MERGE INTO t USING u ON u.id = t.id WHEN MATCHED THEN UPDATE SET n = u.k2;
+SELECT id, n FROM t;

@@ -1,0 +1,1 @@
+WITH gone AS (DELETE FROM t WHERE s = 'c' RETURNING *) SELECT * FROM gone;
