@@ -243,7 +243,7 @@ export function CampaignView(props: {
 
   const ownerColumns: TableColumn<OwnerProgress>[] = [
     {
-      title: 'Owning team',
+      title: 'Dataset owner',
       field: 'owner',
       cellStyle: { whiteSpace: 'nowrap' },
       render: row => <OwnerLink owner={row.owner} />,
@@ -256,7 +256,7 @@ export function CampaignView(props: {
       align: 'left',
     },
     {
-      title: 'Consumers outstanding',
+      title: 'Their datasets’ consumers outstanding',
       field: 'consumersOutstanding',
       type: 'numeric',
       align: 'left',
@@ -410,7 +410,7 @@ export function CampaignView(props: {
           </Grid>
           <Grid item xs={12}>
             <Table<OwnerProgress>
-              title="By owning team"
+              title="By dataset owner"
               options={{ paging: false, search: false, padding: 'dense' }}
               columns={ownerColumns}
               data={owners}

@@ -158,14 +158,20 @@ export function PlanReview(props: { plan: CampaignPlan }) {
         </InfoCard>
       )}
 
-      <InfoCard title="Per owner" noPadding>
+      {/* Work per team: the datasets it owns, and the consumers it owns, whose
+          pull requests it reviews (a dataset's consumers may be other teams'). */}
+      <InfoCard
+        title="Per owner"
+        subheader="Each team's datasets, and its own consumers with the pull requests it will review"
+        noPadding
+      >
         <Table size="small" aria-label="Load per owner">
           <TableHead>
             <TableRow>
               <TableCell>Owner</TableCell>
-              <TableCell align="right">Datasets</TableCell>
-              <TableCell align="right">Consumers</TableCell>
-              <TableCell align="right">Pull requests</TableCell>
+              <TableCell align="right">Datasets owned</TableCell>
+              <TableCell align="right">Consumers owned</TableCell>
+              <TableCell align="right">Pull requests to review</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>

@@ -66,7 +66,7 @@ describe('PermittedButton', () => {
       'resource:default/denied',
       async () => AuthorizeResult.DENY,
     );
-    const reason = `You do not have the permission ${START} for this`;
+    const reason = `You do not have the permission ${START} for resource:default/denied`;
     const button = await screen.findByRole('button', { name: 'Migrate' });
     expect(button).toHaveAttribute('aria-disabled', 'true');
     expect(await screen.findByRole('button', { description: reason })).toBe(

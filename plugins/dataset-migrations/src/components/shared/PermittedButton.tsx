@@ -20,7 +20,8 @@ export function usePermitted(
   return explained(
     permission,
     usePermission({ permission, resourceRef }),
-    'for this',
+    // An entity by its ref (the row it is on may be one of many); a run is "this run".
+    resourceRef?.includes(':') ? `for ${resourceRef}` : 'for this run',
   );
 }
 
