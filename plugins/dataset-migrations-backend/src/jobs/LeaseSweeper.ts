@@ -159,7 +159,8 @@ export class LeaseSweeper {
             (await followUp.ensureScheduled(graceMs))
               ? ['pull-request-follow-up']
               : [],
-          () => 'The pull-request follow-up lost its worker; scheduled again',
+          () =>
+            'The pull-request follow-up had no round waiting or running (a first start, or its worker died); one is scheduled',
         )
       : [];
     const campaigns = this.deps.campaigns;
