@@ -190,8 +190,15 @@ test('migrate listening-events by renaming a field, from the entity page', async
   });
   await expand.getByRole('row').filter({ hasText: field }).first().waitFor();
   await expand.getByText(/^renamed: the new version's /).waitFor();
+  // A breaking change waits for an approval, even the owner's: said before the click.
+  await dialog
+    .getByLabel('Needs approval')
+    .getByText(
+      /until someone allowed to approve it does \(the change is breaking\)/,
+    )
+    .waitFor();
   await shot('2-plan-review');
-  await dialog.getByRole('button', { name: 'Start migration' }).click();
+  await dialog.getByRole('button', { name: 'Request migration' }).click();
   await dialog.waitFor({ state: 'detached' });
 
   // Start is acknowledged with a link to the run, which opens it in the history.

@@ -281,6 +281,28 @@ describe('approvals', () => {
     ).toMatchObject({ status: 'succeeded' });
   });
 
+  it('says with the plan, before anything is requested, whether the caller’s migration would wait for an approval and why', async () => {
+    const before = await pluginDb('migrations').count({ n: '*' }).first();
+    const breaking = await as(OWNER).post('/plans', renameName('delta'));
+    expect(breaking.status).toBe(200);
+    expect(breaking.body.approval).toEqual({
+      reasons: ['the change is breaking'],
+    });
+    const mild = await as(OWNER).post('/plans', dropExtra('delta'));
+    expect(mild.status).toBe(200);
+    expect(mild.body.plan.compatibility.class).not.toBe('breaking');
+    expect(mild.body.approval).toBeUndefined();
+    // One who may only request waits whatever the change.
+    const outsider = await as(OUTSIDER).post('/plans', dropExtra('delta'));
+    expect(outsider.body.approval.reasons).toEqual([
+      'the requester may not start migrations of this dataset',
+    ]);
+    // Planning changed nothing.
+    expect(await pluginDb('migrations').count({ n: '*' }).first()).toEqual(
+      before,
+    );
+  });
+
   it('rejects with a comment only; a rejected run frees the dataset for a new request', async () => {
     const created = await as(MEMBER).post('/migrations', renameName('delta'));
     const migration: Migration = created.body.migration;

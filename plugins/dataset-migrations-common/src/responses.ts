@@ -59,6 +59,12 @@ export interface MigrationDetailsResponse {
  */
 export interface PlanResponse {
   plan: MigrationPlan;
+  /**
+   * Set when this migration, started by the caller now, would wait for an
+   * approval (`datasetMigrations.approvals.required`), with why; a dry run never
+   * waits.
+   */
+  approval?: { reasons: string[] };
 }
 
 /**

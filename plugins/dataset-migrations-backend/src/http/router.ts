@@ -104,7 +104,7 @@ export function createRouter(options: {
 
   router.post('/plans', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json({ plan: await service.planMigration(specOf(req), credentials) });
+    res.json(await service.planMigration(specOf(req), credentials));
   });
 
   // Requesting, approving and rejecting a migration: the service checks the

@@ -2,7 +2,11 @@ import type {
   BackstageCredentials,
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
-import type { Migration } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  datasetMigrationStartPermission,
+  type Migration,
+  type PlanResponse,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationStore } from '../database/MigrationStore';
 import type { MigrationVisibility } from '../database/migrationVisibility';
 import type { EngineRegistry } from '../engines/EngineRegistry';
@@ -12,6 +16,7 @@ import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
 import type { ApprovalRequirement } from '../config/readPluginConfig';
 import type { ConsumerLedgerPort } from './ConsumerLedgerPort';
 import {
+  approvalReasons,
   MigrationApprovals,
   type EntityPermissions,
 } from './MigrationApprovals';
@@ -30,6 +35,8 @@ export class MigrationService {
   private readonly commands: MigrationCommands;
   private readonly operations: MigrationOperations;
   private readonly approvals: MigrationApprovals;
+  private readonly approvalsRequired: readonly ApprovalRequirement[];
+  private readonly permissions: EntityPermissions;
 
   constructor(deps: {
     store: MigrationStore;
@@ -64,6 +71,8 @@ export class MigrationService {
       permissions,
       announcer,
     } = deps;
+    this.approvalsRequired = deps.approvalsRequired;
+    this.permissions = permissions;
     const planner = new MigrationPlanner({ store, catalog, engines });
     this.queries = new MigrationQueries({
       store,
@@ -118,8 +127,22 @@ export class MigrationService {
     return this.queries.inferSpec(body, credentials);
   }
 
-  planMigration(body: unknown, credentials: BackstageCredentials) {
-    return this.queries.planMigration(body, credentials);
+  /** The plan, and whether the caller's migration would wait for an approval. */
+  async planMigration(
+    body: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<PlanResponse> {
+    const plan = await this.queries.planMigration(body, credentials);
+    const reasons = approvalReasons({
+      required: this.approvalsRequired,
+      plan,
+      mayStart: await this.permissions.isAllowedOnEntity(
+        credentials,
+        datasetMigrationStartPermission,
+        plan.entityRef,
+      ),
+    });
+    return { plan, ...(reasons.length > 0 ? { approval: { reasons } } : {}) };
   }
 
   listMigrations(

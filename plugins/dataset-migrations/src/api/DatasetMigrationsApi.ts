@@ -25,7 +25,7 @@ import type {
   DatasetSummary,
   Migration,
   MigrationDetails,
-  MigrationPlan,
+  PlanResponse,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
 /** @public */
@@ -33,10 +33,13 @@ export interface DatasetMigrationsApi {
   listDatasets(): Promise<DatasetSummary[]>;
   /** The dataset with its live schema, introspected on its engine. */
   getDataset(entityRef: string): Promise<DatasetDetails>;
-  /** The plan a request would execute; changes nothing. A string is a spec in YAML or JSON. */
+  /**
+   * The plan a request would execute, and whether the user's migration would wait
+   * for an approval; changes nothing. A string is a spec in YAML or JSON.
+   */
   planMigration(
     request: CreateMigrationRequest | string,
-  ): Promise<MigrationPlan>;
+  ): Promise<PlanResponse>;
   createMigration(request: CreateMigrationRequest | string): Promise<Migration>;
   /** A spec to a desired schema, with the evidence for each change. */
   inferSpec(target: TargetSchema): Promise<InferredSpec>;

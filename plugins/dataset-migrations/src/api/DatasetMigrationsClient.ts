@@ -29,7 +29,6 @@ import type {
   MigrationDetails,
   MigrationDetailsResponse,
   MigrationListResponse,
-  MigrationPlan,
   MigrationResponse,
   PlanResponse,
   RejectMigrationRequest,
@@ -65,8 +64,8 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
 
   async planMigration(
     request: CreateMigrationRequest | string,
-  ): Promise<MigrationPlan> {
-    return (await this.request<PlanResponse>('POST', '/plans', request)).plan;
+  ): Promise<PlanResponse> {
+    return this.request('POST', '/plans', request);
   }
 
   async inferSpec(target: TargetSchema): Promise<InferredSpec> {

@@ -123,7 +123,9 @@ function fakeApi(
   return {
     getDataset: jest.fn(async () => dataset),
     getMigration: jest.fn(getMigration),
-    planMigration: jest.fn(planMigration),
+    planMigration: jest.fn(async (r: CreateMigrationRequest | string) => ({
+      plan: await planMigration(r),
+    })),
     previewImpact: jest.fn(previewImpact),
     createMigration: jest.fn(createMigration),
     inferSpec: jest.fn(async () => ({
@@ -264,6 +266,32 @@ describe('MigrateDialog', () => {
     expect(api.createMigration.mock.calls[0][0]).toMatchObject({
       dryRun: true,
     });
+  });
+
+  it('says before the click that the reviewed migration will wait for an approval, and why', async () => {
+    const api = fakeApi(async () => ({ id: 'm1' } as Migration));
+    api.planMigration.mockResolvedValue({
+      plan,
+      approval: { reasons: ['the change is breaking'] },
+    });
+    await renderDialog(api);
+    await screen.findByLabelText('Target version');
+    await chooseField('country');
+    await userEvent.type(
+      screen.getByLabelText('Change 1 new name'),
+      'country_code',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+
+    expect(await screen.findByLabelText('Needs approval')).toHaveTextContent(
+      'This migration will wait, running nothing, until someone allowed to approve it does (the change is breaking).',
+    );
+    expect(
+      screen.getByRole('button', { name: 'Request migration' }),
+    ).toBeEnabled();
+    expect(
+      screen.queryByRole('button', { name: 'Start migration' }),
+    ).toBeNull();
   });
 
   it('lets the migration start once the consumers it waited for have moved, without a reopen', async () => {

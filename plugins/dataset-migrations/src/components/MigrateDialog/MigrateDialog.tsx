@@ -139,8 +139,11 @@ export function MigrateDialog(props: MigrateDialogProps) {
   }, [refusedAt]);
   const impact = useImpactPreview();
   const { reset: resetImpact } = impact;
+  // Why the reviewed migration would wait for an approval, as the server says.
+  const [approval, setApproval] = useState<string[]>();
   useEffect(() => {
     setPlan(undefined);
+    setApproval(undefined);
     resetImpact();
   }, [text, resetImpact]);
 
@@ -200,7 +203,9 @@ export function MigrateDialog(props: MigrateDialogProps) {
   const review = () =>
     send('review', async () => {
       const reviewed = request();
-      setPlan(await api.planMigration(reviewed));
+      const planned = await api.planMigration(reviewed);
+      setPlan(planned.plan);
+      setApproval(planned.approval?.reasons);
       // Reads every consumer's repository, so it is slower than the plan; Start
       // does not wait for it, and its failure is shown, not blocking.
       impact.preview(reviewed);
@@ -402,6 +407,12 @@ export function MigrateDialog(props: MigrateDialogProps) {
                 (or someone else allowed to) approves it.
               </Alert>
             )}
+            {!requestOnly && !dryRun && plan && approval && (
+              <Alert severity="info" aria-label="Needs approval">
+                This migration will wait, running nothing, until someone allowed
+                to approve it does ({approval.join('; ')}).
+              </Alert>
+            )}
             {problems.length > 0 && (
               <Alert
                 ref={refusal}
@@ -448,7 +459,7 @@ export function MigrateDialog(props: MigrateDialogProps) {
           >
             {dryRun
               ? 'Start dry run'
-              : requestOnly
+              : requestOnly || approval
               ? 'Request migration'
               : 'Start migration'}
           </GuardedButton>
