@@ -180,7 +180,11 @@ export function ApprovalNote(props: { decision: ApprovalDecision }) {
       data-testid="approval-decision"
     >
       {outcome === 'approved' ? 'Approved' : 'Rejected'} by{' '}
-      <PersonLink entityRef={by} />, {new Date(at).toLocaleString()}
+      <PersonLink entityRef={by} />,{' '}
+      {/* The time wraps as one piece, never ", 12/3/2026," alone on a line. */}
+      <span style={{ whiteSpace: 'nowrap' }}>
+        {new Date(at).toLocaleString()}
+      </span>
       {comment ? `: “${comment}”` : ''}
     </Typography>
   );
