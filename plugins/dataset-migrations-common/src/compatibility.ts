@@ -90,16 +90,15 @@ export function widens(from: string, to: string): boolean {
 /**
  * Types whose widenings readers take as they are: among them a value compares,
  * sorts, aggregates and prints the same in the wider type. Leaving out text (it
- * does not sum or compare as a number), date → timestamp (date arithmetic
+ * does not sum or compare as a number, and `character varying` → `text` compares
+ * otherwise with `char(n)`, whose trailing spaces varchar ignores beside it),
+ * date → timestamp (date arithmetic
  * gives days, timestamp arithmetic intervals, and the values print differently)
  * and floating point: exact values computed with in `double precision` come out
  * with other digits (`sum((q - r) * price)`, an integer `q` widened: 1534.65
  * became 1534.6499999999999 in the TPC-DS corpus), and so do `real` ones.
  */
-const READ_AS_IS = [
-  ['smallint', 'integer', 'bigint', 'numeric'],
-  ['character varying', 'text'],
-];
+const READ_AS_IS = [['smallint', 'integer', 'bigint', 'numeric']];
 
 /**
  * True when `from` → `to` widens (see {@link widens}) and a reader of `from` can

@@ -443,6 +443,9 @@ class StatementWalker {
       if (castTo === 'regclass') this.readsCatalog = true;
       if (castTo && !SAME_CAST.has(castTo))
         this.typed = { what: `a cast to ${castTo}` };
+      // An array takes its elements' type: `ARRAY[n] <@ ARRAY[1, 2]` has no
+      // bigint[] <@ integer[].
+      if (key === 'A_ArrayExpr') this.typed = { what: 'an array (ARRAY[…])' };
       if (key === 'FuncCall' && !isSum(inner) && !isCount(inner)) {
         this.call(inner, scope);
         this.dividing = dividing;
@@ -484,7 +487,13 @@ class StatementWalker {
     const name = funcName(call);
     if (!SAME_FOR_WIDER.has(name) && !FIXED_RESULT.has(name))
       this.typed = { what: `${name}()` };
-    this.visit(call.args, scope);
+    if (VALUE_THEN_INTEGER.has(name)) {
+      // `lag(x, n)`: x any type, the offset an integer.
+      const [value, ...rest] = call.args ?? [];
+      this.visit(value, scope);
+      this.typed = { what: `${name}()'s offset` };
+      this.visit(rest, scope);
+    } else this.visit(call.args, scope);
     this.typed = typed;
     const { args: _args, ...rest } = call;
     this.visit(rest, scope);
@@ -1255,6 +1264,9 @@ const TYPED_OPERATORS = new Set([
  * → numeric): aggregates and window functions that pass values through or
  * average them, formatting, JSON building, `mod`/`div`.
  */
+/** Window functions whose first argument may be of any type, the others integer. */
+const VALUE_THEN_INTEGER = new Set(['lag', 'lead', 'nth_value']);
+
 const SAME_FOR_WIDER = new Set([
   'min',
   'max',
@@ -1284,11 +1296,9 @@ const SAME_FOR_WIDER = new Set([
   'nth_value',
   'percentile_disc',
   'mode',
-  'array_agg',
   'row_number',
   'rank',
   'dense_rank',
-  'ntile',
   'cume_dist',
   'percent_rank',
   'grouping',

@@ -90,6 +90,91 @@ describe('rewriteSqlFile', () => {
       ).toBe('SELECT track_uri::text AS t FROM listening_events');
     });
 
+    it('asks a person, not a cast back, when the new type cut values (rounded, truncated, fewer digits)', () => {
+      const fields: DatasetField[] = [
+        { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
+        {
+          name: 'price',
+          type: 'numeric(10,2)',
+          nullable: true,
+          primaryKey: false,
+        },
+        { name: 'at', type: 'timestamp', nullable: true, primaryKey: false },
+        {
+          name: 'ratio',
+          type: 'double precision',
+          nullable: true,
+          primaryKey: false,
+        },
+        {
+          name: 'code',
+          type: 'character varying(10)',
+          nullable: true,
+          primaryKey: false,
+        },
+      ];
+      const t = {
+        schema: 'public',
+        table: 't',
+        fields: fields.map(f => f.name),
+      };
+      const lossy = (change: Parameters<typeof consumerMapping>[1][number]) =>
+        rewriteSqlFile(
+          {
+            path: 'q.sql',
+            content: 'SELECT id, price, at, ratio, code FROM t',
+          },
+          t,
+          consumerMapping(fields, [change]),
+        );
+      for (const change of [
+        { changeType: { field: 'price', type: 'integer' as const } },
+        { changeType: { field: 'at', type: 'date' as const } },
+        { changeType: { field: 'ratio', type: 'numeric' as const } },
+        { changeType: { field: 'id', type: 'double precision' as const } },
+      ]) {
+        const result = lossy(change);
+        expect({ change, status: result.status }).toEqual({
+          change,
+          status: 'needs-decision',
+        });
+        expect(JSON.stringify(result)).toContain('no cast back reads');
+      }
+      // Exact both ways: cast back (varchar → text also compares otherwise beside char(n)).
+      expect(
+        lossy({ changeType: { field: 'code', type: 'text' } }).content,
+      ).toBe(
+        'SELECT id, price, at, ratio, CAST(code AS character varying(10)) AS code FROM t',
+      );
+      expect(
+        lossy({ changeType: { field: 'price', type: 'double precision' } })
+          .content,
+      ).toContain('CAST(price AS numeric(10,2)) AS price');
+    });
+
+    it('asks about a widened field as an array element or a window function’s offset', () => {
+      const widened = consumerMapping(source, [
+        { changeType: { field: 'ms_played', type: 'bigint' } },
+      ]);
+      for (const sql of [
+        'SELECT event_id FROM listening_events WHERE ARRAY[ms_played] <@ ARRAY[10, 25]',
+        'SELECT lag(event_id, ms_played) OVER (ORDER BY event_id) FROM listening_events',
+        'SELECT ntile(ms_played) OVER (ORDER BY event_id) FROM listening_events',
+        'SELECT array_agg(ms_played) = ARRAY[1, 2] FROM listening_events',
+      ])
+        expect({ sql, status: rewrite(sql, widened).status }).toEqual({
+          sql,
+          status: 'needs-decision',
+        });
+      // The value a window function returns may be any type.
+      expect(
+        rewrite(
+          'SELECT lag(ms_played, 1) OVER (ORDER BY event_id) FROM listening_events',
+          widened,
+        ).status,
+      ).toBe('unaffected');
+    });
+
     it('names a VALUES list’s columns, so an inner name is not taken for the dataset’s', () => {
       const toUser = consumerMapping(source, [
         { renameField: { from: 'country', to: 'user_id_text' } },

@@ -6,9 +6,10 @@
  * say what the rewrite could not do.
  */
 import { scanSync } from 'libpg-query';
-import type {
-  FileImpact,
-  FileImpactStatus,
+import {
+  widens,
+  type FileImpact,
+  type FileImpactStatus,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   analyzeSql,
@@ -271,6 +272,11 @@ function planEdits(
         decide(
           use.start,
           `reads "${use.field}", renamed to "${m.to}", a name that serves another field's values until contract`,
+        );
+      } else if (losesValues(m) && !use.assignment) {
+        decide(
+          use.start,
+          `reads "${use.field}", which the migration retypes from ${m.oldType} to ${m.newType}: not every value fits (digits, time of day or precision are cut), so no cast back reads what it read before`,
         );
       } else if (
         use.shadowedOwner &&
@@ -681,6 +687,85 @@ function definesCte(
   ).test(text.slice(statement.start, statement.end));
 }
 
+/**
+ * A retype whose new type silently cuts old values (`numeric(10,2)` →
+ * `integer` rounds, `timestamp` → `date` drops the time of day, `bigint` →
+ * `double precision` and `double precision` → `numeric` lose digits): the new
+ * version has lost what a cast back would need. A narrowing between integer
+ * types is exact or fails the migration, so a cast back reads the same.
+ */
+function losesValues(
+  m: ReaderMapping,
+): m is Extract<ReaderMapping, { kind: 'retyped' }> {
+  return (
+    m.kind === 'retyped' &&
+    !m.widening &&
+    !castsBackExactly(m.oldType, m.newType)
+  );
+}
+
+/**
+ * Whether every value of `from`, cast to `to` and back, is itself again: the
+ * widenings; a narrowing between integer types (exact, or the migration fails);
+ * a numeric whose new precision and scale hold the old ones; a numeric of at most
+ * 15 digits in `double precision` (6 in `real`), which keeps that many; a
+ * `char(n)` or `varchar(n)` in a text type at least as long.
+ */
+function castsBackExactly(from: string, to: string): boolean {
+  if (widens(from, to)) return true;
+  const [a, b] = [typeParts(from), typeParts(to)];
+  if (INTEGERS.includes(a.base) && INTEGERS.includes(b.base)) return true;
+  if (a.base === 'numeric' && b.base === 'numeric')
+    return (
+      b.precision === undefined ||
+      (a.precision !== undefined &&
+        b.scale >= a.scale &&
+        b.precision - b.scale >= a.precision - a.scale)
+    );
+  if (a.base === 'numeric' && a.precision !== undefined)
+    return (
+      (b.base === 'double precision' && a.precision <= 15) ||
+      (b.base === 'real' && a.precision <= 6)
+    );
+  if (TEXTS.includes(a.base) && TEXTS.includes(b.base))
+    return (
+      b.precision === undefined ||
+      (a.precision !== undefined && b.precision >= a.precision)
+    );
+  return false;
+}
+
+const TEXTS = ['character', 'character varying', 'text'];
+
+/** `numeric(7,2)` → numeric, 7, 2; `decimal` is numeric, `varchar` character varying. */
+function typeParts(type: string): {
+  base: string;
+  precision?: number;
+  scale: number;
+} {
+  const match =
+    /^\s*([a-z ]+?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*$/i.exec(type);
+  const raw = (match?.[1] ?? type).toLowerCase();
+  const base =
+    {
+      decimal: 'numeric',
+      varchar: 'character varying',
+      char: 'character',
+      bpchar: 'character',
+      int: 'integer',
+      int4: 'integer',
+      int8: 'bigint',
+      int2: 'smallint',
+      float8: 'double precision',
+      float4: 'real',
+    }[raw] ?? raw;
+  return {
+    base,
+    ...(match?.[2] !== undefined ? { precision: Number(match[2]) } : {}),
+    scale: Number(match?.[3] ?? 0),
+  };
+}
+
 /** A name part as Postgres reads it: `"B"` → `B`, `Bx` → `bx`. */
 function unquoted(part: string): string {
   return part.startsWith('"')
@@ -881,14 +966,21 @@ function expandStar(
   if (!star.target)
     return { decision: '`*` of the dataset is used inside an expression' };
   const blocked = mapping.sourceFields.filter(f => {
-    const kind = mapping.byField.get(f.name)?.kind;
-    return kind === 'dropped' || kind === 'recomputed' || kind === 'reused';
+    const m = mapping.byField.get(f.name);
+    return (
+      m?.kind === 'dropped' ||
+      m?.kind === 'recomputed' ||
+      m?.kind === 'reused' ||
+      (m !== undefined && losesValues(m))
+    );
   });
   if (blocked.length > 0) {
     return {
       decision: `SELECT * returns ${blocked
         .map(f => `"${f.name}"`)
-        .join(', ')}, which the migration drops or recomputes`,
+        .join(
+          ', ',
+        )}, which the migration drops, recomputes or retypes losing values`,
     };
   }
   const parts: string[] = [];
