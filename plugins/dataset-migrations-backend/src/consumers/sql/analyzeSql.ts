@@ -90,6 +90,12 @@ export interface ColumnUse extends Span {
    */
   shadowedOwner?: boolean;
   /**
+   * The name the field's value is passed on under, when a CTE, subquery, view or
+   * created table gives it another (`n AS a`, `WITH x(a) AS (SELECT n …)`): what is
+   * done with it by that name is not followed.
+   */
+  passedOnAs?: string;
+  /**
    * In an operand of `/`, where integers divide as integers: `direct` through
    * `+ - * %` only, `nested` inside a call too (`sum(f) / count(*)`), where the
    * call's result type depends on the field's.
@@ -377,6 +383,12 @@ class StatementWalker {
     | undefined;
   /** The next select is the statement's result (or an arm of it). */
   private atTop = true;
+  /** The output name the select-list item being walked passes its value on under (see ColumnUse.passedOnAs). */
+  private passedOn: string | undefined;
+  /** The select being walked defines a relation read later (a view, a created table). */
+  private definesRelation = false;
+  /** The next select's outputs are renamed by a column alias list (of its CTE or derived table). */
+  private aliasList: Node[] | undefined;
   /** Walking a select whose output is the statement's result. */
   private inResult = false;
 
@@ -459,7 +471,15 @@ class StatementWalker {
       else if (INTO_KEYS.has(key)) this.created(inner?.rel);
       else if (key === 'ViewStmt') {
         this.created(inner.view);
+        this.definesRelation = true;
+        this.aliasList = inner.aliases;
         this.visit(inner.query, scope);
+        this.aliasList = undefined;
+        this.definesRelation = false;
+      } else if (key === 'CreateTableAsStmt') {
+        this.definesRelation = true;
+        this.visit(inner, scope);
+        this.definesRelation = false;
       } else if (TYPE_KEYS.has(key) && Array.isArray(inner?.names))
         this.typeName(inner);
       else if (key === 'SelectStmt') this.select(inner, scope);
@@ -648,10 +668,16 @@ class StatementWalker {
   private select(stmt: Node, parent: Scope, outputUnread = false): void {
     const top = this.atTop;
     const inResult = this.inResult;
+    const passedOn = this.passedOn;
+    const aliasList = this.aliasList;
+    this.passedOn = undefined;
+    this.aliasList = undefined;
     this.atTop = false;
     this.inResult = top;
-    this.selectIn(stmt, parent, outputUnread, top);
+    this.selectIn(stmt, parent, outputUnread, top, aliasList);
     this.inResult = inResult;
+    this.passedOn = passedOn;
+    this.aliasList = aliasList;
   }
 
   private selectIn(
@@ -659,6 +685,7 @@ class StatementWalker {
     parent: Scope,
     outputUnread: boolean,
     top: boolean,
+    aliasList?: Node[],
   ): void {
     const scope = new Scope(parent);
     const toSelectList = this.toSelectList;
@@ -670,7 +697,9 @@ class StatementWalker {
       const { ctename, ctequery, aliascolnames } = cte.CommonTableExpr;
       // Only a recursive CTE sees its own name inside its query.
       if (recursive) scope.ctes.set(ctename, undefined);
+      this.aliasList = aliascolnames;
       this.visit(ctequery, scope);
+      this.aliasList = undefined;
       scope.ctes.set(
         ctename,
         outputColumnsOf(ctequery?.SelectStmt, aliascolnames),
@@ -680,10 +709,13 @@ class StatementWalker {
       // UNION / INTERSECT / EXCEPT: each side has its own FROM.
       this.atTop = top;
       this.toSelectList = toSelectList;
+      this.aliasList = aliasList;
       this.visit(stmt.larg && { SelectStmt: stmt.larg }, scope);
       this.atTop = top;
       this.toSelectList = toSelectList;
+      this.aliasList = aliasList;
       this.visit(stmt.rarg && { SelectStmt: stmt.rarg }, scope);
+      this.aliasList = undefined;
       this.atTop = false;
       this.visit([stmt.sortClause, stmt.limitCount, stmt.limitOffset], scope);
       return;
@@ -692,8 +724,17 @@ class StatementWalker {
     for (const item of stmt.fromClause ?? [])
       this.fromItem(item, scope, joinConditions);
     const outputNames = new Set<string>();
-    for (const item of stmt.targetList ?? []) {
+    // Outputs read by later SQL under the names given here: a CTE's or
+    // subquery's, a view's or a created table's.
+    const passesOn = !top || this.definesRelation || !!stmt.intoClause;
+    for (const [position, item] of (stmt.targetList ?? []).entries()) {
       const target = item.ResTarget;
+      // The field itself, renamed (in a larger expression, such as a sum, the
+      // rules for that expression apply).
+      this.passedOn =
+        passesOn && target?.val?.ColumnRef
+          ? aliasList?.[position]?.String?.sval ?? target?.name
+          : undefined;
       if (target?.name) {
         outputNames.add(target.name);
         this.outputNames.add(target.name);
@@ -710,6 +751,7 @@ class StatementWalker {
       this.dividing = dividing;
       this.typed = typed;
     }
+    this.passedOn = undefined;
     // A bare name in ORDER BY or DISTINCT ON means the output column of that
     // name first, as in Postgres: an alias's or a bare column's.
     for (const item of stmt.targetList ?? []) {
@@ -814,7 +856,9 @@ class StatementWalker {
       return left || right;
     }
     if (item.RangeSubselect) {
+      this.aliasList = item.RangeSubselect.alias?.colnames;
       this.visit(item.RangeSubselect.subquery, scope);
+      this.aliasList = undefined;
       const alias = item.RangeSubselect.alias?.aliasname;
       const columns = outputColumnsOf(
         item.RangeSubselect.subquery?.SelectStmt,
@@ -918,6 +962,9 @@ class StatementWalker {
         ...(crowded ? { crowdedOwner: owner.alias } : {}),
         ...(names.length === 1 && aliasShadowed(scope, owner)
           ? { shadowedOwner: true }
+          : {}),
+        ...(this.passedOn !== undefined && this.passedOn !== field
+          ? { passedOnAs: this.passedOn }
           : {}),
         ...(this.typed ? { typed: this.typed } : {}),
         ...(this.sortOutputs && names.length === 1

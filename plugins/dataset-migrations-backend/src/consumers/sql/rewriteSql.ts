@@ -273,6 +273,15 @@ function planEdits(
           use.start,
           `reads "${use.field}", renamed to "${m.to}", a name that serves another field's values until contract`,
         );
+      } else if (
+        readAsIs(use.field, m) &&
+        use.passedOnAs &&
+        picksOtherFunction(m)
+      ) {
+        decide(
+          use.start,
+          `"${use.field}" is passed on as "${use.passedOnAs}" (a CTE's, subquery's, view's or created table's column), and what is done with it by that name is not followed; the migration widens it from ${m.oldType} to ${m.newType}, which divides with a fraction and picks other functions: cast it to ${m.oldType} where it is passed on`,
+        );
       } else if (losesValues(m) && !use.assignment) {
         decide(
           use.start,

@@ -1816,6 +1816,27 @@ describe('PostgresDatasetEngine', () => {
     ).toBe(0);
   });
 
+  it('refuses a dataset with a column collated otherwise than its type, naming it, and creates nothing', async () => {
+    await knex.raw(
+      `ALTER TABLE public.events ALTER COLUMN user_id TYPE text COLLATE "C"`,
+    );
+    try {
+      const { run } = await runFor([
+        { addField: { name: 'source', type: 'text', default: 'app' } },
+      ]);
+      const refusal =
+        'public.events has column "user_id" with collation "C"; this engine does not carry collations to the new version yet';
+      await expect(engine.plan(run)).rejects.toThrow(refusal);
+      await expect(engine.migrate(run)).rejects.toThrow(refusal);
+      expect(await regclass('public.events_v2')).toBeNull();
+      expect(await relkind('public.events')).toBe('r');
+    } finally {
+      await knex.raw(
+        `ALTER TABLE public.events ALTER COLUMN user_id TYPE text COLLATE "default"`,
+      );
+    }
+  });
+
   it('refuses a view it did not make: repointing it would change what its readers see', async () => {
     await knex.raw(
       `CREATE TABLE public.raw_events (id bigint PRIMARY KEY, hidden boolean)`,

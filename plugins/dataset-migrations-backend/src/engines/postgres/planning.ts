@@ -3,7 +3,11 @@ import type { PlannedStage } from '@dataset-migrations/plugin-dataset-migrations
 import type { DatasetMigrationPlanRequest } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { BackfillSettings } from './config';
 import type { Connections } from './connection';
-import { checkNewName, refuseDependents } from './preconditions';
+import {
+  checkNewName,
+  refuseCollations,
+  refuseDependents,
+} from './preconditions';
 import { parseRelationName, quoteRelation, resolveDataset } from './relations';
 import { provenance, shapeFor } from './runShape';
 import { createTargetStatements, dropCaptureSql } from './sql/capture';
@@ -32,6 +36,7 @@ export async function planStages(
       parseRelationName(request.dataset.table),
     );
     await refuseDependents(client, dataset);
+    await refuseCollations(client, dataset);
     const shape = await shapeFor(client, dataset, request, {
       bookkeepingSchema: db.bookkeepingSchema,
     });

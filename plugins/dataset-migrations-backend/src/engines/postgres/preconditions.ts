@@ -5,6 +5,7 @@ import { catalogRead } from './connection';
 import {
   formatRelation,
   isVersionOf,
+  quoteRelation,
   readDependents,
   relationExists,
   type ResolvedDataset,
@@ -35,6 +36,37 @@ export async function refuseDependents(
       )} depend on its current table; Postgres binds them to the table, not the name, so they would stay on the old version. Drop or repoint them first`,
     );
   }
+}
+
+/**
+ * A column with a collation other than its type's default: the new version's
+ * columns are made from their types alone, so it would sort and compare by the
+ * database's default collation, and readers' ORDER BY, comparisons and DISTINCT
+ * would answer otherwise. Refused until the engine carries collations.
+ */
+export async function refuseCollations(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+): Promise<void> {
+  const { rows } = await catalogRead<{ name: string; collation: string }>(
+    client,
+    `SELECT a.attname AS name, c.collname AS collation
+       FROM pg_attribute a
+       JOIN pg_type t ON t.oid = a.atttypid
+       JOIN pg_collation c ON c.oid = a.attcollation
+      WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
+        AND a.attcollation <> 0 AND a.attcollation <> t.typcollation
+      ORDER BY a.attnum`,
+    [quoteRelation(dataset.storage)],
+  );
+  if (rows.length > 0)
+    throw new InputError(
+      `${formatRelation(dataset.relation)} has ${rows
+        .map(r => `column "${r.name}" with collation "${r.collation}"`)
+        .join(
+          ', ',
+        )}; this engine does not carry collations to the new version yet, where readers would sort and compare by the database's default instead`,
+    );
 }
 
 /** A rename needs its schema, and a name nobody uses yet. */

@@ -16,6 +16,42 @@ import {
  */
 const ALL_SOURCES: CorpusSource[] = [
   {
+    name: 'adversarial2_min',
+    dir: path.join(__dirname, 'adversarial2_min'),
+    migrations: [
+      {
+        name: 'N1 t.n widened integer -> numeric',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+      },
+      {
+        name: 'N2 t.n widened integer -> bigint',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+      },
+      {
+        name: 'N3 t.q widened smallint -> bigint',
+        dataset: 't',
+        changes: [{ changeType: { field: 'q', type: 'bigint' } }],
+      },
+      {
+        name: 'N4 t.s widened varchar(10) -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 's', type: 'text' } }],
+      },
+      {
+        name: 'N6 t.p retyped numeric(10,2) -> integer',
+        dataset: 't',
+        changes: [{ changeType: { field: 'p', type: 'integer' } }],
+      },
+      {
+        name: 'N7 t.ts retyped timestamp -> date',
+        dataset: 't',
+        changes: [{ changeType: { field: 'ts', type: 'date' } }],
+      },
+    ],
+  },
+  {
     name: 'adversarial_min',
     dir: path.join(__dirname, 'adversarial_min'),
     migrations: [

@@ -1,7 +1,11 @@
 /** Stage create-target: the new version's table, and capture of every write to the source. */
 import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { Connections } from '../connection';
-import { checkNewName, refuseDependents } from '../preconditions';
+import {
+  checkNewName,
+  refuseCollations,
+  refuseDependents,
+} from '../preconditions';
 import {
   formatRelation,
   parseRelationName,
@@ -27,6 +31,7 @@ export async function createTarget(
       parseRelationName(run.dataset.table),
     );
     await refuseDependents(client, dataset);
+    await refuseCollations(client, dataset);
     await checkNewName(client, shape, dataset);
     const previous = versionOf(dataset.relation, run.fromVersion);
     if (dataset.kind === 'table' && (await relationExists(client, previous))) {

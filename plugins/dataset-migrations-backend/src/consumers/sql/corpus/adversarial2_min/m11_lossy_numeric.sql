@@ -1,0 +1,1 @@
+SELECT id, p FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, ts FROM t ORDER BY id;
