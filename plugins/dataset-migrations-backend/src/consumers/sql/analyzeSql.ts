@@ -1270,7 +1270,6 @@ export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The scopes with relations, from the innermost out: the levels a name is resolved at. */
 /**
  * Whether a relation nearer than `owner`'s own scope has `owner`'s alias, so a
  * reference qualified with it here would read that relation.
@@ -1284,6 +1283,7 @@ function aliasShadowed(scope: Scope, owner: ScopeRelation): boolean {
   return false;
 }
 
+/** The scopes with relations, from the innermost out: the levels a name is resolved at. */
 function levelsOf(scope: Scope): Scope[] {
   const levels: Scope[] = [];
   for (let s: Scope | undefined = scope; s; s = s.parent)
@@ -1305,15 +1305,15 @@ const TYPED_OPERATORS = new Set([
   '!!',
   '||/',
 ]);
+/** Window functions whose first argument may be of any type, the others integer. */
+const VALUE_THEN_INTEGER = new Set(['lag', 'lead', 'nth_value']);
+
 /**
  * Functions whose result for an integer is the same as for the same value in a
  * wider integer or in numeric (checked on Postgres 18 for integer → bigint and
  * → numeric): aggregates and window functions that pass values through or
  * average them, formatting, JSON building, `mod`/`div`.
  */
-/** Window functions whose first argument may be of any type, the others integer. */
-const VALUE_THEN_INTEGER = new Set(['lag', 'lead', 'nth_value']);
-
 const SAME_FOR_WIDER = new Set([
   'min',
   'max',
