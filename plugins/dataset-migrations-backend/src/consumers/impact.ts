@@ -3,16 +3,19 @@ import type {
   ConsumerImpactStatus,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
-import type { DatasetTarget } from './sql/analyzeSql';
-import type { ConsumerMapping } from './sql/fieldMapping';
+import { escapeRegExp, type DatasetTarget } from './sql/analyzeSql';
+import { readAsIs, type ConsumerMapping } from './sql/fieldMapping';
 import { isYamlPath } from './sql/dbtSources';
 import { dbtProjectOf } from './sql/dbtProject';
 import {
+  identifier,
   mentionsDataset,
+  picksOtherFunction,
   relationText,
   rewriteSqlFile,
   type RewrittenFile,
 } from './sql/rewriteSql';
+import { needsRendering, renderModel } from './sql/renderModel';
 
 export interface ConsumerAssessment {
   impact: ConsumerImpact;
@@ -35,7 +38,7 @@ export function assessConsumer(
     files.filter(file => mentionsDataset(file.content, inProject)),
     inProject,
     mapping,
-  );
+  ).map(result => passedToModels(result, files, inProject, mapping));
   const statuses = new Set(results.map(r => r.status));
   const status: ConsumerImpactStatus = statuses.has('needs-decision')
     ? 'needs-decision'
@@ -70,10 +73,120 @@ export function rewriteConsumerFiles(
   // package's too, never the coding agent's.
   return sourcesDeclared(
     files,
-    files.map(file => rewriteSqlFile(file, target, mapping)),
+    files.map(file =>
+      renderedReads(
+        file,
+        rewriteSqlFile(file, target, mapping),
+        target,
+        mapping,
+      ),
+    ),
     target,
     mapping,
   ).map((result, i) => leavePackagesAlone(files[i], result, target));
+}
+
+/**
+ * A dbt model read as it is while the migration widens an integer it passes on
+ * (`select *`, or the field by name) to other models of the project: what they
+ * do with it (divide it, give it to a function taking integer) is not followed
+ * from model to model, so a person decides.
+ */
+function passedToModels(
+  result: RewrittenFile,
+  files: ChangedFile[],
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile {
+  if (result.status !== 'unaffected' || !target.dbt) return result;
+  const model = /(?:^|\/)models\/(?:.*\/)?([^/]+)\.sql$/i.exec(
+    result.path,
+  )?.[1];
+  if (!model) return result;
+  const passed = [...mapping.byField.entries()]
+    .filter(([field, m]) => readAsIs(field, m) && picksOtherFunction(m))
+    .map(([field]) => field)
+    .filter(
+      field =>
+        /\*/.test(result.content) ||
+        new RegExp(`\\b${escapeRegExp(field)}\\b`, 'i').test(result.content),
+    );
+  if (passed.length === 0) return result;
+  const refs = new RegExp(`\\bref\\(\\s*['"]${escapeRegExp(model)}['"]\\s*\\)`);
+  const readers = files
+    .filter(f => f.path !== result.path && refs.test(f.content))
+    .map(f => f.path);
+  if (readers.length === 0) return result;
+  return {
+    ...result,
+    status: 'needs-decision',
+    impact: {
+      path: result.path,
+      status: 'needs-decision',
+      fields: passed,
+      lines: [],
+      problem: {
+        message: `passes ${passed
+          .map(f => `"${f}"`)
+          .join(', ')} on to ${readers.join(
+          ', ',
+        )}, where what is done with it is not followed from model to model; the migration widens it, which divides with a fraction and picks other functions: cast it where it is passed on`,
+      },
+    },
+  };
+}
+
+/**
+ * A dbt model called unaffected from its text is rendered (its project's macros,
+ * `{% set %}`, loops) and its SQL read again: Jinja may spell a column outside
+ * `{{ }}` text (`{% set key = 'cust' %} … {{ key }}`, a macro returning a name).
+ * When the rendered SQL reads what the migration changes, a person decides. A
+ * model that does not render keeps what its text said; its shadow check says it
+ * was not checked.
+ */
+function renderedReads(
+  file: ChangedFile,
+  result: RewrittenFile,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile {
+  if (result.status !== 'unaffected' || !target.dbt) return result;
+  if (!/\.sql$/i.test(file.path) || !needsRendering(file.content))
+    return result;
+  const datasetAs = `${identifier(target.schema)}.${identifier(target.table)}`;
+  const rendered = renderModel(file, target, datasetAs);
+  if ('unrendered' in rendered) return result;
+  const plain: DatasetTarget = {
+    schema: target.schema,
+    table: target.table,
+    fields: target.fields,
+  };
+  const again = rewriteSqlFile(
+    { path: file.path, content: rendered.sql },
+    plain,
+    mapping,
+  );
+  if (again.status === 'unaffected') return result;
+  const fields = again.impact.fields;
+  return {
+    ...result,
+    status: 'needs-decision',
+    impact: {
+      path: file.path,
+      status: 'needs-decision',
+      fields,
+      lines: [],
+      problem: {
+        message: `rendered with its project's macros, the model reads ${
+          fields.length > 0
+            ? fields.map(f => `"${f}"`).join(', ')
+            : 'the dataset'
+        } in a way the migration changes, through Jinja the rewriter does not follow in the text (a {% set %}, a macro, a loop): ${
+          again.impact.problem?.message ?? 'its rendered SQL would be rewritten'
+        }`,
+      },
+    },
+  };
 }
 
 /**

@@ -918,7 +918,7 @@ function sumTypeChanges(
  * `date + bigint` and `repeat(text, numeric)` do not exist). smallint →
  * integer picks the same ones: smallint was always taken as integer by them.
  */
-function picksOtherFunction(
+export function picksOtherFunction(
   m: ReaderMapping,
 ): m is Extract<ReaderMapping, { kind: 'retyped' }> {
   return (

@@ -6,15 +6,10 @@ import {
   type DatasetLocation,
   type QueryComparison,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
-import {
-  jinjaNamesDataset,
-  type DatasetTarget,
-  type StatementAnalysis,
-} from '../sql/analyzeSql';
+import type { DatasetTarget, StatementAnalysis } from '../sql/analyzeSql';
+import { needsRendering, renderModel } from '../sql/renderModel';
+import { analyzeFile } from '../sql/rewriteSql';
 import { maskJinja } from '../sql/dbtJinja';
-import { dbtProjectOf, sourceKey } from '../sql/dbtProject';
-import { renderDbtModel } from '../sql/dbtRender';
-import { analyzeFile, identifier } from '../sql/rewriteSql';
 
 /** How a check that failed to run starts its detail; the rest may quote data. */
 export const SHADOW_CHECK_FAILED = 'the check failed:';
@@ -289,35 +284,11 @@ function sidesOf(
   return { before, after };
 }
 
-function needsRendering(content: string): boolean {
-  return (
-    /\{%/.test(content) ||
-    [...maskJinja(content).placeholders.values()].some(
-      p => p.kind === 'expression',
-    )
-  );
-}
-
 function rendered(
   file: ChangedFile,
   target: DatasetTarget,
 ): FileStatements | { unrendered: string } {
-  const project = target.dbt ?? dbtProjectOf([]);
-  const result = renderDbtModel(file.content, {
-    project,
-    relation: reference => {
-      if (jinjaNamesDataset(reference, target)) return RENDERED_DATASET;
-      if (reference.kind === 'ref') return identifier(reference.model);
-      const declared = project.sources.get(
-        sourceKey(reference.source, reference.table),
-      );
-      return declared
-        ? `${identifier(declared.schema)}.${identifier(declared.identifier)}`
-        : `${identifier(reference.source)}.${identifier(reference.table)}`;
-    },
-    targetSchema: target.schema,
-    self: identifier(file.path.replace(/^.*\//, '').replace(/\.sql$/i, '')),
-  });
+  const result = renderModel(file, target, RENDERED_DATASET);
   if ('unrendered' in result) return result;
   try {
     return statementsOf(result.sql, {

@@ -16,6 +16,54 @@ import {
  */
 const ALL_SOURCES: CorpusSource[] = [
   {
+    name: 'adversarial2_dbt',
+    dir: path.join(__dirname, 'adversarial2_dbt'),
+    migrations: [
+      {
+        name: 'D01 orders.cust renamed to customer_id',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'cust', to: 'customer_id' } }],
+      },
+      {
+        name: 'D02 orders.amount renamed to total',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'amount', to: 'total' } }],
+      },
+      {
+        name: 'D03 orders.amount widened integer -> numeric',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'amount', type: 'numeric' } }],
+      },
+      {
+        name: 'D04 orders.amount widened integer -> bigint',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'amount', type: 'bigint' } }],
+      },
+      {
+        name: 'D05 orders.id retyped integer -> text',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'id', type: 'text' } }],
+      },
+      {
+        name: 'D06 orders.qty widened smallint -> integer',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'qty', type: 'integer' } }],
+      },
+      {
+        name: 'D07 orders gains channel',
+        dataset: 'orders',
+        changes: [
+          { addField: { name: 'channel', type: 'text', default: "'web'" } },
+        ],
+      },
+      {
+        name: 'D08 orders.status dropped',
+        dataset: 'orders',
+        changes: [{ dropField: { name: 'status' } }],
+      },
+    ],
+  },
+  {
     name: 'adversarial2_min',
     dir: path.join(__dirname, 'adversarial2_min'),
     migrations: [

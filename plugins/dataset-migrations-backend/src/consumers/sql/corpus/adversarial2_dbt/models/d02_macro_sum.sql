@@ -1,0 +1,3 @@
+select cust, {{ total_of('amount') }} as total
+from {{ ref('orders') }}
+group by cust

@@ -1,0 +1,2 @@
+select id, {{ per('am' ~ 'ount', 3) }} as third
+from {{ ref('orders') }}

@@ -1,0 +1,2 @@
+select {{ var('key_col', 'cust') }} as k, amount
+from {{ ref('orders') }}

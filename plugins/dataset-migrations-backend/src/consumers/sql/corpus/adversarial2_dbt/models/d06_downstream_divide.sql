@@ -1,0 +1,2 @@
+select id, amount / 3 as third, qty
+from {{ ref('stg_orders') }}

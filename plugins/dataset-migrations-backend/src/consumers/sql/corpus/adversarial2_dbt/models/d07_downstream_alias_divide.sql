@@ -1,0 +1,2 @@
+select id, amt / 3 as third, cust
+from {{ ref('stg_amounts') }}

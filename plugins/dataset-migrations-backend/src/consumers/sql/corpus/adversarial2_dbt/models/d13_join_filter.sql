@@ -1,0 +1,3 @@
+{% set cols = ['id', 'cust', 'amount'] %}
+select {{ cols | join(', ') }}
+from {{ ref('orders') }}

@@ -1,0 +1,1 @@
+select id, amount as amt, cust from {{ ref('orders') }}
