@@ -307,13 +307,6 @@ export const impactPreviewRequestSchema = createMigrationRequestSchema
 export type ImpactPreviewRequest = z.input<typeof impactPreviewRequestSchema>;
 
 /**
- * Consumers one retry request may name; a client retrying more sends several.
- *
- * @public
- */
-export const MAX_RETRY_ENTITY_REFS = 5000;
-
-/**
  * `POST /migrations/:id/consumers/retry`: failed consumers to try again; all when
  * omitted. Refused (403, nothing retried) unless the caller may update every one,
  * or, with `allowedOnly`, those the caller may update are retried and the others
@@ -323,7 +316,7 @@ export const MAX_RETRY_ENTITY_REFS = 5000;
  */
 export const retryConsumersRequestSchema = z
   .object({
-    entityRefs: z.array(entityRefSchema).max(MAX_RETRY_ENTITY_REFS).optional(),
+    entityRefs: z.array(entityRefSchema).max(5000).optional(),
     allowedOnly: z.boolean().optional(),
   })
   .strict();

@@ -413,7 +413,8 @@ class StatementWalker {
         this.tableInStrings.push(this.spanAt(inner.location ?? -1));
         continue;
       }
-      if (key === 'RangeVar' && readsCatalog(inner)) this.readsCatalog = true;
+      if (key === 'RangeVar' && isCatalogRelation(inner))
+        this.readsCatalog = true;
       if (key === 'FuncCall' && CATALOG_CALL.test(funcName(inner)))
         this.readsCatalog = true;
       if (key === 'A_Expr' && ARITHMETIC.has(operatorOf(inner) ?? '')) {
@@ -805,7 +806,7 @@ class StatementWalker {
   private fromItem(item: Node, scope: Scope, conditions: unknown[]): boolean {
     if (item.RangeVar) {
       const rv = item.RangeVar;
-      if (readsCatalog(rv)) this.readsCatalog = true;
+      if (isCatalogRelation(rv)) this.readsCatalog = true;
       const dataset = this.isDataset(rv, scope);
       if (dataset) this.datasetRelations.push(this.relationSpan(rv));
       else this.jinjaRelation(rv);
@@ -1498,7 +1499,7 @@ function namingColumn(val: Node | undefined): Node | undefined {
 }
 
 /** A relation of the system catalogs: `information_schema.columns`, `pg_attribute`. */
-function readsCatalog(rv: Node): boolean {
+function isCatalogRelation(rv: Node): boolean {
   const schema = String(rv?.schemaname ?? '').toLowerCase();
   return (
     schema === 'information_schema' ||
