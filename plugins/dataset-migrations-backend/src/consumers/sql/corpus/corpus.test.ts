@@ -83,6 +83,11 @@ const ALL_SOURCES: CorpusSource[] = [
         changes: [{ changeType: { field: 'q', type: 'bigint' } }],
       },
       {
+        name: 'N8 t.q widened smallint -> integer',
+        dataset: 't',
+        changes: [{ changeType: { field: 'q', type: 'integer' } }],
+      },
+      {
         name: 'N4 t.s widened varchar(10) -> text',
         dataset: 't',
         changes: [{ changeType: { field: 's', type: 'text' } }],

@@ -466,8 +466,16 @@ function canonical(value: unknown): unknown {
   return text;
 }
 
-/** Integer and numeric types widen into each other; text and varchar too (not floats). */
-const WIDENING_FAMILIES = [new Set([21, 23, 20, 1700]), new Set([25, 1043])];
+/**
+ * Integer and numeric types widen into each other; text and varchar too (not
+ * floats); an array of them (`array_agg`) widens as its elements do.
+ */
+const WIDENING_FAMILIES = [
+  new Set([21, 23, 20, 1700]),
+  new Set([25, 1043]),
+  new Set([1005, 1007, 1016, 1231]),
+  new Set([1009, 1015]),
+];
 
 function compareResults(
   before: QueryResult,
