@@ -31,7 +31,7 @@ class FakeGithubRepository {
   readonly requests: { path: string; authorization: string | null }[] = [];
   truncated = false;
   /** The default branch's tip. */
-  readonly headCommit = 'c0ffee'.padEnd(40, '0');
+  headCommit = 'c0ffee'.padEnd(40, '0');
   inFlight = 0;
   maxInFlight = 0;
 
@@ -186,6 +186,34 @@ describe('GithubRepositoryReader', () => {
     expect(github.requests.map(r => r.path)).toContain(
       `/repos/acme/orders/git/trees/${github.headCommit}?recursive=1`,
     );
+  });
+
+  it("reads a commit's tree and blobs once; a moved branch is read again", async () => {
+    github.addFile('a.sql', 'select 1;\n');
+    github.addFile('b.sql', 'select 2;\n');
+    const first = await reader.read('https://github.com/acme/orders');
+    first.files[0].content = 'changed by a caller';
+    const before = github.requests.length;
+
+    const again = await reader.read('https://github.com/acme/orders');
+
+    // Only the repository and its branch's commit: no tree, no blob.
+    expect(github.requests.slice(before).map(r => r.path)).toEqual([
+      '/repos/acme/orders',
+      '/repos/acme/orders/git/ref/heads/trunk',
+    ]);
+    expect(again.commit).toBe(github.headCommit);
+    expect(again.files).toEqual([
+      { path: 'a.sql', content: 'select 1;\n' },
+      { path: 'b.sql', content: 'select 2;\n' },
+    ]);
+
+    github.headCommit = 'beef'.padEnd(40, '0');
+    github.addFile('c.sql', 'select 3;\n');
+    const moved = await reader.read('https://github.com/acme/orders');
+    expect(moved.commit).toBe(github.headCommit);
+    expect(moved.files.map(f => f.path)).toEqual(['a.sql', 'b.sql', 'c.sql']);
+    expect(github.blobRequests()).toHaveLength(5);
   });
 
   it('sends the configured token on every request', async () => {

@@ -6,6 +6,7 @@ import {
   GithubRepositories,
   slug,
 } from '../github';
+import { CommitFilesCache } from './CommitFilesCache';
 import { checkoutCommit, git } from './git';
 import {
   MAX_SCANNED_BYTES,
@@ -40,6 +41,8 @@ export interface GithubRepositoryReaderOptions {
   cloneUrl?: (owner: string, repo: string) => string;
   /** Runs git; tests wrap it to see the arguments and environment. */
   git?: typeof git;
+  /** Files read at a commit, kept across reads. */
+  cache?: CommitFilesCache;
 }
 
 /**
@@ -60,6 +63,7 @@ export class GithubRepositoryReader implements RepositoryReader {
 
   private readonly fetchFn: typeof fetch;
   private readonly git: typeof git;
+  private readonly cache: CommitFilesCache;
 
   constructor(
     private readonly github: GithubRepositories,
@@ -67,6 +71,7 @@ export class GithubRepositoryReader implements RepositoryReader {
   ) {
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
     this.git = options.git ?? git;
+    this.cache = options.cache ?? new CommitFilesCache();
   }
 
   supports(url: string): boolean {
@@ -93,36 +98,43 @@ export class GithubRepositoryReader implements RepositoryReader {
       ).object.sha;
     if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit))
       throw new Error(`${JSON.stringify(commit)} is not a commit id`);
-    const listing = await api.get<GithubTree>(
-      `/git/trees/${commit}?recursive=1`,
-    );
-    if (listing.truncated) {
-      throw new Error(
-        `GitHub repository ${slug(
-          repository,
-        )} is too large to scan through the API: ` +
-          `GitHub truncated the file listing of branch "${defaultBranch}"`,
-      );
-    }
-    const wanted = listing.tree.filter(
-      entry =>
-        entry.type === 'blob' &&
-        entry.mode !== '120000' && // a symbolic link's blob is its target, not code
-        SCANNED_FILE.test(entry.path) &&
-        (entry.size ?? 0) <= MAX_SCANNED_BYTES,
-    );
-    const files = await mapConcurrently(
-      wanted,
-      BLOB_CONCURRENCY,
-      async (entry): Promise<ChangedFile> => {
-        const blob = await api.get<GithubBlob>(`/git/blobs/${entry.sha}`);
-        return {
-          path: entry.path,
-          content:
-            blob.encoding === 'base64'
-              ? Buffer.from(blob.content, 'base64').toString('utf8')
-              : blob.content,
-        };
+    // A commit read before is not listed and fetched blob by blob again.
+    const files = await this.cache.filesAt(
+      `${repository.apiBaseUrl}/${slug(repository)}`,
+      commit,
+      async () => {
+        const listing = await api.get<GithubTree>(
+          `/git/trees/${commit}?recursive=1`,
+        );
+        if (listing.truncated) {
+          throw new Error(
+            `GitHub repository ${slug(
+              repository,
+            )} is too large to scan through the API: ` +
+              `GitHub truncated the file listing of branch "${defaultBranch}"`,
+          );
+        }
+        const wanted = listing.tree.filter(
+          entry =>
+            entry.type === 'blob' &&
+            entry.mode !== '120000' && // a symbolic link's blob is its target, not code
+            SCANNED_FILE.test(entry.path) &&
+            (entry.size ?? 0) <= MAX_SCANNED_BYTES,
+        );
+        return mapConcurrently(
+          wanted,
+          BLOB_CONCURRENCY,
+          async (entry): Promise<ChangedFile> => {
+            const blob = await api.get<GithubBlob>(`/git/blobs/${entry.sha}`);
+            return {
+              path: entry.path,
+              content:
+                blob.encoding === 'base64'
+                  ? Buffer.from(blob.content, 'base64').toString('utf8')
+                  : blob.content,
+            };
+          },
+        );
       },
     );
     return { url, defaultBranch, commit, files };

@@ -51,6 +51,18 @@ describe('a local repository read and checked out at the commit a patch was made
     ]);
   });
 
+  it("gives a commit's files as they are, however a caller changed an earlier read", async () => {
+    const once = await reader.read(url, first);
+    once.files[0].content = 'changed by a caller';
+    once.files.pop();
+    expect((await reader.read(url, first)).files).toEqual([
+      {
+        path: 'models/plays.sql',
+        content: 'select track_id from listening_events\n',
+      },
+    ]);
+  });
+
   it('checks out exactly that commit', async () => {
     const dir = join(work, 'copy');
     await reader.checkout(url, dir, first);

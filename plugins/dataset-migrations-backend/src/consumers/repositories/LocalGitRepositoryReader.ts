@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isAbsolute } from 'node:path';
 import { openRepository } from '../scm/localGit';
+import { CommitFilesCache } from './CommitFilesCache';
 import { checkoutCommit, git } from './git';
 import type { LocalRepositoryRoots } from './LocalRepositoryRoots';
 import {
@@ -14,7 +15,10 @@ import {
 
 /** Repositories on this machine (`file://` URLs): the demo's, the tests' and the benchmark's. */
 export class LocalGitRepositoryReader implements RepositoryReader {
-  constructor(private readonly roots: LocalRepositoryRoots) {}
+  constructor(
+    private readonly roots: LocalRepositoryRoots,
+    private readonly cache = new CommitFilesCache(),
+  ) {}
 
   supports(url: string): boolean {
     return url.startsWith('file://') || isAbsolute(url);
@@ -49,22 +53,23 @@ export class LocalGitRepositoryReader implements RepositoryReader {
         `repository ${url} has no default branch: its HEAD is not a branch (${head})`,
       );
     const defaultBranch = head.slice('refs/heads/'.length);
-    // Then two processes: list the tree, then read every blob in one batch.
-    const listing = (
-      await git(['ls-tree', '-r', '-z', '-l', commit], { cwd: dir })
-    ).toString();
-    const wanted: Array<{ sha: string; path: string }> = [];
-    for (const entry of listing.split('\0')) {
-      const match = /^\d+ blob ([0-9a-f]+)\s+(\d+)\t(.*)$/s.exec(entry);
-      if (
-        match &&
-        SCANNED_FILE.test(match[3]) &&
-        Number(match[2]) <= MAX_SCANNED_BYTES
-      )
-        wanted.push({ sha: match[1], path: match[3] });
-    }
-    const files =
-      wanted.length === 0
+    // Then, unless this commit was read before, two processes: list the tree,
+    // then read every blob in one batch.
+    const files = await this.cache.filesAt(dir, commit, async () => {
+      const listing = (
+        await git(['ls-tree', '-r', '-z', '-l', commit], { cwd: dir })
+      ).toString();
+      const wanted: Array<{ sha: string; path: string }> = [];
+      for (const entry of listing.split('\0')) {
+        const match = /^\d+ blob ([0-9a-f]+)\s+(\d+)\t(.*)$/s.exec(entry);
+        if (
+          match &&
+          SCANNED_FILE.test(match[3]) &&
+          Number(match[2]) <= MAX_SCANNED_BYTES
+        )
+          wanted.push({ sha: match[1], path: match[3] });
+      }
+      return wanted.length === 0
         ? []
         : splitBatch(
             await git(['cat-file', '--batch'], {
@@ -72,6 +77,7 @@ export class LocalGitRepositoryReader implements RepositoryReader {
               input: `${wanted.map(w => w.sha).join('\n')}\n`,
             }),
           ).map((content, i) => ({ path: wanted[i].path, content }));
+    });
     return { url, defaultBranch, commit, tipCommit, files };
   }
 
