@@ -227,10 +227,12 @@ export interface OpaqueRead extends Span {
    * from a column inside a cast, subscript or collation (`k::bigint` is named
    * `k`), so a rename would rename the output; `named-in-string`: a string
    * equal to the dataset's table name, as a catalog query (information_schema,
-   * pg_catalog) uses to read its columns.
+   * pg_catalog) uses to read its columns; `search-path`: the file sets
+   * `search_path`, so which table an unqualified name reads depends on it.
    */
   kind:
     | 'whole-row'
+    | 'search-path'
     | 'jinja-columns'
     | 'jinja-relation'
     | 'row-shape'
@@ -294,6 +296,9 @@ export function analyzeSql(
       namesWord(text.slice(start, end), target.table)
     )
       walker.opaque.push({ start, end: start, kind: 'statement' });
+    // Which table an unqualified name is, after this, depends on the path set.
+    if (walker.setsSearchPath && namesWord(text, target.table))
+      walker.opaque.push({ start, end: start, kind: 'search-path' });
     // A catalog query names the table in a string to read its shape; elsewhere a
     // string like it is a label (`'store' AS channel`).
     if (walker.readsCatalog)
@@ -351,6 +356,22 @@ class Scope {
 
 type Node = Record<string, any>;
 
+/** A join's ON condition, and the relations it sees: the join's own. */
+interface JoinCondition {
+  quals: unknown;
+  scope: Scope;
+}
+
+/**
+ * What an item of a FROM list sees of its level without LATERAL: the CTEs
+ * named there and the levels around it, none of the FROM list's relations.
+ */
+function outsideFrom(scope: Scope): Scope {
+  const outside = new Scope(scope.parent);
+  for (const [name, columns] of scope.ctes) outside.ctes.set(name, columns);
+  return outside;
+}
+
 class StatementWalker {
   readonly columns: ColumnUse[] = [];
   readonly stars: StarUse[] = [];
@@ -366,6 +387,8 @@ class StatementWalker {
   readonly tableInStrings: Span[] = [];
   /** The statement reads the system catalogs (information_schema, pg_catalog, `::regclass`). */
   readsCatalog = false;
+  /** The statement sets `search_path` (`SET`, `SET SCHEMA`, `set_config()`). */
+  setsSearchPath = false;
   /** Names select lists give their output columns, anywhere in the statement. */
   readonly outputNames = new Set<string>();
   readonly datasetRelations: DatasetRelation[] = [];
@@ -391,6 +414,8 @@ class StatementWalker {
   private aliasList: Node[] | undefined;
   /** Walking a select whose output is the statement's result. */
   private inResult = false;
+  /** The next select is a subquery's (`(SELECT …)`, `IN (SELECT …)`, `ARRAY(SELECT …)`, `EXISTS`). */
+  private subLinkSelect = false;
 
   constructor(
     private readonly parsed: ParsedSql,
@@ -417,6 +442,13 @@ class StatementWalker {
         this.readsCatalog = true;
       if (key === 'FuncCall' && CATALOG_CALL.test(funcName(inner)))
         this.readsCatalog = true;
+      if (
+        (key === 'VariableSetStmt' && inner?.name === 'search_path') ||
+        (key === 'FuncCall' &&
+          funcName(inner) === 'set_config' &&
+          inner.args?.[0]?.A_Const?.sval?.sval === 'search_path')
+      )
+        this.setsSearchPath = true;
       if (key === 'A_Expr' && ARITHMETIC.has(operatorOf(inner) ?? '')) {
         this.arithmetic(inner, scope);
         continue;
@@ -426,6 +458,7 @@ class StatementWalker {
       const dividing = this.dividing;
       const summing = this.summing;
       const typed = this.typed;
+      const passedOn = this.passedOn;
       // A scalar subquery's value is its select list's: a division or a call
       // around it reaches what that list reads (`(select max(f) …) / 3`).
       if (
@@ -434,6 +467,14 @@ class StatementWalker {
         (dividing || typed)
       )
         this.toSelectList = { dividing, typed };
+      // A subquery's value is used where it stands, not by its outputs' names.
+      if (key === 'SubLink') this.subLinkSelect = true;
+      // `ARRAY(SELECT f …)` is an array of f's type, as `ARRAY[f]` is.
+      if (key === 'SubLink' && inner.subLinkType === 'ARRAY_SUBLINK')
+        this.toSelectList = {
+          dividing: undefined,
+          typed: { what: 'an array (ARRAY(SELECT …))' },
+        };
       if (OWN_TYPE.has(key) || (key === 'FuncCall' && isCount(inner))) {
         this.dividing = undefined;
         this.summing = undefined;
@@ -445,9 +486,11 @@ class StatementWalker {
         (OWN_TYPE.has(key) &&
           !(key === 'A_Expr' && inner.kind === 'AEXPR_NULLIF')) ||
         (key === 'FuncCall' &&
-          (isCount(inner) || FIXED_RESULT.has(funcName(inner))))
-      )
-        this.typed = undefined;
+          (isCount(inner) || isSum(inner) || FIXED_RESULT.has(funcName(inner))))
+      ) {
+        this.typed = isSum(inner) ? this.typed : undefined;
+        this.passedOn = undefined;
+      }
       if (key === 'A_Expr' && TYPED_OPERATORS.has(operatorOf(inner) ?? ''))
         this.typed = { what: `operator ${operatorOf(inner)}` };
       // Some types only some integer types cast to (`::bit(8)` from integer,
@@ -464,6 +507,7 @@ class StatementWalker {
         this.dividing = dividing;
         this.summing = summing;
         this.typed = typed;
+        this.passedOn = passedOn;
         continue;
       }
       if (key === 'FuncCall' && isSum(inner)) this.sum(inner, scope);
@@ -495,6 +539,8 @@ class StatementWalker {
       this.dividing = dividing;
       this.summing = summing;
       this.typed = typed;
+      this.passedOn = passedOn;
+      if (key === 'SubLink') this.subLinkSelect = false;
     }
   }
 
@@ -668,14 +714,18 @@ class StatementWalker {
    */
   private select(stmt: Node, parent: Scope, outputUnread = false): void {
     const top = this.atTop;
+    const subLink = this.subLinkSelect;
+    this.subLinkSelect = false;
     const inResult = this.inResult;
     const passedOn = this.passedOn;
     const aliasList = this.aliasList;
     this.passedOn = undefined;
     this.aliasList = undefined;
     this.atTop = false;
-    this.inResult = top;
-    this.selectIn(stmt, parent, outputUnread, top, aliasList);
+    // A view's, a created table's or `SELECT … INTO`'s select is read later,
+    // not the statement's result.
+    this.inResult = top && !this.definesRelation && !stmt.intoClause;
+    this.selectIn(stmt, parent, { outputUnread, top, subLink }, aliasList);
     this.inResult = inResult;
     this.passedOn = passedOn;
     this.aliasList = aliasList;
@@ -684,8 +734,11 @@ class StatementWalker {
   private selectIn(
     stmt: Node,
     parent: Scope,
-    outputUnread: boolean,
-    top: boolean,
+    {
+      outputUnread,
+      top,
+      subLink,
+    }: { outputUnread: boolean; top: boolean; subLink: boolean },
     aliasList?: Node[],
   ): void {
     const scope = new Scope(parent);
@@ -693,19 +746,7 @@ class StatementWalker {
     this.toSelectList = undefined;
     // `SELECT … INTO t` creates t (the select itself is walked here, not by `visit`).
     this.created(stmt.intoClause?.rel);
-    const recursive = !!stmt.withClause?.recursive;
-    for (const cte of stmt.withClause?.ctes ?? []) {
-      const { ctename, ctequery, aliascolnames } = cte.CommonTableExpr;
-      // Only a recursive CTE sees its own name inside its query.
-      if (recursive) scope.ctes.set(ctename, undefined);
-      this.aliasList = aliascolnames;
-      this.visit(ctequery, scope);
-      this.aliasList = undefined;
-      scope.ctes.set(
-        ctename,
-        outputColumnsOf(ctequery?.SelectStmt, aliascolnames),
-      );
-    }
+    this.withClause(stmt.withClause, scope);
     if (stmt.larg || stmt.rarg) {
       // UNION / INTERSECT / EXCEPT: each side has its own FROM.
       this.atTop = top;
@@ -721,21 +762,25 @@ class StatementWalker {
       this.visit([stmt.sortClause, stmt.limitCount, stmt.limitOffset], scope);
       return;
     }
-    const joinConditions: unknown[] = [];
+    const joinConditions: JoinCondition[] = [];
     for (const item of stmt.fromClause ?? [])
       this.fromItem(item, scope, joinConditions);
     const outputNames = new Set<string>();
     // Outputs read by later SQL under the names given here: a CTE's or
-    // subquery's, a view's or a created table's.
-    const passesOn = !top || this.definesRelation || !!stmt.intoClause;
+    // derived table's, a view's or a created table's.
+    const passesOn =
+      (!top && !subLink) || this.definesRelation || !!stmt.intoClause;
     for (const [position, item] of (stmt.targetList ?? []).entries()) {
       const target = item.ResTarget;
-      // The field itself, renamed (in a larger expression, such as a sum, the
-      // rules for that expression apply).
-      this.passedOn =
-        passesOn && target?.val?.ColumnRef
-          ? aliasList?.[position]?.String?.sval ?? target?.name
-          : undefined;
+      // The field, or a value whose type follows it (`max(f)`, `coalesce(f, 0)`,
+      // `f + 1`), passed on under this name; `visit` lets go of it inside what
+      // decides its own type (a cast, a comparison, count()). A sum follows the
+      // rules for sums.
+      this.passedOn = passesOn
+        ? aliasList?.[position]?.String?.sval ??
+          target?.name ??
+          implicitName(target?.val)
+        : undefined;
       if (target?.name) {
         outputNames.add(target.name);
         this.outputNames.add(target.name);
@@ -787,9 +832,10 @@ class StatementWalker {
       this.visit(key, scope);
       this.sortOutputs = undefined;
     }
+    for (const { quals, scope: sides } of joinConditions)
+      this.visit(quals, sides);
     this.visit(
       [
-        joinConditions,
         stmt.whereClause,
         stmt.groupClause,
         stmt.havingClause,
@@ -802,8 +848,33 @@ class StatementWalker {
     );
   }
 
+  /**
+   * A statement's `WITH`: each CTE sees those before it, and with RECURSIVE
+   * every one of them, itself included.
+   */
+  private withClause(clause: Node | undefined, scope: Scope): void {
+    const ctes: Node[] = (clause?.ctes ?? []).map(
+      (cte: Node) => cte.CommonTableExpr,
+    );
+    if (clause?.recursive)
+      for (const { ctename } of ctes) scope.ctes.set(ctename, undefined);
+    for (const { ctename, ctequery, aliascolnames } of ctes) {
+      this.aliasList = aliascolnames;
+      this.visit(ctequery, scope);
+      this.aliasList = undefined;
+      scope.ctes.set(
+        ctename,
+        outputColumnsOf(ctequery?.SelectStmt, aliascolnames),
+      );
+    }
+  }
+
   /** Adds what a FROM item makes visible; returns whether it includes the dataset. */
-  private fromItem(item: Node, scope: Scope, conditions: unknown[]): boolean {
+  private fromItem(
+    item: Node,
+    scope: Scope,
+    conditions: JoinCondition[],
+  ): boolean {
     if (item.RangeVar) {
       const rv = item.RangeVar;
       if (isCatalogRelation(rv)) this.readsCatalog = true;
@@ -853,12 +924,26 @@ class StatementWalker {
           this.joinsByName.push({ ...at, field: name.String.sval });
         if (join.isNatural) this.joinsByName.push({ ...at, field: '*' });
       }
-      conditions.push(join.quals);
+      // ON sees the join's two sides only, not FROM items after it.
+      const sides = outsideFrom(scope);
+      sides.relations.push(...scope.relations.slice(before));
+      conditions.push({ quals: join.quals, scope: sides });
       return left || right;
+    }
+    // `t TABLESAMPLE …`: the relation itself, sampled.
+    if (item.RangeTableSample) {
+      const { relation, ...sample } = item.RangeTableSample;
+      const dataset = this.fromItem(relation, scope, conditions);
+      this.visit(sample, scope);
+      return dataset;
     }
     if (item.RangeSubselect) {
       this.aliasList = item.RangeSubselect.alias?.colnames;
-      this.visit(item.RangeSubselect.subquery, scope);
+      // Without LATERAL a subquery sees no other item of its FROM list.
+      this.visit(
+        item.RangeSubselect.subquery,
+        item.RangeSubselect.lateral ? scope : outsideFrom(scope),
+      );
       this.aliasList = undefined;
       const alias = item.RangeSubselect.alias?.aliasname;
       const columns = outputColumnsOf(
@@ -1098,7 +1183,8 @@ class StatementWalker {
 
   private modify(stmt: Node, parent: Scope): void {
     const scope = new Scope(parent);
-    const conditions: unknown[] = [];
+    this.withClause(stmt.withClause, scope);
+    const conditions: JoinCondition[] = [];
     const dataset = this.fromItem(
       { RangeVar: stmt.relation },
       scope,
@@ -1113,11 +1199,13 @@ class StatementWalker {
       this.assignment(item.ResTarget, dataset);
       this.visit(item.ResTarget?.val, scope);
     }
-    this.visit([conditions, stmt.whereClause, stmt.returningList], scope);
+    for (const { quals, scope: sides } of conditions) this.visit(quals, sides);
+    this.visit([stmt.whereClause, stmt.returningList], scope);
   }
 
   private insert(stmt: Node, parent: Scope): void {
     const scope = new Scope(parent);
+    this.withClause(stmt.withClause, scope);
     const dataset = this.isDataset(stmt.relation, scope);
     if (dataset) this.datasetRelations.push(this.relationSpan(stmt.relation));
     if (dataset && !stmt.cols?.length)
@@ -1127,7 +1215,7 @@ class StatementWalker {
       });
     for (const item of stmt.cols ?? [])
       this.assignment(item.ResTarget, dataset);
-    this.visit([stmt.withClause, stmt.selectStmt], parent);
+    this.visit(stmt.selectStmt, scope);
   }
 
   /** `SET f = …` or an INSERT column list names dataset fields too. */
@@ -1323,7 +1411,6 @@ const SAME_FOR_WIDER = new Set([
   'greatest',
   'least',
   'nullif',
-  'generate_series',
   'json_build_object',
   'jsonb_build_object',
   'json_build_array',
@@ -1524,8 +1611,10 @@ const READ_THROUGH = new Set([
 
 /**
  * Whether the rewriter reads a statement through: one of READ_THROUGH with no
- * MERGE and no RETURNING list anywhere in it (a RETURNING list's columns and
- * types are the statement's output, which the walker does not follow).
+ * MERGE, no RETURNING list and no ON CONFLICT anywhere in it (a RETURNING
+ * list's columns and types are the statement's output, and ON CONFLICT's
+ * target and `excluded` row name the table's columns, which the walker does
+ * not follow).
  */
 function readThrough(stmt: Node): boolean {
   if (!READ_THROUGH.has(Object.keys(stmt)[0])) return false;
@@ -1539,6 +1628,7 @@ function readThrough(stmt: Node): boolean {
     for (const [key, inner] of Object.entries(value as Node)) {
       if (
         key === 'MergeStmt' ||
+        (key === 'onConflictClause' && inner) ||
         ((key === 'returningList' || key === 'returningClause') &&
           inner &&
           (!Array.isArray(inner) || inner.length > 0))

@@ -282,6 +282,15 @@ function planEdits(
           use.start,
           `"${use.field}" is passed on as "${use.passedOnAs}" (a CTE's, subquery's, view's or created table's column), and what is done with it by that name is not followed; the migration widens it from ${m.oldType} to ${m.newType}, which divides with a fraction and picks other functions: cast it to ${m.oldType} where it is passed on`,
         );
+      } else if (
+        use.assignment &&
+        readAsIs(use.field, m) &&
+        dividesDifferently(m)
+      ) {
+        decide(
+          use.start,
+          `writes into "${use.field}", which the migration widens from ${m.oldType} to ${m.newType}: a value with a fraction is now stored as it is, where ${m.oldType} rounded it (5.5 was stored as 6); cast what is written to ${m.oldType}`,
+        );
       } else if (losesValues(m) && !use.assignment) {
         decide(
           use.start,
@@ -514,7 +523,11 @@ function opaqueReadDecision(
       : undefined;
   if (read.kind === 'statement')
     return changes
-      ? `a statement naming ${target.table} is one the rewriter does not read through (MERGE, a RETURNING list, or DDL such as CREATE INDEX or COMMENT ON), and the migration changes the dataset; a person rewrites it`
+      ? `a statement naming ${target.table} is one the rewriter does not read through (MERGE, a RETURNING list, ON CONFLICT, or DDL such as CREATE INDEX or COMMENT ON), and the migration changes the dataset; a person rewrites it`
+      : undefined;
+  if (read.kind === 'search-path')
+    return changes
+      ? `the file sets search_path, so which schema's ${target.table} its unqualified names read depends on it, and the migration changes the dataset; a person decides`
       : undefined;
   if (read.kind === 'named-in-string')
     return changes
@@ -718,11 +731,19 @@ function losesValues(
  * widenings; a narrowing between integer types (exact, or the migration fails);
  * a numeric whose new precision and scale hold the old ones; a numeric of at most
  * 15 digits in `double precision` (6 in `real`), which keeps that many; a
- * `char(n)` or `varchar(n)` in a text type at least as long.
+ * `char(n)` or `varchar(n)` in a text type at least as long. Not between a
+ * zone-less time and timestamptz, whatever `widens` says.
  */
 function castsBackExactly(from: string, to: string): boolean {
-  if (widens(from, to)) return true;
   const [a, b] = [typeParts(from), typeParts(to)];
+  // A date or timestamp and a timestamptz convert by the casting session's
+  // TimeZone: the engine's when the data moved, the reader's when cast back.
+  if (
+    [a.base, b.base].includes('timestamptz') &&
+    [a.base, b.base].some(t => t === 'date' || t === 'timestamp')
+  )
+    return false;
+  if (widens(from, to)) return true;
   if (INTEGERS.includes(a.base) && INTEGERS.includes(b.base)) return true;
   if (a.base === 'numeric' && b.base === 'numeric')
     return (
@@ -767,6 +788,8 @@ function typeParts(type: string): {
       int2: 'smallint',
       float8: 'double precision',
       float4: 'real',
+      'timestamp with time zone': 'timestamptz',
+      'timestamp without time zone': 'timestamp',
     }[raw] ?? raw;
   return {
     base,

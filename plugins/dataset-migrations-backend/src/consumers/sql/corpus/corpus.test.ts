@@ -16,6 +16,140 @@ import {
  */
 const ALL_SOURCES: CorpusSource[] = [
   {
+    name: 'adversarial3_dbt',
+    dir: path.join(__dirname, 'adversarial3_dbt'),
+    migrations: [
+      {
+        name: 'E1 orders.cust renamed to customer_id',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'cust', to: 'customer_id' } }],
+      },
+      {
+        name: 'E2 orders.amount widened integer -> numeric',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'amount', type: 'numeric' } }],
+      },
+      {
+        name: 'E3 orders.amount widened integer -> bigint',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'amount', type: 'bigint' } }],
+      },
+      {
+        name: 'E4 orders gains channel',
+        dataset: 'orders',
+        changes: [
+          { addField: { name: 'channel', type: 'text', default: "'web'" } },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'adversarial3_min',
+    dir: path.join(__dirname, 'adversarial3_min'),
+    migrations: [
+      {
+        name: 'X1 t.k renamed to k2 (u has k)',
+        dataset: 't',
+        changes: [{ renameField: { from: 'k', to: 'k2' } }],
+      },
+      { name: 'X3 t renamed to w', dataset: 't', changes: [], renameTo: 'w' },
+      {
+        name: 'X4 t.n widened integer -> numeric',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+      },
+      {
+        name: 'X5 t.n widened integer -> bigint',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+      },
+      {
+        name: 'X7 t.d retyped date -> timestamptz',
+        dataset: 't',
+        changes: [{ changeType: { field: 'd', type: 'timestamptz' } }],
+      },
+    ],
+  },
+  {
+    name: 'adversarial3',
+    dir: path.join(__dirname, 'adversarial3'),
+    migrations: [
+      {
+        name: 'P01 orders.cust renamed to user (reserved)',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'cust', to: 'user' } }],
+      },
+      {
+        name: 'P02 orders.status renamed to current_date (a value function)',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'status', to: 'current_date' } }],
+      },
+      {
+        name: 'P03 orders.note renamed to "Note Text"',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'note', to: 'Note Text' } }],
+      },
+      {
+        name: 'P04 orders.region renamed to region_code (customers has region)',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'region', to: 'region_code' } }],
+      },
+      {
+        name: 'P05 orders.amount widened integer -> numeric',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'amount', type: 'numeric' } }],
+      },
+      {
+        name: 'P06 orders.amount widened integer -> bigint',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'amount', type: 'bigint' } }],
+      },
+      {
+        name: 'P08 orders.created_at retyped timestamp -> timestamptz',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'created_at', type: 'timestamptz' } }],
+      },
+      {
+        name: 'P09 orders.ship_date retyped date -> timestamptz',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'ship_date', type: 'timestamptz' } }],
+      },
+      {
+        name: 'P10 orders gains total (customers has total)',
+        dataset: 'orders',
+        changes: [
+          { addField: { name: 'total', type: 'bigint', default: '0' } },
+        ],
+      },
+      {
+        name: 'P11 orders gains name (customers has name)',
+        dataset: 'orders',
+        changes: [{ addField: { name: 'name', type: 'text', default: "'x'" } }],
+      },
+      {
+        name: 'P12 orders.status dropped',
+        dataset: 'orders',
+        changes: [{ dropField: { name: 'status' } }],
+      },
+      {
+        name: 'P13 orders renamed to purchases',
+        dataset: 'orders',
+        changes: [],
+        renameTo: 'purchases',
+      },
+      {
+        name: 'P14 orders.cust renamed to customer (customers has customer)',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'cust', to: 'customer' } }],
+      },
+      {
+        name: 'P15 orders.note widened varchar(20) -> text',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'note', type: 'text' } }],
+      },
+    ],
+  },
+  {
     name: 'adversarial2_dbt',
     dir: path.join(__dirname, 'adversarial2_dbt'),
     migrations: [

@@ -1,0 +1,1 @@
+SELECT id, cust, status, note FROM orders ORDER BY cust, id;

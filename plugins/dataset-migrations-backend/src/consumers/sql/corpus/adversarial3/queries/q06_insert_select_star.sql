@@ -1,0 +1,3 @@
+CREATE TEMP TABLE snap AS SELECT * FROM orders WHERE false;
+INSERT INTO snap SELECT * FROM orders;
+SELECT * FROM snap ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT o::text AS r FROM orders o ORDER BY o.id;

@@ -1,0 +1,1 @@
+SELECT ARRAY(SELECT amount FROM orders WHERE amount IS NOT NULL ORDER BY id) @> ARRAY[7, 10] AS has;

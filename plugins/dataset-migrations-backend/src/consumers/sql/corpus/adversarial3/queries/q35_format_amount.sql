@@ -1,0 +1,1 @@
+SELECT id, format('%s units', amount) AS f, jsonb_build_object('a', amount)::text AS j FROM orders ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT *, count(*) OVER () FROM orders ORDER BY 2 NULLS FIRST, 1;

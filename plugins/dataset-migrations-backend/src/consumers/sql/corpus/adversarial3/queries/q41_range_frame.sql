@@ -1,0 +1,2 @@
+SELECT id, amount, count(*) OVER (ORDER BY amount RANGE BETWEEN 5 PRECEDING AND CURRENT ROW) AS near
+FROM orders WHERE amount IS NOT NULL ORDER BY id;

@@ -1,0 +1,2 @@
+{%- set c = 'cu' -%}
+select id, {{ c -}}st as who from {{ source('shop', 'purchases') }}

@@ -1,0 +1,2 @@
+{% set rows = run_query("select max(amount) from orders") %}
+select id, amount from {{ source('shop', 'purchases') }}

@@ -1,0 +1,2 @@
+INSERT INTO u (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET x = (SELECT max(k) FROM t);
+SELECT id, x FROM u ORDER BY id;

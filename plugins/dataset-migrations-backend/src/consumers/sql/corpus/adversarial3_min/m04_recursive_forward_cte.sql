@@ -1,0 +1,2 @@
+WITH RECURSIVE a AS (SELECT id, k FROM t), t AS (SELECT 1 AS id, 7 AS k)
+SELECT * FROM a;

@@ -1,0 +1,1 @@
+SELECT id, 'n=' || n AS label FROM t ORDER BY id;

@@ -1,0 +1,2 @@
+SET LOCAL TIME ZONE 'America/Los_Angeles';
+SELECT id, d FROM t ORDER BY id;
