@@ -3,7 +3,7 @@ import type {
   ConsumerImpactStatus,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { escapeRegExp, type DatasetTarget } from './sql/analyzeSql';
+import { escapeRegExp, namesWord, type DatasetTarget } from './sql/analyzeSql';
 import { readAsIs, type ConsumerMapping } from './sql/fieldMapping';
 import { isYamlPath } from './sql/dbtSources';
 import { dbtProjectOf } from './sql/dbtProject';
@@ -155,7 +155,8 @@ function renderedReads(
     return result;
   const datasetAs = `${identifier(target.schema)}.${identifier(target.table)}`;
   const rendered = renderModel(file, target, datasetAs);
-  if ('unrendered' in rendered) return result;
+  if ('unrendered' in rendered)
+    return unrenderedNames(file, result, target, mapping, rendered.unrendered);
   const plain: DatasetTarget = {
     schema: target.schema,
     table: target.table,
@@ -184,6 +185,51 @@ function renderedReads(
         } in a way the migration changes, through Jinja the rewriter does not follow in the text (a {% set %}, a macro, a loop): ${
           again.impact.problem?.message ?? 'its rendered SQL would be rewritten'
         }`,
+      },
+    },
+  };
+}
+
+/**
+ * A model that does not render here (`run_query`, `adapter.…`, a package not
+ * installed) and names the dataset's table or a field the migration changes in
+ * its Jinja (`run_query("select max(amount) from orders")`): what that reads
+ * only rendering tells, so a person decides. Other unrendered models keep what
+ * their text says.
+ */
+function unrenderedNames(
+  file: ChangedFile,
+  result: RewrittenFile,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+  why: string,
+): RewrittenFile {
+  // What `{{ ref(…) }}` and `{{ source(…) }}` name, the text says already.
+  const jinja = (file.content.match(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g) ?? [])
+    .filter(block => !/^\{\{\s*(?:ref|source)\s*\([^()]*\)\s*\}\}$/.test(block))
+    .join('\n');
+  const changed = [...mapping.byField.entries()]
+    .filter(([, m]) => m.kind !== 'same')
+    .map(([field]) => field);
+  const named = [target.table, ...changed].filter(name =>
+    namesWord(jinja, name),
+  );
+  if (named.length === 0 || (changed.length === 0 && !mapping.renamedTo))
+    return result;
+  return {
+    ...result,
+    status: 'needs-decision',
+    impact: {
+      path: file.path,
+      status: 'needs-decision',
+      fields: named.filter(name => changed.includes(name)),
+      lines: [],
+      problem: {
+        message: `the model does not render here (${why}), and its Jinja names ${named
+          .map(n => `"${n}"`)
+          .join(
+            ', ',
+          )}: what that reads only rendering tells, and the migration changes the dataset; a person decides`,
       },
     },
   };

@@ -315,3 +315,40 @@ describe('a dbt project’s installed packages', () => {
     });
   });
 });
+
+describe('a dbt model that does not render here', () => {
+  const model = (content: string) => ({ path: 'models/top.sql', content });
+
+  it('goes to a person when its Jinja names the dataset or a field the migration changes', () => {
+    const result = assessConsumer(
+      [
+        sources('public'),
+        model(
+          `{% set top = run_query("select max(amount) from orders") %}\nselect order_id from {{ source('shop', 'orders') }}\n`,
+        ),
+      ],
+      target,
+      mapping,
+    );
+    const top = result.results.find(r => r.path === 'models/top.sql');
+    expect(top?.status).toBe('needs-decision');
+    expect(top?.impact.problem?.message).toMatch(
+      /does not render here .*names "orders", "amount"/,
+    );
+    expect(top?.impact.fields).toEqual(['amount']);
+  });
+
+  it('keeps what its text says when its Jinja names neither', () => {
+    const result = assessConsumer(
+      [
+        sources('public'),
+        model(
+          `{% set n = run_query("select 1") %}\nselect order_id from {{ source('shop', 'orders') }}\n`,
+        ),
+      ],
+      target,
+      mapping,
+    );
+    expect(statusOf(result, 'models/top.sql')).toBe('unaffected');
+  });
+});
