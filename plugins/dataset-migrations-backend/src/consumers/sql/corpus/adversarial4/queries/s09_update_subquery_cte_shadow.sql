@@ -1,0 +1,3 @@
+CREATE TEMP TABLE z AS SELECT id, 0 AS v FROM u;
+UPDATE z SET v = (WITH t AS (SELECT 1 AS id, 7 AS k) SELECT k FROM t WHERE t.id = z.id);
+SELECT * FROM z ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, (k, id) < (30, 3) AS lt, k BETWEEN SYMMETRIC 25 AND 5 AS b, k IS DISTINCT FROM 10 AS dis FROM t ORDER BY id;

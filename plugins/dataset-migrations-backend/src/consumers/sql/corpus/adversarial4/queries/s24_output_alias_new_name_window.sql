@@ -1,0 +1,1 @@
+SELECT id AS kk, row_number() OVER (ORDER BY k DESC) AS rn FROM t ORDER BY kk;

@@ -1,0 +1,1 @@
+SELECT id, CASE WHEN id > 2 THEN n ELSE 0 END AS c FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT k FROM t WHERE k > 10 ORDER BY k;

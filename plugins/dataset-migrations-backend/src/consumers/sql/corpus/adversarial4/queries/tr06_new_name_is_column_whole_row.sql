@@ -1,0 +1,1 @@
+SELECT x, t.id FROM u JOIN t ON t.id = u.id ORDER BY 2;

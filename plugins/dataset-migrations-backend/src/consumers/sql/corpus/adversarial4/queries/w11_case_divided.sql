@@ -1,0 +1,1 @@
+SELECT id, CASE WHEN id > 2 THEN n ELSE 1 END / 2 AS h FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t ORDER BY id LIMIT (SELECT max(n) FROM t) / 3;

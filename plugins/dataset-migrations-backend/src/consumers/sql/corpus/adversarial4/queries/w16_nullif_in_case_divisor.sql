@@ -1,0 +1,1 @@
+SELECT id, 50 / CASE WHEN n > 0 THEN n END AS r FROM t ORDER BY id;

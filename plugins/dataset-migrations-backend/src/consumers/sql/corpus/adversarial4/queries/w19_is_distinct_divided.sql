@@ -1,0 +1,1 @@
+SELECT id, (n / 2) IS DISTINCT FROM 3 AS dd FROM t ORDER BY id;

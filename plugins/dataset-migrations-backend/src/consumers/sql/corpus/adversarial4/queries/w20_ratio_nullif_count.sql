@@ -1,0 +1,1 @@
+SELECT sum(n) / nullif(count(*), 0) AS avg_int FROM t;

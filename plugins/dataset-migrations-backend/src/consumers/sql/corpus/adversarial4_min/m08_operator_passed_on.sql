@@ -1,0 +1,1 @@
+SELECT a / 2 AS h FROM (SELECT @ n AS a FROM t) s ORDER BY 1;
