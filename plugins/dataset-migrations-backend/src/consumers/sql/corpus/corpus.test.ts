@@ -14,7 +14,154 @@ import {
  * migration on real Postgres. A rewrite that reads anything else than the
  * original did, or a file called unaffected that breaks, fails this test.
  */
+/** The fifth round's migrations: renames to keywords and odd names, drops, retypes, added fields, table renames. */
+const ADV5_MIGRATIONS: CorpusSource['migrations'] = [
+  {
+    name: 'F01 t.k renamed to kk',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'kk' } }],
+  },
+  {
+    name: 'F02 t.k renamed to user',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'user' } }],
+  },
+  {
+    name: 'F03 t.k renamed to order',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'order' } }],
+  },
+  {
+    name: 'F04 t.k renamed to my key',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'my key' } }],
+  },
+  {
+    name: 'F05 t.k renamed to w',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'w' } }],
+  },
+  {
+    name: 'F06 t.k renamed to g',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'g' } }],
+  },
+  {
+    name: 'F07 t.K renamed to big_k',
+    dataset: 't',
+    changes: [{ renameField: { from: 'K', to: 'big_k' } }],
+  },
+  {
+    name: 'F08 t.\u00c9tat renamed to etat',
+    dataset: 't',
+    changes: [{ renameField: { from: '\u00c9tat', to: 'etat' } }],
+  },
+  {
+    name: 'F09 t.my col renamed to mycol',
+    dataset: 't',
+    changes: [{ renameField: { from: 'my col', to: 'mycol' } }],
+  },
+  {
+    name: 'F10 t gains grp',
+    dataset: 't',
+    changes: [{ addField: { name: 'grp', type: 'integer', default: '0' } }],
+  },
+  {
+    name: 'F11 t gains w',
+    dataset: 't',
+    changes: [{ addField: { name: 'w', type: 'integer', default: '0' } }],
+  },
+  {
+    name: 'F12 t gains g',
+    dataset: 't',
+    changes: [{ addField: { name: 'g', type: 'integer', default: '0' } }],
+  },
+  {
+    name: 'F13 t.k dropped',
+    dataset: 't',
+    changes: [{ dropField: { name: 'k' } }],
+  },
+  {
+    name: 'F14 t.b retyped to text',
+    dataset: 't',
+    changes: [{ changeType: { field: 'b', type: 'text' } }],
+  },
+  {
+    name: 'F15 t.u retyped to text',
+    dataset: 't',
+    changes: [{ changeType: { field: 'u', type: 'text' } }],
+  },
+  {
+    name: 'F16 t.j retyped to text',
+    dataset: 't',
+    changes: [{ changeType: { field: 'j', type: 'text' } }],
+  },
+  {
+    name: 'F17 t.r retyped to double precision',
+    dataset: 't',
+    changes: [{ changeType: { field: 'r', type: 'double precision' } }],
+  },
+  {
+    name: 'F18 t.d retyped to text',
+    dataset: 't',
+    changes: [{ changeType: { field: 'd', type: 'text' } }],
+  },
+  { name: 'F19 t renamed to t2', dataset: 't', changes: [], renameTo: 't2' },
+  {
+    name: 'F20 t renamed to user',
+    dataset: 't',
+    changes: [],
+    renameTo: 'user',
+  },
+  { name: 'F21 t renamed to Tab', dataset: 't', changes: [], renameTo: 'Tab' },
+  {
+    name: 'F22 t.k renamed to nulls',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'nulls' } }],
+  },
+  {
+    name: 'F23 t.k renamed to over',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'over' } }],
+  },
+  {
+    name: 'F24 t.k renamed to filter',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'filter' } }],
+  },
+  {
+    name: 'F25 t.k renamed to at',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'at' } }],
+  },
+  {
+    name: 'F26 t.k renamed to within',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'within' } }],
+  },
+  {
+    name: 'F27 t.k renamed to id2',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'id2' } }],
+  },
+  {
+    name: 'F28 t.id renamed to tid',
+    dataset: 't',
+    changes: [{ renameField: { from: 'id', to: 'tid' } }],
+  },
+  {
+    name: 'F29 t.s renamed to v (o has v)',
+    dataset: 't',
+    changes: [{ renameField: { from: 's', to: 'v' } }],
+  },
+];
+
 const ALL_SOURCES: CorpusSource[] = [
+  {
+    name: 'adversarial5',
+    dir: path.join(__dirname, 'adversarial5'),
+    migrations: ADV5_MIGRATIONS,
+  },
   {
     name: 'adversarial4_min',
     dir: path.join(__dirname, 'adversarial4_min'),

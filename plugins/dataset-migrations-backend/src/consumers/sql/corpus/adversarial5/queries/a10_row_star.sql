@@ -1,0 +1,1 @@
+select row(t.*)::text as r from t order by 1;

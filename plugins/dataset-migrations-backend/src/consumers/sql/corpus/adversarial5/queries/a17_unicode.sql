@@ -1,0 +1,1 @@
+select ÉTAT, "État" as e2, id from t order by id;

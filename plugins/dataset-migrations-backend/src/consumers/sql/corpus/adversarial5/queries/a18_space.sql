@@ -1,0 +1,1 @@
+select "my col", "my col" + 1 as plus from t order by id;

@@ -1,0 +1,1 @@
+select id from t where k > 5 order by id;

@@ -1,0 +1,1 @@
+select t.id, o.v from t join o on o.k = t.k order by 1;

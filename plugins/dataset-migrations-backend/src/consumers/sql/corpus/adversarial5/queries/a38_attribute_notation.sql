@@ -1,0 +1,1 @@
+select id, k(t) as kv from t order by id;

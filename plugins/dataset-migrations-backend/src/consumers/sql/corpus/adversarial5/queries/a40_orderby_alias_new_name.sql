@@ -1,0 +1,1 @@
+select id as kk, k from t order by kk;

@@ -1,0 +1,1 @@
+select id, k from t order by k nulls first, id;

@@ -1,0 +1,1 @@
+select id, k, k from t order by 2 nulls first, 1;
