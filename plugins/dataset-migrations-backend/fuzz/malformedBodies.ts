@@ -5,8 +5,9 @@
  * JSON, a YAML alias bomb, the wrong content type).
  *
  * Every replacement value is one no schema accepts anywhere (strings carry a NUL
- * or pass every length limit, numbers are never a usable version or count), so a
- * body is malformed wherever it is broken and must be refused.
+ * or a lone UTF-16 surrogate, or pass every length limit; numbers are never a
+ * usable version or count), so a body is malformed wherever it is broken and
+ * must be refused.
  */
 
 export interface MalformedBody {
@@ -46,7 +47,9 @@ function badValue(random: () => number): { kind: string; text: string } {
     () => value('past-int32', 2 ** 31),
     () => value('past-safe-integer', 2 ** 53 + 2),
     () => value('nul-string', 'resource:default/a\u0000b'),
-    () => ({ kind: 'lone-surrogate', text: '"a\\ud800\\u0000"' }),
+    // Alone, not beside a NUL that would be refused first: PostgreSQL refuses both.
+    () => ({ kind: 'lone-high-surrogate', text: '"a\\ud800"' }),
+    () => ({ kind: 'lone-low-surrogate', text: '"\\udc00b"' }),
     () => value('huge-string', 'x'.repeat((70_000 + random() * 200_000) | 0)),
     () => value('empty-object', {}),
     () =>

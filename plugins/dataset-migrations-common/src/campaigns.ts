@@ -67,13 +67,13 @@ export function durationMs(duration: string): number {
   return Number(match[1]) * unit;
 }
 
-const isoInstant = z
-  .string()
-  .refine(
-    value =>
-      /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)),
-    'must be a date or date-time, e.g. 2027-03-31 or 2027-03-31T17:00:00Z',
-  );
+// Date.parse reads `2027-03-31 (any comment)`, so the text is checked as text too.
+const isoInstant = withoutNul(
+  z.string().max(100, 'must be at most 100 characters'),
+).refine(
+  value => /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)),
+  'must be a date or date-time, e.g. 2027-03-31 or 2027-03-31T17:00:00Z',
+);
 const clockTime = z
   .string()
   .regex(
@@ -173,7 +173,7 @@ export const campaignDocumentSchema = z
                   .default(['mon', 'tue', 'wed', 'thu', 'fri']),
                 start: clockTime,
                 end: clockTime,
-                timeZone: z.string().min(1).default('UTC'),
+                timeZone: withoutNul(z.string().min(1).max(100)).default('UTC'),
               })
               .strict(),
           )

@@ -1,16 +1,35 @@
 import { z } from 'zod';
 
 /**
- * PostgreSQL's text and jsonb cannot hold U+0000, so a string with one would
- * fail the first statement that stores it (a 500); refused where it is read.
+ * A UTF-16 surrogate without its pair. JSON may escape one (`"\ud800"`), and
+ * JavaScript keeps it, but it is no character: PostgreSQL's text and jsonb refuse it.
+ */
+const LONE_SURROGATE =
+  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Text PostgreSQL can store: its text and jsonb hold neither U+0000 nor a lone
+ * UTF-16 surrogate, so a string with one would fail the first statement that
+ * stores it (a 500, or worse, after work that cannot be undone); refused where
+ * it is read, the 400 naming the field. Every free-text string a request
+ * carries goes through this.
  *
  * @public
  */
 export function withoutNul<T extends z.ZodString>(schema: T) {
-  return schema.refine(
-    value => !value.includes('\u0000'),
-    'must not contain a NUL character (\\u0000)',
-  );
+  return schema.superRefine((value, ctx) => {
+    if (value.includes('\u0000'))
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: 'must not contain a NUL character (\\u0000)',
+      });
+    if (LONE_SURROGATE.test(value))
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message:
+          'must not contain a lone UTF-16 surrogate (\\ud800-\\udfff without its pair): it is not a character',
+      });
+  });
 }
 
 /**

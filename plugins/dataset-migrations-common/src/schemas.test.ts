@@ -87,6 +87,41 @@ describe('createMigrationRequestSchema', () => {
     ]);
   });
 
+  it('refuses a lone UTF-16 surrogate in any string it stores, naming where, and takes a surrogate pair', () => {
+    const LONE =
+      'must not contain a lone UTF-16 surrogate (\\ud800-\\udfff without its pair): it is not a character';
+    expect(
+      problemsOf({
+        ...valid,
+        entityRef: 'resource:default/a\ud800',
+        changes: [
+          { addField: { name: 'x', type: 'text', default: '\udc00a' } },
+          { deriveField: { field: 'y', expression: "y || '\ud83d'" } },
+        ],
+      }),
+    ).toEqual([
+      `entityRef: ${LONE}`,
+      `changes[0].addField.default: ${LONE}`,
+      `changes[1].deriveField.expression: ${LONE}`,
+    ]);
+    // A low surrogate before a high one is two lone ones, not a pair.
+    expect(
+      problemsOf({
+        ...valid,
+        changes: [
+          { addField: { name: 'x', type: 'text', default: '\udc00\ud800' } },
+        ],
+      }),
+    ).toEqual([`changes[0].addField.default: ${LONE}`]);
+    const pair = {
+      ...valid,
+      changes: [
+        { addField: { name: 'x', type: 'text', default: '\ud83d\ude00' } },
+      ],
+    };
+    expect(createMigrationRequestSchema.safeParse(pair).success).toBe(true);
+  });
+
   it('refuses an entity reference longer than any entity can have', () => {
     expect(
       problemsOf({

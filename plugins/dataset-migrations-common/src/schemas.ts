@@ -493,7 +493,7 @@ export type ConsumerMigrationsQuery = z.input<
  */
 export const approveMigrationRequestSchema = z
   .object({
-    requestDigest: z.string().trim().min(1, 'is required').max(128),
+    requestDigest: withoutNul(z.string().trim().min(1, 'is required').max(128)),
     comment: withoutNul(z.string().trim().max(2000)).optional(),
   })
   .strict();
@@ -510,7 +510,7 @@ export type ApproveMigrationRequest = z.input<
  */
 export const rejectMigrationRequestSchema = z
   .object({
-    requestDigest: z.string().trim().min(1).max(128).optional(),
+    requestDigest: withoutNul(z.string().trim().min(1).max(128)).optional(),
     comment: withoutNul(
       z
         .string()

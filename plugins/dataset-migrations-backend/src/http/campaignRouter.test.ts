@@ -282,6 +282,59 @@ changes:
     expect(missing.status).toBe(404);
   });
 
+  it('refuses a lone UTF-16 surrogate or a NUL in any text a campaign stores with a 400 naming the field, and writes nothing', async () => {
+    const LONE = 'x \ud800';
+    const NAMED = 'must not contain a lone UTF-16 surrogate';
+    const before = await campaignCount();
+    const freeze = { from: '2027-01-01', to: '2027-01-02' };
+    const cases: Array<[object, string]> = [
+      [campaignDocument({ title: LONE }), `title: ${NAMED}`],
+      [campaignDocument({ description: LONE }), `description: ${NAMED}`],
+      [
+        campaignDocument({ selector: { tags: ['\udc00'] } }),
+        `selector.tags[0]: ${NAMED}`,
+      ],
+      [
+        campaignDocument({
+          rollout: { freezes: [{ ...freeze, reason: LONE }] },
+        }),
+        `rollout.freezes[0].reason: ${NAMED}`,
+      ],
+      // Date.parse reads a parenthesised comment after a date: it is text too.
+      [
+        campaignDocument({ deadline: `2027-06-30 (${LONE})` }),
+        `deadline: ${NAMED}`,
+      ],
+      [
+        campaignDocument({ deadline: '2027-06-30 (\u0000)' }),
+        'deadline: must not contain a NUL character',
+      ],
+    ];
+    for (const [body, problem] of cases) {
+      const response = await as(ADMIN).post('/campaigns', body);
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toContain(problem);
+    }
+    expect(await campaignCount()).toBe(before);
+
+    const draft: Campaign = (
+      await as(ADMIN).post('/campaigns', campaignDocument({ name: 'texts' }))
+    ).body.campaign;
+    const path = (action: string) => `/campaigns/${draft.id}/${action}`;
+    expect((await as(ADMIN).post(path('start'))).status).toBe(200);
+    for (const [action, body, problem] of [
+      ['pause', { reason: LONE }, `reason: ${NAMED}`],
+      ['abort', { reason: LONE }, `reason: ${NAMED}`],
+    ] as const) {
+      const response = await as(ADMIN).post(path(action), body);
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toContain(problem);
+    }
+    expect(
+      (await as(ADMIN).get(`/campaigns/${draft.id}`)).body.campaign,
+    ).toMatchObject({ state: 'running' });
+  });
+
   it('refuses callers without the campaign permissions with a 403, audited, and changes nothing', async () => {
     const before = await campaignCount();
     const denied = await as(READER).post(

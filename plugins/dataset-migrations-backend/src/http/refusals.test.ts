@@ -20,7 +20,11 @@ import {
   connectionUrlOf,
   createTestDatabases,
 } from '../__testUtils__/testDatabases';
-import { dataset, succeededMigration } from '../__testUtils__/fixtures';
+import {
+  dataset,
+  newMigration,
+  succeededMigration,
+} from '../__testUtils__/fixtures';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { ConsumerStore } from '../database/ConsumerStore';
 import { postgresEngineFactory } from '../engines/postgres/PostgresDatasetEngine';
@@ -274,5 +278,93 @@ describe('refused requests', () => {
       decision: { kind: 'agent' },
     });
     expect((await stored()).jobs).toHaveLength(1);
+  });
+  it('refuses a lone UTF-16 surrogate in every free-text field a run route stores with a 400 naming the field, changing, queuing and running nothing', async () => {
+    const LONE = 'why \ud800';
+    const NAMED = 'must not contain a lone UTF-16 surrogate';
+    const refused = async (path: string, body: object, field: string) => {
+      const res = await api().post(`${API}${path}`).send(body);
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+      expect(res.body.error.message).toContain(`${field}: ${NAMED}`);
+    };
+
+    // A request whose every other part is fine: no run is written.
+    await refused(
+      '/migrations',
+      {
+        ...renameUserId,
+        changes: [{ addField: { name: 'genre', type: 'text', default: LONE } }],
+      },
+      'changes[0].addField.default',
+    );
+    expect((await stored()).migrations).toEqual([]);
+
+    const live = await succeededMigration(store, {}, { pinned: true });
+    await consumers.addDiscovered(live, [
+      { entityRef: LEGACY, depth: 1, repositoryUrl: 'file:///nowhere/repo' },
+    ]);
+    await consumers.advance(live, LEGACY, ['discovered'], {
+      state: 'failed',
+      impact: { status: 'needs-decision', fields: ['user_id'], files: [] },
+      failure: { kind: 'needs-decision', message: 'reads user_id' },
+    });
+    const waiting = newMigration({
+      entityRef: 'resource:default/other',
+      approval: { reasons: ['the change is breaking'], requestDigest: 'd1' },
+    });
+    await store.createMigration(waiting, async () => {});
+    const before = await stored();
+    expect(before.migrations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          id: waiting.id,
+          status: 'awaiting-approval',
+        }),
+      ]),
+    );
+
+    const refusals: Array<[string, object, string]> = [
+      [
+        `/migrations/${waiting.id}/approve`,
+        { requestDigest: 'd1', comment: LONE },
+        'comment',
+      ],
+      [`/migrations/${waiting.id}/reject`, { comment: LONE }, 'comment'],
+      [
+        `/migrations/${live}/rollback`,
+        { override: { reason: LONE } },
+        'override.reason',
+      ],
+      [
+        `/migrations/${live}/contract`,
+        { override: { reason: '\udc00 low first' } },
+        'override.reason',
+      ],
+      [
+        `/migrations/${live}/consumers/decisions`,
+        { entityRef: LEGACY, decision: 'keep-field', reason: LONE },
+        'reason',
+      ],
+    ];
+    for (const [path, body, field] of refusals)
+      await refused(path, body, field);
+    // Nothing stored, queued or run on the warehouse: the rollback never reached the engine.
+    expect(engineCalls).toEqual([]);
+    expect(await stored()).toEqual(before);
+    const { migration } = (await api().get(`${API}/migrations/${live}`)).body;
+    expect(migration.status).toBe('succeeded');
+
+    // A surrogate pair is a character like any other: the same decision with one is taken.
+    const taken = await api()
+      .post(`${API}/migrations/${live}/consumers/decisions`)
+      .send({
+        entityRef: LEGACY,
+        decision: 'keep-field',
+        reason: 'ok \ud83d\ude00',
+      });
+    expect(taken.status).toBe(200);
+    expect(taken.body.consumer.decision).toMatchObject({
+      reason: 'ok \ud83d\ude00',
+    });
   });
 });
