@@ -258,6 +258,31 @@ describe('consumer pull requests in the portal', () => {
     const bad = await api().get(pullRequestPath('report', 'nope'));
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/migration id/);
+
+    // The consumer in the path is checked as a ref in a query or body is.
+    const ledgerBefore = await pluginDb('migration_consumers')
+      .select('entity_ref', 'state')
+      .orderBy('entity_ref');
+    for (const [name, problem] of [
+      ['report%00', 'must not contain a NUL character (\\u0000)'],
+      ['r'.repeat(300), 'must be at most 300 characters'],
+    ]) {
+      const shown = await api().get(pullRequestPath(name));
+      expect(shown.status).toBe(400);
+      expect(shown.body.error.message).toBe(
+        `Invalid path: consumer: ${problem}`,
+      );
+      const merged = await api().post(`${pullRequestPath(name)}/merge`);
+      expect(merged.status).toBe(400);
+      expect(merged.body.error.message).toBe(
+        `Invalid path: consumer: ${problem}`,
+      );
+    }
+    expect(
+      await pluginDb('migration_consumers')
+        .select('entity_ref', 'state')
+        .orderBy('entity_ref'),
+    ).toEqual(ledgerBefore);
   });
 
   it('leaves a provider without these abilities to its host: 501 to show, 409 to merge', async () => {

@@ -126,6 +126,17 @@ describe('hostile and careless input', () => {
     expect(await migrationRows()).toBe(0);
   });
 
+  it('refuses a dataset path that names no entity with a 400 naming the problem', async () => {
+    for (const [name, problem] of [
+      ['events%00', 'must not contain a NUL character (\\u0000)'],
+      ['e'.repeat(300), 'must be at most 300 characters'],
+    ]) {
+      const res = await api().get(`${API}/datasets/resource/default/${name}`);
+      expect(res.status).toBe(400);
+      expect(message(res)).toBe(`Invalid path: dataset: ${problem}`);
+    }
+  });
+
   it('refuses a NUL character in a spec string with a 400 naming where', async () => {
     const res = await api()
       .post(`${API}/plans`)

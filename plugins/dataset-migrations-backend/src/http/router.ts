@@ -40,6 +40,20 @@ const listQuery = z.object({
 const entityRefQuery = z.object({ entityRef: entityRefSchema });
 const migrationId = z.string().uuid('must be a migration id');
 
+/**
+ * The entity named by a route's `:kind/:namespace/:name`, checked as a ref in a
+ * query or body is (no NUL, no lone surrogate, bounded), so that a bad segment is
+ * a 400 naming it rather than a failed statement or the catalog's bare 400.
+ */
+function entityRefInPath(req: express.Request, what: string): string {
+  const { kind, namespace, name } = req.params;
+  return parseInput(
+    z.object({ [what]: entityRefSchema }),
+    { [what]: `${kind}:${namespace}/${name}` },
+    'path',
+  )[what];
+}
+
 const specJsonSchemaFile = resolvePackagePath(
   '@dataset-migrations/plugin-dataset-migrations-common',
   SPEC_JSON_SCHEMA_PATH,
@@ -84,10 +98,9 @@ export function createRouter(options: {
 
   router.get('/datasets/:kind/:namespace/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { kind, namespace, name } = req.params;
     res.json(
       await service.getDataset(
-        `${kind}:${namespace}/${name}`,
+        entityRefInPath(req, 'dataset'),
         credentials,
         await guard.migrationVisibility(
           credentials,
@@ -405,11 +418,10 @@ export function createRouter(options: {
     '/migrations/:id/consumers/:kind/:namespace/:name/pull-request',
     async (req, res) => {
       const { credentials, id } = await readerOf(req);
-      const { kind, namespace, name } = req.params;
       res.json({
         pullRequest: await pullRequests.describe(
           id,
-          `${kind}:${namespace}/${name}`,
+          entityRefInPath(req, 'consumer'),
           credentials,
         ),
       });
@@ -420,14 +432,13 @@ export function createRouter(options: {
   router.post(
     '/migrations/:id/consumers/:kind/:namespace/:name/pull-request/merge',
     async (req, res) => {
-      const { kind, namespace, name } = req.params;
       const pullRequest = await auditedChange(
         req,
         { eventId: 'pull-request-merge', severityLevel: 'medium' },
         async ({ credentials, id }, _run, addMeta) =>
           pullRequests.merge(
             id,
-            `${kind}:${namespace}/${name}`,
+            entityRefInPath(req, 'consumer'),
             consumerUpdate(credentials, addMeta),
           ),
       );
