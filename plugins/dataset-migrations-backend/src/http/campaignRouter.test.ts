@@ -195,7 +195,7 @@ describe('campaign routes', () => {
       }),
     ]);
     expect(lastAudit('campaign-create')).toMatchObject({
-      severityLevel: 'low',
+      severityLevel: 'medium',
       outcome: 'succeeded',
       meta: { name: 'first', campaignId: campaign.id, datasets: 3 },
     });
@@ -345,7 +345,11 @@ changes:
     expect(denied.body.error.message).toContain(
       datasetMigrationCampaignCreatePermission.name,
     );
-    expect(lastAudit('campaign-create')).toMatchObject({ outcome: 'failed' });
+    // At medium: Backstage logs low at debug, so a refusal at low left no line.
+    expect(lastAudit('campaign-create')).toMatchObject({
+      outcome: 'failed',
+      severityLevel: 'medium',
+    });
     expect(await campaignCount()).toBe(before);
     expect((await as(STRANGER).get('/campaigns')).status).toBe(403);
     expect(
@@ -369,6 +373,22 @@ changes:
     expect(
       (await as(ADMIN).get(`/campaigns/${draft.id}`)).body.campaign.state,
     ).toBe('draft');
+
+    // A malformed id is a refusal like any other: audited, at medium.
+    for (const action of ['start', 'pause', 'resume', 'abort']) {
+      const response = await as(ADMIN).post(`/campaigns/not-an-id/${action}`, {
+        reason: 'because',
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toBe(
+        'Invalid campaign id: request: must be a campaign id',
+      );
+      expect(lastAudit(`campaign-${action}`)).toMatchObject({
+        outcome: 'failed',
+        severityLevel: 'medium',
+        meta: { campaignId: 'not-an-id' },
+      });
+    }
   });
 
   it('refuses a taken name and busy datasets with a 409 naming them', async () => {
@@ -509,6 +529,10 @@ changes:
       state: 'paused',
       stateReason: 'holiday "freeze"',
     });
+    expect(lastAudit('campaign-pause')).toMatchObject({
+      severityLevel: 'medium',
+      outcome: 'succeeded',
+    });
     expect((await as(ADMIN).post(path('pause'), { reason: 'x' })).status).toBe(
       409,
     );
@@ -540,7 +564,7 @@ changes:
       (await as(ADMIN).post(path('resume'), { failedSeen: [] })).status,
     ).toBe(200);
     expect(lastAudit('campaign-resume')).toMatchObject({
-      severityLevel: 'low',
+      severityLevel: 'medium',
       meta: {
         afterAutomaticPause: false,
         failedSeen: [],
@@ -553,7 +577,7 @@ changes:
       .update({ state: 'paused', paused_by_runner: true });
     expect((await as(ADMIN).post(path('resume'))).status).toBe(200);
     expect(lastAudit('campaign-resume')).toMatchObject({
-      severityLevel: 'medium',
+      severityLevel: 'high',
       meta: { afterAutomaticPause: true },
     });
     const running = await as(ADMIN).post(path('resume'));

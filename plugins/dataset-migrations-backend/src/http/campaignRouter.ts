@@ -21,6 +21,7 @@ import {
 import type { CampaignService } from '../campaigns/CampaignService';
 import { parseInput } from '../validation/parseInput';
 import type { RequestGuard } from './RequestGuard';
+import { idInPath } from './pathParams';
 import { specOf } from './specOf';
 
 const campaignId = z.string().uuid('must be a campaign id');
@@ -83,7 +84,7 @@ export function createCampaignRouter(options: {
       req,
       {
         eventId: 'campaign-create',
-        severityLevel: 'low',
+        severityLevel: 'medium',
         meta: typeof name === 'string' ? { name: name.slice(0, 100) } : {},
       },
       async addMeta => {
@@ -110,15 +111,16 @@ export function createCampaignRouter(options: {
     ) => Promise<Campaign>,
   ): Promise<Campaign> {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const id = parseInput(campaignId, req.params.id, 'campaign id');
+    // A malformed id is refused inside the event, so the refusal is recorded too.
     return guard.audited(
       req,
-      { ...event, meta: { campaignId: id } },
+      { ...event, meta: { campaignId: idInPath(req) } },
       async addMeta => {
         await guard.assertAllowed(
           credentials,
           datasetMigrationCampaignManagePermission,
         );
+        const id = parseInput(campaignId, req.params.id, 'campaign id');
         const campaign = await act(id, credentials, addMeta);
         addMeta({ name: campaign.name, state: campaign.state });
         return campaign;
@@ -138,21 +140,21 @@ export function createCampaignRouter(options: {
   router.post('/campaigns/:id/pause', async (req, res) => {
     const campaign = await managed(
       req,
-      { eventId: 'campaign-pause', severityLevel: 'low' },
+      { eventId: 'campaign-pause', severityLevel: 'medium' },
       (id, credentials) => service.pause(id, req.body, credentials),
     );
     res.json({ campaign } satisfies CampaignResponse);
   });
 
   router.post('/campaigns/:id/resume', async (req, res) => {
-    // Resuming after the failure policy paused it overrides the policy: medium.
+    // Resuming after the failure policy paused it overrides the policy: high.
     const id = campaignId.safeParse(req.params.id);
     const automatic = id.success && (await service.pausedByRunner(id.data));
     const campaign = await managed(
       req,
       {
         eventId: 'campaign-resume',
-        severityLevel: automatic ? 'medium' : 'low',
+        severityLevel: automatic ? 'high' : 'medium',
       },
       async (campaign, credentials, addMeta) => {
         const resumed = await service.resume(campaign, req.body, credentials);

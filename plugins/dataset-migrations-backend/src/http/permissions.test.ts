@@ -340,6 +340,24 @@ describe('permissions and audit on every run route', () => {
     },
   );
 
+  it('records a change refused for a malformed run id as a failed audit event', async () => {
+    for (const action of ['cancel', 'retry', 'rollback', 'approve']) {
+      audits.length = 0;
+      const res = await api().post(`${API}/migrations/zzz/${action}`).send({});
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        'Invalid migration id: request: must be a migration id',
+      );
+      expect(audits).toEqual([
+        expect.objectContaining({
+          eventId: `migration-${action}`,
+          outcome: 'failed',
+          meta: { migrationId: 'zzz' },
+        }),
+      ]);
+    }
+  });
+
   it('retries no consumer unless the caller may update every one it would retry', async () => {
     const id = await runWithConsumers({
       [READABLE]: 'failed',

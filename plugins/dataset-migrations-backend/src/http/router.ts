@@ -30,6 +30,7 @@ import { parseInput } from '../validation/parseInput';
 import type { MigrationService } from '../services/MigrationService';
 import type { RequestGuard } from './RequestGuard';
 import { createCampaignRouter } from './campaignRouter';
+import { entityRefInPath, idInPath } from './pathParams';
 import { specOf, YAML_TYPES } from './specOf';
 import type { CampaignService } from '../campaigns/CampaignService';
 
@@ -39,20 +40,6 @@ const listQuery = z.object({
 });
 const entityRefQuery = z.object({ entityRef: entityRefSchema });
 const migrationId = z.string().uuid('must be a migration id');
-
-/**
- * The entity named by a route's `:kind/:namespace/:name`, checked as a ref in a
- * query or body is (no NUL, no lone surrogate, bounded), so that a bad segment is
- * a 400 naming it rather than a failed statement or the catalog's bare 400.
- */
-function entityRefInPath(req: express.Request, what: string): string {
-  const { kind, namespace, name } = req.params;
-  return parseInput(
-    z.object({ [what]: entityRefSchema }),
-    { [what]: `${kind}:${namespace}/${name}` },
-    'path',
-  )[what];
-}
 
 const specJsonSchemaFile = resolvePackagePath(
   '@dataset-migrations/plugin-dataset-migrations-common',
@@ -223,14 +210,16 @@ export function createRouter(options: {
       addMeta: (meta: JsonObject) => void,
     ) => Promise<T>,
   ): Promise<T> {
-    const caller = await callerOf(req);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    // A malformed id is refused inside the event, so the refusal is recorded too.
     return guard.audited(
       req,
-      { ...event, meta: { migrationId: caller.id } },
+      { ...event, meta: { migrationId: idInPath(req) } },
       async addMeta => {
-        const migration = await service.findMigration(caller.id);
+        const id = parseInput(migrationId, req.params.id, 'migration id');
+        const migration = await service.findMigration(id);
         addMeta({ entityRef: migration.entityRef });
-        return act(caller, migration, addMeta);
+        return act({ credentials, id }, migration, addMeta);
       },
     );
   }
