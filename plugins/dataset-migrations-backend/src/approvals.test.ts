@@ -297,6 +297,17 @@ describe('approvals', () => {
     expect(outsider.body.approval.reasons).toEqual([
       'the requester may not start migrations of this dataset',
     ]);
+    // A dry run waits for no one, breaking or not, as POST /migrations queues it.
+    for (const [user, spec] of [
+      [OUTSIDER, renameName('delta')],
+      [OWNER, renameName('delta')],
+      [OUTSIDER, dropExtra('delta')],
+    ] as const) {
+      const dry = await as(user).post('/plans', { ...spec, dryRun: true });
+      expect(dry.status).toBe(200);
+      expect(dry.body.plan).toBeDefined();
+      expect(dry.body.approval).toBeUndefined();
+    }
     // Planning changed nothing.
     expect(await pluginDb('migrations').count({ n: '*' }).first()).toEqual(
       before,

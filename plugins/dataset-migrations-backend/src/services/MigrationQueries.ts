@@ -146,14 +146,21 @@ export class MigrationQueries {
     };
   }
 
-  /** The plan a request would execute: target schema, compatibility, SQL. Changes nothing. */
+  /**
+   * The plan a request would execute: target schema, compatibility, SQL; and
+   * whether the request is a dry run. Changes nothing.
+   */
   async planMigration(
     body: unknown,
     credentials: BackstageCredentials,
-  ): Promise<MigrationPlan> {
+  ): Promise<{ plan: MigrationPlan; dryRun: boolean }> {
     const { planner } = this.deps;
     const request = await planner.parse(body, credentials);
-    return planner.plan(await planner.validate(request), PREVIEW_MIGRATION_ID);
+    const plan = await planner.plan(
+      await planner.validate(request),
+      PREVIEW_MIGRATION_ID,
+    );
+    return { plan, dryRun: request.dryRun };
   }
 
   /** The newest runs the caller may see (`visibility`, applied in SQL). */

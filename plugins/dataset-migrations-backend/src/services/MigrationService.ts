@@ -132,7 +132,12 @@ export class MigrationService {
     body: unknown,
     credentials: BackstageCredentials,
   ): Promise<PlanResponse> {
-    const plan = await this.queries.planMigration(body, credentials);
+    const { plan, dryRun } = await this.queries.planMigration(
+      body,
+      credentials,
+    );
+    // As createMigration decides: a dry run changes nothing and waits for no one.
+    if (dryRun) return { plan };
     const reasons = approvalReasons({
       required: this.approvalsRequired,
       plan,
