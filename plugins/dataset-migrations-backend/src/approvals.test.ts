@@ -196,6 +196,10 @@ describe('approvals', () => {
     expect(stale.body.error.message).toContain(
       'the request changed since you reviewed it',
     );
+    // Nor does it tell the digest to approve: that is read from the run reviewed.
+    expect(stale.body.error.message).not.toContain(
+      migration.approval!.requestDigest,
+    );
     expect((await row(migration.id)).status).toBe('awaiting-approval');
     expect(await runJobs(migration.id)).toBe(0);
     expect(auditsOf('migration-approve').at(-1)).toMatchObject({

@@ -221,8 +221,10 @@ function assertDecidable(migration: Migration, requestDigest?: string): void {
     requestDigest !== undefined &&
     migration.approval?.requestDigest !== requestDigest
   ) {
+    // The run's own digest is not told: an approver takes it from the run they
+    // read (GET /migrations/:id), so an approval is always of a request seen.
     throw new ConflictError(
-      `migration ${migration.id}: the request changed since you reviewed it (digest ${requestDigest}, now ${migration.approval?.requestDigest}); review it again`,
+      `migration ${migration.id}: the request changed since you reviewed it (the digest sent is not the one it awaits approval of); read it again and decide on it as it is now`,
     );
   }
 }
