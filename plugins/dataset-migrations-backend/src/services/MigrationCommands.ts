@@ -417,6 +417,15 @@ export class MigrationCommands {
         });
       return result.migration;
     }
+    // Another retry of this run came first, between the check above and the update.
+    const now =
+      result.active?.id === id
+        ? result.active
+        : await this.deps.queries.findMigration(id);
+    if (now.status !== 'failed' && now.status !== 'cancelled')
+      throw new ConflictError(
+        `migration ${id} was already retried: it is ${now.status}; only failed or cancelled migrations can be retried`,
+      );
     throw busy(existing.entityRef, result);
   }
 

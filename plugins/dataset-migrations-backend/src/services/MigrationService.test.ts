@@ -193,6 +193,25 @@ describe('MigrationService', () => {
     expect(await knex('migrations').count({ n: '*' })).toEqual([{ n: '1' }]);
   });
 
+  it('tells the loser of two retries of one run that it was already retried, not that the run is in its way', async () => {
+    const { migration } = await service.createMigration(request, credentials);
+    await service.cancelMigration(migration.id);
+    // The other retry updates the run between this one's check and its update.
+    const requeue = store.requeueMigration.bind(store);
+    jest
+      .spyOn(store, 'requeueMigration')
+      .mockImplementationOnce(async (...args) => {
+        await requeue(migration.id, async () => {});
+        return requeue(...args);
+      });
+    await expect(
+      service.retryMigration(migration.id, credentials),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: `migration ${migration.id} was already retried: it is queued; only failed or cancelled migrations can be retried`,
+    });
+  });
+
   it('answers a repeat with the first migration even when that one finished while the repeat was being checked', async () => {
     // The repeat's introspection is held until the first request's migration has
     // been queued, run and finished (as a fast worker would do).
