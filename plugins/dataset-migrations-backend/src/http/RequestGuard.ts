@@ -15,6 +15,7 @@ import type { ConditionTransformer } from '@backstage/plugin-permission-node';
 import type { Request } from 'express';
 import type { MigrationPermissionFilter } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { MigrationVisibility } from '../database/migrationVisibility';
+import { namedFew } from '../validation/namedFew';
 
 /**
  * The request-time checks every route makes: the caller's permission, with the
@@ -146,7 +147,7 @@ export class RequestGuard {
       entityRefs,
     );
     const refused = entityRefs.filter((_, i) => !allowed[i]);
-    if (refused.length > 0) throw denied(permission.name, refused.join(', '));
+    if (refused.length > 0) throw denied(permission.name, namedFew(refused));
   }
 
   /** Throws 403 naming the permission unless the caller holds it on the run. */

@@ -126,6 +126,15 @@ describe('hostile and careless input', () => {
     expect(await migrationRows()).toBe(0);
   });
 
+  it('refuses a run list query with a parameter it does not know, naming it', async () => {
+    const res = await api().get(`${API}/migrations?bogus=1&limit=5`);
+    expect(res.status).toBe(400);
+    expect(message(res)).toBe(
+      "Invalid query: request: Unrecognized key(s) in object: 'bogus'",
+    );
+    expect((await api().get(`${API}/migrations?limit=5`)).status).toBe(200);
+  });
+
   it('refuses a dataset path that names no entity with a 400 naming the problem', async () => {
     for (const [name, problem] of [
       ['events%00', 'must not contain a NUL character (\\u0000)'],

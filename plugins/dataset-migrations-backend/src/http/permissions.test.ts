@@ -385,6 +385,56 @@ describe('permissions and audit on every run route', () => {
     });
   });
 
+  it('names a few of thousands of refused consumers and counts the rest, in the answer and the audit event', async () => {
+    const ghosts = Array.from(
+      { length: 5000 },
+      (_, i) => `component:default/ghost-${i}`,
+    );
+    const id = await runWithConsumers({ [READABLE]: 'failed' });
+    const unknown = await api()
+      .post(`${API}/migrations/${id}/consumers/retry`)
+      .send({ entityRefs: ghosts });
+    expect(unknown.status).toBe(400);
+    const message: string = unknown.body.error.message;
+    expect(message).toBe(
+      `entityRefs: ${ghosts
+        .slice(0, 10)
+        .join(
+          ', ',
+        )} and 4990 more (5000 in all) are not consumers of migration ${id}`,
+    );
+    expect(audits.at(-1)).toMatchObject({
+      eventId: 'consumer-retry',
+      outcome: 'failed',
+      error: expect.objectContaining({ message }),
+    });
+
+    // 150 the caller may not update: a 403 naming ten, an event listing 100.
+    const many = Object.fromEntries(
+      Array.from({ length: 150 }, (_, i) => [
+        `component:default/many-${String(i).padStart(3, '0')}`,
+        'failed' as const,
+      ]),
+    );
+    const crowded = await runWithConsumers(many);
+    const before = await snapshot();
+    decide = denying('dataset-migrations.consumer.update');
+    const denied = await api()
+      .post(`${API}/migrations/${crowded}/consumers/retry`)
+      .send({});
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toMatch(
+      /^not allowed: permission dataset-migrations\.consumer\.update on component:default\/many-000, .*many-009 and 140 more \(150 in all\) was denied$/,
+    );
+    expect(await snapshot()).toEqual(before);
+    const event = audits.at(-1)!;
+    expect(event).toMatchObject({
+      outcome: 'failed',
+      meta: { consumersCount: 150 },
+    });
+    expect((event.meta as { consumers: string[] }).consumers).toHaveLength(100);
+  });
+
   it('retries, when asked for allowedOnly, just the failed consumers the caller may update, naming the others', async () => {
     const id = await runWithConsumers({
       [READABLE]: 'failed',

@@ -33,6 +33,7 @@ import type { MigrationStore } from '../database/MigrationStore';
 import type { MigrationVisibility } from '../database/migrationVisibility';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog, currentState } from '../catalog/DatasetCatalog';
+import { namedFew } from '../validation/namedFew';
 import { parseInput } from '../validation/parseInput';
 import type { ConsumerStore } from '../database/ConsumerStore';
 import type { LedgerPage } from '../database/ConsumerLedgerStore';
@@ -234,7 +235,7 @@ export class ConsumerService {
       const unknown = request.entityRefs.filter(ref => !known.has(ref));
       if (unknown.length > 0)
         throw new InputError(
-          `entityRefs: ${unknown.join(', ')} ${
+          `entityRefs: ${namedFew(unknown)} ${
             unknown.length > 1 ? 'are not consumers' : 'is not a consumer'
           } of migration ${migrationId}`,
         );
