@@ -131,6 +131,13 @@ export type DatasetMigrationPlanRequest = Pick<
  * @public
  */
 export interface DatasetEngine {
+  /**
+   * The table a dataset's table annotation (or a rename's target) names, in one
+   * spelling per table, as this engine resolves it: two datasets whose names give
+   * the same answer share a table. Throws for a name it cannot resolve. Optional:
+   * without it, names are compared as written.
+   */
+  canonicalTable?(table: string): string;
   /** Reads the live schema of the dataset's current version. */
   introspect(dataset: DatasetLocation): Promise<DatasetSchema>;
   /**

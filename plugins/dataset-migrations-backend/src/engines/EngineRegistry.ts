@@ -52,6 +52,19 @@ export class EngineRegistry {
     return engine;
   }
 
+  /** The configured engines' names. */
+  names(): string[] {
+    return [...this.engines.keys()];
+  }
+
+  /**
+   * The table `table` names on `engine`, spelled as that engine resolves it (see
+   * `DatasetEngine.canonicalTable`); as written for an engine that cannot say.
+   */
+  canonicalTable(engine: string, table: string): string {
+    return this.get(engine).canonicalTable?.(table) ?? table;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.engines.values()].map(e => e.close?.()));
   }

@@ -25,7 +25,12 @@ import { contract } from './operations/contract';
 import { readsOfPreviousShape } from './operations/previousShapeReads';
 import { rollback } from './operations/rollback';
 import { planStages } from './planning';
-import { parseRelationName, quoteRelation, versionOf } from './relations';
+import {
+  canonicalRelationName,
+  parseRelationName,
+  quoteRelation,
+  versionOf,
+} from './relations';
 import { migrate } from './stages/runStages';
 
 /**
@@ -51,6 +56,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
     /** What requests read: live schemas, plans, samples (see requestConnections). */
     private readonly reads: Connections,
   ) {}
+
+  canonicalTable(table: string): string {
+    return canonicalRelationName(table);
+  }
 
   introspect(dataset: DatasetLocation): Promise<DatasetSchema> {
     return introspect(this.reads, dataset);

@@ -57,6 +57,14 @@ export function parseRelationName(table: string): RelationName {
   return { schema, name };
 }
 
+/**
+ * The one spelling of the relation a table annotation names, as `parseRelationName`
+ * reads it: `events` and `public.events` are one relation, `Events` another.
+ */
+export function canonicalRelationName(table: string): string {
+  return formatRelation(parseRelationName(table));
+}
+
 /** The relation readers use, and the table that holds the current version's rows. */
 export interface ResolvedDataset {
   relation: RelationName;
