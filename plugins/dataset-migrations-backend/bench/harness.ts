@@ -162,14 +162,17 @@ export function benchCatalog(entities: Entity[]): DatasetCatalog {
       e,
     ]),
   );
-  return new DatasetCatalog({
-    getEntityByRef: async (ref: string) => byRef.get(ref),
-    getEntitiesByRefs: async ({ entityRefs }: { entityRefs: string[] }) => ({
-      items: entityRefs.map(r => byRef.get(r)),
-    }),
-    getEntities: async () => ({ items: entities.filter(isDatasetEntity) }),
-    refreshEntity: async () => {},
-  } as unknown as CatalogService);
+  return new DatasetCatalog(
+    {
+      getEntityByRef: async (ref: string) => byRef.get(ref),
+      getEntitiesByRefs: async ({ entityRefs }: { entityRefs: string[] }) => ({
+        items: entityRefs.map(r => byRef.get(r)),
+      }),
+      getEntities: async () => ({ items: entities.filter(isDatasetEntity) }),
+      refreshEntity: async () => {},
+    } as unknown as CatalogService,
+    benchAuth,
+  );
 }
 
 /** The plugin's job path on its database; start the queue with the handlers a bench needs. */

@@ -134,7 +134,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         });
         await queue.migrate();
 
-        const datasetCatalog = new DatasetCatalog(catalog);
+        const datasetCatalog = new DatasetCatalog(catalog, auth);
         const { worker, consumers: consumerSettings } = settings;
         const consumers = new ConsumerStore(await database.getClient());
         // People, portals and other plugins hear of each committed change; a

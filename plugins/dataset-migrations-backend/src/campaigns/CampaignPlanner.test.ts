@@ -171,6 +171,7 @@ describe('CampaignPlanner', () => {
         catalogServiceMock({
           entities: [...ENTITIES, ...(options.extra ?? [])],
         }),
+        mockServices.auth(),
       ),
       engines: new EngineRegistry(
         new Map([['warehouse', options.engine ?? engine]]),

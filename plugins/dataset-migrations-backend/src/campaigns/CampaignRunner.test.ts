@@ -134,6 +134,7 @@ describe('CampaignRunner', () => {
           name => dataset(name),
         ),
       }),
+      mockServices.auth(),
     );
     engines = await EngineRegistry.fromConfig({
       config: new ConfigReader({

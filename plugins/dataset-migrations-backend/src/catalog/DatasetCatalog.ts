@@ -1,4 +1,7 @@
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import {
   parseEntityRef,
   stringifyEntityRef,
@@ -19,7 +22,11 @@ import type { MigrationStore } from '../database/MigrationStore';
 
 /** The catalog's view of datasets: which entities they are, where they live, who reads them. */
 export class DatasetCatalog {
-  constructor(private readonly catalog: CatalogService) {}
+  constructor(
+    private readonly catalog: CatalogService,
+    /** The plugin's own credentials, for reads that must see every entity. */
+    private readonly auth: Pick<AuthService, 'getOwnServiceCredentials'>,
+  ) {}
 
   /** Normalises a user-supplied ref, e.g. `resource:listening-events` → `resource:default/listening-events`. */
   static normalizeRef(entityRef: string): string {
@@ -147,6 +154,40 @@ export class DatasetCatalog {
         if (!owner || !wantedOwners.has(owner)) return false;
       }
       return true;
+    });
+  }
+
+  /**
+   * Every entity whose annotations name a table on one of `engines`: its ref,
+   * engine and table as written. Read with the plugin's own credentials, since an
+   * entity the caller cannot see names its table all the same; one query, of the
+   * two annotations only.
+   */
+  async listTableNames(
+    engines: string[],
+  ): Promise<Array<{ entityRef: string; engine: string; table: string }>> {
+    if (engines.length === 0) return [];
+    const annotation = (key: string) => `metadata.annotations.${key}`;
+    const { items } = await this.catalog.getEntities(
+      {
+        filter: { [annotation(ANNOTATION_ENGINE)]: engines },
+        fields: [
+          'kind',
+          'metadata.namespace',
+          'metadata.name',
+          annotation(ANNOTATION_ENGINE),
+          annotation(ANNOTATION_TABLE),
+        ],
+      },
+      { credentials: await this.auth.getOwnServiceCredentials() },
+    );
+    return items.flatMap(entity => {
+      const annotations = entity.metadata.annotations ?? {};
+      const engine = annotations[ANNOTATION_ENGINE];
+      const table = annotations[ANNOTATION_TABLE];
+      // The catalog matches values whatever their case; engine names are exact.
+      if (!table || !engines.includes(engine)) return [];
+      return [{ entityRef: stringifyEntityRef(entity), engine, table }];
     });
   }
 

@@ -189,7 +189,10 @@ describe('campaign pull requests', () => {
     const deps: StepDependencies = {
       consumers,
       migrations: store,
-      catalog: new DatasetCatalog(catalogServiceMock({ entities })),
+      catalog: new DatasetCatalog(
+        catalogServiceMock({ entities }),
+        mockServices.auth(),
+      ),
       engines: new EngineRegistry(new Map()),
       readers: [new LocalGitRepositoryReader(roots)],
       scm: [scm],

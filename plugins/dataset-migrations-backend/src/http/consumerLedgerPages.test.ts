@@ -193,6 +193,7 @@ describe('GET /migrations/:id/consumers: the ledger a page at a time', () => {
       migrations: store,
       catalog: new DatasetCatalog(
         catalogServiceMock({ entities: [dataset('events')] }),
+        mockServices.auth(),
       ),
       // The report reads no code and queues nothing.
       engines: undefined as never,

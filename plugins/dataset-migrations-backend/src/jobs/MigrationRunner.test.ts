@@ -98,7 +98,7 @@ describe('MigrationRunner', () => {
       undecidedConsumers: options.undecidedConsumers,
       store,
       engines: new EngineRegistry(new Map([['warehouse', engine]])),
-      catalog: new DatasetCatalog(catalog),
+      catalog: new DatasetCatalog(catalog, mockServices.auth()),
       auth: mockServices.auth(),
       leaseMs: options.leaseMs ?? 60_000,
       logger: options.logger ?? mockServices.logger.mock(),

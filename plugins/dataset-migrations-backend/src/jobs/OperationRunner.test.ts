@@ -56,6 +56,7 @@ describe('OperationRunner', () => {
       ),
       catalog: new DatasetCatalog(
         catalogServiceMock({ entities: [dataset('events')] }),
+        mockServices.auth(),
       ),
       auth: mockServices.auth(),
       logger: mockServices.logger.mock(),

@@ -108,7 +108,10 @@ describe('a contract whose commit was not recorded', () => {
     return new OperationRunner({
       store: storeOf,
       engines: new EngineRegistry(new Map([['warehouse', engine]])),
-      catalog: new DatasetCatalog(catalogServiceMock({ entities: [] })),
+      catalog: new DatasetCatalog(
+        catalogServiceMock({ entities: [] }),
+        mockServices.auth(),
+      ),
       auth: mockServices.auth(),
       logger: mockServices.logger.mock(),
       workerId,

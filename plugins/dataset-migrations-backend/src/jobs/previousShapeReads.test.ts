@@ -58,6 +58,7 @@ describe('readers nobody discovered', () => {
       catalogServiceMock({
         entities: ['orders', 'invoices', 'parcels'].map(n => dataset(n)),
       }),
+      mockServices.auth(),
     );
     const runner = new OperationRunner({
       store,

@@ -35,6 +35,7 @@ describe('recordDatasetOwners', () => {
 
     const catalog = new DatasetCatalog(
       catalogServiceMock({ entities: [dataset('events')] }),
+      mockServices.auth(),
     );
     const deps = {
       store,

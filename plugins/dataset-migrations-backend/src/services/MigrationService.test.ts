@@ -83,6 +83,7 @@ describe('MigrationService', () => {
   }): MigrationService {
     const catalog = new DatasetCatalog(
       catalogServiceMock({ entities: [events] }),
+      mockServices.auth(),
     );
     const engines = new EngineRegistry(
       new Map([

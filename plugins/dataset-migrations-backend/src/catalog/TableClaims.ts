@@ -1,0 +1,77 @@
+import { ConflictError } from '@backstage/errors';
+import type { EngineRegistry } from '../engines/EngineRegistry';
+import type { DatasetCatalog } from './DatasetCatalog';
+
+/** Refs a message names before it says how many more there are. */
+const NAMED_IN_MESSAGE = 10;
+
+/**
+ * Which catalog entities name each table, as the table's engine resolves the
+ * names. A table belongs to one dataset entity: permissions, approvals and the
+ * one-run-per-dataset hold are all the entity's, so a second entity naming the
+ * table would act on it with none of them.
+ */
+export class TableClaims {
+  /**
+   * Every entity naming a table on `engines` (all configured engines unless
+   * given), read in one catalog query; a name its engine cannot resolve names no
+   * table, and is left out.
+   */
+  static async read(
+    catalog: Pick<DatasetCatalog, 'listTableNames'>,
+    registry: Pick<EngineRegistry, 'names' | 'canonicalTable'>,
+    engines: string[] = registry.names(),
+  ): Promise<TableClaims> {
+    const byTable = new Map<string, string[]>();
+    for (const { entityRef, engine, table } of await catalog.listTableNames(
+      engines,
+    )) {
+      let key: string;
+      try {
+        key = tableKey(engine, registry.canonicalTable(engine, table));
+      } catch {
+        continue;
+      }
+      byTable.set(key, [...(byTable.get(key) ?? []), entityRef]);
+    }
+    return new TableClaims(registry, byTable);
+  }
+
+  private constructor(
+    private readonly registry: Pick<EngineRegistry, 'canonicalTable'>,
+    private readonly byTable: Map<string, string[]>,
+  ) {}
+
+  /**
+   * A 409 when an entity other than `entityRef` names `table` on `engine`; `role`
+   * says what the table is to the request when it is not the dataset's own
+   * (`renameDataset.to`).
+   */
+  assertOnlyNamedBy(
+    entityRef: string,
+    engine: string,
+    table: string,
+    role?: string,
+  ): void {
+    const canonical = this.registry.canonicalTable(engine, table);
+    const self = entityRef.toLocaleLowerCase('en-US');
+    const others = (this.byTable.get(tableKey(engine, canonical)) ?? [])
+      .filter(ref => ref.toLocaleLowerCase('en-US') !== self)
+      .sort();
+    if (others.length === 0) return;
+    const named = others.slice(0, NAMED_IN_MESSAGE).join(', ');
+    const more =
+      others.length > NAMED_IN_MESSAGE
+        ? ` and ${others.length - NAMED_IN_MESSAGE} more`
+        : '';
+    throw new ConflictError(
+      `${role ? `${role}: ` : ''}table ${canonical} on engine ${engine} is ${
+        role ? '' : 'also '
+      }named by ${named}${more}; a table belongs to one dataset entity: fix the catalog`,
+    );
+  }
+}
+
+function tableKey(engine: string, canonical: string): string {
+  return `${engine}\n${canonical}`;
+}
