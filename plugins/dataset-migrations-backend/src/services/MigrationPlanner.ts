@@ -19,6 +19,7 @@ import type { MigrationStore } from '../database/MigrationStore';
 import type { RequestGrounds } from '../database/MigrationRequestStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog, currentState } from '../catalog/DatasetCatalog';
+import { TableClaims } from '../catalog/TableClaims';
 
 /** Names plan previews' objects; a created migration's plan uses its own id. */
 export const PREVIEW_MIGRATION_ID = '00000000-0000-0000-0000-000000000000';
@@ -111,16 +112,38 @@ export class MigrationPlanner {
    * `grounds`: the dataset's state as the request just read it (see
    * `findRequestGrounds`), not read again.
    */
-  async liveState(entity: Entity, grounds?: Pick<RequestGrounds, 'dataset'>) {
+  async liveState(
+    entity: Entity,
+    grounds?: Pick<RequestGrounds, 'dataset'>,
+    /** Which entities name which tables: read now unless given (a campaign reads them once). */
+    tables?: TableClaims,
+  ) {
     const { location, version } = await currentState(
       entity,
       grounds
         ? { getDatasetState: async () => grounds.dataset }
         : this.deps.store,
     );
+    const claims =
+      tables ??
+      (await TableClaims.read(this.deps.catalog, this.deps.engines, [
+        location.engine,
+      ]));
+    // Before the engine is asked anything about a table another entity names.
+    claims.assertOnlyNamedBy(
+      stringifyEntityRef(entity),
+      location.engine,
+      location.table,
+    );
     const engine = this.deps.engines.get(location.engine);
     const schema = await engine.introspect(location);
-    return { location, currentVersion: version, engine, schema };
+    return {
+      location,
+      currentVersion: version,
+      engine,
+      schema,
+      tables: claims,
+    };
   }
 
   /**
@@ -145,7 +168,8 @@ export class MigrationPlanner {
 
   /**
    * The request checked against the dataset's current version and live schema
-   * (read now unless given): valid, or every problem found, by path.
+   * (read now unless given): valid, or every problem found, by path. A rename to
+   * a table another entity names is a 409, as a dataset's own table is.
    */
   async check(
     request: ParsedRequest,
@@ -154,7 +178,7 @@ export class MigrationPlanner {
     | { valid: ValidRequest; problems?: never }
     | { valid?: never; problems: string[] }
   > {
-    const { location, currentVersion, engine, schema } =
+    const { location, currentVersion, engine, schema, tables } =
       live ?? (await this.liveState(request.entity));
     const { fields, problems } = planFieldChanges(
       schema.fields,
@@ -183,6 +207,13 @@ export class MigrationPlanner {
       renamedTable(location.table, request.renameDataset.to);
     if (renamedTo === location.table) {
       problems.push(`renameDataset.to: the dataset is already ${renamedTo}`);
+    } else if (renamedTo) {
+      tables.assertOnlyNamedBy(
+        request.entityRef,
+        location.engine,
+        renamedTo,
+        'renameDataset.to',
+      );
     }
     if (request.targetVersion <= currentVersion) {
       problems.unshift(

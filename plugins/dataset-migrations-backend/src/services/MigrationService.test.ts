@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
@@ -14,6 +15,7 @@ import { EngineRegistry } from '../engines/EngineRegistry';
 import { OperationRunner } from '../jobs/OperationRunner';
 import type { OperationJob } from '../queue/JobQueue';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
+import { canonicalRelationName } from '../engines/postgres/relations';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { datasetMigrationStartPermission } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type {
@@ -80,16 +82,37 @@ describe('MigrationService', () => {
     authorize?: (permissionName: string) => AuthorizeResult;
     approvalsRequired?: ApprovalRequirement[];
     announcer?: MigrationAnnouncer;
+    /** The catalog's entities; `events` alone unless set. */
+    entities?: Entity[];
+    /** Refs only the plugin's own (service) credentials may read in a list. */
+    hiddenFromUsers?: string[];
   }): MigrationService {
-    const catalog = new DatasetCatalog(
-      catalogServiceMock({ entities: [events] }),
-      mockServices.auth(),
-    );
+    const client = catalogServiceMock({
+      entities: options.entities ?? [events],
+    });
+    const hidden = new Set(options.hiddenFromUsers ?? []);
+    const list = client.getEntities.bind(client);
+    jest
+      .spyOn(client, 'getEntities')
+      .mockImplementation(async (request, listOptions) => {
+        const { items } = await list(request, listOptions);
+        const service =
+          (listOptions as { credentials?: { principal?: { type?: string } } })
+            ?.credentials?.principal?.type === 'service';
+        return {
+          items: items.filter(
+            e => service || !hidden.has(stringifyEntityRef(e)),
+          ),
+        };
+      });
+    const catalog = new DatasetCatalog(client, mockServices.auth());
     const engines = new EngineRegistry(
       new Map([
         [
           'warehouse',
           {
+            // The Postgres engine's reading of table names, as a real engine resolves them.
+            canonicalTable: canonicalRelationName,
             introspect,
             plan: jest.fn(async () => []),
             migrate: jest.fn(),
@@ -251,6 +274,97 @@ describe('MigrationService', () => {
     });
     expect(await knex('migrations').pluck('id')).toEqual([first.migration.id]);
     expect(enqueueMigration).toHaveBeenCalledTimes(1);
+  });
+
+  describe('a table another entity names', () => {
+    const PLAYS = 'resource:default/podcast-plays';
+    /** Another team's entity naming `table` on the same engine. */
+    const plays = (table: string): Entity => ({
+      ...dataset('podcast-plays', {
+        annotations: { 'dataset-migrations.io/table': table },
+      }),
+      spec: { type: 'dataset', owner: 'group:default/podcasts' },
+    });
+    const drop = {
+      entityRef: PLAYS,
+      targetVersion: 2,
+      changes: [{ dropField: { name: 'user_id' } }],
+    };
+
+    it.each(['public.events', 'events'])(
+      'refuses the plan and the migration with a 409 naming the other entity, whichever the caller can see, changing nothing and asking the engine nothing (%s)',
+      async table => {
+        const shared = serviceWith({
+          retentionMs: 0,
+          entities: [events, plays(table)],
+          // The caller cannot list the table's owner; the plugin still sees it.
+          hiddenFromUsers: [EVENTS],
+        });
+        const refusal = {
+          name: 'ConflictError',
+          message: `table public.events on engine warehouse is also named by ${EVENTS}; a table belongs to one dataset entity: fix the catalog`,
+        };
+        await expect(
+          shared.planMigration(drop, credentials),
+        ).rejects.toMatchObject(refusal);
+        await expect(
+          shared.createMigration(drop, credentials),
+        ).rejects.toMatchObject(refusal);
+        // The table's own entity is held too, until the catalog names it once.
+        await expect(
+          shared.createMigration(request, credentials),
+        ).rejects.toMatchObject({
+          name: 'ConflictError',
+          message: `table public.events on engine warehouse is also named by ${PLAYS}; a table belongs to one dataset entity: fix the catalog`,
+        });
+        expect(await knex('migrations').count({ n: '*' })).toEqual([
+          { n: '0' },
+        ]);
+        expect(introspect).not.toHaveBeenCalled();
+        expect(enqueueMigration).not.toHaveBeenCalled();
+      },
+    );
+
+    it('goes on as before when the other names resolve to other tables: another case is another table, a quoted name none', async () => {
+      const apart = serviceWith({
+        retentionMs: 0,
+        entities: [
+          events,
+          plays('Public.Events'),
+          {
+            ...plays('"public"."events"'),
+            metadata: {
+              ...plays('"public"."events"').metadata,
+              name: 'quoted',
+            },
+          },
+        ],
+      });
+      await expect(
+        apart.planMigration(request, credentials),
+      ).resolves.toMatchObject({ plan: { table: 'public.events' } });
+      const { created } = await apart.createMigration(request, credentials);
+      expect(created).toBe(true);
+      expect(enqueueMigration).toHaveBeenCalledTimes(1);
+    });
+
+    it('refuses a rename to a table another entity names', async () => {
+      const taken = serviceWith({
+        retentionMs: 0,
+        entities: [events, dataset('archive')],
+      });
+      await expect(
+        taken.createMigration(
+          { ...request, renameDataset: { to: 'archive' } },
+          credentials,
+        ),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message:
+          'renameDataset.to: table public.archive on engine warehouse is named by resource:default/archive; a table belongs to one dataset entity: fix the catalog',
+      });
+      expect(await knex('migrations').count({ n: '*' })).toEqual([{ n: '0' }]);
+    });
   });
 
   it('keeps the previous version through the retention period before contracting it', async () => {
