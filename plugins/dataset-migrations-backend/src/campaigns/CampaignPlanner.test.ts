@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Entity } from '@backstage/catalog-model';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type {
@@ -163,14 +164,17 @@ describe('CampaignPlanner', () => {
       denied?: string[];
       engine?: DatasetEngine;
       clock?: { now(): Date };
+      /** The catalog client, when a test watches its reads. */
+      client?: CatalogService;
     } = {},
   ): CampaignPlanner {
     const denied = new Set(options.denied ?? []);
     return new CampaignPlanner({
       catalog: new DatasetCatalog(
-        catalogServiceMock({
-          entities: [...ENTITIES, ...(options.extra ?? [])],
-        }),
+        options.client ??
+          catalogServiceMock({
+            entities: [...ENTITIES, ...(options.extra ?? [])],
+          }),
         mockServices.auth(),
       ),
       engines: new EngineRegistry(
@@ -252,6 +256,38 @@ describe('CampaignPlanner', () => {
       owner: DATA,
       rollout: { waveSize: '25%', canary: { datasets: 1 } },
     });
+  });
+
+  it('skips a dataset whose table another entity names, with the reason, reading who names which table once for the campaign', async () => {
+    const client = catalogServiceMock({
+      entities: [
+        ...ENTITIES,
+        // Another team's entity naming the clicks table in its short spelling.
+        {
+          ...dataset('intruder', {
+            annotations: { 'dataset-migrations.io/table': 'clicks' },
+          }),
+          spec: { type: 'dataset', owner: PAYMENTS },
+        },
+      ],
+    });
+    const reads = jest.spyOn(client, 'getEntities');
+    const plan = await plannerWith({ client }).plan(
+      documentWith({ selector: { owners: [DATA], hasFields: ['user_id'] } }),
+      credentials,
+    );
+
+    expect(refsOf(plan)).toEqual([[ref('events')], [ref('daily')]]);
+    expect(plan.skipped).toContainEqual({
+      entityRef: ref('clicks'),
+      reason: expect.stringContaining(
+        'table public.clicks on engine warehouse is also named by resource:default/intruder; a table belongs to one dataset entity: fix the catalog',
+      ),
+    });
+    const tableReads = reads.mock.calls.filter(([request]) =>
+      JSON.stringify(request?.filter).includes('dataset-migrations.io/engine'),
+    );
+    expect(tableReads).toHaveLength(1);
   });
 
   it('plans a dataset by its engine again only when its live schema changed, or minutes passed', async () => {

@@ -20,6 +20,7 @@ import {
   type Criticality,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { DatasetCatalog, consumersOf } from '../catalog/DatasetCatalog';
+import { TableClaims } from '../catalog/TableClaims';
 import type { MigrationStore } from '../database/MigrationStore';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import { mapConcurrently } from '../consumers/mapConcurrently';
@@ -124,13 +125,15 @@ export class CampaignPlanner {
     credentials: BackstageCredentials,
   ): Promise<CampaignPlan> {
     const document = parseCampaignDocument(body);
-    const candidates = await this.select(document, credentials);
+    // Which entities name which tables: one catalog read for all the datasets.
+    const tables = await TableClaims.read(this.deps.catalog, this.deps.engines);
+    const candidates = await this.select(document, credentials, tables);
     await this.skipBusyAndForbidden(document, candidates, credentials);
 
     const migratable: Migratable[] = [];
     const skipped: CampaignSkippedDataset[] = [];
     const assessed = await mapConcurrently(candidates, this.concurrency, c =>
-      this.assess(document, c),
+      this.assess(document, c, tables),
     );
     assessed.forEach((result, i) => {
       if ('skip' in result)
@@ -170,6 +173,7 @@ export class CampaignPlanner {
   private async select(
     document: CampaignDocument,
     credentials: BackstageCredentials,
+    tables: TableClaims,
   ): Promise<Candidate[]> {
     const { selector } = document;
     const excluded = new Set(selector.exclude ?? []);
@@ -194,7 +198,7 @@ export class CampaignPlanner {
         )
       ).filter(entity => !excluded.has(stringifyEntityRef(entity)));
       const kept = await mapConcurrently(matches, this.concurrency, entity =>
-        this.withFields(entity, selector.hasFields),
+        this.withFields(entity, selector.hasFields, tables),
       );
       for (const candidate of kept) {
         if (candidate) candidates.set(candidate.entityRef, candidate);
@@ -235,12 +239,13 @@ export class CampaignPlanner {
   private async withFields(
     entity: Entity,
     fields: string[] | undefined,
+    tables: TableClaims,
   ): Promise<Candidate | undefined> {
     const entityRef = stringifyEntityRef(entity);
     if (!fields?.length) return { entityRef, entity };
     let live: LiveDataset;
     try {
-      live = await this.planner.liveState(entity);
+      live = await this.planner.liveState(entity, undefined, tables);
     } catch (error) {
       return {
         entityRef,
@@ -301,11 +306,14 @@ export class CampaignPlanner {
   private async assess(
     document: CampaignDocument,
     candidate: Candidate,
+    tables: TableClaims,
   ): Promise<Migratable | { skip: string }> {
     const { entity, skip } = candidate;
     if (skip || !entity) return { skip: skip ?? 'not in the catalog' };
     try {
-      const live = candidate.live ?? (await this.planner.liveState(entity));
+      const live =
+        candidate.live ??
+        (await this.planner.liveState(entity, undefined, tables));
       const fingerprint = assessmentFingerprint(document, entity, live);
       const known = this.recent.get(fingerprint);
       if (known) return 'skip' in known ? known : { ...known, entity };
