@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
@@ -19,6 +20,7 @@ import type { Enqueue } from '../database/MigrationRequestStore';
 import { knexOf } from '../database/StoreTransaction';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
+import { canonicalRelationName } from '../engines/postgres/relations';
 import {
   MigrationRunner,
   type MigrationRunnerOptions,
@@ -43,11 +45,18 @@ describe('MigrationRunner', () => {
     Required<
       Pick<
         DatasetEngine,
-        'introspect' | 'plan' | 'migrate' | 'rollback' | 'contract'
+        | 'canonicalTable'
+        | 'introspect'
+        | 'plan'
+        | 'migrate'
+        | 'rollback'
+        | 'contract'
       >
     >
   >;
   let catalog: ReturnType<typeof catalogServiceMock.mock>;
+  /** What the catalog lists: `events` unless a test adds to it. */
+  let entities: Entity[];
   let runner: MigrationRunner;
 
   beforeAll(async () => {
@@ -61,6 +70,8 @@ describe('MigrationRunner', () => {
     await knex('dataset_versions').delete();
     await knex('migrations').delete();
     engine = {
+      // The Postgres engine's reading of table names.
+      canonicalTable: jest.fn(canonicalRelationName),
       introspect: jest.fn(async (_dataset: { table: string }) => ({
         fields: liveFields,
         rowEstimate: 3,
@@ -78,8 +89,12 @@ describe('MigrationRunner', () => {
         await run.throwIfCancelled();
       }),
     };
+    entities = [events];
     catalog = catalogServiceMock.mock({
       getEntityByRef: jest.fn(async () => events),
+      getEntities: jest.fn(async request =>
+        catalogServiceMock({ entities }).getEntities(request),
+      ),
       refreshEntity: jest.fn(async () => {}),
     });
     runner = newRunner();
@@ -250,6 +265,31 @@ describe('MigrationRunner', () => {
     expect(queued).toEqual([id]);
     expect(await details(id)).toMatchObject({ status: 'succeeded' });
     expect(await store.getSchemaVersion(EVENTS)).toBe(2);
+  });
+
+  it('fails a run, before the engine is asked anything, whose table another entity named after it was queued', async () => {
+    const id = await queue();
+    // Registered meanwhile, naming the same table in its short spelling.
+    entities.push({
+      ...dataset('podcast-plays', {
+        annotations: { 'dataset-migrations.io/table': 'events' },
+      }),
+      spec: { type: 'dataset', owner: 'group:default/podcasts' },
+    });
+    await runner.run(id);
+
+    expect(engine.introspect).not.toHaveBeenCalled();
+    expect(engine.migrate).not.toHaveBeenCalled();
+    const failed = await details(id);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      failureReason:
+        'table public.events on engine warehouse is also named by resource:default/podcast-plays; a table belongs to one dataset entity: fix the catalog',
+    });
+    expect(failed.steps.map(s => `${s.name}:${s.status}`)).toEqual([
+      'plan:failed',
+    ]);
+    expect(await store.getSchemaVersion(EVENTS)).toBeUndefined();
   });
 
   it('does nothing for a migration that is no longer runnable', async () => {

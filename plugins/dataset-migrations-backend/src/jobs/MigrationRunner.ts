@@ -29,6 +29,7 @@ import {
   type PinnedPlan,
 } from './runContext';
 import { DatasetCatalog, currentState } from '../catalog/DatasetCatalog';
+import { TableClaims } from '../catalog/TableClaims';
 import type {
   MigrationAnnouncer,
   MigrationChange,
@@ -328,11 +329,26 @@ export class MigrationRunner {
         `the dataset is at schema version ${current} now, not ${migration.fromVersion} as when this migration was requested`,
       );
     }
+    const reviewed = migration.plan;
+    // The catalog may have changed since the request: a table another entity names
+    // now fails the run before the engine is asked anything.
+    const tables = await TableClaims.read(catalog, engines, [location.engine]);
+    tables.assertOnlyNamedBy(
+      migration.entityRef,
+      location.engine,
+      location.table,
+    );
+    if (reviewed?.targetTable)
+      tables.assertOnlyNamedBy(
+        migration.entityRef,
+        location.engine,
+        reviewed.targetTable,
+        'renameDataset.to',
+      );
     const schema = await engines.get(location.engine).introspect(location);
     const plan = planFieldChanges(schema.fields, migration.changes);
     if (plan.problems.length > 0) throw new Error(plan.problems.join('; '));
     // What runs must be what was reviewed: a schema that changed since voids the plan.
-    const reviewed = migration.plan;
     if (reviewed && shapeOf(reviewed.target) !== shapeOf(plan.fields)) {
       throw new Error(
         `the dataset changed since this migration was planned (planned ${shapeOf(
