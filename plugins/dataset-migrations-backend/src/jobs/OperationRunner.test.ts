@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
@@ -21,6 +22,8 @@ describe('OperationRunner', () => {
   let rollback: jest.Mock<Promise<void>, [DatasetMigrationRun]>;
   let contract: jest.Mock<Promise<void>, [DatasetMigrationRun]>;
   let settleRolledBack: jest.Mock;
+  /** What the catalog lists: `events` unless a test adds to it. */
+  let entities: Entity[];
 
   beforeAll(async () => {
     knex = await init();
@@ -35,6 +38,7 @@ describe('OperationRunner', () => {
     rollback = jest.fn(async (_run: DatasetMigrationRun) => {});
     contract = jest.fn(async (_run: DatasetMigrationRun) => {});
     settleRolledBack = jest.fn(async () => {});
+    entities = [dataset('events')];
   });
 
   function worker(workerId: string): OperationRunner {
@@ -55,7 +59,7 @@ describe('OperationRunner', () => {
         ]),
       ),
       catalog: new DatasetCatalog(
-        catalogServiceMock({ entities: [dataset('events')] }),
+        catalogServiceMock({ entities }),
         mockServices.auth(),
       ),
       auth: mockServices.auth(),
@@ -162,6 +166,28 @@ describe('OperationRunner', () => {
     expect(rollback).not.toHaveBeenCalled();
     expect(await outcomeOf(rollbackJob)).toEqual({
       refused: `migration ${id} changed while it was rolled back`,
+    });
+  });
+
+  it('refuses to contract while another entity names the table, asking the engine nothing', async () => {
+    const id = await succeeded();
+    // Registered by another team after the run, naming the same table.
+    entities.push(
+      dataset('intruder', {
+        annotations: { 'dataset-migrations.io/table': 'public.events' },
+      }),
+    );
+    const contractJob = job(id, 'contract');
+    await worker('worker-a').run(contractJob);
+
+    expect(contract).not.toHaveBeenCalled();
+    expect(await outcomeOf(contractJob)).toEqual({
+      refused:
+        'contract refused: table public.events on engine warehouse is also named by resource:default/intruder; a table belongs to one dataset entity: fix the catalog',
+    });
+    expect(await knex('migrations').where({ id }).first()).toMatchObject({
+      status: 'succeeded',
+      contracted_at: null,
     });
   });
 });

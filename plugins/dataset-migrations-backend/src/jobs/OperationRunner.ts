@@ -1,3 +1,4 @@
+import { TableClaims } from '../catalog/TableClaims';
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   isLiveMigration,
@@ -140,6 +141,14 @@ export class OperationRunner {
     let override = job.override;
     try {
       if (operation === 'contract') {
+        // Contract drops a version for good: not while another entity names the
+        // table, whose owners' rights and approvals were never asked (the run may
+        // predate the entity, or the check at request).
+        const tables = await TableClaims.read(this.deps.catalog, engines, [
+          pinned.engine,
+        ]);
+        for (const table of [pinned.table, pinned.renamedTo ?? []].flat())
+          tables.assertOnlyNamedBy(migration.entityRef, pinned.engine, table);
         const gate = await this.readersGate(migration, run, engine, job);
         if ('refused' in gate) return gate;
         override = gate.override;
