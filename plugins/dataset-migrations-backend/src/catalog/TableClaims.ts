@@ -37,6 +37,22 @@ export class TableClaims {
     return new TableClaims(registry, byTable);
   }
 
+  /**
+   * A 409 unless `entityRef` alone names its table: to be asked before anything
+   * is read from or done to the table for that entity (its live schema, samples
+   * of its values, a plan), which would otherwise reach another team's table
+   * through an entity anyone may register.
+   */
+  static async assertOwnTable(
+    catalog: Pick<DatasetCatalog, 'listTableNames'>,
+    registry: Pick<EngineRegistry, 'names' | 'canonicalTable'>,
+    entityRef: string,
+    location: { engine: string; table: string },
+  ): Promise<void> {
+    const claims = await TableClaims.read(catalog, registry, [location.engine]);
+    claims.assertOnlyNamedBy(entityRef, location.engine, location.table);
+  }
+
   private constructor(
     private readonly registry: Pick<EngineRegistry, 'canonicalTable'>,
     private readonly byTable: Map<string, string[]>,

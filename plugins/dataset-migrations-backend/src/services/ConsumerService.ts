@@ -1,3 +1,5 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { TableClaims } from '../catalog/TableClaims';
 import type {
   BackstageCredentials,
   BackstageUserPrincipal,
@@ -479,6 +481,12 @@ export class ConsumerService {
       credentials,
     );
     const { location } = await currentState(entity, this.deps.migrations);
+    await TableClaims.assertOwnTable(
+      this.deps.catalog,
+      this.deps.engines,
+      stringifyEntityRef(entity),
+      location,
+    );
     const schema = await this.deps.engines
       .get(location.engine)
       .introspect(location);

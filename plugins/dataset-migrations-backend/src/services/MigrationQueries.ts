@@ -1,3 +1,4 @@
+import { TableClaims } from '../catalog/TableClaims';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
@@ -86,6 +87,12 @@ export class MigrationQueries {
       entity,
       this.deps.store,
     );
+    await TableClaims.assertOwnTable(
+      this.deps.catalog,
+      this.deps.engines,
+      ref,
+      location,
+    );
     const [schema, latest] = await Promise.all([
       this.deps.engines.get(location.engine).introspect(location),
       this.deps.store.latestMigrations([ref], visibility),
@@ -124,6 +131,12 @@ export class MigrationQueries {
     const { location, migratedVersion } = await currentState(
       entity,
       this.deps.store,
+    );
+    await TableClaims.assertOwnTable(
+      this.deps.catalog,
+      this.deps.engines,
+      entityRef,
+      location,
     );
     const engine = this.deps.engines.get(location.engine);
     const schema = await engine.introspect(location);

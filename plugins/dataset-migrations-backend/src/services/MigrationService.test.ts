@@ -348,6 +348,30 @@ describe('MigrationService', () => {
       expect(enqueueMigration).toHaveBeenCalledTimes(1);
     });
 
+    it('reads nothing of the table for the other entity: not its live schema, not samples of its values', async () => {
+      const shared = serviceWith({
+        retentionMs: 0,
+        entities: [events, plays('public.events')],
+      });
+      const refusal = {
+        name: 'ConflictError',
+        message: `table public.events on engine warehouse is also named by ${EVENTS}; a table belongs to one dataset entity: fix the catalog`,
+      };
+      await expect(
+        shared.getDataset(PLAYS, credentials, { type: 'all' }),
+      ).rejects.toMatchObject(refusal);
+      await expect(
+        shared.inferSpec(
+          {
+            entityRef: PLAYS,
+            fields: [{ name: 'user_id', type: 'text' }],
+          },
+          credentials,
+        ),
+      ).rejects.toMatchObject(refusal);
+      expect(introspect).not.toHaveBeenCalled();
+    });
+
     it('refuses a rename to a table another entity names', async () => {
       const taken = serviceWith({
         retentionMs: 0,
