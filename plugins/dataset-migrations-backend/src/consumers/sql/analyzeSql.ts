@@ -77,6 +77,8 @@ export interface ColumnUse extends Span {
   bareTarget: boolean;
   /** `SET f = …` or an INSERT column: a name, where no expression may stand. */
   assignment?: boolean;
+  /** `SET f = 13`, `= NULL`, `= DEFAULT`: an assignment of a value with no fraction. */
+  writesWhole?: boolean;
   /**
    * Unqualified, beside other relations at the level that owns it: the dataset's
    * alias (or name), which a new name for the field must be qualified with, since
@@ -189,6 +191,13 @@ export interface StatementAnalysis extends Span {
    * {@link ColumnUse.summed}).
    */
   summedElsewhere: Array<Span & { field: string }>;
+  /**
+   * A dataset field's name passed on under another name (a CTE's, a derived
+   * table's) where it is not read from the dataset itself (`d AS (SELECT n AS
+   * m FROM c)` over `c AS (SELECT n FROM t)`): what is done with it by that name
+   * is not followed.
+   */
+  passedOnElsewhere: Array<Span & { field: string; as: string }>;
   /**
    * A dataset field's name given to a function or operator chosen by type (see
    * {@link ColumnUse.typed}) where it is not read from the dataset itself.
@@ -323,6 +332,7 @@ export function analyzeSql(
       dividedElsewhere: walker.dividedElsewhere,
       summedElsewhere: walker.summedElsewhere,
       typedElsewhere: walker.typedElsewhere,
+      passedOnElsewhere: walker.passedOnElsewhere,
       creates: walker.creates,
       opaque: walker.opaque,
       datasetRelations: walker.datasetRelations,
@@ -381,6 +391,7 @@ class StatementWalker {
   readonly dividedElsewhere: StatementAnalysis['dividedElsewhere'] = [];
   readonly summedElsewhere: StatementAnalysis['summedElsewhere'] = [];
   readonly typedElsewhere: StatementAnalysis['typedElsewhere'] = [];
+  readonly passedOnElsewhere: StatementAnalysis['passedOnElsewhere'] = [];
   creates = false;
   readonly opaque: OpaqueRead[] = [];
   /** Strings equal to the dataset's table name; a read only with {@link readsCatalog}. */
@@ -395,7 +406,7 @@ class StatementWalker {
   /** Inside an operand of `/` (see {@link ColumnUse.divided}). */
   private dividing: ColumnUse['divided'];
   /** Inside the argument of `sum()` (see {@link ColumnUse.summed}), and the reference that is the whole argument. */
-  private summing: { call: Span; arg?: Node; inner: boolean } | undefined;
+  summing: { call: Span; arg?: Node; inner: boolean } | undefined;
   /** Inside an argument of a function or operator chosen by type (see {@link ColumnUse.typed}). */
   private typed: ColumnUse['typed'];
   /** The output names of the select whose bare ORDER BY or DISTINCT ON name is walked. */
@@ -407,6 +418,8 @@ class StatementWalker {
         typed: ColumnUse['typed'];
         /** The name the subquery's value is passed on under (`(SELECT max(f) …) AS top` in a CTE). */
         passedOn?: string;
+        /** The sum the subquery's value is summed in (`sum((SELECT f …))`). */
+        summing?: StatementWalker['summing'];
       }
     | undefined;
   /** The next select is the statement's result (or an arm of it). */
@@ -448,10 +461,12 @@ class StatementWalker {
       if (key === 'FuncCall' && CATALOG_CALL.test(funcName(inner)))
         this.readsCatalog = true;
       if (
-        (key === 'VariableSetStmt' && inner?.name === 'search_path') ||
+        (key === 'VariableSetStmt' &&
+          String(inner?.name).toLowerCase() === 'search_path') ||
         (key === 'FuncCall' &&
           funcName(inner) === 'set_config' &&
-          inner.args?.[0]?.A_Const?.sval?.sval === 'search_path')
+          settingName(inner.args?.[0]) !== undefined &&
+          ['search_path', '?'].includes(settingName(inner.args?.[0])!))
       )
         this.setsSearchPath = true;
       if (key === 'A_Expr' && ARITHMETIC.has(operatorOf(inner) ?? '')) {
@@ -464,22 +479,21 @@ class StatementWalker {
       const summing = this.summing;
       const typed = this.typed;
       const passedOn = this.passedOn;
-      // A scalar subquery's value is its select list's: a division or a call
-      // around it reaches what that list reads (`(select max(f) …) / 3`).
-      if (
-        key === 'SubLink' &&
-        inner.subLinkType === 'EXPR_SUBLINK' &&
-        (dividing || typed || passedOn !== undefined)
-      )
-        this.toSelectList = { dividing, typed, passedOn };
-      // A subquery's value is used where it stands, not by its outputs' names.
-      if (key === 'SubLink') this.subLinkSelect = true;
-      // `ARRAY(SELECT f …)` is an array of f's type, as `ARRAY[f]` is.
-      if (key === 'SubLink' && inner.subLinkType === 'ARRAY_SUBLINK')
-        this.toSelectList = {
-          dividing: undefined,
-          typed: { what: 'an array (ARRAY(SELECT …))' },
-        };
+      // A scalar subquery's value is its select list's: a division, a sum, a
+      // call or a name around it reaches what that list reads (`(select max(f)
+      // …) / 3`); `ARRAY(SELECT f …)` is an array of f's type, as `ARRAY[f]` is.
+      const toSubquery: StatementWalker['toSelectList'] =
+        key !== 'SubLink'
+          ? undefined
+          : inner.subLinkType === 'ARRAY_SUBLINK'
+          ? {
+              dividing: undefined,
+              typed: { what: 'an array (ARRAY(SELECT …))' },
+            }
+          : inner.subLinkType === 'EXPR_SUBLINK' &&
+            (dividing || typed || summing || passedOn !== undefined)
+          ? { dividing, typed, passedOn, summing }
+          : undefined;
       const own = ownType(key, inner);
       if (own || (key === 'FuncCall' && isCount(inner))) {
         this.dividing = undefined;
@@ -531,8 +545,8 @@ class StatementWalker {
       } else if (TYPE_KEYS.has(key) && Array.isArray(inner?.names))
         this.typeName(inner);
       else if (key === 'SelectStmt') this.select(inner, scope);
-      else if (key === 'SubLink' && existsOfOneSelect(inner))
-        this.select(inner.subselect.SelectStmt, scope, true);
+      else if (key === 'SubLink') this.subLink(inner, scope, toSubquery);
+      else if (key === 'CaseExpr') this.caseExpr(inner, scope);
       else if (key === 'ColumnRef') this.columnRef(inner, scope, false);
       else if (key === 'UpdateStmt' || key === 'DeleteStmt')
         this.modify(inner, scope);
@@ -543,8 +557,46 @@ class StatementWalker {
       this.summing = summing;
       this.typed = typed;
       this.passedOn = passedOn;
-      if (key === 'SubLink') this.subLinkSelect = false;
     }
+  }
+
+  /**
+   * A subquery: the value it is tested against first (`x IN (…)`), then its
+   * select, which is told what is done with its value (`toSubquery`) and that
+   * its outputs are not passed on by name.
+   */
+  private subLink(
+    link: Node,
+    scope: Scope,
+    toSubquery: StatementWalker['toSelectList'],
+  ): void {
+    const { subselect, ...tested } = link;
+    this.visit(tested, scope);
+    this.toSelectList = toSubquery;
+    this.subLinkSelect = true;
+    if (existsOfOneSelect(link)) this.select(subselect.SelectStmt, scope, true);
+    else this.visit(subselect, scope);
+    this.toSelectList = undefined;
+    this.subLinkSelect = false;
+  }
+
+  /**
+   * `CASE f WHEN 5 …`, `CASE WHEN … THEN`: what is compared decides nothing of
+   * the value, which only the results carry.
+   */
+  private caseExpr(expr: Node, scope: Scope): void {
+    const { dividing, summing, typed, passedOn } = this;
+    this.dividing = undefined;
+    this.summing = undefined;
+    this.typed = undefined;
+    this.passedOn = undefined;
+    const whens: Node[] = (expr.args ?? []).map((w: Node) => w.CaseWhen);
+    this.visit([expr.arg, whens.map(w => w?.expr)], scope);
+    this.dividing = dividing;
+    this.summing = summing;
+    this.typed = typed;
+    this.passedOn = passedOn;
+    this.visit([whens.map(w => w?.result), expr.defresult], scope);
   }
 
   /**
@@ -771,8 +823,11 @@ class StatementWalker {
     const outputNames = new Set<string>();
     // Outputs read by later SQL under the names given here: a CTE's or
     // derived table's, a view's or a created table's.
+    // (A view's or created table's own select only: not a subquery inside it.)
     const passesOn =
-      (!top && !subLink) || this.definesRelation || !!stmt.intoClause;
+      (!top && !subLink) ||
+      (top && this.definesRelation) ||
+      !!stmt.intoClause;
     for (const [position, item] of (stmt.targetList ?? []).entries()) {
       const target = item.ResTarget;
       // The field, or a value whose type follows it (`max(f)`, `coalesce(f, 0)`,
@@ -782,24 +837,36 @@ class StatementWalker {
       this.passedOn = passesOn
         ? aliasList?.[position]?.String?.sval ??
           target?.name ??
-          implicitName(target?.val)
+          target?.val?.ColumnRef?.fields?.at(-1)?.String?.sval ??
+          implicitName(target?.val) ??
+          '?column?'
         : undefined;
       if (target?.name) {
         outputNames.add(target.name);
         this.outputNames.add(target.name);
       }
       if (outputUnread && isStar(target?.val?.ColumnRef)) continue;
-      const [dividing, typed] = [this.dividing, this.typed];
+      const [dividing, typed, summing] = [
+        this.dividing,
+        this.typed,
+        this.summing,
+      ];
       if (toSelectList) {
         this.dividing = toSelectList.dividing;
         this.typed = toSelectList.typed;
         this.passedOn ??= toSelectList.passedOn;
+        // Summed, but not as the sum's whole argument.
+        this.summing = toSelectList.summing && {
+          ...toSelectList.summing,
+          arg: undefined,
+        };
       }
       if (target?.val?.ColumnRef && !target.name)
         this.columnRef(target.val.ColumnRef, scope, true);
       else this.visit(item, scope);
       this.dividing = dividing;
       this.typed = typed;
+      this.summing = summing;
     }
     this.passedOn = undefined;
     // A bare name in ORDER BY or DISTINCT ON means the output column of that
@@ -886,11 +953,13 @@ class StatementWalker {
     item: Node,
     scope: Scope,
     conditions: JoinCondition[],
+    /** The relation is the target of UPDATE or DELETE (see isDataset). */
+    dmlTarget = false,
   ): boolean {
     if (item.RangeVar) {
       const rv = item.RangeVar;
       if (isCatalogRelation(rv)) this.readsCatalog = true;
-      const dataset = this.isDataset(rv, scope);
+      const dataset = this.isDataset(rv, scope, dmlTarget);
       if (dataset) this.datasetRelations.push(this.relationSpan(rv));
       else this.jinjaRelation(rv);
       // `orders o(a, b)` names the dataset's columns by position: which field a
@@ -905,7 +974,7 @@ class StatementWalker {
       // `ss_item_sk in (select ss_item_sk from cross_items)`).
       // (Column aliases on the reference rename them: left unknown.)
       const columns =
-        rv.schemaname || rv.alias?.colnames
+        rv.schemaname || rv.alias?.colnames || dmlTarget
           ? undefined
           : scope.cteColumns(rv.relname);
       scope.relations.push({
@@ -974,7 +1043,10 @@ class StatementWalker {
     // `abs(t.n) AS a`: the function's value is passed on as a column.
     const passedOn = this.passedOn;
     const call = item.RangeFunction?.functions?.[0]?.List?.items?.[0]?.FuncCall;
-    if (item.RangeFunction) this.passedOn = alias ?? (call && funcName(call));
+    const columnAlias =
+      Object.values(item)[0]?.alias?.colnames?.[0]?.String?.sval;
+    if (item.RangeFunction)
+      this.passedOn = columnAlias ?? alias ?? (call && funcName(call));
     this.visit(item, scope);
     this.passedOn = passedOn;
     scope.relations.push({ alias: alias ?? '', dataset: false });
@@ -992,10 +1064,15 @@ class StatementWalker {
     );
   }
 
-  private isDataset(rv: Node, scope: Scope): boolean {
+  /**
+   * Whether a relation name is the dataset's table. A CTE of that name hides it,
+   * except as the target of INSERT, UPDATE or DELETE (`dmlTarget`), which
+   * Postgres never resolves to a CTE.
+   */
+  private isDataset(rv: Node, scope: Scope, dmlTarget = false): boolean {
     const jinja = this.placeholders.get(rv.relname);
     if (jinja) return jinjaNamesDataset(jinja, this.target);
-    if (!rv.schemaname && scope.hasCte(rv.relname)) return false;
+    if (!dmlTarget && !rv.schemaname && scope.hasCte(rv.relname)) return false;
     return (
       rv.relname === this.target.table &&
       (!rv.schemaname || rv.schemaname === this.target.schema)
@@ -1080,6 +1157,12 @@ class StatementWalker {
         this.typedElsewhere.push({ ...span.whole, field, ...this.typed });
       if (this.summing && (this.dividing || this.summing.inner))
         this.summedElsewhere.push({ ...span.whole, field });
+      if (this.passedOn !== undefined && this.passedOn !== field)
+        this.passedOnElsewhere.push({
+          ...span.whole,
+          field,
+          as: this.passedOn,
+        });
     }
   }
 
@@ -1206,6 +1289,7 @@ class StatementWalker {
       { RangeVar: stmt.relation },
       scope,
       conditions,
+      true,
     );
     for (const item of [
       ...(stmt.fromClause ?? []),
@@ -1223,7 +1307,7 @@ class StatementWalker {
   private insert(stmt: Node, parent: Scope): void {
     const scope = new Scope(parent);
     this.withClause(stmt.withClause, scope);
-    const dataset = this.isDataset(stmt.relation, scope);
+    const dataset = this.isDataset(stmt.relation, scope, true);
     if (dataset) this.datasetRelations.push(this.relationSpan(stmt.relation));
     if (dataset && !stmt.cols?.length)
       this.opaque.push({
@@ -1245,6 +1329,7 @@ class StatementWalker {
       name: span.first,
       bareTarget: false,
       assignment: true,
+      ...(wholeValue(target.val) ? { writesWhole: true } : {}),
     });
   }
 
@@ -1524,7 +1609,6 @@ const TEMPORAL_CALLS = new Set([
   'justify_interval',
   'date',
 ]);
-/** Nodes whose result type does not follow their operands' (A_Expr here: not arithmetic). */
 /**
  * Whether a node's value has a type of its own, whatever the fields in it: a
  * cast, a subquery, a test or a comparison. NULLIF returns its first argument,
@@ -1539,7 +1623,7 @@ function ownType(key: string, inner: Node): boolean {
   return COMPARISONS.has(operatorOf(inner) ?? '');
 }
 
-/** Operators whose result is boolean or text whatever their operands' number type. */
+/** Operators whose result is boolean whatever their operands' types (not `||`: an array's follows its element's). */
 const COMPARISONS = new Set([
   '=',
   '<>',
@@ -1558,9 +1642,9 @@ const COMPARISONS = new Set([
   '@>',
   '<@',
   '&&',
-  '||',
 ]);
 
+/** Nodes whose result type does not follow their operands' (A_Expr here: not arithmetic). */
 const OWN_TYPE = new Set([
   'TypeCast',
   'SubLink',
@@ -1776,6 +1860,27 @@ function isCount(call: Node): boolean {
 }
 
 /** `a / b`'s `/`; `OPERATOR(pg_catalog./)`'s too, by its last name part. */
+/** An integer constant, NULL or DEFAULT, or `+`, `-`, `*` of them: no fraction to round. */
+function wholeValue(val: Node | undefined): boolean {
+  if (!val) return false;
+  if (val.SetToDefault) return true;
+  if (val.A_Const) return !!val.A_Const.isnull || 'ival' in val.A_Const;
+  const op = val.A_Expr && operatorOf(val.A_Expr);
+  return (
+    (op === '+' || op === '-' || op === '*') &&
+    (!val.A_Expr.lexpr || wholeValue(val.A_Expr.lexpr)) &&
+    wholeValue(val.A_Expr.rexpr)
+  );
+}
+
+/** The setting `set_config` is given: its name, `?` when not a constant. */
+function settingName(arg: Node | undefined): string | undefined {
+  if (!arg) return undefined;
+  const value = arg.TypeCast ? arg.TypeCast.arg : arg;
+  const name = value?.A_Const?.sval?.sval;
+  return typeof name === 'string' ? name.toLowerCase() : '?';
+}
+
 function operatorOf(expr: Node): string | undefined {
   return expr?.kind === 'AEXPR_OP' && expr.name?.length
     ? expr.name[expr.name.length - 1].String?.sval

@@ -284,6 +284,7 @@ function planEdits(
         );
       } else if (
         use.assignment &&
+        !use.writesWhole &&
         readAsIs(use.field, m) &&
         dividesDifferently(m)
       ) {
@@ -405,6 +406,17 @@ function planEdits(
         decide(
           use.start,
           `"${use.field}" is summed after passing through a CTE or subquery (or a relation the file made from the dataset), where the sum may be divided; the migration widens it from ${m.oldType} to ${m.newType}, and sum() of it is numeric, no longer bigint: cast the sum to bigint where it is summed`,
+        );
+      }
+    if (readsDataset)
+      for (const use of statement.passedOnElsewhere) {
+        const m = mapping.byField.get(use.field);
+        if (!m || !readAsIs(use.field, m) || !picksOtherFunction(m)) continue;
+        plan.fieldsRead.push(use.field);
+        plan.positions.push(use.start);
+        decide(
+          use.start,
+          `"${use.field}" is passed on as "${use.as}" after passing through a CTE or subquery (or a relation the file made from the dataset), and what is done with it by that name is not followed; the migration widens it from ${m.oldType} to ${m.newType}, which divides with a fraction and picks other functions: cast it to ${m.oldType} where it is passed on`,
         );
       }
     if (readsDataset)

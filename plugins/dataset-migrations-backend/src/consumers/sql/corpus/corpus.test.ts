@@ -158,6 +158,27 @@ const ADV5_MIGRATIONS: CorpusSource['migrations'] = [
 
 const ALL_SOURCES: CorpusSource[] = [
   {
+    name: 'review_min',
+    dir: path.join(__dirname, 'review_min'),
+    migrations: [
+      {
+        name: 'R1 t.n widened integer -> numeric',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+      },
+      {
+        name: 'R2 t.n widened integer -> bigint',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+      },
+      {
+        name: 'R3 t.k renamed to kk',
+        dataset: 't',
+        changes: [{ renameField: { from: 'k', to: 'kk' } }],
+      },
+    ],
+  },
+  {
     name: 'adversarial5',
     dir: path.join(__dirname, 'adversarial5'),
     migrations: ADV5_MIGRATIONS,

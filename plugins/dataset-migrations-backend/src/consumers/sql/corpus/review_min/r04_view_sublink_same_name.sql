@@ -1,0 +1,2 @@
+CREATE TEMP VIEW v AS SELECT id, (SELECT n FROM t t2 WHERE t2.id = t.id) AS m FROM t;
+SELECT id, m / 2 AS h FROM v ORDER BY id;

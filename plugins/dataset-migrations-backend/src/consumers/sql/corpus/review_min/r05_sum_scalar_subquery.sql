@@ -1,0 +1,1 @@
+SELECT sum((SELECT n FROM t WHERE t.id = u.id)) / 2 AS h FROM u;

@@ -1,0 +1,2 @@
+UPDATE t SET n = 13 WHERE id = 3;
+SELECT id, n FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT m / 2 AS h FROM (SELECT n AS m FROM (SELECT n FROM t) a) b ORDER BY 1;

@@ -1,0 +1,2 @@
+WITH t AS (SELECT 3 AS id) UPDATE t SET n = n / 2 WHERE id IN (SELECT id FROM t);
+SELECT id, n FROM t ORDER BY id;

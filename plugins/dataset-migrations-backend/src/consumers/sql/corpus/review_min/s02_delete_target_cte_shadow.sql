@@ -1,0 +1,2 @@
+WITH t AS (SELECT 3 AS id) DELETE FROM t WHERE k = 1;
+SELECT id, n FROM t ORDER BY id;

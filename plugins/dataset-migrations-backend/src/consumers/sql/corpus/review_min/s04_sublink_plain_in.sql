@@ -1,0 +1,1 @@
+SELECT id FROM u WHERE 5 IN (SELECT n + 0 AS m FROM t) ORDER BY id;

@@ -1,0 +1,1 @@
+WITH c AS (SELECT * FROM t) SELECT id, n AS m FROM c ORDER BY id;
