@@ -150,13 +150,19 @@ function renderedReads(
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): RewrittenFile {
-  if (result.status !== 'unaffected' || !target.dbt) return result;
+  if (
+    (result.status !== 'unaffected' && result.status !== 'rewritten') ||
+    !target.dbt
+  )
+    return result;
   if (!/\.sql$/i.test(file.path) || !needsRendering(file.content))
     return result;
   const datasetAs = `${identifier(target.schema)}.${identifier(target.table)}`;
   const rendered = renderModel(file, target, datasetAs);
   if ('unrendered' in rendered)
     return unrenderedNames(file, result, target, mapping, rendered.unrendered);
+  // A rewrite of a model that renders is proven by its shadow check.
+  if (result.status === 'rewritten') return result;
   const plain: DatasetTarget = {
     schema: target.schema,
     table: target.table,
@@ -192,10 +198,11 @@ function renderedReads(
 
 /**
  * A model that does not render here (`run_query`, `adapter.…`, a package not
- * installed) and names the dataset's table or a field the migration changes in
- * its Jinja (`run_query("select max(amount) from orders")`): what that reads
- * only rendering tells, so a person decides. Other unrendered models keep what
- * their text says.
+ * installed), called unaffected or rewritten from its text, whose Jinja names
+ * the dataset's table or a field the migration changes
+ * (`run_query("select max(amount) from orders")`) or runs a query while
+ * rendering (whose SQL a macro may spell): what that reads only rendering
+ * tells, so a person decides. Other unrendered models keep what their text says.
  */
 function unrenderedNames(
   file: ChangedFile,
@@ -214,7 +221,12 @@ function unrenderedNames(
   const named = [target.table, ...changed].filter(name =>
     namesWord(jinja, name),
   );
-  if (named.length === 0 || (changed.length === 0 && !mapping.renamedTo))
+  // A query run while rendering reads what no name here may spell (a macro's SQL).
+  const queries = /\b(?:run_query|statement|adapter\s*\.)/.test(jinja);
+  if (
+    (named.length === 0 && !queries) ||
+    (changed.length === 0 && !mapping.renamedTo)
+  )
     return result;
   return {
     ...result,
@@ -225,11 +237,11 @@ function unrenderedNames(
       fields: named.filter(name => changed.includes(name)),
       lines: [],
       problem: {
-        message: `the model does not render here (${why}), and its Jinja names ${named
-          .map(n => `"${n}"`)
-          .join(
-            ', ',
-          )}: what that reads only rendering tells, and the migration changes the dataset; a person decides`,
+        message: `the model does not render here (${why}), and its Jinja ${
+          named.length > 0
+            ? `names ${named.map(n => `"${n}"`).join(', ')}`
+            : 'runs queries while rendering (run_query, statement, adapter)'
+        }: what that reads only rendering tells, and the migration changes the dataset; a person decides`,
       },
     },
   };

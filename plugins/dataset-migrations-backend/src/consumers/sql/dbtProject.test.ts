@@ -338,12 +338,27 @@ describe('a dbt model that does not render here', () => {
     expect(top?.impact.fields).toEqual(['amount']);
   });
 
-  it('keeps what its text says when its Jinja names neither', () => {
+  it('goes to a person when it is rewritten, or runs a query a macro spells', () => {
+    for (const content of [
+      // Rewritten from its text (amount AS …), while the query keeps the old name.
+      `{% set top = run_query("select max(amount) from orders") %}\nselect order_id, amount from {{ source('shop', 'orders') }}\n`,
+      `{% set top = run_query(top_sql()) %}\nselect order_id from {{ source('shop', 'orders') }}\n`,
+    ]) {
+      const result = assessConsumer(
+        [sources('public'), model(content)],
+        target,
+        mapping,
+      );
+      expect(statusOf(result, 'models/top.sql')).toBe('needs-decision');
+    }
+  });
+
+  it('keeps what its text says when its Jinja names neither and runs no query', () => {
     const result = assessConsumer(
       [
         sources('public'),
         model(
-          `{% set n = run_query("select 1") %}\nselect order_id from {{ source('shop', 'orders') }}\n`,
+          `{% set label = not_installed.label() %}\nselect order_id from {{ source('shop', 'orders') }}\n`,
         ),
       ],
       target,
