@@ -21,6 +21,7 @@ import { ConsumerService } from './services/ConsumerService';
 import { ConsumerStore } from './database/ConsumerStore';
 import { RollbackSettlement } from './consumers/RollbackSettlement';
 import { GithubRepositoryReader } from './consumers/repositories/GithubRepositoryReader';
+import { CommitFilesCache } from './consumers/repositories/CommitFilesCache';
 import { LocalGitRepositoryReader } from './consumers/repositories/LocalGitRepositoryReader';
 import { LocalRepositoryRoots } from './consumers/repositories/LocalRepositoryRoots';
 import { GithubScmProvider } from './consumers/scm/GithubScmProvider';
@@ -192,9 +193,11 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         const localRoots = new LocalRepositoryRoots(
           consumerSettings.localGitRoots,
         );
+        // One bound for the files both keep of commits they read.
+        const cache = new CommitFilesCache();
         const readers = [
-          new GithubRepositoryReader(github),
-          new LocalGitRepositoryReader(localRoots),
+          new GithubRepositoryReader(github, { cache }),
+          new LocalGitRepositoryReader(localRoots, cache),
         ];
         const enqueueConsumer = (migrationId: string, entityRef: string) =>
           queue.enqueueConsumer(migrationId, entityRef);

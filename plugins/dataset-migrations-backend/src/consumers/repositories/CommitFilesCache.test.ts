@@ -23,7 +23,7 @@ describe('CommitFilesCache', () => {
     const at = (commit: string) =>
       cache.filesAt('repo', commit, async () => {
         reads.push(commit);
-        return [file('a.sql', 245)];
+        return [file('a.sql', 145)]; // 250 with its path and overhead
       });
     await at('c1');
     await at('c2');
@@ -51,5 +51,25 @@ describe('CommitFilesCache', () => {
     );
     await cache.filesAt('repo', 'c2', failing);
     expect(failing).toHaveBeenCalledTimes(2);
+  });
+
+  it('reads a commit once when several ask for it at the same time', async () => {
+    const cache = new CommitFilesCache(1000);
+    let release: () => void = () => {};
+    const read = jest.fn(
+      () =>
+        new Promise<Array<{ path: string; content: string }>>(resolve => {
+          release = () => resolve([file('a.sql', 10)]);
+        }),
+    );
+    const both = Promise.all([
+      cache.filesAt('repo', 'c1', read),
+      cache.filesAt('repo', 'c1', read),
+    ]);
+    release();
+    const [first, second] = await both;
+    expect(read).toHaveBeenCalledTimes(1);
+    first[0].content = 'changed by one caller';
+    expect(second[0].content).toBe('x'.repeat(10));
   });
 });

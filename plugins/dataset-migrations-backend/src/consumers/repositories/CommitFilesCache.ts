@@ -2,6 +2,8 @@ import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-
 
 /** About 16 MB of Latin-1 text, twice that at worst. */
 const DEFAULT_MAX_CHARACTERS = 16 * 1024 * 1024;
+/** What a file costs beside its characters, counted as characters. */
+const FILE_OVERHEAD = 100;
 
 /**
  * The scanned files of repositories at commits, kept across jobs. A consumer's
@@ -16,6 +18,8 @@ export class CommitFilesCache {
     string,
     { files: readonly ChangedFile[]; characters: number }
   >();
+  /** Reads under way: consumers of one repository read its commit once, not side by side. */
+  private readonly reading = new Map<string, Promise<ChangedFile[]>>();
   private characters = 0;
 
   constructor(private readonly maxCharacters = DEFAULT_MAX_CHARACTERS) {}
@@ -34,13 +38,23 @@ export class CommitFilesCache {
       this.entries.set(key, kept);
       return copies(kept.files);
     }
-    const files = await read();
+    const pending = this.reading.get(key);
+    if (pending) return copies(await pending);
+    const reading = read();
+    this.reading.set(key, reading);
+    let files: ChangedFile[];
+    try {
+      files = await reading;
+    } finally {
+      this.reading.delete(key);
+    }
+    // Each file also costs its object and its place in the list.
     const characters = files.reduce(
-      (sum, f) => sum + f.path.length + f.content.length,
+      (sum, f) => sum + f.path.length + f.content.length + FILE_OVERHEAD,
       0,
     );
     // A repository that would push out most others is read again instead.
-    if (characters <= this.maxCharacters / 4 && !this.entries.has(key)) {
+    if (characters <= this.maxCharacters / 4) {
       this.entries.set(key, { files: copies(files), characters });
       this.characters += characters;
       for (const [oldest, entry] of this.entries) {
