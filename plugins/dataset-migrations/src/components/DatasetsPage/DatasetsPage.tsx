@@ -7,7 +7,7 @@ import useAsync from 'react-use/esm/useAsync';
 import type { DatasetSummary } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { MigrationStatus } from '../shared/MigrationStatus';
-import { countedTitle, formatTime } from '../shared/format';
+import { countedTitle, formatTime, messageOf } from '../shared/format';
 
 const columns: TableColumn<DatasetSummary>[] = [
   {
@@ -80,7 +80,7 @@ export function DatasetsPage() {
       />
       <Container>
         {datasets.error && (
-          <Alert severity="error">{datasets.error.message}</Alert>
+          <Alert severity="error">{messageOf(datasets.error)}</Alert>
         )}
         <Table<DatasetSummary>
           title={countedTitle('Datasets', datasets.value)}

@@ -16,6 +16,7 @@ import {
   type DryRunSample,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
+import { messageOf } from '../shared/format';
 import { usePolledValue } from '../shared/usePolledValue';
 import { useMigrationSignals } from '../shared/useMigrationSignals';
 
@@ -51,7 +52,7 @@ export function DryRunResult(props: { id: string; action?: ReactNode }) {
         </Typography>
         {run.error && (
           <Typography variant="body2" color="error">
-            ({run.error.message})
+            ({messageOf(run.error)})
           </Typography>
         )}
       </Box>

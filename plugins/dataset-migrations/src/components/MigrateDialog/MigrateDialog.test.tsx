@@ -1,3 +1,4 @@
+import { ResponseError } from '@backstage/errors';
 import {
   act,
   fireEvent,
@@ -179,6 +180,30 @@ async function chooseField(name: string) {
 }
 
 describe('MigrateDialog', () => {
+  it("says the server's reason when the dataset cannot be read, not only its status", async () => {
+    const api = fakeApi(async () => ({ id: 'm1' } as Migration));
+    const refusal = await ResponseError.fromResponse(
+      new Response(
+        JSON.stringify({
+          error: {
+            name: 'ConflictError',
+            message:
+              'table public.tracks on engine warehouse is also named by resource:default/podcast-plays; a table belongs to one dataset entity: fix the catalog',
+          },
+          request: { method: 'GET', url: '/datasets/resource/default/tracks' },
+          response: { statusCode: 409 },
+        }),
+        { status: 409, statusText: 'Conflict' },
+      ),
+    );
+    api.getDataset.mockRejectedValue(refusal);
+    await renderDialog(api);
+
+    expect(
+      await screen.findByText(/also named by resource:default\/podcast-plays/),
+    ).toBeInTheDocument();
+  });
+
   it('builds a rename from the live fields and queues it at the next version', async () => {
     const queued = { id: 'm1' } as Migration;
     const api = fakeApi(async () => queued);

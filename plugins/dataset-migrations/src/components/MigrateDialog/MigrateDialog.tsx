@@ -268,7 +268,7 @@ export function MigrateDialog(props: MigrateDialogProps) {
       <DialogContent>
         {dataset.loading && <CircularProgress aria-label="Loading schema" />}
         {dataset.error && (
-          <Alert severity="error">{dataset.error.message}</Alert>
+          <Alert severity="error">{messageOf(dataset.error)}</Alert>
         )}
         {dataset.value && (
           <>

@@ -98,7 +98,7 @@ export function MigrationHistoryContent() {
       </Grid>
       <Grid item xs={12}>
         {loading && <Progress />}
-        {error && <Alert severity="error">{error.message}</Alert>}
+        {error && <Alert severity="error">{messageOf(error)}</Alert>}
         {migrations?.length === 0 && (
           <EmptyState
             missing="content"

@@ -19,7 +19,7 @@ import {
 import { datasetMigrationsApiRef } from '../../api';
 import { ConsumersPanel } from '../ConsumersPanel';
 import { PlanView } from '../PlanView';
-import { formatProgress, formatTime } from '../shared/format';
+import { formatProgress, formatTime, messageOf } from '../shared/format';
 import { Duration } from '../shared/Duration';
 import { usePolledValue } from '../shared/usePolledValue';
 import { useMigrationSignals } from '../shared/useMigrationSignals';
@@ -55,7 +55,7 @@ export function MigrationRunDetails(props: {
   );
 
   if (details.error)
-    return <Alert severity="error">{details.error.message}</Alert>;
+    return <Alert severity="error">{messageOf(details.error)}</Alert>;
   if (!details.value) return <Progress />;
   const { steps, logs, failureReason, changes, approval } = details.value;
   return (
