@@ -86,6 +86,25 @@ export function rewriteConsumerFiles(
   ).map((result, i) => leavePackagesAlone(files[i], result, target));
 }
 
+/** The file goes to a person, for these fields, with this reason. */
+function toPerson(
+  result: RewrittenFile,
+  fields: string[],
+  message: string,
+): RewrittenFile {
+  return {
+    ...result,
+    status: 'needs-decision',
+    impact: {
+      path: result.path,
+      status: 'needs-decision',
+      fields,
+      lines: [],
+      problem: { message },
+    },
+  };
+}
+
 /**
  * A dbt model read as it is while the migration widens an integer it passes on
  * (`select *`, or the field by name) to other models of the project: what they
@@ -117,23 +136,13 @@ function passedToModels(
     .filter(f => f.path !== result.path && refs.test(f.content))
     .map(f => f.path);
   if (readers.length === 0) return result;
-  return {
-    ...result,
-    status: 'needs-decision',
-    impact: {
-      path: result.path,
-      status: 'needs-decision',
-      fields: passed,
-      lines: [],
-      problem: {
-        message: `passes ${passed
-          .map(f => `"${f}"`)
-          .join(', ')} on to ${readers.join(
-          ', ',
-        )}, where what is done with it is not followed from model to model; the migration widens it, which divides with a fraction and picks other functions: cast it where it is passed on`,
-      },
-    },
-  };
+  return toPerson(
+    result,
+    passed,
+    `passes ${passed.map(f => `"${f}"`).join(', ')} on to ${readers.join(
+      ', ',
+    )}, where what is done with it is not followed from model to model; the migration widens it, which divides with a fraction and picks other functions: cast it where it is passed on`,
+  );
 }
 
 /**
@@ -175,25 +184,15 @@ function renderedReads(
   );
   if (again.status === 'unaffected') return result;
   const fields = again.impact.fields;
-  return {
-    ...result,
-    status: 'needs-decision',
-    impact: {
-      path: file.path,
-      status: 'needs-decision',
-      fields,
-      lines: [],
-      problem: {
-        message: `rendered with its project's macros, the model reads ${
-          fields.length > 0
-            ? fields.map(f => `"${f}"`).join(', ')
-            : 'the dataset'
-        } in a way the migration changes, through Jinja the rewriter does not follow in the text (a {% set %}, a macro, a loop): ${
-          again.impact.problem?.message ?? 'its rendered SQL would be rewritten'
-        }`,
-      },
-    },
-  };
+  return toPerson(
+    result,
+    fields,
+    `rendered with its project's macros, the model reads ${
+      fields.length > 0 ? fields.map(f => `"${f}"`).join(', ') : 'the dataset'
+    } in a way the migration changes, through Jinja the rewriter does not follow in the text (a {% set %}, a macro, a loop): ${
+      again.impact.problem?.message ?? 'its rendered SQL would be rewritten'
+    }`,
+  );
 }
 
 /**
@@ -228,23 +227,15 @@ function unrenderedNames(
     (changed.length === 0 && !mapping.renamedTo)
   )
     return result;
-  return {
-    ...result,
-    status: 'needs-decision',
-    impact: {
-      path: file.path,
-      status: 'needs-decision',
-      fields: named.filter(name => changed.includes(name)),
-      lines: [],
-      problem: {
-        message: `the model does not render here (${why}), and its Jinja ${
-          named.length > 0
-            ? `names ${named.map(n => `"${n}"`).join(', ')}`
-            : 'runs queries while rendering (run_query, statement, adapter)'
-        }: what that reads only rendering tells, and the migration changes the dataset; a person decides`,
-      },
-    },
-  };
+  return toPerson(
+    result,
+    named.filter(name => changed.includes(name)),
+    `the model does not render here (${why}), and its Jinja ${
+      named.length > 0
+        ? `names ${named.map(n => `"${n}"`).join(', ')}`
+        : 'runs queries while rendering (run_query, statement, adapter)'
+    }: what that reads only rendering tells, and the migration changes the dataset; a person decides`,
+  );
 }
 
 /**
