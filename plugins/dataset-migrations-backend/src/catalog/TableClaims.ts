@@ -1,9 +1,7 @@
 import { ConflictError } from '@backstage/errors';
+import { namedFew } from '../validation/namedFew';
 import type { EngineRegistry } from '../engines/EngineRegistry';
 import type { DatasetCatalog } from './DatasetCatalog';
-
-/** Refs a message names before it says how many more there are. */
-const NAMED_IN_MESSAGE = 10;
 
 /**
  * Which catalog entities name each table, as the table's engine resolves the
@@ -75,15 +73,12 @@ export class TableClaims {
       .filter(ref => ref.toLocaleLowerCase('en-US') !== self)
       .sort();
     if (others.length === 0) return;
-    const named = others.slice(0, NAMED_IN_MESSAGE).join(', ');
-    const more =
-      others.length > NAMED_IN_MESSAGE
-        ? ` and ${others.length - NAMED_IN_MESSAGE} more`
-        : '';
     throw new ConflictError(
       `${role ? `${role}: ` : ''}table ${canonical} on engine ${engine} is ${
         role ? '' : 'also '
-      }named by ${named}${more}; a table belongs to one dataset entity: fix the catalog`,
+      }named by ${namedFew(
+        others,
+      )}; a table belongs to one dataset entity: fix the catalog`,
     );
   }
 }

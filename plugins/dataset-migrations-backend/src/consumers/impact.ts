@@ -15,6 +15,7 @@ import {
   rewriteSqlFile,
   type RewrittenFile,
 } from './sql/rewriteSql';
+import { jinjaBeyondReferences } from './sql/dbtJinja';
 import { needsRendering, renderModel } from './sql/renderModel';
 
 export interface ConsumerAssessment {
@@ -210,10 +211,7 @@ function unrenderedNames(
   mapping: ConsumerMapping,
   why: string,
 ): RewrittenFile {
-  // What `{{ ref(…) }}` and `{{ source(…) }}` name, the text says already.
-  const jinja = (file.content.match(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g) ?? [])
-    .filter(block => !/^\{\{\s*(?:ref|source)\s*\([^()]*\)\s*\}\}$/.test(block))
-    .join('\n');
+  const jinja = jinjaBeyondReferences(file.content).join('\n');
   const changed = [...mapping.byField.entries()]
     .filter(([, m]) => m.kind !== 'same')
     .map(([field]) => field);

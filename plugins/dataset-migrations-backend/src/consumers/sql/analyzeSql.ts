@@ -465,8 +465,7 @@ class StatementWalker {
           String(inner?.name).toLowerCase() === 'search_path') ||
         (key === 'FuncCall' &&
           funcName(inner) === 'set_config' &&
-          settingName(inner.args?.[0]) !== undefined &&
-          ['search_path', '?'].includes(settingName(inner.args?.[0])!))
+          ['search_path', '?'].includes(settingName(inner.args?.[0]) ?? ''))
       )
         this.setsSearchPath = true;
       if (key === 'A_Expr' && ARITHMETIC.has(operatorOf(inner) ?? '')) {
@@ -825,9 +824,7 @@ class StatementWalker {
     // derived table's, a view's or a created table's.
     // (A view's or created table's own select only: not a subquery inside it.)
     const passesOn =
-      (!top && !subLink) ||
-      (top && this.definesRelation) ||
-      !!stmt.intoClause;
+      (!top && !subLink) || (top && this.definesRelation) || !!stmt.intoClause;
     for (const [position, item] of (stmt.targetList ?? []).entries()) {
       const target = item.ResTarget;
       // The field, or a value whose type follows it (`max(f)`, `coalesce(f, 0)`,

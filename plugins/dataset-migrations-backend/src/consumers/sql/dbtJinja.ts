@@ -45,6 +45,16 @@ export function maskJinja(text: string): MaskedSql {
   return { text: masked, placeholders };
 }
 
+/**
+ * A model's Jinja other than comments and bare `ref()` and `source()`, whose
+ * relations the text says already: what only rendering tells.
+ */
+export function jinjaBeyondReferences(text: string): string[] {
+  return (text.match(JINJA) ?? []).filter(
+    span => !span.startsWith('{#') && !SOURCE.test(span) && !REF.test(span),
+  );
+}
+
 function blank(span: string): string {
   return span.replace(/[^\n]/g, ' ');
 }
