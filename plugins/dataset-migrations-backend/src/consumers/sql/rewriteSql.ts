@@ -278,10 +278,7 @@ function planEdits(
         use.passedOnAs &&
         picksOtherFunction(m)
       ) {
-        decide(
-          use.start,
-          `"${use.field}" is passed on as "${use.passedOnAs}" (a CTE's, subquery's, view's or created table's column), and what is done with it by that name is not followed; the migration widens it from ${m.oldType} to ${m.newType}, which divides with a fraction and picks other functions: cast it to ${m.oldType} where it is passed on`,
-        );
+        decide(use.start, passedOnMessage(use.field, use.passedOnAs, m, false));
       } else if (
         use.assignment &&
         !use.writesWhole &&
@@ -414,10 +411,7 @@ function planEdits(
         if (!m || !readAsIs(use.field, m) || !picksOtherFunction(m)) continue;
         plan.fieldsRead.push(use.field);
         plan.positions.push(use.start);
-        decide(
-          use.start,
-          `"${use.field}" is passed on as "${use.as}" after passing through a CTE or subquery (or a relation the file made from the dataset), and what is done with it by that name is not followed; the migration widens it from ${m.oldType} to ${m.newType}, which divides with a fraction and picks other functions: cast it to ${m.oldType} where it is passed on`,
-        );
+        decide(use.start, passedOnMessage(use.field, use.as, m, true));
       }
     if (readsDataset)
       for (const use of statement.typedElsewhere) {
@@ -962,6 +956,25 @@ export function picksOtherFunction(
     INTEGERS.includes(m.oldType) &&
     !['smallint', 'integer'].includes(m.newType)
   );
+}
+
+function passedOnMessage(
+  field: string,
+  as: string,
+  m: Extract<ReaderMapping, { kind: 'retyped' }>,
+  elsewhere: boolean,
+): string {
+  return `"${field}" is passed on as "${as}" ${
+    elsewhere
+      ? 'after passing through a CTE or subquery (or a relation the file made from the dataset)'
+      : "(a CTE's, subquery's, view's or created table's column)"
+  }, and what is done with it by that name is not followed; the migration widens it from ${
+    m.oldType
+  } to ${
+    m.newType
+  }, which divides with a fraction and picks other functions: cast it to ${
+    m.oldType
+  } where it is passed on`;
 }
 
 function typedMessage(
