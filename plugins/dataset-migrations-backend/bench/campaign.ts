@@ -35,6 +35,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationAnnouncer } from '../src/announcements/MigrationAnnouncer';
 import { withCampaignTicks } from '../src/campaigns/campaignTicks';
+import { ConsumerStore } from '../src/database/ConsumerStore';
 import { CampaignPlanner } from '../src/campaigns/CampaignPlanner';
 import { CampaignRunner } from '../src/campaigns/CampaignRunner';
 import { CampaignAuditOutbox } from '../src/database/CampaignAuditOutbox';
@@ -281,6 +282,31 @@ async function between(
   )} ms`;
 }
 
+/**
+ * Per wave after the first, how long its first migration came after the wave
+ * before it ended: that wave's last migration finished and its consumers' last
+ * step (their checks, which a wave whose consumer failures count waits for).
+ */
+async function waveHandovers(pluginDb: Knex, campaignId: string) {
+  const { rows } = await pluginDb.raw(
+    `WITH waves AS (
+       SELECT d.wave_index, min(m.created_at) AS first_created,
+              greatest(max(m.finished_at), max(c.last_step)) AS ended
+         FROM campaign_datasets d
+         JOIN migrations m ON m.id = d.migration_id
+         LEFT JOIN LATERAL (SELECT max(updated_at) AS last_step
+                              FROM migration_consumers
+                             WHERE migration_id = m.id) c ON true
+        WHERE d.campaign_id = ?
+        GROUP BY d.wave_index)
+     SELECT extract(epoch FROM w.first_created - p.ended) * 1000 AS ms
+       FROM waves w JOIN waves p ON p.wave_index = w.wave_index - 1
+      ORDER BY w.wave_index`,
+    [campaignId],
+  );
+  return (rows as { ms: string }[]).map(r => Number(r.ms));
+}
+
 async function main() {
   const postgres = await startBenchPostgres({ fast: true });
   const work = mkdtempSync(path.join(tmpdir(), 'dsm-bench-campaign-'));
@@ -341,6 +367,7 @@ async function main() {
       migrations: {
         campaignOf: id => jobPath!.store.campaignOf(id),
       },
+      consumers: new ConsumerStore(pluginDb),
       enqueueTick: id => jobPath!.queue.enqueueCampaignTick(id),
       logger: quiet,
     });
@@ -612,6 +639,13 @@ async function main() {
           slots.tail,
         )}, between waves ${s(slots.between)} | |`,
       );
+    console.log(
+      `| wave handovers (the wave before ended: its last migration and its consumers' last step → the next wave's first migration), each | ${(
+        await waveHandovers(pluginDb, draft.id)
+      )
+        .map(ms => `${(ms / 1000).toFixed(1)} s`)
+        .join(', ')} | |`,
+    );
     console.log(
       `| campaign overhead (campaign ÷ direct) | ${ratio.toFixed(2)}× (${
         ratio >= 1 ? '+' : ''

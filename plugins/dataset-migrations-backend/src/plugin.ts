@@ -163,6 +163,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           meters.announcer(backstageAnnouncer),
           {
             migrations: store,
+            consumers,
             enqueueTick: id => queue.enqueueCampaignTick(id),
             logger,
           },

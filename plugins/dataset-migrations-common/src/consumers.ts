@@ -84,6 +84,18 @@ export function isMovedConsumerState(state: ConsumerState): boolean {
 }
 
 /**
+ * States of a consumer whose checks (verification, shadow checks) are still to
+ * come: its pipeline moves it on by itself. A campaign whose failure policy counts
+ * consumer failures waits for them before it calls a wave healthy.
+ *
+ * @public
+ */
+export const UNCHECKED_CONSUMER_STATES: readonly ConsumerState[] = [
+  'discovered',
+  'patched',
+];
+
+/**
  * How many consumers are in each state.
  *
  * @public

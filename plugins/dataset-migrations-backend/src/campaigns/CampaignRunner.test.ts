@@ -33,6 +33,7 @@ import { postgresEngineFactory } from '../engines/postgres/PostgresDatasetEngine
 import { MigrationRunner } from '../jobs/MigrationRunner';
 import { OperationRunner } from '../jobs/OperationRunner';
 import { JobQueue } from '../queue/JobQueue';
+import { ConsumerStore } from '../database/ConsumerStore';
 import { MigrationService } from '../services/MigrationService';
 import { CampaignRunner } from './CampaignRunner';
 import { CampaignService } from './CampaignService';
@@ -163,6 +164,7 @@ describe('CampaignRunner', () => {
     };
     announcer = withCampaignTicks(recording, {
       migrations: store,
+      consumers: new ConsumerStore(pluginDb),
       enqueueTick: id => queue.enqueueCampaignTick(id),
       logger,
     });
@@ -1367,6 +1369,7 @@ describe('CampaignRunner', () => {
       },
       {
         migrations: store,
+        consumers: new ConsumerStore(pluginDb),
         enqueueTick: async campaignId => {
           asked.push(campaignId);
         },
@@ -1387,6 +1390,77 @@ describe('CampaignRunner', () => {
       release();
       await announced;
     }
+  });
+
+  it('asks the campaign to look again when the last of a migration’s consumers has been checked, not at each one', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const id = await startCampaign('checked-last', [['g35']]);
+    await runner.tick(id);
+    const [migration] = await migrationsFinished(id, 1);
+    const readers = [
+      'component:default/reader-1',
+      'component:default/reader-2',
+    ];
+    await pluginDb('migration_consumers').insert(
+      readers.map(entity_ref => ({
+        migration_id: migration.id,
+        entity_ref,
+        state: 'patched',
+      })),
+    );
+    const consumers = new ConsumerStore(pluginDb);
+    const counted: number[] = [];
+    const asked: string[] = [];
+    const ticks = withCampaignTicks(
+      { migrationChanged: async () => {}, consumerChanged: async () => {} },
+      {
+        migrations: store,
+        consumers: {
+          countUnchecked: async migrationId => {
+            const unchecked = await consumers.countUnchecked(migrationId);
+            counted.push(unchecked);
+            return unchecked;
+          },
+        },
+        enqueueTick: async campaignId => {
+          asked.push(campaignId);
+        },
+        logger,
+      },
+    );
+    const checked = async (entityRef: string) => {
+      await pluginDb('migration_consumers')
+        .where({ migration_id: migration.id, entity_ref: entityRef })
+        .update({ state: 'pr-opened' });
+      await ticks.consumerChanged({
+        migrationId: migration.id,
+        consumerRef: entityRef,
+        transition: { from: 'patched', to: 'pr-opened' },
+      });
+      await waitFor(
+        async () =>
+          counted.length === readers.indexOf(entityRef) + 1 ? true : undefined,
+        {
+          timeoutMs: 5_000,
+          what: `the unchecked consumers counted after ${entityRef}`,
+        },
+      );
+      // The look, when asked for, is enqueued right after the count.
+      await new Promise(resolve => setImmediate(resolve));
+    };
+
+    // A step within the unchecked states asks nothing.
+    await ticks.consumerChanged({
+      migrationId: migration.id,
+      consumerRef: readers[0],
+      transition: { from: 'discovered', to: 'patched' },
+    });
+    await checked(readers[0]);
+    expect(counted).toEqual([1]);
+    expect(asked).toEqual([]);
+    await checked(readers[1]);
+    expect(counted).toEqual([1, 0]);
+    expect(asked).toEqual([id]);
   });
 
   it('plans the next dataset while the slots are taken, and starts it with that plan once one frees', async () => {

@@ -23,6 +23,8 @@ export interface ConsumerProgressStore {
   ): Promise<Array<{ entityRef: string; state: ConsumerState }>>;
   /** Per migration, how many of its consumers are still moving; absent when none. */
   countMoving(migrationIds: string[]): Promise<Map<string, number>>;
+  /** How many of the migration's consumers have their checks still to come (UNCHECKED_CONSUMER_STATES). */
+  countUnchecked(migrationId: string): Promise<number>;
   /**
    * When the migration's last consumer to move reached a moved state (its row's last
    * change); undefined while one is still moving, or when it has none.

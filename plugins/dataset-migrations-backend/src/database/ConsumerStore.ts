@@ -54,6 +54,7 @@ export class ConsumerStore implements AllParts {
 
   readonly listMoving: AllParts['listMoving'];
   readonly countMoving: AllParts['countMoving'];
+  readonly countUnchecked: AllParts['countUnchecked'];
   readonly lastMovedAt: AllParts['lastMovedAt'];
   readonly countOpenByDataset: AllParts['countOpenByDataset'];
   readonly listEarlierHolds: AllParts['listEarlierHolds'];
@@ -93,6 +94,7 @@ export class ConsumerStore implements AllParts {
 
     this.listMoving = progress.listMoving.bind(progress);
     this.countMoving = progress.countMoving.bind(progress);
+    this.countUnchecked = progress.countUnchecked.bind(progress);
     this.lastMovedAt = progress.lastMovedAt.bind(progress);
     this.countOpenByDataset = progress.countOpenByDataset.bind(progress);
     this.listEarlierHolds = progress.listEarlierHolds.bind(progress);

@@ -4,6 +4,7 @@ import {
   durationMs,
   FAILED_CAMPAIGN_DATASET_STATES,
   MOVED_CONSUMER_STATES,
+  UNCHECKED_CONSUMER_STATES,
   type Campaign,
   type CampaignBurndownPoint,
   type CampaignDatasetProgress,
@@ -54,8 +55,6 @@ const OUTSTANDING: CampaignDatasetState[] = [
 const HOLDING: CampaignState[] = ['draft', 'running', 'paused'];
 /** Consumer failures that count a dataset failed when the policy says so. */
 const COUNTED_CONSUMER_FAILURES = ['verification-failed', 'shadow-mismatch'];
-/** A consumer in these has its checks still to come (its pipeline moves it on by itself). */
-const UNCHECKED_CONSUMER_STATES = ['discovered', 'patched'];
 
 type CampaignRow = {
   id: string;
@@ -601,7 +600,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       {
         id,
         moved: [...MOVED_CONSUMER_STATES],
-        unchecked: UNCHECKED_CONSUMER_STATES,
+        unchecked: [...UNCHECKED_CONSUMER_STATES],
         counted: COUNTED_CONSUMER_FAILURES,
       },
     );

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import {
   emptyConsumerStateCounts,
   MOVED_CONSUMER_STATES,
+  UNCHECKED_CONSUMER_STATES,
   type ConsumerState,
   type ConsumerStateCounts,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -37,6 +38,14 @@ export class DatabaseConsumerProgressStore implements ConsumerProgressStore {
         .groupBy('migration_id')
         .select('migration_id', this.knex.raw('count(*) AS moving'));
     return new Map(rows.map(r => [r.migration_id, Number(r.moving)]));
+  }
+
+  async countUnchecked(migrationId: string): Promise<number> {
+    const [row] = await this.knex(CONSUMERS_TABLE)
+      .where({ migration_id: migrationId })
+      .whereIn('state', UNCHECKED_CONSUMER_STATES as ConsumerState[])
+      .count({ unchecked: '*' });
+    return Number(row?.unchecked ?? 0);
   }
 
   async lastMovedAt(migrationId: string): Promise<string | undefined> {
