@@ -76,6 +76,9 @@ export const ETC_SHOWN = [
   '/etc/mime.types',
 ];
 
+/** Shell for the directory holding `$1` (its last path part cut off), without a `dirname` process. */
+const PARENT_OF_ARG = '${1%/*}';
+
 /** The line the setup writes on fd 3 just before it starts the command. */
 export const READY = 'dsm-sandbox-ready';
 
@@ -107,11 +110,10 @@ show() {
   [ -e "$1" ] || [ -L "$1" ] || return 0
   [ -e "$root$1" ] && return 0 # already shown through a directory above it
   if [ -L "$1" ] && [ "$2" = system ]; then # /bin -> usr/bin
-    mkdir -p "$root$(dirname "$1")"; ln -s "$(readlink "$1")" "$root$1"; return 0
+    mkdir -p "$root${PARENT_OF_ARG}"; ln -s "$(readlink "$1")" "$root$1"; return 0
   fi
-  if [ -d "$1" ]; then mkdir -p "$root$1"; else mkdir -p "$root$(dirname "$1")"; : > "$root$1"; fi
-  mount --rbind "$1" "$root$1"
-  mount -o remount,bind,ro "$root$1"
+  if [ -d "$1" ]; then mkdir -p "$root$1"; else mkdir -p "$root${PARENT_OF_ARG}"; : > "$root$1"; fi
+  mount --rbind -o ro "$1" "$root$1" # mount(8) binds, then remounts it read-only
 }
 mkdir -p "$root/tmp" "$root/proc" "$root/dev"
 mount -t tmpfs -o mode=1777,size=64m dsm-tmp "$root/tmp"
@@ -128,8 +130,7 @@ while [ "$1" != -- ]; do
     hidden="$hidden$1
 "
   elif [ -e "$root$1" ] && [ ! -L "$root$1" ]; then
-    mount --bind /dev/null "$root$1"
-    mount -o remount,bind,ro "$root$1"
+    mount --bind -o ro /dev/null "$root$1"
   fi
   shift
 done; shift
