@@ -118,13 +118,26 @@ export interface ColumnUse extends Span {
    * `besideField` is a dataset field added to or subtracted from this one,
    * whose type decides (`created_at + f`).
    */
-  typed?: { what: string; besideField?: string };
+  typed?: Typed;
   /**
    * A bare name as a whole ORDER BY or DISTINCT ON key, which Postgres takes
    * for an output column of that name first: a new name among `outputs` must
    * be qualified (with `owner`, the dataset's alias or name) to stay the field.
    */
   sortKey?: { outputs: Set<string>; owner: string };
+}
+
+/**
+ * What a field is given to that Postgres picks by type (see
+ * {@link ColumnUse.typed}). `exactType`: the value takes the field's type
+ * itself (an array of it, `pg_typeof`), so any other type is seen, even
+ * `smallint` → `integer`, which picks the same functions: `integer[] <@
+ * smallint[]` does not exist.
+ */
+export interface Typed {
+  what: string;
+  besideField?: string;
+  exactType?: boolean;
 }
 
 /** A relation in a FROM list, as `*` sees it. */
@@ -204,9 +217,7 @@ export interface StatementAnalysis extends Span {
    */
   /** The statement creates a relation (a table, a view, `SELECT … INTO`): later statements may read what it read. */
   creates: boolean;
-  typedElsewhere: Array<
-    Span & { field: string; what: string; besideField?: string }
-  >;
+  typedElsewhere: Array<Span & { field: string } & Typed>;
   opaque: OpaqueRead[];
 }
 
@@ -237,11 +248,15 @@ export interface OpaqueRead extends Span {
    * `k`), so a rename would rename the output; `named-in-string`: a string
    * equal to the dataset's table name, as a catalog query (information_schema,
    * pg_catalog) uses to read its columns; `search-path`: the file sets
-   * `search_path`, so which table an unqualified name reads depends on it.
+   * `search_path`, so which table an unqualified name reads depends on it;
+   * `system-column`: the dataset's `tableoid`, `ctid`, `xmin`…, the table's
+   * own, which the version a migration makes has others of (or, under the
+   * view that serves the dataset's name, none).
    */
   kind:
     | 'whole-row'
     | 'search-path'
+    | 'system-column'
     | 'jinja-columns'
     | 'jinja-relation'
     | 'row-shape'
@@ -434,6 +449,8 @@ class StatementWalker {
   private inResult = false;
   /** The next select is a subquery's (`(SELECT …)`, `IN (SELECT …)`, `ARRAY(SELECT …)`, `EXISTS`). */
   private subLinkSelect = false;
+  /** Rows compared field by field (`(a, b) = (1, 2)`), whose fields keep their own types. */
+  private readonly byField = new WeakSet<Node>();
 
   constructor(
     private readonly parsed: ParsedSql,
@@ -487,7 +504,7 @@ class StatementWalker {
           : inner.subLinkType === 'ARRAY_SUBLINK'
           ? {
               dividing: undefined,
-              typed: { what: 'an array (ARRAY(SELECT …))' },
+              typed: { what: 'an array (ARRAY(SELECT …))', exactType: true },
             }
           : inner.subLinkType === 'EXPR_SUBLINK' &&
             (dividing || typed || summing || passedOn !== undefined)
@@ -509,6 +526,17 @@ class StatementWalker {
       }
       if (key === 'A_Expr' && TYPED_OPERATORS.has(operatorOf(inner) ?? ''))
         this.typed = { what: `operator ${operatorOf(inner)}` };
+      // `ARRAY[0] || n` is an array of n's type; `'#' || n` text.
+      if (
+        key === 'A_Expr' &&
+        operatorOf(inner) === '||' &&
+        !isText(inner.lexpr) &&
+        !isText(inner.rexpr)
+      )
+        this.typed = {
+          what: 'operator || beside what may be an array',
+          exactType: true,
+        };
       // Some types only some integer types cast to (`::bit(8)` from integer,
       // not numeric; `::"char"` not from bigint).
       const castTo = key === 'TypeCast' ? typeNameOf(inner) : undefined;
@@ -517,7 +545,14 @@ class StatementWalker {
         this.typed = { what: `a cast to ${castTo}` };
       // An array takes its elements' type: `ARRAY[n] <@ ARRAY[1, 2]` has no
       // bigint[] <@ integer[].
-      if (key === 'A_ArrayExpr') this.typed = { what: 'an array (ARRAY[…])' };
+      if (key === 'A_ArrayExpr')
+        this.typed = { what: 'an array (ARRAY[…])', exactType: true };
+      // A row is a record of its fields' types, which compares with another
+      // record only where they are alike, unless it is compared field by field.
+      if (key === 'A_Expr' || key === 'SubLink')
+        for (const row of rowsComparedByField(inner)) this.byField.add(row);
+      if (key === 'RowExpr' && !this.byField.has(inner))
+        this.typed = { what: 'a row (ROW(…))', exactType: true };
       if (key === 'FuncCall' && !isSum(inner) && !isCount(inner)) {
         this.call(inner, scope);
         this.dividing = dividing;
@@ -538,8 +573,11 @@ class StatementWalker {
         this.aliasList = undefined;
         this.definesRelation = false;
       } else if (key === 'CreateTableAsStmt') {
+        // `CREATE TABLE c (a) AS …` names the created columns, as a view's list does.
         this.definesRelation = true;
+        this.aliasList = inner.into?.colNames;
         this.visit(inner, scope);
+        this.aliasList = undefined;
         this.definesRelation = false;
       } else if (TYPE_KEYS.has(key) && Array.isArray(inner?.names))
         this.typeName(inner);
@@ -547,7 +585,10 @@ class StatementWalker {
       else if (key === 'SubLink') this.subLink(inner, scope, toSubquery);
       else if (key === 'CaseExpr') this.caseExpr(inner, scope);
       else if (key === 'ColumnRef') this.columnRef(inner, scope, false);
-      else if (key === 'UpdateStmt' || key === 'DeleteStmt')
+      else if (key === 'A_Indirection') {
+        this.fieldOfRow(inner, scope);
+        this.visit(inner, scope);
+      } else if (key === 'UpdateStmt' || key === 'DeleteStmt')
         this.modify(inner, scope);
       else if (key === 'InsertStmt') this.insert(inner, scope);
       else if (key === 'RangeVar') this.relationOutsideFrom(inner, scope);
@@ -607,7 +648,10 @@ class StatementWalker {
     const typed = this.typed;
     const name = funcName(call);
     if (!SAME_FOR_WIDER.has(name) && !FIXED_RESULT.has(name))
-      this.typed = { what: `${name}()` };
+      this.typed = {
+        what: `${name}()`,
+        ...(EXACT_TYPE.has(name) ? { exactType: true } : {}),
+      };
     if (VALUE_THEN_INTEGER.has(name)) {
       // `lag(x, n)`: x any type, the offset an integer.
       const [value, ...rest] = call.args ?? [];
@@ -802,15 +846,16 @@ class StatementWalker {
     this.created(stmt.intoClause?.rel);
     this.withClause(stmt.withClause, scope);
     if (stmt.larg || stmt.rarg) {
-      // UNION / INTERSECT / EXCEPT: each side has its own FROM.
-      this.atTop = top;
-      this.toSelectList = toSelectList;
-      this.aliasList = aliasList;
-      this.visit(stmt.larg && { SelectStmt: stmt.larg }, scope);
-      this.atTop = top;
-      this.toSelectList = toSelectList;
-      this.aliasList = aliasList;
-      this.visit(stmt.rarg && { SelectStmt: stmt.rarg }, scope);
+      // UNION / INTERSECT / EXCEPT: each side has its own FROM, and the first
+      // arm names the outputs of all (`SELECT 0 AS a UNION SELECT n …`).
+      const names = aliasList ?? outputNameList(stmt);
+      for (const arm of [stmt.larg, stmt.rarg]) {
+        this.atTop = top;
+        this.subLinkSelect = subLink;
+        this.toSelectList = toSelectList;
+        this.aliasList = names;
+        this.visit(arm && { SelectStmt: arm }, scope);
+      }
       this.aliasList = undefined;
       this.atTop = false;
       this.visit([stmt.sortClause, stmt.limitCount, stmt.limitOffset], scope);
@@ -832,17 +877,20 @@ class StatementWalker {
       // decides its own type (a cast, a comparison, count()). A sum follows the
       // rules for sums.
       this.passedOn = passesOn
-        ? aliasList?.[position]?.String?.sval ??
-          target?.name ??
-          target?.val?.ColumnRef?.fields?.at(-1)?.String?.sval ??
-          implicitName(target?.val) ??
-          '?column?'
+        ? aliasList?.[position]?.String?.sval ?? outputName(target)
         : undefined;
       if (target?.name) {
         outputNames.add(target.name);
         this.outputNames.add(target.name);
       }
       if (outputUnread && isStar(target?.val?.ColumnRef)) continue;
+      // `c(a, b) AS (SELECT * FROM t)`: the alias list renames what `*` reads.
+      if (passesOn && aliasList && isStar(target?.val?.ColumnRef))
+        this.renamedByPosition(
+          this.starColumns(target.val.ColumnRef, scope),
+          aliasList.slice(position),
+          this.referenceSpan(target.val.ColumnRef.location).whole,
+        );
       const [dividing, typed, summing] = [
         this.dividing,
         this.typed,
@@ -966,6 +1014,13 @@ class StatementWalker {
           ...this.referenceSpan(rv.location).whole,
           kind: 'column-aliases',
         });
+      // `c AS c2(a)` renames a CTE's or a relation's columns by position.
+      if (!dataset && rv.alias?.colnames?.length)
+        this.renamedByPosition(
+          rv.schemaname ? undefined : scope.cteColumns(rv.relname),
+          rv.alias.colnames,
+          this.referenceSpan(rv.location).whole,
+        );
       const alias = rv.alias?.aliasname ?? rv.relname;
       // A CTE's outputs are known like a subquery's (TPC-DS q14's
       // `ss_item_sk in (select ss_item_sk from cross_items)`).
@@ -1037,17 +1092,69 @@ class StatementWalker {
       return false;
     }
     const alias = Object.values(item)[0]?.alias?.aliasname;
-    // `abs(t.n) AS a`: the function's value is passed on as a column.
-    const passedOn = this.passedOn;
-    const call = item.RangeFunction?.functions?.[0]?.List?.items?.[0]?.FuncCall;
-    const columnAlias =
-      Object.values(item)[0]?.alias?.colnames?.[0]?.String?.sval;
-    if (item.RangeFunction)
-      this.passedOn = columnAlias ?? alias ?? (call && funcName(call));
-    this.visit(item, scope);
-    this.passedOn = passedOn;
+    if (item.RangeFunction) {
+      // `abs(t.n) AS a`, `ROWS FROM (f(x), g(y)) AS r(a, b)`: each function's
+      // value is passed on as a column, named by its position in the alias
+      // list, else by the alias (one function) or after the function
+      // (`coalesce`); past a function with a column definition list, which
+      // may return several, the positions are not known.
+      const { functions, ...rest } = item.RangeFunction;
+      const colnames: Node[] = item.RangeFunction.alias?.colnames ?? [];
+      const passedOn = this.passedOn;
+      let known = true;
+      for (const [i, fn] of (functions ?? []).entries()) {
+        const [expr, definitions] = fn.List?.items ?? [];
+        this.passedOn = known
+          ? colnames[i]?.String?.sval ??
+            (functions.length === 1 ? alias : undefined) ??
+            implicitName(expr) ??
+            '?column?'
+          : '?column?';
+        known &&= !definitions?.List?.items?.length;
+        this.visit(fn, scope);
+      }
+      this.passedOn = passedOn;
+      this.visit(rest, scope);
+    } else this.visit(item, scope);
     scope.relations.push({ alias: alias ?? '', dataset: false });
     return false;
+  }
+
+  /**
+   * Columns renamed by position (`c AS c2(a)`, `*` under a column alias list):
+   * a dataset field's name among them is passed on under its alias, as a
+   * select-list item's is (see {@link ColumnUse.passedOnAs}); where the columns
+   * are not known, any field may be, under any of the aliases.
+   */
+  private renamedByPosition(
+    columns: Iterable<string> | undefined,
+    aliases: Node[],
+    at: Span,
+  ): void {
+    const names = aliases.map(a => a.String?.sval as string);
+    const renamed: Array<[string, string]> = columns
+      ? [...columns].flatMap((column, i) =>
+          i < names.length ? [[column, names[i]] as [string, string]] : [],
+        )
+      : [...this.fields].map(field => [field, names.join(', ')]);
+    for (const [field, as] of renamed)
+      if (this.fields.has(field) && as !== field)
+        this.passedOnElsewhere.push({ ...at, field, as });
+  }
+
+  /** The columns `*` (or `x.*`) stands for, in order, when all are known. */
+  private starColumns(ref: Node, scope: Scope): string[] | undefined {
+    const parts: Node[] = ref.fields ?? [];
+    const qualifier =
+      parts.length >= 2 ? parts.at(-2)?.String?.sval : undefined;
+    const relations = qualifier ? [scope.byAlias(qualifier)] : scope.relations;
+    const columns: string[] = [];
+    for (const relation of relations) {
+      const own = relation?.dataset ? this.target.fields : relation?.columns;
+      if (!own) return undefined;
+      columns.push(...own);
+    }
+    return columns;
   }
 
   /** Whether a string is the dataset's table name, bare or schema-qualified. */
@@ -1111,6 +1218,14 @@ class StatementWalker {
       this.captureRisk(field, span.whole, scope);
     if (field && names.length === 1 && !this.fields.has(field))
       this.opaqueName(field, span.whole, scope);
+    if (field && SYSTEM_COLUMNS.has(field) && !this.fields.has(field)) {
+      const owner =
+        names.length >= 2
+          ? scope.byAlias(names[names.length - 2]!)
+          : this.ownerOfUnqualified(scope, field);
+      if (owner !== 'ambiguous' && owner?.dataset)
+        this.opaque.push({ ...span.whole, kind: 'system-column' });
+    }
     if (!field || !this.fields.has(field)) return;
     const owner =
       names.length >= 2
@@ -1161,6 +1276,30 @@ class StatementWalker {
           as: this.passedOn,
         });
     }
+  }
+
+  /**
+   * `(c).n`: another relation's column read through its row, as `c.n` reads it
+   * (the dataset's own row is a whole-row read).
+   */
+  private fieldOfRow(expr: Node, scope: Scope): void {
+    const row: Node[] | undefined = expr.arg?.ColumnRef?.fields;
+    const field = expr.indirection?.[0]?.String?.sval;
+    const relation = row?.length === 1 ? row[0].String?.sval : undefined;
+    if (
+      field === undefined ||
+      relation === undefined ||
+      scope.byAlias(relation)?.dataset !== false
+    )
+      return;
+    this.columnRef(
+      {
+        fields: [row![0], { String: { sval: field } }],
+        location: expr.arg.ColumnRef.location,
+      },
+      scope,
+      false,
+    );
   }
 
   /**
@@ -1540,6 +1679,81 @@ const SAME_FOR_WIDER = new Set([
   'bool_and',
   'bool_or',
 ]);
+/** Columns every table has, of the table rather than of its rows' values. */
+const SYSTEM_COLUMNS = new Set([
+  'tableoid',
+  'ctid',
+  'xmin',
+  'xmax',
+  'cmin',
+  'cmax',
+]);
+
+/**
+ * The rows of `(a, b) = (c, d)`, `(a, b) IN ((…), (…))` or `(a, b) IN (SELECT
+ * c, d …)`, which Postgres compares field by field, each by its own type.
+ */
+function rowsComparedByField(expr: Node): Node[] {
+  const left = expr.lexpr?.RowExpr;
+  if (expr.subLinkType)
+    return expr.testexpr?.RowExpr &&
+      ['ANY_SUBLINK', 'ALL_SUBLINK', 'ROWCOMPARE_SUBLINK'].includes(
+        expr.subLinkType,
+      )
+      ? [expr.testexpr.RowExpr]
+      : [];
+  const right: Node[] = expr.rexpr?.List?.items ?? [expr.rexpr];
+  return left && right.every(item => item?.RowExpr)
+    ? [left, ...right.map(item => item.RowExpr)]
+    : [];
+}
+
+/** Functions whose value takes their argument's type itself: arrays of it, its name, its size. */
+const EXACT_TYPE = new Set([
+  'array_agg',
+  'array_append',
+  'array_prepend',
+  'array_cat',
+  'array_fill',
+  'pg_typeof',
+  'pg_column_size',
+]);
+
+/**
+ * A value that is surely text (a string constant, a cast to a text type, a
+ * text concatenation, a call giving text): `||` beside it concatenates text.
+ */
+function isText(node: Node | undefined): boolean {
+  if (!node) return false;
+  if (node.A_Const) return node.A_Const.sval !== undefined;
+  if (node.TypeCast) return TEXT_TYPES.has(typeNameOf(node.TypeCast) ?? '');
+  if (node.A_Expr && operatorOf(node.A_Expr) === '||')
+    return isText(node.A_Expr.lexpr) || isText(node.A_Expr.rexpr);
+  return !!node.FuncCall && TEXT_CALLS.has(funcName(node.FuncCall));
+}
+
+const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar']);
+const TEXT_CALLS = new Set([
+  'to_char',
+  'format',
+  'concat',
+  'concat_ws',
+  'string_agg',
+  'upper',
+  'lower',
+  'trim',
+  'btrim',
+  'ltrim',
+  'rtrim',
+  'lpad',
+  'rpad',
+  'substr',
+  'substring',
+  'replace',
+  'initcap',
+  'md5',
+]);
+
 /** Where a node holds a type name (unwrapped, as the parser's JSON gives typed fields). */
 const TYPE_KEYS = new Set([
   'TypeName',
@@ -1694,6 +1908,34 @@ function implicitName(val: Node | undefined): string | undefined {
   if (val.SubLink?.subLinkType === 'EXISTS_SUBLINK') return 'exists';
   if (val.SubLink?.subLinkType === 'ARRAY_SUBLINK') return 'array';
   return undefined;
+}
+
+/** The name Postgres gives a select-list item's output column. */
+function outputName(target: Node | undefined): string {
+  return (
+    target?.name ??
+    target?.val?.ColumnRef?.fields?.at(-1)?.String?.sval ??
+    implicitName(target?.val) ??
+    '?column?'
+  );
+}
+
+/**
+ * The names a select gives its outputs, as a column alias list would (its
+ * first arm's for a set operation); past a `*`, whose columns it does not
+ * know, `?column?`.
+ */
+function outputNameList(select: Node | undefined): Node[] | undefined {
+  if (!select) return undefined;
+  if (select.larg) return outputNameList(select.larg);
+  const named = (sval: string): Node => ({ String: { sval } });
+  const row: Node[] | undefined = select.valuesLists?.[0]?.List?.items;
+  if (row) return row.map((_, i) => named(`column${i + 1}`));
+  let star = false;
+  return (select.targetList ?? []).map((item: Node) => {
+    star ||= isStar(item.ResTarget?.val?.ColumnRef);
+    return named(star ? '?column?' : outputName(item.ResTarget));
+  });
 }
 
 /**

@@ -1226,3 +1226,158 @@ describe('rewriteSqlFile, the dataset with column aliases', () => {
     ).toBe('unaffected');
   });
 });
+
+describe('rewriteSqlFile, a widened integer passed on under a name given elsewhere (sixth adversarial round)', () => {
+  const toNumeric = consumerMapping(source, [
+    { changeType: { field: 'ms_played', type: 'numeric' } },
+  ]);
+
+  it('asks a person where a column list, a set operation’s first arm or a position names what carries the field', () => {
+    // Each was unaffected, and `a / 2` gave 2.5 where it gave 2.
+    for (const sql of [
+      // CREATE TABLE … AS and CREATE MATERIALIZED VIEW name their columns.
+      'create temp table c (a) as select ms_played from listening_events; select a / 2 from c',
+      'create materialized view mv (a) as select ms_played from listening_events; select a / 2 from mv',
+      // A set operation's outputs are named by its first arm.
+      'with c as (select 0 as a union all select ms_played from listening_events) select a / 2 from c',
+      'create temp view v as select 0 as a union all select ms_played from listening_events; select a / 2 from v',
+      // A CTE's columns renamed where it is read.
+      'with c as (select ms_played from listening_events) select a / 2 from c as c2(a)',
+      // * under a column alias list.
+      'with c(a, b, c, m) as (select * from listening_events) select m / 2 from c',
+      'select m / 2 from (select * from listening_events) s(a, b, c, m)',
+      // A CTE's column read through its row.
+      'with c as (select ms_played from listening_events) select (c).ms_played / 2 from c',
+      // Functions in FROM, named by position or after the function.
+      'select b / 2 from listening_events e, rows from (abs(e.user_id), abs(e.ms_played)) as x(ms_played, b)',
+      'select "coalesce" / 2 from listening_events e, lateral coalesce(e.ms_played, 0)',
+    ]) {
+      const result = rewrite(sql, toNumeric);
+      expect({ sql, status: result.status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toMatch(
+        /is passed on as|is divided after/,
+      );
+    }
+    // A field passed on under its own name is still followed by that name.
+    expect(
+      rewrite(
+        'with c as (select 0 as ms_played union all select ms_played from listening_events) select ms_played from c',
+        toNumeric,
+      ).status,
+    ).toBe('unaffected');
+  });
+});
+
+describe('rewriteSqlFile, a widened field whose type itself is seen (sixth adversarial round)', () => {
+  const withSmallint: DatasetField[] = [
+    ...source,
+    { name: 'skips', type: 'smallint', nullable: true, primaryKey: false },
+  ];
+  const smallToInteger = consumerMapping(withSmallint, [
+    { changeType: { field: 'skips', type: 'integer' } },
+  ]);
+  const toBigint = consumerMapping(source, [
+    { changeType: { field: 'ms_played', type: 'bigint' } },
+  ]);
+  const rewriteIn = (sql: string, mapping: typeof toBigint) =>
+    rewriteSqlFile(
+      { path: 'q.sql', content: sql },
+      { ...target, fields: withSmallint.map(f => f.name) },
+      mapping,
+    );
+
+  it('asks a person where the value is an array of the field or names its type', () => {
+    // Each was unaffected, and failed: `integer[] <@ smallint[]` and
+    // `bigint[] <@ integer[]` do not exist; pg_typeof printed another name.
+    for (const [sql, mapping] of [
+      [
+        'select event_id from listening_events e join other o on o.id = e.event_id where array[e.skips] <@ o.skip_list',
+        smallToInteger,
+      ],
+      ['select pg_typeof(skips) from listening_events', smallToInteger],
+      [
+        'select event_id from listening_events where (array[0] || ms_played) <@ array[0, 5]',
+        toBigint,
+      ],
+      [
+        'select event_id from listening_events e join other o on o.id = e.event_id where o.ms_list @> (ms_played || o.empty)',
+        toBigint,
+      ],
+      // A record compares with another only field types alike.
+      [
+        'select event_id from listening_events where (select row(ms_played, 1)) in (select row(o.ms, 1) from other o)',
+        toBigint,
+      ],
+      [
+        'select row(ms_played, 1) from listening_events union select row(o.ms, 1) from other o',
+        toBigint,
+      ],
+    ] as const) {
+      const result = rewriteIn(sql, mapping);
+      expect({ sql, status: result.status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toMatch(/takes its type/);
+    }
+  });
+
+  it('reads it as it is where its type is not seen', () => {
+    for (const sql of [
+      "select '#' || ms_played, 'x' || skips || 'y' from listening_events",
+      'select skips / 2, sqrt(skips), skips = any(array[1, 2]) from listening_events',
+    ])
+      expect(rewriteIn(sql, smallToInteger).status).toBe('unaffected');
+    expect(
+      rewriteIn(
+        "select '#' || ms_played, ms_played::text || '' from listening_events where (ms_played, event_id) in ((5, 1), (7, 2)) and (ms_played, 1) > (4, 0) and (ms_played, user_id) in (select o.ms, o.id from other o)",
+        toBigint,
+      ).status,
+    ).toBe('unaffected');
+    // Inside a division it is read as its old type, arrays and all.
+    expect(
+      rewrite(
+        'select (array[0] || ms_played)[2] / 2 from listening_events',
+        consumerMapping(source, [
+          { changeType: { field: 'ms_played', type: 'numeric' } },
+        ]),
+      ).content,
+    ).toBe(
+      'select (array[0] || CAST(ms_played AS integer))[2] / 2 from listening_events',
+    );
+  });
+});
+
+describe('rewriteSqlFile, system columns of the dataset (sixth adversarial round)', () => {
+  it('asks a person, since the new version is another table under a view', () => {
+    // Was rewritten: `tableoid::regclass` printed the new table's name.
+    const renamed = consumerMapping(source, [], {
+      schema: 'public',
+      table: 'plays',
+    });
+    for (const [sql, mapping] of [
+      [
+        'select tableoid::regclass, count(*) from listening_events group by 1',
+        renamed,
+      ],
+      ['select e.ctid, event_id from listening_events e', renameAndCast],
+    ] as const) {
+      const result = rewrite(sql, mapping);
+      expect({ sql, status: result.status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toMatch(/a system column/);
+    }
+    // Another table's are not the dataset's.
+    expect(
+      rewrite(
+        'select o.ctid, e.event_id from listening_events e join other o on o.id = e.event_id',
+        renameAndCast,
+      ).status,
+    ).toBe('unaffected');
+  });
+});

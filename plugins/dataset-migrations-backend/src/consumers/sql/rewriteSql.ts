@@ -21,6 +21,7 @@ import {
   type Span,
   type StarUse,
   type StatementAnalysis,
+  type Typed,
 } from './analyzeSql';
 import { gluedNames, maskJinja, type MaskedSql } from './dbtJinja';
 import { rewriteDbtSources } from './dbtSources';
@@ -335,13 +336,11 @@ function planEdits(
         );
       } else if (
         use.typed &&
-        picksOtherFunction(m) &&
-        !(
-          use.typed.besideField !== undefined &&
-          !isTemporalField(mapping, use.typed.besideField)
-        )
+        // Inside a division it is read as its old type (see columnEdit).
+        !(use.divided === 'nested' && !use.summed && dividesDifferently(m)) &&
+        typeMatters(use.field, use.typed, m, mapping)
       ) {
-        decide(use.start, typedMessage(use.field, use.typed.what, m, false));
+        decide(use.start, typedMessage(use.field, use.typed, m, false));
       } else {
         // `sum()` of an integer widened past integer is numeric, no longer
         // bigint, and divides with a fraction: where it is divided, or may be
@@ -416,15 +415,10 @@ function planEdits(
     if (readsDataset)
       for (const use of statement.typedElsewhere) {
         const m = mapping.byField.get(use.field);
-        if (!m || !picksOtherFunction(m)) continue;
-        if (
-          use.besideField !== undefined &&
-          !isTemporalField(mapping, use.besideField)
-        )
-          continue;
+        if (!m || !typeMatters(use.field, use, m, mapping)) continue;
         plan.fieldsRead.push(use.field);
         plan.positions.push(use.start);
-        decide(use.start, typedMessage(use.field, use.what, m, true));
+        decide(use.start, typedMessage(use.field, use, m, true));
       }
     for (const capture of statement.captures) {
       plan.positions.push(capture.start);
@@ -530,6 +524,10 @@ function opaqueReadDecision(
   if (read.kind === 'statement')
     return changes
       ? `a statement naming ${target.table} is one the rewriter does not read through (MERGE, a RETURNING list, ON CONFLICT, or DDL such as CREATE INDEX or COMMENT ON), and the migration changes the dataset; a person rewrites it`
+      : undefined;
+  if (read.kind === 'system-column')
+    return changes
+      ? `${written} is a system column of ${target.table}, the table's own and not its rows' values: the version the migration makes is another table, with others, under a view that serves ${target.table}'s name and has none; a person decides`
       : undefined;
   if (read.kind === 'search-path')
     return changes
@@ -977,23 +975,45 @@ function passedOnMessage(
   } where it is passed on`;
 }
 
+/**
+ * Whether what a widened field is given to (see {@link ColumnUse.typed}) sees
+ * the wider type: a function or operator chosen by type, for an integer widened
+ * past integer; the type itself (an array of it), for any widening read as it
+ * is. Not `+` or `-` beside a dataset field that is no date or time.
+ */
+function typeMatters(
+  field: string,
+  typed: Typed,
+  m: ReaderMapping,
+  mapping: ConsumerMapping,
+): m is Extract<ReaderMapping, { kind: 'retyped' }> {
+  if (
+    typed.besideField !== undefined &&
+    !isTemporalField(mapping, typed.besideField)
+  )
+    return false;
+  return picksOtherFunction(m) || (!!typed.exactType && readAsIs(field, m));
+}
+
 function typedMessage(
   field: string,
-  what: string,
+  typed: Typed,
   m: Extract<ReaderMapping, { kind: 'retyped' }>,
   elsewhere: boolean,
 ): string {
-  return `"${field}" is given to ${what}${
+  return `"${field}" is given to ${typed.what}${
     elsewhere
       ? ' after passing through a CTE or subquery (or a relation the file made from the dataset)'
       : ''
-  }, which Postgres chooses by type; the migration widens it from ${
-    m.oldType
-  } to ${
-    m.newType
-  }, for which it may pick another (other digits or result type) or none: cast it to ${
-    m.oldType
-  } there`;
+  }, ${
+    typed.exactType
+      ? 'whose value takes its type (an array or row of it, its name)'
+      : 'which Postgres chooses by type'
+  }; the migration widens it from ${m.oldType} to ${m.newType}, ${
+    typed.exactType
+      ? `which that value shows: an array or row of ${m.newType} compares with none of ${m.oldType}, and pg_typeof() names it`
+      : 'for which it may pick another (other digits or result type) or none'
+  }: cast it to ${m.oldType} there`;
 }
 
 /** A dataset field of a date or time type (`created_at + f` is chosen by f's type). */

@@ -158,6 +158,33 @@ const ADV5_MIGRATIONS: CorpusSource['migrations'] = [
 
 const ALL_SOURCES: CorpusSource[] = [
   {
+    name: 'adversarial6_min',
+    dir: path.join(__dirname, 'adversarial6_min'),
+    migrations: [
+      {
+        name: 'S1 t.n widened integer -> numeric',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+      },
+      {
+        name: 'S2 t.n widened integer -> bigint',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+      },
+      {
+        name: 'S3 t.q widened smallint -> integer',
+        dataset: 't',
+        changes: [{ changeType: { field: 'q', type: 'integer' } }],
+      },
+      { name: 'S4 t renamed to w', dataset: 't', changes: [], renameTo: 'w' },
+      {
+        name: 'S5 t.k renamed to x (u has x)',
+        dataset: 't',
+        changes: [{ renameField: { from: 'k', to: 'x' } }],
+      },
+    ],
+  },
+  {
     name: 'review_min',
     dir: path.join(__dirname, 'review_min'),
     migrations: [

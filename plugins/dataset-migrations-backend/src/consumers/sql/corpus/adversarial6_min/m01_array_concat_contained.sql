@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE (ARRAY[0] || n) <@ ARRAY[0, 5, 7] ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, pg_typeof(q)::text AS ty FROM t ORDER BY id;

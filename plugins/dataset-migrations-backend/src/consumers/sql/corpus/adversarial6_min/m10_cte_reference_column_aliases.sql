@@ -1,0 +1,1 @@
+WITH c AS (SELECT n FROM t) SELECT a / 2 AS h FROM c AS c2(a) ORDER BY 1;

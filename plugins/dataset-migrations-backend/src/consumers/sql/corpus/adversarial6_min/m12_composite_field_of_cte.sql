@@ -1,0 +1,1 @@
+WITH c AS (SELECT n FROM t) SELECT (c).n / 2 AS h FROM c ORDER BY 1;
