@@ -1619,8 +1619,13 @@ function levelsOf(scope: Scope): Scope[] {
 }
 
 const ARITHMETIC = new Set(['/', '+', '-', '*', '%']);
-/** Operators with integer but no numeric version, or a float result from integers. */
+/**
+ * Operators with integer but no numeric version, or a float result from
+ * integers; `jsonb -> integer` has no bigint or numeric version either.
+ */
 const TYPED_OPERATORS = new Set([
+  '->',
+  '->>',
   '&',
   '|',
   '#',

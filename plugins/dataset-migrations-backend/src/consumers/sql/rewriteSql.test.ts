@@ -1095,6 +1095,11 @@ describe('rewriteSqlFile, an integer widened and given to a function chosen by t
       ['select ms_played & 3 from listening_events', /operator &/],
       // Measured: "cannot cast type numeric to bit".
       ['select ms_played::bit(16) from listening_events', /a cast to bit/],
+      // Sixth adversarial round: "operator does not exist: jsonb -> bigint".
+      [
+        'select o.doc -> e.ms_played, o.doc ->> (e.ms_played - 1) from listening_events e join other o on o.id = e.event_id',
+        /operator ->/,
+      ],
       ['select round(ms_played) from listening_events', /round\(\)/],
       [
         'with t as (select played_on, ms_played from listening_events) select played_on + ms_played from t',

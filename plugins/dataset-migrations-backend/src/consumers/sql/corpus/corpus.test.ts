@@ -158,6 +158,73 @@ const ADV5_MIGRATIONS: CorpusSource['migrations'] = [
 
 const ALL_SOURCES: CorpusSource[] = [
   {
+    name: 'adversarial6',
+    dir: path.join(__dirname, 'adversarial6'),
+    migrations: [
+      {
+        name: 'V01 orders.qty widened integer -> numeric',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'qty', type: 'numeric' } }],
+      },
+      {
+        name: 'V02 orders.qty widened integer -> bigint',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'qty', type: 'bigint' } }],
+      },
+      {
+        name: 'V03 orders.units widened smallint -> integer',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'units', type: 'integer' } }],
+      },
+      {
+        name: 'V04 orders.note widened varchar(20) -> text',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'note', type: 'text' } }],
+      },
+      {
+        name: 'V05 orders.cust renamed to customer_id',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'cust', to: 'customer_id' } }],
+      },
+      {
+        name: 'V06 orders.qty renamed to quantity',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'qty', to: 'quantity' } }],
+      },
+      {
+        name: 'V07 orders.status renamed to tier (customers has tier)',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'status', to: 'tier' } }],
+      },
+      {
+        name: 'V08 orders renamed to purchases',
+        dataset: 'orders',
+        changes: [],
+        renameTo: 'purchases',
+      },
+      {
+        name: 'V09 orders.note dropped',
+        dataset: 'orders',
+        changes: [{ dropField: { name: 'note' } }],
+      },
+      {
+        name: 'V10 orders gains name (customers has name)',
+        dataset: 'orders',
+        changes: [{ addField: { name: 'name', type: 'text', default: "'x'" } }],
+      },
+      {
+        name: 'V11 orders.placed_at retyped timestamp -> timestamptz',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'placed_at', type: 'timestamptz' } }],
+      },
+      {
+        name: 'V12 shipments.qty widened integer -> numeric',
+        dataset: 'shipments',
+        changes: [{ changeType: { field: 'qty', type: 'numeric' } }],
+      },
+    ],
+  },
+  {
     name: 'adversarial6_min',
     dir: path.join(__dirname, 'adversarial6_min'),
     migrations: [

@@ -1,0 +1,1 @@
+SELECT json_build_object('id', id, 'qty', qty, 'note', note)::text AS doc FROM orders ORDER BY id;

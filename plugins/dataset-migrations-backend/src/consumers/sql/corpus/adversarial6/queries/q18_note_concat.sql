@@ -1,0 +1,1 @@
+SELECT id, coalesce(note, '-') || ' #' || qty AS label, 'units: ' || units AS u FROM orders ORDER BY id;

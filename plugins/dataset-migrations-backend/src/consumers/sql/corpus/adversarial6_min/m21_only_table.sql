@@ -1,0 +1,1 @@
+SELECT count(*) AS c FROM ONLY t WHERE k > 0;
