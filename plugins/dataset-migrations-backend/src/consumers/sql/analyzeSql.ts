@@ -215,8 +215,11 @@ export interface StatementAnalysis extends Span {
    * A dataset field's name given to a function or operator chosen by type (see
    * {@link ColumnUse.typed}) where it is not read from the dataset itself.
    */
-  /** The statement creates a relation (a table, a view, `SELECT … INTO`): later statements may read what it read. */
-  creates: boolean;
+  /**
+   * The relations the statement creates (a table, a view, `SELECT … INTO`), by
+   * name: later statements may read what it read, and read them by that name.
+   */
+  creates: string[];
   typedElsewhere: Array<Span & { field: string } & Typed>;
   opaque: OpaqueRead[];
 }
@@ -407,7 +410,7 @@ class StatementWalker {
   readonly summedElsewhere: StatementAnalysis['summedElsewhere'] = [];
   readonly typedElsewhere: StatementAnalysis['typedElsewhere'] = [];
   readonly passedOnElsewhere: StatementAnalysis['passedOnElsewhere'] = [];
-  creates = false;
+  readonly creates: string[] = [];
   readonly opaque: OpaqueRead[] = [];
   /** Strings equal to the dataset's table name; a read only with {@link readsCatalog}. */
   readonly tableInStrings: Span[] = [];
@@ -687,7 +690,7 @@ class StatementWalker {
 
   /** A relation the statement creates: under the dataset's name it hides the dataset from later statements. */
   private created(rv: Node | undefined): void {
-    if (rv) this.creates = true;
+    if (rv) this.creates.push(rv.relname);
     if (rv?.relname === this.target.table)
       this.opaque.push({
         ...this.referenceSpan(rv.location).whole,

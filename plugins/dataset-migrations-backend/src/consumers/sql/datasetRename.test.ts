@@ -116,6 +116,28 @@ describe('rewriting consumers of a renamed dataset', () => {
     );
   });
 
+  it('asks a person when the file creates a relation under the new name, which a bare read would take', () => {
+    // Sixth adversarial round: was rewritten to `from plays`, which read the
+    // temporary table the file had made (1 row where the dataset had 3).
+    for (const sql of [
+      'create temp table plays as select 1 as z; select count(*) from listening_events',
+      'create view plays as select 1 as z; select count(*) from listening_events',
+    ]) {
+      const result = rewrite(sql);
+      expect(result.status).toBe('needs-decision');
+      expect(result.impact.problem?.message).toMatch(
+        /the file creates a relation named plays/,
+      );
+    }
+    expect(
+      rewrite(
+        'create temp table other as select 1 as z; select count(*) from listening_events',
+      ).content,
+    ).toBe(
+      'create temp table other as select 1 as z; select count(*) from plays',
+    );
+  });
+
   it('keeps the old name as an alias where the new one is another relation’s alias, or the old one is the whole row', () => {
     // Unaliased, the renamed table would take `w.id` from the outer `u w`.
     expect(

@@ -244,10 +244,13 @@ function planEdits(
   // A relation an earlier statement made from the dataset (`create temp table
   // t as select … from orders`) carries its fields' new types to later ones.
   let created = false;
+  // Relations the file creates, which a bare name reads before any table.
+  const createdNames = new Set<string>();
   for (const statement of statements) {
     const readsDataset = statement.datasetRelations.length > 0 || created;
-    if (statement.creates && statement.datasetRelations.length > 0)
+    if (statement.creates.length > 0 && statement.datasetRelations.length > 0)
       created = true;
+    for (const name of statement.creates) createdNames.add(name);
     if (mapping.renamedTo && masked)
       planRelationEdits(
         content,
@@ -256,6 +259,7 @@ function planEdits(
         target,
         mapping.renamedTo,
         plan,
+        createdNames,
       );
     for (const use of statement.columns) {
       const m = mapping.byField.get(use.field);
@@ -645,12 +649,26 @@ function planRelationEdits(
   target: DatasetTarget,
   renamedTo: DatasetRelationName,
   plan: EditPlan,
+  createdNames: ReadonlySet<string>,
 ): void {
   for (const relation of statement.datasetRelations) {
     const jinja = masked.placeholders.get(relation.name);
     plan.positions.push(relation.start);
     if (jinja?.kind === 'source') {
       plan.readsDbtSource = true;
+      continue;
+    }
+    if (createdNames.has(renamedTo.table)) {
+      plan.decisions.push({
+        at: relation.start,
+        message: `the file creates a relation named ${
+          renamedTo.table
+        }, the name the migration gives ${
+          target.table
+        }: a read of ${relationText(
+          renamedTo,
+        )} by that name would read the file's relation instead (a temporary one comes first); rename it`,
+      });
       continue;
     }
     if (jinja) {

@@ -1,0 +1,2 @@
+CREATE TEMP TABLE w AS SELECT 1 AS z;
+SELECT count(*) AS c FROM t WHERE k > 0;

@@ -1,0 +1,1 @@
+WITH c AS (SELECT id, x FROM u UNION ALL SELECT id, n FROM t) SELECT id, x / 2 AS h FROM c ORDER BY 1, 2;
