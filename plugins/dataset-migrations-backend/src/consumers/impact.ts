@@ -15,7 +15,7 @@ import {
   rewriteSqlFile,
   type RewrittenFile,
 } from './sql/rewriteSql';
-import { jinjaBeyondReferences } from './sql/dbtJinja';
+import { jinjaBeyondReferences, refsIn } from './sql/dbtJinja';
 import { needsRendering, renderModel } from './sql/renderModel';
 
 export interface ConsumerAssessment {
@@ -132,9 +132,8 @@ function passedToModels(
         new RegExp(`\\b${escapeRegExp(field)}\\b`, 'i').test(result.content),
     );
   if (passed.length === 0) return result;
-  const refs = new RegExp(`\\bref\\(\\s*['"]${escapeRegExp(model)}['"]\\s*\\)`);
   const readers = files
-    .filter(f => f.path !== result.path && refs.test(f.content))
+    .filter(f => f.path !== result.path && refsIn(f.content).includes(model))
     .map(f => f.path);
   if (readers.length === 0) return result;
   return toPerson(

@@ -20,7 +20,19 @@ export interface MaskedSql {
 const JINJA = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|\{#[\s\S]*?#\}/g;
 const SOURCE =
   /^\{\{-?\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*-?\}\}$/;
-const REF = /^\{\{-?\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,[^)]*)?\)\s*-?\}\}$/;
+/**
+ * `ref('model')`, `ref('package', 'model')`, `ref('model', v=2)`: the model is
+ * the last quoted argument before any keyword argument.
+ */
+const REF_CALL = String.raw`ref\(\s*(?:['"][^'"]+['"]\s*,\s*)?['"]([^'"]+)['"]\s*(?:,[^)]*)?\)`;
+const REF = new RegExp(String.raw`^\{\{-?\s*${REF_CALL}\s*-?\}\}$`);
+
+/** The models a text's `ref()` calls name. */
+export function refsIn(text: string): string[] {
+  return [...text.matchAll(new RegExp(String.raw`\b${REF_CALL}`, 'g'))].map(
+    match => match[1],
+  );
+}
 const CONFIG = /^\{\{-?\s*config\(/;
 
 export function maskJinja(text: string): MaskedSql {

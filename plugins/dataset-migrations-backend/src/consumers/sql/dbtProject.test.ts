@@ -68,6 +68,41 @@ describe('a consumer’s own dbt project decides what ref() and source() name', 
     expect(statusOf(result, 'models/reports/revenue.sql')).toBe('rewritten');
   });
 
+  it('reads the model ref() names in its two-argument form, ref(package, model)', () => {
+    // Sixth adversarial round: `ref('shop', 'orders')` was taken for a model
+    // "shop", so a seed read that way was never the dataset (unaffected, and
+    // failed on the renamed column), and a model read that way by another
+    // passed a widened field on unseen (`total / 4` gave 2.75 where it gave 2).
+    const twoArgs = {
+      path: 'models/reports/revenue.sql',
+      content:
+        "select sum(amount) as revenue from {{ ref('shop', 'orders') }}\n",
+    };
+    expect(
+      statusOf(
+        assessConsumer([twoArgs], target, mapping),
+        'models/reports/revenue.sql',
+      ),
+    ).toBe('rewritten');
+    const widened = consumerMapping(fields, [
+      { changeType: { field: 'amount', type: 'numeric' } },
+    ]);
+    const result = assessConsumer(
+      [
+        sources('public'),
+        stagingModel,
+        {
+          path: 'models/reports/halves.sql',
+          content:
+            "select amount / 2 as half from {{ ref('shop', 'orders') }}\n",
+        },
+      ],
+      target,
+      widened,
+    );
+    expect(statusOf(result, 'models/orders.sql')).toBe('needs-decision');
+  });
+
   it('follows model-paths from dbt_project.yml', () => {
     const result = assessConsumer(
       [

@@ -158,6 +158,29 @@ const ADV5_MIGRATIONS: CorpusSource['migrations'] = [
 
 const ALL_SOURCES: CorpusSource[] = [
   {
+    name: 'adversarial6_dbt',
+    dir: path.join(__dirname, 'adversarial6_dbt'),
+    migrations: [
+      {
+        name: 'W1 raw_orders.cust renamed to customer_id',
+        dataset: 'raw_orders',
+        changes: [{ renameField: { from: 'cust', to: 'customer_id' } }],
+      },
+      {
+        name: 'W2 raw_orders.qty widened integer -> numeric',
+        dataset: 'raw_orders',
+        changes: [{ changeType: { field: 'qty', type: 'numeric' } }],
+      },
+      {
+        name: 'W3 raw_orders gains channel',
+        dataset: 'raw_orders',
+        changes: [
+          { addField: { name: 'channel', type: 'text', default: "'web'" } },
+        ],
+      },
+    ],
+  },
+  {
     name: 'adversarial6',
     dir: path.join(__dirname, 'adversarial6'),
     migrations: [

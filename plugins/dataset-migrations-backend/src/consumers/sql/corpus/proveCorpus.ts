@@ -16,6 +16,7 @@ import type {
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { assessConsumer } from '../../impact';
 import { datasetTarget, renamedRelation } from '../analyzeSql';
+import { refsIn } from '../dbtJinja';
 import { dbtProjectOf, type DbtProject } from '../dbtProject';
 import { renderDbtModel } from '../dbtRender';
 import { consumerMapping, widenedFields } from '../fieldMapping';
@@ -565,13 +566,13 @@ async function createModels(
   const done = new Set<string>();
   while (pending.size > 0) {
     const ready = [...pending].filter(([file]) =>
-      refsOf(versions.get(file)!).every(
+      refsIn(versions.get(file)!).every(
         m => !models.has(m) || done.has(models.get(m)!),
       ),
     );
     if (ready.length === 0) {
       for (const [file] of pending) {
-        const upstream = refsOf(versions.get(file)!).filter(
+        const upstream = refsIn(versions.get(file)!).filter(
           m => models.has(m) && !done.has(models.get(m)!),
         );
         blocked.set(file, `reads a model not created: ${upstream.join(', ')}`);
@@ -593,10 +594,6 @@ async function createModels(
     }
   }
   return { blocked };
-}
-
-function refsOf(content: string): string[] {
-  return [...content.matchAll(/\bref\(\s*['"]([^'"]+)['"]/g)].map(m => m[1]);
 }
 
 /**

@@ -1,0 +1,1 @@
+select id, cust from {{ ref('adversarial6', 'raw_orders') }}
