@@ -1,0 +1,2 @@
+{% set orders = ref('raw_orders') %}
+select id, cust from {{ orders }}
