@@ -1047,6 +1047,16 @@ class StatementWalker {
       const right = this.fromItem(join.rarg, scope, conditions);
       if (join.alias)
         for (const r of scope.relations.slice(before)) r.qualifiable = false;
+      // `(a JOIN b) AS j(x, y)` renames the join's columns by position (USING
+      // and NATURAL merge some first: positions not known).
+      if (join.alias?.colnames?.length)
+        this.renamedByPosition(
+          join.usingClause?.length || join.isNatural
+            ? undefined
+            : this.columnsOf(scope.relations.slice(before)),
+          join.alias.colnames,
+          this.spanAt(join.larg?.RangeVar?.location ?? -1),
+        );
       // The alias hides the dataset's name: its columns are read as `j.x` or
       // unqualified through the join, which the walker does not resolve.
       if (join.alias && (left || right))
@@ -1150,7 +1160,15 @@ class StatementWalker {
     const parts: Node[] = ref.fields ?? [];
     const qualifier =
       parts.length >= 2 ? parts.at(-2)?.String?.sval : undefined;
-    const relations = qualifier ? [scope.byAlias(qualifier)] : scope.relations;
+    return this.columnsOf(
+      qualifier ? [scope.byAlias(qualifier)] : scope.relations,
+    );
+  }
+
+  /** The columns of relations side by side, in order, when all are known. */
+  private columnsOf(
+    relations: Array<ScopeRelation | undefined>,
+  ): string[] | undefined {
     const columns: string[] = [];
     for (const relation of relations) {
       const own = relation?.dataset ? this.target.fields : relation?.columns;

@@ -1251,6 +1251,8 @@ describe('rewriteSqlFile, a widened integer passed on under a name given elsewhe
       // * under a column alias list.
       'with c(a, b, c, m) as (select * from listening_events) select m / 2 from c',
       'select m / 2 from (select * from listening_events) s(a, b, c, m)',
+      // A join's columns renamed by position.
+      'select j.y / 2 from ((select event_id, ms_played from listening_events) a join other b on a.event_id = b.id) as j(i, y)',
       // A CTE's column read through its row.
       'with c as (select ms_played from listening_events) select (c).ms_played / 2 from c',
       // Functions in FROM, named by position or after the function.
