@@ -1716,8 +1716,9 @@ const SYSTEM_COLUMNS = new Set([
 ]);
 
 /**
- * The rows of `(a, b) = (c, d)`, `(a, b) IN ((…), (…))` or `(a, b) IN (SELECT
- * c, d …)`, which Postgres compares field by field, each by its own type.
+ * The rows of `(a, b) = (c, d)`, `(a, b) IN ((…), (…))`, `(a, b) = (SELECT c,
+ * d …)` or `(a, b) IN (SELECT c, d …)`, which Postgres compares field by field,
+ * each by its own type.
  */
 function rowsComparedByField(expr: Node): Node[] {
   const left = expr.lexpr?.RowExpr;
@@ -1729,8 +1730,8 @@ function rowsComparedByField(expr: Node): Node[] {
       ? [expr.testexpr.RowExpr]
       : [];
   const right: Node[] = expr.rexpr?.List?.items ?? [expr.rexpr];
-  return left && right.every(item => item?.RowExpr)
-    ? [left, ...right.map(item => item.RowExpr)]
+  return left && right.every(item => item?.RowExpr || item?.SubLink)
+    ? [left, ...right.flatMap(item => (item.RowExpr ? [item.RowExpr] : []))]
     : [];
 }
 

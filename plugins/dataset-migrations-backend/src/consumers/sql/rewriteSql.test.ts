@@ -1340,7 +1340,7 @@ describe('rewriteSqlFile, a widened field whose type itself is seen (sixth adver
       expect(rewriteIn(sql, smallToInteger).status).toBe('unaffected');
     expect(
       rewriteIn(
-        "select '#' || ms_played, ms_played::text || '' from listening_events where (ms_played, event_id) in ((5, 1), (7, 2)) and (ms_played, 1) > (4, 0) and (ms_played, user_id) in (select o.ms, o.id from other o)",
+        "select '#' || ms_played, ms_played::text || '' from listening_events where (ms_played, event_id) in ((5, 1), (7, 2)) and (ms_played, 1) > (4, 0) and (ms_played, user_id) in (select o.ms, o.id from other o) and (ms_played, 1) = (select o.ms, 1 from other o limit 1)",
         toBigint,
       ).status,
     ).toBe('unaffected');
