@@ -35,11 +35,16 @@ export function assessConsumer(
 ): ConsumerAssessment {
   // The project's own models and sources decide what its ref() and source() name.
   const inProject: DatasetTarget = { ...target, dbt: dbtProjectOf(files) };
-  const results = rewriteConsumerFiles(
-    files.filter(file => mentionsDataset(file.content, inProject)),
-    inProject,
-    mapping,
-  ).map(result => passedToModels(result, files, inProject, mapping));
+  const names = (file: ChangedFile) => mentionsDataset(file.content, inProject);
+  const candidates = files.filter(
+    file => names(file) || readsThroughJinja(file, inProject),
+  );
+  // Files that name the dataset, and models rendering showed to read it.
+  const results = rewriteConsumerFiles(candidates, inProject, mapping)
+    .filter(
+      (result, i) => result.status !== 'unaffected' || names(candidates[i]),
+    )
+    .map(result => passedToModels(result, files, inProject, mapping));
   const statuses = new Set(results.map(r => r.status));
   const status: ConsumerImpactStatus = statuses.has('needs-decision')
     ? 'needs-decision'
@@ -85,6 +90,21 @@ export function rewriteConsumerFiles(
     target,
     mapping,
   ).map((result, i) => leavePackagesAlone(files[i], result, target));
+}
+
+/**
+ * A model of the consumer's dbt project whose Jinja is more than `ref()` and
+ * `source()`: it may read the dataset without naming it (`{{ var('orders_table')
+ * }}`, a macro that returns `ref('orders')`), which only rendering tells.
+ */
+function readsThroughJinja(file: ChangedFile, target: DatasetTarget): boolean {
+  const model = /([^/]+)\.sql$/i.exec(file.path)?.[1];
+  return (
+    model !== undefined &&
+    !!target.dbt?.models.has(model) &&
+    !target.dbt.macros.includes(file) &&
+    needsRendering(file.content)
+  );
 }
 
 /** The file goes to a person, for these fields, with this reason. */

@@ -103,6 +103,42 @@ describe('a consumer’s own dbt project decides what ref() and source() name', 
     expect(statusOf(result, 'models/orders.sql')).toBe('needs-decision');
   });
 
+  it('renders a model whose Jinja may read the dataset without naming it', () => {
+    // Sixth adversarial round: a model reading the dataset through a var or a
+    // macro never names it, so it was never assessed (unaffected, and failed on
+    // the renamed column).
+    const project = {
+      path: 'dbt_project.yml',
+      content: 'name: shop\nvars:\n  orders_table: orders\n',
+    };
+    const macro = {
+      path: 'macros/orders_relation.sql',
+      content:
+        "{% macro orders_relation() %}{{ source('shop', 'orders') }}{% endmacro %}\n",
+    };
+    const viaVar = {
+      path: 'models/via_var.sql',
+      content: "select amount from {{ var('orders_table') }}\n",
+    };
+    const viaMacro = {
+      path: 'models/via_macro.sql',
+      content: 'select amount from {{ orders_relation() }}\n',
+    };
+    const elsewhere = {
+      path: 'models/elsewhere.sql',
+      content: "select amount from {{ var('other_table', 'other') }}\n",
+    };
+    const result = assessConsumer(
+      [project, sources('public'), macro, viaVar, viaMacro, elsewhere],
+      target,
+      mapping,
+    );
+    expect(statusOf(result, 'models/via_var.sql')).toBe('needs-decision');
+    expect(statusOf(result, 'models/via_macro.sql')).toBe('needs-decision');
+    // A model that renders to another relation is no file of the impact.
+    expect(statusOf(result, 'models/elsewhere.sql')).toBeUndefined();
+  });
+
   it('follows model-paths from dbt_project.yml', () => {
     const result = assessConsumer(
       [

@@ -1,0 +1,1 @@
+{% macro orders_relation() %}{{ ref('raw_orders') }}{% endmacro %}

@@ -1,0 +1,1 @@
+select id, cust from {{ var('orders_table') }}
