@@ -42,7 +42,10 @@ export function assessConsumer(
   // Files that name the dataset, and models rendering showed to read it.
   const results = rewriteConsumerFiles(candidates, inProject, mapping)
     .filter(
-      (result, i) => result.status !== 'unaffected' || names(candidates[i]),
+      (result, i) =>
+        result.status !== 'unaffected' ||
+        names(candidates[i]) ||
+        rendersDataset(candidates[i], inProject),
     )
     .map(result => passedToModels(result, files, inProject, mapping));
   const statuses = new Set(results.map(r => r.status));
@@ -105,6 +108,21 @@ function readsThroughJinja(file: ChangedFile, target: DatasetTarget): boolean {
     !target.dbt.macros.includes(file) &&
     needsRendering(file.content)
   );
+}
+
+/** The model rendered, with the dataset's `ref()` or `source()` as its table. */
+function renderAsDataset(file: ChangedFile, target: DatasetTarget) {
+  return renderModel(
+    file,
+    target,
+    `${identifier(target.schema)}.${identifier(target.table)}`,
+  );
+}
+
+/** Whether a model's rendered SQL names the dataset (read through a var or a macro). */
+function rendersDataset(file: ChangedFile, target: DatasetTarget): boolean {
+  const rendered = renderAsDataset(file, target);
+  return !('unrendered' in rendered) && mentionsDataset(rendered.sql, target);
 }
 
 /** The file goes to a person, for these fields, with this reason. */
@@ -186,8 +204,7 @@ function renderedReads(
     return result;
   if (!/\.sql$/i.test(file.path) || !needsRendering(file.content))
     return result;
-  const datasetAs = `${identifier(target.schema)}.${identifier(target.table)}`;
-  const rendered = renderModel(file, target, datasetAs);
+  const rendered = renderAsDataset(file, target);
   if ('unrendered' in rendered)
     return unrenderedNames(file, result, target, mapping, rendered.unrendered);
   // A rewrite of a model that renders is proven by its shadow check.

@@ -137,6 +137,25 @@ describe('a consumer’s own dbt project decides what ref() and source() name', 
     expect(statusOf(result, 'models/via_macro.sql')).toBe('needs-decision');
     // A model that renders to another relation is no file of the impact.
     expect(statusOf(result, 'models/elsewhere.sql')).toBeUndefined();
+    // One that reads it unchanged is, and passes a widened field on as the
+    // models naming the dataset do (was unaffected: `amount / 2` downstream
+    // gave 2.5 where it gave 2).
+    const widened = consumerMapping(fields, [
+      { changeType: { field: 'amount', type: 'numeric' } },
+    ]);
+    const passing = assessConsumer(
+      [
+        project,
+        viaVar,
+        {
+          path: 'models/halves.sql',
+          content: "select amount / 2 as half from {{ ref('via_var') }}\n",
+        },
+      ],
+      target,
+      widened,
+    );
+    expect(statusOf(passing, 'models/via_var.sql')).toBe('needs-decision');
   });
 
   it('follows model-paths from dbt_project.yml', () => {

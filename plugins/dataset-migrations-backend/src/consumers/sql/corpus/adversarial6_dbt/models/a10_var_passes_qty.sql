@@ -1,0 +1,1 @@
+select cust, qty from {{ var('orders_table') }}
