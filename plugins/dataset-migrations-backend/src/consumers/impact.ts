@@ -8,7 +8,9 @@ import { readAsIs, type ConsumerMapping } from './sql/fieldMapping';
 import { isYamlPath } from './sql/dbtSources';
 import { dbtProjectOf } from './sql/dbtProject';
 import {
+  analyzeFile,
   identifier,
+  isSqlPath,
   mentionsDataset,
   picksOtherFunction,
   relationText,
@@ -146,9 +148,10 @@ function toPerson(
 
 /**
  * A dbt model read as it is while the migration widens an integer it passes on
- * (`select *`, or the field by name) to other models of the project: what they
- * do with it (divide it, give it to a function taking integer) is not followed
- * from model to model, so a person decides.
+ * (`select *`, or the field by name) to other models of the project, or a SQL
+ * file that does so through a view or table it creates, which other files read:
+ * what they do with it (divide it, give it to a function taking integer) is not
+ * followed from file to file, so a person decides.
  */
 function passedToModels(
   result: RewrittenFile,
@@ -156,11 +159,7 @@ function passedToModels(
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): RewrittenFile {
-  if (result.status !== 'unaffected' || !target.dbt) return result;
-  const model = /(?:^|\/)models\/(?:.*\/)?([^/]+)\.sql$/i.exec(
-    result.path,
-  )?.[1];
-  if (!model) return result;
+  if (result.status !== 'unaffected') return result;
   const passed = [...mapping.byField.entries()]
     .filter(([field, m]) => readAsIs(field, m) && picksOtherFunction(m))
     .map(([field]) => field)
@@ -170,17 +169,55 @@ function passedToModels(
         new RegExp(`\\b${escapeRegExp(field)}\\b`, 'i').test(result.content),
     );
   if (passed.length === 0) return result;
-  const readers = files
-    .filter(f => f.path !== result.path && refsIn(f.content).includes(model))
-    .map(f => f.path);
+  const readers = readersOf(result, files, target);
   if (readers.length === 0) return result;
   return toPerson(
     result,
     passed,
     `passes ${passed.map(f => `"${f}"`).join(', ')} on to ${readers.join(
       ', ',
-    )}, where what is done with it is not followed from model to model; the migration widens it, which divides with a fraction and picks other functions: cast it where it is passed on`,
+    )}, where what is done with it is not followed from file to file; the migration widens it, which divides with a fraction and picks other functions: cast it where it is passed on`,
   );
+}
+
+/**
+ * The other files that read what a file makes: a dbt model's, by `ref()`; a
+ * SQL file's views and tables (`CREATE VIEW`, `CREATE TABLE … AS`, `SELECT …
+ * INTO`), by their names.
+ */
+function readersOf(
+  result: RewrittenFile,
+  files: ChangedFile[],
+  target: DatasetTarget,
+): string[] {
+  const model = /(?:^|\/)models\/(?:.*\/)?([^/]+)\.sql$/i.exec(
+    result.path,
+  )?.[1];
+  const created = model === undefined ? createdBy(result.content, target) : [];
+  return files
+    .filter(
+      f =>
+        f.path !== result.path &&
+        isSqlPath(f.path) &&
+        (model !== undefined
+          ? refsIn(f.content).includes(model)
+          : // A file that creates the relation itself reads its own.
+            created.some(
+              name =>
+                namesWord(f.content, name) &&
+                !createdBy(f.content, target).includes(name),
+            )),
+    )
+    .map(f => f.path);
+}
+
+/** The relations a SQL file creates (none when it does not parse). */
+function createdBy(content: string, target: DatasetTarget): string[] {
+  try {
+    return analyzeFile(content, target).flatMap(s => s.creates);
+  } catch {
+    return [];
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { consumerMapping } from './fieldMapping';
 import { rewriteSqlFile } from './rewriteSql';
 import { loadSqlParser } from '../../sql/sqlParser';
 import { renamedRelation } from './analyzeSql';
+import { assessConsumer } from '../impact';
 
 const source: DatasetField[] = [
   { name: 'event_id', type: 'bigint', nullable: false, primaryKey: true },
@@ -1386,5 +1387,43 @@ describe('rewriteSqlFile, system columns of the dataset (sixth adversarial round
         renameAndCast,
       ).status,
     ).toBe('unaffected');
+  });
+});
+
+describe('assessConsumer, a view another file reads (sixth adversarial round)', () => {
+  it('asks a person when a file passes a widened integer on through a view other files read', () => {
+    // Was unaffected: the view is read as it is, and the report on it divided
+    // the widened field (2.5 where it gave 2), in a file naming no dataset.
+    const toNumeric = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'numeric' } },
+    ]);
+    const view = {
+      path: 'views/plays.sql',
+      content:
+        'create view plays_ms as select event_id, ms_played from listening_events',
+    };
+    const report = {
+      path: 'reports/halves.sql',
+      content: 'select ms_played / 2 from plays_ms',
+    };
+    const result = assessConsumer([view, report], target, toNumeric);
+    const viewResult = result.results.find(r => r.path === view.path);
+    expect(viewResult?.status).toBe('needs-decision');
+    expect(viewResult?.impact.problem?.message).toMatch(
+      /passes "ms_played" on to reports\/halves.sql/,
+    );
+    // Unread by any other file, or read by one that makes its own, it is read
+    // as it is.
+    expect(assessConsumer([view], target, toNumeric).impact.status).toBe(
+      'unaffected',
+    );
+    const own = {
+      path: 'reports/own.sql',
+      content:
+        'create temp view plays_ms as select 1 as ms_played; select ms_played / 2 from plays_ms',
+    };
+    expect(assessConsumer([view, own], target, toNumeric).impact.status).toBe(
+      'unaffected',
+    );
   });
 });
