@@ -103,13 +103,19 @@ export function rewriteConsumerFiles(
  * }}`, a macro that returns `ref('orders')`), which only rendering tells.
  */
 function readsThroughJinja(file: ChangedFile, target: DatasetTarget): boolean {
-  const model = /([^/]+)\.sql$/i.exec(file.path)?.[1];
   return (
-    model !== undefined &&
-    !!target.dbt?.models.has(model) &&
-    !target.dbt.macros.includes(file) &&
-    needsRendering(file.content)
+    modelOf(file.path, target) !== undefined && needsRendering(file.content)
   );
+}
+
+/** The dbt model a file is (its name), by the project's model paths. */
+function modelOf(path: string, target: DatasetTarget): string | undefined {
+  const name = /([^/]+)\.sql$/i.exec(path)?.[1];
+  return name !== undefined &&
+    target.dbt?.models.has(name) &&
+    !target.dbt.macros.some(macro => macro.path === path)
+    ? name
+    : undefined;
 }
 
 /** The model rendered, with the dataset's `ref()` or `source()` as its table. */
@@ -190,9 +196,7 @@ function readersOf(
   files: ChangedFile[],
   target: DatasetTarget,
 ): string[] {
-  const model = /(?:^|\/)models\/(?:.*\/)?([^/]+)\.sql$/i.exec(
-    result.path,
-  )?.[1];
+  const model = modelOf(result.path, target);
   const created = model === undefined ? createdBy(result.content, target) : [];
   return files
     .filter(

@@ -158,6 +158,30 @@ describe('a consumer’s own dbt project decides what ref() and source() name', 
     expect(statusOf(passing, 'models/via_var.sql')).toBe('needs-decision');
   });
 
+  it('follows a widened field passed from model to model under other model-paths too', () => {
+    // Was unaffected: only files under models/ were taken for models there.
+    const widened = consumerMapping(fields, [
+      { changeType: { field: 'amount', type: 'numeric' } },
+    ]);
+    const result = assessConsumer(
+      [
+        {
+          path: 'dbt_project.yml',
+          content: "name: shop\nmodel-paths: ['transform']\n",
+        },
+        sources('public'),
+        { ...stagingModel, path: 'transform/orders.sql' },
+        {
+          path: 'transform/halves.sql',
+          content: "select amount / 2 as half from {{ ref('orders') }}\n",
+        },
+      ],
+      target,
+      widened,
+    );
+    expect(statusOf(result, 'transform/orders.sql')).toBe('needs-decision');
+  });
+
   it('follows model-paths from dbt_project.yml', () => {
     const result = assessConsumer(
       [
