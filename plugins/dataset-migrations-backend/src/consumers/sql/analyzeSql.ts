@@ -277,6 +277,8 @@ export interface OpaqueRead extends Span {
    * macro may divide unseen (as {@link StatementAnalysis.dividedElsewhere}).
    */
   elsewhere?: boolean;
+  /** `whole-row` that takes one field from the row (`(t).n`, `n(t)`). */
+  field?: string;
 }
 
 export interface DatasetRelation extends Span {
@@ -589,7 +591,11 @@ class StatementWalker {
       else if (key === 'CaseExpr') this.caseExpr(inner, scope);
       else if (key === 'ColumnRef') this.columnRef(inner, scope, false);
       else if (key === 'A_Indirection') {
-        this.fieldOfRow(inner, scope);
+        this.fieldOfRow(
+          inner.arg?.ColumnRef,
+          inner.indirection?.[0]?.String?.sval,
+          scope,
+        );
         this.visit(inner, scope);
       } else if (key === 'UpdateStmt' || key === 'DeleteStmt')
         this.modify(inner, scope);
@@ -650,6 +656,8 @@ class StatementWalker {
   private call(call: Node, scope: Scope): void {
     const typed = this.typed;
     const name = funcName(call);
+    if (call.funcname?.length === 1 && call.args?.length === 1)
+      this.fieldOfRow(call.args[0].ColumnRef, name, scope);
     if (!SAME_FOR_WIDER.has(name) && !FIXED_RESULT.has(name))
       this.typed = {
         what: `${name}()`,
@@ -1300,23 +1308,34 @@ class StatementWalker {
   }
 
   /**
-   * `(c).n`: another relation's column read through its row, as `c.n` reads it
-   * (the dataset's own row is a whole-row read).
+   * `(c).n`, or `n(c)` in functional notation: another relation's column read
+   * through its row, as `c.n` reads it (the dataset's own row is a whole-row
+   * read of that field).
    */
-  private fieldOfRow(expr: Node, scope: Scope): void {
-    const row: Node[] | undefined = expr.arg?.ColumnRef?.fields;
-    const field = expr.indirection?.[0]?.String?.sval;
+  private fieldOfRow(
+    rowRef: Node | undefined,
+    field: string | undefined,
+    scope: Scope,
+  ): void {
+    const row: Node[] | undefined = rowRef?.fields;
     const relation = row?.length === 1 ? row[0].String?.sval : undefined;
-    if (
-      field === undefined ||
-      relation === undefined ||
-      scope.byAlias(relation)?.dataset !== false
-    )
+    const owner = relation === undefined ? undefined : scope.byAlias(relation);
+    if (field === undefined || !owner) return;
+    // The dataset's own: a whole-row read of that field, which no edit of
+    // names reaches (`(t).n / 2` divides a widened n unseen).
+    if (owner.dataset) {
+      if (this.fields.has(field))
+        this.opaque.push({
+          ...this.referenceSpan(rowRef!.location).whole,
+          kind: 'whole-row',
+          field,
+        });
       return;
+    }
     this.columnRef(
       {
         fields: [row![0], { String: { sval: field } }],
-        location: expr.arg.ColumnRef.location,
+        location: rowRef!.location,
       },
       scope,
       false,

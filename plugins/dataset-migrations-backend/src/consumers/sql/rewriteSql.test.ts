@@ -1359,6 +1359,33 @@ describe('rewriteSqlFile, a widened field whose type itself is seen (sixth adver
   });
 });
 
+describe('rewriteSqlFile, a field read through the dataset’s row (sixth adversarial round)', () => {
+  it('asks a person when the field changes, even by a widening read as it is', () => {
+    // Was unaffected: `(e).ms_played / 2` gave 2.5 where it gave 2.
+    const toNumeric = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'numeric' } },
+    ]);
+    for (const sql of [
+      'select (e).ms_played / 2 from listening_events e',
+      'select ms_played(e) / 2 from listening_events e',
+    ]) {
+      const result = rewrite(sql, toNumeric);
+      expect({ sql, status: result.status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toMatch(
+        /is read for its field "ms_played" as a whole row/,
+      );
+    }
+    // Another field of the row is read as before.
+    expect(
+      rewrite('select (e).user_id / 2 from listening_events e', toNumeric)
+        .status,
+    ).toBe('unaffected');
+  });
+});
+
 describe('rewriteSqlFile, system columns of the dataset (sixth adversarial round)', () => {
   it('asks a person, since the new version is another table under a view', () => {
     // Was rewritten: `tableoid::regclass` printed the new table's name.

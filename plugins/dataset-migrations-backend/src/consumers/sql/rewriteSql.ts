@@ -498,6 +498,10 @@ function opaqueReadDecision(
   target: DatasetTarget,
 ): string | undefined {
   const written = content.slice(read.start, read.end).trim();
+  if (read.kind === 'whole-row' && read.field !== undefined)
+    return mapping.byField.get(read.field)?.kind !== 'same'
+      ? `${written} is read for its field "${read.field}" as a whole row (\`(${written}).${read.field}\`, \`${read.field}(${written})\`), which the rewriter does not rewrite, and the migration changes "${read.field}"; write ${written}.${read.field}`
+      : undefined;
   if (read.kind === 'whole-row')
     return starChanges(mapping)
       ? `${written} reads the dataset's whole row, whose fields the migration changes; list the fields it needs`

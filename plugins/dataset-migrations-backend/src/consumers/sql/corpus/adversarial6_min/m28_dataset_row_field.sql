@@ -1,0 +1,1 @@
+SELECT id, (t).n / 2 AS h FROM t ORDER BY id;
