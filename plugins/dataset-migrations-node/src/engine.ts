@@ -138,6 +138,13 @@ export interface DatasetEngine {
    * without it, names are compared as written.
    */
   canonicalTable?(table: string): string;
+  /**
+   * The database this engine reaches, one string per database: two engines
+   * (two names under `datasetMigrations.engines`) that answer the same reach the
+   * same tables, so a table one entity names through either belongs to it alone.
+   * Optional: without it, the engine's tables are its own (keyed by its name).
+   */
+  databaseIdentity?(): string;
   /** Reads the live schema of the dataset's current version. */
   introspect(dataset: DatasetLocation): Promise<DatasetSchema>;
   /**

@@ -7,26 +7,39 @@ import type { DatasetCatalog } from './DatasetCatalog';
  * Which catalog entities name each table, as the table's engine resolves the
  * names. A table belongs to one dataset entity: permissions, approvals and the
  * one-run-per-dataset hold are all the entity's, so a second entity naming the
- * table would act on it with none of them.
+ * table would act on it with none of them. A table is the database's, not the
+ * engine name's: two engine names that reach one database (`warehouse` and
+ * `warehouse-admin`) reach the same tables, and their entities are compared
+ * (`EngineRegistry.databaseOf`).
  */
+type Registry = Pick<
+  EngineRegistry,
+  'names' | 'canonicalTable' | 'databaseOf' | 'sameDatabase'
+>;
+
 export class TableClaims {
   /**
-   * Every entity naming a table on `engines` (all configured engines unless
-   * given), read in one catalog query; a name its engine cannot resolve names no
-   * table, and is left out.
+   * Every entity naming a table on the databases of `engines` (all configured
+   * engines unless given), through whichever engine name reaches them, read in
+   * one catalog query; a name its engine cannot resolve names no table, and is
+   * left out.
    */
   static async read(
     catalog: Pick<DatasetCatalog, 'listTableNames'>,
-    registry: Pick<EngineRegistry, 'names' | 'canonicalTable'>,
+    registry: Registry,
     engines: string[] = registry.names(),
   ): Promise<TableClaims> {
     const byTable = new Map<string, string[]>();
     for (const { entityRef, engine, table } of await catalog.listTableNames(
-      engines,
+      registry.sameDatabase(engines),
     )) {
       let key: string;
       try {
-        key = tableKey(engine, registry.canonicalTable(engine, table));
+        key = tableKey(
+          registry,
+          engine,
+          registry.canonicalTable(engine, table),
+        );
       } catch {
         continue;
       }
@@ -43,7 +56,7 @@ export class TableClaims {
    */
   static async assertOwnTable(
     catalog: Pick<DatasetCatalog, 'listTableNames'>,
-    registry: Pick<EngineRegistry, 'names' | 'canonicalTable'>,
+    registry: Registry,
     entityRef: string,
     location: { engine: string; table: string },
   ): Promise<void> {
@@ -52,7 +65,7 @@ export class TableClaims {
   }
 
   private constructor(
-    private readonly registry: Pick<EngineRegistry, 'canonicalTable'>,
+    private readonly registry: Registry,
     private readonly byTable: Map<string, string[]>,
   ) {}
 
@@ -69,7 +82,9 @@ export class TableClaims {
   ): void {
     const canonical = this.registry.canonicalTable(engine, table);
     const self = entityRef.toLocaleLowerCase('en-US');
-    const others = (this.byTable.get(tableKey(engine, canonical)) ?? [])
+    const others = (
+      this.byTable.get(tableKey(this.registry, engine, canonical)) ?? []
+    )
       .filter(ref => ref.toLocaleLowerCase('en-US') !== self)
       .sort();
     if (others.length === 0) return;
@@ -83,6 +98,11 @@ export class TableClaims {
   }
 }
 
-function tableKey(engine: string, canonical: string): string {
-  return `${engine}\n${canonical}`;
+/** The claim key: the table as its engine spells it, on the database the engine reaches. */
+function tableKey(
+  registry: Pick<EngineRegistry, 'databaseOf'>,
+  engine: string,
+  canonical: string,
+): string {
+  return `${registry.databaseOf(engine)}\n${canonical}`;
 }

@@ -65,6 +65,34 @@ export class EngineRegistry {
     return this.get(engine).canonicalTable?.(table) ?? table;
   }
 
+  /**
+   * The claim key of the database `engine` reaches: engines that share it reach
+   * the same tables (see `DatasetEngine.databaseIdentity`); an engine that cannot
+   * say is its own database, keyed by its name.
+   */
+  databaseOf(engine: string): string {
+    const identity = this.get(engine).databaseIdentity?.();
+    return identity === undefined
+      ? JSON.stringify(['engine', engine])
+      : JSON.stringify(['database', identity]);
+  }
+
+  /**
+   * `engines` and every configured engine that reaches the database of one of
+   * them (a name not configured stays, to be refused where it is used).
+   */
+  sameDatabase(engines: string[]): string[] {
+    const databases = new Set(
+      engines.filter(name => this.engines.has(name)).map(this.databaseOf, this),
+    );
+    return [
+      ...new Set([
+        ...engines,
+        ...this.names().filter(name => databases.has(this.databaseOf(name))),
+      ]),
+    ];
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.engines.values()].map(e => e.close?.()));
   }

@@ -19,6 +19,7 @@ import { sampleOverlap } from './capabilities/sampling';
 import { ShadowReader } from './capabilities/shadowReader';
 import { readPostgresEngineConfig, type BackfillSettings } from './config';
 import { Connections, createPool, interruptible } from './connection';
+import { databaseIdentity } from './databaseIdentity';
 import { checkExpression } from './expressions';
 import { introspect } from './introspection';
 import { contract } from './operations/contract';
@@ -55,10 +56,16 @@ export class PostgresDatasetEngine implements DatasetEngine {
     private readonly shadowReader: ShadowReader,
     /** What requests read: live schemas, plans, samples (see requestConnections). */
     private readonly reads: Connections,
+    /** The database the connection settings reach (see `databaseIdentity`). */
+    private readonly database: string,
   ) {}
 
   canonicalTable(table: string): string {
     return canonicalRelationName(table);
+  }
+
+  databaseIdentity(): string {
+    return this.database;
   }
 
   introspect(dataset: DatasetLocation): Promise<DatasetSchema> {
@@ -157,6 +164,7 @@ export const postgresEngineFactory: DatasetEngineFactory = {
       settings.backfill,
       shadowReader,
       reads,
+      databaseIdentity(settings.connection),
     );
   },
 };
