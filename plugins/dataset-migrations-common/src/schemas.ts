@@ -486,6 +486,16 @@ export type ConsumerMigrationsQuery = z.input<
 >;
 
 /**
+ * The body of an action that takes none (`POST /migrations/:id/cancel`,
+ * `/retry`, a pull request's merge, `POST /campaigns/:id/start`): nothing, or
+ * an empty object. A key sent anyway is refused, named, rather than dropped
+ * while the action runs without it.
+ *
+ * @public
+ */
+export const emptyRequestSchema = z.object({}).strict();
+
+/**
  * `POST /migrations/:id/approve`: approves exactly the request the approver saw,
  * named by its `requestDigest`; a request that changed since answers 409.
  *

@@ -493,6 +493,55 @@ changes:
     );
   });
 
+  it('refuses an action body with a key the action does not know, or that it would not read, with a 400 naming it, audited, changing nothing', async () => {
+    const draft: Campaign = (
+      await as(ADMIN).post('/campaigns', campaignDocument({ name: 'strict' }))
+    ).body.campaign;
+    const path = (action: string) => `/campaigns/${draft.id}/${action}`;
+    const state = async () =>
+      (await as(ADMIN).get(`/campaigns/${draft.id}`)).body.campaign.state;
+
+    const start = await as(ADMIN).post(path('start'), { force: true });
+    expect(start.status).toBe(400);
+    expect(start.body.error.message).toBe(
+      "Invalid start request: request: Unrecognized key(s) in object: 'force'",
+    );
+    expect(lastAudit('campaign-start')).toMatchObject({
+      outcome: 'failed',
+      meta: { campaignId: draft.id },
+    });
+    expect(await state()).toBe('draft');
+
+    expect((await as(ADMIN).post(path('start'))).status).toBe(200);
+    for (const [action, body] of [
+      ['pause', { reason: 'wait', resason: 'typo' }],
+      ['abort', { reason: 'done', force: true }],
+    ] as const) {
+      const refused = await as(ADMIN).post(path(action), body);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toContain(
+        `Unrecognized key(s) in object: '${Object.keys(body)[1]}'`,
+      );
+      expect(lastAudit(`campaign-${action}`)).toMatchObject({
+        outcome: 'failed',
+      });
+      // The same body as text is not read: refused, not run without it.
+      const unread = await as(ADMIN).post(
+        path(action),
+        JSON.stringify({ reason: 'x' }),
+        'text/plain',
+      );
+      expect(unread.status).toBe(400);
+      expect(unread.body.error.message).toContain(
+        'a body must be JSON (Content-Type: application/json) or YAML',
+      );
+      expect(lastAudit(`campaign-${action}`)).toMatchObject({
+        outcome: 'failed',
+      });
+    }
+    expect(await state()).toBe('running');
+  });
+
   it('pauses with a reason, resumes (medium when the policy had paused it) and aborts, each refused with a 409 naming the state when it does not apply', async () => {
     const draft: Campaign = (
       await as(ADMIN).post(

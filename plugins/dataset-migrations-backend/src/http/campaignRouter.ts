@@ -23,6 +23,7 @@ import { parseInput } from '../validation/parseInput';
 import type { RequestGuard } from './RequestGuard';
 import { idInPath } from './pathParams';
 import { specOf } from './specOf';
+import { bodyOf, noBody } from './requestBody';
 
 const campaignId = z.string().uuid('must be a campaign id');
 
@@ -132,7 +133,10 @@ export function createCampaignRouter(options: {
     const campaign = await managed(
       req,
       { eventId: 'campaign-start', severityLevel: 'medium' },
-      (id, credentials) => service.start(id, credentials),
+      (id, credentials) => {
+        noBody(req, 'start request');
+        return service.start(id, credentials);
+      },
     );
     res.json({ campaign } satisfies CampaignResponse);
   });
@@ -141,7 +145,7 @@ export function createCampaignRouter(options: {
     const campaign = await managed(
       req,
       { eventId: 'campaign-pause', severityLevel: 'medium' },
-      (id, credentials) => service.pause(id, req.body, credentials),
+      (id, credentials) => service.pause(id, bodyOf(req), credentials),
     );
     res.json({ campaign } satisfies CampaignResponse);
   });
@@ -157,7 +161,11 @@ export function createCampaignRouter(options: {
         severityLevel: automatic ? 'high' : 'medium',
       },
       async (campaign, credentials, addMeta) => {
-        const resumed = await service.resume(campaign, req.body, credentials);
+        const resumed = await service.resume(
+          campaign,
+          bodyOf(req),
+          credentials,
+        );
         addMeta({
           afterAutomaticPause: resumed.afterAutomaticPause,
           // The failures the person accepted, as their page showed them (the
@@ -179,7 +187,7 @@ export function createCampaignRouter(options: {
     const campaign = await managed(
       req,
       { eventId: 'campaign-abort', severityLevel: 'medium' },
-      (id, credentials) => service.abort(id, req.body, credentials),
+      (id, credentials) => service.abort(id, bodyOf(req), credentials),
     );
     res.json({ campaign } satisfies CampaignResponse);
   });

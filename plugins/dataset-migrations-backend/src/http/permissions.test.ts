@@ -204,7 +204,9 @@ describe('permissions and audit on every run route', () => {
     severityLevel: 'medium' | 'high';
     permission: string;
     setUp(): Promise<string>;
-    send(id: string): request.Test;
+    path(id: string): string;
+    /** What the route's body holds (none: `{}`). */
+    body?: object;
     /** What an allowed request changes, when this test can see it happen. */
     allowed?(id: string): Promise<void>;
   };
@@ -216,7 +218,7 @@ describe('permissions and audit on every run route', () => {
       severityLevel: 'medium',
       permission: 'dataset-migrations.migration.cancel',
       setUp: queuedRun,
-      send: id => api().post(`${API}/migrations/${id}/cancel`),
+      path: id => `${API}/migrations/${id}/cancel`,
       allowed: async id => {
         expect((await store.getMigrationWithPlan(id))!.status).toBe(
           'cancelled',
@@ -229,7 +231,7 @@ describe('permissions and audit on every run route', () => {
       severityLevel: 'medium',
       permission: 'dataset-migrations.migration.retry',
       setUp: failedRun,
-      send: id => api().post(`${API}/migrations/${id}/retry`),
+      path: id => `${API}/migrations/${id}/retry`,
       allowed: async id => {
         expect((await store.getMigrationWithPlan(id))!.status).toBe('queued');
         expect(await jobCount()).toBe(1);
@@ -241,7 +243,7 @@ describe('permissions and audit on every run route', () => {
       severityLevel: 'high',
       permission: 'dataset-migrations.migration.rollback',
       setUp: () => succeededMigration(store, {}, { pinned: true }),
-      send: id => api().post(`${API}/migrations/${id}/rollback`).send({}),
+      path: id => `${API}/migrations/${id}/rollback`,
     },
     {
       name: 'contract',
@@ -249,7 +251,7 @@ describe('permissions and audit on every run route', () => {
       severityLevel: 'high',
       permission: 'dataset-migrations.migration.contract',
       setUp: () => succeededMigration(store, {}, { pinned: true }),
-      send: id => api().post(`${API}/migrations/${id}/contract`).send({}),
+      path: id => `${API}/migrations/${id}/contract`,
     },
     {
       name: 'consumer decision',
@@ -257,12 +259,8 @@ describe('permissions and audit on every run route', () => {
       severityLevel: 'medium',
       permission: 'dataset-migrations.consumer.update',
       setUp: () => runWithConsumers({ [READABLE]: 'needs-decision' }),
-      send: id =>
-        api().post(`${API}/migrations/${id}/consumers/decisions`).send({
-          entityRef: READABLE,
-          decision: 'exclude',
-          reason: 'retired',
-        }),
+      path: id => `${API}/migrations/${id}/consumers/decisions`,
+      body: { entityRef: READABLE, decision: 'exclude', reason: 'retired' },
       allowed: async id => {
         expect((await consumers.get(id, READABLE))!.state).toBe('excluded');
       },
@@ -274,8 +272,7 @@ describe('permissions and audit on every run route', () => {
       permission: 'dataset-migrations.consumer.update',
       setUp: () =>
         runWithConsumers({ [READABLE]: 'failed', [HIDDEN]: 'failed' }),
-      send: id =>
-        api().post(`${API}/migrations/${id}/consumers/retry`).send({}),
+      path: id => `${API}/migrations/${id}/consumers/retry`,
       allowed: async id => {
         expect((await consumers.get(id, READABLE))!.state).toBe('discovered');
         expect(await jobCount()).toBe(2);
@@ -287,12 +284,16 @@ describe('permissions and audit on every run route', () => {
       severityLevel: 'medium',
       permission: 'dataset-migrations.consumer.update',
       setUp: () => runWithConsumers({ [READABLE]: 'pr-opened' }),
-      send: id =>
-        api().post(
-          `${API}/migrations/${id}/consumers/component/default/readable/pull-request/merge`,
-        ),
+      path: id =>
+        `${API}/migrations/${id}/consumers/component/default/readable/pull-request/merge`,
     },
   ];
+
+  /** A route's request: its body, with `extra` keys. */
+  const send = (route: Route, id: string, extra: object = {}) =>
+    api()
+      .post(route.path(id))
+      .send({ ...route.body, ...extra });
 
   it.each(routes)(
     'denies $name without its permission: 403 naming it, nothing changed or queued, a failed audit event',
@@ -301,7 +302,7 @@ describe('permissions and audit on every run route', () => {
       const before = await snapshot();
       decide = denying(route.permission);
 
-      const res = await route.send(id);
+      const res = await send(route, id);
 
       expect(res.status).toBe(403);
       expect(res.body.error).toMatchObject({
@@ -327,7 +328,7 @@ describe('permissions and audit on every run route', () => {
     'does $name when allowed, as one succeeded audit event',
     async route => {
       const id = await route.setUp();
-      const res = await route.send(id);
+      const res = await send(route, id);
       expect(res.status).toBe(200);
       await route.allowed!(id);
       expect(audits).toEqual([
@@ -337,6 +338,111 @@ describe('permissions and audit on every run route', () => {
           meta: expect.objectContaining({ migrationId: id, entityRef: EVENTS }),
         }),
       ]);
+    },
+  );
+
+  /** The approval routes, on a run that awaits one. */
+  const awaitingApproval: Route[] = (['approve', 'reject'] as const).map(
+    action => ({
+      name: action,
+      eventId: `migration-${action}`,
+      severityLevel: 'high',
+      permission: '',
+      setUp: async () => {
+        const run = newMigration({
+          requestedBy: OTHER,
+          datasetOwner: 'group:default/data',
+          approval: {
+            reasons: ['the change is breaking'],
+            requestDigest: 'd1',
+          },
+        });
+        await store.createMigration(run, async () => {});
+        return run.id;
+      },
+      path: id => `${API}/migrations/${id}/${action}`,
+      body: { requestDigest: 'd1', comment: 'fine by me' },
+    }),
+  );
+
+  /** A refused request: 400 naming the problem, nothing changed, one failed audit event. */
+  async function expectRefused(
+    route: Route,
+    id: string,
+    res: request.Response,
+    problem: string,
+    before: Awaited<ReturnType<typeof snapshot>>,
+  ) {
+    expect({ status: res.status, error: res.body.error }).toEqual({
+      status: 400,
+      error: expect.objectContaining({
+        name: 'InputError',
+        message: expect.stringContaining(problem),
+      }),
+    });
+    expect(await snapshot()).toEqual(before);
+    expect(audits).toEqual([
+      expect.objectContaining({
+        eventId: route.eventId,
+        outcome: 'failed',
+        meta: expect.objectContaining({ migrationId: id, entityRef: EVENTS }),
+        error: expect.objectContaining({
+          message: expect.stringContaining(problem),
+        }),
+      }),
+    ]);
+  }
+
+  it.each([...routes, ...awaitingApproval])(
+    'refuses $name with a key it does not know (a misspelt override): 400 naming it, nothing changed, a failed audit event',
+    async route => {
+      const id = await route.setUp();
+      const before = await snapshot();
+      const res = await send(route, id, { overide: { reason: 'x' } });
+      await expectRefused(
+        route,
+        id,
+        res,
+        "request: Unrecognized key(s) in object: 'overide'",
+        before,
+      );
+    },
+  );
+
+  it.each([...routes, ...awaitingApproval])(
+    'refuses $name with a body it would not read (text/plain): 400 naming the content type, nothing changed, a failed audit event',
+    async route => {
+      const id = await route.setUp();
+      const before = await snapshot();
+      const res = await api()
+        .post(route.path(id))
+        .set('Content-Type', 'text/plain')
+        .send(JSON.stringify({ ...route.body, override: { reason: 'x' } }));
+      await expectRefused(
+        route,
+        id,
+        res,
+        'a body must be JSON (Content-Type: application/json) or YAML',
+        before,
+      );
+    },
+  );
+
+  it.each(routes.filter(r => ['rollback', 'contract'].includes(r.name)))(
+    'names an unknown key inside the override of $name by its path',
+    async route => {
+      const id = await route.setUp();
+      const before = await snapshot();
+      const res = await send(route, id, {
+        override: { reason: 'x', reasn: 'y', by: 'someone' },
+      });
+      await expectRefused(
+        route,
+        id,
+        res,
+        "override: Unrecognized key(s) in object: 'reasn', 'by'",
+        before,
+      );
     },
   );
 

@@ -31,7 +31,8 @@ import type { MigrationService } from '../services/MigrationService';
 import type { RequestGuard } from './RequestGuard';
 import { createCampaignRouter } from './campaignRouter';
 import { entityRefInPath, idInPath } from './pathParams';
-import { specOf, YAML_TYPES } from './specOf';
+import { specOf } from './specOf';
+import { bodyOf, noBody, YAML_TYPES } from './requestBody';
 import type { CampaignService } from '../campaigns/CampaignService';
 
 /** Strict, as the ledger's: a parameter the route does not know (a misspelt filter) is named in a 400, not ignored. */
@@ -168,7 +169,7 @@ export function createRouter(options: {
           const decided = await decide.call(
             service,
             id,
-            req.body ?? {},
+            bodyOf(req),
             credentials,
           );
           addMeta({ status: decided.status });
@@ -264,6 +265,7 @@ export function createRouter(options: {
           datasetMigrationCancelPermission,
           id,
         );
+        noBody(req, 'cancel request');
         return service.cancelMigration(
           id,
           credentials.principal.userEntityRef,
@@ -284,6 +286,7 @@ export function createRouter(options: {
           datasetMigrationRetryPermission,
           id,
         );
+        noBody(req, 'retry request');
         return service.retryMigration(id, credentials);
       },
     );
@@ -303,7 +306,7 @@ export function createRouter(options: {
         const answer = await service.rollbackMigration(
           id,
           credentials,
-          req.body,
+          bodyOf(req),
         );
         addMeta({ finished: answer.finished });
         return answer;
@@ -325,7 +328,7 @@ export function createRouter(options: {
         );
         const answer = await service.contractMigration(
           id,
-          req.body,
+          bodyOf(req),
           credentials,
         );
         addMeta({ finished: answer.finished });
@@ -396,7 +399,7 @@ export function createRouter(options: {
         async ({ credentials, id }, _run, addMeta) =>
           consumers.retry(
             id,
-            req.body ?? {},
+            bodyOf(req),
             consumerUpdate(credentials, addMeta),
             async refs => {
               const allowed = await guard.allowedEntities(
@@ -443,12 +446,14 @@ export function createRouter(options: {
       const pullRequest = await auditedChange(
         req,
         { eventId: 'pull-request-merge', severityLevel: 'medium' },
-        async ({ credentials, id }, _run, addMeta) =>
-          pullRequests.merge(
+        async ({ credentials, id }, _run, addMeta) => {
+          noBody(req, 'merge request');
+          return pullRequests.merge(
             id,
             entityRefInPath(req, 'consumer'),
             consumerUpdate(credentials, addMeta),
-          ),
+          );
+        },
       );
       res.json({ pullRequest });
     },
@@ -462,7 +467,7 @@ export function createRouter(options: {
         async ({ credentials, id }, _run, addMeta) =>
           consumers.decide(
             id,
-            req.body ?? {},
+            bodyOf(req),
             credentials,
             consumerUpdate(credentials, addMeta),
           ),
@@ -479,7 +484,7 @@ export function createRouter(options: {
     });
     try {
       res.json(
-        await consumers.rewritePreview(req.body, credentials, gone.signal),
+        await consumers.rewritePreview(bodyOf(req), credentials, gone.signal),
       );
     } catch (error) {
       if (error instanceof RewritesBusyError)
