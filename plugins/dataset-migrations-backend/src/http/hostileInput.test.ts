@@ -16,7 +16,10 @@ const API = '/api/dataset-migrations';
 const EVENTS = 'resource:default/events';
 /** 5,000 rows of 100-character titles on an engine whose statements may take 1 s. */
 const SLOW = 'resource:default/slow';
-/** The same table on an engine with the default statement timeout. */
+/**
+ * A copy of that table on an engine with the default statement timeout (the
+ * same database: the same table would be claimed by both entities).
+ */
 const PATIENT = 'resource:default/patient';
 const AUTHID = 'resource:default/authid';
 /** Costs about 100 KB of hashing per row: seconds for the sample, within the growth bound. */
@@ -43,6 +46,9 @@ describe('hostile and careless input', () => {
       CREATE TABLE public.slow (id int PRIMARY KEY, title text);
       INSERT INTO public.slow SELECT i, repeat('x', 400) FROM generate_series(1, 10000) i;
       ANALYZE public.slow;
+      CREATE TABLE public.patient (LIKE public.slow INCLUDING ALL);
+      INSERT INTO public.patient SELECT * FROM public.slow;
+      ANALYZE public.patient;
     `);
     const engine = { type: 'postgres', connection: connectionUrlOf(warehouse) };
     backend = await startTestBackend({
@@ -54,9 +60,7 @@ describe('hostile and careless input', () => {
           entities: [
             dataset('events'),
             dataset('slow', {}, 'tight'),
-            dataset('patient', {
-              annotations: { 'dataset-migrations.io/table': 'public.slow' },
-            }),
+            dataset('patient'),
             dataset('authid', {
               annotations: {
                 'dataset-migrations.io/table': 'pg_catalog.pg_authid',
