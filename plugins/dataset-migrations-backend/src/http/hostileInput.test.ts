@@ -308,6 +308,70 @@ describe('hostile and careless input', () => {
     expect(written.rows).toEqual([{ note: tricky }]);
   }, 90_000);
 
+  it('reads a number in a query as written, in decimal digits, or refuses it naming the parameter', async () => {
+    // A run to read the ledger of (the one 'quotes a default' made, or a dry run).
+    const { schemaVersion } = (
+      await api().get(`${API}/datasets/resource/default/events`)
+    ).body;
+    const created = await api()
+      .post(`${API}/migrations`)
+      .send({
+        entityRef: EVENTS,
+        targetVersion: schemaVersion + 1,
+        dryRun: true,
+        changes: [{ addField: { name: 'memo', type: 'text' } }],
+      });
+    expect({ status: created.status, message: message(created) }).toEqual({
+      status: 201,
+      message: '',
+    });
+    const id = created.body.migration.id;
+    const problem =
+      'must be a number written in decimal digits (as 20), given once';
+    for (const [route, query, name] of [
+      ['/migrations', 'limit=1e2', 'limit'],
+      ['/migrations', 'limit=%205', 'limit'],
+      ['/migrations', 'limit=0x10', 'limit'],
+      ['/migrations', 'limit=', 'limit'],
+      ['/migrations', 'limit=1&limit=2', 'limit'],
+      ['/migrations', 'limit[]=5', 'limit'],
+      [`/migrations/${id}/consumers`, 'limit=1e2', 'limit'],
+      [`/migrations/${id}/consumers`, 'limit=2&offset=', 'offset'],
+      [`/migrations/${id}/consumers`, 'limit=2&offset=0x10', 'offset'],
+      [`/migrations/${id}/consumers`, 'limit=2&offset=1&offset=2', 'offset'],
+      [`/consumers`, `entityRef=${EVENTS}&offset=`, 'offset'],
+      [`/consumers`, `entityRef=${EVENTS}&limit=%205`, 'limit'],
+    ]) {
+      const res = await api().get(`${API}${route}?${query}`);
+      expect({
+        route,
+        query,
+        status: res.status,
+        message: message(res),
+      }).toEqual({
+        route,
+        query,
+        status: 400,
+        message: `Invalid query: ${name}: ${problem}`,
+      });
+    }
+    // Digits mean what they say: 007 is 7, and a fraction or a sign is named as such.
+    const seven = await api().get(`${API}/migrations?limit=007`);
+    expect(seven.status).toBe(200);
+    for (const [query, refusal] of [
+      ['limit=2.5', 'limit: must be a whole number'],
+      ['limit=-1', 'limit: must be at least 1'],
+      ['limit=99999999999999999999', 'limit: must be at most 500'],
+    ]) {
+      const res = await api().get(`${API}/migrations?${query}`);
+      expect({ query, status: res.status, message: message(res) }).toEqual({
+        query,
+        status: 400,
+        message: `Invalid query: ${refusal}`,
+      });
+    }
+  }, 60_000);
+
   describe('rewrite preview', () => {
     const changes = [{ renameField: { from: 'title', to: 'headline' } }];
     const statements = (chars: number) =>

@@ -13,6 +13,7 @@ import type { JsonObject } from '@backstage/types';
 import {
   SPEC_JSON_SCHEMA_PATH,
   entityRefSchema,
+  migrationListQuerySchema,
   datasetMigrationCancelPermission,
   datasetMigrationConsumerUpdatePermission,
   datasetMigrationContractPermission,
@@ -35,13 +36,6 @@ import { specOf } from './specOf';
 import { bodyOf, noBody, YAML_TYPES } from './requestBody';
 import type { CampaignService } from '../campaigns/CampaignService';
 
-/** Strict, as the ledger's: a parameter the route does not know (a misspelt filter) is named in a 400, not ignored. */
-const listQuery = z
-  .object({
-    entityRef: entityRefSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-  })
-  .strict();
 const entityRefQuery = z.object({ entityRef: entityRefSchema });
 const migrationId = z.string().uuid('must be a migration id');
 
@@ -183,7 +177,11 @@ export function createRouter(options: {
   // Only the runs the caller may read, filtered in SQL.
   router.get('/migrations', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { entityRef, limit } = parseInput(listQuery, req.query, 'query');
+    const { entityRef, limit } = parseInput(
+      migrationListQuerySchema,
+      req.query,
+      'query',
+    );
     const visibility = await guard.migrationVisibility(
       credentials,
       datasetMigrationReadPermission,
