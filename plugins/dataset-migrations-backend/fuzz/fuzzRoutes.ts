@@ -13,7 +13,7 @@ import { malformedBody, seeded } from './malformedBodies';
  * version not above the current one, a campaign that selects nothing), so that
  * a broken copy that happens to parse still changes nothing.
  */
-function templateFor(path: string): object {
+export function templateFor(path: string): object {
   const spec = {
     entityRef: 'resource:default/events',
     targetVersion: 1,
@@ -60,7 +60,11 @@ function templateFor(path: string): object {
 }
 
 /** The route's path with the run or campaign named and a consumer for consumer routes. */
-function pathOf(route: Route, migrationId: string, campaignId: string): string {
+export function pathOf(
+  route: Route,
+  migrationId: string,
+  campaignId: string,
+): string {
   return route.path
     .replace(
       ':id',

@@ -8,7 +8,8 @@ import {
   startFuzzBackend,
   writeRoutes,
 } from '../../fuzz/fuzzBackend';
-import { fuzzRoutes } from '../../fuzz/fuzzRoutes';
+import request from 'supertest';
+import { fuzzRoutes, pathOf, templateFor } from '../../fuzz/fuzzRoutes';
 
 /** The CI variant of `yarn fuzz`: fewer bodies, the same assertions. */
 describe('malformed bodies on every POST and PUT route', () => {
@@ -44,6 +45,45 @@ describe('malformed bodies on every POST and PUT route', () => {
       ]),
     );
   });
+
+  it('refuses on each a well-formed body with a key too many, or sent as text, with a 400 naming it, changing nothing', async () => {
+    const before = await fuzz.fingerprint();
+    const answers = [];
+    for (const route of writeRoutes()) {
+      const path = `/api/dataset-migrations${pathOf(
+        route,
+        fuzz.migrationId,
+        fuzz.campaignId,
+      )}`;
+      const body = { ...templateFor(route.path), overide: { reason: 'x' } };
+      const extra = await request(fuzz.server)[route.method](path).send(body);
+      const text = await request(fuzz.server)
+        [route.method](path)
+        .set('Content-Type', 'text/plain')
+        .send(JSON.stringify(templateFor(route.path)));
+      answers.push({
+        route: route.path,
+        extra: [extra.status, extra.body?.error?.message],
+        text: [text.status, text.body?.error?.message],
+      });
+    }
+    expect(answers).toEqual(
+      answers.map(({ route }) => ({
+        route,
+        extra: [
+          400,
+          expect.stringMatching(/Unrecognized key\(s\) in object: .*'overide'/),
+        ],
+        text: [
+          400,
+          expect.stringContaining(
+            'a body must be JSON (Content-Type: application/json) or YAML',
+          ),
+        ],
+      })),
+    );
+    expect(changedSince(before, await fuzz.fingerprint())).toEqual([]);
+  }, 60_000);
 
   it('answers each with a 4xx, in bounded time, changing nothing', async () => {
     const before = await fuzz.fingerprint();
