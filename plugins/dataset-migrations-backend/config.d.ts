@@ -108,8 +108,9 @@ export interface Config {
         timeout?: string | HumanDuration;
       };
       /** `POST /rewrite-preview`'s worker pool (two threads). */
+      /** The two SQL worker threads of `POST /rewrite-preview` and `POST /impact`, and their queue. */
       rewritePreview?: {
-        /** Previews that may wait for a worker (at least 1); more are answered 503. Default 16. */
+        /** Previews (rewrite or impact) that may wait for a worker (at least 1); more are answered 503. Default 16. */
         queue?: number;
         /** A preview waiting longer for a worker is answered 503. Default `30s`. */
         wait?: string | HumanDuration;

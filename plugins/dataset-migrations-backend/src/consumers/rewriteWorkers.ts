@@ -1,8 +1,10 @@
 /**
- * Rewrite previews off the event loop: a small, fixed pool of worker threads runs
- * `rewriteConsumerFiles`, so parsing and rewriting a preview at its size bound never
- * holds the backend's other requests (health included). Each worker loads this
- * same module, which serves rewrites when it finds itself in one.
+ * Previews off the event loop: a small, fixed pool of worker threads runs
+ * `rewriteConsumerFiles` for `POST /rewrite-preview` and `assessConsumer` for each
+ * consumer of `POST /impact`, so parsing a preview's SQL (up to a megabyte a file
+ * from a consumer's repository) never holds the backend's other requests (health
+ * included). Both share the pool's queue, its bounds and its 503. Each worker
+ * loads this same module, which serves requests when it finds itself in one.
  */
 import { availableParallelism } from 'node:os';
 import {
@@ -14,12 +16,15 @@ import {
 import { ServiceUnavailableError } from '@backstage/errors';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { loadSqlParser } from '../sql/sqlParser';
-import { rewriteConsumerFiles } from './impact';
+import { assessConsumer, rewriteConsumerFiles } from './impact';
+import type { ConsumerImpact } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { DatasetTarget } from './sql/analyzeSql';
 import type { ConsumerMapping } from './sql/fieldMapping';
 import type { RewrittenFile } from './sql/rewriteSql';
 
+/** What a worker is asked: rewrite the files (a preview), or assess them (a consumer's impact). */
 interface RewriteRequest {
+  kind: 'rewrite' | 'assess';
   files: ChangedFile[];
   target: DatasetTarget;
   mapping: ConsumerMapping;
@@ -27,11 +32,16 @@ interface RewriteRequest {
 
 type RewriteAnswer =
   | { files: RewrittenFile[] }
+  | { impact: ConsumerImpact }
   | { error: { name: string; message: string } };
 
 interface Task {
   request: RewriteRequest;
-  resolve(files: RewrittenFile[]): void;
+  /** Names it in a refusal: `rewrite preview`, `impact preview`. */
+  what: string;
+  resolve(
+    answer: { files: RewrittenFile[] } | { impact: ConsumerImpact },
+  ): void;
   reject(error: Error): void;
   /** Ends its wait in the queue (timer, abort listener). */
   stopWaiting(): void;
@@ -88,24 +98,57 @@ export class RewriteWorkers {
    * aborts (its request went away): from the queue, or, once a worker has it, by
    * ending that worker, so a client gone does not hold one for up to `timeoutMs`.
    */
-  rewrite(
+  async rewrite(
     files: ChangedFile[],
     target: DatasetTarget,
     mapping: ConsumerMapping,
     signal?: AbortSignal,
   ): Promise<RewrittenFile[]> {
+    const answer = await this.run(
+      { kind: 'rewrite', files, target, mapping },
+      'rewrite preview',
+      signal,
+    );
+    return 'files' in answer ? answer.files : [];
+  }
+
+  /**
+   * A consumer's impact from its files (`assessConsumer`), on a worker, as a
+   * rewrite is: the same queue, bounds and refusals.
+   */
+  async assess(
+    files: ChangedFile[],
+    target: DatasetTarget,
+    mapping: ConsumerMapping,
+    signal?: AbortSignal,
+  ): Promise<ConsumerImpact> {
+    const answer = await this.run(
+      { kind: 'assess', files, target, mapping },
+      'impact preview',
+      signal,
+    );
+    if (!('impact' in answer)) throw new Error('the worker sent no impact');
+    return answer.impact;
+  }
+
+  /** `request` on a worker; `what` names it in a refusal. */
+  private run(
+    request: RewriteRequest,
+    what: string,
+    signal?: AbortSignal,
+  ): Promise<{ files: RewrittenFile[] } | { impact: ConsumerImpact }> {
     return new Promise((resolve, reject) => {
       const { queueLimit = DEFAULT_QUEUE_LIMIT, waitMs = DEFAULT_WAIT_MS } =
         this.options;
       if (signal?.aborted) {
-        reject(new Error('the rewrite preview was cancelled'));
+        reject(new Error(`the ${what} was cancelled`));
         return;
       }
       // Only rewrites no worker is free for wait.
       if (this.queue.length >= queueLimit) {
         reject(
           new RewritesBusyError(
-            `the rewrite preview was not started: the ${this.size} rewrite workers are busy and ${this.queue.length} previews wait for them, at most ${queueLimit} may (datasetMigrations.consumers.rewritePreview.queue); retry in a few seconds`,
+            `the ${what} was not started: the ${this.size} rewrite workers are busy and ${this.queue.length} previews wait for them, at most ${queueLimit} may (datasetMigrations.consumers.rewritePreview.queue); retry in a few seconds`,
           ),
         );
         return;
@@ -121,7 +164,7 @@ export class RewriteWorkers {
         () =>
           leave(
             new RewritesBusyError(
-              `the rewrite preview waited ${waitMs / 1000} s for one of the ${
+              `the ${what} waited ${waitMs / 1000} s for one of the ${
                 this.size
               } rewrite workers, busy with other previews; retry in a few seconds`,
             ),
@@ -129,11 +172,11 @@ export class RewriteWorkers {
         waitMs,
       );
       timer.unref();
-      const onAbort = () =>
-        leave(new Error('the rewrite preview was cancelled'));
+      const onAbort = () => leave(new Error(`the ${what} was cancelled`));
       signal?.addEventListener('abort', onAbort, { once: true });
       const task: Task = {
-        request: { files, target, mapping },
+        request,
+        what,
         resolve,
         reject,
         signal,
@@ -209,7 +252,7 @@ export class RewriteWorkers {
     const onMessage = (answer: RewriteAnswer) => {
       settle();
       this.idle.push(worker);
-      if ('files' in answer) task.resolve(answer.files);
+      if (!('error' in answer)) task.resolve(answer);
       else
         task.reject(
           Object.assign(new Error(answer.error.message), {
@@ -226,13 +269,13 @@ export class RewriteWorkers {
       () =>
         drop(
           new ServiceUnavailableError(
-            `the rewrite preview took longer than ${timeoutMs / 1000} s`,
+            `the ${task.what} took longer than ${timeoutMs / 1000} s`,
           ),
         ),
       timeoutMs,
     );
     // A rewrite cannot be interrupted inside its worker: the worker is ended.
-    const onAbort = () => drop(new Error('the rewrite preview was cancelled'));
+    const onAbort = () => drop(new Error(`the ${task.what} was cancelled`));
     if (task.signal?.aborted) {
       onAbort();
       return;
@@ -248,10 +291,14 @@ export class RewriteWorkers {
 /** In a worker of the pool: rewrites each request it is sent, one at a time. */
 async function serve(): Promise<void> {
   await loadSqlParser();
-  parentPort!.on('message', ({ files, target, mapping }: RewriteRequest) => {
+  parentPort!.on('message', (request: RewriteRequest) => {
+    const { kind, files, target, mapping } = request;
     let answer: RewriteAnswer;
     try {
-      answer = { files: rewriteConsumerFiles(files, target, mapping) };
+      answer =
+        kind === 'assess'
+          ? { impact: assessConsumer(files, target, mapping).impact }
+          : { files: rewriteConsumerFiles(files, target, mapping) };
     } catch (error) {
       const { name, message } = error as Error;
       answer = { error: { name, message } };

@@ -473,27 +473,40 @@ export function createRouter(options: {
     );
   });
 
-  router.post('/rewrite-preview', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    // A client gone before its preview reaches a worker leaves the queue.
+  /**
+   * Answers with `work`, which runs on the preview workers: aborted when the
+   * client goes away (a preview still queued leaves the queue), a busy pool
+   * answered 503 with `Retry-After`.
+   */
+  async function offThread(
+    res: express.Response,
+    work: (signal: AbortSignal) => Promise<unknown>,
+  ) {
     const gone = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) gone.abort();
     });
     try {
-      res.json(
-        await consumers.rewritePreview(bodyOf(req), credentials, gone.signal),
-      );
+      res.json(await work(gone.signal));
     } catch (error) {
       if (error instanceof RewritesBusyError)
         res.setHeader('Retry-After', String(error.retryAfterSeconds));
       throw error;
     }
+  }
+
+  router.post('/rewrite-preview', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await offThread(res, signal =>
+      consumers.rewritePreview(bodyOf(req), credentials, signal),
+    );
   });
 
   router.post('/impact', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json(await consumers.impactPreview(specOf(req), credentials));
+    await offThread(res, signal =>
+      consumers.impactPreview(specOf(req), credentials, signal),
+    );
   });
 
   // Read by the catalog module to write migrated versions back onto entities.

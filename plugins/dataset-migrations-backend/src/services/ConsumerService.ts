@@ -4,7 +4,13 @@ import type {
   BackstageCredentials,
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
   csvTable,
   consumerDecisionRequestSchema,
@@ -40,7 +46,6 @@ import { parseInput } from '../validation/parseInput';
 import type { ConsumerStore } from '../database/ConsumerStore';
 import type { LedgerPage } from '../database/ConsumerLedgerStore';
 import { discoverConsumers } from '../consumers/discovery';
-import { assessConsumer } from '../consumers/impact';
 import type { RewriteWorkers } from '../consumers/rewriteWorkers';
 import type { RepositoryReader } from '../consumers/repositories/RepositoryReader';
 import {
@@ -390,10 +395,16 @@ export class ConsumerService {
     };
   }
 
-  /** Which consumers a mapping would affect, read from their repositories now. */
+  /**
+   * Which consumers a mapping would affect, read from their repositories now.
+   * Their SQL (a file up to a megabyte each) is parsed on the preview workers,
+   * one consumer at a time per request, so a request holds one place in their
+   * queue and never the event loop; `signal` aborts when the request goes away.
+   */
   async impactPreview(
     body: unknown,
     credentials: BackstageCredentials,
+    signal?: AbortSignal,
   ): Promise<ImpactPreview> {
     const request = parseInput(
       impactPreviewRequestSchema,
@@ -432,6 +443,15 @@ export class ConsumerService {
       entityRef,
       found.map(c => c.entityRef),
     );
+    // Repositories are read 8 at a time; what is read waits its turn for a worker.
+    let turn: Promise<unknown> = Promise.resolve();
+    const assessInTurn = (files: ChangedFile[]) => {
+      const assessed = turn.then(() =>
+        this.deps.rewrites.assess(files, target, mapping, signal),
+      );
+      turn = assessed.catch(() => undefined);
+      return assessed;
+    };
     await mapConcurrently(found, 8, async consumer => {
       const hold = holds.get(consumer.entityRef);
       if (hold) {
@@ -449,22 +469,23 @@ export class ConsumerService {
         preview.byStatus['no-repository']++;
         return;
       }
+      let impact;
       try {
-        const { impact } = assessConsumer(
-          (await reader.read(url)).files,
-          target,
-          mapping,
-        );
-        preview.byStatus[impact.status]++;
-        if (impact.status !== 'unaffected')
-          preview.affected.push({
-            entityRef: consumer.entityRef,
-            status: impact.status,
-            fields: impact.fields,
-          });
-      } catch {
+        impact = await assessInTurn((await reader.read(url)).files);
+      } catch (error) {
+        // Busy workers, a preview past its time or a client gone: the request's.
+        if (error instanceof ServiceUnavailableError || signal?.aborted)
+          throw error;
         preview.byStatus.unreachable++;
+        return;
       }
+      preview.byStatus[impact.status]++;
+      if (impact.status !== 'unaffected')
+        preview.affected.push({
+          entityRef: consumer.entityRef,
+          status: impact.status,
+          fields: impact.fields,
+        });
     });
     preview.affected.sort((a, b) => a.entityRef.localeCompare(b.entityRef));
     return preview;
