@@ -235,6 +235,13 @@ changes:
     expect(broken.body.error.message).toMatch(
       /^Invalid campaign: not valid YAML: /,
     );
+    // Refused inside the create event, as every other 400 is.
+    expect(lastAudit('campaign-create')).toMatchObject({
+      outcome: 'failed',
+      error: expect.objectContaining({
+        message: expect.stringMatching(/^Invalid campaign: not valid YAML: /),
+      }),
+    });
   });
 
   it('refuses hostile bodies with a 400 naming each problem, and writes nothing', async () => {

@@ -22,7 +22,7 @@ import type { CampaignService } from '../campaigns/CampaignService';
 import { parseInput } from '../validation/parseInput';
 import type { RequestGuard } from './RequestGuard';
 import { idInPath } from './pathParams';
-import { specOf } from './specOf';
+import { specOf, specOrRefusal } from './specOf';
 import { bodyOf, noBody } from './requestBody';
 
 const campaignId = z.string().uuid('must be a campaign id');
@@ -79,7 +79,7 @@ export function createCampaignRouter(options: {
 
   router.post('/campaigns', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const document = specOf(req, 'campaign');
+    const { spec: document, refusal } = specOrRefusal(req, 'campaign');
     const name = (document as { name?: unknown } | null)?.name;
     const campaign = await guard.audited(
       req,
@@ -93,6 +93,7 @@ export function createCampaignRouter(options: {
           credentials,
           datasetMigrationCampaignCreatePermission,
         );
+        if (refusal) throw refusal;
         const created = await service.create(document, credentials);
         addMeta({ campaignId: created.id, datasets: created.counts.datasets });
         return created;

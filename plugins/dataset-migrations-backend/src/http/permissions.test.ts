@@ -446,6 +446,31 @@ describe('permissions and audit on every run route', () => {
     },
   );
 
+  it('records a migration request refused for its body (not YAML, not read) as a failed audit event', async () => {
+    for (const [type, body, problem] of [
+      ['application/yaml', 'entityRef: [unclosed', 'not valid YAML'],
+      ['text/plain', '{"entityRef":"resource:default/events"}', 'text/plain'],
+    ]) {
+      audits.length = 0;
+      const res = await api()
+        .post(`${API}/migrations`)
+        .set('Content-Type', type)
+        .send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(problem);
+      expect(audits).toEqual([
+        expect.objectContaining({
+          eventId: 'migration-create',
+          outcome: 'failed',
+          error: expect.objectContaining({
+            message: expect.stringContaining(problem),
+          }),
+        }),
+      ]);
+    }
+    expect(await knex('migrations').count({ n: '*' })).toEqual([{ n: '0' }]);
+  });
+
   it('records a change refused for a malformed run id as a failed audit event', async () => {
     for (const action of ['cancel', 'retry', 'rollback', 'approve']) {
       audits.length = 0;

@@ -32,7 +32,7 @@ import type { MigrationService } from '../services/MigrationService';
 import type { RequestGuard } from './RequestGuard';
 import { createCampaignRouter } from './campaignRouter';
 import { entityRefInPath, idInPath } from './pathParams';
-import { specOf } from './specOf';
+import { specOf, specOrRefusal } from './specOf';
 import { bodyOf, noBody, YAML_TYPES } from './requestBody';
 import type { CampaignService } from '../campaigns/CampaignService';
 
@@ -119,7 +119,7 @@ export function createRouter(options: {
   // caller's permissions on the dataset (request, start, approve, approve-own).
   router.post('/migrations', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const spec = specOf(req);
+    const { spec, refusal } = specOrRefusal(req);
     const entityRef = (spec as { entityRef?: unknown } | null)?.entityRef;
     const { migration, created } = await guard.audited(
       req,
@@ -129,6 +129,7 @@ export function createRouter(options: {
         meta: typeof entityRef === 'string' ? { entityRef } : {},
       },
       async addMeta => {
+        if (refusal) throw refusal;
         const answer = await service.createMigration(spec, credentials);
         // An identical request answers with the run it made, which is not
         // necessarily the caller's: shown only to those who may read it.
