@@ -115,7 +115,10 @@ describe('impact preview', () => {
     const assess = RewriteWorkers.prototype.assess;
     jest
       .spyOn(RewriteWorkers.prototype, 'assess')
-      .mockImplementation(function (this: RewriteWorkers, ...args) {
+      .mockImplementation(function assessAskingHealth(
+        this: RewriteWorkers,
+        ...args
+      ) {
         health.push(
           api()
             .get(`${API}/health`)

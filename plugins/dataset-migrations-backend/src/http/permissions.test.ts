@@ -399,6 +399,7 @@ describe('permissions and audit on every run route', () => {
       const id = await route.setUp();
       const before = await snapshot();
       const res = await send(route, id, { overide: { reason: 'x' } });
+      expect(res.status).toBe(400);
       await expectRefused(
         route,
         id,
@@ -418,6 +419,7 @@ describe('permissions and audit on every run route', () => {
         .post(route.path(id))
         .set('Content-Type', 'text/plain')
         .send(JSON.stringify({ ...route.body, override: { reason: 'x' } }));
+      expect(res.status).toBe(400);
       await expectRefused(
         route,
         id,
@@ -436,6 +438,7 @@ describe('permissions and audit on every run route', () => {
       const res = await send(route, id, {
         override: { reason: 'x', reasn: 'y', by: 'someone' },
       });
+      expect(res.status).toBe(400);
       await expectRefused(
         route,
         id,
