@@ -25,8 +25,9 @@ const unchecked = (state: ConsumerState) =>
 /**
  * The announcer, and one thing more: when a campaign's migration ends (or one of
  * its consumers fails or moves, or the last of its consumers' checks ends), the
- * campaign is asked to look again at once instead of at its next poll. Every outcome is announced, whoever caused it (runner, operation
- * job, approver, person), so this is the one place that hears all of them.
+ * campaign is asked to look again at once instead of at its next poll. Every
+ * outcome is announced, whoever caused it (runner, operation job, approver,
+ * person), so this is the one place that hears all of them.
  */
 export function withCampaignTicks(
   announcer: MigrationAnnouncer,
