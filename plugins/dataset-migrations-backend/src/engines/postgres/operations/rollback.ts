@@ -34,11 +34,18 @@ export async function rollback(
     'rollback',
     async (client, dataset, previous) => {
       if (!(await isCutOver(client, shape))) {
-        // A rollback whose commit was not recorded is done, not refused.
+        // A rollback whose commit was not recorded is done, not refused; the
+        // worker that committed it may have died before logging what it did.
         const rolledBack =
           formatRelation(dataset.storage) === formatRelation(previous) &&
           !(await relationExists(client, shape.target));
-        if (rolledBack) return;
+        if (rolledBack) {
+          return [
+            `${run.dataset.table} reads ${formatRelation(
+              previous,
+            )} again: this rollback committed before the run recorded it`,
+          ];
+        }
         throw new Error(
           `${run.dataset.table} does not read version ${run.targetVersion}: nothing to roll back`,
         );
