@@ -224,7 +224,38 @@ function describeIssue(
       )}: must be one of renameField, addField, dropField, changeType, deriveField`,
     ];
   }
+  if (issue.code === 'unrecognized_keys') {
+    // zod names every key in full: thousands, or one of a megabyte, would make
+    // the 400 (and the audit event that records it) as large as the body.
+    return [
+      `${formatPath(path)}: Unrecognized key(s) in object: ${namedFewKeys(
+        issue.keys.map(key => `'${cutShort(key)}'`),
+      )}`,
+    ];
+  }
   return [`${formatPath(path)}: ${issue.message}`];
+}
+
+/** How many unknown keys a message names before it counts the rest. */
+const KEYS_NAMED_AT_MOST = 10;
+
+/** The longest part of a path or key a message repeats from a request. */
+const NAME_SHOWN_AT_MOST = 100;
+
+function namedFewKeys(keys: string[]): string {
+  if (keys.length <= KEYS_NAMED_AT_MOST) return keys.join(', ');
+  return `${keys.slice(0, KEYS_NAMED_AT_MOST).join(', ')} and ${
+    keys.length - KEYS_NAMED_AT_MOST
+  } more (${keys.length} in all)`;
+}
+
+/** A name from a request as a message repeats it: its start, marked when cut. */
+function cutShort(name: string): string {
+  return name.length <= NAME_SHOWN_AT_MOST
+    ? name
+    : `${name.slice(0, NAME_SHOWN_AT_MOST)}…(cut short: ${
+        name.length - NAME_SHOWN_AT_MOST
+      } more characters)`;
 }
 
 /** How far into the value a union branch got before failing. */
@@ -238,7 +269,11 @@ function formatPath(path: (string | number)[]): string {
   if (path.length === 0) return 'request';
   return path
     .map((part, i) =>
-      typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`,
+      typeof part === 'number'
+        ? `[${part}]`
+        : i === 0
+        ? cutShort(part)
+        : `.${cutShort(part)}`,
     )
     .join('');
 }

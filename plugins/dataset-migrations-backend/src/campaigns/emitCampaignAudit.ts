@@ -4,6 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { CampaignAuditOutbox } from '../database/CampaignAuditOutbox';
 import { holdLease } from '../jobs/leaseHold';
+import { boundAuditMeta } from '../audit/boundAudit';
 
 /**
  * Emits the campaign audit events not yet emitted, oldest first, and marks them;
@@ -42,11 +43,11 @@ export async function emitCampaignAudit(
       const audit = await auditor.createEvent({
         eventId: event.eventId,
         severityLevel: event.severityLevel,
-        meta: {
+        meta: boundAuditMeta({
           ...event.meta,
           auditEventId: event.id,
           recordedAt: event.recordedAt.toISOString(),
-        },
+        }),
       });
       await audit.success();
     } catch (error) {

@@ -16,6 +16,7 @@ import type { Request } from 'express';
 import type { MigrationPermissionFilter } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { MigrationVisibility } from '../database/migrationVisibility';
 import { namedFew } from '../validation/namedFew';
+import { boundAuditError, boundAuditMeta } from '../audit/boundAudit';
 
 /**
  * The request-time checks every route makes: the caller's permission, with the
@@ -35,6 +36,8 @@ export class RequestGuard {
   /**
    * Runs an action as one audit event: `initiated` now, then `succeeded`, or
    * `failed` with the error (a denied permission included), which is rethrown.
+   * What the event records is bounded (see boundAuditMeta): its meta may hold
+   * what the request sent, before that was checked.
    */
   async audited<T>(
     request: Request,
@@ -50,14 +53,17 @@ export class RequestGuard {
       eventId: event.eventId,
       severityLevel: event.severityLevel,
       request,
-      meta,
+      meta: boundAuditMeta(meta),
     });
     try {
       const result = await action(more => Object.assign(meta, more));
-      await auditEvent.success({ meta });
+      await auditEvent.success({ meta: boundAuditMeta(meta) });
       return result;
     } catch (error) {
-      await auditEvent.fail({ error: error as Error, meta });
+      await auditEvent.fail({
+        error: boundAuditError(error as Error),
+        meta: boundAuditMeta(meta),
+      });
       throw error;
     }
   }

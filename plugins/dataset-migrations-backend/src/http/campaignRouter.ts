@@ -86,7 +86,8 @@ export function createCampaignRouter(options: {
       {
         eventId: 'campaign-create',
         severityLevel: 'medium',
-        meta: typeof name === 'string' ? { name: name.slice(0, 100) } : {},
+        // As sent (the guard cuts a long one short): it is checked only inside.
+        meta: typeof name === 'string' ? { name } : {},
       },
       async addMeta => {
         await guard.assertAllowed(

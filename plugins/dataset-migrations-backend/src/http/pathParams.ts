@@ -2,10 +2,11 @@ import type express from 'express';
 import { z } from 'zod';
 import { entityRefSchema } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { parseInput } from '../validation/parseInput';
+import { cutShort } from '../audit/boundAudit';
 
-/** The `:id` of a path as sent, cut short for an audit event: it may not be an id at all. */
+/** The `:id` of a path as sent, cut short (and marked) for an audit event: it may not be an id at all. */
 export function idInPath(req: express.Request): string {
-  return String(req.params.id).slice(0, 100);
+  return cutShort(String(req.params.id), 100);
 }
 
 /**

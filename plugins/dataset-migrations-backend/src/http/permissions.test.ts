@@ -474,6 +474,54 @@ describe('permissions and audit on every run route', () => {
     expect(await knex('migrations').count({ n: '*' })).toEqual([{ n: '0' }]);
   });
 
+  it('bounds what a request puts into its audit event: a huge entityRef or key is cut short, marked, and the refusal still recorded', async () => {
+    // A ref of half a megabyte, refused for its length: the event keeps its start.
+    const huge = `resource:default/${'x'.repeat(500_000)}`;
+    const created = await api()
+      .post(`${API}/migrations`)
+      .send({ entityRef: huge, targetVersion: 2, changes: [] });
+    expect(created.status).toBe(400);
+    expect(created.body.error.message).toContain(
+      'entityRef: must be at most 300 characters',
+    );
+    const [event] = audits;
+    expect(event).toMatchObject({
+      eventId: 'migration-create',
+      outcome: 'failed',
+    });
+    const { entityRef } = event.meta as { entityRef: string };
+    expect(entityRef.length).toBeLessThan(400);
+    expect(entityRef).toMatch(
+      /^resource:default\/x+…\(cut short: \d+ more characters\)$/,
+    );
+
+    // Thousands of unknown keys, one of them huge: the 400 and the event name a few.
+    audits.length = 0;
+    const id = await queuedRun();
+    const before = await snapshot();
+    const keys = Object.fromEntries(
+      Array.from({ length: 5000 }, (_, i) => [`k${i}`, 1]),
+    );
+    const refused = await api()
+      .post(`${API}/migrations/${id}/cancel`)
+      .send({ [`${'y'.repeat(200_000)}`]: 1, ...keys });
+    expect(refused.status).toBe(400);
+    const message: string = refused.body.error.message;
+    expect(message.length).toBeLessThan(2_000);
+    expect(message).toMatch(
+      /^Invalid cancel request: request: Unrecognized key\(s\) in object: 'y+…\(cut short: \d+ more characters\)', 'k0', .* and 4991 more \(5001 in all\)$/,
+    );
+    expect(audits).toEqual([
+      expect.objectContaining({
+        eventId: 'migration-cancel',
+        outcome: 'failed',
+        error: expect.objectContaining({ message }),
+      }),
+    ]);
+    expect(JSON.stringify(audits).length).toBeLessThan(5_000);
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('records a change refused for a malformed run id as a failed audit event', async () => {
     for (const action of ['cancel', 'retry', 'rollback', 'approve']) {
       audits.length = 0;

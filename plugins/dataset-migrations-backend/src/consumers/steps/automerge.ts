@@ -6,6 +6,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { PullRequestRef } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { scmFor, type StepDependencies } from './stepContext';
+import { boundAuditError, boundAuditMeta } from '../../audit/boundAudit';
 
 /**
  * A campaign's automerge: an open pull request of a campaign migration is merged
@@ -30,12 +31,12 @@ export async function automerge(
   const event = await deps.auditor?.createEvent({
     eventId: 'consumer-automerge',
     severityLevel: 'high',
-    meta: {
+    meta: boundAuditMeta({
       migrationId: migration.id,
       campaignId,
       consumerRef: consumer.entityRef,
       pullRequest: consumer.pullRequest?.url,
-    },
+    }),
   });
   try {
     const merged = await provider.mergePullRequest(
@@ -45,7 +46,7 @@ export async function automerge(
     await event?.success();
     return merged;
   } catch (error) {
-    await event?.fail({ error: error as Error });
+    await event?.fail({ error: boundAuditError(error as Error) });
     throw error;
   }
 }
