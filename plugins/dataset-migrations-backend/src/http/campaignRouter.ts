@@ -24,6 +24,7 @@ import type { RequestGuard } from './RequestGuard';
 import { idInPath } from './pathParams';
 import { specOf, specOrRefusal } from './specOf';
 import { bodyOf, noBody } from './requestBody';
+import { anyQuery, takesQuery } from './requestQuery';
 
 const campaignId = z.string().uuid('must be a campaign id');
 
@@ -46,7 +47,7 @@ export function createCampaignRouter(options: {
   const { service, httpAuth, guard } = options;
   const router = Router();
 
-  router.get('/campaign-spec/v1/schema.json', (_req, res) => {
+  router.get('/campaign-spec/v1/schema.json', anyQuery(), (_req, res) => {
     res.sendFile(campaignJsonSchemaFile);
   });
 
@@ -66,12 +67,12 @@ export function createCampaignRouter(options: {
     res.json({ plan } satisfies CampaignPlanResponse);
   });
 
-  router.get('/campaigns', async (req, res) => {
+  router.get('/campaigns', takesQuery(), async (req, res) => {
     await userWith(req, datasetMigrationCampaignReadPermission);
     res.json({ items: await service.list() } satisfies CampaignListResponse);
   });
 
-  router.get('/campaigns/:id', async (req, res) => {
+  router.get('/campaigns/:id', takesQuery(), async (req, res) => {
     await userWith(req, datasetMigrationCampaignReadPermission);
     const id = parseInput(campaignId, req.params.id, 'campaign id');
     res.json({ campaign: await service.get(id) } satisfies CampaignResponse);

@@ -13,6 +13,8 @@ import { dataset } from '../__testUtils__/fixtures';
 import { datasetMigrationsPlugin } from '../plugin';
 
 const API = '/api/dataset-migrations';
+/** A well-formed run or campaign id that names none. */
+const ZERO_ID = '00000000-0000-4000-8000-000000000000';
 const EVENTS = 'resource:default/events';
 /** 5,000 rows of 100-character titles on an engine whose statements may take 1 s. */
 const SLOW = 'resource:default/slow';
@@ -134,9 +136,84 @@ describe('hostile and careless input', () => {
     const res = await api().get(`${API}/migrations?bogus=1&limit=5`);
     expect(res.status).toBe(400);
     expect(message(res)).toBe(
-      "Invalid query: request: Unrecognized key(s) in object: 'bogus'",
+      "Invalid query: unknown parameter 'bogus' (this route takes entityRef, limit)",
     );
     expect((await api().get(`${API}/migrations?limit=5`)).status).toBe(200);
+  });
+
+  describe.each([
+    ['datasets', ['/datasets', `/datasets/resource/default/events`], ''],
+    ['schema versions', ['/schema-versions'], `entityRef=${EVENTS}`],
+    [
+      'runs',
+      [
+        '/migrations',
+        `/migrations/${ZERO_ID}`,
+        `/migrations/${ZERO_ID}/impact.csv`,
+        `/migrations/${ZERO_ID}/consumers/retryable`,
+      ],
+      '',
+    ],
+    [
+      'consumers',
+      [
+        `/migrations/${ZERO_ID}/consumers`,
+        `/migrations/${ZERO_ID}/consumers/component/default/a/pull-request`,
+        '/consumers',
+      ],
+      `entityRef=${EVENTS}`,
+    ],
+    ['campaigns', ['/campaigns', `/campaigns/${ZERO_ID}`], ''],
+  ])('a GET of %s', (_family, routes, valid) => {
+    it('refuses a parameter the route does not take, naming it, a prototype key or one express drops included', async () => {
+      for (const route of routes) {
+        // `/consumers` and `/schema-versions` need their entityRef; the ledger takes none.
+        const base = ['/consumers', '/schema-versions'].includes(route)
+          ? valid
+          : '';
+        const sep = base ? '&' : '';
+        for (const [query, named] of [
+          ['bogus=1', "'bogus'"],
+          ['entityref=x', "'entityref'"],
+          ['__proto__=1', "'__proto__'"],
+          ['__proto__[polluted]=1', "'__proto__'"],
+          ['constructor=1&toString=2', "'constructor', 'toString'"],
+          [
+            `${'q'.repeat(5_000)}=1`,
+            `'${'q'.repeat(100)}…(cut short: 4900 more characters)'`,
+          ],
+        ]) {
+          const res = await api().get(`${API}${route}?${base}${sep}${query}`);
+          expect({
+            route,
+            query: query.slice(0, 40),
+            status: res.status,
+          }).toEqual({
+            route,
+            query: query.slice(0, 40),
+            status: 400,
+          });
+          expect(message(res)).toMatch(
+            new RegExp(
+              `^Invalid query: unknown parameters? ${named.replace(
+                /[.*+?^${}()|[\]\\]/g,
+                '\\$&',
+              )} \\(this route takes`,
+            ),
+          );
+        }
+        expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+        // Without one, the route answers as it did (a run it cannot find is a 404).
+        const plain = await api().get(
+          `${API}${route}${base ? `?${base}` : ''}`,
+        );
+        expect({ route, status: plain.status }).not.toEqual({
+          route,
+          status: 400,
+        });
+        expect(plain.status).toBeLessThan(500);
+      }
+    });
   });
 
   it('refuses a dataset path that names no entity with a 400 naming the problem', async () => {

@@ -14,6 +14,8 @@ import {
   SPEC_JSON_SCHEMA_PATH,
   entityRefSchema,
   migrationListQuerySchema,
+  consumerLedgerQuerySchema,
+  consumerMigrationsQuerySchema,
   datasetMigrationCancelPermission,
   datasetMigrationConsumerUpdatePermission,
   datasetMigrationContractPermission,
@@ -34,9 +36,10 @@ import { createCampaignRouter } from './campaignRouter';
 import { entityRefInPath, idInPath } from './pathParams';
 import { specOf, specOrRefusal } from './specOf';
 import { bodyOf, noBody, YAML_TYPES } from './requestBody';
+import { anyQuery, takesQuery } from './requestQuery';
 import type { CampaignService } from '../campaigns/CampaignService';
 
-const entityRefQuery = z.object({ entityRef: entityRefSchema });
+const entityRefQuery = z.object({ entityRef: entityRefSchema }).strict();
 const migrationId = z.string().uuid('must be a migration id');
 
 /**
@@ -68,11 +71,11 @@ export function createRouter(options: {
   router.use(express.json({ limit: '1mb' }));
   router.use(express.text({ type: YAML_TYPES, limit: '1mb' }));
 
-  router.get('/health', (_req, res) => {
+  router.get('/health', anyQuery(), (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  router.get('/spec/v1/schema.json', (_req, res) => {
+  router.get('/spec/v1/schema.json', anyQuery(), (_req, res) => {
     res.sendFile(specJsonSchemaFile);
   });
 
@@ -81,7 +84,7 @@ export function createRouter(options: {
       createCampaignRouter({ service: options.campaigns, httpAuth, guard }),
     );
 
-  router.get('/datasets', async (req, res) => {
+  router.get('/datasets', takesQuery(), async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     // Each with its newest run the caller may read.
     const visibility = await guard.migrationVisibility(
@@ -91,19 +94,23 @@ export function createRouter(options: {
     res.json({ items: await service.listDatasets(credentials, visibility) });
   });
 
-  router.get('/datasets/:kind/:namespace/:name', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json(
-      await service.getDataset(
-        entityRefInPath(req, 'dataset'),
-        credentials,
-        await guard.migrationVisibility(
+  router.get(
+    '/datasets/:kind/:namespace/:name',
+    takesQuery(),
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      res.json(
+        await service.getDataset(
+          entityRefInPath(req, 'dataset'),
           credentials,
-          datasetMigrationReadPermission,
+          await guard.migrationVisibility(
+            credentials,
+            datasetMigrationReadPermission,
+          ),
         ),
-      ),
-    );
-  });
+      );
+    },
+  );
 
   router.post('/plans/infer', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
@@ -176,21 +183,25 @@ export function createRouter(options: {
   }
 
   // Only the runs the caller may read, filtered in SQL.
-  router.get('/migrations', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { entityRef, limit } = parseInput(
-      migrationListQuerySchema,
-      req.query,
-      'query',
-    );
-    const visibility = await guard.migrationVisibility(
-      credentials,
-      datasetMigrationReadPermission,
-    );
-    res.json({
-      items: await service.listMigrations(entityRef, limit, visibility),
-    });
-  });
+  router.get(
+    '/migrations',
+    takesQuery(...Object.keys(migrationListQuerySchema.shape)),
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const { entityRef, limit } = parseInput(
+        migrationListQuerySchema,
+        req.query,
+        'query',
+      );
+      const visibility = await guard.migrationVisibility(
+        credentials,
+        datasetMigrationReadPermission,
+      );
+      res.json({
+        items: await service.listMigrations(entityRef, limit, visibility),
+      });
+    },
+  );
 
   /** A signed-in user (never a service: the permission client allows services everything) and the run in the path. */
   async function callerOf(req: express.Request) {
@@ -249,7 +260,7 @@ export function createRouter(options: {
       );
     };
 
-  router.get('/migrations/:id', async (req, res) => {
+  router.get('/migrations/:id', takesQuery(), async (req, res) => {
     const { id, credentials } = await readerOf(req);
     res.json({ migration: await service.getMigration(id, credentials) });
   });
@@ -337,27 +348,35 @@ export function createRouter(options: {
     res.status(finished ? 200 : 202).json({ migration });
   });
 
-  router.get('/migrations/:id/consumers', async (req, res) => {
-    const { credentials, id } = await readerOf(req);
-    res.json(await consumers.ledger(id, credentials, req.query));
-  });
+  router.get(
+    '/migrations/:id/consumers',
+    takesQuery(...Object.keys(consumerLedgerQuerySchema.shape)),
+    async (req, res) => {
+      const { credentials, id } = await readerOf(req);
+      res.json(await consumers.ledger(id, credentials, req.query));
+    },
+  );
 
   // A consumer owner's view across runs: the runs are filtered as the run list is.
-  router.get('/consumers', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json(
-      await consumers.ofEntity(
-        req.query,
-        credentials,
-        await guard.migrationVisibility(
+  router.get(
+    '/consumers',
+    takesQuery(...Object.keys(consumerMigrationsQuerySchema.shape)),
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      res.json(
+        await consumers.ofEntity(
+          req.query,
           credentials,
-          datasetMigrationReadPermission,
+          await guard.migrationVisibility(
+            credentials,
+            datasetMigrationReadPermission,
+          ),
         ),
-      ),
-    );
-  });
+      );
+    },
+  );
 
-  router.get('/migrations/:id/impact.csv', async (req, res) => {
+  router.get('/migrations/:id/impact.csv', takesQuery(), async (req, res) => {
     const { credentials, id } = await readerOf(req);
     const pages = consumers.impactCsv(id, credentials);
     // The first page is read before the answer starts: a refusal is still a 4xx.
@@ -377,18 +396,22 @@ export function createRouter(options: {
   });
 
   // What "Retry failed" would do for this caller, so the portal can say it first.
-  router.get('/migrations/:id/consumers/retryable', async (req, res) => {
-    const { credentials, id } = await readerOf(req);
-    res.json(
-      await consumers.retryable(id, refs =>
-        guard.allowedEntities(
-          credentials,
-          datasetMigrationConsumerUpdatePermission,
-          refs,
+  router.get(
+    '/migrations/:id/consumers/retryable',
+    takesQuery(),
+    async (req, res) => {
+      const { credentials, id } = await readerOf(req);
+      res.json(
+        await consumers.retryable(id, refs =>
+          guard.allowedEntities(
+            credentials,
+            datasetMigrationConsumerUpdatePermission,
+            refs,
+          ),
         ),
-      ),
-    );
-  });
+      );
+    },
+  );
 
   router.post('/migrations/:id/consumers/retry', async (req, res) => {
     res.json(
@@ -426,6 +449,7 @@ export function createRouter(options: {
   // A consumer's pull request, read from its source control, for the portal to show.
   router.get(
     '/migrations/:id/consumers/:kind/:namespace/:name/pull-request',
+    takesQuery(),
     async (req, res) => {
       const { credentials, id } = await readerOf(req);
       res.json({
@@ -511,16 +535,20 @@ export function createRouter(options: {
   });
 
   // Read by the catalog module to write migrated versions back onto entities.
-  router.get('/schema-versions', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const { entityRef } = parseInput(entityRefQuery, req.query, 'query');
-    const migrated = await service.getMigratedState(entityRef);
-    res.json({
-      entityRef,
-      schemaVersion: migrated.schemaVersion ?? null,
-      table: migrated.table ?? null,
-    } satisfies SchemaVersionResponse);
-  });
+  router.get(
+    '/schema-versions',
+    takesQuery(...Object.keys(entityRefQuery.shape)),
+    async (req, res) => {
+      await httpAuth.credentials(req, { allow: ['user', 'service'] });
+      const { entityRef } = parseInput(entityRefQuery, req.query, 'query');
+      const migrated = await service.getMigratedState(entityRef);
+      res.json({
+        entityRef,
+        schemaVersion: migrated.schemaVersion ?? null,
+        table: migrated.table ?? null,
+      } satisfies SchemaVersionResponse);
+    },
+  );
 
   return router;
 }
