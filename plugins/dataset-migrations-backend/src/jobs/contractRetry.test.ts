@@ -7,16 +7,18 @@ import type {
   DatasetEngine,
   DatasetMigrationRun,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { engineRun } from '../__testUtils__/engineRun';
 import {
   connectionUrlOf,
   createTestDatabases,
   createTestEngine,
   waitFor,
 } from '../__testUtils__/testDatabases';
-import { newMigration, pinPlan } from '../__testUtils__/fixtures';
+import {
+  dyingStore,
+  migratedRun,
+  runOnceLeaseRunsOut,
+} from '../__testUtils__/operationRetry';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
-import type { MigrationStore } from '../database/MigrationStore';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
@@ -31,24 +33,6 @@ jest.setTimeout(120_000);
  * A contract job retried after its worker died between the engine's commit and the
  * run's record of it, on a real PostgreSQL: the retry records the contract, once.
  */
-
-/** Runs `job` on `runner` as graphile-worker's retry would, once the dead worker's lease ran out. */
-async function runOnceLeaseRunsOut(
-  runner: { run(job: OperationJob): Promise<void> },
-  job: OperationJob,
-): Promise<void> {
-  await waitFor(
-    () =>
-      runner.run(job).then(
-        () => true,
-        error => {
-          if (/is leased to another worker/.test(String(error))) throw error;
-          throw new Error(`the retry failed: ${error}`);
-        },
-      ),
-    { timeoutMs: 20_000, intervalMs: 250, what: 'the retry to run' },
-  );
-}
 
 describe('a contract whose commit was not recorded', () => {
   const { init } = createTestDatabases();
@@ -83,28 +67,16 @@ describe('a contract whose commit was not recorded', () => {
     workerId: string,
     options: { dies?: boolean; leaseMs?: number } = {},
   ) {
-    let dead = false;
-    const killed = () => new Error(`${workerId} was killed`);
-    const storeOf = new Proxy(store, {
-      get(target, key, receiver) {
-        const value = Reflect.get(target, key, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (dead) return Promise.reject(killed());
-          // The engine's transaction committed; the step is recorded next.
-          if (
-            options.dies &&
-            key === 'finishStep' &&
-            args[2] === 'contract' &&
-            args[3] === 'succeeded'
-          ) {
-            dead = true;
-            return Promise.reject(killed());
-          }
-          return value.apply(target, args);
-        };
-      },
-    }) as MigrationStore;
+    // The engine's transaction committed; the step is recorded next.
+    const storeOf = dyingStore(
+      store,
+      workerId,
+      (key, args) =>
+        !!options.dies &&
+        key === 'finishStep' &&
+        args[2] === 'contract' &&
+        args[3] === 'succeeded',
+    );
     return new OperationRunner({
       store: storeOf,
       engines: new EngineRegistry(new Map([['warehouse', engine]])),
@@ -129,55 +101,30 @@ describe('a contract whose commit was not recorded', () => {
     table: string,
     options: { readAfter?: boolean } = {},
   ) {
-    const url = connectionUrlOf(knex);
-    const writer = new Client(url);
-    await writer.connect();
-    await writer.query(`CREATE TABLE public.${table} (
-      id bigint PRIMARY KEY, customer text NOT NULL)`);
-    await writer.query(`INSERT INTO public.${table}
-      SELECT g, 'c' || g FROM generate_series(1, 50) g`);
-    await writer.end();
-    const migration = newMigration({
-      entityRef: `resource:default/${table}`,
-      changes: [{ renameField: { from: 'customer', to: 'customer_name' } }],
-    });
-    await store.createMigration(migration, async () => {});
-    const lease = { owner: 'test-runner', durationMs: 60_000 };
-    await store.claimMigration(migration.id, lease);
-    const { run, checkpoints } = await engineRun(
-      engine,
-      `public.${table}`,
-      migration.changes,
-      { migrationId: migration.id, entityRef: migration.entityRef },
-    );
-    // Its own engine, closed after: its sessions' scans are counted before the window.
-    const migrator = await createTestEngine(knex);
-    await migrator.migrate(run);
-    await migrator.close?.();
-    await settled(run);
-    for (const [name, value] of checkpoints)
-      await store.setCheckpoint(migration.id, name, value, lease.owner);
-    await pinPlan(
+    return migratedRun({
+      knex,
       store,
-      migration.id,
-      { table: `public.${table}`, targetFields: run.targetFields },
-      lease.owner,
-    );
-    await recordReadsBaseline(engine, run, store);
-    if (options.readAfter) {
-      // A reader nobody discovered, after every consumer moved.
-      const reader = new Client(url);
-      await reader.connect();
-      await reader.query(`SELECT * FROM public.${table}_v1`);
-      await reader.end();
-      await settled(run);
-    }
-    await store.finishMigration(
-      migration.id,
-      { status: 'succeeded' },
-      lease.owner,
-    );
-    return migration.id;
+      engine,
+      table,
+      migrate: async run => {
+        // Its own engine, closed after: its sessions' scans are counted before the window.
+        const migrator = await createTestEngine(knex);
+        await migrator.migrate(run);
+        await migrator.close?.();
+        await settled(run);
+      },
+      beforeFinish: async run => {
+        await recordReadsBaseline(engine, run, store);
+        if (options.readAfter) {
+          // A reader nobody discovered, after every consumer moved.
+          const reader = new Client(connectionUrlOf(knex));
+          await reader.connect();
+          await reader.query(`SELECT * FROM public.${table}_v1`);
+          await reader.end();
+          await settled(run);
+        }
+      },
+    });
   }
 
   /** Waits until the read counters stop moving: every ended session has reported. */

@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { Client } from 'pg';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { engineRun } from '../__testUtils__/engineRun';
 import {
-  connectionUrlOf,
   createTestDatabases,
   createTestEngine,
-  waitFor,
 } from '../__testUtils__/testDatabases';
-import { newMigration, pinPlan } from '../__testUtils__/fixtures';
+import {
+  dyingStore,
+  migratedRun,
+  runOnceLeaseRunsOut,
+} from '../__testUtils__/operationRetry';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
-import type { MigrationStore } from '../database/MigrationStore';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
@@ -28,24 +27,6 @@ jest.setTimeout(120_000);
  * run's record of it, on a real PostgreSQL: the retry records the rollback, once,
  * without a second rollback on the engine.
  */
-
-/** Runs `job` on `runner` as graphile-worker's retry would, once the dead worker's lease ran out. */
-async function runOnceLeaseRunsOut(
-  runner: { run(job: OperationJob): Promise<void> },
-  job: OperationJob,
-): Promise<void> {
-  await waitFor(
-    () =>
-      runner.run(job).then(
-        () => true,
-        error => {
-          if (/is leased to another worker/.test(String(error))) throw error;
-          throw new Error(`the retry failed: ${error}`);
-        },
-      ),
-    { timeoutMs: 20_000, intervalMs: 250, what: 'the retry to run' },
-  );
-}
 
 describe('a rollback whose commit was not recorded', () => {
   const { init } = createTestDatabases();
@@ -84,31 +65,15 @@ describe('a rollback whose commit was not recorded', () => {
     workerId: string,
     options: { dies?: 'before-log' | 'before-step'; leaseMs?: number } = {},
   ) {
-    let dead = false;
-    const killed = () => new Error(`${workerId} was killed`);
-    const storeOf = new Proxy(store, {
-      get(target, key, receiver) {
-        const value = Reflect.get(target, key, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (dead) return Promise.reject(killed());
-          // The engine's transaction committed; the step is recorded next.
-          const dies =
-            options.dies === 'before-step'
-              ? key === 'finishStep' &&
-                args[2] === 'rollback' &&
-                args[3] === 'succeeded'
-              : options.dies === 'before-log' &&
-                key === 'appendLog' &&
-                (args[1] as { step?: string }).step === 'rollback';
-          if (dies) {
-            dead = true;
-            return Promise.reject(killed());
-          }
-          return value.apply(target, args);
-        };
-      },
-    }) as MigrationStore;
+    const storeOf = dyingStore(store, workerId, (key, args) =>
+      options.dies === 'before-step'
+        ? key === 'finishStep' &&
+          args[2] === 'rollback' &&
+          args[3] === 'succeeded'
+        : options.dies === 'before-log' &&
+          key === 'appendLog' &&
+          (args[1] as { step?: string }).step === 'rollback',
+    );
     return new OperationRunner({
       store: storeOf,
       engines: new EngineRegistry(new Map([['warehouse', engine]])),
@@ -126,44 +91,8 @@ describe('a rollback whose commit was not recorded', () => {
   }
 
   /** `public.<table>` migrated for real (a field renamed), its run succeeded with its plan pinned. */
-  async function migrated(table: string) {
-    const url = connectionUrlOf(knex);
-    const writer = new Client(url);
-    await writer.connect();
-    await writer.query(`CREATE TABLE public.${table} (
-      id bigint PRIMARY KEY, customer text NOT NULL)`);
-    await writer.query(`INSERT INTO public.${table}
-      SELECT g, 'c' || g FROM generate_series(1, 50) g`);
-    await writer.end();
-    const migration = newMigration({
-      entityRef: `resource:default/${table}`,
-      changes: [{ renameField: { from: 'customer', to: 'customer_name' } }],
-    });
-    await store.createMigration(migration, async () => {});
-    const lease = { owner: 'test-runner', durationMs: 60_000 };
-    await store.claimMigration(migration.id, lease);
-    const { run, checkpoints } = await engineRun(
-      engine,
-      `public.${table}`,
-      migration.changes,
-      { migrationId: migration.id, entityRef: migration.entityRef },
-    );
-    await engine.migrate(run);
-    for (const [name, value] of checkpoints)
-      await store.setCheckpoint(migration.id, name, value, lease.owner);
-    await pinPlan(
-      store,
-      migration.id,
-      { table: `public.${table}`, targetFields: run.targetFields },
-      lease.owner,
-    );
-    await store.finishMigration(
-      migration.id,
-      { status: 'succeeded' },
-      lease.owner,
-    );
-    return migration.id;
-  }
+  const migrated = (table: string) =>
+    migratedRun({ knex, store, engine, table });
 
   const rollbackJob = (migrationId: string): OperationJob => ({
     migrationId,
