@@ -13,22 +13,15 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import type { Entity } from '@backstage/catalog-model';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   ConsumerLedger,
   MigrationConsumer,
   MigrationDetails,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import {
-  connectionUrlOf,
-  createTestDatabases,
-  waitFor,
-} from '../__testUtils__/testDatabases';
+import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
 import { createRepository, gitIn } from '../__testUtils__/gitRepos';
-import { datasetMigrationsPlugin } from '../plugin';
+import { startPluginBackend } from '../__testUtils__/pluginBackend';
 
 const API = '/api/dataset-migrations';
 const EVENTS = 'resource:default/listening_events';
@@ -71,7 +64,7 @@ describe('consumer migration, through the job path', () => {
   const { init } = createTestDatabases();
   let pluginDb: Knex;
   let warehouse: Knex;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startPluginBackend>>;
   let work: string;
   const repo = (name: string) => join(work, name);
   const source = (name: string) => ({
@@ -196,53 +189,38 @@ describe('consumer migration, through the job path', () => {
       CREATE TABLE public.scores (id bigint PRIMARY KEY, player text NOT NULL, bonus integer);
       INSERT INTO public.scores SELECT g, 'p' || g, g % 3 FROM generate_series(1, 50) g;
     `);
-    backend = await startTestBackend({
-      features: [
-        // The real scheduler: the mock one runs a task once, at startup.
-        schedulerServiceFactory,
-        datasetMigrationsPlugin,
-        mockServices.database.factory({ knex: pluginDb }),
-        catalogServiceMock.factory({
-          entities: [
-            events,
-            derived,
-            ...consumers,
-            scores,
-            keeper,
-            handed,
-            vendored,
-            latePackage,
-          ],
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            datasetMigrations: {
-              // Approvals are tested on their own (approvals.test.ts); here migrations run at once.
-              approvals: { required: [] },
-              worker: { concurrency: 4 },
-              consumers: {
-                verify: { commands: true, timeout: '2s', memoryMb: 512 },
-                localGit: { roots: [work] },
-                followUpInterval: '1s',
-                agent: {
-                  command: existsSync('/usr/bin/node')
-                    ? '/usr/bin/node'
-                    : process.execPath,
-                  args: [join(work, 'agent.mjs')],
-                  timeout: '20s',
-                  maxTurns: 2,
-                },
-              },
-              engines: {
-                warehouse: {
-                  type: 'postgres',
-                  connection: connectionUrlOf(warehouse),
-                },
-              },
-            },
-          },
-        }),
+    backend = await startPluginBackend({
+      pluginDb,
+      warehouse,
+      entities: [
+        events,
+        derived,
+        ...consumers,
+        scores,
+        keeper,
+        handed,
+        vendored,
+        latePackage,
       ],
+      realScheduler: true,
+      config: {
+        // Approvals are tested on their own (approvals.test.ts); here migrations run at once.
+        approvals: { required: [] },
+        worker: { concurrency: 4 },
+        consumers: {
+          verify: { commands: true, timeout: '2s', memoryMb: 512 },
+          localGit: { roots: [work] },
+          followUpInterval: '1s',
+          agent: {
+            command: existsSync('/usr/bin/node')
+              ? '/usr/bin/node'
+              : process.execPath,
+            args: [join(work, 'agent.mjs')],
+            timeout: '20s',
+            maxTurns: 2,
+          },
+        },
+      },
     });
   }, 60_000);
 

@@ -4,26 +4,16 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import type { Entity } from '@backstage/catalog-model';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import type {
   ConsumerLedger,
   MigrationConsumer,
   MigrationDetails,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import {
-  connectionUrlOf,
-  createTestDatabases,
-  waitFor,
-} from '../__testUtils__/testDatabases';
+import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
 import { createRepository, gitIn } from '../__testUtils__/gitRepos';
-import { datasetMigrationsPlugin } from '../plugin';
+import { startPluginBackend } from '../__testUtils__/pluginBackend';
 
 const API = '/api/dataset-migrations';
 const ORDERS = 'resource:default/orders';
@@ -69,7 +59,7 @@ describe('consumers across runs', () => {
   const { init } = createTestDatabases();
   let pluginDb: Knex;
   let warehouse: Knex;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startPluginBackend>>;
   let work: string;
   const repo = (name: string) => join(work, name);
 
@@ -109,41 +99,26 @@ describe('consumers across runs', () => {
       CREATE TABLE public.tracks (id bigint PRIMARY KEY, title text NOT NULL);
       INSERT INTO public.tracks SELECT g, 't' || g FROM generate_series(1, 20) g;
     `);
-    backend = await startTestBackend({
-      features: [
-        // The real scheduler: the mock one runs a task once, at startup.
-        schedulerServiceFactory,
-        datasetMigrationsPlugin,
-        mockServices.database.factory({ knex: pluginDb }),
-        catalogServiceMock.factory({
-          entities: [
-            readBy(dataset('orders'), ordersConsumers),
-            readBy(dataset('tracks'), tracksConsumers),
-            ...ordersConsumers,
-            ...tracksConsumers,
-          ],
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            datasetMigrations: {
-              // Approvals are tested on their own (approvals.test.ts); here migrations run at once.
-              approvals: { required: [] },
-              worker: { concurrency: 4 },
-              contract: { retention: '0s' },
-              consumers: {
-                followUpInterval: '1s',
-                localGit: { roots: [work] },
-              },
-              engines: {
-                warehouse: {
-                  type: 'postgres',
-                  connection: connectionUrlOf(warehouse),
-                },
-              },
-            },
-          },
-        }),
+    backend = await startPluginBackend({
+      pluginDb,
+      warehouse,
+      entities: [
+        readBy(dataset('orders'), ordersConsumers),
+        readBy(dataset('tracks'), tracksConsumers),
+        ...ordersConsumers,
+        ...tracksConsumers,
       ],
+      realScheduler: true,
+      config: {
+        // Approvals are tested on their own (approvals.test.ts); here migrations run at once.
+        approvals: { required: [] },
+        worker: { concurrency: 4 },
+        contract: { retention: '0s' },
+        consumers: {
+          followUpInterval: '1s',
+          localGit: { roots: [work] },
+        },
+      },
     });
   }, 60_000);
 

@@ -11,9 +11,6 @@ import type { Knex } from 'knex';
 import request from 'supertest';
 import type { Entity } from '@backstage/catalog-model';
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   ConsumerLedger,
   ConsumerPullRequestDetails,
@@ -23,14 +20,10 @@ import {
   datasetMigrationsScmExtensionPoint,
   type ScmProvider,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
-import {
-  connectionUrlOf,
-  createTestDatabases,
-  waitFor,
-} from '../__testUtils__/testDatabases';
+import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
 import { createRepository, gitIn } from '../__testUtils__/gitRepos';
-import { datasetMigrationsPlugin } from '../plugin';
+import { startPluginBackend } from '../__testUtils__/pluginBackend';
 import { LocalGitScmProvider } from './scm/LocalGitScmProvider';
 import { LocalRepositoryRoots } from './repositories/LocalRepositoryRoots';
 
@@ -78,7 +71,7 @@ describe('consumer pull requests in the portal', () => {
   const { init } = createTestDatabases();
   let pluginDb: Knex;
   let warehouse: Knex;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startPluginBackend>>;
   let work: string;
   let migrationId: string;
   const repo = (name: string) => join(work, name);
@@ -116,11 +109,12 @@ describe('consumer pull requests in the portal', () => {
       INSERT INTO public.listening_events
         SELECT g, g % 7, 'trk_' || (g % 13), 500 + (g * 37) % 5000 FROM generate_series(1, 200) g;
     `);
-    backend = await startTestBackend({
+    backend = await startPluginBackend({
+      pluginDb,
+      warehouse,
+      entities: [events, ...consumers],
+      realScheduler: true,
       features: [
-        // The real scheduler: the mock one runs a task once, at startup.
-        schedulerServiceFactory,
-        datasetMigrationsPlugin,
         createBackendModule({
           pluginId: 'dataset-migrations',
           moduleId: 'acme-scm',
@@ -133,29 +127,17 @@ describe('consumer pull requests in the portal', () => {
             });
           },
         }),
-        mockServices.database.factory({ knex: pluginDb }),
-        catalogServiceMock.factory({ entities: [events, ...consumers] }),
-        mockServices.rootConfig.factory({
-          data: {
-            datasetMigrations: {
-              // Approvals are tested on their own (approvals.test.ts); here migrations run at once.
-              approvals: { required: [] },
-              worker: { concurrency: 4 },
-              // Never within this test: only the merge itself can move a consumer on.
-              consumers: {
-                followUpInterval: '1h',
-                localGit: { roots: [work] },
-              },
-              engines: {
-                warehouse: {
-                  type: 'postgres',
-                  connection: connectionUrlOf(warehouse),
-                },
-              },
-            },
-          },
-        }),
       ],
+      config: {
+        // Approvals are tested on their own (approvals.test.ts); here migrations run at once.
+        approvals: { required: [] },
+        worker: { concurrency: 4 },
+        // Never within this test: only the merge itself can move a consumer on.
+        consumers: {
+          followUpInterval: '1h',
+          localGit: { roots: [work] },
+        },
+      },
     });
 
     const created = await api()

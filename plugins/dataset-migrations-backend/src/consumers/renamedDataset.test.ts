@@ -4,21 +4,14 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import type { Entity } from '@backstage/catalog-model';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   ConsumerLedger,
   MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import {
-  connectionUrlOf,
-  createTestDatabases,
-  waitFor,
-} from '../__testUtils__/testDatabases';
+import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
 import { createRepository, gitIn } from '../__testUtils__/gitRepos';
-import { datasetMigrationsPlugin } from '../plugin';
+import { startPluginBackend } from '../__testUtils__/pluginBackend';
 
 const API = '/api/dataset-migrations';
 const EVENTS = 'resource:default/listening_events';
@@ -67,7 +60,7 @@ function component(name: string, repository: string): Entity {
 
 describe('consumers of a renamed dataset, through the job path', () => {
   const { init } = createTestDatabases();
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startPluginBackend>>;
   let warehouse: Knex;
   let work: string;
   const repo = (name: string) => join(work, name);
@@ -103,33 +96,20 @@ describe('consumers of a renamed dataset, through the job path', () => {
       INSERT INTO public.listening_events
         SELECT g, 'trk_' || (g % 13), 500 + (g * 37) % 5000 FROM generate_series(1, 300) g;
     `);
-    backend = await startTestBackend({
-      features: [
-        // The real scheduler: the mock one runs a task once, at startup.
-        schedulerServiceFactory,
-        datasetMigrationsPlugin,
-        mockServices.database.factory({ knex: pluginDb }),
-        catalogServiceMock.factory({ entities: [events, ...consumers] }),
-        mockServices.rootConfig.factory({
-          data: {
-            datasetMigrations: {
-              // Approvals are tested on their own (approvals.test.ts); here migrations run at once.
-              approvals: { required: [] },
-              worker: { concurrency: 4 },
-              consumers: {
-                followUpInterval: '1s',
-                localGit: { roots: [work] },
-              },
-              engines: {
-                warehouse: {
-                  type: 'postgres',
-                  connection: connectionUrlOf(warehouse),
-                },
-              },
-            },
-          },
-        }),
-      ],
+    backend = await startPluginBackend({
+      pluginDb,
+      warehouse,
+      entities: [events, ...consumers],
+      realScheduler: true,
+      config: {
+        // Approvals are tested on their own (approvals.test.ts); here migrations run at once.
+        approvals: { required: [] },
+        worker: { concurrency: 4 },
+        consumers: {
+          followUpInterval: '1s',
+          localGit: { roots: [work] },
+        },
+      },
     });
   }, 60_000);
 

@@ -3,21 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { Entity } from '@backstage/catalog-model';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   ConsumerLedger,
   MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import {
-  connectionUrlOf,
-  createTestDatabases,
-  waitFor,
-} from '../__testUtils__/testDatabases';
+import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
 import { createRepository } from '../__testUtils__/gitRepos';
-import { datasetMigrationsPlugin } from '../plugin';
+import { startPluginBackend } from '../__testUtils__/pluginBackend';
 
 const API = '/api/dataset-migrations';
 const EVENTS = 'resource:default/listening_events';
@@ -60,7 +53,7 @@ function component(
 // verify commands, and local git only under the configured roots.
 describe('trust boundaries of catalog annotations, with default config', () => {
   const { init } = createTestDatabases();
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startPluginBackend>>;
   let work: string;
   let warehouseDb: Awaited<ReturnType<typeof init>>;
 
@@ -103,33 +96,19 @@ describe('trust boundaries of catalog annotations, with default config', () => {
       INSERT INTO public.user_tokens SELECT g, 'secret-' || g FROM generate_series(1, 100) g;
     `);
     warehouseDb = warehouse;
-    backend = await startTestBackend({
-      features: [
-        schedulerServiceFactory,
-        datasetMigrationsPlugin,
-        mockServices.database.factory({ knex: pluginDb }),
-        catalogServiceMock.factory({
-          entities: [events, dataset('tracks'), ...consumers],
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            datasetMigrations: {
-              // The rename is breaking; what is tested here comes after approval.
-              approvals: { required: [] },
-              consumers: {
-                followUpInterval: '1s',
-                localGit: { roots: [allowed] },
-              },
-              engines: {
-                warehouse: {
-                  type: 'postgres',
-                  connection: connectionUrlOf(warehouse),
-                },
-              },
-            },
-          },
-        }),
-      ],
+    backend = await startPluginBackend({
+      pluginDb,
+      warehouse,
+      entities: [events, dataset('tracks'), ...consumers],
+      realScheduler: true,
+      config: {
+        // The rename is breaking; what is tested here comes after approval.
+        approvals: { required: [] },
+        consumers: {
+          followUpInterval: '1s',
+          localGit: { roots: [allowed] },
+        },
+      },
     });
   }, 60_000);
 

@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   AuthorizeResult,
   type PolicyDecision,
@@ -15,7 +14,7 @@ import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { dataset, succeededMigration } from '../__testUtils__/fixtures';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { ConsumerStore } from '../database/ConsumerStore';
-import { datasetMigrationsPlugin } from '../plugin';
+import { startPluginBackend } from '../__testUtils__/pluginBackend';
 
 const API = '/api/dataset-migrations';
 const REPORT = 'component:default/report';
@@ -42,33 +41,20 @@ describe('GET /consumers: one consumer entity across runs', () => {
   let knex: Knex;
   let store: DatabaseMigrationStore;
   let consumers: ConsumerStore;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startPluginBackend>>;
   const api = () => request(backend.server);
 
   beforeAll(async () => {
     knex = await init();
-    backend = await startTestBackend({
-      features: [
-        datasetMigrationsPlugin,
-        mockServices.database.factory({ knex }),
-        // `hidden` is not in the catalog: the caller may not read it.
-        catalogServiceMock.factory({
-          entities: [
-            dataset('events'),
-            component('report'),
-            component('other'),
-          ],
-        }),
-        permissions.factory,
-        mockServices.rootConfig.factory({
-          data: {
-            datasetMigrations: {
-              worker: { enabled: false },
-              contract: { retention: '2d' },
-            },
-          },
-        }),
-      ],
+    backend = await startPluginBackend({
+      pluginDb: knex,
+      // `hidden` is not in the catalog: the caller may not read it.
+      entities: [dataset('events'), component('report'), component('other')],
+      features: [permissions.factory],
+      config: {
+        worker: { enabled: false },
+        contract: { retention: '2d' },
+      },
     });
     store = await DatabaseMigrationStore.create({
       database: mockServices.database({ knex }),

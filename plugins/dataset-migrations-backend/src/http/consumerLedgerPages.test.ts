@@ -1,10 +1,6 @@
 import type { Knex } from 'knex';
 import request from 'supertest';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { ConsumerLedger } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -14,7 +10,7 @@ import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { ConsumerStore } from '../database/ConsumerStore';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import { ConsumerService } from '../services/ConsumerService';
-import { datasetMigrationsPlugin } from '../plugin';
+import { startPluginBackend } from '../__testUtils__/pluginBackend';
 
 const API = '/api/dataset-migrations';
 const NAMES = ['e', 'd', 'c', 'b', 'a'];
@@ -29,7 +25,7 @@ const component = (name: string): Entity => ({
 describe('GET /migrations/:id/consumers: the ledger a page at a time', () => {
   const { init } = createTestDatabases();
   let knex: Knex;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startPluginBackend>>;
   let id: string;
   let consumers: ConsumerStore;
   const ledger = (query: Record<string, string> = {}) =>
@@ -39,17 +35,10 @@ describe('GET /migrations/:id/consumers: the ledger a page at a time', () => {
 
   beforeAll(async () => {
     knex = await init();
-    backend = await startTestBackend({
-      features: [
-        datasetMigrationsPlugin,
-        mockServices.database.factory({ knex }),
-        catalogServiceMock.factory({
-          entities: [dataset('events'), ...NAMES.map(component)],
-        }),
-        mockServices.rootConfig.factory({
-          data: { datasetMigrations: { worker: { enabled: false } } },
-        }),
-      ],
+    backend = await startPluginBackend({
+      pluginDb: knex,
+      entities: [dataset('events'), ...NAMES.map(component)],
+      config: { worker: { enabled: false } },
     });
     const store = await DatabaseMigrationStore.create({
       database: mockServices.database({ knex }),

@@ -3,17 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  connectionUrlOf,
-  createTestDatabases,
-} from '../__testUtils__/testDatabases';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
 import { createRepository } from '../__testUtils__/gitRepos';
 import { RewriteWorkers } from '../consumers/rewriteWorkers';
-import { datasetMigrationsPlugin } from '../plugin';
+import { startPluginBackend } from '../__testUtils__/pluginBackend';
 
 const API = '/api/dataset-migrations';
 const EVENTS = 'resource:default/events';
@@ -26,7 +21,7 @@ const SQL = 'select title from events where id > 1;\n'.repeat(1700);
  */
 describe('impact preview', () => {
   const { init } = createTestDatabases();
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startPluginBackend>>;
   let work: string;
   const api = () => request(backend.server);
   const changes = [{ renameField: { from: 'title', to: 'headline' } }];
@@ -58,39 +53,25 @@ describe('impact preview', () => {
     await warehouse.raw(
       `CREATE TABLE public.events (id int PRIMARY KEY, title text)`,
     );
-    backend = await startTestBackend({
-      features: [
-        datasetMigrationsPlugin,
-        mockServices.database.factory({ knex: pluginDb }),
-        catalogServiceMock.factory({
-          entities: [
-            {
-              ...dataset('events'),
-              relations: [
-                { type: 'dependencyOf', targetRef: 'component:default/big' },
-              ],
-            },
-            consumer,
+    backend = await startPluginBackend({
+      pluginDb,
+      warehouse,
+      entities: [
+        {
+          ...dataset('events'),
+          relations: [
+            { type: 'dependencyOf', targetRef: 'component:default/big' },
           ],
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            datasetMigrations: {
-              worker: { enabled: false },
-              consumers: {
-                localGit: { roots: [work] },
-                rewritePreview: { queue: 1 },
-              },
-              engines: {
-                warehouse: {
-                  type: 'postgres',
-                  connection: connectionUrlOf(warehouse),
-                },
-              },
-            },
-          },
-        }),
+        },
+        consumer,
       ],
+      config: {
+        worker: { enabled: false },
+        consumers: {
+          localGit: { roots: [work] },
+          rewritePreview: { queue: 1 },
+        },
+      },
     });
   }, 60_000);
 
