@@ -1,6 +1,6 @@
 /**
  * yarn bench:campaign [--datasets N] [--rows R] [--consumers C] [--concurrency K]
- *   [--workers W] [--direct-datasets D] [--direct-concurrency P]
+ *   [--workers W] [--direct-datasets D] [--direct-concurrency P] [--optimize-sql-parser]
  *
  * A generated fleet of N datasets (tables of R rows sharing `user_id`, owned by a
  * few teams, of mixed criticality, some derived from others through
@@ -58,6 +58,7 @@ import {
   quiet,
   random,
   startBenchPostgres,
+  sqlParserAsConfigured,
   startJobPath,
 } from './harness';
 
@@ -317,7 +318,7 @@ async function main() {
         Number.isFinite(DIRECT_CONCURRENCY)
           ? `at most ${DIRECT_CONCURRENCY} at once`
           : 'queued all at once'
-      }`,
+      }, ${sqlParserAsConfigured()}`,
     );
     if (SAMPLED)
       console.log(

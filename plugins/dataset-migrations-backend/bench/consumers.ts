@@ -1,5 +1,5 @@
 /**
- * yarn bench:consumers [--repos N] [--concurrency C]
+ * yarn bench:consumers [--repos N] [--concurrency C] [--optimize-sql-parser]
  *
  * One dataset migration with N (default 1,800) generated consumer repositories —
  * local git, 1–20 SQL and dbt files each (joins, CTEs, aliases, SELECT *, window
@@ -27,6 +27,7 @@ import {
   percentile,
   random,
   startBenchPostgres,
+  sqlParserAsConfigured,
   startJobPath,
 } from './harness';
 
@@ -124,7 +125,7 @@ async function main() {
   chmodSync(work, 0o755);
   try {
     console.log(
-      `bench:consumers — ${REPOS} consumer repositories, worker concurrency ${CONCURRENCY}`,
+      `bench:consumers — ${REPOS} consumer repositories, worker concurrency ${CONCURRENCY}, ${sqlParserAsConfigured()}`,
     );
     const setupStarted = Date.now();
     const { dirs, files } = await createRepositories(work);

@@ -28,6 +28,7 @@ import { LocalGitRepositoryReader } from '../src/consumers/repositories/LocalGit
 import { LocalGitScmProvider } from '../src/consumers/scm/LocalGitScmProvider';
 import { LocalRepositoryRoots } from '../src/consumers/repositories/LocalRepositoryRoots';
 import { DEFAULT_ISOLATION } from '../src/consumers/sandbox/namespaces';
+import { keepSqlParserOnBaselineCode } from '../src/sql/sqlParser';
 
 /** Warnings and errors only: a benchmark's output is its figures. */
 export const quiet: LoggerService = {
@@ -176,6 +177,18 @@ export function benchCatalog(entities: Entity[]): DatasetCatalog {
 }
 
 /** The plugin's job path on its database; start the queue with the handlers a bench needs. */
+/**
+ * The SQL parser as the plugin sets it up by default (V8's baseline code), or
+ * optimised with `--optimize-sql-parser` (`datasetMigrations.sqlParser.optimize`).
+ * Returns the words for the bench's first line.
+ */
+export function sqlParserAsConfigured(): string {
+  if (process.argv.includes('--optimize-sql-parser'))
+    return 'SQL parser optimised by V8';
+  keepSqlParserOnBaselineCode();
+  return "SQL parser on V8's baseline code (the default)";
+}
+
 export async function startJobPath(options: {
   pluginDb: Knex;
   engines: EngineRegistry;

@@ -38,7 +38,18 @@ describe('readPluginConfig', () => {
         agent: undefined,
       },
       approvals: { required: ['breaking', 'requester-may-not-start'] },
+      // The parser's optimised code would cost ~450 MB while V8 compiles it.
+      sqlParser: { optimize: false },
     });
+  });
+
+  it('lets V8 optimise the SQL parser when asked, and names the key of a wrong value', () => {
+    expect(read({ sqlParser: { optimize: true } }).sqlParser).toEqual({
+      optimize: true,
+    });
+    expect(() => read({ sqlParser: { optimize: 'sometimes' } })).toThrow(
+      /datasetMigrations\.sqlParser\.optimize/,
+    );
   });
 
   it('reads which migrations need an approval, none when the list is empty', () => {

@@ -75,6 +75,8 @@ export interface PluginConfig {
     /** Empty: no migration waits; a requester who may not start one is refused. */
     required: ApprovalRequirement[];
   };
+  /** False: the SQL parser stays on V8's baseline code (see config.d.ts). */
+  sqlParser: { optimize: boolean };
 }
 
 const ROOT = 'datasetMigrations';
@@ -152,6 +154,10 @@ export function readPluginConfig(config: Config): PluginConfig {
       agent: readAgent(config),
     },
     approvals: { required: readApprovalRequirements(config) },
+    sqlParser: {
+      optimize:
+        config.getOptionalBoolean(`${ROOT}.sqlParser.optimize`) ?? false,
+    },
   };
 }
 

@@ -5,7 +5,6 @@
  * the others take. The file-level entry points at the top only mask dbt Jinja and
  * say what the rewrite could not do.
  */
-import { scanSync } from 'libpg-query';
 import {
   widens,
   type FileImpact,
@@ -34,7 +33,12 @@ import {
   type DatasetRelationName,
   type ReaderMapping,
 } from './fieldMapping';
-import { parseSql, positionOf, SqlSyntaxError } from '../../sql/sqlParser';
+import {
+  parseSql,
+  positionOf,
+  scanSqlTokens,
+  SqlSyntaxError,
+} from '../../sql/sqlParser';
 
 export interface RewrittenFile {
   path: string;
@@ -1158,7 +1162,7 @@ function applyEdits(content: string, edits: Edit[]): string {
 /** A Postgres identifier, quoted only when it must be. */
 export function identifier(name: string): string {
   if (/^[a-z_][a-z0-9_$]*$/.test(name)) {
-    const [token] = scanSync(name).tokens;
+    const [token] = scanSqlTokens(name);
     if (
       token &&
       (token.keywordName === 'NO_KEYWORD' ||
