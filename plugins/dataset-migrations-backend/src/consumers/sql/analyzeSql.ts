@@ -250,7 +250,8 @@ export interface OpaqueRead extends Span {
    * from a column inside a cast, subscript or collation (`k::bigint` is named
    * `k`), so a rename would rename the output; `named-in-string`: a string
    * equal to the dataset's table name, as a catalog query (information_schema,
-   * pg_catalog) uses to read its columns; `search-path`: the file sets
+   * pg_catalog) uses to read its columns, or given to a function the rewriter
+   * does not know, which may run it as SQL; `search-path`: the file sets
    * `search_path`, so which table an unqualified name reads depends on it;
    * `system-column`: the dataset's `tableoid`, `ctid`, `xmin`…, the table's
    * own, which the version a migration makes has others of (or, under the
@@ -418,6 +419,8 @@ class StatementWalker {
   readonly tableInStrings: Span[] = [];
   /** The statement reads the system catalogs (information_schema, pg_catalog, `::regclass`). */
   readsCatalog = false;
+  /** How many calls of functions not known to take values the walk is inside. */
+  private unknownCalls = 0;
   /** The statement sets `search_path` (`SET`, `SET SCHEMA`, `set_config()`). */
   setsSearchPath = false;
   /** Names select lists give their output columns, anywhere in the statement. */
@@ -475,7 +478,14 @@ class StatementWalker {
       // A string naming the dataset's table: a catalog query
       // (`information_schema.columns … table_name = 'orders'`) reads its shape.
       if (key === 'A_Const' && this.namesTable(inner?.sval?.sval)) {
-        this.tableInStrings.push(this.spanAt(inner.location ?? -1));
+        // Given to a function the rewriter does not know, it may be a name the
+        // function looks up at run time (`EXECUTE format('… FROM %I', tbl)`).
+        if (this.unknownCalls > 0)
+          this.opaque.push({
+            ...this.spanAt(inner.location ?? -1),
+            kind: 'named-in-string',
+          });
+        else this.tableInStrings.push(this.spanAt(inner.location ?? -1));
         continue;
       }
       if (key === 'RangeVar' && isCatalogRelation(inner))
@@ -558,8 +568,11 @@ class StatementWalker {
         for (const row of rowsComparedByField(inner)) this.byField.add(row);
       if (key === 'RowExpr' && !this.byField.has(inner))
         this.typed = { what: 'a row (ROW(…))', exactType: true };
+      const unknownCall = key === 'FuncCall' && !knownCall(inner);
+      if (unknownCall) this.unknownCalls++;
       if (key === 'FuncCall' && !isSum(inner) && !isCount(inner)) {
         this.call(inner, scope);
+        if (unknownCall) this.unknownCalls--;
         this.dividing = dividing;
         this.summing = summing;
         this.typed = typed;
@@ -602,6 +615,7 @@ class StatementWalker {
       else if (key === 'InsertStmt') this.insert(inner, scope);
       else if (key === 'RangeVar') this.relationOutsideFrom(inner, scope);
       else this.visit(inner, scope);
+      if (unknownCall) this.unknownCalls--;
       this.dividing = dividing;
       this.summing = summing;
       this.typed = typed;
@@ -2133,6 +2147,41 @@ const FIXED_RESULT = new Set([
   'length',
   'char_length',
 ]);
+
+/**
+ * Built-in functions known to take a string as a value, not as a relation's
+ * name: any other (a user's function, which may run it as SQL) may look a name
+ * up at run time.
+ */
+const VALUE_CALLS = new Set([
+  ...TEXT_CALLS,
+  ...SAME_FOR_WIDER,
+  ...FIXED_RESULT,
+  ...TEMPORAL_CALLS,
+  'sum',
+  'count',
+  'length',
+  'position',
+  'strpos',
+  'split_part',
+  'left',
+  'right',
+  'reverse',
+  'starts_with',
+  'regexp_replace',
+  'regexp_match',
+  'regexp_matches',
+  'array_agg',
+  'array_append',
+  'array_position',
+  'unnest',
+]);
+
+function knownCall(call: Node): boolean {
+  const names: Node[] = call.funcname ?? [];
+  const schema = names.length > 1 ? names[0]?.String?.sval : 'pg_catalog';
+  return schema === 'pg_catalog' && VALUE_CALLS.has(funcName(call));
+}
 
 function isSum(call: Node): boolean {
   const name = call.funcname?.[call.funcname.length - 1]?.String?.sval;

@@ -1043,6 +1043,29 @@ describe('rewriteSqlFile, the dataset named outside a FROM list', () => {
     ).toMatch(/body names listening_events/);
   });
 
+  it('asks a person about the dataset’s name given to a function that may look it up', () => {
+    // Was unaffected (adversarial7_min m13): the function runs
+    // `EXECUTE format('… FROM %I', tbl)`, and only its caller names the table.
+    for (const sql of [
+      "select pg_temp.total('listening_events') as total",
+      "select * from pg_temp.total('public.listening_events' || '')",
+      "select pg_temp.total(upper('listening_events'))",
+    ]) {
+      const result = rewrite(sql);
+      expect({ sql, status: result.status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toMatch(/in a string/);
+    }
+    // A built-in function taking it as a value reads no table by it.
+    expect(
+      rewrite(
+        "select upper('listening_events') as channel, event_id from listening_events",
+      ).status,
+    ).toBe('unaffected');
+  });
+
   it('asks a person about TABLE t, whose * the text does not hold', () => {
     // Was rewritten with the field list spliced at a wrong place.
     const added = consumerMapping(source, [
