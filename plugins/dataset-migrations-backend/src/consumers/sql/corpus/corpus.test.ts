@@ -156,7 +156,82 @@ const ADV5_MIGRATIONS: CorpusSource['migrations'] = [
   },
 ];
 
+/** The seventh round's migrations: names a join matches by, quoted names, retypes a value's text shows. */
+const ADV7_MIGRATIONS: CorpusSource['migrations'] = [
+  {
+    name: 'A01 t.k renamed to kk (u has kk)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'kk' } }],
+  },
+  {
+    name: 'A02 t.id renamed to tid',
+    dataset: 't',
+    changes: [{ renameField: { from: 'id', to: 'tid' } }],
+  },
+  {
+    name: 'A03 t.n widened integer -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+  },
+  {
+    name: 'A04 t.n widened integer -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+  },
+  {
+    name: 'A05 t.v widened varchar(10) -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 'v', type: 'text' } }],
+  },
+  {
+    name: 'A06 t.d retyped date -> timestamp',
+    dataset: 't',
+    changes: [{ changeType: { field: 'd', type: 'timestamp' } }],
+  },
+  {
+    name: 'A07 t.Amount renamed to amount',
+    dataset: 't',
+    changes: [{ renameField: { from: 'Amount', to: 'amount' } }],
+  },
+  {
+    name: 'A08 t.k renamed to Key',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'Key' } }],
+  },
+  {
+    name: 'A09 t.s dropped',
+    dataset: 't',
+    changes: [{ dropField: { name: 's' } }],
+  },
+  {
+    name: 'A10 t gains x (u has x)',
+    dataset: 't',
+    changes: [{ addField: { name: 'x', type: 'integer', default: '0' } }],
+  },
+  { name: 'A11 t renamed to t2', dataset: 't', changes: [], renameTo: 't2' },
+  {
+    name: 'A12 t.p retyped numeric(10,2) -> double precision',
+    dataset: 't',
+    changes: [{ changeType: { field: 'p', type: 'double precision' } }],
+  },
+  {
+    name: 'A13 t.p widened numeric(10,2) -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'p', type: 'numeric' } }],
+  },
+  {
+    name: 'A14 t.grp renamed to label (u has label)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'grp', to: 'label' } }],
+  },
+];
+
 const ALL_SOURCES: CorpusSource[] = [
+  {
+    name: 'adversarial7_min',
+    dir: path.join(__dirname, 'adversarial7_min'),
+    migrations: ADV7_MIGRATIONS,
+  },
   {
     name: 'adversarial6_dbt',
     dir: path.join(__dirname, 'adversarial6_dbt'),

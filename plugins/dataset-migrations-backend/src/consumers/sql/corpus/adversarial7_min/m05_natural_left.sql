@@ -1,0 +1,1 @@
+SELECT id, label FROM u NATURAL LEFT JOIN t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT n AS k FROM t ORDER BY k + 0, id;

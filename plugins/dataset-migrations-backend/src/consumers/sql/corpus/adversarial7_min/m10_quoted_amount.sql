@@ -1,0 +1,1 @@
+SELECT id, "Amount", t."Amount" / 7 AS a FROM t ORDER BY id;

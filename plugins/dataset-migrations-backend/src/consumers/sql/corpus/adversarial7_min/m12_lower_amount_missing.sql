@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE "Amount" > 150 ORDER BY id;

@@ -1,0 +1,2 @@
+DO $$ BEGIN CREATE TEMP TABLE snap AS SELECT id, k FROM t; END $$;
+SELECT id, k FROM snap ORDER BY id;

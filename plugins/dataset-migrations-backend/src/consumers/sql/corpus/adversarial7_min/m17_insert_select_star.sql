@@ -1,0 +1,2 @@
+INSERT INTO log SELECT * FROM t;
+SELECT * FROM log ORDER BY id;

@@ -1,0 +1,2 @@
+INSERT INTO t SELECT * FROM log;
+SELECT id, k FROM t ORDER BY id;

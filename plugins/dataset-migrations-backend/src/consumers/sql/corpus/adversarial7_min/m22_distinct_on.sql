@@ -1,0 +1,1 @@
+SELECT DISTINCT ON (k) k, id FROM t ORDER BY k, id DESC;

@@ -1,0 +1,3 @@
+CREATE TEMP TABLE w AS SELECT id, x FROM u;
+UPDATE w SET x = k FROM t WHERE w.id = t.id;
+SELECT id, x FROM w ORDER BY id;

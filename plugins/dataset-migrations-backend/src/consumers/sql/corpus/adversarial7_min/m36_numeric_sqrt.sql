@@ -1,0 +1,1 @@
+SELECT id, sqrt(abs(n)) AS r, exp(n) AS e FROM t ORDER BY id;

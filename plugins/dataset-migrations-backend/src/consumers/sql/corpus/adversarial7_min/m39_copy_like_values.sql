@@ -1,0 +1,1 @@
+SELECT * FROM (VALUES (10)) AS z(k) JOIN t USING (k) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT n AS kk, id FROM t ORDER BY k, id;

@@ -1,0 +1,1 @@
+SELECT n AS "Key", id FROM t ORDER BY k, id;

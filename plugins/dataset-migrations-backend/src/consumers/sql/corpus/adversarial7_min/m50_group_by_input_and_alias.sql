@@ -1,0 +1,1 @@
+SELECT grp AS g, max(k) AS k FROM t GROUP BY grp ORDER BY k;
