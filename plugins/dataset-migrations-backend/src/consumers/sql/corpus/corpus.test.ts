@@ -228,6 +228,38 @@ const ADV7_MIGRATIONS: CorpusSource['migrations'] = [
 
 const ALL_SOURCES: CorpusSource[] = [
   {
+    name: 'adversarial7_dbt',
+    dir: path.join(__dirname, 'adversarial7_dbt'),
+    migrations: [
+      {
+        name: 'B1 raw_orders.cust renamed to customer_id',
+        dataset: 'raw.raw_orders',
+        changes: [{ renameField: { from: 'cust', to: 'customer_id' } }],
+      },
+      {
+        name: 'B2 raw_orders.qty widened integer -> numeric',
+        dataset: 'raw.raw_orders',
+        changes: [{ changeType: { field: 'qty', type: 'numeric' } }],
+      },
+      {
+        name: 'B3 raw_orders renamed to orders_raw',
+        dataset: 'raw.raw_orders',
+        changes: [],
+        renameTo: 'orders_raw',
+      },
+      {
+        name: 'B4 raw_orders.placed retyped date -> timestamp',
+        dataset: 'raw.raw_orders',
+        changes: [{ changeType: { field: 'placed', type: 'timestamp' } }],
+      },
+      {
+        name: 'B5 raw_orders.id renamed to order_id',
+        dataset: 'raw.raw_orders',
+        changes: [{ renameField: { from: 'id', to: 'order_id' } }],
+      },
+    ],
+  },
+  {
     name: 'adversarial7_min',
     dir: path.join(__dirname, 'adversarial7_min'),
     migrations: ADV7_MIGRATIONS,

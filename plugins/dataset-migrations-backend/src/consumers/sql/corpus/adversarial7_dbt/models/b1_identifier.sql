@@ -1,0 +1,1 @@
+select id, cust from {{ source('shop', 'orders') }}

@@ -1,0 +1,2 @@
+{{ config(materialized='ephemeral') }}
+select cust, qty from {{ source('shop', 'orders') }}

@@ -1,0 +1,1 @@
+select cust, qty / 2 as half from {{ ref('b3_ephemeral') }}

@@ -1,0 +1,1 @@
+select id, {{ adapter.quote('cust') }} as who from {{ source('shop', 'orders') }}

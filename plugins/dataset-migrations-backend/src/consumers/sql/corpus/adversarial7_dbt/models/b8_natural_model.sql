@@ -1,0 +1,1 @@
+select o.* from {{ source('shop', 'orders') }} as o natural join {{ ref('b1_identifier') }} as b

@@ -1,0 +1,1 @@
+select id, placed::text as day, qty from {{ source('shop', 'orders') }}

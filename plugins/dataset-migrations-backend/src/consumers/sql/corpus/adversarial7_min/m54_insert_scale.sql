@@ -1,0 +1,2 @@
+INSERT INTO t (id, p) VALUES (9, 1.005);
+SELECT id, p FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, make_interval(days => n) AS iv FROM t ORDER BY id;

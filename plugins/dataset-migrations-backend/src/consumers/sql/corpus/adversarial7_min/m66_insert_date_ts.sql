@@ -1,0 +1,2 @@
+INSERT INTO t (id, d) VALUES (9, '2024-06-01 18:30');
+SELECT id, d FROM t WHERE d >= '2024-06-01' ORDER BY id;
