@@ -137,6 +137,8 @@ export interface ColumnUse extends Span {
 export interface Typed {
   what: string;
   besideField?: string;
+  /** A dataset field this one is concatenated with (`country || f`): text when it is text. */
+  besideText?: string;
   exactType?: boolean;
 }
 
@@ -457,7 +459,11 @@ class StatementWalker {
   private inResult = false;
   /** The next select is a subquery's (`(SELECT …)`, `IN (SELECT …)`, `ARRAY(SELECT …)`, `EXISTS`). */
   private subLinkSelect = false;
-  /** Rows compared field by field (`(a, b) = (1, 2)`), whose fields keep their own types. */
+  /**
+   * Rows and arrays whose fields or elements are compared one by one (`(a, b)
+   * = (1, 2)`, `5 = ANY(ARRAY[a, b])`, `ROW(a) IS NULL`), which keep their own
+   * types.
+   */
   private readonly byField = new WeakSet<Node>();
 
   constructor(
@@ -547,11 +553,14 @@ class StatementWalker {
         operatorOf(inner) === '||' &&
         !isText(inner.lexpr) &&
         !isText(inner.rexpr)
-      )
-        this.typed = {
-          what: 'operator || beside what may be an array',
-          exactType: true,
-        };
+      ) {
+        this.concatenation(inner, scope);
+        this.dividing = dividing;
+        this.summing = summing;
+        this.typed = typed;
+        this.passedOn = passedOn;
+        continue;
+      }
       // Some types only some integer types cast to (`::bit(8)` from integer,
       // not numeric; `::"char"` not from bigint).
       const castTo = key === 'TypeCast' ? typeNameOf(inner) : undefined;
@@ -560,11 +569,11 @@ class StatementWalker {
         this.typed = { what: `a cast to ${castTo}` };
       // An array takes its elements' type: `ARRAY[n] <@ ARRAY[1, 2]` has no
       // bigint[] <@ integer[].
-      if (key === 'A_ArrayExpr')
+      if (key === 'A_ArrayExpr' && !this.byField.has(inner))
         this.typed = { what: 'an array (ARRAY[…])', exactType: true };
       // A row is a record of its fields' types, which compares with another
       // record only where they are alike, unless it is compared field by field.
-      if (key === 'A_Expr' || key === 'SubLink')
+      if (key === 'A_Expr' || key === 'SubLink' || key === 'NullTest')
         for (const row of rowsComparedByField(inner)) this.byField.add(row);
       if (key === 'RowExpr' && !this.byField.has(inner))
         this.typed = { what: 'a row (ROW(…))', exactType: true };
@@ -776,6 +785,49 @@ class StatementWalker {
     }
     this.dividing = dividing;
     this.typed = typed;
+  }
+
+  /**
+   * `a || b` where neither is surely text: each operand beside what may be an
+   * array, whose `||` takes the element's type, unless it is beside a dataset
+   * field, whose type the caller checks (text makes it text).
+   */
+  private concatenation(expr: Node, scope: Scope): void {
+    for (const [operand, other] of [
+      [expr.lexpr, expr.rexpr],
+      [expr.rexpr, expr.lexpr],
+    ]) {
+      const beside = this.datasetField(other, scope);
+      this.typed =
+        beside !== undefined
+          ? {
+              what: `operator || beside ${beside}`,
+              besideText: beside,
+              exactType: true,
+            }
+          : {
+              what: 'operator || beside what may be an array',
+              exactType: true,
+            };
+      this.visit(operand, scope);
+    }
+  }
+
+  /** The dataset's field a bare column reference reads, if it is one. */
+  private datasetField(
+    node: Node | undefined,
+    scope: Scope,
+  ): string | undefined {
+    const names: Array<string | undefined> = (
+      node?.ColumnRef?.fields ?? []
+    ).map((p: Node) => p.String?.sval);
+    const field = names[names.length - 1];
+    if (!field || !this.fields.has(field)) return undefined;
+    const owner =
+      names.length >= 2
+        ? scope.byAlias(names[names.length - 2]!)
+        : this.ownerOfUnqualified(scope, field);
+    return owner !== 'ambiguous' && owner?.dataset ? field : undefined;
   }
 
   /**
@@ -1754,6 +1806,14 @@ const SYSTEM_COLUMNS = new Set([
  * each by its own type.
  */
 function rowsComparedByField(expr: Node): Node[] {
+  // A row is null, or not, by its fields' values alone.
+  if (expr.nulltesttype) return expr.arg?.RowExpr ? [expr.arg.RowExpr] : [];
+  // `5 = ANY(ARRAY[a, b])` compares 5 with each element, whatever the array's type.
+  if (
+    (expr.kind === 'AEXPR_OP_ANY' || expr.kind === 'AEXPR_OP_ALL') &&
+    ORDERINGS.has(expr.name?.[expr.name.length - 1]?.String?.sval)
+  )
+    return expr.rexpr?.A_ArrayExpr ? [expr.rexpr.A_ArrayExpr] : [];
   const left = expr.lexpr?.RowExpr;
   if (expr.subLinkType)
     return expr.testexpr?.RowExpr &&
@@ -1895,6 +1955,8 @@ function ownType(key: string, inner: Node): boolean {
 }
 
 /** Operators whose result is boolean whatever their operands' types (not `||`: an array's follows its element's). */
+/** Comparisons of two values of any integer or numeric types, by value. */
+const ORDERINGS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=']);
 const COMPARISONS = new Set([
   '=',
   '<>',

@@ -1380,6 +1380,33 @@ describe('rewriteSqlFile, a widened field whose type itself is seen (sixth adver
       'select (array[0] || CAST(ms_played AS integer))[2] / 2 from listening_events',
     );
   });
+
+  it('reads it as it is in a row tested for nulls, an array compared element by element and text concatenation', () => {
+    // Each was sent to a person (seventh round), though it reads the same:
+    // a row is null by its fields' values, `= ANY` compares each element,
+    // and the dataset's text field makes `||` text whatever the integer.
+    for (const sql of [
+      'select event_id from listening_events where row(ms_played) is null or (ms_played, country) is not null',
+      'select event_id from listening_events where 5 = any(array[ms_played, 1]) and 0 <> all(array[ms_played])',
+      'select country || ms_played, l.country || (ms_played || country) from listening_events l',
+    ])
+      expect({ sql, status: rewriteIn(sql, toBigint).status }).toEqual({
+        sql,
+        status: 'unaffected',
+      });
+    // What may be an array beside it, or an array compared whole, still shows
+    // its type.
+    for (const sql of [
+      'select o.tags || ms_played from listening_events join other o on o.id = event_id',
+      'select event_id from listening_events where array[5] = any(array[array[ms_played]])',
+      'select event_id from listening_events where array[ms_played] @> array[5]',
+      'select row(ms_played) is null, row(ms_played) from listening_events',
+    ])
+      expect({ sql, status: rewriteIn(sql, toBigint).status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+  });
 });
 
 describe('rewriteSqlFile, a field read through the dataset’s row (sixth adversarial round)', () => {

@@ -1018,7 +1018,15 @@ function typeMatters(
     !isTemporalField(mapping, typed.besideField)
   )
     return false;
+  // `text || f` is text, with f's digits whatever its integer or numeric type.
+  if (typed.besideText !== undefined && isTextField(mapping, typed.besideText))
+    return false;
   return picksOtherFunction(m) || (!!typed.exactType && readAsIs(field, m));
+}
+
+function isTextField(mapping: ConsumerMapping, field: string): boolean {
+  const type = mapping.sourceFields.find(f => f.name === field)?.type ?? '';
+  return TEXTS.includes(typeParts(type).base);
 }
 
 function typedMessage(

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE 5 = ANY(ARRAY[n, k]) OR 11 <= ALL(ARRAY[n]) ORDER BY id;
