@@ -1800,10 +1800,14 @@ const SYSTEM_COLUMNS = new Set([
   'cmax',
 ]);
 
+/** Comparisons of two values of any integer or numeric types, by value. */
+const ORDERINGS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=']);
+
 /**
  * The rows of `(a, b) = (c, d)`, `(a, b) IN ((…), (…))`, `(a, b) = (SELECT c,
  * d …)` or `(a, b) IN (SELECT c, d …)`, which Postgres compares field by field,
- * each by its own type.
+ * each by its own type; the row of `ROW(a) IS NULL` and the array of `5 =
+ * ANY(ARRAY[a, b])`, whose values alone decide.
  */
 function rowsComparedByField(expr: Node): Node[] {
   // A row is null, or not, by its fields' values alone.
@@ -1955,8 +1959,6 @@ function ownType(key: string, inner: Node): boolean {
 }
 
 /** Operators whose result is boolean whatever their operands' types (not `||`: an array's follows its element's). */
-/** Comparisons of two values of any integer or numeric types, by value. */
-const ORDERINGS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=']);
 const COMPARISONS = new Set([
   '=',
   '<>',
