@@ -228,6 +228,78 @@ const ADV7_MIGRATIONS: CorpusSource['migrations'] = [
 
 const ALL_SOURCES: CorpusSource[] = [
   {
+    name: 'adversarial7',
+    dir: path.join(__dirname, 'adversarial7'),
+    migrations: [
+      {
+        name: 'G01 orders.customer_id renamed to cust_id (USING and NATURAL joins)',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'customer_id', to: 'cust_id' } }],
+      },
+      {
+        name: 'G02 orders.qty widened integer -> bigint',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'qty', type: 'bigint' } }],
+      },
+      {
+        name: 'G03 orders.qty widened integer -> numeric',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'qty', type: 'numeric' } }],
+      },
+      {
+        name: 'G04 orders.price widened numeric(10,2) -> numeric',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'price', type: 'numeric' } }],
+      },
+      {
+        name: 'G05 orders.price retyped numeric(10,2) -> double precision',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'price', type: 'double precision' } }],
+      },
+      {
+        name: 'G06 orders.placed retyped date -> timestamp',
+        dataset: 'orders',
+        changes: [{ changeType: { field: 'placed', type: 'timestamp' } }],
+      },
+      {
+        name: 'G07 orders.Channel renamed to channel',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'Channel', to: 'channel' } }],
+      },
+      {
+        name: 'G08 orders.status renamed to tier (customers has tier)',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'status', to: 'tier' } }],
+      },
+      {
+        name: 'G09 orders.parent_id dropped',
+        dataset: 'orders',
+        changes: [{ dropField: { name: 'parent_id' } }],
+      },
+      {
+        name: 'G10 orders gains name (customers has name)',
+        dataset: 'orders',
+        changes: [{ addField: { name: 'name', type: 'text', default: "'x'" } }],
+      },
+      {
+        name: 'G11 orders renamed to purchases',
+        dataset: 'orders',
+        changes: [],
+        renameTo: 'purchases',
+      },
+      {
+        name: 'G12 lines.units widened integer -> bigint',
+        dataset: 'lines',
+        changes: [{ changeType: { field: 'units', type: 'bigint' } }],
+      },
+      {
+        name: 'G13 orders.order_id renamed to id',
+        dataset: 'orders',
+        changes: [{ renameField: { from: 'order_id', to: 'id' } }],
+      },
+    ],
+  },
+  {
     name: 'adversarial7_dbt',
     dir: path.join(__dirname, 'adversarial7_dbt'),
     migrations: [
