@@ -252,8 +252,8 @@ export interface OpaqueRead extends Span {
    * from a column inside a cast, subscript or collation (`k::bigint` is named
    * `k`), so a rename would rename the output; `named-in-string`: a string
    * equal to the dataset's table name, as a catalog query (information_schema,
-   * pg_catalog) uses to read its columns, or given to a function the rewriter
-   * does not know, which may run it as SQL; `search-path`: the file sets
+   * pg_catalog) uses to read its columns, or in a statement calling a function
+   * the rewriter does not know, which may run it as SQL; `search-path`: the file sets
    * `search_path`, so which table an unqualified name reads depends on it;
    * `system-column`: the dataset's `tableoid`, `ctid`, `xmin`…, the table's
    * own, which the version a migration makes has others of (or, under the
@@ -331,9 +331,10 @@ export function analyzeSql(
     // Which table an unqualified name is, after this, depends on the path set.
     if (walker.setsSearchPath && namesWord(text, target.table))
       walker.opaque.push({ start, end: start, kind: 'search-path' });
-    // A catalog query names the table in a string to read its shape; elsewhere a
-    // string like it is a label (`'store' AS channel`).
-    if (walker.readsCatalog)
+    // A catalog query names the table in a string to read its shape, and a
+    // user's function may; elsewhere a string like it is a label (`'store' AS
+    // channel`).
+    if (walker.readsCatalog || walker.callsUnknown)
       for (const at of walker.tableInStrings)
         walker.opaque.push({ ...at, kind: 'named-in-string' });
     return {
@@ -421,8 +422,12 @@ class StatementWalker {
   readonly tableInStrings: Span[] = [];
   /** The statement reads the system catalogs (information_schema, pg_catalog, `::regclass`). */
   readsCatalog = false;
-  /** How many calls of functions not known to take values the walk is inside. */
-  private unknownCalls = 0;
+  /**
+   * The statement calls a function not known to take values (a user's), which
+   * may look a name it is given up at run time (`EXECUTE format('… FROM %I',
+   * tbl)`), from a string anywhere in it (`FROM (VALUES ('orders')) v(tbl)`).
+   */
+  callsUnknown = false;
   /** The statement sets `search_path` (`SET`, `SET SCHEMA`, `set_config()`). */
   setsSearchPath = false;
   /** Names select lists give their output columns, anywhere in the statement. */
@@ -484,14 +489,7 @@ class StatementWalker {
       // A string naming the dataset's table: a catalog query
       // (`information_schema.columns … table_name = 'orders'`) reads its shape.
       if (key === 'A_Const' && this.namesTable(inner?.sval?.sval)) {
-        // Given to a function the rewriter does not know, it may be a name the
-        // function looks up at run time (`EXECUTE format('… FROM %I', tbl)`).
-        if (this.unknownCalls > 0)
-          this.opaque.push({
-            ...this.spanAt(inner.location ?? -1),
-            kind: 'named-in-string',
-          });
-        else this.tableInStrings.push(this.spanAt(inner.location ?? -1));
+        this.tableInStrings.push(this.spanAt(inner.location ?? -1));
         continue;
       }
       if (key === 'RangeVar' && isCatalogRelation(inner))
@@ -577,11 +575,9 @@ class StatementWalker {
         for (const row of rowsComparedByField(inner)) this.byField.add(row);
       if (key === 'RowExpr' && !this.byField.has(inner))
         this.typed = { what: 'a row (ROW(…))', exactType: true };
-      const unknownCall = key === 'FuncCall' && !knownCall(inner);
-      if (unknownCall) this.unknownCalls++;
+      if (key === 'FuncCall' && !knownCall(inner)) this.callsUnknown = true;
       if (key === 'FuncCall' && !isSum(inner) && !isCount(inner)) {
         this.call(inner, scope);
-        if (unknownCall) this.unknownCalls--;
         this.dividing = dividing;
         this.summing = summing;
         this.typed = typed;
@@ -624,7 +620,6 @@ class StatementWalker {
       else if (key === 'InsertStmt') this.insert(inner, scope);
       else if (key === 'RangeVar') this.relationOutsideFrom(inner, scope);
       else this.visit(inner, scope);
-      if (unknownCall) this.unknownCalls--;
       this.dividing = dividing;
       this.summing = summing;
       this.typed = typed;
@@ -2238,7 +2233,25 @@ const VALUE_CALLS = new Set([
   'array_agg',
   'array_append',
   'array_position',
+  'array_to_string',
   'unnest',
+  'round',
+  'ceil',
+  'ceiling',
+  'floor',
+  'trunc',
+  'sign',
+  'sqrt',
+  'exp',
+  'ln',
+  'log',
+  'power',
+  'random',
+  'extract',
+  'date_part',
+  'generate_series',
+  'ntile',
+  'row_to_json',
 ]);
 
 function knownCall(call: Node): boolean {

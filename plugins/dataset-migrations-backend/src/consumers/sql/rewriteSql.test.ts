@@ -1050,6 +1050,7 @@ describe('rewriteSqlFile, the dataset named outside a FROM list', () => {
       "select pg_temp.total('listening_events') as total",
       "select * from pg_temp.total('public.listening_events' || '')",
       "select pg_temp.total(upper('listening_events'))",
+      "select pg_temp.total(tbl) from (values ('listening_events')) v(tbl)",
     ]) {
       const result = rewrite(sql);
       expect({ sql, status: result.status }).toEqual({

@@ -547,7 +547,7 @@ function opaqueReadDecision(
       : undefined;
   if (read.kind === 'named-in-string')
     return changes
-      ? `${written} names the dataset's table in a string, as a catalog query (information_schema, pg_catalog) does to read its columns, or given to a function that may look the name up at run time (dynamic SQL), and the migration changes the table; a person checks what it reads`
+      ? `${written} names the dataset's table in a string, as a catalog query (information_schema, pg_catalog) does to read its columns, or in a statement calling a function the rewriter does not know, which may look the name up at run time (dynamic SQL), and the migration changes the table; a person checks what it reads`
       : undefined;
   if (read.kind === 'join-alias')
     return changes
