@@ -43,7 +43,7 @@ import { createRouter } from './http/router';
 import { RequestGuard } from './http/RequestGuard';
 import { registerPermissions } from './permissions/registerPermissions';
 import { readPluginConfig } from './config/readPluginConfig';
-import { keepSqlParserOnBaselineCode } from './sql/sqlParser';
+import { keepSqlParserOnBaselineCode, loadSqlParser } from './sql/sqlParser';
 import { BackstageMigrationAnnouncer } from './announcements/BackstageMigrationAnnouncer';
 import { meterDatasetMigrations } from './metrics';
 import { DatabaseCampaignStore } from './database/DatabaseCampaignStore';
@@ -117,6 +117,8 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         // Read and checked before anything starts: a bad value fails startup, naming its key.
         const settings = readPluginConfig(config);
         if (!settings.sqlParser.optimize) keepSqlParserOnBaselineCode();
+        // Loaded once here, after that choice: planning, impact and campaign plans parse SQL.
+        await loadSqlParser();
         const store = await DatabaseMigrationStore.create({ database });
         const guard = new RequestGuard({
           permissions,

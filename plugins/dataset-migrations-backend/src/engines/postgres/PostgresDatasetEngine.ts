@@ -141,8 +141,10 @@ export class PostgresDatasetEngine implements DatasetEngine {
  */
 export const postgresEngineFactory: DatasetEngineFactory = {
   type: 'postgres',
-  create({ name, config, logger }) {
+  async create({ name, config, logger }) {
     const settings = readPostgresEngineConfig(config);
+    // Planning carries indexes and constraints over by parsing their expressions.
+    await loadSqlParser();
     const db = new Connections(
       createPool(name, settings, logger),
       settings.bookkeepingSchema,
