@@ -1,11 +1,11 @@
-import { setFlagsFromString } from 'node:v8';
-import type { ParseResult, ScanToken } from 'libpg-query';
-
 /**
  * PostgreSQL's own parser (libpg_query, compiled to WebAssembly): consumer SQL is
  * read exactly as the server would read it. Positions it reports are UTF-8 byte
  * offsets; everything here hands out string indices instead.
  */
+import { setFlagsFromString } from 'node:v8';
+import type { ParseResult, ScanToken } from 'libpg-query';
+
 type LibPgQuery = typeof import('libpg-query');
 
 let loading: Promise<void> | undefined;

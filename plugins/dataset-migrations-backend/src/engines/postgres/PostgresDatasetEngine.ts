@@ -84,7 +84,6 @@ export class PostgresDatasetEngine implements DatasetEngine {
     expression: string,
     sourceFields: DatasetField[],
   ): Promise<string[]> {
-    await loadSqlParser();
     return checkExpression(
       expression,
       sourceFields.map(f => f.name),
