@@ -3,15 +3,7 @@
  * directory, and their state read from the branches.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  mkdir,
-  open,
-  readFile,
-  rename,
-  stat,
-  unlink,
-  writeFile,
-} from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type {
@@ -19,6 +11,7 @@ import type {
   PullRequestRef,
   PullRequestState,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { withFileLock } from './fileLock';
 import { git, type LocalRepository } from './localGit';
 
 /** A pull request as recorded in `<git-dir>/dataset-migrations/pulls.json`. */
@@ -74,12 +67,9 @@ export async function stateOf(
   return 'open';
 }
 
-const LOCK_STALE_MS = 30_000;
-const LOCK_TIMEOUT_MS = 10_000;
-
 /**
- * `pulls.json` in the git directory. Every change happens under a lock file (created
- * with `wx`, so it also holds between processes) and is written to a temporary file
+ * `pulls.json` in the git directory. Every change happens under a lock file (held
+ * between processes and replicas too) and is written to a temporary file
  * that is renamed over the old one, so readers never see a partial file.
  */
 export class PullRecordStore {
@@ -131,9 +121,7 @@ export class PullRecordStore {
         };
         pulls.push(record);
       }
-      const tmp = `${this.file}.${randomUUID()}.tmp`;
-      await writeFile(tmp, `${JSON.stringify({ pulls }, null, 2)}\n`);
-      await rename(tmp, this.file);
+      await this.write(pulls);
       return record;
     });
   }
@@ -170,35 +158,7 @@ export class PullRecordStore {
     await rename(tmp, this.file);
   }
 
-  private async withLock<T>(fn: () => Promise<T>): Promise<T> {
-    const lock = `${this.file}.lock`;
-    const deadline = Date.now() + LOCK_TIMEOUT_MS;
-    for (;;) {
-      try {
-        const handle = await open(lock, 'wx');
-        await handle.writeFile(`${process.pid}\n`);
-        await handle.close();
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      // A lock this old outlived a crashed process; the critical section takes ms.
-      const held = await stat(lock).catch(() => undefined);
-      if (held && Date.now() - held.mtimeMs > LOCK_STALE_MS) {
-        await unlink(lock).catch(() => {});
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(
-          `timed out waiting for ${lock}; remove it if no dataset-migrations process is running`,
-        );
-      }
-      await new Promise(r => setTimeout(r, 5 + Math.random() * 20));
-    }
-    try {
-      return await fn();
-    } finally {
-      await unlink(lock).catch(() => {});
-    }
+  private withLock<T>(fn: () => Promise<T>): Promise<T> {
+    return withFileLock(`${this.file}.lock`, fn);
   }
 }
