@@ -462,6 +462,57 @@ describe('campaign pull requests', () => {
     expect(auditor.createEvent).not.toHaveBeenCalled();
   });
 
+  it('takes a slot without counting the ledger while fewer were ever taken than any limit allows, and counts once one could be reached', async () => {
+    const { migrationId, context } = await campaignMigration({
+      concurrentLimit: 3,
+      hourlyLimit: 10,
+      perOwnerLimit: 10,
+    });
+    await verifiedConsumers(
+      migrationId,
+      ['a', 'b', 'c', 'd'].map(name => ({
+        name,
+        owner: 'group:default/a',
+      })),
+    );
+    const { deps } = dependencies(
+      new CampaignPullRequestSlots(knex, { retryMs: 60_000 }),
+    );
+    const get = (name: string) =>
+      consumers.get(migrationId, `component:default/${name}`);
+    // The ledger count is the statement that reads the campaign's consumers.
+    let ledgerCounts = 0;
+    const seen = (query: { sql: string }) => {
+      if (/FROM migration_consumers c\s+JOIN migrations m/.test(query.sql))
+        ledgerCounts++;
+    };
+    knex.on('query', seen);
+    try {
+      for (const name of ['a', 'b', 'c'])
+        expect(await step(deps, context, (await get(name))!)).toBe('pr-opened');
+      expect(ledgerCounts).toBe(0);
+
+      // Three taken, the concurrent limit: the ledger decides, and refuses.
+      expect(await step(deps, context, (await get('d'))!)).toBe('verified');
+      expect(ledgerCounts).toBe(1);
+
+      // One merged: the count sees two open, and the fourth opens.
+      const merged = (await get('a'))!;
+      await scm.mergePullRequest(
+        merged.repositoryUrl!,
+        merged.pullRequest!.branch,
+      );
+      await step(deps, context, merged);
+      expect(await step(deps, context, (await get('d'))!)).toBe('pr-opened');
+      expect(ledgerCounts).toBe(2);
+    } finally {
+      knex.off('query', seen);
+    }
+    expect(
+      await knex('campaign_pull_request_tally').select('owner', 'reserved'),
+    ).toContainEqual({ owner: 'group:default/a', reserved: 4 });
+  });
+
   it('counts every pull request still open against the limit, whatever its consumer’s state, and frees the slot once one is closed', async () => {
     const { migrationId, context } = await campaignMigration({
       concurrentLimit: 2,

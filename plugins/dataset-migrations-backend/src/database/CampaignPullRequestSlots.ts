@@ -20,6 +20,8 @@ const LOCK_WAIT = '5s';
 /** A slot taken by a worker that died while opening counts no longer than this. */
 const RESERVATION_TTL = '10 minutes';
 const HOUR_MS = 3600_000;
+/** Slots ever taken per campaign and owner; see its migration. */
+const TALLY_TABLE = 'campaign_pull_request_tally';
 
 /**
  * Campaign pull requests, counted race-free across workers: a slot is counted and
@@ -31,7 +33,9 @@ const HOUR_MS = 3600_000;
  * under way included. Open is what the ledger recorded of the pull request,
  * whatever the consumer's state: one still awaiting review (`pr-opened`), one
  * whose consumer failed after it opened, or a rolled-back one not closed yet all
- * hold a slot.
+ * hold a slot. That count reads every consumer of the campaign, so it runs only
+ * once the campaign's tally of slots ever taken could have reached a limit; below
+ * every limit a slot is taken at the cost of two small reads.
  */
 export class CampaignPullRequestSlots {
   constructor(
@@ -108,48 +112,28 @@ export class CampaignPullRequestSlots {
           reason: `the campaign's pull requests stayed locked for ${LOCK_WAIT}`,
         };
       }
-      const { rows } = await tx.raw(
-        `SELECT count(*) FILTER (WHERE c.open) AS open,
-                count(*) FILTER (WHERE c.open AND c.owner IS NOT DISTINCT FROM ?) AS open_by_owner,
-                count(*) FILTER (WHERE opened_at > now() - interval '1 hour') AS last_hour,
-                min(opened_at) FILTER (WHERE opened_at > now() - interval '1 hour') AS oldest_in_hour
-           FROM (SELECT c.owner,
-                        (c.pull_request->>'state') = 'open' OR c.reserved AS open,
-                        CASE WHEN c.reserved THEN c.pull_request_reserved_at
-                             ELSE (c.pull_request->>'openedAt')::timestamptz END AS opened_at
-                   FROM (SELECT c.*, c.pull_request_reserved_at > now() - interval '${RESERVATION_TTL}' AS reserved
-                           FROM ${CONSUMERS_TABLE} c
-                           JOIN migrations m ON m.id = c.migration_id
-                          WHERE m.campaign_id = ?
-                            -- Its own reservation, left by a worker that died, holds no slot against it.
-                            AND NOT (c.migration_id = ? AND c.entity_ref = ?)) c) c`,
-        [owner ?? null, campaignId, consumer.migrationId, consumer.entityRef],
-      );
-      const counts = rows[0];
-      const later = new Date(
-        Date.now() + (this.options.retryMs ?? DEFAULT_RETRY_MS),
-      );
-      if (Number(counts.last_hour) >= rollout.hourlyLimit) {
-        return {
-          retryAt: new Date(
-            new Date(counts.oldest_in_hour).getTime() + HOUR_MS,
-          ),
-          reason: `${counts.last_hour} pull requests of the campaign were opened in the last hour (hourlyLimit ${rollout.hourlyLimit})`,
-        };
-      }
-      if (Number(counts.open) >= rollout.concurrentLimit) {
-        return {
-          retryAt: later,
-          reason: `${counts.open} pull requests of the campaign are open (concurrentLimit ${rollout.concurrentLimit})`,
-        };
-      }
-      if (Number(counts.open_by_owner) >= rollout.perOwnerLimit) {
-        return {
-          retryAt: later,
-          reason: `${counts.open_by_owner} pull requests of ${
-            owner ?? 'consumers without an owner'
-          } are open (perOwnerLimit ${rollout.perOwnerLimit})`,
-        };
+      const tally = await tx(TALLY_TABLE)
+        .where({ campaign_id: campaignId })
+        .select<Array<{ owner: string; reserved: number }>>(
+          'owner',
+          'reserved',
+        );
+      const ownerKey = owner ?? '';
+      const taken = tally.reduce((sum, row) => sum + row.reserved, 0);
+      const takenByOwner =
+        tally.find(row => row.owner === ownerKey)?.reserved ?? 0;
+      // Fewer slots ever taken than any limit allows: no count can reach one.
+      const belowEveryLimit =
+        taken < Math.min(rollout.concurrentLimit, rollout.hourlyLimit) &&
+        takenByOwner < rollout.perOwnerLimit;
+      if (!belowEveryLimit) {
+        const refused = await this.countedRefusal(
+          tx,
+          campaignId,
+          consumer,
+          rollout,
+        );
+        if (refused) return refused;
       }
       await tx(CONSUMERS_TABLE)
         .where({
@@ -157,7 +141,67 @@ export class CampaignPullRequestSlots {
           entity_ref: consumer.entityRef,
         })
         .update({ pull_request_reserved_at: tx.fn.now() });
+      await tx(TALLY_TABLE)
+        .insert({ campaign_id: campaignId, owner: ownerKey, reserved: 1 })
+        .onConflict(['campaign_id', 'owner'])
+        .merge({ reserved: tx.raw(`${TALLY_TABLE}.reserved + 1`) });
       return undefined;
     });
+  }
+
+  /**
+   * Counts the campaign's pull requests in the ledger (open, by owner, opened in
+   * the last hour; reservations under way included) and says why there is no slot
+   * now, if there is none.
+   */
+  private async countedRefusal(
+    tx: Knex.Transaction,
+    campaignId: string,
+    consumer: { migrationId: string; entityRef: string; owner?: string },
+    rollout: PullRequestRollout,
+  ): Promise<{ retryAt: Date; reason: string } | undefined> {
+    const { owner } = consumer;
+    const { rows } = await tx.raw(
+      `SELECT count(*) FILTER (WHERE c.open) AS open,
+              count(*) FILTER (WHERE c.open AND c.owner IS NOT DISTINCT FROM ?) AS open_by_owner,
+              count(*) FILTER (WHERE opened_at > now() - interval '1 hour') AS last_hour,
+              min(opened_at) FILTER (WHERE opened_at > now() - interval '1 hour') AS oldest_in_hour
+         FROM (SELECT c.owner,
+                      (c.pull_request->>'state') = 'open' OR c.reserved AS open,
+                      CASE WHEN c.reserved THEN c.pull_request_reserved_at
+                           ELSE (c.pull_request->>'openedAt')::timestamptz END AS opened_at
+                 FROM (SELECT c.*, c.pull_request_reserved_at > now() - interval '${RESERVATION_TTL}' AS reserved
+                         FROM ${CONSUMERS_TABLE} c
+                         JOIN migrations m ON m.id = c.migration_id
+                        WHERE m.campaign_id = ?
+                          -- Its own reservation, left by a worker that died, holds no slot against it.
+                          AND NOT (c.migration_id = ? AND c.entity_ref = ?)) c) c`,
+      [owner ?? null, campaignId, consumer.migrationId, consumer.entityRef],
+    );
+    const counts = rows[0];
+    const later = new Date(
+      Date.now() + (this.options.retryMs ?? DEFAULT_RETRY_MS),
+    );
+    if (Number(counts.last_hour) >= rollout.hourlyLimit) {
+      return {
+        retryAt: new Date(new Date(counts.oldest_in_hour).getTime() + HOUR_MS),
+        reason: `${counts.last_hour} pull requests of the campaign were opened in the last hour (hourlyLimit ${rollout.hourlyLimit})`,
+      };
+    }
+    if (Number(counts.open) >= rollout.concurrentLimit) {
+      return {
+        retryAt: later,
+        reason: `${counts.open} pull requests of the campaign are open (concurrentLimit ${rollout.concurrentLimit})`,
+      };
+    }
+    if (Number(counts.open_by_owner) >= rollout.perOwnerLimit) {
+      return {
+        retryAt: later,
+        reason: `${counts.open_by_owner} pull requests of ${
+          owner ?? 'consumers without an owner'
+        } are open (perOwnerLimit ${rollout.perOwnerLimit})`,
+      };
+    }
+    return undefined;
   }
 }

@@ -606,6 +606,68 @@ describe('knex migrations', () => {
     ).not.toContain('upstream');
   });
 
+  it('fills the pull-request tally of campaigns from the ledger when upgrading: every pull request recorded or reserved, per owner', async () => {
+    const db = await init();
+    await migrateUpTo(db, '20261216000000_campaign_escalation_claimers.js');
+    const campaign = '00000000-0000-4000-8000-0000000000c3';
+    await db('campaigns').insert({
+      id: campaign,
+      name: 'c3',
+      title: 'C3',
+      owner: 'group:default/data',
+      deadline: new Date('2027-01-01T00:00:00Z'),
+      document: JSON.stringify({}),
+      state: 'running',
+      created_by: 'user:default/tester',
+    });
+    const inCampaign = '00000000-0000-4000-8000-00000000a001';
+    const direct = '00000000-0000-4000-8000-00000000a002';
+    await db('migrations').insert([
+      { ...migrationRow(inCampaign, 'succeeded'), campaign_id: campaign },
+      migrationRow(direct, 'succeeded', 'resource:default/other'),
+    ]);
+    const consumer = (
+      migrationId: string,
+      name: string,
+      owner: string | null,
+      extra: Record<string, unknown> = {},
+    ) => ({
+      migration_id: migrationId,
+      entity_ref: `component:default/${name}`,
+      owner,
+      depth: 1,
+      state: 'pr-opened',
+      ...extra,
+    });
+    const pullRequest = JSON.stringify({ state: 'merged', number: 1 });
+    await db('migration_consumers').insert([
+      consumer(inCampaign, 'merged', 'group:default/a', {
+        pull_request: pullRequest,
+      }),
+      consumer(inCampaign, 'open', 'group:default/a', {
+        pull_request: JSON.stringify({ state: 'open', number: 2 }),
+      }),
+      consumer(inCampaign, 'reserved', null, {
+        state: 'verified',
+        pull_request_reserved_at: new Date(),
+      }),
+      consumer(inCampaign, 'waiting', 'group:default/b', { state: 'verified' }),
+      consumer(direct, 'direct', 'group:default/a', {
+        pull_request: pullRequest,
+      }),
+    ]);
+
+    await db.migrate.latest({ directory: MIGRATIONS_DIR });
+    expect(
+      await db('campaign_pull_request_tally')
+        .orderBy('owner')
+        .select('campaign_id', 'owner', 'reserved'),
+    ).toEqual([
+      { campaign_id: campaign, owner: '', reserved: 1 },
+      { campaign_id: campaign, owner: 'group:default/a', reserved: 2 },
+    ]);
+  });
+
   it('refuses to drop the audit outbox while it holds events not yet emitted', async () => {
     const db = await init();
     await migrateUpTo(db, '20261213000000_campaign_audit_outbox.js');
