@@ -480,10 +480,10 @@ describe('campaign pull requests', () => {
     );
     const get = (name: string) =>
       consumers.get(migrationId, `component:default/${name}`);
-    // The ledger count is the statement that reads the campaign's consumers.
+    // The ledger count is the statement counting the campaign's open pull requests.
     let ledgerCounts = 0;
     const seen = (query: { sql: string }) => {
-      if (/FROM migration_consumers c\s+JOIN migrations m/.test(query.sql))
+      if (/count\(\*\) FILTER \(WHERE c\.open\)/.test(query.sql))
         ledgerCounts++;
     };
     knex.on('query', seen);

@@ -152,7 +152,8 @@ export class CampaignPullRequestSlots {
   /**
    * Counts the campaign's pull requests in the ledger (open, by owner, opened in
    * the last hour; reservations under way included) and says why there is no slot
-   * now, if there is none.
+   * now, if there is none. Reads only the rows that hold a slot, whose number the
+   * limits bound, not every consumer of the campaign.
    */
   private async countedRefusal(
     tx: Knex.Transaction,
@@ -171,7 +172,21 @@ export class CampaignPullRequestSlots {
                       CASE WHEN c.reserved THEN c.pull_request_reserved_at
                            ELSE (c.pull_request->>'openedAt')::timestamptz END AS opened_at
                  FROM (SELECT c.*, c.pull_request_reserved_at > now() - interval '${RESERVATION_TTL}' AS reserved
-                         FROM ${CONSUMERS_TABLE} c
+                         -- Only what can hold a slot, through the two partial indexes:
+                         -- open or being opened, or opened within the hour. openedAt
+                         -- is an ISO instant in UTC (toISOString), so text order is
+                         -- time order; the bound a millisecond early, so the text's
+                         -- precision never drops a row the exact filter keeps.
+                         FROM (SELECT migration_id, entity_ref FROM ${CONSUMERS_TABLE}
+                                WHERE (pull_request->>'state') = 'open'
+                                   OR pull_request_reserved_at IS NOT NULL
+                               UNION
+                               SELECT migration_id, entity_ref FROM ${CONSUMERS_TABLE}
+                                WHERE (pull_request->>'openedAt') IS NOT NULL
+                                  AND (pull_request->>'openedAt') > to_char(
+                                        (now() - interval '1 hour 1 millisecond') AT TIME ZONE 'UTC',
+                                        'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) held
+                         JOIN ${CONSUMERS_TABLE} c USING (migration_id, entity_ref)
                          JOIN migrations m ON m.id = c.migration_id
                         WHERE m.campaign_id = ?
                           -- Its own reservation, left by a worker that died, holds no slot against it.

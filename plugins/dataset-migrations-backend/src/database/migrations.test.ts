@@ -185,6 +185,8 @@ const SCHEMA = [
   'CREATE INDEX migration_consumers_entity_ref_idx ON public.migration_consumers USING btree (entity_ref)',
   'CREATE INDEX migration_consumers_ledger_order_idx ON public.migration_consumers USING btree (migration_id, depth, entity_ref)',
   'CREATE UNIQUE INDEX migration_consumers_pkey ON public.migration_consumers USING btree (migration_id, entity_ref)',
+  "CREATE INDEX migration_consumers_pull_request_held_idx ON public.migration_consumers USING btree (migration_id) WHERE (((pull_request ->> 'state'::text) = 'open'::text) OR (pull_request_reserved_at IS NOT NULL))",
+  "CREATE INDEX migration_consumers_pull_request_opened_idx ON public.migration_consumers USING btree (((pull_request ->> 'openedAt'::text))) WHERE ((pull_request ->> 'openedAt'::text) IS NOT NULL)",
   'CREATE INDEX migration_consumers_state_order_idx ON public.migration_consumers USING btree (migration_id, state, depth, entity_ref)',
   'CREATE INDEX migration_logs_migration_id_idx ON public.migration_logs USING btree (migration_id, id)',
   'CREATE UNIQUE INDEX migration_logs_pkey ON public.migration_logs USING btree (id)',
