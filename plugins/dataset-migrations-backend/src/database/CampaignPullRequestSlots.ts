@@ -33,9 +33,9 @@ const TALLY_TABLE = 'campaign_pull_request_tally';
  * under way included. Open is what the ledger recorded of the pull request,
  * whatever the consumer's state: one still awaiting review (`pr-opened`), one
  * whose consumer failed after it opened, or a rolled-back one not closed yet all
- * hold a slot. That count reads every consumer of the campaign, so it runs only
- * once the campaign's tally of slots ever taken could have reached a limit; below
- * every limit a slot is taken at the cost of two small reads.
+ * hold a slot. That count runs only once the campaign's tally of slots ever
+ * taken could have reached a limit; below every limit a slot is taken at the cost
+ * of two small reads.
  */
 export class CampaignPullRequestSlots {
   constructor(
