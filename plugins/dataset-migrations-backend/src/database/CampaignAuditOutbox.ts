@@ -1,18 +1,10 @@
 import type { Knex } from 'knex';
 import type { JsonObject } from '@backstage/types';
-import { randomUUID } from 'node:crypto';
 import type { AuditorServiceEventSeverityLevel } from '@backstage/backend-plugin-api';
 import { knexOf, type StoreTransaction } from './StoreTransaction';
+import { OutboxClaims, type ClaimedEntry } from './OutboxClaims';
 
 const TABLE = 'campaign_audit_outbox';
-/**
- * How long a claim on an event holds without a renewal: an emitter that dies
- * while it emits leaves the event to others this long after its last renewal.
- */
-const CLAIM_MS = 60_000;
-/** The first back-off of an event the auditor rejected; doubled per rejection. */
-const BACKOFF_MS = 60_000;
-const MAX_BACKOFF_MS = 3_600_000;
 
 /** An action a campaign took by itself, as its audit event records it. */
 export interface CampaignAuditEvent {
@@ -25,14 +17,10 @@ export interface CampaignAuditEvent {
 }
 
 /** An event claimed for emission, with the token of its claim. */
-export interface ClaimedAuditEvent {
-  id: string;
-  claimedBy: string;
-  attempts: number;
+export interface ClaimedAuditEvent extends ClaimedEntry {
   eventId: string;
   severityLevel: AuditorServiceEventSeverityLevel;
   meta: JsonObject;
-  recordedAt: Date;
 }
 
 /**
@@ -42,17 +30,21 @@ export interface ClaimedAuditEvent {
  * whoever emits them afterwards (see `emitCampaignAudit`).
  */
 export class CampaignAuditOutbox {
-  /** How long a claim holds an event without a renewal. */
-  readonly claimMs: number;
+  private readonly claims: OutboxClaims;
 
   constructor(
-    private readonly knex: Knex,
+    knex: Knex,
     options?: {
-      /** How long a claim holds an event; {@link CLAIM_MS} unless a test shortens it. */
+      /** How long a claim holds an event; a minute unless a test shortens it. */
       claimMs?: number;
     },
   ) {
-    this.claimMs = options?.claimMs ?? CLAIM_MS;
+    this.claims = new OutboxClaims(knex, TABLE, options);
+  }
+
+  /** How long a claim holds an event without a renewal. */
+  get claimMs(): number {
+    return this.claims.claimMs;
   }
 
   /** Records `event` with the change `executor` is writing; a repeat of its id is dropped. */
@@ -76,97 +68,37 @@ export class CampaignAuditOutbox {
 
   /**
    * Claims the oldest waiting event no live claim holds and no back-off delays,
-   * under a new token, for {@link claimMs}.
+   * under a new token (see {@link OutboxClaims.claimNext}).
    */
   async claimNext(): Promise<ClaimedAuditEvent | undefined> {
-    const { rows } = await this.knex.raw(
-      `UPDATE ${TABLE} o
-          SET claimed_until = now() + ? * interval '1 millisecond',
-              claimed_by = ?
-        WHERE o.id = (
-              SELECT id FROM ${TABLE}
-               WHERE emitted_at IS NULL
-                 AND (claimed_until IS NULL OR claimed_until < now())
-                 AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-               ORDER BY recorded_at
-               LIMIT 1
-                 FOR UPDATE SKIP LOCKED)
-      RETURNING o.id, o.claimed_by, o.attempts, o.event_id, o.severity_level,
-                o.meta, o.recorded_at`,
-      [this.claimMs, randomUUID()],
-    );
-    const row = rows[0];
+    const claimed = await this.claims.claimNext();
     return (
-      row && {
-        id: row.id,
-        claimedBy: row.claimed_by,
-        attempts: row.attempts,
-        eventId: row.event_id,
-        severityLevel: row.severity_level,
-        meta: row.meta,
-        recordedAt: new Date(row.recorded_at),
+      claimed && {
+        ...claimed,
+        eventId: claimed.row.event_id,
+        severityLevel: claimed.row.severity_level,
+        meta: claimed.row.meta,
       }
     );
   }
 
-  /**
-   * Extends the claim by {@link claimMs} while it is still live and this
-   * claimer's; false otherwise (it ran out, or another took it).
-   */
-  async renewClaim(event: ClaimedAuditEvent): Promise<boolean> {
-    const renewed = await this.mine(event)
-      .where('claimed_until', '>', this.knex.fn.now())
-      .update({
-        claimed_until: this.knex.raw(`now() + ? * interval '1 millisecond'`, [
-          this.claimMs,
-        ]),
-      });
-    return renewed > 0;
+  /** Extends the claim while it is live and this claimer's; false otherwise. */
+  renewClaim(event: ClaimedAuditEvent): Promise<boolean> {
+    return this.claims.renewClaim(event);
   }
 
   /** Marks the event emitted, under this claim only; false when another took it. */
-  async markEmitted(event: ClaimedAuditEvent): Promise<boolean> {
-    const marked = await this.mine(event).update({
-      emitted_at: this.knex.fn.now(),
-      claimed_until: null,
-      claimed_by: null,
-    });
-    return marked > 0;
+  markEmitted(event: ClaimedAuditEvent): Promise<boolean> {
+    return this.claims.markDone(event);
   }
 
-  /**
-   * The auditor rejected the event: it waits out a back-off (doubled per
-   * rejection, up to {@link MAX_BACKOFF_MS}) while the others go on.
-   */
-  async markRejected(event: ClaimedAuditEvent): Promise<void> {
-    await this.mine(event).update({
-      attempts: this.knex.raw('attempts + 1'),
-      // The exponent is capped too: 2^attempts overflows after ~1,000 rejections.
-      next_attempt_at: this.knex.raw(
-        `now() + least(? * power(2, least(attempts, 16)), ?) * interval '1 millisecond'`,
-        [BACKOFF_MS, MAX_BACKOFF_MS],
-      ),
-      claimed_until: null,
-      claimed_by: null,
-    });
-  }
-
-  private mine(event: ClaimedAuditEvent) {
-    return this.knex(TABLE).where({
-      id: event.id,
-      claimed_by: event.claimedBy,
-      emitted_at: null,
-    });
+  /** The auditor rejected the event: it backs off while the others go on. */
+  markRejected(event: ClaimedAuditEvent): Promise<void> {
+    return this.claims.markRejected(event);
   }
 
   /** Deletes the events emitted more than `olderThanMs` ago; answers how many. */
-  async pruneEmitted(olderThanMs: number): Promise<number> {
-    return this.knex(TABLE)
-      .where(
-        'emitted_at',
-        '<',
-        this.knex.raw(`now() - ? * interval '1 millisecond'`, [olderThanMs]),
-      )
-      .delete();
+  pruneEmitted(olderThanMs: number): Promise<number> {
+    return this.claims.pruneDone(olderThanMs);
   }
 }
