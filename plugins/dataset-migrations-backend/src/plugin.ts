@@ -50,6 +50,8 @@ import { DatabaseCampaignStore } from './database/DatabaseCampaignStore';
 import { CampaignRunner } from './campaigns/CampaignRunner';
 import { CampaignDeadlineEscalation } from './campaigns/CampaignDeadlineEscalation';
 import { CampaignAuditOutbox } from './database/CampaignAuditOutbox';
+import { MigrationOutcomeOutbox } from './database/MigrationOutcomeOutbox';
+import { OutcomeAnnouncements } from './jobs/outcomeAnnouncements';
 import { CampaignLookLeases } from './database/CampaignLookLeases';
 import { CampaignEscalations } from './database/CampaignEscalations';
 import { CampaignService } from './campaigns/CampaignService';
@@ -280,6 +282,12 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         let runner: MigrationRunner | undefined;
         let operations: OperationRunner | undefined;
         if (worker.enabled) {
+          // Outcomes a worker records are announced though it dies right after.
+          const outcomes = new OutcomeAnnouncements({
+            outbox: new MigrationOutcomeOutbox(await database.getClient()),
+            announcer,
+            logger: logger.child({ component: 'announcer' }),
+          });
           runner = new MigrationRunner({
             store,
             engines,
@@ -291,6 +299,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             onSucceeded: (tx, id) => queue.enqueueConsumerDiscovery(tx, id),
             undecidedConsumers: id => pipeline.assessBeforeRun(id),
             announcer,
+            outcomes,
             stages: meters.stages,
           });
           // Rollback and contract, under the run's lease with this replica's id.
@@ -305,6 +314,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             settleRolledBack: (migration, override) =>
               settlement.settle(migration, override),
             announcer,
+            outcomes,
             stages: meters.stages,
             lastConsumerMovedAt: id => consumers.lastMovedAt(id),
           });
@@ -337,6 +347,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             followUp,
             campaigns: campaignStore,
             campaignAudit: campaignRunner,
+            outcomes,
           });
           // Start once the backend serves: a job may call the catalog straight away.
           lifecycle.addStartupHook(async () => {

@@ -436,42 +436,57 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
     const signalNow = this.signalWindowOpened({
       migrationId: change.migrationId,
     });
-    const occurredAt = new Date().toISOString();
-    this.after(change.migrationId, async () => {
-      // One read (or none, given the run) for the signal and the outcome, in that order.
-      const migration =
-        change.migration ?? (await this.read(change.migrationId));
-      if (!migration) return;
-      if (signalNow) await this.publishSignal(migration);
-      const notice = outcomeNotice(outcome, migration, change.reason);
-      await Promise.all([
-        this.deliver(`notification ${outcome}`, migration.id, () =>
-          this.options.notifications.send({
-            recipients: {
-              type: 'entity',
-              // The dataset resolves to its owner group's members; the requester
-              // hears how their own request went even when not one of them. A dry
-              // run changes nothing of the owners': only its requester hears of it.
-              entityRef: migration.dryRun
-                ? migration.requestedBy
-                : [migration.entityRef, migration.requestedBy],
-              ...(change.actor ? { excludeEntityRef: change.actor } : {}),
-            },
-            payload: {
-              ...notice,
-              scope: migrationScope(migration.id),
-              link: migrationLink(migration),
-            },
-          }),
-        ),
-        this.deliver(`event ${outcome}`, migration.id, () =>
-          this.options.events.publish({
-            topic: migrationOutcomeTopic(outcome),
-            eventPayload: outcomeEvent(migration, outcome, change, occurredAt),
-          }),
-        ),
-      ]);
-    });
+    const occurredAt = (change.occurredAt ?? new Date()).toISOString();
+    this.after(change.migrationId, () =>
+      this.tellOutcome(change, outcome, signalNow, occurredAt).then(
+        () => change.settled?.(),
+        error => {
+          change.settled?.(error);
+          throw error;
+        },
+      ),
+    );
+  }
+
+  /** The outcome's signal (when due), notification and event, in that order. */
+  private async tellOutcome(
+    change: MigrationChange,
+    outcome: MigrationOutcome,
+    signalNow: boolean,
+    occurredAt: string,
+  ): Promise<void> {
+    // One read (or none, given the run) for the signal and the outcome, in that order.
+    const migration = change.migration ?? (await this.read(change.migrationId));
+    if (!migration) return;
+    if (signalNow) await this.publishSignal(migration);
+    const notice = outcomeNotice(outcome, migration, change.reason);
+    await Promise.all([
+      this.deliver(`notification ${outcome}`, migration.id, () =>
+        this.options.notifications.send({
+          recipients: {
+            type: 'entity',
+            // The dataset resolves to its owner group's members; the requester
+            // hears how their own request went even when not one of them. A dry
+            // run changes nothing of the owners': only its requester hears of it.
+            entityRef: migration.dryRun
+              ? migration.requestedBy
+              : [migration.entityRef, migration.requestedBy],
+            ...(change.actor ? { excludeEntityRef: change.actor } : {}),
+          },
+          payload: {
+            ...notice,
+            scope: migrationScope(migration.id),
+            link: migrationLink(migration),
+          },
+        }),
+      ),
+      this.deliver(`event ${outcome}`, migration.id, () =>
+        this.options.events.publish({
+          topic: migrationOutcomeTopic(outcome),
+          eventPayload: outcomeEvent(migration, outcome, change, occurredAt),
+        }),
+      ),
+    ]);
   }
 
   async consumerChanged(change: ConsumerChange): Promise<void> {

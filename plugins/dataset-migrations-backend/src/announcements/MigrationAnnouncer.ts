@@ -23,6 +23,14 @@ export interface MigrationChange {
    * then told from it, not read again (what it tells of a run never changes).
    */
   migration?: Migration;
+  /** When the outcome happened, when it is told later than that (from the outbox). */
+  occurredAt?: Date;
+  /**
+   * Called once an outcome's deliveries are over: delivered, or given up on after
+   * their retries (no argument), or not attempted because the run could not be
+   * read (the error). An announcer that takes the change calls it exactly once.
+   */
+  settled?: (error?: unknown) => void;
 }
 
 /** What happened to one consumer of a run. */

@@ -16,6 +16,7 @@ import type { DatabaseDatasetVersionStore } from './DatabaseDatasetVersionStore'
 import type { DatabaseRunJournal } from './DatabaseRunJournal';
 import type {
   Enqueue,
+  WithOutcome,
   MigrationRequestStore,
   NewMigration,
   QueueResult,
@@ -458,6 +459,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
     outcome: { status: 'succeeded' | 'failed' | 'cancelled'; reason?: string },
     owner?: string,
     enqueueAfterSuccess?: Enqueue,
+    withOutcome?: WithOutcome,
   ): Promise<boolean> {
     return this.knex.transaction(async tx => {
       const query = tx<MigrationRow>('migrations').where({ id });
@@ -481,6 +483,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
         await this.parts.versions.recordMigrated(tx, row);
         await enqueueAfterSuccess?.(asStoreTransaction(tx), id);
       }
+      if (row) await withOutcome?.(asStoreTransaction(tx));
       return row !== undefined;
     });
   }
@@ -489,6 +492,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
     id: string,
     override?: PersonOverride,
     owner?: string,
+    withOutcome?: WithOutcome,
   ): Promise<boolean> {
     return this.knex.transaction(async tx => {
       const [row] = await tx<MigrationRow>('migrations')
@@ -506,6 +510,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
         .returning('*');
       if (!row) return false;
       await this.parts.versions.recordRolledBack(tx, row);
+      await withOutcome?.(asStoreTransaction(tx));
       return true;
     });
   }
@@ -514,18 +519,23 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
     id: string,
     override?: ContractOverride,
     owner?: string,
+    withOutcome?: WithOutcome,
   ): Promise<boolean> {
-    const updated = await this.knex('migrations')
-      .where(liveSucceeded(id, owner))
-      .whereNull('contracted_at')
-      .update({
-        contracted_at: this.knex.fn.now(),
-        lease_owner: null,
-        lease_expires_at: null,
-        ...(override ? { contract_override: JSON.stringify(override) } : {}),
-        updated_at: this.knex.fn.now(),
-      });
-    return updated === 1;
+    return this.knex.transaction(async tx => {
+      const updated = await tx('migrations')
+        .where(liveSucceeded(id, owner))
+        .whereNull('contracted_at')
+        .update({
+          contracted_at: tx.fn.now(),
+          lease_owner: null,
+          lease_expires_at: null,
+          ...(override ? { contract_override: JSON.stringify(override) } : {}),
+          updated_at: tx.fn.now(),
+        });
+      if (updated !== 1) return false;
+      await withOutcome?.(asStoreTransaction(tx));
+      return true;
+    });
   }
 }
 

@@ -47,6 +47,13 @@ export type Enqueue = (
   migrationId: string,
 ) => Promise<void>;
 
+/**
+ * Runs inside the transaction that records a run's outcome, only when it is
+ * recorded: what must not be lost with it (its announcement, owed) lands or not
+ * with it.
+ */
+export type WithOutcome = (tx: StoreTransaction) => Promise<void>;
+
 /** Either the queued migration, or the dataset's active one that blocked it. */
 export type QueueResult =
   | { queued: true; migration: Migration }
@@ -163,7 +170,8 @@ export interface MigrationRequestStore {
    * still holds the run's lease: a worker that lost the run cannot overwrite the
    * outcome of the one that took it. Returns whether the outcome was recorded.
    * `enqueueAfterSuccess` queues what a real migration's success starts (its
-   * consumers' moves) in the same transaction, so no crash falls between them.
+   * consumers' moves) in the same transaction, so no crash falls between them;
+   * `withOutcome` runs in it too, whatever the outcome.
    */
   finishMigration(
     id: string,
@@ -173,25 +181,29 @@ export interface MigrationRequestStore {
     },
     owner?: string,
     enqueueAfterSuccess?: Enqueue,
+    withOutcome?: WithOutcome,
   ): Promise<boolean>;
   /**
    * Records that a succeeded migration's dataset is back on its previous version;
    * false when the migration is not succeeded or was contracted. Given an owner,
    * only while that owner holds the run's lease, which ends with it.
+   * `withOutcome` runs in the transaction that records it.
    */
   markRolledBack(
     id: string,
     override?: PersonOverride,
     owner?: string,
+    withOutcome?: WithOutcome,
   ): Promise<boolean>;
   /**
    * Records that the previous version was dropped, with the person's override when
    * consumers had not moved; false when not applicable. Fenced by an owner as
-   * `markRolledBack` is.
+   * `markRolledBack` is, with `withOutcome` likewise.
    */
   markContracted(
     id: string,
     override?: ContractOverride,
     owner?: string,
+    withOutcome?: WithOutcome,
   ): Promise<boolean>;
 }

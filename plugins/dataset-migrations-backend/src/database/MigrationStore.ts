@@ -13,6 +13,7 @@ export type {
   MigrationRequestStore,
   NewMigration,
   QueueResult,
+  WithOutcome,
 } from './MigrationRequestStore';
 export type { Lease, LiveJobs, RunJournal } from './RunJournal';
 export type { StoreTransaction } from './StoreTransaction';

@@ -57,6 +57,11 @@ export class LeaseSweeper {
         emitAudit(): Promise<void>;
         pruneAudit(): Promise<void>;
       };
+      /** Announces outcomes a worker recorded and died before it announced; prunes announced ones. */
+      outcomes?: {
+        drain(): Promise<number>;
+        prune(): Promise<void>;
+      };
     },
   ) {}
 
@@ -180,6 +185,18 @@ export class LeaseSweeper {
     // A paused campaign may not look again for days: its trip is emitted here.
     await this.deps.campaignAudit?.emitAudit();
     await this.deps.campaignAudit?.pruneAudit();
+    const outcomes = this.deps.outcomes;
+    if (outcomes) {
+      await this.attempt(
+        async () => {
+          const told = await outcomes.drain();
+          await outcomes.prune();
+          return told > 0 ? [String(told)] : [];
+        },
+        n =>
+          `${n} outcome(s) recorded by a worker that died before it announced them were announced`,
+      );
+    }
     return [
       ...resumed,
       ...stranded,

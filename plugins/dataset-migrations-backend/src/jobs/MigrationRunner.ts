@@ -35,6 +35,10 @@ import type {
   MigrationChange,
 } from '../announcements/MigrationAnnouncer';
 import { meterStages, type StageMeter } from '../metrics/meterStages';
+import {
+  pendingOutcome,
+  type OutcomeAnnouncements,
+} from './outcomeAnnouncements';
 
 import { recordReadsBaseline } from './previousShapeReads';
 import { asInterruption } from './databaseLoss';
@@ -77,6 +81,8 @@ export interface MigrationRunnerOptions {
   onSucceeded?: Enqueue;
   /** Told of every committed change of a run: its outcomes, steps and progress. */
   announcer?: MigrationAnnouncer;
+  /** Where outcomes are recorded as owed with the run's, so they are announced though this worker dies. */
+  outcomes?: OutcomeAnnouncements;
   /** Times each stage and counts what it copied. */
   stages?: StageMeter;
 }
@@ -215,12 +221,17 @@ export class MigrationRunner {
       // Reads of the previous shape are counted from here, for contract's gate.
       if (!migration.dryRun) await recordReadsBaseline(engine, run, store);
 
+      const succeeded = pendingOutcome(this.deps, {
+        migrationId,
+        outcome: 'succeeded',
+      });
       if (
         !(await store.finishMigration(
           migrationId,
           { status: 'succeeded' },
           lease.owner,
           this.deps.onSucceeded,
+          succeeded.record,
         ))
       ) {
         logger.warn(
@@ -228,7 +239,7 @@ export class MigrationRunner {
         );
         return;
       }
-      await announce({ outcome: 'succeeded' });
+      await succeeded.announce();
       if (!migration.dryRun) {
         // The data has moved; a catalog that is slow to hear it only delays the
         // annotation until its next processing round.
@@ -256,13 +267,19 @@ export class MigrationRunner {
         cancelled ? 'cancelled; nothing was changed' : `failed: ${reason}`,
         cancelled ? 'warn' : 'error',
       );
+      const ended = pendingOutcome(this.deps, {
+        migrationId,
+        outcome: cancelled ? 'cancelled' : 'failed',
+        reason,
+      });
       const recorded = await store.finishMigration(
         migrationId,
         { status: cancelled ? 'cancelled' : 'failed', reason },
         lease.owner,
+        undefined,
+        ended.record,
       );
-      if (recorded)
-        await announce({ outcome: cancelled ? 'cancelled' : 'failed', reason });
+      if (recorded) await ended.announce();
     } finally {
       await held.stopHeartbeat();
     }

@@ -31,6 +31,10 @@ import {
 import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
 import { meterStages, type StageMeter } from '../metrics/meterStages';
 import {
+  pendingOutcome,
+  type OutcomeAnnouncements,
+} from './outcomeAnnouncements';
+import {
   CONTRACT_GATE,
   type ContractGateRecord,
 } from '../database/contractGateRecord';
@@ -54,6 +58,8 @@ export interface OperationRunnerOptions {
   ) => Promise<void>;
   /** Told when a run is rolled back or contracted, and of its steps meanwhile. */
   announcer?: MigrationAnnouncer;
+  /** Where outcomes are recorded as owed with the run's, so they are announced though this worker dies. */
+  outcomes?: OutcomeAnnouncements;
   /** Times each stage of a rollback or contract. */
   stages?: StageMeter;
   /**
@@ -171,26 +177,33 @@ export class OperationRunner {
       if (error instanceof MigrationInterruptedError) throw error;
       return { refused: `${operation} refused: ${(error as Error).message}` };
     }
-    const marked =
-      operation === 'rollback'
-        ? await store.markRolledBack(migrationId, override, held.owner)
-        : await store.markContracted(
-            migrationId,
-            override as ContractOverride | undefined,
-            held.owner,
-          );
-    if (!marked) {
-      return {
-        refused: `migration ${migrationId} changed while it was ${PAST_TENSE[operation]}`,
-      };
-    }
-    await this.deps.announcer?.migrationChanged({
+    const outcome = pendingOutcome(this.deps, {
       migrationId,
       outcome: operation === 'rollback' ? 'rolled-back' : 'contracted',
       // Who asked; an override's author for jobs queued before the job named them.
       actor: job.actor ?? job.override?.by,
       ...(override ? { reason: `overridden: ${override.reason}` } : {}),
     });
+    const marked =
+      operation === 'rollback'
+        ? await store.markRolledBack(
+            migrationId,
+            override,
+            held.owner,
+            outcome.record,
+          )
+        : await store.markContracted(
+            migrationId,
+            override as ContractOverride | undefined,
+            held.owner,
+            outcome.record,
+          );
+    if (!marked) {
+      return {
+        refused: `migration ${migrationId} changed while it was ${PAST_TENSE[operation]}`,
+      };
+    }
+    await outcome.announce();
     await this.afterwards(migration, job);
     return { done: true };
   }
