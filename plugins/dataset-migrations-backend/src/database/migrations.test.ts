@@ -3,6 +3,7 @@ import {
   createTestDatabases,
   MIGRATIONS_DIR,
 } from '../__testUtils__/testDatabases';
+import { MigrationOutcomeOutbox } from './MigrationOutcomeOutbox';
 
 const PLUGIN_TABLES = [
   'dataset_versions',
@@ -692,5 +693,41 @@ describe('knex migrations', () => {
     await db('campaign_audit_outbox').update({ emitted_at: new Date() });
     await db.migrate.rollback({ directory: MIGRATIONS_DIR });
     expect(await db.schema.hasTable('campaign_audit_outbox')).toBe(false);
+  });
+
+  it('upgrades a database with finished runs owing no outcome, so none is told again; down drops the outbox once nothing is owed', async () => {
+    const db = await init();
+    await migrateUpTo(db, '20261216000000_campaign_escalation_claimers.js');
+    const finished = ['succeeded', 'failed', 'cancelled', 'rolled-back'].map(
+      (status, i) =>
+        migrationRow(
+          `00000000-0000-4000-8000-00000000010${i}`,
+          status,
+          `resource:default/finished-${i}`,
+        ),
+    );
+    await db('migrations').insert(finished);
+
+    await db.migrate.latest({ directory: MIGRATIONS_DIR });
+    expect(await db('migration_outcome_outbox').count({ n: '*' })).toEqual([
+      { n: '0' },
+    ]);
+    // What a sweep's drain would take: nothing.
+    expect(await new MigrationOutcomeOutbox(db).claimNext(0)).toBeUndefined();
+
+    // An outcome still owed keeps the table; once announced, down drops it.
+    await db('migration_outcome_outbox').insert({
+      id: '00000000-0000-4000-8000-0000000001e1',
+      migration_id: finished[0].id,
+      outcome: 'succeeded',
+      recorded_at: new Date(),
+    });
+    await expect(
+      db.migrate.rollback({ directory: MIGRATIONS_DIR }),
+    ).rejects.toThrow(/1 outcome\(s\) not yet announced/);
+    await db('migration_outcome_outbox').update({ emitted_at: new Date() });
+    await db.migrate.rollback({ directory: MIGRATIONS_DIR });
+    expect(await db.schema.hasTable('migration_outcome_outbox')).toBe(false);
+    expect(await db('migrations').count({ n: '*' })).toEqual([{ n: '4' }]);
   });
 });
