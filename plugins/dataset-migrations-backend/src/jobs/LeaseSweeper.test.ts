@@ -11,6 +11,9 @@ import { CampaignLookLeases } from '../database/CampaignLookLeases';
 import { DatabaseCampaignStore } from '../database/DatabaseCampaignStore';
 import { CampaignRunner } from '../campaigns/CampaignRunner';
 import { recordingAuditor } from '../__testUtils__/recordingAuditor';
+import { MigrationOutcomeOutbox } from '../database/MigrationOutcomeOutbox';
+import type { MigrationChange } from '../announcements/MigrationAnnouncer';
+import { OutcomeAnnouncements } from './outcomeAnnouncements';
 
 const SCHEMA = 'test_worker';
 
@@ -515,6 +518,53 @@ describe('LeaseSweeper', () => {
       .orderByRaw(`meta->>'wave'`)
       .select(knex.raw(`(meta->>'wave')::int AS wave`));
     expect(left).toEqual([{ wave: 1 }, { wave: 2 }]);
+  });
+
+  it('announces the outcomes a dead worker left owed, past the grace, and prunes those announced over a day ago', async () => {
+    const migrationChanged = jest.fn(async (change: MigrationChange) =>
+      change.settled?.(),
+    );
+    const withOutcomes = new LeaseSweeper({
+      store,
+      queue,
+      logger,
+      intervalMs: 60_000,
+      graceMs: 30_000,
+      outcomes: new OutcomeAnnouncements({
+        outbox: new MigrationOutcomeOutbox(knex),
+        announcer: { migrationChanged, consumerChanged: async () => {} },
+        logger,
+      }),
+    });
+    const id = await queueRun();
+    const entry = (outcome: string, age: string, emittedAge?: string) => ({
+      id: randomUUID(),
+      migration_id: id,
+      outcome,
+      recorded_at: knex.raw(`now() - interval '${age}'`),
+      emitted_at: emittedAge
+        ? knex.raw(`now() - interval '${emittedAge}'`)
+        : null,
+    });
+    await knex('migration_outcome_outbox').insert([
+      entry('succeeded', '2 days', '2 days'),
+      entry('rolled-back', '5 minutes'),
+      // A healthy worker may still be announcing it.
+      entry('contracted', '1 second'),
+    ]);
+
+    await withOutcomes.sweep();
+    expect(migrationChanged.mock.calls.map(([c]) => c.outcome)).toEqual([
+      'rolled-back',
+    ]);
+    expect(
+      await knex('migration_outcome_outbox')
+        .orderBy('recorded_at')
+        .select('outcome', knex.raw('emitted_at IS NOT NULL AS announced')),
+    ).toEqual([
+      { outcome: 'rolled-back', announced: true },
+      { outcome: 'contracted', announced: false },
+    ]);
   });
 
   it('queues a look for a running campaign with none waiting or running: a look killed while it ran, or one out of attempts', async () => {
