@@ -42,17 +42,23 @@ export class MigrationOutcomeOutbox {
     return this.claims.claimMs;
   }
 
-  /** Records `owed` with the outcome `executor` is writing; answers its id. */
-  async record(executor: StoreTransaction, owed: OwedOutcome): Promise<string> {
-    const tx = knexOf(executor);
+  /**
+   * Records `owed`, which happened `at`, with the outcome `executor` is writing;
+   * answers its id.
+   */
+  async record(
+    executor: StoreTransaction,
+    owed: OwedOutcome,
+    at: Date,
+  ): Promise<string> {
     const id = randomUUID();
-    await tx(TABLE).insert({
+    await knexOf(executor)(TABLE).insert({
       id,
       migration_id: owed.migrationId,
       outcome: owed.outcome,
       actor: owed.actor ?? null,
       reason: owed.reason ?? null,
-      recorded_at: tx.fn.now(),
+      recorded_at: at,
     });
     return id;
   }

@@ -22,7 +22,10 @@ import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { MigrationOutcomeOutbox } from '../database/MigrationOutcomeOutbox';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
-import { BackstageMigrationAnnouncer } from '../announcements/BackstageMigrationAnnouncer';
+import {
+  BackstageMigrationAnnouncer,
+  migrationScope,
+} from '../announcements/BackstageMigrationAnnouncer';
 import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
 import { loadSqlParser } from '../sql/sqlParser';
 import { MigrationRunner } from './MigrationRunner';
@@ -168,12 +171,19 @@ describe('outcomes announced though the worker dies', () => {
       expect(await owed()).toEqual([outcome]);
 
       // The job's next attempt finds the run finished and tells nobody.
-      const { announcer, told } = backstage();
+      const { announcer, events, told } = backstage();
       await migrationWorker(announcer).run(id);
       await announcer.idle();
       expect(told().notifications).toEqual([]);
 
+      const [{ recorded_at: recordedAt }] = await knex(
+        'migration_outcome_outbox',
+      ).select('recorded_at');
       expect(await outcomesOf(announcer).drain()).toBe(1);
+      // Told with the time of the outcome, not of the drain.
+      expect(events.publish.mock.calls[0][0].eventPayload.occurredAt).toBe(
+        new Date(recordedAt).toISOString(),
+      );
       expect(told()).toEqual({
         notifications: [
           {
@@ -258,6 +268,27 @@ describe('outcomes announced though the worker dies', () => {
       migrationOutcomeTopic('started'),
       migrationOutcomeTopic('succeeded'),
     ]);
+  });
+
+  it('repeats an outcome whose worker died between announcing and marking it as the same notification and event', async () => {
+    const id = await queued();
+    const { announcer, notifications, events } = backstage();
+    await migrationWorker(announcer).run(id);
+    await announcer.idle();
+    await waitFor(async () => ((await owed()).length === 0 ? true : undefined));
+    // As if the mark never landed.
+    await knex('migration_outcome_outbox').update({ emitted_at: null });
+
+    expect(await outcomesOf(announcer).drain()).toBe(1);
+    const [live, repeat] = events.publish.mock.calls
+      .map(([e]) => e)
+      .filter(e => e.topic === migrationOutcomeTopic('succeeded'));
+    expect(repeat.eventPayload).toEqual(live.eventPayload);
+    const scopes = notifications.send.mock.calls
+      .map(([n]) => n.payload)
+      .filter(p => p.title.includes('succeeded'))
+      .map(p => p.scope);
+    expect(scopes).toEqual([migrationScope(id), migrationScope(id)]);
   });
 
   it('leaves an outcome younger than the grace to the worker announcing it', async () => {

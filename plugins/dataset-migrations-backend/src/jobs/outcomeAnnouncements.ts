@@ -59,15 +59,18 @@ export class OutcomeAnnouncements {
   /** An outcome to record and announce; see {@link PendingOutcome}. */
   pending(owed: OwedOutcome): PendingOutcome {
     const { outbox, announcer, logger } = this.deps;
+    // One time for the live announcement and a drain's repeat of it.
+    const at = new Date();
     let id: string | undefined;
     return {
       record: async tx => {
-        id = await outbox.record(tx, owed);
+        id = await outbox.record(tx, owed, at);
       },
       announce: async () => {
         const recorded = id;
         await announcer.migrationChanged({
           ...owed,
+          occurredAt: at,
           settled: () => {
             // Not recorded: the outcome was not this worker's to write.
             if (!recorded) return;
