@@ -31,10 +31,12 @@ export async function drainOutbox<E extends ClaimedEntry>(options: {
   /** Says what a repeat looks like to the reader, after a taken claim. */
   repeatedAs: string;
   logger: Pick<LoggerService, 'warn'>;
+  /** At most this many entries per call (the rest wait for the next); all by default. */
+  limit?: number;
 }): Promise<number> {
   const { outbox, deliver, describe, logger } = options;
   let delivered = 0;
-  for (;;) {
+  for (let taken = 0; taken < (options.limit ?? Infinity); taken++) {
     const claimedAt = Date.now();
     const entry = await outbox.claimNext();
     if (!entry) return delivered;
@@ -74,4 +76,5 @@ export async function drainOutbox<E extends ClaimedEntry>(options: {
       );
     }
   }
+  return delivered;
 }

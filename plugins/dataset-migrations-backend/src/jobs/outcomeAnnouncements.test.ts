@@ -86,12 +86,17 @@ describe('outcomes announced though the worker dies', () => {
   }
 
   /** The announcements through the outbox; the drain takes entries of any age unless told otherwise. */
-  const outcomesOf = (announcer: MigrationAnnouncer, graceMs = 0) =>
+  const outcomesOf = (
+    announcer: MigrationAnnouncer,
+    graceMs = 0,
+    settleTimeoutMs?: number,
+  ) =>
     new OutcomeAnnouncements({
       outbox,
       announcer,
       logger: mockServices.logger.mock(),
       graceMs,
+      ...(settleTimeoutMs ? { settleTimeoutMs } : {}),
     });
 
   /** An announcer of a process killed the moment it would announce how a run ended. */
@@ -300,6 +305,25 @@ describe('outcomes announced though the worker dies', () => {
     expect(await outcomesOf(announcer, 60_000).drain()).toBe(0);
     expect(told().events).toEqual([]);
     expect(await owed()).toEqual(['succeeded']);
+  });
+
+  it('does not wait forever for an announcer that never says its deliveries are over: the outcome stays owed, backed off', async () => {
+    const id = await queued();
+    await migrationWorker(killedAtOutcome, { dies: true })
+      .run(id)
+      .catch(() => {});
+    const silent: MigrationAnnouncer = {
+      migrationChanged: async () => {},
+      consumerChanged: async () => {},
+    };
+    const started = Date.now();
+    expect(await outcomesOf(silent, 0, 200).drain()).toBe(0);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(await owed()).toEqual(['succeeded']);
+    // Backed off: the next sweep does not take it again at once.
+    const { announcer, told } = backstage();
+    expect(await outcomesOf(announcer).drain()).toBe(0);
+    expect(told().events).toEqual([]);
   });
 
   it('two drains at once tell an outcome once', async () => {

@@ -18,6 +18,14 @@ import { drainOutbox } from './drainOutbox';
 const GRACE_MS = 60_000;
 /** Announced outcomes are kept this long, then pruned by the sweep. */
 const KEPT_MS = 24 * 3_600_000;
+/**
+ * The drain waits this long for the announcer to say an outcome's deliveries are
+ * over (its retries take seconds), then backs the entry off: a delivery that never
+ * ends must not hold up the lease sweep, which resumes dead workers' runs.
+ */
+const SETTLE_TIMEOUT_MS = 60_000;
+/** Outcomes one sweep announces at most; a backlog goes on at the next sweep. */
+const DRAIN_LIMIT = 20;
 
 /** An outcome a worker is about to record: written with it, then announced. */
 export interface PendingOutcome {
@@ -51,6 +59,8 @@ export class OutcomeAnnouncements {
       logger: LoggerService;
       /** How old an owed outcome must be before the drain takes it; {@link GRACE_MS} by default. */
       graceMs?: number;
+      /** {@link SETTLE_TIMEOUT_MS} by default. */
+      settleTimeoutMs?: number;
     },
   ) {
     this.graceMs = deps.graceMs ?? GRACE_MS;
@@ -102,8 +112,9 @@ export class OutcomeAnnouncements {
         markDone: owed => outbox.markDone(owed),
         markRejected: owed => outbox.markRejected(owed),
       },
+      limit: DRAIN_LIMIT,
       deliver: owed =>
-        settled(announcer, {
+        settled(announcer, this.deps.settleTimeoutMs ?? SETTLE_TIMEOUT_MS, {
           migrationId: owed.migrationId,
           outcome: owed.outcome,
           ...(owed.actor ? { actor: owed.actor } : {}),
@@ -123,19 +134,30 @@ export class OutcomeAnnouncements {
   }
 }
 
-/** Announces `change` and resolves once its deliveries are over. */
+/** Announces `change` and resolves once its deliveries are over, or rejects after `timeoutMs`. */
 function settled(
   announcer: MigrationAnnouncer,
+  timeoutMs: number,
   change: MigrationChange,
 ): Promise<void> {
-  return new Promise((resolve, reject) => {
+  let timer: NodeJS.Timeout | undefined;
+  return new Promise<void>((resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `the announcer did not finish its deliveries within ${timeoutMs} ms`,
+          ),
+        ),
+      timeoutMs,
+    );
     announcer
       .migrationChanged({
         ...change,
         settled: error => (error === undefined ? resolve() : reject(error)),
       })
       .catch(reject);
-  });
+  }).finally(() => clearTimeout(timer));
 }
 
 /**
