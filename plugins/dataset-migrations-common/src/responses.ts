@@ -105,6 +105,17 @@ export interface RetryableConsumersResponse {
 }
 
 /**
+ * `GET /coding-agent`: whether a coding agent is configured to take a consumer
+ * over, so a portal offers the choice only where the backend would accept it.
+ *
+ * @public
+ */
+export interface CodingAgentResponse {
+  /** True when the backend has `datasetMigrations.consumers.agent`. */
+  configured: boolean;
+}
+
+/**
  * `POST /migrations/:id/consumers/decisions`: the consumer as the decision left it.
  *
  * @public

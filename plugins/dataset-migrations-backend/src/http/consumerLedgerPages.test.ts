@@ -63,6 +63,18 @@ describe('GET /migrations/:id/consumers: the ledger a page at a time', () => {
     await backend?.stop();
   });
 
+  it('says no coding agent is configured when none is, to a signed-in user only', async () => {
+    const res = await request(backend.server).get(
+      '/api/dataset-migrations/coding-agent',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ configured: false });
+    const anonymous = await request(backend.server)
+      .get('/api/dataset-migrations/coding-agent')
+      .set('authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+  });
+
   it('answers the whole ledger without a limit, and pages in its order with one, counts over every consumer', async () => {
     const whole = await ledger();
     expect(whole.status).toBe(200);

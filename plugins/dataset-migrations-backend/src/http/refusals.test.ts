@@ -186,6 +186,12 @@ describe('refused requests', () => {
     changes: [{ renameField: { from: 'user_id', to: 'listener_id' } }],
   };
 
+  it('says a coding agent is configured when one is', async () => {
+    const res = await api().get('/api/dataset-migrations/coding-agent');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ configured: true });
+  });
+
   it('refuses POST /migrations with 403 naming the start permission, with no engine work and nothing stored, to a requester who may not start', async () => {
     const before = await stored();
     denied = [START];

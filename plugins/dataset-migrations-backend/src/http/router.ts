@@ -357,6 +357,12 @@ export function createRouter(options: {
     },
   );
 
+  // Tells the portal whether to offer "Hand to coding agent"; no data behind it.
+  router.get('/coding-agent', takesQuery(), async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(consumers.codingAgent());
+  });
+
   // A consumer owner's view across runs: the runs are filtered as the run list is.
   router.get(
     '/consumers',

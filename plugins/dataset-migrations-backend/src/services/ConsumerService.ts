@@ -29,6 +29,7 @@ import {
   type ConsumerMigrationEntry,
   type ConsumerMigrationsResponse,
   type Migration,
+  type CodingAgentResponse,
   type ConsumerLedger,
   type MigrationConsumer,
   type FieldChange,
@@ -82,6 +83,11 @@ export class ConsumerService {
       rewrites: RewriteWorkers;
     },
   ) {}
+
+  /** Whether a consumer can be handed to a coding agent here. */
+  codingAgent(): CodingAgentResponse {
+    return { configured: this.deps.hasAgent === true };
+  }
 
   /**
    * The migration's consumers as the caller may see them: those whose catalog

@@ -17,6 +17,7 @@ import type {
   InferredSpec,
   RetryConsumersResponse,
   RetryableConsumersResponse,
+  CodingAgentResponse,
   ConsumerDecisionResponse,
   RejectMigrationRequest,
   RollbackRequest,
@@ -98,6 +99,11 @@ export interface DatasetMigrationsApi {
    * portal's Retry failed does not say beforehand whose consumers it leaves.
    */
   getRetryableConsumers?(id: string): Promise<RetryableConsumersResponse>;
+  /**
+   * Whether the backend has a coding agent to hand a consumer to. Optional:
+   * without it the portal offers the choice and the backend's answer says.
+   */
+  getCodingAgent?(): Promise<CodingAgentResponse>;
   /**
    * Sends failed consumers through again: the ones named, or all failed ones;
    * refused unless the user may update each, or, with `allowedOnly`, those the

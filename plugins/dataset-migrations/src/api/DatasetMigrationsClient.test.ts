@@ -27,6 +27,17 @@ function client(response: ReturnType<typeof reply>) {
 }
 
 describe('DatasetMigrationsClient', () => {
+  it('asks whether the backend has a coding agent', async () => {
+    const { api, fetch } = client(
+      reply(200, '{"configured":false}', 'application/json'),
+    );
+    await expect(api.getCodingAgent()).resolves.toEqual({ configured: false });
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/coding-agent`,
+      expect.objectContaining({ method: 'GET' }),
+    );
+  });
+
   it('retries the named consumers, or all failed ones with an empty body', async () => {
     const { api, fetch } = client(
       reply(200, '{"retried":["component:default/a"]}', 'application/json'),

@@ -34,6 +34,7 @@ import type {
   RejectMigrationRequest,
   RetryConsumersResponse,
   RetryableConsumersResponse,
+  CodingAgentResponse,
   RollbackRequest,
   TargetSchema,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -169,6 +170,10 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
       'GET',
       `/migrations/${encodeURIComponent(id)}/consumers/retryable`,
     );
+  }
+
+  async getCodingAgent(): Promise<CodingAgentResponse> {
+    return this.request('GET', '/coding-agent');
   }
 
   async retryConsumers(

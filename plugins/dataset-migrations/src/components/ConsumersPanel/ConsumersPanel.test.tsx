@@ -565,6 +565,29 @@ describe('ConsumersPanel', () => {
       });
     }, 20_000);
 
+    it('keeps the coding agent in view but unusable, saying why, when the backend has none', async () => {
+      const api = fakeApi(decisionLedger);
+      api.getCodingAgent = jest.fn(async () => ({ configured: false }));
+      await renderPanel(api, awaiting);
+      const hand = await screen.findByRole('button', {
+        name: 'Hand component:default/churn-model to coding agent',
+      });
+      await waitFor(() =>
+        expect(hand).toHaveAttribute('aria-disabled', 'true'),
+      );
+      expect(hand).toHaveAccessibleDescription(
+        'No coding agent is configured here (datasetMigrations.consumers.agent): keep the field or exclude the consumer',
+      );
+      await userEvent.click(hand);
+      expect(api.decideConsumer).not.toHaveBeenCalled();
+      // The other answers stay usable.
+      expect(
+        screen.getByRole('button', {
+          name: 'Keep field for now for component:default/churn-model',
+        }),
+      ).not.toHaveAttribute('aria-disabled');
+    });
+
     it('reports a refused decision in the server’s words', async () => {
       const api = fakeApi(decisionLedger);
       api.decideConsumer.mockRejectedValueOnce(

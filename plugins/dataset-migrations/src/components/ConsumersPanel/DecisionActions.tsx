@@ -20,6 +20,7 @@ import {
 import { PermittedButton } from '../shared/PermittedButton';
 import { DECISION_LABELS } from '../shared/labels';
 import { PersonLink } from '../shared/PersonLink';
+import { useCodingAgent } from './useCodingAgent';
 
 /** What a person decides for a consumer, as the panel sends it. */
 export type DecideHandler = (
@@ -48,7 +49,8 @@ const REASON_PROMPTS: Record<
  * The three answers to a consumer that reads a field the migration drops or
  * recomputes; keeping the field or excluding the consumer asks why. The coding
  * agent is not offered where the server would refuse it (an installed dbt
- * package reads the field): the reason stands in its place.
+ * package reads the field): the reason stands in its place; with no agent
+ * configured, its button says so.
  */
 export function DecisionActions(props: {
   consumer: MigrationConsumer;
@@ -63,6 +65,7 @@ export function DecisionActions(props: {
   };
   const prompt = asking && REASON_PROMPTS[asking];
   const noAgent = agentRefusal(consumer.impact);
+  const agentConfigured = useCodingAgent();
   return (
     <Box display="flex" flexDirection="column" alignItems="flex-start">
       <PermittedButton
@@ -98,6 +101,11 @@ export function DecisionActions(props: {
           aria-label={`Hand ${consumer.entityRef} to coding agent`}
           permission={datasetMigrationConsumerUpdatePermission}
           resourceRef={consumer.entityRef}
+          unavailable={
+            agentConfigured === false
+              ? 'No coding agent is configured here (datasetMigrations.consumers.agent): keep the field or exclude the consumer'
+              : undefined
+          }
           onClick={() => onDecide(consumer.entityRef, 'agent')}
         >
           Hand to coding agent
