@@ -101,7 +101,7 @@ export function ConsumerMigrationEntryView(props: {
           <Alert severity="warning">
             It reads a field this migration drops or recomputes, so it cannot be
             patched automatically:{' '}
-            <RefsInText text={consumer.failure?.message ?? ''} />
+            <RefsInText text={asSentence(consumer.failure?.message ?? '')} />
             {acceptsConsumerDecisions(migration)
               ? ' Decide what happens to it:'
               : ' The run no longer takes decisions.'}
@@ -161,4 +161,10 @@ export function ConsumerMigrationEntryView(props: {
       </Typography>
     </Box>
   );
+}
+
+/** The server's reasons end without a full stop; here one follows them. */
+function asSentence(text: string): string {
+  const trimmed = text.trimEnd();
+  return trimmed === '' || /[.!?:]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }

@@ -166,6 +166,35 @@ describe('MigrationHistoryContent', () => {
     expect(screen.getByRole('button', { name: 'Cancel' })).toBeInTheDocument();
   });
 
+  it('says in its row that a run was contracted, not only once it is opened', async () => {
+    const api = {
+      listMigrations: jest.fn(async () => [
+        run({ id: 'm2', fromVersion: 2, targetVersion: 3 }),
+        run({ contractedAt: '2026-11-22T10:00:00.000Z' }),
+      ]),
+    } as unknown as jest.Mocked<DatasetMigrationsApi>;
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
+        <EntityProvider entity={entity}>
+          <MigrationHistoryContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    const contracted = await screen.findByRole('button', {
+      name: 'Run to version 2',
+    });
+    expect(contracted).toHaveTextContent('Succeeded, contracted');
+    const live = screen.getByRole('button', { name: 'Run to version 3' });
+    expect(live).toHaveTextContent('Succeeded');
+    expect(live).not.toHaveTextContent('contracted');
+  });
+
   it('rolls back the live migration and shows it rolled back; a refusal is reported', async () => {
     let runs: Migration[] = [
       run({ id: 'live' }),

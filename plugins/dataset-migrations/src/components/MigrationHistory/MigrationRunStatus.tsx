@@ -10,10 +10,11 @@ const POLL_MS = 2000;
 /**
  * A run's status in its history row; a run awaiting decisions says how many are
  * left, counted by the consumer ledger while it waits (again on each signal for
- * the run): the smallest page carries the count, not the consumers.
+ * the run): the smallest page carries the count, not the consumers. A contracted
+ * run says so in the row, not only once opened.
  */
 export function MigrationRunStatus(props: { migration: Migration }) {
-  const { id, status, updatedAt } = props.migration;
+  const { id, status, updatedAt, contractedAt } = props.migration;
   const api = useApi(datasetMigrationsApiRef);
   const awaiting = status === 'awaiting-decision';
   const signals = useMigrationSignals(signal => signal.migrationId === id);
@@ -27,6 +28,7 @@ export function MigrationRunStatus(props: { migration: Migration }) {
     <MigrationStatus
       status={status}
       decisionsLeft={awaiting ? ledger.value?.undecided : undefined}
+      contracted={Boolean(contractedAt)}
     />
   );
 }

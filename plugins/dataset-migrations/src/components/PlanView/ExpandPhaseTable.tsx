@@ -64,7 +64,8 @@ export function ExpandPhaseTable(props: {
         <TableBody>
           {expand.columns.map(column => (
             <TableRow key={column.name}>
-              <TableCell>
+              {/* A field's name on one line: a narrow dialog broke it mid-word. */}
+              <TableCell style={{ whiteSpace: 'nowrap' }}>
                 <code>{column.name}</code>
               </TableCell>
               <TableCell>{column.type}</TableCell>

@@ -4,22 +4,19 @@ import { StatusLabel } from './StatusLabel';
 
 /**
  * A migration's status the way Backstage shows statuses everywhere else; with
- * `decisionsLeft`, a run awaiting decisions says how many are left.
+ * `decisionsLeft`, a run awaiting decisions says how many are left; a contracted
+ * run says so, as its details do.
  */
 export function MigrationStatus(props: {
   status: Status;
   decisionsLeft?: number;
+  contracted?: boolean;
 }) {
-  const { status, decisionsLeft } = props;
+  const { status, decisionsLeft, contracted } = props;
   const { label, tone } = MIGRATION_STATUSES[status];
-  return (
-    <StatusLabel
-      tone={tone}
-      label={
-        status === 'awaiting-decision' && decisionsLeft !== undefined
-          ? `${label} (${decisionsLeft} left)`
-          : label
-      }
-    />
-  );
+  let shown = label;
+  if (status === 'awaiting-decision' && decisionsLeft !== undefined)
+    shown = `${label} (${decisionsLeft} left)`;
+  else if (status === 'succeeded' && contracted) shown = `${label}, contracted`;
+  return <StatusLabel tone={tone} label={shown} />;
 }
