@@ -171,8 +171,14 @@ export interface StatementAnalysis extends Span {
   isSelect: boolean;
   columns: ColumnUse[];
   stars: StarUse[];
-  /** `JOIN … USING (f)` or `NATURAL JOIN` with the dataset on one side: names matched across tables. */
-  joinsByName: Array<Span & { field: string }>;
+  /**
+   * `JOIN … USING (f)` or `NATURAL JOIN` (`field` `*`) with the dataset on one
+   * side: names matched across tables. `otherColumns`: every output column of
+   * the other side, when it is one relation (a CTE or subquery) whose outputs
+   * are all known; a NATURAL JOIN then matches a name the migration touches
+   * only if that name is one of them.
+   */
+  joinsByName: Array<Span & { field: string; otherColumns?: Set<string> }>;
   /** Where the statement names the dataset (to point it at another version). */
   datasetRelations: DatasetRelation[];
   /** Unqualified dataset field names in a subquery over other relations: theirs or the dataset's. */
@@ -409,7 +415,7 @@ function outsideFrom(scope: Scope): Scope {
 class StatementWalker {
   readonly columns: ColumnUse[] = [];
   readonly stars: StarUse[] = [];
-  readonly joinsByName: Array<Span & { field: string }> = [];
+  readonly joinsByName: StatementAnalysis['joinsByName'] = [];
   readonly ambiguous: Array<Span & { field: string }> = [];
   readonly captures: StatementAnalysis['captures'] = [];
   readonly dividedElsewhere: StatementAnalysis['dividedElsewhere'] = [];
@@ -1113,6 +1119,7 @@ class StatementWalker {
       const join = item.JoinExpr;
       const before = scope.relations.length;
       const left = this.fromItem(join.larg, scope, conditions);
+      const middle = scope.relations.length;
       const right = this.fromItem(join.rarg, scope, conditions);
       if (join.alias)
         for (const r of scope.relations.slice(before)) r.qualifiable = false;
@@ -1137,7 +1144,26 @@ class StatementWalker {
         const at = this.spanAt(join.rarg?.RangeVar?.location ?? -1);
         for (const name of join.usingClause ?? [])
           this.joinsByName.push({ ...at, field: name.String.sval });
-        if (join.isNatural) this.joinsByName.push({ ...at, field: '*' });
+        if (join.isNatural) {
+          // The side without the dataset, when it is a single CTE or subquery
+          // whose output columns are all known (not a table, whose columns only
+          // the catalog knows, nor a join, a function or the dataset again).
+          const [node, relations] = left
+            ? [join.rarg, scope.relations.slice(middle)]
+            : [join.larg, scope.relations.slice(before, middle)];
+          const otherColumns =
+            !(left && right) &&
+            (node?.RangeVar || node?.RangeSubselect) &&
+            relations.length === 1 &&
+            !relations[0].dataset
+              ? relations[0].columns
+              : undefined;
+          this.joinsByName.push({
+            ...at,
+            field: '*',
+            ...(otherColumns ? { otherColumns } : {}),
+          });
+        }
       }
       // ON sees the join's two sides only, not FROM items after it.
       const sides = outsideFrom(scope);

@@ -1505,3 +1505,122 @@ describe('assessConsumer, a view another file reads (sixth adversarial round)', 
     );
   });
 });
+
+describe('NATURAL JOIN with a CTE or subquery whose outputs are all known', () => {
+  // Renamed track_id → track_uri, ms_played integer → text, plus an added field.
+  const mapping = consumerMapping(source, [
+    { renameField: { from: 'track_id', to: 'track_uri' } },
+    { changeType: { field: 'ms_played', type: 'text' } },
+    { addField: { name: 'genre', type: 'text', default: "'x'" } },
+  ]);
+  const natural = (content: string) => rewrite(content, mapping);
+
+  it.each([
+    [
+      'a subquery on the right',
+      'select event_id, track_id from listening_events natural join (select event_id, title from tracks) s',
+      'select event_id, listening_events.track_uri AS track_id from listening_events natural join (select event_id, title from tracks) s',
+    ],
+    [
+      'a CTE on the left',
+      'with c as (select event_id, title from tracks) select title, ms_played from c natural join listening_events',
+      'with c as (select event_id, title from tracks) select title, CAST(ms_played AS integer) AS ms_played from c natural join listening_events',
+    ],
+    [
+      'a quoted output that differs in case from the new name',
+      'select event_id, track_id from listening_events natural left join (select event_id, 1 as "TRACK_URI" from tracks) s',
+      'select event_id, listening_events.track_uri AS track_id from listening_events natural left join (select event_id, 1 as "TRACK_URI" from tracks) s',
+    ],
+    [
+      'VALUES whose alias list leaves column2',
+      'select event_id, track_id from listening_events natural join (values (1, 2)) v(event_id)',
+      'select event_id, listening_events.track_uri AS track_id from listening_events natural join (values (1, 2)) v(event_id)',
+    ],
+  ])(
+    'rewrites it when no name the migration touches is an output (%s)',
+    (_, content, expected) => {
+      const result = natural(content);
+      expect(result.impact.problem?.message).toBeUndefined();
+      expect(result.status).toBe('rewritten');
+      expect(result.content).toBe(expected);
+    },
+  );
+
+  it('calls it unaffected when the other side outputs none of the touched names and nothing changed is read', () => {
+    const result = rewrite(
+      'select event_id, user_id from listening_events natural join (select event_id, title from tracks) s',
+      consumerMapping(source, [{ dropField: { name: 'country' } }]),
+    );
+    expect(result.status).toBe('unaffected');
+  });
+
+  it.each([
+    [
+      'the old name among the outputs',
+      'select event_id from listening_events natural join (select event_id, track_id from tracks) s',
+    ],
+    [
+      'the new name among the outputs',
+      'with c as (select event_id, track_uri from tracks) select event_id from listening_events natural join c',
+    ],
+    [
+      'the new name unquoted in another case (folded to it)',
+      'select event_id from listening_events natural join (select event_id, TRACK_URI from tracks) s',
+    ],
+    [
+      'the new name as a quoted alias',
+      'select event_id from listening_events natural join (select event_id, x as "track_uri" from tracks) s',
+    ],
+    [
+      'a retyped field among the outputs',
+      'select event_id from listening_events natural join (select event_id, ms_played from plays) s',
+    ],
+    [
+      'an added field among the outputs',
+      'select event_id from listening_events natural join (select event_id, genre from tracks) s',
+    ],
+    [
+      'a CTE that uses SELECT *',
+      'with c as (select * from tracks) select event_id from listening_events natural join c',
+    ],
+    [
+      'a subquery whose outputs include an expression without a name',
+      'select event_id from listening_events natural join (select event_id, upper(title) from tracks) s',
+    ],
+    [
+      'an alias list naming the old name by position',
+      'select event_id from listening_events natural join (select event_id, title from tracks) s(event_id, track_id)',
+    ],
+    [
+      'a CTE renamed by an alias list on the reference',
+      'with c as (select event_id, title from tracks) select event_id from listening_events natural join c as c2(event_id, track_uri)',
+    ],
+    [
+      'a table (its columns only the catalog knows)',
+      'select event_id from listening_events natural join tracks',
+    ],
+    [
+      'a join on the other side',
+      'select event_id from listening_events natural join (tracks t cross join (select 1 as x) s)',
+    ],
+    [
+      'an inner CTE of the same name that outputs the old name',
+      'with c as (select event_id from tracks) select (select count(*) from (with c as (select event_id, track_id from tracks) select event_id from listening_events natural join c) z) from c',
+    ],
+    [
+      'the dataset on both sides',
+      'select event_id from listening_events natural join listening_events',
+    ],
+  ])('still asks for a decision with %s', (_, content) => {
+    const result = natural(content);
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toMatch(/NATURAL JOIN/);
+  });
+
+  it('still asks for a decision on `*` over it', () => {
+    const result = natural(
+      'select * from listening_events natural join (select event_id, title from tracks) s',
+    );
+    expect(result.status).toBe('needs-decision');
+  });
+});

@@ -453,6 +453,16 @@ function planEdits(
       const m = mapping.byField.get(join.field);
       if (join.field !== '*' && (!m || m.kind === 'same')) continue;
       if (join.field === '*' && !starChanges(mapping)) continue;
+      // A NATURAL JOIN with a CTE or subquery whose outputs are all known
+      // matches the same names before and after when no name the migration
+      // touches (a changed field's old or new name, an added field) is one of
+      // them: the changed fields are then read as the dataset's alone.
+      if (
+        join.field === '*' &&
+        join.otherColumns &&
+        !namesTouched(mapping).some(name => join.otherColumns!.has(name))
+      )
+        continue;
       plan.fieldsRead.push(join.field === '*' ? '*' : join.field);
       plan.positions.push(join.start);
       decide(
@@ -1069,6 +1079,17 @@ function dividesDifferently(
 }
 
 /** `*` as the old version's field list, so the result keeps its columns and order. */
+/** The names a migration touches: changed fields' old and new names, added fields. */
+function namesTouched(mapping: ConsumerMapping): string[] {
+  const names = [...mapping.added];
+  for (const [name, m] of mapping.byField) {
+    if (m.kind === 'same') continue;
+    names.push(name);
+    if ('to' in m) names.push(m.to);
+  }
+  return names;
+}
+
 function expandStar(
   content: string,
   star: StarUse,

@@ -157,6 +157,45 @@ const ADV5_MIGRATIONS: CorpusSource['migrations'] = [
 ];
 
 /** The seventh round's migrations: names a join matches by, quoted names, retypes a value's text shows. */
+/** The eighth round: over-caution made safe, and the near misses that are not. */
+const ADV8_MIGRATIONS: CorpusSource['migrations'] = [
+  {
+    name: 'B01 t.k renamed to kk (u has kk)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'kk' } }],
+  },
+  {
+    name: 'B02 t.k renamed to label (u has label)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'label' } }],
+  },
+  {
+    name: 'B03 t.k renamed to KK',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'KK' } }],
+  },
+  {
+    name: 'B04 t.n widened integer -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+  },
+  {
+    name: 'B05 t.d retyped date -> timestamp',
+    dataset: 't',
+    changes: [{ changeType: { field: 'd', type: 'timestamp' } }],
+  },
+  {
+    name: 'B06 t.s dropped',
+    dataset: 't',
+    changes: [{ dropField: { name: 's' } }],
+  },
+  {
+    name: 'B07 t gains x (u has x)',
+    dataset: 't',
+    changes: [{ addField: { name: 'x', type: 'integer', default: '0' } }],
+  },
+];
+
 const ADV7_MIGRATIONS: CorpusSource['migrations'] = [
   {
     name: 'A01 t.k renamed to kk (u has kk)',
@@ -335,6 +374,11 @@ const ALL_SOURCES: CorpusSource[] = [
     name: 'adversarial7_min',
     dir: path.join(__dirname, 'adversarial7_min'),
     migrations: ADV7_MIGRATIONS,
+  },
+  {
+    name: 'adversarial8_min',
+    dir: path.join(__dirname, 'adversarial8_min'),
+    migrations: ADV8_MIGRATIONS,
   },
   {
     name: 'adversarial6_dbt',

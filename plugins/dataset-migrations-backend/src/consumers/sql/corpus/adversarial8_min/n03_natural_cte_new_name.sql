@@ -1,0 +1,1 @@
+WITH c AS (SELECT id, kk FROM u) SELECT id, kk, n FROM t NATURAL JOIN c ORDER BY id;

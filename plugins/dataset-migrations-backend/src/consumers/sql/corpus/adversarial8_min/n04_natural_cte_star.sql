@@ -1,0 +1,1 @@
+WITH c AS (SELECT * FROM u) SELECT id, label, k FROM t NATURAL JOIN c ORDER BY id;

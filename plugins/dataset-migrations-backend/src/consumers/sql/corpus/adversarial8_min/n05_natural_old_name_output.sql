@@ -1,0 +1,1 @@
+SELECT id, s, n FROM t NATURAL FULL JOIN (SELECT id, x AS k FROM u) z ORDER BY id;

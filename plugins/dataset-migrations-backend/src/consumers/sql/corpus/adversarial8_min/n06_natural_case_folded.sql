@@ -1,0 +1,1 @@
+SELECT t.id, n, d FROM t NATURAL JOIN (SELECT id, x AS KK FROM u) z ORDER BY 1;

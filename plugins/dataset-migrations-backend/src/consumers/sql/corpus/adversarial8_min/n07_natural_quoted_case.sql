@@ -1,0 +1,1 @@
+SELECT id, k, "KK" FROM t NATURAL JOIN (SELECT id, x AS "KK" FROM u) z ORDER BY id;

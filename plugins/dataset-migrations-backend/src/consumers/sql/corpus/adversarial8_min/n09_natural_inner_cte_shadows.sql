@@ -1,0 +1,1 @@
+WITH c AS (SELECT id FROM u) SELECT (SELECT count(*) FROM (WITH c AS (SELECT id, label AS s FROM u) SELECT k FROM t NATURAL JOIN c) z) AS cnt, id FROM c ORDER BY id;
