@@ -1496,9 +1496,12 @@ class StatementWalker {
       l.relations.some(r => r.dataset),
     );
     if (datasetLevel < 0) return;
+    // A CTE or subquery whose outputs are all known and lack the name cannot
+    // own it (TPC-DS q10-style `(select kk from u where u.id = s.id)` over
+    // `t natural join (select id from u) s`): only the others could.
     const others = levels.flatMap((level, i) =>
       level.relations
-        .filter(r => !r.dataset)
+        .filter(r => !r.dataset && !(r.columns && !r.columns.has(field)))
         .map(r => ({ ...r, nearer: i < datasetLevel })),
     );
     if (others.length === 1 && others[0].nearer) return;

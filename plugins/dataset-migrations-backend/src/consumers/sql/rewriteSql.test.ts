@@ -1624,3 +1624,69 @@ describe('NATURAL JOIN with a CTE or subquery whose outputs are all known', () =
     expect(result.status).toBe('needs-decision');
   });
 });
+
+describe('a new name read in a subquery, beside CTEs and subqueries that lack it', () => {
+  const renameTrack = consumerMapping(source, [
+    { renameField: { from: 'track_id', to: 'track_uri' } },
+  ]);
+  const run = (content: string) => rewrite(content, renameTrack);
+
+  it.each([
+    [
+      'an outer subquery',
+      'select (select max(track_uri) from tracks where tracks.id = s.id) from listening_events, (select 1 as id) s',
+    ],
+    [
+      'an outer CTE',
+      'with c as (select 1 as id, 2 as n) select (select max(track_uri) from tracks where tracks.id = c.id) from listening_events join c on c.n = user_id',
+    ],
+    [
+      'an output quoted in another case',
+      'select (select max(track_uri) from tracks) from listening_events, (select 1 as "TRACK_URI") s',
+    ],
+  ])(
+    'calls it unaffected: the one relation nearer than the dataset owns it (%s)',
+    (_, content) => {
+      const result = run(content);
+      expect(result.impact.problem?.message).toBeUndefined();
+      expect(result.status).toBe('unaffected');
+    },
+  );
+
+  it.each([
+    [
+      'an outer subquery that outputs the name',
+      'select (select max(track_uri) from tracks) from listening_events, (select 1 as id, 2 as track_uri) s',
+    ],
+    [
+      'an outer subquery that outputs it unquoted in another case',
+      'select (select max(track_uri) from tracks) from listening_events, (select 1 as TRACK_URI) s',
+    ],
+    [
+      'an outer subquery that uses SELECT *',
+      'select (select max(track_uri) from tracks) from listening_events, (select * from plays) s',
+    ],
+    [
+      'a CTE renamed by an alias list on the reference',
+      'with c as (select 1 as id) select (select max(track_uri) from tracks) from listening_events, c as c2(track_uri)',
+    ],
+    [
+      'an unknown relation at the dataset\u2019s own level',
+      'select track_uri from listening_events, (select 1 as id) s, tracks',
+    ],
+    [
+      'two unknown relations nearer and further out',
+      'select (select max(track_uri) from tracks) from listening_events, plays',
+    ],
+    [
+      'only known relations that lack it (the name is no one\u2019s known column)',
+      'select (select max(track_uri) from (select 1 as id) a) from listening_events',
+    ],
+  ])('still asks for a decision with %s', (_, content) => {
+    const result = run(content);
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toMatch(
+      /"track_uri" is not qualified/,
+    );
+  });
+});
