@@ -163,6 +163,20 @@ export interface StarUse extends Span {
   relations: ScopeRelation[];
   /** The `*` is a select-list item (not inside a function call). */
   target: boolean;
+  /**
+   * An unqualified `*` over one `JOIN … USING` or `NATURAL JOIN` of the dataset
+   * and a subquery whose outputs are all known, the FROM list's only item: the
+   * merged columns come first, then the left side's others, then the right's.
+   */
+  merged?: MergedJoin;
+}
+
+export interface MergedJoin {
+  /** The merged columns, in Postgres's order (USING's, or the left side's). */
+  names: string[];
+  datasetFirst: boolean;
+  /** The subquery's alias and its output columns in order. */
+  other: { alias: string; columns: string[] };
 }
 
 export interface StatementAnalysis extends Span {
@@ -416,6 +430,11 @@ class StatementWalker {
   readonly columns: ColumnUse[] = [];
   readonly stars: StarUse[] = [];
   readonly joinsByName: StatementAnalysis['joinsByName'] = [];
+  /** Per scope, its one JOIN … USING or NATURAL JOIN of the dataset and a known subquery. */
+  private readonly mergedJoins = new Map<
+    Scope,
+    MergedJoin & { relations: ScopeRelation[] }
+  >();
   readonly ambiguous: Array<Span & { field: string }> = [];
   readonly captures: StatementAnalysis['captures'] = [];
   readonly dividedElsewhere: StatementAnalysis['dividedElsewhere'] = [];
@@ -1164,6 +1183,7 @@ class StatementWalker {
             ...(otherColumns ? { otherColumns } : {}),
           });
         }
+        this.recordMergedJoin(join, left, right, scope, before, middle);
       }
       // ON sees the join's two sides only, not FROM items after it.
       const sides = outsideFrom(scope);
@@ -1273,6 +1293,53 @@ class StatementWalker {
     return columns;
   }
 
+  /**
+   * `t JOIN (…) s USING (…)` or `t NATURAL JOIN (…) s` (either way round), the
+   * dataset a plain table reference and the other side a subquery whose output
+   * columns are all known and distinct: the columns a `*` over it returns are
+   * then known in order.
+   */
+  private recordMergedJoin(
+    join: Node,
+    left: boolean,
+    right: boolean,
+    scope: Scope,
+    before: number,
+    middle: number,
+  ): void {
+    if (left === right || join.alias) return;
+    if (!join.isNatural && !join.usingClause?.length) return;
+    const [datasetNode, otherNode] = left
+      ? [join.larg, join.rarg]
+      : [join.rarg, join.larg];
+    const subselect = otherNode?.RangeSubselect;
+    const relations = scope.relations.slice(before);
+    if (
+      !datasetNode?.RangeVar ||
+      !subselect?.alias?.aliasname ||
+      relations.length !== 2 ||
+      scope.relations.length - middle !== 1
+    )
+      return;
+    const columns = outputColumnListOf(
+      subselect.subquery?.SelectStmt,
+      subselect.alias.colnames,
+    );
+    if (!columns || new Set(columns).size !== columns.length) return;
+    const fields = this.target.fields;
+    const names: string[] = join.isNatural
+      ? left
+        ? fields.filter(f => columns.includes(f))
+        : columns.filter(c => fields.includes(c))
+      : join.usingClause.map((n: Node) => n.String.sval);
+    this.mergedJoins.set(scope, {
+      names,
+      datasetFirst: left,
+      other: { alias: subselect.alias.aliasname, columns },
+      relations,
+    });
+  }
+
   /** Whether a string is the dataset's table name, bare or schema-qualified. */
   private namesTable(text: unknown): boolean {
     if (typeof text !== 'string') return false;
@@ -1320,12 +1387,24 @@ class StatementWalker {
       const relations = qualifier
         ? [scope.byAlias(qualifier)].filter((r): r is ScopeRelation => !!r)
         : scope.relations;
+      const join = qualifier ? undefined : this.mergedJoins.get(scope);
+      const merged =
+        join &&
+        relations.length === join.relations.length &&
+        join.relations.every((r, i) => relations[i] === r)
+          ? {
+              names: join.names,
+              datasetFirst: join.datasetFirst,
+              other: join.other,
+            }
+          : undefined;
       if (relations.some(r => r.dataset))
         this.stars.push({
           ...span.whole,
           qualified: !!qualifier,
           relations,
           target: bareTarget,
+          ...(merged ? { merged } : {}),
         });
       return;
     }
@@ -2181,16 +2260,23 @@ function outputColumnsOf(
   select: Node | undefined,
   aliasColumns?: Node[],
 ): Set<string> | undefined {
+  const names = outputColumnListOf(select, aliasColumns);
+  return names ? new Set(names) : undefined;
+}
+
+/** outputColumnsOf, in order and with repeats. */
+function outputColumnListOf(
+  select: Node | undefined,
+  aliasColumns?: Node[],
+): string[] | undefined {
   if (!select) return undefined;
-  if (select.larg) return outputColumnsOf(select.larg, aliasColumns);
+  if (select.larg) return outputColumnListOf(select.larg, aliasColumns);
   // `VALUES (…)`: columns `column1`, `column2`, … unless an alias list names them.
   const row = select.valuesLists?.[0]?.List?.items;
   if (row)
-    return new Set(
-      row.map(
-        (_: unknown, i: number) =>
-          aliasColumns?.[i]?.String?.sval ?? `column${i + 1}`,
-      ),
+    return row.map(
+      (_: unknown, i: number) =>
+        aliasColumns?.[i]?.String?.sval ?? `column${i + 1}`,
     );
   const names: string[] = [];
   for (const [i, item] of (select.targetList ?? []).entries()) {
@@ -2206,7 +2292,7 @@ function outputColumnsOf(
     if (!name) return undefined;
     names.push(name);
   }
-  return new Set(names);
+  return names;
 }
 
 function funcName(call: Node): string {

@@ -1617,11 +1617,13 @@ describe('NATURAL JOIN with a CTE or subquery whose outputs are all known', () =
     expect(result.impact.problem?.message).toMatch(/NATURAL JOIN/);
   });
 
-  it('still asks for a decision on `*` over it', () => {
+  it('spells out `*` over it, the merged columns first', () => {
     const result = natural(
       'select * from listening_events natural join (select event_id, title from tracks) s',
     );
-    expect(result.status).toBe('needs-decision');
+    expect(result.content).toBe(
+      'select event_id, listening_events.user_id, listening_events.track_uri AS track_id, CAST(listening_events.ms_played AS integer) AS ms_played, listening_events.country, s.title from listening_events natural join (select event_id, title from tracks) s',
+    );
   });
 });
 
@@ -1689,4 +1691,78 @@ describe('a new name read in a subquery, beside CTEs and subqueries that lack it
       /"track_uri" is not qualified/,
     );
   });
+});
+
+describe('`*` over JOIN … USING or NATURAL JOIN of the dataset and a subquery whose outputs are all known', () => {
+  it.each([
+    [
+      'USING, the subquery on the right',
+      'select * from listening_events join (select event_id, title from tracks) s using (event_id)',
+      'select event_id, listening_events.user_id, listening_events.track_uri AS track_id, CAST(listening_events.ms_played AS integer) AS ms_played, listening_events.country, s.title from listening_events join (select event_id, title from tracks) s using (event_id)',
+    ],
+    [
+      'NATURAL, the subquery on the left',
+      'select * from (select title, user_id from tracks) s natural join listening_events',
+      'select user_id, s.title, listening_events.event_id, listening_events.track_uri AS track_id, CAST(listening_events.ms_played AS integer) AS ms_played, listening_events.country from (select title, user_id from tracks) s natural join listening_events',
+    ],
+    [
+      'LEFT JOIN USING VALUES with an alias list',
+      "select * from listening_events e left join (values (1, 'x')) v(event_id, tag) using (event_id)",
+      "select event_id, e.user_id, e.track_uri AS track_id, CAST(e.ms_played AS integer) AS ms_played, e.country, v.tag from listening_events e left join (values (1, 'x')) v(event_id, tag) using (event_id)",
+    ],
+  ])('spells it out, merged columns first (%s)', (_, content, expected) => {
+    const result = rewrite(content);
+    expect(result.impact.problem?.message).toBeUndefined();
+    expect(result.content).toBe(expected);
+  });
+
+  it.each([
+    [
+      'a table on the other side',
+      'select * from listening_events join tracks using (event_id)',
+    ],
+    [
+      'a subquery that uses SELECT *',
+      'select * from listening_events join (select * from tracks) s using (event_id)',
+    ],
+    [
+      'a subquery that outputs a name twice',
+      'select * from listening_events join (select event_id, title, title from tracks) s using (event_id)',
+    ],
+    [
+      'a third FROM item',
+      'select * from listening_events join (select event_id from tracks) s using (event_id), plays',
+    ],
+    [
+      'a second join by name around it',
+      'select * from listening_events join (select event_id from tracks) s using (event_id) join (select event_id, 1 as n from plays) r using (event_id)',
+    ],
+    [
+      'USING the renamed field',
+      'select * from listening_events join (select track_id, title from tracks) s using (track_id)',
+    ],
+    [
+      'NATURAL with the old name among the outputs',
+      'select * from listening_events natural join (select event_id, track_id from tracks) s',
+    ],
+    [
+      'the join under an alias',
+      'select * from (listening_events join (select event_id from tracks) s using (event_id)) j',
+    ],
+  ])('still asks for a decision with %s', (_, content) => {
+    const result = rewrite(content);
+    expect(result.status).toBe('needs-decision');
+  });
+});
+
+it('asks for a decision on `*` over JOIN … USING when the table is renamed too (the qualifiers would name nothing)', () => {
+  const result = rewrite(
+    'select * from listening_events join (select event_id, title from tracks) s using (event_id)',
+    consumerMapping(
+      source,
+      [{ renameField: { from: 'track_id', to: 'track_uri' } }],
+      { schema: 'public', table: 'plays' },
+    ),
+  );
+  expect(result.status).toBe('needs-decision');
 });

@@ -18,6 +18,7 @@ import {
   type DatasetTarget,
   type OpaqueRead,
   type Span,
+  type MergedJoin,
   type StarUse,
   type StatementAnalysis,
   type Typed,
@@ -480,7 +481,7 @@ function planEdits(
     }
     for (const star of statement.stars) {
       if (!starChanges(mapping)) continue;
-      if (!star.qualified && statement.joinsByName.length > 0) {
+      if (!star.qualified && statement.joinsByName.length > 0 && !star.merged) {
         plan.positions.push(star.start);
         decide(star.start, '`*` over a JOIN … USING merges columns by name');
         continue;
@@ -1115,6 +1116,7 @@ function expandStar(
         )}, which the migration drops, recomputes or retypes losing values`,
     };
   }
+  if (star.merged) return expandMergedStar(star, star.merged, mapping);
   const parts: string[] = [];
   for (const relation of star.relations) {
     const qualifier = star.qualified
@@ -1135,28 +1137,74 @@ function expandStar(
       parts.push(`${qualifier}*`);
       continue;
     }
-    for (const field of mapping.sourceFields) {
-      const m = mapping.byField.get(field.name)!;
-      if (m.kind === 'renamed')
-        parts.push(
-          `${qualifier}${identifier(m.to)} AS ${identifier(field.name)}`,
-        );
-      else if (m.kind === 'retyped' && m.widening)
-        parts.push(
-          m.to === field.name
-            ? `${qualifier}${identifier(field.name)}`
-            : `${qualifier}${identifier(m.to)} AS ${identifier(field.name)}`,
-        );
-      else if (m.kind === 'retyped')
-        parts.push(
-          `CAST(${qualifier}${identifier(m.to)} AS ${
-            m.oldType
-          }) AS ${identifier(field.name)}`,
-        );
-      else parts.push(`${qualifier}${identifier(field.name)}`);
-    }
+    parts.push(...datasetFieldParts(qualifier, mapping));
   }
   return parts.join(', ');
+}
+
+/** The dataset's fields as `*` of its old version returned them, read from the new one. */
+function datasetFieldParts(
+  qualifier: string,
+  mapping: ConsumerMapping,
+  except: string[] = [],
+): string[] {
+  const parts: string[] = [];
+  for (const field of mapping.sourceFields) {
+    if (except.includes(field.name)) continue;
+    const m = mapping.byField.get(field.name)!;
+    if (m.kind === 'renamed')
+      parts.push(
+        `${qualifier}${identifier(m.to)} AS ${identifier(field.name)}`,
+      );
+    else if (m.kind === 'retyped' && m.widening)
+      parts.push(
+        m.to === field.name
+          ? `${qualifier}${identifier(field.name)}`
+          : `${qualifier}${identifier(m.to)} AS ${identifier(field.name)}`,
+      );
+    else if (m.kind === 'retyped')
+      parts.push(
+        `CAST(${qualifier}${identifier(m.to)} AS ${m.oldType}) AS ${identifier(
+          field.name,
+        )}`,
+      );
+    else parts.push(`${qualifier}${identifier(field.name)}`);
+  }
+  return parts;
+}
+
+/**
+ * `*` over `t JOIN (…) s USING (…)` or a NATURAL JOIN: the merged columns by
+ * their names (Postgres merges them again), then each side's others, the
+ * dataset's read from the new version.
+ */
+function expandMergedStar(
+  star: StarUse,
+  merged: MergedJoin,
+  mapping: ConsumerMapping,
+): string | { decision: string } {
+  const dataset = star.relations.find(r => r.dataset);
+  // A renamed table keeps its old name as an alias only where the original
+  // text qualifies with it: the qualifiers written here would name nothing.
+  if (
+    mapping.renamedTo ||
+    !dataset?.qualifiable ||
+    dataset.alias.startsWith('_j') ||
+    merged.names.some(n => mapping.byField.get(n)?.kind !== 'same')
+  )
+    return { decision: '`*` over a JOIN … USING merges columns by name' };
+  const own = datasetFieldParts(
+    `${identifier(dataset.alias)}.`,
+    mapping,
+    merged.names,
+  );
+  const theirs = merged.other.columns
+    .filter(c => !merged.names.includes(c))
+    .map(c => `${identifier(merged.other.alias)}.${identifier(c)}`);
+  return [
+    ...merged.names.map(identifier),
+    ...(merged.datasetFirst ? [...own, ...theirs] : [...theirs, ...own]),
+  ].join(', ');
 }
 
 /** A relation named by masked dbt Jinja, which has no name SQL can qualify with. */
