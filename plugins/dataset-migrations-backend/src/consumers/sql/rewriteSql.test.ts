@@ -1766,3 +1766,27 @@ it('asks for a decision on `*` over JOIN … USING when the table is renamed too
   );
   expect(result.status).toBe('needs-decision');
 });
+
+it.each([
+  [
+    'select * from listening_events, (select 1 as z) s',
+    'select listening_events.event_id, listening_events.user_id, listening_events.track_uri AS track_id, listening_events.ms_played, listening_events.country, s.* from plays AS listening_events, (select 1 as z) s',
+  ],
+  [
+    'select * from listening_events join tracks on tracks.id = event_id',
+    'select listening_events.event_id, listening_events.user_id, listening_events.track_uri AS track_id, listening_events.ms_played, listening_events.country, tracks.* from plays AS listening_events join tracks on tracks.id = event_id',
+  ],
+])(
+  'keeps the old name as an alias of a renamed table whose fields `*` over several relations is spelled out with (%s)',
+  (content, expected) => {
+    const result = rewrite(
+      content,
+      consumerMapping(
+        source,
+        [{ renameField: { from: 'track_id', to: 'track_uri' } }],
+        { schema: 'public', table: 'plays' },
+      ),
+    );
+    expect(result.content).toBe(expected);
+  },
+);

@@ -720,9 +720,17 @@ function planRelationEdits(
     // row, `md5(t::text)`) or qualifies columns with the new one (another
     // relation's alias, which the renamed table would otherwise hide from an
     // inner scope: `… u w WHERE EXISTS (SELECT 1 FROM t WHERE k = w.id)`).
+    // So too where `*` over several relations is spelled out, its fields
+    // qualified with that name (`select * from t, u` → `t.kk AS k, u.*`).
     if (
       !relation.aliased &&
       (namesElsewhere(masked.text, statement, relation, relation.name) ||
+        statement.stars.some(
+          star =>
+            !star.qualified &&
+            star.relations.length > 1 &&
+            star.relations.some(r => r.dataset && r.alias === relation.name),
+        ) ||
         namesElsewhere(
           masked.text,
           statement,

@@ -194,6 +194,12 @@ const ADV8_MIGRATIONS: CorpusSource['migrations'] = [
     dataset: 't',
     changes: [{ addField: { name: 'x', type: 'integer', default: '0' } }],
   },
+  {
+    name: 'B08 t renamed to t2 and t.k to kk',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'kk' } }],
+    renameTo: 't2',
+  },
 ];
 
 const ADV7_MIGRATIONS: CorpusSource['migrations'] = [

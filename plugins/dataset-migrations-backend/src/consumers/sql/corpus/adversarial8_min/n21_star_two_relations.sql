@@ -1,0 +1,1 @@
+SELECT * FROM t, (SELECT 1 AS z) s ORDER BY id;
