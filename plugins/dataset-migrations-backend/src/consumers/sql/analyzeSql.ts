@@ -2281,14 +2281,13 @@ function outputColumnListOf(
   const names: string[] = [];
   for (const [i, item] of (select.targetList ?? []).entries()) {
     const target = item.ResTarget;
+    // `*` (or `u.*`) stands for columns of its own, however many: an alias
+    // list naming it (`(select * from u) s(id)`) names only the first of them.
+    if (isStar(target?.val?.ColumnRef)) return undefined;
     const aliased = aliasColumns?.[i]?.String?.sval;
     const fields: Node[] = target?.val?.ColumnRef?.fields ?? [];
     const name =
-      aliased ??
-      target?.name ??
-      (isStar(target?.val?.ColumnRef)
-        ? undefined
-        : fields[fields.length - 1]?.String?.sval);
+      aliased ?? target?.name ?? fields[fields.length - 1]?.String?.sval;
     if (!name) return undefined;
     names.push(name);
   }

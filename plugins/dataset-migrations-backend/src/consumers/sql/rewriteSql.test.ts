@@ -1627,6 +1627,53 @@ describe('NATURAL JOIN with a CTE or subquery whose outputs are all known', () =
   });
 });
 
+describe('`*` under a column alias list stands for columns the list does not name (found by adversarial9_min)', () => {
+  // `(select * from tracks) s(event_id)` has tracks' every column, the first
+  // renamed: its outputs are not known, however the alias list reads.
+  const mapping = consumerMapping(source, [
+    { renameField: { from: 'track_id', to: 'track_uri' } },
+    { addField: { name: 'genre', type: 'text', default: "'x'" } },
+  ]);
+
+  it.each([
+    [
+      'a CTE',
+      'with c(event_id) as (select * from tracks) select event_id, user_id from listening_events natural join c',
+    ],
+    [
+      'a subquery',
+      'select event_id, user_id from listening_events natural join (select * from tracks) s(event_id)',
+    ],
+    [
+      'a qualified star beside a named output',
+      'select event_id, user_id from listening_events natural join (select tracks.*, 1 as z from tracks) s(event_id)',
+    ],
+  ])('a NATURAL JOIN with %s asks for a decision', (_, content) => {
+    const result = rewrite(content, mapping);
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toMatch(/NATURAL JOIN/);
+  });
+
+  it('`*` over JOIN … USING with such a subquery asks for a decision', () => {
+    const result = rewrite(
+      'select * from listening_events join (select * from tracks) s(event_id) using (event_id)',
+      mapping,
+    );
+    expect(result.status).toBe('needs-decision');
+  });
+
+  it('a new name read in a subquery beside such a CTE asks for a decision', () => {
+    const result = rewrite(
+      'with o(oid) as (select * from tracks) select oid, (select max((select count(*) from plays where plays.t = track_uri)) from listening_events) from o',
+      mapping,
+    );
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toMatch(
+      /"track_uri" is not qualified/,
+    );
+  });
+});
+
 describe('a new name read in a subquery, beside CTEs and subqueries that lack it', () => {
   const renameTrack = consumerMapping(source, [
     { renameField: { from: 'track_id', to: 'track_uri' } },
