@@ -1079,13 +1079,18 @@ class StatementWalker {
     );
     if (clause?.recursive)
       for (const { ctename } of ctes) scope.ctes.set(ctename, undefined);
-    for (const { ctename, ctequery, aliascolnames } of ctes) {
+    for (const cte of ctes) {
+      const { ctename, ctequery, aliascolnames } = cte;
       this.aliasList = aliascolnames;
       this.visit(ctequery, scope);
       this.aliasList = undefined;
+      // `SEARCH … SET seq` and `CYCLE … SET mark USING path` give a recursive
+      // CTE columns its query does not name: its outputs are not known.
       scope.ctes.set(
         ctename,
-        outputColumnsOf(ctequery?.SelectStmt, aliascolnames),
+        cte.search_clause || cte.cycle_clause
+          ? undefined
+          : outputColumnsOf(ctequery?.SelectStmt, aliascolnames),
       );
     }
   }

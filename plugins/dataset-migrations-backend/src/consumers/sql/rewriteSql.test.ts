@@ -1674,6 +1674,38 @@ describe('`*` under a column alias list stands for columns the list does not nam
   });
 });
 
+describe('a recursive CTE with SEARCH or CYCLE has columns its query does not name (found by adversarial9_min)', () => {
+  const mapping = consumerMapping(source, [
+    { renameField: { from: 'track_id', to: 'track_uri' } },
+  ]);
+
+  it.each([
+    [
+      'CYCLE … SET mark',
+      'with recursive c as (select event_id from tracks union all select event_id from c where false) cycle event_id set track_uri to 1 default 0 using p select event_id, user_id from listening_events natural join c',
+    ],
+    [
+      'SEARCH … SET seq',
+      'with recursive c as (select event_id from tracks union all select event_id from c where false) search depth first by event_id set track_uri select event_id, user_id from listening_events natural join c',
+    ],
+  ])('a NATURAL JOIN with one (%s) asks for a decision', (_, content) => {
+    const result = rewrite(content, mapping);
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toMatch(/NATURAL JOIN/);
+  });
+
+  it('a new name read in a subquery beside one asks for a decision', () => {
+    const result = rewrite(
+      'with recursive o as (select event_id from tracks union all select event_id from o where false) cycle event_id set track_uri to 1 default 0 using p select event_id, (select max((select count(*) from plays where plays.t = track_uri)) from listening_events) from o',
+      mapping,
+    );
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toMatch(
+      /"track_uri" is not qualified/,
+    );
+  });
+});
+
 describe('a new name read in a subquery, beside CTEs and subqueries that lack it', () => {
   const renameTrack = consumerMapping(source, [
     { renameField: { from: 'track_id', to: 'track_uri' } },
