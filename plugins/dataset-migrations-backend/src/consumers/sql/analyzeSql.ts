@@ -436,6 +436,8 @@ class StatementWalker {
     MergedJoin & { relations: ScopeRelation[] }
   >();
   readonly ambiguous: Array<Span & { field: string }> = [];
+  /** The aliases of joins (`(a JOIN b) AS j`), which name a whole row too. */
+  private readonly joinAliases = new Set<string>();
   readonly captures: StatementAnalysis['captures'] = [];
   readonly dividedElsewhere: StatementAnalysis['dividedElsewhere'] = [];
   readonly summedElsewhere: StatementAnalysis['summedElsewhere'] = [];
@@ -1145,8 +1147,10 @@ class StatementWalker {
       const left = this.fromItem(join.larg, scope, conditions);
       const middle = scope.relations.length;
       const right = this.fromItem(join.rarg, scope, conditions);
-      if (join.alias)
+      if (join.alias) {
+        this.joinAliases.add(join.alias.aliasname);
         for (const r of scope.relations.slice(before)) r.qualifiable = false;
+      }
       // `(a JOIN b) AS j(x, y)` renames the join's columns by position (USING
       // and NATURAL merge some first: positions not known).
       if (join.alias?.colnames?.length)
@@ -1580,6 +1584,11 @@ class StatementWalker {
       l.relations.some(r => r.dataset),
     );
     if (datasetLevel < 0) return;
+    const aliases = levels.flatMap(l => l.relations.map(r => r.alias));
+    // A name no relation has as a column is a whole-row reference to the FROM
+    // item of that name (`(select kk::text from w) … from t, (select 1) kk`):
+    // from cut-over the dataset's column takes it instead, so none owns it.
+    const wholeRow = aliases.includes(field) || this.joinAliases.has(field);
     // A CTE or subquery whose outputs are all known and lack the name cannot
     // own it (TPC-DS q10-style `(select kk from u where u.id = s.id)` over
     // `t natural join (select id from u) s`): only the others could.
@@ -1588,10 +1597,10 @@ class StatementWalker {
         .filter(r => !r.dataset && !(r.columns && !r.columns.has(field)))
         .map(r => ({ ...r, nearer: i < datasetLevel })),
     );
-    if (others.length === 1 && others[0].nearer) return;
+    if (others.length === 1 && others[0].nearer && !wholeRow) return;
     const [only] = others;
-    const aliases = levels.flatMap(l => l.relations.map(r => r.alias));
     const owner =
+      !wholeRow &&
       others.length === 1 &&
       only.qualifiable &&
       only.alias !== field &&

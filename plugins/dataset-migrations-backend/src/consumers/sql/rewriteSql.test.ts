@@ -1706,6 +1706,33 @@ describe('a recursive CTE with SEARCH or CYCLE has columns its query does not na
   });
 });
 
+describe('a new name that names a FROM item reads its whole row until cut-over (found by adversarial9_min)', () => {
+  const mapping = consumerMapping(source, [
+    { renameField: { from: 'track_id', to: 'track_uri' } },
+  ]);
+
+  it.each([
+    [
+      'a known subquery beside the dataset',
+      'select event_id, (select track_uri::text from plays where plays.t = track_id) from listening_events, (select 1 as id) track_uri',
+    ],
+    [
+      'the nearer relation itself',
+      'select event_id, (select track_uri::text from plays track_uri where track_uri.t = track_id) from listening_events',
+    ],
+    [
+      'a join alias',
+      'select event_id, (select track_uri::text from plays) from listening_events, ((select 1 as a) s1 join (select 2 as b) s2 on true) as track_uri',
+    ],
+  ])('asks for a decision with %s', (_, content) => {
+    const result = rewrite(content, mapping);
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toMatch(
+      /"track_uri" is not qualified, .*qualify it with its table/,
+    );
+  });
+});
+
 describe('a new name read in a subquery, beside CTEs and subqueries that lack it', () => {
   const renameTrack = consumerMapping(source, [
     { renameField: { from: 'track_id', to: 'track_uri' } },
