@@ -202,6 +202,51 @@ const ADV8_MIGRATIONS: CorpusSource['migrations'] = [
   },
 ];
 
+/** The ninth round: attacks on the eighth round's relaxations. */
+const ADV9_MIGRATIONS: CorpusSource['migrations'] = [
+  {
+    name: 'C01 t.k renamed to kk (u has kk)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'kk' } }],
+  },
+  {
+    name: 'C02 t.n widened integer -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+  },
+  {
+    name: 'C03 t gains x (u has x)',
+    dataset: 't',
+    changes: [{ addField: { name: 'x', type: 'integer', default: '0' } }],
+  },
+  {
+    name: 'C04 t.s dropped',
+    dataset: 't',
+    changes: [{ dropField: { name: 's' } }],
+  },
+  {
+    name: 'C05 t renamed to t2 and t.k to kk',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'kk' } }],
+    renameTo: 't2',
+  },
+  {
+    name: 'C06 t.d retyped date -> timestamp',
+    dataset: 't',
+    changes: [{ changeType: { field: 'd', type: 'timestamp' } }],
+  },
+  {
+    name: 'C07 t.k renamed to w (w is a table)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'w' } }],
+  },
+  {
+    name: 'C08 t gains t (its own name)',
+    dataset: 't',
+    changes: [{ addField: { name: 't', type: 'integer', default: '0' } }],
+  },
+];
+
 const ADV7_MIGRATIONS: CorpusSource['migrations'] = [
   {
     name: 'A01 t.k renamed to kk (u has kk)',
@@ -385,6 +430,11 @@ const ALL_SOURCES: CorpusSource[] = [
     name: 'adversarial8_min',
     dir: path.join(__dirname, 'adversarial8_min'),
     migrations: ADV8_MIGRATIONS,
+  },
+  {
+    name: 'adversarial9_min',
+    dir: path.join(__dirname, 'adversarial9_min'),
+    migrations: ADV9_MIGRATIONS,
   },
   {
     name: 'adversarial6_dbt',

@@ -1,0 +1,1 @@
+WITH c(id) AS (SELECT * FROM u) SELECT id, n, label FROM t NATURAL JOIN c ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, n FROM t NATURAL JOIN (SELECT * FROM u) s(id) ORDER BY id;

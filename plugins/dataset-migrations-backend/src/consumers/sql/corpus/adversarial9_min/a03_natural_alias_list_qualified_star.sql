@@ -1,0 +1,1 @@
+SELECT id, n FROM t NATURAL JOIN (SELECT u.*, 1 AS z FROM u) s(id) ORDER BY id;

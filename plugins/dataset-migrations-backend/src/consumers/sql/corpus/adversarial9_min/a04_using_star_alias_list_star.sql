@@ -1,0 +1,1 @@
+SELECT * FROM t JOIN (SELECT * FROM u) s(id) USING (id) ORDER BY id;

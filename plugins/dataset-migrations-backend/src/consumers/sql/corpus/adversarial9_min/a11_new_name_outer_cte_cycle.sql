@@ -1,0 +1,1 @@
+WITH RECURSIVE o AS (SELECT id, kk FROM u UNION ALL SELECT id, kk FROM o WHERE false) CYCLE id SET x TO 1 DEFAULT 0 USING p SELECT id, (SELECT max(t.n * 0 + (SELECT count(*) FROM w WHERE w.wid = x + 10)) FROM t) AS m FROM o ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT * FROM t NATURAL FULL JOIN (SELECT id, label FROM u) s ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT * FROM t JOIN (SELECT id, label FROM u) s USING (id) UNION ALL SELECT * FROM t JOIN (SELECT id, label FROM u) s USING (id) ORDER BY 1, 2;

@@ -1,0 +1,1 @@
+SELECT * FROM t NATURAL JOIN (WITH t AS (SELECT id, label FROM u) SELECT id, label FROM t) s ORDER BY id;

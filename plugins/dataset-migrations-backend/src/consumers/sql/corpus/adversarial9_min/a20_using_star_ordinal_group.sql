@@ -1,0 +1,1 @@
+SELECT * FROM t JOIN (SELECT id, label FROM u) s USING (id) ORDER BY 2 DESC, 1;

@@ -1,0 +1,1 @@
+SELECT id, x FROM t NATURAL JOIN (SELECT id, label FROM u) s, (SELECT 7 AS x) v ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, t::text AS r FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, (SELECT t::text FROM w WHERE w.wid = t.k) AS r FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+WITH c AS (SELECT id, kk FROM u) SELECT * FROM (WITH c AS (SELECT id FROM c) SELECT id, k, n FROM t NATURAL JOIN c) z ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT * FROM (SELECT id, label AS s FROM u) q JOIN t USING (id) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, k FROM t WHERE EXISTS (SELECT * FROM t AS t9 NATURAL JOIN (SELECT id, label FROM u) s WHERE s.id = t.id AND label IS NOT NULL) ORDER BY id;
