@@ -8,7 +8,8 @@ const run = promisify(execFile);
  * Parses the TPC-DS corpus queries over and over in a process of its own (V8's
  * flags are the process's) and prints that process's peak RSS in MB. 60 rounds
  * are enough for V8 to optimise the parser: measured, 442–516 MB at its peak
- * that way, 114 MB on the baseline code.
+ * that way, 114 MB on the baseline code (277 MB on a fresh clone, whose
+ * transform cache is cold).
  */
 async function peakRssMb(baselineOnly: boolean): Promise<number> {
   const script = `
@@ -43,7 +44,9 @@ async function peakRssMb(baselineOnly: boolean): Promise<number> {
 
 describe('the SQL parser on the baseline code', () => {
   it('keeps the process small while V8 would otherwise optimise the parser', async () => {
-    // Optimised, the grammar's compile alone held ~450 MB (the peak ~500 MB).
-    expect(await peakRssMb(true)).toBeLessThan(250);
+    // Optimised, the grammar's compile alone held ~450 MB (the peak 442–516 MB).
+    // On a fresh clone the child also compiles the TypeScript it requires (no
+    // transform cache yet): 277 MB was seen there, 114 MB with a warm cache.
+    expect(await peakRssMb(true)).toBeLessThan(360);
   }, 120_000);
 });
