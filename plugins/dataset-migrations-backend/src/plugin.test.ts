@@ -386,11 +386,15 @@ describe('dataset-migrations backend', () => {
     });
     firstId = res.body.migration.id;
 
-    const done = await waitForMigration(firstId, [
-      'succeeded',
-      'failed',
-      'cancelled',
-    ]);
+    // The run is marked succeeded before its last log line (the catalog refresh
+    // and the version it reached come after): wait for a finished run's tail.
+    const done = await waitForMigration(
+      firstId,
+      ['succeeded', 'failed', 'cancelled'],
+      m =>
+        m.status !== 'succeeded' ||
+        m.logs.some(l => l.message.startsWith('dataset is at schema version')),
+    );
     expect(done.status).toBe('succeeded');
     expect(done.attempts).toBe(1);
     expect(done.failureReason).toBeUndefined();
