@@ -269,6 +269,14 @@ export interface Config {
           batchDuration?: string | HumanDuration;
           /** Throttle: pause between batches, in the same forms. Default none. */
           pause?: string | HumanDuration;
+          /**
+           * Copy by ranges of the primary key even where ranges of blocks are
+           * possible (heap tables on PostgreSQL 14+; faster, and no walk of the
+           * key's index). By blocks, a rewrite of the source during the copy
+           * (VACUUM FULL, CLUSTER, pg_repack) starts the copy again, leaving out
+           * the rows already copied; by key it costs nothing. Default false.
+           */
+          batchesByKey?: boolean;
         };
       };
     };

@@ -38,6 +38,8 @@ const rows =
 const withWriter = process.argv.includes('--writer');
 const connections =
   Number(process.argv[process.argv.indexOf('--connections') + 1]) || 4;
+/** Batches by key even on a heap table (the engine's `backfill.batchesByKey`), to compare. */
+const batchesByKey = process.argv.includes('--by-key');
 const CHANGES: FieldChange[] = [
   { renameField: { from: 'legacy_flag', to: 'is_legacy' } },
   { addField: { name: 'source', type: 'text', default: 'app' } },
@@ -146,6 +148,8 @@ async function main() {
         'en-US',
       )} rows, PostgreSQL on 127.0.0.1:${postgres.port}${
         withWriter ? ', and again with a writer' : ''
+      }, batches by ${
+        batchesByKey ? 'key (--by-key)' : 'block where the table allows'
       }, ${sqlParserAsConfigured()}`,
     );
     const tables = ['bench_events', ...(withWriter ? ['bench_live'] : [])];
@@ -153,6 +157,7 @@ async function main() {
     const engines = await benchEngines(
       await postgres.url('warehouse'),
       connections,
+      { batchesByKey },
     );
     const schema = await engines
       .get('warehouse')

@@ -139,12 +139,16 @@ export async function startBenchPostgres(options: { fast: boolean }) {
 }
 
 /** The `warehouse` engine on a bench database. */
-export function benchEngines(connection: string, maxConnections = 4) {
+export function benchEngines(
+  connection: string,
+  maxConnections = 4,
+  backfill: { batchesByKey?: boolean } = {},
+) {
   return EngineRegistry.fromConfig({
     config: new ConfigReader({
       datasetMigrations: {
         engines: {
-          warehouse: { type: 'postgres', connection, maxConnections },
+          warehouse: { type: 'postgres', connection, maxConnections, backfill },
         },
       },
     }),

@@ -19,6 +19,8 @@ export const ENGINE_APP = 'dsm-engine-under-test';
 export function eventsUnderTerminations(options: {
   rows: number;
   maxBatchRows: number;
+  /** Batches by key, which mark verify's ranges (see BackfillSettings). */
+  batchesByKey?: boolean;
 }) {
   const { init } = createTestDatabases();
   const setup = {} as { knex: Knex; harness: Knex; engine: DatasetEngine };
@@ -41,7 +43,10 @@ export function eventsUnderTerminations(options: {
       {
         config: {
           maxConnections: 4,
-          backfill: { maxBatchRows: options.maxBatchRows },
+          backfill: {
+            maxBatchRows: options.maxBatchRows,
+            batchesByKey: options.batchesByKey ?? false,
+          },
         },
       },
     );

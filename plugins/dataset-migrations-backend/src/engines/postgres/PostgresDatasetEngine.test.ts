@@ -619,8 +619,9 @@ describe('PostgresDatasetEngine', () => {
            BIG + 9
          }) AS g`,
       );
+      // By key, whose batches hold exactly the rows asked for; blocks are below.
       batched = await createTestEngine(knex, {
-        config: { backfill: { maxBatchRows: 1000 } },
+        config: { backfill: { maxBatchRows: 1000, batchesByKey: true } },
       });
     });
 
@@ -1001,6 +1002,142 @@ describe('PostgresDatasetEngine', () => {
     });
   });
 
+  describe('on a heap table copied by blocks', () => {
+    const BIG = 6_000;
+    let byBlocks: DatasetEngine;
+    const changes: FieldChange[] = [
+      { renameField: { from: 'user_id', to: 'listener_id' } },
+    ];
+
+    beforeEach(async () => {
+      await knex.raw(
+        `INSERT INTO public.events (id, user_id, duration, price)
+         SELECT g, 'user' || g, (g % 300)::text, g % 7 FROM generate_series(10, ${
+           BIG + 9
+         }) AS g;
+         ANALYZE public.events`,
+      );
+      byBlocks = await createTestEngine(knex, {
+        config: { backfill: { maxBatchRows: 1000 } },
+      });
+    });
+
+    afterEach(async () => {
+      await byBlocks.close?.();
+    });
+
+    /** Version 2 holds the final source rows, mapped, each once. */
+    async function expectTargetMatchesSource() {
+      const { rows } = await knex.raw(`
+        SELECT (SELECT count(*) FROM (
+                 (SELECT id, user_id, duration, played_at, price, tag FROM public.events_v1
+                  EXCEPT ALL SELECT id, listener_id, duration, played_at, price, tag FROM public.events_v2)
+                 UNION ALL
+                 (SELECT id, listener_id, duration, played_at, price, tag FROM public.events_v2
+                  EXCEPT ALL SELECT id, user_id, duration, played_at, price, tag FROM public.events_v1)) AS d)::int AS differing,
+               (SELECT count(*) FROM public.events_v2)::int AS rows`);
+      expect(rows[0]).toEqual({
+        differing: 0,
+        rows: await count('public.events_v1'),
+      });
+    }
+
+    /** A run whose `between` is called before each backfill batch with how many came before. */
+    const runBetweenBatches = async (
+      between: (batches: number) => Promise<void>,
+    ) => {
+      let batches = 0;
+      const started = await runFor(changes, {
+        throwIfCancelled: async () => {
+          const current = started.steps.at(-1);
+          if (current?.name === 'backfill' && current.status === 'running')
+            await between(batches++);
+        },
+      });
+      return started;
+    };
+
+    it('copies ranges of blocks in checkpointed batches, carrying writes that move rows ahead of and behind the copy', async () => {
+      const { run, steps, logs, checkpoints } = await runBetweenBatches(
+        async batch => {
+          if (batch === 0) return;
+          // An update moves its row to free space, at the table's end here:
+          // copied rows move ahead of the copy, rows ahead of it behind or further.
+          await knex('events')
+            .where({ id: 10 + batch })
+            .update({ duration: 'moved', user_id: 'changed' });
+          await knex('events')
+            .where({ id: BIG - batch * 13 })
+            .update({ duration: 'ahead' });
+          await knex('events')
+            .where({ id: 100 + batch })
+            .delete();
+          await knex('events')
+            .where({ id: BIG - batch * 29 })
+            .delete();
+          await knex('events').insert({
+            id: 100_000 + batch,
+            user_id: 'new',
+            duration: '1',
+          });
+        },
+      );
+      await byBlocks.migrate(run);
+      expect(steps.map(s => `${s.name}:${s.status}`)).toContain(
+        'cut-over:succeeded',
+      );
+      expect(logs.find(l => l.startsWith('copied'))!).toMatch(
+        / \d+ batches of blocks, /,
+      );
+      expect(
+        Number(
+          logs.find(l => l.startsWith('copied'))!.match(/(\d+) batches/)![1],
+        ),
+      ).toBeGreaterThan(3);
+      expect(checkpoints.get('backfill')).toMatchObject({
+        lastKey: null,
+        nextBlock: expect.any(Number),
+        storage: expect.stringMatching(/^\d+:\d+$/),
+      });
+      await expectTargetMatchesSource();
+    });
+
+    it('copies the source again from its first block, leaving out rows copied, when it is rewritten during the copy', async () => {
+      const { run, logs } = await runBetweenBatches(async batch => {
+        if (batch !== 3) return;
+        // Rows already copied go, and the rewrite moves rows not yet copied into
+        // the blocks behind the copy: going on from its block would miss them.
+        await knex('events').whereBetween('id', [10, 2500]).delete();
+        await knex.raw('VACUUM FULL public.events');
+      });
+      await byBlocks.migrate(run);
+      expect(logs).toContain(
+        'the source was rewritten during the copy (VACUUM FULL, CLUSTER or the like): copying it again from the start, leaving out the rows already copied',
+      );
+      await expectTargetMatchesSource();
+    });
+
+    it('copies a partitioned source by blocks of every partition', async () => {
+      await knex.raw(`
+        CREATE TABLE public.plays (id bigint, user_id text NOT NULL, PRIMARY KEY (id)) PARTITION BY RANGE (id);
+        CREATE TABLE public.plays_a PARTITION OF public.plays FOR VALUES FROM (0) TO (2000);
+        CREATE TABLE public.plays_b PARTITION OF public.plays FOR VALUES FROM (2000) TO (MAXVALUE);
+        INSERT INTO public.plays SELECT g, 'user' || g FROM generate_series(1, 5000) AS g;
+        ANALYZE public.plays`);
+      const { run, logs } = await engineRun(byBlocks, 'public.plays', changes);
+      await byBlocks.migrate(run);
+      expect(logs.find(l => l.startsWith('copied'))).toMatch(
+        /^copied 5000 rows .* batches of blocks/,
+      );
+      const { rows } = await knex.raw(`
+        SELECT count(*)::int AS n FROM (
+          (SELECT id, user_id FROM public.plays_v1 EXCEPT ALL SELECT id, listener_id FROM public.plays_v2)
+          UNION ALL
+          (SELECT id, listener_id FROM public.plays_v2 EXCEPT ALL SELECT id, user_id FROM public.plays_v1)) AS d`);
+      expect(rows[0].n).toBe(0);
+    });
+  });
+
   it('plans the statements it runs, and they run as planned', async () => {
     const { run } = await runFor([
       { renameField: { from: 'user_id', to: 'listener_id' } },
@@ -1026,7 +1163,9 @@ describe('PostgresDatasetEngine', () => {
     const trx = await knex.transaction();
     try {
       for (const sql of sqlOf('create-target')) await trx.raw(sql);
-      const copyAll = sqlOf('backfill')[1].replace(/WHERE .*$/s, '');
+      const copyAll = sqlOf('backfill')
+        .find(sql => sql.startsWith('INSERT'))!
+        .replace(/WHERE .*$/s, '');
       await trx.raw(copyAll);
       const [, sourceSum, targetSum] = sqlOf('verify');
       expect((await trx.raw(sourceSum)).rows).toEqual(

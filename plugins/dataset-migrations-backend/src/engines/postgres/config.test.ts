@@ -108,13 +108,23 @@ describe('readPostgresEngineConfig', () => {
     expect(backfill({})).toEqual(DEFAULT_BACKFILL);
     expect(
       backfill({ maxBatchRows: 1000, batchDuration: '2s', pause: '400ms' }),
-    ).toEqual({ maxBatchRows: 1000, batchDurationMs: 2000, batchPauseMs: 400 });
+    ).toEqual({
+      maxBatchRows: 1000,
+      batchDurationMs: 2000,
+      batchPauseMs: 400,
+      batchesByKey: false,
+    });
     expect(
-      backfill({ batchDuration: 'PT1S', pause: { milliseconds: 50 } }),
+      backfill({
+        batchDuration: 'PT1S',
+        pause: { milliseconds: 50 },
+        batchesByKey: true,
+      }),
     ).toEqual({
       maxBatchRows: 200_000,
       batchDurationMs: 1000,
       batchPauseMs: 50,
+      batchesByKey: true,
     });
   });
 });

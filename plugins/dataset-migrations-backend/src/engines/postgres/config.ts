@@ -13,6 +13,12 @@ export interface BackfillSettings {
   batchDurationMs: number;
   /** Pause between batches, to leave the database room for other work. */
   batchPauseMs: number;
+  /**
+   * Batches go by ranges of the key even where they could go by blocks (a heap
+   * source): a rewrite of the source during the copy (VACUUM FULL, CLUSTER,
+   * pg_repack) then costs nothing, where by blocks it starts the copy again.
+   */
+  batchesByKey: boolean;
 }
 
 export interface PostgresEngineConfig {
@@ -53,6 +59,7 @@ export const DEFAULT_BACKFILL: BackfillSettings = {
   maxBatchRows: 200_000,
   batchDurationMs: 500,
   batchPauseMs: 0,
+  batchesByKey: false,
 };
 
 /**
@@ -163,5 +170,8 @@ function readBackfill(backfill: Config | undefined): BackfillSettings {
       'pause',
       DEFAULT_BACKFILL.batchPauseMs,
     ),
+    batchesByKey:
+      backfill?.getOptionalBoolean('batchesByKey') ??
+      DEFAULT_BACKFILL.batchesByKey,
   };
 }

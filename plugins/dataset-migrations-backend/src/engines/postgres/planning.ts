@@ -13,7 +13,14 @@ import { provenance, shapeFor } from './runShape';
 import { createTargetStatements, dropCaptureSql } from './sql/capture';
 import { verifySql } from './sql/checksums';
 import { copyRangeSql, dryRunSql, removeGhostsSql } from './sql/copy';
-import { batchEndsSql, rangeEndSql } from './sql/keyRanges';
+import {
+  batchEndsSql,
+  keyRangeConditions,
+  rangeEndSql,
+  sourceKeyColumns,
+} from './sql/keyRanges';
+import { blockRange, blockRangeConditions } from './sql/blockRanges';
+import { readSourceStorage } from './stages/backfill';
 import { inverseOf } from './sql/reverse';
 import { keyTypesOf, previousVersion, type MigrationShape } from './sql/shape';
 import {
@@ -44,12 +51,10 @@ export async function planStages(
     const grants = await grantsAfterCutOver(client, shape, dataset);
     const previous = previousVersion(shape, dataset, request.fromVersion);
     const keyTypes = keyTypesOf(shape);
-    const range = {
-      hasLastKey: true,
-      hasEnd: true,
-      skipCopied: false,
-      keepExisting: false,
-    };
+    const heap =
+      !settings.batchesByKey &&
+      (await readSourceStorage(client, shape, false)).heap;
+    const plainCopy = { skipCopied: false, keepExisting: false };
     return [
       {
         name: 'dry-run',
@@ -64,11 +69,34 @@ export async function planStages(
       },
       {
         name: 'backfill',
-        description: `Per batch (up to ${settings.maxBatchRows} rows, sized to ~${settings.batchDurationMs} ms, its own transaction): find the batch's last key, copy the range; once writers are met, copy in short ranges leaving out rows the capture wrote, and redo a range a write lands in keeping the writer's row. The commit does not wait for the disk; the last key is checkpointed once the server has flushed past it.`,
-        sql: [
-          batchEndsSql(shape, keyTypes, true),
-          copyRangeSql(shape, keyTypes, range),
-        ],
+        description: `Per batch (up to ${
+          settings.maxBatchRows
+        } rows, sized to ~${
+          settings.batchDurationMs
+        } ms, its own transaction): ${
+          heap
+            ? "copy the next range of the source's blocks (a TID range scan, as fast as a sequential scan), then check under the copy's lock that the source was not rewritten meanwhile (else start again, leaving out rows copied)"
+            : "find the batch's last key, copy the range"
+        }; once writers are met, copy in short ranges leaving out rows the capture wrote, and redo a range a write lands in keeping the writer's row. The commit does not wait for the disk; the position is checkpointed once the server has flushed past it.`,
+        sql: heap
+          ? [
+              copyRangeSql(
+                shape,
+                blockRangeConditions(blockRange(1, 2)),
+                plainCopy,
+              ),
+            ]
+          : [
+              batchEndsSql(shape, keyTypes, true),
+              copyRangeSql(
+                shape,
+                keyRangeConditions(sourceKeyColumns(shape), keyTypes, {
+                  hasLastKey: true,
+                  hasEnd: true,
+                }),
+                plainCopy,
+              ),
+            ],
       },
       {
         name: 'indexes',
@@ -86,7 +114,7 @@ export async function planStages(
           BATCHES_PER_RANGE * settings.maxBatchRows
         } rows, sized to ~${
           BATCHES_PER_RANGE * settings.batchDurationMs
-        } ms, each checkpointed), compare in one repeatable-read snapshot the row counts and checksums of the mapped source and the target. Several ranges: the new version analyzed first, each range ending where the backfill marked one about 10 batches' cap of rows apart (or, past its marks, where a walk of the key's index finds it, sized by time as above); the whole tables in one range when they fit in one or the new key does not keep the source key's order.`,
+        } ms, each checkpointed), compare in one repeatable-read snapshot the row counts and checksums of the mapped source and the target. Several ranges: the new version analyzed first, each range ending where a backfill by key marked one about 10 batches' cap of rows apart (else, as after a backfill by block, where a walk of the key's index finds it, sized by time as above); the whole tables in one range when they fit in one or the new key does not keep the source key's order.`,
         sql: [
           removeGhostsSql(shape),
           ...verifySql(shape),

@@ -43,8 +43,11 @@ describe('verify in checkpointed ranges of the key', () => {
     );
     // A known row count: the range estimated to be the last is not walked.
     await knex.raw('ANALYZE public.events');
+    // By key: these ranges end at the marks key batches leave (blocks leave none).
     engine = await createTestEngine(knex, {
-      config: { backfill: { maxBatchRows: RANGE_ROWS / 10 } },
+      config: {
+        backfill: { maxBatchRows: RANGE_ROWS / 10, batchesByKey: true },
+      },
     });
   });
 

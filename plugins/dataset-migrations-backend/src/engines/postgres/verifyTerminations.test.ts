@@ -23,6 +23,8 @@ describe('verify in many ranges while the engine’s connections are terminated'
   const setup = eventsUnderTerminations({
     rows: ROWS,
     maxBatchRows: RANGE_ROWS / 10,
+    // By key: the test names ranges by the marks key batches leave.
+    batchesByKey: true,
   });
 
   /** Ends every session of the engine's now; how many it ended. */

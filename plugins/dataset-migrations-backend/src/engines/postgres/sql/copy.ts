@@ -1,11 +1,6 @@
 /** Copying rows from source to target: key ranges, the dry run and failing-row ranges. */
 
 import { quoteRelation } from '../relations';
-import {
-  keyRangeConditions,
-  sourceKeyColumns,
-  type KeyRange,
-} from './keyRanges';
 import type { MigrationShape } from './shape';
 import { list, q, valueOf } from './values';
 
@@ -34,7 +29,7 @@ export function upsertSql(
 }
 
 /** How a range is copied; see copyRangeSql. */
-export interface CopyRange extends KeyRange {
+export interface CopyOptions {
   /** Leave out rows whose key the target already has. */
   skipCopied: boolean;
   /** Keep the target's row, with no error, where one with the key is written meanwhile. */
@@ -42,8 +37,8 @@ export interface CopyRange extends KeyRange {
 }
 
 /**
- * Copies the source rows after the last key up to and including the end key (to
- * the end of the table without one). Plain, it is as fast as copying gets, and
+ * Copies the source rows that meet `rangeConditions` (a range of keys or of
+ * blocks, over the source aliased `s`). Plain, it is as fast as copying gets, and
  * fails on a row the capture trigger wrote first. `skipCopied` leaves out rows
  * already in the target (one index probe each, run per row so that it stays a
  * probe whatever the target's statistics say); `keepExisting` also keeps rows
@@ -53,14 +48,14 @@ export interface CopyRange extends KeyRange {
  */
 export function copyRangeSql(
   shape: MigrationShape,
-  keyTypes: string[],
-  range: CopyRange,
+  rangeConditions: string[],
+  options: CopyOptions,
 ): string {
   const targetKey = list(shape.targetKey.map(f => `t.${q(f.name)}`));
   const mappedKey = list(shape.targetKey.map(f => valueOf(f, 's.')));
   const conditions = [
-    ...keyRangeConditions(sourceKeyColumns(shape), keyTypes, range),
-    ...(range.skipCopied
+    ...rangeConditions,
+    ...(options.skipCopied
       ? [
           `NOT EXISTS (SELECT FROM ${quoteRelation(
             shape.target,
@@ -74,8 +69,18 @@ export function copyRangeSql(
     shape,
     `${quoteRelation(shape.source)} AS s ${where}`,
     's.',
-    range.keepExisting ? 'nothing' : 'none',
+    options.keepExisting ? 'nothing' : 'none',
   );
+}
+
+/** The rows of a range, counted: whether a copy that left out rows already copied met writers. */
+export function countRangeSql(
+  shape: MigrationShape,
+  rangeConditions: string[],
+): string {
+  return `SELECT count(*) AS n FROM ${quoteRelation(shape.source)} AS s ${
+    rangeConditions.length > 0 ? `WHERE ${rangeConditions.join(' AND ')}` : ''
+  }`;
 }
 
 /** Rows the backfill copied from a snapshot older than their deletion. */

@@ -1,4 +1,7 @@
-/** Stage backfill: copy the source in keyset batches, paced to the engine's settings. */
+/**
+ * Stage backfill: copy the source in batches of blocks (heap tables) or of keys
+ * (anything else), paced to the engine's settings.
+ */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PoolClient } from 'pg';
 import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
@@ -10,9 +13,20 @@ import {
   type Connections,
 } from '../connection';
 import { failingRowsError } from '../diagnostics/failingRows';
-import { estimateRows, formatRelation } from '../relations';
-import { copyRangeSql } from '../sql/copy';
-import { batchEndsSql, rangeEndSql } from '../sql/keyRanges';
+import { estimateRows, formatRelation, quoteRelation } from '../relations';
+import {
+  blockRange,
+  blockRangeConditions,
+  blockRangeParams,
+  sourceStorageSql,
+} from '../sql/blockRanges';
+import { copyRangeSql, countRangeSql } from '../sql/copy';
+import {
+  batchEndsSql,
+  keyRangeConditions,
+  rangeEndSql,
+  sourceKeyColumns,
+} from '../sql/keyRanges';
 import { keyTypesOf, type MigrationShape } from '../sql/shape';
 import { BATCHES_PER_RANGE } from './verify';
 import { commitWaitsForDisk, DurablePositions } from './durablePositions';
@@ -22,6 +36,8 @@ const FIRST_BATCH_ROWS = 5_000;
 const CONTENDED_RANGE_ROWS = 10_000;
 /** Ranges per batch at most: each is a subtransaction, and more than 64 overflow PostgreSQL's cache of them. */
 const MAX_RANGES = 32;
+/** Rows per block assumed until a batch or the statistics say (about a 80-byte row's). */
+const DEFAULT_ROWS_PER_BLOCK = 90;
 const UNIQUE_VIOLATION = '23505';
 /**
  * A batch's own settings. Key lookups stay index probes even when the new table's
@@ -34,7 +50,15 @@ const UNIQUE_VIOLATION = '23505';
 const BATCH_SETTINGS = { enable_seqscan: 'off', synchronous_commit: 'off' };
 
 export interface BackfillCheckpoint {
+  /** Batches by key: the last key copied (null before the first batch). */
   lastKey: string[] | null;
+  /**
+   * Batches by block: every block before this one is copied. Absent when batches
+   * go by key (the source is not all heap tables, or the checkpoint is older).
+   */
+  nextBlock?: number;
+  /** With `nextBlock`: the identity of the storage whose blocks it counts. */
+  storage?: string;
   rows: number;
   /**
    * Batch ends about a verify range apart (BATCHES_PER_RANGE batches of the most
@@ -52,12 +76,51 @@ export interface BackfillCheckpoint {
   rowsSinceRangeEnd?: number;
 }
 
+/** The source's storage, as sourceStorageSql reads it. */
+export interface SourceStorage {
+  /** All heap tables, on a server with TID range scans: batches go by block. */
+  heap: boolean;
+  storage: string;
+  blocks: number;
+  rowsPerBlock: number | null;
+}
+
+export async function readSourceStorage(
+  client: PoolClient,
+  shape: MigrationShape,
+  sizes = true,
+): Promise<SourceStorage> {
+  const { rows } = await client.query(sourceStorageSql(sizes), [
+    quoteRelation(shape.source),
+  ]);
+  const row = rows[0];
+  return {
+    heap: row.heap === true && row.storage !== null,
+    storage: row.storage ?? '',
+    blocks: Number(row.blocks),
+    rowsPerBlock:
+      row.rows_per_block === null ? null : Number(row.rows_per_block),
+  };
+}
+
+/** The source's storage was rewritten during the copy: its blocks hold other rows now. */
+class StorageRewritten extends Error {
+  constructor(readonly storage: SourceStorage) {
+    super('the source was rewritten during the copy');
+  }
+}
+
+/** A batch's bounds: keys it ends at (inclusive), or blocks it ends before. */
+type Bound = string[] | number;
+
 /**
- * Keyset batches, each committed on its own; the position is checkpointed once the
- * batches before it are durable (see `DurablePositions`). Once writers are seen
- * meeting the copy, a batch copies in short ranges that leave out rows the capture
- * trigger already wrote (they are newer), so a write lands in a range being copied
- * only rarely; that range alone is then redone keeping the writer's row.
+ * Batches, each committed on its own; the position is checkpointed once the
+ * batches before it are durable (see `DurablePositions`). A heap source is copied
+ * by ranges of blocks (see blockRanges), anything else by ranges of its key. Once
+ * writers are seen meeting the copy, a batch copies in short ranges that leave out
+ * rows the capture trigger already wrote (they are newer), so a write lands in a
+ * range being copied only rarely; that range alone is then redone keeping the
+ * writer's row.
  */
 export async function backfill(
   db: Connections,
@@ -65,18 +128,24 @@ export async function backfill(
   run: DatasetMigrationRun,
   shape: MigrationShape,
 ): Promise<void> {
-  const state = (await run.checkpoints.get<BackfillCheckpoint>('backfill')) ?? {
-    lastKey: null,
-    rows: 0,
-    rangeEnds: [],
-    rowsSinceRangeEnd: 0,
-  };
+  const saved = await run.checkpoints.get<BackfillCheckpoint>('backfill');
+  const keyTypes = keyTypesOf(shape);
+  const { total, storage } = await db.withClient(async client => ({
+    total: await estimateRows(client, shape.source),
+    storage: await readSourceStorage(client, shape),
+  }));
+  // A copy goes on as it began; a new one goes by block where it can.
+  const state: BackfillCheckpoint =
+    saved ??
+    (storage.heap && !settings.batchesByKey
+      ? { lastKey: null, nextBlock: 0, storage: storage.storage, rows: 0 }
+      : { lastKey: null, rows: 0, rangeEnds: [], rowsSinceRangeEnd: 0 });
   if (state.rows > 0)
     await run.log(`resuming the backfill after ${state.rows} rows`);
-  const keyTypes = keyTypesOf(shape);
-  const total = await db.withClient(client =>
-    estimateRows(client, shape.source),
-  );
+  /** The source's blocks as the latest batch saw them. */
+  let blocks = storage.blocks;
+  const statisticsRowsPerBlock = storage.rowsPerBlock ?? 1;
+  let rowsPerBlock = storage.rowsPerBlock ?? DEFAULT_ROWS_PER_BLOCK;
   const durable = new DurablePositions(run, state.rows);
   const rowsPerVerifyRange = BATCHES_PER_RANGE * settings.maxBatchRows;
   let batchRows = Math.min(FIRST_BATCH_ROWS, settings.maxBatchRows);
@@ -86,7 +155,7 @@ export async function backfill(
   let longestBatchMs = 0;
   let redoneRanges = 0;
   let batches = 0;
-  /** Time spent finding where batches end, for the log: the copy's only overhead that grows with the table. */
+  /** Time spent finding where key batches end, for the log: their only overhead that grows with the table. */
   let walkMs = 0;
   /**
    * The latest batch's checkpoint and progress, stored while the next batch
@@ -95,28 +164,49 @@ export async function backfill(
    */
   let bookkeeping: Promise<void> = Promise.resolve();
 
+  /** A range's conditions and parameters, from `from` to `to` (null: the table's start or end). */
+  const rangeOf = (from: Bound | null, to: Bound | null) => {
+    if (state.nextBlock !== undefined) {
+      const start = (from as number | null) ?? 0;
+      const end = to as number | null;
+      return {
+        conditions: blockRangeConditions(blockRange(start, end)),
+        params: blockRangeParams(start, end),
+      };
+    }
+    return {
+      conditions: keyRangeConditions(sourceKeyColumns(shape), keyTypes, {
+        hasLastKey: from !== null,
+        hasEnd: to !== null,
+      }),
+      params: [...((from as string[]) ?? []), ...((to as string[]) ?? [])],
+    };
+  };
+
   /**
-   * Copies the ranges after `from` up to each bound in turn (null: to the end of
+   * Copies the ranges from `from` up to each bound in turn (null: to the end of
    * the table), in the client's transaction. A range meeting rows the capture
    * trigger wrote first (they are newer), or rows this copy committed before on
-   * another connection or attempt, is copied again keeping those.
+   * another connection or attempt, is copied again keeping those. Blocks are
+   * counted only while rows already copied are left out (the count says whether
+   * writers still meet the copy), and checked to be the same storage's under the
+   * lock the copy holds until the batch commits.
    */
   const copyRanges = async (
     client: PoolClient,
-    from: string[] | null,
-    bounds: (string[] | null)[],
+    from: Bound | null,
+    bounds: (Bound | null)[],
   ) => {
     let copied = 0;
+    let present = 0;
     let met = false;
     let redone = 0;
     for (const to of bounds) {
-      const range = { hasLastKey: from !== null, hasEnd: to !== null };
-      const params = [...(from ?? []), ...(to ?? [])];
+      const { conditions, params } = rangeOf(from, to);
       const copy = async (keepExisting: boolean) =>
         (
           await client.query(
-            copyRangeSql(shape, keyTypes, {
-              ...range,
+            copyRangeSql(shape, conditions, {
               skipCopied: contended,
               keepExisting,
             }),
@@ -139,9 +229,119 @@ export async function backfill(
         if (isInterruption(error)) throw error;
         throw await failingRowsError(db, shape, error as Error);
       }
+      if (contended && state.nextBlock !== undefined)
+        present += Number(
+          (await client.query(countRangeSql(shape, conditions), params)).rows[0]
+            .n,
+        );
       from = to;
     }
-    return { copied, met, redone };
+    if (state.nextBlock !== undefined) {
+      const now = await readSourceStorage(client, shape);
+      if (now.storage !== state.storage) throw new StorageRewritten(now);
+      blocks = now.blocks;
+    }
+    return { copied, met, redone, present: contended ? present : copied };
+  };
+
+  /**
+   * Where the next batch's ranges end, and where its second half starts when a
+   * second connection copies it: numbers for blocks; for keys, walks of the
+   * key's index, which also count the batch's rows.
+   */
+  const planBatch = async (
+    client: PoolClient,
+    spare: boolean,
+  ): Promise<{
+    from: Bound | null;
+    bounds: (Bound | null)[];
+    half?: Bound;
+    rows?: number;
+  }> => {
+    const rangeRows = contended
+      ? Math.max(CONTENDED_RANGE_ROWS, Math.ceil(batchRows / MAX_RANGES))
+      : batchRows;
+    if (state.nextBlock !== undefined) {
+      const from = state.nextBlock;
+      const batchBlocks = Math.max(1, Math.ceil(batchRows / rowsPerBlock));
+      const rangeBlocks = Math.max(1, Math.ceil(rangeRows / rowsPerBlock));
+      const end = from + batchBlocks;
+      const bounds: (Bound | null)[] = [];
+      for (let b = from + rangeBlocks; b < end; b += rangeBlocks)
+        bounds.push(b);
+      // The last batch runs to the end of the table, however much it grew.
+      bounds.push(end < blocks ? end : null);
+      const half =
+        spare && bounds.length === 1 && end < blocks && batchBlocks >= 2
+          ? from + Math.floor(batchBlocks / 2)
+          : undefined;
+      return { from, bounds, half };
+    }
+    const lastKey = state.lastKey;
+    const keyOf = (row: Record<string, unknown>) =>
+      shape.sourceKey.map((_, i) => String(row[`k${i}`]));
+    // A batch of one range (no writers met) only needs the key that ends it: a
+    // walk that skips to it, without numbering every key on the way (that took
+    // about a sixth of a batch's time).
+    const endAfter = async (after: string[] | null, rows: number) => {
+      const { rows: found } = await client.query(
+        rangeEndSql(shape, keyTypes, after !== null),
+        [rows, ...(after ?? [])],
+      );
+      return found.length > 0 ? keyOf(found[0]) : undefined;
+    };
+    const walkStarted = Date.now();
+    let ends: { n: number; key: string[] }[];
+    let half: string[] | undefined;
+    if (rangeRows < batchRows) {
+      ends = (
+        await client.query(batchEndsSql(shape, keyTypes, lastKey !== null), [
+          batchRows,
+          rangeRows,
+          ...(lastKey ?? []),
+        ])
+      ).rows.map(row => ({ n: Number(row.n), key: keyOf(row) }));
+    } else {
+      // With a second connection, two walks of half a batch (costing one
+      // walk of a batch) find where its second half starts too.
+      const firstHalf = spare && batchRows >= 2 ? Math.floor(batchRows / 2) : 0;
+      if (firstHalf > 0) half = await endAfter(lastKey, firstHalf);
+      const end =
+        firstHalf > 0 && !half
+          ? undefined
+          : await endAfter(half ?? lastKey, batchRows - firstHalf);
+      ends = end ? [{ n: batchRows, key: end }] : [];
+    }
+    walkMs += Date.now() - walkStarted;
+    const full = ends.length > 0 && ends[ends.length - 1].n === batchRows;
+    const bounds: (Bound | null)[] = ends.map(e => e.key);
+    if (!full) bounds.push(null); // the last batch copies to the end of the table
+    return {
+      from: lastKey,
+      bounds,
+      half: full ? half : undefined,
+      rows: batchRows,
+    };
+  };
+
+  /** Goes on from the first block (or key) after the source's storage was rewritten, leaving out rows copied. */
+  const startOver = async (rewritten: SourceStorage) => {
+    await run.log(
+      'the source was rewritten during the copy (VACUUM FULL, CLUSTER or the like): copying it again from the start, leaving out the rows already copied',
+      'warn',
+    );
+    contended = true;
+    blocks = rewritten.blocks;
+    delete state.rangeEnds;
+    delete state.rowsSinceRangeEnd;
+    state.lastKey = null;
+    if (rewritten.heap && !settings.batchesByKey) {
+      state.nextBlock = 0;
+      state.storage = rewritten.storage;
+    } else {
+      delete state.nextBlock;
+      delete state.storage;
+    }
   };
 
   const copyBatches = async () => {
@@ -153,102 +353,88 @@ export async function backfill(
         throw error;
       });
       const batchStarted = Date.now();
-      const lastKey = state.lastKey;
-      const batch = await db.withSpareClient((client, spare) =>
-        inTransaction(client, async () => {
-          const wal = await durable.walPositions(client, BATCH_SETTINGS);
-          // A restart since the last batch: stop before copying on from memory.
-          durable.sameServer(wal);
-          const rangeRows = contended
-            ? Math.max(CONTENDED_RANGE_ROWS, Math.ceil(batchRows / MAX_RANGES))
-            : batchRows;
-          const keyOf = (row: Record<string, unknown>) =>
-            shape.sourceKey.map((_, i) => String(row[`k${i}`]));
-          // A batch of one range (no writers met) only needs the key that ends it: a
-          // walk that skips to it, without numbering every key on the way (that took
-          // about a sixth of a batch's time).
-          const endAfter = async (after: string[] | null, rows: number) => {
-            const { rows: found } = await client.query(
-              rangeEndSql(shape, keyTypes, after !== null),
-              [rows, ...(after ?? [])],
+      let batch;
+      try {
+        batch = await db.withSpareClient((client, spare) =>
+          inTransaction(client, async () => {
+            const wal = await durable.walPositions(client, BATCH_SETTINGS);
+            // A restart since the last batch: stop before copying on from memory.
+            durable.sameServer(wal);
+            const { from, bounds, half, rows } = await planBatch(
+              client,
+              !!spare,
             );
-            return found.length > 0 ? keyOf(found[0]) : undefined;
-          };
-          const walkStarted = Date.now();
-          let ends: { n: number; key: string[] }[];
-          /** Where the second connection's half of the batch starts. */
-          let half: string[] | undefined;
-          if (rangeRows < batchRows) {
-            ends = (
-              await client.query(
-                batchEndsSql(shape, keyTypes, lastKey !== null),
-                [batchRows, rangeRows, ...(lastKey ?? [])],
-              )
-            ).rows.map(row => ({ n: Number(row.n), key: keyOf(row) }));
-          } else {
-            // With a second connection, two walks of half a batch (costing one
-            // walk of a batch) find where its second half starts too.
-            const firstHalf =
-              spare && batchRows >= 2 ? Math.floor(batchRows / 2) : 0;
-            if (firstHalf > 0) half = await endAfter(lastKey, firstHalf);
-            const end =
-              firstHalf > 0 && !half
-                ? undefined
-                : await endAfter(half ?? lastKey, batchRows - firstHalf);
-            ends = end ? [{ n: batchRows, key: end }] : [];
-          }
-          walkMs += Date.now() - walkStarted;
-          const full = ends.length > 0 && ends[ends.length - 1].n === batchRows;
-          const end = full ? ends[ends.length - 1].key : null;
-          if (full && spare && half) {
-            // The halves copy at once, each in a transaction on its own connection:
-            // an INSERT … SELECT runs on one core, two use two. One committed
-            // without the other is copied again, keeping what it wrote (see copyRanges).
-            // Both settle before either error is thrown: the connections go
-            // back to the pool only once nothing runs on them.
-            const [first, second] = await allSettled([
-              copyRanges(client, lastKey, [half]),
-              inTransaction(spare, async () => {
-                await applySettings(spare, BATCH_SETTINGS);
-                const copied = await copyRanges(spare, half!, [end]);
-                await bookkeeping;
-                return copied;
-              }),
-            ]);
+            const end = bounds[bounds.length - 1];
+            if (end !== null && spare && half !== undefined) {
+              // The halves copy at once, each in a transaction on its own connection:
+              // an INSERT … SELECT runs on one core, two use two. One committed
+              // without the other is copied again, keeping what it wrote (see copyRanges).
+              // Both settle before either error is thrown: the connections go
+              // back to the pool only once nothing runs on them.
+              const [first, second] = await allSettled([
+                copyRanges(client, from, [half]),
+                inTransaction(spare, async () => {
+                  await applySettings(spare, BATCH_SETTINGS);
+                  const copied = await copyRanges(spare, half, [end]);
+                  await bookkeeping;
+                  return copied;
+                }),
+              ]);
+              await bookkeeping;
+              return {
+                copied: first.copied + second.copied,
+                present: rows ?? first.present + second.present,
+                met: first.met || second.met,
+                redone: first.redone + second.redone,
+                end,
+                wal,
+              };
+            }
+            // The last batch waits for the disk, and so for every batch before it.
+            if (end === null) await commitWaitsForDisk(client);
+            const copied = await copyRanges(client, from, bounds);
             await bookkeeping;
             return {
-              copied: first.copied + second.copied,
-              met: first.met || second.met,
-              redone: first.redone + second.redone,
+              ...copied,
+              present: rows ?? copied.present,
               end,
               wal,
             };
-          }
-          // The last batch waits for the disk, and so for every batch before it.
-          if (!full) await commitWaitsForDisk(client);
-          const bounds: (string[] | null)[] = ends.map(e => e.key);
-          if (!full) bounds.push(null); // the last batch copies to the end of the table
-          const copied = await copyRanges(client, lastKey, bounds);
-          await bookkeeping;
-          return { ...copied, end, wal };
-        }),
-      );
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof StorageRewritten)) throw error;
+        await startOver(error.storage);
+        continue;
+      }
       batches += 1;
       redoneRanges += batch.redone;
       state.rows += batch.copied;
       if (batch.end === null) break; // that batch copied the rest of the table
-      state.lastKey = batch.end;
-      if (state.rangeEnds && state.rowsSinceRangeEnd !== undefined) {
-        // A full batch's key range held `batchRows` rows when its end was found.
-        state.rowsSinceRangeEnd += batchRows;
-        if (state.rowsSinceRangeEnd >= rowsPerVerifyRange) {
-          state.rangeEnds = [...state.rangeEnds, batch.end];
-          state.rowsSinceRangeEnd = 0;
+      if (state.nextBlock !== undefined) {
+        const batchBlocks = (batch.end as number) - state.nextBlock;
+        // The rows a block holds, as far as the statistics' estimate at least:
+        // a sparse stretch must not make the next, denser one a huge batch.
+        if (batch.present > 0)
+          rowsPerBlock = Math.max(
+            statisticsRowsPerBlock,
+            batch.present / batchBlocks,
+          );
+        state.nextBlock = batch.end as number;
+      } else {
+        state.lastKey = batch.end as string[];
+        if (state.rangeEnds && state.rowsSinceRangeEnd !== undefined) {
+          // A full batch's key range held `batchRows` rows when its end was found.
+          state.rowsSinceRangeEnd += batchRows;
+          if (state.rowsSinceRangeEnd >= rowsPerVerifyRange) {
+            state.rangeEnds = [...state.rangeEnds, state.lastKey];
+            state.rowsSinceRangeEnd = 0;
+          }
         }
       }
-      // The batch held `batchRows` rows when its ends were found: fewer copied means
-      // the capture had written some, and the next batch expects writers too.
-      contended = batch.met || (contended && batch.copied < batchRows);
+      // Fewer rows copied than the range held means the capture had written
+      // some, and the next batch expects writers too.
+      contended = batch.met || (contended && batch.copied < batch.present);
       // `committed` takes its copy of the state before it first waits.
       bookkeeping = durable.committed(state, batch.wal).then(() =>
         // Progress counts what a resume would keep, so it never runs ahead of the checkpoint.
@@ -281,7 +467,11 @@ export async function backfill(
   await run.log(
     `copied ${state.rows} rows to ${formatRelation(shape.target)} (${Math.round(
       (state.rows - startRows) / Math.max(seconds, 0.001),
-    )} rows/s this attempt, ${batches} batches, longest ${longestBatchMs} ms, ${walkMs} ms finding their ends${
+    )} rows/s this attempt, ${batches} batches ${
+      state.nextBlock !== undefined
+        ? 'of blocks'
+        : `of keys, ${walkMs} ms finding their ends`
+    }, longest ${longestBatchMs} ms${
       redoneRanges > 0
         ? `, ${redoneRanges} ranges redone around concurrent writes`
         : ''
