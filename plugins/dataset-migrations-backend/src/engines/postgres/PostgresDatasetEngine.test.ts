@@ -1117,6 +1117,36 @@ describe('PostgresDatasetEngine', () => {
       await expectTargetMatchesSource();
     });
 
+    it('sizes its batches by the rows it meets when the statistics say the table is empty', async () => {
+      // Statistics of an empty table whose blocks are kept, filled afterwards.
+      await knex.raw(
+        `CREATE TABLE public.refills (id bigint PRIMARY KEY, user_id text NOT NULL) WITH (vacuum_truncate = false)`,
+      );
+      const fill = () =>
+        knex.raw(
+          `INSERT INTO public.refills SELECT g, 'user' || g FROM generate_series(1, 6000) AS g`,
+        );
+      await fill();
+      await knex.raw('DELETE FROM public.refills');
+      await knex.raw('VACUUM public.refills');
+      await fill();
+      const { rows: statistics } = await knex.raw(
+        `SELECT reltuples, relpages FROM pg_class WHERE oid = 'public.refills'::regclass`,
+      );
+      expect(statistics[0].reltuples).toBe(0);
+      expect(statistics[0].relpages).toBeGreaterThan(0);
+      const { run, logs } = await engineRun(
+        byBlocks,
+        'public.refills',
+        changes,
+      );
+      await byBlocks.migrate(run);
+      const copied = logs.find(l => l.startsWith('copied'))!;
+      expect(copied).toMatch(/^copied 6000 rows .* batches of blocks/);
+      // Batches of at most about 1,000 rows, not the whole table at once.
+      expect(Number(copied.match(/(\d+) batches/)![1])).toBeGreaterThan(3);
+    });
+
     it('copies a partitioned source by blocks of every partition', async () => {
       await knex.raw(`
         CREATE TABLE public.plays (id bigint, user_id text NOT NULL, PRIMARY KEY (id)) PARTITION BY RANGE (id);

@@ -98,8 +98,10 @@ export async function readSourceStorage(
     heap: row.heap === true && row.storage !== null,
     storage: row.storage ?? '',
     blocks: Number(row.blocks),
+    // No estimate, or one of an empty table (which may have filled since): unknown,
+    // else a batch sized by it would take the whole table at once.
     rowsPerBlock:
-      row.rows_per_block === null ? null : Number(row.rows_per_block),
+      Number(row.rows_per_block) > 0 ? Number(row.rows_per_block) : null,
   };
 }
 
