@@ -1112,8 +1112,27 @@ describe('PostgresDatasetEngine', () => {
       });
       await byBlocks.migrate(run);
       expect(logs).toContain(
-        'the source was rewritten during the copy (VACUUM FULL, CLUSTER or the like): copying it again from the start, leaving out the rows already copied',
+        "the source's storage changed during the copy (a rewrite such as VACUUM FULL or CLUSTER, or a partition attached or detached): copying it again from the start, leaving out the rows already copied",
       );
+      await expectTargetMatchesSource();
+    });
+
+    it('captures writes made with triggers set to replica, as logical replication and row-moving tools make them', async () => {
+      const { run } = await runBetweenBatches(async batch => {
+        if (batch === 0) return;
+        await knex.transaction(async trx => {
+          await trx.raw('SET LOCAL session_replication_role = replica');
+          // A row already copied, changed; one not yet copied, moved by a no-op update.
+          await trx('events')
+            .where({ id: 10 + batch })
+            .update({ duration: 'replica' });
+          await trx.raw(
+            'UPDATE public.events SET duration = duration WHERE id = ?',
+            [BIG - batch * 11],
+          );
+        });
+      });
+      await byBlocks.migrate(run);
       await expectTargetMatchesSource();
     });
 

@@ -13,8 +13,9 @@ export interface RowTrigger {
 
 /**
  * The trigger runs with its owner's rights (the migration's), so writers need no
- * grant on the tables it writes; a write its body fails on is recorded in
- * `failures`, never refused.
+ * grant on the tables it writes, and in every session, whatever its
+ * replication role; a write its body fails on is recorded in `failures`, never
+ * refused.
  */
 export function rowTriggerSql(t: RowTrigger & { body: string }): string[] {
   const fn = quoteRelation(t.fn);
@@ -40,6 +41,10 @@ ${t.body}
     )} AFTER INSERT OR UPDATE OR DELETE ON ${quoteRelation(
       t.on,
     )} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+    // Fires in sessions with session_replication_role = replica too (logical
+    // replication's apply, tools such as pgcompacttable that move rows with no-op
+    // updates): a write it missed would be missing from the other version.
+    `ALTER TABLE ${quoteRelation(t.on)} ENABLE ALWAYS TRIGGER ${q(t.trigger)}`,
   ];
 }
 

@@ -146,8 +146,14 @@ export async function backfill(
     await run.log(`resuming the backfill after ${state.rows} rows`);
   /** The source's blocks as the latest batch saw them. */
   let blocks = storage.blocks;
-  const statisticsRowsPerBlock = storage.rowsPerBlock ?? 1;
+  /**
+   * Rows per block a batch of blocks is sized by: the statistics' estimate (or a
+   * guess) until a batch meets rows, then the densest any batch met (or the
+   * estimate, if higher). It never falls: a sparse stretch (rows deleted, small
+   * partitions ended) must not make the next, denser one a huge batch.
+   */
   let rowsPerBlock = storage.rowsPerBlock ?? DEFAULT_ROWS_PER_BLOCK;
+  let densest = storage.rowsPerBlock ?? 0;
   const durable = new DurablePositions(run, state.rows);
   const rowsPerVerifyRange = BATCHES_PER_RANGE * settings.maxBatchRows;
   let batchRows = Math.min(FIRST_BATCH_ROWS, settings.maxBatchRows);
@@ -240,7 +246,9 @@ export async function backfill(
     }
     if (state.nextBlock !== undefined) {
       const now = await readSourceStorage(client, shape);
-      if (now.storage !== state.storage) throw new StorageRewritten(now);
+      // A table under it that is not a heap (attached meanwhile) goes by key.
+      if (now.storage !== state.storage || !now.heap)
+        throw new StorageRewritten(now);
       blocks = now.blocks;
     }
     return { copied, met, redone, present: contended ? present : copied };
@@ -329,7 +337,7 @@ export async function backfill(
   /** Goes on from the first block (or key) after the source's storage was rewritten, leaving out rows copied. */
   const startOver = async (rewritten: SourceStorage) => {
     await run.log(
-      'the source was rewritten during the copy (VACUUM FULL, CLUSTER or the like): copying it again from the start, leaving out the rows already copied',
+      "the source's storage changed during the copy (a rewrite such as VACUUM FULL or CLUSTER, or a partition attached or detached): copying it again from the start, leaving out the rows already copied",
       'warn',
     );
     contended = true;
@@ -415,13 +423,10 @@ export async function backfill(
       if (batch.end === null) break; // that batch copied the rest of the table
       if (state.nextBlock !== undefined) {
         const batchBlocks = (batch.end as number) - state.nextBlock;
-        // The rows a block holds, as far as the statistics' estimate at least:
-        // a sparse stretch must not make the next, denser one a huge batch.
-        if (batch.present > 0)
-          rowsPerBlock = Math.max(
-            statisticsRowsPerBlock,
-            batch.present / batchBlocks,
-          );
+        if (batch.present > 0) {
+          densest = Math.max(densest, batch.present / batchBlocks);
+          rowsPerBlock = densest;
+        }
         state.nextBlock = batch.end as number;
       } else {
         state.lastKey = batch.end as string[];
