@@ -10,7 +10,9 @@
  * was read, or written by the capture when it moved. Only a rewrite of the
  * source's storage (VACUUM FULL, CLUSTER, pg_repack, a rewriting ALTER TABLE)
  * moves rows without a write; it changes the storage's identity, which each batch
- * checks under the lock its copy holds.
+ * checks under the lock its copy holds. A table attached under the source (or
+ * created as its partition) adds to that identity without moving a row: its rows
+ * behind the copy are copied on their own, each read as itself.
  */
 
 import { list } from './values';
@@ -69,4 +71,37 @@ export function sourceStorageSql(sizes = true): string {
             ])}
               FROM tree JOIN pg_class c ON c.oid = tree.oid
               LEFT JOIN pg_am a ON a.oid = c.relam`;
+}
+
+/**
+ * How a storage identity (see sourceStorageSql) changed: whether a table in both
+ * has a new file (a rewrite: its rows may have moved), and the tables only the
+ * new one has. Tables gone (detached, dropped) are neither.
+ */
+export function storageChange(
+  before: string,
+  now: string,
+): { rewritten: boolean; added: string[] } {
+  const files = (identity: string) =>
+    new Map(
+      identity
+        .split(',')
+        .filter(Boolean)
+        .map(entry => entry.split(':') as [string, string]),
+    );
+  const was = files(before);
+  const is = files(now);
+  return {
+    rewritten: [...was].some(
+      ([oid, file]) => is.has(oid) && is.get(oid) !== file,
+    ),
+    added: [...is.keys()].filter(oid => !was.has(oid)),
+  };
+}
+
+/** The schema and name of each table `$1` (oids): the tables a storage identity added. */
+export function tablesNamedSql(): string {
+  return `SELECT n.nspname AS schema, c.relname AS name
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE c.oid = ANY($1::oid[])`;
 }

@@ -13,12 +13,19 @@ import {
   type Connections,
 } from '../connection';
 import { failingRowsError } from '../diagnostics/failingRows';
-import { estimateRows, formatRelation, quoteRelation } from '../relations';
+import {
+  estimateRows,
+  formatRelation,
+  quoteRelation,
+  type RelationName,
+} from '../relations';
 import {
   blockRange,
   blockRangeConditions,
   blockRangeParams,
   sourceStorageSql,
+  storageChange,
+  tablesNamedSql,
 } from '../sql/blockRanges';
 import { copyRangeSql, countRangeSql } from '../sql/copy';
 import {
@@ -172,6 +179,13 @@ export async function backfill(
    */
   let bookkeeping: Promise<void> = Promise.resolve();
 
+  /**
+   * Tables were added under the source (see copyRanges) while two connections
+   * copied a batch: the storage is not taken as seen until a batch copying alone
+   * has copied their rows behind it.
+   */
+  let tablesAdded = false;
+
   /** A range's conditions and parameters, from `from` to `to` (null: the table's start or end). */
   const rangeOf = (from: Bound | null, to: Bound | null) => {
     if (state.nextBlock !== undefined) {
@@ -204,6 +218,8 @@ export async function backfill(
     client: PoolClient,
     from: Bound | null,
     bounds: (Bound | null)[],
+    /** No other connection copies this batch (see the tables added below). */
+    alone: boolean,
   ) => {
     let copied = 0;
     let present = 0;
@@ -244,14 +260,52 @@ export async function backfill(
         );
       from = to;
     }
+    const inRanges = copied;
+    let storage: string | undefined;
     if (state.nextBlock !== undefined) {
       const now = await readSourceStorage(client, shape);
+      const change = storageChange(state.storage!, now.storage);
       // A table under it that is not a heap (attached meanwhile) goes by key.
-      if (now.storage !== state.storage || !now.heap)
-        throw new StorageRewritten(now);
+      if (change.rewritten || !now.heap) throw new StorageRewritten(now);
+      if (change.added.length > 0 && !alone) {
+        // Two connections copying the same rows of them would deadlock: the next
+        // batch copies alone, and copies them then.
+        tablesAdded = true;
+        return { copied, met, redone, present: contended ? present : inRanges };
+      }
+      if (change.added.length > 0) {
+        // Attached or created since the batch began: this copy may have read none of
+        // them, and rows attached with a table were never captured. Their rows up to
+        // this copy's end are copied now, leaving out rows the target has.
+        const end = from as number | null;
+        const { rows: added } = await client.query<RelationName>(
+          tablesNamedSql(),
+          [change.added],
+        );
+        for (const table of added)
+          copied +=
+            (
+              await client.query(
+                copyRangeSql(
+                  { ...shape, source: table },
+                  blockRangeConditions(blockRange(0, end)),
+                  { skipCopied: true, keepExisting: true },
+                ),
+                blockRangeParams(0, end),
+              )
+            ).rowCount ?? 0;
+      }
       blocks = now.blocks;
+      storage = now.storage;
+      if (alone) tablesAdded = false;
     }
-    return { copied, met, redone, present: contended ? present : copied };
+    return {
+      copied,
+      met,
+      redone,
+      present: contended ? present : inRanges,
+      storage,
+    };
   };
 
   /**
@@ -282,7 +336,11 @@ export async function backfill(
       // The last batch runs to the end of the table, however much it grew.
       bounds.push(end < blocks ? end : null);
       const half =
-        spare && bounds.length === 1 && end < blocks && batchBlocks >= 2
+        spare &&
+        !tablesAdded &&
+        bounds.length === 1 &&
+        end < blocks &&
+        batchBlocks >= 2
           ? from + Math.floor(batchBlocks / 2)
           : undefined;
       return { from, bounds, half };
@@ -337,7 +395,7 @@ export async function backfill(
   /** Goes on from the first block (or key) after the source's storage was rewritten, leaving out rows copied. */
   const startOver = async (rewritten: SourceStorage) => {
     await run.log(
-      "the source's storage changed during the copy (a rewrite such as VACUUM FULL or CLUSTER, or a partition attached or detached): copying it again from the start, leaving out the rows already copied",
+      'the source was rewritten during the copy (VACUUM FULL, CLUSTER or the like): copying it again from the start, leaving out the rows already copied',
       'warn',
     );
     contended = true;
@@ -382,16 +440,21 @@ export async function backfill(
               // Both settle before either error is thrown: the connections go
               // back to the pool only once nothing runs on them.
               const [first, second] = await allSettled([
-                copyRanges(client, from, [half]),
+                copyRanges(client, from, [half], false),
                 inTransaction(spare, async () => {
                   await applySettings(spare, BATCH_SETTINGS);
-                  const copied = await copyRanges(spare, half, [end]);
+                  const copied = await copyRanges(spare, half, [end], false);
                   await bookkeeping;
                   return copied;
                 }),
               ]);
               await bookkeeping;
               return {
+                // Seen differently by the halves, or with tables added: kept as it
+                // was, so the next batch finds the tables added again and copies
+                // their rows behind it, rather than adopt what a half did not read.
+                storage:
+                  first.storage === second.storage ? first.storage : undefined,
                 copied: first.copied + second.copied,
                 present: rows ?? first.present + second.present,
                 met: first.met || second.met,
@@ -402,7 +465,7 @@ export async function backfill(
             }
             // The last batch waits for the disk, and so for every batch before it.
             if (end === null) await commitWaitsForDisk(client);
-            const copied = await copyRanges(client, from, bounds);
+            const copied = await copyRanges(client, from, bounds, true);
             await bookkeeping;
             return {
               ...copied,
@@ -428,6 +491,7 @@ export async function backfill(
           rowsPerBlock = densest;
         }
         state.nextBlock = batch.end as number;
+        if (batch.storage !== undefined) state.storage = batch.storage;
       } else {
         state.lastKey = batch.end as string[];
         if (state.rangeEnds && state.rowsSinceRangeEnd !== undefined) {
