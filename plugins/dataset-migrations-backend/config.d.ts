@@ -277,6 +277,16 @@ export interface Config {
            * the rows already copied; by key it costs nothing. Default false.
            */
           batchesByKey?: boolean;
+          /**
+           * Verify reads the rest of both tables in one pass (one snapshot,
+           * sequential scans, parallel where allowed) when its ranges so far
+           * say that takes no longer than this; else it goes on in ranges of the
+           * key, each in its own snapshot. One pass reads a row for about two
+           * thirds of what a range does, but holds its snapshot, and so delays
+           * vacuum's clean-up, for the whole pass. `0s`: always in ranges.
+           * Default 30s.
+           */
+          verifyOnePassUpTo?: string | HumanDuration;
         };
       };
     };

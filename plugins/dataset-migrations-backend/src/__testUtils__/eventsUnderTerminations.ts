@@ -46,6 +46,8 @@ export function eventsUnderTerminations(options: {
           backfill: {
             maxBatchRows: options.maxBatchRows,
             batchesByKey: options.batchesByKey ?? false,
+            // Always in ranges, as a table too big for one pass goes.
+            verifyOnePassUpTo: '0s',
           },
         },
       },

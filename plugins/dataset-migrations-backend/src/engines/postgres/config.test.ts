@@ -113,18 +113,21 @@ describe('readPostgresEngineConfig', () => {
       batchDurationMs: 2000,
       batchPauseMs: 400,
       batchesByKey: false,
+      verifyOnePassUpToMs: 30_000,
     });
     expect(
       backfill({
         batchDuration: 'PT1S',
         pause: { milliseconds: 50 },
         batchesByKey: true,
+        verifyOnePassUpTo: '0s',
       }),
     ).toEqual({
       maxBatchRows: 200_000,
       batchDurationMs: 1000,
       batchPauseMs: 50,
       batchesByKey: true,
+      verifyOnePassUpToMs: 0,
     });
   });
 });

@@ -46,7 +46,12 @@ describe('verify in checkpointed ranges of the key', () => {
     // By key: these ranges end at the marks key batches leave (blocks leave none).
     engine = await createTestEngine(knex, {
       config: {
-        backfill: { maxBatchRows: RANGE_ROWS / 10, batchesByKey: true },
+        backfill: {
+          maxBatchRows: RANGE_ROWS / 10,
+          batchesByKey: true,
+          // Always in ranges, as a table too big for one pass goes.
+          verifyOnePassUpTo: '0s',
+        },
       },
     });
   });
@@ -249,6 +254,83 @@ describe('verify in checkpointed ranges of the key', () => {
     expect(rows[0].target).toBeNull();
   });
 
+  describe('once its ranges say the rest fits the time one pass may take (the default)', () => {
+    beforeEach(async () => {
+      await engine.close?.();
+      engine = await createTestEngine(knex, {
+        config: {
+          backfill: { maxBatchRows: RANGE_ROWS / 10, batchesByKey: true },
+        },
+      });
+    });
+
+    it('compares the rest of the tables in one pass after the first range', async () => {
+      const { run, checkpoints, logs, progress, verifications } =
+        await runFor();
+      await engine.migrate(run);
+      expect(checkpoints.get('verify')).toMatchObject({
+        ranges: 2,
+        complete: true,
+        differing: 0,
+        source: { rows: ROWS },
+        target: { rows: ROWS },
+      });
+      expect(
+        progress.filter(p => p.stage === 'verify').map(p => p.done),
+      ).toEqual([RANGE_ROWS, ROWS]);
+      expect(logs).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            new RegExp(
+              `^comparing the remaining ~${
+                ROWS - RANGE_ROWS
+              } rows in one pass \\(estimated \\d+\\.\\d s, up to 30 s allowed\\)$`,
+            ),
+          ),
+        ]),
+      );
+      expect(verifications).toMatchObject([
+        { source: { rows: ROWS }, target: { rows: ROWS }, matched: true },
+      ]);
+    });
+
+    it('fails on a wrong row that only the one pass reads', async () => {
+      let changed = false;
+      const verifyReports: number[] = [];
+      const { run, logs, verifications } = await runFor({
+        progress: async (stage, done) => {
+          if (stage === 'verify') verifyReports.push(done);
+          if (stage === 'verify' && !changed) {
+            changed = true;
+            // After the first range: a copied row changed behind the capture's
+            // back, in the rest, which only the one pass reads.
+            await knex.raw(
+              `UPDATE public.events_v2 SET duration = duration + 1 WHERE id = ${
+                ROWS - 10
+              }`,
+            );
+          }
+        },
+      });
+      await expect(engine.migrate(run)).rejects.toThrow(
+        /^verification failed: /,
+      );
+      expect(changed).toBe(true);
+      // Two reads: the first range, then the rest in one pass.
+      expect(verifyReports).toEqual([RANGE_ROWS, ROWS]);
+      expect(verifications).toMatchObject([{ matched: false }]);
+      expect(logs).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            new RegExp(
+              `^the sides differ in the keys after \\(${RANGE_ROWS}\\): `,
+            ),
+          ),
+        ]),
+      );
+    });
+  });
+
   it('counts no range twice when the lease refused a checkpoint and another worker resumes', async () => {
     const first = await runFor();
     const set = first.run.checkpoints.set;
@@ -290,7 +372,10 @@ describe('verify in checkpointed ranges of the key', () => {
     async (_how, maxConnections) => {
       await engine.close?.();
       engine = await createTestEngine(knex, {
-        config: { maxConnections, backfill: { maxBatchRows: RANGE_ROWS / 10 } },
+        config: {
+          maxConnections,
+          backfill: { maxBatchRows: RANGE_ROWS / 10, verifyOnePassUpTo: '0s' },
+        },
       });
       const { run, checkpoints, verifications } = await runFor();
       // Every write goes to both sides in its own transaction (the capture): two

@@ -23,8 +23,9 @@ const FIRST_RANGE_ROWS = 1_000_000;
  * A range reads up to this many backfill batches' rows and is sized to take as
  * long as they would: a read is cheaper than a copy, and a range read through the
  * key's index costs more per row than one scan of the whole table (a walk of the
- * keys to find its end, no parallel sequential scan), so ranges are few; yet each
- * is short enough that an interruption loses little.
+ * keys to find its end, no sequential scan), so ranges are few; yet each is short
+ * enough that an interruption loses little. Once the rest is estimated to take no
+ * longer than `verifyOnePassUpToMs`, it is read in one pass instead.
  */
 export const BATCHES_PER_RANGE = 10;
 /**
@@ -137,6 +138,8 @@ export async function verify(
   let toTheEnd = false;
   /** A range to the end was cut off: from then on, walks find where ranges end. */
   let walkToTheEnd = false;
+  /** Time per row of the last range this attempt compared (null before one). */
+  let msPerRow: number | null = null;
   if (
     keyTypes &&
     state.ranges === 0 &&
@@ -159,6 +162,21 @@ export async function verify(
     const started = Date.now();
     const lastKey = state.lastKey;
     const compared = state.source.rows;
+    // Ranges so far tell how long the rest takes; one pass reads it for less
+    // (sequential scans, parallel where allowed, no walks), in one snapshot.
+    const restMs = msPerRow === null ? null : (total - compared) * msPerRow;
+    const restInOnePass =
+      restMs !== null &&
+      total - compared > rangeRows &&
+      restMs <= settings.verifyOnePassUpToMs;
+    if (restInOnePass && !walkToTheEnd)
+      await run.log(
+        `comparing the remaining ~${
+          total - compared
+        } rows in one pass (estimated ${(restMs / 1000).toFixed(1)} s, up to ${
+          settings.verifyOnePassUpToMs / 1000
+        } s allowed)`,
+      );
     const compareRange = async (client: PoolClient, targetOn: PoolClient) => {
       let end: string[] | null = null;
       // The range estimated to be the last runs to the end of the table
@@ -171,7 +189,9 @@ export async function verify(
       // whole however often it is halved).
       const marked = state.markedEnds?.[0];
       const restInOneRange =
-        !walkToTheEnd && total > 0 && total - compared <= rangeRows;
+        !walkToTheEnd &&
+        total > 0 &&
+        (total - compared <= rangeRows || restInOnePass);
       toTheEnd = false;
       if (keyTypes && !restInOneRange) {
         if (marked && !cutOff) end = marked;
@@ -235,6 +255,7 @@ export async function verify(
       },
     );
     const elapsed = Math.max(1, Date.now() - started);
+    if (range.source.rows > 0) msPerRow = elapsed / range.source.rows;
     const matched =
       range.source.rows === range.target.rows &&
       range.source.checksum === range.target.checksum;
