@@ -34,6 +34,26 @@ export interface CopyOptions {
   skipCopied: boolean;
   /** Keep the target's row, with no error, where one with the key is written meanwhile. */
   keepExisting: boolean;
+  /**
+   * Leave out row versions written by transactions numbered from this one on
+   * (see capturedFromSql): the capture wrote each of them to the target in its
+   * writer's transaction. No probe of the target: a comparison per row.
+   */
+  skipWrittenFrom?: number;
+}
+
+/**
+ * The first transaction id not yet assigned (pg_snapshot_xmax), as a number
+ * while the cluster has never wrapped its transaction ids (epoch 0), else null.
+ * Read after the capture trigger was installed, every transaction numbered from
+ * it on locked the source after the trigger's creation committed (one that held
+ * the lock before, the creation waited for), so it fired the trigger on each of
+ * its writes. Numbers compare as row `xmin`s only within one epoch: a frozen
+ * row keeps its old `xmin`, which after a wrap may fall anywhere.
+ */
+export function capturedFromSql(): string {
+  return `SELECT CASE WHEN x < 4294967296 THEN x END AS captured_from
+            FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS x) AS s`;
 }
 
 /**
@@ -44,7 +64,8 @@ export interface CopyOptions {
  * probe whatever the target's statistics say); `keepExisting` also keeps rows
  * written while the range copies, each checked against the key as it goes in, at
  * about twice a plain insert's cost. Either way the capture's row is the newer one
- * (or its deletion is remembered, for verify).
+ * (or its deletion is remembered, for verify). `skipWrittenFrom` leaves out the
+ * rows the capture wrote by their `xmin` alone, for about 5 % more than plain.
  */
 export function copyRangeSql(
   shape: MigrationShape,
@@ -53,8 +74,12 @@ export function copyRangeSql(
 ): string {
   const targetKey = list(shape.targetKey.map(f => `t.${q(f.name)}`));
   const mappedKey = list(shape.targetKey.map(f => valueOf(f, 's.')));
+  const written = options.skipWrittenFrom;
+  if (written !== undefined && !Number.isSafeInteger(written))
+    throw new Error(`not a transaction id: ${written}`);
   const conditions = [
     ...rangeConditions,
+    ...(written !== undefined ? [`s.xmin::text::bigint < ${written}`] : []),
     ...(options.skipCopied
       ? [
           `NOT EXISTS (SELECT FROM ${quoteRelation(

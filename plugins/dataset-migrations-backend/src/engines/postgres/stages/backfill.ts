@@ -27,7 +27,7 @@ import {
   storageChange,
   tablesNamedSql,
 } from '../sql/blockRanges';
-import { copyRangeSql, countRangeSql } from '../sql/copy';
+import { capturedFromSql, copyRangeSql, countRangeSql } from '../sql/copy';
 import {
   batchEndsSql,
   keyRangeConditions,
@@ -112,6 +112,13 @@ export async function readSourceStorage(
   };
 }
 
+/** Tables were added under the source while a batch left out rows by their `xmin`. */
+class TablesAdded extends Error {
+  constructor() {
+    super('tables were added under the source during the copy');
+  }
+}
+
 /** The source's storage was rewritten during the copy: its blocks hold other rows now. */
 class StorageRewritten extends Error {
   constructor(readonly storage: SourceStorage) {
@@ -139,10 +146,15 @@ export async function backfill(
 ): Promise<void> {
   const saved = await run.checkpoints.get<BackfillCheckpoint>('backfill');
   const keyTypes = keyTypesOf(shape);
-  const { total, storage } = await db.withClient(async client => ({
-    total: await estimateRows(client, shape.source),
-    storage: await readSourceStorage(client, shape),
-  }));
+  const { total, storage, capturedFrom } = await db.withClient(
+    async client => ({
+      total: await estimateRows(client, shape.source),
+      storage: await readSourceStorage(client, shape),
+      capturedFrom: (
+        await client.query(capturedFromSql())
+      ).rows[0].captured_from as string | null,
+    }),
+  );
   // A copy goes on as it began; a new one goes by block where it can.
   const state: BackfillCheckpoint =
     saved ??
@@ -186,6 +198,22 @@ export async function backfill(
    */
   let tablesAdded = false;
 
+  /**
+   * Once writers meet the copy, a batch of blocks leaves out the rows the capture
+   * wrote by their `xmin` (see capturedFromSql) rather than by a probe of the
+   * target for each row, which nearly doubled a batch's time. Only while the
+   * source is one table the trigger fires on, copied once: not after a rewrite
+   * (rows copied before keep their old `xmin`), and never once a table was added
+   * under it (its rows came in uncaptured, whatever their `xmin`).
+   */
+  let leftOutByXmin = false;
+  let skipWrittenFrom =
+    capturedFrom !== null &&
+    state.nextBlock !== undefined &&
+    storage.storage.split(',').filter(Boolean).length === 1
+      ? Number(capturedFrom)
+      : undefined;
+
   /** A range's conditions and parameters, from `from` to `to` (null: the table's start or end). */
   const rangeOf = (from: Bound | null, to: Bound | null) => {
     if (state.nextBlock !== undefined) {
@@ -210,8 +238,8 @@ export async function backfill(
    * the table), in the client's transaction. A range meeting rows the capture
    * trigger wrote first (they are newer), or rows this copy committed before on
    * another connection or attempt, is copied again keeping those. Blocks are
-   * counted only while rows already copied are left out (the count says whether
-   * writers still meet the copy), and checked to be the same storage's under the
+   * counted only while rows already copied are left out by probes of the target
+   * (the count says whether writers still meet the copy), and checked to be the same storage's under the
    * lock the copy holds until the batch commits.
    */
   const copyRanges = async (
@@ -225,41 +253,68 @@ export async function backfill(
     let present = 0;
     let met = false;
     let redone = 0;
+    const skipWritten = contended ? skipWrittenFrom : undefined;
+    /** Whether a copy of this batch left rows out by xmin. */
+    let byXmin = skipWritten !== undefined;
+    // Counted to tell whether writers still meet the copy, where leaving their
+    // rows out costs a probe each; by xmin it costs so little that it goes on.
+    const counted =
+      contended && state.nextBlock !== undefined && skipWritten === undefined;
     for (const to of bounds) {
       const { conditions, params } = rangeOf(from, to);
-      const copy = async (keepExisting: boolean) =>
-        (
-          await client.query(
-            copyRangeSql(shape, conditions, {
-              skipCopied: contended,
-              keepExisting,
-            }),
-            params,
-          )
-        ).rowCount ?? 0;
-      try {
-        await client.query('SAVEPOINT range');
+      const copy = async (keepExisting: boolean, skip = skipWritten) => {
+        byXmin ||= skip !== undefined;
+        return (
+          (
+            await client.query(
+              copyRangeSql(shape, conditions, {
+                skipCopied: contended && skip === undefined,
+                keepExisting,
+                skipWrittenFrom: skip,
+              }),
+              params,
+            )
+          ).rowCount ?? 0
+        );
+      };
+      /** The copy, or on a writer's row met, rolled back; whether it was copied. */
+      const tried = async (attempt: () => Promise<number>) => {
         try {
-          copied += await copy(false);
+          copied += await attempt();
+          return true;
         } catch (error) {
           if ((error as { code?: string }).code !== UNIQUE_VIOLATION)
             throw error;
           await client.query('ROLLBACK TO SAVEPOINT range');
+          return false;
+        }
+      };
+      try {
+        await client.query('SAVEPOINT range');
+        if (!(await tried(() => copy(false)))) {
           met = true;
           redone += 1;
-          copied += await copy(true);
+          // The writer's row committed while the range copied: by xmin, a copy
+          // again leaves it out and stays a plain insert. Keeping what the
+          // target has, which costs twice as much, only if a writer meets it again.
+          const again =
+            skipWritten === undefined && skipWrittenFrom !== undefined
+              ? await tried(() => copy(false, skipWrittenFrom))
+              : false;
+          if (!again) copied += await copy(true, skipWrittenFrom);
         }
       } catch (error) {
         if (isInterruption(error)) throw error;
         throw await failingRowsError(db, shape, error as Error);
       }
-      if (contended && state.nextBlock !== undefined)
+      if (counted)
         present += Number(
           (await client.query(countRangeSql(shape, conditions), params)).rows[0]
             .n,
         );
       from = to;
     }
+    if (byXmin) leftOutByXmin = true;
     const inRanges = copied;
     let storage: string | undefined;
     if (state.nextBlock !== undefined) {
@@ -267,11 +322,17 @@ export async function backfill(
       const change = storageChange(state.storage!, now.storage);
       // A table under it that is not a heap (attached meanwhile) goes by key.
       if (change.rewritten || !now.heap) throw new StorageRewritten(now);
+      if (change.added.length > 0 && skipWrittenFrom !== undefined) {
+        // Their rows came in uncaptured, whatever their `xmin`: never left out by
+        // it again, and this batch, which may have, is copied again.
+        skipWrittenFrom = undefined;
+        if (byXmin) throw new TablesAdded();
+      }
       if (change.added.length > 0 && !alone) {
         // Two connections copying the same rows of them would deadlock: the next
         // batch copies alone, and copies them then.
         tablesAdded = true;
-        return { copied, met, redone, present: contended ? present : inRanges };
+        return { copied, met, redone, present: counted ? present : inRanges };
       }
       if (change.added.length > 0) {
         // Attached or created since the batch began: this copy may have read none of
@@ -303,7 +364,7 @@ export async function backfill(
       copied,
       met,
       redone,
-      present: contended ? present : inRanges,
+      present: counted ? present : inRanges,
       storage,
     };
   };
@@ -399,6 +460,7 @@ export async function backfill(
       'warn',
     );
     contended = true;
+    skipWrittenFrom = undefined;
     blocks = rewritten.blocks;
     delete state.rangeEnds;
     delete state.rowsSinceRangeEnd;
@@ -476,6 +538,8 @@ export async function backfill(
           }),
         );
       } catch (error) {
+        // The batch rolled back: copied again, by probes of the target.
+        if (error instanceof TablesAdded) continue;
         if (!(error instanceof StorageRewritten)) throw error;
         await startOver(error.storage);
         continue;
@@ -504,8 +568,13 @@ export async function backfill(
         }
       }
       // Fewer rows copied than the range held means the capture had written
-      // some, and the next batch expects writers too.
-      contended = batch.met || (contended && batch.copied < batch.present);
+      // some, and the next batch expects writers too. Leaving them out by xmin,
+      // the copy stays so: a batch that meets a writer in a range as long as
+      // itself copies that range twice, and writers seldom stop for good.
+      contended =
+        batch.met ||
+        (contended &&
+          (skipWrittenFrom !== undefined || batch.copied < batch.present));
       // `committed` takes its copy of the state before it first waits.
       bookkeeping = durable.committed(state, batch.wal).then(() =>
         // Progress counts what a resume would keep, so it never runs ahead of the checkpoint.
@@ -545,6 +614,10 @@ export async function backfill(
     }, longest ${longestBatchMs} ms${
       redoneRanges > 0
         ? `, ${redoneRanges} ranges redone around concurrent writes`
+        : ''
+    }${
+      leftOutByXmin
+        ? ', rows the capture wrote left out by their transaction ids'
         : ''
     })`,
   );
