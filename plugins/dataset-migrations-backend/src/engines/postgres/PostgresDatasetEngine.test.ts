@@ -1042,6 +1042,17 @@ describe('PostgresDatasetEngine', () => {
       });
     }
 
+    /** Version 2 of `table` (id, user_id renamed listener_id) holds the rows of version 1, each once. */
+    const expectRenamedCopy = async (table: string, rows: number) => {
+      const { rows: found } = await knex.raw(`
+        SELECT (SELECT count(*) FROM (
+                 (SELECT id, user_id FROM public.${table}_v1 EXCEPT ALL SELECT id, listener_id FROM public.${table}_v2)
+                 UNION ALL
+                 (SELECT id, listener_id FROM public.${table}_v2 EXCEPT ALL SELECT id, user_id FROM public.${table}_v1)) AS d)::int AS differing,
+               (SELECT count(*) FROM public.${table}_v2)::int AS rows`);
+      expect(found[0]).toEqual({ differing: 0, rows });
+    };
+
     /** A run whose `between` is called before each backfill batch with how many came before. */
     const runBetweenBatches = async (
       between: (batches: number) => Promise<void>,
@@ -1238,13 +1249,7 @@ describe('PostgresDatasetEngine', () => {
         expect(started.logs.find(l => l.startsWith('copied'))!).toMatch(
           /left out by their transaction ids\)$/,
         );
-        const { rows: found } = await knex.raw(`
-          SELECT (SELECT count(*) FROM (
-                   (SELECT id, user_id FROM public.songs_v1 EXCEPT ALL SELECT id, listener_id FROM public.songs_v2)
-                   UNION ALL
-                   (SELECT id, listener_id FROM public.songs_v2 EXCEPT ALL SELECT id, user_id FROM public.songs_v1)) AS d)::int AS differing,
-                 (SELECT count(*) FROM public.songs_v2)::int AS rows`);
-        expect(found[0]).toEqual({ differing: 0, rows: 19999 + 40000 });
+        await expectRenamedCopy('songs', 19999 + 40000);
       });
     });
 
@@ -1273,24 +1278,13 @@ describe('PostgresDatasetEngine', () => {
         return started;
       };
 
-      /** Version 2 holds the rows of version 1, renamed, each once. */
-      const expectPlaysCopied = async (rows: number) => {
-        const { rows: found } = await knex.raw(`
-          SELECT (SELECT count(*) FROM (
-                   (SELECT id, user_id FROM public.plays_v1 EXCEPT ALL SELECT id, listener_id FROM public.plays_v2)
-                   UNION ALL
-                   (SELECT id, listener_id FROM public.plays_v2 EXCEPT ALL SELECT id, user_id FROM public.plays_v1)) AS d)::int AS differing,
-                 (SELECT count(*) FROM public.plays_v2)::int AS rows`);
-        expect(found[0]).toEqual({ differing: 0, rows });
-      };
-
       it('is copied by blocks of every partition', async () => {
         const { run, logs } = await playsBetweenBatches(async () => {});
         await byBlocks.migrate(run);
         expect(logs.find(l => l.startsWith('copied'))).toMatch(
           /^copied 19999 rows .* batches of blocks/,
         );
-        await expectPlaysCopied(19999);
+        await expectRenamedCopy('plays', 19999);
       });
 
       it('goes on when a partition is created or one holding rows is attached during the copy, copying the rows behind it', async () => {
@@ -1315,7 +1309,7 @@ describe('PostgresDatasetEngine', () => {
         });
         await byBlocks.migrate(run);
         expect(logs.filter(l => l.includes('rewritten'))).toEqual([]);
-        await expectPlaysCopied(19999 + 500 + 3000);
+        await expectRenamedCopy('plays', 19999 + 500 + 3000);
       });
     });
   });
