@@ -57,6 +57,17 @@ export function capturedFromSql(): string {
 }
 
 /**
+ * The capture trigger `$2` on table `$1` (an oid) as the catalog has it: its oid,
+ * the transaction that last changed it and whether it fires always ('A'). While
+ * these stay the same, it fired on every write to the table; disabled for a while,
+ * or dropped and cloned again (a partition detached and attached), it did not.
+ */
+export function captureTriggerSql(): string {
+  return `SELECT coalesce(string_agg(t.oid::text || ':' || t.xmin::text || ':' || t.tgenabled::text, ','), '') AS trigger
+            FROM pg_trigger t WHERE t.tgrelid = $1::oid AND t.tgname = $2`;
+}
+
+/**
  * Copies the source rows that meet `rangeConditions` (a range of keys or of
  * blocks, over the source aliased `s`). Plain, it is as fast as copying gets, and
  * fails on a row the capture trigger wrote first. `skipCopied` leaves out rows
@@ -79,7 +90,13 @@ export function copyRangeSql(
     throw new Error(`not a transaction id: ${written}`);
   const conditions = [
     ...rangeConditions,
-    ...(written !== undefined ? [`s.xmin::text::bigint < ${written}`] : []),
+    // Only ids handed out since: a frozen row keeps its xmin, which a cluster
+    // whose epoch was reset (pg_resetwal) could number past `written`.
+    ...(written !== undefined
+      ? [
+          `(s.xmin::text::bigint < ${written} OR s.xmin::text::bigint >= (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint))`,
+        ]
+      : []),
     ...(options.skipCopied
       ? [
           `NOT EXISTS (SELECT FROM ${quoteRelation(

@@ -27,7 +27,12 @@ import {
   storageChange,
   tablesNamedSql,
 } from '../sql/blockRanges';
-import { capturedFromSql, copyRangeSql, countRangeSql } from '../sql/copy';
+import {
+  capturedFromSql,
+  captureTriggerSql,
+  copyRangeSql,
+  countRangeSql,
+} from '../sql/copy';
 import {
   batchEndsSql,
   keyRangeConditions,
@@ -112,10 +117,14 @@ export async function readSourceStorage(
   };
 }
 
-/** Tables were added under the source while a batch left out rows by their `xmin`. */
-class TablesAdded extends Error {
+/**
+ * While a batch left out rows by their `xmin`, the capture may have missed
+ * writes: a table was added under the source, or its trigger was disabled or
+ * dropped and made again.
+ */
+class CaptureInDoubt extends Error {
   constructor() {
-    super('tables were added under the source during the copy');
+    super('the capture may have missed writes during the copy');
   }
 }
 
@@ -155,6 +164,15 @@ export async function backfill(
       ).rows[0].captured_from as string | null,
     }),
   );
+  /** The one table under the source, when there is one (its oid). */
+  const onlyTable = storage.storage.split(',').filter(Boolean);
+  const captureOf = async (client: PoolClient) =>
+    (
+      await client.query(captureTriggerSql(), [
+        onlyTable[0].split(':')[0],
+        shape.capture.trigger,
+      ])
+    ).rows[0].trigger as string;
   // A copy goes on as it began; a new one goes by block where it can.
   const state: BackfillCheckpoint =
     saved ??
@@ -203,16 +221,24 @@ export async function backfill(
    * wrote by their `xmin` (see capturedFromSql) rather than by a probe of the
    * target for each row, which nearly doubled a batch's time. Only while the
    * source is one table the trigger fires on, copied once: not after a rewrite
-   * (rows copied before keep their old `xmin`), and never once a table was added
-   * under it (its rows came in uncaptured, whatever their `xmin`).
+   * (rows copied before keep their old `xmin`), and never again once a table was
+   * added under it or its trigger changed (disabled, or dropped and made again
+   * with a partition detached and attached): rows came in uncaptured, whatever
+   * their `xmin`.
    */
   let leftOutByXmin = false;
   let skipWrittenFrom =
     capturedFrom !== null &&
     state.nextBlock !== undefined &&
-    storage.storage.split(',').filter(Boolean).length === 1
+    onlyTable.length === 1
       ? Number(capturedFrom)
       : undefined;
+  /** The trigger as it was when `capturedFrom` was read: each batch checks it is so still. */
+  const capture =
+    skipWrittenFrom !== undefined
+      ? await db.withClient(client => captureOf(client))
+      : '';
+  if (!/^\d+:\d+:A$/.test(capture)) skipWrittenFrom = undefined;
 
   /** A range's conditions and parameters, from `from` to `to` (null: the table's start or end). */
   const rangeOf = (from: Bound | null, to: Bound | null) => {
@@ -322,11 +348,15 @@ export async function backfill(
       const change = storageChange(state.storage!, now.storage);
       // A table under it that is not a heap (attached meanwhile) goes by key.
       if (change.rewritten || !now.heap) throw new StorageRewritten(now);
-      if (change.added.length > 0 && skipWrittenFrom !== undefined) {
-        // Their rows came in uncaptured, whatever their `xmin`: never left out by
-        // it again, and this batch, which may have, is copied again.
+      if (
+        skipWrittenFrom !== undefined &&
+        (change.added.length > 0 || (await captureOf(client)) !== capture)
+      ) {
+        // Rows came in uncaptured, whatever their `xmin` (with a table added, or
+        // while the trigger was off): never left out by it again, and this
+        // batch, which may have, is copied again.
         skipWrittenFrom = undefined;
-        if (byXmin) throw new TablesAdded();
+        if (byXmin) throw new CaptureInDoubt();
       }
       if (change.added.length > 0 && !alone) {
         // Two connections copying the same rows of them would deadlock: the next
@@ -539,7 +569,7 @@ export async function backfill(
         );
       } catch (error) {
         // The batch rolled back: copied again, by probes of the target.
-        if (error instanceof TablesAdded) continue;
+        if (error instanceof CaptureInDoubt) continue;
         if (!(error instanceof StorageRewritten)) throw error;
         await startOver(error.storage);
         continue;
