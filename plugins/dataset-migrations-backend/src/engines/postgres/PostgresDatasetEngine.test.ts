@@ -1177,6 +1177,44 @@ describe('PostgresDatasetEngine', () => {
       expect(Number(copied.match(/(\d+) batches/)![1])).toBeGreaterThan(3);
     });
 
+    it('refuses a REPEATABLE READ write to a row copied after its snapshot, which its retry then carries, rather than fail the migration', async () => {
+      const writer = await knex.client.acquireConnection();
+      let refused: { code?: string } | undefined;
+      try {
+        const { run, steps } = await runBetweenBatches(async batch => {
+          if (batch === 0) {
+            await writer.query(
+              'BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM public.events',
+            );
+          }
+          if (batch === 2) {
+            // Row 20 was copied by the first batch, after the writer's snapshot.
+            refused = await writer
+              .query(`UPDATE public.events SET duration = 'rr' WHERE id = 20`)
+              .then(
+                () => undefined,
+                (error: { code?: string }) => error,
+              );
+            await writer.query('ROLLBACK');
+            await writer.query(
+              `UPDATE public.events SET duration = 'rr' WHERE id = 20`,
+            );
+          }
+        });
+        await byBlocks.migrate(run);
+        expect(refused).toMatchObject({ code: '40001' });
+        expect(steps.map(s => `${s.name}:${s.status}`)).toContain(
+          'cut-over:succeeded',
+        );
+      } finally {
+        await knex.client.releaseConnection(writer);
+      }
+      expect(
+        await knex('events_v2').where({ id: 20 }).first('duration'),
+      ).toEqual({ duration: 'rr' });
+      await expectTargetMatchesSource();
+    });
+
     it('leaves out by xmin only rows the capture wrote, however writers move rows', async () => {
       const { run, logs } = await runBetweenBatches(async batch => {
         if (batch === 0) return;

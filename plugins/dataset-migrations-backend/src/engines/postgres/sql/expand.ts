@@ -171,7 +171,10 @@ function expandWriteSql(
         )}`
   };
          END IF;
-       EXCEPTION WHEN OTHERS THEN
+       EXCEPTION
+         -- Conflicts with another transaction fail the write, to be retried.
+         WHEN transaction_rollback OR lock_not_available THEN RAISE;
+         WHEN OTHERS THEN
          -- A row the previous version cannot hold (a dropped NOT NULL field not
          -- given): its readers see the field empty; the new version has the write.
          NULL;

@@ -15,7 +15,11 @@ export interface RowTrigger {
  * The trigger runs with its owner's rights (the migration's), so writers need no
  * grant on the tables it writes, and in every session, whatever its
  * replication role; a write its body fails on is recorded in `failures`, never
- * refused.
+ * refused. Except where the write conflicted with another transaction (a
+ * serialization failure, a deadlock, a lock not available): the writer's
+ * transaction fails as it would on its own tables, and retried, it is captured.
+ * Recorded, it would have failed the migration. A writer at REPEATABLE READ
+ * meets this when it changes a row the backfill copied after its snapshot.
  */
 export function rowTriggerSql(t: RowTrigger & { body: string }): string[] {
   const fn = quoteRelation(t.fn);
@@ -29,8 +33,10 @@ export function rowTriggerSql(t: RowTrigger & { body: string }): string[] {
      BEGIN
        BEGIN
 ${t.body}
-       EXCEPTION WHEN OTHERS THEN
-         INSERT INTO ${quoteRelation(t.failures)} (message) VALUES (SQLERRM);
+       EXCEPTION
+         WHEN transaction_rollback OR lock_not_available THEN RAISE;
+         WHEN OTHERS THEN
+           INSERT INTO ${quoteRelation(t.failures)} (message) VALUES (SQLERRM);
        END;
        RETURN NULL;
      END `,
