@@ -265,8 +265,8 @@ export async function backfill(
    * trigger wrote first (they are newer), or rows this copy committed before on
    * another connection or attempt, is copied again keeping those. Blocks are
    * counted only while rows already copied are left out by probes of the target
-   * (the count says whether writers still meet the copy), and checked to be the same storage's under the
-   * lock the copy holds until the batch commits.
+   * (the count says whether writers still meet the copy), and checked to be the
+   * same storage's under the lock the copy holds until the batch commits.
    */
   const copyRanges = async (
     client: PoolClient,
