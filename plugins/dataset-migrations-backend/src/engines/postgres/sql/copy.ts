@@ -43,28 +43,32 @@ export interface CopyOptions {
 }
 
 /**
- * The first transaction id not yet assigned (pg_snapshot_xmax), as a number
- * while the cluster has never wrapped its transaction ids (epoch 0), else null.
- * Read after the capture trigger was installed, every transaction numbered from
- * it on locked the source after the trigger's creation committed (one that held
- * the lock before, the creation waited for), so it fired the trigger on each of
- * its writes. Numbers compare as row `xmin`s only within one epoch: a frozen
- * row keeps its old `xmin`, which after a wrap may fall anywhere.
- */
-export function capturedFromSql(): string {
-  return `SELECT CASE WHEN x < 4294967296 THEN x END AS captured_from
-            FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS x) AS s`;
-}
-
-/**
  * The capture trigger `$2` on table `$1` (an oid) as the catalog has it: its oid,
  * the transaction that last changed it and whether it fires always ('A'). While
  * these stay the same, it fired on every write to the table; disabled for a while,
  * or dropped and cloned again (a partition detached and attached), it did not.
  */
 export function captureTriggerSql(): string {
-  return `SELECT coalesce(string_agg(t.oid::text || ':' || t.xmin::text || ':' || t.tgenabled::text, ','), '') AS trigger
-            FROM pg_trigger t WHERE t.tgrelid = $1::oid AND t.tgname = $2`;
+  return `SELECT ${TRIGGER_IDENTITY} AS trigger`;
+}
+
+const TRIGGER_IDENTITY = `(SELECT coalesce(string_agg(t.oid::text || ':' || t.xmin::text || ':' || t.tgenabled::text, ','), '')
+            FROM pg_trigger t WHERE t.tgrelid = $1::oid AND t.tgname = $2)`;
+
+/**
+ * The capture trigger as captureTriggerSql reads it and, in the same snapshot,
+ * the first transaction id not yet assigned (pg_snapshot_xmax), as a number while
+ * the cluster has never wrapped its transaction ids (epoch 0), else null. Every
+ * transaction numbered from it on began after the trigger was as read, so it
+ * fired the trigger on each of its writes unless the trigger changed since, which
+ * each batch checks. Read apart, a trigger disabled for a load and enabled again
+ * between the two reads would pass that check with the load's rows left out.
+ * Numbers compare as row `xmin`s only within one epoch: a frozen row keeps its
+ * old `xmin`, which after a wrap may fall anywhere.
+ */
+export function capturedFromSql(): string {
+  return `SELECT ${TRIGGER_IDENTITY} AS trigger, CASE WHEN x < 4294967296 THEN x END AS captured_from
+            FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS x) AS s`;
 }
 
 /**

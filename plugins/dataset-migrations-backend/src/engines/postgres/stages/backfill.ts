@@ -155,24 +155,19 @@ export async function backfill(
 ): Promise<void> {
   const saved = await run.checkpoints.get<BackfillCheckpoint>('backfill');
   const keyTypes = keyTypesOf(shape);
-  const { total, storage, capturedFrom } = await db.withClient(
-    async client => ({
-      total: await estimateRows(client, shape.source),
-      storage: await readSourceStorage(client, shape),
-      capturedFrom: (
-        await client.query(capturedFromSql())
-      ).rows[0].captured_from as string | null,
-    }),
-  );
+  const { total, storage } = await db.withClient(async client => ({
+    total: await estimateRows(client, shape.source),
+    storage: await readSourceStorage(client, shape),
+  }));
   /** The one table under the source, when there is one (its oid). */
   const onlyTable = storage.storage.split(',').filter(Boolean);
+  const triggerParams = () => [
+    onlyTable[0].split(':')[0],
+    shape.capture.trigger,
+  ];
   const captureOf = async (client: PoolClient) =>
-    (
-      await client.query(captureTriggerSql(), [
-        onlyTable[0].split(':')[0],
-        shape.capture.trigger,
-      ])
-    ).rows[0].trigger as string;
+    (await client.query(captureTriggerSql(), triggerParams())).rows[0]
+      .trigger as string;
   // A copy goes on as it began; a new one goes by block where it can.
   const state: BackfillCheckpoint =
     saved ??
@@ -227,18 +222,24 @@ export async function backfill(
    * their `xmin`.
    */
   let leftOutByXmin = false;
+  /** The trigger as it was when `capturedFrom` was read: each batch checks it is so still. */
+  const { capture, capturedFrom } =
+    state.nextBlock !== undefined && onlyTable.length === 1
+      ? await db.withClient(async client => {
+          const { rows } = await client.query(
+            capturedFromSql(),
+            triggerParams(),
+          );
+          return {
+            capture: rows[0].trigger as string,
+            capturedFrom: rows[0].captured_from as string | null,
+          };
+        })
+      : { capture: '', capturedFrom: null };
   let skipWrittenFrom =
-    capturedFrom !== null &&
-    state.nextBlock !== undefined &&
-    onlyTable.length === 1
+    capturedFrom !== null && /^\d+:\d+:A$/.test(capture)
       ? Number(capturedFrom)
       : undefined;
-  /** The trigger as it was when `capturedFrom` was read: each batch checks it is so still. */
-  const capture =
-    skipWrittenFrom !== undefined
-      ? await db.withClient(client => captureOf(client))
-      : '';
-  if (!/^\d+:\d+:A$/.test(capture)) skipWrittenFrom = undefined;
 
   /** A range's conditions and parameters, from `from` to `to` (null: the table's start or end). */
   const rangeOf = (from: Bound | null, to: Bound | null) => {
