@@ -1247,6 +1247,55 @@ describe('PostgresDatasetEngine', () => {
       await expectTargetMatchesSource();
     });
 
+    it('copies in short ranges while writers meet the copy, and in whole batches again once they stop', async () => {
+      // Half-empty blocks keep an update in its block, in the copy's way.
+      await knex.raw(`
+        CREATE TABLE public.tracks (id bigint PRIMARY KEY, user_id text NOT NULL) WITH (fillfactor = 50);
+        INSERT INTO public.tracks SELECT g, 'user' || g FROM generate_series(1, 300000) AS g;
+        ANALYZE public.tracks`);
+      const bigBatches = await createTestEngine(knex, {
+        config: { backfill: { maxBatchRows: 40_000 } },
+      });
+      let batches = 0;
+      try {
+        const started = await engineRun(bigBatches, 'public.tracks', changes, {
+          throwIfCancelled: async () => {
+            const current = started.steps.at(-1);
+            if (current?.name !== 'backfill' || current.status !== 'running')
+              return;
+            // Rows just ahead of the copy, written by the first batches only:
+            // the copy meets them and splits its batches into ranges.
+            const batch = batches++;
+            if (batch >= 1 && batch <= 2) {
+              const { rows } = await knex.raw(
+                'SELECT count(*)::int AS n FROM public.tracks_v2',
+              );
+              const next = rows[0].n + 2_000;
+              await knex.raw(
+                `UPDATE public.tracks SET user_id = 'w' || id WHERE id BETWEEN ${next} AND ${
+                  next + 20
+                }`,
+              );
+            }
+          },
+        });
+        await bigBatches.migrate(started.run);
+        const copied = started.logs.find(l => l.startsWith('copied'))!;
+        expect(copied).toMatch(/ranges redone around concurrent writes/);
+        const total = Number(copied.match(/(\d+) batches of blocks/)![1]);
+        const split = Number(
+          copied.match(/(\d+) batches split into ranges/)![1],
+        );
+        // Ranges of 10,000 rows, then 20,000, then whole batches of 40,000.
+        expect(total).toBeGreaterThan(7);
+        expect(split).toBeGreaterThan(0);
+        expect(split).toBeLessThanOrEqual(4);
+        await expectRenamedCopy('tracks', 300000);
+      } finally {
+        await bigBatches.close?.();
+      }
+    });
+
     describe('a partitioned source of one partition', () => {
       beforeEach(async () => {
         await knex.raw(`

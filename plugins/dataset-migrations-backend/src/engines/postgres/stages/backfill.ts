@@ -44,7 +44,10 @@ import { BATCHES_PER_RANGE } from './verify';
 import { commitWaitsForDisk, DurablePositions } from './durablePositions';
 
 const FIRST_BATCH_ROWS = 5_000;
-/** Rows per range while writers meet the copy: a write into a range being copied makes it repeat. */
+/**
+ * Rows per range once writers meet the copy: a write into a range being copied
+ * makes it repeat. Each batch that repeats none doubles them (see copyBatches).
+ */
 const CONTENDED_RANGE_ROWS = 10_000;
 /** Ranges per batch at most: each is a subtransaction, and more than 64 overflow PostgreSQL's cache of them. */
 const MAX_RANGES = 32;
@@ -145,7 +148,7 @@ type Bound = string[] | number;
  * writers are seen meeting the copy, a batch copies in short ranges that leave out
  * rows the capture trigger already wrote (they are newer), so a write lands in a
  * range being copied only rarely; that range alone is then redone keeping the
- * writer's row.
+ * writer's row. While no range is redone, ranges grow back to whole batches.
  */
 export async function backfill(
   db: Connections,
@@ -190,6 +193,15 @@ export async function backfill(
   const rowsPerVerifyRange = BATCHES_PER_RANGE * settings.maxBatchRows;
   let batchRows = Math.min(FIRST_BATCH_ROWS, settings.maxBatchRows);
   let contended = false;
+  /**
+   * Rows per range while contended. Each range costs a statement and a savepoint
+   * (a batch of 10,000-row ranges copied at about 0.8 of one range's rate), so
+   * ranges grow back to the whole batch while no write lands in one, and start
+   * small again when one does.
+   */
+  let contendedRangeRows = CONTENDED_RANGE_ROWS;
+  /** Batches copied in more than one range, for the log. */
+  let splitBatches = 0;
   const started = Date.now();
   const startRows = state.rows;
   let longestBatchMs = 0;
@@ -415,7 +427,7 @@ export async function backfill(
     rows?: number;
   }> => {
     const rangeRows = contended
-      ? Math.max(CONTENDED_RANGE_ROWS, Math.ceil(batchRows / MAX_RANGES))
+      ? Math.max(contendedRangeRows, Math.ceil(batchRows / MAX_RANGES))
       : batchRows;
     if (state.nextBlock !== undefined) {
       const from = state.nextBlock;
@@ -552,6 +564,7 @@ export async function backfill(
                 present: rows ?? first.present + second.present,
                 met: first.met || second.met,
                 redone: first.redone + second.redone,
+                ranges: bounds.length,
                 end,
                 wal,
               };
@@ -563,6 +576,7 @@ export async function backfill(
             return {
               ...copied,
               present: rows ?? copied.present,
+              ranges: bounds.length,
               end,
               wal,
             };
@@ -602,6 +616,10 @@ export async function backfill(
       // some, and the next batch expects writers too. Leaving them out by xmin,
       // the copy stays so: a batch that meets a writer in a range as long as
       // itself copies that range twice, and writers seldom stop for good.
+      if (batch.ranges > 1) splitBatches += 1;
+      contendedRangeRows = batch.met
+        ? CONTENDED_RANGE_ROWS
+        : Math.min(settings.maxBatchRows, contendedRangeRows * 2);
       contended =
         batch.met ||
         (contended &&
@@ -646,7 +664,7 @@ export async function backfill(
       redoneRanges > 0
         ? `, ${redoneRanges} ranges redone around concurrent writes`
         : ''
-    }${
+    }${splitBatches > 0 ? `, ${splitBatches} batches split into ranges` : ''}${
       leftOutByXmin
         ? ', rows the capture wrote left out by their transaction ids'
         : ''
