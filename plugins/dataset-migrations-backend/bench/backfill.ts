@@ -1,5 +1,5 @@
 /**
- * yarn bench:backfill [--rows N] [--writer] [--connections N]
+ * yarn bench:backfill [--rows N] [--writer [--writer-for SECONDS]] [--connections N]
  *
  * Migrates an N-row table (default 1,000,000) through the real job path — the
  * service queues it, graphile-worker runs it, the Postgres engine stages it — on a
@@ -8,7 +8,8 @@
  * ceiling: one statement, no batching, no capture, no checkpoints), measured
  * before the migrations and again after them to show the machine's drift. With
  * `--writer`, migrates an identical table a second time while a writer inserts,
- * updates, deletes and changes keys all over it, and compares the backfill rates.
+ * updates, deletes and changes keys all over it, and compares the backfill rates;
+ * `--writer-for` stops that writer after so many seconds (writers that come and go).
  * Also prints the backend's peak RSS: rows never pass through Node. `--connections`
  * sets the engine's pool (default 4; 1 copies and verifies on one connection).
  * `--optimize-sql-parser` lets V8 optimise the SQL parser the engine loads, as
@@ -36,6 +37,10 @@ import {
 const rows =
   Number(process.argv[process.argv.indexOf('--rows') + 1]) || 1_000_000;
 const withWriter = process.argv.includes('--writer');
+/** Seconds the writer writes for, from its start (default: until the backfill ends). */
+const writerFor = process.argv.includes('--writer-for')
+  ? Number(process.argv[process.argv.indexOf('--writer-for') + 1])
+  : undefined;
 const connections =
   Number(process.argv[process.argv.indexOf('--connections') + 1]) || 4;
 /** Batches by key even on a heap table (the engine's `backfill.batchesByKey`), to compare. */
@@ -228,10 +233,16 @@ async function main() {
         benchUser,
       );
       const writes = writer ? startWriter(warehouse, table) : undefined;
+      const writerStarted = Date.now();
       let writesMade = 0;
       let done = await store.getMigration(migration.id);
       while (done && (done.status === 'queued' || done.status === 'running')) {
-        if (writes && done.steps.find(s => s.name === 'backfill')?.finishedAt)
+        if (
+          writes &&
+          (done.steps.find(s => s.name === 'backfill')?.finishedAt ||
+            (writerFor !== undefined &&
+              Date.now() - writerStarted >= writerFor * 1000))
+        )
           writesMade = await writes.stop();
         await sleep(100);
         done = await store.getMigration(migration.id);
@@ -351,9 +362,11 @@ async function main() {
     console.log(`verify: ${plain.verified}`);
     if (live) {
       console.log(
-        `with the writer: ${live.writesMade} writes (${Math.round(
-          live.writesMade / live.stages.backfill,
-        )}/s) during the backfill; ${live.copied}`,
+        `with the writer: ${live.writesMade} writes (${
+          writerFor !== undefined
+            ? `in its first ${writerFor} s`
+            : `${Math.round(live.writesMade / live.stages.backfill)}/s`
+        }) during the backfill; ${live.copied}`,
       );
       console.log(
         `backfill rate with the writer ÷ without: ${(
