@@ -1247,50 +1247,71 @@ describe('PostgresDatasetEngine', () => {
       await expectTargetMatchesSource();
     });
 
-    it('copies in short ranges while writers meet the copy, and in whole batches again once they stop', async () => {
+    it('copies in short ranges while writers meet the copy, in whole batches again once they stop, and in short ranges again when one meets it', async () => {
       // Half-empty blocks keep an update in its block, in the copy's way.
       await knex.raw(`
         CREATE TABLE public.tracks (id bigint PRIMARY KEY, user_id text NOT NULL) WITH (fillfactor = 50);
         INSERT INTO public.tracks SELECT g, 'user' || g FROM generate_series(1, 300000) AS g;
         ANALYZE public.tracks`);
+      // Batches of 40,000 rows after the first, however slow the machine.
       const bigBatches = await createTestEngine(knex, {
-        config: { backfill: { maxBatchRows: 40_000 } },
+        config: { backfill: { maxBatchRows: 40_000, batchDuration: '1h' } },
       });
+      /** The first key the next batch copies, about. */
+      const nextKey = async () =>
+        (await knex('tracks_v2').max('id as id').first())!.id as number;
       let batches = 0;
+      let lateWriter: Promise<unknown> | undefined;
       try {
         const started = await engineRun(bigBatches, 'public.tracks', changes, {
           throwIfCancelled: async () => {
             const current = started.steps.at(-1);
             if (current?.name !== 'backfill' || current.status !== 'running')
               return;
-            // Rows just ahead of the copy, written by the first batches only:
-            // the copy meets them and splits its batches into ranges.
             const batch = batches++;
-            if (batch >= 1 && batch <= 2) {
-              const { rows } = await knex.raw(
-                'SELECT count(*)::int AS n FROM public.tracks_v2',
-              );
-              const next = rows[0].n + 2_000;
+            if (batch === 1) {
+              // Rows ahead of the copy, written before the batch: it meets them,
+              // and from then on copies in ranges (10,000 rows, 20,000, then
+              // whole batches).
+              const next = Number(await nextKey()) + 100;
               await knex.raw(
                 `UPDATE public.tracks SET user_id = 'w' || id WHERE id BETWEEN ${next} AND ${
                   next + 20
                 }`,
               );
             }
+            if (batch === 5) {
+              // A write committed while the batch copies the range it lands in:
+              // the range is redone, and ranges start short again.
+              const trx = await knex.transaction();
+              await trx.raw(
+                `UPDATE public.tracks SET user_id = 'late' WHERE id = ${
+                  Number(await nextKey()) + 100
+                }`,
+              );
+              lateWriter = sleep(1000).then(() => trx.commit());
+            }
           },
         });
         await bigBatches.migrate(started.run);
+        await lateWriter;
         const copied = started.logs.find(l => l.startsWith('copied'))!;
-        expect(copied).toMatch(/ranges redone around concurrent writes/);
+        expect(copied).toMatch(
+          /, \d+ batches of blocks, .*, 2 ranges redone around concurrent writes, \d+ batches split into ranges,/,
+        );
         const total = Number(copied.match(/(\d+) batches of blocks/)![1]);
         const split = Number(
           copied.match(/(\d+) batches split into ranges/)![1],
         );
-        // Ranges of 10,000 rows, then 20,000, then whole batches of 40,000.
-        expect(total).toBeGreaterThan(7);
-        expect(split).toBeGreaterThan(0);
-        expect(split).toBeLessThanOrEqual(4);
+        // Batches 3 and 4 split, 5 and 6 whole, 7 and 8 split again, the last
+        // (up to the end of the table) split or not.
+        expect(total).toBe(9);
+        expect(split).toBeGreaterThanOrEqual(4);
+        expect(split).toBeLessThanOrEqual(5);
         await expectRenamedCopy('tracks', 300000);
+        expect(
+          await knex('tracks_v2').where({ listener_id: 'late' }).count(),
+        ).toEqual([{ count: '1' }]);
       } finally {
         await bigBatches.close?.();
       }

@@ -42,6 +42,9 @@ export interface CopyOptions {
   skipWrittenFrom?: number;
 }
 
+const TRIGGER_IDENTITY = `(SELECT coalesce(string_agg(t.oid::text || ':' || t.xmin::text || ':' || t.tgenabled::text, ','), '')
+            FROM pg_trigger t WHERE t.tgrelid = $1::oid AND t.tgname = $2)`;
+
 /**
  * The capture trigger `$2` on table `$1` (an oid) as the catalog has it: its oid,
  * the transaction that last changed it and whether it fires always ('A'). While
@@ -52,19 +55,19 @@ export function captureTriggerSql(): string {
   return `SELECT ${TRIGGER_IDENTITY} AS trigger`;
 }
 
-const TRIGGER_IDENTITY = `(SELECT coalesce(string_agg(t.oid::text || ':' || t.xmin::text || ':' || t.tgenabled::text, ','), '')
-            FROM pg_trigger t WHERE t.tgrelid = $1::oid AND t.tgname = $2)`;
-
 /**
  * The capture trigger as captureTriggerSql reads it and, in the same snapshot,
- * the first transaction id not yet assigned (pg_snapshot_xmax), as a number while
- * the cluster has never wrapped its transaction ids (epoch 0), else null. Every
- * transaction numbered from it on began after the trigger was as read, so it
- * fired the trigger on each of its writes unless the trigger changed since, which
- * each batch checks. Read apart, a trigger disabled for a load and enabled again
- * between the two reads would pass that check with the load's rows left out.
- * Numbers compare as row `xmin`s only within one epoch: a frozen row keeps its
- * old `xmin`, which after a wrap may fall anywhere.
+ * X: that snapshot's xmax (one past the latest transaction finished), as a number
+ * while the cluster has never wrapped its transaction ids (epoch 0), else null.
+ * A transaction numbered X or later was running at the snapshot or began after
+ * it. Either way every write it made to the source fired the trigger as read, or
+ * as changed since (which each batch checks): a write holds the table's ROW
+ * EXCLUSIVE lock to its transaction's end, and enabling, disabling, creating or
+ * dropping a trigger waits for that lock, so no trigger change committed between
+ * such a write and the snapshot. Read in two statements, a trigger disabled for a
+ * load and enabled again between them would pass the check with the load's rows
+ * left out. Numbers compare as row `xmin`s only within one epoch: a frozen row
+ * keeps its old `xmin`, which after a wrap may fall anywhere.
  */
 export function capturedFromSql(): string {
   return `SELECT ${TRIGGER_IDENTITY} AS trigger, CASE WHEN x < 4294967296 THEN x END AS captured_from

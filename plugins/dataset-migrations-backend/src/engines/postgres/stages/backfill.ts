@@ -503,6 +503,7 @@ export async function backfill(
       'warn',
     );
     contended = true;
+    contendedRangeRows = CONTENDED_RANGE_ROWS;
     skipWrittenFrom = undefined;
     blocks = rewritten.blocks;
     delete state.rangeEnds;
@@ -612,14 +613,19 @@ export async function backfill(
           }
         }
       }
+      if (batch.ranges > 1) splitBatches += 1;
+      // Grown only by contended batches: a copy that becomes contended (a
+      // writer met, a rewrite) starts with short ranges.
+      if (batch.met) contendedRangeRows = CONTENDED_RANGE_ROWS;
+      else if (contended)
+        contendedRangeRows = Math.min(
+          settings.maxBatchRows,
+          contendedRangeRows * 2,
+        );
       // Fewer rows copied than the range held means the capture had written
       // some, and the next batch expects writers too. Leaving them out by xmin,
       // the copy stays so: a batch that meets a writer in a range as long as
       // itself copies that range twice, and writers seldom stop for good.
-      if (batch.ranges > 1) splitBatches += 1;
-      contendedRangeRows = batch.met
-        ? CONTENDED_RANGE_ROWS
-        : Math.min(settings.maxBatchRows, contendedRangeRows * 2);
       contended =
         batch.met ||
         (contended &&
