@@ -41,6 +41,10 @@ const withWriter = process.argv.includes('--writer');
 const writerFor = process.argv.includes('--writer-for')
   ? Number(process.argv[process.argv.indexOf('--writer-for') + 1])
   : undefined;
+if (writerFor !== undefined && !(writerFor >= 0))
+  throw new Error(
+    '--writer-for takes a number of seconds, e.g. --writer-for 1',
+  );
 const connections =
   Number(process.argv[process.argv.indexOf('--connections') + 1]) || 4;
 /** Batches by key even on a heap table (the engine's `backfill.batchesByKey`), to compare. */
