@@ -11,6 +11,7 @@ import {
   expandPhaseOf,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { type RelationName, formatRelation, quoteRelation } from '../relations';
+import { CONFLICTS_FAIL_THE_WRITE } from './rowTriggers';
 import type { MigrationShape } from './shape';
 import {
   dollarQuoted,
@@ -172,8 +173,7 @@ function expandWriteSql(
   };
          END IF;
        EXCEPTION
-         -- Conflicts with another transaction fail the write, to be retried.
-         WHEN transaction_rollback OR lock_not_available THEN RAISE;
+         ${CONFLICTS_FAIL_THE_WRITE}
          WHEN OTHERS THEN
          -- A row the previous version cannot hold (a dropped NOT NULL field not
          -- given): its readers see the field empty; the new version has the write.

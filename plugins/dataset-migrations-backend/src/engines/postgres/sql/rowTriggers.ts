@@ -12,6 +12,15 @@ export interface RowTrigger {
 }
 
 /**
+ * The first handler of a trigger body's EXCEPTION block: a write that conflicted
+ * with another transaction (a serialization failure, a deadlock, a lock not
+ * available) fails the writer's transaction, as it would on the writer's own
+ * tables, for the writer to retry, rather than be recorded or dropped.
+ */
+export const CONFLICTS_FAIL_THE_WRITE =
+  'WHEN transaction_rollback OR lock_not_available THEN RAISE;';
+
+/**
  * The trigger runs with its owner's rights (the migration's), so writers need no
  * grant on the tables it writes, and in every session, whatever its
  * replication role; a write its body fails on is recorded in `failures`, never
@@ -34,7 +43,7 @@ export function rowTriggerSql(t: RowTrigger & { body: string }): string[] {
        BEGIN
 ${t.body}
        EXCEPTION
-         WHEN transaction_rollback OR lock_not_available THEN RAISE;
+         ${CONFLICTS_FAIL_THE_WRITE}
          WHEN OTHERS THEN
            INSERT INTO ${quoteRelation(t.failures)} (message) VALUES (SQLERRM);
        END;
