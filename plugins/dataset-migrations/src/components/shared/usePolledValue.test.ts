@@ -25,4 +25,29 @@ describe('usePolledValue', () => {
     await act(async () => pending.get(1)!('page 1'));
     expect(result.current.value).toBe('page 2');
   });
+
+  it('reloads with the latest load, and loads again only when deps change', async () => {
+    const load = jest.fn(async (label: string) => label);
+    const { result, rerender } = renderHook(
+      ({ label, key }) =>
+        usePolledValue(
+          () => load(label),
+          [key],
+          () => undefined,
+        ),
+      { initialProps: { label: 'first', key: 1 } },
+    );
+    await waitFor(() => expect(result.current.value).toBe('first'));
+
+    // A new closure with the same deps is not a reason to load…
+    rerender({ label: 'second', key: 1 });
+    expect(load).toHaveBeenCalledTimes(1);
+    // …but a reload runs it, not the closure of the render the deps changed in.
+    await act(async () => result.current.reload());
+    expect(result.current.value).toBe('second');
+
+    rerender({ label: 'third', key: 2 });
+    await waitFor(() => expect(result.current.value).toBe('third'));
+    expect(load).toHaveBeenCalledTimes(3);
+  });
 });
