@@ -147,8 +147,13 @@ function ReasonDialog(props: {
     after();
   };
   return (
-    <Dialog open={open} onClose={() => close(onCancel)} fullWidth>
-      <DialogTitle>{title}</DialogTitle>
+    <Dialog
+      open={open}
+      onClose={() => close(onCancel)}
+      fullWidth
+      aria-labelledby="campaign-action-title"
+    >
+      <DialogTitle id="campaign-action-title">{title}</DialogTitle>
       <DialogContent>
         <DialogContentText>{text}</DialogContentText>
         <TextField
@@ -161,7 +166,6 @@ function ReasonDialog(props: {
           required
           margin="dense"
           variant="outlined"
-          autoFocus
         />
         {confirmName !== undefined && (
           <TextField

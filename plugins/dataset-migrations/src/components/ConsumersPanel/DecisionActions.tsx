@@ -120,7 +120,6 @@ export function DecisionActions(props: {
                 {consumer.entityRef}: {prompt.text}
               </DialogContentText>
               <TextField
-                autoFocus
                 fullWidth
                 multiline
                 required

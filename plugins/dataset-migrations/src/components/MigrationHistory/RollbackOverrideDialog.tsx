@@ -34,7 +34,6 @@ export function RollbackOverrideDialog(props: {
           <RefsInText text={inWords(props.refusal)} />
         </DialogContentText>
         <TextField
-          autoFocus
           fullWidth
           multiline
           id="rollback-override-reason"
