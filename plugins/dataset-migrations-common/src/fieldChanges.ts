@@ -55,6 +55,20 @@ export interface FieldChangePlan {
 }
 
 /**
+ * Where a field's values come from once its type changes: `using` when given,
+ * else a cast of the field it was read from; a default or an expression stays.
+ */
+function retypedSource(
+  current: FieldSource,
+  using: string | undefined,
+): FieldSource {
+  if (using) return { kind: 'expression', sql: using };
+  if (current.kind === 'copy' || current.kind === 'cast')
+    return { kind: 'cast', from: current.from };
+  return current;
+}
+
+/**
  * Applies changes, in order, to the source fields and returns the target version's
  * fields with where each one's values come from. Every problem names the change and
  * the field, so a request can be rejected before anything is queued.
@@ -129,15 +143,12 @@ export function planFieldChanges(
         problems.push(
           `${at}: "${field}" is part of the primary key; keys can be cast, not converted with using`,
         );
-      else {
-        const current = fields[i].source;
-        const source: FieldSource = using
-          ? { kind: 'expression', sql: using }
-          : current.kind === 'copy' || current.kind === 'cast'
-          ? { kind: 'cast', from: current.from }
-          : current;
-        fields[i] = { ...fields[i], type, source };
-      }
+      else
+        fields[i] = {
+          ...fields[i],
+          type,
+          source: retypedSource(fields[i].source, using),
+        };
     }
   });
 

@@ -107,7 +107,7 @@ describe('inferChanges', () => {
 
   it('lets the examples decide over names that are only somewhat alike', async () => {
     // "country_code" is only somewhat like "country"; "market" holds other values.
-    const source = [
+    const sourceWithMarket = [
       field('id', 'bigint', true),
       field('country', 'text'),
       field('market', 'text'),
@@ -122,7 +122,7 @@ describe('inferChanges', () => {
       { name: 'id', type: 'bigint' },
       { name: 'country_code', type: 'text', examples: ['SE', 'US', 'DE'] },
     ];
-    const [rename] = await inferChanges(source, target, overlap);
+    const [rename] = await inferChanges(sourceWithMarket, target, overlap);
     expect(rename.change).toEqual({
       renameField: { from: 'country', to: 'country_code' },
     });
@@ -134,7 +134,7 @@ describe('inferChanges', () => {
 
     // Examples that point elsewhere win over the names.
     const elsewhere = await inferChanges(
-      source,
+      sourceWithMarket,
       [target[0], { ...target[1], examples: ['nordics'] }],
       overlap,
     );

@@ -86,6 +86,9 @@ const CLEAR_MARGIN = 0.15;
 /** Names at least this alike are likely the same field; below, examples are asked first. */
 const LIKELY_SIMILARITY = 0.8;
 
+const round = (n: number) => Math.round(n * 100) / 100;
+const percent = (n: number) => `${Math.round(n * 100)}%`;
+
 /**
  * Infers the changes from the source schema to a desired one. Same names are kept
  * (a type change if the type differs); an unmatched target field is a rename of the
@@ -262,6 +265,3 @@ export function nameSimilarity(a: string, b: string): number {
   }
   return 1 - rows[x.length] / Math.max(x.length, y.length);
 }
-
-const round = (n: number) => Math.round(n * 100) / 100;
-const percent = (n: number) => `${Math.round(n * 100)}%`;

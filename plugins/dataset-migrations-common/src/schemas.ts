@@ -265,17 +265,15 @@ function depthOf(error: z.ZodError): number {
   return unrecognised ? 0 : deepest;
 }
 
+/** One part of a path as written: an index in brackets, a key after a dot but the first. */
+function formatPathPart(part: string | number, i: number): string {
+  if (typeof part === 'number') return `[${part}]`;
+  return i === 0 ? cutShort(part) : `.${cutShort(part)}`;
+}
+
 function formatPath(path: (string | number)[]): string {
   if (path.length === 0) return 'request';
-  return path
-    .map((part, i) =>
-      typeof part === 'number'
-        ? `[${part}]`
-        : i === 0
-        ? cutShort(part)
-        : `.${cutShort(part)}`,
-    )
-    .join('');
+  return path.map(formatPathPart).join('');
 }
 
 /**

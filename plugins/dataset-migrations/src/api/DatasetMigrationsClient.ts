@@ -358,7 +358,7 @@ export class DatasetMigrationsClient implements DatasetMigrationsApi {
         body === undefined
           ? undefined
           : { 'Content-Type': text ? 'application/yaml' : 'application/json' },
-      body: body === undefined ? undefined : text ? body : JSON.stringify(body),
+      body: body === undefined || text ? body : JSON.stringify(body),
     });
     if (!response.ok) throw await ResponseError.fromResponse(response);
     return response;

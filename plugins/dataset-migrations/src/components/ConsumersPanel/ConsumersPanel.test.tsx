@@ -413,7 +413,7 @@ describe('ConsumersPanel', () => {
     const clicked: Array<{ download: string; href: string }> = [];
     const click = jest
       .spyOn(HTMLAnchorElement.prototype, 'click')
-      .mockImplementation(function (this: HTMLAnchorElement) {
+      .mockImplementation(function recordClick(this: HTMLAnchorElement) {
         clicked.push({ download: this.download, href: this.href });
       });
     try {

@@ -26,6 +26,14 @@ import { useConsumerLedger, type LedgerPage } from './useConsumerLedger';
 /** Page sizes as the catalog's tables offer them. */
 const PAGE_SIZES = [20, 50, 100];
 
+/** What the panel says while no consumer is tracked; `following` while the ledger is polled. */
+function noConsumersText(migration: Migration, following: boolean): string {
+  if (isActiveMigrationStatus(migration.status))
+    return 'Consumers are moved once the dataset has.';
+  if (following) return 'Looking for the dataset’s consumers…';
+  return 'No consumers are tracked for this run.';
+}
+
 /** The consumers of a migrated dataset, each moved to the new version by a patch. */
 export function ConsumersPanel(props: { migration: Migration }) {
   const { migration } = props;
@@ -176,11 +184,7 @@ export function ConsumersPanel(props: { migration: Migration }) {
       {loading && <Progress />}
       {ledger && all === 0 && (
         <Typography variant="body2" color="textSecondary">
-          {isActiveMigrationStatus(migration.status)
-            ? 'Consumers are moved once the dataset has.'
-            : following
-            ? 'Looking for the dataset’s consumers…'
-            : 'No consumers are tracked for this run.'}
+          {noConsumersText(migration, following)}
         </Typography>
       )}
       {ledger && all > 0 && (

@@ -101,6 +101,12 @@ function waitingForConsumers(
   }: the next migration waits until they have moved, or until the migration they follow is contracted. A dry run can start now.`;
 }
 
+/** What the button that sends the reviewed plan says. */
+function sendLabel(dryRun: boolean, needsApproval: boolean): string {
+  if (dryRun) return 'Start dry run';
+  return needsApproval ? 'Request migration' : 'Start migration';
+}
+
 /**
  * Builds a migration from the dataset's live fields and queues it. The spec text is
  * the one state: the Changes tab is a form over it, the Spec tab is the text.
@@ -449,30 +455,27 @@ export function MigrateDialog(props: MigrateDialogProps) {
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{dryRunId ? 'Close' : 'Cancel'}</Button>
-        {dryRunId ? null : plan ? (
-          <GuardedButton
-            color="primary"
-            variant="contained"
-            onClick={() => submit()}
-            disabled={submitting}
-            whyNot={dryRun ? undefined : waits}
-          >
-            {dryRun
-              ? 'Start dry run'
-              : requestOnly || approval
-              ? 'Request migration'
-              : 'Start migration'}
-          </GuardedButton>
-        ) : (
-          <Button
-            color="primary"
-            variant="contained"
-            onClick={review}
-            disabled={!dataset.value || submitting || emptySpec}
-          >
-            Review plan
-          </Button>
-        )}
+        {!dryRunId &&
+          (plan ? (
+            <GuardedButton
+              color="primary"
+              variant="contained"
+              onClick={() => submit()}
+              disabled={submitting}
+              whyNot={dryRun ? undefined : waits}
+            >
+              {sendLabel(dryRun, Boolean(requestOnly || approval))}
+            </GuardedButton>
+          ) : (
+            <Button
+              color="primary"
+              variant="contained"
+              onClick={review}
+              disabled={!dataset.value || submitting || emptySpec}
+            >
+              Review plan
+            </Button>
+          ))}
       </DialogActions>
     </Dialog>
   );

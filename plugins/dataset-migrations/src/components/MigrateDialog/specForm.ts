@@ -88,6 +88,9 @@ export function formOf(spec: unknown, entityRef: string): FormView {
   };
 }
 
+const sameRow = (a: ChangeRow, b: ChangeRow) =>
+  (Object.keys(a) as Array<keyof ChangeRow>).every(key => a[key] === b[key]);
+
 /**
  * The spec with the form's values: keys stay in the order the text had them, and
  * a change the form did not touch stays exactly as it was.
@@ -120,6 +123,3 @@ export function withForm(
   if (next.renameDataset === undefined) delete next.renameDataset;
   return next;
 }
-
-const sameRow = (a: ChangeRow, b: ChangeRow) =>
-  (Object.keys(a) as Array<keyof ChangeRow>).every(key => a[key] === b[key]);

@@ -121,12 +121,9 @@ function valueAt(form: SpecForm | undefined, target: ProblemTarget): string {
   if (!('row' in target)) return form.renameTo;
   const row = form.rows[target.row];
   if (!row) return '\u0000gone';
+  // Each input holds the row's value of the same name, but for the default.
   const key: keyof ChangeRow =
-    target.input === 'default'
-      ? 'defaultValue'
-      : target.input === 'kind'
-      ? 'kind'
-      : target.input;
+    target.input === 'default' ? 'defaultValue' : target.input;
   return `${row.kind}\u0000${row[key]}`;
 }
 
