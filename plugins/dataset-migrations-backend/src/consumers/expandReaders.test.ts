@@ -110,8 +110,8 @@ describe('readers of a migrated dataset through its name', () => {
 
   /** A writer's inserts, updates and deletes through the name, undone afterwards. */
   async function expectWritesThroughName(rows: Array<Record<string, unknown>>) {
-    await warehouse
-      .transaction(async trx => {
+    try {
+      await warehouse.transaction(async trx => {
         for (const row of rows) {
           await trx('listening_events').insert(row);
           await trx('listening_events')
@@ -129,10 +129,10 @@ describe('readers of a migrated dataset through its name', () => {
           ).toBe(1);
         }
         throw new Error('undo');
-      })
-      .catch(error => {
-        if ((error as Error).message !== 'undo') throw error;
       });
+    } catch (error) {
+      if ((error as Error).message !== 'undo') throw error;
+    }
   }
 
   it.each<[string, FieldChange[], string[], number]>([

@@ -29,59 +29,6 @@ export interface Repository {
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Consumer repositories on GitHub and GitHub Enterprise, by the integrations configured. */
-export class GithubRepositories {
-  static fromConfig(config: Config): GithubRepositories {
-    const integrations = ScmIntegrations.fromConfig(config);
-    return new GithubRepositories(
-      integrations,
-      DefaultGithubCredentialsProvider.fromIntegrations(integrations),
-    );
-  }
-
-  constructor(
-    private readonly integrations: ScmIntegrations,
-    private readonly credentials: GithubCredentialsProvider,
-  ) {}
-
-  /** Whether a GitHub integration covers the URL's host. */
-  covers(url: string): boolean {
-    return !!this.integrations.github.byUrl(stripUrlPrefix(url));
-  }
-
-  /** The repository a URL names, with its integration's API; throws when none covers it. */
-  resolve(repositoryUrl: string): Repository {
-    const { url, owner, repo } = parseRepositoryUrl(repositoryUrl);
-    const integration = this.integrations.github.byUrl(url);
-    if (!integration) {
-      throw new InputError(
-        `no GitHub integration is configured for host ${url.host} (repository ${repositoryUrl})`,
-      );
-    }
-    const { host, apiBaseUrl } = integration.config;
-    if (!apiBaseUrl) {
-      throw new InputError(
-        `integrations.github for host ${host} needs an apiBaseUrl (repository ${repositoryUrl})`,
-      );
-    }
-    return { host, apiBaseUrl, owner, repo };
-  }
-
-  async token(repository: Repository): Promise<string | undefined> {
-    const { token } = await this.credentials.getCredentials({
-      url: `https://${repository.host}/${repository.owner}/${repository.repo}`,
-    });
-    return token;
-  }
-
-  async client(
-    repository: Repository,
-    fetchFn: typeof fetch,
-  ): Promise<GithubClient> {
-    return new GithubClient(repository, await this.token(repository), fetchFn);
-  }
-}
-
 /** Requests under `/repos/{owner}/{repo}`, with errors that say what went wrong. */
 export class GithubClient {
   constructor(
@@ -198,6 +145,59 @@ export class GithubClient {
       message = `GitHub repository ${repository} was not found or the token cannot ${access} (${request})`;
     }
     return new GithubApiError(message, status);
+  }
+}
+
+/** Consumer repositories on GitHub and GitHub Enterprise, by the integrations configured. */
+export class GithubRepositories {
+  static fromConfig(config: Config): GithubRepositories {
+    const integrations = ScmIntegrations.fromConfig(config);
+    return new GithubRepositories(
+      integrations,
+      DefaultGithubCredentialsProvider.fromIntegrations(integrations),
+    );
+  }
+
+  constructor(
+    private readonly integrations: ScmIntegrations,
+    private readonly credentials: GithubCredentialsProvider,
+  ) {}
+
+  /** Whether a GitHub integration covers the URL's host. */
+  covers(url: string): boolean {
+    return !!this.integrations.github.byUrl(stripUrlPrefix(url));
+  }
+
+  /** The repository a URL names, with its integration's API; throws when none covers it. */
+  resolve(repositoryUrl: string): Repository {
+    const { url, owner, repo } = parseRepositoryUrl(repositoryUrl);
+    const integration = this.integrations.github.byUrl(url);
+    if (!integration) {
+      throw new InputError(
+        `no GitHub integration is configured for host ${url.host} (repository ${repositoryUrl})`,
+      );
+    }
+    const { host, apiBaseUrl } = integration.config;
+    if (!apiBaseUrl) {
+      throw new InputError(
+        `integrations.github for host ${host} needs an apiBaseUrl (repository ${repositoryUrl})`,
+      );
+    }
+    return { host, apiBaseUrl, owner, repo };
+  }
+
+  async token(repository: Repository): Promise<string | undefined> {
+    const { token } = await this.credentials.getCredentials({
+      url: `https://${repository.host}/${repository.owner}/${repository.repo}`,
+    });
+    return token;
+  }
+
+  async client(
+    repository: Repository,
+    fetchFn: typeof fetch,
+  ): Promise<GithubClient> {
+    return new GithubClient(repository, await this.token(repository), fetchFn);
   }
 }
 

@@ -50,14 +50,7 @@ export function assessConsumer(
         rendersDataset(candidates[i], inProject),
     )
     .map(result => passedToModels(result, files, inProject, mapping));
-  const statuses = new Set(results.map(r => r.status));
-  const status: ConsumerImpactStatus = statuses.has('needs-decision')
-    ? 'needs-decision'
-    : statuses.has('unparseable')
-    ? 'unparseable'
-    : statuses.has('rewritten')
-    ? 'affected'
-    : 'unaffected';
+  const status = consumerStatus(new Set(results.map(r => r.status)));
   return {
     impact: {
       status,
@@ -68,6 +61,16 @@ export function assessConsumer(
     },
     results,
   };
+}
+
+/** The consumer's status from its files': the most demanding one wins. */
+function consumerStatus(
+  statuses: Set<RewrittenFile['status']>,
+): ConsumerImpactStatus {
+  if (statuses.has('needs-decision')) return 'needs-decision';
+  if (statuses.has('unparseable')) return 'unparseable';
+  if (statuses.has('rewritten')) return 'affected';
+  return 'unaffected';
 }
 
 /**

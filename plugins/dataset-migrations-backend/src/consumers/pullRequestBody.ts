@@ -5,6 +5,7 @@ import type {
   FieldChange,
   Migration,
   MigrationPlan,
+  ShadowCheck,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
 /**
@@ -91,15 +92,19 @@ export function pullRequestBody(options: {
     lines.push('- No verification command is declared on this consumer.');
   }
   for (const check of verification.shadowChecks) {
-    const figures =
-      check.before && check.after
-        ? ` — old version ${check.before.rows} rows / checksum ${check.before.checksum}, new version ${check.after.rows} rows / checksum ${check.after.checksum}`
-        : check.detail
-        ? ` — ${check.detail}`
-        : '';
+    const figures = shadowCheckFigures(check);
     lines.push(
       `- Shadow check \`${check.path}\` statement ${check.statement}: ${check.outcome}${figures}`,
     );
   }
   return lines.join('\n');
+}
+
+/** A shadow check's rows and checksums on both versions, else its detail. */
+function shadowCheckFigures(check: ShadowCheck): string {
+  if (check.before && check.after) {
+    return ` — old version ${check.before.rows} rows / checksum ${check.before.checksum}, new version ${check.after.rows} rows / checksum ${check.after.checksum}`;
+  }
+  if (check.detail) return ` — ${check.detail}`;
+  return '';
 }

@@ -146,8 +146,8 @@ describe('consumer pull requests in the portal', () => {
         entityRef: EVENTS,
         targetVersion: 2,
         changes: [{ renameField: { from: 'track_id', to: 'track_uri' } }],
-      });
-    expect(created.status).toBe(201);
+      })
+      .expect(201);
     migrationId = created.body.migration.id;
     await ledgerWhen(
       l =>

@@ -153,6 +153,14 @@ export class RewriteWorkers {
         );
         return;
       }
+      const task: Task = {
+        request,
+        what,
+        resolve,
+        reject,
+        signal,
+        stopWaiting,
+      };
       const leave = (error: Error) => {
         const at = this.queue.indexOf(task);
         if (at < 0) return; // a worker has it already
@@ -174,17 +182,11 @@ export class RewriteWorkers {
       timer.unref();
       const onAbort = () => leave(new Error(`the ${what} was cancelled`));
       signal?.addEventListener('abort', onAbort, { once: true });
-      const task: Task = {
-        request,
-        what,
-        resolve,
-        reject,
-        signal,
-        stopWaiting: () => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-        },
-      };
+      // A declaration, so the task above can hold it before its timer and listener exist.
+      function stopWaiting() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      }
       this.queue.push(task);
       this.dispatch();
     });
@@ -234,13 +236,6 @@ export class RewriteWorkers {
 
   private runOn(worker: Worker, task: Task): void {
     task.stopWaiting();
-    const settle = () => {
-      clearTimeout(timer);
-      task.signal?.removeEventListener('abort', onAbort);
-      worker.off('message', onMessage);
-      worker.off('error', onFailure);
-      worker.off('exit', onExit);
-    };
     // A worker that failed or ran too long is ended and replaced on demand.
     const drop = (error: Error) => {
       settle();
@@ -276,6 +271,14 @@ export class RewriteWorkers {
     );
     // A rewrite cannot be interrupted inside its worker: the worker is ended.
     const onAbort = () => drop(new Error(`the ${task.what} was cancelled`));
+    // A declaration, so the handlers above can call it; it removes them all.
+    function settle() {
+      clearTimeout(timer);
+      task.signal?.removeEventListener('abort', onAbort);
+      worker.off('message', onMessage);
+      worker.off('error', onFailure);
+      worker.off('exit', onExit);
+    }
     if (task.signal?.aborted) {
       onAbort();
       return;

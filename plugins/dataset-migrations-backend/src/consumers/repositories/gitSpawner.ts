@@ -106,6 +106,9 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** The helper that commands are sent to; another is started once it has ended. */
+let current: GitSpawner | undefined;
+
 /** One helper process and the commands it has been sent and not answered. */
 class GitSpawner {
   private readonly child: ChildProcess;
@@ -207,8 +210,6 @@ type Reply = { id: number } & (
       stderr: Uint8Array;
     })
 );
-
-let current: GitSpawner | undefined;
 
 /**
  * Kills what is left of the helper's process group, at once on its exit: while

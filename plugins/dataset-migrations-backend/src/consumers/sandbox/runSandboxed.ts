@@ -166,6 +166,36 @@ export function sandboxArgv(options: {
     : command;
 }
 
+/** The last `max` bytes of a stream of chunks, never more in memory than that plus a chunk. */
+class OutputTail {
+  private chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly max: number) {}
+
+  push(chunk: Buffer) {
+    if (this.max <= 0) return;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size - this.chunks[0].length >= this.max) {
+      this.size -= this.chunks.shift()!.length;
+    }
+    if (this.size > this.max) {
+      this.chunks[0] = this.chunks[0].subarray(this.size - this.max);
+      this.size = this.max;
+    }
+  }
+
+  toString(): string {
+    const bytes = Buffer.concat(this.chunks, this.size);
+    // The cut may fall inside a UTF-8 character; drop its continuation bytes.
+    let start = 0;
+    while (start < bytes.length && start < 3 && (bytes[start] & 0xc0) === 0x80)
+      start++;
+    return bytes.subarray(start).toString('utf8');
+  }
+}
+
 async function run(
   options: SandboxOptions,
   argv: string[],
@@ -344,34 +374,4 @@ function execFileAsync(file: string, args: string[]): Promise<unknown> {
       }`,
     );
   });
-}
-
-/** The last `max` bytes of a stream of chunks, never more in memory than that plus a chunk. */
-class OutputTail {
-  private chunks: Buffer[] = [];
-  private size = 0;
-
-  constructor(private readonly max: number) {}
-
-  push(chunk: Buffer) {
-    if (this.max <= 0) return;
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-    while (this.size - this.chunks[0].length >= this.max) {
-      this.size -= this.chunks.shift()!.length;
-    }
-    if (this.size > this.max) {
-      this.chunks[0] = this.chunks[0].subarray(this.size - this.max);
-      this.size = this.max;
-    }
-  }
-
-  toString(): string {
-    const bytes = Buffer.concat(this.chunks, this.size);
-    // The cut may fall inside a UTF-8 character; drop its continuation bytes.
-    let start = 0;
-    while (start < bytes.length && start < 3 && (bytes[start] & 0xc0) === 0x80)
-      start++;
-    return bytes.subarray(start).toString('utf8');
-  }
 }

@@ -44,7 +44,7 @@ class FakePull {
     });
     return [
       http.all(`${API}/*`, ({ request }) => {
-        expect(request.headers.get('authorization')).toBe('Bearer t0ken');
+        expectToken(request);
         this.requests.push({
           url: request.url,
           accept: request.headers.get('accept'),
@@ -84,6 +84,11 @@ class FakePull {
       }),
     ];
   }
+}
+
+/** The provider sends every request with the configured token. */
+function expectToken(request: Request) {
+  expect(request.headers.get('authorization')).toBe('Bearer t0ken');
 }
 
 const server = setupServer();

@@ -96,7 +96,7 @@ class FakeGithub {
       }),
       http.post(`${repo}/git/blobs`, async ({ request }) => {
         const { content, encoding } = (await request.json()) as any;
-        expect(encoding).toBe('utf-8');
+        expectUtf8Blob(encoding);
         return HttpResponse.json(
           { sha: this.putBlob(content) },
           { status: 201 },
@@ -106,7 +106,7 @@ class FakeGithub {
         const { base_tree, tree } = (await request.json()) as any;
         const entries = new Map(this.trees.get(base_tree) ?? []);
         for (const entry of tree) {
-          expect(entry).toMatchObject({ mode: '100644', type: 'blob' });
+          expectRegularFile(entry);
           if (!this.blobs.has(entry.sha)) {
             return HttpResponse.json(
               { message: 'Invalid tree info' },
@@ -298,6 +298,16 @@ class FakeGithub {
     this.commits.set(sha, { tree, parents, message });
     return sha;
   }
+}
+
+/** The provider writes file content as UTF-8 text (GitHub also takes base64). */
+function expectUtf8Blob(encoding: string) {
+  expect(encoding).toBe('utf-8');
+}
+
+/** The provider's trees hold regular, non-executable files only. */
+function expectRegularFile(entry: unknown) {
+  expect(entry).toMatchObject({ mode: '100644', type: 'blob' });
 }
 
 function hash(text: string) {

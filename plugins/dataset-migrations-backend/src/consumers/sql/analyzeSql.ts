@@ -310,80 +310,6 @@ export interface DatasetRelation extends Span {
   aliased: boolean;
 }
 
-/**
- * Finds which fields of a dataset each statement reads, resolving aliases, CTEs,
- * subqueries and correlated references scope by scope, as Postgres would.
- */
-export function analyzeSql(
-  text: string,
-  parsed: ParsedSql,
-  target: DatasetTarget,
-  placeholders: Map<string, JinjaReference> = new Map(),
-  introduced: ReadonlySet<string> = new Set(),
-): StatementAnalysis[] {
-  const fields = new Set(target.fields);
-  return (parsed.result.stmts ?? []).map((raw, i) => {
-    const start = parsed.indexOf(raw.stmt_location ?? 0);
-    const end = raw.stmt_len
-      ? parsed.indexOf((raw.stmt_location ?? 0) + raw.stmt_len)
-      : text.length;
-    const walker = new StatementWalker(
-      parsed,
-      target,
-      fields,
-      placeholders,
-      introduced,
-    );
-    walker.visit(raw.stmt, new Scope());
-    // A body is a string the parser does not read: what it reads is unknown.
-    if (
-      raw.stmt &&
-      ('CreateFunctionStmt' in raw.stmt || 'DoStmt' in raw.stmt) &&
-      namesWord(text.slice(start, end), target.table)
-    )
-      walker.opaque.push({ start, end: start, kind: 'body' });
-    else if (
-      raw.stmt &&
-      !readThrough(raw.stmt) &&
-      namesWord(text.slice(start, end), target.table)
-    )
-      walker.opaque.push({ start, end: start, kind: 'statement' });
-    // Which table an unqualified name is, after this, depends on the path set.
-    if (walker.setsSearchPath && namesWord(text, target.table))
-      walker.opaque.push({ start, end: start, kind: 'search-path' });
-    // A catalog query names the table in a string to read its shape, and a
-    // user's function may; elsewhere a string like it is a label (`'store' AS
-    // channel`).
-    if (walker.readsCatalog || walker.callsUnknown)
-      for (const at of walker.tableInStrings)
-        walker.opaque.push({ ...at, kind: 'named-in-string' });
-    return {
-      index: i + 1,
-      start,
-      end,
-      isSelect: !!raw.stmt && 'SelectStmt' in raw.stmt,
-      columns: walker.columns,
-      stars: walker.stars,
-      joinsByName: walker.joinsByName,
-      ambiguous: walker.ambiguous,
-      // GROUP BY or ORDER BY may read an output column by its name: a name
-      // some select list gives its output is not surely a relation's column.
-      captures: walker.captures.map(({ owner, ...capture }) =>
-        owner !== undefined && !walker.outputNames.has(capture.field)
-          ? { ...capture, owner }
-          : capture,
-      ),
-      dividedElsewhere: walker.dividedElsewhere,
-      summedElsewhere: walker.summedElsewhere,
-      typedElsewhere: walker.typedElsewhere,
-      passedOnElsewhere: walker.passedOnElsewhere,
-      creates: walker.creates,
-      opaque: walker.opaque,
-      datasetRelations: walker.datasetRelations,
-    };
-  });
-}
-
 class Scope {
   readonly relations: ScopeRelation[] = [];
   /** The CTEs named here, with their output column names when all are known. */
@@ -425,6 +351,165 @@ function outsideFrom(scope: Scope): Scope {
   for (const [name, columns] of scope.ctes) outside.ctes.set(name, columns);
   return outside;
 }
+
+const ARITHMETIC = new Set(['/', '+', '-', '*', '%']);
+/**
+ * Operators with integer but no numeric version, or a float result from
+ * integers; `jsonb -> integer` has no bigint or numeric version either.
+ */
+const TYPED_OPERATORS = new Set([
+  '->',
+  '->>',
+  '&',
+  '|',
+  '#',
+  '~',
+  '<<',
+  '>>',
+  '^',
+  '!',
+  '!!',
+  '||/',
+]);
+/** Window functions whose first argument may be of any type, the others integer. */
+const VALUE_THEN_INTEGER = new Set(['lag', 'lead', 'nth_value']);
+
+/**
+ * Functions whose result for an integer is the same as for the same value in a
+ * wider integer or in numeric (checked on Postgres 18 for integer → bigint and
+ * → numeric): aggregates and window functions that pass values through or
+ * average them, formatting, JSON building, `mod`/`div`.
+ */
+const SAME_FOR_WIDER = new Set([
+  'min',
+  'max',
+  'abs',
+  'coalesce',
+  'greatest',
+  'least',
+  'nullif',
+  'json_build_object',
+  'jsonb_build_object',
+  'json_build_array',
+  'jsonb_build_array',
+  'to_json',
+  'to_jsonb',
+  'json_agg',
+  'jsonb_agg',
+  'mod',
+  'div',
+  'gcd',
+  'lcm',
+  'width_bucket',
+  'lag',
+  'lead',
+  'first_value',
+  'last_value',
+  'nth_value',
+  'percentile_disc',
+  'mode',
+  'row_number',
+  'rank',
+  'dense_rank',
+  'cume_dist',
+  'percent_rank',
+  'grouping',
+  'every',
+  'bool_and',
+  'bool_or',
+]);
+/** Columns every table has, of the table rather than of its rows' values. */
+const SYSTEM_COLUMNS = new Set([
+  'tableoid',
+  'ctid',
+  'xmin',
+  'xmax',
+  'cmin',
+  'cmax',
+]);
+
+/** Functions whose value takes their argument's type itself: arrays of it, its name, its size. */
+const EXACT_TYPE = new Set([
+  'array_agg',
+  'array_append',
+  'array_prepend',
+  'array_cat',
+  'array_fill',
+  'pg_typeof',
+  'pg_column_size',
+]);
+
+/** Where a node holds a type name (unwrapped, as the parser's JSON gives typed fields). */
+const TYPE_KEYS = new Set([
+  'TypeName',
+  'typeName',
+  'ofTypename',
+  'argType',
+  'returnType',
+]);
+
+/** Types every integer type and numeric cast to, giving the same value or text. */
+const SAME_CAST = new Set([
+  'int2',
+  'int4',
+  'int8',
+  'numeric',
+  'float4',
+  'float8',
+  'text',
+  'varchar',
+  'bpchar',
+  'money',
+]);
+
+/** `CREATE TABLE … AS` (`into`), `SELECT … INTO` (`intoClause`): a relation created. */
+const INTO_KEYS = new Set(['IntoClause', 'into', 'intoClause']);
+const TEMPORAL = /^(date|time|timetz|timestamp|timestamptz|interval)$/;
+const TEMPORAL_CALLS = new Set([
+  'now',
+  'date_trunc',
+  'to_date',
+  'to_timestamp',
+  'make_date',
+  'make_timestamp',
+  'make_timestamptz',
+  'make_interval',
+  'date_bin',
+  'clock_timestamp',
+  'statement_timestamp',
+  'transaction_timestamp',
+  'timezone',
+  'age',
+  'justify_days',
+  'justify_interval',
+  'date',
+]);
+
+/** Calls that look a relation up by its name (`to_regclass('orders')`, `pg_relation_size`, `has_table_privilege`). */
+const CATALOG_CALL = /^(?:pg_|to_regclass$|has_\w*privilege$)/i;
+
+/**
+ * Functions whose result has one type for any integer or numeric argument
+ * (`avg()` is numeric, `to_char()` text, same values checked on Postgres 18):
+ * what is done with the result does not depend on the field's type.
+ */
+const FIXED_RESULT = new Set([
+  'avg',
+  'stddev',
+  'stddev_samp',
+  'stddev_pop',
+  'variance',
+  'var_samp',
+  'var_pop',
+  'percentile_cont',
+  'to_char',
+  'format',
+  'concat',
+  'concat_ws',
+  'string_agg',
+  'length',
+  'char_length',
+]);
 
 class StatementWalker {
   readonly columns: ColumnUse[] = [];
@@ -544,18 +629,18 @@ class StatementWalker {
       // A scalar subquery's value is its select list's: a division, a sum, a
       // call or a name around it reaches what that list reads (`(select max(f)
       // …) / 3`); `ARRAY(SELECT f …)` is an array of f's type, as `ARRAY[f]` is.
-      const toSubquery: StatementWalker['toSelectList'] =
-        key !== 'SubLink'
-          ? undefined
-          : inner.subLinkType === 'ARRAY_SUBLINK'
-          ? {
-              dividing: undefined,
-              typed: { what: 'an array (ARRAY(SELECT …))', exactType: true },
-            }
-          : inner.subLinkType === 'EXPR_SUBLINK' &&
-            (dividing || typed || summing || passedOn !== undefined)
-          ? { dividing, typed, passedOn, summing }
-          : undefined;
+      let toSubquery: StatementWalker['toSelectList'];
+      if (key === 'SubLink' && inner.subLinkType === 'ARRAY_SUBLINK')
+        toSubquery = {
+          dividing: undefined,
+          typed: { what: 'an array (ARRAY(SELECT …))', exactType: true },
+        };
+      else if (
+        key === 'SubLink' &&
+        inner.subLinkType === 'EXPR_SUBLINK' &&
+        (dividing || typed || summing || passedOn !== undefined)
+      )
+        toSubquery = { dividing, typed, passedOn, summing };
       const own = ownType(key, inner);
       if (own || (key === 'FuncCall' && isCount(inner))) {
         this.dividing = undefined;
@@ -1336,11 +1421,11 @@ class StatementWalker {
     );
     if (!columns || new Set(columns).size !== columns.length) return;
     const fields = this.target.fields;
-    const names: string[] = join.isNatural
-      ? left
-        ? fields.filter(f => columns.includes(f))
-        : columns.filter(c => fields.includes(c))
-      : join.usingClause.map((n: Node) => n.String.sval);
+    let names: string[];
+    if (!join.isNatural)
+      names = join.usingClause.map((n: Node) => n.String.sval);
+    else if (left) names = fields.filter(f => columns.includes(f));
+    else names = columns.filter(c => fields.includes(c));
     this.mergedJoins.set(scope, {
       names,
       datasetFirst: left,
@@ -1378,9 +1463,9 @@ class StatementWalker {
   private columnRef(ref: Node, scope: Scope, bareTarget: boolean): void {
     const parts: Node[] = ref.fields ?? [];
     const names = parts.map(p => p.String?.sval as string | undefined);
-    const isStar = !!parts[parts.length - 1]?.A_Star;
-    const span = this.referenceSpan(ref.location, parts.length);
-    if (isStar && !(ref.location >= 0)) {
+    const star = !!parts[parts.length - 1]?.A_Star;
+    const spans = this.referenceSpan(ref.location, parts.length);
+    if (star && !(ref.location >= 0)) {
       // `TABLE t`: a `*` the text does not hold, so no list can replace it.
       const relation = this.datasetRelations[this.datasetRelations.length - 1];
       if (relation && scope.relations.some(r => r.dataset))
@@ -1391,7 +1476,7 @@ class StatementWalker {
         });
       return;
     }
-    if (isStar) {
+    if (star) {
       const qualifier = names[names.length - 2];
       const relations = qualifier
         ? [scope.byAlias(qualifier)].filter((r): r is ScopeRelation => !!r)
@@ -1409,7 +1494,7 @@ class StatementWalker {
           : undefined;
       if (relations.some(r => r.dataset))
         this.stars.push({
-          ...span.whole,
+          ...spans.whole,
           qualified: !!qualifier,
           relations,
           target: bareTarget,
@@ -1419,31 +1504,31 @@ class StatementWalker {
     }
     const field = names[names.length - 1];
     if (field && names.length === 1 && this.introduced.has(field))
-      this.captureRisk(field, span.whole, scope);
+      this.captureRisk(field, spans.whole, scope);
     if (field && names.length === 1 && !this.fields.has(field))
-      this.opaqueName(field, span.whole, scope);
+      this.opaqueName(field, spans.whole, scope);
     if (field && SYSTEM_COLUMNS.has(field) && !this.fields.has(field)) {
       const owner =
         names.length >= 2
           ? scope.byAlias(names[names.length - 2]!)
           : this.ownerOfUnqualified(scope, field);
       if (owner !== 'ambiguous' && owner?.dataset)
-        this.opaque.push({ ...span.whole, kind: 'system-column' });
+        this.opaque.push({ ...spans.whole, kind: 'system-column' });
     }
     if (!field || !this.fields.has(field)) return;
     const owner =
       names.length >= 2
         ? scope.byAlias(names[names.length - 2]!)
         : this.ownerOfUnqualified(scope, field);
-    if (owner === 'ambiguous') this.ambiguous.push({ ...span.whole, field });
+    if (owner === 'ambiguous') this.ambiguous.push({ ...spans.whole, field });
     else if (owner?.dataset) {
       const crowded =
         names.length === 1 &&
         levelsOf(scope)[0]?.relations.some(r => !r.dataset);
       this.columns.push({
-        ...span.whole,
+        ...spans.whole,
         field,
-        name: span.last,
+        name: spans.last,
         bareTarget,
         ...(this.dividing ? { divided: this.dividing } : {}),
         ...(this.summing
@@ -1468,14 +1553,14 @@ class StatementWalker {
           : {}),
       });
     } else {
-      if (this.dividing) this.dividedElsewhere.push({ ...span.whole, field });
+      if (this.dividing) this.dividedElsewhere.push({ ...spans.whole, field });
       if (this.typed)
-        this.typedElsewhere.push({ ...span.whole, field, ...this.typed });
+        this.typedElsewhere.push({ ...spans.whole, field, ...this.typed });
       if (this.summing && (this.dividing || this.summing.inner))
-        this.summedElsewhere.push({ ...span.whole, field });
+        this.summedElsewhere.push({ ...spans.whole, field });
       if (this.passedOn !== undefined && this.passedOn !== field)
         this.passedOnElsewhere.push({
-          ...span.whole,
+          ...spans.whole,
           field,
           as: this.passedOn,
         });
@@ -1681,11 +1766,11 @@ class StatementWalker {
   /** `SET f = …` or an INSERT column list names dataset fields too. */
   private assignment(target: Node | undefined, dataset: boolean): void {
     if (!dataset || !target?.name || !this.fields.has(target.name)) return;
-    const span = this.referenceSpan(target.location);
+    const spans = this.referenceSpan(target.location);
     this.columns.push({
-      ...span.first,
+      ...spans.first,
       field: target.name,
-      name: span.first,
+      name: spans.first,
       bareTarget: false,
       assignment: true,
       ...(wholeValue(target.val) ? { writesWhole: true } : {}),
@@ -1788,6 +1873,80 @@ class StatementWalker {
 }
 
 /**
+ * Finds which fields of a dataset each statement reads, resolving aliases, CTEs,
+ * subqueries and correlated references scope by scope, as Postgres would.
+ */
+export function analyzeSql(
+  text: string,
+  parsed: ParsedSql,
+  target: DatasetTarget,
+  placeholders: Map<string, JinjaReference> = new Map(),
+  introduced: ReadonlySet<string> = new Set(),
+): StatementAnalysis[] {
+  const fields = new Set(target.fields);
+  return (parsed.result.stmts ?? []).map((raw, i) => {
+    const start = parsed.indexOf(raw.stmt_location ?? 0);
+    const end = raw.stmt_len
+      ? parsed.indexOf((raw.stmt_location ?? 0) + raw.stmt_len)
+      : text.length;
+    const walker = new StatementWalker(
+      parsed,
+      target,
+      fields,
+      placeholders,
+      introduced,
+    );
+    walker.visit(raw.stmt, new Scope());
+    // A body is a string the parser does not read: what it reads is unknown.
+    if (
+      raw.stmt &&
+      ('CreateFunctionStmt' in raw.stmt || 'DoStmt' in raw.stmt) &&
+      namesWord(text.slice(start, end), target.table)
+    )
+      walker.opaque.push({ start, end: start, kind: 'body' });
+    else if (
+      raw.stmt &&
+      !readThrough(raw.stmt) &&
+      namesWord(text.slice(start, end), target.table)
+    )
+      walker.opaque.push({ start, end: start, kind: 'statement' });
+    // Which table an unqualified name is, after this, depends on the path set.
+    if (walker.setsSearchPath && namesWord(text, target.table))
+      walker.opaque.push({ start, end: start, kind: 'search-path' });
+    // A catalog query names the table in a string to read its shape, and a
+    // user's function may; elsewhere a string like it is a label (`'store' AS
+    // channel`).
+    if (walker.readsCatalog || walker.callsUnknown)
+      for (const at of walker.tableInStrings)
+        walker.opaque.push({ ...at, kind: 'named-in-string' });
+    return {
+      index: i + 1,
+      start,
+      end,
+      isSelect: !!raw.stmt && 'SelectStmt' in raw.stmt,
+      columns: walker.columns,
+      stars: walker.stars,
+      joinsByName: walker.joinsByName,
+      ambiguous: walker.ambiguous,
+      // GROUP BY or ORDER BY may read an output column by its name: a name
+      // some select list gives its output is not surely a relation's column.
+      captures: walker.captures.map(({ owner, ...capture }) =>
+        owner !== undefined && !walker.outputNames.has(capture.field)
+          ? { ...capture, owner }
+          : capture,
+      ),
+      dividedElsewhere: walker.dividedElsewhere,
+      summedElsewhere: walker.summedElsewhere,
+      typedElsewhere: walker.typedElsewhere,
+      passedOnElsewhere: walker.passedOnElsewhere,
+      creates: walker.creates,
+      opaque: walker.opaque,
+      datasetRelations: walker.datasetRelations,
+    };
+  });
+}
+
+/**
  * A `source()` is the dataset when the project declares it at the dataset's
  * schema and table (or, undeclared, by its table name); a `ref()` when it names
  * no model of the project's own and has the dataset's name.
@@ -1841,82 +2000,6 @@ function levelsOf(scope: Scope): Scope[] {
   return levels;
 }
 
-const ARITHMETIC = new Set(['/', '+', '-', '*', '%']);
-/**
- * Operators with integer but no numeric version, or a float result from
- * integers; `jsonb -> integer` has no bigint or numeric version either.
- */
-const TYPED_OPERATORS = new Set([
-  '->',
-  '->>',
-  '&',
-  '|',
-  '#',
-  '~',
-  '<<',
-  '>>',
-  '^',
-  '!',
-  '!!',
-  '||/',
-]);
-/** Window functions whose first argument may be of any type, the others integer. */
-const VALUE_THEN_INTEGER = new Set(['lag', 'lead', 'nth_value']);
-
-/**
- * Functions whose result for an integer is the same as for the same value in a
- * wider integer or in numeric (checked on Postgres 18 for integer → bigint and
- * → numeric): aggregates and window functions that pass values through or
- * average them, formatting, JSON building, `mod`/`div`.
- */
-const SAME_FOR_WIDER = new Set([
-  'min',
-  'max',
-  'abs',
-  'coalesce',
-  'greatest',
-  'least',
-  'nullif',
-  'json_build_object',
-  'jsonb_build_object',
-  'json_build_array',
-  'jsonb_build_array',
-  'to_json',
-  'to_jsonb',
-  'json_agg',
-  'jsonb_agg',
-  'mod',
-  'div',
-  'gcd',
-  'lcm',
-  'width_bucket',
-  'lag',
-  'lead',
-  'first_value',
-  'last_value',
-  'nth_value',
-  'percentile_disc',
-  'mode',
-  'row_number',
-  'rank',
-  'dense_rank',
-  'cume_dist',
-  'percent_rank',
-  'grouping',
-  'every',
-  'bool_and',
-  'bool_or',
-]);
-/** Columns every table has, of the table rather than of its rows' values. */
-const SYSTEM_COLUMNS = new Set([
-  'tableoid',
-  'ctid',
-  'xmin',
-  'xmax',
-  'cmin',
-  'cmax',
-]);
-
 /** Comparisons of two values of any integer or numeric types, by value. */
 const ORDERINGS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=']);
 
@@ -1949,30 +2032,6 @@ function rowsComparedByField(expr: Node): Node[] {
     : [];
 }
 
-/** Functions whose value takes their argument's type itself: arrays of it, its name, its size. */
-const EXACT_TYPE = new Set([
-  'array_agg',
-  'array_append',
-  'array_prepend',
-  'array_cat',
-  'array_fill',
-  'pg_typeof',
-  'pg_column_size',
-]);
-
-/**
- * A value that is surely text (a string constant, a cast to a text type, a
- * text concatenation, a call giving text): `||` beside it concatenates text.
- */
-function isText(node: Node | undefined): boolean {
-  if (!node) return false;
-  if (node.A_Const) return node.A_Const.sval !== undefined;
-  if (node.TypeCast) return TEXT_TYPES.has(typeNameOf(node.TypeCast) ?? '');
-  if (node.A_Expr && operatorOf(node.A_Expr) === '||')
-    return isText(node.A_Expr.lexpr) || isText(node.A_Expr.rexpr);
-  return !!node.FuncCall && TEXT_CALLS.has(funcName(node.FuncCall));
-}
-
 const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar']);
 const TEXT_CALLS = new Set([
   'to_char',
@@ -1995,14 +2054,19 @@ const TEXT_CALLS = new Set([
   'md5',
 ]);
 
-/** Where a node holds a type name (unwrapped, as the parser's JSON gives typed fields). */
-const TYPE_KEYS = new Set([
-  'TypeName',
-  'typeName',
-  'ofTypename',
-  'argType',
-  'returnType',
-]);
+/**
+ * A value that is surely text (a string constant, a cast to a text type, a
+ * text concatenation, a call giving text): `||` beside it concatenates text.
+ */
+function isText(node: Node | undefined): boolean {
+  if (!node) return false;
+  if (node.A_Const) return node.A_Const.sval !== undefined;
+  if (node.TypeCast) return TEXT_TYPES.has(typeNameOf(node.TypeCast) ?? '');
+  if (node.A_Expr && operatorOf(node.A_Expr) === '||')
+    return isText(node.A_Expr.lexpr) || isText(node.A_Expr.rexpr);
+  return !!node.FuncCall && TEXT_CALLS.has(funcName(node.FuncCall));
+}
+
 /** A numeric value (a constant, a cast, …): arithmetic with it is numeric for any integer. */
 function isNumeric(node: Node | undefined): boolean {
   if (node?.A_Const?.fval) return true;
@@ -2023,56 +2087,6 @@ function isInterval(node: Node | undefined): boolean {
 function typeNameOf(cast: Node): string | undefined {
   const names: Node[] | undefined = cast.typeName?.names;
   return names?.[names.length - 1]?.String?.sval;
-}
-
-/** Types every integer type and numeric cast to, giving the same value or text. */
-const SAME_CAST = new Set([
-  'int2',
-  'int4',
-  'int8',
-  'numeric',
-  'float4',
-  'float8',
-  'text',
-  'varchar',
-  'bpchar',
-  'money',
-]);
-
-/** `CREATE TABLE … AS` (`into`), `SELECT … INTO` (`intoClause`): a relation created. */
-const INTO_KEYS = new Set(['IntoClause', 'into', 'intoClause']);
-const TEMPORAL = /^(date|time|timetz|timestamp|timestamptz|interval)$/;
-const TEMPORAL_CALLS = new Set([
-  'now',
-  'date_trunc',
-  'to_date',
-  'to_timestamp',
-  'make_date',
-  'make_timestamp',
-  'make_timestamptz',
-  'make_interval',
-  'date_bin',
-  'clock_timestamp',
-  'statement_timestamp',
-  'transaction_timestamp',
-  'timezone',
-  'age',
-  'justify_days',
-  'justify_interval',
-  'date',
-]);
-/**
- * Whether a node's value has a type of its own, whatever the fields in it: a
- * cast, a subquery, a test or a comparison. NULLIF returns its first argument,
- * and an operator other than a comparison may return its operands' type (`@ n`,
- * `n OPERATOR(pg_catalog./) 2`).
- */
-function ownType(key: string, inner: Node): boolean {
-  if (key !== 'A_Expr') return OWN_TYPE.has(key);
-  if (inner.kind === 'AEXPR_NULLIF') return false;
-  // LIKE, IN, BETWEEN, IS DISTINCT FROM, = ANY (…): tests.
-  if (inner.kind !== 'AEXPR_OP') return true;
-  return COMPARISONS.has(operatorOf(inner) ?? '');
 }
 
 /** Operators whose result is boolean whatever their operands' types (not `||`: an array's follows its element's). */
@@ -2106,6 +2120,20 @@ const OWN_TYPE = new Set([
   'NullTest',
   'BooleanTest',
 ]);
+
+/**
+ * Whether a node's value has a type of its own, whatever the fields in it: a
+ * cast, a subquery, a test or a comparison. NULLIF returns its first argument,
+ * and an operator other than a comparison may return its operands' type (`@ n`,
+ * `n OPERATOR(pg_catalog./) 2`).
+ */
+function ownType(key: string, inner: Node): boolean {
+  if (key !== 'A_Expr') return OWN_TYPE.has(key);
+  if (inner.kind === 'AEXPR_NULLIF') return false;
+  // LIKE, IN, BETWEEN, IS DISTINCT FROM, = ANY (…): tests.
+  if (inner.kind !== 'AEXPR_OP') return true;
+  return COMPARISONS.has(operatorOf(inner) ?? '');
+}
 
 /**
  * `EXISTS (SELECT …)` of one select: no UNION or other set operation, whose
@@ -2212,9 +2240,6 @@ function isCatalogRelation(rv: Node): boolean {
   );
 }
 
-/** Calls that look a relation up by its name (`to_regclass('orders')`, `pg_relation_size`, `has_table_privilege`). */
-const CATALOG_CALL = /^(?:pg_|to_regclass$|has_\w*privilege$)/i;
-
 /** Statements whose every read of the dataset the walker resolves. */
 const READ_THROUGH = new Set([
   'SelectStmt',
@@ -2311,29 +2336,6 @@ function outputColumnListOf(
 function funcName(call: Node): string {
   return call.funcname?.[call.funcname.length - 1]?.String?.sval ?? '';
 }
-
-/**
- * Functions whose result has one type for any integer or numeric argument
- * (`avg()` is numeric, `to_char()` text, same values checked on Postgres 18):
- * what is done with the result does not depend on the field's type.
- */
-const FIXED_RESULT = new Set([
-  'avg',
-  'stddev',
-  'stddev_samp',
-  'stddev_pop',
-  'variance',
-  'var_samp',
-  'var_pop',
-  'percentile_cont',
-  'to_char',
-  'format',
-  'concat',
-  'concat_ws',
-  'string_agg',
-  'length',
-  'char_length',
-]);
 
 /**
  * Built-in functions known to take a string as a value, not as a relation's

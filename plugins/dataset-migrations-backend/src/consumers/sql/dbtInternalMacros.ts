@@ -304,14 +304,11 @@ export function bindArguments(
   params.forEach((param, i) => {
     const [key, fallback] = typeof param === 'string' ? [param] : param;
     const keyword = keywords?.get(key);
-    const value =
-      i < given.length
-        ? given[i]
-        : keyword !== undefined
-        ? (keyword as { value?: unknown }).value
-        : typeof param === 'string'
-        ? undefined
-        : fallback;
+    let value: unknown;
+    if (i < given.length) value = given[i];
+    else if (keyword !== undefined)
+      value = (keyword as { value?: unknown }).value;
+    else if (typeof param !== 'string') value = fallback;
     if (value === undefined)
       throw new Error(`dbt.${name}() needs its argument ${key}`);
     bound[key] = value;

@@ -42,19 +42,19 @@ export function maskJinja(text: string): MaskedSql {
     // Statements, comments and config() calls carry no SQL: blank them, keeping lines.
     if (!span.startsWith('{{') || CONFIG.test(span)) return blank(span);
     const name = placeholderName(counter++, span.length);
-    const source = SOURCE.exec(span);
-    const ref = REF.exec(span);
-    placeholders.set(name, {
-      original: span,
-      ...(source
-        ? { kind: 'source', source: source[1], table: source[2] }
-        : ref
-        ? { kind: 'ref', model: ref[1] }
-        : { kind: 'expression', text: span }),
-    });
+    placeholders.set(name, { original: span, ...jinjaReference(span) });
     return name;
   });
   return { text: masked, placeholders };
+}
+
+/** What a `{{ … }}` span stands for: a `source()`, a `ref()` or another expression. */
+function jinjaReference(span: string): JinjaReference {
+  const source = SOURCE.exec(span);
+  if (source) return { kind: 'source', source: source[1], table: source[2] };
+  const ref = REF.exec(span);
+  if (ref) return { kind: 'ref', model: ref[1] };
+  return { kind: 'expression', text: span };
 }
 
 /**

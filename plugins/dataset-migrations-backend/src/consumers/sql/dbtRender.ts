@@ -49,34 +49,11 @@ const MAX_RANGE_ITEMS = 20_000;
 const MAX_LIST_ITEMS = 20_000;
 const MAX_OUTPUT_CHARS = 4 * 1024 * 1024;
 
-export function renderDbtModel(
-  content: string,
-  options: DbtRenderOptions,
-): DbtRender {
-  const env = environment(options);
-  const interpreter = new BoundedInterpreter(env, options.project);
-  try {
-    // Macros are global in dbt: each file defines its macros for every model. A
-    // file this engine cannot parse defines nothing; calling its macros fails.
-    for (const program of macroPrograms(options.project))
-      interpreter.run(program);
-    for (const [name, pkg] of options.project.packages)
-      definePackage(env, interpreter, name, pkg);
-    modelContexts.get(env)?.();
-    const program = parseTemplate(content, true);
-    const sql = String(interpreter.run(program!).value);
-    if (sql.length > MAX_OUTPUT_CHARS)
-      return { unrendered: 'its rendered SQL is larger than 4 MiB' };
-    return { sql };
-  } catch (error) {
-    if (error instanceof MacroReturn)
-      return { unrendered: 'return() is called outside a macro' };
-    return { unrendered: (error as Error).message || String(error) };
-  }
-}
-
 type Program = ReturnType<typeof parse>;
 type Token = ReturnType<typeof tokenize>[number];
+
+/** Where a `{% do %}` puts the value it discards: no name dbt code uses. */
+const DO_RESULT = '__do_result__';
 
 /**
  * dbt's `{% do expr %}` (Jinja's "do" extension) evaluates an expression for its
@@ -96,9 +73,6 @@ function withDo(tokens: Token[]): Token[] {
       : [token],
   ) as Token[];
 }
-
-/** Where a `{% do %}` puts the value it discards: no name dbt code uses. */
-const DO_RESULT = '__do_result__';
 
 /**
  * Takes down the names dbt resolves in a model's context (the project's macros
@@ -164,11 +138,19 @@ function parseTemplate(text: string, required = false): Program | undefined {
   }
 }
 
-function environment(options: DbtRenderOptions): Environment {
+/** The project in a search order when dbt_project.yml names none: no package's name. */
+const ROOT = '\0root';
+
+/** dbt's `return(x)`: ends the macro it is called in, which gives `x`. */
+class MacroReturn {
+  constructor(readonly value: RuntimeValue) {}
+}
+
+function modelEnvironment(options: DbtRenderOptions): Environment {
   const env = new Environment();
   const { project } = options;
   let rangeItems = 0;
-  const values: Record<string, unknown> = {
+  const globals: Record<string, unknown> = {
     true: true,
     false: false,
     none: null,
@@ -234,7 +216,7 @@ function environment(options: DbtRenderOptions): Environment {
       return value;
     },
   };
-  for (const [name, value] of Object.entries(values)) env.set(name, value);
+  for (const [name, value] of Object.entries(globals)) env.set(name, value);
   // These take and give macros, which are the engine's values, not JavaScript's.
   env.set('adapter', { dispatch: null });
   env.set('return', null);
@@ -374,9 +356,6 @@ function environment(options: DbtRenderOptions): Environment {
   return env;
 }
 
-/** The project in a search order when dbt_project.yml names none: no package's name. */
-const ROOT = '\0root';
-
 /** `adapter.dispatch`'s second argument, given by position or as `macro_namespace=`. */
 function namespaceArgument(arg: RuntimeValue | undefined): string | null {
   const value =
@@ -396,11 +375,6 @@ type FunctionValueClass = new (body: MacroBody) => RuntimeValue;
 /** The engine's class of callable values (not exported): a function set in `env` has it. */
 function functionValueClass(env: Environment): FunctionValueClass {
   return env.lookupVariable('config').constructor as FunctionValueClass;
-}
-
-/** dbt's `return(x)`: ends the macro it is called in, which gives `x`. */
-class MacroReturn {
-  constructor(readonly value: RuntimeValue) {}
 }
 
 /** Arguments without a trailing keyword-argument map (`var('x', default='y')` keeps `y`). */
@@ -528,12 +502,10 @@ class BoundedInterpreter extends Interpreter {
     const Macro = functionValueClass(this.global);
     const items = list.value as RuntimeValue[];
     return new Macro(([item]) => {
-      const added =
-        name === 'append'
-          ? [item]
-          : item?.type === 'ArrayValue' || item?.type === 'TupleValue'
-          ? (item.value as RuntimeValue[])
-          : undefined;
+      let added: RuntimeValue[] | undefined;
+      if (name === 'append') added = [item];
+      else if (item?.type === 'ArrayValue' || item?.type === 'TupleValue')
+        added = item.value as RuntimeValue[];
       if (!added) throw new Error('extend() needs a list');
       // A list extended by itself doubles: bounded like range().
       this.listItems += added.length;
@@ -602,4 +574,30 @@ function describe(statement: Statement): string {
     )}`;
   if (node.type === 'CallExpression') return `${describe(node.callee)}()`;
   return 'a value';
+}
+
+export function renderDbtModel(
+  content: string,
+  options: DbtRenderOptions,
+): DbtRender {
+  const env = modelEnvironment(options);
+  const interpreter = new BoundedInterpreter(env, options.project);
+  try {
+    // Macros are global in dbt: each file defines its macros for every model. A
+    // file this engine cannot parse defines nothing; calling its macros fails.
+    for (const program of macroPrograms(options.project))
+      interpreter.run(program);
+    for (const [name, pkg] of options.project.packages)
+      definePackage(env, interpreter, name, pkg);
+    modelContexts.get(env)?.();
+    const program = parseTemplate(content, true);
+    const sql = String(interpreter.run(program!).value);
+    if (sql.length > MAX_OUTPUT_CHARS)
+      return { unrendered: 'its rendered SQL is larger than 4 MiB' };
+    return { sql };
+  } catch (error) {
+    if (error instanceof MacroReturn)
+      return { unrendered: 'return() is called outside a macro' };
+    return { unrendered: (error as Error).message || String(error) };
+  }
 }

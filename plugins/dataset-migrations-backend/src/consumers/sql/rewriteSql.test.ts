@@ -219,8 +219,11 @@ describe('rewriteSqlFile', () => {
       );
       // Never `ORDER BY count`, which would sort by count(*).
       expect(result.content ?? '').not.toMatch(/ORDER BY count\b/);
-      if (result.status === 'rewritten')
-        expect(result.content).toMatch(/ORDER BY listening_events\.count DESC/);
+      // Left to a person, or rewritten to sort by the renamed column itself.
+      expect(
+        result.status !== 'rewritten' ||
+          /ORDER BY listening_events\.count DESC/.test(result.content),
+      ).toBe(true);
     });
   });
 

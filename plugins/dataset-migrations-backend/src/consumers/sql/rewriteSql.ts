@@ -775,6 +775,9 @@ function losesValues(
   );
 }
 
+const INTEGERS = ['smallint', 'integer', 'bigint'];
+const TEXTS = ['character', 'character varying', 'text'];
+
 /**
  * Whether every value of `from`, cast to `to` and back, is itself again: the
  * widenings; a narrowing between integer types (exact, or the migration fails);
@@ -813,8 +816,6 @@ function castsBackExactly(from: string, to: string): boolean {
     );
   return false;
 }
-
-const TEXTS = ['character', 'character varying', 'text'];
 
 /** `numeric(7,2)` → numeric, 7, 2; `decimal` is numeric, `varchar` character varying. */
 function typeParts(type: string): {
@@ -900,8 +901,6 @@ function linesNaming(content: string, table: string): number[] {
 export function relationText(relation: DatasetRelationName): string {
   return `${relation.schema}.${relation.table}`;
 }
-
-const INTEGERS = ['smallint', 'integer', 'bigint'];
 
 function columnEdit(
   content: string,
@@ -1127,11 +1126,11 @@ function expandStar(
   if (star.merged) return expandMergedStar(star, star.merged, mapping);
   const parts: string[] = [];
   for (const relation of star.relations) {
-    const qualifier = star.qualified
-      ? content.slice(star.start, star.end).replace(/\*$/, '')
-      : star.relations.length > 1
-      ? `${identifier(relation.alias)}.`
-      : '';
+    let qualifier = '';
+    if (star.qualified)
+      qualifier = content.slice(star.start, star.end).replace(/\*$/, '');
+    else if (star.relations.length > 1)
+      qualifier = `${identifier(relation.alias)}.`;
     if (
       star.relations.length > 1 &&
       (!relation.alias || relation.alias.startsWith('_j'))

@@ -73,12 +73,9 @@ export async function assessAndPatch(
     // Kept: it goes on reading the old shape, which the expand phase serves.
     // Otherwise it waits for a person, with its impact, in one write: a run
     // checking for undecided consumers never sees it half-recorded.
-    const outcome: ConsumerState =
-      decided === 'keep-field'
-        ? 'kept'
-        : decided === 'exclude'
-        ? 'excluded'
-        : 'failed';
+    let outcome: ConsumerState = 'failed';
+    if (decided === 'keep-field') outcome = 'kept';
+    else if (decided === 'exclude') outcome = 'excluded';
     await consumers.advance(migration.id, entityRef, ['discovered'], {
       state: outcome,
       impact,

@@ -163,11 +163,10 @@ export function describeProblems(
     .filter(f => f.status === status)
     .map(f => {
       const at = f.problem?.position;
-      const where = at
-        ? status === 'unparseable'
-          ? `:${at.line}:${at.column}`
-          : `:${at.line}`
-        : '';
+      let where = '';
+      if (at)
+        where =
+          status === 'unparseable' ? `:${at.line}:${at.column}` : `:${at.line}`;
       return `${f.path}${where}: ${f.problem?.message}`;
     })
     .join('; ');

@@ -391,14 +391,14 @@ describe('shadowCheckFile', () => {
     const keyed = (column: string) =>
       `select {{ dbt_utils.generate_surrogate_key(['id', '${column}']) }} as k from {{ source('raw', 'plays') }}`;
     const packageCheck = (
-      project: DbtProject,
+      withPackages: DbtProject,
       original: string,
       rewritten: string,
     ) =>
       shadowCheckFile({
         engine,
         dataset: { table: 'public.plays' },
-        target: { ...target, dbt: project },
+        target: { ...target, dbt: withPackages },
         fromVersion: 1,
         targetVersion: 2,
         original: { path: 'models/keys.sql', content: original },

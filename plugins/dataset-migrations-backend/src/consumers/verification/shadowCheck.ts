@@ -36,6 +36,13 @@ export interface ShadowCheckRequest {
   alsoReads?: string[];
 }
 
+/** Why a check reading datasets beside the migrated one keeps none of their values. */
+const WITHHELD_BECAUSE =
+  'the consumer’s SQL may read datasets it declares in dependsOn, whose values not everyone who may read this check may read:';
+
+/** The check was refused a relation or schema it had been granted. */
+class GrantLost extends Error {}
+
 /**
  * Runs each SELECT of a consumer file twice on the real engine: the original on
  * the old version, the rewrite on the new one. Same row count and checksum, or the
@@ -141,27 +148,28 @@ export async function shadowCheckFile(
       // A relation the warehouse lacks (e.g. a table of the consumer's own), or one
       // not granted for the check, cannot be checked here.
       // Anything else refused (a server file read) fails the check.
-      checks.push(
-        error instanceof GrantLost
-          ? { ...check, outcome: 'mismatch', detail: message }
-          : /relation ".*" does not exist/.test(message)
-          ? { ...check, outcome: 'skipped', detail: message }
-          : /permission denied for (table|view|materialized view|schema)/.test(
-              message,
-            )
-          ? {
-              ...check,
-              outcome: 'skipped',
-              detail: `${message}: shadow checks may read only the dataset's versions and the datasets the consumer declares in dependsOn`,
-            }
-          : {
-              ...check,
-              outcome: 'mismatch',
-              detail: `${SHADOW_CHECK_FAILED} ${
-                readsBeside ? withheld(error) : message
-              }`,
-            },
-      );
+      if (error instanceof GrantLost)
+        checks.push({ ...check, outcome: 'mismatch', detail: message });
+      else if (/relation ".*" does not exist/.test(message))
+        checks.push({ ...check, outcome: 'skipped', detail: message });
+      else if (
+        /permission denied for (table|view|materialized view|schema)/.test(
+          message,
+        )
+      )
+        checks.push({
+          ...check,
+          outcome: 'skipped',
+          detail: `${message}: shadow checks may read only the dataset's versions and the datasets the consumer declares in dependsOn`,
+        });
+      else
+        checks.push({
+          ...check,
+          outcome: 'mismatch',
+          detail: `${SHADOW_CHECK_FAILED} ${
+            readsBeside ? withheld(error) : message
+          }`,
+        });
     }
   }
   return checks;
@@ -169,9 +177,6 @@ export async function shadowCheckFile(
 
 /** Tries of a comparison refused what it was granted: the second grants anew. */
 const GRANT_ATTEMPTS = 2;
-
-/** The check was refused a relation or schema it had been granted. */
-class GrantLost extends Error {}
 
 /**
  * Runs `compare`; refused a relation or schema among `reads` (granted for it, then
@@ -219,9 +224,18 @@ function grantedNames(reads: string[], schemas: boolean): Set<string> {
   return new Set(names);
 }
 
-/** Why a check reading datasets beside the migrated one keeps none of their values. */
-const WITHHELD_BECAUSE =
-  'the consumer’s SQL may read datasets it declares in dependsOn, whose values not everyone who may read this check may read:';
+/** PostgreSQL's SQLSTATE classes a consumer query commonly fails with. */
+const SQLSTATE_CLASSES: Record<string, string> = {
+  '21': 'cardinality violation',
+  '22': 'data exception',
+  '23': 'integrity constraint violation',
+  '25': 'invalid transaction state',
+  '42': 'syntax error or access rule violation',
+  '53': 'insufficient resources',
+  '54': 'program limit exceeded',
+  '57': 'operator intervention, e.g. the statement timeout',
+  XX: 'internal error',
+};
 
 /**
  * The engine's error without its message, which may quote a value it read (`invalid
@@ -235,19 +249,6 @@ function withheld(error: unknown): string {
     SQLSTATE_CLASSES[code.slice(0, 2)] ?? `class ${code.slice(0, 2)}`
   }); ${WITHHELD_BECAUSE} its message is withheld`;
 }
-
-/** PostgreSQL's SQLSTATE classes a consumer query commonly fails with. */
-const SQLSTATE_CLASSES: Record<string, string> = {
-  '21': 'cardinality violation',
-  '22': 'data exception',
-  '23': 'integrity constraint violation',
-  '25': 'invalid transaction state',
-  '42': 'syntax error or access rule violation',
-  '53': 'insufficient resources',
-  '54': 'program limit exceeded',
-  '57': 'operator intervention, e.g. the statement timeout',
-  XX: 'internal error',
-};
 
 interface FileStatements {
   masked: ReturnType<typeof maskJinja>;

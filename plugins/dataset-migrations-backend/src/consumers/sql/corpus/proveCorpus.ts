@@ -151,14 +151,10 @@ export async function proveSource(
     const newVersions = new Map<string, string | undefined>();
     for (const file of sqlFiles) {
       const r = byPath.get(file.path);
-      newVersions.set(
-        file.path,
-        !r || r.status === 'unaffected'
-          ? file.content
-          : r.status === 'rewritten'
-          ? r.content
-          : undefined,
-      );
+      let newVersion: string | undefined;
+      if (!r || r.status === 'unaffected') newVersion = file.content;
+      else if (r.status === 'rewritten') newVersion = r.content;
+      newVersions.set(file.path, newVersion);
     }
     const widening = widenedFields(mapping).length > 0;
     // Models render with the project as the rewriter left it (a renamed
@@ -372,6 +368,8 @@ interface QueryResult {
   orderKeys?: number[];
 }
 
+const ROLLBACK = new Error('rollback');
+
 /** A plain SQL file: its last statement's result, in a transaction rolled back. */
 async function runQuery(
   db: Knex,
@@ -399,8 +397,6 @@ async function runQuery(
     });
   return result!;
 }
-
-const ROLLBACK = new Error('rollback');
 
 interface SortBy {
   SortBy: {
