@@ -72,6 +72,8 @@ export async function seedDemoWorld(serverUrl: string): Promise<void> {
   }
 }
 
+const DEMO_SHADOW_ROLE = 'dataset_migrations_shadow';
+
 /**
  * The role shadow checks run as, with app-config.yaml's password
  * (`engines.warehouse.shadowCheck`). It is granted nothing here: each check grants
@@ -97,5 +99,3 @@ async function createShadowCheckRole(client: Client): Promise<void> {
   );
   await client.query('COMMIT');
 }
-
-const DEMO_SHADOW_ROLE = 'dataset_migrations_shadow';

@@ -358,7 +358,9 @@ async function main() {
     // Wired as src/plugin.ts wires it: an outcome asks its campaign to look again.
     const pluginDb = await postgres.connect('plugin', 10);
     const campaignStore = new DatabaseCampaignStore(pluginDb);
-    let jobPath: Awaited<ReturnType<typeof startJobPath>> | undefined;
+    // The announcer and the job path need each other: the announcer reaches
+    // the path through it once the path has started.
+    const wiring: { jobPath?: Awaited<ReturnType<typeof startJobPath>> } = {};
     const silent: MigrationAnnouncer = {
       migrationChanged: async () => {},
       consumerChanged: async () => {},
@@ -366,19 +368,20 @@ async function main() {
     };
     const announcer = withCampaignTicks(silent, {
       migrations: {
-        campaignOf: id => jobPath!.store.campaignOf(id),
+        campaignOf: id => wiring.jobPath!.store.campaignOf(id),
       },
       consumers: new ConsumerStore(pluginDb),
-      enqueueTick: id => jobPath!.queue.enqueueCampaignTick(id),
+      enqueueTick: id => wiring.jobPath!.queue.enqueueCampaignTick(id),
       logger: quiet,
     });
-    jobPath = await startJobPath({
+    const jobPath = await startJobPath({
       pluginDb,
       engines,
       catalog,
       withConsumers: CONSUMERS > 0,
       announcer,
     });
+    wiring.jobPath = jobPath;
     const { store, queue, runner, service } = jobPath;
     const { pipeline } = benchConsumerPipeline({
       root: work,

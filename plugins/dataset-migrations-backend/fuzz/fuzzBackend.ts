@@ -61,6 +61,16 @@ export function writeRoutes(): Route[] {
   return routes;
 }
 
+/** The fixture campaign's document; a body naming it again can never create one. */
+export const CAMPAIGN = {
+  name: 'fuzz-fixture',
+  title: 'A fixture for the fuzz',
+  owner: 'group:default/data',
+  deadline: '2099-12-31',
+  selector: { entityRefs: ['resource:default/events'] },
+  changes: [{ renameField: { from: 'user_id', to: 'account_id' } }],
+};
+
 const JOBS = 'jobs: ';
 
 export async function startFuzzBackend(options: {
@@ -133,16 +143,6 @@ export async function startFuzzBackend(options: {
     stop: () => backend.stop(),
   };
 }
-
-/** The fixture campaign's document; a body naming it again can never create one. */
-export const CAMPAIGN = {
-  name: 'fuzz-fixture',
-  title: 'A fixture for the fuzz',
-  owner: 'group:default/data',
-  deadline: '2099-12-31',
-  selector: { entityRefs: ['resource:default/events'] },
-  changes: [{ renameField: { from: 'user_id', to: 'account_id' } }],
-};
 
 async function fingerprint(db: Knex): Promise<Record<string, string>> {
   const { rows: tables } = await db.raw(

@@ -90,6 +90,13 @@ export interface FuzzReport {
   slowestByRoute: Record<string, number>;
 }
 
+/** The fixture's id for a roll below 0.8, else an unknown id, else a malformed one. */
+function idFor(roll: number, fixtureId: string): string {
+  if (roll < 0.8) return fixtureId;
+  if (roll < 0.9) return randomUUID();
+  return 'not-an-id';
+}
+
 export async function fuzzRoutes(options: {
   server: express.Express;
   routes: Route[];
@@ -123,14 +130,10 @@ export async function fuzzRoutes(options: {
     const isCampaign = route.path.startsWith('/campaigns/:id');
     // Mostly the fixture (its state refuses every action), sometimes an unknown or malformed id.
     const roll = random();
-    const id =
-      roll < 0.8
-        ? isCampaign
-          ? options.campaignId
-          : options.migrationId
-        : roll < 0.9
-        ? randomUUID()
-        : 'not-an-id';
+    const id = idFor(
+      roll,
+      isCampaign ? options.campaignId : options.migrationId,
+    );
     const url = pathOf(route, id, id);
     let body = malformedBody(templateFor(route.path) as never, random);
     while (

@@ -262,8 +262,10 @@ async function waitForCatalog(
       const problems = [
         ...owned.filter(Boolean),
         ...claims
-          .filter(claims => !claims.some(ref => ref.startsWith('group:')))
-          .map(claims => `claims without a group: ${claims}`),
+          .filter(
+            userClaims => !userClaims.some(ref => ref.startsWith('group:')),
+          )
+          .map(userClaims => `claims without a group: ${userClaims}`),
       ];
       if (problems.length === 0) return;
       last = problems.join('; ');

@@ -14,6 +14,7 @@ import {
 import { ConsumerStore } from '../database/ConsumerStore';
 import { DatabaseCampaignStore } from '../database/DatabaseCampaignStore';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
+import type { NewMigration } from '../database/MigrationStore';
 import { PullRequestFollowUp } from '../jobs/PullRequestFollowUp';
 import { JobQueue } from '../queue/JobQueue';
 import { CampaignDeadlineEscalation } from './CampaignDeadlineEscalation';
@@ -154,12 +155,8 @@ describe('CampaignDeadlineEscalation', () => {
       at: now,
     });
     const started: Record<string, string> = {};
-    for (const dataset of ['a', 'b']) {
-      const migration = newMigration({
-        entityRef: ref(`${name}-${dataset}`),
-        campaign: { id, wave: dataset === 'a' ? 0 : 1 },
-      });
-      await migrations.createMigration(migration, tx =>
+    const createStarted = (migration: NewMigration) =>
+      migrations.createMigration(migration, tx =>
         campaigns.claimDatasetStart(tx, {
           campaignId: id,
           entityRef: migration.entityRef,
@@ -168,6 +165,12 @@ describe('CampaignDeadlineEscalation', () => {
           at: now,
         }),
       );
+    for (const dataset of ['a', 'b']) {
+      const migration = newMigration({
+        entityRef: ref(`${name}-${dataset}`),
+        campaign: { id, wave: dataset === 'a' ? 0 : 1 },
+      });
+      await createStarted(migration);
       started[dataset] = migration.id;
     }
     await campaigns.updateDatasets(
@@ -407,18 +410,19 @@ describe('CampaignDeadlineEscalation', () => {
     await waitFor(async () => (firstSend ? undefined : true), {
       what: 'the first send',
     });
+    const renewedPastTheClock = async () => {
+      const renewed = await knex('campaign_escalations')
+        .where({ campaign_id: id })
+        .whereNull('sent_at')
+        .where('claimed_until', '>=', new Date(now.getTime() + claimMs));
+      return renewed.length === 6 ? true : undefined;
+    };
     for (let step = 0; step < 4; step++) {
       now = new Date(now.getTime() + claimMs / 2);
-      await waitFor(
-        async () => {
-          const renewed = await knex('campaign_escalations')
-            .where({ campaign_id: id })
-            .whereNull('sent_at')
-            .where('claimed_until', '>=', new Date(now.getTime() + claimMs));
-          return renewed.length === 6 ? true : undefined;
-        },
-        { timeoutMs: 30_000, what: 'a renewal as the clock moves' },
-      );
+      await waitFor(renewedPastTheClock, {
+        timeoutMs: 30_000,
+        what: 'a renewal as the clock moves',
+      });
     }
     expect(await replica(undefined, { claimMs }).escalation.escalate()).toBe(0);
 

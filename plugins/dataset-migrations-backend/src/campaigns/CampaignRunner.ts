@@ -120,6 +120,19 @@ const REFUSALS = [
   'ConflictError',
 ];
 
+/** A look's hold on its campaign's lease, which its heartbeat finds lost. */
+type LookLease = Pick<LeaseHold, 'lost'>;
+
+/** A look that found its lease taken stops before its next change. */
+class LookLeaseLost extends Error {}
+
+function assertHeld(lease: LookLease, run: CampaignRun): void {
+  if (lease.lost)
+    throw new LookLeaseLost(
+      `A look at campaign ${run.name} stopped: its lease ran out and another look may have taken it`,
+    );
+}
+
 /**
  * One look at a campaign, as a graphile-worker job (`advance-campaign`): records
  * what its migrations did, applies the failure policy per wave, starts the current
@@ -1005,19 +1018,6 @@ export class CampaignRunner {
     }
     return again;
   }
-}
-
-/** A look's hold on its campaign's lease, which its heartbeat finds lost. */
-type LookLease = Pick<LeaseHold, 'lost'>;
-
-/** A look that found its lease taken stops before its next change. */
-class LookLeaseLost extends Error {}
-
-function assertHeld(lease: LookLease, run: CampaignRun): void {
-  if (lease.lost)
-    throw new LookLeaseLost(
-      `A look at campaign ${run.name} stopped: its lease ran out and another look may have taken it`,
-    );
 }
 
 /** The migration request of a campaign's dataset: its own next version, the campaign's changes. */

@@ -135,6 +135,13 @@ function compareDatasets(
     CRITICALITY_LEVELS.indexOf(a.criticality) -
       CRITICALITY_LEVELS.indexOf(b.criticality) ||
     a.consumers - b.consumers ||
-    (a.entityRef < b.entityRef ? -1 : a.entityRef > b.entityRef ? 1 : 0)
+    compareRefs(a.entityRef, b.entityRef)
   );
+}
+
+/** Orders entity refs by code unit, as `<` compares them. */
+function compareRefs(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }

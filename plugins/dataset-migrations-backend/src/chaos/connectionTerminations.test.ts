@@ -17,6 +17,15 @@ interface Ended {
   query: string;
 }
 
+/** Which kind of connection an ended session was. */
+function connectionKind(e: Ended): string {
+  if (e.datname === 'plugin')
+    return /LISTEN/.test(e.query) ? 'plugin: LISTEN' : 'plugin';
+  return e.usename === 'dataset_migrations_shadow'
+    ? 'warehouse: shadow checks'
+    : 'warehouse: engine';
+}
+
 /**
  * Ends every session of the two databases but the suite's own, every `everyMs`,
  * until stopped; what it ended is kept, so a test can tell which connections it hit.
@@ -118,15 +127,16 @@ describe('connections terminated over and over', () => {
       ) => {
         const deadline = Date.now() + timeoutMs;
         let last = '';
+        const keepLast = (error: unknown) => {
+          last = String(error);
+          return undefined;
+        };
         for (;;) {
           if (unhandled().length > 0)
             throw new Error(
               `while waiting for ${what}: ${unhandled().join('\n')}`,
             );
-          const value = await check().catch(error => {
-            last = String(error);
-            return undefined;
-          });
+          const value = await check().catch(keepLast);
           if (value !== undefined) return value;
           if (Date.now() > deadline)
             throw new Error(
@@ -194,17 +204,7 @@ describe('connections terminated over and over', () => {
         // (knex's and graphile-worker's, its LISTEN client among them), the engine's,
         // and the shadow checks' role.
         expect(steadyRounds + tightRounds).toBeGreaterThan(10);
-        const kinds = new Set(
-          ended.map(e =>
-            e.datname === 'plugin'
-              ? /LISTEN/.test(e.query)
-                ? 'plugin: LISTEN'
-                : 'plugin'
-              : e.usename === 'dataset_migrations_shadow'
-              ? 'warehouse: shadow checks'
-              : 'warehouse: engine',
-          ),
-        );
+        const kinds = new Set(ended.map(connectionKind));
         console.log(
           `${steadyRounds + tightRounds} rounds of terminations ended ${
             ended.length

@@ -8,6 +8,7 @@ import {
 } from '../campaigns/__testUtils__/campaignPlans';
 import { DatabaseCampaignStore } from './DatabaseCampaignStore';
 import { DatabaseMigrationStore } from './DatabaseMigrationStore';
+import type { NewMigration } from './MigrationStore';
 import {
   PREVIOUS_SHAPE_READS,
   type PreviousShapeReadsRecord,
@@ -65,6 +66,16 @@ describe('DatabaseCampaignStore', () => {
       reasons: ['the change is breaking'],
       requestDigest: 'd',
     };
+    const createStarted = (migration: NewMigration) =>
+      migrations.createMigration(migration, tx =>
+        campaigns.claimDatasetStart(tx, {
+          campaignId: id,
+          entityRef: migration.entityRef,
+          migrationId: migration.id,
+          concurrency: 5,
+          at: at(1),
+        }),
+      );
     for (const [dataset, approval] of [
       ['a', undefined],
       ['b', awaiting],
@@ -74,15 +85,7 @@ describe('DatabaseCampaignStore', () => {
         campaign: { id, wave: dataset === 'a' ? 0 : 1 },
         ...(approval ? { approval } : {}),
       });
-      await migrations.createMigration(migration, tx =>
-        campaigns.claimDatasetStart(tx, {
-          campaignId: id,
-          entityRef: migration.entityRef,
-          migrationId: migration.id,
-          concurrency: 5,
-          at: at(1),
-        }),
-      );
+      await createStarted(migration);
       started[dataset] = migration.id;
     }
     return { id, started };

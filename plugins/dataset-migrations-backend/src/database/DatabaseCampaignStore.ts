@@ -411,37 +411,37 @@ export class DatabaseCampaignStore implements CampaignStore {
     for (const row of rows) {
       const dataset = byMigration.get(row.migration_id)!;
       const firstLine = String(row.failure_message ?? '').split('\n')[0];
-      items.push(
-        row.state === 'failed' && row.failure_kind === 'needs-decision'
-          ? {
-              entityRef: dataset.entity_ref,
-              migrationId: row.migration_id,
-              kind: 'needs-decision',
-              detail: `consumer ${row.entity_ref} waits for a decision`,
-              since: iso(row.updated_at),
-            }
-          : row.state === 'failed'
-          ? {
-              // A consumer that failed holds its dataset's contract back until
-              // someone retries, fixes or excludes it.
-              entityRef: dataset.entity_ref,
-              migrationId: row.migration_id,
-              kind: 'failed',
-              detail: `consumer ${row.entity_ref} failed${
-                firstLine ? `: ${firstLine}` : ''
-              }`,
-              since: iso(row.updated_at),
-            }
-          : {
-              entityRef: dataset.entity_ref,
-              migrationId: row.migration_id,
-              kind: 'pull-request-stale',
-              detail: `the pull request of consumer ${row.entity_ref}${
-                row.url ? ` (${row.url})` : ''
-              } is open since ${iso(row.updated_at)}`,
-              since: iso(row.updated_at),
-            },
-      );
+      if (row.state === 'failed' && row.failure_kind === 'needs-decision') {
+        items.push({
+          entityRef: dataset.entity_ref,
+          migrationId: row.migration_id,
+          kind: 'needs-decision',
+          detail: `consumer ${row.entity_ref} waits for a decision`,
+          since: iso(row.updated_at),
+        });
+      } else if (row.state === 'failed') {
+        items.push({
+          // A consumer that failed holds its dataset's contract back until
+          // someone retries, fixes or excludes it.
+          entityRef: dataset.entity_ref,
+          migrationId: row.migration_id,
+          kind: 'failed',
+          detail: `consumer ${row.entity_ref} failed${
+            firstLine ? `: ${firstLine}` : ''
+          }`,
+          since: iso(row.updated_at),
+        });
+      } else {
+        items.push({
+          entityRef: dataset.entity_ref,
+          migrationId: row.migration_id,
+          kind: 'pull-request-stale',
+          detail: `the pull request of consumer ${row.entity_ref}${
+            row.url ? ` (${row.url})` : ''
+          } is open since ${iso(row.updated_at)}`,
+          since: iso(row.updated_at),
+        });
+      }
     }
     return items;
   }

@@ -29,6 +29,9 @@ import {
 } from './migrationRows';
 import { whereVisible, type MigrationVisibility } from './migrationVisibility';
 
+/** Failed consumers, and kept ones (to learn whether their code still reads the kept field). */
+const RETRYABLE_STATES: ConsumerState[] = ['failed', 'kept'];
+
 /** The consumer ledger's rows in the plugin's database. */
 export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
   constructor(private readonly knex: Knex) {}
@@ -327,6 +330,3 @@ export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
     return rows.map(r => r.entity_ref);
   }
 }
-
-/** Failed consumers, and kept ones (to learn whether their code still reads the kept field). */
-const RETRYABLE_STATES: ConsumerState[] = ['failed', 'kept'];

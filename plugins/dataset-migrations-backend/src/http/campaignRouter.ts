@@ -155,20 +155,17 @@ export function createCampaignRouter(options: {
 
   router.post('/campaigns/:id/resume', async (req, res) => {
     // Resuming after the failure policy paused it overrides the policy: high.
-    const id = campaignId.safeParse(req.params.id);
-    const automatic = id.success && (await service.pausedByRunner(id.data));
+    const parsedId = campaignId.safeParse(req.params.id);
+    const automatic =
+      parsedId.success && (await service.pausedByRunner(parsedId.data));
     const campaign = await managed(
       req,
       {
         eventId: 'campaign-resume',
         severityLevel: automatic ? 'high' : 'medium',
       },
-      async (campaign, credentials, addMeta) => {
-        const resumed = await service.resume(
-          campaign,
-          bodyOf(req),
-          credentials,
-        );
+      async (id, credentials, addMeta) => {
+        const resumed = await service.resume(id, bodyOf(req), credentials);
         addMeta({
           afterAutomaticPause: resumed.afterAutomaticPause,
           // The failures the person accepted, as their page showed them (the

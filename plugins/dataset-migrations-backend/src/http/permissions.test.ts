@@ -797,10 +797,10 @@ describe('permissions and audit on every run route', () => {
   });
 
   it('shows rows a shadow check found only to callers who may read the dataset too', async () => {
-    const ledgerOf = async (dataset: string) => {
+    const ledgerOf = async (datasetRef: string) => {
       const id = await succeededMigration(
         store,
-        { entityRef: dataset },
+        { entityRef: datasetRef },
         { pinned: true },
       );
       await consumers.addDiscovered(id, [

@@ -342,7 +342,7 @@ describe('LeaseSweeper', () => {
 
     it('re-enqueues a consumer whose worker died after it took the job and before it claimed the consumer', async () => {
       const id = await queueRun();
-      const sweeper = consumerSweeper();
+      const withConsumers = consumerSweeper();
       // Never claimed: the job was taken a minute ago by a worker that died at once.
       await consumerRow(id, 'stranded', 'discovered', null);
       await queue.enqueueConsumer(id, 'component:default/stranded');
@@ -354,7 +354,7 @@ describe('LeaseSweeper', () => {
            locked_at = CASE WHEN payload->>'entityRef' LIKE '%stranded' THEN now() - interval '1 minute' ELSE now() END`,
       );
 
-      expect(await sweeper.sweep()).toEqual([
+      expect(await withConsumers.sweep()).toEqual([
         `${id} component:default/stranded`,
       ]);
       expect(await consumerJobs()).toEqual([
@@ -366,7 +366,7 @@ describe('LeaseSweeper', () => {
         { key: `consumer:${id}:component:default/stranded`, lockedBy: null },
       ]);
       // Its new job waits: swept again, nothing more is added.
-      expect(await sweeper.sweep()).toEqual([]);
+      expect(await withConsumers.sweep()).toEqual([]);
     });
   });
   it("queues again a consumer discovery and a pull request's close held ten leases, with the attempts they had left, and no job held less", async () => {

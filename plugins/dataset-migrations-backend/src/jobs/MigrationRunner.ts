@@ -169,16 +169,19 @@ export class MigrationRunner {
 
     try {
       const since = migration.retriedAtAttempt;
-      const gaveUp =
-        attempt - since > MAX_ATTEMPTS
-          ? new Error(`gave up after ${MAX_ATTEMPTS} interrupted attempts`)
-          : attempt - since > MAX_ATTEMPTS_WITHOUT_PROGRESS &&
-            (await store.attemptsWithoutProgress(migrationId, since)) >=
-              MAX_ATTEMPTS_WITHOUT_PROGRESS
-          ? new Error(
-              `gave up after ${MAX_ATTEMPTS_WITHOUT_PROGRESS} interrupted attempts in a row that made no progress`,
-            )
-          : undefined;
+      let gaveUp: Error | undefined;
+      if (attempt - since > MAX_ATTEMPTS)
+        gaveUp = new Error(
+          `gave up after ${MAX_ATTEMPTS} interrupted attempts`,
+        );
+      else if (
+        attempt - since > MAX_ATTEMPTS_WITHOUT_PROGRESS &&
+        (await store.attemptsWithoutProgress(migrationId, since)) >=
+          MAX_ATTEMPTS_WITHOUT_PROGRESS
+      )
+        gaveUp = new Error(
+          `gave up after ${MAX_ATTEMPTS_WITHOUT_PROGRESS} interrupted attempts in a row that made no progress`,
+        );
       await log(`attempt ${attempt} started on ${lease.owner}`);
       const credentials = await auth.getOwnServiceCredentials();
       // The plan is pinned at the first attempt: after a cut-over the live schema is the

@@ -14,15 +14,18 @@ export function startHeartbeat(
 ): Heartbeat {
   let stopped = false;
   let wake = () => {};
+  /** Waits `everyMs`, or until woken. */
+  const pause = () =>
+    new Promise<void>(resolve => {
+      const timer = setTimeout(resolve, everyMs);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   const loop = (async () => {
     while (!stopped) {
-      await new Promise<void>(resolve => {
-        const timer = setTimeout(resolve, everyMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      await pause();
       if (!stopped) await beat();
     }
   })();

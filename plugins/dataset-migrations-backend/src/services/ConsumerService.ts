@@ -25,6 +25,7 @@ import {
   consumerMigrationsQuerySchema,
   consumerLedgerQuerySchema,
   type ConsumerContractOutlook,
+  type ConsumerDecisionKind,
   type ConsumerDecisionResponse,
   type ConsumerMigrationEntry,
   type ConsumerMigrationsResponse,
@@ -62,6 +63,20 @@ import { loadSqlParser } from '../sql/sqlParser';
 import { mapConcurrently } from '../consumers/mapConcurrently';
 import { SHADOW_CHECK_FAILED } from '../consumers/verification/shadowCheck';
 import { previousVersionKeptUntil } from './retention';
+
+const HIDDEN =
+  '(its error may quote the dataset’s values: shown to those who may read the dataset)';
+
+/** Consumers a page of the impact report reads at a time. */
+const IMPACT_CSV_PAGE = 500;
+
+/** The state a decision puts its consumer in. */
+const STATE_AFTER_DECISION: Record<ConsumerDecisionKind, ConsumerState> = {
+  'keep-field': 'kept',
+  exclude: 'excluded',
+  // The agent takes over once the new version is live, as for unparseable code.
+  agent: 'discovered',
+};
 
 /** The consumer half of the API: ledgers, impact reports, previews and retries. */
 export class ConsumerService {
@@ -335,13 +350,7 @@ export class ConsumerService {
     const refusal =
       request.decision === 'agent' ? agentRefusal(consumer.impact) : undefined;
     if (refusal) throw new ConflictError(`${entityRef}: ${refusal}`);
-    const state: ConsumerState =
-      request.decision === 'keep-field'
-        ? 'kept'
-        : request.decision === 'exclude'
-        ? 'excluded'
-        : // The agent takes over once the new version is live, as for unparseable code.
-          'discovered';
+    const state = STATE_AFTER_DECISION[request.decision];
     const decided = await this.deps.consumers.decide(
       migrationId,
       entityRef,
@@ -599,12 +608,6 @@ function withoutRowSamples(consumer: MigrationConsumer): MigrationConsumer {
     },
   };
 }
-
-const HIDDEN =
-  '(its error may quote the dataset’s values: shown to those who may read the dataset)';
-
-/** Consumers a page of the impact report reads at a time. */
-const IMPACT_CSV_PAGE = 500;
 
 /** The impact report's rows for these consumers, after its header on the first page. */
 function impactCsvRows(

@@ -86,12 +86,19 @@ function canonicalJson(value: unknown): string {
   if (value && typeof value === 'object') {
     const entries = Object.entries(value)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => compareKeys(a, b));
     return `{${entries
       .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
       .join(',')}}`;
   }
   return JSON.stringify(value ?? null);
+}
+
+/** Orders object keys by code unit, as `<` compares them. */
+function compareKeys(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }
 
 /**
@@ -204,7 +211,7 @@ export class MigrationApprovals {
 }
 
 /** 409 with the reason unless the run awaits approval of the digest reviewed. */
-function assertDecidable(migration: Migration, requestDigest?: string): void {
+function assertDecidable(migration: Migration, reviewedDigest?: string): void {
   if (migration.status !== 'awaiting-approval') {
     const decision = migration.approval?.decision;
     throw new ConflictError(
@@ -218,8 +225,8 @@ function assertDecidable(migration: Migration, requestDigest?: string): void {
     );
   }
   if (
-    requestDigest !== undefined &&
-    migration.approval?.requestDigest !== requestDigest
+    reviewedDigest !== undefined &&
+    migration.approval?.requestDigest !== reviewedDigest
   ) {
     // The run's own digest is not told: an approver takes it from the run they
     // read (GET /migrations/:id), so an approval is always of a request seen.

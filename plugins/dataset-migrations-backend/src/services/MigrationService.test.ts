@@ -96,12 +96,12 @@ describe('MigrationService', () => {
       .spyOn(client, 'getEntities')
       .mockImplementation(async (request, listOptions) => {
         const { items } = await list(request, listOptions);
-        const service =
+        const byService =
           (listOptions as { credentials?: { principal?: { type?: string } } })
             ?.credentials?.principal?.type === 'service';
         return {
           items: items.filter(
-            e => service || !hidden.has(stringifyEntityRef(e)),
+            e => byService || !hidden.has(stringifyEntityRef(e)),
           ),
         };
       });
@@ -435,8 +435,11 @@ describe('MigrationService', () => {
 
   it('answers a contract with its outcome though a read of it failed: the job is queued, and a lost read says nothing of it', async () => {
     const contract = jest.fn(async () => {});
-    const service = serviceWith({ retentionMs: 0, contract });
-    const { migration } = await service.createMigration(request, credentials);
+    const contracting = serviceWith({ retentionMs: 0, contract });
+    const { migration } = await contracting.createMigration(
+      request,
+      credentials,
+    );
     await store.claimMigration(migration.id, {
       owner: 'test-worker',
       durationMs: 60_000,
@@ -454,7 +457,7 @@ describe('MigrationService', () => {
         return read(id, name);
       });
     try {
-      const { migration: contracted } = await service.contractMigration(
+      const { migration: contracted } = await contracting.contractMigration(
         migration.id,
         {},
         credentials,

@@ -97,13 +97,21 @@ function byteToIndex(text: string): (byteOffset: number) => number {
   let byte = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.codePointAt(i)!;
-    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    const size = utf8Length(code);
     for (let b = 0; b < size; b++) table[byte + b] = i;
     byte += size;
     if (code >= 0x10000) i++; // a surrogate pair is one code point
   }
   table[byte] = text.length;
   return offset => table[Math.min(offset, byte)];
+}
+
+/** The bytes a code point takes in UTF-8. */
+function utf8Length(codePoint: number): number {
+  if (codePoint < 0x80) return 1;
+  if (codePoint < 0x800) return 2;
+  if (codePoint < 0x10000) return 3;
+  return 4;
 }
 
 /** The last text's line starts: positions are asked for one file at a time. */

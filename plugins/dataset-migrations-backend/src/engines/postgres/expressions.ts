@@ -50,6 +50,10 @@ const NODE_NAMES: Record<string, string> = {
 
 type Node = Record<string, unknown>;
 
+/** What an expression is wrapped in to parse it as a statement. */
+const PREFIX = 'SELECT (';
+const SUFFIX = '\n)';
+
 /**
  * Problems with an expression over the source version's fields, read by
  * PostgreSQL's own parser: exactly one expression, reading only the named fields
@@ -176,9 +180,6 @@ export function renameFields(
     sql = sql.slice(0, edit.start) + edit.name + sql.slice(edit.end);
   return { sql: sql.slice(PREFIX.length, sql.length - SUFFIX.length) };
 }
-
-const PREFIX = 'SELECT (';
-const SUFFIX = '\n)';
 
 /** Parses `SELECT (<expression>)` and checks it is that and nothing more. */
 function parseExpression(

@@ -347,13 +347,19 @@ export async function readIndexes(
     included: r.columns.slice(r.key_count),
     ...(r.predicate === null ? {} : { predicate: r.predicate }),
     nullsNotDistinct: r.nulls_not_distinct === true,
-    ...(r.constraint_type === 'x'
-      ? { special: 'exclusion' as const }
-      : r.deferrable
-      ? { special: 'deferrable' as const }
-      : {}),
+    ...specialOf(r),
     definition: r.definition,
   }));
+}
+
+/** The constraint an index backs, when it is one that a plain index cannot be. */
+function specialOf(row: {
+  constraint_type: string | null;
+  deferrable: boolean | null;
+}): Pick<IndexDefinition, 'special'> {
+  if (row.constraint_type === 'x') return { special: 'exclusion' };
+  if (row.deferrable) return { special: 'deferrable' };
+  return {};
 }
 
 /** A CHECK or foreign-key constraint of a table. */

@@ -116,9 +116,9 @@ export async function shapeFor(
     .update(run.migrationId)
     .digest('hex')
     .slice(0, 12);
-  const inSchema = (name: string) => ({
+  const inSchema = (objectName: string) => ({
     schema: pinned.bookkeepingSchema ?? dataset.relation.schema,
-    name,
+    name: objectName,
   });
   return {
     source,

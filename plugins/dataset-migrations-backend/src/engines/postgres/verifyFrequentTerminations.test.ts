@@ -136,6 +136,9 @@ describe('verify under terminations more frequent than an attempt’s start', ()
     let mostWithoutProgress = 0;
     let outcome: unknown;
     let verify: VerifyState | undefined;
+    const keepVerify = (value: unknown) => {
+      verify = value as VerifyState;
+    };
     try {
       while (withoutProgress < MAX_ATTEMPTS_WITHOUT_PROGRESS) {
         attempts += 1;
@@ -162,7 +165,7 @@ describe('verify under terminations more frequent than an attempt’s start', ()
             progressed = true;
             await set(name, value);
             // Kept here too: the undo of a failed run clears the checkpoints.
-            if (name === 'verify') verify = value as VerifyState;
+            if (name === 'verify') keepVerify(value);
             if (name === 'done:indexes') await beforeVerify?.();
           };
           try {

@@ -33,6 +33,18 @@ const UNSAFE_MEMBERSHIPS = [
 /** Connections of the role, and of the checks' lock holders: checks run at once. */
 const CHECKS_AT_ONCE = 2;
 
+/** What a check reads, by the advisory-lock key of its kind. */
+interface Held {
+  kind: 'relation' | 'schema';
+  /** As SQL: the relation's or schema's quoted name. */
+  name: string;
+  /** Its oid as PostgreSQL's int4 (the lock key's second half). */
+  oid: number;
+}
+
+/** First halves of the advisory-lock keys (two-int form): this role's grants, by kind. */
+const LOCK_CLASS = { relation: 0x64736d01, schema: 0x64736d02 } as const;
+
 export class ShadowReader {
   private pool?: Pool;
   private holders?: Connections;
@@ -330,17 +342,8 @@ function loginAs(
   return { ...connection, connectionString: url.toString() };
 }
 
-/** What a check reads, by the advisory-lock key of its kind. */
-interface Held {
-  kind: 'relation' | 'schema';
-  /** As SQL: the relation's or schema's quoted name. */
-  name: string;
-  /** Its oid as PostgreSQL's int4 (the lock key's second half). */
-  oid: number;
-}
-
-/** First halves of the advisory-lock keys (two-int form): this role's grants, by kind. */
-const LOCK_CLASS = { relation: 0x64736d01, schema: 0x64736d02 } as const;
+/** Each meeting another session's change that committed meanwhile: a few suffice. */
+const CHANGE_RIGHTS_ATTEMPTS = 5;
 
 /**
  * A GRANT or REVOKE that another session's change to the same object (a check's
@@ -363,6 +366,3 @@ async function changeRights(client: PoolClient, sql: string): Promise<void> {
     }
   }
 }
-
-/** Each meeting another session's change that committed meanwhile: a few suffice. */
-const CHANGE_RIGHTS_ATTEMPTS = 5;

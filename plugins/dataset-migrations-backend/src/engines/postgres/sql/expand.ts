@@ -6,6 +6,7 @@
 
 import {
   type DatasetField,
+  type ExpandColumn,
   type ExpandPhase,
   type TargetField,
   expandPhaseOf,
@@ -37,15 +38,12 @@ export function expandViewStatements(
   const phase = expandPhaseOf(shape.sourceFields, shape.fields);
   const name = quoteRelation(shape.name);
   const usesPrevious = phase.columns.some(c => c.source === 'previous');
-  const columns = phase.columns.map(c => {
-    const read =
-      c.source === 'previous'
-        ? `p.${q(c.name)}`
-        : c.source === 'old-type'
-        ? `CAST(n.${q(c.from!)} AS ${c.type})`
-        : `n.${q(c.from!)}`;
-    return `${read} AS ${q(c.name)}`;
-  });
+  const readOf = (c: ExpandColumn): string => {
+    if (c.source === 'previous') return `p.${q(c.name)}`;
+    if (c.source === 'old-type') return `CAST(n.${q(c.from!)} AS ${c.type})`;
+    return `n.${q(c.from!)}`;
+  };
+  const columns = phase.columns.map(c => `${readOf(c)} AS ${q(c.name)}`);
   const join = usesPrevious
     ? ` LEFT JOIN ${quoteRelation(previous)} AS p ON (${list(
         shape.sourceKey.map(k => `p.${q(k)}`),
@@ -132,11 +130,10 @@ function expandWriteSql(
   // The previous version's row of the written one: carried fields from it, the rest as given.
   const oldValue = (old: DatasetField): string => {
     const column = phase.columns.find(c => c.name === old.name)!;
-    return column.source === 'previous'
-      ? `NEW.${q(old.name)}`
-      : column.source === 'old-type'
-      ? `CAST(w.${q(column.from!)} AS ${old.type})`
-      : `w.${q(column.from!)}`;
+    if (column.source === 'previous') return `NEW.${q(old.name)}`;
+    if (column.source === 'old-type')
+      return `CAST(w.${q(column.from!)} AS ${old.type})`;
+    return `w.${q(column.from!)}`;
   };
   const oldKey = list(shape.sourceKey.map(q));
   const oldOthers = shape.sourceFields.filter(

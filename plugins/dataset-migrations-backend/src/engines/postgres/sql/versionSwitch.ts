@@ -28,22 +28,17 @@ export function cutOverStatements(
   const previous = previousVersion(shape, dataset, fromVersion);
   const renamed = isRename(shape, dataset);
   const oldName = quoteRelation(dataset.relation);
-  const moveOldName =
-    dataset.kind === 'table'
-      ? [
-          `ALTER TABLE ${oldName} RENAME TO ${q(previous.name)}`,
-          ...(renamed
-            ? [
-                `CREATE VIEW ${oldName} AS SELECT * FROM ${quoteRelation(
-                  previous,
-                )}`,
-                ...grants.oldName,
-              ]
-            : []),
-        ]
-      : renamed
-      ? []
-      : [`DROP VIEW ${oldName}`];
+  const moveOldName: string[] = [];
+  if (dataset.kind === 'table') {
+    moveOldName.push(`ALTER TABLE ${oldName} RENAME TO ${q(previous.name)}`);
+    if (renamed)
+      moveOldName.push(
+        `CREATE VIEW ${oldName} AS SELECT * FROM ${quoteRelation(previous)}`,
+        ...grants.oldName,
+      );
+  } else if (!renamed) {
+    moveOldName.push(`DROP VIEW ${oldName}`);
+  }
   return [
     `LOCK TABLE ${quoteRelation(shape.source)} IN EXCLUSIVE MODE`,
     ...dropCaptureSql(shape),

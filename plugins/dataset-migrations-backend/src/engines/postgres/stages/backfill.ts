@@ -299,48 +299,55 @@ export async function backfill(
     // rows out costs a probe each; by xmin it costs so little that it goes on.
     const counted =
       contended && state.nextBlock !== undefined && skipWritten === undefined;
+    /** Where the next range starts. */
+    let rangeFrom = from;
+    const copy = async (
+      range: ReturnType<typeof rangeOf>,
+      keepExisting: boolean,
+      skip = skipWritten,
+    ) => {
+      byXmin ||= skip !== undefined;
+      return (
+        (
+          await client.query(
+            copyRangeSql(shape, range.conditions, {
+              skipCopied: contended && skip === undefined,
+              keepExisting,
+              skipWrittenFrom: skip,
+            }),
+            range.params,
+          )
+        ).rowCount ?? 0
+      );
+    };
+    /** The copy, or on a writer's row met, rolled back; whether it was copied. */
+    const tried = async (attempt: () => Promise<number>) => {
+      try {
+        copied += await attempt();
+        return true;
+      } catch (error) {
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+        await client.query('ROLLBACK TO SAVEPOINT range');
+        return false;
+      }
+    };
     for (const to of bounds) {
-      const { conditions, params } = rangeOf(from, to);
-      const copy = async (keepExisting: boolean, skip = skipWritten) => {
-        byXmin ||= skip !== undefined;
-        return (
-          (
-            await client.query(
-              copyRangeSql(shape, conditions, {
-                skipCopied: contended && skip === undefined,
-                keepExisting,
-                skipWrittenFrom: skip,
-              }),
-              params,
-            )
-          ).rowCount ?? 0
-        );
-      };
-      /** The copy, or on a writer's row met, rolled back; whether it was copied. */
-      const tried = async (attempt: () => Promise<number>) => {
-        try {
-          copied += await attempt();
-          return true;
-        } catch (error) {
-          if ((error as { code?: string }).code !== UNIQUE_VIOLATION)
-            throw error;
-          await client.query('ROLLBACK TO SAVEPOINT range');
-          return false;
-        }
-      };
+      const range = rangeOf(rangeFrom, to);
+      const { conditions, params } = range;
       try {
         await client.query('SAVEPOINT range');
-        if (!(await tried(() => copy(false)))) {
+        if (!(await tried(() => copy(range, false)))) {
           met = true;
           redone += 1;
           // The writer's row committed while the range copied: by xmin, a copy
           // again leaves it out and stays a plain insert. Keeping what the
           // target has, which costs twice as much, only if a writer meets it again.
+          const writtenFrom = skipWrittenFrom;
           const again =
-            skipWritten === undefined && skipWrittenFrom !== undefined
-              ? await tried(() => copy(false, skipWrittenFrom))
+            skipWritten === undefined && writtenFrom !== undefined
+              ? await tried(() => copy(range, false, writtenFrom))
               : false;
-          if (!again) copied += await copy(true, skipWrittenFrom);
+          if (!again) copied += await copy(range, true, skipWrittenFrom);
         }
       } catch (error) {
         if (isInterruption(error)) throw error;
@@ -351,11 +358,11 @@ export async function backfill(
           (await client.query(countRangeSql(shape, conditions), params)).rows[0]
             .n,
         );
-      from = to;
+      rangeFrom = to;
     }
     if (byXmin) leftOutByXmin = true;
     const inRanges = copied;
-    let storage: string | undefined;
+    let seenStorage: string | undefined;
     if (state.nextBlock !== undefined) {
       const now = await readSourceStorage(client, shape);
       const change = storageChange(state.storage!, now.storage);
@@ -381,7 +388,7 @@ export async function backfill(
         // Attached or created since the batch began: this copy may have read none of
         // them, and rows attached with a table were never captured. Their rows up to
         // this copy's end are copied now, leaving out rows the target has.
-        const end = from as number | null;
+        const end = rangeFrom as number | null;
         const { rows: added } = await client.query<RelationName>(
           tablesNamedSql(),
           [change.added],
@@ -400,7 +407,7 @@ export async function backfill(
             ).rowCount ?? 0;
       }
       blocks = now.blocks;
-      storage = now.storage;
+      seenStorage = now.storage;
       if (alone) tablesAdded = false;
     }
     return {
@@ -408,7 +415,7 @@ export async function backfill(
       met,
       redone,
       present: counted ? present : inRanges,
-      storage,
+      storage: seenStorage,
     };
   };
 
@@ -519,70 +526,69 @@ export async function backfill(
   };
 
   const copyBatches = async () => {
-    for (;;) {
-      await run.throwIfCancelled().catch(async error => {
-        // Stopping on purpose: leave a checkpoint at the last batch copied.
-        await bookkeeping.catch(() => {});
-        await durable.flush(db, state);
-        throw error;
+    // Stopping on purpose: leave a checkpoint at the last batch copied.
+    const stopAtCheckpoint = async (error: unknown) => {
+      await bookkeeping.catch(() => {});
+      await durable.flush(db, state);
+      throw error;
+    };
+    /** Plans the next batch and copies it, in halves when a spare connection is lent. */
+    const copyBatch = (client: PoolClient, spare?: PoolClient) =>
+      inTransaction(client, async () => {
+        const wal = await durable.walPositions(client, BATCH_SETTINGS);
+        // A restart since the last batch: stop before copying on from memory.
+        durable.sameServer(wal);
+        const { from, bounds, half, rows } = await planBatch(client, !!spare);
+        const end = bounds[bounds.length - 1];
+        if (end !== null && spare && half !== undefined) {
+          // The halves copy at once, each in a transaction on its own connection:
+          // an INSERT … SELECT runs on one core, two use two. One committed
+          // without the other is copied again, keeping what it wrote (see copyRanges).
+          // Both settle before either error is thrown: the connections go
+          // back to the pool only once nothing runs on them.
+          const [first, second] = await allSettled([
+            copyRanges(client, from, [half], false),
+            inTransaction(spare, async () => {
+              await applySettings(spare, BATCH_SETTINGS);
+              const copied = await copyRanges(spare, half, [end], false);
+              await bookkeeping;
+              return copied;
+            }),
+          ]);
+          await bookkeeping;
+          return {
+            // Seen differently by the halves, or with tables added: kept as it
+            // was, so the next batch finds the tables added again and copies
+            // their rows behind it, rather than adopt what a half did not read.
+            storage:
+              first.storage === second.storage ? first.storage : undefined,
+            copied: first.copied + second.copied,
+            present: rows ?? first.present + second.present,
+            met: first.met || second.met,
+            redone: first.redone + second.redone,
+            ranges: bounds.length,
+            end,
+            wal,
+          };
+        }
+        // The last batch waits for the disk, and so for every batch before it.
+        if (end === null) await commitWaitsForDisk(client);
+        const copied = await copyRanges(client, from, bounds, true);
+        await bookkeeping;
+        return {
+          ...copied,
+          present: rows ?? copied.present,
+          ranges: bounds.length,
+          end,
+          wal,
+        };
       });
+    for (;;) {
+      await run.throwIfCancelled().catch(stopAtCheckpoint);
       const batchStarted = Date.now();
       let batch;
       try {
-        batch = await db.withSpareClient((client, spare) =>
-          inTransaction(client, async () => {
-            const wal = await durable.walPositions(client, BATCH_SETTINGS);
-            // A restart since the last batch: stop before copying on from memory.
-            durable.sameServer(wal);
-            const { from, bounds, half, rows } = await planBatch(
-              client,
-              !!spare,
-            );
-            const end = bounds[bounds.length - 1];
-            if (end !== null && spare && half !== undefined) {
-              // The halves copy at once, each in a transaction on its own connection:
-              // an INSERT … SELECT runs on one core, two use two. One committed
-              // without the other is copied again, keeping what it wrote (see copyRanges).
-              // Both settle before either error is thrown: the connections go
-              // back to the pool only once nothing runs on them.
-              const [first, second] = await allSettled([
-                copyRanges(client, from, [half], false),
-                inTransaction(spare, async () => {
-                  await applySettings(spare, BATCH_SETTINGS);
-                  const copied = await copyRanges(spare, half, [end], false);
-                  await bookkeeping;
-                  return copied;
-                }),
-              ]);
-              await bookkeeping;
-              return {
-                // Seen differently by the halves, or with tables added: kept as it
-                // was, so the next batch finds the tables added again and copies
-                // their rows behind it, rather than adopt what a half did not read.
-                storage:
-                  first.storage === second.storage ? first.storage : undefined,
-                copied: first.copied + second.copied,
-                present: rows ?? first.present + second.present,
-                met: first.met || second.met,
-                redone: first.redone + second.redone,
-                ranges: bounds.length,
-                end,
-                wal,
-              };
-            }
-            // The last batch waits for the disk, and so for every batch before it.
-            if (end === null) await commitWaitsForDisk(client);
-            const copied = await copyRanges(client, from, bounds, true);
-            await bookkeeping;
-            return {
-              ...copied,
-              present: rows ?? copied.present,
-              ranges: bounds.length,
-              end,
-              wal,
-            };
-          }),
-        );
+        batch = await db.withSpareClient(copyBatch);
       } catch (error) {
         // The batch rolled back: copied again, by probes of the target.
         if (error instanceof CaptureInDoubt) continue;

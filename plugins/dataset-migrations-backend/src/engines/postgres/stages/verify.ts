@@ -157,6 +157,76 @@ export async function verify(
     await run.checkpoints.set('verify', state);
   }
 
+  const compareRange = async (
+    client: PoolClient,
+    targetOn: PoolClient,
+    /**
+     * Where the range starts, the rows compared before it, and whether the
+     * rest is read in one pass.
+     */
+    at: {
+      lastKey: string[] | null;
+      compared: number;
+      restInOnePass: boolean;
+    },
+  ) => {
+    const { lastKey, compared, restInOnePass } = at;
+    let end: string[] | null = null;
+    // The range estimated to be the last runs to the end of the table
+    // unbounded: no walk, and the whole of a table that fits in one range is
+    // read as before ranges, in one parallel scan per side. Others end where
+    // the backfill marked, while marks are left; else a walk finds the end.
+    // After a cut-off a walk finds it, up to the next mark at most; after a
+    // range to the end was cut off, too, however small the estimate says the
+    // rest is (an estimate older than the writes since would keep that range
+    // whole however often it is halved).
+    const marked = state.markedEnds?.[0];
+    const restInOneRange =
+      !walkToTheEnd &&
+      total > 0 &&
+      (total - compared <= rangeRows || restInOnePass);
+    toTheEnd = false;
+    if (keyTypes && !restInOneRange) {
+      if (marked && !cutOff) end = marked;
+      else {
+        const { rows } = await client.query(
+          rangeEndSql(shape, keyTypes.source, lastKey !== null, !!marked),
+          [String(rangeRows), ...(lastKey ?? []), ...(marked ?? [])],
+        );
+        if (rows.length > 0)
+          end = shape.sourceKey.map((_, i) => String(rows[0][`k${i}`]));
+        else if (marked) end = marked;
+      }
+    }
+    toTheEnd = end === null;
+    const params = [...(lastKey ?? []), ...(end ?? [])];
+    const [sourceSql, targetSql] = verifySql(
+      shape,
+      keyTypes
+        ? {
+            range: { hasLastKey: lastKey !== null, hasEnd: end !== null },
+            sourceKeyTypes: keyTypes.source,
+            targetKeyTypes: keyTypes.target,
+          }
+        : undefined,
+    );
+    // On one client the two queries queue: one side after the other.
+    const [source, target] = await Promise.all([
+      resultFigures(client, sourceSql, params),
+      resultFigures(targetOn, targetSql, params),
+    ]);
+    // A walk may end at the mark itself, which is then used up as well.
+    const usedMark =
+      end !== null && !!marked && end.every((k, i) => k === marked[i]);
+    return { end, source, target, usedMark };
+  };
+  // A range cut off is compared again, halved, from a new snapshot.
+  const halveRange = () => {
+    cutOff = true;
+    if (toTheEnd) walkToTheEnd = true;
+    ceiling = rangeRows = Math.max(MIN_RANGE_ROWS, Math.floor(rangeRows / 2));
+  };
+
   while (!state.complete) {
     await run.throwIfCancelled();
     const started = Date.now();
@@ -177,60 +247,14 @@ export async function verify(
           settings.verifyOnePassUpToMs / 1000
         } s allowed)`,
       );
-    const compareRange = async (client: PoolClient, targetOn: PoolClient) => {
-      let end: string[] | null = null;
-      // The range estimated to be the last runs to the end of the table
-      // unbounded: no walk, and the whole of a table that fits in one range is
-      // read as before ranges, in one parallel scan per side. Others end where
-      // the backfill marked, while marks are left; else a walk finds the end.
-      // After a cut-off a walk finds it, up to the next mark at most; after a
-      // range to the end was cut off, too, however small the estimate says the
-      // rest is (an estimate older than the writes since would keep that range
-      // whole however often it is halved).
-      const marked = state.markedEnds?.[0];
-      const restInOneRange =
-        !walkToTheEnd &&
-        total > 0 &&
-        (total - compared <= rangeRows || restInOnePass);
-      toTheEnd = false;
-      if (keyTypes && !restInOneRange) {
-        if (marked && !cutOff) end = marked;
-        else {
-          const { rows } = await client.query(
-            rangeEndSql(shape, keyTypes.source, lastKey !== null, !!marked),
-            [String(rangeRows), ...(lastKey ?? []), ...(marked ?? [])],
-          );
-          if (rows.length > 0)
-            end = shape.sourceKey.map((_, i) => String(rows[0][`k${i}`]));
-          else if (marked) end = marked;
-        }
-      }
-      toTheEnd = end === null;
-      const params = [...(lastKey ?? []), ...(end ?? [])];
-      const [sourceSql, targetSql] = verifySql(
-        shape,
-        keyTypes
-          ? {
-              range: { hasLastKey: lastKey !== null, hasEnd: end !== null },
-              sourceKeyTypes: keyTypes.source,
-              targetKeyTypes: keyTypes.target,
-            }
-          : undefined,
-      );
-      // On one client the two queries queue: one side after the other.
-      const [source, target] = await Promise.all([
-        resultFigures(client, sourceSql, params),
-        resultFigures(targetOn, targetSql, params),
-      ]);
-      // A walk may end at the mark itself, which is then used up as well.
-      const usedMark =
-        end !== null && !!marked && end.every((k, i) => k === marked[i]);
-      return { end, source, target, usedMark };
-    };
     // The target is read at the same time on a second connection, in the same
     // snapshot (exported, as a parallel pg_dump does), when the pool has one to
     // spare; else after the source, on the same connection.
-    // A range cut off is compared again, halved, from a new snapshot.
+    const at: Parameters<typeof compareRange>[2] = {
+      lastKey,
+      compared,
+      restInOnePass,
+    };
     const range = await retrying(
       run,
       lastKey ? `the range after (${lastKey.join(', ')})` : 'the first range',
@@ -240,19 +264,12 @@ export async function verify(
             spare
               ? readOnly(spare, 'snapshot', async () => {
                   await shareSnapshot(client, spare);
-                  return compareRange(client, spare);
+                  return compareRange(client, spare, at);
                 })
-              : compareRange(client, client),
+              : compareRange(client, client, at),
           ),
         ),
-      () => {
-        cutOff = true;
-        if (toTheEnd) walkToTheEnd = true;
-        ceiling = rangeRows = Math.max(
-          MIN_RANGE_ROWS,
-          Math.floor(rangeRows / 2),
-        );
-      },
+      halveRange,
     );
     const elapsed = Math.max(1, Date.now() - started);
     if (range.source.rows > 0) msPerRow = elapsed / range.source.rows;
