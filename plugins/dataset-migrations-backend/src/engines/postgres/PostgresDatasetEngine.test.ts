@@ -820,6 +820,51 @@ describe('PostgresDatasetEngine', () => {
       await expectTargetMatchesSource();
     });
 
+    it('keeps a ghost’s key that a writer inserts again while the ghost is being removed', async () => {
+      const row = await knex('events').where({ id: 4000 }).first();
+      const writer = await knex.transaction();
+      let planted = false;
+      const { run, logs } = await runFor(changes, {
+        progress: async () => {
+          if (planted) return;
+          planted = true;
+          // A ghost, as in the test above.
+          await knex('events').where({ id: 4000 }).delete();
+          const { rows } = await knex.raw(
+            `SELECT oid::regclass::text AS relation FROM pg_class WHERE relname LIKE 'dsm\\_%\\_deleted'`,
+          );
+          await knex.raw(
+            `INSERT INTO public.events_v2 (id, listener_id, duration, price) VALUES (4000, 'ghost', 1, 0)`,
+          );
+          await knex.raw(`INSERT INTO ${rows[0].relation} VALUES (4000)`);
+          // The key inserted again: the capture writes it over the ghost, and the
+          // writer's transaction stays open until the ghost removal waits on it.
+          await writer('events').insert(row);
+        },
+      });
+      const removalWaits = async () =>
+        (
+          await knex.raw(
+            `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM "public"."events_v2"%'`,
+          )
+        ).rows.length > 0;
+      const committed = (async () => {
+        const deadline = Date.now() + 30_000;
+        while (!(await removalWaits()) && Date.now() < deadline)
+          await new Promise(resolve => setTimeout(resolve, 20));
+        const waited = await removalWaits();
+        await writer.commit();
+        return waited;
+      })();
+      await batched.migrate(run);
+      expect(await committed).toBe(true);
+      expect(logs).not.toContain(
+        'removed 1 rows deleted while they were copied',
+      );
+      expect(await knex('events_v2').where({ id: 4000 }).first()).toBeDefined();
+      await expectTargetMatchesSource();
+    });
+
     it.each([
       [
         'an integer value of one copied row differs',

@@ -6,7 +6,12 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { BackfillSettings } from '../config';
 import type { BackfillCheckpoint } from './backfill';
-import { isInterruption, readOnly, type Connections } from '../connection';
+import {
+  inTransaction,
+  isInterruption,
+  readOnly,
+  type Connections,
+} from '../connection';
 import { addFigures, resultFigures, type Figures } from '../figures';
 import { estimateRows, quoteRelation, readFailures } from '../relations';
 import { verifySql } from '../sql/checksums';
@@ -113,7 +118,7 @@ export async function verify(
           );
         }
         return {
-          ghosts: (await client.query(removeGhostsSql(shape))).rowCount ?? 0,
+          ghosts: await removeGhosts(client, shape),
           keyTypes: await rangeKeyTypes(client, shape),
           total: await estimateRows(client, shape.source),
         };
@@ -449,4 +454,37 @@ async function rangeKeyTypes(
   if (rows.length !== shape.sourceKey.length || rows.some(r => !r.ordered))
     return null;
   return { source: rows.map(r => r.source), target: rows.map(r => r.target) };
+}
+
+const SERIALIZATION_FAILURE = '40001';
+/** Attempts at removing ghosts while writers keep changing them, before the attempt fails. */
+const GHOST_REMOVAL_ATTEMPTS = 10;
+
+/**
+ * Removes the rows the backfill copied from a snapshot older than their deletion,
+ * at REPEATABLE READ, while writers go on writing. At READ COMMITTED a writer that
+ * inserts a ghost's key again while the DELETE waits on that row has its row
+ * re-checked against the DELETE's older snapshot of the source, which does not
+ * have the key, and deleted: a row the source has would be missing from the new
+ * version. At REPEATABLE READ that DELETE fails instead, and runs again from a
+ * new snapshot, which sees the key in the source.
+ */
+async function removeGhosts(
+  client: PoolClient,
+  shape: MigrationShape,
+): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await inTransaction(client, async () => {
+        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        return (await client.query(removeGhostsSql(shape))).rowCount ?? 0;
+      });
+    } catch (error) {
+      if (
+        (error as { code?: string }).code !== SERIALIZATION_FAILURE ||
+        attempt >= GHOST_REMOVAL_ATTEMPTS
+      )
+        throw error;
+    }
+  }
 }
