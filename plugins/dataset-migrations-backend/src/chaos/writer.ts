@@ -54,6 +54,12 @@ export class ChaosWriter {
     counts: { inserts: 0, updates: 0, deletes: 0, keyChanges: 0, errors: 0 },
   };
   private n = 0;
+  /**
+   * Keys this writer deleted or moved away, newest last: every other insert
+   * brings one back, as applications that delete and insert again by a natural
+   * key do (a ghost's key written again while verify removes the ghost).
+   */
+  private readonly deletedKeys: number[] = [];
   private running?: Promise<void>;
   private stopping = false;
   private lastError?: string;
@@ -93,6 +99,17 @@ export class ChaosWriter {
     return id <= this.seededRows ? seededRow(id) : null;
   }
 
+  /** The newest key this writer deleted that is still gone and certain, or undefined. */
+  private deletedKey(): number | undefined {
+    for (
+      let id = this.deletedKeys.pop();
+      id !== undefined;
+      id = this.deletedKeys.pop()
+    )
+      if (!this.log.uncertain.has(id) && this.current(id) === null) return id;
+    return undefined;
+  }
+
   /** A key that exists now, as far as the log knows, or undefined. */
   private someLiveKey(): number | undefined {
     for (let tries = 0; tries < 10; tries++) {
@@ -121,7 +138,7 @@ export class ChaosWriter {
     const { acknowledged, counts } = this.log;
     const kind = n % 4;
     if (kind === 0) {
-      const id = INSERTED_FROM + n;
+      const id = (n % 8 === 0 && this.deletedKey()) || INSERTED_FROM + n;
       const row = { account: `w${n}`, amount: n % 10_000 };
       await this.guard([id], () =>
         this.pool.query(
@@ -152,6 +169,7 @@ export class ChaosWriter {
       );
       if (res.rowCount !== 1) throw this.surprise('delete', id, res.rowCount);
       acknowledged.set(id, null);
+      this.deletedKeys.push(id);
       counts.deletes += 1;
     } else {
       const to = MOVED_FROM + n;
@@ -165,6 +183,7 @@ export class ChaosWriter {
         throw this.surprise('key change', id, res.rowCount);
       acknowledged.set(to, this.current(id));
       acknowledged.set(id, null);
+      this.deletedKeys.push(id);
       counts.keyChanges += 1;
     }
   }
