@@ -797,21 +797,25 @@ describe('PostgresDatasetEngine', () => {
       expect(rows).toEqual([]);
     });
 
+    /** What a batch reading an older snapshot leaves when a delete of row 4000 commits under it. */
+    const plantGhost = async () => {
+      await knex('events').where({ id: 4000 }).delete();
+      const { rows } = await knex.raw(
+        `SELECT oid::regclass::text AS relation FROM pg_class WHERE relname LIKE 'dsm\\_%\\_deleted'`,
+      );
+      await knex.raw(
+        `INSERT INTO public.events_v2 (id, listener_id, duration, price) VALUES (4000, 'ghost', 1, 0)`,
+      );
+      await knex.raw(`INSERT INTO ${rows[0].relation} VALUES (4000)`);
+    };
+
     it('removes a row copied after its deletion (a ghost) before verifying', async () => {
       let planted = false;
       const { run, logs } = await runFor(changes, {
         progress: async () => {
           if (planted) return;
           planted = true;
-          // What a batch reading an older snapshot leaves when a delete commits under it.
-          await knex('events').where({ id: 4000 }).delete();
-          const { rows } = await knex.raw(
-            `SELECT oid::regclass::text AS relation FROM pg_class WHERE relname LIKE 'dsm\\_%\\_deleted'`,
-          );
-          await knex.raw(
-            `INSERT INTO public.events_v2 (id, listener_id, duration, price) VALUES (4000, 'ghost', 1, 0)`,
-          );
-          await knex.raw(`INSERT INTO ${rows[0].relation} VALUES (4000)`);
+          await plantGhost();
         },
       });
       await batched.migrate(run);
@@ -828,15 +832,7 @@ describe('PostgresDatasetEngine', () => {
         progress: async () => {
           if (planted) return;
           planted = true;
-          // A ghost, as in the test above.
-          await knex('events').where({ id: 4000 }).delete();
-          const { rows } = await knex.raw(
-            `SELECT oid::regclass::text AS relation FROM pg_class WHERE relname LIKE 'dsm\\_%\\_deleted'`,
-          );
-          await knex.raw(
-            `INSERT INTO public.events_v2 (id, listener_id, duration, price) VALUES (4000, 'ghost', 1, 0)`,
-          );
-          await knex.raw(`INSERT INTO ${rows[0].relation} VALUES (4000)`);
+          await plantGhost();
           // The key inserted again: the capture writes it over the ghost, and the
           // writer's transaction stays open until the ghost removal waits on it.
           await writer('events').insert(row);
