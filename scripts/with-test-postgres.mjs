@@ -58,6 +58,10 @@ async function main() {
       BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING: server.url,
     },
   });
+  // The server runs detached (pg_ctl), so dying on a signal would leave it
+  // running: pass the signal on, and stop the server once the command ends.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+    process.on(signal, () => child.kill(signal));
   const code = await new Promise(resolve =>
     child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))),
   );

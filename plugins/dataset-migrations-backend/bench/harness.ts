@@ -117,6 +117,16 @@ export async function startBenchPostgres(options: { fast: boolean }) {
   const connections: Knex[] = [];
   const url = (name: string): Promise<string> =>
     ensureDatabase(server.url, name);
+  // The server runs detached (pg_ctl): a bench stopped by a signal stops it
+  // first, then dies of that signal.
+  const onSignal = (signal: NodeJS.Signals) => {
+    server
+      .stop()
+      .catch(() => undefined)
+      .finally(() => process.kill(process.pid, signal));
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.once(signal, onSignal);
   return {
     port: server.port as number,
     url,
@@ -131,6 +141,7 @@ export async function startBenchPostgres(options: { fast: boolean }) {
     },
     peakRssMb: () => Math.round(peakRss / 1024 / 1024),
     async stop() {
+      for (const signal of signals) process.off(signal, onSignal);
       clearInterval(sampler);
       await Promise.all(connections.map(k => k.destroy()));
       await server.stop();
