@@ -14,11 +14,11 @@ import {
 import { ConsumerStore } from '../database/ConsumerStore';
 import { DatabaseCampaignStore } from '../database/DatabaseCampaignStore';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
-import type { NewMigration } from '../database/MigrationStore';
 import { PullRequestFollowUp } from '../jobs/PullRequestFollowUp';
 import { JobQueue } from '../queue/JobQueue';
 import { CampaignDeadlineEscalation } from './CampaignDeadlineEscalation';
 import { campaignDocument, campaignPlan } from './__testUtils__/campaignPlans';
+import { startedCampaign } from './__testUtils__/startedCampaign';
 
 const WORKER_SCHEMA = 'campaign_escalation_worker';
 const OWNER = 'group:default/data';
@@ -143,36 +143,18 @@ describe('CampaignDeadlineEscalation', () => {
       [ref(`${name}-a`)],
       [ref(`${name}-b`), ref(`${name}-c`)],
     ]);
-    await campaigns.createCampaign({ id, plan, createdBy: OWNER, at: now });
-    await campaigns.startCampaign(id, {
-      plan,
-      startedBy: 'user:default/starter',
-      starterRights: {
-        mayStart: new Set(),
-        mayApprove: new Set(),
-        mayContract: new Set(),
-      },
-      at: now,
-    });
-    const started: Record<string, string> = {};
-    const createStarted = (migration: NewMigration) =>
-      migrations.createMigration(migration, tx =>
-        campaigns.claimDatasetStart(tx, {
-          campaignId: id,
-          entityRef: migration.entityRef,
-          migrationId: migration.id,
-          concurrency: 5,
-          at: now,
-        }),
-      );
-    for (const dataset of ['a', 'b']) {
-      const migration = newMigration({
+    const [a, b] = ['a', 'b'].map((dataset, wave) =>
+      newMigration({
         entityRef: ref(`${name}-${dataset}`),
-        campaign: { id, wave: dataset === 'a' ? 0 : 1 },
-      });
-      await createStarted(migration);
-      started[dataset] = migration.id;
-    }
+        campaign: { id, wave },
+      }),
+    );
+    await startedCampaign(
+      { campaigns, migrations },
+      { id, plan, by: OWNER, startedBy: 'user:default/starter', at: now },
+      [a, b],
+    );
+    const started = { a: a.id, b: b.id };
     await campaigns.updateDatasets(
       id,
       [{ entityRef: ref(`${name}-a`), from: 'migrating', to: 'migrated' }],

@@ -8,11 +8,11 @@ import {
 } from '../campaigns/__testUtils__/campaignPlans';
 import { DatabaseCampaignStore } from './DatabaseCampaignStore';
 import { DatabaseMigrationStore } from './DatabaseMigrationStore';
-import type { NewMigration } from './MigrationStore';
 import {
   PREVIOUS_SHAPE_READS,
   type PreviousShapeReadsRecord,
 } from './previousShapeReadsRecord';
+import { startedCampaign } from '../campaigns/__testUtils__/startedCampaign';
 
 const ref = (name: string) => `resource:default/${name}`;
 
@@ -43,51 +43,25 @@ describe('DatabaseCampaignStore', () => {
       }),
       [[ref(`${name}-a`)], [ref(`${name}-b`), ref(`${name}-c`)]],
     );
-    expect(
-      await campaigns.createCampaign({
-        id,
-        plan,
-        createdBy: 'user:default/x',
-        at: t0,
-      }),
-    ).toBe(true);
-    await campaigns.startCampaign(id, {
-      plan,
-      startedBy: 'user:default/x',
-      starterRights: {
-        mayStart: new Set(),
-        mayApprove: new Set(),
-        mayContract: new Set(),
-      },
-      at: t0,
-    });
-    const started: Record<string, string> = {};
     const awaiting = {
       reasons: ['the change is breaking'],
       requestDigest: 'd',
     };
-    const createStarted = (migration: NewMigration) =>
-      migrations.createMigration(migration, tx =>
-        campaigns.claimDatasetStart(tx, {
-          campaignId: id,
-          entityRef: migration.entityRef,
-          migrationId: migration.id,
-          concurrency: 5,
-          at: at(1),
-        }),
-      );
-    for (const [dataset, approval] of [
-      ['a', undefined],
-      ['b', awaiting],
-    ] as const) {
-      const migration = newMigration({
-        entityRef: ref(`${name}-${dataset}`),
-        campaign: { id, wave: dataset === 'a' ? 0 : 1 },
-        ...(approval ? { approval } : {}),
-      });
-      await createStarted(migration);
-      started[dataset] = migration.id;
-    }
+    const a = newMigration({
+      entityRef: ref(`${name}-a`),
+      campaign: { id, wave: 0 },
+    });
+    const b = newMigration({
+      entityRef: ref(`${name}-b`),
+      campaign: { id, wave: 1 },
+      approval: awaiting,
+    });
+    await startedCampaign(
+      { campaigns, migrations },
+      { id, plan, by: 'user:default/x', at: t0, startsAt: at(1) },
+      [a, b],
+    );
+    const started = { a: a.id, b: b.id };
     return { id, started };
   }
 
