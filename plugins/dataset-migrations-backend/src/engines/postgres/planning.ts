@@ -5,8 +5,8 @@ import type { BackfillSettings } from './config';
 import type { Connections } from './connection';
 import {
   checkNewName,
-  refuseCollations,
   refuseDependents,
+  refuseUncarried,
 } from './preconditions';
 import { parseRelationName, quoteRelation, resolveDataset } from './relations';
 import { provenance, shapeFor } from './runShape';
@@ -43,7 +43,7 @@ export async function planStages(
       parseRelationName(request.dataset.table),
     );
     await refuseDependents(client, dataset);
-    await refuseCollations(client, dataset);
+    await refuseUncarried(client, dataset);
     const shape = await shapeFor(client, dataset, request, {
       bookkeepingSchema: db.bookkeepingSchema,
     });

@@ -39,12 +39,30 @@ export async function refuseDependents(
 }
 
 /**
+ * What the new version, made from the dataset's fields alone, would not carry:
+ * after cut-over readers would see other rows or other values, or writes would
+ * stop doing what they did. Each is refused with its reason, changing nothing.
+ */
+export async function refuseUncarried(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+): Promise<void> {
+  await refuseCollations(client, dataset);
+  await refuseInheritance(client, dataset);
+  await refuseRowSecurity(client, dataset);
+  await refuseComputedColumns(client, dataset);
+  await refuseTriggersAndRules(client, dataset);
+  await refusePublications(client, dataset);
+  await refuseColumnPrivileges(client, dataset);
+}
+
+/**
  * A column with a collation other than its type's default: the new version's
  * columns are made from their types alone, so it would sort and compare by the
  * database's default collation, and readers' ORDER BY, comparisons and DISTINCT
  * would answer otherwise. Refused until the engine carries collations.
  */
-export async function refuseCollations(
+async function refuseCollations(
   client: PoolClient,
   dataset: ResolvedDataset,
 ): Promise<void> {
@@ -66,6 +84,196 @@ export async function refuseCollations(
         .join(
           ', ',
         )}; this engine does not carry collations to the new version yet, where readers would sort and compare by the database's default instead`,
+    );
+}
+
+/**
+ * A table in an inheritance tree it does not head as a partitioned table: the
+ * new version joins no tree. A parent (partitioned or by INHERITS) would go on
+ * reading the old version, which contract drops with its rows; rows written to
+ * an inheriting child would never reach the new version.
+ */
+async function refuseInheritance(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+): Promise<void> {
+  const { rows } = await catalogRead<{ what: string }>(
+    client,
+    `SELECT format('%s %s', CASE WHEN c.relispartition THEN 'is a partition of'
+                                 ELSE 'inherits from' END, i.inhparent::regclass) AS what
+       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhrelid = $1::regclass
+     UNION ALL
+     SELECT format('is inherited by %s', i.inhrelid::regclass)
+       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhparent
+      WHERE i.inhparent = $1::regclass AND c.relkind = 'r'
+      ORDER BY 1`,
+    [quoteRelation(dataset.storage)],
+  );
+  if (rows.length > 0)
+    throw new InputError(
+      `${formatRelation(dataset.storage)} ${rows
+        .map(r => r.what)
+        .join(
+          ', ',
+        )}; the new version would be outside that inheritance, so rows would be lost to its readers or writers; migrate this dataset by hand`,
+    );
+}
+
+/**
+ * Row-level security: the new version has no policies, and the name is a view
+ * owned by the migration's role, which policies do not apply to, so readers
+ * would see every row. Where they do apply to that role (FORCE, or a role other
+ * than the owner), the copy and verify would both see only the rows the policies
+ * let through, and the cut-over would leave the others behind.
+ */
+async function refuseRowSecurity(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+): Promise<void> {
+  const { rows } = await catalogRead<{ enabled: boolean; policies: string[] }>(
+    client,
+    `SELECT c.relrowsecurity AS enabled,
+            array(SELECT p.polname::text FROM pg_policy p
+                   WHERE p.polrelid = c.oid ORDER BY 1) AS policies
+       FROM pg_class c WHERE c.oid = $1::regclass`,
+    [quoteRelation(dataset.storage)],
+  );
+  const [security] = rows;
+  if (!security?.enabled) return;
+  throw new InputError(
+    `${formatRelation(dataset.relation)} has row-level security enabled${
+      security.policies.length
+        ? ` (policies ${security.policies.map(p => `"${p}"`).join(', ')})`
+        : ''
+    }; this engine does not carry it to the new version, where readers would see the rows its policies hide, and it may copy only the rows they show; migrate this dataset by hand`,
+  );
+}
+
+/**
+ * Generated and identity columns: the new version's columns are plain, so after
+ * cut-over nothing would compute a generated column for new rows, and an insert
+ * that leaves an identity column out would fail instead of numbering the row.
+ */
+async function refuseComputedColumns(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+): Promise<void> {
+  const { rows } = await catalogRead<{ name: string; generated: boolean }>(
+    client,
+    `SELECT a.attname AS name, a.attgenerated <> '' AS generated
+       FROM pg_attribute a
+      WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
+        AND (a.attgenerated <> '' OR a.attidentity <> '')
+      ORDER BY a.attnum`,
+    [quoteRelation(dataset.storage)],
+  );
+  if (rows.length > 0)
+    throw new InputError(
+      `${formatRelation(dataset.relation)} has ${rows
+        .map(
+          r => `${r.generated ? 'generated' : 'identity'} column "${r.name}"`,
+        )
+        .join(
+          ', ',
+        )}; this engine does not carry generated or identity columns to the new version yet, where they would be plain columns that writers must fill; migrate this dataset by hand`,
+    );
+}
+
+/**
+ * Triggers and rules on the table (or its partitions), or on the dataset's view:
+ * they stay on the old version, so after cut-over writes through the name would
+ * no longer run them (an audit trigger stops recording, a BEFORE trigger stops
+ * filling its columns), and contract would drop them.
+ */
+async function refuseTriggersAndRules(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+): Promise<void> {
+  const { rows } = await catalogRead<{ what: string }>(
+    client,
+    `WITH bound AS (
+       -- The partition tree is empty for a table that is not partitioned.
+       SELECT t.relid AS oid FROM pg_partition_tree($1::regclass) AS t
+       UNION SELECT $1::regclass UNION SELECT $2::regclass)
+     SELECT DISTINCT format('trigger %I', t.tgname) AS what
+       FROM bound b JOIN pg_trigger t ON t.tgrelid = b.oid
+      -- Not the engine's own (capture, reverse), named by their runs.
+      WHERE NOT t.tgisinternal AND t.tgname !~ '^dsm_[0-9a-f]{12}_'
+     UNION
+     SELECT format('rule %I', r.rulename)
+       FROM bound b JOIN pg_rewrite r ON r.ev_class = b.oid
+      WHERE r.rulename <> '_RETURN'
+      ORDER BY 1`,
+    [quoteRelation(dataset.storage), quoteRelation(dataset.relation)],
+  );
+  if (rows.length > 0)
+    throw new InputError(
+      `${formatRelation(dataset.relation)} has ${rows
+        .map(r => r.what)
+        .join(
+          ', ',
+        )}; this engine does not carry triggers or rules to the new version, so writes would stop running them after cut-over; drop them first or migrate this dataset by hand`,
+    );
+}
+
+/**
+ * A publication of the table (by name, by schema or of all tables): after cut-over
+ * the dataset's writes land in another table, so logical replication and change
+ * capture following this one would stop receiving them.
+ */
+async function refusePublications(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+): Promise<void> {
+  const { rows } = await catalogRead<{ name: string }>(
+    client,
+    `SELECT DISTINCT p.pubname::text AS name
+       FROM pg_publication_tables p
+       JOIN pg_namespace n ON n.nspname = p.schemaname
+       JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = p.tablename
+      WHERE c.oid = $1::regclass
+         OR c.oid IN (SELECT relid FROM pg_partition_tree($1::regclass))
+      ORDER BY 1`,
+    [quoteRelation(dataset.storage)],
+  );
+  if (rows.length > 0)
+    throw new InputError(
+      `${formatRelation(dataset.relation)} is published by ${rows
+        .map(r => `publication "${r.name}"`)
+        .join(
+          ', ',
+        )}; after cut-over its writes would land in a new table, and the publication's subscribers would stop receiving them under this table; migrate this dataset by hand`,
+    );
+}
+
+/**
+ * Privileges granted on some columns only: the name's new view gets the table's
+ * grants (see copyGrantsSql), not these, so a role granted columns could no
+ * longer read or write them.
+ */
+async function refuseColumnPrivileges(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+): Promise<void> {
+  const { rows } = await catalogRead<{ name: string }>(
+    client,
+    `SELECT a.attname AS name FROM pg_attribute a
+       JOIN pg_class c ON c.oid = a.attrelid
+      WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
+        AND EXISTS (SELECT FROM aclexplode(a.attacl) AS g WHERE g.grantee <> c.relowner)
+      ORDER BY a.attnum`,
+    [quoteRelation(dataset.relation)],
+  );
+  if (rows.length > 0)
+    throw new InputError(
+      `${formatRelation(
+        dataset.relation,
+      )} has privileges granted on column ${rows
+        .map(r => `"${r.name}"`)
+        .join(
+          ', ',
+        )}; this engine carries only table-wide grants to the new version, where those roles could no longer use the columns; grant on the table or migrate this dataset by hand`,
     );
 }
 

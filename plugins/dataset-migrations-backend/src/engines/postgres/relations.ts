@@ -174,6 +174,33 @@ export async function readFields(
   }));
 }
 
+/**
+ * The types of `table`'s columns that live outside pg_catalog, each as format_type
+ * spells it here (bare, where the search_path finds it) → with its schema. The
+ * engine's functions run with only pg_catalog on their search_path (see
+ * functionSettings), where a bare `mood` names no type.
+ */
+export async function qualifiedColumnTypes(
+  client: PoolClient,
+  table: RelationName,
+): Promise<Map<string, string>> {
+  const { rows } = await catalogRead<{ type: string; qualified: string }>(
+    client,
+    `SELECT DISTINCT format_type(a.atttypid, a.atttypmod) AS type,
+            quote_ident(n.nspname) || '.' || format_type(a.atttypid, a.atttypmod) AS qualified
+       FROM pg_attribute a
+       JOIN pg_type t ON t.oid = a.atttypid
+       -- An array is spelled as its element, then [] (format_type's test of one).
+       JOIN pg_type e ON e.oid = CASE WHEN t.typelem <> 0 AND t.typlen = -1
+                                       AND t.typstorage <> 'p' THEN t.typelem ELSE t.oid END
+       JOIN pg_namespace n ON n.oid = e.typnamespace
+      WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
+        AND n.nspname <> 'pg_catalog' AND pg_type_is_visible(e.oid)`,
+    [quoteRelation(table)],
+  );
+  return new Map(rows.map(r => [r.type, r.qualified]));
+}
+
 export async function estimateRows(
   client: PoolClient,
   table: RelationName,

@@ -15,6 +15,7 @@ import {
   formatRelation,
   parseRelationName,
   primaryKey,
+  qualifiedColumnTypes,
   readConstraints,
   readFields,
   readIndexes,
@@ -75,8 +76,16 @@ export async function shapeFor(
       )} has no primary key; copying in batches and capturing writes need one`,
     );
   }
+  // Every type the shape spells goes into the engine's functions too, so a type
+  // of the dataset's own is spelled with its schema (see qualifiedColumnTypes).
+  const qualified = await qualifiedColumnTypes(client, source);
+  const withSchema = <F extends { type: string }>(field: F): F => ({
+    ...field,
+    type: qualified.get(field.type) ?? field.type,
+  });
+  const fields = run.targetFields.map(withSchema);
   const targetKey = sourceKey.map(key => {
-    const field = run.targetFields.find(
+    const field = fields.find(
       f =>
         (f.source.kind === 'copy' || f.source.kind === 'cast') &&
         f.source.from === key,
@@ -134,10 +143,10 @@ export async function shapeFor(
       fn: inSchema(`dsm_${tag}_capture`),
       failures: inSchema(`dsm_${tag}_capture_failures`),
     },
-    fields: run.targetFields,
+    fields,
     sourceKey,
     targetKey,
-    sourceFields: await readFields(client, source),
+    sourceFields: (await readFields(client, source)).map(withSchema),
     expand: {
       fn: inSchema(`dsm_${tag}_expand`),
       trigger: `dsm_${tag}_expand`,

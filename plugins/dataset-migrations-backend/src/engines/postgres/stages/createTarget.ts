@@ -3,8 +3,8 @@ import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-mig
 import type { Connections } from '../connection';
 import {
   checkNewName,
-  refuseCollations,
   refuseDependents,
+  refuseUncarried,
 } from '../preconditions';
 import {
   formatRelation,
@@ -31,7 +31,7 @@ export async function createTarget(
       parseRelationName(run.dataset.table),
     );
     await refuseDependents(client, dataset);
-    await refuseCollations(client, dataset);
+    await refuseUncarried(client, dataset);
     await checkNewName(client, shape, dataset);
     const previous = versionOf(dataset.relation, run.fromVersion);
     if (dataset.kind === 'table' && (await relationExists(client, previous))) {

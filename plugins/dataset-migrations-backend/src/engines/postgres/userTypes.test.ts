@@ -1,0 +1,103 @@
+/**
+ * A dataset whose columns have types of its own (an enum, an array of it, a
+ * domain over an array): the engine's functions resolve names in pg_catalog
+ * only, so every type they spell must carry its schema, or writes through them
+ * fail after cut-over.
+ */
+import type { Knex } from 'knex';
+import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  createTestDatabases,
+  createTestEngine,
+} from '../../__testUtils__/testDatabases';
+import { engineRun } from '../../__testUtils__/engineRun';
+
+describe('PostgresDatasetEngine on columns of types the database defines', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let engine: DatasetEngine;
+
+  beforeEach(async () => {
+    knex = await init();
+    await knex.raw(`CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy')`);
+    await knex.raw(`CREATE DOMAIN public.tags AS text[]`);
+    await knex.raw(`
+      CREATE TABLE public.events (
+        id bigint PRIMARY KEY,
+        owner text NOT NULL,
+        mood public.mood,
+        moods public.mood[],
+        labels public.tags
+      )`);
+    await knex.raw(
+      `INSERT INTO public.events VALUES (1, 'alice', 'ok', '{ok}', '{x}'), (2, 'bob', NULL, NULL, NULL)`,
+    );
+    engine = await createTestEngine(knex);
+  });
+
+  afterEach(async () => {
+    await engine.close?.();
+    await knex.destroy();
+  });
+
+  it('takes writes through the name after an enum field becomes text, and rolls them back', async () => {
+    const { run } = await engineRun(engine, 'public.events', [
+      { changeType: { field: 'mood', type: 'text' } },
+      { dropField: { name: 'moods' } },
+      { dropField: { name: 'labels' } },
+    ]);
+    await engine.migrate(run);
+
+    await knex.raw(
+      `INSERT INTO public.events (id, owner, mood, moods, labels) VALUES (3, 'carol', 'happy', '{sad}', '{y}')`,
+    );
+    await knex.raw(`UPDATE public.events SET mood = 'sad' WHERE id = 1`);
+    expect(
+      (await knex.raw(`SELECT id, mood FROM public.events_v2 ORDER BY id`))
+        .rows,
+    ).toEqual([
+      { id: '1', mood: 'sad' },
+      { id: '2', mood: null },
+      { id: '3', mood: 'happy' },
+    ]);
+
+    // The previous version kept every write, so the rollback loses none.
+    await engine.rollback(run);
+    expect(
+      (
+        await knex.raw(
+          `SELECT id, mood, moods, labels FROM public.events ORDER BY id`,
+        )
+      ).rows,
+    ).toEqual([
+      { id: '1', mood: 'sad', moods: '{ok}', labels: ['x'] },
+      { id: '2', mood: null, moods: null, labels: null },
+      { id: '3', mood: 'happy', moods: '{sad}', labels: ['y'] },
+    ]);
+  });
+
+  it('computes a derived enum field for writes through the name', async () => {
+    const { run } = await engineRun(engine, 'public.events', [
+      {
+        deriveField: {
+          field: 'mood',
+          expression: "CASE WHEN owner = 'bob' THEN 'sad' ELSE 'happy' END",
+        },
+      },
+    ]);
+    await engine.migrate(run);
+
+    await knex.raw(
+      `INSERT INTO public.events (id, owner) VALUES (3, 'bob'), (4, 'dave')`,
+    );
+    expect(
+      (await knex.raw(`SELECT id, mood FROM public.events_v2 ORDER BY id`))
+        .rows,
+    ).toEqual([
+      { id: '1', mood: 'happy' },
+      { id: '2', mood: 'sad' },
+      { id: '3', mood: 'sad' },
+      { id: '4', mood: 'happy' },
+    ]);
+  });
+});
