@@ -7,6 +7,7 @@ import {
   checkNewName,
   refuseDependents,
   refuseUncarried,
+  refuseUnresolvedValues,
 } from './preconditions';
 import { parseRelationName, quoteRelation, resolveDataset } from './relations';
 import { provenance, shapeFor } from './runShape';
@@ -48,6 +49,7 @@ export async function planStages(
       bookkeepingSchema: db.bookkeepingSchema,
     });
     await checkNewName(client, shape, dataset);
+    await refuseUnresolvedValues(client, shape);
     const grants = await grantsAfterCutOver(client, shape, dataset);
     const previous = previousVersion(shape, dataset, request.fromVersion);
     const keyTypes = keyTypesOf(shape);

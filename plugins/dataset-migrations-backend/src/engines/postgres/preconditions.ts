@@ -11,6 +11,7 @@ import {
   type ResolvedDataset,
 } from './relations';
 import { isRename, type MigrationShape } from './sql/shape';
+import { valueOf } from './sql/values';
 
 /**
  * Views and foreign keys are bound to a table, not to the name readers use: after
@@ -275,6 +276,46 @@ async function refuseColumnPrivileges(
           ', ',
         )}; this engine carries only table-wide grants to the new version, where those roles could no longer use the columns; grant on the table or migrate this dataset by hand`,
     );
+}
+
+/**
+ * Each value the new version computes (an expression, a cast), resolved as the
+ * migration's triggers resolve it: their functions run with only pg_catalog on
+ * the search path, where a type or function of the database's own named without
+ * its schema (`'ok'::mood`) is not found. The backfill would compute it, and every
+ * write through the name would fail after cut-over. Read with `LIMIT 0`: no row.
+ */
+export async function refuseUnresolvedValues(
+  client: PoolClient,
+  shape: MigrationShape,
+): Promise<void> {
+  const computed = shape.fields.filter(
+    f => f.source.kind === 'expression' || f.source.kind === 'cast',
+  );
+  if (computed.length === 0) return;
+  await client.query('BEGIN READ ONLY');
+  try {
+    await client.query('SET LOCAL search_path = pg_catalog, pg_temp');
+    for (const field of computed) {
+      try {
+        await client.query(
+          `SELECT ${valueOf(field, 's.')} FROM ${quoteRelation(
+            shape.source,
+          )} AS s LIMIT 0`,
+        );
+      } catch (error) {
+        throw new InputError(
+          `the new version's field "${
+            field.name
+          }" cannot be computed where the migration's triggers compute it, with only pg_catalog on the search path: ${
+            (error as Error).message
+          }; name the database's own types and functions with their schema (e.g. public.my_type)`,
+        );
+      }
+    }
+  } finally {
+    await client.query('ROLLBACK');
+  }
 }
 
 /** A rename needs its schema, and a name nobody uses yet. */

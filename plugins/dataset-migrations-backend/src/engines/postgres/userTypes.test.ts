@@ -100,4 +100,50 @@ describe('PostgresDatasetEngine on columns of types the database defines', () =>
       { id: '4', mood: 'happy' },
     ]);
   });
+
+  it("refuses an expression naming the database's own type without its schema, and takes it with the schema", async () => {
+    const derive = (expression: string) =>
+      engineRun(engine, 'public.events', [
+        { deriveField: { field: 'owner', expression } },
+      ]);
+    const said = (work: Promise<unknown>) =>
+      work.then(
+        () => 'done',
+        (error: Error) => error.message,
+      );
+    // The engine's triggers resolve names in pg_catalog only: unchecked, this
+    // migrated, and every write through the name then failed.
+    const bare = (
+      await derive(
+        "CASE WHEN mood = 'ok'::mood THEN upper(owner) ELSE owner END",
+      )
+    ).run;
+    const refusal = expect.stringContaining(
+      'the new version\'s field "owner" cannot be computed where the migration\'s triggers compute it, with only pg_catalog on the search path: type "mood" does not exist',
+    );
+    expect(await said(engine.plan(bare))).toEqual(refusal);
+    expect(await said(engine.migrate(bare))).toEqual(refusal);
+    expect(
+      (await knex.raw(`SELECT to_regclass('public.events_v2') AS target`)).rows,
+    ).toEqual([{ target: null }]);
+
+    const qualified = (
+      await derive(
+        "CASE WHEN mood = 'ok'::public.mood THEN upper(owner) ELSE owner END",
+      )
+    ).run;
+    await engine.plan(qualified);
+    await engine.migrate(qualified);
+    await knex.raw(
+      `INSERT INTO public.events (id, owner, mood) VALUES (3, 'carol', 'ok')`,
+    );
+    expect(
+      (await knex.raw(`SELECT id, owner FROM public.events_v2 ORDER BY id`))
+        .rows,
+    ).toEqual([
+      { id: '1', owner: 'ALICE' },
+      { id: '2', owner: 'bob' },
+      { id: '3', owner: 'CAROL' },
+    ]);
+  });
 });

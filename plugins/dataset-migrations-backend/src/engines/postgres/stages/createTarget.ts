@@ -5,6 +5,7 @@ import {
   checkNewName,
   refuseDependents,
   refuseUncarried,
+  refuseUnresolvedValues,
 } from '../preconditions';
 import {
   formatRelation,
@@ -25,6 +26,8 @@ export async function createTarget(
   shape: MigrationShape,
 ): Promise<void> {
   await ensureBookkeepingSchema(db, shape.bookkeepingSchema);
+  // A transaction of its own, read only, rolled back.
+  await db.withClient(client => refuseUnresolvedValues(client, shape));
   await db.transaction(async client => {
     const dataset = await resolveDataset(
       client,
