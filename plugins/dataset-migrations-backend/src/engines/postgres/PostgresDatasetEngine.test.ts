@@ -2047,6 +2047,41 @@ describe('PostgresDatasetEngine', () => {
       expect(await regclass('public.counters_v1')).toBeNull();
     });
 
+    it("contracts a serial key whose table an application owns, keeping the sequence and the owner's inserts", async () => {
+      // PostgreSQL links a sequence only to a table of its own owner, and the new
+      // version is the migration's role's: the contract failed here before.
+      await knex.raw(`DROP ROLE IF EXISTS dsm_app`);
+      await knex.raw(`CREATE ROLE dsm_app`);
+      await knex.raw(`GRANT USAGE ON SCHEMA public TO dsm_app`);
+      await knex.raw(
+        `CREATE TABLE public.counters (id serial PRIMARY KEY, n integer)`,
+      );
+      await knex('counters').insert([{ n: 1 }, { n: 2 }]);
+      await knex.raw(`ALTER TABLE public.counters OWNER TO dsm_app`);
+      const insertAsApp = (n: number) =>
+        knex.transaction(async tx => {
+          await tx.raw('SET LOCAL ROLE dsm_app');
+          await tx('counters').insert({ n });
+        });
+      try {
+        const counters = await engineRun(engine, 'public.counters', [
+          { changeType: { field: 'n', type: 'bigint' } },
+        ]);
+        await engine.migrate(counters.run);
+        await insertAsApp(3);
+        await engine.contract(counters.run);
+        await insertAsApp(4);
+        expect(await knex('counters').orderBy('id').pluck('id')).toEqual([
+          1, 2, 3, 4,
+        ]);
+        expect(await regclass('public.counters_v1')).toBeNull();
+      } finally {
+        await knex.raw(`REASSIGN OWNED BY dsm_app TO CURRENT_USER`);
+        await knex.raw(`DROP OWNED BY dsm_app`);
+        await knex.raw(`DROP ROLE dsm_app`);
+      }
+    });
+
     it('after a later migration renamed the dataset, leaves the old name refusing writes when the earlier one is contracted', async () => {
       await knex.raw(`CREATE SCHEMA analytics`);
       const first = await runFor(computed);
@@ -2413,6 +2448,40 @@ describe('PostgresDatasetEngine', () => {
     } finally {
       await knex.raw(`DROP OWNED BY dsm_reader`);
       await knex.raw(`DROP ROLE dsm_reader`);
+    }
+  });
+
+  it("keeps the rights of a table's owner that the migration's role is not, through cut-over and a rollback", async () => {
+    // An application owning its tables, migrated by another role: the views the
+    // migration makes are that role's, and the owner's rights are in no ACL.
+    await knex.raw(`DROP ROLE IF EXISTS dsm_app`);
+    await knex.raw(`CREATE ROLE dsm_app`);
+    await knex.raw(`GRANT USAGE ON SCHEMA public TO dsm_app`);
+    await knex.raw(`ALTER TABLE public.events OWNER TO dsm_app`);
+    const asApp = (sql: string) =>
+      knex.transaction(async tx => {
+        await tx.raw('SET LOCAL ROLE dsm_app');
+        return (await tx.raw(sql)).rows;
+      });
+    try {
+      const { run } = await runFor([
+        { addField: { name: 'source', type: 'text', default: 'app' } },
+      ]);
+      await engine.migrate(run);
+      await asApp(`INSERT INTO public.events (id, user_id) VALUES (21, 'app')`);
+      await asApp(`UPDATE public.events SET user_id = 'app2' WHERE id = 21`);
+      expect(
+        await asApp(`SELECT user_id, source FROM public.events WHERE id = 21`),
+      ).toEqual([{ user_id: 'app2', source: 'app' }]);
+
+      await engine.rollback(run);
+      expect(
+        await asApp(`SELECT user_id FROM public.events WHERE id = 21`),
+      ).toEqual([{ user_id: 'app2' }]);
+    } finally {
+      await knex.raw(`REASSIGN OWNED BY dsm_app TO CURRENT_USER`);
+      await knex.raw(`DROP OWNED BY dsm_app`);
+      await knex.raw(`DROP ROLE dsm_app`);
     }
   });
 

@@ -246,7 +246,10 @@ export async function relationComment(
 
 /**
  * GRANTs that give `to` the privileges roles other than the owner hold on `from`,
- * so readers and writers of a dataset keep their access when its name moves.
+ * so readers and writers of a dataset keep their access when its name moves; and
+ * the owner's, when the migration's role is not the owner: the views the
+ * migration makes are its role's, and an application that owns its tables would
+ * otherwise lose every right to them at cut-over.
  */
 export async function copyGrantsSql(
   client: PoolClient,
@@ -268,8 +271,11 @@ export async function grantsOf(
     client,
     `SELECT CASE WHEN a.grantee = 0 THEN NULL ELSE a.grantee::regrole::text END AS grantee,
             a.privilege_type AS privilege
-       FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) AS a
-      WHERE c.oid = $1::regclass AND a.grantee <> c.relowner
+       FROM pg_class c
+       -- No ACL means the owner's default rights (and nobody else's).
+       CROSS JOIN LATERAL aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) AS a
+      WHERE c.oid = $1::regclass
+        AND (a.grantee <> c.relowner OR c.relowner <> current_user::regrole)
       ORDER BY 1, 2`,
     [quoteRelation(from)],
   );

@@ -120,7 +120,13 @@ async function hasOtherMigrationTrigger(
   return rows.length > 0;
 }
 
-/** Sequences owned by the previous version's columns, handed to the fields that carry them. */
+/**
+ * Sequences owned by the previous version's columns, handed to the fields that
+ * carry them. PostgreSQL links a sequence only to a table of its own owner: where
+ * the new version is another's (the migration's role, the old table an
+ * application's), the sequence is set free instead, so the previous version's
+ * drop leaves it to the default that uses it.
+ */
 async function moveOwnedSequencesSql(
   client: PoolClient,
   shape: MigrationShape,
@@ -130,17 +136,19 @@ async function moveOwnedSequencesSql(
     schema: string;
     sequence: string;
     column: string;
+    sameOwner: boolean;
   }>(
-    `SELECT sn.nspname AS schema, s.relname AS sequence, a.attname AS column
+    `SELECT sn.nspname AS schema, s.relname AS sequence, a.attname AS column,
+            s.relowner = (SELECT relowner FROM pg_class WHERE oid = to_regclass($2)) AS "sameOwner"
        FROM pg_depend d
        JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
        JOIN pg_namespace sn ON sn.oid = s.relnamespace
        JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
       WHERE d.refobjid = to_regclass($1) AND d.deptype = 'a'`,
-    [quoteRelation(previous)],
+    [quoteRelation(previous), quoteRelation(shape.target)],
   );
   return rows.map(r => {
-    const carrier = carrierOf(shape.fields, r.column);
+    const carrier = r.sameOwner ? carrierOf(shape.fields, r.column) : undefined;
     return `ALTER SEQUENCE ${quoteRelation({
       schema: r.schema,
       name: r.sequence,
