@@ -140,6 +140,8 @@ export interface Typed {
   /** A dataset field this one is concatenated with (`country || f`): text when it is text. */
   besideText?: string;
   exactType?: boolean;
+  /** Why the type shows, where it is not an array, a row or its name. */
+  because?: string;
 }
 
 /** A relation in a FROM list, as `*` sees it. */
@@ -154,6 +156,8 @@ export interface ScopeRelation {
   qualifiable?: boolean;
   /** A subquery's or CTE's output column names, when every one of them is known. */
   columns?: Set<string>;
+  /** A recursive CTE read in its own recursive term: its columns' types are its non-recursive term's. */
+  recursiveSelf?: boolean;
 }
 
 /** `*` or `alias.*` that includes the dataset's fields. */
@@ -169,6 +173,8 @@ export interface StarUse extends Span {
    * merged columns come first, then the left side's others, then the right's.
    */
   merged?: MergedJoin;
+  /** A select-list `*` whose columns' types are seen (see {@link ColumnUse.typed}). */
+  typed?: Typed;
 }
 
 export interface MergedJoin {
@@ -242,6 +248,23 @@ export interface StatementAnalysis extends Span {
    * name: later statements may read what it read, and read them by that name.
    */
   creates: string[];
+  /**
+   * Writes into a relation other than the dataset (`INSERT INTO r (f) …`,
+   * `UPDATE r SET f = …`) of a value that may have a fraction, into a column
+   * named like a dataset field (`field`), or into all its columns by position
+   * (no `field`): a relation the file made from the dataset has its fields'
+   * new types, which may store a value with a fraction where the old rounded.
+   */
+  writesElsewhere: Array<
+    Span & {
+      relation: string;
+      field?: string;
+      /** By position, `SELECT *` of the dataset alone: its own fields' values. */
+      datasetStar?: boolean;
+    }
+  >;
+  /** Relations the statement makes as `SELECT *` of the dataset alone (a copy of its columns, in order). */
+  copies: string[];
   typedElsewhere: Array<Span & { field: string } & Typed>;
   opaque: OpaqueRead[];
 }
@@ -277,7 +300,9 @@ export interface OpaqueRead extends Span {
    * `search_path`, so which table an unqualified name reads depends on it;
    * `system-column`: the dataset's `tableoid`, `ctid`, `xmin`…, the table's
    * own, which the version a migration makes has others of (or, under the
-   * view that serves the dataset's name, none).
+   * view that serves the dataset's name, none); `schema-qualified`: a column
+   * of the dataset qualified with its schema and table (`public.t.k`), which
+   * no alias can stand for.
    */
   kind:
     | 'whole-row'
@@ -293,7 +318,8 @@ export interface OpaqueRead extends Span {
     | 'statement'
     | 'join-alias'
     | 'derived-name'
-    | 'named-in-string';
+    | 'named-in-string'
+    | 'schema-qualified';
   /**
    * `jinja-columns` where the dataset is not in scope, naming one of its fields:
    * a CTE's or subquery's column the dataset may feed, whose changed type a
@@ -418,6 +444,28 @@ const SAME_FOR_WIDER = new Set([
   'bool_and',
   'bool_or',
 ]);
+/**
+ * What an output of a recursive CTE's recursive term is given to: its type
+ * must be the non-recursive term's, type modifier included (`numeric(10,2)`).
+ */
+const RECURSIVE_TERM: Typed = {
+  what: "an output of a recursive CTE's recursive term",
+  exactType: true,
+  because:
+    "whose type must be the same as the non-recursive term's column, type modifier included, or the query fails",
+};
+
+/**
+ * What an output of `CREATE OR REPLACE VIEW` is given to: a view that exists
+ * keeps its columns' types, type modifier included.
+ */
+const REPLACED_VIEW: Typed = {
+  what: 'an output column of CREATE OR REPLACE VIEW',
+  exactType: true,
+  because:
+    'whose type must stay the one the view has where it exists already (made by an earlier run, on the old version), or the statement fails',
+};
+
 /** Columns every table has, of the table rather than of its rows' values. */
 const SYSTEM_COLUMNS = new Set([
   'tableoid',
@@ -529,6 +577,8 @@ class StatementWalker {
   readonly typedElsewhere: StatementAnalysis['typedElsewhere'] = [];
   readonly passedOnElsewhere: StatementAnalysis['passedOnElsewhere'] = [];
   readonly creates: string[] = [];
+  readonly writesElsewhere: StatementAnalysis['writesElsewhere'] = [];
+  readonly copies: string[] = [];
   readonly opaque: OpaqueRead[] = [];
   /** Strings equal to the dataset's table name; a read only with {@link readsCatalog}. */
   readonly tableInStrings: Span[] = [];
@@ -562,12 +612,18 @@ class StatementWalker {
         passedOn?: string;
         /** The sum the subquery's value is summed in (`sum((SELECT f …))`). */
         summing?: StatementWalker['summing'];
+        /** Select-list positions `typed` does not apply to. */
+        untyped?: (position: number) => boolean;
       }
     | undefined;
   /** The next select is the statement's result (or an arm of it). */
   private atTop = true;
   /** The output name the select-list item being walked passes its value on under (see ColumnUse.passedOnAs). */
   private passedOn: string | undefined;
+  /** The next select is a `WITH RECURSIVE` CTE's query (see {@link RECURSIVE_TERM}). */
+  private recursiveQuery = false;
+  /** The `WITH RECURSIVE` CTEs whose queries are being walked. */
+  private readonly recursiveCtes = new Set<string>();
   /** The select being walked defines a relation read later (a view, a created table). */
   private definesRelation = false;
   /** The next select's outputs are renamed by a column alias list (of its CTE or derived table). */
@@ -606,6 +662,16 @@ class StatementWalker {
       }
       if (key === 'RangeVar' && isCatalogRelation(inner))
         this.readsCatalog = true;
+      // MERGE and COPY … FROM write values the rewriter does not follow.
+      const written =
+        key === 'MergeStmt' || (key === 'CopyStmt' && inner.is_from)
+          ? inner.relation
+          : undefined;
+      if (written?.relname && written.relname !== this.target.table)
+        this.writesElsewhere.push({
+          ...this.spanAt(written.location ?? -1),
+          relation: written.relname,
+        });
       if (key === 'FuncCall' && CATALOG_CALL.test(funcName(inner)))
         this.readsCatalog = true;
       if (
@@ -704,10 +770,21 @@ class StatementWalker {
         this.created(inner.view);
         this.definesRelation = true;
         this.aliasList = inner.aliases;
+        // `CREATE OR REPLACE VIEW` keeps the view's column types: one the view
+        // has already (an earlier run made it) cannot change.
+        if (inner.replace)
+          this.toSelectList = { dividing: undefined, typed: REPLACED_VIEW };
         this.visit(inner.query, scope);
+        this.toSelectList = undefined;
         this.aliasList = undefined;
         this.definesRelation = false;
       } else if (key === 'CreateTableAsStmt') {
+        if (
+          inner.into?.rel?.relname &&
+          !inner.into.colNames?.length &&
+          this.datasetStarOnly(inner.query?.SelectStmt, scope)
+        )
+          this.copies.push(inner.into.rel.relname);
         // `CREATE TABLE c (a) AS …` names the created columns, as a view's list does.
         this.definesRelation = true;
         this.aliasList = inner.into?.colNames;
@@ -719,6 +796,7 @@ class StatementWalker {
       else if (key === 'SelectStmt') this.select(inner, scope);
       else if (key === 'SubLink') this.subLink(inner, scope, toSubquery);
       else if (key === 'CaseExpr') this.caseExpr(inner, scope);
+      else if (key === 'XmlExpr') this.xmlExpr(inner, scope);
       else if (key === 'ColumnRef') this.columnRef(inner, scope, false);
       else if (key === 'A_Indirection') {
         this.fieldOfRow(
@@ -802,6 +880,24 @@ class StatementWalker {
     } else this.visit(call.args, scope);
     this.typed = typed;
     const { args: _args, ...rest } = call;
+    this.visit(rest, scope);
+  }
+
+  /**
+   * `XMLFOREST(k, …)` and `XMLATTRIBUTES(k, …)` name each element or attribute
+   * given a bare column after it (`<k>10</k>`), as a select list names its
+   * outputs, and take nothing else without a name (`XMLFOREST(CAST(k AS …))`
+   * fails): such a field is read as a bare select-list item is, kept under its
+   * name by an alias.
+   */
+  private xmlExpr(expr: Node, scope: Scope): void {
+    const { named_args: named, ...rest } = expr;
+    for (const arg of named ?? []) {
+      const target = arg?.ResTarget;
+      if (target && !target.name && target.val?.ColumnRef)
+        this.columnRef(target.val.ColumnRef, scope, true);
+      else this.visit(arg, scope);
+    }
     this.visit(rest, scope);
   }
 
@@ -1026,8 +1122,16 @@ class StatementWalker {
     const scope = new Scope(parent);
     const toSelectList = this.toSelectList;
     this.toSelectList = undefined;
+    const recursive = this.recursiveQuery;
+    this.recursiveQuery = false;
     // `SELECT … INTO t` creates t (the select itself is walked here, not by `visit`).
     this.created(stmt.intoClause?.rel);
+    if (
+      stmt.intoClause?.rel?.relname &&
+      !stmt.intoClause.colNames?.length &&
+      this.datasetStarOnly(stmt, parent)
+    )
+      this.copies.push(stmt.intoClause.rel.relname);
     this.withClause(stmt.withClause, scope);
     if (stmt.larg || stmt.rarg) {
       // UNION / INTERSECT / EXCEPT: each side has its own FROM, and the first
@@ -1036,7 +1140,22 @@ class StatementWalker {
       for (const arm of [stmt.larg, stmt.rarg]) {
         this.atTop = top;
         this.subLinkSelect = subLink;
-        this.toSelectList = toSelectList;
+        // A recursive CTE's recursive term (the last arm of its UNION) must
+        // output its non-recursive term's types exactly, so a widened field
+        // read as it is there fails the query (`SELECT 5 UNION ALL SELECT t.n`
+        // with n bigint: "column 1 has type integer in non-recursive term but
+        // type bigint overall").
+        this.toSelectList =
+          recursive && arm === stmt.rarg && stmt.op === 'SETOP_UNION'
+            ? {
+                dividing: toSelectList?.dividing,
+                typed: RECURSIVE_TERM,
+                ...(toSelectList?.passedOn !== undefined
+                  ? { passedOn: toSelectList.passedOn }
+                  : {}),
+                untyped: this.sameAsNonRecursive(stmt.larg, stmt.rarg, scope),
+              }
+            : toSelectList;
         this.aliasList = names;
         this.visit(arm && { SelectStmt: arm }, scope);
       }
@@ -1082,7 +1201,9 @@ class StatementWalker {
       ];
       if (toSelectList) {
         this.dividing = toSelectList.dividing;
-        this.typed = toSelectList.typed;
+        this.typed = toSelectList.untyped?.(position)
+          ? undefined
+          : toSelectList.typed;
         this.passedOn ??= toSelectList.passedOn;
         // Summed, but not as the sum's whole argument.
         this.summing = toSelectList.summing && {
@@ -1169,7 +1290,12 @@ class StatementWalker {
     for (const cte of ctes) {
       const { ctename, ctequery, aliascolnames } = cte;
       this.aliasList = aliascolnames;
+      this.recursiveQuery = !!clause?.recursive;
+      const walking = clause?.recursive && !this.recursiveCtes.has(ctename);
+      if (walking) this.recursiveCtes.add(ctename);
       this.visit(ctequery, scope);
+      if (walking) this.recursiveCtes.delete(ctename);
+      this.recursiveQuery = false;
       this.aliasList = undefined;
       // `SEARCH … SET seq` and `CYCLE … SET mark USING path` give a recursive
       // CTE columns its query does not name: its outputs are not known.
@@ -1223,6 +1349,9 @@ class StatementWalker {
         dataset,
         qualifiable: !this.placeholders.has(alias),
         ...(columns ? { columns } : {}),
+        ...(!rv.schemaname && !dataset && this.recursiveCtes.has(rv.relname)
+          ? { recursiveSelf: true }
+          : {}),
       });
       return dataset;
     }
@@ -1492,6 +1621,8 @@ class StatementWalker {
               other: join.other,
             }
           : undefined;
+      if (parts.length >= 3 && relations.some(r => r.dataset))
+        this.opaque.push({ ...spans.whole, kind: 'schema-qualified' });
       if (relations.some(r => r.dataset))
         this.stars.push({
           ...spans.whole,
@@ -1499,6 +1630,7 @@ class StatementWalker {
           relations,
           target: bareTarget,
           ...(merged ? { merged } : {}),
+          ...(this.typed?.exactType ? { typed: this.typed } : {}),
         });
       return;
     }
@@ -1522,6 +1654,8 @@ class StatementWalker {
         : this.ownerOfUnqualified(scope, field);
     if (owner === 'ambiguous') this.ambiguous.push({ ...spans.whole, field });
     else if (owner?.dataset) {
+      if (names.length >= 3)
+        this.opaque.push({ ...spans.whole, kind: 'schema-qualified' });
       const crowded =
         names.length === 1 &&
         levelsOf(scope)[0]?.relations.some(r => !r.dataset);
@@ -1554,7 +1688,11 @@ class StatementWalker {
       });
     } else {
       if (this.dividing) this.dividedElsewhere.push({ ...spans.whole, field });
-      if (this.typed)
+      // A recursive CTE's own column has its non-recursive term's type.
+      if (
+        this.typed &&
+        !(this.typed === RECURSIVE_TERM && owner?.recursiveSelf)
+      )
         this.typedElsewhere.push({ ...spans.whole, field, ...this.typed });
       if (this.summing && (this.dividing || this.summing.inner))
         this.summedElsewhere.push({ ...spans.whole, field });
@@ -1742,6 +1880,19 @@ class StatementWalker {
       this.fromItem(item, scope, conditions);
     for (const item of stmt.targetList ?? []) {
       this.assignment(item.ResTarget, dataset);
+      const target = item.ResTarget;
+      if (
+        !dataset &&
+        stmt.relation?.relname &&
+        target?.name &&
+        this.fields.has(target.name) &&
+        !wholeValue(target.val)
+      )
+        this.writesElsewhere.push({
+          ...this.referenceSpan(target.location).first,
+          relation: stmt.relation.relname,
+          field: target.name,
+        });
       this.visit(item.ResTarget?.val, scope);
     }
     for (const { quals, scope: sides } of conditions) this.visit(quals, sides);
@@ -1760,7 +1911,125 @@ class StatementWalker {
       });
     for (const item of stmt.cols ?? [])
       this.assignment(item.ResTarget, dataset);
+    if (!dataset && stmt.relation?.relname) {
+      // A VALUES list's whole numbers are stored the same in any number type.
+      const rows: Node[][] | undefined =
+        stmt.selectStmt?.SelectStmt?.valuesLists?.map(
+          (row: Node) => row.List?.items ?? [],
+        );
+      const whole = (i: number) =>
+        !!rows && rows.every(row => wholeValue(row[i]));
+      const cols: Node[] = stmt.cols ?? [];
+      const select: Node | undefined = stmt.selectStmt?.SelectStmt;
+      // `INSERT INTO r (f) SELECT f FROM <dataset>`: the field's own values.
+      const ownField = (i: number, name: string) => {
+        const ref = select?.targetList?.[i]?.ResTarget?.val?.ColumnRef;
+        const parts: Node[] = ref?.fields ?? [];
+        return (
+          !select?.larg &&
+          select?.targetList?.length === cols.length &&
+          parts[parts.length - 1]?.String?.sval === name &&
+          this.datasetOnly(select, scope)
+        );
+      };
+      if (cols.length === 0) {
+        if (!rows || rows.some(row => row.some(v => !wholeValue(v))))
+          this.writesElsewhere.push({
+            ...this.referenceSpan(stmt.relation.location).whole,
+            relation: stmt.relation.relname,
+            ...(this.datasetStarOnly(select, scope)
+              ? { datasetStar: true }
+              : {}),
+          });
+      } else
+        for (const [i, item] of cols.entries()) {
+          const name = item.ResTarget?.name;
+          if (name && this.fields.has(name) && !whole(i) && !ownField(i, name))
+            this.writesElsewhere.push({
+              ...this.referenceSpan(item.ResTarget.location).first,
+              relation: stmt.relation.relname,
+              field: name,
+            });
+        }
+    }
+    // `ON CONFLICT … DO UPDATE SET f = …` writes as UPDATE does.
+    if (!dataset && stmt.relation?.relname)
+      for (const item of stmt.onConflictClause?.targetList ?? []) {
+        const target = item.ResTarget;
+        if (
+          target?.name &&
+          this.fields.has(target.name) &&
+          !wholeValue(target.val)
+        )
+          this.writesElsewhere.push({
+            ...this.referenceSpan(target.location).first,
+            relation: stmt.relation.relname,
+            field: target.name,
+          });
+      }
     this.visit(stmt.selectStmt, scope);
+  }
+
+  /**
+   * The recursive term's outputs whose non-recursive column is the dataset's
+   * field itself, read as it is from the dataset alone, which the recursive
+   * term reads too (`SELECT n FROM t … UNION ALL SELECT t.n FROM t JOIN r …`,
+   * or `*` of the dataset in both): both have its new type.
+   */
+  private sameAsNonRecursive(
+    nonRecursive: Node | undefined,
+    recursive: Node | undefined,
+    scope: Scope,
+  ): (position: number) => boolean {
+    const lastName = (item: Node | undefined) => {
+      const ref = item?.ResTarget?.val?.ColumnRef;
+      const parts: Node[] = ref?.fields ?? [];
+      return ref && !isStar(ref)
+        ? (parts[parts.length - 1]?.String?.sval as string | undefined)
+        : undefined;
+    };
+    const theirs: Node[] = recursive?.targetList ?? [];
+    if (
+      this.datasetStarOnly(nonRecursive, scope) &&
+      theirs.length === 1 &&
+      isStar(theirs[0]?.ResTarget?.val?.ColumnRef) &&
+      (theirs[0].ResTarget.val.ColumnRef.fields?.length ?? 0) >= 2
+    )
+      return () => true;
+    if (!this.datasetOnly(nonRecursive, scope)) return () => false;
+    const ours: Node[] = nonRecursive?.targetList ?? [];
+    return position => {
+      const name = lastName(ours[position]);
+      return (
+        !!name && this.fields.has(name) && lastName(theirs[position]) === name
+      );
+    };
+  }
+
+  /** A select (no set operation, no VALUES) whose FROM is the dataset alone. */
+  private datasetOnly(select: Node | undefined, scope: Scope): boolean {
+    const from: Node[] = select?.fromClause ?? [];
+    const rv = from[0]?.RangeVar;
+    return (
+      !!select &&
+      !select.larg &&
+      !select.valuesLists &&
+      from.length === 1 &&
+      !!rv &&
+      !rv.alias?.colnames?.length &&
+      this.isDataset(rv, scope)
+    );
+  }
+
+  /** `SELECT *` (or `t.*`) of the dataset alone: its fields, in order. */
+  private datasetStarOnly(select: Node | undefined, scope: Scope): boolean {
+    const targets: Node[] = select?.targetList ?? [];
+    return (
+      this.datasetOnly(select, scope) &&
+      targets.length === 1 &&
+      isStar(targets[0]?.ResTarget?.val?.ColumnRef) &&
+      !select!.distinctClause?.some((d: Node) => Object.keys(d).length > 0)
+    );
   }
 
   /** `SET f = …` or an INSERT column list names dataset fields too. */
@@ -1940,6 +2209,8 @@ export function analyzeSql(
       typedElsewhere: walker.typedElsewhere,
       passedOnElsewhere: walker.passedOnElsewhere,
       creates: walker.creates,
+      writesElsewhere: walker.writesElsewhere,
+      copies: walker.copies,
       opaque: walker.opaque,
       datasetRelations: walker.datasetRelations,
     };
@@ -2113,6 +2384,7 @@ const COMPARISONS = new Set([
 /** Nodes whose result type does not follow their operands' (A_Expr here: not arithmetic). */
 const OWN_TYPE = new Set([
   'TypeCast',
+  'XmlExpr',
   'SubLink',
   'SelectStmt',
   'A_Expr',

@@ -251,11 +251,51 @@ function planEdits(
   let created = false;
   // Relations the file creates, which a bare name reads before any table.
   const createdNames = new Set<string>();
+  // Those made from the dataset (or from one made from it): their columns
+  // have its fields' new types.
+  const madeFromDataset = new Set<string>();
+  // Those made as `SELECT *` of the dataset alone: its columns, in order.
+  const copies = new Set<string>();
   for (const statement of statements) {
     const readsDataset = statement.datasetRelations.length > 0 || created;
     if (statement.creates.length > 0 && statement.datasetRelations.length > 0)
       created = true;
+    if (readsDataset)
+      for (const name of statement.creates) madeFromDataset.add(name);
     for (const name of statement.creates) createdNames.add(name);
+    for (const name of statement.copies) copies.add(name);
+    for (const write of statement.writesElsewhere) {
+      if (!madeFromDataset.has(write.relation)) continue;
+      // `INSERT INTO copy SELECT * FROM <dataset>`: each field into its own column.
+      if (write.datasetStar && copies.has(write.relation)) continue;
+      const widened = [...mapping.byField.entries()].filter(
+        ([field, m]) =>
+          (write.field === undefined || write.field === field) &&
+          readAsIs(field, m) &&
+          dividesDifferently(m),
+      );
+      if (widened.length === 0) continue;
+      const [field, m] = widened[0] as [
+        string,
+        Extract<ReaderMapping, { kind: 'retyped' }>,
+      ];
+      plan.fieldsRead.push(field);
+      plan.positions.push(write.start);
+      decide(
+        write.start,
+        `writes into ${write.relation}${
+          write.field === undefined ? ' by position' : `."${field}"`
+        }, which the file made from the dataset: the migration widens "${field}" from ${
+          m.oldType
+        } to ${
+          m.newType
+        }, which that column now has too, so a value with a fraction is stored as it is where ${
+          m.oldType
+        } rounded it (2.5 was stored as 3); cast what is written to ${
+          m.oldType
+        }, or make ${write.relation}'s column ${m.oldType}`,
+      );
+    }
     if (mapping.renamedTo && masked)
       planRelationEdits(
         content,
@@ -347,6 +387,8 @@ function planEdits(
         use.typed &&
         // Inside a division it is read as its old type (see columnEdit).
         !(use.divided === 'nested' && !use.summed && dividesDifferently(m)) &&
+        // A sum of it alone cast back whole has its old sum's type.
+        !(!!use.summed?.bare && sumMayBeDivided(use) && sumTypeChanges(m)) &&
         typeMatters(use.field, use.typed, m, mapping)
       ) {
         decide(use.start, typedMessage(use.field, use.typed, m, false));
@@ -480,6 +522,35 @@ function planEdits(
       decide(read.start, message);
     }
     for (const star of statement.stars) {
+      // Where its columns' types are seen (a recursive CTE's recursive term,
+      // CREATE OR REPLACE VIEW, an array), a widened field read as it is shows.
+      const shown =
+        star.typed &&
+        mapping.sourceFields.find(f => {
+          const m = mapping.byField.get(f.name);
+          return (
+            !!m &&
+            readAsIs(f.name, m) &&
+            typeMatters(f.name, star.typed!, m, mapping)
+          );
+        });
+      if (shown) {
+        plan.fieldsRead.push(shown.name);
+        plan.positions.push(star.start);
+        decide(
+          star.start,
+          typedMessage(
+            shown.name,
+            { ...star.typed!, what: `${star.typed!.what} (through \`*\`)` },
+            mapping.byField.get(shown.name) as Extract<
+              ReaderMapping,
+              { kind: 'retyped' }
+            >,
+            false,
+          ),
+        );
+        continue;
+      }
       if (!starChanges(mapping)) continue;
       if (!star.qualified && statement.joinsByName.length > 0 && !star.merged) {
         plan.positions.push(star.start);
@@ -559,6 +630,12 @@ function opaqueReadDecision(
   if (read.kind === 'named-in-string')
     return changes
       ? `${written} names the dataset's table in a string, as a catalog query (information_schema, pg_catalog) does to read its columns, or in a statement calling a function the rewriter does not know, which may look the name up at run time (dynamic SQL), and the migration changes the table; a person checks what it reads`
+      : undefined;
+  if (read.kind === 'schema-qualified')
+    return mapping.renamedTo
+      ? `${written} names the dataset's table with its schema, which the rewriter does not rename in a column's qualifier (an alias cannot stand for a schema-qualified name), and the migration renames the table to ${relationText(
+          mapping.renamedTo,
+        )}; qualify the column with the table alone, or a person renames it`
       : undefined;
   if (read.kind === 'join-alias')
     return changes
@@ -1058,14 +1135,24 @@ function typedMessage(
       ? ' after passing through a CTE or subquery (or a relation the file made from the dataset)'
       : ''
   }, ${
-    typed.exactType
+    typed.because ??
+    (typed.exactType
       ? 'whose value takes its type (an array or row of it, its name)'
-      : 'which Postgres chooses by type'
-  }; the migration widens it from ${m.oldType} to ${m.newType}, ${
-    typed.exactType
-      ? `which that value shows: an array or row of ${m.newType} compares with none of ${m.oldType}, and pg_typeof() names it`
-      : 'for which it may pick another (other digits or result type) or none'
-  }: cast it to ${m.oldType} there`;
+      : 'which Postgres chooses by type')
+  }; the migration widens it from ${m.oldType} to ${
+    m.newType
+  }, ${typedConsequence(typed, m)}: cast it to ${m.oldType} there`;
+}
+
+/** What the wider type does where a widened field is given to something chosen by type. */
+function typedConsequence(
+  typed: Typed,
+  m: Extract<ReaderMapping, { kind: 'retyped' }>,
+): string {
+  if (typed.because) return 'which that column would then have';
+  return typed.exactType
+    ? `which that value shows: an array or row of ${m.newType} compares with none of ${m.oldType}, and pg_typeof() names it`
+    : 'for which it may pick another (other digits or result type) or none';
 }
 
 /** A dataset field of a date or time type (`created_at + f` is chosen by f's type). */

@@ -247,6 +247,80 @@ const ADV9_MIGRATIONS: CorpusSource['migrations'] = [
   },
 ];
 
+/** The tenth round: ordered aggregates, JSON, format(), type resolution, views and functions in the file, names by case. */
+const ADV10_MIGRATIONS: CorpusSource['migrations'] = [
+  {
+    name: 'T01 t.k renamed to kk (u has kk)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'kk' } }],
+  },
+  {
+    name: 'T02 t.n widened integer -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+  },
+  {
+    name: 'T03 t.n widened integer -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+  },
+  {
+    name: 'T04 t.p widened numeric(10,2) -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'p', type: 'numeric' } }],
+  },
+  {
+    name: 'T05 t.c retyped char(4) -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 'c', type: 'text' } }],
+  },
+  {
+    name: 'T06 t.s widened varchar(10) -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 's', type: 'text' } }],
+  },
+  {
+    name: 'T07 t.d retyped date -> timestamp',
+    dataset: 't',
+    changes: [{ changeType: { field: 'd', type: 'timestamp' } }],
+  },
+  {
+    name: 'T08 t.Amt renamed to amount (t has amt)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'Amt', to: 'amount' } }],
+  },
+  {
+    name: 'T09 t.amt renamed to amount (t has Amt)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'amt', to: 'amount' } }],
+  },
+  {
+    name: 'T10 t.k dropped',
+    dataset: 't',
+    changes: [{ dropField: { name: 'k' } }],
+  },
+  {
+    name: 'T11 t gains label (u has label)',
+    dataset: 't',
+    changes: [{ addField: { name: 'label', type: 'text', default: "'x'" } }],
+  },
+  { name: 'T12 t renamed to t2', dataset: 't', changes: [], renameTo: 't2' },
+  {
+    name: 'T13 t.j retyped jsonb -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 'j', type: 'text' } }],
+  },
+  {
+    name: 'T14 t.n renamed to k and t.k to n (swapped)',
+    dataset: 't',
+    changes: [
+      { renameField: { from: 'n', to: 'tmp_n' } },
+      { renameField: { from: 'k', to: 'n' } },
+      { renameField: { from: 'tmp_n', to: 'k' } },
+    ],
+  },
+];
+
 const ADV7_MIGRATIONS: CorpusSource['migrations'] = [
   {
     name: 'A01 t.k renamed to kk (u has kk)',
@@ -430,6 +504,125 @@ const ALL_SOURCES: CorpusSource[] = [
     name: 'adversarial8_min',
     dir: path.join(__dirname, 'adversarial8_min'),
     migrations: ADV8_MIGRATIONS,
+  },
+  {
+    name: 'adversarial10',
+    dir: path.join(__dirname, 'adversarial10'),
+    migrations: ADV10_MIGRATIONS,
+  },
+  {
+    name: 'adversarial10_min',
+    dir: path.join(__dirname, 'adversarial10_min'),
+    migrations: ADV10_MIGRATIONS,
+  },
+  {
+    name: 'pagila',
+    dir: path.join(__dirname, 'pagila'),
+    migrations: [
+      {
+        name: 'P01 payment.amount widened numeric(5,2) -> numeric (summed in views)',
+        dataset: 'payment',
+        changes: [{ changeType: { field: 'amount', type: 'numeric' } }],
+      },
+      {
+        name: 'P02 payment.amount retyped numeric(5,2) -> double precision',
+        dataset: 'payment',
+        changes: [
+          { changeType: { field: 'amount', type: 'double precision' } },
+        ],
+      },
+      {
+        name: 'P03 customer.first_name renamed to given_name',
+        dataset: 'customer',
+        changes: [{ renameField: { from: 'first_name', to: 'given_name' } }],
+      },
+      {
+        name: 'P04 customer renamed to customers (a function returns SETOF customer)',
+        dataset: 'customer',
+        changes: [],
+        renameTo: 'customers',
+      },
+      {
+        name: 'P05 film.rental_rate renamed to price (an output alias)',
+        dataset: 'film',
+        changes: [{ renameField: { from: 'rental_rate', to: 'price' } }],
+      },
+      {
+        name: 'P06 film.length widened smallint -> integer',
+        dataset: 'film',
+        changes: [{ changeType: { field: 'length', type: 'integer' } }],
+      },
+      {
+        name: 'P07 actor.last_name dropped',
+        dataset: 'actor',
+        changes: [{ dropField: { name: 'last_name' } }],
+      },
+      {
+        name: 'P08 category.name renamed to category (the table name, an output alias)',
+        dataset: 'category',
+        changes: [{ renameField: { from: 'name', to: 'category' } }],
+      },
+      {
+        name: 'P09 city.city renamed to city_name',
+        dataset: 'city',
+        changes: [{ renameField: { from: 'city', to: 'city_name' } }],
+      },
+      {
+        name: 'P10 rental.return_date retyped timestamptz -> timestamp',
+        dataset: 'rental',
+        changes: [{ changeType: { field: 'return_date', type: 'timestamp' } }],
+      },
+      {
+        name: 'P11 inventory gains rental_date (read unqualified beside it)',
+        dataset: 'inventory',
+        changes: [
+          {
+            addField: {
+              name: 'rental_date',
+              type: 'timestamptz',
+              default: "'2000-01-01'",
+            },
+          },
+        ],
+      },
+      {
+        name: 'P12 film.rating retyped mpaa_rating -> text',
+        dataset: 'film',
+        changes: [{ changeType: { field: 'rating', type: 'text' } }],
+      },
+      {
+        name: 'P13 inventory.film_id renamed to fid (an output alias)',
+        dataset: 'inventory',
+        changes: [{ renameField: { from: 'film_id', to: 'fid' } }],
+      },
+      {
+        name: 'P14 address.postal_code renamed to "zip code" (an output alias)',
+        dataset: 'address',
+        changes: [{ renameField: { from: 'postal_code', to: 'zip code' } }],
+      },
+      {
+        name: 'P15 staff.store_id widened integer -> bigint',
+        dataset: 'staff',
+        changes: [{ changeType: { field: 'store_id', type: 'bigint' } }],
+      },
+      {
+        name: 'P16 rental.customer_id renamed to cust_id',
+        dataset: 'rental',
+        changes: [{ renameField: { from: 'customer_id', to: 'cust_id' } }],
+      },
+      {
+        name: 'P17 film.title dropped',
+        dataset: 'film',
+        changes: [{ dropField: { name: 'title' } }],
+      },
+      {
+        name: "P18 film gains category (a table's name, an output alias)",
+        dataset: 'film',
+        changes: [
+          { addField: { name: 'category', type: 'text', default: "'x'" } },
+        ],
+      },
+    ],
   },
   {
     name: 'adversarial9_min',

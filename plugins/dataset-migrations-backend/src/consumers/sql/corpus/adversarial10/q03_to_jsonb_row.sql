@@ -1,0 +1,1 @@
+SELECT to_jsonb(t) - 'j' AS doc FROM t ORDER BY id;

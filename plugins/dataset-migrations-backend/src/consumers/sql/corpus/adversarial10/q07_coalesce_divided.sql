@@ -1,0 +1,1 @@
+SELECT id, COALESCE(n, 0) / 2 AS half, CASE WHEN n > 0 THEN n ELSE 1 END / 2 AS half2 FROM t ORDER BY id;

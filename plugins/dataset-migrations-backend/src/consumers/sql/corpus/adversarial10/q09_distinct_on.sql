@@ -1,0 +1,1 @@
+SELECT DISTINCT ON (k) k, n, s FROM t ORDER BY k, n DESC;

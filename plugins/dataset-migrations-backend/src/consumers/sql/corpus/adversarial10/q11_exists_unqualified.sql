@@ -1,0 +1,1 @@
+SELECT u.id, u.label FROM u WHERE EXISTS (SELECT 1 FROM t WHERE k = kk) ORDER BY u.id;

@@ -1,0 +1,2 @@
+CREATE FUNCTION max_p() RETURNS numeric LANGUAGE sql BEGIN ATOMIC SELECT max(p) FROM t; END;
+SELECT max_p() AS top;

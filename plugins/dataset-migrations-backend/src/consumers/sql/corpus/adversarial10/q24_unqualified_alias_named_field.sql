@@ -1,0 +1,1 @@
+SELECT k, n FROM t AS k ORDER BY id;

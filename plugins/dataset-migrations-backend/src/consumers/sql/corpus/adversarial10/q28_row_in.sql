@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE (k, n) IN (SELECT kk, m FROM u) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT k AS n, n AS k FROM t ORDER BY k, n;

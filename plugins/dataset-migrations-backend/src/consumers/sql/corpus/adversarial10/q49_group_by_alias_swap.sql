@@ -1,0 +1,1 @@
+SELECT k AS n, sum(n) AS k FROM t GROUP BY k ORDER BY 1;

@@ -1,0 +1,1 @@
+SELECT "k", "n", t."p" FROM "t" ORDER BY "id";

@@ -1,0 +1,1 @@
+SELECT t.id, u.label FROM t JOIN u ON t.k IS NOT DISTINCT FROM u.kk AND t.n IS DISTINCT FROM u.m ORDER BY t.id;

@@ -1,0 +1,1 @@
+SELECT id, s COLLATE "C" AS sc, c COLLATE "C" AS cc FROM t ORDER BY c COLLATE "C", id;

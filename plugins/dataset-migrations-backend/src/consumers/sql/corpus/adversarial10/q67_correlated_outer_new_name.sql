@@ -1,0 +1,1 @@
+SELECT id, (SELECT max(n) FROM t WHERE t.k = kk) AS top FROM u ORDER BY id;

@@ -1,0 +1,2 @@
+CREATE OR REPLACE VIEW tv AS SELECT id, k, c, d FROM t;
+SELECT * FROM tv ORDER BY id;

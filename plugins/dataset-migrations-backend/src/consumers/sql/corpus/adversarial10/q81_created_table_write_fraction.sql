@@ -1,0 +1,3 @@
+CREATE TEMP TABLE snap AS SELECT id, n FROM t;
+INSERT INTO snap (id, n) VALUES (9, 2.5);
+SELECT id, n FROM snap ORDER BY id;

@@ -1,0 +1,6 @@
+WITH RECURSIVE r AS (
+  SELECT * FROM t WHERE id = 1
+  UNION ALL
+  SELECT t.* FROM t JOIN r ON t.id = r.id + 1 WHERE r.id < 3
+)
+SELECT id, k, n FROM r ORDER BY id;

@@ -1,0 +1,3 @@
+CREATE VIEW tv AS SELECT id, n FROM t;
+INSERT INTO tv (id, n) VALUES (9, 2.5);
+SELECT id, n FROM t ORDER BY id;

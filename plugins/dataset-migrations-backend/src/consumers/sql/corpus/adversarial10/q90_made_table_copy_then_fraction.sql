@@ -1,0 +1,4 @@
+CREATE TEMP TABLE snap AS SELECT * FROM t WHERE false;
+INSERT INTO snap SELECT * FROM t;
+UPDATE snap SET n = n / 2.0 WHERE id = 1;
+SELECT id, n FROM snap ORDER BY id;

@@ -1,0 +1,4 @@
+CREATE TEMP TABLE snap AS SELECT * FROM t WHERE false;
+INSERT INTO snap SELECT * FROM t WHERE id < 3;
+INSERT INTO snap (id, n) SELECT id, n FROM t WHERE id >= 3;
+SELECT id, n, k FROM snap ORDER BY id;

@@ -1,0 +1,4 @@
+CREATE TEMP TABLE snap AS SELECT id, n FROM t;
+CREATE UNIQUE INDEX ON snap (id);
+INSERT INTO snap (id, n) VALUES (1, 0) ON CONFLICT (id) DO UPDATE SET n = 2.5;
+SELECT id, n FROM snap ORDER BY id;

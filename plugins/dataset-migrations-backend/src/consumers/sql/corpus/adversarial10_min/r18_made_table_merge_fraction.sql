@@ -1,0 +1,3 @@
+CREATE TEMP TABLE snap AS SELECT id, n FROM t;
+MERGE INTO snap s USING u ON u.id = s.id WHEN MATCHED THEN UPDATE SET n = u.m * 0.5;
+SELECT id, n FROM snap ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT * FROM film WHERE fulltext @@ to_tsquery('fate&india');
