@@ -19,6 +19,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
   createTestDatabases,
+  connectionUrlOf,
   createTestEngine,
 } from '../../__testUtils__/testDatabases';
 import { engineRun } from '../../__testUtils__/engineRun';
@@ -767,6 +768,30 @@ describe('PostgresDatasetEngine', () => {
         await knex.raw(`DROP OWNED BY dsm_app_writer`);
         await knex.raw(`DROP ROLE dsm_app_writer`);
       }
+    });
+
+    it('fails the run at cut-over for a write it could not transform after verify read its failures', async () => {
+      // Verify reads the capture's failures first; a bad write after that, before
+      // the cut-over, was dropped with the capture and lost to the new version.
+      const failedSteps: string[] = [];
+      const { run } = await runFor(changes, {
+        step: async (name, work) => {
+          if (name === 'cut-over')
+            await knex('events').where({ id: 10 }).update({ duration: 'n/a' });
+          return work().catch(error => {
+            failedSteps.push(name);
+            throw error;
+          });
+        },
+      });
+      await expect(batched.migrate(run)).rejects.toThrow(
+        '1 writes made during the migration could not be transformed (e.g. invalid input syntax for type integer: "n/a"); the name was not moved',
+      );
+      expect(failedSteps).toEqual(['cut-over']);
+      expect(await relkind('public.events')).toBe('r');
+      expect(await knex('events').where({ id: 10 }).first('duration')).toEqual({
+        duration: 'n/a',
+      });
     });
 
     it('never refuses a write it cannot transform; it fails the run at verify and undoes it', async () => {
@@ -2451,37 +2476,60 @@ describe('PostgresDatasetEngine', () => {
     }
   });
 
-  it("keeps the rights of a table's owner that the migration's role is not, through cut-over and a rollback", async () => {
-    // An application owning its tables, migrated by another role: the views the
-    // migration makes are that role's, and the owner's rights are in no ACL.
-    await knex.raw(`DROP ROLE IF EXISTS dsm_app`);
-    await knex.raw(`CREATE ROLE dsm_app`);
+  it("keeps the rights of a table's owner that the engine's user is not, through cut-over and a rollback", async () => {
+    // An application owning its tables, migrated by another role (here one whose
+    // name needs quoting, as "bot@example.com" does): the views the migration
+    // makes are that role's, and the owner's rights are in no ACL.
+    const engineUser = 'Dsm Bot@example.com';
+    const bot = `"${engineUser}"`;
+    for (const role of ['dsm_new_reader', 'dsm_app', bot]) {
+      await knex.raw(`DROP ROLE IF EXISTS ${role}`);
+      await knex.raw(`CREATE ROLE ${role}`);
+    }
+    await knex.raw(`ALTER ROLE ${bot} LOGIN SUPERUSER PASSWORD 'bot'`);
     await knex.raw(`GRANT USAGE ON SCHEMA public TO dsm_app`);
     await knex.raw(`ALTER TABLE public.events OWNER TO dsm_app`);
+    const url = new URL(connectionUrlOf(knex));
+    url.username = encodeURIComponent(engineUser);
+    url.password = 'bot';
+    const asBot = await createTestEngine(url.toString());
     const asApp = (sql: string) =>
       knex.transaction(async tx => {
         await tx.raw('SET LOCAL ROLE dsm_app');
         return (await tx.raw(sql)).rows;
       });
     try {
-      const { run } = await runFor([
+      const { run } = await engineRun(asBot, 'public.events', [
         { addField: { name: 'source', type: 'text', default: 'app' } },
       ]);
-      await engine.migrate(run);
+      await asBot.plan(run);
+      await asBot.migrate(run);
       await asApp(`INSERT INTO public.events (id, user_id) VALUES (21, 'app')`);
       await asApp(`UPDATE public.events SET user_id = 'app2' WHERE id = 21`);
       expect(
         await asApp(`SELECT user_id, source FROM public.events WHERE id = 21`),
       ).toEqual([{ user_id: 'app2', source: 'app' }]);
+      // The owner may still grant: a reader it adds can read.
+      await asApp(`GRANT SELECT ON public.events TO dsm_new_reader`);
+      expect(
+        (
+          await knex.raw(
+            `SELECT has_table_privilege('dsm_new_reader', 'public.events', 'SELECT') AS ok`,
+          )
+        ).rows,
+      ).toEqual([{ ok: true }]);
 
-      await engine.rollback(run);
+      await asBot.rollback(run);
       expect(
         await asApp(`SELECT user_id FROM public.events WHERE id = 21`),
       ).toEqual([{ user_id: 'app2' }]);
     } finally {
-      await knex.raw(`REASSIGN OWNED BY dsm_app TO CURRENT_USER`);
-      await knex.raw(`DROP OWNED BY dsm_app`);
-      await knex.raw(`DROP ROLE dsm_app`);
+      await asBot.close?.();
+      for (const role of ['dsm_new_reader', 'dsm_app', bot]) {
+        await knex.raw(`REASSIGN OWNED BY ${role} TO CURRENT_USER`);
+        await knex.raw(`DROP OWNED BY ${role}`);
+        await knex.raw(`DROP ROLE ${role}`);
+      }
     }
   });
 

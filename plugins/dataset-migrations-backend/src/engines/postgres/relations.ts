@@ -267,15 +267,21 @@ export async function grantsOf(
   const { rows } = await catalogRead<{
     grantee: string | null;
     privilege: string;
+    grantable: boolean;
   }>(
     client,
+    // current_user compared by name: `::regrole` would read it as an identifier
+    // (a role "Migrator" or "bot@example.com" is not found that way).
     `SELECT CASE WHEN a.grantee = 0 THEN NULL ELSE a.grantee::regrole::text END AS grantee,
-            a.privilege_type AS privilege
+            a.privilege_type AS privilege,
+            -- An owner may always grant what it holds.
+            a.is_grantable OR a.grantee = c.relowner AS grantable
        FROM pg_class c
        -- No ACL means the owner's default rights (and nobody else's).
        CROSS JOIN LATERAL aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) AS a
       WHERE c.oid = $1::regclass
-        AND (a.grantee <> c.relowner OR c.relowner <> current_user::regrole)
+        AND (a.grantee <> c.relowner
+             OR c.relowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user))
       ORDER BY 1, 2`,
     [quoteRelation(from)],
   );
@@ -284,7 +290,7 @@ export async function grantsOf(
       r =>
         `GRANT ${r.privilege} ON ${quoteRelation(to)} TO ${
           r.grantee ?? 'PUBLIC'
-        }`,
+        }${r.grantable ? ' WITH GRANT OPTION' : ''}`,
     );
 }
 

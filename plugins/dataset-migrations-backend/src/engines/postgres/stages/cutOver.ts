@@ -5,6 +5,8 @@ import type { Connections } from '../connection';
 import {
   grantsOf,
   formatRelation,
+  quoteRelation,
+  readFailures,
   parseRelationName,
   resolveDataset,
   versionOf,
@@ -35,6 +37,16 @@ export async function cutOver(
       client,
       parseRelationName(run.dataset.table),
     );
+    // Writers wait from here on, so no capture runs any more: a write it could
+    // not transform since verify read its failures would be lost with it.
+    await client.query(
+      `LOCK TABLE ${quoteRelation(shape.source)} IN EXCLUSIVE MODE`,
+    );
+    const failed = await readFailures(client, shape.capture.failures);
+    if (failed.count > 0)
+      throw new Error(
+        `${failed.count} writes made during the migration could not be transformed (e.g. ${failed.first}); the name was not moved`,
+      );
     // Read before the name moves: the grants belong to what readers use now.
     const grants = await grantsAfterCutOver(client, shape, dataset);
     for (const sql of cutOverStatements(
