@@ -1,6 +1,7 @@
 /** What must hold before a dataset moves to a new version; each check refuses with the reason. */
 import type { PoolClient } from 'pg';
 import { InputError } from '@backstage/errors';
+import type { TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { catalogRead } from './connection';
 import {
   formatRelation,
@@ -282,8 +283,12 @@ async function refuseColumnPrivileges(
  * Each value the new version computes (an expression, a cast), resolved as the
  * migration's triggers resolve it: their functions run with only pg_catalog on
  * the search path, where a type or function of the database's own named without
- * its schema (`'ok'::mood`) is not found. The backfill would compute it, and every
- * write through the name would fail after cut-over. Read with `LIMIT 0`: no row.
+ * its schema (`'ok'::mood`) is not found, and where an extension's overload the
+ * copy would pick (citext's `replace`, `=`) is not seen, so the built-in is
+ * used instead. The copy and verify compute the value with the session's path.
+ * Unchecked, writes through the name failed after cut-over, or the capture
+ * computed other values than the copy. Each value is made a temporary view both
+ * ways, and their definitions, printed alike, must be the same; all rolled back.
  */
 export async function refuseUnresolvedValues(
   client: PoolClient,
@@ -293,25 +298,51 @@ export async function refuseUnresolvedValues(
     f => f.source.kind === 'expression' || f.source.kind === 'cast',
   );
   if (computed.length === 0) return;
-  await client.query('BEGIN READ ONLY');
+  const select = (field: TargetField) =>
+    `SELECT ${valueOf(field, 's.')} AS value FROM ${quoteRelation(
+      shape.source,
+    )} AS s`;
+  const refuse = (field: TargetField, why: string) =>
+    new InputError(
+      `the new version's field "${field.name}" ${why}; name the database's own types, functions and operators with their schema (e.g. public.my_type, OPERATOR(public.=)), or cast to the type a built-in takes`,
+    );
+  await client.query('BEGIN');
   try {
-    await client.query('SET LOCAL search_path = pg_catalog, pg_temp');
-    for (const field of computed) {
+    for (const [i, field] of computed.entries()) {
       try {
         await client.query(
-          `SELECT ${valueOf(field, 's.')} FROM ${quoteRelation(
-            shape.source,
-          )} AS s LIMIT 0`,
+          `CREATE TEMP VIEW dsm_copy_${i} AS ${select(field)}`,
         );
       } catch (error) {
-        throw new InputError(
-          `the new version's field "${
-            field.name
-          }" cannot be computed where the migration's triggers compute it, with only pg_catalog on the search path: ${
+        throw refuse(field, `cannot be computed: ${(error as Error).message}`);
+      }
+    }
+    await client.query('SET LOCAL search_path = pg_catalog, pg_temp');
+    for (const [i, field] of computed.entries()) {
+      try {
+        await client.query(
+          `CREATE TEMP VIEW dsm_trigger_${i} AS ${select(field)}`,
+        );
+      } catch (error) {
+        throw refuse(
+          field,
+          `cannot be computed where the migration's triggers compute it, with only pg_catalog on the search path: ${
             (error as Error).message
-          }; name the database's own types and functions with their schema (e.g. public.my_type)`,
+          }`,
         );
       }
+      const { rows } = await client.query<{ copy: string; trigger: string }>(
+        `SELECT pg_get_viewdef('pg_temp.dsm_copy_${i}'::regclass) AS copy,
+                pg_get_viewdef('pg_temp.dsm_trigger_${i}'::regclass) AS trigger`,
+      );
+      const [defs] = rows;
+      if (defs.copy !== defs.trigger)
+        throw refuse(
+          field,
+          `would be computed otherwise by the migration's triggers, which see only pg_catalog on the search path, than by its copy (${defs.copy
+            .replace(/\s+/g, ' ')
+            .trim()} against ${defs.trigger.replace(/\s+/g, ' ').trim()})`,
+        );
     }
   } finally {
     await client.query('ROLLBACK');

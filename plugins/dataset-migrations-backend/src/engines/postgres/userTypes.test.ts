@@ -119,7 +119,7 @@ describe('PostgresDatasetEngine on columns of types the database defines', () =>
       )
     ).run;
     const refusal = expect.stringContaining(
-      'the new version\'s field "owner" cannot be computed where the migration\'s triggers compute it, with only pg_catalog on the search path: type "mood" does not exist',
+      'the new version\'s field "owner" cannot be computed where the migration\'s triggers compute it, with only pg_catalog on the search path: type "mood" does not exist; name the database\'s own types',
     );
     expect(await said(engine.plan(bare))).toEqual(refusal);
     expect(await said(engine.migrate(bare))).toEqual(refusal);
@@ -145,5 +145,30 @@ describe('PostgresDatasetEngine on columns of types the database defines', () =>
       { id: '2', owner: 'bob' },
       { id: '3', owner: 'CAROL' },
     ]);
+  });
+
+  it("refuses an expression an extension's type resolves otherwise than the triggers would", async () => {
+    // citext brings its own replace(); the triggers, seeing only pg_catalog,
+    // would take text's: 'Alice' copied as 'Xlice', a write of 'Anna' as 'AnnX'.
+    await knex.raw(`CREATE EXTENSION IF NOT EXISTS citext`);
+    await knex.raw(`ALTER TABLE public.events ALTER COLUMN owner TYPE citext`);
+    const { run } = await engineRun(engine, 'public.events', [
+      {
+        deriveField: { field: 'owner', expression: "replace(owner, 'a', 'X')" },
+      },
+    ]);
+    await expect(engine.plan(run)).rejects.toThrow(
+      'the new version\'s field "owner" would be computed otherwise by the migration\'s triggers, which see only pg_catalog on the search path, than by its copy',
+    );
+    // Cast to the type the built-in takes, both compute alike.
+    const cast = await engineRun(engine, 'public.events', [
+      {
+        deriveField: {
+          field: 'owner',
+          expression: "replace(owner::text, 'a', 'X')",
+        },
+      },
+    ]);
+    await engine.plan(cast.run);
   });
 });
