@@ -1485,6 +1485,39 @@ describe('PostgresDatasetEngine', () => {
         await expectRenamedCopy('plays', 19999);
       });
 
+      it('after cut-over, refuses writes made straight into a partition of the old version, until a rollback', async () => {
+        // Rows written into plays_a after cut-over reached neither the name nor,
+        // once contract dropped the old version's partitions, anyone.
+        const { run } = await playsBetweenBatches(async () => {});
+        await byBlocks.migrate(run);
+        await expect(
+          knex.raw(`INSERT INTO public.plays_a VALUES (0, 'straight')`),
+        ).rejects.toThrow(
+          'public.plays_a holds rows of the previous version of public.plays, which now reads public.plays_v2: write through public.plays',
+        );
+        await expect(
+          knex.raw(`DELETE FROM public.plays_b WHERE id = 5000`),
+        ).rejects.toThrow('write through public.plays');
+        // Writes through the name still reach the old version's partitions.
+        await knex.raw(`INSERT INTO public.plays VALUES (0, 'through')`);
+        expect(
+          (await knex.raw(`SELECT user_id FROM public.plays_a WHERE id = 0`))
+            .rows,
+        ).toEqual([{ user_id: 'through' }]);
+
+        await byBlocks.rollback(run);
+        await knex.raw(
+          `UPDATE public.plays_a SET user_id = 'after' WHERE id = 1`,
+        );
+        expect(
+          (
+            await knex.raw(
+              `SELECT count(*)::int AS n, min(user_id) FILTER (WHERE id = 1) AS first FROM public.plays`,
+            )
+          ).rows,
+        ).toEqual([{ n: 20000, first: 'after' }]);
+      });
+
       it('goes on when a partition is created or one holding rows is attached during the copy, copying the rows behind it', async () => {
         const { run, logs } = await playsBetweenBatches(async batch => {
           if (batch === 2) {

@@ -136,6 +136,8 @@ export async function shapeFor(
     bookkeepingSchema: inSchema('').schema,
     movedFunction: inSchema(`dsm_${tag}_moved`),
     movedTrigger: `dsm_${tag}_moved`,
+    frozenFunction: inSchema(`dsm_${tag}_frozen`),
+    frozenTrigger: `dsm_${tag}_frozen`,
     deleted: inSchema(`dsm_${tag}_deleted`),
     capture: {
       on: source,

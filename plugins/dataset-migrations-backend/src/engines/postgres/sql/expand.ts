@@ -277,3 +277,45 @@ export function dropRefuseWritesSql(
     `DROP FUNCTION IF EXISTS ${quoteRelation(shape.movedFunction)}()`,
   ];
 }
+
+/**
+ * Makes each partition of the old version (quoted names) refuse writes made
+ * straight into it. Statement-level: rows the reverse trigger routes through the
+ * old version's parent do not fire it.
+ */
+export function freezePartitionsSql(
+  shape: MigrationShape,
+  partitions: string[],
+): string[] {
+  if (partitions.length === 0) return [];
+  const fn = quoteRelation(shape.frozenFunction);
+  const message = ` holds rows of the previous version of ${formatRelation(
+    shape.name,
+  )}, which now reads ${formatRelation(
+    shape.target,
+  )}: write through ${formatRelation(shape.name)}`;
+  return [
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${dollarQuoted(
+      `BEGIN
+       RAISE EXCEPTION USING ERRCODE = 'read_only_sql_transaction',
+         MESSAGE = format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME) || ${literal(
+           message,
+         )};
+     END`,
+      'frozen',
+    )}`,
+    ...partitions.map(
+      partition =>
+        `CREATE TRIGGER ${q(
+          shape.frozenTrigger,
+        )} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${partition} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+    ),
+  ];
+}
+
+/** Removes what freezePartitionsSql made, its triggers with its function. */
+export function dropFrozenPartitionsSql(shape: MigrationShape): string[] {
+  return [
+    `DROP FUNCTION IF EXISTS ${quoteRelation(shape.frozenFunction)}() CASCADE`,
+  ];
+}

@@ -19,6 +19,12 @@ export interface MigrationShape {
   /** Refuses writes through the old name once the dataset was renamed away from it. */
   movedFunction: RelationName;
   movedTrigger: string;
+  /**
+   * Refuses writes made straight into a partition of the old version after
+   * cut-over: they would reach neither the new version nor, after contract, anyone.
+   */
+  frozenFunction: RelationName;
+  frozenTrigger: string;
   /** Source rows deleted while the run copies, so copied ghosts can be removed. */
   deleted: RelationName;
   /**

@@ -4,8 +4,10 @@ import { type RelationName, quoteRelation } from '../relations';
 import { dropCaptureSql } from './capture';
 import {
   dropExpandSql,
+  dropFrozenPartitionsSql,
   dropRefuseWritesSql,
   expandViewStatements,
+  freezePartitionsSql,
   refuseWritesSql,
 } from './expand';
 import { createReverseSql, dropReverseSql } from './reverse';
@@ -24,6 +26,8 @@ export function cutOverStatements(
   fromVersion: number,
   /** The dataset's grants, for each name's view (see copyGrantsSql). */
   grants: { name: string[]; oldName: string[] },
+  /** The source's partitions (quoted), which refuse writes made straight into them from now on. */
+  partitions: string[] = [],
 ): string[] {
   const previous = previousVersion(shape, dataset, fromVersion);
   const renamed = isRename(shape, dataset);
@@ -54,6 +58,7 @@ export function cutOverStatements(
         ]
       : expandViewStatements(shape, previous, grants.name)),
     ...createReverseSql(shape, previous),
+    ...freezePartitionsSql(shape, partitions),
   ];
 }
 
@@ -85,6 +90,7 @@ export function rollbackStatements(
   return [
     `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
     ...dropReverseSql(shape),
+    ...dropFrozenPartitionsSql(shape),
     ...repoint,
     `DROP TABLE ${quoteRelation(shape.target)}`,
   ];
@@ -117,6 +123,7 @@ export function contractStatements(
     ...narrow,
     ...dropExpandSql(shape),
     ...dropReverseSql(shape),
+    ...dropFrozenPartitionsSql(shape),
     ...(isRename(shape, dataset)
       ? [
           `DROP VIEW IF EXISTS ${quoteRelation(dataset.relation)}`,
