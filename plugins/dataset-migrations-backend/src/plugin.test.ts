@@ -372,6 +372,36 @@ describe('dataset-migrations backend', () => {
   };
   let firstId: string;
 
+  it('answers 400 naming a table feature the engine does not carry, for a plan and a migration, creating nothing', async () => {
+    await warehouse.raw(`
+      CREATE FUNCTION public.plays_audit() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+      CREATE TRIGGER plays_audit BEFORE UPDATE ON public.plays
+        FOR EACH ROW EXECUTE FUNCTION public.plays_audit()`);
+    try {
+      const body = {
+        entityRef: PLAYS,
+        targetVersion: 2,
+        changes: [{ renameField: { from: 'score', to: 'points' } }],
+      };
+      const before = await migrationRowCount();
+      for (const res of [
+        await api().post(`${API}/plans`).send(body),
+        await post(body),
+      ]) {
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain(
+          'public.plays has trigger plays_audit; this engine does not carry triggers or rules to the new version',
+        );
+      }
+      expect(await migrationRowCount()).toBe(before);
+      expect(await relkind('public.plays')).toBe('r');
+    } finally {
+      await warehouse.raw(`
+        DROP TRIGGER plays_audit ON public.plays;
+        DROP FUNCTION public.plays_audit()`);
+    }
+  });
+
   it('queues a migration, runs it on the worker and moves the data', async () => {
     const res = await post(firstMigration);
     expect(res.status).toBe(201);

@@ -1880,19 +1880,7 @@ class StatementWalker {
       this.fromItem(item, scope, conditions);
     for (const item of stmt.targetList ?? []) {
       this.assignment(item.ResTarget, dataset);
-      const target = item.ResTarget;
-      if (
-        !dataset &&
-        stmt.relation?.relname &&
-        target?.name &&
-        this.fields.has(target.name) &&
-        !wholeValue(target.val)
-      )
-        this.writesElsewhere.push({
-          ...this.referenceSpan(target.location).first,
-          relation: stmt.relation.relname,
-          field: target.name,
-        });
+      if (!dataset) this.setElsewhere(item.ResTarget, stmt.relation?.relname);
       this.visit(item.ResTarget?.val, scope);
     }
     for (const { quals, scope: sides } of conditions) this.visit(quals, sides);
@@ -1953,21 +1941,28 @@ class StatementWalker {
         }
     }
     // `ON CONFLICT … DO UPDATE SET f = …` writes as UPDATE does.
-    if (!dataset && stmt.relation?.relname)
-      for (const item of stmt.onConflictClause?.targetList ?? []) {
-        const target = item.ResTarget;
-        if (
-          target?.name &&
-          this.fields.has(target.name) &&
-          !wholeValue(target.val)
-        )
-          this.writesElsewhere.push({
-            ...this.referenceSpan(target.location).first,
-            relation: stmt.relation.relname,
-            field: target.name,
-          });
-      }
+    if (!dataset)
+      for (const item of stmt.onConflictClause?.targetList ?? [])
+        this.setElsewhere(item.ResTarget, stmt.relation?.relname);
     this.visit(stmt.selectStmt, scope);
+  }
+
+  /**
+   * `SET f = …` into `relation`, not the dataset: a write of a value that may
+   * have a fraction into a column named like a dataset field (see writesElsewhere).
+   */
+  private setElsewhere(target: Node | undefined, relation?: string): void {
+    if (
+      relation &&
+      target?.name &&
+      this.fields.has(target.name) &&
+      !wholeValue(target.val)
+    )
+      this.writesElsewhere.push({
+        ...this.referenceSpan(target.location).first,
+        relation,
+        field: target.name,
+      });
   }
 
   /**

@@ -201,6 +201,23 @@ export async function qualifiedColumnTypes(
   return new Map(rows.map(r => [r.type, r.qualified]));
 }
 
+/** The partitions under `table` at every level, quoted; none for a table that is not partitioned. */
+export async function partitionsOf(
+  client: PoolClient,
+  table: RelationName,
+): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
+       FROM pg_partition_tree($1::regclass) AS t
+       JOIN pg_class c ON c.oid = t.relid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE t.relid <> $1::regclass
+      ORDER BY 1`,
+    [quoteRelation(table)],
+  );
+  return rows.map(r => r.name);
+}
+
 export async function estimateRows(
   client: PoolClient,
   table: RelationName,

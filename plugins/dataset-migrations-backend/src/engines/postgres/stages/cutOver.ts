@@ -5,6 +5,7 @@ import type { Connections } from '../connection';
 import {
   grantsOf,
   formatRelation,
+  partitionsOf,
   quoteRelation,
   readFailures,
   parseRelationName,
@@ -49,21 +50,12 @@ export async function cutOver(
       );
     // Read before the name moves: the grants belong to what readers use now.
     const grants = await grantsAfterCutOver(client, shape, dataset);
-    const { rows: partitions } = await client.query<{ name: string }>(
-      `SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
-         FROM pg_partition_tree($1::regclass) AS t
-         JOIN pg_class c ON c.oid = t.relid
-         JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE t.relid <> $1::regclass
-        ORDER BY 1`,
-      [quoteRelation(shape.source)],
-    );
     for (const sql of cutOverStatements(
       shape,
       dataset,
       run.fromVersion,
       grants,
-      partitions.map(p => p.name),
+      await partitionsOf(client, shape.source),
     ))
       await client.query(sql);
     if (dataset.kind === 'table') {
