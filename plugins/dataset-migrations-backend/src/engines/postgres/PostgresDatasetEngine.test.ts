@@ -2509,6 +2509,57 @@ describe('PostgresDatasetEngine', () => {
     }
   });
 
+  it("opens nothing it creates to a role the dataset never granted, whatever its role's default privileges say", async () => {
+    // Supabase-style defaults: every new table of the engine's role readable by `anon`.
+    await knex.raw(`DROP ROLE IF EXISTS dsm_anon`);
+    await knex.raw(`CREATE ROLE dsm_anon`);
+    await knex.raw(`DROP ROLE IF EXISTS dsm_reader`);
+    await knex.raw(`CREATE ROLE dsm_reader`);
+    await knex.raw(`GRANT SELECT ON public.events TO dsm_reader`);
+    await knex.raw(
+      `ALTER DEFAULT PRIVILEGES GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO dsm_anon`,
+    );
+    const opened = async (role: string) =>
+      (
+        await knex.raw(
+          `SELECT c.oid::regclass::text AS relation FROM pg_class c
+            WHERE c.relkind IN ('r', 'v', 'p')
+              AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+              AND (has_table_privilege(?, c.oid, 'SELECT')
+                   OR has_table_privilege(?, c.oid, 'INSERT'))
+            ORDER BY 1`,
+          [role, role],
+        )
+      ).rows.map((r: { relation: string }) => r.relation);
+    try {
+      const { run } = await runFor([
+        { renameField: { from: 'tag', to: 'label' } },
+      ]);
+      await engine.migrate(run);
+      // The new version, its view, the engine's bookkeeping: none of it to anon.
+      expect(await opened('dsm_anon')).toEqual([]);
+      // The old version keeps its own grants, as the dataset's name does.
+      expect(await opened('dsm_reader')).toEqual(['events', 'events_v1']);
+
+      await engine.rollback(run);
+      expect(await opened('dsm_anon')).toEqual([]);
+      expect(await opened('dsm_reader')).toEqual(['events', 'events_v1']);
+
+      const again = await runFor([
+        { renameField: { from: 'tag', to: 'label' } },
+      ]);
+      await engine.migrate(again.run);
+      await engine.contract(again.run);
+      expect(await opened('dsm_anon')).toEqual([]);
+      expect(await opened('dsm_reader')).toEqual(['events']);
+    } finally {
+      for (const role of ['dsm_anon', 'dsm_reader']) {
+        await knex.raw(`DROP OWNED BY ${role}`);
+        await knex.raw(`DROP ROLE ${role}`);
+      }
+    }
+  });
+
   it("keeps the rights of a table's owner that the engine's user is not, through cut-over and a rollback", async () => {
     // An application owning its tables, migrated by another role (here one whose
     // name needs quoting, as "bot@example.com" does): the views the migration

@@ -12,7 +12,13 @@ import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-mig
 import { ensureBookkeepingSchema } from '../bookkeepingSchema';
 import type { Connections } from '../connection';
 import { createdMeanwhile } from '../createdMeanwhile';
-import { formatRelation, quoteRelation, type RelationName } from '../relations';
+import {
+  formatRelation,
+  quoteRelation,
+  relationExists,
+  type RelationName,
+} from '../relations';
+import { onlyOwnerSql } from '../sql/privileges';
 
 /** Named like the engine's other objects: the schema may be shared with others. */
 const TABLE = 'dsm_contracts';
@@ -42,16 +48,24 @@ export async function ensureContractRecord(
   const record = await contractRecordOf(db, run);
   await ensureBookkeepingSchema(db, record.schema);
   await db.withClient(async client => {
-    await client
-      .query(
-        `CREATE TABLE IF NOT EXISTS ${quoteRelation(record)} (
-           migration_id text PRIMARY KEY,
-           dropped text NOT NULL,
-           contracted_at timestamptz NOT NULL DEFAULT now())`,
-      )
-      .catch(error => {
-        if (!createdMeanwhile(error)) throw error;
-      });
+    if (!(await relationExists(client, record))) {
+      // Made here, by this call alone: only then are its grants the defaults'.
+      const made = await client
+        .query(
+          `CREATE TABLE IF NOT EXISTS ${quoteRelation(record)} (
+             migration_id text PRIMARY KEY,
+             dropped text NOT NULL,
+             contracted_at timestamptz NOT NULL DEFAULT now())`,
+        )
+        .then(
+          () => true,
+          error => {
+            if (!createdMeanwhile(error)) throw error;
+            return false;
+          },
+        );
+      if (made) await client.query(onlyOwnerSql(record));
+    }
     await refuseForeign(client, record);
   });
 }

@@ -6,6 +6,7 @@
 import type { TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { quoteRelation } from '../relations';
 import { upsertSql } from './copy';
+import { onlyOwnerSql } from './privileges';
 import {
   createBookkeepingSchemaSql,
   dropRowTriggerSql,
@@ -90,8 +91,10 @@ export function createTargetStatements(
   return [
     ...createBookkeepingSchemaSql(shape.bookkeepingSchema),
     createTargetSql(shape),
+    onlyOwnerSql(shape.target),
     `COMMENT ON TABLE ${quoteRelation(shape.target)} IS ${literal(comment)}`,
     createDeletedSql(shape),
+    onlyOwnerSql(shape.deleted),
     ...createCaptureSql(shape),
   ];
 }

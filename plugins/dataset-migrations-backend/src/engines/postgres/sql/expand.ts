@@ -12,6 +12,7 @@ import {
   expandPhaseOf,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { type RelationName, formatRelation, quoteRelation } from '../relations';
+import { onlyOwnerSql } from './privileges';
 import { CONFLICTS_FAIL_THE_WRITE } from './rowTriggers';
 import type { MigrationShape } from './shape';
 import {
@@ -53,6 +54,7 @@ export function expandViewStatements(
     `CREATE VIEW ${name} AS SELECT ${list(columns)} FROM ${quoteRelation(
       shape.target,
     )} AS n${join}`,
+    onlyOwnerSql(shape.name),
     ...grants,
   ];
   if (phase.plain) return statements; // PostgreSQL writes through a plain projection itself

@@ -1,6 +1,7 @@
 /** Row triggers a run installs, each with the table that records writes it could not apply. */
 
 import { type RelationName, quoteRelation } from '../relations';
+import { onlyOwnerSql } from './privileges';
 import { dollarQuoted, functionSettings, literal, q } from './values';
 
 /** A row trigger of a run: its function, and the table recording writes it failed on. */
@@ -36,6 +37,7 @@ export function rowTriggerSql(t: RowTrigger & { body: string }): string[] {
     `CREATE TABLE ${quoteRelation(
       t.failures,
     )} (at timestamptz NOT NULL DEFAULT now(), message text NOT NULL)`,
+    onlyOwnerSql(t.failures),
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
        ${functionSettings()} AS ${dollarQuoted(
       `

@@ -10,6 +10,7 @@ import {
   freezePartitionsSql,
   refuseWritesSql,
 } from './expand';
+import { onlyOwnerSql } from './privileges';
 import { createReverseSql, dropReverseSql } from './reverse';
 import { type MigrationShape, isRename, previousVersion } from './shape';
 import { q } from './values';
@@ -38,6 +39,7 @@ export function cutOverStatements(
     if (renamed)
       moveOldName.push(
         `CREATE VIEW ${oldName} AS SELECT * FROM ${quoteRelation(previous)}`,
+        onlyOwnerSql(dataset.relation),
         ...grants.oldName,
       );
   } else if (!renamed) {
@@ -54,6 +56,7 @@ export function cutOverStatements(
           `CREATE VIEW ${quoteRelation(
             shape.name,
           )} AS SELECT * FROM ${quoteRelation(shape.target)}`,
+          onlyOwnerSql(shape.name),
           ...grants.name,
         ]
       : expandViewStatements(shape, previous, grants.name)),
@@ -85,6 +88,7 @@ export function rollbackStatements(
         `CREATE VIEW ${quoteRelation(
           dataset.relation,
         )} AS SELECT * FROM ${quoteRelation(previous)}`,
+        onlyOwnerSql(dataset.relation),
         ...grants,
       ];
   return [
@@ -116,6 +120,7 @@ export function contractStatements(
           `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
           `DROP VIEW ${name}`,
           `CREATE VIEW ${name} AS SELECT * FROM ${quoteRelation(shape.target)}`,
+          onlyOwnerSql(shape.name),
           ...grants,
         ]
       : [];

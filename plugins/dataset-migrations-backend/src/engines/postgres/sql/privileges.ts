@@ -1,0 +1,31 @@
+/** Who may use the relations the engine creates. */
+
+import { type RelationName, quoteRelation } from '../relations';
+import { dollarQuoted, literal } from './values';
+
+/**
+ * Takes from a relation the engine just created every privilege its owner's
+ * default privileges (ALTER DEFAULT PRIVILEGES) gave other roles. Those were set
+ * for the engine's role, not for this dataset: a database that gives `anon` SELECT
+ * on every new table would otherwise open the new version, its views and the
+ * engine's bookkeeping to a role the dataset never granted. The dataset's own
+ * grants are given afterwards (see copyGrantsSql).
+ */
+export function onlyOwnerSql(relation: RelationName): string {
+  const name = literal(quoteRelation(relation));
+  return `DO ${dollarQuoted(
+    `DECLARE grantee text;
+     BEGIN
+       FOR grantee IN
+         SELECT DISTINCT coalesce(quote_ident(r.rolname), 'PUBLIC')
+           FROM pg_class c
+           CROSS JOIN LATERAL aclexplode(c.relacl) AS a
+           LEFT JOIN pg_roles r ON r.oid = a.grantee
+          WHERE c.oid = ${name}::regclass AND a.grantee <> c.relowner
+       LOOP
+         EXECUTE format('REVOKE ALL ON %s FROM %s', ${name}, grantee);
+       END LOOP;
+     END`,
+    'acl',
+  )}`;
+}
