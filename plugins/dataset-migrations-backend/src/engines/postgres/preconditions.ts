@@ -289,6 +289,8 @@ async function refuseColumnPrivileges(
  * Unchecked, writes through the name failed after cut-over, or the capture
  * computed other values than the copy. Each value is made a temporary view both
  * ways, and their definitions, printed alike, must be the same; all rolled back.
+ * The functions those values call are then checked with the table's own (see
+ * refuseBorrowedRights).
  */
 export async function refuseUnresolvedValues(
   client: PoolClient,
@@ -297,7 +299,10 @@ export async function refuseUnresolvedValues(
   const computed = shape.fields.filter(
     f => f.source.kind === 'expression' || f.source.kind === 'cast',
   );
-  if (computed.length === 0) return;
+  if (computed.length === 0) {
+    await refuseBorrowedRights(client, shape, []);
+    return;
+  }
   const select = (field: TargetField) =>
     `SELECT ${valueOf(field, 's.')} AS value FROM ${quoteRelation(
       shape.source,
@@ -344,9 +349,81 @@ export async function refuseUnresolvedValues(
             .trim()} against ${defs.trigger.replace(/\s+/g, ' ').trim()})`,
         );
     }
+    await refuseBorrowedRights(
+      client,
+      shape,
+      computed.map((_, i) => `pg_temp.dsm_trigger_${i}`),
+    );
   } finally {
     await client.query('ROLLBACK');
   }
+}
+
+/**
+ * Functions the migration would run with its own role's rights, owned by a role
+ * that does not hold them: the trigger functions are SECURITY DEFINER, and the
+ * copy runs as that role too, so a domain's CHECK, an index expression, a default,
+ * a constraint or a value's expression calling a function of the application's
+ * would run as the migration's role (often a superuser) on every write, and the
+ * function's owner could change its body to act as that role. A superuser's
+ * function, the role's own, or one whose owner holds the role's rights gives
+ * nobody more than they have. What these functions call in turn is not followed
+ * (PL/pgSQL records no dependencies).
+ */
+async function refuseBorrowedRights(
+  client: PoolClient,
+  shape: MigrationShape,
+  /** Temporary views of the computed values, as the triggers resolve them. */
+  values: string[],
+): Promise<void> {
+  const { rows } = await catalogRead<{ fn: string; owner: string }>(
+    client,
+    `WITH RECURSIVE types AS (
+       SELECT a.atttypid AS oid FROM pg_attribute a
+        WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
+       UNION SELECT to_regtype(t) FROM unnest($3::text[]) AS t WHERE to_regtype(t) IS NOT NULL
+       UNION SELECT d.refobjid FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
+        WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_type'::regclass
+          AND r.ev_class = ANY($2::regclass[])
+       -- A domain's base type, an array's elements: their checks run too.
+       UNION SELECT v.oid FROM types t JOIN pg_type y ON y.oid = t.oid
+        CROSS JOIN LATERAL (VALUES (y.typbasetype), (y.typelem)) AS v(oid)
+        WHERE v.oid <> 0
+     ), users AS (
+       SELECT 'pg_rewrite'::regclass AS classid, r.oid AS objid FROM pg_rewrite r
+        WHERE r.ev_class = ANY($2::regclass[])
+       UNION ALL SELECT 'pg_constraint'::regclass, c.oid FROM pg_constraint c
+        WHERE c.contypid IN (SELECT oid FROM types) OR c.conrelid = $1::regclass
+       UNION ALL SELECT 'pg_class'::regclass, i.indexrelid FROM pg_index i
+        WHERE i.indrelid = $1::regclass
+       UNION ALL SELECT 'pg_attrdef'::regclass, a.oid FROM pg_attrdef a
+        WHERE a.adrelid = $1::regclass
+     ), used AS (
+       SELECT CASE WHEN d.refclassid = 'pg_operator'::regclass
+                   THEN (SELECT o.oprcode FROM pg_operator o WHERE o.oid = d.refobjid)
+                   ELSE d.refobjid::regproc END AS fn
+         FROM pg_depend d JOIN users u ON u.classid = d.classid AND u.objid = d.objid
+        WHERE d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass)
+     )
+     SELECT DISTINCT format('%I.%I(%s)', n.nspname, p.proname,
+                            pg_get_function_identity_arguments(p.oid)) AS fn,
+            o.rolname::text AS owner
+       FROM used JOIN pg_proc p ON p.oid = used.fn
+       JOIN pg_namespace n ON n.oid = p.pronamespace
+       JOIN pg_roles o ON o.oid = p.proowner
+      WHERE NOT o.rolsuper AND o.rolname <> current_user
+        AND NOT pg_has_role(o.oid, (SELECT oid FROM pg_roles WHERE rolname = current_user), 'USAGE')
+      ORDER BY 1`,
+    [quoteRelation(shape.source), values, shape.fields.map(f => f.type)],
+  );
+  if (rows.length > 0)
+    throw new InputError(
+      `${formatRelation(shape.source)}: the migration would run ${rows
+        .map(r => `function ${r.fn} (owned by role "${r.owner}")`)
+        .join(
+          ', ',
+        )} with its own role's rights, in the copy and in writers' triggers, which that owner does not hold and could take by changing the function; have the function owned by the migration's role or a superuser, or migrate as a role its owner is a member of`,
+    );
 }
 
 /** A rename needs its schema, and a name nobody uses yet. */

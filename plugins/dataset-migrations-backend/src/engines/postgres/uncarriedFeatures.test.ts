@@ -166,4 +166,74 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
       );
     });
   });
+
+  describe("functions of another role's that the migration would run with its rights", () => {
+    const owner = 'dsm_function_owner';
+    const refusal = (fn: string) =>
+      `public.events: the migration would run function ${fn} (owned by role "${owner}") with its own role's rights, in the copy and in writers' triggers`;
+    // The role's function, then the same function the migration's role owns.
+    async function refusedThenTaken(
+      fn: string,
+      attempted: () => Promise<unknown>,
+    ) {
+      await withRole(owner, async () => {
+        await knex.raw(`ALTER FUNCTION ${fn} OWNER TO ${owner}`);
+        expect(await attempted()).toEqual(refused(refusal(fn)));
+        await knex.raw(`ALTER FUNCTION ${fn} OWNER TO CURRENT_USER`);
+      });
+      expect(await attempted()).toEqual({
+        plan: 'done',
+        migrate: 'done',
+        left: [{ relkind: 'v', target: 'events_v2' }],
+      });
+    }
+
+    it("refuses a domain whose CHECK calls it, which every write's trigger would run", async () => {
+      await knex.raw(`
+        CREATE FUNCTION public.is_name(value text) RETURNS boolean
+          LANGUAGE sql IMMUTABLE AS $$ SELECT value ~ '^[a-z]+$' $$`);
+      await knex.raw(
+        `CREATE DOMAIN public.name_text AS text CHECK (public.is_name(VALUE))`,
+      );
+      await knex.raw(
+        `ALTER TABLE public.events ALTER COLUMN owner TYPE public.name_text`,
+      );
+      await refusedThenTaken('public.is_name(value text)', () => attempt());
+    });
+
+    it('refuses an index expression calling it, which the copy and triggers would run', async () => {
+      await knex.raw(`
+        CREATE FUNCTION public.folded(value text) RETURNS text
+          LANGUAGE sql IMMUTABLE AS $$ SELECT lower(value) $$`);
+      await knex.raw(
+        `CREATE INDEX events_folded ON public.events (public.folded(owner))`,
+      );
+      await refusedThenTaken('public.folded(value text)', () => attempt());
+    });
+
+    it('refuses an expression of the new version calling it', async () => {
+      await knex.raw(`
+        CREATE FUNCTION public.shout(value text) RETURNS text
+          LANGUAGE sql IMMUTABLE AS $$ SELECT upper(value) $$`);
+      await refusedThenTaken('public.shout(value text)', async () => {
+        const { run } = await engineRun(engine, 'public.events', [
+          {
+            deriveField: { field: 'owner', expression: 'public.shout(owner)' },
+          },
+        ]);
+        const said = (work: Promise<unknown>) =>
+          work.then(
+            () => 'done',
+            (error: Error) => error.message,
+          );
+        const plan = await said(engine.plan(run));
+        const migrate = await said(engine.migrate(run));
+        const { rows: left } = await knex.raw(
+          `SELECT c.relkind, to_regclass('public.events_v2') AS target
+             FROM pg_class c WHERE c.oid = 'public.events'::regclass`,
+        );
+        return { plan, migrate, left };
+      });
+    });
+  });
 });
