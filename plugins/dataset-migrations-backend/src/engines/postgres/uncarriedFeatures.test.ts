@@ -6,6 +6,7 @@
  */
 import type { Knex } from 'knex';
 import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { FieldChange } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   createTestDatabases,
   createTestEngine,
@@ -37,10 +38,13 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
   });
 
   /** What plan and migrate say of the dataset, and what they left. */
-  async function attempt(table = 'public.events') {
-    const { run } = await engineRun(engine, table, [
+  async function attempt(
+    table = 'public.events',
+    changes: FieldChange[] = [
       { addField: { name: 'source', type: 'text', default: 'app' } },
-    ]);
+    ],
+  ) {
+    const { run } = await engineRun(engine, table, changes);
     const said = (work: Promise<unknown>) =>
       work.then(
         () => 'done',
@@ -171,22 +175,28 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
     const owner = 'dsm_function_owner';
     const refusal = (fn: string) =>
       `public.events: the migration would run function ${fn} (owned by role "${owner}") with its own role's rights, in the copy and in writers' triggers`;
-    // The role's function, then the same function the migration's role owns.
-    async function refusedThenTaken(
+    // What plan and migrate say with the role's function, then with the same
+    // function owned by the migration's role.
+    async function asOwnedByEither(
       fn: string,
       attempted: () => Promise<unknown>,
     ) {
+      let byRole: unknown;
       await withRole(owner, async () => {
         await knex.raw(`ALTER FUNCTION ${fn} OWNER TO ${owner}`);
-        expect(await attempted()).toEqual(refused(refusal(fn)));
+        byRole = await attempted();
         await knex.raw(`ALTER FUNCTION ${fn} OWNER TO CURRENT_USER`);
       });
-      expect(await attempted()).toEqual({
+      return { byRole, byMigrationRole: await attempted() };
+    }
+    const refusedThenTaken = (fn: string) => ({
+      byRole: refused(refusal(fn)),
+      byMigrationRole: {
         plan: 'done',
         migrate: 'done',
         left: [{ relkind: 'v', target: 'events_v2' }],
-      });
-    }
+      },
+    });
 
     it("refuses a domain whose CHECK calls it, which every write's trigger would run", async () => {
       await knex.raw(`
@@ -198,7 +208,9 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
       await knex.raw(
         `ALTER TABLE public.events ALTER COLUMN owner TYPE public.name_text`,
       );
-      await refusedThenTaken('public.is_name(value text)', () => attempt());
+      expect(
+        await asOwnedByEither('public.is_name(value text)', () => attempt()),
+      ).toEqual(refusedThenTaken('public.is_name(value text)'));
     });
 
     it('refuses an index expression calling it, which the copy and triggers would run', async () => {
@@ -208,32 +220,27 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
       await knex.raw(
         `CREATE INDEX events_folded ON public.events (public.folded(owner))`,
       );
-      await refusedThenTaken('public.folded(value text)', () => attempt());
+      expect(
+        await asOwnedByEither('public.folded(value text)', () => attempt()),
+      ).toEqual(refusedThenTaken('public.folded(value text)'));
     });
 
     it('refuses an expression of the new version calling it', async () => {
       await knex.raw(`
         CREATE FUNCTION public.shout(value text) RETURNS text
           LANGUAGE sql IMMUTABLE AS $$ SELECT upper(value) $$`);
-      await refusedThenTaken('public.shout(value text)', async () => {
-        const { run } = await engineRun(engine, 'public.events', [
-          {
-            deriveField: { field: 'owner', expression: 'public.shout(owner)' },
-          },
-        ]);
-        const said = (work: Promise<unknown>) =>
-          work.then(
-            () => 'done',
-            (error: Error) => error.message,
-          );
-        const plan = await said(engine.plan(run));
-        const migrate = await said(engine.migrate(run));
-        const { rows: left } = await knex.raw(
-          `SELECT c.relkind, to_regclass('public.events_v2') AS target
-             FROM pg_class c WHERE c.oid = 'public.events'::regclass`,
-        );
-        return { plan, migrate, left };
-      });
+      expect(
+        await asOwnedByEither('public.shout(value text)', () =>
+          attempt('public.events', [
+            {
+              deriveField: {
+                field: 'owner',
+                expression: 'public.shout(owner)',
+              },
+            },
+          ]),
+        ),
+      ).toEqual(refusedThenTaken('public.shout(value text)'));
     });
   });
 });
