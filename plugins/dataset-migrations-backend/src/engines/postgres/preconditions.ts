@@ -153,9 +153,11 @@ async function refuseRowSecurity(
 }
 
 /**
- * Generated and identity columns: the new version's columns are plain, so after
- * cut-over nothing would compute a generated column for new rows, and an insert
- * that leaves an identity column out would fail instead of numbering the row.
+ * Generated columns, and identity columns outside the primary key: the new
+ * version's columns are plain, so after cut-over nothing would compute a
+ * generated column for new rows, and an insert that leaves such an identity
+ * column out would fail instead of numbering the row. The key's identity is
+ * carried (see MigrationShape.identities).
  */
 async function refuseComputedColumns(
   client: PoolClient,
@@ -166,7 +168,11 @@ async function refuseComputedColumns(
     `SELECT a.attname AS name, a.attgenerated <> '' AS generated
        FROM pg_attribute a
       WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
-        AND (a.attgenerated <> '' OR a.attidentity <> '')
+        AND (a.attgenerated <> ''
+             OR (a.attidentity <> '' AND NOT EXISTS (
+                   SELECT FROM pg_index i
+                    WHERE i.indrelid = a.attrelid AND i.indisprimary
+                      AND a.attnum = ANY (i.indkey))))
       ORDER BY a.attnum`,
     [quoteRelation(dataset.storage)],
   );
@@ -178,7 +184,7 @@ async function refuseComputedColumns(
         )
         .join(
           ', ',
-        )}; this engine does not carry generated or identity columns to the new version yet, where they would be plain columns that writers must fill; migrate this dataset by hand`,
+        )}; this engine does not carry generated columns, or identity columns outside the primary key, to the new version yet, where they would be plain columns that writers must fill; migrate this dataset by hand`,
     );
 }
 

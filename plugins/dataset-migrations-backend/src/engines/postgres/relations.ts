@@ -174,6 +174,41 @@ export async function readFields(
   }));
 }
 
+/** An identity column of a table's key, with its sequence's settings. */
+export interface KeyIdentity {
+  name: string;
+  always: boolean;
+  type: string;
+  increment: string;
+  min: string;
+  max: string;
+  cache: string;
+  cycle: boolean;
+}
+
+/** `table`'s identity columns in its primary key. */
+export async function readKeyIdentities(
+  client: PoolClient,
+  table: RelationName,
+): Promise<KeyIdentity[]> {
+  const { rows } = await catalogRead<KeyIdentity>(
+    client,
+    `SELECT a.attname AS name, a.attidentity = 'a' AS always,
+            format_type(a.atttypid, NULL) AS type,
+            s.seqincrement::text AS increment, s.seqmin::text AS min,
+            s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle
+       FROM pg_attribute a
+       JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
+       JOIN pg_sequence s
+         ON s.seqrelid = pg_get_serial_sequence($1, a.attname)::regclass
+      WHERE a.attrelid = $1::regclass AND a.attnum = ANY (i.indkey)
+        AND a.attidentity <> ''
+      ORDER BY a.attnum`,
+    [quoteRelation(table)],
+  );
+  return rows;
+}
+
 /**
  * The types of `table`'s columns that live outside pg_catalog, each as format_type
  * spells it here (bare, where the search_path finds it) → with its schema. The

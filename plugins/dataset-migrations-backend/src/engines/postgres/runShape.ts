@@ -19,6 +19,7 @@ import {
   readConstraints,
   readFields,
   readIndexes,
+  readKeyIdentities,
   relationComment,
   relationExists,
   resolveDataset,
@@ -27,6 +28,17 @@ import {
   type ResolvedDataset,
 } from './relations';
 import type { MigrationShape } from './sql/shape';
+
+/** The types an identity column may have, each spelling to its type. */
+const INTEGER_TYPES = new Map([
+  ['smallint', 'int2'],
+  ['int2', 'int2'],
+  ['integer', 'int4'],
+  ['int', 'int4'],
+  ['int4', 'int4'],
+  ['bigint', 'int8'],
+  ['int8', 'int8'],
+]);
 
 /** Names and keys of this run; the source is pinned at the first attempt. */
 export async function shapeOf(
@@ -96,6 +108,32 @@ export async function shapeFor(
       );
     return field;
   });
+  const identities = (await readKeyIdentities(client, source)).map(identity => {
+    const carrier = targetKey[sourceKey.indexOf(identity.name)];
+    const type = carrier.type.trim().toLowerCase();
+    if (!INTEGER_TYPES.has(type))
+      throw new InputError(
+        `identity column "${identity.name}" of ${formatRelation(
+          source,
+        )} would become ${
+          carrier.type
+        }; the new version numbers its rows with an identity too, which must be smallint, integer or bigint`,
+      );
+    // The bounds are the type's own unless the type stays (a widened key
+    // is widened to number further).
+    const bounds =
+      INTEGER_TYPES.get(type) === INTEGER_TYPES.get(identity.type)
+        ? ` MINVALUE ${identity.min} MAXVALUE ${identity.max}`
+        : '';
+    return {
+      from: identity.name,
+      to: carrier.name,
+      always: identity.always,
+      options: `INCREMENT BY ${identity.increment}${bounds} CACHE ${
+        identity.cache
+      }${identity.cycle ? ' CYCLE' : ' NO CYCLE'}`,
+    };
+  });
   const name = run.renamedTo
     ? parseRelationName(run.renamedTo.table)
     : dataset.relation;
@@ -149,6 +187,7 @@ export async function shapeFor(
     sourceKey,
     targetKey,
     sourceFields: (await readFields(client, source)).map(withSchema),
+    identities,
     expand: {
       fn: inSchema(`dsm_${tag}_expand`),
       trigger: `dsm_${tag}_expand`,

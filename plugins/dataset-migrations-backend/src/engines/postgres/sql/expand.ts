@@ -14,7 +14,7 @@ import {
 import { type RelationName, formatRelation, quoteRelation } from '../relations';
 import { onlyOwnerSql } from './privileges';
 import { CONFLICTS_FAIL_THE_WRITE } from './rowTriggers';
-import type { MigrationShape } from './shape';
+import { type MigrationShape, overridingIdentity } from './shape';
 import {
   dollarQuoted,
   functionSettings,
@@ -66,6 +66,18 @@ export function expandViewStatements(
           field.default
         }`,
       );
+  }
+  // And the next number of the new version's identity, under either name.
+  for (const identity of shape.identities) {
+    const next = `nextval(pg_get_serial_sequence(${literal(
+      quoteRelation(shape.target),
+    )}, ${literal(identity.to)})::regclass)`;
+    for (const column of new Set([identity.from, identity.to])) {
+      if (phase.columns.some(c => c.name === column))
+        statements.push(
+          `ALTER VIEW ${name} ALTER COLUMN ${q(column)} SET DEFAULT ${next}`,
+        );
+    }
   }
   return [...statements, ...expandWriteSql(shape, previous, phase)];
 }
@@ -161,7 +173,7 @@ function expandWriteSql(
          IF TG_OP <> 'DELETE' THEN
            INSERT INTO ${quoteRelation(previous)} AS p (${list(
     shape.sourceFields.map(f => q(f.name)),
-  )})
+  )})${overridingIdentity(shape)}
              VALUES (${list(shape.sourceFields.map(oldValue))})
              ON CONFLICT (${oldKey}) ${
     oldOthers.length === 0

@@ -40,6 +40,20 @@ export interface MigrationShape {
   /** The source version's fields, for carrying writes back after cut-over. */
   sourceFields: DatasetField[];
   /**
+   * Identity columns of the source's key (`from`) and the new version's fields
+   * that carry them (`to`): the new version numbers rows with an identity of its
+   * own, BY DEFAULT until contract (the copy and the capture write the source's
+   * numbers into it), brought level with the source's at cut-over and the other
+   * way at rollback.
+   */
+  identities: {
+    from: string;
+    to: string;
+    always: boolean;
+    /** The source sequence's settings, as identity options. */
+    options: string;
+  }[];
+  /**
    * Carries writes to the new version back to the old one after cut-over; its
    * failures table holds writes that could not go back, which a rollback would lose.
    */
@@ -58,6 +72,15 @@ export function keyTypesOf(shape: MigrationShape): string[] {
   return shape.sourceKey.map(
     key => shape.sourceFields.find(f => f.name === key)!.type,
   );
+}
+
+/**
+ * What an INSERT into the source version needs to write the numbers of its
+ * GENERATED ALWAYS identity columns itself (the capture's reverse, the expand
+ * view's previous rows).
+ */
+export function overridingIdentity(shape: MigrationShape): string {
+  return shape.identities.some(i => i.always) ? ' OVERRIDING SYSTEM VALUE' : '';
 }
 
 /** Whether the migration moves the dataset to another name. */

@@ -10,6 +10,7 @@ import {
   freezePartitionsSql,
   refuseWritesSql,
 } from './expand';
+import { levelIdentitySql } from './identity';
 import { onlyOwnerSql } from './privileges';
 import { createReverseSql, dropReverseSql } from './reverse';
 import { type MigrationShape, isRename, previousVersion } from './shape';
@@ -47,6 +48,13 @@ export function cutOverStatements(
   }
   return [
     `LOCK TABLE ${quoteRelation(shape.source)} IN EXCLUSIVE MODE`,
+    // Inserts through the name go to the new version from now on.
+    ...shape.identities.map(i =>
+      levelIdentitySql(
+        { table: shape.source, column: i.from },
+        { table: shape.target, column: i.to },
+      ),
+    ),
     ...dropCaptureSql(shape),
     ...moveOldName,
     ...(renamed
@@ -93,6 +101,13 @@ export function rollbackStatements(
       ];
   return [
     `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
+    // The new version numbered the rows inserted since cut-over.
+    ...shape.identities.map(i =>
+      levelIdentitySql(
+        { table: shape.target, column: i.to },
+        { table: previous, column: i.from },
+      ),
+    ),
     ...dropReverseSql(shape),
     ...dropFrozenPartitionsSql(shape),
     ...repoint,
@@ -126,6 +141,15 @@ export function contractStatements(
       : [];
   return [
     ...narrow,
+    // Until now the copy and the capture wrote the source's numbers into it.
+    ...shape.identities
+      .filter(i => i.always)
+      .map(
+        i =>
+          `ALTER TABLE ${quoteRelation(shape.target)} ALTER COLUMN ${q(
+            i.to,
+          )} SET GENERATED ALWAYS`,
+      ),
     ...dropExpandSql(shape),
     ...dropReverseSql(shape),
     ...dropFrozenPartitionsSql(shape),
