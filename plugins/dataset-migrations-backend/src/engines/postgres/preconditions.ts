@@ -192,7 +192,10 @@ async function refuseComputedColumns(
  * Triggers and rules on the table (or its partitions), or on the dataset's view:
  * they stay on the old version, so after cut-over writes through the name would
  * no longer run them (an audit trigger stops recording, a BEFORE trigger stops
- * filling its columns), and contract would drop them.
+ * filling its columns), and contract would drop them. A disabled one (DISABLE
+ * TRIGGER or RULE) runs in no session, so nothing stops running: it stays on the
+ * old version and goes with it at contract. One enabled for replica or always
+ * runs in some sessions, and is refused.
  */
 async function refuseTriggersAndRules(
   client: PoolClient,
@@ -208,10 +211,11 @@ async function refuseTriggersAndRules(
        FROM bound b JOIN pg_trigger t ON t.tgrelid = b.oid
       -- Not the engine's own (capture, reverse), named by their runs.
       WHERE NOT t.tgisinternal AND t.tgname !~ '^dsm_[0-9a-f]{12}_'
+        AND t.tgenabled <> 'D'
      UNION
      SELECT format('rule %I', r.rulename)
        FROM bound b JOIN pg_rewrite r ON r.ev_class = b.oid
-      WHERE r.rulename <> '_RETURN'
+      WHERE r.rulename <> '_RETURN' AND r.ev_enabled <> 'D'
       ORDER BY 1`,
     [quoteRelation(dataset.storage), quoteRelation(dataset.relation)],
   );
@@ -228,48 +232,94 @@ async function refuseTriggersAndRules(
 /**
  * A publication of the table (by name, by schema or of all tables): after cut-over
  * the dataset's writes land in another table, so logical replication and change
- * capture following this one would stop receiving them.
+ * capture following this one would stop receiving them. A publication of all
+ * tables or of the schema cannot leave one table out, and would publish the new
+ * version too, under a name its subscribers do not have; the message says which.
  */
 async function refusePublications(
   client: PoolClient,
   dataset: ResolvedDataset,
 ): Promise<void> {
-  const { rows } = await catalogRead<{ name: string }>(
+  const { rows } = await catalogRead<{ name: string; whole: string | null }>(
     client,
-    `SELECT DISTINCT p.pubname::text AS name
-       FROM pg_publication_tables p
-       JOIN pg_namespace n ON n.nspname = p.schemaname
-       JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = p.tablename
-      WHERE c.oid = $1::regclass
-         OR c.oid IN (SELECT relid FROM pg_partition_tree($1::regclass))
+    `WITH bound AS (
+       SELECT t.relid AS oid FROM pg_partition_tree($1::regclass) AS t
+       UNION SELECT $1::regclass)
+     SELECT DISTINCT p.pubname::text AS name,
+            CASE WHEN p.puballtables THEN 'FOR ALL TABLES'
+                 -- Published, neither of all tables nor by name: by its schema.
+                 WHEN NOT EXISTS (SELECT FROM pg_publication_rel r
+                                   WHERE r.prpubid = p.oid AND r.prrelid IN (SELECT oid FROM bound))
+                 THEN format('FOR TABLES IN SCHEMA %I', pt.schemaname) END AS whole
+       FROM pg_publication_tables pt
+       JOIN pg_publication p ON p.pubname = pt.pubname
+       JOIN pg_namespace n ON n.nspname = pt.schemaname
+       JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = pt.tablename
+      WHERE c.oid IN (SELECT oid FROM bound)
       ORDER BY 1`,
     [quoteRelation(dataset.storage)],
   );
-  if (rows.length > 0)
-    throw new InputError(
-      `${formatRelation(dataset.relation)} is published by ${rows
-        .map(r => `publication "${r.name}"`)
-        .join(
-          ', ',
-        )}; after cut-over its writes would land in a new table, and the publication's subscribers would stop receiving them under this table; migrate this dataset by hand`,
-    );
+  if (rows.length === 0) return;
+  const whole = rows.filter(r => r.whole !== null);
+  const byName = rows.filter(r => r.whole === null);
+  const todo = [
+    ...(byName.length > 0
+      ? [
+          `drop the table from ${byName
+            .map(r => `"${r.name}"`)
+            .join(
+              ', ',
+            )} (ALTER PUBLICATION … DROP TABLE) if their subscribers can do without it`,
+        ]
+      : []),
+    ...(whole.length > 0
+      ? [
+          `recreate ${whole
+            .map(r => `"${r.name}"`)
+            .join(
+              ', ',
+            )} FOR TABLE with the tables their subscribers need, without this one: a publication of all tables or of a schema cannot leave one table out, and would also publish the new version under a name its subscribers do not have`,
+        ]
+      : []),
+  ];
+  throw new InputError(
+    `${formatRelation(dataset.relation)} is published by ${rows
+      .map(r => `publication "${r.name}"${r.whole ? ` (${r.whole})` : ''}`)
+      .join(
+        ', ',
+      )}; after cut-over its writes would land in a new table, and the publication's subscribers would stop receiving them under this table; ${todo.join(
+      ', and ',
+    )}, or migrate this dataset by hand`,
+  );
 }
 
 /**
  * Privileges granted on some columns only: the name's new view gets the table's
  * grants (see copyGrantsSql), not these, so a role granted columns could no
- * longer read or write them.
+ * longer read or write them. Not a column privilege its grantee also holds on the
+ * whole table (granted it, through a role, or as a superuser), which the copied
+ * grants give again, nor the migration's role's, which owns the new view. Read on
+ * the name: readers use a dataset view's grants, never its table's.
  */
 async function refuseColumnPrivileges(
   client: PoolClient,
   dataset: ResolvedDataset,
 ): Promise<void> {
-  const { rows } = await catalogRead<{ name: string }>(
+  const { rows } = await catalogRead<{ name: string; uncarried: string }>(
     client,
-    `SELECT a.attname AS name FROM pg_attribute a
+    `SELECT a.attname AS name,
+            string_agg(DISTINCT format('%s to %s', g.privilege_type,
+                                       coalesce(r.rolname::text, 'PUBLIC')), ', ') AS uncarried
+       FROM pg_attribute a
        JOIN pg_class c ON c.oid = a.attrelid
+       CROSS JOIN LATERAL aclexplode(a.attacl) AS g
+       LEFT JOIN pg_roles r ON r.oid = g.grantee
       WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
-        AND EXISTS (SELECT FROM aclexplode(a.attacl) AS g WHERE g.grantee <> c.relowner)
+        AND g.grantee <> c.relowner
+        AND r.rolname IS DISTINCT FROM current_user
+        AND NOT has_table_privilege(coalesce(r.rolname, 'public'), c.oid,
+              g.privilege_type || CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
+      GROUP BY a.attnum, a.attname
       ORDER BY a.attnum`,
     [quoteRelation(dataset.relation)],
   );
@@ -278,10 +328,10 @@ async function refuseColumnPrivileges(
       `${formatRelation(
         dataset.relation,
       )} has privileges granted on column ${rows
-        .map(r => `"${r.name}"`)
+        .map(r => `"${r.name}" (${r.uncarried})`)
         .join(
           ', ',
-        )}; this engine carries only table-wide grants to the new version, where those roles could no longer use the columns; grant on the table or migrate this dataset by hand`,
+        )}, which the grantee does not hold on the whole table; this engine carries only table-wide grants to the new version, where those roles could no longer use the columns; grant on the table or migrate this dataset by hand`,
     );
 }
 
@@ -368,8 +418,9 @@ export async function refuseUnresolvedValues(
 /**
  * Functions the migration would run with its own role's rights, owned by a role
  * that does not hold them: the trigger functions are SECURITY DEFINER, and the
- * copy runs as that role too, so a domain's CHECK, an index expression, a default,
- * a constraint or a value's expression calling a function of the application's
+ * copy runs as that role too, so a domain's CHECK, an index's expression or
+ * operator class, a constraint or a value's expression calling a function of the
+ * application's
  * would run as the migration's role (often a superuser) on every write, and the
  * function's owner could change its body to act as that role. A superuser's
  * function, the role's own, or one whose owner holds the role's rights gives
@@ -391,9 +442,15 @@ async function refuseBorrowedRights(
        UNION SELECT d.refobjid FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
         WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_type'::regclass
           AND r.ev_class = ANY($2::regclass[])
-       -- A domain's base type, an array's elements: their checks run too.
+       -- A domain's base type, an array's elements, a composite's fields, a
+       -- range's bounds: their checks run too.
        UNION SELECT v.oid FROM types t JOIN pg_type y ON y.oid = t.oid
-        CROSS JOIN LATERAL (VALUES (y.typbasetype), (y.typelem)) AS v(oid)
+        CROSS JOIN LATERAL (
+          VALUES (y.typbasetype), (y.typelem)
+          UNION ALL SELECT f.atttypid FROM pg_attribute f
+           WHERE f.attrelid = y.typrelid AND f.attnum > 0 AND NOT f.attisdropped
+          UNION ALL SELECT g.rngsubtype FROM pg_range g
+           WHERE g.rngtypid = y.oid OR g.rngmultitypid = y.oid) AS v(oid)
         WHERE v.oid <> 0
      ), users AS (
        SELECT 'pg_rewrite'::regclass AS classid, r.oid AS objid FROM pg_rewrite r
@@ -402,14 +459,27 @@ async function refuseBorrowedRights(
         WHERE c.contypid IN (SELECT oid FROM types) OR c.conrelid = $1::regclass
        UNION ALL SELECT 'pg_class'::regclass, i.indexrelid FROM pg_index i
         WHERE i.indrelid = $1::regclass
-       UNION ALL SELECT 'pg_attrdef'::regclass, a.oid FROM pg_attrdef a
-        WHERE a.adrelid = $1::regclass
+       -- Not the columns' defaults: every write the migration makes names all
+       -- its columns, so only writers, with their own rights, compute them.
      ), used AS (
        SELECT CASE WHEN d.refclassid = 'pg_operator'::regclass
                    THEN (SELECT o.oprcode FROM pg_operator o WHERE o.oid = d.refobjid)
                    ELSE d.refobjid::regproc END AS fn
          FROM pg_depend d JOIN users u ON u.classid = d.classid AND u.objid = d.objid
         WHERE d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass)
+       -- An index's operator classes: their support functions and operators
+       -- compare and hash every key the copy and the triggers write.
+       UNION ALL
+       SELECT f.fn FROM pg_depend d JOIN users u ON u.classid = d.classid AND u.objid = d.objid
+         JOIN pg_opclass c ON c.oid = d.refobjid
+        CROSS JOIN LATERAL (
+          SELECT p.amproc FROM pg_amproc p
+           WHERE p.amprocfamily = c.opcfamily
+             AND p.amproclefttype = c.opcintype AND p.amprocrighttype = c.opcintype
+          UNION ALL SELECT o.oprcode FROM pg_amop a JOIN pg_operator o ON o.oid = a.amopopr
+           WHERE a.amopfamily = c.opcfamily
+             AND a.amoplefttype = c.opcintype AND a.amoprighttype = c.opcintype) AS f(fn)
+        WHERE d.refclassid = 'pg_opclass'::regclass
      )
      SELECT DISTINCT format('%I.%I(%s)', n.nspname, p.proname,
                             pg_get_function_identity_arguments(p.oid)) AS fn,

@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { FieldChange } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
+  connectionUrlOf,
   createTestDatabases,
   createTestEngine,
 } from '../../__testUtils__/testDatabases';
@@ -66,6 +67,13 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
     migrate: expect.stringContaining(reason),
     left: [{ relkind: 'r', target: null }],
   });
+
+  /** Planned and migrated: the name is a view over the new version. */
+  const taken = {
+    plan: 'done',
+    migrate: 'done',
+    left: [{ relkind: 'v', target: 'events_v2' }],
+  };
 
   /** A role for the case, dropped with what it was granted afterwards. */
   async function withRole(role: string, work: () => Promise<void>) {
@@ -149,6 +157,43 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
     );
   });
 
+  it('takes a table whose triggers and rules are disabled, which run in no session', async () => {
+    await knex.raw(`
+      CREATE FUNCTION public.refuse_all() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'disabled'; END $$`);
+    await knex.raw(`
+      CREATE TRIGGER events_frozen BEFORE INSERT OR UPDATE ON public.events
+        FOR EACH ROW EXECUTE FUNCTION public.refuse_all()`);
+    await knex.raw(`ALTER TABLE public.events DISABLE TRIGGER events_frozen`);
+    await knex.raw(
+      `CREATE RULE events_kept AS ON DELETE TO public.events DO INSTEAD NOTHING`,
+    );
+    await knex.raw(`ALTER TABLE public.events DISABLE RULE events_kept`);
+    expect(await attempt()).toEqual(taken);
+  });
+
+  it('refuses triggers enabled for replica or always, which run in some sessions', async () => {
+    await knex.raw(`
+      CREATE FUNCTION public.keep_events() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RETURN NEW; END $$`);
+    for (const name of ['events_replica', 'events_always', 'events_off'])
+      await knex.raw(`
+        CREATE TRIGGER ${name} BEFORE INSERT ON public.events
+          FOR EACH ROW EXECUTE FUNCTION public.keep_events()`);
+    await knex.raw(
+      `ALTER TABLE public.events ENABLE REPLICA TRIGGER events_replica`,
+    );
+    await knex.raw(
+      `ALTER TABLE public.events ENABLE ALWAYS TRIGGER events_always`,
+    );
+    await knex.raw(`ALTER TABLE public.events DISABLE TRIGGER events_off`);
+    expect(await attempt()).toEqual(
+      refused(
+        'public.events has trigger events_always, trigger events_replica; this engine does not carry triggers or rules',
+      ),
+    );
+  });
+
   it('refuses a published table, whose subscribers would stop receiving its writes', async () => {
     await knex.raw(`CREATE PUBLICATION events_cdc FOR TABLE public.events`);
     expect(await attempt()).toEqual(
@@ -158,14 +203,68 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
     );
   });
 
+  it('refuses a publication of all tables or of its schema, naming it, which cannot leave the table out', async () => {
+    await knex.raw(`CREATE PUBLICATION all_cdc FOR ALL TABLES`);
+    await knex.raw(`CREATE PUBLICATION public_cdc FOR TABLES IN SCHEMA public`);
+    await knex.raw(`CREATE PUBLICATION events_cdc FOR TABLE public.events`);
+    expect(await attempt()).toEqual(
+      refused(
+        'public.events is published by publication "all_cdc" (FOR ALL TABLES), publication "events_cdc", publication "public_cdc" (FOR TABLES IN SCHEMA public); after cut-over its writes would land in a new table, and the publication\'s subscribers would stop receiving them under this table; drop the table from "events_cdc" (ALTER PUBLICATION … DROP TABLE) if their subscribers can do without it, and recreate "all_cdc", "public_cdc" FOR TABLE with the tables their subscribers need, without this one',
+      ),
+    );
+  });
+
   it('refuses privileges granted on columns, which the new name would not grant', async () => {
     await withRole('dsm_column_reader', async () => {
       await knex.raw(
         `GRANT SELECT (id, owner) ON public.events TO dsm_column_reader`,
       );
+      await knex.raw(`GRANT UPDATE ON public.events TO dsm_column_reader`);
+      await knex.raw(
+        `GRANT UPDATE (price) ON public.events TO dsm_column_reader`,
+      );
       expect(await attempt()).toEqual(
         refused(
-          'public.events has privileges granted on column "id", "owner"; this engine carries only table-wide grants',
+          'public.events has privileges granted on column "id" (SELECT to dsm_column_reader), "owner" (SELECT to dsm_column_reader), which the grantee does not hold on the whole table; this engine carries only table-wide grants',
+        ),
+      );
+    });
+  });
+
+  it('takes privileges granted on columns that their grantees hold on the whole table too', async () => {
+    await withRole('dsm_readers', async () => {
+      await withRole('dsm_column_reader', async () => {
+        await knex.raw(`GRANT SELECT ON public.events TO dsm_column_reader`);
+        await knex.raw(
+          `GRANT SELECT (id, owner) ON public.events TO dsm_column_reader`,
+        );
+        // Held table-wide through a role it is a member of.
+        await knex.raw(`GRANT UPDATE ON public.events TO dsm_readers`);
+        await knex.raw(`GRANT dsm_readers TO dsm_column_reader`);
+        await knex.raw(
+          `GRANT UPDATE (price) ON public.events TO dsm_column_reader`,
+        );
+        await knex.raw(`GRANT SELECT ON public.events TO PUBLIC`);
+        await knex.raw(`GRANT SELECT (owner) ON public.events TO PUBLIC`);
+        expect(await attempt()).toEqual(taken);
+        const { rows } = await knex.raw(
+          `SELECT has_table_privilege('dsm_column_reader', 'public.events', 'SELECT') AS reads,
+                  has_table_privilege('dsm_column_reader', 'public.events', 'UPDATE') AS updates`,
+        );
+        expect(rows).toEqual([{ reads: true, updates: true }]);
+      });
+    });
+  });
+
+  it('refuses a column privilege held on the whole table without its grant option', async () => {
+    await withRole('dsm_column_reader', async () => {
+      await knex.raw(`GRANT SELECT ON public.events TO dsm_column_reader`);
+      await knex.raw(
+        `GRANT SELECT (owner) ON public.events TO dsm_column_reader WITH GRANT OPTION`,
+      );
+      expect(await attempt()).toEqual(
+        refused(
+          'public.events has privileges granted on column "owner" (SELECT to dsm_column_reader), which the grantee does not hold on the whole table',
         ),
       );
     });
@@ -191,11 +290,7 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
     }
     const refusedThenTaken = (fn: string) => ({
       byRole: refused(refusal(fn)),
-      byMigrationRole: {
-        plan: 'done',
-        migrate: 'done',
-        left: [{ relkind: 'v', target: 'events_v2' }],
-      },
+      byMigrationRole: taken,
     });
 
     it("refuses a domain whose CHECK calls it, which every write's trigger would run", async () => {
@@ -223,6 +318,145 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
       expect(
         await asOwnedByEither('public.folded(value text)', () => attempt()),
       ).toEqual(refusedThenTaken('public.folded(value text)'));
+    });
+
+    it('refuses a domain over a domain whose CHECK calls it, held in an array', async () => {
+      await knex.raw(`
+        CREATE FUNCTION public.is_name(value text) RETURNS boolean
+          LANGUAGE sql IMMUTABLE AS $$ SELECT value ~ '^[a-z]+$' $$`);
+      await knex.raw(
+        `CREATE DOMAIN public.name_text AS text CHECK (public.is_name(VALUE))`,
+      );
+      await knex.raw(`CREATE DOMAIN public.short_name AS public.name_text`);
+      await knex.raw(
+        `ALTER TABLE public.events ADD COLUMN aliases public.short_name[]`,
+      );
+      expect(
+        await asOwnedByEither('public.is_name(value text)', () => attempt()),
+      ).toEqual(refusedThenTaken('public.is_name(value text)'));
+    });
+
+    it("refuses a composite type whose field's domain CHECK calls it", async () => {
+      await knex.raw(`
+        CREATE FUNCTION public.is_name(value text) RETURNS boolean
+          LANGUAGE sql IMMUTABLE AS $$ SELECT value ~ '^[a-z]+$' $$`);
+      await knex.raw(
+        `CREATE DOMAIN public.name_text AS text CHECK (public.is_name(VALUE))`,
+      );
+      await knex.raw(
+        `CREATE TYPE public.contact AS (name public.name_text, phone text)`,
+      );
+      await knex.raw(
+        `ALTER TABLE public.events ADD COLUMN contact public.contact`,
+      );
+      expect(
+        await asOwnedByEither('public.is_name(value text)', () => attempt()),
+      ).toEqual(refusedThenTaken('public.is_name(value text)'));
+    });
+
+    it("refuses an index's operator class calling it, which compares every key written", async () => {
+      await knex.raw(`
+        CREATE FUNCTION public.compare_names(a text, b text) RETURNS integer
+          LANGUAGE sql IMMUTABLE AS $$ SELECT bttextcmp(a, b) $$`);
+      await knex.raw(`
+        CREATE OPERATOR CLASS public.owner_ops FOR TYPE text USING btree AS
+          OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+          FUNCTION 1 public.compare_names(text, text)`);
+      await knex.raw(
+        `CREATE INDEX events_owner ON public.events (owner public.owner_ops)`,
+      );
+      expect(
+        await asOwnedByEither('public.compare_names(a text, b text)', () =>
+          attempt(),
+        ),
+      ).toEqual(refusedThenTaken('public.compare_names(a text, b text)'));
+    });
+
+    it('takes a column default calling it, which only writers compute, with their own rights', async () => {
+      await knex.raw(`
+        CREATE FUNCTION public.next_price() RETURNS numeric
+          LANGUAGE sql AS $$ SELECT 1::numeric $$`);
+      await knex.raw(
+        `ALTER TABLE public.events ALTER COLUMN price SET DEFAULT public.next_price()`,
+      );
+      await withRole(owner, async () => {
+        await knex.raw(`ALTER FUNCTION public.next_price() OWNER TO ${owner}`);
+        try {
+          expect(await attempt()).toEqual(taken);
+        } finally {
+          await knex.raw(
+            `ALTER FUNCTION public.next_price() OWNER TO CURRENT_USER`,
+          );
+        }
+      });
+    });
+
+    it("takes, as a role that is no superuser, a table of its own using extensions' and builtins' functions", async () => {
+      // The engine's role owns the table and its functions, and made the
+      // (trusted) extensions itself: their functions are the bootstrap
+      // superuser's. The default calls another role's function.
+      const engineRole = 'dsm_engine';
+      await withRole(owner, async () => {
+        await withRole(engineRole, async () => {
+          await knex.raw(`ALTER ROLE ${engineRole} LOGIN PASSWORD 'engine'`);
+          await knex.raw(
+            `GRANT CREATE ON DATABASE "${knex.client.config.connection.database}" TO ${engineRole}`,
+          );
+          await knex.raw(`GRANT ALL ON SCHEMA public TO ${engineRole}`);
+          const asEngineRole = async (sql: string) => {
+            await knex.transaction(async tx => {
+              await tx.raw(`SET LOCAL ROLE ${engineRole}`);
+              await tx.raw(sql);
+            });
+          };
+          await asEngineRole(`CREATE EXTENSION pg_trgm`);
+          await asEngineRole(`CREATE EXTENSION citext`);
+          await asEngineRole(`
+            CREATE TABLE public.owners (name public.citext PRIMARY KEY)`);
+          await asEngineRole(
+            `INSERT INTO public.owners VALUES ('Alice'), ('bob')`,
+          );
+          await asEngineRole(`
+            CREATE FUNCTION public.folded(value text) RETURNS text
+              LANGUAGE sql IMMUTABLE AS $$ SELECT lower(value) $$`);
+          await knex.raw(`
+            CREATE FUNCTION public.next_price() RETURNS numeric
+              LANGUAGE sql AS $$ SELECT 1::numeric $$`);
+          await knex.raw(
+            `ALTER FUNCTION public.next_price() OWNER TO ${owner}`,
+          );
+          await knex.raw(`ALTER TABLE public.events OWNER TO ${engineRole}`);
+          await asEngineRole(`
+            ALTER TABLE public.events
+              ALTER COLUMN owner TYPE public.citext,
+              ALTER COLUMN price SET DEFAULT public.next_price(),
+              ADD CONSTRAINT events_owner_known
+                FOREIGN KEY (owner) REFERENCES public.owners (name),
+              ADD CONSTRAINT events_price_sane
+                CHECK (price >= 0 AND length(owner::text) BETWEEN 1 AND 50)`);
+          await asEngineRole(`
+            CREATE INDEX events_owner_trgm ON public.events
+              USING gin ((owner::text) public.gin_trgm_ops)`);
+          await asEngineRole(
+            `CREATE INDEX events_folded ON public.events (public.folded(owner::text))`,
+          );
+          const url = new URL(connectionUrlOf(knex));
+          url.username = engineRole;
+          url.password = 'engine';
+          await engine.close?.();
+          engine = await createTestEngine(url.toString());
+          try {
+            expect(await attempt()).toEqual(taken);
+          } finally {
+            await engine.close?.();
+            engine = await createTestEngine(knex);
+            await knex.raw(`REASSIGN OWNED BY ${engineRole} TO CURRENT_USER`);
+            await knex.raw(
+              `ALTER FUNCTION public.next_price() OWNER TO CURRENT_USER`,
+            );
+          }
+        });
+      });
     });
 
     it('refuses an expression of the new version calling it', async () => {
