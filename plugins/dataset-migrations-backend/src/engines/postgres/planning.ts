@@ -30,6 +30,7 @@ import {
   rollbackStatements,
 } from './sql/versionSwitch';
 import { grantsAfterCutOver } from './stages/cutOver';
+import { readTriggers, triggersToCarry } from './triggers';
 import { DRY_RUN_SAMPLE_ROWS } from './stages/dryRun';
 import { BATCHES_PER_RANGE } from './stages/verify';
 
@@ -51,6 +52,10 @@ export async function planStages(
     await checkNewName(client, shape, dataset);
     await refuseUnresolvedValues(client, shape);
     const grants = await grantsAfterCutOver(client, shape, dataset);
+    const triggers = triggersToCarry(
+      shape,
+      await readTriggers(client, shape.source),
+    );
     const previous = previousVersion(shape, dataset, request.fromVersion);
     const keyTypes = keyTypesOf(shape);
     const heap =
@@ -133,7 +138,14 @@ export async function planStages(
         name: 'cut-over',
         description:
           'One short transaction: writers wait, readers go on, the name moves to the new version.',
-        sql: cutOverStatements(shape, dataset, request.fromVersion, grants),
+        sql: cutOverStatements(
+          shape,
+          dataset,
+          request.fromVersion,
+          grants,
+          [],
+          triggers,
+        ),
       },
       {
         name: 'undo',
@@ -148,7 +160,13 @@ export async function planStages(
         name: 'rollback',
         description: rollbackDescription(shape),
         // The view is recreated under the dataset's name, with its grants now.
-        sql: rollbackStatements(shape, dataset, previous, grants.oldName),
+        sql: rollbackStatements(
+          shape,
+          dataset,
+          previous,
+          grants.oldName,
+          triggers.map(t => t.name),
+        ),
       },
       {
         name: 'contract',

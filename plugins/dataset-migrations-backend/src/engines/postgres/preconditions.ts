@@ -189,13 +189,14 @@ async function refuseComputedColumns(
 }
 
 /**
- * Triggers and rules on the table (or its partitions), or on the dataset's view:
- * they stay on the old version, so after cut-over writes through the name would
- * no longer run them (an audit trigger stops recording, a BEFORE trigger stops
- * filling its columns), and contract would drop them. A disabled one (DISABLE
- * TRIGGER or RULE) runs in no session, so nothing stops running: it stays on the
- * old version and goes with it at contract. One enabled for replica or always
- * runs in some sessions, and is refused.
+ * Rules on the table (or its partitions), and triggers on its partitions or on
+ * the dataset's view: they stay on the old version, so after cut-over writes
+ * through the name would no longer run them (an audit trigger stops recording, a
+ * BEFORE trigger stops filling its columns), and contract would drop them. A
+ * disabled one (DISABLE TRIGGER or RULE) runs in no session, so nothing stops
+ * running: it stays on the old version and goes with it at contract. The table's
+ * own row triggers may move to the new version (see triggersToCarry), which
+ * judges them with the migration's fields.
  */
 async function refuseTriggersAndRules(
   client: PoolClient,
@@ -211,7 +212,7 @@ async function refuseTriggersAndRules(
        FROM bound b JOIN pg_trigger t ON t.tgrelid = b.oid
       -- Not the engine's own (capture, reverse), named by their runs.
       WHERE NOT t.tgisinternal AND t.tgname !~ '^dsm_[0-9a-f]{12}_'
-        AND t.tgenabled <> 'D'
+        AND t.tgenabled <> 'D' AND t.tgrelid <> $1::regclass
      UNION
      SELECT format('rule %I', r.rulename)
        FROM bound b JOIN pg_rewrite r ON r.ev_class = b.oid

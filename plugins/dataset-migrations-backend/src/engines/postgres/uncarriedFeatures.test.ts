@@ -139,20 +139,13 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
     );
   });
 
-  it('refuses triggers and rules, which writes through the new name would no longer run', async () => {
-    await knex.raw(`CREATE TABLE public.audit (id bigint, op text)`);
-    await knex.raw(`
-      CREATE FUNCTION public.audit_events() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN INSERT INTO public.audit VALUES (NEW.id, TG_OP); RETURN NEW; END $$`);
-    await knex.raw(`
-      CREATE TRIGGER events_audit AFTER INSERT OR UPDATE ON public.events
-        FOR EACH ROW EXECUTE FUNCTION public.audit_events()`);
+  it('refuses rules, which writes through the new name would no longer run', async () => {
     await knex.raw(
       `CREATE RULE events_kept AS ON DELETE TO public.events DO INSTEAD NOTHING`,
     );
     expect(await attempt()).toEqual(
       refused(
-        'public.events has rule events_kept, trigger events_audit; this engine does not carry triggers or rules to the new version',
+        'public.events has rule events_kept; this engine does not carry triggers or rules to the new version',
       ),
     );
   });
@@ -189,7 +182,7 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
     await knex.raw(`ALTER TABLE public.events DISABLE TRIGGER events_off`);
     expect(await attempt()).toEqual(
       refused(
-        'public.events has trigger events_always, trigger events_replica; this engine does not carry triggers or rules',
+        'public.events has trigger "events_always" (it fires in replica sessions, which the new version\'s would not), trigger "events_replica" (it fires in replica sessions, which the new version\'s would not); this engine cannot carry it to the new version',
       ),
     );
   });

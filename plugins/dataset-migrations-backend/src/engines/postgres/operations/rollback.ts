@@ -10,6 +10,7 @@ import {
 } from '../relations';
 import { isCutOver, shapeOf } from '../runShape';
 import { inverseOf } from '../sql/reverse';
+import { handedOver } from '../triggers';
 import { rollbackStatements } from '../sql/versionSwitch';
 import { versionsStep } from './versionsStep';
 
@@ -75,7 +76,13 @@ export async function rollback(
         dataset.relation,
         dataset.relation,
       );
-      for (const sql of rollbackStatements(shape, dataset, previous, grants))
+      for (const sql of rollbackStatements(
+        shape,
+        dataset,
+        previous,
+        grants,
+        await handedOver(client, previous, shape.target),
+      ))
         await client.query(sql);
       return [
         `${run.dataset.table} reads ${formatRelation(

@@ -1,6 +1,11 @@
 /** Statements that move the dataset's name between versions: cut-over, rollback and contract. */
 
 import { type RelationName, quoteRelation } from '../relations';
+import {
+  carryTriggersSql,
+  restoreTriggersSql,
+  type TableTrigger,
+} from '../triggers';
 import { dropCaptureSql } from './capture';
 import {
   dropExpandSql,
@@ -30,6 +35,8 @@ export function cutOverStatements(
   grants: { name: string[]; oldName: string[] },
   /** The source's partitions (quoted), which refuse writes made straight into them from now on. */
   partitions: string[] = [],
+  /** The source's triggers, which the new version takes over (see triggersToCarry). */
+  triggers: TableTrigger[] = [],
 ): string[] {
   const previous = previousVersion(shape, dataset, fromVersion);
   const renamed = isRename(shape, dataset);
@@ -70,6 +77,7 @@ export function cutOverStatements(
       : expandViewStatements(shape, previous, grants.name)),
     ...createReverseSql(shape, previous),
     ...freezePartitionsSql(shape, partitions),
+    ...carryTriggersSql(shape, previous, triggers),
   ];
 }
 
@@ -84,6 +92,8 @@ export function rollbackStatements(
   previous: RelationName,
   /** The dataset's grants, to give the recreated view (see copyGrantsSql). */
   grants: string[],
+  /** The previous version's triggers the new one took over (see handedOver). */
+  triggers: string[] = [],
 ): string[] {
   const repoint = isRename(shape, dataset)
     ? [
@@ -110,6 +120,7 @@ export function rollbackStatements(
     ),
     ...dropReverseSql(shape),
     ...dropFrozenPartitionsSql(shape),
+    ...restoreTriggersSql(previous, triggers),
     ...repoint,
     `DROP TABLE ${quoteRelation(shape.target)}`,
   ];

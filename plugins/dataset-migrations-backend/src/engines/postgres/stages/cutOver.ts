@@ -14,6 +14,7 @@ import {
   type ResolvedDataset,
 } from '../relations';
 import { isCutOver } from '../runShape';
+import { readTriggers, triggersToCarry } from '../triggers';
 import { isRename, type MigrationShape } from '../sql/shape';
 import { cutOverStatements } from '../sql/versionSwitch';
 
@@ -50,12 +51,18 @@ export async function cutOver(
       );
     // Read before the name moves: the grants belong to what readers use now.
     const grants = await grantsAfterCutOver(client, shape, dataset);
+    // Read under the lock, as they are now: one added since plan is judged too.
+    const triggers = triggersToCarry(
+      shape,
+      await readTriggers(client, shape.source),
+    );
     for (const sql of cutOverStatements(
       shape,
       dataset,
       run.fromVersion,
       grants,
       await partitionsOf(client, shape.source),
+      triggers,
     ))
       await client.query(sql);
     if (dataset.kind === 'table') {
