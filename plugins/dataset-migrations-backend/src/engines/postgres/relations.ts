@@ -404,9 +404,14 @@ export async function readIndexes(
             array(SELECT pg_get_indexdef(i.indexrelid, k, false)
                     FROM generate_series(1, i.indnatts) AS k ORDER BY k) AS columns,
             i.indoption::int2[] AS options,
-            array(SELECT CASE WHEN o.opcdefault THEN NULL ELSE o.opcname::text END
+            -- With its schema: a class of the database's own named like a
+            -- built-in one (name_ops) would be read as the built-in.
+            array(SELECT CASE WHEN o.opcdefault THEN NULL
+                              ELSE format('%I.%I', ns.nspname, o.opcname) END
                     FROM unnest(i.indclass) WITH ORDINALITY AS x(oid, n)
-                    JOIN pg_opclass o ON o.oid = x.oid ORDER BY x.n) AS opclasses,
+                    JOIN pg_opclass o ON o.oid = x.oid
+                    JOIN pg_namespace ns ON ns.oid = o.opcnamespace
+                   ORDER BY x.n) AS opclasses,
             pg_get_expr(i.indpred, i.indrelid) AS predicate,
             pg_get_indexdef(i.indexrelid) AS definition,
             -- Read through jsonb: the column only exists from Postgres 15.
@@ -429,11 +434,9 @@ export async function readIndexes(
       // indoption bits: 1 = DESC, 2 = NULLS FIRST (see pg_index.h).
       const bits = r.options[k] ?? 0;
       const opclass = r.opclasses[k];
-      return `${opclass ? ` ${escapeIdentifier(opclass)}` : ''}${
-        bits & 1 ? ' DESC' : ''
-      }${bits & 1 && !(bits & 2) ? ' NULLS LAST' : ''}${
-        !(bits & 1) && bits & 2 ? ' NULLS FIRST' : ''
-      }`;
+      return `${opclass ? ` ${opclass}` : ''}${bits & 1 ? ' DESC' : ''}${
+        bits & 1 && !(bits & 2) ? ' NULLS LAST' : ''
+      }${!(bits & 1) && bits & 2 ? ' NULLS FIRST' : ''}`;
     }),
     included: r.columns.slice(r.key_count),
     ...(r.predicate === null ? {} : { predicate: r.predicate }),

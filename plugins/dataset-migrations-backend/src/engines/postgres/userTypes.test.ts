@@ -171,4 +171,27 @@ describe('PostgresDatasetEngine on columns of types the database defines', () =>
     ]);
     await engine.plan(cast.run);
   });
+
+  it("rebuilds an index with an operator class of the database's own named like a built-in one", async () => {
+    // Spelled without its schema, pg_catalog's name_ops (for type name) was
+    // taken instead, and create-target failed.
+    await knex.raw(`
+      CREATE OPERATOR CLASS public.name_ops FOR TYPE text USING btree AS
+        OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+        FUNCTION 1 bttextcmp(text, text)`);
+    await knex.raw(
+      `CREATE INDEX events_owner_idx ON public.events (owner public.name_ops)`,
+    );
+    const { run } = await engineRun(engine, 'public.events', [
+      { addField: { name: 'source', type: 'text', default: 'app' } },
+    ]);
+    await engine.migrate(run);
+    const { rows } = await knex.raw(
+      `SELECT o.opcname AS class, o.opcnamespace::regnamespace::text AS schema
+         FROM pg_index i
+         JOIN pg_opclass o ON o.oid = i.indclass[0]
+        WHERE i.indrelid = 'public.events_v2'::regclass AND NOT i.indisprimary`,
+    );
+    expect(rows).toEqual([{ class: 'name_ops', schema: 'public' }]);
+  });
 });
