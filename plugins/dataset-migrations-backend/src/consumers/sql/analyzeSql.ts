@@ -396,7 +396,20 @@ const TYPED_OPERATORS = new Set([
   '!',
   '!!',
   '||/',
+  // Containment and ranges' own operators: `n <@ int4range(…)` takes an
+  // integer, no bigint or numeric (their result is boolean all the same).
+  '<@',
+  '@>',
+  '&&',
+  '-|-',
+  '&<',
+  '&>',
 ]);
+/**
+ * What a subscript is given to: Postgres coerces it by what it subscripts, and
+ * jsonb takes integer or text, no bigint or numeric (`j[n]`).
+ */
+const SUBSCRIPT: Typed = { what: 'a subscript ([…])' };
 /** Window functions whose first argument may be of any type, the others integer. */
 const VALUE_THEN_INTEGER = new Set(['lag', 'lead', 'nth_value']);
 
@@ -804,7 +817,22 @@ class StatementWalker {
           inner.indirection?.[0]?.String?.sval,
           scope,
         );
-        this.visit(inner, scope);
+        const { indirection, ...subscripted } = inner;
+        this.visit(subscripted, scope);
+        // A subscript's value is no part of the result's: only what it is given to counts.
+        this.dividing = undefined;
+        this.summing = undefined;
+        this.passedOn = undefined;
+        // An array takes any integer or numeric subscript (assigned to integer);
+        // jsonb only integer or text, and only the catalog knows a column's type.
+        // A slice is an array's.
+        for (const item of indirection ?? []) {
+          this.typed =
+            item?.A_Indices?.is_slice || surelyArray(inner.arg)
+              ? undefined
+              : SUBSCRIPT;
+          this.visit(item, scope);
+        }
       } else if (key === 'UpdateStmt' || key === 'DeleteStmt')
         this.modify(inner, scope);
       else if (key === 'InsertStmt') this.insert(inner, scope);
@@ -2343,6 +2371,13 @@ function isNumeric(node: Node | undefined): boolean {
   const names: Node[] | undefined = node?.TypeCast?.typeName?.names;
   const type = names?.[names.length - 1]?.String?.sval;
   return type === 'numeric' || type === 'decimal';
+}
+
+/** An array constructor or a cast to an array type: subscripted, an array's subscript. */
+function surelyArray(node: Node | undefined): boolean {
+  if (node?.A_ArrayExpr) return true;
+  if (node?.SubLink?.subLinkType === 'ARRAY_SUBLINK') return true;
+  return (node?.TypeCast?.typeName?.arrayBounds?.length ?? 0) > 0;
 }
 
 function isInterval(node: Node | undefined): boolean {

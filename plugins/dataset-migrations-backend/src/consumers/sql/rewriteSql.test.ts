@@ -2164,3 +2164,82 @@ describe('a column qualified with the schema and the table, when the table is re
     );
   });
 });
+
+describe('a widened integer given to a subscript or a range operator (found by adversarial11)', () => {
+  const toBigint = consumerMapping(source, [
+    { changeType: { field: 'ms_played', type: 'bigint' } },
+  ]);
+  const toNumeric = consumerMapping(source, [
+    { changeType: { field: 'ms_played', type: 'numeric' } },
+  ]);
+  const toInteger = consumerMapping(
+    source.map(f => (f.name === 'ms_played' ? { ...f, type: 'smallint' } : f)),
+    [{ changeType: { field: 'ms_played', type: 'integer' } }],
+  );
+
+  it.each([
+    [
+      'a jsonb subscript',
+      "select ('[1, 2, 3]'::jsonb)[ms_played] from listening_events",
+      /subscript/,
+    ],
+    [
+      'a jsonb subscript, through a CTE',
+      "with c as (select ms_played from listening_events) select ('[1, 2, 3]'::jsonb)[ms_played] from c",
+      /subscript/,
+    ],
+    [
+      "another relation's column, which may be jsonb",
+      'select o.doc[e.ms_played] from listening_events e, other o',
+      /subscript/,
+    ],
+    [
+      '<@ a range',
+      'select event_id from listening_events where ms_played <@ int4range(0, 10)',
+      /operator <@/,
+    ],
+    [
+      'a range @>',
+      'select event_id from listening_events where int4range(0, 10) @> ms_played',
+      /operator @>/,
+    ],
+    [
+      '<@ a range, through a CTE',
+      'with c as (select event_id, ms_played from listening_events) select event_id from c where ms_played <@ int4range(0, 10)',
+      /operator <@/,
+    ],
+  ])('asks a person (%s)', (_, content, reason) => {
+    // Was unaffected, and failed on the new layout: "subscript type bigint is
+    // not supported" (jsonb takes integer or text), "operator does not exist:
+    // bigint <@ int4range".
+    for (const mapping of [toBigint, toNumeric]) {
+      const result = rewrite(content, mapping);
+      expect(result.status).toBe('needs-decision');
+      expect(result.impact.problem?.message).toMatch(reason);
+    }
+  });
+
+  it('reads it as it is where no widened field is the subscript or the operand, or where smallint becomes integer', () => {
+    for (const content of [
+      "select ('[1, 2, 3]'::jsonb)[1] as v, ms_played from listening_events where ms_played > 0",
+      // An array's subscripts, a slice's: assigned to integer, as they always were.
+      "select ('{a,b,c}'::text[])[ms_played] as v from listening_events",
+      "select (array['a', 'b', 'c'])[ms_played] as v from listening_events",
+      'select e.event_id, o.tags[1:e.ms_played] as head from listening_events e, other o',
+      "select ('[10, 20]'::jsonb)[event_id::integer] as v from listening_events where event_id::integer <@ int4range(0, 10) and ms_played > 0",
+    ])
+      expect({ content, status: rewrite(content, toBigint).status }).toEqual({
+        content,
+        status: 'unaffected',
+      });
+    // smallint was always taken as integer there.
+    for (const content of [
+      "select ('[1, 2, 3]'::jsonb)[ms_played] as v from listening_events",
+      'select event_id from listening_events where ms_played <@ int4range(0, 10)',
+    ])
+      expect({ content, status: rewrite(content, toInteger).status }).toEqual({
+        content,
+        status: 'unaffected',
+      });
+  });
+});

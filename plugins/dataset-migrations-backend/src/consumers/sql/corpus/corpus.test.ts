@@ -321,6 +321,76 @@ const ADV10_MIGRATIONS: CorpusSource['migrations'] = [
   },
 ];
 
+/** The eleventh round: frames, grouping sets, LATERAL, JSON subscripts, ranges, arrays, literals, ordinals, joins by name, rows. */
+const ADV11_MIGRATIONS: CorpusSource['migrations'] = [
+  {
+    name: 'E01 t.k renamed to kk (u has kk)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'kk' } }],
+  },
+  {
+    name: 'E02 t.n widened integer -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+  },
+  {
+    name: 'E03 t.n widened integer -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+  },
+  {
+    name: 'E04 t.s widened varchar(10) -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 's', type: 'text' } }],
+  },
+  {
+    name: 'E05 t.c retyped char(4) -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 'c', type: 'text' } }],
+  },
+  {
+    name: 'E06 t.d retyped date -> timestamp',
+    dataset: 't',
+    changes: [{ changeType: { field: 'd', type: 'timestamp' } }],
+  },
+  {
+    name: 'E07 t.k dropped',
+    dataset: 't',
+    changes: [{ dropField: { name: 'k' } }],
+  },
+  {
+    name: 'E08 t gains label (u has label)',
+    dataset: 't',
+    changes: [{ addField: { name: 'label', type: 'text', default: "'x'" } }],
+  },
+  { name: 'E09 t renamed to t2', dataset: 't', changes: [], renameTo: 't2' },
+  {
+    name: 'E10 t.Qty renamed to qty',
+    dataset: 't',
+    changes: [{ renameField: { from: 'Qty', to: 'qty' } }],
+  },
+  {
+    name: 'E11 t.p widened numeric(10,2) -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'p', type: 'numeric' } }],
+  },
+  {
+    name: 'E12 t.j retyped jsonb -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 'j', type: 'text' } }],
+  },
+  {
+    name: 'E13 t.id renamed to tid (USING and NATURAL joins)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'id', to: 'tid' } }],
+  },
+  {
+    name: 'E14 t.sm widened smallint -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'sm', type: 'bigint' } }],
+  },
+];
+
 const ADV7_MIGRATIONS: CorpusSource['migrations'] = [
   {
     name: 'A01 t.k renamed to kk (u has kk)',
@@ -623,6 +693,101 @@ const ALL_SOURCES: CorpusSource[] = [
         ],
       },
     ],
+  },
+  {
+    name: 'postgres_air',
+    dir: path.join(__dirname, 'postgres_air'),
+    migrations: [
+      {
+        name: 'A01 booking.price widened numeric(7,2) -> numeric (avg()::numeric(7,2) in views)',
+        dataset: 'booking',
+        changes: [{ changeType: { field: 'price', type: 'numeric' } }],
+      },
+      {
+        name: 'A02 passenger.age widened integer -> bigint (given to age_category(int))',
+        dataset: 'passenger',
+        changes: [{ changeType: { field: 'age', type: 'bigint' } }],
+      },
+      {
+        name: 'A03 flight.departure_airport renamed to dep_airport',
+        dataset: 'flight',
+        changes: [
+          { renameField: { from: 'departure_airport', to: 'dep_airport' } },
+        ],
+      },
+      {
+        name: 'A04 booking_leg.flight_id renamed to fid (JOIN … USING (flight_id))',
+        dataset: 'booking_leg',
+        changes: [{ renameField: { from: 'flight_id', to: 'fid' } }],
+      },
+      {
+        name: 'A05 passenger.first_name renamed to given_name',
+        dataset: 'passenger',
+        changes: [{ renameField: { from: 'first_name', to: 'given_name' } }],
+      },
+      {
+        name: 'A06 flight.scheduled_departure retyped timestamptz -> timestamp',
+        dataset: 'flight',
+        changes: [
+          {
+            changeType: { field: 'scheduled_departure', type: 'timestamp' },
+          },
+        ],
+      },
+      {
+        name: 'A07 booking renamed to bookings',
+        dataset: 'booking',
+        changes: [],
+        renameTo: 'bookings',
+      },
+      {
+        name: 'A08 passenger.last_name dropped',
+        dataset: 'passenger',
+        changes: [{ dropField: { name: 'last_name' } }],
+      },
+      {
+        name: 'A09 booking_leg.leg_num widened integer -> bigint (in a row cast to a composite type)',
+        dataset: 'booking_leg',
+        changes: [{ changeType: { field: 'leg_num', type: 'bigint' } }],
+      },
+      {
+        name: 'A10 custom_field.custom_field_value renamed to value',
+        dataset: 'custom_field',
+        changes: [{ renameField: { from: 'custom_field_value', to: 'value' } }],
+      },
+      {
+        name: 'A11 airport gains city_code',
+        dataset: 'airport',
+        changes: [
+          { addField: { name: 'city_code', type: 'text', default: "'X'" } },
+        ],
+      },
+      {
+        name: 'A12 boarding_pass.pass_id renamed to boarding_pass_id',
+        dataset: 'boarding_pass',
+        changes: [{ renameField: { from: 'pass_id', to: 'boarding_pass_id' } }],
+      },
+      {
+        name: 'A13 booking_leg.booking_id widened integer -> bigint (JOIN … USING (booking_id))',
+        dataset: 'booking_leg',
+        changes: [{ changeType: { field: 'booking_id', type: 'bigint' } }],
+      },
+      {
+        name: 'A14 flight.flight_id widened integer -> bigint',
+        dataset: 'flight',
+        changes: [{ changeType: { field: 'flight_id', type: 'bigint' } }],
+      },
+    ],
+  },
+  {
+    name: 'adversarial11',
+    dir: path.join(__dirname, 'adversarial11'),
+    migrations: ADV11_MIGRATIONS,
+  },
+  {
+    name: 'adversarial11_min',
+    dir: path.join(__dirname, 'adversarial11_min'),
+    migrations: ADV11_MIGRATIONS,
   },
   {
     name: 'adversarial9_min',

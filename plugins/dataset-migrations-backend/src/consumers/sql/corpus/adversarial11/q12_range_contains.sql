@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE int4range(6, 20) @> n ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, ARRAY[k, n] AS pair FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT count(*) FILTER (WHERE n > 6) AS big, sum(n) FILTER (WHERE c = 'ab') AS ab FROM t;

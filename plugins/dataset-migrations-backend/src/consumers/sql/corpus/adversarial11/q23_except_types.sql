@@ -1,0 +1,1 @@
+SELECT k, s FROM t EXCEPT SELECT kk, label FROM u ORDER BY 1, 2;

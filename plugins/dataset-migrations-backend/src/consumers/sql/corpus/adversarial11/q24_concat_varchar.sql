@@ -1,0 +1,1 @@
+SELECT id, s || '-' || c AS sc FROM t ORDER BY id;

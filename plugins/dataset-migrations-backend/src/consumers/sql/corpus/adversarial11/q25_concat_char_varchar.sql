@@ -1,0 +1,1 @@
+SELECT id, c || s AS cs FROM t ORDER BY id;

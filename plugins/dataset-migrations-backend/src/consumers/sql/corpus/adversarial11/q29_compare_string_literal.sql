@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE n > '6' ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, k, label FROM t JOIN u USING (id) ORDER BY id;

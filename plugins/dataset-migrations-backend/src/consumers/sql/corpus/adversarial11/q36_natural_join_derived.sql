@@ -1,0 +1,1 @@
+SELECT * FROM (SELECT id, k FROM t) a NATURAL JOIN (SELECT id, m FROM u) b ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT "Qty", amt FROM t ORDER BY id;

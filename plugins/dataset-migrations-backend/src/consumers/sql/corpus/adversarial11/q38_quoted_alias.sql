@@ -1,0 +1,1 @@
+SELECT t."Qty" AS qty FROM t ORDER BY qty NULLS LAST;

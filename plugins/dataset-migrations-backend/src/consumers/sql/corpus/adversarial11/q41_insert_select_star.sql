@@ -1,0 +1,2 @@
+INSERT INTO archive SELECT * FROM t;
+SELECT * FROM archive ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE (k, n) > (10, 5) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT (t).k FROM t ORDER BY 1;

@@ -1,0 +1,1 @@
+SELECT id, ntile(sm) OVER (ORDER BY id) AS tile FROM t ORDER BY id;

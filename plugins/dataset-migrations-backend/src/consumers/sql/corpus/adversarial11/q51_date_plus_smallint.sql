@@ -1,0 +1,1 @@
+SELECT id, d + sm AS later FROM t WHERE d IS NOT NULL ORDER BY id;

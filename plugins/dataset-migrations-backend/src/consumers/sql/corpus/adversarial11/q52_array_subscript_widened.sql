@@ -1,0 +1,1 @@
+SELECT id, tags[n - 4] AS tag FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, nums[1:n] AS head FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM u WHERE EXISTS (SELECT * FROM t WHERE t.k = u.kk) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, length(c) AS l, octet_length(c) AS ol FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT max(c) || '|' AS top FROM t;

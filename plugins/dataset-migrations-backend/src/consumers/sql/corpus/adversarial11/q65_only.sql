@@ -1,0 +1,1 @@
+SELECT id FROM ONLY t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT DISTINCT n::text AS tn FROM t ORDER BY 1;

@@ -1,0 +1,1 @@
+SELECT ('[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]'::jsonb)[n] AS v FROM t WHERE n > 0 ORDER BY v;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE n <@ int4range(0, 10) ORDER BY id;

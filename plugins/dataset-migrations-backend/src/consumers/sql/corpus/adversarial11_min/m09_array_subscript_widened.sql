@@ -1,0 +1,1 @@
+SELECT id, nums[sm] AS x, n FROM t ORDER BY id;
