@@ -108,6 +108,53 @@ describe('PostgresDatasetEngine on a key numbered by an identity column', () => 
     },
   );
 
+  it.each(['plain', 'expand'] as const)(
+    'numbers rows a writer that is not the engine inserts through the %s view',
+    async view => {
+      // A writer with INSERT on the table needs no right on its identity's
+      // sequence; through the name it must not need one on the new version's.
+      await withTable('BY DEFAULT');
+      await knex.raw(`DROP ROLE IF EXISTS dsm_identity_writer`);
+      await knex.raw(`CREATE ROLE dsm_identity_writer`);
+      await knex.raw(`GRANT USAGE ON SCHEMA public TO dsm_identity_writer`);
+      await knex.raw(
+        `GRANT SELECT, INSERT ON public.accounts TO dsm_identity_writer`,
+      );
+      // Nor do the engine role's default privileges give it one.
+      await knex.raw(
+        `ALTER DEFAULT PRIVILEGES GRANT ALL ON SEQUENCES TO dsm_identity_writer`,
+      );
+      try {
+        const { run } = await engineRun(
+          engine,
+          'public.accounts',
+          changes[view],
+        );
+        await engine.migrate(run);
+        const inserted = await knex.transaction(async tx => {
+          await tx.raw(`SET LOCAL ROLE dsm_identity_writer`);
+          return (
+            await tx.raw(
+              `INSERT INTO public.accounts (name) VALUES ('carol') RETURNING id::int`,
+            )
+          ).rows;
+        });
+        expect(inserted).toEqual([{ id: 120 }]);
+        expect(
+          (
+            await knex.raw(
+              `SELECT has_sequence_privilege('dsm_identity_writer',
+                        pg_get_serial_sequence('public.accounts_v2', 'id'), 'USAGE') AS usage`,
+            )
+          ).rows,
+        ).toEqual([{ usage: false }]);
+      } finally {
+        await knex.raw(`DROP OWNED BY dsm_identity_writer`);
+        await knex.raw(`DROP ROLE dsm_identity_writer`);
+      }
+    },
+  );
+
   it('refuses to make an identity key a type an identity cannot have, creating nothing', async () => {
     await withTable('BY DEFAULT');
     const { run } = await engineRun(engine, 'public.accounts', [

@@ -6,7 +6,7 @@
 import type { TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { quoteRelation } from '../relations';
 import { upsertSql } from './copy';
-import { onlyOwnerSql } from './privileges';
+import { onlyOwnerOfIdentitySql, onlyOwnerSql } from './privileges';
 import {
   createBookkeepingSchemaSql,
   dropRowTriggerSql,
@@ -94,6 +94,7 @@ export function createTargetStatements(
     ...createBookkeepingSchemaSql(shape.bookkeepingSchema),
     createTargetSql(shape),
     onlyOwnerSql(shape.target),
+    ...shape.identities.map(i => onlyOwnerOfIdentitySql(shape.target, i.to)),
     `COMMENT ON TABLE ${quoteRelation(shape.target)} IS ${literal(comment)}`,
     createDeletedSql(shape),
     onlyOwnerSql(shape.deleted),

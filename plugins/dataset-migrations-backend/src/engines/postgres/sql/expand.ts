@@ -67,18 +67,6 @@ export function expandViewStatements(
         }`,
       );
   }
-  // And the next number of the new version's identity, under either name.
-  for (const identity of shape.identities) {
-    const next = `nextval(pg_get_serial_sequence(${literal(
-      quoteRelation(shape.target),
-    )}, ${literal(identity.to)})::regclass)`;
-    for (const column of new Set([identity.from, identity.to])) {
-      if (phase.columns.some(c => c.name === column))
-        statements.push(
-          `ALTER VIEW ${name} ALTER COLUMN ${q(column)} SET DEFAULT ${next}`,
-        );
-    }
-  }
   return [...statements, ...expandWriteSql(shape, previous, phase)];
 }
 
@@ -214,6 +202,24 @@ function expandWriteSql(
          END IF;`,
     )
     .join('');
+  // An insert that leaves an identity key out gets the new version's next number
+  // here, in the engine's rights: a writer holds none on that sequence (a view
+  // default would ask it for one), as it held none on the source's identity.
+  const numbered = shape.identities
+    .map(i => {
+      const given = [...new Set([i.from, i.to])].filter(c =>
+        phase.columns.some(column => column.name === c),
+      );
+      return `
+       IF TG_OP = 'INSERT' AND ${given
+         .map(c => `NEW.${q(c)} IS NULL`)
+         .join(' AND ')} THEN
+         NEW.${q(given[0])} := nextval(pg_get_serial_sequence(${literal(
+        quoteRelation(shape.target),
+      )}, ${literal(i.to)})::regclass);
+       END IF;`;
+    })
+    .join('');
   const fn = quoteRelation(shape.expand.fn);
   return [
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
@@ -222,7 +228,7 @@ function expandWriteSql(
      DECLARE
        w ${target}%ROWTYPE;
        fits boolean;
-     BEGIN
+     BEGIN${numbered}
        IF TG_OP = 'INSERT' THEN
          INSERT INTO ${target} (${columns})
            SELECT ${inserted} FROM ${forward('NEW')} AS nv RETURNING * INTO w;

@@ -12,18 +12,36 @@ import { dollarQuoted, literal } from './values';
  * grants are given afterwards (see copyGrantsSql).
  */
 export function onlyOwnerSql(relation: RelationName): string {
-  const name = literal(quoteRelation(relation));
+  return revokeOthersSql(`${literal(quoteRelation(relation))}::regclass`);
+}
+
+/** The same for the sequence of an identity column the engine just created. */
+export function onlyOwnerOfIdentitySql(
+  table: RelationName,
+  column: string,
+): string {
+  return revokeOthersSql(
+    `pg_get_serial_sequence(${literal(quoteRelation(table))}, ${literal(
+      column,
+    )})::regclass`,
+  );
+}
+
+/** Revokes from all but its owner what they hold on the relation `regclass` names. */
+function revokeOthersSql(regclass: string): string {
   return `DO ${dollarQuoted(
-    `DECLARE grantee text;
+    `DECLARE
+       relation regclass := ${regclass};
+       grantee text;
      BEGIN
        FOR grantee IN
          SELECT DISTINCT coalesce(quote_ident(r.rolname), 'PUBLIC')
            FROM pg_class c
            CROSS JOIN LATERAL aclexplode(c.relacl) AS a
            LEFT JOIN pg_roles r ON r.oid = a.grantee
-          WHERE c.oid = ${name}::regclass AND a.grantee <> c.relowner
+          WHERE c.oid = relation AND a.grantee <> c.relowner
        LOOP
-         EXECUTE format('REVOKE ALL ON %s FROM %s', ${name}, grantee);
+         EXECUTE format('REVOKE ALL ON %s FROM %s', relation, grantee);
        END LOOP;
      END`,
     'acl',
