@@ -2105,11 +2105,12 @@ describe('PostgresDatasetEngine', () => {
       expect(await regclass('public.counters_v1')).toBeNull();
     });
 
-    it("contracts a serial key whose table an application owns, keeping the sequence and the owner's inserts", async () => {
+    it("contracts a serial key whose table another role owns, keeping the sequence and the owner's inserts", async () => {
       // PostgreSQL links a sequence only to a table of its own owner, and the new
-      // version is the migration's role's: the contract failed here before.
+      // version is the migration's role's: the contract failed here before. (An
+      // owner that does not hold the engine's rights is refused; a superuser is not.)
       await knex.raw(`DROP ROLE IF EXISTS dsm_app`);
-      await knex.raw(`CREATE ROLE dsm_app`);
+      await knex.raw(`CREATE ROLE dsm_app SUPERUSER`);
       await knex.raw(`GRANT USAGE ON SCHEMA public TO dsm_app`);
       await knex.raw(
         `CREATE TABLE public.counters (id serial PRIMARY KEY, n integer)`,
@@ -2519,6 +2520,7 @@ describe('PostgresDatasetEngine', () => {
     await knex.raw(
       `ALTER DEFAULT PRIVILEGES GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO dsm_anon`,
     );
+    await knex.raw(`ALTER DEFAULT PRIVILEGES GRANT ALL ON SCHEMAS TO dsm_anon`);
     const opened = async (role: string) =>
       (
         await knex.raw(
@@ -2538,6 +2540,13 @@ describe('PostgresDatasetEngine', () => {
       await engine.migrate(run);
       // The new version, its view, the engine's bookkeeping: none of it to anon.
       expect(await opened('dsm_anon')).toEqual([]);
+      expect(
+        (
+          await knex.raw(
+            `SELECT has_schema_privilege('dsm_anon', 'dataset_migrations_engine', 'CREATE') AS creates`,
+          )
+        ).rows,
+      ).toEqual([{ creates: false }]);
       // The old version keeps its own grants, as the dataset's name does.
       expect(await opened('dsm_reader')).toEqual(['events', 'events_v1']);
 
@@ -2560,56 +2569,58 @@ describe('PostgresDatasetEngine', () => {
     }
   });
 
-  it("keeps the rights of a table's owner that the engine's user is not, through cut-over and a rollback", async () => {
-    // An application owning its tables, migrated by another role (here one whose
-    // name needs quoting, as "bot@example.com" does): the views the migration
-    // makes are that role's, and the owner's rights are in no ACL.
+  it("refuses a table whose owner, or a role that may create triggers on it, does not hold the engine's rights", async () => {
+    // The migration's triggers run with the engine's rights (here a superuser
+    // whose name needs quoting, as "bot@example.com" does) and write into the
+    // previous version after cut-over: an owner that attached a trigger there
+    // made itself superuser with its next write, before this refusal.
     const engineUser = 'Dsm Bot@example.com';
     const bot = `"${engineUser}"`;
-    for (const role of ['dsm_new_reader', 'dsm_app', bot]) {
+    for (const role of ['dsm_app', bot]) {
       await knex.raw(`DROP ROLE IF EXISTS ${role}`);
       await knex.raw(`CREATE ROLE ${role}`);
     }
     await knex.raw(`ALTER ROLE ${bot} LOGIN SUPERUSER PASSWORD 'bot'`);
-    await knex.raw(`GRANT USAGE ON SCHEMA public TO dsm_app`);
     await knex.raw(`ALTER TABLE public.events OWNER TO dsm_app`);
     const url = new URL(connectionUrlOf(knex));
     url.username = encodeURIComponent(engineUser);
     url.password = 'bot';
     const asBot = await createTestEngine(url.toString());
-    const asApp = (sql: string) =>
-      knex.transaction(async tx => {
-        await tx.raw('SET LOCAL ROLE dsm_app');
-        return (await tx.raw(sql)).rows;
-      });
-    try {
+    const attempt = async () => {
       const { run } = await engineRun(asBot, 'public.events', [
         { addField: { name: 'source', type: 'text', default: 'app' } },
       ]);
-      await asBot.plan(run);
-      await asBot.migrate(run);
-      await asApp(`INSERT INTO public.events (id, user_id) VALUES (21, 'app')`);
-      await asApp(`UPDATE public.events SET user_id = 'app2' WHERE id = 21`);
-      expect(
-        await asApp(`SELECT user_id, source FROM public.events WHERE id = 21`),
-      ).toEqual([{ user_id: 'app2', source: 'app' }]);
-      // The owner may still grant: a reader it adds can read.
-      await asApp(`GRANT SELECT ON public.events TO dsm_new_reader`);
-      expect(
-        (
-          await knex.raw(
-            `SELECT has_table_privilege('dsm_new_reader', 'public.events', 'SELECT') AS ok`,
-          )
-        ).rows,
-      ).toEqual([{ ok: true }]);
+      const said = (work: Promise<unknown>) =>
+        work.then(
+          () => 'done',
+          (error: Error) => error.message,
+        );
+      return {
+        plan: await said(asBot.plan(run)),
+        migrate: await said(asBot.migrate(run)),
+      };
+    };
+    const refusal = (what: string) =>
+      expect.stringContaining(
+        `${what}, which does not hold the rights of the engine's role (current user); the migration's triggers and copy run with those rights`,
+      );
+    try {
+      expect(await attempt()).toEqual({
+        plan: refusal('events is owned by role dsm_app'),
+        migrate: refusal('events is owned by role dsm_app'),
+      });
+      expect(await relkind('public.events_v2')).toBeUndefined();
 
-      await asBot.rollback(run);
-      expect(
-        await asApp(`SELECT user_id FROM public.events WHERE id = 21`),
-      ).toEqual([{ user_id: 'app2' }]);
+      await knex.raw(`ALTER TABLE public.events OWNER TO ${bot}`);
+      await knex.raw(`GRANT TRIGGER ON public.events TO dsm_app`);
+      expect((await attempt()).plan).toEqual(
+        refusal('role dsm_app may create triggers on events'),
+      );
+      await knex.raw(`REVOKE TRIGGER ON public.events FROM dsm_app`);
+      expect(await attempt()).toEqual({ plan: 'done', migrate: 'done' });
     } finally {
       await asBot.close?.();
-      for (const role of ['dsm_new_reader', 'dsm_app', bot]) {
+      for (const role of ['dsm_app', bot]) {
         await knex.raw(`REASSIGN OWNED BY ${role} TO CURRENT_USER`);
         await knex.raw(`DROP OWNED BY ${role}`);
         await knex.raw(`DROP ROLE ${role}`);

@@ -49,6 +49,7 @@ export async function refuseUncarried(
   client: PoolClient,
   dataset: ResolvedDataset,
 ): Promise<void> {
+  await refuseLesserOwners(client, dataset);
   await refuseCollations(client, dataset);
   await refuseInheritance(client, dataset);
   await refuseRowSecurity(client, dataset);
@@ -56,6 +57,52 @@ export async function refuseUncarried(
   await refuseTriggersAndRules(client, dataset);
   await refusePublications(client, dataset);
   await refuseColumnPrivileges(client, dataset);
+}
+
+/**
+ * A table (or partition) owned, or open to triggers, by a role that does not hold
+ * the migration's role's rights. The migration's triggers are SECURITY DEFINER and
+ * its copy and verify run as its role: after cut-over every write is carried back
+ * into the previous version, and the copy reads the table and writes values of
+ * its types. A lesser owner could attach a trigger, a row-level security policy
+ * or a domain CHECK there, or a TRIGGER grantee a trigger, and have it run with
+ * the migration's rights (a superuser's, often). Refused until the engine does
+ * the dataset's work as its owner; connect the engine as the owner instead.
+ */
+async function refuseLesserOwners(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+): Promise<void> {
+  const { rows } = await catalogRead<{ what: string }>(
+    client,
+    `WITH engine AS (SELECT oid FROM pg_roles WHERE rolname = current_user),
+     tree AS (
+       SELECT t.relid AS oid FROM pg_partition_tree($1::regclass) AS t
+       UNION SELECT $1::regclass)
+     SELECT DISTINCT format('%s is owned by role %I', c.oid::regclass, o.rolname) AS what
+       FROM tree JOIN pg_class c ON c.oid = tree.oid
+       JOIN pg_roles o ON o.oid = c.relowner, engine
+      WHERE c.relowner <> engine.oid
+        AND NOT pg_has_role(c.relowner, engine.oid, 'USAGE')
+     UNION
+     SELECT format('role %s may create triggers on %s',
+                   coalesce(quote_ident(r.rolname), 'PUBLIC'), c.oid::regclass)
+       FROM tree JOIN pg_class c ON c.oid = tree.oid
+       CROSS JOIN LATERAL aclexplode(c.relacl) AS a
+       LEFT JOIN pg_roles r ON r.oid = a.grantee, engine
+      WHERE a.privilege_type = 'TRIGGER' AND a.grantee <> c.relowner
+        AND (a.grantee = 0 OR NOT pg_has_role(a.grantee, engine.oid, 'USAGE'))
+      ORDER BY 1`,
+    [quoteRelation(dataset.storage)],
+  );
+  if (rows.length > 0)
+    throw new InputError(
+      `${rows
+        .map(r => r.what)
+        .join(
+          ', ',
+        )}, which does not hold the rights of the engine's role (current user); the migration's triggers and copy run with those rights, and code that role attaches to the table (a trigger, a policy, a domain CHECK) would run with them too. Connect the engine as the table's owner, or revoke TRIGGER`,
+    );
 }
 
 /**
@@ -406,11 +453,32 @@ export async function refuseUnresolvedValues(
             .trim()} against ${defs.trigger.replace(/\s+/g, ' ').trim()})`,
         );
     }
-    await refuseBorrowedRights(
-      client,
-      shape,
-      computed.map((_, i) => `pg_temp.dsm_trigger_${i}`),
-    );
+    // And each cast field's way back to its old type, which the reverse and
+    // expand triggers take (where there is none, they carry nothing back).
+    const back: string[] = [];
+    for (const [i, field] of computed.entries()) {
+      const old =
+        field.source.kind === 'cast'
+          ? shape.sourceFields.find(
+              f => f.name === (field.source as { from: string }).from,
+            )
+          : undefined;
+      if (!old) continue;
+      await client.query('SAVEPOINT dsm_back');
+      try {
+        await client.query(
+          `CREATE TEMP VIEW dsm_back_${i} AS SELECT CAST(NULL::${field.type} AS ${old.type}) AS value`,
+        );
+        back.push(`pg_temp.dsm_back_${i}`);
+        await client.query('RELEASE SAVEPOINT dsm_back');
+      } catch {
+        await client.query('ROLLBACK TO SAVEPOINT dsm_back');
+      }
+    }
+    await refuseBorrowedRights(client, shape, [
+      ...computed.map((_, i) => `pg_temp.dsm_trigger_${i}`),
+      ...back,
+    ]);
   } finally {
     await client.query('ROLLBACK');
   }
@@ -431,10 +499,14 @@ export async function refuseUnresolvedValues(
 async function refuseBorrowedRights(
   client: PoolClient,
   shape: MigrationShape,
-  /** Temporary views of the computed values, as the triggers resolve them. */
+  /** Temporary views of the values the triggers compute, as they resolve them. */
   values: string[],
 ): Promise<void> {
-  const { rows } = await catalogRead<{ fn: string; owner: string }>(
+  const { rows } = await catalogRead<{
+    kind: 'function' | 'type';
+    name: string;
+    owner: string;
+  }>(
     client,
     `WITH RECURSIVE types AS (
        SELECT a.atttypid AS oid FROM pg_attribute a
@@ -482,24 +554,43 @@ async function refuseBorrowedRights(
              AND a.amoplefttype = c.opcintype AND a.amoprighttype = c.opcintype) AS f(fn)
         WHERE d.refclassid = 'pg_opclass'::regclass
      )
-     SELECT DISTINCT format('%I.%I(%s)', n.nspname, p.proname,
-                            pg_get_function_identity_arguments(p.oid)) AS fn,
-            o.rolname::text AS owner
-       FROM used JOIN pg_proc p ON p.oid = used.fn
-       JOIN pg_namespace n ON n.oid = p.pronamespace
-       JOIN pg_roles o ON o.oid = p.proowner
+     SELECT DISTINCT x.kind, x.name, o.rolname::text AS owner FROM (
+       SELECT 'function' AS kind, p.proowner AS owner,
+              format('%I.%I(%s)', n.nspname, p.proname,
+                     pg_get_function_identity_arguments(p.oid)) AS name
+         FROM used JOIN pg_proc p ON p.oid = used.fn
+         JOIN pg_namespace n ON n.oid = p.pronamespace
+       -- A type's owner may add a CHECK to it (a domain) or a cast from it later.
+       UNION ALL
+       SELECT 'type', y.typowner, format('%I.%I', n.nspname, y.typname)
+         FROM types JOIN pg_type y ON y.oid = types.oid
+         JOIN pg_namespace n ON n.oid = y.typnamespace
+        -- An array's type is its element's, listed on its own.
+        WHERE n.nspname <> 'pg_catalog' AND y.typcategory <> 'A') AS x
+       JOIN pg_roles o ON o.oid = x.owner
       WHERE NOT o.rolsuper AND o.rolname <> current_user
         AND NOT pg_has_role(o.oid, (SELECT oid FROM pg_roles WHERE rolname = current_user), 'USAGE')
-      ORDER BY 1`,
+      ORDER BY 1, 2`,
     [quoteRelation(shape.source), values, shape.fields.map(f => f.type)],
   );
-  if (rows.length > 0)
+  const functions = rows.filter(r => r.kind === 'function');
+  if (functions.length > 0)
     throw new InputError(
-      `${formatRelation(shape.source)}: the migration would run ${rows
-        .map(r => `function ${r.fn} (owned by role "${r.owner}")`)
+      `${formatRelation(shape.source)}: the migration would run ${functions
+        .map(r => `function ${r.name} (owned by role "${r.owner}")`)
         .join(
           ', ',
         )} with its own role's rights, in the copy and in writers' triggers, which that owner does not hold and could take by changing the function; have the function owned by the migration's role or a superuser, or migrate as a role its owner is a member of`,
+    );
+  if (rows.length > 0)
+    throw new InputError(
+      `${formatRelation(
+        shape.source,
+      )}: the migration would write values of ${rows
+        .map(r => `type ${r.name} (owned by role "${r.owner}")`)
+        .join(
+          ', ',
+        )} with its own role's rights, in the copy and in writers' triggers, which that owner does not hold and could take by adding a CHECK or a cast that runs its own function; have the type owned by the migration's role or a superuser, or migrate as a role its owner is a member of`,
     );
 }
 

@@ -272,12 +272,13 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
     async function asOwnedByEither(
       fn: string,
       attempted: () => Promise<unknown>,
+      kind: 'FUNCTION' | 'TYPE' = 'FUNCTION',
     ) {
       let byRole: unknown;
       await withRole(owner, async () => {
-        await knex.raw(`ALTER FUNCTION ${fn} OWNER TO ${owner}`);
+        await knex.raw(`ALTER ${kind} ${fn} OWNER TO ${owner}`);
         byRole = await attempted();
-        await knex.raw(`ALTER FUNCTION ${fn} OWNER TO CURRENT_USER`);
+        await knex.raw(`ALTER ${kind} ${fn} OWNER TO CURRENT_USER`);
       });
       return { byRole, byMigrationRole: await attempted() };
     }
@@ -444,6 +445,41 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
             );
           }
         });
+      });
+    });
+
+    it("refuses a cast back to a field's old type calling it, which the reverse trigger would run", async () => {
+      // The new version's text goes back to public.pt through this cast on
+      // every write after cut-over; only the forward values were checked.
+      await knex.raw(`CREATE TYPE public.pt AS (x int, y int)`);
+      await knex.raw(`
+        CREATE FUNCTION public.pt_from_text(value text) RETURNS public.pt
+          LANGUAGE sql IMMUTABLE AS $$ SELECT ROW(length(value), 0)::public.pt $$`);
+      await knex.raw(
+        `CREATE CAST (text AS public.pt) WITH FUNCTION public.pt_from_text(text)`,
+      );
+      await knex.raw(`ALTER TABLE public.events ADD COLUMN loc public.pt`);
+      expect(
+        await asOwnedByEither('public.pt_from_text(value text)', () =>
+          attempt('public.events', [
+            { changeType: { field: 'loc', type: 'text' } },
+          ]),
+        ),
+      ).toEqual(refusedThenTaken('public.pt_from_text(value text)'));
+    });
+
+    it('refuses a type of a column the copy writes, whose owner could add a CHECK to it later', async () => {
+      // No function yet: ALTER DOMAIN … ADD CONSTRAINT by its owner after plan
+      // would run a function of its own in the copy and the triggers.
+      await knex.raw(`CREATE DOMAIN public.label AS text`);
+      await knex.raw(`ALTER TABLE public.events ADD COLUMN tag public.label`);
+      expect(
+        await asOwnedByEither('public.label', () => attempt(), 'TYPE'),
+      ).toEqual({
+        byRole: refused(
+          `public.events: the migration would write values of type public.label (owned by role "${owner}") with its own role's rights, in the copy and in writers' triggers, which that owner does not hold and could take by adding a CHECK or a cast`,
+        ),
+        byMigrationRole: taken,
       });
     });
 

@@ -74,9 +74,23 @@ ${t.body}
 export function createBookkeepingSchemaSql(schema: string): string[] {
   return [
     `DO ${dollarQuoted(
-      `BEGIN
+      `DECLARE grantee text;
+     BEGIN
        IF to_regnamespace(${literal(q(schema))}) IS NULL THEN
          CREATE SCHEMA ${q(schema)};
+         -- Not what the role's default privileges give others (see onlyOwnerSql):
+         -- with CREATE there, a role could take the names of a run's objects first.
+         FOR grantee IN
+           SELECT DISTINCT coalesce(quote_ident(r.rolname), 'PUBLIC')
+             FROM pg_namespace n
+             CROSS JOIN LATERAL aclexplode(n.nspacl) AS a
+             LEFT JOIN pg_roles r ON r.oid = a.grantee
+            WHERE n.nspname = ${literal(schema)} AND a.grantee <> n.nspowner
+         LOOP
+           EXECUTE format('REVOKE ALL ON SCHEMA %I FROM %s', ${literal(
+             schema,
+           )}, grantee);
+         END LOOP;
        END IF;
      END`,
       'schema',
