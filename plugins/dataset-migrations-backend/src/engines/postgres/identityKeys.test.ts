@@ -155,6 +155,57 @@ describe('PostgresDatasetEngine on a key numbered by an identity column', () => 
     },
   );
 
+  describe('two migrations in a row, the second started before the first contracts', () => {
+    async function chain() {
+      await withTable('ALWAYS');
+      const first = await engineRun(engine, 'public.accounts', changes.plain);
+      await engine.migrate(first.run);
+      const second = await engineRun(
+        engine,
+        'public.accounts',
+        [{ addField: { name: 'region', type: 'text', default: 'eu' } }],
+        {
+          fromVersion: 2,
+          targetVersion: 3,
+          migrationId: '00000000-0000-4000-8000-000000000002',
+        },
+      );
+      await engine.migrate(second.run);
+      return { first: first.run, second: second.run };
+    }
+
+    it('carries writes back and rolls back after the first contracts', async () => {
+      // The first's contract makes version 2 ALWAYS again under the second's
+      // reverse trigger: its inserts failed there, and blocked the rollback.
+      const { first, second } = await chain();
+      await engine.contract(first);
+      expect(await identityOf('public.accounts_v2')).toBe('a');
+      expect(await insert('carol')).toBe(120);
+      await engine.rollback(second);
+      expect(await rows()).toEqual([
+        { id: 100, name: 'alice' },
+        { id: 110, name: 'bob' },
+        { id: 120, name: 'carol' },
+      ]);
+      expect(await insert('dave')).toBe(130);
+    });
+
+    it.each(['first', 'second'] as const)(
+      'ends ALWAYS whichever contracts first (%s)',
+      async earlier => {
+        const runs = await chain();
+        const later = earlier === 'first' ? 'second' : 'first';
+        await engine.contract(runs[earlier]);
+        await engine.contract(runs[later]);
+        expect(await identityOf('public.accounts_v3')).toBe('a');
+        expect(await insert('carol')).toBe(120);
+        await expect(
+          knex.raw(`INSERT INTO public.accounts (id, name) VALUES (1, 'x')`),
+        ).rejects.toThrow(/cannot insert a non-DEFAULT value into column "id"/);
+      },
+    );
+  });
+
   it('refuses to make an identity key a type an identity cannot have, creating nothing', async () => {
     await withTable('BY DEFAULT');
     const { run } = await engineRun(engine, 'public.accounts', [

@@ -174,6 +174,14 @@ export async function readFields(
   }));
 }
 
+/**
+ * The comment on a new version's identity column that was GENERATED ALWAYS on the
+ * source: it is BY DEFAULT until contract, and a later run that starts from it
+ * before then must still know to make its own new version ALWAYS.
+ */
+export const ALWAYS_AT_CONTRACT =
+  'dataset-migrations: GENERATED ALWAYS at contract';
+
 /** An identity column of a table's key, with its sequence's settings. */
 export interface KeyIdentity {
   name: string;
@@ -193,7 +201,8 @@ export async function readKeyIdentities(
 ): Promise<KeyIdentity[]> {
   const { rows } = await catalogRead<KeyIdentity>(
     client,
-    `SELECT a.attname AS name, a.attidentity = 'a' AS always,
+    `SELECT a.attname AS name,
+            a.attidentity = 'a' OR col_description(a.attrelid, a.attnum) = $2 AS always,
             format_type(a.atttypid, NULL) AS type,
             s.seqincrement::text AS increment, s.seqmin::text AS min,
             s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle
@@ -204,7 +213,7 @@ export async function readKeyIdentities(
       WHERE a.attrelid = $1::regclass AND a.attnum = ANY (i.indkey)
         AND a.attidentity <> ''
       ORDER BY a.attnum`,
-    [quoteRelation(table)],
+    [quoteRelation(table), ALWAYS_AT_CONTRACT],
   );
   return rows;
 }

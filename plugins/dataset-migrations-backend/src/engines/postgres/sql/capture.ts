@@ -4,7 +4,7 @@
  */
 
 import type { TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { quoteRelation } from '../relations';
+import { ALWAYS_AT_CONTRACT, quoteRelation } from '../relations';
 import { upsertSql } from './copy';
 import { onlyOwnerOfIdentitySql, onlyOwnerSql } from './privileges';
 import {
@@ -95,6 +95,14 @@ export function createTargetStatements(
     createTargetSql(shape),
     onlyOwnerSql(shape.target),
     ...shape.identities.map(i => onlyOwnerOfIdentitySql(shape.target, i.to)),
+    ...shape.identities
+      .filter(i => i.always)
+      .map(
+        i =>
+          `COMMENT ON COLUMN ${quoteRelation(shape.target)}.${q(
+            i.to,
+          )} IS ${literal(ALWAYS_AT_CONTRACT)}`,
+      ),
     `COMMENT ON TABLE ${quoteRelation(shape.target)} IS ${literal(comment)}`,
     createDeletedSql(shape),
     onlyOwnerSql(shape.deleted),

@@ -14,7 +14,7 @@ import {
 import { type RelationName, formatRelation, quoteRelation } from '../relations';
 import { onlyOwnerSql } from './privileges';
 import { CONFLICTS_FAIL_THE_WRITE } from './rowTriggers';
-import { type MigrationShape, overridingIdentity } from './shape';
+import { type MigrationShape, OVERRIDING_IDENTITY } from './shape';
 import {
   dollarQuoted,
   functionSettings,
@@ -161,7 +161,7 @@ function expandWriteSql(
          IF TG_OP <> 'DELETE' THEN
            INSERT INTO ${quoteRelation(previous)} AS p (${list(
     shape.sourceFields.map(f => q(f.name)),
-  )})${overridingIdentity(shape)}
+  )})${OVERRIDING_IDENTITY}
              VALUES (${list(shape.sourceFields.map(oldValue))})
              ON CONFLICT (${oldKey}) ${
     oldOthers.length === 0

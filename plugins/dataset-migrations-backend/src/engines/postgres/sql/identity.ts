@@ -1,7 +1,7 @@
 /** Keeping the numbers two versions' identity columns hand out from colliding. */
 
 import { type RelationName, quoteRelation } from '../relations';
-import { dollarQuoted, literal } from './values';
+import { dollarQuoted, literal, q } from './values';
 
 /**
  * Moves the identity sequence of `to` on to where that of `from` stands (never
@@ -47,5 +47,23 @@ export function levelIdentitySql(
        END IF;
      END`,
     'identity',
+  )}`;
+}
+
+/**
+ * At contract: the new version's identity is ALWAYS again, as the source's was,
+ * and loses the comment that said so. Unless a later run's contract already
+ * dropped it (that run made its own new version ALWAYS).
+ */
+export function alwaysAgainSql(table: RelationName, column: string): string {
+  const name = quoteRelation(table);
+  return `DO ${dollarQuoted(
+    `BEGIN
+       IF to_regclass(${literal(name)}) IS NOT NULL THEN
+         ALTER TABLE ${name} ALTER COLUMN ${q(column)} SET GENERATED ALWAYS;
+         COMMENT ON COLUMN ${name}.${q(column)} IS NULL;
+       END IF;
+     END`,
+    'always',
   )}`;
 }

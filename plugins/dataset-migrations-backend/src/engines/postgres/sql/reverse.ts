@@ -2,7 +2,7 @@
 
 import { type RelationName, quoteRelation } from '../relations';
 import { dropRowTriggerSql, rowTriggerSql } from './rowTriggers';
-import { type MigrationShape, overridingIdentity } from './shape';
+import { type MigrationShape, OVERRIDING_IDENTITY } from './shape';
 import { list, q } from './values';
 
 /**
@@ -70,7 +70,7 @@ export function createReverseSql(
   );
   const upsert = `INSERT INTO ${quoteRelation(previous)} (${list(
     oldColumns.map(q),
-  )})${overridingIdentity(shape)}
+  )})${OVERRIDING_IDENTITY}
            SELECT ${list(
              oldColumns.map(c => valueOf(c, 'n.')),
            )} FROM (SELECT NEW.*) AS n

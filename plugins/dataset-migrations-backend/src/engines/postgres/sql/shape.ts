@@ -75,13 +75,12 @@ export function keyTypesOf(shape: MigrationShape): string[] {
 }
 
 /**
- * What an INSERT into the source version needs to write the numbers of its
- * GENERATED ALWAYS identity columns itself (the capture's reverse, the expand
- * view's previous rows).
+ * What every INSERT into the previous version says (the reverse trigger, the
+ * expand view's previous rows): it writes the numbers of a GENERATED ALWAYS
+ * identity itself. Always, since an identity BY DEFAULT now may be ALWAYS by the
+ * time the trigger runs (an earlier run's contract makes it so).
  */
-export function overridingIdentity(shape: MigrationShape): string {
-  return shape.identities.some(i => i.always) ? ' OVERRIDING SYSTEM VALUE' : '';
-}
+export const OVERRIDING_IDENTITY = ' OVERRIDING SYSTEM VALUE';
 
 /** Whether the migration moves the dataset to another name. */
 export function isRename(

@@ -15,7 +15,7 @@ import {
   freezePartitionsSql,
   refuseWritesSql,
 } from './expand';
-import { levelIdentitySql } from './identity';
+import { alwaysAgainSql, levelIdentitySql } from './identity';
 import { onlyOwnerSql } from './privileges';
 import { createReverseSql, dropReverseSql } from './reverse';
 import { type MigrationShape, isRename, previousVersion } from './shape';
@@ -155,12 +155,7 @@ export function contractStatements(
     // Until now the copy and the capture wrote the source's numbers into it.
     ...shape.identities
       .filter(i => i.always)
-      .map(
-        i =>
-          `ALTER TABLE ${quoteRelation(shape.target)} ALTER COLUMN ${q(
-            i.to,
-          )} SET GENERATED ALWAYS`,
-      ),
+      .map(i => alwaysAgainSql(shape.target, i.to)),
     ...dropExpandSql(shape),
     ...dropReverseSql(shape),
     ...dropFrozenPartitionsSql(shape),
