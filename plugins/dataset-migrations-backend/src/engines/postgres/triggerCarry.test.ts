@@ -140,10 +140,42 @@ describe("PostgresDatasetEngine on a table's own triggers", () => {
     ).toEqual([{ target: null }]);
   });
 
+  it("carries contrib's moddatetime, and refuses tcn, a C function that names the table it fires on", async () => {
+    await knex.raw(`CREATE EXTENSION moddatetime`);
+    await knex.raw(`CREATE EXTENSION tcn`);
+    await knex.raw(`DROP TRIGGER accounts_stamp ON public.accounts`);
+    await knex.raw(`
+      CREATE TRIGGER accounts_modified BEFORE UPDATE ON public.accounts
+        FOR EACH ROW EXECUTE FUNCTION moddatetime(updated_at)`);
+    await knex.raw(`
+      CREATE TRIGGER accounts_notify AFTER INSERT ON public.accounts
+        FOR EACH ROW EXECUTE FUNCTION triggered_change_notification()`);
+    const { run } = await engineRun(engine, 'public.accounts', added);
+    await expect(engine.plan(run)).rejects.toThrow(
+      'public.accounts has trigger "accounts_notify" (its function is in c, where the engine cannot see whether it reads which table it fires on); this engine cannot carry it',
+    );
+    await knex.raw(`DROP TRIGGER accounts_notify ON public.accounts`);
+    await engine.migrate(run);
+    await knex.raw(`UPDATE public.accounts SET name = 'alicia' WHERE id = 1`);
+    expect(
+      (
+        await knex.raw(
+          `SELECT updated_at IS NOT NULL AS stamped FROM public.accounts WHERE id = 1`,
+        )
+      ).rows,
+    ).toEqual([{ stamped: true }]);
+  });
+
   it('refuses one it cannot carry: per statement, or reading which table it fires on', async () => {
     await knex.raw(`
       CREATE FUNCTION public.log_table() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN INSERT INTO public.audit VALUES (0, TG_TABLE_NAME); RETURN NULL; END $$`);
+    await knex.raw(`
+      CREATE FUNCTION public.log_oid() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO public.audit VALUES (0, NEW.tableoid::regclass::text); RETURN NULL; END $$`);
+    await knex.raw(`
+      CREATE TRIGGER accounts_oid AFTER INSERT ON public.accounts
+        FOR EACH ROW EXECUTE FUNCTION public.log_oid()`);
     await knex.raw(`
       CREATE TRIGGER accounts_statement AFTER INSERT ON public.accounts
         FOR EACH STATEMENT EXECUTE FUNCTION public.audit_row()`);
@@ -152,7 +184,7 @@ describe("PostgresDatasetEngine on a table's own triggers", () => {
         FOR EACH ROW EXECUTE FUNCTION public.log_table()`);
     const { run } = await engineRun(engine, 'public.accounts', added);
     await expect(engine.plan(run)).rejects.toThrow(
-      'public.accounts has trigger "accounts_named" (its function reads which table it fires on, which would be the new version), trigger "accounts_statement" (it fires per statement, and writes through the name reach the new version row by row); this engine cannot carry it',
+      'public.accounts has trigger "accounts_named" (its function reads which table it fires on, which would be the new version), trigger "accounts_oid" (its function reads which table it fires on, which would be the new version), trigger "accounts_statement" (it fires per statement, and writes through the name reach the new version row by row); this engine cannot carry it',
     );
   });
 

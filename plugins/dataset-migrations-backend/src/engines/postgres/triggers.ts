@@ -47,13 +47,20 @@ export async function readTriggers(
                 THEN 'it reads transition tables'
               WHEN c.relkind = 'p' OR t.tgparentid <> 0
                 THEN 'it fires on a partitioned table'
-              WHEN p.prosrc ~* '\\mtg_(table_name|relname|relid|table_schema)\\M'
+              WHEN l.lanname NOT IN ('plpgsql', 'sql') AND NOT EXISTS (
+                     -- contrib's moddatetime only stamps a column of the row.
+                     SELECT FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+                      WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                        AND d.deptype = 'e' AND e.extname = 'moddatetime')
+                THEN format('its function is in %s, where the engine cannot see whether it reads which table it fires on', l.lanname)
+              WHEN p.prosrc ~* '\\m(tg_(table_name|relname|relid|table_schema)|tableoid)\\M'
                 THEN 'its function reads which table it fires on, which would be the new version'
             END AS uncarriable
        FROM pg_trigger t
        JOIN pg_class c ON c.oid = t.tgrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace
        JOIN pg_proc p ON p.oid = t.tgfoid
+       JOIN pg_language l ON l.oid = p.prolang
       WHERE t.tgrelid = $1::regclass AND NOT t.tgisinternal
         AND t.tgenabled <> 'D'
         -- Not the engine's own (capture, reverse, expand), named by their runs.
