@@ -43,7 +43,8 @@ export async function refuseDependents(
 /**
  * What the new version, made from the dataset's fields alone, would not carry:
  * after cut-over readers would see other rows or other values, or writes would
- * stop doing what they did. Each is refused with its reason, changing nothing.
+ * stop doing what they did; and first, roles the migration would lend its rights
+ * to. Each is refused with its reason, changing nothing.
  */
 export async function refuseUncarried(
   client: PoolClient,
