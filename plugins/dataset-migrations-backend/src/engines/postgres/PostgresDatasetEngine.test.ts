@@ -2610,6 +2610,12 @@ describe('PostgresDatasetEngine', () => {
         migrate: refusal('events is owned by role dsm_app'),
       });
       expect(await relkind('public.events_v2')).toBeUndefined();
+      // Inheriting the engine's privileges is not holding its SUPERUSER, which
+      // code running as the engine's role has: still refused.
+      await knex.raw(`GRANT ${bot} TO dsm_app WITH INHERIT TRUE, SET FALSE`);
+      expect((await attempt()).plan).toEqual(
+        refusal('events is owned by role dsm_app'),
+      );
 
       await knex.raw(`ALTER TABLE public.events OWNER TO ${bot}`);
       await knex.raw(`GRANT TRIGGER ON public.events TO dsm_app`);
@@ -2625,6 +2631,30 @@ describe('PostgresDatasetEngine', () => {
         await knex.raw(`DROP OWNED BY ${role}`);
         await knex.raw(`DROP ROLE ${role}`);
       }
+    }
+  });
+
+  it('fails the cut-over, moving nothing, when a role that lacks its rights was granted TRIGGER since plan', async () => {
+    await knex.raw(`DROP ROLE IF EXISTS dsm_late`);
+    await knex.raw(`CREATE ROLE dsm_late`);
+    try {
+      const { run } = await runFor(
+        [{ addField: { name: 'source', type: 'text', default: 'app' } }],
+        {
+          step: async (name, work) => {
+            if (name === 'cut-over')
+              await knex.raw(`GRANT TRIGGER ON public.events TO dsm_late`);
+            return work();
+          },
+        },
+      );
+      await expect(engine.migrate(run)).rejects.toThrow(
+        'role dsm_late may create triggers on events, which does not hold the rights',
+      );
+      expect(await relkind('public.events')).toBe('r');
+    } finally {
+      await knex.raw(`DROP OWNED BY dsm_late`);
+      await knex.raw(`DROP ROLE dsm_late`);
     }
   });
 

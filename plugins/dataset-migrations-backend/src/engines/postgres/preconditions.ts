@@ -61,6 +61,22 @@ export async function refuseUncarried(
 }
 
 /**
+ * SQL: whether `role` (an oid) holds all the engine's role does, attributes too:
+ * that role, a superuser, or one that may SET ROLE to it (from PostgreSQL 16 a
+ * membership may deny SET; before, every member may). Inheriting its privileges
+ * is not enough: code running as the engine's role has its SUPERUSER too, which
+ * no member inherits.
+ */
+function holdsEngineRights(role: string): string {
+  const engine = `(SELECT oid FROM pg_roles WHERE rolname = current_user)`;
+  return `(${role} = ${engine}
+    OR coalesce((SELECT rolsuper FROM pg_roles WHERE oid = ${role}), false)
+    OR CASE WHEN current_setting('server_version_num')::int >= 160000
+            THEN pg_has_role(${role}, ${engine}, 'SET')
+            ELSE pg_has_role(${role}, ${engine}, 'MEMBER') END)`;
+}
+
+/**
  * A table (or partition) owned, or open to triggers, by a role that does not hold
  * the migration's role's rights. The migration's triggers are SECURITY DEFINER and
  * its copy and verify run as its role: after cut-over every write is carried back
@@ -69,30 +85,30 @@ export async function refuseUncarried(
  * or a domain CHECK there, or a TRIGGER grantee a trigger, and have it run with
  * the migration's rights (a superuser's, often). Refused until the engine does
  * the dataset's work as its owner; connect the engine as the owner instead.
+ * Judged again at cut-over, from which the triggers write into the table.
  */
-async function refuseLesserOwners(
+export async function refuseLesserOwners(
   client: PoolClient,
   dataset: ResolvedDataset,
 ): Promise<void> {
   const { rows } = await catalogRead<{ what: string }>(
     client,
-    `WITH engine AS (SELECT oid FROM pg_roles WHERE rolname = current_user),
-     tree AS (
+    `WITH tree AS (
        SELECT t.relid AS oid FROM pg_partition_tree($1::regclass) AS t
        UNION SELECT $1::regclass)
      SELECT DISTINCT format('%s is owned by role %I', c.oid::regclass, o.rolname) AS what
        FROM tree JOIN pg_class c ON c.oid = tree.oid
-       JOIN pg_roles o ON o.oid = c.relowner, engine
-      WHERE c.relowner <> engine.oid
-        AND NOT pg_has_role(c.relowner, engine.oid, 'USAGE')
+       JOIN pg_roles o ON o.oid = c.relowner
+      WHERE NOT ${holdsEngineRights('c.relowner')}
      UNION
      SELECT format('role %s may create triggers on %s',
                    coalesce(quote_ident(r.rolname), 'PUBLIC'), c.oid::regclass)
        FROM tree JOIN pg_class c ON c.oid = tree.oid
        CROSS JOIN LATERAL aclexplode(c.relacl) AS a
-       LEFT JOIN pg_roles r ON r.oid = a.grantee, engine
+       LEFT JOIN pg_roles r ON r.oid = a.grantee
       WHERE a.privilege_type = 'TRIGGER' AND a.grantee <> c.relowner
-        AND (a.grantee = 0 OR NOT pg_has_role(a.grantee, engine.oid, 'USAGE'))
+        AND CASE WHEN a.grantee = 0 THEN true
+                 ELSE NOT ${holdsEngineRights('a.grantee')} END
       ORDER BY 1`,
     [quoteRelation(dataset.storage)],
   );
@@ -472,10 +488,14 @@ export async function refuseUnresolvedValues(
         );
         back.push(`pg_temp.dsm_back_${i}`);
         await client.query('RELEASE SAVEPOINT dsm_back');
-      } catch {
+      } catch (error) {
+        // No cast back (cannot_coerce): the triggers carry nothing back then.
+        if ((error as { code?: string }).code !== '42846') throw error;
         await client.query('ROLLBACK TO SAVEPOINT dsm_back');
       }
     }
+    // The new fields' types as the plan names them, not as pg_catalog alone sees them.
+    await client.query('SET LOCAL search_path TO DEFAULT');
     await refuseBorrowedRights(client, shape, [
       ...computed.map((_, i) => `pg_temp.dsm_trigger_${i}`),
       ...back,
@@ -569,8 +589,7 @@ async function refuseBorrowedRights(
         -- An array's type is its element's, listed on its own.
         WHERE n.nspname <> 'pg_catalog' AND y.typcategory <> 'A') AS x
        JOIN pg_roles o ON o.oid = x.owner
-      WHERE NOT o.rolsuper AND o.rolname <> current_user
-        AND NOT pg_has_role(o.oid, (SELECT oid FROM pg_roles WHERE rolname = current_user), 'USAGE')
+      WHERE NOT ${holdsEngineRights('o.oid')}
       ORDER BY 1, 2`,
     [quoteRelation(shape.source), values, shape.fields.map(f => f.type)],
   );

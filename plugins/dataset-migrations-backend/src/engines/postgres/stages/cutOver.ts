@@ -13,6 +13,7 @@ import {
   versionOf,
   type ResolvedDataset,
 } from '../relations';
+import { refuseLesserOwners } from '../preconditions';
 import { isCutOver } from '../runShape';
 import { readTriggers, triggersToCarry } from '../triggers';
 import { isRename, type MigrationShape } from '../sql/shape';
@@ -51,6 +52,8 @@ export async function cutOver(
       );
     // Read before the name moves: the grants belong to what readers use now.
     const grants = await grantsAfterCutOver(client, shape, dataset);
+    // An owner or TRIGGER grant changed since plan: the reverse trigger is next.
+    await refuseLesserOwners(client, dataset);
     // Read under the lock, as they are now: one added since plan is judged too.
     const triggers = triggersToCarry(
       shape,
