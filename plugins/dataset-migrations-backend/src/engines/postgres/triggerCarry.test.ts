@@ -140,7 +140,7 @@ describe("PostgresDatasetEngine on a table's own triggers", () => {
     ).toEqual([{ target: null }]);
   });
 
-  it("carries contrib's moddatetime, and refuses tcn, a C function that names the table it fires on", async () => {
+  it("carries contrib's moddatetime and PostgreSQL's own, and refuses tcn, a C function that names the table it fires on", async () => {
     await knex.raw(`CREATE EXTENSION moddatetime`);
     await knex.raw(`CREATE EXTENSION tcn`);
     await knex.raw(`DROP TRIGGER accounts_stamp ON public.accounts`);
@@ -150,12 +150,21 @@ describe("PostgresDatasetEngine on a table's own triggers", () => {
     await knex.raw(`
       CREATE TRIGGER accounts_notify AFTER INSERT ON public.accounts
         FOR EACH ROW EXECUTE FUNCTION triggered_change_notification()`);
+    // PostgreSQL's own, in C too: carried.
+    await knex.raw(`
+      CREATE TRIGGER accounts_same BEFORE UPDATE ON public.accounts
+        FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()`);
     const { run } = await engineRun(engine, 'public.accounts', added);
     await expect(engine.plan(run)).rejects.toThrow(
       'public.accounts has trigger "accounts_notify" (its function is in c, where the engine cannot see whether it reads which table it fires on); this engine cannot carry it',
     );
     await knex.raw(`DROP TRIGGER accounts_notify ON public.accounts`);
     await engine.migrate(run);
+    expect(await triggersOn('public.accounts_v2')).toEqual([
+      { name: 'accounts_audit', enabled: 'O' },
+      { name: 'accounts_modified', enabled: 'O' },
+      { name: 'accounts_same', enabled: 'O' },
+    ]);
     await knex.raw(`UPDATE public.accounts SET name = 'alicia' WHERE id = 1`);
     expect(
       (

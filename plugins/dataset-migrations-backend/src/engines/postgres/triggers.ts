@@ -47,13 +47,17 @@ export async function readTriggers(
                 THEN 'it reads transition tables'
               WHEN c.relkind = 'p' OR t.tgparentid <> 0
                 THEN 'it fires on a partitioned table'
-              WHEN l.lanname NOT IN ('plpgsql', 'sql') AND NOT EXISTS (
+              WHEN l.lanname <> 'plpgsql'
+                   -- PostgreSQL's own (tsvector_update_trigger,
+                   -- suppress_redundant_updates_trigger) read no table's name.
+                   AND NOT (l.lanname = 'internal' AND p.pronamespace = 'pg_catalog'::regnamespace)
+                   AND NOT EXISTS (
                      -- contrib's moddatetime only stamps a column of the row.
                      SELECT FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
                       WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
                         AND d.deptype = 'e' AND e.extname = 'moddatetime')
                 THEN format('its function is in %s, where the engine cannot see whether it reads which table it fires on', l.lanname)
-              WHEN p.prosrc ~* '\\m(tg_(table_name|relname|relid|table_schema)|tableoid)\\M'
+              WHEN p.prosrc ~* '\\m(tg_(table_name|relname|relid|table_schema)|tableoid|pg_typeof)\\M'
                 THEN 'its function reads which table it fires on, which would be the new version'
             END AS uncarriable
        FROM pg_trigger t
