@@ -198,6 +198,14 @@ describe('PostgresDatasetEngine on a key numbered by an identity column', () => 
         await engine.contract(runs[earlier]);
         await engine.contract(runs[later]);
         expect(await identityOf('public.accounts_v3')).toBe('a');
+        // The note that carried ALWAYS through is gone with it.
+        expect(
+          (
+            await knex.raw(
+              `SELECT col_description('public.accounts_v3'::regclass, 1) AS note`,
+            )
+          ).rows,
+        ).toEqual([{ note: null }]);
         expect(await insert('carol')).toBe(120);
         await expect(
           knex.raw(`INSERT INTO public.accounts (id, name) VALUES (1, 'x')`),

@@ -1,6 +1,10 @@
 /** Keeping the numbers two versions' identity columns hand out from colliding. */
 
-import { type RelationName, quoteRelation } from '../relations';
+import {
+  ALWAYS_AT_CONTRACT,
+  type RelationName,
+  quoteRelation,
+} from '../relations';
 import { dollarQuoted, literal, q } from './values';
 
 /**
@@ -52,7 +56,8 @@ export function levelIdentitySql(
 
 /**
  * At contract: the new version's identity is ALWAYS again, as the source's was,
- * and loses the comment that said so. Unless a later run's contract already
+ * and loses the comment that said so (one written over it stays; the identity
+ * of a run started from this version before then stays BY DEFAULT). Unless a later run's contract already
  * dropped it (that run made its own new version ALWAYS).
  */
 export function alwaysAgainSql(table: RelationName, column: string): string {
@@ -61,7 +66,15 @@ export function alwaysAgainSql(table: RelationName, column: string): string {
     `BEGIN
        IF to_regclass(${literal(name)}) IS NOT NULL THEN
          ALTER TABLE ${name} ALTER COLUMN ${q(column)} SET GENERATED ALWAYS;
-         COMMENT ON COLUMN ${name}.${q(column)} IS NULL;
+         -- Not a comment someone wrote over it since.
+         IF col_description(${literal(name)}::regclass,
+              (SELECT attnum FROM pg_attribute
+                WHERE attrelid = ${literal(name)}::regclass
+                  AND attname = ${literal(column)})) = ${literal(
+      ALWAYS_AT_CONTRACT,
+    )} THEN
+           COMMENT ON COLUMN ${name}.${q(column)} IS NULL;
+         END IF;
        END IF;
      END`,
     'always',
