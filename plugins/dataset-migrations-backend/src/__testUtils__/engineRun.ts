@@ -83,3 +83,11 @@ export async function engineRun(
   };
   return { run, steps, logs, checkpoints, progress, verifications, samples };
 }
+
+/** What an engine call said: 'done', or its error's message. */
+export function outcomeOf(work: Promise<unknown>): Promise<string> {
+  return work.then(
+    () => 'done',
+    (error: Error) => error.message,
+  );
+}

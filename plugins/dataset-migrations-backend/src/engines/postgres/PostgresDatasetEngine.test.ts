@@ -22,7 +22,7 @@ import {
   connectionUrlOf,
   createTestEngine,
 } from '../../__testUtils__/testDatabases';
-import { engineRun } from '../../__testUtils__/engineRun';
+import { engineRun, outcomeOf } from '../../__testUtils__/engineRun';
 import { postgresEngineFactory } from './PostgresDatasetEngine';
 
 const ROWS = [
@@ -2590,14 +2590,9 @@ describe('PostgresDatasetEngine', () => {
       const { run } = await engineRun(asBot, 'public.events', [
         { addField: { name: 'source', type: 'text', default: 'app' } },
       ]);
-      const said = (work: Promise<unknown>) =>
-        work.then(
-          () => 'done',
-          (error: Error) => error.message,
-        );
       return {
-        plan: await said(asBot.plan(run)),
-        migrate: await said(asBot.migrate(run)),
+        plan: await outcomeOf(asBot.plan(run)),
+        migrate: await outcomeOf(asBot.migrate(run)),
       };
     };
     const refusal = (what: string) =>

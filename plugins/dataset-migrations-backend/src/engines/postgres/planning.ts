@@ -30,7 +30,7 @@ import {
   rollbackStatements,
 } from './sql/versionSwitch';
 import { grantsAfterCutOver } from './stages/cutOver';
-import { readTriggers, triggersToCarry } from './triggers';
+import { triggersToCarry } from './triggers';
 import { DRY_RUN_SAMPLE_ROWS } from './stages/dryRun';
 import { BATCHES_PER_RANGE } from './stages/verify';
 
@@ -52,10 +52,7 @@ export async function planStages(
     await checkNewName(client, shape, dataset);
     await refuseUnresolvedValues(client, shape);
     const grants = await grantsAfterCutOver(client, shape, dataset);
-    const triggers = triggersToCarry(
-      shape,
-      await readTriggers(client, shape.source),
-    );
+    const triggers = await triggersToCarry(client, shape);
     const previous = previousVersion(shape, dataset, request.fromVersion);
     const keyTypes = keyTypesOf(shape);
     const heap =

@@ -5,6 +5,7 @@
  */
 import type { PoolClient } from 'pg';
 import { InputError } from '@backstage/errors';
+import { expandPhaseOf } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { catalogRead } from './connection';
 import { formatRelation, quoteRelation, type RelationName } from './relations';
 import type { MigrationShape } from './sql/shape';
@@ -24,7 +25,7 @@ export interface TableTrigger {
  * The table's enabled triggers but the engine's own. A disabled one fires for
  * nobody, so losing it at contract changes nothing; it is not listed.
  */
-export async function readTriggers(
+async function readTriggers(
   client: PoolClient,
   table: RelationName,
 ): Promise<TableTrigger[]> {
@@ -78,15 +79,18 @@ export async function readTriggers(
 }
 
 /**
- * The triggers the new version takes over, or the reason it cannot: one no
- * version could carry, or any at all when a field changes name or type, since
- * the trigger's function reads fields by name (`NEW.updated_at`) and the engine
- * cannot see into it.
+ * The source's triggers, as they are now, that the new version takes over; or
+ * the reason it cannot: one no version could carry, or any at all when a field
+ * changes name or type, since the trigger's function reads fields by name
+ * (`NEW.updated_at`) and the engine cannot see into it. With every field kept,
+ * the name is a plain view, so carried triggers fire as the writer, never inside
+ * the engine's SECURITY DEFINER expand trigger.
  */
-export function triggersToCarry(
+export async function triggersToCarry(
+  client: PoolClient,
   shape: MigrationShape,
-  triggers: TableTrigger[],
-): TableTrigger[] {
+): Promise<TableTrigger[]> {
+  const triggers = await readTriggers(client, shape.source);
   const refused = triggers.filter(t => t.uncarriable);
   if (refused.length > 0)
     throw new InputError(
@@ -96,16 +100,10 @@ export function triggersToCarry(
           ', ',
         )}; this engine cannot carry it to the new version, so writes would stop running it after cut-over; drop it first or migrate this dataset by hand`,
     );
-  const changed = shape.sourceFields.filter(
-    old =>
-      !shape.fields.some(
-        f =>
-          f.source.kind === 'copy' &&
-          f.source.from === old.name &&
-          f.name === old.name &&
-          f.type === old.type,
-      ),
-  );
+  const changed = expandPhaseOf(
+    shape.sourceFields,
+    shape.fields,
+  ).columns.filter(c => c.source !== 'same' && c.source !== 'new');
   if (triggers.length > 0 && changed.length > 0)
     throw new InputError(
       `${formatRelation(shape.source)} has ${triggers

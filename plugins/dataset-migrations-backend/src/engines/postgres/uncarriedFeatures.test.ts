@@ -12,7 +12,7 @@ import {
   createTestDatabases,
   createTestEngine,
 } from '../../__testUtils__/testDatabases';
-import { engineRun } from '../../__testUtils__/engineRun';
+import { engineRun, outcomeOf } from '../../__testUtils__/engineRun';
 
 describe('PostgresDatasetEngine on a table with what the new version would not carry', () => {
   const { init } = createTestDatabases();
@@ -46,13 +46,8 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
     ],
   ) {
     const { run } = await engineRun(engine, table, changes);
-    const said = (work: Promise<unknown>) =>
-      work.then(
-        () => 'done',
-        (error: Error) => error.message,
-      );
-    const plan = await said(engine.plan(run));
-    const migrate = await said(engine.migrate(run));
+    const plan = await outcomeOf(engine.plan(run));
+    const migrate = await outcomeOf(engine.migrate(run));
     const { rows: left } = await knex.raw(
       `SELECT c.relkind, to_regclass(?) AS target
          FROM pg_class c WHERE c.oid = ?::regclass`,

@@ -10,7 +10,7 @@ import {
   createTestDatabases,
   createTestEngine,
 } from '../../__testUtils__/testDatabases';
-import { engineRun } from '../../__testUtils__/engineRun';
+import { engineRun, outcomeOf } from '../../__testUtils__/engineRun';
 
 describe('PostgresDatasetEngine on columns of types the database defines', () => {
   const { init } = createTestDatabases();
@@ -106,11 +106,6 @@ describe('PostgresDatasetEngine on columns of types the database defines', () =>
       engineRun(engine, 'public.events', [
         { deriveField: { field: 'owner', expression } },
       ]);
-    const said = (work: Promise<unknown>) =>
-      work.then(
-        () => 'done',
-        (error: Error) => error.message,
-      );
     // The engine's triggers resolve names in pg_catalog only: unchecked, this
     // migrated, and every write through the name then failed.
     const bare = (
@@ -121,8 +116,8 @@ describe('PostgresDatasetEngine on columns of types the database defines', () =>
     const refusal = expect.stringContaining(
       'the new version\'s field "owner" cannot be computed where the migration\'s triggers compute it, with only pg_catalog on the search path: type "mood" does not exist; name the database\'s own types',
     );
-    expect(await said(engine.plan(bare))).toEqual(refusal);
-    expect(await said(engine.migrate(bare))).toEqual(refusal);
+    expect(await outcomeOf(engine.plan(bare))).toEqual(refusal);
+    expect(await outcomeOf(engine.migrate(bare))).toEqual(refusal);
     expect(
       (await knex.raw(`SELECT to_regclass('public.events_v2') AS target`)).rows,
     ).toEqual([{ target: null }]);

@@ -12,7 +12,7 @@ import {
   expandPhaseOf,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { type RelationName, formatRelation, quoteRelation } from '../relations';
-import { onlyOwnerSql } from './privileges';
+import { createViewSql } from './privileges';
 import { CONFLICTS_FAIL_THE_WRITE } from './rowTriggers';
 import { type MigrationShape, OVERRIDING_IDENTITY } from './shape';
 import {
@@ -50,13 +50,11 @@ export function expandViewStatements(
         shape.sourceKey.map(k => `p.${q(k)}`),
       )}) = (${list(shape.targetKey.map(f => oldValueOf(shape, f, 'n.')))})`
     : '';
-  const statements = [
-    `CREATE VIEW ${name} AS SELECT ${list(columns)} FROM ${quoteRelation(
-      shape.target,
-    )} AS n${join}`,
-    onlyOwnerSql(shape.name),
-    ...grants,
-  ];
+  const statements = createViewSql(
+    shape.name,
+    `SELECT ${list(columns)} FROM ${quoteRelation(shape.target)} AS n${join}`,
+    grants,
+  );
   if (phase.plain) return statements; // PostgreSQL writes through a plain projection itself
   // Writers that leave a column out get what the previous version gave them.
   for (const field of shape.sourceFields) {

@@ -56,9 +56,10 @@ export function levelIdentitySql(
 
 /**
  * At contract: the new version's identity is ALWAYS again, as the source's was,
- * and loses the comment that said so (one written over it stays; the identity
- * of a run started from this version before then stays BY DEFAULT). Unless a later run's contract already
- * dropped it (that run made its own new version ALWAYS).
+ * and loses the comment that said so (a comment someone wrote over it stays, and
+ * a run started from this version before then keeps BY DEFAULT). Nothing when a
+ * later run's contract already dropped this version, having made its own new
+ * version ALWAYS.
  */
 export function alwaysAgainSql(table: RelationName, column: string): string {
   const name = quoteRelation(table);

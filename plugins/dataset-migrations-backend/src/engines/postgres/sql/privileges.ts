@@ -15,6 +15,22 @@ export function onlyOwnerSql(relation: RelationName): string {
   return revokeOthersSql(`${literal(quoteRelation(relation))}::regclass`);
 }
 
+/**
+ * A view the engine makes for readers, open to exactly the roles `grants` name:
+ * never to those its role's default privileges would add.
+ */
+export function createViewSql(
+  view: RelationName,
+  query: string,
+  grants: string[],
+): string[] {
+  return [
+    `CREATE VIEW ${quoteRelation(view)} AS ${query}`,
+    onlyOwnerSql(view),
+    ...grants,
+  ];
+}
+
 /** The same for the sequence of an identity column the engine just created. */
 export function onlyOwnerOfIdentitySql(
   table: RelationName,

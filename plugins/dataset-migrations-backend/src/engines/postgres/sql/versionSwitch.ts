@@ -16,7 +16,7 @@ import {
   refuseWritesSql,
 } from './expand';
 import { alwaysAgainSql, levelIdentitySql } from './identity';
-import { onlyOwnerSql } from './privileges';
+import { createViewSql } from './privileges';
 import { createReverseSql, dropReverseSql } from './reverse';
 import { type MigrationShape, isRename, previousVersion } from './shape';
 import { q } from './values';
@@ -46,9 +46,11 @@ export function cutOverStatements(
     moveOldName.push(`ALTER TABLE ${oldName} RENAME TO ${q(previous.name)}`);
     if (renamed)
       moveOldName.push(
-        `CREATE VIEW ${oldName} AS SELECT * FROM ${quoteRelation(previous)}`,
-        onlyOwnerSql(dataset.relation),
-        ...grants.oldName,
+        ...createViewSql(
+          dataset.relation,
+          `SELECT * FROM ${quoteRelation(previous)}`,
+          grants.oldName,
+        ),
       );
   } else if (!renamed) {
     moveOldName.push(`DROP VIEW ${oldName}`);
@@ -68,11 +70,11 @@ export function cutOverStatements(
       ? [
           ...refuseWritesSql(shape, dataset.relation),
           // A renamed dataset's new name serves the new version as it is.
-          `CREATE VIEW ${quoteRelation(
+          ...createViewSql(
             shape.name,
-          )} AS SELECT * FROM ${quoteRelation(shape.target)}`,
-          onlyOwnerSql(shape.name),
-          ...grants.name,
+            `SELECT * FROM ${quoteRelation(shape.target)}`,
+            grants.name,
+          ),
         ]
       : expandViewStatements(shape, previous, grants.name)),
     ...createReverseSql(shape, previous),
@@ -103,11 +105,11 @@ export function rollbackStatements(
     : [
         `DROP VIEW ${quoteRelation(dataset.relation)}`,
         ...dropExpandSql(shape),
-        `CREATE VIEW ${quoteRelation(
+        ...createViewSql(
           dataset.relation,
-        )} AS SELECT * FROM ${quoteRelation(previous)}`,
-        onlyOwnerSql(dataset.relation),
-        ...grants,
+          `SELECT * FROM ${quoteRelation(previous)}`,
+          grants,
+        ),
       ];
   return [
     `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
@@ -145,9 +147,11 @@ export function contractStatements(
       ? [
           `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
           `DROP VIEW ${name}`,
-          `CREATE VIEW ${name} AS SELECT * FROM ${quoteRelation(shape.target)}`,
-          onlyOwnerSql(shape.name),
-          ...grants,
+          ...createViewSql(
+            shape.name,
+            `SELECT * FROM ${quoteRelation(shape.target)}`,
+            grants,
+          ),
         ]
       : [];
   return [

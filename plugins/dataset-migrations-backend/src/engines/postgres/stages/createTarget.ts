@@ -19,7 +19,7 @@ import { isOurs, provenance } from '../runShape';
 import { createTargetStatements, dropCaptureSql } from '../sql/capture';
 import type { MigrationShape } from '../sql/shape';
 import { ensureBookkeepingSchema } from '../bookkeepingSchema';
-import { readTriggers, triggersToCarry } from '../triggers';
+import { triggersToCarry } from '../triggers';
 
 export async function createTarget(
   db: Connections,
@@ -36,7 +36,7 @@ export async function createTarget(
     );
     await refuseDependents(client, dataset);
     await refuseUncarried(client, dataset);
-    triggersToCarry(shape, await readTriggers(client, shape.source));
+    await triggersToCarry(client, shape);
     await checkNewName(client, shape, dataset);
     const previous = versionOf(dataset.relation, run.fromVersion);
     if (dataset.kind === 'table' && (await relationExists(client, previous))) {

@@ -15,7 +15,7 @@ import {
 } from '../relations';
 import { refuseLesserOwners } from '../preconditions';
 import { isCutOver } from '../runShape';
-import { readTriggers, triggersToCarry } from '../triggers';
+import { triggersToCarry } from '../triggers';
 import { isRename, type MigrationShape } from '../sql/shape';
 import { cutOverStatements } from '../sql/versionSwitch';
 
@@ -55,10 +55,7 @@ export async function cutOver(
     // An owner or TRIGGER grant changed since plan: the reverse trigger is next.
     await refuseLesserOwners(client, dataset);
     // Read under the lock, as they are now: one added since plan is judged too.
-    const triggers = triggersToCarry(
-      shape,
-      await readTriggers(client, shape.source),
-    );
+    const triggers = await triggersToCarry(client, shape);
     for (const sql of cutOverStatements(
       shape,
       dataset,
