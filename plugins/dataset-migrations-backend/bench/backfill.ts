@@ -191,7 +191,8 @@ async function main() {
           target: baselineTable,
           fields,
           targetKey: fields.filter(f => f.primaryKey),
-        } as any),
+          identities: [],
+        }),
       );
       await warehouse.raw('CHECKPOINT');
       const started = Date.now();

@@ -32,7 +32,9 @@ function defaultOf(field: TargetField): string | undefined {
     : `(${field.default})::${field.type}`;
 }
 
-export function createTargetSql(shape: MigrationShape): string {
+export function createTargetSql(
+  shape: Pick<MigrationShape, 'target' | 'fields' | 'targetKey' | 'identities'>,
+): string {
   const columns = shape.fields.map(f => {
     const identity = shape.identities.find(i => i.to === f.name);
     // An identity column has no default of its own.
