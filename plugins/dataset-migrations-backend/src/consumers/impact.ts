@@ -19,6 +19,7 @@ import {
 } from './sql/rewriteSql';
 import { jinjaBeyondReferences, refsIn } from './sql/dbtJinja';
 import { needsRendering, renderModel } from './sql/renderModel';
+import { scanSqlTokens } from '../sql/sqlParser';
 
 export interface ConsumerAssessment {
   impact: ConsumerImpact;
@@ -211,11 +212,34 @@ function readersOf(
           : // A file that creates the relation itself reads its own.
             created.some(
               name =>
-                namesWord(f.content, name) &&
+                namesWord(withoutComments(f.content), name) &&
                 !createdBy(f.content, target).includes(name),
             )),
     )
     .map(f => f.path);
+}
+
+/**
+ * A SQL file's text with its comments blanked out: a relation a comment names
+ * (mimic-code's chemistry.sql says "blood gas measurements … are in bg.sql")
+ * is not read there. Strings stay: dynamic SQL may read what they name. A text
+ * the scanner cannot read is kept whole.
+ */
+function withoutComments(content: string): string {
+  let tokens: ReturnType<typeof scanSqlTokens>;
+  try {
+    tokens = scanSqlTokens(content);
+  } catch {
+    return content;
+  }
+  const comments = tokens.filter(
+    t => t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT',
+  );
+  if (comments.length === 0) return content;
+  // The scanner's offsets are UTF-8 bytes: blank the bytes, then decode.
+  const bytes = Buffer.from(content, 'utf8');
+  for (const comment of comments) bytes.fill(0x20, comment.start, comment.end);
+  return bytes.toString('utf8');
 }
 
 /** The relations a SQL file creates (none when it does not parse). */

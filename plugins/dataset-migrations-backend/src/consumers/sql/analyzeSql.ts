@@ -907,8 +907,35 @@ class StatementWalker {
       this.visit(rest, scope);
     } else this.visit(call.args, scope);
     this.typed = typed;
-    const { args: _args, ...rest } = call;
-    this.visit(rest, scope);
+    this.besideArguments(call, scope);
+  }
+
+  /**
+   * What a call has besides its arguments: its window (`OVER (PARTITION BY k
+   * ORDER BY t)`), `FILTER (WHERE …)` and an aggregate's `ORDER BY` choose rows
+   * and their order, and none of them is part of the call's value, so no
+   * division, sum, call or output name around the call reaches them
+   * (`row_number() OVER (PARTITION BY k) AS rn` passes no k on as rn,
+   * `sqrt(lag(x) OVER (PARTITION BY k))` gives sqrt() no k). `WITHIN GROUP
+   * (ORDER BY k)` is the value of an ordered-set aggregate
+   * (`percentile_disc(0.5) WITHIN GROUP (ORDER BY k)` is one of the k), and is
+   * visited as the arguments are.
+   */
+  private besideArguments(call: Node, scope: Scope): void {
+    const { args: _args, over, agg_filter: filter, ...rest } = call;
+    const order = call.agg_within_group ? undefined : call.agg_order;
+    const { agg_order: _order, ...others } = rest;
+    this.visit(call.agg_within_group ? rest : others, scope);
+    const { dividing, summing, typed, passedOn } = this;
+    this.dividing = undefined;
+    this.summing = undefined;
+    this.typed = undefined;
+    this.passedOn = undefined;
+    this.visit([over, filter, order], scope);
+    this.dividing = dividing;
+    this.summing = summing;
+    this.typed = typed;
+    this.passedOn = passedOn;
   }
 
   /**
@@ -988,8 +1015,7 @@ class StatementWalker {
     };
     this.visit(args, scope);
     this.summing = undefined;
-    const { args: _args, ...rest } = call;
-    this.visit(rest, scope);
+    this.besideArguments(call, scope);
     this.summing = summing;
   }
 

@@ -1509,6 +1509,49 @@ describe('assessConsumer, a view another file reads (sixth adversarial round)', 
   });
 });
 
+describe('assessConsumer, a relation another file names only in a comment (found by mimic_iv)', () => {
+  it('reads a widened field as it is when no other file reads what the file makes', () => {
+    // mimic-code's bg.sql and chemistry.sql each create a table and name the
+    // other's in a comment ("… are in bg.sql", "/* chemistry */"): each was
+    // sent to a person as passing a widened field on to the other.
+    const toNumeric = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'numeric' } },
+    ]);
+    const made = {
+      path: 'concepts/plays.sql',
+      content:
+        'create table plays as select event_id, ms_played from listening_events',
+    };
+    for (const content of [
+      '-- the plays table is in plays.sql\nselect 1 as one',
+      '/* read plays /* nested */ later */ select 2 as two',
+      'select 3 as three /* épée plays */ -- plays',
+    ])
+      expect({
+        content,
+        status: assessConsumer(
+          [made, { path: 'concepts/other.sql', content }],
+          target,
+          toNumeric,
+        ).results.find(r => r.path === made.path)?.status,
+      }).toEqual({ content, status: 'unaffected' });
+    // Named outside a comment, in a string too (dynamic SQL may read it), it
+    // is still read.
+    for (const content of [
+      '/* the plays */ select ms_played / 2 from plays',
+      "select 'plays' as t",
+    ])
+      expect({
+        content,
+        status: assessConsumer(
+          [made, { path: 'concepts/other.sql', content }],
+          target,
+          toNumeric,
+        ).results.find(r => r.path === made.path)?.status,
+      }).toEqual({ content, status: 'needs-decision' });
+  });
+});
+
 describe('NATURAL JOIN with a CTE or subquery whose outputs are all known', () => {
   // Renamed track_id → track_uri, ms_played integer → text, plus an added field.
   const mapping = consumerMapping(source, [
@@ -2241,5 +2284,60 @@ describe('a widened integer given to a subscript or a range operator (found by a
         content,
         status: 'unaffected',
       });
+  });
+});
+
+describe('a widened integer in a window, a FILTER or an aggregate’s ORDER BY (found by mimic_iv)', () => {
+  const toBigint = consumerMapping(source, [
+    { changeType: { field: 'ms_played', type: 'bigint' } },
+  ]);
+  const toNumeric = consumerMapping(source, [
+    { changeType: { field: 'ms_played', type: 'numeric' } },
+  ]);
+
+  it('reads it as it is: rows and their order are chosen by it, and no value carries it', () => {
+    // mimic-code's weight_durations.sql, kdigo_uo.sql, bg.sql and
+    // oxygen_delivery.sql number or lag rows by a key (`ROW_NUMBER() OVER
+    // (PARTITION BY stay_id …) AS rn` in a CTE): widening the key was sent to a
+    // person as "stay_id is passed on as rn", though rn is a bigint either way
+    // and the partitions are the same.
+    for (const content of [
+      'with c as (select event_id, row_number() over (partition by ms_played order by event_id) as rn from listening_events) select event_id, rn from c where rn = 1',
+      'create table c as select event_id, lag(event_id) over (partition by user_id order by ms_played) as prev from listening_events; select * from c',
+      'with c as (select user_id, sum(event_id) over (partition by ms_played) as s from listening_events) select s / 2 from c',
+      'with c as (select user_id, max(event_id) filter (where ms_played > 3) as m from listening_events group by user_id) select m / 2 from c',
+      "with c as (select user_id, string_agg(track_id, ',' order by ms_played) as s from listening_events group by user_id) select s from c",
+      'select e.event_id from (select event_id, rank() over (order by ms_played desc) as r from listening_events) e where e.r <= 3',
+      // kdigo_uo.sql: DATE_TRUNC('second', LAG(charttime) OVER (PARTITION BY
+      // ie.stay_id …)) was sent to a person as giving stay_id to date_trunc().
+      'select sqrt(lag(event_id) over (partition by ms_played order by event_id)) as r from listening_events',
+    ])
+      for (const mapping of [toBigint, toNumeric])
+        expect({ content, status: rewrite(content, mapping).status }).toEqual({
+          content,
+          status: 'unaffected',
+        });
+  });
+
+  it('still asks a person where the call’s value is the field', () => {
+    for (const content of [
+      // lag() of the field is the field.
+      'with c as (select event_id, lag(ms_played) over (order by event_id) as prev from listening_events) select prev / 2 from c',
+      // An ordered-set aggregate's value is one of its WITHIN GROUP keys.
+      'with c as (select user_id, percentile_disc(0.5) within group (order by ms_played) as p from listening_events group by user_id) select p / 2 from c',
+      // A window's function given the field, divided around it.
+      'with c as (select event_id, max(ms_played) over (partition by user_id) as top from listening_events) select top / 2 from c',
+      // A call in a FILTER given the field.
+      'with c as (select user_id, max(event_id) filter (where sqrt(ms_played) > 2) / 2 as m from listening_events group by user_id) select m from c',
+    ]) {
+      const result = rewrite(content, toNumeric);
+      expect({ content, status: result.status }).toEqual({
+        content,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toMatch(
+        /is passed on as|is given to sqrt\(\)/,
+      );
+    }
   });
 });

@@ -780,6 +780,196 @@ const ALL_SOURCES: CorpusSource[] = [
     ],
   },
   {
+    name: 'mimic_iv',
+    dir: path.join(__dirname, 'mimic_iv'),
+    migrations: [
+      {
+        name: 'M01 labevents.itemid widened integer -> bigint (IN lists, CASE under MAX)',
+        dataset: 'labevents',
+        changes: [{ changeType: { field: 'itemid', type: 'bigint' } }],
+      },
+      {
+        name: 'M02 chartevents.charttime renamed to time (a type name)',
+        dataset: 'chartevents',
+        changes: [{ renameField: { from: 'charttime', to: 'time' } }],
+      },
+      {
+        name: 'M03 icustays.outtime renamed to end (a reserved word)',
+        dataset: 'icustays',
+        changes: [{ renameField: { from: 'outtime', to: 'end' } }],
+      },
+      {
+        name: 'M04 patients.anchor_year widened smallint -> bigint (given to MAKE_TIMESTAMP(int, …))',
+        dataset: 'patients',
+        changes: [{ changeType: { field: 'anchor_year', type: 'bigint' } }],
+      },
+      {
+        name: 'M05 patients.anchor_age widened smallint -> numeric (added to a bigint)',
+        dataset: 'patients',
+        changes: [{ changeType: { field: 'anchor_age', type: 'numeric' } }],
+      },
+      {
+        name: 'M06 labevents.valuenum retyped double precision -> numeric',
+        dataset: 'labevents',
+        changes: [{ changeType: { field: 'valuenum', type: 'numeric' } }],
+      },
+      {
+        name: 'M07 chartevents.stay_id renamed to icustay_id',
+        dataset: 'chartevents',
+        changes: [{ renameField: { from: 'stay_id', to: 'icustay_id' } }],
+      },
+      {
+        name: 'M08 labevents.specimen_id widened integer -> bigint (GROUP BY, output)',
+        dataset: 'labevents',
+        changes: [{ changeType: { field: 'specimen_id', type: 'bigint' } }],
+      },
+      {
+        name: 'M09 admissions.race dropped',
+        dataset: 'admissions',
+        changes: [{ dropField: { name: 'race' } }],
+      },
+      {
+        name: 'M10 diagnoses_icd.icd_code renamed to code',
+        dataset: 'diagnoses_icd',
+        changes: [{ renameField: { from: 'icd_code', to: 'code' } }],
+      },
+      {
+        name: 'M11 labevents renamed to lab_events',
+        dataset: 'labevents',
+        changes: [],
+        renameTo: 'lab_events',
+      },
+      {
+        name: 'M12 icustays.stay_id widened integer -> bigint (joins, GENERATE_SERIES, UNNEST)',
+        dataset: 'icustays',
+        changes: [{ changeType: { field: 'stay_id', type: 'bigint' } }],
+      },
+      {
+        name: 'M13 icustays gains heart_rate (read unqualified beside it)',
+        dataset: 'icustays',
+        changes: [
+          {
+            addField: {
+              name: 'heart_rate',
+              type: 'double precision',
+              default: '0',
+            },
+          },
+        ],
+      },
+      {
+        name: 'M14 prescriptions.drug renamed to drug_name (DISTINCT, LOWER(), a join key)',
+        dataset: 'prescriptions',
+        changes: [{ renameField: { from: 'drug', to: 'drug_name' } }],
+      },
+      {
+        name: 'M15 chartevents.value widened varchar(200) -> text (under MAX)',
+        dataset: 'chartevents',
+        changes: [{ changeType: { field: 'value', type: 'text' } }],
+      },
+      {
+        name: 'M16 labevents.subject_id renamed to patient_id (MAX(subject_id) AS subject_id, joined to chartevents)',
+        dataset: 'labevents',
+        changes: [{ renameField: { from: 'subject_id', to: 'patient_id' } }],
+      },
+      {
+        name: 'M17 chartevents.itemid renamed to item_id (labevents.itemid read unqualified in other CTEs)',
+        dataset: 'chartevents',
+        changes: [{ renameField: { from: 'itemid', to: 'item_id' } }],
+      },
+      {
+        name: 'M18 diagnoses_icd.icd_code retyped character(7) -> text (SUBSTRING, BETWEEN)',
+        dataset: 'diagnoses_icd',
+        changes: [{ changeType: { field: 'icd_code', type: 'text' } }],
+      },
+      {
+        name: 'M19 icustays renamed to icu_stays',
+        dataset: 'icustays',
+        changes: [],
+        renameTo: 'icu_stays',
+      },
+      {
+        name: 'M20 icustays gains charttime (charttime read unqualified beside it)',
+        dataset: 'icustays',
+        changes: [
+          {
+            addField: {
+              name: 'charttime',
+              type: 'timestamp',
+              default: "'2000-01-01'",
+            },
+          },
+        ],
+      },
+      {
+        name: 'M21 icustays.intime renamed to window (a reserved word; read unqualified)',
+        dataset: 'icustays',
+        changes: [{ renameField: { from: 'intime', to: 'window' } }],
+      },
+      {
+        name: 'M22 inputevents.starttime renamed to start_time (seven files UNIONed)',
+        dataset: 'inputevents',
+        changes: [{ renameField: { from: 'starttime', to: 'start_time' } }],
+      },
+      {
+        name: 'M23 chartevents.value renamed to value_text (a CTE aliased like the table)',
+        dataset: 'chartevents',
+        changes: [{ renameField: { from: 'value', to: 'value_text' } }],
+      },
+      {
+        name: 'M24 chartevents.valuenum renamed to numeric (a CTE outputs valuenum too)',
+        dataset: 'chartevents',
+        changes: [{ renameField: { from: 'valuenum', to: 'numeric' } }],
+      },
+      {
+        name: 'M25 chartevents renamed to chart_events (a CTE named ce reads it as ce)',
+        dataset: 'chartevents',
+        changes: [],
+        renameTo: 'chart_events',
+      },
+      {
+        name: 'M26 diagnoses_icd.icd_version retyped smallint -> text (compared to 9 and 10)',
+        dataset: 'diagnoses_icd',
+        changes: [{ changeType: { field: 'icd_version', type: 'text' } }],
+      },
+      {
+        name: 'M27 labevents.specimen_id retyped integer -> text (GROUP BY, PARTITION BY, output)',
+        dataset: 'labevents',
+        changes: [{ changeType: { field: 'specimen_id', type: 'text' } }],
+      },
+      {
+        name: 'M28 admissions.hadm_id retyped integer -> text (join key)',
+        dataset: 'admissions',
+        changes: [{ changeType: { field: 'hadm_id', type: 'text' } }],
+      },
+      {
+        name: 'M29 patients.gender retyped character(1) -> text (output)',
+        dataset: 'patients',
+        changes: [{ changeType: { field: 'gender', type: 'text' } }],
+      },
+      {
+        name: 'M30 outputevents.value retyped double precision -> numeric (summed)',
+        dataset: 'outputevents',
+        changes: [{ changeType: { field: 'value', type: 'numeric' } }],
+      },
+      {
+        name: 'M31 chartevents.itemid widened integer -> bigint (CASE … ELSE itemid END AS itemid, COALESCE)',
+        dataset: 'chartevents',
+        changes: [{ changeType: { field: 'itemid', type: 'bigint' } }],
+      },
+      {
+        name: 'M32 inputevents.rate widened double precision -> numeric',
+        dataset: 'inputevents',
+        changes: [{ changeType: { field: 'rate', type: 'numeric' } }],
+      },
+      {
+        name: 'M33 icustays.intime retyped timestamp -> timestamptz',
+        dataset: 'icustays',
+        changes: [{ changeType: { field: 'intime', type: 'timestamptz' } }],
+      },
+    ],
+  },
+  {
     name: 'adversarial11',
     dir: path.join(__dirname, 'adversarial11'),
     migrations: ADV11_MIGRATIONS,
