@@ -673,6 +673,10 @@ class StatementWalker {
         this.tableInStrings.push(this.spanAt(inner.location ?? -1));
         continue;
       }
+      if (key === 'WindowDef') {
+        this.window(inner, scope);
+        continue;
+      }
       if (key === 'RangeVar' && isCatalogRelation(inner))
         this.readsCatalog = true;
       // MERGE and COPY … FROM write values the rewriter does not follow.
@@ -931,11 +935,27 @@ class StatementWalker {
     this.summing = undefined;
     this.typed = undefined;
     this.passedOn = undefined;
-    this.visit([over, filter, order], scope);
+    if (over) this.window(over, scope);
+    this.visit([filter, order], scope);
     this.dividing = dividing;
     this.summing = summing;
     this.typed = typed;
     this.passedOn = passedOn;
+  }
+
+  /**
+   * A window, after OVER or in a WINDOW clause: its frame's offsets are given to
+   * the frame, which takes an offset's type only with some types of the ORDER BY
+   * (`RANGE BETWEEN (SELECT max(k) …) PRECEDING` over an integer ORDER BY has no
+   * numeric offset).
+   */
+  private window(def: Node, scope: Scope): void {
+    const { startOffset, endOffset, ...rest } = def;
+    this.visit(rest, scope);
+    const typed = this.typed;
+    this.typed = { what: "a window frame's offset" };
+    this.visit([startOffset, endOffset], scope);
+    this.typed = typed;
   }
 
   /**

@@ -2319,6 +2319,26 @@ describe('a widened integer in a window, a FILTER or an aggregate’s ORDER BY (
         });
   });
 
+  it('asks a person where it is a window frame’s offset, whose type the frame takes only with some ORDER BY types', () => {
+    // Proven on Postgres 18: over an integer ORDER BY, `RANGE BETWEEN (SELECT
+    // max(n) …) PRECEDING` runs with n integer and fails with n numeric ("RANGE
+    // with offset PRECEDING/FOLLOWING is not supported for column type integer
+    // and offset type numeric"); it was read as unaffected.
+    for (const content of [
+      'select sum(event_id) over (order by event_id range between (select max(ms_played) from listening_events) preceding and current row) as s from listening_events',
+      'select sum(event_id) over w as s from listening_events window w as (order by event_id range between current row and (select min(ms_played) from listening_events) following)',
+    ]) {
+      const result = rewrite(content, toNumeric);
+      expect({ content, status: result.status }).toEqual({
+        content,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toMatch(
+        /"ms_played" is given to a window frame's offset/,
+      );
+    }
+  });
+
   it('still asks a person where the call’s value is the field', () => {
     for (const content of [
       // lag() of the field is the field.
