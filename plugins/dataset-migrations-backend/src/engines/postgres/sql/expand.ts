@@ -38,21 +38,12 @@ export function expandViewStatements(
 ): string[] {
   const phase = expandPhaseOf(shape.sourceFields, shape.fields);
   const name = quoteRelation(shape.name);
-  const usesPrevious = phase.columns.some(c => c.source === 'previous');
-  const readOf = (c: ExpandColumn): string => {
-    if (c.source === 'previous') return `p.${q(c.name)}`;
-    if (c.source === 'old-type') return `CAST(n.${q(c.from!)} AS ${c.type})`;
-    return `n.${q(c.from!)}`;
-  };
   const columns = phase.columns.map(c => `${readOf(c)} AS ${q(c.name)}`);
-  const join = usesPrevious
-    ? ` LEFT JOIN ${quoteRelation(previous)} AS p ON (${list(
-        shape.sourceKey.map(k => `p.${q(k)}`),
-      )}) = (${list(shape.targetKey.map(f => oldValueOf(shape, f, 'n.')))})`
-    : '';
   const statements = createViewSql(
     shape.name,
-    `SELECT ${list(columns)} FROM ${quoteRelation(shape.target)} AS n${join}`,
+    `SELECT ${list(columns)} FROM ${quoteRelation(
+      shape.target,
+    )} AS n${previousJoin(shape, previous, phase)}`,
     grants,
   );
   if (phase.plain) return statements; // PostgreSQL writes through a plain projection itself
@@ -66,6 +57,26 @@ export function expandViewStatements(
       );
   }
   return [...statements, ...expandWriteSql(shape, previous, phase)];
+}
+
+/** A column of the expand view, read from the new version `n` or the previous one `p`. */
+function readOf(c: ExpandColumn): string {
+  if (c.source === 'previous') return `p.${q(c.name)}`;
+  if (c.source === 'old-type') return `CAST(n.${q(c.from!)} AS ${c.type})`;
+  return `n.${q(c.from!)}`;
+}
+
+/** The expand view's join of the previous version `p` to the new one `n`, when it reads it. */
+function previousJoin(
+  shape: MigrationShape,
+  previous: RelationName,
+  phase: ExpandPhase,
+): string {
+  return phase.columns.some(c => c.source === 'previous')
+    ? ` LEFT JOIN ${quoteRelation(previous)} AS p ON (${list(
+        shape.sourceKey.map(k => `p.${q(k)}`),
+      )}) = (${list(shape.targetKey.map(f => oldValueOf(shape, f, 'n.')))})`
+    : '';
 }
 
 /** An old key field's value computed from a row of the new version. */
@@ -218,6 +229,43 @@ function expandWriteSql(
        END IF;`;
     })
     .join('');
+  /*
+   * The row an update or delete was given (OLD) is as the statement's snapshot
+   * saw it: on a table, PostgreSQL would wait for a writer of the row and judge
+   * the statement's WHERE again on what it wrote; here the view has no row to
+   * lock, so a second writer would apply values computed from a row since
+   * changed (an increment lost, a job claimed twice, a version check passed).
+   * So the new version's row is locked, then read again as the view reads it: a
+   * row gone is not written (as on a table); one changed by another transaction
+   * fails the write as a serialization failure, which the writer may retry; one
+   * changed by this same statement is not written again (as on a table).
+   */
+  const unchangedSinceRead = `
+         PERFORM 1 FROM ${target} AS n, ${forward('OLD')} AS ov
+          WHERE ${keyOf('n')} = ${keyOf('ov')} FOR UPDATE OF n;
+         IF NOT FOUND THEN RETURN NULL; END IF;
+         -- A statement of its own: its snapshot sees what the writer waited for.
+         SELECT ROW(${list(phase.columns.map(readOf))})::text
+                  IS DISTINCT FROM ROW(${list(
+                    phase.columns.map(c => `OLD.${q(c.name)}`),
+                  )})::text,
+                n.xmin = pg_current_xact_id()::xid
+           INTO changed, ours
+           FROM ${target} AS n${previousJoin(shape, previous, phase)},
+                ${forward('OLD')} AS ov
+          WHERE ${keyOf('n')} = ${keyOf('ov')};
+         IF changed AND ours THEN RETURN NULL; END IF;
+         IF changed THEN
+           RAISE EXCEPTION USING ERRCODE = 'serialization_failure', MESSAGE = ${literal(
+             `could not serialize access due to concurrent update of ${formatRelation(
+               shape.name,
+             )}`,
+           )}, DETAIL = ${literal(
+    `until contract ${formatRelation(
+      shape.name,
+    )} is a view, and another transaction changed the row after this statement read it`,
+  )}, HINT = 'Retry the transaction.';
+         END IF;`;
   const fn = quoteRelation(shape.expand.fn);
   return [
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
@@ -226,17 +274,20 @@ function expandWriteSql(
      DECLARE
        w ${target}%ROWTYPE;
        fits boolean;
+       changed boolean;
+       ours boolean;
      BEGIN${numbered}
        IF TG_OP = 'INSERT' THEN
          INSERT INTO ${target} (${columns})
            SELECT ${inserted} FROM ${forward('NEW')} AS nv RETURNING * INTO w;
-       ELSIF TG_OP = 'UPDATE' THEN
+       ELSIF TG_OP = 'UPDATE' THEN${unchangedSinceRead}
          UPDATE ${target} AS t SET ${updated}
            FROM ${forward('NEW')} AS nv, ${forward('OLD')} AS ov
           WHERE ${keyOf('t')} = ${keyOf('ov')} RETURNING t.* INTO w;
-       ELSE
+       ELSE${unchangedSinceRead}
          DELETE FROM ${target} AS t USING ${forward('OLD')} AS ov
           WHERE ${keyOf('t')} = ${keyOf('ov')};
+         IF NOT FOUND THEN RETURN NULL; END IF;
        END IF;
        IF TG_OP = 'UPDATE' AND w IS NULL THEN RETURN NULL; END IF;${fits}${keepPrevious}
        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
