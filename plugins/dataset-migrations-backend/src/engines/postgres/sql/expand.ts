@@ -38,7 +38,7 @@ export function expandViewStatements(
 ): string[] {
   const phase = expandPhaseOf(shape.sourceFields, shape.fields);
   const name = quoteRelation(shape.name);
-  const columns = phase.columns.map(c => `${readOf(c)} AS ${q(c.name)}`);
+  const columns = phase.columns.map(c => `${readOf(shape, c)} AS ${q(c.name)}`);
   const statements = createViewSql(
     shape.name,
     `SELECT ${list(columns)} FROM ${quoteRelation(
@@ -60,10 +60,31 @@ export function expandViewStatements(
 }
 
 /** A column of the expand view, read from the new version `n` or the previous one `p`. */
-function readOf(c: ExpandColumn): string {
+function readOf(shape: MigrationShape, c: ExpandColumn): string {
   if (c.source === 'previous') return `p.${q(c.name)}`;
-  if (c.source === 'old-type') return `CAST(n.${q(c.from!)} AS ${c.type})`;
-  return `n.${q(c.from!)}`;
+  if (c.source !== 'old-type') return `n.${q(c.from!)}`;
+  const value = `n.${q(c.from!)}`;
+  const now = shape.fields.find(f => f.name === c.from)!.type;
+  // The copy and the triggers turned the previous type into the new one in UTC
+  // (EXPRESSION_SETTINGS); a plain cast back would take the reader's time zone
+  // and show every value shifted by it.
+  if (zoned(now) === 'zoned' && zoned(c.type) === 'local')
+    return `CAST((${value} AT TIME ZONE 'UTC') AS ${c.type})`;
+  if (zoned(now) === 'local' && zoned(c.type) === 'zoned')
+    return `CAST((CAST(${value} AS timestamp) AT TIME ZONE 'UTC') AS ${c.type})`;
+  return `CAST(${value} AS ${c.type})`;
+}
+
+/** Whether a type's values are instants (`timestamptz`) or wall-clock dates and times. */
+function zoned(type: string): 'zoned' | 'local' | undefined {
+  const t = type
+    .trim()
+    .toLowerCase()
+    .replace(/\s*\(\d+\)/, '');
+  if (t === 'timestamptz' || t === 'timestamp with time zone') return 'zoned';
+  if (t === 'timestamp' || t === 'timestamp without time zone' || t === 'date')
+    return 'local';
+  return undefined;
 }
 
 /** The expand view's join of the previous version `p` to the new one `n`, when it reads it. */
@@ -245,7 +266,7 @@ function expandWriteSql(
           WHERE ${keyOf('n')} = ${keyOf('ov')} FOR UPDATE OF n;
          IF NOT FOUND THEN RETURN NULL; END IF;
          -- A statement of its own: its snapshot sees what the writer waited for.
-         SELECT ROW(${list(phase.columns.map(readOf))})::text
+         SELECT ROW(${list(phase.columns.map(c => readOf(shape, c)))})::text
                   IS DISTINCT FROM ROW(${list(
                     phase.columns.map(c => `OLD.${q(c.name)}`),
                   )})::text,
