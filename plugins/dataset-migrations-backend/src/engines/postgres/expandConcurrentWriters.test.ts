@@ -151,6 +151,31 @@ describe('PostgresDatasetEngine: concurrent writers of a row through the expand 
     expect((await row(1)).attempts).toBe(1);
   });
 
+  it('locks rows through the name for a job queue’s SKIP LOCKED, the dropped field read beside them', async () => {
+    await knex.raw(`UPDATE public.jobs SET tag = 'urgent' WHERE id = 2`);
+    const next = `SELECT id, tag FROM public.jobs WHERE status = 'pending' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`;
+    await first.query('BEGIN');
+    expect((await first.query(next)).rows).toEqual([{ id: '1', tag: null }]);
+    await second.query('BEGIN');
+    expect((await second.query(next)).rows).toEqual([
+      { id: '2', tag: 'urgent' },
+    ]);
+    // What either holds is rows of the new version.
+    expect(
+      (
+        await knex.raw(
+          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'jobs_v2' AND l.mode = 'RowShareLock'`,
+        )
+      ).rows[0].n,
+    ).toBe(2);
+    await first.query('COMMIT');
+    await second.query('COMMIT');
+    expect(
+      (await first.query(`SELECT id FROM public.jobs WHERE id = 1 FOR SHARE`))
+        .rows,
+    ).toEqual([{ id: '1' }]);
+  });
+
   it('still takes one writer after another, and a dropped field’s value', async () => {
     await first.query(
       `UPDATE public.jobs SET attempts = attempts + 1 WHERE id = 1`,

@@ -38,12 +38,12 @@ export function expandViewStatements(
 ): string[] {
   const phase = expandPhaseOf(shape.sourceFields, shape.fields);
   const name = quoteRelation(shape.name);
-  const columns = phase.columns.map(c => `${readOf(shape, c)} AS ${q(c.name)}`);
+  const columns = phase.columns.map(
+    c => `${readOf(shape, previous, c)} AS ${q(c.name)}`,
+  );
   const statements = createViewSql(
     shape.name,
-    `SELECT ${list(columns)} FROM ${quoteRelation(
-      shape.target,
-    )} AS n${previousJoin(shape, previous, phase)}`,
+    `SELECT ${list(columns)} FROM ${quoteRelation(shape.target)} AS n`,
     grants,
   );
   if (phase.plain) return statements; // PostgreSQL writes through a plain projection itself
@@ -59,9 +59,25 @@ export function expandViewStatements(
   return [...statements, ...expandWriteSql(shape, previous, phase)];
 }
 
-/** A column of the expand view, read from the new version `n` or the previous one `p`. */
-function readOf(shape: MigrationShape, c: ExpandColumn): string {
-  if (c.source === 'previous') return `p.${q(c.name)}`;
+/**
+ * A column of the expand view, read from the new version's row `n`, or from the
+ * previous version's row of the same key. That one is read in a subquery, not a
+ * join: `SELECT … FOR UPDATE` (Rails' `lock`, Django's `select_for_update`, a job
+ * queue's `SKIP LOCKED`) through the view locks the new version's row, and
+ * PostgreSQL refuses it on the nullable side of an outer join. A row the previous
+ * version could not hold reads the field as NULL, as the outer join did.
+ */
+function readOf(
+  shape: MigrationShape,
+  previous: RelationName,
+  c: ExpandColumn,
+): string {
+  if (c.source === 'previous')
+    return `(SELECT p.${q(c.name)} FROM ${quoteRelation(
+      previous,
+    )} AS p WHERE (${list(shape.sourceKey.map(k => `p.${q(k)}`))}) = (${list(
+      shape.targetKey.map(f => oldValueOf(shape, f, 'n.')),
+    )}))`;
   if (c.source !== 'old-type') return `n.${q(c.from!)}`;
   const value = `n.${q(c.from!)}`;
   const now = shape.fields.find(f => f.name === c.from)!.type;
@@ -85,19 +101,6 @@ function zoned(type: string): 'zoned' | 'local' | undefined {
   if (t === 'timestamp' || t === 'timestamp without time zone' || t === 'date')
     return 'local';
   return undefined;
-}
-
-/** The expand view's join of the previous version `p` to the new one `n`, when it reads it. */
-function previousJoin(
-  shape: MigrationShape,
-  previous: RelationName,
-  phase: ExpandPhase,
-): string {
-  return phase.columns.some(c => c.source === 'previous')
-    ? ` LEFT JOIN ${quoteRelation(previous)} AS p ON (${list(
-        shape.sourceKey.map(k => `p.${q(k)}`),
-      )}) = (${list(shape.targetKey.map(f => oldValueOf(shape, f, 'n.')))})`
-    : '';
 }
 
 /** An old key field's value computed from a row of the new version. */
@@ -266,14 +269,15 @@ function expandWriteSql(
           WHERE ${keyOf('n')} = ${keyOf('ov')} FOR UPDATE OF n;
          IF NOT FOUND THEN RETURN NULL; END IF;
          -- A statement of its own: its snapshot sees what the writer waited for.
-         SELECT ROW(${list(phase.columns.map(c => readOf(shape, c)))})::text
+         SELECT ROW(${list(
+           phase.columns.map(c => readOf(shape, previous, c)),
+         )})::text
                   IS DISTINCT FROM ROW(${list(
                     phase.columns.map(c => `OLD.${q(c.name)}`),
                   )})::text,
                 n.xmin = pg_current_xact_id()::xid
            INTO changed, ours
-           FROM ${target} AS n${previousJoin(shape, previous, phase)},
-                ${forward('OLD')} AS ov
+           FROM ${target} AS n, ${forward('OLD')} AS ov
           WHERE ${keyOf('n')} = ${keyOf('ov')};
          IF changed AND ours THEN RETURN NULL; END IF;
          IF changed THEN
