@@ -541,6 +541,22 @@ export async function readDependents(
      SELECT format('foreign key %I on %s', c.conname, c.conrelid::regclass)
        FROM bound b JOIN pg_constraint c ON c.confrelid = b.oid AND c.contype = 'f'
       WHERE c.conrelid <> b.oid
+     UNION
+     -- Bound to its row type (a function returning SETOF it or taking a row
+     -- of it: PostgREST's and Hasura's computed columns; a column of that
+     -- type), or to the table itself (a function with a BEGIN ATOMIC body).
+     SELECT pg_describe_object(d.classid, d.objid, d.objsubid)
+       FROM bound b
+       JOIN pg_type t ON t.typrelid = b.oid
+       JOIN pg_depend d ON d.refclassid = 'pg_type'::regclass
+                       AND d.refobjid IN (t.oid, t.typarray) AND d.deptype = 'n'
+      WHERE d.classid <> 'pg_rewrite'::regclass
+        AND NOT (d.classid = 'pg_class'::regclass AND d.objid = b.oid)
+     UNION
+     SELECT pg_describe_object(d.classid, d.objid, d.objsubid)
+       FROM bound b
+       JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = b.oid
+      WHERE d.classid = 'pg_proc'::regclass
       ORDER BY 1`,
     [relations.map(quoteRelation), quoteRelation(except)],
   );
