@@ -9,6 +9,7 @@ import {
   quoteRelation,
   readDependents,
   relationExists,
+  type RelationName,
   type ResolvedDataset,
 } from './relations';
 import { isRename, type MigrationShape } from './sql/shape';
@@ -27,7 +28,7 @@ export async function refuseDependents(
     dataset.kind === 'view'
       ? [dataset.relation, dataset.storage]
       : [dataset.storage],
-    dataset.relation,
+    [dataset.relation],
   );
   if (dependents.length > 0) {
     throw new InputError(
@@ -38,6 +39,29 @@ export async function refuseDependents(
       )} depend on its current table; Postgres binds them to the table, not the name, so they would stay on the old version. Drop or repoint them first`,
     );
   }
+}
+
+/**
+ * Rollback and contract drop relations readers may have built on since cut-over
+ * (a view over the name, a function of its row type, a foreign key to the new
+ * version): PostgreSQL would refuse the drop with a bare dependency error, and
+ * the person asking would not know what to repoint. Names them instead.
+ */
+export async function refuseBuiltOn(
+  client: PoolClient,
+  doing: 'rollback' | 'contract',
+  drops: RelationName[],
+  ours: RelationName[],
+): Promise<void> {
+  const dependents = await readDependents(client, drops, ours);
+  if (dependents.length > 0)
+    throw new Error(
+      `${doing} would drop ${drops
+        .map(formatRelation)
+        .join(' and ')}, which ${dependents.join(
+        ', ',
+      )} depend on; drop or repoint them first`,
+    );
 }
 
 /**

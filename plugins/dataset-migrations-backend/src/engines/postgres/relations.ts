@@ -526,17 +526,19 @@ export async function readConstraints(
 export async function readDependents(
   client: PoolClient,
   relations: RelationName[],
-  except: RelationName,
+  except: RelationName[],
 ): Promise<string[]> {
   const { rows } = await catalogRead<{ what: string }>(
     client,
-    `WITH bound AS (SELECT unnest($1::text[])::regclass AS oid)
+    `WITH bound AS (SELECT unnest($1::text[])::regclass AS oid),
+          excepted AS (SELECT to_regclass(x) AS oid FROM unnest($2::text[]) AS x)
      SELECT DISTINCT format('view %s', v.oid::regclass) AS what
        FROM bound b
        JOIN pg_depend d ON d.refobjid = b.oid AND d.classid = 'pg_rewrite'::regclass
        JOIN pg_rewrite r ON r.oid = d.objid
        JOIN pg_class v ON v.oid = r.ev_class
-      WHERE v.oid <> b.oid AND v.oid <> to_regclass($2)
+      WHERE v.oid <> b.oid
+        AND NOT EXISTS (SELECT FROM excepted e WHERE e.oid = v.oid)
      UNION
      SELECT format('foreign key %I on %s', c.conname, c.conrelid::regclass)
        FROM bound b JOIN pg_constraint c ON c.confrelid = b.oid AND c.contype = 'f'
@@ -558,7 +560,7 @@ export async function readDependents(
        JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = b.oid
       WHERE d.classid = 'pg_proc'::regclass
       ORDER BY 1`,
-    [relations.map(quoteRelation), quoteRelation(except)],
+    [relations.map(quoteRelation), except.map(quoteRelation)],
   );
   return rows.map(r => r.what);
 }

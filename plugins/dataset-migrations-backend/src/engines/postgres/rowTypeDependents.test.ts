@@ -65,4 +65,36 @@ describe('PostgresDatasetEngine on objects bound to a dataset’s row type', () 
       [{ id: '1', region: null }],
     );
   });
+
+  it('names what was built on the name since cut-over when rollback or contract would drop it, changing nothing', async () => {
+    const { run } = await engineRun(engine, 'public.jobs', [
+      { addField: { name: 'region', type: 'text' } },
+    ]);
+    await engine.migrate(run);
+    await knex.raw(
+      `CREATE VIEW public.pending AS SELECT id FROM public.jobs WHERE status = 'pending'`,
+    );
+    await knex.raw(`
+      CREATE FUNCTION public.label(j public.jobs) RETURNS text
+        LANGUAGE sql AS $$ SELECT j.status $$`);
+    await expect(engine.rollback(run)).rejects.toThrow(
+      'rollback would drop public.jobs and public.jobs_v2, which function label(jobs), view pending depend on; drop or repoint them first',
+    );
+    await expect(engine.contract(run)).rejects.toThrow(
+      'contract would drop public.jobs and public.jobs_v1, which function label(jobs), view pending depend on; drop or repoint them first',
+    );
+    expect((await knex.raw(`SELECT id, region FROM public.jobs`)).rows).toEqual(
+      [{ id: '1', region: null }],
+    );
+    expect(
+      (await knex.raw(`SELECT to_regclass('public.jobs_v1') AS previous`)).rows,
+    ).toEqual([{ previous: 'jobs_v1' }]);
+
+    await knex.raw(`DROP VIEW public.pending`);
+    await knex.raw(`DROP FUNCTION public.label(public.jobs)`);
+    await engine.contract(run);
+    expect(
+      (await knex.raw(`SELECT to_regclass('public.jobs_v1') AS previous`)).rows,
+    ).toEqual([{ previous: null }]);
+  });
 });

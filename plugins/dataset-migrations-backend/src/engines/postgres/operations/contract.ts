@@ -7,6 +7,7 @@ import {
   copyGrantsSql,
   formatRelation,
   quoteRelation,
+  relationExists,
   type RelationName,
 } from '../relations';
 import { isCutOver, shapeOf } from '../runShape';
@@ -19,6 +20,7 @@ import {
   ensureContractRecord,
   recordContract,
 } from './contractRecord';
+import { refuseBuiltOn } from '../preconditions';
 import { versionsStep } from './versionsStep';
 
 const UNDEFINED_TABLE = '42P01';
@@ -58,6 +60,19 @@ export async function contract(
       const grants = current
         ? await copyGrantsSql(client, shape.name, shape.name)
         : undefined;
+      await refuseBuiltOn(
+        client,
+        'contract',
+        [
+          ...(current ? [shape.name] : []),
+          previous,
+          ...(isRename(shape, dataset) &&
+          (await relationExists(client, dataset.relation))
+            ? [dataset.relation]
+            : []),
+        ],
+        [shape.name, dataset.relation],
+      );
       // A serial's sequence belongs to the previous version's column; the new
       // version's default uses it, so it moves over before that table goes.
       for (const sql of await moveOwnedSequencesSql(client, shape, previous))

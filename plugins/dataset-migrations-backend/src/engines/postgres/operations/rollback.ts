@@ -12,6 +12,7 @@ import { isCutOver, shapeOf } from '../runShape';
 import { inverseOf } from '../sql/reverse';
 import { handedOver } from '../triggers';
 import { rollbackStatements } from '../sql/versionSwitch';
+import { refuseBuiltOn } from '../preconditions';
 import { versionsStep } from './versionsStep';
 
 const UNDEFINED_TABLE = '42P01';
@@ -54,6 +55,12 @@ export async function rollback(
       // Writers wait from here, so no write can fail to go back after the count.
       await client.query(
         `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
+      );
+      await refuseBuiltOn(
+        client,
+        'rollback',
+        [shape.name, shape.target],
+        [shape.name],
       );
       if (!(await relationExists(client, shape.reverse.failures))) {
         const inverse = inverseOf(shape);
