@@ -176,6 +176,68 @@ describe('PostgresDatasetEngine: concurrent writers of a row through the expand 
     ).toEqual([{ id: '1' }]);
   });
 
+  it('writes once, not failing, when one statement reaches a row twice inside a savepoint', async () => {
+    await first.query('BEGIN');
+    await first.query('SAVEPOINT s');
+    const result = await first.query(
+      `UPDATE public.jobs AS j SET attempts = j.attempts + 1 FROM (VALUES (1), (1)) AS v(id) WHERE j.id = v.id`,
+    );
+    await first.query('COMMIT');
+    expect(result.rowCount).toBe(1);
+    expect((await row(1)).attempts).toBe(1);
+  });
+
+  it('takes a lone writer in any time zone and date style, with json and casts that depend on them', async () => {
+    await knex.raw(`
+      CREATE TABLE public.events (
+        id bigint PRIMARY KEY,
+        seen text NOT NULL,
+        day text NOT NULL,
+        payload json,
+        note text,
+        tag text
+      )`);
+    await knex.raw(
+      `INSERT INTO public.events VALUES (1, '2026-01-01 10:00:00+00', '2026-01-02', '{"a": 1}', 'a', 't')`,
+    );
+    const { run } = await engineRun(
+      engine,
+      'public.events',
+      [
+        { changeType: { field: 'seen', type: 'timestamptz' } },
+        { changeType: { field: 'day', type: 'date' } },
+        { dropField: { name: 'tag' } },
+      ],
+      { migrationId: '00000000-0000-4000-8000-000000000002' },
+    );
+    await engine.migrate(run);
+    await first.query(`SET TimeZone = 'America/New_York'`);
+    await first.query(`SET DateStyle = 'SQL, DMY'`);
+    expect(
+      (
+        await first.query(
+          `UPDATE public.events SET note = 'x', payload = '{"b": 2}' WHERE id = 1`,
+        )
+      ).rowCount,
+    ).toBe(1);
+    expect(
+      (
+        await knex.raw(
+          `SELECT note, payload::text, seen FROM public.events_v2 WHERE id = 1`,
+        )
+      ).rows,
+    ).toEqual([
+      {
+        note: 'x',
+        payload: '{"b": 2}',
+        seen: new Date('2026-01-01T10:00:00Z'),
+      },
+    ]);
+    expect(
+      (await first.query(`DELETE FROM public.events WHERE id = 1`)).rowCount,
+    ).toBe(1);
+  });
+
   it('still takes one writer after another, and a dropped field’s value', async () => {
     await first.query(
       `UPDATE public.jobs SET attempts = attempts + 1 WHERE id = 1`,

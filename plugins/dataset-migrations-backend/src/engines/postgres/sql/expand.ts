@@ -91,6 +91,43 @@ function readOf(
   return `CAST(${value} AS ${c.type})`;
 }
 
+const NUMBERS = new Set([
+  'smallint',
+  'int2',
+  'integer',
+  'int',
+  'int4',
+  'bigint',
+  'int8',
+  'numeric',
+  'decimal',
+  'real',
+  'float4',
+  'double precision',
+  'float8',
+]);
+const TEXTS = new Set([
+  'text',
+  'varchar',
+  'character varying',
+  'char',
+  'character',
+  'bpchar',
+]);
+
+/** Whether a cast between two types gives the same value whatever the session's settings. */
+function sameInEverySession(from: string, to: string): boolean {
+  const bare = (type: string) =>
+    type
+      .trim()
+      .toLowerCase()
+      .replace(/\s*\([\d\s,]+\)/, '');
+  return (
+    (NUMBERS.has(bare(from)) && NUMBERS.has(bare(to))) ||
+    (TEXTS.has(bare(from)) && TEXTS.has(bare(to)))
+  );
+}
+
 /** Whether a type's values are instants (`timestamptz`) or wall-clock dates and times. */
 function zoned(type: string): 'zoned' | 'local' | undefined {
   const t = type
@@ -149,15 +186,13 @@ function expandWriteSql(
   const updated = list(
     shape.fields.map(f => {
       const given = exposed.has(f.name)
-        ? `WHEN NEW.${q(f.name)} IS DISTINCT FROM OLD.${q(f.name)} THEN NEW.${q(
+        ? `WHEN record_image_ne(ROW(NEW.${q(f.name)}), ROW(OLD.${q(
             f.name,
-          )} `
+          )})) THEN NEW.${q(f.name)} `
         : '';
-      return `${q(f.name)} = CASE ${given}WHEN nv.${q(
+      return `${q(f.name)} = CASE ${given}WHEN record_image_ne(ROW(nv.${q(
         f.name,
-      )} IS DISTINCT FROM ov.${q(f.name)} THEN nv.${q(f.name)} ELSE t.${q(
-        f.name,
-      )} END`;
+      )}), ROW(ov.${q(f.name)})) THEN nv.${q(f.name)} ELSE t.${q(f.name)} END`;
     }),
   );
   const keyOf = (row: string) =>
@@ -264,18 +299,40 @@ function expandWriteSql(
    * fails the write as a serialization failure, which the writer may retry; one
    * changed by this same statement is not written again (as on a table).
    */
+  // Compared as stored (binary images: json has no equality), and only the
+  // columns the view reads the same in every session: a cast back to the
+  // previous type that depends on the writer's TimeZone or DateStyle gave OLD
+  // in the writer's settings, and this function runs in its own.
+  const compared = phase.columns.filter(
+    c =>
+      c.source !== 'old-type' ||
+      sameInEverySession(
+        c.type,
+        shape.fields.find(f => f.name === c.from)!.type,
+      ),
+  );
+  const now = compared.length
+    ? `ROW(${list(compared.map(c => readOf(shape, previous, c)))})`
+    : 'ROW(0)';
+  const then = compared.length
+    ? `ROW(${list(compared.map(c => `OLD.${q(c.name)}`))})`
+    : 'ROW(0)';
+  // After the lock, a row version by a transaction still in progress is this
+  // one's (or a savepoint's in it): any other would have been waited for.
+  // The row's 32-bit xmin widened to 64 bits in the epoch nearest this
+  // transaction's id (a savepoint's id is above it, another's either side).
+  const own = 'pg_current_xact_id()::text::bigint';
+  const widened = `(${own} - ${own} % 4294967296 + n.xmin::text::bigint)`;
+  const mine = `coalesce(pg_xact_status((${widened} + CASE
+           WHEN ${widened} > ${own} + 2147483648 THEN -4294967296
+           WHEN ${widened} < ${own} - 2147483648 THEN 4294967296
+           ELSE 0 END)::text::xid8) = 'in progress', false)`;
   const unchangedSinceRead = `
          PERFORM 1 FROM ${target} AS n, ${forward('OLD')} AS ov
           WHERE ${keyOf('n')} = ${keyOf('ov')} FOR UPDATE OF n;
          IF NOT FOUND THEN RETURN NULL; END IF;
          -- A statement of its own: its snapshot sees what the writer waited for.
-         SELECT ROW(${list(
-           phase.columns.map(c => readOf(shape, previous, c)),
-         )})::text
-                  IS DISTINCT FROM ROW(${list(
-                    phase.columns.map(c => `OLD.${q(c.name)}`),
-                  )})::text,
-                n.xmin = pg_current_xact_id()::xid
+         SELECT record_image_ne(${now}, ${then}), n.xmin::text::bigint > 2 AND ${mine}
            INTO changed, ours
            FROM ${target} AS n, ${forward('OLD')} AS ov
           WHERE ${keyOf('n')} = ${keyOf('ov')};
