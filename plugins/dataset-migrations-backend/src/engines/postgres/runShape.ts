@@ -28,7 +28,7 @@ import {
   type ResolvedDataset,
 } from './relations';
 import type { MigrationShape } from './sql/shape';
-import { readSourceColumns, SOURCE_COLUMNS } from './sourceChanges';
+import { readSourceAsBegun, SOURCE_AS_BEGUN } from './sourceChanges';
 
 /** The types an identity column may have, each spelling to its type. */
 const INTEGER_TYPES = new Map([
@@ -64,8 +64,8 @@ export async function shapeOf(
     // Before the source, which says the rest is pinned: what cut-over compares
     // the source with (see refuseSourceChanges).
     await run.checkpoints.set(
-      SOURCE_COLUMNS,
-      await db.withClient(client => readSourceColumns(client, shape.source)),
+      SOURCE_AS_BEGUN,
+      await db.withClient(client => readSourceAsBegun(client, shape.source)),
     );
     await run.checkpoints.set('bookkeepingSchema', bookkeepingSchema);
     await run.checkpoints.set('source', shape.source);

@@ -5,15 +5,8 @@
  * refuses that (under its lock, which waits for such DDL and holds it off).
  */
 import type { PoolClient } from 'pg';
-import { planCarryOver } from './carryOver';
 import { catalogRead } from './connection';
-import {
-  formatRelation,
-  quoteRelation,
-  readConstraints,
-  readIndexes,
-  type RelationName,
-} from './relations';
+import { formatRelation, quoteRelation, type RelationName } from './relations';
 import type { MigrationShape } from './sql/shape';
 
 /** A column as the run began with it: its type as numbers, the same in one database. */
@@ -23,76 +16,99 @@ export interface SourceColumn {
   typmod: number;
   /** The type as people read it. */
   type: string;
+  notNull: boolean;
+  default: string | null;
 }
 
-/** The checkpoint holding the source's columns as the run's first attempt read them. */
-export const SOURCE_COLUMNS = 'sourceColumns';
+/** An index or constraint of the source, as PostgreSQL prints its definition. */
+export interface SourceRule {
+  kind: 'index' | 'constraint';
+  name: string;
+  definition: string;
+}
 
-export async function readSourceColumns(
+/** The source as the run's first attempt read it. */
+export interface SourceAsBegun {
+  columns: SourceColumn[];
+  rules: SourceRule[];
+}
+
+/** The checkpoint holding {@link SourceAsBegun}. */
+export const SOURCE_AS_BEGUN = 'sourceAsBegun';
+
+export async function readSourceAsBegun(
   client: PoolClient,
   table: RelationName,
-): Promise<SourceColumn[]> {
-  const { rows } = await catalogRead<SourceColumn>(
+): Promise<SourceAsBegun> {
+  const { rows: columns } = await catalogRead<SourceColumn>(
     client,
     `SELECT a.attname AS name, a.atttypid::int8::text AS "typeOid",
-            a.atttypmod AS typmod, format_type(a.atttypid, a.atttypmod) AS type
+            a.atttypmod AS typmod, format_type(a.atttypid, a.atttypmod) AS type,
+            a.attnotnull AS "notNull", pg_get_expr(d.adbin, d.adrelid) AS "default"
        FROM pg_attribute a
+       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
       WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY a.attnum`,
     [quoteRelation(table)],
   );
-  return rows;
+  const { rows: rules } = await catalogRead<SourceRule>(
+    client,
+    `SELECT 'index' AS kind, c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE i.indrelid = $1::regclass
+     UNION ALL
+     SELECT 'constraint', conname, pg_get_constraintdef(oid)
+       FROM pg_constraint WHERE conrelid = $1::regclass
+      ORDER BY 1, 2`,
+    [quoteRelation(table)],
+  );
+  return { columns, rules };
 }
 
 /**
- * What of the source the new version does not have: columns added, dropped or
- * retyped since the run began (`began`; unknown for runs begun before this was
- * recorded), and indexes and constraints the carry-over would rebuild now that
- * are not on the new version. Throws naming each; moves nothing.
+ * What changed in the source since the run began (`began`; unknown for runs
+ * begun before this was recorded): columns added, dropped, retyped, made NOT
+ * NULL or given another default, and indexes and constraints added, dropped or
+ * redefined. The new version was built from the source as it was, so each would
+ * be lost or unenforced from cut-over on. Throws naming each; moves nothing.
  */
 export async function refuseSourceChanges(
   client: PoolClient,
   shape: MigrationShape,
-  targetVersion: number,
-  began: SourceColumn[] | undefined,
+  began: SourceAsBegun | undefined,
 ): Promise<void> {
+  if (!began?.columns) return;
+  const now = await readSourceAsBegun(client, shape.source);
   const changes: string[] = [];
-  if (began) {
-    const now = await readSourceColumns(client, shape.source);
-    for (const column of now) {
-      const then = began.find(c => c.name === column.name);
-      if (!then) changes.push(`column "${column.name}" (${column.type}) added`);
-      else if (then.typeOid !== column.typeOid || then.typmod !== column.typmod)
-        changes.push(
-          `column "${column.name}" changed from ${then.type} to ${column.type}`,
-        );
-    }
-    for (const column of began)
-      if (!now.some(c => c.name === column.name))
-        changes.push(`column "${column.name}" dropped`);
+  for (const column of now.columns) {
+    const then = began.columns.find(c => c.name === column.name);
+    if (!then) changes.push(`column "${column.name}" (${column.type}) added`);
+    else if (then.typeOid !== column.typeOid || then.typmod !== column.typmod)
+      changes.push(
+        `column "${column.name}" changed from ${then.type} to ${column.type}`,
+      );
+    else if (then.notNull !== column.notNull)
+      changes.push(
+        `column "${column.name}" made ${
+          column.notNull ? 'NOT NULL' : 'nullable'
+        }`,
+      );
+    else if (then.default !== column.default)
+      changes.push(`column "${column.name}" given another default`);
   }
-  const carried = planCarryOver({
-    target: shape.target,
-    targetVersion,
-    fields: shape.fields,
-    indexes: await readIndexes(client, shape.source),
-    constraints: await readConstraints(client, shape.source),
-  });
-  const { rows: onTarget } = await catalogRead<{ name: string }>(
-    client,
-    `SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-      WHERE i.indrelid = $1::regclass AND i.indisvalid
-     UNION ALL
-     SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass`,
-    [quoteRelation(shape.target)],
-  );
-  const present = new Set(onTarget.map(r => r.name));
-  for (const index of carried.indexes)
-    if (!present.has(index.name))
-      changes.push(`an index added (${index.name} is not built)`);
-  for (const constraint of carried.constraints)
-    if (!present.has(constraint.name))
-      changes.push(`constraint "${constraint.name}" added`);
+  for (const column of began.columns)
+    if (!now.columns.some(c => c.name === column.name))
+      changes.push(`column "${column.name}" dropped`);
+  const key = (r: SourceRule) => `${r.kind} "${r.name}"`;
+  for (const rule of now.rules) {
+    const then = began.rules.find(r => key(r) === key(rule));
+    if (!then) changes.push(`${key(rule)} added`);
+    else if (then.definition !== rule.definition)
+      changes.push(`${key(rule)} redefined`);
+  }
+  for (const rule of began.rules)
+    if (!now.rules.some(r => key(r) === key(rule)))
+      changes.push(`${key(rule)} dropped`);
   if (changes.length > 0)
     throw new Error(
       `${formatRelation(

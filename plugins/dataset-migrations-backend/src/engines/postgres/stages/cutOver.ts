@@ -16,8 +16,8 @@ import {
 import { refuseLesserOwners } from '../preconditions';
 import {
   refuseSourceChanges,
-  SOURCE_COLUMNS,
-  type SourceColumn,
+  SOURCE_AS_BEGUN,
+  type SourceAsBegun,
 } from '../sourceChanges';
 import { isCutOver } from '../runShape';
 import { triggersToCarry } from '../triggers';
@@ -33,7 +33,7 @@ export async function cutOver(
   // Said once the transaction is over: the plugin's database is not waited for
   // while the dataset's name is locked, but for the cancel check.
   const said: string[] = [];
-  const began = await run.checkpoints.get<SourceColumn[]>(SOURCE_COLUMNS);
+  const began = await run.checkpoints.get<SourceAsBegun>(SOURCE_AS_BEGUN);
   await db.transaction(async client => {
     if (await isCutOver(client, shape)) {
       // An earlier attempt committed the cut-over and stopped before recording it.
@@ -60,7 +60,7 @@ export async function cutOver(
     const grants = await grantsAfterCutOver(client, shape, dataset);
     // DDL waits for this lock: what the application added while the run copied
     // would be on no version readers get, and a column's values go at contract.
-    await refuseSourceChanges(client, shape, run.targetVersion, began);
+    await refuseSourceChanges(client, shape, began);
     // An owner or TRIGGER grant changed since plan: the reverse trigger is next.
     await refuseLesserOwners(client, dataset);
     // Read under the lock, as they are now: one added since plan is judged too.
