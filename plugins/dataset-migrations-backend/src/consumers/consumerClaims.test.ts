@@ -161,15 +161,15 @@ describe('consumer claims', () => {
     expect(looked).toBe(3);
   }, 60_000);
 
-  /** A scm whose pull request opens after `before` and 300 ms; counts follow-ups. */
-  function stallingScm(before: () => Promise<void>) {
+  /** A scm whose pull request opens after `before` and `stallMs`; counts follow-ups. */
+  function stallingScm(before: () => Promise<void>, stallMs = 300) {
     const scm = {
       looked: 0,
       id: 'fake',
       supports: () => true,
       openPullRequest: async (draft: { branch: string }) => {
         await before();
-        await new Promise(resolve => setTimeout(resolve, 300));
+        await new Promise(resolve => setTimeout(resolve, stallMs));
         return {
           provider: 'fake',
           url: `${REPO}/pull/1`,
@@ -194,7 +194,9 @@ describe('consumer claims', () => {
   it('stops before its next step once another job took its claim, and leaves the claim to that job', async () => {
     const id = await verifiedConsumer();
     // This job stalled past its claim, and another job took the consumer; the
-    // next renewal (every 100 ms) finds it so.
+    // next renewal (every 500 ms, well inside the stall) finds it so. A lease
+    // of seconds: on a loaded machine a shorter one ran out between two
+    // renewals first, which is the next test's case.
     const scm = stallingScm(async () => {
       await knex('migration_consumers')
         .where({ migration_id: id, entity_ref: CONSUMER })
@@ -202,8 +204,8 @@ describe('consumer claims', () => {
           claimed_by: 'other-job',
           claimed_until: knex.raw(`now() + interval '1 minute'`),
         });
-    });
-    const pipeline = pipelineWith(scm, undefined, { claimLeaseMs: 400 });
+    }, 1200);
+    const pipeline = pipelineWith(scm, undefined, { claimLeaseMs: 2000 });
 
     // Not an error: the step under way was a compare-and-set on the consumer's
     // state, recorded once, and the job holding the consumer takes the next.
