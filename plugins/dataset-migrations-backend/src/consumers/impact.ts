@@ -209,14 +209,27 @@ function readersOf(
         isSqlPath(f.path) &&
         (model !== undefined
           ? refsIn(f.content).includes(model)
-          : // A file that creates the relation itself reads its own.
-            created.some(
-              name =>
-                namesWord(withoutComments(f.content), name) &&
-                !createdBy(f.content, target).includes(name),
-            )),
+          : readsAnyOf(f.content, created, target)),
     )
     .map(f => f.path);
+}
+
+/**
+ * Whether a SQL file names, outside its comments, one of `created` that it does
+ * not create itself (a file that creates the relation reads its own). Its
+ * comments are blanked once, not once per name.
+ */
+function readsAnyOf(
+  content: string,
+  created: string[],
+  target: DatasetTarget,
+): boolean {
+  if (created.length === 0) return false;
+  const text = withoutComments(content);
+  const named = created.filter(name => namesWord(text, name));
+  if (named.length === 0) return false;
+  const own = createdBy(content, target);
+  return named.some(name => !own.includes(name));
 }
 
 /**

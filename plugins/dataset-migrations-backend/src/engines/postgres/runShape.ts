@@ -52,21 +52,22 @@ export async function shapeOf(
   const bookkeepingSchema = pinned
     ? await run.checkpoints.get<string>('bookkeepingSchema')
     : db.bookkeepingSchema;
-  const shape = await db.withClient(async client =>
-    shapeFor(
+  const { shape, began } = await db.withClient(async client => {
+    const read = await shapeFor(
       client,
       await resolveDataset(client, parseRelationName(run.dataset.table)),
       run,
       { source: pinned, bookkeepingSchema },
-    ),
-  );
-  if (!pinned) {
-    // Before the source, which says the rest is pinned: what cut-over compares
-    // the source with (see refuseSourceChanges).
-    await run.checkpoints.set(
-      SOURCE_AS_BEGUN,
-      await db.withClient(client => readSourceAsBegun(client, shape.source)),
     );
+    // What cut-over compares the source with (see refuseSourceChanges).
+    return {
+      shape: read,
+      began: pinned ? undefined : await readSourceAsBegun(client, read.source),
+    };
+  });
+  if (began) {
+    // Before the source, which says the rest is pinned.
+    await run.checkpoints.set(SOURCE_AS_BEGUN, began);
     await run.checkpoints.set('bookkeepingSchema', bookkeepingSchema);
     await run.checkpoints.set('source', shape.source);
   }

@@ -1,8 +1,9 @@
 /**
- * A source changed while its run copied: a column, index or constraint the
- * application added after the run began is on no version readers get at cut-over,
- * and a column's values go with the previous version at contract. Cut-over
- * refuses that (under its lock, which waits for such DDL and holds it off).
+ * A source changed while its run copied: a column the application added after
+ * the run began is on no version readers get at cut-over (its values go with the
+ * previous version at contract), and an index or constraint added or redefined
+ * is not enforced on the new version. Cut-over refuses that (under its lock,
+ * which waits for such DDL and holds it off).
  */
 import type { PoolClient } from 'pg';
 import { catalogRead } from './connection';

@@ -80,7 +80,7 @@ function readOf(
     )}))`;
   if (c.source !== 'old-type') return `n.${q(c.from!)}`;
   const value = `n.${q(c.from!)}`;
-  const now = shape.fields.find(f => f.name === c.from)!.type;
+  const now = newTypeOf(shape, c);
   // The copy and the triggers turned the previous type into the new one in UTC
   // (EXPRESSION_SETTINGS); a plain cast back would take the reader's time zone
   // and show every value shifted by it.
@@ -117,23 +117,26 @@ const TEXTS = new Set([
 
 /** Whether a cast between two types gives the same value whatever the session's settings. */
 function sameInEverySession(from: string, to: string): boolean {
-  const bare = (type: string) =>
-    type
-      .trim()
-      .toLowerCase()
-      .replace(/\s*\([\d\s,]+\)/, '');
-  return (
-    (NUMBERS.has(bare(from)) && NUMBERS.has(bare(to))) ||
-    (TEXTS.has(bare(from)) && TEXTS.has(bare(to)))
-  );
+  const [a, b] = [bareType(from), bareType(to)];
+  return (NUMBERS.has(a) && NUMBERS.has(b)) || (TEXTS.has(a) && TEXTS.has(b));
+}
+
+/** A type as written, lower case and without its modifier: `numeric(10, 2)` → `numeric`. */
+function bareType(type: string): string {
+  return type
+    .trim()
+    .toLowerCase()
+    .replace(/\s*\([\d\s,]+\)/, '');
+}
+
+/** The new version's type of the field an expand column reads. */
+function newTypeOf(shape: MigrationShape, c: ExpandColumn): string {
+  return shape.fields.find(f => f.name === c.from)!.type;
 }
 
 /** Whether a type's values are instants (`timestamptz`) or wall-clock dates and times. */
 function zoned(type: string): 'zoned' | 'local' | undefined {
-  const t = type
-    .trim()
-    .toLowerCase()
-    .replace(/\s*\(\d+\)/, '');
+  const t = bareType(type);
   if (t === 'timestamptz' || t === 'timestamp with time zone') return 'zoned';
   if (t === 'timestamp' || t === 'timestamp without time zone' || t === 'date')
     return 'local';
@@ -306,10 +309,7 @@ function expandWriteSql(
   const compared = phase.columns.filter(
     c =>
       c.source !== 'old-type' ||
-      sameInEverySession(
-        c.type,
-        shape.fields.find(f => f.name === c.from)!.type,
-      ),
+      sameInEverySession(c.type, newTypeOf(shape, c)),
   );
   const now = compared.length
     ? `ROW(${list(compared.map(c => readOf(shape, previous, c)))})`
