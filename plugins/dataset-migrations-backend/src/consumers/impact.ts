@@ -3,7 +3,11 @@ import type {
   ConsumerImpactStatus,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { escapeRegExp, namesWord, type DatasetTarget } from './sql/analyzeSql';
+import {
+  namesIdentifier,
+  namesWord,
+  type DatasetTarget,
+} from './sql/analyzeSql';
 import { readAsIs, type ConsumerMapping } from './sql/fieldMapping';
 import { isYamlPath } from './sql/dbtSources';
 import { dbtProjectOf } from './sql/dbtProject';
@@ -174,9 +178,7 @@ function passedToModels(
     .filter(([field, m]) => readAsIs(field, m) && picksOtherFunction(m))
     .map(([field]) => field)
     .filter(
-      field =>
-        /\*/.test(result.content) ||
-        new RegExp(`\\b${escapeRegExp(field)}\\b`, 'i').test(result.content),
+      field => /\*/.test(result.content) || namesWord(result.content, field),
     );
   if (passed.length === 0) return result;
   const readers = readersOf(result, files, target);
@@ -226,7 +228,7 @@ function readsAnyOf(
 ): boolean {
   if (created.length === 0) return false;
   const text = withoutComments(content);
-  const named = created.filter(name => namesWord(text, name));
+  const named = created.filter(name => namesIdentifier(text, name));
   if (named.length === 0) return false;
   const own = createdBy(content, target);
   return named.some(name => !own.includes(name));

@@ -2312,7 +2312,49 @@ export function jinjaNamesDataset(
 
 /** Whether `text` has `name` as a whole word, in any case. */
 export function namesWord(text: string, name: string): boolean {
-  return new RegExp(`\\b${escapeRegExp(name)}\\b`, 'i').test(text);
+  return wordPattern(name, 'i').test(text);
+}
+
+/**
+ * `name` as a whole word: not beside a letter, digit or `_` of any script.
+ * (`\b` knows only ASCII ones: `\bcafé\b` finds no `café`, since `é` is no
+ * word character to it, and a dataset named so was read nowhere.)
+ */
+export function wordPattern(name: string, flags: string): RegExp {
+  return new RegExp(
+    `(?<![\\p{L}\\p{M}\\p{N}_])${escapeRegExp(name)}(?![\\p{L}\\p{M}\\p{N}_])`,
+    `${flags}u`,
+  );
+}
+
+/**
+ * Whether `text` may name the identifier `name`: as a whole word in any case
+ * ({@link namesWord}), or as a Unicode-escaped identifier (`U&"\0074"`, or
+ * `U&"!0074" UESCAPE '!'`, is `t`), which names it without spelling it.
+ */
+export function namesIdentifier(text: string, name: string): boolean {
+  if (namesWord(text, name)) return true;
+  const wanted = name.toLowerCase();
+  for (const match of text.matchAll(
+    /U&"((?:[^"]|"")*)"(?:\s*UESCAPE\s*'([^'])')?/gi,
+  ))
+    if (unicodeEscaped(match[1], match[2] ?? '\\').toLowerCase() === wanted)
+      return true;
+  return false;
+}
+
+/** The identifier a `U&"…"` body spells with its escape character. */
+function unicodeEscaped(body: string, escape: string): string {
+  const e = escapeRegExp(escape);
+  return body
+    .replace(/""/g, '"')
+    .replace(
+      new RegExp(`${e}(?:${e}|([0-9a-f]{4})|\\+([0-9a-f]{6}))`, 'gi'),
+      (_escape, four: string | undefined, six: string | undefined) => {
+        const hex = four ?? six;
+        return hex ? String.fromCodePoint(parseInt(hex, 16)) : escape;
+      },
+    );
 }
 
 export function escapeRegExp(text: string): string {

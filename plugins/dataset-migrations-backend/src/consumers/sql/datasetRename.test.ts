@@ -297,3 +297,121 @@ sources:
     ).toBe('unaffected');
   });
 });
+
+describe('a dataset named by a Unicode-escaped identifier (found by an adversarial corpus)', () => {
+  // `U&"listening\005Fevents"` is listening_events: a search for the name as a
+  // word does not find it, and the file was called unaffected.
+  const escaped = 'U&"listening\\005Fevents"';
+
+  it('renames it, keeping the escaped name as the alias, which may qualify columns', () => {
+    const sql = `SELECT ${escaped}.event_id FROM ${escaped}`;
+    const { impact, results } = assessConsumer(
+      [{ path: 'q.sql', content: sql }],
+      target,
+      toPlays,
+    );
+    expect(impact.status).toBe('affected');
+    expect(results[0].content).toBe(
+      `SELECT ${escaped}.event_id FROM plays AS ${escaped}`,
+    );
+  });
+
+  it('reads a field of it, with UESCAPE too', () => {
+    const renameTrack = consumerMapping(source, [
+      { renameField: { from: 'track_id', to: 'track_uri' } },
+    ]);
+    for (const relation of [
+      escaped,
+      `U&"listening!005Fevents" UESCAPE '!'`,
+      'U&"\\+00006Cistening_events"',
+    ]) {
+      const { impact, results } = assessConsumer(
+        [{ path: 'q.sql', content: `SELECT track_id FROM ${relation}` }],
+        target,
+        renameTrack,
+      );
+      expect({ relation, status: impact.status }).toEqual({
+        relation,
+        status: 'affected',
+      });
+      expect(results[0].content).toBe(
+        `SELECT track_uri AS track_id FROM ${relation}`,
+      );
+    }
+  });
+
+  it('a table another file creates, read by its escaped name', () => {
+    const made = {
+      path: 'a.sql',
+      content:
+        'CREATE TABLE tops AS SELECT event_id, ms_played FROM listening_events',
+    };
+    const reads = {
+      path: 'b.sql',
+      content: 'SELECT ms_played / 2 FROM U&"top\\0073"',
+    };
+    const toBigint = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'bigint' } },
+    ]);
+    expect(assessConsumer([made, reads], target, toBigint).impact.status).toBe(
+      'needs-decision',
+    );
+  });
+});
+
+describe('a dataset whose name ends in a letter outside ASCII (found by an adversarial corpus)', () => {
+  // `\bcafé\b` finds no café: to `\b`, é is no word character, so no file read
+  // the dataset and every one was called unaffected.
+  const fields: DatasetField[] = [
+    { name: 'id', type: 'integer', nullable: false, primaryKey: true },
+    { name: 'k', type: 'integer', nullable: true, primaryKey: false },
+    { name: 'été', type: 'integer', nullable: true, primaryKey: false },
+  ];
+  const cafe: DatasetTarget = {
+    schema: 'public',
+    table: 'café',
+    fields: fields.map(f => f.name),
+  };
+  const assess = (
+    content: string,
+    changes: Parameters<typeof consumerMapping>[1],
+    to?: string,
+  ) =>
+    assessConsumer(
+      [{ path: 'q.sql', content }],
+      cafe,
+      consumerMapping(
+        fields,
+        changes,
+        to === undefined ? undefined : renamedRelation(cafe, to),
+      ),
+    );
+
+  it('reads it, renamed or with a field renamed', () => {
+    expect(
+      assess('SELECT id, k FROM café', [], 'cafe2').results[0].content,
+    ).toBe('SELECT id, k FROM cafe2');
+    expect(
+      assess('SELECT c.k FROM café c', [
+        { renameField: { from: 'k', to: 'kk' } },
+      ]).results[0].content,
+    ).toBe('SELECT c.kk AS k FROM café c');
+  });
+
+  it('a widened field of another file’s view, named outside ASCII too', () => {
+    const view = {
+      path: 'v.sql',
+      content: 'CREATE VIEW halves AS SELECT id, été FROM café',
+    };
+    const report = { path: 'r.sql', content: 'SELECT été / 2 FROM halves' };
+    expect(
+      assessConsumer(
+        [view, report],
+        cafe,
+        consumerMapping(fields, [
+          { changeType: { field: 'été', type: 'numeric' } },
+        ]),
+      ).impact.status,
+    ).toBe('needs-decision');
+  });
+});

@@ -13,7 +13,9 @@ import {
 import {
   analyzeSql,
   escapeRegExp,
+  namesIdentifier,
   namesWord,
+  wordPattern,
   type ColumnUse,
   type DatasetTarget,
   type OpaqueRead,
@@ -67,7 +69,7 @@ export function mentionsDataset(
       relation.schema === target.schema
     )
       names.push(key.slice(key.indexOf('.') + 1));
-  return names.some(name => namesWord(content, name));
+  return names.some(name => namesIdentifier(content, name));
 }
 
 /** Files the rewriter reads: plain SQL and dbt models. */
@@ -194,7 +196,7 @@ function changedFieldsNamedIn(
   const lines = new Set<number>();
   for (const [field, m] of mapping.byField) {
     if (m.kind === 'same' || readAsIs(field, m)) continue;
-    const word = new RegExp(`\\b${escapeRegExp(field)}\\b`, 'g');
+    const word = wordPattern(field, 'g');
     for (const match of content.matchAll(word)) {
       if (!fields.includes(field)) fields.push(field);
       lines.add(positionOf(content, match.index ?? 0).line);
@@ -799,7 +801,10 @@ function planRelationEdits(
     // inner scope: `… u w WHERE EXISTS (SELECT 1 FROM t WHERE k = w.id)`).
     // So too where `*` over several relations is spelled out, its fields
     // qualified with that name (`select * from t, u` → `t.kk AS k, u.*`).
-    if (
+    // A Unicode-escaped name (`U&"\0074"`) may be said so elsewhere too, where
+    // no search for its name finds it: it stays the alias.
+    if (!relation.aliased && /^U&/i.test(table)) text += ` AS ${table}`;
+    else if (
       !relation.aliased &&
       (namesElsewhere(masked.text, statement, relation, relation.name) ||
         statement.stars.some(
@@ -934,7 +939,8 @@ function unquoted(part: string): string {
 
 /** `a."B".c` → `['a', '"B"', 'c']`, each part as written. */
 function splitName(text: string): string[] {
-  return text.match(/"(?:[^"]|"")*"|[^."]+/g) ?? [text];
+  // A Unicode-escaped identifier (`U&"\0074"`) is one part, as a quoted one is.
+  return text.match(/(?:U&)?"(?:[^"]|"")*"|[^."]+/gi) ?? [text];
 }
 
 /**
@@ -967,9 +973,7 @@ function namesElsewhere(
 /** Line numbers where a file names the table as a whole word. */
 function linesNaming(content: string, table: string): number[] {
   const lines = new Set<number>();
-  for (const match of content.matchAll(
-    new RegExp(`\\b${escapeRegExp(table)}\\b`, 'gi'),
-  ))
+  for (const match of content.matchAll(wordPattern(table, 'gi')))
     lines.add(positionOf(content, match.index ?? 0).line);
   return [...lines].sort((a, b) => a - b);
 }

@@ -391,6 +391,81 @@ const ADV11_MIGRATIONS: CorpusSource['migrations'] = [
   },
 ];
 
+/** The twelfth round's migrations (adversarial12): see its schema.sql. */
+const ADV12_MIGRATIONS: CorpusSource['migrations'] = [
+  {
+    name: 'G01 t.k renamed to kk (u has kk; an XMLTABLE outputs kk)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'kk' } }],
+  },
+  {
+    name: 'G02 t.n widened integer -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+  },
+  {
+    name: 'G03 t.n widened integer -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+  },
+  {
+    name: 'G04 t.s widened varchar(10) -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 's', type: 'text' } }],
+  },
+  {
+    name: 'G05 t.d retyped date -> timestamp',
+    dataset: 't',
+    changes: [{ changeType: { field: 'd', type: 'timestamp' } }],
+  },
+  {
+    name: 'G06 t.k dropped',
+    dataset: 't',
+    changes: [{ dropField: { name: 'k' } }],
+  },
+  {
+    name: 'G07 t gains label (u has label)',
+    dataset: 't',
+    changes: [{ addField: { name: 'label', type: 'text', default: "'x'" } }],
+  },
+  {
+    name: 'G08 t renamed to t2',
+    dataset: 't',
+    changes: [],
+    renameTo: 't2',
+  },
+  {
+    name: 'G09 t.nm retyped nm_t (a domain over varchar(20)) -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 'nm', type: 'text' } }],
+  },
+  {
+    name: 'G10 t.x retyped xml -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 'x', type: 'text' } }],
+  },
+  {
+    name: 'G11 t.m retyped money -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'm', type: 'numeric' } }],
+  },
+  {
+    name: 'G12 t.d retyped date -> timestamptz (date arithmetic, OVERLAPS)',
+    dataset: 't',
+    changes: [{ changeType: { field: 'd', type: 'timestamptz' } }],
+  },
+  {
+    name: 'G13 t.s renamed to S (quoted)',
+    dataset: 't',
+    changes: [{ renameField: { from: 's', to: 'S' } }],
+  },
+  {
+    name: 'G14 t.nm renamed to name',
+    dataset: 't',
+    changes: [{ renameField: { from: 'nm', to: 'name' } }],
+  },
+];
+
 const ADV7_MIGRATIONS: CorpusSource['migrations'] = [
   {
     name: 'A01 t.k renamed to kk (u has kk)',
@@ -966,6 +1041,174 @@ const ALL_SOURCES: CorpusSource[] = [
         name: 'M33 icustays.intime retyped timestamp -> timestamptz',
         dataset: 'icustays',
         changes: [{ changeType: { field: 'intime', type: 'timestamptz' } }],
+      },
+    ],
+  },
+  {
+    name: 'adventureworks',
+    dir: path.join(__dirname, 'adventureworks'),
+    migrations: [
+      {
+        name: 'AW01 person.firstname renamed to first_name (spelled FirstName)',
+        dataset: 'person',
+        changes: [{ renameField: { from: 'firstname', to: 'first_name' } }],
+      },
+      {
+        name: 'AW02 person.businessentityid widened integer -> bigint (join key, AS id, *)',
+        dataset: 'person',
+        changes: [
+          { changeType: { field: 'businessentityid', type: 'bigint' } },
+        ],
+      },
+      {
+        name: 'AW03 salesorderheader.salespersonid widened integer -> bigint (GROUP BY, output)',
+        dataset: 'salesorderheader',
+        changes: [{ changeType: { field: 'salespersonid', type: 'bigint' } }],
+      },
+      {
+        name: 'AW04 address.city widened varchar(30) -> text',
+        dataset: 'address',
+        changes: [{ changeType: { field: 'city', type: 'text' } }],
+      },
+      {
+        name: 'AW05 address.postalcode renamed to postal_code',
+        dataset: 'address',
+        changes: [{ renameField: { from: 'postalcode', to: 'postal_code' } }],
+      },
+      {
+        name: 'AW06 person.lastname dropped',
+        dataset: 'person',
+        changes: [{ dropField: { name: 'lastname' } }],
+      },
+      {
+        name: 'AW07 person renamed to people (FROM Person, unaliased)',
+        dataset: 'person',
+        changes: [],
+        renameTo: 'people',
+      },
+      {
+        name: 'AW08 stateprovince.name renamed to stateprovincename (an output alias)',
+        dataset: 'stateprovince',
+        changes: [{ renameField: { from: 'name', to: 'stateprovincename' } }],
+      },
+      {
+        name: 'AW09 salesorderheader.orderdate retyped timestamp -> timestamptz (EXTRACT of + interval)',
+        dataset: 'salesorderheader',
+        changes: [{ changeType: { field: 'orderdate', type: 'timestamptz' } }],
+      },
+      {
+        name: 'AW10 employee.jobtitle widened varchar(50) -> text',
+        dataset: 'employee',
+        changes: [{ changeType: { field: 'jobtitle', type: 'text' } }],
+      },
+      {
+        name: 'AW11 address gains countryregioncode (SELECT addressid AS id, *)',
+        dataset: 'address',
+        changes: [
+          {
+            addField: {
+              name: 'countryregioncode',
+              type: 'text',
+              default: "'US'",
+            },
+          },
+        ],
+      },
+      {
+        name: 'AW12 productmodel.name renamed to model_name (unqualified Name, passed through derived tables)',
+        dataset: 'productmodel',
+        changes: [{ renameField: { from: 'name', to: 'model_name' } }],
+      },
+      {
+        name: 'AW13 store.demographics renamed to survey (given to xpath())',
+        dataset: 'store',
+        changes: [{ renameField: { from: 'demographics', to: 'survey' } }],
+      },
+      {
+        name: 'AW14 emailaddress.emailaddress widened varchar(50) -> text (a column named like its table)',
+        dataset: 'emailaddress',
+        changes: [{ changeType: { field: 'emailaddress', type: 'text' } }],
+      },
+      {
+        name: 'AW15 salesterritory.group renamed to territory_group (st.Group)',
+        dataset: 'salesterritory',
+        changes: [{ renameField: { from: 'group', to: 'territory_group' } }],
+      },
+      {
+        name: 'AW16 employeedepartmenthistory.departmentid widened smallint -> integer',
+        dataset: 'employeedepartmenthistory',
+        changes: [{ changeType: { field: 'departmentid', type: 'integer' } }],
+      },
+      {
+        name: 'AW17 businessentityaddress renamed to entity_address',
+        dataset: 'businessentityaddress',
+        changes: [],
+        renameTo: 'entity_address',
+      },
+      {
+        name: 'AW18 productdescription.description widened varchar(400) -> text',
+        dataset: 'productdescription',
+        changes: [{ changeType: { field: 'description', type: 'text' } }],
+      },
+      {
+        name: 'AW19 phonenumbertype.name renamed to phone_type (pnt.Name AS PhoneNumberType)',
+        dataset: 'phonenumbertype',
+        changes: [{ renameField: { from: 'name', to: 'phone_type' } }],
+      },
+      {
+        name: 'AW20 customer.storeid dropped (WHERE c.StoreID IS NULL)',
+        dataset: 'customer',
+        changes: [{ dropField: { name: 'storeid' } }],
+      },
+    ],
+  },
+  {
+    name: 'adversarial12',
+    dir: path.join(__dirname, 'adversarial12'),
+    migrations: ADV12_MIGRATIONS,
+  },
+  {
+    name: 'adversarial12_min',
+    dir: path.join(__dirname, 'adversarial12_min'),
+    migrations: [
+      {
+        name: 'G01 t.k renamed to kk',
+        dataset: 't',
+        changes: [{ renameField: { from: 'k', to: 'kk' } }],
+      },
+      {
+        name: 'G06 t.k dropped',
+        dataset: 't',
+        changes: [{ dropField: { name: 'k' } }],
+      },
+      {
+        name: 'G08 t renamed to t2',
+        dataset: 't',
+        changes: [],
+        renameTo: 't2',
+      },
+      {
+        name: 'C01 café.k renamed to kk',
+        dataset: 'café',
+        changes: [{ renameField: { from: 'k', to: 'kk' } }],
+      },
+      {
+        name: 'C02 café renamed to cafe2',
+        dataset: 'café',
+        changes: [],
+        renameTo: 'cafe2',
+      },
+      {
+        name: 'C03 café.été widened integer -> numeric',
+        dataset: 'café',
+        changes: [{ changeType: { field: 'été', type: 'numeric' } }],
+      },
+      {
+        name: 'C04 café gains label',
+        dataset: 'café',
+        changes: [
+          { addField: { name: 'label', type: 'text', default: "'x'" } },
+        ],
       },
     ],
   },

@@ -520,8 +520,13 @@ function compareResults(
   return undefined;
 }
 
-/** Whether SQL text names the table anywhere (as a word, any case, quoted or not). */
+/**
+ * Whether SQL text names the table anywhere (as a word, any case, quoted or
+ * not), or may: a Unicode-escaped identifier (`U&"\0074"`) names it without
+ * spelling it.
+ */
 function namesTable(sql: string, table: string): boolean {
+  if (/U&"/i.test(sql)) return true;
   const name = table.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(^|[^\\w$])${name}($|[^\\w$])`, 'i').test(sql);
 }

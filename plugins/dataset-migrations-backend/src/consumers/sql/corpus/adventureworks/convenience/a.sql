@@ -1,0 +1,3 @@
+CREATE VIEW a AS SELECT addressid AS id, * FROM address;
+
+SELECT * FROM a;

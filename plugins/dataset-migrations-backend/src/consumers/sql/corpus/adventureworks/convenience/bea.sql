@@ -1,0 +1,3 @@
+CREATE VIEW bea AS SELECT businessentityid AS id, * FROM businessentityaddress;
+
+SELECT * FROM bea;

@@ -1,0 +1,3 @@
+CREATE VIEW pm AS SELECT productmodelid AS id, * FROM productmodel;
+
+SELECT * FROM pm;

@@ -1,0 +1,3 @@
+CREATE VIEW st AS SELECT territoryid AS id, * FROM salesterritory;
+
+SELECT * FROM st;

@@ -1,0 +1,1 @@
+SELECT * FROM (TABLE t) s WHERE s.k > 10 ORDER BY id;

@@ -1,0 +1,2 @@
+PREPARE q AS SELECT id, n / 2 AS h, k FROM t;
+EXECUTE q;

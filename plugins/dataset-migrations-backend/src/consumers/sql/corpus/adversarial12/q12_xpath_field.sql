@@ -1,0 +1,1 @@
+SELECT id, (xpath('/r/@k', x))[1]::text AS a FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, xmlserialize(content x AS text) AS doc FROM t ORDER BY id;

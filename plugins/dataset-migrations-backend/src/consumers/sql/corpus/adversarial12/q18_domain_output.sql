@@ -1,0 +1,1 @@
+SELECT id, nm, length(nm) AS len FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT sum(m) AS total FROM t;

@@ -1,0 +1,1 @@
+SELECT id, m / 3 AS third FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, repeat('x', n % 4 + 1) AS r FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT k, s, count(*) FROM t GROUP BY DISTINCT ROLLUP (k), ROLLUP (k, s) ORDER BY 1, 2, 3;

@@ -1,0 +1,3 @@
+CREATE TEMP TABLE g (id int, k int, k2 int GENERATED ALWAYS AS (k * 2) STORED);
+INSERT INTO g (id, k) SELECT id, k FROM t;
+SELECT * FROM g ORDER BY id;

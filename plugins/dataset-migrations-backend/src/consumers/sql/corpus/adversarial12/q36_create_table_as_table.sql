@@ -1,0 +1,2 @@
+CREATE TEMP TABLE tt AS TABLE t;
+SELECT id, k, n FROM tt ORDER BY id;

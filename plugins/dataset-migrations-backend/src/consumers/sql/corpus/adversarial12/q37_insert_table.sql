@@ -1,0 +1,2 @@
+INSERT INTO archive TABLE t;
+SELECT * FROM archive ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE m > '5.00' ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, k FROM U&"\0074" ORDER BY id;

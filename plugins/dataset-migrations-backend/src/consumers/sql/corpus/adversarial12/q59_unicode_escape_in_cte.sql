@@ -1,0 +1,1 @@
+WITH w AS (SELECT id, U&"\006B" FROM t) SELECT * FROM w ORDER BY id;

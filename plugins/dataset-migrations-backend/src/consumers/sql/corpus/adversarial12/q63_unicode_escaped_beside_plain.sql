@@ -1,0 +1,1 @@
+SELECT id, n FROM t WHERE k IN (SELECT kk FROM u) AND EXISTS (SELECT 1 FROM U&"\0074" x WHERE x.id = t.id + 1) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT U&"\0074".id, U&"\0074".k FROM U&"\0074" ORDER BY 1;

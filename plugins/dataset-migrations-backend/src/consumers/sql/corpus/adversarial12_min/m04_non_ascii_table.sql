@@ -1,0 +1,1 @@
+SELECT id, k FROM café ORDER BY id;

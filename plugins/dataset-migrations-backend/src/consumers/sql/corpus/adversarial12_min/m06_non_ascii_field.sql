@@ -1,0 +1,1 @@
+SELECT id, été / 2 AS half FROM café ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT * FROM café ORDER BY id;
