@@ -51,6 +51,9 @@ const LINEAGE = ['u1', 'u2', 'u3'];
 const CONTRACTS = ['k1', 'k2', 'k3'];
 /** Tables of the test of approvals carried by the start. */
 const APPROVALS = ['a1', 'a2', 'a3'];
+/** Tables of the tests of edge cases of the failure policy: good ones, and bad ones. */
+const EDGES = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9'];
+const EDGES_BAD = ['x1', 'x2'];
 const ref = (name: string) => `resource:default/${name}`;
 const FINISHED: MigrationStatus[] = [
   'succeeded',
@@ -109,6 +112,8 @@ describe('CampaignRunner', () => {
       ...APPROVALS,
       ...LINEAGE,
       ...CONTRACTS,
+      ...EDGES,
+      ...EDGES_BAD,
     ]) {
       // The seed's writes reach the server's statistics at once: reported late,
       // they would land in the contract test's window of reads and hide its read.
@@ -120,7 +125,7 @@ describe('CampaignRunner', () => {
         await tx.raw('SELECT pg_stat_force_next_flush()');
       });
     }
-    for (const name of BAD)
+    for (const name of [...BAD, ...EDGES_BAD])
       await warehouse.raw(`INSERT INTO public.${name} VALUES (3, 'ten')`);
 
     logger = mockServices.logger.mock();
@@ -131,9 +136,15 @@ describe('CampaignRunner', () => {
     campaigns = new DatabaseCampaignStore(pluginDb);
     catalog = new DatasetCatalog(
       catalogServiceMock({
-        entities: [...GOOD, ...BAD, ...APPROVALS, ...LINEAGE, ...CONTRACTS].map(
-          name => dataset(name),
-        ),
+        entities: [
+          ...GOOD,
+          ...BAD,
+          ...APPROVALS,
+          ...LINEAGE,
+          ...CONTRACTS,
+          ...EDGES,
+          ...EDGES_BAD,
+        ].map(name => dataset(name)),
       }),
       mockServices.auth(),
     );
@@ -1935,5 +1946,159 @@ describe('CampaignRunner', () => {
       .where({ campaign_id: id, entity_ref: ref('k3') })
       .first('contract_requested_at');
     expect(row.contract_requested_at).not.toBeNull();
+  }, 90_000);
+  it('calls a wave healthy whose tolerated failure left a consumer unchecked: a failed migration’s consumers are never checked', async () => {
+    now = new Date('2027-03-04T10:00:00Z');
+    // One of two may fail; consumer failures count (the default).
+    const id = await startCampaign(
+      'tolerated-failure',
+      [['e1', 'x1'], ['e2']],
+      {
+        concurrency: 2,
+        failurePolicy: { maxFailureRate: 0.6 },
+      },
+    );
+    await runner.tick(id);
+    const finished = await migrationsFinished(id, 2);
+    const x1 = finished.find(m => m.entityRef === ref('x1'))!;
+    expect(x1.status).toBe('failed');
+    // Its consumer was discovered and assessed before the run (affected, so left
+    // `discovered`): checks run only against a live new version, which a failed
+    // migration never has.
+    await pluginDb('migration_consumers').insert({
+      migration_id: x1.id,
+      entity_ref: 'component:default/x1-reader',
+      state: 'discovered',
+    });
+    await runner.tick(id);
+    const campaign = await service.get(id);
+    expect(campaign.state).toBe('running');
+    expect(campaign.waves.map(w => w.state)).toEqual(['healthy', 'running']);
+    expect((await migrationsOf(id)).map(m => m.entityRef)).toContain(ref('e2'));
+    await migrationsFinished(id, 3);
+  }, 90_000);
+
+  it('rolls back with rollback-wave the succeeded migration whose consumer failed its checks, the one that tripped the policy', async () => {
+    now = new Date('2027-03-04T11:00:00Z');
+    const id = await startCampaign('consumer-trips', [['e3'], ['e4', 'e5']], {
+      concurrency: 2,
+      failurePolicy: { action: 'rollback-wave', maxFailureRate: 0.4 },
+    });
+    await runner.tick(id); // the canary
+    await migrationsFinished(id, 1);
+    await runner.tick(id); // canary healthy: e4 and e5 start
+    const finished = await migrationsFinished(id, 3);
+    expect(finished.map(m => m.status)).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+    ]);
+    const e5 = finished.find(m => m.entityRef === ref('e5'))!;
+    await pluginDb('migration_consumers').insert({
+      migration_id: e5.id,
+      entity_ref: 'component:default/e5-reader',
+      state: 'failed',
+      failure_kind: 'verification-failed',
+    });
+    await runner.tick(id); // e5 counts failed: 1 of 2 > 40%, the wave is rolled back
+    expect((await service.get(id)).stateReason).toBe(
+      'wave 1: 1 of 2 failed (50% > 40%)',
+    );
+    const statuses = await waitFor(
+      async () => {
+        const all = await migrationsOf(id);
+        return all.filter(m => m.status === 'rolled-back').length === 2
+          ? Object.fromEntries(
+              all.map(m => [m.entityRef.split('/')[1], m.status]),
+            )
+          : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the rollbacks of e4 and e5' },
+    );
+    expect(statuses).toEqual({
+      e3: 'succeeded',
+      e4: 'rolled-back',
+      e5: 'rolled-back',
+    });
+    await runner.tick(id);
+    expect(await datasetStates(id)).toEqual({
+      e3: 'migrated',
+      e4: 'rolled-back',
+      e5: 'rolled-back',
+    });
+  }, 120_000);
+  it('skips a dataset derived from one of a rolled-back wave, though that one’s rollback has not gone through when the campaign resumes', async () => {
+    now = new Date('2027-03-04T12:00:00Z');
+    // The rollback requests fail: a rollback interrupted, asked again each minute.
+    const migrations = runnerDeps.migrations;
+    const interrupted = new CampaignRunner({
+      ...runnerDeps,
+      migrations: Object.assign(Object.create(migrations), {
+        requestRollback: async () => {
+          throw new Error('Connection terminated unexpectedly');
+        },
+      }),
+    });
+    // e8 is derived from e7, which the wave rolled back for x2 takes along.
+    planning.upstream = { [ref('e8')]: [ref('e7')] };
+    try {
+      const id = await startCampaign(
+        'upstream-rolled-back',
+        [['e6'], ['e7', 'x2'], ['e8']],
+        {
+          concurrency: 2,
+          failurePolicy: { action: 'rollback-wave', maxFailureRate: 0.4 },
+        },
+      );
+      await interrupted.tick(id); // the canary
+      await migrationsFinished(id, 1);
+      await interrupted.tick(id); // canary healthy: e7 and x2 start
+      await migrationsFinished(id, 3);
+      await interrupted.tick(id); // x2 failed: the wave is rolled back
+      let campaign = await service.get(id);
+      expect(campaign.state).toBe('paused');
+      expect(campaign.waves.map(w => w.state)).toEqual([
+        'healthy',
+        'rolled-back',
+        'pending',
+      ]);
+      // e7's rollback is still to go through when a person resumes.
+      await service.resume(id, undefined, starter);
+      await interrupted.tick(id);
+      expect((await migrationsOf(id)).map(m => m.entityRef)).not.toContain(
+        ref('e8'),
+      );
+      campaign = await service.get(id);
+      expect(campaign.datasets.find(d => d.entityRef === ref('e8'))).toEqual(
+        expect.objectContaining({
+          state: 'skipped',
+          reason: `its upstream ${ref(
+            'e7',
+          )} did not migrate (wave 1 was rolled back)`,
+        }),
+      );
+    } finally {
+      planning.upstream = {};
+    }
+  }, 120_000);
+  it('shows a wave running, with its start, whose only dataset started in a look that died before it said so', async () => {
+    now = new Date('2027-03-04T14:00:00Z');
+    const id = await startCampaign('wave-start-lost', [['e9']]);
+    const dying = new CampaignRunner({
+      ...runnerDeps,
+      campaigns: Object.assign(Object.create(campaigns), {
+        updateWave: (...args: Parameters<typeof campaigns.updateWave>) =>
+          args[2].to === 'running'
+            ? Promise.reject(new Error('Connection terminated unexpectedly'))
+            : campaigns.updateWave(...args),
+      }),
+    });
+    await expect(dying.tick(id)).rejects.toThrow('Connection terminated');
+    expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([ref('e9')]);
+    await runner.tick(id);
+    const [wave] = (await service.get(id)).waves;
+    expect(wave.state).not.toBe('pending');
+    expect(wave.startedAt).toBe('2027-03-04T14:00:00.000Z');
+    await migrationsFinished(id, 1);
   }, 90_000);
 });

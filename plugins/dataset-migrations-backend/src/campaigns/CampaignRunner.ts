@@ -567,6 +567,14 @@ export class CampaignRunner {
         await this.trip(run, wave, tripped ?? run.stateReason ?? 'failed');
         return undefined;
       }
+      // Its start written, but not the wave's (the look that started it died
+      // between the two): it runs.
+      if (wave.state === 'pending' && datasets.some(d => d.migrationId))
+        await this.moveWave(run, wave, {
+          from: ['pending'],
+          to: 'running',
+          at: now,
+        });
       if (datasets.every(d => FINISHED.includes(d.state))) {
         const soaked = await this.soak(run, wave, datasets, now);
         if (soaked !== 'healthy') return soaked;
@@ -626,9 +634,13 @@ export class CampaignRunner {
         return new Date(now.getTime() + this.pollMs);
     }
     if (now < soakedAt) return soakedAt;
+    // Only a live migration's consumers are checked: those of one that failed
+    // (a failure the policy tolerated or a person accepted) never will be.
     if (
       run.document.rollout.failurePolicy.countConsumerFailures &&
-      datasets.some(d => d.consumersUnchecked > 0)
+      datasets.some(
+        d => d.migrationStatus === 'succeeded' && d.consumersUnchecked > 0,
+      )
     )
       return new Date(now.getTime() + UNCHECKED_CONSUMERS_LOOK_MS);
     // Healthy only from the soak this look read; a trip or retry since wins.
@@ -683,6 +695,9 @@ export class CampaignRunner {
     }
     let slots = concurrency - migrating;
     const byRef = new Map(run.datasets.map(d => [d.entityRef, d]));
+    const rolledBack = new Set(
+      run.waves.filter(w => w.state === 'rolled-back').map(w => w.index),
+    );
     const pending = datasets.filter(d => d.state === 'pending');
     let next = 0;
     let stopped = false;
@@ -693,7 +708,7 @@ export class CampaignRunner {
       const batch: CampaignRunDataset[] = [];
       for (; next < pending.length && batch.length < slots; next++) {
         const dataset = pending[next];
-        const upstream = upstreamHold(dataset, byRef);
+        const upstream = upstreamHold(dataset, byRef, rolledBack);
         if (upstream === 'wait') continue;
         if (upstream) await this.skip(run, dataset, upstream, now);
         else batch.push(dataset);
@@ -731,7 +746,9 @@ export class CampaignRunner {
         run,
         pending
           .slice(next)
-          .filter(d => d.state === 'pending' && !upstreamHold(d, byRef))
+          .filter(
+            d => d.state === 'pending' && !upstreamHold(d, byRef, rolledBack),
+          )
           .slice(0, concurrency),
       );
     return poll;
@@ -981,8 +998,10 @@ export class CampaignRunner {
       again = Math.min(again ?? ms, ms);
     };
     for (const dataset of run.datasets) {
-      if (!rolledBack.has(dataset.wave) || dataset.state !== 'migrated')
-        continue;
+      if (!rolledBack.has(dataset.wave) || dataset.contracted) continue;
+      // Migrated, or counted failed for a consumer that failed its checks: its
+      // migration succeeded all the same, and is what tripped the policy.
+      if (dataset.state !== 'migrated' && dataset.state !== 'failed') continue;
       if (dataset.migrationStatus !== 'succeeded' || !dataset.migrationId)
         continue;
       const actor = run.startedBy ?? run.owner;
@@ -1060,19 +1079,27 @@ export function stateFromMigration(
  * Whether the dataset may start as far as its upstreams in the campaign go: a
  * dataset derived from another (lineage) starts only once that one's migration
  * succeeded, even in the same wave. `'wait'` while one is still to move; the reason
- * to skip it when one ended without succeeding; undefined when it may start.
+ * to skip it when one ended without succeeding, or is in a rolled-back wave (its
+ * migration's rollback may not have gone through yet); undefined when it may start.
  */
 export function upstreamHold(
   dataset: Pick<CampaignRunDataset, 'upstream'>,
   byRef: ReadonlyMap<
     string,
-    Pick<CampaignRunDataset, 'state' | 'migrationId' | 'migrationStatus'>
+    Pick<
+      CampaignRunDataset,
+      'state' | 'wave' | 'migrationId' | 'migrationStatus'
+    >
   >,
+  rolledBackWaves: ReadonlySet<number> = new Set(),
 ): 'wait' | string | undefined {
   let wait = false;
   for (const ref of dataset.upstream) {
     const upstream = byRef.get(ref);
-    if (!upstream || upstream.migrationStatus === 'succeeded') continue;
+    if (!upstream) continue;
+    if (rolledBackWaves.has(upstream.wave))
+      return `its upstream ${ref} did not migrate (wave ${upstream.wave} was rolled back)`;
+    if (upstream.migrationStatus === 'succeeded') continue;
     if (!FINISHED.includes(upstream.state)) {
       wait = true;
       continue;

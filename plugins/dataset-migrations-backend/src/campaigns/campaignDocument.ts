@@ -5,6 +5,7 @@ import {
   describeIssues,
   type CampaignDocument,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { freezeEnd } from './rolloutCalendar';
 
 /**
  * Parses a campaign document (JSON or YAML, already read into a value): defaults
@@ -25,7 +26,8 @@ export function parseCampaignDocument(body: unknown): CampaignDocument {
   const { rollout, selector } = document;
 
   rollout.freezes.forEach((freeze, i) => {
-    if (Date.parse(freeze.to) <= Date.parse(freeze.from)) {
+    // As the calendar reads it: a date-only `to` freezes that whole day.
+    if (freezeEnd(freeze) <= Date.parse(freeze.from)) {
       problems.push(`rollout.freezes[${i}].to: must be after from`);
     }
   });

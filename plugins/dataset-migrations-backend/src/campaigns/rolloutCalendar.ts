@@ -64,7 +64,7 @@ export function inWindow(at: Date, window: RolloutWindow): boolean {
 }
 
 /** A freeze's `to` as a date only (`2027-04-02`) freezes that whole day (UTC). */
-function freezeEnd(freeze: RolloutFreeze): number {
+export function freezeEnd(freeze: Pick<RolloutFreeze, 'to'>): number {
   const end = Date.parse(freeze.to);
   return /^\d{4}-\d{2}-\d{2}$/.test(freeze.to) ? end + DAY_MS : end;
 }
