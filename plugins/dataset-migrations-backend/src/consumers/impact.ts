@@ -4,13 +4,14 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
+  jinjaNamesDataset,
   namesIdentifier,
   namesWord,
   type DatasetTarget,
 } from './sql/analyzeSql';
 import { readAsIs, type ConsumerMapping } from './sql/fieldMapping';
 import { isYamlPath } from './sql/dbtSources';
-import { dbtProjectOf } from './sql/dbtProject';
+import { dbtProjectOf, sourceKey } from './sql/dbtProject';
 import {
   analyzeFile,
   identifier,
@@ -21,8 +22,14 @@ import {
   rewriteSqlFile,
   type RewrittenFile,
 } from './sql/rewriteSql';
-import { jinjaBeyondReferences, refsIn } from './sql/dbtJinja';
+import {
+  jinjaBeyondReferences,
+  referencesIn,
+  refsIn,
+  relationsAsValues,
+} from './sql/dbtJinja';
 import { needsRendering, renderModel } from './sql/renderModel';
+import { renderDbtModel } from './sql/dbtRender';
 import { scanSqlTokens } from '../sql/sqlParser';
 
 export interface ConsumerAssessment {
@@ -93,9 +100,14 @@ export function rewriteConsumerFiles(
   return sourcesDeclared(
     files,
     files.map(file =>
-      renderedReads(
+      relationAsValue(
         file,
-        rewriteSqlFile(file, target, mapping),
+        renderedReads(
+          file,
+          rewriteSqlFile(file, target, mapping),
+          target,
+          mapping,
+        ),
         target,
         mapping,
       ),
@@ -303,6 +315,8 @@ function renderedReads(
     mapping,
   );
   if (again.status === 'unaffected') return result;
+  if (renameServedBySources(file, rendered.sql, plain, target, mapping))
+    return result;
   const fields = again.impact.fields;
   return toPerson(
     result,
@@ -312,6 +326,74 @@ function renderedReads(
     } in a way the migration changes, through Jinja the rewriter does not follow in the text (a {% set %}, a macro, a loop): ${
       again.impact.problem?.message ?? 'its rendered SQL would be rewritten'
     }`,
+  );
+}
+
+/** An unquoted name no project spells: where the dataset's `source()` renders. */
+const SOURCE_MARKER = 'dm_dataset_source_relation_';
+
+/**
+ * A dataset renamed, read by a rendered model only through the project's
+ * `source()` (in its text or a macro's): the sources file the rewriter points at
+ * the new table serves it, as it serves a model whose text says `source()`. So
+ * when the rendered SQL reads the same without the rename, names the dataset's
+ * table nowhere else (a macro spelling `raw.raw_orders`, a var) and holds the
+ * relation nowhere but where a relation stands (not in a string, where its new
+ * name is other text), the model is unaffected.
+ */
+function renameServedBySources(
+  file: ChangedFile,
+  renderedSql: string,
+  plain: DatasetTarget,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): boolean {
+  const { renamedTo, ...unrenamed } = mapping;
+  if (!renamedTo) return false;
+  if (
+    rewriteSqlFile({ path: file.path, content: renderedSql }, plain, unrenamed)
+      .status !== 'unaffected'
+  )
+    return false;
+  let byRef = false;
+  const project = target.dbt!;
+  const marked = renderDbtModel(file.content, {
+    project,
+    relation: reference => {
+      if (jinjaNamesDataset(reference, target)) {
+        if (reference.kind === 'ref') byRef = true;
+        return SOURCE_MARKER;
+      }
+      if (reference.kind === 'ref') return identifier(reference.model);
+      const declared = project.sources.get(
+        sourceKey(reference.source, reference.table),
+      );
+      return declared
+        ? `${identifier(declared.schema)}.${identifier(declared.identifier)}`
+        : `${identifier(reference.source)}.${identifier(reference.table)}`;
+    },
+    targetSchema: target.schema,
+    self: identifier(file.path.replace(/^.*\//, '').replace(/\.sql$/i, '')),
+  });
+  if ('unrendered' in marked || byRef) return false;
+  if (mentionsDataset(marked.sql, plain)) return false;
+  // A macro or var spelling the table (not as a source() or ref() argument) may
+  // do so in a branch not rendered here.
+  const spells = (text: string) =>
+    namesWord(text.replace(/\b(?:source|ref)\s*\([^)]*\)/g, ' '), target.table);
+  if (
+    [
+      ...project.macros,
+      ...[...project.packages.values()].flatMap(p => p.macros),
+    ].some(macro => spells(macro.content)) ||
+    spells(JSON.stringify(project.vars))
+  )
+    return false;
+  // The marker only where a relation stands: not in a string or quoted name.
+  return (
+    relationsAsValues(
+      marked.sql.replaceAll(SOURCE_MARKER, "{{ source('m', 'm') }}"),
+    ).length === 0
   );
 }
 
@@ -339,6 +421,19 @@ function unrenderedNames(
   );
   // A query run while rendering reads what no name here may spell (a macro's SQL).
   const queries = /\b(?:run_query|statement|adapter\s*\.)/.test(jinja);
+  // The dataset's relation handed to a macro (`dbt_utils.star(from=source(…))`),
+  // which may list its columns from the catalog: any change to them, an added
+  // field too, or its name may change what the model returns.
+  const handed = referencesIn(jinja).some(r => jinjaNamesDataset(r, target));
+  if (
+    handed &&
+    (changed.length > 0 || mapping.added.length > 0 || mapping.renamedTo)
+  )
+    return toPerson(
+      result,
+      named.filter(name => changed.includes(name)),
+      `the model does not render here (${why}), and its Jinja hands ${target.schema}.${target.table} to a macro, which may read its columns or name from the catalog: what the model returns only rendering tells, and the migration changes the dataset; a person decides`,
+    );
   if (
     (named.length === 0 && !queries) ||
     (changed.length === 0 && !mapping.renamedTo)
@@ -352,6 +447,33 @@ function unrenderedNames(
         ? `names ${named.map(n => `"${n}"`).join(', ')}`
         : 'runs queries while rendering (run_query, statement, adapter)'
     }: what that reads only rendering tells, and the migration changes the dataset; a person decides`,
+  );
+}
+
+/**
+ * A dbt model that renders the dataset's relation as a value (`'{{ source(…) }}'`
+ * in a string, `{{ source(…).identifier }}`): renaming the dataset, through the
+ * sources file or not, changes the text it returns, so a person decides.
+ */
+function relationAsValue(
+  file: ChangedFile,
+  result: RewrittenFile,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile {
+  if (
+    !mapping.renamedTo ||
+    !target.dbt ||
+    (result.status !== 'unaffected' && result.status !== 'rewritten') ||
+    !/\.sql$/i.test(file.path)
+  )
+    return result;
+  if (!relationsAsValues(file.content).some(r => jinjaNamesDataset(r, target)))
+    return result;
+  return toPerson(
+    result,
+    [],
+    `the model renders ${target.schema}.${target.table} as a value (in a string, or an attribute of its relation): renaming the dataset changes the text it returns; a person decides`,
   );
 }
 

@@ -116,3 +116,65 @@ export function gluedNames(text: string): GluedName[] {
   }
   return glued;
 }
+
+const SOURCE_CALL =
+  /\bsource\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)/g;
+
+/**
+ * The `source()` and `ref()` calls anywhere in a Jinja text, also those handed
+ * to a macro (`dbt_utils.star(from=source('shop', 'orders'))`).
+ */
+export function referencesIn(text: string): JinjaReference[] {
+  return [
+    ...[...text.matchAll(SOURCE_CALL)].map(
+      (m): JinjaReference => ({ kind: 'source', source: m[1], table: m[2] }),
+    ),
+    ...refsIn(text).map((model): JinjaReference => ({ kind: 'ref', model })),
+  ];
+}
+
+/**
+ * Relations a model renders as a value rather than as a relation it reads: a
+ * `{{ source() }}` or `{{ ref() }}` inside a SQL string literal (`'{{
+ * source("shop", "orders") }}' as loaded_from`), or one whose attribute Jinja
+ * reads (`{{ source('shop', 'orders').identifier }}`). Their text is the
+ * relation's name: a rename changes the values the model returns.
+ */
+export function relationsAsValues(text: string): JinjaReference[] {
+  const { text: masked, placeholders } = maskJinja(text);
+  const found: JinjaReference[] = [];
+  for (const p of placeholders.values())
+    if (
+      p.kind === 'expression' &&
+      /\b(?:source|ref)\([^)]*\)\s*\.\s*[A-Za-z_]/.test(p.original)
+    )
+      found.push(...referencesIn(p.original));
+  let i = 0;
+  while (i < masked.length) {
+    const c = masked[i];
+    if (c === '-' && masked[i + 1] === '-') {
+      const end = masked.indexOf('\n', i);
+      i = end < 0 ? masked.length : end;
+    } else if (c === '/' && masked[i + 1] === '*') {
+      const end = masked.indexOf('*/', i + 2);
+      i = end < 0 ? masked.length : end + 2;
+    } else if (c === "'" || c === '"') {
+      // A string literal, or a quoted identifier: both hold a relation's name as text.
+      let end = i + 1;
+      for (; end < masked.length; end++) {
+        if (masked[end] !== c) continue;
+        if (masked[end + 1] === c) end++;
+        else break;
+      }
+      for (const match of masked.slice(i + 1, end).matchAll(/_j[0-9a-z]+_*/g)) {
+        const p = placeholders.get(match[0]);
+        if (p)
+          found.push(
+            ...(p.kind === 'expression' ? referencesIn(p.original) : [p]),
+          );
+      }
+      i = end + 1;
+    } else i++;
+  }
+  return found;
+}

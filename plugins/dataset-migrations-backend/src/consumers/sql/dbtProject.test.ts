@@ -5,6 +5,7 @@ import {
 import { assessConsumer } from '../impact';
 import { consumerMapping } from './fieldMapping';
 import { dbtProjectOf } from './dbtProject';
+import { renamedRelation } from './analyzeSql';
 import { loadSqlParser } from '../../sql/sqlParser';
 
 // The dataset public.orders renames amount to amount_cents; the consumer is a dbt
@@ -479,5 +480,95 @@ describe('a dbt model that does not render here', () => {
       mapping,
     );
     expect(statusOf(result, 'models/top.sql')).toBe('unaffected');
+  });
+});
+
+describe('a dbt model handing the dataset to Jinja (fourteenth round)', () => {
+  const model = (content: string, path = 'models/top.sql') => ({
+    path,
+    content,
+  });
+  const renamed = consumerMapping(
+    fields,
+    [],
+    renamedRelation(target, 'orders_v2'),
+  );
+  const added = consumerMapping(fields, [
+    { addField: { name: 'channel', type: 'text', default: "'web'" } },
+  ]);
+  const project = { path: 'dbt_project.yml', content: 'name: shop\n' };
+
+  it('goes to a person when a macro it cannot render is given the dataset’s relation (dbt_utils.star)', () => {
+    const star = model(
+      "select {{ not_installed.star(from=source('shop', 'orders'), except=['note']) }}\nfrom {{ source('shop', 'orders') }}\n",
+    );
+    for (const m of [mapping, added, renamed]) {
+      const result = assessConsumer([sources('public'), star], target, m);
+      expect(statusOf(result, 'models/top.sql')).toBe('needs-decision');
+      expect(
+        result.results.find(r => r.path === 'models/top.sql')?.impact.problem
+          ?.message,
+      ).toMatch(/hands public\.orders to a macro/);
+    }
+  });
+
+  it('goes to a person when the dataset is renamed and the model returns its relation as text', () => {
+    for (const content of [
+      `select '{{ source("shop", "orders") }}' as loaded_from, count(*) as n\nfrom {{ source('shop', 'orders') }}\n`,
+      "select '{{ source('shop', 'orders').identifier }}' as t, order_id\nfrom {{ source('shop', 'orders') }}\n",
+    ]) {
+      const result = assessConsumer(
+        [sources('public'), model(content)],
+        target,
+        renamed,
+      );
+      expect(statusOf(result, 'models/top.sql')).toBe('needs-decision');
+      expect(statusOf(result, 'models/sources.yml')).toBe('rewritten');
+    }
+  });
+
+  it('leaves a rendered model to the rewritten sources file when the dataset is renamed', () => {
+    const looped = model(
+      "{% set cols = ['order_id', 'amount'] %}\nselect {{ cols | join(', ') }}\nfrom {{ source('shop', 'orders') }}\n",
+    );
+    const viaMacro = model(
+      'select order_id from {{ orders_rel() }}\n',
+      'models/via_macro.sql',
+    );
+    const macro = {
+      path: 'macros/rel.sql',
+      content:
+        "{% macro orders_rel() %}{{ source('shop', 'orders') }}{% endmacro %}\n",
+    };
+    const result = assessConsumer(
+      [project, sources('public'), looped, viaMacro, macro],
+      target,
+      renamed,
+    );
+    expect(statusOf(result, 'models/top.sql')).toBe('unaffected');
+    expect(statusOf(result, 'models/via_macro.sql')).toBe('unaffected');
+    expect(statusOf(result, 'models/sources.yml')).toBe('rewritten');
+  });
+
+  it('still sends it to a person when a macro spells the table or renders the relation into a string', () => {
+    for (const body of [
+      "{% if target.name == 'prod' %}public.orders{% else %}{{ source('shop', 'orders') }}{% endif %}",
+      "{{ source('shop', 'orders') }} where '{{ source('shop', 'orders') }}' <> ''",
+    ]) {
+      const result = assessConsumer(
+        [
+          project,
+          sources('public'),
+          model('select order_id from {{ orders_rel() }}\n'),
+          {
+            path: 'macros/rel.sql',
+            content: `{% macro orders_rel() %}${body}{% endmacro %}\n`,
+          },
+        ],
+        target,
+        renamed,
+      );
+      expect(statusOf(result, 'models/top.sql')).toBe('needs-decision');
+    }
   });
 });

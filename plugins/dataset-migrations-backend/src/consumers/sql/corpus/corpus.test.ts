@@ -2200,6 +2200,137 @@ const ALL_SOURCES: CorpusSource[] = [
     ],
   },
   {
+    name: 'adversarial13_dbt',
+    dir: path.join(__dirname, 'adversarial13_dbt'),
+    migrations: [
+      {
+        name: 'H01 raw_orders.cust renamed to customer_id',
+        dataset: 'raw.raw_orders',
+        changes: [{ renameField: { from: 'cust', to: 'customer_id' } }],
+      },
+      {
+        name: 'H02 raw_orders.amount widened integer -> numeric',
+        dataset: 'raw.raw_orders',
+        changes: [{ changeType: { field: 'amount', type: 'numeric' } }],
+      },
+      {
+        name: 'H03 raw_orders.amount widened integer -> bigint',
+        dataset: 'raw.raw_orders',
+        changes: [{ changeType: { field: 'amount', type: 'bigint' } }],
+      },
+      {
+        name: 'H04 raw_orders.updated_at renamed to modified_at',
+        dataset: 'raw.raw_orders',
+        changes: [{ renameField: { from: 'updated_at', to: 'modified_at' } }],
+      },
+      {
+        name: 'H05 raw_orders.note dropped',
+        dataset: 'raw.raw_orders',
+        changes: [{ dropField: { name: 'note' } }],
+      },
+      {
+        name: 'H06 raw_orders.status varchar(20) -> text',
+        dataset: 'raw.raw_orders',
+        changes: [{ changeType: { field: 'status', type: 'text' } }],
+      },
+      {
+        name: 'H07 raw_orders.placed timestamp -> timestamptz',
+        dataset: 'raw.raw_orders',
+        changes: [{ changeType: { field: 'placed', type: 'timestamptz' } }],
+      },
+      {
+        name: 'H08 raw_orders gains channel',
+        dataset: 'raw.raw_orders',
+        changes: [
+          { addField: { name: 'channel', type: 'text', default: "'web'" } },
+        ],
+      },
+      {
+        name: 'H09 raw_orders renamed to orders_raw',
+        dataset: 'raw.raw_orders',
+        changes: [],
+        renameTo: 'orders_raw',
+      },
+      {
+        name: 'H10 raw_orders.id renamed to order_id (the key)',
+        dataset: 'raw.raw_orders',
+        changes: [{ renameField: { from: 'id', to: 'order_id' } }],
+      },
+      {
+        name: 'H11 raw_orders.qty widened smallint -> integer',
+        dataset: 'raw.raw_orders',
+        changes: [{ changeType: { field: 'qty', type: 'integer' } }],
+      },
+    ],
+  },
+  {
+    name: 'stripe_source',
+    dir: path.join(__dirname, 'stripe_source'),
+    migrations: [
+      {
+        name: 'balance_transaction.id renamed to balance_transaction_id (the key)',
+        dataset: 'stripe.balance_transaction',
+        changes: [
+          { renameField: { from: 'id', to: 'balance_transaction_id' } },
+        ],
+      },
+      {
+        name: 'balance_transaction.amount widened integer -> bigint',
+        dataset: 'stripe.balance_transaction',
+        changes: [{ changeType: { field: 'amount', type: 'bigint' } }],
+      },
+      {
+        name: 'balance_transaction.description dropped',
+        dataset: 'stripe.balance_transaction',
+        changes: [{ dropField: { name: 'description' } }],
+      },
+      {
+        name: 'balance_transaction.created timestamp -> timestamptz',
+        dataset: 'stripe.balance_transaction',
+        changes: [{ changeType: { field: 'created', type: 'timestamptz' } }],
+      },
+      {
+        name: 'payout.amount widened integer -> numeric',
+        dataset: 'stripe.payout',
+        changes: [{ changeType: { field: 'amount', type: 'numeric' } }],
+      },
+      {
+        name: 'payout.automatic dropped',
+        dataset: 'stripe.payout',
+        changes: [{ dropField: { name: 'automatic' } }],
+      },
+      {
+        name: 'payout renamed to payouts',
+        dataset: 'stripe.payout',
+        changes: [],
+        renameTo: 'payouts',
+      },
+      {
+        name: 'customer.name varchar(100) -> text',
+        dataset: 'stripe.customer',
+        changes: [{ changeType: { field: 'name', type: 'text' } }],
+      },
+      {
+        name: 'customer.email renamed to email_address',
+        dataset: 'stripe.customer',
+        changes: [{ renameField: { from: 'email', to: 'email_address' } }],
+      },
+      {
+        name: 'customer gains preferred_locales',
+        dataset: 'stripe.customer',
+        changes: [
+          {
+            addField: {
+              name: 'preferred_locales',
+              type: 'text',
+              default: "'en'",
+            },
+          },
+        ],
+      },
+    ],
+  },
+  {
     name: 'jaffle_shop_v3',
     dir: path.join(__dirname, 'jaffle_shop_v3'),
     migrations: [

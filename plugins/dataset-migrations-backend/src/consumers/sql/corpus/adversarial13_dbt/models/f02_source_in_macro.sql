@@ -1,0 +1,1 @@
+select id, cust, amount from {{ orders_rel() }}

@@ -1,0 +1,2 @@
+select {{ order_columns() | join(', ') }}
+from {{ source('shop', 'orders') }}

@@ -1,0 +1,2 @@
+select id, cust, amount as amt, qty
+from {{ source('shop', 'orders') }}

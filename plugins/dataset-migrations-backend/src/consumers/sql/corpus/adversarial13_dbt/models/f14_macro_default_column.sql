@@ -1,0 +1,2 @@
+select id, {{ cents() }} as dollars
+from {{ source('shop', 'orders') }}

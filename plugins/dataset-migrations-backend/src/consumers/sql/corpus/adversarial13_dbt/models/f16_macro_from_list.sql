@@ -1,0 +1,1 @@
+{{ from_orders(['id', 'cust', 'status']) }}

@@ -1,0 +1,1 @@
+select id, cust, note, placed from {{ ref('f17a_all_orders') }}

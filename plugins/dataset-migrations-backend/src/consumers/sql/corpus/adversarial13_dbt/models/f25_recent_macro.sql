@@ -1,0 +1,3 @@
+select id, placed
+from {{ source('shop', 'orders') }}
+where {{ recent('placed') }}

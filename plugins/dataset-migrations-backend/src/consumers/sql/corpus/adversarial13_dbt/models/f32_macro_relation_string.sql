@@ -1,0 +1,2 @@
+select {{ loaded_from(source('shop', 'orders')) }} as loaded_from, id
+from {{ source('shop', 'orders') }}
