@@ -8,12 +8,15 @@ export const q = escapeIdentifier;
 /**
  * Settings every computation of an expression runs with: the backfill and verify
  * sessions, and the triggers inside writers' sessions. A timestamptz shown as text
- * or truncated to a day must give the same answer in all of them.
+ * or truncated to a day, a float or a bytea shown as text, must give the same
+ * answer in all of them.
  */
 export const EXPRESSION_SETTINGS: Record<string, string> = {
   TimeZone: 'UTC',
   DateStyle: 'ISO, MDY',
   IntervalStyle: 'postgres',
+  extra_float_digits: '1',
+  bytea_output: 'hex',
 };
 
 /** A SQL literal; standard_conforming_strings is on in every supported Postgres. */
