@@ -12,16 +12,52 @@ import { q } from './sql/values';
 /** An index of the old version, rebuilt on the new one. */
 export interface CarriedIndex {
   name: string;
+  /** The old version's index it rebuilds. */
+  original: string;
   create: string;
+  /**
+   * Only for readers of the previous shape until contract (see
+   * expandIndexesOf): not built where the cast it indexes cannot be.
+   */
+  expand?: boolean;
+  /** Marks it so once built (see EXPAND_INDEX_COMMENT). */
+  comment?: string;
 }
+
+/**
+ * What adding a constraint over a widened field says when the constraint, as
+ * written, does not apply to the new type: a function or operator without a
+ * version for it, or a foreign key whose types do not compare.
+ */
+export const NOT_FOR_THE_NEW_TYPE = new Set([
+  '42883',
+  '42804',
+  '42725',
+  '42846',
+]);
+
+/** The widenings a foreign key survives: its operators compare both types. */
+const KEY_WIDENINGS: Record<string, string[]> = {
+  smallint: ['smallint', 'integer', 'bigint'],
+  integer: ['integer', 'bigint'],
+  bigint: ['bigint'],
+  'character varying': ['text'],
+};
 
 /** A CHECK or foreign key of the old version, added to the new one. */
 export interface CarriedConstraint {
   name: string;
+  kind: ConstraintDefinition['kind'];
   /** Adds it without reading existing rows. */
   add: string;
   /** Checks the rows, without blocking writers; absent when the original was never validated. */
   validate?: string;
+  /**
+   * Over a widened field (see widens): the constraint may not apply to the new
+   * type as written (a function of `integer` given a `bigint`); then it stays
+   * behind, as one over a retyped field does.
+   */
+  widened?: boolean;
 }
 
 export interface CarryOver {
@@ -41,10 +77,12 @@ export function planCarryOver(options: {
   target: RelationName;
   targetVersion: number;
   fields: TargetField[];
+  /** The old version's field types, by name. */
+  sourceTypes: Map<string, string>;
   indexes: IndexDefinition[];
   constraints: ConstraintDefinition[];
 }): CarryOver {
-  const { target, fields } = options;
+  const { target, fields, sourceTypes } = options;
   const skipped: string[] = [];
   // Old name → new name, for fields the new version still has.
   const present = (old: string) =>
@@ -56,6 +94,25 @@ export function planCarryOver(options: {
     )?.name;
   const copied = (old: string) =>
     fields.find(f => f.source.kind === 'copy' && f.source.from === old)?.name;
+  const widened = (old: string) =>
+    fields.find(
+      f =>
+        f.source.kind === 'cast' &&
+        f.source.from === old &&
+        widens(sourceTypes.get(old), f.type),
+    )?.name;
+  const kept = (old: string) => copied(old) ?? widened(old);
+  // A foreign key compares with the referenced key's btree operators: between
+  // integers, or text and varchar, they exist; integer against numeric they do
+  // not, and no empty table can try it (see KEY_WIDENINGS).
+  const keptByKey = (old: string) =>
+    copied(old) ??
+    fields.find(
+      f =>
+        f.source.kind === 'cast' &&
+        f.source.from === old &&
+        widens(sourceTypes.get(old), f.type, KEY_WIDENINGS),
+    )?.name;
 
   const indexes: CarriedIndex[] = [];
   for (const index of options.indexes) {
@@ -84,6 +141,7 @@ export function planCarryOver(options: {
     const name = versionedName(index.name, options.targetVersion);
     indexes.push({
       name,
+      original: index.name,
       create: `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${q(
         name,
       )} ON ${quoteRelation(target)} USING ${index.method} (${keys.join(
@@ -96,7 +154,9 @@ export function planCarryOver(options: {
 
   const constraints: CarriedConstraint[] = [];
   for (const constraint of options.constraints) {
-    const moved = constraint.columns.map(copied);
+    const moved = constraint.columns.map(
+      constraint.kind === 'check' ? kept : keptByKey,
+    );
     const lost = constraint.columns.find((_, i) => moved[i] === undefined);
     if (lost !== undefined) {
       skipped.push(
@@ -106,9 +166,27 @@ export function planCarryOver(options: {
     }
     const neverValidated = /\sNOT VALID$/.test(constraint.definition);
     const body = constraint.body.replace(/\s+NOT VALID$/, '');
+    const narrowed = constraint.columns
+      .filter(c => !copied(c))
+      .map(c => ({
+        c,
+        cast: narrowingCastOf(
+          body,
+          c,
+          fields.find(f => f.name === kept(c))!.type,
+        ),
+      }))
+      .find(n => n.cast !== undefined);
+    if (narrowed) {
+      // It would refuse the wider values the new type is for, as an overflow.
+      skipped.push(
+        `${constraint.kind} ${constraint.name}: it casts field "${narrowed.c}" to ${narrowed.cast}`,
+      );
+      continue;
+    }
     let definition: string;
     if (constraint.kind === 'check') {
-      const renamed = renameFields(body, copied);
+      const renamed = renameFields(body, kept);
       definition = `CHECK (${'sql' in renamed ? renamed.sql : body})`;
     } else {
       if (constraint.selfReference) {
@@ -122,6 +200,7 @@ export function planCarryOver(options: {
     const table = quoteRelation(target);
     constraints.push({
       name: constraint.name,
+      kind: constraint.kind,
       add: `ALTER TABLE ${table} ADD CONSTRAINT ${q(
         constraint.name,
       )} ${definition} NOT VALID`,
@@ -132,9 +211,73 @@ export function planCarryOver(options: {
               constraint.name,
             )}`,
           }),
+      ...(constraint.columns.some(c => !copied(c)) ? { widened: true } : {}),
     });
   }
   return { indexes, constraints, skipped };
+}
+
+/**
+ * The types each type (as `format_type` spells it, without its modifier) casts
+ * to keeping every value as it was, so that a CHECK or foreign key over it means
+ * what it meant. Not `character(n)` → `text`, which drops trailing blanks.
+ */
+const WIDENINGS: Record<string, string[]> = {
+  smallint: ['smallint', 'integer', 'bigint', 'numeric'],
+  integer: ['integer', 'bigint', 'numeric'],
+  bigint: ['bigint', 'numeric'],
+  numeric: ['numeric'],
+  real: ['real', 'double precision'],
+  'character varying': ['text'],
+  timestamp: ['timestamp'],
+  'timestamp without time zone': ['timestamp'],
+  timestamptz: ['timestamptz'],
+  'timestamp with time zone': ['timestamptz'],
+};
+
+/** Whether a field of type `from` cast to `to` keeps every value (see WIDENINGS). */
+function widens(
+  from: string | undefined,
+  to: string,
+  widenings: Record<string, string[]> = WIDENINGS,
+): boolean {
+  if (from === undefined) return false;
+  const bare = from.toLowerCase().replace(/\s*\([\d\s,]+\)/, '');
+  return widenings[bare]?.includes(to.trim().toLowerCase()) ?? false;
+}
+
+/** Numeric types by how far their values reach (a bounded numeric is least). */
+const NUMERIC_RANGES: Record<string, number> = {
+  smallint: 1,
+  real: 2,
+  integer: 3,
+  bigint: 4,
+  'double precision': 5,
+  numeric: 6,
+};
+
+/**
+ * A numeric type narrower than `type`, the one field `column` is widened to,
+ * that a CHECK casts the field to: `is_small((level)::integer)`, as PostgreSQL
+ * stores a call of a function of integer with a smallint.
+ */
+function narrowingCastOf(
+  body: string,
+  column: string,
+  type: string,
+): string | undefined {
+  const name = [column, q(column)]
+    .map(n => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|');
+  const casts = body.matchAll(
+    new RegExp(
+      `\\((?:${name})\\)::(smallint|integer|bigint|real|double precision|numeric(?:\\(\\d+(?:,\\s*\\d+)?\\))?)`,
+      'g',
+    ),
+  );
+  const range = (t: string) =>
+    t.startsWith('numeric(') ? 0 : NUMERIC_RANGES[t] ?? Infinity;
+  return [...casts].map(m => m[1]).find(cast => range(cast) < range(type));
 }
 
 /** `events_user_idx` → `events_user_idx_v3`, kept within Postgres' 63 characters. */

@@ -245,6 +245,44 @@ export async function qualifiedColumnTypes(
   return new Map(rows.map(r => [r.type, r.qualified]));
 }
 
+/**
+ * The base type of each domain among `table`'s column types, through domains over
+ * domains (`format_type` spelling → the base's, e.g. `instant` → `timestamptz`):
+ * what a value of the domain is, where that matters (a time zone).
+ */
+export async function domainBaseTypes(
+  client: PoolClient,
+  table: RelationName,
+): Promise<Map<string, string>> {
+  const { rows } = await catalogRead<{ type: string; base: string }>(
+    client,
+    `WITH RECURSIVE d (type, base, mod) AS (
+       SELECT DISTINCT format_type(a.atttypid, a.atttypmod), t.typbasetype, t.typtypmod
+         FROM pg_attribute a
+         JOIN pg_type t ON t.oid = a.atttypid AND t.typtype = 'd'
+        WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
+       UNION ALL
+       SELECT d.type, t.typbasetype, t.typtypmod
+         FROM d JOIN pg_type t ON t.oid = d.base AND t.typtype = 'd'
+     )
+     SELECT d.type, format_type(d.base, d.mod) AS base
+       FROM d JOIN pg_type t ON t.oid = d.base AND t.typtype <> 'd'`,
+    [quoteRelation(table)],
+  );
+  return new Map(
+    rows.map(r => [r.type, TYPE_ALIASES[r.base] ?? r.base] as const),
+  );
+}
+
+/**
+ * The comment an index of the new version kept for readers of the previous shape
+ * until contract carries (see expandIndexesOf): how a later migration of the
+ * table knows it for ours (not carried, not a change to the table), whatever
+ * its name.
+ */
+export const EXPAND_INDEX_COMMENT =
+  'dataset-migrations: serves readers of the previous shape until contract';
+
 /** The partitions under `table` at every level, quoted; none for a table that is not partitioned. */
 export async function partitionsOf(
   client: PoolClient,
@@ -431,6 +469,8 @@ export async function readIndexes(
        JOIN pg_class ic ON ic.oid = i.indexrelid
        JOIN pg_am am ON am.oid = ic.relam
       WHERE i.indrelid = $1::regclass AND NOT i.indisprimary
+        -- Kept for readers of an earlier shape until its contract (see expandIndexesOf).
+        AND obj_description(ic.oid, 'pg_class') IS DISTINCT FROM '${EXPAND_INDEX_COMMENT}'
       ORDER BY ic.relname`,
     [quoteRelation(table)],
   );

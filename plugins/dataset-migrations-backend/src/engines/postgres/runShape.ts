@@ -14,6 +14,7 @@ import type { Connections } from './connection';
 import {
   formatRelation,
   parseRelationName,
+  domainBaseTypes,
   primaryKey,
   qualifiedColumnTypes,
   readConstraints,
@@ -27,7 +28,8 @@ import {
   type RelationName,
   type ResolvedDataset,
 } from './relations';
-import type { MigrationShape } from './sql/shape';
+import { expandIndexesOf } from './sql/expand';
+import { isRename, type MigrationShape } from './sql/shape';
 import { readSourceAsBegun, SOURCE_AS_BEGUN } from './sourceChanges';
 
 /** The types an identity column may have, each spelling to its type. */
@@ -104,6 +106,7 @@ export async function shapeFor(
     type: qualified.get(field.type) ?? field.type,
   });
   const fields = run.targetFields.map(withSchema);
+  const bases = await domainBaseTypes(client, source);
   const targetKey = sourceKey.map(key => {
     const field = fields.find(
       f =>
@@ -159,11 +162,14 @@ export async function shapeFor(
       );
     }
   }
+  const sourceFields = await readFields(client, source);
+  const indexes = await readIndexes(client, source);
   const carryOver = planCarryOver({
     target,
     targetVersion: run.targetVersion,
     fields: run.targetFields,
-    indexes: await readIndexes(client, source),
+    sourceTypes: new Map(sourceFields.map(f => [f.name, f.type])),
+    indexes,
     constraints: await readConstraints(client, source),
   });
   // Object names must be unique per run and short enough for Postgres' 63 characters.
@@ -175,7 +181,7 @@ export async function shapeFor(
     schema: pinned.bookkeepingSchema ?? dataset.relation.schema,
     name: objectName,
   });
-  return {
+  const shape: MigrationShape = {
     source,
     target,
     name,
@@ -194,7 +200,10 @@ export async function shapeFor(
     fields,
     sourceKey,
     targetKey,
-    sourceFields: (await readFields(client, source)).map(withSchema),
+    sourceFields: sourceFields.map(withSchema),
+    domainBases: Object.fromEntries(
+      [...bases].map(([type, base]) => [withSchema({ type }).type, base]),
+    ),
     identities,
     expand: {
       fn: inSchema(`dsm_${tag}_expand`),
@@ -208,6 +217,13 @@ export async function shapeFor(
     },
     carryOver,
   };
+  // Built with the rebuilt indexes, dropped at contract. A renamed dataset's
+  // new name serves the new version as it is.
+  if (!isRename(shape, dataset))
+    carryOver.indexes.push(
+      ...expandIndexesOf(shape, indexes, run.targetVersion),
+    );
+  return shape;
 }
 
 /** Whether the name readers use after the migration already reads its target. */

@@ -7,7 +7,12 @@
  */
 import type { PoolClient } from 'pg';
 import { catalogRead } from './connection';
-import { formatRelation, quoteRelation, type RelationName } from './relations';
+import {
+  EXPAND_INDEX_COMMENT,
+  formatRelation,
+  quoteRelation,
+  type RelationName,
+} from './relations';
 import type { MigrationShape } from './sql/shape';
 
 /** A column as the run began with it: its type as numbers, the same in one database. */
@@ -57,6 +62,7 @@ export async function readSourceAsBegun(
     `SELECT 'index' AS kind, c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
       WHERE i.indrelid = $1::regclass
+        AND obj_description(c.oid, 'pg_class') IS DISTINCT FROM '${EXPAND_INDEX_COMMENT}'
      UNION ALL
      SELECT 'constraint', conname, pg_get_constraintdef(oid)
        FROM pg_constraint WHERE conrelid = $1::regclass

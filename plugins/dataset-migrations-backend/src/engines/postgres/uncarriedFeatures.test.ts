@@ -145,6 +145,36 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
     );
   });
 
+  it('refuses an index the new type of a field cannot carry, naming it, and takes one it can', async () => {
+    // As a report's index by day of a timestamp, or a partial index of recent rows:
+    // over a timestamptz neither is IMMUTABLE. Before, plan took them, and the run
+    // failed after the copy with "functions in index expression must be marked IMMUTABLE".
+    await knex.raw(`
+      ALTER TABLE public.events ADD COLUMN played timestamp;
+      CREATE INDEX events_played_day ON public.events ((played::date));
+      CREATE INDEX events_price_idx ON public.events (price)`);
+    const retype: FieldChange[] = [
+      { changeType: { field: 'played', type: 'timestamptz' } },
+      { changeType: { field: 'price', type: 'bigint' } },
+    ];
+    expect(await attempt('public.events', retype)).toEqual(
+      refused(
+        'index events_played_day of public.events cannot be rebuilt on the new version, where "played" is timestamptz: functions in index expression must be marked IMMUTABLE; drop or change the index first',
+      ),
+    );
+    await knex.raw(`
+      DROP INDEX public.events_played_day;
+      CREATE INDEX events_recent ON public.events (owner) WHERE played > '2026-01-01'`);
+    expect(await attempt('public.events', retype)).toEqual(
+      refused(
+        'index events_recent of public.events cannot be rebuilt on the new version, where "played" is timestamptz: functions in index predicate must be marked IMMUTABLE',
+      ),
+    );
+    // An index the new types take is rebuilt, as before.
+    await knex.raw(`DROP INDEX public.events_recent`);
+    expect(await attempt('public.events', retype)).toEqual(taken);
+  });
+
   it('takes a table whose triggers and rules are disabled, which run in no session', async () => {
     await knex.raw(`
       CREATE FUNCTION public.refuse_all() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -11,7 +11,14 @@ import {
   type TargetField,
   expandPhaseOf,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { type RelationName, formatRelation, quoteRelation } from '../relations';
+import type { CarriedIndex } from '../carryOver';
+import {
+  EXPAND_INDEX_COMMENT,
+  type IndexDefinition,
+  type RelationName,
+  formatRelation,
+  quoteRelation,
+} from '../relations';
 import { createViewSql } from './privileges';
 import { CONFLICTS_FAIL_THE_WRITE } from './rowTriggers';
 import { type MigrationShape, OVERRIDING_IDENTITY } from './shape';
@@ -59,6 +66,74 @@ export function expandViewStatements(
   return [...statements, ...expandWriteSql(shape, previous, phase)];
 }
 
+/** How an index kept for readers of the previous shape is named: `<index>_v<n>_dsmx`. */
+const EXPAND_INDEX_SUFFIX = '_dsmx';
+
+/**
+ * Indexes of the new version on what the expand view reads for a retyped field
+ * (`(id)::integer` of a key widened to bigint): readers of the previous shape
+ * filter on that cast, which the new version's own indexes do not match, so
+ * without these every lookup by such a field through the name scanned the whole
+ * new version until contract. One for the key and for each plain btree index of
+ * the previous version over a retyped field; dropped at contract.
+ */
+export function expandIndexesOf(
+  shape: MigrationShape,
+  previousIndexes: IndexDefinition[],
+  targetVersion: number,
+): CarriedIndex[] {
+  const phase = expandPhaseOf(shape.sourceFields, shape.fields);
+  if (phase.plain) return [];
+  const keyIndex = {
+    name: `${shape.target.name}_pkey`,
+    method: 'btree',
+    keys: shape.sourceKey.map(k => q(k)),
+    keyOptions: shape.sourceKey.map(() => ''),
+  };
+  const candidates = [
+    keyIndex,
+    ...previousIndexes.filter(i => i.method === 'btree' && !i.predicate),
+  ];
+  const indexes: CarriedIndex[] = [];
+  for (const index of candidates) {
+    const columns = index.keys.map(key =>
+      phase.columns.find(c => key === c.name || key === q(c.name)),
+    );
+    if (
+      columns.some(
+        c => !c || (c.source !== 'new' && c.source !== 'old-type'),
+      ) ||
+      !columns.some(c => c!.source === 'old-type')
+    )
+      continue;
+    const keys = columns.map(
+      (c, i) =>
+        `${
+          c!.source === 'old-type'
+            ? `(${castBack(shape, q(c!.from!), newTypeOf(shape, c!), c!.type)})`
+            : q(c!.from!)
+        }${index.keyOptions[i]}`,
+    );
+    // Unique in the schema beside the same index's of another version.
+    const suffix =
+      index === keyIndex
+        ? EXPAND_INDEX_SUFFIX
+        : `_v${targetVersion}${EXPAND_INDEX_SUFFIX}`;
+    const name = `${index.name.slice(0, 63 - suffix.length)}${suffix}`;
+    const relation = quoteRelation({ schema: shape.target.schema, name });
+    indexes.push({
+      name,
+      original: index.name,
+      expand: true,
+      create: `CREATE INDEX CONCURRENTLY ${q(name)} ON ${quoteRelation(
+        shape.target,
+      )} USING btree (${list(keys)})`,
+      comment: `COMMENT ON INDEX ${relation} IS '${EXPAND_INDEX_COMMENT}'`,
+    });
+  }
+  return indexes;
+}
+
 /**
  * A column of the expand view, read from the new version's row `n`, or from the
  * previous version's row of the same key. That one is read in a subquery, not a
@@ -79,16 +154,32 @@ function readOf(
       shape.targetKey.map(f => oldValueOf(shape, f, 'n.')),
     )}))`;
   if (c.source !== 'old-type') return `n.${q(c.from!)}`;
-  const value = `n.${q(c.from!)}`;
-  const now = newTypeOf(shape, c);
-  // The copy and the triggers turned the previous type into the new one in UTC
-  // (EXPRESSION_SETTINGS); a plain cast back would take the reader's time zone
-  // and show every value shifted by it.
-  if (zoned(now) === 'zoned' && zoned(c.type) === 'local')
-    return `CAST((${value} AT TIME ZONE 'UTC') AS ${c.type})`;
-  if (zoned(now) === 'local' && zoned(c.type) === 'zoned')
-    return `CAST((CAST(${value} AS timestamp) AT TIME ZONE 'UTC') AS ${c.type})`;
-  return `CAST(${value} AS ${c.type})`;
+  return castBack(shape, `n.${q(c.from!)}`, newTypeOf(shape, c), c.type);
+}
+
+/**
+ * A value of the new version's type `now` as the previous type `was`. The copy
+ * and the triggers turned the previous type into the new one in UTC
+ * (EXPRESSION_SETTINGS); a plain cast back would take the reader's time zone and
+ * show every value shifted by it. A domain is judged by its base type.
+ */
+function castBack(
+  shape: MigrationShape,
+  value: string,
+  now: string,
+  was: string,
+): string {
+  const [to, from] = [zoned(baseOf(shape, was)), zoned(baseOf(shape, now))];
+  if (from === 'zoned' && to === 'local')
+    return `CAST((${value} AT TIME ZONE 'UTC') AS ${was})`;
+  if (from === 'local' && to === 'zoned')
+    return `CAST((CAST(${value} AS timestamp) AT TIME ZONE 'UTC') AS ${was})`;
+  return `CAST(${value} AS ${was})`;
+}
+
+/** The type a domain of the source's is over; any other type itself. */
+function baseOf(shape: MigrationShape, type: string): string {
+  return shape.domainBases[type] ?? type;
 }
 
 const NUMBERS = new Set([
@@ -116,8 +207,12 @@ const TEXTS = new Set([
 ]);
 
 /** Whether a cast between two types gives the same value whatever the session's settings. */
-function sameInEverySession(from: string, to: string): boolean {
-  const [a, b] = [bareType(from), bareType(to)];
+function sameInEverySession(
+  shape: MigrationShape,
+  from: string,
+  to: string,
+): boolean {
+  const [a, b] = [bareType(baseOf(shape, from)), bareType(baseOf(shape, to))];
   return (NUMBERS.has(a) && NUMBERS.has(b)) || (TEXTS.has(a) && TEXTS.has(b));
 }
 
@@ -153,7 +248,7 @@ function oldValueOf(
   const old = shape.sourceFields.find(f => f.name === from)!;
   return old.type === carrier.type
     ? `${row}${q(carrier.name)}`
-    : `CAST(${row}${q(carrier.name)} AS ${old.type})`;
+    : castBack(shape, `${row}${q(carrier.name)}`, carrier.type, old.type);
 }
 
 /**
@@ -309,7 +404,7 @@ function expandWriteSql(
   const compared = phase.columns.filter(
     c =>
       c.source !== 'old-type' ||
-      sameInEverySession(c.type, newTypeOf(shape, c)),
+      sameInEverySession(shape, c.type, newTypeOf(shape, c)),
   );
   const now = compared.length
     ? `ROW(${list(compared.map(c => readOf(shape, previous, c)))})`

@@ -40,6 +40,11 @@ export interface MigrationShape {
   /** The source version's fields, for carrying writes back after cut-over. */
   sourceFields: DatasetField[];
   /**
+   * The base type of each domain among the source's field types, as spelled
+   * there (`public.instant` → `timestamptz`): a domain's values are its base's.
+   */
+  domainBases: Record<string, string>;
+  /**
    * Identity columns of the source's key (`from`) and the new version's fields
    * that carry them (`to`): the new version numbers rows with an identity of its
    * own, BY DEFAULT until contract (the copy and the capture write the source's

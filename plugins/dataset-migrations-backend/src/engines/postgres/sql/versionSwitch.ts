@@ -161,6 +161,15 @@ export function contractStatements(
       .filter(i => i.always)
       .map(i => alwaysAgainSql(shape.target, i.to)),
     ...dropExpandSql(shape),
+    ...shape.carryOver.indexes
+      .filter(i => i.expand)
+      .map(
+        i =>
+          `DROP INDEX IF EXISTS ${quoteRelation({
+            schema: shape.target.schema,
+            name: i.name,
+          })}`,
+      ),
     ...dropReverseSql(shape),
     ...dropFrozenPartitionsSql(shape),
     ...(isRename(shape, dataset)

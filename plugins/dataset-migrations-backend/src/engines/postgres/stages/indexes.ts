@@ -3,6 +3,7 @@ import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-mig
 import type { Connections } from '../connection';
 import { formatRelation, quoteRelation } from '../relations';
 import type { MigrationShape } from '../sql/shape';
+import { NOT_FOR_THE_NEW_TYPE } from '../carryOver';
 
 /**
  * Rebuilds the old version's indexes on the new one once its rows are in (faster
@@ -29,35 +30,75 @@ export async function buildIndexes(
           quoteRelation(shape.target),
         ],
       );
-      if (rows[0]?.valid) return;
+      if (rows[0]?.valid) {
+        // Built by an attempt that stopped before marking it.
+        if (index.comment) await client.query(index.comment);
+        return;
+      }
       // A concurrent build that was interrupted leaves an invalid index behind.
-      if (rows[0])
-        await client.query(
-          `DROP INDEX CONCURRENTLY ${quoteRelation({
-            schema: shape.target.schema,
-            name: index.name,
-          })}`,
+      const drop = `DROP INDEX CONCURRENTLY IF EXISTS ${quoteRelation({
+        schema: shape.target.schema,
+        name: index.name,
+      })}`;
+      if (rows[0]) await client.query(drop);
+      try {
+        await client.query(index.create);
+        if (index.comment) await client.query(index.comment);
+      } catch (error) {
+        // One for readers of the previous shape only: they read as before without it.
+        if (!index.expand) throw error;
+        // A concurrent build that failed leaves an invalid index of its name; one
+        // of that name elsewhere (the cause, maybe) is not this run's.
+        const left = await client.query(
+          `SELECT 1 FROM pg_index WHERE indexrelid = to_regclass($1) AND indrelid = $2::regclass`,
+          [
+            quoteRelation({ schema: shape.target.schema, name: index.name }),
+            quoteRelation(shape.target),
+          ],
         );
-      await client.query(index.create);
+        if (left.rowCount) await client.query(drop);
+        await run.log(
+          `not indexed for readers of the previous shape: ${index.original}: ${
+            (error as Error).message
+          }`,
+          'warn',
+        );
+      }
     });
     await run.progress('indexes', i + 1, indexes.length);
   }
+  let carried = 0;
   for (const constraint of constraints) {
     await run.throwIfCancelled();
-    await db.transaction(async client => {
-      const { rowCount } = await client.query(
-        `SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND conname = $2`,
-        [quoteRelation(shape.target), constraint.name],
+    try {
+      await db.transaction(async client => {
+        const { rowCount } = await client.query(
+          `SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND conname = $2`,
+          [quoteRelation(shape.target), constraint.name],
+        );
+        if (!rowCount) await client.query(constraint.add);
+      });
+    } catch (error) {
+      // Over a widened field, as written for the previous type only.
+      const code = (error as { code?: string }).code;
+      if (!constraint.widened || !NOT_FOR_THE_NEW_TYPE.has(code ?? ''))
+        throw error;
+      await run.log(
+        `not carried over: ${constraint.kind} ${constraint.name}: ${
+          (error as Error).message
+        }`,
+        'warn',
       );
-      if (!rowCount) await client.query(constraint.add);
-    });
+      continue;
+    }
+    carried++;
     // Validating reads every row but lets writers on: its own transaction.
     if (constraint.validate)
       await db.transaction(client => client.query(constraint.validate!));
   }
   await run.log(
-    `rebuilt ${indexes.length} indexes and ${
-      constraints.length
-    } constraints on ${formatRelation(shape.target)}`,
+    `rebuilt ${
+      indexes.length
+    } indexes and ${carried} constraints on ${formatRelation(shape.target)}`,
   );
 }
