@@ -291,6 +291,13 @@ describe('DatabaseCampaignStore', () => {
 
     await set('campaigns', { id }, { state: 'paused' });
     await set('migrations', { id: started.a }, { status: 'succeeded' });
+    // Its end not recorded yet (the look its end asked for was lost): a look records it.
+    expect(await listed()).toBe(true);
+    await set(
+      'campaign_datasets',
+      { campaign_id: id, migration_id: started.a },
+      { state: 'migrated' },
+    );
     expect(await listed()).toBe(false);
     // Its wave rolled back while its migration still stands: a look asks the rollback.
     await set(

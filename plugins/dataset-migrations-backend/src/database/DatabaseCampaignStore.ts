@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import {
+  ACTIVE_MIGRATION_STATUSES,
   datasetMigrationContractPermission,
   durationMs,
   FAILED_CAMPAIGN_DATASET_STATES,
@@ -727,9 +728,19 @@ export class DatabaseCampaignStore implements CampaignStore {
     // A succeeded, uncontracted migration of a campaign that is not running
     // still needs a look when its wave was rolled back (the rollback is asked by
     // a look) or, once the campaign completed, when its contract is the
-    // starter's to ask. The campaign's row decides nothing here: a look does.
+    // starter's to ask. So does a migration of a paused or aborted campaign that
+    // ended with no look to record its end (the one its end asks for was lost).
+    // The campaign's row decides nothing here: a look does.
     const { rows } = await this.knex.raw<{ rows: { id: string }[] }>(
       `SELECT c.id FROM campaigns c WHERE c.state = 'running'
+       UNION
+       SELECT d.campaign_id FROM campaign_datasets d
+         JOIN campaigns c ON c.id = d.campaign_id
+         JOIN migrations m ON m.id = d.migration_id
+        WHERE c.state IN ('paused', 'aborted') AND d.state = 'migrating'
+          AND m.status NOT IN (${ACTIVE_MIGRATION_STATUSES.map(
+            status => `'${status}'`,
+          ).join(', ')})
        UNION
        SELECT d.campaign_id FROM campaign_datasets d
          JOIN campaigns c ON c.id = d.campaign_id
