@@ -412,6 +412,21 @@ const TYPED_OPERATORS = new Set([
 const SUBSCRIPT: Typed = { what: 'a subscript ([…])' };
 /** Window functions whose first argument may be of any type, the others integer. */
 const VALUE_THEN_INTEGER = new Set(['lag', 'lead', 'nth_value']);
+/**
+ * Functions of {@link SAME_FOR_WIDER} with an argument that is integer alone,
+ * by how many arguments the call has: `width_bucket(x, low, high, count)` takes
+ * any numeric x, low and high, but its bucket count only as integer (no bigint or
+ * numeric version: `width_bucket(p, 0, 12, n)` fails once n is bigint).
+ */
+const INTEGER_ARGUMENT = new Map<
+  string,
+  { arity: number; position: number; what: string }
+>([
+  [
+    'width_bucket',
+    { arity: 4, position: 3, what: "width_bucket()'s bucket count" },
+  ],
+]);
 
 /**
  * Functions whose result for an integer is the same as for the same value in a
@@ -572,6 +587,18 @@ const FIXED_RESULT = new Set([
   'char_length',
 ]);
 
+/** The argument of a call that {@link INTEGER_ARGUMENT} says is integer alone, if any. */
+function integerArgument(
+  call: Node,
+): { position: number; what: string } | undefined {
+  const known = INTEGER_ARGUMENT.get(funcName(call));
+  const args: Node[] | undefined = call.args;
+  if (!known || args?.length !== known.arity) return undefined;
+  // Named arguments (`f(count => n)`) may stand in any order.
+  if (args.some(a => a.NamedArgExpr)) return undefined;
+  return known;
+}
+
 class StatementWalker {
   readonly columns: ColumnUse[] = [];
   readonly stars: StarUse[] = [];
@@ -582,6 +609,12 @@ class StatementWalker {
     MergedJoin & { relations: ScopeRelation[] }
   >();
   readonly ambiguous: Array<Span & { field: string }> = [];
+  /**
+   * The bare name `count(p)` counts: a whole row there counts the rows it
+   * stands in (a row is null only where an outer join found none), whatever its
+   * fields are, so it reads none of them. `count(DISTINCT p)` compares them.
+   */
+  private countedRow: Node | undefined;
   /** The aliases of joins (`(a JOIN b) AS j`), which name a whole row too. */
   private readonly joinAliases = new Set<string>();
   readonly captures: StatementAnalysis['captures'] = [];
@@ -740,6 +773,17 @@ class StatementWalker {
       }
       if (key === 'A_Expr' && TYPED_OPERATORS.has(operatorOf(inner) ?? ''))
         this.typed = { what: `operator ${operatorOf(inner)}` };
+      // `(n || ' days')::interval`: text beside it, `||` gives text, which
+      // spells an integer alike in any integer type or numeric; what the text
+      // is given to, or the name it is passed on under, does not see n's type.
+      if (
+        key === 'A_Expr' &&
+        operatorOf(inner) === '||' &&
+        (isText(inner.lexpr) || isText(inner.rexpr))
+      ) {
+        this.typed = undefined;
+        this.passedOn = undefined;
+      }
       // `ARRAY[0] || n` is an array of n's type; `'#' || n` text.
       if (
         key === 'A_Expr' &&
@@ -779,6 +823,14 @@ class StatementWalker {
         this.passedOn = passedOn;
         continue;
       }
+      if (
+        key === 'FuncCall' &&
+        isCount(inner) &&
+        !inner.agg_distinct &&
+        inner.args?.length === 1 &&
+        inner.args[0].ColumnRef?.fields?.length === 1
+      )
+        this.countedRow = inner.args[0].ColumnRef;
       if (key === 'FuncCall' && isSum(inner)) this.sum(inner, scope);
       else if (key === 'TableLikeClause') this.rowShape(inner.relation, scope);
       else if (key === 'CreateStmt') this.create(inner, scope);
@@ -909,6 +961,15 @@ class StatementWalker {
       this.visit(value, scope);
       this.typed = { what: `${name}()'s offset` };
       this.visit(rest, scope);
+    } else if (integerArgument(call)) {
+      const { position, what } = integerArgument(call)!;
+      const args: Node[] = call.args;
+      this.visit(
+        args.filter((_, i) => i !== position),
+        scope,
+      );
+      this.typed = { what };
+      this.visit(args[position], scope);
     } else this.visit(call.args, scope);
     this.typed = typed;
     this.besideArguments(call, scope);
@@ -1711,7 +1772,12 @@ class StatementWalker {
     const field = names[names.length - 1];
     if (field && names.length === 1 && this.introduced.has(field))
       this.captureRisk(field, spans.whole, scope);
-    if (field && names.length === 1 && !this.fields.has(field))
+    if (
+      field &&
+      names.length === 1 &&
+      !this.fields.has(field) &&
+      ref !== this.countedRow
+    )
       this.opaqueName(field, spans.whole, scope);
     if (field && SYSTEM_COLUMNS.has(field) && !this.fields.has(field)) {
       const owner =

@@ -176,6 +176,90 @@ describe('rewriteSqlFile', () => {
       ).toBe('unaffected');
     });
 
+    it('asks about a widened field as width_bucket()’s bucket count, which is integer alone (found by the fifteenth round)', () => {
+      for (const type of ['bigint', 'numeric'] as const) {
+        const widened = consumerMapping(source, [
+          { changeType: { field: 'ms_played', type } },
+        ]);
+        // width_bucket(numeric, numeric, numeric, integer): no bigint count.
+        const result = rewrite(
+          'SELECT width_bucket(event_id, 0, 100, ms_played) FROM listening_events',
+          widened,
+        );
+        expect({ type, status: result.status }).toEqual({
+          type,
+          status: 'needs-decision',
+        });
+        expect(JSON.stringify(result)).toContain('bucket count');
+        // The operand and the bounds take any integer or numeric.
+        expect(
+          rewrite(
+            'SELECT width_bucket(ms_played, 0, 100, 4) FROM listening_events',
+            widened,
+          ).status,
+        ).toBe('unaffected');
+      }
+    });
+
+    it('reads a widened field concatenated into text as it is, whatever the text is given to (found by the fifteenth round)', () => {
+      for (const type of ['bigint', 'numeric'] as const) {
+        const widened = consumerMapping(source, [
+          { changeType: { field: 'ms_played', type } },
+        ]);
+        // '5 seconds' is the same text for 5 in integer, bigint and numeric.
+        for (const sql of [
+          "SELECT (ms_played || ' seconds')::interval FROM listening_events",
+          "SELECT make_interval(secs => ('0' || ms_played)::int) FROM listening_events",
+          "WITH x AS (SELECT event_id, ms_played || ' ms' AS label FROM listening_events) SELECT label::interval FROM x",
+        ])
+          expect({ type, sql, status: rewrite(sql, widened).status }).toEqual({
+            type,
+            sql,
+            status: 'unaffected',
+          });
+        // An array beside it is no text: ARRAY[1] || n is an array of n's type.
+        expect(
+          rewrite(
+            'SELECT (ARRAY[1] || ms_played)::int2[] FROM listening_events',
+            widened,
+          ).status,
+        ).toBe('needs-decision');
+      }
+    });
+
+    it('reads no field in count() of the dataset’s whole row, which counts rows (found by discourse_data_explorer)', () => {
+      // Discourse's "Top 50 Quality Users": sum(p.score) / count(p).
+      expect(
+        rewrite(
+          'SELECT user_id, count(e) AS plays FROM listening_events e GROUP BY user_id',
+          renameTrack,
+        ).status,
+      ).toBe('unaffected');
+      expect(
+        rewrite(
+          'SELECT u.id, count(e) FROM users u LEFT JOIN listening_events e ON e.user_id = u.id GROUP BY u.id',
+          renameTrack,
+        ).status,
+      ).toBe('unaffected');
+      // DISTINCT compares the rows' fields; a row given to another function is read whole.
+      for (const sql of [
+        'SELECT count(DISTINCT e) FROM listening_events e',
+        'SELECT count(row_to_json(e)) FROM listening_events e',
+        'SELECT count(*) FROM listening_events e GROUP BY e',
+      ])
+        expect({ sql, status: rewrite(sql, renameTrack).status }).toEqual({
+          sql,
+          status: 'needs-decision',
+        });
+      // A column named like the alias is the column, as Postgres takes it.
+      expect(
+        rewrite(
+          'SELECT count(track_id) FROM listening_events track_id',
+          renameTrack,
+        ),
+      ).toMatchObject({ status: 'rewritten' });
+    });
+
     it('names a VALUES list’s columns, so an inner name is not taken for the dataset’s', () => {
       const toUser = consumerMapping(source, [
         { renameField: { from: 'country', to: 'user_id_text' } },

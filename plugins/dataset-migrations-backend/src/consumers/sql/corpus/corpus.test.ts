@@ -466,6 +466,90 @@ const ADV12_MIGRATIONS: CorpusSource['migrations'] = [
   },
 ];
 
+const ADV14_MIGRATIONS: CorpusSource['migrations'] = [
+  {
+    name: 'H01 t.n widened integer -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+  },
+  {
+    name: 'H02 t.n widened integer -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+  },
+  {
+    name: 'H03 t.c retyped char(5) -> text (trailing spaces)',
+    dataset: 't',
+    changes: [{ changeType: { field: 'c', type: 'text' } }],
+  },
+  {
+    name: 'H04 t.s widened varchar(10) -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 's', type: 'text' } }],
+  },
+  {
+    name: 'H05 t.ts retyped timestamp -> timestamptz',
+    dataset: 't',
+    changes: [{ changeType: { field: 'ts', type: 'timestamptz' } }],
+  },
+  {
+    name: 'H06 t.tz retyped timestamptz -> timestamp',
+    dataset: 't',
+    changes: [{ changeType: { field: 'tz', type: 'timestamp' } }],
+  },
+  {
+    name: 'H07 t.d retyped date -> timestamp',
+    dataset: 't',
+    changes: [{ changeType: { field: 'd', type: 'timestamp' } }],
+  },
+  {
+    name: 'H08 t.days renamed to ndays (make_interval(days => days))',
+    dataset: 't',
+    changes: [{ renameField: { from: 'days', to: 'ndays' } }],
+  },
+  {
+    name: 'H09 t.zone renamed to tzname (AT TIME ZONE zone)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'zone', to: 'tzname' } }],
+  },
+  {
+    name: 'H10 t.m widened smallint -> integer',
+    dataset: 't',
+    changes: [{ changeType: { field: 'm', type: 'integer' } }],
+  },
+  {
+    name: 'H11 t.p widened numeric(10,2) -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'p', type: 'numeric' } }],
+  },
+  {
+    name: 'H12 t.k renamed to kk (u has kk)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'kk' } }],
+  },
+  {
+    name: 'H13 t renamed to t2',
+    dataset: 't',
+    changes: [],
+    renameTo: 't2',
+  },
+  {
+    name: "H14 t gains g (a set-returning function's alias)",
+    dataset: 't',
+    changes: [{ addField: { name: 'g', type: 'integer', default: 0 } }],
+  },
+  {
+    name: 'H15 t.d retyped date -> timestamptz',
+    dataset: 't',
+    changes: [{ changeType: { field: 'd', type: 'timestamptz' } }],
+  },
+  {
+    name: 'H16 t.year renamed to yr (EXTRACT(year FROM d))',
+    dataset: 't',
+    changes: [{ renameField: { from: 'year', to: 'yr' } }],
+  },
+];
+
 const ADV7_MIGRATIONS: CorpusSource['migrations'] = [
   {
     name: 'A01 t.k renamed to kk (u has kk)',
@@ -2388,6 +2472,142 @@ const ALL_SOURCES: CorpusSource[] = [
         renameTo: 'customers_raw',
       },
     ],
+  },
+  {
+    name: 'discourse_data_explorer',
+    dir: path.join(__dirname, 'discourse_data_explorer'),
+    migrations: [
+      {
+        name: 'DX01 posts.user_id renamed to poster_id (a key, unqualified in CTEs)',
+        dataset: 'posts',
+        changes: [{ renameField: { from: 'user_id', to: 'poster_id' } }],
+      },
+      {
+        name: 'DX02 posts.id widened integer -> bigint (COUNT(p.id), joins)',
+        dataset: 'posts',
+        changes: [{ changeType: { field: 'id', type: 'bigint' } }],
+      },
+      {
+        name: 'DX03 posts.created_at retyped timestamp -> timestamptz (::date, EXTRACT(YEAR))',
+        dataset: 'posts',
+        changes: [{ changeType: { field: 'created_at', type: 'timestamptz' } }],
+      },
+      {
+        name: 'DX04 topics.category_id renamed to cat_id',
+        dataset: 'topics',
+        changes: [{ renameField: { from: 'category_id', to: 'cat_id' } }],
+      },
+      {
+        name: 'DX05 topics.subtype dropped',
+        dataset: 'topics',
+        changes: [{ dropField: { name: 'subtype' } }],
+      },
+      {
+        name: 'DX06 topics renamed to forum_topics',
+        dataset: 'topics',
+        changes: [],
+        renameTo: 'forum_topics',
+      },
+      {
+        name: 'DX07 topics.created_at retyped timestamp -> timestamptz (age(), intervals)',
+        dataset: 'topics',
+        changes: [{ changeType: { field: 'created_at', type: 'timestamptz' } }],
+      },
+      {
+        name: 'DX08 users.username widened varchar(60) -> text',
+        dataset: 'users',
+        changes: [{ changeType: { field: 'username', type: 'text' } }],
+      },
+      {
+        name: 'DX09 users.username_lower renamed to lower_username (quoted alias "username")',
+        dataset: 'users',
+        changes: [
+          { renameField: { from: 'username_lower', to: 'lower_username' } },
+        ],
+      },
+      {
+        name: 'DX10 users gains email (a CTE beside it outputs email)',
+        dataset: 'users',
+        changes: [
+          {
+            addField: {
+              name: 'email',
+              type: 'text',
+              default: "'x@example.com'",
+            },
+          },
+        ],
+      },
+      {
+        name: 'DX11 users.id widened integer -> bigint (joins, USING through CTEs)',
+        dataset: 'users',
+        changes: [{ changeType: { field: 'id', type: 'bigint' } }],
+      },
+      {
+        name: 'DX12 users.views dropped (GROUP BY u.views)',
+        dataset: 'users',
+        changes: [{ dropField: { name: 'views' } }],
+      },
+      {
+        name: 'DX13 user_visits.posts_read widened integer -> bigint (SUM, COALESCE, > 100)',
+        dataset: 'user_visits',
+        changes: [{ changeType: { field: 'posts_read', type: 'bigint' } }],
+      },
+      {
+        name: 'DX14 user_visits.visited_at retyped date -> timestamp',
+        dataset: 'user_visits',
+        changes: [{ changeType: { field: 'visited_at', type: 'timestamp' } }],
+      },
+      {
+        name: 'DX15 post_actions.post_action_type_id renamed to action_type_id',
+        dataset: 'post_actions',
+        changes: [
+          {
+            renameField: { from: 'post_action_type_id', to: 'action_type_id' },
+          },
+        ],
+      },
+      {
+        name: 'DX16 uploads.filesize widened integer -> bigint (ROUND(filesize / 1000000.0, 2))',
+        dataset: 'uploads',
+        changes: [{ changeType: { field: 'filesize', type: 'bigint' } }],
+      },
+      {
+        name: 'DX17 topic_tags.created_at retyped timestamp -> timestamptz (EXTRACT(YEAR) near midnight)',
+        dataset: 'topic_tags',
+        changes: [{ changeType: { field: 'created_at', type: 'timestamptz' } }],
+      },
+      {
+        name: 'DX18 categories.name renamed to category_name (c.name category)',
+        dataset: 'categories',
+        changes: [{ renameField: { from: 'name', to: 'category_name' } }],
+      },
+      {
+        name: 'DX19 poll_votes.rank widened integer -> bigint',
+        dataset: 'poll_votes',
+        changes: [{ changeType: { field: 'rank', type: 'bigint' } }],
+      },
+      {
+        name: 'DX20 posts.score retyped double precision -> numeric',
+        dataset: 'posts',
+        changes: [{ changeType: { field: 'score', type: 'numeric' } }],
+      },
+      {
+        name: 'DX21 posts.deleted_at dropped',
+        dataset: 'posts',
+        changes: [{ dropField: { name: 'deleted_at' } }],
+      },
+      {
+        name: 'DX22 assignments.assigned_to_id renamed to user_id (a name users and topics have)',
+        dataset: 'assignments',
+        changes: [{ renameField: { from: 'assigned_to_id', to: 'user_id' } }],
+      },
+    ],
+  },
+  {
+    name: 'adversarial14',
+    dir: path.join(__dirname, 'adversarial14'),
+    migrations: ADV14_MIGRATIONS,
   },
 ];
 

@@ -1,0 +1,1 @@
+SELECT id, d + n AS due FROM t WHERE d IS NOT NULL ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, make_interval(days => n) AS span FROM t ORDER BY id;

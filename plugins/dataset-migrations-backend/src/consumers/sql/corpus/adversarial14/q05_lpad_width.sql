@@ -1,0 +1,1 @@
+SELECT id, lpad(s, n, '*') AS padded FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, ntile(n) OVER (ORDER BY id) AS bucket FROM t ORDER BY id;

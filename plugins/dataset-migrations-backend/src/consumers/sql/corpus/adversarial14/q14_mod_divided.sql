@@ -1,0 +1,1 @@
+SELECT id, mod(n, 4) / 2 AS half FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, chr(n + 64) AS letter FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, to_hex(n - 4) AS h FROM t ORDER BY id;

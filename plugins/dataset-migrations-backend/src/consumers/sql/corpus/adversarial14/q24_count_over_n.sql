@@ -1,0 +1,1 @@
+SELECT k, count(*) / max(n) AS r FROM t GROUP BY k ORDER BY k;

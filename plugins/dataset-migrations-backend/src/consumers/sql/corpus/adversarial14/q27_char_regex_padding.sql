@@ -1,0 +1,1 @@
+SELECT id, c ~ ' $' AS padded FROM t ORDER BY id;

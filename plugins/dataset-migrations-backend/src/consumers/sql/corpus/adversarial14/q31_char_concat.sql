@@ -1,0 +1,1 @@
+SELECT id, c || '|' AS bar, concat(c, '|') AS bar2 FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, date_trunc('month', d) AS month FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT cal::date AS month, count(t.id) AS n FROM generate_series('2024-01-01'::date, '2024-12-01'::date, interval '1 month') AS cal LEFT JOIN t ON date_trunc('month', t.d) = cal GROUP BY cal ORDER BY cal;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE c IN (SELECT c FROM w) ORDER BY id;

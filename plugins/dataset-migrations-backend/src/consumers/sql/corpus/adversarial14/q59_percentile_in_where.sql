@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE n > (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY n) FROM t) ORDER BY id;
