@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import type { TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { renameFields } from './expressions';
@@ -115,6 +116,7 @@ export function planCarryOver(options: {
     )?.name;
 
   const indexes: CarriedIndex[] = [];
+  const names = new Set<string>();
   for (const index of options.indexes) {
     if (index.special) {
       // Rebuilt as a plain index it would stop enforcing what it enforces now.
@@ -138,7 +140,7 @@ export function planCarryOver(options: {
     const sql = renamed.map(r => ('sql' in r ? r.sql : ''));
     const keys = index.keys.map((_, i) => `${sql[i]}${index.keyOptions[i]}`);
     const included = sql.slice(index.keys.length, -1);
-    const name = versionedName(index.name, options.targetVersion);
+    const name = versionedName(index.name, options.targetVersion, names);
     indexes.push({
       name,
       original: index.name,
@@ -281,7 +283,34 @@ function narrowingCastOf(
 }
 
 /** `events_user_idx` → `events_user_idx_v3`, kept within Postgres' 63 characters. */
-function versionedName(name: string, version: number): string {
-  const suffix = `_v${version}`;
-  return name.replace(/_v\d+$/, '').slice(0, 63 - suffix.length) + suffix;
+function versionedName(
+  name: string,
+  version: number,
+  taken: Set<string>,
+): string {
+  return indexName(name.replace(/_v\d+$/, ''), `_v${version}`, name, taken);
+}
+
+/**
+ * `<base><suffix>` within Postgres' 63 characters, and unlike the others of the
+ * run (`taken`): two long names alike up to the cut would name one index, and the
+ * indexes stage take the second for built. Then a hash of `original` goes before
+ * the suffix.
+ */
+export function indexName(
+  base: string,
+  suffix: string,
+  original: string,
+  taken: Set<string>,
+): string {
+  let name = base.slice(0, 63 - suffix.length) + suffix;
+  if (taken.has(name)) {
+    const hash = `_${createHash('sha256')
+      .update(original)
+      .digest('hex')
+      .slice(0, 8)}`;
+    name = base.slice(0, 63 - suffix.length - hash.length) + hash + suffix;
+  }
+  taken.add(name);
+  return name;
 }

@@ -11,7 +11,7 @@ import {
   type TargetField,
   expandPhaseOf,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type { CarriedIndex } from '../carryOver';
+import { type CarriedIndex, indexName } from '../carryOver';
 import {
   EXPAND_INDEX_COMMENT,
   type IndexDefinition,
@@ -71,11 +71,13 @@ const EXPAND_INDEX_SUFFIX = '_dsmx';
 
 /**
  * Indexes of the new version on what the expand view reads for a retyped field
- * (`(id)::integer` of a key widened to bigint): readers of the previous shape
- * filter on that cast, which the new version's own indexes do not match, so
- * without these every lookup by such a field through the name scanned the whole
- * new version until contract. One for the key and for each plain btree index of
- * the previous version over a retyped field; dropped at contract.
+ * (`(sent_at AT TIME ZONE 'UTC')::timestamp` of a timestamp made timestamptz):
+ * readers of the previous shape filter on that cast, which the new version's own
+ * indexes do not match, so without these every lookup by such a field through
+ * the name scanned the whole new version until contract. One for the key and for
+ * each plain btree index of the previous version over a retyped field, where
+ * every value of the new type casts back (see castsBackEveryValue); dropped at
+ * contract.
  */
 export function expandIndexesOf(
   shape: MigrationShape,
@@ -95,15 +97,28 @@ export function expandIndexesOf(
     ...previousIndexes.filter(i => i.method === 'btree' && !i.predicate),
   ];
   const indexes: CarriedIndex[] = [];
+  const names = new Set<string>();
   for (const index of candidates) {
     const columns = index.keys.map(key =>
       phase.columns.find(c => key === c.name || key === q(c.name)),
     );
     if (
       columns.some(
-        c => !c || (c.source !== 'new' && c.source !== 'old-type'),
+        c =>
+          !c ||
+          (c.source !== 'same' &&
+            c.source !== 'renamed' &&
+            c.source !== 'old-type'),
       ) ||
-      !columns.some(c => c!.source === 'old-type')
+      !columns.some(c => c!.source === 'old-type') ||
+      // A cast back that can fail (bigint → integer) would make a write of the
+      // new version the previous type cannot hold fail as well: writers of the
+      // new shape make those from cut-over on (see createReverseSql).
+      columns.some(
+        c =>
+          c!.source === 'old-type' &&
+          !castsBackEveryValue(shape, newTypeOf(shape, c!), c!.type),
+      )
     )
       continue;
     const keys = columns.map(
@@ -119,7 +134,7 @@ export function expandIndexesOf(
       index === keyIndex
         ? EXPAND_INDEX_SUFFIX
         : `_v${targetVersion}${EXPAND_INDEX_SUFFIX}`;
-    const name = `${index.name.slice(0, 63 - suffix.length)}${suffix}`;
+    const name = indexName(index.name, suffix, index.name, names);
     const relation = quoteRelation({ schema: shape.target.schema, name });
     indexes.push({
       name,
@@ -214,6 +229,46 @@ function sameInEverySession(
 ): boolean {
   const [a, b] = [bareType(baseOf(shape, from)), bareType(baseOf(shape, to))];
   return (NUMBERS.has(a) && NUMBERS.has(b)) || (TEXTS.has(a) && TEXTS.has(b));
+}
+
+/**
+ * The previous types every value of a numeric type casts to without an error (an
+ * unbounded numeric; a wider integer; a float, rounding).
+ */
+const HOLDS_EVERY_VALUE_OF: Record<string, string[]> = {
+  integer: ['smallint', 'integer'],
+  bigint: ['smallint', 'integer', 'bigint'],
+  numeric: ['smallint', 'integer', 'bigint', 'numeric'],
+  real: ['smallint', 'integer', 'bigint', 'real'],
+  'double precision': [
+    'smallint',
+    'integer',
+    'bigint',
+    'real',
+    'double precision',
+  ],
+};
+
+/**
+ * Whether castBack of every value of the new type `now` to the previous type `was`
+ * succeeds, and gives the same in the engine's session as in a reader's: between
+ * time types (in UTC), between text types (`varchar(n)` cuts), to a numeric type
+ * holding every value. Not to a domain, whose CHECK may refuse it; not a number
+ * shown as text (extra_float_digits).
+ */
+function castsBackEveryValue(
+  shape: MigrationShape,
+  now: string,
+  was: string,
+): boolean {
+  if (shape.domainBases[was] !== undefined) return false;
+  if (zoned(was) && zoned(baseOf(shape, now))) return true;
+  if (!sameInEverySession(shape, now, was)) return false;
+  if (TEXTS.has(bareType(was))) return true;
+  const into = was.includes('(')
+    ? undefined
+    : HOLDS_EVERY_VALUE_OF[bareType(was)];
+  return into?.includes(bareType(baseOf(shape, now))) ?? false;
 }
 
 /** A type as written, lower case and without its modifier: `numeric(10, 2)` → `numeric`. */

@@ -1,6 +1,10 @@
 /** Statements that move the dataset's name between versions: cut-over, rollback and contract. */
 
-import { type RelationName, quoteRelation } from '../relations';
+import {
+  EXPAND_INDEX_COMMENT,
+  type RelationName,
+  quoteRelation,
+} from '../relations';
 import {
   carryTriggersSql,
   restoreTriggersSql,
@@ -19,7 +23,7 @@ import { alwaysAgainSql, levelIdentitySql } from './identity';
 import { createViewSql } from './privileges';
 import { createReverseSql, dropReverseSql } from './reverse';
 import { type MigrationShape, isRename, previousVersion } from './shape';
-import { q } from './values';
+import { dollarQuoted, literal, q } from './values';
 
 /**
  * Repoints the dataset's name at the target. The first migration renames the
@@ -161,15 +165,7 @@ export function contractStatements(
       .filter(i => i.always)
       .map(i => alwaysAgainSql(shape.target, i.to)),
     ...dropExpandSql(shape),
-    ...shape.carryOver.indexes
-      .filter(i => i.expand)
-      .map(
-        i =>
-          `DROP INDEX IF EXISTS ${quoteRelation({
-            schema: shape.target.schema,
-            name: i.name,
-          })}`,
-      ),
+    dropExpandIndexesSql(shape.target),
     ...dropReverseSql(shape),
     ...dropFrozenPartitionsSql(shape),
     ...(isRename(shape, dataset)
@@ -180,4 +176,29 @@ export function contractStatements(
       : []),
     `DROP TABLE IF EXISTS ${quoteRelation(previous)}`,
   ];
+}
+
+/**
+ * Drops the indexes kept for readers of the previous shape (see expandIndexesOf):
+ * every index of the new version marked so, not those this code would name now,
+ * so that one named by an earlier release, or over an index dropped since, goes too.
+ * The new version may be gone already: a later migration's contract dropped it.
+ */
+function dropExpandIndexesSql(target: RelationName): string {
+  return `DO ${dollarQuoted(
+    `DECLARE kept regclass;
+BEGIN
+  FOR kept IN SELECT x.indexrelid::regclass FROM pg_index x
+                WHERE x.indrelid = to_regclass(${literal(
+                  quoteRelation(target),
+                )})
+                  AND obj_description(x.indexrelid, 'pg_class') = ${literal(
+                    EXPAND_INDEX_COMMENT,
+                  )}
+  LOOP
+    EXECUTE format('DROP INDEX %s', kept);
+  END LOOP;
+END`,
+    'dsm',
+  )}`;
 }
