@@ -11,7 +11,7 @@ import {
 } from './sql/analyzeSql';
 import { readAsIs, type ConsumerMapping } from './sql/fieldMapping';
 import { isYamlPath } from './sql/dbtSources';
-import { dbtProjectOf, sourceKey } from './sql/dbtProject';
+import { dbtProjectOf } from './sql/dbtProject';
 import {
   analyzeFile,
   identifier,
@@ -29,7 +29,6 @@ import {
   relationsAsValues,
 } from './sql/dbtJinja';
 import { needsRendering, renderModel } from './sql/renderModel';
-import { renderDbtModel } from './sql/dbtRender';
 import { scanSqlTokens } from '../sql/sqlParser';
 
 export interface ConsumerAssessment {
@@ -357,23 +356,8 @@ function renameServedBySources(
     return false;
   let byRef = false;
   const project = target.dbt!;
-  const marked = renderDbtModel(file.content, {
-    project,
-    relation: reference => {
-      if (jinjaNamesDataset(reference, target)) {
-        if (reference.kind === 'ref') byRef = true;
-        return SOURCE_MARKER;
-      }
-      if (reference.kind === 'ref') return identifier(reference.model);
-      const declared = project.sources.get(
-        sourceKey(reference.source, reference.table),
-      );
-      return declared
-        ? `${identifier(declared.schema)}.${identifier(declared.identifier)}`
-        : `${identifier(reference.source)}.${identifier(reference.table)}`;
-    },
-    targetSchema: target.schema,
-    self: identifier(file.path.replace(/^.*\//, '').replace(/\.sql$/i, '')),
+  const marked = renderModel(file, target, SOURCE_MARKER, reference => {
+    if (reference.kind === 'ref') byRef = true;
   });
   if ('unrendered' in marked || byRef) return false;
   if (mentionsDataset(marked.sql, plain)) return false;

@@ -1,6 +1,6 @@
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { jinjaNamesDataset, type DatasetTarget } from './analyzeSql';
-import { maskJinja } from './dbtJinja';
+import { maskJinja, type JinjaReference } from './dbtJinja';
 import { dbtProjectOf, sourceKey } from './dbtProject';
 import { renderDbtModel, type DbtRender } from './dbtRender';
 import { identifier } from './rewriteSql';
@@ -14,12 +14,17 @@ export function renderModel(
   file: ChangedFile,
   target: DatasetTarget,
   datasetAs: string,
+  /** Told of each reference to the dataset as it renders (a `ref()` or a `source()`). */
+  onDataset?: (reference: JinjaReference) => void,
 ): DbtRender {
   const project = target.dbt ?? dbtProjectOf([]);
   return renderDbtModel(file.content, {
     project,
     relation: reference => {
-      if (jinjaNamesDataset(reference, target)) return datasetAs;
+      if (jinjaNamesDataset(reference, target)) {
+        onDataset?.(reference);
+        return datasetAs;
+      }
       if (reference.kind === 'ref') return identifier(reference.model);
       const declared = project.sources.get(
         sourceKey(reference.source, reference.table),
