@@ -221,15 +221,17 @@ export function planCarryOver(options: {
 
 /**
  * The types each type (as `format_type` spells it, without its modifier) casts
- * to keeping every value as it was, so that a CHECK or foreign key over it means
- * what it meant. Not `character(n)` → `text`, which drops trailing blanks.
+ * to keeping every value as it was, and whose operators compute alike, so that a
+ * CHECK or foreign key over it means what it meant. Not `character(n)` → `text`,
+ * which drops trailing blanks; not an integer → `numeric`, whose `/` no longer
+ * truncates (`CHECK (n / 2 * 2 = n)` takes odd numbers then), nor `real` →
+ * `double precision`, which compares with other digits.
  */
 const WIDENINGS: Record<string, string[]> = {
-  smallint: ['smallint', 'integer', 'bigint', 'numeric'],
-  integer: ['integer', 'bigint', 'numeric'],
-  bigint: ['bigint', 'numeric'],
+  smallint: ['smallint', 'integer', 'bigint'],
+  integer: ['integer', 'bigint'],
+  bigint: ['bigint'],
   numeric: ['numeric'],
-  real: ['real', 'double precision'],
   'character varying': ['text'],
   timestamp: ['timestamp'],
   'timestamp without time zone': ['timestamp'],
