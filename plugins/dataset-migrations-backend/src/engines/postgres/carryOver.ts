@@ -37,6 +37,26 @@ export const NOT_FOR_THE_NEW_TYPE = new Set([
   '42846',
 ]);
 
+/**
+ * The types each type (as `format_type` spells it, without its modifier) casts
+ * to keeping every value as it was, and whose operators compute alike, so that a
+ * CHECK over it means what it meant (a foreign key: see KEY_WIDENINGS). Not `character(n)` → `text`,
+ * which drops trailing blanks; not an integer → `numeric`, whose `/` no longer
+ * truncates (`CHECK (n / 2 * 2 = n)` takes odd numbers then), nor `real` →
+ * `double precision`, which compares with other digits.
+ */
+const WIDENINGS: Record<string, string[]> = {
+  smallint: ['smallint', 'integer', 'bigint'],
+  integer: ['integer', 'bigint'],
+  bigint: ['bigint'],
+  numeric: ['numeric'],
+  'character varying': ['text'],
+  timestamp: ['timestamp'],
+  'timestamp without time zone': ['timestamp'],
+  timestamptz: ['timestamptz'],
+  'timestamp with time zone': ['timestamptz'],
+};
+
 /** The widenings a foreign key survives: its operators compare both types. */
 const KEY_WIDENINGS: Record<string, string[]> = {
   smallint: ['smallint', 'integer', 'bigint'],
@@ -95,25 +115,20 @@ export function planCarryOver(options: {
     )?.name;
   const copied = (old: string) =>
     fields.find(f => f.source.kind === 'copy' && f.source.from === old)?.name;
-  const widened = (old: string) =>
-    fields.find(
-      f =>
-        f.source.kind === 'cast' &&
-        f.source.from === old &&
-        widens(sourceTypes.get(old), f.type),
-    )?.name;
-  const kept = (old: string) => copied(old) ?? widened(old);
-  // A foreign key compares with the referenced key's btree operators: between
-  // integers, or text and varchar, they exist; integer against numeric they do
-  // not, and no empty table can try it (see KEY_WIDENINGS).
-  const keptByKey = (old: string) =>
+  // The new field a constraint over `old` goes on: copied, or cast within the
+  // widenings given. A foreign key compares with the referenced key's btree
+  // operators, which only some widenings keep, and no empty table can try it
+  // (see KEY_WIDENINGS).
+  const keptWithin = (widenings: Record<string, string[]>) => (old: string) =>
     copied(old) ??
     fields.find(
       f =>
         f.source.kind === 'cast' &&
         f.source.from === old &&
-        widens(sourceTypes.get(old), f.type, KEY_WIDENINGS),
+        widens(sourceTypes.get(old), f.type, widenings),
     )?.name;
+  const kept = keptWithin(WIDENINGS);
+  const keptByKey = keptWithin(KEY_WIDENINGS);
 
   const indexes: CarriedIndex[] = [];
   const names = new Set<string>();
@@ -219,31 +234,11 @@ export function planCarryOver(options: {
   return { indexes, constraints, skipped };
 }
 
-/**
- * The types each type (as `format_type` spells it, without its modifier) casts
- * to keeping every value as it was, and whose operators compute alike, so that a
- * CHECK or foreign key over it means what it meant. Not `character(n)` → `text`,
- * which drops trailing blanks; not an integer → `numeric`, whose `/` no longer
- * truncates (`CHECK (n / 2 * 2 = n)` takes odd numbers then), nor `real` →
- * `double precision`, which compares with other digits.
- */
-const WIDENINGS: Record<string, string[]> = {
-  smallint: ['smallint', 'integer', 'bigint'],
-  integer: ['integer', 'bigint'],
-  bigint: ['bigint'],
-  numeric: ['numeric'],
-  'character varying': ['text'],
-  timestamp: ['timestamp'],
-  'timestamp without time zone': ['timestamp'],
-  timestamptz: ['timestamptz'],
-  'timestamp with time zone': ['timestamptz'],
-};
-
 /** Whether a field of type `from` cast to `to` keeps every value (see WIDENINGS). */
 function widens(
   from: string | undefined,
   to: string,
-  widenings: Record<string, string[]> = WIDENINGS,
+  widenings: Record<string, string[]>,
 ): boolean {
   if (from === undefined) return false;
   const bare = from.toLowerCase().replace(/\s*\([\d\s,]+\)/, '');

@@ -521,7 +521,7 @@ export async function refuseUnresolvedValues(
     }
     // The new fields' types as the plan names them, not as pg_catalog alone sees them.
     await client.query('SET LOCAL search_path TO DEFAULT');
-    await refuseUnbuildableIndexes(client, shape, computed);
+    await tryOnNewTypes(client, shape, computed);
     await refuseBorrowedRights(client, shape, [
       ...computed.map((_, i) => `pg_temp.dsm_trigger_${i}`),
       ...back,
@@ -532,14 +532,15 @@ export async function refuseUnresolvedValues(
 }
 
 /**
- * Each index the new version rebuilds, built on an empty table of the new
- * version's fields, in the caller's transaction (rolled back): an expression or
+ * Tries what the new version carries on an empty table of its fields, in the
+ * caller's transaction (rolled back). Each index it rebuilds: an expression or
  * predicate over a retyped field may not apply to its new type (`created_at::date`
- * of a timestamptz is not IMMUTABLE, an operator class of the old type). Unchecked,
- * the run failed at the indexes stage, after copying every row, without naming
- * the index.
+ * of a timestamptz is not IMMUTABLE, an operator class of the old type); refused,
+ * naming it (unchecked, the run failed at the indexes stage, after copying every
+ * row, without naming the index). Each CHECK over a widened field: one that does
+ * not apply moves to the shape's `skipped`, which the plan shows.
  */
-async function refuseUnbuildableIndexes(
+async function tryOnNewTypes(
   client: PoolClient,
   shape: MigrationShape,
   computed: TargetField[],
