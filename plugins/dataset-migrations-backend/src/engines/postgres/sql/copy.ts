@@ -35,12 +35,34 @@ export interface CopyOptions {
   /** Keep the target's row, with no error, where one with the key is written meanwhile. */
   keepExisting: boolean;
   /**
-   * Leave out row versions written by transactions numbered from this one on
-   * (see capturedFromSql): the capture wrote each of them to the target in its
+   * Leave out row versions written by the transactions this names (see
+   * capturedFromSql): the capture wrote each of them to the target in its
    * writer's transaction. No probe of the target: a comparison per row.
    */
-  skipWrittenFrom?: number;
+  skipCaptured?: CapturedWriters;
+  /**
+   * With `skipCaptured`: also leave out each row a transaction had begun to
+   * update, delete or lock when the copy read it (a non-zero `xmax`), noting its
+   * place in LEFT_OUT_SETTING (see leftOutSql). A writer's row then meets the copy
+   * only if it is written in the moment between the copy reading the row and
+   * inserting it; the rows left out are copied next, by their places (see
+   * copyLeftOutSql). `xmax` only decides which of the two statements copies a
+   * row: rows whose `xmax` is cleared in between (a VACUUM) are found by place.
+   */
+  leaveOutModified?: boolean;
 }
+
+/**
+ * The transaction's setting where a copy that leaves out rows being modified notes
+ * their places: `(block,offset)` one after the other, or `*` once that would pass
+ * LEFT_OUT_MAX_CHARS (each note copies the string so far).
+ */
+const LEFT_OUT_SETTING = 'dataset_migrations.left_out';
+const LEFT_OUT_MAX_CHARS = 20_000;
+const leftOutSoFar = `coalesce(pg_catalog.current_setting('${LEFT_OUT_SETTING}', true), '')`;
+/** The next value of LEFT_OUT_SETTING, with the place of the row `s` noted. */
+const noteLeftOut = `CASE WHEN ${leftOutSoFar} = '*' OR length(${leftOutSoFar}) > ${LEFT_OUT_MAX_CHARS} THEN '*'
+          ELSE ${leftOutSoFar} || s.ctid::text END`;
 
 const TRIGGER_IDENTITY = `(SELECT coalesce(string_agg(t.oid::text || ':' || t.xmin::text || ':' || t.tgenabled::text, ','), '')
             FROM pg_trigger t WHERE t.tgrelid = $1::oid AND t.tgname = $2)`;
@@ -56,22 +78,42 @@ export function captureTriggerSql(): string {
 }
 
 /**
+ * Transactions whose every write to the source the capture trigger saw, by their
+ * numbers: all from `from` on, and `running` (some of those below it).
+ */
+export interface CapturedWriters {
+  from: number;
+  running: number[];
+}
+
+/** Transactions listed in CapturedWriters.running at most: each is a comparison per row copied. */
+const RUNNING_LISTED = 32;
+
+/**
  * The capture trigger as captureTriggerSql reads it and, in the same snapshot,
- * X: that snapshot's xmax (one past the latest transaction finished), as a number
- * while the cluster has never wrapped its transaction ids (epoch 0), else null.
- * A transaction numbered X or later was running at the snapshot or began after
- * it. Either way every write it made to the source fired the trigger as read, or
- * as changed since (which each batch checks): a write holds the table's ROW
- * EXCLUSIVE lock to its transaction's end, and enabling, disabling, creating or
- * dropping a trigger waits for that lock, so no trigger change committed between
- * such a write and the snapshot. Read in two statements, a trigger disabled for a
- * load and enabled again between them would pass the check with the load's rows
- * left out. Numbers compare as row `xmin`s only within one epoch: a frozen row
- * keeps its old `xmin`, which after a wrap may fall anywhere.
+ * the transactions whose writes it saw (see CapturedWriters): from the snapshot's
+ * xmax (one past the latest transaction finished), and up to RUNNING_LISTED of
+ * those running below it (the newest), as numbers while the cluster has never
+ * wrapped its transaction ids (epoch 0), else null. A transaction numbered from
+ * the xmax on, or running, was running at the snapshot or began after it. Either
+ * way every write it made to the source fired the trigger as read, or as changed
+ * since (which each batch checks): a write holds the table's ROW EXCLUSIVE lock to
+ * its transaction's end, and enabling, disabling, creating or dropping a trigger
+ * waits for that lock, so no trigger change committed between such a write and
+ * the snapshot. Read in two statements, a trigger disabled for a load and enabled
+ * again between them would pass the check with the load's rows left out. Numbers
+ * compare as row `xmin`s only within one epoch: a frozen row keeps its old
+ * `xmin`, which after a wrap may fall anywhere. Transactions that finished below
+ * the xmax are not listed: one may have written before the trigger was made.
  */
 export function capturedFromSql(): string {
-  return `SELECT ${TRIGGER_IDENTITY} AS trigger, CASE WHEN x < 4294967296 THEN x END AS captured_from
-            FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS x) AS s`;
+  return `SELECT ${TRIGGER_IDENTITY} AS trigger,
+                 CASE WHEN x < 4294967296 THEN x END AS captured_from,
+                 CASE WHEN x < 4294967296 THEN running END AS running
+            FROM (SELECT pg_snapshot_xmax(c.snapshot)::text::bigint AS x,
+                         ARRAY(SELECT r::text::bigint FROM pg_snapshot_xip(c.snapshot) AS r
+                                ORDER BY 1 DESC LIMIT ${RUNNING_LISTED}) AS running
+                    FROM (SELECT pg_current_snapshot() AS snapshot) AS c) AS s`;
 }
 
 /**
@@ -82,7 +124,7 @@ export function capturedFromSql(): string {
  * probe whatever the target's statistics say); `keepExisting` also keeps rows
  * written while the range copies, each checked against the key as it goes in, at
  * about twice a plain insert's cost. Either way the capture's row is the newer one
- * (or its deletion is remembered, for verify). `skipWrittenFrom` leaves out the
+ * (or its deletion is remembered, for verify). `skipCaptured` leaves out the
  * rows the capture wrote by their `xmin` alone, for about 5 % more than plain.
  */
 export function copyRangeSql(
@@ -92,16 +134,28 @@ export function copyRangeSql(
 ): string {
   const targetKey = list(shape.targetKey.map(f => `t.${q(f.name)}`));
   const mappedKey = list(shape.targetKey.map(f => valueOf(f, 's.')));
-  const written = options.skipWrittenFrom;
-  if (written !== undefined && !Number.isSafeInteger(written))
-    throw new Error(`not a transaction id: ${written}`);
+  const captured = options.skipCaptured;
+  for (const id of captured ? [captured.from, ...captured.running] : [])
+    if (!Number.isSafeInteger(id))
+      throw new Error(`not a transaction id: ${id}`);
+  if (options.leaveOutModified && captured === undefined)
+    throw new Error('rows being modified are left out only with skipCaptured');
   const conditions = [
     ...rangeConditions,
     // Only ids handed out since: a frozen row keeps its xmin, which a cluster
-    // whose epoch was reset (pg_resetwal) could number past `written`.
-    ...(written !== undefined
+    // whose epoch was reset (pg_resetwal) could number past `captured.from`.
+    ...(captured !== undefined
       ? [
-          `(s.xmin::text::bigint < ${written} OR s.xmin::text::bigint >= (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint))`,
+          `((s.xmin::text::bigint < ${captured.from}${
+            captured.running.length > 0
+              ? ` AND s.xmin <> ALL ('{${captured.running.join(',')}}'::xid[])`
+              : ''
+          }) OR s.xmin::text::bigint >= (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint))`,
+        ]
+      : []),
+    ...(options.leaveOutModified
+      ? [
+          `(s.xmax = '0'::xid OR pg_catalog.set_config('${LEFT_OUT_SETTING}', ${noteLeftOut}, true) IS NULL)`,
         ]
       : []),
     ...(options.skipCopied
@@ -119,6 +173,45 @@ export function copyRangeSql(
     `${quoteRelation(shape.source)} AS s ${where}`,
     's.',
     options.keepExisting ? 'nothing' : 'none',
+  );
+}
+
+/**
+ * The places a copy with `leaveOutModified` noted, and the setting emptied for the
+ * next copy, in one statement: '' when it left nothing out, `*` when it noted too
+ * many (see leftOutPlaces).
+ */
+export function leftOutSql(): string {
+  // The subquery (kept one by OFFSET 0) reads the places before the setting is emptied.
+  return `SELECT l.places, pg_catalog.set_config('${LEFT_OUT_SETTING}', '', true) AS emptied
+            FROM (SELECT ${leftOutSoFar} AS places OFFSET 0) AS l`;
+}
+
+/** The places LEFT_OUT_SETTING noted, as `(block,offset)` strings; `all` when it noted too many. */
+export function leftOutPlaces(noted: string): string[] | 'all' {
+  if (noted === '*') return 'all';
+  return noted.match(/\(\d+,\d+\)/g) ?? [];
+}
+
+/**
+ * The rows a copy with `leaveOutModified` left out, copied again by their places
+ * (`$1`, an array of tids), or, `all`, the whole range again. Rows the capture
+ * wrote are still left out by `xmin`; a writer's row written meanwhile is kept
+ * (the copy waits for its transaction, as a plain copy would). A row at a place
+ * that a committed update or deletion since left behind is not seen, and its
+ * writer's capture holds what it wrote.
+ */
+export function copyLeftOutSql(
+  shape: MigrationShape,
+  rangeConditions: string[] | 'byPlace',
+  skipCaptured: CapturedWriters,
+): string {
+  return copyRangeSql(
+    shape,
+    rangeConditions === 'byPlace'
+      ? ['s.ctid = ANY($1::tid[])']
+      : rangeConditions,
+    { skipCopied: false, keepExisting: true, skipCaptured },
   );
 }
 

@@ -28,10 +28,13 @@ import {
   tablesNamedSql,
 } from '../sql/blockRanges';
 import {
-  capturedFromSql,
+  type CapturedWriters,
   captureTriggerSql,
+  copyLeftOutSql,
   copyRangeSql,
   countRangeSql,
+  leftOutPlaces,
+  leftOutSql,
 } from '../sql/copy';
 import {
   batchEndsSql,
@@ -42,11 +45,16 @@ import {
 import { keyTypesOf, type MigrationShape } from '../sql/shape';
 import { BATCHES_PER_RANGE } from './verify';
 import { commitWaitsForDisk, DurablePositions } from './durablePositions';
+import { capturedWriters } from './capturedWriters';
 
 const FIRST_BATCH_ROWS = 5_000;
 /**
- * Rows per range once writers meet the copy: a write into a range being copied
- * makes it repeat. Each batch that repeats none doubles them (see copyBatches).
+ * Rows per range once writers meet a copy that leaves rows copied out by probes
+ * (by key, or once the capture may have missed writes): a write into a range
+ * being copied makes it repeat. Each batch that repeats none doubles them (see
+ * copyBatches). A copy that leaves the capture's rows out by `xmin` stays in
+ * whole batches: it leaves out rows being written as it reads them (see
+ * CopyOptions.leaveOutModified), so a write seldom makes a range repeat.
  */
 const CONTENDED_RANGE_ROWS = 10_000;
 /** Ranges per batch at most: each is a subtransaction, and more than 64 overflow PostgreSQL's cache of them. */
@@ -145,10 +153,12 @@ type Bound = string[] | number;
  * Batches, each committed on its own; the position is checkpointed once the
  * batches before it are durable (see `DurablePositions`). A heap source is copied
  * by ranges of blocks (see blockRanges), anything else by ranges of its key. Once
- * writers are seen meeting the copy, a batch copies in short ranges that leave out
- * rows the capture trigger already wrote (they are newer), so a write lands in a
- * range being copied only rarely; that range alone is then redone keeping the
- * writer's row. While no range is redone, ranges grow back to whole batches.
+ * writers are seen meeting the copy, a batch leaves out rows the capture trigger
+ * already wrote (they are newer): by `xmin` where it can, with the rows being
+ * written as it reads them copied after the range, else by probes of the target
+ * in short ranges, so a write lands in a range being copied only rarely. A range
+ * met is redone keeping the writer's row. While no range is redone, short ranges
+ * grow back to whole batches.
  */
 export async function backfill(
   db: Connections,
@@ -206,6 +216,10 @@ export async function backfill(
   const startRows = state.rows;
   let longestBatchMs = 0;
   let redoneRanges = 0;
+  /** Rows left out as they were being modified, then copied by their places (for the log). */
+  let leftOutRows = 0;
+  /** Ranges that left out too many rows to note their places, copied again whole keeping what they copied. */
+  let rangesCopiedTwice = 0;
   let batches = 0;
   /** Time spent finding where key batches end, for the log: their only overhead that grows with the table. */
   let walkMs = 0;
@@ -234,24 +248,15 @@ export async function backfill(
    * their `xmin`.
    */
   let leftOutByXmin = false;
-  /** The trigger as it was when `capturedFrom` was read: each batch checks it is so still. */
-  const { capture, capturedFrom } =
+  /** The trigger as it was when the writers it saw were read: each batch checks it is so still. */
+  const { trigger: capture, writers: captured } =
     state.nextBlock !== undefined && onlyTable.length === 1
-      ? await db.withClient(async client => {
-          const { rows } = await client.query(
-            capturedFromSql(),
-            triggerParams(),
-          );
-          return {
-            capture: rows[0].trigger as string,
-            capturedFrom: rows[0].captured_from as string | null,
-          };
-        })
-      : { capture: '', capturedFrom: null };
-  let skipWrittenFrom =
-    capturedFrom !== null && /^\d+:\d+:A$/.test(capture)
-      ? Number(capturedFrom)
-      : undefined;
+      ? await db.withClient(client =>
+          capturedWriters(client, run, shape, triggerParams()[0]),
+        )
+      : { trigger: '', writers: null };
+  let skipCaptured: CapturedWriters | undefined =
+    captured !== null && /^\d+:\d+:A$/.test(capture) ? captured : undefined;
 
   /** A range's conditions and parameters, from `from` to `to` (null: the table's start or end). */
   const rangeOf = (from: Bound | null, to: Bound | null) => {
@@ -292,7 +297,7 @@ export async function backfill(
     let present = 0;
     let met = false;
     let redone = 0;
-    const skipWritten = contended ? skipWrittenFrom : undefined;
+    const skipWritten = contended ? skipCaptured : undefined;
     /** Whether a copy of this batch left rows out by xmin. */
     let byXmin = skipWritten !== undefined;
     // Counted to tell whether writers still meet the copy, where leaving their
@@ -307,18 +312,38 @@ export async function backfill(
       skip = skipWritten,
     ) => {
       byXmin ||= skip !== undefined;
-      return (
+      // By xmin, rows being modified as they are read are left out, then copied
+      // by their places keeping a writer's row: a writer meets the copy only in
+      // the moment between the copy reading a row and inserting it.
+      const leaveOutModified = skip !== undefined && !keepExisting;
+      const rows =
         (
           await client.query(
             copyRangeSql(shape, range.conditions, {
               skipCopied: contended && skip === undefined,
               keepExisting,
-              skipWrittenFrom: skip,
+              skipCaptured: skip,
+              leaveOutModified,
             }),
             range.params,
           )
-        ).rowCount ?? 0
+        ).rowCount ?? 0;
+      if (!leaveOutModified) return rows;
+      const places = leftOutPlaces(
+        (await client.query(leftOutSql())).rows[0].places,
       );
+      if (places !== 'all' && places.length === 0) return rows;
+      if (places === 'all') rangesCopiedTwice += 1;
+      else leftOutRows += places.length;
+      const again = await client.query(
+        copyLeftOutSql(
+          shape,
+          places === 'all' ? range.conditions : 'byPlace',
+          skip,
+        ),
+        places === 'all' ? range.params : ([places] as unknown[]),
+      );
+      return rows + (again.rowCount ?? 0);
     };
     /** The copy, or on a writer's row met, rolled back; whether it was copied. */
     const tried = async (attempt: () => Promise<number>) => {
@@ -342,12 +367,12 @@ export async function backfill(
           // The writer's row committed while the range copied: by xmin, a copy
           // again leaves it out and stays a plain insert. Keeping what the
           // target has, which costs twice as much, only if a writer meets it again.
-          const writtenFrom = skipWrittenFrom;
+          const captureSaw = skipCaptured;
           const again =
-            skipWritten === undefined && writtenFrom !== undefined
-              ? await tried(() => copy(range, false, writtenFrom))
+            skipWritten === undefined && captureSaw !== undefined
+              ? await tried(() => copy(range, false, captureSaw))
               : false;
-          if (!again) copied += await copy(range, true, skipWrittenFrom);
+          if (!again) copied += await copy(range, true, skipCaptured);
         }
       } catch (error) {
         if (isInterruption(error)) throw error;
@@ -369,13 +394,13 @@ export async function backfill(
       // A table under it that is not a heap (attached meanwhile) goes by key.
       if (change.rewritten || !now.heap) throw new StorageRewritten(now);
       if (
-        skipWrittenFrom !== undefined &&
+        skipCaptured !== undefined &&
         (change.added.length > 0 || (await captureOf(client)) !== capture)
       ) {
         // Rows came in uncaptured, whatever their `xmin` (with a table added, or
         // while the trigger was off): never left out by it again, and this
         // batch, which may have, is copied again.
-        skipWrittenFrom = undefined;
+        skipCaptured = undefined;
         if (byXmin) throw new CaptureInDoubt();
       }
       if (change.added.length > 0 && !alone) {
@@ -433,9 +458,10 @@ export async function backfill(
     half?: Bound;
     rows?: number;
   }> => {
-    const rangeRows = contended
-      ? Math.max(contendedRangeRows, Math.ceil(batchRows / MAX_RANGES))
-      : batchRows;
+    const rangeRows =
+      contended && skipCaptured === undefined
+        ? Math.max(contendedRangeRows, Math.ceil(batchRows / MAX_RANGES))
+        : batchRows;
     if (state.nextBlock !== undefined) {
       const from = state.nextBlock;
       const batchBlocks = Math.max(1, Math.ceil(batchRows / rowsPerBlock));
@@ -511,7 +537,7 @@ export async function backfill(
     );
     contended = true;
     contendedRangeRows = CONTENDED_RANGE_ROWS;
-    skipWrittenFrom = undefined;
+    skipCaptured = undefined;
     blocks = rewritten.blocks;
     delete state.rangeEnds;
     delete state.rowsSinceRangeEnd;
@@ -635,7 +661,7 @@ export async function backfill(
       contended =
         batch.met ||
         (contended &&
-          (skipWrittenFrom !== undefined || batch.copied < batch.present));
+          (skipCaptured !== undefined || batch.copied < batch.present));
       // `committed` takes its copy of the state before it first waits.
       bookkeeping = durable.committed(state, batch.wal).then(() =>
         // Progress counts what a resume would keep, so it never runs ahead of the checkpoint.
@@ -677,6 +703,14 @@ export async function backfill(
         ? `, ${redoneRanges} ranges redone around concurrent writes`
         : ''
     }${splitBatches > 0 ? `, ${splitBatches} batches split into ranges` : ''}${
+      leftOutRows > 0
+        ? `, ${leftOutRows} rows being modified copied after their range`
+        : ''
+    }${
+      rangesCopiedTwice > 0
+        ? `, ${rangesCopiedTwice} ranges with too many rows being modified copied again`
+        : ''
+    }${
       leftOutByXmin
         ? ', rows the capture wrote left out by their transaction ids'
         : ''

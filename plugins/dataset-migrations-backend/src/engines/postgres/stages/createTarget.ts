@@ -20,6 +20,8 @@ import { createTargetStatements, dropCaptureSql } from '../sql/capture';
 import type { MigrationShape } from '../sql/shape';
 import { ensureBookkeepingSchema } from '../bookkeepingSchema';
 import { triggersToCarry } from '../triggers';
+import { readSourceStorage } from './backfill';
+import { keepCapturedWriters, readCapturedWriters } from './capturedWriters';
 
 export async function createTarget(
   db: Connections,
@@ -29,7 +31,7 @@ export async function createTarget(
   await ensureBookkeepingSchema(db, shape.bookkeepingSchema);
   // A transaction of its own, read only, rolled back.
   await db.withClient(client => refuseUnresolvedValues(client, shape));
-  await db.transaction(async client => {
+  const captured = await db.transaction(async client => {
     const dataset = await resolveDataset(
       client,
       parseRelationName(run.dataset.table),
@@ -61,6 +63,13 @@ export async function createTarget(
     ]) {
       await client.query(sql);
     }
+    // Under the trigger's lock: no write before it is still running.
+    const storage = (await readSourceStorage(client, shape, false)).storage;
+    const tables = storage.split(',').filter(Boolean);
+    const writers =
+      tables.length === 1
+        ? await readCapturedWriters(client, shape, tables[0].split(':')[0])
+        : undefined;
     await run.log(
       `created ${formatRelation(shape.target)} with ${
         shape.fields.length
@@ -68,5 +77,7 @@ export async function createTarget(
         shape.source,
       )} are captured from now on`,
     );
+    return writers;
   });
+  if (captured) await keepCapturedWriters(run, captured);
 }
