@@ -25,6 +25,13 @@ import type { MigrationShape } from '../sql/shape';
  */
 const FIRST_RANGE_ROWS = 1_000_000;
 /**
+ * Rows of the first range of a table that does not fit in one: enough to time the
+ * reading, after which a rest that fits `verifyOnePassUpToMs` is read in one
+ * pass. A first range of FIRST_RANGE_ROWS, read through the key's index, took
+ * about as long as the pass over the other 2M rows of a 3M-row table.
+ */
+const TIMING_RANGE_ROWS = 100_000;
+/**
  * A range reads up to this many backfill batches' rows and is sized to take as
  * long as they would: a read is cheaper than a copy, and a range read through the
  * key's index costs more per row than one scan of the whole table (a walk of the
@@ -135,6 +142,8 @@ export async function verify(
     );
   const maxRangeRows = BATCHES_PER_RANGE * settings.maxBatchRows;
   let rangeRows = Math.min(FIRST_RANGE_ROWS, maxRangeRows);
+  if (keyTypes && total > rangeRows && state.ranges === 0)
+    rangeRows = Math.min(rangeRows, TIMING_RANGE_ROWS);
   // Once a range was cut off, no later range of this attempt is larger than the
   // halved one: ranges are walked, up to the backfill's next mark at most.
   let ceiling = maxRangeRows;
