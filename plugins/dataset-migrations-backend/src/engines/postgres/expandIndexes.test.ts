@@ -71,6 +71,13 @@ describe('PostgresDatasetEngine: lookups through the name by a retyped field', (
       { changeType: { field: 'mood', type: 'text' } },
       { dropField: { name: 'note' } },
     ]);
+    // The plan says which of the indexes it builds go at contract.
+    const indexes = (await engine.plan(run)).find(s => s.name === 'indexes')!;
+    const forPrevious = indexes.sql.filter(sql => /_dsmx" ON/.test(sql));
+    expect(forPrevious.length).toBeGreaterThan(0);
+    expect(indexes.description).toContain(
+      `(${forPrevious.length} of them on the previous types' values, for readers of version 1 until contract, which drops them)`,
+    );
     await engine.migrate(run);
     expect(logs.filter(l => l.startsWith('not indexed'))).toEqual([]);
 

@@ -104,7 +104,7 @@ export async function planStages(
       },
       {
         name: 'indexes',
-        description: indexesDescription(shape),
+        description: indexesDescription(shape, request.fromVersion),
         sql: [
           ...shape.carryOver.indexes.map(i => i.create),
           ...shape.carryOver.constraints.flatMap(c =>
@@ -174,12 +174,22 @@ export async function planStages(
   });
 }
 
-function indexesDescription(shape: MigrationShape): string {
+function indexesDescription(
+  shape: MigrationShape,
+  fromVersion: number,
+): string {
   const { indexes, constraints, skipped } = shape.carryOver;
+  const forPrevious = indexes.filter(i => i.expand).length;
   const rebuilt =
     indexes.length + constraints.length === 0
       ? 'No secondary indexes, CHECKs or foreign keys to carry over.'
-      : `Build ${indexes.length} indexes concurrently, then add ${constraints.length} CHECK and foreign-key constraints and validate them, each without blocking writers.`;
+      : `Build ${indexes.length} indexes concurrently${
+          forPrevious > 0
+            ? ` (${forPrevious} of them on the previous types' values, for readers of version ${fromVersion} until contract, which drops them)`
+            : ''
+        }, then add ${
+          constraints.length
+        } CHECK and foreign-key constraints and validate them, each without blocking writers.`;
   return skipped.length === 0
     ? rebuilt
     : `${rebuilt} Not carried over: ${skipped.join('; ')}.`;
