@@ -1316,42 +1316,78 @@ describe('PostgresDatasetEngine', () => {
       await expectTargetMatchesSource();
     });
 
-    it('once writers meet the copy, copies whole batches, keeping rows written or locked while a batch copies them without copying its range again', async () => {
-      // Half-empty blocks keep an update in its block, in the copy's way.
-      await knex.raw(`
-        CREATE TABLE public.tracks (id bigint PRIMARY KEY, user_id text NOT NULL) WITH (fillfactor = 50);
-        INSERT INTO public.tracks SELECT g, 'user' || g FROM generate_series(1, 300000) AS g;
-        ANALYZE public.tracks`);
-      // Batches of 40,000 rows after the first, however slow the machine.
-      const bigBatches = await createTestEngine(knex, {
-        config: { backfill: { maxBatchRows: 40_000, batchDuration: '1h' } },
+    describe('with writers on a table copied in batches of 40,000 rows', () => {
+      let bigBatches: DatasetEngine;
+
+      beforeEach(async () => {
+        // Half-empty blocks keep an update in its block, in the copy's way.
+        await knex.raw(`
+          CREATE TABLE public.tracks (id bigint PRIMARY KEY, user_id text NOT NULL) WITH (fillfactor = 50);
+          INSERT INTO public.tracks SELECT g, 'user' || g FROM generate_series(1, 300000) AS g;
+          ANALYZE public.tracks`);
+        // Batches of 40,000 rows after the first 5,000, however slow the machine.
+        bigBatches = await createTestEngine(knex, {
+          config: { backfill: { maxBatchRows: 40_000, batchDuration: '1h' } },
+        });
       });
-      /** The first key the next batch copies, about. */
-      const nextKey = async () =>
-        Number((await knex('tracks_v2').max('id as id').first())!.id);
-      let batches = 0;
-      const lateWriters: Promise<unknown>[] = [];
-      /** Commits `trx` a second into the batch that starts next. */
-      const commitLater = (trx: { commit: () => Promise<unknown> }) =>
-        lateWriters.push(sleep(1000).then(() => trx.commit()));
-      try {
-        const started = await engineRun(bigBatches, 'public.tracks', changes, {
-          throwIfCancelled: async () => {
-            const current = started.steps.at(-1);
-            if (current?.name !== 'backfill' || current.status !== 'running')
-              return;
-            const batch = batches++;
-            if (batch === 1) {
-              // Rows ahead of the copy, written before the batch: it meets
-              // them, copies that range again, and from then on leaves out by
-              // xmin the rows the capture wrote.
-              const next = (await nextKey()) + 100;
-              await knex.raw(
-                `UPDATE public.tracks SET user_id = 'w' || id WHERE id BETWEEN ${next} AND ${
-                  next + 20
-                }`,
-              );
-            }
+
+      afterEach(async () => {
+        await bigBatches.close?.();
+      });
+
+      /**
+       * Migrates `tracks` on `engine`: `before` runs as each stage starts,
+       * `between` before each backfill batch with how many came before; batch 2
+       * (from row 45,001) meets rows written before it, copies that range again
+       * and from then on leaves rows out by xmin. Returns the backfill's log line.
+       */
+      const migrateTracks = async (
+        hooks: {
+          before?: (stage: string) => Promise<void>;
+          between?: (batch: number) => Promise<void>;
+          engine?: DatasetEngine;
+        } = {},
+      ) => {
+        let stage = '';
+        let batches = 0;
+        const started = await engineRun(
+          hooks.engine ?? bigBatches,
+          'public.tracks',
+          changes,
+          {
+            step: async (name, work) => {
+              stage = name;
+              await hooks.before?.(name);
+              return work();
+            },
+            throwIfCancelled: async () => {
+              if (stage !== 'backfill') return;
+              const batch = batches++;
+              if (batch === 1)
+                await knex.raw(
+                  `UPDATE public.tracks SET user_id = 'w' || id WHERE id BETWEEN 60000 AND 60020`,
+                );
+              await hooks.between?.(batch);
+            },
+          },
+        );
+        await (hooks.engine ?? bigBatches).migrate(started.run);
+        return {
+          copied: started.logs.find(l => l.startsWith('copied'))!,
+          started,
+        };
+      };
+
+      it('copies whole batches, keeping rows written or locked while a batch copies them without copying its range again', async () => {
+        /** The first key the next batch copies, about. */
+        const nextKey = async () =>
+          Number((await knex('tracks_v2').max('id as id').first())!.id);
+        const lateWriters: Promise<unknown>[] = [];
+        /** Commits `trx` a second into the batch that starts next. */
+        const commitLater = (trx: { commit: () => Promise<unknown> }) =>
+          lateWriters.push(sleep(1000).then(() => trx.commit()));
+        const { copied } = await migrateTracks({
+          between: async batch => {
             if (batch === 3) {
               // A write committed while the batch copies the row: the row is
               // left out as it is read, then copied after the range, keeping
@@ -1378,9 +1414,7 @@ describe('PostgresDatasetEngine', () => {
             }
           },
         });
-        await bigBatches.migrate(started.run);
         await Promise.all(lateWriters);
-        const copied = started.logs.find(l => l.startsWith('copied'))!;
         expect(copied).toMatch(
           /, 9 batches of blocks, .*, 1 ranges redone around concurrent writes, [1-9]\d* rows being modified copied after their range, 1 ranges with too many rows being modified copied again, rows the capture wrote/,
         );
@@ -1389,27 +1423,24 @@ describe('PostgresDatasetEngine', () => {
         expect(
           await knex('tracks_v2').where({ listener_id: 'late' }).count(),
         ).toEqual([{ count: '1' }]);
-      } finally {
-        await bigBatches.close?.();
-      }
-    });
-
-    it('leaves out by xmin the rows of transactions that wrote since the trigger was made, finished or still running when the copy began', async () => {
-      await knex.raw(`
-        CREATE TABLE public.tracks (id bigint PRIMARY KEY, user_id text NOT NULL) WITH (fillfactor = 50);
-        INSERT INTO public.tracks SELECT g, 'user' || g FROM generate_series(1, 300000) AS g;
-        ANALYZE public.tracks`);
-      const bigBatches = await createTestEngine(knex, {
-        config: { backfill: { maxBatchRows: 40_000, batchDuration: '1h' } },
       });
-      let running: Knex.Transaction | undefined;
-      let stage = '';
-      let batches = 0;
-      try {
-        const started = await engineRun(bigBatches, 'public.tracks', changes, {
-          step: async (name, work) => {
-            stage = name;
-            if (name === 'backfill') {
+
+      it('copies rows plainly whose lock or rolled-back update ended before the copy, as foreign-key checks leave them', async () => {
+        await knex.transaction(trx =>
+          trx.raw('SELECT 1 FROM public.tracks FOR KEY SHARE'),
+        );
+        const { copied } = await migrateTracks();
+        expect(copied).toMatch(/, 1 ranges redone around concurrent writes,/);
+        expect(copied).not.toMatch(/rows being modified/);
+        await expectRenamedCopy('tracks', 300000);
+      });
+
+      it('leaves out by xmin the rows of transactions that wrote since the trigger was made, finished or still running when the copy began', async () => {
+        let running: Knex.Transaction | undefined;
+        try {
+          const { copied } = await migrateTracks({
+            before: async stage => {
+              if (stage !== 'backfill') return;
               // Committed since the trigger was made, before the copy began.
               await knex.raw(
                 `UPDATE public.tracks SET user_id = 'before' || id WHERE id BETWEEN 200000 AND 200020`,
@@ -1423,38 +1454,97 @@ describe('PostgresDatasetEngine', () => {
               // A transaction numbered after it finishes: the copy's snapshot
               // then numbers it among those running, below its xmax.
               await knex.raw('CREATE TABLE public.numbered_after ()');
-            }
-            return work();
-          },
-          throwIfCancelled: async () => {
-            if (stage !== 'backfill') return;
-            const batch = batches++;
-            if (batch === 0) await running!.commit();
-            if (batch === 1) {
-              // Rows the third batch copies (after 5,000 and 40,000), written
-              // now: it meets them, copies that range again and from then on
-              // leaves rows out by xmin, by the time it reaches the early rows.
-              await knex.raw(
-                `UPDATE public.tracks SET user_id = 'w' || id WHERE id BETWEEN 60000 AND 60020`,
-              );
-            }
+            },
+            between: async batch => {
+              if (batch === 0) await running!.commit();
+            },
+          });
+          expect(copied).toMatch(
+            /, 1 ranges redone around concurrent writes, rows the capture wrote left out by their transaction ids\)$/,
+          );
+          await expectRenamedCopy('tracks', 300000);
+          for (const written of ['early%', 'before%'])
+            expect(
+              await knex('tracks_v2')
+                .where('listener_id', 'like', written)
+                .count(),
+            ).toEqual([{ count: '21' }]);
+        } finally {
+          await running?.rollback().catch(() => {});
+        }
+      });
+
+      /** Writes every row again under a new transaction id, firing no trigger. */
+      const rewrite = () =>
+        knex.raw(
+          `ALTER TABLE public.tracks ALTER COLUMN user_id TYPE text USING user_id || ''`,
+        );
+
+      it('takes no row for the capture’s that a rewrite of the source gave a new transaction id before the copy began', async () => {
+        const { copied } = await migrateTracks({
+          before: async stage => {
+            if (stage === 'backfill') await rewrite();
           },
         });
-        await bigBatches.migrate(started.run);
-        expect(started.logs.find(l => l.startsWith('copied'))!).toMatch(
-          /, 1 ranges redone around concurrent writes, rows the capture wrote left out by their transaction ids\)$/,
-        );
+        // Read again after the rewrite, the capture's writers still leave rows out.
+        expect(copied).toMatch(/left out by their transaction ids\)$/);
         await expectRenamedCopy('tracks', 300000);
-        for (const written of ['early%', 'before%'])
+      });
+
+      it('takes no row for the capture’s, resumed after a rewrite of the source during the copy', async () => {
+        const { run } = await engineRun(bigBatches, 'public.tracks', changes);
+        let calls = 0;
+        run.throwIfCancelled = async () => {
+          calls += 1;
+          if (calls === 2)
+            await knex.raw(
+              `UPDATE public.tracks SET user_id = 'w' || id WHERE id BETWEEN 60000 AND 60020`,
+            );
+          if (calls === 4) await rewrite();
+          if (calls === 6)
+            throw new MigrationInterruptedError('worker stopped');
+        };
+        await expect(bigBatches.migrate(run)).rejects.toThrow('worker stopped');
+        run.throwIfCancelled = async () => {};
+        await bigBatches.migrate(run);
+        await expectRenamedCopy('tracks', 300000);
+      });
+
+      it('under a REPEATABLE READ default, takes no write for the capture’s that committed while the trigger waited for its lock', async () => {
+        const { rows } = await knex.raw('SELECT current_database() AS db');
+        await knex.raw(
+          `ALTER DATABASE "${rows[0].db}" SET default_transaction_isolation = 'repeatable read'`,
+        );
+        const repeatable = await createTestEngine(knex, {
+          config: { backfill: { maxBatchRows: 40_000, batchDuration: '1h' } },
+        });
+        let writer: Promise<unknown> | undefined;
+        try {
+          await migrateTracks({
+            engine: repeatable,
+            before: async stage => {
+              if (stage !== 'create-target') return;
+              // Holds the table while create-target starts, commits as its
+              // trigger waits for the lock.
+              const trx = await knex.transaction();
+              await trx.raw(
+                `UPDATE public.tracks SET user_id = 'pre' || id WHERE id BETWEEN 250000 AND 250020`,
+              );
+              writer = sleep(1500).then(() => trx.commit());
+            },
+          });
+          await writer;
+          await expectRenamedCopy('tracks', 300000);
           expect(
             await knex('tracks_v2')
-              .where('listener_id', 'like', written)
+              .where('listener_id', 'like', 'pre%')
               .count(),
           ).toEqual([{ count: '21' }]);
-      } finally {
-        await running?.rollback().catch(() => {});
-        await bigBatches.close?.();
-      }
+        } finally {
+          await writer?.catch(() => {});
+          await repeatable.close?.();
+        }
+      });
     });
 
     describe('a partitioned source of one partition', () => {

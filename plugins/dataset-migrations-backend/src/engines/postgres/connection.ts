@@ -203,12 +203,18 @@ export async function applySettings(
   await client.query(`SELECT ${items.join(', ')}`, params);
 }
 
-/** Work in a transaction on `client`, committed when the work succeeds; locks waited for 5 s at most. */
+/**
+ * Work in a transaction on `client`, committed when the work succeeds; locks
+ * waited for 5 s at most. Always READ COMMITTED, whatever the database's default:
+ * the engine counts on each statement reading a snapshot of its own (a batch's
+ * second statement sees what committed during its first; the writers the capture
+ * saw are read after the trigger's lock made earlier writers finish).
+ */
 export async function inTransaction<T>(
   client: PoolClient,
   work: () => Promise<T>,
 ): Promise<T> {
-  await client.query('BEGIN');
+  await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
   try {
     await client.query(`SET LOCAL lock_timeout = '5s'`);
     const result = await work();

@@ -42,7 +42,8 @@ export interface CopyOptions {
   skipCaptured?: CapturedWriters;
   /**
    * With `skipCaptured`: also leave out each row a transaction had begun to
-   * update, delete or lock when the copy read it (a non-zero `xmax`), noting its
+   * update, delete or lock when the copy read it (an `xmax` of a transaction not
+   * yet finished when the statement began), noting its
    * place in LEFT_OUT_SETTING (see leftOutSql). A writer's row then meets the copy
    * only if it is written in the moment between the copy reading the row and
    * inserting it; the rows left out are copied next, by their places (see
@@ -104,7 +105,11 @@ const RUNNING_LISTED = 32;
  * again between them would pass the check with the load's rows left out. Numbers
  * compare as row `xmin`s only within one epoch: a frozen row keeps its old
  * `xmin`, which after a wrap may fall anywhere. Transactions that finished below
- * the xmax are not listed: one may have written before the trigger was made.
+ * the xmax are not listed: one may have written before the trigger was made; nor
+ * are subtransactions of those running (their rows are copied, and meet the
+ * capture's). Sound only in a snapshot of the statement's own, taken once the
+ * trigger holds its lock or after (READ COMMITTED), and only for rows written by
+ * writes that fire triggers: a rewrite of the table gives every row a new `xmin`.
  */
 export function capturedFromSql(): string {
   return `SELECT ${TRIGGER_IDENTITY} AS trigger,
@@ -155,7 +160,12 @@ export function copyRangeSql(
       : []),
     ...(options.leaveOutModified
       ? [
-          `(s.xmax = '0'::xid OR pg_catalog.set_config('${LEFT_OUT_SETTING}', ${noteLeftOut}, true) IS NULL)`,
+          // An xmax below the snapshot's xmin has finished: the row is visible, so
+          // that was a lock (a foreign key's check) or an update rolled back, which
+          // VACUUM leaves in place. Copied plainly, as any row may be: a multixact,
+          // numbered apart, may be misjudged, and then at worst meets a writer.
+          `(s.xmax = '0'::xid OR s.xmax::text::bigint < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)
+              OR pg_catalog.set_config('${LEFT_OUT_SETTING}', ${noteLeftOut}, true) IS NULL)`,
         ]
       : []),
     ...(options.skipCopied

@@ -249,12 +249,17 @@ export async function backfill(
    */
   let leftOutByXmin = false;
   /** The trigger as it was when the writers it saw were read: each batch checks it is so still. */
-  const { trigger: capture, writers: captured } =
-    state.nextBlock !== undefined && onlyTable.length === 1
-      ? await db.withClient(client =>
-          capturedWriters(client, run, shape, triggerParams()[0]),
-        )
-      : { trigger: '', writers: null };
+  const { trigger: capture, writers: captured } = (state.nextBlock !==
+    undefined && onlyTable.length === 1
+    ? await db.withClient(client =>
+        capturedWriters(
+          client,
+          run,
+          shape,
+          state.storage === storage.storage ? storage.storage : undefined,
+        ),
+      )
+    : undefined) ?? { trigger: '', writers: null };
   let skipCaptured: CapturedWriters | undefined =
     captured !== null && /^\d+:\d+:A$/.test(capture) ? captured : undefined;
 

@@ -63,12 +63,12 @@ export async function createTarget(
     ]) {
       await client.query(sql);
     }
-    // Under the trigger's lock: no write before it is still running.
-    const storage = (await readSourceStorage(client, shape, false)).storage;
-    const tables = storage.split(',').filter(Boolean);
+    // Under the trigger's lock: no write before it is still running. Only
+    // where the copy goes by block (PostgreSQL 14 or later) and may use them.
+    const storage = await readSourceStorage(client, shape, false);
     const writers =
-      tables.length === 1
-        ? await readCapturedWriters(client, shape, tables[0].split(':')[0])
+      storage.heap && storage.storage.split(',').length === 1
+        ? await readCapturedWriters(client, shape, storage.storage)
         : undefined;
     await run.log(
       `created ${formatRelation(shape.target)} with ${
