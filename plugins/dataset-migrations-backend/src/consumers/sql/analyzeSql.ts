@@ -7,7 +7,7 @@
 import type { ScanToken } from 'libpg-query';
 import type { JinjaReference } from './dbtJinja';
 import { sourceKey, type DbtProject } from './dbtProject';
-import type { ParsedSql } from '../../sql/sqlParser';
+import { parseSql, type ParsedSql } from '../../sql/sqlParser';
 
 /** The dataset as consumer SQL names it. */
 export interface DatasetTarget {
@@ -142,6 +142,8 @@ export interface Typed {
   exactType?: boolean;
   /** Why the type shows, where it is not an array, a row or its name. */
   because?: string;
+  /** What the wider type then does there, where {@link because} says why it shows. */
+  consequence?: string;
 }
 
 /** A relation in a FROM list, as `*` sees it. */
@@ -405,6 +407,24 @@ const TYPED_OPERATORS = new Set([
   '&<',
   '&>',
 ]);
+/** How a statement begins: a string that does may be SQL a function runs, whole or completed. */
+const STATEMENT_START =
+  /^\s*\(?\s*(select|with|insert|update|delete|merge|table|values|copy)\b/i;
+/**
+ * What the left operand of `<<` is given to: the shift keeps its operand's type
+ * and drops the bits past its width, so any wider integer reads other values
+ * (`smallint` 7 << 14 is -16384, `integer` 7 << 14 is 114688), and numeric has
+ * no `<<`. Its right operand, the count, is integer alone; `>>`, `&`, `|`, `#`
+ * and `~` read the same bits in any integer width.
+ */
+const SHIFT_LEFT: Typed = {
+  what: 'operator <<',
+  exactType: true,
+  because:
+    "which keeps its operand's type and drops the bits shifted past its width",
+  consequence:
+    'which that shift then reads with other bits (or, for numeric, finds no operator)',
+};
 /**
  * What a subscript is given to: Postgres coerces it by what it subscripts, and
  * jsonb takes integer or text, no bigint or numeric (`j[n]`).
@@ -626,7 +646,10 @@ class StatementWalker {
   readonly writesElsewhere: StatementAnalysis['writesElsewhere'] = [];
   readonly copies: string[] = [];
   readonly opaque: OpaqueRead[] = [];
-  /** Strings equal to the dataset's table name; a read only with {@link readsCatalog}. */
+  /**
+   * Strings equal to the dataset's table name, or naming it as a word (SQL a
+   * function may run); a read only with {@link readsCatalog} or {@link callsUnknown}.
+   */
   readonly tableInStrings: Span[] = [];
   /** The statement reads the system catalogs (information_schema, pg_catalog, `::regclass`). */
   readsCatalog = false;
@@ -701,8 +724,14 @@ class StatementWalker {
     if (!value || typeof value !== 'object') return;
     for (const [key, inner] of Object.entries(value as Node)) {
       // A string naming the dataset's table: a catalog query
-      // (`information_schema.columns … table_name = 'orders'`) reads its shape.
-      if (key === 'A_Const' && this.namesTable(inner?.sval?.sval)) {
+      // (`information_schema.columns … table_name = 'orders'`) reads its shape;
+      // a function may run SQL a string holds (`query_to_xml('SELECT k FROM
+      // orders', …)`), which the rewriter does not read.
+      if (
+        key === 'A_Const' &&
+        (this.namesTable(inner?.sval?.sval) ||
+          this.holdsSqlNamingTable(inner?.sval?.sval))
+      ) {
         this.tableInStrings.push(this.spanAt(inner.location ?? -1));
         continue;
       }
@@ -773,6 +802,19 @@ class StatementWalker {
       }
       if (key === 'A_Expr' && TYPED_OPERATORS.has(operatorOf(inner) ?? ''))
         this.typed = { what: `operator ${operatorOf(inner)}` };
+      // `m << 14` keeps m's type and loses the bits past its width; the count
+      // on the right is integer, as any operator's integer operand is.
+      if (key === 'A_Expr' && operatorOf(inner) === '<<' && inner.lexpr) {
+        this.typed = SHIFT_LEFT;
+        this.visit(inner.lexpr, scope);
+        this.typed = { what: 'operator <<' };
+        this.visit(inner.rexpr, scope);
+        this.dividing = dividing;
+        this.summing = summing;
+        this.typed = typed;
+        this.passedOn = passedOn;
+        continue;
+      }
       // `(n || ' days')::interval`: text beside it, `||` gives text, which
       // spells an integer alike in any integer type or numeric; what the text
       // is given to, or the name it is passed on under, does not see n's type.
@@ -1696,6 +1738,25 @@ class StatementWalker {
       other: { alias: subselect.alias.aliasname, columns },
       relations,
     });
+  }
+
+  /**
+   * A string that is SQL (it parses, or begins as a statement does: the start of
+   * one completed by `||`) naming the dataset's table as a word (`'SELECT k FROM
+   * orders'`, `'SELECT k FROM orders WHERE id = ' || id`): a function may run it.
+   * An XPath or a label naming it (`'/p:Orders/text()'`, `'from orders'`) is no
+   * statement.
+   */
+  private holdsSqlNamingTable(text: unknown): boolean {
+    if (typeof text !== 'string' || !namesWord(text, this.target.table))
+      return false;
+    if (STATEMENT_START.test(text)) return true;
+    try {
+      parseSql(text);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Whether a string is the dataset's table name, bare or schema-qualified. */

@@ -2445,3 +2445,70 @@ describe('a widened integer in a window, a FILTER or an aggregate’s ORDER BY (
     }
   });
 });
+
+describe('found by the sixteenth round (adversarial15)', () => {
+  it('asks about a widened integer shifted left, whose bits past its width are lost', () => {
+    // Was unaffected: smallint 7 << 14 is -16384, integer 7 << 14 is 114688.
+    const toInteger = consumerMapping(
+      source.map(f =>
+        f.name === 'ms_played' ? { ...f, type: 'smallint' } : f,
+      ),
+      [{ changeType: { field: 'ms_played', type: 'integer' } }],
+    );
+    const toBigint = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'bigint' } },
+    ]);
+    for (const mapping of [toInteger, toBigint]) {
+      const result = rewrite(
+        'SELECT event_id, ms_played << 14 AS shifted FROM listening_events',
+        mapping,
+      );
+      expect(result.status).toBe('needs-decision');
+      expect(result.impact.problem?.message).toContain('operator <<');
+    }
+    // The other bitwise operators read the same bits in any integer width.
+    for (const sql of [
+      'SELECT event_id, ms_played >> 1 AS halved, ms_played & 1 AS odd, ~ms_played AS inverted FROM listening_events',
+      'SELECT event_id, 1 << ms_played AS power FROM listening_events',
+    ])
+      expect({ sql, status: rewrite(sql, toInteger).status }).toEqual({
+        sql,
+        status: 'unaffected',
+      });
+  });
+
+  it('asks about the dataset named inside SQL a string holds, given to a function that may run it', () => {
+    // Was unaffected: query_to_xml() runs the string, which still read "k",
+    // "SELECT *" of the old fields, or the old table's name.
+    const renameTrack = consumerMapping(source, [
+      { renameField: { from: 'track_id', to: 'track_uri' } },
+    ]);
+    const added = consumerMapping(source, [
+      { addField: { name: 'genre', type: 'text', default: "'pop'" } },
+    ]);
+    for (const mapping of [renameTrack, added])
+      for (const sql of [
+        "SELECT query_to_xml('SELECT track_id FROM listening_events ORDER BY 1', false, false, '')",
+        "SELECT query_to_xml('SELECT * FROM public.listening_events WHERE event_id = 1', true, false, '')",
+        // The start of a statement, completed by `||`: no SQL on its own.
+        "SELECT query_to_xml('SELECT track_id FROM listening_events WHERE event_id = ' || 1, false, false, '')",
+      ]) {
+        const result = rewrite(sql, mapping);
+        expect({ sql, status: result.status }).toEqual({
+          sql,
+          status: 'needs-decision',
+        });
+        expect(result.impact.problem?.message).toContain('in a string');
+      }
+    // A string naming the table that is no SQL is a label or a path, even
+    // given to a function the rewriter does not know.
+    for (const sql of [
+      "SELECT track_id, 'from listening_events' AS label, upper('listening_events rows') AS u FROM listening_events",
+      "SELECT track_id, xpath('/r/listening_events/text()', '<r/>'::xml) AS x FROM listening_events",
+    ])
+      expect({ sql, status: rewrite(sql, renameTrack).status }).toEqual({
+        sql,
+        status: 'rewritten',
+      });
+  });
+});

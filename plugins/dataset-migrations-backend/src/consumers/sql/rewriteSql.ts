@@ -1153,6 +1153,7 @@ function typedConsequence(
   typed: Typed,
   m: Extract<ReaderMapping, { kind: 'retyped' }>,
 ): string {
+  if (typed.consequence) return typed.consequence;
   if (typed.because) return 'which that column would then have';
   return typed.exactType
     ? `which that value shows: an array or row of ${m.newType} compares with none of ${m.oldType}, and pg_typeof() names it`

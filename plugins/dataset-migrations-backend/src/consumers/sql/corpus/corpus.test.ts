@@ -619,6 +619,76 @@ const ADV7_MIGRATIONS: CorpusSource['migrations'] = [
   },
 ];
 
+/** The sixteenth round's migrations: widenings under type resolution, whole rows as JSON, positional INSERT. */
+const ADV15_MIGRATIONS: CorpusSource['migrations'] = [
+  {
+    name: 'I01 t.n widened integer -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+  },
+  {
+    name: 'I02 t.n widened integer -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+  },
+  {
+    name: 'I03 t.m widened smallint -> integer (shifts)',
+    dataset: 't',
+    changes: [{ changeType: { field: 'm', type: 'integer' } }],
+  },
+  {
+    name: 'I04 t.p widened numeric(10,2) -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'p', type: 'numeric' } }],
+  },
+  {
+    name: 'I05 t.s widened varchar(10) -> text (beside char(5))',
+    dataset: 't',
+    changes: [{ changeType: { field: 's', type: 'text' } }],
+  },
+  {
+    name: 'I06 t.f widened real -> double precision',
+    dataset: 't',
+    changes: [{ changeType: { field: 'f', type: 'double precision' } }],
+  },
+  {
+    name: 'I07 t.k renamed to kk (JSON keys, SQL in strings)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'kk' } }],
+  },
+  {
+    name: "I08 t.k renamed to label (u's column)",
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'label' } }],
+  },
+  {
+    name: "I09 t gains label (u's column; NATURAL JOIN, whole rows)",
+    dataset: 't',
+    changes: [{ addField: { name: 'label', type: 'text', default: "'one'" } }],
+  },
+  {
+    name: 'I10 t.k dropped (INSERT ... SELECT * by position)',
+    dataset: 't',
+    changes: [{ dropField: { name: 'k' } }],
+  },
+  {
+    name: 'I11 t renamed to t2',
+    dataset: 't',
+    changes: [],
+    renameTo: 't2',
+  },
+  {
+    name: 'I12 t.id widened integer -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'id', type: 'bigint' } }],
+  },
+  {
+    name: "I13 t.s renamed to label (NATURAL JOIN's common columns)",
+    dataset: 't',
+    changes: [{ renameField: { from: 's', to: 'label' } }],
+  },
+];
+
 const ALL_SOURCES: CorpusSource[] = [
   {
     name: 'adversarial7',
@@ -2608,6 +2678,110 @@ const ALL_SOURCES: CorpusSource[] = [
     name: 'adversarial14',
     dir: path.join(__dirname, 'adversarial14'),
     migrations: ADV14_MIGRATIONS,
+  },
+  {
+    name: 'adversarial15',
+    dir: path.join(__dirname, 'adversarial15'),
+    migrations: ADV15_MIGRATIONS,
+  },
+  {
+    name: 'regress_window',
+    dir: path.join(__dirname, 'regress_window'),
+    migrations: [
+      {
+        name: 'PW01 empsalary.salary widened integer -> bigint (RANGE 1000 PRECEDING, sum)',
+        dataset: 'empsalary',
+        changes: [{ changeType: { field: 'salary', type: 'bigint' } }],
+      },
+      {
+        name: 'PW02 empsalary.salary widened integer -> numeric',
+        dataset: 'empsalary',
+        changes: [{ changeType: { field: 'salary', type: 'numeric' } }],
+      },
+      {
+        name: "PW03 empsalary.depname renamed to dept (PARTITION BY depname || 'A', FILTER)",
+        dataset: 'empsalary',
+        changes: [{ renameField: { from: 'depname', to: 'dept' } }],
+      },
+      {
+        name: 'PW04 empsalary.depname widened varchar -> text',
+        dataset: 'empsalary',
+        changes: [{ changeType: { field: 'depname', type: 'text' } }],
+      },
+      {
+        name: "PW05 empsalary.enroll_date retyped date -> timestamp (RANGE '1 year' offsets)",
+        dataset: 'empsalary',
+        changes: [{ changeType: { field: 'enroll_date', type: 'timestamp' } }],
+      },
+      {
+        name: 'PW06 empsalary.empno widened bigint -> numeric',
+        dataset: 'empsalary',
+        changes: [{ changeType: { field: 'empno', type: 'numeric' } }],
+      },
+      {
+        name: 'PW07 empsalary gains bonus (SELECT * beside an output named bonus)',
+        dataset: 'empsalary',
+        changes: [
+          { addField: { name: 'bonus', type: 'integer', default: '0' } },
+        ],
+      },
+      {
+        name: 'PW08 empsalary renamed to emp_salary',
+        dataset: 'empsalary',
+        changes: [],
+        renameTo: 'emp_salary',
+      },
+      {
+        name: 'PW09 empsalary.enroll_date dropped',
+        dataset: 'empsalary',
+        changes: [{ dropField: { name: 'enroll_date' } }],
+      },
+      {
+        name: 'PW10 empsalary.salary renamed to pay',
+        dataset: 'empsalary',
+        changes: [{ renameField: { from: 'salary', to: 'pay' } }],
+      },
+      {
+        name: 'PW11 numerics.f_float4 retyped real -> double precision (1.1::float4 offset)',
+        dataset: 'numerics',
+        changes: [
+          { changeType: { field: 'f_float4', type: 'double precision' } },
+        ],
+      },
+      {
+        name: 'PW12 numerics.f_numeric renamed to f_num',
+        dataset: 'numerics',
+        changes: [{ renameField: { from: 'f_numeric', to: 'f_num' } }],
+      },
+      {
+        name: 'PW13 numerics.id widened integer -> bigint (first_value(id))',
+        dataset: 'numerics',
+        changes: [{ changeType: { field: 'id', type: 'bigint' } }],
+      },
+      {
+        name: 'PW14 datetimes.f_timestamp retyped timestamp -> timestamptz',
+        dataset: 'datetimes',
+        changes: [
+          { changeType: { field: 'f_timestamp', type: 'timestamptz' } },
+        ],
+      },
+      {
+        name: 'PW15 datetimes.f_time renamed to f_clock',
+        dataset: 'datetimes',
+        changes: [{ renameField: { from: 'f_time', to: 'f_clock' } }],
+      },
+      {
+        name: 'PW16 datetimes.f_interval dropped',
+        dataset: 'datetimes',
+        changes: [{ dropField: { name: 'f_interval' } }],
+      },
+      {
+        name: 'PW17 datetimes renamed to date_times',
+        dataset: 'datetimes',
+        changes: [],
+        renameTo: 'date_times',
+      },
+    ],
   },
 ];
 

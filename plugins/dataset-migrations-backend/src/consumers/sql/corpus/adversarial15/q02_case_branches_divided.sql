@@ -1,0 +1,1 @@
+SELECT id, CASE WHEN id < 3 THEN n ELSE m END / 2 AS half FROM t ORDER BY id;

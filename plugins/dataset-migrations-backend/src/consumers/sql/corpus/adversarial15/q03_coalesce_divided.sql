@@ -1,0 +1,1 @@
+SELECT id, COALESCE(n, m, 0) / 4 AS q FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT sum(n) / count(*) AS mean FROM t;

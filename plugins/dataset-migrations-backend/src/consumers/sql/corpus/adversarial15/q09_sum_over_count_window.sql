@@ -1,0 +1,1 @@
+SELECT id, sum(n) OVER () / count(*) OVER () AS mean FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, n << 30 AS shifted FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, ~n AS inverted FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE arr @> ARRAY[2] ORDER BY id;

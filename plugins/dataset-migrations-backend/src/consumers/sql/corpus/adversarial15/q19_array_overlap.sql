@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE arr && ARRAY[3, 9] ORDER BY id;

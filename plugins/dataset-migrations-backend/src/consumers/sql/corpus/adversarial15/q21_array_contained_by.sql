@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE ARRAY[3] <@ arr ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, f::numeric AS fn FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT sum(f) AS total, max(f) AS top FROM t;

@@ -1,0 +1,1 @@
+SELECT id, '[' || greatest(s, c) || ']' AS g FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, row_to_json(t) ->> 'k' AS k_from_json FROM t ORDER BY id;

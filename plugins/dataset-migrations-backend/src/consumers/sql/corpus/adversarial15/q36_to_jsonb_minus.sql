@@ -1,0 +1,1 @@
+SELECT id, (to_jsonb(t) - 'arr' - 'f')::text AS rest FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT jsonb_agg(t ORDER BY id)::text AS all_rows FROM t;

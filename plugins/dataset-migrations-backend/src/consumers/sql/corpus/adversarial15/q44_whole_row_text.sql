@@ -1,0 +1,1 @@
+SELECT t::text AS r FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT (x).k AS k FROM (SELECT t AS x FROM t) s ORDER BY 1;

@@ -1,0 +1,1 @@
+SELECT query_to_xml('SELECT k FROM t ORDER BY id', false, false, '')::text AS x;

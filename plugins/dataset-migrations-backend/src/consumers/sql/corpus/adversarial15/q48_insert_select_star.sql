@@ -1,0 +1,1 @@
+WITH ins AS (INSERT INTO w SELECT * FROM t RETURNING id, k, n, s) SELECT * FROM ins ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, k FROM t NATURAL JOIN u ORDER BY id;

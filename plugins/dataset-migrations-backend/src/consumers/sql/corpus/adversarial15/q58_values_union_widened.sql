@@ -1,0 +1,1 @@
+SELECT v / 2 AS half FROM (VALUES (1), (2)) AS x(v) UNION ALL SELECT n / 2 FROM t ORDER BY 1;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE (n, m) > (4, 0) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, to_char(f, 'FM0.0000000') AS fc FROM t WHERE f IS NOT NULL ORDER BY id;
