@@ -1435,33 +1435,39 @@ describe('PostgresDatasetEngine', () => {
         await expectRenamedCopy('tracks', 300000);
       });
 
-      it('leaves out by xmin the rows of transactions that wrote since the trigger was made, finished or still running when the copy began', async () => {
+      it('leaves out by xmin from its first batch the rows of transactions that wrote since the trigger was made, finished or still running when the copy began', async () => {
         let running: Knex.Transaction | undefined;
         try {
           const { copied } = await migrateTracks({
             before: async stage => {
+              if (stage === 'create-target') {
+                // Running when the trigger is made, numbered (by a write
+                // elsewhere) before a transaction that finishes first: the
+                // trigger's snapshot lists it among those running.
+                running = await knex.transaction();
+                await running.raw('CREATE TABLE public.numbered_before ()');
+                await knex.raw('CREATE TABLE public.numbered_after ()');
+              }
               if (stage !== 'backfill') return;
               // Committed since the trigger was made, before the copy began.
               await knex.raw(
                 `UPDATE public.tracks SET user_id = 'before' || id WHERE id BETWEEN 200000 AND 200020`,
               );
-              // Open across the start of the copy, having written rows far
-              // ahead of it (captured: the trigger exists since create-target).
-              running = await knex.transaction();
-              await running.raw(
+              // Captured: it writes the source only now, with the trigger in place.
+              await running!.raw(
                 `UPDATE public.tracks SET user_id = 'early' || id WHERE id BETWEEN 250000 AND 250020`,
               );
-              // A transaction numbered after it finishes: the copy's snapshot
-              // then numbers it among those running, below its xmax.
-              await knex.raw('CREATE TABLE public.numbered_after ()');
             },
             between: async batch => {
               if (batch === 0) await running!.commit();
             },
           });
+          // The capture wrote rows before the first batch: the copy leaves
+          // them out from the start and copies no range again.
           expect(copied).toMatch(
-            /, 1 ranges redone around concurrent writes, rows the capture wrote left out by their transaction ids\)$/,
+            /, rows the capture wrote left out by their transaction ids\)$/,
           );
+          expect(copied).not.toMatch(/ranges redone/);
           await expectRenamedCopy('tracks', 300000);
           for (const written of ['early%', 'before%'])
             expect(

@@ -262,6 +262,20 @@ export async function backfill(
     : undefined) ?? { trigger: '', writers: null };
   let skipCaptured: CapturedWriters | undefined =
     captured !== null && /^\d+:\d+:A$/.test(capture) ? captured : undefined;
+  // Writers wrote before a new copy's first batch: the capture's rows are in the
+  // way already, so the copy leaves them out from the start rather than meet one
+  // and copy its range again.
+  if (skipCaptured !== undefined && state.rows === 0)
+    contended = await db.withClient(
+      async client =>
+        (
+          await client.query(
+            `SELECT EXISTS (SELECT FROM ${quoteRelation(
+              shape.target,
+            )}) AS written`,
+          )
+        ).rows[0].written === true,
+    );
 
   /** A range's conditions and parameters, from `from` to `to` (null: the table's start or end). */
   const rangeOf = (from: Bound | null, to: Bound | null) => {
