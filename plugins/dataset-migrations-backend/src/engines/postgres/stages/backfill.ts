@@ -333,7 +333,9 @@ export async function backfill(
       byXmin ||= skip !== undefined;
       // By xmin, rows being modified as they are read are left out, then copied
       // by their places keeping a writer's row: a writer meets the copy only in
-      // the moment between the copy reading a row and inserting it.
+      // the moment between the copy reading a row and inserting it. The places
+      // are noted in a transaction-local setting, so both statements must run in
+      // the batch's transaction (outside one, the notes and so the rows are lost).
       const leaveOutModified = skip !== undefined && !keepExisting;
       const rows =
         (
