@@ -771,6 +771,13 @@ class StatementWalker {
       const summing = this.summing;
       const typed = this.typed;
       const passedOn = this.passedOn;
+      /** This node's context back, for its siblings, once it was visited. */
+      const restore = () => {
+        this.dividing = dividing;
+        this.summing = summing;
+        this.typed = typed;
+        this.passedOn = passedOn;
+      };
       // A scalar subquery's value is its select list's: a division, a sum, a
       // call or a name around it reaches what that list reads (`(select max(f)
       // …) / 3`); `ARRAY(SELECT f …)` is an array of f's type, as `ARRAY[f]` is.
@@ -809,10 +816,7 @@ class StatementWalker {
         this.visit(inner.lexpr, scope);
         this.typed = { what: 'operator <<' };
         this.visit(inner.rexpr, scope);
-        this.dividing = dividing;
-        this.summing = summing;
-        this.typed = typed;
-        this.passedOn = passedOn;
+        restore();
         continue;
       }
       // `(n || ' days')::interval`: text beside it, `||` gives text, which
@@ -834,10 +838,7 @@ class StatementWalker {
         !isText(inner.rexpr)
       ) {
         this.concatenation(inner, scope);
-        this.dividing = dividing;
-        this.summing = summing;
-        this.typed = typed;
-        this.passedOn = passedOn;
+        restore();
         continue;
       }
       // Some types only some integer types cast to (`::bit(8)` from integer,
@@ -859,10 +860,7 @@ class StatementWalker {
       if (key === 'FuncCall' && !knownCall(inner)) this.callsUnknown = true;
       if (key === 'FuncCall' && !isSum(inner) && !isCount(inner)) {
         this.call(inner, scope);
-        this.dividing = dividing;
-        this.summing = summing;
-        this.typed = typed;
-        this.passedOn = passedOn;
+        restore();
         continue;
       }
       if (
@@ -936,10 +934,7 @@ class StatementWalker {
       else if (key === 'InsertStmt') this.insert(inner, scope);
       else if (key === 'RangeVar') this.relationOutsideFrom(inner, scope);
       else this.visit(inner, scope);
-      this.dividing = dividing;
-      this.summing = summing;
-      this.typed = typed;
-      this.passedOn = passedOn;
+      restore();
     }
   }
 

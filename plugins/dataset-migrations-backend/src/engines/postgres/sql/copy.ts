@@ -225,6 +225,13 @@ export function copyLeftOutSql(
   );
 }
 
+/** Whether the new version holds any row: before a new copy's first batch, only the capture's. */
+export function targetWrittenSql(shape: MigrationShape): string {
+  return `SELECT EXISTS (SELECT FROM ${quoteRelation(
+    shape.target,
+  )}) AS written`;
+}
+
 /** The rows of a range, counted: whether a copy that left out rows already copied met writers. */
 export function countRangeSql(
   shape: MigrationShape,

@@ -29,12 +29,12 @@ import {
 } from '../sql/blockRanges';
 import {
   type CapturedWriters,
-  captureTriggerSql,
   copyLeftOutSql,
   copyRangeSql,
   countRangeSql,
   leftOutPlaces,
   leftOutSql,
+  targetWrittenSql,
 } from '../sql/copy';
 import {
   batchEndsSql,
@@ -45,7 +45,7 @@ import {
 import { keyTypesOf, type MigrationShape } from '../sql/shape';
 import { BATCHES_PER_RANGE } from './verify';
 import { commitWaitsForDisk, DurablePositions } from './durablePositions';
-import { capturedWriters } from './capturedWriters';
+import { capturedWriters, captureTriggerOf } from './capturedWriters';
 
 const FIRST_BATCH_ROWS = 5_000;
 /**
@@ -174,13 +174,8 @@ export async function backfill(
   }));
   /** The one table under the source, when there is one (its oid). */
   const onlyTable = storage.storage.split(',').filter(Boolean);
-  const triggerParams = () => [
-    onlyTable[0].split(':')[0],
-    shape.capture.trigger,
-  ];
-  const captureOf = async (client: PoolClient) =>
-    (await client.query(captureTriggerSql(), triggerParams())).rows[0]
-      .trigger as string;
+  const captureOf = (client: PoolClient) =>
+    captureTriggerOf(client, shape, storage.storage);
   // A copy goes on as it began; a new one goes by block where it can.
   const state: BackfillCheckpoint =
     saved ??
@@ -249,33 +244,30 @@ export async function backfill(
    */
   let leftOutByXmin = false;
   /** The trigger as it was when the writers it saw were read: each batch checks it is so still. */
-  const { trigger: capture, writers: captured } = (state.nextBlock !==
-    undefined && onlyTable.length === 1
-    ? await db.withClient(client =>
-        capturedWriters(
+  const {
+    trigger: capture,
+    writers: captured,
+    written,
+  } = state.nextBlock !== undefined && onlyTable.length === 1
+    ? await db.withClient(async client => ({
+        ...((await capturedWriters(
           client,
           run,
           shape,
           state.storage === storage.storage ? storage.storage : undefined,
-        ),
-      )
-    : undefined) ?? { trigger: '', writers: null };
+        )) ?? { trigger: '', writers: null }),
+        written:
+          state.rows === 0 &&
+          (await client.query(targetWrittenSql(shape))).rows[0].written ===
+            true,
+      }))
+    : { trigger: '', writers: null, written: false };
   let skipCaptured: CapturedWriters | undefined =
     captured !== null && /^\d+:\d+:A$/.test(capture) ? captured : undefined;
   // Writers wrote before a new copy's first batch: the capture's rows are in the
   // way already, so the copy leaves them out from the start rather than meet one
   // and copy its range again.
-  if (skipCaptured !== undefined && state.rows === 0)
-    contended = await db.withClient(
-      async client =>
-        (
-          await client.query(
-            `SELECT EXISTS (SELECT FROM ${quoteRelation(
-              shape.target,
-            )}) AS written`,
-          )
-        ).rows[0].written === true,
-    );
+  contended = skipCaptured !== undefined && written;
 
   /** A range's conditions and parameters, from `from` to `to` (null: the table's start or end). */
   const rangeOf = (from: Bound | null, to: Bound | null) => {

@@ -83,14 +83,25 @@ export async function capturedWriters(
   if (storage === undefined || storage.split(',').filter(Boolean).length !== 1)
     return undefined;
   const kept = await run.checkpoints.get<Captured>(CHECKPOINT);
-  if (kept?.storage === storage) {
-    const { rows } = await client.query(captureTriggerSql(), [
-      tableOf(storage),
-      shape.capture.trigger,
-    ]);
-    if (rows[0].trigger === kept.trigger) return kept;
-  }
+  if (
+    kept?.storage === storage &&
+    (await captureTriggerOf(client, shape, storage)) === kept.trigger
+  )
+    return kept;
   return readCapturedWriters(client, shape, storage);
+}
+
+/** The capture trigger's identity (see captureTriggerSql) on the one table of `storage`. */
+export async function captureTriggerOf(
+  client: PoolClient,
+  shape: MigrationShape,
+  storage: string,
+): Promise<string> {
+  const { rows } = await client.query(captureTriggerSql(), [
+    tableOf(storage),
+    shape.capture.trigger,
+  ]);
+  return rows[0].trigger as string;
 }
 
 /** The table (an oid) of a one-table storage identity (`oid:file`). */
