@@ -6,7 +6,8 @@
  * throw-away embedded PostgreSQL, and compares each stage with one
  * `INSERT … SELECT` of the same transform on the same server in the same run (the
  * ceiling: one statement, no batching, no capture, no checkpoints), measured
- * before the migrations and again after them to show the machine's drift. With
+ * before the migrations and again after them to show the machine's drift, and
+ * once more on a connection of its own, new as the engine's copy is. With
  * `--writer`, migrates an identical table a second time while a writer inserts,
  * updates, deletes and changes keys all over it, and compares the backfill rates;
  * `--writer-for` stops that writer after so many seconds (writers that come and go).
@@ -152,6 +153,8 @@ async function main() {
   const postgres = await startBenchPostgres({ fast: false });
   try {
     const warehouse = await postgres.connect('warehouse');
+    const hugePages = (await warehouse.raw(`SHOW huge_pages_status`)).rows[0]
+      .huge_pages_status;
     console.log(
       `bench:backfill — ${rows.toLocaleString(
         'en-US',
@@ -159,7 +162,7 @@ async function main() {
         withWriter ? ', and again with a writer' : ''
       }, batches by ${
         batchesByKey ? 'key (--by-key)' : 'block where the table allows'
-      }, ${sqlParserAsConfigured()}`,
+      }, huge pages ${hugePages}, ${sqlParserAsConfigured()}`,
     );
     const tables = [
       'bench_events',
@@ -185,7 +188,10 @@ async function main() {
      * drifted meanwhile, which a ratio cannot.
      */
     const baselineTable = { schema: 'public', name: 'bench_baseline' };
-    const measureCeiling = async (source: string) => {
+    const measureCeiling = async (
+      source: string,
+      connection: Knex = warehouse,
+    ) => {
       await warehouse.raw(
         createTargetSql({
           target: baselineTable,
@@ -196,7 +202,7 @@ async function main() {
       );
       await warehouse.raw('CHECKPOINT');
       const started = Date.now();
-      await warehouse.raw(
+      await connection.raw(
         `INSERT INTO public.bench_baseline (${fields
           .map(f => `"${f.name}"`)
           .join(', ')})
@@ -210,6 +216,21 @@ async function main() {
       return elapsed;
     };
     const baselineSeconds = await measureCeiling('bench_events');
+    /**
+     * The same statement from a server process of its own, as the engine's copy
+     * runs (its pool opens connections as it needs them). Without huge pages a new
+     * process maps each page of the shared buffers on first touch, which slowed
+     * the copy's first ~1M rows by about a fifth here; the ceiling's connection
+     * touched them all loading the table.
+     */
+    const newConnectionSeconds = await (async () => {
+      const connection = await postgres.connect('warehouse', 1);
+      try {
+        return await measureCeiling('bench_events', connection);
+      } finally {
+        await connection.destroy();
+      }
+    })();
 
     // The real job path: service → graphile-worker → runner → engine.
     const { store, queue, runner, service } = await startJobPath({
@@ -316,6 +337,12 @@ async function main() {
       '1.00',
     );
     line(
+      'INSERT … SELECT on a new connection, as the copy runs',
+      newConnectionSeconds,
+      rate(newConnectionSeconds),
+      ratio(newConnectionSeconds),
+    );
+    line(
       'INSERT … SELECT again, after the migrations (drift)',
       ceilingAfter,
       rate(ceilingAfter),
@@ -358,6 +385,11 @@ async function main() {
         ).toFixed(2)} |`,
       );
     console.log('');
+    console.log(
+      `backfill × the ceiling on a new connection: ${(
+        newConnectionSeconds / plain.stages.backfill
+      ).toFixed(2)}`,
+    );
     console.log(
       `verify ÷ backfill: ${(
         plain.stages.verify / plain.stages.backfill
