@@ -1435,6 +1435,24 @@ describe('PostgresDatasetEngine', () => {
         await expectRenamedCopy('tracks', 300000);
       });
 
+      it('copies rows plainly whose lock ended before the copy while an older transaction elsewhere still runs', async () => {
+        // Running throughout, with a transaction id: every snapshot's oldest
+        // running transaction, below the locks' ended transaction.
+        const older = await knex.transaction();
+        try {
+          await older.raw('SELECT pg_current_xact_id()');
+          await knex.transaction(trx =>
+            trx.raw('SELECT 1 FROM public.tracks FOR KEY SHARE'),
+          );
+          const { copied } = await migrateTracks();
+          expect(copied).toMatch(/, 1 ranges redone around concurrent writes,/);
+          expect(copied).not.toMatch(/rows being modified/);
+          await expectRenamedCopy('tracks', 300000);
+        } finally {
+          await older.rollback();
+        }
+      });
+
       it('leaves out by xmin from its first batch the rows of transactions that wrote since the trigger was made, finished or still running when the copy began', async () => {
         let running: Knex.Transaction | undefined;
         try {
