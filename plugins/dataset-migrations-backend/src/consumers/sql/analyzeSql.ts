@@ -607,6 +607,83 @@ const FIXED_RESULT = new Set([
   'char_length',
 ]);
 
+/**
+ * Statements that take a name in the relation or type namespace other than by
+ * creating a table or view (see {@link takenName}): a later bare read of that
+ * name reads what they made, and making it fails where a relation or type of
+ * that name exists already (a table's row type is a type of its name).
+ */
+const TAKES_NAME = new Set([
+  'RenameStmt',
+  'CreateSeqStmt',
+  'CompositeTypeStmt',
+  'CreateEnumStmt',
+  'CreateRangeStmt',
+  'CreateDomainStmt',
+  'IndexStmt',
+]);
+/** What `ALTER … RENAME TO` renames that has a relation's or a type's name. */
+const RENAMED_RELATIONS = new Set([
+  'OBJECT_TABLE',
+  'OBJECT_VIEW',
+  'OBJECT_MATVIEW',
+  'OBJECT_SEQUENCE',
+  'OBJECT_FOREIGN_TABLE',
+  'OBJECT_INDEX',
+  'OBJECT_TYPE',
+  'OBJECT_DOMAIN',
+]);
+
+/** The name a {@link TAKES_NAME} statement takes, if any (not a column's rename). */
+function takenName(key: string, stmt: Node): string | undefined {
+  const last = (names: Node[] | undefined) =>
+    names?.[names.length - 1]?.String?.sval as string | undefined;
+  switch (key) {
+    case 'RenameStmt':
+      return RENAMED_RELATIONS.has(stmt.renameType) ? stmt.newname : undefined;
+    case 'CreateSeqStmt':
+      return stmt.sequence?.relname;
+    case 'CompositeTypeStmt':
+      return stmt.typevar?.relname;
+    case 'CreateEnumStmt':
+    case 'CreateRangeStmt':
+      return last(stmt.typeName);
+    case 'CreateDomainStmt':
+      return last(stmt.domainname);
+    case 'IndexStmt':
+      return stmt.idxname;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A string's text read as a dotted name of one or two parts, a part in double
+ * quotes (`""` a quote inside) kept as written and marked so; undefined when
+ * the text is no such name.
+ */
+function quotedNameParts(
+  text: string,
+): Array<{ name: string; quoted: boolean }> | undefined {
+  const part = /\s*(?:"((?:[^"]|"")+)"|([^".\s]+))\s*/y;
+  const parts: Array<{ name: string; quoted: boolean }> = [];
+  let at = 0;
+  for (;;) {
+    part.lastIndex = at;
+    const match = part.exec(text);
+    if (!match) return undefined;
+    parts.push(
+      match[1] !== undefined
+        ? { name: match[1].replace(/""/g, '"'), quoted: true }
+        : { name: match[2], quoted: false },
+    );
+    at = part.lastIndex;
+    if (at === text.length) return parts.length <= 2 ? parts : undefined;
+    if (text[at] !== '.') return undefined;
+    at += 1;
+  }
+}
+
 /** The argument of a call that {@link INTEGER_ARGUMENT} says is integer alone, if any. */
 function integerArgument(
   call: Node,
@@ -844,7 +921,10 @@ class StatementWalker {
       // Some types only some integer types cast to (`::bit(8)` from integer,
       // not numeric; `::"char"` not from bigint).
       const castTo = key === 'TypeCast' ? typeNameOf(inner) : undefined;
-      if (castTo === 'regclass') this.readsCatalog = true;
+      // `'t'::regclass` looks a relation up by name, `'t'::regtype` a type,
+      // a table's row type among them.
+      if (castTo === 'regclass' || castTo === 'regtype')
+        this.readsCatalog = true;
       if (castTo && !SAME_CAST.has(castTo))
         this.typed = { what: `a cast to ${castTo}` };
       // An array takes its elements' type: `ARRAY[n] <@ ARRAY[1, 2]` has no
@@ -874,7 +954,17 @@ class StatementWalker {
       if (key === 'FuncCall' && isSum(inner)) this.sum(inner, scope);
       else if (key === 'TableLikeClause') this.rowShape(inner.relation, scope);
       else if (key === 'CreateStmt') this.create(inner, scope);
-      else if (INTO_KEYS.has(key)) this.created(inner?.rel);
+      else if (key === 'CreateForeignTableStmt') {
+        this.create(inner.base ?? {}, scope);
+        const { base: _b, ...rest } = inner;
+        this.visit(rest, scope);
+      } else if (TAKES_NAME.has(key)) {
+        // A sequence, a composite type, an index, a renamed relation: a name
+        // in the relation or type namespace, which a later bare read may take.
+        const taken = takenName(key, inner);
+        if (taken !== undefined) this.creates.push(taken);
+        this.visit(inner, scope);
+      } else if (INTO_KEYS.has(key)) this.created(inner?.rel);
       else if (key === 'ViewStmt') {
         this.created(inner.view);
         this.definesRelation = true;
@@ -1427,6 +1517,7 @@ class StatementWalker {
     }
     for (const { quals, scope: sides } of joinConditions)
       this.visit(quals, sides);
+    for (const item of stmt.groupClause ?? []) this.groupingList(item);
     this.visit(
       [
         stmt.whereClause,
@@ -1447,6 +1538,22 @@ class StatementWalker {
         this.visit(value, scope);
       }
     this.passedOn = undefined;
+  }
+
+  /**
+   * `GROUP BY (a, b)`, `GROUPING SETS ((a, b), ())`: a parenthesized list there
+   * (an implicit row to the parser, at any depth of grouping sets) is a list of
+   * grouping expressions, each grouped by alone, as Postgres flattens it, no
+   * row; `ROW(a, b)` and a row inside an expression stay rows.
+   */
+  private groupingList(item: Node | undefined): void {
+    const row = item?.RowExpr;
+    if (row?.row_format === 'COERCE_IMPLICIT_CAST') {
+      this.byField.add(row);
+      for (const arg of row.args ?? []) this.groupingList(arg);
+    }
+    for (const inner of item?.GroupingSet?.content ?? [])
+      this.groupingList(inner);
   }
 
   /**
@@ -1759,9 +1866,23 @@ class StatementWalker {
     if (typeof text !== 'string') return false;
     const name = text.trim().toLowerCase();
     const { schema, table } = this.target;
-    return (
+    if (
       name === table.toLowerCase() ||
       name === `${schema}.${table}`.toLowerCase()
+    )
+      return true;
+    // `'"t"'::regclass`, `to_regclass('public."Orders"')`: the name as an
+    // identifier, a part in double quotes taken as it is written.
+    const parts = quotedNameParts(text.trim());
+    const part = (at: number, value: string) =>
+      parts![at].quoted
+        ? parts![at].name === value
+        : parts![at].name.toLowerCase() === value.toLowerCase();
+    return (
+      !!parts &&
+      parts.some(p => p.quoted) &&
+      part(parts.length - 1, table) &&
+      (parts.length === 1 || (parts.length === 2 && part(0, schema)))
     );
   }
 

@@ -116,6 +116,42 @@ describe('rewriting consumers of a renamed dataset', () => {
     );
   });
 
+  it('asks a person when the file gives the new name to a relation or a type by other statements, or after the read (found by adversarial16)', () => {
+    // Seventeenth adversarial round: each was rewritten to `from plays`, which read
+    // the file's relation, or failed where the file made it (the new table and
+    // its row type have that name already).
+    for (const sql of [
+      'create temp table x as select 1 as z; alter table x rename to plays; select count(*) from listening_events',
+      'create temp view x as select 1 as z; alter view x rename to plays; select count(*) from listening_events',
+      'create temp sequence s; alter sequence s rename to plays; select count(*) from listening_events',
+      'create temp sequence plays; select count(*) from listening_events',
+      'create type plays as (a integer); select count(*) from listening_events',
+      "create type plays as enum ('a'); select count(*) from listening_events",
+      'create domain plays as integer; select count(*) from listening_events',
+      'create index plays on other (z); select count(*) from listening_events',
+      'create foreign table plays (z integer) server files; select count(*) from listening_events',
+      'select count(*) from listening_events; create table plays (z integer)',
+      'select count(*) from listening_events; alter table other rename to plays',
+    ]) {
+      const result = rewrite(sql);
+      expect({ sql, status: result.status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toMatch(
+        /the file creates a relation named plays/,
+      );
+    }
+    // A column renamed to that name, or a relation renamed to another, takes no relation's name.
+    for (const sql of [
+      'alter table other rename column z to plays; select count(*) from listening_events',
+      'alter table other rename to others; select count(*) from listening_events',
+    ])
+      expect(rewrite(sql).content).toBe(
+        sql.replace('from listening_events', 'from plays'),
+      );
+  });
+
   it('asks a person when the file creates a relation under the new name, which a bare read would take', () => {
     // Sixth adversarial round: was rewritten to `from plays`, which read the
     // temporary table the file had made (1 row where the dataset had 3).

@@ -227,6 +227,67 @@ describe('rewriteSqlFile', () => {
       }
     });
 
+    it('asks about the dataset’s table named in a string as a quoted identifier or cast to regtype, which the catalog reads as its name (found by adversarial16)', () => {
+      // Each was unaffected: attname then listed track_uri, to_regclass() found no table.
+      for (const sql of [
+        `SELECT attname FROM pg_attribute WHERE attrelid = '"listening_events"'::regclass AND attnum > 0`,
+        `SELECT to_regclass('public."listening_events"') IS NOT NULL`,
+        `SELECT attname FROM pg_attribute WHERE attrelid = '"public"."listening_events"'::regclass`,
+        `SELECT attname FROM pg_attribute WHERE attrelid = ' "listening_events" '::regclass`,
+        `SELECT attname FROM pg_attribute WHERE attrelid = 'listening_events'::regclass`,
+        // The table's row type, by its name: a renamed table's is renamed too.
+        `SELECT 'listening_events'::regtype::text`,
+        `SELECT '"listening_events"'::regtype::text`,
+      ]) {
+        const result = rewrite(sql, renameTrack);
+        expect({ sql, status: result.status }).toEqual({
+          sql,
+          status: 'needs-decision',
+        });
+        expect(JSON.stringify(result)).toContain('in a string');
+      }
+      // Another table's name (quoted, its case is its own), or a label no catalog reads.
+      for (const sql of [
+        `SELECT attname FROM pg_attribute WHERE attrelid = '"Listening_Events"'::regclass`,
+        `SELECT attname FROM pg_attribute WHERE attrelid = 'other."listening_events"'::regclass`,
+        `SELECT '"listening_events"' AS label, count(*) FROM listening_events`,
+      ])
+        expect({ sql, status: rewrite(sql, renameTrack).status }).toEqual({
+          sql,
+          status: 'unaffected',
+        });
+    });
+
+    it('reads a widened field grouped in a parenthesized list of GROUP BY or GROUPING SETS as it is, which is no row (found by regress_groupingsets)', () => {
+      for (const type of ['bigint', 'numeric'] as const) {
+        const widened = consumerMapping(source, [
+          { changeType: { field: 'ms_played', type } },
+        ]);
+        // Postgres flattens `(a, b)` there into grouping expressions, each its own value.
+        for (const sql of [
+          'SELECT user_id, ms_played, count(*) FROM listening_events GROUP BY GROUPING SETS ((user_id, ms_played), ())',
+          'SELECT user_id, ms_played, count(*) FROM listening_events GROUP BY (user_id, ms_played)',
+          'SELECT user_id, ms_played, count(*) FROM listening_events GROUP BY ROLLUP ((user_id, ms_played), (ms_played, user_id))',
+          'SELECT user_id, ms_played FROM listening_events GROUP BY GROUPING SETS (((user_id, ms_played), user_id))',
+        ])
+          expect({ type, sql, status: rewrite(sql, widened).status }).toEqual({
+            type,
+            sql,
+            status: 'unaffected',
+          });
+        // `ROW(…)` is a row of the field's type, grouped and output as one value.
+        for (const sql of [
+          'SELECT ROW(user_id, ms_played), count(*) FROM listening_events GROUP BY ROW(user_id, ms_played)',
+          'SELECT (user_id, ms_played) AS r FROM listening_events GROUP BY user_id, ms_played',
+        ])
+          expect({ type, sql, status: rewrite(sql, widened).status }).toEqual({
+            type,
+            sql,
+            status: 'needs-decision',
+          });
+      }
+    });
+
     it('reads no field in count() of the dataset’s whole row, which counts rows (found by discourse_data_explorer)', () => {
       // Discourse's "Top 50 Quality Users": sum(p.score) / count(p).
       expect(

@@ -251,8 +251,10 @@ function planEdits(
   // A relation an earlier statement made from the dataset (`create temp table
   // t as select … from orders`) carries its fields' new types to later ones.
   let created = false;
-  // Relations the file creates, which a bare name reads before any table.
-  const createdNames = new Set<string>();
+  // Relations (and types) the file makes, anywhere in it: a bare name read
+  // after one reads it before any table, and making one fails where the
+  // dataset's new name, a relation's and its row type's, is taken already.
+  const createdNames = new Set(statements.flatMap(s => s.creates));
   // Those made from the dataset (or from one made from it): their columns
   // have its fields' new types.
   const madeFromDataset = new Set<string>();
@@ -264,7 +266,6 @@ function planEdits(
       created = true;
     if (readsDataset)
       for (const name of statement.creates) madeFromDataset.add(name);
-    for (const name of statement.creates) createdNames.add(name);
     for (const name of statement.copies) copies.add(name);
     for (const write of statement.writesElsewhere) {
       if (!madeFromDataset.has(write.relation)) continue;
@@ -761,11 +762,11 @@ function planRelationEdits(
         at: relation.start,
         message: `the file creates a relation named ${
           renamedTo.table
-        }, the name the migration gives ${
+        } (or a sequence, type or index, or renames one to it), the name the migration gives ${
           target.table
         }: a read of ${relationText(
           renamedTo,
-        )} by that name would read the file's relation instead (a temporary one comes first); rename it`,
+        )} by that name after it would read the file's relation instead (a temporary one comes first), and making it fails where the new table (and its row type) has that name already; rename it`,
       });
       continue;
     }

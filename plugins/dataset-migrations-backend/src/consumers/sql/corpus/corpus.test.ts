@@ -689,6 +689,91 @@ const ADV15_MIGRATIONS: CorpusSource['migrations'] = [
   },
 ];
 
+/** The seventeenth round's migrations: grouping sets over changed fields, fields read in functional notation. */
+const ADV16_MIGRATIONS: CorpusSource['migrations'] = [
+  {
+    name: 'J01 t.k renamed to x (an output alias inside grouping sets)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'x' } }],
+  },
+  {
+    name: 'J02 t gains x (an output alias inside grouping sets)',
+    dataset: 't',
+    changes: [{ addField: { name: 'x', type: 'integer', default: '0' } }],
+  },
+  {
+    name: 'J03 t.n widened integer -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+  },
+  {
+    name: 'J04 t.n widened integer -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+  },
+  {
+    name: 'J05 t.k renamed to kk',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'kk' } }],
+  },
+  {
+    name: 'J06 t renamed to t2',
+    dataset: 't',
+    changes: [],
+    renameTo: 't2',
+  },
+  {
+    name: 'J07 t.k dropped',
+    dataset: 't',
+    changes: [{ dropField: { name: 'k' } }],
+  },
+  {
+    name: 'J08 t.m widened smallint -> integer',
+    dataset: 't',
+    changes: [{ changeType: { field: 'm', type: 'integer' } }],
+  },
+  {
+    name: 'J09 t.s widened varchar(10) -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 's', type: 'text' } }],
+  },
+  {
+    name: 'J10 t.p widened numeric(10,2) -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'p', type: 'numeric' } }],
+  },
+  {
+    name: 'J11 t.d retyped date -> timestamp',
+    dataset: 't',
+    changes: [{ changeType: { field: 'd', type: 'timestamp' } }],
+  },
+  {
+    name: 'J12 t.n renamed to x',
+    dataset: 't',
+    changes: [{ renameField: { from: 'n', to: 'x' } }],
+  },
+  {
+    name: 'J13 t.id widened integer -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'id', type: 'bigint' } }],
+  },
+  {
+    name: "J14 t gains c (a CTE's name, read as its whole row)",
+    dataset: 't',
+    changes: [{ addField: { name: 'c', type: 'integer', default: '0' } }],
+  },
+  {
+    name: "J15 t gains u (a table's name, read as its whole row)",
+    dataset: 't',
+    changes: [{ addField: { name: 'u', type: 'integer', default: '0' } }],
+  },
+  {
+    name: "J16 t.k renamed to u (a table's name, read as its whole row)",
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'u' } }],
+  },
+];
+
 const ALL_SOURCES: CorpusSource[] = [
   {
     name: 'adversarial7',
@@ -2683,6 +2768,131 @@ const ALL_SOURCES: CorpusSource[] = [
     name: 'adversarial15',
     dir: path.join(__dirname, 'adversarial15'),
     migrations: ADV15_MIGRATIONS,
+  },
+  {
+    name: 'adversarial16',
+    dir: path.join(__dirname, 'adversarial16'),
+    migrations: ADV16_MIGRATIONS,
+  },
+  {
+    name: 'adversarial16_min',
+    dir: path.join(__dirname, 'adversarial16_min'),
+    migrations: [
+      {
+        name: 'K01 t renamed to t2 (a name the file gives a relation or a type)',
+        dataset: 't',
+        changes: [],
+        renameTo: 't2',
+      },
+      {
+        name: 'K02 t.n widened integer -> numeric (a relation made from t, then renamed)',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+      },
+      {
+        name: 'K03 t.k renamed to kk',
+        dataset: 't',
+        changes: [{ renameField: { from: 'k', to: 'kk' } }],
+      },
+    ],
+  },
+  {
+    name: 'regress_groupingsets',
+    dir: path.join(__dirname, 'regress_groupingsets'),
+    migrations: [
+      {
+        name: 'PG01 gstest1.v widened integer -> bigint (sum, max, percentile_disc, rank(1,2,12) WITHIN GROUP)',
+        dataset: 'gstest1',
+        changes: [{ changeType: { field: 'v', type: 'bigint' } }],
+      },
+      {
+        name: 'PG02 gstest1.v widened integer -> numeric (string_agg(v::text), array_agg)',
+        dataset: 'gstest1',
+        changes: [{ changeType: { field: 'v', type: 'numeric' } }],
+      },
+      {
+        name: 'PG03 gstest1.a renamed to aa (ROLLUP, grouping(), JOIN USING (a,b))',
+        dataset: 'gstest1',
+        changes: [{ renameField: { from: 'a', to: 'aa' } }],
+      },
+      {
+        name: 'PG04 gstest1.b renamed to c (a name gstest2 has)',
+        dataset: 'gstest1',
+        changes: [{ renameField: { from: 'b', to: 'c' } }],
+      },
+      {
+        name: 'PG05 gstest1.a widened integer -> bigint ((a+1,b+1) grouping sets, USING)',
+        dataset: 'gstest1',
+        changes: [{ changeType: { field: 'a', type: 'bigint' } }],
+      },
+      {
+        name: 'PG06 gstest1 renamed to gstest_one',
+        dataset: 'gstest1',
+        changes: [],
+        renameTo: 'gstest_one',
+      },
+      {
+        name: 'PG07 gstest1 gains c (beside gstest2.c)',
+        dataset: 'gstest1',
+        changes: [{ addField: { name: 'c', type: 'integer', default: '0' } }],
+      },
+      {
+        name: 'PG08 gstest2.c widened integer -> bigint (sum(sum(c)) OVER)',
+        dataset: 'gstest2',
+        changes: [{ changeType: { field: 'c', type: 'bigint' } }],
+      },
+      {
+        name: 'PG09 gstest2.c widened integer -> numeric',
+        dataset: 'gstest2',
+        changes: [{ changeType: { field: 'c', type: 'numeric' } }],
+      },
+      {
+        name: 'PG10 gstest2.a renamed to aa (nested GROUPING SETS, view)',
+        dataset: 'gstest2',
+        changes: [{ renameField: { from: 'a', to: 'aa' } }],
+      },
+      {
+        name: 'PG11 gstest2.b dropped',
+        dataset: 'gstest2',
+        changes: [{ dropField: { name: 'b' } }],
+      },
+      {
+        name: 'PG12 gstest2 renamed to gstest_two',
+        dataset: 'gstest2',
+        changes: [],
+        renameTo: 'gstest_two',
+      },
+      {
+        name: 'PG13 gstest2.d renamed to v (a name gstest1 has)',
+        dataset: 'gstest2',
+        changes: [{ renameField: { from: 'd', to: 'v' } }],
+      },
+      {
+        name: 'PG14 gstest4.v widened integer -> bigint (sum(v), order by 3,5)',
+        dataset: 'gstest4',
+        changes: [{ changeType: { field: 'v', type: 'bigint' } }],
+      },
+      {
+        name: 'PG15 gstest4.unhashable_col renamed to bits',
+        dataset: 'gstest4',
+        changes: [{ renameField: { from: 'unhashable_col', to: 'bits' } }],
+      },
+      {
+        name: 'PG16 gstest4.unsortable_col retyped xid -> text',
+        dataset: 'gstest4',
+        changes: [{ changeType: { field: 'unsortable_col', type: 'text' } }],
+      },
+      {
+        name: 'PG17 gstest_empty.v widened integer -> bigint (sum over no rows)',
+        dataset: 'gstest_empty',
+        changes: [{ changeType: { field: 'v', type: 'bigint' } }],
+      },
+      {
+        name: 'PG18 gstest_empty.a renamed to x',
+        dataset: 'gstest_empty',
+        changes: [{ renameField: { from: 'a', to: 'x' } }],
+      },
+    ],
   },
   {
     name: 'regress_window',

@@ -1,0 +1,1 @@
+SELECT to_regclass('"t"') IS NOT NULL AS present, k FROM t ORDER BY id;

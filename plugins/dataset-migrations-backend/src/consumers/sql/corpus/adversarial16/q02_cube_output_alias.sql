@@ -1,0 +1,1 @@
+SELECT n % 2 AS x, m, sum(p) AS total FROM t GROUP BY CUBE (x, m);

@@ -1,0 +1,1 @@
+SELECT id, n(t) / 2 AS h FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, k(t) AS kval FROM t ORDER BY id;

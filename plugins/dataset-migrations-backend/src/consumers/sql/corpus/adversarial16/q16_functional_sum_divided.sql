@@ -1,0 +1,1 @@
+SELECT sum(n(t)) / count(*) AS mean FROM t;

@@ -1,0 +1,1 @@
+SELECT id, m(t) << 14 AS shifted FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE n(t) / 2 = 1;

@@ -1,0 +1,1 @@
+SELECT k(t) AS kval FROM t;

@@ -1,0 +1,1 @@
+SELECT (t).n / 2 AS h FROM t;

@@ -1,0 +1,1 @@
+SELECT id, d(t) + 1 AS next_day FROM t;

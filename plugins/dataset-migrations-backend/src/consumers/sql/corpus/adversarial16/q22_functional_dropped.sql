@@ -1,0 +1,1 @@
+SELECT id, k(t) + 0 AS kval FROM t;

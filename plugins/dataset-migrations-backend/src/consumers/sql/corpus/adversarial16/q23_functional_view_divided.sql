@@ -1,0 +1,2 @@
+CREATE TEMP VIEW v AS SELECT * FROM t;
+SELECT id, n(v) / 2 AS h FROM v;

@@ -1,0 +1,1 @@
+SELECT id, s(t)::varchar(3) AS short FROM t;

@@ -1,0 +1,1 @@
+SELECT k AS kk, count(*) FROM t GROUP BY CUBE (kk);

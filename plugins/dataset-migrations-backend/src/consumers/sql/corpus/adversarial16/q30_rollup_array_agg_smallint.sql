@@ -1,0 +1,1 @@
+SELECT k, array_agg(m ORDER BY m) AS ms FROM t GROUP BY ROLLUP (k);

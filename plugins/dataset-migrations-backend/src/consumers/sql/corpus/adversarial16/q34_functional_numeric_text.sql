@@ -1,0 +1,1 @@
+SELECT id, p(t)::text AS ptext FROM t;

@@ -1,0 +1,1 @@
+SELECT DISTINCT k(t) FROM t;

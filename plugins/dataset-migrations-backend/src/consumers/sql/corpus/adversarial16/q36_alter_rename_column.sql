@@ -1,0 +1,2 @@
+ALTER TABLE t RENAME COLUMN k TO key_col;
+SELECT id, key_col FROM t ORDER BY id;

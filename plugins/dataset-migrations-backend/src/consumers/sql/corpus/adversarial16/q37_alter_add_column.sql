@@ -1,0 +1,2 @@
+ALTER TABLE t ADD COLUMN x integer DEFAULT 1;
+SELECT id, x FROM t ORDER BY id;

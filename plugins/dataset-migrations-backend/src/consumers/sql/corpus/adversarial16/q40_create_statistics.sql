@@ -1,0 +1,2 @@
+CREATE STATISTICS t_k_n ON k, n FROM t;
+SELECT id, k FROM t ORDER BY id;

@@ -1,0 +1,2 @@
+ALTER TABLE t ADD CONSTRAINT t_k_positive CHECK (k > 0);
+SELECT id, k FROM t ORDER BY id;

@@ -1,0 +1,2 @@
+GRANT SELECT (id, k) ON t TO PUBLIC;
+SELECT id, k FROM t ORDER BY id;

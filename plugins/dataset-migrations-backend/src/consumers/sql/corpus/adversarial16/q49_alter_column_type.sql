@@ -1,0 +1,2 @@
+ALTER TABLE t ALTER COLUMN n TYPE bigint;
+SELECT id, n / 2 AS h FROM t ORDER BY id;

@@ -1,0 +1,2 @@
+ALTER TABLE t RENAME TO t_old;
+SELECT id, k FROM t_old ORDER BY id;

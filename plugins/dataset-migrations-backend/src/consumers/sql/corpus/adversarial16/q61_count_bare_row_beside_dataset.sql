@@ -1,0 +1,1 @@
+SELECT count(u) AS matched FROM t LEFT JOIN u ON u.id = t.id;

@@ -1,0 +1,1 @@
+SELECT k, count(*) / min(n) AS a FROM t GROUP BY k ORDER BY k;

@@ -1,0 +1,1 @@
+SELECT id, (d - DATE '2024-01-01') / n AS weeks FROM t WHERE d IS NOT NULL ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT count(*) FILTER (WHERE n / 2 = 2) AS c FROM t;

@@ -1,0 +1,1 @@
+SELECT DISTINCT ON (t.d) d, id FROM t ORDER BY d, id;

@@ -1,0 +1,1 @@
+SELECT DISTINCT ON (d) t.d, id FROM t ORDER BY t.d, id;

@@ -1,0 +1,1 @@
+SELECT d, count(*) AS c FROM t GROUP BY GROUPING SETS ((d), ()) HAVING d IS NULL OR d > '2024-01-05';

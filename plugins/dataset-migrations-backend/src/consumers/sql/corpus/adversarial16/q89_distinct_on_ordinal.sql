@@ -1,0 +1,1 @@
+SELECT DISTINCT ON (1) d, id FROM t ORDER BY 1, id;

@@ -1,0 +1,3 @@
+CREATE TEMP TABLE x AS SELECT id, k * 2 AS k, n FROM t;
+ALTER TABLE x RENAME TO t;
+SELECT id, k, n FROM t ORDER BY id;

@@ -1,0 +1,3 @@
+CREATE TEMP VIEW x AS SELECT id, k * 2 AS k, n + 1 AS n FROM t;
+ALTER VIEW x RENAME TO t;
+SELECT id, k, n FROM t ORDER BY id;

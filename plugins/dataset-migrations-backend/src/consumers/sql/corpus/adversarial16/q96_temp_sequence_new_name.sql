@@ -1,0 +1,2 @@
+CREATE TEMP SEQUENCE t2;
+SELECT max(k) AS mk FROM t;

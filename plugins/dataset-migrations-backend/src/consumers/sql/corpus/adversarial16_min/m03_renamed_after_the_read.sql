@@ -1,0 +1,3 @@
+SELECT max(k) AS mk FROM t;
+ALTER TABLE u RENAME TO t2;
+SELECT max(k) AS mk FROM t;

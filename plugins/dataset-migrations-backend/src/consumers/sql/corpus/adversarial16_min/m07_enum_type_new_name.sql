@@ -1,0 +1,2 @@
+CREATE TYPE t2 AS ENUM ('a', 'b');
+SELECT max(k) AS mk FROM t;

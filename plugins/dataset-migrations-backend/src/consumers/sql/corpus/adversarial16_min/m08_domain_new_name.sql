@@ -1,0 +1,2 @@
+CREATE DOMAIN t2 AS integer;
+SELECT max(k) AS mk FROM t;

@@ -1,0 +1,1 @@
+SELECT 't'::regtype::text AS tname;

@@ -1,0 +1,1 @@
+SELECT typname, typlen FROM pg_type WHERE oid = '"t"'::regtype;
