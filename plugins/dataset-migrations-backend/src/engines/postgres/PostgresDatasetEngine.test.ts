@@ -1378,10 +1378,11 @@ describe('PostgresDatasetEngine', () => {
         };
       };
 
+      /** The first key the next batch copies, about. */
+      const nextKey = async () =>
+        Number((await knex('tracks_v2').max('id as id').first())!.id);
+
       it('copies whole batches, keeping rows written or locked while a batch copies them without copying its range again', async () => {
-        /** The first key the next batch copies, about. */
-        const nextKey = async () =>
-          Number((await knex('tracks_v2').max('id as id').first())!.id);
         const lateWriters: Promise<unknown>[] = [];
         /** Commits `trx` a second into the batch that starts next. */
         const commitLater = (trx: { commit: () => Promise<unknown> }) =>
@@ -1425,15 +1426,33 @@ describe('PostgresDatasetEngine', () => {
         ).toEqual([{ count: '1' }]);
       });
 
-      it('copies rows plainly whose lock or rolled-back update ended before the copy, as foreign-key checks leave them', async () => {
-        await knex.transaction(trx =>
-          trx.raw('SELECT 1 FROM public.tracks FOR KEY SHARE'),
-        );
-        const { copied } = await migrateTracks();
-        expect(copied).toMatch(/, 1 ranges redone around concurrent writes,/);
-        expect(copied).not.toMatch(/rows being modified/);
-        await expectRenamedCopy('tracks', 300000);
-      });
+      it.each([
+        ['lock or rolled-back update', 'as foreign-key checks leave them'],
+        ['lock', 'while an older transaction elsewhere still runs'],
+      ])(
+        'copies rows plainly whose %s ended before the copy, %s',
+        async (_, when) => {
+          // Running throughout, with a transaction id: every snapshot's oldest
+          // running transaction, below the locks' ended transaction.
+          const older = when.startsWith('while')
+            ? await knex.transaction()
+            : undefined;
+          try {
+            await older?.raw('SELECT pg_current_xact_id()');
+            await knex.transaction(trx =>
+              trx.raw('SELECT 1 FROM public.tracks FOR KEY SHARE'),
+            );
+            const { copied } = await migrateTracks();
+            expect(copied).toMatch(
+              /, 1 ranges redone around concurrent writes,/,
+            );
+            expect(copied).not.toMatch(/rows being modified/);
+            await expectRenamedCopy('tracks', 300000);
+          } finally {
+            await older?.rollback();
+          }
+        },
+      );
 
       it('leaves out rows a running writer modifies inside a savepoint, as it does its other rows', async () => {
         const lateWriters: Promise<unknown>[] = [];
@@ -1443,14 +1462,11 @@ describe('PostgresDatasetEngine', () => {
             // As Django's nested atomic() or a PL/pgSQL EXCEPTION block writes: the
             // row's xmax is the savepoint's own transaction id, which no snapshot
             // lists among those running.
-            const next = Number(
-              (await knex('tracks_v2').max('id as id').first())!.id,
-            );
             const trx = await knex.transaction();
             await trx.raw('SAVEPOINT nested');
             await trx.raw(
               `UPDATE public.tracks SET user_id = 'nested' WHERE id = ${
-                next + 100
+                (await nextKey()) + 100
               }`,
             );
             // Others commit meanwhile, as on any busy server: the savepoint's id
@@ -1468,24 +1484,6 @@ describe('PostgresDatasetEngine', () => {
         expect(
           await knex('tracks_v2').where({ listener_id: 'nested' }).count(),
         ).toEqual([{ count: '1' }]);
-      });
-
-      it('copies rows plainly whose lock ended before the copy while an older transaction elsewhere still runs', async () => {
-        // Running throughout, with a transaction id: every snapshot's oldest
-        // running transaction, below the locks' ended transaction.
-        const older = await knex.transaction();
-        try {
-          await older.raw('SELECT pg_current_xact_id()');
-          await knex.transaction(trx =>
-            trx.raw('SELECT 1 FROM public.tracks FOR KEY SHARE'),
-          );
-          const { copied } = await migrateTracks();
-          expect(copied).toMatch(/, 1 ranges redone around concurrent writes,/);
-          expect(copied).not.toMatch(/rows being modified/);
-          await expectRenamedCopy('tracks', 300000);
-        } finally {
-          await older.rollback();
-        }
       });
 
       it('leaves out by xmin from its first batch the rows of transactions that wrote since the trigger was made, finished or still running when the copy began', async () => {

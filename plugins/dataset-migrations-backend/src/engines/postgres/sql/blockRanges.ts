@@ -73,6 +73,12 @@ export function sourceStorageSql(sizes = true): string {
               LEFT JOIN pg_am a ON a.oid = c.relam`;
 }
 
+/** The one table (its oid) of a storage identity (see sourceStorageSql); undefined for none or several. */
+export function onlyTableOf(storage: string): string | undefined {
+  const tables = storage.split(',').filter(Boolean);
+  return tables.length === 1 ? tables[0].split(':')[0] : undefined;
+}
+
 /**
  * How a storage identity (see sourceStorageSql) changed: whether a table in both
  * has a new file (a rewrite: its rows may have moved), and the tables only the

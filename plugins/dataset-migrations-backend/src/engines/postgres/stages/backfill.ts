@@ -23,6 +23,7 @@ import {
   blockRange,
   blockRangeConditions,
   blockRangeParams,
+  onlyTableOf,
   sourceStorageSql,
   storageChange,
   tablesNamedSql,
@@ -172,8 +173,6 @@ export async function backfill(
     total: await estimateRows(client, shape.source),
     storage: await readSourceStorage(client, shape),
   }));
-  /** The one table under the source, when there is one (its oid). */
-  const onlyTable = storage.storage.split(',').filter(Boolean);
   const captureOf = (client: PoolClient) =>
     captureTriggerOf(client, shape, storage.storage);
   // A copy goes on as it began; a new one goes by block where it can.
@@ -248,7 +247,8 @@ export async function backfill(
     trigger: capture,
     writers: captured,
     written,
-  } = state.nextBlock !== undefined && onlyTable.length === 1
+  } = state.nextBlock !== undefined &&
+  onlyTableOf(storage.storage) !== undefined
     ? await db.withClient(async client => ({
         ...((await capturedWriters(
           client,

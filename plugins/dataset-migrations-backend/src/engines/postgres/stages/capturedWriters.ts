@@ -20,6 +20,7 @@ import {
   captureTriggerSql,
 } from '../sql/copy';
 import type { MigrationShape } from '../sql/shape';
+import { onlyTableOf } from '../sql/blockRanges';
 
 /** The checkpoint create-target leaves for backfill. */
 const CHECKPOINT = 'captured-writers';
@@ -43,7 +44,7 @@ export async function readCapturedWriters(
   storage: string,
 ): Promise<Captured> {
   const { rows } = await client.query(capturedFromSql(), [
-    tableOf(storage),
+    onlyTableOf(storage),
     shape.capture.trigger,
   ]);
   const from = rows[0].captured_from as string | null;
@@ -80,7 +81,7 @@ export async function capturedWriters(
   shape: MigrationShape,
   storage: string | undefined,
 ): Promise<Captured | undefined> {
-  if (storage === undefined || storage.split(',').filter(Boolean).length !== 1)
+  if (storage === undefined || onlyTableOf(storage) === undefined)
     return undefined;
   const kept = await run.checkpoints.get<Captured>(CHECKPOINT);
   if (
@@ -98,13 +99,8 @@ export async function captureTriggerOf(
   storage: string,
 ): Promise<string> {
   const { rows } = await client.query(captureTriggerSql(), [
-    tableOf(storage),
+    onlyTableOf(storage),
     shape.capture.trigger,
   ]);
   return rows[0].trigger as string;
-}
-
-/** The table (an oid) of a one-table storage identity (`oid:file`). */
-function tableOf(storage: string): string {
-  return storage.split(':')[0];
 }

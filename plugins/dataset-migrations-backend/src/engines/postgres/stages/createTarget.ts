@@ -18,6 +18,7 @@ import {
 import { isOurs, provenance } from '../runShape';
 import { createTargetStatements, dropCaptureSql } from '../sql/capture';
 import type { MigrationShape } from '../sql/shape';
+import { onlyTableOf } from '../sql/blockRanges';
 import { ensureBookkeepingSchema } from '../bookkeepingSchema';
 import { triggersToCarry } from '../triggers';
 import { readSourceStorage } from './backfill';
@@ -67,7 +68,7 @@ export async function createTarget(
     // where the copy goes by block (PostgreSQL 14 or later) and may use them.
     const storage = await readSourceStorage(client, shape, false);
     const writers =
-      storage.heap && storage.storage.split(',').length === 1
+      storage.heap && onlyTableOf(storage.storage) !== undefined
         ? await readCapturedWriters(client, shape, storage.storage)
         : undefined;
     await run.log(
