@@ -52,8 +52,14 @@ const RETRIES_IN_A_ROW = 10;
 const FIRST_RETRY_PAUSE_MS = 50;
 /** Rows of the smallest range a range cut off over and over is halved to. */
 const MIN_RANGE_ROWS = 100;
-/** What importing a snapshot that no longer exists fails with. */
-const UNDEFINED_OBJECT = '42704';
+/**
+ * What importing the snapshot of a transaction that has ended fails with: its
+ * file is gone (undefined_object), or, in the moment between a transaction's
+ * end and its file's removal, the file is there but its transaction is not
+ * (object_not_in_prerequisite_state; the only error of that class a snapshot
+ * import raises).
+ */
+const SNAPSHOT_GONE = new Set(['42704', '55000']);
 
 /** Verify so far: every range up to `lastKey` compared, their figures summed. */
 interface VerifyCheckpoint {
@@ -410,7 +416,7 @@ async function shareSnapshot(from: PoolClient, to: PoolClient): Promise<void> {
   } catch (error) {
     // The snapshot lives as long as the transaction that exported it, which is
     // held open here: gone, that transaction's connection was lost.
-    if ((error as { code?: string }).code === UNDEFINED_OBJECT)
+    if (SNAPSHOT_GONE.has((error as { code?: string }).code ?? ''))
       throw new MigrationInterruptedError(
         `the database is unavailable: the connection that exported the range's snapshot was lost (${
           (error as Error).message
