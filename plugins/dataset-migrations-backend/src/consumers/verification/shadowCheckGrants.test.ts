@@ -291,6 +291,23 @@ describe('shadow-check grants', () => {
     expect(await mayRead('music.laps_v1')).toBe(false);
   });
 
+  it('revokes a right on a column left to the role, after the next check', async () => {
+    await knex.raw(`GRANT SELECT (secret) ON music.laps_v1 TO ${ROLE}`);
+    const mayReadSecret = async () =>
+      (
+        await knex.raw(
+          `SELECT has_column_privilege(?, 'music.laps_v1', 'secret', 'SELECT') AS may`,
+          [ROLE],
+        )
+      ).rows[0].may;
+    expect(await mayReadSecret()).toBe(true);
+    await check(
+      'select track_id from plays',
+      'select track_uri AS track_id from plays',
+    );
+    expect(await mayReadSecret()).toBe(false);
+  });
+
   it("runs no check with a killed process's grants when the start's sweep failed", async () => {
     // A first check makes the role.
     await check(

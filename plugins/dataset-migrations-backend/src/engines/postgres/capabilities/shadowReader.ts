@@ -171,15 +171,23 @@ export class ShadowReader {
   private async revokeUnheld(client: PoolClient): Promise<boolean> {
     try {
       await client.query('BEGIN');
+      // The role's rights as PostgreSQL records them for DROP OWNED: an index
+      // lookup in pg_shdepend, not a pass over every relation's ACL (a warehouse's
+      // catalog holds hundreds of thousands; each check ends with this).
       const { rows } = await client.query<Held>(
-        `WITH role AS (SELECT oid FROM pg_roles WHERE rolname = $1)
-         SELECT DISTINCT 'relation' AS kind, c.oid::regclass::text AS name, c.oid::int AS oid
-           FROM pg_class c, aclexplode(c.relacl) a, role
-          WHERE a.grantee = role.oid
-         UNION
-         SELECT DISTINCT 'schema', quote_ident(n.nspname), n.oid::int
-           FROM pg_namespace n, aclexplode(n.nspacl) a, role
-          WHERE a.grantee = role.oid`,
+        `SELECT DISTINCT
+                CASE WHEN d.classid = 'pg_class'::regclass THEN 'relation' ELSE 'schema' END AS kind,
+                CASE WHEN d.classid = 'pg_class'::regclass THEN d.objid::regclass::text
+                     ELSE quote_ident(n.nspname) END AS name,
+                d.objid::int AS oid
+           FROM pg_shdepend d
+           LEFT JOIN pg_namespace n
+             ON d.classid = 'pg_namespace'::regclass AND n.oid = d.objid
+          WHERE d.refclassid = 'pg_authid'::regclass
+            AND d.refobjid = (SELECT oid FROM pg_roles WHERE rolname = $1)
+            AND d.deptype = 'a'
+            AND d.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            AND d.classid IN ('pg_class'::regclass, 'pg_namespace'::regclass)`,
         [this.role],
       );
       for (const object of rows) {
