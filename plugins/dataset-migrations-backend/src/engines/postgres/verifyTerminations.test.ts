@@ -214,19 +214,24 @@ describe('verify in many ranges while the engine’s connections are terminated'
             return result;
           return result.then(async (answer: { rows: { id: string }[] }) => {
             const file = `pg_snapshots/${answer.rows[0].id}`;
-            const { rows: saved } = await harness.raw(
-              `SELECT pg_read_file(?) AS content, current_setting('data_directory') AS dir`,
-              [file],
-            );
+            // Read before the termination removes it, to put it back after.
+            const saved = restoreFile
+              ? (
+                  await harness.raw(
+                    `SELECT pg_read_file(?) AS content, current_setting('data_directory') AS dir`,
+                    [file],
+                  )
+                ).rows[0]
+              : undefined;
             await harness.raw('SELECT pg_terminate_backend(?, 5000)', [
               (this as unknown as { processID: number }).processID,
             ]);
-            if (restoreFile) {
+            if (saved) {
               // COPY takes no parameters; one row per line of the file (its
               // lines hold no tab or backslash).
               const [content, path] = [
-                (saved[0].content as string).trimEnd(),
-                `${saved[0].dir}/${file}`,
+                (saved.content as string).trimEnd(),
+                `${saved.dir}/${file}`,
               ].map(value => harness.raw('?', [value]).toQuery());
               await harness.raw(
                 `COPY (SELECT string_to_table(${content}, E'\\n')) TO ${path}`,
