@@ -873,6 +873,28 @@ describe('permissions and audit on every run route', () => {
     expect(versions.status).toBe(200);
   });
 
+  it('shows a user the schema version of a dataset only if the catalog shows them the dataset', async () => {
+    const versionsOf = (entityRef: string, auth?: string) => {
+      const req = api().get(`${API}/schema-versions`).query({ entityRef });
+      return auth ? req.set('Authorization', auth) : req;
+    };
+    expect((await versionsOf(EVENTS)).status).toBe(200);
+    const hidden = await versionsOf('resource:default/plays');
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.error.message).toContain('resource:default/plays');
+    // The catalog module reads it with its service token, for every entity.
+    const asService = await versionsOf(
+      'resource:default/plays',
+      mockCredentials.service.header(),
+    );
+    expect(asService.status).toBe(200);
+    expect(asService.body).toEqual({
+      entityRef: 'resource:default/plays',
+      schemaVersion: null,
+      table: null,
+    });
+  });
+
   it('resolves a conditional decision on one run for the permission backend (registered resource and rules)', async () => {
     const mine = await queuedRun();
     const isMine = {

@@ -545,9 +545,11 @@ export function createRouter(options: {
     '/schema-versions',
     takesQuery(...Object.keys(entityRefQuery.shape)),
     async (req, res) => {
-      await httpAuth.credentials(req, { allow: ['user', 'service'] });
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
       const { entityRef } = parseInput(entityRefQuery, req.query, 'query');
-      const migrated = await service.getMigratedState(entityRef);
+      const migrated = await service.getMigratedState(entityRef, credentials);
       res.json({
         entityRef,
         schemaVersion: migrated.schemaVersion ?? null,

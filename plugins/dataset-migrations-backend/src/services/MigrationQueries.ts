@@ -1,6 +1,10 @@
 import { TableClaims } from '../catalog/TableClaims';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  BackstageServicePrincipal,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import {
   getDeclaredSchemaVersion,
@@ -265,15 +269,24 @@ export class MigrationQueries {
     return migration;
   }
 
-  /** What the catalog writes back onto the entity: its migrated version and table. */
+  /**
+   * What the catalog writes back onto the entity: its migrated version and table.
+   * A user sees it only for an entity the catalog shows them (the table's name is
+   * the entity's); a service (the catalog module) for any.
+   */
   async getMigratedState(
     entityRef: string,
+    credentials: BackstageCredentials<
+      BackstageUserPrincipal | BackstageServicePrincipal
+    >,
   ): Promise<{ schemaVersion?: number; table?: string }> {
-    return (
-      (await this.deps.store.getDatasetState(
-        DatasetCatalog.normalizeRef(entityRef),
-      )) ?? {}
-    );
+    const ref = DatasetCatalog.normalizeRef(entityRef);
+    if (
+      credentials.principal.type === 'user' &&
+      !(await this.deps.catalog.getEntity(ref, credentials))
+    )
+      throw new NotFoundError(`entity ${ref} was not found in the catalog`);
+    return (await this.deps.store.getDatasetState(ref)) ?? {};
   }
 
   /** Consumers per state over each dataset's open migrations. */

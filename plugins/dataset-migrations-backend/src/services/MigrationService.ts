@@ -167,8 +167,11 @@ export class MigrationService {
     return this.queries.findMigration(id);
   }
 
-  getMigratedState(entityRef: string) {
-    return this.queries.getMigratedState(entityRef);
+  getMigratedState(
+    entityRef: string,
+    credentials: Parameters<MigrationQueries['getMigratedState']>[1],
+  ) {
+    return this.queries.getMigratedState(entityRef, credentials);
   }
 
   createMigration(
