@@ -1,7 +1,11 @@
 import type { Config } from '@backstage/config';
 import { isAbsolute } from 'node:path';
 import type { SandboxIsolation } from '../consumers/sandbox/namespaces';
-import { readDurationMs } from './readDuration';
+import {
+  invalidSetting,
+  readDurationAtLeast,
+  readIntegerAtLeast,
+} from './checkedSettings';
 import {
   DEFAULT_QUEUE_LIMIT,
   DEFAULT_WAIT_MS,
@@ -98,10 +102,12 @@ export function readPluginConfig(config: Config): PluginConfig {
     },
     contract: {
       // Zero is allowed: a demo may contract as soon as the consumers have moved.
-      retentionMs: readDurationMs(
+      retentionMs: readDurationAtLeast(
         config,
+        '',
         `${ROOT}.contract.retention`,
         7 * 86_400_000,
+        0,
       ),
     },
     consumers: {
@@ -235,9 +241,13 @@ function positiveDuration(
   key: string,
   defaultMs: number,
 ): number {
-  const ms = readDurationMs(config, `${ROOT}.${key}`, defaultMs);
-  if (!(ms > 0)) throw invalid(key, 'must be a positive duration', ms);
-  return ms;
+  return readDurationAtLeast(
+    config,
+    '',
+    `${ROOT}.${key}`,
+    defaultMs,
+    'positive',
+  );
 }
 
 function positiveInteger(config: Config, key: string, fallback: number) {
@@ -250,13 +260,9 @@ function integerAtLeast(
   fallback: number,
   min: number,
 ): number {
-  const value = config.getOptionalNumber(`${ROOT}.${key}`) ?? fallback;
-  if (!Number.isInteger(value) || value < min) {
-    throw invalid(key, `must be an integer of at least ${min}`, value);
-  }
-  return value;
+  return readIntegerAtLeast(config, '', `${ROOT}.${key}`, fallback, min);
 }
 
 function invalid(key: string, rule: string, value: number | string): Error {
-  return new Error(`Invalid config: ${ROOT}.${key} ${rule}, got ${value}`);
+  return invalidSetting(ROOT, key, rule, value);
 }

@@ -141,7 +141,7 @@ export class PostgresDatasetEngine implements DatasetEngine {
 export const postgresEngineFactory: DatasetEngineFactory = {
   type: 'postgres',
   async create({ name, config, logger }) {
-    const settings = readPostgresEngineConfig(config);
+    const settings = readPostgresEngineConfig(config, name);
     // Planning carries indexes and constraints over by parsing their expressions.
     await loadSqlParser();
     const db = new Connections(

@@ -79,17 +79,71 @@ describe('readPostgresEngineConfig', () => {
     ['maxConnections', 0],
     ['maxConnections', 2.5],
     ['maxConnections', -1],
-  ])('refuses %s %p, naming it', (key, count) => {
+  ])('refuses %s %p, naming its whole key', (key, count) => {
     expect(() =>
       readPostgresEngineConfig(
         new ConfigReader({
           connection: 'postgres://db/warehouse',
           [key]: count,
         }),
+        'warehouse',
       ),
     ).toThrow(
-      `${key} must be a whole number of connections, at least 1; got ${count}`,
+      `Invalid config: datasetMigrations.engines.warehouse.${key} must be an integer of at least 1, got ${count}`,
     );
+  });
+
+  it.each([
+    [
+      { backfill: { maxBatchRows: 0 } },
+      'backfill.maxBatchRows must be an integer of at least 1, got 0',
+    ],
+    [
+      { backfill: { maxBatchRows: 1.5 } },
+      'backfill.maxBatchRows must be an integer of at least 1, got 1.5',
+    ],
+    [
+      { backfill: { batchDuration: '0s' } },
+      'backfill.batchDuration must be a positive duration, got 0 ms',
+    ],
+    [
+      { backfill: { pause: { milliseconds: -5 } } },
+      'backfill.pause must not be negative, got -5 ms',
+    ],
+    [
+      { backfill: { verifyOnePassUpTo: { seconds: -1 } } },
+      'backfill.verifyOnePassUpTo must not be negative, got -1000 ms',
+    ],
+    [
+      { statementTimeout: '0s' },
+      'statementTimeout must be a positive duration, got 0 ms',
+    ],
+    [
+      { clientConnectionCheckInterval: { seconds: -1 } },
+      'clientConnectionCheckInterval must not be negative, got -1000 ms',
+    ],
+  ])('refuses %j, naming its whole key', (settings, message) => {
+    expect(() =>
+      readPostgresEngineConfig(
+        new ConfigReader({ connection: 'postgres://db/w', ...settings }),
+        'warehouse',
+      ),
+    ).toThrow(`Invalid config: datasetMigrations.engines.warehouse.${message}`);
+  });
+
+  it('takes 0 where it means something: no pause, verify always in ranges, no connection check', () => {
+    const config = readPostgresEngineConfig(
+      new ConfigReader({
+        connection: 'postgres://db/w',
+        clientConnectionCheckInterval: '0s',
+        backfill: { pause: '0s', verifyOnePassUpTo: '0s' },
+      }),
+    );
+    expect(config.clientConnectionCheckIntervalMs).toBe(0);
+    expect(config.backfill).toMatchObject({
+      batchPauseMs: 0,
+      verifyOnePassUpToMs: 0,
+    });
   });
 
   it('leaves node defaults for TLS options not given', () => {

@@ -5,7 +5,10 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { PoolConfig } from 'pg';
 import type { Config } from '@backstage/config';
-import { readDurationMs } from '../../config/readDuration';
+import {
+  readDurationAtLeast,
+  readIntegerAtLeast,
+} from '../../config/checkedSettings';
 
 /** How the backfill paces itself: batches sized to take about `batchDurationMs`. */
 export interface BackfillSettings {
@@ -84,30 +87,48 @@ export const DEFAULT_CLIENT_CONNECTION_CHECK_INTERVAL_MS = 1000;
 /** Long enough for an index build or verify on tens of millions of rows here. */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5 * 60_000;
 
-export function readPostgresEngineConfig(config: Config): PostgresEngineConfig {
+/**
+ * Reads `datasetMigrations.engines.<name>` (`config`); a value out of bounds stops
+ * the backend, its error naming the whole key.
+ */
+export function readPostgresEngineConfig(
+  config: Config,
+  name = '<name>',
+): PostgresEngineConfig {
+  const under = `datasetMigrations.engines.${name}`;
   const ssl = readSsl(config);
   return {
     connection: {
       ...readConnection(config),
       ...(ssl !== undefined && { ssl }),
     },
-    maxConnections: readConnectionCount(config, 'maxConnections', 4),
-    requestConnections: readConnectionCount(
+    maxConnections: readIntegerAtLeast(config, under, 'maxConnections', 4, 1),
+    requestConnections: readIntegerAtLeast(
       config,
+      under,
       'requestConnections',
       DEFAULT_REQUEST_CONNECTIONS,
+      1,
     ),
-    statementTimeoutMs: readDurationMs(
+    // PostgreSQL reads 0 as no limit at all: not what a setting of 0 looks like.
+    statementTimeoutMs: readDurationAtLeast(
       config,
+      under,
       'statementTimeout',
       DEFAULT_STATEMENT_TIMEOUT_MS,
+      'positive',
     ),
-    clientConnectionCheckIntervalMs: readDurationMs(
+    clientConnectionCheckIntervalMs: readDurationAtLeast(
       config,
+      under,
       'clientConnectionCheckInterval',
       DEFAULT_CLIENT_CONNECTION_CHECK_INTERVAL_MS,
+      0,
     ),
-    backfill: readBackfill(config.getOptionalConfig('backfill')),
+    backfill: readBackfill(
+      config.getOptionalConfig('backfill'),
+      `${under}.backfill`,
+    ),
     bookkeepingSchema:
       config.getOptionalString('bookkeepingSchema') ??
       DEFAULT_BOOKKEEPING_SCHEMA,
@@ -118,19 +139,6 @@ export function readPostgresEngineConfig(config: Config): PostgresEngineConfig {
       password: config.getOptionalString('shadowCheck.password'),
     },
   };
-}
-
-function readConnectionCount(
-  config: Config,
-  key: string,
-  fallback: number,
-): number {
-  const count = config.getOptionalNumber(key) ?? fallback;
-  if (!Number.isInteger(count) || count < 1)
-    throw new Error(
-      `${key} must be a whole number of connections, at least 1; got ${count}`,
-    );
-  return count;
 }
 
 function readConnection(config: Config): PoolConfig {
@@ -164,28 +172,41 @@ function readSsl(config: Config): boolean | ConnectionOptions | undefined {
   );
 }
 
-function readBackfill(backfill: Config | undefined): BackfillSettings {
+function readBackfill(
+  backfill: Config | undefined,
+  under: string,
+): BackfillSettings {
   return {
-    maxBatchRows:
-      backfill?.getOptionalNumber('maxBatchRows') ??
-      DEFAULT_BACKFILL.maxBatchRows,
-    batchDurationMs: readDurationMs(
+    maxBatchRows: readIntegerAtLeast(
       backfill,
+      under,
+      'maxBatchRows',
+      DEFAULT_BACKFILL.maxBatchRows,
+      1,
+    ),
+    batchDurationMs: readDurationAtLeast(
+      backfill,
+      under,
       'batchDuration',
       DEFAULT_BACKFILL.batchDurationMs,
+      'positive',
     ),
-    batchPauseMs: readDurationMs(
+    batchPauseMs: readDurationAtLeast(
       backfill,
+      under,
       'pause',
       DEFAULT_BACKFILL.batchPauseMs,
+      0,
     ),
     batchesByKey:
       backfill?.getOptionalBoolean('batchesByKey') ??
       DEFAULT_BACKFILL.batchesByKey,
-    verifyOnePassUpToMs: readDurationMs(
+    verifyOnePassUpToMs: readDurationAtLeast(
       backfill,
+      under,
       'verifyOnePassUpTo',
       DEFAULT_BACKFILL.verifyOnePassUpToMs,
+      0,
     ),
   };
 }
