@@ -225,8 +225,8 @@ export interface Config {
          * For `postgres`: the role shadow checks run consumer SQL as. It logs in by
          * itself, so the SQL cannot switch back to the engine's role, and before
          * each check the engine grants it USAGE on the dataset's schema and SELECT
-         * on the two versions compared (never revoked: it keeps what it was
-         * granted). A superuser, or a member of
+         * on the two versions compared, and revokes them when no check running
+         * holds them any longer. A superuser, or a member of
          * pg_read_server_files, pg_write_server_files, pg_execute_server_program or
          * pg_read_all_data, is refused. Missing, the engine creates it (LOGIN
          * NOINHERIT), which needs CREATEROLE.
