@@ -144,6 +144,11 @@ export interface Typed {
   because?: string;
   /** What the wider type then does there, where {@link because} says why it shows. */
   consequence?: string;
+  /**
+   * Chosen between a double precision and a numeric version: any integer takes
+   * the double precision one, so only an integer widened to numeric picks another.
+   */
+  floatOrNumeric?: boolean;
 }
 
 /** A relation in a FROM list, as `*` sees it. */
@@ -430,21 +435,61 @@ const SHIFT_LEFT: Typed = {
  * jsonb takes integer or text, no bigint or numeric (`j[n]`).
  */
 const SUBSCRIPT: Typed = { what: 'a subscript ([…])' };
+/**
+ * What the number `to_char(x, format)` formats is given to when the format asks
+ * for scientific notation (`EEEE`) or a shift (`V`), or is no constant: for
+ * `integer` Postgres rounds `EEEE`'s digits through double precision (ties to
+ * even: `to_char(125, '9.9EEEE')` is ` 1.2e+02`), for `bigint` and `numeric`
+ * through numeric (ties away from zero: ` 1.3e+02`), and `V` multiplies an
+ * `integer` without checking for overflow. Other number formats spell a value
+ * alike in any integer type or numeric ({@link FIXED_RESULT}).
+ */
+const TO_CHAR_NUMBER: Typed = {
+  what: "to_char()'s number, under a format with EEEE or V (or no constant format)",
+  because:
+    'which Postgres rounds (EEEE) or multiplies (V) by its type: through double precision for integer, through numeric for bigint and numeric',
+  consequence: 'which then spells some values with other digits',
+};
+
+/** A constant number format of `to_char()` spelling any integer or numeric alike: no `EEEE`, no `V`. */
+function plainNumberFormat(arg: Node | undefined): boolean {
+  const value = arg?.TypeCast ? arg.TypeCast.arg : arg;
+  const format = value?.A_Const?.sval?.sval;
+  return typeof format === 'string' && !/eeee|v/i.test(format);
+}
+
 /** Window functions whose first argument may be of any type, the others integer. */
 const VALUE_THEN_INTEGER = new Set(['lag', 'lead', 'nth_value']);
 /**
  * Functions of {@link SAME_FOR_WIDER} with an argument that is integer alone,
  * by how many arguments the call has: `width_bucket(x, low, high, count)` takes
- * any numeric x, low and high, but its bucket count only as integer (no bigint or
- * numeric version: `width_bucket(p, 0, 12, n)` fails once n is bigint).
+ * its bucket count only as integer (no bigint or numeric version:
+ * `width_bucket(p, 0, 12, n)` fails once n is bigint). Its other arguments are
+ * given to `others` where that is set: `width_bucket`'s operand and bounds pick
+ * its double precision version for any integer and its numeric version for
+ * numeric, which computes the bucket exactly where double precision rounds
+ * (`width_bucket(13, 0, 23, 23)` is 13, `width_bucket(13::numeric, 0, 23, 23)`
+ * 14).
  */
 const INTEGER_ARGUMENT = new Map<
   string,
-  { arity: number; position: number; what: string }
+  { arity: number; position: number; what: string; others?: Typed }
 >([
   [
     'width_bucket',
-    { arity: 4, position: 3, what: "width_bucket()'s bucket count" },
+    {
+      arity: 4,
+      position: 3,
+      what: "width_bucket()'s bucket count",
+      others: {
+        what: "width_bucket()'s operand or bounds",
+        floatOrNumeric: true,
+        because:
+          'which Postgres computes in double precision for any integer and exactly for numeric',
+        consequence:
+          'which then puts a value on a bucket boundary in another bucket',
+      },
+    },
   ],
 ]);
 
@@ -687,7 +732,7 @@ function quotedNameParts(
 /** The argument of a call that {@link INTEGER_ARGUMENT} says is integer alone, if any. */
 function integerArgument(
   call: Node,
-): { position: number; what: string } | undefined {
+): { position: number; what: string; others?: Typed } | undefined {
   const known = INTEGER_ARGUMENT.get(funcName(call));
   const args: Node[] | undefined = call.args;
   if (!known || args?.length !== known.arity) return undefined;
@@ -1088,9 +1133,22 @@ class StatementWalker {
       this.visit(value, scope);
       this.typed = { what: `${name}()'s offset` };
       this.visit(rest, scope);
+    } else if (
+      name === 'to_char' &&
+      (call.args?.length ?? 0) === 2 &&
+      !plainNumberFormat(call.args[1])
+    ) {
+      // `to_char(n, '9.9EEEE')`: integer rounds through double precision,
+      // bigint and numeric through numeric.
+      const [value, format] = call.args;
+      this.typed = TO_CHAR_NUMBER;
+      this.visit(value, scope);
+      this.typed = typed;
+      this.visit(format, scope);
     } else if (integerArgument(call)) {
-      const { position, what } = integerArgument(call)!;
+      const { position, what, others } = integerArgument(call)!;
       const args: Node[] = call.args;
+      if (others) this.typed = others;
       this.visit(
         args.filter((_, i) => i !== position),
         scope,

@@ -191,10 +191,79 @@ describe('rewriteSqlFile', () => {
           status: 'needs-decision',
         });
         expect(JSON.stringify(result)).toContain('bucket count');
-        // The operand and the bounds take any integer or numeric.
+      }
+      // The operand and the bounds take any integer alike (numeric: below).
+      expect(
+        rewrite(
+          'SELECT width_bucket(ms_played, 0, 100, 4) FROM listening_events',
+          consumerMapping(source, [
+            { changeType: { field: 'ms_played', type: 'bigint' } },
+          ]),
+        ).status,
+      ).toBe('unaffected');
+    });
+
+    it('asks about an integer widened to numeric as width_bucket()’s operand or bounds, computed in double precision for integers (found by the eighteenth round)', () => {
+      // width_bucket(13, 0, 23, 23) is 13 (double precision), and 14 once 13 is numeric.
+      const numeric = consumerMapping(source, [
+        { changeType: { field: 'ms_played', type: 'numeric' } },
+      ]);
+      for (const sql of [
+        'SELECT width_bucket(ms_played, 0, 23, 23) FROM listening_events',
+        'SELECT width_bucket(ms_played + 10, 0, 23, 23) FROM listening_events',
+        'SELECT width_bucket(13, 0, ms_played, 23) FROM listening_events',
+      ]) {
+        const result = rewrite(sql, numeric);
+        expect({ sql, status: result.status }).toEqual({
+          sql,
+          status: 'needs-decision',
+        });
+        expect(JSON.stringify(result)).toContain('operand or bounds');
+      }
+      // bigint takes the double precision version as integer does; an array of
+      // thresholds compares by value.
+      const bigint = consumerMapping(source, [
+        { changeType: { field: 'ms_played', type: 'bigint' } },
+      ]);
+      expect(
+        rewrite(
+          'SELECT width_bucket(ms_played, 0, 23, 23) FROM listening_events',
+          bigint,
+        ).status,
+      ).toBe('unaffected');
+      expect(
+        rewrite(
+          'SELECT width_bucket(ms_played, ARRAY[2, 4, 6]) FROM listening_events',
+          numeric,
+        ).status,
+      ).toBe('unaffected');
+    });
+
+    it('asks about a widened integer formatted by to_char() in scientific notation or with V, which rounds by type (found by the eighteenth round)', () => {
+      for (const type of ['bigint', 'numeric'] as const) {
+        const widened = consumerMapping(source, [
+          { changeType: { field: 'ms_played', type } },
+        ]);
+        // to_char(125, '9.9EEEE') is ' 1.2e+02' for integer (through double
+        // precision, ties to even) and ' 1.3e+02' for bigint or numeric.
+        for (const sql of [
+          "SELECT to_char(ms_played * 25, '9.9EEEE') FROM listening_events",
+          "SELECT to_char(ms_played, '9eeee') FROM listening_events",
+          "SELECT to_char(ms_played, '999V99') FROM listening_events",
+          "SELECT to_char(ms_played, fmt) FROM listening_events, (SELECT '9EEEE' AS fmt) f",
+        ]) {
+          const result = rewrite(sql, widened);
+          expect({ type, sql, status: result.status }).toEqual({
+            type,
+            sql,
+            status: 'needs-decision',
+          });
+          expect(JSON.stringify(result)).toContain('EEEE');
+        }
+        // Other number formats spell any integer or numeric alike.
         expect(
           rewrite(
-            'SELECT width_bucket(ms_played, 0, 100, 4) FROM listening_events',
+            "SELECT to_char(ms_played, 'FM999,999.00') FROM listening_events",
             widened,
           ).status,
         ).toBe('unaffected');

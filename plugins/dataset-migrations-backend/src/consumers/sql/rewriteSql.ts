@@ -1121,6 +1121,8 @@ function typeMatters(
   // `text || f` is text, with f's digits whatever its integer or numeric type.
   if (typed.besideText !== undefined && isTextField(mapping, typed.besideText))
     return false;
+  // width_bucket(n, 0, 23, 23): double precision for any integer, numeric for numeric.
+  if (typed.floatOrNumeric) return dividesDifferently(m);
   return picksOtherFunction(m) || (!!typed.exactType && readAsIs(field, m));
 }
 
