@@ -774,6 +774,101 @@ const ADV16_MIGRATIONS: CorpusSource['migrations'] = [
   },
 ];
 
+/** The eighteenth round's migrations (adversarial17): see its schema.sql. */
+const ADV17_MIGRATIONS: CorpusSource['migrations'] = [
+  {
+    name: 'L01 t.id widened integer -> bigint (recursive join key, path arrays, VALUES, generate_series)',
+    dataset: 't',
+    changes: [{ changeType: { field: 'id', type: 'bigint' } }],
+  },
+  {
+    name: 'L02 t.id widened integer -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'id', type: 'numeric' } }],
+  },
+  {
+    name: 'L03 t.k renamed to kk (SEARCH/CYCLE columns, CTE column lists, an output alias)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'kk' } }],
+  },
+  {
+    name: 'L04 t.k dropped',
+    dataset: 't',
+    changes: [{ dropField: { name: 'k' } }],
+  },
+  {
+    name: 'L05 t.n widened integer -> bigint (LATERAL generate_series, scalar subqueries, row comparisons)',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+  },
+  {
+    name: 'L06 t.n widened integer -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+  },
+  {
+    name: 'L07 t.parent renamed to up (a CTE name)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'parent', to: 'up' } }],
+  },
+  {
+    name: "L08 t gains x (an output alias, u's column)",
+    dataset: 't',
+    changes: [{ addField: { name: 'x', type: 'integer', default: '0' } }],
+  },
+  {
+    name: 'L09 t renamed to t2',
+    dataset: 't',
+    changes: [],
+    renameTo: 't2',
+  },
+  {
+    name: 'L10 t.c retyped char(5) -> text (LIKE, ~, left, char_length: padding)',
+    dataset: 't',
+    changes: [{ changeType: { field: 'c', type: 'text' } }],
+  },
+  {
+    name: 'L11 t.s widened varchar(10) -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 's', type: 'text' } }],
+  },
+  {
+    name: 'L12 t.d retyped date -> timestamp (age, date_part, - interval, ::date)',
+    dataset: 't',
+    changes: [{ changeType: { field: 'd', type: 'timestamp' } }],
+  },
+  {
+    name: 'L13 t.p widened numeric(10,2) -> numeric (row comparison)',
+    dataset: 't',
+    changes: [{ changeType: { field: 'p', type: 'numeric' } }],
+  },
+  {
+    name: "L14 t.k renamed to label (u's column, an ORDER BY name)",
+    dataset: 't',
+    changes: [{ renameField: { from: 'k', to: 'label' } }],
+  },
+  {
+    name: 'L15 t gains depth (an output alias)',
+    dataset: 't',
+    changes: [{ addField: { name: 'depth', type: 'integer', default: '0' } }],
+  },
+  {
+    name: 'L16 t.m widened smallint -> integer',
+    dataset: 't',
+    changes: [{ changeType: { field: 'm', type: 'integer' } }],
+  },
+  {
+    name: 'L17 t gains path (a recursive CTE column)',
+    dataset: 't',
+    changes: [{ addField: { name: 'path', type: 'text', default: '0' } }],
+  },
+  {
+    name: 'L18 t.ts retyped timestamp -> timestamptz',
+    dataset: 't',
+    changes: [{ changeType: { field: 'ts', type: 'timestamptz' } }],
+  },
+];
+
 const ALL_SOURCES: CorpusSource[] = [
   {
     name: 'adversarial7',
@@ -2895,6 +2990,204 @@ const ALL_SOURCES: CorpusSource[] = [
     ],
   },
   {
+    name: 'regress_with',
+    dir: path.join(__dirname, 'regress_with'),
+    migrations: [
+      {
+        name: 'PC01 department.parent_department renamed to parent (join key, * in a CTE without a column list)',
+        dataset: 'department',
+        changes: [{ renameField: { from: 'parent_department', to: 'parent' } }],
+      },
+      {
+        name: 'PC02 department.name renamed to dept_name (CTE column list, ORDER BY name over the CTE)',
+        dataset: 'department',
+        changes: [{ renameField: { from: 'name', to: 'dept_name' } }],
+      },
+      {
+        name: 'PC03 department.id widened integer -> bigint (recursive UNION, sd.level + 1, join key)',
+        dataset: 'department',
+        changes: [{ changeType: { field: 'id', type: 'bigint' } }],
+      },
+      {
+        name: 'PC04 department.name dropped',
+        dataset: 'department',
+        changes: [{ dropField: { name: 'name' } }],
+      },
+      {
+        name: 'PC05 department renamed to dept',
+        dataset: 'department',
+        changes: [],
+        renameTo: 'dept',
+      },
+      {
+        name: 'PC06 department gains level (a name the CTE column list gives)',
+        dataset: 'department',
+        changes: [
+          { addField: { name: 'level', type: 'integer', default: '0' } },
+        ],
+      },
+      {
+        name: 'PC07 tree.parent_id renamed to parent (join key in the recursive term)',
+        dataset: 'tree',
+        changes: [{ renameField: { from: 'parent_id', to: 'parent' } }],
+      },
+      {
+        name: 'PC08 tree.id widened integer -> bigint (path || tree.id over integer[] in a recursive CTE)',
+        dataset: 'tree',
+        changes: [{ changeType: { field: 'id', type: 'bigint' } }],
+      },
+      {
+        name: 'PC09 graph.f renamed to src (CYCLE f, t over the CTE column list; a CTE named graph)',
+        dataset: 'graph',
+        changes: [{ renameField: { from: 'f', to: 'src' } }],
+      },
+      {
+        name: 'PC10 graph.t widened integer -> bigint (array[row(g.f, g.t)] paths, CYCLE path)',
+        dataset: 'graph',
+        changes: [{ changeType: { field: 't', type: 'bigint' } }],
+      },
+      {
+        name: 'PC11 graph renamed to arcs (a CTE named graph)',
+        dataset: 'graph',
+        changes: [],
+        renameTo: 'arcs',
+      },
+      {
+        name: 'PC12 graph0.t widened integer -> numeric (SEARCH ... SET seq ordering)',
+        dataset: 'graph0',
+        changes: [{ changeType: { field: 't', type: 'numeric' } }],
+      },
+      {
+        name: 'PC13 y renamed to x (CTEs named x and y; no query reads the table)',
+        dataset: 'y',
+        changes: [],
+        renameTo: 'x',
+      },
+      {
+        name: 'PC14 y gains id (a name the CTEs y(id) and x(id) give)',
+        dataset: 'y',
+        changes: [{ addField: { name: 'id', type: 'integer', default: '0' } }],
+      },
+      {
+        name: 'PC15 int4_tbl.f1 renamed to g1 (an outer-level variable in a CTE)',
+        dataset: 'int4_tbl',
+        changes: [{ renameField: { from: 'f1', to: 'g1' } }],
+      },
+      {
+        name: 'PC16 int8_tbl.q1 widened bigint -> numeric (t_cte.q1 = i8.q1, (select q1) in a CTE)',
+        dataset: 'int8_tbl',
+        changes: [{ changeType: { field: 'q1', type: 'numeric' } }],
+      },
+      {
+        name: 'PC17 tenk1.ten widened integer -> numeric (sum(ten) in a CTE column list, sum(y)/100, avg)',
+        dataset: 'tenk1',
+        changes: [{ changeType: { field: 'ten', type: 'numeric' } }],
+      },
+      {
+        name: 'PC18 tenk1.unique2 dropped (read by no query)',
+        dataset: 'tenk1',
+        changes: [{ dropField: { name: 'unique2' } }],
+      },
+    ],
+  },
+  {
+    name: 'regress_subselect',
+    dir: path.join(__dirname, 'regress_subselect'),
+    migrations: [
+      {
+        name: 'PS01 subselect_tbl.f1 renamed to g1 (correlated upper.f1, ss.f1 beside int4_tbl.f1)',
+        dataset: 'subselect_tbl',
+        changes: [{ renameField: { from: 'f1', to: 'g1' } }],
+      },
+      {
+        name: 'PS02 subselect_tbl.f2 widened integer -> bigint (row IN/NOT IN, ROW(1, 2) = (SELECT f1, f2))',
+        dataset: 'subselect_tbl',
+        changes: [{ changeType: { field: 'f2', type: 'bigint' } }],
+      },
+      {
+        name: 'PS03 subselect_tbl.f2 widened integer -> numeric (upper.f1 + f2)',
+        dataset: 'subselect_tbl',
+        changes: [{ changeType: { field: 'f2', type: 'numeric' } }],
+      },
+      {
+        name: 'PS04 subselect_tbl.f3 dropped',
+        dataset: 'subselect_tbl',
+        changes: [{ dropField: { name: 'f3' } }],
+      },
+      {
+        name: 'PS05 subselect_tbl renamed to sub_tbl',
+        dataset: 'subselect_tbl',
+        changes: [],
+        renameTo: 'sub_tbl',
+      },
+      {
+        name: 'PS06 int4_tbl.f1 renamed to i (inner f1 != ss.f1 where subselect_tbl has f1)',
+        dataset: 'int4_tbl',
+        changes: [{ renameField: { from: 'f1', to: 'i' } }],
+      },
+      {
+        name: 'PS07 int4_tbl.f1 widened integer -> bigint (f1+1, sum(f1), array_agg(f1), generate_series(1,50) / 10)',
+        dataset: 'int4_tbl',
+        changes: [{ changeType: { field: 'f1', type: 'bigint' } }],
+      },
+      {
+        name: 'PS08 int4_tbl gains q2 (a name int8_tbl has, read as an outer reference)',
+        dataset: 'int4_tbl',
+        changes: [{ addField: { name: 'q2', type: 'integer', default: '0' } }],
+      },
+      {
+        name: 'PS09 int4_tbl gains b (a name the LATERAL subquery outputs)',
+        dataset: 'int4_tbl',
+        changes: [{ addField: { name: 'b', type: 'integer', default: '0' } }],
+      },
+      {
+        name: 'PS10 int8_tbl gains x (beside select t2.q1+t3.q1 as x, *)',
+        dataset: 'int8_tbl',
+        changes: [{ addField: { name: 'x', type: 'integer', default: '0' } }],
+      },
+      {
+        name: 'PS11 int8_tbl.q1 renamed to q (count ratio, LATERAL)',
+        dataset: 'int8_tbl',
+        changes: [{ renameField: { from: 'q1', to: 'q' } }],
+      },
+      {
+        name: 'PS12 tenk1.ten widened integer -> numeric (t1.ten + t2.ten, generate_series(1, ten))',
+        dataset: 'tenk1',
+        changes: [{ changeType: { field: 'ten', type: 'numeric' } }],
+      },
+      {
+        name: 'PS13 tenk1.stringu1 dropped (read by no query)',
+        dataset: 'tenk1',
+        changes: [{ dropField: { name: 'stringu1' } }],
+      },
+      {
+        name: 'PS14 t1.f2 widened varchar(30) -> text (correlated (select f2 from t1 x where x.f1 = up.f1), GROUP BY)',
+        dataset: 't1',
+        changes: [{ changeType: { field: 'f2', type: 'text' } }],
+      },
+      {
+        name: 'PS15 onek.four widened integer -> bigint (recursive UNION in LATERAL, sin(two)+four IN (VALUES ...))',
+        dataset: 'onek',
+        changes: [{ changeType: { field: 'four', type: 'bigint' } }],
+      },
+      {
+        name: 'PS16 orderstest.approver_ref renamed to approver (SELECT *, correlated CASE)',
+        dataset: 'orderstest',
+        changes: [{ renameField: { from: 'approver_ref', to: 'approver' } }],
+      },
+      {
+        name: 'PS17 outer_7597.f2 widened integer -> bigint (row NOT IN with nulls, int8 inner)',
+        dataset: 'outer_7597',
+        changes: [{ changeType: { field: 'f2', type: 'bigint' } }],
+      },
+      {
+        name: 'PS18 null_tab.val renamed to v (an upper-level Var output by a NOT IN sub-select)',
+        dataset: 'null_tab',
+        changes: [{ renameField: { from: 'val', to: 'v' } }],
+      },
+    ],
+  },
+  {
     name: 'regress_window',
     dir: path.join(__dirname, 'regress_window'),
     migrations: [
@@ -2990,6 +3283,140 @@ const ALL_SOURCES: CorpusSource[] = [
         dataset: 'datetimes',
         changes: [],
         renameTo: 'date_times',
+      },
+    ],
+  },
+  {
+    name: 'pgexercises',
+    dir: path.join(__dirname, 'pgexercises'),
+    migrations: [
+      {
+        name: 'PX01 members.recommendedby renamed to recommender (a recursive CTE column)',
+        dataset: 'members',
+        changes: [
+          { renameField: { from: 'recommendedby', to: 'recommender' } },
+        ],
+      },
+      {
+        name: 'PX02 members.memid widened integer -> bigint (joins, recursive CTEs)',
+        dataset: 'members',
+        changes: [{ changeType: { field: 'memid', type: 'bigint' } }],
+      },
+      {
+        name: 'PX03 bookings.slots widened integer -> bigint (sum(slots)/2.0, ((sum+10)/20)*10)',
+        dataset: 'bookings',
+        changes: [{ changeType: { field: 'slots', type: 'bigint' } }],
+      },
+      {
+        name: 'PX04 bookings.slots widened integer -> numeric (slots * interval, round)',
+        dataset: 'bookings',
+        changes: [{ changeType: { field: 'slots', type: 'numeric' } }],
+      },
+      {
+        name: 'PX05 facilities.facid widened integer -> bigint (join key, IN (1,5))',
+        dataset: 'facilities',
+        changes: [{ changeType: { field: 'facid', type: 'bigint' } }],
+      },
+      {
+        name: 'PX06 facilities.name widened varchar(100) -> text (UNION with surname, LIKE, upper)',
+        dataset: 'facilities',
+        changes: [{ changeType: { field: 'name', type: 'text' } }],
+      },
+      {
+        name: 'PX07 bookings.starttime retyped timestamp -> timestamptz (date_trunc, extract, interval)',
+        dataset: 'bookings',
+        changes: [{ changeType: { field: 'starttime', type: 'timestamptz' } }],
+      },
+      {
+        name: 'PX08 members renamed to club_members',
+        dataset: 'members',
+        changes: [],
+        renameTo: 'club_members',
+      },
+      {
+        name: 'PX09 facilities gains revenue (an output alias ordered and filtered by)',
+        dataset: 'facilities',
+        changes: [
+          { addField: { name: 'revenue', type: 'numeric', default: '0' } },
+        ],
+      },
+      {
+        name: 'PX10 bookings gains month (an output alias grouped by, in ROLLUP)',
+        dataset: 'bookings',
+        changes: [
+          { addField: { name: 'month', type: 'integer', default: '0' } },
+        ],
+      },
+      {
+        name: 'PX11 facilities gains slots (read unqualified beside bookings)',
+        dataset: 'facilities',
+        changes: [
+          { addField: { name: 'slots', type: 'integer', default: '0' } },
+        ],
+      },
+      {
+        name: 'PX12 members.firstname dropped',
+        dataset: 'members',
+        changes: [{ dropField: { name: 'firstname' } }],
+      },
+      {
+        name: 'PX13 members.surname renamed to lastname',
+        dataset: 'members',
+        changes: [{ renameField: { from: 'surname', to: 'lastname' } }],
+      },
+      {
+        name: 'PX14 members.surname widened varchar(200) -> text (UNION with facilities.name)',
+        dataset: 'members',
+        changes: [{ changeType: { field: 'surname', type: 'text' } }],
+      },
+      {
+        name: 'PX15 members.zipcode widened integer -> bigint (cast as char(5), lpad)',
+        dataset: 'members',
+        changes: [{ changeType: { field: 'zipcode', type: 'bigint' } }],
+      },
+      {
+        name: 'PX16 bookings.memid renamed to member (a recursive CTE column and output alias)',
+        dataset: 'bookings',
+        changes: [{ renameField: { from: 'memid', to: 'member' } }],
+      },
+      {
+        name: 'PX17 members gains member (an output alias and a CTE column)',
+        dataset: 'members',
+        changes: [
+          { addField: { name: 'member', type: 'integer', default: '0' } },
+        ],
+      },
+      {
+        name: 'PX18 bookings renamed to booking',
+        dataset: 'bookings',
+        changes: [],
+        renameTo: 'booking',
+      },
+    ],
+  },
+  {
+    name: 'adversarial17',
+    dir: path.join(__dirname, 'adversarial17'),
+    migrations: ADV17_MIGRATIONS,
+  },
+  {
+    name: 'adversarial17_min',
+    dir: path.join(__dirname, 'adversarial17_min'),
+    migrations: [
+      {
+        name: 'M01 t.n widened integer -> bigint (to_char EEEE, width_bucket)',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+      },
+      {
+        name: 'M02 t.n widened integer -> numeric (to_char EEEE, width_bucket)',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+      },
+      {
+        name: 'M03 t.n renamed to nn',
+        dataset: 't',
+        changes: [{ renameField: { from: 'n', to: 'nn' } }],
       },
     ],
   },

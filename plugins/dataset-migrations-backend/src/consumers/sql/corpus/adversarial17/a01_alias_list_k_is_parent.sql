@@ -1,0 +1,1 @@
+SELECT id, k FROM t AS x(id, k) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT a, cc FROM t AS x(a, b, cc) ORDER BY a;

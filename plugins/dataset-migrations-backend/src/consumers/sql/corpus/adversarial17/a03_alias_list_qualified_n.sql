@@ -1,0 +1,1 @@
+SELECT x.a, x.n FROM t AS x(a, b, cc) ORDER BY x.a;

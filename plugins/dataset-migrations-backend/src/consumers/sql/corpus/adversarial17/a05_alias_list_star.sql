@@ -1,0 +1,1 @@
+SELECT * FROM t AS x(a, b, cc) ORDER BY a;

@@ -1,0 +1,1 @@
+SELECT kk FROM t AS x(id, parent, kk) ORDER BY kk;

@@ -1,0 +1,1 @@
+SELECT x FROM t AS y(x) ORDER BY x;

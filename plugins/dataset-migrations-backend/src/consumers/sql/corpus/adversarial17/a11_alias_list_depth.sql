@@ -1,0 +1,1 @@
+SELECT depth, n FROM t AS y(depth) ORDER BY depth;

@@ -1,0 +1,1 @@
+SELECT a, cc FROM (SELECT * FROM t) AS z(a, b, cc) ORDER BY a;

@@ -1,0 +1,1 @@
+SELECT u.label, z.id FROM u CROSS JOIN LATERAL (SELECT id FROM t WHERE n * 100 < x ORDER BY id LIMIT 1) z ORDER BY u.label;

@@ -1,0 +1,1 @@
+SELECT id, sum(n) OVER w AS running FROM t WINDOW w AS (PARTITION BY k ORDER BY id) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE k IN (SELECT k FROM (VALUES (10), (30)) AS v(k)) ORDER BY id;

@@ -1,0 +1,2 @@
+WITH w AS MATERIALIZED (SELECT id, k, n FROM t WHERE n > 3)
+SELECT k, sum(n) AS total FROM w GROUP BY k ORDER BY k;

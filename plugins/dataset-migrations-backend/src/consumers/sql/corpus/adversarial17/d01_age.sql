@@ -1,0 +1,1 @@
+SELECT id, age(d, DATE '2020-01-01') AS a FROM t WHERE d IS NOT NULL ORDER BY id;

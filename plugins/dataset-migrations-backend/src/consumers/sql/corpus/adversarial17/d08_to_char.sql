@@ -1,0 +1,1 @@
+SELECT id, to_char(d, 'YYYY-MM-DD HH24') AS txt FROM t WHERE d IS NOT NULL ORDER BY id;

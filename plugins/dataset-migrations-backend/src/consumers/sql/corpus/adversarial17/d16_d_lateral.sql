@@ -1,0 +1,1 @@
+SELECT t.id, x.day FROM t CROSS JOIN LATERAL (SELECT t.d AS day) x WHERE t.d IS NOT NULL ORDER BY t.id;

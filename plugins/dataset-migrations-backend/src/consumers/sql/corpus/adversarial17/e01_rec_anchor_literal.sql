@@ -1,0 +1,6 @@
+WITH RECURSIVE r(i) AS (
+  SELECT 1
+  UNION ALL
+  SELECT t.id FROM t JOIN r ON t.parent = r.i
+)
+SELECT i FROM r ORDER BY i;

@@ -1,0 +1,1 @@
+SELECT id, NULLIF(n, 0) / 2 AS h FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT t.id, x.h FROM t CROSS JOIN LATERAL (SELECT t.n / 2 AS h) x ORDER BY t.id;

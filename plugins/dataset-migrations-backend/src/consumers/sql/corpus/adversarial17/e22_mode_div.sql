@@ -1,0 +1,1 @@
+SELECT mode() WITHIN GROUP (ORDER BY n) / 2 AS m FROM t;

@@ -1,0 +1,1 @@
+SELECT id, repeat('*', n) AS bar FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, factorial(n) AS f, gcd(n, 6) AS g FROM t ORDER BY id;

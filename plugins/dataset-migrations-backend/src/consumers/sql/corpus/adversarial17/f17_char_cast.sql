@@ -1,0 +1,1 @@
+SELECT id, n::"char" AS ch FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT (CAST(NULL AS t)).id IS NULL AS empty, count(*) AS cnt FROM t;

@@ -1,0 +1,1 @@
+SELECT cardinality(ARRAY[]::t[]) AS none, count(*) AS cnt FROM t;

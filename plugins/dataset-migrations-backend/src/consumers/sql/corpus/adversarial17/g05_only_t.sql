@@ -1,0 +1,1 @@
+SELECT id, k FROM ONLY t ORDER BY id;

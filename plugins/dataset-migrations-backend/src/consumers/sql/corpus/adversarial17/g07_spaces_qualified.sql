@@ -1,0 +1,1 @@
+SELECT t . k, t.  n FROM t ORDER BY t . id;

@@ -1,0 +1,1 @@
+SELECT U&"\006B" AS kv FROM t ORDER BY id;

@@ -1,0 +1,2 @@
+PREPARE p17 AS SELECT id, n / 2 AS h FROM t ORDER BY id;
+EXECUTE p17;

@@ -1,0 +1,2 @@
+PREPARE p17b(int) AS SELECT id, k FROM t WHERE n > $1 ORDER BY id;
+EXECUTE p17b(3);

@@ -1,0 +1,1 @@
+SELECT id, date_trunc('day', d) AS day FROM t WHERE d IS NOT NULL ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, CASE WHEN id > 4 THEN c ELSE s END AS v, COALESCE(c, s) AS w FROM t ORDER BY id;

@@ -1,0 +1,2 @@
+CREATE TEMP TABLE z17b AS SELECT id, n FROM t;
+SELECT id, n / 2 AS h FROM z17b ORDER BY id;

@@ -1,0 +1,2 @@
+MERGE INTO t USING u ON t.id = u.id WHEN MATCHED THEN UPDATE SET k = u.x;
+SELECT id, k FROM t ORDER BY id;

@@ -1,0 +1,2 @@
+SELECT id, n INTO TEMP z17c FROM t;
+SELECT id, n / 2 AS h FROM z17c ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE (k, n) = ANY (ARRAY[ROW(10, 3), ROW(30, 6)]) ORDER BY id;

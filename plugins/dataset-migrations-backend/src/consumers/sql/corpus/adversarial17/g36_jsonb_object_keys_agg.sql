@@ -1,0 +1,1 @@
+SELECT jsonb_object_agg(id, k ORDER BY id) AS obj FROM t;

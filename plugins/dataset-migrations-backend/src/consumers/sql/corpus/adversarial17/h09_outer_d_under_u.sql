@@ -1,0 +1,1 @@
+SELECT id, (SELECT d + 1 FROM u WHERE u.id = 1) AS nd FROM t WHERE d IS NOT NULL ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, (WITH w AS (SELECT x FROM u WHERE u.id = 1) SELECT x + k FROM w) AS s FROM t ORDER BY id;

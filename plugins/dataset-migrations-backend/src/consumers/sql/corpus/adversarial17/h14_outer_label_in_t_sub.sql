@@ -1,0 +1,1 @@
+SELECT label, (SELECT count(*) FROM t WHERE t.k >= u.x / 20) AS cnt FROM u ORDER BY label;

@@ -1,0 +1,1 @@
+SELECT label FROM u WHERE EXISTS (SELECT 1 FROM t JOIN u AS u2 ON u2.id = t.id AND x > 150) ORDER BY label;

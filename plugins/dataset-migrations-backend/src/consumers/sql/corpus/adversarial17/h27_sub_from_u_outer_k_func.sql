@@ -1,0 +1,1 @@
+SELECT id, (SELECT string_agg(label, ',' ORDER BY label) FROM u WHERE u.id <= k / 10) AS labels FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, JSON_SERIALIZE(JSON_OBJECT('k': k, 'n': n)) AS j FROM t ORDER BY id;

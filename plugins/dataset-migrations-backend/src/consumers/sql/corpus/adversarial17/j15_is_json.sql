@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE (k::text) IS JSON SCALAR ORDER BY id;

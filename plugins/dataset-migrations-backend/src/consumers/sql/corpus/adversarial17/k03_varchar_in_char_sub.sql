@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE s IN (SELECT c FROM t) ORDER BY id;

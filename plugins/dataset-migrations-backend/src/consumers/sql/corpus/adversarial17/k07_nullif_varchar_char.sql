@@ -1,0 +1,1 @@
+SELECT id, NULLIF(s, c) AS v FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE (s, 1) = (c, 1) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE s BETWEEN c AND 'zzz' ORDER BY id;

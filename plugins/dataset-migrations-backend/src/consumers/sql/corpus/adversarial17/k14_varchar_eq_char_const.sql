@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE s = 'ab'::char(5) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE s = (SELECT c FROM t WHERE id = 1) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE s IN ('ab'::bpchar, 'xyz') ORDER BY id;

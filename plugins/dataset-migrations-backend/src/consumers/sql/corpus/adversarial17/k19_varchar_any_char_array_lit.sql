@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE s = ANY ('{ab,x}'::bpchar[]) ORDER BY id;

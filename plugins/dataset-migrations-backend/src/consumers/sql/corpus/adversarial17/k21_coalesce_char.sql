@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE s = coalesce(c, 'x') ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT t.id FROM t CROSS JOIN LATERAL (SELECT t.c AS cc) z WHERE t.s = z.cc ORDER BY 1;

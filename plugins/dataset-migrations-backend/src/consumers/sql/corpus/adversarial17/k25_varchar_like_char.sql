@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE s LIKE c OR id = 1 ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, greatest(s, c) = s AS g FROM t ORDER BY id;

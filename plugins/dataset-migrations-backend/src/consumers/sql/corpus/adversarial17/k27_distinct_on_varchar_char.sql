@@ -1,0 +1,1 @@
+SELECT count(*) AS cnt FROM (SELECT s FROM t UNION SELECT c FROM t) z;

@@ -1,0 +1,1 @@
+SELECT ROW(t.*) AS r FROM t ORDER BY t.id;

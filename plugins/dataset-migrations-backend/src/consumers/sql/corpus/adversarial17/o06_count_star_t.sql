@@ -1,0 +1,1 @@
+SELECT count(t.*) AS cnt FROM t;

@@ -1,0 +1,1 @@
+SELECT jsonb_build_object('k', k, 'n', n) AS obj FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT DISTINCT ON (k) k, id, n FROM t ORDER BY k, id DESC;

@@ -1,0 +1,1 @@
+SELECT id, -n AS kk FROM t ORDER BY kk, id;

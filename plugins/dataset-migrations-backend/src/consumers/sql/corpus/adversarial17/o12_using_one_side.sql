@@ -1,0 +1,1 @@
+SELECT id, t.k, u.label FROM t JOIN u USING (id) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, n + m AS depth FROM t ORDER BY depth, id;

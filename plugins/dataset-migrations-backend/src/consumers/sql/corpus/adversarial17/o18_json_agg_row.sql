@@ -1,0 +1,1 @@
+SELECT json_agg(t ORDER BY id) AS rows FROM t WHERE id < 3;

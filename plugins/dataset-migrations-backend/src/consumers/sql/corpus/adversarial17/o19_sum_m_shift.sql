@@ -1,0 +1,1 @@
+SELECT id, m * 1000 AS big FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, m / 2 AS h, m::text AS mt FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE n = ANY (VALUES (3), (5)) ORDER BY id;

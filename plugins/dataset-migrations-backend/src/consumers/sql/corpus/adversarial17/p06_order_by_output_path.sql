@@ -1,0 +1,1 @@
+SELECT id, s AS path FROM t ORDER BY path, id;

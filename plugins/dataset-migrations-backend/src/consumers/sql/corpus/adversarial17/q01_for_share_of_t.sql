@@ -1,0 +1,1 @@
+SELECT id, k FROM t FOR SHARE OF t;

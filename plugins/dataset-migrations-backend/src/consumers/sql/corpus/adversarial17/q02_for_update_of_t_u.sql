@@ -1,0 +1,1 @@
+SELECT t.id, u.label FROM t JOIN u ON u.id = t.id ORDER BY t.id FOR UPDATE OF t, u;

@@ -1,0 +1,1 @@
+SELECT x.id, x.k FROM t AS x ORDER BY x.id FOR NO KEY UPDATE OF x;

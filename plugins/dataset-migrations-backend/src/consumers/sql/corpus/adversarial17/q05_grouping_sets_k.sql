@@ -1,0 +1,1 @@
+SELECT k, count(*) AS cnt FROM t GROUP BY GROUPING SETS ((k), ()) ORDER BY k NULLS LAST;

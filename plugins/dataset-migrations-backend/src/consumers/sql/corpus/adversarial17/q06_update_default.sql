@@ -1,0 +1,2 @@
+UPDATE t SET k = DEFAULT WHERE id = 1;
+SELECT id, k FROM t ORDER BY id;

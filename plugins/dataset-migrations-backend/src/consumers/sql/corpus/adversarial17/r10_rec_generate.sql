@@ -1,0 +1,6 @@
+WITH RECURSIVE c(i) AS (
+  SELECT min(id) FROM t
+  UNION ALL
+  SELECT i + 1 FROM c WHERE i < (SELECT max(id) FROM t)
+)
+SELECT i FROM c ORDER BY i;

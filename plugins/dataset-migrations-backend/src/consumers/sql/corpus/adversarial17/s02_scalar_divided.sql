@@ -1,0 +1,1 @@
+SELECT (SELECT max(n) FROM t) / 2 AS half;

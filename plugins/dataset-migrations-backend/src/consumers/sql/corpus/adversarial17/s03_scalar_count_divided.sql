@@ -1,0 +1,1 @@
+SELECT (SELECT sum(n) FROM t) / (SELECT count(*) FROM t) AS mean;

@@ -1,0 +1,1 @@
+SELECT u.label FROM u WHERE u.id NOT IN (SELECT k FROM t WHERE k IS NOT NULL) ORDER BY u.label;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE id NOT IN (SELECT parent FROM t WHERE parent IS NOT NULL) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT label FROM u WHERE id = ANY(ARRAY(SELECT id FROM t WHERE k = 30)) ORDER BY label;

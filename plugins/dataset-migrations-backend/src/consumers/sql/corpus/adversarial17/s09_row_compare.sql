@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE (k, n) > (20, 4) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE s IS DISTINCT FROM 'alpha' ORDER BY id;

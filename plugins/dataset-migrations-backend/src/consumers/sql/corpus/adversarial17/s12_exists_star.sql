@@ -1,0 +1,1 @@
+SELECT label FROM u WHERE EXISTS (SELECT * FROM t WHERE t.id = u.id) ORDER BY label;

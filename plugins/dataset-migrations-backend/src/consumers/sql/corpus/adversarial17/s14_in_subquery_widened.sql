@@ -1,0 +1,1 @@
+SELECT label FROM u WHERE x / 100 IN (SELECT n FROM t) ORDER BY label;

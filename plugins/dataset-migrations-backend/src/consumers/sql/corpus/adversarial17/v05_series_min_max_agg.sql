@@ -1,0 +1,1 @@
+SELECT generate_series(min(id), max(id)) AS g FROM t ORDER BY g;

@@ -1,0 +1,2 @@
+INSERT INTO t (id, n) VALUES (20, 3.7);
+SELECT id, n FROM t ORDER BY id;

@@ -1,0 +1,2 @@
+UPDATE t SET n = p WHERE p IS NOT NULL;
+SELECT id, n FROM t ORDER BY id;

@@ -1,0 +1,2 @@
+UPDATE t SET p = p / 3 WHERE p IS NOT NULL;
+SELECT id, p FROM t ORDER BY id;

@@ -1,0 +1,2 @@
+INSERT INTO t (id, d) VALUES (40, '2024-05-05 10:30');
+SELECT id, d FROM t WHERE id = 40;

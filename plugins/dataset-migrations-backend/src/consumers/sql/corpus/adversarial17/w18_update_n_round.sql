@@ -1,0 +1,2 @@
+UPDATE t SET n = round(n * 1.4);
+SELECT id, n FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE c SIMILAR TO 'ab%' ORDER BY id;

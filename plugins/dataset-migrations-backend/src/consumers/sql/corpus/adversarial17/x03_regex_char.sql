@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE c ~ 'b +$' ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, left(c, 3) AS l3 FROM t WHERE c IS NOT NULL ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, c || '|' AS bar FROM t WHERE c IS NOT NULL ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT c, count(*) AS cnt FROM t GROUP BY c ORDER BY c;

@@ -1,0 +1,3 @@
+select count(*) over(), firstname, surname
+	from members
+order by joindate

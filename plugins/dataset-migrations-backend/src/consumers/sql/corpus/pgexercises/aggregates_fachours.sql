@@ -1,0 +1,4 @@
+select facid, sum(slots) as "Total Slots"
+	from bookings
+	group by facid
+order by facid;

@@ -1,0 +1,2 @@
+select max(joindate) as latest
+	from members;

@@ -1,0 +1,7 @@
+select name, 
+	case when (monthlymaintenance > 100) then
+		'expensive'
+	else
+		'cheap'
+	end as cost
+	from facilities;

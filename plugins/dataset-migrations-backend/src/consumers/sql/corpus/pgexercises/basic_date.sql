@@ -1,0 +1,3 @@
+select memid, surname, firstname, joindate 
+	from members
+	where joindate >= '2012-09-01';

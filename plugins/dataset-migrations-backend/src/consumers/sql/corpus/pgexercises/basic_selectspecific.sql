@@ -1,0 +1,1 @@
+select name, membercost from facilities;

@@ -1,0 +1,5 @@
+select surname 
+	from members
+union
+select name
+	from facilities;

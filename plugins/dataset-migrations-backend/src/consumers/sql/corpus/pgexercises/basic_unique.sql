@@ -1,0 +1,4 @@
+select distinct surname 
+	from members
+order by surname
+limit 10;

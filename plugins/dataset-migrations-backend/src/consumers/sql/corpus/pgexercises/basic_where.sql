@@ -1,0 +1,1 @@
+select * from facilities where membercost > 0;

@@ -1,0 +1,4 @@
+select *
+	from facilities 
+	where 
+		name like '%Tennis%'; 

@@ -1,0 +1,4 @@
+select *
+	from facilities 
+	where 
+		facid in (1,5);

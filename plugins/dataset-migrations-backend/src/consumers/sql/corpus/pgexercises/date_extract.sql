@@ -1,0 +1,1 @@
+select extract(day from timestamp '2012-08-31');

@@ -1,0 +1,1 @@
+select * from facilities where upper(name) like 'TENNIS%';

@@ -1,0 +1,1 @@
+select surname || ', ' || firstname as name from members

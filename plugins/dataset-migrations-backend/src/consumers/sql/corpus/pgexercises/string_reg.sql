@@ -1,0 +1,1 @@
+select memid, telephone from members where telephone ~ '[()]';

@@ -1,0 +1,3 @@
+select memid, translate(telephone, '-() ', '') as telephone
+    from members
+    order by memid;
