@@ -1493,14 +1493,27 @@ class StatementWalker {
     // (A view's or created table's own select only: not a subquery inside it.)
     const passesOn =
       (!top && !subLink) || (top && this.definesRelation) || !!stmt.intoClause;
+    // How many more outputs than items the `*`s before an item gave, so an alias
+    // list names each item by its output's place (`c(a, b, x) AS (SELECT *, n
+    // FROM t2)` over two columns names n x); unknown after a `*` of unknown columns.
+    let starsWidth: number | undefined = 0;
     for (const [position, item] of (stmt.targetList ?? []).entries()) {
       const target = item.ResTarget;
       // The field, or a value whose type follows it (`max(f)`, `coalesce(f, 0)`,
       // `f + 1`), passed on under this name; `visit` lets go of it inside what
       // decides its own type (a cast, a comparison, count()). A sum follows the
       // rules for sums.
+      const before: number | undefined = starsWidth;
+      const starColumns = isStar(target?.val?.ColumnRef)
+        ? this.starColumns(target.val.ColumnRef, scope)
+        : undefined;
+      if (isStar(target?.val?.ColumnRef))
+        starsWidth =
+          before === undefined || starColumns === undefined
+            ? undefined
+            : before + starColumns.length - 1;
       this.passedOn = passesOn
-        ? aliasList?.[position]?.String?.sval ?? outputName(target)
+        ? outputNameAt(target, aliasList, position, before)
         : undefined;
       if (target?.name) {
         outputNames.add(target.name);
@@ -1508,10 +1521,11 @@ class StatementWalker {
       }
       if (outputUnread && isStar(target?.val?.ColumnRef)) continue;
       // `c(a, b) AS (SELECT * FROM t)`: the alias list renames what `*` reads.
+      // After a `*` of unknown columns any field may be under any later alias.
       if (passesOn && aliasList && isStar(target?.val?.ColumnRef))
         this.renamedByPosition(
-          this.starColumns(target.val.ColumnRef, scope),
-          aliasList.slice(position),
+          before === undefined ? undefined : starColumns,
+          aliasList.slice(position + (before ?? 0)),
           this.referenceSpan(target.val.ColumnRef.location).whole,
         );
       const [dividing, typed, summing] = [
@@ -2870,7 +2884,30 @@ function implicitName(val: Node | undefined): string | undefined {
   return undefined;
 }
 
-/** The name Postgres gives a select-list item's output column. */
+/**
+ * The name the select-list item `target` at `position` passes its value on
+ * under, where the `*`s before it gave `starsWidth` more outputs than items: its
+ * alias in `aliasList`, its own name past that list, and every name it may have
+ * (joined) when `starsWidth` is not known.
+ */
+function outputNameAt(
+  target: Node | undefined,
+  aliasList: Node[] | undefined,
+  position: number,
+  starsWidth: number | undefined,
+): string {
+  const own = outputName(target);
+  if (!aliasList) return own;
+  if (starsWidth === undefined)
+    return [
+      ...new Set([
+        ...aliasList.slice(position).map(a => a.String?.sval as string),
+        own,
+      ]),
+    ].join(', ');
+  return aliasList[position + starsWidth]?.String?.sval ?? own;
+}
+
 function outputName(target: Node | undefined): string {
   return (
     target?.name ??

@@ -239,6 +239,31 @@ describe('rewriteSqlFile', () => {
       ).toBe('unaffected');
     });
 
+    it("names an item after a `*` by its output's place in a column alias list, so a widened field passed on there is followed", () => {
+      const numeric = consumerMapping(source, [
+        { changeType: { field: 'ms_played', type: 'numeric' } },
+      ]);
+      // `*` over s gives two outputs, so the explicit ms_played is z, not the
+      // second alias (ms_played, which is s's own): z / 2 divides the field.
+      for (const sql of [
+        'WITH c(x, ms_played, z) AS (SELECT *, ms_played FROM (SELECT event_id, ms_played FROM listening_events) s) SELECT z / 2 AS h FROM c',
+        'SELECT z / 2 AS h FROM (SELECT *, ms_played FROM (SELECT event_id, ms_played FROM listening_events) s) AS c(x, ms_played, z)',
+      ]) {
+        const result = rewrite(sql, numeric);
+        expect({ sql, status: result.status }).toEqual({
+          sql,
+          status: 'needs-decision',
+        });
+        expect(JSON.stringify(result)).toContain('passed on as \\"z\\"');
+      }
+      // After a `*` whose columns are not known, it may be any later alias.
+      const unknown = rewrite(
+        'WITH c(x, ms_played, z) AS (SELECT *, ms_played FROM other_table, listening_events) SELECT z / 2 AS h FROM c',
+        numeric,
+      );
+      expect(unknown.status).toBe('needs-decision');
+    });
+
     it('asks about a widened integer formatted by to_char() in scientific notation or with V, which rounds by type (found by the eighteenth round)', () => {
       for (const type of ['bigint', 'numeric'] as const) {
         const widened = consumerMapping(source, [
