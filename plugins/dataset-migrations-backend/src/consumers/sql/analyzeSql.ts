@@ -458,6 +458,87 @@ function plainNumberFormat(arg: Node | undefined): boolean {
   return typeof format === 'string' && !/eeee|v/i.test(format);
 }
 
+/**
+ * Types a cast may give a value that no number is: beside one, `+`, `-`, `*`
+ * and comparisons pick an operator by the number's type, which exists for some
+ * integer types only (`jsonb - integer` deletes an array element and has no
+ * bigint or numeric version; `inet + bigint` no numeric one; `xid = integer` no
+ * bigint or numeric one), or rounds by it (`money * integer` is exact, `money *
+ * numeric` goes through double precision). Anything but these is no number.
+ */
+const NUMBER_TYPES = new Set([
+  'int2',
+  'int4',
+  'int8',
+  'smallint',
+  'integer',
+  'int',
+  'bigint',
+  'numeric',
+  'decimal',
+  'float4',
+  'float8',
+  'real',
+  'float',
+  'double precision',
+]);
+/** Calls whose value is JSON (`to_jsonb(x) - n`), in which `-` and `->` take integer alone. */
+const JSON_CALL =
+  /^(?:to_jsonb?|row_to_json|array_to_json|jsonb?(?:_(?!array_length$|typeof$)\w+)?)$/;
+/** Operators whose value is JSON (`j -> 'a'`, `j #> '{a}'`, `j #- '{0}'`): no number. */
+const JSON_OPERATORS = new Set(['->', '#>', '#-']);
+
+/**
+ * Functions taking `smallint` alone at some argument (no `integer` version
+ * there), or whose value shows its width: a `smallint` widened even to
+ * `integer` finds none, or another (`has_column_privilege(t, attnum, p)` takes
+ * a smallint column number; `hashint2(n)`, `int24pl(n, m)`, the operators'
+ * own functions, which Postgres's catalog names by width; `bytea(n)`, the cast
+ * to bytea, spells as many bytes as the type is wide). Found by sweeping
+ * pg_proc on Postgres 18 for calls that fail or read other values once the
+ * argument is integer.
+ */
+const SMALLINT_ONLY = new Set([
+  'has_column_privilege',
+  'bytea',
+  'cash_mul_int2',
+  'cash_div_int2',
+  'int2_mul_cash',
+  'hashint2',
+  'hashint2extended',
+  'btint24cmp',
+  'btint28cmp',
+  'btint42cmp',
+  'btint82cmp',
+  'int2abs',
+  'int2not',
+  'int2shl',
+  'int2shr',
+  'int2um',
+  'int2up',
+  'int2out',
+  'int2send',
+  'int2_sum',
+  'int2_avg_accum',
+  'int2_avg_accum_inv',
+  ...['int24', 'int28', 'int42', 'int82'].flatMap(pair =>
+    ['pl', 'mi', 'mul', 'div', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'].map(
+      op => `${pair}${op}`,
+    ),
+  ),
+]);
+/**
+ * What a cast to `bytea` is given to: Postgres 18 spells an integer as its
+ * bytes, as many as its type is wide (`1::smallint::bytea` is `\x0001`,
+ * `1::integer::bytea` `\x00000001`), and numeric has no such cast.
+ */
+const BYTES_OF_WIDTH: Typed = {
+  what: 'a cast to bytea',
+  exactType: true,
+  because: "which spells an integer as its bytes, as many as its type's width",
+  consequence: 'which then has more bytes (or, for numeric, finds no cast)',
+};
+
 /** Window functions whose first argument may be of any type, the others integer. */
 const VALUE_THEN_INTEGER = new Set(['lag', 'lead', 'nth_value']);
 /**
@@ -971,7 +1052,8 @@ class StatementWalker {
       if (castTo === 'regclass' || castTo === 'regtype')
         this.readsCatalog = true;
       if (castTo && !SAME_CAST.has(castTo))
-        this.typed = { what: `a cast to ${castTo}` };
+        this.typed =
+          castTo === 'bytea' ? BYTES_OF_WIDTH : { what: `a cast to ${castTo}` };
       // An array takes its elements' type: `ARRAY[n] <@ ARRAY[1, 2]` has no
       // bigint[] <@ integer[].
       if (key === 'A_ArrayExpr' && !this.byField.has(inner))
@@ -982,6 +1064,29 @@ class StatementWalker {
         for (const row of rowsComparedByField(inner)) this.byField.add(row);
       if (key === 'RowExpr' && !this.byField.has(inner))
         this.typed = { what: 'a row (ROW(…))', exactType: true };
+      // `x = n` beside what is surely no number (`'5'::xid = n`): the operator
+      // is chosen by n's type too, and exists for some integer types only.
+      if (
+        key === 'A_Expr' &&
+        isComparison(inner) &&
+        inner.lexpr &&
+        inner.rexpr &&
+        (noNumber(inner.lexpr) || noNumber(inner.rexpr))
+      ) {
+        const current = this.typed;
+        for (const [operand, other] of [
+          [inner.lexpr, inner.rexpr],
+          [inner.rexpr, inner.lexpr],
+        ]) {
+          const beside = noNumber(other);
+          this.typed = beside
+            ? { what: `operator ${operatorOf(inner)} beside ${beside}` }
+            : current;
+          this.visit(operand, scope);
+        }
+        restore();
+        continue;
+      }
       if (key === 'FuncCall' && !knownCall(inner)) this.callsUnknown = true;
       if (key === 'FuncCall' && !isSum(inner) && !isCount(inner)) {
         this.call(inner, scope);
@@ -1125,7 +1230,17 @@ class StatementWalker {
     if (!SAME_FOR_WIDER.has(name) && !FIXED_RESULT.has(name))
       this.typed = {
         what: `${name}()`,
-        ...(EXACT_TYPE.has(name) ? { exactType: true } : {}),
+        ...(EXACT_TYPE.has(name) || SMALLINT_ONLY.has(name)
+          ? { exactType: true }
+          : {}),
+        ...(SMALLINT_ONLY.has(name)
+          ? {
+              because:
+                'which takes smallint alone there, or spells a value by its width',
+              consequence:
+                'for which it finds no version, or another (other bits or digits)',
+            }
+          : {}),
       };
     if (VALUE_THEN_INTEGER.has(name)) {
       // `lag(x, n)`: x any type, the offset an integer.
@@ -1299,11 +1414,22 @@ class StatementWalker {
       // integer type (`x / 1000.0`); `date + f` is chosen by f's type (date +
       // integer only), and so may be any sum with an operand that is no number.
       // `f * interval '1 day'` takes any number (interval * double precision).
+      // Beside what is surely no number (`jsonb - n`, `inet + n`, `money *
+      // n`), the operator is chosen by the field's type, for some integer
+      // types only or rounding by it; `/` is the division's (read as the old
+      // type there).
+      const beside = op === '/' ? undefined : noNumber(other);
       if (isNumeric(other) || (op === '*' && isInterval(other)))
         this.typed = undefined;
       else if (op === '+' || op === '-')
-        this.typed = typed ?? this.besideOperand(other);
-      else this.typed = typed;
+        this.typed =
+          typed ??
+          this.besideOperand(other) ??
+          (beside ? { what: `operator ${op} beside ${beside}` } : undefined);
+      else
+        this.typed =
+          typed ??
+          (beside ? { what: `operator ${op} beside ${beside}` } : undefined);
       this.visit(operand, scope);
     }
     this.dividing = dividing;
@@ -2783,6 +2909,33 @@ function surelyArray(node: Node | undefined): boolean {
   return (node?.TypeCast?.typeName?.arrayBounds?.length ?? 0) > 0;
 }
 
+/**
+ * What a node surely is when it is no number, a date or an interval (those are
+ * the arithmetic's own cases): a cast to another type (`'[1]'::jsonb`, `inet
+ * '10.0.0.1'`, `'5'::xid`, `'$1'::money`), JSON from a call or an operator.
+ */
+function noNumber(node: Node | undefined): string | undefined {
+  const cast = node?.TypeCast;
+  if (cast) {
+    const type = typeNameOf(cast);
+    if (!type) return undefined;
+    if ((cast.typeName?.arrayBounds?.length ?? 0) > 0) return 'an array';
+    if (NUMBER_TYPES.has(type) || TEMPORAL.test(type)) return undefined;
+    // A string or a column cast to text is text: `text - n` exists for none.
+    return ['text', 'varchar', 'bpchar', 'unknown'].includes(type)
+      ? undefined
+      : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+  }
+  const call = node?.FuncCall;
+  if (call && JSON_CALL.test(funcName(call))) return `${funcName(call)}()`;
+  const expr = node?.A_Expr;
+  const op = expr && operatorOf(expr);
+  if (op && JSON_OPERATORS.has(op)) return `JSON (operator ${op})`;
+  // `(j - 0) - n` is j's type.
+  if (op === '-' || op === '+') return noNumber(expr.lexpr);
+  return undefined;
+}
+
 function isInterval(node: Node | undefined): boolean {
   const names: Node[] | undefined = node?.TypeCast?.typeName?.names;
   return names?.[names.length - 1]?.String?.sval === 'interval';
@@ -2813,6 +2966,11 @@ const COMPARISONS = new Set([
   '<@',
   '&&',
 ]);
+
+/** A binary operator whose result is boolean ({@link COMPARISONS}): `=`, `<`, `@>`… */
+function isComparison(expr: Node): boolean {
+  return expr.kind === 'AEXPR_OP' && COMPARISONS.has(operatorOf(expr) ?? '');
+}
 
 /** Nodes whose result type does not follow their operands' (A_Expr here: not arithmetic). */
 const OWN_TYPE = new Set([

@@ -264,6 +264,102 @@ describe('rewriteSqlFile', () => {
       expect(unknown.status).toBe('needs-decision');
     });
 
+    it('asks about a widened integer beside what is surely no number, whose operator exists for some integer types only (found by sweeping the catalog)', () => {
+      // jsonb - integer deletes an array element (no bigint or numeric version),
+      // inet + bigint has no numeric one, xid = integer no bigint or numeric one,
+      // money * numeric goes through double precision.
+      const cases: Array<[string, Array<'bigint' | 'numeric'>]> = [
+        [
+          "SELECT '[1,2,3,4]'::jsonb - ms_played FROM listening_events",
+          ['bigint', 'numeric'],
+        ],
+        [
+          'SELECT to_jsonb(ARRAY[1, 2, 3]) - ms_played FROM listening_events',
+          ['bigint', 'numeric'],
+        ],
+        [
+          "SELECT (j -> 'a') - ms_played FROM listening_events, (SELECT '{\"a\": [1, 2]}'::jsonb AS j) s",
+          ['bigint', 'numeric'],
+        ],
+        [
+          "SELECT inet '10.0.0.1' + ms_played FROM listening_events",
+          ['numeric'],
+        ],
+        [
+          "SELECT ms_played - '0/16'::pg_lsn FROM listening_events",
+          ['numeric'],
+        ],
+        [
+          "SELECT event_id FROM listening_events WHERE '5'::xid = ms_played",
+          ['bigint', 'numeric'],
+        ],
+        [
+          "SELECT '$1.07'::money * ms_played FROM listening_events",
+          ['numeric'],
+        ],
+      ];
+      for (const [sql, types] of cases)
+        for (const type of types) {
+          const result = rewrite(
+            sql,
+            consumerMapping(source, [
+              { changeType: { field: 'ms_played', type } },
+            ]),
+          );
+          expect({ sql, type, status: result.status }).toEqual({
+            sql,
+            type,
+            status: 'needs-decision',
+          });
+          expect(JSON.stringify(result)).toContain('beside');
+        }
+      // Beside a number, a date's own case or text it stays as it was.
+      const numeric = consumerMapping(source, [
+        { changeType: { field: 'ms_played', type: 'numeric' } },
+      ]);
+      for (const sql of [
+        'SELECT ms_played + 1, ms_played * 2, ms_played = 3 FROM listening_events',
+        "SELECT ms_played - '3'::integer, ms_played * interval '1 day' FROM listening_events",
+        "SELECT event_id FROM listening_events WHERE ms_played::text = '3'",
+        "SELECT jsonb_array_length('[1, 2]'::jsonb) - ms_played FROM listening_events",
+      ])
+        expect({ sql, status: rewrite(sql, numeric).status }).toEqual({
+          sql,
+          status: 'unaffected',
+        });
+    });
+
+    it('asks about a smallint widened to integer cast to bytea or given to a function taking smallint alone (found by sweeping the catalog)', () => {
+      const small: DatasetField[] = source.map(f =>
+        f.name === 'ms_played' ? { ...f, type: 'smallint' } : f,
+      );
+      const integer = consumerMapping(small, [
+        { changeType: { field: 'ms_played', type: 'integer' } },
+      ]);
+      // 3::smallint::bytea is \x0003, 3::integer::bytea \x00000003;
+      // hashint2(integer) and has_column_privilege(t, integer, p) do not exist.
+      for (const sql of [
+        'SELECT ms_played::bytea FROM listening_events',
+        'SELECT CAST(ms_played AS bytea) FROM listening_events',
+        'SELECT bytea(ms_played) FROM listening_events',
+        'SELECT hashint2(ms_played) FROM listening_events',
+        "SELECT has_column_privilege('other', ms_played, 'SELECT') FROM listening_events",
+      ]) {
+        const result = rewrite(sql, integer);
+        expect({ sql, status: result.status }).toEqual({
+          sql,
+          status: 'needs-decision',
+        });
+      }
+      // Functions taking integer take a smallint as integer already.
+      expect(
+        rewrite(
+          "SELECT abs(ms_played), sqrt(ms_played), ms_played::text, repeat('x', ms_played) FROM listening_events",
+          integer,
+        ).status,
+      ).toBe('unaffected');
+    });
+
     it('asks about a widened integer formatted by to_char() in scientific notation or with V, which rounds by type (found by the eighteenth round)', () => {
       for (const type of ['bigint', 'numeric'] as const) {
         const widened = consumerMapping(source, [

@@ -3420,6 +3420,32 @@ const ALL_SOURCES: CorpusSource[] = [
       },
     ],
   },
+  {
+    name: 'adversarial18_min',
+    dir: path.join(__dirname, 'adversarial18_min'),
+    migrations: [
+      {
+        name: 'M01 t.n widened integer -> bigint (beside jsonb, xid)',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+      },
+      {
+        name: 'M02 t.n widened integer -> numeric (beside jsonb, inet, xid)',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+      },
+      {
+        name: 'M03 t.s widened smallint -> integer (bytea, hashint2)',
+        dataset: 't',
+        changes: [{ changeType: { field: 's', type: 'integer' } }],
+      },
+      {
+        name: 'M04 t.n renamed to nn',
+        dataset: 't',
+        changes: [{ renameField: { from: 'n', to: 'nn' } }],
+      },
+    ],
+  },
 ];
 
 /** `CORPUS_ONLY=<name>` proves one source, while working on it. */
