@@ -8,6 +8,7 @@ import type { ScanToken } from 'libpg-query';
 import type { JinjaReference } from './dbtJinja';
 import { sourceKey, type DbtProject } from './dbtProject';
 import { parseSql, type ParsedSql } from '../../sql/sqlParser';
+import { keyDependentReads } from './groupedByKey';
 
 /** The dataset as consumer SQL names it. */
 export interface DatasetTarget {
@@ -262,6 +263,18 @@ export interface StatementAnalysis extends Span {
    * (no `field`): a relation the file made from the dataset has its fields'
    * new types, which may store a value with a fraction where the old rounded.
    */
+  /**
+   * Relations other than the dataset that a statement writes into (INSERT,
+   * UPDATE, DELETE, MERGE, COPY … FROM), whatever it writes: a view the file
+   * made from the dataset takes no write into a column it reads cast back.
+   */
+  writeTargets: Array<Span & { relation: string }>;
+  /**
+   * A field grouped by as it is in a query whose subqueries may read it:
+   * PostgreSQL matches an outer reference there only to a grouped column, not
+   * to a grouped expression, so a cast back in GROUP BY fails the query.
+   */
+  groupedForSubqueries: Array<Span & { field: string }>;
   writesElsewhere: Array<
     Span & {
       relation: string;
@@ -309,7 +322,9 @@ export interface OpaqueRead extends Span {
    * own, which the version a migration makes has others of (or, under the
    * view that serves the dataset's name, none); `schema-qualified`: a column
    * of the dataset qualified with its schema and table (`public.t.k`), which
-   * no alias can stand for.
+   * no alias can stand for; `grouped-by-key`: a column a grouped query reads
+   * neither grouped nor aggregated, valid only through the table's primary key
+   * (see groupedByKey.ts), which the view serving the name from cut-over has not.
    */
   kind:
     | 'whole-row'
@@ -326,7 +341,8 @@ export interface OpaqueRead extends Span {
     | 'join-alias'
     | 'derived-name'
     | 'named-in-string'
-    | 'schema-qualified';
+    | 'schema-qualified'
+    | 'grouped-by-key';
   /**
    * `jinja-columns` where the dataset is not in scope, naming one of its fields:
    * a CTE's or subquery's column the dataset may feed, whose changed type a
@@ -847,6 +863,8 @@ class StatementWalker {
   readonly passedOnElsewhere: StatementAnalysis['passedOnElsewhere'] = [];
   readonly creates: string[] = [];
   readonly writesElsewhere: StatementAnalysis['writesElsewhere'] = [];
+  readonly writeTargets: StatementAnalysis['writeTargets'] = [];
+  readonly groupedForSubqueries: StatementAnalysis['groupedForSubqueries'] = [];
   readonly copies: string[] = [];
   readonly opaque: OpaqueRead[] = [];
   /**
@@ -953,6 +971,19 @@ class StatementWalker {
         this.writesElsewhere.push({
           ...this.spanAt(written.location ?? -1),
           relation: written.relname,
+        });
+      const target =
+        key === 'InsertStmt' ||
+        key === 'UpdateStmt' ||
+        key === 'DeleteStmt' ||
+        key === 'MergeStmt' ||
+        (key === 'CopyStmt' && inner.is_from)
+          ? inner.relation
+          : undefined;
+      if (target?.relname && target.relname !== this.target.table)
+        this.writeTargets.push({
+          ...this.spanAt(target.location ?? -1),
+          relation: target.relname,
         });
       if (key === 'FuncCall' && CATALOG_CALL.test(funcName(inner)))
         this.readsCatalog = true;
@@ -1716,6 +1747,36 @@ class StatementWalker {
     for (const { quals, scope: sides } of joinConditions)
       this.visit(quals, sides);
     for (const item of stmt.groupClause ?? []) this.groupingList(item);
+    const datasetAliases = new Set(
+      scope.relations.filter(r => r.dataset).map(r => r.alias),
+    );
+    if (
+      datasetAliases.size > 0 &&
+      JSON.stringify([
+        stmt.targetList,
+        stmt.havingClause,
+        stmt.sortClause,
+      ]).includes('"SubLink"')
+    )
+      for (const item of groupingItems(stmt.groupClause)) {
+        const parts: Node[] = item.ColumnRef?.fields ?? [];
+        const field = parts[parts.length - 1]?.String?.sval;
+        const qualifier = parts[parts.length - 2]?.String?.sval;
+        if (
+          field &&
+          this.fields.has(field) &&
+          (qualifier === undefined || datasetAliases.has(qualifier))
+        )
+          this.groupedForSubqueries.push({
+            ...this.referenceSpan(item.ColumnRef.location).whole,
+            field,
+          });
+      }
+    for (const ref of keyDependentReads(stmt, datasetAliases, this.fields))
+      this.opaque.push({
+        ...this.referenceSpan(ref.ColumnRef.location).whole,
+        kind: 'grouped-by-key',
+      });
     this.visit(
       [
         stmt.whereClause,
@@ -2720,6 +2781,8 @@ export function analyzeSql(
       passedOnElsewhere: walker.passedOnElsewhere,
       creates: walker.creates,
       writesElsewhere: walker.writesElsewhere,
+      writeTargets: walker.writeTargets,
+      groupedForSubqueries: walker.groupedForSubqueries,
       copies: walker.copies,
       opaque: walker.opaque,
       datasetRelations: walker.datasetRelations,
@@ -3040,6 +3103,15 @@ function implicitName(val: Node | undefined): string | undefined {
   if (val.SubLink?.subLinkType === 'EXISTS_SUBLINK') return 'exists';
   if (val.SubLink?.subLinkType === 'ARRAY_SUBLINK') return 'array';
   return undefined;
+}
+
+/** GROUP BY's items, those inside `ROLLUP`, `CUBE`, `GROUPING SETS` and `(a, b)` included. */
+function groupingItems(items: Node[] | undefined): Node[] {
+  return (items ?? []).flatMap(item => {
+    if (item.GroupingSet) return groupingItems(item.GroupingSet.content);
+    if (item.RowExpr) return groupingItems(item.RowExpr.args);
+    return [item];
+  });
 }
 
 /**

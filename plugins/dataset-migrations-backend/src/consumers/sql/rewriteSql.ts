@@ -267,6 +267,35 @@ function planEdits(
     if (readsDataset)
       for (const name of statement.creates) madeFromDataset.add(name);
     for (const name of statement.copies) copies.add(name);
+    for (const grouped of statement.groupedForSubqueries) {
+      const m = mapping.byField.get(grouped.field);
+      if (!m || m.kind !== 'retyped' || readAsIs(grouped.field, m)) continue;
+      plan.fieldsRead.push(grouped.field);
+      plan.positions.push(grouped.start);
+      decide(
+        grouped.start,
+        `"${grouped.field}" is grouped by in a query whose subqueries read it, and the migration retypes it from ${m.oldType} to ${m.newType}, which the rewrite reads cast back: PostgreSQL lets a subquery read only a grouped column, not a grouped cast ("subquery uses ungrouped column"); a person decides`,
+      );
+    }
+    // A view the file made from the dataset serves a retyped field cast back, a
+    // column no INSERT or UPDATE goes through (a table made from it has the
+    // new type, which writes convert by other rules).
+    const castBack = [...mapping.byField.entries()].find(
+      ([field, m]) => m.kind === 'retyped' && !readAsIs(field, m),
+    );
+    for (const write of castBack ? statement.writeTargets : []) {
+      if (!madeFromDataset.has(write.relation)) continue;
+      const [field, m] = castBack as [
+        string,
+        Extract<ReaderMapping, { kind: 'retyped' }>,
+      ];
+      plan.fieldsRead.push(field);
+      plan.positions.push(write.start);
+      decide(
+        write.start,
+        `writes into ${write.relation}, which the file made from the dataset: the migration retypes "${field}" from ${m.oldType} to ${m.newType}, which the rewrite reads cast back there, and a view's cast column takes no write; a person decides`,
+      );
+    }
     for (const write of statement.writesElsewhere) {
       if (!madeFromDataset.has(write.relation)) continue;
       // `INSERT INTO copy SELECT * FROM <dataset>`: each field into its own column.
@@ -341,6 +370,16 @@ function planEdits(
         decide(
           use.start,
           `writes into "${use.field}", which the migration widens from ${m.oldType} to ${m.newType}: a value with a fraction is now stored as it is, where ${m.oldType} rounded it (5.5 was stored as 6); cast what is written to ${m.oldType}`,
+        );
+      } else if (
+        use.assignment &&
+        !use.writesWhole &&
+        m.kind === 'retyped' &&
+        !convertsWritesAlike(m.oldType, m.newType)
+      ) {
+        decide(
+          use.start,
+          `writes into "${use.field}", which the migration retypes from ${m.oldType} to ${m.newType}: PostgreSQL converts what is written by the new type's rules (its rounding, DateStyle, TimeZone, extra_float_digits), so what is read back may differ from what ${m.oldType} stored; a person checks what is written`,
         );
       } else if (losesValues(m) && !use.assignment) {
         decide(
@@ -587,6 +626,10 @@ function opaqueReadDecision(
   target: DatasetTarget,
 ): string | undefined {
   const written = content.slice(read.start, read.end).trim();
+  // Breaks at the first cut-over whatever the migration changes: the name is
+  // then a view.
+  if (read.kind === 'grouped-by-key')
+    return `${written} is read in a grouped query neither grouped nor aggregated, which PostgreSQL allows only because GROUP BY holds ${target.table}'s primary key; from cut-over ${target.table} is a view, which has no key, and the query fails there ("must appear in the GROUP BY clause"): add it to GROUP BY (the groups stay the same) or read it in an aggregate`;
   if (read.kind === 'whole-row' && read.field !== undefined)
     return mapping.byField.get(read.field)?.kind !== 'same'
       ? `${written} is read for its field "${read.field}" as a whole row (\`(${written}).${read.field}\`, \`${read.field}(${written})\`), which the rewriter does not rewrite, and the migration changes "${read.field}"; write ${written}.${read.field}`
@@ -862,6 +905,26 @@ const INTEGERS = ['smallint', 'integer', 'bigint'];
 const TEXTS = ['character', 'character varying', 'text'];
 
 /**
+ * Whether a value written into a field of type `to` reads back as it would
+ * have from `from`: between integer types (both round a fraction alike) and
+ * from a `char(n)` or `varchar(n)` to a text type (a `char(n)` read back pads
+ * again). Not otherwise: a date, time or float written as text follows the
+ * session's DateStyle or extra_float_digits, `'2024-01-01 24:00'` is another day
+ * as a timestamp, 2.5 rounds to 3 as an integer and to 2 through double
+ * precision, and `bpchar` keeps trailing spaces text drops.
+ */
+function convertsWritesAlike(from: string, to: string): boolean {
+  const [a, b] = [typeParts(from), typeParts(to)];
+  if (INTEGERS.includes(a.base) && INTEGERS.includes(b.base)) return true;
+  return (
+    TEXTS.includes(a.base) &&
+    TEXTS.includes(b.base) &&
+    !/^\s*bpchar\s*$/i.test(from) &&
+    castsBackExactly(from, to)
+  );
+}
+
+/**
  * Whether every value of `from`, cast to `to` and back, is itself again: the
  * widenings; a narrowing between integer types (exact, or the migration fails);
  * a numeric whose new precision and scale hold the old ones; a numeric of at most
@@ -871,6 +934,9 @@ const TEXTS = ['character', 'character varying', 'text'];
  */
 function castsBackExactly(from: string, to: string): boolean {
   const [a, b] = [typeParts(from), typeParts(to)];
+  // `bpchar` without a length keeps a value's trailing spaces, which a cast to
+  // text or varchar drops and no cast back restores (`char(n)` pads again).
+  if (/^\s*bpchar\s*$/i.test(from) && b.base !== 'character') return false;
   // A date or timestamp and a timestamptz convert by the casting session's
   // TimeZone: the engine's when the data moved, the reader's when cast back.
   if (

@@ -1,0 +1,251 @@
+/**
+ * Reads a grouped query makes of the dataset's columns that are valid only while
+ * the dataset is a table with a primary key: `SELECT o.id, o.name FROM orders o
+ * GROUP BY o.id` reads `o.name` neither grouped nor aggregated, which PostgreSQL
+ * accepts because `name` depends on the key (functional dependency). From the
+ * first cut-over the dataset's name is a view, which has no key, and the same
+ * query fails ("must appear in the GROUP BY clause"): an unmerged consumer would
+ * break. A query that runs today with such a read groups by the key, so no key
+ * needs to be known here.
+ */
+
+type Node = Record<string, any>;
+
+/** PostgreSQL's built-in aggregates: a column read inside one is aggregated. */
+const AGGREGATES = new Set([
+  'any_value',
+  'array_agg',
+  'avg',
+  'bit_and',
+  'bit_or',
+  'bit_xor',
+  'bool_and',
+  'bool_or',
+  'count',
+  'corr',
+  'covar_pop',
+  'covar_samp',
+  'cume_dist',
+  'dense_rank',
+  'every',
+  'json_agg',
+  'json_agg_strict',
+  'json_arrayagg',
+  'json_object_agg',
+  'json_object_agg_strict',
+  'json_object_agg_unique',
+  'json_object_agg_unique_strict',
+  'json_objectagg',
+  'jsonb_agg',
+  'jsonb_agg_strict',
+  'jsonb_object_agg',
+  'jsonb_object_agg_strict',
+  'jsonb_object_agg_unique',
+  'jsonb_object_agg_unique_strict',
+  'max',
+  'min',
+  'mode',
+  'percent_rank',
+  'percentile_cont',
+  'percentile_disc',
+  'range_agg',
+  'range_intersect_agg',
+  'rank',
+  'regr_avgx',
+  'regr_avgy',
+  'regr_count',
+  'regr_intercept',
+  'regr_r2',
+  'regr_slope',
+  'regr_sxx',
+  'regr_sxy',
+  'regr_syy',
+  'stddev',
+  'stddev_pop',
+  'stddev_samp',
+  'string_agg',
+  'sum',
+  'var_pop',
+  'var_samp',
+  'variance',
+  'xmlagg',
+]);
+
+/**
+ * A node as text without its source positions, to compare expressions, each
+ * column named as `resolve` names it (`subject_id` and `ce.subject_id` are one
+ * column, as PostgreSQL matches them).
+ */
+function shape(node: unknown, resolve: (ref: Node) => string): string {
+  return JSON.stringify(node, (key, value) => {
+    if (key === 'location') return undefined;
+    if (key === 'ColumnRef') return resolve(value);
+    return value;
+  });
+}
+
+/** An aggregate evaluated at this query's level: a known aggregate without OVER. */
+function isAggregateCall(call: Node): boolean {
+  const names: Node[] = call.funcname ?? [];
+  const name = names[names.length - 1]?.String?.sval;
+  return !call.over && (AGGREGATES.has(name) || !!call.agg_within_group);
+}
+
+/** The expressions GROUP BY groups by, grouping sets' included, positions and output names resolved. */
+function groupedShapes(
+  select: Node,
+  shapeOf: (node: unknown) => string,
+): Set<string> {
+  const shapes = new Set<string>();
+  const targets: Node[] = (select.targetList ?? []).map(
+    (t: Node) => t.ResTarget,
+  );
+  const add = (item: Node | undefined): void => {
+    if (!item) return;
+    if (item.GroupingSet) {
+      for (const inner of item.GroupingSet.content ?? []) add(inner);
+      return;
+    }
+    if (item.RowExpr) {
+      for (const inner of item.RowExpr.args ?? []) add(inner);
+      return;
+    }
+    const position = item.A_Const?.ival?.ival;
+    if (typeof position === 'number') {
+      add(targets[position - 1]?.val);
+      return;
+    }
+    shapes.add(shapeOf(item));
+    // `GROUP BY label` may name an output (`upper(o.name) AS label`).
+    const fields: Node[] = item.ColumnRef?.fields ?? [];
+    if (fields.length === 1) {
+      const name = fields[0].String?.sval;
+      for (const target of targets)
+        if (target?.name === name) shapes.add(shapeOf(target.val));
+    }
+  };
+  for (const item of select.groupClause ?? []) add(item);
+  return shapes;
+}
+
+/** The aliases a FROM list gives its plain relations (a subquery's own names, to leave its columns alone). */
+function fromAliases(select: Node | undefined): Set<string> {
+  const aliases = new Set<string>();
+  const walk = (item: Node | undefined): void => {
+    if (!item) return;
+    if (item.RangeVar)
+      aliases.add(item.RangeVar.alias?.aliasname ?? item.RangeVar.relname);
+    else if (item.JoinExpr) {
+      walk(item.JoinExpr.larg);
+      walk(item.JoinExpr.rarg);
+    } else {
+      const alias = (Object.values(item)[0] as Node | undefined)?.alias
+        ?.aliasname;
+      if (alias) aliases.add(alias);
+    }
+  };
+  for (const item of select?.fromClause ?? []) walk(item);
+  return aliases;
+}
+
+/**
+ * The ColumnRefs of `select` (a SelectStmt with GROUP BY) that read a dataset
+ * column neither grouped nor inside an aggregate: in its select list, HAVING,
+ * ORDER BY and windows, and qualified by the dataset's alias inside its
+ * subqueries. `datasetAliases` are the names the dataset goes by in the FROM
+ * list, `fields` its columns (an unqualified name of one is the dataset's).
+ */
+export function keyDependentReads(
+  select: Node,
+  datasetAliases: ReadonlySet<string>,
+  fields: ReadonlySet<string>,
+): Node[] {
+  if (!select.groupClause?.length || datasetAliases.size === 0) return [];
+  // A dataset column by its relation's alias (the only one, unqualified);
+  // anything else as written.
+  const only = datasetAliases.size === 1 ? [...datasetAliases][0] : undefined;
+  const resolve = (ref: Node): string => {
+    const parts: Node[] = ref.fields ?? [];
+    const names = parts.map(p => p.String?.sval ?? '*');
+    const column = names[names.length - 1];
+    const qualifier = names[names.length - 2];
+    if (qualifier !== undefined && datasetAliases.has(qualifier))
+      return `${qualifier}.${column}`;
+    if (qualifier === undefined && only && fields.has(column))
+      return `${only}.${column}`;
+    return names.join('.');
+  };
+  const shapeOf = (node: unknown) => shape(node, resolve);
+  const grouped = groupedShapes(select, shapeOf);
+  // Output names, an unaliased column's own name included (`ORDER BY d_week_seq`
+  // after `SELECT d1.d_week_seq`).
+  const outputNames = new Set(
+    (select.targetList ?? [])
+      .map((t: Node) => {
+        const target = t.ResTarget;
+        const parts: Node[] = target?.val?.ColumnRef?.fields ?? [];
+        return target?.name ?? parts[parts.length - 1]?.String?.sval;
+      })
+      .filter(Boolean),
+  );
+  const found: Node[] = [];
+  // `shadowed`: aliases a subquery's own FROM list takes over.
+  const walk = (
+    node: unknown,
+    shadowed: ReadonlySet<string>,
+    inner: boolean,
+  ): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item, shadowed, inner);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const n = node as Node;
+    // A grouped column may be read anywhere, in a subquery too.
+    if (grouped.has(shapeOf(n))) return;
+    if (n.FuncCall && !inner && isAggregateCall(n.FuncCall)) return;
+    if (n.ColumnRef) {
+      const parts: Node[] = n.ColumnRef.fields ?? [];
+      const qualifier =
+        parts.length >= 2 ? parts[parts.length - 2]?.String?.sval : undefined;
+      const last = parts[parts.length - 1];
+      const column = last?.String?.sval;
+      // `*` alone reads every relation's columns, the dataset's among them.
+      const dataset = qualifier
+        ? datasetAliases.has(qualifier) && !shadowed.has(qualifier)
+        : !inner &&
+          ((column !== undefined && fields.has(column)) || !!last?.A_Star);
+      if (dataset) found.push(n);
+      return;
+    }
+    if (n.SelectStmt) {
+      // A subquery's own relations hide the same names outside it.
+      const own = fromAliases(n.SelectStmt);
+      walk(
+        [
+          n.SelectStmt.targetList,
+          n.SelectStmt.whereClause,
+          n.SelectStmt.havingClause,
+          n.SelectStmt.fromClause,
+        ],
+        new Set([...shadowed, ...own]),
+        true,
+      );
+      return;
+    }
+    for (const value of Object.values(n)) walk(value, shadowed, inner);
+  };
+  const none = new Set<string>();
+  for (const item of select.targetList ?? [])
+    walk(item.ResTarget?.val, none, false);
+  walk(select.havingClause, none, false);
+  for (const sort of select.sortClause ?? []) {
+    const key = sort.SortBy?.node;
+    const parts: Node[] = key?.ColumnRef?.fields ?? [];
+    // `ORDER BY name` names an output first.
+    if (parts.length === 1 && outputNames.has(parts[0].String?.sval)) continue;
+    walk(key, none, false);
+  }
+  walk(select.windowClause, none, false);
+  return found;
+}
