@@ -2892,6 +2892,92 @@ const ALL_SOURCES: CorpusSource[] = [
     ],
   },
   {
+    name: 'adversarial18_text',
+    dir: path.join(__dirname, 'adversarial18_text'),
+    migrations: [
+      {
+        name: 'T01 t.vc widened varchar(10) -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 'vc', type: 'text' } }],
+      },
+      {
+        name: 'T02 t.ch retyped char(5) -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 'ch', type: 'text' } }],
+      },
+      {
+        name: 'T03 t.d widened date -> timestamp',
+        dataset: 't',
+        changes: [{ changeType: { field: 'd', type: 'timestamp' } }],
+      },
+      {
+        name: 'T04 t.d widened date -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 'd', type: 'text' } }],
+      },
+      {
+        name: 'T05 t.ts widened timestamp(3) -> timestamp',
+        dataset: 't',
+        changes: [{ changeType: { field: 'ts', type: 'timestamp' } }],
+      },
+      {
+        name: 'T06 t.n retyped numeric(8,2) -> numeric',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+      },
+      {
+        name: 'T07 t.k (primary key) widened varchar(8) -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 'k', type: 'text' } }],
+      },
+      {
+        name: 'T08 t.d widened date -> timestamptz',
+        dataset: 't',
+        changes: [{ changeType: { field: 'd', type: 'timestamptz' } }],
+      },
+      {
+        name: 'T09 t.ts widened timestamp(3) -> timestamptz',
+        dataset: 't',
+        changes: [{ changeType: { field: 'ts', type: 'timestamptz' } }],
+      },
+      {
+        name: 'T10 t.ts widened timestamp(3) -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 'ts', type: 'text' } }],
+      },
+      {
+        name: 'T11 t.tz widened timestamptz -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 'tz', type: 'text' } }],
+      },
+      {
+        name: 'T12 t.r widened real -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 'r', type: 'text' } }],
+      },
+      {
+        name: 'T13 t.n retyped numeric(8,2) -> double precision',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'double precision' } }],
+      },
+      {
+        name: 'T14 t.bp retyped bpchar (unbounded) -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 'bp', type: 'text' } }],
+      },
+      {
+        name: 'T15 t.q widened integer -> double precision',
+        dataset: 't',
+        changes: [{ changeType: { field: 'q', type: 'double precision' } }],
+      },
+      {
+        name: 'T16 t.q widened integer -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 'q', type: 'text' } }],
+      },
+    ],
+  },
+  {
     name: 'regress_groupingsets',
     dir: path.join(__dirname, 'regress_groupingsets'),
     migrations: [

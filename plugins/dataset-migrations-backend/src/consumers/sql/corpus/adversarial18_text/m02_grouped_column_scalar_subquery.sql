@@ -1,0 +1,1 @@
+SELECT (SELECT t.d) AS d, count(*) AS c FROM t GROUP BY t.d;

@@ -1,0 +1,1 @@
+SELECT t.k, t.ch FROM t GROUP BY t.k;

@@ -1,0 +1,1 @@
+SELECT length(vc) AS vc FROM t WHERE vc IS NOT NULL ORDER BY vc;

@@ -1,0 +1,1 @@
+SELECT id AS ch, k FROM t ORDER BY ch DESC;

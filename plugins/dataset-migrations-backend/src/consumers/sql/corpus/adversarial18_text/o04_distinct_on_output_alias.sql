@@ -1,0 +1,1 @@
+SELECT DISTINCT ON (d) id AS d, k FROM t ORDER BY d, k;

@@ -1,0 +1,1 @@
+SELECT id, JSON_QUERY(jsonb '[1]', '$v' PASSING vc AS v) AS a, JSON_VALUE(jsonb '1', '$x' PASSING d AS x RETURNING text) AS b, JSON_EXISTS(jsonb '1', '$x' PASSING n AS x) AS c FROM t WHERE id IN (1, 2, 6) ORDER BY id;

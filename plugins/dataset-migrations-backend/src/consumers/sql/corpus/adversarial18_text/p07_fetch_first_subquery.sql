@@ -1,0 +1,1 @@
+SELECT id FROM u ORDER BY id FETCH FIRST (SELECT octet_length(ch) - 2 FROM t WHERE id = 1) ROWS ONLY;

@@ -1,0 +1,1 @@
+SELECT format('%s|', ch) AS c FROM t TABLESAMPLE BERNOULLI (100) REPEATABLE (1) WHERE d <> 'infinity' ORDER BY 1;

@@ -1,0 +1,1 @@
+SELECT id, (d, d + 1) OVERLAPS (date '2024-02-29', date '2024-03-01') AS o, (ts, interval '1 hour') OVERLAPS (timestamp '2024-03-10 03:00', interval '1 hour') AS p FROM t WHERE id IN (1, 2, 6) ORDER BY id;

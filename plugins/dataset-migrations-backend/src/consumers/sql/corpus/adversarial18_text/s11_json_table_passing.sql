@@ -1,0 +1,1 @@
+SELECT t.id, j.a, j.b, j.c FROM t, JSON_TABLE(jsonb '[1]', '$[*]' PASSING t.vc AS v, t.d AS dd, t.n AS nn COLUMNS (a text PATH '$v', b text PATH '$dd', c text PATH '$nn')) j WHERE t.id IN (1, 2, 6) ORDER BY t.id;

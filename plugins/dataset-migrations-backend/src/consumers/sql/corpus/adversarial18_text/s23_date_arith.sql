@@ -1,0 +1,1 @@
+SELECT id, d + 1 AS a, d - date '2024-01-01' AS b, d + interval '1 hour' AS c, age(d) IS NOT NULL AS e, date_trunc('month', d) AS f, to_char(d, 'YYYY-MM-DD HH24 TZ') AS g, d = '2024-02-29 00:00:01' AS h FROM t WHERE id IN (1, 2, 6) ORDER BY id;

@@ -1,0 +1,1 @@
+EXPLAIN (COSTS OFF) SELECT ch FROM t WHERE ch = 'ab';

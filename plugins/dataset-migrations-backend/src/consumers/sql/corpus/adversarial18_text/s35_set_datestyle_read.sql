@@ -1,0 +1,2 @@
+SET DateStyle = 'German';
+SELECT id, d, ts, d::text AS dt FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT DISTINCT t.vc FROM t ORDER BY vc;

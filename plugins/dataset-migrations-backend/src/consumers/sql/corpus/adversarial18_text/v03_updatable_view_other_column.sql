@@ -1,0 +1,3 @@
+CREATE TEMP VIEW v AS SELECT k, id, d FROM t;
+UPDATE v SET id = id + 10 WHERE d > '2024-01-01';
+SELECT k, id FROM t ORDER BY k;

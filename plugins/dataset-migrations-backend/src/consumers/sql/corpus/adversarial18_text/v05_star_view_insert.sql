@@ -1,0 +1,3 @@
+CREATE TEMP VIEW v AS SELECT * FROM t;
+INSERT INTO v (k, id) VALUES ('k9', 9);
+SELECT k, id FROM t WHERE id = 9;

@@ -1,0 +1,1 @@
+SELECT id, bp, octet_length(bp) AS o FROM t ORDER BY id;
