@@ -8,7 +8,7 @@ import { readDurationMs } from './readDuration';
  * and an engine's (`datasetMigrations.engines.<name>`) are named alike.
  */
 
-export function wholeKey(under: string, key: string): string {
+function wholeKey(under: string, key: string): string {
   return under ? `${under}.${key}` : key;
 }
 

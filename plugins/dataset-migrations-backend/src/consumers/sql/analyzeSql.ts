@@ -8,7 +8,7 @@ import type { ScanToken } from 'libpg-query';
 import type { JinjaReference } from './dbtJinja';
 import { sourceKey, type DbtProject } from './dbtProject';
 import { parseSql, type ParsedSql } from '../../sql/sqlParser';
-import { keyDependentReads } from './groupedByKey';
+import { groupedColumnsSubqueriesSee, keyDependentReads } from './groupedByKey';
 
 /** The dataset as consumer SQL names it. */
 export interface DatasetTarget {
@@ -543,6 +543,13 @@ const SMALLINT_ONLY = new Set([
     ),
   ),
 ]);
+/** What a call of {@link SMALLINT_ONLY} is given to. */
+const SMALLINT_ONLY_CALL = {
+  exactType: true,
+  because: 'which takes smallint alone there, or spells a value by its width',
+  consequence:
+    'for which it finds no version, or another (other bits or digits)',
+};
 /**
  * What a cast to `bytea` is given to: Postgres 18 spells an integer as its
  * bytes, as many as its type is wide (`1::smallint::bytea` is `\x0001`,
@@ -1261,17 +1268,8 @@ class StatementWalker {
     if (!SAME_FOR_WIDER.has(name) && !FIXED_RESULT.has(name))
       this.typed = {
         what: `${name}()`,
-        ...(EXACT_TYPE.has(name) || SMALLINT_ONLY.has(name)
-          ? { exactType: true }
-          : {}),
-        ...(SMALLINT_ONLY.has(name)
-          ? {
-              because:
-                'which takes smallint alone there, or spells a value by its width',
-              consequence:
-                'for which it finds no version, or another (other bits or digits)',
-            }
-          : {}),
+        ...(EXACT_TYPE.has(name) ? { exactType: true } : {}),
+        ...(SMALLINT_ONLY.has(name) ? SMALLINT_ONLY_CALL : {}),
       };
     if (VALUE_THEN_INTEGER.has(name)) {
       // `lag(x, n)`: x any type, the offset an integer.
@@ -1750,28 +1748,15 @@ class StatementWalker {
     const datasetAliases = new Set(
       scope.relations.filter(r => r.dataset).map(r => r.alias),
     );
-    if (
-      datasetAliases.size > 0 &&
-      JSON.stringify([
-        stmt.targetList,
-        stmt.havingClause,
-        stmt.sortClause,
-      ]).includes('"SubLink"')
-    )
-      for (const item of groupingItems(stmt.groupClause)) {
-        const parts: Node[] = item.ColumnRef?.fields ?? [];
-        const field = parts[parts.length - 1]?.String?.sval;
-        const qualifier = parts[parts.length - 2]?.String?.sval;
-        if (
-          field &&
-          this.fields.has(field) &&
-          (qualifier === undefined || datasetAliases.has(qualifier))
-        )
-          this.groupedForSubqueries.push({
-            ...this.referenceSpan(item.ColumnRef.location).whole,
-            field,
-          });
-      }
+    for (const item of groupedColumnsSubqueriesSee(
+      stmt,
+      datasetAliases,
+      this.fields,
+    ))
+      this.groupedForSubqueries.push({
+        ...this.referenceSpan(item.ColumnRef.location).whole,
+        field: item.ColumnRef.fields.at(-1).String.sval,
+      });
     for (const ref of keyDependentReads(stmt, datasetAliases, this.fields))
       this.opaque.push({
         ...this.referenceSpan(ref.ColumnRef.location).whole,
@@ -3103,15 +3088,6 @@ function implicitName(val: Node | undefined): string | undefined {
   if (val.SubLink?.subLinkType === 'EXISTS_SUBLINK') return 'exists';
   if (val.SubLink?.subLinkType === 'ARRAY_SUBLINK') return 'array';
   return undefined;
-}
-
-/** GROUP BY's items, those inside `ROLLUP`, `CUBE`, `GROUPING SETS` and `(a, b)` included. */
-function groupingItems(items: Node[] | undefined): Node[] {
-  return (items ?? []).flatMap(item => {
-    if (item.GroupingSet) return groupingItems(item.GroupingSet.content);
-    if (item.RowExpr) return groupingItems(item.RowExpr.args);
-    return [item];
-  });
 }
 
 /**

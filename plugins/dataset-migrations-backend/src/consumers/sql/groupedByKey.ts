@@ -91,6 +91,15 @@ function isAggregateCall(call: Node): boolean {
   return !call.over && (AGGREGATES.has(name) || !!call.agg_within_group);
 }
 
+/** GROUP BY's items, those inside `ROLLUP`, `CUBE`, `GROUPING SETS` and `(a, b)` included. */
+function groupingItems(items: Node[] | undefined): Node[] {
+  return (items ?? []).flatMap(item => {
+    if (item.GroupingSet) return groupingItems(item.GroupingSet.content);
+    if (item.RowExpr) return groupingItems(item.RowExpr.args);
+    return [item];
+  });
+}
+
 /** The expressions GROUP BY groups by, grouping sets' included, positions and output names resolved. */
 function groupedShapes(
   select: Node,
@@ -100,20 +109,13 @@ function groupedShapes(
   const targets: Node[] = (select.targetList ?? []).map(
     (t: Node) => t.ResTarget,
   );
-  const add = (item: Node | undefined): void => {
-    if (!item) return;
-    if (item.GroupingSet) {
-      for (const inner of item.GroupingSet.content ?? []) add(inner);
-      return;
-    }
-    if (item.RowExpr) {
-      for (const inner of item.RowExpr.args ?? []) add(inner);
-      return;
-    }
+  for (const item of groupingItems(select.groupClause)) {
     const position = item.A_Const?.ival?.ival;
     if (typeof position === 'number') {
-      add(targets[position - 1]?.val);
-      return;
+      const target = targets[position - 1]?.val;
+      for (const value of target ? groupingItems([target]) : [])
+        shapes.add(shapeOf(value));
+      continue;
     }
     shapes.add(shapeOf(item));
     // `GROUP BY label` may name an output (`upper(o.name) AS label`).
@@ -123,9 +125,37 @@ function groupedShapes(
       for (const target of targets)
         if (target?.name === name) shapes.add(shapeOf(target.val));
     }
-  };
-  for (const item of select.groupClause ?? []) add(item);
+  }
   return shapes;
+}
+
+/**
+ * The dataset's columns GROUP BY names as they are (`t.ch`, or `ch` alone), in a
+ * query whose select list, HAVING or ORDER BY holds a subquery: PostgreSQL lets
+ * a subquery read a grouped column, not a grouped expression such as a cast.
+ */
+export function groupedColumnsSubqueriesSee(
+  select: Node,
+  datasetAliases: ReadonlySet<string>,
+  fields: ReadonlySet<string>,
+): Node[] {
+  if (!select.groupClause?.length || datasetAliases.size === 0) return [];
+  const subqueries = JSON.stringify([
+    select.targetList,
+    select.havingClause,
+    select.sortClause,
+  ]).includes('"SubLink"');
+  if (!subqueries) return [];
+  return groupingItems(select.groupClause).filter(item => {
+    const parts: Node[] = item.ColumnRef?.fields ?? [];
+    const field = parts[parts.length - 1]?.String?.sval;
+    const qualifier = parts[parts.length - 2]?.String?.sval;
+    return (
+      !!field &&
+      fields.has(field) &&
+      (qualifier === undefined || datasetAliases.has(qualifier))
+    );
+  });
 }
 
 /** The aliases a FROM list gives its plain relations (a subquery's own names, to leave its columns alone). */

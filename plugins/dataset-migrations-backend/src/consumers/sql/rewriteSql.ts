@@ -260,6 +260,11 @@ function planEdits(
   const madeFromDataset = new Set<string>();
   // Those made as `SELECT *` of the dataset alone: its columns, in order.
   const copies = new Set<string>();
+  // A field the rewrite reads cast back, if any.
+  const castBack = [...mapping.byField.entries()].find(
+    (entry): entry is [string, Extract<ReaderMapping, { kind: 'retyped' }>] =>
+      entry[1].kind === 'retyped' && !readAsIs(entry[0], entry[1]),
+  );
   for (const statement of statements) {
     const readsDataset = statement.datasetRelations.length > 0 || created;
     if (statement.creates.length > 0 && statement.datasetRelations.length > 0)
@@ -280,15 +285,9 @@ function planEdits(
     // A view the file made from the dataset serves a retyped field cast back, a
     // column no INSERT or UPDATE goes through (a table made from it has the
     // new type, which writes convert by other rules).
-    const castBack = [...mapping.byField.entries()].find(
-      ([field, m]) => m.kind === 'retyped' && !readAsIs(field, m),
-    );
     for (const write of castBack ? statement.writeTargets : []) {
       if (!madeFromDataset.has(write.relation)) continue;
-      const [field, m] = castBack as [
-        string,
-        Extract<ReaderMapping, { kind: 'retyped' }>,
-      ];
+      const [field, m] = castBack!;
       plan.fieldsRead.push(field);
       plan.positions.push(write.start);
       decide(
@@ -904,6 +903,11 @@ function losesValues(
 const INTEGERS = ['smallint', 'integer', 'bigint'];
 const TEXTS = ['character', 'character varying', 'text'];
 
+/** `bpchar` without a length, which keeps a value's trailing spaces. */
+function unboundedBpchar(type: string): boolean {
+  return /^\s*bpchar\s*$/i.test(type);
+}
+
 /**
  * Whether a value written into a field of type `to` reads back as it would
  * have from `from`: between integer types (both round a fraction alike) and
@@ -919,7 +923,7 @@ function convertsWritesAlike(from: string, to: string): boolean {
   return (
     TEXTS.includes(a.base) &&
     TEXTS.includes(b.base) &&
-    !/^\s*bpchar\s*$/i.test(from) &&
+    !unboundedBpchar(from) &&
     castsBackExactly(from, to)
   );
 }
@@ -936,7 +940,7 @@ function castsBackExactly(from: string, to: string): boolean {
   const [a, b] = [typeParts(from), typeParts(to)];
   // `bpchar` without a length keeps a value's trailing spaces, which a cast to
   // text or varchar drops and no cast back restores (`char(n)` pads again).
-  if (/^\s*bpchar\s*$/i.test(from) && b.base !== 'character') return false;
+  if (unboundedBpchar(from) && b.base !== 'character') return false;
   // A date or timestamp and a timestamptz convert by the casting session's
   // TimeZone: the engine's when the data moved, the reader's when cast back.
   if (
