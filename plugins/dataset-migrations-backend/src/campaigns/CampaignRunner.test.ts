@@ -43,7 +43,7 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 47 }, (_, i) => `g${i + 1}`);
+const GOOD = Array.from({ length: 48 }, (_, i) => `g${i + 1}`);
 const BAD = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
@@ -677,13 +677,23 @@ describe('CampaignRunner', () => {
     });
     /** The process dies right after the action commits, where it used to audit it. */
     const died = new Error('the process died here');
+    // A look's trip is written in a transaction its lease fences: the process
+    // dies once that commits.
+    let tripped = false;
     class DyingCampaignStore extends DatabaseCampaignStore {
       async transition(
         ...args: Parameters<DatabaseCampaignStore['transition']>
       ) {
         const result = await super.transition(...args);
-        if (result.changed && args[1].pausedByRunner) throw died;
+        if (result.changed && args[1].pausedByRunner) tripped = true;
         return result;
+      }
+    }
+    class DyingLookLeases extends CampaignLookLeases {
+      async fenced<T>(...args: Parameters<CampaignLookLeases['fenced']>) {
+        const written = (await super.fenced(...args)) as T;
+        if (tripped) throw died;
+        return written;
       }
     }
     const dying = new CampaignRunner({
@@ -702,7 +712,7 @@ describe('CampaignRunner', () => {
       clock,
       announcer,
       audit: new CampaignAuditOutbox(pluginDb),
-      lookLeases: new CampaignLookLeases(pluginDb, 30_000),
+      lookLeases: new DyingLookLeases(pluginDb, 30_000),
       auditor: recording,
     });
     /** Another replica, whose sweep emits what the dead look recorded. */
@@ -1216,6 +1226,63 @@ describe('CampaignRunner', () => {
     } finally {
       release();
     }
+    await migrationsFinished(id, 1);
+    await dropQueuedLooks(id);
+  }, 60_000);
+
+  it('refuses in SQL the start of a look frozen past its lease after its last check, once another look holds the lease', async () => {
+    now = new Date('2027-03-01T10:00:00Z');
+    const id = await startCampaign('frozen-past-lease', [['g48']]);
+    const [frozen, thaw] = latch();
+    const [inStart, starting] = latch();
+    const migrations = runnerDeps.migrations as MigrationService;
+    const create = migrations.createCampaignMigration.bind(migrations);
+    const frozenLooks = new CampaignLookLeases(pluginDb, 300);
+    const holder = new CampaignRunner({
+      ...runnerDeps,
+      lookLeases: frozenLooks,
+      // A frozen process renews nothing: its renewals stop early here.
+      lookLeaseMaxMs: 300,
+      migrations: Object.assign(Object.create(migrations), {
+        createCampaignMigration: async (...args: Parameters<typeof create>) => {
+          // Past the look's last check of its lease, before its write.
+          starting();
+          await frozen;
+          return create(...args);
+        },
+      }),
+    });
+    const other = randomUUID();
+    try {
+      const looking = holder.tick(id);
+      await inStart;
+      // The lease runs out, and another replica's look takes it and looks on.
+      await waitFor(
+        async () =>
+          (
+            await new CampaignLookLeases(pluginDb, 60_000).claim(id, other)
+          ).held || undefined,
+        { timeoutMs: 10_000, what: 'another look to take the lease' },
+      );
+      thaw();
+      await looking;
+      expect(await migrationsOf(id)).toEqual([]);
+      const [row] = await pluginDb('campaign_datasets').where({
+        campaign_id: id,
+      });
+      expect(row.state).toBe('pending');
+      const [lease] = await pluginDb('campaign_look_leases').where({
+        campaign_id: id,
+      });
+      expect(lease.owner).toBe(other);
+    } finally {
+      thaw();
+      await runnerDeps.lookLeases.release(id, other);
+    }
+    await runner.tick(id);
+    expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([
+      ref('g48'),
+    ]);
     await migrationsFinished(id, 1);
     await dropQueuedLooks(id);
   }, 60_000);

@@ -17,7 +17,10 @@ import type {
   CampaignAuditEvent,
   CampaignAuditOutbox,
 } from '../database/CampaignAuditOutbox';
-import type { CampaignLookLeases } from '../database/CampaignLookLeases';
+import {
+  LookLeaseLost,
+  type CampaignLookLeases,
+} from '../database/CampaignLookLeases';
 import type { StoreTransaction } from '../database/StoreTransaction';
 import {
   CampaignStartRefused,
@@ -120,13 +123,19 @@ const REFUSALS = [
   'ConflictError',
 ];
 
-/** A look's hold on its campaign's lease, which its heartbeat finds lost. */
-type LookLease = Pick<LeaseHold, 'lost'>;
+/**
+ * A look's hold on its campaign's lease: its heartbeat finds it lost before each
+ * decision, and each write is fenced by it in SQL (a look frozen between the two
+ * is refused there: {@link CampaignLookLeases.fenced}).
+ */
+interface LookFence extends Pick<LeaseHold, 'lost'> {
+  /** Writes in a transaction fenced by the lease. */
+  write<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Fences a transaction another service opened (a migration's start, a job queued). */
+  check(tx: StoreTransaction): Promise<void>;
+}
 
-/** A look that found its lease taken stops before its next change. */
-class LookLeaseLost extends Error {}
-
-function assertHeld(lease: LookLease, run: CampaignRun): void {
+function assertHeld(lease: LookFence, run: CampaignRun): void {
   if (lease.lost)
     throw new LookLeaseLost(
       `A look at campaign ${run.name} stopped: its lease ran out and another look may have taken it`,
@@ -233,15 +242,18 @@ export class CampaignRunner {
     operation: 'contract' | 'rollback',
     ask: string,
     meta: JsonObject,
+    fence: LookFence,
   ): OnQueued {
-    return (tx, { jobId }) =>
-      this.audit(tx, {
+    return async (tx, { jobId }) => {
+      await fence.check(tx);
+      await this.audit(tx, {
         key: `${operation}:${ask}:${jobId}`,
         campaignId: run.id,
         eventId: `campaign-${operation}`,
         severityLevel: 'high',
         meta,
       });
+    };
   }
 
   /**
@@ -355,8 +367,15 @@ export class CampaignRunner {
         logger.warn(`The look lease on campaign ${campaignId}: ${message}`),
       maxMs: this.deps.lookLeaseMaxMs ?? LOOK_LEASE_MAX_MS,
     });
+    const fence: LookFence = {
+      get lost() {
+        return lease.lost;
+      },
+      write: work => lookLeases.fenced(campaignId, this.lookOwner, work),
+      check: tx => lookLeases.assertHeldIn(tx, campaignId, this.lookOwner),
+    };
     try {
-      await this.look(campaignId, lease);
+      await this.look(campaignId, fence);
     } catch (error) {
       if (!(error instanceof LookLeaseLost)) throw error;
       logger.warn(error.message);
@@ -380,21 +399,22 @@ export class CampaignRunner {
    * (each change is a compare-and-set in the store, so the copy only decides
    * what this look does next). Stops where it finds its lease lost.
    */
-  private async look(campaignId: string, lease: LookLease): Promise<void> {
+  private async look(campaignId: string, lease: LookFence): Promise<void> {
     const { campaigns, queue } = this.deps;
     const now = this.now();
     const run = await campaigns.getRun(campaignId);
     if (!run) return;
     // Outcomes are recorded whatever the campaign's state: an aborted campaign's
     // migrations run to their end, and their end is part of its record.
-    await this.reconcile(run, now);
-    const rollbackAgainMs = await this.rollBackRolledBackWaves(run);
+    await this.reconcile(run, now, lease);
+    const rollbackAgainMs = await this.rollBackRolledBackWaves(run, lease);
     const next =
       run.state === 'running' ? await this.advance(run, now, lease) : undefined;
     // The burndown (outcomes, skips, consumers moved, which need no campaign
     // write) once the starts are written: a freed slot waits for the outcome that
     // freed it, not for the progress record (measured with `yarn bench:campaign`).
-    // A look that dies before it leaves it to the next look.
+    // A look that dies before it leaves it to the next look. Not fenced by the
+    // lease: it counts what is written, and decides nothing.
     // A look that leaves no later look (the campaign finished, paused or
     // stopped) always records: the chart's last point is where it stands.
     // Left to a later look, one is asked for by then: a soak or a closed
@@ -406,7 +426,7 @@ export class CampaignRunner {
     assertHeld(lease, run);
     const contracting =
       run.state === 'running' || run.state === 'completed'
-        ? await this.contractOpened(run, now)
+        ? await this.contractOpened(run, now, lease)
         : false;
     // A running campaign looks again soon anyway; a completed one only for this.
     const contractLook =
@@ -437,7 +457,11 @@ export class CampaignRunner {
    * again {@link CONTRACT_RETRY_MS} later, a person may contract sooner with an
    * override). Answers whether a dataset still waits for its contract.
    */
-  private async contractOpened(run: CampaignRun, now: Date): Promise<boolean> {
+  private async contractOpened(
+    run: CampaignRun,
+    now: Date,
+    lease: LookFence,
+  ): Promise<boolean> {
     const healthy = new Set(
       run.waves.filter(w => w.state === 'healthy').map(w => w.index),
     );
@@ -469,7 +493,7 @@ export class CampaignRunner {
     // Side by side: a wave that turns healthy opens many gates at once, and the
     // looks a migration's end asks for wait for this one.
     const refused = await mapConcurrently(asks, CONTRACT_ASKS_AT_ONCE, d =>
-      this.askContract(run, d, now, askedBefore),
+      this.askContract(run, d, now, askedBefore, lease),
     );
     return waiting || refused.includes(true);
   }
@@ -480,6 +504,7 @@ export class CampaignRunner {
     d: CampaignRunDataset,
     now: Date,
     askedBefore: Date,
+    lease: LookFence,
   ): Promise<boolean> {
     const { campaigns, migrations, logger } = this.deps;
     if (!d.migrationId || !run.startedBy) return false;
@@ -500,7 +525,7 @@ export class CampaignRunner {
       await migrations.requestContract(d.migrationId, {
         actor: run.startedBy,
         requestId,
-        onQueued: this.auditWhenQueued(run, 'contract', requestId, meta),
+        onQueued: this.auditWhenQueued(run, 'contract', requestId, meta, lease),
       });
     } catch (error) {
       // The gate is still shut (retention, a consumer moving since this look read it).
@@ -511,11 +536,14 @@ export class CampaignRunner {
     }
     // Queued (a repeat joins the waiting job); recorded once per ask.
     if (
-      await campaigns.markContractRequested(
-        run.id,
-        d.entityRef,
-        now,
-        askedBefore,
+      await lease.write(tx =>
+        campaigns.markContractRequested(
+          run.id,
+          d.entityRef,
+          now,
+          askedBefore,
+          tx,
+        ),
       )
     ) {
       logger.info(
@@ -529,7 +557,11 @@ export class CampaignRunner {
    * Each started dataset's state from its migration's status, on the look's copy
    * too (the look records the progress it made).
    */
-  private async reconcile(run: CampaignRun, now: Date): Promise<void> {
+  private async reconcile(
+    run: CampaignRun,
+    now: Date,
+    lease: LookFence,
+  ): Promise<void> {
     const { countConsumerFailures } = run.document.rollout.failurePolicy;
     const updates: CampaignDatasetUpdate[] = [];
     for (const dataset of run.datasets) {
@@ -548,14 +580,17 @@ export class CampaignRunner {
       const dataset = byRef.get(update.entityRef)!;
       dataset.state = update.to;
     }
-    await this.deps.campaigns.updateDatasetStates(run.id, updates, now);
+    if (updates.length > 0)
+      await lease.write(tx =>
+        this.deps.campaigns.updateDatasetStates(run.id, updates, now, tx),
+      );
   }
 
   /** Starts, soaks and completes waves in order; answers when to look next. */
   private async advance(
     run: CampaignRun,
     now: Date,
-    lease: LookLease,
+    lease: LookFence,
   ): Promise<Date | undefined> {
     const { rollout } = run.document;
     for (const wave of run.waves) {
@@ -564,38 +599,47 @@ export class CampaignRunner {
       const datasets = run.datasets.filter(d => d.wave === wave.index);
       const tripped = policyTrip(wave, datasets, rollout.failurePolicy);
       if (tripped || wave.state === 'failed') {
-        await this.trip(run, wave, tripped ?? run.stateReason ?? 'failed');
+        await this.trip(
+          run,
+          wave,
+          tripped ?? run.stateReason ?? 'failed',
+          lease,
+        );
         return undefined;
       }
       // Its start written, but not the wave's (the look that started it died
       // between the two): it runs.
       if (wave.state === 'pending' && datasets.some(d => d.migrationId))
-        await this.moveWave(run, wave, {
-          from: ['pending'],
-          to: 'running',
-          at: now,
-        });
+        await this.moveWave(
+          run,
+          wave,
+          { from: ['pending'], to: 'running', at: now },
+          lease,
+        );
       if (datasets.every(d => FINISHED.includes(d.state))) {
-        const soaked = await this.soak(run, wave, datasets, now);
+        const soaked = await this.soak(run, wave, datasets, now, lease);
         if (soaked !== 'healthy') return soaked;
         continue;
       }
       // A dataset of a soaking wave moves again (a person retried it): the wave
       // runs again, and soaks afresh once that migration has ended too.
       if (wave.state === 'soaking')
-        await this.moveWave(run, wave, {
-          from: ['soaking'],
-          to: 'running',
-          at: now,
-        });
+        await this.moveWave(
+          run,
+          wave,
+          { from: ['soaking'], to: 'running', at: now },
+          lease,
+        );
       return this.startWave(run, wave, datasets, now, lease);
     }
     assertHeld(lease, run);
-    const completed = await this.deps.campaigns.transition(run.id, {
-      from: ['running'],
-      to: 'completed',
-      at: now,
-    });
+    const completed = await lease.write(tx =>
+      this.deps.campaigns.transition(
+        run.id,
+        { from: ['running'], to: 'completed', at: now },
+        tx,
+      ),
+    );
     run.state = completed.changed
       ? 'completed'
       : completed.current ?? run.state;
@@ -617,18 +661,19 @@ export class CampaignRunner {
     wave: CampaignRunWave,
     datasets: CampaignRunDataset[],
     now: Date,
+    lease: LookFence,
   ): Promise<Date | 'healthy'> {
     let soakedAt = wave.soakedAt;
     if (wave.state !== 'soaking' || !soakedAt) {
       soakedAt = new Date(
         now.getTime() + durationMs(run.document.rollout.soak),
       );
-      await this.moveWave(run, wave, {
-        from: ['pending', 'running'],
-        to: 'soaking',
-        at: now,
-        soakedAt,
-      });
+      await this.moveWave(
+        run,
+        wave,
+        { from: ['pending', 'running'], to: 'soaking', at: now, soakedAt },
+        lease,
+      );
       // Moved by another meanwhile (a person retried a dataset): look again soon.
       if (wave.state !== 'soaking')
         return new Date(now.getTime() + this.pollMs);
@@ -645,11 +690,12 @@ export class CampaignRunner {
       return new Date(now.getTime() + UNCHECKED_CONSUMERS_LOOK_MS);
     // Healthy only from the soak this look read; a trip or retry since wins.
     if (
-      !(await this.moveWave(run, wave, {
-        from: ['soaking'],
-        to: 'healthy',
-        at: now,
-      }))
+      !(await this.moveWave(
+        run,
+        wave,
+        { from: ['soaking'], to: 'healthy', at: now },
+        lease,
+      ))
     )
       return new Date(now.getTime() + this.pollMs);
     return 'healthy';
@@ -660,11 +706,10 @@ export class CampaignRunner {
     run: CampaignRun,
     wave: CampaignRunWave,
     change: Parameters<CampaignStore['updateWave']>[2],
+    lease: LookFence,
   ): Promise<boolean> {
-    const moved = await this.deps.campaigns.updateWave(
-      run.id,
-      wave.index,
-      change,
+    const moved = await lease.write(tx =>
+      this.deps.campaigns.updateWave(run.id, wave.index, change, tx),
     );
     if (moved)
       Object.assign(wave, {
@@ -683,7 +728,7 @@ export class CampaignRunner {
     wave: CampaignRunWave,
     datasets: CampaignRunDataset[],
     now: Date,
-    lease: LookLease,
+    lease: LookFence,
   ): Promise<Date | undefined> {
     const { windows, freezes, concurrency } = run.document.rollout;
     const migrating = run.datasets.filter(d => d.state === 'migrating').length;
@@ -710,7 +755,7 @@ export class CampaignRunner {
         const dataset = pending[next];
         const upstream = upstreamHold(dataset, byRef, rolledBack);
         if (upstream === 'wait') continue;
-        if (upstream) await this.skip(run, dataset, upstream, now);
+        if (upstream) await this.skip(run, dataset, upstream, now, lease);
         else batch.push(dataset);
       }
       if (batch.length > 1) this.prepareAhead(run, batch);
@@ -722,7 +767,7 @@ export class CampaignRunner {
           break;
         }
         assertHeld(lease, run);
-        const started = await this.startDataset(run, dataset, now);
+        const started = await this.startDataset(run, dataset, now, lease);
         // The slots were taken meanwhile (or the campaign stopped): each
         // further try would plan a migration only to be refused.
         if (started === 'full') {
@@ -733,11 +778,12 @@ export class CampaignRunner {
         slots--;
         // Running once its first migration is written (never for a campaign paused meanwhile).
         if (wave.state === 'pending')
-          await this.moveWave(run, wave, {
-            from: ['pending'],
-            to: 'running',
-            at: now,
-          });
+          await this.moveWave(
+            run,
+            wave,
+            { from: ['pending'], to: 'running', at: now },
+            lease,
+          );
       }
     }
     // The slots are taken: the next datasets to start are planned meanwhile.
@@ -763,6 +809,7 @@ export class CampaignRunner {
     run: CampaignRun,
     dataset: CampaignRunDataset,
     now: Date,
+    lease: LookFence,
   ): Promise<'started' | 'not-started' | 'full'> {
     const { campaigns, migrations, auth } = this.deps;
     let reason: string;
@@ -786,6 +833,7 @@ export class CampaignRunner {
               : undefined,
           campaign: { id: run.id, wave: dataset.wave },
           inTransaction: async (tx, migrationId, { approved }) => {
+            await lease.check(tx);
             await campaigns.claimDatasetStart(tx, {
               campaignId: run.id,
               entityRef: dataset.entityRef,
@@ -830,7 +878,7 @@ export class CampaignRunner {
       if (!REFUSALS.includes(name)) throw error;
       reason = (error as Error).message;
     }
-    await this.skip(run, dataset, reason, now);
+    await this.skip(run, dataset, reason, now, lease);
     return 'not-started';
   }
 
@@ -878,22 +926,20 @@ export class CampaignRunner {
     dataset: CampaignRunDataset,
     reason: string,
     now: Date,
+    lease: LookFence,
   ): Promise<void> {
     this.deps.logger.info(
       `Campaign ${run.name} skips ${dataset.entityRef}: ${reason}`,
     );
     dataset.state = 'skipped';
-    await this.deps.campaigns.updateDatasets(
-      run.id,
-      [
-        {
-          entityRef: dataset.entityRef,
-          from: 'pending',
-          to: 'skipped',
-          reason,
-        },
-      ],
-      now,
+    const skipped = {
+      entityRef: dataset.entityRef,
+      from: 'pending' as const,
+      to: 'skipped' as const,
+      reason,
+    };
+    await lease.write(tx =>
+      this.deps.campaigns.updateDatasets(run.id, [skipped], now, tx),
     );
   }
 
@@ -906,6 +952,7 @@ export class CampaignRunner {
     run: CampaignRun,
     wave: CampaignRunWave,
     reason: string,
+    lease: LookFence,
   ): Promise<void> {
     const { campaigns, announcer, queue } = this.deps;
     const now = this.now();
@@ -921,57 +968,67 @@ export class CampaignRunner {
     const pending = run.datasets.filter(
       d => d.wave === wave.index && d.state === 'pending',
     );
-    const paused = await campaigns.transition(run.id, {
-      from: ['running'],
-      to: 'paused',
-      reason,
-      at: now,
-      pausedByRunner: true,
-      inTransaction: async tx => {
-        await campaigns.updateWave(
-          run.id,
-          wave.index,
-          {
-            from: ['pending', 'running', 'soaking'],
-            to: rollBack ? 'rolled-back' : 'failed',
-            at: now,
+    const paused = await lease.write(fenced =>
+      campaigns.transition(
+        run.id,
+        {
+          from: ['running'],
+          to: 'paused',
+          reason,
+          at: now,
+          pausedByRunner: true,
+          inTransaction: async tx => {
+            await campaigns.updateWave(
+              run.id,
+              wave.index,
+              {
+                from: ['pending', 'running', 'soaking'],
+                to: rollBack ? 'rolled-back' : 'failed',
+                at: now,
+              },
+              tx,
+            );
+            if (rollBack)
+              await campaigns.updateDatasets(
+                run.id,
+                pending.map(d => ({
+                  entityRef: d.entityRef,
+                  from: 'pending' as const,
+                  to: 'skipped' as const,
+                  reason: `wave ${wave.index} was rolled back: ${reason}`,
+                })),
+                now,
+                tx,
+              );
+            // Not at `now`: the look is due at once, by the queue's clock.
+            if (rollBack)
+              await queue.enqueueCampaignTick(run.id, undefined, tx);
+            await this.audit(tx, {
+              key: `trip:${wave.index}:${now.toISOString()}`,
+              campaignId: run.id,
+              eventId: 'campaign-policy-trip',
+              severityLevel: 'high',
+              meta: {
+                campaignId: run.id,
+                campaign: run.name,
+                wave: wave.index,
+                reason,
+                action: run.document.rollout.failurePolicy.action,
+                onBehalfOf: run.startedBy ?? run.owner,
+              },
+            });
           },
-          tx,
-        );
-        if (rollBack)
-          await campaigns.updateDatasets(
-            run.id,
-            pending.map(d => ({
-              entityRef: d.entityRef,
-              from: 'pending' as const,
-              to: 'skipped' as const,
-              reason: `wave ${wave.index} was rolled back: ${reason}`,
-            })),
-            now,
-            tx,
-          );
-        // Not at `now`: the look is due at once, by the queue's clock.
-        if (rollBack) await queue.enqueueCampaignTick(run.id, undefined, tx);
-        await this.audit(tx, {
-          key: `trip:${wave.index}:${now.toISOString()}`,
-          campaignId: run.id,
-          eventId: 'campaign-policy-trip',
-          severityLevel: 'high',
-          meta: {
-            campaignId: run.id,
-            campaign: run.name,
-            wave: wave.index,
-            reason,
-            action: run.document.rollout.failurePolicy.action,
-            onBehalfOf: run.startedBy ?? run.owner,
-          },
-        });
-      },
-    });
+        },
+        fenced,
+      ),
+    );
     run.state = paused.changed ? 'paused' : paused.current ?? run.state;
     if (!paused.changed) return;
     if (rollBack)
-      await this.rollBackRolledBackWaves((await campaigns.getRun(run.id))!);
+      await this.rollBackRolledBackWaves(
+        (await campaigns.getRun(run.id))!,
+        lease,
+      );
     await announcer?.campaignChanged?.({
       campaignId: run.id,
       state: 'paused',
@@ -989,6 +1046,7 @@ export class CampaignRunner {
    */
   private async rollBackRolledBackWaves(
     run: CampaignRun,
+    lease: LookFence,
   ): Promise<number | undefined> {
     const rolledBack = new Set(
       run.waves.filter(w => w.state === 'rolled-back').map(w => w.index),
@@ -1012,18 +1070,25 @@ export class CampaignRunner {
           actor,
           reason,
           requestId: derivedUuid(`${run.id}:${migrationId}:rollback`),
-          onQueued: this.auditWhenQueued(run, 'rollback', migrationId, {
-            campaignId: run.id,
-            campaign: run.name,
-            wave: dataset.wave,
+          onQueued: this.auditWhenQueued(
+            run,
+            'rollback',
             migrationId,
-            entityRef: dataset.entityRef,
-            onBehalfOf: actor,
-            reason,
-          }),
+            {
+              campaignId: run.id,
+              campaign: run.name,
+              wave: dataset.wave,
+              migrationId,
+              entityRef: dataset.entityRef,
+              onBehalfOf: actor,
+              reason,
+            },
+            lease,
+          ),
         });
         askAgainIn(ROLLBACK_POLL_MS);
       } catch (error) {
+        if (error instanceof LookLeaseLost) throw error;
         // Lost on the way (a connection): asked again a minute later.
         askAgainIn(
           REFUSALS.includes((error as Error)?.name)

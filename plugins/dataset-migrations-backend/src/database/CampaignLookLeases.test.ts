@@ -4,7 +4,8 @@ import {
   createTestDatabases,
   MIGRATIONS_DIR,
 } from '../__testUtils__/testDatabases';
-import { CampaignLookLeases } from './CampaignLookLeases';
+import { CampaignLookLeases, LookLeaseLost } from './CampaignLookLeases';
+import { knexOf } from './StoreTransaction';
 
 describe('CampaignLookLeases', () => {
   const { init } = createTestDatabases();
@@ -103,5 +104,75 @@ describe('CampaignLookLeases', () => {
     expect(claims.filter(c => c.held)).toHaveLength(1);
     const holder = owners[claims.findIndex(c => c.held)];
     expect(await leases.release(campaignId, holder)).toBe(true);
+  });
+
+  describe('fenced writes', () => {
+    const stateOf = async () =>
+      (await knex('campaigns').where({ id: campaignId }).first('state')).state;
+    const pause = (tx: Parameters<Parameters<typeof leases.fenced>[2]>[0]) =>
+      knexOf(tx)('campaigns')
+        .where({ id: campaignId })
+        .update({ state: 'paused' });
+
+    it('writes while the lease is the holder’s, and still once it ran out with nobody claiming it', async () => {
+      await leases.claim(campaignId, first);
+      await knex('campaign_look_leases')
+        .where({ campaign_id: campaignId })
+        .update({ expires_at: knex.raw(`now() - interval '1 second'`) });
+      expect(await leases.fenced(campaignId, first, pause)).toBe(1);
+      expect(await stateOf()).toBe('paused');
+    });
+
+    it('refuses, writing nothing, a holder whose lease another took or that was released', async () => {
+      await leases.claim(campaignId, first);
+      await knex('campaign_look_leases')
+        .where({ campaign_id: campaignId })
+        .update({ expires_at: knex.raw(`now() - interval '1 second'`) });
+      await leases.claim(campaignId, second);
+      await expect(leases.fenced(campaignId, first, pause)).rejects.toThrow(
+        LookLeaseLost,
+      );
+      await leases.release(campaignId, second);
+      await expect(leases.fenced(campaignId, second, pause)).rejects.toThrow(
+        /its lease is another look's now, or was released/,
+      );
+      expect(await stateOf()).toBe('running');
+    });
+
+    it('makes a claim of a lease run out wait for a fenced write in flight, which stands, and refuses the old holder’s next write', async () => {
+      const short = new CampaignLookLeases(knex, 200);
+      await short.claim(campaignId, first);
+      let proceed!: () => void;
+      const frozen = new Promise<void>(resolve => {
+        proceed = resolve;
+      });
+      let entered!: () => void;
+      const inWrite = new Promise<void>(resolve => {
+        entered = resolve;
+      });
+      const write = short.fenced(campaignId, first, async tx => {
+        entered();
+        await frozen;
+        return pause(tx);
+      });
+      await inWrite;
+      // The holder is frozen inside its write past its lease; another claims it.
+      await new Promise(resolve => setTimeout(resolve, 400));
+      let claimed = false;
+      const claim = short.claim(campaignId, second).then(result => {
+        claimed = true;
+        return result;
+      });
+      await new Promise(resolve => setTimeout(resolve, 300));
+      expect(claimed).toBe(false);
+      proceed();
+      expect(await write).toBe(1);
+      expect(await claim).toEqual({ held: true });
+      expect(await stateOf()).toBe('paused');
+      expect((await leaseRow()).owner).toBe(second);
+      await expect(short.fenced(campaignId, first, pause)).rejects.toThrow(
+        LookLeaseLost,
+      );
+    });
   });
 });

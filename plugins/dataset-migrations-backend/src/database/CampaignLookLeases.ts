@@ -1,4 +1,9 @@
 import type { Knex } from 'knex';
+import {
+  asStoreTransaction,
+  knexOf,
+  type StoreTransaction,
+} from './StoreTransaction';
 
 const TABLE = 'campaign_look_leases';
 /** Claims that found the lease changing hands each time; more means something is wrong. */
@@ -7,12 +12,16 @@ const CLAIM_TRIES = 10;
 /** A look's claim: held, or another's until `expiresAt` (by the database's clock). */
 export type LookClaim = { held: true } | { held: false; expiresAt: Date };
 
+/** A look that found its lease another's (or released) stops, having changed nothing more. */
+export class LookLeaseLost extends Error {}
+
 /**
  * One look at a campaign at a time across every replica: a look runs under its
  * campaign's lease, renewed while it runs. A look refused meanwhile marks the
  * lease, and its holder looks once more when it is done, so what the refused look
  * was asked for (an outcome, a freed slot) is not missed. A holder that dies
- * keeps the lease only until it runs out. Every time is the database's.
+ * keeps the lease only until it runs out. Every time is the database's. Each
+ * write a look makes is fenced by its lease ({@link CampaignLookLeases.fenced}).
  */
 export class CampaignLookLeases {
   constructor(
@@ -73,5 +82,40 @@ export class CampaignLookLeases {
       .delete()
       .returning<{ look_again: boolean }[]>('look_again');
     return released.some(r => r.look_again);
+  }
+
+  /**
+   * Runs `write` in a transaction that first takes the lease's row FOR SHARE as
+   * this owner's. A claim by another then waits for the write to commit, or the
+   * write finds the row changed hands (or gone) and throws {@link LookLeaseLost}
+   * having written nothing: never check-then-write, so a look frozen past its
+   * lease cannot write beside the next holder. The expiry is not checked: a lease
+   * that ran out with nobody claiming it is still this look's to write under.
+   */
+  async fenced<T>(
+    campaignId: string,
+    owner: string,
+    write: (tx: StoreTransaction) => Promise<T>,
+  ): Promise<T> {
+    return this.knex.transaction(async tx => {
+      await this.assertHeldIn(asStoreTransaction(tx), campaignId, owner);
+      return write(asStoreTransaction(tx));
+    });
+  }
+
+  /** The check of {@link fenced}, inside a transaction another store opened (a migration's start, a job queued). */
+  async assertHeldIn(
+    tx: StoreTransaction,
+    campaignId: string,
+    owner: string,
+  ): Promise<void> {
+    const held = await knexOf(tx)(TABLE)
+      .where({ campaign_id: campaignId, owner })
+      .forShare()
+      .first('owner');
+    if (!held)
+      throw new LookLeaseLost(
+        `A look at campaign ${campaignId} stopped: its lease is another look's now, or was released, so its write was refused`,
+      );
   }
 }

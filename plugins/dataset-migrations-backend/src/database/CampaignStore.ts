@@ -159,7 +159,8 @@ export interface CampaignStore {
    * under the transition's lock, only the datasets in `failedSeen` (those the
    * person saw failed) where given; `pausedByRunner` marks the failure policy's
    * pause;
-   * `inTransaction` writes with a change made (its audit record).
+   * `inTransaction` writes with a change made (its audit record). Within `tx`
+   * when given (a look's, fenced by its lease).
    */
   transition(
     id: string,
@@ -174,6 +175,7 @@ export interface CampaignStore {
       pausedByRunner?: boolean;
       inTransaction?: (tx: StoreTransaction) => Promise<void>;
     },
+    tx?: StoreTransaction,
   ): Promise<CampaignTransitionResult>;
   /** Whether the policy (not a person) paused it. */
   isPausedByRunner(id: string): Promise<boolean>;
@@ -195,12 +197,14 @@ export interface CampaignStore {
   ): Promise<number>;
   /**
    * Applies each update whose `from` still holds, without a progress record:
-   * the caller records it ({@link CampaignStore.recordProgress}). Returns those applied.
+   * the caller records it ({@link CampaignStore.recordProgress}). Returns those
+   * applied. Within `tx` when given.
    */
   updateDatasetStates(
     id: string,
     updates: CampaignDatasetUpdate[],
     at: Date,
+    tx?: StoreTransaction,
   ): Promise<number>;
   /**
    * Records the outstanding work now when it changed since the last record
@@ -245,12 +249,14 @@ export interface CampaignStore {
   /**
    * Records that the campaign asks for the dataset's contract now, unless it asked
    * after `askedBefore` (compare-and-set: two looks at once ask once); false then.
+   * Within `tx` when given.
    */
   markContractRequested(
     id: string,
     entityRef: string,
     at: Date,
     askedBefore: Date,
+    tx?: StoreTransaction,
   ): Promise<boolean>;
   /** Owner, name and title, for announcements. */
   getHeader(

@@ -653,9 +653,11 @@ export class DatabaseCampaignStore implements CampaignStore {
       pausedByRunner?: boolean;
       inTransaction?: (tx: StoreTransaction) => Promise<void>;
     },
+    executor?: StoreTransaction,
   ): Promise<CampaignTransitionResult> {
     const finished = change.to === 'completed' || change.to === 'aborted';
-    return this.knex.transaction(async tx => {
+    const knex = executor ? knexOf(executor) : this.knex;
+    return knex.transaction(async tx => {
       // Who paused it, read under the row's lock: a trip after a person read it
       // is not accepted unseen.
       const pausedByRunner =
@@ -782,9 +784,11 @@ export class DatabaseCampaignStore implements CampaignStore {
     id: string,
     updates: CampaignDatasetUpdate[],
     at: Date,
+    executor?: StoreTransaction,
   ): Promise<number> {
     if (updates.length === 0) return 0;
-    return this.applyDatasetUpdates(this.knex, id, updates, at);
+    const knex = executor ? knexOf(executor) : this.knex;
+    return this.applyDatasetUpdates(knex, id, updates, at);
   }
 
   /**
@@ -944,8 +948,10 @@ export class DatabaseCampaignStore implements CampaignStore {
     entityRef: string,
     at: Date,
     askedBefore: Date,
+    executor?: StoreTransaction,
   ): Promise<boolean> {
-    const updated = await this.knex('campaign_datasets')
+    const knex = executor ? knexOf(executor) : this.knex;
+    const updated = await knex('campaign_datasets')
       .where({ campaign_id: id, entity_ref: entityRef })
       .where(q =>
         q
