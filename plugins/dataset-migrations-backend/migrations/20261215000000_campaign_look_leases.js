@@ -6,8 +6,10 @@
  * at once. A row exists only while a look holds it (or its holder died and it has
  * not run out); `look_again` is set by a look refused meanwhile, so the holder queues
  * one more look when it is done. In its own table, not on `campaigns`, so renewals
- * never wait for the campaign row's locks (starts, approvals); a claim's foreign
- * key check waits only for a transition's update of that row.
+ * wait for no lock on the campaign row (starts, approvals), only for the look's
+ * own writes, each of which holds the lease row FOR SHARE until it commits (the
+ * fence); a claim's foreign key check waits only for a transition's update of
+ * the campaign row.
  *
  * @param {import('knex').Knex} knex
  */

@@ -1237,12 +1237,16 @@ describe('CampaignRunner', () => {
     const [inStart, starting] = latch();
     const migrations = runnerDeps.migrations as MigrationService;
     const create = migrations.createCampaignMigration.bind(migrations);
-    const frozenLooks = new CampaignLookLeases(pluginDb, 300);
+    // The process is frozen: its heartbeat's renewals land nothing either (the
+    // look still believes it holds the lease).
+    class FrozenRenewals extends CampaignLookLeases {
+      async renew(): Promise<boolean> {
+        return true;
+      }
+    }
     const holder = new CampaignRunner({
       ...runnerDeps,
-      lookLeases: frozenLooks,
-      // A frozen process renews nothing: its renewals stop early here.
-      lookLeaseMaxMs: 300,
+      lookLeases: new FrozenRenewals(pluginDb, 30_000),
       migrations: Object.assign(Object.create(migrations), {
         createCampaignMigration: async (...args: Parameters<typeof create>) => {
           // Past the look's last check of its lease, before its write.
@@ -1256,14 +1260,13 @@ describe('CampaignRunner', () => {
     try {
       const looking = holder.tick(id);
       await inStart;
-      // The lease runs out, and another replica's look takes it and looks on.
-      await waitFor(
-        async () =>
-          (
-            await new CampaignLookLeases(pluginDb, 60_000).claim(id, other)
-          ).held || undefined,
-        { timeoutMs: 10_000, what: 'another look to take the lease' },
-      );
+      // Its lease runs out, and another replica's look takes it and looks on.
+      await pluginDb('campaign_look_leases')
+        .where({ campaign_id: id })
+        .update({ expires_at: pluginDb.raw(`now() - interval '1 second'`) });
+      expect(
+        await new CampaignLookLeases(pluginDb, 60_000).claim(id, other),
+      ).toEqual({ held: true });
       thaw();
       await looking;
       expect(await migrationsOf(id)).toEqual([]);

@@ -153,8 +153,6 @@ function assertHeld(lease: LookFence, run: CampaignRun): void {
  * the end of the look, or by a later look or sweep after a crash.
  */
 export class CampaignRunner {
-  /** This runner's name on the campaigns' look leases. */
-  private readonly lookOwner = randomUUID();
   private readonly pollMs: number;
   private readonly lookWaitMs: number;
   private readonly burndownIntervalMs: number;
@@ -350,8 +348,12 @@ export class CampaignRunner {
    */
   private async lookUnderLease(campaignId: string): Promise<void> {
     const { lookLeases, queue, logger } = this.deps;
+    // Each look holds the lease under a name of its own: what a look left running
+    // (a contract ask beside the one that failed) is fenced off from the next
+    // look of the same process.
+    const owner = randomUUID();
     const claimSentAt = Date.now();
-    const claim = await lookLeases.claim(campaignId, this.lookOwner);
+    const claim = await lookLeases.claim(campaignId, owner);
     if (!claim.held) {
       await queue.enqueueCampaignTick(
         campaignId,
@@ -362,17 +364,23 @@ export class CampaignRunner {
     const lease = holdLease({
       claimedAt: claimSentAt,
       durationMs: lookLeases.durationMs,
-      renew: () => lookLeases.renew(campaignId, this.lookOwner),
+      renew: () => lookLeases.renew(campaignId, owner),
       warn: message =>
         logger.warn(`The look lease on campaign ${campaignId}: ${message}`),
       maxMs: this.deps.lookLeaseMaxMs ?? LOOK_LEASE_MAX_MS,
     });
+    // A write refused in SQL tells the heartbeat too: the lease is another's.
+    const refused = (error: unknown) => {
+      if (error instanceof LookLeaseLost) lease.markLost();
+      throw error;
+    };
     const fence: LookFence = {
       get lost() {
         return lease.lost;
       },
-      write: work => lookLeases.fenced(campaignId, this.lookOwner, work),
-      check: tx => lookLeases.assertHeldIn(tx, campaignId, this.lookOwner),
+      write: work => lookLeases.fenced(campaignId, owner, work).catch(refused),
+      check: tx =>
+        lookLeases.assertHeldIn(tx, campaignId, owner).catch(refused),
     };
     try {
       await this.look(campaignId, fence);
@@ -384,7 +392,7 @@ export class CampaignRunner {
       // Released after a failed look too. One that cannot be released runs
       // out; a look asked for meanwhile then comes from the refused look's job.
       try {
-        if (await lookLeases.release(campaignId, this.lookOwner))
+        if (await lookLeases.release(campaignId, owner))
           await queue.enqueueCampaignTick(campaignId);
       } catch (error) {
         logger.warn(
