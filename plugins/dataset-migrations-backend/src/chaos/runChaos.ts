@@ -97,7 +97,7 @@ export interface ChaosReport {
 }
 
 /** A small deterministic generator, so a seed reproduces a run's choices. */
-function random(seed: number) {
+export function random(seed: number) {
   let state = seed >>> 0 || 1;
   return () => {
     state = (state * 1103515245 + 12345) % 2147483648;

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import {
   spawnStandbyReplica,
+  UNHANDLED_MARK,
   type ReplicaOptions,
   type ReplicaProcess,
   type StandbyReplica,
@@ -28,6 +29,8 @@ export class ChaosWorker {
   private standby?: Promise<StandbyReplica>;
   /** Output of every process that was killed, for a failure's message. */
   private readonly outputs: string[] = [];
+  /** Every report of an unhandled error or rejection, of any process so far. */
+  private readonly unhandled: string[] = [];
 
   constructor(
     private readonly options: ReplicaOptions,
@@ -90,6 +93,30 @@ export class ChaosWorker {
     return all.split('\n').slice(-lines).join('\n');
   }
 
+  /** SIGKILLs the worker and starts the next; what it held is left to the leases. */
+  async killAndStart(): Promise<void> {
+    this.keepKilled(await this.kill());
+    await this.start();
+  }
+
+  private async kill(): Promise<ReplicaProcess> {
+    const child = this.process!;
+    await child.kill('SIGKILL');
+    return child;
+  }
+
+  /** The unhandled errors and rejections every process of this worker reported. */
+  unhandledReports(): string[] {
+    return [...this.unhandled, ...unhandledIn(this.process?.output() ?? '')];
+  }
+
+  private keepKilled(child: ReplicaProcess): void {
+    this.unhandled.push(...unhandledIn(child.output()));
+    this.outputs.push(child.output());
+    this.replicaOutput?.(child.pid, child.output());
+    this.outputs.splice(0, Math.max(0, this.outputs.length - 3));
+  }
+
   /**
    * SIGKILLs the worker, reads what it was doing, starts a new one and waits for
    * it (or its lease sweep) to take the work up again.
@@ -102,13 +129,10 @@ export class ChaosWorker {
     /** Runs once the process is dead, before anything is read or restarted. */
     afterKill?: () => Promise<void> | undefined,
   ): Promise<Kill> {
-    const child = this.process!;
-    await child.kill('SIGKILL');
+    const child = await this.kill();
     const killedAt = Date.now();
     await afterKill?.();
-    this.outputs.push(child.output());
-    this.replicaOutput?.(child.pid, child.output());
-    this.outputs.splice(0, Math.max(0, this.outputs.length - 3));
+    this.keepKilled(child);
     const landed = await retry(() => runningPoints(plugin, migrationId));
     const before = await retry(() => progressSignature(plugin, migrationId));
     await this.start();
@@ -143,4 +167,8 @@ export async function retry<T>(read: () => Promise<T>, times = 20): Promise<T> {
       await sleep(250);
     }
   }
+}
+
+function unhandledIn(output: string): string[] {
+  return output.split('\n').filter(line => line.includes(UNHANDLED_MARK));
 }
