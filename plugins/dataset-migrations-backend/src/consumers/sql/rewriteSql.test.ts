@@ -2885,3 +2885,75 @@ describe('found by the sixteenth round (adversarial15)', () => {
       });
   });
 });
+
+describe('found by the twentieth round (adversarial19_narrow)', () => {
+  const narrowed = (type: 'integer' | 'smallint') =>
+    consumerMapping(source, [{ changeType: { field: 'user_id', type } }]);
+
+  it('asks about a write into an integer narrowed to a smaller integer type, which refuses values the old one took', () => {
+    // Was rewritten or unaffected: 3000000000 went into a bigint and fails as
+    // an integer; `user_id * 1000` read cast back is bigint, written it fails.
+    for (const type of ['integer', 'smallint'] as const)
+      for (const sql of [
+        'UPDATE listening_events SET user_id = 3000000000 WHERE event_id = 1',
+        'UPDATE listening_events SET user_id = user_id * 1000',
+        'INSERT INTO listening_events (event_id, user_id, track_id, ms_played) SELECT 1, 3000000000, track_id, 0 FROM listening_events LIMIT 1',
+      ]) {
+        const result = rewrite(sql, narrowed(type));
+        expect({ type, sql, status: result.status }).toEqual({
+          type,
+          sql,
+          status: 'needs-decision',
+        });
+        expect(result.impact.problem?.message).toContain('its range');
+      }
+    // Read, it is cast back: bigint arithmetic as before.
+    expect(
+      rewrite(
+        'SELECT user_id * 1000 AS k FROM listening_events',
+        narrowed('integer'),
+      ).content,
+    ).toBe('SELECT CAST(user_id AS bigint) * 1000 AS k FROM listening_events');
+    // Written into an integer type at least as wide, a value is stored the same.
+    expect(
+      rewrite(
+        'UPDATE listening_events SET ms_played = 3000000000',
+        consumerMapping(source, [
+          { changeType: { field: 'ms_played', type: 'bigint' } },
+        ]),
+      ).status,
+    ).toBe('unaffected');
+  });
+
+  it('asks about INSERT without a column list into the dataset, which writes a retyped field by other rules', () => {
+    // Was unaffected: by position 2.5 went into an integer as 3, into the
+    // numeric it is widened to as 2.5; 3000000000 fails once narrowed.
+    const sql =
+      "INSERT INTO listening_events VALUES (1, 3000000000, 'x', 2.5, 'se')";
+    for (const mapping of [
+      consumerMapping(source, [
+        { changeType: { field: 'ms_played', type: 'numeric' } },
+      ]),
+      narrowed('integer'),
+      consumerMapping(source, [
+        { changeType: { field: 'track_id', type: 'uuid' } },
+      ]),
+    ]) {
+      const result = rewrite(sql, mapping);
+      expect(result.status).toBe('needs-decision');
+      expect(result.impact.problem?.message).toContain(
+        'without a column list writes into',
+      );
+    }
+    // A widening that stores every value the same, or a rename, leaves it be.
+    for (const mapping of [
+      consumerMapping(source, [
+        { changeType: { field: 'ms_played', type: 'bigint' } },
+      ]),
+      consumerMapping(source, [
+        { renameField: { from: 'country', to: 'region' } },
+      ]),
+    ])
+      expect(rewrite(sql, mapping).status).toBe('unaffected');
+  });
+});

@@ -378,7 +378,7 @@ function planEdits(
       ) {
         decide(
           use.start,
-          `writes into "${use.field}", which the migration retypes from ${m.oldType} to ${m.newType}: PostgreSQL converts what is written by the new type's rules (its rounding, DateStyle, TimeZone, extra_float_digits), so what is read back may differ from what ${m.oldType} stored; a person checks what is written`,
+          `writes into "${use.field}", which the migration retypes from ${m.oldType} to ${m.newType}: PostgreSQL converts what is written by the new type's rules (its range, rounding, DateStyle, TimeZone, extra_float_digits), so what is read back may differ from what ${m.oldType} stored; a person checks what is written`,
         );
       } else if (losesValues(m) && !use.assignment) {
         decide(
@@ -653,13 +653,22 @@ function opaqueReadDecision(
     return changes
       ? `${written} is given column aliases, which name its columns by position, and the migration changes its columns; name the fields it reads instead`
       : undefined;
-  if (read.kind === 'positional')
-    return [...mapping.byField.values()].some(
-      m =>
-        m.kind === 'dropped' || m.kind === 'recomputed' || m.kind === 'reused',
+  if (read.kind === 'positional') {
+    if (
+      [...mapping.byField.values()].some(
+        m =>
+          m.kind === 'dropped' ||
+          m.kind === 'recomputed' ||
+          m.kind === 'reused',
+      )
     )
-      ? `INSERT INTO ${written} without a column list fills the dataset's columns by position, which the migration changes; name the columns`
-      : undefined;
+      return `INSERT INTO ${written} without a column list fills the dataset's columns by position, which the migration changes; name the columns`;
+    // It writes every field, so each retyped one as a named write would.
+    for (const [field, m] of mapping.byField)
+      if (m.kind === 'retyped' && !convertsWritesAlike(m.oldType, m.newType))
+        return `INSERT INTO ${written} without a column list writes into "${field}", which the migration retypes from ${m.oldType} to ${m.newType}: PostgreSQL converts what is written by the new type's rules (its range, rounding, DateStyle, TimeZone, extra_float_digits), so what is read back may differ from what ${m.oldType} stored, or the write fail; a person checks what is written`;
+    return undefined;
+  }
   if (read.kind === 'statement')
     return changes
       ? `a statement naming ${target.table} is one the rewriter does not read through (MERGE, a RETURNING list, ON CONFLICT, or DDL such as CREATE INDEX or COMMENT ON), and the migration changes the dataset; a person rewrites it`
@@ -910,7 +919,8 @@ function unboundedBpchar(type: string): boolean {
 
 /**
  * Whether a value written into a field of type `to` reads back as it would
- * have from `from`: between integer types (both round a fraction alike) and
+ * have from `from`: into an integer type at least as wide (both round a
+ * fraction alike; a narrower one refuses what the old one took) and
  * from a `char(n)` or `varchar(n)` to a text type (a `char(n)` read back pads
  * again). Not otherwise: a date, time or float written as text follows the
  * session's DateStyle or extra_float_digits, `'2024-01-01 24:00'` is another day
@@ -919,7 +929,10 @@ function unboundedBpchar(type: string): boolean {
  */
 function convertsWritesAlike(from: string, to: string): boolean {
   const [a, b] = [typeParts(from), typeParts(to)];
-  if (INTEGERS.includes(a.base) && INTEGERS.includes(b.base)) return true;
+  // A narrower integer holds the values the dataset has, not every one the old
+  // type took: 3000000000 went into a bigint and fails as an integer.
+  if (INTEGERS.includes(a.base) && INTEGERS.includes(b.base))
+    return INTEGERS.indexOf(b.base) >= INTEGERS.indexOf(a.base);
   return (
     TEXTS.includes(a.base) &&
     TEXTS.includes(b.base) &&

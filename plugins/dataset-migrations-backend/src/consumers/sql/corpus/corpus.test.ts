@@ -3532,6 +3532,101 @@ const ALL_SOURCES: CorpusSource[] = [
       },
     ],
   },
+  {
+    name: 'adversarial19_min',
+    dir: path.join(__dirname, 'adversarial19_min'),
+    migrations: [
+      {
+        name: 'M01 t.n widened integer -> numeric (written by position)',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+      },
+      {
+        name: 'M02 t.k narrowed bigint -> integer',
+        dataset: 't',
+        changes: [{ changeType: { field: 'k', type: 'integer' } }],
+      },
+      {
+        name: 'M03 t.k narrowed bigint -> smallint',
+        dataset: 't',
+        changes: [{ changeType: { field: 'k', type: 'smallint' } }],
+      },
+      {
+        name: 'M04 t.k renamed to kk',
+        dataset: 't',
+        changes: [{ renameField: { from: 'k', to: 'kk' } }],
+      },
+      {
+        name: 'M05 t.n widened integer -> bigint',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+      },
+      {
+        name: 'M06 t.r widened real -> double precision',
+        dataset: 't',
+        changes: [{ changeType: { field: 'r', type: 'double precision' } }],
+      },
+      {
+        name: 'M07 t.u widened uuid -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 'u', type: 'text' } }],
+      },
+      {
+        name: 'M08 t.b widened boolean -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 'b', type: 'text' } }],
+      },
+      {
+        name: 'M09 t.j widened jsonb -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 'j', type: 'text' } }],
+      },
+      {
+        name: 'M10 t.e retyped enum mood -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 'e', type: 'text' } }],
+      },
+    ],
+  },
+  {
+    name: 'adversarial19_narrow',
+    dir: path.join(__dirname, 'adversarial19_narrow'),
+    migrations: [
+      {
+        name: 'N01 t.n narrowed bigint -> integer',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'integer' } }],
+      },
+      {
+        name: 'N02 t.m narrowed integer -> smallint',
+        dataset: 't',
+        changes: [{ changeType: { field: 'm', type: 'smallint' } }],
+      },
+      {
+        name: 'N03 t.n narrowed bigint -> smallint',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'smallint' } }],
+      },
+      {
+        name: 'N04 t.n narrowed bigint -> integer, t.m widened integer -> bigint',
+        dataset: 't',
+        changes: [
+          { changeType: { field: 'n', type: 'integer' } },
+          { changeType: { field: 'm', type: 'bigint' } },
+        ],
+      },
+      {
+        name: 'N05 t.m widened integer -> numeric (written by position)',
+        dataset: 't',
+        changes: [{ changeType: { field: 'm', type: 'numeric' } }],
+      },
+      {
+        name: 'N06 t.n widened bigint -> numeric',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+      },
+    ],
+  },
 ];
 
 /** `CORPUS_ONLY=<name>` proves one source, while working on it. */

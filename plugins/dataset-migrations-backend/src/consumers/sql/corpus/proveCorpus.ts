@@ -447,6 +447,9 @@ async function readModel(
   return resultOf(raw, false);
 }
 
+/** text, varchar, bpchar, name: `'3.00'` and `'3'` are other strings. */
+const TEXT_TYPES = new Set([25, 1043, 1042, 19]);
+
 function resultOf(
   raw: {
     fields: Array<{ name: string; dataTypeID: number }>;
@@ -456,7 +459,11 @@ function resultOf(
 ): QueryResult {
   const columns = raw.fields.map(f => ({ name: f.name, type: f.dataTypeID }));
   const rows = raw.rows.map(row =>
-    JSON.stringify(raw.fields.map(f => canonical(row[f.name]))),
+    JSON.stringify(
+      raw.fields.map(f =>
+        TEXT_TYPES.has(f.dataTypeID) ? row[f.name] : canonical(row[f.name]),
+      ),
+    ),
   );
   return { columns, rows: ordered ? rows : [...rows].sort(), ordered };
 }

@@ -1,0 +1,2 @@
+INSERT INTO t (id, n, k) VALUES (5, 1, 3000000000);
+SELECT id, k FROM t ORDER BY id;

@@ -1,0 +1,2 @@
+INSERT INTO t (id, n, m) VALUES (9, 3000000000, 40000);
+SELECT id, n, m FROM t ORDER BY id;

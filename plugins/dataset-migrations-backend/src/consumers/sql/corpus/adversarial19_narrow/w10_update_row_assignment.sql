@@ -1,0 +1,2 @@
+UPDATE t SET (n, m) = (3000000000, 40000) WHERE id = 1;
+SELECT id, n, m FROM t ORDER BY id;
