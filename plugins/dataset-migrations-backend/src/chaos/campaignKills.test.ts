@@ -13,7 +13,7 @@ import {
 } from '../__testUtils__/replica';
 import { random } from './runChaos';
 import { ChaosWorker } from './worker';
-import { harnessPool } from './world';
+import { harnessPool, withDatabase } from './world';
 import { seedSql } from './writer';
 
 /**
@@ -54,11 +54,7 @@ describe('a campaign under kills', () => {
       pools.push(admin);
       await admin.query('CREATE DATABASE plugin');
       await admin.query('CREATE DATABASE warehouse');
-      const url = (database: string) => {
-        const u = new URL(server!.url);
-        u.pathname = `/${database}`;
-        return u.toString();
-      };
+      const url = (database: string) => withDatabase(server!.url, database);
       const plugin = harnessPool(url('plugin'));
       const warehouse = harnessPool(url('warehouse'));
       pools.push(plugin, warehouse);

@@ -45,7 +45,8 @@ export interface ChaosWorld {
   close(): Promise<void>;
 }
 
-function withDatabase(url: string, database: string): string {
+/** The server's URL with another database. */
+export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
