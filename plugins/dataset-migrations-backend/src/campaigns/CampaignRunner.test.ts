@@ -43,7 +43,7 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 48 }, (_, i) => `g${i + 1}`);
+const GOOD = Array.from({ length: 51 }, (_, i) => `g${i + 1}`);
 const BAD = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
@@ -2097,6 +2097,64 @@ describe('CampaignRunner', () => {
       e5: 'rolled-back',
     });
   }, 120_000);
+  it('stops asking a rolled-back wave’s rollbacks once one is refused in SQL for a lease another took', async () => {
+    now = new Date('2027-03-04T11:30:00Z');
+    const id = await startCampaign(
+      'lease-taken-in-rollback',
+      [['g49'], ['g50', 'g51']],
+      {
+        concurrency: 2,
+        failurePolicy: { action: 'rollback-wave', maxFailureRate: 0.4 },
+      },
+    );
+    await runner.tick(id); // the canary
+    await migrationsFinished(id, 1);
+    await runner.tick(id); // canary healthy: g50 and g51 start
+    const finished = await migrationsFinished(id, 3);
+    const g51 = finished.find(m => m.entityRef === ref('g51'))!;
+    await pluginDb('migration_consumers').insert({
+      migration_id: g51.id,
+      entity_ref: 'component:default/g51-reader',
+      state: 'failed',
+      failure_kind: 'verification-failed',
+    });
+    // The look trips the wave, then its lease is taken as it asks the first rollback.
+    const migrations = runnerDeps.migrations as MigrationService;
+    const asked: string[] = [];
+    const tripping = new CampaignRunner({
+      ...runnerDeps,
+      migrations: Object.assign(Object.create(migrations), {
+        requestRollback: async (
+          ...args: Parameters<MigrationService['requestRollback']>
+        ) => {
+          asked.push(args[0]);
+          await pluginDb('campaign_look_leases')
+            .where({ campaign_id: id })
+            .update({ owner: randomUUID() });
+          return migrations.requestRollback(...args);
+        },
+      }),
+    });
+    await tripping.tick(id);
+    expect((await service.get(id)).stateReason).toBe(
+      'wave 1: 1 of 2 failed (50% > 40%)',
+    );
+    // Refused, it asked no other: the look that holds the lease now asks them.
+    expect(asked).toHaveLength(1);
+    expect(
+      (await migrationsOf(id)).filter(m => m.status === 'rolled-back'),
+    ).toEqual([]);
+    await pluginDb('campaign_look_leases').where({ campaign_id: id }).delete();
+    await runner.tick(id);
+    await waitFor(
+      async () =>
+        (await migrationsOf(id)).filter(m => m.status === 'rolled-back')
+          .length === 2 || undefined,
+      { timeoutMs: 30_000, what: 'the rollbacks of g50 and g51' },
+    );
+    await dropQueuedLooks(id);
+  }, 120_000);
+
   it('skips a dataset derived from one of a rolled-back wave, though that one’s rollback has not gone through when the campaign resumes', async () => {
     now = new Date('2027-03-04T12:00:00Z');
     // The rollback requests fail: a rollback interrupted, asked again each minute.
