@@ -17,16 +17,19 @@ import { harnessPool, withDatabase } from './world';
 import { seedSql } from './writer';
 
 /**
- * A campaign rolled out by two worker replicas that are SIGKILLed over and over,
- * each restarted at once, as a supervisor would: looks, migrations and audit
- * emission die mid-way and are taken up by the other replica or the next process
- * once their leases run out. Its own PostgreSQL and replica processes.
+ * Campaigns rolled out by two worker replicas that are SIGKILLed over and over,
+ * each restarted at once, as a supervisor would: looks, migrations, rollbacks and
+ * audit emission die mid-way and are taken up by the other replica or the next
+ * process once their leases run out. Its own PostgreSQL and replica processes.
  */
 
-const DATASETS = 10;
 const ROWS = 40_000;
 const CONCURRENCY = 2;
 const SEED = 23;
+/** Rolled out to the end. */
+const FLEET = Array.from({ length: 10 }, (_, i) => `fleet_${i}`);
+/** Its wave after the canary trips: the warehouse refuses `trip_3`'s new version. */
+const TRIP = Array.from({ length: 5 }, (_, i) => `trip_${i}`);
 
 describe('a campaign under kills', () => {
   let server: RestartablePostgres | undefined;
@@ -38,6 +41,100 @@ describe('a campaign under kills', () => {
     if (process.env.DSM_CHAOS_DEBUG)
       process.stderr.write(`${lines[lines.length - 1]}\n`);
   };
+  let plugin: Pool;
+  let warehouse: Pool;
+  let api: ReplicaProcess;
+  let workers: ChaosWorker[];
+  const seeded = new Map<string, unknown>();
+
+  /** What a reader of the first version reads through the dataset's name. */
+  const readByOldReader = (name: string) =>
+    warehouse
+      .query(
+        `SELECT count(*)::int AS n, md5(string_agg(
+           id || ':' || account || ':' || coalesce(amount::text, '') || ':' || note,
+           ',' ORDER BY id)) AS digest
+         FROM public.${name}`,
+      )
+      .then(r => r.rows[0]);
+
+  const call = async (
+    method: 'GET' | 'POST',
+    route: string,
+    body?: unknown,
+  ) => {
+    const res = await fetch(`${api.api}${route}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const answer = await res.json();
+    if (res.status >= 300)
+      throw new Error(
+        `${method} ${route}: ${res.status} ${JSON.stringify(answer)}`,
+      );
+    return answer;
+  };
+
+  beforeAll(async () => {
+    server = await startRestartablePostgres();
+    const admin = harnessPool(server.url, 1);
+    pools.push(admin);
+    await admin.query('CREATE DATABASE plugin');
+    await admin.query('CREATE DATABASE warehouse');
+    const url = (database: string) => withDatabase(server!.url, database);
+    plugin = harnessPool(url('plugin'));
+    warehouse = harnessPool(url('warehouse'));
+    pools.push(plugin, warehouse);
+    for (const name of [...FLEET, ...TRIP]) {
+      await warehouse.query(seedSql(`public.${name}`, ROWS));
+      seeded.set(name, await readByOldReader(name));
+    }
+    // A migration of trip_3 fails for good: no table of its name may be made.
+    await warehouse.query(`
+      CREATE FUNCTION refuse_trip_3() RETURNS event_trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands()
+                    WHERE command_tag = 'CREATE TABLE'
+                      AND object_identity LIKE '%trip\\_3%') THEN
+          RAISE EXCEPTION 'the warehouse refuses a new table for trip_3';
+        END IF;
+      END $$;
+      CREATE EVENT TRIGGER refuse_trip_3 ON ddl_command_end
+        EXECUTE FUNCTION refuse_trip_3();`);
+
+    const options: ReplicaOptions = {
+      pluginDatabaseUrl: url('plugin'),
+      entities: [
+        ...FLEET.map(name => dataset(name)),
+        // The canary is the least critical.
+        ...TRIP.map(name =>
+          dataset(name, {
+            annotations: {
+              'dataset-migrations.io/criticality':
+                name === 'trip_0' ? 'low' : 'high',
+            },
+          }),
+        ),
+      ],
+      engines: {
+        warehouse: {
+          type: 'postgres',
+          connection: url('warehouse'),
+          // Many short batches, so that a kill can land inside a copy.
+          backfill: { maxBatchRows: 250, pause: '20ms' },
+        },
+      },
+      worker: { lease: '2s' },
+      logLevel: 'warn',
+    };
+    api = await spawnReplica(
+      { ...options, worker: { enabled: false } },
+      { startTimeoutMs: 180_000 },
+    );
+    workers = [0, 1].map(() => new ChaosWorker(options, closing.signal, log));
+    await Promise.all(workers.map(w => w.start()));
+  }, 5 * 60_000);
 
   afterAll(async () => {
     closing.abort();
@@ -46,143 +143,115 @@ describe('a campaign under kills', () => {
     await server?.destroy();
   }, 60_000);
 
+  /**
+   * Starts the campaign and kills a replica 0.5 to 2 seconds after the last one
+   * killed serves again, until `done` says the campaign is where it should end.
+   */
+  async function rollOutUnderKills(
+    document: object,
+    done: (campaign: any) => Promise<boolean>,
+  ): Promise<{ campaign: any; kills: number }> {
+    const { campaign: created } = await call('POST', '/campaigns', document);
+    await call('POST', `/campaigns/${created.id}/start`);
+    log(`campaign ${created.id} started`);
+    const rand = random(SEED);
+    const deadline = Date.now() + 6 * 60_000;
+    let kills = 0;
+    for (;;) {
+      const { campaign } = await call('GET', `/campaigns/${created.id}`);
+      if (await done(campaign)) {
+        log(`campaign ${campaign.state} after ${kills} kills`);
+        return { campaign, kills };
+      }
+      if (Date.now() > deadline)
+        throw new Error(
+          `campaign ${
+            campaign.name
+          } did not end within 6 minutes: ${JSON.stringify(
+            campaign.datasets.map((d: any) => [
+              d.entityRef,
+              d.state,
+              d.migrationStatus,
+            ]),
+          )}\n${lines.join('\n')}\n${workers
+            .map(w => w.lastOutput())
+            .join('\n')}`,
+        );
+      await sleep(500 + rand() * 1_500);
+      await workers[Math.floor(rand() * workers.length)].killAndStart();
+      kills++;
+      log(
+        `kill ${kills}: ${campaign.datasets
+          .map(
+            (d: any) =>
+              `${d.entityRef.split('/')[1]}=${d.state}${
+                d.migrationStatus ? `/${d.migrationStatus}` : ''
+              }`,
+          )
+          .join(' ')}`,
+      );
+    }
+  }
+
+  const migrationsOf = async (campaignId: string) =>
+    (
+      await plugin.query(
+        `SELECT id::text, entity_ref, campaign_wave AS wave, status, created_at, finished_at
+           FROM migrations WHERE campaign_id = $1 ORDER BY created_at`,
+        [campaignId],
+      )
+    ).rows;
+
+  /** The campaign's audit events of one kind, once every one was emitted (or a minute passed). */
+  const auditedOnceEmitted = async (campaignId: string, eventId: string) => {
+    const read = async () =>
+      (
+        await plugin.query(
+          `SELECT meta->>'migrationId' AS migration, emitted_at
+             FROM campaign_audit_outbox
+            WHERE campaign_id = $1 AND event_id = $2`,
+          [campaignId, eventId],
+        )
+      ).rows;
+    const until = Date.now() + 60_000;
+    while ((await read()).some(e => !e.emitted_at) && Date.now() < until)
+      await sleep(500);
+    return read();
+  };
+
   it(
     'starts each dataset once and never beyond its concurrency, wave after wave, loses no row, breaks no reader and audits each start once',
     async () => {
-      server = await startRestartablePostgres();
-      const admin = harnessPool(server.url, 1);
-      pools.push(admin);
-      await admin.query('CREATE DATABASE plugin');
-      await admin.query('CREATE DATABASE warehouse');
-      const url = (database: string) => withDatabase(server!.url, database);
-      const plugin = harnessPool(url('plugin'));
-      const warehouse = harnessPool(url('warehouse'));
-      pools.push(plugin, warehouse);
-
-      const names = Array.from({ length: DATASETS }, (_, i) => `fleet_${i}`);
-      // What a reader of the first version reads, before and after.
-      const readByOldReader = (name: string) =>
-        warehouse
-          .query(
-            `SELECT count(*)::int AS n, md5(string_agg(
-               id || ':' || account || ':' || coalesce(amount::text, '') || ':' || note,
-               ',' ORDER BY id)) AS digest
-             FROM public.${name}`,
-          )
-          .then(r => r.rows[0]);
-      const seeded = new Map<string, unknown>();
-      for (const name of names) {
-        await warehouse.query(seedSql(`public.${name}`, ROWS));
-        seeded.set(name, await readByOldReader(name));
-      }
-
-      const options: ReplicaOptions = {
-        pluginDatabaseUrl: url('plugin'),
-        entities: names.map(name => dataset(name)),
-        engines: {
-          warehouse: {
-            type: 'postgres',
-            connection: url('warehouse'),
-            // Many short batches, so that a kill can land inside a copy.
-            backfill: { maxBatchRows: 250, pause: '20ms' },
+      const { campaign, kills } = await rollOutUnderKills(
+        {
+          name: 'under-kills',
+          title: 'note becomes memo, under kills',
+          owner: 'group:default/data',
+          deadline: '2027-12-31',
+          selector: { entityRefs: FLEET.map(n => `resource:default/${n}`) },
+          changes: [{ renameField: { from: 'note', to: 'memo' } }],
+          rollout: {
+            canary: { datasets: 1 },
+            waveSize: 3,
+            soak: '0s',
+            concurrency: CONCURRENCY,
           },
         },
-        worker: { lease: '2s' },
-        logLevel: 'warn',
-      };
-      const api: ReplicaProcess = await spawnReplica(
-        { ...options, worker: { enabled: false } },
-        { startTimeoutMs: 180_000 },
+        async c => c.state !== 'running',
       );
-      const call = async (
-        method: 'GET' | 'POST',
-        route: string,
-        body?: unknown,
-      ) => {
-        const res = await fetch(`${api.api}${route}`, {
-          method,
-          headers:
-            body === undefined ? {} : { 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const answer = await res.json();
-        if (res.status >= 300)
-          throw new Error(
-            `${method} ${route}: ${res.status} ${JSON.stringify(answer)}`,
-          );
-        return answer;
-      };
-
-      const workers = [0, 1].map(
-        () => new ChaosWorker(options, closing.signal, log),
-      );
-      await Promise.all(workers.map(w => w.start()));
-
-      const { campaign: created } = await call('POST', '/campaigns', {
-        name: 'under-kills',
-        title: 'note becomes memo, under kills',
-        owner: 'group:default/data',
-        deadline: '2027-12-31',
-        selector: { entityRefs: names.map(n => `resource:default/${n}`) },
-        changes: [{ renameField: { from: 'note', to: 'memo' } }],
-        rollout: {
-          canary: { datasets: 1 },
-          waveSize: 3,
-          soak: '0s',
-          concurrency: CONCURRENCY,
-        },
-      });
-      await call('POST', `/campaigns/${created.id}/start`);
-      log(`campaign ${created.id} started`);
-
-      // Kills until the campaign ends, 0.5 to 2 seconds after the last killed
-      // replica serves again, of either replica.
-      const rand = random(SEED);
-      const deadline = Date.now() + 6 * 60_000;
-      let kills = 0;
-      let campaign = (await call('GET', `/campaigns/${created.id}`)).campaign;
-      while (campaign.state === 'running') {
-        if (Date.now() > deadline)
-          throw new Error(
-            `the campaign did not end within 6 minutes: ${JSON.stringify(
-              campaign.datasets.map((d: any) => [
-                d.entityRef,
-                d.state,
-                d.migrationStatus,
-              ]),
-            )}\n${lines.join('\n')}\n${workers
-              .map(w => w.lastOutput())
-              .join('\n')}`,
-          );
-        await sleep(500 + rand() * 1_500);
-        campaign = (await call('GET', `/campaigns/${created.id}`)).campaign;
-        if (campaign.state !== 'running') break;
-        await workers[Math.floor(rand() * workers.length)].killAndStart();
-        kills++;
-        log(
-          `kill ${kills}: ${campaign.datasets
-            .map((d: any) => `${d.entityRef.split('/')[1]}=${d.state}`)
-            .join(' ')}`,
-        );
-      }
-      log(`campaign ${campaign.state} after ${kills} kills`);
       expect({ state: campaign.state, reason: campaign.stateReason }).toEqual({
         state: 'completed',
         reason: undefined,
       });
       expect(kills).toBeGreaterThanOrEqual(5);
       expect(campaign.datasets.map((d: any) => d.state)).toEqual(
-        names.map(() => 'migrated'),
+        FLEET.map(() => 'migrated'),
       );
 
       // One migration per dataset: no start was made twice.
-      const { rows: migrations } = await plugin.query(
-        `SELECT entity_ref, campaign_wave AS wave, status, created_at, finished_at
-           FROM migrations WHERE campaign_id = $1 ORDER BY created_at`,
-        [created.id],
-      );
+      const migrations = await migrationsOf(campaign.id);
       expect(migrations.map(m => m.entity_ref).sort()).toEqual(
-        names.map(n => `resource:default/${n}`).sort(),
+        FLEET.map(n => `resource:default/${n}`).sort(),
       );
       expect(migrations.every(m => m.status === 'succeeded')).toBe(true);
 
@@ -219,7 +288,7 @@ describe('a campaign under kills', () => {
       }
 
       // Every row, as a reader of the first version reads it (its name is a view now).
-      for (const name of names)
+      for (const name of FLEET)
         expect({ name, read: await readByOldReader(name) }).toEqual({
           name,
           read: seeded.get(name),
@@ -227,31 +296,96 @@ describe('a campaign under kills', () => {
 
       // Each start audited once, and emitted: by the look, or after a kill by the
       // next look or the lease sweep.
-      const emitted = async () =>
-        (
-          await plugin.query(
-            `SELECT meta->>'migrationId' AS migration, emitted_at
-               FROM campaign_audit_outbox
-              WHERE campaign_id = $1 AND event_id = 'campaign-migration-start'`,
-            [created.id],
-          )
-        ).rows;
-      const until = Date.now() + 60_000;
-      while ((await emitted()).some(e => !e.emitted_at) && Date.now() < until)
-        await sleep(500);
-      const starts = await emitted();
+      const starts = await auditedOnceEmitted(
+        campaign.id,
+        'campaign-migration-start',
+      );
       expect(starts.map(e => e.migration).sort()).toEqual(
-        (
-          await plugin.query(
-            `SELECT id::text FROM migrations WHERE campaign_id = $1 ORDER BY id`,
-            [created.id],
-          )
-        ).rows
-          .map(r => r.id)
-          .sort(),
+        migrations.map(m => m.id).sort(),
       );
       expect(starts.filter(e => !e.emitted_at)).toEqual([]);
+      expect(workers.flatMap(w => w.unhandledReports())).toEqual([]);
+    },
+    9 * 60_000,
+  );
 
+  it(
+    'pauses on a failed migration and rolls its wave back, each succeeded migration once, audited once, losing no row',
+    async () => {
+      const { campaign } = await rollOutUnderKills(
+        {
+          name: 'trips-under-kills',
+          title: 'note becomes memo, one warehouse table refused',
+          owner: 'group:default/data',
+          deadline: '2027-12-31',
+          selector: { entityRefs: TRIP.map(n => `resource:default/${n}`) },
+          changes: [{ renameField: { from: 'note', to: 'memo' } }],
+          rollout: {
+            canary: { datasets: 1 },
+            waveSize: 4,
+            soak: '0s',
+            concurrency: CONCURRENCY,
+            failurePolicy: {
+              action: 'rollback-wave',
+              maxFailureRate: 0.2,
+              maxConsecutiveFailures: 5,
+            },
+          },
+        },
+        // Paused, and every migration of the wave ended: rolled back or failed.
+        async c =>
+          c.state !== 'running' &&
+          (await migrationsOf(c.id))
+            .filter(m => m.wave === 1)
+            .every(m => m.status === 'rolled-back' || m.status === 'failed'),
+      );
+      expect(campaign.state).toBe('paused');
+      expect(campaign.stateReason).toMatch(/^wave 1: 1 of 4 failed/);
+      const migrations = await migrationsOf(campaign.id);
+      const status = Object.fromEntries(
+        migrations.map(m => [m.entity_ref.split('/')[1], m.status]),
+      );
+      // The canary stays; the failed one failed; the wave's others that started
+      // were rolled back, those that had not were skipped.
+      expect(status.trip_0).toBe('succeeded');
+      expect(status.trip_3).toBe('failed');
+      const rolledBack = migrations.filter(m => m.status === 'rolled-back');
+      // One migration per dataset: no start was made twice.
+      expect(Object.keys(status)).toHaveLength(migrations.length);
+      const states = Object.fromEntries(
+        campaign.datasets.map((d: any) => [d.entityRef.split('/')[1], d.state]),
+      );
+      for (const name of ['trip_1', 'trip_2', 'trip_4'])
+        expect({ name, state: states[name] }).toEqual({
+          name,
+          state: status[name] ? 'rolled-back' : 'skipped',
+        });
+      expect(campaign.waves.map((w: any) => w.state)).toEqual([
+        'healthy',
+        'rolled-back',
+      ]);
+
+      // The trip and each rollback the campaign asked, audited once and emitted.
+      const trips = await auditedOnceEmitted(
+        campaign.id,
+        'campaign-policy-trip',
+      );
+      expect(trips).toHaveLength(1);
+      const rollbacks = await auditedOnceEmitted(
+        campaign.id,
+        'campaign-rollback',
+      );
+      expect(rollbacks.map(e => e.migration).sort()).toEqual(
+        rolledBack.map(m => m.id).sort(),
+      );
+      expect([...trips, ...rollbacks].filter(e => !e.emitted_at)).toEqual([]);
+
+      // Every row, as a reader of the first version reads it.
+      for (const name of TRIP)
+        expect({ name, read: await readByOldReader(name) }).toEqual({
+          name,
+          read: seeded.get(name),
+        });
       expect(workers.flatMap(w => w.unhandledReports())).toEqual([]);
       console.log(lines.join('\n'));
     },
