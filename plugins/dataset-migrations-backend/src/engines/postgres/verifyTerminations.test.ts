@@ -6,6 +6,7 @@
  * ranges checkpointed), none checkpointed is read again, and the run verifies
  * and cuts over.
  */
+import type { Knex } from 'knex';
 import { Client } from 'pg';
 import { MigrationInterruptedError } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
@@ -28,9 +29,9 @@ describe('verify in many ranges while the engine’s connections are terminated'
   });
 
   /** Ends every session of the engine's now; how many it ended. */
-  const terminate = async () =>
+  const terminate = async (executor: Knex = setup.harness) =>
     (
-      await setup.harness.raw(
+      await executor.raw(
         `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
           WHERE datname = current_database() AND application_name = ?`,
         [ENGINE_APP],
@@ -72,27 +73,57 @@ describe('verify in many ranges while the engine’s connections are terminated'
     // moment of the work that follows (mid-range, or on the way to the next).
     let terminating = true;
     let terminated = 0;
-    // The first range's report waits for the first termination: on a busy
-    // machine verify could otherwise end before the terminator's first try (CI
-    // saw none land once). That one lands between two ranges; later ones land
-    // at random.
-    let firstTerminated!: () => void;
+    // The first range's report waits until the first termination is set up: on
+    // a busy machine verify could otherwise end before the terminator's first
+    // try (CI saw none land once). That one lands inside a statement: the source
+    // is locked, the next range's read waits for the lock, and its session is
+    // ended while it waits (ended between two ranges, an idle pooled session is
+    // only replaced, which CI saw leave nothing cut off once). Later ones land at
+    // random.
+    let firstArmed!: () => void;
     const firstTermination = new Promise<void>(resolve => {
-      firstTerminated = resolve;
+      firstArmed = resolve;
     });
+    const waitingEngineSessions = async (executor: Knex) =>
+      (
+        await executor.raw(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND application_name = ?
+              AND state = 'active' AND wait_event_type = 'Lock'`,
+          [ENGINE_APP],
+        )
+      ).rows[0].n as number;
+    const terminateInsideARange = () =>
+      harness.transaction(async trx => {
+        await trx.raw('LOCK TABLE public.events IN ACCESS EXCLUSIVE MODE');
+        firstArmed();
+        // Bounded: a read that never waits leaves the count below to fail.
+        for (
+          let i = 0;
+          i < 500 && (await waitingEngineSessions(trx)) === 0;
+          i++
+        )
+          await new Promise(r => setTimeout(r, 10));
+        terminated += await terminate(trx);
+      });
     const terminator = (async () => {
       let after = 0;
       let tries = 0;
+      let first = true;
       while (terminating) {
         await new Promise(r => setTimeout(r, 10));
         if (!inVerify() || verifyReports.length < after + 1) continue;
+        if (first) {
+          first = false;
+          await terminateInsideARange();
+          after = verifyReports.length;
+          continue;
+        }
         await new Promise(r => setTimeout(r, Math.random() * 60));
         const ended = await terminate();
         terminated += ended;
-        // Bounded, so a terminator that finds no session fails the test below
-        // rather than holding verify forever.
+        // Bounded, so a terminator that finds no session stops trying.
         if (ended === 0 && ++tries < 100) continue;
-        firstTerminated();
         after = verifyReports.length;
       }
     })();
