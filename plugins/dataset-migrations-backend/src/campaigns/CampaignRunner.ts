@@ -135,8 +135,8 @@ interface LookFence extends Pick<LeaseHold, 'lost'> {
   check(tx: StoreTransaction): Promise<void>;
 }
 
-function assertHeld(lease: LookFence, run: CampaignRun): void {
-  if (lease.lost)
+function assertHeld(fence: LookFence, run: CampaignRun): void {
+  if (fence.lost)
     throw new LookLeaseLost(
       `A look at campaign ${run.name} stopped: its lease ran out and another look may have taken it`,
     );
@@ -407,17 +407,17 @@ export class CampaignRunner {
    * (each change is a compare-and-set in the store, so the copy only decides
    * what this look does next). Stops where it finds its lease lost.
    */
-  private async look(campaignId: string, lease: LookFence): Promise<void> {
+  private async look(campaignId: string, fence: LookFence): Promise<void> {
     const { campaigns, queue } = this.deps;
     const now = this.now();
     const run = await campaigns.getRun(campaignId);
     if (!run) return;
     // Outcomes are recorded whatever the campaign's state: an aborted campaign's
     // migrations run to their end, and their end is part of its record.
-    await this.reconcile(run, now, lease);
-    const rollbackAgainMs = await this.rollBackRolledBackWaves(run, lease);
+    await this.reconcile(run, now, fence);
+    const rollbackAgainMs = await this.rollBackRolledBackWaves(run, fence);
     const next =
-      run.state === 'running' ? await this.advance(run, now, lease) : undefined;
+      run.state === 'running' ? await this.advance(run, now, fence) : undefined;
     // The burndown (outcomes, skips, consumers moved, which need no campaign
     // write) once the starts are written: a freed slot waits for the outcome that
     // freed it, not for the progress record (measured with `yarn bench:campaign`).
@@ -431,10 +431,10 @@ export class CampaignRunner {
       minIntervalMs: next ? this.burndownIntervalMs : 0,
     });
     // Contract goes on after the last wave: consumers take days to move.
-    assertHeld(lease, run);
+    assertHeld(fence, run);
     const contracting =
       run.state === 'running' || run.state === 'completed'
-        ? await this.contractOpened(run, now, lease)
+        ? await this.contractOpened(run, now, fence)
         : false;
     // A running campaign looks again soon anyway; a completed one only for this.
     const contractLook =
@@ -468,7 +468,7 @@ export class CampaignRunner {
   private async contractOpened(
     run: CampaignRun,
     now: Date,
-    lease: LookFence,
+    fence: LookFence,
   ): Promise<boolean> {
     const healthy = new Set(
       run.waves.filter(w => w.state === 'healthy').map(w => w.index),
@@ -501,7 +501,7 @@ export class CampaignRunner {
     // Side by side: a wave that turns healthy opens many gates at once, and the
     // looks a migration's end asks for wait for this one.
     const refused = await mapConcurrently(asks, CONTRACT_ASKS_AT_ONCE, d =>
-      this.askContract(run, d, now, askedBefore, lease),
+      this.askContract(run, d, now, askedBefore, fence),
     );
     return waiting || refused.includes(true);
   }
@@ -512,7 +512,7 @@ export class CampaignRunner {
     d: CampaignRunDataset,
     now: Date,
     askedBefore: Date,
-    lease: LookFence,
+    fence: LookFence,
   ): Promise<boolean> {
     const { campaigns, migrations, logger } = this.deps;
     if (!d.migrationId || !run.startedBy) return false;
@@ -533,7 +533,7 @@ export class CampaignRunner {
       await migrations.requestContract(d.migrationId, {
         actor: run.startedBy,
         requestId,
-        onQueued: this.auditWhenQueued(run, 'contract', requestId, meta, lease),
+        onQueued: this.auditWhenQueued(run, 'contract', requestId, meta, fence),
       });
     } catch (error) {
       // The gate is still shut (retention, a consumer moving since this look read it).
@@ -544,7 +544,7 @@ export class CampaignRunner {
     }
     // Queued (a repeat joins the waiting job); recorded once per ask.
     if (
-      await lease.write(tx =>
+      await fence.write(tx =>
         campaigns.markContractRequested(
           run.id,
           d.entityRef,
@@ -568,7 +568,7 @@ export class CampaignRunner {
   private async reconcile(
     run: CampaignRun,
     now: Date,
-    lease: LookFence,
+    fence: LookFence,
   ): Promise<void> {
     const { countConsumerFailures } = run.document.rollout.failurePolicy;
     const updates: CampaignDatasetUpdate[] = [];
@@ -589,7 +589,7 @@ export class CampaignRunner {
       dataset.state = update.to;
     }
     if (updates.length > 0)
-      await lease.write(tx =>
+      await fence.write(tx =>
         this.deps.campaigns.updateDatasetStates(run.id, updates, now, tx),
       );
   }
@@ -598,12 +598,12 @@ export class CampaignRunner {
   private async advance(
     run: CampaignRun,
     now: Date,
-    lease: LookFence,
+    fence: LookFence,
   ): Promise<Date | undefined> {
     const { rollout } = run.document;
     for (const wave of run.waves) {
       if (wave.state === 'healthy' || wave.state === 'rolled-back') continue;
-      assertHeld(lease, run);
+      assertHeld(fence, run);
       const datasets = run.datasets.filter(d => d.wave === wave.index);
       const tripped = policyTrip(wave, datasets, rollout.failurePolicy);
       if (tripped || wave.state === 'failed') {
@@ -611,7 +611,7 @@ export class CampaignRunner {
           run,
           wave,
           tripped ?? run.stateReason ?? 'failed',
-          lease,
+          fence,
         );
         return undefined;
       }
@@ -622,10 +622,10 @@ export class CampaignRunner {
           run,
           wave,
           { from: ['pending'], to: 'running', at: now },
-          lease,
+          fence,
         );
       if (datasets.every(d => FINISHED.includes(d.state))) {
-        const soaked = await this.soak(run, wave, datasets, now, lease);
+        const soaked = await this.soak(run, wave, datasets, now, fence);
         if (soaked !== 'healthy') return soaked;
         continue;
       }
@@ -636,12 +636,12 @@ export class CampaignRunner {
           run,
           wave,
           { from: ['soaking'], to: 'running', at: now },
-          lease,
+          fence,
         );
-      return this.startWave(run, wave, datasets, now, lease);
+      return this.startWave(run, wave, datasets, now, fence);
     }
-    assertHeld(lease, run);
-    const completed = await lease.write(tx =>
+    assertHeld(fence, run);
+    const completed = await fence.write(tx =>
       this.deps.campaigns.transition(
         run.id,
         { from: ['running'], to: 'completed', at: now },
@@ -669,7 +669,7 @@ export class CampaignRunner {
     wave: CampaignRunWave,
     datasets: CampaignRunDataset[],
     now: Date,
-    lease: LookFence,
+    fence: LookFence,
   ): Promise<Date | 'healthy'> {
     let soakedAt = wave.soakedAt;
     if (wave.state !== 'soaking' || !soakedAt) {
@@ -680,7 +680,7 @@ export class CampaignRunner {
         run,
         wave,
         { from: ['pending', 'running'], to: 'soaking', at: now, soakedAt },
-        lease,
+        fence,
       );
       // Moved by another meanwhile (a person retried a dataset): look again soon.
       if (wave.state !== 'soaking')
@@ -702,7 +702,7 @@ export class CampaignRunner {
         run,
         wave,
         { from: ['soaking'], to: 'healthy', at: now },
-        lease,
+        fence,
       ))
     )
       return new Date(now.getTime() + this.pollMs);
@@ -714,9 +714,9 @@ export class CampaignRunner {
     run: CampaignRun,
     wave: CampaignRunWave,
     change: Parameters<CampaignStore['updateWave']>[2],
-    lease: LookFence,
+    fence: LookFence,
   ): Promise<boolean> {
-    const moved = await lease.write(tx =>
+    const moved = await fence.write(tx =>
       this.deps.campaigns.updateWave(run.id, wave.index, change, tx),
     );
     if (moved)
@@ -736,7 +736,7 @@ export class CampaignRunner {
     wave: CampaignRunWave,
     datasets: CampaignRunDataset[],
     now: Date,
-    lease: LookFence,
+    fence: LookFence,
   ): Promise<Date | undefined> {
     const { windows, freezes, concurrency } = run.document.rollout;
     const migrating = run.datasets.filter(d => d.state === 'migrating').length;
@@ -763,7 +763,7 @@ export class CampaignRunner {
         const dataset = pending[next];
         const upstream = upstreamHold(dataset, byRef, rolledBack);
         if (upstream === 'wait') continue;
-        if (upstream) await this.skip(run, dataset, upstream, now, lease);
+        if (upstream) await this.skip(run, dataset, upstream, now, fence);
         else batch.push(dataset);
       }
       if (batch.length > 1) this.prepareAhead(run, batch);
@@ -774,8 +774,8 @@ export class CampaignRunner {
           stopped = true;
           break;
         }
-        assertHeld(lease, run);
-        const started = await this.startDataset(run, dataset, now, lease);
+        assertHeld(fence, run);
+        const started = await this.startDataset(run, dataset, now, fence);
         // The slots were taken meanwhile (or the campaign stopped): each
         // further try would plan a migration only to be refused.
         if (started === 'full') {
@@ -790,7 +790,7 @@ export class CampaignRunner {
             run,
             wave,
             { from: ['pending'], to: 'running', at: now },
-            lease,
+            fence,
           );
       }
     }
@@ -817,7 +817,7 @@ export class CampaignRunner {
     run: CampaignRun,
     dataset: CampaignRunDataset,
     now: Date,
-    lease: LookFence,
+    fence: LookFence,
   ): Promise<'started' | 'not-started' | 'full'> {
     const { campaigns, migrations, auth } = this.deps;
     let reason: string;
@@ -841,7 +841,7 @@ export class CampaignRunner {
               : undefined,
           campaign: { id: run.id, wave: dataset.wave },
           inTransaction: async (tx, migrationId, { approved }) => {
-            await lease.check(tx);
+            await fence.check(tx);
             await campaigns.claimDatasetStart(tx, {
               campaignId: run.id,
               entityRef: dataset.entityRef,
@@ -886,7 +886,7 @@ export class CampaignRunner {
       if (!REFUSALS.includes(name)) throw error;
       reason = (error as Error).message;
     }
-    await this.skip(run, dataset, reason, now, lease);
+    await this.skip(run, dataset, reason, now, fence);
     return 'not-started';
   }
 
@@ -934,7 +934,7 @@ export class CampaignRunner {
     dataset: CampaignRunDataset,
     reason: string,
     now: Date,
-    lease: LookFence,
+    fence: LookFence,
   ): Promise<void> {
     this.deps.logger.info(
       `Campaign ${run.name} skips ${dataset.entityRef}: ${reason}`,
@@ -946,7 +946,7 @@ export class CampaignRunner {
       to: 'skipped' as const,
       reason,
     };
-    await lease.write(tx =>
+    await fence.write(tx =>
       this.deps.campaigns.updateDatasets(run.id, [skipped], now, tx),
     );
   }
@@ -960,7 +960,7 @@ export class CampaignRunner {
     run: CampaignRun,
     wave: CampaignRunWave,
     reason: string,
-    lease: LookFence,
+    fence: LookFence,
   ): Promise<void> {
     const { campaigns, announcer, queue } = this.deps;
     const now = this.now();
@@ -976,7 +976,7 @@ export class CampaignRunner {
     const pending = run.datasets.filter(
       d => d.wave === wave.index && d.state === 'pending',
     );
-    const paused = await lease.write(fenced =>
+    const paused = await fence.write(fenced =>
       campaigns.transition(
         run.id,
         {
@@ -1035,7 +1035,7 @@ export class CampaignRunner {
     if (rollBack)
       await this.rollBackRolledBackWaves(
         (await campaigns.getRun(run.id))!,
-        lease,
+        fence,
       );
     await announcer?.campaignChanged?.({
       campaignId: run.id,
@@ -1054,7 +1054,7 @@ export class CampaignRunner {
    */
   private async rollBackRolledBackWaves(
     run: CampaignRun,
-    lease: LookFence,
+    fence: LookFence,
   ): Promise<number | undefined> {
     const rolledBack = new Set(
       run.waves.filter(w => w.state === 'rolled-back').map(w => w.index),
@@ -1091,7 +1091,7 @@ export class CampaignRunner {
               onBehalfOf: actor,
               reason,
             },
-            lease,
+            fence,
           ),
         });
         askAgainIn(ROLLBACK_POLL_MS);

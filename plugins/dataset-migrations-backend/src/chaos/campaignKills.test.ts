@@ -11,7 +11,7 @@ import {
   type ReplicaOptions,
   type ReplicaProcess,
 } from '../__testUtils__/replica';
-import { random } from './runChaos';
+import { call as callApi, random } from './runChaos';
 import { ChaosWorker } from './worker';
 import { harnessPool, withDatabase } from './world';
 import { seedSql } from './writer';
@@ -58,22 +58,18 @@ describe('a campaign under kills', () => {
       )
       .then(r => r.rows[0]);
 
+  /** The answer's body; a refusal (3xx, 4xx) throws with it. */
   const call = async (
     method: 'GET' | 'POST',
     route: string,
     body?: unknown,
   ) => {
-    const res = await fetch(`${api.api}${route}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const answer = await res.json();
-    if (res.status >= 300)
+    const answer = await callApi({ api }, method, route, body);
+    if (answer.status >= 300)
       throw new Error(
-        `${method} ${route}: ${res.status} ${JSON.stringify(answer)}`,
+        `${method} ${route}: ${answer.status} ${JSON.stringify(answer.body)}`,
       );
-    return answer;
+    return answer.body;
   };
 
   beforeAll(async () => {

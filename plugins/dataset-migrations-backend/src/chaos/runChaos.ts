@@ -308,8 +308,9 @@ interface RoundContext {
   log: (line: string) => void;
 }
 
-async function call(
-  world: ChaosWorld,
+/** A call to the API replica; a 5xx (its connection just terminated) is retried. */
+export async function call(
+  world: Pick<ChaosWorld, 'api'>,
   method: 'GET' | 'POST',
   route: string,
   body?: unknown,

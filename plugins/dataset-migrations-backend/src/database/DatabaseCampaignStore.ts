@@ -656,7 +656,7 @@ export class DatabaseCampaignStore implements CampaignStore {
     executor?: StoreTransaction,
   ): Promise<CampaignTransitionResult> {
     const finished = change.to === 'completed' || change.to === 'aborted';
-    const knex = executor ? knexOf(executor) : this.knex;
+    const knex = knexOf(executor ?? this.knex);
     return knex.transaction(async tx => {
       // Who paused it, read under the row's lock: a trip after a person read it
       // is not accepted unseen.
@@ -772,7 +772,7 @@ export class DatabaseCampaignStore implements CampaignStore {
     executor?: StoreTransaction,
   ): Promise<number> {
     if (updates.length === 0) return 0;
-    const knex = executor ? knexOf(executor) : this.knex;
+    const knex = knexOf(executor ?? this.knex);
     return knex.transaction(async tx => {
       const applied = await this.applyDatasetUpdates(tx, id, updates, at);
       if (applied > 0) await this.snapshot(tx, id, at);
@@ -787,7 +787,7 @@ export class DatabaseCampaignStore implements CampaignStore {
     executor?: StoreTransaction,
   ): Promise<number> {
     if (updates.length === 0) return 0;
-    const knex = executor ? knexOf(executor) : this.knex;
+    const knex = knexOf(executor ?? this.knex);
     return this.applyDatasetUpdates(knex, id, updates, at);
   }
 
@@ -862,7 +862,7 @@ export class DatabaseCampaignStore implements CampaignStore {
     executor?: StoreTransaction,
   ): Promise<boolean> {
     const ended = ['healthy', 'failed', 'rolled-back'].includes(change.to);
-    const knex = executor ? knexOf(executor) : this.knex;
+    const knex = knexOf(executor ?? this.knex);
     const updated = await knex('campaign_waves')
       .where({ campaign_id: id, wave_index: index })
       .whereRaw('state = ANY(?)', [[...change.from]])
@@ -950,7 +950,7 @@ export class DatabaseCampaignStore implements CampaignStore {
     askedBefore: Date,
     executor?: StoreTransaction,
   ): Promise<boolean> {
-    const knex = executor ? knexOf(executor) : this.knex;
+    const knex = knexOf(executor ?? this.knex);
     const updated = await knex('campaign_datasets')
       .where({ campaign_id: id, entity_ref: entityRef })
       .where(q =>

@@ -2970,7 +2970,7 @@ function noNumber(node: Node | undefined): string | undefined {
     if ((cast.typeName?.arrayBounds?.length ?? 0) > 0) return 'an array';
     if (NUMBER_TYPES.has(type) || TEMPORAL.test(type)) return undefined;
     // A string or a column cast to text is text: `text - n` exists for none.
-    return ['text', 'varchar', 'bpchar', 'unknown'].includes(type)
+    return TEXT_TYPES.has(type) || type === 'unknown'
       ? undefined
       : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
   }

@@ -207,6 +207,12 @@ export function keyDependentReads(
   };
   const shapeOf = (node: unknown) => shape(node, resolve);
   const grouped = groupedShapes(select, shapeOf);
+  // Only a node of a kind GROUP BY holds can be one of its items: the rest are
+  // not turned into text (each would be, whole, at every level of the walk).
+  const groupedKinds = new Set(
+    [...grouped].map(text => /^\{"([^"]*)"/.exec(text)?.[1]),
+  );
+  const kindOf = (n: Node) => Object.keys(n).find(key => key !== 'location');
   // Output names, an unaliased column's own name included (`ORDER BY d_week_seq`
   // after `SELECT d1.d_week_seq`).
   const outputNames = new Set(
@@ -232,7 +238,7 @@ export function keyDependentReads(
     if (!node || typeof node !== 'object') return;
     const n = node as Node;
     // A grouped column may be read anywhere, in a subquery too.
-    if (grouped.has(shapeOf(n))) return;
+    if (groupedKinds.has(kindOf(n)) && grouped.has(shapeOf(n))) return;
     if (n.FuncCall && !inner && isAggregateCall(n.FuncCall)) return;
     if (n.ColumnRef) {
       const parts: Node[] = n.ColumnRef.fields ?? [];

@@ -501,7 +501,7 @@ describe('rewriteSqlFile', () => {
             sql,
             status: 'needs-decision',
           });
-          expect(JSON.stringify(result)).toContain('EEEE');
+          expect(result.impact.problem?.message).toContain('EEEE');
         }
         // Other number formats spell any integer or numeric alike.
         expect(
