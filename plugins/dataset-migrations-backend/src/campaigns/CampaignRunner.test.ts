@@ -28,6 +28,7 @@ import { CampaignLookLeases } from '../database/CampaignLookLeases';
 import { recordingAuditor } from '../__testUtils__/recordingAuditor';
 import { DatabaseCampaignStore } from '../database/DatabaseCampaignStore';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
+import type { StoreTransaction } from '../database/StoreTransaction';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { postgresEngineFactory } from '../engines/postgres/PostgresDatasetEngine';
 import { MigrationRunner } from '../jobs/MigrationRunner';
@@ -43,7 +44,7 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 51 }, (_, i) => `g${i + 1}`);
+const GOOD = Array.from({ length: 54 }, (_, i) => `g${i + 1}`);
 const BAD = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
@@ -1230,6 +1231,128 @@ describe('CampaignRunner', () => {
     await dropQueuedLooks(id);
   }, 60_000);
 
+  /**
+   * A replica frozen (CPU-starved, paused) just before one of its look's fenced
+   * writes, the first `freezesBefore` picks, past its last check of the lease: its
+   * renewals land nothing meanwhile, so the look still believes it holds it.
+   */
+  function frozenBeforeWrite(freezesBefore: () => Promise<boolean>) {
+    const [frozen, thaw] = latch();
+    const [atWrite, reached] = latch();
+    let froze = false;
+    class FrozenLeases extends CampaignLookLeases {
+      async renew(): Promise<boolean> {
+        return true;
+      }
+      async fenced<T>(
+        campaignId: string,
+        owner: string,
+        write: (tx: StoreTransaction) => Promise<T>,
+      ): Promise<T> {
+        if (!froze && (await freezesBefore())) {
+          froze = true;
+          reached();
+          await frozen;
+        }
+        return super.fenced(campaignId, owner, write);
+      }
+    }
+    return { lookLeases: new FrozenLeases(pluginDb, 30_000), atWrite, thaw };
+  }
+
+  /** The lease of a look run past it is taken by another replica's look: its owner. */
+  async function leaseTakenByAnother(campaignId: string): Promise<string> {
+    await pluginDb('campaign_look_leases')
+      .where({ campaign_id: campaignId })
+      .update({ expires_at: pluginDb.raw(`now() - interval '1 second'`) });
+    const other = randomUUID();
+    expect(
+      await new CampaignLookLeases(pluginDb, 60_000).claim(campaignId, other),
+    ).toEqual({ held: true });
+    return other;
+  }
+
+  const waveStates = async (campaignId: string) =>
+    (await service.get(campaignId)).waves.map(w => w.state);
+
+  it('refuses in SQL a wave called healthy by a look frozen past its lease before it wrote so: the wave soaks on, and the next starts from the holder’s look', async () => {
+    now = new Date('2027-03-03T10:00:00Z');
+    const id = await startCampaign('healthy-frozen', [['g52'], ['g53']], {
+      soak: '10m',
+    });
+    await runner.tick(id);
+    await migrationsFinished(id, 1);
+    await runner.tick(id);
+    expect(await waveStates(id)).toEqual(['soaking', 'pending']);
+    now = new Date('2027-03-03T10:10:01Z');
+    // Its first write: the canary wave soaked, healthy.
+    const frozen = frozenBeforeWrite(async () => true);
+    const holder = new CampaignRunner({
+      ...runnerDeps,
+      lookLeases: frozen.lookLeases,
+    });
+    let other: string | undefined;
+    try {
+      const looking = holder.tick(id);
+      await frozen.atWrite;
+      other = await leaseTakenByAnother(id);
+      frozen.thaw();
+      await looking;
+      expect(await waveStates(id)).toEqual(['soaking', 'pending']);
+      expect(await migrationsOf(id)).toHaveLength(1);
+    } finally {
+      frozen.thaw();
+      if (other) await runnerDeps.lookLeases.release(id, other);
+    }
+    await runner.tick(id);
+    expect(await waveStates(id)).toEqual(['healthy', 'running']);
+    expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([
+      ref('g52'),
+      ref('g53'),
+    ]);
+    await migrationsFinished(id, 2);
+    await dropQueuedLooks(id);
+  }, 60_000);
+
+  it('refuses in SQL the completion a look frozen past its lease had decided, and the holder’s look completes it once', async () => {
+    now = new Date('2027-03-03T11:00:00Z');
+    const id = await startCampaign('completed-frozen', [['g54']]);
+    await runner.tick(id);
+    await migrationsFinished(id, 1);
+    // Its writes up to the wave's health go through; it freezes before the
+    // campaign's.
+    const frozen = frozenBeforeWrite(async () =>
+      (await waveStates(id)).every(state => state === 'healthy'),
+    );
+    const holder = new CampaignRunner({
+      ...runnerDeps,
+      lookLeases: frozen.lookLeases,
+    });
+    let other: string | undefined;
+    const completions = () =>
+      announced.filter(
+        c =>
+          'campaignId' in c && c.campaignId === id && c.state === 'completed',
+      ).length;
+    try {
+      const looking = holder.tick(id);
+      await frozen.atWrite;
+      other = await leaseTakenByAnother(id);
+      frozen.thaw();
+      await looking;
+      expect(await waveStates(id)).toEqual(['healthy']);
+      expect((await service.get(id)).state).toBe('running');
+      expect(completions()).toBe(0);
+    } finally {
+      frozen.thaw();
+      if (other) await runnerDeps.lookLeases.release(id, other);
+    }
+    await runner.tick(id);
+    expect((await service.get(id)).state).toBe('completed');
+    expect(completions()).toBe(1);
+    await dropQueuedLooks(id);
+  }, 60_000);
+
   it('refuses in SQL the start of a look frozen past its lease after its last check, once another look holds the lease', async () => {
     now = new Date('2027-03-01T10:00:00Z');
     const id = await startCampaign('frozen-past-lease', [['g48']]);
@@ -1256,17 +1379,12 @@ describe('CampaignRunner', () => {
         },
       }),
     });
-    const other = randomUUID();
+    let other: string | undefined;
     try {
       const looking = holder.tick(id);
       await inStart;
       // Its lease runs out, and another replica's look takes it and looks on.
-      await pluginDb('campaign_look_leases')
-        .where({ campaign_id: id })
-        .update({ expires_at: pluginDb.raw(`now() - interval '1 second'`) });
-      expect(
-        await new CampaignLookLeases(pluginDb, 60_000).claim(id, other),
-      ).toEqual({ held: true });
+      other = await leaseTakenByAnother(id);
       thaw();
       await looking;
       expect(await migrationsOf(id)).toEqual([]);
@@ -1280,7 +1398,7 @@ describe('CampaignRunner', () => {
       expect(lease.owner).toBe(other);
     } finally {
       thaw();
-      await runnerDeps.lookLeases.release(id, other);
+      if (other) await runnerDeps.lookLeases.release(id, other);
     }
     await runner.tick(id);
     expect((await migrationsOf(id)).map(m => m.entityRef)).toEqual([
