@@ -44,8 +44,8 @@ import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 54 }, (_, i) => `g${i + 1}`);
-const BAD = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8'];
+const GOOD = Array.from({ length: 56 }, (_, i) => `g${i + 1}`);
+const BAD = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
 /** Tables of the test of contracts the campaign asks for. */
@@ -95,6 +95,8 @@ describe('CampaignRunner', () => {
   let now = new Date('2027-03-01T10:00:00Z');
   const clock = { now: () => now };
   const announced: Array<MigrationChange | CampaignChange> = [];
+  /** Whether the operation jobs (rollback, contract) the queue runs fail, as on an engine out of reach. */
+  let operationsFail = false;
   /** What the looks the queue runs (those a finished migration or a trip asks for) do; nothing unless a test says. */
   let queuedTicks: ((id: string) => Promise<void>) | undefined;
   let logger: ReturnType<typeof mockServices.logger.mock>;
@@ -246,7 +248,10 @@ describe('CampaignRunner', () => {
         runMigration: id => migrationRunner.run(id),
         discoverConsumers: async () => {},
         advanceConsumer: async () => {},
-        operateMigration: job => operations.run(job),
+        operateMigration: job =>
+          operationsFail
+            ? Promise.reject(new Error('engine warehouse is out of reach'))
+            : operations.run(job),
         advanceCampaign: async id => {
           await queuedTicks?.(id);
         },
@@ -652,6 +657,74 @@ describe('CampaignRunner', () => {
     expect(looks).toHaveLength(1);
     // By the runner's clock, which this test does not move.
     expect(new Date(looks[0].run_at).getTime() - now.getTime()).toBe(3_600_000);
+    await dropQueuedLooks(id);
+  }, 180_000);
+
+  it('queues again, audited, a rolled-back wave’s rollback whose job failed for good, and it rolls back', async () => {
+    const { auditor: recording, events } = recordingAuditor();
+    const looker = new CampaignRunner({ ...runnerDeps, auditor: recording });
+    const id = await beforeTrip(looker, 'rollback-job-failed', [
+      'g55',
+      'g56',
+      'b9',
+    ]);
+    const g56 = (await migrationsOf(id)).find(m => m.entityRef === ref('g56'))!;
+    const rollbackJobs = async () =>
+      (
+        await pluginDb.raw(
+          `SELECT id, attempts, max_attempts, last_error FROM ${WORKER_SCHEMA}._private_jobs
+            WHERE key LIKE ?`,
+          [`operate:${g56.id}:%`],
+        )
+      ).rows as Array<{
+        id: string;
+        attempts: number;
+        max_attempts: number;
+        last_error: string | null;
+      }>;
+    operationsFail = true;
+    let firstJob: string;
+    try {
+      await looker.tick(id); // the trip; its rollback's job fails
+      firstJob = await waitFor(
+        async () => {
+          const [job] = await rollbackJobs();
+          return job?.last_error?.includes('out of reach') ? job.id : undefined;
+        },
+        { timeoutMs: 30_000, what: 'the rollback job’s first failure' },
+      );
+      // Its last attempt failed too (graphile-worker keeps such a job, and
+      // its key, with no attempt left).
+      await pluginDb.raw(
+        `UPDATE ${WORKER_SCHEMA}._private_jobs SET attempts = max_attempts WHERE id = ?`,
+        [firstJob],
+      );
+    } finally {
+      operationsFail = false;
+    }
+    expect((await service.get(id)).state).toBe('paused');
+    expect((await migrationsOf(id)).find(m => m.id === g56.id)?.status).toBe(
+      'succeeded',
+    );
+    await dropQueuedLooks(id);
+    await looker.tick(id); // a later look finds it not rolled back: asks again
+    await waitFor(
+      async () =>
+        (await migrationsOf(id)).find(m => m.id === g56.id)?.status ===
+        'rolled-back'
+          ? true
+          : undefined,
+      { timeoutMs: 60_000, what: 'the rollback of g56' },
+    );
+    // Each queueing audited once: the trip's, and the later look's.
+    const rollbacks = events
+      .filter(e => e.eventId === 'campaign-rollback')
+      .map(e => e.meta as { migrationId: string; auditEventId: string })
+      .filter(meta => meta.migrationId === g56.id);
+    expect(rollbacks).toHaveLength(2);
+    expect(new Set(rollbacks.map(meta => meta.auditEventId)).size).toBe(2);
+    await looker.tick(id); // records it
+    expect(await datasetStates(id)).toMatchObject({ g56: 'rolled-back' });
     await dropQueuedLooks(id);
   }, 180_000);
 
