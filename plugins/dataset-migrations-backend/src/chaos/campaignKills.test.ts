@@ -30,6 +30,9 @@ const SEED = 23;
 const FLEET = Array.from({ length: 10 }, (_, i) => `fleet_${i}`);
 /** Its wave after the canary trips: the warehouse refuses `trip_3`'s new version. */
 const TRIP = Array.from({ length: 5 }, (_, i) => `trip_${i}`);
+/** Paused, resumed and aborted by a person while its replicas are killed; smaller tables. */
+const HELD = Array.from({ length: 8 }, (_, i) => `held_${i}`);
+const HELD_ROWS = 10_000;
 
 describe('a campaign under kills', () => {
   let server: RestartablePostgres | undefined;
@@ -82,8 +85,10 @@ describe('a campaign under kills', () => {
     plugin = harnessPool(url('plugin'));
     warehouse = harnessPool(url('warehouse'));
     pools.push(plugin, warehouse);
-    for (const name of [...FLEET, ...TRIP]) {
-      await warehouse.query(seedSql(`public.${name}`, ROWS));
+    for (const name of [...FLEET, ...TRIP, ...HELD]) {
+      await warehouse.query(
+        seedSql(`public.${name}`, HELD.includes(name) ? HELD_ROWS : ROWS),
+      );
       seeded.set(name, await readByOldReader(name));
     }
     // A migration of trip_3 fails for good: no table of its name may be made.
@@ -102,7 +107,7 @@ describe('a campaign under kills', () => {
     const options: ReplicaOptions = {
       pluginDatabaseUrl: url('plugin'),
       entities: [
-        ...FLEET.map(name => dataset(name)),
+        ...[...FLEET, ...HELD].map(name => dataset(name)),
         // The canary is the least critical.
         ...TRIP.map(name =>
           dataset(name, {
@@ -384,6 +389,111 @@ describe('a campaign under kills', () => {
         });
       expect(workers.flatMap(w => w.unhandledReports())).toEqual([]);
       console.log(lines.join('\n'));
+    },
+    9 * 60_000,
+  );
+  it(
+    'starts nothing while a person holds it paused, goes on once resumed, and starts nothing more once aborted, losing no row',
+    async () => {
+      const count = async (campaignId: string) =>
+        (await migrationsOf(campaignId)).length;
+      /** What a person does, each step once the one before it took. */
+      let step: 'run' | 'paused' | 'resumed' | 'aborted' = 'run';
+      let started = 0;
+      let pausedUntil = 0;
+      /** Starts seen where none may be: while paused, or after the abort. */
+      const startsHeld: string[] = [];
+      /** The campaign's state in each of the person's answers. */
+      const answered: string[] = [];
+      const { campaign } = await rollOutUnderKills(
+        {
+          name: 'held-under-kills',
+          title: 'note becomes memo, paused, resumed and aborted',
+          owner: 'group:default/data',
+          deadline: '2027-12-31',
+          selector: { entityRefs: HELD.map(n => `resource:default/${n}`) },
+          changes: [{ renameField: { from: 'note', to: 'memo' } }],
+          rollout: {
+            canary: { datasets: 1 },
+            waveSize: 7,
+            soak: '0s',
+            concurrency: 1,
+          },
+        },
+        async c => {
+          const now = await count(c.id);
+          if (step === 'run' && now >= 2) {
+            const { campaign: paused } = await call(
+              'POST',
+              `/campaigns/${c.id}/pause`,
+              { reason: 'a dashboard looks odd' },
+            );
+            answered.push(`pause: ${paused.state}`);
+            // Every start is in by the answer: a look's start and the pause
+            // take the campaign's row in turn.
+            started = await count(c.id);
+            pausedUntil = Date.now() + 8_000;
+            step = 'paused';
+            log(`paused with ${started} started`);
+          } else if (step === 'paused') {
+            if (now > started) startsHeld.push(`${now} while paused`);
+            if (Date.now() >= pausedUntil) {
+              const { campaign: resumed } = await call(
+                'POST',
+                `/campaigns/${c.id}/resume`,
+                {},
+              );
+              answered.push(`resume: ${resumed.state}`);
+              started = await count(c.id);
+              step = 'resumed';
+              log(`resumed with ${started} started`);
+            }
+          } else if (step === 'resumed' && now > started) {
+            const { campaign: aborted } = await call(
+              'POST',
+              `/campaigns/${c.id}/abort`,
+              { reason: 'enough for today' },
+            );
+            answered.push(`abort: ${aborted.state}`);
+            started = await count(c.id);
+            step = 'aborted';
+            log(`aborted with ${started} started`);
+          } else if (step === 'aborted') {
+            if (now > started) startsHeld.push(`${now} after the abort`);
+            // Done once what was running ran to its end, and a look recorded it.
+            return c.datasets.every(
+              (d: any) => d.state !== 'migrating' && d.state !== 'pending',
+            );
+          }
+          return false;
+        },
+      );
+      expect(answered).toEqual([
+        'pause: paused',
+        'resume: running',
+        'abort: aborted',
+      ]);
+      expect(startsHeld).toEqual([]);
+      expect(campaign.state).toBe('aborted');
+      const migrations = await migrationsOf(campaign.id);
+      expect(migrations).toHaveLength(started);
+      expect(started).toBeGreaterThanOrEqual(3);
+      expect(started).toBeLessThan(HELD.length);
+      expect(migrations.every(m => m.status === 'succeeded')).toBe(true);
+      // One migration per dataset; the rest skipped, with the abort's reason.
+      const migrated = new Set(migrations.map(m => m.entity_ref));
+      expect(migrated.size).toBe(migrations.length);
+      for (const d of campaign.datasets)
+        expect({ dataset: d.entityRef, state: d.state }).toEqual({
+          dataset: d.entityRef,
+          state: migrated.has(d.entityRef) ? 'migrated' : 'skipped',
+        });
+      for (const name of HELD)
+        expect({ name, read: await readByOldReader(name) }).toEqual({
+          name,
+          read: seeded.get(name),
+        });
+      expect(workers.flatMap(w => w.unhandledReports())).toEqual([]);
     },
     9 * 60_000,
   );
