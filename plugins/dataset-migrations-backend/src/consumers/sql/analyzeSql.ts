@@ -150,6 +150,8 @@ export interface Typed {
    * the double precision one, so only an integer widened to numeric picks another.
    */
   floatOrNumeric?: boolean;
+  /** `ROW(t.*)`: `t.*` there is the row's fields, each its own value, not the row. */
+  expandsStar?: boolean;
 }
 
 /** A relation in a FROM list, as `*` sees it. */
@@ -351,6 +353,17 @@ export interface OpaqueRead extends Span {
   elsewhere?: boolean;
   /** `whole-row` that takes one field from the row (`(t).n`, `n(t)`). */
   field?: string;
+  /**
+   * `whole-row` given where its type itself is seen (`pg_typeof(t)`, an array
+   * of it): the row type is named after the table.
+   */
+  typed?: Typed;
+  /**
+   * `whole-row` passed on under this name (a CTE's, subquery's, view's or
+   * created table's column), where what is done with it is not followed: a
+   * field read from it (`(r).n / 2`) or its type shown.
+   */
+  passedOn?: string;
 }
 
 export interface DatasetRelation extends Span {
@@ -653,6 +666,40 @@ const RECURSIVE_TERM: Typed = {
 };
 
 /**
+ * Calls whose value holds no row of their argument's type: a whole row given
+ * to them is not passed on as a row (see `rowHidden`).
+ */
+const HIDES_ROW = new Set([
+  'to_json',
+  'to_jsonb',
+  'row_to_json',
+  'json_build_object',
+  'jsonb_build_object',
+  'json_build_array',
+  'jsonb_build_array',
+  'json_agg',
+  'jsonb_agg',
+  'json_object_agg',
+  'jsonb_object_agg',
+  'json_each',
+  'jsonb_each',
+  'json_each_text',
+  'jsonb_each_text',
+  'json_object_keys',
+  'jsonb_object_keys',
+  'count',
+  'format',
+  'concat',
+  'concat_ws',
+]);
+
+/** The sort key of `percentile_disc()` given an array of fractions (or what may be one). */
+const PERCENTILES_ARRAY: Typed = {
+  what: 'percentile_disc() with an array of fractions (WITHIN GROUP (ORDER BY …))',
+  exactType: true,
+};
+
+/**
  * What an output of `CREATE OR REPLACE VIEW` is given to: a view that exists
  * keeps its columns' types, type modifier included.
  */
@@ -680,6 +727,9 @@ const EXACT_TYPE = new Set([
   'array_prepend',
   'array_cat',
   'array_fill',
+  // anycompatiblearray: `array_remove(smallint_array, s)` is an integer[] once s is.
+  'array_remove',
+  'array_replace',
   'pg_typeof',
   'pg_column_size',
 ]);
@@ -917,6 +967,16 @@ class StatementWalker {
   private atTop = true;
   /** The output name the select-list item being walked passes its value on under (see ColumnUse.passedOnAs). */
   private passedOn: string | undefined;
+  /**
+   * Inside `(…).name`, the field a row there is read for (`((array_agg(t))[1]).n`,
+   * `(CASE … THEN t END).n`): a whole row of the dataset there is read for it.
+   */
+  private selectingField: string | undefined;
+  /**
+   * Inside a call whose value holds no row of its argument's type (JSON of it,
+   * a count, `n(t)`): a whole row there is not passed on as a row.
+   */
+  private rowHidden = false;
   /** The next select is a `WITH RECURSIVE` CTE's query (see {@link RECURSIVE_TERM}). */
   private recursiveQuery = false;
   /** The `WITH RECURSIVE` CTEs whose queries are being walked. */
@@ -1101,7 +1161,11 @@ class StatementWalker {
       if (key === 'A_Expr' || key === 'SubLink' || key === 'NullTest')
         for (const row of rowsComparedByField(inner)) this.byField.add(row);
       if (key === 'RowExpr' && !this.byField.has(inner))
-        this.typed = { what: 'a row (ROW(…))', exactType: true };
+        this.typed = {
+          what: 'a row (ROW(…))',
+          exactType: true,
+          expandsStar: true,
+        };
       // `x = n` beside what is surely no number (`'5'::xid = n`): the operator
       // is chosen by n's type too, and exists for some integer types only.
       if (
@@ -1192,7 +1256,14 @@ class StatementWalker {
           scope,
         );
         const { indirection, ...subscripted } = inner;
+        const selecting = this.selectingField;
+        const name: string | undefined = (indirection ?? []).find(
+          (i: Node) => i?.String,
+        )?.String?.sval;
+        if (name !== undefined && this.fields.has(name))
+          this.selectingField = name;
         this.visit(subscripted, scope);
+        this.selectingField = selecting;
         // A subscript's value is no part of the result's: only what it is given to counts.
         this.dividing = undefined;
         this.summing = undefined;
@@ -1262,7 +1333,13 @@ class StatementWalker {
    */
   private call(call: Node, scope: Scope): void {
     const typed = this.typed;
+    const rowHidden = this.rowHidden;
     const name = funcName(call);
+    if (
+      HIDES_ROW.has(name) ||
+      (this.fields.has(name) && call.args?.length === 1)
+    )
+      this.rowHidden = true;
     if (call.funcname?.length === 1 && call.args?.length === 1)
       this.fieldOfRow(call.args[0].ColumnRef, name, scope);
     if (!SAME_FOR_WIDER.has(name) && !FIXED_RESULT.has(name))
@@ -1300,8 +1377,16 @@ class StatementWalker {
       this.typed = { what };
       this.visit(args[position], scope);
     } else this.visit(call.args, scope);
-    this.typed = typed;
+    // `percentile_disc(ARRAY[0.25, 0.5]) WITHIN GROUP (ORDER BY k)` is an array
+    // of the k, whose type it takes itself (`integer[]`, then `bigint[]`); only a
+    // number for its fraction makes it one of the k.
+    this.typed =
+      name === 'percentile_disc' && !scalarFraction(call.args)
+        ? PERCENTILES_ARRAY
+        : typed;
     this.besideArguments(call, scope);
+    this.typed = typed;
+    this.rowHidden = rowHidden;
   }
 
   /**
@@ -1572,8 +1657,10 @@ class StatementWalker {
     const inResult = this.inResult;
     const passedOn = this.passedOn;
     const aliasList = this.aliasList;
+    const rowHidden = this.rowHidden;
     this.passedOn = undefined;
     this.aliasList = undefined;
+    this.rowHidden = false;
     this.atTop = false;
     // A view's, a created table's or `SELECT … INTO`'s select is read later,
     // not the statement's result.
@@ -1582,6 +1669,7 @@ class StatementWalker {
     this.inResult = inResult;
     this.passedOn = passedOn;
     this.aliasList = aliasList;
+    this.rowHidden = rowHidden;
   }
 
   private selectIn(
@@ -2277,7 +2365,11 @@ class StatementWalker {
     scope: Scope,
   ): void {
     const row: Node[] | undefined = rowRef?.fields;
-    const relation = row?.length === 1 ? row[0].String?.sval : undefined;
+    // `(t).n`, and `(t.*).n`, which is the same row.
+    const relation =
+      row?.length === 1 || (row?.length === 2 && row[1].A_Star)
+        ? row[0].String?.sval
+        : undefined;
     const owner = relation === undefined ? undefined : scope.byAlias(relation);
     if (field === undefined || !owner) return;
     // The dataset's own: a whole-row read of that field, which no edit of
@@ -2320,7 +2412,21 @@ class StatementWalker {
       else if ([...this.fields].some(f => namesWord(jinja.text, f)))
         this.opaque.push({ ...at, kind: 'jinja-columns', elsewhere: true });
     } else if (scope.byAlias(name)?.dataset) {
-      this.opaque.push({ ...at, kind: 'whole-row' });
+      this.opaque.push({
+        ...at,
+        kind: 'whole-row',
+        ...(this.typed?.exactType ? { typed: this.typed } : {}),
+        ...(this.passedOn !== undefined && !this.rowHidden
+          ? { passedOn: this.passedOn }
+          : {}),
+      });
+      // Read for one field too, which the migration may change alone.
+      if (this.selectingField !== undefined)
+        this.opaque.push({
+          ...at,
+          kind: 'whole-row',
+          field: this.selectingField,
+        });
     }
   }
 
@@ -2948,6 +3054,15 @@ function isNumeric(node: Node | undefined): boolean {
   const names: Node[] | undefined = node?.TypeCast?.typeName?.names;
   const type = names?.[names.length - 1]?.String?.sval;
   return type === 'numeric' || type === 'decimal';
+}
+
+/**
+ * `percentile_disc(0.5)`'s one argument, a number written as it is: the
+ * aggregate is then one of its sort key's values, not an array of them.
+ */
+function scalarFraction(args: Node[] | undefined): boolean {
+  const [arg] = args ?? [];
+  return args?.length === 1 && !!(arg?.A_Const?.fval || arg?.A_Const?.ival);
 }
 
 /** An array constructor or a cast to an array type: subscripted, an array's subscript. */

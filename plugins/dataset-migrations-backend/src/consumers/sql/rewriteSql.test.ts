@@ -2957,3 +2957,135 @@ describe('found by the twentieth round (adversarial19_narrow)', () => {
       expect(rewrite(sql, mapping).status).toBe('unaffected');
   });
 });
+
+describe('found by the twenty-first round (adversarial20_min)', () => {
+  it('asks about percentile_disc() over an array of fractions, an array of its sort key’s values', () => {
+    // Was unaffected: `percentile_disc(ARRAY[…]) WITHIN GROUP (ORDER BY
+    // ms_played)` is an integer[], then a bigint[], which equals no integer[].
+    const sql =
+      'SELECT percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY ms_played) = ARRAY[1000, 2000] FROM listening_events';
+    for (const type of ['bigint', 'numeric'] as const) {
+      const result = rewrite(
+        sql,
+        consumerMapping(source, [{ changeType: { field: 'ms_played', type } }]),
+      );
+      expect({ type, status: result.status }).toEqual({
+        type,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toContain(
+        'percentile_disc() with an array of fractions',
+      );
+    }
+    // One fraction gives one of the values, read as it is.
+    expect(
+      rewrite(
+        'SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY ms_played) FROM listening_events',
+        consumerMapping(source, [
+          { changeType: { field: 'ms_played', type: 'bigint' } },
+        ]),
+      ).status,
+    ).toBe('unaffected');
+  });
+
+  it('asks about a smallint widened to integer given to array_remove() or array_replace(), whose array takes its type', () => {
+    // Was unaffected: smallint → integer picks the same functions, but these
+    // take anycompatible, so `array_remove(ARRAY[1, 2]::smallint[], s)` is an
+    // integer[] once s is, and equals no smallint[].
+    const small: DatasetField[] = [
+      { name: 'id', type: 'integer', nullable: false, primaryKey: true },
+      { name: 's', type: 'smallint', nullable: true, primaryKey: false },
+    ];
+    const widened = consumerMapping(small, [
+      { changeType: { field: 's', type: 'integer' } },
+    ]);
+    const table = { schema: 'public', table: 't', fields: ['id', 's'] };
+    for (const sql of [
+      'SELECT array_remove(ARRAY[1, 2, 3]::smallint[], s) FROM t',
+      'SELECT array_replace(ARRAY[1, 2, 3]::smallint[], s, 0::smallint) FROM t',
+    ]) {
+      const result = rewriteSqlFile(
+        { path: 'q.sql', content: sql },
+        table,
+        widened,
+      );
+      expect({ sql, status: result.status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+    }
+  });
+
+  it('asks about a widened field read from the dataset’s whole row through `.*`, an expression or a name it is passed on under', () => {
+    // Was unaffected: `(r).ms_played / 1000` divided the field with a fraction
+    // once widened to numeric, the row passed on or built unseen.
+    const widened = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'numeric' } },
+    ]);
+    for (const sql of [
+      'SELECT (e.*).ms_played / 1000 FROM listening_events e',
+      'SELECT (s.*).ms_played / 1000 FROM (SELECT * FROM listening_events) s',
+      'SELECT (r).ms_played / 1000 FROM (SELECT e AS r FROM listening_events e) s',
+      'WITH c AS (SELECT e AS r FROM listening_events e) SELECT (c.r).ms_played / 1000 FROM c',
+      'SELECT ((array_agg(e))[1]).ms_played / 1000 FROM listening_events e',
+      'SELECT (CASE WHEN true THEN e END).ms_played / 1000 FROM listening_events e',
+      'SELECT (v.column1).ms_played / 1000 FROM listening_events e, LATERAL (VALUES (e)) v',
+    ]) {
+      const result = rewrite(sql, widened);
+      expect({ sql, status: result.status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+    }
+    // JSON of the row passed on holds no row: its text is the same.
+    expect(
+      rewrite(
+        "SELECT (j->>'ms_played')::numeric / 1000 FROM (SELECT to_jsonb(e) AS j FROM listening_events e) s",
+        widened,
+      ).status,
+    ).toBe('unaffected');
+    // A field the migration leaves alone, read from the row, is the same.
+    expect(
+      rewrite(
+        'SELECT (CASE WHEN true THEN e END).country FROM listening_events e',
+        widened,
+      ).status,
+    ).toBe('unaffected');
+  });
+
+  it('asks about the dataset’s whole row where its type is seen once the table is renamed', () => {
+    // Was rewritten `FROM listening_events_v2 AS listening_events`: the row
+    // type is named after the table, so pg_typeof() read the new name.
+    const renamed = consumerMapping(
+      source,
+      [],
+      renamedRelation(target, 'listening_events_v2'),
+    );
+    for (const sql of [
+      'SELECT pg_typeof(listening_events)::text FROM listening_events',
+      'SELECT pg_typeof(e.*)::text FROM listening_events e',
+      'SELECT pg_typeof(array_agg(e)) FROM listening_events e',
+      'SELECT pg_typeof(r) FROM (SELECT e AS r FROM listening_events e) s',
+      'WITH c AS (SELECT e AS r FROM listening_events e) SELECT pg_typeof(r) FROM c',
+    ]) {
+      const result = rewrite(sql, renamed);
+      expect({ sql, status: result.status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toContain(
+        "a table's row type has the table's name",
+      );
+    }
+    // Its values alone are the same under the new name, and `ROW(e.*)` is a
+    // record of its fields.
+    expect(
+      rewrite('SELECT e, row_to_json(e) FROM listening_events e', renamed)
+        .content,
+    ).toBe('SELECT e, row_to_json(e) FROM listening_events_v2 e');
+    expect(
+      rewrite('SELECT pg_typeof(ROW(e.*)) FROM listening_events e', renamed)
+        .content,
+    ).toBe('SELECT pg_typeof(ROW(e.*)) FROM listening_events_v2 e');
+  });
+});

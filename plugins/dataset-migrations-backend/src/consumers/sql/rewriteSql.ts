@@ -592,6 +592,24 @@ function planEdits(
         );
         continue;
       }
+      // `pg_typeof(t.*)`: the whole row, whose type is named after the table.
+      if (
+        star.typed &&
+        !star.typed.expandsStar &&
+        !star.target &&
+        mapping.renamedTo
+      ) {
+        plan.positions.push(star.start);
+        decide(
+          star.start,
+          wholeRowTypeRenamed(
+            content.slice(star.start, star.end),
+            star.typed,
+            mapping.renamedTo,
+          ),
+        );
+        continue;
+      }
       if (!starChanges(mapping)) continue;
       if (!star.qualified && statement.joinsByName.length > 0 && !star.merged) {
         plan.positions.push(star.start);
@@ -633,6 +651,15 @@ function opaqueReadDecision(
     return mapping.byField.get(read.field)?.kind !== 'same'
       ? `${written} is read for its field "${read.field}" as a whole row (\`(${written}).${read.field}\`, \`${read.field}(${written})\`), which the rewriter does not rewrite, and the migration changes "${read.field}"; write ${written}.${read.field}`
       : undefined;
+  if (read.kind === 'whole-row' && read.typed && mapping.renamedTo)
+    return wholeRowTypeRenamed(written, read.typed, mapping.renamedTo);
+  if (
+    read.kind === 'whole-row' &&
+    read.passedOn !== undefined &&
+    (mapping.renamedTo ||
+      [...mapping.byField.values()].some(m => m.kind !== 'same'))
+  )
+    return `${written} is the dataset's whole row passed on as "${read.passedOn}" (a CTE's, subquery's, view's or created table's column), and what is done with it by that name is not followed: a field read from it (\`(${read.passedOn}).f\`) is the new version's, which the migration changes, and a table's row type has the table's name, which pg_typeof() shows; list the fields it needs`;
   if (read.kind === 'whole-row')
     return starChanges(mapping)
       ? `${written} reads the dataset's whole row, whose fields the migration changes; list the fields it needs`
@@ -730,6 +757,24 @@ function opaqueReadDecision(
       ? changed.map(f => `"${f}"`).join(', ')
       : "the dataset's fields"
   }, which the migration changes; only rendering tells`;
+}
+
+/**
+ * The dataset's whole row where its type itself is seen: a table's row type
+ * has the table's name, so once the table is renamed `pg_typeof(t)` names the
+ * new one, and an array of rows is of another type, though every value is
+ * the same.
+ */
+function wholeRowTypeRenamed(
+  written: string,
+  typed: Typed,
+  renamedTo: DatasetRelationName,
+): string {
+  return `${written} is the dataset's whole row given to ${
+    typed.what
+  }, where its type is seen, and a table's row type has the table's name: the migration renames the table to ${relationText(
+    renamedTo,
+  )}, whose name that type then has (pg_typeof() shows it); a person decides`;
 }
 
 /**

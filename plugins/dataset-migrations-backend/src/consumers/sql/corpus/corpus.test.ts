@@ -3627,6 +3627,244 @@ const ALL_SOURCES: CorpusSource[] = [
       },
     ],
   },
+  {
+    name: 'regress_union',
+    dir: path.join(__dirname, 'regress_union'),
+    migrations: [
+      {
+        name: 'PU01 int4_tbl.f1 widened integer -> bigint (UNION, INTERSECT, EXCEPT beside float8)',
+        dataset: 'int4_tbl',
+        changes: [{ changeType: { field: 'f1', type: 'bigint' } }],
+      },
+      {
+        name: 'PU02 int4_tbl.f1 widened integer -> numeric (UNION beside float8)',
+        dataset: 'int4_tbl',
+        changes: [{ changeType: { field: 'f1', type: 'numeric' } }],
+      },
+      {
+        name: 'PU03 int4_tbl.f1 retyped integer -> double precision',
+        dataset: 'int4_tbl',
+        changes: [{ changeType: { field: 'f1', type: 'double precision' } }],
+      },
+      {
+        name: 'PU04 int8_tbl.q1 widened bigint -> numeric (INTERSECT, EXCEPT ALL beside q2)',
+        dataset: 'int8_tbl',
+        changes: [{ changeType: { field: 'q1', type: 'numeric' } }],
+      },
+      {
+        name: 'PU05 int8_tbl.q2 renamed to x (ORDER BY q2, q1 over an EXCEPT)',
+        dataset: 'int8_tbl',
+        changes: [{ renameField: { from: 'q2', to: 'x' } }],
+      },
+      {
+        name: 'PU06 int8_tbl.q2 dropped',
+        dataset: 'int8_tbl',
+        changes: [{ dropField: { name: 'q2' } }],
+      },
+      {
+        name: 'PU07 int8_tbl renamed to int8s',
+        dataset: 'int8_tbl',
+        changes: [],
+        renameTo: 'int8s',
+      },
+      {
+        name: 'PU08 varchar_tbl.f1 retyped varchar(4) -> text (UNION beside char(4))',
+        dataset: 'varchar_tbl',
+        changes: [{ changeType: { field: 'f1', type: 'text' } }],
+      },
+      {
+        name: 'PU09 char_tbl.f1 retyped char(4) -> text (UNION beside varchar(4), TRIM)',
+        dataset: 'char_tbl',
+        changes: [{ changeType: { field: 'f1', type: 'text' } }],
+      },
+      {
+        name: 'PU10 varchar_tbl gains f2',
+        dataset: 'varchar_tbl',
+        changes: [{ addField: { name: 'f2', type: 'integer', default: '0' } }],
+      },
+      {
+        name: 'PU11 text_tbl.f1 renamed to txt (the first branch of a three-way UNION)',
+        dataset: 'text_tbl',
+        changes: [{ renameField: { from: 'f1', to: 'txt' } }],
+      },
+      {
+        name: 'PU12 float8_tbl.f1 renamed to g1 (the UNION output named by the first branch)',
+        dataset: 'float8_tbl',
+        changes: [{ renameField: { from: 'f1', to: 'g1' } }],
+      },
+      {
+        name: 'PU13 tenk1.unique1 widened integer -> bigint (UNION ALL of 1 AS t, *)',
+        dataset: 'tenk1',
+        changes: [{ changeType: { field: 'unique1', type: 'bigint' } }],
+      },
+      {
+        name: 'PU14 tenk1 gains t (a name the UNION branches give beside *)',
+        dataset: 'tenk1',
+        changes: [{ addField: { name: 't', type: 'integer', default: '0' } }],
+      },
+      {
+        name: 'PU15 t1.b renamed to ab (a name the UNION branch gives)',
+        dataset: 't1',
+        changes: [{ renameField: { from: 'b', to: 'ab' } }],
+      },
+      {
+        name: 'PU16 t2.ab renamed to a (UNION ALL of a || b AS ab and *)',
+        dataset: 't2',
+        changes: [{ renameField: { from: 'ab', to: 'a' } }],
+      },
+      {
+        name: 'PU17 t2 gains b (SELECT * in a UNION branch)',
+        dataset: 't2',
+        changes: [{ addField: { name: 'b', type: 'text', default: "'x'" } }],
+      },
+    ],
+  },
+  {
+    name: 'regress_join',
+    dir: path.join(__dirname, 'regress_join'),
+    migrations: [
+      {
+        name: 'PJ01 J1_TBL.i renamed to ii (USING (i), NATURAL JOIN, x.i)',
+        dataset: 'j1_tbl',
+        changes: [{ renameField: { from: 'i', to: 'ii' } }],
+      },
+      {
+        name: 'PJ02 J1_TBL.i widened integer -> bigint (USING (i) merged columns, FULL JOIN)',
+        dataset: 'j1_tbl',
+        changes: [{ changeType: { field: 'i', type: 'bigint' } }],
+      },
+      {
+        name: 'PJ03 J1_TBL.i widened integer -> numeric',
+        dataset: 'j1_tbl',
+        changes: [{ changeType: { field: 'i', type: 'numeric' } }],
+      },
+      {
+        name: 'PJ04 J1_TBL gains k (a name J2_TBL has: NATURAL JOIN)',
+        dataset: 'j1_tbl',
+        changes: [{ addField: { name: 'k', type: 'integer', default: '0' } }],
+      },
+      {
+        name: 'PJ05 J1_TBL.j renamed to k (a name J2_TBL has: NATURAL JOIN)',
+        dataset: 'j1_tbl',
+        changes: [{ renameField: { from: 'j', to: 'k' } }],
+      },
+      {
+        name: 'PJ06 J1_TBL.t dropped',
+        dataset: 'j1_tbl',
+        changes: [{ dropField: { name: 't' } }],
+      },
+      {
+        name: 'PJ07 J1_TBL.j widened integer -> numeric (column alias lists)',
+        dataset: 'j1_tbl',
+        changes: [{ changeType: { field: 'j', type: 'numeric' } }],
+      },
+      {
+        name: 'PJ08 J1_TBL renamed to j1',
+        dataset: 'j1_tbl',
+        changes: [],
+        renameTo: 'j1',
+      },
+      {
+        name: 'PJ09 J2_TBL.k renamed to kk',
+        dataset: 'j2_tbl',
+        changes: [{ renameField: { from: 'k', to: 'kk' } }],
+      },
+      {
+        name: 'PJ10 J2_TBL.i widened integer -> bigint',
+        dataset: 'j2_tbl',
+        changes: [{ changeType: { field: 'i', type: 'bigint' } }],
+      },
+      {
+        name: 'PJ11 J2_TBL gains t (a name J1_TBL has: NATURAL JOIN)',
+        dataset: 'j2_tbl',
+        changes: [{ addField: { name: 't', type: 'text', default: "'x'" } }],
+      },
+      {
+        name: 'PJ12 J2_TBL.i retyped integer -> text',
+        dataset: 'j2_tbl',
+        changes: [{ changeType: { field: 'i', type: 'text' } }],
+      },
+      {
+        name: 'PJ13 t2.n widened integer -> bigint (USING (name) beside s2_n)',
+        dataset: 't2',
+        changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+      },
+      {
+        name: 'PJ14 t3.name renamed to nm (USING (name) over SELECT *)',
+        dataset: 't3',
+        changes: [{ renameField: { from: 'name', to: 'nm' } }],
+      },
+      {
+        name: 'PJ15 t2 gains s3_n (a name the other side gives: NATURAL JOIN)',
+        dataset: 't2',
+        changes: [
+          { addField: { name: 's3_n', type: 'integer', default: '0' } },
+        ],
+      },
+      {
+        name: 'PJ16 x.x1 renamed to xx1 (a column alias the query gives)',
+        dataset: 'x',
+        changes: [{ renameField: { from: 'x1', to: 'xx1' } }],
+      },
+      {
+        name: 'PJ17 x gains y2 (a name y has)',
+        dataset: 'x',
+        changes: [{ addField: { name: 'y2', type: 'integer', default: '0' } }],
+      },
+      {
+        name: 'PJ18 y.y2 retyped integer -> text',
+        dataset: 'y',
+        changes: [{ changeType: { field: 'y2', type: 'text' } }],
+      },
+      {
+        name: 'PJ19 tenk1.unique1 widened integer -> bigint (USING (unique1))',
+        dataset: 'tenk1',
+        changes: [{ changeType: { field: 'unique1', type: 'bigint' } }],
+      },
+      {
+        name: 'PJ20 int4_tbl.f1 widened integer -> numeric (a.f1 = b.f1 beside float8)',
+        dataset: 'int4_tbl',
+        changes: [{ changeType: { field: 'f1', type: 'numeric' } }],
+      },
+      {
+        name: 'PJ21 int8_tbl.q1 renamed to x (a subquery output named x beside it)',
+        dataset: 'int8_tbl',
+        changes: [{ renameField: { from: 'q1', to: 'x' } }],
+      },
+      {
+        name: 'PJ22 int8_tbl.q2 widened bigint -> numeric (ORDER BY 1, 2 of a left join)',
+        dataset: 'int8_tbl',
+        changes: [{ changeType: { field: 'q2', type: 'numeric' } }],
+      },
+    ],
+  },
+  {
+    name: 'adversarial20_min',
+    dir: path.join(__dirname, 'adversarial20_min'),
+    migrations: [
+      {
+        name: 'M01 t.n widened integer -> bigint (percentile_disc over an array of fractions)',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+      },
+      {
+        name: 'M02 t.n widened integer -> numeric',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+      },
+      {
+        name: 'M03 t.s widened smallint -> integer',
+        dataset: 't',
+        changes: [{ changeType: { field: 's', type: 'integer' } }],
+      },
+      {
+        name: 'M04 t renamed to t2 (its row type, pg_typeof(t))',
+        dataset: 't',
+        changes: [],
+        renameTo: 't2',
+      },
+    ],
+  },
 ];
 
 /** `CORPUS_ONLY=<name>` proves one source, while working on it. */

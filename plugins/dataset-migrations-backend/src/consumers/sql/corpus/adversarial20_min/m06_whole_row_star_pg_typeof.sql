@@ -1,0 +1,1 @@
+SELECT id, pg_typeof(x.*)::text AS row_type FROM t AS x;

@@ -1,0 +1,1 @@
+SELECT (s.*).n / 2 AS half FROM (SELECT * FROM t) s;

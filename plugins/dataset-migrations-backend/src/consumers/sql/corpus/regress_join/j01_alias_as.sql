@@ -1,0 +1,2 @@
+SELECT *
+  FROM J1_TBL AS tx;

@@ -1,0 +1,2 @@
+SELECT *
+  FROM J1_TBL AS t1 (a, b, c);

@@ -1,0 +1,2 @@
+SELECT *
+  FROM J1_TBL JOIN J2_TBL ON (J1_TBL.i <= J2_TBL.k);

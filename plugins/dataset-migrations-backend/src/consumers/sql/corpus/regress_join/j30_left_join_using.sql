@@ -1,0 +1,3 @@
+SELECT *
+  FROM J1_TBL LEFT JOIN J2_TBL USING (i)
+  ORDER BY i, k, t;

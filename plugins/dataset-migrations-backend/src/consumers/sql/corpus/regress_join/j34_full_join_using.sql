@@ -1,0 +1,3 @@
+SELECT *
+  FROM J1_TBL FULL JOIN J2_TBL USING (i)
+  ORDER BY i, k, t;

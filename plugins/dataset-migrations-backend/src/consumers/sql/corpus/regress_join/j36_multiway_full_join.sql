@@ -1,0 +1,1 @@
+SELECT * FROM t1 FULL JOIN t2 USING (name) FULL JOIN t3 USING (name);

@@ -1,0 +1,1 @@
+SELECT f1 FROM float8_tbl INTERSECT SELECT f1 FROM int4_tbl;
