@@ -558,6 +558,17 @@ describe('dataset-migrations backend', () => {
         { addField: { name: 'skipped', type: 'boolean', default: false } },
       ],
     };
+    // The first migration renamed a field: until it is contracted, the name
+    // serves user_id, which the next cut-over would stop serving.
+    const waits = await post(body);
+    expect(waits.status).toBe(409);
+    expect(waits.body.error.message).toBe(
+      `dataset ${EVENTS} waits for its migration to version 2 (${firstId}) to be contracted: until then its name serves version 1 (user_id, renamed listener_id, duration before it became integer) to readers nobody may have discovered, which the next cut-over would stop serving. Contract that migration first (its gate looks for such readers), or roll it back`,
+    );
+    const contracted = await api()
+      .post(`${API}/migrations/${firstId}/contract`)
+      .send({ override: { reason: 'this test read version 1 itself' } });
+    expect(contracted.status).toBe(200);
     const responses = await Promise.all(
       Array.from({ length: 20 }, () => post(body)),
     );

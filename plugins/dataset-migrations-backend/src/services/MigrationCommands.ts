@@ -212,7 +212,7 @@ export class MigrationCommands {
     // refused for the first in this order, as when they ran one after the other.
     const moved = request.dryRun
       ? undefined
-      : settledLater(this.assertConsumersMoved(request.entityRef));
+      : settledLater(this.assertPreviousVersionsSettled(request.entityRef));
     const mayStart = request.dryRun
       ? undefined
       : settledLater(options.mayStart());
@@ -314,34 +314,55 @@ export class MigrationCommands {
   }
 
   /**
-   * A later migration waits while an earlier live one is not contracted and any of
-   * its consumers is still moving: they would be left two versions behind.
+   * A later migration builds on the current version, and its cut-over replaces
+   * what the dataset's name serves. While an earlier one is not contracted, the
+   * name still serves that one's previous version: to its consumers still moving
+   * (who would be left two versions behind), and to readers nobody discovered,
+   * whom contract looks for (read counters, retention, a person's override). So a
+   * later one waits for consumers still moving, and for the contract unless the
+   * earlier one only added fields (every later version serves what it served).
    */
-  private async assertConsumersMoved(entityRef: string): Promise<void> {
-    const ledger = this.deps.consumers;
-    if (!ledger) return;
-    const open = await this.deps.store.listMigrations({
+  private async assertPreviousVersionsSettled(
+    entityRef: string,
+  ): Promise<void> {
+    const { store, consumers: ledger } = this.deps;
+    const open = await store.listMigrations({
       entityRef,
       limit: 500,
       uncontracted: true,
     });
     for (const previous of open) {
-      const moving = await ledger.listMoving(previous.id);
-      if (moving.length === 0) continue;
-      throw new ConflictError(
-        `dataset ${entityRef} waits for its migration to version ${
-          previous.targetVersion
-        }, which is not contracted: ${moving.length} ${
-          moving.length === 1 ? 'consumer is' : 'consumers are'
-        } still moving to it: ${moving
-          .map(
-            c =>
-              `${c.entityRef} (${CONSUMER_STATE_LABELS[
-                c.state
-              ].toLowerCase()})`,
-          )
-          .join(', ')}; start the next migration once they have moved`,
+      const moving = (await ledger?.listMoving(previous.id)) ?? [];
+      if (moving.length > 0)
+        throw new ConflictError(
+          `dataset ${entityRef} waits for its migration to version ${
+            previous.targetVersion
+          }, which is not contracted: ${moving.length} ${
+            moving.length === 1 ? 'consumer is' : 'consumers are'
+          } still moving to it: ${moving
+            .map(
+              c =>
+                `${c.entityRef} (${CONSUMER_STATE_LABELS[
+                  c.state
+                ].toLowerCase()})`,
+            )
+            .join(', ')}; start the next migration once they have moved`,
+        );
+      const served = stillServed(
+        (await store.getMigrationWithPlan(previous.id)) ?? previous,
       );
+      if (served.length > 0)
+        throw new ConflictError(
+          `dataset ${entityRef} waits for its migration to version ${
+            previous.targetVersion
+          } (${
+            previous.id
+          }) to be contracted: until then its name serves version ${
+            previous.fromVersion
+          } (${served.join(
+            ', ',
+          )}) to readers nobody may have discovered, which the next cut-over would stop serving. Contract that migration first (its gate looks for such readers), or roll it back`,
+        );
     }
   }
 
@@ -493,4 +514,30 @@ function startRefused(entityRef: string): NotAllowedError {
 function settledLater<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
   return promise;
+}
+
+/**
+ * What a dataset's name serves until `migration` is contracted, and its new
+ * version does not: its previous version's fields as they were, and its previous
+ * name. Empty when the migration only added fields.
+ */
+function stillServed(
+  migration: Pick<Migration, 'changes'> & { plan?: MigrationPlan },
+): string[] {
+  const fields = migration.changes.flatMap(change => {
+    if ('renameField' in change)
+      return [`${change.renameField.from}, renamed ${change.renameField.to}`];
+    if ('dropField' in change) return [`${change.dropField.name}, dropped`];
+    if ('changeType' in change)
+      return [
+        `${change.changeType.field} before it became ${change.changeType.type}`,
+      ];
+    if ('deriveField' in change)
+      return [`${change.deriveField.field} before it was recomputed`];
+    return [];
+  });
+  const { plan } = migration;
+  return plan?.targetTable
+    ? [...fields, `its name ${plan.table}, moved to ${plan.targetTable}`]
+    : fields;
 }

@@ -504,6 +504,47 @@ describe('MigrationService', () => {
     }
   }
 
+  it('waits for the contract of an earlier migration that renamed, dropped or retyped a field: until then the name serves its previous version, whose readers the next cut-over would break', async () => {
+    const { migration: first } = await service.createMigration(
+      {
+        entityRef: 'resource:events',
+        targetVersion: 2,
+        changes: [
+          { renameField: { from: 'user_id', to: 'listener_id' } },
+          { addField: { name: 'region', type: 'text' } },
+        ],
+      },
+      credentials,
+    );
+    await finish(first.id, 'succeeded');
+    // No consumer known, none moving: readers nobody discovered may still read
+    // user_id through the name.
+    const next = {
+      entityRef: 'resource:events',
+      targetVersion: 3,
+      changes: [{ addField: { name: 'source', type: 'text' } }],
+    };
+    await expect(
+      service.createMigration(next, credentials),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: `dataset resource:default/events waits for its migration to version 2 (${first.id}) to be contracted: until then its name serves version 1 (user_id, renamed listener_id) to readers nobody may have discovered, which the next cut-over would stop serving. Contract that migration first (its gate looks for such readers), or roll it back`,
+    });
+    expect(enqueueMigration).toHaveBeenCalledTimes(1);
+    // A dry run changes nothing, so it need not wait.
+    const { migration: dry, created } = await service.createMigration(
+      { ...next, dryRun: true },
+      credentials,
+    );
+    expect(created).toBe(true);
+    await finish(dry.id, 'succeeded');
+    // Contracted: the name serves only version 2, which the next one builds on.
+    expect(await store.markContracted(first.id)).toBe(true);
+    await expect(
+      service.createMigration(next, credentials),
+    ).resolves.toMatchObject({ created: true });
+  });
+
   it('counts consumers per state over every open migration, after a cancel and a retry', async () => {
     const counts = async () => {
       const details = await service.getDataset(EVENTS, credentials, {
@@ -517,8 +558,13 @@ describe('MigrationService', () => {
       consumersOnPreviousVersion: undefined,
     });
 
+    // Only a field added: a later migration need not wait for its contract.
     const { migration: first } = await service.createMigration(
-      request,
+      {
+        entityRef: 'resource:events',
+        targetVersion: 2,
+        changes: [{ addField: { name: 'region', type: 'text' } }],
+      },
       credentials,
     );
     await ledger(first.id, { report: 'pr-opened', bystander: 'unaffected' });
