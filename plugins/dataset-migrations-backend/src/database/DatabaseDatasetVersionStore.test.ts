@@ -71,6 +71,25 @@ describe('DatabaseDatasetVersionStore', () => {
     });
   });
 
+  it('records the version a rollback goes back to, also for an earlier run once a later one was rolled back', async () => {
+    const succeeded = async (fromVersion: number, targetVersion: number) => {
+      const m = await queued({ fromVersion, targetVersion });
+      await store.claimMigration(m.id, LEASE);
+      await store.finishMigration(m.id, { status: 'succeeded' });
+      return m.id;
+    };
+    const first = await succeeded(3, 4);
+    const later = await succeeded(4, 5);
+    expect(await store.markRolledBack(later)).toBe(true);
+    expect(await store.getSchemaVersion(EVENTS)).toBe(4);
+    // Version 4 is the first run's again.
+    expect(await knex('dataset_versions').select('migration_id')).toEqual([
+      { migration_id: first },
+    ]);
+    expect(await store.markRolledBack(first)).toBe(true);
+    expect(await store.getSchemaVersion(EVENTS)).toBe(3);
+  });
+
   it('reads recorded schema versions in bulk', async () => {
     const a = await queued({ targetVersion: 3 });
     await store.finishMigration(a.id, { status: 'succeeded' });

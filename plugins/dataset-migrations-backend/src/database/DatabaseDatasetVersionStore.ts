@@ -23,16 +23,36 @@ export class DatabaseDatasetVersionStore implements DatasetVersionStore {
       .merge(['schema_version', 'migration_id', 'table_name', 'updated_at']);
   }
 
-  /** The dataset is back on the version (and table) this migration started from. */
+  /**
+   * The dataset is back on the version (and table) this migration started from,
+   * produced by the migration that made it, when one did. Matched by the version
+   * this one produced, not by which run the row names: after a later run was
+   * rolled back, the row still names that run while the version is this one's.
+   */
   async recordRolledBack(
     tx: Knex.Transaction,
     row: MigrationRow,
   ): Promise<void> {
+    const producer = await tx('migrations')
+      .where({
+        entity_ref: row.entity_ref,
+        target_version: row.from_version,
+        status: 'succeeded',
+        dry_run: false,
+      })
+      .orderBy('finished_at', 'desc')
+      .first('id');
     await tx('dataset_versions')
-      .where({ entity_ref: row.entity_ref, migration_id: row.id })
+      .where({ entity_ref: row.entity_ref })
+      .andWhere(q =>
+        q
+          .where({ migration_id: row.id })
+          .orWhere({ schema_version: row.target_version }),
+      )
       .update({
         schema_version: row.from_version,
         table_name: row.plan?.table ?? null,
+        ...(producer ? { migration_id: producer.id } : {}),
         updated_at: tx.fn.now(),
       });
   }
