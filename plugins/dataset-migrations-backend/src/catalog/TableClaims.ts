@@ -17,6 +17,9 @@ type Registry = Pick<
   'names' | 'canonicalTable' | 'databaseOf' | 'sameDatabase'
 >;
 
+/** A version's table name: its dataset's table, then `_v` and the version. */
+const VERSION_SUFFIX = /^(.+)_v\d+$/;
+
 export class TableClaims {
   /**
    * Every entity naming a table on the databases of `engines` (all configured
@@ -82,19 +85,31 @@ export class TableClaims {
   ): void {
     const canonical = this.registry.canonicalTable(engine, table);
     const self = entityRef.toLocaleLowerCase('en-US');
-    const others = (
-      this.byTable.get(tableKey(this.registry, engine, canonical)) ?? []
-    )
-      .filter(ref => ref.toLocaleLowerCase('en-US') !== self)
-      .sort();
-    if (others.length === 0) return;
-    throw new ConflictError(
-      `${role ? `${role}: ` : ''}table ${canonical} on engine ${engine} is ${
-        role ? '' : 'also '
-      }named by ${namedFew(
-        others,
-      )}; a table belongs to one dataset entity: fix the catalog`,
-    );
+    const namedBy = (name: string) =>
+      (this.byTable.get(tableKey(this.registry, engine, name)) ?? [])
+        .filter(ref => ref.toLocaleLowerCase('en-US') !== self)
+        .sort();
+    const others = namedBy(canonical);
+    if (others.length > 0)
+      throw new ConflictError(
+        `${role ? `${role}: ` : ''}table ${canonical} on engine ${engine} is ${
+          role ? '' : 'also '
+        }named by ${namedFew(
+          others,
+        )}; a table belongs to one dataset entity: fix the catalog`,
+      );
+    // A dataset's versions live beside it as `<its table>_v<N>` (an engine's
+    // `versionRelation`): they are its too, to read and to make.
+    const base = canonical.match(VERSION_SUFFIX)?.[1];
+    const owners = base ? namedBy(base) : [];
+    if (owners.length > 0)
+      throw new ConflictError(
+        `${
+          role ? `${role}: ` : ''
+        }table ${canonical} on engine ${engine} is where versions of ${base} live, which ${namedFew(
+          owners,
+        )} names; a dataset's versions belong to its entity: fix the catalog`,
+      );
   }
 }
 

@@ -24,6 +24,10 @@ const SLOW = 'resource:default/slow';
  */
 const PATIENT = 'resource:default/patient';
 const AUTHID = 'resource:default/authid';
+/** Names the engine's own record of contracts. */
+const BOOKS = 'resource:default/books';
+/** Names the table version 2 of `events` lives in. */
+const SHADOW = 'resource:default/shadow';
 /** Costs about 100 KB of hashing per row: seconds for the sample, within the growth bound. */
 /**
  * About 4 GB to hash over the dry run's sample (all 10,000 rows): seconds on any
@@ -67,6 +71,15 @@ describe('hostile and careless input', () => {
               annotations: {
                 'dataset-migrations.io/table': 'pg_catalog.pg_authid',
               },
+            }),
+            dataset('books', {
+              annotations: {
+                'dataset-migrations.io/table':
+                  'dataset_migrations_engine.dsm_contracts',
+              },
+            }),
+            dataset('shadow', {
+              annotations: { 'dataset-migrations.io/table': 'events_v2' },
             }),
           ],
         }),
@@ -284,6 +297,46 @@ describe('hostile and careless input', () => {
     expect(res.status).toBe(400);
     expect(message(res)).toContain(
       '"pg_catalog.pg_authid" is in the system schema pg_catalog',
+    );
+  });
+
+  it('refuses a dataset in the engine’s own bookkeeping schema, to plan or to read', async () => {
+    const planned = await api()
+      .post(`${API}/plans`)
+      .send(addNote({ entityRef: BOOKS }));
+    expect(planned.status).toBe(400);
+    const refusal =
+      '"dataset_migrations_engine.dsm_contracts" is in dataset_migrations_engine, this engine\'s own bookkeeping schema';
+    expect(message(planned)).toContain(refusal);
+    const read = await api().get(`${API}/datasets/resource/default/books`);
+    expect(read.status).toBe(400);
+    expect(message(read)).toContain(refusal);
+  });
+
+  it('refuses an entity naming the table of another dataset’s version, and a rename onto one', async () => {
+    const versionOfEvents =
+      "is where versions of public.events live, which resource:default/events names; a dataset's versions belong to its entity: fix the catalog";
+    const read = await api().get(`${API}/datasets/resource/default/shadow`);
+    expect(read.status).toBe(409);
+    expect(message(read)).toBe(
+      `table public.events_v2 on engine warehouse ${versionOfEvents}`,
+    );
+    const planned = await api()
+      .post(`${API}/plans`)
+      .send(addNote({ entityRef: SHADOW }));
+    expect(planned.status).toBe(409);
+    expect(message(planned)).toContain(versionOfEvents);
+    const renamed = await api()
+      .post(`${API}/plans`)
+      .send({
+        entityRef: PATIENT,
+        targetVersion: 2,
+        changes: [],
+        renameDataset: { to: 'public.events_v9' },
+      });
+    expect(renamed.status).toBe(409);
+    expect(message(renamed)).toBe(
+      `renameDataset.to: table public.events_v9 on engine warehouse ${versionOfEvents}`,
     );
   });
 

@@ -13,6 +13,7 @@ import type {
   DatasetField,
   PlannedStage,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { InputError } from '@backstage/errors';
 import { loadSqlParser } from '../../sql/sqlParser';
 import { compareQueries } from './capabilities/queryComparison';
 import { sampleOverlap } from './capabilities/sampling';
@@ -61,7 +62,14 @@ export class PostgresDatasetEngine implements DatasetEngine {
   ) {}
 
   canonicalTable(table: string): string {
-    return canonicalRelationName(table);
+    const canonical = canonicalRelationName(table);
+    // Its own records (capture, checkpoints, contracts): an entity naming them
+    // would migrate, read or rename what every run relies on.
+    if (parseRelationName(table).schema === this.db.bookkeepingSchema)
+      throw new InputError(
+        `"${table}" is in ${this.db.bookkeepingSchema}, this engine's own bookkeeping schema (its capture, checkpoints and contracts), never a dataset`,
+      );
+    return canonical;
   }
 
   databaseIdentity(): string {
