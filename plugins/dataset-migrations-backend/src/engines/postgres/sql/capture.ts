@@ -13,7 +13,7 @@ import {
   rowTriggerSql,
 } from './rowTriggers';
 import type { MigrationShape } from './shape';
-import { list, literal, q, valueOf } from './values';
+import { keyChangedSql, list, literal, q, valueOf } from './values';
 
 /**
  * A field's default on the new version: an added field's default, or the source
@@ -60,9 +60,10 @@ function createDeletedSql(shape: MigrationShape): string {
  * remembered, so a row the backfill copied from an older snapshot can be removed.
  */
 function createCaptureSql(shape: MigrationShape): string[] {
-  const keyChanged = `(${list(
+  const keyChanged = keyChangedSql(
     shape.sourceKey.map(k => `OLD.${q(k)}`),
-  )}) IS DISTINCT FROM (${list(shape.sourceKey.map(k => `NEW.${q(k)}`))})`;
+    shape.sourceKey.map(k => `NEW.${q(k)}`),
+  );
   const targetKeyOfOld = `(${list(
     shape.targetKey.map(f => q(f.name)),
   )}) = (${list(shape.targetKey.map(f => valueOf(f, 'OLD.')))})`;

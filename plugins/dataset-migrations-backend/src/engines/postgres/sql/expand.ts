@@ -23,8 +23,10 @@ import { createViewSql } from './privileges';
 import { CONFLICTS_FAIL_THE_WRITE } from './rowTriggers';
 import { type MigrationShape, OVERRIDING_IDENTITY } from './shape';
 import {
+  COLUMNS_OVER_VARIABLES,
   dollarQuoted,
   functionSettings,
+  keyChangedSql,
   list,
   literal,
   q,
@@ -364,20 +366,19 @@ function expandWriteSql(
   );
   const previousKeyOf = (row: string) =>
     `(${list(shape.sourceKey.map(k => `${row}.${q(k)}`))})`;
-  const writtenKey = `(${list(
-    shape.sourceKey.map(k => {
-      const field = shape.sourceFields.find(f => f.name === k)!;
-      return oldValue(field);
-    }),
-  )})`;
+  // Both sides cast to the previous version's key types, which an image compares.
+  const keyFields = shape.sourceKey.map(
+    k => shape.sourceFields.find(f => f.name === k)!,
+  );
+  const writtenKeyChanged = keyChangedSql(
+    keyFields.map(f => `CAST(OLD.${q(f.name)} AS ${f.type})`),
+    keyFields.map(f => `CAST(${oldValue(f)} AS ${f.type})`),
+  );
   const keepPrevious = `
        BEGIN
-         IF TG_OP <> 'INSERT' THEN
+         IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${writtenKeyChanged}) THEN
            DELETE FROM ${quoteRelation(previous)} AS p
-            WHERE ${previousKeyOf('p')} = ${previousKeyOf('OLD')}
-              AND (TG_OP = 'DELETE' OR ${previousKeyOf(
-                'OLD',
-              )} IS DISTINCT FROM ${writtenKey});
+            WHERE ${previousKeyOf('p')} = ${previousKeyOf('OLD')};
          END IF;
          IF TG_OP <> 'DELETE' THEN
            INSERT INTO ${quoteRelation(previous)} AS p (${list(
@@ -503,6 +504,7 @@ function expandWriteSql(
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
        ${functionSettings()} AS ${dollarQuoted(
       `
+     ${COLUMNS_OVER_VARIABLES}
      DECLARE
        w ${target}%ROWTYPE;
        fits boolean;

@@ -3,7 +3,7 @@
 import { type RelationName, quoteRelation } from '../relations';
 import { dropRowTriggerSql, rowTriggerSql } from './rowTriggers';
 import { type MigrationShape, OVERRIDING_IDENTITY } from './shape';
-import { list, q } from './values';
+import { keyChangedSql, list, q } from './values';
 
 /**
  * How each field of the old version is recomputed from a row of the new one, or
@@ -79,9 +79,10 @@ export function createReverseSql(
       ? 'DO NOTHING'
       : `DO UPDATE SET ${list(others.map(c => `${q(c)} = EXCLUDED.${q(c)}`))}`
   }`;
-  const keyChanged = `(${list(
+  const keyChanged = keyChangedSql(
     shape.targetKey.map(f => `OLD.${q(f.name)}`),
-  )}) IS DISTINCT FROM (${list(shape.targetKey.map(f => `NEW.${q(f.name)}`))})`;
+    shape.targetKey.map(f => `NEW.${q(f.name)}`),
+  );
   const oldKeyOfOld = `(${oldKey}) = (${list(
     shape.sourceKey.map(k => valueOf(k, 'OLD.')),
   )})`;

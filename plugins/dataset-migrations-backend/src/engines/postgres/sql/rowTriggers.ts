@@ -2,7 +2,13 @@
 
 import { type RelationName, quoteRelation } from '../relations';
 import { onlyOwnerSql } from './privileges';
-import { dollarQuoted, functionSettings, literal, q } from './values';
+import {
+  COLUMNS_OVER_VARIABLES,
+  dollarQuoted,
+  functionSettings,
+  literal,
+  q,
+} from './values';
 
 /** A row trigger of a run: its function, and the table recording writes it failed on. */
 export interface RowTrigger {
@@ -41,6 +47,7 @@ export function rowTriggerSql(t: RowTrigger & { body: string }): string[] {
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
        ${functionSettings()} AS ${dollarQuoted(
       `
+     ${COLUMNS_OVER_VARIABLES}
      BEGIN
        BEGIN
 ${t.body}

@@ -43,6 +43,17 @@ export function valueOf(field: TargetField, row: string): string {
 export const list = (items: string[]) => items.join(', ');
 
 /**
+ * SQL: whether a key's values `after` differ from `before` (lists of the same
+ * types), as stored, not by `=`: `=` calls values equal that differ (numeric
+ * `1.0` and `1.00`, text under a nondeterministic collation), so a write changing
+ * only that was taken for one keeping its key, and the other version kept the row
+ * under the key's previous value.
+ */
+export function keyChangedSql(before: string[], after: string[]): string {
+  return `record_image_ne(ROW(${list(before)}), ROW(${list(after)}))`;
+}
+
+/**
  * A field's default on the new version: an added field's default, or the source
  * column's default (cast when the type changed), so writers that leave the column
  * out keep getting what they got.
@@ -57,6 +68,17 @@ export function dollarQuoted(body: string, tag: string): string {
   for (let i = 0; body.includes(`$${t}$`); i++) t = `${tag}_${i}`;
   return `$${t}$${body}$${t}$`;
 }
+
+/**
+ * The first line of the body of every trigger function the engine installs that
+ * reads the dataset's columns: a name in its SQL that is both a column and a
+ * PL/pgSQL variable (`found`, or one the function declares, such as `changed`, a
+ * column Drupal's tables have) means the column. PL/pgSQL would refuse it as
+ * ambiguous, failing every write through the name, or recording every captured
+ * one as failed, where a key or an expression names such a column. The engine's
+ * own variables are only ever read qualified (`w.<field>`) or outside SQL.
+ */
+export const COLUMNS_OVER_VARIABLES = '#variable_conflict use_column';
 
 /** The settings clause of every function the migration installs on the engine. */
 export function functionSettings(): string {
