@@ -77,6 +77,8 @@ export async function refuseUncarried(
 ): Promise<void> {
   await refuseLesserOwners(client, dataset);
   await refuseCollations(client, dataset);
+  await refuseDeferrableKey(client, dataset);
+  await refuseUnlogged(client, dataset);
   await refuseInheritance(client, dataset);
   await refuseRowSecurity(client, dataset);
   await refuseComputedColumns(client, dataset);
@@ -175,6 +177,64 @@ async function refuseCollations(
         .join(
           ', ',
         )}; this engine does not carry collations to the new version yet, where readers would sort and compare by the database's default instead`,
+    );
+}
+
+/**
+ * A DEFERRABLE primary key: the new version's key is checked row by row (the
+ * capture and reverse triggers' `ON CONFLICT` cannot take a deferrable one), so
+ * a write moving keys past each other (`SET pos = pos + 1`, a swap), which the
+ * table checks at its statement's or transaction's end, would fail through the
+ * name after cut-over; during the copy the capture would apply it row by row,
+ * overwriting one row with another and failing verify. Refused, as a
+ * DEFERRABLE unique index is (see carryOver).
+ */
+async function refuseDeferrableKey(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+): Promise<void> {
+  const { rows } = await catalogRead<{ name: string }>(
+    client,
+    `SELECT conname AS name FROM pg_constraint
+      WHERE conrelid = $1::regclass AND contype = 'p' AND condeferrable`,
+    [quoteRelation(dataset.storage)],
+  );
+  if (rows.length > 0)
+    throw new InputError(
+      `${formatRelation(dataset.relation)} has a DEFERRABLE primary key (${
+        rows[0].name
+      }), which the new version cannot carry yet: its key would be checked at each row, so writes that move keys past each other (a swap, pos = pos + 1) would fail; make the key NOT DEFERRABLE or migrate this dataset by hand`,
+    );
+}
+
+/**
+ * An UNLOGGED table (or partition): the new version is made logged, so it would
+ * keep its rows across a crash or a failover, and the previous version would
+ * not: a crash empties it, and a rollback after one then served no rows and
+ * dropped the only version holding them. Refused until the engine carries the
+ * table's persistence.
+ */
+async function refuseUnlogged(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+): Promise<void> {
+  const { rows } = await catalogRead<{ name: string }>(
+    client,
+    `WITH tree AS (
+       SELECT t.relid AS oid FROM pg_partition_tree($1::regclass) AS t
+       UNION SELECT $1::regclass)
+     SELECT format('%I.%I', n.nspname, c.relname) AS name
+       FROM tree JOIN pg_class c ON c.oid = tree.oid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relpersistence = 'u'
+      ORDER BY 1`,
+    [quoteRelation(dataset.storage)],
+  );
+  if (rows.length > 0)
+    throw new InputError(
+      `${rows.map(r => r.name).join(', ')} ${
+        rows.length > 1 ? 'are' : 'is'
+      } UNLOGGED, which this engine does not carry to the new version yet: that version would be logged and keep its rows through a crash, while a crash empties the previous one, which a rollback returns to; make the table LOGGED (ALTER TABLE … SET LOGGED) or migrate this dataset by hand`,
     );
 }
 
