@@ -925,6 +925,13 @@ describe('permissions and audit on every run route', () => {
             resourceType: 'dataset-migration',
             conditions: isMine,
           },
+          // The route reads the run by its id in any case; so does the check.
+          {
+            id: '4',
+            resourceRef: mine.toUpperCase(),
+            resourceType: 'dataset-migration',
+            conditions: isMine,
+          },
         ],
       });
     expect(res.status).toBe(200);
@@ -932,6 +939,7 @@ describe('permissions and audit on every run route', () => {
       { id: '1', result: AuthorizeResult.ALLOW },
       { id: '2', result: AuthorizeResult.DENY },
       { id: '3', result: AuthorizeResult.DENY },
+      { id: '4', result: AuthorizeResult.ALLOW },
     ]);
   });
 });

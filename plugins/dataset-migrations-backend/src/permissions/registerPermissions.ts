@@ -43,7 +43,8 @@ export function registerPermissions(
           : []
         ).map(run => [run.id, run]),
       );
-      return ids.map(id => found.get(id));
+      // Stored in lower case; a route reads a run by its id in any case.
+      return ids.map(id => found.get(id.toLowerCase()));
     },
   });
   registry.addPermissions(datasetMigrationEntityPermissions);
