@@ -67,11 +67,26 @@ export function durationMs(duration: string): number {
   return Number(match[1]) * unit;
 }
 
-// Date.parse reads `2027-03-31 (any comment)`, so the text is checked as text too.
+/** Whether `YYYY-MM-DD` names a day of the calendar (not 2027-02-30). */
+function isCalendarDay(value: string): boolean {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day
+  );
+}
+
+// Date.parse reads `2027-03-31 (any comment)`, so the text is checked as text too,
+// and it rolls 2027-02-30 over to March 2nd, so the day is checked too.
 const isoInstant = withoutNul(
   z.string().max(100, 'must be at most 100 characters'),
 ).refine(
-  value => /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)),
+  value =>
+    /^\d{4}-\d{2}-\d{2}/.test(value) &&
+    !Number.isNaN(Date.parse(value)) &&
+    isCalendarDay(value),
   'must be a date or date-time, e.g. 2027-03-31 or 2027-03-31T17:00:00Z',
 );
 const clockTime = z

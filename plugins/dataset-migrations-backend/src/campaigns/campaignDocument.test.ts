@@ -36,3 +36,24 @@ describe('a campaign document’s freezes', () => {
       );
   });
 });
+
+describe('a campaign document’s dates', () => {
+  it('refuses a day the calendar does not have, which Date.parse rolls over', () => {
+    for (const deadline of ['2027-02-30', '2027-02-29T12:00:00Z', '2027-13-01'])
+      expect(() =>
+        parseCampaignDocument(campaignDocument({ deadline })),
+      ).toThrow('deadline: must be a date or date-time');
+    for (const from of ['2027-04-31', '2027-06-31T00:00:00Z'])
+      expect(() =>
+        parseCampaignDocument(
+          campaignDocument({
+            rollout: { freezes: [{ from, to: '2027-07-02' }] },
+          }),
+        ),
+      ).toThrow('rollout.freezes[0].from: must be a date or date-time');
+    expect(
+      parseCampaignDocument(campaignDocument({ deadline: '2028-02-29' }))
+        .deadline,
+    ).toBe('2028-02-29');
+  });
+});
