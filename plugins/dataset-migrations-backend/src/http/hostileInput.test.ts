@@ -592,4 +592,38 @@ describe('hostile and careless input', () => {
       ).toEqual(Array(6 - refused.length).fill(200));
     }, 60_000);
   });
+
+  it('says a body is not JSON when it is not, and reads a YAML body on every route', async () => {
+    for (const body of ['{"entityRef":', 'null'])
+      for (const route of ['/migrations', '/plans']) {
+        const res = await api()
+          .post(`${API}${route}`)
+          .set('Content-Type', 'application/json')
+          .send(body);
+        expect(res.status).toBe(400);
+        expect(message(res)).toMatch(
+          /^Invalid request: the body is not a JSON object or array: /,
+        );
+      }
+    // An action's body as YAML is read as its JSON would be.
+    const run = await api()
+      .post(`${API}/migrations`)
+      .send(addNote({ entityRef: PATIENT, dryRun: true }));
+    expect([200, 201]).toContain(run.status);
+    const cancel = (yaml: string) =>
+      api()
+        .post(`${API}/migrations/${run.body.migration.id}/cancel`)
+        .set('Content-Type', 'application/yaml')
+        .send(yaml);
+    const refused = await cancel('overide: yes\n');
+    expect(refused.status).toBe(400);
+    expect(message(refused)).toContain(
+      "Invalid cancel request: request: Unrecognized key(s) in object: 'overide'",
+    );
+    const bad = await cancel('a: [unclosed\n');
+    expect(bad.status).toBe(400);
+    expect(message(bad)).toMatch(/^Invalid cancel request: not valid YAML: /);
+    // No body: cancelled, or refused for a run that has ended.
+    expect([200, 409]).toContain((await cancel('{}\n')).status);
+  });
 });

@@ -1,12 +1,6 @@
 import type express from 'express';
-import { parse as parseYaml } from 'yaml';
-import { InputError } from '@backstage/errors';
 import { bodyOf } from './requestBody';
 
-/**
- * A document (a migration spec, a campaign) arrives as JSON or, with a YAML
- * content type, as YAML text; `what` names it in the 400.
- */
 /**
  * The document, or the 400 refusing it, for a route that creates something: the
  * refusal is thrown inside its audit event, so it is recorded as the other 400s are.
@@ -22,14 +16,7 @@ export function specOrRefusal(
   }
 }
 
+/** A document (a migration spec, a campaign), as JSON or YAML; `what` names it in the 400. */
 export function specOf(req: express.Request, what = 'migration spec'): unknown {
-  const body = bodyOf(req);
-  if (typeof body !== 'string') return body;
-  try {
-    return parseYaml(body);
-  } catch (error) {
-    throw new InputError(
-      `Invalid ${what}: not valid YAML: ${(error as Error).message}`,
-    );
-  }
+  return bodyOf(req, what);
 }
