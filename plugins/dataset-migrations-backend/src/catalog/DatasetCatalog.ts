@@ -9,7 +9,11 @@ import {
   RELATION_OWNED_BY,
   type Entity,
 } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotFoundError,
+  type ResponseError,
+} from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_ENGINE,
@@ -62,9 +66,7 @@ export class DatasetCatalog {
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<Entity> {
-    const entity = await this.catalog.getEntityByRef(entityRef, {
-      credentials,
-    });
+    const entity = await this.getEntity(entityRef, credentials);
     if (!entity)
       throw new NotFoundError(
         `entity ${entityRef} was not found in the catalog`,
@@ -85,11 +87,29 @@ export class DatasetCatalog {
     return entity;
   }
 
+  /**
+   * The entity, or undefined when the catalog lacks it. A ref the catalog's
+   * validators refuse (an emoji in a name, where this plugin's checks allow any
+   * text) is a 400 naming it, not the catalog client's bare `Request failed
+   * with 400 Bad Request`.
+   */
   async getEntity(
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<Entity | undefined> {
-    return this.catalog.getEntityByRef(entityRef, { credentials });
+    try {
+      return await this.catalog.getEntityByRef(entityRef, { credentials });
+    } catch (error) {
+      // By name: another copy of @backstage/errors makes another class.
+      const refused = error as ResponseError;
+      if (refused?.name === 'ResponseError' && refused.response?.status === 400)
+        throw new InputError(
+          `entity ${entityRef} is not a ref the catalog accepts: ${
+            refused.body?.error?.message ?? refused.message
+          }`,
+        );
+      throw error;
+    }
   }
 
   /** Entities by ref, in the same order; undefined for refs the catalog lacks. */
