@@ -106,6 +106,28 @@ describe('CampaignService', () => {
     expect((await service.get(loser.id)).state).toBe('draft');
   });
 
+  it('names the datasets left out, and why, when a selector leaves none to migrate', async () => {
+    const plan = planning.plan.bind(planning);
+    jest.spyOn(planning, 'plan').mockImplementationOnce(async (body, who) => ({
+      ...(await plan(body, who)),
+      waves: [],
+      skipped: [
+        {
+          entityRef: ref('held'),
+          reason: 'already in campaign other-one (draft)',
+        },
+      ],
+    }));
+    await expect(
+      service.create(campaignDocument({ name: 'none-left' }), starter),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: `Invalid campaign: selector: matches no dataset that can be migrated: ${ref(
+        'held',
+      )} (already in campaign other-one (draft))`,
+    });
+  });
+
   it('lets only one of two drafts created at once hold a dataset', async () => {
     planning.waves = [[ref('c1')]];
     const outcomes = await Promise.allSettled([

@@ -26,6 +26,7 @@ import {
   type CampaignTransitionResult,
 } from '../database/CampaignStore';
 import type { JobQueue } from '../queue/JobQueue';
+import { namedFew } from '../validation/namedFew';
 import { parseInput } from '../validation/parseInput';
 import type { CampaignPlanning } from './CampaignPlanning';
 import type { Clock } from './CampaignRunner';
@@ -318,7 +319,13 @@ export class CampaignService {
     const plan = await this.deps.planning.plan(body, credentials);
     if (datasetsOf(plan).length === 0)
       throw new InputError(
-        'Invalid campaign: selector: matches no dataset that can be migrated',
+        `Invalid campaign: selector: matches no dataset that can be migrated${
+          plan.skipped.length > 0
+            ? `: ${namedFew(
+                plan.skipped.map(s => `${s.entityRef} (${s.reason})`),
+              )}`
+            : ''
+        }`,
       );
     return plan;
   }
