@@ -44,7 +44,20 @@ export const targetSchemaSchema = z
       .max(
         MAX_TARGET_FIELDS,
         `must list at most ${MAX_TARGET_FIELDS} fields: each unmatched one costs sampling queries on the dataset`,
-      ),
+      )
+      // A field listed twice is no schema: one of them would be proposed as new.
+      .superRefine((fields, context) => {
+        const seen = new Set<string>();
+        for (const [index, field] of fields.entries()) {
+          if (seen.has(field.name))
+            context.addIssue({
+              code: z.ZodIssueCode.custom,
+              path: [index, 'name'],
+              message: `"${field.name}" is listed twice`,
+            });
+          seen.add(field.name);
+        }
+      }),
   })
   .strict();
 

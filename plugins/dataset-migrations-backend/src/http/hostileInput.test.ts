@@ -290,6 +290,33 @@ describe('hostile and careless input', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('infers no spec a plan would refuse: a field listed twice, or a key left out', async () => {
+    const infer = (fields: object[]) =>
+      api().post(`${API}/plans/infer`).send({ entityRef: EVENTS, fields });
+    const twice = await infer([
+      { name: 'id', type: 'integer' },
+      { name: 'title', type: 'text' },
+      { name: 'title', type: 'integer' },
+    ]);
+    expect(twice.status).toBe(400);
+    expect(message(twice)).toContain('fields[2].name: "title" is listed twice');
+    const keyless = await infer([{ name: 'title', type: 'text' }]);
+    expect(keyless.status).toBe(400);
+    expect(message(keyless)).toBe(
+      'Invalid target schema: fields: leaves out "id" of the dataset\'s primary key, which a migration keeps; list it, under its name or, with examples of its values, a new one',
+    );
+    // Listed, the key stays; a field added beside it is all there is to do.
+    const kept = await infer([
+      { name: 'id', type: 'integer' },
+      { name: 'title', type: 'text' },
+      { name: 'mood', type: 'text' },
+    ]);
+    expect(kept.status).toBe(200);
+    expect(kept.body.spec.changes).toEqual([
+      { addField: { name: 'mood', type: 'text' } },
+    ]);
+  });
+
   it('refuses a dataset in a system schema', async () => {
     const res = await api()
       .post(`${API}/plans`)

@@ -5,7 +5,7 @@ import type {
   BackstageServicePrincipal,
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   getDeclaredSchemaVersion,
   inferChanges,
@@ -151,6 +151,24 @@ export class MigrationQueries {
       engine.sampleOverlap &&
         ((field, examples) => engine.sampleOverlap!(location, field, examples)),
     );
+    // A migration keeps its key (renamed, perhaps): a target that leaves a key
+    // field out, under any name, has no spec a plan would take.
+    const key = new Set(
+      schema.fields.filter(f => f.primaryKey).map(f => f.name),
+    );
+    const keyLeftOut = inferred.flatMap(({ change }) =>
+      'dropField' in change && key.has(change.dropField.name)
+        ? [`"${change.dropField.name}"`]
+        : [],
+    );
+    if (keyLeftOut.length > 0)
+      throw new InputError(
+        `Invalid target schema: fields: leaves out ${keyLeftOut.join(
+          ', ',
+        )} of the dataset's primary key, which a migration keeps; list ${
+          keyLeftOut.length > 1 ? 'them' : 'it'
+        }, under its name or, with examples of its values, a new one`,
+      );
     return {
       spec: {
         apiVersion: MIGRATION_SPEC_API_VERSION,
