@@ -33,20 +33,25 @@ function counted(state: ConsumerState, count: number): string {
   return `${count} ${label}`;
 }
 
-/** A consumer's state, or with a count, how many consumers are in it. */
+/**
+ * A consumer's state, or with a count, how many consumers are in it. One that
+ * waits for a person's decision says so: the ledger keeps it as failed (it
+ * stopped, and stays until someone acts), but nothing went wrong with it.
+ */
 export function ConsumerStateChip(props: {
   state: ConsumerState;
   count?: number;
+  awaitsDecision?: boolean;
 }) {
-  const { state, count } = props;
+  const { state, count, awaitsDecision } = props;
+  let label: string;
+  if (count !== undefined) label = counted(state, count);
+  else if (awaitsDecision) label = 'Needs a decision';
+  else label = CONSUMER_STATE_LABELS[state];
   return (
     <Chip
       size="small"
-      label={
-        count === undefined
-          ? CONSUMER_STATE_LABELS[state]
-          : counted(state, count)
-      }
+      label={label}
       color={STATE_COLOURS[state]}
       variant={STATE_COLOURS[state] === 'default' ? 'outlined' : 'default'}
     />

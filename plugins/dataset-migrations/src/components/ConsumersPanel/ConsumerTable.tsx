@@ -127,7 +127,10 @@ function ConsumerRow(props: {
         </TableCell>
         {/* Why it is where it is, and what to do, stand under its state: no column runs off the page. */}
         <TableCell style={{ minWidth: 180, maxWidth: 360 }}>
-          <ConsumerStateChip state={consumer.state} />
+          <ConsumerStateChip
+            state={consumer.state}
+            awaitsDecision={needsDecision(consumer)}
+          />
           {consumer.decision && <DecisionNote decision={consumer.decision} />}
           {consumer.supersededReason && (
             <Typography variant="body2" component="div">

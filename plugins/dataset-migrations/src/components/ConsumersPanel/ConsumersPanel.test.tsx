@@ -491,6 +491,12 @@ describe('ConsumersPanel', () => {
           /No data moves until each consumer that reads a dropped or recomputed field is decided: 1 decision left/,
         ),
       ).toBeInTheDocument();
+      // Waiting for a person, not broken.
+      const waiting = screen.getByTestId(
+        'consumer-component:default/churn-model',
+      );
+      expect(waiting).toHaveTextContent('Needs a decision');
+      expect(waiting).not.toHaveTextContent('Failed');
       const kept = screen.getByTestId('consumer-component:default/old-report');
       expect(within(kept).getByTestId('consumer-decision')).toHaveTextContent(
         /Field kept for now: moves off it next sprint — ada,/,
