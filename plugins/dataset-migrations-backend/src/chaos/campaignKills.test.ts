@@ -31,7 +31,7 @@ const FLEET = Array.from({ length: 10 }, (_, i) => `fleet_${i}`);
 /** Its wave after the canary trips: the warehouse refuses `trip_3`'s new version. */
 const TRIP = Array.from({ length: 5 }, (_, i) => `trip_${i}`);
 /** Paused, resumed and aborted by a person while its replicas are killed; smaller tables. */
-const HELD = Array.from({ length: 8 }, (_, i) => `held_${i}`);
+const HELD = Array.from({ length: 12 }, (_, i) => `held_${i}`);
 const HELD_ROWS = 10_000;
 
 describe('a campaign under kills', () => {
@@ -415,7 +415,7 @@ describe('a campaign under kills', () => {
           changes: [{ renameField: { from: 'note', to: 'memo' } }],
           rollout: {
             canary: { datasets: 1 },
-            waveSize: 7,
+            waveSize: 11,
             soak: '0s',
             concurrency: 1,
           },
