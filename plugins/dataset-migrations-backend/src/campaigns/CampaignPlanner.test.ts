@@ -154,6 +154,7 @@ describe('CampaignPlanner', () => {
 
   beforeEach(async () => {
     await knex('campaigns').delete();
+    await knex('dataset_versions').delete();
     await knex('migrations').delete();
   });
 
@@ -503,6 +504,41 @@ describe('CampaignPlanner', () => {
         entityRef: ref('orders'),
         reason:
           'you may not request a migration of it (permission dataset-migrations.migration.request was denied)',
+      },
+    ]);
+  });
+
+  it('skips a dataset whose earlier migration must be contracted first, as its start would, and plans one whose earlier migration only added fields', async () => {
+    const succeeded = async (
+      entityRef: string,
+      changes: NonNullable<Parameters<typeof newMigration>[0]>['changes'],
+    ) => {
+      const id = randomUUID();
+      await store.createMigration(
+        newMigration({ id, entityRef, changes }),
+        async () => {},
+      );
+      await store.claimMigration(id, { owner: 'test', durationMs: 60_000 });
+      await store.finishMigration(id, { status: 'succeeded' });
+      return id;
+    };
+    const renamed = await succeeded(ref('clicks'), [
+      { renameField: { from: 'user_id', to: 'listener_id' } },
+    ]);
+    await succeeded(ref('daily'), [{ addField: { name: 'n', type: 'text' } }]);
+    const plan = await plannerWith().plan(
+      documentWith({
+        selector: { entityRefs: [ref('clicks'), ref('daily')] },
+      }),
+      credentials,
+    );
+    expect(refsOf(plan)).toEqual([[ref('daily')]]);
+    expect(plan.skipped).toEqual([
+      {
+        entityRef: ref('clicks'),
+        reason: `dataset ${ref(
+          'clicks',
+        )} waits for its migration to version 2 (${renamed}) to be contracted: until then its name serves version 1 (user_id, renamed listener_id) to readers nobody may have discovered, which the next cut-over would stop serving. Contract that migration first (its gate looks for such readers), or roll it back`,
       },
     ]);
   });

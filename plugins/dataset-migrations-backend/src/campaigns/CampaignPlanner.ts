@@ -30,6 +30,7 @@ import {
   PREVIEW_MIGRATION_ID,
   type LiveDataset,
 } from '../services/MigrationPlanner';
+import { stillServed, waitsForContract } from '../services/previousVersions';
 import { parseCampaignDocument } from './campaignDocument';
 import type { Clock } from './CampaignRunner';
 import { RecentAssessments, assessmentFingerprint } from './recentAssessments';
@@ -101,7 +102,11 @@ export class CampaignPlanner {
       /** Dataset versions, and the work under way that makes a dataset busy. */
       store: Pick<
         MigrationStore,
-        'getDatasetState' | 'activeMigrationsOf' | 'activeCampaignsOf'
+        | 'getDatasetState'
+        | 'activeMigrationsOf'
+        | 'activeCampaignsOf'
+        | 'listMigrations'
+        | 'getMigrationWithPlan'
       >;
       /** Whether the caller may request a migration of each dataset (the request guard). */
       permissions: BatchEntityPermissions;
@@ -294,6 +299,39 @@ export class CampaignPlanner {
         candidate.skip = `already in campaign ${campaign.name} (${campaign.state})`;
       }
     });
+    await this.skipWaitingForContract(candidates.filter(c => !c.skip));
+  }
+
+  /**
+   * Marks candidates whose earlier migration must be contracted before another
+   * starts (as a start would refuse them: see `stillServed`), so the plan shows
+   * them skipped, not the wave when it comes.
+   */
+  private async skipWaitingForContract(candidates: Candidate[]) {
+    if (candidates.length === 0) return;
+    const { store } = this.deps;
+    const uncontracted = await store.listMigrations({
+      entityRefs: candidates.map(c => c.entityRef),
+      limit: 100_000,
+      uncontracted: true,
+    });
+    const byRef = new Map(candidates.map(c => [c.entityRef, c]));
+    for (const previous of uncontracted) {
+      const candidate = byRef.get(previous.entityRef);
+      if (!candidate || candidate.skip) continue;
+      // Only a move needs the plan: fields are in the row.
+      const served = stillServed(
+        stillServed(previous).length > 0
+          ? previous
+          : (await store.getMigrationWithPlan(previous.id)) ?? previous,
+      );
+      if (served.length > 0)
+        candidate.skip = waitsForContract(
+          candidate.entityRef,
+          previous,
+          served,
+        );
+    }
   }
 
   /**

@@ -319,6 +319,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
 
   async listMigrations(filter: {
     entityRef?: string;
+    entityRefs?: string[];
     limit: number;
     visibility?: MigrationVisibility;
     uncontracted?: boolean;
@@ -331,6 +332,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
       .orderBy('created_at', 'desc')
       .limit(filter.limit);
     if (filter.entityRef) query.where({ entity_ref: filter.entityRef });
+    if (filter.entityRefs) query.whereIn('entity_ref', filter.entityRefs);
     if (filter.ids) query.whereIn('id', filter.ids);
     // isLiveMigration, in SQL.
     if (filter.uncontracted)

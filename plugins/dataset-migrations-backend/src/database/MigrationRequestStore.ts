@@ -120,6 +120,8 @@ export interface MigrationRequestStore {
    */
   listMigrations(filter: {
     entityRef?: string;
+    /** Runs of any of these datasets (a campaign's, planned at once). */
+    entityRefs?: string[];
     limit: number;
     visibility?: MigrationVisibility;
     /** Only live runs not yet contracted: those a later migration may wait for. */

@@ -42,6 +42,7 @@ import type {
   ValidRequest,
 } from './MigrationPlanner';
 import type { MigrationQueries } from './MigrationQueries';
+import { stillServed, waitsForContract } from './previousVersions';
 
 /**
  * A campaign migration's checks and plan, made before its start (nothing written):
@@ -352,17 +353,7 @@ export class MigrationCommands {
         (await store.getMigrationWithPlan(previous.id)) ?? previous,
       );
       if (served.length > 0)
-        throw new ConflictError(
-          `dataset ${entityRef} waits for its migration to version ${
-            previous.targetVersion
-          } (${
-            previous.id
-          }) to be contracted: until then its name serves version ${
-            previous.fromVersion
-          } (${served.join(
-            ', ',
-          )}) to readers nobody may have discovered, which the next cut-over would stop serving. Contract that migration first (its gate looks for such readers), or roll it back`,
-        );
+        throw new ConflictError(waitsForContract(entityRef, previous, served));
     }
   }
 
@@ -514,30 +505,4 @@ function startRefused(entityRef: string): NotAllowedError {
 function settledLater<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
   return promise;
-}
-
-/**
- * What a dataset's name serves until `migration` is contracted, and its new
- * version does not: its previous version's fields as they were, and its previous
- * name. Empty when the migration only added fields.
- */
-function stillServed(
-  migration: Pick<Migration, 'changes'> & { plan?: MigrationPlan },
-): string[] {
-  const fields = migration.changes.flatMap(change => {
-    if ('renameField' in change)
-      return [`${change.renameField.from}, renamed ${change.renameField.to}`];
-    if ('dropField' in change) return [`${change.dropField.name}, dropped`];
-    if ('changeType' in change)
-      return [
-        `${change.changeType.field} before it became ${change.changeType.type}`,
-      ];
-    if ('deriveField' in change)
-      return [`${change.deriveField.field} before it was recomputed`];
-    return [];
-  });
-  const { plan } = migration;
-  return plan?.targetTable
-    ? [...fields, `its name ${plan.table}, moved to ${plan.targetTable}`]
-    : fields;
 }
