@@ -319,11 +319,8 @@ export class CampaignPlanner {
     for (const previous of uncontracted) {
       const candidate = byRef.get(previous.entityRef);
       if (!candidate || candidate.skip) continue;
-      // Only a move needs the plan: fields are in the row.
-      const served = stillServed(
-        stillServed(previous).length > 0
-          ? previous
-          : (await store.getMigrationWithPlan(previous.id)) ?? previous,
+      const served = await stillServed(previous, id =>
+        store.getMigrationWithPlan(id),
       );
       if (served.length > 0)
         candidate.skip = waitsForContract(

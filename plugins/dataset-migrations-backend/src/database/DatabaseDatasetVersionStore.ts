@@ -40,7 +40,7 @@ export class DatabaseDatasetVersionStore implements DatasetVersionStore {
         status: 'succeeded',
         dry_run: false,
       })
-      .orderBy('finished_at', 'desc')
+      .orderBy('finished_at', 'desc', 'last')
       .first('id');
     await tx('dataset_versions')
       .where({ entity_ref: row.entity_ref })

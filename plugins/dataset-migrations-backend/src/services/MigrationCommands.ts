@@ -349,8 +349,8 @@ export class MigrationCommands {
             )
             .join(', ')}; start the next migration once they have moved`,
         );
-      const served = stillServed(
-        (await store.getMigrationWithPlan(previous.id)) ?? previous,
+      const served = await stillServed(previous, id =>
+        store.getMigrationWithPlan(id),
       );
       if (served.length > 0)
         throw new ConflictError(waitsForContract(entityRef, previous, served));

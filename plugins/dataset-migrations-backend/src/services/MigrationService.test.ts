@@ -545,6 +545,34 @@ describe('MigrationService', () => {
     ).resolves.toMatchObject({ created: true });
   });
 
+  it('waits for the contract of an earlier migration that moved the dataset: its old name is served until then', async () => {
+    const { migration: moved } = await service.createMigration(
+      {
+        entityRef: 'resource:events',
+        targetVersion: 2,
+        changes: [],
+        renameDataset: { to: 'public.events_moved' },
+      },
+      credentials,
+    );
+    await finish(moved.id, 'succeeded');
+    await expect(
+      service.createMigration(
+        {
+          entityRef: 'resource:events',
+          targetVersion: 3,
+          changes: [{ addField: { name: 'source', type: 'text' } }],
+        },
+        credentials,
+      ),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining(
+        `(${moved.id}) to be contracted: until then its name serves version 1 (its name public.events, moved to public.events_moved)`,
+      ),
+    });
+  });
+
   it('counts consumers per state over every open migration, after a cancel and a retry', async () => {
     const counts = async () => {
       const details = await service.getDataset(EVENTS, credentials, {

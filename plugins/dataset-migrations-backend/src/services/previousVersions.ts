@@ -8,10 +8,13 @@ import type {
  * version does not: its previous version's fields as they were, and its previous
  * name. Empty when the migration only added fields: every later version still
  * serves what it served, so a later migration need not wait for its contract.
+ * The plan (where a move is recorded) is read only when the fields changed none
+ * of that: a run's row as listed carries its changes, not its plan.
  */
-export function stillServed(
-  migration: Pick<Migration, 'changes'> & { plan?: MigrationPlan },
-): string[] {
+export async function stillServed(
+  migration: Pick<Migration, 'id' | 'changes'>,
+  withPlan: (id: string) => Promise<{ plan?: MigrationPlan } | undefined>,
+): Promise<string[]> {
   const fields = migration.changes.flatMap(change => {
     if ('renameField' in change)
       return [`${change.renameField.from}, renamed ${change.renameField.to}`];
@@ -24,10 +27,11 @@ export function stillServed(
       return [`${change.deriveField.field} before it was recomputed`];
     return [];
   });
-  const { plan } = migration;
+  if (fields.length > 0) return fields;
+  const plan = (await withPlan(migration.id))?.plan;
   return plan?.targetTable
-    ? [...fields, `its name ${plan.table}, moved to ${plan.targetTable}`]
-    : fields;
+    ? [`its name ${plan.table}, moved to ${plan.targetTable}`]
+    : [];
 }
 
 /**
