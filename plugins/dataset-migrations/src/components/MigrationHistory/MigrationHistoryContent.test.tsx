@@ -107,13 +107,24 @@ describe('MigrationHistoryContent', () => {
     };
     const api = {
       listMigrations: jest.fn(async () => runs),
-      getMigration: jest.fn(async () => details),
+      // The run as the list has it now, with its steps and logs.
+      getMigration: jest.fn(async (id: string) => ({
+        ...details,
+        ...runs.find(r => r.id === id),
+      })),
       getConsumerLedger: jest.fn(
         async (id: string, query?: ConsumerLedgerPageQuery) =>
           ledgerOf(id, [], query),
       ),
       retryMigration: jest.fn(async () => {
-        runs = [{ ...failed, status: 'queued' }, runs[1]];
+        runs = [
+          {
+            ...failed,
+            status: 'queued',
+            updatedAt: '2026-11-21T10:05:00.000Z',
+          },
+          runs[1],
+        ];
         return runs[0];
       }),
       cancelMigration: jest.fn(),
@@ -543,5 +554,112 @@ describe('MigrationHistoryContent', () => {
     });
     expect(await screen.findByText('Succeeded')).toBeInTheDocument();
     expect(api.listMigrations).toHaveBeenCalledTimes(reads + 1);
+  });
+
+  it('shows an opened run’s header and steps in one state as it ends, never Succeeded over a running step', async () => {
+    const running = run({
+      status: 'running',
+      finishedAt: undefined,
+      updatedAt: '2026-11-21T10:00:02.000Z',
+    });
+    const steps = (status: 'running' | 'succeeded') => [
+      {
+        name: 'backfill',
+        attempt: 1,
+        status,
+        startedAt: running.startedAt!,
+        ...(status === 'succeeded' ? { finishedAt: running.finishedAt } : {}),
+      },
+    ];
+    let runs = [running];
+    // The second reading of the run waits until the test lets it answer.
+    let answer: (details: MigrationDetails) => void = () => {};
+    const api = {
+      listMigrations: jest.fn(async () => runs),
+      getMigration: jest
+        .fn()
+        .mockResolvedValueOnce({
+          ...running,
+          steps: steps('running'),
+          logs: [],
+        })
+        .mockImplementation(
+          () =>
+            new Promise<MigrationDetails>(resolve => {
+              answer = resolve;
+            }),
+        ),
+      getConsumerLedger: jest.fn(
+        async (id: string, query?: ConsumerLedgerPageQuery) =>
+          ledgerOf(id, [], query),
+      ),
+    } as unknown as jest.Mocked<DatasetMigrationsApi>;
+    const listeners: Array<(message: DatasetMigrationsSignal) => void> = [];
+    const signalApi = {
+      subscribe: jest.fn(
+        (channel: string, onMessage: (m: DatasetMigrationsSignal) => void) => {
+          if (channel === DATASET_MIGRATIONS_SIGNAL_CHANNEL)
+            listeners.push(onMessage);
+          return { unsubscribe: jest.fn() };
+        },
+      ),
+    };
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+          [signalApiRef, signalApi as unknown as SignalApi],
+        ]}
+      >
+        <EntityProvider entity={entity}>
+          <MigrationHistoryContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Run to version 2' }),
+    );
+    const stepsTable = await screen.findByRole('table', { name: 'Steps' });
+    expect(stepsTable).toHaveTextContent('Running');
+    const header = screen.getByTestId('migration-m1');
+    expect(header).toHaveTextContent('Running');
+
+    // The run ends: the list reads it first, its details a moment later.
+    runs = [run({})];
+    act(() =>
+      listeners.forEach(listener =>
+        listener({
+          migrationId: 'm1',
+          entityRef: 'resource:default/listening-events',
+          status: 'succeeded',
+        }),
+      ),
+    );
+    await waitFor(() =>
+      expect(api.listMigrations.mock.calls.length).toBeGreaterThan(1),
+    );
+    await act(() => api.listMigrations.mock.results.at(-1)!.value);
+    expect(screen.getByRole('table', { name: 'Steps' })).toHaveTextContent(
+      'Running',
+    );
+    expect(screen.getByTestId('migration-m1')).toHaveTextContent('Running');
+    expect(screen.getByTestId('migration-m1')).not.toHaveTextContent(
+      'Succeeded',
+    );
+
+    await act(async () =>
+      answer({ ...run({}), steps: steps('succeeded'), logs: [] }),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('migration-m1')).toHaveTextContent('Succeeded'),
+    );
+    expect(screen.getByRole('table', { name: 'Steps' })).toHaveTextContent(
+      'Succeeded',
+    );
+    expect(screen.getByRole('table', { name: 'Steps' })).not.toHaveTextContent(
+      'Running',
+    );
   });
 });

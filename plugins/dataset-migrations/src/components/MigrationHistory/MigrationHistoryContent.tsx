@@ -45,7 +45,7 @@ import {
 import { CancelDialog } from './CancelDialog';
 import { useMigrations } from '../shared/useMigrations';
 import { ContractDialog } from './ContractDialog';
-import { MigrationRunDetails } from './MigrationRunDetails';
+import { MigrationRunDetails, useRunDetails } from './MigrationRunDetails';
 import { RollbackOverrideDialog } from './RollbackOverrideDialog';
 import { RollbackDialog } from './RollbackDialog';
 import { ApprovalNote } from './ApprovalPanel';
@@ -107,27 +107,59 @@ export function MigrationHistoryContent() {
           />
         )}
         {migrations?.map(migration => (
-          <Accordion
+          <RunRow
             key={migration.id}
+            migration={migration}
             expanded={expanded === migration.id}
-            onChange={(_e, open) =>
-              setExpanded(open ? migration.id : undefined)
-            }
-            TransitionProps={{ unmountOnExit: true }}
-          >
-            <AccordionSummary
-              expandIcon={<ExpandMoreIcon />}
-              aria-label={`Run to version ${migration.targetVersion}`}
-            >
-              <RunSummary migration={migration} onChanged={reload} />
-            </AccordionSummary>
-            <AccordionDetails>
-              <MigrationRunDetails migration={migration} onChanged={reload} />
-            </AccordionDetails>
-          </Accordion>
+            onToggle={open => setExpanded(open ? migration.id : undefined)}
+            onChanged={reload}
+          />
         ))}
       </Grid>
     </Grid>
+  );
+}
+
+/**
+ * One run: its summary row and, opened, its details. Open, both show one reading
+ * of the run (its details'): the history's list may hold a newer state than the
+ * steps below it for a moment, and a header saying Succeeded over steps still
+ * running says neither truly. Closed, the row shows the list's state.
+ */
+function RunRow(props: {
+  migration: Migration;
+  expanded: boolean;
+  onToggle(open: boolean): void;
+  onChanged(): void;
+}) {
+  const { migration, expanded, onToggle, onChanged } = props;
+  const details = useRunDetails(migration, expanded);
+  // The gates are the dataset's (its version now, which a later run moves), not
+  // this run's state: the list, read again whenever any run changes, has them.
+  const shown =
+    expanded && details.value
+      ? { ...details.value, gates: migration.gates }
+      : migration;
+  return (
+    <Accordion
+      expanded={expanded}
+      onChange={(_e, open) => onToggle(open)}
+      TransitionProps={{ unmountOnExit: true }}
+    >
+      <AccordionSummary
+        expandIcon={<ExpandMoreIcon />}
+        aria-label={`Run to version ${migration.targetVersion}`}
+      >
+        <RunSummary migration={shown} onChanged={onChanged} />
+      </AccordionSummary>
+      <AccordionDetails>
+        <MigrationRunDetails
+          migration={shown}
+          details={details}
+          onChanged={onChanged}
+        />
+      </AccordionDetails>
+    </Accordion>
   );
 }
 

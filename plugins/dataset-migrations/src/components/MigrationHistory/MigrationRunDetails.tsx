@@ -34,29 +34,47 @@ import { ContractOverrideNote } from './ContractOverrideNote';
 const POLL_MS = 2000;
 
 /**
- * One run's approval, steps, verification, consumers and log lines; refetched
- * when a signal says the run changed, polled while it is active.
+ * One run as `GET /migrations/:id` reads it (its steps, logs and plan with its
+ * status), refetched when the run changes in `migration` (the history's row) or
+ * a signal says so, polled while it is active; nothing while `enabled` is false,
+ * and what it held is forgotten then, so that opened again it shows no state
+ * older than the row's.
  */
-export function MigrationRunDetails(props: {
-  migration: Migration;
-  /** Called after this view changed the run (approved or rejected it). */
-  onChanged?(): void;
-}) {
-  const { id, updatedAt, status } = props.migration;
+export function useRunDetails(migration: Migration, enabled = true) {
+  const { id, updatedAt, status } = migration;
   const api = useApi(datasetMigrationsApiRef);
   const signals = useMigrationSignals(
     signal => signal.migrationId === id && !signal.consumerRef,
   );
-  // Refetched when the run changes or a signal says so; polled while it is active.
-  const details = usePolledValue(
+  return usePolledValue(
     () => api.getMigration(id),
     [api, id, updatedAt, signals.changes],
     () => signals.pollMs(isActiveMigrationStatus(status) ? POLL_MS : undefined),
+    { enabled, forgetWhileDisabled: true },
   );
+}
+
+/** The run's details as {@link useRunDetails} reads them. */
+export type RunDetails = ReturnType<typeof useRunDetails>;
+
+/**
+ * One run's approval, steps, verification, consumers and log lines, all from one
+ * reading of the run ({@link useRunDetails}: `details` when the caller read it,
+ * so that its own header shows the same state, else read here).
+ */
+export function MigrationRunDetails(props: {
+  migration: Migration;
+  details?: RunDetails;
+  /** Called after this view changed the run (approved or rejected it). */
+  onChanged?(): void;
+}) {
+  const own = useRunDetails(props.migration, !props.details);
+  const details = props.details ?? own;
 
   if (details.error)
     return <Alert severity="error">{messageOf(details.error)}</Alert>;
   if (!details.value) return <Progress />;
+  const run = details.value;
   const { steps, logs, failureReason, changes, approval } = details.value;
   return (
     <Box width="100%">
@@ -81,11 +99,7 @@ export function MigrationRunDetails(props: {
         </Alert>
       )}
       {failureReason && (
-        <Alert
-          severity={
-            props.migration.status === 'cancelled' ? 'warning' : 'error'
-          }
-        >
+        <Alert severity={run.status === 'cancelled' ? 'warning' : 'error'}>
           <RefsInText text={failureReason} />
         </Alert>
       )}
@@ -156,9 +170,9 @@ export function MigrationRunDetails(props: {
         <VerificationPanel verification={details.value.verification} />
       )}
       {/* A dry run changes nothing, so no consumer has anywhere to move. */}
-      {!props.migration.dryRun && (
+      {!run.dryRun && (
         <Box mt={2}>
-          <ConsumersPanel migration={props.migration} />
+          <ConsumersPanel migration={run} />
         </Box>
       )}
       <Typography variant="subtitle2" style={{ marginTop: 8 }}>

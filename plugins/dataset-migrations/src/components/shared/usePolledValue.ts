@@ -30,9 +30,17 @@ export function usePolledValue<T>(
   load: () => Promise<T>,
   deps: DependencyList,
   intervalFor: (value: T | undefined) => number | undefined,
-  options: { enabled?: boolean } = {},
+  options: {
+    enabled?: boolean;
+    /**
+     * Forget the value while disabled, so that enabled again it shows nothing
+     * until it has loaded anew, rather than what it held when last enabled.
+     */
+    forgetWhileDisabled?: boolean;
+  } = {},
 ) {
   const enabled = options.enabled ?? true;
+  const forget = options.forgetWhileDisabled ?? false;
   const [value, setValue] = useState<T>();
   const [error, setError] = useState<Error>();
 
@@ -61,6 +69,14 @@ export function usePolledValue<T>(
   useEffect(() => {
     if (enabled) reload();
   }, [reload, enabled, depsVersion]);
+
+  useEffect(() => {
+    if (enabled || !forget) return;
+    // A load still under way answers for the last time it was enabled.
+    latest.current++;
+    setValue(undefined);
+    setError(undefined);
+  }, [enabled, forget]);
 
   const interval = enabled ? intervalFor(value) : undefined;
   useInterval(reload, interval ?? null);
