@@ -556,6 +556,55 @@ describe('MigrationHistoryContent', () => {
     expect(api.listMigrations).toHaveBeenCalledTimes(reads + 1);
   });
 
+  it('shows an opened run’s approval once, in its details, and in its row while closed', async () => {
+    const approved = run({
+      approval: {
+        reasons: ['the change is breaking'],
+        requestDigest: 'sha256:4f1c9a',
+        decision: {
+          outcome: 'approved',
+          by: 'user:default/ada',
+          at: '2026-11-21T09:59:00.000Z',
+          comment: 'go',
+        },
+      },
+    });
+    const api = {
+      listMigrations: jest.fn(async () => [approved]),
+      getMigration: jest.fn(async () => ({
+        ...approved,
+        steps: [],
+        logs: [],
+      })),
+      getConsumerLedger: jest.fn(
+        async (id: string, query?: ConsumerLedgerPageQuery) =>
+          ledgerOf(id, [], query),
+      ),
+    } as unknown as jest.Mocked<DatasetMigrationsApi>;
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
+        <EntityProvider entity={entity}>
+          <MigrationHistoryContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    const row = await screen.findByRole('button', { name: 'Run to version 2' });
+    expect(within(row).getByTestId('approval-decision')).toHaveTextContent(
+      /Approved by ada/,
+    );
+    await userEvent.click(row);
+    expect(
+      await screen.findByRole('alert', { name: 'Approval decision' }),
+    ).toHaveTextContent(/Approved by ada, .*: “go”/);
+    expect(screen.getAllByTestId('approval-decision')).toHaveLength(1);
+  });
+
   it('shows an opened run’s header and steps in one state as it ends, never Succeeded over a running step', async () => {
     const running = run({
       status: 'running',

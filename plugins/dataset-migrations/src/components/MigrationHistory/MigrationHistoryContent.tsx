@@ -150,7 +150,11 @@ function RunRow(props: {
         expandIcon={<ExpandMoreIcon />}
         aria-label={`Run to version ${migration.targetVersion}`}
       >
-        <RunSummary migration={shown} onChanged={onChanged} />
+        <RunSummary
+          migration={shown}
+          expanded={expanded}
+          onChanged={onChanged}
+        />
       </AccordionSummary>
       <AccordionDetails>
         <MigrationRunDetails
@@ -163,8 +167,13 @@ function RunRow(props: {
   );
 }
 
-function RunSummary(props: { migration: Migration; onChanged(): void }) {
-  const { migration, onChanged } = props;
+function RunSummary(props: {
+  migration: Migration;
+  /** Open, the details below show the approval in full: the row does not repeat it. */
+  expanded: boolean;
+  onChanged(): void;
+}) {
+  const { migration, expanded, onChanged } = props;
   const api = useApi(datasetMigrationsApiRef);
   const alertApi = useApi(alertApiRef);
   const [confirming, setConfirming] = useState<
@@ -232,7 +241,7 @@ function RunSummary(props: { migration: Migration; onChanged(): void }) {
     >
       <Grid item xs={2}>
         <MigrationRunStatus migration={migration} />
-        {migration.approval?.decision && (
+        {!expanded && migration.approval?.decision && (
           <ApprovalNote decision={migration.approval.decision} />
         )}
       </Grid>
