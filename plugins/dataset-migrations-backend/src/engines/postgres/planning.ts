@@ -62,7 +62,7 @@ export async function planStages(
     return [
       {
         name: 'dry-run',
-        description: `Transform about ${DRY_RUN_SAMPLE_ROWS} sampled rows in a read-only transaction; a failure names the rows by key.`,
+        description: `Transform about ${DRY_RUN_SAMPLE_ROWS} sampled rows in a read-only transaction; a failure, or a NULL in a field the new version holds NOT NULL, names the rows by key.`,
         sql: [dryRunSql(shape, 'TABLESAMPLE SYSTEM (<percent>)')],
       },
       {

@@ -2,7 +2,7 @@
 
 import { quoteRelation } from '../relations';
 import type { MigrationShape } from './shape';
-import { list, q, valueOf } from './values';
+import { list, literal, q, valueOf } from './values';
 
 /** `INSERT … ON CONFLICT` of mapped rows; later writes win over copied ones. */
 export function upsertSql(
@@ -280,8 +280,46 @@ export function transformRangeSql(
            WHERE (${keys}) >= (${from}) AND (${keys}) <= (${to})`;
 }
 
+/**
+ * The dry run's transform of a sample: its rows, and per field the new version
+ * holds NOT NULL (`fields[i].nullable` false) how many of them give it NULL
+ * (`nulls_<i>`), in the same pass: the insert into the new version would refuse
+ * those rows only at the backfill, once the new version is built and the copy
+ * under way.
+ */
 export function dryRunSql(shape: MigrationShape, sample: string): string {
-  const values = shape.fields.map(f => valueOf(f, 's.')).join(', ');
-  return `SELECT count(*) AS rows, sum(length(ROW(${values})::text)) AS width
+  const values = shape.fields.map(f => valueOf(f, 's.'));
+  const nulls = shape.fields.flatMap((f, i) =>
+    f.nullable
+      ? []
+      : [`count(*) FILTER (WHERE ${values[i]} IS NULL) AS nulls_${i}`],
+  );
+  return `SELECT ${list([
+    'count(*) AS rows',
+    `sum(length(ROW(${list(values)})::text)) AS width`,
+    ...nulls,
+  ])}
             FROM ${quoteRelation(shape.source)} AS s ${sample}`;
+}
+
+/**
+ * The first `limit` keys, as `k=v, …`, of the sample's rows (the same sample:
+ * a repeatable one) that give `fields[index]` NULL; a top-N sort, bounded
+ * however many rows do.
+ */
+export function nullRowsSql(
+  shape: MigrationShape,
+  index: number,
+  sample: string,
+  limit: number,
+): string {
+  const keyText = shape.sourceKey
+    .map(k => `${literal(`${k}=`)} || coalesce(s.${q(k)}::text, 'NULL')`)
+    .join(` || ', ' || `);
+  return `SELECT ${keyText} AS key FROM ${quoteRelation(
+    shape.source,
+  )} AS s ${sample}
+           WHERE ${valueOf(shape.fields[index], 's.')} IS NULL
+           ORDER BY ${shape.sourceKey.map(k => `s.${q(k)}`).join(', ')}
+           LIMIT ${limit}`;
 }
