@@ -314,8 +314,9 @@ export interface OpaqueRead extends Span {
    * INDEX or COMMENT ON); `join-alias`: a join including the dataset given an
    * alias (`(orders JOIN …) AS j`), which hides the dataset's own name;
    * `derived-name`: an output column without an alias whose name Postgres takes
-   * from a column inside a cast, subscript or collation (`k::bigint` is named
-   * `k`), so a rename would rename the output; `named-in-string`: a string
+   * from a column inside a cast, subscript, collation or a CASE's ELSE
+   * (`k::bigint` and `CASE WHEN … ELSE k END` are named `k`), so a rename would
+   * rename the output; `named-in-string`: a string
    * equal to the dataset's table name, as a catalog query (information_schema,
    * pg_catalog) uses to read its columns, or in a statement calling a function
    * the rewriter does not know, which may run it as SQL; `search-path`: the file sets
@@ -3181,27 +3182,83 @@ function existsOfOneSelect(link: Node): boolean {
  * for a bare column (handled apart) or where it would be `?column?`.
  */
 function implicitName(val: Node | undefined): string | undefined {
+  return figuredName(val)?.name;
+}
+
+/**
+ * The name Postgres gives an output without an alias (its FigureColname), with
+ * how strongly (2: a column's, a field's, a function's or a construct's own
+ * name; 1: a cast's type, `case`), and the column it is taken from, if any. A
+ * cast, a collation or a subscript keeps its argument's name, a CASE its ELSE
+ * result's unless that is weak (`CASE WHEN … THEN 0 ELSE k END` is named `k`),
+ * and a scalar subquery its select list's (`(SELECT k …)` is `k`).
+ */
+function figuredName(
+  val: Node | undefined,
+): { name: string; strength: number; column?: Node } | undefined {
   if (!val) return undefined;
-  const column = namingColumn(val);
-  if (column) {
-    const parts: Node[] = column.fields ?? [];
-    return parts[parts.length - 1]?.String?.sval;
+  if (val.ColumnRef) {
+    const parts: Node[] = val.ColumnRef.fields ?? [];
+    const name = parts.filter(p => p.String).at(-1)?.String?.sval;
+    return name ? { name, strength: 2, column: val.ColumnRef } : undefined;
   }
-  if (val.FuncCall) return funcName(val.FuncCall);
+  if (val.A_Indirection) {
+    const field = (val.A_Indirection.indirection ?? [])
+      .filter((i: Node) => i.String)
+      .at(-1)?.String?.sval;
+    if (field) return { name: field, strength: 2 };
+    return figuredName(val.A_Indirection.arg);
+  }
+  if (val.FuncCall) return { name: funcName(val.FuncCall), strength: 2 };
+  if (val.A_Expr?.kind === 'AEXPR_NULLIF')
+    return { name: 'nullif', strength: 2 };
   if (val.TypeCast) {
+    const own = figuredName(val.TypeCast.arg);
+    if (own && own.strength > 1) return own;
     const names: Node[] = val.TypeCast.typeName?.names ?? [];
-    return (
-      implicitName(val.TypeCast.arg) ?? names[names.length - 1]?.String?.sval
-    );
+    const type = names[names.length - 1]?.String?.sval;
+    return type ? { name: type, strength: 1 } : own;
   }
-  if (val.CaseExpr) return 'case';
-  if (val.CoalesceExpr) return 'coalesce';
+  if (val.CollateClause) return figuredName(val.CollateClause.arg);
+  if (val.GroupingFunc) return { name: 'grouping', strength: 2 };
+  if (val.SubLink) {
+    switch (val.SubLink.subLinkType) {
+      case 'EXISTS_SUBLINK':
+        return { name: 'exists', strength: 2 };
+      case 'ARRAY_SUBLINK':
+        return { name: 'array', strength: 2 };
+      case 'EXPR_SUBLINK': {
+        let select: Node | undefined = val.SubLink.subselect?.SelectStmt;
+        while (select?.larg) select = select.larg;
+        const first: Node | undefined = select?.targetList?.[0]?.ResTarget;
+        return first ? { name: outputName(first), strength: 2 } : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+  if (val.CaseExpr) {
+    const otherwise = figuredName(val.CaseExpr.defresult);
+    return otherwise && otherwise.strength > 1
+      ? otherwise
+      : { name: 'case', strength: 1 };
+  }
+  if (val.A_ArrayExpr) return { name: 'array', strength: 2 };
+  if (val.RowExpr) return { name: 'row', strength: 2 };
+  if (val.CoalesceExpr) return { name: 'coalesce', strength: 2 };
   if (val.MinMaxExpr)
-    return val.MinMaxExpr.op === 'IS_LEAST' ? 'least' : 'greatest';
-  if (val.A_ArrayExpr) return 'array';
-  if (val.RowExpr) return 'row';
-  if (val.SubLink?.subLinkType === 'EXISTS_SUBLINK') return 'exists';
-  if (val.SubLink?.subLinkType === 'ARRAY_SUBLINK') return 'array';
+    return {
+      name: val.MinMaxExpr.op === 'IS_LEAST' ? 'least' : 'greatest',
+      strength: 2,
+    };
+  if (val.SQLValueFunction) {
+    const op = String(val.SQLValueFunction.op ?? '');
+    const name = op
+      .replace(/^SVFOP_/, '')
+      .replace(/_N$/, '')
+      .toLowerCase();
+    return name ? { name, strength: 2 } : undefined;
+  }
   return undefined;
 }
 
@@ -3258,25 +3315,12 @@ function outputNameList(select: Node | undefined): Node[] | undefined {
 
 /**
  * The column an output without an alias is named after when it stands inside a
- * cast, a subscript or a collation (`k::bigint`, `tags[1]`, `s COLLATE "C"`).
+ * cast, a subscript, a collation or a CASE's ELSE (`k::bigint`, `tags[1]`, `s
+ * COLLATE "C"`, `CASE WHEN … ELSE k END`), not bare.
  */
 function namingColumn(val: Node | undefined): Node | undefined {
-  if (!val) return undefined;
-  if (val.TypeCast) {
-    const arg = val.TypeCast.arg;
-    return arg?.ColumnRef ?? namingColumn(arg);
-  }
-  if (val.CollateClause) {
-    const arg = val.CollateClause.arg;
-    return arg?.ColumnRef ?? namingColumn(arg);
-  }
-  if (val.A_Indirection) {
-    const last = (val.A_Indirection.indirection ?? []).at(-1);
-    if (last?.String) return undefined;
-    const arg = val.A_Indirection.arg;
-    return arg?.ColumnRef ?? namingColumn(arg);
-  }
-  return undefined;
+  if (!val || val.ColumnRef) return undefined;
+  return figuredName(val)?.column;
 }
 
 /** A relation of the system catalogs: `information_schema.columns`, `pg_attribute`. */

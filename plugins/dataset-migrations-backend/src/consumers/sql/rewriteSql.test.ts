@@ -3089,3 +3089,49 @@ describe('found by the twenty-first round (adversarial20_min)', () => {
     ).toBe('SELECT pg_typeof(ROW(e.*)) FROM listening_events_v2 e');
   });
 });
+
+describe('found by the twenty-second round (adversarial21_min)', () => {
+  const renameTrack = consumerMapping(source, [
+    { renameField: { from: 'track_id', to: 'track_uri' } },
+  ]);
+
+  it('asks about a renamed column in a CASE’s ELSE, which names the output', () => {
+    // Was rewritten: Postgres names `CASE WHEN … ELSE track_id END` after the
+    // ELSE's column (track_id), so the rewrite renamed the output to track_uri
+    // and a CTE, a view or a reader by name lost it.
+    for (const sql of [
+      "SELECT CASE WHEN country = '' THEN NULL ELSE track_id END FROM listening_events",
+      "WITH c AS (SELECT CASE WHEN country = '' THEN NULL ELSE track_id END FROM listening_events) SELECT track_id FROM c",
+      "SELECT (CASE WHEN country = '' THEN NULL ELSE track_id END)::text FROM listening_events",
+      "SELECT CASE WHEN country = 'SE' THEN 'x' ELSE CASE WHEN country = '' THEN '' ELSE e.track_id END END FROM listening_events e",
+    ]) {
+      const result = rewrite(sql, renameTrack);
+      expect({ sql, status: result.status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toContain("a CASE's ELSE");
+    }
+    // In THEN, or under an alias, it names nothing.
+    expect(
+      rewrite(
+        "SELECT CASE WHEN country = '' THEN track_id ELSE 'none' END, CASE WHEN country = '' THEN NULL ELSE track_id END AS t FROM listening_events",
+        renameTrack,
+      ).content,
+    ).toBe(
+      "SELECT CASE WHEN country = '' THEN track_uri ELSE 'none' END, CASE WHEN country = '' THEN NULL ELSE track_uri END AS t FROM listening_events",
+    );
+  });
+
+  it('reads ORDER BY a name a CASE’s ELSE gives the output as that output, not the column', () => {
+    // Was rewritten `ORDER BY CAST(ms_played AS integer)`: the column, where
+    // ORDER BY ms_played meant the output the CASE is named by.
+    expect(
+      rewrite(
+        'SELECT event_id, CASE WHEN ms_played > 1000 THEN 0 ELSE ms_played END FROM listening_events ORDER BY ms_played',
+      ).content,
+    ).toBe(
+      'SELECT event_id, CASE WHEN CAST(ms_played AS integer) > 1000 THEN 0 ELSE CAST(ms_played AS integer) END FROM listening_events ORDER BY ms_played',
+    );
+  });
+});

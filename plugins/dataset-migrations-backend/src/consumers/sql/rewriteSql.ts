@@ -726,7 +726,7 @@ function opaqueReadDecision(
     const field = unquoted(splitName(written).at(-1) ?? '');
     const renamed = mapping.byField.get(field);
     return renamed?.kind === 'renamed'
-      ? `the output column of ${written} inside a cast, subscript or collation takes its name from "${field}", which the migration renames to "${
+      ? `the output column of ${written} inside a cast, subscript, collation or a CASE's ELSE takes its name from "${field}", which the migration renames to "${
           renamed.to
         }"; give the output an alias (AS ${identifier(
           field,

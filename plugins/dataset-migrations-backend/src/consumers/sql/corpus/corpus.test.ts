@@ -869,6 +869,66 @@ const ADV17_MIGRATIONS: CorpusSource['migrations'] = [
   },
 ];
 
+/** The twenty-second round's migrations over `t(id, n integer, s smallint, name text, j jsonb)`. */
+const ADV21_MIGRATIONS: CorpusSource['migrations'] = [
+  {
+    name: 'N01 t.n renamed to m',
+    dataset: 't',
+    changes: [{ renameField: { from: 'n', to: 'm' } }],
+  },
+  {
+    name: 'N02 t.n widened integer -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+  },
+  {
+    name: 'N03 t.n widened integer -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+  },
+  { name: 'N04 t renamed to t2', dataset: 't', changes: [], renameTo: 't2' },
+  {
+    name: 'N05 t gains m',
+    dataset: 't',
+    changes: [{ addField: { name: 'm', type: 'integer', default: '0' } }],
+  },
+  {
+    name: 'N06 t.s dropped',
+    dataset: 't',
+    changes: [{ dropField: { name: 's' } }],
+  },
+  {
+    name: 'N07 t.s widened smallint -> integer',
+    dataset: 't',
+    changes: [{ changeType: { field: 's', type: 'integer' } }],
+  },
+  {
+    name: 'N08 t.n retyped integer -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'text' } }],
+  },
+  {
+    name: 'N09 t.n renamed to value (a name jsonb_each() gives)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'n', to: 'value' } }],
+  },
+  {
+    name: 'N10 t.j renamed to doc',
+    dataset: 't',
+    changes: [{ renameField: { from: 'j', to: 'doc' } }],
+  },
+  {
+    name: 'N11 t.name renamed to label',
+    dataset: 't',
+    changes: [{ renameField: { from: 'name', to: 'label' } }],
+  },
+  {
+    name: 'N12 t gains key (a name jsonb_each() gives)',
+    dataset: 't',
+    changes: [{ addField: { name: 'key', type: 'text', default: "'x'" } }],
+  },
+];
+
 const ALL_SOURCES: CorpusSource[] = [
   {
     name: 'adversarial7',
@@ -3862,6 +3922,37 @@ const ALL_SOURCES: CorpusSource[] = [
         dataset: 't',
         changes: [],
         renameTo: 't2',
+      },
+    ],
+  },
+  {
+    name: 'adversarial21',
+    dir: path.join(__dirname, 'adversarial21'),
+    migrations: ADV21_MIGRATIONS,
+  },
+  {
+    name: 'adversarial21_min',
+    dir: path.join(__dirname, 'adversarial21_min'),
+    migrations: [
+      {
+        name: 'R01 t.n renamed to m (a CASE ELSE names the output)',
+        dataset: 't',
+        changes: [{ renameField: { from: 'n', to: 'm' } }],
+      },
+      {
+        name: 'R02 t.label renamed to title',
+        dataset: 't',
+        changes: [{ renameField: { from: 'label', to: 'title' } }],
+      },
+      {
+        name: 'R03 t.n widened integer -> numeric',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+      },
+      {
+        name: 'R04 t.n retyped integer -> text',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'text' } }],
       },
     ],
   },

@@ -1,0 +1,1 @@
+SELECT pg_typeof(NULL::t)::text AS ty;

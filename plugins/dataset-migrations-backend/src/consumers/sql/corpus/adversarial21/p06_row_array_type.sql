@@ -1,0 +1,1 @@
+SELECT (ARRAY(SELECT x FROM t x ORDER BY id)::t[])[1].n / 2 AS half;

@@ -1,0 +1,1 @@
+SELECT tableoid::regclass::text AS rel, id FROM t ORDER BY id;

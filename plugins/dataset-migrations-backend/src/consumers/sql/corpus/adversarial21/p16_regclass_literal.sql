@@ -1,0 +1,1 @@
+SELECT 't'::regclass::text AS rel, count(*) AS c FROM t;

@@ -1,0 +1,1 @@
+SELECT count(*) FILTER (WHERE t.* IS NULL) AS nulls, count(t) AS c FROM t;

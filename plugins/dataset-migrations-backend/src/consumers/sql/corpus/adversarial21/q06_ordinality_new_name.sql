@@ -1,0 +1,1 @@
+SELECT id, m FROM t, unnest(ARRAY[10, 20]) WITH ORDINALITY AS o(x, m) ORDER BY 1, 2;

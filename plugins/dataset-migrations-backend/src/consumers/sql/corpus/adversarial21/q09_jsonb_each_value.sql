@@ -1,0 +1,1 @@
+SELECT id, key, value FROM t, jsonb_each(t.j) ORDER BY id, key;

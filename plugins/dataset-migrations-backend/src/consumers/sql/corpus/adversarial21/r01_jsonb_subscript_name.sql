@@ -1,0 +1,1 @@
+SELECT id, j['k'] FROM t ORDER BY id;

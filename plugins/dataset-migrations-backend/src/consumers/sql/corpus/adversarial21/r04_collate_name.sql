@@ -1,0 +1,1 @@
+SELECT id, name COLLATE "C" FROM t ORDER BY 2;

@@ -1,0 +1,1 @@
+SELECT id, j['k'][0] FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, CAST(n AS text) FROM t ORDER BY id;

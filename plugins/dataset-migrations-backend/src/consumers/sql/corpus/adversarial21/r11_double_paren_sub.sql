@@ -1,0 +1,1 @@
+SELECT id, ((SELECT n)) FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT x.* FROM (SELECT id, (SELECT n) FROM t) x ORDER BY 1;
