@@ -620,6 +620,60 @@ describe('hostile and careless input', () => {
     }, 60_000);
   });
 
+  it('refuses a key named twice in a JSON body on every route, naming it and where, as YAML does', async () => {
+    const created0 = await migrationRows();
+    const post = (route: string, body: string) =>
+      api()
+        .post(`${API}${route}`)
+        .set('Content-Type', 'application/json')
+        .send(body);
+    // JSON.parse would keep the last: the dry run would have gone on unseen.
+    const created = await post(
+      '/migrations',
+      `{"entityRef":"${EVENTS}","targetVersion":2,"dryRun":false,"changes":[{"addField":{"name":"note","type":"text"}}],"dryRun":true}`,
+    );
+    expect(created.status).toBe(400);
+    expect(message(created)).toBe(
+      "Invalid migration spec: request: Duplicate key in object: 'dryRun' (each key may be named once)",
+    );
+    expect(await migrationRows()).toBe(created0);
+    // As JSON.parse reads keys: an escape names the same one.
+    const nested = await post(
+      '/plans',
+      `{"entityRef":"${EVENTS}","targetVersion":2,"changes":[{"addField":{"name":"a","type":"text"}},{"addField":{"name":"b","type":"text","n\\u0061me":"c"}}]}`,
+    );
+    expect(nested.status).toBe(400);
+    expect(message(nested)).toBe(
+      "Invalid migration spec: changes[1].addField: Duplicate key in object: 'name' (each key may be named once)",
+    );
+    const run = await api()
+      .post(`${API}/migrations`)
+      .send(addNote({ entityRef: PATIENT, dryRun: true }));
+    expect([200, 201]).toContain(run.status);
+    const before = await migrationRows();
+    const cancel = await post(
+      `/migrations/${run.body.migration.id}/cancel`,
+      '{"reason":"a","reason":"b"}',
+    );
+    expect(cancel.status).toBe(400);
+    expect(message(cancel)).toBe(
+      "Invalid cancel request: request: Duplicate key in object: 'reason' (each key may be named once)",
+    );
+    const campaign = await post(
+      `/campaigns/${ZERO_ID}/pause`,
+      '{"reason":"a","reason":"b"}',
+    );
+    expect(campaign.status).toBe(400);
+    expect(message(campaign)).toMatch(/Duplicate key in object: 'reason'/);
+    expect(await migrationRows()).toBe(before);
+    // The same keys in different objects are no repeat.
+    const apart = await post(
+      '/plans',
+      `{"entityRef":"${PATIENT}","targetVersion":2,"changes":[{"addField":{"name":"a","type":"text"}},{"addField":{"name":"b","type":"text"}}]}`,
+    );
+    expect(message(apart)).not.toMatch(/Duplicate key/);
+  });
+
   it('says a body is not JSON when it is not, and reads a YAML body on every route', async () => {
     for (const body of ['{"entityRef":', 'null'])
       for (const route of ['/migrations', '/plans']) {

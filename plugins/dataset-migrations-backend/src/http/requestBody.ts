@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { InputError } from '@backstage/errors';
 import { emptyRequestSchema } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { parseInput } from '../validation/parseInput';
+import { firstDuplicateKey } from './duplicateKeys';
 
 /** Content types whose body is YAML text (parsed by `express.text`, then by `specOf`). */
 export const YAML_TYPES = [
@@ -29,7 +30,10 @@ export function bodyOf(req: express.Request, what = 'request'): unknown {
         (req.headers['content-type'] ?? 'none').slice(0, 100),
       )}`,
     );
-  if (typeof req.body !== 'string') return req.body ?? {};
+  if (typeof req.body !== 'string') {
+    refuseDuplicateKeys(req, what);
+    return req.body ?? {};
+  }
   // YAML, as express.text left it (duplicate keys and alias bombs refused).
   try {
     return parseYaml(req.body) ?? {};
@@ -47,6 +51,76 @@ export function bodyOf(req: express.Request, what = 'request'): unknown {
  */
 export function noBody(req: express.Request, what: string): void {
   parseInput(emptyRequestSchema, bodyOf(req, what), what);
+}
+
+/** Each JSON body's text as received, kept by `express.json` (see keepJsonText) for bodyOf. */
+const jsonTexts = new WeakMap<
+  express.Request,
+  { buffer: Buffer; encoding: string }
+>();
+
+/**
+ * `express.json`'s `verify`: keeps the body's bytes, so that bodyOf can refuse a
+ * key repeated in one object, which JSON.parse resolves to the last silently.
+ * Nothing is copied; the bytes go with the request.
+ */
+export function keepJsonText(
+  req: express.Request,
+  _res: unknown,
+  buffer: Buffer,
+  encoding: string,
+): void {
+  jsonTexts.set(req, { buffer, encoding });
+}
+
+/** The longest key or path part a 400 repeats from the body. */
+const NAME_SHOWN_AT_MOST = 100;
+
+/**
+ * Refuses a JSON body that names a key twice in one object, naming the key and
+ * where, as YAML refuses one: JSON.parse would keep the last and drop the
+ * first without a word. Looked for once per request, in one pass over the text
+ * JSON.parse has already accepted (see firstDuplicateKey).
+ */
+function refuseDuplicateKeys(req: express.Request, what: string): void {
+  const kept = jsonTexts.get(req);
+  if (!kept) return;
+  jsonTexts.delete(req);
+  let text: string;
+  try {
+    // As body-parser decoded it (a UTF-8 BOM left out): utf-8, or utf-16.
+    text = new TextDecoder(kept.encoding).decode(kept.buffer);
+  } catch {
+    throw new InputError(
+      `Invalid ${what}: a JSON body must be UTF-8 or UTF-16, not ${JSON.stringify(
+        kept.encoding.slice(0, 100),
+      )}`,
+    );
+  }
+  const duplicate = firstDuplicateKey(text);
+  if (!duplicate) return;
+  const path = duplicate.path.length
+    ? duplicate.path
+        .map((part, i) =>
+          typeof part === 'number'
+            ? `[${part}]`
+            : `${i === 0 ? '' : '.'}${cutShort(part)}`,
+        )
+        .join('')
+    : 'request';
+  throw new InputError(
+    `Invalid ${what}: ${path}: Duplicate key in object: '${cutShort(
+      duplicate.key,
+    )}' (each key may be named once)`,
+  );
+}
+
+function cutShort(name: string): string {
+  return name.length <= NAME_SHOWN_AT_MOST
+    ? name
+    : `${name.slice(0, NAME_SHOWN_AT_MOST)}…(cut short: ${
+        name.length - NAME_SHOWN_AT_MOST
+      } more characters)`;
 }
 
 /** Whether the request carries a body: chunked, or of a length above 0 (a bodiless POST may say `Content-Length: 0`). */

@@ -16,12 +16,14 @@ import {
   migrationListQuerySchema,
   consumerLedgerQuerySchema,
   consumerMigrationsQuerySchema,
+  datasetMigrationApprovePermission,
   datasetMigrationCancelPermission,
   datasetMigrationConsumerUpdatePermission,
   datasetMigrationContractPermission,
   datasetMigrationReadPermission,
   datasetMigrationRetryPermission,
   datasetMigrationRollbackPermission,
+  datasetMigrationStartPermission,
   type Migration,
   type MigrationResponse,
   type SchemaVersionResponse,
@@ -35,7 +37,7 @@ import type { RequestGuard } from './RequestGuard';
 import { createCampaignRouter } from './campaignRouter';
 import { entityRefInPath, idInPath } from './pathParams';
 import { specOf, specOrRefusal } from './specOf';
-import { bodyOf, noBody, YAML_TYPES } from './requestBody';
+import { bodyOf, keepJsonText, noBody, YAML_TYPES } from './requestBody';
 import { anyQuery, takesQuery } from './requestQuery';
 import type { CampaignService } from '../campaigns/CampaignService';
 
@@ -88,7 +90,7 @@ export function createRouter(options: {
 }): express.Router {
   const { service, consumers, pullRequests, httpAuth, guard } = options;
   const router = Router();
-  router.use(express.json({ limit: '1mb' }));
+  router.use(express.json({ limit: '1mb', verify: keepJsonText }));
   router.use(express.text({ type: YAML_TYPES, limit: '1mb' }));
   router.use(namedParseErrors);
 
@@ -283,7 +285,22 @@ export function createRouter(options: {
 
   router.get('/migrations/:id', takesQuery(), async (req, res) => {
     const { id, credentials } = await readerOf(req);
-    res.json({ migration: await service.getMigration(id, credentials) });
+    // A dry run's rows are data, not catalog metadata: a requester who may only
+    // ask for a migration does not see them.
+    const seesRows = async (entityRef: string) =>
+      (await guard.isAllowedOnEntity(
+        credentials,
+        datasetMigrationStartPermission,
+        entityRef,
+      )) ||
+      guard.isAllowedOnEntity(
+        credentials,
+        datasetMigrationApprovePermission,
+        entityRef,
+      );
+    res.json({
+      migration: await service.getMigration(id, credentials, seesRows),
+    });
   });
 
   router.post('/migrations/:id/cancel', async (req, res) => {
