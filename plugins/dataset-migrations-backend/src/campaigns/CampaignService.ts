@@ -211,14 +211,16 @@ export class CampaignService {
       'resume request',
     );
     const campaign = await this.get(id);
+    if (failedSeen) refuseUnknownFailures(campaign, failedSeen);
     // Failures the person's page did not show: told now, nothing changed, rather
     // than resumed only for the policy to pause again a moment later (a failure
     // landing after this read still does that: the store accepts only those seen).
+    const seen = new Set(failedSeen);
     const unseen = failedSeen
       ? campaign.datasets.filter(
           d =>
             FAILED_CAMPAIGN_DATASET_STATES.includes(d.state) &&
-            !failedSeen.includes(d.entityRef),
+            !seen.has(d.entityRef),
         )
       : [];
     if (
@@ -361,4 +363,45 @@ function refusal(
   return new ConflictError(
     `campaign ${campaign.name} is ${current}; only ${ALLOWED_FROM[verb]} can be ${verb}`,
   );
+}
+
+/**
+ * Refuses a resume whose `failedSeen` names what is no failure of the campaign,
+ * before anything changes (its audit event would record the refs as the
+ * failures the person accepted): a ref named twice or naming no dataset of the
+ * campaign is a 400; one naming a dataset that has not failed, a 409, since a
+ * page read before a failed consumer was mended may name it.
+ */
+function refuseUnknownFailures(
+  campaign: Campaign,
+  failedSeen: readonly string[],
+): void {
+  const byRef = new Map(campaign.datasets.map(d => [d.entityRef, d]));
+  const named = new Set<string>();
+  const twice = new Set<string>();
+  for (const ref of failedSeen) (named.has(ref) ? twice : named).add(ref);
+  if (twice.size > 0)
+    throw new InputError(
+      `Invalid resume request: failedSeen: ${namedFew([...twice])} ${
+        twice.size === 1 ? 'is' : 'are'
+      } named more than once`,
+    );
+  const strangers = [...named].filter(ref => !byRef.has(ref));
+  if (strangers.length > 0)
+    throw new InputError(
+      `Invalid resume request: failedSeen: ${namedFew(strangers)} ${
+        strangers.length === 1 ? 'is not a dataset' : 'are not datasets'
+      } of campaign ${campaign.name}`,
+    );
+  const notFailed = [...named]
+    .map(ref => byRef.get(ref)!)
+    .filter(d => !FAILED_CAMPAIGN_DATASET_STATES.includes(d.state));
+  if (notFailed.length > 0)
+    throw new ConflictError(
+      `campaign ${campaign.name}: failedSeen names ${
+        notFailed.length === 1 ? 'a dataset' : `${notFailed.length} datasets`
+      } that ${notFailed.length === 1 ? 'has' : 'have'} not failed (${namedFew(
+        notFailed.map(d => `${d.entityRef} is ${d.state}`),
+      )}); look at the campaign again and resume`,
+    );
 }

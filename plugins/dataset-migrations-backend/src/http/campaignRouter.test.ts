@@ -549,6 +549,65 @@ changes:
     expect(await state()).toBe('running');
   });
 
+  it('refuses a resume whose failedSeen names no failure of the campaign, naming the refs, audited without them, changing nothing', async () => {
+    const draft: Campaign = (
+      await as(ADMIN).post('/campaigns', campaignDocument({ name: 'seen' }))
+    ).body.campaign;
+    const path = (action: string) => `/campaigns/${draft.id}/${action}`;
+    expect((await as(ADMIN).post(path('start'))).status).toBe(200);
+    await knex('campaign_datasets')
+      .where({ campaign_id: draft.id, entity_ref: ref('a') })
+      .update({ state: 'failed', reason: 'migration x failed' });
+    // As the failure policy pauses it.
+    await knex('campaigns')
+      .where({ id: draft.id })
+      .update({ state: 'paused', paused_by_runner: true });
+    const stranger = 'resource:default/not-in-it';
+    for (const [body, status, problem] of [
+      [
+        { failedSeen: [ref('a'), stranger] },
+        400,
+        `Invalid resume request: failedSeen: ${stranger} is not a dataset of campaign seen`,
+      ],
+      [
+        { failedSeen: [ref('a'), ref('a')] },
+        400,
+        `Invalid resume request: failedSeen: ${ref(
+          'a',
+        )} is named more than once`,
+      ],
+      [
+        { failedSeen: [ref('a'), ref('b')] },
+        409,
+        `campaign seen: failedSeen names a dataset that has not failed (${ref(
+          'b',
+        )} is pending); look at the campaign again and resume`,
+      ],
+    ] as const) {
+      const refused = await as(ADMIN).post(path('resume'), body);
+      expect(refused.status).toBe(status);
+      expect(refused.body.error.message).toBe(problem);
+      const audit = lastAudit('campaign-resume');
+      expect(audit).toMatchObject({ outcome: 'failed' });
+      expect(audit!.meta).not.toHaveProperty('failedSeen');
+    }
+    expect(
+      (await as(ADMIN).get(`/campaigns/${draft.id}`)).body.campaign.state,
+    ).toBe('paused');
+    // The page's failures, as it showed them: resumed, recorded as sent.
+    expect(
+      (await as(ADMIN).post(path('resume'), { failedSeen: [ref('a')] })).status,
+    ).toBe(200);
+    expect(lastAudit('campaign-resume')).toMatchObject({
+      outcome: 'succeeded',
+      meta: {
+        afterAutomaticPause: true,
+        failedSeen: [ref('a')],
+        failedSeenCount: 1,
+      },
+    });
+  });
+
   it('pauses with a reason, resumes (medium when the policy had paused it) and aborts, each refused with a 409 naming the state when it does not apply', async () => {
     const draft: Campaign = (
       await as(ADMIN).post(
