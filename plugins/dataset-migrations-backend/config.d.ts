@@ -38,12 +38,22 @@ export interface Config {
       maxDepth?: number;
       /** How often open pull requests are looked at again. Default `5m`. */
       followUpInterval?: string | HumanDuration;
-      /** A consumer's own check, the `dataset-migrations.io/verify-command` annotation. */
+      /**
+       * Which repositories consumers' pull requests may go to. `registered`
+       * (default): only the one a consumer's entity was registered from (its catalog
+       * file, `backstage.io/managed-by-location`, which only the catalog writes, is
+       * in the repository its `backstage.io/source-location` names); any other
+       * consumer fails as `repository-not-registered` before its pull request. `any`:
+       * whatever repository the source location names, for catalogs where only a
+       * repository's owners can register an entity that names it.
+       */
+      pullRequestRepositories?: 'registered' | 'any';
       /**
        * A pull request still open after this long reminds the consumer's owners, once
        * per pull request (a notification). Default `7d`.
        */
       pullRequestReminderAfter?: string | HumanDuration;
+      /** A consumer's own check, the `dataset-migrations.io/verify-command` annotation. */
       verify?: {
         /**
          * Run verify commands at all. Default false: the command comes from a catalog

@@ -152,11 +152,12 @@ group by 1;
 
 export function seedDemoConsumers(dataDir: string): string {
   const reposDir = path.join(dataDir, 'consumer-repos');
-  const entities: string[] = [];
+  const entities: DemoEntity[] = [];
   for (const consumer of DEMO_CONSUMERS) {
     const annotations: Record<string, string> = {};
+    let repo: string | undefined;
     if (consumer.files) {
-      const repo = path.join(reposDir, consumer.name);
+      repo = path.join(reposDir, consumer.name);
       if (!existsSync(path.join(repo, '.git')))
         createRepository(repo, consumer.files);
       annotations['backstage.io/source-location'] = `url:${
@@ -166,8 +167,9 @@ export function seedDemoConsumers(dataDir: string): string {
     if (consumer.verifyCommand)
       annotations['dataset-migrations.io/verify-command'] =
         consumer.verifyCommand;
-    entities.push(
-      JSON.stringify({
+    entities.push({
+      repo,
+      entity: {
         apiVersion: 'backstage.io/v1alpha1',
         kind: 'Component',
         metadata: {
@@ -182,18 +184,66 @@ export function seedDemoConsumers(dataDir: string): string {
           system: 'listening',
           dependsOn: consumer.dependsOn,
         },
-      }),
-    );
+      },
+    });
   }
-  const catalogFile = path.join(dataDir, 'demo-catalog', 'consumers.yaml');
-  mkdirSync(path.dirname(catalogFile), { recursive: true });
-  // JSON is YAML: one document per consumer.
-  writeFileSync(
-    catalogFile,
-    `# Written by the demo backend on start; the repositories are in ${reposDir}.\n${entities
-      .map(e => `---\n${e}\n`)
-      .join('')}`,
+  return writeDemoCatalog(
+    path.join(dataDir, 'demo-catalog', 'consumers.yaml'),
+    `Written by the demo backend on start; the repositories are in ${reposDir}.`,
+    entities,
   );
+}
+
+/** A demo catalog entity, and the repository whose catalog file registers it. */
+export interface DemoEntity {
+  entity: object;
+  repo?: string;
+}
+
+/**
+ * Writes a demo catalog file. An entity with a repository goes into that
+ * repository's `catalog-info.yaml`, registered through a Location here, as a team
+ * registers its own repository: the catalog then records it as managed from there,
+ * which is what lets its pull requests go to that repository
+ * (`consumers.pullRequestRepositories`). The rest are written here directly.
+ */
+export function writeDemoCatalog(
+  catalogFile: string,
+  header: string,
+  entities: DemoEntity[],
+): string {
+  const byRepository = new Map<string, object[]>();
+  const direct: object[] = [];
+  for (const { entity, repo } of entities) {
+    if (!repo) direct.push(entity);
+    else byRepository.set(repo, [...(byRepository.get(repo) ?? []), entity]);
+  }
+  // JSON is YAML: one document per entity.
+  const documents = (list: object[]) =>
+    list.map(e => `---\n${JSON.stringify(e)}\n`).join('');
+  const targets: string[] = [];
+  for (const [repo, list] of byRepository) {
+    const file = path.resolve(repo, 'catalog-info.yaml');
+    // Not committed: the catalog reads it from the work tree, and the demo's
+    // queries stay the repository's only commit.
+    writeFileSync(
+      file,
+      `# Written by the demo backend on start.\n${documents(list)}`,
+    );
+    targets.push(file);
+  }
+  if (targets.length > 0)
+    direct.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Location',
+      metadata: {
+        name: `${path.basename(catalogFile, '.yaml')}-repositories`,
+        description: "The demo's consumer repositories' own catalog files.",
+      },
+      spec: { type: 'file', targets },
+    });
+  mkdirSync(path.dirname(catalogFile), { recursive: true });
+  writeFileSync(catalogFile, `# ${header}\n${documents(direct)}`);
   return catalogFile;
 }
 

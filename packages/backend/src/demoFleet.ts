@@ -1,8 +1,12 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client } from 'pg';
-import { createRepository } from './demoConsumers';
+import {
+  createRepository,
+  writeDemoCatalog,
+  type DemoEntity,
+} from './demoConsumers';
 
 /**
  * The demo fleet: a few dozen generated datasets owned by several teams, with
@@ -136,29 +140,31 @@ export async function seedFleetTables(client: Client): Promise<void> {
 export function seedFleetCatalog(dataDir: string): string {
   const reposDir = path.join(dataDir, 'consumer-repos');
   const datasets = fleetDatasets();
-  const entities: object[] = datasets.map(dataset => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Resource',
-    metadata: {
-      name: dataset.name,
-      description: `Generated fleet dataset (${dataset.table}).`,
-      tags: ['fleet'],
-      annotations: {
-        'dataset-migrations.io/engine': 'warehouse',
-        'dataset-migrations.io/table': dataset.table,
-        'dataset-migrations.io/schema-version': '1',
-        'dataset-migrations.io/criticality': dataset.criticality,
+  const entities: DemoEntity[] = datasets.map(dataset => ({
+    entity: {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name: dataset.name,
+        description: `Generated fleet dataset (${dataset.table}).`,
+        tags: ['fleet'],
+        annotations: {
+          'dataset-migrations.io/engine': 'warehouse',
+          'dataset-migrations.io/table': dataset.table,
+          'dataset-migrations.io/schema-version': '1',
+          'dataset-migrations.io/criticality': dataset.criticality,
+        },
       },
-    },
-    spec: {
-      type: 'dataset',
-      owner: dataset.owner,
-      system: 'fleet',
-      ...(dataset.derivedFrom.length
-        ? {
-            dependsOn: dataset.derivedFrom.map(n => `resource:default/${n}`),
-          }
-        : {}),
+      spec: {
+        type: 'dataset',
+        owner: dataset.owner,
+        system: 'fleet',
+        ...(dataset.derivedFrom.length
+          ? {
+              dependsOn: dataset.derivedFrom.map(n => `resource:default/${n}`),
+            }
+          : {}),
+      },
     },
   }));
   const readers = ['listening-insights', 'royalties', 'podcasts'];
@@ -168,8 +174,9 @@ export function seedFleetCatalog(dataDir: string): string {
     const withRepository = i % 3 !== 2;
     const name = `fleet-${topic}-report`;
     const annotations: Record<string, string> = {};
+    let repo: string | undefined;
     if (withRepository) {
-      const repo = path.join(reposDir, name);
+      repo = path.join(reposDir, name);
       if (!existsSync(path.join(repo, '.git')))
         createRepository(
           repo,
@@ -191,41 +198,42 @@ GROUP BY 1;
       }/`;
     }
     entities.push({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name,
-        description: `Daily ${topic} report across regions.`,
-        annotations,
-      },
-      spec: {
-        type: 'pipeline',
-        lifecycle: 'production',
-        owner: `group:default/${readers[i % readers.length]}`,
-        system: 'fleet',
-        dependsOn: read.map(d => `resource:default/${d.name}`),
+      repo,
+      entity: {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name,
+          description: `Daily ${topic} report across regions.`,
+          annotations,
+        },
+        spec: {
+          type: 'pipeline',
+          lifecycle: 'production',
+          owner: `group:default/${readers[i % readers.length]}`,
+          system: 'fleet',
+          dependsOn: read.map(d => `resource:default/${d.name}`),
+        },
       },
     });
   });
   entities.push(...followsDashboards(reposDir));
   entities.push({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'System',
-    metadata: {
-      name: 'fleet',
-      description: 'Generated datasets for the demo campaign.',
+    entity: {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'System',
+      metadata: {
+        name: 'fleet',
+        description: 'Generated datasets for the demo campaign.',
+      },
+      spec: { owner: 'group:default/data-platform' },
     },
-    spec: { owner: 'group:default/data-platform' },
   });
-  const catalogFile = path.join(dataDir, 'demo-catalog', 'fleet.yaml');
-  mkdirSync(path.dirname(catalogFile), { recursive: true });
-  writeFileSync(
-    catalogFile,
-    `# Written by the demo backend on start (packages/backend/src/demoFleet.ts).\n${entities
-      .map(e => `---\n${JSON.stringify(e)}\n`)
-      .join('')}`,
+  return writeDemoCatalog(
+    path.join(dataDir, 'demo-catalog', 'fleet.yaml'),
+    'Written by the demo backend on start (packages/backend/src/demoFleet.ts).',
+    entities,
   );
-  return catalogFile;
 }
 
 /** How many dashboards read follows-eu: more than a page of its ledger (20). */
@@ -237,7 +245,7 @@ const FOLLOWS_DASHBOARDS = 30;
  * repository whose files read none of the dataset's fields by name (unaffected
  * by most changes); the rest register no repository (a person must handle them).
  */
-function followsDashboards(reposDir: string): object[] {
+function followsDashboards(reposDir: string): DemoEntity[] {
   const repo = path.join(reposDir, 'fleet-follows-dashboards');
   if (!existsSync(path.join(repo, '.git')))
     createRepository(repo, {
@@ -246,27 +254,30 @@ function followsDashboards(reposDir: string): object[] {
     });
   return Array.from({ length: FOLLOWS_DASHBOARDS }, (_, i) => {
     const n = String(i + 1).padStart(2, '0');
+    const withRepository = i % 3 !== 2;
     return {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name: `follows-dashboard-${n}`,
-        description: `Follows dashboard ${n}.`,
-        annotations:
-          i % 3 === 2
-            ? {}
-            : {
+      repo: withRepository ? repo : undefined,
+      entity: {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: `follows-dashboard-${n}`,
+          description: `Follows dashboard ${n}.`,
+          annotations: withRepository
+            ? {
                 'backstage.io/source-location': `url:${
                   pathToFileURL(repo).href
                 }/`,
-              },
-      },
-      spec: {
-        type: 'dashboard',
-        lifecycle: 'production',
-        owner: 'group:default/podcasts',
-        system: 'fleet',
-        dependsOn: ['resource:default/follows-eu'],
+              }
+            : {},
+        },
+        spec: {
+          type: 'dashboard',
+          lifecycle: 'production',
+          owner: 'group:default/podcasts',
+          system: 'fleet',
+          dependsOn: ['resource:default/follows-eu'],
+        },
       },
     };
   });

@@ -29,6 +29,7 @@ import { LocalGitScmProvider } from '../src/consumers/scm/LocalGitScmProvider';
 import { LocalRepositoryRoots } from '../src/consumers/repositories/LocalRepositoryRoots';
 import { DEFAULT_ISOLATION } from '../src/consumers/sandbox/namespaces';
 import { keepSqlParserOnBaselineCode } from '../src/sql/sqlParser';
+import { registeredIn } from '../src/__testUtils__/gitRepos';
 
 /** Warnings and errors only: a benchmark's output is its figures. */
 export const quiet: LoggerService = {
@@ -95,7 +96,7 @@ export function consumerEntity(
       name: path.basename(dir),
       namespace: 'default',
       annotations: {
-        'backstage.io/source-location': `url:file://${dir}/`,
+        ...registeredIn(dir),
         ...annotations,
       },
     },

@@ -21,7 +21,7 @@ import {
   waitFor,
 } from './__testUtils__/testDatabases';
 import { dataset } from './__testUtils__/fixtures';
-import { createRepository } from './__testUtils__/gitRepos';
+import { createRepository, registeredIn } from './__testUtils__/gitRepos';
 import { datasetMigrationsPlugin } from './plugin';
 
 const API = '/api/dataset-migrations';
@@ -51,9 +51,7 @@ const entities: Entity[] = [
     metadata: {
       name: 'player',
       namespace: 'default',
-      annotations: {
-        'backstage.io/source-location': `url:file://${PLAYER_REPO}/`,
-      },
+      annotations: registeredIn(PLAYER_REPO),
     },
     spec: {
       type: 'service',

@@ -256,6 +256,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           auditor,
           limits: {
             maxDepth: consumerSettings.maxDepth,
+            pullRequestRepositories: consumerSettings.pullRequestRepositories,
             runVerifyCommands: consumerSettings.verify.commands,
             commandTimeoutMs: consumerSettings.verify.timeoutMs,
             commandMemoryMb: consumerSettings.verify.memoryMb,

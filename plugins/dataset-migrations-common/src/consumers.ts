@@ -135,6 +135,12 @@ export type ConsumerFailureKind =
   | 'shadow-mismatch'
   | 'pull-request-failed'
   /**
+   * The repository its source location names is not the one its entity was
+   * registered from, so no pull request goes there (see
+   * `consumers.pullRequestRepositories`).
+   */
+  | 'repository-not-registered'
+  /**
    * It has not moved off an earlier migration of the same dataset (e.g. one
    * contracted by a person's override): it reads a version older than this
    * migration starts from, so this migration cannot assess or patch it.

@@ -33,3 +33,15 @@ export function createRepository(
   gitIn(repo, 'commit', '-q', '-m', 'initial');
   return repo;
 }
+
+/**
+ * A consumer entity's annotations for a local repository: where its code is, and
+ * the catalog file inside it that the catalog records it was registered from (so
+ * its pull requests may go there).
+ */
+export function registeredIn(repo: string): Record<string, string> {
+  return {
+    'backstage.io/source-location': `url:file://${repo}/`,
+    'backstage.io/managed-by-location': `file:${repo}/catalog-info.yaml`,
+  };
+}

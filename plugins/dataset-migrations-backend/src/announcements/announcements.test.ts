@@ -36,7 +36,7 @@ import {
   waitFor,
 } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
-import { createRepository } from '../__testUtils__/gitRepos';
+import { createRepository, registeredIn } from '../__testUtils__/gitRepos';
 import { datasetMigrationsPlugin } from '../plugin';
 import {
   consumerScope,
@@ -138,9 +138,7 @@ const entities: Entity[] = [
       metadata: {
         name: 'player',
         namespace: 'default',
-        annotations: {
-          'backstage.io/source-location': `url:file://${PLAYER_REPO}/`,
-        },
+        annotations: registeredIn(PLAYER_REPO),
       },
       spec: { type: 'service', lifecycle: 'production', dependsOn: [EVENTS] },
       relations: [{ type: 'dependsOn', targetRef: EVENTS }],

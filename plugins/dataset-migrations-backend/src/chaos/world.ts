@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import type { Entity } from '@backstage/catalog-model';
 import { dataset } from '../__testUtils__/fixtures';
-import { createRepository } from '../__testUtils__/gitRepos';
+import { createRepository, registeredIn } from '../__testUtils__/gitRepos';
 import {
   startRestartablePostgres,
   type RestartablePostgres,
@@ -70,7 +70,7 @@ function consumerEntity(name: string, repo: string): Entity {
     metadata: {
       name,
       namespace: 'default',
-      annotations: { 'backstage.io/source-location': `url:file://${repo}/` },
+      annotations: registeredIn(repo),
     },
     spec: {
       type: 'pipeline',

@@ -32,6 +32,7 @@ describe('readPluginConfig', () => {
           },
         },
         localGitRoots: [],
+        pullRequestRepositories: 'registered',
         pullRequestReminderAfterMs: 7 * 86_400_000,
         shadowCheck: { timeoutMs: 60_000 },
         rewritePreview: { queueLimit: 16, waitMs: 30_000 },
@@ -128,6 +129,15 @@ describe('readPluginConfig', () => {
     expect(() =>
       read({ consumers: { agent: { command: 'a', timeout: 'soon' } } }),
     ).toThrow(/datasetMigrations\.consumers\.agent\.timeout/);
+    expect(() =>
+      read({ consumers: { pullRequestRepositories: 'source-location' } }),
+    ).toThrow(
+      /datasetMigrations\.consumers\.pullRequestRepositories must be 'registered' or 'any', got source-location/,
+    );
+    expect(
+      read({ consumers: { pullRequestRepositories: 'any' } }).consumers
+        .pullRequestRepositories,
+    ).toBe('any');
   });
 
   it('reads the sandbox shared by verify commands and the agent, each with its own network', () => {

@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import { isAbsolute } from 'node:path';
 import type { SandboxIsolation } from '../consumers/sandbox/namespaces';
+import type { PullRequestRepositories } from '../consumers/repositories/registeredRepository';
 import {
   invalidSetting,
   readDurationAtLeast,
@@ -69,6 +70,7 @@ export interface PluginConfig {
     };
     /** Directories local git repositories may be in; none: local git is off. */
     localGitRoots: string[];
+    pullRequestRepositories: PullRequestRepositories;
     shadowCheck: { timeoutMs: number };
     /** How many rewrite previews may wait for a worker, and for how long. */
     rewritePreview: { queueLimit: number; waitMs: number };
@@ -136,6 +138,7 @@ export function readPluginConfig(config: Config): PluginConfig {
       },
       localGitRoots:
         config.getOptionalStringArray(`${ROOT}.consumers.localGit.roots`) ?? [],
+      pullRequestRepositories: readPullRequestRepositories(config),
       shadowCheck: {
         timeoutMs: positiveDuration(
           config,
@@ -165,6 +168,14 @@ export function readPluginConfig(config: Config): PluginConfig {
         config.getOptionalBoolean(`${ROOT}.sqlParser.optimize`) ?? false,
     },
   };
+}
+
+function readPullRequestRepositories(config: Config): PullRequestRepositories {
+  const key = 'consumers.pullRequestRepositories';
+  const value = config.getOptionalString(`${ROOT}.${key}`) ?? 'registered';
+  if (value !== 'registered' && value !== 'any')
+    throw invalid(key, "must be 'registered' or 'any'", value);
+  return value;
 }
 
 function readApprovalRequirements(config: Config): ApprovalRequirement[] {

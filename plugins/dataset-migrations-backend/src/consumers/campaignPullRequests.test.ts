@@ -198,6 +198,9 @@ describe('campaign pull requests', () => {
       scm: [scm],
       auth: mockServices.auth(),
       limits: {
+        // Consumers here are made without catalog entities: where a pull request may
+        // go is registeredRepository.test.ts's and consumers.test.ts's concern.
+        pullRequestRepositories: 'any',
         runVerifyCommands: false,
         commandTimeoutMs: 1000,
         commandMemoryMb: 256,

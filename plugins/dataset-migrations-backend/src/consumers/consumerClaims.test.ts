@@ -100,6 +100,9 @@ describe('consumer claims', () => {
       auth: mockServices.auth(),
       enqueueConsumer: async () => {},
       limits: {
+        // Consumers here are made without catalog entities: where a pull request may
+        // go is registeredRepository.test.ts's and consumers.test.ts's concern.
+        pullRequestRepositories: 'any',
         runVerifyCommands: true,
         commandTimeoutMs: 1000,
         commandMemoryMb: 64,

@@ -20,7 +20,11 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
-import { createRepository, gitIn } from '../__testUtils__/gitRepos';
+import {
+  createRepository,
+  gitIn,
+  registeredIn,
+} from '../__testUtils__/gitRepos';
 import { startPluginBackend } from '../__testUtils__/pluginBackend';
 
 const API = '/api/dataset-migrations';
@@ -67,9 +71,7 @@ describe('consumer migration, through the job path', () => {
   let backend: Awaited<ReturnType<typeof startPluginBackend>>;
   let work: string;
   const repo = (name: string) => join(work, name);
-  const source = (name: string) => ({
-    'backstage.io/source-location': `url:file://${repo(name)}/`,
-  });
+  const source = (name: string) => registeredIn(repo(name));
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'dsm-consumers-'));

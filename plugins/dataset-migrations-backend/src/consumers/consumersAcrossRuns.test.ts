@@ -12,7 +12,11 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
-import { createRepository, gitIn } from '../__testUtils__/gitRepos';
+import {
+  createRepository,
+  gitIn,
+  registeredIn,
+} from '../__testUtils__/gitRepos';
 import { startPluginBackend } from '../__testUtils__/pluginBackend';
 
 const API = '/api/dataset-migrations';
@@ -26,9 +30,7 @@ function component(name: string, reads: string, repo?: string): Entity {
     metadata: {
       name,
       namespace: 'default',
-      annotations: repo
-        ? { 'backstage.io/source-location': `url:file://${repo}/` }
-        : {},
+      annotations: repo ? registeredIn(repo) : {},
     },
     spec: {
       type: 'pipeline',

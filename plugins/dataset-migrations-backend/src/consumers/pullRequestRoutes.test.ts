@@ -22,7 +22,11 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
-import { createRepository, gitIn } from '../__testUtils__/gitRepos';
+import {
+  createRepository,
+  gitIn,
+  registeredIn,
+} from '../__testUtils__/gitRepos';
 import { startPluginBackend } from '../__testUtils__/pluginBackend';
 import { LocalGitScmProvider } from './scm/LocalGitScmProvider';
 import { LocalRepositoryRoots } from './repositories/LocalRepositoryRoots';
@@ -75,9 +79,7 @@ describe('consumer pull requests in the portal', () => {
   let work: string;
   let migrationId: string;
   const repo = (name: string) => join(work, name);
-  const source = (name: string) => ({
-    'backstage.io/source-location': `url:file://${repo(name)}/`,
-  });
+  const source = (name: string) => registeredIn(repo(name));
   const api = () => request(backend.server);
   const pullRequestPath = (name: string, id = migrationId) =>
     `${API}/migrations/${id}/consumers/component/default/${name}/pull-request`;

@@ -10,7 +10,11 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
-import { createRepository, gitIn } from '../__testUtils__/gitRepos';
+import {
+  createRepository,
+  gitIn,
+  registeredIn,
+} from '../__testUtils__/gitRepos';
 import { startPluginBackend } from '../__testUtils__/pluginBackend';
 
 const API = '/api/dataset-migrations';
@@ -44,9 +48,7 @@ function component(name: string, repository: string): Entity {
     metadata: {
       name,
       namespace: 'default',
-      annotations: {
-        'backstage.io/source-location': `url:file://${repository}/`,
-      },
+      annotations: registeredIn(repository),
     },
     spec: {
       type: 'pipeline',

@@ -9,7 +9,11 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
-import { createRepository } from '../__testUtils__/gitRepos';
+import {
+  createRepository,
+  gitIn,
+  registeredIn,
+} from '../__testUtils__/gitRepos';
 import { startPluginBackend } from '../__testUtils__/pluginBackend';
 
 const API = '/api/dataset-migrations';
@@ -35,7 +39,7 @@ function component(
       name,
       namespace: 'default',
       annotations: {
-        'backstage.io/source-location': `url:file://${repository}/`,
+        ...registeredIn(repository),
         ...annotations,
       },
     },
@@ -65,6 +69,7 @@ describe('trust boundaries of catalog annotations, with default config', () => {
     createRepository(join(work, 'elsewhere', 'private'), { 'q.sql': QUERY });
     createRepository(join(allowed, 'joiner'), { 'q.sql': JOINED });
     createRepository(join(allowed, 'snooper'), { 'q.sql': SNOOPING });
+    createRepository(join(allowed, 'victim'), { 'q.sql': QUERY });
     const joiner = component('joiner', join(allowed, 'joiner'));
     joiner.spec!.dependsOn = [EVENTS, TRACKS];
     const consumers = [
@@ -75,6 +80,10 @@ describe('trust boundaries of catalog annotations, with default config', () => {
         'dataset-migrations.io/verify-command': 'sh -c "exit 3"',
       }),
       component('escaper', join(work, 'elsewhere', 'private')),
+      // Names another team's repository as its source, from a catalog file of its own.
+      component('impostor', join(allowed, 'victim'), {
+        'backstage.io/managed-by-location': `file:${work}/attacker/catalog-info.yaml`,
+      }),
     ];
     const events = {
       ...dataset('listening_events'),
@@ -132,7 +141,7 @@ describe('trust boundaries of catalog annotations, with default config', () => {
       async () => {
         const res = await api().get(`${API}/migrations/${id}/consumers`);
         const body = res.body as ConsumerLedger;
-        return body.consumers?.length === 4 &&
+        return body.consumers?.length === 5 &&
           body.consumers.every(c => ['pr-opened', 'failed'].includes(c.state))
           ? body
           : undefined;
@@ -158,6 +167,30 @@ describe('trust boundaries of catalog annotations, with default config', () => {
       /outside datasetMigrations\.consumers\.localGit\.roots/,
     );
     expect(c.escaper.pullRequest).toBeUndefined();
+
+    // A source location is only the entity's word: no pull request goes to a
+    // repository it was not registered from, and the repository is left as it was.
+    expect(c.impostor.state).toBe('failed');
+    expect(c.impostor.failure).toEqual({
+      kind: 'repository-not-registered',
+      message: expect.stringContaining(
+        `component:default/impostor names file://${join(
+          work,
+          'repos',
+          'victim',
+        )}/ as its source but was registered from file:${work}/attacker/catalog-info.yaml, outside that repository`,
+      ),
+    });
+    expect(c.impostor.pullRequest).toBeUndefined();
+    expect(
+      gitIn(
+        join(work, 'repos', 'victim'),
+        'branch',
+        '--format=%(refname:short)',
+      )
+        .trim()
+        .split('\n'),
+    ).toEqual(['main']);
 
     // Shadow checks read the datasets a consumer declares, and nothing else.
     expect(c.joiner.verification?.shadowChecks).toEqual([

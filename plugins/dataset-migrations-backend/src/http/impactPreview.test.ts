@@ -6,7 +6,7 @@ import request from 'supertest';
 import type { Entity } from '@backstage/catalog-model';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
-import { createRepository } from '../__testUtils__/gitRepos';
+import { createRepository, registeredIn } from '../__testUtils__/gitRepos';
 import { RewriteWorkers } from '../consumers/rewriteWorkers';
 import { startPluginBackend } from '../__testUtils__/pluginBackend';
 
@@ -36,9 +36,7 @@ describe('impact preview', () => {
       metadata: {
         name: 'big',
         namespace: 'default',
-        annotations: {
-          'backstage.io/source-location': `url:file://${join(work, 'big')}/`,
-        },
+        annotations: registeredIn(join(work, 'big')),
       },
       spec: {
         type: 'pipeline',

@@ -19,7 +19,11 @@ import {
   waitFor,
 } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
-import { createRepository, gitIn } from '../__testUtils__/gitRepos';
+import {
+  createRepository,
+  gitIn,
+  registeredIn,
+} from '../__testUtils__/gitRepos';
 import { createTestMeter, type Point } from '../__testUtils__/testMeter';
 import { datasetMigrationsPlugin } from '../plugin';
 import { JOB_TASKS } from '../queue/JobQueue';
@@ -51,7 +55,7 @@ const consumer = (name: string, repo: string): Entity => ({
   metadata: {
     name,
     namespace: 'default',
-    annotations: { 'backstage.io/source-location': `url:file://${repo}/` },
+    annotations: registeredIn(repo),
   },
   spec: {
     type: 'service',

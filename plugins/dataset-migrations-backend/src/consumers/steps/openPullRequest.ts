@@ -8,6 +8,7 @@ import { pullRequestBody, pullRequestNames } from '../pullRequestBody';
 import { closeComment } from '../RollbackSettlement';
 import { relationText } from '../sql/rewriteSql';
 import { widenedFields } from '../sql/fieldMapping';
+import { unregisteredRepository } from '../repositories/registeredRepository';
 import {
   ConsumerFailed,
   scmFor,
@@ -28,6 +29,11 @@ export async function openPullRequest(
 ): Promise<ConsumerState> {
   const { migration } = context;
   const { consumer } = input;
+  await assertRegisteredRepository(
+    deps,
+    consumer.entityRef,
+    consumer.repositoryUrl!,
+  );
   const campaignId = migration.campaign?.id;
   if (!campaignId || !deps.campaigns) return open(deps, context, input);
   const slot = await deps.campaigns.pullRequests.withSlot(
@@ -42,6 +48,29 @@ export async function openPullRequest(
   if ('opened' in slot) return slot.opened;
   await deps.campaigns.defer(migration.id, consumer.entityRef, slot.retryAt);
   return 'verified';
+}
+
+/**
+ * A source location is the entity's word only: unless configured otherwise, a pull
+ * request goes only to the repository the entity was registered from, read from
+ * the catalog now (the entity may have moved since it was discovered).
+ */
+async function assertRegisteredRepository(
+  { catalog, auth, limits }: StepDependencies,
+  entityRef: string,
+  repositoryUrl: string,
+): Promise<void> {
+  if (limits.pullRequestRepositories === 'any') return;
+  const [entity] = await catalog.getEntities(
+    [entityRef],
+    await auth.getOwnServiceCredentials(),
+  );
+  const refusal = unregisteredRepository(entity, entityRef, repositoryUrl);
+  if (refusal)
+    throw new ConsumerFailed({
+      kind: 'repository-not-registered',
+      message: refusal,
+    });
 }
 
 async function open(

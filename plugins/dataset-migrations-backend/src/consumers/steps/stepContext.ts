@@ -35,6 +35,7 @@ import {
 } from '../sql/analyzeSql';
 import { consumerMapping, type ConsumerMapping } from '../sql/fieldMapping';
 import type { SandboxIsolation } from '../sandbox/namespaces';
+import type { PullRequestRepositories } from '../repositories/registeredRepository';
 
 /** What the steps need from the backend. */
 export interface StepDependencies {
@@ -55,6 +56,8 @@ export interface StepDependencies {
   /** Records merges made without a person (campaign automerge). */
   auditor?: AuditorService;
   limits: {
+    /** Which repositories pull requests may go to; default `registered`. */
+    pullRequestRepositories?: PullRequestRepositories;
     /** Whether a consumer's verify command (a catalog annotation) may run at all. */
     runVerifyCommands: boolean;
     commandTimeoutMs: number;

@@ -56,6 +56,7 @@ export const FAILURE_LABELS: Record<ConsumerFailureKind, string> = {
   'verification-failed': 'Verification failed',
   'shadow-mismatch': 'Results differ',
   'pull-request-failed': 'Pull request failed',
+  'repository-not-registered': 'Not registered from its repository',
   'behind-previous-version': 'Behind an earlier migration',
 };
 

@@ -1,0 +1,143 @@
+import type { Entity } from '@backstage/catalog-model';
+import { unregisteredRepository } from './registeredRepository';
+
+const REF = 'component:default/reader';
+
+function registeredFrom(location?: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'reader',
+      annotations: location
+        ? { 'backstage.io/managed-by-location': location }
+        : {},
+    },
+  };
+}
+
+const allowed = (location: string | undefined, repositoryUrl: string) =>
+  unregisteredRepository(registeredFrom(location), REF, repositoryUrl) ===
+  undefined;
+
+describe('unregisteredRepository', () => {
+  it.each([
+    [
+      'GitHub, the catalog file in the repository',
+      'url:https://github.com/acme/reader/blob/main/catalog-info.yaml',
+      'https://github.com/acme/reader/tree/main/',
+    ],
+    [
+      'GitHub, a catalog file in a subdirectory, names in another case',
+      'url:https://github.com/Acme/Reader/blob/main/pipelines/catalog-info.yaml',
+      'https://github.com/acme/reader',
+    ],
+    [
+      'GitHub, a .git clone URL',
+      'url:https://github.com/acme/reader/blob/main/catalog-info.yaml',
+      'https://github.com/acme/reader.git',
+    ],
+    [
+      'GitLab, a nested group',
+      'url:https://gitlab.example.com/data/team/reader/-/blob/main/catalog-info.yaml',
+      'https://gitlab.example.com/data/team/reader/-/tree/main/',
+    ],
+    [
+      'Bitbucket Server',
+      'url:https://bitbucket.example.com/projects/DATA/repos/reader/browse/catalog-info.yaml',
+      'https://bitbucket.example.com/projects/DATA/repos/reader/browse/',
+    ],
+    [
+      'a local repository, the catalog file inside it',
+      'file:/srv/repos/reader/catalog-info.yaml',
+      'file:///srv/repos/reader/',
+    ],
+    [
+      'a local repository with a space in its path',
+      'file:/srv/my repos/reader/catalog-info.yaml',
+      'file:///srv/my%20repos/reader/',
+    ],
+  ])('allows %s', (_case, location, repositoryUrl) => {
+    expect(allowed(location, repositoryUrl)).toBe(true);
+  });
+
+  it.each([
+    [
+      "another team's repository on the same host",
+      'url:https://github.com/attacker/catalog/blob/main/catalog-info.yaml',
+      'https://github.com/acme/reader/tree/main/',
+    ],
+    [
+      'a repository of the same owner',
+      'url:https://github.com/acme/catalog/blob/main/reader.yaml',
+      'https://github.com/acme/reader/tree/main/',
+    ],
+    [
+      'a repository named like a path marker',
+      'url:https://github.com/acme/tree/blob/main/catalog-info.yaml',
+      'https://github.com/acme/blob/tree/main/',
+    ],
+    [
+      'a repository whose name starts like the other',
+      'url:https://github.com/acme/reader-fork/blob/main/catalog-info.yaml',
+      'https://github.com/acme/reader/tree/main/',
+    ],
+    [
+      'the same path on another host',
+      'url:https://github.example.com/acme/reader/blob/main/catalog-info.yaml',
+      'https://github.com/acme/reader/tree/main/',
+    ],
+    [
+      'only an owner, no repository',
+      'url:https://github.com/acme/reader/blob/main/catalog-info.yaml',
+      'https://github.com/acme',
+    ],
+    [
+      'a local file beside the repository, not in it',
+      'file:/srv/repos/reader-catalog.yaml',
+      'file:///srv/repos/reader/',
+    ],
+    [
+      'a local directory whose name starts like the repository',
+      'file:/srv/repos/reader2/catalog-info.yaml',
+      'file:///srv/repos/reader/',
+    ],
+    [
+      'a local file climbing out of the repository',
+      'file:/srv/repos/reader/../other/catalog-info.yaml',
+      'file:///srv/repos/reader/',
+    ],
+    [
+      'a file location for a URL repository',
+      'file:/srv/repos/reader/catalog-info.yaml',
+      'https://github.com/acme/reader',
+    ],
+    [
+      'an entity no location registered (a provider that sets none)',
+      undefined,
+      'https://github.com/acme/reader',
+    ],
+    [
+      'a location that is no location reference',
+      'https://github.com/acme/reader/blob/main/catalog-info.yaml',
+      'https://github.com/acme/reader',
+    ],
+  ])('refuses %s', (_case, location, repositoryUrl) => {
+    expect(allowed(location, repositoryUrl)).toBe(false);
+  });
+
+  it('names the entity, its source, where it was registered from and the setting', () => {
+    expect(
+      unregisteredRepository(
+        registeredFrom('url:https://github.com/attacker/x/blob/main/c.yaml'),
+        REF,
+        'https://github.com/acme/reader',
+      ),
+    ).toBe(
+      `${REF} names https://github.com/acme/reader as its source but was registered from url:https://github.com/attacker/x/blob/main/c.yaml, outside that repository; a pull request goes only to the repository an entity's catalog file is in (register it from there, or see consumers.pullRequestRepositories)`,
+    );
+    expect(unregisteredRepository(undefined, REF, 'https://x.test/a/b')).toBe(
+      `${REF} is no longer in the catalog, so nothing says https://x.test/a/b is its repository`,
+    );
+  });
+});

@@ -1,0 +1,105 @@
+import {
+  ANNOTATION_LOCATION,
+  parseLocationRef,
+  type Entity,
+} from '@backstage/catalog-model';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { stripUrlPrefix } from './RepositoryReader';
+
+/**
+ * Which repositories a consumer's pull request may go to:
+ * - `registered`: only the repository the consumer's entity was registered from.
+ *   Anyone who may register an entity may write any `source-location`, but only
+ *   the catalog writes `backstage.io/managed-by-location` (over whatever the
+ *   entity's file says), so a catalog file inside the repository is the
+ *   repository's own say-so.
+ * - `any`: whatever repository the source location names, for catalogs where only
+ *   a repository's owners can register entities that name it.
+ */
+export type PullRequestRepositories = 'registered' | 'any';
+
+/**
+ * Why a pull request may not go to `repositoryUrl` for this entity, or undefined
+ * when it may: the entity's catalog file is in that repository.
+ */
+export function unregisteredRepository(
+  entity: Entity | undefined,
+  entityRef: string,
+  repositoryUrl: string,
+): string | undefined {
+  if (!entity)
+    return `${entityRef} is no longer in the catalog, so nothing says ${repositoryUrl} is its repository`;
+  const location = entity.metadata.annotations?.[ANNOTATION_LOCATION];
+  const registeredFrom = location ? locationTarget(location) : undefined;
+  const repository = repositoryRoot(stripUrlPrefix(repositoryUrl));
+  if (repository && registeredFrom && inRepository(registeredFrom, repository))
+    return undefined;
+  return `${entityRef} names ${repositoryUrl} as its source but was registered from ${
+    location ?? 'no catalog location'
+  }, outside that repository; a pull request goes only to the repository an entity's catalog file is in (register it from there, or see consumers.pullRequestRepositories)`;
+}
+
+// Hosts put a marker between a repository and a path in it: /tree/ and /blob/
+// (GitHub), /-/ (GitLab), /src/ (Bitbucket Cloud), /browse (Bitbucket Server).
+const REPOSITORY_PATH_MARKERS = new Set([
+  'tree',
+  'blob',
+  '-',
+  'src',
+  'browse',
+  'raw',
+  'edit',
+]);
+
+/** The repository a URL is in: a directory for `file:`, else host and repository path. */
+type Root = { kind: 'file'; dir: string } | { kind: 'url'; root: string };
+
+function repositoryRoot(url: string): Root | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol === 'file:')
+    return { kind: 'file', dir: path.resolve(fileURLToPath(parsed)) };
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    return undefined;
+  // The first two segments are always the repository's (owner and name, or group).
+  const segments = parsed.pathname.split('/').filter(Boolean);
+  const marker = segments.findIndex(
+    (segment, i) => i >= 2 && REPOSITORY_PATH_MARKERS.has(segment),
+  );
+  const repository = (marker < 0 ? segments : segments.slice(0, marker))
+    .join('/')
+    .replace(/\.git$/, '');
+  if (repository.split('/').length < 2) return undefined;
+  // Hosts compare owner and repository names without case.
+  return {
+    kind: 'url',
+    root: `${parsed.protocol}//${parsed.host}/${repository}`.toLowerCase(),
+  };
+}
+
+/** Where a `managed-by-location` points, as a URL (`file:` for file locations). */
+function locationTarget(location: string): string | undefined {
+  try {
+    const { type, target } = parseLocationRef(location);
+    if (type === 'url') return target;
+    if (type === 'file' && path.isAbsolute(target))
+      return pathToFileURL(path.resolve(target)).href;
+  } catch {
+    // Not a location reference: nothing is registered from a repository.
+  }
+  return undefined;
+}
+
+function inRepository(location: string, repository: Root): boolean {
+  const at = repositoryRoot(location);
+  if (at?.kind === 'url' && repository.kind === 'url')
+    return at.root === repository.root;
+  if (at?.kind === 'file' && repository.kind === 'file')
+    return at.dir.startsWith(path.join(repository.dir, path.sep));
+  return false;
+}
