@@ -76,6 +76,11 @@ export interface ColumnUse extends Span {
   name: Span;
   /** A whole select-list item without an alias: the field's name is the output column's name. */
   bareTarget: boolean;
+  /**
+   * Such an item in parentheses (`(n)`, also named `n`): where they close, after
+   * which an alias goes.
+   */
+  aliasAfter?: number;
   /** `SET f = …` or an INSERT column: a name, where no expression may stand. */
   assignment?: boolean;
   /** `SET f = 13`, `= NULL`, `= DEFAULT`: an assignment of a value with no fraction. */
@@ -1790,7 +1795,7 @@ class StatementWalker {
         };
       }
       if (target?.val?.ColumnRef && !target.name)
-        this.columnRef(target.val.ColumnRef, scope, true);
+        this.columnRef(target.val.ColumnRef, scope, true, target.location);
       else this.visit(item, scope);
       this.dividing = dividing;
       this.typed = typed;
@@ -2234,7 +2239,12 @@ class StatementWalker {
     );
   }
 
-  private columnRef(ref: Node, scope: Scope, bareTarget: boolean): void {
+  private columnRef(
+    ref: Node,
+    scope: Scope,
+    bareTarget: boolean,
+    targetLocation?: number,
+  ): void {
     const parts: Node[] = ref.fields ?? [];
     const names = parts.map(p => p.String?.sval as string | undefined);
     const star = !!parts[parts.length - 1]?.A_Star;
@@ -2309,11 +2319,15 @@ class StatementWalker {
       const crowded =
         names.length === 1 &&
         levelsOf(scope)[0]?.relations.some(r => !r.dataset);
+      const aliasAfter = bareTarget
+        ? this.parenthesesEnd(targetLocation, ref.location, spans.whole.end)
+        : undefined;
       this.columns.push({
         ...spans.whole,
         field,
         name: spans.last,
         bareTarget,
+        ...(aliasAfter !== undefined ? { aliasAfter } : {}),
         ...(this.dividing ? { divided: this.dividing } : {}),
         ...(this.summing
           ? {
@@ -2756,6 +2770,44 @@ class StatementWalker {
   }
 
   /** The dotted name starting at a parser location: `a.b.c`, `"Q".x` or `t.*`. */
+  /**
+   * Where the parentheses close around a select-list item that is a column in
+   * parentheses only (`(n)`, `((t.n))`, comments aside): the item starts at
+   * `targetLocation`, the column at `refLocation` and ends at `nameEnd`.
+   * Undefined when the item is the bare column, or holds anything else.
+   */
+  private parenthesesEnd(
+    targetLocation: number | undefined,
+    refLocation: number,
+    nameEnd: number,
+  ): number | undefined {
+    if (
+      targetLocation === undefined ||
+      !(targetLocation >= 0) ||
+      !(targetLocation < refLocation)
+    )
+      return undefined;
+    const tokens = this.parsed.tokens;
+    const from = tokenStartingAt(tokens, this.parsed.indexOf(targetLocation));
+    const to = tokenStartingAt(tokens, this.parsed.indexOf(refLocation));
+    if (from < 0 || to < from) return undefined;
+    let open = 0;
+    for (let i = from; i < to; i++) {
+      if (/COMMENT/.test(tokens[i].tokenName)) continue;
+      if (tokens[i].text !== '(') return undefined;
+      open++;
+    }
+    let end: number | undefined;
+    for (let i = to + 1; open > 0 && i < tokens.length; i++) {
+      if (tokens[i].start < nameEnd) continue;
+      if (/COMMENT/.test(tokens[i].tokenName)) continue;
+      if (tokens[i].text !== ')') return undefined;
+      end = tokens[i].end;
+      open--;
+    }
+    return open === 0 ? end : undefined;
+  }
+
   private referenceSpan(
     byteOffset: number,
     parts?: number,

@@ -3123,6 +3123,21 @@ describe('found by the twenty-second round (adversarial21_min)', () => {
     );
   });
 
+  it('keeps the name of a column in parentheses with an alias after them', () => {
+    // Was unparseable: `(track_uri AS track_id)`.
+    expect(
+      rewrite(
+        'SELECT (track_id), ( /* kept */ (e.track_id) ) FROM listening_events e',
+        renameTrack,
+      ).content,
+    ).toBe(
+      'SELECT (track_uri) AS track_id, ( /* kept */ (e.track_uri) ) AS track_id FROM listening_events e',
+    );
+    expect(rewrite('SELECT (ms_played) FROM listening_events').content).toBe(
+      'SELECT (CAST(ms_played AS integer)) AS ms_played FROM listening_events',
+    );
+  });
+
   it('reads ORDER BY a name a CASE’s ELSE gives the output as that output, not the column', () => {
     // Was rewritten `ORDER BY CAST(ms_played AS integer)`: the column, where
     // ORDER BY ms_played meant the output the CASE is named by.

@@ -1159,7 +1159,16 @@ function columnEdit(
         ? 'bigint'
         : (m as { oldType: string }).oldType
     })`;
-  // Keep the output column's name for whoever reads this query's result.
+  // Keep the output column's name for whoever reads this query's result,
+  // after the parentheses the column stands in (`(n)` is named n too).
+  if (use.bareTarget && text !== original && use.aliasAfter !== undefined)
+    return {
+      start: use.start,
+      end: use.aliasAfter,
+      text: `${text}${content.slice(use.end, use.aliasAfter)} AS ${identifier(
+        use.field,
+      )}`,
+    };
   if (use.bareTarget && text !== original)
     text += ` AS ${identifier(use.field)}`;
   return { start: use.start, end: use.end, text };
