@@ -130,6 +130,11 @@ export interface DatasetSummary {
    * `MOVED_CONSUMER_STATES`.
    */
   consumerCounts?: ConsumerStateCounts;
+  /**
+   * Of `consumerCounts.failed`, those that wait for a person's decision
+   * (`needsDecision`) rather than for a fix; with `consumerCounts`.
+   */
+  consumersUndecided?: number;
 }
 
 /**

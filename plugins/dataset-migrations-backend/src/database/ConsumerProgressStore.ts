@@ -3,6 +3,13 @@ import type {
   ConsumerStateCounts,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
+/** A dataset's consumers over its open migrations, per state. */
+export interface OpenConsumerCounts {
+  counts: ConsumerStateCounts;
+  /** Of `counts.failed`, those that wait for a person's decision (`needsDecision()`). */
+  undecided: number;
+}
+
 /** A consumer that has not moved off an earlier migration of the same dataset. */
 export interface EarlierMigrationHold {
   migrationId: string;
@@ -37,7 +44,7 @@ export interface ConsumerProgressStore {
    */
   countOpenByDataset(
     datasetRefs: string[],
-  ): Promise<Map<string, ConsumerStateCounts>>;
+  ): Promise<Map<string, OpenConsumerCounts>>;
   /**
    * Earlier migrations of the same dataset, live or contracted, that this consumer
    * has not moved off; newest first.

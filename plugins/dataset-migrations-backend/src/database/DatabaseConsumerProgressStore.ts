@@ -4,11 +4,11 @@ import {
   MOVED_CONSUMER_STATES,
   UNCHECKED_CONSUMER_STATES,
   type ConsumerState,
-  type ConsumerStateCounts,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type {
   ConsumerProgressStore,
   EarlierMigrationHold,
+  OpenConsumerCounts,
 } from './ConsumerProgressStore';
 import { CONSUMERS_TABLE } from './consumerRows';
 
@@ -68,11 +68,12 @@ export class DatabaseConsumerProgressStore implements ConsumerProgressStore {
   /**
    * Per dataset, its consumers per state over every open migration: succeeded, not
    * a dry run, not contracted (a rolled-back, failed or cancelled one is not open).
-   * Datasets without an open migration are absent.
+   * Datasets without an open migration are absent. Those that wait for a
+   * decision are counted apart too: the ledger keeps them failed.
    */
   async countOpenByDataset(
     datasetRefs: string[],
-  ): Promise<Map<string, ConsumerStateCounts>> {
+  ): Promise<Map<string, OpenConsumerCounts>> {
     if (datasetRefs.length === 0) return new Map();
     const open = this.knex('migrations')
       .whereIn('entity_ref', datasetRefs)
@@ -84,19 +85,33 @@ export class DatabaseConsumerProgressStore implements ConsumerProgressStore {
         .join('migrations as m', 'm.id', 'c.migration_id')
         .whereIn('m.id', open.clone().select('id'))
         .groupBy('m.entity_ref', 'c.state')
-        .select('m.entity_ref', 'c.state')
-        .count({ count: '*' }),
+        .select(
+          'm.entity_ref',
+          'c.state',
+          this.knex.raw('count(*)::int AS count'),
+          // needsDecision(): failed, waiting for a person.
+          this.knex.raw(
+            "(count(*) FILTER (WHERE c.failure_kind = 'needs-decision'))::int AS undecided",
+          ),
+        ),
     ]);
-    const counts = new Map<string, ConsumerStateCounts>();
+    const counts = new Map<string, OpenConsumerCounts>();
     for (const m of migrations as Array<{ entity_ref: string }>)
       if (!counts.has(m.entity_ref))
-        counts.set(m.entity_ref, emptyConsumerStateCounts());
+        counts.set(m.entity_ref, {
+          counts: emptyConsumerStateCounts(),
+          undecided: 0,
+        });
     for (const r of rows as Array<{
       entity_ref: string;
       state: ConsumerState;
-      count: string | number;
-    }>)
-      counts.get(r.entity_ref)![r.state] += Number(r.count);
+      count: number;
+      undecided: number;
+    }>) {
+      const dataset = counts.get(r.entity_ref)!;
+      dataset.counts[r.state] += r.count;
+      if (r.state === 'failed') dataset.undecided += r.undecided;
+    }
     return counts;
   }
 

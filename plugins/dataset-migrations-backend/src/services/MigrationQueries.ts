@@ -14,7 +14,6 @@ import {
   MIGRATION_SPEC_API_VERSION,
   targetSchemaSchema,
   type ConsumerState,
-  type ConsumerStateCounts,
   type DatasetDetails,
   type DatasetSummary,
   type InferredSpec,
@@ -25,6 +24,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { parseInput } from '../validation/parseInput';
 import type { MigrationStore } from '../database/MigrationStore';
+import type { OpenConsumerCounts } from '../database/ConsumerProgressStore';
 import type { MigrationVisibility } from '../database/migrationVisibility';
 import {
   PREVIOUS_SHAPE_READS,
@@ -310,7 +310,7 @@ export class MigrationQueries {
   /** Consumers per state over each dataset's open migrations. */
   private async consumerCounts(
     refs: string[],
-  ): Promise<Map<string, ConsumerStateCounts>> {
+  ): Promise<Map<string, OpenConsumerCounts>> {
     return (await this.deps.consumers?.countOpenByDataset(refs)) ?? new Map();
   }
 }
@@ -319,15 +319,18 @@ function summarize(
   entity: Entity,
   migratedVersion: number | undefined,
   lastMigration: DatasetSummary['lastMigration'],
-  counts?: ConsumerStateCounts,
+  open?: OpenConsumerCounts,
 ): DatasetSummary {
+  const counts = open?.counts;
   return {
     consumersOnPreviousVersion: counts
       ? Object.entries(counts)
           .filter(([state]) => !isMovedConsumerState(state as ConsumerState))
           .reduce((sum, [, n]) => sum + n, 0)
       : undefined,
-    ...(counts ? { consumerCounts: counts } : {}),
+    ...(open
+      ? { consumerCounts: open.counts, consumersUndecided: open.undecided }
+      : {}),
     entityRef: stringifyEntityRef(entity),
     title: entity.metadata.title ?? entity.metadata.name,
     owner: DatasetCatalog.ownerOf(entity),

@@ -482,7 +482,10 @@ describe('MigrationService', () => {
   /** Puts consumers of a migration in the ledger, in the given states. */
   async function ledger(
     migrationId: string,
-    states: Record<string, 'unaffected' | 'pr-opened' | 'done' | 'failed'>,
+    states: Record<
+      string,
+      'unaffected' | 'pr-opened' | 'done' | 'failed' | 'needs-decision'
+    >,
   ) {
     const refs = Object.keys(states).map(n => `component:default/${n}`);
     await consumers.addDiscovered(
@@ -494,12 +497,17 @@ describe('MigrationService', () => {
         migrationId,
         `component:default/${name}`,
         ['discovered', 'pr-opened'],
-        {
-          state,
-          ...(state === 'failed'
-            ? { failure: { kind: 'no-repository', message: 'none' } }
-            : {}),
-        },
+        state === 'needs-decision'
+          ? {
+              state: 'failed',
+              failure: { kind: 'needs-decision', message: 'reads country' },
+            }
+          : {
+              state,
+              ...(state === 'failed'
+                ? { failure: { kind: 'no-repository', message: 'none' } }
+                : {}),
+            },
       );
     }
   }
@@ -578,12 +586,14 @@ describe('MigrationService', () => {
       const details = await service.getDataset(EVENTS, credentials, {
         type: 'all',
       });
-      const { consumerCounts, consumersOnPreviousVersion } = details;
-      return { consumerCounts, consumersOnPreviousVersion };
+      const { consumerCounts, consumersOnPreviousVersion, consumersUndecided } =
+        details;
+      return { consumerCounts, consumersOnPreviousVersion, consumersUndecided };
     };
     expect(await counts()).toEqual({
       consumerCounts: undefined,
       consumersOnPreviousVersion: undefined,
+      consumersUndecided: undefined,
     });
 
     // Only a field added: a later migration need not wait for its contract.
@@ -606,6 +616,7 @@ describe('MigrationService', () => {
         done: 0,
       }),
       consumersOnPreviousVersion: 1,
+      consumersUndecided: 0,
     });
 
     // The next migration waits for report, then starts once it is done.
@@ -646,7 +657,11 @@ describe('MigrationService', () => {
       next,
       credentials,
     );
-    await ledger(second.id, { report: 'unaffected', late: 'failed' });
+    await ledger(second.id, {
+      report: 'unaffected',
+      late: 'failed',
+      churn: 'needs-decision',
+    });
 
     // Cancelled: its consumers do not count.
     await service.cancelMigration(second.id);
@@ -657,6 +672,7 @@ describe('MigrationService', () => {
         failed: 0,
       }),
       consumersOnPreviousVersion: 0,
+      consumersUndecided: 0,
     });
 
     // Retried and succeeded: both open migrations count, each consumer once per migration.
@@ -666,10 +682,12 @@ describe('MigrationService', () => {
       consumerCounts: expect.objectContaining({
         done: 1,
         unaffected: 2,
-        failed: 1,
+        // One broke; one waits for a person's decision, counted apart too.
+        failed: 2,
         'pr-opened': 0,
       }),
-      consumersOnPreviousVersion: 1,
+      consumersOnPreviousVersion: 2,
+      consumersUndecided: 1,
     });
 
     // Contracted: the first no longer counts.
@@ -677,7 +695,7 @@ describe('MigrationService', () => {
       .where({ id: first.id })
       .update({ contracted_at: knex.fn.now() });
     expect((await counts()).consumerCounts).toEqual(
-      expect.objectContaining({ done: 0, unaffected: 1, failed: 1 }),
+      expect.objectContaining({ done: 0, unaffected: 1, failed: 2 }),
     );
   });
 

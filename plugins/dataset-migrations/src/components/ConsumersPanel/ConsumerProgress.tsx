@@ -5,7 +5,12 @@ import {
   type ConsumerLedger,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { ConsumerStateChip } from './ConsumerStateChip';
-import { consumerCount, settledCount, settledShare } from './consumerText';
+import {
+  consumerCount,
+  failedCounts,
+  settledCount,
+  settledShare,
+} from './consumerText';
 
 /**
  * How far the consumers are: the settled-good share, and how many are in each
@@ -18,6 +23,9 @@ export function ConsumerProgress(props: {
   const { ledger } = props;
   const total = consumerCount(ledger);
   const settled = settledCount(ledger);
+  // Waiting for a person is not failing: it has its own figure.
+  const { failed, undecided } = failedCounts(ledger);
+  const shown = { ...ledger.counts, failed };
   return (
     <Box mb={1}>
       <LinearProgress
@@ -35,15 +43,12 @@ export function ConsumerProgress(props: {
         <Typography variant="body2">
           {settled} of {total} consumers done or unaffected
         </Typography>
-        {CONSUMER_STATES.filter(state => ledger.counts[state] > 0).map(
-          state => (
-            <ConsumerStateChip
-              key={state}
-              state={state}
-              count={ledger.counts[state]}
-            />
-          ),
+        {undecided > 0 && (
+          <ConsumerStateChip state="failed" count={undecided} awaitsDecision />
         )}
+        {CONSUMER_STATES.filter(state => shown[state] > 0).map(state => (
+          <ConsumerStateChip key={state} state={state} count={shown[state]} />
+        ))}
         {props.children && <Box ml="auto">{props.children}</Box>}
       </Box>
     </Box>

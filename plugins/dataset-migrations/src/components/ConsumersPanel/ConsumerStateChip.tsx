@@ -25,7 +25,13 @@ const MANY: Partial<Record<ConsumerState, string>> = {
   'pr-opened': 'pull requests open',
 };
 
-function counted(state: ConsumerState, count: number): string {
+function counted(
+  state: ConsumerState,
+  count: number,
+  awaitDecision?: boolean,
+): string {
+  if (awaitDecision)
+    return `${count} ${count === 1 ? 'needs' : 'need'} a decision`;
   const label =
     count !== 1 && MANY[state]
       ? MANY[state]
@@ -36,7 +42,8 @@ function counted(state: ConsumerState, count: number): string {
 /**
  * A consumer's state, or with a count, how many consumers are in it. One that
  * waits for a person's decision says so: the ledger keeps it as failed (it
- * stopped, and stays until someone acts), but nothing went wrong with it.
+ * stopped, and stays until someone acts), but nothing went wrong with it. With
+ * a count, `awaitsDecision` counts those that wait (`2 need a decision`).
  */
 export function ConsumerStateChip(props: {
   state: ConsumerState;
@@ -45,7 +52,7 @@ export function ConsumerStateChip(props: {
 }) {
   const { state, count, awaitsDecision } = props;
   let label: string;
-  if (count !== undefined) label = counted(state, count);
+  if (count !== undefined) label = counted(state, count, awaitsDecision);
   else if (awaitsDecision) label = 'Needs a decision';
   else label = CONSUMER_STATE_LABELS[state];
   return (

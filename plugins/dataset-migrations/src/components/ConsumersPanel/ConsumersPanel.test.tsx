@@ -516,6 +516,41 @@ describe('ConsumersPanel', () => {
       ).toBeInTheDocument();
     });
 
+    it('counts a consumer awaiting a decision as its own figure, not under failed', async () => {
+      const withBroken = (): ConsumerLedger => ({
+        ...decisionLedger(),
+        consumers: [
+          ...decisionLedger().consumers,
+          consumer('broken-report', {
+            state: 'failed',
+            failure: { kind: 'no-repository', message: 'no source-location' },
+          }),
+        ],
+      });
+      await renderPanel(fakeApi(withBroken), awaiting);
+      expect(await screen.findByText('1 needs a decision')).toBeInTheDocument();
+      expect(screen.getByText('1 failed')).toBeInTheDocument();
+      expect(screen.queryByText('2 failed')).not.toBeInTheDocument();
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Filter by state' }),
+      );
+      expect(
+        (await screen.findAllByRole('option')).map(o => o.textContent),
+      ).toContain('Failed (1) or needs a decision (1)');
+    });
+
+    it('counts only decisions when no consumer broke', async () => {
+      await renderPanel(fakeApi(decisionLedger), awaiting);
+      expect(await screen.findByText('1 needs a decision')).toBeInTheDocument();
+      expect(screen.queryByText('1 failed')).not.toBeInTheDocument();
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Filter by state' }),
+      );
+      expect(
+        (await screen.findAllByRole('option')).map(o => o.textContent),
+      ).toContain('Needs a decision (1)');
+    });
+
     it('asks why before excluding, and hands a consumer to the agent at once', async () => {
       const api = fakeApi(decisionLedger);
       await renderPanel(api, awaiting);

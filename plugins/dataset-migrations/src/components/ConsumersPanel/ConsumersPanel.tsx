@@ -192,6 +192,7 @@ export function ConsumersPanel(props: { migration: Migration }) {
           <ConsumerProgress ledger={ledger}>
             <ConsumerStateFilter
               counts={ledger.counts}
+              undecided={ledger.undecided}
               total={all}
               value={page.state}
               onChange={filter}

@@ -32,6 +32,20 @@ export function settledCount(ledger: ConsumerLedger): number {
   );
 }
 
+/**
+ * The failed consumers apart from those that wait for a person's decision: the
+ * ledger keeps both as `failed`, but only the first broke.
+ */
+export function failedCounts(
+  ledger: Pick<ConsumerLedger, 'counts' | 'undecided'>,
+): {
+  failed: number;
+  undecided: number;
+} {
+  const undecided = Math.min(ledger.undecided, ledger.counts.failed);
+  return { failed: ledger.counts.failed - undecided, undecided };
+}
+
 /** How many consumers the run has in all, from the counts (a page holds only some). */
 export function consumerCount(ledger: ConsumerLedger): number {
   return Object.values(ledger.counts).reduce((sum, n) => sum + n, 0);

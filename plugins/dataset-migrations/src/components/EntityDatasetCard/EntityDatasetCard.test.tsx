@@ -48,12 +48,17 @@ const counts = (some: Partial<ConsumerStateCounts>): ConsumerStateCounts => ({
   ...some,
 });
 
-async function renderCard(consumerCounts?: ConsumerStateCounts) {
+async function renderCard(
+  consumerCounts?: ConsumerStateCounts,
+  consumersUndecided?: number,
+) {
   const api = {
     listMigrations: jest.fn(async () =>
       consumerCounts === undefined ? [] : [lastMigration],
     ),
-    getDataset: jest.fn(async () => ({ consumerCounts } as DatasetDetails)),
+    getDataset: jest.fn(
+      async () => ({ consumerCounts, consumersUndecided } as DatasetDetails),
+    ),
   } as unknown as jest.Mocked<DatasetMigrationsApi>;
   await renderInTestApp(
     <TestApiProvider
@@ -90,6 +95,15 @@ describe('EntityDatasetCard', () => {
     expect(api.getDataset).toHaveBeenCalledWith(
       'resource:default/listening-events',
     );
+  });
+
+  it('counts consumers awaiting a decision apart from those that failed', async () => {
+    await renderCard(counts({ failed: 3, 'pr-opened': 1 }), 2);
+    expect(
+      await screen.findByText(
+        '1 pull request open · 1 needs attention · 2 need a decision',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('says when every consumer has moved', async () => {

@@ -90,7 +90,10 @@ export function EntityDatasetCard() {
           )}
           {consumerCounts !== undefined && (
             <Typography variant="body2" aria-label="Consumers">
-              {describeConsumerCounts(consumerCounts)}
+              {describeConsumerCounts(
+                consumerCounts,
+                dataset?.consumersUndecided,
+              )}
             </Typography>
           )}
         </Grid>
@@ -144,9 +147,14 @@ function useDataset(
   return dataset.value;
 }
 
-/** What each group of states means for the dataset's owner, in the order shown. */
+/**
+ * What each group of states means for the dataset's owner, in the order shown;
+ * `undecided` stands for the failed consumers that wait for a person's decision,
+ * which `failed` then leaves out (the ledger keeps them failed, though nothing
+ * broke).
+ */
 const COUNT_PARTS: Array<{
-  states: ConsumerState[];
+  states: Array<ConsumerState | 'undecided'>;
   one: string;
   many: string;
 }> = [
@@ -166,6 +174,7 @@ const COUNT_PARTS: Array<{
     many: 'merged, not yet on their default branches',
   },
   { states: ['failed'], one: 'needs attention', many: 'need attention' },
+  { states: ['undecided'], one: 'needs a decision', many: 'need a decision' },
   {
     states: ['kept'],
     one: 'kept on the previous shape',
@@ -173,8 +182,14 @@ const COUNT_PARTS: Array<{
   },
 ];
 
-/** "3 pull requests open · 1 needs attention · 2 moved", or all moved. */
-export function describeConsumerCounts(counts: ConsumerStateCounts): string {
+/**
+ * "3 pull requests open · 1 needs attention · 1 needs a decision · 2 moved", or
+ * all moved. `undecided`: of `counts.failed`, those that wait for a decision.
+ */
+export function describeConsumerCounts(
+  counts: ConsumerStateCounts,
+  undecided = 0,
+): string {
   const entries = Object.entries(counts) as Array<[ConsumerState, number]>;
   const total = entries.reduce((sum, [, n]) => sum + n, 0);
   if (total === 0) return 'No consumers to move';
@@ -182,8 +197,14 @@ export function describeConsumerCounts(counts: ConsumerStateCounts): string {
     .filter(([state]) => isMovedConsumerState(state))
     .reduce((sum, [, n]) => sum + n, 0);
   if (moved === total) return 'All consumers are on the current version';
+  const waiting = Math.min(undecided, counts.failed ?? 0);
+  const apart: Record<ConsumerState | 'undecided', number> = {
+    ...counts,
+    failed: (counts.failed ?? 0) - waiting,
+    undecided: waiting,
+  };
   const parts = COUNT_PARTS.map(({ states, one, many }) => {
-    const n = states.reduce((sum, state) => sum + (counts[state] ?? 0), 0);
+    const n = states.reduce((sum, state) => sum + (apart[state] ?? 0), 0);
     return n > 0 ? `${n} ${n === 1 ? one : many}` : undefined;
   }).filter(Boolean);
   if (moved > 0) parts.push(`${moved} moved`);
