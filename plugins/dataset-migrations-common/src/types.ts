@@ -395,4 +395,9 @@ export interface MigrationDetails extends Migration {
   verification?: RecordedVerification;
   /** Rows the dry run transformed, before and after; absent until it has. */
   dryRunSample?: DryRunSample;
+  /**
+   * Why the dry run's sample is not shown to this caller: its rows are the
+   * dataset's data, shown only to who may start or approve its migrations.
+   */
+  dryRunSampleWithheld?: string;
 }

@@ -30,10 +30,12 @@ const component = (name: string): Entity => ({
   spec: { type: 'pipeline', lifecycle: 'production', owner: 'group:default/x' },
 });
 
-let decide: () => PolicyDecision;
+let decide: (permission: string) => PolicyDecision;
 const permissions = mockServices.permissions.mock({
-  authorize: async requests => requests.map(() => decide()) as never,
-  authorizeConditional: async requests => requests.map(() => decide()) as never,
+  authorize: async requests =>
+    requests.map(r => decide(r.permission.name)) as never,
+  authorizeConditional: async requests =>
+    requests.map(r => decide(r.permission.name)) as never,
 });
 
 describe('GET /consumers: one consumer entity across runs', () => {
@@ -275,6 +277,31 @@ describe('GET /consumers: one consumer entity across runs', () => {
     const hidden = await withSample('resource:default/secret');
     expect(hidden.entityRef).toBe('resource:default/secret');
     expect(hidden.dryRunSample).toBeUndefined();
+
+    // A caller who may only request a migration, not start or approve one, reads
+    // the run but not the dataset's rows, and is told why.
+    const mayStartOrApprove = ['start', 'approve'].map(
+      action => `dataset-migrations.migration.${action}`,
+    );
+    for (const allowed of [...mayStartOrApprove, undefined]) {
+      decide = name => ({
+        result:
+          mayStartOrApprove.includes(name) && name !== allowed
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      });
+      const shown = await withSample('resource:default/events');
+      if (allowed) {
+        expect(shown.dryRunSample).toEqual(sample);
+        expect(shown.dryRunSampleWithheld).toBeUndefined();
+      } else {
+        expect(shown.id).toBeDefined();
+        expect(shown.dryRunSample).toBeUndefined();
+        expect(shown.dryRunSampleWithheld).toBe(
+          "its rows are the dataset's data: only who may start or approve a migration of the dataset sees them",
+        );
+      }
+    }
   });
 
   it.each([

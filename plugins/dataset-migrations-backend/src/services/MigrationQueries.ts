@@ -43,6 +43,9 @@ import {
   type MigrationPlanner,
 } from './MigrationPlanner';
 
+const SAMPLE_WITHHELD =
+  "its rows are the dataset's data: only who may start or approve a migration of the dataset sees them";
+
 /** What the router reads: datasets, migrations and previews. Changes nothing. */
 export class MigrationQueries {
   constructor(
@@ -215,22 +218,28 @@ export class MigrationQueries {
 
   /**
    * One run with its steps and logs. Its dry run's sample rows are the dataset's
-   * data: only for a caller who may read the dataset in the catalog (none without
-   * credentials).
+   * data: only for a caller who may read the dataset in the catalog and whom
+   * `seesRows` lets see its data (none without credentials).
    */
   async getMigration(
     id: string,
     credentials?: BackstageCredentials,
+    seesRows?: (entityRef: string) => Promise<boolean>,
   ): Promise<MigrationDetails> {
     const found = await this.deps.store.getMigration(id);
     if (!found) throw new NotFoundError(`migration ${id} was not found`);
     const { dryRunSample, ...rest } = found;
-    const migration =
+    let migration: MigrationDetails = rest;
+    if (
       dryRunSample &&
       credentials &&
       (await this.deps.catalog.getEntity(found.entityRef, credentials))
-        ? found
-        : rest;
+    ) {
+      migration =
+        !seesRows || (await seesRows(found.entityRef))
+          ? found
+          : { ...rest, dryRunSampleWithheld: SAMPLE_WITHHELD };
+    }
     const [gated] = await this.withGates([migration]);
     const undiscoveredReads = await this.undiscoveredReads(migration);
     return undiscoveredReads ? { ...gated, undiscoveredReads } : gated;

@@ -158,8 +158,12 @@ export class MigrationService {
     return this.queries.listMigrations(entityRef, limit, visibility);
   }
 
-  getMigration(id: string, credentials?: BackstageCredentials) {
-    return this.queries.getMigration(id, credentials);
+  getMigration(
+    id: string,
+    credentials?: BackstageCredentials,
+    seesRows?: (entityRef: string) => Promise<boolean>,
+  ) {
+    return this.queries.getMigration(id, credentials, seesRows);
   }
 
   /** A run without steps and logs (404 when there is none), e.g. to check a permission on its dataset. */

@@ -75,6 +75,13 @@ export function DryRunResult(props: { id: string; action?: ReactNode }) {
       {value.dryRunSample && value.dryRunSample.rows.length > 0 && (
         <SampleTable sample={value.dryRunSample} />
       )}
+      {value.dryRunSampleWithheld && (
+        <Box mt={1}>
+          <Typography variant="body2" color="textSecondary">
+            Sample rows are not shown to you: {value.dryRunSampleWithheld}.
+          </Typography>
+        </Box>
+      )}
     </Box>
   );
 }
