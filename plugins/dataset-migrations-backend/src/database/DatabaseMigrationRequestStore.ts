@@ -23,6 +23,10 @@ import type {
   RequestGrounds,
 } from './MigrationRequestStore';
 import { asStoreTransaction } from './StoreTransaction';
+import {
+  reviveCancelledConsumers,
+  supersedeCancelledConsumers,
+} from './cancelledConsumers';
 import { whereVisible, type MigrationVisibility } from './migrationVisibility';
 import {
   MIGRATION_COLUMNS,
@@ -137,6 +141,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
         })
         .returning(MIGRATION_COLUMNS);
       if (!row) return undefined;
+      await reviveCancelledConsumers(tx, row.id);
       await enqueue(asStoreTransaction(tx), row.id);
       return row;
     });
@@ -384,20 +389,26 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
   async requestCancel(
     id: string,
   ): Promise<{ migration: Migration; changed: boolean } | undefined> {
-    const [row] = await this.knex<MigrationRow>('migrations')
-      .where({ id })
-      .whereIn('status', ACTIVE_MIGRATION_STATUSES)
-      .update({
-        status: this.knex.raw(
-          `CASE WHEN ${CANCELLED_AT_ONCE} THEN 'cancelled' ELSE status END`,
-        ) as any,
-        finished_at: this.knex.raw(
-          `CASE WHEN ${CANCELLED_AT_ONCE} THEN now() ELSE finished_at END`,
-        ) as any,
-        cancel_requested_at: this.knex.fn.now() as any,
-        updated_at: this.knex.fn.now() as any,
-      })
-      .returning(MIGRATION_COLUMNS);
+    const row = await this.knex.transaction(async tx => {
+      const [updated] = await tx<MigrationRow>('migrations')
+        .where({ id })
+        .whereIn('status', ACTIVE_MIGRATION_STATUSES)
+        .update({
+          status: tx.raw(
+            `CASE WHEN ${CANCELLED_AT_ONCE} THEN 'cancelled' ELSE status END`,
+          ) as any,
+          finished_at: tx.raw(
+            `CASE WHEN ${CANCELLED_AT_ONCE} THEN now() ELSE finished_at END`,
+          ) as any,
+          cancel_requested_at: tx.fn.now() as any,
+          updated_at: tx.fn.now() as any,
+        })
+        .returning(MIGRATION_COLUMNS);
+      // Ended here: its consumers settle with it (a running one's, when its runner ends it).
+      if (updated?.status === 'cancelled')
+        await supersedeCancelledConsumers(tx, id);
+      return updated;
+    });
     if (row) return { migration: toMigration(row), changed: true };
     const existing = await this.knex<MigrationRow>('migrations')
       .where({ id })
@@ -476,6 +487,8 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
           lease_expires_at: null,
         })
         .returning('*');
+      if (row && outcome.status === 'cancelled')
+        await supersedeCancelledConsumers(tx, id);
       // A step whose failure could not be recorded (its session lost) ends with the run.
       if (row && outcome.status !== 'succeeded')
         await tx('migration_steps')

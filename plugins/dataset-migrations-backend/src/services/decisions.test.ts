@@ -203,6 +203,97 @@ describe('consumer decisions before a migration starts', () => {
     expect(cancelled.finishedAt).toBeDefined();
   });
 
+  it("settles a cancelled run's consumers with a step ahead as superseded, in the cancel, once; a racing job writes nothing; a retry of the run brings them back", async () => {
+    const id = await runningWithUndecided(['a']);
+    const [a, c, d] = ['a', 'c', 'd'].map(n => `component:default/${n}`);
+    await consumers.addDiscovered(id, [{ entityRef: d, depth: 1 }]);
+    await consumers.advance(id, d, ['discovered'], {
+      state: 'patched',
+      patch: 'diff',
+    });
+    // A job holds c as the cancel lands.
+    const claim = { leaseMs: 60_000, requestPass: false };
+    expect(await consumers.claim(id, c, 'job', claim)).toBe(true);
+    await store.awaitDecisions(id, LEASE.owner);
+    const states = async () =>
+      Object.fromEntries(
+        (await consumers.list(id)).map(r => [
+          r.entityRef,
+          [r.state, r.supersededReason],
+        ]),
+      );
+    const reason =
+      'Migration ' +
+      `${id} of ${EVENTS} (to version 2) was cancelled before its new version went live: readers stay on version 1. Nothing more is needed unless the migration is retried.`;
+
+    expect((await store.requestCancel(id))!.migration.status).toBe('cancelled');
+    // Awaiting a decision, it stays so for a retry to find; the others are settled.
+    expect(await states()).toEqual({
+      [a]: ['failed', undefined],
+      [c]: ['superseded', reason],
+      [d]: ['superseded', reason],
+    });
+    expect(
+      await knex('migration_consumers')
+        .where({ migration_id: id, entity_ref: c })
+        .first('claimed_by'),
+    ).toEqual({ claimed_by: null });
+    // The job's step, fenced on the state it started from, writes nothing, and
+    // no job claims a settled consumer.
+    expect(
+      await consumers.advance(id, c, ['discovered'], { state: 'patched' }),
+    ).toBe(false);
+    expect(await consumers.claim(id, c, 'another-job', claim)).toBe(false);
+    // A cancel again changes nothing.
+    const before = await knex('migration_consumers')
+      .where({ migration_id: id })
+      .orderBy('entity_ref')
+      .select('entity_ref', 'state', 'updated_at');
+    expect((await store.requestCancel(id))!.changed).toBe(false);
+    expect(
+      await knex('migration_consumers')
+        .where({ migration_id: id })
+        .orderBy('entity_ref')
+        .select('entity_ref', 'state', 'updated_at'),
+    ).toEqual(before);
+    // Nor are its consumers sent on by themselves.
+    await expect(
+      service(false).service.retry(id, {}, mayUpdate, async () => new Set()),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: `migration ${id} was cancelled: its consumers need nothing more unless the migration is retried, which assesses them again`,
+    });
+    expect(await states()).toEqual({
+      [a]: ['failed', undefined],
+      [c]: ['superseded', reason],
+      [d]: ['superseded', reason],
+    });
+
+    // The run retried: found again, to be assessed and moved once it is live.
+    expect((await store.requeueMigration(id, enqueue)).queued).toBe(true);
+    expect(await states()).toEqual({
+      [a]: ['failed', undefined],
+      [c]: ['discovered', undefined],
+      [d]: ['discovered', undefined],
+    });
+  });
+
+  it('settles them when the runner ends a running run cancelled', async () => {
+    const id = await runningWithUndecided([]);
+    const c = 'component:default/c';
+    // Asked while it runs: the runner stops it, and the consumers settle then.
+    expect((await store.requestCancel(id))!.migration.status).toBe('running');
+    expect((await consumers.get(id, c))!.state).toBe('discovered');
+    expect(
+      await store.finishMigration(
+        id,
+        { status: 'cancelled', reason: 'cancelled by request' },
+        LEASE.owner,
+      ),
+    ).toBe(true);
+    expect((await consumers.get(id, c))!.state).toBe('superseded');
+  });
+
   it('records each decision with who and why, and the last one queues the run', async () => {
     const id = await runningWithUndecided();
     await store.awaitDecisions(id, LEASE.owner);
