@@ -14,7 +14,11 @@ export const CONSUMER_STATES = [
   'merged',
   'done',
   'failed',
-  /** Its migration was rolled back: nothing more will happen to it (pull request closed). */
+  /**
+   * Its migration was rolled back (pull request closed), or cancelled before its
+   * new version went live: nothing more will happen to it unless a cancelled
+   * migration is retried.
+   */
   'superseded',
   /** A person kept it reading the old shape for now; it blocks contract until its code moves. */
   'kept',
@@ -369,7 +373,7 @@ export interface MigrationConsumer {
   pullRequest?: ConsumerPullRequest;
   /** The unified diff of the patch, once there is one. */
   patch?: string;
-  /** Why it was superseded (its migration was rolled back); with state `superseded`. */
+  /** Why it was superseded (its migration was rolled back or cancelled); with state `superseded`. */
   supersededReason?: string;
   /** A person's decision, when the consumer needed one. */
   decision?: ConsumerDecision;
