@@ -1463,6 +1463,26 @@ class StatementWalker {
     for (const parent of stmt.inhRelations ?? [])
       this.rowShape(parent.RangeVar, scope);
     if (stmt.ofTypename) this.typeName(stmt.ofTypename);
+    // A foreign key to the dataset (`x int REFERENCES t (k)`, `FOREIGN KEY (x)
+    // REFERENCES t`) names its columns as names, not references, and needs a
+    // table there: from cut-over the name serves a view.
+    for (const element of stmt.tableElts ?? []) {
+      const constraints: Node[] = element.ColumnDef
+        ? element.ColumnDef.constraints ?? []
+        : [element];
+      for (const c of constraints) {
+        const pktable = c.Constraint?.pktable;
+        if (
+          c.Constraint?.contype === 'CONSTR_FOREIGN' &&
+          pktable &&
+          this.isDataset(pktable, scope)
+        )
+          this.opaque.push({
+            ...this.referenceSpan(pktable.location).whole,
+            kind: 'statement',
+          });
+      }
+    }
     const { relation: _r, inhRelations: _i, ofTypename: _o, ...rest } = stmt;
     this.visit(rest, scope);
   }

@@ -3138,6 +3138,30 @@ describe('found by the twenty-second round (adversarial21_min)', () => {
     );
   });
 
+  it('asks about a table created with a foreign key to the dataset', () => {
+    // Was unaffected: `REFERENCES listening_events (track_id)` names the column
+    // as a name, not a reference, so a rename left it; and any migration serves
+    // the dataset's name through a view from cut-over, which no key can reference.
+    for (const sql of [
+      'CREATE TABLE plays (id bigint REFERENCES listening_events (track_id))',
+      'CREATE TABLE plays (id bigint, FOREIGN KEY (id) REFERENCES listening_events)',
+    ]) {
+      const result = rewrite(sql, renameTrack);
+      expect({ sql, status: result.status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toContain('a foreign key to it');
+    }
+    // A key to another table reads nothing of the dataset.
+    expect(
+      rewrite(
+        'CREATE TABLE plays (id bigint REFERENCES tracks (id))',
+        renameTrack,
+      ).status,
+    ).toBe('unaffected');
+  });
+
   it('reads ORDER BY a name a CASE’s ELSE gives the output as that output, not the column', () => {
     // Was rewritten `ORDER BY CAST(ms_played AS integer)`: the column, where
     // ORDER BY ms_played meant the output the CASE is named by.

@@ -698,7 +698,7 @@ function opaqueReadDecision(
   }
   if (read.kind === 'statement')
     return changes
-      ? `a statement naming ${target.table} is one the rewriter does not read through (MERGE, a RETURNING list, ON CONFLICT, or DDL such as CREATE INDEX or COMMENT ON), and the migration changes the dataset; a person rewrites it`
+      ? `a statement naming ${target.table} is one the rewriter does not read through (MERGE, a RETURNING list, ON CONFLICT, a foreign key to it, or DDL such as CREATE INDEX or COMMENT ON), and the migration changes the dataset; a person rewrites it`
       : undefined;
   if (read.kind === 'system-column')
     return changes
