@@ -1,6 +1,7 @@
 import type { Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_SCHEMA_VERSION,
+  declaredSchemaVersionProblem,
   getDeclaredSchemaVersion,
   isDatasetConsumerEntity,
   isDatasetEntity,
@@ -47,6 +48,20 @@ describe('getDeclaredSchemaVersion', () => {
     expect(getDeclaredSchemaVersion(entity('Resource', 'dataset', '2.5'))).toBe(
       1,
     );
+  });
+});
+
+describe('declaredSchemaVersionProblem', () => {
+  it('names a version that is not a whole number of 1 or more, and none for a good or missing one', () => {
+    const problem = (version?: string) =>
+      declaredSchemaVersionProblem(entity('Resource', 'dataset', version));
+    expect(problem()).toBeUndefined();
+    expect(problem('7')).toBeUndefined();
+    expect(problem('two')).toBe(
+      'has the annotation dataset-migrations.io/schema-version "two", which is not a whole number of 1 or more',
+    );
+    for (const bad of ['0', '2.5', '', ' ', '-1'])
+      expect(problem(bad)).toContain(JSON.stringify(bad));
   });
 });
 

@@ -57,7 +57,9 @@ export function isDatasetConsumerEntity(entity: Entity): boolean {
 }
 
 /**
- * The schema version the entity declares; datasets without one start at 1.
+ * The schema version the entity declares; datasets without one start at 1. One
+ * that is no whole number of 1 or more reads as 1 here too, but the backend
+ * refuses to migrate from it (see {@link declaredSchemaVersionProblem}).
  *
  * @public
  */
@@ -65,4 +67,25 @@ export function getDeclaredSchemaVersion(entity: Entity): number {
   const raw = entity.metadata.annotations?.[ANNOTATION_SCHEMA_VERSION];
   const version = raw === undefined ? 1 : Number(raw);
   return Number.isInteger(version) && version > 0 ? version : 1;
+}
+
+/**
+ * What is wrong with the schema version the entity declares (`"v3"`, `"2.5"`,
+ * `""`), in words that follow its ref; undefined when it declares none (it starts
+ * at 1) or a whole number of 1 or more. Such a dataset may be on any version: a
+ * migration from 1 would be a guess.
+ *
+ * @public
+ */
+export function declaredSchemaVersionProblem(
+  entity: Entity,
+): string | undefined {
+  const raw = entity.metadata.annotations?.[ANNOTATION_SCHEMA_VERSION];
+  if (raw === undefined) return undefined;
+  const version = Number(raw);
+  if (raw.trim() !== '' && Number.isInteger(version) && version > 0)
+    return undefined;
+  return `has the annotation ${ANNOTATION_SCHEMA_VERSION} ${JSON.stringify(
+    raw,
+  )}, which is not a whole number of 1 or more`;
 }

@@ -1,7 +1,8 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ResponseError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { DatasetCatalog } from './DatasetCatalog';
+import type { Entity } from '@backstage/catalog-model';
+import { DatasetCatalog, currentState } from './DatasetCatalog';
 
 describe('DatasetCatalog', () => {
   /** A catalog answering as the catalog backend does for a ref its validators refuse. */
@@ -39,5 +40,49 @@ describe('DatasetCatalog', () => {
         name: 'InputError',
         message: `entity ${ref} is not a ref the catalog accepts: Invalid entity ref, "😀" is not a valid name`,
       });
+  });
+
+  describe('currentState', () => {
+    const dataset = (version?: string): Entity => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name: 'events',
+        namespace: 'default',
+        annotations: {
+          'dataset-migrations.io/engine': 'warehouse',
+          'dataset-migrations.io/table': 'public.events',
+          ...(version === undefined
+            ? {}
+            : { 'dataset-migrations.io/schema-version': version }),
+        },
+      },
+      spec: { type: 'dataset' },
+    });
+    const unmigrated = { getDatasetState: async () => undefined };
+
+    it('refuses a dataset no migration moved that declares a version no whole number, rather than taking it for 1', async () => {
+      await expect(
+        currentState(dataset('v3'), unmigrated),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message:
+          'dataset resource:default/events has the annotation dataset-migrations.io/schema-version "v3", which is not a whole number of 1 or more',
+      });
+      await expect(currentState(dataset(), unmigrated)).resolves.toMatchObject({
+        version: 1,
+      });
+      await expect(
+        currentState(dataset('3'), unmigrated),
+      ).resolves.toMatchObject({ version: 3 });
+    });
+
+    it('reads a migrated dataset’s version from its migrations, whatever the annotation says until the catalog writes it back', async () => {
+      await expect(
+        currentState(dataset('v3'), {
+          getDatasetState: async () => ({ schemaVersion: 4 }),
+        }),
+      ).resolves.toMatchObject({ version: 4 });
+    });
   });
 });

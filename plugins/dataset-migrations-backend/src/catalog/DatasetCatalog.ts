@@ -18,6 +18,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_ENGINE,
   ANNOTATION_TABLE,
+  declaredSchemaVersionProblem,
   getDeclaredSchemaVersion,
   isDatasetEntity,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -239,7 +240,9 @@ function locationOf(entity: Entity): DatasetLocation & { engine: string } {
 
 /**
  * Where the dataset is read now and the version its migrations left it at: the
- * catalog's annotations show both only after its next processing round.
+ * catalog's annotations show both only after its next processing round. A
+ * dataset no migration has moved, declaring a version that is no whole number
+ * (`"v3"`), is refused (400) rather than taken for version 1.
  */
 export async function currentState(
   entity: Entity,
@@ -252,6 +255,10 @@ export async function currentState(
 }> {
   const location = locationOf(entity);
   const state = await store.getDatasetState(stringifyEntityRef(entity));
+  const problem =
+    state?.schemaVersion === undefined && declaredSchemaVersionProblem(entity);
+  if (problem)
+    throw new InputError(`dataset ${stringifyEntityRef(entity)} ${problem}`);
   return {
     location: state?.table ? { ...location, table: state.table } : location,
     migratedVersion: state?.schemaVersion,

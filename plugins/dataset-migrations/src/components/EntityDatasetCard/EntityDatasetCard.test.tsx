@@ -259,4 +259,101 @@ describe('EntityDatasetCard', () => {
       expect.stringMatching(/migration-history\?migration=m2$/),
     );
   });
+
+  describe('a dataset the backend refuses', () => {
+    /** The backend's answer to GET /datasets/:ref, as the client throws it. */
+    const refused = (statusCode: number, message: string) =>
+      Object.assign(new Error(`Request failed with ${statusCode}`), {
+        statusCode,
+        cause: { message },
+      });
+
+    async function renderRefused(error: Error, annotated: Entity = entity) {
+      const api = {
+        listMigrations: jest.fn(async () => []),
+        getDataset: jest.fn(async () => {
+          throw error;
+        }),
+      } as unknown as jest.Mocked<DatasetMigrationsApi>;
+      await renderInTestApp(
+        <TestApiProvider
+          apis={[
+            [datasetMigrationsApiRef, api],
+            [permissionApiRef, mockApis.permission()],
+          ]}
+        >
+          <EntityProvider entity={annotated}>
+            <EntityDatasetCard />
+          </EntityProvider>
+        </TestApiProvider>,
+      );
+    }
+
+    it('says up front that its engine is misconfigured, naming it, with Migrate off and saying why', async () => {
+      await renderRefused(
+        refused(
+          400,
+          'engine "warehous" is not configured under datasetMigrations.engines',
+        ),
+      );
+      expect(await screen.findByLabelText('Dataset problem')).toHaveTextContent(
+        'Misconfigured: engine "warehous" is not configured under datasetMigrations.engines.',
+      );
+      const migrate = screen.getByRole('button', { name: 'Migrate' });
+      expect(migrate).toHaveAttribute('aria-disabled', 'true');
+      await userEvent.hover(migrate);
+      expect((await screen.findByRole('tooltip')).textContent).toBe(
+        'The dataset is misconfigured: engine "warehous" is not configured under datasetMigrations.engines',
+      );
+    });
+
+    it('shows no version 1 for a version annotation that is no number', async () => {
+      const annotated: Entity = {
+        ...entity,
+        metadata: {
+          ...entity.metadata,
+          annotations: {
+            ...entity.metadata.annotations,
+            'dataset-migrations.io/schema-version': 'v3',
+          },
+        },
+      };
+      const problem =
+        'dataset resource:default/listening-events has the annotation dataset-migrations.io/schema-version "v3", which is not a whole number of 1 or more';
+      await renderRefused(refused(400, problem), annotated);
+      expect(await screen.findByLabelText('Dataset problem')).toHaveTextContent(
+        problem,
+      );
+      expect(screen.getByLabelText('Schema version')).toHaveTextContent(
+        'Schema version unknown',
+      );
+      expect(screen.getByRole('button', { name: 'Migrate' })).toHaveAttribute(
+        'aria-disabled',
+        'true',
+      );
+    });
+
+    it('names a table another entity claims (409) as misconfiguration too', async () => {
+      await renderRefused(
+        refused(
+          409,
+          'table public.tracks is named by resource:default/tracks as well',
+        ),
+      );
+      expect(await screen.findByLabelText('Dataset problem')).toHaveTextContent(
+        /^Misconfigured: table public.tracks is named by resource:default\/tracks as well/,
+      );
+    });
+
+    it('tells a failure to read it apart from misconfiguration', async () => {
+      await renderRefused(refused(503, 'the database is not answering'));
+      expect(await screen.findByLabelText('Dataset problem')).toHaveTextContent(
+        'The dataset could not be read: the database is not answering.',
+      );
+      expect(screen.getByRole('button', { name: 'Migrate' })).toHaveAttribute(
+        'aria-disabled',
+        'true',
+      );
+    });
+  });
 });

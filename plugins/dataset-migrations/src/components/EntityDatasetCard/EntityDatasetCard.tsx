@@ -1,20 +1,18 @@
 import { useState } from 'react';
 import { Box, Grid, Typography } from '@material-ui/core';
 import { InfoCard, Link } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import useAsync from 'react-use/esm/useAsync';
 import useInterval from 'react-use/esm/useInterval';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useAsyncEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_ENGINE,
   ANNOTATION_TABLE,
+  declaredSchemaVersionProblem,
   getDeclaredSchemaVersion,
   isLiveMigration,
   isMovedConsumerState,
   type ConsumerState,
   type ConsumerStateCounts,
-  type DatasetDetails,
   type Migration,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
@@ -25,11 +23,14 @@ import {
   whyNoMigrate,
 } from '../shared/activeRun';
 import { DatasetFields } from './DatasetFields';
-import { datasetMigrationsApiRef } from '../../api';
 import { MigrateButton } from '../MigrateDialog';
 import { MigrationStatus } from '../shared/MigrationStatus';
 import { useMigrations } from '../shared/useMigrations';
-import { useMigrationSignals } from '../shared/useMigrationSignals';
+import {
+  DatasetProblemAlert,
+  useDataset,
+  whyNoMigrateDataset,
+} from '../shared/useDataset';
 
 const CATALOG_POLL_MS = 2000;
 /** How long after a migration the card waits for the catalog to show its version. */
@@ -38,7 +39,9 @@ const CATALOG_GRACE_MS = 2 * 60 * 1000;
 /**
  * The dataset's schema version as the catalog has it, its latest migration, and
  * the Migrate button. After a migration succeeds it re-reads the entity until the
- * catalog shows the new version.
+ * catalog shows the new version. A dataset the backend refuses to read (its
+ * annotations name an engine, table or version it cannot take) says so up front,
+ * with Migrate off, rather than when the dialog opens.
  */
 export function EntityDatasetCard() {
   const { entity, refresh } = useAsyncEntity();
@@ -53,7 +56,7 @@ export function EntityDatasetCard() {
     latest.targetVersion > catalogVersion &&
     Date.now() - Date.parse(latest.finishedAt ?? '') < CATALOG_GRACE_MS;
 
-  const dataset = useDataset(
+  const { dataset, problem } = useDataset(
     entityRef,
     latest && `${latest.id}:${latest.status}`,
   );
@@ -68,12 +71,20 @@ export function EntityDatasetCard() {
 
   if (!entity) return null;
   const annotations = entity.metadata.annotations ?? {};
+  // Not "version 1" for a version the backend will not take as one (after a
+  // migration the catalog shows the version it reached instead).
+  const versionUnknown = declaredSchemaVersionProblem(entity) !== undefined;
   return (
     <InfoCard title="Dataset schema">
       <Grid container spacing={2} alignItems="center">
+        {problem && (
+          <Grid item xs={12}>
+            <DatasetProblemAlert problem={problem} />
+          </Grid>
+        )}
         <Grid item xs={12} sm={8}>
           <Typography variant="h4" component="p" aria-label="Schema version">
-            Schema version {catalogVersion}
+            Schema version {versionUnknown ? 'unknown' : catalogVersion}
           </Typography>
           <Typography variant="body2" color="textSecondary">
             {annotations[ANNOTATION_ENGINE]}:{annotations[ANNOTATION_TABLE]}
@@ -100,7 +111,7 @@ export function EntityDatasetCard() {
         <Grid item xs={12} sm={4} style={{ textAlign: 'right' }}>
           <MigrateButton
             entityRef={entityRef}
-            unavailable={whyNoMigrate(active)}
+            unavailable={whyNoMigrate(active) ?? whyNoMigrateDataset(problem)}
             onQueued={migration => {
               setQueued(migration);
               reload();
@@ -124,27 +135,6 @@ export function EntityDatasetCard() {
       </Grid>
     </InfoCard>
   );
-}
-
-/**
- * The dataset as the backend reads it: its live fields, and the consumers of every
- * open migration per state; refetched when the last migration changes or a signal
- * says one of its consumers did. Undefined while or if it cannot be read.
- */
-function useDataset(
-  entityRef: string,
-  latestMigrationKey?: string,
-): DatasetDetails | undefined {
-  const api = useApi(datasetMigrationsApiRef);
-  // The migrations' own signals move `latestMigrationKey`; a consumer's come here.
-  const signals = useMigrationSignals(
-    signal => signal.entityRef === entityRef && !!signal.consumerRef,
-  );
-  const dataset = useAsync(
-    async () => (entityRef ? api.getDataset(entityRef) : undefined),
-    [api, entityRef, latestMigrationKey, signals.changes],
-  );
-  return dataset.value;
 }
 
 /**

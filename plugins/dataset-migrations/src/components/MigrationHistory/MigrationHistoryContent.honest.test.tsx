@@ -48,9 +48,13 @@ function run(overrides: Partial<Migration>): Migration {
 /** A catalog that knows no user: sign-ins like `development/guest` are not in it. */
 const catalogApi = { getEntityByRef: jest.fn(async () => undefined) };
 
-async function renderHistory(runs: Migration[]) {
+async function renderHistory(
+  runs: Migration[],
+  getDataset: () => Promise<unknown> = async () => ({}),
+) {
   const api = {
     listMigrations: jest.fn(async () => runs),
+    getDataset: jest.fn(getDataset),
     getMigration: jest.fn(),
     getConsumerLedger: jest.fn(async () => ({
       migrationId: runs[0].id,
@@ -202,6 +206,24 @@ describe('MigrationHistoryContent: buttons that say why not', () => {
     expect(within(note).getByRole('link', { name: 'view it' })).toHaveAttribute(
       'href',
       expect.stringMatching(/\?migration=moving$/),
+    );
+  });
+
+  it('disables Migrate on a misconfigured dataset, saying what the backend refuses, before the dialog opens', async () => {
+    const message =
+      'relation public.listening_event does not exist on engine warehouse';
+    await renderHistory([run({ id: 'live' })], async () => {
+      throw Object.assign(new Error('Request failed with 400'), {
+        statusCode: 400,
+        cause: { message },
+      });
+    });
+    expect(await screen.findByLabelText('Dataset problem')).toHaveTextContent(
+      `Misconfigured: ${message}.`,
+    );
+    const migrate = screen.getByRole('button', { name: 'Migrate' });
+    expect(await reasonOf(migrate)).toBe(
+      `The dataset is misconfigured: ${message}`,
     );
   });
 

@@ -44,6 +44,11 @@ import {
 } from './runActions';
 import { CancelDialog } from './CancelDialog';
 import { useMigrations } from '../shared/useMigrations';
+import {
+  DatasetProblemAlert,
+  useDataset,
+  whyNoMigrateDataset,
+} from '../shared/useDataset';
 import { ContractDialog } from './ContractDialog';
 import { MigrationRunDetails, useRunDetails } from './MigrationRunDetails';
 import { RollbackOverrideDialog } from './RollbackOverrideDialog';
@@ -68,6 +73,12 @@ export function MigrationHistoryContent() {
   }, [linked]);
   const [queued, setQueued] = useState<Migration>();
   const active = activeRun(migrations);
+  // Read as Migrate's dialog would: a dataset the backend refuses says so here.
+  const latest = migrations?.[0];
+  const { problem } = useDataset(
+    entityRef,
+    latest && `${latest.id}:${latest.status}`,
+  );
 
   return (
     <Grid container spacing={3}>
@@ -77,7 +88,7 @@ export function MigrationHistoryContent() {
           <Box textAlign="right">
             <MigrateButton
               entityRef={entityRef}
-              unavailable={whyNoMigrate(active)}
+              unavailable={whyNoMigrate(active) ?? whyNoMigrateDataset(problem)}
               onQueued={migration => {
                 setExpanded(migration.id);
                 setQueued(migration);
@@ -96,6 +107,11 @@ export function MigrationHistoryContent() {
           onClose={() => setQueued(undefined)}
         />
       </Grid>
+      {problem && (
+        <Grid item xs={12}>
+          <DatasetProblemAlert problem={problem} />
+        </Grid>
+      )}
       <Grid item xs={12}>
         {loading && <Progress />}
         {error && <Alert severity="error">{messageOf(error)}</Alert>}
