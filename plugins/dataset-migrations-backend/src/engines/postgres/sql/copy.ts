@@ -288,18 +288,23 @@ export function transformRangeSql(
  * under way.
  */
 export function dryRunSql(shape: MigrationShape, sample: string): string {
-  const values = shape.fields.map(f => valueOf(f, 's.'));
+  const values = shape.fields.map((f, i) => `${valueOf(f, 's.')} AS v${i}`);
   const nulls = shape.fields.flatMap((f, i) =>
-    f.nullable
-      ? []
-      : [`count(*) FILTER (WHERE ${values[i]} IS NULL) AS nulls_${i}`],
+    f.nullable ? [] : [`count(*) FILTER (WHERE t.v${i} IS NULL) AS nulls_${i}`],
   );
+  // OFFSET 0 keeps the subquery whole: each value is computed once per row,
+  // not again for its NULL count.
   return `SELECT ${list([
     'count(*) AS rows',
-    `sum(length(ROW(${list(values)})::text)) AS width`,
+    `sum(length(ROW(${list(
+      shape.fields.map((_, i) => `t.v${i}`),
+    )})::text)) AS width`,
     ...nulls,
   ])}
-            FROM ${quoteRelation(shape.source)} AS s ${sample}`;
+            FROM (SELECT ${list(values)}
+                    FROM ${quoteRelation(
+                      shape.source,
+                    )} AS s ${sample} OFFSET 0) AS t`;
 }
 
 /**
