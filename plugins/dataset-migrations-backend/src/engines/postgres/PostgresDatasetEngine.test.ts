@@ -2305,6 +2305,34 @@ describe('PostgresDatasetEngine', () => {
       expect(await knex('events_v1').where({ id: 70 }).first()).toBeUndefined();
     });
 
+    it('refuses through the name a write of the previous shape that the previous version refuses, as the table did', async () => {
+      await knex.raw(`CREATE UNIQUE INDEX events_tag_key ON events (tag)`);
+      const { run } = await runFor([{ dropField: { name: 'tag' } }]);
+      await engine.migrate(run);
+      await knex('events').insert({ id: 80, user_id: 'a', tag: 'once' });
+      // A writer that has not moved still writes the tag: the table refused a
+      // second 'once', and so does the name, rather than keep the row with the tag
+      // its readers then see empty.
+      await expect(
+        knex('events').insert({ id: 81, user_id: 'b', tag: 'once' }),
+      ).rejects.toThrow(/duplicate key value violates unique constraint/);
+      await expect(
+        knex('events').where({ id: 1 }).update({ tag: 'once' }),
+      ).rejects.toThrow(/duplicate key value violates unique constraint/);
+      // A writer that moved gives no tag: its rows are kept, the tag empty.
+      await knex('events').insert({ id: 82, user_id: 'c' });
+      await knex('events').insert({ id: 83, user_id: 'd' });
+      expect(await rowsOf('events', ['id', 'user_id', 'tag'])).toEqual([
+        ['1', 'alice', null],
+        ['2', 'bob', null],
+        ['3', 'carol', null],
+        ['80', 'a', 'once'],
+        ['82', 'c', null],
+        ['83', 'd', null],
+      ]);
+      expect(await count('public.events_v2')).toBe(ROWS.length + 3);
+    });
+
     it('contracts a dataset whose key is a serial: the sequence moves to the new version', async () => {
       await knex.raw(
         `CREATE TABLE public.counters (id serial PRIMARY KEY, n integer)`,

@@ -374,6 +374,19 @@ function expandWriteSql(
     keyFields.map(f => `CAST(OLD.${q(f.name)} AS ${f.type})`),
     keyFields.map(f => `CAST(${oldValue(f)} AS ${f.type})`),
   );
+  // A writer that gives a field only the previous version has writes the previous
+  // shape: that version's refusal (a unique index on a dropped field) is the
+  // write's, as it was before cut-over. One that moved gives none of them.
+  const previousOnly = phase.columns.filter(c => c.source === 'previous');
+  const refusedAsTheTableDid =
+    previousOnly.length === 0
+      ? ''
+      : `
+         IF TG_OP <> 'DELETE' AND num_nonnulls(${list(
+           previousOnly.map(c => `NEW.${q(c.name)}`),
+         )}) > 0 THEN
+           RAISE;
+         END IF;`;
   const keepPrevious = `
        BEGIN
          IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${writtenKeyChanged}) THEN
@@ -395,9 +408,10 @@ function expandWriteSql(
          END IF;
        EXCEPTION
          ${CONFLICTS_FAIL_THE_WRITE}
-         WHEN OTHERS THEN
-         -- A row the previous version cannot hold (a dropped NOT NULL field not
-         -- given): its readers see the field empty; the new version has the write.
+         WHEN OTHERS THEN${refusedAsTheTableDid}
+         -- A row the previous version cannot hold without the fields only it has (a
+         -- dropped NOT NULL field not given): its readers see them empty; the new
+         -- version has the write.
          NULL;
        END;`;
   // Values a retyped field takes in the new version must read back in the old type.
