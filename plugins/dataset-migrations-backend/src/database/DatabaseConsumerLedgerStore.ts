@@ -36,28 +36,40 @@ const RETRYABLE_STATES: ConsumerState[] = ['failed', 'kept'];
 export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
   constructor(private readonly knex: Knex) {}
 
-  /** Adds consumers not yet in the ledger; known ones keep their state. */
+  /**
+   * Adds consumers not yet in the ledger; known ones keep their state. None is
+   * added to a run that ended cancelled or rolled back: its consumers were
+   * settled as it ended. The run's row is read FOR SHARE, so a cancel ending it
+   * meanwhile (an update of that row) waits for this insert, and its settling
+   * sees these rows, or this insert waits for the cancel and adds nothing.
+   */
   async addDiscovered(
     migrationId: string,
     consumers: DiscoveredConsumer[],
   ): Promise<void> {
     if (consumers.length === 0) return;
     for (let i = 0; i < consumers.length; i += 500) {
-      await this.knex(CONSUMERS_TABLE)
-        .insert(
-          consumers.slice(i, i + 500).map(c => ({
-            migration_id: migrationId,
-            entity_ref: c.entityRef,
-            title: c.title ?? null,
-            owner: c.owner ?? null,
-            depth: c.depth,
-            via: c.via ?? null,
-            repository_url: c.repositoryUrl ?? null,
-            state: 'discovered',
-          })),
-        )
-        .onConflict(['migration_id', 'entity_ref'])
-        .ignore();
+      const batch = consumers.slice(i, i + 500);
+      await this.knex.raw(
+        `INSERT INTO ${CONSUMERS_TABLE}
+           (migration_id, entity_ref, title, owner, depth, via, repository_url, state)
+         SELECT m.id, c.entity_ref, c.title, c.owner, c.depth, c.via, c.repository_url, 'discovered'
+           FROM migrations m,
+                unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[])
+                  AS c(entity_ref, title, owner, depth, via, repository_url)
+          WHERE m.id = ? AND m.status NOT IN ('cancelled', 'rolled-back')
+            FOR SHARE OF m
+         ON CONFLICT (migration_id, entity_ref) DO NOTHING`,
+        [
+          batch.map(c => c.entityRef),
+          batch.map(c => c.title ?? null),
+          batch.map(c => c.owner ?? null),
+          batch.map(c => c.depth),
+          batch.map(c => c.via ?? null),
+          batch.map(c => c.repositoryUrl ?? null),
+          migrationId,
+        ],
+      );
     }
   }
 

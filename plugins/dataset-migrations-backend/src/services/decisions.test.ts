@@ -256,6 +256,10 @@ describe('consumer decisions before a migration starts', () => {
         .orderBy('entity_ref')
         .select('entity_ref', 'state', 'updated_at'),
     ).toEqual(before);
+    // A discovery racing the cancel (a runner that lost its lease) adds none.
+    await consumers.addDiscovered(id, [
+      { entityRef: 'component:default/e', depth: 1 },
+    ]);
     // Nor are its consumers sent on by themselves.
     await expect(
       service(false).service.retry(id, {}, mayUpdate, async () => new Set()),
