@@ -55,20 +55,21 @@ export class DatabaseConsumerLedgerStore implements ConsumerLedgerStore {
            (migration_id, entity_ref, title, owner, depth, via, repository_url, state)
          SELECT m.id, c.entity_ref, c.title, c.owner, c.depth, c.via, c.repository_url, 'discovered'
            FROM migrations m,
-                unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[])
+                unnest(:refs::text[], :titles::text[], :owners::text[], :depths::int[],
+                       :vias::text[], :urls::text[])
                   AS c(entity_ref, title, owner, depth, via, repository_url)
-          WHERE m.id = ? AND m.status NOT IN ('cancelled', 'rolled-back')
+          WHERE m.id = :migrationId AND m.status NOT IN ('cancelled', 'rolled-back')
             FOR SHARE OF m
          ON CONFLICT (migration_id, entity_ref) DO NOTHING`,
-        [
-          batch.map(c => c.entityRef),
-          batch.map(c => c.title ?? null),
-          batch.map(c => c.owner ?? null),
-          batch.map(c => c.depth),
-          batch.map(c => c.via ?? null),
-          batch.map(c => c.repositoryUrl ?? null),
+        {
           migrationId,
-        ],
+          refs: batch.map(c => c.entityRef),
+          titles: batch.map(c => c.title ?? null),
+          owners: batch.map(c => c.owner ?? null),
+          depths: batch.map(c => c.depth),
+          vias: batch.map(c => c.via ?? null),
+          urls: batch.map(c => c.repositoryUrl ?? null),
+        },
       );
     }
   }
