@@ -376,15 +376,29 @@ function expandWriteSql(
   );
   // A writer that gives a field only the previous version has writes the previous
   // shape: that version's refusal (a unique index on a dropped field) is the
-  // write's, as it was before cut-over. One that moved gives none of them.
+  // write's, as it was before cut-over. One that moved gives none of them. An
+  // insert is judged by the fields without a default (the view fills those in for
+  // every writer), an update by the fields it changes (NEW holds the rest as they
+  // were).
   const previousOnly = phase.columns.filter(c => c.source === 'previous');
+  const withoutDefault = previousOnly.filter(
+    c => shape.sourceFields.find(f => f.name === c.name)?.default === undefined,
+  );
+  const insertGives =
+    withoutDefault.length === 0
+      ? 'false'
+      : `num_nonnulls(${list(
+          withoutDefault.map(c => `NEW.${q(c.name)}`),
+        )}) > 0`;
+  const updateGives = previousOnly
+    .map(c => `record_image_ne(ROW(NEW.${q(c.name)}), ROW(OLD.${q(c.name)}))`)
+    .join(' OR ');
   const refusedAsTheTableDid =
     previousOnly.length === 0
       ? ''
       : `
-         IF TG_OP <> 'DELETE' AND num_nonnulls(${list(
-           previousOnly.map(c => `NEW.${q(c.name)}`),
-         )}) > 0 THEN
+         IF (TG_OP = 'INSERT' AND ${insertGives})
+            OR (TG_OP = 'UPDATE' AND (${updateGives})) THEN
            RAISE;
          END IF;`;
   const keepPrevious = `
