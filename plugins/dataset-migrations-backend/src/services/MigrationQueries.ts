@@ -219,7 +219,7 @@ export class MigrationQueries {
   /**
    * One run with its steps and logs. Its dry run's sample rows are the dataset's
    * data: only for a caller who may read the dataset in the catalog and whom
-   * `seesRows` lets see its data (none without credentials).
+   * `seesRows` lets see its data (none without credentials or `seesRows`).
    */
   async getMigration(
     id: string,
@@ -236,7 +236,7 @@ export class MigrationQueries {
       (await this.deps.catalog.getEntity(found.entityRef, credentials))
     ) {
       migration =
-        !seesRows || (await seesRows(found.entityRef))
+        seesRows && (await seesRows(found.entityRef))
           ? found
           : { ...rest, dryRunSampleWithheld: SAMPLE_WITHHELD };
     }
