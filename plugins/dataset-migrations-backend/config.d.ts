@@ -39,13 +39,15 @@ export interface Config {
       /** How often open pull requests are looked at again. Default `5m`. */
       followUpInterval?: string | HumanDuration;
       /**
-       * Which repositories consumers' pull requests may go to. `registered`
-       * (default): only the one a consumer's entity was registered from (its catalog
-       * file, `backstage.io/managed-by-location`, which only the catalog writes, is
-       * in the repository its `backstage.io/source-location` names); any other
-       * consumer fails as `repository-not-registered` before its pull request. `any`:
-       * whatever repository the source location names, for catalogs where only a
-       * repository's owners can register an entity that names it.
+       * Which repositories consumers' code is read from and pull requests go to.
+       * `registered` (default): only the one a consumer's entity was registered from
+       * (its catalog file, `backstage.io/managed-by-location`, which the catalog
+       * writes for entities read from a location, is in the repository its
+       * `backstage.io/source-location` names, and for a pull request on its default
+       * branch); any other consumer fails as `repository-not-registered` before its
+       * code is read. `any`: whatever repository the source location names, for
+       * catalogs where only a repository's owners can register an entity that names
+       * it, or whose entity providers pass an entity's own `managed-by-location` on.
        */
       pullRequestRepositories?: 'registered' | 'any';
       /**

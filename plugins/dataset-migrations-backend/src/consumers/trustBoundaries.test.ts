@@ -181,6 +181,9 @@ describe('trust boundaries of catalog annotations, with default config', () => {
         )}/ as its source but was registered from file:${work}/attacker/catalog-info.yaml, outside that repository`,
       ),
     });
+    // Nor is its code read, patched or run: it has no impact and no patch.
+    expect(c.impostor.impact).toBeUndefined();
+    expect(c.impostor.patch).toBeUndefined();
     expect(c.impostor.pullRequest).toBeUndefined();
     expect(
       gitIn(

@@ -126,6 +126,77 @@ describe('unregisteredRepository', () => {
     expect(allowed(location, repositoryUrl)).toBe(false);
   });
 
+  it.each([
+    ['the default branch', 'main', true],
+    ['another branch anyone who may push one could register', 'feature', false],
+    [
+      "a commit, which GitHub also serves for a fork's commits",
+      '0123456789abcdef0123456789abcdef01234567',
+      false,
+    ],
+  ])(
+    'with the default branch known, allows a catalog file on %s only if it is that branch',
+    (_case, ref, expected) => {
+      const entity = registeredFrom(
+        `url:https://github.com/acme/reader/blob/${ref}/catalog-info.yaml`,
+      );
+      expect(
+        unregisteredRepository(
+          entity,
+          REF,
+          'https://github.com/acme/reader/tree/main/',
+          'main',
+        ) === undefined,
+      ).toBe(expected);
+    },
+  );
+
+  it('with the default branch known, refuses a URL whose branch cannot be told, and names the branch it was on', () => {
+    expect(
+      unregisteredRepository(
+        registeredFrom(
+          'url:https://bitbucket.example.com/projects/DATA/repos/reader/browse/catalog-info.yaml',
+        ),
+        REF,
+        'https://bitbucket.example.com/projects/DATA/repos/reader/browse/',
+        'main',
+      ),
+    ).toMatch(
+      /on a branch that cannot be told, not from .* default branch main/,
+    );
+    expect(
+      unregisteredRepository(
+        registeredFrom(
+          'url:https://gitlab.example.com/data/reader/-/blob/dev/catalog-info.yaml',
+        ),
+        REF,
+        'https://gitlab.example.com/data/reader',
+        'main',
+      ),
+    ).toMatch(
+      /registered from url:https:\/\/gitlab\.example\.com\/data\/reader\/-\/blob\/dev\/catalog-info\.yaml, on dev, not from https:\/\/gitlab\.example\.com\/data\/reader's default branch main/,
+    );
+    // A local repository is registered from its work tree: no branch is named.
+    expect(
+      unregisteredRepository(
+        registeredFrom('file:/srv/repos/reader/catalog-info.yaml'),
+        REF,
+        'file:///srv/repos/reader/',
+        'main',
+      ),
+    ).toBeUndefined();
+  });
+
+  it('refuses, without throwing, a file URL with a host', () => {
+    expect(
+      unregisteredRepository(
+        registeredFrom('file:/srv/repos/reader/catalog-info.yaml'),
+        REF,
+        'file://elsewhere/srv/repos/reader/',
+      ),
+    ).toMatch(/outside that repository/);
+  });
+
   it('names the entity, its source, where it was registered from and the setting', () => {
     expect(
       unregisteredRepository(
@@ -134,7 +205,7 @@ describe('unregisteredRepository', () => {
         'https://github.com/acme/reader',
       ),
     ).toBe(
-      `${REF} names https://github.com/acme/reader as its source but was registered from url:https://github.com/attacker/x/blob/main/c.yaml, outside that repository; a pull request goes only to the repository an entity's catalog file is in (register it from there, or see consumers.pullRequestRepositories)`,
+      `${REF} names https://github.com/acme/reader as its source but was registered from url:https://github.com/attacker/x/blob/main/c.yaml, outside that repository; a pull request goes only to the repository an entity's catalog file is in, registered from its default branch (register it from there, or see consumers.pullRequestRepositories)`,
     );
     expect(unregisteredRepository(undefined, REF, 'https://x.test/a/b')).toBe(
       `${REF} is no longer in the catalog, so nothing says https://x.test/a/b is its repository`,

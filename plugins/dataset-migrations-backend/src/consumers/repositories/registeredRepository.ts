@@ -19,25 +19,40 @@ import { stripUrlPrefix } from './RepositoryReader';
  */
 export type PullRequestRepositories = 'registered' | 'any';
 
+const ONLY_REGISTERED =
+  "a pull request goes only to the repository an entity's catalog file is in, registered from its default branch (register it from there, or see consumers.pullRequestRepositories)";
+
 /**
  * Why a pull request may not go to `repositoryUrl` for this entity, or undefined
- * when it may: the entity's catalog file is in that repository.
+ * when it may: the entity's catalog file is in that repository and, when
+ * `defaultBranch` is given, on that branch (anyone who may push a branch, or
+ * offer a fork's commit under the repository's URL, could register one).
  */
 export function unregisteredRepository(
   entity: Entity | undefined,
   entityRef: string,
   repositoryUrl: string,
+  defaultBranch?: string,
 ): string | undefined {
   if (!entity)
     return `${entityRef} is no longer in the catalog, so nothing says ${repositoryUrl} is its repository`;
   const location = entity.metadata.annotations?.[ANNOTATION_LOCATION];
   const registeredFrom = location ? locationTarget(location) : undefined;
   const repository = repositoryRoot(stripUrlPrefix(repositoryUrl));
-  if (repository && registeredFrom && inRepository(registeredFrom, repository))
-    return undefined;
-  return `${entityRef} names ${repositoryUrl} as its source but was registered from ${
-    location ?? 'no catalog location'
-  }, outside that repository; a pull request goes only to the repository an entity's catalog file is in (register it from there, or see consumers.pullRequestRepositories)`;
+  const at = registeredFrom ? repositoryRoot(registeredFrom) : undefined;
+  if (!repository || !at || !sameRepository(at, repository))
+    return `${entityRef} names ${repositoryUrl} as its source but was registered from ${
+      location ?? 'no catalog location'
+    }, outside that repository; ${ONLY_REGISTERED}`;
+  if (
+    defaultBranch !== undefined &&
+    at.kind === 'url' &&
+    at.ref !== defaultBranch
+  )
+    return `${entityRef} was registered from ${location}, ${
+      at.ref === undefined ? 'on a branch that cannot be told' : `on ${at.ref}`
+    }, not from ${repositoryUrl}'s default branch ${defaultBranch}; ${ONLY_REGISTERED}`;
+  return undefined;
 }
 
 // Hosts put a marker between a repository and a path in it: /tree/ and /blob/
@@ -52,18 +67,23 @@ const REPOSITORY_PATH_MARKERS = new Set([
   'edit',
 ]);
 
-/** The repository a URL is in: a directory for `file:`, else host and repository path. */
-type Root = { kind: 'file'; dir: string } | { kind: 'url'; root: string };
+/**
+ * The repository a URL is in: a directory for `file:`, else host and repository
+ * path, with the branch a path in it names (`/blob/<ref>/…`), if any.
+ */
+type Root =
+  | { kind: 'file'; dir: string }
+  | { kind: 'url'; root: string; ref?: string };
 
 function repositoryRoot(url: string): Root | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
+    if (parsed.protocol === 'file:')
+      return { kind: 'file', dir: path.resolve(fileURLToPath(parsed)) };
   } catch {
     return undefined;
   }
-  if (parsed.protocol === 'file:')
-    return { kind: 'file', dir: path.resolve(fileURLToPath(parsed)) };
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
     return undefined;
   // The first two segments are always the repository's (owner and name, or group).
@@ -75,10 +95,17 @@ function repositoryRoot(url: string): Root | undefined {
     .join('/')
     .replace(/\.git$/, '');
   if (repository.split('/').length < 2) return undefined;
+  // GitHub's /blob/<ref>/, GitLab's /-/blob/<ref>/.
+  const after = marker < 0 ? [] : segments.slice(marker);
+  const refAt = after[0] === '-' ? 2 : 1;
+  const ref = ['blob', 'tree'].includes(after[refAt - 1] ?? '')
+    ? after[refAt]
+    : undefined;
   // Hosts compare owner and repository names without case.
   return {
     kind: 'url',
     root: `${parsed.protocol}//${parsed.host}/${repository}`.toLowerCase(),
+    ...(ref !== undefined ? { ref } : {}),
   };
 }
 
@@ -95,11 +122,10 @@ function locationTarget(location: string): string | undefined {
   return undefined;
 }
 
-function inRepository(location: string, repository: Root): boolean {
-  const at = repositoryRoot(location);
-  if (at?.kind === 'url' && repository.kind === 'url')
+function sameRepository(at: Root, repository: Root): boolean {
+  if (at.kind === 'url' && repository.kind === 'url')
     return at.root === repository.root;
-  if (at?.kind === 'file' && repository.kind === 'file')
+  if (at.kind === 'file' && repository.kind === 'file')
     return at.dir.startsWith(path.join(repository.dir, path.sep));
   return false;
 }

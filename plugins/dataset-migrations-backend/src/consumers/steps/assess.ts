@@ -6,6 +6,7 @@ import {
 import { assessConsumer } from '../impact';
 import { patchConsumer } from './patch';
 import {
+  assertRegisteredRepository,
   ConsumerFailed,
   describeProblems,
   type MigrationContext,
@@ -57,6 +58,8 @@ export async function assessAndPatch(
       message: `${entityRef} has no backstage.io/source-location annotation, so its code cannot be found`,
     });
   }
+  // Neither read nor written, the repository of an entity not registered from it.
+  await assertRegisteredRepository(deps, entityRef, url);
   const snapshot = await readSnapshot().catch(error => {
     throw new ConsumerFailed({
       kind: 'repository-unreachable',

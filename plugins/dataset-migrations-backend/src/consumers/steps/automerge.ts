@@ -5,7 +5,12 @@ import {
   type MigrationConsumer,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { PullRequestRef } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { scmFor, type StepDependencies } from './stepContext';
+import {
+  assertRegisteredRepository,
+  ConsumerFailed,
+  scmFor,
+  type StepDependencies,
+} from './stepContext';
 import { boundAuditError, boundAuditMeta } from '../../audit/boundAudit';
 
 /**
@@ -26,6 +31,8 @@ export async function automerge(
   const rollout = await deps.campaigns.pullRequests.rolloutOf(campaignId);
   if (!rollout?.automerge || !(await optedIn(deps, consumer))) return undefined;
   const url = consumer.repositoryUrl!;
+  // Opened before the entity moved (or before this check was made): a person merges it.
+  if (!(await stillRegistered(deps, consumer.entityRef, url))) return undefined;
   const provider = scmFor(deps, url);
   if (!provider.mergePullRequest) return undefined;
   const event = await deps.auditor?.createEvent({
@@ -78,4 +85,18 @@ async function optedIn(
       return true;
   }
   return false;
+}
+
+async function stillRegistered(
+  deps: StepDependencies,
+  entityRef: string,
+  url: string,
+): Promise<boolean> {
+  try {
+    await assertRegisteredRepository(deps, entityRef, url);
+    return true;
+  } catch (error) {
+    if (error instanceof ConsumerFailed) return false;
+    throw error;
+  }
 }

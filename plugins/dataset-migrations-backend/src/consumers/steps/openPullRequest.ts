@@ -8,8 +8,8 @@ import { pullRequestBody, pullRequestNames } from '../pullRequestBody';
 import { closeComment } from '../RollbackSettlement';
 import { relationText } from '../sql/rewriteSql';
 import { widenedFields } from '../sql/fieldMapping';
-import { unregisteredRepository } from '../repositories/registeredRepository';
 import {
+  assertRegisteredRepository,
   ConsumerFailed,
   scmFor,
   type MigrationContext,
@@ -33,6 +33,9 @@ export async function openPullRequest(
     deps,
     consumer.entityRef,
     consumer.repositoryUrl!,
+    (
+      await input.snapshot()
+    ).defaultBranch,
   );
   const campaignId = migration.campaign?.id;
   if (!campaignId || !deps.campaigns) return open(deps, context, input);
@@ -48,29 +51,6 @@ export async function openPullRequest(
   if ('opened' in slot) return slot.opened;
   await deps.campaigns.defer(migration.id, consumer.entityRef, slot.retryAt);
   return 'verified';
-}
-
-/**
- * A source location is the entity's word only: unless configured otherwise, a pull
- * request goes only to the repository the entity was registered from, read from
- * the catalog now (the entity may have moved since it was discovered).
- */
-async function assertRegisteredRepository(
-  { catalog, auth, limits }: StepDependencies,
-  entityRef: string,
-  repositoryUrl: string,
-): Promise<void> {
-  if (limits.pullRequestRepositories === 'any') return;
-  const [entity] = await catalog.getEntities(
-    [entityRef],
-    await auth.getOwnServiceCredentials(),
-  );
-  const refusal = unregisteredRepository(entity, entityRef, repositoryUrl);
-  if (refusal)
-    throw new ConsumerFailed({
-      kind: 'repository-not-registered',
-      message: refusal,
-    });
 }
 
 async function open(

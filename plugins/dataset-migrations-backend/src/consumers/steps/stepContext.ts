@@ -35,7 +35,10 @@ import {
 } from '../sql/analyzeSql';
 import { consumerMapping, type ConsumerMapping } from '../sql/fieldMapping';
 import type { SandboxIsolation } from '../sandbox/namespaces';
-import type { PullRequestRepositories } from '../repositories/registeredRepository';
+import {
+  unregisteredRepository,
+  type PullRequestRepositories,
+} from '../repositories/registeredRepository';
 
 /** What the steps need from the backend. */
 export interface StepDependencies {
@@ -74,6 +77,36 @@ export class ConsumerFailed extends Error {
   constructor(readonly failure: ConsumerFailure) {
     super(failure.message);
   }
+}
+
+/**
+ * A source location is the entity's word only: unless configured otherwise, a
+ * consumer's repository is read and written only when the entity was registered
+ * from it (from its default branch, where that is known), read from the catalog
+ * now, since the entity may have moved since it was discovered.
+ */
+export async function assertRegisteredRepository(
+  { catalog, auth, limits }: StepDependencies,
+  entityRef: string,
+  repositoryUrl: string,
+  defaultBranch?: string,
+): Promise<void> {
+  if (limits.pullRequestRepositories === 'any') return;
+  const [entity] = await catalog.getEntities(
+    [entityRef],
+    await auth.getOwnServiceCredentials(),
+  );
+  const refusal = unregisteredRepository(
+    entity,
+    entityRef,
+    repositoryUrl,
+    defaultBranch,
+  );
+  if (refusal)
+    throw new ConsumerFailed({
+      kind: 'repository-not-registered',
+      message: refusal,
+    });
 }
 
 export interface MigrationContext {
