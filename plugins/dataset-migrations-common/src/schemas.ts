@@ -249,8 +249,12 @@ function namedFewKeys(keys: string[]): string {
   } more (${keys.length} in all)`;
 }
 
-/** A name from a request as a message repeats it: its start, marked when cut. */
-function cutShort(name: string): string {
+/**
+ * A name from a request as a message repeats it: its start, marked when cut.
+ *
+ * @public
+ */
+export function cutShort(name: string): string {
   return name.length <= NAME_SHOWN_AT_MOST
     ? name
     : `${name.slice(0, NAME_SHOWN_AT_MOST)}…(cut short: ${

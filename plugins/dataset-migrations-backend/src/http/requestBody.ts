@@ -1,7 +1,10 @@
 import type express from 'express';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '@backstage/errors';
-import { emptyRequestSchema } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  cutShort,
+  emptyRequestSchema,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import { parseInput } from '../validation/parseInput';
 import { firstDuplicateKey } from './duplicateKeys';
 
@@ -73,9 +76,6 @@ export function keepJsonText(
   jsonTexts.set(req, { buffer, encoding });
 }
 
-/** The longest key or path part a 400 repeats from the body. */
-const NAME_SHOWN_AT_MOST = 100;
-
 /**
  * Refuses a JSON body that names a key twice in one object, naming the key and
  * where, as YAML refuses one: JSON.parse would keep the last and drop the
@@ -113,14 +113,6 @@ function refuseDuplicateKeys(req: express.Request, what: string): void {
       duplicate.key,
     )}' (each key may be named once)`,
   );
-}
-
-function cutShort(name: string): string {
-  return name.length <= NAME_SHOWN_AT_MOST
-    ? name
-    : `${name.slice(0, NAME_SHOWN_AT_MOST)}…(cut short: ${
-        name.length - NAME_SHOWN_AT_MOST
-      } more characters)`;
 }
 
 /** Whether the request carries a body: chunked, or of a length above 0 (a bodiless POST may say `Content-Length: 0`). */
