@@ -437,6 +437,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
               resumeIfDecided,
               retentionMs: settings.contract.retentionMs,
               rewrites,
+              pullRequestRepositories: consumerSettings.pullRequestRepositories,
             }),
             pullRequests: new ConsumerPullRequests({
               consumers,

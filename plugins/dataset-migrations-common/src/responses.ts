@@ -205,6 +205,8 @@ export interface SchemaVersionResponse {
 export type ImpactPreviewStatus =
   | ConsumerImpactStatus
   | 'no-repository'
+  /** Its entity was not registered from the repository it names: not read. */
+  | 'repository-not-registered'
   | 'unreachable'
   /** Has not moved off an earlier migration of the dataset. */
   | 'behind-previous-version';

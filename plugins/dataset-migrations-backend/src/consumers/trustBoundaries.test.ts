@@ -126,6 +126,24 @@ describe('trust boundaries of catalog annotations, with default config', () => {
     rmSync(work, { recursive: true, force: true });
   }, 30_000);
 
+  it('previews no impact from a repository an entity was not registered from', async () => {
+    const res = await request(backend.server)
+      .post(`${API}/impact`)
+      .send({
+        entityRef: EVENTS,
+        changes: [{ renameField: { from: 'track_id', to: 'track_uri' } }],
+      });
+    expect(res.status).toBe(200);
+    expect(res.body.byStatus).toMatchObject({
+      affected: 3,
+      'repository-not-registered': 1,
+      unreachable: 1,
+    });
+    expect(
+      res.body.affected.map((a: { entityRef: string }) => a.entityRef),
+    ).not.toContain('component:default/impostor');
+  });
+
   it('runs no verify command, and reads no repository outside the roots', async () => {
     const api = () => request(backend.server);
     const created = await api()

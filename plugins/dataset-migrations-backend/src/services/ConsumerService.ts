@@ -48,6 +48,10 @@ import { parseInput } from '../validation/parseInput';
 import type { ConsumerStore } from '../database/ConsumerStore';
 import type { LedgerPage } from '../database/ConsumerLedgerStore';
 import { discoverConsumers } from '../consumers/discovery';
+import {
+  unregisteredRepository,
+  type PullRequestRepositories,
+} from '../consumers/repositories/registeredRepository';
 import type { RewriteWorkers } from '../consumers/rewriteWorkers';
 import type { RepositoryReader } from '../consumers/repositories/RepositoryReader';
 import {
@@ -96,6 +100,8 @@ export class ConsumerService {
       retentionMs: number;
       /** Where previews are rewritten: off the event loop. */
       rewrites: RewriteWorkers;
+      /** Whose repositories are read (`consumers.pullRequestRepositories`); default `registered`. */
+      pullRequestRepositories?: PullRequestRepositories;
     },
   ) {}
 
@@ -452,6 +458,7 @@ export class ConsumerService {
         'needs-decision': 0,
         unparseable: 0,
         'no-repository': 0,
+        'repository-not-registered': 0,
         unreachable: 0,
         'behind-previous-version': 0,
       },
@@ -462,6 +469,25 @@ export class ConsumerService {
     const holds = await this.deps.consumers.listHolds(
       entityRef,
       found.map(c => c.entityRef),
+    );
+    // A repository is read only for an entity registered from it, as the
+    // consumer steps do.
+    const entities =
+      this.deps.pullRequestRepositories === 'any'
+        ? undefined
+        : await this.deps.catalog.getEntities(
+            found.map(c => c.entityRef),
+            credentials,
+          );
+    const unregistered = new Set(
+      found
+        .filter(
+          (c, i) =>
+            entities &&
+            c.repositoryUrl &&
+            unregisteredRepository(entities[i], c.entityRef, c.repositoryUrl),
+        )
+        .map(c => c.entityRef),
     );
     // Repositories are read 8 at a time; what is read waits its turn for a worker.
     let turn: Promise<unknown> = Promise.resolve();
@@ -481,6 +507,10 @@ export class ConsumerService {
           status: 'behind-previous-version',
           fields: [],
         });
+        return;
+      }
+      if (unregistered.has(consumer.entityRef)) {
+        preview.byStatus['repository-not-registered']++;
         return;
       }
       const url = consumer.repositoryUrl;

@@ -82,6 +82,7 @@ const impact: ImpactPreview = {
     'needs-decision': 1,
     unparseable: 0,
     'no-repository': 0,
+    'repository-not-registered': 0,
     unreachable: 0,
     'behind-previous-version': 0,
   },

@@ -7,6 +7,7 @@ const none: ImpactPreview['byStatus'] = {
   'needs-decision': 0,
   unparseable: 0,
   'no-repository': 0,
+  'repository-not-registered': 0,
   unreachable: 0,
   'behind-previous-version': 0,
 };
@@ -57,6 +58,15 @@ describe('describeImpact', () => {
         affected: [],
       }),
     ).toBe('1 consumer reads this dataset: 1 with an unreachable repository.');
+    expect(
+      describeImpact({
+        consumers: 3,
+        byStatus: { ...none, 'repository-not-registered': 2, unaffected: 1 },
+        affected: [],
+      }),
+    ).toBe(
+      '3 consumers read this dataset: 2 not registered from the repositories they name, 1 unaffected.',
+    );
   });
 
   it('says so when nothing reads the dataset', () => {

@@ -9,6 +9,13 @@ const PARTS: Array<[ImpactPreviewStatus, (count: number) => string]> = [
   ['unparseable', n => `${n} with SQL that does not parse`],
   ['no-repository', n => `${n} without a repository`],
   [
+    'repository-not-registered',
+    n =>
+      `${n} not registered from ${
+        n === 1 ? 'the repository it names' : 'the repositories they name'
+      }`,
+  ],
+  [
     'unreachable',
     n =>
       `${n} with ${
