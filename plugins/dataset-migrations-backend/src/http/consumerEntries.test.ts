@@ -303,7 +303,7 @@ describe('GET /consumers: one consumer entity across runs', () => {
       {
         sample: undefined,
         withheld:
-          "its rows are the dataset's data: only who may start or approve a migration of the dataset sees them",
+          "the rows are the dataset's data, shown only to who may start or approve a migration of it",
       },
     ]);
   });

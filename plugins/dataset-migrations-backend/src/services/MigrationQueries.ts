@@ -44,7 +44,7 @@ import {
 } from './MigrationPlanner';
 
 const SAMPLE_WITHHELD =
-  "its rows are the dataset's data: only who may start or approve a migration of the dataset sees them";
+  "the rows are the dataset's data, shown only to who may start or approve a migration of it";
 
 /** What the router reads: datasets, migrations and previews. Changes nothing. */
 export class MigrationQueries {

@@ -29,11 +29,11 @@ describe('DryRunResult', () => {
     await renderResult({
       ...succeeded,
       dryRunSampleWithheld:
-        "its rows are the dataset's data: only who may start or approve a migration of the dataset sees them",
+        "the rows are the dataset's data, shown only to who may start or approve a migration of it",
     });
     expect(
       screen.getByText(
-        "Sample rows are not shown to you: its rows are the dataset's data: only who may start or approve a migration of the dataset sees them.",
+        "Sample rows are not shown to you: the rows are the dataset's data, shown only to who may start or approve a migration of it.",
       ),
     ).toBeInTheDocument();
     expect(
