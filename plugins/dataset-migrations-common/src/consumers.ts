@@ -15,8 +15,8 @@ export const CONSUMER_STATES = [
   'done',
   'failed',
   /**
-   * Its migration was rolled back (pull request closed), or cancelled before its
-   * new version went live: nothing more will happen to it unless a cancelled
+   * Its migration was rolled back (pull request closed), or cancelled or failed
+   * before its new version went live: nothing more will happen to it unless that
    * migration is retried.
    */
   'superseded',
@@ -373,7 +373,7 @@ export interface MigrationConsumer {
   pullRequest?: ConsumerPullRequest;
   /** The unified diff of the patch, once there is one. */
   patch?: string;
-  /** Why it was superseded (its migration was rolled back or cancelled); with state `superseded`. */
+  /** Why it was superseded (its migration was rolled back, cancelled or failed); with state `superseded`. */
   supersededReason?: string;
   /** A person's decision, when the consumer needed one. */
   decision?: ConsumerDecision;

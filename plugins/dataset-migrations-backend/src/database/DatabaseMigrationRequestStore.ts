@@ -24,9 +24,9 @@ import type {
 } from './MigrationRequestStore';
 import { asStoreTransaction } from './StoreTransaction';
 import {
-  reviveCancelledConsumers,
-  supersedeCancelledConsumers,
-} from './cancelledConsumers';
+  reviveConsumersOfEndedRun,
+  supersedeConsumersOfEndedRun,
+} from './endedRunConsumers';
 import { whereVisible, type MigrationVisibility } from './migrationVisibility';
 import {
   MIGRATION_COLUMNS,
@@ -141,7 +141,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
         })
         .returning(MIGRATION_COLUMNS);
       if (!row) return undefined;
-      await reviveCancelledConsumers(tx, row.id);
+      await reviveConsumersOfEndedRun(tx, row.id);
       await enqueue(asStoreTransaction(tx), row.id);
       return row;
     });
@@ -406,7 +406,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
         .returning(MIGRATION_COLUMNS);
       // Ended here: its consumers settle with it (a running one's, when its runner ends it).
       if (updated?.status === 'cancelled')
-        await supersedeCancelledConsumers(tx, id);
+        await supersedeConsumersOfEndedRun(tx, id, 'cancelled');
       return updated;
     });
     if (row) return { migration: toMigration(row), changed: true };
@@ -487,8 +487,8 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
           lease_expires_at: null,
         })
         .returning('*');
-      if (row && outcome.status === 'cancelled')
-        await supersedeCancelledConsumers(tx, id);
+      if (row && outcome.status !== 'succeeded')
+        await supersedeConsumersOfEndedRun(tx, id, outcome.status);
       // A step whose failure could not be recorded (its session lost) ends with the run.
       if (row && outcome.status !== 'succeeded')
         await tx('migration_steps')

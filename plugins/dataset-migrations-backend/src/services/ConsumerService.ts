@@ -262,9 +262,11 @@ export class ConsumerService {
         `migration ${migrationId} was rolled back: its consumers are superseded and need nothing more`,
       );
     // Sent on, a consumer would be patched for a version that will not exist.
-    if (migration.status === 'cancelled')
+    if (migration.status === 'cancelled' || migration.status === 'failed')
       throw new ConflictError(
-        `migration ${migrationId} was cancelled: its consumers need nothing more unless the migration is retried, which assesses them again`,
+        `migration ${migrationId} ${
+          migration.status === 'cancelled' ? 'was cancelled' : 'failed'
+        }: its consumers need nothing more unless the migration is retried, which assesses them again`,
       );
     if (request.entityRefs) {
       const known = await this.deps.consumers.existing(

@@ -298,6 +298,30 @@ describe('consumer decisions before a migration starts', () => {
     expect((await consumers.get(id, c))!.state).toBe('superseded');
   });
 
+  it('settles them when the runner ends a run failed, and a retry of the run brings them back', async () => {
+    const id = await runningWithUndecided([]);
+    const c = 'component:default/c';
+    expect(
+      await store.finishMigration(
+        id,
+        { status: 'failed', reason: 'the transform fails on 1 rows' },
+        LEASE.owner,
+      ),
+    ).toBe(true);
+    expect(await consumers.get(id, c)).toMatchObject({
+      state: 'superseded',
+      supersededReason: `Migration ${id} of ${EVENTS} (to version 2) failed before its new version went live: readers stay on version 1. Nothing more is needed unless the migration is retried.`,
+    });
+    await expect(
+      service(false).service.retry(id, {}, mayUpdate, async () => new Set()),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: `migration ${id} failed: its consumers need nothing more unless the migration is retried, which assesses them again`,
+    });
+    expect((await store.requeueMigration(id, enqueue)).queued).toBe(true);
+    expect((await consumers.get(id, c))!.state).toBe('discovered');
+  });
+
   it('records each decision with who and why, and the last one queues the run', async () => {
     const id = await runningWithUndecided();
     await store.awaitDecisions(id, LEASE.owner);

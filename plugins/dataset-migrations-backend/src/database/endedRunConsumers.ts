@@ -13,15 +13,17 @@ import { CONSUMERS_TABLE } from './consumerRows';
 const OPEN_BEFORE_LIVE: ConsumerState[] = ['discovered', 'patched', 'verified'];
 
 /**
- * Settles the consumers of a run that has just ended `cancelled`, in the
- * transaction that ends it: each with a step still ahead becomes `superseded`
- * with why, and without a claim, as a rollback settles them. A job racing the
- * cancel writes nothing after: every step's write is fenced on the state it
- * started from, and a settled row is never claimed. Idempotent.
+ * Settles the consumers of a run that has just ended `cancelled` or `failed`
+ * (never live: a run goes live only by succeeding), in the transaction that ends
+ * it: each with a step still ahead becomes `superseded` with why, and without a
+ * claim, as a rollback settles them. A job racing the end writes nothing after:
+ * every step's write is fenced on the state it started from, and a settled row
+ * is never claimed. Idempotent.
  */
-export async function supersedeCancelledConsumers(
+export async function supersedeConsumersOfEndedRun(
   tx: Knex.Transaction,
   migrationId: string,
+  ended: 'cancelled' | 'failed',
 ): Promise<number> {
   return tx(CONSUMERS_TABLE)
     .where({ migration_id: migrationId })
@@ -36,7 +38,9 @@ export async function supersedeCancelledConsumers(
         .where({ id: migrationId })
         .select(
           tx.raw(
-            `format('Migration %s of %s (to version %s) was cancelled before its new version went live: readers stay on version %s. Nothing more is needed unless the migration is retried.', id, entity_ref, target_version, from_version)`,
+            `format('Migration %s of %s (to version %s) ${
+              ended === 'cancelled' ? 'was cancelled' : 'failed'
+            } before its new version went live: readers stay on version %s. Nothing more is needed unless the migration is retried.', id, entity_ref, target_version, from_version)`,
           ),
         ),
       updated_at: tx.fn.now(),
@@ -44,12 +48,12 @@ export async function supersedeCancelledConsumers(
 }
 
 /**
- * A cancelled run queued again: its consumers the cancel superseded are
+ * A cancelled or failed run queued again: its consumers its end superseded are
  * `discovered` again, for its assessment and, once it is live, their steps
  * (a rolled-back run, whose consumers are superseded for good, is never queued
  * again).
  */
-export async function reviveCancelledConsumers(
+export async function reviveConsumersOfEndedRun(
   tx: Knex.Transaction,
   migrationId: string,
 ): Promise<number> {
