@@ -127,7 +127,8 @@ describe('BackstageMigrationAnnouncer', () => {
       recipients: { type: 'entity', entityRef: [DATASET, REQUESTER] },
       payload: {
         title: 'events: migration v1 → v2 failed',
-        description: 'the dataset changed since it was planned',
+        // Why may quote the dataset's rows: the run says, to who may see them.
+        description: 'The run says why, to whoever may see the dataset’s data.',
         severity: 'high',
         topic: NOTIFICATION_TOPICS.run,
         scope: `dataset-migrations:migration:${ID}`,

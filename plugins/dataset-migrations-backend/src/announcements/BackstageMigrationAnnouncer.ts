@@ -130,7 +130,8 @@ function outcomeNotice(
     },
     failed: {
       title: `${dataset}: ${dry.toLowerCase()} ${to} failed`,
-      description: reason ?? 'See the run for its log.',
+      // Why may quote the dataset's rows, and a requester may not see them.
+      description: 'The run says why, to whoever may see the dataset’s data.',
       severity: 'high',
       topic: NOTIFICATION_TOPICS.run,
     },

@@ -442,7 +442,7 @@ describe('announcements through the real notifications backend', () => {
     });
   }, 90_000);
 
-  it('tells the owners why a run failed, with high severity', async () => {
+  it('tells the owners a run failed, with high severity, and leaves why to the run, which may quote rows', async () => {
     const created = await as(RITA, 'post', `${API}/migrations`, {
       entityRef: PLAYS,
       targetVersion: 2,
@@ -455,9 +455,10 @@ describe('announcements through the real notifications backend', () => {
     await waitForTitle([OLIVIA, OSCAR], id, 'plays: migration v1 → v2 failed');
 
     const [notice] = await notificationsOf(OSCAR, id);
+    expect(failed.failureReason).toMatch(/n\/a/);
     expect(notice.payload).toMatchObject({
       severity: 'high',
-      description: failed.failureReason,
+      description: 'The run says why, to whoever may see the dataset’s data.',
     });
     expect(await notificationsOf(OSCAR, id)).toHaveLength(1);
     await waitFor(

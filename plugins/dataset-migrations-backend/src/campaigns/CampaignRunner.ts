@@ -1134,9 +1134,14 @@ export function stateFromMigration(
   if (status === 'failed' || status === 'cancelled' || status === 'rejected')
     return {
       state: 'failed',
+      // Why a run failed may quote its dataset's rows: the run says, to who may see them.
       reason: `migration ${id} ${
         status === 'failed' ? 'failed' : `was ${status}`
-      }${dataset.migrationFailure ? `: ${dataset.migrationFailure}` : ''}`,
+      }${
+        dataset.migrationFailure && status !== 'failed'
+          ? `: ${dataset.migrationFailure}`
+          : ''
+      }`,
     };
   if (isActiveMigrationStatus(status)) return { state: 'migrating' };
   // Succeeded.

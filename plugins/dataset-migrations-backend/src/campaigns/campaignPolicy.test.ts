@@ -105,7 +105,20 @@ describe("a dataset's state from its migration", () => {
         dataset({ migrationStatus: 'failed', migrationFailure: 'boom' }),
         true,
       ),
-    ).toEqual({ state: 'failed', reason: 'migration m1 failed: boom' });
+    ).toEqual({ state: 'failed', reason: 'migration m1 failed' });
+    // A rejection's reason is a person's words, not the engine's: kept.
+    expect(
+      stateFromMigration(
+        dataset({
+          migrationStatus: 'rejected',
+          migrationFailure: 'use a view',
+        }),
+        true,
+      ),
+    ).toEqual({
+      state: 'failed',
+      reason: 'migration m1 was rejected: use a view',
+    });
     expect(
       stateFromMigration(dataset({ migrationStatus: 'rejected' }), true),
     ).toEqual({ state: 'failed', reason: 'migration m1 was rejected' });

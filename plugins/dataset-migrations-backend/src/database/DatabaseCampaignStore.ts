@@ -366,10 +366,9 @@ export class DatabaseCampaignStore implements CampaignStore {
           entityRef: d.entity_ref,
           ...at,
           kind: 'failed',
+          // Not the run's failure_reason, which may quote the dataset's rows.
           detail:
-            d.reason ??
-            d.failure_reason ??
-            (d.state === 'rolled-back' ? 'rolled back' : 'failed'),
+            d.reason ?? (d.state === 'rolled-back' ? 'rolled back' : 'failed'),
           ...(d.finished_at ? { since: iso(d.finished_at) } : {}),
         });
       } else if (

@@ -308,6 +308,67 @@ describe('GET /consumers: one consumer entity across runs', () => {
     ]);
   });
 
+  it("says why a run failed, and its warnings, only to a caller who may see the dataset's rows", async () => {
+    const leak =
+      'the transform fails on 1 rows: id=7: invalid input syntax for type integer: "123-45-6789"';
+    const id = await succeededMigration(store, {
+      entityRef: 'resource:default/events',
+    });
+    await knex('migrations')
+      .where({ id })
+      .update({ status: 'failed', failure_reason: leak });
+    await store.appendLog(id, {
+      attempt: 1,
+      level: 'info',
+      message: 'copied 10 rows',
+    });
+    await store.appendLog(id, {
+      attempt: 1,
+      level: 'error',
+      message: `failed: ${leak}`,
+    });
+    const rejected = await succeededMigration(store, {
+      entityRef: 'resource:default/events',
+    });
+    await knex('migrations')
+      .where({ id: rejected })
+      .update({ status: 'rejected', failure_reason: 'use a view instead' });
+    const read = async () => {
+      const one = (await api().get(`${API}/migrations/${id}`)).body.migration;
+      const list = (
+        await api().get(`${API}/migrations?entityRef=resource:default/events`)
+      ).body.items as Array<{ id: string; failureReason?: string }>;
+      return {
+        reason: one.failureReason,
+        logs: one.logs.map((l: { message: string }) => l.message),
+        listed: list.find(r => r.id === id)?.failureReason,
+        rejection: list.find(r => r.id === rejected)?.failureReason,
+      };
+    };
+    expect(await read()).toEqual({
+      reason: leak,
+      logs: ['copied 10 rows', `failed: ${leak}`],
+      listed: leak,
+      rejection: 'use a view instead',
+    });
+    const mayStartOrApprove = ['start', 'approve'].map(
+      action => `dataset-migrations.migration.${action}`,
+    );
+    decide = name => ({
+      result: mayStartOrApprove.includes(name)
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+    });
+    const withheld =
+      "the rows are the dataset's data, shown only to who may start or approve a migration of it";
+    expect(await read()).toEqual({
+      reason: `why is withheld: ${withheld}`,
+      logs: ['copied 10 rows', `withheld: ${withheld}`],
+      listed: `why is withheld: ${withheld}`,
+      rejection: 'use a view instead',
+    });
+  });
+
   it.each([
     [{}, 'Invalid query: entityRef: is required'],
     [

@@ -221,10 +221,39 @@ export function createRouter(options: {
         datasetMigrationReadPermission,
       );
       res.json({
-        items: await service.listMigrations(entityRef, limit, visibility),
+        items: await service.listMigrations(
+          entityRef,
+          limit,
+          visibility,
+          seesRowsOf(credentials),
+        ),
       });
     },
   );
+
+  /**
+   * The datasets, of these, whose rows the caller may read through runs (a dry
+   * run's sample, why a run failed): rows are data, not catalog metadata, so a
+   * requester who may only ask for a migration does not.
+   */
+  function seesRowsOf(credentials: BackstageCredentials) {
+    return async (entityRefs: string[]): Promise<Set<string>> => {
+      const seen = new Set<string>();
+      for (const permission of [
+        datasetMigrationStartPermission,
+        datasetMigrationApprovePermission,
+      ]) {
+        const rest = entityRefs.filter(ref => !seen.has(ref));
+        const allowed = await guard.isAllowedOnEntities(
+          credentials,
+          permission,
+          rest,
+        );
+        rest.forEach((ref, i) => allowed[i] && seen.add(ref));
+      }
+      return seen;
+    };
+  }
 
   /** A signed-in user (never a service: the permission client allows services everything) and the run in the path. */
   async function callerOf(req: express.Request) {
@@ -285,19 +314,8 @@ export function createRouter(options: {
 
   router.get('/migrations/:id', takesQuery(), async (req, res) => {
     const { id, credentials } = await readerOf(req);
-    // A dry run's rows are data, not catalog metadata: a requester who may only
-    // ask for a migration does not see them.
     const seesRows = async (entityRef: string) =>
-      (await guard.isAllowedOnEntity(
-        credentials,
-        datasetMigrationStartPermission,
-        entityRef,
-      )) ||
-      guard.isAllowedOnEntity(
-        credentials,
-        datasetMigrationApprovePermission,
-        entityRef,
-      );
+      (await seesRowsOf(credentials)([entityRef])).has(entityRef);
     res.json({
       migration: await service.getMigration(id, credentials, seesRows),
     });

@@ -67,6 +67,7 @@ import { loadSqlParser } from '../sql/sqlParser';
 import { mapConcurrently } from '../consumers/mapConcurrently';
 import { SHADOW_CHECK_FAILED } from '../consumers/verification/shadowCheck';
 import { previousVersionKeptUntil } from './retention';
+import { withoutRows } from './rowsWithheld';
 
 const HIDDEN =
   '(its error may quote the dataset’s values: shown to those who may read the dataset)';
@@ -188,7 +189,8 @@ export class ConsumerService {
     );
     const items = entries.map(
       ({ migration, consumer }, i): ConsumerMigrationEntry => ({
-        migration,
+        // Why a run failed may quote its dataset's rows: the run says, to who may see them.
+        migration: withoutRows(migration),
         consumer: datasets[i] ? consumer : withoutRowSamples(consumer),
         contract: this.contractOutlook(migration, moving.get(migration.id)),
       }),

@@ -38,13 +38,11 @@ import {
 } from '../catalog/DatasetCatalog';
 import type { ConsumerLedgerPort } from './ConsumerLedgerPort';
 import { previousVersionKeptUntil } from './retention';
+import { withoutRows, type SeesRows } from './rowsWithheld';
 import {
   PREVIEW_MIGRATION_ID,
   type MigrationPlanner,
 } from './MigrationPlanner';
-
-const SAMPLE_WITHHELD =
-  "the rows are the dataset's data, shown only to who may start or approve a migration of it";
 
 /** What the router reads: datasets, migrations and previews. Changes nothing. */
 export class MigrationQueries {
@@ -201,45 +199,54 @@ export class MigrationQueries {
     return { plan, dryRun: request.dryRun };
   }
 
-  /** The newest runs the caller may see (`visibility`, applied in SQL). */
+  /**
+   * The newest runs the caller may see (`visibility`, applied in SQL), why each
+   * failed only where `seesRowsOf` (the datasets whose rows the caller may see)
+   * has its dataset.
+   */
   async listMigrations(
     entityRef: string | undefined,
     limit: number,
     visibility: MigrationVisibility,
+    seesRowsOf: (entityRefs: string[]) => Promise<Set<string>> = async () =>
+      new Set(),
   ): Promise<Migration[]> {
+    const runs = await this.deps.store.listMigrations({
+      entityRef: entityRef && DatasetCatalog.normalizeRef(entityRef),
+      limit,
+      visibility,
+    });
+    const failed = runs.filter(r => r.status === 'failed');
+    const seen = failed.length
+      ? await seesRowsOf([...new Set(failed.map(r => r.entityRef))])
+      : new Set<string>();
     return this.withGates(
-      await this.deps.store.listMigrations({
-        entityRef: entityRef && DatasetCatalog.normalizeRef(entityRef),
-        limit,
-        visibility,
-      }),
+      runs.map(r =>
+        r.status !== 'failed' || seen.has(r.entityRef) ? r : withoutRows(r),
+      ),
     );
   }
 
   /**
-   * One run with its steps and logs. Its dry run's sample rows are the dataset's
-   * data: only for a caller who may read the dataset in the catalog and whom
-   * `seesRows` lets see its data (none without credentials or `seesRows`).
+   * One run with its steps and logs. Its dry run's sample rows, and why it
+   * failed, are the dataset's data: only for a caller who may read the dataset in
+   * the catalog and whom `seesRows` lets see its data (none without credentials
+   * or `seesRows`).
    */
   async getMigration(
     id: string,
     credentials?: BackstageCredentials,
-    seesRows?: (entityRef: string) => Promise<boolean>,
+    seesRows?: SeesRows,
   ): Promise<MigrationDetails> {
     const found = await this.deps.store.getMigration(id);
     if (!found) throw new NotFoundError(`migration ${id} was not found`);
-    const { dryRunSample, ...rest } = found;
-    let migration: MigrationDetails = rest;
-    if (
-      dryRunSample &&
+    const migration =
       credentials &&
-      (await this.deps.catalog.getEntity(found.entityRef, credentials))
-    ) {
-      migration =
-        seesRows && (await seesRows(found.entityRef))
-          ? found
-          : { ...rest, dryRunSampleWithheld: SAMPLE_WITHHELD };
-    }
+      seesRows &&
+      (await this.deps.catalog.getEntity(found.entityRef, credentials)) &&
+      (await seesRows(found.entityRef))
+        ? found
+        : withoutRows(found);
     const [gated] = await this.withGates([migration]);
     const undiscoveredReads = await this.undiscoveredReads(migration);
     return undiscoveredReads ? { ...gated, undiscoveredReads } : gated;

@@ -154,8 +154,14 @@ export class MigrationService {
     entityRef: string | undefined,
     limit: number,
     visibility: MigrationVisibility,
+    seesRowsOf?: (entityRefs: string[]) => Promise<Set<string>>,
   ) {
-    return this.queries.listMigrations(entityRef, limit, visibility);
+    return this.queries.listMigrations(
+      entityRef,
+      limit,
+      visibility,
+      seesRowsOf,
+    );
   }
 
   getMigration(
