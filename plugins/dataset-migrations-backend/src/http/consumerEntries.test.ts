@@ -335,14 +335,14 @@ describe('GET /consumers: one consumer entity across runs', () => {
       .update({ status: 'rejected', failure_reason: 'use a view instead' });
     const read = async () => {
       const one = (await api().get(`${API}/migrations/${id}`)).body.migration;
-      const list = (
+      const runs = (
         await api().get(`${API}/migrations?entityRef=resource:default/events`)
       ).body.items as Array<{ id: string; failureReason?: string }>;
       return {
         reason: one.failureReason,
         logs: one.logs.map((l: { message: string }) => l.message),
-        listed: list.find(r => r.id === id)?.failureReason,
-        rejection: list.find(r => r.id === rejected)?.failureReason,
+        listed: runs.find(r => r.id === id)?.failureReason,
+        rejection: runs.find(r => r.id === rejected)?.failureReason,
       };
     };
     expect(await read()).toEqual({

@@ -259,17 +259,8 @@ export class ConsumerService {
       'retry request',
     );
     const migration = await this.requireMigration(migrationId);
-    if (migration.status === 'rolled-back')
-      throw new ConflictError(
-        `migration ${migrationId} was rolled back: its consumers are superseded and need nothing more`,
-      );
-    // Sent on, a consumer would be patched for a version that will not exist.
-    if (migration.status === 'cancelled' || migration.status === 'failed')
-      throw new ConflictError(
-        `migration ${migrationId} ${
-          migration.status === 'cancelled' ? 'was cancelled' : 'failed'
-        }: its consumers need nothing more unless the migration is retried, which assesses them again`,
-      );
+    const ended = whyConsumersWait(migration);
+    if (ended) throw new ConflictError(ended);
     if (request.entityRefs) {
       const known = await this.deps.consumers.existing(
         migrationId,
@@ -312,8 +303,11 @@ export class ConsumerService {
     migrationId: string,
     mayUpdate: MayUpdateConsumers,
   ): Promise<RetryableConsumersResponse> {
-    await this.requireMigration(migrationId);
-    const refs = await this.deps.consumers.retryable(migrationId);
+    const migration = await this.requireMigration(migrationId);
+    // What the retry would refuse is not offered.
+    const refs = whyConsumersWait(migration)
+      ? []
+      : await this.deps.consumers.retryable(migrationId);
     const allowed = await mayUpdate(refs);
     return {
       allowed: refs.filter(ref => allowed.has(ref)),
@@ -691,4 +685,17 @@ function impactCsvRows(
       ]);
   }
   return rows.length > 0 ? csvTable(rows) : '';
+}
+
+/** Why no consumer of this run may be sent on now, if none may. */
+function whyConsumersWait(migration: Migration): string | undefined {
+  const { id, status } = migration;
+  if (status === 'rolled-back')
+    return `migration ${id} was rolled back: its consumers are superseded and need nothing more`;
+  // Sent on, a consumer would be patched for a version that will not exist.
+  if (status === 'cancelled' || status === 'failed')
+    return `migration ${id} ${
+      status === 'cancelled' ? 'was cancelled' : 'failed'
+    }: its consumers need nothing more unless the migration is retried, which assesses them again`;
+  return undefined;
 }

@@ -301,6 +301,13 @@ describe('consumer decisions before a migration starts', () => {
   it('settles them when the runner ends a run failed, and a retry of the run brings them back', async () => {
     const id = await runningWithUndecided([]);
     const c = 'component:default/c';
+    const f = 'component:default/f';
+    const mayUpdateAll = async (refs: string[]) => new Set(refs);
+    await consumers.addDiscovered(id, [{ entityRef: f, depth: 1 }]);
+    await consumers.advance(id, f, ['discovered'], {
+      state: 'failed',
+      failure: { kind: 'patch-failed', message: 'no patch' },
+    });
     expect(
       await store.finishMigration(
         id,
@@ -318,8 +325,16 @@ describe('consumer decisions before a migration starts', () => {
       name: 'ConflictError',
       message: `migration ${id} failed: its consumers need nothing more unless the migration is retried, which assesses them again`,
     });
+    // Nor is one that failed offered for a retry the route would refuse.
+    expect(await service(false).service.retryable(id, mayUpdateAll)).toEqual({
+      allowed: [],
+      notAllowed: [],
+    });
     expect((await store.requeueMigration(id, enqueue)).queued).toBe(true);
-    expect((await consumers.get(id, c))!.state).toBe('discovered');
+    expect(await service(false).service.retryable(id, mayUpdateAll)).toEqual({
+      allowed: [f],
+      notAllowed: [],
+    });
   });
 
   it('records each decision with who and why, and the last one queues the run', async () => {
