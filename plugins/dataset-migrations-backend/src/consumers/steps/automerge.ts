@@ -6,8 +6,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { PullRequestRef } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
-  assertRegisteredRepository,
-  ConsumerFailed,
+  registeredRepositoryRefusal,
   scmFor,
   type StepDependencies,
 } from './stepContext';
@@ -32,7 +31,8 @@ export async function automerge(
   if (!rollout?.automerge || !(await optedIn(deps, consumer))) return undefined;
   const url = consumer.repositoryUrl!;
   // Opened before the entity moved (or before this check was made): a person merges it.
-  if (!(await stillRegistered(deps, consumer.entityRef, url))) return undefined;
+  if (await registeredRepositoryRefusal(deps, consumer.entityRef, url))
+    return undefined;
   const provider = scmFor(deps, url);
   if (!provider.mergePullRequest) return undefined;
   const event = await deps.auditor?.createEvent({
@@ -85,18 +85,4 @@ async function optedIn(
       return true;
   }
   return false;
-}
-
-async function stillRegistered(
-  deps: StepDependencies,
-  entityRef: string,
-  url: string,
-): Promise<boolean> {
-  try {
-    await assertRegisteredRepository(deps, entityRef, url);
-    return true;
-  } catch (error) {
-    if (error instanceof ConsumerFailed) return false;
-    throw error;
-  }
 }

@@ -86,18 +86,13 @@ export class ConsumerFailed extends Error {
  * now, since the entity may have moved since it was discovered.
  */
 export async function assertRegisteredRepository(
-  { catalog, auth, limits }: StepDependencies,
+  deps: StepDependencies,
   entityRef: string,
   repositoryUrl: string,
   defaultBranch?: string,
 ): Promise<void> {
-  if (limits.pullRequestRepositories === 'any') return;
-  const [entity] = await catalog.getEntities(
-    [entityRef],
-    await auth.getOwnServiceCredentials(),
-  );
-  const refusal = unregisteredRepository(
-    entity,
+  const refusal = await registeredRepositoryRefusal(
+    deps,
     entityRef,
     repositoryUrl,
     defaultBranch,
@@ -107,6 +102,26 @@ export async function assertRegisteredRepository(
       kind: 'repository-not-registered',
       message: refusal,
     });
+}
+
+/** Why `assertRegisteredRepository` would refuse, or undefined. */
+export async function registeredRepositoryRefusal(
+  { catalog, auth, limits }: StepDependencies,
+  entityRef: string,
+  repositoryUrl: string,
+  defaultBranch?: string,
+): Promise<string | undefined> {
+  if (limits.pullRequestRepositories === 'any') return undefined;
+  const [entity] = await catalog.getEntities(
+    [entityRef],
+    await auth.getOwnServiceCredentials(),
+  );
+  return unregisteredRepository(
+    entity,
+    entityRef,
+    repositoryUrl,
+    defaultBranch,
+  );
 }
 
 export interface MigrationContext {
