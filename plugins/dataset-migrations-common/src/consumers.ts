@@ -239,8 +239,9 @@ export interface ShadowCheck {
   detail?: string;
   differingRows?: Array<{ side: 'before' | 'after'; row: unknown }>;
   /**
-   * Set, and `differingRows` left out, for a caller who may not read the
-   * dataset: the rows are its data.
+   * Set, and `differingRows` left out, for a caller who may not see the
+   * dataset's rows (read it, and start or approve its migrations): the rows
+   * are its data.
    */
   differingRowsHidden?: boolean;
 }

@@ -204,7 +204,7 @@ describe('GET /consumers: one consumer entity across runs', () => {
     );
   });
 
-  it('shows a shadow check’s rows and error only with the dataset readable in the catalog', async () => {
+  it('shows a shadow check’s rows and error only to who may see the dataset’s rows', async () => {
     const verification = {
       patchedBy: 'rewriter' as const,
       shadowChecks: [
@@ -253,6 +253,23 @@ describe('GET /consumers: one consumer entity across runs', () => {
     });
     expect(differing).toMatchObject({ differingRowsHidden: true });
     expect(differing.differingRows).toBeUndefined();
+
+    // Readable in the catalog, but the caller may neither start nor approve a
+    // migration of it: its rows are withheld as a dry run's sample is.
+    decide = name => ({
+      result: [
+        'dataset-migrations.migration.start',
+        'dataset-migrations.migration.approve',
+      ].includes(name)
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+    });
+    const [, withheld] = (
+      (await list({ entityRef: REPORT })).body as ConsumerMigrationsResponse
+    ).items.find(i => i.migration.id === readable)!.consumer.verification!
+      .shadowChecks;
+    expect(withheld).toMatchObject({ differingRowsHidden: true });
+    expect(withheld.differingRows).toBeUndefined();
   });
 
   it('shows a dry run’s sample rows only to a caller who may read the dataset', async () => {

@@ -796,7 +796,7 @@ describe('permissions and audit on every run route', () => {
     expect(hiddenRows[0]).not.toContain('q.sql');
   });
 
-  it('shows rows a shadow check found only to callers who may read the dataset too', async () => {
+  it('shows rows a shadow check found only to callers who may see the dataset’s rows', async () => {
     const ledgerOf = async (datasetRef: string) => {
       const id = await succeededMigration(
         store,
@@ -841,6 +841,20 @@ describe('permissions and audit on every run route', () => {
       differingRowsHidden: true,
     });
     expect(JSON.stringify(hidden)).not.toContain('secret-listener');
+
+    // Readable, but who may neither start nor approve its migrations sees no rows.
+    decide = permission =>
+      ({
+        result: [
+          'dataset-migrations.migration.start',
+          'dataset-migrations.migration.approve',
+        ].includes(permission)
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+      } as PolicyDecision);
+    const withheld = await ledgerOf(EVENTS);
+    expect(withheld).toMatchObject({ differingRowsHidden: true });
+    expect(JSON.stringify(withheld)).not.toContain('secret-listener');
   });
 
   it('shows no pull request of a consumer the caller may not read', async () => {

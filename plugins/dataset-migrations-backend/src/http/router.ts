@@ -409,7 +409,14 @@ export function createRouter(options: {
     takesQuery(...Object.keys(consumerLedgerQuerySchema.shape)),
     async (req, res) => {
       const { credentials, id } = await readerOf(req);
-      res.json(await consumers.ledger(id, credentials, req.query));
+      res.json(
+        await consumers.ledger(
+          id,
+          credentials,
+          req.query,
+          seesRowsOf(credentials),
+        ),
+      );
     },
   );
 
@@ -433,6 +440,7 @@ export function createRouter(options: {
             credentials,
             datasetMigrationReadPermission,
           ),
+          seesRowsOf(credentials),
         ),
       );
     },
@@ -555,6 +563,7 @@ export function createRouter(options: {
             bodyOf(req),
             credentials,
             consumerUpdate(credentials, addMeta),
+            seesRowsOf(credentials),
           ),
       ),
     );

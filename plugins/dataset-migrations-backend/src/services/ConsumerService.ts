@@ -67,10 +67,10 @@ import { loadSqlParser } from '../sql/sqlParser';
 import { mapConcurrently } from '../consumers/mapConcurrently';
 import { SHADOW_CHECK_FAILED } from '../consumers/verification/shadowCheck';
 import { previousVersionKeptUntil } from './retention';
-import { withoutRows } from './rowsWithheld';
+import { seesNoRows, withoutRows, type SeesRowsOf } from './rowsWithheld';
 
 const HIDDEN =
-  '(its error may quote the dataset’s values: shown to those who may read the dataset)';
+  '(its error may quote the dataset’s values: shown only to who may start or approve a migration of it)';
 
 /** Consumers a page of the impact report reads at a time. */
 const IMPACT_CSV_PAGE = 500;
@@ -120,16 +120,22 @@ export class ConsumerService {
     migrationId: string,
     credentials: BackstageCredentials,
     query: unknown = {},
+    seesRowsOf: SeesRowsOf = seesNoRows,
   ): Promise<ConsumerLedger> {
     const { state, ...page } = parseInput(
       consumerLedgerQuerySchema,
       query,
       'query',
     );
-    return this.readablePage(migrationId, credentials, {
-      ...page,
-      ...(state ? { states: state } : {}),
-    });
+    return this.readablePage(
+      migrationId,
+      credentials,
+      {
+        ...page,
+        ...(state ? { states: state } : {}),
+      },
+      seesRowsOf,
+    );
   }
 
   /** A page of the ledger, each consumer as the caller may see it (see `ledger`). */
@@ -137,6 +143,7 @@ export class ConsumerService {
     migrationId: string,
     credentials: BackstageCredentials,
     page: LedgerPage,
+    seesRowsOf: SeesRowsOf,
   ): Promise<ConsumerLedger> {
     const migration = await this.requireMigration(migrationId);
     const ledger = await this.deps.consumers.ledger(migrationId, page);
@@ -145,12 +152,15 @@ export class ConsumerService {
       [migration.entityRef, ...ledger.consumers.map(c => c.entityRef)],
       credentials,
     );
+    const seesRows =
+      Boolean(dataset) &&
+      (await seesRowsOf([migration.entityRef])).has(migration.entityRef);
     return {
       ...ledger,
       consumers: ledger.consumers.map((consumer, i) => {
         if (!readable[i]) return redacted(consumer);
         // Rows a shadow check found on one side only are the dataset's data.
-        return dataset ? consumer : withoutRowSamples(consumer);
+        return seesRows ? consumer : withoutRowSamples(consumer);
       }),
     };
   }
@@ -164,6 +174,7 @@ export class ConsumerService {
     query: unknown,
     credentials: BackstageCredentials,
     visibility: MigrationVisibility,
+    seesRowsOf: SeesRowsOf = seesNoRows,
   ): Promise<ConsumerMigrationsResponse> {
     const { limit, offset, ...request } = parseInput(
       consumerMigrationsQuerySchema,
@@ -184,6 +195,9 @@ export class ConsumerService {
       entries.map(e => e.migration.entityRef),
       credentials,
     );
+    const seen = await seesRowsOf([
+      ...new Set(entries.map(e => e.migration.entityRef)),
+    ]);
     const moving = await this.deps.consumers.countMoving(
       entries.map(e => e.migration.id),
     );
@@ -191,7 +205,10 @@ export class ConsumerService {
       ({ migration, consumer }, i): ConsumerMigrationEntry => ({
         // Why a run failed may quote its dataset's rows: the run says, to who may see them.
         migration: withoutRows(migration),
-        consumer: datasets[i] ? consumer : withoutRowSamples(consumer),
+        consumer:
+          datasets[i] && seen.has(migration.entityRef)
+            ? consumer
+            : withoutRowSamples(consumer),
         contract: this.contractOutlook(migration, moving.get(migration.id)),
       }),
     );
@@ -230,11 +247,17 @@ export class ConsumerService {
   ): AsyncGenerator<string> {
     let after: LedgerPage['after'];
     for (;;) {
-      const page = await this.readablePage(migrationId, credentials, {
-        limit: pageSize,
-        offset: 0,
-        ...(after ? { after } : {}),
-      });
+      const page = await this.readablePage(
+        migrationId,
+        credentials,
+        {
+          limit: pageSize,
+          offset: 0,
+          ...(after ? { after } : {}),
+        },
+        // The report has no shadow check's rows.
+        seesNoRows,
+      );
       yield impactCsvRows(page.consumers, !after);
       const last = page.consumers.at(-1);
       if (page.nextOffset === undefined || !last) return;
@@ -324,6 +347,7 @@ export class ConsumerService {
     body: unknown,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
     authorize: AuthorizeConsumers,
+    seesRowsOf: SeesRowsOf = seesNoRows,
   ): Promise<ConsumerDecisionResponse> {
     const request = parseInput(consumerDecisionRequestSchema, body, 'decision');
     const migration = await this.deps.migrations.getMigrationWithPlan(
@@ -378,12 +402,12 @@ export class ConsumerService {
       await this.deps.enqueueConsumer(migrationId, entityRef);
     await this.deps.resumeIfDecided?.(migrationId);
     const now = (await this.deps.consumers.get(migrationId, entityRef))!;
-    // As the ledger shows it: a shadow check's rows only with the dataset readable.
-    const dataset = await this.deps.catalog.getEntity(
-      migration.entityRef,
-      credentials,
-    );
-    return { consumer: dataset ? now : withoutRowSamples(now) };
+    // As the ledger shows it: a shadow check's rows only to who may see the dataset's.
+    const seesRows =
+      Boolean(
+        await this.deps.catalog.getEntity(migration.entityRef, credentials),
+      ) && (await seesRowsOf([migration.entityRef])).has(migration.entityRef);
+    return { consumer: seesRows ? now : withoutRowSamples(now) };
   }
 
   /** `signal` aborts when the request goes away: a preview still queued is dropped. */

@@ -38,7 +38,12 @@ import {
 } from '../catalog/DatasetCatalog';
 import type { ConsumerLedgerPort } from './ConsumerLedgerPort';
 import { previousVersionKeptUntil } from './retention';
-import { withoutRows, type SeesRows } from './rowsWithheld';
+import {
+  seesNoRows,
+  withoutRows,
+  type SeesRows,
+  type SeesRowsOf,
+} from './rowsWithheld';
 import {
   PREVIEW_MIGRATION_ID,
   type MigrationPlanner,
@@ -208,8 +213,7 @@ export class MigrationQueries {
     entityRef: string | undefined,
     limit: number,
     visibility: MigrationVisibility,
-    seesRowsOf: (entityRefs: string[]) => Promise<Set<string>> = async () =>
-      new Set(),
+    seesRowsOf: SeesRowsOf = seesNoRows,
   ): Promise<Migration[]> {
     const runs = await this.deps.store.listMigrations({
       entityRef: entityRef && DatasetCatalog.normalizeRef(entityRef),

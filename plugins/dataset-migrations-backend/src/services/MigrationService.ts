@@ -24,6 +24,7 @@ import { MigrationPlanner } from './MigrationPlanner';
 import { MigrationQueries } from './MigrationQueries';
 import { MigrationCommands } from './MigrationCommands';
 import { MigrationOperations } from './MigrationOperations';
+import type { SeesRows, SeesRowsOf } from './rowsWithheld';
 
 /**
  * What the router serves, in one place: queries read, commands queue and stop
@@ -154,7 +155,7 @@ export class MigrationService {
     entityRef: string | undefined,
     limit: number,
     visibility: MigrationVisibility,
-    seesRowsOf?: (entityRefs: string[]) => Promise<Set<string>>,
+    seesRowsOf?: SeesRowsOf,
   ) {
     return this.queries.listMigrations(
       entityRef,
@@ -167,7 +168,7 @@ export class MigrationService {
   getMigration(
     id: string,
     credentials?: BackstageCredentials,
-    seesRows?: (entityRef: string) => Promise<boolean>,
+    seesRows?: SeesRows,
   ) {
     return this.queries.getMigration(id, credentials, seesRows);
   }

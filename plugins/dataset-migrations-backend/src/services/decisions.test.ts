@@ -46,7 +46,7 @@ describe('consumer decisions before a migration starts', () => {
   /** The route's permission check on the consumers, allowing. */
   const mayUpdate = jest.fn(async (_entityRefs: string[]) => {});
 
-  function service(hasAgent: boolean) {
+  function service(hasAgent: boolean, datasetReadable = false) {
     const enqueueConsumer = jest.fn(async () => {});
     return {
       enqueueConsumer,
@@ -54,8 +54,10 @@ describe('consumer decisions before a migration starts', () => {
         consumers,
         migrations: store,
         // Decisions read only whether the caller may read the dataset (its shadow
-        // checks' rows): here they may not.
-        catalog: { getEntity: async () => undefined } as never,
+        // checks' rows): unless a test says so, they may not.
+        catalog: {
+          getEntity: async () => (datasetReadable ? {} : undefined),
+        } as never,
         engines: undefined as never,
         readers: [],
         retentionMs: 0,
@@ -545,11 +547,10 @@ describe('consumer decisions before a migration starts', () => {
     expect(enqueueConsumer).not.toHaveBeenCalled();
   });
 
-  it('answers a decision without the rows a shadow check found, to a caller who may not read the dataset', async () => {
-    const id = await runningWithUndecided(['a']);
-    // Evidence from an earlier attempt: rows only one side returned are the dataset's data.
-    await knex('migration_consumers')
-      .where({ migration_id: id, entity_ref: 'component:default/a' })
+  /** Evidence from an earlier attempt: rows only one side returned are the dataset's data. */
+  const withDifferingRows = (id: string, entityRef: string) =>
+    knex('migration_consumers')
+      .where({ migration_id: id, entity_ref: entityRef })
       .update({
         verification: JSON.stringify({
           patchedBy: 'rewriter',
@@ -564,6 +565,10 @@ describe('consumer decisions before a migration starts', () => {
           ],
         }),
       });
+
+  it('answers a decision without the rows a shadow check found, to a caller who may not read the dataset', async () => {
+    const id = await runningWithUndecided(['a']);
+    await withDifferingRows(id, 'component:default/a');
     const { service: decisions } = service(false);
     const { consumer } = await decisions.decide(
       id,
@@ -578,6 +583,35 @@ describe('consumer decisions before a migration starts', () => {
     expect(consumer.state).toBe('excluded');
     expect(JSON.stringify(consumer)).not.toContain('4111');
     expect(consumer.verification!.shadowChecks[0]).toMatchObject({
+      differingRowsHidden: true,
+    });
+  });
+
+  it("answers a decision with those rows only to a caller who may also see the dataset's rows", async () => {
+    const id = await runningWithUndecided(['a', 'b']);
+    await withDifferingRows(id, 'component:default/a');
+    await withDifferingRows(id, 'component:default/b');
+    const { service: decisions } = service(false, true);
+    const decided = (name: string, sees: boolean) =>
+      decisions.decide(
+        id,
+        {
+          entityRef: `component:default/${name}`,
+          decision: 'exclude',
+          reason: 'retired',
+        },
+        credentials as never,
+        mayUpdate,
+        async refs => new Set(sees ? refs : []),
+      );
+    const seen = (await decided('a', true)).consumer;
+    expect(seen.verification!.shadowChecks[0].differingRows).toEqual([
+      { side: 'before', row: '(7,4111-1111)' },
+    ]);
+    // Readable in the catalog, but no right to start or approve its migrations.
+    const withheld = (await decided('b', false)).consumer;
+    expect(JSON.stringify(withheld)).not.toContain('4111');
+    expect(withheld.verification!.shadowChecks[0]).toMatchObject({
       differingRowsHidden: true,
     });
   });

@@ -11,6 +11,12 @@ import type {
  */
 export type SeesRows = (entityRef: string) => Promise<boolean>;
 
+/** `SeesRows` for many datasets at once: those of them whose rows the caller may see. */
+export type SeesRowsOf = (entityRefs: string[]) => Promise<Set<string>>;
+
+/** Without a judge of the caller's rights, nobody sees rows. */
+export const seesNoRows: SeesRowsOf = async () => new Set();
+
 export const ROWS_WITHHELD =
   "the rows are the dataset's data, shown only to who may start or approve a migration of it";
 
