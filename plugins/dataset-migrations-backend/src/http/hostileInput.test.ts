@@ -3,6 +3,7 @@ import request from 'supertest';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { MigrationDetails } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   connectionUrlOf,
@@ -36,6 +37,19 @@ const SHADOW = 'resource:default/shadow';
  */
 const COSTLY = 'md5(repeat(title, 1000))';
 
+/** Permissions a test denies; everything else is allowed. */
+let denied: string[] = [];
+const decided = (requests: Array<{ permission: { name: string } }>) =>
+  requests.map(r => ({
+    result: denied.includes(r.permission.name)
+      ? AuthorizeResult.DENY
+      : AuthorizeResult.ALLOW,
+  })) as never;
+const permissions = mockServices.permissions.mock({
+  authorize: async requests => decided(requests),
+  authorizeConditional: async requests => decided(requests),
+});
+
 /** What a hostile or careless request did to the running backend, each now a clear 4xx or harmless. */
 describe('hostile and careless input', () => {
   const { init } = createTestDatabases();
@@ -61,6 +75,7 @@ describe('hostile and careless input', () => {
       features: [
         schedulerServiceFactory,
         datasetMigrationsPlugin,
+        permissions.factory,
         mockServices.database.factory({ knex: pluginDb }),
         catalogServiceMock.factory({
           entities: [
@@ -288,6 +303,46 @@ describe('hostile and careless input', () => {
     expect(res.status).toBe(400);
     expect(message(res)).toContain('fields: must list at most 500 fields');
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("looks for examples among the dataset's values only for who may see its rows", async () => {
+    const infer = (examples?: string[]) =>
+      api()
+        .post(`${API}/plans/infer`)
+        .send({
+          entityRef: EVENTS,
+          fields: [
+            { name: 'id', type: 'integer' },
+            {
+              name: 'heading',
+              type: 'text',
+              ...(examples ? { examples } : {}),
+            },
+          ],
+        });
+    // The examples occur in "title": the answer says so, as a rename.
+    const allowed = await infer(['a', 'b']);
+    expect(allowed.status).toBe(200);
+    expect(allowed.body.spec.changes).toEqual([
+      { renameField: { from: 'title', to: 'heading' } },
+    ]);
+    denied = [
+      'dataset-migrations.migration.start',
+      'dataset-migrations.migration.approve',
+    ];
+    try {
+      const refused = await infer(['a', 'b']);
+      expect(refused.status).toBe(403);
+      expect(message(refused)).toBe(
+        'examples (given for "heading") are looked for among the dataset\'s rows, which are shown only to who may start or approve a migration of it (dataset-migrations.migration.start or .approve); infer without them and write renames into the spec yourself',
+      );
+      // Without examples the values are not read: names decide, or a person does.
+      const named = await infer();
+      expect(named.status).toBe(200);
+      expect(JSON.stringify(named.body.evidence)).not.toContain('examples');
+    } finally {
+      denied = [];
+    }
   });
 
   it('infers no spec a plan would refuse: a field listed twice, or a key left out', async () => {

@@ -33,6 +33,7 @@ import type { ConsumerService } from '../services/ConsumerService';
 import type { ConsumerPullRequests } from '../services/ConsumerPullRequests';
 import { parseInput } from '../validation/parseInput';
 import type { MigrationService } from '../services/MigrationService';
+import type { SeesRows } from '../services/rowsWithheld';
 import type { RequestGuard } from './RequestGuard';
 import { createCampaignRouter } from './campaignRouter';
 import { entityRefInPath, idInPath } from './pathParams';
@@ -137,7 +138,13 @@ export function createRouter(options: {
 
   router.post('/plans/infer', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json(await service.inferSpec(specOf(req), credentials));
+    res.json(
+      await service.inferSpec(
+        specOf(req),
+        credentials,
+        seesRowsIn(credentials),
+      ),
+    );
   });
 
   router.post('/plans', async (req, res) => {
@@ -255,6 +262,12 @@ export function createRouter(options: {
     };
   }
 
+  /** `seesRowsOf` for one dataset. */
+  function seesRowsIn(credentials: BackstageCredentials): SeesRows {
+    return async entityRef =>
+      (await seesRowsOf(credentials)([entityRef])).has(entityRef);
+  }
+
   /** A signed-in user (never a service: the permission client allows services everything) and the run in the path. */
   async function callerOf(req: express.Request) {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
@@ -314,10 +327,12 @@ export function createRouter(options: {
 
   router.get('/migrations/:id', takesQuery(), async (req, res) => {
     const { id, credentials } = await readerOf(req);
-    const seesRows = async (entityRef: string) =>
-      (await seesRowsOf(credentials)([entityRef])).has(entityRef);
     res.json({
-      migration: await service.getMigration(id, credentials, seesRows),
+      migration: await service.getMigration(
+        id,
+        credentials,
+        seesRowsIn(credentials),
+      ),
     });
   });
 

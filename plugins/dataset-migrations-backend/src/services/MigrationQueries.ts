@@ -5,7 +5,7 @@ import type {
   BackstageServicePrincipal,
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   getDeclaredSchemaVersion,
   inferChanges,
@@ -22,6 +22,7 @@ import {
   type MigrationPlan,
   type UndiscoveredReads,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { namedFew } from '../validation/namedFew';
 import { parseInput } from '../validation/parseInput';
 import type { MigrationStore } from '../database/MigrationStore';
 import type { OpenConsumerCounts } from '../database/ConsumerProgressStore';
@@ -129,15 +130,25 @@ export class MigrationQueries {
 
   /**
    * A spec that takes the dataset to a desired schema, each change with the evidence
-   * it was inferred from, for a person to confirm before planning it.
+   * it was inferred from, for a person to confirm before planning it. Examples
+   * are looked for among the dataset's values, so only for a caller `seesRows`
+   * lets see them: the answer says whether a value occurs.
    */
   async inferSpec(
     body: unknown,
     credentials: BackstageCredentials,
+    seesRows?: SeesRows,
   ): Promise<InferredSpec> {
     const target = parseInput(targetSchemaSchema, body, 'target schema');
     const entityRef = DatasetCatalog.normalizeRef(target.entityRef);
     const entity = await this.deps.catalog.getDataset(entityRef, credentials);
+    const withExamples = target.fields.filter(f => f.examples?.length);
+    if (withExamples.length > 0 && !(seesRows && (await seesRows(entityRef))))
+      throw new NotAllowedError(
+        `examples (given for ${namedFew(
+          withExamples.map(f => `"${f.name}"`),
+        )}) are looked for among the dataset's rows, which are shown only to who may start or approve a migration of it (dataset-migrations.migration.start or .approve); infer without them and write renames into the spec yourself`,
+      );
     const { location, migratedVersion } = await currentState(
       entity,
       this.deps.store,

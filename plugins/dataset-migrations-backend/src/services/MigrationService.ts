@@ -124,8 +124,12 @@ export class MigrationService {
     return this.queries.getDataset(entityRef, credentials, visibility);
   }
 
-  inferSpec(body: unknown, credentials: BackstageCredentials) {
-    return this.queries.inferSpec(body, credentials);
+  inferSpec(
+    body: unknown,
+    credentials: BackstageCredentials,
+    seesRows?: SeesRows,
+  ) {
+    return this.queries.inferSpec(body, credentials, seesRows);
   }
 
   /** The plan, and whether the caller's migration would wait for an approval. */
