@@ -2377,6 +2377,40 @@ describe('PostgresDatasetEngine', () => {
       ).rejects.toThrow(/duplicate key value violates unique constraint/);
     });
 
+    it.each([
+      ['a dropped field', [{ dropField: { name: 'tag' } }]],
+      ['a retype only', [{ changeType: { field: 'price', type: 'numeric' } }]],
+    ] as [string, FieldChange[]][])(
+      'refuses through the name a delete the previous version refuses, so both versions keep the row (%s)',
+      async (_, changes) => {
+        const { run } = await runFor(changes);
+        await engine.migrate(run);
+        // Foreign keys to the previous version's table, added after cut-over: the
+        // table refused to delete a row they reference, and so does the name,
+        // rather than drop the row for new-shape readers only.
+        await knex.raw(`
+          CREATE TABLE public.plays (event_id bigint REFERENCES public.events_v1 (id));
+          CREATE TABLE public.bookings (
+            event_id bigint REFERENCES public.events_v1 (id) ON DELETE RESTRICT);
+          INSERT INTO public.plays VALUES (1);
+          INSERT INTO public.bookings VALUES (2)`);
+        for (const id of [1, 2])
+          await expect(knex('events').where({ id }).delete()).rejects.toThrow(
+            /foreign key constraint/,
+          );
+        expect(await count('public.events_v1')).toBe(ROWS.length);
+        expect(await count('public.events_v2')).toBe(ROWS.length);
+        // A row nothing references is deleted from both.
+        await knex('events').where({ id: 3 }).delete();
+        expect(await rowsOf('events', ['id', 'user_id'])).toEqual([
+          ['1', 'alice'],
+          ['2', 'bob'],
+        ]);
+        expect(await count('public.events_v1')).toBe(ROWS.length - 1);
+        expect(await count('public.events_v2')).toBe(ROWS.length - 1);
+      },
+    );
+
     it('contracts a dataset whose key is a serial: the sequence moves to the new version', async () => {
       await knex.raw(
         `CREATE TABLE public.counters (id serial PRIMARY KEY, n integer)`,

@@ -401,25 +401,32 @@ function expandWriteSql(
             OR (TG_OP = 'UPDATE' AND (${updateGives})) THEN
            RAISE;
          END IF;`;
+  const deletedFromPrevious = `
+         DELETE FROM ${quoteRelation(previous)} AS p
+          WHERE ${previousKeyOf('p')} = ${previousKeyOf('OLD')};`;
+  // A delete asks the previous version to hold nothing, so whatever refuses it
+  // there (a foreign key to that table, added since cut-over) refuses the write,
+  // as it did the table's: kept on the new version only, the row would be gone
+  // for one shape's readers and not the other's, the rule bypassed.
+  const deletePrevious = `
+       IF TG_OP = 'DELETE' THEN${deletedFromPrevious}
+         RETURN OLD;
+       END IF;`;
   const keepPrevious = `
        BEGIN
-         IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${writtenKeyChanged}) THEN
-           DELETE FROM ${quoteRelation(previous)} AS p
-            WHERE ${previousKeyOf('p')} = ${previousKeyOf('OLD')};
+         IF TG_OP = 'UPDATE' AND ${writtenKeyChanged} THEN${deletedFromPrevious}
          END IF;
-         IF TG_OP <> 'DELETE' THEN
-           INSERT INTO ${quoteRelation(previous)} AS p (${list(
+         INSERT INTO ${quoteRelation(previous)} AS p (${list(
     shape.sourceFields.map(f => q(f.name)),
   )})${OVERRIDING_IDENTITY}
-             VALUES (${list(shape.sourceFields.map(oldValue))})
-             ON CONFLICT (${oldKey}) ${
+           VALUES (${list(shape.sourceFields.map(oldValue))})
+           ON CONFLICT (${oldKey}) ${
     oldOthers.length === 0
       ? 'DO NOTHING'
       : `DO UPDATE SET ${list(
           oldOthers.map(f => `${q(f.name)} = EXCLUDED.${q(f.name)}`),
         )}`
   };
-         END IF;
        EXCEPTION
          ${CONFLICTS_FAIL_THE_WRITE}
          WHEN OTHERS THEN${refusedAsTheTableDid}
@@ -551,8 +558,7 @@ function expandWriteSql(
           WHERE ${keyOf('t')} = ${keyOf('ov')};
          IF NOT FOUND THEN RETURN NULL; END IF;
        END IF;
-       IF TG_OP = 'UPDATE' AND w IS NULL THEN RETURN NULL; END IF;${fits}${keepPrevious}
-       IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+       IF TG_OP = 'UPDATE' AND w IS NULL THEN RETURN NULL; END IF;${fits}${deletePrevious}${keepPrevious}
        RETURN NEW;
      END `,
       'expand',
