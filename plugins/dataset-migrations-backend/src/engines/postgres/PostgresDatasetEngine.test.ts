@@ -2411,6 +2411,56 @@ describe('PostgresDatasetEngine', () => {
       },
     );
 
+    it('judges an insert by the dropped fields it gives, also those with a default, and keeps writers that leave them out', async () => {
+      await knex.raw(`
+        CREATE SEQUENCE public.events_serial_seq;
+        ALTER TABLE events
+          ADD COLUMN code text DEFAULT 'none',
+          ADD COLUMN serial_no bigint DEFAULT nextval('public.events_serial_seq');
+        UPDATE events SET code = 'c' || id;
+        CREATE UNIQUE INDEX events_code_key ON events (code);
+        CREATE UNIQUE INDEX events_serial_no_key ON events (serial_no)`);
+      const { run } = await runFor([
+        { dropField: { name: 'code' } },
+        { dropField: { name: 'serial_no' } },
+      ]);
+      await engine.migrate(run);
+      // A writer that has not moved gives the fields: the table refused a second
+      // value under either index, a constant default or a volatile one, and so
+      // does the name.
+      await expect(
+        knex('events').insert({ id: 90, user_id: 'a', code: 'c1' }),
+      ).rejects.toThrow(/duplicate key value violates unique constraint/);
+      await expect(
+        knex('events').insert({ id: 91, user_id: 'b', serial_no: 2 }),
+      ).rejects.toThrow(/duplicate key value violates unique constraint/);
+      // So does a row of several that gives one, beside rows that ask for the
+      // default, and after an update that set a field to its default.
+      await knex.raw(`UPDATE events SET serial_no = DEFAULT WHERE id = 3`);
+      await expect(
+        knex.raw(`INSERT INTO events (id, user_id, serial_no)
+                  VALUES (92, 'c', DEFAULT), (93, 'd', 1), (94, 'e', DEFAULT)`),
+      ).rejects.toThrow(/duplicate key value violates unique constraint/);
+      await knex.raw(`INSERT INTO events (id, user_id, code, serial_no)
+                      VALUES (95, 'f', DEFAULT, 100), (96, 'g', 'fresh', DEFAULT)`);
+      // A writer that moved gives neither: its rows are kept, though the previous
+      // version holds only one 'none'.
+      await knex('events').insert([
+        { id: 97, user_id: 'h' },
+        { id: 98, user_id: 'i' },
+      ]);
+      expect(await rowsOf('events', ['id', 'user_id', 'code'])).toEqual([
+        ['1', 'alice', 'c1'],
+        ['2', 'bob', 'c2'],
+        ['3', 'carol', 'c3'],
+        ['95', 'f', 'none'],
+        ['96', 'g', 'fresh'],
+        ['97', 'h', null],
+        ['98', 'i', null],
+      ]);
+      expect(await count('public.events_v2')).toBe(ROWS.length + 4);
+    });
+
     it('contracts a dataset whose key is a serial: the sequence moves to the new version', async () => {
       await knex.raw(
         `CREATE TABLE public.counters (id serial PRIMARY KEY, n integer)`,

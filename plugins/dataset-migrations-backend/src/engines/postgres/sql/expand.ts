@@ -4,6 +4,7 @@
  * through an old name.
  */
 
+import { createHash } from 'node:crypto';
 import {
   type DatasetField,
   type ExpandColumn,
@@ -61,11 +62,59 @@ export function expandViewStatements(
     if (field.default !== undefined)
       statements.push(
         `ALTER VIEW ${name} ALTER COLUMN ${q(field.name)} SET DEFAULT ${
-          field.default
+          previousOnlyOf(phase).some(c => c.name === field.name)
+            ? countedDefault(shape, field.name, field.default)
+            : field.default
         }`,
       );
   }
   return [...statements, ...expandWriteSql(shape, previous, phase)];
+}
+
+/** The view's columns only the previous version has: dropped and recomputed fields. */
+function previousOnlyOf(phase: ExpandPhase): ExpandColumn[] {
+  return phase.columns.filter(c => c.source === 'previous');
+}
+
+/**
+ * The transaction-local setting that counts the rows of which the view filled
+ * `column` in with its default, not yet seen by the expand trigger. A setting a
+ * writer's session can change with no grant: the view's default runs in the
+ * writer's rights. Named by a hash of the trigger's function and the column, so
+ * that any names fit and two views never share one.
+ */
+function omittedSetting(shape: MigrationShape, column: string): string {
+  const hash = createHash('sha256')
+    .update(`${quoteRelation(shape.expand.fn)}.${q(column)}`)
+    .digest('hex')
+    .slice(0, 32);
+  return `dataset_migrations.omitted_${hash}`;
+}
+
+/** SQL: how many rows wait in the count of omittedSetting. */
+function omittedCountSql(setting: string): string {
+  return `coalesce(nullif(current_setting(${literal(
+    setting,
+  )}, true), ''), '0')::int`;
+}
+
+/**
+ * A previous-only column's default on the view: the previous version's default,
+ * evaluated in the writer's session as the table did (a timestamp's time zone, a
+ * sequence under the writer's rights), after counting the row as one that left
+ * the column out. NEW holds the default either way; without the count the
+ * trigger could not tell it from a value the writer gave, and a volatile one
+ * (now(), nextval) cannot be computed again to compare.
+ */
+function countedDefault(
+  shape: MigrationShape,
+  column: string,
+  fallback: string,
+): string {
+  const setting = omittedSetting(shape, column);
+  return `CASE WHEN set_config(${literal(setting)}, (${omittedCountSql(
+    setting,
+  )} + 1)::text, true) IS NOT NULL THEN ${fallback} END`;
 }
 
 /** How an index kept for readers of the previous shape is named: `<index>_v<n>_dsmx`. */
@@ -377,19 +426,46 @@ function expandWriteSql(
   // A writer that gives a field only the previous version has writes the previous
   // shape: that version's refusal (a unique index on a dropped field) is the
   // write's, as it was before cut-over. One that moved gives none of them. An
-  // insert is judged by the fields without a default (the view fills those in for
-  // every writer), an update by the fields it changes (NEW holds the rest as they
-  // were).
-  const previousOnly = phase.columns.filter(c => c.source === 'previous');
-  const withoutDefault = previousOnly.filter(
-    c => shape.sourceFields.find(f => f.name === c.name)?.default === undefined,
+  // insert is judged by the fields it names (one the view filled in with its
+  // default was counted there, see countedDefault), an update by the fields it
+  // changes (NEW holds the rest as they were).
+  const previousOnly = previousOnlyOf(phase);
+  const withDefault = previousOnly.filter(
+    c => shape.sourceFields.find(f => f.name === c.name)?.default !== undefined,
   );
   const insertGives =
-    withoutDefault.length === 0
+    previousOnly.length === 0
       ? 'false'
-      : `num_nonnulls(${list(
-          withoutDefault.map(c => `NEW.${q(c.name)}`),
-        )}) > 0`;
+      : previousOnly
+          .map(c =>
+            withDefault.includes(c)
+              ? `NOT left_out[${withDefault.indexOf(c) + 1}]`
+              : `NEW.${q(c.name)} IS NOT NULL`,
+          )
+          .join(' OR ');
+  // Every row the view's default was counted for is taken off its count, also
+  // an update's (`SET code = DEFAULT`), so the count is that of rows not yet
+  // seen. The rows of a statement come here one by one after their values are
+  // computed, or all after, when all left a column out (an INSERT … SELECT
+  // names its columns once); an error undoes the counting with the rest.
+  const countedOff = withDefault
+    .map((c, i) => {
+      const setting = omittedSetting(shape, c.name);
+      return `
+       left_out[${i + 1}] := ${omittedCountSql(setting)} > 0;
+       IF left_out[${i + 1}] THEN
+         PERFORM set_config(${literal(setting)}, (${omittedCountSql(
+        setting,
+      )} - 1)::text, true);
+       END IF;`;
+    })
+    .join('');
+  const seen =
+    countedOff === ''
+      ? ''
+      : `
+       IF TG_OP <> 'DELETE' THEN${countedOff}
+       END IF;`;
   const updateGives = previousOnly
     .map(c => `record_image_ne(ROW(NEW.${q(c.name)}), ROW(OLD.${q(c.name)}))`)
     .join(' OR ');
@@ -545,7 +621,8 @@ function expandWriteSql(
        fits boolean;
        changed boolean;
        ours boolean;
-     BEGIN${numbered}
+       left_out boolean[];
+     BEGIN${seen}${numbered}
        IF TG_OP = 'INSERT' THEN
          INSERT INTO ${target} (${columns})
            SELECT ${inserted} FROM ${forward('NEW')} AS nv RETURNING * INTO w;
