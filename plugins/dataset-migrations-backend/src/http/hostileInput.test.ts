@@ -762,4 +762,45 @@ describe('hostile and careless input', () => {
     // No body: cancelled, or refused for a run that has ended.
     expect([200, 409]).toContain((await cancel('{}\n')).status);
   });
+
+  // Last: the dry run it lets through leaves a run, where others count none.
+  it("runs a dry run only for who may see the dataset's rows", async () => {
+    // Whether it fails answers a question about the rows it reads.
+    const { schemaVersion } = (
+      await api().get(`${API}/datasets/resource/default/events`)
+    ).body as { schemaVersion: number };
+    expect(schemaVersion).toBeGreaterThanOrEqual(1);
+    const probe = addNote({
+      targetVersion: schemaVersion + 1,
+      dryRun: true,
+      changes: [
+        {
+          deriveField: {
+            field: 'title',
+            expression: "CASE WHEN title = 'a' THEN (1/0)::text ELSE title END",
+          },
+        },
+      ],
+    });
+    const before = await migrationRows();
+    denied = [
+      'dataset-migrations.migration.start',
+      'dataset-migrations.migration.approve',
+    ];
+    try {
+      const refused = await api().post(`${API}/migrations`).send(probe);
+      expect(refused.status).toBe(403);
+      expect(message(refused)).toBe(
+        `not allowed: a dry run reads ${EVENTS}'s rows, and permissions dataset-migrations.migration.start and dataset-migrations.migration.approve on it were denied; review the plan, or request the migration itself for an approver to check`,
+      );
+      expect(await migrationRows()).toBe(before);
+      // An approver who may not start one sees the rows: their dry run runs.
+      denied = ['dataset-migrations.migration.start'];
+      const ran = await api().post(`${API}/migrations`).send(probe);
+      expect(ran.status).toBe(201);
+      expect((await finished(ran.body.migration.id)).status).toBe('failed');
+    } finally {
+      denied = [];
+    }
+  });
 });

@@ -11,6 +11,7 @@ import {
 } from '@backstage/errors';
 import {
   CONSUMER_STATE_LABELS,
+  datasetMigrationApprovePermission,
   datasetMigrationRequestPermission,
   datasetMigrationStartPermission,
   isActiveMigrationStatus,
@@ -98,14 +99,28 @@ export class MigrationCommands {
       datasetMigrationRequestPermission,
       request.entityRef,
     );
+    const mayStart = () =>
+      permissions.isAllowedOnEntity(
+        credentials,
+        datasetMigrationStartPermission,
+        request.entityRef,
+      );
+    // A dry run runs at once, on the dataset's rows: whether it fails answers a
+    // question about them (an expression can fail on any row it picks), so it
+    // is for who may see them, as its sample and its failure are.
+    if (
+      request.dryRun &&
+      !(await mayStart()) &&
+      !(await permissions.isAllowedOnEntity(
+        credentials,
+        datasetMigrationApprovePermission,
+        request.entityRef,
+      ))
+    )
+      throw dryRunRefused(request.entityRef);
     return this.create(request, {
       requestedBy: credentials.principal.userEntityRef,
-      mayStart: () =>
-        permissions.isAllowedOnEntity(
-          credentials,
-          datasetMigrationStartPermission,
-          request.entityRef,
-        ),
+      mayStart,
     });
   }
 
@@ -489,6 +504,13 @@ function sameGrounds(earlier: ValidRequest, now: ValidRequest): boolean {
     target: v.target,
   });
   return isDeepStrictEqual(grounds(earlier), grounds(now));
+}
+
+/** Why a requester who may not see the dataset's rows runs no dry run of it. */
+function dryRunRefused(entityRef: string): NotAllowedError {
+  return new NotAllowedError(
+    `not allowed: a dry run reads ${entityRef}'s rows, and permissions ${datasetMigrationStartPermission.name} and ${datasetMigrationApprovePermission.name} on it were denied; review the plan, or request the migration itself for an approver to check`,
+  );
 }
 
 /** Why a requester who may not start a migration, and whom no approval would carry, is refused. */
