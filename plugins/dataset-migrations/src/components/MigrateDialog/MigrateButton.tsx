@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import SwapHorizIcon from '@material-ui/icons/SwapHoriz';
 import {
+  datasetMigrationApprovePermission,
   datasetMigrationRequestPermission,
   datasetMigrationStartPermission,
   type Migration,
@@ -22,6 +23,14 @@ export function MigrateButton(props: {
   const start = usePermitted(datasetMigrationStartPermission, props.entityRef);
   // Starting implies asking: only one who may not start is asked about requesting.
   const requestOnly = !start.loading && !start.allowed;
+  const approve = usePermitted(
+    datasetMigrationApprovePermission,
+    props.entityRef,
+  );
+  const noDryRun =
+    requestOnly && !approve.loading && !approve.allowed
+      ? "it reads the dataset's rows, shown only to who may start or approve a migration of it"
+      : undefined;
   return (
     <>
       <PermittedButton
@@ -45,6 +54,7 @@ export function MigrateButton(props: {
         onClose={() => setOpen(false)}
         onQueued={migration => props.onQueued?.(migration)}
         requestOnly={requestOnly}
+        noDryRun={noDryRun}
       />
     </>
   );

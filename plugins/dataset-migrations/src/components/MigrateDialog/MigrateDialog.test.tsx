@@ -147,6 +147,7 @@ async function renderDialog(
   api: DatasetMigrationsApi,
   onQueued = jest.fn(),
   onClose = jest.fn(),
+  noDryRun?: string,
 ) {
   await renderInTestApp(
     <TestApiProvider
@@ -160,6 +161,7 @@ async function renderDialog(
         open
         onClose={onClose}
         onQueued={onQueued}
+        noDryRun={noDryRun}
       />
     </TestApiProvider>,
   );
@@ -292,6 +294,34 @@ describe('MigrateDialog', () => {
     expect(api.createMigration.mock.calls[0][0]).toMatchObject({
       dryRun: true,
     });
+  });
+
+  it('offers no dry run to who may not see the dataset’s rows, saying why, even for a spec that asks for one', async () => {
+    const api = fakeApi(async () => ({ id: 'm1' } as Migration));
+    const why = "it reads the dataset's rows";
+    await renderDialog(api, jest.fn(), jest.fn(), why);
+    await screen.findByLabelText('Target version');
+    const dry = screen.getByRole('checkbox', { name: /Dry run/ });
+    expect(dry).toBeDisabled();
+    expect(
+      screen.getByText(/^Dry run: check the transform/).textContent,
+    ).toContain(`(not for you: ${why})`);
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Spec' }));
+    typeSpec(
+      JSON.stringify({
+        entityRef: dataset.entityRef,
+        targetVersion: 5,
+        changes: [{ addField: { name: 'note', type: 'text' } }],
+        dryRun: true,
+      }),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+    const start = await screen.findByRole('button', { name: 'Start dry run' });
+    expect(start).toHaveAttribute('aria-disabled', 'true');
+    expect(start).toHaveAccessibleDescription(why);
+    await userEvent.click(start);
+    expect(api.createMigration).not.toHaveBeenCalled();
   });
 
   it('says before the click that the reviewed migration will wait for an approval, and why', async () => {

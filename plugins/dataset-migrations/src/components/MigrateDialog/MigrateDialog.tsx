@@ -62,6 +62,11 @@ export interface MigrateDialogProps {
    * send waits for the approval of someone who may (the dataset's owners).
    */
   requestOnly?: boolean;
+  /**
+   * Why the user may run no dry run: it reads the dataset's rows, which only
+   * those who may start or approve its migrations see (the server refuses it).
+   */
+  noDryRun?: string;
 }
 
 /** The form of spec text, or why the form cannot show it. */
@@ -112,7 +117,7 @@ function sendLabel(dryRun: boolean, needsApproval: boolean): string {
  * the one state: the Changes tab is a form over it, the Spec tab is the text.
  */
 export function MigrateDialog(props: MigrateDialogProps) {
-  const { entityRef, open, onClose, onQueued, requestOnly } = props;
+  const { entityRef, open, onClose, onQueued, requestOnly, noDryRun } = props;
   const api = useApi(datasetMigrationsApiRef);
   const dataset = useAsync(
     async () => (open ? api.getDataset(entityRef) : undefined),
@@ -387,10 +392,13 @@ export function MigrateDialog(props: MigrateDialogProps) {
                   control={
                     <Switch
                       checked={form.dryRun}
+                      disabled={Boolean(noDryRun) && !form.dryRun}
                       onChange={e => editForm({ dryRun: e.target.checked })}
                     />
                   }
-                  label="Dry run: check the transform on a sample, change nothing"
+                  label={`Dry run: check the transform on a sample, change nothing${
+                    noDryRun ? ` (not for you: ${noDryRun})` : ''
+                  }`}
                 />
               </>
             )}
@@ -462,7 +470,7 @@ export function MigrateDialog(props: MigrateDialogProps) {
               variant="contained"
               onClick={() => submit()}
               disabled={submitting}
-              whyNot={dryRun ? undefined : waits}
+              whyNot={dryRun ? noDryRun : waits}
             >
               {sendLabel(dryRun, Boolean(requestOnly || approval))}
             </GuardedButton>
