@@ -281,6 +281,36 @@ describe('DatabaseCampaignStore', () => {
     );
   });
 
+  it("shows no failure text a reason recorded before copied from its run: it may quote the dataset's rows", async () => {
+    const { id, started } = await running('copied');
+    const copied = `migration ${started.a} failed: the transform fails on 1 rows: id=7: invalid input syntax for type integer: "123-45-6789"\nsecond line`;
+    await knex('campaign_datasets')
+      .where({ campaign_id: id, entity_ref: ref('copied-a') })
+      .update({ state: 'failed', reason: copied });
+    await knex('campaign_datasets')
+      .where({ campaign_id: id, entity_ref: ref('copied-b') })
+      .update({
+        state: 'failed',
+        reason: `migration ${started.b} was rejected: use a view instead`,
+      });
+    const campaign = (await campaigns.getCampaign(id, at(5)))!;
+    const reasons = Object.fromEntries(
+      campaign.datasets.map(d => [d.entityRef, d.reason]),
+    );
+    expect(reasons[ref('copied-a')]).toBe(`migration ${started.a} failed`);
+    // A person's words stay.
+    expect(reasons[ref('copied-b')]).toBe(
+      `migration ${started.b} was rejected: use a view instead`,
+    );
+    expect(
+      campaign.stuck.filter(s => s.kind === 'failed').map(s => s.detail),
+    ).toEqual([
+      `migration ${started.a} failed`,
+      `migration ${started.b} was rejected: use a view instead`,
+    ]);
+    expect(JSON.stringify(campaign)).not.toContain('123-45');
+  });
+
   it('names the campaigns a look must be waiting for: running ones, and others while a rollback or (completed) a contract is still to ask', async () => {
     const { id, started } = await running('awaiting-looks');
     const listed = async () =>

@@ -367,8 +367,9 @@ export class DatabaseCampaignStore implements CampaignStore {
           ...at,
           kind: 'failed',
           // Not the run's failure_reason, which may quote the dataset's rows.
-          detail:
+          detail: shownReason(
             d.reason ?? (d.state === 'rolled-back' ? 'rolled back' : 'failed'),
+          ),
           ...(d.finished_at ? { since: iso(d.finished_at) } : {}),
         });
       } else if (
@@ -1059,6 +1060,19 @@ function outstandingConsumers(dataset: DatasetRow): number {
   return dataset.planned_consumers;
 }
 
+/** "migration <id> failed: <why>"; a cancel's or rejection's words ("was rejected: …") are a person's, and stay. */
+const COPIED_FAILURE = /^(migration [0-9a-f-]{36} failed): [\s\S]*$/;
+
+/**
+ * A dataset's reason as anyone who may read the campaign reads it. Reasons
+ * recorded before 2026-12-06, or by a replica running older code during an
+ * upgrade, copied why the run failed ("migration <id> failed: <why>"), which may
+ * quote the dataset's rows: the run shows that only to who may see them.
+ */
+function shownReason(reason: string): string {
+  return reason.replace(COPIED_FAILURE, '$1');
+}
+
 function toDatasetProgress(d: DatasetRow): CampaignDatasetProgress {
   return {
     entityRef: d.entity_ref,
@@ -1069,7 +1083,7 @@ function toDatasetProgress(d: DatasetRow): CampaignDatasetProgress {
     state: d.state,
     ...(d.migration_id ? { migrationId: d.migration_id } : {}),
     ...(d.migration_status ? { migrationStatus: d.migration_status } : {}),
-    ...(d.reason ? { reason: d.reason } : {}),
+    ...(d.reason ? { reason: shownReason(d.reason) } : {}),
     ...(d.started_at ? { startedAt: iso(d.started_at) } : {}),
     ...(d.finished_at ? { finishedAt: iso(d.finished_at) } : {}),
     consumersMoved: d.consumers_moved,
