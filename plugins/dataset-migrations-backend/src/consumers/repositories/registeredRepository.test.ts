@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Entity } from '@backstage/catalog-model';
 import { unregisteredRepository } from './registeredRepository';
 
@@ -185,6 +189,41 @@ describe('unregisteredRepository', () => {
         'main',
       ),
     ).toBeUndefined();
+  });
+
+  it('refuses a local catalog file in a repository of its own inside the named one, or reached through a link out of it', () => {
+    const top = fs.mkdtempSync(path.join(os.tmpdir(), 'registered-'));
+    try {
+      const reader = path.join(top, 'reader');
+      const dirs = ['pipelines', 'vendored', 'cloned', 'outside'];
+      for (const dir of dirs)
+        fs.mkdirSync(path.join(reader, dir), { recursive: true });
+      fs.mkdirSync(path.join(reader, '.git'));
+      // A submodule's top holds a .git file; a nested clone, a directory.
+      fs.writeFileSync(
+        path.join(reader, 'vendored', '.git'),
+        'gitdir: ../.git/modules/vendored\n',
+      );
+      fs.mkdirSync(path.join(reader, 'cloned', '.git'));
+      fs.mkdirSync(path.join(top, 'other'));
+      fs.symlinkSync(path.join(top, 'other'), path.join(reader, 'linked'));
+      const url = pathToFileURL(reader).href;
+      const from = (...p: string[]) =>
+        `file:${path.join(reader, ...p, 'catalog-info.yaml')}`;
+      expect(allowed(from(), url)).toBe(true);
+      expect(allowed(from('pipelines'), url)).toBe(true);
+      expect(allowed(from('vendored'), url)).toBe(false);
+      expect(allowed(from('vendored', 'deeper'), url)).toBe(false);
+      expect(allowed(from('cloned'), url)).toBe(false);
+      expect(allowed(from('linked'), url)).toBe(false);
+      // The repository reached through a link is the same repository.
+      fs.symlinkSync(reader, path.join(top, 'alias'));
+      expect(
+        allowed(from('pipelines'), pathToFileURL(path.join(top, 'alias')).href),
+      ).toBe(true);
+    } finally {
+      fs.rmSync(top, { recursive: true, force: true });
+    }
   });
 
   it('refuses, without throwing, a file URL with a host', () => {

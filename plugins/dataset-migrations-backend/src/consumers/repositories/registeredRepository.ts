@@ -3,6 +3,7 @@ import {
   parseLocationRef,
   type Entity,
 } from '@backstage/catalog-model';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { stripUrlPrefix } from './RepositoryReader';
@@ -125,7 +126,34 @@ function locationTarget(location: string): string | undefined {
 function sameRepository(at: Root, repository: Root): boolean {
   if (at.kind === 'url' && repository.kind === 'url')
     return at.root === repository.root;
-  if (at.kind === 'file' && repository.kind === 'file')
-    return at.dir.startsWith(path.join(repository.dir, path.sep));
+  if (at.kind === 'file' && repository.kind === 'file') {
+    // As git sees them: through symbolic links, and not in a repository of its
+    // own inside this one (a submodule or a nested clone is another's say-so).
+    const file = realPath(at.dir);
+    const root = realPath(repository.dir);
+    return (
+      file.startsWith(path.join(root, path.sep)) &&
+      !inNestedRepository(file, root)
+    );
+  }
   return false;
+}
+
+/** Whether a directory between `file` and `root` is a git repository's top (`.git`, a file in a submodule). */
+function inNestedRepository(file: string, root: string): boolean {
+  for (let dir = path.dirname(file); dir !== root; dir = path.dirname(dir)) {
+    if (dir === path.dirname(dir)) return true;
+    if (fs.existsSync(path.join(dir, '.git'))) return true;
+  }
+  return false;
+}
+
+/** The path with symbolic links resolved, as far as it exists. */
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    const parent = path.dirname(p);
+    return parent === p ? p : path.join(realPath(parent), path.basename(p));
+  }
 }
