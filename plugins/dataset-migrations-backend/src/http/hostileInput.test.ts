@@ -721,6 +721,18 @@ describe('hostile and careless input', () => {
     expect(campaign.status).toBe(400);
     expect(message(campaign)).toMatch(/Duplicate key in object: 'reason'/);
     expect(await migrationRows()).toBe(before);
+    // Deep in a body, the path's middle is counted, not written out.
+    const depth = 5000;
+    const deep = await post(
+      '/plans',
+      `${'{"a":['.repeat(depth)}{"k":1,"k":2}${']}'.repeat(depth)}`,
+    );
+    expect(deep.status).toBe(400);
+    expect(message(deep)).toBe(
+      `Invalid migration spec: a[0].a[0]…(${
+        2 * depth - 8
+      } more)….a[0].a[0]: Duplicate key in object: 'k' (each key may be named once)`,
+    );
     // The same keys in different objects are no repeat.
     const apart = await post(
       '/plans',

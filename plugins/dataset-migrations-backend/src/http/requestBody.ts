@@ -99,20 +99,34 @@ function refuseDuplicateKeys(req: express.Request, what: string): void {
   }
   const duplicate = firstDuplicateKey(text);
   if (!duplicate) return;
-  const path = duplicate.path.length
-    ? duplicate.path
-        .map((part, i) =>
-          typeof part === 'number'
-            ? `[${part}]`
-            : `${i === 0 ? '' : '.'}${cutShort(part)}`,
-        )
-        .join('')
-    : 'request';
+  const path = duplicate.path.length ? keyPath(duplicate.path) : 'request';
   throw new InputError(
     `Invalid ${what}: ${path}: Duplicate key in object: '${cutShort(
       duplicate.key,
     )}' (each key may be named once)`,
   );
+}
+
+/** Parts of a key's path named at each end; a deeper one's middle is counted. */
+const PATH_ENDS = 4;
+
+/**
+ * A key's path as a message names it (`changes[1].addField`): each part cut
+ * short, and a deeply nested one's middle counted, not written out (a body of
+ * 100,000 nested arrays would make a message as long).
+ */
+function keyPath(parts: ReadonlyArray<string | number>): string {
+  const shown = (part: string | number, first: boolean) =>
+    typeof part === 'number'
+      ? `[${part}]`
+      : `${first ? '' : '.'}${cutShort(part)}`;
+  if (parts.length <= 2 * PATH_ENDS + 1)
+    return parts.map((part, i) => shown(part, i === 0)).join('');
+  const head = parts.slice(0, PATH_ENDS).map((p, i) => shown(p, i === 0));
+  const tail = parts.slice(-PATH_ENDS).map(p => shown(p, false));
+  return `${head.join('')}…(${parts.length - 2 * PATH_ENDS} more)…${tail.join(
+    '',
+  )}`;
 }
 
 /** Whether the request carries a body: chunked, or of a length above 0 (a bodiless POST may say `Content-Length: 0`). */
