@@ -29,7 +29,7 @@ export function MigrateButton(props: {
   );
   const noDryRun =
     requestOnly && !approve.loading && !approve.allowed
-      ? "it reads the dataset's rows, shown only to who may start or approve a migration of it"
+      ? "a dry run reads the dataset's rows, shown only to who may start or approve a migration of it"
       : undefined;
   return (
     <>
