@@ -2350,6 +2350,11 @@ describe('PostgresDatasetEngine', () => {
       expect(
         await knex('events').where({ id: 90 }).first('user_id', 'legacy_code'),
       ).toEqual({ user_id: 'moved', legacy_code: null });
+      // Its row stays its own to update: a change of kept fields is no legacy write.
+      await knex('events').where({ id: 90 }).update({ user_id: 'moved-again' });
+      expect(await knex('events').where({ id: 90 }).first('user_id')).toEqual({
+        user_id: 'moved-again',
+      });
       await expect(
         knex('events').where({ id: 1 }).update({ legacy_code: null }),
       ).rejects.toThrow(/null value in column "legacy_code"/);

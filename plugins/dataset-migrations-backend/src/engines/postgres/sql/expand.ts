@@ -433,16 +433,17 @@ function expandWriteSql(
   const withDefault = previousOnly.filter(
     c => shape.sourceFields.find(f => f.name === c.name)?.default !== undefined,
   );
+  // In parentheses: it is ANDed with the operation below.
   const insertGives =
     previousOnly.length === 0
       ? 'false'
-      : previousOnly
+      : `(${previousOnly
           .map(c =>
             withDefault.includes(c)
               ? `NOT left_out[${withDefault.indexOf(c) + 1}]`
               : `NEW.${q(c.name)} IS NOT NULL`,
           )
-          .join(' OR ');
+          .join(' OR ')})`;
   // Every row the view's default was counted for is taken off its count, also
   // an update's (`SET code = DEFAULT`), so the count is that of rows not yet
   // seen. The rows of a statement come here one by one after their values are
