@@ -9,6 +9,7 @@ import type { JinjaReference } from './dbtJinja';
 import { sourceKey, type DbtProject } from './dbtProject';
 import { parseSql, type ParsedSql } from '../../sql/sqlParser';
 import { groupedColumnsSubqueriesSee, keyDependentReads } from './groupedByKey';
+import { BUILTIN_NUMBER_CALLS } from './builtinCalls';
 
 /** The dataset as consumer SQL names it. */
 export interface DatasetTarget {
@@ -157,6 +158,12 @@ export interface Typed {
   floatOrNumeric?: boolean;
   /** `ROW(t.*)`: `t.*` there is the row's fields, each its own value, not the row. */
   expandsStar?: boolean;
+  /**
+   * A function or operator the rewriter does not know as Postgres's own (a
+   * user's, an extension's): what versions it has only the database knows, so
+   * any wider integer, `smallint` → `integer` too, may find none or another.
+   */
+  signatureUnknown?: boolean;
 }
 
 /** A relation in a FROM list, as `*` sees it. */
@@ -292,6 +299,12 @@ export interface StatementAnalysis extends Span {
   >;
   /** Relations the statement makes as `SELECT *` of the dataset alone (a copy of its columns, in order). */
   copies: string[];
+  /**
+   * The names of the CTEs the statement defines, at any depth, as Postgres
+   * reads them (`T2` is `t2`; a comment may stand before its AS): a bare
+   * relation name there means the nearest such CTE before any table.
+   */
+  cteNames: string[];
   typedElsewhere: Array<Span & { field: string } & Typed>;
   opaque: OpaqueRead[];
 }
@@ -580,6 +593,44 @@ const BYTES_OF_WIDTH: Typed = {
   because: "which spells an integer as its bytes, as many as its type's width",
   consequence: 'which then has more bytes (or, for numeric, finds no cast)',
 };
+
+/** What a function or operator the rewriter does not know is given, bare. */
+const UNKNOWN_SIGNATURE = {
+  signatureUnknown: true,
+  because:
+    "which is no function or operator the rewriter knows as PostgreSQL's own (a user's or an extension's): which versions it has only the database knows",
+  consequence:
+    'for which it may find no version (a function taking smallint takes no integer) or another',
+} as const;
+
+/**
+ * Operators of Postgres's own whose versions the rewriter's checks know (see
+ * {@link TYPED_OPERATORS}, `arithmetic`, `noNumber`): any other (a user's, an
+ * extension's) is chosen among the database's versions by its operands' types.
+ */
+const KNOWN_OPERATORS = new Set([
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '||',
+  '->>',
+  '#>',
+  '#>>',
+  '#-',
+  '?',
+  '?|',
+  '?&',
+  '@?',
+  '@@',
+  '@',
+  '|/',
+  '<<=',
+  '>>=',
+  '~=',
+  '<->',
+]);
 
 /** Window functions whose first argument may be of any type, the others integer. */
 const VALUE_THEN_INTEGER = new Set(['lag', 'lead', 'nth_value']);
@@ -1068,7 +1119,11 @@ class StatementWalker {
           ['search_path', '?'].includes(settingName(inner.args?.[0]) ?? ''))
       )
         this.setsSearchPath = true;
-      if (key === 'A_Expr' && ARITHMETIC.has(operatorOf(inner) ?? '')) {
+      if (
+        key === 'A_Expr' &&
+        ARITHMETIC.has(operatorOf(inner) ?? '') &&
+        !userOperator(inner)
+      ) {
         this.arithmetic(inner, scope);
         continue;
       }
@@ -1114,7 +1169,12 @@ class StatementWalker {
         this.typed = isSum(inner) ? this.typed : undefined;
         this.passedOn = undefined;
       }
-      if (key === 'A_Expr' && TYPED_OPERATORS.has(operatorOf(inner) ?? ''))
+      if (key === 'A_Expr' && userOperator(inner))
+        this.typed = {
+          what: `operator ${operatorOf(inner)}`,
+          ...UNKNOWN_SIGNATURE,
+        };
+      else if (key === 'A_Expr' && TYPED_OPERATORS.has(operatorOf(inner) ?? ''))
         this.typed = { what: `operator ${operatorOf(inner)}` };
       // `m << 14` keeps m's type and loses the bits past its width; the count
       // on the right is integer, as any operator's integer operand is.
@@ -1348,6 +1408,24 @@ class StatementWalker {
       this.rowHidden = true;
     if (call.funcname?.length === 1 && call.args?.length === 1)
       this.fieldOfRow(call.args[0].ColumnRef, name, scope);
+    if (!builtInCall(call)) {
+      // A user's function (or an extension's): a field given to it as it is
+      // is of the type its versions must take; inside an expression, of that
+      // expression's, which the field's width may decide too.
+      this.typed = { what: `${name}()` };
+      for (const arg of call.args ?? []) {
+        const value = arg.NamedArgExpr ? arg.NamedArgExpr.arg : arg;
+        this.typed = value?.ColumnRef
+          ? { what: `${name}()`, ...UNKNOWN_SIGNATURE }
+          : { what: `${name}()` };
+        this.visit(arg, scope);
+      }
+      this.typed = typed;
+      this.besideArguments(call, scope);
+      this.typed = typed;
+      this.rowHidden = rowHidden;
+      return;
+    }
     if (!SAME_FOR_WIDER.has(name) && !FIXED_RESULT.has(name))
       this.typed = {
         what: `${name}()`,
@@ -1564,7 +1642,7 @@ class StatementWalker {
       else if (op === '+' || op === '-')
         this.typed =
           typed ??
-          this.besideOperand(other) ??
+          this.besideOperand(other, op) ??
           (beside ? { what: `operator ${op} beside ${beside}` } : undefined);
       else
         this.typed =
@@ -1625,7 +1703,10 @@ class StatementWalker {
    * whose type the caller checks, or another relation's column, whose type only
    * the catalog knows (it may be a date).
    */
-  private besideOperand(node: Node | undefined): ColumnUse['typed'] {
+  private besideOperand(
+    node: Node | undefined,
+    outer = '+',
+  ): ColumnUse['typed'] {
     if (!node) return undefined;
     const op = node.A_Expr && operatorOf(node.A_Expr);
     if (op === '+' || op === '-')
@@ -1657,7 +1738,7 @@ class StatementWalker {
     const ref: Node[] | undefined = node.ColumnRef?.fields;
     const field = ref?.[ref.length - 1]?.String?.sval;
     if (field && this.fields.has(field))
-      return { what: `+ beside ${field}`, besideField: field };
+      return { what: `operator ${outer} beside ${field}`, besideField: field };
     // Another relation's column: its type only the catalog knows, and a date
     // takes an integer but no bigint or numeric (`d + n`).
     if (field)
@@ -2948,10 +3029,30 @@ export function analyzeSql(
       writeTargets: walker.writeTargets,
       groupedForSubqueries: walker.groupedForSubqueries,
       copies: walker.copies,
+      cteNames: cteNamesIn(raw.stmt),
       opaque: walker.opaque,
       datasetRelations: walker.datasetRelations,
     };
   });
+}
+
+/** Every CTE name a statement's tree defines, nested queries' included. */
+function cteNamesIn(stmt: unknown): string[] {
+  const names: string[] = [];
+  const look = (value: unknown): void => {
+    if (!value || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      value.forEach(look);
+      return;
+    }
+    for (const [key, inner] of Object.entries(value as Node)) {
+      if (key === 'CommonTableExpr' && typeof inner?.ctename === 'string')
+        names.push(inner.ctename);
+      look(inner);
+    }
+  };
+  look(stmt);
+  return names;
 }
 
 /**
@@ -3553,6 +3654,41 @@ function knownCall(call: Node): boolean {
   const names: Node[] = call.funcname ?? [];
   const schema = names.length > 1 ? names[0]?.String?.sval : 'pg_catalog';
   return schema === 'pg_catalog' && VALUE_CALLS.has(funcName(call));
+}
+
+/**
+ * A call of one of Postgres's own functions (see {@link BUILTIN_NUMBER_CALLS}),
+ * bare or qualified with `pg_catalog`; any other is the database's own.
+ */
+function builtInCall(call: Node): boolean {
+  const names: Node[] = call.funcname ?? [];
+  if (names.length > 2) return false;
+  if (names.length === 2 && names[0]?.String?.sval !== 'pg_catalog')
+    return false;
+  const name = funcName(call);
+  return (
+    BUILTIN_NUMBER_CALLS.has(name) ||
+    VALUE_CALLS.has(name) ||
+    SMALLINT_ONLY.has(name) ||
+    EXACT_TYPE.has(name) ||
+    HIDES_ROW.has(name)
+  );
+}
+
+/**
+ * A binary or prefix operator that is none of Postgres's own the rewriter
+ * knows, or one qualified with another schema (`OPERATOR(util.+)`).
+ */
+function userOperator(expr: Node): boolean {
+  if (expr?.kind !== 'AEXPR_OP') return false;
+  const names: Node[] = expr.name ?? [];
+  if (names.length > 1 && names[0]?.String?.sval !== 'pg_catalog') return true;
+  const op = operatorOf(expr) ?? '';
+  return !(
+    KNOWN_OPERATORS.has(op) ||
+    TYPED_OPERATORS.has(op) ||
+    COMPARISONS.has(op)
+  );
 }
 
 function isSum(call: Node): boolean {

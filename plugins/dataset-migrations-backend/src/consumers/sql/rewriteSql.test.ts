@@ -1,4 +1,7 @@
-import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type {
+  DatasetField,
+  FieldChange,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import { consumerMapping } from './fieldMapping';
 import { rewriteSqlFile } from './rewriteSql';
 import { loadSqlParser } from '../../sql/sqlParser';
@@ -3172,5 +3175,142 @@ describe('found by the twenty-second round (adversarial21_min)', () => {
     ).toBe(
       'SELECT event_id, CASE WHEN CAST(ms_played AS integer) > 1000 THEN 0 ELSE CAST(ms_played AS integer) END FROM listening_events ORDER BY ms_played',
     );
+  });
+});
+
+describe('found by the twenty-third round (adversarial22_min)', () => {
+  const fields: DatasetField[] = [
+    { name: 'id', type: 'integer', nullable: false, primaryKey: true },
+    { name: 'n', type: 'integer', nullable: true, primaryKey: false },
+    { name: 's', type: 'smallint', nullable: true, primaryKey: false },
+    { name: 'j', type: 'jsonb', nullable: true, primaryKey: false },
+    { name: 'ip', type: 'inet', nullable: true, primaryKey: false },
+    { name: 'd', type: 'date', nullable: true, primaryKey: false },
+  ];
+  const t = { schema: 'public', table: 't', fields: fields.map(f => f.name) };
+  type FieldType = Extract<
+    FieldChange,
+    { changeType: unknown }
+  >['changeType']['type'];
+  const widen = (field: string, type: string) =>
+    consumerMapping(fields, [
+      { changeType: { field, type: type as FieldType } },
+    ]);
+  const assess = (content: string, mapping: ReturnType<typeof widen>) =>
+    rewriteSqlFile({ path: 'q.sql', content }, t, mapping);
+
+  it('asks about a widened integer added to or subtracted from a field of the dataset that is no number', () => {
+    // Were called unaffected: `jsonb - bigint` and `inet + numeric` do not
+    // exist, so the unchanged query failed on the new version; only a date or
+    // time beside the field was looked at.
+    for (const [sql, type] of [
+      ['SELECT id, j - n AS rest FROM t', 'bigint'],
+      ['SELECT id, j - n AS rest FROM t', 'numeric'],
+      ['SELECT id, ip + n AS next_ip FROM t', 'numeric'],
+      [
+        'WITH x AS (SELECT id, j, n FROM t) SELECT id, j - n AS rest FROM x',
+        'bigint',
+      ],
+    ]) {
+      const result = assess(sql, widen('n', type));
+      expect({ sql, type, status: result.status }).toEqual({
+        sql,
+        type,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toMatch(/operator [-+] beside/);
+    }
+    // Beside a number, or a smallint widened to integer (jsonb - integer takes
+    // a smallint as it is), the same operator is chosen.
+    expect(
+      assess(
+        'SELECT id, n + id AS total, d - n AS earlier FROM t',
+        widen('s', 'integer'),
+      ).status,
+    ).toBe('unaffected');
+    expect(
+      assess('SELECT id, n + id AS total FROM t', widen('n', 'bigint')).status,
+    ).toBe('unaffected');
+    expect(
+      assess(
+        'SELECT id, j - s AS rest, ip - s AS prev FROM t',
+        widen('s', 'integer'),
+      ).status,
+    ).toBe('unaffected');
+  });
+
+  it('asks about a widened integer, smallint too, given as it is to a function or operator that is not PostgreSQL’s own', () => {
+    // Were called unaffected: a function of the database's own taking
+    // smallint takes no integer (or an overload taking integer is chosen),
+    // and an operator of its own taking integer takes no bigint.
+    for (const [sql, field, type] of [
+      ['SELECT id, pg_temp.tier(s) AS tier FROM t', 's', 'integer'],
+      ['SELECT id, tier(s) AS tier FROM t', 's', 'integer'],
+      ['SELECT pg_temp.total(s) AS tot FROM t', 's', 'integer'],
+      [
+        "SELECT id, pg_temp.label_of(prefix => 'no ', x => s) FROM t",
+        's',
+        'integer',
+      ],
+      ['SELECT id, util.max(n) AS top FROM t', 'n', 'bigint'],
+      ['SELECT id, n OPERATOR(pg_temp.<|) 2 AS clipped FROM t', 'n', 'bigint'],
+      ['SELECT id, n <| 2 AS clipped FROM t', 'n', 'numeric'],
+      ['SELECT id, s <| 2 AS clipped FROM t', 's', 'integer'],
+    ]) {
+      const result = assess(sql, widen(field, type));
+      expect({ sql, type, status: result.status }).toEqual({
+        sql,
+        type,
+        status: 'needs-decision',
+      });
+    }
+    expect(
+      assess('SELECT id, tier(s) AS tier FROM t', widen('s', 'integer')).impact
+        .problem?.message,
+    ).toContain(
+      "no function or operator the rewriter knows as PostgreSQL's own",
+    );
+    // PostgreSQL's own functions pick the same version for smallint and
+    // integer; a cast decides the type given.
+    for (const sql of [
+      "SELECT id, repeat('*', s) AS bar, lpad('x', s, '.'), round(avg(s) OVER (), 2) FROM t",
+      'SELECT id, pg_catalog.abs(s), pg_temp.tier(s::smallint) AS tier FROM t',
+      'SELECT id, s + 1, s * 2, s % 3 FROM t',
+    ])
+      expect({
+        sql,
+        status: assess(sql, widen('s', 'integer')).status,
+      }).toEqual({ sql, status: 'unaffected' });
+  });
+
+  it('qualifies the renamed table where the statement has a CTE of its new name, whatever stands before the CTE’s AS', () => {
+    // Was rewritten `FROM t2 AS t`: a comment between the CTE's name and AS
+    // (or after AS) hid the CTE from the text search, and the bare new name
+    // read the CTE in place of the table.
+    const rename = consumerMapping(fields, [], renamedRelation(t, 't2'));
+    for (const cte of [
+      'WITH t2 /* per id */ AS (SELECT id, 0 AS n FROM u)',
+      'WITH t2 -- per id\nAS (SELECT id, 0 AS n FROM u)',
+      'WITH t2 AS -- per id\n(SELECT id, 0 AS n FROM u)',
+      'WITH T2 AS (SELECT id, 0 AS n FROM u)',
+    ]) {
+      const sql = `${cte}\nSELECT t.id, t.n, t2.n AS z FROM t JOIN t2 ON t2.id = t.id`;
+      expect(assess(sql, rename).content).toBe(
+        `${cte}\nSELECT t.id, t.n, t2.n AS z FROM public.t2 AS t JOIN t2 ON t2.id = t.id`,
+      );
+    }
+    expect(
+      assess(
+        'SELECT x.id FROM (WITH t2 /* inner */ AS (SELECT 1 AS k) SELECT t.id FROM t, t2) x',
+        rename,
+      ).content,
+    ).toBe(
+      'SELECT x.id FROM (WITH t2 /* inner */ AS (SELECT 1 AS k) SELECT t.id FROM public.t2 AS t, t2) x',
+    );
+    // A quoted name in another case, or a CTE of another statement, is no t2.
+    expect(
+      assess('WITH "T2" AS (SELECT 1 AS k) SELECT t.id, k FROM t, "T2"', rename)
+        .content,
+    ).toBe('WITH "T2" AS (SELECT 1 AS k) SELECT t.id, k FROM t2 AS t, "T2"');
   });
 });

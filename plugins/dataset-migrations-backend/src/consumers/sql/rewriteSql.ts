@@ -887,7 +887,7 @@ function planRelationEdits(
     if (
       schema !== undefined ||
       renamedTo.schema !== target.schema ||
-      definesCte(masked.text, statement, renamedTo.table)
+      statement.cteNames.includes(renamedTo.table)
     )
       text = `${name(renamedTo.schema, schema)}.${text}`;
     if (parts.length > 2) text = `${parts.slice(0, -2).join('.')}.${text}`;
@@ -921,20 +921,6 @@ function planRelationEdits(
       text += ` AS ${name(relation.name, table)}`;
     plan.edits.push({ start: relation.start, end: relation.end, text });
   }
-}
-
-/** Whether the statement has a CTE of that name, which a bare name would mean instead. */
-function definesCte(
-  text: string,
-  statement: StatementAnalysis,
-  name: string,
-): boolean {
-  return new RegExp(
-    `(?:\\bwith(?:\\s+recursive)?|,)\\s*"?${escapeRegExp(
-      name,
-    )}"?\\s*(?:\\([^)]*\\)\\s*)?as\\s*(?:not\\s+)?(?:materialized\\s*)?\\(`,
-    'i',
-  ).test(text.slice(statement.start, statement.end));
 }
 
 /**
@@ -1242,7 +1228,7 @@ function passedOnMessage(
  * Whether what a widened field is given to (see {@link ColumnUse.typed}) sees
  * the wider type: a function or operator chosen by type, for an integer widened
  * past integer; the type itself (an array of it), for any widening read as it
- * is. Not `+` or `-` beside a dataset field that is no date or time.
+ * is. Not `+` or `-` beside a dataset field of a number type.
  */
 function typeMatters(
   field: string,
@@ -1250,9 +1236,22 @@ function typeMatters(
   m: ReaderMapping,
   mapping: ConsumerMapping,
 ): m is Extract<ReaderMapping, { kind: 'retyped' }> {
+  // A function or operator the rewriter does not know as Postgres's own (a
+  // user's, an extension's) has whatever versions the database gave it: one
+  // taking smallint takes no integer, whatever width the field had before.
+  if (
+    typed.signatureUnknown &&
+    m.kind === 'retyped' &&
+    readAsIs(field, m) &&
+    INTEGERS.includes(m.oldType)
+  )
+    return true;
+  // `n + id` is a number of the wider type, as the field alone would be; `d +
+  // n` (a date) is chosen by n's type below, and so are `j - n` (jsonb) and `ip
+  // + n` (inet): the operator exists for some integer types only.
   if (
     typed.besideField !== undefined &&
-    !isTemporalField(mapping, typed.besideField)
+    isNumberField(mapping, typed.besideField)
   )
     return false;
   // `text || f` is text, with f's digits whatever its integer or numeric type.
@@ -1261,6 +1260,19 @@ function typeMatters(
   // width_bucket(n, 0, 23, 23): double precision for any integer, numeric for numeric.
   if (typed.floatOrNumeric) return dividesDifferently(m);
   return picksOtherFunction(m) || (!!typed.exactType && readAsIs(field, m));
+}
+
+/** A dataset field of a number type (integer, numeric, floating point). */
+function isNumberField(mapping: ConsumerMapping, field: string): boolean {
+  const type = mapping.sourceFields.find(f => f.name === field)?.type ?? '';
+  return [
+    'smallint',
+    'integer',
+    'bigint',
+    'numeric',
+    'real',
+    'double precision',
+  ].includes(typeParts(type).base);
 }
 
 function isTextField(mapping: ConsumerMapping, field: string): boolean {
@@ -1298,12 +1310,6 @@ function typedConsequence(
   return typed.exactType
     ? `which that value shows: an array or row of ${m.newType} compares with none of ${m.oldType}, and pg_typeof() names it`
     : 'for which it may pick another (other digits or result type) or none';
-}
-
-/** A dataset field of a date or time type (`created_at + f` is chosen by f's type). */
-function isTemporalField(mapping: ConsumerMapping, field: string): boolean {
-  const type = mapping.sourceFields.find(f => f.name === field)?.type ?? '';
-  return /^(date|time|timestamp|interval)\b/.test(type);
 }
 
 /** An integer widened to a type that divides with a fraction. */

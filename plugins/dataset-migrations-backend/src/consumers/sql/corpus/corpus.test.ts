@@ -929,6 +929,66 @@ const ADV21_MIGRATIONS: CorpusSource['migrations'] = [
   },
 ];
 
+/** The twenty-third round's migrations over `t(id, n integer, s smallint, name text, j jsonb, ip inet, d date)` and `u`. */
+const ADV22_MIGRATIONS: CorpusSource['migrations'] = [
+  {
+    name: 'O01 t.n renamed to m',
+    dataset: 't',
+    changes: [{ renameField: { from: 'n', to: 'm' } }],
+  },
+  {
+    name: 'O02 t.n widened integer -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+  },
+  {
+    name: 'O03 t.n widened integer -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+  },
+  {
+    name: 'O04 t renamed to t2 (a CTE name the files use)',
+    dataset: 't',
+    changes: [],
+    renameTo: 't2',
+  },
+  {
+    name: 'O05 t gains m',
+    dataset: 't',
+    changes: [{ addField: { name: 'm', type: 'integer', default: '0' } }],
+  },
+  {
+    name: 'O06 t.s dropped',
+    dataset: 't',
+    changes: [{ dropField: { name: 's' } }],
+  },
+  {
+    name: 'O07 t.s widened smallint -> integer',
+    dataset: 't',
+    changes: [{ changeType: { field: 's', type: 'integer' } }],
+  },
+  {
+    name: 'O08 t.n retyped integer -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'text' } }],
+  },
+  {
+    name: "O09 t.name renamed to label (u's column)",
+    dataset: 't',
+    changes: [{ renameField: { from: 'name', to: 'label' } }],
+  },
+  {
+    name: 'O10 t.j renamed to doc',
+    dataset: 't',
+    changes: [{ renameField: { from: 'j', to: 'doc' } }],
+  },
+  {
+    name: "O11 t gains v (u's column)",
+    dataset: 't',
+    changes: [{ addField: { name: 'v', type: 'integer', default: '0' } }],
+  },
+];
+
 const ALL_SOURCES: CorpusSource[] = [
   {
     name: 'adversarial7',
@@ -3953,6 +4013,43 @@ const ALL_SOURCES: CorpusSource[] = [
         name: 'R04 t.n retyped integer -> text',
         dataset: 't',
         changes: [{ changeType: { field: 'n', type: 'text' } }],
+      },
+    ],
+  },
+  {
+    name: 'adversarial22',
+    dir: path.join(__dirname, 'adversarial22'),
+    migrations: ADV22_MIGRATIONS,
+  },
+  {
+    name: 'adversarial22_min',
+    dir: path.join(__dirname, 'adversarial22_min'),
+    migrations: [
+      {
+        name: 'S01 t.n widened integer -> bigint',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+      },
+      {
+        name: 'S02 t.n widened integer -> numeric',
+        dataset: 't',
+        changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+      },
+      {
+        name: 'S03 t.s widened smallint -> integer',
+        dataset: 't',
+        changes: [{ changeType: { field: 's', type: 'integer' } }],
+      },
+      {
+        name: 'S04 t renamed to t2 (a CTE name the files use)',
+        dataset: 't',
+        changes: [],
+        renameTo: 't2',
+      },
+      {
+        name: 'S05 t.n renamed to m',
+        dataset: 't',
+        changes: [{ renameField: { from: 'n', to: 'm' } }],
       },
     ],
   },

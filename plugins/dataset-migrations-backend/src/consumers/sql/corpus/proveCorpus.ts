@@ -136,6 +136,23 @@ export async function proveSource(
     await db.raw(
       `ANALYZE ${newSchema}.${identifier(migration.renameTo ?? datasetTable)}`,
     );
+    // To the rewriter the dataset lives in `public` (datasetTarget), and where
+    // a bare new name would read something else (a CTE of that name) it
+    // qualifies the renamed table with that schema: while the migration is
+    // proven, `public` serves the new table under its new name too, as the
+    // dataset's schema would.
+    const servedInPublic =
+      migration.renameTo && !migration.renameTo.includes('.')
+        ? `public.${identifier(migration.renameTo)}`
+        : undefined;
+    if (servedInPublic) {
+      await db.raw(`DROP VIEW IF EXISTS ${servedInPublic}`);
+      await db.raw(
+        `CREATE VIEW ${servedInPublic} AS TABLE ${newSchema}.${identifier(
+          migration.renameTo!,
+        )}`,
+      );
+    }
 
     const target = datasetTarget(migration.dataset, fields);
     const mapping = consumerMapping(
@@ -253,6 +270,7 @@ export async function proveSource(
           : { ...at, outcome: proven, rows },
       );
     }
+    if (servedInPublic) await db.raw(`DROP VIEW IF EXISTS ${servedInPublic}`);
   }
   return outcomes;
 }

@@ -1,0 +1,1 @@
+SELECT id, host(ip + n) AS next_host FROM t ORDER BY id;

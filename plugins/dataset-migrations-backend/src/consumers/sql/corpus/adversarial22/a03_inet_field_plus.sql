@@ -1,0 +1,1 @@
+SELECT id, ip + n AS next_ip FROM t ORDER BY id;

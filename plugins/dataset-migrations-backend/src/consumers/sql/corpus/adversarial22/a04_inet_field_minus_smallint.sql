@@ -1,0 +1,1 @@
+SELECT id, host(ip - s) AS prev_host FROM t ORDER BY id;

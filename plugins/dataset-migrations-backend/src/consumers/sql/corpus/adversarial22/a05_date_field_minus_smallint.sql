@@ -1,0 +1,1 @@
+SELECT id, d - s AS earlier FROM t ORDER BY id;

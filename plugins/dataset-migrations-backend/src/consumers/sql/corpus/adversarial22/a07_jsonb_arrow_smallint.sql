@@ -1,0 +1,1 @@
+SELECT id, j -> s AS elem FROM t ORDER BY id;

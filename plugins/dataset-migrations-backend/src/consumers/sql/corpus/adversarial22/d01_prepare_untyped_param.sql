@@ -1,0 +1,2 @@
+PREPARE r23_q9 AS SELECT id, name FROM t WHERE n = $1;
+EXECUTE r23_q9(2.6);

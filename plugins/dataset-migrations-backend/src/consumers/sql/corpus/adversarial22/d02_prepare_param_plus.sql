@@ -1,0 +1,2 @@
+PREPARE r23_q10 AS SELECT id, n + $1 AS k FROM t ORDER BY id;
+EXECUTE r23_q10(0.5);

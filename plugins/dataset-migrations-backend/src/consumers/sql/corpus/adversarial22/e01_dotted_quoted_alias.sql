@@ -1,0 +1,1 @@
+SELECT "_root.base"."id", "_root.base"."n" FROM t AS "_root.base" ORDER BY 1;

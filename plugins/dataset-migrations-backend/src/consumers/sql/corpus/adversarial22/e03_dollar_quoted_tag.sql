@@ -1,0 +1,1 @@
+SELECT id, n, $tag$ n's $tag$ AS note FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT jsonb_object_agg(name, n) FROM t;

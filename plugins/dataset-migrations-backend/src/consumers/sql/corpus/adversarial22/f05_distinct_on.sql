@@ -1,0 +1,1 @@
+SELECT DISTINCT ON (n) n, id FROM t ORDER BY n, id DESC;

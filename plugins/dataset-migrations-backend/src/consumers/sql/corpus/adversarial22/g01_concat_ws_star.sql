@@ -1,0 +1,1 @@
+SELECT id, concat_ws('|', t.*) AS line FROM t ORDER BY id;

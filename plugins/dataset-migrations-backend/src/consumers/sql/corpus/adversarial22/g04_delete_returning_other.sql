@@ -1,0 +1,1 @@
+WITH moved AS (DELETE FROM u WHERE id IN (SELECT id FROM t WHERE n > 1) RETURNING *) SELECT count(*) FROM moved;

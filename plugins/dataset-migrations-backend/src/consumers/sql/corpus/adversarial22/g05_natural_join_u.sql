@@ -1,0 +1,1 @@
+SELECT id, n, v FROM t NATURAL JOIN u ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, j - n AS rest FROM t ORDER BY id;
