@@ -810,7 +810,17 @@ describe('hostile and careless input', () => {
       denied = ['dataset-migrations.migration.start'];
       const ran = await api().post(`${API}/migrations`).send(probe);
       expect(ran.status).toBe(201);
-      expect((await finished(ran.body.migration.id)).status).toBe('failed');
+      const failedRun = ran.body.migration.id as string;
+      expect((await finished(failedRun)).status).toBe('failed');
+      // Retrying it runs it again on today's rows: only for who may see them.
+      denied = [
+        'dataset-migrations.migration.start',
+        'dataset-migrations.migration.approve',
+      ];
+      const retried = await api().post(`${API}/migrations/${failedRun}/retry`);
+      expect(retried.status).toBe(403);
+      expect(message(retried)).toMatch(/^not allowed: a dry run reads /);
+      expect((await finished(failedRun)).status).toBe('failed');
     } finally {
       denied = [];
     }

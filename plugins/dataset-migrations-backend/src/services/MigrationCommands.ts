@@ -99,29 +99,38 @@ export class MigrationCommands {
       datasetMigrationRequestPermission,
       request.entityRef,
     );
-    const mayStart = () =>
-      permissions.isAllowedOnEntity(
-        credentials,
-        datasetMigrationStartPermission,
-        request.entityRef,
-      );
-    // A dry run runs at once, on the dataset's rows: whether it fails answers a
-    // question about them (an expression can fail on any row it picks), so it
-    // is for who may see them, as its sample and its failure are.
-    if (
-      request.dryRun &&
-      !(await mayStart()) &&
-      !(await permissions.isAllowedOnEntity(
-        credentials,
-        datasetMigrationApprovePermission,
-        request.entityRef,
-      ))
-    )
-      throw dryRunRefused(request.entityRef);
+    if (request.dryRun)
+      await this.assertMayDryRun(credentials, request.entityRef);
     return this.create(request, {
       requestedBy: credentials.principal.userEntityRef,
-      mayStart,
+      mayStart: () =>
+        permissions.isAllowedOnEntity(
+          credentials,
+          datasetMigrationStartPermission,
+          request.entityRef,
+        ),
     });
+  }
+
+  /**
+   * A dry run runs at once, on the dataset's rows: whether it fails answers a
+   * question about them (an expression can fail on any row it picks), so it is
+   * for who may see them, as its sample and its failure are.
+   */
+  private async assertMayDryRun(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ): Promise<void> {
+    const { permissions } = this.deps;
+    for (const permission of [
+      datasetMigrationStartPermission,
+      datasetMigrationApprovePermission,
+    ])
+      if (
+        await permissions.isAllowedOnEntity(credentials, permission, entityRef)
+      )
+        return;
+    throw dryRunRefused(entityRef);
   }
 
   /**
@@ -427,6 +436,9 @@ export class MigrationCommands {
         `migration ${id} is ${existing.status}; only failed or cancelled migrations can be retried`,
       );
     }
+    // Run again on today's rows, for today's rights: as a new dry run would be.
+    if (existing.dryRun)
+      await this.assertMayDryRun(credentials, existing.entityRef);
     const awaiting = await this.approvalOnRetry(existing, credentials);
     const result = await this.deps.store.requeueMigration(
       id,
