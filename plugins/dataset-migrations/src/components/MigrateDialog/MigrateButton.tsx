@@ -27,10 +27,14 @@ export function MigrateButton(props: {
     datasetMigrationApprovePermission,
     props.entityRef,
   );
-  const noDryRun =
-    requestOnly && !approve.loading && !approve.allowed
-      ? "a dry run reads the dataset's rows, shown only to who may start or approve a migration of it"
-      : undefined;
+  // Disabled until the answers are in: the server refuses a dry run to who may
+  // not see the dataset's rows.
+  let noDryRun: string | undefined;
+  if (start.loading || approve.loading)
+    noDryRun = "checking whether you may see the dataset's rows…";
+  else if (requestOnly && !approve.allowed)
+    noDryRun =
+      "not for you: a dry run reads the dataset's rows, shown only to who may start or approve a migration of it";
   return (
     <>
       <PermittedButton

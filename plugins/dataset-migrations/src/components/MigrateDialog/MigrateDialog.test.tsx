@@ -305,7 +305,7 @@ describe('MigrateDialog', () => {
     expect(dry).toBeDisabled();
     expect(
       screen.getByText(/^Dry run: check the transform/).textContent,
-    ).toContain(`(not for you: ${why})`);
+    ).toContain(`(${why})`);
 
     await userEvent.click(screen.getByRole('tab', { name: 'Spec' }));
     typeSpec(
@@ -1001,6 +1001,57 @@ describe('MigrateDialog', () => {
     );
     await userEvent.click(request);
     await waitFor(() => expect(onQueued).toHaveBeenCalledWith(queued));
+  });
+
+  it('offers a dry run only once it knows the user may see the rows: to who may approve, not to who may only request', async () => {
+    let answerApprove: (result: AuthorizeResult) => void = () => {};
+    const approveAnswered = new Promise<AuthorizeResult>(resolve => {
+      answerApprove = resolve;
+    });
+    const ref = 'resource:default/slowly-permitted';
+    const api = fakeApi(async () => ({} as Migration));
+    api.getDataset.mockResolvedValue({ ...dataset, entityRef: ref });
+    const permissionApi = {
+      authorize: async (request: { permission: { name: string } }) => {
+        const { name } = request.permission;
+        if (name === 'dataset-migrations.migration.approve')
+          return { result: await approveAnswered };
+        return {
+          result:
+            name === 'dataset-migrations.migration.start'
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        };
+      },
+    };
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [datasetMigrationsApiRef, api],
+          [permissionApiRef, permissionApi as never],
+        ]}
+      >
+        {/* A ref of its own: permission answers are cached by resource. */}
+        <MigrateButton entityRef={ref} />
+      </TestApiProvider>,
+    );
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Migrate' })).toBeEnabled(),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Migrate' }));
+    await screen.findByLabelText('Target version');
+    const dry = screen.getByRole('checkbox', { name: /Dry run/ });
+    expect(dry).toBeDisabled();
+    expect(screen.getByText(/^Dry run: check the transform/)).toHaveTextContent(
+      /checking whether you may see the dataset's rows/,
+    );
+    answerApprove(AuthorizeResult.DENY);
+    await waitFor(() =>
+      expect(
+        screen.getByText(/^Dry run: check the transform/),
+      ).toHaveTextContent(/not for you: a dry run reads the dataset's rows/),
+    );
+    expect(dry).toBeDisabled();
   });
 
   it('disables Migrate, naming the permission, for one who may not even request', async () => {

@@ -397,7 +397,7 @@ export function MigrateDialog(props: MigrateDialogProps) {
                     />
                   }
                   label={`Dry run: check the transform on a sample, change nothing${
-                    noDryRun ? ` (not for you: ${noDryRun})` : ''
+                    noDryRun ? ` (${noDryRun})` : ''
                   }`}
                 />
               </>
