@@ -1736,6 +1736,27 @@ describe('PostgresDatasetEngine', () => {
         ).toEqual([{ n: 20000, first: 'after' }]);
       });
 
+      it('carries a key change through the name to the old version as an update, moving its row across partitions', async () => {
+        const { run } = await playsBetweenBatches(async () => {});
+        await byBlocks.migrate(run);
+        await knex.raw(`DELETE FROM public.plays WHERE id = 2500`);
+        await knex.raw(`UPDATE public.plays SET id = 2500 WHERE id = 1`);
+        const at = async (relation: string, user: string) =>
+          (
+            await knex.raw(
+              `SELECT tableoid::regclass::text AS part, id::int, ${user} AS user,
+                      (SELECT count(*)::int FROM ${relation}) AS n
+                 FROM ${relation} WHERE id IN (1, 2500)`,
+            )
+          ).rows;
+        expect(await at('public.plays_v1', 'user_id')).toEqual([
+          { part: 'plays_b', id: 2500, user: 'user1', n: 19998 },
+        ]);
+        expect(await at('public.plays_v2', 'listener_id')).toEqual([
+          { part: 'plays_v2', id: 2500, user: 'user1', n: 19998 },
+        ]);
+      });
+
       it('goes on when a partition is created or one holding rows is attached during the copy, copying the rows behind it', async () => {
         const { run, logs } = await playsBetweenBatches(async batch => {
           if (batch === 2) {
@@ -2385,6 +2406,10 @@ describe('PostgresDatasetEngine', () => {
     it.each([
       ['a dropped field', [{ dropField: { name: 'tag' } }]],
       ['a retype only', [{ changeType: { field: 'price', type: 'numeric' } }]],
+      [
+        'a rename only',
+        [{ renameField: { from: 'user_id', to: 'listener_id' } }],
+      ],
     ] as [string, FieldChange[]][])(
       'refuses through the name a delete the previous version refuses, so both versions keep the row (%s)',
       async (_, changes) => {
@@ -2413,6 +2438,73 @@ describe('PostgresDatasetEngine', () => {
         ]);
         expect(await count('public.events_v1')).toBe(ROWS.length - 1);
         expect(await count('public.events_v2')).toBe(ROWS.length - 1);
+      },
+    );
+
+    it.each([
+      ['a dropped field', [{ dropField: { name: 'tag' } }]],
+      ['a retype only', [{ changeType: { field: 'price', type: 'numeric' } }]],
+      [
+        'a rename only',
+        [{ renameField: { from: 'user_id', to: 'listener_id' } }],
+      ],
+      // No reverse trigger: the expand trigger alone carries the write.
+      ['a dropped NOT NULL field', [{ dropField: { name: 'user_id' } }]],
+    ] as [string, FieldChange[]][])(
+      'carries a key change through the name to the previous version as a change of its key, so foreign keys to it act as on the table (%s)',
+      async (_, changes) => {
+        const { run } = await runFor(changes);
+        await engine.migrate(run);
+        const idsOf = async (relation: string, column = 'id') =>
+          (await knex(relation).orderBy(column).select(column)).map(r =>
+            Number(r[column]),
+          );
+        const bothVersions = async () => [
+          await idsOf('public.events_v1'),
+          await idsOf('public.events_v2'),
+        ];
+        // Foreign keys to the previous version's table, added after cut-over.
+        // Carried as a delete and an insert, a key change deleted the rows
+        // referencing it (ON DELETE CASCADE) where the table moved them with
+        // the key (ON UPDATE CASCADE), and went past one that refuses.
+        await knex.raw(`
+          CREATE TABLE public.plays (event_id bigint
+            REFERENCES public.events_v1 (id) ON UPDATE CASCADE ON DELETE CASCADE);
+          CREATE TABLE public.bookings (
+            event_id bigint REFERENCES public.events_v1 (id));
+          INSERT INTO public.plays VALUES (1), (1);
+          INSERT INTO public.bookings VALUES (2)`);
+        await knex('events').where({ id: 1 }).update({ id: 11 });
+        expect(await idsOf('public.plays', 'event_id')).toEqual([11, 11]);
+        expect(await bothVersions()).toEqual([
+          [2, 3, 11],
+          [2, 3, 11],
+        ]);
+        expect(await idsOf('events')).toEqual([2, 3, 11]);
+        // Refused as the table did: both versions keep the key.
+        await expect(
+          knex('events').where({ id: 2 }).update({ id: 12 }),
+        ).rejects.toThrow(/foreign key constraint "bookings_event_id_fkey"/);
+        expect(await bothVersions()).toEqual([
+          [2, 3, 11],
+          [2, 3, 11],
+        ]);
+        // A key nothing references changes in both; the row's other fields go with it.
+        await knex('events').where({ id: 3 }).update({ id: 13 });
+        expect(await bothVersions()).toEqual([
+          [2, 11, 13],
+          [2, 11, 13],
+        ]);
+        expect(
+          await knex('public.events_v1').where({ id: 13 }).first('price'),
+        ).toEqual({ price: '12.25' });
+        // A delete cascades as it did on the table.
+        await knex('events').where({ id: 11 }).delete();
+        expect(await idsOf('public.plays', 'event_id')).toEqual([]);
+        expect(await bothVersions()).toEqual([
+          [2, 13],
+          [2, 13],
+        ]);
       },
     );
 

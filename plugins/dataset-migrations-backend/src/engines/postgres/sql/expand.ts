@@ -489,10 +489,22 @@ function expandWriteSql(
        IF TG_OP = 'DELETE' THEN${deletedFromPrevious}
          RETURN OLD;
        END IF;`;
+  // A key change is an update of the previous version's key, not a delete and an
+  // insert: a foreign key to that table acts as it did on the table (ON UPDATE
+  // CASCADE moves the rows referencing it, where ON DELETE CASCADE deleted them),
+  // and what refuses it there (a foreign key that does not follow, an identity key
+  // GENERATED ALWAYS) refuses the write, as it did the table's. The values were
+  // checked to fit the previous types above. A row the previous version does not
+  // hold is not there to change; the insert below gives it one.
+  const rekeyPrevious = `
+       IF TG_OP = 'UPDATE' AND ${writtenKeyChanged} THEN
+         UPDATE ${quoteRelation(previous)} AS p SET ${list(
+    keyFields.map(f => `${q(f.name)} = ${oldValue(f)}`),
+  )}
+          WHERE ${previousKeyOf('p')} = ${previousKeyOf('OLD')};
+       END IF;`;
   const keepPrevious = `
        BEGIN
-         IF TG_OP = 'UPDATE' AND ${writtenKeyChanged} THEN${deletedFromPrevious}
-         END IF;
          INSERT INTO ${quoteRelation(previous)} AS p (${list(
     shape.sourceFields.map(f => q(f.name)),
   )})${OVERRIDING_IDENTITY}
@@ -636,7 +648,7 @@ function expandWriteSql(
           WHERE ${keyOf('t')} = ${keyOf('ov')};
          IF NOT FOUND THEN RETURN NULL; END IF;
        END IF;
-       IF TG_OP = 'UPDATE' AND w IS NULL THEN RETURN NULL; END IF;${fits}${deletePrevious}${keepPrevious}
+       IF TG_OP = 'UPDATE' AND w IS NULL THEN RETURN NULL; END IF;${fits}${deletePrevious}${rekeyPrevious}${keepPrevious}
        RETURN NEW;
      END `,
       'expand',

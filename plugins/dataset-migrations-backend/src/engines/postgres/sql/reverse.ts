@@ -86,10 +86,51 @@ export function createReverseSql(
   const oldKeyOfOld = `(${oldKey}) = (${list(
     shape.sourceKey.map(k => valueOf(k, 'OLD.')),
   )})`;
+  /*
+   * A delete, and a change of the key, are rules of the previous version's table
+   * to keep: a delete asks it to hold nothing, and a key change is an update of
+   * its key, not a delete and an insert, so a foreign key to that table (added
+   * after cut-over) acts as it did on the table (ON UPDATE CASCADE moves the rows
+   * referencing the row, where ON DELETE CASCADE deleted them), and what refuses
+   * it there (a foreign key that does not follow, an identity key GENERATED
+   * ALWAYS) refuses the write, as the table did, rather than be recorded while
+   * the versions part. Only a key the previous type cannot hold is the recorded
+   * kind of failure: checked first, it is then recorded as before.
+   */
+  const keyed = (row: 'OLD' | 'NEW') =>
+    shape.sourceKey.map(k => valueOf(k, `${row}.`));
+  const cast = shape.fields.some(
+    f => f.source.kind === 'cast' && shape.sourceKey.includes(f.source.from),
+  );
+  // NEW is NULL for a delete, and so are its fields.
+  const keysOf = list([...keyed('OLD'), ...keyed('NEW')]);
+  const rules = `
+       IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${keyChanged}) THEN${
+    cast
+      ? `
+         BEGIN
+           PERFORM ${keysOf};
+         EXCEPTION WHEN OTHERS THEN
+           fitting := false;
+         END;`
+      : ''
+  }
+         IF fitting AND TG_OP = 'DELETE' THEN
+           DELETE FROM ${quoteRelation(previous)} WHERE ${oldKeyOfOld};
+         ELSIF fitting THEN
+           UPDATE ${quoteRelation(previous)} SET ${list(
+    shape.sourceKey.map(k => `${q(k)} = ${valueOf(k, 'NEW.')}`),
+  )}
+            WHERE ${oldKeyOfOld};
+         END IF;
+       END IF;`;
   return rowTriggerSql({
     ...shape.reverse,
-    body: `         IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${keyChanged}) THEN
-           DELETE FROM ${quoteRelation(previous)} WHERE ${oldKeyOfOld};
+    declare: `
+       fitting boolean := true;`,
+    refused: rules,
+    body: `         IF NOT fitting THEN
+           PERFORM ${keysOf};
          END IF;
          IF TG_OP IN ('INSERT', 'UPDATE') THEN
            ${upsert};

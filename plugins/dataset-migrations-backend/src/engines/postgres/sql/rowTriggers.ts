@@ -31,13 +31,25 @@ export const CONFLICTS_FAIL_THE_WRITE =
  * The trigger runs with its owner's rights (the migration's), so writers need no
  * grant on the tables it writes, and in every session, whatever its
  * replication role; a write its body fails on is recorded in `failures`, never
- * refused. Except where the write conflicted with another transaction (a
+ * refused (what it runs before that body, `refused`, fails the writer). Except
+ * where the write conflicted with another transaction (a
  * serialization failure, a deadlock, a lock not available): the writer's
  * transaction fails as it would on its own tables, and retried, it is captured.
  * Recorded, it would have failed the migration. A writer at REPEATABLE READ
  * meets this when it changes a row the backfill copied after its snapshot.
  */
-export function rowTriggerSql(t: RowTrigger & { body: string }): string[] {
+export function rowTriggerSql(
+  t: RowTrigger & {
+    body: string;
+    /** Declarations of the function's variables, for `refused` and `body`. */
+    declare?: string;
+    /**
+     * Statements run before `body`, outside the block that records: a write
+     * they fail on fails the writer, as a rule of the table it writes would.
+     */
+    refused?: string;
+  },
+): string[] {
   const fn = quoteRelation(t.fn);
   return [
     `CREATE TABLE ${quoteRelation(
@@ -47,8 +59,13 @@ export function rowTriggerSql(t: RowTrigger & { body: string }): string[] {
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
        ${functionSettings()} AS ${dollarQuoted(
       `
-     ${COLUMNS_OVER_VARIABLES}
-     BEGIN
+     ${COLUMNS_OVER_VARIABLES}${
+        t.declare
+          ? `
+     DECLARE${t.declare}`
+          : ''
+      }
+     BEGIN${t.refused ?? ''}
        BEGIN
 ${t.body}
        EXCEPTION
