@@ -239,9 +239,10 @@ export interface ShadowCheck {
   detail?: string;
   differingRows?: Array<{ side: 'before' | 'after'; row: unknown }>;
   /**
-   * Set, and `differingRows` left out, for a caller who may not see the
-   * dataset's rows (read it, and start or approve its migrations): the rows
-   * are its data.
+   * Set, and `differingRows`, `before` and `after` left out (a mismatch's
+   * `detail` says only that the results differ), for a caller who may not see
+   * the dataset's rows (read it, and start or approve its migrations): its
+   * rows, and counts and checksums of them, are its data.
    */
   differingRowsHidden?: boolean;
 }

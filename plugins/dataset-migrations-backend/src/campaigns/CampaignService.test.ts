@@ -12,7 +12,13 @@ import { DatabaseCampaignStore } from '../database/DatabaseCampaignStore';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { JobQueue } from '../queue/JobQueue';
 import { CampaignService } from './CampaignService';
-import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
+import {
+  campaignDocument,
+  campaignPlan,
+  fixedPlanning,
+} from './__testUtils__/campaignPlans';
+import { startedCampaign } from './__testUtils__/startedCampaign';
+import { newMigration } from '../__testUtils__/fixtures';
 
 const WORKER_SCHEMA = 'campaign_service_worker';
 const ref = (name: string) => `resource:default/${name}`;
@@ -25,6 +31,7 @@ describe('CampaignService', () => {
   const { init } = createTestDatabases();
   let knex: Knex;
   let campaigns: DatabaseCampaignStore;
+  let migrations: DatabaseMigrationStore;
   let queue: JobQueue;
   let planning: ReturnType<typeof fixedPlanning>;
   /** Per permission name, the datasets it is denied on; changed by each test. */
@@ -35,7 +42,7 @@ describe('CampaignService', () => {
 
   beforeAll(async () => {
     knex = await init();
-    await DatabaseMigrationStore.create({
+    migrations = await DatabaseMigrationStore.create({
       database: mockServices.database({ knex }),
     });
     campaigns = new DatabaseCampaignStore(knex);
@@ -73,6 +80,35 @@ describe('CampaignService', () => {
     planning.waves = [datasets.map(ref)];
     return service.create(campaignDocument({ name }), starter);
   }
+
+  it('shows no count or checksum a consumer failure recorded before copied into what is stuck', async () => {
+    const id = crypto.randomUUID();
+    const plan = campaignPlan(campaignDocument({ name: 'figures' }), [
+      [ref('figures-a')],
+    ]);
+    const run = newMigration({
+      entityRef: ref('figures-a'),
+      campaign: { id, wave: 0 },
+    });
+    await startedCampaign(
+      { campaigns, migrations },
+      { id, plan, by: 'user:default/x', at: now },
+      [run],
+    );
+    await knex('migration_consumers').insert({
+      migration_id: run.id,
+      entity_ref: 'component:default/probe',
+      state: 'failed',
+      failure_kind: 'shadow-mismatch',
+      failure_message:
+        'probe.sql statement 1: the original returned 1 rows (checksum 5069990028407788545), the rewrite 0 (checksum 0)',
+      updated_at: now,
+    });
+    const { stuck } = await service.get(id);
+    expect(stuck.map(s => s.detail)).toEqual([
+      'consumer component:default/probe failed: probe.sql statement 1: the original and the rewrite returned different results',
+    ]);
+  });
 
   it('lets only one of two campaigns started at once hold a dataset; the other answers 409 naming it', async () => {
     const first = await draft('race-one', ['r1']);

@@ -31,6 +31,7 @@ import { parseInput } from '../validation/parseInput';
 import type { CampaignPlanning } from './CampaignPlanning';
 import type { Clock } from './CampaignRunner';
 import { windowWait } from './windowWait';
+import { withoutFigures } from '../consumers/verification/shadowCheck';
 
 /** The starter's permissions on the campaign's datasets, checked with their own credentials. */
 export interface CampaignDatasetPermissions {
@@ -82,8 +83,17 @@ export class CampaignService {
   /** The campaign as stored, with what its rollout calendar holds up as of now. */
   async get(id: string): Promise<Campaign> {
     const now = this.now();
-    const campaign = await this.deps.campaigns.getCampaign(id, now);
-    if (!campaign) throw new NotFoundError(`campaign ${id} was not found`);
+    const stored = await this.deps.campaigns.getCampaign(id, now);
+    if (!stored) throw new NotFoundError(`campaign ${id} was not found`);
+    // A consumer's failure recorded before its figures were left out of it
+    // (anyone who may read the campaign reads what is stuck).
+    const campaign = {
+      ...stored,
+      stuck: stored.stuck.map(s => ({
+        ...s,
+        detail: withoutFigures(s.detail),
+      })),
+    };
     const wait = windowWait(campaign, now);
     if (!wait) return campaign;
     return {

@@ -835,9 +835,12 @@ describe('permissions and audit on every run route', () => {
       differingRows: [{ side: 'before', row: '(42,secret-listener)' }],
     });
     const hidden = await ledgerOf('resource:default/plays');
+    // Nor the counts: told only that the two sides differ.
     expect(hidden).toMatchObject({
       outcome: 'mismatch',
-      detail: 'the original returned 2 rows, the rewrite 1',
+      detail: expect.stringMatching(
+        /^the original and the rewrite returned different results \(/,
+      ),
       differingRowsHidden: true,
     });
     expect(JSON.stringify(hidden)).not.toContain('secret-listener');

@@ -65,12 +65,18 @@ import {
 } from '../consumers/sql/fieldMapping';
 import { loadSqlParser } from '../sql/sqlParser';
 import { mapConcurrently } from '../consumers/mapConcurrently';
-import { SHADOW_CHECK_FAILED } from '../consumers/verification/shadowCheck';
+import {
+  DIFFERENT_RESULTS,
+  SHADOW_CHECK_FAILED,
+  withoutFigures,
+} from '../consumers/verification/shadowCheck';
 import { previousVersionKeptUntil } from './retention';
 import { seesNoRows, withoutRows, type SeesRowsOf } from './rowsWithheld';
 
 const HIDDEN =
   '(its error may quote the dataset’s values: shown only to who may start or approve a migration of it)';
+const FIGURES_HIDDEN =
+  '(its counts, checksums and rows are the dataset’s data: shown only to who may start or approve a migration of it)';
 
 /** Consumers a page of the impact report reads at a time. */
 const IMPACT_CSV_PAGE = 500;
@@ -638,28 +644,41 @@ function redacted(consumer: MigrationConsumer): MigrationConsumer {
 }
 
 /**
- * A consumer with its shadow checks' differing rows left out, and the errors of
- * checks that failed, which the engine may word with the dataset's values
- * (`invalid input syntax for type integer: "…"`).
+ * A consumer as who may not see the dataset's rows reads it: its shadow checks
+ * without their rows, counts and checksums (a count can be made to equal a
+ * value, a one-value result's checksum is an unkeyed hash of it), a mismatch
+ * told as a difference only, and no error of a check that failed, which the
+ * engine may word with the dataset's values (`invalid input syntax for type
+ * integer: "…"`). Its failure's text, kept from before figures were left out
+ * of it, likewise.
  */
 function withoutRowSamples(consumer: MigrationConsumer): MigrationConsumer {
-  if (!consumer.verification) return consumer;
+  const failure = consumer.failure && {
+    ...consumer.failure,
+    message: withoutFigures(consumer.failure.message),
+  };
+  if (!consumer.verification)
+    return failure ? { ...consumer, failure } : consumer;
   return {
     ...consumer,
+    ...(failure ? { failure } : {}),
     verification: {
       ...consumer.verification,
       shadowChecks: consumer.verification.shadowChecks.map(
-        ({ differingRows, ...check }) => {
+        ({ differingRows, before, after, ...check }) => {
+          if (check.outcome !== 'mismatch' && !before && !after) return check;
           const failed = check.detail?.startsWith(SHADOW_CHECK_FAILED);
-          return differingRows?.length || failed
-            ? {
-                ...check,
-                ...(failed
-                  ? { detail: `${SHADOW_CHECK_FAILED} ${HIDDEN}` }
-                  : {}),
-                differingRowsHidden: true,
-              }
-            : check;
+          return {
+            ...check,
+            ...(check.outcome === 'mismatch'
+              ? {
+                  detail: failed
+                    ? `${SHADOW_CHECK_FAILED} ${HIDDEN}`
+                    : `${DIFFERENT_RESULTS} ${FIGURES_HIDDEN}`,
+                }
+              : {}),
+            differingRowsHidden: true,
+          };
         },
       ),
     },

@@ -10,7 +10,7 @@ import { maskJinja } from '../sql/dbtJinja';
 import { mentionsDataset } from '../sql/rewriteSql';
 import { datasetsReadBeside } from '../verification/datasetsReadBeside';
 import {
-  SHADOW_CHECK_FAILED,
+  describeMismatches,
   shadowCheckFile,
 } from '../verification/shadowCheck';
 import { dbtProjectOf } from '../sql/dbtProject';
@@ -168,23 +168,7 @@ export async function verify(
     });
     throw new ConsumerFailed({
       kind: 'shadow-mismatch',
-      // No row here: a failure is shown to everyone who may read the run, rows
-      // only to those who may read the dataset (in the shadow checks).
-      message: mismatches
-        .map(
-          m =>
-            `${m.path} statement ${m.statement}: ${
-              // The engine's error may quote the dataset's values: kept in the check.
-              m.detail?.startsWith(SHADOW_CHECK_FAILED)
-                ? 'the check failed; its error is in its shadow checks'
-                : m.detail
-            }${
-              m.differingRows?.length
-                ? `; ${m.differingRows.length} sample rows returned by one side only are in its shadow checks`
-                : ''
-            }`,
-        )
-        .join('; '),
+      message: describeMismatches(mismatches),
     });
   }
   await consumers.advance(migration.id, entityRef, ['patched'], {

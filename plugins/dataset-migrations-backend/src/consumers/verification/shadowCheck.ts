@@ -14,6 +14,42 @@ import { maskJinja } from '../sql/dbtJinja';
 /** How a check that failed to run starts its detail; the rest may quote data. */
 export const SHADOW_CHECK_FAILED = 'the check failed:';
 
+/** A mismatch as told to who may not see its figures. */
+export const DIFFERENT_RESULTS =
+  'the original and the rewrite returned different results';
+
+const FIGURES =
+  /the original returned \d+ rows \(checksum -?\d+\), the rewrite \d+ \(checksum -?\d+\)/g;
+
+/**
+ * Text with a mismatch's counts and checksums told as a difference only: they
+ * answer questions about the dataset's rows too (a count made to equal a value,
+ * a one-value result's unkeyed hash), for who may see those rows only.
+ */
+export function withoutFigures(text: string): string {
+  return text.replace(FIGURES, DIFFERENT_RESULTS);
+}
+
+/**
+ * Why a consumer failed its shadow checks, as a failure anyone who may read the
+ * run reads (and its owners are told): no row, count, checksum or engine error,
+ * which the checks keep for who may see the dataset's rows.
+ */
+export function describeMismatches(mismatches: ShadowCheck[]): string {
+  return mismatches
+    .map(
+      m =>
+        `${m.path} statement ${m.statement}: ${
+          m.detail?.startsWith(SHADOW_CHECK_FAILED)
+            ? 'the check failed; its error is in its shadow checks'
+            : `${withoutFigures(
+                m.detail ?? DIFFERENT_RESULTS,
+              )}; its counts, checksums and sample rows are in its shadow checks`
+        }`,
+    )
+    .join('; ');
+}
+
 export interface ShadowCheckRequest {
   engine: DatasetEngine;
   dataset: DatasetLocation;
@@ -125,7 +161,7 @@ export async function shadowCheckFile(
               ...(match
                 ? {}
                 : {
-                    detail: `the original and the rewrite returned different results; ${WITHHELD_BECAUSE} no counts, checksums or rows are kept`,
+                    detail: `${DIFFERENT_RESULTS}; ${WITHHELD_BECAUSE} no counts, checksums or rows are kept`,
                   }),
             }
           : {
