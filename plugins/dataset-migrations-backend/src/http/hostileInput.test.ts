@@ -771,6 +771,29 @@ describe('hostile and careless input', () => {
     const bad = await cancel('a: [unclosed\n');
     expect(bad.status).toBe(400);
     expect(message(bad)).toMatch(/^Invalid cancel request: not valid YAML: /);
+    // Nested past any spec, in brackets or block indicators: refused unparsed
+    // (the parser took seconds of the event loop for a megabyte of it). Quoted
+    // and commented brackets are no nesting.
+    const plans = (yaml: string) =>
+      api()
+        .post(`${API}/plans`)
+        .set('Content-Type', 'application/yaml')
+        .send(yaml);
+    for (const deep of ['['.repeat(300_000), `${'- '.repeat(300_000)}a\n`]) {
+      const res = await plans(deep);
+      expect(res.status).toBe(400);
+      expect(message(res)).toBe(
+        'Invalid migration spec: not valid YAML here: it nests collections more than 64 deep',
+      );
+    }
+    const shallow = await plans(
+      `entityRef: ${EVENTS} # ${'['.repeat(
+        100,
+      )}\ntargetVersion: 1\nchanges: [{ addField: { name: "n${'['.repeat(
+        100,
+      )}", type: text } }]\n`,
+    );
+    expect(message(shallow)).not.toContain('nests collections');
     // No body: cancelled, or refused for a run that has ended.
     expect([200, 409]).toContain((await cancel('{}\n')).status);
   });

@@ -15,6 +15,9 @@ export const YAML_TYPES = [
   'text/yaml',
 ];
 
+/** Deeper than any spec, campaign or decision is written (they nest a few levels). */
+const MAX_YAML_NESTING = 64;
+
 /** The content types the plugin's router parses (`express.json`, `express.text` for YAML). */
 const READ_TYPES = ['application/json', ...YAML_TYPES];
 
@@ -38,6 +41,12 @@ export function bodyOf(req: express.Request, what = 'request'): unknown {
     return req.body ?? {};
   }
   // YAML, as express.text left it (duplicate keys and alias bombs refused).
+  // The parser takes seconds, on the event loop, for a megabyte of nested
+  // brackets: such a body is refused before it is parsed.
+  if (yamlNesting(req.body) > MAX_YAML_NESTING)
+    throw new InputError(
+      `Invalid ${what}: not valid YAML here: it nests collections more than ${MAX_YAML_NESTING} deep`,
+    );
   try {
     return parseYaml(req.body) ?? {};
   } catch (error) {
@@ -45,6 +54,53 @@ export function bodyOf(req: express.Request, what = 'request'): unknown {
       `Invalid ${what}: not valid YAML: ${(error as Error).message}`,
     );
   }
+}
+
+/** A line's run of block indicators, each a level: `- - ? a` nests three. */
+const BLOCK_INDICATORS = /^(?:[ \t]*[-?:](?:[ \t]+|$))+/gm;
+
+/**
+ * About how deep a YAML text nests, in one pass: its flow collections (`[…]`,
+ * `{…}`, counted past quoted strings and comments), or the longest run of block
+ * indicators opening a line. Nesting by indentation alone needs as many spaces
+ * as levels on each line, so a body's size bounds it.
+ */
+function yamlNesting(text: string): number {
+  let blocks = 0;
+  for (const [run] of text.matchAll(BLOCK_INDICATORS))
+    blocks = Math.max(blocks, run.replace(/[ \t]/g, '').length);
+  return Math.max(blocks, flowDepth(text));
+}
+
+function flowDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length && deepest <= MAX_YAML_NESTING; i++) {
+    const c = text[i];
+    if (c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
+    else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    else if (c === '"' || c === "'") i = quoteEnd(text, i);
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1])))
+      i = text.indexOf('\n', i) < 0 ? text.length : text.indexOf('\n', i);
+  }
+  return deepest;
+}
+
+/**
+ * Where a quoted scalar that opens at `start` ends: `\"` escapes in double
+ * quotes, `''` in single ones. A quote inside a plain word (`it's`) opens none.
+ */
+function quoteEnd(text: string, start: number): number {
+  const quote = text[start];
+  if (start > 0 && /[^\s[\]{},:-]/.test(text[start - 1])) return start;
+  for (let i = start + 1; i < text.length; i++) {
+    if (quote === '"' && text[i] === '\\') i++;
+    else if (text[i] === quote) {
+      if (quote === "'" && text[i + 1] === "'") i++;
+      else return i;
+    }
+  }
+  return text.length;
 }
 
 /**
