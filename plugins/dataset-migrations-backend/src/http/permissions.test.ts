@@ -522,6 +522,52 @@ describe('permissions and audit on every run route', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('records an action refused for a body express could not read (malformed, too large, an unread charset) as a failed audit event', async () => {
+    const id = await queuedRun();
+    for (const [action, type, body, status, problem] of [
+      [
+        'rollback',
+        'application/json',
+        '{"override":',
+        400,
+        'the body is not a json object or array',
+      ],
+      [
+        'contract',
+        'application/json; charset=latin1',
+        '{}',
+        415,
+        'unsupported charset',
+      ],
+      [
+        'cancel',
+        'application/json',
+        `{"reason":"${'x'.repeat(1_100_000)}"}`,
+        413,
+        'too large',
+      ],
+    ] as const) {
+      audits.length = 0;
+      const res = await api()
+        .post(`${API}/migrations/${id}/${action}`)
+        .set('Content-Type', type)
+        .send(body);
+      expect(res.status).toBe(status);
+      expect(res.body.error.message.toLowerCase()).toContain(problem);
+      expect(audits).toEqual([
+        expect.objectContaining({
+          eventId: `migration-${action}`,
+          outcome: 'failed',
+          meta: expect.objectContaining({ migrationId: id }),
+        }),
+      ]);
+    }
+    // Nothing happened to the run.
+    expect(
+      (await api().get(`${API}/migrations/${id}`)).body.migration.status,
+    ).toBe('queued');
+  });
+
   it('records a change refused for a malformed run id as a failed audit event', async () => {
     for (const action of ['cancel', 'retry', 'rollback', 'approve']) {
       audits.length = 0;

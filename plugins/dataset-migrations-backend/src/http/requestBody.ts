@@ -18,6 +18,9 @@ export const YAML_TYPES = [
 /** Deeper than any spec, campaign or decision is written (they nest a few levels). */
 const MAX_YAML_NESTING = 64;
 
+/** The body parsers' refusals, kept for bodyOf (see keepBodyRefusals). */
+const bodyRefusals = new WeakMap<express.Request, Error>();
+
 /** The content types the plugin's router parses (`express.json`, `express.text` for YAML). */
 const READ_TYPES = ['application/json', ...YAML_TYPES];
 
@@ -28,6 +31,8 @@ const READ_TYPES = ['application/json', ...YAML_TYPES];
  * `text/plain` ran the action without its override.
  */
 export function bodyOf(req: express.Request, what = 'request'): unknown {
+  const refusal = bodyRefusals.get(req);
+  if (refusal) throw refusal;
   if (hasBody(req) && !req.is(READ_TYPES))
     throw new InputError(
       `Invalid ${what}: a body must be JSON (Content-Type: application/json) or YAML (${YAML_TYPES.join(
@@ -111,6 +116,44 @@ function quoteEnd(text: string, start: number): number {
 export function noBody(req: express.Request, what: string): void {
   parseInput(emptyRequestSchema, bodyOf(req, what), what);
 }
+
+/** What express's body parsers refuse a body for: it is the request's to answer. */
+const BODY_REFUSALS = new Set([
+  'entity.parse.failed',
+  'entity.too.large',
+  'charset.unsupported',
+  'encoding.unsupported',
+]);
+
+/**
+ * After express's body parsers: a body they refused (not JSON, too large, a
+ * charset they do not read) is kept for bodyOf to throw, rather than answered
+ * here, so the action's route refuses it inside its audit event and the
+ * refusal is recorded like any other. JSON.parse's own message alone
+ * (`Unexpected end of JSON input`; `Unexpected token 'n'` for a body of
+ * `null`, valid JSON but no object) becomes a 400 that says what was wrong.
+ */
+export const keepBodyRefusals: express.ErrorRequestHandler = (
+  error,
+  req,
+  _res,
+  next,
+) => {
+  if (!BODY_REFUSALS.has(error?.type)) {
+    next(error);
+    return;
+  }
+  bodyRefusals.set(
+    req,
+    error.type === 'entity.parse.failed'
+      ? new InputError(
+          `Invalid request: the body is not a JSON object or array: ${error.message}`,
+        )
+      : error,
+  );
+  req.body = undefined;
+  next();
+};
 
 /** Each JSON body's text as received, kept by `express.json` (see keepJsonText) for bodyOf. */
 const jsonTexts = new WeakMap<

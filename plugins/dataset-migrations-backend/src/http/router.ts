@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { InputError, isError } from '@backstage/errors';
+import { isError } from '@backstage/errors';
 import {
   resolvePackagePath,
   type BackstageCredentials,
@@ -38,7 +38,13 @@ import type { RequestGuard } from './RequestGuard';
 import { createCampaignRouter } from './campaignRouter';
 import { entityRefInPath, idInPath } from './pathParams';
 import { specOf, specOrRefusal } from './specOf';
-import { bodyOf, keepJsonText, noBody, YAML_TYPES } from './requestBody';
+import {
+  bodyOf,
+  keepBodyRefusals,
+  keepJsonText,
+  noBody,
+  YAML_TYPES,
+} from './requestBody';
 import { anyQuery, takesQuery } from './requestQuery';
 import type { CampaignService } from '../campaigns/CampaignService';
 
@@ -54,26 +60,6 @@ function listed(key: string, refs: string[]): JsonObject {
     ? { [key]: refs.slice(0, 100), [`${key}Count`]: refs.length }
     : { [key]: refs };
 }
-
-/**
- * A body express could not parse, as a 400 that says so: its own message is
- * JSON.parse's alone (`Unexpected end of JSON input`), and a body of `null`,
- * valid JSON but no object, read as `Unexpected token 'n'`.
- */
-const namedParseErrors: express.ErrorRequestHandler = (
-  error,
-  _req,
-  _res,
-  next,
-) => {
-  next(
-    error?.type === 'entity.parse.failed'
-      ? new InputError(
-          `Invalid request: the body is not a JSON object or array: ${error.message}`,
-        )
-      : error,
-  );
-};
 
 const specJsonSchemaFile = resolvePackagePath(
   '@dataset-migrations/plugin-dataset-migrations-common',
@@ -93,7 +79,7 @@ export function createRouter(options: {
   const router = Router();
   router.use(express.json({ limit: '1mb', verify: keepJsonText }));
   router.use(express.text({ type: YAML_TYPES, limit: '1mb' }));
-  router.use(namedParseErrors);
+  router.use(keepBodyRefusals);
 
   router.get('/health', anyQuery(), (_req, res) => {
     res.json({ status: 'ok' });
