@@ -65,7 +65,11 @@ export interface MigrationOutcomeEvent {
   dryRun: boolean;
   /** The user whose action led to it; absent for a worker's own outcome. */
   actor?: string;
-  /** Why it failed, or the approver's comment. */
+  /**
+   * A person's words: the approver's comment, why it was cancelled or rolled
+   * back. Not why it failed, which may quote the dataset's rows: the run says
+   * that, to who may see them.
+   */
   reason?: string;
   occurredAt: string;
 }

@@ -797,7 +797,9 @@ function outcomeEvent(
     targetVersion: migration.targetVersion,
     dryRun: migration.dryRun,
     ...(change.actor ? { actor: change.actor } : {}),
-    ...(change.reason ? { reason: change.reason } : {}),
+    // Why a run failed may quote the dataset's rows, and a subscriber may relay
+    // the event anywhere: the run says why, to who may see them.
+    ...(change.reason && outcome !== 'failed' ? { reason: change.reason } : {}),
     occurredAt,
   };
 }

@@ -442,7 +442,7 @@ describe('announcements through the real notifications backend', () => {
     });
   }, 90_000);
 
-  it('tells the owners a run failed, with high severity, and leaves why to the run, which may quote rows', async () => {
+  it('tells the owners and event subscribers a run failed, with high severity, and leaves why to the run, which may quote rows', async () => {
     const created = await as(RITA, 'post', `${API}/migrations`, {
       entityRef: PLAYS,
       targetVersion: 2,
@@ -465,7 +465,7 @@ describe('announcements through the real notifications backend', () => {
       async () =>
         heard.find(e => e.migrationId === id && e.outcome === 'failed'),
       { timeoutMs: 10_000, what: 'the failed event' },
-    ).then(event => expect(event.reason).toBe(failed.failureReason));
+    ).then(event => expect(event.reason).toBeUndefined());
   }, 60_000);
 
   it('tells a team once of its consumers that failed together, naming them', async () => {
