@@ -311,6 +311,17 @@ describe('shadowCheckFile', () => {
     );
   });
 
+  it('fails, rather than skips, a check whose missing relation is named by the rows: its error quotes them', async () => {
+    const [result] = await check(
+      'select (select min(track_id) from plays)::regclass',
+      'select (select min(track_uri) from plays)::regclass',
+    );
+    expect(result).toMatchObject({
+      outcome: 'mismatch',
+      detail: expect.stringMatching(/^the check failed: relation "t0"/),
+    });
+  });
+
   it('skips statements it cannot run here, saying why', async () => {
     const checks = await check(
       "select p.track_id from plays p join users u on u.id = p.id;\nselect * from {{ ref('other') }} o join plays p on p.id = o.id;",
