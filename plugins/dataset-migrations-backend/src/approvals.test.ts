@@ -403,8 +403,16 @@ describe('approvals', () => {
     expect(blind.body.migration).toBeUndefined();
   });
 
-  it('lets a dry run through with the request permission alone, without approval', async () => {
-    const dry = await as(OUTSIDER).post('/migrations', {
+  it('runs a dry run without approval, but not for one who may only request: it reads the rows', async () => {
+    const refused = await as(OUTSIDER).post('/migrations', {
+      ...renameName('epsilon'),
+      dryRun: true,
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain(
+      `permissions ${START} and ${APPROVE} on it were denied`,
+    );
+    const dry = await as(MEMBER).post('/migrations', {
       ...renameName('epsilon'),
       dryRun: true,
     });
