@@ -405,6 +405,16 @@ async function main() {
         permissions: benchPermissions,
       }),
       permissions: benchPermissions,
+      // The bench user is of the platform team that owns the campaign.
+      userInfo: {
+        getUserInfo: async () => ({
+          userEntityRef: benchUser.principal.userEntityRef,
+          ownershipEntityRefs: [
+            benchUser.principal.userEntityRef,
+            'group:default/data-platform',
+          ],
+        }),
+      },
       queue,
       announcer,
     });

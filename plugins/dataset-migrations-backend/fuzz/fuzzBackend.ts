@@ -65,7 +65,8 @@ export function writeRoutes(): Route[] {
 export const CAMPAIGN = {
   name: 'fuzz-fixture',
   title: 'A fixture for the fuzz',
-  owner: 'group:default/data',
+  // The fuzz's caller (the mock user): a campaign's owner is its creator or their group.
+  owner: 'user:default/mock',
   deadline: '2099-12-31',
   selector: { entityRefs: ['resource:default/events'] },
   changes: [{ renameField: { from: 'user_id', to: 'account_id' } }],

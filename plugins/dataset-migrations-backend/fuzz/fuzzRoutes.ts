@@ -22,7 +22,8 @@ export function templateFor(path: string): object {
   const campaign = {
     name: 'fuzz-nothing',
     title: 'Selects nothing',
-    owner: 'group:default/data',
+    // The fuzz's caller (the mock user): a campaign's owner is its creator or their group.
+    owner: 'user:default/mock',
     deadline: '2099-12-31',
     selector: { entityRefs: ['resource:default/nowhere'] },
     changes: [{ renameField: { from: 'nope', to: 'still_nope' } }],

@@ -1324,4 +1324,39 @@ describe('dataset-migrations backend', () => {
       'renameDataset.to: the dataset is already public.events',
     );
   });
+
+  it('refuses a campaign owned by a team the creator is not in with a 403, storing nothing, and creates one the creator owns', async () => {
+    // The backend's user info: the mock user owns only their own ref.
+    const creator = mockCredentials.user().principal.userEntityRef;
+    const document = (owner: string) => ({
+      name: 'owned-clicks',
+      title: 'name becomes label',
+      owner,
+      deadline: '2027-12-31',
+      selector: { entityRefs: ['resource:default/clicks'] },
+      changes: [{ renameField: { from: 'name', to: 'label' } }],
+    });
+    const campaigns = async () =>
+      Number((await pluginDb('campaigns').count({ n: '*' }))[0].n);
+    const before = await campaigns();
+
+    const refused = await api()
+      .post(`${API}/campaigns`)
+      .send(document('group:default/podcasts'));
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toBe(
+      'not allowed: campaign owner group:default/podcasts is not you or a group you are in; name yourself or one of your groups',
+    );
+    expect(await campaigns()).toBe(before);
+
+    const created = await api()
+      .post(`${API}/campaigns`)
+      .send(document(creator));
+    expect(created.status).toBe(201);
+    expect(created.body.campaign.document.owner).toBe(creator);
+    // Its dataset free again; no look queued that would outlive the test.
+    await pluginDb('campaigns')
+      .where({ id: created.body.campaign.id })
+      .update({ state: 'aborted' });
+  });
 });

@@ -40,6 +40,7 @@ import { CampaignRunner } from './CampaignRunner';
 import { CampaignService } from './CampaignService';
 import { withCampaignTicks } from './campaignTicks';
 import { campaignDocument, fixedPlanning } from './__testUtils__/campaignPlans';
+import { usersInGroups } from './__testUtils__/userInfo';
 
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
@@ -238,6 +239,7 @@ describe('CampaignRunner', () => {
         assertAllowedOnEntities: async () => {},
         allowedEntities: async (_c, _p, refs) => new Set(refs),
       },
+      userInfo: usersInGroups(),
       queue,
       announcer,
       clock,
@@ -1939,6 +1941,7 @@ describe('CampaignRunner', () => {
               : refs,
           ),
       },
+      userInfo: usersInGroups(),
       queue,
       announcer,
       clock,

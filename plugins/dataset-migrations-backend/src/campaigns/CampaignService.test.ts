@@ -18,6 +18,7 @@ import {
   fixedPlanning,
 } from './__testUtils__/campaignPlans';
 import { startedCampaign } from './__testUtils__/startedCampaign';
+import { usersInGroups } from './__testUtils__/userInfo';
 import { newMigration } from '../__testUtils__/fixtures';
 
 const WORKER_SCHEMA = 'campaign_service_worker';
@@ -69,6 +70,7 @@ describe('CampaignService', () => {
         allowedEntities: async (_c, permission, refs) =>
           new Set(refs.filter(r => !isDenied(permission, r))),
       },
+      userInfo: usersInGroups(),
       queue,
       clock: { now: () => now },
     });

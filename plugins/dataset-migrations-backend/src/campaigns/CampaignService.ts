@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type {
   BackstageCredentials,
   BackstageUserPrincipal,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
@@ -31,6 +32,7 @@ import { parseInput } from '../validation/parseInput';
 import type { CampaignPlanning } from './CampaignPlanning';
 import type { Clock } from './CampaignRunner';
 import { windowWait } from './windowWait';
+import { assertMayOwn } from './campaignOwner';
 import { withoutFigures } from '../consumers/verification/shadowCheck';
 
 /** The starter's permissions on the campaign's datasets, checked with their own credentials. */
@@ -62,6 +64,8 @@ export class CampaignService {
       campaigns: CampaignStore;
       planning: CampaignPlanning;
       permissions: CampaignDatasetPermissions;
+      /** The creator's groups: a campaign's owner is the creator or one of them. */
+      userInfo: Pick<UserInfoService, 'getUserInfo'>;
       queue: Pick<JobQueue, 'enqueueCampaignTick'>;
       announcer?: MigrationAnnouncer;
       clock?: Clock;
@@ -103,9 +107,16 @@ export class CampaignService {
     };
   }
 
-  /** A draft: nothing runs until it is started. */
+  /**
+   * A draft: nothing runs until it is started. Its owner is the creator or one
+   * of their groups (403 otherwise, nothing stored). Only here: no route changes
+   * a stored document, start plans the stored one again (its owner unchanged,
+   * whoever starts it), and campaigns stored before this check keep their owners.
+   */
   async create(body: unknown, credentials: User): Promise<Campaign> {
-    const plan = await this.plannedWithDatasets(body, credentials);
+    const planned = await this.deps.planning.plan(body, credentials);
+    await assertMayOwn(this.deps.userInfo, credentials, planned.document.owner);
+    const plan = withDatasets(planned);
     const id = randomUUID();
     const created = await conflictIfBusy(() =>
       this.deps.campaigns.createCampaign({
@@ -328,19 +339,23 @@ export class CampaignService {
     body: unknown,
     credentials: User,
   ): Promise<CampaignPlan> {
-    const plan = await this.deps.planning.plan(body, credentials);
-    if (datasetsOf(plan).length === 0)
-      throw new InputError(
-        `Invalid campaign: selector: matches no dataset that can be migrated${
-          plan.skipped.length > 0
-            ? `: ${namedFew(
-                plan.skipped.map(s => `${s.entityRef} (${s.reason})`),
-              )}`
-            : ''
-        }`,
-      );
-    return plan;
+    return withDatasets(await this.deps.planning.plan(body, credentials));
   }
+}
+
+/** The plan, or a 400 when it selects no dataset that can be migrated. */
+function withDatasets(plan: CampaignPlan): CampaignPlan {
+  if (datasetsOf(plan).length === 0)
+    throw new InputError(
+      `Invalid campaign: selector: matches no dataset that can be migrated${
+        plan.skipped.length > 0
+          ? `: ${namedFew(
+              plan.skipped.map(s => `${s.entityRef} (${s.reason})`),
+            )}`
+          : ''
+      }`,
+    );
+  return plan;
 }
 
 /** A dataset busy elsewhere (checked as the campaign is written) answers 409 naming it. */

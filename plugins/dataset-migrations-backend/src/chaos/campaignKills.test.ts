@@ -61,6 +61,12 @@ describe('a campaign under kills', () => {
       )
       .then(r => r.rows[0]);
 
+  /**
+   * Who creates the campaigns (the replicas' mock user, who owns only their own
+   * ref): a campaign's owner is its creator or one of their groups.
+   */
+  const CREATOR = 'user:default/mock';
+
   /** The answer's body; a refusal (3xx, 4xx) throws with it. */
   const call = async (
     method: 'GET' | 'POST',
@@ -227,7 +233,7 @@ describe('a campaign under kills', () => {
         {
           name: 'under-kills',
           title: 'note becomes memo, under kills',
-          owner: 'group:default/data',
+          owner: CREATOR,
           deadline: '2027-12-31',
           selector: { entityRefs: FLEET.map(n => `resource:default/${n}`) },
           changes: [{ renameField: { from: 'note', to: 'memo' } }],
@@ -317,7 +323,7 @@ describe('a campaign under kills', () => {
         {
           name: 'trips-under-kills',
           title: 'note becomes memo, one warehouse table refused',
-          owner: 'group:default/data',
+          owner: CREATOR,
           deadline: '2027-12-31',
           selector: { entityRefs: TRIP.map(n => `resource:default/${n}`) },
           changes: [{ renameField: { from: 'note', to: 'memo' } }],
@@ -409,7 +415,7 @@ describe('a campaign under kills', () => {
         {
           name: 'held-under-kills',
           title: 'note becomes memo, paused, resumed and aborted',
-          owner: 'group:default/data',
+          owner: CREATOR,
           deadline: '2027-12-31',
           selector: { entityRefs: HELD.map(n => `resource:default/${n}`) },
           changes: [{ renameField: { from: 'note', to: 'memo' } }],

@@ -24,6 +24,7 @@ import {
   campaignDocument,
   fixedPlanning,
 } from '../campaigns/__testUtils__/campaignPlans';
+import { usersInGroups } from '../campaigns/__testUtils__/userInfo';
 import { DatabaseCampaignStore } from '../database/DatabaseCampaignStore';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { JobQueue } from '../queue/JobQueue';
@@ -43,6 +44,8 @@ const NO_START = 'user:default/no-start';
 const LIMITED = 'user:default/limited';
 /** Holds nothing. */
 const STRANGER = 'user:default/stranger';
+/** Creates campaigns, in group:default/data only (not in podcasts). */
+const ADA = 'user:default/ada';
 
 const ref = (name: string) => `resource:default/${name}`;
 const CAMPAIGN = [
@@ -60,6 +63,7 @@ function decide(
     .userEntityRef;
   const allowed =
     user === ADMIN ||
+    user === ADA ||
     (user === READER &&
       permission === datasetMigrationCampaignReadPermission.name) ||
     (user === NO_START &&
@@ -122,6 +126,8 @@ describe('campaign routes', () => {
           campaigns: new DatabaseCampaignStore(knex),
           planning,
           permissions: guard,
+          // Everyone is in data, the owner of campaignDocument(); ada only in it.
+          userInfo: usersInGroups(() => ['group:default/data']),
           queue,
         }),
       }),
@@ -395,6 +401,58 @@ changes:
         severityLevel: 'medium',
         meta: { campaignId: 'not-an-id' },
       });
+    }
+  });
+
+  it('refuses an owner that is not the creator nor a group of theirs with a 403 naming it, audited, storing nothing; admins included', async () => {
+    const before = await campaignCount();
+    for (const [user, owner] of [
+      [ADA, 'group:default/podcasts'],
+      [ADA, 'podcasts'],
+      [ADA, ADMIN],
+      // No exception for who may do everything: to name a team, be in it.
+      [ADMIN, 'group:default/podcasts'],
+    ]) {
+      const refused = await as(user).post(
+        '/campaigns',
+        campaignDocument({ name: 'not-ours', owner }),
+      );
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toMatchObject({
+        name: 'NotAllowedError',
+        message: `not allowed: campaign owner ${owner} is not you or a group you are in; name yourself or one of your groups`,
+      });
+      expect(lastAudit('campaign-create')).toMatchObject({
+        outcome: 'failed',
+        meta: { name: 'not-ours' },
+      });
+    }
+    expect(await campaignCount()).toBe(before);
+    expect(await knex('campaigns').where({ name: 'not-ours' })).toEqual([]);
+  });
+
+  it('creates a campaign owned by the creator or one of their groups, refs compared without case', async () => {
+    for (const [name, owner] of [
+      ['ours', 'group:default/data'],
+      ['ours-bare', 'data'],
+      ['ours-cased', 'Group:Default/DATA'],
+      ['mine', ADA],
+      ['mine-cased', 'user:default/Ada'],
+    ]) {
+      const created = await as(ADA).post(
+        '/campaigns',
+        campaignDocument({ name, owner }),
+      );
+      expect(created.status).toBe(201);
+      expect(created.body.campaign).toMatchObject({
+        name,
+        createdBy: ADA,
+        document: { owner },
+      });
+      // Its datasets free for the next one.
+      await knex('campaigns')
+        .where({ id: created.body.campaign.id })
+        .update({ state: 'aborted' });
     }
   });
 

@@ -1,0 +1,43 @@
+import type {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
+
+/**
+ * Refuses (403) a campaign owner that is neither the user nor among their
+ * ownership refs (their groups, as sign-in resolved them): the owner is told of
+ * the campaign and shown as answering for it, so nobody makes another team own
+ * one. Refs compare as the campaign document normalises them (a bare name is a
+ * group in `default`), kind, namespace and name without case. No one is exempt:
+ * to name another team, be in it (or change the permission policy).
+ */
+export async function assertMayOwn(
+  userInfo: Pick<UserInfoService, 'getUserInfo'>,
+  credentials: BackstageCredentials<BackstageUserPrincipal>,
+  owner: string,
+): Promise<void> {
+  const wanted = comparable(owner);
+  const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
+  const own = [credentials.principal.userEntityRef, ...ownershipEntityRefs];
+  if (wanted !== undefined && own.some(ref => comparable(ref) === wanted))
+    return;
+  throw new NotAllowedError(
+    `not allowed: campaign owner ${owner} is not you or a group you are in; name yourself or one of your groups`,
+  );
+}
+
+function comparable(ref: string): string | undefined {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(ref, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
+    ).toLocaleLowerCase('en-US');
+  } catch {
+    return undefined;
+  }
+}
