@@ -11,8 +11,8 @@ import { NotAllowedError } from '@backstage/errors';
  * ownership refs (their groups, as sign-in resolved them): the owner is told of
  * the campaign and shown as answering for it, so nobody makes another team own
  * one. Refs compare as the campaign document normalises them (a bare name is a
- * group in `default`), kind, namespace and name without case. No one is exempt:
- * to name another team, be in it (or change the permission policy).
+ * group in `default`), kind, namespace and name without case. No one is exempt,
+ * admins included: to name another team, be in it.
  */
 export async function assertMayOwn(
   userInfo: Pick<UserInfoService, 'getUserInfo'>,
