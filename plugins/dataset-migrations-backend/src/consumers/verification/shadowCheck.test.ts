@@ -311,26 +311,6 @@ describe('shadowCheckFile', () => {
     );
   });
 
-  it('tells a statement PostgreSQL refused for its own text as such: its message quotes only the statement', async () => {
-    const [refused] = await check(
-      'select track_id from plays',
-      'select track_urn AS track_id from plays',
-    );
-    expect(refused).toMatchObject({
-      outcome: 'mismatch',
-      detail:
-        'PostgreSQL refused the statement: column "track_urn" does not exist',
-    });
-    // A value the rows put in an error of the same class is no text of the statement.
-    const [quoting] = await check(
-      'select (select min(track_id) from plays)::regtype',
-      'select (select min(track_uri) from plays)::regtype',
-    );
-    expect(quoting.detail).toMatch(
-      /^the check failed: type "t0" does not exist/,
-    );
-  });
-
   it('fails, rather than skips, a check whose missing relation is named by the rows: its error quotes them', async () => {
     const [result] = await check(
       'select (select min(track_id) from plays)::regclass',
