@@ -7,6 +7,7 @@ import type {
   MigrationPlan,
   ShadowCheck,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { CANNOT_RUN_HERE } from './verification/shadowCheck';
 
 /**
  * The branch, title and commit message of a consumer's pull request. The branch
@@ -110,6 +111,9 @@ export function pullRequestBody(options: {
 function shadowCheckOutcome(check: ShadowCheck): string {
   if (check.outcome === 'match')
     return 'match (the same rows on both versions)';
+  // PostgreSQL's words may quote the dataset's values: the run keeps them.
+  if (check.detail?.startsWith(CANNOT_RUN_HERE))
+    return `skipped — ${CANNOT_RUN_HERE} PostgreSQL refused it (the migration's run says why, to who may see the dataset's rows)`;
   if (check.outcome === 'skipped' && check.detail)
     return `skipped — ${check.detail}`;
   return check.outcome;

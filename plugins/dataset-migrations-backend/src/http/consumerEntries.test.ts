@@ -226,6 +226,13 @@ describe('GET /consumers: one consumer entity across runs', () => {
             'the original returned 2 rows (checksum 4111111), the rewrite 1 (checksum 4111222)',
           differingRows: [{ side: 'before' as const, row: '(7,4111-1111)' }],
         },
+        {
+          path: 'q.sql',
+          statement: 3,
+          outcome: 'skipped' as const,
+          // The rows can name the relation: ('x' || …)::regclass.
+          detail: 'it cannot run here: relation "x4111" does not exist',
+        },
       ],
     };
     const checked = async (entityRef: string) => {
@@ -249,7 +256,13 @@ describe('GET /consumers: one consumer entity across runs', () => {
       ]),
     );
     expect(byId.get(readable)).toEqual(verification.shadowChecks);
-    const [failed, differing] = byId.get(hidden)!;
+    const [failed, differing, skipped] = byId.get(hidden)!;
+    expect(skipped).toMatchObject({
+      outcome: 'skipped',
+      detail: expect.stringMatching(
+        /^it cannot run here: \(its error may quote/,
+      ),
+    });
     expect(JSON.stringify(byId.get(hidden))).not.toContain('4111');
     expect(failed).toMatchObject({
       detail: expect.stringMatching(/^the check failed: \(its error may quote/),

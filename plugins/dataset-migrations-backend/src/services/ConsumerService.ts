@@ -66,6 +66,7 @@ import {
 import { loadSqlParser } from '../sql/sqlParser';
 import { mapConcurrently } from '../consumers/mapConcurrently';
 import {
+  CANNOT_RUN_HERE,
   DIFFERENT_RESULTS,
   SHADOW_CHECK_FAILED,
   withoutFigures,
@@ -666,6 +667,12 @@ function withoutRowSamples(consumer: MigrationConsumer): MigrationConsumer {
       ...consumer.verification,
       shadowChecks: consumer.verification.shadowChecks.map(
         ({ differingRows, before, after, ...check }) => {
+          if (check.detail?.startsWith(CANNOT_RUN_HERE))
+            return {
+              ...check,
+              detail: `${CANNOT_RUN_HERE} ${HIDDEN}`,
+              differingRowsHidden: true,
+            };
           if (check.outcome !== 'mismatch' && !before && !after) return check;
           const failed = check.detail?.startsWith(SHADOW_CHECK_FAILED);
           return {

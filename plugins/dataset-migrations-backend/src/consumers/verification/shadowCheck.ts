@@ -14,6 +14,13 @@ import { maskJinja } from '../sql/dbtJinja';
 /** How a check that failed to run starts its detail; the rest may quote data. */
 export const SHADOW_CHECK_FAILED = 'the check failed:';
 
+/**
+ * How a check skipped for PostgreSQL's refusal starts its detail (a relation it
+ * reads does not exist here): the rest is the engine's, whose quoted names the
+ * statement can make of the rows (`('x'||substr(ssn,1,1))::regclass`).
+ */
+export const CANNOT_RUN_HERE = 'it cannot run here:';
+
 /** A mismatch as told to who may not see its figures. */
 export const DIFFERENT_RESULTS =
   'the original and the rewrite returned different results';
@@ -187,7 +194,11 @@ export async function shadowCheckFile(
       if (error instanceof GrantLost)
         checks.push({ ...check, outcome: 'mismatch', detail: message });
       else if (missingRelationOfTheSql(message, beforeSql, afterSql))
-        checks.push({ ...check, outcome: 'skipped', detail: message });
+        checks.push({
+          ...check,
+          outcome: 'skipped',
+          detail: `${CANNOT_RUN_HERE} ${message}`,
+        });
       else if (
         /permission denied for (table|view|materialized view|schema)/.test(
           message,
