@@ -566,6 +566,15 @@ describe('permissions and audit on every run route', () => {
     expect(
       (await api().get(`${API}/migrations/${id}`)).body.migration.status,
     ).toBe('queued');
+    // A read records nothing and reads no body: refused as it was sent.
+    const read = await api()
+      .get(`${API}/migrations/${id}`)
+      .set('Content-Type', 'application/json')
+      .send('{"a":');
+    expect(read.status).toBe(400);
+    expect(read.body.error.message).toMatch(
+      /^Invalid request: the body is not a JSON object or array/,
+    );
   });
 
   it('records a change refused for a malformed run id as a failed audit event', async () => {

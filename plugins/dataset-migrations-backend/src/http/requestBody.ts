@@ -65,8 +65,9 @@ export function bodyOf(req: express.Request, what = 'request'): unknown {
 const BLOCK_INDICATORS = /^(?:[ \t]*[-?:](?:[ \t]+|$))+/gm;
 
 /**
- * About how deep a YAML text nests, in one pass: its flow collections (`[…]`,
- * `{…}`, counted past quoted strings and comments), or the longest run of block
+ * About how deep a YAML text nests, in one pass: its flow collections (`[`,
+ * `{`, counted wherever they stand: a quote or a comment need not be one, and a
+ * string with 64 brackets left open is no spec), or the longest run of block
  * indicators opening a line. Nesting by indentation alone needs as many spaces
  * as levels on each line, so a body's size bounds it.
  */
@@ -74,38 +75,14 @@ function yamlNesting(text: string): number {
   let blocks = 0;
   for (const [run] of text.matchAll(BLOCK_INDICATORS))
     blocks = Math.max(blocks, run.replace(/[ \t]/g, '').length);
-  return Math.max(blocks, flowDepth(text));
-}
-
-function flowDepth(text: string): number {
   let depth = 0;
   let deepest = 0;
   for (let i = 0; i < text.length && deepest <= MAX_YAML_NESTING; i++) {
-    const c = text[i];
-    if (c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
-    else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
-    else if (c === '"' || c === "'") i = quoteEnd(text, i);
-    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1])))
-      i = text.indexOf('\n', i) < 0 ? text.length : text.indexOf('\n', i);
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) deepest = Math.max(deepest, ++depth);
+    else if ((c === 93 || c === 125) && depth > 0) depth--;
   }
-  return deepest;
-}
-
-/**
- * Where a quoted scalar that opens at `start` ends: `\"` escapes in double
- * quotes, `''` in single ones. A quote inside a plain word (`it's`) opens none.
- */
-function quoteEnd(text: string, start: number): number {
-  const quote = text[start];
-  if (start > 0 && /[^\s[\]{},:-]/.test(text[start - 1])) return start;
-  for (let i = start + 1; i < text.length; i++) {
-    if (quote === '"' && text[i] === '\\') i++;
-    else if (text[i] === quote) {
-      if (quote === "'" && text[i + 1] === "'") i++;
-      else return i;
-    }
-  }
-  return text.length;
+  return Math.max(blocks, deepest);
 }
 
 /**
@@ -121,8 +98,11 @@ export function noBody(req: express.Request, what: string): void {
 const BODY_REFUSALS = new Set([
   'entity.parse.failed',
   'entity.too.large',
+  'entity.verify.failed',
   'charset.unsupported',
   'encoding.unsupported',
+  'request.size.invalid',
+  'stream.encoding.set',
 ]);
 
 /**
@@ -139,21 +119,23 @@ export const keepBodyRefusals: express.ErrorRequestHandler = (
   _res,
   next,
 ) => {
-  if (!BODY_REFUSALS.has(error?.type)) {
-    next(error);
+  // A read (GET, HEAD) records nothing and reads no body: refused here.
+  if (!BODY_REFUSALS.has(error?.type) || ['GET', 'HEAD'].includes(req.method)) {
+    next(namedRefusal(error));
     return;
   }
-  bodyRefusals.set(
-    req,
-    error.type === 'entity.parse.failed'
-      ? new InputError(
-          `Invalid request: the body is not a JSON object or array: ${error.message}`,
-        )
-      : error,
-  );
+  bodyRefusals.set(req, namedRefusal(error));
   req.body = undefined;
   next();
 };
+
+function namedRefusal(error: Error & { type?: unknown }): Error {
+  return error?.type === 'entity.parse.failed'
+    ? new InputError(
+        `Invalid request: the body is not a JSON object or array: ${error.message}`,
+      )
+    : error;
+}
 
 /** Each JSON body's text as received, kept by `express.json` (see keepJsonText) for bodyOf. */
 const jsonTexts = new WeakMap<
