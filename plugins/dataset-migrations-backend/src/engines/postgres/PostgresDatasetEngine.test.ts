@@ -2754,6 +2754,29 @@ describe('PostgresDatasetEngine', () => {
       });
     });
 
+    it('records, rather than carries back altered, a value the previous type would truncate or round', async () => {
+      const { run } = await runFor([
+        { changeType: { field: 'tag', type: 'text' } },
+        { changeType: { field: 'price', type: 'numeric' } },
+      ]);
+      await engine.migrate(run);
+      // varchar(20) and numeric(10,2) take them only cut short, without a word.
+      await knex('events_v2')
+        .where({ id: 1 })
+        .update({ tag: 'a-tag-longer-than-twenty' });
+      await knex('events_v2').where({ id: 2 }).update({ price: '1.234' });
+      await expect(engine.rollback(run)).rejects.toThrow(
+        /^rollback would lose 2 writes that could not be carried back to version 1 \(e\.g\. a value does not come back the same from the previous version's type\)$/,
+      );
+      // The previous version keeps what it last held, not the cut value.
+      const kept = await knex('events_v1')
+        .whereIn('id', [1, 2])
+        .orderBy('id')
+        .select('tag', 'price');
+      expect(kept[0].tag ?? '').not.toMatch(/^a-tag-longer/);
+      expect(kept[1].price).not.toBe('1.23');
+    });
+
     it('says why a rollback is impossible when a required field was dropped', async () => {
       const { run } = await runFor([{ dropField: { name: 'user_id' } }]);
       const rollback = (await engine.plan(run)).find(

@@ -104,12 +104,40 @@ export function createReverseSql(
   );
   // NEW is NULL for a delete, and so are its fields.
   const keysOf = list([...keyed('OLD'), ...keyed('NEW')]);
+  /*
+   * An explicit cast to a narrower type truncates or rounds without a word
+   * ('abcdefghijkl'::varchar(10) is 'abcdefghij', 1.234::numeric(10,2) is
+   * 1.23): a value fits only if it comes back the same. One that does not is
+   * recorded, like one the cast refuses, rather than carried back altered (or
+   * onto another row's key).
+   */
+  const castBack = shape.fields.filter(f => f.source.kind === 'cast');
+  const comesBack = (fields: typeof castBack, row: 'OLD' | 'NEW') =>
+    fields.length === 0
+      ? 'true'
+      : fields
+          .map(f => {
+            const old = shape.sourceFields.find(
+              o => f.source.kind === 'cast' && o.name === f.source.from,
+            )!;
+            return `CAST(CAST(${row}.${q(f.name)} AS ${old.type}) AS ${
+              f.type
+            }) IS NOT DISTINCT FROM ${row}.${q(f.name)}`;
+          })
+          .join(' AND ');
+  const castKeys = castBack.filter(
+    f => f.source.kind === 'cast' && shape.sourceKey.includes(f.source.from),
+  );
   const rules = `
        IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ${keyChanged}) THEN${
     cast
       ? `
          BEGIN
            PERFORM ${keysOf};
+           IF NOT (${comesBack(castKeys, 'OLD')}) OR (TG_OP = 'UPDATE'
+               AND NOT (${comesBack(castKeys, 'NEW')})) THEN
+             fitting := false;
+           END IF;
          EXCEPTION WHEN OTHERS THEN
            fitting := false;
          END;`
@@ -131,8 +159,12 @@ export function createReverseSql(
     refused: rules,
     body: `         IF NOT fitting THEN
            PERFORM ${keysOf};
+           RAISE EXCEPTION 'a key does not fit the previous version''s type';
          END IF;
          IF TG_OP IN ('INSERT', 'UPDATE') THEN
+           IF NOT (${comesBack(castBack, 'NEW')}) THEN
+             RAISE EXCEPTION 'a value does not come back the same from the previous version''s type';
+           END IF;
            ${upsert};
          END IF;`,
   });
