@@ -305,6 +305,13 @@ export interface StatementAnalysis extends Span {
    * relation name there means the nearest such CTE before any table.
    */
   cteNames: string[];
+  /**
+   * A function or operator none of Postgres's own is given, somewhere in an
+   * argument, a column of something other than the dataset (a CTE's, a
+   * subquery's): whose width that column has, and so which version is
+   * chosen, may be a dataset field's, under any name.
+   */
+  unknownSignatureOnDerived: boolean;
   typedElsewhere: Array<Span & { field: string } & Typed>;
   opaque: OpaqueRead[];
 }
@@ -1005,6 +1012,15 @@ class StatementWalker {
   summing: { call: Span; arg?: Node; inner: boolean } | undefined;
   /** Inside an argument of a function or operator chosen by type (see {@link ColumnUse.typed}). */
   private typed: ColumnUse['typed'];
+  /**
+   * Inside an argument, at any depth, of a function or operator none of
+   * Postgres's own (its name): the argument's type may follow a field's width
+   * through any expression (`tier(s * 2)`, `tier(coalesce(s, 0))`), so nothing
+   * nested (a call, an operator, a CASE) clears it, unlike `typed`.
+   */
+  private unknownSignature: string | undefined;
+  /** See {@link StatementAnalysis.unknownSignatureOnDerived}. */
+  unknownSignatureOnDerived = false;
   /** The output names of the select whose bare ORDER BY or DISTINCT ON name is walked. */
   private sortOutputs: Set<string> | undefined;
   /** What a scalar subquery's select list is given (see `visit`), for the next select. */
@@ -1133,11 +1149,13 @@ class StatementWalker {
       const summing = this.summing;
       const typed = this.typed;
       const passedOn = this.passedOn;
+      const unknownSignature = this.unknownSignature;
       /** This node's context back, for its siblings, once it was visited. */
       const restore = () => {
         this.dividing = dividing;
         this.summing = summing;
         this.typed = typed;
+        this.unknownSignature = unknownSignature;
         this.passedOn = passedOn;
       };
       // A scalar subquery's value is its select list's: a division, a sum, a
@@ -1168,13 +1186,21 @@ class StatementWalker {
       ) {
         this.typed = isSum(inner) ? this.typed : undefined;
         this.passedOn = undefined;
+        // A cast, a test or count() is of its own type whatever the field's
+        // width; a subquery is its select list's, and sum() its argument's.
+        if (key !== 'SubLink' && key !== 'SelectStmt' && !isSum(inner))
+          this.unknownSignature = undefined;
       }
-      if (key === 'A_Expr' && userOperator(inner))
+      if (key === 'A_Expr' && userOperator(inner)) {
         this.typed = {
           what: `operator ${operatorOf(inner)}`,
           ...UNKNOWN_SIGNATURE,
         };
-      else if (key === 'A_Expr' && TYPED_OPERATORS.has(operatorOf(inner) ?? ''))
+        this.unknownSignature ??= `operator ${operatorOf(inner)}`;
+      } else if (
+        key === 'A_Expr' &&
+        TYPED_OPERATORS.has(operatorOf(inner) ?? '')
+      )
         this.typed = { what: `operator ${operatorOf(inner)}` };
       // `m << 14` keeps m's type and loses the bits past its width; the count
       // on the right is integer, as any operator's integer operand is.
@@ -1393,6 +1419,20 @@ class StatementWalker {
   }
 
   /**
+   * What a field read here is given to: inside any argument of a function or
+   * operator none of Postgres's own, one whose versions only the database
+   * knows, whatever else is around the field.
+   */
+  private typedHere(): ColumnUse['typed'] {
+    if (this.unknownSignature === undefined) return this.typed;
+    return {
+      ...(this.typed ?? {}),
+      what: this.unknownSignature,
+      ...UNKNOWN_SIGNATURE,
+    };
+  }
+
+  /**
    * A call other than `sum()` and `count()`: its arguments are chosen by type
    * unless the function takes any of the integer and numeric types alike
    * ({@link SAME_FOR_WIDER}); its `FILTER`, `ORDER BY` and window are not.
@@ -1412,6 +1452,8 @@ class StatementWalker {
       // A user's function (or an extension's): a field given to it as it is
       // is of the type its versions must take; inside an expression, of that
       // expression's, which the field's width may decide too.
+      const unknownSignature = this.unknownSignature;
+      this.unknownSignature ??= `${name}()`;
       this.typed = { what: `${name}()` };
       for (const arg of call.args ?? []) {
         const value = arg.NamedArgExpr ? arg.NamedArgExpr.arg : arg;
@@ -1420,6 +1462,7 @@ class StatementWalker {
           : { what: `${name}()` };
         this.visit(arg, scope);
       }
+      this.unknownSignature = unknownSignature;
       this.typed = typed;
       this.besideArguments(call, scope);
       this.typed = typed;
@@ -2379,6 +2422,11 @@ class StatementWalker {
           : undefined;
       if (parts.length >= 3 && relations.some(r => r.dataset))
         this.opaque.push({ ...spans.whole, kind: 'schema-qualified' });
+      if (
+        this.unknownSignature !== undefined &&
+        relations.some(r => !r.dataset)
+      )
+        this.unknownSignatureOnDerived = true;
       if (relations.some(r => r.dataset))
         this.stars.push({
           ...spans.whole,
@@ -2407,6 +2455,14 @@ class StatementWalker {
           : this.ownerOfUnqualified(scope, field);
       if (owner !== 'ambiguous' && owner?.dataset)
         this.opaque.push({ ...spans.whole, kind: 'system-column' });
+    }
+    if (this.unknownSignature !== undefined) {
+      let owner: ScopeRelation | 'ambiguous' | undefined;
+      if (names.length >= 2) owner = scope.byAlias(names[names.length - 2]!);
+      else if (field !== undefined)
+        owner = this.ownerOfUnqualified(scope, field);
+      if (owner === 'ambiguous' || !owner?.dataset)
+        this.unknownSignatureOnDerived = true;
     }
     if (!field || !this.fields.has(field)) return;
     const owner =
@@ -2446,7 +2502,7 @@ class StatementWalker {
         ...(this.passedOn !== undefined && this.passedOn !== field
           ? { passedOnAs: this.passedOn }
           : {}),
-        ...(this.typed ? { typed: this.typed } : {}),
+        ...(this.typedHere() ? { typed: this.typedHere() } : {}),
         ...(this.sortOutputs && names.length === 1
           ? { sortKey: { outputs: this.sortOutputs, owner: owner.alias } }
           : {}),
@@ -2454,11 +2510,9 @@ class StatementWalker {
     } else {
       if (this.dividing) this.dividedElsewhere.push({ ...spans.whole, field });
       // A recursive CTE's own column has its non-recursive term's type.
-      if (
-        this.typed &&
-        !(this.typed === RECURSIVE_TERM && owner?.recursiveSelf)
-      )
-        this.typedElsewhere.push({ ...spans.whole, field, ...this.typed });
+      const typedHere = this.typedHere();
+      if (typedHere && !(this.typed === RECURSIVE_TERM && owner?.recursiveSelf))
+        this.typedElsewhere.push({ ...spans.whole, field, ...typedHere });
       if (this.summing && (this.dividing || this.summing.inner))
         this.summedElsewhere.push({ ...spans.whole, field });
       if (this.passedOn !== undefined && this.passedOn !== field)
@@ -3030,6 +3084,7 @@ export function analyzeSql(
       groupedForSubqueries: walker.groupedForSubqueries,
       copies: walker.copies,
       cteNames: cteNamesIn(raw.stmt),
+      unknownSignatureOnDerived: walker.unknownSignatureOnDerived,
       opaque: walker.opaque,
       datasetRelations: walker.datasetRelations,
     };

@@ -3314,3 +3314,78 @@ describe('found by the twenty-third round (adversarial22_min)', () => {
     ).toBe('WITH "T2" AS (SELECT 1 AS k) SELECT t.id, k FROM t2 AS t, "T2"');
   });
 });
+
+describe('found by the second review of the twenty-third round', () => {
+  const fields: DatasetField[] = [
+    { name: 'id', type: 'integer', nullable: false, primaryKey: true },
+    { name: 's', type: 'smallint', nullable: true, primaryKey: false },
+    { name: 's2', type: 'smallint', nullable: true, primaryKey: false },
+  ];
+  const t = { schema: 'public', table: 't', fields: fields.map(f => f.name) };
+  const widened = consumerMapping(fields, [
+    { changeType: { field: 's', type: 'integer' } },
+  ]);
+  const assess = (content: string) =>
+    rewriteSqlFile({ path: 'q.sql', content }, t, widened);
+
+  it('asks about a widened integer anywhere inside an argument of a function or operator none of PostgreSQL’s own', () => {
+    // Were called unaffected: only a field given bare was looked at, but
+    // `tier(2::integer * 3::smallint)` finds no tier(smallint) where
+    // `tier(2::smallint * 3::smallint)` did, and so with abs(), coalesce(),
+    // CASE, an aggregate or a window function between.
+    for (const sql of [
+      'SELECT id, tier(s * s2) FROM t',
+      'SELECT id, tier(s + s) FROM t',
+      'SELECT id, tier(-s) FROM t',
+      'SELECT id, tier(abs(s)) FROM t',
+      'SELECT id, tier(coalesce(s, s2)) FROM t',
+      'SELECT id, tier(nullif(s, 0)) FROM t',
+      'SELECT id, tier(CASE WHEN id > 0 THEN s END) FROM t',
+      'SELECT id, tier(greatest(s, s2)) FROM t',
+      'SELECT tier(min(s)) FROM t',
+      'SELECT tier(max(s)) FROM t',
+      'SELECT id, tier(lag(s) OVER ()) FROM t',
+      'SELECT id, tier(mod(s, s2)) FROM t',
+      'SELECT tier((SELECT max(s) FROM t))',
+      'SELECT id, s2 <#> (s * 2) FROM t',
+    ]) {
+      const result = assess(sql);
+      expect({ sql, status: result.status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toContain(
+        "no function or operator the rewriter knows as PostgreSQL's own",
+      );
+    }
+  });
+
+  it('asks about a widened integer whose CTE or subquery column a function or operator none of PostgreSQL’s own is given', () => {
+    for (const sql of [
+      'SELECT tier(x) FROM (SELECT s * 2::smallint AS x FROM t) q',
+      'WITH q AS (SELECT s * 2::smallint AS x FROM t) SELECT tier(x) FROM q',
+      'SELECT tier(x) FROM (SELECT abs(s) AS x FROM t) q',
+    ]) {
+      const result = assess(sql);
+      expect({ sql, status: result.status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toContain(
+        'a column of a CTE or subquery',
+      );
+    }
+  });
+
+  it('still calls PostgreSQL’s own calls of it, and a user’s given no widened field, unaffected', () => {
+    for (const sql of [
+      'SELECT id, abs(s * s2) FROM t',
+      'SELECT id, round(coalesce(s, 0)) FROM t',
+      'SELECT id, tier(id) FROM t WHERE s > 2',
+    ])
+      expect({ sql, status: assess(sql).status }).toEqual({
+        sql,
+        status: 'unaffected',
+      });
+  });
+});

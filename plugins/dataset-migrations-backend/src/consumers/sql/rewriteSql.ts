@@ -355,6 +355,16 @@ function planEdits(
           `reads "${use.field}", renamed to "${m.to}", a name that serves another field's values until contract`,
         );
       } else if (
+        statement.unknownSignatureOnDerived &&
+        widenedIntegerAsIs(use.field, m)
+      ) {
+        // `tier(x) FROM (SELECT s * 2 AS x …)`: x may have the field's width,
+        // and a user's function taking smallint takes no integer.
+        decide(
+          use.start,
+          `"${use.field}" is read in a statement that gives a column of a CTE or subquery to a function or operator that is none of PostgreSQL's own (a user's or an extension's), whose versions only the database knows; the migration widens it from ${m.oldType} to ${m.newType}, and that column may have its width, for which the function may find no version (one taking smallint takes no integer) or another: cast it to ${m.oldType} there`,
+        );
+      } else if (
         readAsIs(use.field, m) &&
         use.passedOnAs &&
         picksOtherFunction(m)
@@ -941,6 +951,16 @@ function losesValues(
 }
 
 const INTEGERS = ['smallint', 'integer', 'bigint'];
+
+/** An integer field the migration widens, read as it is (no cast to its old type). */
+function widenedIntegerAsIs(
+  field: string,
+  m: ReaderMapping,
+): m is Extract<ReaderMapping, { kind: 'retyped' }> {
+  return (
+    m.kind === 'retyped' && readAsIs(field, m) && INTEGERS.includes(m.oldType)
+  );
+}
 const TEXTS = ['character', 'character varying', 'text'];
 
 /** `bpchar` without a length, which keeps a value's trailing spaces. */
