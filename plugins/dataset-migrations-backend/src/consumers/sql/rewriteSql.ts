@@ -951,6 +951,7 @@ function losesValues(
 }
 
 const INTEGERS = ['smallint', 'integer', 'bigint'];
+const NUMBERS = [...INTEGERS, 'numeric', 'real', 'double precision'];
 
 /** An integer field the migration widens, read as it is (no cast to its old type). */
 function widenedIntegerAsIs(
@@ -1284,20 +1285,16 @@ function typeMatters(
 
 /** A dataset field of a number type (integer, numeric, floating point). */
 function isNumberField(mapping: ConsumerMapping, field: string): boolean {
-  const type = mapping.sourceFields.find(f => f.name === field)?.type ?? '';
-  return [
-    'smallint',
-    'integer',
-    'bigint',
-    'numeric',
-    'real',
-    'double precision',
-  ].includes(typeParts(type).base);
+  return NUMBERS.includes(baseTypeOf(mapping, field));
 }
 
 function isTextField(mapping: ConsumerMapping, field: string): boolean {
+  return TEXTS.includes(baseTypeOf(mapping, field));
+}
+
+function baseTypeOf(mapping: ConsumerMapping, field: string): string {
   const type = mapping.sourceFields.find(f => f.name === field)?.type ?? '';
-  return TEXTS.includes(typeParts(type).base);
+  return typeParts(type).base;
 }
 
 function typedMessage(
