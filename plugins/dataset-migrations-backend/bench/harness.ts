@@ -63,6 +63,7 @@ export const benchPermissions = {
   assertAllowedOnEntities: async () => {},
   allowedEntities: async (_c: unknown, _p: unknown, refs: string[]) =>
     new Set(refs),
+  seesRowsOf: () => async (refs: string[]) => new Set(refs),
 };
 
 /** A small deterministic generator, so every run benchmarks the same inputs. */

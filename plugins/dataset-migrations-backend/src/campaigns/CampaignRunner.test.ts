@@ -36,6 +36,7 @@ import { OperationRunner } from '../jobs/OperationRunner';
 import { JobQueue } from '../queue/JobQueue';
 import { ConsumerStore } from '../database/ConsumerStore';
 import { MigrationService } from '../services/MigrationService';
+import type { EntityPermissions } from '../services/MigrationApprovals';
 import { CampaignRunner } from './CampaignRunner';
 import { CampaignService } from './CampaignService';
 import { withCampaignTicks } from './campaignTicks';
@@ -57,6 +58,12 @@ const APPROVALS = ['a1', 'a2', 'a3'];
 const EDGES = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9'];
 const EDGES_BAD = ['x1', 'x2'];
 const ref = (name: string) => `resource:default/${name}`;
+/** The starter's rights were checked at start; here every check allows. */
+const allowsEverything: EntityPermissions = {
+  isAllowedOnEntity: async () => true,
+  assertAllowedOnEntity: async () => {},
+  seesRowsOf: () => async refs => new Set(refs),
+};
 const FINISHED: MigrationStatus[] = [
   'succeeded',
   'failed',
@@ -191,11 +198,7 @@ describe('CampaignRunner', () => {
       // The previous versions are kept past every test, so no campaign here asks
       // for a contract (a test of that has a service of its own).
       retentionMs: 10 * 365 * 86_400_000,
-      // The starter's rights were checked at start; here every check allows.
-      permissions: {
-        isAllowedOnEntity: async () => true,
-        assertAllowedOnEntity: async () => {},
-      },
+      permissions: allowsEverything,
       approvalsRequired: [],
       announcer,
     });
@@ -744,10 +747,7 @@ describe('CampaignRunner', () => {
       engines,
       queue,
       retentionMs: 10 * 365 * 86_400_000,
-      permissions: {
-        isAllowedOnEntity: async () => true,
-        assertAllowedOnEntity: async () => {},
-      },
+      permissions: allowsEverything,
       approvalsRequired: [],
       announcer,
     });
@@ -1922,10 +1922,7 @@ describe('CampaignRunner', () => {
       engines,
       queue,
       retentionMs: 0,
-      permissions: {
-        isAllowedOnEntity: async () => true,
-        assertAllowedOnEntity: async () => {},
-      },
+      permissions: allowsEverything,
       approvalsRequired: ['always'],
       announcer,
     });
@@ -2063,10 +2060,7 @@ describe('CampaignRunner', () => {
         engines,
         queue,
         retentionMs: 0,
-        permissions: {
-          isAllowedOnEntity: async () => true,
-          assertAllowedOnEntity: async () => {},
-        },
+        permissions: allowsEverything,
         approvalsRequired: [],
         announcer,
       }),
@@ -2168,10 +2162,7 @@ describe('CampaignRunner', () => {
       engines,
       queue,
       retentionMs,
-      permissions: {
-        isAllowedOnEntity: async () => true,
-        assertAllowedOnEntity: async () => {},
-      },
+      permissions: allowsEverything,
       approvalsRequired: [],
       announcer,
     });

@@ -13,10 +13,15 @@ import {
 } from '@backstage/plugin-permission-common';
 import type { ConditionTransformer } from '@backstage/plugin-permission-node';
 import type { Request } from 'express';
+import {
+  datasetMigrationApprovePermission,
+  datasetMigrationStartPermission,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationPermissionFilter } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { MigrationVisibility } from '../database/migrationVisibility';
 import { namedFew } from '../validation/namedFew';
 import { boundAuditError, boundAuditMeta } from '../audit/boundAudit';
+import type { SeesRows, SeesRowsOf } from '../services/rowsWithheld';
 
 /**
  * The request-time checks every route makes: the caller's permission, with the
@@ -154,6 +159,37 @@ export class RequestGuard {
     );
     const refused = entityRefs.filter((_, i) => !allowed[i]);
     if (refused.length > 0) throw denied(permission.name, namedFew(refused));
+  }
+
+  /**
+   * The datasets, of these, whose rows the caller may read through runs (a dry
+   * run and its sample, why a run failed, a shadow check's rows): rows are data,
+   * not catalog metadata, so only who may start or approve a migration of the
+   * dataset sees them, not a requester who may only ask for one.
+   */
+  seesRowsOf(credentials: BackstageCredentials): SeesRowsOf {
+    return async entityRefs => {
+      const seen = new Set<string>();
+      for (const permission of [
+        datasetMigrationStartPermission,
+        datasetMigrationApprovePermission,
+      ]) {
+        const rest = entityRefs.filter(ref => !seen.has(ref));
+        const allowed = await this.isAllowedOnEntities(
+          credentials,
+          permission,
+          rest,
+        );
+        rest.forEach((ref, i) => allowed[i] && seen.add(ref));
+      }
+      return seen;
+    };
+  }
+
+  /** `seesRowsOf` for one dataset. */
+  seesRowsIn(credentials: BackstageCredentials): SeesRows {
+    const seesRowsOf = this.seesRowsOf(credentials);
+    return async entityRef => (await seesRowsOf([entityRef])).has(entityRef);
   }
 
   /** Throws 403 naming the permission unless the caller holds it on the run. */

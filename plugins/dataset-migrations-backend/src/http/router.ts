@@ -16,14 +16,12 @@ import {
   migrationListQuerySchema,
   consumerLedgerQuerySchema,
   consumerMigrationsQuerySchema,
-  datasetMigrationApprovePermission,
   datasetMigrationCancelPermission,
   datasetMigrationConsumerUpdatePermission,
   datasetMigrationContractPermission,
   datasetMigrationReadPermission,
   datasetMigrationRetryPermission,
   datasetMigrationRollbackPermission,
-  datasetMigrationStartPermission,
   type Migration,
   type MigrationResponse,
   type SchemaVersionResponse,
@@ -33,7 +31,6 @@ import type { ConsumerService } from '../services/ConsumerService';
 import type { ConsumerPullRequests } from '../services/ConsumerPullRequests';
 import { parseInput } from '../validation/parseInput';
 import type { MigrationService } from '../services/MigrationService';
-import type { SeesRows } from '../services/rowsWithheld';
 import type { RequestGuard } from './RequestGuard';
 import { createCampaignRouter } from './campaignRouter';
 import { entityRefInPath, idInPath } from './pathParams';
@@ -128,7 +125,7 @@ export function createRouter(options: {
       await service.inferSpec(
         specOf(req),
         credentials,
-        seesRowsIn(credentials),
+        guard.seesRowsIn(credentials),
       ),
     );
   });
@@ -218,41 +215,11 @@ export function createRouter(options: {
           entityRef,
           limit,
           visibility,
-          seesRowsOf(credentials),
+          guard.seesRowsOf(credentials),
         ),
       });
     },
   );
-
-  /**
-   * The datasets, of these, whose rows the caller may read through runs (a dry
-   * run's sample, why a run failed): rows are data, not catalog metadata, so a
-   * requester who may only ask for a migration does not.
-   */
-  function seesRowsOf(credentials: BackstageCredentials) {
-    return async (entityRefs: string[]): Promise<Set<string>> => {
-      const seen = new Set<string>();
-      for (const permission of [
-        datasetMigrationStartPermission,
-        datasetMigrationApprovePermission,
-      ]) {
-        const rest = entityRefs.filter(ref => !seen.has(ref));
-        const allowed = await guard.isAllowedOnEntities(
-          credentials,
-          permission,
-          rest,
-        );
-        rest.forEach((ref, i) => allowed[i] && seen.add(ref));
-      }
-      return seen;
-    };
-  }
-
-  /** `seesRowsOf` for one dataset. */
-  function seesRowsIn(credentials: BackstageCredentials): SeesRows {
-    return async entityRef =>
-      (await seesRowsOf(credentials)([entityRef])).has(entityRef);
-  }
 
   /** A signed-in user (never a service: the permission client allows services everything) and the run in the path. */
   async function callerOf(req: express.Request) {
@@ -317,7 +284,7 @@ export function createRouter(options: {
       migration: await service.getMigration(
         id,
         credentials,
-        seesRowsIn(credentials),
+        guard.seesRowsIn(credentials),
       ),
     });
   });
@@ -415,7 +382,7 @@ export function createRouter(options: {
           id,
           credentials,
           req.query,
-          seesRowsOf(credentials),
+          guard.seesRowsOf(credentials),
         ),
       );
     },
@@ -441,7 +408,7 @@ export function createRouter(options: {
             credentials,
             datasetMigrationReadPermission,
           ),
-          seesRowsOf(credentials),
+          guard.seesRowsOf(credentials),
         ),
       );
     },
@@ -564,7 +531,7 @@ export function createRouter(options: {
             bodyOf(req),
             credentials,
             consumerUpdate(credentials, addMeta),
-            seesRowsOf(credentials),
+            guard.seesRowsOf(credentials),
           ),
       ),
     );

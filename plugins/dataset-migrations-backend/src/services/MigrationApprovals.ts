@@ -24,6 +24,7 @@ import type { ApprovalRequirement } from '../config/readPluginConfig';
 import type { MigrationStore } from '../database/MigrationStore';
 import type { JobQueue } from '../queue/JobQueue';
 import { parseInput } from '../validation/parseInput';
+import type { SeesRowsOf } from './rowsWithheld';
 
 /**
  * The caller's permissions on a catalog entity, checked with the caller's own
@@ -35,6 +36,8 @@ export interface EntityPermissions {
     permission: ResourcePermission<'catalog-entity'>,
     entityRef: string,
   ): Promise<boolean>;
+  /** The datasets, of these, whose rows the caller may see (see RequestGuard). */
+  seesRowsOf(credentials: BackstageCredentials): SeesRowsOf;
   /** Throws 403 naming the permission unless the caller holds it. */
   assertAllowedOnEntity(
     credentials: BackstageCredentials,

@@ -121,16 +121,10 @@ export class MigrationCommands {
     credentials: BackstageCredentials,
     entityRef: string,
   ): Promise<void> {
-    const { permissions } = this.deps;
-    for (const permission of [
-      datasetMigrationStartPermission,
-      datasetMigrationApprovePermission,
-    ])
-      if (
-        await permissions.isAllowedOnEntity(credentials, permission, entityRef)
-      )
-        return;
-    throw dryRunRefused(entityRef);
+    const seen = await this.deps.permissions.seesRowsOf(credentials)([
+      entityRef,
+    ]);
+    if (!seen.has(entityRef)) throw dryRunRefused(entityRef);
   }
 
   /**

@@ -6,7 +6,7 @@ import type {
 /**
  * Who may read a dataset's rows through its runs: a dry run's sample, and why a
  * run failed (an engine's refusal quotes the values it failed on, and an
- * expression can make it fail on any row it likes). The router judges it from
+ * expression can make it fail on any row it likes). The request guard judges it from
  * the caller's rights on the dataset.
  */
 export type SeesRows = (entityRef: string) => Promise<boolean>;
