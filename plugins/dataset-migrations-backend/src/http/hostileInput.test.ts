@@ -11,9 +11,11 @@ import {
   waitFor,
 } from '../__testUtils__/testDatabases';
 import { dataset } from '../__testUtils__/fixtures';
+import { recordingAuditor } from '../__testUtils__/recordingAuditor';
 import { datasetMigrationsPlugin } from '../plugin';
 
 const API = '/api/dataset-migrations';
+const { auditor, events: audits } = recordingAuditor();
 /** A well-formed run or campaign id that names none. */
 const ZERO_ID = '00000000-0000-4000-8000-000000000000';
 const EVENTS = 'resource:default/events';
@@ -76,6 +78,7 @@ describe('hostile and careless input', () => {
         schedulerServiceFactory,
         datasetMigrationsPlugin,
         permissions.factory,
+        auditor.factory,
         mockServices.database.factory({ knex: pluginDb }),
         catalogServiceMock.factory({
           entities: [
@@ -321,11 +324,21 @@ describe('hostile and careless input', () => {
           ],
         });
     // The examples occur in "title": the answer says so, as a rename.
+    audits.length = 0;
     const allowed = await infer(['a', 'b']);
     expect(allowed.status).toBe(200);
     expect(allowed.body.spec.changes).toEqual([
       { renameField: { from: 'title', to: 'heading' } },
     ]);
+    // Reading the rows for them is recorded, as a change is, refused or not.
+    const readOfRows = (outcome: 'succeeded' | 'failed') =>
+      expect.objectContaining({
+        eventId: 'plan-infer-examples',
+        severityLevel: 'medium',
+        outcome,
+        meta: { entityRef: EVENTS, fields: ['heading'] },
+      });
+    expect(audits).toEqual([readOfRows('succeeded')]);
     denied = [
       'dataset-migrations.migration.start',
       'dataset-migrations.migration.approve',
@@ -340,6 +353,7 @@ describe('hostile and careless input', () => {
       const named = await infer();
       expect(named.status).toBe(200);
       expect(JSON.stringify(named.body.evidence)).not.toContain('examples');
+      expect(audits).toEqual([readOfRows('succeeded'), readOfRows('failed')]);
     } finally {
       denied = [];
     }

@@ -58,6 +58,27 @@ function listed(key: string, refs: string[]): JsonObject {
     : { [key]: refs };
 }
 
+/** The dataset a document names, for its audit event, before it is checked. */
+function entityRefMeta(spec: unknown): JsonObject {
+  const entityRef = (spec as { entityRef?: unknown } | null)?.entityRef;
+  return typeof entityRef === 'string' ? { entityRef } : {};
+}
+
+/** The fields a target schema gives examples for, before it is checked. */
+function fieldsWithExamples(spec: unknown): string[] {
+  const fields = (spec as { fields?: unknown } | null)?.fields;
+  if (!Array.isArray(fields)) return [];
+  return fields.flatMap(field => {
+    const { name, examples } = (field ?? {}) as {
+      name?: unknown;
+      examples?: unknown;
+    };
+    return Array.isArray(examples) && examples.length > 0
+      ? [typeof name === 'string' ? name : '(unnamed)']
+      : [];
+  });
+}
+
 const specJsonSchemaFile = resolvePackagePath(
   '@dataset-migrations/plugin-dataset-migrations-common',
   SPEC_JSON_SCHEMA_PATH,
@@ -121,12 +142,30 @@ export function createRouter(options: {
 
   router.post('/plans/infer', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json(
-      await service.inferSpec(
-        specOf(req),
+    const { spec, refusal } = specOrRefusal(req, 'target schema');
+    const infer = async () => {
+      if (refusal) throw refusal;
+      return service.inferSpec(
+        spec,
         credentials,
         guard.seesRowsIn(credentials),
-      ),
+      );
+    };
+    const lookedFor = fieldsWithExamples(spec);
+    // Examples are looked for among the dataset's rows: a read of its data,
+    // recorded as the changes are, refused or not. A target alone reads no row.
+    res.json(
+      lookedFor.length === 0
+        ? await infer()
+        : await guard.audited(
+            req,
+            {
+              eventId: 'plan-infer-examples',
+              severityLevel: 'medium',
+              meta: { ...entityRefMeta(spec), ...listed('fields', lookedFor) },
+            },
+            infer,
+          ),
     );
   });
 
@@ -140,13 +179,12 @@ export function createRouter(options: {
   router.post('/migrations', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { spec, refusal } = specOrRefusal(req);
-    const entityRef = (spec as { entityRef?: unknown } | null)?.entityRef;
     const { migration, created } = await guard.audited(
       req,
       {
         eventId: 'migration-create',
         severityLevel: 'medium',
-        meta: typeof entityRef === 'string' ? { entityRef } : {},
+        meta: entityRefMeta(spec),
       },
       async addMeta => {
         if (refusal) throw refusal;
