@@ -20,7 +20,7 @@ import { keyChangedSql, list, literal, q, valueOf } from './values';
  * column's default (cast when the type changed), so writers that leave the column
  * out keep getting what they got.
  */
-function defaultOf(field: TargetField): string | undefined {
+export function defaultOf(field: TargetField): string | undefined {
   if (field.source.kind === 'default') {
     return field.source.value === null
       ? undefined

@@ -20,6 +20,7 @@ import {
   formatRelation,
   quoteRelation,
 } from '../relations';
+import { defaultOf } from './capture';
 import { createViewSql } from './privileges';
 import { CONFLICTS_FAIL_THE_WRITE } from './rowTriggers';
 import { type MigrationShape, OVERRIDING_IDENTITY } from './shape';
@@ -68,7 +69,32 @@ export function expandViewStatements(
         }`,
       );
   }
+  // An added field's default too, so that NEW holds what an insert leaving it out
+  // stores, and an insert naming it with NULL stores NULL, as on a table.
+  for (const field of addedWithDefault(shape, phase)) {
+    statements.push(
+      `ALTER VIEW ${name} ALTER COLUMN ${q(field.name)} SET DEFAULT ${defaultOf(
+        field,
+      )}`,
+    );
+  }
   return [...statements, ...expandWriteSql(shape, previous, phase)];
+}
+
+/**
+ * The view's columns that are fields added with a constant default: the view
+ * gives them that default, and an insert stores what it names them with.
+ */
+function addedWithDefault(
+  shape: MigrationShape,
+  phase: ExpandPhase,
+): TargetField[] {
+  return shape.fields.filter(
+    f =>
+      f.source.kind === 'default' &&
+      defaultOf(f) !== undefined &&
+      phase.columns.some(c => c.source === 'new' && c.name === f.name),
+  );
 }
 
 /** The view's columns only the previous version has: dropped and recomputed fields. */
@@ -380,12 +406,17 @@ function expandWriteSql(
       shape.fields.map(f => `${valueOf(f, 'r.')} AS ${q(f.name)}`),
     )} FROM (SELECT ${row}.*) AS r)`;
   const columns = list(shape.fields.map(f => q(f.name)));
+  // An added field with a default is given it by the view: NEW holds what the
+  // writer named it with, NULL included. Any other field the view serves under its
+  // new name (a rename's) is taken from its old name where NEW holds no value.
+  const defaulted = new Set(addedWithDefault(shape, phase).map(f => f.name));
   const inserted = list(
-    shape.fields.map(f =>
-      exposed.has(f.name)
+    shape.fields.map(f => {
+      if (defaulted.has(f.name)) return `NEW.${q(f.name)}`;
+      return exposed.has(f.name)
         ? `coalesce(NEW.${q(f.name)}, nv.${q(f.name)})`
-        : `nv.${q(f.name)}`,
-    ),
+        : `nv.${q(f.name)}`;
+    }),
   );
   const updated = list(
     shape.fields.map(f => {
@@ -623,6 +654,35 @@ function expandWriteSql(
     )} is a view, and another transaction changed the row after this statement read it`,
   )}, HINT = 'Retry the transaction.';
          END IF;`;
+  /*
+   * What the writer's RETURNING reads: the row as the view now serves it, not NEW
+   * as given. NEW lacks what the write computed (a rename's other name, a field
+   * the new version gives a value) and, after an update through one name of a
+   * renamed field, holds the other's value from before. A value cast back
+   * whose text depends on the session (a timestamptz shown as text) is read
+   * again only where the writer did not give it: this function runs in UTC.
+   */
+  const served = phase.columns.filter(c => c.source !== 'previous');
+  const returned =
+    served.length === 0
+      ? ''
+      : `
+       IF TG_OP IN ('INSERT', 'UPDATE') THEN
+         SELECT ${list(
+           served.map(c =>
+             c.source !== 'old-type' ||
+             sameInEverySession(shape, c.type, newTypeOf(shape, c))
+               ? readOf(shape, previous, c)
+               : `CASE WHEN record_image_ne(ROW(n.${q(c.from!)}), ROW(nv.${q(
+                   c.from!,
+                 )})) THEN ${readOf(shape, previous, c)} ELSE NEW.${q(
+                   c.name,
+                 )} END`,
+           ),
+         )}
+           INTO ${list(served.map(c => `NEW.${q(c.name)}`))}
+           FROM (SELECT w.*) AS n, ${forward('NEW')} AS nv;
+       END IF;`;
   const fn = quoteRelation(shape.expand.fn);
   return [
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
@@ -649,6 +709,7 @@ function expandWriteSql(
          IF NOT FOUND THEN RETURN NULL; END IF;
        END IF;
        IF TG_OP = 'UPDATE' AND w IS NULL THEN RETURN NULL; END IF;${fits}${deletePrevious}${rekeyPrevious}${keepPrevious}
+${returned}
        RETURN NEW;
      END `,
       'expand',
