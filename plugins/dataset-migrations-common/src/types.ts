@@ -357,13 +357,33 @@ export interface VerificationFigures {
 }
 
 /**
+ * One side of a recorded verification: its row count, and its checksum unless
+ * withheld (see `RecordedVerification.checksumsWithheld`).
+ *
+ * @public
+ */
+export interface VerifiedSide {
+  rows: number;
+  checksum?: string;
+}
+
+/**
  * Verification figures as stored with a run: the latest attempt's to verify.
  *
  * @public
  */
-export interface RecordedVerification extends VerificationFigures {
+export interface RecordedVerification
+  extends Omit<VerificationFigures, 'source' | 'target'> {
+  source: VerifiedSide;
+  target: VerifiedSide;
   attempt: number;
   recordedAt: string;
+  /**
+   * Set, and both checksums left out, for a caller who may not see the
+   * dataset's rows: a checksum is a hash of them, which a guess can be checked
+   * against (a table of one row).
+   */
+  checksumsWithheld?: string;
 }
 
 /**

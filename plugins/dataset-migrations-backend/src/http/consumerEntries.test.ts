@@ -304,11 +304,23 @@ describe('GET /consumers: one consumer entity across runs', () => {
         { before: { id: '1', ssn: '123' }, after: { id: '1', tax_id: '123' } },
       ],
     };
+    // A checksum is a hash of the rows: a guess of a small table checks against it.
+    const verification = {
+      source: { rows: 1, checksum: '-4242' },
+      target: { rows: 1, checksum: '-4242' },
+      matched: true,
+      durationMs: 3,
+      attempt: 1,
+      recordedAt: '2026-12-06T08:00:00.000Z',
+    };
     const withSample = async (entityRef: string) => {
       const id = await succeededMigration(store, { entityRef });
       await knex('migrations')
         .where({ id })
-        .update({ dry_run_sample: JSON.stringify(sample) });
+        .update({
+          dry_run_sample: JSON.stringify(sample),
+          verification: JSON.stringify(verification),
+        });
       return (await api().get(`${API}/migrations/${id}`)).body.migration;
     };
     expect((await withSample('resource:default/events')).dryRunSample).toEqual(
@@ -324,7 +336,11 @@ describe('GET /consumers: one consumer entity across runs', () => {
     const mayStartOrApprove = ['start', 'approve'].map(
       action => `dataset-migrations.migration.${action}`,
     );
-    const seen: Array<{ sample?: unknown; withheld?: string }> = [];
+    const seen: Array<{
+      sample?: unknown;
+      withheld?: string;
+      verified?: unknown;
+    }> = [];
     for (const allowed of [...mayStartOrApprove, undefined]) {
       decide = name => ({
         result:
@@ -336,15 +352,23 @@ describe('GET /consumers: one consumer entity across runs', () => {
       seen.push({
         sample: shown.dryRunSample,
         withheld: shown.dryRunSampleWithheld,
+        verified: shown.verification,
       });
     }
+    const why =
+      "the rows are the dataset's data, shown only to who may start or approve a migration of it";
     expect(seen).toEqual([
-      { sample, withheld: undefined },
-      { sample, withheld: undefined },
+      { sample, withheld: undefined, verified: verification },
+      { sample, withheld: undefined, verified: verification },
       {
         sample: undefined,
-        withheld:
-          "the rows are the dataset's data, shown only to who may start or approve a migration of it",
+        withheld: why,
+        verified: {
+          ...verification,
+          source: { rows: 1 },
+          target: { rows: 1 },
+          checksumsWithheld: why,
+        },
       },
     ]);
   });

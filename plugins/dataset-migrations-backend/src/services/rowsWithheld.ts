@@ -21,13 +21,14 @@ export const ROWS_WITHHELD =
   "the rows are the dataset's data, shown only to who may start or approve a migration of it";
 
 /**
- * A run as a caller who may not see its dataset's rows reads it: no sample, and
- * no engine failure text or warning and error log text, which may quote them.
+ * A run as a caller who may not see its dataset's rows reads it: no sample, no
+ * verification checksums, and no engine failure text or warning and error log
+ * text, which may quote them.
  */
 export function withoutRows<T extends Migration | MigrationDetails>(run: T): T {
   const { failureReason, ...rest } = run;
   const details = rest as Partial<MigrationDetails>;
-  const { dryRunSample, ...kept } = details;
+  const { dryRunSample, verification, ...kept } = details;
   return {
     ...kept,
     // A cancel's or a rejection's reason is a person's words, not the engine's.
@@ -49,5 +50,15 @@ export function withoutRows<T extends Migration | MigrationDetails>(run: T): T {
         }
       : {}),
     ...(dryRunSample ? { dryRunSampleWithheld: ROWS_WITHHELD } : {}),
+    ...(verification
+      ? {
+          verification: {
+            ...verification,
+            source: { rows: verification.source.rows },
+            target: { rows: verification.target.rows },
+            checksumsWithheld: ROWS_WITHHELD,
+          },
+        }
+      : {}),
   } as T;
 }

@@ -111,6 +111,29 @@ describe('MigrationRunDetails', () => {
     ).toBeInTheDocument();
   });
 
+  it("withholds the checksums from a caller who may not see the dataset's rows, and claims no checksum differs", async () => {
+    await renderDetails({
+      source: { rows: 10 },
+      target: { rows: 9 },
+      matched: false,
+      durationMs: 2_400,
+      attempt: 2,
+      recordedAt: '2026-11-21T10:00:02.500Z',
+      checksumsWithheld: "the rows are the dataset's data",
+    });
+
+    const table = screen.getByRole('table', { name: 'Verification' });
+    const [, source, target] = within(table).getAllByRole('row');
+    expect(source).toHaveTextContent(/Source, mapped\s*10\s*withheld/);
+    expect(target).toHaveTextContent(/New version\s*9\s*withheld/);
+    expect(
+      screen.getByText('Mismatched: row counts differ'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText("Checksums withheld: the rows are the dataset's data."),
+    ).toBeInTheDocument();
+  });
+
   it.each([
     [
       'awaiting-approval',
