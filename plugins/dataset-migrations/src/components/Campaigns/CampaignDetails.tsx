@@ -40,7 +40,7 @@ import {
   type OwnerProgress,
 } from './campaignText';
 import {
-  CAMPAIGN_STATES,
+  campaignStateLabel,
   campaignDatasetLabel,
   MIGRATION_STATUSES,
   WAVE_STATES,
@@ -138,7 +138,7 @@ export function CampaignView(props: {
 }) {
   const { campaign, readError, failure, onChanged, onFailed } = props;
   const migrationHref = useMigrationHref();
-  const state = CAMPAIGN_STATES[campaign.state];
+  const state = campaignStateLabel(campaign);
   const owners = progressByOwner(campaign.datasets);
   const outstandingConsumers = campaign.datasets.reduce(
     (sum, d) => sum + d.consumersOutstanding,

@@ -11,7 +11,7 @@ import { datasetMigrationsApiRef } from '../../api';
 import { useBasicPermitted } from '../shared/PermittedButton';
 import { SIGNALLED_POLL_MS } from '../shared/useChannelSignals';
 import { usePolledValue } from '../shared/usePolledValue';
-import { CAMPAIGN_STATES } from '../shared/labels';
+import { campaignStateLabel } from '../shared/labels';
 import { GuardedButton } from '../shared/GuardedButton';
 import { countedTitle } from '../shared/format';
 import { Problems } from './Problems';
@@ -35,7 +35,7 @@ const columns: TableColumn<CampaignSummary>[] = [
   {
     title: 'State',
     field: 'state',
-    render: row => <StatusLabel {...CAMPAIGN_STATES[row.state]} />,
+    render: row => <StatusLabel {...campaignStateLabel(row)} />,
   },
   {
     title: 'Deadline',

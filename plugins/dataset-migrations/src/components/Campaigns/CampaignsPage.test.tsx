@@ -187,6 +187,22 @@ describe('Campaigns list', () => {
           id: 'c2',
           title: 'Drop fax',
           state: 'completed' as const,
+          counts: { datasets: 3, done: 3, failed: 0 },
+        },
+        // A failure policy that accepts failures lets a campaign complete with them.
+        {
+          ...summary,
+          id: 'c3',
+          title: 'Widen ids',
+          state: 'completed' as const,
+          counts: { datasets: 3, done: 2, failed: 1 },
+        },
+        {
+          ...summary,
+          id: 'c4',
+          title: 'Retype plays',
+          state: 'completed' as const,
+          counts: { datasets: 3, done: 0, failed: 3 },
         },
       ]),
     };
@@ -205,8 +221,15 @@ describe('Campaigns list', () => {
       }),
     ).toHaveAttribute('aria-valuenow', '33');
     expect(within(paused).getByText('1/3 · 1 failed')).toBeInTheDocument();
-    const done = rows.find(row => row.textContent?.includes('Drop fax'))!;
-    expect(within(done).getByText('Completed')).toBeInTheDocument();
+    const stateOf = (title: string) =>
+      rows.find(row => row.textContent?.includes(title))!;
+    expect(within(stateOf('Drop fax')).getByText('Completed')).toBeVisible();
+    expect(
+      within(stateOf('Widen ids')).getByText('Completed, 1 failed'),
+    ).toBeVisible();
+    expect(
+      within(stateOf('Retype plays')).getByText('Completed, none migrated'),
+    ).toBeVisible();
     expect(screen.getByRole('link', { name: 'New campaign' })).toHaveAttribute(
       'href',
       '/new',

@@ -97,13 +97,30 @@ export const COMPATIBILITY_TEXT: Record<CompatibilityClass, string> = {
   breaking: 'Breaking: both versions served side by side',
 };
 
-export const CAMPAIGN_STATES: Record<CampaignState, StateLabel> = {
+const CAMPAIGN_STATES: Record<CampaignState, StateLabel> = {
   draft: { label: 'Draft', tone: 'pending' },
   running: { label: 'Running', tone: 'running' },
   paused: { label: 'Paused', tone: 'warning' },
   completed: { label: 'Completed', tone: 'ok' },
   aborted: { label: 'Aborted', tone: 'aborted' },
 };
+
+/**
+ * A campaign's state as shown: a completed one whose failure policy let
+ * failures through says how many, rather than a green "Completed" over a
+ * campaign that migrated nothing.
+ */
+export function campaignStateLabel(campaign: {
+  state: CampaignState;
+  counts: { done: number; failed: number };
+}): StateLabel {
+  const { state, counts } = campaign;
+  if (state !== 'completed' || counts.failed === 0)
+    return CAMPAIGN_STATES[state];
+  return counts.done === 0
+    ? { label: 'Completed, none migrated', tone: 'error' }
+    : { label: `Completed, ${counts.failed} failed`, tone: 'warning' };
+}
 
 export const WAVE_STATES: Record<CampaignWaveProgress['state'], StateLabel> = {
   pending: { label: 'Waiting', tone: 'pending' },
