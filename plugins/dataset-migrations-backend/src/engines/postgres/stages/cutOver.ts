@@ -34,6 +34,7 @@ export async function cutOver(
   // while the dataset's name is locked, but for the cancel check.
   const said: string[] = [];
   const began = await run.checkpoints.get<SourceAsBegun>(SOURCE_AS_BEGUN);
+  await waitForOlderSnapshots(db, run, shape);
   await db.transaction(async client => {
     if (await isCutOver(client, shape)) {
       // An earlier attempt committed the cut-over and stopped before recording it.
@@ -105,4 +106,87 @@ export async function grantsAfterCutOver(
 ) {
   const grantsTo = await grantsOf(client, dataset.relation);
   return { name: grantsTo(shape.name), oldName: grantsTo(dataset.relation) };
+}
+
+/** How often the transactions cut-over waits for are looked at again. */
+const SNAPSHOT_POLL_MS = 100;
+/** How long cut-over waits for them before it says so, and says so again. */
+const SNAPSHOT_WAIT_SAID_MS = 10_000;
+
+/**
+ * Transactions of the dataset's database, but this session's, that hold a
+ * snapshot now, each by its virtual transaction id: `backend_xmin` and pg_locks
+ * are shown to every role, where a session's other columns (its start, its
+ * type) are not, to an engine's user without `pg_read_all_stats`.
+ */
+const SNAPSHOT_HOLDERS = `
+  SELECT a.pid, l.virtualtransaction AS vxid
+    FROM pg_catalog.pg_stat_activity a
+    JOIN pg_catalog.pg_locks l
+      ON l.pid = a.pid AND l.locktype = 'virtualxid' AND l.granted
+       AND l.virtualxid = l.virtualtransaction
+   WHERE a.datid = (SELECT oid FROM pg_catalog.pg_database
+                     WHERE datname = pg_catalog.current_database())
+     AND a.pid <> pg_catalog.pg_backend_pid()
+     AND a.backend_xmin IS NOT NULL`;
+
+/**
+ * Before the name moves, waits for every transaction that holds a snapshot taken
+ * before the copy was complete. The new version's rows were written by the
+ * backfill's own transactions (and verify's removed some): a snapshot older than
+ * those commits reads the new version without them, so a `REPEATABLE READ` or
+ * `SERIALIZABLE` transaction begun before (a report, a consistent export) that
+ * first read the name after the switch saw rows missing, all of them if it began
+ * before the copy, and its updates and deletes through the name reached none of
+ * them. Writes the capture made are in their writers' own transactions, seen or
+ * not together with the source's. A transaction that read the table already holds
+ * a lock the cut-over waits for anyway. Such a transaction is waited for until it
+ * ends or holds no snapshot (a `READ COMMITTED` one between statements: its next
+ * statement's snapshot sees the whole copy), as `CREATE INDEX CONCURRENTLY` waits
+ * for older snapshots; no lock is held meanwhile, and a cancel is looked for.
+ */
+export async function waitForOlderSnapshots(
+  db: Connections,
+  run: DatasetMigrationRun,
+  shape: MigrationShape,
+): Promise<void> {
+  // Every transaction of the engine's that wrote to the new version committed
+  // before this statement: one begun after it sees all they wrote.
+  let waiting = await db.withClient(async client =>
+    (await isCutOver(client, shape))
+      ? []
+      : (
+          await client.query<{ pid: number; vxid: string }>(SNAPSHOT_HOLDERS)
+        ).rows,
+  );
+  const began = Date.now();
+  let saidAt = began;
+  while (waiting.length > 0) {
+    await run.throwIfCancelled();
+    if (Date.now() - saidAt >= SNAPSHOT_WAIT_SAID_MS) {
+      saidAt = Date.now();
+      await run.log(
+        `the cut-over waits for ${
+          waiting.length
+        } transaction(s) holding a snapshot from before the copy was complete (pid ${waiting
+          .map(w => w.pid)
+          .join(
+            ', ',
+          )}), which would read the new version without the rows copied since; waited ${Math.round(
+          (saidAt - began) / 1000,
+        )} s`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, SNAPSHOT_POLL_MS));
+    // Each look a statement of its own: pg_stat_activity is read once per transaction.
+    const holding = await db.withClient(
+      async client =>
+        (
+          await client.query<{ pid: number; vxid: string }>(SNAPSHOT_HOLDERS)
+        ).rows,
+    );
+    waiting = waiting.filter(w =>
+      holding.some(h => h.pid === w.pid && h.vxid === w.vxid),
+    );
+  }
 }
