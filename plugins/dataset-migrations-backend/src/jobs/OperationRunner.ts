@@ -145,6 +145,7 @@ export class OperationRunner {
     });
     const engine = engines.get(pinned.engine);
     let override = job.override;
+    let engineAsked = false;
     try {
       if (operation === 'contract') {
         // Contract drops a version for good: not while another entity names the
@@ -170,12 +171,16 @@ export class OperationRunner {
           );
         }
       }
+      engineAsked = true;
       await engine[operation](run);
     } catch (caught) {
       // Interrupted, the job is retried and finds where the run is.
       const error = asInterruption(caught);
       if (error instanceof MigrationInterruptedError) throw error;
-      return { refused: `${operation} refused: ${(error as Error).message}` };
+      return {
+        refused: `${operation} refused: ${(error as Error).message}`,
+        ...(engineAsked ? { byEngine: true as const } : {}),
+      };
     }
     const outcome = pendingOutcome(this.deps, {
       migrationId,

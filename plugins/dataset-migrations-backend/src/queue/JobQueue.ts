@@ -83,7 +83,13 @@ export type OperationJob = z.infer<typeof operationJob>;
  * What an operation job answers its request with, kept as a checkpoint of the run
  * under {@link operationOutcomeName}: done, or refused with the reason a person reads.
  */
-export type OperationOutcome = { done: true } | { refused: string };
+export type OperationOutcome =
+  | { done: true }
+  /**
+   * `byEngine`: the engine's own words, which may quote a value of the rows (a
+   * write it could not carry back), so they go only to who may see them.
+   */
+  | { refused: string; byEngine?: true };
 
 /** The checkpoint an operation job writes its outcome to, and its request polls. */
 export function operationOutcomeName(requestId: string): string {

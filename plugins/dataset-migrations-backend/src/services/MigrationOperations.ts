@@ -23,6 +23,8 @@ import {
   type OperationOutcome,
 } from '../queue/JobQueue';
 import type { ConsumerLedgerPort } from './ConsumerLedgerPort';
+import type { EntityPermissions } from './MigrationApprovals';
+import { ROWS_WITHHELD } from './rowsWithheld';
 import type { MigrationQueries } from './MigrationQueries';
 import { previousVersionKeptUntil, RetentionNotPassed } from './retention';
 
@@ -57,6 +59,8 @@ export class MigrationOperations {
       queries: MigrationQueries;
       /** The consumer ledger; without it, the gates ignore consumers. */
       consumers?: ConsumerLedgerPort;
+      /** Who may read the engine's words on a refusal, which may quote rows. */
+      permissions: Pick<EntityPermissions, 'seesRowsOf'>;
       /** How long a previous version is kept after its migration succeeded. */
       retentionMs: number;
       /** How long a request waits for its job before answering with the migration as it stands. */
@@ -97,12 +101,7 @@ export class MigrationOperations {
       by: principalRef(credentials),
       at: new Date().toISOString(),
     };
-    return this.operate(
-      migration,
-      'rollback',
-      override,
-      principalRef(credentials),
-    );
+    return this.operate(migration, 'rollback', override, credentials);
   }
 
   /**
@@ -165,12 +164,7 @@ export class MigrationOperations {
           blockers: named,
         }
       : undefined;
-    return this.operate(
-      migration,
-      'contract',
-      override,
-      credentials.principal.userEntityRef,
-    );
+    return this.operate(migration, 'contract', override, credentials);
   }
 
   /**
@@ -244,8 +238,9 @@ export class MigrationOperations {
     migration: Migration,
     operation: OperationJob['operation'],
     override: PersonOverride | undefined,
-    actor: string,
+    credentials: BackstageCredentials,
   ): Promise<OperationAnswer> {
+    const actor = principalRef(credentials);
     const requestId = randomUUID();
     await this.deps.queue.enqueueOperation({
       migrationId: migration.id,
@@ -267,7 +262,16 @@ export class MigrationOperations {
         )
         .catch(() => undefined);
       if (outcome && 'refused' in outcome)
-        throw new ConflictError(outcome.refused);
+        throw new ConflictError(
+          outcome.byEngine &&
+          !(
+            await this.deps.permissions.seesRowsOf(credentials)([
+              migration.entityRef,
+            ])
+          ).has(migration.entityRef)
+            ? `${operation} refused; why is withheld: ${ROWS_WITHHELD}`
+            : outcome.refused,
+        );
       const left = deadline - Date.now();
       if (outcome || left <= 0) {
         return {

@@ -757,6 +757,41 @@ describe('MigrationService', () => {
     );
   });
 
+  it("tells the engine's words on a refused rollback, which may quote a value, only to who may see the dataset's rows", async () => {
+    const words =
+      'rollback would lose 1 writes that could not be carried back to version 1 (e.g. id=7: value too long for type character varying(4): "4111-1111")';
+    const rollback = jest.fn(async () => {
+      throw new Error(words);
+    });
+    const { migration } = await service.createMigration(request, credentials);
+    await pinPlan(store, migration.id);
+    await finish(migration.id, 'succeeded');
+    const refusalAs = async (denied: string[]) =>
+      serviceWith({
+        retentionMs: 0,
+        rollback,
+        authorize: name =>
+          denied.includes(name) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+      })
+        .rollbackMigration(migration.id, credentials)
+        .then(
+          () => 'rolled back',
+          (error: Error) => `${error.name}: ${error.message}`,
+        );
+
+    const startOrApprove = [
+      'dataset-migrations.migration.start',
+      'dataset-migrations.migration.approve',
+    ];
+    expect(await refusalAs([startOrApprove[0]])).toBe(
+      `ConflictError: rollback refused: ${words}`,
+    );
+    expect(await refusalAs(startOrApprove)).toBe(
+      "ConflictError: rollback refused; why is withheld: the rows are the dataset's data, shown only to who may start or approve a migration of it",
+    );
+    expect(rollback).toHaveBeenCalledTimes(2);
+  });
+
   it('answers with the migration as it stands once its bounded wait is over and no worker took the rollback', async () => {
     const rollback = jest.fn(async () => {});
     const unworked: OperationJob[] = [];

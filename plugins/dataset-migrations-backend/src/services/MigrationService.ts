@@ -104,6 +104,7 @@ export class MigrationService {
       queue,
       queries: this.queries,
       consumers,
+      permissions,
       retentionMs: deps.retentionMs,
       waitMs: deps.operationWaitMs,
     });
