@@ -663,6 +663,12 @@ function expandWriteSql(
    * again only where the writer did not give it: this function runs in UTC.
    */
   const served = phase.columns.filter(c => c.source !== 'previous');
+  const asGiven = (c: ExpandColumn) =>
+    c.source === 'old-type' &&
+    !sameInEverySession(shape, c.type, newTypeOf(shape, c));
+  // The row the write computed from NEW, only where compared: its expressions
+  // run again.
+  const computed = served.some(asGiven) ? `, ${forward('NEW')} AS nv` : '';
   const returned =
     served.length === 0
       ? ''
@@ -670,18 +676,17 @@ function expandWriteSql(
        IF TG_OP IN ('INSERT', 'UPDATE') THEN
          SELECT ${list(
            served.map(c =>
-             c.source !== 'old-type' ||
-             sameInEverySession(shape, c.type, newTypeOf(shape, c))
-               ? readOf(shape, previous, c)
-               : `CASE WHEN record_image_ne(ROW(n.${q(c.from!)}), ROW(nv.${q(
+             asGiven(c)
+               ? `CASE WHEN record_image_ne(ROW(n.${q(c.from!)}), ROW(nv.${q(
                    c.from!,
                  )})) THEN ${readOf(shape, previous, c)} ELSE NEW.${q(
                    c.name,
-                 )} END`,
+                 )} END`
+               : readOf(shape, previous, c),
            ),
          )}
            INTO ${list(served.map(c => `NEW.${q(c.name)}`))}
-           FROM (SELECT w.*) AS n, ${forward('NEW')} AS nv;
+           FROM (SELECT w.*) AS n${computed};
        END IF;`;
   const fn = quoteRelation(shape.expand.fn);
   return [
