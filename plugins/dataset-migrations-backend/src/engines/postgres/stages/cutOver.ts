@@ -117,7 +117,10 @@ const SNAPSHOT_WAIT_SAID_MS = 10_000;
  * Transactions of the dataset's database, but this session's, that hold a
  * snapshot now, each by its virtual transaction id: `backend_xmin` and pg_locks
  * are shown to every role, where a session's other columns (its start, its
- * type) are not, to an engine's user without `pg_read_all_stats`.
+ * type) are not, to an engine's user without `pg_read_all_stats`. A lazy VACUUM
+ * (autovacuum's too), which reads only the table it cleans and may run for
+ * hours, is not one, as `CREATE INDEX CONCURRENTLY` leaves it out: its pid
+ * is shown to every role.
  */
 const SNAPSHOT_HOLDERS = `
   SELECT a.pid, l.virtualtransaction AS vxid
@@ -128,7 +131,8 @@ const SNAPSHOT_HOLDERS = `
    WHERE a.datid = (SELECT oid FROM pg_catalog.pg_database
                      WHERE datname = pg_catalog.current_database())
      AND a.pid <> pg_catalog.pg_backend_pid()
-     AND a.backend_xmin IS NOT NULL`;
+     AND a.backend_xmin IS NOT NULL
+     AND a.pid NOT IN (SELECT v.pid FROM pg_catalog.pg_stat_progress_vacuum v)`;
 
 /**
  * Before the name moves, waits for every transaction that holds a snapshot taken
