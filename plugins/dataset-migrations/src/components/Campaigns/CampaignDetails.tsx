@@ -43,7 +43,7 @@ import {
   campaignStateLabel,
   campaignDatasetLabel,
   MIGRATION_STATUSES,
-  WAVE_STATES,
+  waveStateLabel,
 } from '../shared/labels';
 import { RefsInText } from '../shared/RefsInText';
 import { Problems } from './Problems';
@@ -358,7 +358,7 @@ export function CampaignView(props: {
                             ? `Canary (wave ${wave.index})`
                             : `Wave ${wave.index}`}
                         </Typography>
-                        <StatusLabel {...WAVE_STATES[wave.state]} />
+                        <StatusLabel {...waveStateLabel(wave)} />
                       </Box>
                       <ProgressCount
                         label={`Wave ${wave.index} done`}

@@ -408,6 +408,30 @@ describe('Campaign page', () => {
     expect(within(wave).queryByText(/Soak/)).not.toBeInTheDocument();
   });
 
+  it('says how many failed in a completed campaign and its healthy waves, when a lenient policy let failures through', async () => {
+    const completed = pausedCampaign({
+      state: 'completed',
+      stateReason: undefined,
+      counts: { datasets: 3, done: 0, failed: 3 },
+    });
+    completed.waves = [
+      { ...completed.waves[0], state: 'healthy', done: 0, failed: 1 },
+      { ...completed.waves[1], state: 'healthy', done: 1, failed: 1 },
+    ];
+    await renderPage({ getCampaign: jest.fn(async () => completed) }, '/c1');
+    const canary = await screen.findByRole('group', { name: 'Wave 0' });
+    expect(
+      within(canary).getByText('Within policy, none migrated'),
+    ).toBeVisible();
+    expect(
+      within(screen.getByRole('group', { name: 'Wave 1' })).getByText(
+        'Within policy, 1 failed',
+      ),
+    ).toBeVisible();
+    expect(screen.getByText('Completed, none migrated')).toBeVisible();
+    expect(screen.queryByText('Healthy')).not.toBeInTheDocument();
+  });
+
   it('exports the datasets table as CSV named after the campaign and the date', async () => {
     const api = { getCampaign: jest.fn(async () => pausedCampaign()) };
     await renderPage(api, '/c1');

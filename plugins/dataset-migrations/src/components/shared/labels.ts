@@ -122,7 +122,20 @@ export function campaignStateLabel(campaign: {
     : { label: `Completed, ${counts.failed} failed`, tone: 'warning' };
 }
 
-export const WAVE_STATES: Record<CampaignWaveProgress['state'], StateLabel> = {
+/**
+ * A wave's state as shown: a healthy one (within the failure policy) that had
+ * failures says how many, rather than a green "Healthy" over a wave that
+ * migrated nothing.
+ */
+export function waveStateLabel(wave: CampaignWaveProgress): StateLabel {
+  if (wave.state !== 'healthy' || wave.failed === 0)
+    return WAVE_STATES[wave.state];
+  return wave.done === 0
+    ? { label: 'Within policy, none migrated', tone: 'error' }
+    : { label: `Within policy, ${wave.failed} failed`, tone: 'warning' };
+}
+
+const WAVE_STATES: Record<CampaignWaveProgress['state'], StateLabel> = {
   pending: { label: 'Waiting', tone: 'pending' },
   running: { label: 'Running', tone: 'running' },
   soaking: { label: 'Soaking', tone: 'running' },
