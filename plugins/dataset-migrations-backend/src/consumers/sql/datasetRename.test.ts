@@ -265,6 +265,7 @@ sources:
   it('rewrites an existing identifier, and asks a person when dbt cannot say it', () => {
     const sources = `sources:
   - name: raw
+    schema: public
     tables:
       - name: events
         identifier: "listening_events"
@@ -304,6 +305,52 @@ sources:
     expect(rewrite("select 1 from {{ ref('listening_events') }}").status).toBe(
       'needs-decision',
     );
+  });
+
+  it('leaves a source of another schema alone: by default a source’s schema is its name (found by the twenty-fourth round)', () => {
+    // `- name: raw` without `schema:` is dbt's `raw.listening_events`, not the
+    // dataset in public: pointing it at `plays` made its models read a table
+    // that does not exist.
+    const files = [
+      { path: 'dbt_project.yml', content: 'name: shop\n' },
+      {
+        path: 'models/sources.yml',
+        content: `sources:
+  - name: raw
+    tables:
+      - name: listening_events
+`,
+      },
+      {
+        path: 'models/plays.sql',
+        content: "select track_id from {{ source('raw', 'listening_events') }}",
+      },
+    ];
+    const results = rewriteConsumerFiles(
+      files,
+      { ...target, dbt: dbtProjectOf(files) },
+      toPlays,
+    );
+    expect(results.map(r => [r.path, r.status])).toEqual([
+      ['dbt_project.yml', 'unaffected'],
+      ['models/sources.yml', 'unparseable'],
+      ['models/plays.sql', 'unaffected'],
+    ]);
+    expect(results[1].content).toBe(files[1].content);
+    // A source named like the dataset's schema is the dataset, schema or not.
+    const [named] = rewriteConsumerFiles(
+      [
+        {
+          path: 'sources.yml',
+          content:
+            'sources:\n  - name: public\n    tables:\n      - name: listening_events\n',
+        },
+      ],
+      target,
+      toPlays,
+    );
+    expect(named.status).toBe('rewritten');
+    expect(named.content).toContain('identifier: plays');
   });
 
   it('never calls a file that names the renamed dataset unaffected', () => {

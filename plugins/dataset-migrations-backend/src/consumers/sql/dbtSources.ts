@@ -19,7 +19,8 @@ export function isYamlPath(path: string): boolean {
  * existing `identifier:` is rewritten, else one is added under the entry's
  * `name:`. The rest of the file is left as it was. A source's schema is set per
  * source, not per table, so a dataset moved to another schema needs a person.
- * Undefined when the file declares no source for the dataset.
+ * Undefined when the file declares no source for the dataset: one at its
+ * schema (the source's `schema:`, by default its name) and table.
  */
 export function rewriteDbtSources(
   file: ChangedFile,
@@ -37,8 +38,10 @@ export function rewriteDbtSources(
   let problem: FileImpact['problem'];
   for (const source of sources.items) {
     if (!isMap(source)) continue;
-    const schema = source.get('schema');
-    if (typeof schema === 'string' && schema !== target.schema) continue;
+    // dbt reads a source's tables in its `schema:`, by default the schema named
+    // like the source: `- name: shop` without one is `shop.t`, not the dataset.
+    const schema = source.get('schema') ?? source.get('name');
+    if (schema !== target.schema) continue;
     const tables = source.get('tables');
     if (!isSeq(tables)) continue;
     for (const table of tables.items) {
