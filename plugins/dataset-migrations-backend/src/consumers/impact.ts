@@ -7,6 +7,7 @@ import {
   jinjaNamesDataset,
   namesIdentifier,
   namesWord,
+  sourcesMaybeDataset,
   type DatasetTarget,
 } from './sql/analyzeSql';
 import { readAsIs, type ConsumerMapping } from './sql/fieldMapping';
@@ -48,19 +49,12 @@ export function assessConsumer(
 ): ConsumerAssessment {
   // The project's own models and sources decide what its ref() and source() name.
   const inProject: DatasetTarget = { ...target, dbt: dbtProjectOf(files) };
-  const names = (file: ChangedFile) => mentionsDataset(file.content, inProject);
-  const candidates = files.filter(
-    file => names(file) || readsThroughJinja(file, inProject),
+  const results = maybeDatasetSources(
+    files,
+    assessFiles(files, inProject, mapping),
+    inProject,
+    mapping,
   );
-  // Files that name the dataset, and models rendering showed to read it.
-  const results = rewriteConsumerFiles(candidates, inProject, mapping)
-    .filter(
-      (result, i) =>
-        result.status !== 'unaffected' ||
-        names(candidates[i]) ||
-        rendersDataset(candidates[i], inProject),
-    )
-    .map(result => passedToModels(result, files, inProject, mapping));
   const status = consumerStatus(new Set(results.map(r => r.status)));
   return {
     impact: {
@@ -72,6 +66,106 @@ export function assessConsumer(
     },
     results,
   };
+}
+
+/** The files that read the dataset, each with what the rewriter makes of it. */
+function assessFiles(
+  files: ChangedFile[],
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile[] {
+  const names = (file: ChangedFile) => mentionsDataset(file.content, target);
+  const candidates = files.filter(
+    file => names(file) || readsThroughJinja(file, target),
+  );
+  // Files that name the dataset, and models rendering showed to read it.
+  return rewriteConsumerFiles(candidates, target, mapping)
+    .filter(
+      (result, i) =>
+        result.status !== 'unaffected' ||
+        names(candidates[i]) ||
+        rendersDataset(candidates[i], target),
+    )
+    .map(result => passedToModels(result, files, target, mapping));
+}
+
+/**
+ * A dbt source whose schema or table the project spells with Jinja (`schema:
+ * "{{ var('shop_schema', 'public') }}"`) may be the dataset or another table:
+ * only the run says. Each file is assessed both ways; one that the rewriter
+ * would treat otherwise if the source were the dataset (rewrite it, ask about
+ * it, or have its sources file point it at the renamed table) goes to a person.
+ * Taken for another table alone, a model reading `public.t` under a renamed or
+ * widened field was called unaffected.
+ */
+function maybeDatasetSources(
+  files: ChangedFile[],
+  results: RewrittenFile[],
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile[] {
+  const maybe = sourcesMaybeDataset(target);
+  if (maybe.length === 0 || !target.dbt) return results;
+  const sources = new Map(target.dbt.sources);
+  for (const key of maybe)
+    sources.set(key, {
+      schema: target.schema,
+      identifier: target.sourceTable ?? target.table,
+    });
+  const asDataset = assessFiles(
+    files,
+    { ...target, dbt: { ...target.dbt, sources } },
+    mapping,
+  );
+  const settled = new Map(results.map(r => [r.path, r]));
+  for (const other of asDataset) {
+    if (!isSqlPath(other.path)) continue;
+    const mine = settled.get(other.path);
+    const file = files.find(f => f.path === other.path)!;
+    const pointed = !!mapping.renamedTo && !!other.readsDbtSource;
+    const differs = mine
+      ? mine.status !== other.status ||
+        mine.content !== other.content ||
+        (pointed && !mine.readsDbtSource)
+      : other.status !== 'unaffected' || pointed;
+    if (!differs) continue;
+    if (mine && mine.status !== 'unaffected' && mine.status !== 'rewritten')
+      continue;
+    const declared = maybe
+      .map(key => {
+        const { schema, identifier: table } = target.dbt!.sources.get(key)!;
+        return `${key} (${schema}.${table})`;
+      })
+      .join(', ');
+    const asIt = asTheDataset(other);
+    const base: RewrittenFile = mine ?? {
+      path: file.path,
+      content: file.content,
+      status: 'unaffected',
+      impact: { path: file.path, status: 'unaffected', fields: [], lines: [] },
+    };
+    settled.set(
+      file.path,
+      leavePackagesAlone(
+        file,
+        toPerson(
+          { ...base, content: file.content },
+          other.impact.fields,
+          `the project declares the dbt source ${declared} with a schema or table Jinja decides at run time, which may be ${target.schema}.${target.table}: read as the dataset, ${asIt}; a person decides`,
+        ),
+        target,
+      ),
+    );
+  }
+  return [...settled.values()];
+}
+
+/** What the rewriter makes of a file reading a source taken for the dataset. */
+function asTheDataset(result: RewrittenFile): string {
+  if (result.status === 'rewritten') return 'it would be rewritten';
+  if (result.status === 'unaffected')
+    return 'its sources file would be pointed at the renamed table';
+  return result.impact.problem?.message ?? 'it would go to a person';
 }
 
 /** The consumer's status from its files': the most demanding one wins. */

@@ -3134,6 +3134,26 @@ export function jinjaNamesDataset(
   );
 }
 
+/**
+ * The project's sources dbt may render as the dataset though they are not
+ * declared at its schema and table: their `schema:` or `identifier:` is Jinja
+ * (`"{{ var('shop_schema', 'public') }}"`, `"{{ target.schema }}"`), which only
+ * the run (its vars, target and environment) decides, and what is spelled
+ * plainly matches. Their keys (`source.table`).
+ */
+export function sourcesMaybeDataset(target: DatasetTarget): string[] {
+  const table = target.sourceTable ?? target.table;
+  const jinja = (text: string) => /\{[{%]/.test(text);
+  return [...(target.dbt?.sources ?? [])]
+    .filter(
+      ([, { schema, identifier }]) =>
+        (jinja(schema) || jinja(identifier)) &&
+        (jinja(schema) || schema === target.schema) &&
+        (jinja(identifier) || identifier === table),
+    )
+    .map(([key]) => key);
+}
+
 /** Whether `text` has `name` as a whole word, in any case. */
 export function namesWord(text: string, name: string): boolean {
   return wordPattern(name, 'i').test(text);

@@ -431,6 +431,66 @@ describe('a dbt project’s installed packages', () => {
   });
 });
 
+describe('a dbt source whose schema or table Jinja decides (found by the twenty-fourth round)', () => {
+  // Fivetran's packages declare `schema: "{{ var('stripe_schema', 'stripe') }}"`:
+  // where the run puts it, only its vars, target and environment say. Taken for
+  // another table alone, a model reading public.orders through it was called
+  // unaffected and failed on the renamed column.
+  const jinjaSources = (schema: string, identifier?: string) => ({
+    ...sources(schema, identifier),
+    path: 'models/sources.yml',
+  });
+  const widened = consumerMapping(fields, [
+    { changeType: { field: 'amount', type: 'numeric' } },
+  ]);
+  const halves = {
+    path: 'models/halves.sql',
+    content: "select amount / 2 as half from {{ source('shop', 'orders') }}\n",
+  };
+  const ids = {
+    path: 'models/ids.sql',
+    content: "select order_id from {{ source('shop', 'orders') }}\n",
+  };
+
+  it('goes to a person where reading it as the dataset would change the model', () => {
+    for (const declared of [
+      jinjaSources(`"{{ var('shop_schema', 'public') }}"`),
+      jinjaSources('"{{ target.schema }}"'),
+      jinjaSources('public', `"{{ var('orders_identifier', 'orders') }}"`),
+    ]) {
+      const renamed = assessConsumer([declared, stagingModel], target, mapping);
+      expect(statusOf(renamed, 'models/orders.sql')).toBe('needs-decision');
+      expect(
+        renamed.results.find(r => r.path === 'models/orders.sql')?.impact
+          .problem?.message,
+      ).toMatch(/Jinja decides at run time, which may be public\.orders/);
+      const divided = assessConsumer([declared, halves, ids], target, widened);
+      expect(statusOf(divided, 'models/halves.sql')).toBe('needs-decision');
+      // Read as the dataset or not, the same: unaffected.
+      expect(statusOf(divided, 'models/ids.sql')).toBe('unaffected');
+      // Renamed, the sources file cannot point it at the new table: every
+      // model reading it asks.
+      const moved = assessConsumer(
+        [declared, ids],
+        target,
+        consumerMapping(fields, [], renamedRelation(target, 'orders_v2')),
+      );
+      expect(statusOf(moved, 'models/ids.sql')).toBe('needs-decision');
+    }
+  });
+
+  it('leaves a source plainly in another schema, or of another table, to what its text says', () => {
+    for (const declared of [
+      jinjaSources('raw'),
+      jinjaSources(`"{{ var('shop_schema', 'public') }}"`, 'orders_archive'),
+    ]) {
+      const result = assessConsumer([declared, stagingModel], target, mapping);
+      expect(result.results.map(r => r.status)).not.toContain('needs-decision');
+      expect(result.impact.status).toBe('unaffected');
+    }
+  });
+});
+
 describe('a dbt model that does not render here', () => {
   const model = (content: string) => ({ path: 'models/top.sql', content });
 

@@ -989,6 +989,104 @@ const ADV22_MIGRATIONS: CorpusSource['migrations'] = [
   },
 ];
 
+/** The twenty-fourth round's migrations over `t(id, n integer, s smallint, name text, d date, j jsonb, price numeric(8,2))` and `u(id, v, label)`. */
+const ADV23_MIGRATIONS: CorpusSource['migrations'] = [
+  {
+    name: 'Q01 t.n renamed to m',
+    dataset: 't',
+    changes: [{ renameField: { from: 'n', to: 'm' } }],
+  },
+  {
+    name: 'Q02 t.n widened integer -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+  },
+  {
+    name: 'Q03 t.n widened integer -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+  },
+  {
+    name: 'Q04 t.s widened smallint -> integer',
+    dataset: 't',
+    changes: [{ changeType: { field: 's', type: 'integer' } }],
+  },
+  {
+    name: 'Q05 t.s widened smallint -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 's', type: 'bigint' } }],
+  },
+  {
+    name: 'Q06 t.n retyped integer -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'text' } }],
+  },
+  {
+    name: 'Q07 t renamed to t2',
+    dataset: 't',
+    changes: [],
+    renameTo: 't2',
+  },
+  {
+    name: "Q08 t.name renamed to label (u's column)",
+    dataset: 't',
+    changes: [{ renameField: { from: 'name', to: 'label' } }],
+  },
+  {
+    name: 'Q09 t.n dropped',
+    dataset: 't',
+    changes: [{ dropField: { name: 'n' } }],
+  },
+  {
+    name: "Q10 t gains v (u's column)",
+    dataset: 't',
+    changes: [{ addField: { name: 'v', type: 'integer', default: '0' } }],
+  },
+  {
+    name: 'Q11 t.n renamed to item (an XML tag a file names)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'n', to: 'item' } }],
+  },
+  {
+    name: 'Q12 t.n renamed to m and widened integer -> numeric',
+    dataset: 't',
+    changes: [
+      { renameField: { from: 'n', to: 'm' } },
+      { changeType: { field: 'm', type: 'numeric' } },
+    ],
+  },
+  {
+    name: 'Q13 t.n renamed to m and retyped integer -> text',
+    dataset: 't',
+    changes: [
+      { renameField: { from: 'n', to: 'm' } },
+      { changeType: { field: 'm', type: 'text' } },
+    ],
+  },
+  {
+    name: 'Q14 t renamed to t2 and t.n renamed to m',
+    dataset: 't',
+    changes: [{ renameField: { from: 'n', to: 'm' } }],
+    renameTo: 't2',
+  },
+  {
+    name: 'Q15 t.s dropped and t.n renamed to s',
+    dataset: 't',
+    changes: [
+      { dropField: { name: 's' } },
+      { renameField: { from: 'n', to: 's' } },
+    ],
+  },
+  {
+    name: 'Q16 t.s renamed to k and widened smallint -> bigint',
+    dataset: 't',
+    changes: [
+      { renameField: { from: 's', to: 'k' } },
+      { changeType: { field: 'k', type: 'bigint' } },
+    ],
+  },
+];
+
 const ALL_SOURCES: CorpusSource[] = [
   {
     name: 'adversarial7',
@@ -4050,6 +4148,48 @@ const ALL_SOURCES: CorpusSource[] = [
         name: 'S05 t.n renamed to m',
         dataset: 't',
         changes: [{ renameField: { from: 'n', to: 'm' } }],
+      },
+    ],
+  },
+  {
+    name: 'adversarial23',
+    dir: path.join(__dirname, 'adversarial23'),
+    migrations: ADV23_MIGRATIONS,
+  },
+  {
+    name: 'adversarial23_dbt',
+    dir: path.join(__dirname, 'adversarial23_dbt'),
+    migrations: [
+      {
+        name: 'V01 orders.qty renamed to quantity_ordered (a source whose schema Jinja sets)',
+        dataset: 'raw.orders',
+        changes: [{ renameField: { from: 'qty', to: 'quantity_ordered' } }],
+      },
+      {
+        name: 'V02 orders.amount_cents widened integer -> numeric',
+        dataset: 'raw.orders',
+        changes: [{ changeType: { field: 'amount_cents', type: 'numeric' } }],
+      },
+      {
+        name: 'V03 orders renamed to orders_v2',
+        dataset: 'raw.orders',
+        changes: [],
+        renameTo: 'orders_v2',
+      },
+      {
+        name: 'V04 orders.status dropped',
+        dataset: 'raw.orders',
+        changes: [{ dropField: { name: 'status' } }],
+      },
+      {
+        name: 'V05 orders.qty widened integer -> bigint',
+        dataset: 'raw.orders',
+        changes: [{ changeType: { field: 'qty', type: 'bigint' } }],
+      },
+      {
+        name: 'V06 orders gains note',
+        dataset: 'raw.orders',
+        changes: [{ addField: { name: 'note', type: 'text', default: "'-'" } }],
       },
     ],
   },

@@ -1,0 +1,1 @@
+SELECT JSON_ARRAYAGG(n ORDER BY n RETURNING jsonb)::text AS ns FROM t;

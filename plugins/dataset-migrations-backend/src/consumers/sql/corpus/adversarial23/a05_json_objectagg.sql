@@ -1,0 +1,1 @@
+SELECT JSON_OBJECTAGG(name : n)::text AS m FROM t;

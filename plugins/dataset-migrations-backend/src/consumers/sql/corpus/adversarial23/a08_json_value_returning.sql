@@ -1,0 +1,1 @@
+SELECT id, JSON_VALUE(j, '$.a' RETURNING integer) + n AS total FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id AS n, name FROM t ORDER BY n + 0 DESC NULLS LAST, id;

@@ -1,0 +1,1 @@
+SELECT id AS n, row_number() OVER (ORDER BY n) AS rn FROM t ORDER BY 1;

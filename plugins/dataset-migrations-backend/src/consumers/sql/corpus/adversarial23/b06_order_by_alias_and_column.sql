@@ -1,0 +1,1 @@
+SELECT id, name AS n FROM t ORDER BY n, t.n;

@@ -1,0 +1,1 @@
+SELECT (t).n, (t).name FROM t ORDER BY 1;

@@ -1,0 +1,1 @@
+SELECT (x.r).n AS n FROM (SELECT t AS r FROM t) x ORDER BY 1;

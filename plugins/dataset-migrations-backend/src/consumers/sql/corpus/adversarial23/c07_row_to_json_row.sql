@@ -1,0 +1,1 @@
+SELECT id, row_to_json(ROW(n, name))::text AS r FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT json_build_object('id', t.id, 'row', t.*)::text FROM t ORDER BY t.id;

@@ -1,0 +1,1 @@
+SELECT min(n) AS lo, max(n) AS hi, max(name) AS top FROM t;

@@ -1,0 +1,1 @@
+SELECT id, coalesce(n, s, 0) AS c, coalesce(n::text, 'none') AS t FROM t ORDER BY id;

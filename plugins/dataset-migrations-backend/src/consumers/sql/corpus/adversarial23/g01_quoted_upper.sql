@@ -1,0 +1,1 @@
+SELECT "T"."n" FROM t AS "T" ORDER BY 1;

@@ -1,0 +1,1 @@
+SELECT count(*) AS c FROM t GROUP BY n / 5 ORDER BY 1;

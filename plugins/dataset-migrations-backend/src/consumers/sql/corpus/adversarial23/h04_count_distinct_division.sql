@@ -1,0 +1,1 @@
+SELECT count(DISTINCT n / 5) AS buckets FROM t;

@@ -1,0 +1,1 @@
+SELECT DISTINCT ON (n / 5) id, name FROM t ORDER BY n / 5, id;

@@ -1,0 +1,1 @@
+SELECT DISTINCT n / 5 AS b FROM t ORDER BY n / 5;

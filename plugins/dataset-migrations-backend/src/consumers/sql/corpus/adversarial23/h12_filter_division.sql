@@ -1,0 +1,1 @@
+SELECT count(*) FILTER (WHERE n / 5 = 0) AS small FROM t;

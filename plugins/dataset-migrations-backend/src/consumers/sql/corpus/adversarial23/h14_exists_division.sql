@@ -1,0 +1,1 @@
+SELECT u.id FROM u WHERE EXISTS (SELECT 1 FROM t WHERE t.id = u.id AND t.n / 2 = 1) ORDER BY 1;

@@ -1,0 +1,1 @@
+SELECT id FROM u WHERE id IN (SELECT n / 3 FROM t) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT DISTINCT ON (n) id, name FROM t ORDER BY n, id;

@@ -1,0 +1,1 @@
+SELECT n, GROUPING(n) AS g, count(*) FROM t GROUP BY ROLLUP (n) ORDER BY n;

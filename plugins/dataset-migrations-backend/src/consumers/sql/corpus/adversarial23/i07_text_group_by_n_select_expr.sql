@@ -1,0 +1,1 @@
+SELECT n * 2 AS dbl, count(*) FROM t GROUP BY n ORDER BY 1;

@@ -1,0 +1,1 @@
+SELECT u.v, count(*) FROM t JOIN u ON u.id = t.id GROUP BY v ORDER BY v;

@@ -1,0 +1,8 @@
+select
+    c.name,
+    count(o.id) as orders,
+    sum(o.qty) as items
+from {{ source('shop', 'customers') }} as c
+left join {{ source('shop', 'orders') }} as o
+    on o.customer_id = c.id
+group by c.name
