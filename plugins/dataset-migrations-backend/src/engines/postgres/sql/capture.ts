@@ -4,7 +4,11 @@
  */
 
 import type { TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { ALWAYS_AT_CONTRACT, quoteRelation } from '../relations';
+import {
+  ALWAYS_AT_CONTRACT,
+  formatRelation,
+  quoteRelation,
+} from '../relations';
 import { upsertSql } from './copy';
 import { onlyOwnerOfIdentitySql, onlyOwnerSql } from './privileges';
 import {
@@ -13,7 +17,15 @@ import {
   rowTriggerSql,
 } from './rowTriggers';
 import type { MigrationShape } from './shape';
-import { keyChangedSql, list, literal, q, valueOf } from './values';
+import {
+  dollarQuoted,
+  functionSettings,
+  keyChangedSql,
+  list,
+  literal,
+  q,
+  valueOf,
+} from './values';
 
 /**
  * A field's default on the new version: an added field's default, or the source
@@ -81,8 +93,57 @@ function createCaptureSql(shape: MigrationShape): string[] {
   });
 }
 
-export function dropCaptureSql(shape: MigrationShape): string[] {
+/** The statement trigger that records a TRUNCATE of the source, and its function. */
+function truncateCaptureOf(shape: MigrationShape) {
+  return {
+    trigger: `${shape.capture.trigger}_truncate`,
+    fn: { ...shape.capture.fn, name: `${shape.capture.fn.name}_truncate` },
+  };
+}
+
+/**
+ * A TRUNCATE of the source fires no row trigger: the new version would keep every
+ * row the copy and the capture gave it, and from cut-over serve the rows the
+ * writer removed (a reload, `TRUNCATE` then `INSERT`, after verify: every old row
+ * back beside the new ones). It is recorded with the capture's failures, as a
+ * write the capture could not apply, so verify, or the cut-over under its lock,
+ * fails the run rather than move the name; the writer's TRUNCATE goes on.
+ */
+function createTruncateCaptureSql(shape: MigrationShape): string[] {
+  const { trigger, fn } = truncateCaptureOf(shape);
+  const message = `TRUNCATE of ${formatRelation(
+    shape.source,
+  )}: the new version keeps the rows it removed, as only row writes reach it; run the migration again`;
   return [
+    `CREATE FUNCTION ${quoteRelation(
+      fn,
+    )}() RETURNS trigger LANGUAGE plpgsql ${functionSettings()} AS ${dollarQuoted(
+      `
+     BEGIN
+       INSERT INTO ${quoteRelation(
+         shape.capture.failures,
+       )} (message) VALUES (${literal(message)});
+       RETURN NULL;
+     END `,
+      'truncate',
+    )}`,
+    `CREATE TRIGGER ${q(trigger)} AFTER TRUNCATE ON ${quoteRelation(
+      shape.source,
+    )} FOR EACH STATEMENT EXECUTE FUNCTION ${quoteRelation(fn)}()`,
+    // As the capture: in sessions with session_replication_role = replica too.
+    `ALTER TABLE ${quoteRelation(shape.source)} ENABLE ALWAYS TRIGGER ${q(
+      trigger,
+    )}`,
+  ];
+}
+
+export function dropCaptureSql(shape: MigrationShape): string[] {
+  const truncate = truncateCaptureOf(shape);
+  return [
+    `DROP TRIGGER IF EXISTS ${q(truncate.trigger)} ON ${quoteRelation(
+      shape.source,
+    )}`,
+    `DROP FUNCTION IF EXISTS ${quoteRelation(truncate.fn)}()`,
     ...dropRowTriggerSql(shape.capture),
     `DROP TABLE IF EXISTS ${quoteRelation(shape.deleted)}`,
   ];
@@ -110,5 +171,6 @@ export function createTargetStatements(
     createDeletedSql(shape),
     onlyOwnerSql(shape.deleted),
     ...createCaptureSql(shape),
+    ...createTruncateCaptureSql(shape),
   ];
 }
