@@ -119,4 +119,28 @@ describe('PostgresDatasetEngine: RETURNING and added fields through the expand v
       { id: 23, source: 'app' },
     ]);
   });
+
+  it('reads the row back whatever its fields are named, as the trigger names its own', async () => {
+    await knex.raw(`
+      CREATE TABLE public.odd (w int PRIMARY KEY, n text, nv int, "new" text);
+      INSERT INTO public.odd VALUES (1, 'a', 1, 'x')`);
+    const { run } = await engineRun(engine, 'public.odd', [
+      { renameField: { from: 'n', to: 'r' } },
+      { changeType: { field: 'nv', type: 'bigint' } },
+      { addField: { name: 'fits', type: 'text', default: 'f' } },
+    ]);
+    await engine.plan(run);
+    await engine.migrate(run);
+    expect(
+      (
+        await knex.raw(
+          `INSERT INTO public.odd (w, n, nv, "new") VALUES (2, 'b', 2, 'y') RETURNING *`,
+        )
+      ).rows,
+    ).toEqual([{ w: 2, n: 'b', nv: 2, new: 'y', r: 'b', fits: 'f' }]);
+    expect(
+      (await knex.raw(`UPDATE public.odd SET r = 'c' WHERE w = 1 RETURNING *`))
+        .rows,
+    ).toEqual([{ w: 1, n: 'c', nv: 1, new: 'x', r: 'c', fits: 'f' }]);
+  });
 });
