@@ -7,6 +7,7 @@ import {
   jinjaNamesDataset,
   namesIdentifier,
   namesWord,
+  sourceRelationIs,
   sourcesMaybeDataset,
   type DatasetTarget,
 } from './sql/analyzeSql';
@@ -49,12 +50,7 @@ export function assessConsumer(
 ): ConsumerAssessment {
   // The project's own models and sources decide what its ref() and source() name.
   const inProject: DatasetTarget = { ...target, dbt: dbtProjectOf(files) };
-  const results = maybeDatasetSources(
-    files,
-    assessFiles(files, inProject, mapping),
-    inProject,
-    mapping,
-  );
+  const results = maybeDatasetSources(files, inProject, mapping);
   const status = consumerStatus(new Set(results.map(r => r.status)));
   return {
     impact: {
@@ -91,27 +87,40 @@ function assessFiles(
 
 /**
  * A dbt source whose schema or table the project spells with Jinja (`schema:
- * "{{ var('shop_schema', 'public') }}"`) may be the dataset or another table:
- * only the run says. Each file is assessed both ways; one that the rewriter
- * would treat otherwise if the source were the dataset (rewrite it, ask about
- * it, or have its sources file point it at the renamed table) goes to a person.
- * Taken for another table alone, a model reading `public.t` under a renamed or
- * widened field was called unaffected.
+ * "{{ var('shop_schema', 'public') }}"`), or that two projects of a monorepo
+ * declare at different relations, may be the dataset or another table: only
+ * the run, or the model's project, says. Each file is assessed both ways; one
+ * that the rewriter would treat otherwise if the source were the dataset
+ * (rewrite it, ask about it, or have its sources file point it at the renamed
+ * table) goes to a person. Taken for one of them alone, a model reading
+ * `public.t` under a renamed or widened field was called unaffected, or one
+ * reading another schema's `t` was rewritten.
  */
 function maybeDatasetSources(
   files: ChangedFile[],
-  results: RewrittenFile[],
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): RewrittenFile[] {
   const maybe = sourcesMaybeDataset(target);
-  if (maybe.length === 0 || !target.dbt) return results;
+  if (maybe.length === 0 || !target.dbt)
+    return assessFiles(files, target, mapping);
+  const elsewhere = new Map(target.dbt.sources);
   const sources = new Map(target.dbt.sources);
-  for (const key of maybe)
+  for (const key of maybe) {
     sources.set(key, {
       schema: target.schema,
       identifier: target.sourceTable ?? target.table,
     });
+    const other = (
+      target.dbt.sourceAlternatives?.get(key) ?? [target.dbt.sources.get(key)!]
+    ).find(r => sourceRelationIs(r, target) !== 'dataset');
+    if (other) elsewhere.set(key, other);
+  }
+  const results = assessFiles(
+    files,
+    { ...target, dbt: { ...target.dbt, sources: elsewhere } },
+    mapping,
+  );
   const asDataset = assessFiles(
     files,
     { ...target, dbt: { ...target.dbt, sources } },
@@ -133,8 +142,13 @@ function maybeDatasetSources(
       continue;
     const declared = maybe
       .map(key => {
-        const { schema, identifier: table } = target.dbt!.sources.get(key)!;
-        return `${key} (${schema}.${table})`;
+        const relations = target.dbt!.sourceAlternatives?.get(key) ?? [
+          target.dbt!.sources.get(key)!,
+        ];
+        const at = relations.map(r => `${r.schema}.${r.identifier}`);
+        return relations.length > 1
+          ? `${key} (declared at ${at.join(' and ')}, by different files)`
+          : `${key} (at ${at[0]}, whose schema or table Jinja decides at run time)`;
       })
       .join(', ');
     const asIt = asTheDataset(other);
@@ -151,7 +165,7 @@ function maybeDatasetSources(
         toPerson(
           { ...base, content: file.content },
           other.impact.fields,
-          `the project declares the dbt source ${declared} with a schema or table Jinja decides at run time, which may be ${target.schema}.${target.table}: read as the dataset, ${asIt}; a person decides`,
+          `the dbt source ${declared} may be ${target.schema}.${target.table} or another table: read as the dataset, ${asIt}; a person decides`,
         ),
         target,
       ),

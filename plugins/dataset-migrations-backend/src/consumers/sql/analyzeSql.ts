@@ -3135,23 +3135,39 @@ export function jinjaNamesDataset(
 }
 
 /**
- * The project's sources dbt may render as the dataset though they are not
- * declared at its schema and table: their `schema:` or `identifier:` is Jinja
- * (`"{{ var('shop_schema', 'public') }}"`, `"{{ target.schema }}"`), which only
- * the run (its vars, target and environment) decides, and what is spelled
- * plainly matches. Their keys (`source.table`).
+ * The project's sources dbt may render as the dataset or as another table: their
+ * `schema:` or `identifier:` is Jinja (`"{{ var('shop_schema', 'public') }}"`,
+ * `"{{ target.schema }}"`), which only the run (its vars, target and
+ * environment) decides, and what is spelled plainly matches; or two projects of
+ * a monorepo declare the same source, one at the dataset and one elsewhere.
+ * Their keys (`source.table`).
  */
 export function sourcesMaybeDataset(target: DatasetTarget): string[] {
+  return [...(target.dbt?.sources ?? [])]
+    .filter(([key, relation]) => {
+      const kinds = new Set(
+        (target.dbt?.sourceAlternatives?.get(key) ?? [relation]).map(r =>
+          sourceRelationIs(r, target),
+        ),
+      );
+      return kinds.has('maybe') || kinds.size > 1;
+    })
+    .map(([key]) => key);
+}
+
+/** Whether a declared source's relation is the dataset, another table, or (Jinja) either. */
+export function sourceRelationIs(
+  { schema, identifier }: { schema: string; identifier: string },
+  target: DatasetTarget,
+): 'dataset' | 'other' | 'maybe' {
   const table = target.sourceTable ?? target.table;
   const jinja = (text: string) => /\{[{%]/.test(text);
-  return [...(target.dbt?.sources ?? [])]
-    .filter(
-      ([, { schema, identifier }]) =>
-        (jinja(schema) || jinja(identifier)) &&
-        (jinja(schema) || schema === target.schema) &&
-        (jinja(identifier) || identifier === table),
-    )
-    .map(([key]) => key);
+  if (
+    (!jinja(schema) && schema !== target.schema) ||
+    (!jinja(identifier) && identifier !== table)
+  )
+    return 'other';
+  return jinja(schema) || jinja(identifier) ? 'maybe' : 'dataset';
 }
 
 /** Whether `text` has `name` as a whole word, in any case. */

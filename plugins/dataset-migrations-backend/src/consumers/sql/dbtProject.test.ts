@@ -463,7 +463,7 @@ describe('a dbt source whose schema or table Jinja decides (found by the twenty-
       expect(
         renamed.results.find(r => r.path === 'models/orders.sql')?.impact
           .problem?.message,
-      ).toMatch(/Jinja decides at run time, which may be public\.orders/);
+      ).toMatch(/Jinja decides at run time\) may be public\.orders/);
       const divided = assessConsumer([declared, halves, ids], target, widened);
       expect(statusOf(divided, 'models/halves.sql')).toBe('needs-decision');
       // Read as the dataset or not, the same: unaffected.
@@ -477,6 +477,38 @@ describe('a dbt source whose schema or table Jinja decides (found by the twenty-
       );
       expect(statusOf(moved, 'models/ids.sql')).toBe('needs-decision');
     }
+  });
+
+  it('goes to a person where two projects of a monorepo declare the source at different relations', () => {
+    // Each project's models read its own declaration; one map of sources kept
+    // the last, so a model of the project reading public.orders was called
+    // unaffected (or one reading archive.orders rewritten) by the other's.
+    const project = (dir: string, schema: string) => [
+      { path: `${dir}/dbt_project.yml`, content: `name: ${dir}\n` },
+      { ...sources(schema), path: `${dir}/models/sources.yml` },
+      { ...stagingModel, path: `${dir}/models/orders.sql` },
+    ];
+    for (const files of [
+      [...project('shop', 'public'), ...project('archive', 'archive')],
+      [...project('archive', 'archive'), ...project('shop', 'public')],
+    ]) {
+      const result = assessConsumer(files, target, mapping);
+      expect(statusOf(result, 'shop/models/orders.sql')).toBe('needs-decision');
+      expect(statusOf(result, 'archive/models/orders.sql')).toBe(
+        'needs-decision',
+      );
+      expect(
+        result.results.find(r => r.path === 'shop/models/orders.sql')?.impact
+          .problem?.message,
+      ).toMatch(/declared at .*public\.orders.*different files/);
+    }
+    // Declared alike twice: no doubt.
+    const twice = assessConsumer(
+      [...project('shop', 'public'), ...project('more', 'public')],
+      target,
+      mapping,
+    );
+    expect(statusOf(twice, 'shop/models/orders.sql')).toBe('rewritten');
   });
 
   it('leaves a source plainly in another schema, or of another table, to what its text says', () => {

@@ -15,6 +15,15 @@ export interface DbtProject {
   models: ReadonlySet<string>;
   /** `source.table` → the relation it names in the warehouse. */
   sources: ReadonlyMap<string, { schema: string; identifier: string }>;
+  /**
+   * Sources declared more than once, at different relations (by two projects of
+   * a monorepo, or a project and a package): every relation each names. Which
+   * one a model reads depends on its project, which `sources` does not tell.
+   */
+  sourceAlternatives?: ReadonlyMap<
+    string,
+    Array<{ schema: string; identifier: string }>
+  >;
   /** The project's macro files (under its macro paths), which models may call. */
   macros: ChangedFile[];
   /** `vars:` of dbt_project.yml, which `var()` reads. */
@@ -57,7 +66,7 @@ export function dbtProjectOf(files: ChangedFile[]): DbtProject {
   return {
     // In dbt a package's models and sources are the project's too.
     models: modelNames(files, all),
-    sources: declaredSources(files),
+    ...declaredSources(files),
     macros: macroFiles(files, projects),
     vars: Object.assign(
       {},
@@ -228,10 +237,18 @@ function modelNames(
   return names;
 }
 
-function declaredSources(
-  files: ChangedFile[],
-): Map<string, { schema: string; identifier: string }> {
+function declaredSources(files: ChangedFile[]): {
+  sources: Map<string, { schema: string; identifier: string }>;
+  sourceAlternatives: Map<
+    string,
+    Array<{ schema: string; identifier: string }>
+  >;
+} {
   const sources = new Map<string, { schema: string; identifier: string }>();
+  const sourceAlternatives = new Map<
+    string,
+    Array<{ schema: string; identifier: string }>
+  >();
   for (const file of files) {
     if (!/\.ya?ml$/i.test(file.path) || !file.content.includes('sources'))
       continue;
@@ -250,14 +267,27 @@ function declaredSources(
         if (!isMap(table)) continue;
         const tableName = scalar(table.get('name', true));
         if (!tableName) continue;
-        sources.set(sourceKey(name, tableName), {
+        const key = sourceKey(name, tableName);
+        const relation = {
           schema,
           identifier: scalar(table.get('identifier', true)) ?? tableName,
-        });
+        };
+        const before = sources.get(key);
+        const known = sourceAlternatives.get(key) ?? (before ? [before] : []);
+        if (
+          !known.some(
+            r =>
+              r.schema === relation.schema &&
+              r.identifier === relation.identifier,
+          )
+        )
+          known.push(relation);
+        if (known.length > 1) sourceAlternatives.set(key, known);
+        sources.set(key, relation);
       }
     }
   }
-  return sources;
+  return { sources, sourceAlternatives };
 }
 
 function scalar(node: unknown): string | undefined {

@@ -4193,6 +4193,33 @@ const ALL_SOURCES: CorpusSource[] = [
       },
     ],
   },
+  {
+    name: 'adversarial23_monorepo',
+    dir: path.join(__dirname, 'adversarial23_monorepo'),
+    migrations: [
+      {
+        name: 'W01 orders.qty renamed to quantity (two projects declare shop.orders)',
+        dataset: 'raw.orders',
+        changes: [{ renameField: { from: 'qty', to: 'quantity' } }],
+      },
+      {
+        name: 'W02 orders.amount_cents widened integer -> numeric',
+        dataset: 'raw.orders',
+        changes: [{ changeType: { field: 'amount_cents', type: 'numeric' } }],
+      },
+      {
+        name: 'W03 orders renamed to orders_v2',
+        dataset: 'raw.orders',
+        changes: [],
+        renameTo: 'orders_v2',
+      },
+      {
+        name: 'W04 orders.qty dropped',
+        dataset: 'raw.orders',
+        changes: [{ dropField: { name: 'qty' } }],
+      },
+    ],
+  },
 ];
 
 /** `CORPUS_ONLY=<name>` proves one source, while working on it. */
