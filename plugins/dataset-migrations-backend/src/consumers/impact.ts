@@ -82,7 +82,55 @@ function assessFiles(
         names(candidates[i]) ||
         rendersDataset(candidates[i], target),
     )
-    .map(result => passedToModels(result, files, target, mapping));
+    .map(result => passedToModels(result, files, target, mapping))
+    .map(result => contractedModel(result, files, target, mapping));
+}
+
+/**
+ * A dbt model whose contract dbt enforces (`contract: {enforced: true}`, in a
+ * yml file, dbt_project.yml or its `config()`) declares every output column's
+ * type, and dbt refuses to build it when the SQL returns another. A widened
+ * field read as it is changes those types (`qty`, `sum(qty)`, `qty + 1`), so a
+ * model reading one while any file may enforce a contract goes to a person.
+ */
+function contractedModel(
+  result: RewrittenFile,
+  files: ChangedFile[],
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile {
+  if (result.status !== 'unaffected' && result.status !== 'rewritten')
+    return result;
+  if (modelOf(result.path, target) === undefined) return result;
+  const widened = [...mapping.byField.entries()]
+    .filter(([field, m]) => readAsIs(field, m))
+    .map(([field]) => field)
+    .filter(
+      field => /\*/.test(result.content) || namesWord(result.content, field),
+    );
+  if (widened.length === 0) return result;
+  const contract = files.find(
+    f =>
+      (isYamlPath(f.path) || f.path === result.path) &&
+      /\bcontract\b[\s\S]{0,200}?\benforced\b["']?\s*[:=]\s*["']?true/i.test(
+        f.content,
+      ),
+  );
+  if (!contract) return result;
+  const file = files.find(f => f.path === result.path)!;
+  return leavePackagesAlone(
+    file,
+    toPerson(
+      { ...result, content: file.content },
+      widened,
+      `reads ${widened
+        .map(f => `"${f}"`)
+        .join(', ')}, which the migration widens, and ${
+        contract.path
+      } enforces a dbt model contract: the model's column types follow the field's, and dbt refuses to build a model whose types are not the contract's; declare the new type there, or cast the field back`,
+    ),
+    target,
+  );
 }
 
 /**

@@ -523,6 +523,78 @@ describe('a dbt source whose schema or table Jinja decides (found by the twenty-
   });
 });
 
+describe('a dbt model whose contract dbt enforces (found by the twenty-fourth round)', () => {
+  // dbt refuses to build a model whose SQL returns other types than its
+  // contract declares: `amount` widened to bigint, read as it is, was
+  // unaffected, and the build failed on `data type mismatch`.
+  const widened = consumerMapping(fields, [
+    { changeType: { field: 'amount', type: 'bigint' } },
+  ]);
+  const contract = {
+    path: 'models/schema.yml',
+    content: `version: 2
+models:
+  - name: orders
+    config:
+      contract:
+        enforced: true
+    columns:
+      - name: order_id
+        data_type: bigint
+      - name: amount
+        data_type: integer
+`,
+  };
+
+  it('goes to a person when the model reads a widened field as it is', () => {
+    for (const files of [
+      [sources('public'), stagingModel, contract],
+      [
+        sources('public'),
+        {
+          ...stagingModel,
+          content: `{{ config(materialized='table', contract={'enforced': True}) }}\n${stagingModel.content}`,
+        },
+      ],
+      [
+        {
+          path: 'dbt_project.yml',
+          content:
+            'name: shop\nmodels:\n  shop:\n    +contract:\n      enforced: true\n',
+        },
+        sources('public'),
+        stagingModel,
+      ],
+    ]) {
+      const result = assessConsumer(files, target, widened);
+      expect(statusOf(result, 'models/orders.sql')).toBe('needs-decision');
+      expect(
+        result.results.find(r => r.path === 'models/orders.sql')?.impact.problem
+          ?.message,
+      ).toMatch(/enforces a dbt model contract/);
+    }
+  });
+
+  it('leaves it as it was without a contract, or where the field is not read', () => {
+    expect(
+      statusOf(
+        assessConsumer([sources('public'), stagingModel], target, widened),
+        'models/orders.sql',
+      ),
+    ).toBe('unaffected');
+    const ids = {
+      path: 'models/orders.sql',
+      content: "select order_id from {{ source('shop', 'orders') }}\n",
+    };
+    expect(
+      statusOf(
+        assessConsumer([sources('public'), ids, contract], target, widened),
+        'models/orders.sql',
+      ),
+    ).toBe('unaffected');
+  });
+});
+
 describe('a dbt model that does not render here', () => {
   const model = (content: string) => ({ path: 'models/top.sql', content });
 
