@@ -809,6 +809,26 @@ describe('hostile and careless input', () => {
       `entityRef: ${EVENTS}\ntargetVersion: 1\nchanges: [{ addField: { name: "n[1]", type: text } }]\n`,
     );
     expect(message(shallow)).not.toContain('nests collections');
+    // A key repeated in a map, however many keys it has (the parser's own check
+    // is quadratic: minutes for 60,000), is refused naming it, in a block map
+    // and in a flow map; one only repeated in another map is no repeat.
+    const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}`);
+    for (const [yaml, key] of [
+      [`${keys.map(k => `${k}: 1`).join('\n')}\nk7: 2\n`, 'k7'],
+      [`{${keys.map(k => `${k}: 1`).join(', ')}, k19999: 2}\n`, 'k19999'],
+      ['a: { x: 1 }\nb: { x: 1 }\nc: { y: 1, "y": 2 }\n', 'y'],
+    ]) {
+      const res = await cancel(yaml);
+      expect(res.status).toBe(400);
+      expect(message(res)).toBe(
+        `Invalid cancel request: not valid YAML: map keys must be unique: "${key}" is repeated`,
+      );
+    }
+    const flat = await cancel(`${keys.map(k => `${k}: 1`).join('\n')}\n`);
+    expect(flat.status).toBe(400);
+    expect(message(flat)).toContain(
+      "Invalid cancel request: request: Unrecognized key(s) in object: 'k0'",
+    );
     // No body: cancelled, or refused for a run that has ended.
     expect([200, 409]).toContain((await cancel('{}\n')).status);
   });
