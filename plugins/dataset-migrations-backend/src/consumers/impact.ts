@@ -11,7 +11,7 @@ import {
   sourcesMaybeDataset,
   type DatasetTarget,
 } from './sql/analyzeSql';
-import { readAsIs, type ConsumerMapping } from './sql/fieldMapping';
+import { readWidened, type ConsumerMapping } from './sql/fieldMapping';
 import { isYamlPath } from './sql/dbtSources';
 import { dbtProjectOf } from './sql/dbtProject';
 import {
@@ -103,11 +103,14 @@ function contractedModel(
     return result;
   if (modelOf(result.path, target) === undefined) return result;
   const widened = [...mapping.byField.entries()]
-    .filter(([field, m]) => readAsIs(field, m))
-    .map(([field]) => field)
     .filter(
-      field => /\*/.test(result.content) || namesWord(result.content, field),
-    );
+      ([field, m]) =>
+        readWidened(m) &&
+        (/\*/.test(result.content) ||
+          namesWord(result.content, field) ||
+          namesWord(result.content, m.to)),
+    )
+    .map(([field]) => field);
   if (widened.length === 0) return result;
   const contract = files.find(
     f =>
@@ -340,18 +343,29 @@ function passedToModels(
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): RewrittenFile {
-  if (result.status !== 'unaffected') return result;
+  if (result.status !== 'unaffected' && result.status !== 'rewritten')
+    return result;
+  // Under its own name or, renamed and widened at once, as `nn AS n`; a
+  // rewritten file passes it on as it is too, whatever else it casts.
   const passed = [...mapping.byField.entries()]
-    .filter(([field, m]) => readAsIs(field, m) && picksOtherFunction(m))
-    .map(([field]) => field)
     .filter(
-      field => /\*/.test(result.content) || namesWord(result.content, field),
-    );
+      ([field, m]) =>
+        readWidened(m) &&
+        picksOtherFunction(m) &&
+        (/\*/.test(result.content) ||
+          namesWord(result.content, field) ||
+          namesWord(result.content, m.to)),
+    )
+    .map(([field]) => field);
   if (passed.length === 0) return result;
   const readers = readersOf(result, files, target);
   if (readers.length === 0) return result;
   return toPerson(
-    result,
+    {
+      ...result,
+      content:
+        files.find(f => f.path === result.path)?.content ?? result.content,
+    },
     passed,
     `passes ${passed.map(f => `"${f}"`).join(', ')} on to ${readers.join(
       ', ',

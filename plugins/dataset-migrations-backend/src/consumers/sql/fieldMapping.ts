@@ -122,6 +122,18 @@ export function readAsIs(field: string, m: ReaderMapping): boolean {
   return m.kind === 'retyped' && m.widening && m.to === field;
 }
 
+/**
+ * A field the migration widens, read as it is (no cast to its old type) under
+ * whatever name: its own, or the one a rename in the same migration gives it
+ * (`n` renamed to `nn` and widened to numeric is read as `nn AS n`, wider).
+ * What sees a widened field's type sees it either way.
+ */
+export function readWidened(
+  m: ReaderMapping,
+): m is Extract<ReaderMapping, { kind: 'retyped' }> {
+  return m.kind === 'retyped' && m.widening;
+}
+
 /** Retyped fields that only widen, with their old and new types. */
 export function widenedFields(
   mapping: ConsumerMapping,

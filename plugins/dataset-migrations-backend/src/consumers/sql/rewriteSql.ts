@@ -31,6 +31,7 @@ import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-
 import {
   introducedNames,
   readAsIs,
+  readWidened,
   starChanges,
   type ConsumerMapping,
   type DatasetRelationName,
@@ -302,7 +303,7 @@ function planEdits(
       const widened = [...mapping.byField.entries()].filter(
         ([field, m]) =>
           (write.field === undefined || write.field === field) &&
-          readAsIs(field, m) &&
+          readWidened(m) &&
           dividesDifferently(m),
       );
       if (widened.length === 0) continue;
@@ -354,26 +355,19 @@ function planEdits(
           use.start,
           `reads "${use.field}", renamed to "${m.to}", a name that serves another field's values until contract`,
         );
-      } else if (
-        statement.unknownSignatureOnDerived &&
-        widenedIntegerAsIs(use.field, m)
-      ) {
+      } else if (statement.unknownSignatureOnDerived && widenedIntegerAsIs(m)) {
         // `tier(x) FROM (SELECT s * 2 AS x …)`: x may have the field's width,
         // and a user's function taking smallint takes no integer.
         decide(
           use.start,
           `"${use.field}" is read in a statement that gives a column of a CTE or subquery to a function or operator that is none of PostgreSQL's own (a user's or an extension's), whose versions only the database knows; the migration widens it from ${m.oldType} to ${m.newType}, and that column may have its width, for which the function may find no version (one taking smallint takes no integer) or another: cast it to ${m.oldType} there`,
         );
-      } else if (
-        readAsIs(use.field, m) &&
-        use.passedOnAs &&
-        picksOtherFunction(m)
-      ) {
+      } else if (readWidened(m) && use.passedOnAs && picksOtherFunction(m)) {
         decide(use.start, passedOnMessage(use.field, use.passedOnAs, m, false));
       } else if (
         use.assignment &&
         !use.writesWhole &&
-        readAsIs(use.field, m) &&
+        readWidened(m) &&
         dividesDifferently(m)
       ) {
         decide(
@@ -440,7 +434,7 @@ function planEdits(
         !(use.divided === 'nested' && !use.summed && dividesDifferently(m)) &&
         // A sum of it alone cast back whole has its old sum's type.
         !(!!use.summed?.bare && sumMayBeDivided(use) && sumTypeChanges(m)) &&
-        typeMatters(use.field, use.typed, m, mapping)
+        typeMatters(use.typed, m, mapping)
       ) {
         decide(use.start, typedMessage(use.field, use.typed, m, false));
       } else {
@@ -509,7 +503,7 @@ function planEdits(
     if (readsDataset)
       for (const use of statement.passedOnElsewhere) {
         const m = mapping.byField.get(use.field);
-        if (!m || !readAsIs(use.field, m) || !picksOtherFunction(m)) continue;
+        if (!m || !readWidened(m) || !picksOtherFunction(m)) continue;
         plan.fieldsRead.push(use.field);
         plan.positions.push(use.start);
         decide(use.start, passedOnMessage(use.field, use.as, m, true));
@@ -517,7 +511,7 @@ function planEdits(
     if (readsDataset)
       for (const use of statement.typedElsewhere) {
         const m = mapping.byField.get(use.field);
-        if (!m || !typeMatters(use.field, use, m, mapping)) continue;
+        if (!m || !typeMatters(use, m, mapping)) continue;
         plan.fieldsRead.push(use.field);
         plan.positions.push(use.start);
         decide(use.start, typedMessage(use.field, use, m, true));
@@ -579,11 +573,7 @@ function planEdits(
         star.typed &&
         mapping.sourceFields.find(f => {
           const m = mapping.byField.get(f.name);
-          return (
-            !!m &&
-            readAsIs(f.name, m) &&
-            typeMatters(f.name, star.typed!, m, mapping)
-          );
+          return !!m && readWidened(m) && typeMatters(star.typed!, m, mapping);
         });
       if (shown) {
         plan.fieldsRead.push(shown.name);
@@ -955,12 +945,9 @@ const NUMBERS = [...INTEGERS, 'numeric', 'real', 'double precision'];
 
 /** An integer field the migration widens, read as it is (no cast to its old type). */
 function widenedIntegerAsIs(
-  field: string,
   m: ReaderMapping,
 ): m is Extract<ReaderMapping, { kind: 'retyped' }> {
-  return (
-    m.kind === 'retyped' && readAsIs(field, m) && INTEGERS.includes(m.oldType)
-  );
+  return m.kind === 'retyped' && readWidened(m) && INTEGERS.includes(m.oldType);
 }
 const TEXTS = ['character', 'character varying', 'text'];
 
@@ -1252,7 +1239,6 @@ function passedOnMessage(
  * is. Not `+` or `-` beside a dataset field of a number type.
  */
 function typeMatters(
-  field: string,
   typed: Typed,
   m: ReaderMapping,
   mapping: ConsumerMapping,
@@ -1263,7 +1249,7 @@ function typeMatters(
   if (
     typed.signatureUnknown &&
     m.kind === 'retyped' &&
-    readAsIs(field, m) &&
+    readWidened(m) &&
     INTEGERS.includes(m.oldType)
   )
     return true;
@@ -1280,7 +1266,7 @@ function typeMatters(
     return false;
   // width_bucket(n, 0, 23, 23): double precision for any integer, numeric for numeric.
   if (typed.floatOrNumeric) return dividesDifferently(m);
-  return picksOtherFunction(m) || (!!typed.exactType && readAsIs(field, m));
+  return picksOtherFunction(m) || (!!typed.exactType && readWidened(m));
 }
 
 /** A dataset field of a number type (integer, numeric, floating point). */

@@ -1085,6 +1085,14 @@ const ADV23_MIGRATIONS: CorpusSource['migrations'] = [
       { changeType: { field: 'k', type: 'bigint' } },
     ],
   },
+  {
+    name: 'Q17 t.s renamed to k and widened smallint -> integer',
+    dataset: 't',
+    changes: [
+      { renameField: { from: 's', to: 'k' } },
+      { changeType: { field: 'k', type: 'integer' } },
+    ],
+  },
 ];
 
 const ALL_SOURCES: CorpusSource[] = [
@@ -4217,6 +4225,38 @@ const ALL_SOURCES: CorpusSource[] = [
         name: 'W04 orders.qty dropped',
         dataset: 'raw.orders',
         changes: [{ dropField: { name: 'qty' } }],
+      },
+    ],
+  },
+  {
+    name: 'adversarial23_dbt_plain',
+    dir: path.join(__dirname, 'adversarial23_dbt_plain'),
+    migrations: [
+      {
+        name: 'X01 orders.qty renamed to quantity_ordered and widened integer -> numeric',
+        dataset: 'raw.orders',
+        changes: [
+          { renameField: { from: 'qty', to: 'quantity_ordered' } },
+          { changeType: { field: 'quantity_ordered', type: 'numeric' } },
+        ],
+      },
+      {
+        name: 'X02 orders.qty widened integer -> numeric',
+        dataset: 'raw.orders',
+        changes: [{ changeType: { field: 'qty', type: 'numeric' } }],
+      },
+      {
+        name: 'X03 orders.qty renamed to quantity_ordered',
+        dataset: 'raw.orders',
+        changes: [{ renameField: { from: 'qty', to: 'quantity_ordered' } }],
+      },
+      {
+        name: 'X04 orders.customer_id renamed to buyer_id, amount_cents widened integer -> numeric',
+        dataset: 'raw.orders',
+        changes: [
+          { renameField: { from: 'customer_id', to: 'buyer_id' } },
+          { changeType: { field: 'amount_cents', type: 'numeric' } },
+        ],
       },
     ],
   },

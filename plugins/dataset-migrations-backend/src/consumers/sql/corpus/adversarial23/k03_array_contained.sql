@@ -1,0 +1,1 @@
+SELECT id, ARRAY[n] <@ ARRAY[1, 3, 12] AS listed FROM t WHERE n IS NOT NULL ORDER BY id;
