@@ -414,7 +414,8 @@ export interface CampaignStuckItem {
     | 'pull-request-stale'
     | 'undiscovered-readers'
     | 'no-window'
-    | 'contract-not-allowed';
+    | 'contract-not-allowed'
+    | 'rollback-not-allowed';
   detail: string;
   since?: string;
 }

@@ -7,6 +7,7 @@ import { ConflictError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   datasetMigrationApprovePermission,
+  datasetMigrationRollbackPermission,
   type CampaignDocumentInput,
   type Migration,
   type MigrationStatus,
@@ -46,8 +47,8 @@ import { usersInGroups } from './__testUtils__/userInfo';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 56 }, (_, i) => `g${i + 1}`);
-const BAD = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9'];
+const GOOD = Array.from({ length: 57 }, (_, i) => `g${i + 1}`);
+const BAD = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9', 'b10'];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
 /** Tables of the test of contracts the campaign asks for. */
@@ -477,6 +478,68 @@ describe('CampaignRunner', () => {
     ]);
     await migrationsFinished(id, 2);
   }, 90_000);
+
+  it('rolls back with rollback-wave only what its starter may roll back; the rest is left to its owners', async () => {
+    (auditor.createEvent as jest.Mock).mockClear();
+    // The starter holds rollback on every dataset but g57, another team's.
+    const withoutRollbackOfG57 = new CampaignService({
+      campaigns,
+      planning,
+      permissions: {
+        assertAllowedOnEntities: async () => {},
+        allowedEntities: async (_c, permission, refs) =>
+          new Set(
+            permission.name === datasetMigrationRollbackPermission.name
+              ? refs.filter(r => r !== ref('g57'))
+              : refs,
+          ),
+      },
+      userInfo: usersInGroups(),
+      queue,
+      announcer,
+      clock,
+    });
+    planning.waves = [[ref('g57'), ref('b10')]];
+    const draft = await withoutRollbackOfG57.create(
+      campaignDocument({
+        name: 'not-its-rollback',
+        rollout: {
+          soak: '0s',
+          concurrency: 1,
+          failurePolicy: { action: 'rollback-wave', maxFailureRate: 0.4 },
+        },
+      }),
+      starter,
+    );
+    const { id } = await withoutRollbackOfG57.start(draft.id, starter);
+    await runner.tick(id); // g57
+    await migrationsFinished(id, 1);
+    await runner.tick(id); // b10
+    await migrationsFinished(id, 2);
+    await runner.tick(id); // b10 failed: 1 of 2 > 40%, the wave is rolled back
+    await runner.tick(id);
+
+    const campaign = await service.get(id);
+    expect(campaign.state).toBe('paused');
+    expect(campaign.waves.map(w => w.state)).toEqual(['rolled-back']);
+    const statuses = Object.fromEntries(
+      (await migrationsOf(id)).map(m => [m.entityRef.split('/')[1], m.status]),
+    );
+    expect(statuses).toEqual({ g57: 'succeeded', b10: 'failed' });
+    expect(campaign.stuck).toContainEqual(
+      expect.objectContaining({
+        entityRef: ref('g57'),
+        kind: 'rollback-not-allowed',
+        detail: `the campaign does not roll it back: ${STARTER} did not hold dataset-migrations.migration.rollback on it when starting the campaign; its owners roll it back or keep it`,
+      }),
+    );
+    const events = (auditor.createEvent as jest.Mock).mock.calls
+      .map(([event]) => event)
+      .filter(e => e.meta.campaignId === id);
+    expect(events.map(e => e.eventId)).not.toContain('campaign-rollback');
+    // Nothing is left for a look to do about it: no look is asked for it.
+    expect(await campaigns.campaignsAwaitingLooks()).not.toContain(id);
+  });
 
   it('rolls back exactly the failed wave’s succeeded migrations with rollback-wave, and nothing else', async () => {
     (auditor.createEvent as jest.Mock).mockClear();

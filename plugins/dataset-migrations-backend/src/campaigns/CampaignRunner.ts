@@ -1070,7 +1070,9 @@ export class CampaignRunner {
       if (dataset.state !== 'migrated' && dataset.state !== 'failed') continue;
       if (dataset.migrationStatus !== 'succeeded' || !dataset.migrationId)
         continue;
-      const actor = run.startedBy ?? run.owner;
+      // Not the campaign's to roll back: listed as stuck for its owners.
+      if (!dataset.starterMayRollBack || !run.startedBy) continue;
+      const actor = run.startedBy;
       const reason = `campaign ${run.name} rolls back wave ${dataset.wave}, which failed its failure policy`;
       const migrationId = dataset.migrationId;
       try {

@@ -12,6 +12,7 @@ import {
   datasetMigrationApproveOwnPermission,
   datasetMigrationApprovePermission,
   datasetMigrationContractPermission,
+  datasetMigrationRollbackPermission,
   datasetMigrationRequestPermission,
   datasetMigrationStartPermission,
   FAILED_CAMPAIGN_DATASET_STATES,
@@ -156,12 +157,13 @@ export class CampaignService {
     );
     const allowed = (permission: ResourcePermission<'catalog-entity'>) =>
       permissions.allowedEntities(credentials, permission, refs);
-    const [mayStart, mayApprove, mayApproveOwn, mayContract] =
+    const [mayStart, mayApprove, mayApproveOwn, mayContract, mayRollBack] =
       await Promise.all([
         allowed(datasetMigrationStartPermission),
         allowed(datasetMigrationApprovePermission),
         allowed(datasetMigrationApproveOwnPermission),
         allowed(datasetMigrationContractPermission),
+        allowed(datasetMigrationRollbackPermission),
       ]);
     const started = await conflictIfBusy(() =>
       campaigns.startCampaign(id, {
@@ -174,6 +176,7 @@ export class CampaignService {
             [...mayApprove].filter(r => mayApproveOwn.has(r)),
           ),
           mayContract,
+          mayRollBack,
         },
         at: this.now(),
       }),

@@ -19,6 +19,7 @@ function dataset(
     starterMayApprove: false,
     upstream: [],
     starterMayContract: false,
+    starterMayRollBack: false,
     consumersMoving: 0,
     consumersUnchecked: 0,
     migrationId: 'm1',

@@ -36,11 +36,12 @@ export interface CampaignRunWave {
   failuresAccepted: number;
 }
 
-/** The datasets on which the starter held start, approve with approve-own, and contract, when starting. */
+/** The datasets on which the starter held start, approve with approve-own, contract and rollback, when starting. */
 export interface StarterRights {
   mayStart: ReadonlySet<string>;
   mayApprove: ReadonlySet<string>;
   mayContract: ReadonlySet<string>;
+  mayRollBack: ReadonlySet<string>;
 }
 
 export interface CampaignRunDataset {
@@ -55,6 +56,8 @@ export interface CampaignRunDataset {
   starterMayApprove: boolean;
   /** Whether the starter held the contract permission on it at start time. */
   starterMayContract: boolean;
+  /** Whether the starter held the rollback permission on it at start time. */
+  starterMayRollBack: boolean;
   /** When the campaign last asked for its migration's contract. */
   contractRequestedAt?: Date;
   /** Consumers of its migration not yet moved (contract waits for them). */

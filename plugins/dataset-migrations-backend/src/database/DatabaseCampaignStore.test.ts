@@ -329,11 +329,18 @@ describe('DatabaseCampaignStore', () => {
       { state: 'migrated' },
     );
     expect(await listed()).toBe(false);
-    // Its wave rolled back while its migration still stands: a look asks the rollback.
+    // Its wave rolled back while its migration still stands: a look asks the
+    // rollback, where its starter may roll it back (else it is its owners').
     await set(
       'campaign_waves',
       { campaign_id: id, wave_index: 0 },
       { state: 'rolled-back' },
+    );
+    expect(await listed()).toBe(false);
+    await set(
+      'campaign_datasets',
+      { campaign_id: id, migration_id: started.a },
+      { starter_may_roll_back: true },
     );
     expect(await listed()).toBe(true);
     await set('campaigns', { id }, { state: 'aborted' });
@@ -576,6 +583,7 @@ describe('DatabaseCampaignStore', () => {
         mayStart: new Set(),
         mayApprove: new Set(),
         mayContract: new Set(),
+        mayRollBack: new Set(),
       },
       at: t0,
     });

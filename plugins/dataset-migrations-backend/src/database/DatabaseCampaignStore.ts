@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import {
   ACTIVE_MIGRATION_STATUSES,
   datasetMigrationContractPermission,
+  datasetMigrationRollbackPermission,
   durationMs,
   FAILED_CAMPAIGN_DATASET_STATES,
   MOVED_CONSUMER_STATES,
@@ -103,6 +104,7 @@ type DatasetRow = {
   starter_may_start: boolean | null;
   starter_may_approve: boolean | null;
   starter_may_contract: boolean | null;
+  starter_may_roll_back: boolean | null;
   contract_requested_at: Date | null;
   reviewed_compatibility: CompatibilityClass | null;
   upstream: string[];
@@ -223,6 +225,9 @@ export class DatabaseCampaignStore implements CampaignStore {
         starter_may_contract: starterRights
           ? starterRights.mayContract.has(dataset.entityRef)
           : null,
+        starter_may_roll_back: starterRights
+          ? starterRights.mayRollBack.has(dataset.entityRef)
+          : null,
         reviewed_compatibility: starterRights ? dataset.compatibility : null,
       })),
     );
@@ -326,7 +331,14 @@ export class DatabaseCampaignStore implements CampaignStore {
       }),
       datasets: datasets.map(toDatasetProgress),
       burndown,
-      stuck: await this.stuck(row, datasets, now),
+      stuck: await this.stuck(
+        row,
+        datasets,
+        new Set(
+          waves.filter(w => w.state === 'rolled-back').map(w => w.wave_index),
+        ),
+        now,
+      ),
       ...(escalation ? { escalation } : {}),
     };
   }
@@ -354,6 +366,7 @@ export class DatabaseCampaignStore implements CampaignStore {
   private async stuck(
     campaign: CampaignRow,
     datasets: DatasetRow[],
+    rolledBackWaves: ReadonlySet<number>,
     now: Date,
   ): Promise<CampaignStuckItem[]> {
     const items: CampaignStuckItem[] = [];
@@ -361,7 +374,25 @@ export class DatabaseCampaignStore implements CampaignStore {
     for (const d of datasets) {
       const at = { ...(d.migration_id ? { migrationId: d.migration_id } : {}) };
       if (d.migration_id) migrationIds.push(d.migration_id);
-      if (FAILED.includes(d.state)) {
+      if (
+        rolledBackWaves.has(d.wave_index) &&
+        d.migration_status === 'succeeded' &&
+        d.contracted_at === null &&
+        d.starter_may_roll_back !== true
+      ) {
+        // Its wave was rolled back, but not by this campaign: not its starter's.
+        items.push({
+          entityRef: d.entity_ref,
+          ...at,
+          kind: 'rollback-not-allowed',
+          detail: `the campaign does not roll it back: ${
+            d.starter_may_roll_back === false
+              ? `${campaign.started_by} did not hold ${datasetMigrationRollbackPermission.name} on it when starting the campaign`
+              : `the campaign started before its starter's ${datasetMigrationRollbackPermission.name} was recorded`
+          }; its owners roll it back or keep it`,
+          ...(d.finished_at ? { since: iso(d.finished_at) } : {}),
+        });
+      } else if (FAILED.includes(d.state)) {
         items.push({
           entityRef: d.entity_ref,
           ...at,
@@ -545,6 +576,7 @@ export class DatabaseCampaignStore implements CampaignStore {
           starterMayStart: d.starter_may_start === true,
           starterMayApprove: d.starter_may_approve === true,
           starterMayContract: d.starter_may_contract === true,
+          starterMayRollBack: d.starter_may_roll_back === true,
           ...(d.contract_requested_at
             ? { contractRequestedAt: new Date(d.contract_requested_at) }
             : {}),
@@ -579,7 +611,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       `SELECT d.entity_ref, d.wave_index, d.position, d.owner, d.criticality,
               d.target_version, d.state, d.migration_id, d.reason, d.started_at,
               d.finished_at, d.starter_may_start, d.starter_may_approve,
-              d.starter_may_contract, d.contract_requested_at,
+              d.starter_may_contract, d.starter_may_roll_back, d.contract_requested_at,
               d.reviewed_compatibility, d.upstream, d.planned_consumers,
               m.status AS migration_status, m.failure_reason, m.contracted_at,
               coalesce(c.total, 0)::int AS consumers_total,
@@ -752,7 +784,8 @@ export class DatabaseCampaignStore implements CampaignStore {
           AND (EXISTS (SELECT 1 FROM campaign_waves w
                         WHERE w.campaign_id = d.campaign_id
                           AND w.wave_index = d.wave_index
-                          AND w.state = 'rolled-back')
+                          AND w.state = 'rolled-back'
+                          AND d.starter_may_roll_back)
                OR (c.state = 'completed' AND d.starter_may_contract))`,
     );
     return rows.map(row => row.id);

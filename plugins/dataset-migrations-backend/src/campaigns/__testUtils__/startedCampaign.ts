@@ -39,6 +39,7 @@ export async function startedCampaign(
       mayStart: new Set(),
       mayApprove: new Set(),
       mayContract: new Set(),
+      mayRollBack: new Set(),
     },
     at,
   });

@@ -16,6 +16,7 @@ export const STUCK_KINDS: Record<CampaignStuckItem['kind'], string> = {
   'undiscovered-readers': 'Readers nobody discovered',
   'no-window': 'No rollout window before the deadline',
   'contract-not-allowed': 'Contract left to its owners',
+  'rollback-not-allowed': 'Rollback left to its owners',
 };
 
 /** A dataset that reached its new version (contracted or not). */
