@@ -322,6 +322,19 @@ describe('shadowCheckFile', () => {
     });
   });
 
+  it('fails, rather than skips, a check whose error only words itself as a refusal: the rows can word an error', async () => {
+    // Errors of another kind (invalid input syntax) whose text the statement
+    // made of the rows and of a refusal's words: the words decide nothing.
+    const checks = await check(
+      "select ((select min(track_id) from plays) || ' permission denied for table x')::int;\nselect ('relation \"plays\" does not exist ' || (select min(track_id) from plays))::int;",
+      "select ((select min(track_uri) from plays) || ' permission denied for table x')::int;\nselect ('relation \"plays\" does not exist ' || (select min(track_uri) from plays))::int;",
+    );
+    expect(checks.map(c => [c.outcome, c.detail?.split(':')[0]])).toEqual([
+      ['mismatch', 'the check failed'],
+      ['mismatch', 'the check failed'],
+    ]);
+  });
+
   it('skips statements it cannot run here, saying why', async () => {
     const checks = await check(
       "select p.track_id from plays p join users u on u.id = p.id;\nselect * from {{ ref('other') }} o join plays p on p.id = o.id;",

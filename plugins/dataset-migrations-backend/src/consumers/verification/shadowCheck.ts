@@ -16,8 +16,9 @@ export const SHADOW_CHECK_FAILED = 'the check failed:';
 
 /**
  * How a check skipped for PostgreSQL's refusal starts its detail (a relation it
- * reads does not exist here): the rest is the engine's, whose quoted names the
- * statement can make of the rows (`('x'||substr(ssn,1,1))::regclass`).
+ * reads does not exist here, or is not granted to shadow checks): the rest is
+ * the engine's, whose quoted names the statement can make of the rows
+ * (`('x'||substr(ssn,1,1))::regclass`), shown only to who may see them.
  */
 export const CANNOT_RUN_HERE = 'it cannot run here:';
 
@@ -191,23 +192,29 @@ export async function shadowCheckFile(
       // A relation the warehouse lacks (e.g. a table of the consumer's own), or one
       // not granted for the check, cannot be checked here.
       // Anything else refused (a server file read) fails the check.
+      // Judged by SQLSTATE, never by the message's words: the statement can make
+      // an error of another kind say anything (`(ssn || ' permission denied for
+      // table x')::int`), and what follows CANNOT_RUN_HERE goes only to who may
+      // see the rows. Beside other datasets, even they get no message.
+      const engineWords = readsBeside ? withheld(error) : message;
       if (error instanceof GrantLost)
         checks.push({ ...check, outcome: 'mismatch', detail: message });
-      else if (missingRelationOfTheSql(message, beforeSql, afterSql))
+      else if (missingRelationOfTheSql(error, beforeSql, afterSql))
         checks.push({
           ...check,
           outcome: 'skipped',
-          detail: `${CANNOT_RUN_HERE} ${message}`,
+          detail: `${CANNOT_RUN_HERE} ${engineWords}`,
         });
       else if (
-        /permission denied for (table|view|materialized view|schema)/.test(
+        sqlState(error) === INSUFFICIENT_PRIVILEGE &&
+        /^permission denied for (table|view|materialized view|schema) \S+$/.test(
           message,
         )
       )
         checks.push({
           ...check,
           outcome: 'skipped',
-          detail: `${message}: shadow checks may read only the dataset's versions and the datasets the consumer declares in dependsOn`,
+          detail: `${CANNOT_RUN_HERE} ${engineWords}: shadow checks may read only the dataset's versions and the datasets the consumer declares in dependsOn`,
         });
       else
         checks.push({
@@ -229,13 +236,26 @@ export async function shadowCheckFile(
  * quotes them: the check failed, its error kept for who may see them.
  */
 function missingRelationOfTheSql(
-  message: string,
+  error: unknown,
   ...statements: string[]
 ): boolean {
-  const missing = /relation "(.*)" does not exist/.exec(message)?.[1];
+  if (sqlState(error) !== UNDEFINED_TABLE) return false;
+  const missing = /^relation "(.*)" does not exist$/.exec(
+    (error as Error).message,
+  )?.[1];
   if (missing === undefined) return false;
   const name = missing.split('.').at(-1)!.toLowerCase();
   return statements.some(sql => sql.toLowerCase().includes(name));
+}
+
+/** PostgreSQL's SQLSTATEs the checks tell apart (Appendix A of its manual). */
+const UNDEFINED_TABLE = '42P01';
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+/** The SQLSTATE of an error PostgreSQL sent; undefined for any other error. */
+function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** Tries of a comparison refused what it was granted: the second grants anew. */
@@ -305,9 +325,9 @@ const SQLSTATE_CLASSES: Record<string, string> = {
  * input syntax for type integer: "…"`): its SQLSTATE says what kind it was.
  */
 function withheld(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
+  const code = sqlState(error);
   // Errors of the check's own (different columns) carry no SQLSTATE and no values.
-  if (typeof code !== 'string') return (error as Error).message;
+  if (code === undefined) return (error as Error).message;
   return `the engine answered SQLSTATE ${code} (${
     SQLSTATE_CLASSES[code.slice(0, 2)] ?? `class ${code.slice(0, 2)}`
   }); ${WITHHELD_BECAUSE} its message is withheld`;
