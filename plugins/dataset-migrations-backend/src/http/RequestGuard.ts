@@ -28,6 +28,9 @@ import type { SeesRows, SeesRowsOf } from '../services/rowsWithheld';
  * caller's own credentials (a check inside a job runs as the plugin and proves
  * nothing), and an audit event for every action that changes something.
  */
+/** Decisions asked of the permission backend in one request. */
+const DECISIONS_PER_REQUEST = 100;
+
 export class RequestGuard {
   constructor(
     private readonly deps: {
@@ -87,22 +90,18 @@ export class RequestGuard {
       );
   }
 
-  /** Of these entities, those the caller holds the permission on (one batch request). */
+  /** Of these entities, those the caller holds the permission on. */
   async allowedEntities(
     credentials: BackstageCredentials,
     permission: ResourcePermission<'catalog-entity'>,
     entityRefs: string[],
   ): Promise<Set<string>> {
-    if (entityRefs.length === 0) return new Set();
-    const decisions = await this.deps.permissions.authorize(
-      entityRefs.map(resourceRef => ({ permission, resourceRef })),
-      { credentials },
+    const allowed = await this.isAllowedOnEntities(
+      credentials,
+      permission,
+      entityRefs,
     );
-    return new Set(
-      entityRefs.filter(
-        (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
-      ),
-    );
+    return new Set(entityRefs.filter((_, i) => allowed[i]));
   }
 
   /** Whether the caller holds a permission on a catalog entity (dataset or consumer). */
@@ -118,18 +117,25 @@ export class RequestGuard {
     return decision.result === AuthorizeResult.ALLOW;
   }
 
-  /** Whether the caller holds a permission on each entity, in order (one batch request). */
+  /** Whether the caller holds a permission on each entity, in order (batched). */
   async isAllowedOnEntities(
     credentials: BackstageCredentials,
     permission: ResourcePermission<'catalog-entity'>,
     entityRefs: string[],
   ): Promise<boolean[]> {
-    if (entityRefs.length === 0) return [];
-    const decisions = await this.deps.permissions.authorize(
-      entityRefs.map(resourceRef => ({ permission, resourceRef })),
-      { credentials },
-    );
-    return decisions.map(d => d.result === AuthorizeResult.ALLOW);
+    const allowed: boolean[] = [];
+    // In batches: the permission backend reads a body of 100 kB at most, about
+    // 500 decisions, and answers a larger one 413.
+    for (let i = 0; i < entityRefs.length; i += DECISIONS_PER_REQUEST) {
+      const decisions = await this.deps.permissions.authorize(
+        entityRefs
+          .slice(i, i + DECISIONS_PER_REQUEST)
+          .map(resourceRef => ({ permission, resourceRef })),
+        { credentials },
+      );
+      allowed.push(...decisions.map(d => d.result === AuthorizeResult.ALLOW));
+    }
+    return allowed;
   }
 
   /** Throws 403 naming the permission unless the caller holds it on the entity. */
@@ -145,7 +151,7 @@ export class RequestGuard {
 
   /**
    * All or nothing: throws 403 naming the permission and every entity it was
-   * denied on unless the caller holds it on each one (one batch request).
+   * denied on unless the caller holds it on each one (batched).
    */
   async assertAllowedOnEntities(
     credentials: BackstageCredentials,
