@@ -42,6 +42,47 @@ describe('DatasetCatalog', () => {
       });
   });
 
+  it("selects a campaign's datasets by a hundred of the longest owner refs in queries whose URL a server reads", async () => {
+    const owners = Array.from(
+      { length: 100 },
+      (_, i) => `group:default/${'o'.repeat(250)}${i}`,
+    );
+    const owned = (name: string, owner: string): Entity => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: { name, namespace: 'default' },
+      spec: { type: 'dataset', owner },
+      relations: [{ type: 'ownedBy', targetRef: owner }],
+    });
+    const client = catalogServiceMock({
+      entities: [
+        owned('first', owners[0]),
+        owned('middle', owners[50]),
+        owned('last', owners[99]),
+        owned('nobodys', 'group:default/someone-else'),
+      ],
+    });
+    const asked = jest.spyOn(client, 'getEntities');
+    const catalog = new DatasetCatalog(client, mockServices.auth());
+
+    const found = await catalog.queryDatasets(
+      { types: ['dataset'], owners },
+      mockCredentials.user(),
+    );
+
+    expect(found.map(e => e.metadata.name).sort()).toEqual([
+      'first',
+      'last',
+      'middle',
+    ]);
+    // Node reads 16 kB of headers: each query's filter stays far below.
+    expect(asked.mock.calls.length).toBeGreaterThan(1);
+    for (const [request] of asked.mock.calls)
+      expect(
+        encodeURIComponent(JSON.stringify(request?.filter)).length,
+      ).toBeLessThan(8_000);
+  });
+
   describe('currentState', () => {
     const dataset = (version?: string): Entity => ({
       apiVersion: 'backstage.io/v1alpha1',
