@@ -644,19 +644,32 @@ function sourcesDeclared(
 ): RewrittenFile[] {
   const { renamedTo } = mapping;
   if (!renamedTo) return results;
-  // A sources file rewritten, or left to a person or the coding agent, declares it.
+  // A sources file rewritten declares it. One left to a person (YAML anchors,
+  // a schema that moves) serves the models only once the person has changed it:
+  // until then they would read the old name, so they wait for that decision.
   const declared = results.some(
-    r => isYamlPath(r.path) && r.status !== 'unaffected',
+    r => isYamlPath(r.path) && r.status === 'rewritten',
   );
   if (declared) return results;
+  const undecided = results.find(
+    r => isYamlPath(r.path) && r.status !== 'unaffected',
+  );
   return results.map(r => {
     if (!r.readsDbtSource || r.status === 'needs-decision') return r;
     const problem = {
-      message: `${r.path} reads ${
-        target.table
-      } through dbt source(), and no sources file here declares it; point that source at ${relationText(
-        renamedTo,
-      )} (its identifier:)`,
+      message: undecided
+        ? `${r.path} reads ${
+            target.table
+          } through dbt source(), and the sources file declaring it, ${
+            undecided.path
+          }, goes to a person; once it points that source at ${relationText(
+            renamedTo,
+          )}, the model reads it`
+        : `${r.path} reads ${
+            target.table
+          } through dbt source(), and no sources file here declares it; point that source at ${relationText(
+            renamedTo,
+          )} (its identifier:)`,
     };
     return {
       ...r,

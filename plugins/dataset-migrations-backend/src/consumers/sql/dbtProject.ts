@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { isMap, isScalar, isSeq, parse, parseDocument } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 
 /**
@@ -252,25 +252,18 @@ function declaredSources(files: ChangedFile[]): {
   for (const file of files) {
     if (!/\.ya?ml$/i.test(file.path) || !file.content.includes('sources'))
       continue;
-    const doc = parseDocument(file.content);
-    if (doc.errors.length > 0) continue;
-    const list = doc.get('sources');
-    if (!isSeq(list)) continue;
-    for (const source of list.items) {
-      if (!isMap(source)) continue;
-      const name = scalar(source.get('name', true));
+    if (parseDocument(file.content).errors.length > 0) continue;
+    for (const source of resolvedSources(file.content)) {
+      const name = stringOrEmpty(source?.name);
       if (!name) continue;
-      const schema = scalar(source.get('schema', true)) ?? name;
-      const tables = source.get('tables');
-      if (!isSeq(tables)) continue;
-      for (const table of tables.items) {
-        if (!isMap(table)) continue;
-        const tableName = scalar(table.get('name', true));
+      const schema = stringOrEmpty(source?.schema) ?? name;
+      for (const table of source?.tables ?? []) {
+        const tableName = stringOrEmpty(table?.name);
         if (!tableName) continue;
         const key = sourceKey(name, tableName);
         const relation = {
           schema,
-          identifier: scalar(table.get('identifier', true)) ?? tableName,
+          identifier: stringOrEmpty(table?.identifier) ?? tableName,
         };
         const before = sources.get(key);
         const known = sourceAlternatives.get(key) ?? (before ? [before] : []);
@@ -290,8 +283,44 @@ function declaredSources(files: ChangedFile[]): {
   return { sources, sourceAlternatives };
 }
 
-function scalar(node: unknown): string | undefined {
-  return isScalar(node) && typeof node.value === 'string'
-    ? node.value
-    : undefined;
+interface ResolvedSource {
+  name?: unknown;
+  schema?: unknown;
+  tables?: Array<{ name?: unknown; identifier?: unknown } | undefined>;
+}
+
+/**
+ * A sources file's `sources:` as dbt reads it (PyYAML, YAML 1.1): anchors and
+ * aliases resolved, merge keys (`<<: *defaults`) merged. Empty when it does not
+ * parse so.
+ */
+export function resolvedSources(
+  content: string,
+): Array<ResolvedSource | undefined> {
+  try {
+    const data = parseDocument(content, { merge: true }).toJS() as unknown;
+    const list =
+      data && typeof data === 'object'
+        ? (data as { sources?: unknown }).sources
+        : undefined;
+    if (!Array.isArray(list)) return [];
+    return list.map(source =>
+      source && typeof source === 'object' && !Array.isArray(source)
+        ? {
+            ...(source as ResolvedSource),
+            tables: Array.isArray((source as ResolvedSource).tables)
+              ? (source as ResolvedSource).tables!.map(t =>
+                  t && typeof t === 'object' ? t : undefined,
+                )
+              : undefined,
+          }
+        : undefined,
+    );
+  } catch {
+    return [];
+  }
+}
+
+function stringOrEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

@@ -1,7 +1,16 @@
-import { isMap, isScalar, isSeq, parseDocument, type Scalar } from 'yaml';
+import {
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type Scalar,
+} from 'yaml';
 import type { FileImpact } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { positionOf } from '../../sql/sqlParser';
+import { resolvedSources } from './dbtProject';
 import type { DatasetTarget } from './analyzeSql';
 import type { DatasetRelationName } from './fieldMapping';
 import type { RewrittenFile } from './rewriteSql';
@@ -33,23 +42,46 @@ export function rewriteDbtSources(
   if (doc.errors.length > 0) return undefined;
   const sources = doc.get('sources');
   if (!isSeq(sources)) return undefined;
+  // As dbt's YAML reads it: anchors, aliases and merge keys (`<<: *defaults`)
+  // resolved, which the document's own nodes leave unresolved.
+  const resolved = resolvedSources(content);
   const edits: Array<{ at: number; end: number; text: string }> = [];
   const found: number[] = [];
   let problem: FileImpact['problem'];
-  for (const source of sources.items) {
+  for (const [i, source] of sources.items.entries()) {
     if (!isMap(source)) continue;
+    const read = resolved[i];
     // dbt reads a source's tables in its `schema:`, by default the schema named
     // like the source: `- name: shop` without one is `shop.t`, not the dataset.
-    const schema = source.get('schema') ?? source.get('name');
+    const schema = read?.schema ?? read?.name;
     if (schema !== target.schema) continue;
     const tables = source.get('tables');
     if (!isSeq(tables)) continue;
-    for (const table of tables.items) {
-      if (!isMap(table)) continue;
-      const name = table.get('name', true) as Scalar | undefined;
-      const identifier = table.get('identifier', true) as Scalar | undefined;
+    for (const [j, table] of tables.items.entries()) {
+      const readTable = read?.tables?.[j];
+      const physicalName = readTable?.identifier ?? readTable?.name;
+      if (physicalName !== target.table) continue;
+      const name = isMap(table)
+        ? (table.get('name', true) as Scalar | undefined)
+        : undefined;
+      const identifier = isMap(table)
+        ? (table.get('identifier', true) as Scalar | undefined)
+        : undefined;
       const physical = identifier ?? name;
-      if (!isScalar(physical) || physical.value !== target.table) continue;
+      if (
+        !isMap(table) ||
+        !isScalar(physical) ||
+        physical.value !== target.table ||
+        hasAlias(table)
+      ) {
+        const at = (isNode(table) ? table.range ?? [0] : [0])[0];
+        found.push(at);
+        problem ??= {
+          message: `${file.path} declares ${target.table} as a dbt source through YAML anchors, aliases or merge keys, which the rewriter does not edit; point it at ${renamedTo.table} (its identifier:)`,
+          position: positionOf(content, at),
+        };
+        continue;
+      }
       const at = (physical.range ?? [0])[0];
       found.push(at);
       if (renamedTo.schema !== target.schema) {
@@ -136,6 +168,18 @@ export function rewriteDbtSources(
     status: 'rewritten',
     impact: { path: file.path, status: 'rewritten', fields: [], lines },
   };
+}
+
+/** Whether a YAML node holds an alias (`*anchor`, or a merge key's `<<: *anchor`). */
+function hasAlias(node: Parameters<typeof visit>[0]): boolean {
+  let found = false;
+  visit(node, {
+    Alias: () => {
+      found = true;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** A YAML scalar for a table name: plain unless YAML would read it as something else. */

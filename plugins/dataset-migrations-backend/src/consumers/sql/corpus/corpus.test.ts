@@ -4260,6 +4260,33 @@ const ALL_SOURCES: CorpusSource[] = [
       },
     ],
   },
+  {
+    name: 'adversarial23_dbt_anchors',
+    dir: path.join(__dirname, 'adversarial23_dbt_anchors'),
+    migrations: [
+      {
+        name: 'Y01 orders.qty renamed to quantity (a source whose schema is a YAML alias)',
+        dataset: 'raw.orders',
+        changes: [{ renameField: { from: 'qty', to: 'quantity' } }],
+      },
+      {
+        name: 'Y02 orders.amount_cents widened integer -> numeric',
+        dataset: 'raw.orders',
+        changes: [{ changeType: { field: 'amount_cents', type: 'numeric' } }],
+      },
+      {
+        name: 'Y03 orders renamed to orders_v2',
+        dataset: 'raw.orders',
+        changes: [],
+        renameTo: 'orders_v2',
+      },
+      {
+        name: 'Y04 orders.qty dropped',
+        dataset: 'raw.orders',
+        changes: [{ dropField: { name: 'qty' } }],
+      },
+    ],
+  },
 ];
 
 /** `CORPUS_ONLY=<name>` proves one source, while working on it. */

@@ -1,0 +1,2 @@
+select id as order_id, amount_cents / 100 as dollars
+from {{ source('shop', 'orders') }}

@@ -1,0 +1,2 @@
+select id, qty
+from {{ source('shop_refunds', 'refunds') }}
