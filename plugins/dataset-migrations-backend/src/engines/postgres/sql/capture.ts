@@ -111,6 +111,7 @@ function truncateCaptureOf(shape: MigrationShape) {
  */
 function createTruncateCaptureSql(shape: MigrationShape): string[] {
   const { trigger, fn } = truncateCaptureOf(shape);
+  const source = literal(quoteRelation(shape.source));
   const message = `TRUNCATE of ${formatRelation(
     shape.source,
   )}: the new version keeps the rows it removed, as only row writes reach it; run the migration again`;
@@ -134,6 +135,27 @@ function createTruncateCaptureSql(shape: MigrationShape): string[] {
     `ALTER TABLE ${quoteRelation(shape.source)} ENABLE ALWAYS TRIGGER ${q(
       trigger,
     )}`,
+    // A TRUNCATE of one partition fires that partition's statement triggers,
+    // not its parent's, which partitions do not inherit as they do row ones.
+    `DO ${dollarQuoted(
+      `
+      DECLARE p regclass;
+      BEGIN
+        FOR p IN SELECT relid FROM pg_catalog.pg_partition_tree(${source}::regclass)
+                  WHERE relid <> ${source}::regclass LOOP
+          EXECUTE pg_catalog.format(${literal(
+            `CREATE TRIGGER %1$I AFTER TRUNCATE ON %2$s FOR EACH STATEMENT EXECUTE FUNCTION ${quoteRelation(
+              fn,
+            )}()`,
+          )}, ${literal(trigger)}, p);
+          EXECUTE pg_catalog.format(
+            'ALTER TABLE %2$s ENABLE ALWAYS TRIGGER %1$I', ${literal(
+              trigger,
+            )}, p);
+        END LOOP;
+      END `,
+      'partitions',
+    )}`,
   ];
 }
 
@@ -143,7 +165,9 @@ export function dropCaptureSql(shape: MigrationShape): string[] {
     `DROP TRIGGER IF EXISTS ${q(truncate.trigger)} ON ${quoteRelation(
       shape.source,
     )}`,
-    `DROP FUNCTION IF EXISTS ${quoteRelation(truncate.fn)}()`,
+    // With the triggers on partitions, wherever they are now (one detached
+    // during the run keeps its own): nothing else calls the function.
+    `DROP FUNCTION IF EXISTS ${quoteRelation(truncate.fn)}() CASCADE`,
     ...dropRowTriggerSql(shape.capture),
     `DROP TABLE IF EXISTS ${quoteRelation(shape.deleted)}`,
   ];
