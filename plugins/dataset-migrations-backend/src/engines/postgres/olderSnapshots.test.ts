@@ -79,6 +79,31 @@ describe('PostgresDatasetEngine: transactions with a snapshot older than the cop
     ).toEqual([{ relkind: 'v' }]);
   });
 
+  it('waits too for a transaction that imported, during the wait, a snapshot exported before the run', async () => {
+    // As pg_dump -j: one transaction exports its snapshot, others import it.
+    await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    const snapshot = (await session.query('SELECT pg_export_snapshot() AS id'))
+      .rows[0].id;
+    const importer = await knex.client.acquireConnection();
+    try {
+      const { done } = await migrateUntilCutOver();
+      await importer.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await importer.query(`SET TRANSACTION SNAPSHOT '${snapshot}'`);
+      await session.query('COMMIT');
+      // The exporter gone, the importer still reads the rows as they were then.
+      await sleep(500);
+      const read = await importer.query(
+        'SELECT count(*)::int AS rows FROM public.items',
+      );
+      await importer.query('COMMIT');
+      await done;
+      expect(read.rows).toEqual([{ rows: 1000 }]);
+    } finally {
+      await importer.query('ROLLBACK').catch(() => {});
+      await knex.client.releaseConnection(importer);
+    }
+  });
+
   it('does not wait for a READ COMMITTED transaction idle between statements', async () => {
     await knex.raw(`CREATE TABLE public.other (id int)`);
     await session.query('BEGIN');

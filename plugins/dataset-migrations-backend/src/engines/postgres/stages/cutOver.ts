@@ -123,7 +123,7 @@ const SNAPSHOT_WAIT_SAID_MS = 10_000;
  * is shown to every role.
  */
 const SNAPSHOT_HOLDERS = `
-  SELECT a.pid, l.virtualtransaction AS vxid
+  SELECT a.pid, l.virtualtransaction AS vxid, a.backend_xmin::text AS xmin
     FROM pg_catalog.pg_stat_activity a
     JOIN pg_catalog.pg_locks l
       ON l.pid = a.pid AND l.locktype = 'virtualxid' AND l.granted
@@ -133,6 +133,12 @@ const SNAPSHOT_HOLDERS = `
      AND a.pid <> pg_catalog.pg_backend_pid()
      AND a.backend_xmin IS NOT NULL
      AND a.pid NOT IN (SELECT v.pid FROM pg_catalog.pg_stat_progress_vacuum v)`;
+
+interface SnapshotHolder {
+  pid: number;
+  vxid: string;
+  xmin: string;
+}
 
 /**
  * Before the name moves, waits for every transaction that holds a snapshot taken
@@ -160,7 +166,7 @@ export async function waitForOlderSnapshots(
     (await isCutOver(client, shape))
       ? []
       : (
-          await client.query<{ pid: number; vxid: string }>(SNAPSHOT_HOLDERS)
+          await client.query<SnapshotHolder>(SNAPSHOT_HOLDERS)
         ).rows,
   );
   const began = Date.now();
@@ -186,11 +192,18 @@ export async function waitForOlderSnapshots(
     const holding = await db.withClient(
       async client =>
         (
-          await client.query<{ pid: number; vxid: string }>(SNAPSHOT_HOLDERS)
+          await client.query<SnapshotHolder>(SNAPSHOT_HOLDERS)
         ).rows,
     );
-    waiting = waiting.filter(w =>
-      holding.some(h => h.pid === w.pid && h.vxid === w.vxid),
+    // A snapshot one of them exported (`pg_export_snapshot()`, as `pg_dump -j`
+    // does) can be imported meanwhile, by a transaction that holds it after the
+    // exporter ends: it carries the exporter's xmin exactly, so a newcomer with
+    // the xmin of one waited for is waited for too.
+    const xmins = new Set(waiting.map(w => w.xmin));
+    waiting = holding.filter(
+      h =>
+        xmins.has(h.xmin) ||
+        waiting.some(w => w.pid === h.pid && w.vxid === h.vxid),
     );
   }
 }
