@@ -33,10 +33,18 @@ export interface SourceRule {
   definition: string;
 }
 
+/** A partition of the source, at any level: its oid, and its name for people. */
+export interface SourcePartition {
+  oid: string;
+  name: string;
+}
+
 /** The source as the run's first attempt read it. */
 export interface SourceAsBegun {
   columns: SourceColumn[];
   rules: SourceRule[];
+  /** Absent for runs begun before partitions were recorded. */
+  partitions?: SourcePartition[];
 }
 
 /** The checkpoint holding {@link SourceAsBegun}. */
@@ -69,14 +77,22 @@ export async function readSourceAsBegun(
       ORDER BY 1, 2`,
     [quoteRelation(table)],
   );
-  return { columns, rules };
+  const { rows: partitions } = await catalogRead<SourcePartition>(
+    client,
+    `SELECT relid::int8::text AS oid, relid::regclass::text AS name
+       FROM pg_partition_tree($1::regclass)
+      WHERE relid <> $1::regclass
+      ORDER BY 1`,
+    [quoteRelation(table)],
+  );
+  return { columns, rules, partitions };
 }
 
 /**
  * What changed in the source since the run began (`began`; unknown for runs
  * begun before this was recorded): columns added, dropped, retyped, made NOT
- * NULL or given another default, and indexes and constraints added, dropped or
- * redefined. The new version was built from the source as it was, so each would
+ * NULL or given another default, indexes and constraints added, dropped or
+ * redefined, and partitions detached or dropped. The new version was built from the source as it was, so each would
  * be lost or unenforced from cut-over on. Throws naming each; moves nothing.
  */
 export async function refuseSourceChanges(
@@ -116,6 +132,13 @@ export async function refuseSourceChanges(
   for (const rule of began.rules)
     if (!now.rules.some(r => key(r) === key(rule)))
       changes.push(`${key(rule)} dropped`);
+  // A partition detached or dropped took its rows with it, writing no row the
+  // capture saw: the new version still holds them. One attached is copied.
+  for (const partition of began.partitions ?? [])
+    if (!now.partitions?.some(p => p.oid === partition.oid))
+      changes.push(
+        `partition ${partition.name} detached or dropped, and its rows with it`,
+      );
   if (changes.length > 0)
     throw new Error(
       `${formatRelation(

@@ -1,5 +1,6 @@
 /**
- * A TRUNCATE of the dataset's table while a run copies it fires no row trigger,
+ * A TRUNCATE of the dataset's table while a run copies it (or of a partition, or
+ * a partition detached or dropped) fires no row trigger,
  * so the capture never saw it: the new version kept every row, and from the
  * cut-over the name served the rows the writer had removed (a reload, `TRUNCATE`
  * then `INSERT`, brought every old row back beside the new ones). The capture
@@ -32,40 +33,55 @@ describe('PostgresDatasetEngine: TRUNCATE of the table while a run copies it', (
     await knex.destroy();
   });
 
-  it('fails the run where one partition of a partitioned table was truncated after verify', async () => {
-    // A partition's TRUNCATE fires its own statement triggers, not its parent's.
-    await knex.raw(`
+  it.each([
+    [
+      // A partition's TRUNCATE fires its own statement triggers, not its parent's.
+      'TRUNCATE public.plays_high',
+      'TRUNCATE of public.plays: the new version keeps the rows it removed',
+    ],
+    // Nor do a partition detached or dropped write a row the capture sees.
+    [
+      'ALTER TABLE public.plays DETACH PARTITION public.plays_high',
+      'partition plays_high detached or dropped, and its rows with it',
+    ],
+    [
+      'DROP TABLE public.plays_high',
+      'partition plays_high detached or dropped, and its rows with it',
+    ],
+  ])(
+    'fails the run where, after verify, a partition lost its rows: %s',
+    async (removal, why) => {
+      await knex.raw(`
       CREATE TABLE public.plays (id int PRIMARY KEY, n int) PARTITION BY RANGE (id);
       CREATE TABLE public.plays_low PARTITION OF public.plays FOR VALUES FROM (1) TO (501);
       CREATE TABLE public.plays_high PARTITION OF public.plays FOR VALUES FROM (501) TO (1001);
       INSERT INTO public.plays SELECT i, i FROM generate_series(1, 1000) i`);
-    const { run } = await engineRun(engine, 'public.plays', [
-      { changeType: { field: 'n', type: 'bigint' } },
-    ]);
-    const step = run.step;
-    run.step = async (name, work) => {
-      if (name === 'cut-over') await knex.raw(`TRUNCATE public.plays_high`);
-      return step(name, work);
-    };
-    await engine.plan(run);
-    expect(await outcomeOf(engine.migrate(run))).toContain(
-      'TRUNCATE of public.plays: the new version keeps the rows it removed',
-    );
-    expect(
-      (await knex.raw(`SELECT count(*)::int AS n FROM public.plays`)).rows,
-    ).toEqual([{ n: 500 }]);
-    // Undone: no trigger of the run's is left on any partition.
-    expect(
-      (
-        await knex.raw(
-          `SELECT count(*)::int AS triggers FROM pg_trigger
-            WHERE tgrelid IN ('public.plays'::regclass, 'public.plays_low'::regclass,
-                              'public.plays_high'::regclass)
+      const { run } = await engineRun(engine, 'public.plays', [
+        { changeType: { field: 'n', type: 'bigint' } },
+      ]);
+      const step = run.step;
+      run.step = async (name, work) => {
+        if (name === 'cut-over') await knex.raw(removal);
+        return step(name, work);
+      };
+      await engine.plan(run);
+      expect(await outcomeOf(engine.migrate(run))).toContain(why);
+      expect(
+        (await knex.raw(`SELECT count(*)::int AS n FROM public.plays`)).rows,
+      ).toEqual([{ n: 500 }]);
+      // Undone: no trigger of the run's is left on any partition, a detached one's included.
+      expect(
+        (
+          await knex.raw(
+            `SELECT count(*)::int AS triggers FROM pg_trigger
+            WHERE tgrelid IN (SELECT oid FROM pg_class
+                               WHERE relname IN ('plays', 'plays_low', 'plays_high'))
               AND tgname ~ '^dsm_'`,
-        )
-      ).rows,
-    ).toEqual([{ triggers: 0 }]);
-  });
+          )
+        ).rows,
+      ).toEqual([{ triggers: 0 }]);
+    },
+  );
 
   it.each(['verify', 'cut-over'])(
     'fails the run at %s, before the name moves, where a reload truncated the table',

@@ -137,12 +137,15 @@ function createTruncateCaptureSql(shape: MigrationShape): string[] {
     )}`,
     // A TRUNCATE of one partition fires that partition's statement triggers,
     // not its parent's, which partitions do not inherit as they do row ones.
+    // Not a foreign partition: older servers take no TRUNCATE trigger on one.
     `DO ${dollarQuoted(
       `
       DECLARE p regclass;
       BEGIN
         FOR p IN SELECT relid FROM pg_catalog.pg_partition_tree(${source}::regclass)
-                  WHERE relid <> ${source}::regclass LOOP
+                  WHERE relid <> ${source}::regclass
+                    AND (SELECT c.relkind FROM pg_catalog.pg_class c
+                          WHERE c.oid = relid) <> 'f' LOOP
           EXECUTE pg_catalog.format(${literal(
             `CREATE TRIGGER %1$I AFTER TRUNCATE ON %2$s FOR EACH STATEMENT EXECUTE FUNCTION ${quoteRelation(
               fn,
