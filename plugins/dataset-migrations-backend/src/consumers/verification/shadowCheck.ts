@@ -22,6 +22,10 @@ export const SHADOW_CHECK_FAILED = 'the check failed:';
  */
 export const CANNOT_RUN_HERE = 'it cannot run here:';
 
+/** PostgreSQL's SQLSTATEs the checks tell apart (Appendix A of its manual). */
+const UNDEFINED_TABLE = '42P01';
+const INSUFFICIENT_PRIVILEGE = '42501';
+
 /** A mismatch as told to who may not see its figures. */
 export const DIFFERENT_RESULTS =
   'the original and the rewrite returned different results';
@@ -247,10 +251,6 @@ function missingRelationOfTheSql(
   const name = missing.split('.').at(-1)!.toLowerCase();
   return statements.some(sql => sql.toLowerCase().includes(name));
 }
-
-/** PostgreSQL's SQLSTATEs the checks tell apart (Appendix A of its manual). */
-const UNDEFINED_TABLE = '42P01';
-const INSUFFICIENT_PRIVILEGE = '42501';
 
 /** The SQLSTATE of an error PostgreSQL sent; undefined for any other error. */
 function sqlState(error: unknown): string | undefined {

@@ -122,6 +122,17 @@ export function campaignStateLabel(campaign: {
     : { label: `Completed, ${counts.failed} failed`, tone: 'warning' };
 }
 
+const WAVE_STATES: Record<CampaignWaveProgress['state'], StateLabel> = {
+  pending: { label: 'Waiting', tone: 'pending' },
+  running: { label: 'Running', tone: 'running' },
+  soaking: { label: 'Soaking', tone: 'running' },
+  healthy: { label: 'Healthy', tone: 'ok' },
+  failed: { label: 'Failed', tone: 'error' },
+  'rolled-back': { label: 'Rolled back', tone: 'warning' },
+  paused: { label: 'Paused', tone: 'warning' },
+  aborted: { label: 'Aborted', tone: 'aborted' },
+};
+
 /**
  * A wave's state as shown: a healthy one (within the failure policy) that had
  * failures says how many, rather than a green "Healthy" over a wave that
@@ -134,17 +145,6 @@ export function waveStateLabel(wave: CampaignWaveProgress): StateLabel {
     ? { label: 'Within policy, none migrated', tone: 'error' }
     : { label: `Within policy, ${wave.failed} failed`, tone: 'warning' };
 }
-
-const WAVE_STATES: Record<CampaignWaveProgress['state'], StateLabel> = {
-  pending: { label: 'Waiting', tone: 'pending' },
-  running: { label: 'Running', tone: 'running' },
-  soaking: { label: 'Soaking', tone: 'running' },
-  healthy: { label: 'Healthy', tone: 'ok' },
-  failed: { label: 'Failed', tone: 'error' },
-  'rolled-back': { label: 'Rolled back', tone: 'warning' },
-  paused: { label: 'Paused', tone: 'warning' },
-  aborted: { label: 'Aborted', tone: 'aborted' },
-};
 
 export const DATASET_STATES: Record<CampaignDatasetState, StateLabel> = {
   pending: { label: 'Not started', tone: 'pending' },

@@ -140,6 +140,19 @@ interface SnapshotHolder {
   xmin: string;
 }
 
+/** Of those `holding` a snapshot now, the ones still waited for (see below). */
+function stillWaitedFor(
+  waiting: SnapshotHolder[],
+  holding: SnapshotHolder[],
+): SnapshotHolder[] {
+  const xmins = new Set(waiting.map(w => w.xmin));
+  return holding.filter(
+    h =>
+      xmins.has(h.xmin) ||
+      waiting.some(w => w.pid === h.pid && w.vxid === h.vxid),
+  );
+}
+
 /**
  * Before the name moves, waits for every transaction that holds a snapshot taken
  * before the copy was complete. The new version's rows were written by the
@@ -199,11 +212,6 @@ export async function waitForOlderSnapshots(
     // does) can be imported meanwhile, by a transaction that holds it after the
     // exporter ends: it carries the exporter's xmin exactly, so a newcomer with
     // the xmin of one waited for is waited for too.
-    const xmins = new Set(waiting.map(w => w.xmin));
-    waiting = holding.filter(
-      h =>
-        xmins.has(h.xmin) ||
-        waiting.some(w => w.pid === h.pid && w.vxid === h.vxid),
-    );
+    waiting = stillWaitedFor(waiting, holding);
   }
 }
