@@ -38,6 +38,7 @@ import { JobQueue } from '../queue/JobQueue';
 import { ConsumerStore } from '../database/ConsumerStore';
 import { MigrationService } from '../services/MigrationService';
 import type { EntityPermissions } from '../services/MigrationApprovals';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import { CampaignRunner } from './CampaignRunner';
 import { CampaignService } from './CampaignService';
 import { withCampaignTicks } from './campaignTicks';
@@ -289,6 +290,30 @@ describe('CampaignRunner', () => {
     return started.id;
   }
 
+  /** A campaign service whose starter holds every right but `permission` on `table`. */
+  function serviceDenying(
+    permission: ResourcePermission<'catalog-entity'>,
+    table: string,
+  ): CampaignService {
+    return new CampaignService({
+      campaigns,
+      planning,
+      permissions: {
+        assertAllowedOnEntities: async () => {},
+        allowedEntities: async (_c, asked, refs) =>
+          new Set(
+            asked.name === permission.name
+              ? refs.filter(r => r !== ref(table))
+              : refs,
+          ),
+      },
+      userInfo: usersInGroups(),
+      queue,
+      announcer,
+      clock,
+    });
+  }
+
   async function migrationsOf(campaignId: string): Promise<Migration[]> {
     const rows = await pluginDb('migrations')
       .where({ campaign_id: campaignId })
@@ -482,23 +507,10 @@ describe('CampaignRunner', () => {
   it('rolls back with rollback-wave only what its starter may roll back; the rest is left to its owners', async () => {
     (auditor.createEvent as jest.Mock).mockClear();
     // The starter holds rollback on every dataset but g57, another team's.
-    const withoutRollbackOfG57 = new CampaignService({
-      campaigns,
-      planning,
-      permissions: {
-        assertAllowedOnEntities: async () => {},
-        allowedEntities: async (_c, permission, refs) =>
-          new Set(
-            permission.name === datasetMigrationRollbackPermission.name
-              ? refs.filter(r => r !== ref('g57'))
-              : refs,
-          ),
-      },
-      userInfo: usersInGroups(),
-      queue,
-      announcer,
-      clock,
-    });
+    const withoutRollbackOfG57 = serviceDenying(
+      datasetMigrationRollbackPermission,
+      'g57',
+    );
     planning.waves = [[ref('g57'), ref('b10')]];
     const draft = await withoutRollbackOfG57.create(
       campaignDocument({
@@ -1989,23 +2001,10 @@ describe('CampaignRunner', () => {
       approvalsRequired: ['always'],
       announcer,
     });
-    const approvingService = new CampaignService({
-      campaigns,
-      planning,
-      permissions: {
-        assertAllowedOnEntities: async () => {},
-        allowedEntities: async (_c, permission, refs) =>
-          new Set(
-            permission.name === datasetMigrationApprovePermission.name
-              ? refs.filter(r => r !== ref('a2'))
-              : refs,
-          ),
-      },
-      userInfo: usersInGroups(),
-      queue,
-      announcer,
-      clock,
-    });
+    const approvingService = serviceDenying(
+      datasetMigrationApprovePermission,
+      'a2',
+    );
     const approvingRunner = new CampaignRunner({
       campaigns,
       migrations: approving,
