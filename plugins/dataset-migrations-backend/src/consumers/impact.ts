@@ -91,7 +91,8 @@ function assessFiles(
  * yml file, dbt_project.yml or its `config()`) declares every output column's
  * type, and dbt refuses to build it when the SQL returns another. A widened
  * field read as it is changes those types (`qty`, `sum(qty)`, `qty + 1`), so a
- * model reading one while any file may enforce a contract goes to a person.
+ * model reading one while any file may enforce a contract, or test a column's
+ * type (dbt_expectations), goes to a person.
  */
 function contractedModel(
   result: RewrittenFile,
@@ -119,7 +120,13 @@ function contractedModel(
         f.content,
       ),
   );
-  if (!contract) return result;
+  // dbt_expectations' data tests of a column's type fail the same way, at test.
+  const typeTest = files.find(
+    f =>
+      isYamlPath(f.path) &&
+      /\bexpect_column_values_to_be_(?:of_type|in_type_list)\b/.test(f.content),
+  );
+  if (!contract && !typeTest) return result;
   const file = files.find(f => f.path === result.path)!;
   return leavePackagesAlone(
     file,
@@ -129,8 +136,12 @@ function contractedModel(
       `reads ${widened
         .map(f => `"${f}"`)
         .join(', ')}, which the migration widens, and ${
-        contract.path
-      } enforces a dbt model contract: the model's column types follow the field's, and dbt refuses to build a model whose types are not the contract's; declare the new type there, or cast the field back`,
+        contract
+          ? `${contract.path} enforces a dbt model contract: the model's column types follow the field's, and dbt refuses to build a model whose types are not the contract's`
+          : `${
+              typeTest!.path
+            } tests a column's type (dbt_expectations): the model's column types follow the field's, and a test naming the old type fails`
+      }; declare the new type there, or cast the field back`,
     ),
     target,
   );

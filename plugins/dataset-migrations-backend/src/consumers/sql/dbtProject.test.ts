@@ -575,6 +575,36 @@ models:
     }
   });
 
+  it("goes to a person when a yml data test checks a column's type (dbt_expectations)", () => {
+    // The model builds; `dbt build` then fails its test naming the old type.
+    for (const test of [
+      'dbt_expectations.expect_column_values_to_be_of_type:\n            column_type: integer',
+      'dbt_expectations.expect_column_values_to_be_in_type_list:\n            column_type_list: [integer, smallint]',
+    ]) {
+      const tested = {
+        path: 'models/schema.yml',
+        content: `version: 2
+models:
+  - name: orders
+    columns:
+      - name: amount
+        data_tests:
+          - ${test}
+`,
+      };
+      const result = assessConsumer(
+        [sources('public'), stagingModel, tested],
+        target,
+        widened,
+      );
+      expect(statusOf(result, 'models/orders.sql')).toBe('needs-decision');
+      expect(
+        result.results.find(r => r.path === 'models/orders.sql')?.impact.problem
+          ?.message,
+      ).toMatch(/models\/schema\.yml tests a column's type/);
+    }
+  });
+
   it('leaves it as it was without a contract, or where the field is not read', () => {
     expect(
       statusOf(
