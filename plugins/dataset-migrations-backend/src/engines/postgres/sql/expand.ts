@@ -59,16 +59,28 @@ export function expandViewStatements(
   );
   if (phase.plain) return statements; // PostgreSQL writes through a plain projection itself
   // Writers that leave a column out get what the previous version gave them.
+  const renamed = renamedWithDefault(shape, phase);
   for (const field of shape.sourceFields) {
     if (field.default !== undefined)
       statements.push(
         `ALTER VIEW ${name} ALTER COLUMN ${q(field.name)} SET DEFAULT ${
-          previousOnlyOf(phase).some(c => c.name === field.name)
+          previousOnlyOf(phase).some(c => c.name === field.name) ||
+          renamed.some(r => r.old === field.name)
             ? countedDefault(shape, field.name, field.default)
             : field.default
         }`,
       );
   }
+  // A renamed field's new name too, so that the trigger knows which name an
+  // insert gave: `state = NULL` with `status` left out is NULL, not the default.
+  for (const { now, fallback } of renamed)
+    statements.push(
+      `ALTER VIEW ${name} ALTER COLUMN ${q(now)} SET DEFAULT ${countedDefault(
+        shape,
+        now,
+        fallback,
+      )}`,
+    );
   // An added field's default too, so that NEW holds what an insert leaving it out
   // stores, and an insert naming it with NULL stores NULL, as on a table.
   for (const field of addedWithDefault(shape, phase)) {
@@ -95,6 +107,22 @@ function addedWithDefault(
       defaultOf(f) !== undefined &&
       phase.columns.some(c => c.source === 'new' && c.name === f.name),
   );
+}
+
+/**
+ * Fields only renamed whose previous column has a default: the view serves them
+ * under both names, each with that default, counted (see countedDefault).
+ */
+function renamedWithDefault(
+  shape: MigrationShape,
+  phase: ExpandPhase,
+): Array<{ old: string; now: string; fallback: string }> {
+  return phase.columns.flatMap(c => {
+    const fallback = shape.sourceFields.find(f => f.name === c.name)?.default;
+    return c.source === 'renamed' && fallback !== undefined
+      ? [{ old: c.name, now: c.from!, fallback }]
+      : [];
+  });
 }
 
 /** The view's columns only the previous version has: dropped and recomputed fields. */
@@ -410,9 +438,28 @@ function expandWriteSql(
   // writer named it with, NULL included. Any other field the view serves under its
   // new name (a rename's) is taken from its old name where NEW holds no value.
   const defaulted = new Set(addedWithDefault(shape, phase).map(f => f.name));
+  // The columns whose view default counts the rows it filled in: left_out[i]
+  // says whether this row's column counted(i) was left out.
+  const renamed = renamedWithDefault(shape, phase);
+  const previousOnly = previousOnlyOf(phase);
+  const withDefault = previousOnly.filter(
+    c => shape.sourceFields.find(f => f.name === c.name)?.default !== undefined,
+  );
+  const counted = [
+    ...withDefault.map(c => c.name),
+    ...renamed.flatMap(r => [r.old, r.now]),
+  ];
+  const leftOut = (column: string) =>
+    `left_out[${counted.indexOf(column) + 1}]`;
   const inserted = list(
     shape.fields.map(f => {
       if (defaulted.has(f.name)) return `NEW.${q(f.name)}`;
+      // Its new name as given, NULL included, unless only its old name was.
+      const pair = renamed.find(r => r.now === f.name);
+      if (pair)
+        return `CASE WHEN ${leftOut(pair.now)} AND NOT ${leftOut(
+          pair.old,
+        )} THEN nv.${q(f.name)} ELSE NEW.${q(f.name)} END`;
       return exposed.has(f.name)
         ? `coalesce(NEW.${q(f.name)}, nv.${q(f.name)})`
         : `nv.${q(f.name)}`;
@@ -460,10 +507,6 @@ function expandWriteSql(
   // insert is judged by the fields it names (one the view filled in with its
   // default was counted there, see countedDefault), an update by the fields it
   // changes (NEW holds the rest as they were).
-  const previousOnly = previousOnlyOf(phase);
-  const withDefault = previousOnly.filter(
-    c => shape.sourceFields.find(f => f.name === c.name)?.default !== undefined,
-  );
   // In parentheses: it is ANDed with the operation below.
   const insertGives =
     previousOnly.length === 0
@@ -471,7 +514,7 @@ function expandWriteSql(
       : `(${previousOnly
           .map(c =>
             withDefault.includes(c)
-              ? `NOT left_out[${withDefault.indexOf(c) + 1}]`
+              ? `NOT ${leftOut(c.name)}`
               : `NEW.${q(c.name)} IS NOT NULL`,
           )
           .join(' OR ')})`;
@@ -480,9 +523,9 @@ function expandWriteSql(
   // seen. The rows of a statement come here one by one after their values are
   // computed, or all after, when all left a column out (an INSERT … SELECT
   // names its columns once); an error undoes the counting with the rest.
-  const countedOff = withDefault
-    .map((c, i) => {
-      const setting = omittedSetting(shape, c.name);
+  const countedOff = counted
+    .map((column, i) => {
+      const setting = omittedSetting(shape, column);
       return `
        left_out[${i + 1}] := ${omittedCountSql(setting)} > 0;
        IF left_out[${i + 1}] THEN
