@@ -272,7 +272,6 @@ export async function currentState(
   };
 }
 
-/** How `spec.owner` may name an owner (`group:default/data`, `group:data`, `data`, …). */
 /**
  * Characters of owner refs, with their spellings, one catalog query names at
  * most: its URL then stays well under the 16 kB of headers a Node server reads
@@ -299,6 +298,7 @@ function ownerBatches(owners: string[]): string[][] {
   return batches;
 }
 
+/** How `spec.owner` may name an owner (`group:default/data`, `group:data`, `data`, …). */
 function ownerSpellings(ownerRef: string): string[] {
   const { kind, namespace, name } = parseEntityRef(ownerRef);
   const spellings = [`${kind}:${namespace}/${name}`];

@@ -11,7 +11,11 @@ import {
   sourcesMaybeDataset,
   type DatasetTarget,
 } from './sql/analyzeSql';
-import { readWidened, type ConsumerMapping } from './sql/fieldMapping';
+import {
+  readWidened,
+  type ConsumerMapping,
+  type ReaderMapping,
+} from './sql/fieldMapping';
 import { isYamlPath } from './sql/dbtSources';
 import { dbtProjectOf } from './sql/dbtProject';
 import {
@@ -103,15 +107,7 @@ function contractedModel(
   if (result.status !== 'unaffected' && result.status !== 'rewritten')
     return result;
   if (modelOf(result.path, target) === undefined) return result;
-  const widened = [...mapping.byField.entries()]
-    .filter(
-      ([field, m]) =>
-        readWidened(m) &&
-        (/\*/.test(result.content) ||
-          namesWord(result.content, field) ||
-          namesWord(result.content, m.to)),
-    )
-    .map(([field]) => field);
+  const widened = widenedFieldsRead(result, mapping, () => true);
   if (widened.length === 0) return result;
   const contract = files.find(
     f =>
@@ -358,16 +354,7 @@ function passedToModels(
     return result;
   // Under its own name or, renamed and widened at once, as `nn AS n`; a
   // rewritten file passes it on as it is too, whatever else it casts.
-  const passed = [...mapping.byField.entries()]
-    .filter(
-      ([field, m]) =>
-        readWidened(m) &&
-        picksOtherFunction(m) &&
-        (/\*/.test(result.content) ||
-          namesWord(result.content, field) ||
-          namesWord(result.content, m.to)),
-    )
-    .map(([field]) => field);
+  const passed = widenedFieldsRead(result, mapping, picksOtherFunction);
   if (passed.length === 0) return result;
   const readers = readersOf(result, files, target);
   if (readers.length === 0) return result;
@@ -382,6 +369,27 @@ function passedToModels(
       ', ',
     )}, where what is done with it is not followed from file to file; the migration widens it, which divides with a fraction and picks other functions: cast it where it is passed on`,
   );
+}
+
+/**
+ * The fields the migration widens, read as they are, that the file may read:
+ * through `*`, or by their old or new name; only those `also` keeps.
+ */
+function widenedFieldsRead(
+  result: RewrittenFile,
+  mapping: ConsumerMapping,
+  also: (m: ReaderMapping) => boolean,
+): string[] {
+  return [...mapping.byField.entries()]
+    .filter(
+      ([field, m]) =>
+        readWidened(m) &&
+        also(m) &&
+        (/\*/.test(result.content) ||
+          namesWord(result.content, field) ||
+          namesWord(result.content, m.to)),
+    )
+    .map(([field]) => field);
 }
 
 /**
