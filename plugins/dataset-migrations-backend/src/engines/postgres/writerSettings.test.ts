@@ -79,3 +79,99 @@ describe('PostgresDatasetEngine: writers whose session formats floats and bytea 
     ]);
   });
 });
+
+/**
+ * A field retyped from text to a date or time type: the view shows it as text in
+ * the reader's own DateStyle, so a writer whose session orders the day first
+ * (`SQL, DMY`) reads `13/01/2026 10:00:00`, text the triggers, which read dates
+ * month first as the copy did, cannot parse. Writes that leave the field as read
+ * keep its stored value.
+ */
+describe('PostgresDatasetEngine: writers whose session orders dates day first', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let engine: DatasetEngine;
+  let writer: Client;
+
+  beforeEach(async () => {
+    knex = await init();
+    await knex.raw(`
+      CREATE TABLE public.visits (
+        id bigint PRIMARY KEY,
+        seen_at text,
+        note text
+      )`);
+    await knex.raw(
+      `INSERT INTO public.visits VALUES (1, '2026-01-13 10:00:00', 'a'), (2, '2026-01-14 11:30:00.25', 'b'), (3, '2026-03-04 09:00:00', 'c')`,
+    );
+    engine = await createTestEngine(knex);
+    writer = new Client(connectionUrlOf(knex));
+    await writer.connect();
+    await writer.query(`SET DateStyle = 'SQL, DMY'`);
+  });
+
+  afterEach(async () => {
+    await writer.end();
+    await engine.close?.();
+    await knex.destroy();
+  });
+
+  const stored = async () =>
+    (
+      await knex.raw(
+        `SELECT id, seen_at::text, note FROM public.visits_v2 ORDER BY id`,
+      )
+    ).rows;
+
+  it('takes updates of other fields and deletes of rows it reads day first, keeping the stored value', async () => {
+    const { run } = await engineRun(engine, 'public.visits', [
+      { changeType: { field: 'seen_at', type: 'timestamp' } },
+    ]);
+    await engine.migrate(run);
+    expect(
+      (await writer.query(`SELECT seen_at FROM public.visits WHERE id = 1`))
+        .rows,
+    ).toEqual([{ seen_at: '13/01/2026 10:00:00' }]);
+
+    // Refused before: the trigger read 13/01/2026 month first.
+    const updated = await writer.query(
+      `UPDATE public.visits SET note = 'x' WHERE id IN (1, 3) RETURNING id, seen_at, note`,
+    );
+    expect(updated.rows.sort((a, b) => a.id - b.id)).toEqual([
+      { id: '1', seen_at: '13/01/2026 10:00:00', note: 'x' },
+      { id: '3', seen_at: '04/03/2026 09:00:00', note: 'x' },
+    ]);
+    await writer.query(`DELETE FROM public.visits WHERE id = 2`);
+    expect(await stored()).toEqual([
+      { id: '1', seen_at: '2026-01-13 10:00:00', note: 'x' },
+      // Read as 04/03 and written back unchanged: still 4 March, not 3 April.
+      { id: '3', seen_at: '2026-03-04 09:00:00', note: 'x' },
+    ]);
+
+    // A value the writer changes is read as the copy read text: ISO, or month first.
+    await writer.query(
+      `UPDATE public.visits SET seen_at = '2026-02-03 04:05:06' WHERE id = 1`,
+    );
+    await writer.query(`UPDATE public.visits SET seen_at = NULL WHERE id = 3`);
+    await writer.query(
+      `INSERT INTO public.visits VALUES (4, '2026-05-06 07:08:09', 'd')`,
+    );
+    expect(await stored()).toEqual([
+      { id: '1', seen_at: '2026-02-03 04:05:06', note: 'x' },
+      { id: '3', seen_at: null, note: 'x' },
+      { id: '4', seen_at: '2026-05-06 07:08:09', note: 'd' },
+    ]);
+    // The previous version holds the same.
+    expect(
+      (
+        await knex.raw(
+          `SELECT id, seen_at, note FROM public.visits_v1 ORDER BY id`,
+        )
+      ).rows,
+    ).toEqual([
+      { id: '1', seen_at: '2026-02-03 04:05:06', note: 'x' },
+      { id: '3', seen_at: null, note: 'x' },
+      { id: '4', seen_at: '2026-05-06 07:08:09', note: 'd' },
+    ]);
+  });
+});

@@ -429,10 +429,41 @@ function expandWriteSql(
     phase.columns.filter(c => c.source === 'new').map(c => c.name),
   );
   const target = quoteRelation(shape.target);
+  /*
+   * Fields the view shows in the writer's own settings (a timestamp retyped from
+   * text, shown in their DateStyle: `13/01/2026` where the session orders the
+   * day first), which this function, reading text as the copy did, may not read
+   * back as the value stored. So such a field is read only where the writer
+   * changed it (NULL in the rows computed below, and the stored value kept), and
+   * never from OLD. Not a key field: the key finds the row.
+   */
+  const shownInSession = phase.columns.filter(
+    c =>
+      c.source === 'old-type' &&
+      !sameInEverySession(shape, c.type, newTypeOf(shape, c)) &&
+      !shape.sourceKey.includes(c.name),
+  );
+  const changedByWriter = (c: ExpandColumn) =>
+    `(TG_OP = 'INSERT' OR record_image_ne(ROW(NEW.${q(c.name)}), ROW(OLD.${q(
+      c.name,
+    )})))`;
+  const rowOf = (row: 'NEW' | 'OLD') =>
+    shownInSession.length === 0
+      ? `${row}.*`
+      : list(
+          phase.columns.map(c => {
+            if (!shownInSession.includes(c)) return `${row}.${q(c.name)}`;
+            const read =
+              row === 'OLD'
+                ? `CAST(NULL AS ${c.type})`
+                : `CASE WHEN ${changedByWriter(c)} THEN NEW.${q(c.name)} END`;
+            return `${read} AS ${q(c.name)}`;
+          }),
+        );
   const forward = (row: 'NEW' | 'OLD') =>
     `(SELECT ${list(
       shape.fields.map(f => `${valueOf(f, 'r.')} AS ${q(f.name)}`),
-    )} FROM (SELECT ${row}.*) AS r)`;
+    )} FROM (SELECT ${rowOf(row)}) AS r)`;
   const columns = list(shape.fields.map(f => q(f.name)));
   // An added field with a default is given it by the view: NEW holds what the
   // writer named it with, NULL included. Any other field the view serves under its
@@ -472,6 +503,15 @@ function expandWriteSql(
             f.name,
           )})) THEN NEW.${q(f.name)} `
         : '';
+      const from = shownInSession.find(
+        c =>
+          (f.source.kind === 'copy' || f.source.kind === 'cast') &&
+          f.source.from === c.name,
+      );
+      if (from)
+        return `${q(f.name)} = CASE ${given}WHEN ${changedByWriter(
+          from,
+        )} THEN nv.${q(f.name)} ELSE t.${q(f.name)} END`;
       return `${q(f.name)} = CASE ${given}WHEN record_image_ne(ROW(nv.${q(
         f.name,
       )}), ROW(ov.${q(f.name)})) THEN nv.${q(f.name)} ELSE t.${q(f.name)} END`;
@@ -720,7 +760,11 @@ function expandWriteSql(
          SELECT ${list(
            served.map(c =>
              asGiven(c)
-               ? `CASE WHEN record_image_ne(ROW(n.${q(c.from!)}), ROW(nv.${q(
+               ? `CASE ${
+                   shownInSession.includes(c)
+                     ? `WHEN NOT ${changedByWriter(c)} THEN NEW.${q(c.name)} `
+                     : ''
+                 }WHEN record_image_ne(ROW(n.${q(c.from!)}), ROW(nv.${q(
                    c.from!,
                  )})) THEN ${readOf(shape, previous, c)} ELSE NEW.${q(
                    c.name,
