@@ -1,7 +1,7 @@
 /**
- * Writes through the name of a field renamed (`status` to `state`) whose column
- * has a default, while the name is a view with a trigger (another change beside
- * the rename): the view serves the field under both names, so an insert that
+ * Writes through the name of a field renamed (`status` to `state`), or renamed
+ * and retyped, whose column has a default, while the name is a view with a
+ * trigger (another change beside the rename): the view serves the field under both names, so an insert that
  * gives one and leaves the other out must be read by the name it gave. Before,
  * `state = NULL` with `status` left out stored the default (found by a probe,
  * 2026-12-06).
@@ -81,6 +81,44 @@ describe('PostgresDatasetEngine: a renamed field with a default, written through
       { id: 5, state: null },
       { id: 8, state: null },
       { id: 11, state: 'new' },
+    ]);
+  });
+
+  it('does the same for a field renamed and retyped at once', async () => {
+    await knex.raw(`
+      CREATE TABLE public.tasks (id int PRIMARY KEY, priority smallint DEFAULT 3, note text);
+      INSERT INTO public.tasks VALUES (1, 9, 'a')`);
+    const { run } = await engineRun(engine, 'public.tasks', [
+      { renameField: { from: 'priority', to: 'rank' } },
+      { changeType: { field: 'rank', type: 'integer' } },
+    ]);
+    await engine.plan(run);
+    expect(await outcomeOf(engine.migrate(run))).toBe('done');
+
+    await knex.raw(`
+      INSERT INTO public.tasks (id, rank) VALUES (2, NULL);
+      INSERT INTO public.tasks (id, rank) VALUES (3, 5);
+      INSERT INTO public.tasks (id) VALUES (4);
+      INSERT INTO public.tasks (id, priority) VALUES (5, NULL);
+      INSERT INTO public.tasks (id, priority) VALUES (6, 7);
+      INSERT INTO public.tasks (id, rank) SELECT 6 + i, NULL FROM generate_series(1, 2) i;
+      UPDATE public.tasks SET rank = DEFAULT WHERE id = 1`);
+
+    expect(
+      (
+        await knex.raw(
+          `SELECT id, priority, rank FROM public.tasks ORDER BY id`,
+        )
+      ).rows,
+    ).toEqual([
+      { id: 1, priority: 3, rank: 3 },
+      { id: 2, priority: null, rank: null },
+      { id: 3, priority: 5, rank: 5 },
+      { id: 4, priority: 3, rank: 3 },
+      { id: 5, priority: null, rank: null },
+      { id: 6, priority: 7, rank: 7 },
+      { id: 7, priority: null, rank: null },
+      { id: 8, priority: null, rank: null },
     ]);
   });
 });

@@ -110,17 +110,22 @@ function addedWithDefault(
 }
 
 /**
- * Fields only renamed whose previous column has a default: the view serves them
- * under both names, each with that default, counted (see countedDefault).
+ * Renamed fields (retyped too or not) whose previous column has a default: the
+ * view serves them under both names, each with that default, counted (see
+ * countedDefault); the new name with the new version's, of its type.
  */
 function renamedWithDefault(
   shape: MigrationShape,
   phase: ExpandPhase,
 ): Array<{ old: string; now: string; fallback: string }> {
   return phase.columns.flatMap(c => {
-    const fallback = shape.sourceFields.find(f => f.name === c.name)?.default;
-    return c.source === 'renamed' && fallback !== undefined
-      ? [{ old: c.name, now: c.from!, fallback }]
+    const renamed =
+      c.source === 'renamed' || (c.source === 'old-type' && c.from !== c.name);
+    const fallback = renamed
+      ? defaultOf(shape.fields.find(f => f.name === c.from)!)
+      : undefined;
+    return fallback !== undefined && c.from !== undefined
+      ? [{ old: c.name, now: c.from, fallback }]
       : [];
   });
 }
