@@ -947,6 +947,31 @@ function quotedNameParts(
   }
 }
 
+/** One whole identifier, quoted or not (`other`, `"Other"`). */
+const IDENTIFIER =
+  /^(?:"(?:[^"]|"")+"|[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*)$/;
+
+/**
+ * The part of a dotted name after its last dot outside double quotes (`t` of
+ * `'.t'`, `'%I.t'`, `'x."t"'`), with what stands before that dot (`head`,
+ * trimmed), when the string has such a dot and that part is one identifier.
+ */
+function lastDottedPart(
+  text: string,
+): { name: string; quoted: boolean; head: string } | undefined {
+  let quoted = false;
+  let dot = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '"') quoted = !quoted;
+    else if (text[i] === '.' && !quoted) dot = i;
+  }
+  if (dot < 0) return undefined;
+  const parts = quotedNameParts(text.slice(dot + 1));
+  return parts?.length === 1
+    ? { ...parts[0], head: text.slice(0, dot).trim() }
+    : undefined;
+}
+
 /** The argument of a call that {@link INTEGER_ARGUMENT} says is integer alone, if any. */
 function integerArgument(
   call: Node,
@@ -2360,11 +2385,24 @@ class StatementWalker {
       parts![at].quoted
         ? parts![at].name === value
         : parts![at].name.toLowerCase() === value.toLowerCase();
-    return (
+    if (
       !!parts &&
       parts.some(p => p.quoted) &&
       part(parts.length - 1, table) &&
       (parts.length === 1 || (parts.length === 2 && part(0, schema)))
+    )
+      return true;
+    // The table's name after a schema the query puts before it
+    // (`to_regclass(current_schema() || '.t')`, `format('%I.t', s)`): a
+    // string whose last dotted part names the table after no schema's whole
+    // name (`'other.t'` is another table).
+    const last = lastDottedPart(text.trim());
+    return (
+      !!last &&
+      !IDENTIFIER.test(last.head) &&
+      (last.quoted
+        ? last.name === table
+        : last.name.toLowerCase() === table.toLowerCase())
     );
   }
 

@@ -566,11 +566,35 @@ describe('rewriteSqlFile', () => {
         `SELECT attname FROM pg_attribute WHERE attrelid = '"Listening_Events"'::regclass`,
         `SELECT attname FROM pg_attribute WHERE attrelid = 'other."listening_events"'::regclass`,
         `SELECT '"listening_events"' AS label, count(*) FROM listening_events`,
+        `SELECT to_regclass(current_schema() || '.other_events') IS NOT NULL`,
       ])
         expect({ sql, status: rewrite(sql, renameTrack).status }).toEqual({
           sql,
           status: 'unaffected',
         });
+    });
+
+    it('asks about the dataset’s table named in a string after a schema the query puts before it (found by adversarial24)', () => {
+      // Each was rewritten or unaffected: to_regclass() then found no table
+      // once renamed, or the privilege's column was gone.
+      const renameTable = consumerMapping(
+        source,
+        [],
+        renamedRelation(target, 'listening_events_v2'),
+      );
+      for (const sql of [
+        `SELECT event_id FROM listening_events WHERE to_regclass(current_schema() || '.listening_events') IS NOT NULL`,
+        `SELECT event_id FROM listening_events WHERE to_regclass(format('%I.listening_events', current_schema())) IS NOT NULL`,
+        `SELECT has_column_privilege(current_schema() || '."listening_events"', 'track_uri', 'SELECT')`,
+      ])
+        for (const mapping of [renameTrack, renameTable]) {
+          const result = rewrite(sql, mapping);
+          expect({ sql, status: result.status }).toEqual({
+            sql,
+            status: 'needs-decision',
+          });
+          expect(JSON.stringify(result)).toContain('in a string');
+        }
     });
 
     it('reads a widened field grouped in a parenthesized list of GROUP BY or GROUPING SETS as it is, which is no row (found by regress_groupingsets)', () => {

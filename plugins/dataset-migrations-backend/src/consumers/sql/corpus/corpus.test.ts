@@ -1095,6 +1095,68 @@ const ADV23_MIGRATIONS: CorpusSource['migrations'] = [
   },
 ];
 
+const ADV24_MIGRATIONS: CorpusSource['migrations'] = [
+  {
+    name: 'Z01 t.n renamed to m (an output name and a table alias the files give)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'n', to: 'm' } }],
+  },
+  {
+    name: 'Z02 t.n widened integer -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+  },
+  {
+    name: 'Z03 t.n widened integer -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+  },
+  {
+    name: 'Z04 t.s widened smallint -> integer',
+    dataset: 't',
+    changes: [{ changeType: { field: 's', type: 'integer' } }],
+  },
+  {
+    name: 'Z05 t.n retyped integer -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'text' } }],
+  },
+  {
+    name: 'Z06 t renamed to t2',
+    dataset: 't',
+    changes: [],
+    renameTo: 't2',
+  },
+  {
+    name: 'Z07 t.n dropped',
+    dataset: 't',
+    changes: [{ dropField: { name: 'n' } }],
+  },
+  {
+    name: "Z08 t gains v (u's column, an output name the files give)",
+    dataset: 't',
+    changes: [{ addField: { name: 'v', type: 'integer', default: '0' } }],
+  },
+  {
+    name: 'Z09 t gains x (a table alias the files give)',
+    dataset: 't',
+    changes: [{ addField: { name: 'x', type: 'integer', default: '1' } }],
+  },
+  {
+    name: 'Z10 t.name renamed to label (an output name and an alias the files give)',
+    dataset: 't',
+    changes: [{ renameField: { from: 'name', to: 'label' } }],
+  },
+  {
+    name: 'Z11 t.n renamed to m and widened integer -> numeric',
+    dataset: 't',
+    changes: [
+      { renameField: { from: 'n', to: 'm' } },
+      { changeType: { field: 'm', type: 'numeric' } },
+    ],
+  },
+];
+
 const ALL_SOURCES: CorpusSource[] = [
   {
     name: 'adversarial7',
@@ -4163,6 +4225,43 @@ const ALL_SOURCES: CorpusSource[] = [
     name: 'adversarial23',
     dir: path.join(__dirname, 'adversarial23'),
     migrations: ADV23_MIGRATIONS,
+  },
+  {
+    name: 'adversarial24',
+    dir: path.join(__dirname, 'adversarial24'),
+    migrations: ADV24_MIGRATIONS,
+  },
+  {
+    name: 'adversarial24_dbt',
+    dir: path.join(__dirname, 'adversarial24_dbt'),
+    migrations: [
+      {
+        name: 'T01 orders.qty renamed to quantity (read through Jinja other than a bare source())',
+        dataset: 'raw.orders',
+        changes: [{ renameField: { from: 'qty', to: 'quantity' } }],
+      },
+      {
+        name: 'T02 orders.amount_cents widened integer -> numeric',
+        dataset: 'raw.orders',
+        changes: [{ changeType: { field: 'amount_cents', type: 'numeric' } }],
+      },
+      {
+        name: 'T03 orders renamed to orders_v2',
+        dataset: 'raw.orders',
+        changes: [],
+        renameTo: 'orders_v2',
+      },
+      {
+        name: 'T04 orders.qty dropped',
+        dataset: 'raw.orders',
+        changes: [{ dropField: { name: 'qty' } }],
+      },
+      {
+        name: 'T05 orders.amount_cents renamed to cents',
+        dataset: 'raw.orders',
+        changes: [{ renameField: { from: 'amount_cents', to: 'cents' } }],
+      },
+    ],
   },
   {
     name: 'adversarial23_dbt',

@@ -1,0 +1,1 @@
+SELECT has_column_privilege('t', 'n', 'SELECT') AS ok;

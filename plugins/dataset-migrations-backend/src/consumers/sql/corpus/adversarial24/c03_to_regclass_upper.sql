@@ -1,0 +1,1 @@
+SELECT to_regclass('T') IS NOT NULL AS present;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE has_column_privilege('t', 'n', 'SELECT') ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE n > '5' ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE n IN ('3', '12') ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE n = ANY ('{3,12,07}') ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE (n, s) > (5, 2) ORDER BY id;

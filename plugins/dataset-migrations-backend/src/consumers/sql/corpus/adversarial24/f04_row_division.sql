@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE (n / 2, s) = (3, 4) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT (array_agg(n ORDER BY id))[1] / 2 AS half FROM t;

@@ -1,0 +1,1 @@
+SELECT id, mode() WITHIN GROUP (ORDER BY n) / 2 AS m FROM t GROUP BY id ORDER BY id;

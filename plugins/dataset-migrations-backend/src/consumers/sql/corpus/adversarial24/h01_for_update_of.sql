@@ -1,0 +1,1 @@
+SELECT id, n FROM t WHERE n > 2 ORDER BY id FOR UPDATE OF t;

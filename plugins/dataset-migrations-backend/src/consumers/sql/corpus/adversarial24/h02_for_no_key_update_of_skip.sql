@@ -1,0 +1,1 @@
+SELECT t.id, u.v FROM t JOIN u ON u.id = t.id ORDER BY t.id FOR NO KEY UPDATE OF t SKIP LOCKED;

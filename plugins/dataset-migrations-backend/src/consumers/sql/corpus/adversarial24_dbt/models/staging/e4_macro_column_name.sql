@@ -1,0 +1,2 @@
+select id, {{ to_dollars('amount_cents') }} as dollars
+from {{ source('shop', 'orders') }}

@@ -1,0 +1,1 @@
+select id, qty, status from {{source( "shop" , "orders" )}}
