@@ -86,6 +86,41 @@ export interface CarryOver {
   constraints: CarriedConstraint[];
   /** What stays behind, and why, for the plan's reviewers. */
   skipped: string[];
+  /**
+   * Foreign keys staying behind whose actions would, from cut-over, change rows
+   * of the previous version only (see actionLeftBehind); refused before the run.
+   */
+  actionsLeftBehind: string[];
+}
+
+const ACTIONS: Record<string, string> = {
+  c: 'CASCADE',
+  n: 'SET NULL',
+  d: 'SET DEFAULT',
+};
+
+/**
+ * The action of a foreign key left on the previous version that PostgreSQL would
+ * apply to that version alone from cut-over, making it and the rows the name
+ * serves differ: an `ON DELETE CASCADE` deletes rows there and not in the new
+ * version (a delete through the name of a self-referencing table's parent, or
+ * of another table's referenced row, left the rows referencing it served); any
+ * other action changes fields, which matters where the name reads them from the
+ * new version (`servedFromNew`: not dropped or recomputed fields, read from the
+ * previous one).
+ */
+function actionLeftBehind(
+  constraint: ConstraintDefinition,
+  servedFromNew: (old: string) => string | undefined,
+): string | undefined {
+  const { onDelete = 'a', onUpdate = 'a' } = constraint;
+  const served = constraint.columns.some(c => servedFromNew(c) !== undefined);
+  let action: string | undefined;
+  if (onDelete === 'c' || (served && ACTIONS[onDelete]))
+    action = `ON DELETE ${ACTIONS[onDelete]}`;
+  else if (served && ACTIONS[onUpdate])
+    action = `ON UPDATE ${ACTIONS[onUpdate]}`;
+  return action && `foreign-key ${constraint.name} (${action})`;
 }
 
 /**
@@ -113,6 +148,23 @@ export function planCarryOver(options: {
           f.source.from === old) ||
         (f.name === old && f.source.kind === 'expression'),
     )?.name;
+  // The name reads these from the new version; dropped and recomputed fields
+  // from the previous one.
+  const served = (old: string) =>
+    fields.find(
+      f =>
+        (f.source.kind === 'copy' || f.source.kind === 'cast') &&
+        f.source.from === old,
+    )?.name;
+  const actionsLeftBehind: string[] = [];
+  const leftBehind = (constraint: ConstraintDefinition, why: string) => {
+    skipped.push(`${constraint.kind} ${constraint.name}: ${why}`);
+    const action =
+      constraint.kind === 'foreign-key'
+        ? actionLeftBehind(constraint, served)
+        : undefined;
+    if (action) actionsLeftBehind.push(action);
+  };
   const copied = (old: string) =>
     fields.find(f => f.source.kind === 'copy' && f.source.from === old)?.name;
   // The new field a constraint over `old` goes on: copied, or cast within the
@@ -176,8 +228,9 @@ export function planCarryOver(options: {
     );
     const lost = constraint.columns.find((_, i) => moved[i] === undefined);
     if (lost !== undefined) {
-      skipped.push(
-        `${constraint.kind} ${constraint.name}: field "${lost}" is not copied unchanged to the new version`,
+      leftBehind(
+        constraint,
+        `field "${lost}" is not copied unchanged to the new version`,
       );
       continue;
     }
@@ -196,8 +249,9 @@ export function planCarryOver(options: {
       .find(n => n.cast !== undefined);
     if (narrowed) {
       // It would refuse the wider values the new type is for, as an overflow.
-      skipped.push(
-        `${constraint.kind} ${constraint.name}: it casts field "${narrowed.c}" to ${narrowed.cast}`,
+      leftBehind(
+        constraint,
+        `it casts field "${narrowed.c}" to ${narrowed.cast}`,
       );
       continue;
     }
@@ -207,9 +261,7 @@ export function planCarryOver(options: {
       definition = `CHECK (${'sql' in renamed ? renamed.sql : body})`;
     } else {
       if (constraint.selfReference) {
-        skipped.push(
-          `foreign-key ${constraint.name}: it references the dataset itself`,
-        );
+        leftBehind(constraint, 'it references the dataset itself');
         continue;
       }
       definition = `FOREIGN KEY (${moved.map(c => q(c!)).join(', ')}) ${body}`;
@@ -231,7 +283,7 @@ export function planCarryOver(options: {
       ...(constraint.columns.some(c => !copied(c)) ? { widened: true } : {}),
     });
   }
-  return { indexes, constraints, skipped };
+  return { indexes, constraints, skipped, actionsLeftBehind };
 }
 
 /** Whether a field of type `from` cast to `to` keeps every value (see WIDENINGS). */

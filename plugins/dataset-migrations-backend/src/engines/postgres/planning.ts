@@ -6,6 +6,7 @@ import type { Connections } from './connection';
 import {
   checkNewName,
   refuseDependents,
+  refuseActionsLeftBehind,
   refuseUncarried,
   refuseUnresolvedValues,
 } from './preconditions';
@@ -50,6 +51,7 @@ export async function planStages(
       bookkeepingSchema: db.bookkeepingSchema,
     });
     await checkNewName(client, shape, dataset);
+    refuseActionsLeftBehind(shape);
     await refuseUnresolvedValues(client, shape);
     const grants = await grantsAfterCutOver(client, shape, dataset);
     const triggers = await triggersToCarry(client, shape);

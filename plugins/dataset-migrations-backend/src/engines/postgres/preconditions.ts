@@ -88,6 +88,26 @@ export async function refuseUncarried(
 }
 
 /**
+ * A foreign key the new version does not carry (self-referencing, over a dropped
+ * field or one retyped past what its operators compare) whose action PostgreSQL
+ * would apply to the previous version alone from cut-over: a referenced row
+ * deleted, through the name or in the other table, would take its referencing
+ * rows out of the previous version and leave them in the new one the name serves
+ * (or leave their fields as they were there), until contract and after it. Found
+ * by a probe (2026-12-06): deleting a comment through the name left its replies
+ * served. Refused, naming each, until the engine carries such keys.
+ */
+export function refuseActionsLeftBehind(shape: MigrationShape): void {
+  const { actionsLeftBehind } = shape.carryOver;
+  if (actionsLeftBehind.length === 0) return;
+  throw new InputError(
+    `${formatRelation(shape.source)} has ${actionsLeftBehind.join(
+      ', ',
+    )}, which the new version does not carry: from cut-over its action would change rows of the previous version only, and the name would go on serving the rows it deletes or changes. Make it ON DELETE/ON UPDATE NO ACTION (or drop it) for the migration, or migrate this dataset by hand`,
+  );
+}
+
+/**
  * SQL: whether `role` (an oid) holds all the engine's role does, attributes too:
  * that role, a superuser, or one that may SET ROLE to it (from PostgreSQL 16 a
  * membership may deny SET; before, every member may). Inheriting its privileges

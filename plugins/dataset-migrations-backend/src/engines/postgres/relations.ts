@@ -517,6 +517,13 @@ export interface ConstraintDefinition {
   definition: string;
   /** A foreign key from the table to itself. */
   selfReference: boolean;
+  /**
+   * A foreign key's actions when a referenced row is deleted or its key updated,
+   * as pg_constraint codes them: `a` no action, `r` restrict, `c` cascade, `n`
+   * set null, `d` set default. Absent for a CHECK.
+   */
+  onDelete?: string;
+  onUpdate?: string;
 }
 
 export async function readConstraints(
@@ -530,6 +537,8 @@ export async function readConstraints(
     check: string | null;
     definition: string;
     self: boolean;
+    on_delete: string;
+    on_update: string;
   }>(
     client,
     `SELECT c.conname AS name, c.contype AS type,
@@ -538,7 +547,8 @@ export async function readConstraints(
                    ORDER BY k.o) AS columns,
             CASE WHEN c.contype = 'c' THEN pg_get_expr(c.conbin, c.conrelid) END AS check,
             pg_get_constraintdef(c.oid) AS definition,
-            c.confrelid = c.conrelid AS self
+            c.confrelid = c.conrelid AS self,
+            c.confdeltype::text AS on_delete, c.confupdtype::text AS on_update
        FROM pg_constraint c
       WHERE c.conrelid = $1::regclass AND c.contype IN ('c', 'f')
       ORDER BY c.conname`,
@@ -554,6 +564,7 @@ export async function readConstraints(
         : r.definition.slice(r.definition.indexOf(') REFERENCES') + 2),
     definition: r.definition,
     selfReference: r.self,
+    ...(r.type === 'f' ? { onDelete: r.on_delete, onUpdate: r.on_update } : {}),
   }));
 }
 

@@ -4,6 +4,7 @@ import type { Connections } from '../connection';
 import {
   checkNewName,
   refuseDependents,
+  refuseActionsLeftBehind,
   refuseUncarried,
   refuseUnresolvedValues,
 } from '../preconditions';
@@ -29,6 +30,7 @@ export async function createTarget(
   run: DatasetMigrationRun,
   shape: MigrationShape,
 ): Promise<void> {
+  refuseActionsLeftBehind(shape);
   await ensureBookkeepingSchema(db, shape.bookkeepingSchema);
   // A transaction of its own, read only, rolled back.
   await db.withClient(client => refuseUnresolvedValues(client, shape));

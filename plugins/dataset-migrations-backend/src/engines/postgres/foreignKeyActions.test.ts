@@ -1,0 +1,148 @@
+/**
+ * A foreign key the new version does not carry (one referencing the dataset
+ * itself, over a dropped field, or over a field retyped past what its operators
+ * compare) stays on the previous version, where PostgreSQL goes on applying its
+ * action: from cut-over, `ON DELETE CASCADE` deleted rows there only. Found by a
+ * probe (2026-12-06): deleting a comment through the name (or a customer, whose
+ * orders' `customer_id` the migration drops) left the rows the table would have
+ * deleted served by the name, and kept in the new version after contract. Such a
+ * key is refused before anything is made; one whose action the new version does
+ * carry, or that only changes a field read from the previous version, is taken.
+ */
+import type { Knex } from 'knex';
+import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { FieldChange } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  createTestDatabases,
+  createTestEngine,
+} from '../../__testUtils__/testDatabases';
+import { engineRun, outcomeOf } from '../../__testUtils__/engineRun';
+
+describe('PostgresDatasetEngine on foreign keys whose actions change rows', () => {
+  const { init } = createTestDatabases();
+  let knex: Knex;
+  let engine: DatasetEngine;
+
+  beforeEach(async () => {
+    knex = await init();
+    engine = await createTestEngine(knex);
+    await knex.raw(`
+      CREATE TABLE public.customers (id int PRIMARY KEY);
+      INSERT INTO public.customers VALUES (1), (2)`);
+  });
+
+  afterEach(async () => {
+    await engine.close?.();
+    await knex.destroy();
+  });
+
+  const rows = async (table: string) =>
+    (await knex.raw(`SELECT * FROM ${table} ORDER BY id`)).rows;
+  const kind = async (table: string) =>
+    (
+      await knex.raw(`SELECT relkind FROM pg_class WHERE oid = ?::regclass`, [
+        table,
+      ])
+    ).rows[0].relkind;
+
+  let runs = 0;
+  /** Plan and migrate, each refused (or not) alike: what they said. */
+  async function attempt(table: string, changes: FieldChange[]) {
+    // A run of its own per table, so that two runs' objects never share names.
+    const { run } = await engineRun(engine, table, changes, {
+      migrationId: `00000000-0000-4000-8000-${String(++runs).padStart(
+        12,
+        '0',
+      )}`,
+    });
+    return {
+      run,
+      plan: await outcomeOf(engine.plan(run)),
+      migrate: await outcomeOf(engine.migrate(run)),
+    };
+  }
+
+  it('refuses a self-referencing key that cascades, which would leave the replies of a comment deleted through the name', async () => {
+    await knex.raw(`
+      CREATE TABLE public.comments (
+        id int PRIMARY KEY,
+        parent_id int REFERENCES public.comments ON DELETE CASCADE,
+        body varchar(100));
+      INSERT INTO public.comments VALUES (1, NULL, 'root'), (2, 1, 'reply'), (3, NULL, 'other')`);
+    const { plan, migrate } = await attempt('public.comments', [
+      { changeType: { field: 'body', type: 'text' } },
+    ]);
+    const refusal =
+      'public.comments has foreign-key comments_parent_id_fkey (ON DELETE CASCADE), which the new version does not carry';
+    expect(plan).toContain(refusal);
+    expect(migrate).toContain(refusal);
+    expect(await kind('public.comments')).toBe('r');
+    expect(
+      (await knex.raw(`SELECT to_regclass('public.comments_v2') AS t`)).rows[0]
+        .t,
+    ).toBeNull();
+  });
+
+  it('refuses one over a dropped field that cascades, and one that sets a field the name reads from the new version', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (
+        id int PRIMARY KEY,
+        customer_id int REFERENCES public.customers ON DELETE CASCADE,
+        total smallint);
+      CREATE TABLE public.tickets (
+        id int PRIMARY KEY,
+        customer_id int REFERENCES public.customers ON UPDATE SET NULL,
+        note text);`);
+    expect(
+      (await attempt('public.orders', [{ dropField: { name: 'customer_id' } }]))
+        .migrate,
+    ).toContain('foreign-key orders_customer_id_fkey (ON DELETE CASCADE)');
+    expect(
+      (
+        await attempt('public.tickets', [
+          { changeType: { field: 'customer_id', type: 'numeric' } },
+        ])
+      ).migrate,
+    ).toContain('foreign-key tickets_customer_id_fkey (ON UPDATE SET NULL)');
+    expect(await kind('public.orders')).toBe('r');
+    expect(await kind('public.tickets')).toBe('r');
+  });
+
+  it('takes one it carries, and one that sets a dropped field, which the name reads from the previous version', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (
+        id int PRIMARY KEY,
+        customer_id int REFERENCES public.customers ON DELETE CASCADE,
+        total smallint);
+      CREATE TABLE public.tickets (
+        id int PRIMARY KEY,
+        customer_id int REFERENCES public.customers ON DELETE SET NULL,
+        note varchar(10));
+      INSERT INTO public.orders VALUES (1, 1, 10), (2, 2, 20);
+      INSERT INTO public.tickets VALUES (1, 1, 'a'), (2, 2, 'b')`);
+    expect(
+      (
+        await attempt('public.orders', [
+          { changeType: { field: 'total', type: 'integer' } },
+        ])
+      ).migrate,
+    ).toBe('done');
+    const { migrate } = await attempt('public.tickets', [
+      { dropField: { name: 'customer_id' } },
+      { changeType: { field: 'note', type: 'text' } },
+    ]);
+    expect(migrate).toBe('done');
+    await knex.raw(`DELETE FROM public.customers WHERE id = 1`);
+    // As the tables did: customer 1's order gone, its ticket kept without it.
+    expect(await rows('public.orders')).toEqual([
+      { id: 2, customer_id: 2, total: 20 },
+    ]);
+    expect(await rows('public.orders_v2')).toEqual([
+      { id: 2, customer_id: 2, total: 20 },
+    ]);
+    expect(await rows('public.tickets')).toEqual([
+      { id: 1, customer_id: null, note: 'a' },
+      { id: 2, customer_id: 2, note: 'b' },
+    ]);
+  });
+});
