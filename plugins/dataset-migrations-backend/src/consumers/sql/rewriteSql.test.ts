@@ -844,6 +844,66 @@ group by user_id`;
     expect(sources.status).toBe('unaffected');
   });
 
+  it('asks about code in other languages reading the dataset’s whole rows, which the migration changes, though it names no changed field (found by adversarial24)', () => {
+    const adding = consumerMapping(source, [
+      { addField: { name: 'device', type: 'text', default: "'web'" } },
+    ]);
+    const renaming = consumerMapping(source, [
+      { renameField: { from: 'track_id', to: 'track_uri' } },
+    ]);
+    const dropping = consumerMapping(source, [
+      { dropField: { name: 'country' } },
+    ]);
+    // Each was unaffected: the script unpacks five columns, the export writes
+    // the old header, the insert gives five values to four columns.
+    for (const [content, mapping] of [
+      [
+        'for event_id, user_id, track, ms, country in cur.execute("SELECT * FROM listening_events"):\n    pass\n',
+        adding,
+      ],
+      [
+        'df = pd.read_sql("select e.* from listening_events e", conn)\ndf.to_csv("events.csv")\n',
+        renaming,
+      ],
+      ['df = pd.read_sql_table("listening_events", engine)\n', renaming],
+      ['psql -c "\\copy listening_events to events.csv csv header"\n', adding],
+      [
+        'cur.execute("INSERT INTO listening_events VALUES (%s, %s, %s, %s, %s)", row)\n',
+        dropping,
+      ],
+    ] as const) {
+      const result = rewrite(content, mapping, 'jobs/export.py');
+      expect({ content, status: result.status }).toEqual({
+        content,
+        status: 'unparseable',
+      });
+      expect(result.impact.problem?.message).toMatch(/whole rows/);
+    }
+    // Only named columns, or a migration that leaves whole rows as they were.
+    const widening = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'bigint' } },
+    ]);
+    for (const [content, mapping] of [
+      [
+        'cur.execute("SELECT user_id, count(*) FROM listening_events GROUP BY 1")\n',
+        adding,
+      ],
+      ['cur.execute("SELECT * FROM listening_events")\n', widening],
+      [
+        'cur.execute("INSERT INTO listening_events VALUES (%s, %s, %s, %s, %s)", row)\n',
+        adding,
+      ],
+      [
+        'sources:\n  - name: warehouse\n    tables:\n      - name: listening_events\n',
+        dropping,
+      ],
+    ] as const)
+      expect({
+        content,
+        status: rewrite(content, mapping, 'jobs/export.py').status,
+      }).toEqual({ content, status: 'unaffected' });
+  });
+
   it('leaves files that never name the dataset alone', () => {
     expect(rewrite('select track_id from tracks').status).toBe('unaffected');
   });

@@ -118,7 +118,20 @@ export function rewriteSqlFile(
         },
       });
     }
-    if (named.fields.length === 0) return unchanged('unaffected');
+    if (named.fields.length === 0) {
+      const whole = wholeRowsRead(file.content, target, mapping);
+      if (whole.lines.length === 0) return unchanged('unaffected');
+      return unchanged('unparseable', {
+        lines: whole.lines,
+        problem: {
+          message: `${file.path} names ${
+            target.table
+          } and reads or writes whole rows (${whole.what.join(
+            ', ',
+          )}), which the migration changes, but is not a SQL file; the rewriter reads SQL and dbt models only`,
+        },
+      });
+    }
     return unchanged('unparseable', {
       ...named,
       problem: {
@@ -204,6 +217,61 @@ function changedFieldsNamedIn(
     }
   }
   return { fields: fields.sort(), lines: [...lines].sort((a, b) => a - b) };
+}
+
+/**
+ * Where code in another language reads or writes the dataset's rows whole,
+ * naming none of its fields: `SELECT *` or `e.*` (or `RETURNING *`), pandas'
+ * `read_sql_table`, SQLAlchemy's reflection (`autoload_with=`), `COPY` without
+ * a column list, when the migration changes what `*` returns (an added,
+ * renamed, dropped or retyped field: the script unpacks the old columns, the
+ * export writes the old header); and `INSERT INTO` the dataset without a
+ * column list, when a field is dropped or retyped (values go by position).
+ * Such code may not name a changed field, yet reads or writes another shape.
+ */
+function wholeRowsRead(
+  content: string,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): { what: string[]; lines: number[] } {
+  const table = `(?:(?:"[^"]+"|[A-Za-z_][\\w$]*)\\s*\\.\\s*)?"?${escapeRegExp(
+    target.table,
+  )}"?(?![\\w$])`;
+  const patterns: Array<[string, RegExp]> = [];
+  if (starChanges(mapping))
+    patterns.push(
+      [
+        '*',
+        /\b(?:select(?:\s+distinct(?:\s+on\s*\([^)]*\))?|\s+all)?|returning)\s+(?:(?:"[^"]+"|[A-Za-z_][\w$]*)\s*\.\s*)?\*/gi,
+      ],
+      ['read_sql_table', /\bread_sql_table\s*\(/g],
+      ['autoload', /\bautoload(?:_with)?\s*=/g],
+      ['COPY', new RegExp(`\\bcopy\\s+${table}\\s+(?:from|to)\\b`, 'gi')],
+    );
+  if (
+    [...mapping.byField.values()].some(
+      m =>
+        m.kind === 'dropped' ||
+        m.kind === 'retyped' ||
+        m.kind === 'recomputed' ||
+        m.kind === 'reused',
+    )
+  )
+    patterns.push([
+      'INSERT without a column list',
+      new RegExp(
+        `\\binsert\\s+into\\s+${table}\\s*(?:as\\s+\\w+\\s+)?(?:values|select|with|table|\\(\\s*(?:select|with|values)\\b)`,
+        'gi',
+      ),
+    ]);
+  const what: string[] = [];
+  const lines = new Set<number>();
+  for (const [name, pattern] of patterns)
+    for (const match of content.matchAll(pattern)) {
+      if (!what.includes(name)) what.push(name);
+      lines.add(positionOf(content, match.index ?? 0).line);
+    }
+  return { what, lines: [...lines].sort((a, b) => a - b) };
 }
 
 /** Masks dbt Jinja, parses, and finds every use of the dataset per statement. */
