@@ -1,0 +1,1 @@
+SELECT upper(name) AS name FROM t ORDER BY name;

@@ -1,0 +1,1 @@
+SELECT n % 3 AS n FROM t GROUP BY 1, n ORDER BY 1;

@@ -1,0 +1,1 @@
+SELECT table_to_xml('t', true, false, '') IS NOT NULL AS ok;

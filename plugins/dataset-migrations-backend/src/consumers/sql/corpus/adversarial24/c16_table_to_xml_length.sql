@@ -1,0 +1,1 @@
+SELECT length(table_to_xml('t', true, false, '')::text) AS len;
