@@ -904,6 +904,34 @@ group by user_id`;
       }).toEqual({ content, status: 'unaffected' });
   });
 
+  it('asks about code in other languages naming a changed field in upper case or as an ORM’s camelCase property (found by adversarial24)', () => {
+    // Each was unaffected: SQL in a Java or Python string is read in any case,
+    // jOOQ generates LISTENING_EVENTS.TRACK_ID, and JPA, Objection or TypeORM
+    // map trackId to track_id.
+    for (const content of [
+      'String q = "SELECT TRACK_ID, USER_ID FROM LISTENING_EVENTS";\n',
+      'ctx.select(LISTENING_EVENTS.TRACK_ID).from(LISTENING_EVENTS).fetch();\n',
+      '@Table(name = "listening_events")\nclass ListeningEvent {\n  private String trackId;\n}\n',
+      'const rows = await ListeningEvent.query(); // listening_events\nrows.map(r => r.getTrackId());\n',
+    ]) {
+      const result = rewrite(content, renameAndCast, 'src/Events.java');
+      expect({ content, status: result.status }).toEqual({
+        content,
+        status: 'unparseable',
+      });
+      expect(result.impact.fields).toContain('track_id');
+    }
+    // Other words: trackIds of another table, a field of one word inside another.
+    for (const content of [
+      'String q = "SELECT USER_ID FROM LISTENING_EVENTS";\n',
+      'List<String> trackIdsByUser; // listening_events\n',
+    ])
+      expect({
+        content,
+        status: rewrite(content, renameAndCast, 'src/Events.java').status,
+      }).toEqual({ content, status: 'unaffected' });
+  });
+
   it('leaves files that never name the dataset alone', () => {
     expect(rewrite('select track_id from tracks').status).toBe('unaffected');
   });

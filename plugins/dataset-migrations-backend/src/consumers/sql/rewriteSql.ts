@@ -210,13 +210,38 @@ function changedFieldsNamedIn(
   const lines = new Set<number>();
   for (const [field, m] of mapping.byField) {
     if (m.kind === 'same' || readAsIs(field, m)) continue;
-    const word = wordPattern(field, 'g');
-    for (const match of content.matchAll(word)) {
+    for (const match of spellingsOf(field).flatMap(spelling => [
+      ...content.matchAll(spelling),
+    ])) {
       if (!fields.includes(field)) fields.push(field);
       lines.add(positionOf(content, match.index ?? 0).line);
     }
   }
   return { fields: fields.sort(), lines: [...lines].sort((a, b) => a - b) };
+}
+
+/**
+ * How code in another language may spell a field: its name in any case (SQL in
+ * a string reads `TRACK_ID` as `track_id`; jOOQ generates `EVENTS.TRACK_ID`),
+ * and, for a name of several words, the camelCase property an ORM maps to it
+ * (JPA, Objection's and TypeORM's snake-case mappers: `trackId`, `getTrackId()`).
+ */
+function spellingsOf(field: string): RegExp[] {
+  const any = wordPattern(field, 'gi');
+  const words = field.split('_').filter(w => w.length > 0);
+  if (words.length < 2 || !/^[a-z0-9_]+$/.test(field)) return [any];
+  const pascal = words.map(w => w[0].toUpperCase() + w.slice(1)).join('');
+  const camel = pascal[0].toLowerCase() + pascal.slice(1);
+  // `trackId` as a word, `TrackId` after anything (`getTrackId`), neither
+  // going on in lower case (`trackIds` is another name).
+  return [
+    any,
+    new RegExp(
+      `(?<![\\p{L}\\p{N}_])${escapeRegExp(camel)}(?![\\p{Ll}\\p{N}])`,
+      'gu',
+    ),
+    new RegExp(`${escapeRegExp(pascal)}(?![\\p{Ll}\\p{N}])`, 'gu'),
+  ];
 }
 
 /**
