@@ -932,6 +932,32 @@ group by user_id`;
       }).toEqual({ content, status: 'unaffected' });
   });
 
+  it('asks about code in other languages naming a name the migration gives the dataset, which its SQL may read unqualified from another table (found by adversarial24)', () => {
+    const adding = consumerMapping(source, [
+      { addField: { name: 'label', type: 'text', default: "'-'" } },
+    ]);
+    const renaming = consumerMapping(source, [
+      { renameField: { from: 'country', to: 'label' } },
+    ]);
+    // Each was unaffected: from cut-over label is ambiguous there.
+    const content =
+      'cur.execute("SELECT e.event_id, label FROM listening_events e JOIN tracks t ON t.id = e.user_id")\n';
+    for (const mapping of [adding, renaming]) {
+      const result = rewrite(content, mapping, 'jobs/report.py');
+      expect(result.status).toBe('unparseable');
+      expect(result.impact.problem?.message).toMatch(
+        /"label", a name the migration gives/,
+      );
+    }
+    expect(
+      rewrite(
+        'cur.execute("SELECT e.event_id, t.title FROM listening_events e JOIN tracks t ON t.id = e.user_id")\n',
+        adding,
+        'jobs/report.py',
+      ).status,
+    ).toBe('unaffected');
+  });
+
   it('leaves files that never name the dataset alone', () => {
     expect(rewrite('select track_id from tracks').status).toBe('unaffected');
   });

@@ -120,7 +120,20 @@ export function rewriteSqlFile(
     }
     if (named.fields.length === 0) {
       const whole = wholeRowsRead(file.content, target, mapping);
-      if (whole.lines.length === 0) return unchanged('unaffected');
+      if (whole.lines.length === 0) {
+        const introduced = introducedNamesIn(file.content, mapping);
+        if (introduced.fields.length === 0) return unchanged('unaffected');
+        return unchanged('unparseable', {
+          lines: introduced.lines,
+          problem: {
+            message: `${file.path} names ${target.table} and ${introduced.fields
+              .map(f => `"${f}"`)
+              .join(
+                ', ',
+              )}, a name the migration gives one of its fields: an unqualified reference to it in SQL there (another table's column) may start to read the dataset's, or become ambiguous; but it is not a SQL file; the rewriter reads SQL and dbt models only`,
+          },
+        });
+      }
       return unchanged('unparseable', {
         lines: whole.lines,
         problem: {
@@ -217,6 +230,29 @@ function changedFieldsNamedIn(
       lines.add(positionOf(content, match.index ?? 0).line);
     }
   }
+  return { fields: fields.sort(), lines: [...lines].sort((a, b) => a - b) };
+}
+
+/**
+ * Names the new version gives the dataset's fields (an added field, a rename's
+ * new name) that code in another language spells: its SQL may name another
+ * table's column so, unqualified, which the dataset's would take or make
+ * ambiguous from cut-over (`SELECT e.id, label FROM events e JOIN tracks t …`
+ * once events gains label).
+ */
+function introducedNamesIn(
+  content: string,
+  mapping: ConsumerMapping,
+): { fields: string[]; lines: number[] } {
+  const fields: string[] = [];
+  const lines = new Set<number>();
+  for (const name of introducedNames(mapping))
+    for (const match of spellingsOf(name).flatMap(spelling => [
+      ...content.matchAll(spelling),
+    ])) {
+      if (!fields.includes(name)) fields.push(name);
+      lines.add(positionOf(content, match.index ?? 0).line);
+    }
   return { fields: fields.sort(), lines: [...lines].sort((a, b) => a - b) };
 }
 
