@@ -33,10 +33,15 @@ export interface SourceRule {
   definition: string;
 }
 
-/** A partition of the source, at any level: its oid, and its name for people. */
+/**
+ * A partition of the source, at any level: its oid, its name for people, and
+ * the transaction that attached it (see attachedPartitions.ts; absent for runs
+ * begun before it was recorded).
+ */
 export interface SourcePartition {
   oid: string;
   name: string;
+  attachedBy?: string;
 }
 
 /** The source as the run's first attempt read it. */
@@ -79,9 +84,11 @@ export async function readSourceAsBegun(
   );
   const { rows: partitions } = await catalogRead<SourcePartition>(
     client,
-    `SELECT relid::int8::text AS oid, relid::regclass::text AS name
-       FROM pg_partition_tree($1::regclass)
-      WHERE relid <> $1::regclass
+    `SELECT t.relid::int8::text AS oid, t.relid::regclass::text AS name,
+            i.xmin::text AS "attachedBy"
+       FROM pg_partition_tree($1::regclass) t
+       JOIN pg_inherits i ON i.inhrelid = t.relid
+      WHERE t.relid <> $1::regclass
       ORDER BY 1`,
     [quoteRelation(table)],
   );

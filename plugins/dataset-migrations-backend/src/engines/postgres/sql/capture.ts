@@ -111,7 +111,6 @@ function truncateCaptureOf(shape: MigrationShape) {
  */
 function createTruncateCaptureSql(shape: MigrationShape): string[] {
   const { trigger, fn } = truncateCaptureOf(shape);
-  const source = literal(quoteRelation(shape.source));
   const message = `TRUNCATE of ${formatRelation(
     shape.source,
   )}: the new version keeps the rows it removed, as only row writes reach it; run the migration again`;
@@ -135,9 +134,22 @@ function createTruncateCaptureSql(shape: MigrationShape): string[] {
     `ALTER TABLE ${quoteRelation(shape.source)} ENABLE ALWAYS TRIGGER ${q(
       trigger,
     )}`,
-    // A TRUNCATE of one partition fires that partition's statement triggers,
-    // not its parent's, which partitions do not inherit as they do row ones.
-    // Not a foreign partition: older servers take no TRUNCATE trigger on one.
+    ...truncateCaptureOnPartitionsSql(shape),
+  ];
+}
+
+/**
+ * A TRUNCATE of one partition fires that partition's statement triggers, not
+ * its parent's, which partitions do not inherit as they do row ones: the
+ * capture's, on each partition that has none yet (one attached since, too).
+ * Not a foreign partition: older servers take no TRUNCATE trigger on one.
+ */
+export function truncateCaptureOnPartitionsSql(
+  shape: MigrationShape,
+): string[] {
+  const { trigger, fn } = truncateCaptureOf(shape);
+  const source = literal(quoteRelation(shape.source));
+  return [
     `DO ${dollarQuoted(
       `
       DECLARE p regclass;
@@ -145,7 +157,10 @@ function createTruncateCaptureSql(shape: MigrationShape): string[] {
         FOR p IN SELECT relid FROM pg_catalog.pg_partition_tree(${source}::regclass)
                   WHERE relid <> ${source}::regclass
                     AND (SELECT c.relkind FROM pg_catalog.pg_class c
-                          WHERE c.oid = relid) <> 'f' LOOP
+                          WHERE c.oid = relid) <> 'f'
+                    AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
+                                     WHERE t.tgrelid = relid
+                                       AND t.tgname = ${literal(trigger)}) LOOP
           EXECUTE pg_catalog.format(${literal(
             `CREATE TRIGGER %1$I AFTER TRUNCATE ON %2$s FOR EACH STATEMENT EXECUTE FUNCTION ${quoteRelation(
               fn,

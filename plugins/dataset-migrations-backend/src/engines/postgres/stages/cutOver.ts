@@ -13,7 +13,9 @@ import {
   versionOf,
   type ResolvedDataset,
 } from '../relations';
+import { attachmentsAsBegun, copyAttachedSince } from '../attachedPartitions';
 import { refuseLesserOwners } from '../preconditions';
+import type { VerifyCheckpoint } from './verify';
 import {
   refuseSourceChanges,
   SOURCE_AS_BEGUN,
@@ -34,6 +36,7 @@ export async function cutOver(
   // while the dataset's name is locked, but for the cancel check.
   const said: string[] = [];
   const began = await run.checkpoints.get<SourceAsBegun>(SOURCE_AS_BEGUN);
+  const verified = await run.checkpoints.get<VerifyCheckpoint>('verify');
   await waitForOlderSnapshots(db, run, shape);
   await db.transaction(async client => {
     if (await isCutOver(client, shape)) {
@@ -62,6 +65,17 @@ export async function cutOver(
     // DDL waits for this lock: what the application added while the run copied
     // would be on no version readers get, and a column's values go at contract.
     await refuseSourceChanges(client, shape, began);
+    // A partition attached since verify's last range: its rows, as verify does.
+    const { copied } = await copyAttachedSince(
+      client,
+      shape,
+      verified?.partitions ?? attachmentsAsBegun(began),
+      true,
+    );
+    if (copied.length > 0)
+      said.push(
+        `copied the rows of ${copied.join(', ')}, attached after verify`,
+      );
     // An owner or TRIGGER grant changed since plan: the reverse trigger is next.
     await refuseLesserOwners(client, dataset);
     // Read under the lock, as they are now: one added since plan is judged too.

@@ -13,7 +13,13 @@ import {
   type Connections,
 } from '../connection';
 import { addFigures, resultFigures, type Figures } from '../figures';
+import {
+  attachmentsAsBegun,
+  copyAttachedSince,
+  type PartitionAttachment,
+} from '../attachedPartitions';
 import { estimateRows, quoteRelation, readFailures } from '../relations';
+import { SOURCE_AS_BEGUN, type SourceAsBegun } from '../sourceChanges';
 import { verifySql } from '../sql/checksums';
 import { removeGhostsSql } from '../sql/copy';
 import { rangeEndSql } from '../sql/keyRanges';
@@ -62,7 +68,7 @@ const MIN_RANGE_ROWS = 100;
 const SNAPSHOT_GONE = new Set(['42704', '55000']);
 
 /** Verify so far: every range up to `lastKey` compared, their figures summed. */
-interface VerifyCheckpoint {
+export interface VerifyCheckpoint {
   /** The last key of the ranges compared; null before the first. */
   lastKey: string[] | null;
   /** The last range ran to the end of the table: nothing is left to compare. */
@@ -81,6 +87,8 @@ interface VerifyCheckpoint {
    * BackfillCheckpoint.rangeEnds); absent in a checkpoint from before them.
    */
   markedEnds?: string[][];
+  /** The source's partitions as the last range found them (see attachedPartitions.ts). */
+  partitions?: PartitionAttachment[];
 }
 
 /**
@@ -247,9 +255,33 @@ export async function verify(
     ceiling = rangeRows = Math.max(MIN_RANGE_ROWS, Math.floor(rangeRows / 2));
   };
 
+  const began = await run.checkpoints.get<SourceAsBegun>(SOURCE_AS_BEGUN);
   while (!state.complete) {
     await run.throwIfCancelled();
     const started = Date.now();
+    // A partition attached since brought rows that no write made: the new
+    // version is given them before the range compares them.
+    const attached = await retrying(run, 'partitions attached meanwhile', () =>
+      db.withClient(async client => {
+        const found = await copyAttachedSince(
+          client,
+          shape,
+          state.partitions ?? attachmentsAsBegun(began),
+          state.partitions !== undefined,
+        );
+        const removed =
+          found.copied.length > 0 ? await removeGhosts(client, shape) : 0;
+        return { ...found, removed };
+      }),
+    );
+    state.partitions = attached.attachments;
+    state.rowsDeletedDuringCopy += attached.removed;
+    if (attached.copied.length > 0)
+      await run.log(
+        `copied the rows of ${attached.copied.join(
+          ', ',
+        )}, attached while the run copied and verified the table`,
+      );
     const lastKey = state.lastKey;
     const compared = state.source.rows;
     // Ranges so far tell how long the rest takes; one pass reads it for less
