@@ -22,6 +22,7 @@ import {
   analyzeFile,
   identifier,
   isSqlPath,
+  fileMentionsDataset,
   mentionsDataset,
   picksOtherFunction,
   relationText,
@@ -74,7 +75,7 @@ function assessFiles(
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): RewrittenFile[] {
-  const names = (file: ChangedFile) => mentionsDataset(file.content, target);
+  const names = (file: ChangedFile) => fileMentionsDataset(file, target);
   const candidates = files.filter(
     file => names(file) || readsThroughJinja(file, target),
   );

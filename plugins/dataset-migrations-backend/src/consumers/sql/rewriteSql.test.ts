@@ -958,6 +958,35 @@ group by user_id`;
     ).toBe('unaffected');
   });
 
+  it('asks about code in other languages using the model class an ORM maps to the dataset by convention (found by adversarial24)', () => {
+    // Rails infers listening_events from ListeningEvent: each was unaffected,
+    // the file never spelling the table.
+    const controller = {
+      path: 'app/controllers/plays_controller.rb',
+      content:
+        'def index\n  @plays = ListeningEvent.where(track_id: params[:id])\nend\n',
+    };
+    const result = rewrite(controller.content, renameAndCast, controller.path);
+    expect(result.status).toBe('unparseable');
+    expect(result.impact.fields).toEqual(['track_id']);
+    expect(
+      assessConsumer([controller], target, renameAndCast).impact.status,
+    ).not.toBe('unaffected');
+    // A SQL file is read as SQL; another class, or no changed field, is no impact.
+    for (const [content, path] of [
+      ['select track_id from ListeningEvent', 'q.sql'],
+      ['ListeningEventSummary.where(track_id: 1)', 'app/x.rb'],
+      ['ListeningEvent.where(user_id: 1)', 'app/x.rb'],
+    ])
+      expect({
+        content,
+        status: rewrite(content, renameAndCast, path).status,
+      }).toEqual({
+        content,
+        status: 'unaffected',
+      });
+  });
+
   it('leaves files that never name the dataset alone', () => {
     expect(rewrite('select track_id from tracks').status).toBe('unaffected');
   });

@@ -79,6 +79,47 @@ export function isSqlPath(path: string): boolean {
 }
 
 /**
+ * Whether a consumer file may read the dataset: it names it
+ * ({@link mentionsDataset}), or, in code in another language, names the model
+ * class an ORM maps to the table by convention (Rails' and Sequelize's
+ * `ListeningEvent` and `ListeningEvents` for `listening_events`), whose
+ * queries (`ListeningEvent.where(track_id: …)`) never spell the table.
+ */
+export function fileMentionsDataset(
+  file: ChangedFile,
+  target: DatasetTarget,
+): boolean {
+  return (
+    mentionsDataset(file.content, target) ||
+    (!isSqlPath(file.path) &&
+      modelClassNames(target.table).some(name =>
+        wordPattern(name, 'g').test(file.content),
+      ))
+  );
+}
+
+/** The class names ORMs infer the table's name from: singular and plural, PascalCase. */
+function modelClassNames(table: string): string[] {
+  const words = table.split('_').filter(w => w.length > 0);
+  if (words.length === 0 || !/^[a-z0-9_]+$/.test(table)) return [];
+  const last = words[words.length - 1];
+  const singular = singularOf(last);
+  const pascal = (ws: string[]) =>
+    ws.map(w => w[0].toUpperCase() + w.slice(1)).join('');
+  return [
+    ...new Set([pascal([...words.slice(0, -1), singular]), pascal(words)]),
+  ];
+}
+
+/** An English plural's singular, as ORMs' inflectors make it (`categories`, `boxes`, `events`). */
+function singularOf(word: string): string {
+  if (/[^aeiou]ies$/.test(word)) return `${word.slice(0, -3)}y`;
+  if (/(?:ss|x|ch|sh)es$/.test(word)) return word.slice(0, -2);
+  if (/[^s]s$/.test(word)) return word.slice(0, -1);
+  return word;
+}
+
+/**
  * Rewrites one consumer file so that, reading the new version, it returns what it
  * returned from the old one: renamed fields keep their output names, retyped ones
  * are cast back, and `*` is spelled out as the old field list. Formatting and
@@ -99,7 +140,7 @@ export function rewriteSqlFile(
     status,
     impact: { path: file.path, status, fields: [], lines: [], ...extra },
   });
-  if (!mentionsDataset(file.content, target)) return unchanged('unaffected');
+  if (!fileMentionsDataset(file, target)) return unchanged('unaffected');
   if (!isSqlPath(file.path)) {
     // Code and config in other languages: only a changed field named in it is impact.
     const named = changedFieldsNamedIn(file.content, mapping);
