@@ -987,6 +987,24 @@ group by user_id`;
       });
   });
 
+  it('asks about code whose strings name the dataset or a changed field right after an escape (found by adversarial24)', () => {
+    // A Grafana panel's query: each name follows a \n, glued to its n as
+    // written, and the file was unaffected.
+    const content =
+      '{"targets": [{"rawSql": "SELECT\\ntrack_id, count(*)\\nFROM\\nlistening_events\\nGROUP BY 1"}]}\n';
+    const result = rewrite(content, renameAndCast, 'dashboards/plays.json');
+    expect(result.status).toBe('unparseable');
+    expect(result.impact.fields).toEqual(['track_id']);
+    // A word that only ends in a name is still another word.
+    expect(
+      rewrite(
+        '{"rawSql": "SELECT\\nuser_id FROM\\nlistening_events\\nWHERE\\nmytrack_id > 0"}\n',
+        renameAndCast,
+        'dashboards/plays.json',
+      ).status,
+    ).toBe('unaffected');
+  });
+
   it('leaves files that never name the dataset alone', () => {
     expect(rewrite('select track_id from tracks').status).toBe('unaffected');
   });

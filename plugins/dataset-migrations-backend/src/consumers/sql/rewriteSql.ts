@@ -89,13 +89,24 @@ export function fileMentionsDataset(
   file: ChangedFile,
   target: DatasetTarget,
 ): boolean {
+  if (isSqlPath(file.path)) return mentionsDataset(file.content, target);
+  const code = unescapedCode(file.content);
   return (
-    mentionsDataset(file.content, target) ||
-    (!isSqlPath(file.path) &&
-      modelClassNames(target.table).some(name =>
-        wordPattern(name, 'g').test(file.content),
-      ))
+    mentionsDataset(code, target) ||
+    modelClassNames(target.table).some(name =>
+      wordPattern(name, 'g').test(code),
+    )
   );
+}
+
+/**
+ * Code's text with its strings' escapes (`\n`, `\t`, `\r`…) blanked, keeping
+ * every position: SQL in a JSON or code string (a Grafana panel's `"rawSql":
+ * "SELECT\ntrack_id\nFROM\nlistening_events"`) has a name right after one,
+ * which as written is glued to the escape's letter.
+ */
+export function unescapedCode(content: string): string {
+  return content.replace(/\\[ntrfvb]/g, '  ');
 }
 
 /** The class names ORMs infer the table's name from: singular and plural, PascalCase. */
@@ -143,13 +154,14 @@ export function rewriteSqlFile(
   if (!fileMentionsDataset(file, target)) return unchanged('unaffected');
   if (!isSqlPath(file.path)) {
     // Code and config in other languages: only a changed field named in it is impact.
-    const named = changedFieldsNamedIn(file.content, mapping);
+    const code = unescapedCode(file.content);
+    const named = changedFieldsNamedIn(code, mapping);
     if (named.fields.length === 0 && mapping.renamedTo) {
       // A renamed dataset: naming it at all is impact; dbt sources files are rewritten.
       const sources = rewriteDbtSources(file, target, mapping.renamedTo);
       if (sources) return sources;
       return unchanged('unparseable', {
-        lines: linesNaming(file.content, target.table),
+        lines: linesNaming(code, target.table),
         problem: {
           message: `${file.path} names ${
             target.table
@@ -160,9 +172,9 @@ export function rewriteSqlFile(
       });
     }
     if (named.fields.length === 0) {
-      const whole = wholeRowsRead(file.content, target, mapping);
+      const whole = wholeRowsRead(code, target, mapping);
       if (whole.lines.length === 0) {
-        const introduced = introducedNamesIn(file.content, mapping);
+        const introduced = introducedNamesIn(code, mapping);
         if (introduced.fields.length === 0) return unchanged('unaffected');
         return unchanged('unparseable', {
           lines: introduced.lines,
