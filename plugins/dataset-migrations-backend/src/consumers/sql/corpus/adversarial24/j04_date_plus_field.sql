@@ -1,0 +1,1 @@
+SELECT id, d + n AS later FROM t WHERE n IS NOT NULL ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, ntile(n) OVER (ORDER BY id) AS tile FROM t WHERE n IS NOT NULL ORDER BY id;
