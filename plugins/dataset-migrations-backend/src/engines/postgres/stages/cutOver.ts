@@ -14,7 +14,7 @@ import {
   type ResolvedDataset,
 } from '../relations';
 import { attachmentsAsBegun, copyAttachedSince } from '../attachedPartitions';
-import { refuseLesserOwners } from '../preconditions';
+import { refuseUncarried } from '../preconditions';
 import type { VerifyCheckpoint } from './verify';
 import {
   refuseSourceChanges,
@@ -77,7 +77,7 @@ export async function cutOver(
         `copied the rows of ${copied.join(', ')}, attached after verify`,
       );
     // An owner or TRIGGER grant changed since plan: the reverse trigger is next.
-    await refuseLesserOwners(client, dataset);
+    await refuseUncarried(client, dataset);
     // Read under the lock, as they are now: one added since plan is judged too.
     const triggers = await triggersToCarry(client, shape);
     for (const sql of cutOverStatements(
