@@ -1,0 +1,3 @@
+{% macro orders_rel() -%}
+    {{ source('shop', 'orders') }}
+{%- endmacro %}
