@@ -28,6 +28,7 @@ import {
   relationText,
   rewriteSqlFile,
   type RewrittenFile,
+  unescapedCode,
 } from './sql/rewriteSql';
 import {
   jinjaBeyondReferences,
@@ -396,7 +397,9 @@ function widenedFieldsRead(
 /**
  * The other files that read what a file makes: a dbt model's, by `ref()`; a
  * SQL file's views and tables (`CREATE VIEW`, `CREATE TABLE … AS`, `SELECT …
- * INTO`), by their names.
+ * INTO`), by their names. Code in another language (a script, a dashboard's
+ * JSON) reads either by its name, and what it does with it is not followed at
+ * all; dbt's YAML and Markdown describe models, and read none.
  */
 function readersOf(
   result: RewrittenFile,
@@ -405,15 +408,20 @@ function readersOf(
 ): string[] {
   const model = modelOf(result.path, target);
   const created = model === undefined ? createdBy(result.content, target) : [];
+  const names = model !== undefined ? [model] : created;
   return files
-    .filter(
-      f =>
-        f.path !== result.path &&
-        isSqlPath(f.path) &&
-        (model !== undefined
-          ? refsIn(f.content).includes(model)
-          : readsAnyOf(f.content, created, target)),
-    )
+    .filter(f => {
+      if (f.path === result.path) return false;
+      if (!isSqlPath(f.path)) {
+        if (isYamlPath(f.path) || /\.(?:md|markdown|rst|txt)$/i.test(f.path))
+          return false;
+        const code = unescapedCode(f.content);
+        return names.some(name => namesIdentifier(code, name));
+      }
+      return model !== undefined
+        ? refsIn(f.content).includes(model)
+        : readsAnyOf(f.content, created, target);
+    })
     .map(f => f.path);
 }
 

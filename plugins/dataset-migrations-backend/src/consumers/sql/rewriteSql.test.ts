@@ -2154,6 +2154,58 @@ describe('assessConsumer, a view another file reads (sixth adversarial round)', 
   });
 });
 
+describe('assessConsumer, a view or model code in another language reads (found by adversarial24)', () => {
+  it('asks a person when a file passes a widened integer on to a script or a dashboard reading it', () => {
+    // Each was unaffected: the script's ms_played / 2 divided a numeric.
+    const toNumeric = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'numeric' } },
+    ]);
+    const view = {
+      path: 'views/plays.sql',
+      content:
+        'create view plays_ms as select event_id, ms_played from listening_events',
+    };
+    const model = {
+      path: 'models/stg_plays.sql',
+      content:
+        "select event_id, ms_played from {{ source('warehouse', 'listening_events') }}",
+    };
+    const project = { path: 'dbt_project.yml', content: 'name: plays\n' };
+    for (const [made, reader] of [
+      [view, 'cur.execute("SELECT ms_played / 2 FROM plays_ms")\n'],
+      [
+        model,
+        '{"rawSql": "SELECT\\nms_played / 2\\nFROM analytics.stg_plays"}\n',
+      ],
+    ] as const) {
+      const files = [made, { path: 'jobs/report.py', content: reader }];
+      if (made === model) files.push(project);
+      const result = assessConsumer(files, target, toNumeric);
+      const madeResult = result.results.find(r => r.path === made.path);
+      expect({ path: made.path, status: madeResult?.status }).toEqual({
+        path: made.path,
+        status: 'needs-decision',
+      });
+      expect(madeResult?.impact.problem?.message).toMatch(
+        /passes "ms_played" on to jobs\/report.py/,
+      );
+    }
+    // A model's YAML or a README names it, and reads nothing.
+    const docs = [
+      model,
+      project,
+      {
+        path: 'models/schema.yml',
+        content: 'models:\n  - name: stg_plays\n',
+      },
+      { path: 'README.md', content: 'stg_plays holds the plays\n' },
+    ];
+    expect(assessConsumer(docs, target, toNumeric).impact.status).toBe(
+      'unaffected',
+    );
+  });
+});
+
 describe('assessConsumer, a relation another file names only in a comment (found by mimic_iv)', () => {
   it('reads a widened field as it is when no other file reads what the file makes', () => {
     // mimic-code's bg.sql and chemistry.sql each create a table and name the
