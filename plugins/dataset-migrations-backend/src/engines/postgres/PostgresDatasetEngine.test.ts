@@ -2738,43 +2738,52 @@ describe('PostgresDatasetEngine', () => {
       );
     });
 
-    it('refuses a rollback that would lose writes the old version cannot hold', async () => {
+    it('refuses a write straight to the new version that the previous type cannot hold, which every reader of the name would fail on', async () => {
       const { run } = await runFor([
         { changeType: { field: 'price', type: 'text' } },
       ]);
       await engine.migrate(run);
-      // Only the new version can hold it: until contract the name serves numeric.
-      await knex('events_v2').where({ id: 1 }).update({ price: 'about two' }); // no numeric for version 1
-      await expect(engine.rollback(run)).rejects.toThrow(
-        /^rollback would lose 1 writes that could not be carried back to version 1 \(e\.g\. invalid input syntax for type numeric: "about two"\)$/,
+      // Until contract the name serves numeric: one such row failed every read of it.
+      await expect(
+        knex('events_v2').where({ id: 1 }).update({ price: 'about two' }),
+      ).rejects.toThrow(
+        'price: until contract a value must also fit "price" numeric(10,2) of the previous version',
       );
-      expect(await relkind('public.events')).toBe('v');
-      expect(await knex('events_v2').where({ id: 1 }).first('price')).toEqual({
-        price: 'about two',
-      });
+      expect((await knex('events').select('id', 'price')).length).toBe(3);
+      // Nothing was recorded against a rollback.
+      await engine.rollback(run);
+      expect((await knex('events').select('id', 'price')).length).toBe(3);
     });
 
-    it('records, rather than carries back altered, a value the previous type would truncate or round', async () => {
+    it('refuses, rather than carries back altered, a value the previous type would truncate or round', async () => {
       const { run } = await runFor([
         { changeType: { field: 'tag', type: 'text' } },
         { changeType: { field: 'price', type: 'numeric' } },
       ]);
       await engine.migrate(run);
-      // varchar(20) and numeric(10,2) take them only cut short, without a word.
-      await knex('events_v2')
-        .where({ id: 1 })
-        .update({ tag: 'a-tag-longer-than-twenty' });
-      await knex('events_v2').where({ id: 2 }).update({ price: '1.234' });
-      await expect(engine.rollback(run)).rejects.toThrow(
-        /^rollback would lose 2 writes that could not be carried back to version 1 \(e\.g\. a value does not come back the same from the previous version's type\)$/,
-      );
-      // The previous version keeps what it last held, not the cut value.
-      const kept = await knex('events_v1')
+      const before = await knex('events')
         .whereIn('id', [1, 2])
         .orderBy('id')
         .select('tag', 'price');
-      expect(kept[0].tag ?? '').not.toMatch(/^a-tag-longer/);
-      expect(kept[1].price).not.toBe('1.23');
+      // varchar(20) and numeric(10,2) take them only cut short, without a word:
+      // readers of the name would read values no row holds.
+      await expect(
+        knex('events_v2')
+          .where({ id: 1 })
+          .update({ tag: 'a-tag-longer-than-twenty' }),
+      ).rejects.toThrow(/^.*tag: until contract a value must also fit "tag"/);
+      await expect(
+        knex('events_v2').where({ id: 2 }).update({ price: '1.234' }),
+      ).rejects.toThrow(/price: until contract a value must also fit "price"/);
+      // Values that fit go on to the previous version.
+      await knex('events_v2').where({ id: 2 }).update({ price: '1.5' });
+      await engine.rollback(run);
+      expect(
+        await knex('events')
+          .whereIn('id', [1, 2])
+          .orderBy('id')
+          .select('tag', 'price'),
+      ).toEqual([before[0], { ...before[1], price: '1.50' }]);
     });
 
     it('says why a rollback is impossible when a required field was dropped', async () => {

@@ -118,11 +118,12 @@ describe('PostgresDatasetEngine: lookups through the name by a retyped field', (
       'usermessages_user_message_v2',
     ]);
 
-    // Writers of the new shape write what only the new types hold from cut-over
-    // on (the reverse trigger records it), as the widening is for.
-    await knex.raw(
-      `INSERT INTO public.usermessages_v2 (id, user_profile_id, message_id, sent_at, mood)
-         VALUES (3000000000, 3000000000, 1, now(), 'neither')`,
+    // What only the new types hold, which the widening is for, is written from
+    // contract on: until then every reader of the name would fail on the row.
+    const wide = `INSERT INTO public.usermessages_v2 (id, user_profile_id, message_id, sent_at, mood)
+         VALUES (3000000000, 3000000000, 1, now(), 'neither')`;
+    await expect(knex.raw(wide)).rejects.toThrow(
+      'until contract a value must also fit',
     );
 
     // Readers of the new shape only, from contract on: those indexes go, known
@@ -144,6 +145,7 @@ describe('PostgresDatasetEngine: lookups through the name by a retyped field', (
       'usermessages_user_message_v2',
       'usermessages_v2_pkey',
     ]);
+    await knex.raw(wide);
   });
 
   it('finds by the cast back what a reader in any session reads through the name', async () => {

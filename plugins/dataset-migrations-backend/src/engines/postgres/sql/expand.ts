@@ -31,6 +31,7 @@ import {
   keyChangedSql,
   list,
   literal,
+  mustFitPreviousSql,
   q,
   valueOf,
 } from './values';
@@ -651,20 +652,12 @@ function expandWriteSql(
       );
       return column ? [{ f, column }] : [];
     })
-    .map(
-      ({ f, column }) => `
-         BEGIN
-           fits := CAST(CAST(w.${q(f.name)} AS ${column.type}) AS ${
-        f.type
-      }) IS NOT DISTINCT FROM w.${q(f.name)};
-         EXCEPTION WHEN OTHERS THEN
-           fits := false;
-         END;
-         IF NOT fits THEN
-           RAISE EXCEPTION USING ERRCODE = 'numeric_value_out_of_range', MESSAGE = ${literal(
-             `${f.name}: until contract a value must also fit "${column.name}" ${column.type} of the previous version`,
-           )};
-         END IF;`,
+    .map(({ f, column }) =>
+      mustFitPreviousSql(`w.${q(f.name)}`, f.type, {
+        name: f.name,
+        previousName: column.name,
+        was: column.type,
+      }),
     )
     .join('');
   // An insert that leaves an identity key out gets the new version's next number
