@@ -90,7 +90,7 @@ export function SpecEditor(props: {
           <TableHead>
             <TableRow>
               <TableCell>Inferred change</TableCell>
-              <TableCell>Confidence</TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>Confidence</TableCell>
               <TableCell>Why</TableCell>
             </TableRow>
           </TableHead>
