@@ -1005,6 +1005,41 @@ group by user_id`;
     ).toBe('unaffected');
   });
 
+  it('asks about code in other languages naming an integer widened past integer, which its SQL may divide (found by adversarial24)', () => {
+    // Each was unaffected: ms_played / 2 gave 1.5 where it gave 1, and
+    // repeat() takes no bigint.
+    for (const [type, content] of [
+      [
+        'numeric',
+        'cur.execute("SELECT ms_played / 2 FROM listening_events")\n',
+      ],
+      [
+        'bigint',
+        'cur.execute("SELECT repeat(\'*\', ms_played) FROM listening_events")\n',
+      ],
+    ] as const) {
+      const widened = consumerMapping(source, [
+        { changeType: { field: 'ms_played', type } },
+      ]);
+      const result = rewrite(content, widened, 'jobs/report.py');
+      expect({ type, status: result.status }).toEqual({
+        type,
+        status: 'unparseable',
+      });
+      expect(result.impact.fields).toEqual(['ms_played']);
+    }
+    // Other fields only.
+    expect(
+      rewrite(
+        'cur.execute("SELECT user_id FROM listening_events")\n',
+        consumerMapping(source, [
+          { changeType: { field: 'ms_played', type: 'numeric' } },
+        ]),
+        'jobs/report.py',
+      ).status,
+    ).toBe('unaffected');
+  });
+
   it('leaves files that never name the dataset alone', () => {
     expect(rewrite('select track_id from tracks').status).toBe('unaffected');
   });

@@ -275,7 +275,10 @@ function changedFieldsNamedIn(
   const fields: string[] = [];
   const lines = new Set<number>();
   for (const [field, m] of mapping.byField) {
-    if (m.kind === 'same' || readAsIs(field, m)) continue;
+    // A widened integer is read as it is, but SQL in code may divide it or give
+    // it to a function Postgres picks by type, which the rewriter does not read.
+    if (m.kind === 'same' || (readAsIs(field, m) && !picksOtherFunction(m)))
+      continue;
     for (const match of spellingsOf(field).flatMap(spelling => [
       ...content.matchAll(spelling),
     ])) {
