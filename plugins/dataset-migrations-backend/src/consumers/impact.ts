@@ -29,6 +29,9 @@ import {
   rewriteSqlFile,
   type RewrittenFile,
   unescapedCode,
+  changedFieldsNamedIn,
+  introducedNamesIn,
+  wholeRowsRead,
 } from './sql/rewriteSql';
 import {
   jinjaBeyondReferences,
@@ -81,7 +84,7 @@ function assessFiles(
     file => names(file) || readsThroughJinja(file, target),
   );
   // Files that name the dataset, and models rendering showed to read it.
-  return rewriteConsumerFiles(candidates, target, mapping)
+  const assessed = rewriteConsumerFiles(candidates, target, mapping)
     .filter(
       (result, i) =>
         result.status !== 'unaffected' ||
@@ -90,6 +93,66 @@ function assessFiles(
     )
     .map(result => passedToModels(result, files, target, mapping))
     .map(result => contractedModel(result, files, target, mapping));
+  const templated = files
+    .filter(file => !candidates.includes(file))
+    .flatMap(file => templatedRelation(file, target, mapping) ?? []);
+  return [...assessed, ...templated];
+}
+
+/** A relation Jinja names at run time: `{{ params.table }}` after FROM or JOIN. */
+const TEMPLATED_RELATION =
+  /\b(?:from|join|into|update)\s+(?:only\s+)?(\{\{(?!-?\s*(?:source|ref)\s*\()[\s\S]*?\}\})/i;
+
+/**
+ * A SQL template outside dbt's models whose relation Jinja names at run time
+ * (Airflow's `FROM {{ params.table }}`, the table set in the DAG's code): the
+ * dataset may be it, which only the code rendering it says, and it names no
+ * table the rewriter could tell. When it names a field the migration changes
+ * (or reads whole rows the migration changes), a person decides; it was
+ * called unaffected, never naming the dataset.
+ */
+function templatedRelation(
+  file: ChangedFile,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile | undefined {
+  if (
+    !isSqlPath(file.path) ||
+    modelOf(file.path, target) !== undefined ||
+    target.dbt?.macros.some(macro => macro.path === file.path)
+  )
+    return undefined;
+  const relation = TEMPLATED_RELATION.exec(file.content);
+  if (!relation) return undefined;
+  const fields = [
+    ...new Set([
+      ...changedFieldsNamedIn(file.content, mapping).fields,
+      ...introducedNamesIn(file.content, mapping).fields,
+    ]),
+  ].sort();
+  const whole = wholeRowsRead(file.content, target, mapping);
+  if (fields.length === 0 && whole.what.length === 0) return undefined;
+  return toPerson(
+    {
+      path: file.path,
+      content: file.content,
+      status: 'unaffected',
+      impact: {
+        path: file.path,
+        status: 'unaffected',
+        fields: [],
+        lines: [],
+      },
+    },
+    fields,
+    `reads ${relation[1]}, a relation Jinja names at run time, which may be ${
+      target.schema
+    }.${target.table}: only the code rendering it says; it ${
+      fields.length > 0
+        ? `names ${fields.map(f => `"${f}"`).join(', ')}`
+        : `reads whole rows (${whole.what.join(', ')})`
+    }, which the migration changes; a person decides`,
+  );
 }
 
 /**

@@ -2241,6 +2241,42 @@ describe('assessConsumer, a view or model code in another language reads (found 
   });
 });
 
+describe('assessConsumer, a SQL template whose relation Jinja names at run time (found by adversarial24)', () => {
+  it('asks a person when it names a changed field', () => {
+    // An Airflow DAG sets the table; its SQL template was unaffected, never
+    // naming the dataset, and read the renamed field.
+    const dag = {
+      path: 'dags/plays.py',
+      content:
+        'SQLExecuteQueryOperator(sql="sql/halves.sql", params={"table": "listening_events"})\n',
+    };
+    const template = {
+      path: 'dags/sql/halves.sql',
+      content:
+        'select user_id, ms_played / 2 as half from {{ params.table }}\n',
+    };
+    const result = assessConsumer([dag, template], target, renameAndCast);
+    const templateResult = result.results.find(r => r.path === template.path);
+    expect(templateResult?.status).toBe('needs-decision');
+    expect(templateResult?.impact.fields).toEqual(['ms_played']);
+    expect(templateResult?.impact.problem?.message).toMatch(
+      /a relation Jinja names at run time/,
+    );
+    // Naming no changed field, or its relation plainly another table's.
+    for (const content of [
+      'select user_id from {{ params.table }}\n',
+      'select ms_played from tracks where id in (select 1)\n',
+    ])
+      expect(
+        assessConsumer(
+          [dag, { path: template.path, content }],
+          target,
+          renameAndCast,
+        ).results.find(r => r.path === template.path),
+      ).toBeUndefined();
+  });
+});
+
 describe('assessConsumer, a relation another file names only in a comment (found by mimic_iv)', () => {
   it('reads a widened field as it is when no other file reads what the file makes', () => {
     // mimic-code's bg.sql and chemistry.sql each create a table and name the

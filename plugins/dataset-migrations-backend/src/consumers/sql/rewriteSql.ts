@@ -268,7 +268,7 @@ export function rewriteSqlFile(
 }
 
 /** Changed fields a non-SQL file names as whole words, and on which lines. */
-function changedFieldsNamedIn(
+export function changedFieldsNamedIn(
   content: string,
   mapping: ConsumerMapping,
 ): { fields: string[]; lines: number[] } {
@@ -296,7 +296,7 @@ function changedFieldsNamedIn(
  * ambiguous from cut-over (`SELECT e.id, label FROM events e JOIN tracks t …`
  * once events gains label).
  */
-function introducedNamesIn(
+export function introducedNamesIn(
   content: string,
   mapping: ConsumerMapping,
 ): { fields: string[]; lines: number[] } {
@@ -346,7 +346,7 @@ function spellingsOf(field: string): RegExp[] {
  * column list, when a field is dropped or retyped (values go by position).
  * Such code may not name a changed field, yet reads or writes another shape.
  */
-function wholeRowsRead(
+export function wholeRowsRead(
   content: string,
   target: DatasetTarget,
   mapping: ConsumerMapping,
