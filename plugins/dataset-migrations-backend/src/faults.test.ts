@@ -142,10 +142,12 @@ async function expectMigratedExactly(warehouse: Knex) {
     ),
   );
   // The capture is gone; what is left carries writes back to version 1 for a
-  // rollback, and writes through the expand view to version 2.
+  // rollback, writes through the expand view to version 2, and refuses there
+  // what version 1's readers could not read.
   const left = await leftovers(warehouse);
   expect(left.triggers).toEqual([
     expect.stringMatching(/^dsm_[0-9a-f]{12}_expand$/),
+    expect.stringMatching(/^dsm_[0-9a-f]{12}_expand_fits$/),
     expect.stringMatching(/^dsm_[0-9a-f]{12}_reverse$/),
   ]);
   // Their functions and bookkeeping are in the engine's schema, not the dataset's.
@@ -154,6 +156,7 @@ async function expectMigratedExactly(warehouse: Knex) {
   const own = await leftovers(warehouse, 'dataset_migrations_engine');
   expect(own.functions).toEqual([
     expect.stringMatching(/^dsm_[0-9a-f]{12}_expand$/),
+    expect.stringMatching(/^dsm_[0-9a-f]{12}_expand_fits$/),
     expect.stringMatching(/^dsm_[0-9a-f]{12}_reverse$/),
   ]);
   expect(own.relations).toEqual([

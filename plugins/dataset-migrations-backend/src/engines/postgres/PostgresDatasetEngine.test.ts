@@ -2147,6 +2147,7 @@ describe('PostgresDatasetEngine', () => {
       expect(await ours('public')).toEqual([]);
       expect(await ours('dsm_books')).toEqual([
         'expand',
+        'expand_fits',
         'reverse',
         'reverse_failures',
       ]);
@@ -2752,6 +2753,20 @@ describe('PostgresDatasetEngine', () => {
       expect((await knex('events').select('id', 'price')).length).toBe(3);
       // Nothing was recorded against a rollback.
       await engine.rollback(run);
+      expect((await knex('events').select('id', 'price')).length).toBe(3);
+    });
+
+    it('refuses it also where no rollback is possible, so no trigger carries writes back', async () => {
+      const { run } = await runFor([
+        { changeType: { field: 'price', type: 'text' } },
+        { deriveField: { field: 'user_id', expression: 'upper(user_id)' } },
+      ]);
+      await engine.migrate(run);
+      await expect(
+        knex('events_v2').where({ id: 1 }).update({ price: 'about two' }),
+      ).rejects.toThrow(
+        'price: until contract a value must also fit "price" numeric(10,2) of the previous version',
+      );
       expect((await knex('events').select('id', 'price')).length).toBe(3);
     });
 

@@ -3,8 +3,9 @@
  * of a field made text), which the new version's own indexes do not match: the
  * new version also indexes that cast until contract, so that readers and writers
  * of the previous shape looking a row up by the field do not scan every row.
- * Not a cast back that can fail (`(id)::integer` of a key widened to bigint):
- * that index would refuse the new version's writers the values it is for.
+ * A cast back that can fail (`(id)::integer` of a key widened to bigint) too:
+ * the new version refuses such values until contract anyway. Not one that can
+ * change a value (text to an enum, numeric to integer).
  */
 import type { Knex } from 'knex';
 import { Client } from 'pg';
@@ -92,11 +93,13 @@ describe('PostgresDatasetEngine: lookups through the name by a retyped field', (
         `SELECT * FROM public.usermessages WHERE topic = 'topic 9' AND message_id = 9`,
       ),
     ).toMatch(/usermessages_topic_message_v2_dsmx/);
-    // Not on a cast back that can fail (bigint → integer, text → the enum): the
-    // index would refuse a write of the new version the previous type cannot
-    // hold, as the one below.
+    // On a key widened from integer too: before, every lookup by it scanned.
     expect(
       await plan(`SELECT * FROM public.usermessages WHERE id = 5`),
+    ).not.toMatch(/Seq Scan on usermessages_v2/);
+    // Not on a cast back to an enum.
+    expect(
+      await plan(`SELECT * FROM public.usermessages WHERE mood = 'read'`),
     ).toMatch(/Seq Scan on usermessages_v2/);
     await knex.raw(`UPDATE public.usermessages SET flags = 1 WHERE id = 5`);
     expect(

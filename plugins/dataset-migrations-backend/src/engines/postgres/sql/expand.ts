@@ -91,7 +91,71 @@ export function expandViewStatements(
       )}`,
     );
   }
-  return [...statements, ...expandWriteSql(shape, previous, phase)];
+  return [
+    ...statements,
+    ...expandWriteSql(shape, previous, phase),
+    ...previousTypesGuardSql(shape, phase),
+  ];
+}
+
+/** The trigger of previousTypesGuardSql and its function. */
+function previousTypesGuardOf(shape: MigrationShape) {
+  return {
+    trigger: `${shape.expand.trigger}_fits`,
+    fn: { ...shape.expand.fn, name: `${shape.expand.fn.name}_fits` },
+  };
+}
+
+/**
+ * Until contract the name serves every row of the new version in the previous
+ * types, so a row holding a value of a retyped field that the previous type
+ * cannot hold, or holds only cut short or rounded, would fail, or misread, every
+ * reader of the previous shape. The new version refuses it, whoever writes it:
+ * through the name, or straight into the new version (found by a probe,
+ * 2026-12-06: one such row failed every read of the name). Before its indexes
+ * see it, whose cast back (see expandIndexesOf) would refuse it with the cast's
+ * bare words. In sessions with session_replication_role = replica too.
+ */
+function previousTypesGuardSql(
+  shape: MigrationShape,
+  phase: ExpandPhase,
+): string[] {
+  const checks = shape.fields.flatMap(f => {
+    const column = phase.columns.find(
+      c => c.source === 'old-type' && c.from === f.name,
+    );
+    return column
+      ? [
+          mustFitPreviousSql(`NEW.${q(f.name)}`, f.type, {
+            name: f.name,
+            previousName: column.name,
+            was: column.type,
+          }),
+        ]
+      : [];
+  });
+  if (checks.length === 0) return [];
+  const { trigger, fn } = previousTypesGuardOf(shape);
+  return [
+    `CREATE FUNCTION ${quoteRelation(
+      fn,
+    )}() RETURNS trigger LANGUAGE plpgsql ${functionSettings()} AS ${dollarQuoted(
+      `
+     ${COLUMNS_OVER_VARIABLES}
+     DECLARE
+       fits boolean;
+     BEGIN${checks.join('')}
+       RETURN NEW;
+     END `,
+      'fits',
+    )}`,
+    `CREATE TRIGGER ${q(trigger)} BEFORE INSERT OR UPDATE ON ${quoteRelation(
+      shape.target,
+    )} FOR EACH ROW EXECUTE FUNCTION ${quoteRelation(fn)}()`,
+    `ALTER TABLE ${quoteRelation(shape.target)} ENABLE ALWAYS TRIGGER ${q(
+      trigger,
+    )}`,
+  ];
 }
 
 /**
@@ -187,8 +251,9 @@ const EXPAND_INDEX_SUFFIX = '_dsmx';
  * indexes do not match, so without these every lookup by such a field through
  * the name scanned the whole new version until contract. One for the key and for
  * each plain btree index of the previous version over a retyped field, where
- * every value of the new type casts back (see castsBackEveryValue); dropped at
- * contract.
+ * every value of the new type casts back (see castsBackEveryValue), or fails to
+ * (castBackOnlyFails: an integer widened, the commonest migration of a key);
+ * dropped at contract.
  */
 export function expandIndexesOf(
   shape: MigrationShape,
@@ -222,13 +287,14 @@ export function expandIndexesOf(
             c.source !== 'old-type'),
       ) ||
       !columns.some(c => c!.source === 'old-type') ||
-      // A cast back that can fail (bigint → integer) would make a write of the
-      // new version the previous type cannot hold fail as well: writers of the
-      // new shape make those from cut-over on (see createReverseSql).
+      // A cast back that could change a value (numeric → integer rounds) would
+      // index what no row holds; one that can only fail (bigint → integer)
+      // fails on what is refused until contract anyway (see mustFitPreviousSql).
       columns.some(
         c =>
           c!.source === 'old-type' &&
-          !castsBackEveryValue(shape, newTypeOf(shape, c!), c!.type),
+          !castsBackEveryValue(shape, newTypeOf(shape, c!), c!.type) &&
+          !castBackOnlyFails(shape, newTypeOf(shape, c!), c!.type),
       )
     )
       continue;
@@ -359,6 +425,28 @@ const HOLDS_EVERY_VALUE_OF: Record<string, string[]> = {
     'double precision',
   ],
 };
+
+/**
+ * The previous integer types a wider integer type casts back to with an error
+ * for a value out of range, never another value.
+ */
+const FAILS_OUT_OF_RANGE: Record<string, string[]> = {
+  smallint: ['integer', 'bigint'],
+  integer: ['bigint'],
+};
+
+/** Whether castBack of a value of `now` to `was` either gives it unchanged or fails. */
+function castBackOnlyFails(
+  shape: MigrationShape,
+  now: string,
+  was: string,
+): boolean {
+  if (shape.domainBases[was] !== undefined) return false;
+  return (
+    FAILS_OUT_OF_RANGE[bareType(was)]?.includes(bareType(baseOf(shape, now))) ??
+    false
+  );
+}
 
 /**
  * Whether castBack of every value of the new type `now` to the previous type `was`
@@ -644,22 +732,6 @@ function expandWriteSql(
          -- version has the write.
          NULL;
        END;`;
-  // Values a retyped field takes in the new version must read back in the old type.
-  const fits = shape.fields
-    .flatMap(f => {
-      const column = phase.columns.find(
-        c => c.source === 'old-type' && c.from === f.name,
-      );
-      return column ? [{ f, column }] : [];
-    })
-    .map(({ f, column }) =>
-      mustFitPreviousSql(`w.${q(f.name)}`, f.type, {
-        name: f.name,
-        previousName: column.name,
-        was: column.type,
-      }),
-    )
-    .join('');
   // An insert that leaves an identity key out gets the new version's next number
   // here, in the engine's rights: a writer holds none on that sequence (a view
   // default would ask it for one), as it held none on the source's identity.
@@ -781,7 +853,6 @@ function expandWriteSql(
      ${COLUMNS_OVER_VARIABLES}
      DECLARE
        w ${target}%ROWTYPE;
-       fits boolean;
        changed boolean;
        ours boolean;
        left_out boolean[];
@@ -798,7 +869,7 @@ function expandWriteSql(
           WHERE ${keyOf('t')} = ${keyOf('ov')};
          IF NOT FOUND THEN RETURN NULL; END IF;
        END IF;
-       IF TG_OP = 'UPDATE' AND w IS NULL THEN RETURN NULL; END IF;${fits}${deletePrevious}${rekeyPrevious}${keepPrevious}
+       IF TG_OP = 'UPDATE' AND w IS NULL THEN RETURN NULL; END IF;${deletePrevious}${rekeyPrevious}${keepPrevious}
 ${returned}
        RETURN NEW;
      END `,
@@ -814,7 +885,13 @@ ${returned}
 
 /** Removes what expandViewStatements made; the view itself is dropped by the caller. */
 export function dropExpandSql(shape: MigrationShape): string[] {
-  return [`DROP FUNCTION IF EXISTS ${quoteRelation(shape.expand.fn)}()`];
+  return [
+    `DROP FUNCTION IF EXISTS ${quoteRelation(shape.expand.fn)}()`,
+    // With its trigger, on the new version if a later migration left it.
+    `DROP FUNCTION IF EXISTS ${quoteRelation(
+      previousTypesGuardOf(shape).fn,
+    )}() CASCADE`,
+  ];
 }
 
 export function refuseWritesSql(

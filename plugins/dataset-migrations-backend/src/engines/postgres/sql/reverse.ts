@@ -3,7 +3,7 @@
 import { type RelationName, quoteRelation } from '../relations';
 import { dropRowTriggerSql, rowTriggerSql } from './rowTriggers';
 import { type MigrationShape, OVERRIDING_IDENTITY } from './shape';
-import { keyChangedSql, list, mustFitPreviousSql, q } from './values';
+import { keyChangedSql, list, q } from './values';
 
 /**
  * How each field of the old version is recomputed from a row of the new one, or
@@ -51,9 +51,9 @@ export function inverseOf(
 
 /**
  * After cut-over, a trigger on the new version carries every write back to the old
- * one, so a rollback loses nothing. A value that does not fit the old type is
- * refused, as the name refuses it; any other write that cannot be carried back
- * is recorded instead of failing the writer, and then blocks the rollback.
+ * one, so a rollback loses nothing. A write that cannot be carried back (a value
+ * that does not fit the old type) is recorded instead of failing the writer, and
+ * then blocks the rollback.
  */
 export function createReverseSql(
   shape: MigrationShape,
@@ -152,42 +152,19 @@ export function createReverseSql(
             WHERE ${oldKeyOfOld};
          END IF;
        END IF;`;
-  /*
-   * A write straight to the new version of a value the previous type cannot
-   * hold is refused, as the name refuses it: until contract the name serves
-   * every row in the previous type, so one such row would fail (or misread)
-   * every reader of the previous shape. Found by a probe (2026-12-06): before,
-   * it was recorded to block a rollback, and every read of the name failed.
-   */
-  const fitsPrevious = castBack
-    .map(f => {
-      const old = shape.sourceFields.find(
-        o => f.source.kind === 'cast' && o.name === f.source.from,
-      )!;
-      return mustFitPreviousSql(`NEW.${q(f.name)}`, f.type, {
-        name: f.name,
-        previousName: old.name,
-        was: old.type,
-      });
-    })
-    .join('');
   return rowTriggerSql({
     ...shape.reverse,
     declare: `
-       fitting boolean := true;
-       fits boolean;`,
-    refused: `${
-      fitsPrevious === ''
-        ? ''
-        : `
-       IF TG_OP IN ('INSERT', 'UPDATE') THEN${fitsPrevious}
-       END IF;`
-    }${rules}`,
+       fitting boolean := true;`,
+    refused: rules,
     body: `         IF NOT fitting THEN
            PERFORM ${keysOf};
            RAISE EXCEPTION 'a key does not fit the previous version''s type';
          END IF;
          IF TG_OP IN ('INSERT', 'UPDATE') THEN
+           IF NOT (${comesBack(castBack, 'NEW')}) THEN
+             RAISE EXCEPTION 'a value does not come back the same from the previous version''s type';
+           END IF;
            ${upsert};
          END IF;`,
   });
