@@ -7,8 +7,10 @@
  * 2026-12-06).
  */
 import type { Knex } from 'knex';
+import { Client } from 'pg';
 import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
+  connectionUrlOf,
   createTestDatabases,
   createTestEngine,
 } from '../../__testUtils__/testDatabases';
@@ -120,5 +122,34 @@ describe('PostgresDatasetEngine: a renamed field with a default, written through
       { id: 7, priority: null, rank: null },
       { id: 8, priority: null, rank: null },
     ]);
+  });
+
+  it('gives a renamed and retyped time field its default as the copy converts it, whatever the writer’s time zone', async () => {
+    await knex.raw(`
+      CREATE TABLE public.stamps (id int PRIMARY KEY, made timestamptz DEFAULT now(), note text);
+      INSERT INTO public.stamps VALUES (1, now(), 'a')`);
+    const { run } = await engineRun(engine, 'public.stamps', [
+      { renameField: { from: 'made', to: 'made_local' } },
+      { changeType: { field: 'made_local', type: 'timestamp' } },
+    ]);
+    await engine.plan(run);
+    expect(await outcomeOf(engine.migrate(run))).toBe('done');
+    const writer = new Client(connectionUrlOf(knex));
+    await writer.connect();
+    try {
+      await writer.query(`SET TimeZone = 'America/New_York'`);
+      // A writer of the previous shape leaving both names to their defaults:
+      // found by a review, the new name's default was cast in the writer's zone,
+      // 5 hours off what the copy gives (in UTC).
+      await writer.query(
+        `INSERT INTO public.stamps (id, note) VALUES (2, 'b')`,
+      );
+      const { rows } = await writer.query(
+        `SELECT round(extract(epoch FROM now() - made))::int AS behind FROM public.stamps WHERE id = 2`,
+      );
+      expect(rows).toEqual([{ behind: 0 }]);
+    } finally {
+      await writer.end();
+    }
   });
 });

@@ -174,4 +174,29 @@ describe('PostgresDatasetEngine: writers whose session orders dates day first', 
       { id: '4', seen_at: '2026-05-06 07:08:09', note: 'd' },
     ]);
   });
+
+  it('computes a field derived from it and another from what is stored, when only the other changes', async () => {
+    await knex.raw(`
+      CREATE TABLE public.ev (id int PRIMARY KEY, happened text, place text);
+      INSERT INTO public.ev VALUES (1, '2026-01-13 10:00:00', 'A')`);
+    const { run } = await engineRun(engine, 'public.ev', [
+      { changeType: { field: 'happened', type: 'timestamp' } },
+      {
+        addField: {
+          name: 'label',
+          type: 'text',
+          expression: `happened || ' @ ' || place`,
+        },
+      },
+    ]);
+    await engine.migrate(run);
+    const label = async () =>
+      (await knex.raw(`SELECT label FROM public.ev_v2 WHERE id = 1`)).rows;
+    // Found by a review: the field was read as NULL on both sides of the
+    // update, and the label kept 'A', in any session.
+    await knex.raw(`UPDATE public.ev SET place = 'B' WHERE id = 1`);
+    expect(await label()).toEqual([{ label: '2026-01-13 10:00:00 @ B' }]);
+    await writer.query(`UPDATE public.ev SET place = 'C' WHERE id = 1`);
+    expect(await label()).toEqual([{ label: '2026-01-13 10:00:00 @ C' }]);
+  });
 });

@@ -175,9 +175,10 @@ function addedWithDefault(
 }
 
 /**
- * Renamed fields (retyped too or not) whose previous column has a default: the
- * view serves them under both names, each with that default, counted (see
- * countedDefault); the new name with the new version's, of its type.
+ * Renamed fields (retyped too or not) whose new version's column has a default
+ * (the previous column's, cast): the view serves them under both names, each
+ * with a default, counted (see countedDefault), so that the trigger knows which
+ * name an insert gave; the new name with the new version's, of its type.
  */
 function renamedWithDefault(
   shape: MigrationShape,
@@ -527,9 +528,11 @@ function expandWriteSql(
    * Fields the view shows in the writer's own settings (a timestamp retyped from
    * text, shown in their DateStyle: `13/01/2026` where the session orders the
    * day first), which this function, reading text as the copy did, may not read
-   * back as the value stored. So such a field is read only where the writer
-   * changed it (NULL in the rows computed below, and the stored value kept), and
-   * never from OLD. Not a key field: the key finds the row.
+   * back as the value stored. So such a field is read from NEW only where the
+   * writer changed it; otherwise, and always for OLD, it is the stored value as
+   * this function's settings show it, which reads back exactly (a field computed
+   * from it and another is then computed from what is stored). Not a key field:
+   * the key finds the row.
    */
   const shownInSession = phase.columns.filter(
     c =>
@@ -541,6 +544,10 @@ function expandWriteSql(
     `(TG_OP = 'INSERT' OR record_image_ne(ROW(NEW.${q(c.name)}), ROW(OLD.${q(
       c.name,
     )})))`;
+  const storedOf = (c: ExpandColumn) =>
+    `(SELECT ${readOf(shape, previous, c)} FROM ${target} AS n WHERE (${list(
+      shape.targetKey.map(f => `n.${q(f.name)}`),
+    )}) = (${list(shape.targetKey.map(f => valueOf(f, 'OLD.')))}))`;
   const rowOf = (row: 'NEW' | 'OLD') =>
     shownInSession.length === 0
       ? `${row}.*`
@@ -549,8 +556,10 @@ function expandWriteSql(
             if (!shownInSession.includes(c)) return `${row}.${q(c.name)}`;
             const read =
               row === 'OLD'
-                ? `CAST(NULL AS ${c.type})`
-                : `CASE WHEN ${changedByWriter(c)} THEN NEW.${q(c.name)} END`;
+                ? storedOf(c)
+                : `CASE WHEN ${changedByWriter(c)} THEN NEW.${q(
+                    c.name,
+                  )} ELSE ${storedOf(c)} END`;
             return `${read} AS ${q(c.name)}`;
           }),
         );
@@ -579,12 +588,14 @@ function expandWriteSql(
   const inserted = list(
     shape.fields.map(f => {
       if (defaulted.has(f.name)) return `NEW.${q(f.name)}`;
-      // Its new name as given, NULL included, unless only its old name was.
+      // Its new name as given, NULL included; left out, from its old name, given
+      // or its default, as the copy computes it (the new name's default, cast in
+      // the writer's session, would take its time zone).
       const pair = renamed.find(r => r.now === f.name);
       if (pair)
-        return `CASE WHEN ${leftOut(pair.now)} AND NOT ${leftOut(
-          pair.old,
-        )} THEN nv.${q(f.name)} ELSE NEW.${q(f.name)} END`;
+        return `CASE WHEN ${leftOut(pair.now)} THEN nv.${q(
+          f.name,
+        )} ELSE NEW.${q(f.name)} END`;
       return exposed.has(f.name)
         ? `coalesce(NEW.${q(f.name)}, nv.${q(f.name)})`
         : `nv.${q(f.name)}`;
@@ -597,15 +608,6 @@ function expandWriteSql(
             f.name,
           )})) THEN NEW.${q(f.name)} `
         : '';
-      const from = shownInSession.find(
-        c =>
-          (f.source.kind === 'copy' || f.source.kind === 'cast') &&
-          f.source.from === c.name,
-      );
-      if (from)
-        return `${q(f.name)} = CASE ${given}WHEN ${changedByWriter(
-          from,
-        )} THEN nv.${q(f.name)} ELSE t.${q(f.name)} END`;
       return `${q(f.name)} = CASE ${given}WHEN record_image_ne(ROW(nv.${q(
         f.name,
       )}), ROW(ov.${q(f.name)})) THEN nv.${q(f.name)} ELSE t.${q(f.name)} END`;
@@ -830,11 +832,7 @@ function expandWriteSql(
          SELECT ${list(
            served.map(c =>
              asGiven(c)
-               ? `CASE ${
-                   shownInSession.includes(c)
-                     ? `WHEN NOT ${changedByWriter(c)} THEN NEW.${q(c.name)} `
-                     : ''
-                 }WHEN record_image_ne(ROW(n.${q(c.from!)}), ROW(nv.${q(
+               ? `CASE WHEN record_image_ne(ROW(n.${q(c.from!)}), ROW(nv.${q(
                    c.from!,
                  )})) THEN ${readOf(shape, previous, c)} ELSE NEW.${q(
                    c.name,
