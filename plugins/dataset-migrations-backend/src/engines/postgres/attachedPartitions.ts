@@ -14,7 +14,10 @@ import type { PoolClient } from 'pg';
 import { catalogRead } from './connection';
 import { formatRelation, quoteRelation } from './relations';
 import type { SourceAsBegun, SourcePartition } from './sourceChanges';
-import { truncateCaptureOnPartitionsSql } from './sql/capture';
+import {
+  truncateCaptureOf,
+  truncateCaptureOnPartitionsSql,
+} from './sql/capture';
 import { copyRangeSql } from './sql/copy';
 import type { MigrationShape } from './sql/shape';
 
@@ -47,8 +50,8 @@ interface TreeMember extends PartitionAttachment {
  * Copies the rows of each partition attached since `known` (it, or a partition
  * above it) that the new version lacks, as the backfill copies: a row the
  * capture wrote meanwhile is newer and kept (a row deleted while it was copied
- * is the caller's to remove, as the backfill's are). Such a partition is given
- * the capture of TRUNCATE.
+ * is the caller's to remove, as the backfill's are), once it has the capture
+ * of TRUNCATE (see captureTruncates).
  * Returns the attachments now, to be known next time, and the partitions
  * copied from, by name.
  */
@@ -93,8 +96,10 @@ export async function copyAttachedSince(
     member !== undefined &&
     (attachedBy.get(member.oid) !== member.attachedBy ||
       attachedSince(byOid.get(member.parent)));
+  const leaves = tree.filter(m => m.leaf && attachedSince(m));
+  if (leaves.length > 0) await captureTruncates(client, shape, leaves);
   const copied: string[] = [];
-  for (const member of tree.filter(m => m.leaf && attachedSince(m))) {
+  for (const member of leaves) {
     const partition = { schema: member.schema, name: member.name };
     await client.query(
       copyRangeSql({ ...shape, source: partition }, [], {
@@ -104,8 +109,51 @@ export async function copyAttachedSince(
     );
     copied.push(formatRelation(partition));
   }
-  if (copied.length > 0)
-    for (const sql of truncateCaptureOnPartitionsSql(shape))
-      await client.query(sql);
   return { attachments, copied };
+}
+
+/**
+ * Puts the capture of TRUNCATE on `leaves`, partitions attached since, before
+ * their rows are copied. One truncated before it was on removed rows that the
+ * capture may have given the new version, with no record; the storage tells: a
+ * table keeps the file it was created with (`relfilenode` = its oid) until a
+ * `TRUNCATE` or a rewrite gives it another, read before and after the capture
+ * is put on, so that one in between counts. Throws for such a partition (or
+ * one rewritten, VACUUM FULL, CLUSTER, before it was attached): the run is
+ * undone. Not a foreign partition, which has no file.
+ */
+async function captureTruncates(
+  client: PoolClient,
+  shape: MigrationShape,
+  leaves: TreeMember[],
+): Promise<void> {
+  const storage = async () =>
+    (
+      await catalogRead<{ oid: string; file: string; captured: boolean }>(
+        client,
+        `SELECT c.oid::int8::text AS oid, c.relfilenode::int8::text AS file,
+                EXISTS (SELECT FROM pg_trigger t
+                         WHERE t.tgrelid = c.oid AND t.tgname = $2) AS captured
+           FROM pg_class c
+          WHERE c.oid = ANY ($1::oid[]) AND c.relkind = 'r'`,
+        [leaves.map(l => l.oid), truncateCaptureOf(shape).trigger],
+      )
+    ).rows;
+  const before = await storage();
+  for (const sql of truncateCaptureOnPartitionsSql(shape))
+    await client.query(sql);
+  const after = await storage();
+  const truncated = before.filter(
+    b =>
+      !b.captured &&
+      (b.file !== b.oid || after.find(a => a.oid === b.oid)?.file !== b.file),
+  );
+  if (truncated.length > 0)
+    throw new Error(
+      `${truncated
+        .map(t => formatRelation(leaves.find(l => l.oid === t.oid)!))
+        .join(', ')}, attached to ${formatRelation(
+        shape.source,
+      )} while the run copied it, was truncated or rewritten before the run could record it: the new version may keep rows it removed; run the migration again`,
+    );
 }

@@ -94,7 +94,7 @@ function createCaptureSql(shape: MigrationShape): string[] {
 }
 
 /** The statement trigger that records a TRUNCATE of the source, and its function. */
-function truncateCaptureOf(shape: MigrationShape) {
+export function truncateCaptureOf(shape: MigrationShape) {
   return {
     trigger: `${shape.capture.trigger}_truncate`,
     fn: { ...shape.capture.fn, name: `${shape.capture.fn.name}_truncate` },

@@ -15,7 +15,7 @@ import {
 } from '../relations';
 import { attachmentsAsBegun, copyAttachedSince } from '../attachedPartitions';
 import { refuseUncarried } from '../preconditions';
-import type { VerifyCheckpoint } from './verify';
+import { removeGhosts, type VerifyCheckpoint } from './verify';
 import {
   refuseSourceChanges,
   SOURCE_AS_BEGUN,
@@ -38,6 +38,21 @@ export async function cutOver(
   const began = await run.checkpoints.get<SourceAsBegun>(SOURCE_AS_BEGUN);
   const verified = await run.checkpoints.get<VerifyCheckpoint>('verify');
   await waitForOlderSnapshots(db, run, shape);
+  // A partition attached since verify's last range: its rows, as verify copies
+  // them, before the lock, so that writers do not wait for the copy; under it,
+  // only one attached since this.
+  const attached = await db.withClient(async client => {
+    const known = verified?.partitions ?? attachmentsAsBegun(began);
+    if (await isCutOver(client, shape)) return known;
+    const found = await copyAttachedSince(client, shape, known, true);
+    if (found.copied.length > 0) {
+      said.push(
+        `copied the rows of ${found.copied.join(', ')}, attached after verify`,
+      );
+      await removeGhosts(client, shape);
+    }
+    return found.attachments;
+  });
   await db.transaction(async client => {
     if (await isCutOver(client, shape)) {
       // An earlier attempt committed the cut-over and stopped before recording it.
@@ -65,19 +80,16 @@ export async function cutOver(
     // DDL waits for this lock: what the application added while the run copied
     // would be on no version readers get, and a column's values go at contract.
     await refuseSourceChanges(client, shape, began);
-    // A partition attached since verify's last range: its rows, as verify does.
-    const { copied } = await copyAttachedSince(
-      client,
-      shape,
-      verified?.partitions ?? attachmentsAsBegun(began),
-      true,
-    );
+    // Row security, rules, publications, owners and the rest plan refuses,
+    // added since: the name would move onto a version without them.
+    await refuseUncarried(client, dataset);
+    const { copied } = await copyAttachedSince(client, shape, attached, true);
     if (copied.length > 0)
       said.push(
-        `copied the rows of ${copied.join(', ')}, attached after verify`,
+        `copied the rows of ${copied.join(
+          ', ',
+        )}, attached during the cut-over's wait`,
       );
-    // An owner or TRIGGER grant changed since plan: the reverse trigger is next.
-    await refuseUncarried(client, dataset);
     // Read under the lock, as they are now: one added since plan is judged too.
     const triggers = await triggersToCarry(client, shape);
     for (const sql of cutOverStatements(

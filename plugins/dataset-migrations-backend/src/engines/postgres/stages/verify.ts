@@ -267,7 +267,8 @@ export async function verify(
           client,
           shape,
           state.partitions ?? attachmentsAsBegun(began),
-          state.partitions !== undefined,
+          // Once a range was compared (in an earlier attempt too).
+          state.partitions !== undefined || state.ranges > 0,
         );
         const removed =
           found.copied.length > 0 ? await removeGhosts(client, shape) : 0;
@@ -517,7 +518,7 @@ const GHOST_REMOVAL_ATTEMPTS = 10;
  * version. At REPEATABLE READ that DELETE fails instead, and runs again from a
  * new snapshot, which sees the key in the source.
  */
-async function removeGhosts(
+export async function removeGhosts(
   client: PoolClient,
   shape: MigrationShape,
 ): Promise<number> {
