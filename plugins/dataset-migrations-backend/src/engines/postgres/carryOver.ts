@@ -8,7 +8,7 @@ import {
   type IndexDefinition,
   type RelationName,
 } from './relations';
-import { q } from './sql/values';
+import { list, q } from './sql/values';
 
 /** An index of the old version, rebuilt on the new one. */
 export interface CarriedIndex {
@@ -79,6 +79,12 @@ export interface CarriedConstraint {
    * behind, as one over a retyped field does.
    */
   widened?: boolean;
+  /**
+   * A foreign key of the new version to itself: validated once the rows the
+   * backfill copied after their deletion are gone, one of which may be a row
+   * whose parent it did not copy.
+   */
+  selfReference?: boolean;
 }
 
 export interface CarryOver {
@@ -259,11 +265,23 @@ export function planCarryOver(options: {
     if (constraint.kind === 'check') {
       const renamed = renameFields(body, kept);
       definition = `CHECK (${'sql' in renamed ? renamed.sql : body})`;
-    } else {
-      if (constraint.selfReference) {
-        leftBehind(constraint, 'it references the dataset itself');
+    } else if (constraint.selfReference) {
+      // A tree (a reply's parent comment): the new version references itself,
+      // so that its action (ON DELETE CASCADE) acts on the rows the name serves.
+      const referenced = constraint.references?.columns.map(keptByKey);
+      if (!referenced || referenced.some(c => c === undefined)) {
+        leftBehind(
+          constraint,
+          'it references fields of the dataset not copied unchanged',
+        );
         continue;
       }
+      definition = `FOREIGN KEY (${list(
+        moved.map(c => q(c!)),
+      )}) REFERENCES ${quoteRelation(target)} (${list(
+        referenced.map(c => q(c!)),
+      )}) ${constraint.references!.rest.replace(/\s*NOT VALID$/, '')}`;
+    } else {
       definition = `FOREIGN KEY (${moved.map(c => q(c!)).join(', ')}) ${body}`;
     }
     const table = quoteRelation(target);
@@ -281,6 +299,7 @@ export function planCarryOver(options: {
             )}`,
           }),
       ...(constraint.columns.some(c => !copied(c)) ? { widened: true } : {}),
+      ...(constraint.selfReference ? { selfReference: true } : {}),
     });
   }
   return { indexes, constraints, skipped, actionsLeftBehind };

@@ -8,6 +8,8 @@
  * deleted served by the name, and kept in the new version after contract. Such a
  * key is refused before anything is made; one whose action the new version does
  * carry, or that only changes a field read from the previous version, is taken.
+ * A self-referencing one over fields the new version keeps is carried, as one
+ * of the new version to itself.
  */
 import type { Knex } from 'knex';
 import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
@@ -62,25 +64,62 @@ describe('PostgresDatasetEngine on foreign keys whose actions change rows', () =
     };
   }
 
-  it('refuses a self-referencing key that cascades, which would leave the replies of a comment deleted through the name', async () => {
+  it('carries a self-referencing key that cascades: the replies of a comment deleted through the name go with it', async () => {
     await knex.raw(`
       CREATE TABLE public.comments (
         id int PRIMARY KEY,
         parent_id int REFERENCES public.comments ON DELETE CASCADE,
         body varchar(100));
-      INSERT INTO public.comments VALUES (1, NULL, 'root'), (2, 1, 'reply'), (3, NULL, 'other')`);
-    const { plan, migrate } = await attempt('public.comments', [
+      INSERT INTO public.comments VALUES (1, NULL, 'root'), (2, 1, 'reply'), (3, NULL, 'other'), (4, 2, 'reply to reply')`);
+    const { run, plan, migrate } = await attempt('public.comments', [
       { changeType: { field: 'body', type: 'text' } },
     ]);
-    const refusal =
-      'public.comments has foreign-key comments_parent_id_fkey (ON DELETE CASCADE), which the new version does not carry';
-    expect(plan).toContain(refusal);
-    expect(migrate).toContain(refusal);
-    expect(await kind('public.comments')).toBe('r');
+    expect(plan).toBe('done');
+    expect(migrate).toBe('done');
     expect(
-      (await knex.raw(`SELECT to_regclass('public.comments_v2') AS t`)).rows[0]
-        .t,
-    ).toBeNull();
+      (
+        await knex.raw(
+          `SELECT pg_get_constraintdef(oid) AS def, convalidated FROM pg_constraint
+            WHERE conrelid = 'public.comments_v2'::regclass AND contype = 'f'`,
+        )
+      ).rows,
+    ).toEqual([
+      {
+        def: 'FOREIGN KEY (parent_id) REFERENCES comments_v2(id) ON DELETE CASCADE',
+        convalidated: true,
+      },
+    ]);
+    // Before 2026-12-06 the key stayed on the previous version alone, and the
+    // replies stayed served by the name; then the key was refused.
+    await knex.raw(`DELETE FROM public.comments WHERE id = 1`);
+    expect(await rows('public.comments')).toEqual([
+      { id: 3, parent_id: null, body: 'other' },
+    ]);
+    expect(await rows('public.comments_v1')).toEqual([
+      { id: 3, parent_id: null, body: 'other' },
+    ]);
+    // A reply to a comment the table does not have is refused, as it was.
+    await expect(
+      knex.raw(`INSERT INTO public.comments VALUES (5, 99, 'orphan')`),
+    ).rejects.toThrow(/foreign key/);
+    await engine.contract(run);
+    await knex.raw(`INSERT INTO public.comments VALUES (6, 3, 'late reply')`);
+    await knex.raw(`DELETE FROM public.comments WHERE id = 3`);
+    expect(await rows('public.comments')).toEqual([]);
+  });
+
+  it('refuses a self-referencing key over a field it does not copy unchanged', async () => {
+    await knex.raw(`
+      CREATE TABLE public.nodes (
+        id int PRIMARY KEY,
+        parent_id int REFERENCES public.nodes ON DELETE CASCADE);`);
+    const { migrate } = await attempt('public.nodes', [
+      { changeType: { field: 'parent_id', type: 'text' } },
+    ]);
+    expect(migrate).toContain(
+      'public.nodes has foreign-key nodes_parent_id_fkey (ON DELETE CASCADE), which the new version does not carry',
+    );
+    expect(await kind('public.nodes')).toBe('r');
   });
 
   it('refuses one over a dropped field that cascades, and one that sets a field the name reads from the new version', async () => {

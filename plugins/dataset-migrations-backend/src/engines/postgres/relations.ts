@@ -518,6 +518,11 @@ export interface ConstraintDefinition {
   /** A foreign key from the table to itself. */
   selfReference: boolean;
   /**
+   * A foreign key's referenced columns, by name, and what its definition says
+   * after their list (`ON DELETE CASCADE DEFERRABLE`, or nothing).
+   */
+  references?: { columns: string[]; rest: string };
+  /**
    * A foreign key's actions when a referenced row is deleted or its key updated,
    * as pg_constraint codes them: `a` no action, `r` restrict, `c` cascade, `n`
    * set null, `d` set default. Absent for a CHECK.
@@ -539,6 +544,8 @@ export async function readConstraints(
     self: boolean;
     on_delete: string;
     on_update: string;
+    referenced: string[] | null;
+    referenced_quoted: string[] | null;
   }>(
     client,
     `SELECT c.conname AS name, c.contype AS type,
@@ -548,7 +555,15 @@ export async function readConstraints(
             CASE WHEN c.contype = 'c' THEN pg_get_expr(c.conbin, c.conrelid) END AS check,
             pg_get_constraintdef(c.oid) AS definition,
             c.confrelid = c.conrelid AS self,
-            c.confdeltype::text AS on_delete, c.confupdtype::text AS on_update
+            c.confdeltype::text AS on_delete, c.confupdtype::text AS on_update,
+            array(SELECT a.attname::text
+                    FROM unnest(c.confkey) WITH ORDINALITY AS k(n, o)
+                    JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n
+                   ORDER BY k.o) AS referenced,
+            array(SELECT quote_ident(a.attname::text)
+                    FROM unnest(c.confkey) WITH ORDINALITY AS k(n, o)
+                    JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n
+                   ORDER BY k.o) AS referenced_quoted
        FROM pg_constraint c
       WHERE c.conrelid = $1::regclass AND c.contype IN ('c', 'f')
       ORDER BY c.conname`,
@@ -564,8 +579,37 @@ export async function readConstraints(
         : r.definition.slice(r.definition.indexOf(') REFERENCES') + 2),
     definition: r.definition,
     selfReference: r.self,
-    ...(r.type === 'f' ? { onDelete: r.on_delete, onUpdate: r.on_update } : {}),
+    ...(r.type === 'f'
+      ? {
+          onDelete: r.on_delete,
+          onUpdate: r.on_update,
+          ...referencesOf(
+            r.definition,
+            r.referenced ?? [],
+            r.referenced_quoted ?? [],
+          ),
+        }
+      : {}),
   }));
+}
+
+/**
+ * A foreign key's referenced columns and the rest of its definition, found by
+ * their list as `pg_get_constraintdef` prints it (quoted where needed): `…
+ * REFERENCES <table>(<columns>)<rest>`.
+ */
+function referencesOf(
+  definition: string,
+  columns: string[],
+  quoted: string[],
+): { references?: ConstraintDefinition['references'] } {
+  const list = `(${quoted.join(', ')})`;
+  const after = definition.indexOf(') REFERENCES ');
+  const at = after < 0 ? -1 : definition.indexOf(list, after + 2);
+  if (columns.length === 0 || at < 0) return {};
+  return {
+    references: { columns, rest: definition.slice(at + list.length).trim() },
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Connections } from '../connection';
 import { formatRelation, quoteRelation } from '../relations';
 import type { MigrationShape } from '../sql/shape';
 import { NOT_FOR_THE_NEW_TYPE } from '../carryOver';
+import { removeGhosts } from './verify';
 
 /**
  * Rebuilds the old version's indexes on the new one once its rows are in (faster
@@ -92,6 +93,8 @@ export async function buildIndexes(
       continue;
     }
     carried++;
+    if (constraint.validate && constraint.selfReference)
+      await db.withClient(client => removeGhosts(client, shape));
     // Validating reads every row but lets writers on: its own transaction.
     if (constraint.validate)
       await db.transaction(client => client.query(constraint.validate!));
