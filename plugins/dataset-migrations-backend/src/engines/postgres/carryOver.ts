@@ -280,9 +280,19 @@ export function planCarryOver(options: {
         moved.map(c => q(c!)),
       )}) REFERENCES ${quoteRelation(target)} (${list(
         referenced.map(c => q(c!)),
-      )}) ${constraint.references!.rest.replace(/\s*NOT VALID$/, '')}`;
+      )}) ${actionColumnsRenamed(
+        constraint.references!.rest.replace(/\s*NOT VALID$/, ''),
+        constraint.columns,
+        moved as string[],
+      )}`;
     } else {
-      definition = `FOREIGN KEY (${moved.map(c => q(c!)).join(', ')}) ${body}`;
+      definition = `FOREIGN KEY (${moved
+        .map(c => q(c!))
+        .join(', ')}) ${actionColumnsRenamed(
+        body,
+        constraint.columns,
+        moved as string[],
+      )}`;
     }
     const table = quoteRelation(target);
     constraints.push({
@@ -303,6 +313,33 @@ export function planCarryOver(options: {
     });
   }
   return { indexes, constraints, skipped, actionsLeftBehind };
+}
+
+/**
+ * A foreign key's definition with the columns its action names (`ON DELETE SET
+ * NULL (parent_id)`, PostgreSQL 15 on) under their names in the new version:
+ * `columns` are the key's columns as the previous version names them, `moved`
+ * the new version's names of each. An identifier is matched as
+ * `pg_get_constraintdef` prints it, quoted where needed.
+ */
+function actionColumnsRenamed(
+  definition: string,
+  columns: string[],
+  moved: string[],
+): string {
+  return definition.replace(
+    /(SET (?:NULL|DEFAULT)) \(((?:[^()"]|"(?:[^"]|"")*")*)\)/g,
+    (_all, action: string, names: string) =>
+      `${action} (${list(
+        (names.match(/"(?:[^"]|"")*"|[^,\s]+/g) ?? []).map(name => {
+          const bare = name.startsWith('"')
+            ? name.slice(1, -1).replace(/""/g, '"')
+            : name;
+          const i = columns.indexOf(bare);
+          return i < 0 ? name : q(moved[i]);
+        }),
+      )})`,
+  );
 }
 
 /** Whether a field of type `from` cast to `to` keeps every value (see WIDENINGS). */

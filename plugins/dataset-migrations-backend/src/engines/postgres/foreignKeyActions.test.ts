@@ -108,6 +108,30 @@ describe('PostgresDatasetEngine on foreign keys whose actions change rows', () =
     expect(await rows('public.comments')).toEqual([]);
   });
 
+  it('carries one whose action names a renamed column (ON DELETE SET NULL (parent_id))', async () => {
+    await knex.raw(`
+      CREATE TABLE public.folders (
+        tenant int NOT NULL,
+        id int NOT NULL,
+        parent_id int,
+        PRIMARY KEY (tenant, id),
+        FOREIGN KEY (tenant, parent_id) REFERENCES public.folders (tenant, id)
+          ON DELETE SET NULL (parent_id));
+      INSERT INTO public.folders VALUES (1, 1, NULL), (1, 2, 1)`);
+    // Found by a review of this carry: the column list kept the old name, and
+    // the run failed once the copy was done.
+    const { migrate } = await attempt('public.folders', [
+      { renameField: { from: 'parent_id', to: 'parent' } },
+      { changeType: { field: 'id', type: 'bigint' } },
+    ]);
+    expect(migrate).toBe('done');
+    await knex.raw(`DELETE FROM public.folders WHERE id = 1`);
+    expect(
+      (await knex.raw(`SELECT tenant, id::int, parent FROM public.folders_v2`))
+        .rows,
+    ).toEqual([{ tenant: 1, id: 2, parent: null }]);
+  });
+
   it('refuses a self-referencing key over a field it does not copy unchanged', async () => {
     await knex.raw(`
       CREATE TABLE public.nodes (
