@@ -15,7 +15,8 @@ import {
 } from '../relations';
 import { attachmentsAsBegun, copyAttachedSince } from '../attachedPartitions';
 import { refuseUncarried } from '../preconditions';
-import { removeGhosts, type VerifyCheckpoint } from './verify';
+import { removeGhosts } from '../ghosts';
+import type { VerifyCheckpoint } from './verify';
 import {
   refuseSourceChanges,
   SOURCE_AS_BEGUN,

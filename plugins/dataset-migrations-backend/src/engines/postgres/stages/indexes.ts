@@ -4,7 +4,7 @@ import type { Connections } from '../connection';
 import { formatRelation, quoteRelation } from '../relations';
 import type { MigrationShape } from '../sql/shape';
 import { NOT_FOR_THE_NEW_TYPE } from '../carryOver';
-import { removeGhosts } from './verify';
+import { removeGhosts } from '../ghosts';
 
 /**
  * Rebuilds the old version's indexes on the new one once its rows are in (faster

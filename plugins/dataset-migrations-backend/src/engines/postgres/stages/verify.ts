@@ -6,12 +6,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { BackfillSettings } from '../config';
 import type { BackfillCheckpoint } from './backfill';
-import {
-  inTransaction,
-  isInterruption,
-  readOnly,
-  type Connections,
-} from '../connection';
+import { isInterruption, readOnly, type Connections } from '../connection';
 import { addFigures, resultFigures, type Figures } from '../figures';
 import {
   attachmentsAsBegun,
@@ -21,7 +16,7 @@ import {
 import { estimateRows, quoteRelation, readFailures } from '../relations';
 import { SOURCE_AS_BEGUN, type SourceAsBegun } from '../sourceChanges';
 import { verifySql } from '../sql/checksums';
-import { removeGhostsSql } from '../sql/copy';
+import { removeGhosts } from '../ghosts';
 import { rangeEndSql } from '../sql/keyRanges';
 import type { MigrationShape } from '../sql/shape';
 
@@ -503,37 +498,4 @@ async function rangeKeyTypes(
   if (rows.length !== shape.sourceKey.length || rows.some(r => !r.ordered))
     return null;
   return { source: rows.map(r => r.source), target: rows.map(r => r.target) };
-}
-
-const SERIALIZATION_FAILURE = '40001';
-/** Attempts at removing ghosts while writers keep changing them, before the attempt fails. */
-const GHOST_REMOVAL_ATTEMPTS = 10;
-
-/**
- * Removes the rows the backfill copied from a snapshot older than their deletion,
- * at REPEATABLE READ, while writers go on writing. At READ COMMITTED a writer that
- * inserts a ghost's key again while the DELETE waits on that row has its row
- * re-checked against the DELETE's older snapshot of the source, which does not
- * have the key, and deleted: a row the source has would be missing from the new
- * version. At REPEATABLE READ that DELETE fails instead, and runs again from a
- * new snapshot, which sees the key in the source.
- */
-export async function removeGhosts(
-  client: PoolClient,
-  shape: MigrationShape,
-): Promise<number> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await inTransaction(client, async () => {
-        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-        return (await client.query(removeGhostsSql(shape))).rowCount ?? 0;
-      });
-    } catch (error) {
-      if (
-        (error as { code?: string }).code !== SERIALIZATION_FAILURE ||
-        attempt >= GHOST_REMOVAL_ATTEMPTS
-      )
-        throw error;
-    }
-  }
 }
