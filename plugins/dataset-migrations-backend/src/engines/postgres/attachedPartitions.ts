@@ -12,7 +12,7 @@
  */
 import type { PoolClient } from 'pg';
 import { catalogRead } from './connection';
-import { formatRelation, quoteRelation } from './relations';
+import { formatRelation, quoteRelation, type RelationName } from './relations';
 import type { SourceAsBegun, SourcePartition } from './sourceChanges';
 import {
   truncateCaptureOf,
@@ -39,11 +39,35 @@ export function attachmentsAsBegun(
   return partitions.map(p => ({ oid: p.oid, attachedBy: p.attachedBy! }));
 }
 
-interface TreeMember extends PartitionAttachment {
+/** A partition of the source, at any level, as the catalog has it now. */
+export interface TreeMember extends PartitionAttachment {
   parent: string;
   leaf: boolean;
   schema: string;
   name: string;
+  /** Its name as `regclass` prints it, for people. */
+  label: string;
+}
+
+/** The source's partitions at every level; none for a table not partitioned. */
+export async function readPartitionTree(
+  client: PoolClient,
+  source: RelationName,
+): Promise<TreeMember[]> {
+  const { rows } = await catalogRead<TreeMember>(
+    client,
+    `SELECT t.relid::int8::text AS oid, i.xmin::text AS "attachedBy",
+            t.parentrelid::int8::text AS parent, t.isleaf AS leaf,
+            n.nspname AS schema, c.relname AS name, t.relid::regclass::text AS label
+       FROM pg_partition_tree($1::regclass) t
+       JOIN pg_inherits i ON i.inhrelid = t.relid
+       JOIN pg_class c ON c.oid = t.relid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE t.relid <> $1::regclass
+      ORDER BY 1`,
+    [quoteRelation(source)],
+  );
+  return rows;
 }
 
 /**
@@ -62,19 +86,7 @@ export async function copyAttachedSince(
   /** Whether one detached and attached again fails the run (see above). */
   againFails: boolean,
 ): Promise<{ attachments: PartitionAttachment[]; copied: string[] }> {
-  const { rows: tree } = await catalogRead<TreeMember>(
-    client,
-    `SELECT t.relid::int8::text AS oid, i.xmin::text AS "attachedBy",
-            t.parentrelid::int8::text AS parent, t.isleaf AS leaf,
-            n.nspname AS schema, c.relname AS name
-       FROM pg_partition_tree($1::regclass) t
-       JOIN pg_inherits i ON i.inhrelid = t.relid
-       JOIN pg_class c ON c.oid = t.relid
-       JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE t.relid <> $1::regclass
-      ORDER BY 1`,
-    [quoteRelation(shape.source)],
-  );
+  const tree = await readPartitionTree(client, shape.source);
   const attachments = tree.map(({ oid, attachedBy }) => ({ oid, attachedBy }));
   if (!known) return { attachments, copied: [] };
   const attachedBy = new Map(known.map(k => [k.oid, k.attachedBy]));

@@ -286,13 +286,9 @@ export function planCarryOver(options: {
         moved as string[],
       )}`;
     } else {
-      definition = `FOREIGN KEY (${moved
-        .map(c => q(c!))
-        .join(', ')}) ${actionColumnsRenamed(
-        body,
-        constraint.columns,
-        moved as string[],
-      )}`;
+      definition = `FOREIGN KEY (${list(
+        moved.map(c => q(c!)),
+      )}) ${actionColumnsRenamed(body, constraint.columns, moved as string[])}`;
     }
     const table = quoteRelation(target);
     constraints.push({

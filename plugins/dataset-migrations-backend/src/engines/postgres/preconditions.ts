@@ -88,14 +88,15 @@ export async function refuseUncarried(
 }
 
 /**
- * A foreign key the new version does not carry (self-referencing, over a dropped
- * field or one retyped past what its operators compare) whose action PostgreSQL
+ * A foreign key the new version does not carry (over a dropped field or one
+ * retyped past what its operators compare, a self-referencing one too) whose action PostgreSQL
  * would apply to the previous version alone from cut-over: a referenced row
  * deleted, through the name or in the other table, would take its referencing
  * rows out of the previous version and leave them in the new one the name serves
  * (or leave their fields as they were there), until contract and after it. Found
  * by a probe (2026-12-06): deleting a comment through the name left its replies
- * served. Refused, naming each, until the engine carries such keys.
+ * served (a self-referencing key over fields kept is carried since). Refused,
+ * naming each.
  */
 export function refuseActionsLeftBehind(shape: MigrationShape): void {
   const { actionsLeftBehind } = shape.carryOver;

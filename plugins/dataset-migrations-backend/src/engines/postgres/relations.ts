@@ -556,15 +556,14 @@ export async function readConstraints(
             pg_get_constraintdef(c.oid) AS definition,
             c.confrelid = c.conrelid AS self,
             c.confdeltype::text AS on_delete, c.confupdtype::text AS on_update,
-            array(SELECT a.attname::text
-                    FROM unnest(c.confkey) WITH ORDINALITY AS k(n, o)
-                    JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n
-                   ORDER BY k.o) AS referenced,
-            array(SELECT quote_ident(a.attname::text)
-                    FROM unnest(c.confkey) WITH ORDINALITY AS k(n, o)
-                    JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n
-                   ORDER BY k.o) AS referenced_quoted
+            f.referenced, f.referenced_quoted
        FROM pg_constraint c
+       LEFT JOIN LATERAL (
+         SELECT array_agg(a.attname::text ORDER BY k.o) AS referenced,
+                array_agg(quote_ident(a.attname::text) ORDER BY k.o) AS referenced_quoted
+           FROM unnest(c.confkey) WITH ORDINALITY AS k(n, o)
+           JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n
+       ) AS f ON true
       WHERE c.conrelid = $1::regclass AND c.contype IN ('c', 'f')
       ORDER BY c.conname`,
     [quoteRelation(table)],

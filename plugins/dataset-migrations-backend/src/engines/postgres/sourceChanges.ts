@@ -6,6 +6,7 @@
  * which waits for such DDL and holds it off).
  */
 import type { PoolClient } from 'pg';
+import { readPartitionTree } from './attachedPartitions';
 import { catalogRead } from './connection';
 import {
   EXPAND_INDEX_COMMENT,
@@ -82,15 +83,8 @@ export async function readSourceAsBegun(
       ORDER BY 1, 2`,
     [quoteRelation(table)],
   );
-  const { rows: partitions } = await catalogRead<SourcePartition>(
-    client,
-    `SELECT t.relid::int8::text AS oid, t.relid::regclass::text AS name,
-            i.xmin::text AS "attachedBy"
-       FROM pg_partition_tree($1::regclass) t
-       JOIN pg_inherits i ON i.inhrelid = t.relid
-      WHERE t.relid <> $1::regclass
-      ORDER BY 1`,
-    [quoteRelation(table)],
+  const partitions = (await readPartitionTree(client, table)).map(
+    ({ oid, label, attachedBy }) => ({ oid, name: label, attachedBy }),
   );
   return { columns, rules, partitions };
 }
@@ -99,8 +93,9 @@ export async function readSourceAsBegun(
  * What changed in the source since the run began (`began`; unknown for runs
  * begun before this was recorded): columns added, dropped, retyped, made NOT
  * NULL or given another default, indexes and constraints added, dropped or
- * redefined, and partitions detached or dropped. The new version was built from the source as it was, so each would
- * be lost or unenforced from cut-over on. Throws naming each; moves nothing.
+ * redefined, and partitions detached or dropped. The new version was built from
+ * the source as it was, so each would be lost or unenforced from cut-over on.
+ * Throws naming each; moves nothing.
  */
 export async function refuseSourceChanges(
   client: PoolClient,

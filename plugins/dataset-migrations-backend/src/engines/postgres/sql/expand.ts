@@ -31,7 +31,6 @@ import {
   keyChangedSql,
   list,
   literal,
-  mustFitPreviousSql,
   q,
   valueOf,
 } from './values';
@@ -98,6 +97,33 @@ export function expandViewStatements(
   ];
 }
 
+/**
+ * PL/pgSQL refusing a value of a retyped field (`value`, of the new version's
+ * type `now`) that does not read back the same in the previous version's type
+ * `was` (an error, or a value cut short or rounded): until contract the name
+ * serves every row in the previous type, so such a row would fail, or misread,
+ * every reader of the previous shape. Needs a `fits boolean` variable.
+ */
+function mustFitPreviousSql(
+  value: string,
+  now: string,
+  field: { name: string; previousName: string; was: string },
+): string {
+  return `
+         BEGIN
+           fits := CAST(CAST(${value} AS ${
+    field.was
+  }) AS ${now}) IS NOT DISTINCT FROM ${value};
+         EXCEPTION WHEN OTHERS THEN
+           fits := false;
+         END;
+         IF NOT fits THEN
+           RAISE EXCEPTION USING ERRCODE = 'numeric_value_out_of_range', MESSAGE = ${literal(
+             `${field.name}: until contract a value must also fit "${field.previousName}" ${field.was} of the previous version`,
+           )};
+         END IF;`;
+}
+
 /** The trigger of previousTypesGuardSql and its function. */
 function previousTypesGuardOf(shape: MigrationShape) {
   return {
@@ -120,20 +146,15 @@ function previousTypesGuardSql(
   shape: MigrationShape,
   phase: ExpandPhase,
 ): string[] {
-  const checks = shape.fields.flatMap(f => {
-    const column = phase.columns.find(
-      c => c.source === 'old-type' && c.from === f.name,
+  const checks = phase.columns
+    .filter(c => c.source === 'old-type')
+    .map(c =>
+      mustFitPreviousSql(`NEW.${q(c.from!)}`, newTypeOf(shape, c), {
+        name: c.from!,
+        previousName: c.name,
+        was: c.type,
+      }),
     );
-    return column
-      ? [
-          mustFitPreviousSql(`NEW.${q(f.name)}`, f.type, {
-            name: f.name,
-            previousName: column.name,
-            was: column.type,
-          }),
-        ]
-      : [];
-  });
   if (checks.length === 0) return [];
   const { trigger, fn } = previousTypesGuardOf(shape);
   return [

@@ -88,30 +88,3 @@ export function functionSettings(): string {
     .map(([name, value]) => `SET ${name} = ${literal(value)}`)
     .join(' ')}`;
 }
-
-/**
- * PL/pgSQL refusing a value of a retyped field (`value`, of the new version's
- * type `now`) that does not read back the same in the previous version's type
- * `was` (an error, or a value cut short or rounded): until contract the name
- * serves every row in the previous type, so such a row would fail, or misread,
- * every reader of the previous shape. Needs a `fits boolean` variable.
- */
-export function mustFitPreviousSql(
-  value: string,
-  now: string,
-  field: { name: string; previousName: string; was: string },
-): string {
-  return `
-         BEGIN
-           fits := CAST(CAST(${value} AS ${
-    field.was
-  }) AS ${now}) IS NOT DISTINCT FROM ${value};
-         EXCEPTION WHEN OTHERS THEN
-           fits := false;
-         END;
-         IF NOT fits THEN
-           RAISE EXCEPTION USING ERRCODE = 'numeric_value_out_of_range', MESSAGE = ${literal(
-             `${field.name}: until contract a value must also fit "${field.previousName}" ${field.was} of the previous version`,
-           )};
-         END IF;`;
-}
