@@ -79,22 +79,26 @@ function assessFiles(
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): RewrittenFile[] {
-  const names = (file: ChangedFile) => fileMentionsDataset(file, target);
-  const candidates = files.filter(
-    file => names(file) || readsThroughJinja(file, target),
+  // Each file read for the dataset's names once (code is unescaped to look).
+  const named = new Set(
+    files.filter(file => fileMentionsDataset(file, target)),
   );
+  const candidates = files.filter(
+    file => named.has(file) || readsThroughJinja(file, target),
+  );
+  const assessedFiles = new Set(candidates);
   // Files that name the dataset, and models rendering showed to read it.
   const assessed = rewriteConsumerFiles(candidates, target, mapping)
     .filter(
       (result, i) =>
         result.status !== 'unaffected' ||
-        names(candidates[i]) ||
+        named.has(candidates[i]) ||
         rendersDataset(candidates[i], target),
     )
     .map(result => passedToModels(result, files, target, mapping))
     .map(result => contractedModel(result, files, target, mapping));
   const templated = files
-    .filter(file => !candidates.includes(file))
+    .filter(file => !assessedFiles.has(file))
     .flatMap(file => templatedRelation(file, target, mapping) ?? []);
   return [...assessed, ...templated];
 }

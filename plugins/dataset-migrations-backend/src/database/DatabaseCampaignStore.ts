@@ -374,6 +374,15 @@ export class DatabaseCampaignStore implements CampaignStore {
     for (const d of datasets) {
       const at = { ...(d.migration_id ? { migrationId: d.migration_id } : {}) };
       if (d.migration_id) migrationIds.push(d.migration_id);
+      /** An item of a dataset whose run has ended, since it ended. */
+      const ended = (kind: CampaignStuckItem['kind'], detail: string) =>
+        items.push({
+          entityRef: d.entity_ref,
+          ...at,
+          kind,
+          detail,
+          ...(d.finished_at ? { since: iso(d.finished_at) } : {}),
+        });
       if (
         rolledBackWaves.has(d.wave_index) &&
         d.migration_status === 'succeeded' &&
@@ -381,40 +390,31 @@ export class DatabaseCampaignStore implements CampaignStore {
         d.starter_may_roll_back !== true
       ) {
         // Its wave was rolled back, but not by this campaign: not its starter's.
-        items.push({
-          entityRef: d.entity_ref,
-          ...at,
-          kind: 'rollback-not-allowed',
-          detail: `the campaign does not roll it back: ${
+        ended(
+          'rollback-not-allowed',
+          `the campaign does not roll it back: ${
             d.starter_may_roll_back === false
               ? `${campaign.started_by} did not hold ${datasetMigrationRollbackPermission.name} on it when starting the campaign`
               : `the campaign started before its starter's ${datasetMigrationRollbackPermission.name} was recorded`
           }; its owners roll it back or keep it`,
-          ...(d.finished_at ? { since: iso(d.finished_at) } : {}),
-        });
+        );
       } else if (FAILED.includes(d.state)) {
-        items.push({
-          entityRef: d.entity_ref,
-          ...at,
-          kind: 'failed',
-          // Not the run's failure_reason, which may quote the dataset's rows.
-          detail: shownReason(
+        // Not the run's failure_reason, which may quote the dataset's rows.
+        ended(
+          'failed',
+          shownReason(
             d.reason ?? (d.state === 'rolled-back' ? 'rolled back' : 'failed'),
           ),
-          ...(d.finished_at ? { since: iso(d.finished_at) } : {}),
-        });
+        );
       } else if (
         d.state === 'migrated' &&
         d.starter_may_contract === false &&
         d.contracted_at === null
       ) {
-        items.push({
-          entityRef: d.entity_ref,
-          ...at,
-          kind: 'contract-not-allowed',
-          detail: `the campaign does not contract it: ${campaign.started_by} did not hold ${datasetMigrationContractPermission.name} on it when starting the campaign; its owners contract it`,
-          ...(d.finished_at ? { since: iso(d.finished_at) } : {}),
-        });
+        ended(
+          'contract-not-allowed',
+          `the campaign does not contract it: ${campaign.started_by} did not hold ${datasetMigrationContractPermission.name} on it when starting the campaign; its owners contract it`,
+        );
       } else if (d.migration_status === 'awaiting-approval') {
         items.push({
           entityRef: d.entity_ref,

@@ -23,13 +23,14 @@ import { namedFew } from '../validation/namedFew';
 import { boundAuditError, boundAuditMeta } from '../audit/boundAudit';
 import type { SeesRows, SeesRowsOf } from '../services/rowsWithheld';
 
+/** Decisions asked of the permission backend in one request. */
+const DECISIONS_PER_REQUEST = 100;
+
 /**
  * The request-time checks every route makes: the caller's permission, with the
  * caller's own credentials (a check inside a job runs as the plugin and proves
  * nothing), and an audit event for every action that changes something.
  */
-/** Decisions asked of the permission backend in one request. */
-const DECISIONS_PER_REQUEST = 100;
 
 export class RequestGuard {
   constructor(

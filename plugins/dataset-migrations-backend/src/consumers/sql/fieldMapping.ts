@@ -119,7 +119,7 @@ export function starChanges(mapping: ConsumerMapping): boolean {
 
 /** A field readers keep reading by its name, as it is: only its type widened. */
 export function readAsIs(field: string, m: ReaderMapping): boolean {
-  return m.kind === 'retyped' && m.widening && m.to === field;
+  return readWidened(m) && m.to === field;
 }
 
 /**
@@ -139,9 +139,7 @@ export function widenedFields(
   mapping: ConsumerMapping,
 ): Array<{ field: string; from: string; to: string }> {
   return [...mapping.byField.entries()].flatMap(([field, m]) =>
-    m.kind === 'retyped' && m.widening
-      ? [{ field, from: m.oldType, to: m.newType }]
-      : [],
+    readWidened(m) ? [{ field, from: m.oldType, to: m.newType }] : [],
   );
 }
 

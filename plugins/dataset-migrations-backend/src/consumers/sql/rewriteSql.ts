@@ -1132,7 +1132,7 @@ const NUMBERS = [...INTEGERS, 'numeric', 'real', 'double precision'];
 function widenedIntegerAsIs(
   m: ReaderMapping,
 ): m is Extract<ReaderMapping, { kind: 'retyped' }> {
-  return m.kind === 'retyped' && readWidened(m) && INTEGERS.includes(m.oldType);
+  return readWidened(m) && INTEGERS.includes(m.oldType);
 }
 const TEXTS = ['character', 'character varying', 'text'];
 
@@ -1431,13 +1431,7 @@ function typeMatters(
   // A function or operator the rewriter does not know as Postgres's own (a
   // user's, an extension's) has whatever versions the database gave it: one
   // taking smallint takes no integer, whatever width the field had before.
-  if (
-    typed.signatureUnknown &&
-    m.kind === 'retyped' &&
-    readWidened(m) &&
-    INTEGERS.includes(m.oldType)
-  )
-    return true;
+  if (typed.signatureUnknown && widenedIntegerAsIs(m)) return true;
   // `n + id` is a number of the wider type, as the field alone would be; `d +
   // n` (a date) is chosen by n's type below, and so are `j - n` (jsonb) and `ip
   // + n` (inet): the operator exists for some integer types only.

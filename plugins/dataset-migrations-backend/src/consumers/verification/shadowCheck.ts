@@ -224,9 +224,7 @@ export async function shadowCheckFile(
         checks.push({
           ...check,
           outcome: 'mismatch',
-          detail: `${SHADOW_CHECK_FAILED} ${
-            readsBeside ? withheld(error) : message
-          }`,
+          detail: `${SHADOW_CHECK_FAILED} ${engineWords}`,
         });
     }
   }

@@ -117,9 +117,17 @@ export function campaignStateLabel(campaign: {
   const { state, counts } = campaign;
   if (state !== 'completed' || counts.failed === 0)
     return CAMPAIGN_STATES[state];
+  return withFailures('Completed', counts);
+}
+
+/** A state that let failures through, told with them: none migrated, or how many failed. */
+function withFailures(
+  state: string,
+  counts: { done: number; failed: number },
+): StateLabel {
   return counts.done === 0
-    ? { label: 'Completed, none migrated', tone: 'error' }
-    : { label: `Completed, ${counts.failed} failed`, tone: 'warning' };
+    ? { label: `${state}, none migrated`, tone: 'error' }
+    : { label: `${state}, ${counts.failed} failed`, tone: 'warning' };
 }
 
 const WAVE_STATES: Record<CampaignWaveProgress['state'], StateLabel> = {
@@ -141,9 +149,7 @@ const WAVE_STATES: Record<CampaignWaveProgress['state'], StateLabel> = {
 export function waveStateLabel(wave: CampaignWaveProgress): StateLabel {
   if (wave.state !== 'healthy' || wave.failed === 0)
     return WAVE_STATES[wave.state];
-  return wave.done === 0
-    ? { label: 'Within policy, none migrated', tone: 'error' }
-    : { label: `Within policy, ${wave.failed} failed`, tone: 'warning' };
+  return withFailures('Within policy', wave);
 }
 
 export const DATASET_STATES: Record<CampaignDatasetState, StateLabel> = {
