@@ -413,7 +413,7 @@ export interface IndexDefinition {
   method: string;
   /** Key columns' expressions (a plain column is its quoted name), in order. */
   keys: string[];
-  /** Per key: ` DESC`, ` NULLS FIRST`, an operator class…, or ''. */
+  /** Per key: ` COLLATE …`, an operator class, ` DESC`, ` NULLS FIRST`…, or ''. */
   keyOptions: string[];
   /** INCLUDE columns. */
   included: string[];
@@ -439,6 +439,7 @@ export async function readIndexes(
     columns: string[];
     options: number[];
     opclasses: Array<string | null>;
+    collations: Array<string | null>;
     predicate: string | null;
     definition: string;
     nulls_not_distinct: boolean | null;
@@ -459,6 +460,17 @@ export async function readIndexes(
                     JOIN pg_opclass o ON o.oid = x.oid
                     JOIN pg_namespace ns ON ns.oid = o.opcnamespace
                    ORDER BY x.n) AS opclasses,
+            -- A key's own collation (email COLLATE case_insensitive), where it is
+            -- not its type's: pg_get_indexdef of one key leaves it out, and without
+            -- it a unique index of a nondeterministic collation stops enforcing.
+            array(SELECT CASE WHEN x.oid <> 0 AND x.oid <> t.typcollation
+                              THEN format('%I.%I', cn.nspname, co.collname) END
+                    FROM unnest(i.indcollation) WITH ORDINALITY AS x(oid, n)
+                    JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = x.n
+                    JOIN pg_type t ON t.oid = ia.atttypid
+                    LEFT JOIN pg_collation co ON co.oid = x.oid
+                    LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+                   ORDER BY x.n) AS collations,
             pg_get_expr(i.indpred, i.indrelid) AS predicate,
             pg_get_indexdef(i.indexrelid) AS definition,
             -- Read through jsonb: the column only exists from Postgres 15.
@@ -483,7 +495,10 @@ export async function readIndexes(
       // indoption bits: 1 = DESC, 2 = NULLS FIRST (see pg_index.h).
       const bits = r.options[k] ?? 0;
       const opclass = r.opclasses[k];
-      return `${opclass ? ` ${opclass}` : ''}${bits & 1 ? ' DESC' : ''}${
+      const collation = r.collations[k];
+      return `${collation ? ` COLLATE ${collation}` : ''}${
+        opclass ? ` ${opclass}` : ''
+      }${bits & 1 ? ' DESC' : ''}${
         bits & 1 && !(bits & 2) ? ' NULLS LAST' : ''
       }${!(bits & 1) && bits & 2 ? ' NULLS FIRST' : ''}`;
     }),
