@@ -135,12 +135,23 @@ async function hasOtherMigrationTrigger(
   return rows.length > 0;
 }
 
+/** The integer types a sequence can have, by width. */
+const INTEGER_WIDTHS: Record<string, number> = {
+  smallint: 1,
+  integer: 2,
+  bigint: 3,
+};
+
 /**
  * Sequences owned by the previous version's columns, handed to the fields that
  * carry them. PostgreSQL links a sequence only to a table of its own owner: where
  * the new version is another's (the migration's role, the old table an
  * application's), the sequence is set free instead, so the previous version's
- * drop leaves it to the default that uses it.
+ * drop leaves it to the default that uses it. A serial's sequence has its
+ * column's type (`AS integer`), which bounds it: where the field is widened to a
+ * wider integer (a key made bigint before it runs out), the sequence is widened
+ * with it, its bound with it where it was the type's own. Not before contract:
+ * until then every value must fit the previous type.
  */
 async function moveOwnedSequencesSql(
   client: PoolClient,
@@ -151,23 +162,33 @@ async function moveOwnedSequencesSql(
     schema: string;
     sequence: string;
     column: string;
+    type: string;
     sameOwner: boolean;
   }>(
     `SELECT sn.nspname AS schema, s.relname AS sequence, a.attname AS column,
+            format_type(sq.seqtypid, NULL) AS type,
             s.relowner = (SELECT relowner FROM pg_class WHERE oid = to_regclass($2)) AS "sameOwner"
        FROM pg_depend d
        JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+       JOIN pg_sequence sq ON sq.seqrelid = s.oid
        JOIN pg_namespace sn ON sn.oid = s.relnamespace
        JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
       WHERE d.refobjid = to_regclass($1) AND d.deptype = 'a'`,
     [quoteRelation(previous), quoteRelation(shape.target)],
   );
   return rows.map(r => {
-    const carrier = r.sameOwner ? carrierOf(shape.fields, r.column) : undefined;
+    const field = carrierOf(shape.fields, r.column);
+    const carrier = r.sameOwner ? field : undefined;
+    const widened =
+      field &&
+      (INTEGER_WIDTHS[field.type.trim().toLowerCase()] ?? 0) >
+        (INTEGER_WIDTHS[r.type] ?? Infinity)
+        ? ` AS ${field.type.trim().toLowerCase()}`
+        : '';
     return `ALTER SEQUENCE ${quoteRelation({
       schema: r.schema,
       name: r.sequence,
-    })} OWNED BY ${
+    })}${widened} OWNED BY ${
       carrier ? `${quoteRelation(shape.target)}.${q(carrier.name)}` : 'NONE'
     }`;
   });
