@@ -48,6 +48,20 @@ export function maskJinja(text: string): MaskedSql {
   return { text: masked, placeholders };
 }
 
+/**
+ * The `config()` calls of a model that hand dbt SQL to run beside the model's
+ * own (`pre_hook`, `post_hook`, `sql_header`): dbt runs that text against the
+ * database as it is, so a table or field it names is read there too, though
+ * the model's SQL never shows it (masking blanks `config()`).
+ */
+export function configHooks(text: string): string[] {
+  return (text.match(JINJA) ?? []).filter(
+    span =>
+      CONFIG.test(span) &&
+      /\b(?:pre_hook|post_hook|sql_header)\b|\b(?:pre|post)-hook\b/.test(span),
+  );
+}
+
 /** What a `{{ … }}` span stands for: a `source()`, a `ref()` or another expression. */
 function jinjaReference(span: string): JinjaReference {
   const source = SOURCE.exec(span);

@@ -766,3 +766,109 @@ describe('a dbt model handing the dataset to Jinja (fourteenth round)', () => {
     }
   });
 });
+
+describe('dbt relations and SQL beside a model’s own (found by the twenty-sixth round)', () => {
+  const shopFields: DatasetField[] = [
+    { name: 'id', type: 'integer', nullable: false, primaryKey: true },
+    { name: 'qty', type: 'integer', nullable: true, primaryKey: false },
+    {
+      name: 'amount_cents',
+      type: 'integer',
+      nullable: true,
+      primaryKey: false,
+    },
+    { name: 'status', type: 'text', nullable: true, primaryKey: false },
+  ];
+  const shop = {
+    schema: 'raw',
+    table: 'orders',
+    fields: shopFields.map(f => f.name),
+  };
+  const shopSources = {
+    path: 'models/sources.yml',
+    content:
+      'version: 2\nsources:\n  - name: shop\n    schema: raw\n    tables:\n      - name: orders\n',
+  };
+  const dbtProject = {
+    path: 'dbt_project.yml',
+    content: "name: 'p'\nconfig-version: 2\nmodel-paths: ['models']\n",
+  };
+  const renameQty = consumerMapping(shopFields, [
+    { renameField: { from: 'qty', to: 'quantity' } },
+  ]);
+  const widenAmount = consumerMapping(shopFields, [
+    { changeType: { field: 'amount_cents', type: 'numeric' } },
+  ]);
+  const assess = (
+    files: Array<{ path: string; content: string }>,
+    changes = widenAmount,
+  ) => assessConsumer([dbtProject, shopSources, ...files], shop, changes);
+  const mart = {
+    path: 'models/marts/dollars.sql',
+    content: '',
+  };
+
+  it.each([
+    [
+      'pre_hook',
+      `{{ config(pre_hook="update raw.orders set status = lower(status) where qty > 0") }}`,
+    ],
+    [
+      'post_hook list',
+      `{{ config(materialized='table', post_hook=['analyze raw.orders (qty)']) }}`,
+    ],
+    [
+      'sql_header',
+      `{{ config(sql_header="create temp table big as select id from raw.orders where qty > 5;") }}`,
+    ],
+  ])(
+    'sends a model to a person when SQL its config() hands dbt (%s) reads a changed field',
+    (_, config) => {
+      // The hook's SQL runs as written: `qty` there failed once renamed, while
+      // the model's own SQL, which never reads qty, was called unaffected.
+      const model = {
+        path: 'models/stg_orders.sql',
+        content: `${config}\nselect id, status from {{ source('shop', 'orders') }}\n`,
+      };
+      for (const changes of [
+        renameQty,
+        consumerMapping(shopFields, [{ dropField: { name: 'qty' } }]),
+        consumerMapping(shopFields, [], renamedRelation(shop, 'orders_v2')),
+      ]) {
+        const result = assess([model], changes);
+        const status = statusOf(result, 'models/stg_orders.sql');
+        expect(status).toBe('needs-decision');
+        expect(
+          result.results.find(r => r.path === model.path)?.impact.problem
+            ?.message,
+        ).toContain('config()');
+      }
+    },
+  );
+
+  it('leaves a model alone whose hooks name neither the dataset nor what changes', () => {
+    const thisOnly = {
+      path: 'models/stg_orders.sql',
+      content: `{{ config(post_hook="grant select on {{ this }} to reporter") }}\nselect id, status from {{ source('shop', 'orders') }}\n`,
+    };
+    // Nested Jinja in the hook does not mask; it is unparseable, as before.
+    expect(statusOf(assess([thisOnly], renameQty), thisOnly.path)).not.toBe(
+      'rewritten',
+    );
+    const otherTable = {
+      path: 'models/stg_orders.sql',
+      content: `{{ config(pre_hook="analyze raw.customers") }}\nselect id, status from {{ source('shop', 'orders') }}\n`,
+    };
+    expect(statusOf(assess([otherTable], renameQty), otherTable.path)).toBe(
+      'unaffected',
+    );
+    // The hook names the dataset, but only a field the migration keeps.
+    const keptField = {
+      path: 'models/stg_orders.sql',
+      content: `{{ config(pre_hook="analyze raw.orders (status)") }}\nselect id, status from {{ source('shop', 'orders') }}\n`,
+    };
+    expect(statusOf(assess([keptField], renameQty), keptField.path)).toBe(
+      'unaffected',
+    );
+  });
+});

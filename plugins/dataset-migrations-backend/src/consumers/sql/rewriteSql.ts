@@ -25,7 +25,7 @@ import {
   type StatementAnalysis,
   type Typed,
 } from './analyzeSql';
-import { gluedNames, maskJinja, type MaskedSql } from './dbtJinja';
+import { configHooks, gluedNames, maskJinja, type MaskedSql } from './dbtJinja';
 import { rewriteDbtSources } from './dbtSources';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
@@ -223,6 +223,25 @@ export function rewriteSqlFile(
     });
   }
 
+  // A hook or SQL header in the model's config() is SQL dbt runs as written:
+  // naming the dataset and what the migration changes, it breaks unseen.
+  const hooks = configHooks(file.content).filter(hook =>
+    hookReadsChange(hook, target, mapping),
+  );
+  if (hooks.length > 0)
+    return unchanged('needs-decision', {
+      fields: changedFieldsNamedIn(hooks.join('\n'), mapping).fields,
+      problem: {
+        message: `a config() of the model hands dbt SQL that names ${
+          target.table
+        } (${hooks
+          .map(h => h.replace(/\s+/g, ' ').slice(0, 80))
+          .join(
+            '; ',
+          )}), which dbt runs as written beside the model and the rewriter does not read; the migration changes the dataset, so a person rewrites the hook`,
+        position: positionOf(file.content, file.content.indexOf(hooks[0])),
+      },
+    });
   const plan = planEdits(file.content, statements, mapping, target);
   decideGluedNames(file.content, mapping, target, plan);
   const fields = [...new Set(plan.fieldsRead)].sort();
@@ -265,6 +284,25 @@ export function rewriteSqlFile(
     impact: { path: file.path, status: 'rewritten', fields, lines },
     ...readsDbtSource,
   };
+}
+
+/**
+ * Whether SQL a hook hands dbt names the dataset and something the migration
+ * changes: the table's name itself, a changed field, a name it gives a field,
+ * or `*` (whole rows).
+ */
+function hookReadsChange(
+  hook: string,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): boolean {
+  if (!mentionsDataset(hook, target)) return false;
+  return (
+    mapping.renamedTo !== undefined ||
+    changedFieldsNamedIn(hook, mapping).fields.length > 0 ||
+    introducedNamesIn(hook, mapping).fields.length > 0 ||
+    /\*/.test(hook.replace(/\/\*[\s\S]*?\*\//g, ''))
+  );
 }
 
 /** Changed fields a non-SQL file names as whole words, and on which lines. */
