@@ -40,6 +40,7 @@ import {
   relationsAsValues,
 } from './sql/dbtJinja';
 import { needsRendering, renderModel } from './sql/renderModel';
+import { parse as parseYaml } from 'yaml';
 import { scanSqlTokens } from '../sql/sqlParser';
 
 export interface ConsumerAssessment {
@@ -474,8 +475,15 @@ function readersOf(
   target: DatasetTarget,
 ): string[] {
   const model = modelOf(result.path, target);
+  // What ref() reads the file by: a model's name, and the versioned model it
+  // is a version of (`ref('stg_orders')` reads `stg_orders_v2.sql`); a
+  // snapshot's block name (`{% snapshot orders_snapshot %}`), not its file's.
+  const refNames =
+    model !== undefined
+      ? [model, ...versionsOf(model, files)]
+      : snapshotNames(result.content);
   const created = model === undefined ? createdBy(result.content, target) : [];
-  const names = model !== undefined ? [model] : created;
+  const names = [...refNames, ...created];
   return files
     .filter(f => {
       if (f.path === result.path) return false;
@@ -485,11 +493,72 @@ function readersOf(
         const code = unescapedCode(f.content);
         return names.some(name => namesIdentifier(code, name));
       }
-      return model !== undefined
-        ? refsIn(f.content).includes(model)
-        : readsAnyOf(f.content, created, target);
+      return (
+        refsIn(f.content).some(name => refNames.includes(name)) ||
+        (model === undefined && readsAnyOf(f.content, created, target))
+      );
     })
     .map(f => f.path);
+}
+
+/** The snapshots a file defines, by the names `ref()` reads them by. */
+function snapshotNames(content: string): string[] {
+  return [
+    ...content.matchAll(/\{%-?\s*snapshot\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}/g),
+  ].map(m => m[1]);
+}
+
+/**
+ * The versioned models (dbt 1.5+) a model file is a version of: a yml file's
+ * `versions:` entry names its file (`defined_in:`, else `<name>_v<v>`), and a
+ * `ref()` of the model's name reads its latest version (or, with `v=`, any).
+ * A yml file that does not parse, but lists versions and names `stg_orders`,
+ * is taken to make `stg_orders_v2` one of them.
+ */
+function versionsOf(model: string, files: ChangedFile[]): string[] {
+  const names = new Set<string>();
+  const base = /^(.+)_v[0-9]+$/.exec(model)?.[1];
+  for (const f of files) {
+    if (!isYamlPath(f.path) || !/\bversions\s*:/.test(f.content)) continue;
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(f.content, { merge: true });
+    } catch {
+      if (base !== undefined && namesWord(f.content, base)) names.add(base);
+      continue;
+    }
+    const models = (parsed as { models?: unknown } | null)?.models;
+    if (!Array.isArray(models)) continue;
+    for (const entry of models) {
+      const { name, versions } = (entry ?? {}) as {
+        name?: unknown;
+        versions?: unknown;
+      };
+      if (typeof name !== 'string' || !Array.isArray(versions)) continue;
+      for (const version of versions) {
+        const { v, defined_in: definedIn } = (version ?? {}) as {
+          v?: unknown;
+          defined_in?: unknown;
+        };
+        const file =
+          typeof definedIn === 'string' ? definedIn : `${name}_v${String(v)}`;
+        if (file === model) names.add(name);
+      }
+    }
+  }
+  // `ref('stg_orders', v=2)` names the version by number.
+  const version = /^(.+)_v([0-9]+)$/.exec(model);
+  if (
+    version &&
+    files.some(f =>
+      new RegExp(
+        String.raw`\bref\(\s*['"]${version[1]}['"]\s*,\s*(?:v|version)\s*=\s*['"]?${version[2]}\b`,
+      ).test(f.content),
+    )
+  )
+    names.add(version[1]);
+  names.delete(model);
+  return [...names];
 }
 
 /**

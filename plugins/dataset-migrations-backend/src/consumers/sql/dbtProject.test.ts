@@ -871,4 +871,67 @@ describe('dbt relations and SQL beside a model’s own (found by the twenty-sixt
       'unaffected',
     );
   });
+
+  it('follows a widened field from a snapshot to the models reading it by its block name', () => {
+    // `ref('orders_snapshot')` reads the snapshot the block names, not the file
+    // `snapshots/snap_orders.sql`: a mart dividing amount_cents read 12.5 where 12.
+    const snapshot = {
+      path: 'snapshots/snap_orders.sql',
+      content:
+        "{% snapshot orders_snapshot %}\n{{ config(target_schema='snapshots', unique_key='id', strategy='check', check_cols='all') }}\nselect * from {{ source('shop', 'orders') }}\n{% endsnapshot %}\n",
+    };
+    const reader = {
+      ...mart,
+      content:
+        "select id, amount_cents / 100 as dollars from {{ ref('orders_snapshot') }}\n",
+    };
+    const result = assess([snapshot, reader]);
+    expect(statusOf(result, snapshot.path)).toBe('needs-decision');
+    expect(
+      result.results.find(r => r.path === snapshot.path)?.impact.problem
+        ?.message,
+    ).toContain('models/marts/dollars.sql');
+    // No model reads the snapshot: nothing is passed on.
+    expect(statusOf(assess([snapshot]), snapshot.path)).toBe('unaffected');
+  });
+
+  it.each([
+    [
+      'ref() of the versioned model, declared in yml',
+      "{{ ref('stg_orders') }}",
+      'version: 2\nmodels:\n  - name: stg_orders\n    latest_version: 2\n    versions:\n      - v: 2\n',
+      'models/stg_orders_v2.sql',
+    ],
+    [
+      'ref() with v=',
+      "{{ ref('stg_orders', v=2) }}",
+      'version: 2\nmodels:\n  - name: stg_orders\n    versions:\n      - v: 1\n      - v: 2\n',
+      'models/stg_orders_v2.sql',
+    ],
+    [
+      'a version defined_in another file',
+      "{{ ref('stg_orders') }}",
+      'version: 2\nmodels:\n  - name: stg_orders\n    versions:\n      - v: 3\n        defined_in: orders_staged\n',
+      'models/orders_staged.sql',
+    ],
+  ])(
+    'follows a widened field from a model version to the models reading it: %s',
+    (_, ref, yml, path) => {
+      const version = {
+        path,
+        content:
+          "select id, amount_cents from {{ source('shop', 'orders') }}\n",
+      };
+      const reader = {
+        ...mart,
+        content: `select id, amount_cents / 100 as dollars from ${ref}\n`,
+      };
+      const result = assess([
+        version,
+        reader,
+        { path: 'models/stg.yml', content: yml },
+      ]);
+      expect(statusOf(result, path)).toBe('needs-decision');
+    },
+  );
 });
