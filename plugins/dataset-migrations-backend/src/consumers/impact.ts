@@ -192,7 +192,20 @@ function contractedModel(
       isYamlPath(f.path) &&
       /\bexpect_column_values_to_be_(?:of_type|in_type_list)\b/.test(f.content),
   );
-  if (!contract && !typeTest) return result;
+  // An incremental model whose config says `on_schema_change: fail`: dbt
+  // compares the new columns' types with the table it built before, and a
+  // widened one fails the run.
+  const schemaChangeFails = files.find(
+    f =>
+      (isYamlPath(f.path) || f.path === result.path) &&
+      /\bon_schema_change\b["']?\s*[:=]\s*["']?fail\b/i.test(f.content),
+  );
+  if (!contract && !typeTest && !schemaChangeFails) return result;
+  let why = `${typeTest?.path} tests a column's type (dbt_expectations): the model's column types follow the field's, and a test naming the old type fails`;
+  if (schemaChangeFails)
+    why = `${schemaChangeFails.path} sets on_schema_change to fail: the model's column types follow the field's, and dbt fails an incremental run whose column types differ from the table it built before`;
+  if (contract)
+    why = `${contract.path} enforces a dbt model contract: the model's column types follow the field's, and dbt refuses to build a model whose types are not the contract's`;
   const file = files.find(f => f.path === result.path)!;
   return leavePackagesAlone(
     file,
@@ -201,13 +214,9 @@ function contractedModel(
       widened,
       `reads ${widened
         .map(f => `"${f}"`)
-        .join(', ')}, which the migration widens, and ${
-        contract
-          ? `${contract.path} enforces a dbt model contract: the model's column types follow the field's, and dbt refuses to build a model whose types are not the contract's`
-          : `${
-              typeTest!.path
-            } tests a column's type (dbt_expectations): the model's column types follow the field's, and a test naming the old type fails`
-      }; declare the new type there, or cast the field back`,
+        .join(
+          ', ',
+        )}, which the migration widens, and ${why}; declare the new type there, or cast the field back`,
     ),
     target,
   );

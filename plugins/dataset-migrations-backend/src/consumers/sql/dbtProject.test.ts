@@ -934,4 +934,40 @@ describe('dbt relations and SQL beside a model’s own (found by the twenty-sixt
       expect(statusOf(result, path)).toBe('needs-decision');
     },
   );
+
+  it('sends an incremental model whose schema change fails the run to a person under a widening', () => {
+    // dbt compares an incremental model's column types with the table it built
+    // before; `on_schema_change='fail'` fails the run once amount_cents widens.
+    const incremental = {
+      path: 'models/orders_inc.sql',
+      content:
+        "{{ config(materialized='incremental', unique_key='id', on_schema_change='fail') }}\nselect id, amount_cents from {{ source('shop', 'orders') }}\n",
+    };
+    const result = assess([incremental]);
+    expect(statusOf(result, incremental.path)).toBe('needs-decision');
+    expect(
+      result.results.find(r => r.path === incremental.path)?.impact.problem
+        ?.message,
+    ).toContain('on_schema_change');
+    // Set for the project in dbt_project.yml too.
+    const plain = {
+      path: 'models/orders_inc.sql',
+      content:
+        "{{ config(materialized='incremental', unique_key='id') }}\nselect id, amount_cents from {{ source('shop', 'orders') }}\n",
+    };
+    expect(statusOf(assess([plain]), plain.path)).toBe('unaffected');
+    const inProject = assessConsumer(
+      [
+        {
+          ...dbtProject,
+          content: `${dbtProject.content}models:\n  p:\n    +on_schema_change: "fail"\n`,
+        },
+        shopSources,
+        plain,
+      ],
+      shop,
+      widenAmount,
+    );
+    expect(statusOf(inProject, plain.path)).toBe('needs-decision');
+  });
 });
