@@ -195,9 +195,11 @@ export function planCarryOver(options: {
       // Rebuilt as a plain index it would stop enforcing what it enforces now.
       throw new InputError(
         `index ${index.name} backs ${
-          index.special === 'exclusion'
-            ? 'an EXCLUDE constraint'
-            : 'a DEFERRABLE constraint'
+          {
+            exclusion: 'an EXCLUDE constraint',
+            deferrable: 'a DEFERRABLE constraint',
+            'without-overlaps': 'a UNIQUE … WITHOUT OVERLAPS constraint',
+          }[index.special]
         }, which the new version cannot carry yet; drop it or migrate this dataset by hand`,
       );
     }

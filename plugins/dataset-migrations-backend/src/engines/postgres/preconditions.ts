@@ -78,6 +78,7 @@ export async function refuseUncarried(
   await refuseLesserOwners(client, dataset);
   await refuseCollations(client, dataset);
   await refuseDeferrableKey(client, dataset);
+  await refuseKeyWithoutOverlaps(client, dataset);
   await refuseUnlogged(client, dataset);
   await refuseInheritance(client, dataset);
   await refuseRowSecurity(client, dataset);
@@ -225,6 +226,35 @@ async function refuseDeferrableKey(
       `${formatRelation(dataset.relation)} has a DEFERRABLE primary key (${
         rows[0].name
       }), which the new version cannot carry yet: its key would be checked at each row, so writes that move keys past each other (a swap, pos = pos + 1) would fail; make the key NOT DEFERRABLE or migrate this dataset by hand`,
+    );
+}
+
+/**
+ * A primary key WITHOUT OVERLAPS (PostgreSQL 18's temporal key, `PRIMARY KEY (id,
+ * valid_at WITHOUT OVERLAPS)`): an exclusion constraint over its period, which
+ * the new version's plain key over the same fields is not. Carried as one, a row
+ * for a period overlapping another of the same id went in through the name
+ * (found by a probe, 2026-12-06). Refused, as a UNIQUE one is (see carryOver).
+ */
+async function refuseKeyWithoutOverlaps(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+): Promise<void> {
+  const { rows } = await catalogRead<{ name: string }>(
+    client,
+    `SELECT c.conname AS name FROM pg_constraint c
+      WHERE c.conrelid = $1::regclass AND c.contype = 'p'
+        -- Through jsonb: the column only exists from Postgres 18.
+        AND (to_jsonb(c.*) ->> 'conperiod')::boolean`,
+    [quoteRelation(dataset.storage)],
+  );
+  if (rows.length > 0)
+    throw new InputError(
+      `${formatRelation(
+        dataset.relation,
+      )} has a primary key WITHOUT OVERLAPS (${
+        rows[0].name
+      }), which the new version cannot carry yet: it would be a plain key over the same fields, taking rows whose periods overlap; migrate this dataset by hand`,
     );
 }
 

@@ -421,7 +421,7 @@ export interface IndexDefinition {
   /** NULLS NOT DISTINCT (Postgres 15+): one NULL at most. */
   nullsNotDistinct: boolean;
   /** The constraint the index backs, when it is one that a plain index cannot be. */
-  special?: 'exclusion' | 'deferrable';
+  special?: 'exclusion' | 'deferrable' | 'without-overlaps';
   /** As `pg_get_indexdef` prints it, for people. */
   definition: string;
 }
@@ -445,6 +445,7 @@ export async function readIndexes(
     nulls_not_distinct: boolean | null;
     constraint_type: string | null;
     deferrable: boolean | null;
+    period: boolean | null;
   }>(
     client,
     `SELECT ic.relname::text AS name, i.indisunique AS unique, am.amname AS method,
@@ -475,7 +476,9 @@ export async function readIndexes(
             pg_get_indexdef(i.indexrelid) AS definition,
             -- Read through jsonb: the column only exists from Postgres 15.
             (to_jsonb(i.*) ->> 'indnullsnotdistinct')::boolean AS nulls_not_distinct,
-            con.contype::text AS constraint_type, con.condeferrable AS deferrable
+            con.contype::text AS constraint_type, con.condeferrable AS deferrable,
+            -- UNIQUE (…, p WITHOUT OVERLAPS), Postgres 18+: through jsonb as above.
+            (to_jsonb(con.*) ->> 'conperiod')::boolean AS period
        FROM pg_index i
        LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
        JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -514,8 +517,10 @@ export async function readIndexes(
 function specialOf(row: {
   constraint_type: string | null;
   deferrable: boolean | null;
+  period: boolean | null;
 }): Pick<IndexDefinition, 'special'> {
   if (row.constraint_type === 'x') return { special: 'exclusion' };
+  if (row.period) return { special: 'without-overlaps' };
   if (row.deferrable) return { special: 'deferrable' };
   return {};
 }

@@ -150,6 +150,33 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
     await knex.raw(`UPDATE public.events SET id = 3 - id`);
   });
 
+  it('refuses a primary key or unique constraint WITHOUT OVERLAPS, which the new version would hold as plain keys', async () => {
+    // PostgreSQL 18's temporal keys. Unchecked, the key was carried as a plain
+    // PRIMARY KEY (id, valid_at) and the UNIQUE as a GiST index that is not
+    // unique: a price for a period overlapping another of the same id went in
+    // through the name (found by a probe, 2026-12-06).
+    await knex.raw(`CREATE EXTENSION IF NOT EXISTS btree_gist`);
+    await knex.raw(`
+      CREATE TABLE public.prices (
+        id int, valid_at daterange, price numeric,
+        PRIMARY KEY (id, valid_at WITHOUT OVERLAPS)
+      );
+      INSERT INTO public.prices VALUES (1, '[2026-01-01,2027-01-01)', 10)`);
+    expect(await attempt('public.prices')).toEqual(
+      refused(
+        'public.prices has a primary key WITHOUT OVERLAPS (prices_pkey), which the new version cannot carry yet',
+      ),
+    );
+    await knex.raw(`
+      ALTER TABLE public.events ADD COLUMN during tstzrange;
+      ALTER TABLE public.events ADD CONSTRAINT events_owner_during UNIQUE (owner, during WITHOUT OVERLAPS)`);
+    expect(await attempt()).toEqual(
+      refused(
+        'index events_owner_during backs a UNIQUE … WITHOUT OVERLAPS constraint, which the new version cannot carry yet',
+      ),
+    );
+  });
+
   it('refuses an UNLOGGED table, whose previous version a crash would empty before a rollback', async () => {
     // Unchecked, the new version was logged: after a crash the name read it in
     // full, the previous version was empty, and a rollback served no rows.
