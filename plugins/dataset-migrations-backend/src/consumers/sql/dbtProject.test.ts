@@ -970,4 +970,69 @@ describe('dbt relations and SQL beside a model’s own (found by the twenty-sixt
     );
     expect(statusOf(inProject, plain.path)).toBe('needs-decision');
   });
+  it('sends a YAML snapshot of the dataset to a person: it copies every field', () => {
+    // dbt 1.9's snapshots in YAML name a relation and copy all its fields into
+    // the snapshot models read by ref(): a rename, drop, added field or
+    // widening reached `select qty from ref('orders_snapshot')` unseen, and the
+    // file, naming no field, was called unaffected.
+    const snapshot = {
+      path: 'snapshots/orders.yml',
+      content:
+        "snapshots:\n  - name: orders_snapshot\n    relation: source('shop', 'orders')\n    config:\n      unique_key: id\n      strategy: check\n      check_cols: all\n",
+    };
+    const reader = {
+      ...mart,
+      content:
+        "select id, qty, amount_cents / 100 as dollars from {{ ref('orders_snapshot') }}\n",
+    };
+    for (const changes of [
+      renameQty,
+      widenAmount,
+      consumerMapping(shopFields, [{ dropField: { name: 'qty' } }]),
+      consumerMapping(shopFields, [
+        { addField: { name: 'note', type: 'text' } },
+      ]),
+    ]) {
+      const result = assess([snapshot, reader], changes);
+      expect(statusOf(result, snapshot.path)).toBe('unparseable');
+      expect(
+        result.results.find(r => r.path === snapshot.path)?.impact.problem
+          ?.message,
+      ).toContain('snapshot');
+    }
+    // A source's columns tested in YAML, with no snapshot, stay as they were.
+    const tested = {
+      path: 'models/tests.yml',
+      content:
+        "version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        tests:\n          - relationships:\n              to: source('shop', 'orders')\n              field: id\n",
+    };
+    expect(statusOf(assess([tested], widenAmount), tested.path)).toBe(
+      'unaffected',
+    );
+  });
+
+  it("sends a unit test giving the dataset's rows from a fixture file to a person under a rename", () => {
+    // The fixture (tests/fixtures/orders_rows.csv) names the source's columns;
+    // dbt refuses a column the source no longer has. The yml names none.
+    const unit = {
+      path: 'models/unit.yml',
+      content:
+        "unit_tests:\n  - name: t1\n    model: stg_orders\n    given:\n      - input: source('shop', 'orders')\n        format: csv\n        fixture: orders_rows\n    expect:\n      rows:\n        - {id: 1}\n",
+    };
+    expect(statusOf(assess([unit], renameQty), unit.path)).toBe('unparseable');
+    // A widening leaves the fixture's columns as they were.
+    expect(statusOf(assess([unit], widenAmount), unit.path)).toBe('unaffected');
+  });
+
+  it('leaves a hook counting rows of the dataset alone under a widening', () => {
+    // count(*) is no whole row: only a changed field, a new name or the
+    // table's rename reaches a hook.
+    const model = {
+      path: 'models/stg_orders.sql',
+      content: `{{ config(post_hook="insert into audit select count(*) from raw.orders") }}\nselect id, status from {{ source('shop', 'orders') }}\n`,
+    };
+    expect(statusOf(assess([model], widenAmount), model.path)).toBe(
+      'unaffected',
+    );
+  });
 });

@@ -33,6 +33,7 @@ import {
   readAsIs,
   readWidened,
   starChanges,
+  widenedFields,
   type ConsumerMapping,
   type DatasetRelationName,
   type ReaderMapping,
@@ -301,7 +302,7 @@ function hookReadsChange(
     mapping.renamedTo !== undefined ||
     changedFieldsNamedIn(hook, mapping).fields.length > 0 ||
     introducedNamesIn(hook, mapping).fields.length > 0 ||
-    /\*/.test(hook.replace(/\/\*[\s\S]*?\*\//g, ''))
+    /\*(?!\s*\))/.test(hook.replace(/\/\*[\s\S]*?\*\//g, ''))
   );
 }
 
@@ -403,6 +404,18 @@ export function wholeRowsRead(
       ['autoload', /\bautoload(?:_with)?\s*=/g],
       ['COPY', new RegExp(`\\bcopy\\s+${table}\\s+(?:from|to)\\b`, 'gi')],
     );
+  // dbt's YAML snapshots (1.9+) copy every field of their `relation:` into
+  // the snapshot models read by `ref()`: renamed, dropped, added or widened
+  // fields reach those models unseen. A unit test's `fixture:` file gives a
+  // source's rows by column name, which dbt checks against the table's.
+  if (starChanges(mapping) || widenedFields(mapping).length > 0)
+    if (/^\s*snapshots\s*:/m.test(content))
+      patterns.push([
+        'a dbt snapshot of every field',
+        /^\s*-?\s*relation\s*:\s*["']?\s*(?:source|ref)\s*\(/gm,
+      ]);
+  if (starChanges(mapping) && /^\s*unit_tests\s*:/m.test(content))
+    patterns.push(["a dbt unit test's fixture file", /^\s*-?\s*fixture\s*:/gm]);
   if (
     [...mapping.byField.values()].some(
       m =>
