@@ -243,7 +243,17 @@ export function planCarryOver(options: {
       continue;
     }
     const neverValidated = /\sNOT VALID$/.test(constraint.definition);
-    const body = constraint.body.replace(/\s+NOT VALID$/, '');
+    // Printed after the rest (`… NOT ENFORCED`), written back after it below.
+    const body = constraint.body
+      .replace(/\s+NOT VALID$/, '')
+      .replace(/\s+NOT ENFORCED$/, '');
+    // A foreign key over a period names its last column `PERIOD valid_at`.
+    const keyList = (columns: string[]) =>
+      list(
+        columns.map((c, i) =>
+          constraint.period && i === columns.length - 1 ? `PERIOD ${c}` : c,
+        ),
+      );
     const narrowed = constraint.columns
       .filter(c => !copied(c))
       .map(c => ({
@@ -278,17 +288,19 @@ export function planCarryOver(options: {
         );
         continue;
       }
-      definition = `FOREIGN KEY (${list(
+      definition = `FOREIGN KEY (${keyList(
         moved.map(c => q(c!)),
-      )}) REFERENCES ${quoteRelation(target)} (${list(
+      )}) REFERENCES ${quoteRelation(target)} (${keyList(
         referenced.map(c => q(c!)),
       )}) ${actionColumnsRenamed(
-        constraint.references!.rest.replace(/\s*NOT VALID$/, ''),
+        constraint
+          .references!.rest.replace(/\s*NOT VALID$/, '')
+          .replace(/\s*NOT ENFORCED$/, ''),
         constraint.columns,
         moved as string[],
       )}`;
     } else {
-      definition = `FOREIGN KEY (${list(
+      definition = `FOREIGN KEY (${keyList(
         moved.map(c => q(c!)),
       )}) ${actionColumnsRenamed(body, constraint.columns, moved as string[])}`;
     }
@@ -298,8 +310,11 @@ export function planCarryOver(options: {
       kind: constraint.kind,
       add: `ALTER TABLE ${table} ADD CONSTRAINT ${q(
         constraint.name,
-      )} ${definition} NOT VALID`,
-      ...(neverValidated
+      )} ${definition}${
+        // Never checked, so never validated: as it was.
+        constraint.notEnforced ? ' NOT ENFORCED' : ' NOT VALID'
+      }`,
+      ...(neverValidated || constraint.notEnforced
         ? {}
         : {
             validate: `ALTER TABLE ${table} VALIDATE CONSTRAINT ${q(

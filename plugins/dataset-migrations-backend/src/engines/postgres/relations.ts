@@ -549,6 +549,10 @@ export interface ConstraintDefinition {
    */
   onDelete?: string;
   onUpdate?: string;
+  /** `NOT ENFORCED` (Postgres 18+): recorded, never checked. */
+  notEnforced?: boolean;
+  /** A foreign key over a period (Postgres 18+): its last columns with `PERIOD`. */
+  period?: boolean;
 }
 
 export async function readConstraints(
@@ -566,6 +570,8 @@ export async function readConstraints(
     on_update: string;
     referenced: string[] | null;
     referenced_quoted: string[] | null;
+    not_enforced: boolean;
+    period: boolean;
   }>(
     client,
     `SELECT c.conname AS name, c.contype AS type,
@@ -576,7 +582,10 @@ export async function readConstraints(
             pg_get_constraintdef(c.oid) AS definition,
             c.confrelid = c.conrelid AS self,
             c.confdeltype::text AS on_delete, c.confupdtype::text AS on_update,
-            f.referenced, f.referenced_quoted
+            f.referenced, f.referenced_quoted,
+            -- Through jsonb: the columns only exist from Postgres 18.
+            coalesce((to_jsonb(c.*) ->> 'conenforced')::boolean, true) = false AS not_enforced,
+            coalesce((to_jsonb(c.*) ->> 'conperiod')::boolean, false) AS period
        FROM pg_constraint c
        LEFT JOIN LATERAL (
          SELECT array_agg(a.attname::text ORDER BY k.o) AS referenced,
@@ -598,6 +607,8 @@ export async function readConstraints(
         : r.definition.slice(r.definition.indexOf(') REFERENCES') + 2),
     definition: r.definition,
     selfReference: r.self,
+    ...(r.not_enforced ? { notEnforced: true } : {}),
+    ...(r.period ? { period: true } : {}),
     ...(r.type === 'f'
       ? {
           onDelete: r.on_delete,
