@@ -346,10 +346,14 @@ export function rewriteConsumerFiles(
     files.map(file =>
       relationAsValue(
         file,
-        renderedReads(
+        macroJinjaNames(
           file,
-          rewriteSqlFile(file, target, mapping),
-          target,
+          renderedReads(
+            file,
+            rewriteSqlFile(file, target, mapping),
+            target,
+            mapping,
+          ),
           mapping,
         ),
         target,
@@ -359,6 +363,37 @@ export function rewriteConsumerFiles(
     target,
     mapping,
   ).map((result, i) => leavePackagesAlone(files[i], result, target));
+}
+
+/**
+ * A file of dbt macros reading the dataset whose Jinja names a field the
+ * migration changes: a default argument (`{% macro clean(col='qty') %}`), a
+ * `{% set %}`, a value handed to another macro. Macros are not rendered by
+ * themselves (only a call says what they render), and masking blanks their
+ * tags, so `delete from … where {{ col }} < 0` was called unaffected while,
+ * called as `clean()`, it read the renamed or dropped field.
+ */
+function macroJinjaNames(
+  file: ChangedFile,
+  result: RewrittenFile,
+  mapping: ConsumerMapping,
+): RewrittenFile {
+  if (result.status !== 'unaffected' && result.status !== 'rewritten')
+    return result;
+  if (!isSqlPath(file.path) || !/\{%-?\s*(?:macro|test)\b/.test(file.content))
+    return result;
+  const jinja = jinjaBeyondReferences(file.content).join('\n');
+  const named = changedFieldsNamedIn(jinja, mapping).fields;
+  if (named.length === 0) return result;
+  return toPerson(
+    { ...result, content: file.content },
+    named,
+    `its macros' Jinja names ${named
+      .map(f => `"${f}"`)
+      .join(
+        ', ',
+      )} (a default argument, a {% set %}, a value handed on), which the migration changes: what a macro reads only its calls tell, and the rewriter does not render macros by themselves; a person decides`,
+  );
 }
 
 /**

@@ -1035,4 +1035,35 @@ describe('dbt relations and SQL beside a model’s own (found by the twenty-sixt
       'unaffected',
     );
   });
+  it('sends a macro file to a person when its Jinja names a changed field (a default argument)', () => {
+    // `{% macro clean_orders(col='qty') %}` reads qty when called as
+    // clean_orders(); its tag is blanked and macros are not rendered alone, so
+    // the file was called unaffected and the hook calling it failed.
+    const macro = {
+      path: 'macros/clean.sql',
+      content:
+        "{% macro clean_orders(col='qty') %}\ndelete from {{ source('shop', 'orders') }} where {{ col }} < 0\n{% endmacro %}\n",
+    };
+    const model = {
+      path: 'models/audit.sql',
+      content:
+        '{{ config(post_hook="{{ clean_orders() }}") }}\nselect 1 as x\n',
+    };
+    for (const changes of [
+      renameQty,
+      consumerMapping(shopFields, [{ dropField: { name: 'qty' } }]),
+    ])
+      expect(statusOf(assess([macro, model], changes), macro.path)).toBe(
+        'needs-decision',
+      );
+    // Its Jinja names no changed field: the macro stays as it was.
+    const plain = {
+      path: 'macros/clean.sql',
+      content:
+        "{% macro clean_orders(col='status') %}\ndelete from {{ source('shop', 'orders') }} where {{ col }} is null\n{% endmacro %}\n",
+    };
+    expect(statusOf(assess([plain, model], renameQty), plain.path)).toBe(
+      'unaffected',
+    );
+  });
 });
