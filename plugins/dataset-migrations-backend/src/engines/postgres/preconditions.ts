@@ -79,6 +79,7 @@ export async function refuseUncarried(
   await refuseCollations(client, dataset);
   await refuseDeferrableKey(client, dataset);
   await refuseKeyWithoutOverlaps(client, dataset);
+  await refuseInvalidIndexes(client, dataset);
   await refuseUnlogged(client, dataset);
   await refuseInheritance(client, dataset);
   await refuseRowSecurity(client, dataset);
@@ -255,6 +256,35 @@ async function refuseKeyWithoutOverlaps(
       )} has a primary key WITHOUT OVERLAPS (${
         rows[0].name
       }), which the new version cannot carry yet: it would be a plain key over the same fields, taking rows whose periods overlap; migrate this dataset by hand`,
+    );
+}
+
+/**
+ * An index PostgreSQL marks INVALID: left by a `CREATE INDEX CONCURRENTLY` that
+ * failed (a unique one meeting duplicates), or a partitioned index not yet on
+ * every partition. The new version would build it whole: over duplicates the run
+ * failed at the indexes stage after copying every row (found by a probe,
+ * 2026-12-06), and over rows without any a unique one would refuse writes the
+ * table takes. Refused, naming it, at plan and create-target only: one made
+ * invalid later must not hold back a rollback or a contract.
+ */
+async function refuseInvalidIndexes(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+): Promise<void> {
+  const { rows } = await catalogRead<{ name: string }>(
+    client,
+    `SELECT ic.relname::text AS name FROM pg_index i
+       JOIN pg_class ic ON ic.oid = i.indexrelid
+      WHERE i.indrelid = $1::regclass AND NOT i.indisvalid
+      ORDER BY ic.relname`,
+    [quoteRelation(dataset.storage)],
+  );
+  if (rows.length > 0)
+    throw new InputError(
+      `${rows.map(r => `index ${r.name}`).join(', ')} of ${formatRelation(
+        dataset.relation,
+      )} is INVALID (a CREATE INDEX CONCURRENTLY that failed, or a partitioned index not yet on every partition), which the new version would build whole: over duplicates the run would fail after copying every row, and a unique one would refuse writes the table takes; drop it, or rebuild it (REINDEX INDEX CONCURRENTLY) first`,
     );
 }
 

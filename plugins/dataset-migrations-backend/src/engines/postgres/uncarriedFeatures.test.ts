@@ -177,6 +177,26 @@ describe('PostgresDatasetEngine on a table with what the new version would not c
     );
   });
 
+  it('refuses an INVALID index, which the new version would build whole', async () => {
+    // Left by a CREATE UNIQUE INDEX CONCURRENTLY that met duplicates. Unchecked,
+    // the run copied every row and then failed at the indexes stage (could not
+    // create unique index "events_owner_key_v2"); over rows without duplicates
+    // the new version would refuse writes the table takes (found by a probe,
+    // 2026-12-06).
+    await knex.raw(`INSERT INTO public.events VALUES (3, 'alice', 3)`);
+    await expect(
+      knex.raw(
+        `CREATE UNIQUE INDEX CONCURRENTLY events_owner_key ON public.events (owner)`,
+      ),
+    ).rejects.toThrow('could not create unique index');
+    expect(await attempt()).toEqual(
+      refused(
+        'index events_owner_key of public.events is INVALID (a CREATE INDEX CONCURRENTLY that failed, or a partitioned index not yet on every partition)',
+      ),
+    );
+    await knex.raw(`INSERT INTO public.events VALUES (4, 'alice', 4)`);
+  });
+
   it('refuses an UNLOGGED table, whose previous version a crash would empty before a rollback', async () => {
     // Unchecked, the new version was logged: after a crash the name read it in
     // full, the previous version was empty, and a rollback served no rows.
