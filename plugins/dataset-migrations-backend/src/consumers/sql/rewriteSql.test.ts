@@ -904,6 +904,40 @@ group by user_id`;
       }).toEqual({ content, status: 'unaffected' });
   });
 
+  it('asks about code reading the whole table into a DataFrame, which the migration changes (found by the twenty-sixth round)', () => {
+    // Spark, Snowpark and ibis read a table by name, so do JDBC's dbtable and
+    // pandas' read_sql given a table's name, and a dbt Python model's
+    // dbt.source(): each frame has the table's columns, and a rename changes
+    // them, though the code names none. Each was called unaffected.
+    const renaming = consumerMapping(source, [
+      { renameField: { from: 'track_id', to: 'track_uri' } },
+    ]);
+    for (const content of [
+      'df = spark.table("analytics.listening_events")\ndf.write.parquet("out")\n',
+      'df = spark.read.jdbc(url, "public.listening_events", properties=props)\n',
+      'df = spark.read.format("jdbc").option("dbtable", "listening_events").load()\n',
+      'df = pd.read_sql("listening_events", engine)\n',
+      'events = con.table("listening_events")\n',
+      'def model(dbt, session):\n    return dbt.source("warehouse", "listening_events")\n',
+    ]) {
+      const result = rewrite(content, renaming, 'jobs/export.py');
+      expect({ content, status: result.status }).toEqual({
+        content,
+        status: 'unparseable',
+      });
+      expect(result.impact.problem?.message).toMatch(/whole rows/);
+    }
+    // A query naming its columns, or another table, stays as it was.
+    for (const content of [
+      'df = pd.read_sql("SELECT user_id FROM listening_events", engine)\n',
+      'df = spark.table("listening_events_archive")  # not listening_events\n',
+    ])
+      expect({
+        content,
+        status: rewrite(content, renaming, 'jobs/export.py').status,
+      }).toEqual({ content, status: 'unaffected' });
+  });
+
   it('asks about code in other languages naming a changed field in upper case or as an ORM’s camelCase property (found by adversarial24)', () => {
     // Each was unaffected: SQL in a Java or Python string is read in any case,
     // jOOQ generates LISTENING_EVENTS.TRACK_ID, and JPA, Objection or TypeORM

@@ -403,6 +403,22 @@ export function wholeRowsRead(
       ['read_sql_table', /\bread_sql_table\s*\(/g],
       ['autoload', /\bautoload(?:_with)?\s*=/g],
       ['COPY', new RegExp(`\\bcopy\\s+${table}\\s+(?:from|to)\\b`, 'gi')],
+      // A DataFrame of the whole table: Spark's, Snowpark's or ibis's
+      // `.table("raw.orders")`, `read.jdbc(url, "raw.orders")`, the JDBC
+      // `dbtable` option, pandas' `read_sql("orders", engine)` (a table's
+      // name reads the table), a dbt Python model's `dbt.source()`.
+      [
+        'a DataFrame of the table',
+        new RegExp(
+          `\\b(?:table|read_sql|read_table|jdbc)\\s*\\(\\s*(?:[^,()'"\`]*,\\s*)?['"\`]\\s*${table}\\s*['"\`]`,
+          'gi',
+        ),
+      ],
+      [
+        'dbtable',
+        new RegExp(`\\bdbtable['"]?\\s*[,=:]\\s*['"]\\s*${table}`, 'gi'),
+      ],
+      ["dbt's Python source()", /\bdbt\s*\.\s*(?:source|ref)\s*\(/g],
     );
   // dbt's YAML snapshots (1.9+) copy every field of their `relation:` into
   // the snapshot models read by `ref()`: renamed, dropped, added or widened
