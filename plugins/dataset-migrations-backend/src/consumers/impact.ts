@@ -4,6 +4,7 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
+  escapeRegExp,
   jinjaNamesDataset,
   namesIdentifier,
   namesWord,
@@ -511,7 +512,8 @@ function widenedFieldsRead(
  * SQL file's views and tables (`CREATE VIEW`, `CREATE TABLE … AS`, `SELECT …
  * INTO`), by their names. Code in another language (a script, a dashboard's
  * JSON) reads either by its name, and what it does with it is not followed at
- * all; dbt's YAML and Markdown describe models, and read none.
+ * all; dbt's YAML reads a model where it holds SQL on it (a semantic model's
+ * `expr:`, a test's `expression:`), and Markdown reads none.
  */
 function readersOf(
   result: RewrittenFile,
@@ -532,8 +534,22 @@ function readersOf(
     .filter(f => {
       if (f.path === result.path) return false;
       if (!isSqlPath(f.path)) {
-        if (isYamlPath(f.path) || /\.(?:md|markdown|rst|txt)$/i.test(f.path))
-          return false;
+        // dbt's YAML holds SQL on a model too: a semantic model's or metric's
+        // `expr:`, a test's `expression:` or `where:` (`amount_cents / 100`).
+        if (isYamlPath(f.path))
+          return (
+            refNames.some(
+              name =>
+                refsIn(f.content).includes(name) ||
+                new RegExp(
+                  String.raw`^\s*-?\s*(?:name|model)\s*:\s*["']?${escapeRegExp(
+                    name,
+                  )}["']?\s*$`,
+                  'm',
+                ).test(f.content),
+            ) && /\b(?:expr|expression|where|filter|sql)\s*:/.test(f.content)
+          );
+        if (/\.(?:md|markdown|rst|txt)$/i.test(f.path)) return false;
         const code = unescapedCode(f.content);
         return names.some(name => namesIdentifier(code, name));
       }

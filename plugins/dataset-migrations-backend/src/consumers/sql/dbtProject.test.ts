@@ -1066,4 +1066,38 @@ describe('dbt relations and SQL beside a model’s own (found by the twenty-sixt
       'unaffected',
     );
   });
+  it.each([
+    [
+      "a semantic model's measure",
+      "semantic_models:\n  - name: orders\n    model: ref('stg_orders')\n    measures:\n      - name: revenue\n        expr: amount_cents / 100\n        agg: sum\n",
+    ],
+    [
+      "a test's expression",
+      'version: 2\nmodels:\n  - name: stg_orders\n    tests:\n      - dbt_utils.expression_is_true:\n          expression: "amount_cents / 100 >= 1"\n',
+    ],
+  ])(
+    'follows a widened field from a model to SQL in YAML on it: %s',
+    (_, yml) => {
+      // `expr: amount_cents / 100` is SQL on the model: 12.5 where 12 once the
+      // field widens, and the model passing it on was called unaffected.
+      const model = {
+        path: 'models/stg_orders.sql',
+        content:
+          "select id, amount_cents from {{ source('shop', 'orders') }}\n",
+      };
+      const yaml = { path: 'models/semantic.yml', content: yml };
+      expect(statusOf(assess([model, yaml]), model.path)).toBe(
+        'needs-decision',
+      );
+      // YAML describing the model's columns, with no SQL, reads nothing.
+      const described = {
+        path: 'models/semantic.yml',
+        content:
+          'version: 2\nmodels:\n  - name: stg_orders\n    columns:\n      - name: amount_cents\n        tests: [not_null]\n',
+      };
+      expect(statusOf(assess([model, described]), model.path)).toBe(
+        'unaffected',
+      );
+    },
+  );
 });
