@@ -918,6 +918,8 @@ group by user_id`;
       'df = spark.read.format("jdbc").option("dbtable", "listening_events").load()\n',
       'df = pd.read_sql("listening_events", engine)\n',
       'events = con.table("listening_events")\n',
+      'events <- dbReadTable(con, "listening_events")\n',
+      'events <- tbl(con, "listening_events") %>% collect()\n',
       'def model(dbt, session):\n    return dbt.source("warehouse", "listening_events")\n',
     ]) {
       const result = rewrite(content, renaming, 'jobs/export.py');

@@ -406,11 +406,12 @@ export function wholeRowsRead(
       // A DataFrame of the whole table: Spark's, Snowpark's or ibis's
       // `.table("raw.orders")`, `read.jdbc(url, "raw.orders")`, the JDBC
       // `dbtable` option, pandas' `read_sql("orders", engine)` (a table's
-      // name reads the table), a dbt Python model's `dbt.source()`.
+      // name reads the table), R's `dbReadTable(con, "orders")` and dplyr's
+      // `tbl(con, "orders")`, a dbt Python model's `dbt.source()`.
       [
         'a DataFrame of the table',
         new RegExp(
-          `\\b(?:table|read_sql|read_table|jdbc)\\s*\\(\\s*(?:[^,()'"\`]*,\\s*)?['"\`]\\s*${table}\\s*['"\`]`,
+          `\\b(?:table|read_sql|read_table|jdbc|dbReadTable|tbl)\\s*\\(\\s*(?:[^,()'"\`]*,\\s*)?['"\`]\\s*${table}\\s*['"\`]`,
           'gi',
         ),
       ],
