@@ -225,7 +225,9 @@ export function planCarryOver(options: {
         ', ',
       )})${included.length ? ` INCLUDE (${included.join(', ')})` : ''}${
         index.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''
-      }${index.predicate ? ` WHERE ${sql[sql.length - 1]}` : ''}`,
+      }${index.tablespace ? ` TABLESPACE ${q(index.tablespace)}` : ''}${
+        index.predicate ? ` WHERE ${sql[sql.length - 1]}` : ''
+      }`,
     });
   }
 

@@ -422,6 +422,8 @@ export interface IndexDefinition {
   nullsNotDistinct: boolean;
   /** The constraint the index backs, when it is one that a plain index cannot be. */
   special?: 'exclusion' | 'deferrable' | 'without-overlaps';
+  /** Its tablespace, where not the database's default. */
+  tablespace?: string;
   /** As `pg_get_indexdef` prints it, for people. */
   definition: string;
 }
@@ -446,9 +448,11 @@ export async function readIndexes(
     constraint_type: string | null;
     deferrable: boolean | null;
     period: boolean | null;
+    tablespace: string | null;
   }>(
     client,
-    `SELECT ic.relname::text AS name, i.indisunique AS unique, am.amname AS method,
+    `SELECT ic.relname::text AS name,
+            (SELECT t.spcname::text FROM pg_tablespace t WHERE t.oid = ic.reltablespace) AS tablespace, i.indisunique AS unique, am.amname AS method,
             i.indnkeyatts AS key_count,
             array(SELECT pg_get_indexdef(i.indexrelid, k, false)
                     FROM generate_series(1, i.indnatts) AS k ORDER BY k) AS columns,
@@ -509,6 +513,7 @@ export async function readIndexes(
     ...(r.predicate === null ? {} : { predicate: r.predicate }),
     nullsNotDistinct: r.nulls_not_distinct === true,
     ...specialOf(r),
+    ...(r.tablespace === null ? {} : { tablespace: r.tablespace }),
     definition: r.definition,
   }));
 }
@@ -688,4 +693,32 @@ export async function readDependents(
     [relations.map(quoteRelation), except.map(quoteRelation)],
   );
   return rows.map(r => r.what);
+}
+
+/**
+ * The tablespaces of a table and of its primary key's index, where not the
+ * database's default (see MigrationShape.tablespaces).
+ */
+export async function readTablespaces(
+  client: PoolClient,
+  table: RelationName,
+): Promise<{ table?: string; key?: string }> {
+  const { rows } = await catalogRead<{
+    table: string | null;
+    key: string | null;
+  }>(
+    client,
+    `SELECT (SELECT t.spcname::text FROM pg_tablespace t WHERE t.oid = c.reltablespace) AS table,
+            (SELECT t.spcname::text FROM pg_index i
+               JOIN pg_class ic ON ic.oid = i.indexrelid
+               JOIN pg_tablespace t ON t.oid = ic.reltablespace
+              WHERE i.indrelid = c.oid AND i.indisprimary) AS key
+       FROM pg_class c WHERE c.oid = $1::regclass`,
+    [quoteRelation(table)],
+  );
+  const row = rows[0];
+  return {
+    ...(row?.table ? { table: row.table } : {}),
+    ...(row?.key ? { key: row.key } : {}),
+  };
 }

@@ -20,6 +20,7 @@ import {
   readConstraints,
   readFields,
   readIndexes,
+  readTablespaces,
   readKeyIdentities,
   relationComment,
   relationExists,
@@ -216,6 +217,7 @@ export async function shapeFor(
       failures: inSchema(`dsm_${tag}_reverse_failures`),
     },
     carryOver,
+    tablespaces: await readTablespaces(client, source),
   };
   // Built with the rebuilt indexes, dropped at contract. A renamed dataset's
   // new name serves the new version as it is.

@@ -335,13 +335,20 @@ export function expandIndexesOf(
         : `_v${targetVersion}${EXPAND_INDEX_SUFFIX}`;
     const name = indexName(index.name, suffix, index.name, names);
     const relation = quoteRelation({ schema: shape.target.schema, name });
+    // Beside the index it serves for, as the new version's own are.
+    const tablespace =
+      index === keyIndex
+        ? shape.tablespaces?.key
+        : (index as IndexDefinition).tablespace;
     indexes.push({
       name,
       original: index.name,
       expand: true,
       create: `CREATE INDEX CONCURRENTLY ${q(name)} ON ${quoteRelation(
         shape.target,
-      )} USING btree (${list(keys)})`,
+      )} USING btree (${list(keys)})${
+        tablespace ? ` TABLESPACE ${q(tablespace)}` : ''
+      }`,
       comment: `COMMENT ON INDEX ${relation} IS '${EXPAND_INDEX_COMMENT}'`,
     });
   }

@@ -66,6 +66,12 @@ export interface MigrationShape {
   /** The old version's indexes and constraints, rebuilt on the new one. */
   carryOver: CarryOver;
   /**
+   * The tablespaces of the source (`table`) and of its key's index (`key`), where
+   * not the database's default: the new version goes there too, not onto the
+   * default's disk, which a copy of a table kept apart could fill.
+   */
+  tablespaces?: { table?: string; key?: string };
+  /**
    * Between cut-over and contract the name serves both shapes (see expandViewSql);
    * when that takes computed columns, writes through it go through this trigger.
    */
