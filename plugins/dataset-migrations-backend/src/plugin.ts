@@ -316,6 +316,8 @@ export const datasetMigrationsPlugin = createBackendPlugin({
             leaseMs: worker.leaseMs,
             settleRolledBack: (migration, override) =>
               settlement.settle(migration, override),
+            holdingMerges: (migration, work) =>
+              settlement.holdingMerges(migration, work),
             announcer,
             outcomes,
             stages: meters.stages,

@@ -185,4 +185,123 @@ describe('RollbackSettlement', () => {
     expect(comments).toHaveLength(1);
     expect(comments[0]).toMatch(`Dataset migration \`${id}\``);
   }, 60_000);
+
+  /** A consumer with a pull request the ledger last saw open, on GitHub. */
+  async function withOpenPullRequests(
+    migrationId: string,
+    pulls: Array<{ ref: string; number: number; branch: string }>,
+  ) {
+    await consumers.addDiscovered(
+      migrationId,
+      pulls.map(p => ({
+        entityRef: p.ref,
+        depth: 1,
+        repositoryUrl: 'https://github.com/acme/orders',
+      })),
+    );
+    for (const p of pulls) {
+      await consumers.advance(migrationId, p.ref, ['discovered'], {
+        state: 'pr-opened',
+        pullRequest: {
+          provider: 'github',
+          url: `https://github.com/acme/orders/pull/${p.number}`,
+          number: p.number,
+          branch: p.branch,
+          state: 'open',
+        },
+      });
+    }
+  }
+
+  function settlementOnGithub() {
+    return new RollbackSettlement({
+      consumers,
+      scm: [
+        GithubScmProvider.fromConfig(
+          new ConfigReader({
+            integrations: { github: [{ host: 'github.com', token: 't' }] },
+          }),
+        ),
+      ],
+      enqueueClose: (m, ref) => queue.enqueueClosePullRequest(m, ref),
+      logger: mockServices.logger.mock(),
+    });
+  }
+
+  it('asks source control at the last look: a pull request merged since the ledger looked, or one it cannot read, is in the way; merges wait', async () => {
+    const id = await succeededMigration(store, {
+      entityRef: 'resource:default/orders',
+      changes: [{ renameField: { from: 'customer', to: 'client' } }],
+    });
+    await withOpenPullRequests(id, [
+      { ref: 'component:default/merged', number: 11, branch: 'dm/merged' },
+      { ref: 'component:default/open', number: 12, branch: 'dm/open' },
+      { ref: 'component:default/unread', number: 13, branch: 'dm/unread' },
+    ]);
+    // GitHub, per its REST contract: the pulls of a branch, `merged_at` set once merged.
+    const pullOf = (number: number, merged: boolean) => ({
+      number,
+      html_url: `https://github.com/acme/orders/pull/${number}`,
+      state: merged ? 'closed' : 'open',
+      merged_at: merged ? '2026-12-06T10:00:00Z' : null,
+    });
+    server.use(
+      http.get(`${REPO}/pulls`, ({ request }) => {
+        const head = new URL(request.url).searchParams.get('head');
+        if (head === 'acme:dm/merged')
+          return HttpResponse.json([pullOf(11, true)]);
+        if (head === 'acme:dm/open')
+          return HttpResponse.json([pullOf(12, false)]);
+        return HttpResponse.json({ message: 'Server Error' }, { status: 500 });
+      }),
+    );
+    const migration = (await store.getMigrationWithPlan(id))!;
+    let mergeMeanwhile: unknown;
+    const seen = await settlementOnGithub().holdingMerges(
+      migration,
+      async patches => {
+        mergeMeanwhile = await consumers.holdForMerge(id, async () => 'merged');
+        return patches;
+      },
+    );
+    expect(seen).toEqual({
+      merged: ['component:default/merged'],
+      unread: ['component:default/unread'],
+    });
+    expect(mergeMeanwhile).toEqual({ held: false });
+    // Once the rollback's look is over, merges go on; they hold each other off not.
+    expect(
+      await consumers.holdForMerge(id, () =>
+        consumers.holdForMerge(id, async () => 'merged'),
+      ),
+    ).toEqual({ held: true, value: { held: true, value: 'merged' } });
+  }, 60_000);
+
+  it('records a pull request found merged when closing it as merged, to be reverted', async () => {
+    const id = await succeededMigration(store, {
+      entityRef: 'resource:default/orders',
+      changes: [{ renameField: { from: 'customer', to: 'client' } }],
+    });
+    await withOpenPullRequests(id, [
+      { ref: 'component:default/late', number: 21, branch: 'dm/late' },
+    ]);
+    // Merged on GitHub after the rollback's last look: a close leaves it as it is.
+    const pull = {
+      number: 21,
+      html_url: 'https://github.com/acme/orders/pull/21',
+      state: 'closed',
+      merged_at: '2026-12-06T10:00:00Z',
+    };
+    server.use(http.get(`${REPO}/pulls/21`, () => HttpResponse.json(pull)));
+    expect(await store.markRolledBack(id)).toBe(true);
+    await settlementOnGithub().settle((await store.getMigrationWithPlan(id))!);
+    const late = await consumers.get(id, 'component:default/late');
+    expect(late).toMatchObject({
+      state: 'superseded',
+      pullRequest: { number: 21, state: 'merged' },
+    });
+    expect(late?.supersededReason).toMatch(
+      /Its merged patch reads version 2: revert it to read version 1\.$/,
+    );
+  }, 60_000);
 });

@@ -8,6 +8,7 @@ import type {
   ConsumerStore,
   PullRequestToClose,
 } from '../database/ConsumerStore';
+import type { MergedPatches } from './mergedPatches';
 
 /**
  * What a rollback does to the migration's consumers: every one not unaffected is
@@ -26,21 +27,47 @@ export class RollbackSettlement {
     },
   ) {}
 
+  /**
+   * A rollback's last look at the consumers, then `work` (the rollback) with no
+   * merge of the migration's pull requests under way or starting meanwhile (one
+   * merged from the portal, or by a campaign's automerge). `work` is given the
+   * consumers whose code reads the new version now (merged in the ledger, or
+   * merged since it last looked, as source control tells) and those whose open
+   * pull request source control could not be asked about.
+   */
+  async holdingMerges<T>(
+    migration: Migration,
+    work: (consumers: MergedPatches) => Promise<T>,
+  ): Promise<T> {
+    const { consumers } = this.options;
+    return consumers.holdForRollback(migration.id, async () => {
+      const merged = await consumers.listMergedPatches(migration.id);
+      const unread: string[] = [];
+      for (const consumer of await consumers.list(migration.id)) {
+        const { pullRequest, repositoryUrl, entityRef } = consumer;
+        if (pullRequest?.state !== 'open' || !repositoryUrl) continue;
+        if (consumer.state === 'superseded') continue;
+        const provider = this.options.scm.find(p => p.supports(repositoryUrl));
+        const now = await provider
+          ?.getPullRequest(repositoryUrl, pullRequest.branch)
+          .catch(() => undefined);
+        if (now?.state === 'merged') merged.push(entityRef);
+        else if (!now) unread.push(entityRef);
+      }
+      return work({ merged: [...new Set(merged)].sort(), unread });
+    });
+  }
+
   /** Settles the ledger of a migration that was just rolled back. */
   async settle(migration: Migration, override?: PersonOverride): Promise<void> {
-    const rolledBack = `Migration ${migration.id} of ${migration.entityRef} (to version ${migration.targetVersion}) was rolled back: readers are on version ${migration.fromVersion} again`;
-    const toClose = await this.options.consumers.supersede(migration.id, {
-      merged: `${rolledBack}${
-        override ? ` by ${override.by}'s override ("${override.reason}")` : ''
-      }. Its merged patch reads version ${
-        migration.targetVersion
-      }: revert it to read version ${migration.fromVersion}.`,
-      open: `${rolledBack}. Its pull request is closed unmerged; nothing more is needed.`,
-      other: `${rolledBack}. Nothing more is needed.`,
-    });
+    const reasons = supersededReasons(migration, override);
+    const toClose = await this.options.consumers.supersede(
+      migration.id,
+      reasons,
+    );
     for (const pull of toClose) {
       try {
-        await this.close(migration, pull);
+        await this.close(migration, pull, reasons.merged);
       } catch (error) {
         this.options.logger.warn(
           `Could not close ${pull.pullRequest.url} of rolled-back migration ${
@@ -64,16 +91,22 @@ export class RollbackSettlement {
       !consumer.repositoryUrl
     )
       return;
-    await this.close(migration, {
-      entityRef,
-      repositoryUrl: consumer.repositoryUrl,
-      pullRequest: consumer.pullRequest,
-    });
+    await this.close(
+      migration,
+      {
+        entityRef,
+        repositoryUrl: consumer.repositoryUrl,
+        pullRequest: consumer.pullRequest,
+      },
+      supersededReasons(migration, migration.rollbackOverride).merged,
+    );
   }
 
+  /** Closes one pull request; one found merged meanwhile is recorded as `merged` says. */
   private async close(
     migration: Migration,
     { entityRef, repositoryUrl, pullRequest }: PullRequestToClose,
+    merged: string,
   ): Promise<void> {
     const provider = this.options.scm.find(p => p.supports(repositoryUrl));
     if (!provider?.closePullRequest) {
@@ -91,8 +124,23 @@ export class RollbackSettlement {
       migration.id,
       entityRef,
       { ...pullRequest, state: closed.state },
+      closed.state === 'merged' ? merged : undefined,
     );
   }
+}
+
+/** Why each consumer of a rolled-back migration is superseded, by what became of its patch. */
+function supersededReasons(migration: Migration, override?: PersonOverride) {
+  const rolledBack = `Migration ${migration.id} of ${migration.entityRef} (to version ${migration.targetVersion}) was rolled back: readers are on version ${migration.fromVersion} again`;
+  return {
+    merged: `${rolledBack}${
+      override ? ` by ${override.by}'s override ("${override.reason}")` : ''
+    }. Its merged patch reads version ${
+      migration.targetVersion
+    }: revert it to read version ${migration.fromVersion}.`,
+    open: `${rolledBack}. Its pull request is closed unmerged; nothing more is needed.`,
+    other: `${rolledBack}. Nothing more is needed.`,
+  };
 }
 
 export function closeComment(migration: Migration): string {

@@ -28,6 +28,7 @@ import {
   registeredIn,
 } from '../__testUtils__/gitRepos';
 import { startPluginBackend } from '../__testUtils__/pluginBackend';
+import { ConsumerStore } from '../database/ConsumerStore';
 import { LocalGitScmProvider } from './scm/LocalGitScmProvider';
 import { LocalRepositoryRoots } from './repositories/LocalRepositoryRoots';
 
@@ -334,6 +335,20 @@ describe('consumer pull requests in the portal', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/is merged, not open/);
   }, 90_000);
+
+  it('refuses a merge while a rollback of the run is under way, changing nothing', async () => {
+    const mainBefore = gitIn(repo('clash'), 'rev-parse', 'main');
+    const res = await new ConsumerStore(pluginDb).holdForRollback(
+      migrationId,
+      () => api().post(`${pullRequestPath('clash')}/merge`),
+    );
+
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toBe(
+      `migration ${migrationId} is being rolled back: its consumers' pull requests are not to be merged`,
+    );
+    expect(gitIn(repo('clash'), 'rev-parse', 'main')).toBe(mainBefore);
+  });
 
   it('refuses to merge once the run is rolled back: readers are on the old version again', async () => {
     // An earlier test merged one of its pull requests: rolling back needs a reason.

@@ -37,15 +37,34 @@ export interface ConsumerPullRequestStore {
       other: string;
     },
   ): Promise<PullRequestToClose[]>;
-  /** Records a superseded consumer's pull request as it stands after closing it. */
+  /**
+   * Records a superseded consumer's pull request as it stands after closing it,
+   * with a new reason when it was not closed as expected (merged meanwhile).
+   */
   recordClosedPullRequest(
     migrationId: string,
     entityRef: string,
     pullRequest: ConsumerPullRequest,
+    supersededReason?: string,
   ): Promise<boolean>;
   /**
    * Consumers whose code reads the migration's new version because their patch was
    * merged: `merged`, or `done` with a patch.
    */
   listMergedPatches(migrationId: string): Promise<string[]>;
+  /**
+   * Runs `work`, a merge of one of the migration's pull requests, unless a
+   * rollback of the migration is under way: then answers `{ held: false }` at once.
+   * Merges do not hold each other off.
+   */
+  holdForMerge<T>(
+    migrationId: string,
+    work: () => Promise<T>,
+  ): Promise<{ held: true; value: T } | { held: false }>;
+  /**
+   * Runs `work`, a rollback from its last look at the pull requests until readers
+   * are back on the previous version, once no merge of the migration's pull
+   * requests is under way, and with none starting meanwhile.
+   */
+  holdForRollback<T>(migrationId: string, work: () => Promise<T>): Promise<T>;
 }

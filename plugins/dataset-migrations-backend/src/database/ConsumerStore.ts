@@ -51,6 +51,8 @@ export class ConsumerStore implements AllParts {
   readonly supersede: AllParts['supersede'];
   readonly recordClosedPullRequest: AllParts['recordClosedPullRequest'];
   readonly listMergedPatches: AllParts['listMergedPatches'];
+  readonly holdForMerge: AllParts['holdForMerge'];
+  readonly holdForRollback: AllParts['holdForRollback'];
 
   readonly listMoving: AllParts['listMoving'];
   readonly countMoving: AllParts['countMoving'];
@@ -91,6 +93,8 @@ export class ConsumerStore implements AllParts {
     this.recordClosedPullRequest =
       pullRequests.recordClosedPullRequest.bind(pullRequests);
     this.listMergedPatches = pullRequests.listMergedPatches.bind(pullRequests);
+    this.holdForMerge = pullRequests.holdForMerge.bind(pullRequests);
+    this.holdForRollback = pullRequests.holdForRollback.bind(pullRequests);
 
     this.listMoving = progress.listMoving.bind(progress);
     this.countMoving = progress.countMoving.bind(progress);

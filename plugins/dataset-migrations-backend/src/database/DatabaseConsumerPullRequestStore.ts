@@ -108,6 +108,7 @@ export class DatabaseConsumerPullRequestStore
     migrationId: string,
     entityRef: string,
     pullRequest: ConsumerPullRequest,
+    supersededReason?: string,
   ): Promise<boolean> {
     const count = await this.knex(CONSUMERS_TABLE)
       .where({
@@ -117,6 +118,7 @@ export class DatabaseConsumerPullRequestStore
       })
       .update({
         pull_request: JSON.stringify(pullRequest),
+        ...(supersededReason ? { superseded_reason: supersededReason } : {}),
         updated_at: this.knex.fn.now(),
       });
     return count > 0;
@@ -139,5 +141,46 @@ export class DatabaseConsumerPullRequestStore
       .orderBy('entity_ref')
       .select('entity_ref');
     return rows.map(r => r.entity_ref);
+  }
+
+  async holdForMerge<T>(
+    migrationId: string,
+    work: () => Promise<T>,
+  ): Promise<{ held: true; value: T } | { held: false }> {
+    return this.holdingMergeLock<{ held: true; value: T } | { held: false }>(
+      migrationId,
+      'pg_try_advisory_xact_lock_shared',
+      async () => ({ held: true, value: await work() }),
+      { held: false },
+    );
+  }
+
+  async holdForRollback<T>(
+    migrationId: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    return this.holdingMergeLock(migrationId, 'pg_advisory_xact_lock', work);
+  }
+
+  /**
+   * The migration's merge lock: transaction-scoped and advisory, so a worker that
+   * dies lets go with its connection. The transaction only holds the lock; `work`
+   * writes on its own connections. A try that finds it taken answers `busy`.
+   */
+  private async holdingMergeLock<T>(
+    migrationId: string,
+    take: 'pg_try_advisory_xact_lock_shared' | 'pg_advisory_xact_lock',
+    work: () => Promise<T>,
+    busy?: T,
+  ): Promise<T> {
+    return this.knex.transaction(async tx => {
+      const { rows } = await tx.raw(
+        `SELECT ${take}(hashtextextended(?, 0)) AS taken`,
+        [`dataset-migrations:merges:${migrationId}`],
+      );
+      // The waiting form answers void once it holds the lock.
+      if (rows[0].taken === false) return busy as T;
+      return work();
+    });
   }
 }

@@ -10,7 +10,11 @@ import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import { operationOutcomeName, type OperationJob } from '../queue/JobQueue';
-import { OperationRunner } from './OperationRunner';
+import { ConsumerStore } from '../database/ConsumerStore';
+import {
+  OperationRunner,
+  type OperationRunnerOptions,
+} from './OperationRunner';
 
 const EVENTS = 'resource:default/events';
 
@@ -41,7 +45,10 @@ describe('OperationRunner', () => {
     entities = [dataset('events')];
   });
 
-  function worker(workerId: string): OperationRunner {
+  function worker(
+    workerId: string,
+    options: Partial<OperationRunnerOptions> = {},
+  ): OperationRunner {
     return new OperationRunner({
       store,
       engines: new EngineRegistry(
@@ -67,6 +74,7 @@ describe('OperationRunner', () => {
       workerId,
       leaseMs: 60_000,
       settleRolledBack,
+      ...options,
     });
   }
 
@@ -156,6 +164,55 @@ describe('OperationRunner', () => {
       status: 'succeeded',
       lease_owner: null,
     });
+  });
+
+  it('refuses a rollback a merged patch is in the way of at its last look, unless a person overrode it; no merge meanwhile', async () => {
+    const consumers = new ConsumerStore(knex);
+    // What the last look found: merged since the request was let through.
+    const lastLook = {
+      holdingMerges: <T>(
+        m: { id: string },
+        work: (p: { merged: string[]; unread: string[] }) => Promise<T>,
+      ) =>
+        consumers.holdForRollback(m.id, () =>
+          work({ merged: ['component:default/billing'], unread: [] }),
+        ),
+    };
+    const refusal = {
+      refused: `rollback refused: 1 consumer has merged a patch that reads version 2 and would break on version 1: component:default/billing; to roll back anyway, send an override with the reason`,
+    };
+    const override = {
+      reason: 'the new version loses writes',
+      by: 'user:default/ana',
+      at: new Date().toISOString(),
+    };
+
+    const id = await succeeded();
+    const asked = job(id, 'rollback');
+    await worker('worker-a', lastLook).run(asked);
+    expect(await outcomeOf(asked)).toEqual(refusal);
+    // A campaign's rollback carries an override saying only why.
+    const campaigns = {
+      ...job(id, 'rollback'),
+      override,
+      keepMergedReaders: true as const,
+    };
+    await worker('worker-a', lastLook).run(campaigns);
+    expect(await outcomeOf(campaigns)).toEqual(refusal);
+    expect(rollback).not.toHaveBeenCalled();
+    expect(await knex('migrations').where({ id }).first()).toMatchObject({
+      status: 'succeeded',
+      lease_owner: null,
+    });
+
+    let mergeMeanwhile: unknown;
+    rollback.mockImplementation(async () => {
+      mergeMeanwhile = await consumers.holdForMerge(id, async () => 'merged');
+    });
+    const overridden = { ...job(id, 'rollback'), override };
+    await worker('worker-a', lastLook).run(overridden);
+    expect(await outcomeOf(overridden)).toEqual({ done: true });
+    expect(mergeMeanwhile).toEqual({ held: false });
   });
 
   it('refuses an operation on a run another operation changed first', async () => {

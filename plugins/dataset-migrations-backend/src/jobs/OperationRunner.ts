@@ -40,6 +40,10 @@ import {
 } from '../database/contractGateRecord';
 import { describeReads, judgeReads } from './previousShapeReads';
 import { asInterruption } from './databaseLoss';
+import {
+  mergedPatchesRefusal,
+  type MergedPatches,
+} from '../consumers/mergedPatches';
 
 export interface OperationRunnerOptions {
   store: MigrationStore;
@@ -56,6 +60,15 @@ export interface OperationRunnerOptions {
     migration: Migration,
     override?: PersonOverride,
   ) => Promise<void>;
+  /**
+   * Runs a rollback with merges of its pull requests held off, given the
+   * consumers it would break (see RollbackSettlement.holdingMerges); without
+   * it, a rollback does not look at consumers.
+   */
+  holdingMerges?: <T>(
+    migration: Migration,
+    work: (consumers: MergedPatches) => Promise<T>,
+  ) => Promise<T>;
   /** Told when a run is rolled back or contracted, and of its steps meanwhile. */
   announcer?: MigrationAnnouncer;
   /** Where outcomes are recorded as owed with the run's, so they are announced though this worker dies. */
@@ -94,7 +107,14 @@ export class OperationRunner {
     }
     const held = holdRunLease(store, job.migrationId, lease, claimedAt, logger);
     try {
-      await this.answer(job, await this.operate(migration, job, held));
+      const operate = (consumers?: MergedPatches) =>
+        this.operate(migration, job, held, consumers);
+      await this.answer(
+        job,
+        job.operation === 'rollback' && this.deps.holdingMerges
+          ? await this.deps.holdingMerges(migration, operate)
+          : await operate(),
+      );
     } finally {
       await held.stopHeartbeat();
       // Marking the outcome ends the lease; a refusal lets go of it here.
@@ -106,9 +126,15 @@ export class OperationRunner {
     migration: Migration,
     job: OperationJob,
     held: HeldLease,
+    consumers?: MergedPatches,
   ): Promise<OperationOutcome> {
     const { store, engines } = this.deps;
     const { migrationId, operation } = job;
+    // Checked at the request too, but merges go on: this look is the one that counts.
+    if (consumers && (!job.override || job.keepMergedReaders)) {
+      const refused = mergedPatchesRefusal(migration, consumers);
+      if (refused) return { refused };
+    }
     const pinned = await store.getCheckpoint<PinnedPlan>(
       migrationId,
       PINNED_PLAN,

@@ -72,6 +72,11 @@ const operationJob = migrationJob.extend({
   requestId: z.string().uuid(),
   /** A person's override of the gate the request passed, kept with the run. */
   override: overrideSchema.optional(),
+  /**
+   * A rollback whose override says only why (a campaign's failure policy): still
+   * refused while a consumer's merged patch reads the new version.
+   */
+  keepMergedReaders: z.literal(true).optional(),
   /** The user who asked, told apart from those notified of the outcome. */
   actor: z.string().optional(),
 });

@@ -75,8 +75,28 @@ export class ConsumerPullRequests {
     };
   }
 
-  /** Merges once the caller may update the consumer (`authorize` throws otherwise). */
+  /**
+   * Merges once the caller may update the consumer (`authorize` throws otherwise),
+   * never while the migration is being rolled back: a patch merged then would
+   * read a version its readers just left.
+   */
   async merge(
+    migrationId: string,
+    entityRef: string,
+    authorize: AuthorizeConsumers,
+  ): Promise<ConsumerPullRequestDetails> {
+    const merge = await this.deps.consumers.holdForMerge(migrationId, () =>
+      this.mergeWhileLive(migrationId, entityRef, authorize),
+    );
+    if (!merge.held) {
+      throw new ConflictError(
+        `migration ${migrationId} is being rolled back: its consumers' pull requests are not to be merged`,
+      );
+    }
+    return merge.value;
+  }
+
+  private async mergeWhileLive(
     migrationId: string,
     entityRef: string,
     authorize: AuthorizeConsumers,

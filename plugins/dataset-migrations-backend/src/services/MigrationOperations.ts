@@ -15,6 +15,7 @@ import {
   type PersonOverride,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { parseInput } from '../validation/parseInput';
+import { mergedPatchesRefusal } from '../consumers/mergedPatches';
 import type { MigrationStore } from '../database/MigrationStore';
 import {
   operationOutcomeName,
@@ -85,17 +86,9 @@ export class MigrationOperations {
     const migration = await this.currentMigration(id, 'rolled back');
     // Consumers that merged their patch read the new field names: going back breaks them.
     const merged = (await this.deps.consumers?.listMergedPatches(id)) ?? [];
-    if (merged.length > 0 && !asked) {
-      throw new ConflictError(
-        `rollback refused: ${merged.length} ${
-          merged.length === 1 ? 'consumer has' : 'consumers have'
-        } merged a patch that reads version ${
-          migration.targetVersion
-        } and would break on version ${migration.fromVersion}: ${merged.join(
-          ', ',
-        )}; to roll back anyway, send an override with the reason`,
-      );
-    }
+    // Asked again by the job, of source control too, as it rolls back.
+    const refusal = mergedPatchesRefusal(migration, { merged, unread: [] });
+    if (refusal && !asked) throw new ConflictError(refusal);
     const override: PersonOverride | undefined = asked && {
       reason: asked.reason,
       by: principalRef(credentials),
@@ -131,6 +124,7 @@ export class MigrationOperations {
           by: request.actor,
           at: new Date().toISOString(),
         },
+        keepMergedReaders: true,
         actor: request.actor,
       },
       request.onQueued,

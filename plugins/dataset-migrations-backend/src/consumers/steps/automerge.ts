@@ -1,5 +1,6 @@
 import {
   ANNOTATION_AUTOMERGE,
+  isLiveMigration,
   type ConsumerVerification,
   type Migration,
   type MigrationConsumer,
@@ -46,11 +47,16 @@ export async function automerge(
     }),
   });
   try {
-    const merged = await provider.mergePullRequest(
-      url,
-      consumer.pullRequest!.branch,
-    );
-    await event?.success();
+    // Not while the migration is rolled back: held off until it is, then not live.
+    const merge = await deps.consumers.holdForMerge(migration.id, async () => {
+      const now = await deps.migrations.getMigration(migration.id);
+      if (!now || !isLiveMigration(now)) return undefined;
+      return provider.mergePullRequest!(url, consumer.pullRequest!.branch);
+    });
+    const merged = merge.held ? merge.value : undefined;
+    await (merged
+      ? event?.success()
+      : event?.fail({ error: new Error('the migration is not live') }));
     return merged;
   } catch (error) {
     await event?.fail({ error: boundAuditError(error as Error) });
