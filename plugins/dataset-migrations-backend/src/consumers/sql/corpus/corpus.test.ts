@@ -1157,6 +1157,61 @@ const ADV24_MIGRATIONS: CorpusSource['migrations'] = [
   },
 ];
 
+/** The twenty-sixth round's migrations: a rename, widenings, a retype, a drop, a table rename, added fields with and without a default. */
+const ADV25_MIGRATIONS: CorpusSource['migrations'] = [
+  {
+    name: 'AA01 t.n renamed to m',
+    dataset: 't',
+    changes: [{ renameField: { from: 'n', to: 'm' } }],
+  },
+  {
+    name: 'AA02 t.n widened integer -> bigint',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'bigint' } }],
+  },
+  {
+    name: 'AA03 t.n widened integer -> numeric',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'numeric' } }],
+  },
+  {
+    name: 'AA04 t.s widened smallint -> integer',
+    dataset: 't',
+    changes: [{ changeType: { field: 's', type: 'integer' } }],
+  },
+  {
+    name: 'AA05 t.n retyped integer -> text',
+    dataset: 't',
+    changes: [{ changeType: { field: 'n', type: 'text' } }],
+  },
+  {
+    name: 'AA06 t renamed to t2',
+    dataset: 't',
+    changes: [],
+    renameTo: 't2',
+  },
+  {
+    name: 'AA07 t.n dropped',
+    dataset: 't',
+    changes: [{ dropField: { name: 'n' } }],
+  },
+  {
+    name: 'AA08 t gains x (no default: NULL in every row)',
+    dataset: 't',
+    changes: [{ addField: { name: 'x', type: 'integer' } }],
+  },
+  {
+    name: 'AA09 t gains w (default 0)',
+    dataset: 't',
+    changes: [{ addField: { name: 'w', type: 'integer', default: '0' } }],
+  },
+  {
+    name: 'AA10 t.name renamed to label',
+    dataset: 't',
+    changes: [{ renameField: { from: 'name', to: 'label' } }],
+  },
+];
+
 const ALL_SOURCES: CorpusSource[] = [
   {
     name: 'adversarial7',
@@ -4230,6 +4285,11 @@ const ALL_SOURCES: CorpusSource[] = [
     name: 'adversarial24',
     dir: path.join(__dirname, 'adversarial24'),
     migrations: ADV24_MIGRATIONS,
+  },
+  {
+    name: 'adversarial25',
+    dir: path.join(__dirname, 'adversarial25'),
+    migrations: ADV25_MIGRATIONS,
   },
   {
     name: 'adversarial24_dbt',

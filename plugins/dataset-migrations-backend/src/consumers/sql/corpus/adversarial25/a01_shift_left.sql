@@ -1,0 +1,1 @@
+SELECT id, n << 28 AS sh FROM t ORDER BY id;

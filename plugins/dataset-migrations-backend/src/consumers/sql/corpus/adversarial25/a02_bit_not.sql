@@ -1,0 +1,1 @@
+SELECT id, ~n AS inv FROM t ORDER BY id;

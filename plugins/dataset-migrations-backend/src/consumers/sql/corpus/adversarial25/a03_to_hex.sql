@@ -1,0 +1,1 @@
+SELECT id, to_hex(n) AS h FROM t ORDER BY id;

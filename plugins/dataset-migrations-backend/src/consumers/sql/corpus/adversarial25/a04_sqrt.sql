@@ -1,0 +1,1 @@
+SELECT id, sqrt(abs(n)) AS r FROM t ORDER BY id;

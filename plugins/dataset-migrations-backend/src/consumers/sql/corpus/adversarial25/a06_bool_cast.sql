@@ -1,0 +1,1 @@
+SELECT id, n::boolean AS b FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, abs(n)::"char" AS c FROM t ORDER BY id;

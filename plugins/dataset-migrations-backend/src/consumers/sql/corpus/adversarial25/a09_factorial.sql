@@ -1,0 +1,1 @@
+SELECT id, factorial(abs(n) % 5) AS f FROM t ORDER BY id;

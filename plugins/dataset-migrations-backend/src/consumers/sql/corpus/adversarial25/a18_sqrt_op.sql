@@ -1,0 +1,1 @@
+SELECT id, |/ abs(n) AS r, ||/ n AS c FROM t ORDER BY id;

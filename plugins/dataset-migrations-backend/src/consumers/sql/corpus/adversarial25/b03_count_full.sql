@@ -1,0 +1,1 @@
+SELECT count(*) FILTER (WHERE x IS NOT NULL) AS full_rows FROM t AS x;

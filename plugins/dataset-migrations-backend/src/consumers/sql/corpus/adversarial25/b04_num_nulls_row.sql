@@ -1,0 +1,1 @@
+SELECT id, num_nulls(VARIADIC ARRAY[t.n::text, t.name]) AS nn FROM t ORDER BY id;

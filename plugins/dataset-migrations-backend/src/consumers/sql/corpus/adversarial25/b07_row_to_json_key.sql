@@ -1,0 +1,1 @@
+SELECT id, row_to_json(t) ->> 'n' AS nv FROM t ORDER BY id;

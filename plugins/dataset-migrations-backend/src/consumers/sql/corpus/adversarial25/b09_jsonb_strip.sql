@@ -1,0 +1,1 @@
+SELECT id, jsonb_strip_nulls(to_jsonb(t)) - 'j' AS o FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT count(DISTINCT t) AS c FROM t;

@@ -1,0 +1,1 @@
+SELECT query_to_xml('select count(*) from t', false, false, '') AS x;

@@ -1,0 +1,3 @@
+CREATE INDEX t_n_i ON t (n);
+CLUSTER t USING t_n_i;
+SELECT id FROM t ORDER BY id;

@@ -1,0 +1,1 @@
+WITH w AS (UPDATE t SET name = name WHERE id < 3 RETURNING n) SELECT n / 2 AS h FROM w ORDER BY 1;

@@ -1,0 +1,2 @@
+MERGE INTO u USING t ON u.id = t.id WHEN MATCHED THEN UPDATE SET v = t.n / 2;
+SELECT id, v FROM u ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT sum(n) / 2 AS h FROM t;

@@ -1,0 +1,1 @@
+SELECT sum(n) / count(n) AS mean_int FROM t;

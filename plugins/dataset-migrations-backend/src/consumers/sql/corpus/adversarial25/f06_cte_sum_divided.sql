@@ -1,0 +1,1 @@
+WITH c AS (SELECT sum(n) AS total FROM t) SELECT total / 4 AS q FROM c;

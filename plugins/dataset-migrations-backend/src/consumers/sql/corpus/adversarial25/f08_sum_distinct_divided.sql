@@ -1,0 +1,1 @@
+SELECT sum(DISTINCT n) / 4 AS q FROM t;

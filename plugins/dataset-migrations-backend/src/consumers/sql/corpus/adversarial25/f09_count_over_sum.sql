@@ -1,0 +1,1 @@
+SELECT count(*) * 100 / sum(abs(n)) AS pct FROM t;

@@ -1,0 +1,1 @@
+SELECT sum(n) >> 1 AS h FROM t;

@@ -1,0 +1,1 @@
+SELECT to_hex(sum(n)) AS h FROM t;

@@ -1,0 +1,1 @@
+SELECT sum(s) / 4 AS q FROM t;

@@ -1,0 +1,1 @@
+SELECT sum(n) * 2 / 3 AS q FROM t;

@@ -1,0 +1,1 @@
+SELECT sum(CASE WHEN n > 0 THEN n ELSE 0 END) / 4 AS q FROM t;

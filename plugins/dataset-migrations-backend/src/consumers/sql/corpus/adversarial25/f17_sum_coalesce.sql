@@ -1,0 +1,1 @@
+SELECT coalesce(sum(n), 0) / 4 AS q FROM t;

@@ -1,0 +1,1 @@
+SELECT jsonb_build_object('q', sum(n) / 4) AS o FROM t;

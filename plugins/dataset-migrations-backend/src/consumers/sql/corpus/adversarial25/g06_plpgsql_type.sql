@@ -1,0 +1,2 @@
+DO $$ DECLARE x t.n%TYPE := 5; BEGIN PERFORM x / 2; END $$;
+SELECT id FROM t ORDER BY id;
