@@ -535,7 +535,8 @@ function readersOf(
       if (f.path === result.path) return false;
       if (!isSqlPath(f.path)) {
         // dbt's YAML holds SQL on a model too: a semantic model's or metric's
-        // `expr:`, a test's `expression:` or `where:` (`amount_cents / 100`).
+        // `expr:`, a test's `expression:` or `where:` (`amount_cents / 100`),
+        // hooks (`on-run-end:`, `+post-hook:`).
         if (isYamlPath(f.path))
           return (
             refNames.some(
@@ -547,7 +548,10 @@ function readersOf(
                   )}["']?\s*$`,
                   'm',
                 ).test(f.content),
-            ) && /\b(?:expr|expression|where|filter|sql)\s*:/.test(f.content)
+            ) &&
+            /(?:\b(?:expr|expression|where|filter|sql|sql_header|pre_hook|post_hook)|\b(?:pre|post)-hook|\bon-run-(?:start|end))\s*:/.test(
+              f.content,
+            )
           );
         if (/\.(?:md|markdown|rst|txt)$/i.test(f.path)) return false;
         const code = unescapedCode(f.content);

@@ -1075,6 +1075,10 @@ describe('dbt relations and SQL beside a model’s own (found by the twenty-sixt
       "a test's expression",
       'version: 2\nmodels:\n  - name: stg_orders\n    tests:\n      - dbt_utils.expression_is_true:\n          expression: "amount_cents / 100 >= 1"\n',
     ],
+    [
+      'an on-run-end hook',
+      'on-run-end:\n  - "insert into audit select sum(amount_cents) / 100 from {{ ref(\'stg_orders\') }}"\n',
+    ],
   ])(
     'follows a widened field from a model to SQL in YAML on it: %s',
     (_, yml) => {

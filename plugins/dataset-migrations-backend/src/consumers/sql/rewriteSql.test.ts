@@ -920,6 +920,10 @@ group by user_id`;
       'events = con.table("listening_events")\n',
       'events <- dbReadTable(con, "listening_events")\n',
       'events <- tbl(con, "listening_events") %>% collect()\n',
+      "app.get('/events', async () => knex('listening_events').where('user_id', 1));\n",
+      "const rows = await db.selectFrom('listening_events').selectAll().execute();\n",
+      'rows = DB[:listening_events].where(user_id: 1).all\n',
+      "res.json(await knex('listening_events').select('*'));\n",
       'def model(dbt, session):\n    return dbt.source("warehouse", "listening_events")\n',
     ]) {
       const result = rewrite(content, renaming, 'jobs/export.py');
@@ -933,6 +937,8 @@ group by user_id`;
     for (const content of [
       'df = pd.read_sql("SELECT user_id FROM listening_events", engine)\n',
       'df = spark.table("listening_events_archive")  # not listening_events\n',
+      "const ids = await knex('listening_events').pluck('user_id');\n",
+      "const rows = await knex('listening_events').select('user_id', 'country');\n",
     ])
       expect({
         content,

@@ -420,6 +420,21 @@ export function wholeRowsRead(
         new RegExp(`\\bdbtable['"]?\\s*[,=:]\\s*['"]\\s*${table}`, 'gi'),
       ],
       ["dbt's Python source()", /\bdbt\s*\.\s*(?:source|ref)\s*\(/g],
+      // Query builders' whole rows: knex's `knex('orders')` (every column
+      // unless it selects some), Kysely's `selectAll()`, Ruby Sequel's
+      // `DB[:orders]`, often handed on as JSON whose keys are the columns.
+      [
+        'a query builder of the table',
+        new RegExp(
+          `\\b(?:knex|db|trx)\\s*\\(\\s*['"\`]\\s*${table}\\s*['"\`]\\s*\\)(?!\\s*\\.\\s*(?:select|pluck|first|count|sum|max|min|avg)\\s*\\(\\s*['"\`](?!\\s*\\*))`,
+          'gi',
+        ),
+      ],
+      ['selectAll', /\bselectAll\s*\(/g],
+      [
+        'Sequel',
+        new RegExp(`\\[\\s*:${escapeRegExp(target.table)}\\s*\\]`, 'g'),
+      ],
     );
   // dbt's YAML snapshots (1.9+) copy every field of their `relation:` into
   // the snapshot models read by `ref()`: renamed, dropped, added or widened
