@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CompatibilityClass } from './compatibility';
 import { fieldChangeList, MIGRATION_SPEC_API_VERSION } from './schemas';
-import { entityRefSchema, withoutNul } from './inputText';
+import { entityRefSchema, personText, withoutNul } from './inputText';
 
 /**
  * A campaign moves a fleet of datasets (and their consumers) in waves: which
@@ -128,10 +128,10 @@ export const campaignDocumentSchema = z
         /^[a-z0-9][a-z0-9-]{0,62}$/,
         'must be lower-case letters, digits and -, at most 63 characters',
       ),
-    title: withoutNul(z.string().min(1, 'is required').max(200)),
+    title: personText(z.string().min(1, 'is required').max(200)),
     /** The team answering for the campaign, e.g. `group:default/data-platform`. */
     owner: entityRefSchema,
-    description: withoutNul(z.string().max(10_000)).optional(),
+    description: personText(z.string().max(10_000)).optional(),
     /** When every dataset and consumer should have moved. */
     deadline: isoInstant,
     /** Which datasets: every filter given must hold; `entityRefs` adds and narrows nothing. */
@@ -201,7 +201,7 @@ export const campaignDocumentSchema = z
               .object({
                 from: isoInstant,
                 to: isoInstant,
-                reason: withoutNul(z.string().max(500)).optional(),
+                reason: personText(z.string().max(500)).optional(),
               })
               .strict(),
           )
@@ -494,7 +494,7 @@ export interface CampaignResponse {
 /** Pause or abort: a person says why. @public */
 export const campaignActionRequestSchema = z
   .object({
-    reason: withoutNul(z.string().trim().min(1, 'is required').max(2000)),
+    reason: personText(z.string().trim().min(1, 'is required').max(2000)),
   })
   .strict();
 

@@ -7,29 +7,68 @@ import { z } from 'zod';
 const LONE_SURROGATE =
   /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** What makes text unfit to keep: the problem named, or undefined when it is fine. */
+type TextCheck = (value: string) => string | undefined;
+
+/** PostgreSQL's text and jsonb hold neither U+0000 nor a lone UTF-16 surrogate. */
+const STORABLE: TextCheck[] = [
+  value =>
+    value.includes('\u0000')
+      ? 'must not contain a NUL character (\\u0000)'
+      : undefined,
+  value =>
+    LONE_SURROGATE.test(value)
+      ? 'must not contain a lone UTF-16 surrogate (\\ud800-\\udfff without its pair): it is not a character'
+      : undefined,
+];
+
 /**
- * Text PostgreSQL can store: its text and jsonb hold neither U+0000 nor a lone
- * UTF-16 surrogate, so a string with one would fail the first statement that
- * stores it (a 500, or worse, after work that cannot be undone); refused where
- * it is read, the 400 naming the field. Every free-text string a request
- * carries goes through this.
+ * Bidirectional formatting controls (U+202A–U+202E, U+2066–U+2069). Shown to
+ * others, one reorders what follows it, so a reason could make the name and date
+ * beside it read as someone else's.
+ */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+
+const UNREORDERED: TextCheck = value => {
+  const found = BIDI_CONTROL.exec(value);
+  return found
+    ? `must not contain a bidirectional formatting control (\\u${found[0]
+        .charCodeAt(0)
+        .toString(16)}): it would reorder the text shown after it`
+    : undefined;
+};
+
+function refusing<T extends z.ZodString>(schema: T, checks: TextCheck[]) {
+  return schema.superRefine((value, ctx) => {
+    for (const check of checks) {
+      const message = check(value);
+      if (message) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+    }
+  });
+}
+
+/**
+ * Text PostgreSQL can store: a string with U+0000 or a lone surrogate would fail
+ * the first statement that stores it (a 500, or worse, after work that cannot be
+ * undone); refused where it is read, the 400 naming the field. Every free-text
+ * string a request carries goes through this.
  *
  * @public
  */
 export function withoutNul<T extends z.ZodString>(schema: T) {
-  return schema.superRefine((value, ctx) => {
-    if (value.includes('\u0000'))
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: 'must not contain a NUL character (\\u0000)',
-      });
-    if (LONE_SURROGATE.test(value))
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        message:
-          'must not contain a lone UTF-16 surrogate (\\ud800-\\udfff without its pair): it is not a character',
-      });
-  });
+  return refusing(schema, STORABLE);
+}
+
+/**
+ * Text a person writes for others to read (reasons, comments, titles): text
+ * PostgreSQL can store ({@link withoutNul}) without bidirectional formatting
+ * controls, refused with the 400 naming the field. Right-to-left letters are
+ * text like any other.
+ *
+ * @public
+ */
+export function personText<T extends z.ZodString>(schema: T) {
+  return refusing(schema, [...STORABLE, UNREORDERED]);
 }
 
 /**

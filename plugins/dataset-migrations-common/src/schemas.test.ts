@@ -1,9 +1,14 @@
+import type { ZodTypeAny } from 'zod';
 import { FIELD_TYPES, isFieldType } from './fieldTypes';
 import {
   MAX_TARGET_VERSION,
+  consumerDecisionRequestSchema,
   createMigrationRequestSchema,
   describeIssues,
+  rejectMigrationRequestSchema,
+  rollbackRequestSchema,
 } from './schemas';
+import { campaignActionRequestSchema } from './campaigns';
 
 function problemsOf(body: unknown): string[] {
   const result = createMigrationRequestSchema.safeParse(body);
@@ -140,6 +145,57 @@ describe('createMigrationRequestSchema', () => {
       expect(problemsOf({ ...valid, renameDataset: { to } })).toEqual([
         'renameDataset.to: must not be in a system schema (pg_* or information_schema)',
       ]);
+  });
+});
+
+describe('text a person writes for others', () => {
+  const problems = (schema: ZodTypeAny, body: unknown) => {
+    const result = schema.safeParse(body);
+    return result.success ? [] : describeIssues(result.error);
+  };
+
+  it('refuses each bidirectional formatting control, naming it, and takes right-to-left letters', () => {
+    for (const control of [
+      '\u202a',
+      '\u202b',
+      '\u202c',
+      '\u202d',
+      '\u202e',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+    ]) {
+      const code = control.charCodeAt(0).toString(16);
+      const says = `must not contain a bidirectional formatting control (\\u${code}): it would reorder the text shown after it`;
+      expect(
+        problems(rollbackRequestSchema, {
+          override: { reason: `${control}MP 54:91:1 ,6202/6/21` },
+        }),
+      ).toEqual([`override.reason: ${says}`]);
+      expect(
+        problems(consumerDecisionRequestSchema, {
+          entityRef: 'component:default/x',
+          decision: 'keep-field',
+          reason: `keep ${control}it`,
+        }),
+      ).toEqual([`reason: ${says}`]);
+      expect(
+        problems(rejectMigrationRequestSchema, {
+          comment: `no${control}`,
+        }),
+      ).toEqual([`comment: ${says}`]);
+      expect(
+        problems(campaignActionRequestSchema, {
+          reason: `${control}x`,
+        }),
+      ).toEqual([`reason: ${says}`]);
+    }
+    expect(
+      problems(rollbackRequestSchema, {
+        override: { reason: 'שלום עולם — مرحبا, the new version loses writes' },
+      }),
+    ).toEqual([]);
   });
 });
 

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { FIELD_TYPES, isFieldType } from './fieldTypes';
 import { CONSUMER_DECISION_KINDS, CONSUMER_STATES } from './consumers';
-import { entityRefSchema, isSystemSchemaName, withoutNul } from './inputText';
+import {
+  entityRefSchema,
+  isSystemSchemaName,
+  personText,
+  withoutNul,
+} from './inputText';
 
 /** Field names become SQL identifiers; keep them to the portable, unquoted form. */
 const fieldName = z
@@ -372,7 +377,7 @@ export const overrideRequestSchema = z
   .object({
     override: z
       .object({
-        reason: withoutNul(
+        reason: personText(
           z
             .string({ required_error: 'is required' })
             .trim()
@@ -411,7 +416,7 @@ export const consumerDecisionRequestSchema = z
         message: 'must be one of keep-field, exclude, agent',
       }),
     }),
-    reason: withoutNul(
+    reason: personText(
       z.string().trim().max(2000, 'must be at most 2000 characters'),
     ).optional(),
   })
@@ -579,7 +584,7 @@ export const emptyRequestSchema = z.object({}).strict();
 export const approveMigrationRequestSchema = z
   .object({
     requestDigest: withoutNul(z.string().trim().min(1, 'is required').max(128)),
-    comment: withoutNul(z.string().trim().max(2000)).optional(),
+    comment: personText(z.string().trim().max(2000)).optional(),
   })
   .strict();
 
@@ -596,7 +601,7 @@ export type ApproveMigrationRequest = z.input<
 export const rejectMigrationRequestSchema = z
   .object({
     requestDigest: withoutNul(z.string().trim().min(1).max(128)).optional(),
-    comment: withoutNul(
+    comment: personText(
       z
         .string()
         .trim()
