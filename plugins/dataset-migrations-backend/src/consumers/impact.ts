@@ -510,7 +510,8 @@ function widenedFieldsRead(
 /**
  * The other files that read what a file makes: a dbt model's, by `ref()`; a
  * SQL file's views and tables (`CREATE VIEW`, `CREATE TABLE … AS`, `SELECT …
- * INTO`), by their names. Code in another language (a script, a dashboard's
+ * INTO`), by their names, as a model's relation (its name or alias) is read by
+ * SQL outside dbt. Code in another language (a script, a dashboard's
  * JSON) reads either by its name, and what it does with it is not followed at
  * all; dbt's YAML reads a model where it holds SQL on it (a semantic model's
  * `expr:`, a test's `expression:`), and Markdown reads none.
@@ -528,8 +529,12 @@ function readersOf(
     model !== undefined
       ? [model, ...versionsOf(model, files)]
       : snapshotNames(result.content);
+  // A model or snapshot is also a table others read by its relation's name:
+  // the model's own, or the alias its config() gives (a report's `select …
+  // from analytics.orders_clean`, a BI tool's SQL).
+  const relations = [...refNames, ...aliasesIn(result.content)];
   const created = model === undefined ? createdBy(result.content, target) : [];
-  const names = [...refNames, ...created];
+  const names = [...relations, ...created];
   return files
     .filter(f => {
       if (f.path === result.path) return false;
@@ -559,10 +564,19 @@ function readersOf(
       }
       return (
         refsIn(f.content).some(name => refNames.includes(name)) ||
-        (model === undefined && readsAnyOf(f.content, created, target))
+        readsAnyOf(f.content, names, target)
       );
     })
     .map(f => f.path);
+}
+
+/** The aliases a dbt file's `config()` gives its relation (`alias='orders_clean'`). */
+function aliasesIn(content: string): string[] {
+  return [
+    ...content.matchAll(
+      /\{\{-?\s*config\([^)]*?\balias\s*=\s*['"]([A-Za-z_][A-Za-z0-9_$]*)['"]/g,
+    ),
+  ].map(m => m[1]);
 }
 
 /** The snapshots a file defines, by the names `ref()` reads them by. */

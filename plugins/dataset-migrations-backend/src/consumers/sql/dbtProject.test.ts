@@ -1104,4 +1104,34 @@ describe('dbt relations and SQL beside a model’s own (found by the twenty-sixt
       );
     },
   );
+  it.each([
+    [
+      'its name',
+      '',
+      'select amount_cents / 100 as dollars from analytics.stg_orders\n',
+    ],
+    [
+      'the alias its config() gives',
+      "{{ config(alias='orders_clean') }}\n",
+      'select amount_cents / 100 as dollars from analytics.orders_clean\n',
+    ],
+  ])(
+    'follows a widened field from a model to plain SQL reading its relation by %s',
+    (_, config, reportSql) => {
+      // A report outside dbt (a BI tool's SQL) reads the model's table, not
+      // through ref(): it divided a numeric (12.5 where 12), unseen.
+      const model = {
+        path: 'models/stg_orders.sql',
+        content: `${config}select id, amount_cents from {{ source('shop', 'orders') }}\n`,
+      };
+      const sql = { path: 'reports/revenue.sql', content: reportSql };
+      expect(statusOf(assess([model, sql]), model.path)).toBe('needs-decision');
+      // A report reading another relation is no reader.
+      const other = {
+        path: 'reports/revenue.sql',
+        content: 'select total / 100 as dollars from analytics.stg_payments\n',
+      };
+      expect(statusOf(assess([model, other]), model.path)).toBe('unaffected');
+    },
+  );
 });
