@@ -2068,6 +2068,23 @@ describe('CampaignRunner', () => {
       { reason: 'end of the test' },
       starter,
     );
+    // Aborted, it never resumes: what still awaits an approval is cancelled,
+    // its dataset free for other work; what started runs to its end.
+    await approvingRunner.tick(draft.id);
+    const after = await pluginDb('migrations')
+      .where({ campaign_id: draft.id })
+      .orderBy('entity_ref');
+    expect(after.map(r => r.status)).toEqual([
+      a1.status,
+      'cancelled',
+      'cancelled',
+    ]);
+    await approvingRunner.tick(draft.id);
+    expect(
+      (await approvingService.get(draft.id)).stuck.filter(
+        i => i.kind === 'awaiting-approval',
+      ),
+    ).toEqual([]);
   }, 90_000);
 
   it('starts a dataset derived from another in the same wave only after that one’s migration succeeded, and skips it when that one failed', async () => {

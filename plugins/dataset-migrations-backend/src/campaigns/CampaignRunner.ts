@@ -45,7 +45,9 @@ export type CampaignMigrations = Pick<
   MigrationService,
   'createCampaignMigration' | 'requestRollback' | 'requestContract'
 > &
-  Partial<Pick<MigrationService, 'prepareCampaignMigration'>>;
+  Partial<
+    Pick<MigrationService, 'prepareCampaignMigration' | 'cancelMigration'>
+  >;
 
 export interface Clock {
   now(): Date;
@@ -415,6 +417,7 @@ export class CampaignRunner {
     // Outcomes are recorded whatever the campaign's state: an aborted campaign's
     // migrations run to their end, and their end is part of its record.
     await this.reconcile(run, now, fence);
+    if (run.state === 'aborted') await this.cancelUnapproved(run);
     const rollbackAgainMs = await this.rollBackRolledBackWaves(run, fence);
     const next =
       run.state === 'running' ? await this.advance(run, now, fence) : undefined;
@@ -453,6 +456,26 @@ export class CampaignRunner {
         new Date(Math.min(...at.map(d => d.getTime()))),
       );
     await this.emitAudit();
+  }
+
+  /**
+   * An aborted campaign never resumes, so its migrations still awaiting an
+   * approval would hold their datasets for nothing (an approval is refused while
+   * the campaign does not run): they are cancelled, as their owners could. A
+   * cancel that fails is tried again by the next look.
+   */
+  private async cancelUnapproved(run: CampaignRun): Promise<void> {
+    for (const dataset of run.datasets) {
+      if (dataset.migrationStatus !== 'awaiting-approval') continue;
+      if (!dataset.migrationId) continue;
+      try {
+        await this.deps.migrations.cancelMigration?.(dataset.migrationId);
+      } catch (error) {
+        this.deps.logger.warn(
+          `Campaign ${run.name} could not cancel migration ${dataset.migrationId} of ${dataset.entityRef}, which awaited an approval: ${error}`,
+        );
+      }
+    }
   }
 
   /**

@@ -178,6 +178,10 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
           [id],
         );
         const campaign = rows[0];
+        if (campaign?.state === 'aborted')
+          throw new ConflictError(
+            `migration ${id} belongs to campaign ${campaign.name}, which was aborted: none of its migrations starts any more, and this one is cancelled with it`,
+          );
         if (campaign && campaign.state !== 'running')
           throw new ConflictError(
             `migration ${id} belongs to campaign ${campaign.name}, which is ${campaign.state}: none of its migrations starts until it runs again, so approve it once the campaign's owner resumes it`,

@@ -229,6 +229,19 @@ describe('ApprovalPanel', () => {
     expect(api.approveMigration).not.toHaveBeenCalled();
   });
 
+  it('says a run of an aborted campaign never starts, not that a resume would let it', async () => {
+    const { details, api } = campaignRun('campaign-aborted', 'c-2', 'aborted');
+    const { region } = await renderRun(details, api);
+    const why =
+      'This run belongs to the campaign “Account ids for the fleet” (fleet-account-id), which is aborted: it never starts, and is cancelled with the campaign.';
+    expect(
+      await within(region).findByRole('button', {
+        name: 'Approve',
+        description: why,
+      }),
+    ).toHaveAttribute('aria-disabled', 'true');
+  });
+
   it('keeps Approve off while the run’s campaign is not running, says why, and still lets it be rejected', async () => {
     const { details, api } = campaignRun('campaign-paused', 'c-1', 'paused');
     const { region } = await renderRun(details, api);

@@ -64,7 +64,11 @@ export function ApprovalPanel(props: {
           campaign.value.name
         }), which is ${campaign.value.state}${
           campaign.value.stateReason ? ` (${campaign.value.stateReason})` : ''
-        }: it can be approved once the campaign is resumed.`
+        }: ${
+          campaign.value.state === 'aborted'
+            ? 'it never starts, and is cancelled with the campaign.'
+            : 'it can be approved once the campaign is resumed.'
+        }`
       : undefined;
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
