@@ -6,6 +6,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import {
   campaignActionRequestSchema,
   campaignResumeRequestSchema,
@@ -105,6 +106,30 @@ export class CampaignService {
       ...campaign,
       stateReason: campaign.stateReason ?? wait.reason,
       stuck: wait.stuck ? [...campaign.stuck, wait.stuck] : campaign.stuck,
+    };
+  }
+
+  /**
+   * The campaign as `credentials` may read it: a stuck item's detail (a
+   * consumer's failure, its pull request) only where they may read its entity in
+   * the catalog, as a consumer ledger shows it.
+   */
+  async readableTo(
+    campaign: Campaign,
+    credentials: BackstageCredentials,
+  ): Promise<Campaign> {
+    const readable = await this.deps.permissions.allowedEntities(
+      credentials,
+      catalogEntityReadPermission,
+      [...new Set(campaign.stuck.map(s => s.entityRef))],
+    );
+    return {
+      ...campaign,
+      stuck: campaign.stuck.map(s =>
+        readable.has(s.entityRef)
+          ? s
+          : { ...s, detail: `hidden: you may not read ${s.entityRef}` },
+      ),
     };
   }
 

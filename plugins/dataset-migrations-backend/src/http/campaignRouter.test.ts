@@ -215,6 +215,32 @@ describe('campaign routes', () => {
     expect(read.body.campaign.id).toBe(campaign.id);
   });
 
+  it('shows what is stuck in detail only to who may read its entity in the catalog', async () => {
+    const created = await as(ADMIN).post(
+      '/campaigns',
+      campaignDocument({ name: 'stuck-detail' }),
+    );
+    const id = created.body.campaign.id;
+    await knex('campaign_datasets')
+      .where({ campaign_id: id, entity_ref: ref('a') })
+      .update({
+        state: 'failed',
+        reason: 'consumer checks failed: report.sql reads salary',
+        finished_at: new Date(),
+      });
+    const stuckAs = async (user: string) =>
+      (await as(user).get(`/campaigns/${id}`)).body.campaign.stuck.map(
+        (s: { entityRef: string; detail: string }) => [s.entityRef, s.detail],
+      );
+    expect(await stuckAs(ADMIN)).toEqual([
+      [ref('a'), 'consumer checks failed: report.sql reads salary'],
+    ]);
+    // The reader may read campaigns, not that entity.
+    expect(await stuckAs(READER)).toEqual([
+      [ref('a'), `hidden: you may not read ${ref('a')}`],
+    ]);
+  });
+
   it('accepts a YAML document, and names what is wrong with one that is not', async () => {
     const yaml = `name: from-yaml
 title: From YAML

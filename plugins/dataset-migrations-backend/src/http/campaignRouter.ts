@@ -73,9 +73,14 @@ export function createCampaignRouter(options: {
   });
 
   router.get('/campaigns/:id', takesQuery(), async (req, res) => {
-    await userWith(req, datasetMigrationCampaignReadPermission);
+    const credentials = await userWith(
+      req,
+      datasetMigrationCampaignReadPermission,
+    );
     const id = parseInput(campaignId, req.params.id, 'campaign id');
-    res.json({ campaign: await service.get(id) } satisfies CampaignResponse);
+    res.json({
+      campaign: await service.readableTo(await service.get(id), credentials),
+    } satisfies CampaignResponse);
   });
 
   router.post('/campaigns', async (req, res) => {
@@ -127,7 +132,7 @@ export function createCampaignRouter(options: {
         const id = parseInput(campaignId, req.params.id, 'campaign id');
         const campaign = await act(id, credentials, addMeta);
         addMeta({ name: campaign.name, state: campaign.state });
-        return campaign;
+        return service.readableTo(campaign, credentials);
       },
     );
   }
