@@ -385,6 +385,13 @@ export interface OpaqueRead extends Span {
    */
   typed?: Typed;
   /**
+   * `whole-row` given where its fields' types, not only their values, decide
+   * the result: its storage size or hash (`pg_column_size(t)`,
+   * `hash_record(t)`), or a function that is not PostgreSQL's own, which may
+   * read any field and pick functions by its type (the function named).
+   */
+  seesTypes?: string;
+  /**
    * `whole-row` passed on under this name (a CTE's, subquery's, view's or
    * created table's column), where what is done with it is not followed: a
    * field read from it (`(r).n / 2`) or its type shown.
@@ -783,6 +790,13 @@ const SYSTEM_COLUMNS = new Set([
   'cmin',
   'cmax',
 ]);
+
+/**
+ * Functions of a whole row whose value its fields' storage decides, not only
+ * their values: a widened integer makes the row longer (`pg_column_size(t)`)
+ * or hashes otherwise (`hash_record(t)` of a numeric).
+ */
+const ROW_STORAGE = /^(?:pg_column_size|hash_record|hash_record_extended)\(\)$/;
 
 /** Functions whose value takes their argument's type itself: arrays of it, its name, its size. */
 const EXACT_TYPE = new Set([
@@ -2620,10 +2634,21 @@ class StatementWalker {
       else if ([...this.fields].some(f => namesWord(jinja.text, f)))
         this.opaque.push({ ...at, kind: 'jinja-columns', elsewhere: true });
     } else if (scope.byAlias(name)?.dataset) {
+      // Given as it is to a function that is not Postgres's own (`k(t)` is
+      // the field k, read as such), or to one of its size or hash.
+      const what = this.typed?.what;
+      const seesTypes =
+        what !== undefined &&
+        (ROW_STORAGE.test(what) ||
+          (this.typed?.signatureUnknown &&
+            !this.fields.has(what.replace(/\(\)$/, ''))))
+          ? what
+          : undefined;
       this.opaque.push({
         ...at,
         kind: 'whole-row',
         ...(this.typed?.exactType ? { typed: this.typed } : {}),
+        ...(seesTypes !== undefined ? { seesTypes } : {}),
         ...(this.passedOn !== undefined && !this.rowHidden
           ? { passedOn: this.passedOn }
           : {}),

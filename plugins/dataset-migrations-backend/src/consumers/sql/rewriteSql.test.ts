@@ -904,6 +904,42 @@ group by user_id`;
       }).toEqual({ content, status: 'unaffected' });
   });
 
+  it("asks about the dataset's whole row given to its size, its hash or a user's function under a widening (found by the twenty-sixth round)", () => {
+    // The row's text is the same once ms_played widens, but its storage is
+    // not: pg_column_size(e) read 84 where 76 under bigint, hash_record(e)
+    // another number under numeric, and a user's function taking the row may
+    // divide the field. Each was called unaffected.
+    for (const type of ['bigint', 'numeric'] as const) {
+      const widening = consumerMapping(source, [
+        { changeType: { field: 'ms_played', type } },
+      ]);
+      for (const content of [
+        'SELECT event_id, pg_column_size(e) AS bytes FROM listening_events e',
+        'SELECT sum(pg_column_size(listening_events)) FROM listening_events',
+        'SELECT event_id, hash_record(e) FROM listening_events e',
+        'SELECT event_id, hash_record_extended(e, 0) FROM listening_events e',
+        'SELECT event_id, util.summarize(e) FROM listening_events e',
+      ]) {
+        const result = rewrite(content, widening);
+        expect({ content, status: result.status }).toEqual({
+          content,
+          status: 'needs-decision',
+        });
+        expect(result.impact.problem?.message).toMatch(/whole row given to/);
+      }
+      // Its text, its JSON and its type's name stay as they were.
+      for (const content of [
+        'SELECT event_id, md5(e::text) FROM listening_events e',
+        'SELECT event_id, row_to_json(e) FROM listening_events e',
+        'SELECT event_id, pg_typeof(e) FROM listening_events e',
+      ])
+        expect({ content, status: rewrite(content, widening).status }).toEqual({
+          content,
+          status: 'unaffected',
+        });
+    }
+  });
+
   it('asks about code reading the whole table into a DataFrame, which the migration changes (found by the twenty-sixth round)', () => {
     // Spark, Snowpark and ibis read a table by name, so do JDBC's dbtable and
     // pandas' read_sql given a table's name, and a dbt Python model's

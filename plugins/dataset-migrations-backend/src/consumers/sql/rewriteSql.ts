@@ -928,6 +928,18 @@ function opaqueReadDecision(
       [...mapping.byField.values()].some(m => m.kind !== 'same'))
   )
     return `${written} is the dataset's whole row passed on as "${read.passedOn}" (a CTE's, subquery's, view's or created table's column), and what is done with it by that name is not followed: a field read from it (\`(${read.passedOn}).f\`) is the new version's, which the migration changes, and a table's row type has the table's name, which pg_typeof() shows; list the fields it needs`;
+  if (
+    read.kind === 'whole-row' &&
+    read.seesTypes !== undefined &&
+    widenedFields(mapping).length > 0
+  )
+    return `${written} is the dataset's whole row given to ${
+      read.seesTypes
+    }, whose value its fields' types decide (a row's size or hash), or which may read any field and pick functions by its type; the migration widens ${widenedFields(
+      mapping,
+    )
+      .map(f => `"${f.field}"`)
+      .join(', ')}: list the fields it needs, cast to their old types`;
   if (read.kind === 'whole-row')
     return starChanges(mapping)
       ? `${written} reads the dataset's whole row, whose fields the migration changes; list the fields it needs`

@@ -1,0 +1,1 @@
+SELECT id, hash_record(t) AS h FROM t ORDER BY id;
