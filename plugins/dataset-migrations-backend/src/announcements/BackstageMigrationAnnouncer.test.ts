@@ -537,4 +537,37 @@ describe('BackstageMigrationAnnouncer', () => {
       },
     ]);
   });
+
+  it("tells a dataset's owners when a campaign rolled back its wave but left their dataset to them", async () => {
+    const { announcer, send } = setup();
+    await announcer.campaignLeftToOwners({
+      campaignId: CAMPAIGN,
+      entityRef: 'resource:default/payouts-us',
+      migrationId: 'm-payouts',
+      reason: 'wave 0 (canary): 1 of 2 failed (50% > 40%)',
+    });
+    await announcer.idle();
+
+    expect(send.mock.calls.map(([n]) => n)).toEqual([
+      {
+        recipients: {
+          type: 'entity',
+          entityRef: 'resource:default/payouts-us',
+        },
+        payload: {
+          title:
+            'Campaign Amounts become integers rolled back a wave, but not payouts-us: roll it back or keep it',
+          description:
+            "wave 0 (canary): 1 of 2 failed (50% > 40%). Its migration m-payouts stays on the new version: the campaign's starter may not roll it back.",
+          severity: 'high',
+          topic: NOTIFICATION_TOPICS.campaign,
+          scope: `${campaignScope(CAMPAIGN)}:left:resource:default/payouts-us`,
+          link: migrationLink({
+            id: 'm-payouts',
+            entityRef: 'resource:default/payouts-us',
+          }),
+        },
+      },
+    ]);
+  });
 });

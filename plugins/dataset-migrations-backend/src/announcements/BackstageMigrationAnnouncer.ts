@@ -20,6 +20,7 @@ import type { CampaignStore } from '../database/CampaignStore';
 import type {
   CampaignChange,
   CampaignEscalationNotice,
+  CampaignLeftToOwners,
   ConsumerChange,
   MigrationAnnouncer,
   MigrationChange,
@@ -601,6 +602,40 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
             topic: NOTIFICATION_TOPICS.campaign,
             scope: campaignScope(change.campaignId),
             link: campaignLink(change.campaignId),
+          },
+        }),
+      );
+    });
+  }
+
+  async campaignLeftToOwners(notice: CampaignLeftToOwners): Promise<void> {
+    const { campaigns } = this.options;
+    if (!campaigns) return;
+    const key = `campaign:${notice.campaignId}`;
+    this.after(key, async () => {
+      const campaign = await campaigns.getHeader(notice.campaignId);
+      if (!campaign) return;
+      await this.deliver('campaign rollback left to owners', key, () =>
+        this.options.notifications.send({
+          recipients: {
+            type: 'entity',
+            // The dataset resolves to its owner group's members.
+            entityRef: notice.entityRef,
+          },
+          payload: {
+            title: `Campaign ${campaign.title} rolled back a wave, but not ${
+              parseEntityRef(notice.entityRef).name
+            }: roll it back or keep it`,
+            description: `${notice.reason}. Its migration ${notice.migrationId} stays on the new version: the campaign's starter may not roll it back.`,
+            severity: 'high',
+            topic: NOTIFICATION_TOPICS.campaign,
+            scope: `${campaignScope(notice.campaignId)}:left:${
+              notice.entityRef
+            }`,
+            link: migrationLink({
+              id: notice.migrationId,
+              entityRef: notice.entityRef,
+            }),
           },
         }),
       );

@@ -68,6 +68,19 @@ export interface CampaignChange {
 }
 
 /**
+ * A campaign's failure policy rolled back a wave holding a dataset the campaign
+ * may not roll back: its owners decide, and are told so.
+ */
+export interface CampaignLeftToOwners {
+  campaignId: string;
+  /** The dataset, whose owners are told. */
+  entityRef: string;
+  migrationId: string;
+  /** Why the wave was rolled back. */
+  reason: string;
+}
+
+/**
  * A campaign's deadline is within its `escalateBefore` while work is outstanding:
  * the owners of a consumer or dataset it holds back are told, and the campaign's
  * owner gets a summary. A consumer is told once per campaign migration reaching
@@ -97,6 +110,8 @@ export interface MigrationAnnouncer {
   consumerChanged(change: ConsumerChange): Promise<void>;
   /** Tells the campaign's owner and those watching its page. */
   campaignChanged?(change: CampaignChange): Promise<void>;
+  /** Tells a dataset's owners that a campaign left its rollback to them. */
+  campaignLeftToOwners?(notice: CampaignLeftToOwners): Promise<void>;
   /**
    * Tells the owners of outstanding work, or the campaign's owner, that its
    * deadline nears. Resolves once delivered; throws when it could not be, after

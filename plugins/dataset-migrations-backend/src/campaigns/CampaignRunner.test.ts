@@ -20,6 +20,7 @@ import {
 import { dataset } from '../__testUtils__/fixtures';
 import type {
   CampaignChange,
+  CampaignLeftToOwners,
   MigrationAnnouncer,
   MigrationChange,
 } from '../announcements/MigrationAnnouncer';
@@ -104,7 +105,9 @@ describe('CampaignRunner', () => {
   let service: CampaignService;
   let now = new Date('2027-03-01T10:00:00Z');
   const clock = { now: () => now };
-  const announced: Array<MigrationChange | CampaignChange> = [];
+  const announced: Array<
+    MigrationChange | CampaignChange | CampaignLeftToOwners
+  > = [];
   /** Whether the operation jobs (rollback, contract) the queue runs fail, as on an engine out of reach. */
   let operationsFail = false;
   /** What the looks the queue runs (those a finished migration or a trip asks for) do; nothing unless a test says. */
@@ -184,6 +187,9 @@ describe('CampaignRunner', () => {
       consumerChanged: async () => {},
       campaignChanged: async change => {
         announced.push(change);
+      },
+      campaignLeftToOwners: async notice => {
+        announced.push(notice);
       },
     };
     announcer = withCampaignTicks(recording, {
@@ -549,6 +555,21 @@ describe('CampaignRunner', () => {
       .map(([event]) => event)
       .filter(e => e.meta.campaignId === id);
     expect(events.map(e => e.eventId)).not.toContain('campaign-rollback');
+    // Its owners are told, once, by the look that rolled the wave back.
+    expect(
+      announced.filter(
+        (a): a is CampaignLeftToOwners =>
+          'entityRef' in a && 'campaignId' in a && a.campaignId === id,
+      ),
+    ).toEqual([
+      {
+        campaignId: id,
+        entityRef: ref('g57'),
+        migrationId: campaign.datasets.find(d => d.entityRef === ref('g57'))!
+          .migrationId,
+        reason: campaign.stateReason,
+      },
+    ]);
     // Nothing is left for a look to do about it: no look is asked for it.
     expect(await campaigns.campaignsAwaitingLooks()).not.toContain(id);
   });
@@ -1481,8 +1502,7 @@ describe('CampaignRunner', () => {
     let other: string | undefined;
     const completions = () =>
       announced.filter(
-        c =>
-          'campaignId' in c && c.campaignId === id && c.state === 'completed',
+        c => 'state' in c && c.campaignId === id && c.state === 'completed',
       ).length;
     try {
       const looking = holder.tick(id);

@@ -1060,6 +1060,19 @@ export class CampaignRunner {
         (await campaigns.getRun(run.id))!,
         fence,
       );
+    // Told once, by the look that rolled the wave back.
+    if (rollBack)
+      for (const dataset of run.datasets) {
+        if (dataset.wave !== wave.index || dataset.starterMayRollBack) continue;
+        if (dataset.migrationStatus !== 'succeeded' || !dataset.migrationId)
+          continue;
+        await announcer?.campaignLeftToOwners?.({
+          campaignId: run.id,
+          entityRef: dataset.entityRef,
+          migrationId: dataset.migrationId,
+          reason,
+        });
+      }
     await announcer?.campaignChanged?.({
       campaignId: run.id,
       state: 'paused',

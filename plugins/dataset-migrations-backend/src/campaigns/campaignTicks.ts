@@ -87,6 +87,9 @@ export function withCampaignTicks(
     async campaignChanged(change) {
       await announcer.campaignChanged?.(change);
     },
+    async campaignLeftToOwners(notice) {
+      await announcer.campaignLeftToOwners?.(notice);
+    },
     async campaignEscalated(notice) {
       await announcer.campaignEscalated?.(notice);
     },

@@ -4,6 +4,7 @@ import type { MigrationRequestStore } from '../database/MigrationRequestStore';
 import type {
   CampaignChange,
   CampaignEscalationNotice,
+  CampaignLeftToOwners,
   ConsumerChange,
   MigrationAnnouncer,
   MigrationChange,
@@ -52,6 +53,10 @@ export class MeteredMigrationAnnouncer implements MigrationAnnouncer {
 
   async campaignChanged(change: CampaignChange): Promise<void> {
     await this.inner.campaignChanged?.(change);
+  }
+
+  async campaignLeftToOwners(notice: CampaignLeftToOwners): Promise<void> {
+    await this.inner.campaignLeftToOwners?.(notice);
   }
 
   async campaignEscalated(notice: CampaignEscalationNotice): Promise<void> {
