@@ -224,7 +224,7 @@ describe('OperationRunner', () => {
 
     expect(rollback).not.toHaveBeenCalled();
     expect(await outcomeOf(rollbackJob)).toEqual({
-      refused: `migration ${id} changed while it was rolled back`,
+      refused: `migration ${id} was contracted meanwhile, so it was not rolled back`,
     });
   });
 

@@ -229,11 +229,7 @@ export class OperationRunner {
             held.owner,
             outcome.record,
           );
-    if (!marked) {
-      return {
-        refused: `migration ${migrationId} changed while it was ${PAST_TENSE[operation]}`,
-      };
-    }
+    if (!marked) return { refused: await this.changedMeanwhile(job) };
     await outcome.announce();
     await this.afterwards(migration, job);
     return { done: true };
@@ -324,9 +320,21 @@ export class OperationRunner {
         `migration ${migrationId} is leased to another worker; the ${operation} is retried once it lets go`,
       );
     }
-    await this.answer(job, {
-      refused: `migration ${migrationId} changed while it was ${PAST_TENSE[operation]}`,
-    });
+    await this.answer(job, { refused: await this.changedMeanwhile(job) });
+  }
+
+  /** Why an operation found its run changed by another: what that other did. */
+  private async changedMeanwhile({
+    migrationId,
+    operation,
+  }: OperationJob): Promise<string> {
+    const now = await this.deps.store.getMigrationWithPlan(migrationId);
+    const what = now?.contractedAt
+      ? 'was contracted'
+      : now?.status === 'rolled-back'
+      ? 'was rolled back'
+      : `is ${now?.status ?? 'gone'}`;
+    return `migration ${migrationId} ${what} meanwhile, so it was not ${PAST_TENSE[operation]}`;
   }
 
   /** What follows a rollback once readers are back; each part is safe to repeat. */
