@@ -385,6 +385,11 @@ export interface OpaqueRead extends Span {
    */
   typed?: Typed;
   /**
+   * `whole-row` compared with another row (`=`, `IS DISTINCT FROM`, `IN`,
+   * `ANY`): records compare only where their fields' types are alike.
+   */
+  compared?: boolean;
+  /**
    * `whole-row` given where its fields' types, not only their values, decide
    * the result: its storage size or hash (`pg_column_size(t)`,
    * `hash_record(t)`), or a function that is not PostgreSQL's own, which may
@@ -1291,6 +1296,25 @@ class StatementWalker {
       // record only where they are alike, unless it is compared field by field.
       if (key === 'A_Expr' || key === 'SubLink' || key === 'NullTest')
         for (const row of rowsComparedByField(inner)) this.byField.add(row);
+      // The dataset's whole row compared with another (`t IS DISTINCT FROM
+      // b`, `t IN (SELECT b FROM b)`): records compare only where their
+      // fields' types are alike, so a widened field fails the comparison.
+      if (key === 'A_Expr' || key === 'SubLink') {
+        const operands = comparedOperands(key, inner);
+        const rows = operands.filter(o => this.datasetWholeRow(o, scope));
+        // Two of the dataset's own rows (`a < b` over `t a, t b`) stay
+        // alike; a subquery's rows may be any.
+        if (key === 'SubLink' || rows.length < operands.length)
+          for (const row of rows)
+            this.opaque.push({
+              ...this.referenceSpan(
+                row.ColumnRef.location,
+                row.ColumnRef.fields.length,
+              ).whole,
+              kind: 'whole-row',
+              compared: true,
+            });
+      }
       if (key === 'RowExpr' && !this.byField.has(inner))
         this.typed = {
           what: 'a row (ROW(…))',
@@ -2615,6 +2639,19 @@ class StatementWalker {
     );
   }
 
+  /** Whether a comparison's operand is the dataset's whole row (`t`, `t.*`). */
+  private datasetWholeRow(operand: Node, scope: Scope): boolean {
+    const ref = operand?.ColumnRef;
+    if (!ref) return false;
+    const parts: Node[] = ref.fields ?? [];
+    const alias = parts[0]?.String?.sval as string | undefined;
+    if (alias === undefined) return false;
+    const whole =
+      (parts.length === 1 && !this.fields.has(alias)) ||
+      (parts.length === 2 && !!parts[1]?.A_Star);
+    return whole && !!scope.byAlias(alias)?.dataset;
+  }
+
   /**
    * A bare name that is no field of the dataset: the dataset's whole row when it
    * names the dataset's relation (Postgres tries columns first, and the old
@@ -3875,6 +3912,32 @@ function settingName(arg: Node | undefined): string | undefined {
   const value = arg.TypeCast ? arg.TypeCast.arg : arg;
   const name = value?.A_Const?.sval?.sval;
   return typeof name === 'string' ? name.toLowerCase() : '?';
+}
+
+/** Comparison operators, by which two records compare field by field. */
+const RECORD_COMPARISONS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=']);
+
+/** The operands a comparison compares as they are: both sides, a list's items, a subquery's test. */
+function comparedOperands(key: string, node: Node): Node[] {
+  if (key === 'SubLink')
+    return node.subLinkType === 'ANY_SUBLINK' ||
+      node.subLinkType === 'ALL_SUBLINK'
+      ? [node.testexpr]
+      : [];
+  const compares =
+    node.kind === 'AEXPR_DISTINCT' ||
+    node.kind === 'AEXPR_NOT_DISTINCT' ||
+    node.kind === 'AEXPR_IN' ||
+    ((node.kind === 'AEXPR_OP' ||
+      node.kind === 'AEXPR_OP_ANY' ||
+      node.kind === 'AEXPR_OP_ALL') &&
+      RECORD_COMPARISONS.has(
+        node.name?.[node.name.length - 1]?.String?.sval ?? '',
+      ));
+  if (!compares) return [];
+  if (Array.isArray(node.rexpr)) return [node.lexpr, ...node.rexpr];
+  if (node.rexpr?.List) return [node.lexpr, ...(node.rexpr.List.items ?? [])];
+  return [node.lexpr, node.rexpr];
 }
 
 function operatorOf(expr: Node): string | undefined {

@@ -940,6 +940,44 @@ group by user_id`;
     }
   });
 
+  it("asks about the dataset's whole row compared with another row under a widening (found by the twenty-sixth round)", () => {
+    // Records compare only where their fields' types are alike: a diff against
+    // a backup table (`e IS DISTINCT FROM b`) failed once ms_played widened
+    // ("cannot compare dissimilar column types"), and was called unaffected.
+    for (const type of ['bigint', 'numeric'] as const) {
+      const widening = consumerMapping(source, [
+        { changeType: { field: 'ms_played', type } },
+      ]);
+      for (const content of [
+        'SELECT e.event_id FROM listening_events e JOIN events_backup b USING (event_id) WHERE e IS DISTINCT FROM b',
+        'SELECT e.event_id, (e.*) = (b.*) FROM listening_events e JOIN events_backup b USING (event_id)',
+        'SELECT event_id FROM listening_events e WHERE e IN (SELECT b FROM events_backup b)',
+        'SELECT a.event_id FROM listening_events a JOIN events_backup b USING (event_id) WHERE a < b',
+        'SELECT event_id FROM listening_events e WHERE e = ANY (ARRAY(SELECT b FROM events_backup b))',
+      ]) {
+        const result = rewrite(content, widening);
+        expect({ content, status: result.status }).toEqual({
+          content,
+          status: 'needs-decision',
+        });
+        expect(result.impact.problem?.message).toMatch(
+          /compared with another row/,
+        );
+      }
+      // Compared field by field (ROW(e.*) expands to the fields), or a field
+      // compared: each operator is chosen per field.
+      for (const content of [
+        'SELECT e.event_id, ROW(e.*) = ROW(b.*) FROM listening_events e JOIN events_backup b USING (event_id)',
+        'SELECT e.event_id FROM listening_events e JOIN events_backup b USING (event_id) WHERE e.ms_played IS DISTINCT FROM b.ms_played',
+        'SELECT a.event_id FROM listening_events a, listening_events b WHERE a < b',
+      ])
+        expect({ content, status: rewrite(content, widening).status }).toEqual({
+          content,
+          status: 'unaffected',
+        });
+    }
+  });
+
   it('asks about code reading the whole table into a DataFrame, which the migration changes (found by the twenty-sixth round)', () => {
     // Spark, Snowpark and ibis read a table by name, so do JDBC's dbtable and
     // pandas' read_sql given a table's name, and a dbt Python model's

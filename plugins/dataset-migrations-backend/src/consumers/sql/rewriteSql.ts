@@ -930,6 +930,18 @@ function opaqueReadDecision(
     return `${written} is the dataset's whole row passed on as "${read.passedOn}" (a CTE's, subquery's, view's or created table's column), and what is done with it by that name is not followed: a field read from it (\`(${read.passedOn}).f\`) is the new version's, which the migration changes, and a table's row type has the table's name, which pg_typeof() shows; list the fields it needs`;
   if (
     read.kind === 'whole-row' &&
+    read.compared &&
+    widenedFields(mapping).length > 0
+  )
+    return `${written} is the dataset's whole row compared with another row, and records compare only where their fields' types are alike; the migration widens ${widenedFields(
+      mapping,
+    )
+      .map(f => `"${f.field}"`)
+      .join(
+        ', ',
+      )}, so the comparison fails ("cannot compare dissimilar column types"): compare the fields it needs`;
+  if (
+    read.kind === 'whole-row' &&
     read.seesTypes !== undefined &&
     widenedFields(mapping).length > 0
   )

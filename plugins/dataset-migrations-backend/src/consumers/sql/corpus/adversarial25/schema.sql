@@ -12,3 +12,7 @@ INSERT INTO t VALUES
   (6, 6, 4, 'fay', '2026-02-11', '{"a": 6}', 2.00);
 CREATE TABLE u (id integer, v integer, label text);
 INSERT INTO u VALUES (1, 10, 'x'), (2, 20, 'y'), (3, 30, 'z'), (5, 50, 'w');
+-- A copy of t with t's columns and rows, as a backup or staging table a diff compares with.
+CREATE TABLE tb (id integer, n integer, s smallint, name text, d date, j jsonb, price numeric(8,2));
+INSERT INTO tb SELECT * FROM t WHERE id <> 6;
+INSERT INTO tb VALUES (6, 7, 4, 'fay', '2026-02-11', '{"a": 6}', 2.00);

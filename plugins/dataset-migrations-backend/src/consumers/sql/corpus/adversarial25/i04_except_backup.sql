@@ -1,0 +1,1 @@
+SELECT count(*) AS c FROM (SELECT * FROM t EXCEPT SELECT * FROM tb) z;

@@ -1,0 +1,1 @@
+SELECT t.id FROM t WHERE t IN (SELECT tb FROM tb) ORDER BY 1;
