@@ -407,8 +407,11 @@ export interface CampaignBurndownPoint {
 export interface CampaignStuckItem {
   entityRef: string;
   migrationId?: string;
+  /** `failed`: its migration; `rolled-back`: rolled back (by the policy or a person); `consumer-failed`: one of its consumers. */
   kind:
     | 'failed'
+    | 'rolled-back'
+    | 'consumer-failed'
     | 'needs-decision'
     | 'awaiting-approval'
     | 'pull-request-stale'

@@ -340,9 +340,9 @@ const CAMPAIGN_NOTICES: Partial<
     description: reason ?? 'Nothing new starts until it is resumed.',
     severity: 'high',
   }),
-  completed: title => ({
+  completed: (title, reason) => ({
     title: `Campaign ${title} completed`,
-    description: 'Every wave is done.',
+    description: `Every wave is done${reason ? `: ${reason}` : ''}.`,
     severity: 'normal',
   }),
   aborted: (title, reason) => ({

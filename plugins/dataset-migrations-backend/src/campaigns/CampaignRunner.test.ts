@@ -1052,6 +1052,12 @@ describe('CampaignRunner', () => {
     await runner.tick(id); // migrated, soaked (0s), the only wave: completed
     const campaign = await service.get(id);
     expect(campaign.state).toBe('completed');
+    // Its owner is told how its datasets ended.
+    expect(announced).toContainEqual({
+      campaignId: id,
+      state: 'completed',
+      reason: '1 migrated',
+    });
     expect(campaign.waves[0].state).toBe('healthy');
     expect(campaign.burndown.at(-1)).toMatchObject({
       datasetsOutstanding: 0,

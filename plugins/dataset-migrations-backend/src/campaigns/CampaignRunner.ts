@@ -678,6 +678,7 @@ export class CampaignRunner {
       await this.deps.announcer?.campaignChanged?.({
         campaignId: run.id,
         state: 'completed',
+        reason: completedWith(run.datasets),
       });
     return undefined;
   }
@@ -1270,4 +1271,20 @@ function derivedUuid(seed: string): string {
     13,
     16,
   )}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** How a completed campaign's datasets ended, in words: "3 migrated, 1 failed, 1 skipped". */
+function completedWith(datasets: ReadonlyArray<{ state: string }>): string {
+  const count = (states: readonly string[]) =>
+    datasets.filter(d => states.includes(d.state)).length;
+  const ends: Array<[number, string]> = [
+    [count(['migrated', 'contracted']), 'migrated'],
+    [count(['failed']), 'failed'],
+    [count(['rolled-back']), 'rolled back'],
+    [count(['skipped']), 'skipped'],
+  ];
+  return ends
+    .filter(([n]) => n > 0)
+    .map(([n, what]) => `${n} ${what}`)
+    .join(', ');
 }

@@ -269,7 +269,7 @@ describe('DatabaseCampaignStore', () => {
       ['awaiting-approval', ref('stuck-b'), started.b],
       ['pull-request-stale', ref('stuck-a'), started.a],
       ['needs-decision', ref('stuck-a'), started.a],
-      ['failed', ref('stuck-a'), started.a],
+      ['consumer-failed', ref('stuck-a'), started.a],
     ]);
     expect(campaign.stuck[3].detail).toBe(
       'consumer component:default/no-repo failed: no source location in the catalog',
@@ -379,10 +379,16 @@ describe('DatabaseCampaignStore', () => {
         'd',
         enqueue,
       );
-    for (const state of ['paused', 'aborted']) {
+    for (const [state, says] of [
+      [
+        'paused',
+        'which is paused: none of its migrations starts until it runs again',
+      ],
+      ['aborted', 'which was aborted: none of its migrations starts any more'],
+    ]) {
       await knex('campaigns').where({ id }).update({ state });
       await expect(approve()).rejects.toThrow(
-        `belongs to campaign approve-paused, which is ${state}`,
+        `belongs to campaign approve-paused, ${says}`,
       );
       expect(
         await knex('migrations').where({ id: started.b }).first('status'),

@@ -401,7 +401,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       } else if (FAILED.includes(d.state)) {
         // Not the run's failure_reason, which may quote the dataset's rows.
         ended(
-          'failed',
+          d.state === 'rolled-back' ? 'rolled-back' : 'failed',
           shownReason(
             d.reason ?? (d.state === 'rolled-back' ? 'rolled back' : 'failed'),
           ),
@@ -457,7 +457,7 @@ export class DatabaseCampaignStore implements CampaignStore {
           // someone retries, fixes or excludes it.
           entityRef: dataset.entity_ref,
           migrationId: row.migration_id,
-          kind: 'failed',
+          kind: 'consumer-failed',
           detail: `consumer ${row.entity_ref} failed${
             firstLine ? `: ${firstLine}` : ''
           }`,

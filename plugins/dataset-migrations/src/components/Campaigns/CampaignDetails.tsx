@@ -202,10 +202,13 @@ export function CampaignView(props: {
       field: 'consumersMoved',
       type: 'numeric',
       align: 'left',
+      // Rolled back, its consumers were superseded, not moved: nothing to count.
       render: row =>
-        `${row.consumersMoved}/${
-          row.consumersMoved + row.consumersOutstanding
-        }`,
+        row.state === 'rolled-back'
+          ? '— (rolled back)'
+          : `${row.consumersMoved}/${
+              row.consumersMoved + row.consumersOutstanding
+            }`,
     },
   ];
 

@@ -335,6 +335,56 @@ describe('Campaign page', () => {
     expect(screen.queryByText(/component:default/)).not.toBeInTheDocument();
   });
 
+  it('tells a rolled-back dataset and a failed consumer from a failed migration, and counts no consumers as moved for a rolled-back one', async () => {
+    const campaign = pausedCampaign();
+    const api = {
+      getCampaign: jest.fn(async () => ({
+        ...campaign,
+        datasets: campaign.datasets.map(d =>
+          d.entityRef === 'resource:default/orders'
+            ? {
+                ...d,
+                state: 'rolled-back' as const,
+                migrationStatus: 'rolled-back' as const,
+                consumersMoved: 2,
+                consumersOutstanding: 0,
+              }
+            : d,
+        ),
+        stuck: [
+          {
+            ...campaign.stuck[0],
+            kind: 'rolled-back' as const,
+            detail: 'migration m-orders was rolled back',
+          },
+          {
+            ...campaign.stuck[0],
+            kind: 'consumer-failed' as const,
+            detail: 'consumer component:default/billing failed: no repository',
+          },
+        ],
+      })),
+    };
+    await renderPage(api, '/c1');
+
+    const stuck = await screen.findByRole('heading', { name: /^Stuck/ });
+    const table = stuck.closest('[class*="MuiPaper"]') as HTMLElement;
+    const whats = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map(r => within(r).getAllByRole('cell')[0].textContent);
+    expect(whats).toEqual(['Rolled back', 'Consumer failed']);
+    const orders = screen
+      .getAllByRole('row')
+      .find(
+        r =>
+          /^orders/.test(r.textContent ?? '') &&
+          /Rolled back/.test(r.textContent ?? ''),
+      )!;
+    expect(orders.textContent).toContain('— (rolled back)');
+    expect(orders.textContent).not.toContain('2/2');
+  });
+
   it('says a dataset whose migration waits for an approval is awaiting approval, not migrating', async () => {
     const campaign = pausedCampaign();
     const api = {

@@ -10,6 +10,8 @@ import { datedFileName } from '../shared/format';
 
 export const STUCK_KINDS: Record<CampaignStuckItem['kind'], string> = {
   failed: 'Failed',
+  'rolled-back': 'Rolled back',
+  'consumer-failed': 'Consumer failed',
   'needs-decision': 'Needs a decision',
   'awaiting-approval': 'Awaiting approval',
   'pull-request-stale': 'Pull request open too long',
