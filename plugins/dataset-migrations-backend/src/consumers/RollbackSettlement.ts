@@ -9,6 +9,10 @@ import type {
   PullRequestToClose,
 } from '../database/ConsumerStore';
 import type { MergedPatches } from './mergedPatches';
+import { mapConcurrently } from './mapConcurrently';
+
+/** Pull requests a rollback's last look asks source control about at once. */
+const LOOKS_AT_ONCE = 8;
 
 /**
  * What a rollback does to the migration's consumers: every one not unaffected is
@@ -42,18 +46,27 @@ export class RollbackSettlement {
     const { consumers } = this.options;
     return consumers.holdForRollback(migration.id, async () => {
       const merged = await consumers.listMergedPatches(migration.id);
+      const open = (await consumers.list(migration.id)).filter(
+        c =>
+          c.pullRequest?.state === 'open' &&
+          c.repositoryUrl &&
+          c.state !== 'superseded',
+      );
+      // A few at a time: readers wait for the rollback, and hosts limit rates.
+      const now = await mapConcurrently(open, LOOKS_AT_ONCE, consumer => {
+        const url = consumer.repositoryUrl!;
+        const provider = this.options.scm.find(p => p.supports(url));
+        return (
+          provider
+            ?.getPullRequest(url, consumer.pullRequest!.branch)
+            .catch(() => undefined) ?? Promise.resolve(undefined)
+        );
+      });
       const unread: string[] = [];
-      for (const consumer of await consumers.list(migration.id)) {
-        const { pullRequest, repositoryUrl, entityRef } = consumer;
-        if (pullRequest?.state !== 'open' || !repositoryUrl) continue;
-        if (consumer.state === 'superseded') continue;
-        const provider = this.options.scm.find(p => p.supports(repositoryUrl));
-        const now = await provider
-          ?.getPullRequest(repositoryUrl, pullRequest.branch)
-          .catch(() => undefined);
-        if (now?.state === 'merged') merged.push(entityRef);
-        else if (!now) unread.push(entityRef);
-      }
+      open.forEach((consumer, i) => {
+        if (now[i]?.state === 'merged') merged.push(consumer.entityRef);
+        else if (!now[i]) unread.push(consumer.entityRef);
+      });
       return work({ merged: [...new Set(merged)].sort(), unread });
     });
   }
