@@ -1076,6 +1076,8 @@ class StatementWalker {
         passedOn?: string;
         /** The sum the subquery's value is summed in (`sum((SELECT f …))`). */
         summing?: StatementWalker['summing'];
+        /** The subquery's value is compared with another (`(SELECT x …) = (SELECT b …)`). */
+        compared?: boolean;
         /** Select-list positions `typed` does not apply to. */
         untyped?: (position: number) => boolean;
       }
@@ -1106,6 +1108,10 @@ class StatementWalker {
   private inResult = false;
   /** The next select is a subquery's (`(SELECT …)`, `IN (SELECT …)`, `ARRAY(SELECT …)`, `EXISTS`). */
   private subLinkSelect = false;
+  /** A select list item read as a compared subquery's value (see `toSelectList`). */
+  private comparedRow = false;
+  /** Scalar subqueries compared as they are with another value. */
+  private readonly comparedSubLinks = new WeakSet<Node>();
   /**
    * Rows and arrays whose fields or elements are compared one by one (`(a, b)
    * = (1, 2)`, `5 = ANY(ARRAY[a, b])`, `ROW(a) IS NULL`), which keep their own
@@ -1217,6 +1223,11 @@ class StatementWalker {
         (dividing || typed || summing || passedOn !== undefined)
       )
         toSubquery = { dividing, typed, passedOn, summing };
+      if (key === 'SubLink' && this.comparedSubLinks.has(inner))
+        toSubquery = {
+          ...(toSubquery ?? { dividing: undefined, typed: undefined }),
+          compared: true,
+        };
       const own = ownType(key, inner);
       if (own || (key === 'FuncCall' && isCount(inner))) {
         this.dividing = undefined;
@@ -1301,6 +1312,9 @@ class StatementWalker {
       // fields' types are alike, so a widened field fails the comparison.
       if (key === 'A_Expr' || key === 'SubLink') {
         const operands = comparedOperands(key, inner);
+        for (const o of operands)
+          if (o?.SubLink?.subLinkType === 'EXPR_SUBLINK')
+            this.comparedSubLinks.add(o.SubLink);
         const rows = operands.filter(o => this.datasetWholeRow(o, scope));
         // Two of the dataset's own rows (`a < b` over `t a, t b`) stay
         // alike; a subquery's rows may be any.
@@ -2001,9 +2015,12 @@ class StatementWalker {
           arg: undefined,
         };
       }
+      const comparedRow = this.comparedRow;
+      this.comparedRow = !!toSelectList?.compared;
       if (target?.val?.ColumnRef && !target.name)
         this.columnRef(target.val.ColumnRef, scope, true, target.location);
       else this.visit(item, scope);
+      this.comparedRow = comparedRow;
       this.dividing = dividing;
       this.typed = typed;
       this.summing = summing;
@@ -2686,6 +2703,7 @@ class StatementWalker {
         kind: 'whole-row',
         ...(this.typed?.exactType ? { typed: this.typed } : {}),
         ...(seesTypes !== undefined ? { seesTypes } : {}),
+        ...(this.comparedRow ? { compared: true } : {}),
         ...(this.passedOn !== undefined && !this.rowHidden
           ? { passedOn: this.passedOn }
           : {}),

@@ -954,6 +954,7 @@ group by user_id`;
         'SELECT event_id FROM listening_events e WHERE e IN (SELECT b FROM events_backup b)',
         'SELECT a.event_id FROM listening_events a JOIN events_backup b USING (event_id) WHERE a < b',
         'SELECT event_id FROM listening_events e WHERE e = ANY (ARRAY(SELECT b FROM events_backup b))',
+        'SELECT (SELECT e FROM listening_events e WHERE event_id = 1) = (SELECT b FROM events_backup b WHERE event_id = 1)',
       ]) {
         const result = rewrite(content, widening);
         expect({ content, status: result.status }).toEqual({
