@@ -532,7 +532,11 @@ function readersOf(
   // A model or snapshot is also a table others read by its relation's name:
   // the model's own, or the alias its config() gives (a report's `select …
   // from analytics.orders_clean`, a BI tool's SQL).
-  const relations = [...refNames, ...aliasesIn(result.content)];
+  const relations = [
+    ...refNames,
+    ...aliasesIn(result.content),
+    ...(model !== undefined ? ymlAliasesOf(model, files) : []),
+  ];
   const created = model === undefined ? createdBy(result.content, target) : [];
   const names = [...relations, ...created];
   return files
@@ -568,6 +572,36 @@ function readersOf(
       );
     })
     .map(f => f.path);
+}
+
+/**
+ * The aliases dbt's YAML gives a model's relation (`models: - name: stg_orders,
+ * config: {alias: orders_clean}`, or `alias:` on the entry).
+ */
+function ymlAliasesOf(model: string, files: ChangedFile[]): string[] {
+  const aliases: string[] = [];
+  for (const f of files) {
+    if (!isYamlPath(f.path) || !/\balias\s*:/.test(f.content)) continue;
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(f.content, { merge: true });
+    } catch {
+      continue;
+    }
+    const models = (parsed as { models?: unknown } | null)?.models;
+    if (!Array.isArray(models)) continue;
+    for (const entry of models) {
+      const { name, alias, config } = (entry ?? {}) as {
+        name?: unknown;
+        alias?: unknown;
+        config?: { alias?: unknown } | null;
+      };
+      if (name !== model) continue;
+      for (const a of [alias, config?.alias])
+        if (typeof a === 'string') aliases.push(a);
+    }
+  }
+  return aliases;
 }
 
 /** The aliases a dbt file's `config()` gives its relation (`alias='orders_clean'`). */

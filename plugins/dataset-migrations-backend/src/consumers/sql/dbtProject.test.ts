@@ -1109,15 +1109,23 @@ describe('dbt relations and SQL beside a model’s own (found by the twenty-sixt
       'its name',
       '',
       'select amount_cents / 100 as dollars from analytics.stg_orders\n',
+      '',
     ],
     [
       'the alias its config() gives',
       "{{ config(alias='orders_clean') }}\n",
       'select amount_cents / 100 as dollars from analytics.orders_clean\n',
+      '',
+    ],
+    [
+      'the alias its YAML gives',
+      '',
+      'select amount_cents / 100 as dollars from analytics.orders_clean\n',
+      'version: 2\nmodels:\n  - name: stg_orders\n    config:\n      alias: orders_clean\n',
     ],
   ])(
     'follows a widened field from a model to plain SQL reading its relation by %s',
-    (_, config, reportSql) => {
+    (_, config, reportSql, yml) => {
       // A report outside dbt (a BI tool's SQL) reads the model's table, not
       // through ref(): it divided a numeric (12.5 where 12), unseen.
       const model = {
@@ -1125,13 +1133,18 @@ describe('dbt relations and SQL beside a model’s own (found by the twenty-sixt
         content: `${config}select id, amount_cents from {{ source('shop', 'orders') }}\n`,
       };
       const sql = { path: 'reports/revenue.sql', content: reportSql };
-      expect(statusOf(assess([model, sql]), model.path)).toBe('needs-decision');
+      const yaml = yml ? [{ path: 'models/stg.yml', content: yml }] : [];
+      expect(statusOf(assess([model, sql, ...yaml]), model.path)).toBe(
+        'needs-decision',
+      );
       // A report reading another relation is no reader.
       const other = {
         path: 'reports/revenue.sql',
         content: 'select total / 100 as dollars from analytics.stg_payments\n',
       };
-      expect(statusOf(assess([model, other]), model.path)).toBe('unaffected');
+      expect(statusOf(assess([model, other, ...yaml]), model.path)).toBe(
+        'unaffected',
+      );
     },
   );
 });
