@@ -102,7 +102,48 @@ function assessFiles(
   const templated = files
     .filter(file => !assessedFiles.has(file))
     .flatMap(file => templatedRelation(file, target, mapping) ?? []);
-  return [...assessed, ...templated];
+  const seeds = files
+    .filter(file => !assessedFiles.has(file))
+    .flatMap(file => seedOfDataset(file, files, target, mapping) ?? []);
+  return [...assessed, ...templated, ...seeds];
+}
+
+/**
+ * A dbt seed named like the dataset's table (`seeds/orders.csv` loads
+ * `orders`): `dbt seed` writes the table from the file's columns, by name,
+ * and `--full-refresh` creates it again with the types dbt infers from the
+ * file. Whether it loads the dataset only the run's schema says (as
+ * `ref('orders')` with no model is taken for it), and any change to the table
+ * breaks it or is undone by it (a renamed or dropped column, an added one
+ * dropped, a widened one narrowed back); the file never names the table, so
+ * it was not looked at.
+ */
+function seedOfDataset(
+  file: ChangedFile,
+  files: ChangedFile[],
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile | undefined {
+  const stem = /(?:^|\/)([^/]+)\.csv$/i.exec(file.path)?.[1];
+  if (stem === undefined || stem.toLowerCase() !== target.table.toLowerCase())
+    return undefined;
+  if (!files.some(f => /(?:^|\/)dbt_project\.ya?ml$/.test(f.path)))
+    return undefined;
+  const changed = [...mapping.byField.entries()]
+    .filter(([, m]) => m.kind !== 'same')
+    .map(([field]) => field);
+  if (changed.length === 0 && mapping.added.length === 0 && !mapping.renamedTo)
+    return undefined;
+  return toPerson(
+    {
+      path: file.path,
+      content: file.content,
+      status: 'unaffected',
+      impact: { path: file.path, status: 'unaffected', fields: [], lines: [] },
+    },
+    changed,
+    `is a dbt seed named like ${target.table}: dbt seed loads it into a table of that name by its columns, and --full-refresh creates that table again with the types it infers from the file; if it loads the dataset, the migration's changes break it or are undone by it (a renamed or dropped column, an added one dropped, a widened one narrowed back); a person decides`,
+  );
 }
 
 /** A relation Jinja names at run time: `{{ params.table }}` after FROM or JOIN. */

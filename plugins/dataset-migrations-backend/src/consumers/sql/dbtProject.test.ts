@@ -1147,4 +1147,22 @@ describe('dbt relations and SQL beside a model’s own (found by the twenty-sixt
       );
     },
   );
+  it('sends a dbt seed named like the dataset to a person', () => {
+    // seeds/orders.csv loads `orders` by its header; the file never names the
+    // table, so it was not looked at while a rename broke `dbt seed`.
+    const seed = {
+      path: 'seeds/orders.csv',
+      content: 'id,qty,amount_cents,status\n1,5,1250,shipped\n',
+    };
+    for (const changes of [renameQty, widenAmount])
+      expect(statusOf(assess([seed], changes), seed.path)).toBe(
+        'needs-decision',
+      );
+    // Another seed, or a CSV outside a dbt project, is no concern.
+    const other = { path: 'seeds/customers.csv', content: 'id,name\n1,Ann\n' };
+    expect(statusOf(assess([other], renameQty), other.path)).toBeUndefined();
+    expect(
+      statusOf(assessConsumer([seed], shop, renameQty), seed.path),
+    ).toBeUndefined();
+  });
 });
