@@ -329,11 +329,9 @@ export class OperationRunner {
     operation,
   }: OperationJob): Promise<string> {
     const now = await this.deps.store.getMigrationWithPlan(migrationId);
-    const what = now?.contractedAt
-      ? 'was contracted'
-      : now?.status === 'rolled-back'
-      ? 'was rolled back'
-      : `is ${now?.status ?? 'gone'}`;
+    let what = `is ${now?.status ?? 'gone'}`;
+    if (now?.status === 'rolled-back') what = 'was rolled back';
+    if (now?.contractedAt) what = 'was contracted';
     return `migration ${migrationId} ${what} meanwhile, so it was not ${PAST_TENSE[operation]}`;
   }
 
