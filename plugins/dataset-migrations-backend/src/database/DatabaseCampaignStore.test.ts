@@ -279,6 +279,26 @@ describe('DatabaseCampaignStore', () => {
         0,
       ).toISOString()}`,
     );
+
+    // A run rejected before it ran moves no consumer: its consumers' failures
+    // are nothing to act on.
+    await knex('migration_consumers').insert({
+      migration_id: started.b,
+      entity_ref: 'component:default/no-repo',
+      state: 'failed',
+      failure_kind: 'no-repository',
+      failure_message: 'no source location in the catalog',
+      updated_at: at(4),
+    });
+    const kindsOfB = async () =>
+      (await campaigns.getCampaign(id, eightDaysOn))!.stuck
+        .filter(s => s.entityRef === ref('stuck-b'))
+        .map(s => s.kind);
+    expect(await kindsOfB()).toEqual(['awaiting-approval', 'consumer-failed']);
+    await knex('migrations')
+      .where({ id: started.b })
+      .update({ status: 'rejected' });
+    expect(await kindsOfB()).not.toContain('consumer-failed');
   });
 
   it("shows no failure text a reason recorded before copied from its run: it may quote the dataset's rows", async () => {

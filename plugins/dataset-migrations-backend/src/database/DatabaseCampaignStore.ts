@@ -57,6 +57,8 @@ const OUTSTANDING: CampaignDatasetState[] = [
 const HOLDING: CampaignState[] = ['draft', 'running', 'paused'];
 /** Consumer failures that count a dataset failed when the policy says so. */
 const COUNTED_CONSUMER_FAILURES = ['verification-failed', 'shadow-mismatch'];
+/** Statuses of a run that ended without changing the dataset. */
+const NEVER_RAN: readonly string[] = ['rejected', 'cancelled'];
 
 type CampaignRow = {
   id: string;
@@ -373,7 +375,10 @@ export class DatabaseCampaignStore implements CampaignStore {
     const migrationIds: string[] = [];
     for (const d of datasets) {
       const at = { ...(d.migration_id ? { migrationId: d.migration_id } : {}) };
-      if (d.migration_id) migrationIds.push(d.migration_id);
+      // A run rejected or cancelled before it ran moves no consumer: what its
+      // consumers' discovery found is nothing anyone need act on.
+      if (d.migration_id && !NEVER_RAN.includes(d.migration_status ?? ''))
+        migrationIds.push(d.migration_id);
       /** An item of a dataset whose run has ended, since it ended. */
       const ended = (kind: CampaignStuckItem['kind'], detail: string) =>
         items.push({
