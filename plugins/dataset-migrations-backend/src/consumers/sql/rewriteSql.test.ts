@@ -3814,3 +3814,73 @@ describe('found by the second review of the twenty-third round', () => {
       });
   });
 });
+
+describe('found by the twenty-seventh round (ORMs, checks and templates beside SQL)', () => {
+  const orderFields: DatasetField[] = [
+    { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
+    { name: 'amount', type: 'integer', nullable: false, primaryKey: false },
+    { name: 'qty', type: 'smallint', nullable: false, primaryKey: false },
+  ];
+  const orders = (table: string) => ({
+    schema: 'public',
+    table,
+    fields: orderFields.map(f => f.name),
+  });
+  const renameAmount = consumerMapping(orderFields, [
+    { renameField: { from: 'amount', to: 'amount_cents' } },
+  ]);
+
+  it('asks about Django code reading a changed field through a lookup, or the model Django names the table after', () => {
+    // `amount__gt` never spells `amount` as a word, and Django names the
+    // table of `class Order` in the app `shop` `shop_order`: each was
+    // unaffected, though the ORM reads the renamed column.
+    for (const [table, path, content] of [
+      [
+        'orders',
+        'app/views.py',
+        'from .models import Order\nOrder.objects.filter(amount__gte=5).values_list("id")\n',
+      ],
+      [
+        'orders',
+        'app/views.py',
+        'Customer.objects.filter(orders__amount__gt=5)\n',
+      ],
+      [
+        'shop_order',
+        'shop/models.py',
+        'class Order(models.Model):\n    amount = models.IntegerField()\n',
+      ],
+      [
+        'shop_order',
+        'shop/views.py',
+        'from .models import Order\nOrder.objects.filter(amount__gt=100)\n',
+      ],
+    ]) {
+      const result = rewriteSqlFile(
+        { path, content },
+        orders(table),
+        renameAmount,
+      );
+      expect({ content, status: result.status }).toEqual({
+        content,
+        status: 'unparseable',
+      });
+      expect(result.impact.fields).toEqual(['amount']);
+    }
+    // Another field's lookup, another model, or a longer name is no impact.
+    for (const [table, content] of [
+      ['orders', 'Order.objects.filter(id__gt=5)\n'],
+      ['shop_order', 'class OrderLine(models.Model):\n    amount = 1\n'],
+      ['orders', 'Order.objects.filter(amounts__gt=5)\n'],
+      ['orders', 'Order.objects.filter(x_amount__gt=5)\n'],
+    ])
+      expect({
+        content,
+        status: rewriteSqlFile(
+          { path: 'app/views.py', content },
+          orders(table),
+          renameAmount,
+        ).status,
+      }).toEqual({ content, status: 'unaffected' });
+  });
+});

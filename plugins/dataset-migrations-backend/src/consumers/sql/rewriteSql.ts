@@ -94,10 +94,45 @@ export function fileMentionsDataset(
   const code = unescapedCode(file.content);
   return (
     mentionsDataset(code, target) ||
+    lookupWordPattern(target.table, 'i').test(code) ||
     modelClassNames(target.table).some(name =>
       wordPattern(name, 'g').test(code),
-    )
+    ) ||
+    namesDjangoModel(code, target.table)
   );
+}
+
+/**
+ * A name as a word, or as one part of a Django lookup, whose parts `__` joins
+ * (`amount__gt`, `orders__amount__sum`, `F('order__amount')`): the ORM reads
+ * the column of each part, which as a whole word is never spelled.
+ */
+function lookupWordPattern(name: string, flags: string): RegExp {
+  const word = '[\\p{L}\\p{M}\\p{N}]';
+  return new RegExp(
+    `(?:(?<!${word}|_)|(?<=${word}__))${escapeRegExp(
+      name,
+    )}(?:(?!${word}|_)|(?=__${word}))`,
+    `${flags}u`,
+  );
+}
+
+/**
+ * Whether code names the Django model whose default table is the dataset's:
+ * Django names a model's table `<app label>_<model name in lower case>`
+ * (`shop_orderline` for `class OrderLine` in the app `shop`), so the model and
+ * its queries (`OrderLine.objects.filter(…)`) never spell the table.
+ */
+function namesDjangoModel(code: string, table: string): boolean {
+  const cut = table.lastIndexOf('_');
+  if (cut <= 0 || cut === table.length - 1) return false;
+  const model = table.slice(cut + 1);
+  if (!/^[a-z0-9]+$/.test(model)) return false;
+  for (const match of code.matchAll(
+    /(?<![\p{L}\p{N}_])\p{Lu}[\p{L}\p{N}]*(?![\p{L}\p{N}_])/gu,
+  ))
+    if (match[0].toLowerCase() === model) return true;
+  return false;
 }
 
 /**
@@ -358,7 +393,8 @@ export function introducedNamesIn(
  * (JPA, Objection's and TypeORM's snake-case mappers: `trackId`, `getTrackId()`).
  */
 function spellingsOf(field: string): RegExp[] {
-  const any = wordPattern(field, 'gi');
+  // Django's lookups join a field to others with `__` (`amount__gt`).
+  const any = lookupWordPattern(field, 'gi');
   const words = field.split('_').filter(w => w.length > 0);
   if (words.length < 2 || !/^[a-z0-9_]+$/.test(field)) return [any];
   const pascal = words.map(w => w[0].toUpperCase() + w.slice(1)).join('');
