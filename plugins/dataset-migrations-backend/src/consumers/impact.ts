@@ -146,9 +146,28 @@ function seedOfDataset(
   );
 }
 
-/** A relation Jinja names at run time: `{{ params.table }}` after FROM or JOIN. */
+/**
+ * A relation named at run time after FROM or JOIN: by Jinja (`{{ params.table
+ * }}`), a psql variable (`:tbl`, `:"tbl"`), or dynamic SQL's `format('… %I',
+ * t)` or `'… FROM ' || t`.
+ */
 const TEMPLATED_RELATION =
-  /\b(?:from|join|into|update)\s+(?:only\s+)?(\{\{(?!-?\s*(?:source|ref)\s*\()[\s\S]*?\}\})/i;
+  /\b(?:from|join|into|update)\s+(?:only\s+)?((?:(?:"[^"]+"|[A-Za-z_]\w*)\s*\.\s*)?(?:\{\{(?!-?\s*(?:source|ref)\s*\()[\s\S]*?\}\}|:["']?[A-Za-z_]\w*["']?|%[Is]\b|'\s*\|\|))/i;
+
+/**
+ * A relation code builds into its SQL string at run time: an f-string's,
+ * `format()`'s or psycopg's `{table}` and `{}`, a JavaScript, Kotlin or Ruby
+ * interpolation (`${table}`, `$table`, `#{table}`), a `%s` or `%(table)s`
+ * placeholder (Python, Go's `Sprintf`, Java's `String.format`), or the string
+ * ending there to be concatenated (`"… FROM " + table`).
+ */
+const CODE_BUILT_RELATION =
+  /\b(?:from|join|into|update)\s+(?:only\s+)?((?:(?:"[^"]+"|[A-Za-z_]\w*)\s*\.\s*)?(?:\{\{[\s\S]*?\}\}|\$?\{[^{}\n]*\}|#\{[^{}\n]*\}|\$[A-Za-z_]\w*|%(?:\(\w+\))?[sv]\b|["'`]\s*(?:\+|\.\s*\$|\|\|)))/i;
+
+/** A template of SQL outside dbt (`report.sql.j2`, `report.jinja`), or a psql script. */
+function isTemplatePath(path: string): boolean {
+  return /\.(?:j2|jinja2?|tpl|tmpl|psql)$/i.test(path);
+}
 
 /**
  * A SQL template outside dbt's models whose relation Jinja names at run time
@@ -164,12 +183,18 @@ function templatedRelation(
   mapping: ConsumerMapping,
 ): RewrittenFile | undefined {
   if (
-    !isSqlPath(file.path) ||
     modelOf(file.path, target) !== undefined ||
-    target.dbt?.macros.some(macro => macro.path === file.path)
+    target.dbt?.macros.some(macro => macro.path === file.path) ||
+    isYamlPath(file.path) ||
+    /\.(?:md|markdown|rst|txt|csv)$/i.test(file.path)
   )
     return undefined;
-  const relation = TEMPLATED_RELATION.exec(file.content);
+  // Code in another language may build the relation into its SQL string.
+  const relation = (
+    isSqlPath(file.path) || isTemplatePath(file.path)
+      ? TEMPLATED_RELATION
+      : CODE_BUILT_RELATION
+  ).exec(isSqlPath(file.path) ? file.content : unescapedCode(file.content));
   if (!relation) return undefined;
   const fields = [
     ...new Set([
@@ -192,9 +217,13 @@ function templatedRelation(
       },
     },
     fields,
-    `reads ${relation[1]}, a relation Jinja names at run time, which may be ${
-      target.schema
-    }.${target.table}: only the code rendering it says; it ${
+    `reads ${relation[1]}, ${
+      relation[1].includes('{{')
+        ? 'a relation Jinja names at run time'
+        : "a relation named only at run time (a psql variable, format()'s %I, or code building the SQL string)"
+    }, which may be ${target.schema}.${
+      target.table
+    }: only the code rendering it says; it ${
       fields.length > 0
         ? `names ${fields.map(f => `"${f}"`).join(', ')}`
         : `reads whole rows (${whole.what.join(', ')})`

@@ -3883,4 +3883,63 @@ describe('found by the twenty-seventh round (ORMs, checks and templates beside S
         ).status,
       }).toEqual({ content, status: 'unaffected' });
   });
+
+  it('asks about SQL whose relation code, psql or dynamic SQL builds at run time when it names a changed field', () => {
+    // Each never names the dataset, the relation coming from a variable, and
+    // was unaffected while reading the renamed field.
+    for (const [path, content] of [
+      ['etl/load.py', 'cur.execute(f"SELECT sum(amount) FROM {table}")\n'],
+      ['etl/load.py', 'cur.execute("SELECT sum(amount) FROM %s" % table)\n'],
+      ['etl/load.py', 'cur.execute("SELECT sum(amount) FROM " + table)\n'],
+      [
+        'etl/load.py',
+        'q = sql.SQL("SELECT amount FROM {}").format(sql.Identifier(t))\n',
+      ],
+      ['src/report.ts', 'await db.query(`SELECT amount FROM ${table}`);\n'],
+      ['report.go', 'q := fmt.Sprintf("SELECT amount FROM %s", table)\n'],
+      ['Report.java', 'String q = "SELECT amount FROM " + TABLE;\n'],
+      ['report.rb', 'conn.exec("SELECT amount FROM #{table}")\n'],
+      ['dags/sql/report.sql.j2', 'select amount from {{ params.t }}\n'],
+      ['dags/sql/report.jinja', 'select amount from {{ params.t }}\n'],
+      ['scripts/export.sql', 'SELECT sum(amount) FROM :tbl;\n'],
+      ['scripts/export.psql', 'SELECT sum(amount) FROM :"tbl";\n'],
+      [
+        'fn.sql',
+        "CREATE FUNCTION f(t text) RETURNS bigint LANGUAGE plpgsql AS $$ DECLARE r bigint; BEGIN EXECUTE format('SELECT sum(amount) FROM %I', t) INTO r; RETURN r; END $$;\n",
+      ],
+      [
+        'fn.sql',
+        "CREATE FUNCTION f(t text) RETURNS bigint LANGUAGE plpgsql AS $$ DECLARE r bigint; BEGIN EXECUTE 'SELECT sum(amount) FROM ' || t INTO r; RETURN r; END $$;\n",
+      ],
+    ]) {
+      const result = assessConsumer(
+        [{ path, content }],
+        orders('orders'),
+        renameAmount,
+      );
+      expect({ content, status: result.impact.status }).toEqual({
+        content,
+        status: 'needs-decision',
+      });
+      expect(result.impact.fields).toEqual(['amount']);
+    }
+    // Naming no changed field, a relation it names plainly, or prose, is no impact.
+    for (const [path, content] of [
+      ['etl/load.py', 'cur.execute(f"SELECT sum(id) FROM {table}")\n'],
+      ['etl/load.py', 'from x import amount\nprint(f"{amount}")\n'],
+      [
+        'etl/load.py',
+        'cur.execute(f"SELECT amount FROM sales WHERE id = {i}")\n',
+      ],
+      ['docs/notes.md', 'Read amount from {table}.\n'],
+    ])
+      expect({
+        content,
+        status: assessConsumer(
+          [{ path, content }],
+          orders('orders'),
+          renameAmount,
+        ).impact.status,
+      }).toEqual({ content, status: 'unaffected' });
+  });
 });
