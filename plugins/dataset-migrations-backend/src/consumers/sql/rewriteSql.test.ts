@@ -3942,4 +3942,63 @@ describe('found by the twenty-seventh round (ORMs, checks and templates beside S
         ).impact.status,
       }).toEqual({ content, status: 'unaffected' });
   });
+
+  it('asks about code stating a widened field’s old type, which a widening read as it is leaves behind', () => {
+    // smallint → integer is read as it is, so code naming qty was unaffected:
+    // a check of its type fails, an ORM mapping it to a 16-bit type is
+    // validated against the wider one.
+    const qtyToInteger = consumerMapping(orderFields, [
+      { changeType: { field: 'qty', type: 'integer' } },
+    ]);
+    for (const [path, content] of [
+      [
+        'great_expectations/expectations/orders.json',
+        '{"expectation_suite_name": "orders", "expectations": [{"expectation_type": "expect_column_values_to_be_of_type", "kwargs": {"column": "qty", "type_": "SMALLINT"}}]}',
+      ],
+      [
+        'soda/checks.yml',
+        'checks for orders:\n  - schema:\n      fail:\n        when wrong column type:\n          qty: smallint\n',
+      ],
+      [
+        'src/main/java/Order.java',
+        '@Entity @Table(name = "orders")\npublic class Order {\n  @Column(name = "qty") private Short qty;\n}\n',
+      ],
+      [
+        'app/models.py',
+        "orders = Table('orders', metadata, Column('qty', SmallInteger))\n",
+      ],
+      [
+        'prisma/schema.prisma',
+        'model Order {\n  qty Int @db.SmallInt\n  @@map("orders")\n}\n',
+      ],
+      [
+        'store/orders.go',
+        'type Order struct {\n\tQty int16 `db:"qty"`\n}\nconst q = "SELECT qty FROM orders"\n',
+      ],
+    ]) {
+      const result = rewriteSqlFile(
+        { path, content },
+        orders('orders'),
+        qtyToInteger,
+      );
+      expect({ content, status: result.status }).toEqual({
+        content,
+        status: 'unparseable',
+      });
+      expect(result.impact.fields).toEqual(['qty']);
+    }
+    // Naming the field with no type, or the type with another field, is no impact.
+    for (const content of [
+      'cur.execute("SELECT qty FROM orders")\n',
+      '{"table": "orders", "column": "id", "type_": "SMALLINT"}',
+    ])
+      expect({
+        content,
+        status: rewriteSqlFile(
+          { path: 'app/report.py', content },
+          orders('orders'),
+          qtyToInteger,
+        ).status,
+      }).toEqual({ content, status: 'unaffected' });
+  });
 });

@@ -350,8 +350,13 @@ export function changedFieldsNamedIn(
   const lines = new Set<number>();
   for (const [field, m] of mapping.byField) {
     // A widened integer is read as it is, but SQL in code may divide it or give
-    // it to a function Postgres picks by type, which the rewriter does not read.
-    if (m.kind === 'same' || (readAsIs(field, m) && !picksOtherFunction(m)))
+    // it to a function Postgres picks by type, which the rewriter does not read;
+    // and code may state its old type.
+    const statesOldType = readWidened(m) && statesType(content, m.oldType);
+    if (
+      m.kind === 'same' ||
+      (readAsIs(field, m) && !statesOldType && !picksOtherFunction(m))
+    )
       continue;
     for (const match of spellingsOf(field).flatMap(spelling => [
       ...content.matchAll(spelling),
@@ -361,6 +366,24 @@ export function changedFieldsNamedIn(
     }
   }
   return { fields: fields.sort(), lines: [...lines].sort((a, b) => a - b) };
+}
+
+/**
+ * How code and checks state a column's type, for the types a widening readers
+ * take as they are leaves behind: a check of the type (Great Expectations'
+ * `expect_column_values_to_be_of_type`, Soda's `when wrong column type`,
+ * dbt_expectations' `column_type: smallint`), an ORM's mapping (SQLAlchemy's
+ * `SmallInteger`, Django's `SmallIntegerField`, Prisma's `@db.SmallInt`, JPA's
+ * `Short`, Go's `int16`) fails or is validated against the wider type.
+ */
+const STATED_TYPES: Record<string, RegExp> = {
+  smallint:
+    /(?<![\p{L}\p{N}_])(?:smallserial|int2|u?int16|i16|short|(?:Positive)?Small(?:Integer|Int)(?:Field)?)(?![\p{L}\p{N}_])/iu,
+};
+
+/** Whether code states a column's type as `type` (see {@link STATED_TYPES}). */
+function statesType(content: string, type: string): boolean {
+  return STATED_TYPES[type]?.test(content) ?? false;
 }
 
 /**
