@@ -3,7 +3,13 @@
 import { type RelationName, quoteRelation } from '../relations';
 import { dropRowTriggerSql, rowTriggerSql } from './rowTriggers';
 import { type MigrationShape, OVERRIDING_IDENTITY } from './shape';
-import { keyChangedSql, list, q } from './values';
+import {
+  dollarQuoted,
+  functionSettings,
+  keyChangedSql,
+  list,
+  q,
+} from './values';
 
 /**
  * How each field of the old version is recomputed from a row of the new one, or
@@ -170,6 +176,57 @@ export function createReverseSql(
   });
 }
 
+/** The statement trigger carrying a TRUNCATE of the new version back, and its function. */
+function truncateReverseOf(shape: MigrationShape) {
+  return {
+    trigger: `${shape.reverse.trigger}_truncate`,
+    fn: { ...shape.reverse.fn, name: `${shape.reverse.fn.name}_truncate` },
+  };
+}
+
+/**
+ * A TRUNCATE of the new version (`<name>_v<N>`, where a TRUNCATE goes once the
+ * name is a view) fires no row trigger, so the previous version kept every row
+ * it removed: readers of the previous version, or of the old name after a
+ * rename, read them still, and a rollback served them again beside what was
+ * written since (found by a probe, 2026-12-06). It truncates the previous
+ * version too, in the writer's transaction: what refuses that (a foreign key
+ * to the previous version's table, as it refused a TRUNCATE of the table)
+ * refuses the writer's TRUNCATE.
+ */
+export function createTruncateReverseSql(
+  shape: MigrationShape,
+  previous: RelationName,
+): string[] {
+  const { trigger, fn } = truncateReverseOf(shape);
+  return [
+    `CREATE FUNCTION ${quoteRelation(
+      fn,
+    )}() RETURNS trigger LANGUAGE plpgsql ${functionSettings()} AS ${dollarQuoted(
+      `
+     BEGIN
+       TRUNCATE ${quoteRelation(previous)};
+       RETURN NULL;
+     END `,
+      'truncate',
+    )}`,
+    `CREATE TRIGGER ${q(trigger)} AFTER TRUNCATE ON ${quoteRelation(
+      shape.reverse.on,
+    )} FOR EACH STATEMENT EXECUTE FUNCTION ${quoteRelation(fn)}()`,
+    // As the reverse trigger: in sessions with session_replication_role = replica too.
+    `ALTER TABLE ${quoteRelation(shape.reverse.on)} ENABLE ALWAYS TRIGGER ${q(
+      trigger,
+    )}`,
+  ];
+}
+
 export function dropReverseSql(shape: MigrationShape): string[] {
-  return dropRowTriggerSql(shape.reverse);
+  const truncate = truncateReverseOf(shape);
+  return [
+    `DROP TRIGGER IF EXISTS ${q(truncate.trigger)} ON ${quoteRelation(
+      shape.reverse.on,
+    )}`,
+    `DROP FUNCTION IF EXISTS ${quoteRelation(truncate.fn)}()`,
+    ...dropRowTriggerSql(shape.reverse),
+  ];
 }

@@ -21,7 +21,11 @@ import {
 } from './expand';
 import { alwaysAgainSql, levelIdentitySql } from './identity';
 import { createViewSql } from './privileges';
-import { createReverseSql, dropReverseSql } from './reverse';
+import {
+  createReverseSql,
+  createTruncateReverseSql,
+  dropReverseSql,
+} from './reverse';
 import { type MigrationShape, isRename, previousVersion } from './shape';
 import { dollarQuoted, literal, q } from './values';
 
@@ -82,6 +86,7 @@ export function cutOverStatements(
         ]
       : expandViewStatements(shape, previous, grants.name)),
     ...createReverseSql(shape, previous),
+    ...createTruncateReverseSql(shape, previous),
     ...freezePartitionsSql(shape, partitions),
     ...carryTriggersSql(shape, previous, triggers),
   ];
