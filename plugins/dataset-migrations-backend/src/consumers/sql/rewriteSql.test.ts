@@ -4001,4 +4001,37 @@ describe('found by the twenty-seventh round (ORMs, checks and templates beside S
         ).status,
       }).toEqual({ content, status: 'unaffected' });
   });
+
+  it('asks about Prisma client code reading a changed field through the model’s delegate', () => {
+    // `prisma.order` reads `model Order` (mapped to orders): the file names
+    // neither the table nor the class and was unaffected under the rename.
+    for (const content of [
+      'export const big = () => prisma.order.findMany({ where: { amount: { gt: 100 } } });\n',
+      'await tx.order.aggregate({ _sum: { amount: true } });\n',
+    ]) {
+      const result = rewriteSqlFile(
+        { path: 'src/report.ts', content },
+        orders('orders'),
+        renameAmount,
+      );
+      expect({ content, status: result.status }).toEqual({
+        content,
+        status: 'unparseable',
+      });
+      expect(result.impact.fields).toEqual(['amount']);
+    }
+    // Another model's delegate, or a property named so, is no impact.
+    for (const content of [
+      'prisma.orderLine.findMany({ select: { amount: true } })\n',
+      'const amount = cart.order.total;\n',
+    ])
+      expect({
+        content,
+        status: rewriteSqlFile(
+          { path: 'src/report.ts', content },
+          orders('orders'),
+          renameAmount,
+        ).status,
+      }).toEqual({ content, status: 'unaffected' });
+  });
 });

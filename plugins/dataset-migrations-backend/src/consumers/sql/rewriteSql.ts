@@ -95,10 +95,25 @@ export function fileMentionsDataset(
   return (
     mentionsDataset(code, target) ||
     lookupWordPattern(target.table, 'i').test(code) ||
-    modelClassNames(target.table).some(name =>
-      wordPattern(name, 'g').test(code),
+    modelClassNames(target.table).some(
+      name =>
+        wordPattern(name, 'g').test(code) || prismaDelegate(name).test(code),
     ) ||
     namesDjangoModel(code, target.table)
+  );
+}
+
+/**
+ * Prisma's client reads a model through its delegate, the model's name in
+ * camelCase (`prisma.order.findMany({ where: { amount: … } })` for `model
+ * Order`, which `@@map("orders")` maps to the table), never naming the class.
+ */
+function prismaDelegate(model: string): RegExp {
+  const delegate = model[0].toLowerCase() + model.slice(1);
+  return new RegExp(
+    `\\.\\s*${escapeRegExp(
+      delegate,
+    )}\\s*\\.\\s*(?:find\\w*|create\\w*|update\\w*|upsert|delete\\w*|aggregate|groupBy|count)\\s*\\(`,
   );
 }
 
