@@ -148,7 +148,9 @@ async function expectMigratedExactly(warehouse: Knex) {
   expect(left.triggers).toEqual([
     expect.stringMatching(/^dsm_[0-9a-f]{12}_expand$/),
     expect.stringMatching(/^dsm_[0-9a-f]{12}_expand_fits$/),
+    expect.stringMatching(/^dsm_[0-9a-f]{12}_frozen_previous$/),
     expect.stringMatching(/^dsm_[0-9a-f]{12}_reverse$/),
+    expect.stringMatching(/^dsm_[0-9a-f]{12}_reverse_truncate$/),
   ]);
   // Their functions and bookkeeping are in the engine's schema, not the dataset's.
   expect(left.functions).toEqual([]);
@@ -157,7 +159,9 @@ async function expectMigratedExactly(warehouse: Knex) {
   expect(own.functions).toEqual([
     expect.stringMatching(/^dsm_[0-9a-f]{12}_expand$/),
     expect.stringMatching(/^dsm_[0-9a-f]{12}_expand_fits$/),
+    expect.stringMatching(/^dsm_[0-9a-f]{12}_frozen_previous$/),
     expect.stringMatching(/^dsm_[0-9a-f]{12}_reverse$/),
+    expect.stringMatching(/^dsm_[0-9a-f]{12}_reverse_truncate$/),
   ]);
   expect(own.relations).toEqual([
     expect.stringMatching(/^dsm_[0-9a-f]{12}_reverse_failures$/),

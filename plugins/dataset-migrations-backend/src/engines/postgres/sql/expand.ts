@@ -994,9 +994,65 @@ export function freezePartitionsSql(
   ];
 }
 
-/** Removes what freezePartitionsSql made, its triggers with its function. */
+/** The function of freezePreviousSql's trigger, which has its name. */
+function frozenPreviousOf(shape: MigrationShape): RelationName {
+  return {
+    ...shape.frozenFunction,
+    name: `${shape.frozenFunction.name}_previous`,
+  };
+}
+
+/**
+ * Makes the previous version's table refuse writes made straight into it
+ * (`<name>_v<N>`: an insert, update, delete or TRUNCATE of a statement of a
+ * session's own), as its partitions do (freezePartitionsSql). Such a write
+ * reached neither the name nor the new version, and a rollback, which drops the
+ * new version, then served it: a row deleted there was gone from the name,
+ * though the name served it until then (found by a probe, 2026-12-06). What the
+ * engine's triggers write back there, and what a foreign key's action changes
+ * there, comes from inside a trigger (pg_trigger_depth() above 1 in this one)
+ * and goes on. A session with session_replication_role = replica fires no
+ * such trigger, as for the partitions.
+ */
+export function freezePreviousSql(
+  shape: MigrationShape,
+  previous: RelationName,
+): string[] {
+  const fn = quoteRelation(frozenPreviousOf(shape));
+  const message = `${formatRelation(
+    previous,
+  )} holds the previous version of ${formatRelation(
+    shape.name,
+  )}, which now reads ${formatRelation(
+    shape.target,
+  )}: write through ${formatRelation(
+    shape.name,
+  )} (a write here would reach neither, and a rollback would serve it)`;
+  return [
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${dollarQuoted(
+      `BEGIN
+       IF pg_catalog.pg_trigger_depth() <= 1 THEN
+         RAISE EXCEPTION USING ERRCODE = 'read_only_sql_transaction',
+           MESSAGE = ${literal(message)};
+       END IF;
+       RETURN NULL;
+     END`,
+      'frozen',
+    )}`,
+    `CREATE TRIGGER ${q(
+      `${shape.frozenTrigger}_previous`,
+    )} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${quoteRelation(
+      previous,
+    )} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+  ];
+}
+
+/** Removes what freezePartitionsSql and freezePreviousSql made, their triggers with their functions. */
 export function dropFrozenPartitionsSql(shape: MigrationShape): string[] {
   return [
     `DROP FUNCTION IF EXISTS ${quoteRelation(shape.frozenFunction)}() CASCADE`,
+    `DROP FUNCTION IF EXISTS ${quoteRelation(
+      frozenPreviousOf(shape),
+    )}() CASCADE`,
   ];
 }

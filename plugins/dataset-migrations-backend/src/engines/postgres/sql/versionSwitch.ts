@@ -17,6 +17,7 @@ import {
   dropRefuseWritesSql,
   expandViewStatements,
   freezePartitionsSql,
+  freezePreviousSql,
   refuseWritesSql,
 } from './expand';
 import { alwaysAgainSql, levelIdentitySql } from './identity';
@@ -88,6 +89,7 @@ export function cutOverStatements(
     ...createReverseSql(shape, previous),
     ...createTruncateReverseSql(shape, previous),
     ...freezePartitionsSql(shape, partitions),
+    ...freezePreviousSql(shape, previous),
     ...carryTriggersSql(shape, previous, triggers),
   ];
 }
