@@ -4034,4 +4034,29 @@ describe('found by the twenty-seventh round (ORMs, checks and templates beside S
         ).status,
       }).toEqual({ content, status: 'unaffected' });
   });
+
+  it('asks about Sequelize code reading a changed field through the model its capitalised table is named after', () => {
+    // Sequelize names model Order's table "Orders": code calling the model
+    // never spells the table and was unaffected under the rename.
+    const result = rewriteSqlFile(
+      {
+        path: 'src/report.js',
+        content: "Order.findAll({ attributes: ['amount'] })\n",
+      },
+      orders('Orders'),
+      renameAmount,
+    );
+    expect(result.status).toBe('unparseable');
+    expect(result.impact.fields).toEqual(['amount']);
+    expect(
+      rewriteSqlFile(
+        {
+          path: 'src/report.js',
+          content: "OrderLine.findAll({ attributes: ['amount'] })\n",
+        },
+        orders('Orders'),
+        renameAmount,
+      ).status,
+    ).toBe('unaffected');
+  });
 });

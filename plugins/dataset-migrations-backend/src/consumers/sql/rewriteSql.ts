@@ -162,6 +162,10 @@ export function unescapedCode(content: string): string {
 
 /** The class names ORMs infer the table's name from: singular and plural, PascalCase. */
 function modelClassNames(table: string): string[] {
+  // Sequelize names a model's table its plural as the model spells it
+  // (`Order` reads `"Orders"`).
+  if (/^\p{Lu}[\p{L}\p{N}]*$/u.test(table))
+    return [...new Set([singularOf(table), table])];
   const words = table.split('_').filter(w => w.length > 0);
   if (words.length === 0 || !/^[a-z0-9_]+$/.test(table)) return [];
   const last = words[words.length - 1];
