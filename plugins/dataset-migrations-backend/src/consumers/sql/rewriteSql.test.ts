@@ -4059,4 +4059,58 @@ describe('found by the twenty-seventh round (ORMs, checks and templates beside S
       ).status,
     ).toBe('unaffected');
   });
+
+  it('asks about code writing rows into the dataset by their columns, selecting every column through PostgREST, or capturing its changes', () => {
+    // Each names the table but no field: the columns come from a CSV's header
+    // or go on keyed by name, so each was unaffected under the rename.
+    for (const [path, content] of [
+      [
+        'load.py',
+        "df = pd.read_csv('orders.csv')\ndf.to_sql('orders', engine, if_exists='append', index=False)\n",
+      ],
+      ['load.py', "df.write_database(table_name='orders', connection=uri)\n"],
+      ['load.R', "dbWriteTable(con, 'orders', df, append = TRUE)\n"],
+      ['load.R', "dbAppendTable(con, 'orders', df)\n"],
+      ['load.py', "df.write.mode('append').saveAsTable('orders')\n"],
+      ['load.py', "df.write.insertInto('public.orders')\n"],
+      ['load.py', "cur.copy_from(f, 'orders', sep=',')\n"],
+      [
+        'src/api.ts',
+        "const { data } = await supabase.from('orders').select('*');\n",
+      ],
+      [
+        'src/api.ts',
+        "const { data } = await supabase.from('orders').select();\n",
+      ],
+      [
+        'connect/orders.json',
+        '{"config": {"connector.class": "io.debezium.connector.postgresql.PostgresConnector", "table.include.list": "public.customers,public.orders"}}',
+      ],
+    ]) {
+      const result = rewriteSqlFile(
+        { path, content },
+        orders('orders'),
+        renameAmount,
+      );
+      expect({ content, status: result.status }).toEqual({
+        content,
+        status: 'unparseable',
+      });
+      expect(result.impact.problem?.message).toMatch(/whole rows/);
+    }
+    // Another table, or columns chosen, is no impact.
+    for (const content of [
+      "df.to_sql('big_orders', engine)\n",
+      "supabase.from('orders').select('id, status')\n",
+      '{"table.include.list": "public.big_orders", "note": "orders"}',
+    ])
+      expect({
+        content,
+        status: rewriteSqlFile(
+          { path: 'load.py', content },
+          orders('orders'),
+          renameAmount,
+        ).status,
+      }).toEqual({ content, status: 'unaffected' });
+  });
 });

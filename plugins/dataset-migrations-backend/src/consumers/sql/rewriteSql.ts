@@ -509,6 +509,37 @@ export function wholeRowsRead(
         ),
       ],
       ['selectAll', /\bselectAll\s*\(/g],
+      // PostgREST's and Supabase's clients: `.from('orders').select('*')`,
+      // or `.select()`, which selects `*`.
+      [
+        'a PostgREST select of every column',
+        new RegExp(
+          `\\.from\\s*\\(\\s*['"\`]\\s*${table}\\s*['"\`]\\s*\\)\\s*\\.\\s*select\\s*\\(\\s*(?:['"\`]\\s*\\*[^'"\`]*['"\`]\\s*)?\\)`,
+          'gi',
+        ),
+      ],
+      // Rows written into the table by their columns' names, as a DataFrame
+      // or a file has them (pandas' `to_sql('orders', …)`, polars'
+      // `write_database`, R's `dbWriteTable`/`dbAppendTable`, Spark's
+      // `saveAsTable`/`insertInto`, psycopg's `copy_from`): a renamed or
+      // dropped field is not there to write, and `if_exists='replace'`
+      // makes the table again from the frame.
+      [
+        'rows written by their columns',
+        new RegExp(
+          `\\b(?:to_sql|write_database|dbWriteTable|dbAppendTable|dbCreateTable|saveAsTable|insertInto|copy_from)\\s*\\(\\s*(?:[^,()'"\`]*,\\s*)?(?:(?:name|table_name|table)\\s*=\\s*)?['"\`]\\s*${table}\\s*['"\`]`,
+          'gi',
+        ),
+      ],
+      // Change data capture of the table (Debezium's `table.include.list`)
+      // sends its rows on, keyed by column.
+      [
+        'a change-data capture of the table',
+        new RegExp(
+          `\\btable\\.(?:include\\.list|whitelist)['"]?\\s*[:=]\\s*['"]?[^'"\\n]*?(?<![\\w$])${table}`,
+          'gi',
+        ),
+      ],
       [
         'Sequel',
         new RegExp(`\\[\\s*:${escapeRegExp(target.table)}\\s*\\]`, 'g'),
