@@ -99,9 +99,14 @@ function assessFiles(
     )
     .map(result => passedToModels(result, files, target, mapping))
     .map(result => contractedModel(result, files, target, mapping));
+  const dbtRepository = files.some(f =>
+    /(?:^|\/)dbt_project\.yml$/.test(f.path),
+  );
   const templated = files
     .filter(file => !assessedFiles.has(file))
-    .flatMap(file => templatedRelation(file, target, mapping) ?? []);
+    .flatMap(
+      file => templatedRelation(file, target, mapping, dbtRepository) ?? [],
+    );
   const seeds = files
     .filter(file => !assessedFiles.has(file))
     .flatMap(file => seedOfDataset(file, files, target, mapping) ?? []);
@@ -181,11 +186,14 @@ function templatedRelation(
   file: ChangedFile,
   target: DatasetTarget,
   mapping: ConsumerMapping,
+  dbtRepository: boolean,
 ): RewrittenFile | undefined {
   if (
     modelOf(file.path, target) !== undefined ||
     target.dbt?.macros.some(macro => macro.path === file.path) ||
-    isYamlPath(file.path) ||
+    // dbt's YAML names its own relations so (`{{ this }}` in a hook); other
+    // YAML (an Airflow DAG factory's `sql:`) is code building SQL.
+    (isYamlPath(file.path) && dbtRepository) ||
     /\.(?:md|markdown|rst|txt|csv)$/i.test(file.path)
   )
     return undefined;

@@ -4113,4 +4113,32 @@ describe('found by the twenty-seventh round (ORMs, checks and templates beside S
         ).status,
       }).toEqual({ content, status: 'unaffected' });
   });
+
+  it('asks about YAML outside a dbt project whose SQL reads a relation Jinja names at run time', () => {
+    // An Airflow DAG factory's YAML holds its SQL: YAML was never looked at
+    // for a templated relation, so it was unaffected under the rename.
+    const dag = {
+      path: 'dags/orders.yml',
+      content:
+        'report:\n  operator: SQLExecuteQueryOperator\n  sql: "SELECT sum(amount) FROM {{ params.table }}"\n',
+    };
+    const result = assessConsumer([dag], orders('orders'), renameAmount);
+    expect(result.impact.status).toBe('needs-decision');
+    expect(result.impact.fields).toEqual(['amount']);
+    // In a dbt project YAML's Jinja names dbt's own relations (a hook's `{{ this }}`).
+    expect(
+      assessConsumer(
+        [
+          { path: 'dbt_project.yml', content: 'name: shop\n' },
+          {
+            path: 'models/schema.yml',
+            content:
+              'models:\n  - name: stg\n    config:\n      post_hook: "delete from {{ this }} where amount < 0"\n',
+          },
+        ],
+        orders('orders'),
+        renameAmount,
+      ).impact.status,
+    ).toBe('unaffected');
+  });
 });
