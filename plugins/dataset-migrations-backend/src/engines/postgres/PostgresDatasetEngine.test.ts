@@ -109,7 +109,7 @@ describe('PostgresDatasetEngine', () => {
   /** Triggers anyone made: a finished run leaves none of its own behind. */
   async function userTriggers(): Promise<string[]> {
     const { rows } = await knex.raw(
-      `SELECT tgname FROM pg_trigger WHERE NOT tgisinternal`,
+      `SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname`,
     );
     return rows.map((r: { tgname: string }) => r.tgname);
   }
@@ -719,11 +719,14 @@ describe('PostgresDatasetEngine', () => {
       expect(
         await knex('events').where({ id: 100_001 }).first('listener_id'),
       ).toEqual({ listener_id: 'new' });
-      // The capture trigger and its bookkeeping are gone after the cut-over.
+      // The capture trigger and its bookkeeping are gone after the cut-over;
+      // what is left refuses writes made straight into the previous version.
       const { rows } = await knex.raw(
-        `SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'public.events_v1'::regclass AND NOT tgisinternal`,
+        `SELECT tgname FROM pg_trigger WHERE tgrelid = 'public.events_v1'::regclass AND NOT tgisinternal`,
       );
-      expect(rows[0].n).toBe(0);
+      expect(rows).toEqual([
+        { tgname: expect.stringMatching(/^dsm_[0-9a-f]{12}_frozen_previous$/) },
+      ]);
       const { rows: bookkeeping } = await knex.raw(
         `SELECT relname FROM pg_class WHERE relname LIKE 'dsm\\_%\\_deleted' OR relname LIKE 'dsm\\_%\\_capture'`,
       );
@@ -2065,7 +2068,12 @@ describe('PostgresDatasetEngine', () => {
         { addField: { name: 'country', type: 'text', default: 'SE' } },
       ]);
       await engine.migrate(run);
-      expect(await userTriggers()).toEqual([`dsm_${await tagOf(run)}_reverse`]);
+      const tag = await tagOf(run);
+      expect(await userTriggers()).toEqual([
+        `dsm_${tag}_frozen_previous`,
+        `dsm_${tag}_reverse`,
+        `dsm_${tag}_reverse_truncate`,
+      ]);
       await knex('events')
         .insert({ id: 1, user_id: 'upsert-old-name' })
         .onConflict('id')
@@ -2148,8 +2156,10 @@ describe('PostgresDatasetEngine', () => {
       expect(await ours('dsm_books')).toEqual([
         'expand',
         'expand_fits',
+        'frozen_previous',
         'reverse',
         'reverse_failures',
+        'reverse_truncate',
       ]);
       // A write through the name reaches version 1 through the reverse trigger.
       await knex('events').insert({ id: 31, user_id: 'after', duration: '4' });
@@ -2218,7 +2228,11 @@ describe('PostgresDatasetEngine', () => {
         { dropField: { name: 'tag' } },
       ]);
       await engine.migrate(run);
-      expect(await userTriggers()).toEqual([expect.stringMatching(/_expand$/)]);
+      expect(await userTriggers()).toEqual([
+        expect.stringMatching(/_expand$/),
+        expect.stringMatching(/_frozen_previous$/),
+        expect.stringMatching(/_reverse_truncate$/),
+      ]);
       await knex('events').insert({
         id: 50,
         user_id: 'dora',
@@ -2249,7 +2263,11 @@ describe('PostgresDatasetEngine', () => {
         { dropField: { name: 'tag' } },
       ]);
       await engine.migrate(run);
-      expect(await userTriggers()).toEqual([expect.stringMatching(/_expand$/)]);
+      expect(await userTriggers()).toEqual([
+        expect.stringMatching(/_expand$/),
+        expect.stringMatching(/_frozen_previous$/),
+        expect.stringMatching(/_reverse_truncate$/),
+      ]);
       // Readers of the name read the dropped tag from the previous version, which
       // only the expand trigger keeps: a write whose copy there failed unseen
       // would read back as the old value.

@@ -54,6 +54,28 @@ describe('PostgresDatasetEngine: TRUNCATE of the new version after cut-over', ()
     },
   );
 
+  it('empties a partitioned previous version too, whose partitions refuse writes of their own', async () => {
+    await knex.raw(`
+      CREATE TABLE public.readings (id int, k int, n int, PRIMARY KEY (id, k))
+        PARTITION BY RANGE (k);
+      CREATE TABLE public.readings_a PARTITION OF public.readings FOR VALUES FROM (0) TO (10);
+      CREATE TABLE public.readings_b PARTITION OF public.readings FOR VALUES FROM (10) TO (20);
+      INSERT INTO public.readings SELECT g, g, g FROM generate_series(1, 15) g`);
+    const { run } = await engineRun(engine, 'public.readings', [
+      { changeType: { field: 'n', type: 'bigint' } },
+    ]);
+    await engine.plan(run);
+    await engine.migrate(run);
+    expect(await outcomeOf(knex.raw(`TRUNCATE public.readings_a`))).toMatch(
+      /public\.readings_a holds rows of the previous version/,
+    );
+    await knex.raw(`TRUNCATE public.readings_v2`);
+    await knex.raw(`INSERT INTO public.readings (id, k, n) VALUES (3, 12, 3)`);
+    expect(await ids('public.readings_v1')).toEqual([3]);
+    expect(await outcomeOf(engine.rollback!(run))).toBe('done');
+    expect(await ids('public.readings')).toEqual([3]);
+  });
+
   it('is refused where the previous version is referenced, as a TRUNCATE of the table was', async () => {
     const { run } = await engineRun(engine, 'public.staging', [
       { addField: { name: 'note', type: 'text' } },

@@ -962,7 +962,9 @@ export function dropRefuseWritesSql(
 /**
  * Makes each partition of the old version (quoted names) refuse writes made
  * straight into it. Statement-level: rows the reverse trigger routes through the
- * old version's parent do not fire it.
+ * old version's parent do not fire it. A TRUNCATE of the parent fires it in each
+ * partition: one from inside a trigger (the new version's TRUNCATE carried back,
+ * see createTruncateReverseSql) goes on.
  */
 export function freezePartitionsSql(
   shape: MigrationShape,
@@ -978,10 +980,13 @@ export function freezePartitionsSql(
   return [
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${dollarQuoted(
       `BEGIN
-       RAISE EXCEPTION USING ERRCODE = 'read_only_sql_transaction',
-         MESSAGE = format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME) || ${literal(
-           message,
-         )};
+       IF pg_catalog.pg_trigger_depth() <= 1 THEN
+         RAISE EXCEPTION USING ERRCODE = 'read_only_sql_transaction',
+           MESSAGE = format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME) || ${literal(
+             message,
+           )};
+       END IF;
+       RETURN NULL;
      END`,
       'frozen',
     )}`,
