@@ -4141,4 +4141,70 @@ describe('found by the twenty-seventh round (ORMs, checks and templates beside S
       ).impact.status,
     ).toBe('unaffected');
   });
+
+  it('asks about code spelling a changed field with an initialism in capitals, or in kebab case', () => {
+    // Go's and .NET's names write initialisms in capitals (sqlc generates
+    // `CustomerID`), and JSON APIs and Clojure use kebab case: only
+    // `customerId` and `CustomerId` were looked for, so each was unaffected.
+    const withKeys: DatasetField[] = [
+      ...orderFields,
+      {
+        name: 'customer_id',
+        type: 'bigint',
+        nullable: true,
+        primaryKey: false,
+      },
+      { name: 'receipt_url', type: 'text', nullable: true, primaryKey: false },
+    ];
+    const keyed = {
+      schema: 'public',
+      table: 'orders',
+      fields: withKeys.map(f => f.name),
+    };
+    const renames = consumerMapping(withKeys, [
+      { renameField: { from: 'customer_id', to: 'buyer_id' } },
+      { renameField: { from: 'receipt_url', to: 'receipt_link' } },
+    ]);
+    for (const [path, content, field] of [
+      [
+        'orders.go',
+        'func f(o Order) int64 { return o.CustomerID }\n',
+        'customer_id',
+      ],
+      [
+        'orders.ts',
+        'const byCustomer = (o: Order) => o.customerID;\n',
+        'customer_id',
+      ],
+      [
+        'Orders.java',
+        'long c = order.getCustomerID(); // Order\n',
+        'customer_id',
+      ],
+      [
+        'Orders.cs',
+        'public string Link(Order o) => o.ReceiptURL;\n',
+        'receipt_url',
+      ],
+      ['orders.cljs', '(map :customer-id (fetch-orders db))\n', 'customer_id'],
+    ]) {
+      const result = rewriteSqlFile({ path, content }, keyed, renames);
+      expect({ content, status: result.status }).toEqual({
+        content,
+        status: 'unparseable',
+      });
+      expect(result.impact.fields).toEqual([field]);
+    }
+    // A plural or a longer name is another name.
+    for (const content of [
+      'func f(o Order) []int64 { return o.CustomerIDs }\n',
+      'const x = (o: Order) => o.customerIDx;\n',
+      '(map :customer-ids (fetch-orders db))\n',
+    ])
+      expect({
+        content,
+        status: rewriteSqlFile({ path: 'orders.go', content }, keyed, renames)
+          .status,
+      }).toEqual({ content, status: 'unaffected' });
+  });
 });

@@ -439,17 +439,27 @@ function spellingsOf(field: string): RegExp[] {
   const any = lookupWordPattern(field, 'gi');
   const words = field.split('_').filter(w => w.length > 0);
   if (words.length < 2 || !/^[a-z0-9_]+$/.test(field)) return [any];
-  const pascal = words.map(w => w[0].toUpperCase() + w.slice(1)).join('');
-  const camel = pascal[0].toLowerCase() + pascal.slice(1);
+  // Each word capitalised, or in capitals as Go and .NET write initialisms
+  // (`CustomerID`, `ReceiptURL`, `customerID`).
+  const capital = (w: string) =>
+    `(?:${escapeRegExp(w[0].toUpperCase() + w.slice(1))}|${escapeRegExp(
+      w.toUpperCase(),
+    )})`;
+  const pascal = words.map(capital).join('');
+  const camel = escapeRegExp(words[0]) + words.slice(1).map(capital).join('');
   // `trackId` as a word, `TrackId` after anything (`getTrackId`), neither
-  // going on in lower case (`trackIds` is another name).
+  // going on in lower case (`trackIds` is another name); `track-id` as a
+  // word (kebab-case keys, Clojure's keywords).
   return [
     any,
+    new RegExp(`(?<![\\p{L}\\p{N}_])${camel}(?![\\p{Ll}\\p{N}])`, 'gu'),
+    new RegExp(`${pascal}(?![\\p{Ll}\\p{N}])`, 'gu'),
     new RegExp(
-      `(?<![\\p{L}\\p{N}_])${escapeRegExp(camel)}(?![\\p{Ll}\\p{N}])`,
-      'gu',
+      `(?<![\\p{L}\\p{N}_-])${escapeRegExp(
+        words.join('-'),
+      )}(?![\\p{L}\\p{N}_-])`,
+      'giu',
     ),
-    new RegExp(`${escapeRegExp(pascal)}(?![\\p{Ll}\\p{N}])`, 'gu'),
   ];
 }
 
