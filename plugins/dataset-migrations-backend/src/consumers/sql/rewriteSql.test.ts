@@ -4207,4 +4207,49 @@ describe('found by the twenty-seventh round (ORMs, checks and templates beside S
           .status,
       }).toEqual({ content, status: 'unaffected' });
   });
+
+  it('asks about checks of the dataset’s whole column list or count under a change to its columns', () => {
+    // Each names the fields the migration keeps, or none: adding a field
+    // fails them, and each was unaffected.
+    const addNote = consumerMapping(orderFields, [
+      { addField: { name: 'note', type: 'text' } },
+    ]);
+    for (const [path, content] of [
+      [
+        'great_expectations/expectations/orders.json',
+        '{"data_asset_name": "orders", "expectations": [{"expectation_type": "expect_table_columns_to_match_ordered_list", "kwargs": {"column_list": ["id", "amount", "qty"]}}]}',
+      ],
+      [
+        'great_expectations/expectations/orders.json',
+        '{"data_asset_name": "orders", "expectations": [{"expectation_type": "expect_table_column_count_to_equal", "kwargs": {"value": 3}}]}',
+      ],
+      [
+        'soda/checks.yml',
+        'checks for orders:\n  - schema:\n      fail:\n        when mismatching columns:\n          id: bigint\n          amount: integer\n          qty: smallint\n',
+      ],
+    ]) {
+      const result = rewriteSqlFile(
+        { path, content },
+        orders('orders'),
+        addNote,
+      );
+      expect({ content, status: result.status }).toEqual({
+        content,
+        status: 'unparseable',
+      });
+      expect(result.impact.problem?.message).toMatch(
+        /check of the table's columns/,
+      );
+    }
+    // A check of one column's values is no impact.
+    const one =
+      '{"data_asset_name": "orders", "expectations": [{"expectation_type": "expect_column_values_to_not_be_null", "kwargs": {"column": "id"}}]}';
+    expect(
+      rewriteSqlFile(
+        { path: 'ge/orders.json', content: one },
+        orders('orders'),
+        addNote,
+      ).status,
+    ).toBe('unaffected');
+  });
 });

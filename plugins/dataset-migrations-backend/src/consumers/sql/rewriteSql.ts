@@ -541,6 +541,15 @@ export function wholeRowsRead(
           'gi',
         ),
       ],
+      // Checks of the table's whole column list or count (Great
+      // Expectations' and dbt_expectations' `expect_table_columns_to_match_set`,
+      // `…_ordered_list`, `expect_table_column_count_to_equal`, Soda's schema
+      // check `when mismatching columns`): an added, renamed or dropped field
+      // fails them, though they name none of the changed fields.
+      [
+        "a check of the table's columns",
+        /\b(?:expect_table_columns_to_match_(?:ordered_list|set)|expect_table_column_count_to_(?:equal|be_between)|when\s+mismatching\s+columns|when\s+wrong\s+column\s+index)\b/gi,
+      ],
       // Change data capture of the table (Debezium's `table.include.list`)
       // sends its rows on, keyed by column.
       [
