@@ -268,7 +268,7 @@ describe('RollbackSettlement', () => {
       merged: ['component:default/merged'],
       unread: ['component:default/unread'],
     });
-    expect(mergeMeanwhile).toEqual({ held: false });
+    expect(mergeMeanwhile).toEqual({ held: false, rollingBack: true });
     // Once the rollback's look is over, merges go on; they hold each other off not.
     expect(
       await consumers.holdForMerge(id, () =>

@@ -11,6 +11,8 @@ import type { Knex } from 'knex';
 import request from 'supertest';
 import type { Entity } from '@backstage/catalog-model';
 import { createBackendModule } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type {
   ConsumerLedger,
   ConsumerPullRequestDetails,
@@ -32,6 +34,8 @@ import { ConsumerStore } from '../database/ConsumerStore';
 import { LocalGitScmProvider } from './scm/LocalGitScmProvider';
 import { LocalRepositoryRoots } from './repositories/LocalRepositoryRoots';
 
+/** Set by a test that needs consumer updates denied. */
+let denyConsumerUpdate = false;
 const API = '/api/dataset-migrations';
 const EVENTS = 'resource:default/listening_events';
 const REPORT = `-- plays per track
@@ -118,6 +122,17 @@ describe('consumer pull requests in the portal', () => {
       entities: [events, ...consumers],
       realScheduler: true,
       features: [
+        // Everything is allowed, but updating consumers while a test denies it.
+        mockServices.permissions.mock({
+          authorize: async requests =>
+            requests.map(r => ({
+              result:
+                denyConsumerUpdate &&
+                r.permission.name === 'dataset-migrations.consumer.update'
+                  ? AuthorizeResult.DENY
+                  : AuthorizeResult.ALLOW,
+            })) as never,
+        }).factory,
         createBackendModule({
           pluginId: 'dataset-migrations',
           moduleId: 'acme-scm',
@@ -335,6 +350,24 @@ describe('consumer pull requests in the portal', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/is merged, not open/);
   }, 90_000);
+
+  it('refuses a burst of merges by who may not update the consumer at once, holding nothing the others need', async () => {
+    denyConsumerUpdate = true;
+    try {
+      const burst = await Promise.all(
+        Array.from({ length: 30 }, () =>
+          api().post(`${pullRequestPath('clash')}/merge`),
+        ),
+      );
+      expect(burst.map(r => r.status)).toEqual(Array(30).fill(403));
+    } finally {
+      denyConsumerUpdate = false;
+    }
+    // The database is not held: a read answers as before.
+    expect((await api().get(`${API}/migrations/${migrationId}`)).status).toBe(
+      200,
+    );
+  }, 60_000);
 
   it('refuses a merge while a rollback of the run is under way, changing nothing', async () => {
     const mainBefore = gitIn(repo('clash'), 'rev-parse', 'main');

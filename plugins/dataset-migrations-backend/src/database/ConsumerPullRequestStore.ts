@@ -53,14 +53,20 @@ export interface ConsumerPullRequestStore {
    */
   listMergedPatches(migrationId: string): Promise<string[]>;
   /**
-   * Runs `work`, a merge of one of the migration's pull requests, unless a
-   * rollback of the migration is under way: then answers `{ held: false }` at once.
-   * Merges do not hold each other off.
+   * Runs `work`, a merge of one of the migration's pull requests, while the
+   * migration is live and no rollback of it is under way; otherwise answers at
+   * once why not (`status`: the run's, when it is not live). `work` holds the
+   * connection of the lock's transaction: it must not wait for another of the
+   * store's. Merges do not hold each other off.
    */
   holdForMerge<T>(
     migrationId: string,
     work: () => Promise<T>,
-  ): Promise<{ held: true; value: T } | { held: false }>;
+  ): Promise<
+    | { held: true; value: T }
+    | { held: false; rollingBack: true }
+    | { held: false; status: string }
+  >;
   /**
    * Runs `work`, a rollback from its last look at the pull requests until readers
    * are back on the previous version, once no merge of the migration's pull

@@ -1,10 +1,14 @@
 import type { Knex } from 'knex';
-import type { ConsumerPullRequest } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  isLiveMigration,
+  type ConsumerPullRequest,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import type {
   ConsumerPullRequestStore,
   PullRequestToClose,
 } from './ConsumerPullRequestStore';
 import { CONSUMERS_TABLE, type ConsumerRow } from './consumerRows';
+import type { MigrationRow } from './migrationRows';
 
 /** Consumers' pull requests, as recorded on their ledger rows in the plugin's database. */
 export class DatabaseConsumerPullRequestStore
@@ -146,41 +150,54 @@ export class DatabaseConsumerPullRequestStore
   async holdForMerge<T>(
     migrationId: string,
     work: () => Promise<T>,
-  ): Promise<{ held: true; value: T } | { held: false }> {
-    return this.holdingMergeLock<{ held: true; value: T } | { held: false }>(
-      migrationId,
-      'pg_try_advisory_xact_lock_shared',
-      async () => ({ held: true, value: await work() }),
-      { held: false },
-    );
+  ): Promise<
+    | { held: true; value: T }
+    | { held: false; rollingBack: true }
+    | { held: false; status: string }
+  > {
+    return this.knex.transaction(async tx => {
+      if (!(await takeMergeLock(tx, migrationId, 'shared')))
+        return { held: false, rollingBack: true };
+      // Read on the lock's own connection: a burst of merges must not wait on
+      // the pool for a second one while holding the first.
+      const run = await tx<MigrationRow>('migrations')
+        .where({ id: migrationId })
+        .first('status', 'dry_run');
+      if (!run || !isLiveMigration({ status: run.status, dryRun: run.dry_run }))
+        return { held: false, status: run?.status ?? 'gone' };
+      return { held: true, value: await work() };
+    });
   }
 
   async holdForRollback<T>(
     migrationId: string,
     work: () => Promise<T>,
   ): Promise<T> {
-    return this.holdingMergeLock(migrationId, 'pg_advisory_xact_lock', work);
-  }
-
-  /**
-   * The migration's merge lock: transaction-scoped and advisory, so a worker that
-   * dies lets go with its connection. The transaction only holds the lock; `work`
-   * writes on its own connections. A try that finds it taken answers `busy`.
-   */
-  private async holdingMergeLock<T>(
-    migrationId: string,
-    take: 'pg_try_advisory_xact_lock_shared' | 'pg_advisory_xact_lock',
-    work: () => Promise<T>,
-    busy?: T,
-  ): Promise<T> {
     return this.knex.transaction(async tx => {
-      const { rows } = await tx.raw(
-        `SELECT ${take}(hashtextextended(?, 0)) AS taken`,
-        [`dataset-migrations:merges:${migrationId}`],
-      );
-      // The waiting form answers void once it holds the lock.
-      if (rows[0].taken === false) return busy as T;
+      await takeMergeLock(tx, migrationId, 'whole');
       return work();
     });
   }
+}
+
+/**
+ * The migration's merge lock: transaction-scoped and advisory, so a worker that
+ * dies lets go with its connection. Shared by merges, which only try; taken
+ * whole by a rollback, which waits. Answers whether it was taken.
+ */
+async function takeMergeLock(
+  tx: Knex.Transaction,
+  migrationId: string,
+  how: 'shared' | 'whole',
+): Promise<boolean> {
+  const key = `dataset-migrations:merges:${migrationId}`;
+  if (how === 'whole') {
+    await tx.raw(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, [key]);
+    return true;
+  }
+  const { rows } = await tx.raw(
+    `SELECT pg_try_advisory_xact_lock_shared(hashtextextended(?, 0)) AS taken`,
+    [key],
+  );
+  return rows[0].taken === true;
 }

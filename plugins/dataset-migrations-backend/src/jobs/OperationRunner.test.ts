@@ -212,7 +212,7 @@ describe('OperationRunner', () => {
     const overridden = { ...job(id, 'rollback'), override };
     await worker('worker-a', lastLook).run(overridden);
     expect(await outcomeOf(overridden)).toEqual({ done: true });
-    expect(mergeMeanwhile).toEqual({ held: false });
+    expect(mergeMeanwhile).toEqual({ held: false, rollingBack: true });
   });
 
   it('refuses an operation on a run another operation changed first', async () => {

@@ -16,6 +16,9 @@ import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import type { ConsumerStore } from '../database/ConsumerStore';
 import type { AuthorizeConsumers } from './ConsumerService';
 
+/** Portal merges one replica runs at once (see ConsumerPullRequests.inTurn). */
+const MERGES_AT_ONCE = 2;
+
 /**
  * A consumer's pull request as the portal shows it, read from its source control,
  * and, for providers that can (the demo's local git repositories), merged from
@@ -23,6 +26,9 @@ import type { AuthorizeConsumers } from './ConsumerService';
  * to merged and done without waiting for the periodic follow-up.
  */
 export class ConsumerPullRequests {
+  private merging = 0;
+  private readonly waiting: Array<() => void> = [];
+
   constructor(
     private readonly deps: {
       consumers: ConsumerStore;
@@ -78,25 +84,10 @@ export class ConsumerPullRequests {
   /**
    * Merges once the caller may update the consumer (`authorize` throws otherwise),
    * never while the migration is being rolled back: a patch merged then would
-   * read a version its readers just left.
+   * read a version its readers just left. Checked before the merge's lock is
+   * taken, so a refused caller holds nothing.
    */
   async merge(
-    migrationId: string,
-    entityRef: string,
-    authorize: AuthorizeConsumers,
-  ): Promise<ConsumerPullRequestDetails> {
-    const merge = await this.deps.consumers.holdForMerge(migrationId, () =>
-      this.mergeWhileLive(migrationId, entityRef, authorize),
-    );
-    if (!merge.held) {
-      throw new ConflictError(
-        `migration ${migrationId} is being rolled back: its consumers' pull requests are not to be merged`,
-      );
-    }
-    return merge.value;
-  }
-
-  private async mergeWhileLive(
     migrationId: string,
     entityRef: string,
     authorize: AuthorizeConsumers,
@@ -107,16 +98,44 @@ export class ConsumerPullRequests {
       { live: true },
     );
     await authorize([ref]);
-    if (!provider.mergePullRequest) {
+    const mergePullRequest = provider.mergePullRequest?.bind(provider);
+    if (!mergePullRequest) {
       throw new ConflictError(
         `${pullRequestUrl} is a ${provider.id} pull request: merge it on ${
           provider.id === 'github' ? 'GitHub' : 'its host'
         }; only the demo's local git pull requests merge from the portal`,
       );
     }
-    await provider.mergePullRequest(url, branch);
+    const merge = await this.inTurn(() =>
+      this.deps.consumers.holdForMerge(migrationId, () =>
+        mergePullRequest(url, branch),
+      ),
+    );
+    if (!merge.held) {
+      throw new ConflictError(
+        `migration ${migrationId} is ${
+          'rollingBack' in merge ? 'being rolled back' : merge.status
+        }: its consumers' pull requests are not to be merged`,
+      );
+    }
     await this.deps.enqueueConsumer(migrationId, ref);
     return this.read(provider, url, branch, ref);
+  }
+
+  /**
+   * Runs `work` once fewer than {@link MERGES_AT_ONCE} of this replica's merges
+   * run: each holds a database connection for its lock while git merges.
+   */
+  private async inTurn<T>(work: () => Promise<T>): Promise<T> {
+    while (this.merging >= MERGES_AT_ONCE)
+      await new Promise<void>(resolve => this.waiting.push(resolve));
+    this.merging++;
+    try {
+      return await work();
+    } finally {
+      this.merging--;
+      this.waiting.shift()?.();
+    }
   }
 
   private async locate(

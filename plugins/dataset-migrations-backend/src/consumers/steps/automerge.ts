@@ -1,6 +1,5 @@
 import {
   ANNOTATION_AUTOMERGE,
-  isLiveMigration,
   type ConsumerVerification,
   type Migration,
   type MigrationConsumer,
@@ -47,12 +46,10 @@ export async function automerge(
     }),
   });
   try {
-    // Not while the migration is rolled back: held off until it is, then not live.
-    const merge = await deps.consumers.holdForMerge(migration.id, async () => {
-      const now = await deps.migrations.getMigration(migration.id);
-      if (!now || !isLiveMigration(now)) return undefined;
-      return provider.mergePullRequest!(url, consumer.pullRequest!.branch);
-    });
+    // Not while the migration is rolled back, nor once it is: left to a later look.
+    const merge = await deps.consumers.holdForMerge(migration.id, () =>
+      provider.mergePullRequest!(url, consumer.pullRequest!.branch),
+    );
     const merged = merge.held ? merge.value : undefined;
     await (merged
       ? event?.success()
