@@ -418,6 +418,21 @@ describe('DatabaseCampaignStore', () => {
     await knex('campaigns').where({ id }).update({ state: 'running' });
     expect(await approve()).toMatchObject({ status: 'queued' });
     expect(queued).toEqual([started.b]);
+
+    // Cancelled with its aborted campaign, a run is not retried back to holding its dataset.
+    await knex('campaigns').where({ id }).update({ state: 'aborted' });
+    await knex('migrations')
+      .where({ id: started.b })
+      .update({ status: 'cancelled' });
+    await expect(
+      migrations.requeueMigration(started.b, enqueue),
+    ).rejects.toThrow(
+      `migration ${started.b} belongs to campaign approve-paused, which was aborted: it does not run again; request a new migration of its dataset`,
+    );
+    expect(
+      await knex('migrations').where({ id: started.b }).first('status'),
+    ).toEqual({ status: 'cancelled' });
+    expect(queued).toEqual([started.b]);
   });
 
   it("accepts a wave's failures at a resume only when the policy paused it, as read under the transition's lock", async () => {

@@ -127,6 +127,18 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
       .first();
     if (!existing) return { queued: false };
     return this.queueOrReportActive(existing.entity_ref, async tx => {
+      // An aborted campaign never runs again, nor do its runs: retried, one would
+      // hold its dataset for nothing (an abort cancels those awaiting approval).
+      const { rows: aborted } = await tx.raw<{ rows: Array<{ name: string }> }>(
+        `SELECT c.name FROM migrations m
+           JOIN campaigns c ON c.id = m.campaign_id
+          WHERE m.id = ? AND c.state = 'aborted' FOR SHARE OF c`,
+        [id],
+      );
+      if (aborted[0])
+        throw new ConflictError(
+          `migration ${id} belongs to campaign ${aborted[0].name}, which was aborted: it does not run again; request a new migration of its dataset`,
+        );
       const [row] = await tx<MigrationRow>('migrations')
         .where({ id })
         .whereIn('status', ['failed', 'cancelled'])
