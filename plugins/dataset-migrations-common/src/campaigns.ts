@@ -420,6 +420,8 @@ export interface CampaignStuckItem {
     | 'contract-not-allowed'
     | 'rollback-not-allowed';
   detail: string;
+  /** The consumer the item is about, for those about one (its failure, decision or pull request). */
+  consumerRef?: string;
   since?: string;
 }
 

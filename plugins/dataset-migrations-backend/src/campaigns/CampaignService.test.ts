@@ -83,6 +83,49 @@ describe('CampaignService', () => {
     return service.create(campaignDocument({ name }), starter);
   }
 
+  it("hides a stuck item's detail from who may not read the consumer it is about, though they read its dataset", async () => {
+    const id = crypto.randomUUID();
+    const plan = campaignPlan(campaignDocument({ name: 'hidden-detail' }), [
+      [ref('hidden-a')],
+    ]);
+    const run = newMigration({
+      entityRef: ref('hidden-a'),
+      campaign: { id, wave: 0 },
+    });
+    await startedCampaign(
+      { campaigns, migrations },
+      { id, plan, by: 'user:default/x', at: now },
+      [run],
+    );
+    await knex('migration_consumers').insert({
+      migration_id: run.id,
+      entity_ref: 'component:default/payroll',
+      state: 'failed',
+      failure_kind: 'verification-failed',
+      failure_message: 'payroll.sql: salary of ann differs',
+      updated_at: now,
+    });
+    const seen = async () =>
+      (await service.readableTo(await service.get(id), starter)).stuck.map(
+        s => [s.entityRef, s.consumerRef, s.detail],
+      );
+    expect(await seen()).toEqual([
+      [
+        ref('hidden-a'),
+        'component:default/payroll',
+        'consumer component:default/payroll failed: payroll.sql: salary of ann differs',
+      ],
+    ]);
+    denied.set('catalog.entity.read', new Set(['component:default/payroll']));
+    expect(await seen()).toEqual([
+      [
+        ref('hidden-a'),
+        'component:default/payroll',
+        'hidden: you may not read component:default/payroll',
+      ],
+    ]);
+  });
+
   it('shows no count or checksum a consumer failure recorded before copied into what is stuck', async () => {
     const id = crypto.randomUUID();
     const plan = campaignPlan(campaignDocument({ name: 'figures' }), [

@@ -111,24 +111,27 @@ export class CampaignService {
 
   /**
    * The campaign as `credentials` may read it: a stuck item's detail (a
-   * consumer's failure, its pull request) only where they may read its entity in
-   * the catalog, as a consumer ledger shows it.
+   * consumer's failure, its pull request) only where they may read the entity it
+   * is about in the catalog (its consumer's, else its dataset's), as a consumer
+   * ledger shows it.
    */
   async readableTo(
     campaign: Campaign,
     credentials: BackstageCredentials,
   ): Promise<Campaign> {
+    const about = (s: Campaign['stuck'][number]) =>
+      s.consumerRef ?? s.entityRef;
     const readable = await this.deps.permissions.allowedEntities(
       credentials,
       catalogEntityReadPermission,
-      [...new Set(campaign.stuck.map(s => s.entityRef))],
+      [...new Set(campaign.stuck.map(about))],
     );
     return {
       ...campaign,
       stuck: campaign.stuck.map(s =>
-        readable.has(s.entityRef)
+        readable.has(about(s))
           ? s
-          : { ...s, detail: `hidden: you may not read ${s.entityRef}` },
+          : { ...s, detail: `hidden: you may not read ${about(s)}` },
       ),
     };
   }

@@ -452,6 +452,7 @@ export class DatabaseCampaignStore implements CampaignStore {
         items.push({
           entityRef: dataset.entity_ref,
           migrationId: row.migration_id,
+          consumerRef: row.entity_ref,
           kind: 'needs-decision',
           detail: `consumer ${row.entity_ref} waits for a decision`,
           since: iso(row.updated_at),
@@ -462,6 +463,7 @@ export class DatabaseCampaignStore implements CampaignStore {
           // someone retries, fixes or excludes it.
           entityRef: dataset.entity_ref,
           migrationId: row.migration_id,
+          consumerRef: row.entity_ref,
           kind: 'consumer-failed',
           detail: `consumer ${row.entity_ref} failed${
             firstLine ? `: ${firstLine}` : ''
@@ -472,6 +474,7 @@ export class DatabaseCampaignStore implements CampaignStore {
         items.push({
           entityRef: dataset.entity_ref,
           migrationId: row.migration_id,
+          consumerRef: row.entity_ref,
           kind: 'pull-request-stale',
           detail: `the pull request of consumer ${row.entity_ref}${
             row.url ? ` (${row.url})` : ''
