@@ -196,6 +196,23 @@ describe('text a person writes for others', () => {
         override: { reason: 'שלום עולם — مرحبا, the new version loses writes' },
       }),
     ).toEqual([]);
+    // An expression is shown to who reviews the plan.
+    expect(
+      problems(createMigrationRequestSchema, {
+        ...valid,
+        changes: [
+          {
+            addField: {
+              name: 'x',
+              type: 'integer',
+              expression: "CASE WHEN user_id > 0 THEN 'a\u202eb' END",
+            },
+          },
+        ],
+      }),
+    ).toEqual([
+      'changes[0].addField.expression: must not contain a bidirectional formatting control (\\u202e): it would reorder the text shown after it',
+    ]);
   });
 });
 

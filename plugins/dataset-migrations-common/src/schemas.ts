@@ -29,9 +29,10 @@ const fieldType = z.string().refine(isFieldType, value => ({
  * It is embedded in the engine's statements, so statement separators, comments,
  * dollar quotes and subqueries are refused outright here; the engine then reads it
  * with its own parser (Postgres: source fields only, deterministic built-ins only).
- * What it computes is shown in the plan for review.
+ * What it computes is shown in the plan for review, so it is read as a person's
+ * text: no control that would reorder what the reviewer sees.
  */
-const expression = withoutNul(
+const expression = personText(
   z
     .string()
     .trim()
