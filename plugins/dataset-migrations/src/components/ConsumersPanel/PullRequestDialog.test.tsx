@@ -245,6 +245,44 @@ describe('PullRequestDialog, from the consumer ledger', () => {
     ).toBeEnabled();
   });
 
+  it('reads the pull request again after a refused merge, so one a rollback closed meanwhile shows closed, without the button', async () => {
+    const api = fakeApi();
+    api.mergeConsumerPullRequest.mockRejectedValueOnce(
+      new Error(
+        "migration m-1 is being rolled back: its consumers' pull requests are not to be merged",
+      ),
+    );
+    await renderPanel(api);
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: `View pull request of ${LOCAL_REF}`,
+      }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await within(dialog).findByRole('button', { name: 'Merge (demo)' });
+    // Closed by the rollback while the dialog was open.
+    api.getConsumerPullRequest.mockResolvedValue({
+      ...localPull,
+      state: 'closed',
+      canMerge: false,
+    });
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Merge (demo)' }),
+    );
+
+    expect(
+      await within(dialog).findByText(/is being rolled back/),
+    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(
+        within(dialog).getByLabelText('Pull request state'),
+      ).toHaveTextContent('closed'),
+    );
+    expect(
+      within(dialog).queryByRole('button', { name: 'Merge (demo)' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('keeps the external link for a GitHub pull request, with no merge button', async () => {
     const api = fakeApi();
     await renderPanel(api);

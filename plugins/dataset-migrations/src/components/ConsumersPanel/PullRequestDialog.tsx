@@ -68,6 +68,8 @@ export function PullRequestDialog(props: {
       onMerged();
     } catch (e) {
       setMergeError(messageOf(e));
+      // Refused because it changed (a rollback closed it): show it as it is now.
+      loaded.retry();
     } finally {
       setMerging(false);
     }
