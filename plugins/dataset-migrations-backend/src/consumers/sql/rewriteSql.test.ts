@@ -4252,4 +4252,56 @@ describe('found by the twenty-seventh round (ORMs, checks and templates beside S
       ).status,
     ).toBe('unaffected');
   });
+
+  it('asks about sqlc queries whose parameter is named like a changed field', () => {
+    // The parser reads sqlc's parameters as columns: they were renamed with
+    // the field (`sqlc.arg(amount_cents)`, which renames the generated Go
+    // parameter) or cast (`@CAST(amount AS integer)`, no parameter at all).
+    const amountToText = consumerMapping(orderFields, [
+      { changeType: { field: 'amount', type: 'text' } },
+    ]);
+    for (const [content, mapping] of [
+      [
+        '-- name: Big :many\nSELECT id FROM orders WHERE amount > sqlc.arg(amount);\n',
+        renameAmount,
+      ],
+      [
+        '-- name: Big :many\nSELECT id FROM orders WHERE amount > coalesce(sqlc.narg(amount), 0);\n',
+        renameAmount,
+      ],
+      [
+        '-- name: Big :many\nSELECT id FROM orders WHERE amount > @amount;\n',
+        renameAmount,
+      ],
+      [
+        '-- name: Big :many\nSELECT id FROM orders WHERE amount > @amount;\n',
+        amountToText,
+      ],
+    ] as const) {
+      const result = rewriteSqlFile(
+        { path: 'db/query.sql', content },
+        orders('orders'),
+        mapping,
+      );
+      expect({ content, status: result.status }).toEqual({
+        content,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toMatch(/sqlc's parameter/);
+    }
+    // A parameter named otherwise is rewritten; `@` outside sqlc's queries is
+    // Postgres's absolute value, read as the column it is.
+    for (const content of [
+      '-- name: Big :many\nSELECT id FROM orders WHERE amount > @min_amount;\n',
+      'SELECT id FROM orders WHERE amount > @amount;\n',
+    ])
+      expect({
+        content,
+        status: rewriteSqlFile(
+          { path: 'db/query.sql', content },
+          orders('orders'),
+          renameAmount,
+        ).status,
+      }).toEqual({ content, status: 'rewritten' });
+  });
 });

@@ -299,6 +299,7 @@ export function rewriteSqlFile(
     });
   const plan = planEdits(file.content, statements, mapping, target);
   decideGluedNames(file.content, mapping, target, plan);
+  decideSqlcParameters(file.content, mapping, plan);
   const fields = [...new Set(plan.fieldsRead)].sort();
   const lines = [
     ...new Set(plan.positions.map(i => positionOf(file.content, i).line)),
@@ -339,6 +340,41 @@ export function rewriteSqlFile(
     impact: { path: file.path, status: 'rewritten', fields, lines },
     ...readsDbtSource,
   };
+}
+
+/**
+ * sqlc's named parameters (`sqlc.arg(amount)`, `sqlc.narg(amount)`,
+ * `sqlc.slice(ids)`, and `@amount` in a file of sqlc queries, which `-- name:
+ * Get :one` marks) read as columns to the parser: a parameter named like a
+ * field the migration renames or retypes was rewritten with it
+ * (`sqlc.arg(amount_cents)`, `@CAST(amount AS integer)`), which renames the
+ * generated code's parameter or breaks the query. A person decides.
+ */
+function decideSqlcParameters(
+  content: string,
+  mapping: ConsumerMapping,
+  plan: { decisions: Array<{ at: number; message: string }> },
+): void {
+  const queries = /^\s*--\s*name:\s*\S+\s+:\w+/m.test(content);
+  const parameters = [
+    ...content.matchAll(
+      /\bsqlc\s*\.\s*(?:arg|narg|slice)\s*\(\s*['"]?([\p{L}_][\p{L}\p{N}_$]*)/giu,
+    ),
+    ...(queries
+      ? content.matchAll(
+          /(?<![\p{L}\p{N}_$@<>!#&|~^*\/%+=-])@([\p{L}_][\p{L}\p{N}_$]*)/gu,
+        )
+      : []),
+  ];
+  for (const match of parameters) {
+    const name = match[1].toLowerCase();
+    const m = mapping.byField.get(name);
+    if (!m || m.kind === 'same' || readAsIs(name, m)) continue;
+    plan.decisions.push({
+      at: match.index ?? 0,
+      message: `sqlc's parameter "${match[1]}" is named like "${name}", which the migration changes; the rewriter reads it as the column and would rename or cast it, changing the parameter of the code sqlc generates: a person rewrites the query`,
+    });
+  }
 }
 
 /**
