@@ -41,7 +41,7 @@ export function cutOverStatements(
   dataset: { relation: RelationName; kind: 'table' | 'view' },
   fromVersion: number,
   /** The dataset's grants, for each name's view (see copyGrantsSql). */
-  grants: { name: string[]; oldName: string[] },
+  grants: { name: string[]; oldName: string[]; truncate?: string[] },
   /** The source's partitions (quoted), which refuse writes made straight into them from now on. */
   partitions: string[] = [],
   /** The source's triggers, which the new version takes over (see triggersToCarry). */
@@ -88,6 +88,7 @@ export function cutOverStatements(
       : expandViewStatements(shape, previous, grants.name)),
     ...createReverseSql(shape, previous),
     ...createTruncateReverseSql(shape, previous),
+    ...(grants.truncate ?? []),
     ...freezePartitionsSql(shape, partitions),
     ...freezePreviousSql(shape, previous),
     ...carryTriggersSql(shape, previous, triggers),

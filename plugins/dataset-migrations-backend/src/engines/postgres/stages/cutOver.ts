@@ -132,7 +132,16 @@ export async function grantsAfterCutOver(
   dataset: ResolvedDataset,
 ) {
   const grantsTo = await grantsOf(client, dataset.relation);
-  return { name: grantsTo(shape.name), oldName: grantsTo(dataset.relation) };
+  return {
+    name: grantsTo(shape.name),
+    oldName: grantsTo(dataset.relation),
+    // A view cannot be truncated, so a TRUNCATE goes to the new version: those
+    // who could truncate the table may (found by a probe, 2026-12-06: only the
+    // owner could, and a role's nightly reload had no way left).
+    truncate: grantsTo(shape.target).filter(g =>
+      g.startsWith('GRANT TRUNCATE '),
+    ),
+  };
 }
 
 /** How often the transactions cut-over waits for are looked at again. */
