@@ -4277,6 +4277,15 @@ describe('found by the twenty-seventh round (ORMs, checks and templates beside S
         '-- name: Big :many\nSELECT id FROM orders WHERE amount > @amount;\n',
         amountToText,
       ],
+      // sqlc names `$1` after the column: `Amount` would become `AmountCents`.
+      [
+        '-- name: Big :many\nSELECT id FROM orders WHERE amount > $1;\n',
+        renameAmount,
+      ],
+      [
+        '-- name: Add :exec\nINSERT INTO orders (id, amount) VALUES ($1, $2);\n',
+        renameAmount,
+      ],
     ] as const) {
       const result = rewriteSqlFile(
         { path: 'db/query.sql', content },
@@ -4287,12 +4296,12 @@ describe('found by the twenty-seventh round (ORMs, checks and templates beside S
         content,
         status: 'needs-decision',
       });
-      expect(result.impact.problem?.message).toMatch(/sqlc's parameter/);
+      expect(result.impact.problem?.message).toMatch(/sqlc/);
     }
-    // A parameter named otherwise is rewritten; `@` outside sqlc's queries is
-    // Postgres's absolute value, read as the column it is.
+    // A sqlc query with no parameter is rewritten; `@` outside sqlc's queries
+    // is Postgres's absolute value, read as the column it is.
     for (const content of [
-      '-- name: Big :many\nSELECT id FROM orders WHERE amount > @min_amount;\n',
+      '-- name: All :many\nSELECT id, amount FROM orders;\n',
       'SELECT id FROM orders WHERE amount > @amount;\n',
     ])
       expect({

@@ -375,6 +375,20 @@ function decideSqlcParameters(
       message: `sqlc's parameter "${match[1]}" is named like "${name}", which the migration changes; the rewriter reads it as the column and would rename or cast it, changing the parameter of the code sqlc generates: a person rewrites the query`,
     });
   }
+  // sqlc also names a positional parameter, and types it, after the column
+  // it is compared with or written to (`WHERE amount > $1`, `INSERT INTO
+  // orders (id, amount) VALUES ($1, $2)` give `Amount`): renaming or casting
+  // that column renames or retypes the generated code's parameter.
+  if (!queries || !/\$\d|@[\p{L}_]|\bsqlc\s*\./u.test(content)) return;
+  for (const [field, m] of mapping.byField) {
+    if (m.kind === 'same' || readAsIs(field, m)) continue;
+    const named = wordPattern(field, 'i').exec(content);
+    if (!named) continue;
+    plan.decisions.push({
+      at: named.index,
+      message: `a file of sqlc queries with parameters names "${field}", which the migration changes: sqlc names and types a parameter after the column it is compared with or written to, so rewriting the column changes the code sqlc generates; a person rewrites the query`,
+    });
+  }
 }
 
 /**
