@@ -2105,6 +2105,10 @@ describe('CampaignRunner', () => {
       'cancelled',
       'cancelled',
     ]);
+    // Its page says why.
+    expect(after[1].failure_reason).toBe(
+      'cancelled with campaign carried-approval, which was aborted: end of the test',
+    );
     await approvingRunner.tick(draft.id);
     expect(
       (await approvingService.get(draft.id)).stuck.filter(

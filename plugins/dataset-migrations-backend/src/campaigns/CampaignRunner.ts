@@ -469,7 +469,14 @@ export class CampaignRunner {
       if (dataset.migrationStatus !== 'awaiting-approval') continue;
       if (!dataset.migrationId) continue;
       try {
-        await this.deps.migrations.cancelMigration?.(dataset.migrationId);
+        await this.deps.migrations.cancelMigration?.(
+          dataset.migrationId,
+          undefined,
+          undefined,
+          `cancelled with campaign ${run.name}, which was aborted${
+            run.stateReason ? `: ${run.stateReason}` : ''
+          }`,
+        );
       } catch (error) {
         this.deps.logger.warn(
           `Campaign ${run.name} could not cancel migration ${dataset.migrationId} of ${dataset.entityRef}, which awaited an approval: ${error}`,

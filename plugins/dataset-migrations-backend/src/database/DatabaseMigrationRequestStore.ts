@@ -404,6 +404,7 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
 
   async requestCancel(
     id: string,
+    reason?: string,
   ): Promise<{ migration: Migration; changed: boolean } | undefined> {
     const row = await this.knex.transaction(async tx => {
       const [updated] = await tx<MigrationRow>('migrations')
@@ -416,6 +417,14 @@ export class DatabaseMigrationRequestStore implements MigrationRequestStore {
           finished_at: tx.raw(
             `CASE WHEN ${CANCELLED_AT_ONCE} THEN now() ELSE finished_at END`,
           ) as any,
+          ...(reason
+            ? {
+                failure_reason: tx.raw(
+                  `CASE WHEN ${CANCELLED_AT_ONCE} THEN ? ELSE failure_reason END`,
+                  [reason],
+                ) as any,
+              }
+            : {}),
           cancel_requested_at: tx.fn.now() as any,
           updated_at: tx.fn.now() as any,
         })

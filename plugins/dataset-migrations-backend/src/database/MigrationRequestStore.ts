@@ -141,10 +141,12 @@ export interface MigrationRequestStore {
 
   /**
    * Cancels a queued migration at once; asks a running one to stop at its next
-   * safe point. `changed`: this call did it (of two at once, one did).
+   * safe point. `changed`: this call did it (of two at once, one did). `reason`
+   * is kept with one cancelled at once (who cancelled it, when not a person).
    */
   requestCancel(
     id: string,
+    reason?: string,
   ): Promise<{ migration: Migration; changed: boolean } | undefined>;
   isCancelRequested(id: string): Promise<boolean>;
 

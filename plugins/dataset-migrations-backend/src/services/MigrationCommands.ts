@@ -377,17 +377,19 @@ export class MigrationCommands {
 
   /**
    * `actor`: the user who asked, left out of the notification it causes; `read`:
-   * the run as the caller just read it (to check the request), not read again.
+   * the run as the caller just read it (to check the request), not read again;
+   * `reason`: why, when the system cancels it (kept with the run).
    */
   async cancelMigration(
     id: string,
     actor?: string,
     read?: Migration,
+    reason?: string,
   ): Promise<Migration> {
     // A repeated cancel changes nothing, so it tells nobody again.
     const before = read ?? (await this.deps.queries.findMigration(id));
     if (before.status === 'cancelled') return before;
-    const cancel = await this.deps.store.requestCancel(id);
+    const cancel = await this.deps.store.requestCancel(id, reason);
     if (!cancel) throw new NotFoundError(`migration ${id} was not found`);
     const { migration } = cancel;
     if (
@@ -405,7 +407,7 @@ export class MigrationCommands {
     await this.deps.announcer?.migrationChanged({
       migrationId: id,
       ...(migration.status === 'cancelled'
-        ? { outcome: 'cancelled', reason: 'cancelled by request' }
+        ? { outcome: 'cancelled', reason: reason ?? 'cancelled by request' }
         : {}),
       ...(actor ? { actor } : {}),
       migration,

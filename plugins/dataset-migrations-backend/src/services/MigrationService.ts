@@ -226,8 +226,13 @@ export class MigrationService {
     return this.operations.requestContract(id, request);
   }
 
-  cancelMigration(id: string, actor?: string, read?: Migration) {
-    return this.commands.cancelMigration(id, actor, read);
+  cancelMigration(
+    id: string,
+    actor?: string,
+    read?: Migration,
+    reason?: string,
+  ) {
+    return this.commands.cancelMigration(id, actor, read, reason);
   }
 
   retryMigration(
