@@ -53,14 +53,13 @@ export class RollbackSettlement {
           c.state !== 'superseded',
       );
       // A few at a time: readers wait for the rollback, and hosts limit rates.
-      const now = await mapConcurrently(open, LOOKS_AT_ONCE, consumer => {
+      const now = await mapConcurrently(open, LOOKS_AT_ONCE, async consumer => {
         const url = consumer.repositoryUrl!;
         const provider = this.options.scm.find(p => p.supports(url));
-        return (
-          provider
-            ?.getPullRequest(url, consumer.pullRequest!.branch)
-            .catch(() => undefined) ?? Promise.resolve(undefined)
-        );
+        // Unread (no provider, or it failed): undefined, which refuses the rollback.
+        return provider
+          ?.getPullRequest(url, consumer.pullRequest!.branch)
+          .catch(() => undefined);
       });
       const unread: string[] = [];
       open.forEach((consumer, i) => {

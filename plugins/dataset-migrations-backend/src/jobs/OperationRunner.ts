@@ -320,15 +320,21 @@ export class OperationRunner {
         `migration ${migrationId} is leased to another worker; the ${operation} is retried once it lets go`,
       );
     }
-    await this.answer(job, { refused: await this.changedMeanwhile(job) });
+    await this.answer(job, {
+      refused: await this.changedMeanwhile(job, migration),
+    });
   }
 
-  /** Why an operation found its run changed by another: what that other did. */
-  private async changedMeanwhile({
-    migrationId,
-    operation,
-  }: OperationJob): Promise<string> {
-    const now = await this.deps.store.getMigrationWithPlan(migrationId);
+  /**
+   * Why an operation found its run changed by another: what that other did, from
+   * the run as `read` (read again when not given).
+   */
+  private async changedMeanwhile(
+    { migrationId, operation }: OperationJob,
+    read?: Migration,
+  ): Promise<string> {
+    const now =
+      read ?? (await this.deps.store.getMigrationWithPlan(migrationId));
     let what = `is ${now?.status ?? 'gone'}`;
     if (now?.status === 'rolled-back') what = 'was rolled back';
     if (now?.contractedAt) what = 'was contracted';

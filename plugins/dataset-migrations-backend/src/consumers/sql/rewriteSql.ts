@@ -478,6 +478,9 @@ export function introducedNamesIn(
   return { fields: fields.sort(), lines: [...lines].sort((a, b) => a - b) };
 }
 
+/** spellingsOf's regexes, by field. */
+const SPELLINGS = new Map<string, RegExp[]>();
+
 /**
  * How code in another language may spell a field: its name in any case (SQL in
  * a string reads `TRACK_ID` as `track_id`; jOOQ generates `EVENTS.TRACK_ID`),
@@ -485,6 +488,14 @@ export function introducedNamesIn(
  * (JPA, Objection's and TypeORM's snake-case mappers: `trackId`, `getTrackId()`).
  */
 function spellingsOf(field: string): RegExp[] {
+  // Asked for every field of every file: made once per field. Only matchAll
+  // reads them, which copies a regex, so their lastIndex is never moved.
+  let made = SPELLINGS.get(field);
+  if (!made) SPELLINGS.set(field, (made = makeSpellingsOf(field)));
+  return made;
+}
+
+function makeSpellingsOf(field: string): RegExp[] {
   // Django's lookups join a field to others with `__` (`amount__gt`).
   const any = lookupWordPattern(field, 'gi');
   const words = field.split('_').filter(w => w.length > 0);

@@ -971,30 +971,52 @@ export function freezePartitionsSql(
   partitions: string[],
 ): string[] {
   if (partitions.length === 0) return [];
-  const fn = quoteRelation(shape.frozenFunction);
-  const message = ` holds rows of the previous version of ${formatRelation(
-    shape.name,
-  )}, which now reads ${formatRelation(
-    shape.target,
-  )}: write through ${formatRelation(shape.name)}`;
+  return refuseStatementsSql(
+    shape.frozenFunction,
+    shape.frozenTrigger,
+    `format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME) || ${literal(
+      ` holds rows of the previous version of ${formatRelation(
+        shape.name,
+      )}, which now reads ${formatRelation(
+        shape.target,
+      )}: write through ${formatRelation(shape.name)}`,
+    )}`,
+    partitions,
+  );
+}
+
+/**
+ * A function and a statement trigger on each of `tables` (quoted names) that
+ * refuse a session's own insert, update, delete or TRUNCATE with `message` (a
+ * SQL expression); what comes from inside a trigger (pg_trigger_depth() above 1
+ * here: the engine's carry back, a foreign key's action) goes on.
+ */
+function refuseStatementsSql(
+  fn: RelationName,
+  trigger: string,
+  message: string,
+  tables: string[],
+): string[] {
   return [
-    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${dollarQuoted(
+    `CREATE FUNCTION ${quoteRelation(
+      fn,
+    )}() RETURNS trigger LANGUAGE plpgsql AS ${dollarQuoted(
       `BEGIN
        IF pg_catalog.pg_trigger_depth() <= 1 THEN
          RAISE EXCEPTION USING ERRCODE = 'read_only_sql_transaction',
-           MESSAGE = format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME) || ${literal(
-             message,
-           )};
+           MESSAGE = ${message};
        END IF;
        RETURN NULL;
      END`,
       'frozen',
     )}`,
-    ...partitions.map(
-      partition =>
+    ...tables.map(
+      table =>
         `CREATE TRIGGER ${q(
-          shape.frozenTrigger,
-        )} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${partition} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+          trigger,
+        )} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ${quoteRelation(
+          fn,
+        )}()`,
     ),
   ];
 }
@@ -1023,33 +1045,22 @@ export function freezePreviousSql(
   shape: MigrationShape,
   previous: RelationName,
 ): string[] {
-  const fn = quoteRelation(frozenPreviousOf(shape));
-  const message = `${formatRelation(
-    previous,
-  )} holds the previous version of ${formatRelation(
-    shape.name,
-  )}, which now reads ${formatRelation(
-    shape.target,
-  )}: write through ${formatRelation(
-    shape.name,
-  )} (a write here would reach neither, and a rollback would serve it)`;
-  return [
-    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${dollarQuoted(
-      `BEGIN
-       IF pg_catalog.pg_trigger_depth() <= 1 THEN
-         RAISE EXCEPTION USING ERRCODE = 'read_only_sql_transaction',
-           MESSAGE = ${literal(message)};
-       END IF;
-       RETURN NULL;
-     END`,
-      'frozen',
-    )}`,
-    `CREATE TRIGGER ${q(
-      `${shape.frozenTrigger}_previous`,
-    )} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${quoteRelation(
-      previous,
-    )} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
-  ];
+  return refuseStatementsSql(
+    frozenPreviousOf(shape),
+    `${shape.frozenTrigger}_previous`,
+    literal(
+      `${formatRelation(
+        previous,
+      )} holds the previous version of ${formatRelation(
+        shape.name,
+      )}, which now reads ${formatRelation(
+        shape.target,
+      )}: write through ${formatRelation(
+        shape.name,
+      )} (a write here would reach neither, and a rollback would serve it)`,
+    ),
+    [quoteRelation(previous)],
+  );
 }
 
 /** Removes what freezePartitionsSql and freezePreviousSql made, their triggers with their functions. */

@@ -69,6 +69,7 @@ export async function buildIndexes(
     await run.progress('indexes', i + 1, indexes.length);
   }
   let carried = 0;
+  let ghostsRemoved = false;
   for (const constraint of constraints) {
     await run.throwIfCancelled();
     try {
@@ -93,8 +94,11 @@ export async function buildIndexes(
       continue;
     }
     carried++;
-    if (constraint.validate && constraint.selfReference)
+    // Ghosts come from the copy alone, which is over: once, before the first.
+    if (constraint.validate && constraint.selfReference && !ghostsRemoved) {
       await db.withClient(client => removeGhosts(client, shape));
+      ghostsRemoved = true;
+    }
     // Validating reads every row but lets writers on: its own transaction.
     if (constraint.validate)
       await db.transaction(client => client.query(constraint.validate!));
