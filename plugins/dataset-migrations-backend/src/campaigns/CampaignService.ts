@@ -78,8 +78,11 @@ export class CampaignService {
     return this.deps.clock?.now() ?? new Date();
   }
 
-  plan(body: unknown, credentials: User): Promise<CampaignPlan> {
-    return this.deps.planning.plan(body, credentials);
+  /** What the document would do; a deadline already past is refused, as at create. */
+  async plan(body: unknown, credentials: User): Promise<CampaignPlan> {
+    const plan = await this.deps.planning.plan(body, credentials);
+    refusePastDeadline(plan, this.now());
+    return plan;
   }
 
   list(): Promise<CampaignSummary[]> {
@@ -144,6 +147,7 @@ export class CampaignService {
    */
   async create(body: unknown, credentials: User): Promise<Campaign> {
     const planned = await this.deps.planning.plan(body, credentials);
+    refusePastDeadline(planned, this.now());
     await assertMayOwn(this.deps.userInfo, credentials, planned.document.owner);
     const plan = withDatasets(planned);
     const id = randomUUID();
@@ -387,6 +391,19 @@ function withDatasets(plan: CampaignPlan): CampaignPlan {
       }`,
     );
   return plan;
+}
+
+/**
+ * A 400 naming the deadline when it has already passed: the schema cannot know
+ * the time, so the service checks it with its clock. A date alone is its first
+ * instant (UTC), as the campaign stores and escalates it.
+ */
+function refusePastDeadline(plan: CampaignPlan, now: Date): void {
+  const { deadline } = plan.document;
+  if (Date.parse(deadline) > now.getTime()) return;
+  throw new InputError(
+    `Invalid campaign: deadline: ${deadline} has already passed (it is ${now.toISOString()}); give a deadline in the future`,
+  );
 }
 
 /** A dataset busy elsewhere (checked as the campaign is written) answers 409 naming it. */

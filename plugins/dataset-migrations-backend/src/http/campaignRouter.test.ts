@@ -374,6 +374,38 @@ changes:
     ).toMatchObject({ state: 'running' });
   });
 
+  it('refuses a deadline already past with a 400 naming the field, at review and at create, and stores nothing', async () => {
+    const before = await campaignCount();
+    // A minute ago, and a day (a date alone is its first instant, UTC).
+    const minuteAgo = new Date(Date.now() - 60_000).toISOString();
+    const yesterday = new Date(Date.now() - 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    for (const deadline of [minuteAgo, yesterday, '2020-01-01']) {
+      const body = campaignDocument({ name: 'past-deadline', deadline });
+      for (const path of ['/campaigns/plan', '/campaigns']) {
+        const response = await as(ADMIN).post(path, body);
+        expect(response.status).toBe(400);
+        expect(response.body.error.message).toContain(
+          `Invalid campaign: deadline: ${deadline} has already passed (it is `,
+        );
+      }
+    }
+    expect(await campaignCount()).toBe(before);
+    expect(lastAudit('campaign-create')).toMatchObject({
+      outcome: 'failed',
+      meta: { name: 'past-deadline' },
+    });
+    // An hour on is accepted.
+    const soon = new Date(Date.now() + 3_600_000).toISOString();
+    const created = await as(ADMIN).post(
+      '/campaigns',
+      campaignDocument({ name: 'deadline-soon', deadline: soon }),
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.campaign.deadline).toBe(soon);
+  });
+
   it('refuses callers without the campaign permissions with a 403, audited, and changes nothing', async () => {
     const before = await campaignCount();
     const denied = await as(READER).post(
