@@ -23,6 +23,12 @@ export interface CarriedIndex {
   expand?: boolean;
   /** Marks it so once built (see EXPAND_INDEX_COMMENT). */
   comment?: string;
+  /**
+   * Makes it the `UNIQUE` constraint it backed on the old version, once built
+   * (`ADD CONSTRAINT … UNIQUE USING INDEX`, under the index's name: a moment's
+   * lock, where a constraint built whole would block writers for the build).
+   */
+  constraint?: string;
 }
 
 /**
@@ -228,6 +234,13 @@ export function planCarryOver(options: {
       }${index.tablespace ? ` TABLESPACE ${q(index.tablespace)}` : ''}${
         index.predicate ? ` WHERE ${sql[sql.length - 1]}` : ''
       }`,
+      ...(index.uniqueConstraint
+        ? {
+            constraint: `ALTER TABLE ${quoteRelation(
+              target,
+            )} ADD CONSTRAINT ${q(name)} UNIQUE USING INDEX ${q(name)}`,
+          }
+        : {}),
     });
   }
 

@@ -422,6 +422,11 @@ export interface IndexDefinition {
   nullsNotDistinct: boolean;
   /** The constraint the index backs, when it is one that a plain index cannot be. */
   special?: 'exclusion' | 'deferrable' | 'without-overlaps';
+  /**
+   * Backs a plain `UNIQUE` constraint (not a primary key, not special): rebuilt
+   * as one, so `ON CONFLICT ON CONSTRAINT` on the new version's table finds it.
+   */
+  uniqueConstraint?: boolean;
   /** Its tablespace, where not the database's default. */
   tablespace?: string;
   /** As `pg_get_indexdef` prints it, for people. */
@@ -513,6 +518,9 @@ export async function readIndexes(
     ...(r.predicate === null ? {} : { predicate: r.predicate }),
     nullsNotDistinct: r.nulls_not_distinct === true,
     ...specialOf(r),
+    ...(r.constraint_type === 'u' && !specialOf(r).special
+      ? { uniqueConstraint: true }
+      : {}),
     ...(r.tablespace === null ? {} : { tablespace: r.tablespace }),
     definition: r.definition,
   }));

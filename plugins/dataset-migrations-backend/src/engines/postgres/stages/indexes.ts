@@ -5,6 +5,45 @@ import { formatRelation, quoteRelation } from '../relations';
 import type { MigrationShape } from '../sql/shape';
 import { NOT_FOR_THE_NEW_TYPE } from '../carryOver';
 import { removeGhosts } from '../ghosts';
+import type { CarriedIndex } from '../carryOver';
+
+/**
+ * What `ADD CONSTRAINT … USING INDEX` says of an index it cannot take (one
+ * whose sorting or collation is not its columns' default).
+ */
+const NOT_A_CONSTRAINT_INDEX = new Set(['42809', '0A000']);
+
+/**
+ * Turns a rebuilt unique index into the `UNIQUE` constraint it backed on the
+ * old version, skipped when an earlier attempt did. Where PostgreSQL will not
+ * take the index, it stays a unique index: it enforces the same, only
+ * `ON CONFLICT ON CONSTRAINT` on the new version's table does not find it.
+ */
+async function makeConstraint(
+  db: Connections,
+  run: DatasetMigrationRun,
+  shape: MigrationShape,
+  index: CarriedIndex,
+): Promise<void> {
+  try {
+    await db.transaction(async client => {
+      const { rowCount } = await client.query(
+        `SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND conname = $2`,
+        [quoteRelation(shape.target), index.name],
+      );
+      if (!rowCount) await client.query(index.constraint!);
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (!NOT_A_CONSTRAINT_INDEX.has(code ?? '')) throw error;
+    await run.log(
+      `kept as a unique index, not a UNIQUE constraint: ${index.name} (for ${
+        index.original
+      }): ${(error as Error).message}`,
+      'warn',
+    );
+  }
+}
 
 /**
  * Rebuilds the old version's indexes on the new one once its rows are in (faster
@@ -66,6 +105,7 @@ export async function buildIndexes(
         );
       }
     });
+    if (index.constraint) await makeConstraint(db, run, shape, index);
     await run.progress('indexes', i + 1, indexes.length);
   }
   let carried = 0;
