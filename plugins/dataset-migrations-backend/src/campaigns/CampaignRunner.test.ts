@@ -539,6 +539,10 @@ describe('CampaignRunner', () => {
 
     const campaign = await service.get(id);
     expect(campaign.state).toBe('paused');
+    // It says what rolling the wave back did: nothing the campaign could roll back.
+    expect(campaign.stateReason).toBe(
+      'wave 0 (canary): 1 of 2 failed (50% > 40%); the wave is rolled back: the campaign rolls back no migration (none of its own had succeeded), leaves 1 succeeded to its owners (its starter may not roll it back)',
+    );
     expect(campaign.waves.map(w => w.state)).toEqual(['rolled-back']);
     const statuses = Object.fromEntries(
       (await migrationsOf(id)).map(m => [m.entityRef.split('/')[1], m.status]),
@@ -611,7 +615,10 @@ describe('CampaignRunner', () => {
 
     const campaign = await service.get(id);
     expect(campaign.state).toBe('paused');
-    expect(campaign.stateReason).toBe('wave 1: 1 of 2 failed (50% > 40%)');
+    // The failures the policy saw, and the rollback it made: g4's.
+    expect(campaign.stateReason).toBe(
+      'wave 1: 1 of 2 failed (50% > 40%); the wave is rolled back: the campaign rolls back 1 succeeded migration',
+    );
     expect(campaign.waves.map(w => w.state)).toEqual([
       'healthy',
       'rolled-back',
@@ -654,7 +661,8 @@ describe('CampaignRunner', () => {
           campaignId: id,
           wave: 1,
           action: 'rollback-wave',
-          reason: 'wave 1: 1 of 2 failed (50% > 40%)',
+          reason:
+            'wave 1: 1 of 2 failed (50% > 40%); the wave is rolled back: the campaign rolls back 1 succeeded migration',
           onBehalfOf: STARTER,
         }),
       },
@@ -986,7 +994,13 @@ describe('CampaignRunner', () => {
         (e.meta as { reason: string }).reason,
         e.outcome,
       ]),
-    ).toEqual([['high', 'wave 1: 1 of 2 failed (50% > 40%)', 'succeeded']]);
+    ).toEqual([
+      [
+        'high',
+        'wave 1: 1 of 2 failed (50% > 40%); the wave is rolled back: the campaign rolls back 1 succeeded migration',
+        'succeeded',
+      ],
+    ]);
     expect(
       audited(id, 'campaign-rollback').map(e => [
         e.severityLevel,
@@ -2366,7 +2380,7 @@ describe('CampaignRunner', () => {
     });
     await runner.tick(id); // e5 counts failed: 1 of 2 > 40%, the wave is rolled back
     expect((await service.get(id)).stateReason).toBe(
-      'wave 1: 1 of 2 failed (50% > 40%)',
+      'wave 1: 1 of 2 failed (50% > 40%); the wave is rolled back: the campaign rolls back 2 succeeded migrations',
     );
     const statuses = await waitFor(
       async () => {
@@ -2431,7 +2445,7 @@ describe('CampaignRunner', () => {
     });
     await tripping.tick(id);
     expect((await service.get(id)).stateReason).toBe(
-      'wave 1: 1 of 2 failed (50% > 40%)',
+      'wave 1: 1 of 2 failed (50% > 40%); the wave is rolled back: the campaign rolls back 2 succeeded migrations',
     );
     // Refused, it asked no other: the look that holds the lease now asks them.
     expect(asked).toHaveLength(1);

@@ -990,13 +990,18 @@ export class CampaignRunner {
   private async trip(
     run: CampaignRun,
     wave: CampaignRunWave,
-    reason: string,
+    tripped: string,
     fence: LookFence,
   ): Promise<void> {
     const { campaigns, announcer, queue } = this.deps;
     const now = this.now();
     const rollBack =
       run.document.rollout.failurePolicy.action === 'rollback-wave';
+    // The failures the policy saw, and with rollback-wave what rolling the wave
+    // back does: the reason said only the first while the wave was rolled back.
+    const reason = rollBack
+      ? `${tripped}; ${waveRollbackInWords(run, wave.index)}`
+      : tripped;
     // The campaign pauses first: a look at it meanwhile finds it paused and starts
     // nothing, rather than finding the wave over and moving on. The wave's end, the
     // trip's audit record and, for a rollback, a look at once are written with the
@@ -1034,7 +1039,7 @@ export class CampaignRunner {
                   entityRef: d.entityRef,
                   from: 'pending' as const,
                   to: 'skipped' as const,
-                  reason: `wave ${wave.index} was rolled back: ${reason}`,
+                  reason: `wave ${wave.index} was rolled back: ${tripped}`,
                 })),
                 now,
                 tx,
@@ -1278,6 +1283,55 @@ function derivedUuid(seed: string): string {
     13,
     16,
   )}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * What rolling back the wave does, as the look that trips sees it: the rollbacks
+ * the campaign asks (succeeded migrations its starter may roll back), those left
+ * to their owners, those still running (rolled back or left once they succeed)
+ * and those not started, skipped. E.g. "the wave is rolled back: the campaign
+ * rolls back 1 succeeded migration, leaves 1 succeeded to its owners (its starter may not
+ * roll it back), skips 2 not started".
+ */
+export function waveRollbackInWords(
+  run: Pick<CampaignRun, 'startedBy' | 'datasets'>,
+  waveIndex: number,
+): string {
+  const of = run.datasets.filter(d => d.wave === waveIndex);
+  const succeeded = of.filter(
+    d =>
+      (d.state === 'migrated' || d.state === 'failed') &&
+      d.migrationStatus === 'succeeded' &&
+      d.migrationId &&
+      !d.contracted,
+  );
+  const ours = succeeded.filter(
+    d => d.starterMayRollBack && run.startedBy,
+  ).length;
+  const left = succeeded.length - ours;
+  const running = of.filter(d => d.state === 'migrating').length;
+  const pending = of.filter(d => d.state === 'pending').length;
+  const migrations = (n: number) =>
+    `${n} ${n === 1 ? 'migration' : 'migrations'}`;
+  const parts = [
+    ours > 0
+      ? `the campaign rolls back ${ours} succeeded ${
+          ours === 1 ? 'migration' : 'migrations'
+        }`
+      : 'the campaign rolls back no migration (none of its own had succeeded)',
+    ...(left > 0
+      ? [
+          `leaves ${left} succeeded to ${
+            left === 1 ? 'its' : 'their'
+          } owners (its starter may not roll ${
+            left === 1 ? 'it' : 'them'
+          } back)`,
+        ]
+      : []),
+    ...(running > 0 ? [`waits for ${migrations(running)} still running`] : []),
+    ...(pending > 0 ? [`skips ${pending} not started`] : []),
+  ];
+  return `the wave is rolled back: ${parts.join(', ')}`;
 }
 
 /** How a completed campaign's datasets ended, in words: "3 migrated, 1 failed, 1 skipped". */

@@ -1,6 +1,11 @@
 import { campaignDocumentSchema } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { CampaignRunDataset } from '../database/CampaignStore';
-import { policyTrip, stateFromMigration, upstreamHold } from './CampaignRunner';
+import {
+  policyTrip,
+  stateFromMigration,
+  upstreamHold,
+  waveRollbackInWords,
+} from './CampaignRunner';
 
 const policy = (overrides: object = {}) =>
   campaignDocumentSchema.shape.rollout.parse({ failurePolicy: overrides })
@@ -95,6 +100,66 @@ describe('the failure policy', () => {
         policy(),
       ),
     ).toBe('wave 1: 2 of 2 failed (100% > 20%)');
+  });
+});
+
+describe('what rolling a wave back does, in words', () => {
+  const succeeded = (
+    name: string,
+    overrides: Partial<CampaignRunDataset> = {},
+  ) =>
+    dataset({
+      entityRef: `resource:default/${name}`,
+      state: 'migrated',
+      migrationStatus: 'succeeded',
+      starterMayRollBack: true,
+      ...overrides,
+    });
+
+  it('counts the rollbacks the campaign asks apart from the failures, and says what it leaves, waits for and skips', () => {
+    const run = {
+      startedBy: 'user:default/starter',
+      datasets: [
+        succeeded('a'),
+        // Failed for a consumer: its migration succeeded, and is rolled back.
+        succeeded('b', { state: 'failed' }),
+        succeeded('c', { starterMayRollBack: false }),
+        succeeded('d', { contracted: true, state: 'contracted' }),
+        dataset({
+          entityRef: 'resource:default/e',
+          state: 'failed',
+          migrationStatus: 'failed',
+        }),
+        dataset({ entityRef: 'resource:default/f' }),
+        dataset({
+          entityRef: 'resource:default/g',
+          state: 'pending',
+          migrationId: undefined,
+          migrationStatus: undefined,
+        }),
+        dataset({
+          entityRef: 'resource:default/h',
+          state: 'pending',
+          migrationId: undefined,
+          migrationStatus: undefined,
+        }),
+        succeeded('other-wave', { wave: 0 }),
+      ],
+    };
+    expect(waveRollbackInWords(run, 1)).toBe(
+      'the wave is rolled back: the campaign rolls back 2 succeeded migrations, leaves 1 succeeded to its owners (its starter may not roll it back), waits for 1 migration still running, skips 2 not started',
+    );
+    expect(
+      waveRollbackInWords(
+        {
+          startedBy: 'user:default/starter',
+          datasets: [dataset({ state: 'failed', migrationStatus: 'failed' })],
+        },
+        1,
+      ),
+    ).toBe(
+      'the wave is rolled back: the campaign rolls back no migration (none of its own had succeeded)',
+    );
   });
 });
 
