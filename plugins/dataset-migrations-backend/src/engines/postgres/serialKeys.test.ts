@@ -72,6 +72,53 @@ describe('PostgresDatasetEngine on a serial key widened', () => {
     ).toEqual([{ id: '2147483648', line: 32768 }]);
   });
 
+  it('widens it when the migration that widened the key is contracted before an earlier add-only one', async () => {
+    // Found by a probe (2026-12-06): the earlier one's contract, its new
+    // version dropped by the later one's, set the sequence free as it was.
+    const { run: first } = await engineRun(engine, 'public.orders', [
+      { addField: { name: 'source', type: 'text' } },
+    ]);
+    expect(await outcomeOf(engine.migrate(first))).toBe('done');
+    const { run: second } = await engineRun(
+      engine,
+      'public.orders',
+      [{ changeType: { field: 'id', type: 'bigint' } }],
+      {
+        fromVersion: 2,
+        targetVersion: 3,
+        migrationId: '00000000-0000-4000-8000-000000000002',
+      },
+    );
+    expect(await outcomeOf(engine.migrate(second))).toBe('done');
+    expect(await outcomeOf(engine.contract(second))).toBe('done');
+    expect(await outcomeOf(engine.contract(first))).toBe('done');
+    expect(await sequences()).toEqual([
+      {
+        sequence: 'orders_id_seq',
+        type: 'bigint',
+        max: '9223372036854775807',
+      },
+      { sequence: 'orders_line_seq', type: 'smallint', max: '32767' },
+    ]);
+    // Owned by the version that serves, so it goes with that table.
+    expect(
+      (
+        await knex.raw(
+          `SELECT pg_get_serial_sequence('public.orders_v3', 'id') AS id,
+                  pg_get_serial_sequence('public.orders_v3', 'line') AS line`,
+        )
+      ).rows,
+    ).toEqual([{ id: 'public.orders_id_seq', line: 'public.orders_line_seq' }]);
+    await knex.raw(`SELECT setval('public.orders_id_seq', 2147483647)`);
+    expect(
+      (
+        await knex.raw(
+          `INSERT INTO public.orders (note) VALUES ('c') RETURNING id::text`,
+        )
+      ).rows,
+    ).toEqual([{ id: '2147483648' }]);
+  });
+
   it('leaves a sequence of a key kept as it was', async () => {
     const { run } = await engineRun(engine, 'public.orders', [
       { addField: { name: 'source', type: 'text' } },

@@ -176,20 +176,83 @@ async function moveOwnedSequencesSql(
       WHERE d.refobjid = to_regclass($1) AND d.deptype = 'a'`,
     [quoteRelation(previous), quoteRelation(shape.target)],
   );
-  return rows.map(r => {
+  const statements: string[] = [];
+  for (const r of rows) {
+    const sequence = quoteRelation({ schema: r.schema, name: r.sequence });
     const field = carrierOf(shape.fields, r.column);
-    const carrier = r.sameOwner ? field : undefined;
+    // Gone when a later migration built on it was contracted first (the
+    // earlier one only added fields): the version now serving carries it.
+    const carrier = (await relationExists(client, shape.target))
+      ? field && {
+          table: shape.target,
+          column: field.name,
+          type: field.type,
+          sameOwner: r.sameOwner,
+        }
+      : await laterCarrierOf(client, sequence, previous);
+    const type = carrier?.type.trim().toLowerCase() ?? '';
     const widened =
-      field &&
-      (INTEGER_WIDTHS[field.type.trim().toLowerCase()] ?? 0) >
-        (INTEGER_WIDTHS[r.type] ?? Infinity)
-        ? ` AS ${field.type.trim().toLowerCase()}`
+      (INTEGER_WIDTHS[type] ?? 0) > (INTEGER_WIDTHS[r.type] ?? Infinity)
+        ? ` AS ${type}`
         : '';
-    return `ALTER SEQUENCE ${quoteRelation({
-      schema: r.schema,
-      name: r.sequence,
-    })}${widened} OWNED BY ${
-      carrier ? `${quoteRelation(shape.target)}.${q(carrier.name)}` : 'NONE'
-    }`;
-  });
+    statements.push(
+      `ALTER SEQUENCE ${sequence}${widened} OWNED BY ${
+        carrier?.sameOwner
+          ? `${quoteRelation(carrier.table)}.${q(carrier.column)}`
+          : 'NONE'
+      }`,
+    );
+  }
+  return statements;
+}
+
+/**
+ * The column a sequence goes to when this migration's new version is gone: of
+ * the versions whose column defaults draw from it, the earliest after
+ * `previous` (a later one still uncontracted hands it on at its own contract),
+ * with that column's type, which the sequence is widened to. Found by a probe
+ * (2026-12-06): a key widened by a later migration contracted before an
+ * earlier add-only one kept a sequence `AS integer`, set free.
+ */
+async function laterCarrierOf(
+  client: PoolClient,
+  sequence: string,
+  previous: RelationName,
+): Promise<
+  | { table: RelationName; column: string; type: string; sameOwner: boolean }
+  | undefined
+> {
+  const { rows } = await client.query<{
+    schema: string;
+    table: string;
+    column: string;
+    type: string;
+    sameOwner: boolean;
+  }>(
+    `SELECT n.nspname AS schema, c.relname AS table, a.attname AS column,
+            format_type(a.atttypid, NULL) AS type,
+            c.relowner = s.relowner AS "sameOwner"
+       FROM pg_depend d
+       JOIN pg_class s ON s.oid = d.refobjid
+       JOIN pg_attrdef ad ON ad.oid = d.objid
+       JOIN pg_class c ON c.oid = ad.adrelid AND c.relkind IN ('r', 'p')
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+      WHERE d.classid = 'pg_attrdef'::regclass
+        AND d.refclassid = 'pg_class'::regclass
+        AND d.refobjid = $1::regclass
+        AND c.oid <> to_regclass($2)
+        AND c.relname ~ '_v[0-9]+$'
+      ORDER BY substring(c.relname from '_v([0-9]+)$')::int`,
+    [sequence, quoteRelation(previous)],
+  );
+  const row = rows[0];
+  return (
+    row && {
+      table: { schema: row.schema, name: row.table },
+      column: row.column,
+      type: row.type,
+      sameOwner: row.sameOwner,
+    }
+  );
 }
