@@ -49,8 +49,20 @@ import { usersInGroups } from './__testUtils__/userInfo';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 57 }, (_, i) => `g${i + 1}`);
-const BAD = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9', 'b10'];
+const GOOD = Array.from({ length: 58 }, (_, i) => `g${i + 1}`);
+const BAD = [
+  'b1',
+  'b2',
+  'b3',
+  'b4',
+  'b5',
+  'b6',
+  'b7',
+  'b8',
+  'b9',
+  'b10',
+  'b11',
+];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
 /** Tables of the test of contracts the campaign asks for. */
@@ -577,6 +589,73 @@ describe('CampaignRunner', () => {
     // Nothing is left for a look to do about it: no look is asked for it.
     expect(await campaigns.campaignsAwaitingLooks()).not.toContain(id);
   });
+
+  it('tells the owners of a dataset it may not roll back whose migration succeeded only after its wave was rolled back, once', async () => {
+    // The starter holds rollback on every dataset but g58, another team's.
+    const withoutRollbackOfG58 = serviceDenying(
+      datasetMigrationRollbackPermission,
+      'g58',
+    );
+    planning.waves = [[ref('b11'), ref('g58')]];
+    const draft = await withoutRollbackOfG58.create(
+      campaignDocument({
+        name: 'late-not-its-rollback',
+        rollout: {
+          soak: '0s',
+          concurrency: 2,
+          failurePolicy: { action: 'rollback-wave', maxFailureRate: 0.4 },
+        },
+      }),
+      starter,
+    );
+    const { id } = await withoutRollbackOfG58.start(draft.id, starter);
+    await runner.tick(id); // b11 and g58 start
+    const finished = await migrationsFinished(id, 2);
+    const g58 = finished.find(m => m.entityRef === ref('g58'))!;
+    expect(g58.status).toBe('succeeded');
+    // The look that trips reads g58's migration still running (as when b11
+    // fails first): the wave is rolled back before g58's success is recorded.
+    const read = campaigns.getRun.bind(campaigns);
+    jest.spyOn(campaigns, 'getRun').mockImplementationOnce(async runId => {
+      const run = (await read(runId))!;
+      const late = run.datasets.find(d => d.entityRef === ref('g58'))!;
+      late.migrationStatus = 'running';
+      return run;
+    });
+    await runner.tick(id); // b11 failed: 1 of 2 > 40%, the wave is rolled back
+    const tripped = await service.get(id);
+    expect(tripped.state).toBe('paused');
+    expect(tripped.waves.map(w => w.state)).toEqual(['rolled-back']);
+    const told = () =>
+      announced.filter(
+        (a): a is CampaignLeftToOwners =>
+          'entityRef' in a && 'campaignId' in a && a.campaignId === id,
+      );
+    expect(told()).toEqual([]);
+
+    // The next look records g58's success: listed as stuck, and its owners told.
+    await runner.tick(id);
+    await runner.tick(id);
+    const campaign = await service.get(id);
+    expect(campaign.stuck).toContainEqual(
+      expect.objectContaining({
+        entityRef: ref('g58'),
+        kind: 'rollback-not-allowed',
+      }),
+    );
+    expect(told()).toEqual([
+      {
+        campaignId: id,
+        entityRef: ref('g58'),
+        migrationId: g58.id,
+        reason: 'wave 0 was rolled back before its migration succeeded',
+      },
+    ]);
+    // Its migration is left to its owners: not rolled back.
+    expect(
+      (await migrationsOf(id)).find(m => m.entityRef === ref('g58'))!.status,
+    ).toBe('succeeded');
+  }, 120_000);
 
   it('rolls back exactly the failed wave’s succeeded migrations with rollback-wave, and nothing else', async () => {
     (auditor.createEvent as jest.Mock).mockClear();

@@ -622,6 +622,41 @@ export class CampaignRunner {
       await fence.write(tx =>
         this.deps.campaigns.updateDatasetStates(run.id, updates, now, tx),
       );
+    await this.tellLateSuccessesLeftToOwners(run, updates, byRef);
+  }
+
+  /**
+   * A migration of a rolled-back wave that succeeded only after the wave was
+   * rolled back, on a dataset the campaign may not roll back: listed as stuck
+   * for its owners, who are told as those of the datasets migrated when the wave
+   * was rolled back are, once, by the look that recorded its success (the trip
+   * told only those that had succeeded by then).
+   */
+  private async tellLateSuccessesLeftToOwners(
+    run: CampaignRun,
+    updates: readonly CampaignDatasetUpdate[],
+    byRef: ReadonlyMap<string, CampaignRunDataset>,
+  ): Promise<void> {
+    const { announcer } = this.deps;
+    if (!announcer?.campaignLeftToOwners) return;
+    const rolledBack = new Set(
+      run.waves.filter(w => w.state === 'rolled-back').map(w => w.index),
+    );
+    if (rolledBack.size === 0) return;
+    for (const update of updates) {
+      const dataset = byRef.get(update.entityRef)!;
+      if (update.from !== 'migrating' || !rolledBack.has(dataset.wave))
+        continue;
+      if (dataset.starterMayRollBack || dataset.contracted) continue;
+      if (dataset.migrationStatus !== 'succeeded' || !dataset.migrationId)
+        continue;
+      await announcer.campaignLeftToOwners({
+        campaignId: run.id,
+        entityRef: dataset.entityRef,
+        migrationId: dataset.migrationId,
+        reason: `wave ${dataset.wave} was rolled back before its migration succeeded`,
+      });
+    }
   }
 
   /** Starts, soaks and completes waves in order; answers when to look next. */
