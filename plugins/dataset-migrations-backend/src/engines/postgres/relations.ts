@@ -656,8 +656,8 @@ function referencesOf(
 }
 
 /**
- * Other relations bound to a relation, not to its name: views reading it, and
- * foreign keys pointing at it. A migration moves the name to a new table, so they
+ * Other relations bound to a relation, not to its name: views reading it, rules
+ * writing into it, and foreign keys pointing at it. A migration moves the name to a new table, so they
  * would stay on the old version, or block the switch; they are named so a person
  * can repoint them first.
  */
@@ -670,7 +670,13 @@ export async function readDependents(
     client,
     `WITH bound AS (SELECT unnest($1::text[])::regclass AS oid),
           excepted AS (SELECT to_regclass(x) AS oid FROM unnest($2::text[]) AS x)
-     SELECT DISTINCT format('view %s', v.oid::regclass) AS what
+     -- A view's (or materialized view's) definition is its _RETURN rule; any
+     -- other rule (on a table or a view) writes into the relation.
+     SELECT DISTINCT CASE
+              WHEN r.rulename <> '_RETURN'
+                THEN format('rule %I on %s', r.rulename, v.oid::regclass)
+              WHEN v.relkind = 'm' THEN format('materialized view %s', v.oid::regclass)
+              ELSE format('view %s', v.oid::regclass) END AS what
        FROM bound b
        JOIN pg_depend d ON d.refobjid = b.oid AND d.classid = 'pg_rewrite'::regclass
        JOIN pg_rewrite r ON r.oid = d.objid

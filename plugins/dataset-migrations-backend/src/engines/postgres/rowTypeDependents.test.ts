@@ -66,6 +66,24 @@ describe('PostgresDatasetEngine on objects bound to a dataset’s row type', () 
     );
   });
 
+  it('names a rule of another relation that writes into the dataset as a rule, not a view', async () => {
+    // Found by a review (2026-12-06): a rule on a table was named "view …".
+    await knex.raw(`
+      CREATE TABLE public.job_log (id bigint);
+      CREATE RULE log_to_jobs AS ON INSERT TO public.job_log
+        DO ALSO INSERT INTO public.jobs VALUES (NEW.id, 'pending');
+      CREATE VIEW public.job_inbox AS SELECT 1::bigint AS id;
+      CREATE RULE inbox_to_jobs AS ON INSERT TO public.job_inbox
+        DO INSTEAD INSERT INTO public.jobs VALUES (NEW.id, 'pending');
+      CREATE MATERIALIZED VIEW public.job_counts AS SELECT count(*) FROM public.jobs`);
+    const { run } = await engineRun(engine, 'public.jobs', [
+      { addField: { name: 'region', type: 'text' } },
+    ]);
+    await expect(engine.plan(run)).rejects.toThrow(
+      'public.jobs cannot move to a new version while materialized view job_counts, rule inbox_to_jobs on job_inbox, rule log_to_jobs on job_log depend on its current table',
+    );
+  });
+
   it('names what was built on the name since cut-over when rollback or contract would drop it, changing nothing', async () => {
     const { run } = await engineRun(engine, 'public.jobs', [
       { addField: { name: 'region', type: 'text' } },
