@@ -86,6 +86,7 @@ export async function refuseUncarried(
   await refuseComputedColumns(client, dataset);
   await refuseTriggersAndRules(client, dataset);
   await refusePublications(client, dataset);
+  await refuseSubscriptions(client, dataset);
   await refuseColumnPrivileges(client, dataset);
 }
 
@@ -525,6 +526,38 @@ async function refusePublications(
 }
 
 /**
+ * A subscription that writes the table (logical replication's apply worker):
+ * from cut-over the name is a view, which the worker cannot write, so the
+ * subscription would stop with an error on the next change, and the publisher
+ * keep its WAL for it until someone noticed. Its name is read from
+ * pg_subscription_rel and pg_subscription, which every role may read
+ * (pg_subscription's connection string is not read).
+ */
+async function refuseSubscriptions(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+): Promise<void> {
+  const { rows } = await catalogRead<{ name: string }>(
+    client,
+    `SELECT DISTINCT s.subname::text AS name
+       FROM pg_subscription_rel r
+       JOIN pg_subscription s ON s.oid = r.srsubid
+      WHERE r.srrelid IN (SELECT t.relid FROM pg_partition_tree($1::regclass) AS t
+                          UNION SELECT $1::regclass)
+      ORDER BY 1`,
+    [quoteRelation(dataset.storage)],
+  );
+  if (rows.length === 0) return;
+  throw new InputError(
+    `${formatRelation(dataset.relation)} is written by ${rows
+      .map(r => `subscription "${r.name}"`)
+      .join(
+        ', ',
+      )}; after cut-over its name is a view, which logical replication cannot write, so the subscription would stop at its next change; take the table out of it first (ALTER PUBLICATION … DROP TABLE on the publisher, then ALTER SUBSCRIPTION … REFRESH PUBLICATION here), or migrate this dataset by hand`,
+  );
+}
+
+/**
  * Privileges granted on some columns only: the name's new view gets the table's
  * grants (see copyGrantsSql), not these, so a role granted columns could no
  * longer read or write them. Not a column privilege its grantee also holds on the
@@ -895,4 +928,45 @@ export async function checkNewName(
       `cannot rename to ${formatRelation(shape.name)}: it already exists`,
     );
   }
+}
+
+/**
+ * The first cut-over makes the name a view, and PostgreSQL looks the constraint
+ * of `INSERT … ON CONFLICT ON CONSTRAINT <c>` up on the view itself, which has
+ * none: such an upsert through the name fails from then on, by the table's
+ * constraint name or the new version's alike (found by a probe, 2026-12-06),
+ * and no constraint the engine builds can change that. Upserts naming the
+ * columns (`ON CONFLICT (email)`) find the new version's unique indexes. The
+ * engine cannot see which statements writers send, so the plan and the
+ * cut-over's log name each constraint such a writer may use, with the columns
+ * to name instead.
+ */
+export async function upsertsByConstraintWarning(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+): Promise<string | undefined> {
+  if (dataset.kind !== 'table') return undefined;
+  const { rows } = await client.query<{ name: string; columns: string[] }>(
+    `SELECT c.conname::text AS name,
+            array(SELECT quote_ident(a.attname) FROM unnest(c.conkey) WITH ORDINALITY AS k(n, i)
+                    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n
+                   ORDER BY k.i) AS columns
+       FROM pg_constraint c
+      WHERE c.conrelid = $1::regclass AND c.contype IN ('p', 'u')
+      ORDER BY c.contype, c.conname`,
+    [quoteRelation(dataset.storage)],
+  );
+  if (rows.length === 0) return undefined;
+  return `from this cut-over ${formatRelation(
+    dataset.relation,
+  )} is a view, and an upsert naming a constraint through it fails (\`constraint … does not exist\`: PostgreSQL looks the constraint up on the view, which has none), before and after contract: ${rows
+    .map(
+      r =>
+        `\`ON CONFLICT ON CONSTRAINT ${
+          r.name
+        }\` (name its columns instead: \`ON CONFLICT (${r.columns.join(
+          ', ',
+        )})\`)`,
+    )
+    .join(', ')}; change such writers before the migration`;
 }
