@@ -9,15 +9,9 @@ import {
   refuseActionsLeftBehind,
   refuseUncarried,
   refuseUnresolvedValues,
+  upsertsByConstraintWarning,
 } from './preconditions';
-import type { PoolClient } from 'pg';
-import {
-  formatRelation,
-  parseRelationName,
-  quoteRelation,
-  resolveDataset,
-  type ResolvedDataset,
-} from './relations';
+import { parseRelationName, quoteRelation, resolveDataset } from './relations';
 import { provenance, shapeFor } from './runShape';
 import { createTargetStatements, dropCaptureSql } from './sql/capture';
 import { verifySql } from './sql/checksums';
@@ -68,6 +62,7 @@ export async function planStages(
       !settings.batchesByKey &&
       (await readSourceStorage(client, shape, false)).heap;
     const plainCopy = { skipCopied: false, keepExisting: false };
+    const upserts = await upsertsByConstraintWarning(client, dataset);
     return [
       {
         name: 'dry-run',
@@ -144,10 +139,9 @@ export async function planStages(
       },
       {
         name: 'cut-over',
-        description: `One short transaction: writers wait, readers go on, the name moves to the new version.${await upsertsByConstraintWarning(
-          client,
-          dataset,
-        )}`,
+        description: `One short transaction: writers wait, readers go on, the name moves to the new version.${
+          upserts ? ` Warning: ${upserts}.` : ''
+        }`,
         sql: cutOverStatements(
           shape,
           dataset,
@@ -206,46 +200,6 @@ function indexesDescription(
   return skipped.length === 0
     ? rebuilt
     : `${rebuilt} Not carried over: ${skipped.join('; ')}.`;
-}
-
-/**
- * The first cut-over makes the name a view, and PostgreSQL looks the constraint
- * of `INSERT … ON CONFLICT ON CONSTRAINT <c>` up on the view itself, which has
- * none: such an upsert through the name fails from then on, by the table's
- * constraint name or the new version's alike (found by a probe, 2026-12-06),
- * and no constraint the engine builds can change that. Upserts naming the
- * columns (`ON CONFLICT (email)`) find the new version's unique indexes. The
- * engine cannot see which statements writers send, so the plan names each
- * constraint such a writer may use, with the columns to name instead.
- */
-async function upsertsByConstraintWarning(
-  client: PoolClient,
-  dataset: ResolvedDataset,
-): Promise<string> {
-  if (dataset.kind !== 'table') return '';
-  const { rows } = await client.query<{ name: string; columns: string[] }>(
-    `SELECT c.conname::text AS name,
-            array(SELECT quote_ident(a.attname) FROM unnest(c.conkey) WITH ORDINALITY AS k(n, i)
-                    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n
-                   ORDER BY k.i) AS columns
-       FROM pg_constraint c
-      WHERE c.conrelid = $1::regclass AND c.contype IN ('p', 'u')
-      ORDER BY c.contype, c.conname`,
-    [quoteRelation(dataset.storage)],
-  );
-  if (rows.length === 0) return '';
-  return ` Warning: from this cut-over ${formatRelation(
-    dataset.relation,
-  )} is a view, and an upsert naming a constraint through it fails (\`constraint … does not exist\`: PostgreSQL looks the constraint up on the view, which has none), before and after contract: ${rows
-    .map(
-      r =>
-        `\`ON CONFLICT ON CONSTRAINT ${
-          r.name
-        }\` (name its columns instead: \`ON CONFLICT (${r.columns.join(
-          ', ',
-        )})\`)`,
-    )
-    .join(', ')}. Change such writers before the migration.`;
 }
 
 function rollbackDescription(shape: MigrationShape): string {

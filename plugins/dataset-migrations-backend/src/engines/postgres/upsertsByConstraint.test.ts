@@ -63,7 +63,9 @@ describe('PostgresDatasetEngine: upserts', () => {
       expect(await tryUpsert(byConstraint('people', 'people_email_key'))).toBe(
         'ok 1',
       );
-      const { run } = await engineRun(engine, 'public.people', [...changes]);
+      const { run, logs } = await engineRun(engine, 'public.people', [
+        ...changes,
+      ]);
       const cutOver = (await engine.plan(run)).find(
         s => s.name === 'cut-over',
       )!;
@@ -71,6 +73,12 @@ describe('PostgresDatasetEngine: upserts', () => {
         '`ON CONFLICT ON CONSTRAINT people_pkey` (name its columns instead: `ON CONFLICT (id)`), `ON CONFLICT ON CONSTRAINT people_email_key` (name its columns instead: `ON CONFLICT (email)`)',
       );
       expect(await outcomeOf(engine.migrate(run))).toBe('done');
+      // And the run's log, at the cut-over.
+      expect(logs).toContainEqual(
+        expect.stringMatching(
+          /^from this cut-over public\.people is a view, .*`ON CONFLICT ON CONSTRAINT people_email_key` \(name its columns instead: `ON CONFLICT \(email\)`\)/,
+        ),
+      );
 
       expect(await tryUpsert(byColumns)).toBe(byColumnsUntilContract);
       // By any name: PostgreSQL looks for it on the view.
@@ -120,7 +128,7 @@ describe('PostgresDatasetEngine: upserts', () => {
     ]);
     expect(await outcomeOf(engine.migrate(run))).toBe('done');
     expect(await outcomeOf(engine.contract(run))).toBe('done');
-    const { run: next } = await engineRun(
+    const { run: next, logs } = await engineRun(
       engine,
       'public.people',
       [{ renameField: { from: 'note', to: 'remark' } }],
@@ -133,6 +141,7 @@ describe('PostgresDatasetEngine: upserts', () => {
     const cutOver = (await engine.plan(next)).find(s => s.name === 'cut-over')!;
     expect(cutOver.description).not.toContain('ON CONSTRAINT');
     expect(await outcomeOf(engine.migrate(next))).toBe('done');
+    expect(logs.filter(l => l.includes('ON CONSTRAINT'))).toEqual([]);
     expect(
       await tryUpsert(byConstraint('people_v3', 'people_email_key_v3')),
     ).toBe('ok 1');

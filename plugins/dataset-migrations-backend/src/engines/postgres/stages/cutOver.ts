@@ -14,7 +14,7 @@ import {
   type ResolvedDataset,
 } from '../relations';
 import { attachmentsAsBegun, copyAttachedSince } from '../attachedPartitions';
-import { refuseUncarried } from '../preconditions';
+import { refuseUncarried, upsertsByConstraintWarning } from '../preconditions';
 import { removeGhosts } from '../ghosts';
 import type { VerifyCheckpoint } from './verify';
 import {
@@ -36,6 +36,7 @@ export async function cutOver(
   // Said once the transaction is over: the plugin's database is not waited for
   // while the dataset's name is locked, but for the cancel check.
   const said: string[] = [];
+  const warnings: string[] = [];
   const began = await run.checkpoints.get<SourceAsBegun>(SOURCE_AS_BEGUN);
   const verified = await run.checkpoints.get<VerifyCheckpoint>('verify');
   await waitForOlderSnapshots(db, run, shape);
@@ -93,6 +94,9 @@ export async function cutOver(
       );
     // Read under the lock, as they are now: one added since plan is judged too.
     const triggers = await triggersToCarry(client, shape);
+    // Before the name moves: the table's own constraints.
+    const upserts = await upsertsByConstraintWarning(client, dataset);
+    if (upserts) warnings.push(upserts);
     for (const sql of cutOverStatements(
       shape,
       dataset,
@@ -123,6 +127,7 @@ export async function cutOver(
     }
   });
   for (const line of said) await run.log(line);
+  for (const line of warnings) await run.log(line, 'warn');
 }
 
 /** Grants readers and writers have now, for the view(s) the cut-over creates. */
