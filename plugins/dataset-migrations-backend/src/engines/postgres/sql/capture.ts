@@ -10,6 +10,11 @@ import {
   quoteRelation,
 } from '../relations';
 import { upsertSql } from './copy';
+import {
+  changedValueFnSql,
+  checkedCastOf,
+  dropChangedValueFnSql,
+} from './keptValues';
 import { onlyOwnerOfIdentitySql, onlyOwnerSql } from './privileges';
 import {
   createBookkeepingSchemaSql,
@@ -197,6 +202,7 @@ export function dropCaptureSql(shape: MigrationShape): string[] {
     // during the run keeps its own): nothing else calls the function.
     `DROP FUNCTION IF EXISTS ${quoteRelation(truncate.fn)}() CASCADE`,
     ...dropRowTriggerSql(shape.capture),
+    dropChangedValueFnSql(shape),
     `DROP TABLE IF EXISTS ${quoteRelation(shape.deleted)}`,
   ];
 }
@@ -222,6 +228,10 @@ export function createTargetStatements(
     `COMMENT ON TABLE ${quoteRelation(shape.target)} IS ${literal(comment)}`,
     createDeletedSql(shape),
     onlyOwnerSql(shape.deleted),
+    // Before the capture, whose writes call it, as the backfill's copy does.
+    ...(shape.fields.some(f => checkedCastOf(shape, f))
+      ? [changedValueFnSql(shape)]
+      : []),
     ...createCaptureSql(shape),
     ...createTruncateCaptureSql(shape),
   ];

@@ -2,9 +2,19 @@
 
 import { quoteRelation } from '../relations';
 import type { MigrationShape } from './shape';
-import { list, literal, q, valueOf } from './values';
+import {
+  type CheckedCast,
+  changedByCastSql,
+  checkedCastOf,
+  keptValueOf,
+  keyTextSql,
+} from './keptValues';
+import { list, q, valueOf } from './values';
 
-/** `INSERT … ON CONFLICT` of mapped rows; later writes win over copied ones. */
+/**
+ * `INSERT … ON CONFLICT` of mapped rows; later writes win over copied ones. A
+ * value a retype's cast would change is refused (see keptValues.ts).
+ */
 export function upsertSql(
   shape: MigrationShape,
   rows: string,
@@ -12,7 +22,7 @@ export function upsertSql(
   onConflict: 'update' | 'nothing' | 'none',
 ) {
   const columns = list(shape.fields.map(f => q(f.name)));
-  const values = list(shape.fields.map(f => valueOf(f, row)));
+  const values = list(shape.fields.map(f => keptValueOf(shape, f, row)));
   const key = list(shape.targetKey.map(f => q(f.name)));
   const insert = `INSERT INTO ${quoteRelation(
     shape.target,
@@ -281,9 +291,10 @@ export function transformRangeSql(
 }
 
 /**
- * The dry run's transform of a sample: its rows, and per field the new version
+ * The dry run's transform of a sample: its rows, per field the new version
  * holds NOT NULL (`fields[i].nullable` false) how many of them give it NULL
- * (`nulls_<i>`), in the same pass: the insert into the new version would refuse
+ * (`nulls_<i>`), and per retyped field whose cast is checked how many values the
+ * cast changes (`changed_<i>`, see keptValues.ts), in the same pass: the insert into the new version would refuse
  * those rows only at the backfill, once the new version is built and the copy
  * under way.
  */
@@ -291,6 +302,16 @@ export function dryRunSql(shape: MigrationShape, sample: string): string {
   const values = shape.fields.map((f, i) => `${valueOf(f, 's.')} AS v${i}`);
   const nulls = shape.fields.flatMap((f, i) =>
     f.nullable ? [] : [`count(*) FILTER (WHERE t.v${i} IS NULL) AS nulls_${i}`],
+  );
+  const casts = shape.fields.flatMap((f, i) => {
+    const cast = checkedCastOf(shape, f);
+    return cast ? [{ i, cast }] : [];
+  });
+  values.push(
+    ...casts.map(({ i, cast }) => `${changedByCastSql(cast, 's.')} AS c${i}`),
+  );
+  const changed = casts.map(
+    ({ i }) => `count(*) FILTER (WHERE t.c${i}) AS changed_${i}`,
   );
   // OFFSET 0 keeps the subquery whole: each value is computed once per row,
   // not again for its NULL count.
@@ -300,6 +321,7 @@ export function dryRunSql(shape: MigrationShape, sample: string): string {
       shape.fields.map((_, i) => `t.v${i}`),
     )})::text)) AS width`,
     ...nulls,
+    ...changed,
   ])}
             FROM (SELECT ${list(values)}
                     FROM ${quoteRelation(
@@ -318,13 +340,33 @@ export function nullRowsSql(
   sample: string,
   limit: number,
 ): string {
-  const keyText = shape.sourceKey
-    .map(k => `${literal(`${k}=`)} || coalesce(s.${q(k)}::text, 'NULL')`)
-    .join(` || ', ' || `);
-  return `SELECT ${keyText} AS key FROM ${quoteRelation(
+  return `SELECT ${keyTextSql(shape, 's.')} AS key FROM ${quoteRelation(
     shape.source,
   )} AS s ${sample}
            WHERE ${valueOf(shape.fields[index], 's.')} IS NULL
+           ORDER BY ${shape.sourceKey.map(k => `s.${q(k)}`).join(', ')}
+           LIMIT ${limit}`;
+}
+
+/**
+ * As nullRowsSql, the first `limit` rows of the sample whose value the checked
+ * cast changes: their key, the value, and what the cast makes of it.
+ */
+export function changedRowsSql(
+  shape: MigrationShape,
+  cast: CheckedCast,
+  sample: string,
+  limit: number,
+): string {
+  const value = `s.${q(cast.from)}`;
+  return `SELECT ${keyTextSql(
+    shape,
+    's.',
+  )} AS key, ${value}::text AS was, CAST(${value} AS ${
+    cast.field.type
+  })::text AS became
+            FROM ${quoteRelation(shape.source)} AS s ${sample}
+           WHERE ${changedByCastSql(cast, 's.')}
            ORDER BY ${shape.sourceKey.map(k => `s.${q(k)}`).join(', ')}
            LIMIT ${limit}`;
 }

@@ -44,6 +44,7 @@ import {
   sourceKeyColumns,
 } from '../sql/keyRanges';
 import { keyTypesOf, type MigrationShape } from '../sql/shape';
+import { changedValueFnSql, checkedCastOf } from '../sql/keptValues';
 import { BATCHES_PER_RANGE } from './verify';
 import { commitWaitsForDisk, DurablePositions } from './durablePositions';
 import { capturedWriters, captureTriggerOf } from './capturedWriters';
@@ -169,10 +170,15 @@ export async function backfill(
 ): Promise<void> {
   const saved = await run.checkpoints.get<BackfillCheckpoint>('backfill');
   const keyTypes = keyTypesOf(shape);
-  const { total, storage } = await db.withClient(async client => ({
-    total: await estimateRows(client, shape.source),
-    storage: await readSourceStorage(client, shape),
-  }));
+  const { total, storage } = await db.withClient(async client => {
+    // For a run whose new version was made before the function was.
+    if (shape.fields.some(f => checkedCastOf(shape, f)))
+      await client.query(changedValueFnSql(shape));
+    return {
+      total: await estimateRows(client, shape.source),
+      storage: await readSourceStorage(client, shape),
+    };
+  });
   const captureOf = (client: PoolClient) =>
     captureTriggerOf(client, shape, storage.storage);
   // A copy goes on as it began; a new one goes by block where it can.

@@ -4,7 +4,8 @@ import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-mig
 import { isInterruption, readOnly, type Connections } from '../connection';
 import { failingRowsError } from '../diagnostics/failingRows';
 import { estimateRows, quoteRelation } from '../relations';
-import { dryRunSql, nullRowsSql } from '../sql/copy';
+import { changedRowsSql, dryRunSql, nullRowsSql } from '../sql/copy';
+import { changedValueWords, checkedCastOf } from '../sql/keptValues';
 import { sampleRowsSql, toSample } from '../sql/sampleRows';
 import type { MigrationShape } from '../sql/shape';
 import { q } from '../sql/values';
@@ -51,7 +52,14 @@ export async function dryRun(
         tableSample,
         result.rows[0],
       );
-      if (refusal) return { refusal };
+      const changed = await changedRefusal(
+        client,
+        shape,
+        tableSample,
+        result.rows[0],
+      );
+      if (refusal || changed)
+        return { refusal: [refusal, changed].filter(Boolean).join('; ') };
       const shown = await client.query<Record<string, string | null>>(
         sampleRowsSql(shape),
       );
@@ -138,4 +146,40 @@ async function nullsRefusal(
     );
   }
   return problems.join('; ');
+}
+
+/**
+ * Why the new version cannot hold the sample as it is, when a retype's cast
+ * changes values of it without an error (counted by dryRunSql; see
+ * keptValues.ts): per field, how many rows, and the first of them by key with
+ * the value and what the cast makes of it. The copy would refuse them only at
+ * the backfill.
+ */
+async function changedRefusal(
+  client: PoolClient,
+  shape: MigrationShape,
+  tableSample: string,
+  counts: Record<string, string>,
+): Promise<string | undefined> {
+  const problems: string[] = [];
+  for (const [i, field] of shape.fields.entries()) {
+    const changed = Number(counts[`changed_${i}`] ?? 0);
+    const cast = checkedCastOf(shape, field);
+    if (changed === 0 || !cast) continue;
+    const { rows } = await client.query<{
+      key: string;
+      was: string;
+      became: string;
+    }>(changedRowsSql(shape, cast, tableSample, NULL_ROWS_NAMED));
+    const { what, remedy } = changedValueWords(cast);
+    problems.push(
+      `${what} ${changed} of the ${
+        counts.rows
+      } rows the dry run transformed (${[
+        ...rows.map(r => `${r.key}: ${r.was} into ${r.became}`),
+        ...(changed > rows.length ? ['…'] : []),
+      ].join('; ')}); ${remedy}`,
+    );
+  }
+  return problems.length > 0 ? problems.join('; ') : undefined;
 }

@@ -1,0 +1,185 @@
+/**
+ * A retype's cast that can change a value without an error: found by the dry run
+ * in its sample, and refused by the copy and the capture for every other row.
+ *
+ * An explicit cast rounds and cuts short without a word: `bigint` →
+ * `double precision` stores 9007199254740995 as …996, `numeric` → `integer` 2.5
+ * as 3, `text` → `varchar(3)` 'abcdef' as 'abc', `integer` → `boolean` 5 as
+ * true, `double precision` → `numeric` keeps 15 digits. ALTER TABLE does the
+ * same; a migration that promises to lose nothing must not. A value is kept when
+ * it casts back to the previous type as it was. Not checked: widenings (nothing
+ * to lose), and parses of text into other types, whose normal form is the point
+ * (text '042' → integer 42; see docs/engine.md).
+ */
+import {
+  type TargetField,
+  widens,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { quoteRelation } from '../relations';
+import type { MigrationShape } from './shape';
+import { dollarQuoted, functionSettings, literal, q, valueOf } from './values';
+
+/** Types spelled for text, whose casts among themselves may cut a value short. */
+const STRING_TYPES = new Set([
+  'text',
+  'character varying',
+  'varchar',
+  'character',
+  'char',
+  'bpchar',
+  'citext',
+  'name',
+]);
+
+/**
+ * Types whose values a cast to another type may round or cut without an error,
+ * and that compare with `=` as values (so a value that casts back equal is the
+ * same value).
+ */
+const COMPARED_TYPES = new Set([
+  'smallint',
+  'integer',
+  'bigint',
+  'numeric',
+  'decimal',
+  'real',
+  'double precision',
+  'money',
+  'boolean',
+  'date',
+  'timestamp without time zone',
+  'timestamp with time zone',
+  'timestamp',
+  'timestamptz',
+  'time without time zone',
+  'time with time zone',
+  'interval',
+  'uuid',
+  'bytea',
+  'jsonb',
+  'inet',
+  'cidr',
+  'macaddr',
+]);
+
+/** A type's name without its modifiers: `numeric(10,2)` → `numeric`. */
+const baseOf = (type: string) =>
+  type
+    .toLowerCase()
+    .replace(/\(\s*\d+(\s*,\s*-?\d+)?\s*\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/** A retyped field whose cast is checked, and what it casts between. */
+export interface CheckedCast {
+  field: TargetField;
+  /** The source field the cast reads. */
+  from: string;
+  /** Its type, as the source spells it. */
+  was: string;
+}
+
+/** The cast a field's value comes from, where it can change a value without an error. */
+export function checkedCastOf(
+  shape: MigrationShape,
+  field: TargetField,
+): CheckedCast | undefined {
+  if (field.source.kind !== 'cast') return undefined;
+  const from = field.source.from;
+  const was = shape.sourceFields.find(f => f.name === from)?.type;
+  if (!was || was.endsWith(']') || field.type.endsWith(']')) return undefined;
+  const wasBase = baseOf(shape.domainBases[was] ?? was);
+  const nowBase = baseOf(field.type);
+  if (widens(wasBase, nowBase)) return undefined;
+  const compared =
+    COMPARED_TYPES.has(wasBase) ||
+    (STRING_TYPES.has(wasBase) && STRING_TYPES.has(nowBase));
+  return compared ? { field, from, was } : undefined;
+}
+
+/** SQL: whether the cast changes the value of the row `row` (`s.`, `n.`). */
+export function changedByCastSql(cast: CheckedCast, row: string): string {
+  const value = `${row}${q(cast.from)}`;
+  return `CAST(CAST(${value} AS ${cast.field.type}) AS ${cast.was}) IS DISTINCT FROM ${value}`;
+}
+
+/** The function the copy and the capture call to refuse a value the cast changes. */
+export function changedValueFnOf(shape: MigrationShape) {
+  return { ...shape.capture.fn, name: `${shape.capture.fn.name}_changed` };
+}
+
+/**
+ * The function raising its message: an SQL expression has no RAISE. Made with
+ * the capture and dropped with it; made again (OR REPLACE) by a backfill, for a
+ * run whose new version was made before the function was.
+ */
+export function changedValueFnSql(shape: MigrationShape): string {
+  return `CREATE OR REPLACE FUNCTION ${quoteRelation(
+    changedValueFnOf(shape),
+  )}(message text) RETURNS boolean LANGUAGE plpgsql ${functionSettings()} AS ${dollarQuoted(
+    `
+     BEGIN
+       RAISE EXCEPTION USING ERRCODE = 'data_exception', MESSAGE = message;
+     END `,
+    'changed',
+  )}`;
+}
+
+export function dropChangedValueFnSql(shape: MigrationShape): string {
+  return `DROP FUNCTION IF EXISTS ${quoteRelation(
+    changedValueFnOf(shape),
+  )}(text)`;
+}
+
+/** SQL: the row's key as `k=v, …`. */
+export function keyTextSql(shape: MigrationShape, row: string): string {
+  return shape.sourceKey
+    .map(k => `${literal(`${k}=`)} || coalesce(${row}${q(k)}::text, 'NULL')`)
+    .join(` || ', ' || `);
+}
+
+/** Why a value is refused, the same words from the dry run and the copy. */
+export function changedValueWords(cast: CheckedCast): {
+  what: string;
+  remedy: string;
+} {
+  return {
+    what: `field ${q(cast.field.name)}: the cast from ${cast.was} to ${
+      cast.field.type
+    } changes`,
+    remedy: `a retype keeps every value: fix those rows${
+      cast.field.primaryKey
+        ? ', or keep the type'
+        : `, or, where the change is meant, say so with "using": "${q(
+            cast.from,
+          )}::${cast.field.type}"`
+    }`,
+  };
+}
+
+/**
+ * The field's value from the row `row`, as the copy and the capture write it:
+ * the cast, or, where it changes the value, an error naming the row, the value
+ * and what it would become.
+ */
+export function keptValueOf(
+  shape: MigrationShape,
+  field: TargetField,
+  row: string,
+): string {
+  const cast = checkedCastOf(shape, field);
+  if (!cast) return valueOf(field, row);
+  const { what, remedy } = changedValueWords(cast);
+  const value = `${row}${q(cast.from)}`;
+  const message = `format(${literal(
+    `${what} %s into %s (%s); ${remedy}`,
+  )}, ${value}::text, CAST(${value} AS ${field.type})::text, ${keyTextSql(
+    shape,
+    row,
+  )})`;
+  // CASE evaluates the refusal only for a row whose first WHEN is false.
+  return `CASE WHEN NOT (${changedByCastSql(cast, row)}) THEN ${valueOf(
+    field,
+    row,
+  )} WHEN ${quoteRelation(changedValueFnOf(shape))}(${message}) THEN NULL END`;
+}
