@@ -465,8 +465,19 @@ export interface CampaignSummary {
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;
-  /** Counts of its datasets: selected, finished (migrated or contracted), failed. */
-  counts: { datasets: number; done: number; failed: number };
+  /**
+   * Counts of its datasets: selected, finished (migrated or contracted), failed
+   * (its migration failed, was rejected or cancelled, or a consumer failed where
+   * the policy counts those) and rolled back (by the failure policy or a person),
+   * as the campaign's page tells its datasets apart. The failure policy counts
+   * the last two alike ({@link FAILED_CAMPAIGN_DATASET_STATES}).
+   */
+  counts: {
+    datasets: number;
+    done: number;
+    failed: number;
+    rolledBack: number;
+  };
 }
 
 /** @public */

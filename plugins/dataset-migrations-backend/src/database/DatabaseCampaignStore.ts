@@ -286,15 +286,17 @@ export class DatabaseCampaignStore implements CampaignStore {
     const { rows } = await this.knex.raw(
       `SELECT campaign_id, count(*)::int AS datasets,
               (count(*) FILTER (WHERE state = ANY(?)))::int AS done,
-              (count(*) FILTER (WHERE state = ANY(?)))::int AS failed
+              (count(*) FILTER (WHERE state = 'failed'))::int AS failed,
+              (count(*) FILTER (WHERE state = 'rolled-back'))::int AS rolled_back
          FROM campaign_datasets WHERE campaign_id = ANY(?) GROUP BY campaign_id`,
-      [DONE, FAILED, ids],
+      [DONE, ids],
     );
     for (const row of rows)
       counts.set(row.campaign_id, {
         datasets: row.datasets,
         done: row.done,
         failed: row.failed,
+        rolledBack: row.rolled_back,
       });
     return counts;
   }
@@ -308,10 +310,12 @@ export class DatabaseCampaignStore implements CampaignStore {
       this.burndown(id),
       escalationOf(this.knex, id),
     ]);
+    // A rolled-back dataset is counted apart from a failed one, as the list does.
     const counts = {
       datasets: datasets.length,
       done: datasets.filter(d => DONE.includes(d.state)).length,
-      failed: datasets.filter(d => FAILED.includes(d.state)).length,
+      failed: datasets.filter(d => d.state === 'failed').length,
+      rolledBack: datasets.filter(d => d.state === 'rolled-back').length,
     };
     return {
       ...toSummary(row, counts),
@@ -1148,7 +1152,7 @@ function toSummary(
     createdAt: iso(row.created_at)!,
     ...(row.started_at ? { startedAt: iso(row.started_at) } : {}),
     ...(row.finished_at ? { finishedAt: iso(row.finished_at) } : {}),
-    counts: counts ?? { datasets: 0, done: 0, failed: 0 },
+    counts: counts ?? { datasets: 0, done: 0, failed: 0, rolledBack: 0 },
   };
 }
 

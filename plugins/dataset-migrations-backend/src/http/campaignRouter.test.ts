@@ -185,7 +185,7 @@ describe('campaign routes', () => {
       name: 'first',
       state: 'draft',
       createdBy: ADMIN,
-      counts: { datasets: 3, done: 0, failed: 0 },
+      counts: { datasets: 3, done: 0, failed: 0, rolledBack: 0 },
     });
     expect(
       campaign.datasets.map(d => [d.entityRef, d.wave, d.position, d.state]),
@@ -372,6 +372,31 @@ changes:
     expect(
       (await as(ADMIN).get(`/campaigns/${draft.id}`)).body.campaign,
     ).toMatchObject({ state: 'running' });
+  });
+
+  it('counts a rolled-back dataset apart from a failed one in the list and on the campaign, as its page tells them apart', async () => {
+    const draft: Campaign = (
+      await as(ADMIN).post('/campaigns', campaignDocument({ name: 'ends' }))
+    ).body.campaign;
+    // The outcomes a campaign's looks record: a, failed; b, rolled back.
+    for (const [name, state] of [
+      ['a', 'failed'],
+      ['b', 'rolled-back'],
+    ])
+      await knex('campaign_datasets')
+        .where({ campaign_id: draft.id, entity_ref: ref(name) })
+        .update({ state });
+    const ends = { datasets: 3, done: 0, failed: 1, rolledBack: 1 };
+    const listed = await as(READER).get('/campaigns');
+    expect(listed.status).toBe(200);
+    expect(
+      listed.body.items.find((c: Campaign) => c.id === draft.id).counts,
+    ).toEqual(ends);
+    const read = await as(READER).get(`/campaigns/${draft.id}`);
+    expect(read.body.campaign.counts).toEqual(ends);
+    expect(
+      read.body.campaign.datasets.map((d: { state: string }) => d.state),
+    ).toEqual(['failed', 'rolled-back', 'pending']);
   });
 
   it('refuses a deadline already past with a 400 naming the field, at review and at create, and stores nothing', async () => {

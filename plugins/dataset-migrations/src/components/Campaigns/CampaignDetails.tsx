@@ -301,6 +301,7 @@ export function CampaignView(props: {
                   done={campaign.counts.done}
                   total={campaign.counts.datasets}
                   failed={campaign.counts.failed}
+                  rolledBack={campaign.counts.rolledBack}
                 />
               </Fact>
               <Fact label="Consumers outstanding">{outstandingConsumers}</Fact>

@@ -51,6 +51,7 @@ const columns: TableColumn<CampaignSummary>[] = [
         done={row.counts.done}
         total={row.counts.datasets}
         failed={row.counts.failed}
+        rolledBack={row.counts.rolledBack}
       />
     ),
   },

@@ -187,7 +187,7 @@ describe('Campaigns list', () => {
           id: 'c2',
           title: 'Drop fax',
           state: 'completed' as const,
-          counts: { datasets: 3, done: 3, failed: 0 },
+          counts: { datasets: 3, done: 3, failed: 0, rolledBack: 0 },
         },
         // A failure policy that accepts failures lets a campaign complete with them.
         {
@@ -195,14 +195,14 @@ describe('Campaigns list', () => {
           id: 'c3',
           title: 'Widen ids',
           state: 'completed' as const,
-          counts: { datasets: 3, done: 2, failed: 1 },
+          counts: { datasets: 3, done: 2, failed: 1, rolledBack: 0 },
         },
         {
           ...summary,
           id: 'c4',
           title: 'Retype plays',
           state: 'completed' as const,
-          counts: { datasets: 3, done: 0, failed: 3 },
+          counts: { datasets: 3, done: 0, failed: 3, rolledBack: 0 },
         },
       ]),
     };
@@ -234,6 +234,56 @@ describe('Campaigns list', () => {
       'href',
       '/new',
     );
+  });
+});
+
+describe('Campaigns list counts', () => {
+  it('counts a rolled-back dataset apart from a failed one, in the campaign page’s words', async () => {
+    const summary = pausedCampaign({
+      counts: { datasets: 4, done: 1, failed: 1, rolledBack: 2 },
+    });
+    const api = {
+      listCampaigns: jest.fn(async () => [
+        summary,
+        // Completed with one rolled back and none failed: not a green Completed.
+        {
+          ...summary,
+          id: 'c2',
+          title: 'Move zip',
+          state: 'completed' as const,
+          counts: { datasets: 3, done: 2, failed: 0, rolledBack: 1 },
+        },
+        {
+          ...summary,
+          id: 'c3',
+          title: 'Widen ids',
+          state: 'completed' as const,
+          counts: { datasets: 4, done: 2, failed: 1, rolledBack: 1 },
+        },
+      ]),
+    };
+    await renderPage(api, '/');
+
+    await screen.findByRole('link', { name: 'Rename country' });
+    const rows = screen.getAllByRole('row');
+    const rowOf = (title: string) =>
+      rows.find(row => row.textContent?.includes(title))!;
+    expect(
+      within(rowOf('Rename country')).getByText(
+        '1/4 · 1 failed · 2 rolled back',
+      ),
+    ).toBeVisible();
+    expect(
+      within(rowOf('Move zip')).getByText('Completed, 1 rolled back'),
+    ).toBeVisible();
+    expect(
+      within(rowOf('Move zip')).getByText('2/3 · 1 rolled back'),
+    ).toBeVisible();
+    expect(
+      within(rowOf('Widen ids')).getByText(
+        'Completed, 1 failed, 1 rolled back',
+      ),
+    ).toBeVisible();
   });
 });
 
@@ -462,7 +512,7 @@ describe('Campaign page', () => {
     const completed = pausedCampaign({
       state: 'completed',
       stateReason: undefined,
-      counts: { datasets: 3, done: 0, failed: 3 },
+      counts: { datasets: 3, done: 0, failed: 3, rolledBack: 0 },
     });
     completed.waves = [
       { ...completed.waves[0], state: 'healthy', done: 0, failed: 1 },

@@ -94,7 +94,7 @@ export function pausedCampaign(overrides: Partial<Campaign> = {}): Campaign {
     createdBy: 'user:default/ada',
     createdAt: '2026-11-20T09:00:00.000Z',
     startedAt: '2026-11-20T10:00:00.000Z',
-    counts: { datasets: 3, done: 1, failed: 1 },
+    counts: { datasets: 3, done: 1, failed: 1, rolledBack: 0 },
     document: {
       description: 'Every country field becomes country_code.',
     } as Campaign['document'],

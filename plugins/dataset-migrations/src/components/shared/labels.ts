@@ -112,22 +112,30 @@ const CAMPAIGN_STATES: Record<CampaignState, StateLabel> = {
  */
 export function campaignStateLabel(campaign: {
   state: CampaignState;
-  counts: { done: number; failed: number };
+  counts: { done: number; failed: number; rolledBack?: number };
 }): StateLabel {
   const { state, counts } = campaign;
-  if (state !== 'completed' || counts.failed === 0)
+  if (state !== 'completed' || counts.failed + (counts.rolledBack ?? 0) === 0)
     return CAMPAIGN_STATES[state];
   return withFailures('Completed', counts);
 }
 
-/** A state that let failures through, told with them: none migrated, or how many failed. */
+/**
+ * A state that let failures through, told with them: none migrated, or how many
+ * failed and how many were rolled back, in the campaign page's words.
+ */
 function withFailures(
   state: string,
-  counts: { done: number; failed: number },
+  counts: { done: number; failed: number; rolledBack?: number },
 ): StateLabel {
-  return counts.done === 0
-    ? { label: `${state}, none migrated`, tone: 'error' }
-    : { label: `${state}, ${counts.failed} failed`, tone: 'warning' };
+  if (counts.done === 0)
+    return { label: `${state}, none migrated`, tone: 'error' };
+  const rolledBack = counts.rolledBack ?? 0;
+  const ends = [
+    ...(counts.failed > 0 ? [`${counts.failed} failed`] : []),
+    ...(rolledBack > 0 ? [`${rolledBack} rolled back`] : []),
+  ];
+  return { label: `${state}, ${ends.join(', ')}`, tone: 'warning' };
 }
 
 const WAVE_STATES: Record<CampaignWaveProgress['state'], StateLabel> = {
