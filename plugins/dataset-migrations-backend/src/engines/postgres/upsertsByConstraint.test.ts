@@ -122,6 +122,25 @@ describe('PostgresDatasetEngine: upserts', () => {
     },
   );
 
+  it('makes a unique index an earlier attempt built the constraint', async () => {
+    const { run } = await engineRun(engine, 'public.people', [
+      { addField: { name: 'note', type: 'text' } },
+    ]);
+    const { step } = run;
+    // As an attempt that stopped once the index was built would leave it.
+    run.step = async (name, work) => {
+      if (name === 'indexes')
+        await knex.raw(
+          `CREATE UNIQUE INDEX people_email_key_v2 ON public.people_v2 (email)`,
+        );
+      return step(name, work);
+    };
+    expect(await outcomeOf(engine.migrate(run))).toBe('done');
+    expect(
+      await tryUpsert(byConstraint('people_v2', 'people_email_key_v2')),
+    ).toBe('ok 1');
+  });
+
   it('carries the constraint on to the next version, and warns no more once the name is a view', async () => {
     const { run } = await engineRun(engine, 'public.people', [
       { addField: { name: 'note', type: 'text' } },
