@@ -222,6 +222,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           enqueueClose: (migrationId, entityRef) =>
             queue.enqueueClosePullRequest(migrationId, entityRef),
           logger,
+          announcer,
         });
         // A migration waiting for decisions is queued again, with its job, once none is missing.
         const resumeIfDecided = async (migrationId: string) => {

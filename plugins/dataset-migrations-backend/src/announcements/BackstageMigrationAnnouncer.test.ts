@@ -206,6 +206,40 @@ describe('BackstageMigrationAnnouncer', () => {
     expect(consumerScope(ID, PLAYER)).not.toBe(migrationScope(ID));
   });
 
+  it("tells a consumer's owners that a rollback closed the pull request they were told moves it, updating that notification in place", async () => {
+    const { announcer, send } = setup({ status: () => 'rolled-back' });
+    await announcer.consumerChanged({
+      migrationId: ID,
+      consumerRef: PLAYER,
+      notice: 'pull-request-opened',
+      reason: 'https://github.com/acme/player/pull/4',
+    });
+    await announcer.idle();
+    await announcer.consumerChanged({
+      migrationId: ID,
+      consumerRef: PLAYER,
+      notice: 'pull-request-closed',
+      reason: `Migration ${ID} of ${DATASET} (to version 2) was rolled back: readers are on version 1 again. Its pull request is closed unmerged; nothing more is needed.`,
+    });
+    await announcer.idle();
+
+    expect(send).toHaveBeenCalledTimes(2);
+    const [opened, closed] = send.mock.calls.map(([n]) => n);
+    expect(closed).toEqual({
+      recipients: { type: 'entity', entityRef: PLAYER },
+      payload: {
+        title:
+          'player: its pull request to events v2 was closed; the migration was rolled back',
+        description: `Migration ${ID} of events (to version 2) was rolled back: readers are on version 1 again. Its pull request is closed unmerged; nothing more is needed.`,
+        severity: 'normal',
+        topic: NOTIFICATION_TOPICS.pullRequest,
+        scope: consumerScope(ID, PLAYER),
+        link: migrationLink(migration()),
+      },
+    });
+    expect(closed.payload.scope).toBe(opened.payload.scope);
+  });
+
   it('tells a team once of several of its consumers that reached one notice together, naming them; others each alone', async () => {
     const { announcer, send } = setup();
     const PODCASTS = 'group:default/podcasts';

@@ -178,6 +178,15 @@ function consumerNotice(
       severity: 'normal',
       topic: NOTIFICATION_TOPICS.pullRequest,
     },
+    // Under the scope of the notice of its opening: that one is updated in place.
+    'pull-request-closed': {
+      title: `${consumer}: its pull request to ${dataset} ${to} was closed; the migration was rolled back`,
+      description:
+        reason ??
+        `Readers of ${dataset} are on version ${migration.fromVersion} again; nothing more is needed.`,
+      severity: 'normal',
+      topic: NOTIFICATION_TOPICS.pullRequest,
+    },
     'stale-pull-request': {
       title: `${consumer}: the pull request to ${dataset} ${to} is still open`,
       description:
@@ -238,6 +247,7 @@ function consumersNotice(
   const titles: Record<typeof notice, string> = {
     'pull-request-opened': `${n} pull requests move consumers to ${dataset} ${to}`,
     'stale-pull-request': `${n} pull requests to ${dataset} ${to} are still open`,
+    'pull-request-closed': `${n} pull requests to ${dataset} ${to} were closed; the migration was rolled back`,
     'needs-decision': `${n} consumers read fields of ${dataset} that ${to} drops; decide how they move`,
     failed: `${n} consumers could not be moved to ${dataset} ${to}`,
   };

@@ -39,13 +39,15 @@ export interface ConsumerChange {
   consumerRef: string;
   /**
    * Set when the consumer's owners are told: their pull request opened, they must
-   * decide, it failed, or its pull request has waited too long.
+   * decide, it failed, its pull request has waited too long, or a rollback of the
+   * run closed its pull request (they were told it would move them).
    */
   notice?:
     | 'pull-request-opened'
     | 'needs-decision'
     | 'failed'
-    | 'stale-pull-request';
+    | 'stale-pull-request'
+    | 'pull-request-closed';
   /**
    * The team owning the consumer, as its ledger row has it: a team's notices of
    * one run that come together are told to it as one.

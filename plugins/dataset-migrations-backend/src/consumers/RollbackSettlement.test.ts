@@ -11,6 +11,7 @@ import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { JobQueue } from '../queue/JobQueue';
 import { ConsumerStore } from '../database/ConsumerStore';
+import type { ConsumerChange } from '../announcements/MigrationAnnouncer';
 import { RollbackSettlement } from './RollbackSettlement';
 import { GithubScmProvider } from './scm/GithubScmProvider';
 
@@ -275,6 +276,94 @@ describe('RollbackSettlement', () => {
         consumers.holdForMerge(id, async () => 'merged'),
       ),
     ).toEqual({ held: true, value: { held: true, value: 'merged' } });
+  }, 60_000);
+
+  it('tells the owners of a consumer whose pull request the rollback closed, once, with what its ledger row says', async () => {
+    const id = await succeededMigration(store, {
+      entityRef: 'resource:default/orders',
+      changes: [{ renameField: { from: 'customer', to: 'client' } }],
+    });
+    // Told when its pull request opened that it moves billing-report.
+    await consumers.addDiscovered(id, [
+      {
+        entityRef: 'component:default/billing-report',
+        owner: 'group:default/finance',
+        depth: 1,
+        repositoryUrl: 'https://github.com/acme/orders',
+      },
+    ]);
+    await consumers.advance(
+      id,
+      'component:default/billing-report',
+      ['discovered'],
+      {
+        state: 'pr-opened',
+        pullRequest: {
+          provider: 'github',
+          url: 'https://github.com/acme/orders/pull/31',
+          number: 31,
+          branch: 'dm/billing-report',
+          state: 'open',
+        },
+      },
+    );
+    // GitHub, per its REST contract: the pull request, its comments, a close.
+    const pull = {
+      number: 31,
+      html_url: 'https://github.com/acme/orders/pull/31',
+      state: 'open',
+      merged_at: null,
+    };
+    server.use(
+      http.get(`${REPO}/pulls/31`, () => HttpResponse.json(pull)),
+      http.get(`${REPO}/issues/31/comments`, () => HttpResponse.json([])),
+      http.post(`${REPO}/issues/31/comments`, () =>
+        HttpResponse.json({ id: 1 }, { status: 201 }),
+      ),
+      http.patch(`${REPO}/pulls/31`, async ({ request }) => {
+        pull.state = ((await request.json()) as { state: string }).state;
+        return HttpResponse.json(pull);
+      }),
+    );
+    const told: ConsumerChange[] = [];
+    const settlement = new RollbackSettlement({
+      consumers,
+      scm: [
+        GithubScmProvider.fromConfig(
+          new ConfigReader({
+            integrations: { github: [{ host: 'github.com', token: 't' }] },
+          }),
+        ),
+      ],
+      enqueueClose: (m, ref) => queue.enqueueClosePullRequest(m, ref),
+      logger: mockServices.logger.mock(),
+      announcer: {
+        consumerChanged: async change => {
+          told.push(change);
+        },
+      },
+    });
+    expect(await store.markRolledBack(id)).toBe(true);
+    const migration = (await store.getMigrationWithPlan(id))!;
+    await settlement.settle(migration);
+
+    expect(pull.state).toBe('closed');
+    const row = await consumers.get(id, 'component:default/billing-report');
+    expect(row?.supersededReason).toMatch(
+      /Its pull request is closed unmerged; nothing more is needed\.$/,
+    );
+    expect(told).toEqual([
+      {
+        migrationId: id,
+        consumerRef: 'component:default/billing-report',
+        owner: 'group:default/finance',
+        notice: 'pull-request-closed',
+        reason: row!.supersededReason,
+      },
+    ]);
+    // A repeated close (its job, say) finds it closed: not told again.
+    await settlement.closeOne(migration, 'component:default/billing-report');
+    expect(told).toHaveLength(1);
   }, 60_000);
 
   it('records a pull request found merged when closing it as merged, to be reverted', async () => {

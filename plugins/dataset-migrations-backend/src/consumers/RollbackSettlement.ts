@@ -8,6 +8,7 @@ import type {
   ConsumerStore,
   PullRequestToClose,
 } from '../database/ConsumerStore';
+import type { MigrationAnnouncer } from '../announcements/MigrationAnnouncer';
 import type { MergedPatches } from './mergedPatches';
 import { mapConcurrently } from './mapConcurrently';
 
@@ -28,6 +29,8 @@ export class RollbackSettlement {
       /** Queues the close of one consumer's pull request; its key makes a repeat a no-op. */
       enqueueClose(migrationId: string, entityRef: string): Promise<void>;
       logger: LoggerService;
+      /** Tells a consumer's owners that the rollback closed its pull request. */
+      announcer?: Pick<MigrationAnnouncer, 'consumerChanged'>;
     },
   ) {}
 
@@ -132,12 +135,46 @@ export class RollbackSettlement {
       { ...pullRequest, repositoryUrl },
       closeComment(migration),
     );
-    await this.options.consumers.recordClosedPullRequest(
+    const recorded = await this.options.consumers.recordClosedPullRequest(
       migration.id,
       entityRef,
       { ...pullRequest, state: closed.state },
       closed.state === 'merged' ? merged : undefined,
     );
+    if (recorded && closed.state === 'closed')
+      await this.tellClosed(migration, entityRef);
+  }
+
+  /**
+   * Its owners were told that the pull request moves it: they are told it was
+   * closed, with what its ledger row says (the rollback, nothing more needed).
+   * Told by the close that recorded it, once: a later close finds it closed.
+   */
+  private async tellClosed(
+    migration: Migration,
+    entityRef: string,
+  ): Promise<void> {
+    const { announcer, consumers, logger } = this.options;
+    if (!announcer) return;
+    try {
+      const consumer = await consumers.get(migration.id, entityRef);
+      await announcer.consumerChanged({
+        migrationId: migration.id,
+        consumerRef: entityRef,
+        ...(consumer?.owner ? { owner: consumer.owner } : {}),
+        notice: 'pull-request-closed',
+        ...(consumer?.supersededReason
+          ? { reason: consumer.supersededReason }
+          : {}),
+      });
+    } catch (error) {
+      // The close is recorded; its notice is not worth failing the rollback.
+      logger.warn(
+        `Could not tell the owners of ${entityRef} that its pull request of rolled-back migration ${
+          migration.id
+        } was closed: ${(error as Error).message}`,
+      );
+    }
   }
 }
 
