@@ -4314,3 +4314,179 @@ describe('found by the twenty-seventh round (ORMs, checks and templates beside S
       }).toEqual({ content, status: 'rewritten' });
   });
 });
+
+describe('found by the twenty-eighth round (what a template, a run or a statement decides beside SQL)', () => {
+  const orderFields: DatasetField[] = [
+    { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
+    { name: 'amount', type: 'integer', nullable: false, primaryKey: false },
+    { name: 'qty', type: 'smallint', nullable: false, primaryKey: false },
+    { name: 'status', type: 'text', nullable: true, primaryKey: false },
+  ];
+  const orders = {
+    schema: 'raw',
+    table: 'orders',
+    fields: orderFields.map(f => f.name),
+  };
+  const renameAmount = consumerMapping(orderFields, [
+    { renameField: { from: 'amount', to: 'amount_cents' } },
+  ]);
+  const widenAmount = consumerMapping(orderFields, [
+    { changeType: { field: 'amount', type: 'numeric' } },
+  ]);
+  const dropAmount = consumerMapping(orderFields, [
+    { dropField: { name: 'amount' } },
+  ]);
+  const addNote = consumerMapping(orderFields, [
+    { addField: { name: 'note', type: 'text' } },
+  ]);
+
+  it('asks about Jinja standing for a column whose value the run sets (Airflow params, a dbt var with no default)', () => {
+    // Airflow renders `params` from the DAG's code, which never names the
+    // table: the template names no field, and was called unaffected while
+    // the column it renders may be the renamed, dropped or widened one
+    // (`amount / 100` read 12.5 where 12).
+    const airflow = (content: string) => [
+      { path: 'dags/sql/report.sql', content },
+      {
+        path: 'dags/report.py',
+        content:
+          "SQLExecuteQueryOperator(task_id='r', sql='sql/report.sql', params={'col': 'amount'})\n",
+      },
+    ];
+    const dbt = (content: string, vars = '') => [
+      {
+        path: 'dbt_project.yml',
+        content: `name: 'p'\nconfig-version: 2\nmodel-paths: ['models']\n${vars}`,
+      },
+      {
+        path: 'models/sources.yml',
+        content:
+          'version: 2\nsources:\n  - name: shop\n    schema: raw\n    tables:\n      - name: orders\n',
+      },
+      { path: 'models/m.sql', content },
+    ];
+    for (const [files, mapping] of [
+      [airflow('SELECT id, {{ params.col }} FROM raw.orders\n'), renameAmount],
+      [airflow('SELECT id, {{ params.col }} FROM raw.orders\n'), dropAmount],
+      [
+        airflow('SELECT id, {{ params.col }} / 100 AS d FROM raw.orders\n'),
+        widenAmount,
+      ],
+      [
+        airflow("SELECT {{ params.cols | join(', ') }} FROM raw.orders\n"),
+        renameAmount,
+      ],
+      [
+        dbt(
+          "select id, {{ var('col') }} / 100 as d from {{ source('shop', 'orders') }}\n",
+        ),
+        widenAmount,
+      ],
+      [
+        dbt(
+          "select id, {{ env_var('DBT_COL') }} from {{ source('shop', 'orders') }}\n",
+        ),
+        renameAmount,
+      ],
+    ] as const) {
+      const result = assessConsumer([...files], orders, mapping);
+      const sql = result.results.find(r => /\/(?:report|m)\.sql$/.test(r.path));
+      expect({ files, status: sql?.status }).toEqual({
+        files,
+        status: 'needs-decision',
+      });
+      expect(sql?.impact.problem?.message).toMatch(
+        /stands where a column stands/,
+      );
+    }
+    // A var dbt_project.yml sets is rendered (and read as it renders); a
+    // field the text names is decided as before; an added field cannot be
+    // what the run names; a string literal's Jinja is a value.
+    for (const [files, mapping, status] of [
+      [
+        dbt(
+          "select id, {{ var('col') }} as c from {{ source('shop', 'orders') }}\n",
+          'vars:\n  col: status\n',
+        ),
+        renameAmount,
+        'unaffected',
+      ],
+      [
+        airflow('SELECT id, {{ params.col }} FROM raw.orders\n'),
+        addNote,
+        'unaffected',
+      ],
+      [
+        airflow(
+          "SELECT id, amount FROM raw.orders WHERE status = '{{ params.s }}'\n",
+        ),
+        renameAmount,
+        'rewritten',
+      ],
+      [
+        airflow(
+          'SELECT id, amount FROM raw.orders WHERE id > {{ params.min_id }}\n',
+        ),
+        renameAmount,
+        'rewritten',
+      ],
+    ] as const) {
+      const result = assessConsumer([...files], orders, mapping);
+      const sql = result.results.find(r => /\/(?:report|m)\.sql$/.test(r.path));
+      expect({ files, status: sql?.status }).toEqual({ files, status });
+    }
+  });
+
+  it('asks about code building a column into SQL that reads the dataset at run time', () => {
+    // The column comes from a variable, so the file names no field: each was
+    // unaffected, while the column may be the renamed, dropped or widened one.
+    for (const [path, content] of [
+      ['etl/q.py', 'cur.execute(f"SELECT id, {col} FROM raw.orders")\n'],
+      [
+        'etl/q.py',
+        'cur.execute(f"SELECT id FROM raw.orders ORDER BY {sort} DESC")\n',
+      ],
+      ['etl/q.py', 'cur.execute("SELECT id, {} FROM raw.orders".format(c))\n'],
+      ['etl/q.py', 'cur.execute("SELECT id, " + col + " FROM raw.orders")\n'],
+      [
+        'etl/q.py',
+        'q = sql.SQL("SELECT id, {} FROM raw.orders").format(sql.Identifier(c))\n',
+      ],
+      [
+        'etl/q.py',
+        'cur.execute(f"SELECT count(*) FROM raw.orders WHERE {col} IS NULL")\n',
+      ],
+      ['src/q.ts', 'await db.query(`SELECT id, ${col} FROM raw.orders`);\n'],
+      ['report.rb', 'conn.exec("SELECT id, #{col} FROM raw.orders")\n'],
+      ['dags/report.sql.j2', 'SELECT id, {{ col }} FROM raw.orders\n'],
+    ])
+      for (const mapping of [renameAmount, dropAmount, widenAmount]) {
+        const result = rewriteSqlFile({ path, content }, orders, mapping);
+        expect({ content, status: result.status }).toEqual({
+          content,
+          status: 'unparseable',
+        });
+        expect(result.impact.problem?.message).toMatch(/at run time/);
+      }
+    // A value built in (`WHERE id = {oid}`), another table's SQL, or a
+    // migration that only adds a field stays unaffected.
+    for (const [content, mapping] of [
+      [
+        'cur.execute(f"SELECT id, status FROM raw.orders WHERE id = {oid}")\n',
+        renameAmount,
+      ],
+      [
+        `orders = load()\n# ${'x'.repeat(
+          500,
+        )}\ncur.execute(f"SELECT id, {col} FROM raw.customers")\n`,
+        renameAmount,
+      ],
+      ['cur.execute(f"SELECT id, {col} FROM raw.orders")\n', addNote],
+    ] as const)
+      expect({
+        content,
+        status: rewriteSqlFile({ path: 'etl/q.py', content }, orders, mapping)
+          .status,
+      }).toEqual({ content, status: 'unaffected' });
+  });
+});

@@ -230,7 +230,26 @@ export function rewriteSqlFile(
       const whole = wholeRowsRead(code, target, mapping);
       if (whole.lines.length === 0) {
         const introduced = introducedNamesIn(code, mapping);
-        if (introduced.fields.length === 0) return unchanged('unaffected');
+        if (introduced.fields.length === 0) {
+          const built = columnsBuiltAtRunTime(code, target);
+          const changed = changedForJinja(mapping);
+          if (built.lines.length === 0 || changed.length === 0)
+            return unchanged('unaffected');
+          return unchanged('unparseable', {
+            lines: built.lines,
+            problem: {
+              message: `${file.path} names ${
+                target.table
+              } and builds a column into its SQL at run time (${built.what.join(
+                ', ',
+              )}): it may be ${changed
+                .map(f => `"${f}"`)
+                .join(
+                  ', ',
+                )}, which the migration changes, but only the code running it says; the rewriter reads SQL and dbt models only`,
+            },
+          });
+        }
         return unchanged('unparseable', {
           lines: introduced.lines,
           problem: {
@@ -300,6 +319,7 @@ export function rewriteSqlFile(
   const plan = planEdits(file.content, statements, mapping, target);
   decideGluedNames(file.content, mapping, target, plan);
   decideSqlcParameters(file.content, mapping, plan);
+  decideRunTimeJinja(file, statements, mapping, target, plan);
   const fields = [...new Set(plan.fieldsRead)].sort();
   const lines = [
     ...new Set(plan.positions.map(i => positionOf(file.content, i).line)),
@@ -392,6 +412,69 @@ function decideSqlcParameters(
 }
 
 /**
+ * Jinja standing where a column stands, beside the dataset, whose value the
+ * repository does not say: a SQL template no dbt project renders (Airflow's
+ * `SELECT id, {{ params.col }} FROM orders`, the column set in the DAG's code,
+ * which never names the table), or a dbt `var()` or `env_var()` with no default
+ * that dbt_project.yml does not set (given on the command line). It names no
+ * field, so it was called unaffected, while the column it renders may be one
+ * the migration renames, drops, retypes or widens under a division. A person
+ * decides.
+ */
+function decideRunTimeJinja(
+  file: ChangedFile,
+  statements: StatementAnalysis[],
+  mapping: ConsumerMapping,
+  target: DatasetTarget,
+  plan: { decisions: Array<{ at: number; message: string }> },
+): void {
+  const changed = changedForJinja(mapping);
+  if (changed.length === 0) return;
+  const dbt = target.dbt;
+  const name = /([^/]+)\.sql$/i.exec(file.path)?.[1];
+  const rendered =
+    (dbt !== undefined &&
+      ((name !== undefined && dbt.models.has(name)) ||
+        dbt.macros.some(macro => macro.path === file.path))) ||
+    // Snapshots, singular tests and analyses dbt renders with its own calls.
+    /\{\{-?\s*(?:source|ref|config|this)\b|\bis_incremental\s*\(/.test(
+      file.content,
+    );
+  for (const statement of statements)
+    for (const read of statement.opaque) {
+      if (read.kind !== 'jinja-columns' || read.elsewhere) continue;
+      const jinja = file.content.slice(read.start, read.end);
+      // Naming a field, it is decided with the reads the text shows.
+      if (mapping.sourceFields.some(f => namesWord(jinja, f.name))) continue;
+      // A value compared with (`> {{ params.min_id }}`), matched, limited by.
+      if (
+        /(?:[=<>]|\b(?:i?like|between|limit|offset)|\bin\s*\()\s*$/i.test(
+          file.content.slice(Math.max(0, read.start - 20), read.start),
+        )
+      )
+        continue;
+      const unset = rendered
+        ? [
+            ...jinja.matchAll(/\b(env_)?var\s*\(\s*['"]([^'"]+)['"]\s*\)/g),
+          ].find(m => m[1] !== undefined || !(m[2] in (dbt?.vars ?? {})))
+        : undefined;
+      if (rendered && !unset) continue;
+      plan.decisions.push({
+        at: read.start,
+        message: `${jinja.trim()} stands where a column stands beside ${
+          target.table
+        }, and its value is set where the file does not say (${
+          unset
+            ? `${unset[0]} has no default and dbt_project.yml does not set it: it is given when dbt runs`
+            : 'no dbt project renders the file: the code running it fills the template'
+        }): it may be ${changed
+          .map(f => `"${f}"`)
+          .join(', ')}, which the migration changes; a person decides`,
+      });
+    }
+}
+
+/**
  * Whether SQL a hook hands dbt names the dataset and something the migration
  * changes: the table's name itself, a changed field, a name it gives a field,
  * or `*` (whole rows).
@@ -476,6 +559,37 @@ export function introducedNamesIn(
       lines.add(positionOf(content, match.index ?? 0).line);
     }
   return { fields: fields.sort(), lines: [...lines].sort((a, b) => a - b) };
+}
+
+/**
+ * A column code builds into SQL at run time: an interpolation (an f-string's or
+ * `format()`'s `{col}`, psycopg's `sql.SQL("… {} …")`, `${col}`, `#{col}`,
+ * `$col`, a template's `{{ col }}`) or a concatenated variable (`"SELECT id, " +
+ * col`) where a column stands, right after SELECT, BY, WHERE, AND, OR, HAVING
+ * or SET and any plain names listed before it (`SELECT id, {col}`, `ORDER BY
+ * {sort}`, `WHERE {col} IS NULL`), not after an operator (`WHERE id = {oid}`
+ * is a value). Only within a few hundred characters of the dataset's name.
+ */
+const RUN_TIME_COLUMN = new RegExp(
+  String.raw`\b(?:select(?:\s+distinct)?|by|where|and|or|having|set)\s+(?:[\w."]+\s*,\s*)*(\{\{[^{}]*\}\}|\$\{[^{}\n]*\}|#\{[^{}\n]*\}|\{[A-Za-z_]?[\w.\[\]'"]*\}|\$[A-Za-z_]\w*|["'\x60]\s*(?:\+|\.|\|\|)\s*[A-Za-z_][\w.]*)`,
+  'gi',
+);
+
+function columnsBuiltAtRunTime(
+  code: string,
+  target: DatasetTarget,
+): { what: string[]; lines: number[] } {
+  const what: string[] = [];
+  const lines = new Set<number>();
+  for (const match of code.matchAll(RUN_TIME_COLUMN)) {
+    const at = match.index ?? 0;
+    const near = code.slice(Math.max(0, at - 400), at + match[0].length + 400);
+    if (!namesIdentifier(near, target.table)) continue;
+    const built = match[1].trim();
+    if (!what.includes(built)) what.push(built);
+    lines.add(positionOf(code, at).line);
+  }
+  return { what, lines: [...lines].sort((a, b) => a - b) };
 }
 
 /** spellingsOf's regexes, by field. */
