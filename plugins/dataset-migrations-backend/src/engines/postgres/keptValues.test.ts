@@ -73,23 +73,23 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
     expect(await tables()).toEqual(['orders']);
   }, 60_000);
 
-  it('refuses numeric rounded to integer, text cut short and an integer turned boolean, all at once', async () => {
+  it('refuses numeric rounded to integer, a time of day dropped and an integer turned boolean, all at once', async () => {
     await knex.raw(`
-      CREATE TABLE public.orders (id int PRIMARY KEY, price numeric, code text, flag int);
-      INSERT INTO public.orders SELECT i, i, 'c' || (i % 10), i % 2 FROM generate_series(1, 100) i;
+      CREATE TABLE public.orders (id int PRIMARY KEY, price numeric, placed timestamp, flag int);
+      INSERT INTO public.orders SELECT i, i, date '2026-01-01' + i, i % 2 FROM generate_series(1, 100) i;
       UPDATE public.orders SET price = 2.5 WHERE id = 3;
-      UPDATE public.orders SET code = 'abcdef' WHERE id = 4;
+      UPDATE public.orders SET placed = '2026-01-05 10:30' WHERE id = 4;
       UPDATE public.orders SET flag = 5 WHERE id = 5`);
     const { outcome } = await runWith([
       { changeType: { field: 'price', type: 'integer' } },
-      { changeType: { field: 'code', type: 'varchar(3)' } },
+      { changeType: { field: 'placed', type: 'date' } },
       { changeType: { field: 'flag', type: 'boolean' } },
     ]);
     expect(outcome).toContain(
       'field "price": the cast from numeric to integer changes 1 of the 100 rows the dry run transformed (id=3: 2.5 into 3)',
     );
     expect(outcome).toContain(
-      'field "code": the cast from text to varchar(3) changes 1 of the 100 rows the dry run transformed (id=4: abcdef into abc)',
+      'field "placed": the cast from timestamp to date changes 1 of the 100 rows the dry run transformed (id=4: 2026-01-05 10:30:00 into 2026-01-05)',
     );
     expect(outcome).toContain(
       'field "flag": the cast from integer to boolean changes 1 of the 100 rows the dry run transformed (id=5: 5 into true)',
@@ -98,23 +98,57 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
 
   it('migrates a retype whose values all cast back as they were, and parses text as before', async () => {
     await knex.raw(`
-      CREATE TABLE public.orders (id int PRIMARY KEY, amount bigint, price numeric(10,3), code text, n text);
-      INSERT INTO public.orders SELECT i, 9007199254740992 - i, i / 4.0, 'c' || (i % 10), '0' || i
+      CREATE TABLE public.orders (id int PRIMARY KEY, amount bigint, price numeric(10,3), placed timestamp, n text);
+      INSERT INTO public.orders SELECT i, 9007199254740992 - i, i * 2.0, date '2026-01-01' + i, '0' || i
         FROM generate_series(1, 500) i`);
     const { outcome } = await runWith([
       { changeType: { field: 'amount', type: 'double precision' } },
-      { changeType: { field: 'price', type: 'numeric(10,2)' } },
-      { changeType: { field: 'code', type: 'varchar(3)' } },
+      { changeType: { field: 'price', type: 'integer' } },
+      { changeType: { field: 'placed', type: 'date' } },
       { changeType: { field: 'n', type: 'integer' } },
     ]);
     expect(outcome).toBe('done');
     const { rows } = await knex.raw(
-      `SELECT amount::numeric AS amount, price::text AS price, n FROM public.orders_v2 WHERE id = 42`,
+      `SELECT amount::bigint::text AS amount, price, placed::text, n FROM public.orders_v2 WHERE id = 44`,
     );
     expect(rows).toEqual([
-      { amount: String(9007199254740992 - 42), price: '10.50', n: 42 },
+      {
+        amount: String(9007199254740992 - 44),
+        price: 88,
+        placed: '2026-02-14',
+        n: 44,
+      },
     ]);
   }, 120_000);
+
+  it('refuses a write through the name that the new version would hold changed, until contract', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, amount bigint);
+      INSERT INTO public.orders SELECT i, i FROM generate_series(1, 100) i`);
+    const { outcome } = await runWith([
+      { changeType: { field: 'amount', type: 'double precision' } },
+    ]);
+    expect(outcome).toBe('done');
+    const refused = await outcomeOf(
+      knex.raw(
+        `INSERT INTO public.orders (id, amount) VALUES (2000, 9007199254740995)`,
+      ),
+    );
+    expect(refused).toContain(
+      'field "amount": the cast from bigint to double precision changes 9007199254740995 into 9.007199254740996e+15 (id=2000); until contract the name takes only values the new version holds as they are',
+    );
+    await knex.raw(
+      `INSERT INTO public.orders (id, amount) VALUES (2001, 9007199254740992)`,
+    );
+    await knex.raw(`UPDATE public.orders SET amount = 2 ^ 53 - 1 WHERE id = 1`);
+    const { rows } = await knex.raw(
+      `SELECT id, amount::text FROM public.orders WHERE id IN (1, 2000, 2001) ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { id: 1, amount: '9007199254740991' },
+      { id: 2001, amount: '9007199254740992' },
+    ]);
+  }, 60_000);
 
   it('refuses at the backfill a value changed after the dry run, and keeps the source', async () => {
     await knex.raw(`

@@ -14,6 +14,7 @@ import {
 import { parseRelationName, quoteRelation, resolveDataset } from './relations';
 import { provenance, shapeFor } from './runShape';
 import { createTargetStatements, dropCaptureSql } from './sql/capture';
+import { dropChangedValueFnSql } from './sql/keptValues';
 import { verifySql } from './sql/checksums';
 import { copyRangeSql, dryRunSql, removeGhostsSql } from './sql/copy';
 import {
@@ -157,6 +158,7 @@ export async function planStages(
           'On failure or cancel before cut-over: remove the capture and the unfinished target; the source was never changed.',
         sql: [
           ...dropCaptureSql(shape),
+          dropChangedValueFnSql(shape),
           `DROP TABLE IF EXISTS ${quoteRelation(shape.target)}`,
         ],
       },

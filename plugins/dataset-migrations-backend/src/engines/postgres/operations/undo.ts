@@ -4,6 +4,7 @@ import type { Connections } from '../connection';
 import { quoteRelation, relationExists } from '../relations';
 import { isCutOver, isOurs } from '../runShape';
 import { dropCaptureSql } from '../sql/capture';
+import { dropChangedValueFnSql } from '../sql/keptValues';
 import type { MigrationShape } from '../sql/shape';
 
 /** Before cut-over, puts the dataset back as it was: no trigger, no target. */
@@ -17,6 +18,7 @@ export async function undo(
     // checkpoints so the next attempt finishes the run.
     if (await isCutOver(client, shape)) return false;
     for (const sql of dropCaptureSql(shape)) await client.query(sql);
+    await client.query(dropChangedValueFnSql(shape));
     if (
       (await relationExists(client, shape.target)) &&
       (await isOurs(client, shape.target, run))

@@ -10,11 +10,7 @@ import {
   quoteRelation,
 } from '../relations';
 import { upsertSql } from './copy';
-import {
-  changedValueFnSql,
-  checkedCastOf,
-  dropChangedValueFnSql,
-} from './keptValues';
+import { changedValueFnSql, checkedCastOf } from './keptValues';
 import { onlyOwnerOfIdentitySql, onlyOwnerSql } from './privileges';
 import {
   createBookkeepingSchemaSql,
@@ -202,7 +198,6 @@ export function dropCaptureSql(shape: MigrationShape): string[] {
     // during the run keeps its own): nothing else calls the function.
     `DROP FUNCTION IF EXISTS ${quoteRelation(truncate.fn)}() CASCADE`,
     ...dropRowTriggerSql(shape.capture),
-    dropChangedValueFnSql(shape),
     `DROP TABLE IF EXISTS ${quoteRelation(shape.deleted)}`,
   ];
 }

@@ -21,6 +21,11 @@ import {
   quoteRelation,
 } from '../relations';
 import { defaultOf } from './capture';
+import {
+  dropChangedValueFnSql,
+  keptValueOf,
+  WRITER_REMEDY,
+} from './keptValues';
 import { createViewSql } from './privileges';
 import { CONFLICTS_FAIL_THE_WRITE } from './rowTriggers';
 import { type MigrationShape, OVERRIDING_IDENTITY } from './shape';
@@ -593,7 +598,9 @@ function expandWriteSql(
         );
   const forward = (row: 'NEW' | 'OLD') =>
     `(SELECT ${list(
-      shape.fields.map(f => `${valueOf(f, 'r.')} AS ${q(f.name)}`),
+      shape.fields.map(
+        f => `${keptValueOf(shape, f, 'r.', WRITER_REMEDY)} AS ${q(f.name)}`,
+      ),
     )} FROM (SELECT ${rowOf(row)}) AS r)`;
   const columns = list(shape.fields.map(f => q(f.name)));
   // An added field with a default is given it by the view: NEW holds what the
@@ -913,6 +920,8 @@ ${returned}
 export function dropExpandSql(shape: MigrationShape): string[] {
   return [
     `DROP FUNCTION IF EXISTS ${quoteRelation(shape.expand.fn)}()`,
+    // Called by the copy and the capture, then by the expand trigger.
+    dropChangedValueFnSql(shape),
     // With its trigger, on the new version if a later migration left it.
     `DROP FUNCTION IF EXISTS ${quoteRelation(
       previousTypesGuardOf(shape).fn,

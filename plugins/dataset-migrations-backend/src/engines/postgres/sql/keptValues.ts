@@ -2,14 +2,14 @@
  * A retype's cast that can change a value without an error: found by the dry run
  * in its sample, and refused by the copy and the capture for every other row.
  *
- * An explicit cast rounds and cuts short without a word: `bigint` →
- * `double precision` stores 9007199254740995 as …996, `numeric` → `integer` 2.5
- * as 3, `text` → `varchar(3)` 'abcdef' as 'abc', `integer` → `boolean` 5 as
- * true, `double precision` → `numeric` keeps 15 digits. ALTER TABLE does the
+ * An explicit cast rounds and cuts without a word: `bigint` → `double
+ * precision` stores 9007199254740995 as …996, `numeric` → `integer` 2.5 as 3,
+ * `timestamp` → `date` drops the time of day, `integer` → `boolean` 5 as true,
+ * `double precision` → `numeric` keeps 15 digits. ALTER TABLE does the
  * same; a migration that promises to lose nothing must not. A value is kept when
  * it casts back to the previous type as it was. Not checked: widenings (nothing
- * to lose), and parses of text into other types, whose normal form is the point
- * (text '042' → integer 42; see docs/engine.md).
+ * to lose), and casts from text (a spec's types hold any text), whose parse
+ * into a normal form is the point (text '042' → integer 42; see docs/engine.md).
  */
 import {
   type TargetField,
@@ -18,18 +18,6 @@ import {
 import { quoteRelation } from '../relations';
 import type { MigrationShape } from './shape';
 import { dollarQuoted, functionSettings, literal, q, valueOf } from './values';
-
-/** Types spelled for text, whose casts among themselves may cut a value short. */
-const STRING_TYPES = new Set([
-  'text',
-  'character varying',
-  'varchar',
-  'character',
-  'char',
-  'bpchar',
-  'citext',
-  'name',
-]);
 
 /**
  * Types whose values a cast to another type may round or cut without an error,
@@ -91,10 +79,7 @@ export function checkedCastOf(
   const wasBase = baseOf(shape.domainBases[was] ?? was);
   const nowBase = baseOf(field.type);
   if (widens(wasBase, nowBase)) return undefined;
-  const compared =
-    COMPARED_TYPES.has(wasBase) ||
-    (STRING_TYPES.has(wasBase) && STRING_TYPES.has(nowBase));
-  return compared ? { field, from, was } : undefined;
+  return COMPARED_TYPES.has(wasBase) ? { field, from, was } : undefined;
 }
 
 /** SQL: whether the cast changes the value of the row `row` (`s.`, `n.`). */
@@ -110,8 +95,9 @@ export function changedValueFnOf(shape: MigrationShape) {
 
 /**
  * The function raising its message: an SQL expression has no RAISE. Made with
- * the capture and dropped with it; made again (OR REPLACE) by a backfill, for a
- * run whose new version was made before the function was.
+ * the capture, and made again (OR REPLACE) by a backfill, for a run whose new
+ * version was made before the function was; dropped by undo, or with the
+ * expand trigger, which calls it too (see dropExpandSql).
  */
 export function changedValueFnSql(shape: MigrationShape): string {
   return `CREATE OR REPLACE FUNCTION ${quoteRelation(
@@ -157,19 +143,26 @@ export function changedValueWords(cast: CheckedCast): {
   };
 }
 
+/** What a writer through the name is told of a value the cast would change. */
+export const WRITER_REMEDY =
+  'until contract the name takes only values the new version holds as they are';
+
 /**
- * The field's value from the row `row`, as the copy and the capture write it:
- * the cast, or, where it changes the value, an error naming the row, the value
- * and what it would become.
+ * The field's value from the row `row`, as the copy, the capture and writes
+ * through the name store it: the cast, or, where it changes the value, an error
+ * naming the row, the value and what it would become, and `remedy` (by default
+ * the migration's author's).
  */
 export function keptValueOf(
   shape: MigrationShape,
   field: TargetField,
   row: string,
+  remedyOf?: string,
 ): string {
   const cast = checkedCastOf(shape, field);
   if (!cast) return valueOf(field, row);
-  const { what, remedy } = changedValueWords(cast);
+  const { what, remedy: authors } = changedValueWords(cast);
+  const remedy = remedyOf ?? authors;
   const value = `${row}${q(cast.from)}`;
   const message = `format(${literal(
     `${what} %s into %s (%s); ${remedy}`,
