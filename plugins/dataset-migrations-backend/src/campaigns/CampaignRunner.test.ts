@@ -616,13 +616,20 @@ describe('CampaignRunner', () => {
     // The look that trips reads g58's migration still running (as when b11
     // fails first): the wave is rolled back before g58's success is recorded.
     const read = campaigns.getRun.bind(campaigns);
-    jest.spyOn(campaigns, 'getRun').mockImplementationOnce(async runId => {
-      const run = (await read(runId))!;
-      const late = run.datasets.find(d => d.entityRef === ref('g58'))!;
-      late.migrationStatus = 'running';
-      return run;
-    });
-    await runner.tick(id); // b11 failed: 1 of 2 > 40%, the wave is rolled back
+    const reads = jest
+      .spyOn(campaigns, 'getRun')
+      .mockImplementationOnce(async runId => {
+        const run = (await read(runId))!;
+        const late = run.datasets.find(d => d.entityRef === ref('g58'))!;
+        late.migrationStatus = 'running';
+        return run;
+      });
+    try {
+      await runner.tick(id); // b11 failed: 1 of 2 > 40%, the wave is rolled back
+    } finally {
+      // Later tests spy on the same store's reads.
+      reads.mockRestore();
+    }
     const tripped = await service.get(id);
     expect(tripped.state).toBe('paused');
     expect(tripped.waves.map(w => w.state)).toEqual(['rolled-back']);
