@@ -110,7 +110,14 @@ function assessFiles(
   const seeds = files
     .filter(file => !assessedFiles.has(file))
     .flatMap(file => seedOfDataset(file, files, target, mapping) ?? []);
-  return [...assessed, ...templated, ...seeds];
+  const projectConfig = files
+    .filter(file => !assessedFiles.has(file))
+    .flatMap(file => projectConfigOfDataset(file, target, mapping) ?? []);
+  const links = linksIn([...named]);
+  const linked = files
+    .filter(file => !assessedFiles.has(file))
+    .flatMap(file => linkedConfig(file, links, target, mapping) ?? []);
+  return [...assessed, ...templated, ...seeds, ...projectConfig, ...linked];
 }
 
 /**
@@ -148,6 +155,172 @@ function seedOfDataset(
     },
     changed,
     `is a dbt seed named like ${target.table}: dbt seed loads it into a table of that name by its columns, and --full-refresh creates that table again with the types it infers from the file; if it loads the dataset, the migration's changes break it or are undone by it (a renamed or dropped column, an added one dropped, a widened one narrowed back); a person decides`,
+  );
+}
+
+/** Keys of a `sources:` config in dbt_project.yml that configure, not name a project, source or table. */
+const SOURCE_CONFIG_KEYS =
+  /^(?:\+.*|loaded_at_field|loaded_at_query|freshness|enabled|event_time|meta|tags|quoting)$/;
+
+/**
+ * dbt_project.yml configures the sources its YAML declares, and every data test:
+ * `sources: <project>: <source>: +loaded_at_field: updated_at` is the column
+ * `dbt source freshness` reads from each table of the source (`+freshness`'s
+ * `filter:` a condition on it), and `data_tests: +where: "qty > 0"` filters the
+ * rows each test reads, the tests of the dataset's source among them. Neither
+ * names the dataset, so a rename or drop of the field they name failed the
+ * freshness check or the tests unseen. Naming a changed field where it
+ * configures the dataset's source, or in a test's `where`, the file goes to a
+ * person.
+ */
+function projectConfigOfDataset(
+  file: ChangedFile,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile | undefined {
+  if (!/(?:^|\/)dbt_project\.ya?ml$/.test(file.path)) return undefined;
+  const declared = [...(target.dbt?.sources ?? [])].filter(
+    ([, relation]) => sourceRelationIs(relation, target) !== 'other',
+  );
+  if (declared.length === 0) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(file.content, { merge: true });
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(parsed)) return undefined;
+  const configs: unknown[] = [];
+  // Levels below `sources:`: a project, a source, a table.
+  const walk = (node: unknown, depth: number) => {
+    if (!isRecord(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      if (SOURCE_CONFIG_KEYS.test(key)) configs.push(value);
+      else if (
+        depth === 0 ||
+        (depth === 1 &&
+          declared.some(([k]) => k.slice(0, k.indexOf('.')) === key)) ||
+        (depth === 2 &&
+          declared.some(([k]) => k.slice(k.indexOf('.') + 1) === key))
+      )
+        walk(value, depth + 1);
+    }
+  };
+  walk(parsed.sources, 0);
+  // A data test's `where`, at any level of `data_tests:` (or `tests:`).
+  const wheres = (node: unknown): void => {
+    if (!isRecord(node)) return;
+    for (const [key, value] of Object.entries(node))
+      if (/^\+?where$/.test(key)) configs.push(value);
+      else wheres(value);
+  };
+  wheres(parsed.data_tests);
+  wheres(parsed.tests);
+  const fields = changedFieldsNamedIn(
+    configs.map(c => JSON.stringify(c)).join('\n'),
+    mapping,
+  ).fields;
+  if (fields.length === 0) return undefined;
+  return toPerson(
+    {
+      path: file.path,
+      content: file.content,
+      status: 'unaffected',
+      impact: { path: file.path, status: 'unaffected', fields: [], lines: [] },
+    },
+    fields,
+    `configures the dbt source ${declared
+      .map(([key]) => key)
+      .join(', ')}, which may be ${target.schema}.${
+      target.table
+    }, or its data tests with ${fields
+      .map(f => `"${f}"`)
+      .join(
+        ', ',
+      )} (a source's loaded_at_field or freshness filter, a test's where), which the migration changes: dbt source freshness or dbt test reads it from the dataset; a person decides`,
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Names a file naming the dataset gives configuration kept in other files: a
+ * Great Expectations checkpoint's or script's expectation suite
+ * (`expectation_suite_name: orders_suite`, `context.suites.get("orders_suite")`),
+ * and a Superset dataset's `uuid:`, which its charts name as `dataset_uuid:`.
+ */
+interface ConfigLinks {
+  suites: Map<string, string>;
+  datasets: Map<string, string>;
+}
+
+function linksIn(named: ChangedFile[]): ConfigLinks {
+  const links: ConfigLinks = { suites: new Map(), datasets: new Map() };
+  for (const file of named) {
+    for (const match of file.content.matchAll(
+      /\b(?:expectation_suite_name|suite_name)\b["']?\s*[:=]\s*["']?([\w.-]+)|\b(?:suites\s*\.\s*get|get_expectation_suite)\s*\(\s*(?:(?:expectation_suite_)?name\s*=\s*)?["']([^"']+)["']/g,
+    ))
+      links.suites.set(match[1] ?? match[2], file.path);
+    for (const match of file.content.matchAll(
+      /^\s*uuid\s*:\s*["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gim,
+    ))
+      links.datasets.set(match[1].toLowerCase(), file.path);
+  }
+  return links;
+}
+
+/**
+ * A file of configuration another file links to the dataset by name: a Great
+ * Expectations suite (`{"expectation_suite_name": "orders_suite", … "column":
+ * "qty"}`) a checkpoint naming the dataset validates, or a Superset chart
+ * (`groupby: [qty]`, `dataset_uuid: …`) of a dataset naming it. Neither names
+ * the table, so a suite checking a renamed or dropped field, or a chart
+ * grouping by it, was never looked at while the validation or chart broke.
+ * Naming a changed field, or checking the whole column list, it goes to a
+ * person.
+ */
+function linkedConfig(
+  file: ChangedFile,
+  links: ConfigLinks,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile | undefined {
+  if (links.suites.size === 0 && links.datasets.size === 0) return undefined;
+  let via: string | undefined;
+  for (const match of file.content.matchAll(
+    /\b(expectation_suite_name|name|dataset_uuid|datasource_uuid)\b["']?\s*:\s*["']?([\w.-]+)/g,
+  )) {
+    const [, key, value] = match;
+    const from = /uuid$/.test(key)
+      ? links.datasets.get(value.toLowerCase())
+      : links.suites.get(value);
+    if (from !== undefined) {
+      via = `${
+        /uuid$/.test(key) ? 'the dataset' : 'the expectation suite'
+      } ${value}, which ${from} names beside ${target.table}`;
+      break;
+    }
+  }
+  if (via === undefined) return undefined;
+  const code = unescapedCode(file.content);
+  const fields = changedFieldsNamedIn(code, mapping).fields;
+  const whole = wholeRowsRead(code, target, mapping);
+  if (fields.length === 0 && whole.what.length === 0) return undefined;
+  return toPerson(
+    {
+      path: file.path,
+      content: file.content,
+      status: 'unaffected',
+      impact: { path: file.path, status: 'unaffected', fields: [], lines: [] },
+    },
+    fields,
+    `is ${via}, and ${
+      fields.length > 0
+        ? `names ${fields.map(f => `"${f}"`).join(', ')}`
+        : `reads whole rows (${whole.what.join(', ')})`
+    }, which the migration changes; the rewriter reads SQL and dbt models only: a person decides`,
   );
 }
 

@@ -4489,4 +4489,122 @@ describe('found by the twenty-eighth round (what a template, a run or a statemen
           .status,
       }).toEqual({ content, status: 'unaffected' });
   });
+
+  it('asks about a Great Expectations suite or a Superset chart another file links to the dataset by name', () => {
+    // The suite and the chart name the field but never the table: the
+    // checkpoint, the script or the Superset dataset naming the table gives
+    // them by name, so neither was looked at while validating or charting a
+    // renamed or dropped field failed.
+    const checkpoint = {
+      path: 'great_expectations/checkpoints/orders.yml',
+      content:
+        'name: orders_checkpoint\nclass_name: Checkpoint\nvalidations:\n  - batch_request:\n      datasource_name: warehouse\n      data_asset_name: raw.orders\n    expectation_suite_name: orders_suite\n',
+    };
+    const script = {
+      path: 'validate.py',
+      content:
+        'asset = context.data_sources.get("warehouse").get_asset("orders")\nsuite = context.suites.get("orders_suite")\n',
+    };
+    const suite = {
+      path: 'great_expectations/expectations/orders_suite.json',
+      content:
+        '{"expectation_suite_name": "orders_suite", "expectations": [{"expectation_type": "expect_column_values_to_not_be_null", "kwargs": {"column": "amount"}}]}\n',
+    };
+    const suiteV1 = {
+      path: 'gx/expectations/orders_suite.json',
+      content:
+        '{"name": "orders_suite", "expectations": [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "amount"}}]}\n',
+    };
+    const dataset = {
+      path: 'superset/datasets/warehouse/orders.yaml',
+      content:
+        'table_name: orders\nschema: raw\nuuid: 6e1b1c1e-0000-4000-8000-000000000001\ncolumns:\n- column_name: id\n',
+    };
+    const chart = {
+      path: 'superset/charts/Revenue_12.yaml',
+      content:
+        'slice_name: Revenue\nviz_type: table\nparams:\n  groupby:\n  - amount\ndataset_uuid: 6e1b1c1e-0000-4000-8000-000000000001\n',
+    };
+    for (const [files, linked] of [
+      [[checkpoint, suite], suite.path],
+      [[script, suiteV1], suiteV1.path],
+      [[dataset, chart], chart.path],
+    ] as const)
+      for (const mapping of [renameAmount, dropAmount]) {
+        const result = assessConsumer([...files], orders, mapping);
+        const file = result.results.find(r => r.path === linked);
+        expect({ linked, status: file?.status }).toEqual({
+          linked,
+          status: 'needs-decision',
+        });
+        expect(file?.impact.fields).toEqual(['amount']);
+      }
+    // A suite no file naming the dataset links, or one naming no changed
+    // field, is not the dataset's.
+    expect(
+      assessConsumer([suite], orders, renameAmount).results.map(r => r.path),
+    ).toEqual([]);
+    expect(
+      assessConsumer(
+        [
+          checkpoint,
+          { ...suite, content: suite.content.replace('amount', 'status') },
+        ],
+        orders,
+        renameAmount,
+      ).impact.status,
+    ).toBe('unaffected');
+  });
+
+  it("asks about dbt_project.yml configuring the dataset's source or its data tests with a changed field", () => {
+    // `dbt source freshness` reads `+loaded_at_field` (and the freshness
+    // filter) from each table of the source, and `+where` filters every data
+    // test: dbt_project.yml never names the table, so a rename or drop of the
+    // field they name was unaffected while freshness or the tests failed.
+    const sources = {
+      path: 'models/sources.yml',
+      content:
+        'version: 2\nsources:\n  - name: shop\n    schema: raw\n    tables:\n      - name: orders\n        columns:\n          - name: id\n            data_tests: [unique]\n',
+    };
+    const project = (config: string) => ({
+      path: 'dbt_project.yml',
+      content: `name: 'p'\nconfig-version: 2\nmodel-paths: ['models']\n${config}`,
+    });
+    for (const config of [
+      'sources:\n  p:\n    shop:\n      +loaded_at_field: amount\n',
+      'sources:\n  p:\n    shop:\n      +freshness:\n        warn_after: {count: 1, period: day}\n        filter: "amount > 0"\n',
+      'data_tests:\n  p:\n    +where: "amount > 0"\n',
+    ])
+      for (const mapping of [renameAmount, dropAmount]) {
+        const result = assessConsumer(
+          [project(config), sources],
+          orders,
+          mapping,
+        );
+        const file = result.results.find(r => r.path === 'dbt_project.yml');
+        expect({ config, status: file?.status }).toEqual({
+          config,
+          status: 'needs-decision',
+        });
+        expect(file?.impact.fields).toEqual(['amount']);
+      }
+    // Another source's config, a model's (its output keeps its name), or a
+    // project declaring no source that may be the dataset stays unaffected.
+    for (const [config, files] of [
+      [
+        'sources:\n  p:\n    billing:\n      +loaded_at_field: amount\n',
+        [sources],
+      ],
+      ['models:\n  p:\n    +unique_key: amount\n', [sources]],
+      ['sources:\n  p:\n    shop:\n      +loaded_at_field: amount\n', []],
+    ] as const)
+      expect({
+        config,
+        status: assessConsumer(
+          [project(config), ...files],
+          orders,
+          renameAmount,
+        ).impact.status,
+      }).toEqual({ config, status: 'unaffected' });
+  });
 });
