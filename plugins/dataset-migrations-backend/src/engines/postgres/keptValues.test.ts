@@ -121,6 +121,57 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
     ]);
   }, 120_000);
 
+  it('refuses a parse of text that drops a time of day, an offset or digits, naming each', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, day text, at text, ratio text);
+      INSERT INTO public.orders SELECT i, '2026-01-05', '2026-01-05 10:30', '0.5'
+        FROM generate_series(1, 100) i;
+      UPDATE public.orders SET day = '2026-01-05 10:30' WHERE id = 3;
+      UPDATE public.orders SET at = '2026-01-05T10:30:00+02:00' WHERE id = 4;
+      UPDATE public.orders SET ratio = '0.1234567890123456789' WHERE id = 5`);
+    const { outcome } = await runWith([
+      { changeType: { field: 'day', type: 'date' } },
+      { changeType: { field: 'at', type: 'timestamp' } },
+      { changeType: { field: 'ratio', type: 'double precision' } },
+    ]);
+    expect(outcome).toContain(
+      'field "day": the cast from text to date changes 1 of the 100 rows the dry run transformed (id=3: 2026-01-05 10:30 into 2026-01-05)',
+    );
+    expect(outcome).toContain(
+      'field "at": the cast from text to timestamp changes 1 of the 100 rows the dry run transformed (id=4: 2026-01-05T10:30:00+02:00 into 2026-01-05 10:30:00)',
+    );
+    expect(outcome).toContain(
+      'field "ratio": the cast from text to double precision changes 1 of the 100 rows the dry run transformed (id=5: 0.1234567890123456789 into 0.12345678901234568)',
+    );
+  }, 60_000);
+
+  it('parses text that loses nothing: dates, times in UTC or without an offset, floats in full', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, day text, at text, ratio text);
+      INSERT INTO public.orders VALUES
+        (1, '2026-01-05', '2026-01-05T10:30:00Z', '0.30000000000000004'),
+        (2, 'Jan 6 2026', '2026-01-06 10:30', '19.99'),
+        (3, '2026-01-07 00:00', '2026-01-07 10:30:00+00', 'NaN')`);
+    const { outcome } = await runWith([
+      { changeType: { field: 'day', type: 'date' } },
+      { changeType: { field: 'at', type: 'timestamp' } },
+      { changeType: { field: 'ratio', type: 'double precision' } },
+    ]);
+    expect(outcome).toBe('done');
+    const { rows } = await knex.raw(
+      `SELECT day::text, at::text, ratio::text FROM public.orders_v2 ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      {
+        day: '2026-01-05',
+        at: '2026-01-05 10:30:00',
+        ratio: '0.30000000000000004',
+      },
+      { day: '2026-01-06', at: '2026-01-06 10:30:00', ratio: '19.99' },
+      { day: '2026-01-07', at: '2026-01-07 10:30:00', ratio: 'NaN' },
+    ]);
+  }, 60_000);
+
   it('refuses a write through the name that the new version would hold changed, until contract', async () => {
     await knex.raw(`
       CREATE TABLE public.orders (id int PRIMARY KEY, amount bigint);

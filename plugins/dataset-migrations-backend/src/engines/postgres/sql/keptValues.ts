@@ -7,9 +7,10 @@
  * `timestamp` → `date` drops the time of day, `integer` → `boolean` 5 as true,
  * `double precision` → `numeric` keeps 15 digits. ALTER TABLE does the
  * same; a migration that promises to lose nothing must not. A value is kept when
- * it casts back to the previous type as it was. Not checked: widenings (nothing
- * to lose), and casts from text (a spec's types hold any text), whose parse
- * into a normal form is the point (text '042' → integer 42; see docs/engine.md).
+ * it casts back to the previous type as it was. Text is parsed, into a normal
+ * form that is the point of the retype (text '042' → integer 42; see
+ * docs/engine.md), so of a parse only what it drops is checked: a time of day or
+ * an offset from UTC, digits past a float's precision. Widenings lose nothing.
  */
 import {
   type TargetField,
@@ -50,6 +51,35 @@ const COMPARED_TYPES = new Set([
   'macaddr',
 ]);
 
+/** Types of text, whose casts to other types parse it. */
+const TEXT_TYPES = new Set([
+  'text',
+  'character varying',
+  'varchar',
+  'character',
+  'char',
+  'bpchar',
+  'citext',
+  'name',
+]);
+
+/**
+ * What a parse of the text `v` into each type drops, as SQL true where it
+ * drops something. The engine's sessions and functions are in UTC (see
+ * EXPRESSION_SETTINGS), so text without an offset reads alike both ways; a
+ * float's text is its shortest exact form (extra_float_digits = 1).
+ */
+const PARSE_DROPS: Record<string, (v: string) => string> = {
+  date: v =>
+    `CAST(${v} AS timestamp) IS DISTINCT FROM CAST(CAST(${v} AS date) AS timestamp)`,
+  timestamp: v =>
+    `CAST(${v} AS timestamptz) IS DISTINCT FROM (CAST(${v} AS timestamp) AT TIME ZONE 'UTC')`,
+  'double precision': v =>
+    `CAST(CAST(CAST(${v} AS double precision) AS text) AS numeric) IS DISTINCT FROM CAST(${v} AS numeric)`,
+  real: v =>
+    `CAST(CAST(CAST(${v} AS real) AS text) AS numeric) IS DISTINCT FROM CAST(${v} AS numeric)`,
+};
+
 /** A type's name without its modifiers: `numeric(10,2)` → `numeric`. */
 const baseOf = (type: string) =>
   type
@@ -65,6 +95,8 @@ export interface CheckedCast {
   from: string;
   /** Its type, as the source spells it. */
   was: string;
+  /** SQL: whether the cast changes the source value `value`. */
+  changed: (value: string) => string;
 }
 
 /** The cast a field's value comes from, where it can change a value without an error. */
@@ -79,13 +111,23 @@ export function checkedCastOf(
   const wasBase = baseOf(shape.domainBases[was] ?? was);
   const nowBase = baseOf(field.type);
   if (widens(wasBase, nowBase)) return undefined;
-  return COMPARED_TYPES.has(wasBase) ? { field, from, was } : undefined;
+  if (COMPARED_TYPES.has(wasBase))
+    return {
+      field,
+      from,
+      was,
+      changed: v =>
+        `CAST(CAST(${v} AS ${field.type}) AS ${was}) IS DISTINCT FROM ${v}`,
+    };
+  const drops = PARSE_DROPS[nowBase];
+  if (TEXT_TYPES.has(wasBase) && drops)
+    return { field, from, was, changed: drops };
+  return undefined;
 }
 
 /** SQL: whether the cast changes the value of the row `row` (`s.`, `n.`). */
 export function changedByCastSql(cast: CheckedCast, row: string): string {
-  const value = `${row}${q(cast.from)}`;
-  return `CAST(CAST(${value} AS ${cast.field.type}) AS ${cast.was}) IS DISTINCT FROM ${value}`;
+  return cast.changed(`${row}${q(cast.from)}`);
 }
 
 /** The function the copy and the capture call to refuse a value the cast changes. */
