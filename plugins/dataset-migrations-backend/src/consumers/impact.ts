@@ -5,6 +5,7 @@ import type {
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
   escapeRegExp,
+  wordPattern,
   jinjaNamesDataset,
   namesIdentifier,
   namesWord,
@@ -113,7 +114,7 @@ function assessFiles(
   const projectConfig = files
     .filter(file => !assessedFiles.has(file))
     .flatMap(file => projectConfigOfDataset(file, target, mapping) ?? []);
-  const links = linksIn([...named]);
+  const links = linksIn([...named], target);
   const linked = files
     .filter(file => !assessedFiles.has(file))
     .flatMap(file => linkedConfig(file, links, target, mapping) ?? []);
@@ -254,11 +255,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 interface ConfigLinks {
   suites: Map<string, string>;
   datasets: Map<string, string>;
+  /** ORM classes mapped to the dataset's table under another name. */
+  classes: Map<string, string>;
 }
 
-function linksIn(named: ChangedFile[]): ConfigLinks {
-  const links: ConfigLinks = { suites: new Map(), datasets: new Map() };
+function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
+  const links: ConfigLinks = {
+    suites: new Map(),
+    datasets: new Map(),
+    classes: new Map(),
+  };
   for (const file of named) {
+    for (const name of ormClassesOf(file.content, target.table))
+      links.classes.set(name, file.path);
     for (const match of file.content.matchAll(
       /\b(?:expectation_suite_name|suite_name)\b["']?\s*[:=]\s*["']?([\w.-]+)|\b(?:suites\s*\.\s*get|get_expectation_suite)\s*\(\s*(?:(?:expectation_suite_)?name\s*=\s*)?["']([^"']+)["']/g,
     ))
@@ -269,6 +278,62 @@ function linksIn(named: ChangedFile[]): ConfigLinks {
       links.datasets.set(match[1].toLowerCase(), file.path);
   }
   return links;
+}
+
+/**
+ * Classes an ORM maps to the table by naming it, under a name of their own
+ * (`class Purchase` with SQLAlchemy's `__tablename__ = 'orders'`, Django's
+ * `db_table`, Rails' `self.table_name`, JPA's `@Table(name = "orders")`,
+ * TypeORM's `@Entity('orders')`, EF's `[Table("orders")]` and
+ * `Entity<Purchase>().ToTable("orders")`, Sequelize's `tableName`, Prisma's
+ * `@@map("orders")`, Ecto's `schema "orders"`, GORM's `TableName()`, Exposed's
+ * `object Purchases : Table("orders")`): code elsewhere reads the table through
+ * the class (`Purchase.qty`, `Purchase.objects.filter(qty__gt=5)`,
+ * `prisma.purchase`), never naming it.
+ */
+function ormClassesOf(content: string, table: string): string[] {
+  const t = String.raw`["'](?:[\w$]+\.)?${escapeRegExp(table)}["']`;
+  const names: string[] = [];
+  const declaration =
+    /\b(?:class|model|object|interface|struct)\s+([A-Z][\w$]*)|\bdefmodule\s+(?:[\w]+\.)*([A-Z]\w*)|\btype\s+([A-Z]\w*)\s+struct\b/g;
+  const declarations = [...content.matchAll(declaration)]
+    .map(m => ({ at: m.index ?? 0, name: m[1] ?? m[2] ?? m[3] }))
+    .filter(d => !/^(?:Meta|Base|Model|Config)$/.test(d.name));
+  // The table named inside the class's body: the class declared before it.
+  for (const match of content.matchAll(
+    new RegExp(
+      String.raw`(?:__tablename__|db_table|table_name|tableName|@@map|\bschema)\s*(?:[:=(]\s*)?\(?\s*${t}|\bfunc\s*\(\s*\w*\s*\*?([A-Z]\w*)\s*\)\s*TableName\s*\(\s*\)\s*string\s*\{\s*return\s+${t}`,
+      'g',
+    ),
+  )) {
+    if (match[1]) {
+      names.push(match[1]);
+      continue;
+    }
+    const before = declarations.filter(d => d.at < (match.index ?? 0)).at(-1);
+    if (before) names.push(before.name);
+  }
+  // An annotation or decorator before the class naming the table.
+  for (const match of content.matchAll(
+    new RegExp(
+      String.raw`(?:@Table|@Entity|\[Table)\s*\(\s*(?:\{\s*)?(?:name\s*[:=]\s*)?${t}`,
+      'g',
+    ),
+  )) {
+    const after = declarations.find(d => d.at > (match.index ?? 0));
+    if (after) names.push(after.name);
+  }
+  // The class named where the table is: `Entity<Purchase>().ToTable("orders")`,
+  // `Purchase.init({…}, { tableName: 'orders' })`, `define('Purchase', …)`,
+  // `object Purchases : Table("orders")`.
+  for (const match of content.matchAll(
+    new RegExp(
+      String.raw`Entity<\s*([A-Z]\w*)\s*>\s*\(\s*\)\s*\.\s*ToTable\s*\(\s*${t}|\bobject\s+([A-Z]\w*)\s*:\s*(?:\w+\.)?(?:Int|Long|UUID)?Table\s*\(\s*${t}|\bdefine\s*\(\s*["']([A-Z]\w*)["'][\s\S]{0,2000}?tableName\s*:\s*${t}|\b([A-Z]\w*)\s*\.\s*init\s*\([\s\S]{0,2000}?tableName\s*:\s*${t}`,
+      'g',
+    ),
+  ))
+    names.push(match[1] ?? match[2] ?? match[3] ?? match[4]);
+  return [...new Set(names)];
 }
 
 /**
@@ -287,11 +352,28 @@ function linkedConfig(
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): RewrittenFile | undefined {
-  if (links.suites.size === 0 && links.datasets.size === 0) return undefined;
+  if (
+    links.suites.size === 0 &&
+    links.datasets.size === 0 &&
+    links.classes.size === 0
+  )
+    return undefined;
   let via: string | undefined;
-  for (const match of file.content.matchAll(
-    /\b(expectation_suite_name|name|dataset_uuid|datasource_uuid)\b["']?\s*:\s*["']?([\w.-]+)/g,
-  )) {
+  for (const [name, from] of links.classes)
+    if (
+      wordPattern(name, '').test(file.content) ||
+      new RegExp(
+        `\\.\\s*${escapeRegExp(name[0].toLowerCase() + name.slice(1))}\\s*\\.`,
+      ).test(file.content)
+    ) {
+      via = `code using ${name}, which ${from} maps to ${target.table}`;
+      break;
+    }
+  for (const match of via
+    ? []
+    : file.content.matchAll(
+        /\b(expectation_suite_name|name|dataset_uuid|datasource_uuid)\b["']?\s*:\s*["']?([\w.-]+)/g,
+      )) {
     const [, key, value] = match;
     const from = /uuid$/.test(key)
       ? links.datasets.get(value.toLowerCase())

@@ -4607,4 +4607,118 @@ describe('found by the twenty-eighth round (what a template, a run or a statemen
         ).impact.status,
       }).toEqual({ config, status: 'unaffected' });
   });
+
+  it('asks about code reading the dataset through an ORM class mapped to it under another name', () => {
+    // The mapping names the table; the code using the class names only the
+    // class and the field, so it was never looked at (round 27 left it) while
+    // its query read a renamed or dropped column.
+    for (const [mapped, user] of [
+      [
+        [
+          'app/models.py',
+          "class Purchase(Base):\n    __tablename__ = 'orders'\n    __table_args__ = {'schema': 'raw'}\n",
+        ],
+        [
+          'app/report.py',
+          'session.query(Purchase).filter(Purchase.amount > 5).all()\n',
+        ],
+      ],
+      [
+        [
+          'shop/models.py',
+          "class Purchase(models.Model):\n    class Meta:\n        db_table = 'orders'\n",
+        ],
+        ['shop/views.py', 'Purchase.objects.filter(amount__gt=5)\n'],
+      ],
+      [
+        [
+          'app/models/purchase.rb',
+          "class Purchase < ApplicationRecord\n  self.table_name = 'orders'\nend\n",
+        ],
+        ['app/controllers/report.rb', "Purchase.where('amount > ?', 5)\n"],
+      ],
+      [
+        [
+          'src/Purchase.java',
+          '@Entity\n@Table(name = "orders", schema = "raw")\npublic class Purchase {\n  @Id Long id;\n}\n',
+        ],
+        [
+          'src/PurchaseRepository.java',
+          'interface PurchaseRepository extends JpaRepository<Purchase, Long> {\n  List<Purchase> findByAmountGreaterThan(int amount);\n}\n',
+        ],
+      ],
+      [
+        [
+          'src/entity/Purchase.ts',
+          "@Entity('orders')\nexport class Purchase {\n  @PrimaryColumn() id: number;\n}\n",
+        ],
+        [
+          'src/report.ts',
+          'const rows: Purchase[] = await repo.find({ where: { amount: MoreThan(5) } });\n',
+        ],
+      ],
+      [
+        [
+          'prisma/schema.prisma',
+          'model Purchase {\n  id Int @id\n  @@map("orders")\n}\n',
+        ],
+        [
+          'src/report.ts',
+          'await prisma.purchase.findMany({ where: { amount: { gt: 5 } } });\n',
+        ],
+      ],
+      [
+        [
+          'lib/shop/purchase.ex',
+          'defmodule Shop.Purchase do\n  schema "orders" do\n  end\nend\n',
+        ],
+        [
+          'lib/shop/report.ex',
+          'from(p in Purchase, where: p.amount > 5) |> Repo.all()\n',
+        ],
+      ],
+      [
+        [
+          'models/purchase.go',
+          'func (Purchase) TableName() string { return "orders" }\n',
+        ],
+        ['report.go', 'db.Where("amount > ?", 5).Find(&[]Purchase{})\n'],
+      ],
+    ] as const)
+      for (const mapping of [renameAmount, dropAmount]) {
+        const files = [
+          { path: mapped[0], content: mapped[1] },
+          { path: user[0], content: user[1] },
+        ];
+        const result = assessConsumer(files, orders, mapping);
+        const file = result.results.find(r => r.path === user[0]);
+        expect({ user: user[0], status: file?.status }).toEqual({
+          user: user[0],
+          status: 'needs-decision',
+        });
+        expect(file?.impact.fields).toEqual(['amount']);
+      }
+    // A class mapped to another table, or code not using the class, is not
+    // the dataset's reader.
+    for (const [mapped, user] of [
+      [
+        "class Purchase(Base):\n    __tablename__ = 'purchases'\n# orders\n",
+        'session.query(Purchase).filter(Purchase.amount > 5)\n',
+      ],
+      [
+        "class Purchase(Base):\n    __tablename__ = 'orders'\n",
+        'session.query(Refund).filter(Refund.amount > 5)\n',
+      ],
+    ])
+      expect(
+        assessConsumer(
+          [
+            { path: 'app/models.py', content: mapped },
+            { path: 'app/report.py', content: user },
+          ],
+          orders,
+          renameAmount,
+        ).results.map(r => r.path),
+      ).not.toContain('app/report.py');
+  });
 });
