@@ -172,6 +172,69 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
     ]);
   }, 60_000);
 
+  it('retypes jsonb numbers and booleans, and serves them as jsonb through the name until contract', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, price jsonb, qty jsonb, flag jsonb);
+      INSERT INTO public.orders SELECT i, '2.50', to_jsonb(i), 'true' FROM generate_series(1, 100) i;
+      UPDATE public.orders SET price = NULL, qty = NULL, flag = NULL WHERE id = 9`);
+    const { outcome } = await runWith([
+      { changeType: { field: 'price', type: 'numeric' } },
+      { changeType: { field: 'qty', type: 'integer' } },
+      { changeType: { field: 'flag', type: 'boolean' } },
+    ]);
+    expect(outcome).toBe('done');
+    const { rows } = await knex.raw(
+      `SELECT price::text, qty, flag FROM public.orders_v2 WHERE id IN (8, 9) ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { price: '2.50', qty: 8, flag: true },
+      { price: null, qty: null, flag: null },
+    ]);
+    await knex.raw(
+      `INSERT INTO public.orders (id, price, qty, flag) VALUES (1000, '3.25', '7', 'false')`,
+    );
+    await knex.raw(`UPDATE public.orders SET qty = '9' WHERE id = 8`);
+    const { rows: named } = await knex.raw(
+      `SELECT id, price::text, qty::text, flag::text FROM public.orders WHERE id IN (8, 1000) ORDER BY id`,
+    );
+    expect(named).toEqual([
+      { id: 8, price: '2.50', qty: '9', flag: 'true' },
+      { id: 1000, price: '3.25', qty: '7', flag: 'false' },
+    ]);
+  }, 60_000);
+
+  it('refuses a jsonb number the cast to integer rounds, naming it', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, qty jsonb);
+      INSERT INTO public.orders SELECT i, to_jsonb(i) FROM generate_series(1, 100) i;
+      UPDATE public.orders SET qty = '2.5' WHERE id = 4`);
+    const { outcome } = await runWith([
+      { changeType: { field: 'qty', type: 'integer' } },
+    ]);
+    expect(outcome).toContain(
+      'field "qty": the cast from jsonb to integer changes 1 of the 100 rows the dry run transformed (id=4: 2.5 into 3)',
+    );
+  }, 60_000);
+
+  it('names a changed value that its previous type or domain would not take back', async () => {
+    await knex.raw(`
+      CREATE DOMAIN public.positive AS numeric CHECK (VALUE > 0);
+      CREATE TABLE public.orders (id int PRIMARY KEY, price numeric(5,2), share public.positive);
+      INSERT INTO public.orders SELECT i, i, i FROM generate_series(1, 100) i;
+      UPDATE public.orders SET price = 999.99 WHERE id = 5;
+      UPDATE public.orders SET share = 0.4 WHERE id = 6`);
+    const { outcome } = await runWith([
+      { changeType: { field: 'price', type: 'integer' } },
+      { changeType: { field: 'share', type: 'integer' } },
+    ]);
+    expect(outcome).toContain(
+      'field "price": the cast from numeric(5,2) to integer changes 1 of the 100 rows the dry run transformed (id=5: 999.99 into 1000)',
+    );
+    expect(outcome).toContain(
+      'field "share": the cast from public.positive to integer changes 1 of the 100 rows the dry run transformed (id=6: 0.4 into 0)',
+    );
+  }, 60_000);
+
   it('refuses a write through the name that the new version would hold changed, until contract', async () => {
     await knex.raw(`
       CREATE TABLE public.orders (id int PRIMARY KEY, amount bigint);

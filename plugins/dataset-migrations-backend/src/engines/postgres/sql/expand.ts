@@ -30,6 +30,7 @@ import { createViewSql } from './privileges';
 import { CONFLICTS_FAIL_THE_WRITE } from './rowTriggers';
 import { type MigrationShape, OVERRIDING_IDENTITY } from './shape';
 import {
+  castTo,
   COLUMNS_OVER_VARIABLES,
   dollarQuoted,
   functionSettings,
@@ -116,9 +117,10 @@ function mustFitPreviousSql(
 ): string {
   return `
          BEGIN
-           fits := CAST(CAST(${value} AS ${
-    field.was
-  }) AS ${now}) IS NOT DISTINCT FROM ${value};
+           fits := CAST(${castTo(
+             value,
+             field.was,
+           )} AS ${now}) IS NOT DISTINCT FROM ${value};
          EXCEPTION WHEN OTHERS THEN
            fits := false;
          END;
@@ -400,7 +402,7 @@ function castBack(
     return `CAST((${value} AT TIME ZONE 'UTC') AS ${was})`;
   if (from === 'local' && to === 'zoned')
     return `CAST((CAST(${value} AS timestamp) AT TIME ZONE 'UTC') AS ${was})`;
-  return `CAST(${value} AS ${was})`;
+  return castTo(value, was);
 }
 
 /** The type a domain of the source's is over; any other type itself. */
@@ -655,7 +657,7 @@ function expandWriteSql(
     const column = phase.columns.find(c => c.name === old.name)!;
     if (column.source === 'previous') return `NEW.${q(old.name)}`;
     if (column.source === 'old-type')
-      return `CAST(w.${q(column.from!)} AS ${old.type})`;
+      return castTo(`w.${q(column.from!)}`, old.type);
     return `w.${q(column.from!)}`;
   };
   const oldKey = list(shape.sourceKey.map(q));

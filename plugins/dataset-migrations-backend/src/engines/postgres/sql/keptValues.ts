@@ -18,7 +18,14 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { quoteRelation } from '../relations';
 import type { MigrationShape } from './shape';
-import { dollarQuoted, functionSettings, literal, q, valueOf } from './values';
+import {
+  castTo,
+  dollarQuoted,
+  functionSettings,
+  literal,
+  q,
+  valueOf,
+} from './values';
 
 /**
  * Types whose values a cast to another type may round or cut without an error,
@@ -116,8 +123,15 @@ export function checkedCastOf(
       field,
       from,
       was,
+      // Back to the base type: without its modifier or domain, whose rounding
+      // (`numeric(5,2)`: 1000 overflows) or CHECK would fail where the value
+      // was changed, an SQL error in place of the refusal naming the row (found
+      // by a probe, 2026-12-06); jsonb by to_jsonb (see castTo).
       changed: v =>
-        `CAST(CAST(${v} AS ${field.type}) AS ${was}) IS DISTINCT FROM ${v}`,
+        `${castTo(
+          `CAST(${v} AS ${field.type})`,
+          wasBase,
+        )} IS DISTINCT FROM ${v}`,
     };
   const drops = PARSE_DROPS[nowBase];
   if (TEXT_TYPES.has(wasBase) && drops)

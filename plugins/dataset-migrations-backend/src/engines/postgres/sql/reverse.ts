@@ -4,6 +4,7 @@ import { type RelationName, quoteRelation } from '../relations';
 import { dropRowTriggerSql, rowTriggerSql } from './rowTriggers';
 import { type MigrationShape, OVERRIDING_IDENTITY } from './shape';
 import {
+  castTo,
   dollarQuoted,
   functionSettings,
   keyChangedSql,
@@ -37,7 +38,7 @@ export function inverseOf(
       values.set(old.name, row =>
         carrier.source.kind === 'copy'
           ? `${row}${q(carrier.name)}`
-          : `(${row}${q(carrier.name)})::${old.type}`,
+          : castTo(`${row}${q(carrier.name)}`, old.type),
       );
     } else if (recomputed) {
       return {
@@ -126,7 +127,7 @@ export function createReverseSql(
             const old = shape.sourceFields.find(
               o => f.source.kind === 'cast' && o.name === f.source.from,
             )!;
-            return `CAST(CAST(${row}.${q(f.name)} AS ${old.type}) AS ${
+            return `CAST(${castTo(`${row}.${q(f.name)}`, old.type)} AS ${
               f.type
             }) IS NOT DISTINCT FROM ${row}.${q(f.name)}`;
           })

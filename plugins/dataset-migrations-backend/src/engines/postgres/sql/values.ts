@@ -43,6 +43,19 @@ export function valueOf(field: TargetField, row: string): string {
 export const list = (items: string[]) => items.join(', ');
 
 /**
+ * SQL: `value` as the type `type`, a field's previous type where a retype is
+ * carried back. jsonb takes no cast from the types a retype makes of it
+ * (`cannot cast type numeric to jsonb`): its value is made with to_jsonb, as
+ * the number, boolean or text it is. Found by a probe (2026-12-06): a jsonb
+ * → numeric retype failed at the cut-over, after its whole copy.
+ */
+export function castTo(value: string, type: string): string {
+  return type.trim().toLowerCase() === 'jsonb'
+    ? `to_jsonb(${value})`
+    : `CAST(${value} AS ${type})`;
+}
+
+/**
  * SQL: whether a key's values `after` differ from `before` (lists of the same
  * types), as stored, not by `=`: `=` calls values equal that differ (numeric
  * `1.0` and `1.00`, text under a nondeterministic collation), so a write changing
