@@ -266,7 +266,10 @@ function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
     classes: new Map(),
   };
   for (const file of named) {
-    for (const name of ormClassesOf(file.content, target.table))
+    for (const name of [
+      ...ormClassesOf(file.content, target.table),
+      ...tableObjectsOf(file.content, target.table),
+    ])
       links.classes.set(name, file.path);
     for (const match of file.content.matchAll(
       /\b(?:expectation_suite_name|suite_name)\b["']?\s*[:=]\s*["']?([\w.-]+)|\b(?:suites\s*\.\s*get|get_expectation_suite)\s*\(\s*(?:(?:expectation_suite_)?name\s*=\s*)?["']([^"']+)["']/g,
@@ -278,6 +281,27 @@ function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
       links.datasets.set(match[1].toLowerCase(), file.path);
   }
   return links;
+}
+
+/**
+ * Variables code binds to the table's object, under a name of their own:
+ * SQLAlchemy Core's `orders_t = Table("orders", metadata, …)` or
+ * `sa.table("orders", …)`, peewee's and pypika's `Table('orders')`, Knex's
+ * `const purchases = () => knex('orders')`. Code elsewhere reads the table
+ * through it (`select(orders_t.c.qty)`, `orders_t.c["qty"]`), never naming it.
+ */
+function tableObjectsOf(content: string, table: string): string[] {
+  const t = String.raw`["'](?:[\w$]+\.)?${escapeRegExp(table)}["']`;
+  return [
+    ...content.matchAll(
+      new RegExp(
+        String.raw`(?:\b(?:const|let|var)\s+)?\b([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:\(\s*\)\s*=>\s*)?(?:[\w$]+\s*\.\s*)*(?:Table|table|knex|db)\s*\(\s*(?:name\s*=\s*)?${t}`,
+        'g',
+      ),
+    ),
+  ]
+    .map(m => m[1])
+    .filter(name => name.toLowerCase() !== table.toLowerCase());
 }
 
 /**

@@ -4721,4 +4721,77 @@ describe('found by the twenty-eighth round (what a template, a run or a statemen
         ).results.map(r => r.path),
       ).not.toContain('app/report.py');
   });
+
+  it('asks about code reading the dataset through a table object another file binds to it', () => {
+    // SQLAlchemy Core's Table, pypika's and Knex's builders are bound to a
+    // variable where the table is named; other files use the variable
+    // (`orders_t.c.amount`) and never name the table, so they were unaffected.
+    for (const [bound, user] of [
+      [
+        [
+          'app/tables.py',
+          'orders_t = Table("orders", metadata, schema="raw", autoload_with=engine)\n',
+        ],
+        [
+          'app/report.py',
+          'from app.tables import orders_t\nstmt = select(orders_t.c.id).where(orders_t.c.amount > 5)\n',
+        ],
+      ],
+      [
+        [
+          'app/tables.py',
+          'purchases = sa.table("orders", sa.column("id"), schema="raw")\n',
+        ],
+        [
+          'app/report.py',
+          'stmt = select(purchases.c.id).where(purchases.c.amount > 5)\n',
+        ],
+      ],
+      [
+        ['q.py', "purchases = Table('orders')\n"],
+        ['r.py', 'q = Query.from_(purchases).select(purchases.amount)\n'],
+      ],
+      [
+        ['src/db.ts', "export const purchases = () => knex('orders');\n"],
+        [
+          'src/report.ts',
+          "const rows = await purchases().where('amount', '>', 5).select('id');\n",
+        ],
+      ],
+    ] as const)
+      for (const mapping of [renameAmount, dropAmount]) {
+        const result = assessConsumer(
+          [
+            { path: bound[0], content: bound[1] },
+            { path: user[0], content: user[1] },
+          ],
+          orders,
+          mapping,
+        );
+        const file = result.results.find(r => r.path === user[0]);
+        expect({ user: user[1], status: file?.status }).toEqual({
+          user: user[1],
+          status: 'needs-decision',
+        });
+        expect(file?.impact.fields).toEqual(['amount']);
+      }
+    // Another table's object is not the dataset's.
+    expect(
+      assessConsumer(
+        [
+          {
+            path: 'app/tables.py',
+            content:
+              'refunds_t = Table("refunds", metadata)\norders_t = Table("orders", metadata)\n',
+          },
+          {
+            path: 'app/report.py',
+            content: 'stmt = select(refunds_t.c.amount)\n',
+          },
+        ],
+        orders,
+        renameAmount,
+      ).results.map(r => r.path),
+    ).not.toContain('app/report.py');
+  });
 });
