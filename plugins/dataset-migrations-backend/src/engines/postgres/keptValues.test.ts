@@ -145,6 +145,49 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
     );
   }, 60_000);
 
+  it('refuses a parse that drops an offset into a date, or digits past a microsecond', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, day text, at text, instant text);
+      INSERT INTO public.orders SELECT i, '2026-01-05T00:00:00Z', '2026-01-05 10:30:00.123456',
+          '2026-01-05T10:30:00.123456000Z'
+        FROM generate_series(1, 100) i;
+      UPDATE public.orders SET day = '2026-01-05T00:00:00+02:00' WHERE id = 3;
+      UPDATE public.orders SET at = '2026-01-05T10:30:00.123456789' WHERE id = 4;
+      UPDATE public.orders SET instant = '2026-01-05T10:30:00.1234567Z' WHERE id = 5`);
+    const { outcome } = await runWith([
+      { changeType: { field: 'day', type: 'date' } },
+      { changeType: { field: 'at', type: 'timestamp' } },
+      { changeType: { field: 'instant', type: 'timestamptz' } },
+    ]);
+    expect(outcome).toContain(
+      'field "day": the cast from text to date changes 1 of the 100 rows the dry run transformed (id=3: 2026-01-05T00:00:00+02:00 into 2026-01-05)',
+    );
+    expect(outcome).toContain(
+      'field "at": the cast from text to timestamp changes 1 of the 100 rows the dry run transformed (id=4: 2026-01-05T10:30:00.123456789 into 2026-01-05 10:30:00.123457)',
+    );
+    expect(outcome).toContain(
+      'field "instant": the cast from text to timestamptz changes 1 of the 100 rows the dry run transformed (id=5: 2026-01-05T10:30:00.1234567Z into 2026-01-05 10:30:00.123457+00)',
+    );
+  }, 60_000);
+
+  it('parses a date past the range of timestamps', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, day text);
+      INSERT INTO public.orders VALUES (1, '2026-01-05'), (2, '300000-01-01'), (3, 'infinity')`);
+    const { outcome } = await runWith([
+      { changeType: { field: 'day', type: 'date' } },
+    ]);
+    expect(outcome).toBe('done');
+    const { rows } = await knex.raw(
+      `SELECT day::text FROM public.orders_v2 ORDER BY id`,
+    );
+    expect(rows.map((r: { day: string }) => r.day)).toEqual([
+      '2026-01-05',
+      '300000-01-01',
+      'infinity',
+    ]);
+  }, 60_000);
+
   it('parses text that loses nothing: dates, times in UTC or without an offset, floats in full', async () => {
     await knex.raw(`
       CREATE TABLE public.orders (id int PRIMARY KEY, day text, at text, ratio text);

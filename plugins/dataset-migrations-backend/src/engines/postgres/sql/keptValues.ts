@@ -71,16 +71,34 @@ const TEXT_TYPES = new Set([
 ]);
 
 /**
+ * SQL: whether the text `v` gives seconds digits past the microsecond, which a
+ * parse into a time rounds away without a word: `10:30:00.123456789` (Java's
+ * Instant, Go's RFC3339Nano) is 10:30:00.123457. Found by a probe (2026-12-06).
+ */
+function subMicrosecond(v: string): string {
+  return `CAST(${v} AS text) ~ '[0-9]:[0-9]{2}[.][0-9]{6}[0-9]*[1-9]'`;
+}
+
+/**
  * What a parse of the text `v` into each type drops, as SQL true where it
  * drops something. The engine's sessions and functions are in UTC (see
  * EXPRESSION_SETTINGS), so text without an offset reads alike both ways; a
  * float's text is its shortest exact form (extra_float_digits = 1).
  */
 const PARSE_DROPS: Record<string, (v: string) => string> = {
+  // As an instant, so an offset dropped counts as a time of day does
+  // (`2026-01-05T00:00:00+02:00` is the 4th in UTC). A date past timestamp's
+  // range (294276 AD) has no time of day to drop, and the check would fail
+  // the parse the cast takes.
   date: v =>
-    `CAST(${v} AS timestamp) IS DISTINCT FROM CAST(CAST(${v} AS date) AS timestamp)`,
+    `CASE WHEN CAST(${v} AS date) > date '294276-12-31' THEN false ELSE CAST(CAST(${v} AS date) AS timestamp) AT TIME ZONE 'UTC' IS DISTINCT FROM CAST(${v} AS timestamptz) OR ${subMicrosecond(
+      v,
+    )} END`,
   timestamp: v =>
-    `CAST(${v} AS timestamptz) IS DISTINCT FROM (CAST(${v} AS timestamp) AT TIME ZONE 'UTC')`,
+    `(CAST(${v} AS timestamp) AT TIME ZONE 'UTC') IS DISTINCT FROM CAST(${v} AS timestamptz) OR ${subMicrosecond(
+      v,
+    )}`,
+  timestamptz: subMicrosecond,
   'double precision': v =>
     `CAST(CAST(CAST(${v} AS double precision) AS text) AS numeric) IS DISTINCT FROM CAST(${v} AS numeric)`,
   real: v =>
