@@ -67,10 +67,34 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
       { changeType: { field: 'amount', type: 'double precision' } },
     ]);
     expect(outcome).toBe(
-      'field "amount": the cast from bigint to double precision changes 2 of the 1000 rows the dry run transformed (id=7: 9007199254740995 into 9.007199254740996e+15; id=70: 9007199254740993 into 9.007199254740992e+15); a retype keeps every value: fix those rows, or, where the change is meant, say so with "using": ""amount"::double precision"',
+      'field "amount": the cast from bigint to double precision changes 2 of the 1000 rows the dry run transformed (id=7: 9007199254740995 into 9.007199254740996e+15; id=70: 9007199254740993 into 9.007199254740992e+15); a retype keeps every value: fix those rows, or, where the change is meant, say so with using: amount::double precision',
     );
     expect(steps.map(s => `${s.name}:${s.status}`)).toEqual(['dry-run:failed']);
     expect(await tables()).toEqual(['orders']);
+  }, 60_000);
+
+  it('takes the change where "using" says it is meant', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, amount bigint, placed timestamptz);
+      INSERT INTO public.orders SELECT i, 9007199254740995, '2026-01-05 10:30+00'
+        FROM generate_series(1, 100) i`);
+    const { outcome } = await runWith([
+      {
+        changeType: {
+          field: 'amount',
+          type: 'double precision',
+          using: 'amount::double precision',
+        },
+      },
+      { changeType: { field: 'placed', type: 'date', using: 'placed::date' } },
+    ]);
+    expect(outcome).toBe('done');
+    const { rows } = await knex.raw(
+      `SELECT amount::bigint::text AS amount, placed::text FROM public.orders_v2 WHERE id = 1`,
+    );
+    expect(rows).toEqual([
+      { amount: '9007199254740996', placed: '2026-01-05' },
+    ]);
   }, 60_000);
 
   it('refuses numeric rounded to integer, a time of day dropped and an integer turned boolean, all at once', async () => {

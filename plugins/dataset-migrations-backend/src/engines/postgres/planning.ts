@@ -67,7 +67,7 @@ export async function planStages(
     return [
       {
         name: 'dry-run',
-        description: `Transform about ${DRY_RUN_SAMPLE_ROWS} sampled rows in a read-only transaction; a failure, or a NULL in a field the new version holds NOT NULL, names the rows by key.`,
+        description: `Transform about ${DRY_RUN_SAMPLE_ROWS} sampled rows in a read-only transaction; a failure, a NULL in a field the new version holds NOT NULL, or a value a retype's cast would change (rounded, cut, a time of day dropped) names the rows by key.`,
         sql: [dryRunSql(shape, 'TABLESAMPLE SYSTEM (<percent>)')],
       },
       {

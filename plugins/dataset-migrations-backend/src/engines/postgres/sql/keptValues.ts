@@ -210,9 +210,9 @@ export function changedValueWords(cast: CheckedCast): {
     remedy: `a retype keeps every value: fix those rows${
       cast.field.primaryKey
         ? ', or keep the type'
-        : `, or, where the change is meant, say so with "using": "${q(
-            cast.from,
-          )}::${cast.field.type}"`
+        : `, or, where the change is meant, say so with using: ${
+            /^[a-z_][a-z0-9_]*$/.test(cast.from) ? cast.from : q(cast.from)
+          }::${cast.field.type}`
     }`,
   };
 }
