@@ -4459,6 +4459,16 @@ describe('found by the twenty-eighth round (what a template, a run or a statemen
       ['src/q.ts', 'await db.query(`SELECT id, ${col} FROM raw.orders`);\n'],
       ['report.rb', 'conn.exec("SELECT id, #{col} FROM raw.orders")\n'],
       ['dags/report.sql.j2', 'SELECT id, {{ col }} FROM raw.orders\n'],
+      // printf-style, PHP's and an f-string's expression (added after the
+      // round's first fix, which missed them).
+      ['etl/q.py', 'cur.execute("SELECT id, %s FROM raw.orders" % col)\n'],
+      ['q.go', 'q := fmt.Sprintf("SELECT id, %s FROM raw.orders", col)\n'],
+      [
+        'Q.java',
+        'String q = String.format("SELECT id, %s FROM raw.orders", col);\n',
+      ],
+      ['q.php', '$q = "SELECT id, {$col} FROM raw.orders";\n'],
+      ['etl/q.py', 'q = f"SELECT {\', \'.join(cols)} FROM raw.orders"\n'],
     ])
       for (const mapping of [renameAmount, dropAmount, widenAmount]) {
         const result = rewriteSqlFile({ path, content }, orders, mapping);
@@ -4473,6 +4483,10 @@ describe('found by the twenty-eighth round (what a template, a run or a statemen
     for (const [content, mapping] of [
       [
         'cur.execute(f"SELECT id, status FROM raw.orders WHERE id = {oid}")\n',
+        renameAmount,
+      ],
+      [
+        'cur.execute("SELECT id, status FROM raw.orders WHERE id = %s", (oid,))\n',
         renameAmount,
       ],
       [

@@ -563,15 +563,17 @@ export function introducedNamesIn(
 
 /**
  * A column code builds into SQL at run time: an interpolation (an f-string's or
- * `format()`'s `{col}`, psycopg's `sql.SQL("… {} …")`, `${col}`, `#{col}`,
- * `$col`, a template's `{{ col }}`) or a concatenated variable (`"SELECT id, " +
+ * `format()`'s `{col}` or `{', '.join(cols)}`, psycopg's `sql.SQL("… {} …")`,
+ * `${col}`, `#{col}`, PHP's `{$col}`, `$col`, a template's `{{ col }}`, a
+ * printf-style `%s` of Python's `%`, Go's `Sprintf` or Java's `String.format`)
+ * or a concatenated variable (`"SELECT id, " +
  * col`) where a column stands, right after SELECT, BY, WHERE, AND, OR, HAVING
  * or SET and any plain names listed before it (`SELECT id, {col}`, `ORDER BY
  * {sort}`, `WHERE {col} IS NULL`), not after an operator (`WHERE id = {oid}`
  * is a value). Only within a few hundred characters of the dataset's name.
  */
 const RUN_TIME_COLUMN = new RegExp(
-  String.raw`\b(?:select(?:\s+distinct)?|by|where|and|or|having|set)\s+(?:[\w."]+\s*,\s*)*(\{\{[^{}]*\}\}|\$\{[^{}\n]*\}|#\{[^{}\n]*\}|\{[A-Za-z_]?[\w.\[\]'"]*\}|\$[A-Za-z_]\w*|["'\x60]\s*(?:\+|\.|\|\|)\s*[A-Za-z_][\w.]*)`,
+  String.raw`\b(?:select(?:\s+distinct)?|by|where|and|or|having|set)\s+(?:[\w."]+\s*,\s*)*(\{\{[^{}]*\}\}|\$\{[^{}\n]*\}|#\{[^{}\n]*\}|\{[^{}\n]{0,80}\}|%(?:\(\w+\))?[sv]\b|\$[A-Za-z_]\w*|["'\x60]\s*(?:\+|\.|\|\|)\s*[A-Za-z_][\w.]*)`,
   'gi',
 );
 
