@@ -194,10 +194,10 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
     );
   }, 60_000);
 
-  it('parses a date past the range of timestamps', async () => {
+  it('parses a date past the range of timestamps, and NULL', async () => {
     await knex.raw(`
       CREATE TABLE public.orders (id int PRIMARY KEY, day text);
-      INSERT INTO public.orders VALUES (1, '2026-01-05'), (2, '300000-01-01'), (3, 'infinity')`);
+      INSERT INTO public.orders VALUES (1, '2026-01-05'), (2, '300000-01-01'), (3, 'infinity'), (4, NULL)`);
     const { outcome } = await runWith([
       { changeType: { field: 'day', type: 'date' } },
     ]);
@@ -209,6 +209,7 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
       '2026-01-05',
       '300000-01-01',
       'infinity',
+      null,
     ]);
   }, 60_000);
 

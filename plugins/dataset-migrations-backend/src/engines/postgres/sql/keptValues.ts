@@ -76,7 +76,8 @@ const TEXT_TYPES = new Set([
  * Instant, Go's RFC3339Nano) is 10:30:00.123457. Found by a probe (2026-12-06).
  */
 function subMicrosecond(v: string): string {
-  return `CAST(${v} AS text) ~ '[0-9]:[0-9]{2}[.][0-9]{6}[0-9]*[1-9]'`;
+  // Never NULL: a NULL here would be taken for a changed value.
+  return `coalesce(CAST(${v} AS text) ~ '[0-9]:[0-9]{2}[.][0-9]{6}[0-9]*[1-9]', false)`;
 }
 
 /**
