@@ -19,6 +19,7 @@ import {
   truncateCaptureOnPartitionsSql,
 } from './sql/capture';
 import { copyRangeSql } from './sql/copy';
+import { changedValueFnIfNeededSql } from './sql/keptValues';
 import type { MigrationShape } from './sql/shape';
 
 /** A partition's attachment: its oid and the transaction that attached it. */
@@ -109,7 +110,10 @@ export async function copyAttachedSince(
     (attachedBy.get(member.oid) !== member.attachedBy ||
       attachedSince(byOid.get(member.parent)));
   const leaves = tree.filter(m => m.leaf && attachedSince(m));
-  if (leaves.length > 0) await captureTruncates(client, shape, leaves);
+  if (leaves.length > 0) {
+    await captureTruncates(client, shape, leaves);
+    for (const sql of changedValueFnIfNeededSql(shape)) await client.query(sql);
+  }
   const copied: string[] = [];
   for (const member of leaves) {
     const partition = { schema: member.schema, name: member.name };

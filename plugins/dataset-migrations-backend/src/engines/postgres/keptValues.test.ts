@@ -332,6 +332,62 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
     ]);
   }, 60_000);
 
+  /** The engine's functions that refuse a changed value, by signature. */
+  async function refusalFunctions(): Promise<string[]> {
+    const { rows } = await knex.raw(
+      `SELECT p.oid::regprocedure::text AS fn FROM pg_proc p
+        WHERE p.proname LIKE '%\\_changed' ORDER BY 1`,
+    );
+    return rows.map((r: { fn: string }) => r.fn);
+  }
+
+  it('writes through the name of a run whose new version was made before the refusal function was', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, amount bigint);
+      INSERT INTO public.orders SELECT i, i FROM generate_series(1, 100) i`);
+    // Its copy done, a run from before the function is where it would resume.
+    const { outcome } = await runWith(
+      [{ changeType: { field: 'amount', type: 'double precision' } }],
+      'indexes',
+      async () => {
+        for (const fn of await refusalFunctions())
+          await knex.raw(`DROP FUNCTION ${fn}`);
+      },
+    );
+    expect(outcome).toBe('done');
+    await knex.raw(`INSERT INTO public.orders (id, amount) VALUES (1000, 5)`);
+    await knex.raw(`UPDATE public.orders SET amount = 7 WHERE id = 1`);
+    const { rows } = await knex.raw(
+      `SELECT id, amount FROM public.orders WHERE id IN (1, 1000) ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { id: 1, amount: '7' },
+      { id: 1000, amount: '5' },
+    ]);
+  }, 60_000);
+
+  it('leaves no refusal function behind after a rollback of a run that also renames the dataset', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, amount bigint);
+      INSERT INTO public.orders SELECT i, i FROM generate_series(1, 100) i`);
+    const made = await engineRun(
+      engine,
+      'public.orders',
+      [{ changeType: { field: 'amount', type: 'double precision' } }],
+      { renamedTo: { table: 'public.purchases' } },
+    );
+    await engine.migrate(made.run);
+    expect(await refusalFunctions()).toHaveLength(1);
+    await engine.rollback(made.run);
+    expect(await refusalFunctions()).toEqual([]);
+    const { rows } = await knex.raw(
+      `SELECT count(*)::int AS n FROM pg_proc p
+         JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = 'dataset_migrations_engine'`,
+    );
+    expect(rows).toEqual([{ n: 0 }]);
+  }, 60_000);
+
   it('refuses at the backfill a value changed after the dry run, and keeps the source', async () => {
     await knex.raw(`
       CREATE TABLE public.orders (id int PRIMARY KEY, amount bigint);

@@ -10,7 +10,7 @@ import {
   quoteRelation,
 } from '../relations';
 import { upsertSql } from './copy';
-import { changedValueFnSql, checkedCastOf } from './keptValues';
+import { changedValueFnIfNeededSql } from './keptValues';
 import { onlyOwnerOfIdentitySql, onlyOwnerSql } from './privileges';
 import {
   createBookkeepingSchemaSql,
@@ -224,9 +224,7 @@ export function createTargetStatements(
     createDeletedSql(shape),
     onlyOwnerSql(shape.deleted),
     // Before the capture, whose writes call it, as the backfill's copy does.
-    ...(shape.fields.some(f => checkedCastOf(shape, f))
-      ? [changedValueFnSql(shape)]
-      : []),
+    ...changedValueFnIfNeededSql(shape),
     ...createCaptureSql(shape),
     ...createTruncateCaptureSql(shape),
   ];

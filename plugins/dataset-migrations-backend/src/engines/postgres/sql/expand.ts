@@ -22,6 +22,7 @@ import {
 } from '../relations';
 import { defaultOf } from './capture';
 import {
+  changedValueFnIfNeededSql,
   dropChangedValueFnSql,
   keptValueOf,
   WRITER_REMEDY,
@@ -98,6 +99,7 @@ export function expandViewStatements(
   }
   return [
     ...statements,
+    ...changedValueFnIfNeededSql(shape),
     ...expandWriteSql(shape, previous, phase),
     ...previousTypesGuardSql(shape, phase),
   ];

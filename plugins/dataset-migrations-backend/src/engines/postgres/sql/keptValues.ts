@@ -1,6 +1,7 @@
 /**
  * A retype's cast that can change a value without an error: found by the dry run
- * in its sample, and refused by the copy and the capture for every other row.
+ * in its sample, refused by the copy for every other row, recorded by the
+ * capture (the writer goes on), and refused for writes through the name.
  *
  * An explicit cast rounds and cuts without a word: `bigint` → `double
  * precision` stores 9007199254740995 as …996, `numeric` → `integer` 2.5 as 3,
@@ -163,18 +164,16 @@ export function changedByCastSql(cast: CheckedCast, row: string): string {
   return cast.changed(`${row}${q(cast.from)}`);
 }
 
-/** The function the copy and the capture call to refuse a value the cast changes. */
-export function changedValueFnOf(shape: MigrationShape) {
+/** The function the copy, the capture and the expand trigger call to refuse a value the cast changes. */
+function changedValueFnOf(shape: MigrationShape) {
   return { ...shape.capture.fn, name: `${shape.capture.fn.name}_changed` };
 }
 
 /**
- * The function raising its message: an SQL expression has no RAISE. Made with
- * the capture, and made again (OR REPLACE) by a backfill, for a run whose new
- * version was made before the function was; dropped by undo, or with the
- * expand trigger, which calls it too (see dropExpandSql).
+ * The function raising its message: an SQL expression has no RAISE. Dropped
+ * by undo, or with the expand trigger's functions (see dropExpandSql).
  */
-export function changedValueFnSql(shape: MigrationShape): string {
+function changedValueFnSql(shape: MigrationShape): string {
   return `CREATE OR REPLACE FUNCTION ${quoteRelation(
     changedValueFnOf(shape),
   )}(message text) RETURNS boolean LANGUAGE plpgsql ${functionSettings()} AS ${dollarQuoted(
@@ -184,6 +183,18 @@ export function changedValueFnSql(shape: MigrationShape): string {
      END `,
     'changed',
   )}`;
+}
+
+/**
+ * The function, where a field's cast is checked: made with each thing that
+ * calls it (the capture, the backfill's copy, a copy of partitions attached
+ * since, the expand trigger), so a run begun before the function was still
+ * finds it wherever it resumes.
+ */
+export function changedValueFnIfNeededSql(shape: MigrationShape): string[] {
+  return shape.fields.some(f => checkedCastOf(shape, f))
+    ? [changedValueFnSql(shape)]
+    : [];
 }
 
 export function dropChangedValueFnSql(shape: MigrationShape): string {

@@ -113,6 +113,9 @@ export function rollbackStatements(
     ? [
         ...dropRefuseWritesSql(shape, dataset.relation),
         `DROP VIEW ${quoteRelation(shape.name)}`,
+        // Its trigger's functions, which the view took with it no more than
+        // in the other branch.
+        ...dropExpandSql(shape),
       ]
     : [
         `DROP VIEW ${quoteRelation(dataset.relation)}`,

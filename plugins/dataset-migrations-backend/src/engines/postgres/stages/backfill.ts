@@ -44,7 +44,7 @@ import {
   sourceKeyColumns,
 } from '../sql/keyRanges';
 import { keyTypesOf, type MigrationShape } from '../sql/shape';
-import { changedValueFnSql, checkedCastOf } from '../sql/keptValues';
+import { changedValueFnIfNeededSql } from '../sql/keptValues';
 import { BATCHES_PER_RANGE } from './verify';
 import { commitWaitsForDisk, DurablePositions } from './durablePositions';
 import { capturedWriters, captureTriggerOf } from './capturedWriters';
@@ -171,9 +171,7 @@ export async function backfill(
   const saved = await run.checkpoints.get<BackfillCheckpoint>('backfill');
   const keyTypes = keyTypesOf(shape);
   const { total, storage } = await db.withClient(async client => {
-    // For a run whose new version was made before the function was.
-    if (shape.fields.some(f => checkedCastOf(shape, f)))
-      await client.query(changedValueFnSql(shape));
+    for (const sql of changedValueFnIfNeededSql(shape)) await client.query(sql);
     return {
       total: await estimateRows(client, shape.source),
       storage: await readSourceStorage(client, shape),
