@@ -90,6 +90,10 @@ describe('PostgresDatasetEngine on a serial key widened', () => {
       },
     );
     expect(await outcomeOf(engine.migrate(second))).toBe('done');
+    // A table of another dataset, named like a version, drawing from it too.
+    await knex.raw(
+      `CREATE TABLE public.audit_v1 (n int DEFAULT nextval('public.orders_id_seq'))`,
+    );
     expect(await outcomeOf(engine.contract(second))).toBe('done');
     expect(await outcomeOf(engine.contract(first))).toBe('done');
     expect(await sequences()).toEqual([

@@ -189,7 +189,7 @@ async function moveOwnedSequencesSql(
           type: field.type,
           sameOwner: r.sameOwner,
         }
-      : await laterCarrierOf(client, sequence, previous);
+      : await laterCarrierOf(client, sequence, previous, shape.target);
     const type = carrier?.type.trim().toLowerCase() ?? '';
     const widened =
       (INTEGER_WIDTHS[type] ?? 0) > (INTEGER_WIDTHS[r.type] ?? Infinity)
@@ -207,21 +207,26 @@ async function moveOwnedSequencesSql(
 }
 
 /**
- * The column a sequence goes to when this migration's new version is gone: of
- * the versions whose column defaults draw from it, the earliest after
- * `previous` (a later one still uncontracted hands it on at its own contract),
- * with that column's type, which the sequence is widened to. Found by a probe
- * (2026-12-06): a key widened by a later migration contracted before an
- * earlier add-only one kept a sequence `AS integer`, set free.
+ * The column a sequence goes to when this migration's new version (`target`)
+ * is gone: of the dataset's later versions (`target`'s name and schema, a
+ * higher number) whose column defaults draw from it, the earliest (a later one
+ * still uncontracted hands it on at its own contract), with that column's
+ * type, which the sequence is widened to. Found by a probe (2026-12-06): a key
+ * widened by a later migration contracted before an earlier add-only one kept
+ * a sequence `AS integer`, set free. Not any table named `…_v<N>` drawing from
+ * it (found by a review: `audit_v1` took the sequence, left narrow).
  */
 async function laterCarrierOf(
   client: PoolClient,
   sequence: string,
   previous: RelationName,
+  target: RelationName,
 ): Promise<
   | { table: RelationName; column: string; type: string; sameOwner: boolean }
   | undefined
 > {
+  const [, base, version] = target.name.match(/^(.*)_v(\d+)$/) ?? [];
+  if (base === undefined) return undefined;
   const { rows } = await client.query<{
     schema: string;
     table: string;
@@ -242,9 +247,11 @@ async function laterCarrierOf(
         AND d.refclassid = 'pg_class'::regclass
         AND d.refobjid = $1::regclass
         AND c.oid <> to_regclass($2)
-        AND c.relname ~ '_v[0-9]+$'
+        AND n.nspname = $3
+        AND substring(c.relname from '^(.*)_v[0-9]+$') = $4
+        AND substring(c.relname from '_v([0-9]+)$')::int > $5
       ORDER BY substring(c.relname from '_v([0-9]+)$')::int`,
-    [sequence, quoteRelation(previous)],
+    [sequence, quoteRelation(previous), target.schema, base, version],
   );
   const row = rows[0];
   return (
