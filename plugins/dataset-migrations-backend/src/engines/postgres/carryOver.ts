@@ -26,7 +26,8 @@ export interface CarriedIndex {
   /**
    * Makes it the `UNIQUE` constraint it backed on the old version, once built
    * (`ADD CONSTRAINT … UNIQUE USING INDEX`, under the index's name: a moment's
-   * lock, where a constraint built whole would block writers for the build).
+   * lock, where a constraint built whole would block writers for the build;
+   * waited for briefly, see makeConstraint).
    */
   constraint?: string;
 }

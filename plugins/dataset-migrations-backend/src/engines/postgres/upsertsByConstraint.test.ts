@@ -141,6 +141,50 @@ describe('PostgresDatasetEngine: upserts', () => {
     ).toBe('ok 1');
   });
 
+  it('keeps a unique index, and the run going, while a reader of the new version holds off the constraint', async () => {
+    const { run, logs } = await engineRun(engine, 'public.people', [
+      { addField: { name: 'note', type: 'text' } },
+    ]);
+    const { step } = run;
+    let release = () => {};
+    let held: Promise<unknown> = Promise.resolve();
+    // A reader of the new version, idle in its transaction from before the
+    // indexes stage until the run ends: ADD CONSTRAINT waits for it, and every
+    // writer of the source would queue behind that wait.
+    run.step = async (name, work) => {
+      if (name === 'indexes') {
+        let reading = () => {};
+        const read = new Promise<void>(resolve => {
+          reading = resolve;
+        });
+        held = knex.transaction(async trx => {
+          await trx.raw(`SELECT FROM public.people_v2 LIMIT 1`);
+          reading();
+          await new Promise<void>(resolve => {
+            release = resolve;
+          });
+        });
+        await read;
+      }
+      return step(name, work);
+    };
+    const outcome = await outcomeOf(engine.migrate(run));
+    release();
+    await held;
+    expect(outcome).toBe('done');
+    expect(logs).toContainEqual(
+      expect.stringMatching(
+        /^kept as a unique index, not a UNIQUE constraint: people_email_key_v2 .*its lock on the new version was not granted within 100 ms in 8 tries/,
+      ),
+    );
+    // Still unique.
+    expect(
+      await outcomeOf(
+        knex.raw(`INSERT INTO public.people (id, email) VALUES (30, 'a')`),
+      ),
+    ).toMatch(/duplicate key value violates unique constraint/);
+  }, 60_000);
+
   it('carries the constraint on to the next version, and warns no more once the name is a view', async () => {
     const { run } = await engineRun(engine, 'public.people', [
       { addField: { name: 'note', type: 'text' } },

@@ -1,4 +1,5 @@
 /** Stage indexes: the old version's indexes and constraints, rebuilt on the new one. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { Connections } from '../connection';
 import { formatRelation, quoteRelation } from '../relations';
@@ -13,11 +14,25 @@ import type { CarriedIndex } from '../carryOver';
  */
 const NOT_A_CONSTRAINT_INDEX = new Set(['42809', '0A000']);
 
+/** PostgreSQL's code for a lock not granted within lock_timeout. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * How long `ADD CONSTRAINT` waits for its lock on the new version, each try:
+ * every writer of the source writes the new version through the capture, and
+ * queues behind the waiting ALTER (found by a review: 2.5 s behind one idle
+ * reader, and up to the run's lock timeout, 5 s, each attempt).
+ */
+const CONSTRAINT_LOCK_TIMEOUT_MS = 100;
+/** Tries, a growing pause apart, before the index is kept as it is. */
+const CONSTRAINT_TRIES = 8;
+
 /**
  * Turns a rebuilt unique index into the `UNIQUE` constraint it backed on the
  * old version, skipped when an earlier attempt did. Where PostgreSQL will not
- * take the index, it stays a unique index: it enforces the same, only
- * `ON CONFLICT ON CONSTRAINT` on the new version's table does not find it.
+ * take the index, or its lock is not granted within a few short waits, it
+ * stays a unique index: it enforces the same, only `ON CONFLICT ON CONSTRAINT`
+ * on the new version's table does not find it.
  */
 async function makeConstraint(
   db: Connections,
@@ -25,23 +40,40 @@ async function makeConstraint(
   shape: MigrationShape,
   index: CarriedIndex,
 ): Promise<void> {
-  try {
-    await db.transaction(async client => {
-      const { rowCount } = await client.query(
-        `SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND conname = $2`,
-        [quoteRelation(shape.target), index.name],
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.transaction(async client => {
+        const { rowCount } = await client.query(
+          `SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND conname = $2`,
+          [quoteRelation(shape.target), index.name],
+        );
+        if (rowCount) return;
+        await client.query(
+          `SET LOCAL lock_timeout = '${CONSTRAINT_LOCK_TIMEOUT_MS}ms'`,
+        );
+        await client.query(index.constraint!);
+      });
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      const waitedOut = code === LOCK_NOT_AVAILABLE;
+      if (waitedOut && attempt < CONSTRAINT_TRIES) {
+        await sleep(Math.min(1000, 50 * 2 ** attempt));
+        continue;
+      }
+      if (!waitedOut && !NOT_A_CONSTRAINT_INDEX.has(code)) throw error;
+      await run.log(
+        `kept as a unique index, not a UNIQUE constraint: ${index.name} (for ${
+          index.original
+        }): ${
+          waitedOut
+            ? `its lock on the new version was not granted within ${CONSTRAINT_LOCK_TIMEOUT_MS} ms in ${CONSTRAINT_TRIES} tries, and writers would have queued behind it`
+            : (error as Error).message
+        }`,
+        'warn',
       );
-      if (!rowCount) await client.query(index.constraint!);
-    });
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (!NOT_A_CONSTRAINT_INDEX.has(code ?? '')) throw error;
-    await run.log(
-      `kept as a unique index, not a UNIQUE constraint: ${index.name} (for ${
-        index.original
-      }): ${(error as Error).message}`,
-      'warn',
-    );
+      return;
+    }
   }
 }
 
