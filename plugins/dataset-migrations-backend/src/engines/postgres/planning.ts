@@ -1,5 +1,8 @@
 /** The plan: every stage of a migration with the SQL it runs, before anything runs. */
-import type { PlannedStage } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  expandPhaseOf,
+  type PlannedStage,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { DatasetMigrationPlanRequest } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { BackfillSettings } from './config';
 import type { Connections } from './connection';
@@ -63,7 +66,11 @@ export async function planStages(
       !settings.batchesByKey &&
       (await readSourceStorage(client, shape, false)).heap;
     const plainCopy = { skipCopied: false, keepExisting: false };
-    const upserts = await upsertsByConstraintWarning(client, dataset);
+    const upserts = await upsertsByConstraintWarning(
+      client,
+      dataset,
+      !expandPhaseOf(shape.sourceFields, shape.fields).plain,
+    );
     return [
       {
         name: 'dry-run',

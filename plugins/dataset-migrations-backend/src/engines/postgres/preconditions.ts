@@ -944,6 +944,11 @@ export async function checkNewName(
 export async function upsertsByConstraintWarning(
   client: PoolClient,
   dataset: ResolvedDataset,
+  /**
+   * The view has a trigger until contract (a field retyped, dropped or
+   * recomputed), through which no upsert works, by its columns neither.
+   */
+  untilContract: boolean,
 ): Promise<string | undefined> {
   if (dataset.kind !== 'table') return undefined;
   const { rows } = await client.query<{ name: string; columns: string[] }>(
@@ -968,5 +973,9 @@ export async function upsertsByConstraintWarning(
           ', ',
         )})\`)`,
     )
-    .join(', ')}; change such writers before the migration`;
+    .join(', ')}${
+    untilContract
+      ? '; and until contract no upsert through it works, by its columns neither (no constraint matches, and `ON CONFLICT DO NOTHING` fails on a conflicting row): use MERGE'
+      : ''
+  }; change such writers before the migration`;
 }

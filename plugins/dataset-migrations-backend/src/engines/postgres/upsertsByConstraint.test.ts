@@ -72,6 +72,12 @@ describe('PostgresDatasetEngine: upserts', () => {
       expect(cutOver.description).toContain(
         '`ON CONFLICT ON CONSTRAINT people_pkey` (name its columns instead: `ON CONFLICT (id)`), `ON CONFLICT ON CONSTRAINT people_email_key` (name its columns instead: `ON CONFLICT (email)`)',
       );
+      // By its columns too where that fails until contract (found by a review).
+      expect(
+        cutOver.description.includes(
+          'and until contract no upsert through it works, by its columns neither',
+        ),
+      ).toBe(byColumnsUntilContract !== 'ok 1');
       expect(await outcomeOf(engine.migrate(run))).toBe('done');
       // And the run's log, at the cut-over.
       expect(logs).toContainEqual(

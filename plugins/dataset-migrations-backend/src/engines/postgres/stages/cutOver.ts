@@ -1,4 +1,5 @@
 /** Stage cut-over: the dataset's name moves to the new version in one short transaction. */
+import { expandPhaseOf } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { PoolClient } from 'pg';
 import type { DatasetMigrationRun } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { Connections } from '../connection';
@@ -95,7 +96,11 @@ export async function cutOver(
     // Read under the lock, as they are now: one added since plan is judged too.
     const triggers = await triggersToCarry(client, shape);
     // Before the name moves: the table's own constraints.
-    const upserts = await upsertsByConstraintWarning(client, dataset);
+    const upserts = await upsertsByConstraintWarning(
+      client,
+      dataset,
+      !expandPhaseOf(shape.sourceFields, shape.fields).plain,
+    );
     if (upserts) warnings.push(upserts);
     for (const sql of cutOverStatements(
       shape,
