@@ -269,6 +269,7 @@ function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
     for (const name of [
       ...ormClassesOf(file.content, target.table),
       ...tableObjectsOf(file.content, target.table),
+      ...tableConstantsOf(file.content, target.table),
     ])
       links.classes.set(name, file.path);
     for (const match of file.content.matchAll(
@@ -281,6 +282,54 @@ function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
       links.datasets.set(match[1].toLowerCase(), file.path);
   }
   return links;
+}
+
+/** Keys and variables too common to link files by (a dbt source's `name: orders`). */
+const GENERIC_NAMES = new Set([
+  'name',
+  'table',
+  'identifier',
+  'schema',
+  'alias',
+  'relation',
+  'source',
+  'target',
+  'model',
+  'dataset',
+  'dbtable',
+  'table_name',
+  'tableName',
+  'sql_table_name',
+  'data_asset_name',
+  'asset_name',
+]);
+
+/**
+ * Constants and configuration keys holding the table's name as their whole
+ * value (`ORDERS_TABLE = "raw.orders"`, `export const ORDERS_TABLE =
+ * 'raw.orders'`, `orders_table: raw.orders` in a job's YAML): code elsewhere
+ * reads the table through them (`spark.table(ORDERS_TABLE).select("qty")`,
+ * `knex(ORDERS_TABLE)`, `cfg["orders_table"]`), never naming it.
+ */
+function tableConstantsOf(content: string, table: string): string[] {
+  const value = String.raw`["']?(?:[\w$]+\.)?${escapeRegExp(table)}["']?`;
+  return [
+    ...content.matchAll(
+      new RegExp(
+        String.raw`\b([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>]+\s*)?=\s*["'](?:[\w$]+\.)?${escapeRegExp(
+          table,
+        )}["']\s*;?\s*$|^\s*["']?([\w-]+)["']?\s*:\s*${value}\s*,?\s*$`,
+        'gm',
+      ),
+    ),
+  ]
+    .map(m => m[1] ?? m[2])
+    .filter(
+      name =>
+        name.length >= 4 &&
+        !GENERIC_NAMES.has(name) &&
+        name.toLowerCase() !== table.toLowerCase(),
+    );
 }
 
 /**

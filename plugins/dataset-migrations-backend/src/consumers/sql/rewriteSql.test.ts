@@ -4808,4 +4808,80 @@ describe('found by the twenty-eighth round (what a template, a run or a statemen
       ).results.map(r => r.path),
     ).not.toContain('app/report.py');
   });
+
+  it('asks about code reading the dataset through a constant or configuration key holding its name', () => {
+    // The table's name lives in one place; jobs read it through the constant
+    // or key and name only the fields, so they were never looked at.
+    for (const [holder, user] of [
+      [
+        ['jobs/constants.py', 'ORDERS_TABLE = "raw.orders"\n'],
+        [
+          'jobs/daily.py',
+          'from jobs.constants import ORDERS_TABLE\ndf = spark.table(ORDERS_TABLE).select("id", "amount")\n',
+        ],
+      ],
+      [
+        ['src/tables.ts', "export const ORDERS_TABLE = 'raw.orders';\n"],
+        [
+          'src/report.ts',
+          "const rows = await knex(ORDERS_TABLE).select('id', 'amount');\n",
+        ],
+      ],
+      [
+        [
+          'src/Tables.java',
+          'public static final String ORDERS_TABLE = "raw.orders";\n',
+        ],
+        [
+          'src/Job.java',
+          'spark.table(Tables.ORDERS_TABLE).select("amount");\n',
+        ],
+      ],
+      [
+        [
+          'jobs/config.yaml',
+          'orders_table: raw.orders\ncustomers_table: raw.customers\n',
+        ],
+        ['jobs/run.py', 'spark.table(cfg["orders_table"]).select("amount")\n'],
+      ],
+    ] as const)
+      for (const mapping of [renameAmount, dropAmount]) {
+        const result = assessConsumer(
+          [
+            { path: holder[0], content: holder[1] },
+            { path: user[0], content: user[1] },
+          ],
+          orders,
+          mapping,
+        );
+        const file = result.results.find(r => r.path === user[0]);
+        expect({ user: user[1], status: file?.status }).toEqual({
+          user: user[1],
+          status: 'needs-decision',
+        });
+        expect(file?.impact.fields).toEqual(['amount']);
+      }
+    // Another table's key, and a generic key (a dbt source's `name: orders`),
+    // link nothing.
+    for (const [holder, user] of [
+      [
+        'orders_table: raw.orders\ncustomers_table: raw.customers\n',
+        'spark.table(cfg["customers_table"]).select("amount")\n',
+      ],
+      [
+        'sources:\n  - name: shop\n    tables:\n      - name: orders\n',
+        'name = "x"\nprint(amount)\n',
+      ],
+    ])
+      expect(
+        assessConsumer(
+          [
+            { path: 'jobs/config.yaml', content: holder },
+            { path: 'jobs/run.py', content: user },
+          ],
+          orders,
+          renameAmount,
+        ).results.map(r => r.path),
+      ).not.toContain('jobs/run.py');
+  });
 });
