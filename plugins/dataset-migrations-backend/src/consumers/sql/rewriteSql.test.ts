@@ -4478,8 +4478,9 @@ describe('found by the twenty-eighth round (what a template, a run or a statemen
         });
         expect(result.impact.problem?.message).toMatch(/at run time/);
       }
-    // A value built in (`WHERE id = {oid}`), another table's SQL, or a
-    // migration that only adds a field stays unaffected.
+    // A value built in (`WHERE id = {oid}`), another table's SQL, the table's
+    // name in a message, or a migration that only adds a field stays
+    // unaffected.
     for (const [content, mapping] of [
       [
         'cur.execute(f"SELECT id, status FROM raw.orders WHERE id = {oid}")\n',
@@ -4495,6 +4496,7 @@ describe('found by the twenty-eighth round (what a template, a run or a statemen
         )}\ncur.execute(f"SELECT id, {col} FROM raw.customers")\n`,
         renameAmount,
       ],
+      ['print(f"Loaded orders and {n} refunds")\n', renameAmount],
       ['cur.execute(f"SELECT id, {col} FROM raw.orders")\n', addNote],
     ] as const)
       expect({

@@ -583,10 +583,18 @@ function columnsBuiltAtRunTime(
 ): { what: string[]; lines: number[] } {
   const what: string[] = [];
   const lines = new Set<number>();
+  // The table read as a relation of SQL nearby (`FROM raw.orders`), not the
+  // word in a message (`f"Loaded orders and {n} refunds"`).
+  const relation = new RegExp(
+    String.raw`\b(?:from|join|update|into)\s+(?:only\s+)?(?:(?:"[^"]+"|[\w$]+)\s*\.\s*)?"?${escapeRegExp(
+      target.table,
+    )}"?(?![\w$])`,
+    'i',
+  );
   for (const match of code.matchAll(RUN_TIME_COLUMN)) {
     const at = match.index ?? 0;
     const near = code.slice(Math.max(0, at - 400), at + match[0].length + 400);
-    if (!namesIdentifier(near, target.table)) continue;
+    if (!relation.test(near)) continue;
     const built = match[1].trim();
     if (!what.includes(built)) what.push(built);
     lines.add(positionOf(code, at).line);
