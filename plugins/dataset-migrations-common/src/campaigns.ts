@@ -393,7 +393,9 @@ export interface CampaignWaveProgress {
   finishedAt?: string;
   datasets: number;
   done: number;
+  /** As the campaign's counts: failed, and rolled back, apart. */
   failed: number;
+  rolledBack: number;
 }
 
 /** Outstanding work at one moment, for the burndown chart. @public */

@@ -332,7 +332,8 @@ export class DatabaseCampaignStore implements CampaignStore {
           ...(wave.finished_at ? { finishedAt: iso(wave.finished_at) } : {}),
           datasets: of.length,
           done: of.filter(d => DONE.includes(d.state)).length,
-          failed: of.filter(d => FAILED.includes(d.state)).length,
+          failed: of.filter(d => d.state === 'failed').length,
+          rolledBack: of.filter(d => d.state === 'rolled-back').length,
         };
       }),
       datasets: datasets.map(toDatasetProgress),

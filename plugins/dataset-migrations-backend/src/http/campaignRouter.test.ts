@@ -397,6 +397,16 @@ changes:
     expect(
       read.body.campaign.datasets.map((d: { state: string }) => d.state),
     ).toEqual(['failed', 'rolled-back', 'pending']);
+    // And each wave's, which the page shows beside the campaign's (seen in the
+    // browser: "0/2 · 2 failed" under "1 failed · 1 rolled back").
+    const waves = read.body.campaign.waves as {
+      index: number;
+      failed: number;
+      rolledBack: number;
+    }[];
+    const sum = (key: 'failed' | 'rolledBack') =>
+      waves.reduce((n, w) => n + w[key], 0);
+    expect([sum('failed'), sum('rolledBack')]).toEqual([1, 1]);
   });
 
   it('refuses a deadline already past with a 400 naming the field, at review and at create, and stores nothing', async () => {

@@ -369,6 +369,7 @@ export function CampaignView(props: {
                         done={wave.done}
                         total={wave.datasets}
                         failed={wave.failed}
+                        rolledBack={wave.rolledBack}
                       />
                       {wave.state === 'soaking' && wave.soakedAt && (
                         <Typography variant="caption" color="textSecondary">

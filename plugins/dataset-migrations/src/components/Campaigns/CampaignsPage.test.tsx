@@ -532,6 +532,24 @@ describe('Campaign page', () => {
     expect(screen.queryByText('Healthy')).not.toBeInTheDocument();
   });
 
+  it("counts a wave's rolled-back datasets apart from its failed ones", async () => {
+    const rolledBack = pausedCampaign({
+      counts: { datasets: 3, done: 1, failed: 1, rolledBack: 1 },
+    });
+    rolledBack.waves[1] = {
+      ...rolledBack.waves[1],
+      state: 'rolled-back',
+      done: 0,
+      failed: 1,
+      rolledBack: 1,
+    };
+    await renderPage({ getCampaign: jest.fn(async () => rolledBack) }, '/c1');
+    const wave = await screen.findByRole('group', { name: 'Wave 1' });
+    expect(
+      within(wave).getByText('0/2 · 1 failed · 1 rolled back'),
+    ).toBeVisible();
+  });
+
   it('exports the datasets table as CSV named after the campaign and the date', async () => {
     const api = { getCampaign: jest.fn(async () => pausedCampaign()) };
     await renderPage(api, '/c1');

@@ -107,6 +107,7 @@ export function pausedCampaign(overrides: Partial<Campaign> = {}): Campaign {
         datasets: 1,
         done: 1,
         failed: 0,
+        rolledBack: 0,
       },
       {
         index: 1,
@@ -115,6 +116,7 @@ export function pausedCampaign(overrides: Partial<Campaign> = {}): Campaign {
         datasets: 2,
         done: 0,
         failed: 1,
+        rolledBack: 0,
       },
     ],
     datasets: [

@@ -155,7 +155,7 @@ const WAVE_STATES: Record<CampaignWaveProgress['state'], StateLabel> = {
  * migrated nothing.
  */
 export function waveStateLabel(wave: CampaignWaveProgress): StateLabel {
-  if (wave.state !== 'healthy' || wave.failed === 0)
+  if (wave.state !== 'healthy' || wave.failed + wave.rolledBack === 0)
     return WAVE_STATES[wave.state];
   return withFailures('Within policy', wave);
 }
