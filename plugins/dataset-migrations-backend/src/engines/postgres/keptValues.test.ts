@@ -271,6 +271,34 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
     ]);
   }, 60_000);
 
+  it('retypes a domain over jsonb, serving it through the name as the domain', async () => {
+    await knex.raw(`
+      CREATE DOMAIN public.doc AS jsonb;
+      CREATE TABLE public.orders (id int PRIMARY KEY, price public.doc);
+      INSERT INTO public.orders SELECT i, '2.50' FROM generate_series(1, 100) i`);
+    const { outcome, run } = await runWith([
+      { changeType: { field: 'price', type: 'numeric' } },
+    ]);
+    expect(outcome).toBe('done');
+    await knex.raw(
+      `INSERT INTO public.orders (id, price) VALUES (1000, '3.25')`,
+    );
+    const read = async () =>
+      (
+        await knex.raw(
+          `SELECT id, price::text, pg_typeof(price)::text AS type FROM public.orders WHERE id IN (1, 1000) ORDER BY id`,
+        )
+      ).rows;
+    const served = [
+      { id: 1, price: '2.50', type: 'doc' },
+      { id: 1000, price: '3.25', type: 'doc' },
+    ];
+    expect(await read()).toEqual(served);
+    // The write went back to the previous version too.
+    await engine.rollback(run);
+    expect(await read()).toEqual(served);
+  }, 60_000);
+
   it('refuses a jsonb number the cast to integer rounds, naming it', async () => {
     await knex.raw(`
       CREATE TABLE public.orders (id int PRIMARY KEY, qty jsonb);

@@ -116,12 +116,14 @@ function mustFitPreviousSql(
   value: string,
   now: string,
   field: { name: string; previousName: string; was: string },
+  bases: Record<string, string>,
 ): string {
   return `
          BEGIN
            fits := CAST(${castTo(
              value,
              field.was,
+             bases,
            )} AS ${now}) IS NOT DISTINCT FROM ${value};
          EXCEPTION WHEN OTHERS THEN
            fits := false;
@@ -158,11 +160,12 @@ function previousTypesGuardSql(
   const checks = phase.columns
     .filter(c => c.source === 'old-type')
     .map(c =>
-      mustFitPreviousSql(`NEW.${q(c.from!)}`, newTypeOf(shape, c), {
-        name: c.from!,
-        previousName: c.name,
-        was: c.type,
-      }),
+      mustFitPreviousSql(
+        `NEW.${q(c.from!)}`,
+        newTypeOf(shape, c),
+        { name: c.from!, previousName: c.name, was: c.type },
+        shape.domainBases,
+      ),
     );
   if (checks.length === 0) return [];
   const { trigger, fn } = previousTypesGuardOf(shape);
@@ -404,7 +407,7 @@ function castBack(
     return `CAST((${value} AT TIME ZONE 'UTC') AS ${was})`;
   if (from === 'local' && to === 'zoned')
     return `CAST((CAST(${value} AS timestamp) AT TIME ZONE 'UTC') AS ${was})`;
-  return castTo(value, was);
+  return castTo(value, was, shape.domainBases);
 }
 
 /** The type a domain of the source's is over; any other type itself. */
@@ -659,7 +662,7 @@ function expandWriteSql(
     const column = phase.columns.find(c => c.name === old.name)!;
     if (column.source === 'previous') return `NEW.${q(old.name)}`;
     if (column.source === 'old-type')
-      return castTo(`w.${q(column.from!)}`, old.type);
+      return castTo(`w.${q(column.from!)}`, old.type, shape.domainBases);
     return `w.${q(column.from!)}`;
   };
   const oldKey = list(shape.sourceKey.map(q));

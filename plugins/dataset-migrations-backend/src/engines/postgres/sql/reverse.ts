@@ -38,7 +38,7 @@ export function inverseOf(
       values.set(old.name, row =>
         carrier.source.kind === 'copy'
           ? `${row}${q(carrier.name)}`
-          : castTo(`${row}${q(carrier.name)}`, old.type),
+          : castTo(`${row}${q(carrier.name)}`, old.type, shape.domainBases),
       );
     } else if (recomputed) {
       return {
@@ -127,9 +127,11 @@ export function createReverseSql(
             const old = shape.sourceFields.find(
               o => f.source.kind === 'cast' && o.name === f.source.from,
             )!;
-            return `CAST(${castTo(`${row}.${q(f.name)}`, old.type)} AS ${
-              f.type
-            }) IS NOT DISTINCT FROM ${row}.${q(f.name)}`;
+            return `CAST(${castTo(
+              `${row}.${q(f.name)}`,
+              old.type,
+              shape.domainBases,
+            )} AS ${f.type}) IS NOT DISTINCT FROM ${row}.${q(f.name)}`;
           })
           .join(' AND ');
   const castKeys = castBack.filter(

@@ -46,13 +46,20 @@ export const list = (items: string[]) => items.join(', ');
  * SQL: `value` as the type `type`, a field's previous type where a retype is
  * carried back. jsonb takes no cast from the types a retype makes of it
  * (`cannot cast type numeric to jsonb`): its value is made with to_jsonb, as
- * the number, boolean or text it is. Found by a probe (2026-12-06): a jsonb
- * → numeric retype failed at the cut-over, after its whole copy.
+ * the number, boolean or text it is, and so is a domain's over jsonb (`bases`,
+ * see MigrationShape.domainBases). Found by a probe (2026-12-06): a jsonb →
+ * numeric retype failed at the cut-over, after its whole copy.
  */
-export function castTo(value: string, type: string): string {
-  return type.trim().toLowerCase() === 'jsonb'
+export function castTo(
+  value: string,
+  type: string,
+  bases: Record<string, string> = {},
+): string {
+  const base = bases[type] ?? type;
+  if (base.trim().toLowerCase() !== 'jsonb') return `CAST(${value} AS ${type})`;
+  return base === type
     ? `to_jsonb(${value})`
-    : `CAST(${value} AS ${type})`;
+    : `CAST(to_jsonb(${value}) AS ${type})`;
 }
 
 /**
