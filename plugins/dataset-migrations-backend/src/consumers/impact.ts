@@ -338,19 +338,26 @@ function tableConstantsOf(content: string, table: string): string[] {
  * `sa.table("orders", …)`, peewee's and pypika's `Table('orders')`, Knex's
  * `const purchases = () => knex('orders')`. Code elsewhere reads the table
  * through it (`select(orders_t.c.qty)`, `orders_t.c["qty"]`), never naming it.
+ * A DataFrame read from it (`df = spark.table("raw.orders")`) is a value of
+ * its own file, and a short or generic name links nothing.
  */
 function tableObjectsOf(content: string, table: string): string[] {
   const t = String.raw`["'](?:[\w$]+\.)?${escapeRegExp(table)}["']`;
   return [
     ...content.matchAll(
       new RegExp(
-        String.raw`(?:\b(?:const|let|var)\s+)?\b([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:\(\s*\)\s*=>\s*)?(?:[\w$]+\s*\.\s*)*(?:Table|table|knex|db)\s*\(\s*(?:name\s*=\s*)?${t}`,
+        String.raw`(?:\b(?:const|let|var)\s+)?\b([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:\(\s*\)\s*=>\s*)?(?:(?:sa|sqlalchemy|sql|expression|pypika)\s*\.\s*)?(?:Table|table|knex|db)\s*\(\s*(?:name\s*=\s*)?${t}`,
         'g',
       ),
     ),
   ]
     .map(m => m[1])
-    .filter(name => name.toLowerCase() !== table.toLowerCase());
+    .filter(
+      name =>
+        name.length >= 4 &&
+        !GENERIC_NAMES.has(name) &&
+        name.toLowerCase() !== table.toLowerCase(),
+    );
 }
 
 /**

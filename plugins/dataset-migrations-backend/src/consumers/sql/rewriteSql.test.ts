@@ -4791,6 +4791,24 @@ describe('found by the twenty-eighth round (what a template, a run or a statemen
         });
         expect(file?.impact.fields).toEqual(['amount']);
       }
+    // A DataFrame of the table is its own file's value: `df` elsewhere is
+    // another.
+    expect(
+      assessConsumer(
+        [
+          {
+            path: 'jobs/load.py',
+            content: 'data = spark.table("raw.orders")\ndata.show()\n',
+          },
+          {
+            path: 'jobs/other.py',
+            content: 'data = load()\nprint(data.amount)\n',
+          },
+        ],
+        orders,
+        renameAmount,
+      ).results.map(r => r.path),
+    ).not.toContain('jobs/other.py');
     // Another table's object is not the dataset's.
     expect(
       assessConsumer(
