@@ -73,6 +73,20 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
     expect(await tables()).toEqual(['orders']);
   }, 60_000);
 
+  it('keeps a numeric a float holds, by its shortest text, and refuses one it rounds', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, amount numeric, ratio numeric);
+      INSERT INTO public.orders SELECT i, 1234567890123457, 0.1 FROM generate_series(1, 100) i;
+      UPDATE public.orders SET ratio = 0.12345678901234567890 WHERE id = 9`);
+    const { outcome } = await runWith([
+      { changeType: { field: 'amount', type: 'double precision' } },
+      { changeType: { field: 'ratio', type: 'double precision' } },
+    ]);
+    expect(outcome).toMatch(
+      /^field "ratio": the cast from numeric to double precision changes 1 of the 100 rows the dry run transformed \(id=9: 0\.12345678901234567890 into 0\.1234567890123456[78]\);/,
+    );
+  }, 60_000);
+
   it('takes the change where "using" says it is meant', async () => {
     await knex.raw(`
       CREATE TABLE public.orders (id int PRIMARY KEY, amount bigint, placed timestamptz);

@@ -82,10 +82,19 @@ function subMicrosecond(v: string): string {
 }
 
 /**
+ * SQL: whether the float `type` made of `v` (text or numeric) drops digits:
+ * its text, the shortest that reads back as it (extra_float_digits = 1), is
+ * another number. Not PostgreSQL's float → numeric cast, which keeps 15 digits
+ * (6 of a real), so 1234567890123457, which a double holds, would seem changed
+ * (found by a review, 2026-12-06).
+ */
+const floatDrops = (type: string) => (v: string) =>
+  `CAST(CAST(CAST(${v} AS ${type}) AS text) AS numeric) IS DISTINCT FROM CAST(${v} AS numeric)`;
+
+/**
  * What a parse of the text `v` into each type drops, as SQL true where it
  * drops something. The engine's sessions and functions are in UTC (see
- * EXPRESSION_SETTINGS), so text without an offset reads alike both ways; a
- * float's text is its shortest exact form (extra_float_digits = 1).
+ * EXPRESSION_SETTINGS), so text without an offset reads alike both ways.
  */
 const PARSE_DROPS: Record<string, (v: string) => string> = {
   // As an instant, so an offset dropped counts as a time of day does
@@ -101,10 +110,8 @@ const PARSE_DROPS: Record<string, (v: string) => string> = {
       v,
     )}`,
   timestamptz: subMicrosecond,
-  'double precision': v =>
-    `CAST(CAST(CAST(${v} AS double precision) AS text) AS numeric) IS DISTINCT FROM CAST(${v} AS numeric)`,
-  real: v =>
-    `CAST(CAST(CAST(${v} AS real) AS text) AS numeric) IS DISTINCT FROM CAST(${v} AS numeric)`,
+  'double precision': floatDrops('double precision'),
+  real: floatDrops('real'),
 };
 
 /** A type's name without its modifiers: `numeric(10,2)` → `numeric`. */
@@ -138,6 +145,11 @@ export function checkedCastOf(
   const wasBase = baseOf(shape.domainBases[was] ?? was);
   const nowBase = baseOf(field.type);
   if (widens(wasBase, nowBase)) return undefined;
+  if (
+    (wasBase === 'numeric' || wasBase === 'decimal') &&
+    (nowBase === 'double precision' || nowBase === 'real')
+  )
+    return { field, from, was, changed: floatDrops(nowBase) };
   if (COMPARED_TYPES.has(wasBase))
     return {
       field,
