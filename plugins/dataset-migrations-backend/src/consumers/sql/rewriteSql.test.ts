@@ -4388,6 +4388,20 @@ describe('found by the twenty-eighth round (what a template, a run or a statemen
         ),
         renameAmount,
       ],
+      // Through a {% set %} or a loop over the var (added after the round's
+      // first fix, which read the expression alone).
+      [
+        dbt(
+          "{% set c = var('col') %}\nselect id, {{ c }} from {{ source('shop', 'orders') }}\n",
+        ),
+        renameAmount,
+      ],
+      [
+        dbt(
+          "select {% for c in var('cols') %}{{ c }}, {% endfor %}id from {{ source('shop', 'orders') }}\n",
+        ),
+        dropAmount,
+      ],
     ] as const) {
       const result = assessConsumer([...files], orders, mapping);
       const sql = result.results.find(r => /\/(?:report|m)\.sql$/.test(r.path));

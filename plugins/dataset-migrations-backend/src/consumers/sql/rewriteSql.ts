@@ -25,7 +25,13 @@ import {
   type StatementAnalysis,
   type Typed,
 } from './analyzeSql';
-import { configHooks, gluedNames, maskJinja, type MaskedSql } from './dbtJinja';
+import {
+  configHooks,
+  gluedNames,
+  jinjaBeyondReferences,
+  maskJinja,
+  type MaskedSql,
+} from './dbtJinja';
 import { rewriteDbtSources } from './dbtSources';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
@@ -453,10 +459,16 @@ function decideRunTimeJinja(
         )
       )
         continue;
+      // In the expression itself, or anywhere in the file's Jinja (`{% set c
+      // = var('col') %}`, `{% for c in var('cols') %}`), which the
+      // expression may render.
+      const unsetIn = (text: string) =>
+        [...text.matchAll(/\b(env_)?var\s*\(\s*['"]([^'"]+)['"]\s*\)/g)].find(
+          m => m[1] !== undefined || !(m[2] in (dbt?.vars ?? {})),
+        );
       const unset = rendered
-        ? [
-            ...jinja.matchAll(/\b(env_)?var\s*\(\s*['"]([^'"]+)['"]\s*\)/g),
-          ].find(m => m[1] !== undefined || !(m[2] in (dbt?.vars ?? {})))
+        ? unsetIn(jinja) ??
+          unsetIn(jinjaBeyondReferences(file.content).join('\n'))
         : undefined;
       if (rendered && !unset) continue;
       plan.decisions.push({
