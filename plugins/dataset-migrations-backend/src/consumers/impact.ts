@@ -305,6 +305,15 @@ const GENERIC_NAMES = new Set([
 ]);
 
 /**
+ * Whether a name code binds to the table links files by: not short or
+ * generic, and not the table's own name (files naming that are found anyway).
+ */
+const linksFilesFor = (table: string) => (name: string) =>
+  name.length >= 4 &&
+  !GENERIC_NAMES.has(name) &&
+  name.toLowerCase() !== table.toLowerCase();
+
+/**
  * Constants and configuration keys holding the table's name as their whole
  * value (`ORDERS_TABLE = "raw.orders"`, `export const ORDERS_TABLE =
  * 'raw.orders'`, `orders_table: raw.orders` in a job's YAML): code elsewhere
@@ -324,12 +333,7 @@ function tableConstantsOf(content: string, table: string): string[] {
     ),
   ]
     .map(m => m[1] ?? m[2])
-    .filter(
-      name =>
-        name.length >= 4 &&
-        !GENERIC_NAMES.has(name) &&
-        name.toLowerCase() !== table.toLowerCase(),
-    );
+    .filter(linksFilesFor(table));
 }
 
 /**
@@ -352,12 +356,7 @@ function tableObjectsOf(content: string, table: string): string[] {
     ),
   ]
     .map(m => m[1])
-    .filter(
-      name =>
-        name.length >= 4 &&
-        !GENERIC_NAMES.has(name) &&
-        name.toLowerCase() !== table.toLowerCase(),
-    );
+    .filter(linksFilesFor(table));
 }
 
 /**
