@@ -240,6 +240,32 @@ describe('BackstageMigrationAnnouncer', () => {
     expect(closed.payload.scope).toBe(opened.payload.scope);
   });
 
+  it("tells a consumer's owners, high, to revert a pull request a rollback found merged", async () => {
+    const { announcer, send } = setup({ status: () => 'rolled-back' });
+    const reason = `Migration ${ID} of ${DATASET} (to version 2) was rolled back: readers are on version 1 again. Its merged patch reads version 2: revert it to read version 1.`;
+    await announcer.consumerChanged({
+      migrationId: ID,
+      consumerRef: PLAYER,
+      notice: 'pull-request-merged-after-rollback',
+      reason,
+    });
+    await announcer.idle();
+    expect(send.mock.calls.map(([n]) => n)).toEqual([
+      {
+        recipients: { type: 'entity', entityRef: PLAYER },
+        payload: {
+          title:
+            'player: its pull request to events v2 was merged, but the migration was rolled back: revert it',
+          description: reason.replace(DATASET, 'events'),
+          severity: 'high',
+          topic: NOTIFICATION_TOPICS.pullRequest,
+          scope: consumerScope(ID, PLAYER),
+          link: migrationLink(migration()),
+        },
+      },
+    ]);
+  });
+
   it('tells a team once of several of its consumers that reached one notice together, naming them; others each alone', async () => {
     const { announcer, send } = setup();
     const PODCASTS = 'group:default/podcasts';

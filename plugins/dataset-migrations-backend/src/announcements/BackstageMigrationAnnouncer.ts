@@ -187,6 +187,14 @@ function consumerNotice(
       severity: 'normal',
       topic: NOTIFICATION_TOPICS.pullRequest,
     },
+    'pull-request-merged-after-rollback': {
+      title: `${consumer}: its pull request to ${dataset} ${to} was merged, but the migration was rolled back: revert it`,
+      description:
+        reason ??
+        `Readers of ${dataset} are on version ${migration.fromVersion} again, which the merged patch does not read.`,
+      severity: 'high',
+      topic: NOTIFICATION_TOPICS.pullRequest,
+    },
     'stale-pull-request': {
       title: `${consumer}: the pull request to ${dataset} ${to} is still open`,
       description:
@@ -248,6 +256,7 @@ function consumersNotice(
     'pull-request-opened': `${n} pull requests move consumers to ${dataset} ${to}`,
     'stale-pull-request': `${n} pull requests to ${dataset} ${to} are still open`,
     'pull-request-closed': `${n} pull requests to ${dataset} ${to} were closed; the migration was rolled back`,
+    'pull-request-merged-after-rollback': `${n} pull requests to ${dataset} ${to} were merged, but the migration was rolled back: revert them`,
     'needs-decision': `${n} consumers read fields of ${dataset} that ${to} drops; decide how they move`,
     failed: `${n} consumers could not be moved to ${dataset} ${to}`,
   };

@@ -40,14 +40,16 @@ export interface ConsumerChange {
   /**
    * Set when the consumer's owners are told: their pull request opened, they must
    * decide, it failed, its pull request has waited too long, or a rollback of the
-   * run closed its pull request (they were told it would move them).
+   * run closed its pull request (they were told it would move them), or found it
+   * merged, so that its patch reads a version no longer served: revert it.
    */
   notice?:
     | 'pull-request-opened'
     | 'needs-decision'
     | 'failed'
     | 'stale-pull-request'
-    | 'pull-request-closed';
+    | 'pull-request-closed'
+    | 'pull-request-merged-after-rollback';
   /**
    * The team owning the consumer, as its ledger row has it: a team's notices of
    * one run that come together are told to it as one.

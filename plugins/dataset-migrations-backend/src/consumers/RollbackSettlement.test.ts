@@ -214,8 +214,13 @@ describe('RollbackSettlement', () => {
     }
   }
 
-  function settlementOnGithub() {
+  function settlementOnGithub(
+    announcer?: ConstructorParameters<
+      typeof RollbackSettlement
+    >[0]['announcer'],
+  ) {
     return new RollbackSettlement({
+      ...(announcer ? { announcer } : {}),
       consumers,
       scm: [
         GithubScmProvider.fromConfig(
@@ -383,7 +388,14 @@ describe('RollbackSettlement', () => {
     };
     server.use(http.get(`${REPO}/pulls/21`, () => HttpResponse.json(pull)));
     expect(await store.markRolledBack(id)).toBe(true);
-    await settlementOnGithub().settle((await store.getMigrationWithPlan(id))!);
+    const told: ConsumerChange[] = [];
+    const settlement = settlementOnGithub({
+      consumerChanged: async change => {
+        told.push(change);
+      },
+    });
+    const migration = (await store.getMigrationWithPlan(id))!;
+    await settlement.settle(migration);
     const late = await consumers.get(id, 'component:default/late');
     expect(late).toMatchObject({
       state: 'superseded',
@@ -392,5 +404,17 @@ describe('RollbackSettlement', () => {
     expect(late?.supersededReason).toMatch(
       /Its merged patch reads version 2: revert it to read version 1\.$/,
     );
+    // Its owners are told to revert it, once (found by a probe, 2026-12-06:
+    // only its ledger row said so).
+    expect(told).toEqual([
+      {
+        migrationId: id,
+        consumerRef: 'component:default/late',
+        notice: 'pull-request-merged-after-rollback',
+        reason: late!.supersededReason,
+      },
+    ]);
+    await settlement.closeOne(migration, 'component:default/late');
+    expect(told).toHaveLength(1);
   }, 60_000);
 });

@@ -141,18 +141,22 @@ export class RollbackSettlement {
       { ...pullRequest, state: closed.state },
       closed.state === 'merged' ? merged : undefined,
     );
-    if (recorded && closed.state === 'closed')
-      await this.tellClosed(migration, entityRef);
+    if (recorded && closed.state !== 'open')
+      await this.tellClosed(migration, entityRef, closed.state);
   }
 
   /**
    * Its owners were told that the pull request moves it: they are told it was
-   * closed, with what its ledger row says (the rollback, nothing more needed).
-   * Told by the close that recorded it, once: a later close finds it closed.
+   * closed, with what its ledger row says (the rollback, nothing more needed),
+   * or that it was found merged, to be reverted (a merge on GitHub after the
+   * rollback's last look; found by a probe, 2026-12-06: only its ledger row
+   * said so). Told by the close that recorded it, once: a later close finds it
+   * settled.
    */
   private async tellClosed(
     migration: Migration,
     entityRef: string,
+    state: 'closed' | 'merged',
   ): Promise<void> {
     const { announcer, consumers, logger } = this.options;
     if (!announcer) return;
@@ -162,7 +166,10 @@ export class RollbackSettlement {
         migrationId: migration.id,
         consumerRef: entityRef,
         ...(consumer?.owner ? { owner: consumer.owner } : {}),
-        notice: 'pull-request-closed',
+        notice:
+          state === 'merged'
+            ? 'pull-request-merged-after-rollback'
+            : 'pull-request-closed',
         ...(consumer?.supersededReason
           ? { reason: consumer.supersededReason }
           : {}),
