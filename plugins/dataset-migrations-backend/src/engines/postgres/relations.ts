@@ -657,7 +657,7 @@ function referencesOf(
 
 /**
  * Other relations bound to a relation, not to its name: views reading it, rules
- * writing into it, and foreign keys pointing at it. A migration moves the name to a new table, so they
+ * naming it, and foreign keys pointing at it. A migration moves the name to a new table, so they
  * would stay on the old version, or block the switch; they are named so a person
  * can repoint them first.
  */
@@ -671,7 +671,8 @@ export async function readDependents(
     `WITH bound AS (SELECT unnest($1::text[])::regclass AS oid),
           excepted AS (SELECT to_regclass(x) AS oid FROM unnest($2::text[]) AS x)
      -- A view's (or materialized view's) definition is its _RETURN rule; any
-     -- other rule (on a table or a view) writes into the relation.
+     -- other rule (on a table or a view) names the relation, writing into it or
+     -- reading it in its action or condition.
      SELECT DISTINCT CASE
               WHEN r.rulename <> '_RETURN'
                 THEN format('rule %I on %s', r.rulename, v.oid::regclass)
