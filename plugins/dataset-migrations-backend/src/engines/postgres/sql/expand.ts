@@ -31,6 +31,7 @@ import { createViewSql } from './privileges';
 import { CONFLICTS_FAIL_THE_WRITE } from './rowTriggers';
 import { type MigrationShape, OVERRIDING_IDENTITY } from './shape';
 import {
+  bareType,
   castTo,
   COLUMNS_OVER_VARIABLES,
   dollarQuoted,
@@ -512,12 +513,6 @@ function castsBackEveryValue(
 }
 
 /** A type as written, lower case and without its modifier: `numeric(10, 2)` → `numeric`. */
-function bareType(type: string): string {
-  return type
-    .trim()
-    .toLowerCase()
-    .replace(/\s*\([\d\s,]+\)/, '');
-}
 
 /** The new version's type of the field an expand column reads. */
 function newTypeOf(shape: MigrationShape, c: ExpandColumn): string {

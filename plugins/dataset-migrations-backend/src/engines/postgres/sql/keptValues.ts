@@ -20,6 +20,7 @@ import {
 import { quoteRelation } from '../relations';
 import type { MigrationShape } from './shape';
 import {
+  bareType,
   castTo,
   dollarQuoted,
   functionSettings,
@@ -114,14 +115,6 @@ const PARSE_DROPS: Record<string, (v: string) => string> = {
   real: floatDrops('real'),
 };
 
-/** A type's name without its modifiers: `numeric(10,2)` → `numeric`. */
-const baseOf = (type: string) =>
-  type
-    .toLowerCase()
-    .replace(/\(\s*\d+(\s*,\s*-?\d+)?\s*\)/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-
 /** A retyped field whose cast is checked, and what it casts between. */
 export interface CheckedCast {
   field: TargetField;
@@ -142,8 +135,8 @@ export function checkedCastOf(
   const from = field.source.from;
   const was = shape.sourceFields.find(f => f.name === from)?.type;
   if (!was || was.endsWith(']') || field.type.endsWith(']')) return undefined;
-  const wasBase = baseOf(shape.domainBases[was] ?? was);
-  const nowBase = baseOf(field.type);
+  const wasBase = bareType(shape.domainBases[was] ?? was);
+  const nowBase = bareType(field.type);
   if (widens(wasBase, nowBase)) return undefined;
   if (
     (wasBase === 'numeric' || wasBase === 'decimal') &&

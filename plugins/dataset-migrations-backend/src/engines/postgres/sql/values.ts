@@ -43,6 +43,18 @@ export function valueOf(field: TargetField, row: string): string {
 export const list = (items: string[]) => items.join(', ');
 
 /**
+ * A type's name without its modifiers, in lower case: `numeric(10,2)` →
+ * `numeric`, `timestamp(3) without time zone` → `timestamp without time zone`.
+ */
+export function bareType(type: string): string {
+  return type
+    .toLowerCase()
+    .replace(/\s*\(\s*\d+(\s*,\s*-?\d+)?\s*\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
  * SQL: `value` as the type `type`, a field's previous type where a retype is
  * carried back. jsonb takes no cast from the types a retype makes of it
  * (`cannot cast type numeric to jsonb`): its value is made with to_jsonb, as
