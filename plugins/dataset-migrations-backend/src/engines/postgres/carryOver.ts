@@ -8,7 +8,37 @@ import {
   type IndexDefinition,
   type RelationName,
 } from './relations';
-import { list, q } from './sql/values';
+import { bareType, list, q } from './sql/values';
+
+/** Types whose values sort by a collation: a key over any other type has none. */
+const COLLATABLE = new Set([
+  'text',
+  'character varying',
+  'varchar',
+  'character',
+  'char',
+  'bpchar',
+  'citext',
+  'name',
+]);
+
+/**
+ * Whether the index key `key` (as the new version spells it) is a field retyped
+ * to a type without collations (text → integer): a collation of its own
+ * (`code COLLATE "C"`) cannot be built over it, and has nothing left to order.
+ * Found by a probe (2026-12-06): such an index refused the run at plan.
+ */
+function retypedWithoutCollations(fields: TargetField[], key: string): boolean {
+  const field = fields.find(f => key === q(f.name) || key === f.name);
+  return field?.source.kind === 'cast' && !COLLATABLE.has(bareType(field.type));
+}
+
+/** A key's options without its ` COLLATE <schema>.<name>`. */
+const withoutCollation = (options: string) =>
+  options.replace(
+    /^ COLLATE (?:"(?:[^"]|"")*"|[^\s."]+)(?:\.(?:"(?:[^"]|"")*"|[^\s."]+))?/,
+    '',
+  );
 
 /** An index of the old version, rebuilt on the new one. */
 export interface CarriedIndex {
@@ -220,7 +250,14 @@ export function planCarryOver(options: {
       continue;
     }
     const sql = renamed.map(r => ('sql' in r ? r.sql : ''));
-    const keys = index.keys.map((_, i) => `${sql[i]}${index.keyOptions[i]}`);
+    const keys = index.keys.map(
+      (_, i) =>
+        `${sql[i]}${
+          retypedWithoutCollations(fields, sql[i])
+            ? withoutCollation(index.keyOptions[i])
+            : index.keyOptions[i]
+        }`,
+    );
     const included = sql.slice(index.keys.length, -1);
     const name = versionedName(index.name, options.targetVersion, names);
     indexes.push({

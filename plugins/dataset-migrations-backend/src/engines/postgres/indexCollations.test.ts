@@ -81,4 +81,30 @@ describe('PostgresDatasetEngine on an index with a collation of its own', () => 
       /duplicate key value violates unique constraint "users_email_key_v2"/,
     );
   });
+
+  it('drops the collation of a key whose field is retyped to a type without one, not refusing the run', async () => {
+    // Found by a probe (2026-12-06): refused at plan, as the index could not be
+    // built with it over the new type.
+    await knex.raw(`
+      CREATE TABLE public.items (id int PRIMARY KEY, code text NOT NULL, note text);
+      CREATE UNIQUE INDEX items_code_key ON public.items (code COLLATE "C");
+      CREATE INDEX items_code_note ON public.items (code COLLATE "C" DESC, note COLLATE "C");
+      INSERT INTO public.items VALUES (1, '10', 'a'), (2, '20', 'b')`);
+    const { run } = await engineRun(engine, 'public.items', [
+      { changeType: { field: 'code', type: 'integer' } },
+    ]);
+    await engine.plan(run);
+    expect(await outcomeOf(engine.migrate(run))).toBe('done');
+    expect(await definitions('public.items_v2')).toEqual([
+      'CREATE UNIQUE INDEX items_code_key_v2 ON public.items_v2 USING btree (code)',
+      'CREATE INDEX items_code_note_v2 ON public.items_v2 USING btree (code DESC, note COLLATE "C")',
+    ]);
+    expect(
+      await outcomeOf(
+        knex.raw(`INSERT INTO public.items_v2 (id, code) VALUES (3, 10)`),
+      ),
+    ).toMatch(
+      /duplicate key value violates unique constraint "items_code_key_v2"/,
+    );
+  });
 });
