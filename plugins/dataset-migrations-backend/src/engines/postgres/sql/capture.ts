@@ -16,11 +16,12 @@ import {
   createBookkeepingSchemaSql,
   dropRowTriggerSql,
   rowTriggerSql,
+  truncateTriggerOf,
+  truncateTriggerSql,
 } from './rowTriggers';
 import type { MigrationShape } from './shape';
 import {
   dollarQuoted,
-  functionSettings,
   keyChangedSql,
   list,
   literal,
@@ -105,12 +106,8 @@ function createCaptureSql(shape: MigrationShape): string[] {
 }
 
 /** The statement trigger that records a TRUNCATE of the source, and its function. */
-export function truncateCaptureOf(shape: MigrationShape) {
-  return {
-    trigger: `${shape.capture.trigger}_truncate`,
-    fn: { ...shape.capture.fn, name: `${shape.capture.fn.name}_truncate` },
-  };
-}
+export const truncateCaptureOf = (shape: MigrationShape) =>
+  truncateTriggerOf(shape.capture);
 
 /**
  * A TRUNCATE of the source fires no row trigger: the new version would keep every
@@ -121,30 +118,16 @@ export function truncateCaptureOf(shape: MigrationShape) {
  * fails the run rather than move the name; the writer's TRUNCATE goes on.
  */
 function createTruncateCaptureSql(shape: MigrationShape): string[] {
-  const { trigger, fn } = truncateCaptureOf(shape);
   const message = `TRUNCATE of ${formatRelation(
     shape.source,
   )}: the new version keeps the rows it removed, as only row writes reach it; run the migration again`;
   return [
-    `CREATE FUNCTION ${quoteRelation(
-      fn,
-    )}() RETURNS trigger LANGUAGE plpgsql ${functionSettings()} AS ${dollarQuoted(
-      `
-     BEGIN
-       INSERT INTO ${quoteRelation(
-         shape.capture.failures,
-       )} (message) VALUES (${literal(message)});
-       RETURN NULL;
-     END `,
-      'truncate',
-    )}`,
-    `CREATE TRIGGER ${q(trigger)} AFTER TRUNCATE ON ${quoteRelation(
-      shape.source,
-    )} FOR EACH STATEMENT EXECUTE FUNCTION ${quoteRelation(fn)}()`,
-    // As the capture: in sessions with session_replication_role = replica too.
-    `ALTER TABLE ${quoteRelation(shape.source)} ENABLE ALWAYS TRIGGER ${q(
-      trigger,
-    )}`,
+    ...truncateTriggerSql(
+      shape.capture,
+      `INSERT INTO ${quoteRelation(
+        shape.capture.failures,
+      )} (message) VALUES (${literal(message)})`,
+    ),
     ...truncateCaptureOnPartitionsSql(shape),
   ];
 }

@@ -1,16 +1,14 @@
 /** Carrying writes to the new version back to the old one after cut-over, when that is possible. */
 
 import { type RelationName, quoteRelation } from '../relations';
-import { dropRowTriggerSql, rowTriggerSql } from './rowTriggers';
-import { type MigrationShape, OVERRIDING_IDENTITY } from './shape';
 import {
-  castTo,
-  dollarQuoted,
-  functionSettings,
-  keyChangedSql,
-  list,
-  q,
-} from './values';
+  dropRowTriggerSql,
+  rowTriggerSql,
+  truncateTriggerOf,
+  truncateTriggerSql,
+} from './rowTriggers';
+import { type MigrationShape, OVERRIDING_IDENTITY } from './shape';
+import { castTo, keyChangedSql, list, q } from './values';
 
 /**
  * How each field of the old version is recomputed from a row of the new one, or
@@ -179,14 +177,6 @@ export function createReverseSql(
   });
 }
 
-/** The statement trigger carrying a TRUNCATE of the new version back, and its function. */
-function truncateReverseOf(shape: MigrationShape) {
-  return {
-    trigger: `${shape.reverse.trigger}_truncate`,
-    fn: { ...shape.reverse.fn, name: `${shape.reverse.fn.name}_truncate` },
-  };
-}
-
 /**
  * A TRUNCATE of the new version (`<name>_v<N>`, where a TRUNCATE goes once the
  * name is a view) fires no row trigger, so the previous version kept every row
@@ -201,30 +191,14 @@ export function createTruncateReverseSql(
   shape: MigrationShape,
   previous: RelationName,
 ): string[] {
-  const { trigger, fn } = truncateReverseOf(shape);
-  return [
-    `CREATE FUNCTION ${quoteRelation(
-      fn,
-    )}() RETURNS trigger LANGUAGE plpgsql ${functionSettings()} AS ${dollarQuoted(
-      `
-     BEGIN
-       TRUNCATE ${quoteRelation(previous)};
-       RETURN NULL;
-     END `,
-      'truncate',
-    )}`,
-    `CREATE TRIGGER ${q(trigger)} AFTER TRUNCATE ON ${quoteRelation(
-      shape.reverse.on,
-    )} FOR EACH STATEMENT EXECUTE FUNCTION ${quoteRelation(fn)}()`,
-    // As the reverse trigger: in sessions with session_replication_role = replica too.
-    `ALTER TABLE ${quoteRelation(shape.reverse.on)} ENABLE ALWAYS TRIGGER ${q(
-      trigger,
-    )}`,
-  ];
+  return truncateTriggerSql(
+    shape.reverse,
+    `TRUNCATE ${quoteRelation(previous)}`,
+  );
 }
 
 export function dropReverseSql(shape: MigrationShape): string[] {
-  const truncate = truncateReverseOf(shape);
+  const truncate = truncateTriggerOf(shape.reverse);
   return [
     `DROP TRIGGER IF EXISTS ${q(truncate.trigger)} ON ${quoteRelation(
       shape.reverse.on,

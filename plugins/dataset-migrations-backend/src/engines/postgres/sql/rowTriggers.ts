@@ -1,4 +1,4 @@
-/** Row triggers a run installs, each with the table that records writes it could not apply. */
+/** Row triggers a run installs, each with the table that records writes it could not apply, and the TRUNCATE trigger beside one. */
 
 import { type RelationName, quoteRelation } from '../relations';
 import { onlyOwnerSql } from './privileges';
@@ -119,6 +119,42 @@ export function createBookkeepingSchemaSql(schema: string): string[] {
      END`,
       'schema',
     )}`,
+  ];
+}
+
+/**
+ * The statement trigger beside a row trigger that hears a TRUNCATE of its table,
+ * which fires no row trigger, and its function: named after the row trigger's.
+ */
+export function truncateTriggerOf(t: RowTrigger) {
+  return {
+    trigger: `${t.trigger}_truncate`,
+    fn: { ...t.fn, name: `${t.fn.name}_truncate` },
+  };
+}
+
+/**
+ * Makes truncateTriggerOf(`t`) on `t.on`: `statement` (PL/pgSQL) runs after each
+ * TRUNCATE of it, with the row trigger's rights and in every session, whatever
+ * its replication role, as the row trigger does.
+ */
+export function truncateTriggerSql(t: RowTrigger, statement: string): string[] {
+  const { trigger, fn } = truncateTriggerOf(t);
+  return [
+    `CREATE FUNCTION ${quoteRelation(
+      fn,
+    )}() RETURNS trigger LANGUAGE plpgsql ${functionSettings()} AS ${dollarQuoted(
+      `
+     BEGIN
+       ${statement};
+       RETURN NULL;
+     END `,
+      'truncate',
+    )}`,
+    `CREATE TRIGGER ${q(trigger)} AFTER TRUNCATE ON ${quoteRelation(
+      t.on,
+    )} FOR EACH STATEMENT EXECUTE FUNCTION ${quoteRelation(fn)}()`,
+    `ALTER TABLE ${quoteRelation(t.on)} ENABLE ALWAYS TRIGGER ${q(trigger)}`,
   ];
 }
 
