@@ -123,18 +123,7 @@ describe('RollbackSettlement', () => {
     const migration = (await store.getMigrationWithPlan(id))!;
 
     const logger = mockServices.logger.mock();
-    const settlement = new RollbackSettlement({
-      consumers,
-      scm: [
-        GithubScmProvider.fromConfig(
-          new ConfigReader({
-            integrations: { github: [{ host: 'github.com', token: 't' }] },
-          }),
-        ),
-      ],
-      enqueueClose: (m, ref) => queue.enqueueClosePullRequest(m, ref),
-      logger,
-    });
+    const settlement = settlementOnGithub({ logger });
 
     await settlement.settle(migration);
 
@@ -214,13 +203,16 @@ describe('RollbackSettlement', () => {
     }
   }
 
+  /** A settlement on GitHub's API as the tests' server plays it. */
   function settlementOnGithub(
-    announcer?: ConstructorParameters<
-      typeof RollbackSettlement
-    >[0]['announcer'],
+    options: Partial<
+      Pick<
+        ConstructorParameters<typeof RollbackSettlement>[0],
+        'announcer' | 'logger'
+      >
+    > = {},
   ) {
     return new RollbackSettlement({
-      ...(announcer ? { announcer } : {}),
       consumers,
       scm: [
         GithubScmProvider.fromConfig(
@@ -231,7 +223,21 @@ describe('RollbackSettlement', () => {
       ],
       enqueueClose: (m, ref) => queue.enqueueClosePullRequest(m, ref),
       logger: mockServices.logger.mock(),
+      ...options,
     });
+  }
+
+  /** What the settlement tells the announcer, in order. */
+  function tellingAnnouncer() {
+    const told: ConsumerChange[] = [];
+    return {
+      told,
+      announcer: {
+        consumerChanged: async (change: ConsumerChange) => {
+          told.push(change);
+        },
+      },
+    };
   }
 
   it('asks source control at the last look: a pull request merged since the ledger looked, or one it cannot read, is in the way; merges wait', async () => {
@@ -330,24 +336,8 @@ describe('RollbackSettlement', () => {
         return HttpResponse.json(pull);
       }),
     );
-    const told: ConsumerChange[] = [];
-    const settlement = new RollbackSettlement({
-      consumers,
-      scm: [
-        GithubScmProvider.fromConfig(
-          new ConfigReader({
-            integrations: { github: [{ host: 'github.com', token: 't' }] },
-          }),
-        ),
-      ],
-      enqueueClose: (m, ref) => queue.enqueueClosePullRequest(m, ref),
-      logger: mockServices.logger.mock(),
-      announcer: {
-        consumerChanged: async change => {
-          told.push(change);
-        },
-      },
-    });
+    const { told, announcer } = tellingAnnouncer();
+    const settlement = settlementOnGithub({ announcer });
     expect(await store.markRolledBack(id)).toBe(true);
     const migration = (await store.getMigrationWithPlan(id))!;
     await settlement.settle(migration);
@@ -388,12 +378,8 @@ describe('RollbackSettlement', () => {
     };
     server.use(http.get(`${REPO}/pulls/21`, () => HttpResponse.json(pull)));
     expect(await store.markRolledBack(id)).toBe(true);
-    const told: ConsumerChange[] = [];
-    const settlement = settlementOnGithub({
-      consumerChanged: async change => {
-        told.push(change);
-      },
-    });
+    const { told, announcer } = tellingAnnouncer();
+    const settlement = settlementOnGithub({ announcer });
     const migration = (await store.getMigrationWithPlan(id))!;
     await settlement.settle(migration);
     const late = await consumers.get(id, 'component:default/late');
