@@ -147,13 +147,8 @@ function seedOfDataset(
     .map(([field]) => field);
   if (changed.length === 0 && mapping.added.length === 0 && !mapping.renamedTo)
     return undefined;
-  return toPerson(
-    {
-      path: file.path,
-      content: file.content,
-      status: 'unaffected',
-      impact: { path: file.path, status: 'unaffected', fields: [], lines: [] },
-    },
+  return fileToPerson(
+    file,
     changed,
     `is a dbt seed named like ${target.table}: dbt seed loads it into a table of that name by its columns, and --full-refresh creates that table again with the types it infers from the file; if it loads the dataset, the migration's changes break it or are undone by it (a renamed or dropped column, an added one dropped, a widened one narrowed back); a person decides`,
   );
@@ -222,13 +217,8 @@ function projectConfigOfDataset(
     mapping,
   ).fields;
   if (fields.length === 0) return undefined;
-  return toPerson(
-    {
-      path: file.path,
-      content: file.content,
-      status: 'unaffected',
-      impact: { path: file.path, status: 'unaffected', fields: [], lines: [] },
-    },
+  return fileToPerson(
+    file,
     fields,
     `configures the dbt source ${declared
       .map(([key]) => key)
@@ -255,8 +245,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 interface ConfigLinks {
   suites: Map<string, string>;
   datasets: Map<string, string>;
-  /** ORM classes mapped to the dataset's table under another name. */
-  classes: Map<string, string>;
+  /**
+   * ORM classes, table objects and constants bound to the dataset's table
+   * under another name: the file binding it, and what a use of it looks like
+   * (the name, or an ORM delegate `.purchase.`), compiled once.
+   */
+  classes: Map<string, { from: string; uses: RegExp[] }>;
 }
 
 function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
@@ -271,7 +265,17 @@ function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
       ...tableObjectsOf(file.content, target.table),
       ...tableConstantsOf(file.content, target.table),
     ])
-      links.classes.set(name, file.path);
+      links.classes.set(name, {
+        from: file.path,
+        uses: [
+          wordPattern(name, ''),
+          new RegExp(
+            `\\.\\s*${escapeRegExp(
+              name[0].toLowerCase() + name.slice(1),
+            )}\\s*\\.`,
+          ),
+        ],
+      });
     for (const match of file.content.matchAll(
       /\b(?:expectation_suite_name|suite_name)\b["']?\s*[:=]\s*["']?([\w.-]+)|\b(?:suites\s*\.\s*get|get_expectation_suite)\s*\(\s*(?:(?:expectation_suite_)?name\s*=\s*)?["']([^"']+)["']/g,
     ))
@@ -438,13 +442,8 @@ function linkedConfig(
   )
     return undefined;
   let via: string | undefined;
-  for (const [name, from] of links.classes)
-    if (
-      wordPattern(name, '').test(file.content) ||
-      new RegExp(
-        `\\.\\s*${escapeRegExp(name[0].toLowerCase() + name.slice(1))}\\s*\\.`,
-      ).test(file.content)
-    ) {
+  for (const [name, { from, uses }] of links.classes)
+    if (uses.some(use => use.test(file.content))) {
       via = `code using ${name}, which ${from} maps to ${target.table}`;
       break;
     }
@@ -469,13 +468,8 @@ function linkedConfig(
   const fields = changedFieldsNamedIn(code, mapping).fields;
   const whole = wholeRowsRead(code, target, mapping);
   if (fields.length === 0 && whole.what.length === 0) return undefined;
-  return toPerson(
-    {
-      path: file.path,
-      content: file.content,
-      status: 'unaffected',
-      impact: { path: file.path, status: 'unaffected', fields: [], lines: [] },
-    },
+  return fileToPerson(
+    file,
     fields,
     `is ${via}, and ${
       fields.length > 0
@@ -546,18 +540,8 @@ function templatedRelation(
   ].sort();
   const whole = wholeRowsRead(file.content, target, mapping);
   if (fields.length === 0 && whole.what.length === 0) return undefined;
-  return toPerson(
-    {
-      path: file.path,
-      content: file.content,
-      status: 'unaffected',
-      impact: {
-        path: file.path,
-        status: 'unaffected',
-        fields: [],
-        lines: [],
-      },
-    },
+  return fileToPerson(
+    file,
     fields,
     `reads ${relation[1]}, ${
       relation[1].includes('{{')
@@ -702,12 +686,7 @@ function maybeDatasetSources(
       })
       .join(', ');
     const asIt = asTheDataset(other);
-    const base: RewrittenFile = mine ?? {
-      path: file.path,
-      content: file.content,
-      status: 'unaffected',
-      impact: { path: file.path, status: 'unaffected', fields: [], lines: [] },
-    };
+    const base: RewrittenFile = mine ?? unaffectedFile(file);
     settled.set(
       file.path,
       leavePackagesAlone(
@@ -846,6 +825,28 @@ function rendersDataset(file: ChangedFile, target: DatasetTarget): boolean {
 }
 
 /** The file goes to a person, for these fields, with this reason. */
+/** `file`, read as it is, sent to a person (see toPerson). */
+function fileToPerson(
+  file: { path: string; content: string },
+  fields: string[],
+  message: string,
+): RewrittenFile {
+  return toPerson(unaffectedFile(file), fields, message);
+}
+
+/** `file` as it is, unaffected. */
+function unaffectedFile(file: {
+  path: string;
+  content: string;
+}): RewrittenFile {
+  return {
+    path: file.path,
+    content: file.content,
+    status: 'unaffected',
+    impact: { path: file.path, status: 'unaffected', fields: [], lines: [] },
+  };
+}
+
 function toPerson(
   result: RewrittenFile,
   fields: string[],

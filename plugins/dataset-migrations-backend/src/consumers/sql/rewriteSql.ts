@@ -446,6 +446,16 @@ function decideRunTimeJinja(
     /\{\{-?\s*(?:source|ref|config|this)\b|\bis_incremental\s*\(/.test(
       file.content,
     );
+  // A var or env_var with no default that dbt_project.yml does not set.
+  const unsetIn = (text: string) =>
+    [...text.matchAll(/\b(env_)?var\s*\(\s*['"]([^'"]+)['"]\s*\)/g)].find(
+      m => m[1] !== undefined || !(m[2] in (dbt?.vars ?? {})),
+    );
+  let unsetInFile: RegExpMatchArray | undefined | null = null;
+  const unsetAnywhere = () =>
+    unsetInFile === null
+      ? (unsetInFile = unsetIn(jinjaBeyondReferences(file.content).join('\n')))
+      : unsetInFile;
   for (const statement of statements)
     for (const read of statement.opaque) {
       if (read.kind !== 'jinja-columns' || read.elsewhere) continue;
@@ -461,15 +471,8 @@ function decideRunTimeJinja(
         continue;
       // In the expression itself, or anywhere in the file's Jinja (`{% set c
       // = var('col') %}`, `{% for c in var('cols') %}`), which the
-      // expression may render.
-      const unsetIn = (text: string) =>
-        [...text.matchAll(/\b(env_)?var\s*\(\s*['"]([^'"]+)['"]\s*\)/g)].find(
-          m => m[1] !== undefined || !(m[2] in (dbt?.vars ?? {})),
-        );
-      const unset = rendered
-        ? unsetIn(jinja) ??
-          unsetIn(jinjaBeyondReferences(file.content).join('\n'))
-        : undefined;
+      // expression may render: that read once a file.
+      const unset = rendered ? unsetIn(jinja) ?? unsetAnywhere() : undefined;
       if (rendered && !unset) continue;
       plan.decisions.push({
         at: read.start,
