@@ -310,32 +310,28 @@ export class DatabaseCampaignStore implements CampaignStore {
       this.burndown(id),
       escalationOf(this.knex, id),
     ]);
-    // A rolled-back dataset is counted apart from a failed one, as the list does.
-    const counts = {
-      datasets: datasets.length,
-      done: datasets.filter(d => DONE.includes(d.state)).length,
-      failed: datasets.filter(d => d.state === 'failed').length,
-      rolledBack: datasets.filter(d => d.state === 'rolled-back').length,
-    };
+    // A rolled-back dataset is counted apart from a failed one, as the list
+    // does: the campaign's and each wave's.
+    const countsOf = (of: typeof datasets) => ({
+      datasets: of.length,
+      done: of.filter(d => DONE.includes(d.state)).length,
+      failed: of.filter(d => d.state === 'failed').length,
+      rolledBack: of.filter(d => d.state === 'rolled-back').length,
+    });
+    const counts = countsOf(datasets);
     return {
       ...toSummary(row, counts),
       document: row.document,
       plan: row.plan ?? emptyPlan(row.document),
-      waves: waves.map(wave => {
-        const of = datasets.filter(d => d.wave_index === wave.wave_index);
-        return {
-          index: wave.wave_index,
-          kind: wave.kind,
-          state: shownWaveState(row.state, wave.state),
-          ...(wave.started_at ? { startedAt: iso(wave.started_at) } : {}),
-          ...(wave.soaked_at ? { soakedAt: iso(wave.soaked_at) } : {}),
-          ...(wave.finished_at ? { finishedAt: iso(wave.finished_at) } : {}),
-          datasets: of.length,
-          done: of.filter(d => DONE.includes(d.state)).length,
-          failed: of.filter(d => d.state === 'failed').length,
-          rolledBack: of.filter(d => d.state === 'rolled-back').length,
-        };
-      }),
+      waves: waves.map(wave => ({
+        index: wave.wave_index,
+        kind: wave.kind,
+        state: shownWaveState(row.state, wave.state),
+        ...(wave.started_at ? { startedAt: iso(wave.started_at) } : {}),
+        ...(wave.soaked_at ? { soakedAt: iso(wave.soaked_at) } : {}),
+        ...(wave.finished_at ? { finishedAt: iso(wave.finished_at) } : {}),
+        ...countsOf(datasets.filter(d => d.wave_index === wave.wave_index)),
+      })),
       datasets: datasets.map(toDatasetProgress),
       burndown,
       stuck: await this.stuck(

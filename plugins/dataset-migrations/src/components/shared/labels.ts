@@ -112,10 +112,10 @@ const CAMPAIGN_STATES: Record<CampaignState, StateLabel> = {
  */
 export function campaignStateLabel(campaign: {
   state: CampaignState;
-  counts: { done: number; failed: number; rolledBack?: number };
+  counts: { done: number; failed: number; rolledBack: number };
 }): StateLabel {
   const { state, counts } = campaign;
-  if (state !== 'completed' || counts.failed + (counts.rolledBack ?? 0) === 0)
+  if (state !== 'completed' || counts.failed + counts.rolledBack === 0)
     return CAMPAIGN_STATES[state];
   return withFailures('Completed', counts);
 }
@@ -126,11 +126,11 @@ export function campaignStateLabel(campaign: {
  */
 function withFailures(
   state: string,
-  counts: { done: number; failed: number; rolledBack?: number },
+  counts: { done: number; failed: number; rolledBack: number },
 ): StateLabel {
   if (counts.done === 0)
     return { label: `${state}, none migrated`, tone: 'error' };
-  const rolledBack = counts.rolledBack ?? 0;
+  const { rolledBack } = counts;
   const ends = [
     ...(counts.failed > 0 ? [`${counts.failed} failed`] : []),
     ...(rolledBack > 0 ? [`${rolledBack} rolled back`] : []),
