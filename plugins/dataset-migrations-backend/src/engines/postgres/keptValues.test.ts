@@ -254,6 +254,94 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
     ]);
   }, 60_000);
 
+  it('refuses a date in numbers whose day and month order or century is guessed, naming it', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, day text, at text);
+      INSERT INTO public.orders SELECT i, '2026-03-01', '2026-03-01 10:30'
+        FROM generate_series(1, 100) i;
+      UPDATE public.orders SET day = '01/03/2026' WHERE id = 3;
+      UPDATE public.orders SET day = '05/05/45' WHERE id = 4;
+      UPDATE public.orders SET at = '01.03.2026 10:30' WHERE id = 5`);
+    const { outcome } = await runWith([
+      { changeType: { field: 'day', type: 'date' } },
+      { changeType: { field: 'at', type: 'timestamp' } },
+    ]);
+    expect(outcome).toContain(
+      "field \"day\": the cast from text to date changes 2 of the 100 rows the dry run transformed (id=3: 01/03/2026 into 2026-01-03; id=4: 05/05/45 into 2045-05-05); a retype keeps every value: fix those rows, or, where the change is meant, say so with using: day::date (a date in numbers is read month first, a year in two digits as 1970 to 2069), or give the text's format: to_date(day, 'DD/MM/YYYY')",
+    );
+    expect(outcome).toContain(
+      'field "at": the cast from text to timestamp changes 1 of the 100 rows the dry run transformed (id=5: 01.03.2026 10:30 into 2026-01-03 10:30:00);',
+    );
+    expect(outcome).toContain(
+      "or give the text's format: to_timestamp(at, 'DD/MM/YYYY HH24:MI:SS')",
+    );
+    expect(await tables()).toEqual(['orders']);
+  }, 60_000);
+
+  it('parses a date in numbers that reads alike either way, and one whose format "using" gives', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, day text, due text);
+      INSERT INTO public.orders VALUES
+        (1, '05/05/2026', '01/03/2026'),
+        (2, '01/13/2026', '13/01/2026'),
+        (3, '2026/03/01', '31.12.1999')`);
+    const { outcome } = await runWith([
+      { changeType: { field: 'day', type: 'date' } },
+      {
+        changeType: {
+          field: 'due',
+          type: 'date',
+          using: `to_date(due, 'DD/MM/YYYY')`,
+        },
+      },
+    ]);
+    expect(outcome).toBe('done');
+    const { rows } = await knex.raw(
+      `SELECT day::text, due::text FROM public.orders_v2 ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { day: '2026-05-05', due: '2026-03-01' },
+      { day: '2026-01-13', due: '2026-01-13' },
+      { day: '2026-03-01', due: '1999-12-31' },
+    ]);
+  }, 60_000);
+
+  it('refuses a date in numbers written through the name by a session reading day first', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, day text);
+      INSERT INTO public.orders SELECT i, '2026-03-01' FROM generate_series(1, 100) i`);
+    const { outcome } = await runWith([
+      { changeType: { field: 'day', type: 'date' } },
+    ]);
+    expect(outcome).toBe('done');
+    const written = (sql: string) =>
+      knex.transaction(async tx => {
+        await tx.raw(`SET LOCAL DateStyle = 'SQL, DMY'`);
+        await tx.raw(sql);
+      });
+    const refused = await outcomeOf(
+      written(`UPDATE public.orders SET day = '05/01/2026' WHERE id = 1`),
+    );
+    expect(refused).toContain(
+      'field "day": the cast from text to date changes 05/01/2026 into 2026-05-01 (id=1); until contract the name takes only values the new version holds as they are: write a date year first (2026-01-05)',
+    );
+    await written(`UPDATE public.orders SET day = '2026-01-05' WHERE id = 2`);
+    // Read month first too, so refused by the parse itself.
+    expect(
+      await outcomeOf(
+        written(`UPDATE public.orders SET day = '13/01/2026' WHERE id = 3`),
+      ),
+    ).toContain('date/time field value out of range: "13/01/2026"');
+    const { rows } = await knex.raw(
+      `SELECT id, day::text FROM public.orders_v2 WHERE id <= 3 ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { id: 1, day: '2026-03-01' },
+      { id: 2, day: '2026-01-05' },
+      { id: 3, day: '2026-03-01' },
+    ]);
+  }, 60_000);
+
   it('retypes jsonb numbers and booleans, and serves them as jsonb through the name until contract', async () => {
     await knex.raw(`
       CREATE TABLE public.orders (id int PRIMARY KEY, price jsonb, qty jsonb, flag jsonb);

@@ -25,7 +25,7 @@ import {
   changedValueFnIfNeededSql,
   dropChangedValueFnSql,
   keptValueOf,
-  WRITER_REMEDY,
+  writerRemedy,
 } from './keptValues';
 import { createViewSql } from './privileges';
 import { CONFLICTS_FAIL_THE_WRITE } from './rowTriggers';
@@ -601,7 +601,7 @@ function expandWriteSql(
   const forward = (row: 'NEW' | 'OLD') =>
     `(SELECT ${list(
       shape.fields.map(
-        f => `${keptValueOf(shape, f, 'r.', WRITER_REMEDY)} AS ${q(f.name)}`,
+        f => `${keptValueOf(shape, f, 'r.', writerRemedy)} AS ${q(f.name)}`,
       ),
     )} FROM (SELECT ${rowOf(row)}) AS r)`;
   const columns = list(shape.fields.map(f => q(f.name)));

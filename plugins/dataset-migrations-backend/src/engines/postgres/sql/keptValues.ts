@@ -93,8 +93,25 @@ const floatDrops = (type: string) => (v: string) =>
   `CAST(CAST(CAST(${v} AS ${type}) AS text) AS numeric) IS DISTINCT FROM CAST(${v} AS numeric)`;
 
 /**
+ * SQL: whether the text `v` is a date in numbers whose reading PostgreSQL
+ * guesses: the order of day and month where both could be either
+ * (`01/03/2026` is 3 January month first, as the engine's DateStyle reads it,
+ * and 1 March day first, as a British file or a `DMY` session wrote it), or
+ * the century of a year in two digits (`05/05/45` is 2045). A date whose year
+ * comes first (`2026-03-01`, ISO 8601) is read alike in every DateStyle.
+ * Found by a probe (2026-12-06): a writer in a `DMY` session wrote
+ * `05/01/2026` through the name and 1 May was stored.
+ */
+function numericDateGuessed(v: string): string {
+  const text = `CAST(${v} AS text)`;
+  const fields = `regexp_match(${text}, '(?:^|[^0-9])([0-9]{1,2})[-/. ]+([0-9]{1,2})[-/. ]+([0-9]+)')`;
+  // Never NULL: a NULL here would be taken for a changed value.
+  return `CASE WHEN ${text} ~ '^\\s*[0-9]{3}' THEN false ELSE coalesce((SELECT (d[1]::int BETWEEN 1 AND 12 AND d[2]::int BETWEEN 1 AND 12 AND d[1]::int <> d[2]::int) OR length(d[3]) <= 2 FROM ${fields} AS d), false) END`;
+}
+
+/**
  * What a parse of the text `v` into each type drops, as SQL true where it
- * drops something. The engine's sessions and functions are in UTC (see
+ * drops something (or guesses: see numericDateGuessed). The engine's sessions and functions are in UTC (see
  * EXPRESSION_SETTINGS), so text without an offset reads alike both ways.
  */
 const PARSE_DROPS: Record<string, (v: string) => string> = {
@@ -105,15 +122,17 @@ const PARSE_DROPS: Record<string, (v: string) => string> = {
   date: v =>
     `CASE WHEN CAST(${v} AS date) > date '294276-12-31' THEN false ELSE CAST(CAST(${v} AS date) AS timestamp) AT TIME ZONE 'UTC' IS DISTINCT FROM CAST(${v} AS timestamptz) OR ${subMicrosecond(
       v,
-    )} END`,
+    )} END OR ${numericDateGuessed(v)}`,
   timestamp: v =>
     `(CAST(${v} AS timestamp) AT TIME ZONE 'UTC') IS DISTINCT FROM CAST(${v} AS timestamptz) OR ${subMicrosecond(
       v,
-    )}`,
-  timestamptz: subMicrosecond,
+    )} OR ${numericDateGuessed(v)}`,
+  timestamptz: v => `${subMicrosecond(v)} OR ${numericDateGuessed(v)}`,
   'double precision': floatDrops('double precision'),
   real: floatDrops('real'),
 };
+
+const DATE_TYPES = new Set(['date', 'timestamp', 'timestamptz']);
 
 /** A retyped field whose cast is checked, and what it casts between. */
 export interface CheckedCast {
@@ -124,6 +143,8 @@ export interface CheckedCast {
   was: string;
   /** SQL: whether the cast changes the source value `value`. */
   changed: (value: string) => string;
+  /** Whether it parses text into a date or a time, guessing numeric dates' order. */
+  readsDates?: boolean;
 }
 
 /** The cast a field's value comes from, where it can change a value without an error. */
@@ -160,7 +181,13 @@ export function checkedCastOf(
     };
   const drops = PARSE_DROPS[nowBase];
   if (TEXT_TYPES.has(wasBase) && drops)
-    return { field, from, was, changed: drops };
+    return {
+      field,
+      from,
+      was,
+      changed: drops,
+      readsDates: DATE_TYPES.has(nowBase),
+    };
   return undefined;
 }
 
@@ -220,6 +247,11 @@ export function changedValueWords(cast: CheckedCast): {
   what: string;
   remedy: string;
 } {
+  const from = /^[a-z_][a-z0-9_]*$/.test(cast.from) ? cast.from : q(cast.from);
+  const format =
+    bareType(cast.field.type) === 'date'
+      ? `to_date(${from}, 'DD/MM/YYYY')`
+      : `to_timestamp(${from}, 'DD/MM/YYYY HH24:MI:SS')`;
   return {
     what: `field ${q(cast.field.name)}: the cast from ${cast.was} to ${
       cast.field.type
@@ -227,16 +259,23 @@ export function changedValueWords(cast: CheckedCast): {
     remedy: `a retype keeps every value: fix those rows${
       cast.field.primaryKey
         ? ', or keep the type'
-        : `, or, where the change is meant, say so with using: ${
-            /^[a-z_][a-z0-9_]*$/.test(cast.from) ? cast.from : q(cast.from)
-          }::${cast.field.type}`
+        : `, or, where the change is meant, say so with using: ${from}::${
+            cast.field.type
+          }${
+            cast.readsDates
+              ? ` (a date in numbers is read month first, a year in two digits as 1970 to 2069), or give the text's format: ${format}`
+              : ''
+          }`
     }`,
   };
 }
 
 /** What a writer through the name is told of a value the cast would change. */
-export const WRITER_REMEDY =
-  'until contract the name takes only values the new version holds as they are';
+export function writerRemedy(cast: CheckedCast): string {
+  return `until contract the name takes only values the new version holds as they are${
+    cast.readsDates ? ': write a date year first (2026-01-05)' : ''
+  }`;
+}
 
 /**
  * The field's value from the row `row`, as the copy, the capture and writes
@@ -248,12 +287,12 @@ export function keptValueOf(
   shape: MigrationShape,
   field: TargetField,
   row: string,
-  remedyOf?: string,
+  remedyOf?: (cast: CheckedCast) => string,
 ): string {
   const cast = checkedCastOf(shape, field);
   if (!cast) return valueOf(field, row);
   const { what, remedy: authors } = changedValueWords(cast);
-  const remedy = remedyOf ?? authors;
+  const remedy = remedyOf?.(cast) ?? authors;
   const value = `${row}${q(cast.from)}`;
   const message = `format(${literal(
     `${what} %s into %s (%s); ${remedy}`,
