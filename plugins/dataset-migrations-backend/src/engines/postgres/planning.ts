@@ -12,8 +12,8 @@ import {
   refuseActionsLeftBehind,
   refuseUncarried,
   refuseUnresolvedValues,
-  upsertsByConstraintWarning,
 } from './preconditions';
+import { failingThroughViewWarning } from './failingThroughView';
 import { parseRelationName, quoteRelation, resolveDataset } from './relations';
 import { provenance, shapeFor } from './runShape';
 import { createTargetStatements, dropCaptureSql } from './sql/capture';
@@ -66,7 +66,7 @@ export async function planStages(
       !settings.batchesByKey &&
       (await readSourceStorage(client, shape, false)).heap;
     const plainCopy = { skipCopied: false, keepExisting: false };
-    const upserts = await upsertsByConstraintWarning(
+    const failing = await failingThroughViewWarning(
       client,
       dataset,
       !expandPhaseOf(shape.sourceFields, shape.fields).plain,
@@ -148,7 +148,7 @@ export async function planStages(
       {
         name: 'cut-over',
         description: `One short transaction: writers wait, readers go on, the name moves to the new version.${
-          upserts ? ` Warning: ${upserts}.` : ''
+          failing ? ` Warning: ${failing}.` : ''
         }`,
         sql: cutOverStatements(
           shape,

@@ -15,7 +15,8 @@ import {
   type ResolvedDataset,
 } from '../relations';
 import { attachmentsAsBegun, copyAttachedSince } from '../attachedPartitions';
-import { refuseUncarried, upsertsByConstraintWarning } from '../preconditions';
+import { refuseUncarried } from '../preconditions';
+import { failingThroughViewWarning } from '../failingThroughView';
 import { removeGhosts } from '../ghosts';
 import type { VerifyCheckpoint } from './verify';
 import {
@@ -96,12 +97,12 @@ export async function cutOver(
     // Read under the lock, as they are now: one added since plan is judged too.
     const triggers = await triggersToCarry(client, shape);
     // Before the name moves: the table's own constraints.
-    const upserts = await upsertsByConstraintWarning(
+    const failing = await failingThroughViewWarning(
       client,
       dataset,
       !expandPhaseOf(shape.sourceFields, shape.fields).plain,
     );
-    if (upserts) warnings.push(upserts);
+    if (failing) warnings.push(failing);
     for (const sql of cutOverStatements(
       shape,
       dataset,

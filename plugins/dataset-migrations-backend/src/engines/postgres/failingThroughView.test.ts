@@ -1,0 +1,214 @@
+/**
+ * Statements that work on a table and fail once its name is a view (`COPY …
+ * TO`, `TRUNCATE`, upserts by constraint…): where pg_stat_statements is
+ * preloaded and the engine may read every role's statements, the plan and the
+ * cut-over's log name those it has seen run on the dataset, and nothing else;
+ * where it may not, the plan names the upserts by constraint writers may send.
+ * Needs `shared_preload_libraries`: on a server of the test's own.
+ */
+import knexFactory, { type Knex } from 'knex';
+import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
+import type { FieldChange } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  startRestartablePostgres,
+  type RestartablePostgres,
+} from '../../__testUtils__/postgresServer';
+import { createTestEngine } from '../../__testUtils__/testDatabases';
+import { engineRun, outcomeOf } from '../../__testUtils__/engineRun';
+
+describe('PostgresDatasetEngine: statements that fail through the view', () => {
+  let server: RestartablePostgres;
+  let admin: Knex;
+  let db: Knex;
+  let engine: DatasetEngine | undefined;
+  let database = 0;
+  const urlOf = (name: string, user?: string) => {
+    const url = new URL(server.url);
+    url.pathname = `/${name}`;
+    if (user) {
+      url.username = user;
+      url.password = user;
+    }
+    return url.toString();
+  };
+  const connect = (name: string) =>
+    knexFactory({
+      client: 'pg',
+      connection: urlOf(name),
+      pool: { min: 0, max: 2 },
+    });
+
+  beforeAll(async () => {
+    server = await startRestartablePostgres();
+    admin = connect('postgres');
+    await admin.raw(
+      `ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`,
+    );
+    await admin.destroy();
+    await server.stop();
+    await server.start();
+    admin = connect('postgres');
+  }, 120_000);
+
+  beforeEach(async () => {
+    database += 1;
+    await admin.raw(`CREATE DATABASE d${database}`);
+    db = connect(`d${database}`);
+    await db.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, amount int, note text);
+      CREATE TABLE public.orders_archive (id int PRIMARY KEY, amount int);
+      CREATE SCHEMA other;
+      CREATE TABLE other.orders (id int PRIMARY KEY, amount int);
+      INSERT INTO public.orders SELECT i, i, 'n' FROM generate_series(1, 100) i`);
+  });
+
+  afterEach(async () => {
+    await engine?.close?.();
+    engine = undefined;
+    await db.destroy();
+  });
+
+  afterAll(async () => {
+    await admin?.destroy();
+    await server?.destroy();
+  }, 60_000);
+
+  /** Statements run, as readers and writers of the database would. */
+  async function workload(statements: string[]) {
+    for (const sql of statements) await db.raw(sql);
+  }
+
+  async function cutOverWarning(
+    changes: FieldChange[],
+    url = urlOf(`d${database}`),
+  ) {
+    engine = await createTestEngine(url);
+    const made = await engineRun(engine, 'public.orders', changes);
+    const cutOver = (await engine.plan(made.run)).find(
+      s => s.name === 'cut-over',
+    )!;
+    return { ...made, description: cutOver.description };
+  }
+
+  it('names each statement seen that fails from the cut-over, and no other', async () => {
+    await db.raw(`CREATE EXTENSION pg_stat_statements`);
+    await workload([
+      `COPY public.orders TO '/dev/null'`,
+      `COPY "orders" (id, amount) TO '/dev/null' WITH (FORMAT csv)`,
+      `TRUNCATE public.orders_archive`,
+      `INSERT INTO orders (id, amount) VALUES (1, 5)
+         ON CONFLICT ON CONSTRAINT orders_pkey DO UPDATE SET amount = excluded.amount`,
+      // Not the dataset, or fine through a view.
+      `COPY (SELECT * FROM public.orders) TO '/dev/null'`,
+      `COPY public.orders_archive TO '/dev/null'`,
+      `COPY other.orders TO '/dev/null'`,
+      `INSERT INTO orders (id, amount) VALUES (2, 5) ON CONFLICT (id) DO NOTHING`,
+      `SELECT count(*) FROM public.orders WHERE note = 'truncate'`,
+    ]);
+    const { description, run } = await cutOverWarning([
+      { addField: { name: 'region', type: 'text' } },
+    ]);
+    expect(description).toContain(
+      'public.orders becomes a view, and pg_stat_statements has seen statements run on it that fail through a view: ',
+    );
+    const named = [
+      ...description.matchAll(
+        /`([^`]*)` \(([^,]*), 1 call, fails from ([^;]*);/g,
+      ),
+    ].map(([, query, what, from]) => `${what} | ${from} | ${query}`);
+    expect(named.sort()).toEqual([
+      expect.stringMatching(
+        /^COPY to a file or client \| this cut-over \| COPY "orders" \(id, amount\) TO /,
+      ),
+      expect.stringMatching(
+        /^COPY to a file or client \| this cut-over \| COPY public\.orders TO /,
+      ),
+      expect.stringMatching(
+        /^an upsert naming a constraint \| this cut-over \| INSERT INTO orders \(id, amount\) VALUES \(\$1, \$2\) ON CONFLICT ON CONSTRAINT orders_pkey /,
+      ),
+    ]);
+    // Seen statements replace the warning of every constraint.
+    expect(description).not.toContain('name its columns instead');
+    // A warning: the run goes on.
+    expect(await outcomeOf(engine!.migrate(run))).toBe('done');
+  }, 60_000);
+
+  it('names upserts by columns and copies in, which fail while the view has a trigger', async () => {
+    await db.raw(`CREATE EXTENSION pg_stat_statements`);
+    await workload([
+      `INSERT INTO public.orders (id, amount) VALUES (2, 5) ON CONFLICT (id) DO NOTHING`,
+      `COPY public.orders (id, amount, note) FROM PROGRAM 'echo 500,1,x' WITH (FORMAT csv)`,
+      `TRUNCATE TABLE ONLY public.orders_archive, public.orders`,
+    ]);
+    const { description, run, logs } = await cutOverWarning([
+      { changeType: { field: 'amount', type: 'bigint' } },
+    ]);
+    expect(description).toMatch(
+      /`INSERT INTO public\.orders \(id, amount\) VALUES \(\$1, \$2\) ON CONFLICT \(id\) DO NOTHING` \(an upsert, 1 call, fails from this cut-over until contract; instead: MERGE\)/,
+    );
+    expect(description).toMatch(
+      /`COPY public\.orders \(id, amount, note\) FROM [^`]*` \(COPY from a file or client, 1 call, fails from contract; /,
+    );
+    expect(description).toMatch(
+      /`TRUNCATE TABLE ONLY public\.orders_archive, public\.orders` \(TRUNCATE, 1 call, fails from this cut-over; instead: DELETE/,
+    );
+    expect(await outcomeOf(engine!.migrate(run))).toBe('done');
+    expect(logs).toContainEqual(
+      expect.stringContaining(
+        'public.orders becomes a view, and pg_stat_statements has seen statements run on it',
+      ),
+    );
+    // What it said: through the view with a trigger, the upsert fails.
+    expect(
+      await outcomeOf(
+        db.raw(
+          `INSERT INTO public.orders (id, amount) VALUES (2, 5) ON CONFLICT (id) DO NOTHING`,
+        ),
+      ),
+    ).toContain(
+      'there is no unique or exclusion constraint matching the ON CONFLICT specification',
+    );
+  }, 60_000);
+
+  it('says nothing where pg_stat_statements has seen nothing that fails', async () => {
+    await db.raw(`CREATE EXTENSION pg_stat_statements`);
+    await workload([`SELECT * FROM public.orders`]);
+    const { description } = await cutOverWarning([
+      { addField: { name: 'region', type: 'text' } },
+    ]);
+    expect(description).not.toContain('Warning');
+  }, 60_000);
+
+  it.each([
+    ['not installed in the database', false],
+    ['hidden from a role not in pg_read_all_stats', true],
+  ])(
+    'warns of every upsert by constraint where pg_stat_statements cannot be read (%s)',
+    async (_, installed) => {
+      if (installed) {
+        await db.raw(`CREATE EXTENSION pg_stat_statements`);
+        await admin.raw(
+          `DO $$ BEGIN
+             IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'migrator') THEN
+               CREATE ROLE migrator LOGIN PASSWORD 'migrator' CREATEDB;
+             END IF;
+           END $$`,
+        );
+        await db.raw(`
+          ALTER TABLE public.orders OWNER TO migrator;
+          GRANT ALL ON SCHEMA public TO migrator;
+          GRANT CREATE ON DATABASE d${database} TO migrator`);
+      }
+      await workload([`COPY public.orders TO '/dev/null'`]);
+      const { description } = await cutOverWarning(
+        [{ addField: { name: 'region', type: 'text' } }],
+        installed ? urlOf(`d${database}`, 'migrator') : undefined,
+      );
+      expect(description).toContain(
+        '`ON CONFLICT ON CONSTRAINT orders_pkey` (name its columns instead: `ON CONFLICT (id)`); change such writers before the migration; other statements fail through a view too (COPY … TO, TRUNCATE, ALTER TABLE: see docs/engine.md): with pg_stat_statements, read by a role in pg_read_all_stats, the engine names those it has seen instead',
+      );
+      expect(description).not.toContain('has seen statements');
+    },
+    60_000,
+  );
+});

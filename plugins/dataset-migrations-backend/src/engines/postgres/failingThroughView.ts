@@ -1,0 +1,265 @@
+/**
+ * Statements that work on the dataset today and fail once its name is a view
+ * (see docs/engine.md, "What does not work through a view"): the plan and the
+ * cut-over's log warn of them. Where pg_stat_statements is installed and the
+ * engine's role may read every role's statements, the warning names the
+ * statements it has seen run (it keeps only those that succeeded), else it
+ * names the upserts by constraint writers may send, which no plan can see.
+ */
+import type { PoolClient } from 'pg';
+import {
+  formatRelation,
+  quoteRelation,
+  type ResolvedDataset,
+} from './relations';
+import { escapeRegExp } from '../../sql/regExp';
+
+/** A kind of statement that fails through the view, and from when. */
+interface FailingKind {
+  what: string;
+  /**
+   * A JavaScript pattern, case-insensitive, over a statement as
+   * pg_stat_statements keeps it, its spaces made one; `T` stands for the
+   * dataset's name.
+   */
+  pattern: string;
+  /** From when it fails, or undefined where it does not in this migration. */
+  failsFrom: (first: boolean, untilContract: boolean) => string | undefined;
+  instead: string;
+}
+
+const fromCutOver = (first: boolean) => (first ? 'this cut-over' : undefined);
+
+const KINDS: FailingKind[] = [
+  {
+    what: 'COPY to a file or client',
+    pattern: String.raw`^\s*copy\s+T\s*(\([^)]*\)\s*)?to\b`,
+    failsFrom: fromCutOver,
+    instead: 'copy a query: `COPY (SELECT … FROM T) TO`',
+  },
+  {
+    what: 'COPY from a file or client',
+    pattern: String.raw`^\s*copy\s+T\s*(\([^)]*\)\s*)?from\b`,
+    // Through the view's trigger it works as an insert, until contract.
+    failsFrom: (first, untilContract) => {
+      if (!first) return undefined;
+      return untilContract ? 'contract' : 'this cut-over';
+    },
+    instead: 'INSERT, or COPY into the version’s own table',
+  },
+  {
+    what: 'TRUNCATE',
+    pattern: String.raw`^\s*truncate\s+(table\s+)?(only\s+)?([^;]*,\s*)?T`,
+    failsFrom: fromCutOver,
+    instead: 'DELETE, or TRUNCATE the version’s own table',
+  },
+  {
+    what: 'an upsert naming a constraint',
+    pattern: String.raw`^\s*(with\b.*)?insert\s+into\s+T.*\bon\s+conflict\s+on\s+constraint\b`,
+    failsFrom: fromCutOver,
+    instead: 'name its columns: `ON CONFLICT (…)`',
+  },
+  {
+    what: 'an upsert',
+    pattern: String.raw`^\s*(with\b.*)?insert\s+into\s+T.*\bon\s+conflict\b`,
+    // A view with a trigger matches no constraint; a plain view does.
+    failsFrom: (_first, untilContract) =>
+      untilContract ? 'this cut-over until contract' : undefined,
+    instead: 'MERGE',
+  },
+  {
+    what: 'a write at a cursor',
+    pattern: String.raw`^\s*(update\s+(only\s+)?T|delete\s+from\s+(only\s+)?T).*\bwhere\s+current\s+of\b`,
+    failsFrom: fromCutOver,
+    instead: 'a write by the row’s key',
+  },
+  {
+    what: 'a table sample',
+    pattern: String.raw`T(\s+(as\s+)?[a-z_][a-z0-9_$]*)?\s+tablesample\b`,
+    failsFrom: fromCutOver,
+    instead: 'a sample of the version’s own table',
+  },
+  {
+    what: 'a change to the table',
+    pattern: String.raw`^\s*(alter\s+table\s+(if\s+exists\s+)?(only\s+)?T|create\s+(unique\s+)?index\s+(concurrently\s+)?(if\s+not\s+exists\s+)?([a-z_"][^\s]*\s+)?on\s+(only\s+)?T|(vacuum|analyze|cluster|reindex\s+table)\b[^;]*\sT)(?![a-z0-9_$"])`,
+    failsFrom: fromCutOver,
+    instead: 'the same on the version’s own table',
+  },
+];
+
+/** A word each kind's statements hold. */
+const KEYWORDS =
+  '(copy|truncate|conflict|current[[:space:]]+of|tablesample|alter|index|vacuum|analyze|cluster)';
+
+/** A statement pg_stat_statements has seen, and the kind it is of. */
+interface Seen {
+  query: string;
+  calls: number;
+  kind: FailingKind;
+  failsFrom: string;
+}
+
+/** Statements shown at most, the most called first. */
+const SEEN_SHOWN = 10;
+
+/** The longest statement text shown. */
+const SHOWN_LENGTH = 200;
+
+/**
+ * The warning, or undefined where there is nothing to warn of. `untilContract`:
+ * the view has a trigger until contract (a field retyped, dropped or
+ * recomputed).
+ */
+export async function failingThroughViewWarning(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+  untilContract: boolean,
+): Promise<string | undefined> {
+  const first = dataset.kind === 'table';
+  const name = formatRelation(dataset.relation);
+  const seen = await statementsSeen(client, dataset, first, untilContract);
+  if (seen === undefined) {
+    const upserts = first
+      ? await upsertsByConstraintWarning(client, dataset, untilContract)
+      : undefined;
+    return (
+      upserts &&
+      `${upserts}; other statements fail through a view too (COPY … TO, TRUNCATE, ALTER TABLE: see docs/engine.md): with pg_stat_statements, read by a role in pg_read_all_stats, the engine names those it has seen instead`
+    );
+  }
+  if (seen.length === 0) return undefined;
+  const shown = seen.slice(0, SEEN_SHOWN).map(s => {
+    const text =
+      s.query.length > SHOWN_LENGTH
+        ? `${s.query.slice(0, SHOWN_LENGTH)}…`
+        : s.query;
+    return `\`${text}\` (${s.kind.what}, ${s.calls} call${
+      s.calls === 1 ? '' : 's'
+    }, fails from ${s.failsFrom}; instead: ${s.kind.instead.replace(
+      /\bT\b/g,
+      name,
+    )})`;
+  });
+  return `${name} becomes a view, and pg_stat_statements has seen statements run on it that fail through a view: ${shown.join(
+    ', ',
+  )}${
+    seen.length > SEEN_SHOWN ? `, and ${seen.length - SEEN_SHOWN} more` : ''
+  }; change them before the migration (and reset their statistics, pg_stat_statements_reset, so the plan stops naming them)`;
+}
+
+/**
+ * The statements seen that fail through the view, or undefined where
+ * pg_stat_statements cannot be read (not installed in this database, not
+ * preloaded, or other roles' statements hidden from the engine's role).
+ */
+async function statementsSeen(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+  first: boolean,
+  untilContract: boolean,
+): Promise<Seen[] | undefined> {
+  const kinds = KINDS.flatMap(kind => {
+    const from = kind.failsFrom(first, untilContract);
+    return from ? [{ kind, from }] : [];
+  });
+  const { rows: installed } = await client.query<{
+    view: string;
+    everyone: boolean;
+  }>(
+    `SELECT format('%I.pg_stat_statements', n.nspname) AS view,
+            pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS everyone
+       FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+      WHERE e.extname = 'pg_stat_statements'
+        -- Defined only where the library is preloaded; else its view fails.
+        AND current_setting('pg_stat_statements.max', true) IS NOT NULL`,
+  );
+  if (!installed[0]?.everyone) return undefined;
+  if (kinds.length === 0) return [];
+  const named = namePattern(dataset);
+  const { rows } = await client.query<{ query: string; calls: string }>(
+    `SELECT query, sum(calls)::text AS calls FROM ${installed[0].view}
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND query ~* $1 AND query ~* $2
+        GROUP BY query ORDER BY sum(calls) DESC, query LIMIT 1000`,
+    // Narrowed in SQL by the name and a keyword (PostgreSQL's patterns
+    // differ: its \b is a backspace), judged here.
+    [named, KEYWORDS],
+  );
+  return rows.flatMap(row => {
+    const query = row.query.replace(/\s+/g, ' ').trim();
+    const found = kinds.find(({ kind }) =>
+      new RegExp(withName(kind, named), 'is').test(query),
+    );
+    return found
+      ? [
+          {
+            query,
+            calls: Number(row.calls),
+            kind: found.kind,
+            failsFrom: found.from,
+          },
+        ]
+      : [];
+  });
+}
+
+/**
+ * The dataset's name as a statement may spell it: bare, or after its own
+ * schema, each part quoted or not; not after another schema.
+ */
+function namePattern(dataset: ResolvedDataset): string {
+  const part = (p: string) => `(${escapeRegExp(p)}|"${escapeRegExp(p)}")`;
+  const { schema, name } = dataset.relation;
+  return `(?<![a-z0-9_$."])(${part(schema)}\\s*\\.\\s*)?${part(
+    name,
+  )}(?![a-z0-9_$"])`;
+}
+
+function withName(kind: FailingKind, named: string): string {
+  return kind.pattern.replace(/\bT\b/g, `(${named})`);
+}
+
+/**
+ * The first cut-over makes the name a view, and PostgreSQL looks the constraint
+ * of `INSERT … ON CONFLICT ON CONSTRAINT <c>` up on the view itself, which has
+ * none: such an upsert through the name fails from then on, by the table's
+ * constraint name or the new version's alike (found by a probe, 2026-12-06),
+ * and no constraint the engine builds can change that. Upserts naming the
+ * columns (`ON CONFLICT (email)`) find the new version's unique indexes.
+ * Without pg_stat_statements the engine cannot see which statements writers
+ * send, so the plan and the cut-over's log name each constraint such a writer
+ * may use, with the columns to name instead.
+ */
+async function upsertsByConstraintWarning(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+  untilContract: boolean,
+): Promise<string | undefined> {
+  const { rows } = await client.query<{ name: string; columns: string[] }>(
+    `SELECT c.conname::text AS name,
+            array(SELECT quote_ident(a.attname) FROM unnest(c.conkey) WITH ORDINALITY AS k(n, i)
+                    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n
+                   ORDER BY k.i) AS columns
+       FROM pg_constraint c
+      WHERE c.conrelid = $1::regclass AND c.contype IN ('p', 'u')
+      ORDER BY c.contype, c.conname`,
+    [quoteRelation(dataset.storage)],
+  );
+  if (rows.length === 0) return undefined;
+  return `from this cut-over ${formatRelation(
+    dataset.relation,
+  )} is a view, and an upsert naming a constraint through it fails (\`constraint … does not exist\`: PostgreSQL looks the constraint up on the view, which has none), before and after contract: ${rows
+    .map(
+      r =>
+        `\`ON CONFLICT ON CONSTRAINT ${
+          r.name
+        }\` (name its columns instead: \`ON CONFLICT (${r.columns.join(
+          ', ',
+        )})\`)`,
+    )
+    .join(', ')}${
+    untilContract
+      ? '; and until contract no upsert through it works, by its columns neither (no constraint matches, and `ON CONFLICT DO NOTHING` fails on a conflicting row): use MERGE'
+      : ''
+  }; change such writers before the migration`;
+}
