@@ -6,6 +6,8 @@ export interface EmbeddedPostgresOptions {
   password?: string;
   /** Trade durability for speed (tests, benchmarks): no fsync, no synchronous commit. */
   fast?: boolean;
+  /** Libraries loaded at start (`shared_preload_libraries`), such as `pg_stat_statements`. */
+  preload?: string[];
   log?: (message: string) => void;
 }
 

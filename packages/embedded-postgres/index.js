@@ -82,7 +82,13 @@ async function isRunning(pgCtl, dataDir) {
 
 /** @type {import('./index').startEmbeddedPostgres} */
 async function startEmbeddedPostgres(options) {
-  const { dataDir, port, password = 'postgres', fast = false } = options;
+  const {
+    dataDir,
+    port,
+    password = 'postgres',
+    fast = false,
+    preload = [],
+  } = options;
   const log =
     options.log ?? (message => console.log(`[embedded-postgres] ${message}`));
   const bin = await binaries();
@@ -131,6 +137,9 @@ async function startEmbeddedPostgres(options) {
     `-c listen_addresses=127.0.0.1`,
     `-c unix_socket_directories=''`,
     `-c max_connections=300`,
+    ...(preload.length > 0
+      ? [`-c shared_preload_libraries=${preload.join(',')}`]
+      : []),
     ...(fast
       ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']
       : []),

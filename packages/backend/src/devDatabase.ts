@@ -25,6 +25,8 @@ export async function startDevDatabase(
     dataDir: path.resolve(config.getString('embeddedPostgres.dataDir')),
     port: Number(connection.getString('port')),
     password: connection.getString('password'),
+    // The engine names statements seen that would fail through a view.
+    preload: ['pg_stat_statements'],
   });
   if (config.getOptionalBoolean('demo.enabled')) {
     await seedDemoWorld(server.url);
