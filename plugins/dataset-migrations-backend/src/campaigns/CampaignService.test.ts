@@ -272,6 +272,39 @@ describe('CampaignService', () => {
     expect(campaign.startedAt).toBeUndefined();
   });
 
+  it('refuses to start a draft whose deadline passed since it was made with a 409 naming it and the way on, changing nothing', async () => {
+    planning.waves = [[ref('late1')]];
+    const created = await service.create(
+      campaignDocument({ name: 'late-draft', deadline: '2027-03-02' }),
+      starter,
+    );
+    const made = now;
+    try {
+      // The first instant of the date (UTC) is the deadline: at it, too late.
+      for (const at of ['2027-03-02T00:00:00Z', '2027-04-01T12:00:00Z']) {
+        now = new Date(at);
+        await expect(service.start(created.id, starter)).rejects.toMatchObject({
+          name: 'ConflictError',
+          message: `campaign late-draft cannot be started: its deadline 2027-03-02 has passed (it is ${now.toISOString()}), and a draft's document cannot be changed: abort this draft and create the campaign again with a later deadline`,
+        });
+      }
+      const campaign = await service.get(created.id);
+      expect(campaign.state).toBe('draft');
+      expect(campaign.startedAt).toBeUndefined();
+      const { rows: jobs } = await knex.raw(
+        `SELECT 1 FROM ${WORKER_SCHEMA}.jobs WHERE key = ?`,
+        [`campaign:${created.id}`],
+      );
+      expect(jobs).toEqual([]);
+      // A moment before it, the same draft starts.
+      now = new Date('2027-03-01T23:59:59Z');
+      expect((await service.start(created.id, starter)).state).toBe('running');
+      await service.abort(created.id, { reason: 'end of the test' }, starter);
+    } finally {
+      now = made;
+    }
+  });
+
   it('says when a running campaign waits for its next rollout window, and reports it stuck when none opens before the deadline', async () => {
     now = new Date('2027-03-06T12:00:00Z'); // a Saturday
     const weekdays = [{ start: '09:00', end: '17:00', timeZone: 'UTC' }];

@@ -176,6 +176,7 @@ export class CampaignService {
     const { campaigns, permissions } = this.deps;
     const draft = await this.get(id);
     if (draft.state !== 'draft') throw refusal(draft, draft.state, 'started');
+    refuseDraftPastDeadline(draft, this.now());
     const plan = await this.plannedWithDatasets(draft.document, credentials);
     if (plan.document.name !== draft.name)
       throw new InputError(
@@ -403,6 +404,21 @@ function refusePastDeadline(plan: CampaignPlan, now: Date): void {
   if (Date.parse(deadline) > now.getTime()) return;
   throw new InputError(
     `Invalid campaign: deadline: ${deadline} has already passed (it is ${now.toISOString()}); give a deadline in the future`,
+  );
+}
+
+/**
+ * A 409 naming the deadline when a draft's has passed since it was created: its
+ * escalation would be due at once and no window opens before it, and no route
+ * changes a stored document, so the way on is a new campaign (create refuses a
+ * past deadline, so only time makes a draft's pass).
+ */
+function refuseDraftPastDeadline(draft: Campaign, now: Date): void {
+  if (Date.parse(draft.deadline) > now.getTime()) return;
+  throw new ConflictError(
+    `campaign ${draft.name} cannot be started: its deadline ${
+      draft.document.deadline
+    } has passed (it is ${now.toISOString()}), and a draft's document cannot be changed: abort this draft and create the campaign again with a later deadline`,
   );
 }
 

@@ -651,6 +651,53 @@ changes:
     );
   });
 
+  it('refuses to start a draft whose deadline passed after it was created with a 409 naming the deadline and the way on, audited, changing nothing', async () => {
+    const soon = new Date(Date.now() + 3_600_000).toISOString();
+    const draft: Campaign = (
+      await as(ADMIN).post(
+        '/campaigns',
+        campaignDocument({ name: 'late-start', deadline: soon }),
+      )
+    ).body.campaign;
+    // The hour went by while it stayed a draft.
+    const past = new Date(Date.now() - 60_000).toISOString();
+    await knex('campaigns')
+      .where({ id: draft.id })
+      .update({
+        deadline: new Date(past),
+        document: knex.raw(`jsonb_set(document::jsonb, '{deadline}', ?)`, [
+          JSON.stringify(past),
+        ]),
+      });
+
+    const response = await as(ADMIN).post(`/campaigns/${draft.id}/start`);
+    expect(response.status).toBe(409);
+    expect(response.body.error.message).toMatch(
+      new RegExp(
+        `^campaign late-start cannot be started: its deadline ${past.replace(
+          /\./g,
+          '\\.',
+        )} has passed \\(it is [^)]+\\), and a draft's document cannot be changed: abort this draft and create the campaign again with a later deadline$`,
+      ),
+    );
+    expect(lastAudit('campaign-start')).toMatchObject({
+      outcome: 'failed',
+      meta: { campaignId: draft.id },
+    });
+    const row = await knex('campaigns').where({ id: draft.id }).first();
+    expect([row.state, row.started_by]).toEqual(['draft', null]);
+    const { rows: jobs } = await knex.raw(
+      `SELECT 1 FROM ${WORKER_SCHEMA}.jobs WHERE key = ?`,
+      [`campaign:${draft.id}`],
+    );
+    expect(jobs).toEqual([]);
+    // The way on it names: the draft can be aborted.
+    const aborted = await as(ADMIN).post(`/campaigns/${draft.id}/abort`, {
+      reason: 'its deadline passed',
+    });
+    expect(aborted.status).toBe(200);
+  });
+
   it('refuses an action body with a key the action does not know, or that it would not read, with a 400 naming it, audited, changing nothing', async () => {
     const draft: Campaign = (
       await as(ADMIN).post('/campaigns', campaignDocument({ name: 'strict' }))

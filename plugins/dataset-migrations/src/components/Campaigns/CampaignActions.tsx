@@ -24,6 +24,7 @@ import {
 } from './campaignText';
 import { GuardedButton } from '../shared/GuardedButton';
 import { StartDialog } from './StartDialog';
+import { formatMoment } from '../shared/format';
 
 /**
  * Start, Pause, Resume and Abort, each enabled only when the campaign's state
@@ -44,7 +45,8 @@ export function CampaignActions(props: {
   const whyNot = (action: CampaignAction) =>
     actionAllowed(action, campaign.state)
       ? permitted.whyNot ??
-        (permitted.loading ? 'Checking your permissions' : undefined)
+        (permitted.loading ? 'Checking your permissions' : undefined) ??
+        (action === 'start' ? whyNotStartBy(campaign) : undefined)
       : CAMPAIGN_ACTIONS[action].whyNot;
 
   const act = async (action: CampaignAction, call: () => Promise<Campaign>) => {
@@ -122,6 +124,18 @@ export function CampaignActions(props: {
       />
     </Box>
   );
+}
+
+/**
+ * A draft whose deadline passed (by this page's clock) cannot start: the server
+ * refuses it, and no route changes a draft's document. The server's clock
+ * decides; a refusal it gives on a page whose clock is behind is shown as any.
+ */
+function whyNotStartBy(campaign: Pick<Campaign, 'deadline'>) {
+  if (Date.parse(campaign.deadline) > Date.now()) return undefined;
+  return `Its deadline, ${formatMoment(
+    campaign.deadline,
+  )}, has passed: abort this draft and create the campaign again with a later deadline`;
 }
 
 /** Asks why; with `confirmName`, also for that name typed out before it lets go. */

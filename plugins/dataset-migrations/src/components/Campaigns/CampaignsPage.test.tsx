@@ -590,6 +590,54 @@ describe('Campaign page', () => {
     );
   });
 
+  it('disables Start on a draft whose deadline passed, saying how to go on', async () => {
+    const late = pausedCampaign({
+      state: 'draft',
+      stateReason: undefined,
+      deadline: new Date(Date.now() - 60_000).toISOString(),
+    });
+    const api = {
+      getCampaign: jest.fn(async () => late),
+      startCampaign: jest.fn(),
+    };
+    await renderPage(api, '/c1');
+    const start = await screen.findByRole('button', { name: 'Start' });
+    expect(start).toHaveAttribute('aria-disabled', 'true');
+    expect(start).toHaveAccessibleDescription(
+      /^Its deadline, .+, has passed: abort this draft and create the campaign again with a later deadline$/,
+    );
+    await userEvent.click(start);
+    expect(api.startCampaign).not.toHaveBeenCalled();
+  });
+
+  it('shows why the server refused to start a draft, in its words', async () => {
+    const refusal =
+      "campaign rename-country cannot be started: its deadline 2027-03-31 has passed (it is 2027-04-01T00:00:00.000Z), and a draft's document cannot be changed: abort this draft and create the campaign again with a later deadline";
+    const api = {
+      // Ahead by this page's clock, passed by the server's.
+      getCampaign: jest.fn(async () =>
+        pausedCampaign({
+          state: 'draft',
+          stateReason: undefined,
+          deadline: new Date(Date.now() + 60_000).toISOString(),
+        }),
+      ),
+      startCampaign: jest.fn(async () => {
+        throw new Error(refusal);
+      }),
+    };
+    await renderPage(api, '/c1');
+    await userEvent.click(await screen.findByRole('button', { name: 'Start' }));
+    await userEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', {
+        name: /^Start \d+ datasets? in/,
+      }),
+    );
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('The campaign could not start');
+    expect(alert).toHaveTextContent(refusal);
+  });
+
   it('pauses with a reason, and aborts only once the name is typed', async () => {
     const running = pausedCampaign({
       state: 'running',
