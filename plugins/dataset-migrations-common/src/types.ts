@@ -309,6 +309,12 @@ export interface PlannedStage {
   description: string;
   /** The statements, as the engine sends them; `$n` are per-batch parameters. */
   sql: string[];
+  /**
+   * What this stage may break that the engine cannot prevent (a statement
+   * readers or writers run that fails once the name is a view), for people to
+   * act on before they start.
+   */
+  warnings?: string[];
 }
 
 /**

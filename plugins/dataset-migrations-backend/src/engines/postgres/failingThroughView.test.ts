@@ -87,7 +87,9 @@ describe('PostgresDatasetEngine: statements that fail through the view', () => {
     const cutOver = (await engine.plan(made.run)).find(
       s => s.name === 'cut-over',
     )!;
-    return { ...made, description: cutOver.description };
+    // What the plan warns of: one warning, or none.
+    expect(cutOver.warnings?.length ?? 0).toBeLessThanOrEqual(1);
+    return { ...made, description: cutOver.warnings?.[0] ?? '' };
   }
 
   it('names each statement seen that fails from the cut-over, and no other', async () => {
@@ -176,7 +178,7 @@ describe('PostgresDatasetEngine: statements that fail through the view', () => {
     const { description } = await cutOverWarning([
       { addField: { name: 'region', type: 'text' } },
     ]);
-    expect(description).not.toContain('Warning');
+    expect(description).toBe('');
   }, 60_000);
 
   it.each([

@@ -147,9 +147,9 @@ export async function planStages(
       },
       {
         name: 'cut-over',
-        description: `One short transaction: writers wait, readers go on, the name moves to the new version.${
-          failing ? ` Warning: ${failing}.` : ''
-        }`,
+        description:
+          'One short transaction: writers wait, readers go on, the name moves to the new version.',
+        ...(failing ? { warnings: [failing] } : {}),
         sql: cutOverStatements(
           shape,
           dataset,

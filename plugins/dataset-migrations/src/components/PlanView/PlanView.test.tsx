@@ -67,4 +67,23 @@ describe('PlanView', () => {
       'CREATE VIEW a AS SELECT 1;\n\nGRANT SELECT ON a TO reader;',
     );
   });
+
+  it('shows what a stage may break above the stages, where nobody can miss it', async () => {
+    const warning =
+      'pg_stat_statements has seen `COPY public.listening_events TO STDOUT`';
+    await renderInTestApp(
+      <PlanView
+        plan={{
+          ...plan,
+          stages: [{ ...plan.stages[0], warnings: [warning] }],
+        }}
+      />,
+    );
+    expect(screen.getByRole('alert')).toHaveTextContent(`cut-over: ${warning}`);
+  });
+
+  it('shows no warning where no stage has one', async () => {
+    await renderInTestApp(<PlanView plan={plan} />);
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
 });

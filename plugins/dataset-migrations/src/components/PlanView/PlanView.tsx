@@ -12,6 +12,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
+import { Alert } from '@material-ui/lab';
 import { ExpandPhaseTable } from './ExpandPhaseTable';
 import type {
   CompatibilityClass,
@@ -117,6 +118,17 @@ export function PlanView(props: { plan: MigrationPlan }) {
           fromVersion={plan.fromVersion}
           targetVersion={plan.targetVersion}
         />
+      )}
+      {plan.stages.flatMap(stage =>
+        (stage.warnings ?? []).map(warning => (
+          <Alert
+            key={`${stage.name}: ${warning}`}
+            severity="warning"
+            style={{ margin: '8px 0' }}
+          >
+            <strong>{stage.name}</strong>: {warning}
+          </Alert>
+        )),
       )}
       {plan.stages.map(stage => (
         <Accordion key={stage.name} TransitionProps={{ unmountOnExit: true }}>
