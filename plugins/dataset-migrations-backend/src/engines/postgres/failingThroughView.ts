@@ -106,18 +106,35 @@ const SEEN_SHOWN = 10;
 const SHOWN_LENGTH = 200;
 
 /**
- * The warning, or undefined where there is nothing to warn of. `untilContract`:
- * the view has a trigger until contract (a field retyped, dropped or
- * recomputed).
+ * What the plan and the cut-over warn of, if anything. `untilContract`: the
+ * view has a trigger until contract (a field retyped, dropped or recomputed).
  */
-export async function failingThroughViewWarning(
+export async function throughViewWarnings(
   client: PoolClient,
   dataset: ResolvedDataset,
   untilContract: boolean,
+): Promise<string[]> {
+  const statements = await statementsView(client);
+  return [
+    await failingThroughViewWarning(client, dataset, untilContract, statements),
+    untilContract
+      ? await replicaWritersWarning(client, dataset, statements)
+      : undefined,
+  ].filter((w): w is string => w !== undefined);
+}
+
+async function failingThroughViewWarning(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+  untilContract: boolean,
+  statements: string | undefined,
 ): Promise<string | undefined> {
   const first = dataset.kind === 'table';
   const name = formatRelation(dataset.relation);
-  const seen = await statementsSeen(client, dataset, first, untilContract);
+  const seen =
+    statements === undefined
+      ? undefined
+      : await statementsSeen(client, dataset, first, untilContract, statements);
   if (seen === undefined) {
     const upserts = first
       ? await upsertsByConstraintWarning(client, dataset, untilContract)
@@ -148,20 +165,11 @@ export async function failingThroughViewWarning(
 }
 
 /**
- * The statements seen that fail through the view, or undefined where
- * pg_stat_statements cannot be read (not installed in this database, not
- * preloaded, or other roles' statements hidden from the engine's role).
+ * pg_stat_statements' view, or undefined where it cannot be read (not
+ * installed in this database, not preloaded, or other roles' statements
+ * hidden from the engine's role).
  */
-async function statementsSeen(
-  client: PoolClient,
-  dataset: ResolvedDataset,
-  first: boolean,
-  untilContract: boolean,
-): Promise<Seen[] | undefined> {
-  const kinds = KINDS.flatMap(kind => {
-    const from = kind.failsFrom(first, untilContract);
-    return from ? [{ kind, from }] : [];
-  });
+async function statementsView(client: PoolClient): Promise<string | undefined> {
   const { rows: installed } = await client.query<{
     view: string;
     everyone: boolean;
@@ -173,11 +181,25 @@ async function statementsSeen(
         -- Defined only where the library is preloaded; else its view fails.
         AND current_setting('pg_stat_statements.max', true) IS NOT NULL`,
   );
-  if (!installed[0]?.everyone) return undefined;
+  return installed[0]?.everyone ? installed[0].view : undefined;
+}
+
+/** The statements seen that fail through the view. */
+async function statementsSeen(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+  first: boolean,
+  untilContract: boolean,
+  view: string,
+): Promise<Seen[]> {
+  const kinds = KINDS.flatMap(kind => {
+    const from = kind.failsFrom(first, untilContract);
+    return from ? [{ kind, from }] : [];
+  });
   if (kinds.length === 0) return [];
   const named = namePattern(dataset);
   const { rows } = await client.query<{ query: string; calls: string }>(
-    `SELECT query, sum(calls)::text AS calls FROM ${installed[0].view}
+    `SELECT query, sum(calls)::text AS calls FROM ${view}
         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
           AND query ~* $1 AND query ~* $2
         GROUP BY query ORDER BY sum(calls) DESC, query LIMIT 1000`,
@@ -201,6 +223,54 @@ async function statementsSeen(
         ]
       : [];
   });
+}
+
+/**
+ * Until contract the name is a view with triggers, which PostgreSQL does not
+ * fire in a session with session_replication_role = replica (and refuses to
+ * fire always, for a view): such a write through the name stores nothing and
+ * reports its rows as written (found by a probe, 2026-12-06). Bulk loaders set
+ * it to skip foreign keys' checks (AWS DMS's full load, pglogical's apply). The
+ * engine cannot see a session's settings, but it can see a role's or
+ * database's default, and, where it may read pg_stat_statements, the setting
+ * made by a statement.
+ */
+async function replicaWritersWarning(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+  statements: string | undefined,
+): Promise<string | undefined> {
+  const { rows: defaults } = await client.query<{ who: string }>(
+    `SELECT CASE WHEN s.setrole = 0 THEN 'every role' ELSE format('role %I', r.rolname) END
+            || CASE WHEN s.setdatabase = 0 THEN ' in every database' ELSE '' END AS who
+       FROM pg_db_role_setting s LEFT JOIN pg_roles r ON r.oid = s.setrole
+      WHERE s.setdatabase IN (0, (SELECT oid FROM pg_database WHERE datname = current_database()))
+        AND EXISTS (SELECT FROM unnest(s.setconfig) AS c
+                     WHERE c ~* '^session_replication_role=.*replica')
+      ORDER BY 1`,
+  );
+  const evidence = defaults.map(d => `${d.who} has it by default`);
+  if (statements !== undefined) {
+    const { rows } = await client.query<{ calls: string | null }>(
+      `SELECT sum(calls)::text AS calls FROM ${statements}
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          -- PostgreSQL 18 keeps \`= replica\` as \`= $1\`, and DEFAULT as it is.
+          AND query ~* 'session_replication_role\\s*(=|to)\\s*(\\$[0-9]|''?replica)'`,
+    );
+    const calls = Number(rows[0]?.calls ?? 0);
+    if (calls > 0)
+      evidence.push(
+        `pg_stat_statements has seen it set ${calls} time${
+          calls === 1 ? '' : 's'
+        } in this database (to replica, or to a value it does not keep)`,
+      );
+  }
+  if (evidence.length === 0) return undefined;
+  return `until contract a write through ${formatRelation(
+    dataset.relation,
+  )} in a session with session_replication_role = replica stores nothing and reports its rows as written (PostgreSQL fires no trigger of a view then): ${evidence.join(
+    ', ',
+  )}; such writers (bulk loads, replication) must wait for contract or write to the new version's own table`;
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   refuseUncarried,
   refuseUnresolvedValues,
 } from './preconditions';
-import { failingThroughViewWarning } from './failingThroughView';
+import { throughViewWarnings } from './failingThroughView';
 import { parseRelationName, quoteRelation, resolveDataset } from './relations';
 import { provenance, shapeFor } from './runShape';
 import { createTargetStatements, dropCaptureSql } from './sql/capture';
@@ -66,7 +66,7 @@ export async function planStages(
       !settings.batchesByKey &&
       (await readSourceStorage(client, shape, false)).heap;
     const plainCopy = { skipCopied: false, keepExisting: false };
-    const failing = await failingThroughViewWarning(
+    const warnings = await throughViewWarnings(
       client,
       dataset,
       !expandPhaseOf(shape.sourceFields, shape.fields).plain,
@@ -149,7 +149,7 @@ export async function planStages(
         name: 'cut-over',
         description:
           'One short transaction: writers wait, readers go on, the name moves to the new version.',
-        ...(failing ? { warnings: [failing] } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
         sql: cutOverStatements(
           shape,
           dataset,

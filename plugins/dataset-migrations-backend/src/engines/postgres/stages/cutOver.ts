@@ -16,7 +16,7 @@ import {
 } from '../relations';
 import { attachmentsAsBegun, copyAttachedSince } from '../attachedPartitions';
 import { refuseUncarried } from '../preconditions';
-import { failingThroughViewWarning } from '../failingThroughView';
+import { throughViewWarnings } from '../failingThroughView';
 import { removeGhosts } from '../ghosts';
 import type { VerifyCheckpoint } from './verify';
 import {
@@ -96,13 +96,14 @@ export async function cutOver(
       );
     // Read under the lock, as they are now: one added since plan is judged too.
     const triggers = await triggersToCarry(client, shape);
-    // Before the name moves: the table's own constraints.
-    const failing = await failingThroughViewWarning(
-      client,
-      dataset,
-      !expandPhaseOf(shape.sourceFields, shape.fields).plain,
+    // Before the name moves: what fails through the view it becomes.
+    warnings.push(
+      ...(await throughViewWarnings(
+        client,
+        dataset,
+        !expandPhaseOf(shape.sourceFields, shape.fields).plain,
+      )),
     );
-    if (failing) warnings.push(failing);
     for (const sql of cutOverStatements(
       shape,
       dataset,
