@@ -49,7 +49,7 @@ import { usersInGroups } from './__testUtils__/userInfo';
 const WORKER_SCHEMA = 'campaign_runner_worker';
 const STARTER = 'user:default/starter';
 /** Tables whose `amount` text all reads as integers, and ones with a row that does not. */
-const GOOD = Array.from({ length: 58 }, (_, i) => `g${i + 1}`);
+const GOOD = Array.from({ length: 59 }, (_, i) => `g${i + 1}`);
 const BAD = [
   'b1',
   'b2',
@@ -62,6 +62,7 @@ const BAD = [
   'b9',
   'b10',
   'b11',
+  'b12',
 ];
 /** Tables of the test of lineage within a wave. */
 const LINEAGE = ['u1', 'u2', 'u3'];
@@ -664,6 +665,75 @@ describe('CampaignRunner', () => {
     ).toBe('succeeded');
   }, 120_000);
 
+  it('says what rolling its wave back does as each look finds it, not as the look that paused knew it', async () => {
+    (auditor.createEvent as jest.Mock).mockClear();
+    const id = await startCampaign('reason-follows', [['b12', 'g59']], {
+      concurrency: 2,
+      failurePolicy: { action: 'rollback-wave', maxFailureRate: 0.4 },
+    });
+    await runner.tick(id); // b12 and g59 start
+    const finished = await migrationsFinished(id, 2);
+    const g59 = finished.find(m => m.entityRef === ref('g59'))!;
+    expect(g59.status).toBe('succeeded');
+    // The look that trips reads g59's migration still running.
+    const read = campaigns.getRun.bind(campaigns);
+    const reads = jest
+      .spyOn(campaigns, 'getRun')
+      .mockImplementationOnce(async runId => {
+        const run = (await read(runId))!;
+        run.datasets.find(d => d.entityRef === ref('g59'))!.migrationStatus =
+          'running';
+        return run;
+      });
+    try {
+      await runner.tick(id); // b12 failed: 1 of 2 > 40%, the wave is rolled back
+    } finally {
+      reads.mockRestore();
+    }
+    const trip =
+      'wave 0 (canary): 1 of 2 failed (50% > 40%); the wave is rolled back: the campaign rolls back no migration (none of its own had succeeded), waits for 1 migration still running';
+    const reasons = async () => [
+      (await service.get(id)).stateReason,
+      (await service.list()).find(c => c.id === id)!.stateReason,
+    ];
+    expect(await reasons()).toEqual([trip, trip]);
+
+    // The next look records g59's success and asks its rollback: nothing runs.
+    await runner.tick(id);
+    const asked =
+      'wave 0 (canary): 1 of 2 failed (50% > 40%); the wave is rolled back: the campaign rolls back 1 succeeded migration';
+    expect(await reasons()).toEqual([asked, asked]);
+    await waitFor(
+      async () =>
+        (await migrationsOf(id)).find(m => m.id === g59.id)!.status ===
+        'rolled-back'
+          ? true
+          : undefined,
+      { timeoutMs: 60_000, what: 'the rollback of g59' },
+    );
+    // The look after the rollback: done, not asked.
+    await runner.tick(id);
+    const done =
+      'wave 0 (canary): 1 of 2 failed (50% > 40%); the wave is rolled back: 1 migration rolled back';
+    expect(await reasons()).toEqual([done, done]);
+    // Still the policy's pause: a resume accepts its failures as before.
+    expect((await service.get(id)).state).toBe('paused');
+    expect(await campaigns.isPausedByRunner(id)).toBe(true);
+    // The trip's record and its notice keep what the trip knew.
+    const tripEvents = (auditor.createEvent as jest.Mock).mock.calls
+      .map(([event]) => event)
+      .filter(
+        e => e.meta.campaignId === id && e.eventId === 'campaign-policy-trip',
+      );
+    expect(tripEvents.map(e => e.meta.reason)).toEqual([trip]);
+    expect(
+      announced.filter(
+        (a): a is CampaignChange =>
+          'state' in a && a.campaignId === id && a.state === 'paused',
+      ),
+    ).toEqual([{ campaignId: id, state: 'paused', reason: trip }]);
+  }, 120_000);
+
   it('rolls back exactly the failed wave’s succeeded migrations with rollback-wave, and nothing else', async () => {
     (auditor.createEvent as jest.Mock).mockClear();
     const id = await startCampaign(
@@ -701,9 +771,9 @@ describe('CampaignRunner', () => {
 
     const campaign = await service.get(id);
     expect(campaign.state).toBe('paused');
-    // The failures the policy saw, and the rollback it made: g4's.
+    // The failures the policy saw, and the rollback it made: g4's, done by this look.
     expect(campaign.stateReason).toBe(
-      'wave 1: 1 of 2 failed (50% > 40%); the wave is rolled back: the campaign rolls back 1 succeeded migration',
+      'wave 1: 1 of 2 failed (50% > 40%); the wave is rolled back: 1 migration rolled back',
     );
     expect(campaign.waves.map(w => w.state)).toEqual([
       'healthy',

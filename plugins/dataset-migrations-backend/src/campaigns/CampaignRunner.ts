@@ -97,6 +97,9 @@ const LOOK_LEASE_MAX_MS = 5 * 60_000;
  * next window is at least this long (a reader that runs daily shows up in it).
  */
 export const CONTRACT_RETRY_MS = 24 * 3600_000;
+/** Where a pause's reason says what rolling its wave back does (the policy's words before). */
+const ROLLED_BACK_WORDS = '; the wave is rolled back: ';
+
 /** A dataset whose work is over, one way or another. */
 const FINISHED: CampaignDatasetState[] = [
   'migrated',
@@ -419,6 +422,7 @@ export class CampaignRunner {
     await this.reconcile(run, now, fence);
     if (run.state === 'aborted') await this.cancelUnapproved(run);
     const rollbackAgainMs = await this.rollBackRolledBackWaves(run, fence);
+    if (run.state === 'paused') await this.refreshPauseReason(run, fence);
     const next =
       run.state === 'running' ? await this.advance(run, now, fence) : undefined;
     // The burndown (outcomes, skips, consumers moved, which need no campaign
@@ -1129,6 +1133,36 @@ export class CampaignRunner {
   }
 
   /**
+   * The failure policy's pause says what rolling its wave back does as this look
+   * finds it (a migration still running at the trip has ended since, a rollback
+   * asked is done): the policy's words for the trip stay, and the wave's are
+   * said again. Looks come when a migration of the campaign ends and while a
+   * rollback is outstanding, so the reason follows both. A person's pause is
+   * theirs; the audit record and the notice keep the trip's words.
+   */
+  private async refreshPauseReason(
+    run: CampaignRun,
+    fence: LookFence,
+  ): Promise<void> {
+    if (!run.pausedByRunner || !run.stateReason) return;
+    const at = run.stateReason.indexOf(ROLLED_BACK_WORDS);
+    if (at < 0) return;
+    // The policy's pause is the latest trip, of the latest wave rolled back.
+    const wave = run.waves.filter(w => w.state === 'rolled-back').at(-1);
+    if (!wave) return;
+    const reason = `${run.stateReason.slice(0, at)}; ${waveRollbackInWords(
+      run,
+      wave.index,
+    )}`;
+    if (reason === run.stateReason) return;
+    const from = run.stateReason;
+    const written = await fence.write(tx =>
+      this.deps.campaigns.refreshPauseReason(run.id, { from, to: reason }, tx),
+    );
+    if (written) run.stateReason = reason;
+  }
+
+  /**
    * Asks a rollback of every succeeded migration of a rolled-back wave, including
    * one that succeeded after the wave was rolled back. Each request's id is derived
    * from the campaign and the migration, so a repeat joins the job still waiting;
@@ -1321,12 +1355,15 @@ function derivedUuid(seed: string): string {
 }
 
 /**
- * What rolling back the wave does, as the look that trips sees it: the rollbacks
- * the campaign asks (succeeded migrations its starter may roll back), those left
- * to their owners, those still running (rolled back or left once they succeed)
- * and those not started, skipped. E.g. "the wave is rolled back: the campaign
- * rolls back 1 succeeded migration, leaves 1 succeeded to its owners (its starter may not
- * roll it back), skips 2 not started".
+ * What rolling back the wave does, as a look sees it (the one that trips, and
+ * each after while the pause holds): the migrations rolled back (by then), the
+ * rollbacks the campaign asks (succeeded migrations its starter may roll back),
+ * those left to their owners, those still running (rolled back or left once
+ * they succeed) and those not started, skipped. E.g. "the wave is rolled back:
+ * the campaign rolls back 1 succeeded migration, leaves 1 succeeded to its
+ * owners (its starter may not roll it back), skips 2 not started", and once
+ * that rollback is done "the wave is rolled back: 1 migration rolled back,
+ * leaves 1 …".
  */
 export function waveRollbackInWords(
   run: Pick<CampaignRun, 'startedBy' | 'datasets'>,
@@ -1345,15 +1382,26 @@ export function waveRollbackInWords(
   ).length;
   const left = succeeded.length - ours;
   const running = of.filter(d => d.state === 'migrating').length;
-  const pending = of.filter(d => d.state === 'pending').length;
+  // Those the trip skipped are not started either (a look after it reads them so).
+  const notStarted = of.filter(
+    d => d.state === 'pending' || (d.state === 'skipped' && !d.migrationId),
+  ).length;
+  const rolledBack = of.filter(d => d.state === 'rolled-back').length;
   const migrations = (n: number) =>
     `${n} ${n === 1 ? 'migration' : 'migrations'}`;
   const parts = [
-    ours > 0
-      ? `the campaign rolls back ${ours} succeeded ${
-          ours === 1 ? 'migration' : 'migrations'
-        }`
-      : 'the campaign rolls back no migration (none of its own had succeeded)',
+    ...(rolledBack > 0 ? [`${migrations(rolledBack)} rolled back`] : []),
+    ...(ours > 0
+      ? [
+          `the campaign rolls back ${ours} succeeded ${
+            ours === 1 ? 'migration' : 'migrations'
+          }`,
+        ]
+      : []),
+    // Nothing rolled back, nor to: said so rather than nothing.
+    ...(ours === 0 && rolledBack === 0
+      ? ['the campaign rolls back no migration (none of its own had succeeded)']
+      : []),
     ...(left > 0
       ? [
           `leaves ${left} succeeded to ${
@@ -1364,7 +1412,7 @@ export function waveRollbackInWords(
         ]
       : []),
     ...(running > 0 ? [`waits for ${migrations(running)} still running`] : []),
-    ...(pending > 0 ? [`skips ${pending} not started`] : []),
+    ...(notStarted > 0 ? [`skips ${notStarted} not started`] : []),
   ];
   return `the wave is rolled back: ${parts.join(', ')}`;
 }

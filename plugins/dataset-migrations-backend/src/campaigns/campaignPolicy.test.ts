@@ -161,6 +161,45 @@ describe('what rolling a wave back does, in words', () => {
       'the wave is rolled back: the campaign rolls back no migration (none of its own had succeeded)',
     );
   });
+
+  it('says, at a look after the trip, what is rolled back by then, what is still asked, and the datasets the trip skipped', () => {
+    const notStarted = (name: string) =>
+      dataset({
+        entityRef: `resource:default/${name}`,
+        state: 'skipped',
+        migrationId: undefined,
+        migrationStatus: undefined,
+      });
+    const rolledBack = (name: string) =>
+      succeeded(name, { state: 'rolled-back', migrationStatus: 'rolled-back' });
+    const datasets = [
+      rolledBack('a'),
+      succeeded('b'),
+      dataset({
+        entityRef: 'resource:default/e',
+        state: 'failed',
+        migrationStatus: 'failed',
+      }),
+      notStarted('g'),
+      notStarted('h'),
+    ];
+    const starter = 'user:default/starter';
+    expect(waveRollbackInWords({ startedBy: starter, datasets }, 1)).toBe(
+      'the wave is rolled back: 1 migration rolled back, the campaign rolls back 1 succeeded migration, skips 2 not started',
+    );
+    // Every rollback done: none is said to be still asked.
+    expect(
+      waveRollbackInWords(
+        {
+          startedBy: starter,
+          datasets: [rolledBack('a'), rolledBack('b'), notStarted('g')],
+        },
+        1,
+      ),
+    ).toBe(
+      'the wave is rolled back: 2 migrations rolled back, skips 1 not started',
+    );
+  });
 });
 
 describe("a dataset's state from its migration", () => {

@@ -18,6 +18,8 @@ export interface CampaignRun {
   owner: string;
   state: CampaignState;
   stateReason?: string;
+  /** Whether the failure policy (not a person) paused it, while it is paused. */
+  pausedByRunner?: boolean;
   document: CampaignDocument;
   /** In whose name its migrations are requested; set once it started. */
   startedBy?: string;
@@ -182,6 +184,18 @@ export interface CampaignStore {
   ): Promise<CampaignTransitionResult>;
   /** Whether the policy (not a person) paused it. */
   isPausedByRunner(id: string): Promise<boolean>;
+  /**
+   * The reason of a campaign the failure policy paused, rewritten as a look finds
+   * it now: a compare-and-set on the reason that look read, while the policy's
+   * pause holds (a person's pause, resume or abort since is left alone). Nothing
+   * else changes: not its state, not when it last changed. Answers whether it
+   * wrote. Within `tx` when given (a look's, fenced by its lease).
+   */
+  refreshPauseReason(
+    id: string,
+    change: { from: string; to: string },
+    tx?: StoreTransaction,
+  ): Promise<boolean>;
   /**
    * Every campaign that must have a look waiting or running: each one running,
    * and one paused, completed or aborted while a look still has to ask for a

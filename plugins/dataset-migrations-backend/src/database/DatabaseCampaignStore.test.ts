@@ -470,6 +470,54 @@ describe('DatabaseCampaignStore', () => {
     expect(await accepted()).toBe(1);
   });
 
+  it("rewrites only the failure policy's pause reason a look read, changing nothing else", async () => {
+    const { id } = await running('refreshed');
+    const trip = 'wave 0 (canary): …; the wave is rolled back: waits for 1';
+    await campaigns.transition(id, {
+      from: ['running'],
+      to: 'paused',
+      reason: trip,
+      at: at(2),
+      pausedByRunner: true,
+    });
+    const row = () =>
+      knex('campaigns')
+        .where({ id })
+        .first('state', 'state_reason', 'paused_by_runner', 'updated_at');
+    const before = await row();
+    // A look that read another reason (a person paused since) writes nothing.
+    expect(
+      await campaigns.refreshPauseReason(id, { from: 'other', to: 'x' }),
+    ).toBe(false);
+    expect(
+      await campaigns.refreshPauseReason(id, { from: trip, to: 'now' }),
+    ).toBe(true);
+    expect(await row()).toEqual({ ...before, state_reason: 'now' });
+    expect((await campaigns.getRun(id))!.pausedByRunner).toBe(true);
+    // A person's pause is theirs, its words included.
+    await campaigns.transition(id, {
+      from: ['paused'],
+      to: 'running',
+      at: at(3),
+    });
+    await campaigns.transition(id, {
+      from: ['running'],
+      to: 'paused',
+      reason: 'now',
+      at: at(4),
+    });
+    expect((await campaigns.getRun(id))!.pausedByRunner).toBe(false);
+    expect(
+      await campaigns.refreshPauseReason(id, { from: 'now', to: 'later' }),
+    ).toBe(false);
+    expect((await row()).state_reason).toBe('now');
+    await campaigns.transition(id, {
+      from: ['paused'],
+      to: 'aborted',
+      at: at(5),
+    });
+  });
+
   it('accepts at a resume only the failures the person saw', async () => {
     const { id } = await running('accepts-seen');
     await knex('campaign_datasets')

@@ -550,6 +550,7 @@ export class DatabaseCampaignStore implements CampaignStore {
               'owner',
               'state',
               'state_reason',
+              'paused_by_runner',
               'document',
               'started_by',
             ),
@@ -565,6 +566,9 @@ export class DatabaseCampaignStore implements CampaignStore {
       owner: row.owner,
       state: row.state,
       ...(row.state_reason ? { stateReason: row.state_reason } : {}),
+      ...(row.state === 'paused'
+        ? { pausedByRunner: row.paused_by_runner === true }
+        : {}),
       document: row.document,
       ...(row.started_by ? { startedBy: row.started_by } : {}),
       waves: waves.map(w => ({
@@ -805,6 +809,24 @@ export class DatabaseCampaignStore implements CampaignStore {
       .where({ id })
       .first('state', 'paused_by_runner');
     return row?.state === 'paused' && row.paused_by_runner;
+  }
+
+  async refreshPauseReason(
+    id: string,
+    change: { from: string; to: string },
+    executor?: StoreTransaction,
+  ): Promise<boolean> {
+    const updated = await knexOf(executor ?? this.knex)<CampaignRow>(
+      'campaigns',
+    )
+      .where({
+        id,
+        state: 'paused',
+        paused_by_runner: true,
+        state_reason: change.from,
+      })
+      .update({ state_reason: change.to });
+    return updated > 0;
   }
 
   async updateDatasets(
