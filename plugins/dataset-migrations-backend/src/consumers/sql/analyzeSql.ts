@@ -352,7 +352,10 @@ export interface OpaqueRead extends Span {
    * of the dataset qualified with its schema and table (`public.t.k`), which
    * no alias can stand for; `grouped-by-key`: a column a grouped query reads
    * neither grouped nor aggregated, valid only through the table's primary key
-   * (see groupedByKey.ts), which the view serving the name from cut-over has not.
+   * (see groupedByKey.ts), which the view serving the name from cut-over has not;
+   * `view-statement`: a statement that needs the dataset's name to be a table
+   * and fails through the view serving it from cut-over (see
+   * {@link ViewStatement}).
    */
   kind:
     | 'whole-row'
@@ -370,7 +373,16 @@ export interface OpaqueRead extends Span {
     | 'derived-name'
     | 'named-in-string'
     | 'schema-qualified'
-    | 'grouped-by-key';
+    | 'grouped-by-key'
+    | 'view-statement';
+  /** `view-statement`: which statement. */
+  statement?: ViewStatement;
+  /**
+   * `view-statement` `copy-to`: where the relation and its column list end, the
+   * columns listed (none: every column), and whether it writes PostgreSQL's
+   * binary format.
+   */
+  copy?: { end: number; columns?: string[]; binary: boolean };
   /**
    * `jinja-columns` where the dataset is not in scope, naming one of its fields:
    * a CTE's or subquery's column the dataset may feed, whose changed type a
@@ -403,6 +415,37 @@ export interface OpaqueRead extends Span {
    */
   passedOn?: string;
 }
+
+/**
+ * A statement naming the dataset that needs its name to be a table: from the
+ * first cut-over the name is a view, where PostgreSQL refuses it (`cannot copy
+ * from view`, `is not a table`, `WHERE CURRENT OF on a view is not
+ * implemented`, `constraint … for table … does not exist`) or, for VACUUM and
+ * ANALYZE, skips it with a warning. `copy-from` works through a view with an
+ * `INSTEAD OF` trigger, so until contract where the migration makes one;
+ * `on-conflict` (`ON CONFLICT (cols)` or without a target) fails only through
+ * such a view.
+ */
+export type ViewStatement =
+  | 'copy-to'
+  | 'copy-from'
+  | 'truncate'
+  | 'alter-table'
+  | 'create-index'
+  | 'vacuum'
+  | 'analyze'
+  | 'references'
+  | 'inherits'
+  | 'tablesample'
+  | 'current-of'
+  | 'on-conflict-constraint'
+  | 'on-conflict'
+  | 'cluster'
+  | 'reindex'
+  | 'trigger'
+  | 'statistics'
+  | 'policy'
+  | 'comment';
 
 export interface DatasetRelation extends Span {
   /** The name columns are qualified with when the relation has no alias. */
@@ -904,6 +947,25 @@ const TAKES_NAME = new Set([
   'CreateDomainStmt',
   'IndexStmt',
 ]);
+/**
+ * Statements {@link StatementWalker.tableStatement} looks at: on a relation
+ * that is not the dataset, they read nothing of it (a name like it elsewhere in
+ * the text is no reference).
+ */
+const TABLE_STATEMENTS = new Set([
+  'CopyStmt',
+  'TruncateStmt',
+  'VacuumStmt',
+  'AlterTableStmt',
+  'IndexStmt',
+  'ClusterStmt',
+  'ReindexStmt',
+  'CreateTrigStmt',
+  'CreateStatsStmt',
+  'CreatePolicyStmt',
+  'CommentStmt',
+]);
+
 /** What `ALTER … RENAME TO` renames that has a relation's or a type's name. */
 const RENAMED_RELATIONS = new Set([
   'OBJECT_TABLE',
@@ -1032,6 +1094,8 @@ class StatementWalker {
   readonly groupedForSubqueries: StatementAnalysis['groupedForSubqueries'] = [];
   readonly copies: string[] = [];
   readonly opaque: OpaqueRead[] = [];
+  /** Where the statement being walked starts in the text. */
+  statementStart = 0;
   /**
    * Strings equal to the dataset's table name, or naming it as a word (SQL a
    * function may run); a read only with {@link readsCatalog} or {@link callsUnknown}.
@@ -1150,6 +1214,7 @@ class StatementWalker {
         this.window(inner, scope);
         continue;
       }
+      if (TABLE_STATEMENTS.has(key)) this.tableStatement(key, inner, scope);
       if (key === 'RangeVar' && isCatalogRelation(inner))
         this.readsCatalog = true;
       // MERGE and COPY … FROM write values the rewriter does not follow.
@@ -1658,8 +1723,16 @@ class StatementWalker {
   /** `CREATE TABLE`: `INHERITS (t)` takes t's columns; the created name may shadow the dataset. */
   private create(stmt: Node, scope: Scope): void {
     this.created(stmt.relation);
-    for (const parent of stmt.inhRelations ?? [])
+    for (const parent of stmt.inhRelations ?? []) {
       this.rowShape(parent.RangeVar, scope);
+      // `INHERITS (t)` and `PARTITION OF t` need a table.
+      if (parent.RangeVar && this.isDataset(parent.RangeVar, scope))
+        this.opaque.push({
+          ...this.referenceSpan(parent.RangeVar.location).whole,
+          kind: 'view-statement',
+          statement: 'inherits',
+        });
+    }
     if (stmt.ofTypename) this.typeName(stmt.ofTypename);
     // A foreign key to the dataset (`x int REFERENCES t (k)`, `FOREIGN KEY (x)
     // REFERENCES t`) names its columns as names, not references, and needs a
@@ -1679,10 +1752,156 @@ class StatementWalker {
             ...this.referenceSpan(pktable.location).whole,
             kind: 'statement',
           });
+        if (
+          c.Constraint?.contype === 'CONSTR_FOREIGN' &&
+          pktable &&
+          this.isDataset(pktable, scope)
+        )
+          this.opaque.push({
+            ...this.referenceSpan(pktable.location).whole,
+            kind: 'view-statement',
+            statement: 'references',
+          });
       }
     }
     const { relation: _r, inhRelations: _i, ofTypename: _o, ...rest } = stmt;
     this.visit(rest, scope);
+  }
+
+  /**
+   * A statement that needs the dataset's name to be a table (see
+   * {@link ViewStatement}), noted on each of its relations that is the dataset.
+   */
+  private tableStatement(key: string, stmt: Node, scope: Scope): void {
+    const note = (
+      rv: Node | undefined,
+      statement: ViewStatement,
+      extra: Partial<OpaqueRead> = {},
+    ) => {
+      if (rv?.relname && this.isDataset(rv, scope))
+        this.opaque.push({
+          ...this.referenceSpan(rv.location).whole,
+          kind: 'view-statement',
+          statement,
+          ...extra,
+        });
+    };
+    switch (key) {
+      case 'CopyStmt':
+        // `COPY (SELECT …) TO` reads through a query, which works on a view.
+        if (stmt.query || !stmt.relation) return;
+        if (stmt.is_from) note(stmt.relation, 'copy-from');
+        else
+          note(stmt.relation, 'copy-to', {
+            copy: {
+              end: this.copyRelationEnd(stmt.relation.location),
+              ...(stmt.attlist?.length
+                ? {
+                    columns: stmt.attlist.map(
+                      (n: Node) => n.String?.sval as string,
+                    ),
+                  }
+                : {}),
+              binary: (stmt.options ?? []).some(
+                (o: Node) =>
+                  o.DefElem?.defname === 'format' &&
+                  String(o.DefElem.arg?.String?.sval).toLowerCase() ===
+                    'binary',
+              ),
+            },
+          });
+        return;
+      case 'TruncateStmt':
+        for (const r of stmt.relations ?? []) note(r.RangeVar, 'truncate');
+        return;
+      case 'VacuumStmt':
+        for (const r of stmt.rels ?? [])
+          note(
+            r.VacuumRelation?.relation,
+            stmt.is_vacuumcmd ? 'vacuum' : 'analyze',
+          );
+        return;
+      case 'AlterTableStmt':
+        if (stmt.objtype === 'OBJECT_TABLE') note(stmt.relation, 'alter-table');
+        // `ALTER TABLE other ADD FOREIGN KEY (o) REFERENCES <dataset>`.
+        for (const cmd of stmt.cmds ?? []) {
+          const c = cmd.AlterTableCmd?.def?.Constraint;
+          if (c?.contype === 'CONSTR_FOREIGN') note(c.pktable, 'references');
+        }
+        return;
+      case 'IndexStmt':
+        note(stmt.relation, 'create-index');
+        return;
+      case 'ClusterStmt':
+        note(stmt.relation, 'cluster');
+        return;
+      case 'ReindexStmt':
+        if (stmt.kind === 'REINDEX_OBJECT_TABLE')
+          note(stmt.relation, 'reindex');
+        return;
+      case 'CreateTrigStmt':
+        // A view takes row-level INSTEAD OF triggers only (TRIGGER_TYPE_INSTEAD is 64).
+        if (stmt.row && !((stmt.timing ?? 0) & 64))
+          note(stmt.relation, 'trigger');
+        return;
+      case 'CreateStatsStmt':
+        for (const r of stmt.relations ?? []) note(r.RangeVar, 'statistics');
+        return;
+      case 'CreatePolicyStmt':
+        note(stmt.table, 'policy');
+        return;
+      case 'CommentStmt': {
+        if (stmt.objtype !== 'OBJECT_TABLE') return;
+        const names: string[] = (stmt.object?.List?.items ?? []).map(
+          (n: Node) => n.String?.sval as string,
+        );
+        const table = names[names.length - 1];
+        const schema = names.length >= 2 ? names[names.length - 2] : undefined;
+        if (
+          table === this.target.table &&
+          (schema === undefined || schema === this.target.schema)
+        )
+          this.opaque.push({
+            ...this.statementNamed(table),
+            kind: 'view-statement',
+            statement: 'comment',
+          });
+        return;
+      }
+      default:
+    }
+  }
+
+  /**
+   * Where `t` or `t (a, "B")` ends, from the relation's location: the text a
+   * `COPY t (…) TO` rewritten as `COPY (SELECT … FROM t) TO` replaces.
+   */
+  private copyRelationEnd(byteOffset: number): number {
+    const tokens = this.parsed.tokens.filter(t => !/COMMENT/.test(t.tokenName));
+    let i = tokens.findIndex(t => t.start === this.parsed.indexOf(byteOffset));
+    if (i < 0) return this.parsed.indexOf(byteOffset);
+    while (tokens[i + 1]?.text === '.' && tokens[i + 2]) i += 2;
+    let end = tokens[i].end;
+    if (tokens[i + 1]?.text === '(') {
+      const close = tokens.findIndex((t, k) => k > i && t.text === ')');
+      if (close > 0) end = tokens[close].end;
+    }
+    return end;
+  }
+
+  /**
+   * The span of the statement's first token naming `name` (a COMMENT's table
+   * has no location).
+   */
+  private statementNamed(name: string): Span {
+    const token = this.parsed.tokens.find(
+      t =>
+        t.start >= this.statementStart &&
+        (t.text.toLowerCase() === name || t.text === `"${name}"`),
+    );
+    return token
+      ? { start: token.start, end: token.end }
+      : { start: this.statementStart, end: this.statementStart };
   }
 
   /** `LIKE t` or `INHERITS (t)`: t's columns as its version has them, whichever that is. */
@@ -2259,6 +2478,12 @@ class StatementWalker {
     if (item.RangeTableSample) {
       const { relation, ...sample } = item.RangeTableSample;
       const dataset = this.fromItem(relation, scope, conditions);
+      if (dataset && relation?.RangeVar)
+        this.opaque.push({
+          ...this.referenceSpan(relation.RangeVar.location).whole,
+          kind: 'view-statement',
+          statement: 'tablesample',
+        });
       this.visit(sample, scope);
       return dataset;
     }
@@ -2828,6 +3053,13 @@ class StatementWalker {
       conditions,
       true,
     );
+    // `WHERE CURRENT OF c` names no column, only the cursor's row.
+    if (dataset && stmt.whereClause?.CurrentOfExpr)
+      this.opaque.push({
+        ...this.referenceSpan(stmt.relation.location).whole,
+        kind: 'view-statement',
+        statement: 'current-of',
+      });
     for (const item of [
       ...(stmt.fromClause ?? []),
       ...(stmt.usingClause ?? []),
@@ -2847,6 +3079,14 @@ class StatementWalker {
     this.withClause(stmt.withClause, scope);
     const dataset = this.isDataset(stmt.relation, scope, true);
     if (dataset) this.datasetRelations.push(this.relationSpan(stmt.relation));
+    if (dataset && stmt.onConflictClause)
+      this.opaque.push({
+        ...this.referenceSpan(stmt.relation.location).whole,
+        kind: 'view-statement',
+        statement: stmt.onConflictClause.infer?.conname
+          ? 'on-conflict-constraint'
+          : 'on-conflict',
+      });
     if (dataset && !stmt.cols?.length)
       this.opaque.push({
         ...this.referenceSpan(stmt.relation.location).whole,
@@ -3153,6 +3393,7 @@ export function analyzeSql(
       placeholders,
       introduced,
     );
+    walker.statementStart = start;
     walker.visit(raw.stmt, new Scope());
     // A body is a string the parser does not read: what it reads is unknown.
     if (
@@ -3164,6 +3405,7 @@ export function analyzeSql(
     else if (
       raw.stmt &&
       !readThrough(raw.stmt) &&
+      !decidedByTable(raw.stmt, walker.opaque) &&
       namesWord(text.slice(start, end), target.table)
     )
       walker.opaque.push({ start, end: start, kind: 'statement' });
@@ -3727,6 +3969,34 @@ const READ_THROUGH = new Set([
 ]);
 
 /**
+ * Whether what a statement does to the dataset is all in what
+ * {@link StatementWalker.tableStatement} noted: TRUNCATE, VACUUM, `COPY t`,
+ * CLUSTER, REINDEX, CREATE STATISTICS and CREATE POLICY name columns of no
+ * relation but the one they act on, so on another relation (`other.orders`)
+ * they read nothing of the dataset; ALTER TABLE and CREATE INDEX on another
+ * relation neither (a foreign key to the dataset is noted).
+ */
+function decidedByTable(stmt: Node, opaque: OpaqueRead[]): boolean {
+  const key = Object.keys(stmt)[0];
+  if (
+    [
+      'TruncateStmt',
+      'VacuumStmt',
+      'ClusterStmt',
+      'ReindexStmt',
+      'CreateStatsStmt',
+      'CreatePolicyStmt',
+    ].includes(key) ||
+    (key === 'CopyStmt' && !stmt.CopyStmt.query)
+  )
+    return true;
+  return (
+    (key === 'AlterTableStmt' || key === 'IndexStmt') &&
+    !opaque.some(read => read.kind === 'view-statement')
+  );
+}
+
+/**
  * Whether the rewriter reads a statement through: one of READ_THROUGH with no
  * MERGE, no RETURNING list and no ON CONFLICT anywhere in it (a RETURNING
  * list's columns and types are the statement's output, and ON CONFLICT's
@@ -3734,7 +4004,17 @@ const READ_THROUGH = new Set([
  * not follow).
  */
 function readThrough(stmt: Node): boolean {
-  if (!READ_THROUGH.has(Object.keys(stmt)[0])) return false;
+  // `COPY (SELECT …) TO` writes out what its query reads, by its output
+  // names, as text; in the binary format a type read widened would show.
+  const copiedQuery =
+    !!stmt.CopyStmt?.query &&
+    !stmt.CopyStmt.is_from &&
+    !(stmt.CopyStmt.options ?? []).some(
+      (o: Node) =>
+        o.DefElem?.defname === 'format' &&
+        String(o.DefElem.arg?.String?.sval).toLowerCase() === 'binary',
+    );
+  if (!READ_THROUGH.has(Object.keys(stmt)[0]) && !copiedQuery) return false;
   let found = false;
   const look = (value: unknown): void => {
     if (found || !value || typeof value !== 'object') return;

@@ -42,6 +42,14 @@ export interface ConsumerMapping {
   added: string[];
   /** Where the new version is read when the migration renames the dataset. */
   renamedTo?: DatasetRelationName;
+  /**
+   * From cut-over until contract the view serving the dataset's name has an
+   * `INSTEAD OF` trigger (a field retyped, dropped or recomputed): `COPY … FROM`
+   * works through it only then, and `INSERT … ON CONFLICT` not until contract.
+   * Without one (renames and additions only) PostgreSQL writes through the view
+   * itself.
+   */
+  viewHasTrigger?: boolean;
 }
 
 /** A relation as `schema.table`, split. */
@@ -92,9 +100,10 @@ export function consumerMapping(
       added.push(target.name);
     }
   }
+  const phase = expandPhaseOf(sourceFields, fields);
   if (!renamedTo) {
     // A renamed dataset's new name serves the new version as it is from cut-over.
-    const { hiddenUntilContract } = expandPhaseOf(sourceFields, fields);
+    const { hiddenUntilContract } = phase;
     for (const [field, m] of byField) {
       if (
         (m.kind === 'renamed' || m.kind === 'retyped') &&
@@ -104,7 +113,13 @@ export function consumerMapping(
         byField.set(field, { kind: 'reused', to: m.to });
     }
   }
-  return { sourceFields, byField, added, ...(renamedTo ? { renamedTo } : {}) };
+  return {
+    sourceFields,
+    byField,
+    added,
+    ...(renamedTo ? { renamedTo } : {}),
+    ...(phase.plain ? {} : { viewHasTrigger: true }),
+  };
 }
 
 /** True when `SELECT *` over the dataset returns something different after the migration. */

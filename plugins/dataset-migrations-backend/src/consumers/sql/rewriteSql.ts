@@ -33,6 +33,7 @@ import {
   type MaskedSql,
 } from './dbtJinja';
 import { rewriteDbtSources } from './dbtSources';
+import { tableStatementsIn } from './tableStatements';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
   introducedNames,
@@ -214,8 +215,19 @@ export function rewriteSqlFile(
   });
   if (!fileMentionsDataset(file, target)) return unchanged('unaffected');
   if (!isSqlPath(file.path)) {
-    // Code and config in other languages: only a changed field named in it is impact.
     const code = unescapedCode(file.content);
+    // A statement needing a table breaks at the first cut-over, whatever
+    // fields it reads: a person decides before the data moves.
+    const needsTable = tableStatementsIn(code, target, mapping);
+    if (needsTable)
+      return unchanged('needs-decision', {
+        fields: changedFieldsNamedIn(code, mapping).fields,
+        lines: needsTable.lines,
+        problem: {
+          message: `${file.path} ${needsTable.message}; the rewriter reads SQL and dbt models only`,
+        },
+      });
+    // Code and config in other languages: only a changed field named in it is impact.
     const named = changedFieldsNamedIn(code, mapping);
     if (named.fields.length === 0 && mapping.renamedTo) {
       // A renamed dataset: naming it at all is impact; dbt sources files are rewritten.
@@ -295,6 +307,17 @@ export function rewriteSqlFile(
     statements = analyzeFile(file.content, target, introducedNames(mapping));
   } catch (error) {
     if (!(error instanceof SqlSyntaxError)) throw error;
+    // A psql script (`\\copy orders to …`) the parser does not read may still
+    // run a statement that needs a table.
+    const needsTable = tableStatementsIn(file.content, target, mapping);
+    if (needsTable)
+      return unchanged('needs-decision', {
+        lines: needsTable.lines,
+        problem: {
+          message: `${file.path} ${needsTable.message} (the parser read no further: ${error.message})`,
+          position: positionOf(file.content, error.index),
+        },
+      });
     return unchanged('unparseable', {
       problem: {
         message: error.message,
@@ -308,20 +331,24 @@ export function rewriteSqlFile(
   const hooks = configHooks(file.content).filter(hook =>
     hookReadsChange(hook, target, mapping),
   );
-  if (hooks.length > 0)
+  if (hooks.length > 0) {
+    const needsTable = tableStatementsIn(hooks.join('\n'), target, mapping);
     return unchanged('needs-decision', {
       fields: changedFieldsNamedIn(hooks.join('\n'), mapping).fields,
       problem: {
-        message: `a config() of the model hands dbt SQL that names ${
-          target.table
-        } (${hooks
-          .map(h => h.replace(/\s+/g, ' ').slice(0, 80))
-          .join(
-            '; ',
-          )}), which dbt runs as written beside the model and the rewriter does not read; the migration changes the dataset, so a person rewrites the hook`,
+        message: needsTable
+          ? `a config() of the model hands dbt SQL that ${needsTable.message}`
+          : `a config() of the model hands dbt SQL that names ${
+              target.table
+            } (${hooks
+              .map(h => h.replace(/\s+/g, ' ').slice(0, 80))
+              .join(
+                '; ',
+              )}), which dbt runs as written beside the model and the rewriter does not read; the migration changes the dataset, so a person rewrites the hook`,
         position: positionOf(file.content, file.content.indexOf(hooks[0])),
       },
     });
+  }
   const plan = planEdits(file.content, statements, mapping, target);
   decideGluedNames(file.content, mapping, target, plan);
   decideSqlcParameters(file.content, mapping, plan);
@@ -501,6 +528,7 @@ function hookReadsChange(
 ): boolean {
   if (!mentionsDataset(hook, target)) return false;
   return (
+    tableStatementsIn(hook, target, mapping) !== undefined ||
     mapping.renamedTo !== undefined ||
     changedFieldsNamedIn(hook, mapping).fields.length > 0 ||
     introducedNamesIn(hook, mapping).fields.length > 0 ||
@@ -1157,7 +1185,10 @@ function planEdits(
       );
     }
     for (const read of statement.opaque) {
-      const message = opaqueReadDecision(content, read, mapping, target);
+      const message =
+        read.kind === 'view-statement'
+          ? viewStatementDecision(content, statement, read, mapping, target)
+          : opaqueReadDecision(content, read, mapping, target);
       if (!message) continue;
       plan.positions.push(read.start);
       decide(read.start, message);
@@ -1320,10 +1351,9 @@ function opaqueReadDecision(
     return changes
       ? `a statement naming ${target.table} is one the rewriter does not read through (MERGE, a RETURNING list, ON CONFLICT, a foreign key to it, or DDL such as CREATE INDEX or COMMENT ON), and the migration changes the dataset; a person rewrites it`
       : undefined;
+  // Fails from cut-over whatever the migration changes.
   if (read.kind === 'system-column')
-    return changes
-      ? `${written} is a system column of ${target.table}, the table's own and not its rows' values: the version the migration makes is another table, with others, under a view that serves ${target.table}'s name and has none; a person decides`
-      : undefined;
+    return `${written} is a system column of ${target.table}, the table's own and not its rows' values: from cut-over ${target.table} is a view, which has none ("column ${written} does not exist"), over the version the migration makes, another table with others of its own; a person decides`;
   if (read.kind === 'search-path')
     return changes
       ? `the file sets search_path, so which schema's ${target.table} its unqualified names read depends on it, and the migration changes the dataset; a person decides`
@@ -1377,6 +1407,114 @@ function opaqueReadDecision(
       ? changed.map(f => `"${f}"`).join(', ')
       : "the dataset's fields"
   }, which the migration changes; only rendering tells`;
+}
+
+/**
+ * What a person must know of a statement that needs the dataset's name to be a
+ * table (see {@link ViewStatement}): from the first cut-over of any migration
+ * the name is a view, which PostgreSQL refuses it on, and the consumer runs
+ * its code unchanged until its pull request is merged, so no pull request
+ * made after cut-over keeps it working. `COPY t [(cols)] TO` is given the
+ * statement that reads the same bytes: `COPY (SELECT <cols, or the old field
+ * list> FROM t) TO`, byte for byte the same on the table (checked on
+ * PostgreSQL 18 in text, CSV with a header and binary), and through the view
+ * until contract, which serves every old field under its old name, type and
+ * values in their order; merged before the migration runs, it keeps working
+ * (the old names are then read as any reader's are, and the rewriter moves
+ * them to the new version after cut-over).
+ */
+function viewStatementDecision(
+  content: string,
+  statement: StatementAnalysis,
+  read: OpaqueRead,
+  mapping: ConsumerMapping,
+  target: DatasetTarget,
+): string | undefined {
+  const name = content.slice(read.start, read.end).trim();
+  const fromCutOver = `from the first cut-over ${name} is a view over the new version (${target.table}_v<N>)`;
+  const before = 'change it before the migration runs, then Retry';
+  switch (read.statement) {
+    case 'copy-to': {
+      const copy = read.copy!;
+      const columns =
+        copy.columns?.map(identifier) ??
+        mapping.sourceFields.map(f => identifier(f.name));
+      const original = content.slice(statement.start, statement.end).trim();
+      const instead =
+        columns.length > 0
+          ? `${content
+              .slice(statement.start, read.start)
+              .trimStart()}(SELECT ${columns.join(
+              ', ',
+            )} FROM ${name})${content.slice(copy.end, statement.end)}`
+          : undefined;
+      return `${oneLine(
+        original,
+      )} copies ${name} as a table, and ${fromCutOver}, which COPY … TO refuses ("cannot copy from view"): ${
+        instead
+          ? `write ${oneLine(
+              instead,
+            )}, which writes the same bytes from the table now and through the view, which serves the old fields in their order until contract (with FROM ONLY where the table has inheritance children, whose rows COPY … TO leaves out); ${before}`
+          : `write COPY (SELECT <its columns> FROM ${name}) TO …; ${before}`
+      }`;
+    }
+    case 'copy-from':
+      return `COPY ${name} FROM loads rows into ${name} as a table, and ${fromCutOver}, which COPY … FROM takes only while the view has an INSTEAD OF trigger: ${
+        mapping.viewHasTrigger
+          ? 'this migration gives it one until contract, so it fails from contract on'
+          : 'this migration gives it none (renames and added fields only), so it fails from the cut-over on'
+      } ("cannot copy to view"): load into a table of its own (a temporary one) and INSERT INTO ${name} (…) SELECT … from it, which goes through the view; ${before}`;
+    case 'on-conflict':
+      return mapping.viewHasTrigger
+        ? `INSERT INTO ${name} … ON CONFLICT goes through the view ${target.table} is from cut-over, and this migration gives that view an INSTEAD OF trigger until contract, through which ON CONFLICT (…) fails ("there is no unique or exclusion constraint matching the ON CONFLICT specification") and ON CONFLICT DO NOTHING fails on a conflicting row: use MERGE, or ${before}`
+        : undefined;
+    case 'on-conflict-constraint':
+      return `INSERT INTO ${name} … ON CONFLICT ON CONSTRAINT names a constraint of the table, and ${fromCutOver}, where PostgreSQL finds no constraint by any name ("constraint … for table \"${
+        target.table
+      }\" does not exist"): name its columns instead (ON CONFLICT (id))${
+        mapping.viewHasTrigger
+          ? ', which through this migration’s view works from contract on (until then use MERGE)'
+          : ''
+      }; ${before}`;
+    case 'truncate':
+      return `TRUNCATE ${name} empties a table, and ${fromCutOver}, which PostgreSQL refuses ("${target.table}" is not a table): write DELETE FROM ${name}, which goes through the view; ${before}`;
+    case 'vacuum':
+    case 'analyze':
+      return `${read.statement.toUpperCase()} ${name} does nothing ${fromCutOver.replace(
+        'from the first cut-over',
+        'once',
+      )}: PostgreSQL skips a view with a warning; name ${
+        target.table
+      }_v<N> (the version the migration makes), or ${before}`;
+    case 'tablesample':
+      return `${name} TABLESAMPLE samples a table, and ${fromCutOver}, which PostgreSQL refuses ("TABLESAMPLE clause can only be applied to tables and materialized views"): sample with WHERE random() < p, or ${before}`;
+    case 'current-of':
+      return `UPDATE/DELETE … WHERE CURRENT OF a cursor on ${name} needs a table, and ${fromCutOver}, which PostgreSQL refuses ("WHERE CURRENT OF on a view is not implemented"): find the row by its key (WHERE id = …); ${before}`;
+    default: {
+      const what: Record<string, string> = {
+        'alter-table': 'ALTER TABLE changes a table',
+        'create-index': 'CREATE INDEX indexes a table',
+        references: 'a foreign key (REFERENCES) needs a table',
+        inherits: 'INHERITS and PARTITION OF need a table',
+        cluster: 'CLUSTER reorders a table',
+        reindex: 'REINDEX TABLE rebuilds a table’s indexes',
+        trigger: 'a row-level BEFORE or AFTER trigger needs a table',
+        statistics: 'CREATE STATISTICS needs a table',
+        policy: 'a row security policy needs a table',
+        comment: 'COMMENT ON TABLE needs a table',
+      };
+      return `${
+        what[read.statement ?? ''] ?? 'the statement needs a table'
+      } (an application's own schema change on ${name}), and ${fromCutOver}, which PostgreSQL refuses it on (or, for what a view takes, applies it to the view, not the data): name ${
+        target.table
+      }_v<N>, the version the migration makes, or ${before}`;
+    }
+  }
+}
+
+/** A statement's text on one line, for a reason. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ');
 }
 
 /**

@@ -1,0 +1,264 @@
+/**
+ * Statements in code that is not a SQL file (a Python or Java string, a shell
+ * script's psql or pg_dump, a DAG's SQL, a dbt hook) that need the dataset's
+ * name to be a table. From the first cut-over of any migration the name is a
+ * view over the new version, which PostgreSQL refuses them on (see
+ * docs/engine.md, "What does not work through a view"), whatever fields the
+ * code reads: so such a file goes to a person before the data moves, even
+ * where it names no field the migration changes. SQL files are read by the
+ * parser instead (analyzeSql's `view-statement`); this is for code, by pattern.
+ */
+import { escapeRegExp, type DatasetTarget } from './analyzeSql';
+import type { ConsumerMapping } from './fieldMapping';
+import { positionOf } from '../../sql/sqlParser';
+
+export type CodeTableStatement =
+  | 'COPY … TO'
+  | 'COPY … FROM'
+  | 'TRUNCATE'
+  | 'VACUUM or ANALYZE'
+  | 'pg_dump -t'
+  | 'a schema change (ALTER TABLE, CREATE INDEX, REFERENCES, CLUSTER, REINDEX, a trigger)'
+  | 'TABLESAMPLE'
+  | 'a system column (ctid, xmin, tableoid…)'
+  | 'WHERE CURRENT OF'
+  | 'ON CONFLICT ON CONSTRAINT'
+  | 'ON CONFLICT';
+
+/**
+ * Code's text with its comments blanked, positions kept: `#` (Python, shell,
+ * YAML, Ruby), `//` and `-- ` to the end of the line where they start a line
+ * or follow a blank (not a command's `--data-only`), and `/* … *\/` blocks. A
+ * statement named in a comment is not run.
+ */
+function withoutComments(code: string): string {
+  const blank = (text: string) => text.replace(/[^\n]/g, ' ');
+  return (
+    code
+      // Not a glob's `data/*.csv`: a comment starts a line or follows a blank.
+      .replace(/(?<=^|[\s;(])\/\*[\s\S]*?\*\//gm, blank)
+      .replace(
+        /(^|[ \t])(?:#|\/\/|--(?=\s|-|$))[^\n]*/gm,
+        (match, lead: string) => `${lead}${blank(match.slice(lead.length))}`,
+      )
+  );
+}
+
+/**
+ * The dataset's name as SQL or a client's argument spells it: `orders`,
+ * `public.orders`, `"public"."orders"`, in any case unquoted, never another
+ * schema's (`other.orders`) nor a longer name (`orders_archive`); or dbt's
+ * `{{ source('…', 'orders') }}` / `{{ ref('orders') }}`.
+ */
+function namePattern(target: DatasetTarget): string {
+  const schema = escapeRegExp(target.schema);
+  const table = escapeRegExp(target.table);
+  const plain = `(?<![\\w$.])(?<!\\.\\s*")(?<!\\.\\s+)(?:"?${schema}"?\\s*\\.\\s*)?"?${table}"?(?![\\w$])`;
+  const jinja = `\\{\\{-?\\s*(?:source\\s*\\(\\s*['"][^'"]*['"]\\s*,\\s*|ref\\s*\\(\\s*)\\\\?['"]${table}\\\\?['"]\\s*\\)\\s*-?\\}\\}`;
+  return `(?:${plain}|${jinja})`;
+}
+
+/** Where a SQL statement may start in code: a string's or line's start, after `;`, `(` or a YAML key. */
+const STATEMENT_START = String.raw`(?:^|[;"'\x60(]|:\s)\s*`;
+
+/** Where a COPY reads or writes: a stream, a program, a quoted path, a placeholder, a file's name. */
+const COPY_END = String.raw`(?:stdin|stdout|pstdin|pstdout|program|['"$%{:?]|[\w./-]*[./][\w./-]*)`;
+
+function patterns(
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): Array<[CodeTableStatement, RegExp]> {
+  const name = namePattern(target);
+  const list = `(?:only\\s+)?(?:[\\w$."]+\\s*\\*?\\s*,\\s*(?:only\\s+)?)*${name}`;
+  const table = escapeRegExp(target.table);
+  const quotedName = `\\\\?['"]${name}\\\\?['"]`;
+  const found: Array<[CodeTableStatement, RegExp]> = [
+    [
+      'COPY … TO',
+      new RegExp(
+        `${STATEMENT_START}\\\\?copy\\s+${name}\\s*(?:\\([^)]*\\))?\\s+to\\s+${COPY_END}`,
+        'gim',
+      ),
+    ],
+    [
+      'COPY … TO',
+      // psycopg2's copy_to(file, table), asyncpg's copy_from_table(table),
+      // Airflow's PostgresHook.bulk_dump(table, file): COPY table TO.
+      new RegExp(
+        `\\b(?:copy_to\\s*\\(\\s*[^,()]+,\\s*(?:table\\s*=\\s*)?|copy_from_table\\s*\\(\\s*(?:table_name\\s*=\\s*)?|bulk_dump\\s*\\(\\s*(?:table\\s*=\\s*)?)${quotedName}`,
+        'gi',
+      ),
+    ],
+    [
+      'COPY … FROM',
+      new RegExp(
+        `${STATEMENT_START}\\\\?copy\\s+${name}\\s*(?:\\([^)]*\\))?\\s+from\\s+${COPY_END}`,
+        'gim',
+      ),
+    ],
+    [
+      'COPY … FROM',
+      // psycopg2's copy_from(file, table), asyncpg's copy_to_table and
+      // copy_records_to_table, Airflow's bulk_load, pgx's CopyFrom.
+      new RegExp(
+        `\\b(?:copy_from\\s*\\(\\s*[^,()]+,\\s*(?:table\\s*=\\s*)?|copy_(?:records_)?to_table\\s*\\(\\s*(?:table_name\\s*=\\s*)?|bulk_load\\s*\\(\\s*(?:table\\s*=\\s*)?)${quotedName}|\\bCopyFrom\\s*\\([^,]*,\\s*pgx\\.Identifier\\s*\\{\\s*(?:"${escapeRegExp(
+          target.schema,
+        )}"\\s*,\\s*)?"${table}"\\s*\\}`,
+        'gi',
+      ),
+    ],
+    [
+      'TRUNCATE',
+      new RegExp(`${STATEMENT_START}truncate\\s+(?:table\\s+)?${list}`, 'gim'),
+    ],
+    [
+      'VACUUM or ANALYZE',
+      new RegExp(
+        `${STATEMENT_START}(?:vacuum|analy[sz]e)(?:\\s*\\([^)]*\\))?(?:\\s+(?:full|freeze|verbose|analy[sz]e|skip_locked))*\\s+${list}`,
+        'gim',
+      ),
+    ],
+    [
+      'pg_dump -t',
+      new RegExp(
+        `\\bpg_dump\\b[^;|&\\n]*(?:\\\\\\n[^;|&\\n]*)*?(?:\\s-t\\s*|--table[=\\s]\\s*)['"]*${name}['"]*(?=[\\s'"]|$)`,
+        'gim',
+      ),
+    ],
+    [
+      'a schema change (ALTER TABLE, CREATE INDEX, REFERENCES, CLUSTER, REINDEX, a trigger)',
+      new RegExp(
+        [
+          `${STATEMENT_START}alter\\s+table\\s+(?:if\\s+exists\\s+)?(?:only\\s+)?${name}`,
+          `${STATEMENT_START}create\\s+(?:unique\\s+)?index\\b[^;'"]{0,200}?\\bon\\s+(?:only\\s+)?${name}`,
+          `\\breferences\\s+${name}\\s*(?:\\(|,|\\)|;|$|\\s+(?:on|match|not|deferrable|initially)\\b)`,
+          `${STATEMENT_START}(?:cluster|reindex\\s+table)\\s+${name}`,
+          `\\bcreate\\s+(?:or\\s+replace\\s+)?(?:constraint\\s+)?trigger\\b[^;]{0,200}?\\b(?:before|after)\\b[^;]{0,200}?\\bon\\s+${name}`,
+          // Rails: `add_foreign_key :line_items, :orders`, `foreign_key: { to_table: :orders }`.
+          `\\badd_foreign_key\\s*\\(?\\s*:\\w+\\s*,\\s*:${table}\\b`,
+          `\\bto_table:\\s*:${table}\\b`,
+        ].join('|'),
+        'gim',
+      ),
+    ],
+    [
+      'TABLESAMPLE',
+      new RegExp(
+        `\\bfrom\\s+(?:only\\s+)?${name}(?:\\s+(?:as\\s+)?(?!tablesample\\b)[A-Za-z_]\\w*)?\\s+tablesample\\b`,
+        'gi',
+      ),
+    ],
+    [
+      'a system column (ctid, xmin, tableoid…)',
+      new RegExp(
+        `\\b(?:ctid|xmin|xmax|cmin|cmax|tableoid)\\b[^;'"]{0,300}?\\b(?:from|join)\\s+(?:only\\s+)?${name}|\\b(?:update|delete\\s+from)\\s+(?:only\\s+)?${name}[^;'"]{0,300}?\\b(?:ctid|xmin|xmax|tableoid)\\b`,
+        'gi',
+      ),
+    ],
+    [
+      'WHERE CURRENT OF',
+      new RegExp(
+        `\\b(?:update|delete\\s+from)\\s+(?:only\\s+)?${name}[^;]{0,300}?\\bwhere\\s+current\\s+of\\b`,
+        'gi',
+      ),
+    ],
+    [
+      'ON CONFLICT ON CONSTRAINT',
+      new RegExp(
+        `\\binsert\\s+into\\s+${name}[^;]{0,2000}?\\bon\\s+conflict\\s+on\\s+constraint\\b`,
+        'gi',
+      ),
+    ],
+  ];
+  if (mapping.viewHasTrigger)
+    found.push([
+      'ON CONFLICT',
+      new RegExp(
+        // Airflow's PostgresHook.insert_rows(table, rows, replace=True) upserts.
+        `\\binsert\\s+into\\s+${name}[^;]{0,2000}?\\bon\\s+conflict\\b(?!\\s+on\\s+constraint)|\\binsert_rows\\s*\\(\\s*(?:table\\s*=\\s*)?${quotedName}[^)]*\\breplace\\s*=\\s*True`,
+        'gi',
+      ),
+    ]);
+  return found;
+}
+
+/** What to write instead, per statement. */
+function instead(
+  what: CodeTableStatement,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): string {
+  const t = target.table;
+  switch (what) {
+    case 'COPY … TO':
+      return `COPY … TO refuses a view ("cannot copy from view"): write COPY (SELECT ${mapping.sourceFields
+        .map(f => f.name)
+        .join(
+          ', ',
+        )} FROM ${t}) TO …, which writes the same bytes from the table now and through the view until contract (psycopg2's copy_to, asyncpg's copy_from_table and Airflow's bulk_dump take a table: give copy_expert, copy_from_query or COPY (SELECT …) instead)`;
+    case 'COPY … FROM':
+      return `COPY … FROM takes a view only while it has an INSTEAD OF trigger (${
+        mapping.viewHasTrigger
+          ? 'this migration gives it one until contract: it fails from contract on'
+          : 'this migration gives it none: it fails from the cut-over on'
+      }, "cannot copy to view"): load into a table of its own (a temporary one), then INSERT INTO ${t} (…) SELECT … from it`;
+    case 'TRUNCATE':
+      return `TRUNCATE refuses a view ("is not a table"): write DELETE FROM ${t}`;
+    case 'VACUUM or ANALYZE':
+      return `VACUUM and ANALYZE skip a view with a warning, doing nothing: name ${t}_v<N>, the version the migration makes`;
+    case 'pg_dump -t':
+      return `pg_dump -t ${t} dumps the view's definition and no row: name ${t}_v<N> too`;
+    case 'TABLESAMPLE':
+      return 'TABLESAMPLE refuses a view: sample with WHERE random() < p';
+    case 'a system column (ctid, xmin, tableoid…)':
+      return 'a view has no system columns: read the rows by their key';
+    case 'WHERE CURRENT OF':
+      return 'WHERE CURRENT OF on a view is not implemented: find the row by its key';
+    case 'ON CONFLICT ON CONSTRAINT':
+      return `a view has no constraint for ON CONFLICT ON CONSTRAINT to name: name its columns, ON CONFLICT (id)${
+        mapping.viewHasTrigger
+          ? ' (from contract on; until then use MERGE)'
+          : ''
+      }`;
+    case 'ON CONFLICT':
+      return 'this migration gives the view an INSTEAD OF trigger until contract, through which ON CONFLICT fails: use MERGE, or wait for contract';
+    default:
+      return `a view refuses an application's own schema change (or, for what a view takes, applies it to the view, not the data): name ${t}_v<N>, the version the migration makes, or run it before the migration`;
+  }
+}
+
+/**
+ * The statements in `code` that need the dataset's name to be a table, with
+ * their lines and a reason for a person, or undefined where there are none.
+ */
+export function tableStatementsIn(
+  code: string,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+):
+  | { what: CodeTableStatement[]; lines: number[]; message: string }
+  | undefined {
+  const text = withoutComments(code);
+  const what: CodeTableStatement[] = [];
+  const lines = new Set<number>();
+  for (const [kind, pattern] of patterns(target, mapping))
+    for (const match of text.matchAll(pattern)) {
+      if (!what.includes(kind)) what.push(kind);
+      // The statement's keyword, past what stands before it (a quote, a newline).
+      const at =
+        (match.index ?? 0) + Math.max(0, match[0].search(/[A-Za-z\\]/));
+      lines.add(positionOf(code, at).line);
+    }
+  if (what.length === 0) return undefined;
+  return {
+    what,
+    lines: [...lines].sort((a, b) => a - b),
+    message: `runs ${what.join(', ')} on ${target.table}, which ${
+      what.length > 1 ? 'need' : 'needs'
+    } it to be a table: from the first cut-over of any migration ${
+      target.table
+    } is a view over the new version, and the code runs unchanged until its pull request is merged, so it breaks there; ${what
+      .map(w => instead(w, target, mapping))
+      .join('; ')}. Change it before the migration runs, then Retry`,
+  };
+}
