@@ -102,6 +102,12 @@ interface Seen {
 /** Statements shown at most, the most called first. */
 const SEEN_SHOWN = 10;
 
+/**
+ * How much of a statement's text is read: its head, where each kind shows but
+ * an upsert's `ON CONFLICT` after thousands of values.
+ */
+const STATEMENT_READ = 4000;
+
 /** The longest statement text shown. */
 const SHOWN_LENGTH = 200;
 
@@ -199,10 +205,12 @@ async function statementsSeen(
   if (kinds.length === 0) return [];
   const named = namePattern(dataset);
   const { rows } = await client.query<{ query: string; calls: string }>(
-    `SELECT query, sum(calls)::text AS calls FROM ${view}
+    // A statement's head only: any role may send a text megabytes long, which
+    // the patterns below would scan again for each name they find.
+    `SELECT left(query, ${STATEMENT_READ}) AS query, sum(calls)::text AS calls FROM ${view}
         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-          AND query ~* $1 AND query ~* $2
-        GROUP BY query ORDER BY sum(calls) DESC, query LIMIT 1000`,
+          AND left(query, ${STATEMENT_READ}) ~* $1 AND left(query, ${STATEMENT_READ}) ~* $2
+        GROUP BY 1 ORDER BY sum(calls) DESC, 1 LIMIT 1000`,
     // Narrowed in SQL by the name and a keyword (PostgreSQL's patterns
     // differ: its \b is a backspace), judged here.
     [named, KEYWORDS],
