@@ -222,6 +222,51 @@ describe('statements that need the dataset to be a table, in code', () => {
       'orders_v<N>',
     ],
     [
+      'wipe.py',
+      'cur.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier("public", "orders")))',
+      'DELETE FROM orders',
+    ],
+    [
+      'export.py',
+      'with cur.copy(sql.SQL("COPY {} TO STDOUT").format(sql.Identifier("orders"))) as copy:',
+      'COPY (SELECT',
+    ],
+    [
+      'backup.py',
+      'subprocess.run(["pg_dump", "-t", "orders", "shop"], check=True)',
+      'orders_v<N>',
+    ],
+    [
+      'db/migrate/20261206_index_orders.rb',
+      'class IndexOrders < ActiveRecord::Migration[7.1]\n  def change\n    add_index :orders, :customer\n  end\nend\n',
+      'orders_v<N>',
+    ],
+    [
+      'alembic/versions/1a2b_note.py',
+      "def upgrade():\n    op.add_column('orders', sa.Column('note', sa.Text()))\n",
+      'orders_v<N>',
+    ],
+    [
+      'alembic/versions/1a2c_ix.py',
+      "op.create_index('ix_orders_amount', 'orders', ['amount'])\n",
+      'orders_v<N>',
+    ],
+    [
+      'migrations/20261206_lines.js',
+      "exports.up = knex => knex.schema.createTable('lines', t => { t.bigInteger('order_id').references('id').inTable('orders'); });\n",
+      'orders_v<N>',
+    ],
+    [
+      'migrations/20261206-index.js',
+      "await queryInterface.addIndex('orders', ['amount']);\n",
+      'orders_v<N>',
+    ],
+    [
+      'db/changelog.xml',
+      '<changeSet id="1" author="a"><addColumn tableName="orders"><column name="note" type="text"/></addColumn></changeSet>\n',
+      'orders_v<N>',
+    ],
+    [
       'maintenance.rb',
       'conn.exec("SELECT ctid, id FROM orders WHERE amount < 0")',
       'system columns',
@@ -244,6 +289,19 @@ describe('statements that need the dataset to be a table, in code', () => {
     ],
     ['etl.py', 'log.info("copy orders from the API")\nread("orders")'],
     ['backup.sh', 'pg_dump -t orders_archive shop > a.sql # orders'],
+    [
+      'wipe.py',
+      'cur.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier("orders_archive")))\nread("orders")',
+    ],
+    ['db/migrate/1_a.rb', 'add_index :orders_archive, :customer # orders'],
+    [
+      'alembic/versions/1_a.py',
+      "op.add_column('orders_archive', sa.Column('x', sa.Text()))  # orders",
+    ],
+    [
+      'migrations/1.js',
+      "await queryInterface.addIndex('other.orders', ['customer']); // orders",
+    ],
     [
       'dbt_project.yml',
       'models:\n  shop:\n    orders_daily:\n      +post-hook: "truncate {{ this }}"\n# reads orders\n',

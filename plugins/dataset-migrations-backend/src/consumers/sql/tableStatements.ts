@@ -18,7 +18,7 @@ export type CodeTableStatement =
   | 'TRUNCATE'
   | 'VACUUM or ANALYZE'
   | 'pg_dump -t'
-  | 'a schema change (ALTER TABLE, CREATE INDEX, REFERENCES, CLUSTER, REINDEX, a trigger)'
+  | 'a schema change (ALTER TABLE, CREATE INDEX, REFERENCES, CLUSTER, REINDEX, a trigger, or a migration tool’s)'
   | 'TABLESAMPLE'
   | 'a system column (ctid, xmin, tableoid…)'
   | 'WHERE CURRENT OF'
@@ -111,6 +111,7 @@ function patterns(
       'TRUNCATE',
       new RegExp(`${STATEMENT_START}truncate\\s+(?:table\\s+)?${list}`, 'gim'),
     ],
+    ...identified(target),
     [
       'VACUUM or ANALYZE',
       new RegExp(
@@ -121,12 +122,14 @@ function patterns(
     [
       'pg_dump -t',
       new RegExp(
-        `\\bpg_dump\\b[^;|&\\n]*(?:\\\\\\n[^;|&\\n]*)*?(?:\\s-t\\s*|--table[=\\s]\\s*)['"]*${name}['"]*(?=[\\s'"]|$)`,
+        // `pg_dump -t orders`, `--table=public.orders`, a subprocess's
+        // `["pg_dump", "-t", "orders"]`, over continued lines.
+        `\\bpg_dump\\b[^;|&\\n]*(?:\\\\\\n[^;|&\\n]*)*?(?:[\\s'"]-t|--table)[=\\s'",]*${name}['"]*(?=[\\s'",\\]]|$)`,
         'gim',
       ),
     ],
     [
-      'a schema change (ALTER TABLE, CREATE INDEX, REFERENCES, CLUSTER, REINDEX, a trigger)',
+      'a schema change (ALTER TABLE, CREATE INDEX, REFERENCES, CLUSTER, REINDEX, a trigger, or a migration tool’s)',
       new RegExp(
         [
           `${STATEMENT_START}alter\\s+table\\s+(?:if\\s+exists\\s+)?(?:only\\s+)?${name}`,
@@ -134,9 +137,22 @@ function patterns(
           `\\breferences\\s+${name}\\s*(?:\\(|,|\\)|;|$|\\s+(?:on|match|not|deferrable|initially)\\b)`,
           `${STATEMENT_START}(?:cluster|reindex\\s+table)\\s+${name}`,
           `\\bcreate\\s+(?:or\\s+replace\\s+)?(?:constraint\\s+)?trigger\\b[^;]{0,200}?\\b(?:before|after)\\b[^;]{0,200}?\\bon\\s+${name}`,
-          // Rails: `add_foreign_key :line_items, :orders`, `foreign_key: { to_table: :orders }`.
-          `\\badd_foreign_key\\s*\\(?\\s*:\\w+\\s*,\\s*:${table}\\b`,
+          // Schema migrations of ORMs and migration tools, which run ALTER
+          // TABLE, CREATE INDEX or a foreign key on the table they name.
+          // Rails: `add_index :orders, …`, `change_table :orders`,
+          // `add_foreign_key :line_items, :orders`, `to_table: :orders`.
+          `\\b(?:add_index|remove_index|add_column|remove_column|rename_column|change_column(?:_null|_default)?|add_reference|remove_reference|add_check_constraint|add_timestamps|change_table|add_foreign_key\\s*\\(?\\s*:\\w+\\s*,)\\s*\\(?\\s*:${table}\\b`,
           `\\bto_table:\\s*:${table}\\b`,
+          // Alembic: `op.add_column('orders', …)`, `op.create_index('ix', 'orders', …)`.
+          `\\bop\\s*\\.\\s*(?:add_column|alter_column|drop_column|create_index|create_unique_constraint|create_check_constraint|create_primary_key|create_foreign_key|drop_constraint|batch_alter_table)\\s*\\((?:\\s*(?:\\w+\\s*=\\s*)?(?:${quotedName}|['"][^'"]*['"])\\s*,)*\\s*(?:\\w+\\s*=\\s*)?${quotedName}`,
+          // Knex and Sequelize: `knex.schema.alterTable('orders', …)`,
+          // `.inTable('orders')`, `queryInterface.addIndex('orders', …)`,
+          // `references: { model: 'orders' }`.
+          `\\b(?:alterTable|inTable|addColumn|removeColumn|renameColumn|changeColumn|addIndex|removeIndex|addConstraint)\\s*\\(\\s*(?:\\{\\s*tableName\\s*:\\s*)?${quotedName}`,
+          `\\breferences\\s*:\\s*\\{\\s*model\\s*:\\s*${quotedName}`,
+          // Liquibase: `<addColumn tableName="orders">`, `referencedTableName="orders"`.
+          `<\\s*(?:addColumn|createIndex|addForeignKeyConstraint|addUniqueConstraint|addPrimaryKey|renameColumn|dropColumn|modifyDataType|addNotNullConstraint|dropNotNullConstraint|addDefaultValue)\\b[^>]*?\\b(?:baseTableName|tableName)\\s*=\\s*${quotedName}`,
+          `\\breferencedTableName\\s*=\\s*${quotedName}`,
         ].join('|'),
         'gim',
       ),
@@ -180,6 +196,40 @@ function patterns(
       ),
     ]);
   return found;
+}
+
+/**
+ * psycopg's composed SQL: `sql.SQL("TRUNCATE {}").format(sql.Identifier("orders"))`,
+ * `sql.Identifier("public", "orders")`, the statement's `{}` the table.
+ */
+function identified(
+  target: DatasetTarget,
+): Array<[CodeTableStatement, RegExp]> {
+  const identifier = `\\bIdentifier\\s*\\(\\s*(?:['"]${escapeRegExp(
+    target.schema,
+  )}['"]\\s*,\\s*)?['"]${escapeRegExp(target.table)}['"]\\s*\\)`;
+  const formatted = (statement: string) =>
+    new RegExp(
+      `${STATEMENT_START}${statement}[^;'"]{0,200}['"][^;]{0,200}?\\.format\\s*\\(\\s*(?:\\w+\\s*=\\s*)?(?:sql\\s*\\.\\s*)?${identifier}`,
+      'gim',
+    );
+  return [
+    ['COPY … TO', formatted(`copy\\s+\\{\\w*\\}\\s*(?:\\([^)]*\\))?\\s+to\\b`)],
+    [
+      'COPY … FROM',
+      formatted(`copy\\s+\\{\\w*\\}\\s*(?:\\([^)]*\\))?\\s+from\\b`),
+    ],
+    [
+      'TRUNCATE',
+      formatted(`truncate\\s+(?:table\\s+)?(?:only\\s+)?\\{\\w*\\}`),
+    ],
+    [
+      'VACUUM or ANALYZE',
+      formatted(
+        `(?:vacuum|analy[sz]e)(?:\\s+(?:full|freeze|verbose|analy[sz]e))*\\s+\\{\\w*\\}`,
+      ),
+    ],
+  ];
 }
 
 /** What to write instead, per statement. */
