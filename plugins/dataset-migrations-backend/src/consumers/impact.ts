@@ -42,6 +42,7 @@ import {
   relationsAsValues,
 } from './sql/dbtJinja';
 import { needsRendering, renderModel } from './sql/renderModel';
+import { migrationHistoryOf } from './sql/migrationHistory';
 import { parse as parseYaml } from 'yaml';
 import { scanSqlTokens } from '../sql/sqlParser';
 
@@ -118,7 +119,68 @@ function assessFiles(
   const linked = files
     .filter(file => !assessedFiles.has(file))
     .flatMap(file => linkedConfig(file, links, target, mapping) ?? []);
-  return [...assessed, ...templated, ...seeds, ...projectConfig, ...linked];
+  return [...assessed, ...templated, ...seeds, ...projectConfig, ...linked].map(
+    result => {
+      const file = files.find(f => f.path === result.path);
+      return file ? historyAsIs(file, result, files, target) : result;
+    },
+  );
+}
+
+/**
+ * A schema-migration tool's history (`migrationHistoryOf`: Flyway's `V2__x.sql`,
+ * a Liquibase changeset, golang-migrate's, Prisma's, Alembic's, Rails',
+ * Django's…) is never rewritten: applied once and never run again, an edit
+ * reaches no database where it ran, and Flyway, Liquibase and Prisma refuse to
+ * migrate once an applied file's checksum changes, so the pull request would
+ * break deployments. Nor is it a reader needing a change: what it created (a
+ * view) lives in the database, where the engine finds what depends on the
+ * dataset. It is listed unaffected, with the reason. A Liquibase file mixing
+ * changesets that run once with ones that run on change goes to a person.
+ */
+function historyAsIs(
+  file: ChangedFile,
+  result: RewrittenFile,
+  files: ChangedFile[],
+  target: DatasetTarget,
+): RewrittenFile {
+  if (result.status === 'unaffected' && !fileMentionsDataset(file, target))
+    return result;
+  // A dbt model or macro is built on every run, whatever its folder.
+  if (modelOf(file.path, target) !== undefined || macroFile(file, target))
+    return result;
+  const history = migrationHistoryOf(file, files);
+  if (!history) return result;
+  if (history.mixed) {
+    if (result.status === 'unaffected') return result;
+    return toPerson(
+      { ...result, content: file.content },
+      result.impact.fields,
+      `${
+        history.what
+      }: the ones that run again on change are live code, the others history that must keep its checksum, so the file is not rewritten whole; ${
+        result.impact.problem?.message ??
+        'the rewriter would change what it reads'
+      }; a person decides`,
+    );
+  }
+  return {
+    ...unaffectedFile(file),
+    impact: {
+      path: file.path,
+      status: 'unaffected',
+      fields: [],
+      lines: [],
+      problem: {
+        message: `not rewritten: ${history.what}, applied once and never run again, is history, not a reader: an edit reaches no database where it ran, and migration tools that checksum applied files (Flyway, Liquibase, Prisma) refuse to migrate once it changes. What it created (a view, a function) lives in the database, where the engine finds what depends on the dataset; if it is not yet applied everywhere, change it by hand first`,
+      },
+    },
+  };
+}
+
+/** A file of the dbt project's macros. */
+function macroFile(file: ChangedFile, target: DatasetTarget): boolean {
+  return !!target.dbt?.macros.some(macro => macro.path === file.path);
 }
 
 /**
@@ -754,7 +816,9 @@ export function rewriteConsumerFiles(
     ),
     target,
     mapping,
-  ).map((result, i) => leavePackagesAlone(files[i], result, target));
+  )
+    .map((result, i) => leavePackagesAlone(files[i], result, target))
+    .map((result, i) => historyAsIs(files[i], result, files, target));
 }
 
 /**

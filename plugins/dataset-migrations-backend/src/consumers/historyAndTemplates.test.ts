@@ -1,0 +1,237 @@
+import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { assessConsumer, rewriteConsumerFiles } from './impact';
+import { loadSqlParser } from '../sql/sqlParser';
+import { renamedRelation } from './sql/analyzeSql';
+import { consumerMapping } from './sql/fieldMapping';
+
+// Found by the twenty-ninth round: migration history rewritten in place.
+const fields: DatasetField[] = [
+  { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
+  { name: 'customer_id', type: 'bigint', nullable: false, primaryKey: false },
+  { name: 'amount', type: 'integer', nullable: false, primaryKey: false },
+  { name: 'status', type: 'text', nullable: true, primaryKey: false },
+];
+const orders = {
+  schema: 'raw',
+  table: 'orders',
+  fields: fields.map(f => f.name),
+};
+const migrations = {
+  'a renamed field': consumerMapping(fields, [
+    { renameField: { from: 'amount', to: 'amount_cents' } },
+  ]),
+  'a retyped field': consumerMapping(fields, [
+    { changeType: { field: 'amount', type: 'numeric' } },
+  ]),
+  'a dropped field': consumerMapping(fields, [
+    { dropField: { name: 'amount' } },
+  ]),
+  'a renamed dataset': consumerMapping(
+    fields,
+    [],
+    renamedRelation(orders, 'raw.purchases'),
+  ),
+};
+const all = Object.entries(migrations);
+
+/** The file at `path` as assessing the consumer and previewing its rewrite see it. */
+function outcomes(files: ChangedFile[], path: string) {
+  return all.map(([name, mapping]) => {
+    const assessed = assessConsumer(files, orders, mapping);
+    const previewed = rewriteConsumerFiles(files, orders, mapping);
+    const file = assessed.results.find(r => r.path === path);
+    const preview = previewed.find(r => r.path === path);
+    return {
+      name,
+      consumer: assessed.impact.status,
+      status: file?.status ?? 'not listed',
+      preview: preview?.status,
+      unchanged: file?.content === files.find(f => f.path === path)!.content,
+      previewUnchanged:
+        preview?.content === files.find(f => f.path === path)!.content,
+      problem: file?.impact.problem?.message ?? '',
+    };
+  });
+}
+
+beforeAll(() => loadSqlParser());
+
+const VIEW =
+  'CREATE VIEW order_totals AS SELECT customer_id, amount FROM raw.orders;\n';
+
+describe('versioned migration history is never rewritten (found by the twenty-ninth round)', () => {
+  // Each was rewritten in place (`amount_cents AS amount`, `raw.purchases`):
+  // an applied migration never runs again, and Flyway, Liquibase and Prisma
+  // refuse to migrate once its checksum changes.
+  const history: [string, ChangedFile[]][] = [
+    ['Flyway', [{ path: 'db/migration/V2__order_totals.sql', content: VIEW }]],
+    [
+      'Flyway, dotted version under resources',
+      [
+        {
+          path: 'src/main/resources/db/migration/V1_2_1__order_totals.sql',
+          content: VIEW,
+        },
+      ],
+    ],
+    [
+      'Liquibase formatted SQL',
+      [
+        {
+          path: 'db/changelog/001-order-totals.sql',
+          content: `--liquibase formatted sql\n--changeset ana:1\n${VIEW}`,
+        },
+      ],
+    ],
+    [
+      'a SQL file a Liquibase changelog runs',
+      [
+        {
+          path: 'db/changelog/master.xml',
+          content:
+            '<databaseChangeLog>\n  <changeSet id="1" author="ana">\n    <sqlFile path="sql/order_totals.sql" relativeToChangelogFile="true"/>\n  </changeSet>\n</databaseChangeLog>\n',
+        },
+        { path: 'db/changelog/sql/order_totals.sql', content: VIEW },
+      ],
+    ],
+    [
+      'golang-migrate up',
+      [{ path: 'migrations/000007_order_totals.up.sql', content: VIEW }],
+    ],
+    [
+      'golang-migrate down',
+      [{ path: 'migrations/000008_x.down.sql', content: VIEW }],
+    ],
+    [
+      'Prisma',
+      [
+        {
+          path: 'prisma/migrations/20240101000000_order_totals/migration.sql',
+          content: VIEW,
+        },
+      ],
+    ],
+    [
+      'dbmate',
+      [
+        {
+          path: 'db/migrations/20240101000000_order_totals.sql',
+          content: `-- migrate:up\n${VIEW}\n-- migrate:down\nDROP VIEW order_totals;\n`,
+        },
+      ],
+    ],
+    [
+      'goose, by its header',
+      [
+        {
+          path: 'sql/schema/00042_totals.sql',
+          content: `-- +goose Up\n${VIEW}`,
+        },
+      ],
+    ],
+    [
+      'Sqitch',
+      [
+        {
+          path: 'sqitch.plan',
+          content: '%project=shop\norder_totals 2024-01-01T00:00:00Z ana # v\n',
+        },
+        {
+          path: 'deploy/order_totals.sql',
+          content: `-- Deploy shop:order_totals to pg\nBEGIN;\n${VIEW}COMMIT;\n`,
+        },
+      ],
+    ],
+  ];
+
+  it.each(history)('%s', (_, files) => {
+    const path = files[files.length - 1].path;
+    for (const o of outcomes(files, path)) {
+      expect({ ...o, problem: undefined }).toEqual({
+        name: o.name,
+        consumer: 'unaffected',
+        status: 'unaffected',
+        preview: 'unaffected',
+        unchanged: true,
+        previewUnchanged: true,
+        problem: undefined,
+      });
+      // The impact report says why it is left as it is.
+      expect(o.problem).toMatch(/not rewritten: .*history, not a reader/);
+    }
+  });
+
+  it('recognises migrations in other languages and changelog formats', () => {
+    const sql = VIEW.trim();
+    for (const [path, content] of [
+      [
+        'alembic/versions/3f2a_order_totals.py',
+        `revision = "3f2a"\ndown_revision = "1c0d"\n\ndef upgrade():\n    op.execute("${sql}")\n`,
+      ],
+      [
+        'db/migrate/20240101120000_order_totals.rb',
+        `class OrderTotals < ActiveRecord::Migration[7.1]\n  def up\n    execute "${sql}"\n  end\nend\n`,
+      ],
+      [
+        'shop/migrations/0002_order_totals.py',
+        `from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunSQL("${sql}")]\n`,
+      ],
+      [
+        'migrations/20240101120000_order_totals.js',
+        `exports.up = knex => knex.raw("${sql}");\n`,
+      ],
+      [
+        'src/migrations/1700000000000-OrderTotals.ts',
+        `export class OrderTotals1700000000000 implements MigrationInterface {\n  async up(q: QueryRunner) { await q.query("${sql}"); }\n}\n`,
+      ],
+      [
+        'db/changelog/db.changelog-master.xml',
+        `<databaseChangeLog>\n  <changeSet id="1" author="ana">\n    <sql>${sql}</sql>\n  </changeSet>\n</databaseChangeLog>\n`,
+      ],
+      [
+        'db/changelog/db.changelog-master.yaml',
+        `databaseChangeLog:\n  - changeSet:\n      id: 1\n      author: ana\n      changes:\n        - sql:\n            sql: ${sql}\n`,
+      ],
+    ])
+      for (const o of outcomes([{ path, content }], path))
+        expect({ path, name: o.name, status: o.status }).toEqual({
+          path,
+          name: o.name,
+          status: 'unaffected',
+        });
+  });
+
+  it('treats repeatable migrations, re-run when they change, as live code', () => {
+    // Flyway's R__ and Liquibase's runOnChange are applied again with the
+    // rewrite, so they are read as any SQL file.
+    for (const [path, content] of [
+      ['db/migration/R__order_totals.sql', VIEW],
+      [
+        'db/changelog/views.sql',
+        `--liquibase formatted sql\n--changeset ana:views runOnChange:true\n${VIEW}`,
+      ],
+      ['sql/views/order_totals.sql', VIEW],
+    ]) {
+      const [rename, , drop, renamedDataset] = outcomes(
+        [{ path, content }],
+        path,
+      );
+      expect([rename.status, drop.status, renamedDataset.status]).toEqual([
+        'rewritten',
+        'needs-decision',
+        'rewritten',
+      ]);
+    }
+  });
+
+  it('sends a Liquibase file mixing run-once and run-on-change changesets to a person', () => {
+    const path = 'db/changelog/002.sql';
+    const content = `--liquibase formatted sql\n--changeset ana:1\nCREATE TABLE t (id int);\n--changeset ana:2 runOnChange:true\n${VIEW}`;
+    const [rename, , , renamedDataset] = outcomes([{ path, content }], path);
+    for (const o of [rename, renamedDataset]) {
+      expect([o.status, o.unchanged]).toEqual(['needs-decision', true]);
+      expect(o.problem).toMatch(/run once beside ones that run again/);
+    }
+  });
+});

@@ -1,0 +1,153 @@
+import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
+
+/**
+ * A schema-migration tool's history: a migration applied once, in order, and
+ * never run again (Flyway's `V2__x.sql`, a Liquibase changeset, golang-migrate's
+ * `000007_x.up.sql`, Prisma's `migrations/<ts>_x/migration.sql`, Alembic's
+ * `versions/*.py`, Rails' `db/migrate/*.rb`, Django's `migrations/0001_x.py`,
+ * Sqitch's `deploy/`, dbmate's and goose's files, Knex's, TypeORM's and
+ * Sequelize's migration folders). An edit never reaches a database where it
+ * ran, and Flyway, Liquibase and Prisma (Atlas, golang-migrate's tooling too)
+ * refuse to migrate once an applied file's checksum changes: such a file is no
+ * reader to rewrite. What it created (a view) lives in the database, where the
+ * engine sees it. A repeatable migration, re-applied whenever it changes
+ * (Flyway's `R__x.sql`, a Liquibase changeset with `runOnChange` or
+ * `runAlways`), is live code and is not history.
+ *
+ * Recognised by the tools' own file names, folders and headers, not by one
+ * example; returns what the file is, for the reason shown, or undefined.
+ */
+export function migrationHistoryOf(
+  file: ChangedFile,
+  files: ChangedFile[] = [],
+): MigrationHistory | undefined {
+  const what = historyKind(file, files);
+  if (what === undefined) return undefined;
+  return typeof what === 'string' ? { what } : what;
+}
+
+export interface MigrationHistory {
+  /** What the file is: "a Flyway versioned migration". */
+  what: string;
+  /**
+   * A Liquibase file whose changesets run once beside ones that run again
+   * when they change: the latter are live code, so the file is neither
+   * history alone nor rewritable whole (the others' checksums would change).
+   */
+  mixed?: true;
+}
+
+function historyKind(
+  file: ChangedFile,
+  files: ChangedFile[],
+): string | MigrationHistory | undefined {
+  const { path, content } = file;
+  const name = path.replace(/^.*\//, '');
+  const head = content.slice(0, 2000);
+  // Liquibase: formatted SQL, and XML, YAML or JSON changelogs.
+  if (/^\s*--\s*liquibase\s+formatted\s+sql\b/i.test(content))
+    return liquibase(content, /^\s*--\s*changeset\s[^\n]*/gim, 'formatted SQL');
+  if (
+    /<databaseChangeLog\b/.test(head) ||
+    /(?:^|\n)\s*["']?databaseChangeLog["']?\s*:/.test(head)
+  )
+    return liquibase(
+      content,
+      /<changeSet\b[^>]*>|\bchangeSet["']?\s*:[^\n]*(?:\n[^\n]*){0,12}/g,
+      'changelog',
+    );
+  // A SQL file a Liquibase changelog of the repository runs (`<sqlFile
+  // path="…">`, `sqlFile: path:`) is part of that changeset's checksum.
+  const changelog = files.find(
+    f =>
+      f !== file &&
+      /databaseChangeLog/.test(f.content) &&
+      /\bsqlFile\b/.test(f.content) &&
+      f.content.includes(name),
+  );
+  if (changelog && /\.sql$/i.test(name)) {
+    const around = changelog.content.slice(
+      Math.max(0, changelog.content.indexOf(name) - 600),
+      changelog.content.indexOf(name) + 200,
+    );
+    if (!/\brun(?:OnChange|Always)["']?\s*[:=]\s*["']?true/i.test(around))
+      return `a SQL file the Liquibase changelog ${changelog.path} runs as a changeset`;
+  }
+  // Flyway: versioned (V), undo (U) and baseline (B) migrations; R__ is repeatable.
+  if (/^[VUB]\d+(?:[._]\d+)*__[^/]+\.(?:sql|java|kt|scala|groovy)$/i.test(name))
+    return 'a Flyway versioned migration';
+  // golang-migrate, and migrate-style folders of up/down pairs.
+  if (/^\d+_[^/]+\.(?:up|down)\.sql$/i.test(name))
+    return 'a versioned migration (golang-migrate)';
+  // Prisma, and Diesel's `migrations/<date>_x/up.sql`.
+  if (
+    /(?:^|\/)migrations\/\d{8,}[^/]*\/(?:migration|up|down)\.sql$/i.test(path)
+  )
+    return 'a versioned migration (Prisma, Diesel)';
+  if (
+    /(?:^|\/)migrations\/\d{4}-\d{2}-\d{2}-\d+[^/]*\/(?:up|down)\.sql$/i.test(
+      path,
+    )
+  )
+    return 'a versioned migration (Diesel)';
+  // dbmate, goose and sql-migrate headers.
+  if (/^\s*--\s*(?:migrate:up|\+goose\s+up|\+migrate\s+up)\b/im.test(head))
+    return 'a versioned migration (dbmate, goose or sql-migrate)';
+  // Alembic: revision identifiers.
+  if (
+    /\.py$/i.test(name) &&
+    /^\s*down_revision\s*(?::[^=\n]*)?=/m.test(content) &&
+    /^\s*revision\s*(?::[^=\n]*)?=/m.test(content)
+  )
+    return 'an Alembic migration';
+  // Django.
+  if (
+    /(?:^|\/)migrations\/\d{4}_[^/]+\.py$/i.test(path) ||
+    (/\.py$/i.test(name) && /\bmigrations\.Migration\b/.test(content))
+  )
+    return 'a Django migration';
+  // Rails (and ActiveRecord outside Rails).
+  if (
+    /(?:^|\/)db\/migrate\/\d+_[^/]+\.rb$/i.test(path) ||
+    (/\.rb$/i.test(name) && /\bActiveRecord::Migration\b/.test(content))
+  )
+    return 'a Rails migration';
+  // Sqitch: deploy, revert and verify scripts of a plan.
+  if (
+    /(?:^|\/)(?:deploy|revert|verify)\/[^/]+\.sql$/i.test(path) &&
+    (/^\s*--\s*(?:Deploy|Revert|Verify)\s+\S+:\S+/m.test(head) ||
+      files.some(f => /(?:^|\/)sqitch\.(?:plan|conf)$/.test(f.path)))
+  )
+    return 'a Sqitch change';
+  // TypeORM, Knex, Sequelize, Laravel, Phinx, Ecto, EF Core, Play evolutions,
+  // and any migration folder whose files are numbered in the order they run.
+  if (
+    /\bimplements\s+MigrationInterface\b/.test(content) ||
+    /(?:^|\/)(?:db\/)?(?:migrations?|migrate|evolutions(?:\/[^/]+)?)\/(?:V?\d{1,}[-_.][^/]*|\d+)\.(?:sql|js|cjs|mjs|ts|py|rb|php|exs|cs|go|java|kt)$/i.test(
+      path,
+    )
+  )
+    return 'a versioned migration';
+  return undefined;
+}
+
+/**
+ * A Liquibase file: history unless its changesets run again when they change
+ * (`runOnChange:true`, `runAlways:true`); one mixing both is marked so.
+ */
+function liquibase(
+  content: string,
+  changesets: RegExp,
+  kind: string,
+): MigrationHistory | undefined {
+  const sets = content.match(changesets) ?? [];
+  const repeatable = (s: string) =>
+    /\brun(?:OnChange|Always)["']?\s*[:=]\s*["']?true/i.test(s);
+  if (sets.length > 0 && sets.every(repeatable)) return undefined;
+  return sets.some(repeatable)
+    ? {
+        what: `a Liquibase ${kind} whose changesets run once beside ones that run again on change`,
+        mixed: true,
+      }
+    : { what: `a Liquibase ${kind}` };
+}
