@@ -5,7 +5,9 @@ import { loadSqlParser } from '../sql/sqlParser';
 import { renamedRelation } from './sql/analyzeSql';
 import { consumerMapping } from './sql/fieldMapping';
 
-// Found by the twenty-ninth round: migration history rewritten in place.
+// Found by the twenty-ninth round: migration history rewritten in place, and
+// SQL templates outside dbt whose relation Jinja binds, or whose text Jinja
+// takes in from elsewhere, called unaffected or rewritten.
 const fields: DatasetField[] = [
   { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
   { name: 'customer_id', type: 'bigint', nullable: false, primaryKey: false },
@@ -233,5 +235,112 @@ describe('versioned migration history is never rewritten (found by the twenty-ni
       expect([o.status, o.unchanged]).toEqual(['needs-decision', true]);
       expect(o.problem).toMatch(/run once beside ones that run again/);
     }
+  });
+});
+
+describe('SQL templates outside dbt whose relation Jinja names (found by the twenty-ninth round)', () => {
+  const dag = (content: string): ChangedFile[] => [
+    { path: 'dags/sql/q.sql', content },
+  ];
+
+  it.each([
+    [
+      'a {% set %} to the dataset',
+      "{% set tbl = 'raw.orders' %}SELECT id, amount / 100 AS d FROM {{ tbl }};\n",
+    ],
+    [
+      'a {% set %} to the dataset, reading *',
+      "{% set tbl = 'raw.orders' %}SELECT * FROM {{ tbl }};\n",
+    ],
+    [
+      'a {% set %} to an Airflow Variable',
+      '{% set tbl = var.value.orders_table %}SELECT id, amount / 100 AS d FROM {{ tbl }};\n',
+    ],
+    ['params', 'SELECT id, amount / 100 AS d FROM {{ params.tbl }};\n'],
+  ])('%s', (_, content) => {
+    const outcome = outcomes(dag(content), 'dags/sql/q.sql');
+    for (const o of outcome) {
+      // Widening does not change what `*` reads.
+      if (o.name === 'a retyped field' && /\*/.test(content)) continue;
+      expect({ name: o.name, status: o.status, preview: o.preview }).toEqual({
+        name: o.name,
+        status: 'needs-decision',
+        preview: 'needs-decision',
+      });
+      expect([o.unchanged, o.previewUnchanged]).toEqual([true, true]);
+    }
+  });
+
+  it('keeps a relation bound to another table, and one reading nothing changed, unaffected', () => {
+    for (const content of [
+      "{% set tbl = 'raw.customers' %}SELECT id, amount FROM {{ tbl }};\n",
+      '{% set tbl = var.value.orders_table %}SELECT id, status FROM {{ tbl }};\n',
+    ])
+      for (const o of outcomes(dag(content), 'dags/sql/q.sql').slice(0, 3))
+        expect({
+          content,
+          name: o.name,
+          status: o.status,
+          p: o.preview,
+        }).toEqual({
+          content,
+          name: o.name,
+          status: 'not listed',
+          p: 'unaffected',
+        });
+  });
+});
+
+describe('SQL whose Jinja takes in text the file does not hold (found by the twenty-ninth round)', () => {
+  const cte: ChangedFile = {
+    path: 'dags/sql/cte_orders.sql',
+    content:
+      "WITH orders AS (SELECT id, status, amount FROM raw.orders WHERE status <> 'void')\n",
+  };
+
+  it.each([
+    ["{% include 'sql/cte_orders.sql' %}"],
+    ["{% from 'sql/ctes.sql' import orders_cte %}\n{{ orders_cte() }}"],
+    ["{% import 'sql/ctes.sql' as ctes %}\n{{ ctes.orders() }}"],
+    ["{% extends 'sql/base.sql' %}"],
+    ['{{ orders_cte() }}'],
+  ])('%s', head => {
+    // report.sql was rewritten to sum(amount_cents) over the included CTE,
+    // which still exposes amount.
+    const report: ChangedFile = {
+      path: 'dags/sql/report.sql',
+      content: `${head}\nSELECT status, sum(amount) AS total FROM orders GROUP BY 1;\n`,
+    };
+    // A macro called where a clause starts does not parse, which is no
+    // rewrite either.
+    const person = /^\{\{/m.test(head) ? 'unparseable' : 'needs-decision';
+    for (const o of outcomes([cte, report], report.path)) {
+      expect({ name: o.name, status: o.status, preview: o.preview }).toEqual({
+        name: o.name,
+        status: person,
+        preview: person,
+      });
+      expect([o.unchanged, o.previewUnchanged]).toEqual([true, true]);
+    }
+  });
+
+  it('still rewrites a file with no such Jinja, and leaves one reading nothing changed', () => {
+    const plain: ChangedFile = {
+      path: 'dags/sql/report.sql',
+      content:
+        'SELECT status, sum(amount) AS total FROM raw.orders GROUP BY 1;\n',
+    };
+    expect(outcomes([plain], plain.path)[0].status).toBe('rewritten');
+    const counts: ChangedFile = {
+      path: 'dags/sql/report.sql',
+      content:
+        "{% include 'sql/cte_orders.sql' %}\nSELECT status, count(*) AS n FROM orders GROUP BY 1;\n",
+    };
+    const [rename, retype, drop] = outcomes([counts], counts.path);
+    expect([rename.status, retype.status, drop.status]).toEqual([
+      'unaffected',
+      'unaffected',
+      'unaffected',
+    ]);
   });
 });

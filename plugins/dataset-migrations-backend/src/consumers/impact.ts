@@ -594,6 +594,53 @@ function templatedRelation(
       : CODE_BUILT_RELATION
   ).exec(isSqlPath(file.path) ? file.content : unescapedCode(file.content));
   if (!relation) return undefined;
+  // A SQL template's own `{% set tbl = 'raw.customers' %}` says what it reads.
+  if (isSqlPath(file.path) && relation[1].includes('{{')) {
+    const rendered = renderedAlone(file, target);
+    if (!('unrendered' in rendered)) {
+      const again = rewriteSqlFile(
+        { path: file.path, content: rendered.sql },
+        { schema: target.schema, table: target.table, fields: target.fields },
+        mapping,
+      );
+      if (again.status === 'unaffected') return undefined;
+      return fileToPerson(
+        file,
+        again.impact.fields,
+        `rendered (its {% set %}s, macros and loops), the file reads ${
+          target.schema
+        }.${
+          target.table
+        } through Jinja the rewriter does not follow in the text: ${
+          again.impact.problem?.message ?? 'its rendered SQL would be rewritten'
+        }; a person decides`,
+      );
+    }
+  }
+  return runTimeRelation(
+    file,
+    relation[1],
+    target,
+    mapping,
+    isSqlPath(file.path) || isTemplatePath(file.path),
+  );
+}
+
+/**
+ * A file reading `relation`, a relation named only at run time that may be the
+ * dataset, unless it reads nothing the migration changes: no changed or new
+ * field named, no whole row. A SQL file or template (Jinja, a psql variable)
+ * under a renamed dataset goes to a person too: the name it is given may be the
+ * dataset's old one (`{% set tbl = var.value.orders_table %}`, set outside the
+ * repository), which the migration takes away.
+ */
+function runTimeRelation(
+  file: ChangedFile,
+  relation: string,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+  template: boolean,
+): RewrittenFile | undefined {
   const fields = [
     ...new Set([
       ...changedFieldsNamedIn(file.content, mapping).fields,
@@ -601,21 +648,138 @@ function templatedRelation(
     ]),
   ].sort();
   const whole = wholeRowsRead(file.content, target, mapping);
-  if (fields.length === 0 && whole.what.length === 0) return undefined;
+  const renamed = template && mapping.renamedTo;
+  if (fields.length === 0 && whole.what.length === 0 && !renamed)
+    return undefined;
+  let reads = mapping.renamedTo
+    ? `may read it by the name the migration renames to ${relationText(
+        mapping.renamedTo,
+      )}`
+    : '';
+  if (whole.what.length > 0)
+    reads = `reads whole rows (${whole.what.join(
+      ', ',
+    )}), which the migration changes`;
+  if (fields.length > 0)
+    reads = `names ${fields
+      .map(f => `"${f}"`)
+      .join(', ')}, which the migration changes`;
   return fileToPerson(
     file,
     fields,
-    `reads ${relation[1]}, ${
-      relation[1].includes('{{')
+    `reads ${relation}, ${
+      relation.includes('{{')
         ? 'a relation Jinja names at run time'
         : "a relation named only at run time (a psql variable, format()'s %I, or code building the SQL string)"
     }, which may be ${target.schema}.${
       target.table
-    }: only the code rendering it says; it ${
-      fields.length > 0
-        ? `names ${fields.map(f => `"${f}"`).join(', ')}`
-        : `reads whole rows (${whole.what.join(', ')})`
-    }, which the migration changes; a person decides`,
+    }: only the code rendering it says; it ${reads}; a person decides`,
+  );
+}
+
+/**
+ * A SQL file or template outside dbt's models whose Jinja names a relation it
+ * reads (`FROM {{ tbl }}`), assessed with the file: rendered, where its `{%
+ * set %}`s say what it is (`renderedReads`); otherwise (`{% set tbl =
+ * var.value.orders_table %}`, `{{ params.tbl }}`) the relation may be the
+ * dataset, and the file goes to a person when it reads what the migration
+ * changes. It was called unaffected where the file named the dataset
+ * nowhere else, and in a preview, which has no dbt project to render with.
+ */
+function jinjaRelation(
+  file: ChangedFile,
+  result: RewrittenFile,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile {
+  if (result.status !== 'unaffected' && result.status !== 'rewritten')
+    return result;
+  if (!(isSqlPath(file.path) || isTemplatePath(file.path))) return result;
+  if (modelOf(file.path, target) !== undefined || macroFile(file, target))
+    return result;
+  const relation = TEMPLATED_RELATION.exec(file.content);
+  if (!relation || !relation[1].includes('{{')) return result;
+  // Rendered, the relation is known and renderedReads read the SQL it makes.
+  if (!('unrendered' in renderedAlone(file, target))) return result;
+  const person = runTimeRelation(file, relation[1], target, mapping, true);
+  if (!person) return result;
+  return { ...person, content: file.content };
+}
+
+/**
+ * Jinja taking in text the file does not hold: `{% include %}`, `{% import
+ * %}`, `{% from … import %}`, `{% extends %}`, a `{% call %}` block, or a
+ * macro called where a statement or clause starts. That text may define the
+ * names the SQL reads (`{% include 'sql/cte_orders.sql' %}` defining `WITH
+ * orders AS (…)`), so a bare name read as the dataset may be a CTE of the same
+ * name that exposes other columns.
+ */
+const UNSEEN_JINJA =
+  /\{%-?\s*(?:include|import|from\s+\S+\s+import|extends|call)\b[^%]*%\}|^[ \t]*\{\{-?\s*(?!(?:source|ref|config|var|env_var|this|is_incremental)\b)[A-Za-z_][\w.]*\s*\([^}]*\}\}/m;
+
+/**
+ * A SQL file or template outside dbt's models (a dbt model's macros are
+ * rendered with the project's) whose Jinja takes in text the file does not
+ * hold (`UNSEEN_JINJA`): read as if its names were the dataset's, a rewrite or
+ * an unaffected call may be wrong (`sum(amount)` rewritten to
+ * `sum(amount_cents)` over an included CTE `orders` that still exposes
+ * `amount`). When the migration changes what it reads, a person decides.
+ */
+function unseenJinja(
+  file: ChangedFile,
+  result: RewrittenFile,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile {
+  if (result.status !== 'unaffected' && result.status !== 'rewritten')
+    return result;
+  if (!(isSqlPath(file.path) || isTemplatePath(file.path))) return result;
+  if (modelOf(file.path, target) !== undefined || macroFile(file, target))
+    return result;
+  const unseen = UNSEEN_JINJA.exec(file.content);
+  if (!unseen || !fileMentionsDataset(file, target)) return result;
+  const fields = [
+    ...new Set([
+      ...result.impact.fields,
+      ...changedFieldsNamedIn(file.content, mapping).fields,
+      ...introducedNamesIn(file.content, mapping).fields,
+    ]),
+  ].sort();
+  const whole = wholeRowsRead(file.content, target, mapping);
+  if (
+    result.status === 'unaffected' &&
+    fields.length === 0 &&
+    whole.what.length === 0 &&
+    !mapping.renamedTo
+  )
+    return result;
+  return toPerson(
+    { ...result, content: file.content },
+    fields,
+    `its Jinja takes in text the file does not hold (${unseen[0]
+      .trim()
+      .replace(
+        /\s+/g,
+        ' ',
+      )}), which may define the names its SQL reads (a CTE named ${
+      target.table
+    }): a name read as ${target.schema}.${
+      target.table
+    } may be another relation with other columns, so the file is not rewritten; ${
+      result.status === 'rewritten'
+        ? 'read as the dataset, it would be rewritten'
+        : result.impact.problem?.message ??
+          'the migration changes what it may read'
+    }; a person decides`,
+  );
+}
+
+/** A SQL file rendered by itself, in the consumer's dbt project if it has one. */
+function renderedAlone(file: ChangedFile, target: DatasetTarget) {
+  return renderModel(
+    file,
+    { ...target, dbt: target.dbt ?? dbtProjectOf([]) },
+    `${identifier(target.schema)}.${identifier(target.table)}`,
   );
 }
 
@@ -798,16 +962,26 @@ export function rewriteConsumerFiles(
   return sourcesDeclared(
     files,
     files.map(file =>
-      relationAsValue(
+      unseenJinja(
         file,
-        macroJinjaNames(
+        jinjaRelation(
           file,
-          renderedReads(
+          relationAsValue(
             file,
-            rewriteSqlFile(file, target, mapping),
+            macroJinjaNames(
+              file,
+              renderedReads(
+                file,
+                rewriteSqlFile(file, target, mapping),
+                target,
+                mapping,
+              ),
+              mapping,
+            ),
             target,
             mapping,
           ),
+          target,
           mapping,
         ),
         target,
@@ -1211,16 +1385,20 @@ function createdBy(content: string, target: DatasetTarget): string[] {
 function renderedReads(
   file: ChangedFile,
   result: RewrittenFile,
-  target: DatasetTarget,
+  given: DatasetTarget,
   mapping: ConsumerMapping,
 ): RewrittenFile {
-  if (
-    (result.status !== 'unaffected' && result.status !== 'rewritten') ||
-    !target.dbt
-  )
+  if (result.status !== 'unaffected' && result.status !== 'rewritten')
     return result;
   if (!/\.sql$/i.test(file.path) || !needsRendering(file.content))
     return result;
+  // A preview has no project: SQL with Jinja beyond dbt's references (an
+  // Airflow template's `{% set tbl = 'raw.orders' %}`) renders by itself.
+  if (!given.dbt && referencesIn(file.content).length > 0) return result;
+  const target: DatasetTarget = {
+    ...given,
+    dbt: given.dbt ?? dbtProjectOf([]),
+  };
   const rendered = renderAsDataset(file, target);
   if ('unrendered' in rendered)
     return unrenderedNames(file, result, target, mapping, rendered.unrendered);
@@ -1243,7 +1421,11 @@ function renderedReads(
   return toPerson(
     result,
     fields,
-    `rendered with its project's macros, the model reads ${
+    `${
+      modelOf(file.path, target) !== undefined
+        ? "rendered with its project's macros, the model reads"
+        : 'rendered (its {% set %}s, macros and loops), the file reads'
+    } ${
       fields.length > 0 ? fields.map(f => `"${f}"`).join(', ') : 'the dataset'
     } in a way the migration changes, through Jinja the rewriter does not follow in the text (a {% set %}, a macro, a loop): ${
       again.impact.problem?.message ?? 'its rendered SQL would be rewritten'
