@@ -445,7 +445,8 @@ export type ViewStatement =
   | 'trigger'
   | 'statistics'
   | 'policy'
-  | 'comment';
+  | 'comment'
+  | 'drop';
 
 export interface DatasetRelation extends Span {
   /** The name columns are qualified with when the relation has no alias. */
@@ -964,6 +965,8 @@ const TABLE_STATEMENTS = new Set([
   'CreateStatsStmt',
   'CreatePolicyStmt',
   'CommentStmt',
+  'RenameStmt',
+  'DropStmt',
 ]);
 
 /** What `ALTER … RENAME TO` renames that has a relation's or a type's name. */
@@ -1849,6 +1852,34 @@ class StatementWalker {
         return;
       case 'CreatePolicyStmt':
         note(stmt.table, 'policy');
+        return;
+      case 'RenameStmt':
+        // `ALTER TABLE t RENAME [COLUMN] …` renames the view, not the table.
+        if (
+          stmt.relationType === 'OBJECT_TABLE' ||
+          stmt.renameType === 'OBJECT_TABLE'
+        )
+          note(stmt.relation, 'alter-table');
+        return;
+      case 'DropStmt':
+        if (stmt.removeType !== 'OBJECT_TABLE') return;
+        for (const object of stmt.objects ?? []) {
+          const names: string[] = (object.List?.items ?? []).map(
+            (n: Node) => n.String?.sval as string,
+          );
+          const table = names[names.length - 1];
+          const schema =
+            names.length >= 2 ? names[names.length - 2] : undefined;
+          if (
+            table === this.target.table &&
+            (schema === undefined || schema === this.target.schema)
+          )
+            this.opaque.push({
+              ...this.statementNamed(table),
+              kind: 'view-statement',
+              statement: 'drop',
+            });
+        }
         return;
       case 'CommentStmt': {
         if (stmt.objtype !== 'OBJECT_TABLE') return;
@@ -3973,8 +4004,9 @@ const READ_THROUGH = new Set([
  * {@link StatementWalker.tableStatement} noted: TRUNCATE, VACUUM, `COPY t`,
  * CLUSTER, REINDEX, CREATE STATISTICS and CREATE POLICY name columns of no
  * relation but the one they act on, so on another relation (`other.orders`)
- * they read nothing of the dataset; ALTER TABLE and CREATE INDEX on another
- * relation neither (a foreign key to the dataset is noted).
+ * they read nothing of the dataset; ALTER TABLE, CREATE INDEX and DROP TABLE
+ * of another relation neither (a foreign key to the dataset is noted). Not
+ * `ALTER TABLE x RENAME TO <the dataset's name>`, which shadows it.
  */
 function decidedByTable(stmt: Node, opaque: OpaqueRead[]): boolean {
   const key = Object.keys(stmt)[0];
@@ -3990,10 +4022,11 @@ function decidedByTable(stmt: Node, opaque: OpaqueRead[]): boolean {
     (key === 'CopyStmt' && !stmt.CopyStmt.query)
   )
     return true;
-  return (
-    (key === 'AlterTableStmt' || key === 'IndexStmt') &&
-    !opaque.some(read => read.kind === 'view-statement')
-  );
+  const onTable =
+    key === 'AlterTableStmt' ||
+    key === 'IndexStmt' ||
+    (key === 'DropStmt' && stmt.DropStmt.removeType === 'OBJECT_TABLE');
+  return onTable && !opaque.some(read => read.kind === 'view-statement');
 }
 
 /**

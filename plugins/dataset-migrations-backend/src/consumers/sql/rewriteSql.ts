@@ -1502,6 +1502,7 @@ function viewStatementDecision(
         statistics: 'CREATE STATISTICS needs a table',
         policy: 'a row security policy needs a table',
         comment: 'COMMENT ON TABLE needs a table',
+        drop: 'DROP TABLE drops a table',
       };
       return `${
         what[read.statement ?? ''] ?? 'the statement needs a table'

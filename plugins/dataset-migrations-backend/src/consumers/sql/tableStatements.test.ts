@@ -61,6 +61,8 @@ describe('statements that need the dataset to be a table, in SQL files', () => {
       'orders_v<N>',
     ],
     ['CLUSTER orders USING orders_pkey', 'orders_v<N>'],
+    ['ALTER TABLE orders RENAME COLUMN customer TO buyer', 'orders_v<N>'],
+    ['DROP TABLE IF EXISTS public.orders', 'orders_v<N>'],
     ['SELECT id FROM orders TABLESAMPLE SYSTEM (10)', 'random()'],
     ['SELECT o.id FROM orders AS o TABLESAMPLE BERNOULLI (1)', 'random()'],
     ['DELETE FROM orders WHERE CURRENT OF c', 'by its key'],
@@ -155,6 +157,7 @@ describe('statements that need the dataset to be a table, in SQL files', () => {
       'WITH orders AS (SELECT 1 AS id) SELECT id FROM orders',
       'SELECT id FROM orders_archive TABLESAMPLE SYSTEM (1)',
       'DELETE FROM orders_archive WHERE CURRENT OF c',
+      'DROP TABLE other.orders',
     ])
       expect({ sql, status: assess(sql).status }).toEqual({
         sql,
@@ -267,6 +270,21 @@ describe('statements that need the dataset to be a table, in code', () => {
       'orders_v<N>',
     ],
     [
+      'restore.sh',
+      'pg_restore --data-only -d shop -t orders dump.fc',
+      'INSERT INTO orders',
+    ],
+    [
+      'load.py',
+      "df.to_sql('orders', engine, if_exists='replace', index=False)",
+      'orders_v<N>',
+    ],
+    [
+      'Load.scala',
+      'df.write.mode("overwrite").option("truncate", "true").jdbc(url, "public.orders", props)',
+      'orders_v<N>',
+    ],
+    [
       'maintenance.rb',
       'conn.exec("SELECT ctid, id FROM orders WHERE amount < 0")',
       'system columns',
@@ -288,6 +306,13 @@ describe('statements that need the dataset to be a table, in code', () => {
       'cur.copy_expert("COPY (SELECT id FROM orders) TO STDOUT", f)',
     ],
     ['etl.py', 'log.info("copy orders from the API")\nread("orders")'],
+    [
+      'ui.ts',
+      "const tabs = [{ title: 'Analyze orders' }, { title: 'Truncate orders' }]; // orders",
+    ],
+    ['etl.py', 'print("truncate orders older than a year")\nread("orders")'],
+    ['grid.ts', "table.addColumn('orders', { width: 80 }); // orders"],
+    ['load.py', "df.to_sql('orders', engine, if_exists='append', index=False)"],
     ['backup.sh', 'pg_dump -t orders_archive shop > a.sql # orders'],
     [
       'wipe.py',

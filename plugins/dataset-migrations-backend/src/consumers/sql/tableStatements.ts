@@ -54,9 +54,15 @@ function namePattern(target: DatasetTarget): string {
   const schema = escapeRegExp(target.schema);
   const table = escapeRegExp(target.table);
   const plain = `(?<![\\w$.])(?<!\\.\\s*")(?<!\\.\\s+)(?:"?${schema}"?\\s*\\.\\s*)?"?${table}"?(?![\\w$])`;
-  const jinja = `\\{\\{-?\\s*(?:source\\s*\\(\\s*['"][^'"]*['"]\\s*,\\s*|ref\\s*\\(\\s*)\\\\?['"]${table}\\\\?['"]\\s*\\)\\s*-?\\}\\}`;
+  // `ref('orders')` names the project's own model where it has one.
+  const ref = target.dbt?.models.has(target.table) ? '' : '|ref\\s*\\(\\s*';
+  const jinja = `\\{\\{-?\\s*(?:source\\s*\\(\\s*['"][^'"]*['"]\\s*,\\s*${ref})\\\\?['"]${table}\\\\?['"]\\s*\\)\\s*-?\\}\\}`;
   return `(?:${plain}|${jinja})`;
 }
+
+/** Keywords that start the statements looked for. */
+const SQL_KEYWORDS =
+  /^(?:copy|truncate|vacuum|analy[sz]e|alter|create|drop|cluster|reindex|insert|update|delete|select|from)$/i;
 
 /** Where a SQL statement may start in code: a string's or line's start, after `;`, `(` or a YAML key. */
 const STATEMENT_START = String.raw`(?:^|[;"'\x60(]|:\s)\s*`;
@@ -109,13 +115,17 @@ function patterns(
     ],
     [
       'TRUNCATE',
-      new RegExp(`${STATEMENT_START}truncate\\s+(?:table\\s+)?${list}`, 'gim'),
+      // Ending there, not going on as words do (`'Truncate orders older than…'`).
+      new RegExp(
+        `${STATEMENT_START}truncate\\s+(?:table\\s+)?${list}\\s*(?=[;,'"\\x60)\\\\]|$|(?:restart|continue|cascade|restrict)\\b)`,
+        'gim',
+      ),
     ],
     ...identified(target),
     [
       'VACUUM or ANALYZE',
       new RegExp(
-        `${STATEMENT_START}(?:vacuum|analy[sz]e)(?:\\s*\\([^)]*\\))?(?:\\s+(?:full|freeze|verbose|analy[sz]e|skip_locked))*\\s+${list}`,
+        `${STATEMENT_START}(?:vacuum|analy[sz]e)(?:\\s*\\([^)]*\\))?(?:\\s+(?:full|freeze|verbose|analy[sz]e|skip_locked))*\\s+${list}\\s*(?=[;,'"\\x60()\\\\]|$)`,
         'gim',
       ),
     ],
@@ -125,6 +135,14 @@ function patterns(
         // `pg_dump -t orders`, `--table=public.orders`, a subprocess's
         // `["pg_dump", "-t", "orders"]`, over continued lines.
         `\\bpg_dump\\b[^;|&\\n]*(?:\\\\\\n[^;|&\\n]*)*?(?:[\\s'"]-t|--table)[=\\s'",]*${name}['"]*(?=[\\s'",\\]]|$)`,
+        'gim',
+      ),
+    ],
+    [
+      'COPY … FROM',
+      // pg_restore -t loads the table's rows with COPY … FROM.
+      new RegExp(
+        `\\bpg_restore\\b[^;|&\\n]*(?:\\\\\\n[^;|&\\n]*)*?(?:[\\s'"]-t|--table)[=\\s'",]*${name}['"]*(?=[\\s'",\\]]|$)`,
         'gim',
       ),
     ],
@@ -148,7 +166,15 @@ function patterns(
           // Knex and Sequelize: `knex.schema.alterTable('orders', …)`,
           // `.inTable('orders')`, `queryInterface.addIndex('orders', …)`,
           // `references: { model: 'orders' }`.
-          `\\b(?:alterTable|inTable|addColumn|removeColumn|renameColumn|changeColumn|addIndex|removeIndex|addConstraint)\\s*\\(\\s*(?:\\{\\s*tableName\\s*:\\s*)?${quotedName}`,
+          `\\b(?:queryInterface|qi)\\s*\\.\\s*(?:addColumn|removeColumn|renameColumn|changeColumn|addIndex|removeIndex|addConstraint|dropTable)\\s*\\(\\s*(?:\\{\\s*tableName\\s*:\\s*)?${quotedName}`,
+          `\\bschema\\s*\\.\\s*(?:alterTable|table|dropTable(?:IfExists)?)\\s*\\(\\s*${quotedName}|\\.\\s*inTable\\s*\\(\\s*${quotedName}`,
+          // DROP TABLE of a view fails ("is not a table"); so does pandas'
+          // to_sql(…, if_exists='replace'), and Spark's JDBC overwrite, which
+          // drops the table or, with truncate, truncates it.
+          `${STATEMENT_START}drop\\s+table\\s+(?:if\\s+exists\\s+)?${list}`,
+          `\\bto_sql\\s*\\(\\s*(?:name\\s*=\\s*)?${quotedName}[^)]*\\bif_exists\\s*=\\s*['"]replace['"]`,
+          `\\bmode\\s*\\(\\s*(?:['"]overwrite['"]|SaveMode\\.Overwrite)\\s*\\)[^;]{0,400}?(?:\\bjdbc\\s*\\([^,]*,\\s*|\\bdbtable['"]?\\s*[,=:]\\s*)${quotedName}`,
+          `(?:\\bjdbc\\s*\\([^,]*,\\s*|\\bdbtable['"]?\\s*[,=:]\\s*)${quotedName}[^;]{0,400}?\\bmode\\s*\\(\\s*(?:['"]overwrite['"]|SaveMode\\.Overwrite)\\s*\\)`,
           `\\breferences\\s*:\\s*\\{\\s*model\\s*:\\s*${quotedName}`,
           // Liquibase: `<addColumn tableName="orders">`, `referencedTableName="orders"`.
           `<\\s*(?:addColumn|createIndex|addForeignKeyConstraint|addUniqueConstraint|addPrimaryKey|renameColumn|dropColumn|modifyDataType|addNotNullConstraint|dropNotNullConstraint|addDefaultValue)\\b[^>]*?\\b(?:baseTableName|tableName)\\s*=\\s*${quotedName}`,
@@ -167,7 +193,7 @@ function patterns(
     [
       'a system column (ctid, xmin, tableoid…)',
       new RegExp(
-        `\\b(?:ctid|xmin|xmax|cmin|cmax|tableoid)\\b[^;'"]{0,300}?\\b(?:from|join)\\s+(?:only\\s+)?${name}|\\b(?:update|delete\\s+from)\\s+(?:only\\s+)?${name}[^;'"]{0,300}?\\b(?:ctid|xmin|xmax|tableoid)\\b`,
+        `(?<!\\bas\\s+)\\b(?:ctid|xmin|xmax|cmin|cmax|tableoid)\\b[^;'"]{0,300}?\\b(?:from|join)\\s+(?:only\\s+)?${name}|\\b(?:update|delete\\s+from)\\s+(?:only\\s+)?${name}[^;'"]{0,300}?\\b(?:ctid|xmin|xmax|tableoid)\\b`,
         'gi',
       ),
     ],
@@ -293,6 +319,15 @@ export function tableStatementsIn(
   const lines = new Set<number>();
   for (const [kind, pattern] of patterns(target, mapping))
     for (const match of text.matchAll(pattern)) {
+      // A SQL keyword is written in capitals or in lower case; `Analyze
+      // orders` and `Truncate orders` are a label's or a sentence's words.
+      const keyword = /[A-Za-z]+/.exec(match[0])?.[0] ?? '';
+      if (
+        SQL_KEYWORDS.test(keyword) &&
+        keyword !== keyword.toUpperCase() &&
+        keyword !== keyword.toLowerCase()
+      )
+        continue;
       if (!what.includes(kind)) what.push(kind);
       // The statement's keyword, past what stands before it (a quote, a newline).
       const at =
