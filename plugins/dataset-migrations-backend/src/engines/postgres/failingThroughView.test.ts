@@ -104,12 +104,15 @@ describe('PostgresDatasetEngine: statements that fail through the view', () => {
       `COPY other.orders TO '/dev/null'`,
       `INSERT INTO orders (id, amount) VALUES (2, 5) ON CONFLICT (id) DO NOTHING`,
       `SELECT count(*) FROM public.orders WHERE note = 'truncate'`,
+      `CREATE TABLE public."Orders" (id int)`,
+      `TRUNCATE public."Orders"`,
+      `ALTER TABLE public.orders ALTER COLUMN note SET DEFAULT 'n'`,
     ]);
     const { description, run } = await cutOverWarning([
       { addField: { name: 'region', type: 'text' } },
     ]);
     expect(description).toContain(
-      'public.orders becomes a view, and pg_stat_statements has seen statements run on it that fail through a view: ',
+      'public.orders becomes a view, and pg_stat_statements has seen statements run on it that do not work through a view: ',
     );
     const named = [
       ...description.matchAll(
@@ -170,6 +173,90 @@ describe('PostgresDatasetEngine: statements that fail through the view', () => {
     );
   }, 60_000);
 
+  it("names changes to the table, maintenance and pg_dump's copy, each as what it does through a view", async () => {
+    await db.raw(`CREATE EXTENSION pg_stat_statements`);
+    await workload([
+      `ALTER TABLE public.orders ADD COLUMN extra int`,
+      `ALTER TABLE public.orders OWNER TO CURRENT_USER`,
+      `CREATE INDEX orders_amount ON public.orders (amount)`,
+      `CLUSTER public.orders USING orders_pkey`,
+      `REINDEX TABLE public.orders`,
+      `VACUUM (ANALYZE) public.orders`,
+      `CREATE TABLE public.lines (id int, order_id int REFERENCES public.orders)`,
+      // Gone again: the engine refuses a table a foreign key references.
+      `DROP TABLE public.lines`,
+      `COPY public.orders (id, amount, note, extra) TO '/dev/null'`,
+    ]);
+    const { description } = await cutOverWarning([
+      { addField: { name: 'region', type: 'text' } },
+    ]);
+    const named = [
+      ...description.matchAll(/`([^`]*)` \(([^,]*), 1 call, ([^;]*);/g),
+    ].map(([, query, what, does]) => `${what} | ${does} | ${query}`);
+    expect(named.sort()).toEqual(
+      [
+        "COPY to a file or client | fails from this cut-over | COPY public.orders (id, amount, note, extra) TO '/dev/null'",
+        'VACUUM or ANALYZE | does nothing from this cut-over (PostgreSQL skips a view, with a warning) | VACUUM (ANALYZE) public.orders',
+        'a change to the table | fails from this cut-over | ALTER TABLE public.orders ADD COLUMN extra int',
+        'a change to the table | fails from this cut-over | CLUSTER public.orders USING orders_pkey',
+        'a change to the table | fails from this cut-over | CREATE INDEX orders_amount ON public.orders (amount)',
+        'a change to the table | fails from this cut-over | CREATE TABLE public.lines (id int, order_id int REFERENCES public.orders)',
+        'a change to the table | fails from this cut-over | REINDEX TABLE public.orders',
+      ].sort(),
+    );
+  }, 60_000);
+
+  it("tells pg_dump's own copy apart: a whole-database dump goes on working", async () => {
+    await db.raw(`CREATE EXTENSION pg_stat_statements`);
+    // As pg_dump sends it, for each table it dumps (the rows go to the client).
+    await workload([`COPY public.orders (id, amount, note) TO stdout;`]);
+    const { description } = await cutOverWarning([
+      { addField: { name: 'region', type: 'text' } },
+    ]);
+    expect(description).toContain(
+      '`COPY public.orders (id, amount, note) TO stdout` (COPY to a client, as pg_dump sends it, 1 call, dumps no row from this cut-over with `pg_dump -t`; instead: a whole-database pg_dump goes on working; with `pg_dump -t public.orders`, name its version’s table too)',
+    );
+  }, 60_000);
+
+  it.each([
+    [
+      'not tracking utility statements',
+      `ALTER DATABASE d{db} SET pg_stat_statements.track_utility = off`,
+    ],
+    [
+      'in a schema the engine cannot use',
+      `ALTER EXTENSION pg_stat_statements SET SCHEMA monitor`,
+    ],
+  ])(
+    'falls back to warning of every upsert by constraint where pg_stat_statements cannot show them (%s)',
+    async (_, setUp) => {
+      await db.raw(`CREATE SCHEMA monitor`);
+      await db.raw(`CREATE EXTENSION pg_stat_statements`);
+      await admin.raw(
+        `DO $$ BEGIN
+           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'watcher') THEN
+             CREATE ROLE watcher LOGIN PASSWORD 'watcher' IN ROLE pg_read_all_stats;
+           END IF;
+         END $$`,
+      );
+      await db.raw(`
+        ALTER TABLE public.orders OWNER TO watcher;
+        GRANT ALL ON SCHEMA public TO watcher;
+        GRANT CREATE ON DATABASE d${database} TO watcher;
+        REVOKE ALL ON SCHEMA monitor FROM PUBLIC`);
+      await db.raw(setUp.replace('{db}', String(database)));
+      const { description } = await cutOverWarning(
+        [{ addField: { name: 'region', type: 'text' } }],
+        urlOf(`d${database}`, 'watcher'),
+      );
+      expect(description).toContain(
+        '`ON CONFLICT ON CONSTRAINT orders_pkey` (name its columns instead: `ON CONFLICT (id)`)',
+      );
+      expect(description).not.toContain('has seen statements');
+    },
+    60_000,
+  );
+
   it('says nothing where pg_stat_statements has seen nothing that fails', async () => {
     await db.raw(`CREATE EXTENSION pg_stat_statements`);
     await workload([`SELECT * FROM public.orders`]);
@@ -205,7 +292,7 @@ describe('PostgresDatasetEngine: statements that fail through the view', () => {
         installed ? urlOf(`d${database}`, 'migrator') : undefined,
       );
       expect(description).toContain(
-        '`ON CONFLICT ON CONSTRAINT orders_pkey` (name its columns instead: `ON CONFLICT (id)`); change such writers before the migration; other statements fail through a view too (COPY … TO, TRUNCATE, ALTER TABLE: see docs/engine.md): with pg_stat_statements, read by a role in pg_read_all_stats, the engine names those it has seen instead',
+        '`ON CONFLICT ON CONSTRAINT orders_pkey` (name its columns instead: `ON CONFLICT (id)`); change such writers before the migration; other statements fail through a view too (COPY … TO, TRUNCATE, ALTER TABLE: see docs/engine.md): with pg_stat_statements tracking utility statements, read by a role in pg_read_all_stats, the engine names those it has seen instead',
       );
       expect(description).not.toContain('has seen statements');
     },

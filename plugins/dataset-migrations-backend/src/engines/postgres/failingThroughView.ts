@@ -18,85 +18,113 @@ import { escapeRegExp } from '../../sql/regExp';
 interface FailingKind {
   what: string;
   /**
-   * A JavaScript pattern, case-insensitive, over a statement as
-   * pg_stat_statements keeps it, its spaces made one; `T` stands for the
-   * dataset's name.
+   * A JavaScript pattern over a statement as pg_stat_statements keeps it,
+   * its spaces made one and its words (all but quoted names) lower case;
+   * `{T}` stands for the dataset's name.
    */
   pattern: string;
-  /** From when it fails, or undefined where it does not in this migration. */
-  failsFrom: (first: boolean, untilContract: boolean) => string | undefined;
+  /** What it does from when, or undefined where it works in this migration. */
+  fails: (first: boolean, untilContract: boolean) => string | undefined;
+  /** What to write instead; `{N}` stands for the dataset's name. */
   instead: string;
 }
 
-const fromCutOver = (first: boolean) => (first ? 'this cut-over' : undefined);
+const fromCutOver = (first: boolean) =>
+  first ? 'fails from this cut-over' : undefined;
 
+/** The first kind a statement matches is its kind. */
 const KINDS: FailingKind[] = [
   {
+    // pg_dump's own COPY: a whole-database dump goes on working, dumping the
+    // version's table; a dump of this table alone gets the view's definition.
+    what: 'COPY to a client, as pg_dump sends it',
+    pattern: String.raw`^copy {T} \([^)]*\) to stdout;?$`,
+    fails: first =>
+      first ? 'dumps no row from this cut-over with `pg_dump -t`' : undefined,
+    instead:
+      'a whole-database pg_dump goes on working; with `pg_dump -t {N}`, name its version’s table too',
+  },
+  {
     what: 'COPY to a file or client',
-    pattern: String.raw`^\s*copy\s+T\s*(\([^)]*\)\s*)?to\b`,
-    failsFrom: fromCutOver,
-    instead: 'copy a query: `COPY (SELECT … FROM T) TO`',
+    pattern: String.raw`^copy {T} ?(\([^)]*\) ?)?to\b`,
+    fails: fromCutOver,
+    instead: 'copy a query: `COPY (SELECT … FROM {N}) TO`',
   },
   {
     what: 'COPY from a file or client',
-    pattern: String.raw`^\s*copy\s+T\s*(\([^)]*\)\s*)?from\b`,
+    pattern: String.raw`^copy {T} ?(\([^)]*\) ?)?from\b`,
     // Through the view's trigger it works as an insert, until contract.
-    failsFrom: (first, untilContract) => {
+    fails: (first, untilContract) => {
       if (!first) return undefined;
-      return untilContract ? 'contract' : 'this cut-over';
+      return untilContract ? 'fails from contract' : 'fails from this cut-over';
     },
     instead: 'INSERT, or COPY into the version’s own table',
   },
   {
     what: 'TRUNCATE',
-    pattern: String.raw`^\s*truncate\s+(table\s+)?(only\s+)?([^;]*,\s*)?T`,
-    failsFrom: fromCutOver,
+    pattern: String.raw`^truncate (table )?(only )?([^;]*, ?)?{T}`,
+    fails: fromCutOver,
     instead: 'DELETE, or TRUNCATE the version’s own table',
   },
   {
     what: 'an upsert naming a constraint',
-    pattern: String.raw`^\s*(with\b.*)?insert\s+into\s+T.*\bon\s+conflict\s+on\s+constraint\b`,
-    failsFrom: fromCutOver,
+    pattern: String.raw`^(with\b.*)?insert into {T}.*\bon conflict on constraint\b`,
+    fails: fromCutOver,
     instead: 'name its columns: `ON CONFLICT (…)`',
   },
   {
     what: 'an upsert',
-    pattern: String.raw`^\s*(with\b.*)?insert\s+into\s+T.*\bon\s+conflict\b`,
+    pattern: String.raw`^(with\b.*)?insert into {T}.*\bon conflict\b`,
     // A view with a trigger matches no constraint; a plain view does.
-    failsFrom: (_first, untilContract) =>
-      untilContract ? 'this cut-over until contract' : undefined,
+    fails: (_first, untilContract) =>
+      untilContract ? 'fails from this cut-over until contract' : undefined,
     instead: 'MERGE',
   },
   {
     what: 'a write at a cursor',
-    pattern: String.raw`^\s*(update\s+(only\s+)?T|delete\s+from\s+(only\s+)?T).*\bwhere\s+current\s+of\b`,
-    failsFrom: fromCutOver,
+    pattern: String.raw`^(update (only )?{T}|delete from (only )?{T}).*\bwhere current of\b`,
+    fails: fromCutOver,
     instead: 'a write by the row’s key',
   },
   {
     what: 'a table sample',
-    pattern: String.raw`T(\s+(as\s+)?[a-z_][a-z0-9_$]*)?\s+tablesample\b`,
-    failsFrom: fromCutOver,
+    pattern: String.raw`{T}( (as )?([a-z_][a-z0-9_$]*|"[^"]+"))? tablesample\b`,
+    fails: fromCutOver,
     instead: 'a sample of the version’s own table',
   },
   {
+    // What PostgreSQL refuses on a view: not OWNER TO, RENAME or a column's
+    // DEFAULT, which act on the view.
     what: 'a change to the table',
-    pattern: String.raw`^\s*(alter\s+table\s+(if\s+exists\s+)?(only\s+)?T|create\s+(unique\s+)?index\s+(concurrently\s+)?(if\s+not\s+exists\s+)?([a-z_"][^\s]*\s+)?on\s+(only\s+)?T|(vacuum|analyze|cluster|reindex\s+table)\b[^;]*\sT)(?![a-z0-9_$"])`,
-    failsFrom: fromCutOver,
+    pattern: String.raw`^(alter table (if exists )?(only )?{T} (add|drop|alter (column )?("[^"]+"|\S+) (set data type|type|set not null|drop not null|set statistics|set storage|set compression|add generated|drop identity|drop expression)|enable|disable|force|no force|set (logged|unlogged|tablespace|access method|without|\()|cluster|attach|detach|inherit|no inherit|replica identity|validate)|create (unique )?index (concurrently )?(if not exists )?(("[^"]+"|\S+) )?on (only )?{T}|cluster (verbose |\([^)]*\) )?{T}|reindex (\([^)]*\) )?table (concurrently )?{T})|\breferences {T}`,
+    fails: fromCutOver,
+    instead: 'the same on the version’s own table',
+  },
+  {
+    what: 'VACUUM or ANALYZE',
+    pattern: String.raw`^(vacuum|analyze)\b[^;]*[ ,(]{T}`,
+    fails: first =>
+      first
+        ? 'does nothing from this cut-over (PostgreSQL skips a view, with a warning)'
+        : undefined,
     instead: 'the same on the version’s own table',
   },
 ];
 
-/** A word each kind's statements hold. */
+/** A word each kind's statements hold, for PostgreSQL to narrow them by. */
 const KEYWORDS =
-  '(copy|truncate|conflict|current[[:space:]]+of|tablesample|alter|index|vacuum|analyze|cluster)';
+  '(copy|truncate|conflict|current[[:space:]]+of|tablesample|alter|index|cluster|reindex|references|vacuum|analyze)';
+
+/** SQL: this database's oid, as pg_stat_statements keys statements. */
+const THIS_DATABASE =
+  '(SELECT oid FROM pg_database WHERE datname = current_database())';
 
 /** A statement pg_stat_statements has seen, and the kind it is of. */
 interface Seen {
   query: string;
   calls: number;
   kind: FailingKind;
-  failsFrom: string;
+  fails: string;
 }
 
 /** Statements shown at most, the most called first. */
@@ -104,7 +132,8 @@ const SEEN_SHOWN = 10;
 
 /**
  * How much of a statement's text is read: its head, where each kind shows but
- * an upsert's `ON CONFLICT` after thousands of values.
+ * an upsert's `ON CONFLICT` after thousands of values. Any role may send a
+ * text megabytes long.
  */
 const STATEMENT_READ = 4000;
 
@@ -147,7 +176,7 @@ async function failingThroughViewWarning(
       : undefined;
     return (
       upserts &&
-      `${upserts}; other statements fail through a view too (COPY … TO, TRUNCATE, ALTER TABLE: see docs/engine.md): with pg_stat_statements, read by a role in pg_read_all_stats, the engine names those it has seen instead`
+      `${upserts}; other statements fail through a view too (COPY … TO, TRUNCATE, ALTER TABLE: see docs/engine.md): with pg_stat_statements tracking utility statements, read by a role in pg_read_all_stats, the engine names those it has seen instead`
     );
   }
   if (seen.length === 0) return undefined;
@@ -158,12 +187,9 @@ async function failingThroughViewWarning(
         : s.query;
     return `\`${text}\` (${s.kind.what}, ${s.calls} call${
       s.calls === 1 ? '' : 's'
-    }, fails from ${s.failsFrom}; instead: ${s.kind.instead.replace(
-      /\bT\b/g,
-      name,
-    )})`;
+    }, ${s.fails}; instead: ${s.kind.instead.replace(/\{N\}/g, name)})`;
   });
-  return `${name} becomes a view, and pg_stat_statements has seen statements run on it that fail through a view: ${shown.join(
+  return `${name} becomes a view, and pg_stat_statements has seen statements run on it that do not work through a view: ${shown.join(
     ', ',
   )}${
     seen.length > SEEN_SHOWN ? `, and ${seen.length - SEEN_SHOWN} more` : ''
@@ -171,26 +197,31 @@ async function failingThroughViewWarning(
 }
 
 /**
- * pg_stat_statements' view, or undefined where it cannot be read (not
- * installed in this database, not preloaded, or other roles' statements
- * hidden from the engine's role).
+ * pg_stat_statements' view, or undefined where what it holds cannot be
+ * trusted to show these statements: not installed in this database, not
+ * preloaded, not tracking utility statements (COPY, TRUNCATE, ALTER) or any,
+ * the view out of the engine's role's reach, or other roles' statements hidden
+ * from it. Statements run inside functions (with `track = top`), and those
+ * reset or evicted, are not seen.
  */
 async function statementsView(client: PoolClient): Promise<string | undefined> {
-  const { rows: installed } = await client.query<{
-    view: string;
-    everyone: boolean;
-  }>(
-    `SELECT format('%I.pg_stat_statements', n.nspname) AS view,
-            pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS everyone
+  const { rows } = await client.query<{ view: string }>(
+    `SELECT format('%I.pg_stat_statements', n.nspname) AS view
        FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+       JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = 'pg_stat_statements'
       WHERE e.extname = 'pg_stat_statements'
         -- Defined only where the library is preloaded; else its view fails.
-        AND current_setting('pg_stat_statements.max', true) IS NOT NULL`,
+        AND current_setting('pg_stat_statements.max', true) IS NOT NULL
+        AND current_setting('pg_stat_statements.track_utility', true) = 'on'
+        AND current_setting('pg_stat_statements.track', true) <> 'none'
+        AND pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')
+        AND has_schema_privilege(n.oid, 'USAGE')
+        AND has_table_privilege(c.oid, 'SELECT')`,
   );
-  return installed[0]?.everyone ? installed[0].view : undefined;
+  return rows[0]?.view;
 }
 
-/** The statements seen that fail through the view. */
+/** The statements seen that do not work through the view. */
 async function statementsSeen(
   client: PoolClient,
   dataset: ResolvedDataset,
@@ -199,34 +230,38 @@ async function statementsSeen(
   view: string,
 ): Promise<Seen[]> {
   const kinds = KINDS.flatMap(kind => {
-    const from = kind.failsFrom(first, untilContract);
-    return from ? [{ kind, from }] : [];
+    const fails = kind.fails(first, untilContract);
+    return fails ? [{ kind, fails }] : [];
   });
   if (kinds.length === 0) return [];
-  const named = namePattern(dataset);
   const { rows } = await client.query<{ query: string; calls: string }>(
-    // A statement's head only: any role may send a text megabytes long, which
-    // the patterns below would scan again for each name they find.
     `SELECT left(query, ${STATEMENT_READ}) AS query, sum(calls)::text AS calls FROM ${view}
-        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        WHERE dbid = ${THIS_DATABASE}
           AND left(query, ${STATEMENT_READ}) ~* $1 AND left(query, ${STATEMENT_READ}) ~* $2
         GROUP BY 1 ORDER BY sum(calls) DESC, 1 LIMIT 1000`,
-    // Narrowed in SQL by the name and a keyword (PostgreSQL's patterns
-    // differ: its \b is a backspace), judged here.
-    [named, KEYWORDS],
+    // Narrowed in SQL by the name's letters and a keyword (PostgreSQL's
+    // patterns differ: its \b is a backspace), judged here.
+    [escapeRegExp(dataset.relation.name), KEYWORDS],
   );
+  const named = namePattern(dataset);
+  const patterns = kinds.map(({ kind, fails }) => ({
+    kind,
+    fails,
+    pattern: new RegExp(kind.pattern.replace(/\{T\}/g, `(${named})`), 's'),
+  }));
   return rows.flatMap(row => {
     const query = row.query.replace(/\s+/g, ' ').trim();
-    const found = kinds.find(({ kind }) =>
-      new RegExp(withName(kind, named), 'is').test(query),
+    const words = query.replace(/"[^"]*"|[^"]+/g, part =>
+      part.startsWith('"') ? part : part.toLowerCase(),
     );
+    const found = patterns.find(({ pattern }) => pattern.test(words));
     return found
       ? [
           {
             query,
             calls: Number(row.calls),
             kind: found.kind,
-            failsFrom: found.from,
+            fails: found.fails,
           },
         ]
       : [];
@@ -241,7 +276,7 @@ async function statementsSeen(
  * it to skip foreign keys' checks (AWS DMS's full load, pglogical's apply). The
  * engine cannot see a session's settings, but it can see a role's or
  * database's default, and, where it may read pg_stat_statements, the setting
- * made by a statement.
+ * made by a SET (not one by set_config, whose arguments it keeps as `$n`).
  */
 async function replicaWritersWarning(
   client: PoolClient,
@@ -252,7 +287,7 @@ async function replicaWritersWarning(
     `SELECT CASE WHEN s.setrole = 0 THEN 'every role' ELSE format('role %I', r.rolname) END
             || CASE WHEN s.setdatabase = 0 THEN ' in every database' ELSE '' END AS who
        FROM pg_db_role_setting s LEFT JOIN pg_roles r ON r.oid = s.setrole
-      WHERE s.setdatabase IN (0, (SELECT oid FROM pg_database WHERE datname = current_database()))
+      WHERE s.setdatabase IN (0, ${THIS_DATABASE})
         AND EXISTS (SELECT FROM unnest(s.setconfig) AS c
                      WHERE c ~* '^session_replication_role=.*replica')
       ORDER BY 1`,
@@ -261,7 +296,7 @@ async function replicaWritersWarning(
   if (statements !== undefined) {
     const { rows } = await client.query<{ calls: string | null }>(
       `SELECT sum(calls)::text AS calls FROM ${statements}
-        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        WHERE dbid = ${THIS_DATABASE}
           -- PostgreSQL 18 keeps \`= replica\` as \`= $1\`, and DEFAULT as it is.
           AND query ~* 'session_replication_role\\s*(=|to)\\s*(\\$[0-9]|''?replica)'`,
     );
@@ -282,19 +317,21 @@ async function replicaWritersWarning(
 }
 
 /**
- * The dataset's name as a statement may spell it: bare, or after its own
- * schema, each part quoted or not; not after another schema.
+ * The dataset's name as a statement, its words made lower case, spells it:
+ * bare (where the name is in lower case, as PostgreSQL folds a bare name) or
+ * quoted as it is, after its own schema or none; not after another schema. A
+ * bare name may be another schema's table on the writer's search_path.
  */
 function namePattern(dataset: ResolvedDataset): string {
-  const part = (p: string) => `(${escapeRegExp(p)}|"${escapeRegExp(p)}")`;
+  const part = (p: string) =>
+    [
+      ...(/^[a-z_][a-z0-9_$]*$/.test(p) ? [escapeRegExp(p)] : []),
+      escapeRegExp(`"${p.replace(/"/g, '""')}"`),
+    ].join('|');
   const { schema, name } = dataset.relation;
-  return `(?<![a-z0-9_$."])(${part(schema)}\\s*\\.\\s*)?${part(
+  return String.raw`(?<![a-z0-9_$."])((${part(schema)}) ?\. ?)?(${part(
     name,
-  )}(?![a-z0-9_$"])`;
-}
-
-function withName(kind: FailingKind, named: string): string {
-  return kind.pattern.replace(/\bT\b/g, `(${named})`);
+  )})(?![a-z0-9_$"])`;
 }
 
 /**

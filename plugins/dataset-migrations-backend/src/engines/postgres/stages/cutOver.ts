@@ -48,6 +48,15 @@ export async function cutOver(
   const attached = await db.withClient(async client => {
     const known = verified?.partitions ?? attachmentsAsBegun(began);
     if (await isCutOver(client, shape)) return known;
+    // What does not work through the view the name becomes: advice, read
+    // before the lock (pg_stat_statements' texts take a while), not under it.
+    warnings.push(
+      ...(await throughViewWarnings(
+        client,
+        await resolveDataset(client, parseRelationName(run.dataset.table)),
+        !expandPhaseOf(shape.sourceFields, shape.fields).plain,
+      )),
+    );
     const found = await copyAttachedSince(client, shape, known, true);
     if (found.copied.length > 0) {
       said.push(
@@ -96,14 +105,6 @@ export async function cutOver(
       );
     // Read under the lock, as they are now: one added since plan is judged too.
     const triggers = await triggersToCarry(client, shape);
-    // Before the name moves: what fails through the view it becomes.
-    warnings.push(
-      ...(await throughViewWarnings(
-        client,
-        dataset,
-        !expandPhaseOf(shape.sourceFields, shape.fields).plain,
-      )),
-    );
     for (const sql of cutOverStatements(
       shape,
       dataset,
