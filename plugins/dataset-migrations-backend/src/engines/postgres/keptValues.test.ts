@@ -261,19 +261,21 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
         FROM generate_series(1, 100) i;
       UPDATE public.orders SET day = '01/03/2026' WHERE id = 3;
       UPDATE public.orders SET day = '05/05/45' WHERE id = 4;
+      UPDATE public.orders SET day = 'Jan 5 45' WHERE id = 6;
+      UPDATE public.orders SET day = '990108' WHERE id = 7;
       UPDATE public.orders SET at = '01.03.2026 10:30' WHERE id = 5`);
     const { outcome } = await runWith([
       { changeType: { field: 'day', type: 'date' } },
       { changeType: { field: 'at', type: 'timestamp' } },
     ]);
     expect(outcome).toContain(
-      "field \"day\": the cast from text to date changes 2 of the 100 rows the dry run transformed (id=3: 01/03/2026 into 2026-01-03; id=4: 05/05/45 into 2045-05-05); a retype keeps every value: fix those rows, or, where the change is meant, say so with using: day::date (a date in numbers is read month first, a year in two digits as 1970 to 2069), or give the text's format: to_date(day, 'DD/MM/YYYY')",
+      'field "day": the cast from text to date changes 4 of the 100 rows the dry run transformed (id=3: 01/03/2026 into 2026-01-03; id=4: 05/05/45 into 2045-05-05; id=6: Jan 5 45 into 2045-01-05; id=7: 990108 into 1999-01-08); a retype keeps every value: fix those rows, or, where the change is meant, say so with using: day::date (a date in numbers is read month first, a year in two digits as 1970 to 2069); for text written day first give its format: to_date(day, \'DD/MM/YYYY\')',
     );
     expect(outcome).toContain(
       'field "at": the cast from text to timestamp changes 1 of the 100 rows the dry run transformed (id=5: 01.03.2026 10:30 into 2026-01-03 10:30:00);',
     );
     expect(outcome).toContain(
-      "or give the text's format: to_timestamp(at, 'DD/MM/YYYY HH24:MI:SS')",
+      "for text written day first give its format: to_timestamp(at, 'DD/MM/YYYY HH24:MI:SS'), which reads no more than the format names",
     );
     expect(await tables()).toEqual(['orders']);
   }, 60_000);
@@ -306,13 +308,22 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
     ]);
   }, 60_000);
 
-  it('refuses a date in numbers written through the name by a session reading day first', async () => {
+  it('refuses a date in numbers written through the name by a session reading day first, as the plan warns', async () => {
     await knex.raw(`
       CREATE TABLE public.orders (id int PRIMARY KEY, day text);
       INSERT INTO public.orders SELECT i, '2026-03-01' FROM generate_series(1, 100) i`);
-    const { outcome } = await runWith([
+    const changes: FieldChange[] = [
       { changeType: { field: 'day', type: 'date' } },
-    ]);
+    ];
+    const planned = await engine.plan(
+      (
+        await engineRun(engine, 'public.orders', changes)
+      ).run,
+    );
+    expect(planned.find(s => s.name === 'cut-over')?.warnings).toContain(
+      'until contract a date written through the name into "day" whose day and month could be either way round (03/04/2026) or whose year has two digits is refused, in every session\'s DateStyle: writers write the year first (2026-04-03)',
+    );
+    const { outcome } = await runWith(changes);
     expect(outcome).toBe('done');
     const written = (sql: string) =>
       knex.transaction(async tx => {

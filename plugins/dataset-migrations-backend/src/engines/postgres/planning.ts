@@ -17,7 +17,7 @@ import { throughViewWarnings } from './failingThroughView';
 import { parseRelationName, quoteRelation, resolveDataset } from './relations';
 import { provenance, shapeFor } from './runShape';
 import { createTargetStatements, dropCaptureSql } from './sql/capture';
-import { dropChangedValueFnSql } from './sql/keptValues';
+import { dropChangedValueFnSql, guessedDatesWarning } from './sql/keptValues';
 import { verifySql } from './sql/checksums';
 import { copyRangeSql, dryRunSql, removeGhostsSql } from './sql/copy';
 import {
@@ -66,11 +66,14 @@ export async function planStages(
       !settings.batchesByKey &&
       (await readSourceStorage(client, shape, false)).heap;
     const plainCopy = { skipCopied: false, keepExisting: false };
-    const warnings = await throughViewWarnings(
-      client,
-      dataset,
-      !expandPhaseOf(shape.sourceFields, shape.fields).plain,
-    );
+    const warnings = [
+      ...(await throughViewWarnings(
+        client,
+        dataset,
+        !expandPhaseOf(shape.sourceFields, shape.fields).plain,
+      )),
+      guessedDatesWarning(shape),
+    ].filter((w): w is string => w !== undefined);
     return [
       {
         name: 'dry-run',
