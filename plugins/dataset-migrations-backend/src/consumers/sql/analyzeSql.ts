@@ -4,6 +4,7 @@
  * subqueries, correlated references) every branch of the walk reads and extends;
  * the naming of the dataset it resolves against sits at the top.
  */
+import { escapeRegExp } from '../../sql/regExp';
 import type { ScanToken } from 'libpg-query';
 import type { JinjaReference } from './dbtJinja';
 import { sourceKey, type DbtProject } from './dbtProject';
@@ -3608,9 +3609,7 @@ function unicodeEscaped(body: string, escape: string): string {
     );
 }
 
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+export { escapeRegExp };
 
 /**
  * Whether a relation nearer than `owner`'s own scope has `owner`'s alias, so a

@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../../sql/regExp';
 import { createHash } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import type { TargetField } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -439,9 +440,7 @@ function narrowingCastOf(
   column: string,
   type: string,
 ): string | undefined {
-  const name = [column, q(column)]
-    .map(n => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('|');
+  const name = [column, q(column)].map(escapeRegExp).join('|');
   const casts = body.matchAll(
     new RegExp(
       `\\((?:${name})\\)::(smallint|integer|bigint|real|double precision|numeric(?:\\(\\d+(?:,\\s*\\d+)?\\))?)`,

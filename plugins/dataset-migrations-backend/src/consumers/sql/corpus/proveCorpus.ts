@@ -6,6 +6,7 @@
  * the original when it called the file unaffected) on the new one, and the rows,
  * column names and column types are compared. See README.md in this directory.
  */
+import { escapeRegExp } from '../../../sql/regExp';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
@@ -596,7 +597,7 @@ function compareResults(
  */
 function namesTable(sql: string, table: string): boolean {
   if (/U&"/i.test(sql)) return true;
-  const name = table.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const name = escapeRegExp(table);
   return new RegExp(`(^|[^\\w$])${name}($|[^\\w$])`, 'i').test(sql);
 }
 
