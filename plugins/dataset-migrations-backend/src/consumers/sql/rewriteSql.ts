@@ -353,6 +353,13 @@ export function rewriteSqlFile(
   decideGluedNames(file.content, mapping, target, plan);
   decideSqlcParameters(file.content, mapping, plan);
   decideRunTimeJinja(file, statements, mapping, target, plan);
+  decideTableStatementsInBodies(
+    file.content,
+    statements,
+    mapping,
+    target,
+    plan,
+  );
   const fields = [...new Set(plan.fieldsRead)].sort();
   const lines = [
     ...new Set(plan.positions.map(i => positionOf(file.content, i).line)),
@@ -514,6 +521,51 @@ function decideRunTimeJinja(
           .join(', ')}, which the migration changes; a person decides`,
       });
     }
+}
+
+/**
+ * A function or DO body (a string to the parser, which the rewriter does not
+ * read) that runs a statement needing the dataset to be a table (`TRUNCATE
+ * orders;`, `EXECUTE 'ANALYZE orders'`): it fails from the first cut-over of
+ * any migration, not only of one changing what the body reads.
+ */
+function decideTableStatementsInBodies(
+  content: string,
+  statements: StatementAnalysis[],
+  mapping: ConsumerMapping,
+  target: DatasetTarget,
+  plan: EditPlan,
+): void {
+  for (const statement of statements) {
+    if (!statement.opaque.some(read => read.kind === 'body')) continue;
+    const found = tableStatementsIn(
+      content.slice(statement.start, statement.end),
+      target,
+      mapping,
+    );
+    if (!found) continue;
+    const at =
+      statement.start +
+      (positionIndex(
+        content.slice(statement.start, statement.end),
+        found.lines[0],
+      ) ?? 0);
+    plan.positions.push(at);
+    plan.decisions.push({
+      at,
+      message: `a function or DO body ${found.message}`,
+    });
+  }
+}
+
+/** The index where a 1-based line of `text` starts. */
+function positionIndex(text: string, line: number): number | undefined {
+  let at = 0;
+  for (let n = 1; n < line; n++) {
+    at = text.indexOf('\n', at) + 1;
+    if (at === 0) return undefined;
+  }
+  return at;
 }
 
 /**

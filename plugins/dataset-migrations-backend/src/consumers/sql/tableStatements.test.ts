@@ -165,6 +165,40 @@ describe('statements that need the dataset to be a table, in SQL files', () => {
       });
   });
 
+  it('a function or DO body running such a statement, under a migration that changes no field', () => {
+    for (const sql of [
+      'CREATE FUNCTION reset() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n  TRUNCATE orders;\nEND $$;',
+      "DO $$ BEGIN EXECUTE 'ANALYZE public.orders'; END $$",
+    ]) {
+      const { status, message } = assess(sql, none);
+      expect({ sql, status }).toEqual({ sql, status: 'needs-decision' });
+      expect(message).toContain('is a view');
+    }
+    expect(
+      assess(
+        'CREATE FUNCTION reset() RETURNS void LANGUAGE sql AS $$ TRUNCATE orders_archive $$; SELECT id FROM orders',
+        none,
+      ).status,
+    ).toBe('unaffected');
+  });
+
+  it('a dbt hook running such a statement on the dataset, not on another relation', () => {
+    expect(
+      assess(
+        `{{ config(post_hook="vacuum analyze public.orders") }}\nselect id from {{ source('shop', 'orders') }}\n`,
+        none,
+        'models/stg_orders.sql',
+      ).message,
+    ).toContain('orders_v<N>');
+    expect(
+      assess(
+        `{{ config(post_hook="vacuum analyze public.orders_daily") }}\nselect id from {{ source('shop', 'orders') }}\n`,
+        none,
+        'models/stg_orders.sql',
+      ).status,
+    ).toBe('unaffected');
+  });
+
   it('a psql script the parser does not read still goes to a person', () => {
     const { status, message } = assess(
       "\\copy orders to 'orders.csv' csv header\n",
@@ -285,6 +319,16 @@ describe('statements that need the dataset to be a table, in code', () => {
       'orders_v<N>',
     ],
     [
+      'dags/nightly.py',
+      'TABLE = "public.orders"\n\ndef wipe(cur):\n    cur.execute(f"TRUNCATE {TABLE}")\n',
+      'DELETE FROM orders',
+    ],
+    [
+      'src/export.ts',
+      "const table = 'orders';\nawait client.query(copyTo(`COPY ${table} TO STDOUT WITH CSV`));\n",
+      'COPY (SELECT',
+    ],
+    [
       'maintenance.rb',
       'conn.exec("SELECT ctid, id FROM orders WHERE amount < 0")',
       'system columns',
@@ -306,6 +350,10 @@ describe('statements that need the dataset to be a table, in code', () => {
       'cur.copy_expert("COPY (SELECT id FROM orders) TO STDOUT", f)',
     ],
     ['etl.py', 'log.info("copy orders from the API")\nread("orders")'],
+    [
+      'dags/nightly.py',
+      'TABLE = "orders_archive"\ncur.execute(f"TRUNCATE {TABLE}")\nread("orders")',
+    ],
     [
       'ui.ts',
       "const tabs = [{ title: 'Analyze orders' }, { title: 'Truncate orders' }]; // orders",

@@ -258,6 +258,63 @@ function identified(
   ];
 }
 
+/**
+ * A statement whose table an interpolation names (`f"TRUNCATE {table}"`,
+ * `` `COPY ${TABLE} TO STDOUT` ``, `"VACUUM {}".format(table)` is not read),
+ * where the file sets that variable to the dataset's name (`TABLE =
+ * "public.orders"`, `table: str = 'orders'`), as DAGs and loaders do.
+ */
+function throughVariables(
+  text: string,
+  target: DatasetTarget,
+): Array<{ kind: CodeTableStatement; at: number }> {
+  const found: Array<{ kind: CodeTableStatement; at: number }> = [];
+  const statement = new RegExp(
+    `${STATEMENT_START}(\\\\?copy|truncate(?:\\s+table)?|vacuum(?:\\s+(?:full|analy[sz]e|verbose))*|analy[sz]e|alter\\s+table|drop\\s+table(?:\\s+if\\s+exists)?)\\s+(?:only\\s+)?(?:\\{(\\w+)\\}|\\$\\{(\\w+)\\}|#\\{(\\w+)\\})\\s*(?:\\([^)]*\\)\\s*)?(\\w*)`,
+    'gim',
+  );
+  const named = new RegExp(namePattern(target), 'i');
+  for (const match of text.matchAll(statement)) {
+    const keyword = match[1].replace(/^\\/, '');
+    const first = /[A-Za-z]+/.exec(keyword)![0];
+    if (first !== first.toUpperCase() && first !== first.toLowerCase())
+      continue;
+    const variable = match[2] ?? match[3] ?? match[4];
+    const set = new RegExp(
+      `(?<![\\w$.])${escapeRegExp(
+        variable,
+      )}\\s*(?::\\s*\\w+\\s*)?[:=]\\s*['"]([^'"\\n]+)['"]`,
+      'g',
+    );
+    if (
+      ![...text.matchAll(set)].some(v => {
+        const value = v[1].trim();
+        const m = named.exec(value);
+        return !!m && m.index === 0 && m[0].length === value.length;
+      })
+    )
+      continue;
+    const after = match[5].toLowerCase();
+    const word = keyword.toLowerCase();
+    const copy: Record<string, CodeTableStatement> = {
+      to: 'COPY … TO',
+      from: 'COPY … FROM',
+    };
+    let kind: CodeTableStatement | undefined =
+      'a schema change (ALTER TABLE, CREATE INDEX, REFERENCES, CLUSTER, REINDEX, a trigger, or a migration tool’s)';
+    if (word.startsWith('copy')) kind = copy[after];
+    else if (word.startsWith('truncate')) kind = 'TRUNCATE';
+    else if (word.startsWith('vacuum') || word.startsWith('analy'))
+      kind = 'VACUUM or ANALYZE';
+    if (kind)
+      found.push({
+        kind,
+        at: (match.index ?? 0) + Math.max(0, match[0].search(/[A-Za-z\\]/)),
+      });
+  }
+  return found;
+}
+
 /** What to write instead, per statement. */
 function instead(
   what: CodeTableStatement,
@@ -334,6 +391,10 @@ export function tableStatementsIn(
         (match.index ?? 0) + Math.max(0, match[0].search(/[A-Za-z\\]/));
       lines.add(positionOf(code, at).line);
     }
+  for (const { kind, at } of throughVariables(text, target)) {
+    if (!what.includes(kind)) what.push(kind);
+    lines.add(positionOf(code, at).line);
+  }
   if (what.length === 0) return undefined;
   return {
     what,
