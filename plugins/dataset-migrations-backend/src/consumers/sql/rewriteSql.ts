@@ -218,7 +218,10 @@ export function rewriteSqlFile(
     const code = unescapedCode(file.content);
     // A statement needing a table breaks at the first cut-over, whatever
     // fields it reads: a person decides before the data moves.
-    const needsTable = tableStatementsIn(code, target, mapping);
+    // Documentation shows statements a person may run; it runs none itself.
+    const needsTable = /\.(?:md|markdown|rst|txt|adoc)$/i.test(file.path)
+      ? undefined
+      : tableStatementsIn(code, target, mapping);
     if (needsTable)
       return unchanged('needs-decision', {
         fields: changedFieldsNamedIn(code, mapping).fields,

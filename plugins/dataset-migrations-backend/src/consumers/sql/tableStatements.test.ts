@@ -205,7 +205,9 @@ describe('statements that need the dataset to be a table, in SQL files', () => {
       widen,
     );
     expect(status).toBe('needs-decision');
-    expect(message).toContain('COPY (SELECT id, customer, amount FROM orders)');
+    expect(message).toContain(
+      'listing none, id, customer, amount> FROM orders) TO',
+    );
   });
 });
 
@@ -215,12 +217,12 @@ describe('statements that need the dataset to be a table, in code', () => {
     [
       'export.py',
       'with open("o.csv", "w") as f:\n    cur.copy_expert("COPY orders TO STDOUT WITH CSV HEADER", f)\n',
-      'COPY (SELECT id, customer, amount FROM orders)',
+      'listing none, id, customer, amount> FROM orders) TO',
     ],
     [
       'export.py',
       "cur.copy_to(f, 'orders', sep=',')",
-      'COPY (SELECT id, customer, amount FROM orders)',
+      'listing none, id, customer, amount> FROM orders) TO',
     ],
     ['load.py', "cur.copy_from(f, 'orders', sep=',')", 'INSERT INTO orders'],
     [
@@ -350,6 +352,11 @@ describe('statements that need the dataset to be a table, in code', () => {
       'cur.copy_expert("COPY (SELECT id FROM orders) TO STDOUT", f)',
     ],
     ['etl.py', 'log.info("copy orders from the API")\nread("orders")'],
+    ['README.md', '```sql\nTRUNCATE orders;\n```\n'],
+    [
+      'etl.py',
+      'def wipe():\n    """TRUNCATE orders nightly, then reload."""\n    read("orders")\n',
+    ],
     [
       'dags/nightly.py',
       'TABLE = "orders_archive"\ncur.execute(f"TRUNCATE {TABLE}")\nread("orders")',

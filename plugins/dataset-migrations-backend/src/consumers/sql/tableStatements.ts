@@ -324,11 +324,11 @@ function instead(
   const t = target.table;
   switch (what) {
     case 'COPY … TO':
-      return `COPY … TO refuses a view ("cannot copy from view"): write COPY (SELECT ${mapping.sourceFields
+      return `COPY … TO refuses a view ("cannot copy from view"): write COPY (SELECT <the columns it lists, in their order; listing none, ${mapping.sourceFields
         .map(f => f.name)
         .join(
           ', ',
-        )} FROM ${t}) TO …, which writes the same bytes from the table now and through the view until contract (psycopg2's copy_to, asyncpg's copy_from_table and Airflow's bulk_dump take a table: give copy_expert, copy_from_query or COPY (SELECT …) instead)`;
+        )}> FROM ${t}) TO …, which writes the same bytes from the table now and through the view until contract (psycopg2's copy_to, asyncpg's copy_from_table and Airflow's bulk_dump take a table: give copy_expert, copy_from_query or COPY (SELECT …) instead)`;
     case 'COPY … FROM':
       return `COPY … FROM takes a view only while it has an INSTEAD OF trigger (${
         mapping.viewHasTrigger
