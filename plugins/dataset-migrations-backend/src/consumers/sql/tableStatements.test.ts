@@ -353,6 +353,7 @@ describe('statements that need the dataset to be a table, in code', () => {
     ],
     ['etl.py', 'log.info("copy orders from the API")\nread("orders")'],
     ['README.md', '```sql\nTRUNCATE orders;\n```\n'],
+    ['etl.py', 'cur.execute(\'TRUNCATE "Orders"\')\nread("orders")'],
     [
       'etl.py',
       'def wipe():\n    """TRUNCATE orders nightly, then reload."""\n    read("orders")\n',

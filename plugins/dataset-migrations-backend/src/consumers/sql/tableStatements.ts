@@ -60,6 +60,14 @@ function namePattern(target: DatasetTarget): string {
   return `(?:${plain}|${jinja})`;
 }
 
+/** Whether `text` names the table only in double quotes in another case. */
+function quotedOtherCase(text: string, table: string): boolean {
+  const quoted = [
+    ...text.matchAll(new RegExp(`"(${escapeRegExp(table)})"`, 'gi')),
+  ];
+  return quoted.length > 0 && quoted.every(q => q[1] !== table);
+}
+
 /** Keywords that start the statements looked for. */
 const SQL_KEYWORDS =
   /^(?:copy|truncate|vacuum|analy[sz]e|alter|create|drop|cluster|reindex|insert|update|delete|select|from)$/i;
@@ -385,6 +393,8 @@ export function tableStatementsIn(
         keyword !== keyword.toLowerCase()
       )
         continue;
+      // A quoted name keeps its case: `"Orders"` is another table.
+      if (quotedOtherCase(match[0], target.table)) continue;
       if (!what.includes(kind)) what.push(kind);
       // The statement's keyword, past what stands before it (a quote, a newline).
       const at =
