@@ -1,0 +1,62 @@
+/**
+ * Classes an ORM maps to a table by naming it: impact.ts links other files
+ * reading the table through such a class, and wholeRows.ts finds the file's own
+ * reads of whole rows through it.
+ */
+import { escapeRegExp } from './analyzeSql';
+
+/**
+ * Classes an ORM maps to the table by naming it, under a name of their own
+ * (`class Purchase` with SQLAlchemy's `__tablename__ = 'orders'`, Django's
+ * `db_table`, Rails' `self.table_name`, JPA's `@Table(name = "orders")`,
+ * TypeORM's `@Entity('orders')`, EF's `[Table("orders")]` and
+ * `Entity<Purchase>().ToTable("orders")`, Sequelize's `tableName`, Prisma's
+ * `@@map("orders")`, Ecto's `schema "orders"`, GORM's `TableName()`, Exposed's
+ * `object Purchases : Table("orders")`): code elsewhere reads the table through
+ * the class (`Purchase.qty`, `Purchase.objects.filter(qty__gt=5)`,
+ * `prisma.purchase`), never naming it.
+ */
+export function ormClassesOf(content: string, table: string): string[] {
+  const t = String.raw`["'](?:[\w$]+\.)?${escapeRegExp(table)}["']`;
+  const names: string[] = [];
+  const declaration =
+    /\b(?:class|model|object|interface|struct)\s+([A-Z][\w$]*)|\bdefmodule\s+(?:[\w]+\.)*([A-Z]\w*)|\btype\s+([A-Z]\w*)\s+struct\b/g;
+  const declarations = [...content.matchAll(declaration)]
+    .map(m => ({ at: m.index ?? 0, name: m[1] ?? m[2] ?? m[3] }))
+    .filter(d => !/^(?:Meta|Base|Model|Config)$/.test(d.name));
+  // The table named inside the class's body: the class declared before it.
+  for (const match of content.matchAll(
+    new RegExp(
+      String.raw`(?:__tablename__|db_table|table_name|tableName|@@map|\bschema)\s*(?:[:=(]\s*)?\(?\s*${t}|\bfunc\s*\(\s*\w*\s*\*?([A-Z]\w*)\s*\)\s*TableName\s*\(\s*\)\s*string\s*\{\s*return\s+${t}`,
+      'g',
+    ),
+  )) {
+    if (match[1]) {
+      names.push(match[1]);
+      continue;
+    }
+    const before = declarations.filter(d => d.at < (match.index ?? 0)).at(-1);
+    if (before) names.push(before.name);
+  }
+  // An annotation or decorator before the class naming the table.
+  for (const match of content.matchAll(
+    new RegExp(
+      String.raw`(?:@Table|@Entity|\[Table)\s*\(\s*(?:\{\s*)?(?:name\s*[:=]\s*)?${t}`,
+      'g',
+    ),
+  )) {
+    const after = declarations.find(d => d.at > (match.index ?? 0));
+    if (after) names.push(after.name);
+  }
+  // The class named where the table is: `Entity<Purchase>().ToTable("orders")`,
+  // `Purchase.init({…}, { tableName: 'orders' })`, `define('Purchase', …)`,
+  // `object Purchases : Table("orders")`.
+  for (const match of content.matchAll(
+    new RegExp(
+      String.raw`Entity<\s*([A-Z]\w*)\s*>\s*\(\s*\)\s*\.\s*ToTable\s*\(\s*${t}|\bobject\s+([A-Z]\w*)\s*:\s*(?:\w+\.)?(?:Int|Long|UUID)?Table\s*\(\s*${t}|\bdefine\s*\(\s*["']([A-Z]\w*)["'][\s\S]{0,2000}?tableName\s*:\s*${t}|\b([A-Z]\w*)\s*\.\s*init\s*\([\s\S]{0,2000}?tableName\s*:\s*${t}`,
+      'g',
+    ),
+  ))
+    names.push(match[1] ?? match[2] ?? match[3] ?? match[4]);
+  return [...new Set(names)];
+}
