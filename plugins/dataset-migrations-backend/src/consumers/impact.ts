@@ -44,6 +44,7 @@ import {
 import { needsRendering, renderModel } from './sql/renderModel';
 import { migrationHistoryOf } from './sql/migrationHistory';
 import { ormClassesOf } from './sql/ormClasses';
+import { wholeRowsReadByCode, wholeRowsReason } from './sql/wholeRows';
 import { parse as parseYaml } from 'yaml';
 import { scanSqlTokens } from '../sql/sqlParser';
 
@@ -473,16 +474,20 @@ function linkedConfig(
   if (via === undefined) return undefined;
   const code = unescapedCode(file.content);
   const fields = changedFieldsNamedIn(code, mapping).fields;
-  const whole = wholeRowsRead(code, target, mapping);
+  const whole = wholeRowsReadByCode(code, target, mapping);
   if (fields.length === 0 && whole.what.length === 0) return undefined;
   return fileToPerson(
     file,
     fields,
     `is ${via}, and ${
       fields.length > 0
-        ? `names ${fields.map(f => `"${f}"`).join(', ')}`
-        : `reads whole rows (${whole.what.join(', ')})`
-    }, which the migration changes; the rewriter reads SQL and dbt models only: a person decides`,
+        ? `names ${fields
+            .map(f => `"${f}"`)
+            .join(', ')}, which the migration changes`
+        : `reads whole rows (${whole.what.join(', ')}), ${wholeRowsReason(
+            whole,
+          )}`
+    }; the rewriter reads SQL and dbt models only: a person decides`,
   );
 }
 
@@ -592,7 +597,10 @@ function runTimeRelation(
       ...introducedNamesIn(file.content, mapping).fields,
     ]),
   ].sort();
-  const whole = wholeRowsRead(file.content, target, mapping);
+  // Code (not a SQL template) reading whole rows gets a widening's other type.
+  const whole = template
+    ? { ...wholeRowsRead(file.content, target, mapping), widened: [] }
+    : wholeRowsReadByCode(file.content, target, mapping);
   const renamed = template && mapping.renamedTo;
   if (fields.length === 0 && whole.what.length === 0 && !renamed)
     return undefined;
@@ -602,9 +610,9 @@ function runTimeRelation(
       )}`
     : '';
   if (whole.what.length > 0)
-    reads = `reads whole rows (${whole.what.join(
-      ', ',
-    )}), which the migration changes`;
+    reads = `reads whole rows (${whole.what.join(', ')}), ${wholeRowsReason(
+      whole,
+    )}`;
   if (fields.length > 0)
     reads = `names ${fields
       .map(f => `"${f}"`)

@@ -887,7 +887,6 @@ group by user_id`;
         'cur.execute("SELECT user_id, count(*) FROM listening_events GROUP BY 1")\n',
         adding,
       ],
-      ['cur.execute("SELECT * FROM listening_events")\n', widening],
       [
         'cur.execute("INSERT INTO listening_events VALUES (%s, %s, %s, %s, %s)", row)\n',
         adding,
@@ -901,6 +900,15 @@ group by user_id`;
         content,
         status: rewrite(content, mapping, 'jobs/export.py').status,
       }).toEqual({ content, status: 'unaffected' });
+    // Under integer → bigint `SELECT *` was listed here (round 29, W2): a
+    // driver gives code bigint as another type (wholeRows.test.ts).
+    expect(
+      rewrite(
+        'cur.execute("SELECT * FROM listening_events")\n',
+        widening,
+        'jobs/export.py',
+      ).status,
+    ).toBe('unparseable');
     // `COPY t TO` fails at cut-over, whatever the migration changes: a person
     // decides before the data moves (tableStatements.test.ts).
     const copied = rewrite(

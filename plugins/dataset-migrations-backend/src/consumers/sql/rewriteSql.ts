@@ -34,7 +34,11 @@ import {
 } from './dbtJinja';
 import { rewriteDbtSources } from './dbtSources';
 import { tableStatementsIn } from './tableStatements';
-import { wholeRowsRead } from './wholeRows';
+import {
+  wholeRowsRead,
+  wholeRowsReadByCode,
+  wholeRowsReason,
+} from './wholeRows';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
   introducedNames,
@@ -249,7 +253,7 @@ export function rewriteSqlFile(
       });
     }
     if (named.fields.length === 0) {
-      const whole = wholeRowsRead(code, target, mapping);
+      const whole = wholeRowsReadByCode(code, target, mapping);
       if (whole.lines.length === 0) {
         const introduced = introducedNamesIn(code, mapping);
         if (introduced.fields.length === 0) {
@@ -290,7 +294,9 @@ export function rewriteSqlFile(
             target.table
           } and reads or writes whole rows (${whole.what.join(
             ', ',
-          )}), which the migration changes, but is not a SQL file; the rewriter reads SQL and dbt models only`,
+          )}), ${wholeRowsReason(
+            whole,
+          )}, but is not a SQL file; the rewriter reads SQL and dbt models only`,
         },
       });
     }

@@ -19,17 +19,22 @@ import { positionOf } from '../../sql/sqlParser';
  * export writes the old header); and `INSERT INTO` the dataset without a
  * column list, when a field is dropped or retyped (values go by position).
  * Such code may not name a changed field, yet reads or writes another shape.
+ * `rowsChange` says the reads of whole rows count (by default, when `*`
+ * returns something else; code asks {@link wholeRowsReadByCode}); `'reads'`
+ * counts reads only, not rows written by their columns (`COPY … FROM`,
+ * `to_sql`) or checks of the column list, which a widening leaves working.
  */
 export function wholeRowsRead(
   content: string,
   target: DatasetTarget,
   mapping: ConsumerMapping,
+  rowsChange: boolean | 'reads' = starChanges(mapping),
 ): { what: string[]; lines: number[] } {
   const table = `(?:(?:"[^"]+"|[A-Za-z_][\\w$]*)\\s*\\.\\s*)?"?${escapeRegExp(
     target.table,
   )}"?(?![\\w$])`;
   const patterns: Array<[string, RegExp]> = [];
-  if (starChanges(mapping))
+  if (rowsChange)
     patterns.push(
       [
         '*',
@@ -37,7 +42,15 @@ export function wholeRowsRead(
       ],
       ['read_sql_table', /\bread_sql_table\s*\(/g],
       ['autoload', /\bautoload(?:_with)?\s*=/g],
-      ['COPY', new RegExp(`\\bcopy\\s+${table}\\s+(?:from|to)\\b`, 'gi')],
+      [
+        'COPY',
+        new RegExp(
+          `\\bcopy\\s+${table}\\s+(?:${
+            rowsChange === 'reads' ? '' : 'from|'
+          }to)\\b`,
+          'gi',
+        ),
+      ],
       // A DataFrame of the whole table: Spark's, Snowpark's or ibis's
       // `.table("raw.orders")`, `read.jdbc(url, "raw.orders")`, the JDBC
       // `dbtable` option, pandas' `read_sql("orders", engine)` (a table's
@@ -141,10 +154,94 @@ export function wholeRowsRead(
     ]);
   const what: string[] = [];
   const lines = new Set<number>();
+  const writes = [
+    'rows written by their columns',
+    "a check of the table's columns",
+  ];
   for (const [name, pattern] of patterns)
-    for (const match of content.matchAll(pattern)) {
-      if (!what.includes(name)) what.push(name);
-      lines.add(positionOf(content, match.index ?? 0).line);
-    }
+    if (rowsChange !== 'reads' || !writes.includes(name))
+      for (const match of content.matchAll(pattern)) {
+        if (!what.includes(name)) what.push(name);
+        lines.add(positionOf(content, match.index ?? 0).line);
+      }
   return { what, lines: [...lines].sort((a, b) => a - b) };
+}
+
+/**
+ * What client drivers give code for a value of each type read as it is through
+ * a widening: int2 and int4 come as the same thing (a JavaScript number from
+ * node-postgres, a Python int, a Java Integer from pgjdbc's getObject, an R
+ * integer), int8 as another (node-postgres gives a string: `{"amount":1250}`
+ * becomes `{"amount":"1250"}` and `amount + 1` is `"12501"`; pgjdbc a Long, so
+ * an `(Integer)` cast throws ClassCastException; RPostgres an integer64), and
+ * numeric as another again (a string from node-postgres, Decimal from
+ * psycopg and asyncpg, which `json.dumps` refuses, BigDecimal from JDBC and
+ * Ruby's pg, which Rails writes to JSON as a string). So smallint → integer
+ * changes nothing code receives; integer or smallint → bigint or numeric, and
+ * bigint → numeric, do. Checked with node-postgres against PostgreSQL 18.
+ */
+const RECEIVED_AS: Record<string, string> = {
+  smallint: 'int4',
+  integer: 'int4',
+  bigint: 'int8',
+  numeric: 'numeric',
+};
+
+const receivedAs = (type: string) => {
+  const base = type
+    .replace(/\(.*\)$/, '')
+    .trim()
+    .toLowerCase();
+  return RECEIVED_AS[base] ?? base;
+};
+
+/**
+ * Widened fields SQL reads as they are (`starChanges` counts none of them) but
+ * clients receive as another type (see {@link RECEIVED_AS}): code reading whole
+ * rows gets other values from them.
+ */
+export function clientVisibleWidenings(
+  mapping: ConsumerMapping,
+): Array<{ field: string; from: string; to: string }> {
+  return widenedFields(mapping).filter(
+    w => receivedAs(w.from) !== receivedAs(w.to),
+  );
+}
+
+export interface CodeWholeRows {
+  what: string[];
+  lines: number[];
+  /** Widened fields whose values the rows bring clients as another type. */
+  widened: Array<{ field: string; from: string; to: string }>;
+}
+
+/**
+ * Whole rows code in another language (or configuration) reads or writes (see
+ * {@link wholeRowsRead}), counted when the migration changes what `*` returns
+ * or widens a field into a type clients receive as another
+ * ({@link clientVisibleWidenings}). SQL files read widenings as they are: they
+ * go on computing in SQL, where the wider type compares and sums the same.
+ */
+export function wholeRowsReadByCode(
+  content: string,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): CodeWholeRows {
+  const widened = clientVisibleWidenings(mapping);
+  // A widening alone changes what is read, not what may be written.
+  const rowsChange = starChanges(mapping) || (widened.length > 0 && 'reads');
+  const whole = wholeRowsRead(content, target, mapping, rowsChange);
+  return { ...whole, widened: whole.lines.length > 0 ? widened : [] };
+}
+
+/** Why whole rows read by code need a person: the widened fields, or the changed row. */
+export function wholeRowsReason(whole: CodeWholeRows): string {
+  if (whole.widened.length === 0) return 'which the migration changes';
+  return `whose ${whole.widened
+    .map(w => `"${w.field}"`)
+    .join(', ')} the migration widens (${whole.widened
+    .map(w => `${w.from} → ${w.to}`)
+    .join(
+      ', ',
+    )}): SQL reads the wider type as it is, but a client driver returns it as another type (node-postgres a string for bigint and numeric, Python's drivers Decimal for numeric, JDBC's getObject Long or BigDecimal, not Integer), so code using the rows' values may get other results`;
 }

@@ -1,0 +1,145 @@
+import type {
+  DatasetField,
+  FieldChange,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { consumerMapping } from './fieldMapping';
+import { rewriteSqlFile } from './rewriteSql';
+import { clientVisibleWidenings } from './wholeRows';
+import { loadSqlParser } from '../../sql/sqlParser';
+
+const source: DatasetField[] = [
+  { name: 'id', type: 'integer', nullable: false, primaryKey: true },
+  { name: 'customer', type: 'text', nullable: false, primaryKey: false },
+  { name: 'amount', type: 'integer', nullable: false, primaryKey: false },
+  { name: 'qty', type: 'smallint', nullable: false, primaryKey: false },
+];
+const target = {
+  schema: 'raw',
+  table: 'orders',
+  fields: source.map(f => f.name),
+};
+const mapped = (...changes: FieldChange[]) => consumerMapping(source, changes);
+const toNumeric = mapped({ changeType: { field: 'amount', type: 'numeric' } });
+const toBigint = mapped({ changeType: { field: 'amount', type: 'bigint' } });
+const bigintToNumeric = consumerMapping(
+  source.map(f => (f.name === 'amount' ? { ...f, type: 'bigint' } : f)),
+  [{ changeType: { field: 'amount', type: 'numeric' } }],
+);
+const qtyToInteger = mapped({ changeType: { field: 'qty', type: 'integer' } });
+
+const status = (
+  path: string,
+  content: string,
+  mapping = toNumeric,
+  on = target,
+) => rewriteSqlFile({ path, content }, on, mapping);
+
+beforeAll(() => loadSqlParser());
+
+/** Whole-row readers in code every probe of round 29 (W2) found unaffected. */
+const WHOLE_ROW_CODE: Array<[string, string]> = [
+  [
+    'api/orders.js',
+    "app.get('/orders/:id', async (req, res) => {\n  const { rows } = await pool.query('SELECT * FROM raw.orders WHERE id = $1', [req.params.id]);\n  res.json(rows[0]);\n});\n",
+  ],
+  [
+    'jobs/export.py',
+    'df = pd.read_sql_table("orders", engine, schema="raw")\ndf.to_json("orders.json")\n',
+  ],
+  ['jobs/spark.py', 'df = spark.table("raw.orders")\ndf.write.parquet(out)\n'],
+  [
+    'jobs/jdbc.py',
+    'df = spark.read.jdbc(url, "raw.orders", properties=props)\n',
+  ],
+  [
+    'jobs/reflect.py',
+    'orders = Table("orders", metadata, schema="raw", autoload_with=engine)\nfor row in conn.execute(select(orders)):\n    print(json.dumps(dict(row._mapping)))\n',
+  ],
+  [
+    'models/orders_py.py',
+    'def model(dbt, session):\n    return dbt.source("raw", "orders")\n',
+  ],
+  [
+    'src/main/java/Orders.java',
+    'List<Map<String, Object>> rows = jdbc.queryForList("select o.* from raw.orders o");\nInteger id = (Integer) rows.get(0).get("id");\n',
+  ],
+  [
+    'orders.go',
+    'var rows []map[string]interface{}\nerr := db.Select(&rows, "SELECT * FROM raw.orders")\n',
+  ],
+  ['app/orders.rb', 'rows = DB[:orders].where(id: id).all\n'],
+  [
+    'src/orders.ts',
+    "export const latest = () => knex('orders').withSchema('raw').where('id', 1);\n",
+  ],
+];
+
+describe('whole rows read by code under a widening clients receive as another type (round 29, W2)', () => {
+  it('counts the widenings a driver returns as another type', () => {
+    // node-postgres 8 against PostgreSQL 18: `SELECT 1250::int2 s, 1250::int4
+    // i, 1250::int8 b, 1250::numeric n` gives {"s":1250,"i":1250,"b":"1250",
+    // "n":"1250"}, and `b + 1` is "12501".
+    const widened = (from: string, to: string) =>
+      clientVisibleWidenings(
+        consumerMapping(
+          source.map(f => (f.name === 'amount' ? { ...f, type: from } : f)),
+          [{ changeType: { field: 'amount', type: to as 'bigint' } }],
+        ),
+      ).map(w => w.field);
+    expect(widened('smallint', 'integer')).toEqual([]);
+    expect(widened('smallint', 'bigint')).toEqual(['amount']);
+    expect(widened('smallint', 'numeric')).toEqual(['amount']);
+    expect(widened('integer', 'bigint')).toEqual(['amount']);
+    expect(widened('integer', 'numeric')).toEqual(['amount']);
+    expect(widened('bigint', 'numeric')).toEqual(['amount']);
+  });
+
+  it.each(WHOLE_ROW_CODE)(
+    '%s goes to a person under integer → numeric and → bigint',
+    (path, content) => {
+      for (const mapping of [toNumeric, toBigint, bigintToNumeric]) {
+        const result = status(path, content, mapping);
+        expect({ path, status: result.status }).toEqual({
+          path,
+          status: 'unparseable',
+        });
+        const message = result.impact.problem?.message ?? '';
+        expect(message).toContain('"amount"');
+        expect(message).toMatch(/widens/);
+        expect(message).toMatch(/node-postgres|Decimal|BigDecimal/);
+      }
+    },
+  );
+
+  it('leaves whole-row code alone under smallint → integer, which drivers return as the same type', () => {
+    for (const [path, content] of WHOLE_ROW_CODE)
+      expect({
+        path,
+        status: status(path, content, qtyToInteger).status,
+      }).toEqual({ path, status: 'unaffected' });
+  });
+
+  it('leaves code naming its columns, and other tables, alone', () => {
+    for (const [path, content] of [
+      ['api/orders.js', "pool.query('SELECT id, customer FROM raw.orders')\n"],
+      ['jobs/spark.py', 'df = spark.table("raw.orders_archive")\n'],
+      [
+        'src/orders.ts',
+        "const rows = await knex('orders').select('id', 'customer');\n",
+      ],
+    ])
+      expect({ path, status: status(path, content).status }).toEqual({
+        path,
+        status: 'unaffected',
+      });
+  });
+
+  it('keeps SQL files reading a widening as it is', () => {
+    const result = status(
+      'models/orders_copy.sql',
+      'SELECT * FROM raw.orders',
+      toNumeric,
+    );
+    expect(result.status).toBe('unaffected');
+  });
+});
