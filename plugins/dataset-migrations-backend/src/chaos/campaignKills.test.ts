@@ -339,12 +339,17 @@ describe('a campaign under kills', () => {
             },
           },
         },
-        // Paused, and every migration of the wave ended: rolled back or failed.
+        // Paused, every migration of the wave ended (rolled back or failed),
+        // and the campaign's look has recorded it: its datasets trail their
+        // migrations until the next look (seen under load, 2026-12-06).
         async c =>
           c.state !== 'running' &&
           (await migrationsOf(c.id))
             .filter(m => m.wave === 1)
-            .every(m => m.status === 'rolled-back' || m.status === 'failed'),
+            .every(m => m.status === 'rolled-back' || m.status === 'failed') &&
+          c.datasets
+            .filter((d: any) => d.wave === 1)
+            .every((d: any) => !['migrating', 'migrated'].includes(d.state)),
       );
       expect(campaign.state).toBe('paused');
       expect(campaign.stateReason).toMatch(/^wave 1: 1 of 4 failed/);
