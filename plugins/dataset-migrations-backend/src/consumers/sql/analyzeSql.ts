@@ -1790,6 +1790,24 @@ class StatementWalker {
           ...extra,
         });
     };
+    // An object named by a list of names (`DROP TABLE`, `COMMENT ON TABLE`),
+    // where no RangeVar says where it stands.
+    const noteNamed = (items: Node[] | undefined, statement: ViewStatement) => {
+      const names: string[] = (items ?? []).map(
+        (n: Node) => n.String?.sval as string,
+      );
+      const table = names[names.length - 1];
+      const schema = names.length >= 2 ? names[names.length - 2] : undefined;
+      if (
+        table === this.target.table &&
+        (schema === undefined || schema === this.target.schema)
+      )
+        this.opaque.push({
+          ...this.statementNamed(table),
+          kind: 'view-statement',
+          statement,
+        });
+    };
     switch (key) {
       case 'CopyStmt':
         // `COPY (SELECT …) TO` reads through a query, which works on a view.
@@ -1864,42 +1882,13 @@ class StatementWalker {
         return;
       case 'DropStmt':
         if (stmt.removeType !== 'OBJECT_TABLE') return;
-        for (const object of stmt.objects ?? []) {
-          const names: string[] = (object.List?.items ?? []).map(
-            (n: Node) => n.String?.sval as string,
-          );
-          const table = names[names.length - 1];
-          const schema =
-            names.length >= 2 ? names[names.length - 2] : undefined;
-          if (
-            table === this.target.table &&
-            (schema === undefined || schema === this.target.schema)
-          )
-            this.opaque.push({
-              ...this.statementNamed(table),
-              kind: 'view-statement',
-              statement: 'drop',
-            });
-        }
+        for (const object of stmt.objects ?? [])
+          noteNamed(object.List?.items, 'drop');
         return;
-      case 'CommentStmt': {
-        if (stmt.objtype !== 'OBJECT_TABLE') return;
-        const names: string[] = (stmt.object?.List?.items ?? []).map(
-          (n: Node) => n.String?.sval as string,
-        );
-        const table = names[names.length - 1];
-        const schema = names.length >= 2 ? names[names.length - 2] : undefined;
-        if (
-          table === this.target.table &&
-          (schema === undefined || schema === this.target.schema)
-        )
-          this.opaque.push({
-            ...this.statementNamed(table),
-            kind: 'view-statement',
-            statement: 'comment',
-          });
+      case 'CommentStmt':
+        if (stmt.objtype === 'OBJECT_TABLE')
+          noteNamed(stmt.object?.List?.items, 'comment');
         return;
-      }
       default:
     }
   }
