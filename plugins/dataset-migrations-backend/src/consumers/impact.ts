@@ -631,6 +631,24 @@ function runTimeRelation(
 }
 
 /**
+ * A SQL file or template outside dbt's models and macros (which are rendered
+ * with the project's), called unaffected or rewritten: what the Jinja checks
+ * below may send to a person instead.
+ */
+function judgedAsTemplate(
+  file: ChangedFile,
+  result: RewrittenFile,
+  target: DatasetTarget,
+): boolean {
+  return (
+    (result.status === 'unaffected' || result.status === 'rewritten') &&
+    (isSqlPath(file.path) || isTemplatePath(file.path)) &&
+    modelOf(file.path, target) === undefined &&
+    !macroFile(file, target)
+  );
+}
+
+/**
  * A SQL file or template outside dbt's models whose Jinja names a relation it
  * reads (`FROM {{ tbl }}`), assessed with the file: rendered, where its `{%
  * set %}`s say what it is (`renderedReads`); otherwise (`{% set tbl =
@@ -645,11 +663,7 @@ function jinjaRelation(
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): RewrittenFile {
-  if (result.status !== 'unaffected' && result.status !== 'rewritten')
-    return result;
-  if (!(isSqlPath(file.path) || isTemplatePath(file.path))) return result;
-  if (modelOf(file.path, target) !== undefined || macroFile(file, target))
-    return result;
+  if (!judgedAsTemplate(file, result, target)) return result;
   const relation = TEMPLATED_RELATION.exec(file.content);
   if (!relation || !relation[1].includes('{{')) return result;
   // Rendered, the relation is known and renderedReads read the SQL it makes.
@@ -684,11 +698,7 @@ function unseenJinja(
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): RewrittenFile {
-  if (result.status !== 'unaffected' && result.status !== 'rewritten')
-    return result;
-  if (!(isSqlPath(file.path) || isTemplatePath(file.path))) return result;
-  if (modelOf(file.path, target) !== undefined || macroFile(file, target))
-    return result;
+  if (!judgedAsTemplate(file, result, target)) return result;
   const unseen = UNSEEN_JINJA.exec(file.content);
   if (!unseen || !fileMentionsDataset(file, target)) return result;
   const fields = [
