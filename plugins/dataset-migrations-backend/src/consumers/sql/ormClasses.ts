@@ -14,10 +14,20 @@ import { escapeRegExp } from './analyzeSql';
  * `@@map("orders")`, Ecto's `schema "orders"`, GORM's `TableName()`, Exposed's
  * `object Purchases : Table("orders")`): code elsewhere reads the table through
  * the class (`Purchase.qty`, `Purchase.objects.filter(qty__gt=5)`,
- * `prisma.purchase`), never naming it.
+ * `prisma.purchase`), never naming it. Given `schema`, only classes mapped to
+ * the table unqualified or in that schema.
  */
-export function ormClassesOf(content: string, table: string): string[] {
-  const t = String.raw`["'](?:[\w$]+\.)?${escapeRegExp(table)}["']`;
+export function ormClassesOf(
+  content: string,
+  table: string,
+  schema?: string,
+): string[] {
+  // Given a schema, a class mapped to a table of another one is not the dataset's.
+  const qualifier = schema ? escapeRegExp(schema) : String.raw`[\w$]+`;
+  // Django quotes the parts to give a schema: `db_table = '"raw"."orders"'`.
+  const t = String.raw`["']"?(?:${qualifier}"?\."?)?${escapeRegExp(
+    table,
+  )}"?["']`;
   const names: string[] = [];
   const declaration =
     /\b(?:class|model|object|interface|struct)\s+([A-Z][\w$]*)|\bdefmodule\s+(?:[\w]+\.)*([A-Z]\w*)|\btype\s+([A-Z]\w*)\s+struct\b/g;

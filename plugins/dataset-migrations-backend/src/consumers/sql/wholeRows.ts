@@ -9,6 +9,7 @@ import {
   type ConsumerMapping,
 } from './fieldMapping';
 import { positionOf } from '../../sql/sqlParser';
+import { ormClassesOf } from './ormClasses';
 
 /**
  * Where code in another language reads or writes the dataset's rows whole,
@@ -74,7 +75,7 @@ export function wholeRowsRead(
       [
         'a query builder of the table',
         new RegExp(
-          `\\b(?:knex|db|trx)\\s*\\(\\s*['"\`]\\s*${table}\\s*['"\`]\\s*\\)(?!\\s*\\.\\s*(?:select|pluck|first|count|sum|max|min|avg)\\s*\\(\\s*['"\`](?!\\s*\\*))`,
+          `\\b(?:knex|db|trx)(?:\\s*<[^<>()\\n]*>)?\\s*\\(\\s*['"\`]\\s*${table}\\s*['"\`]\\s*\\)(?!\\s*\\.\\s*(?:select|pluck|first|count|sum|max|min|avg)\\s*\\(\\s*['"\`](?!\\s*\\*))`,
           'gi',
         ),
       ],
@@ -121,7 +122,11 @@ export function wholeRowsRead(
       ],
       [
         'Sequel',
-        new RegExp(`\\[\\s*:${escapeRegExp(target.table)}\\s*\\]`, 'g'),
+        // Not `Sequel[:staging][:orders]`, another schema's (see libraryWholeRows).
+        new RegExp(
+          `(?<!\\]\\s*)\\[\\s*:${escapeRegExp(target.table)}\\s*\\]`,
+          'g',
+        ),
       ],
     );
   // dbt's YAML snapshots (1.9+) copy every field of their `relation:` into
@@ -231,6 +236,14 @@ export function wholeRowsReadByCode(
   // A widening alone changes what is read, not what may be written.
   const rowsChange = starChanges(mapping) || (widened.length > 0 && 'reads');
   const whole = wholeRowsRead(content, target, mapping, rowsChange);
+  if (rowsChange) {
+    const library = libraryWholeRows(content, target);
+    for (const what of library.what)
+      if (!whole.what.includes(what)) whole.what.push(what);
+    whole.lines = [...new Set([...whole.lines, ...library.lines])].sort(
+      (a, b) => a - b,
+    );
+  }
   return { ...whole, widened: whole.lines.length > 0 ? widened : [] };
 }
 
@@ -244,4 +257,174 @@ export function wholeRowsReason(whole: CodeWholeRows): string {
     .join(
       ', ',
     )}): SQL reads the wider type as it is, but a client driver returns it as another type (node-postgres a string for bigint and numeric, Python's drivers Decimal for numeric, JDBC's getObject Long or BigDecimal, not Integer), so code using the rows' values may get other results`;
+}
+
+/**
+ * Whole rows of the table read through an ORM's or query builder's own API,
+ * which no SQL in the file shows (found by round 29, W4, each unaffected under
+ * a rename, a drop and a widening to numeric):
+ * - a class the file itself maps to the table ({@link ormClassesOf}: Rails'
+ *   `self.table_name = 'raw.orders'`, SQLAlchemy's `__tablename__`, JPA's
+ *   `@Table`, …) used beyond its declaration (`render json:
+ *   Order.find(params[:id])`, `Order.where(…)`, `session.query(Order)`: Active
+ *   Record reads `SELECT "orders".*`, and JSON of a record has every column),
+ *   or a record's whole row in that file (`attributes`, `column_names`,
+ *   `as_json`, `to_dict`, `__dict__`, Sequelize's `dataValues`);
+ * - R's `tbl(con, in_schema('raw', 'orders'))`, `dbReadTable(con, Id(schema =
+ *   'raw', table = 'orders'))`, `tbl(con, I("raw.orders"))`;
+ * - knex's `knex.withSchema('raw').from('orders')` or `knex.select().from(…)`
+ *   without columns (and pypika's `from_`);
+ * - Ruby Sequel's `DB.from(:orders)`, `Sequel::Model(:orders)`, `Sequel[:raw][:orders]`,
+ *   `Sequel.qualify(:raw, :orders)`, `:raw__orders`.
+ * A table qualified by another schema (`in_schema('staging', 'orders')`,
+ * `withSchema('staging')`) or of another name (`orders_archive`) is not the
+ * dataset's.
+ */
+export function libraryWholeRows(
+  content: string,
+  target: DatasetTarget,
+): { what: string[]; lines: number[] } {
+  const table = escapeRegExp(target.table);
+  const q = `['"\`]`;
+  const sameSchema = (schema: string | undefined) =>
+    schema === undefined ||
+    schema.replace(/"/g, '').toLowerCase() === target.schema.toLowerCase();
+  const what: string[] = [];
+  const lines = new Set<number>();
+  const found = (name: string, at: number) => {
+    if (!what.includes(name)) what.push(name);
+    lines.add(positionOf(content, at).line);
+  };
+
+  // Classes the file maps to the table, used beyond their declaration.
+  const classes = ormClassesOf(content, target.table, target.schema);
+  const mapsTable = new RegExp(
+    `${q}(?:[\\w$]+\\.)?${table}${q}|\\bschema\\s*${q}`,
+    'i',
+  );
+  for (const name of classes) {
+    const use = new RegExp(`(?<![\\w$.])${escapeRegExp(name)}(?![\\w$])`, 'g');
+    for (const match of content.matchAll(use)) {
+      const at = match.index ?? 0;
+      const before = content.slice(Math.max(0, at - 60), at);
+      if (
+        /\b(?:class|model|object|interface|struct|type|defmodule)\s+(?:[\w]+\.)*$/.test(
+          before,
+        )
+      )
+        continue;
+      // Its name given (`define('Order', …)`) or bound (`const Order = …`).
+      if (
+        /['"]$/.test(before) ||
+        /^\s*=(?!=)/.test(content.slice(at + name.length))
+      )
+        continue;
+      const lineStart = content.lastIndexOf('\n', at - 1) + 1;
+      const lineEnd = content.indexOf('\n', at);
+      const line = content.slice(
+        lineStart,
+        lineEnd === -1 ? content.length : lineEnd,
+      );
+      // The mapping itself (`Entity<Order>().ToTable("orders")`, `define('Order', …)`).
+      if (mapsTable.test(line)) continue;
+      found(`${name}, which the file maps to ${target.table}`, at);
+    }
+  }
+  if (classes.length > 0)
+    for (const match of content.matchAll(
+      /(?<![\w$])(?:attributes|column_names|content_columns|columns_hash|as_json|to_json|serializable_hash|to_dict|model_to_dict|__dict__|dataValues|toJSON)(?![\w$])/g,
+    ))
+      found(
+        `a record's whole row (${match[0]}) of ${classes.join(', ')}`,
+        match.index ?? 0,
+      );
+
+  // R: DBI's Id() and dbplyr's in_schema() or I() naming the table.
+  for (const match of content.matchAll(
+    /\b(?:tbl|dbReadTable|dbWriteTable|dbAppendTable|dbCreateTable)\s*\(\s*[^,()]*,\s*(?:\w+::)?(in_schema|in_catalog|Id|I)\s*\(([^()]*)\)/g,
+  )) {
+    const [, call, args] = match;
+    const strings = [
+      ...args.matchAll(/(?:(\w+)\s*=\s*)?['"]([^'"]*)['"]/g),
+    ].map(a => ({ key: a[1], value: a[2] }));
+    let schema: string | undefined;
+    let name: string | undefined;
+    if (call === 'I') {
+      const parts = (strings[0]?.value ?? '').split('.');
+      name = parts.at(-1);
+      schema = parts.length > 1 ? parts.at(-2) : undefined;
+    } else {
+      name =
+        strings.find(s => s.key === 'table')?.value ??
+        strings.filter(s => !s.key).at(-1)?.value;
+      const positional = strings.filter(s => !s.key);
+      schema =
+        strings.find(s => s.key === 'schema')?.value ??
+        (positional.length >= 2 ? positional.at(-2)?.value : undefined);
+    }
+    if (name?.replace(/"/g, '') === target.table && sameSchema(schema))
+      found('a DataFrame of the table', match.index ?? 0);
+  }
+
+  // knex (and pypika) selecting from the table without columns.
+  for (const match of content.matchAll(
+    new RegExp(
+      `\\.\\s*from_?\\s*\\(\\s*${q}\\s*(?:"?([\\w$]+)"?\\s*\\.\\s*)?"?${table}"?(?:\\s+as\\s+\\w+)?\\s*${q}\\s*\\)(?!\\s*\\.\\s*(?:select|pluck|first|count|countDistinct|sum|max|min|avg|column|columns|distinct)\\s*\\(\\s*${q}(?!\\s*\\*))`,
+      'gi',
+    ),
+  )) {
+    const at = match.index ?? 0;
+    const start = Math.max(
+      content.lastIndexOf(';', at - 1),
+      content.lastIndexOf('\n\n', at - 1),
+      at - 300,
+    );
+    const chain = content.slice(start + 1, at);
+    if (
+      new RegExp(
+        `\\b(?:select|column|columns|pluck|count|sum|max|min|avg|distinct)\\s*\\(\\s*${q}(?!\\s*\\*)`,
+      ).test(chain)
+    )
+      continue;
+    const end = content.indexOf(';', at);
+    const around = chain + content.slice(at, end === -1 ? at + 300 : end);
+    const schemas = [
+      ...around.matchAll(
+        new RegExp(`\\bwithSchema\\s*\\(\\s*${q}([^'"\`]+)${q}`, 'g'),
+      ),
+    ].map(m => m[1]);
+    if (!sameSchema(match[1]) || !schemas.every(sameSchema)) continue;
+    found('a query builder of the table', at);
+  }
+
+  // Ruby Sequel's datasets of the table.
+  for (const [pattern, schemaGroup] of [
+    [
+      new RegExp(
+        `(?:\\.\\s*from|\\bSequel\\s*::\\s*Model)\\s*\\(\\s*:${table}(?![\\w$])`,
+        'g',
+      ),
+      0,
+    ],
+    [
+      new RegExp(
+        `\\bSequel\\s*\\[\\s*:(\\w+)\\s*\\]\\s*\\[\\s*:${table}\\s*\\]`,
+        'g',
+      ),
+      1,
+    ],
+    [
+      new RegExp(
+        `\\bSequel\\s*\\.\\s*qualify\\s*\\(\\s*:(\\w+)\\s*,\\s*:${table}\\s*\\)`,
+        'g',
+      ),
+      1,
+    ],
+    [new RegExp(`(?<![\\w$]):(\\w+?)__${table}(?![\\w$])`, 'g'), 1],
+  ] as Array<[RegExp, number]>)
+    for (const match of content.matchAll(pattern))
+      if (sameSchema(schemaGroup ? match[schemaGroup] : undefined))
+        found('Sequel', match.index ?? 0);
+
+  return { what, lines: [...lines].sort((a, b) => a - b) };
 }

@@ -1,0 +1,182 @@
+import type {
+  DatasetField,
+  FieldChange,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { consumerMapping } from './fieldMapping';
+import { rewriteSqlFile } from './rewriteSql';
+import { loadSqlParser } from '../../sql/sqlParser';
+
+const source: DatasetField[] = [
+  { name: 'id', type: 'integer', nullable: false, primaryKey: true },
+  { name: 'customer', type: 'text', nullable: false, primaryKey: false },
+  { name: 'amount', type: 'integer', nullable: false, primaryKey: false },
+  { name: 'qty', type: 'smallint', nullable: false, primaryKey: false },
+];
+const target = {
+  schema: 'raw',
+  table: 'orders',
+  fields: source.map(f => f.name),
+};
+const mapped = (...changes: FieldChange[]) => consumerMapping(source, changes);
+const toNumeric = mapped({ changeType: { field: 'amount', type: 'numeric' } });
+const qtyToInteger = mapped({ changeType: { field: 'qty', type: 'integer' } });
+const renamed = mapped({
+  renameField: { from: 'amount', to: 'amount_cents' },
+});
+const dropped = mapped({ dropField: { name: 'customer' } });
+
+const status = (
+  path: string,
+  content: string,
+  mapping = toNumeric,
+  on = target,
+) => rewriteSqlFile({ path, content }, on, mapping);
+
+beforeAll(() => loadSqlParser());
+
+/** Whole-table reads through libraries' own APIs (round 29, W4). */
+const LIBRARY_READS: Array<[string, string]> = [
+  [
+    'app/controllers/orders_controller.rb',
+    "class Order < ApplicationRecord\n  self.table_name = 'raw.orders'\nend\n\nclass OrdersController < ApplicationController\n  def show\n    render json: Order.find(params[:id])\n  end\nend\n",
+  ],
+  [
+    'app/models/order_report.rb',
+    "class Order < ApplicationRecord\n  self.table_name = 'raw.orders'\nend\nOrder.where(status: 'paid').each { |o| puts o.attributes.values.join(',') }\n",
+  ],
+  [
+    'app/models/order_columns.rb',
+    "class Order < ApplicationRecord\n  self.table_name = 'raw.orders'\n  def self.header\n    column_names.join(',')\n  end\nend\n",
+  ],
+  [
+    'app/models/order_csv.rb',
+    "class Order < ActiveRecord::Base\n  self.table_name = 'raw.orders'\n  def to_csv_row\n    attributes.values.join(',')\n  end\nend\n",
+  ],
+  [
+    'reports/orders.R',
+    "orders <- tbl(con, in_schema('raw', 'orders')) %>% collect()\n",
+  ],
+  [
+    'reports/orders2.R',
+    "orders <- dbReadTable(con, Id(schema = 'raw', table = 'orders'))\n",
+  ],
+  [
+    'reports/orders3.R',
+    'orders <- tbl(con, dbplyr::in_schema("raw", "orders")) |> collect()\n',
+  ],
+  ['reports/orders4.R', 'orders <- tbl(con, I("raw.orders")) |> collect()\n'],
+  [
+    'src/orders.js',
+    "const rows = await knex.withSchema('raw').from('orders').where('id', id);\n",
+  ],
+  [
+    'src/orders2.js',
+    "const rows = await knex.select().from('orders').where('id', id);\n",
+  ],
+  [
+    'src/orders3.ts',
+    "const rows = await knex<Order>('orders').where('id', id).first();\n",
+  ],
+  ['app/orders.rb', 'rows = DB.from(:orders).where(id: id).all\n'],
+  [
+    'shop/export.py',
+    'class Order(models.Model):\n    class Meta:\n        db_table = \'"raw"."orders"\'\n        managed = False\n\ndef export():\n    return list(Order.objects.values())\n',
+  ],
+  [
+    'jobs/orders.py',
+    "class Order(Base):\n    __tablename__ = 'orders'\n    __table_args__ = {'schema': 'raw'}\n    id = Column(Integer, primary_key=True)\n\nrows = session.query(Order).all()\n",
+  ],
+  [
+    'src/orders.sequelize.js',
+    "const Order = sequelize.define('Order', {}, {\n  tableName: 'orders',\n  schema: 'raw',\n});\napp.get('/o', async (req, res) => res.json(await Order.findAll()));\n",
+  ],
+  [
+    'src/order.entity.ts',
+    "@Entity({ name: 'orders', schema: 'raw' })\nexport class Order {}\nconst rows = await dataSource.getRepository(Order).find();\n",
+  ],
+  [
+    'orders.go',
+    'type Order struct{}\nfunc (Order) TableName() string { return "raw.orders" }\nvar os []Order\ndb.Find(&os)\n',
+  ],
+  [
+    'app/order_model.rb',
+    'class Order < Sequel::Model(:orders); end\nOrder.all.map(&:values)\n',
+  ],
+  ['app/orders4.rb', 'DB[:raw__orders].all\n'],
+  [
+    'src/orders4.js',
+    "const rows = await knex.from('raw.orders').where({ id });\n",
+  ],
+  [
+    'reports/orders5.R',
+    'orders <- tbl(con, Id("raw", "orders")) |> collect()\n',
+  ],
+  ['app/orders2.rb', 'rows = DB[Sequel[:raw][:orders]].all\n'],
+  ['app/orders3.rb', 'rows = DB.from(Sequel.qualify(:raw, :orders)).all\n'],
+];
+
+describe('whole rows read through an ORM or query builder in the same file (round 29, W4)', () => {
+  it.each(LIBRARY_READS)(
+    '%s goes to a person under a rename, a drop and a widening to numeric',
+    (path, content) => {
+      for (const mapping of [renamed, dropped, toNumeric]) {
+        const result = status(path, content, mapping);
+        expect({ path, status: result.status }).toEqual({
+          path,
+          status: 'unparseable',
+        });
+        expect(result.impact.problem?.message).toMatch(/whole rows/);
+      }
+    },
+  );
+
+  it('leaves the same reads alone when the migration changes nothing they get', () => {
+    for (const [path, content] of LIBRARY_READS)
+      expect({
+        path,
+        status: status(path, content, qtyToInteger).status,
+      }).toEqual({ path, status: 'unaffected' });
+  });
+
+  it('does not flag another table or another schema', () => {
+    for (const [path, content] of [
+      [
+        'app/models/archive.rb',
+        "class OrderArchive < ApplicationRecord\n  self.table_name = 'raw.orders_archive'\nend\nrender json: OrderArchive.find(1)\n",
+      ],
+      [
+        'app/models/staged.rb',
+        "class StagedOrder < ApplicationRecord\n  self.table_name = 'staging.orders'\nend\nrender json: StagedOrder.find(1)\n",
+      ],
+      [
+        'reports/staged.R',
+        "orders <- tbl(con, in_schema('staging', 'orders')) %>% collect()\n",
+      ],
+      [
+        'reports/staged2.R',
+        "orders <- dbReadTable(con, Id(schema = 'staging', table = 'orders'))\n",
+      ],
+      [
+        'src/staged.js',
+        "const rows = await knex.withSchema('staging').from('orders');\n",
+      ],
+      ['src/archive.js', "const rows = await knex.from('orders_archive');\n"],
+      [
+        'src/columns.js',
+        "const rows = await knex.withSchema('raw').from('orders').select('id', 'customer');\n",
+      ],
+      ['app/staged.rb', 'rows = DB[Sequel[:staging][:orders]].all\n'],
+      ['src/staged2.js', "const rows = await knex.from('staging.orders');\n"],
+      ['src/some.js', "const rows = await knex.select('id').from('orders');\n"],
+      ['app/archive.rb', 'rows = DB.from(:orders_archive).all\n'],
+      [
+        'app/models/order.rb',
+        "class Order < ApplicationRecord\n  self.table_name = 'raw.orders'\nend\n",
+      ],
+    ])
+      expect({ path, status: status(path, content, renamed).status }).toEqual({
+        path,
+        status: 'unaffected',
+      });
+  });
+});
