@@ -314,7 +314,7 @@ interface ConfigLinks {
    * under another name: the file binding it, and what a use of it looks like
    * (the name, or an ORM delegate `.purchase.`), compiled once.
    */
-  classes: Map<string, { from: string; uses: RegExp[] }>;
+  classes: Map<string, { from: string; uses: RegExp[]; orm?: boolean }>;
 }
 
 function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
@@ -324,6 +324,11 @@ function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
     classes: new Map(),
   };
   for (const file of named) {
+    // Classes an ORM maps to the dataset (not another schema's table): code
+    // using one reads its whole rows.
+    const orm = new Set(
+      ormClassesOf(file.content, target.table, target.schema),
+    );
     for (const name of [
       ...ormClassesOf(file.content, target.table),
       ...tableObjectsOf(file.content, target.table),
@@ -331,6 +336,7 @@ function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
     ])
       links.classes.set(name, {
         from: file.path,
+        orm: orm.has(name),
         uses: [
           wordPattern(name, ''),
           new RegExp(
@@ -474,7 +480,10 @@ function linkedConfig(
   if (via === undefined) return undefined;
   const code = unescapedCode(file.content);
   const fields = changedFieldsNamedIn(code, mapping).fields;
-  const whole = wholeRowsReadByCode(code, target, mapping);
+  const ormClasses = [...links.classes]
+    .filter(([, l]) => l.orm && l.uses.some(use => use.test(file.content)))
+    .map(([name]) => name);
+  const whole = wholeRowsReadByCode(code, target, mapping, ormClasses);
   if (fields.length === 0 && whole.what.length === 0) return undefined;
   return fileToPerson(
     file,

@@ -5,6 +5,7 @@ import type {
 import { consumerMapping } from './fieldMapping';
 import { rewriteSqlFile } from './rewriteSql';
 import { loadSqlParser } from '../../sql/sqlParser';
+import { assessConsumer } from '../impact';
 
 const source: DatasetField[] = [
   { name: 'id', type: 'integer', nullable: false, primaryKey: true },
@@ -178,5 +179,76 @@ describe('whole rows read through an ORM or query builder in the same file (roun
         path,
         status: 'unaffected',
       });
+  });
+});
+
+describe('a model of the table used in another file (round 29, W4)', () => {
+  const controller = (model: string) => ({
+    path: `app/controllers/${model.toLowerCase()}s_controller.rb`,
+    content: `class ${model}sController < ApplicationController\n  def show\n    render json: ${model}.find(params[:id])\n  end\nend\n`,
+  });
+
+  it('asks about code using a class another file maps to the table', () => {
+    const model = {
+      path: 'app/models/purchase.rb',
+      content:
+        "class Purchase < ApplicationRecord\n  self.table_name = 'raw.orders'\nend\n",
+    };
+    for (const mapping of [renamed, dropped, toNumeric]) {
+      const assessed = assessConsumer(
+        [model, controller('Purchase')],
+        target,
+        mapping,
+      );
+      expect(assessed.impact.status).not.toBe('unaffected');
+      expect(
+        assessed.impact.files.find(f => f.path.includes('controller'))?.problem
+          ?.message,
+      ).toMatch(/whole rows \(Purchase, which another file maps to orders\)/);
+    }
+    // A class mapped to another schema's table links as before, but reads
+    // none of the dataset's rows.
+    const staged = {
+      path: 'app/models/purchase.rb',
+      content:
+        "class Purchase < ApplicationRecord\n  self.table_name = 'staging.orders'\nend\n",
+    };
+    expect(
+      assessConsumer([staged, controller('Purchase')], target, renamed).impact
+        .status,
+    ).toBe('unaffected');
+  });
+
+  it("asks about Ruby querying the table's Active Record model by its conventional name", () => {
+    const model = {
+      path: 'app/models/order.rb',
+      content: 'class Order < ApplicationRecord\nend\n',
+    };
+    for (const mapping of [renamed, dropped, toNumeric]) {
+      const result = status(
+        controller('Order').path,
+        controller('Order').content,
+        mapping,
+      );
+      expect(result.status).toBe('unparseable');
+      expect(result.impact.problem?.message).toContain(
+        'Order, which Active Record maps to orders by its name',
+      );
+      expect(
+        assessConsumer([model, controller('Order')], target, mapping).impact
+          .status,
+      ).toBe('unparseable');
+    }
+    // The model alone reads nothing; nor does a migration changing nothing read.
+    expect(status(model.path, model.content, renamed).status).toBe(
+      'unaffected',
+    );
+    expect(
+      status(
+        controller('Order').path,
+        controller('Order').content,
+        qtyToInteger,
+      ).status,
+    ).toBe('unaffected');
   });
 });

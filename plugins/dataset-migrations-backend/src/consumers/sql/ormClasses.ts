@@ -70,3 +70,28 @@ export function ormClassesOf(
     names.push(match[1] ?? match[2] ?? match[3] ?? match[4]);
   return [...new Set(names)];
 }
+
+/** The class names ORMs infer the table's name from: singular and plural, PascalCase. */
+export function modelClassNames(table: string): string[] {
+  // Sequelize names a model's table its plural as the model spells it
+  // (`Order` reads `"Orders"`).
+  if (/^\p{Lu}[\p{L}\p{N}]*$/u.test(table))
+    return [...new Set([singularOf(table), table])];
+  const words = table.split('_').filter(w => w.length > 0);
+  if (words.length === 0 || !/^[a-z0-9_]+$/.test(table)) return [];
+  const last = words[words.length - 1];
+  const singular = singularOf(last);
+  const pascal = (ws: string[]) =>
+    ws.map(w => w[0].toUpperCase() + w.slice(1)).join('');
+  return [
+    ...new Set([pascal([...words.slice(0, -1), singular]), pascal(words)]),
+  ];
+}
+
+/** An English plural's singular, as ORMs' inflectors make it (`categories`, `boxes`, `events`). */
+function singularOf(word: string): string {
+  if (/[^aeiou]ies$/.test(word)) return `${word.slice(0, -3)}y`;
+  if (/(?:ss|x|ch|sh)es$/.test(word)) return word.slice(0, -2);
+  if (/[^s]s$/.test(word)) return word.slice(0, -1);
+  return word;
+}

@@ -34,6 +34,7 @@ import {
 } from './dbtJinja';
 import { rewriteDbtSources } from './dbtSources';
 import { tableStatementsIn } from './tableStatements';
+import { modelClassNames } from './ormClasses';
 import {
   wholeRowsRead,
   wholeRowsReadByCode,
@@ -170,31 +171,6 @@ function namesDjangoModel(code: string, table: string): boolean {
  */
 export function unescapedCode(content: string): string {
   return content.replace(/\\[ntrfvb]/g, '  ');
-}
-
-/** The class names ORMs infer the table's name from: singular and plural, PascalCase. */
-function modelClassNames(table: string): string[] {
-  // Sequelize names a model's table its plural as the model spells it
-  // (`Order` reads `"Orders"`).
-  if (/^\p{Lu}[\p{L}\p{N}]*$/u.test(table))
-    return [...new Set([singularOf(table), table])];
-  const words = table.split('_').filter(w => w.length > 0);
-  if (words.length === 0 || !/^[a-z0-9_]+$/.test(table)) return [];
-  const last = words[words.length - 1];
-  const singular = singularOf(last);
-  const pascal = (ws: string[]) =>
-    ws.map(w => w[0].toUpperCase() + w.slice(1)).join('');
-  return [
-    ...new Set([pascal([...words.slice(0, -1), singular]), pascal(words)]),
-  ];
-}
-
-/** An English plural's singular, as ORMs' inflectors make it (`categories`, `boxes`, `events`). */
-function singularOf(word: string): string {
-  if (/[^aeiou]ies$/.test(word)) return `${word.slice(0, -3)}y`;
-  if (/(?:ss|x|ch|sh)es$/.test(word)) return word.slice(0, -2);
-  if (/[^s]s$/.test(word)) return word.slice(0, -1);
-  return word;
 }
 
 /**

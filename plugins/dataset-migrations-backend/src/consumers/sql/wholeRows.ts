@@ -9,7 +9,7 @@ import {
   type ConsumerMapping,
 } from './fieldMapping';
 import { positionOf } from '../../sql/sqlParser';
-import { ormClassesOf } from './ormClasses';
+import { modelClassNames, ormClassesOf } from './ormClasses';
 
 /**
  * Where code in another language reads or writes the dataset's rows whole,
@@ -231,13 +231,14 @@ export function wholeRowsReadByCode(
   content: string,
   target: DatasetTarget,
   mapping: ConsumerMapping,
+  classesMappedElsewhere: string[] = [],
 ): CodeWholeRows {
   const widened = clientVisibleWidenings(mapping);
   // A widening alone changes what is read, not what may be written.
   const rowsChange = starChanges(mapping) || (widened.length > 0 && 'reads');
   const whole = wholeRowsRead(content, target, mapping, rowsChange);
   if (rowsChange) {
-    const library = libraryWholeRows(content, target);
+    const library = libraryWholeRows(content, target, classesMappedElsewhere);
     for (const what of library.what)
       if (!whole.what.includes(what)) whole.what.push(what);
     whole.lines = [...new Set([...whole.lines, ...library.lines])].sort(
@@ -283,6 +284,7 @@ export function wholeRowsReason(whole: CodeWholeRows): string {
 export function libraryWholeRows(
   content: string,
   target: DatasetTarget,
+  mappedElsewhere: string[] = [],
 ): { what: string[]; lines: number[] } {
   const table = escapeRegExp(target.table);
   const q = `['"\`]`;
@@ -297,7 +299,12 @@ export function libraryWholeRows(
   };
 
   // Classes the file maps to the table, used beyond their declaration.
-  const classes = ormClassesOf(content, target.table, target.schema);
+  const classes = [
+    ...new Set([
+      ...ormClassesOf(content, target.table, target.schema),
+      ...mappedElsewhere,
+    ]),
+  ];
   const mapsTable = new RegExp(
     `${q}(?:[\\w$]+\\.)?${table}${q}|\\bschema\\s*${q}`,
     'i',
@@ -327,7 +334,12 @@ export function libraryWholeRows(
       );
       // The mapping itself (`Entity<Order>().ToTable("orders")`, `define('Order', …)`).
       if (mapsTable.test(line)) continue;
-      found(`${name}, which the file maps to ${target.table}`, at);
+      found(
+        `${name}, which ${
+          mappedElsewhere.includes(name) ? 'another file' : 'the file'
+        } maps to ${target.table}`,
+        at,
+      );
     }
   }
   if (classes.length > 0)
@@ -338,6 +350,30 @@ export function libraryWholeRows(
         `a record's whole row (${match[0]}) of ${classes.join(', ')}`,
         match.index ?? 0,
       );
+
+  // Ruby naming Active Record's model of the table by convention (`Order`
+  // for `orders`, defined in app/models/order.rb with no table_name) and
+  // querying it: `render json: Order.find(params[:id])` has every column.
+  // Not where the file maps its classes itself (above).
+  if (
+    /^\s*end\b|\{\s*\|\w+\|/m.test(content) &&
+    !/\btable_name\s*=/.test(content)
+  )
+    for (const name of modelClassNames(target.table).filter(
+      n => !classes.includes(n),
+    ))
+      for (const match of content.matchAll(
+        new RegExp(
+          `(?<![\\w$.:])${escapeRegExp(
+            name,
+          )}\\s*\\.\\s*(?:find|find_by!?|find_each|find_in_batches|find_sole_by|sole|where|all|first|last|take|order|limit|offset|includes|joins|left_joins|preload|eager_load|in_batches|column_names|attribute_names|columns)(?![\\w$!?])`,
+          'g',
+        ),
+      ))
+        found(
+          `${name}, which Active Record maps to ${target.table} by its name`,
+          match.index ?? 0,
+        );
 
   // R: DBI's Id() and dbplyr's in_schema() or I() naming the table.
   for (const match of content.matchAll(
