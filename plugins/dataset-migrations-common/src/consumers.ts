@@ -193,6 +193,12 @@ export interface FileImpact {
    * reads a changed field: no one patches it, since `dbt deps` replaces it.
    */
   dbtPackage?: string;
+  /**
+   * The file runs a statement that fails once the dataset's name is a view
+   * (`TRUNCATE`, `COPY … TO`, `ALTER TABLE`…): from the cut-over it breaks,
+   * whatever is decided, until its code changes.
+   */
+  needsTable?: true;
 }
 
 /** @public */
@@ -324,6 +330,10 @@ export function agentRefusal(
   impact: Pick<ConsumerImpact, 'files' | 'dbtPackagesMarked'> | undefined,
 ): string | undefined {
   const files = impact?.files ?? [];
+  // The agent's patches come after the cut-over, where such code already fails.
+  const needsTable = keepRefusal(impact);
+  if (needsTable)
+    return `the coding agent patches only after the cut-over, and ${needsTable}`;
   // A package's directory need not be called dbt_packages/ (a project's
   // packages-install-path), so the paths alone do not settle it.
   if (files.length > 0 && !impact?.dbtPackagesMarked)
@@ -338,6 +348,41 @@ export function agentRefusal(
     .join(
       ', ',
     )}), which \`dbt deps\` replaces; a person must change the package, keep the field, or exclude the consumer`;
+}
+
+/**
+ * Why keeping the field does not keep a consumer working, when its code runs a
+ * statement that fails once the dataset's name is a view: it breaks at the
+ * cut-over whatever the name serves. Undefined otherwise.
+ *
+ * @public
+ */
+export function keepRefusal(
+  impact: Pick<ConsumerImpact, 'files'> | undefined,
+): string | undefined {
+  const paths = (impact?.files ?? [])
+    .filter(f => f.needsTable)
+    .map(f => f.path);
+  if (paths.length === 0) return undefined;
+  return `${paths.join(', ')} run${
+    paths.length === 1 ? 's' : ''
+  } a statement that fails once the dataset's name is a view, from the cut-over on, whatever the name serves: change the code and retry the consumer, or exclude it`;
+}
+
+/**
+ * Why a decision would not do what it says for a consumer of this impact, or
+ * undefined: the coding agent (see {@link agentRefusal}) and keeping the
+ * field (see {@link keepRefusal}); excluding always does what it says.
+ *
+ * @public
+ */
+export function decisionRefusal(
+  kind: ConsumerDecisionKind,
+  impact: Pick<ConsumerImpact, 'files' | 'dbtPackagesMarked'> | undefined,
+): string | undefined {
+  if (kind === 'agent') return agentRefusal(impact);
+  if (kind === 'keep-field') return keepRefusal(impact);
+  return undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { consumerDecisionRequestSchema, describeIssues } from './schemas';
-import { needsDecision } from './consumers';
+import { decisionRefusal, needsDecision } from './consumers';
 
 function problems(body: unknown): string[] {
   const result = consumerDecisionRequestSchema.safeParse(body);
@@ -42,5 +42,39 @@ describe('consumerDecisionRequestSchema', () => {
       needsDecision({ state: 'failed', failure: { kind: 'unparseable' } }),
     ).toBe(false);
     expect(needsDecision({ state: 'kept' })).toBe(false);
+  });
+});
+
+describe('decisionRefusal', () => {
+  const file = (over: object = {}) => ({
+    path: 'models/report.sql',
+    status: 'needs-decision' as const,
+    fields: ['bonus'],
+    lines: [3],
+    ...over,
+  });
+
+  it('refuses keeping the field and the agent for code that fails through a view, not excluding it', () => {
+    const impact = {
+      dbtPackagesMarked: true as const,
+      files: [
+        file(),
+        file({ path: 'etl/load.py', needsTable: true }),
+        file({ path: 'etl/dump.sh', needsTable: true }),
+      ],
+    };
+    expect(decisionRefusal('keep-field', impact)).toBe(
+      "etl/load.py, etl/dump.sh run a statement that fails once the dataset's name is a view, from the cut-over on, whatever the name serves: change the code and retry the consumer, or exclude it",
+    );
+    expect(decisionRefusal('agent', impact)).toMatch(
+      /^the coding agent patches only after the cut-over, and etl\/load\.py, etl\/dump\.sh run a statement/,
+    );
+    expect(decisionRefusal('exclude', impact)).toBeUndefined();
+  });
+
+  it('takes every decision for code that only reads a changed field', () => {
+    const impact = { dbtPackagesMarked: true as const, files: [file()] };
+    for (const kind of ['keep-field', 'agent', 'exclude'] as const)
+      expect(decisionRefusal(kind, impact)).toBeUndefined();
   });
 });

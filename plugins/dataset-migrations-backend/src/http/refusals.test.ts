@@ -285,6 +285,51 @@ describe('refused requests', () => {
     });
     expect((await stored()).jobs).toHaveLength(1);
   });
+  it('refuses keeping the field or the coding agent for code that fails through a view with 409 naming the file, and takes exclusion', async () => {
+    const id = await succeededMigration(store, {}, { pinned: true });
+    await consumers.addDiscovered(id, [
+      { entityRef: LEGACY, depth: 1, repositoryUrl: 'file:///nowhere/repo' },
+    ]);
+    await consumers.advance(id, LEGACY, ['discovered'], {
+      state: 'failed',
+      impact: {
+        status: 'needs-decision',
+        fields: [],
+        dbtPackagesMarked: true,
+        files: [
+          {
+            path: 'etl/load.py',
+            status: 'needs-decision',
+            fields: [],
+            lines: [4],
+            needsTable: true,
+            problem: { message: 'runs TRUNCATE on events' },
+          },
+        ],
+      },
+      failure: { kind: 'needs-decision', message: 'runs TRUNCATE on events' },
+    });
+    const before = await stored();
+    const decide = (decision: string) =>
+      api()
+        .post(`${API}/migrations/${id}/consumers/decisions`)
+        .send({ entityRef: LEGACY, decision, reason: 'moving on' });
+
+    const kept = await decide('keep-field');
+    expect(kept.status).toBe(409);
+    expect(kept.body.error.message).toBe(
+      `${LEGACY}: etl/load.py runs a statement that fails once the dataset's name is a view, from the cut-over on, whatever the name serves: change the code and retry the consumer, or exclude it`,
+    );
+    const agent = await decide('agent');
+    expect(agent.status).toBe(409);
+    expect(agent.body.error.message).toMatch(
+      /: the coding agent patches only after the cut-over, and etl\/load\.py runs a statement/,
+    );
+    expect(await stored()).toEqual(before);
+    const excluded = await decide('exclude');
+    expect(excluded.status).toBe(200);
+    expect(excluded.body.consumer.state).toBe('excluded');
+  });
   it('refuses a lone UTF-16 surrogate in every free-text field a run route stores with a 400 naming the field, changing, queuing and running nothing', async () => {
     const LONE = 'why \ud800';
     const NAMED = 'must not contain a lone UTF-16 surrogate';

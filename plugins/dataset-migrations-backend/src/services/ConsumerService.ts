@@ -15,7 +15,7 @@ import {
   csvTable,
   consumerDecisionRequestSchema,
   acceptsConsumerDecisions,
-  agentRefusal,
+  decisionRefusal,
   isLiveMigration,
   needsDecision,
   type ConsumerState,
@@ -387,8 +387,7 @@ export class ConsumerService {
       );
     // As assessing would refuse it after the cut-over: refused now, before the
     // run moves on counting it decided.
-    const refusal =
-      request.decision === 'agent' ? agentRefusal(consumer.impact) : undefined;
+    const refusal = decisionRefusal(request.decision, consumer.impact);
     if (refusal) throw new ConflictError(`${entityRef}: ${refusal}`);
     const state = STATE_AFTER_DECISION[request.decision];
     const decided = await this.deps.consumers.decide(

@@ -207,6 +207,7 @@ export function rewriteSqlFile(
       return unchanged('needs-decision', {
         fields: changedFieldsNamedIn(code, mapping).fields,
         lines: needsTable.lines,
+        needsTable: true,
         problem: {
           message: `${file.path} ${needsTable.message}; the rewriter reads SQL and dbt models only`,
         },
@@ -299,6 +300,7 @@ export function rewriteSqlFile(
     if (needsTable)
       return unchanged('needs-decision', {
         lines: needsTable.lines,
+        needsTable: true,
         problem: {
           message: `${file.path} ${needsTable.message} (the parser read no further: ${error.message})`,
           position: positionOf(file.content, error.index),
@@ -321,6 +323,7 @@ export function rewriteSqlFile(
     const needsTable = tableStatementsIn(hooks.join('\n'), target, mapping);
     return unchanged('needs-decision', {
       fields: changedFieldsNamedIn(hooks.join('\n'), mapping).fields,
+      ...(needsTable ? { needsTable: true } : {}),
       problem: {
         message: needsTable
           ? `a config() of the model hands dbt SQL that ${needsTable.message}`
@@ -354,6 +357,7 @@ export function rewriteSqlFile(
     return unchanged('needs-decision', {
       fields,
       lines,
+      ...(plan.decisions.some(d => d.needsTable) ? { needsTable: true } : {}),
       problem: {
         // The same reason at several places is said once; the lines list them all.
         message: [...new Set(plan.decisions.map(d => d.message))].join('; '),
@@ -540,6 +544,7 @@ function decideTableStatementsInBodies(
     plan.decisions.push({
       at,
       message: `a function or DO body ${found.message}`,
+      needsTable: true,
     });
   }
 }
@@ -753,7 +758,8 @@ interface Edit extends Span {
 
 interface EditPlan {
   edits: Edit[];
-  decisions: Array<{ at: number; message: string }>;
+  /** `needsTable`: a statement that fails once the name is a view. */
+  decisions: Array<{ at: number; message: string; needsTable?: boolean }>;
   fieldsRead: string[];
   positions: number[];
   readsDbtSource?: boolean;
@@ -771,8 +777,8 @@ function planEdits(
     fieldsRead: [],
     positions: [],
   };
-  const decide = (at: number, message: string) =>
-    plan.decisions.push({ at, message });
+  const decide = (at: number, message: string, needsTable?: boolean) =>
+    plan.decisions.push({ at, message, ...(needsTable ? { needsTable } : {}) });
   const masked = mapping.renamedTo ? maskJinja(content) : undefined;
   // A relation an earlier statement made from the dataset (`create temp table
   // t as select … from orders`) carries its fields' new types to later ones.
@@ -1092,7 +1098,7 @@ function planEdits(
           : opaqueReadDecision(content, read, mapping, target);
       if (!message) continue;
       plan.positions.push(read.start);
-      decide(read.start, message);
+      decide(read.start, message, read.kind === 'view-statement');
     }
     for (const star of statement.stars) {
       // Where its columns' types are seen (a recursive CTE's recursive term,

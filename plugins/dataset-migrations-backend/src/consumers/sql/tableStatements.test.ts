@@ -401,3 +401,34 @@ describe('statements that need the dataset to be a table, in code', () => {
     expect(assess(code, rename, 'up.py').status).toBe('unaffected');
   });
 });
+
+describe('a file that needs the dataset to be a table is marked so', () => {
+  // What the decisions read: keeping the field, or the coding agent after the
+  // cut-over, cannot keep such a file working (common's decisionRefusal).
+  const marked = (content: string, path: string, mapping = none) =>
+    rewriteSqlFile({ path, content }, target, mapping).impact.needsTable;
+
+  it.each([
+    ['TRUNCATE orders', 'etl.sql'],
+    ['COPY orders TO STDOUT', 'export.sql'],
+    [
+      'CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$ TRUNCATE orders $$',
+      'fn.sql',
+    ],
+    ['cur.execute("TRUNCATE orders")', 'etl.py'],
+    ['\\copy orders to out.csv', 'dump.psql'],
+  ])('%s in %s', (content, path) => {
+    expect(marked(content, path)).toBe(true);
+  });
+
+  it('but not a file that only reads what the migration changes', () => {
+    const drop = consumerMapping(source, [{ dropField: { name: 'amount' } }]);
+    const result = rewriteSqlFile(
+      { path: 'report.sql', content: 'SELECT sum(amount) FROM orders' },
+      target,
+      drop,
+    );
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.needsTable).toBeUndefined();
+  });
+});

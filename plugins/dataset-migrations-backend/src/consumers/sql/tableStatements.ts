@@ -72,8 +72,12 @@ function quotedOtherCase(text: string, table: string): boolean {
 const SQL_KEYWORDS =
   /^(?:copy|truncate|vacuum|analy[sz]e|alter|create|drop|cluster|reindex|insert|update|delete|select|from)$/i;
 
-/** Where a SQL statement may start in code: a string's or line's start, after `;`, `(` or a YAML key. */
-const STATEMENT_START = String.raw`(?:^|[;"'\x60(]|:\s)\s*`;
+/**
+ * Where a SQL statement may start in code: a string's or line's start, after
+ * `;`, `(` or a YAML key, a dollar quote opening a function's body (`AS $$
+ * TRUNCATE orders $$`), or a PL/pgSQL block's word (`BEGIN`, `THEN`, `LOOP`).
+ */
+const STATEMENT_START = String.raw`(?:^|[;"'\x60(]|:\s|\$\w*\$|\b(?:begin|then|else|loop|atomic)\s)\s*`;
 
 /** Where a COPY reads or writes: a stream, a program, a quoted path, a placeholder, a file's name. */
 const COPY_END = String.raw`(?:stdin|stdout|pstdin|pstdout|program|['"$%{:?]|[\w./-]*[./][\w./-]*)`;
@@ -125,7 +129,7 @@ function patterns(
       'TRUNCATE',
       // Ending there, not going on as words do (`'Truncate orders older than…'`).
       new RegExp(
-        `${STATEMENT_START}truncate\\s+(?:table\\s+)?${list}\\s*(?=[;,'"\\x60)\\\\]|$|(?:restart|continue|cascade|restrict)\\b)`,
+        `${STATEMENT_START}truncate\\s+(?:table\\s+)?${list}\\s*(?=[;,'"\\x60)\\\\$]|$|(?:restart|continue|cascade|restrict)\\b)`,
         'gim',
       ),
     ],
@@ -133,7 +137,7 @@ function patterns(
     [
       'VACUUM or ANALYZE',
       new RegExp(
-        `${STATEMENT_START}(?:vacuum|analy[sz]e)(?:\\s*\\([^)]*\\))?(?:\\s+(?:full|freeze|verbose|analy[sz]e|skip_locked))*\\s+${list}\\s*(?=[;,'"\\x60()\\\\]|$)`,
+        `${STATEMENT_START}(?:vacuum|analy[sz]e)(?:\\s*\\([^)]*\\))?(?:\\s+(?:full|freeze|verbose|analy[sz]e|skip_locked))*\\s+${list}\\s*(?=[;,'"\\x60()\\\\$]|$)`,
         'gim',
       ),
     ],

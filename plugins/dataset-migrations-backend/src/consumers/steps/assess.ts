@@ -1,5 +1,5 @@
 import {
-  agentRefusal,
+  decisionRefusal,
   isLiveMigration,
   type ConsumerState,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -69,15 +69,16 @@ export async function assessAndPatch(
   const { impact, results } = assessConsumer(snapshot.files, target, mapping);
   const decided = consumer.decision?.kind;
   // The coding agent never takes an installed dbt package's file (`dbt deps`
-  // replaces it): a consumer with one waits for a person whatever they chose
+  // replaces it), and neither it nor keeping the field keeps code that needs
+  // a table working: such a consumer waits for a person whatever they chose
   // (deciding refuses it too, but the code may have changed since).
-  const refusal = decided === 'agent' ? agentRefusal(impact) : undefined;
+  const refusal = decided ? decisionRefusal(decided, impact) : undefined;
   if (impact.status === 'needs-decision' && (decided !== 'agent' || refusal)) {
     // Kept: it goes on reading the old shape, which the expand phase serves.
     // Otherwise it waits for a person, with its impact, in one write: a run
     // checking for undecided consumers never sees it half-recorded.
     let outcome: ConsumerState = 'failed';
-    if (decided === 'keep-field') outcome = 'kept';
+    if (decided === 'keep-field' && !refusal) outcome = 'kept';
     else if (decided === 'exclude') outcome = 'excluded';
     await consumers.advance(migration.id, entityRef, ['discovered'], {
       state: outcome,

@@ -705,6 +705,49 @@ describe('ConsumersPanel', () => {
       );
     });
 
+    it('neither keeps the field nor offers the agent for code that fails through a view, and says why', async () => {
+      const needsTable = (): ConsumerLedger => {
+        const base = decisionLedger();
+        const [churn, ...rest] = base.consumers;
+        const file = {
+          path: 'etl/load.py',
+          status: 'needs-decision' as const,
+          fields: [],
+          lines: [4],
+          needsTable: true as const,
+        };
+        return {
+          ...base,
+          consumers: [
+            { ...churn, impact: { ...churn.impact!, files: [file] } },
+            ...rest,
+          ],
+        };
+      };
+      await renderPanel(fakeApi(needsTable), awaiting);
+      const row = await screen.findByTestId(
+        'consumer-component:default/churn-model',
+      );
+      const keep = await within(row).findByRole('button', {
+        name: 'Keep field for now for component:default/churn-model',
+      });
+      expect(keep).toHaveAttribute('aria-disabled', 'true');
+      expect(keep).toHaveAccessibleDescription(
+        "etl/load.py runs a statement that fails once the dataset's name is a view, from the cut-over on, whatever the name serves: change the code and retry the consumer, or exclude it",
+      );
+      expect(
+        within(row).getByRole('button', {
+          name: 'Exclude component:default/churn-model',
+        }),
+      ).not.toHaveAttribute('aria-disabled', 'true');
+      expect(
+        within(row).queryByRole('button', { name: /coding agent/ }),
+      ).not.toBeInTheDocument();
+      expect(within(row).getByTestId('no-agent')).toHaveTextContent(
+        "Not for the coding agent: the coding agent patches only after the cut-over, and etl/load.py runs a statement that fails once the dataset's name is a view",
+      );
+    });
+
     it('offers no coding agent for a consumer assessed before package files were marked, and says to retry it', async () => {
       const legacy = (): ConsumerLedger => {
         const base = decisionLedger();

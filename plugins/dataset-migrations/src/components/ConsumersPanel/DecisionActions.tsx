@@ -13,6 +13,7 @@ import {
 import {
   agentRefusal,
   datasetMigrationConsumerUpdatePermission,
+  keepRefusal,
   type ConsumerDecision,
   type ConsumerDecisionKind,
   type MigrationConsumer,
@@ -49,8 +50,10 @@ const REASON_PROMPTS: Record<
  * The three answers to a consumer that reads a field the migration drops or
  * recomputes; keeping the field or excluding the consumer asks why. The coding
  * agent is not offered where the server would refuse it (an installed dbt
- * package reads the field): the reason stands in its place; with no agent
- * configured, its button says so.
+ * package reads the field, or the code runs a statement that fails once the
+ * name is a view): the reason stands in its place; with no agent configured,
+ * its button says so. Keeping the field is disabled, saying why, for code
+ * that fails through a view whatever the name serves.
  */
 export function DecisionActions(props: {
   consumer: MigrationConsumer;
@@ -74,6 +77,7 @@ export function DecisionActions(props: {
         aria-label={`Keep field for now for ${consumer.entityRef}`}
         permission={datasetMigrationConsumerUpdatePermission}
         resourceRef={consumer.entityRef}
+        unavailable={keepRefusal(consumer.impact)}
         onClick={() => setAsking('keep-field')}
       >
         Keep field for now
