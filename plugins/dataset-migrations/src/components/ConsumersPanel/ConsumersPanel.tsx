@@ -177,8 +177,8 @@ export function ConsumersPanel(props: { migration: Migration }) {
       {migration.status === 'awaiting-decision' && (
         <Alert severity="warning">
           No data moves until each consumer that reads a dropped or recomputed
-          field is decided: {undecided} decision{undecided === 1 ? '' : 's'}{' '}
-          left.
+          field, or needs the dataset to be a table, is decided: {undecided}{' '}
+          decision{undecided === 1 ? '' : 's'} left.
         </Alert>
       )}
       {loading && <Progress />}
