@@ -1092,6 +1092,14 @@ function planEdits(
       );
     }
     for (const read of statement.opaque) {
+      // A file making a table of the dataset's name (a schema dump such as
+      // Rails' db/structure.sql, a test fixture's temp table) acts on its own
+      // table, which its `shadow` decision puts to a person already: not on
+      // the dataset, which its DDL would not reach (found by a review,
+      // 2026-12-06: every migration waited for such files, which only
+      // exclusion could settle).
+      if (read.kind === 'view-statement' && createdNames.has(target.table))
+        continue;
       const message =
         read.kind === 'view-statement'
           ? viewStatementDecision(content, statement, read, mapping, target)

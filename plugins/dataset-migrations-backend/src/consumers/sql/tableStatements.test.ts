@@ -417,6 +417,7 @@ describe('a file that needs the dataset to be a table is marked so', () => {
     ],
     ['cur.execute("TRUNCATE orders")', 'etl.py'],
     ['\\copy orders to out.csv', 'dump.psql'],
+    ['on-run-start:\n  - TRUNCATE public.orders\n', 'dbt_project.yml'],
   ])('%s in %s', (content, path) => {
     expect(marked(content, path)).toBe(true);
   });
@@ -430,5 +431,24 @@ describe('a file that needs the dataset to be a table is marked so', () => {
     );
     expect(result.status).toBe('needs-decision');
     expect(result.impact.needsTable).toBeUndefined();
+  });
+});
+
+describe('a file making its own table of the dataset’s name', () => {
+  it('is not taken to change the dataset, as a schema dump or a fixture does not', () => {
+    for (const content of [
+      'CREATE TABLE public.orders (id bigint NOT NULL, amount integer);\nALTER TABLE ONLY public.orders ADD CONSTRAINT orders_pkey PRIMARY KEY (id);\nCREATE INDEX orders_amount ON public.orders USING btree (amount);',
+      'CREATE TEMP TABLE orders (id bigint, amount integer);\nCOPY orders FROM STDIN;\nTRUNCATE orders;',
+    ]) {
+      const result = rewriteSqlFile(
+        { path: 'db/structure.sql', content },
+        target,
+        none,
+      );
+      expect({ content, needsTable: result.impact.needsTable }).toEqual({
+        content,
+        needsTable: undefined,
+      });
+    }
   });
 });

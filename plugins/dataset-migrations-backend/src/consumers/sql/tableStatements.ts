@@ -74,10 +74,11 @@ const SQL_KEYWORDS =
 
 /**
  * Where a SQL statement may start in code: a string's or line's start, after
- * `;`, `(` or a YAML key, a dollar quote opening a function's body (`AS $$
- * TRUNCATE orders $$`), or a PL/pgSQL block's word (`BEGIN`, `THEN`, `LOOP`).
+ * `;`, `(`, a YAML key or list item (dbt's `on-run-start:` list), a dollar
+ * quote opening a function's body (`AS $$ TRUNCATE orders $$`), or a PL/pgSQL
+ * block's word (`BEGIN`, `THEN`, `LOOP`).
  */
-const STATEMENT_START = String.raw`(?:^|[;"'\x60(]|:\s|\$\w*\$|\b(?:begin|then|else|loop|atomic)\s)\s*`;
+const STATEMENT_START = String.raw`(?:^|^\s*-\s|[;"'\x60(]|:\s|\$\w*\$|\b(?:begin|then|else|loop|atomic)\s)\s*`;
 
 /** Where a COPY reads or writes: a stream, a program, a quoted path, a placeholder, a file's name. */
 const COPY_END = String.raw`(?:stdin|stdout|pstdin|pstdout|program|['"$%{:?]|[\w./-]*[./][\w./-]*)`;
