@@ -238,6 +238,70 @@ describe('versioned migration history is never rewritten (found by the twenty-ni
   });
 });
 
+describe('live code that only looks like migration history (found by a review)', () => {
+  it.each([
+    // Numbered scripts a scheduler runs, in folders named like migrations.
+    [
+      'warehouse/migration/01_nightly_export.sql',
+      'SELECT id, amount FROM raw.orders;\n',
+    ],
+    [
+      'airflow/dags/sql/migrations/01_refresh.sql',
+      'SELECT id, amount FROM raw.orders;\n',
+    ],
+    [
+      'analytics/migrations/002_report.sql',
+      'SELECT id, amount FROM raw.orders;\n',
+    ],
+    // A Flyway-like name outside a migration folder, changing no schema.
+    ['reports/V2__monthly.sql', 'SELECT id, amount FROM raw.orders;\n'],
+    // Words of a migration framework in a comment.
+    [
+      'shop/maintenance.py',
+      '# unlike a migrations.Migration, this runs nightly\ncur.execute("SELECT id, amount FROM raw.orders")\n',
+    ],
+    // Sqitch runs verify scripts again on every verify.
+    [
+      'verify/orders_view.sql',
+      '-- Verify shop:orders_view on pg\nBEGIN;\nSELECT id, amount FROM raw.orders WHERE FALSE;\nROLLBACK;\n',
+    ],
+  ])('%s is read as live code', (path, content) => {
+    for (const outcome of outcomes(
+      [
+        { path, content },
+        { path: 'sqitch.plan', content: '%project=shop\n' },
+      ],
+      path,
+    ).filter(o => o.name === 'a renamed field'))
+      expect({ path, status: outcome.status }).not.toEqual({
+        path,
+        status: 'unaffected',
+      });
+  });
+
+  it('takes a SQL file as a Liquibase changeset only by the path its changelog gives', () => {
+    const files = [
+      {
+        path: 'db/changelog.yaml',
+        content:
+          'databaseChangeLog:\n  - changeSet:\n      id: 1\n      changes:\n        - sqlFile:\n            path: legacy/report.sql\n',
+      },
+      {
+        path: 'sql/report.sql',
+        content: 'SELECT id, amount FROM raw.orders;\n',
+      },
+      {
+        path: 'db/legacy/report.sql',
+        content: 'SELECT id, amount FROM raw.orders;\n',
+      },
+    ];
+    const [live] = outcomes(files, 'sql/report.sql');
+    expect(live.status).not.toBe('unaffected');
+    const [history] = outcomes(files, 'db/legacy/report.sql');
+    expect(history.status).toBe('unaffected');
+  });
+});
+
 describe('SQL templates outside dbt whose relation Jinja names (found by the twenty-ninth round)', () => {
   const dag = (content: string): ChangedFile[] => [
     { path: 'dags/sql/q.sql', content },

@@ -26,6 +26,15 @@ export function migrationHistoryOf(
   return typeof what === 'string' ? { what } : what;
 }
 
+/**
+ * What a schema migration holds, DDL or a migration framework's own steps:
+ * a numbered script that only reads or loads data (a nightly export under
+ * `warehouse/migration/`, a refresh under `dags/sql/migrations/`) is live
+ * code run again and again (found by a review, 2026-12-06).
+ */
+const SCHEMA_CHANGE =
+  /\b(?:create|alter|drop)\s+(?:(?:unique\s+)?index|table|(?:materialized\s+)?view|schema|type|sequence|extension|function|procedure|trigger|column)\b|\bexports\.(?:up|down)\b|\b(?:def|function|async)\s+(?:up|down|change|upgrade|downgrade)\s*\(|\bextends\s+Migration\b|\bEcto\.Migration\b|:\s*Migration\b|\b(?:createTable|addColumn|create_table|add_column|add_index|addIndex)\b/i;
+
 export interface MigrationHistory {
   /** What the file is: "a Flyway versioned migration". */
   what: string;
@@ -58,23 +67,32 @@ function historyKind(
     );
   // A SQL file a Liquibase changelog of the repository runs (`<sqlFile
   // path="…">`, `sqlFile: path:`) is part of that changeset's checksum.
+  // By the path the changelog gives, not the file's bare name (found by a
+  // review: `legacy/nightly_export.sql` named a live `jobs/export.sql`).
+  const runBy = (f: ChangedFile) =>
+    [
+      ...f.content.matchAll(
+        /\bsqlFile\b[^>]{0,300}?\bpath["']?\s*[=:]\s*["']?([^"'\s>]+)/g,
+      ),
+    ].find(m => path.endsWith(m[1].replace(/^(?:\.\/|classpath:)/, '')));
   const changelog = files.find(
     f =>
       f !== file &&
       /databaseChangeLog/.test(f.content) &&
-      /\bsqlFile\b/.test(f.content) &&
-      f.content.includes(name),
+      runBy(f) !== undefined,
   );
   if (changelog && /\.sql$/i.test(name)) {
-    const around = changelog.content.slice(
-      Math.max(0, changelog.content.indexOf(name) - 600),
-      changelog.content.indexOf(name) + 200,
-    );
+    const at = runBy(changelog)!.index ?? 0;
+    const around = changelog.content.slice(Math.max(0, at - 600), at + 200);
     if (!/\brun(?:OnChange|Always)["']?\s*[:=]\s*["']?true/i.test(around))
       return `a SQL file the Liquibase changelog ${changelog.path} runs as a changeset`;
   }
-  // Flyway: versioned (V), undo (U) and baseline (B) migrations; R__ is repeatable.
-  if (/^[VUB]\d+(?:[._]\d+)*__[^/]+\.(?:sql|java|kt|scala|groovy)$/i.test(name))
+  // Flyway: versioned (V), undo (U) and baseline (B) migrations; R__ is
+  // repeatable. Outside a migration folder, only one changing the schema.
+  if (
+    /^[VUB]\d+(?:[._]\d+)*__[^/]+\.(?:sql|java|kt|scala|groovy)$/i.test(name) &&
+    (/(?:^|\/)migrations?\//i.test(path) || SCHEMA_CHANGE.test(content))
+  )
     return 'a Flyway versioned migration';
   // golang-migrate, and migrate-style folders of up/down pairs.
   if (/^\d+_[^/]+\.(?:up|down)\.sql$/i.test(name))
@@ -103,7 +121,8 @@ function historyKind(
   // Django.
   if (
     /(?:^|\/)migrations\/\d{4}_[^/]+\.py$/i.test(path) ||
-    (/\.py$/i.test(name) && /\bmigrations\.Migration\b/.test(content))
+    (/\.py$/i.test(name) &&
+      /^\s*class\s+\w+\s*\(\s*migrations\.Migration\s*\)/m.test(content))
   )
     return 'a Django migration';
   // Rails (and ActiveRecord outside Rails).
@@ -114,18 +133,22 @@ function historyKind(
     return 'a Rails migration';
   // Sqitch: deploy, revert and verify scripts of a plan.
   if (
-    /(?:^|\/)(?:deploy|revert|verify)\/[^/]+\.sql$/i.test(path) &&
-    (/^\s*--\s*(?:Deploy|Revert|Verify)\s+\S+:\S+/m.test(head) ||
+    // Not verify/: `sqitch verify` runs those again (found by a review).
+    /(?:^|\/)(?:deploy|revert)\/[^/]+\.sql$/i.test(path) &&
+    (/^\s*--\s*(?:Deploy|Revert)\s+\S+:\S+/m.test(head) ||
       files.some(f => /(?:^|\/)sqitch\.(?:plan|conf)$/.test(f.path)))
   )
     return 'a Sqitch change';
   // TypeORM, Knex, Sequelize, Laravel, Phinx, Ecto, EF Core, Play evolutions,
   // and any migration folder whose files are numbered in the order they run.
   if (
-    /\bimplements\s+MigrationInterface\b/.test(content) ||
-    /(?:^|\/)(?:db\/)?(?:migrations?|migrate|evolutions(?:\/[^/]+)?)\/(?:V?\d{1,}[-_.][^/]*|\d+)\.(?:sql|js|cjs|mjs|ts|py|rb|php|exs|cs|go|java|kt)$/i.test(
+    /^\s*(?:export\s+)?(?:default\s+)?class\s+\w+\s+implements\s+MigrationInterface\b/m.test(
+      content,
+    ) ||
+    (/(?:^|\/)(?:db\/)?(?:migrations?|migrate|evolutions(?:\/[^/]+)?)\/(?:V?\d{1,}[-_.][^/]*|\d+)\.(?:sql|js|cjs|mjs|ts|py|rb|php|exs|cs|go|java|kt)$/i.test(
       path,
-    )
+    ) &&
+      SCHEMA_CHANGE.test(content))
   )
     return 'a versioned migration';
   return undefined;
