@@ -214,6 +214,27 @@ describe('statements that need the dataset to be a table, in SQL files', () => {
 describe('statements that need the dataset to be a table, in code', () => {
   it.each([
     ['etl.py', 'cur.execute("TRUNCATE orders")', 'DELETE FROM orders'],
+    ['reset.ts', "await knex('orders').truncate();", 'DELETE FROM orders'],
+    [
+      'reset.rb',
+      'ActiveRecord::Base.connection.truncate(:orders)',
+      'DELETE FROM orders',
+    ],
+    [
+      'setup.py',
+      'cur.execute("COMMENT ON TABLE orders IS \'orders\'")',
+      'orders_v<N>',
+    ],
+    [
+      'setup.py',
+      'cur.execute("CREATE TABLE orders_2027 PARTITION OF orders FOR VALUES IN (2027)")',
+      'orders_v<N>',
+    ],
+    [
+      'setup.py',
+      'cur.execute("CREATE PUBLICATION shop FOR TABLE orders")',
+      'orders_v<N>',
+    ],
     [
       'export.py',
       'with open("o.csv", "w") as f:\n    cur.copy_expert("COPY orders TO STDOUT WITH CSV HEADER", f)\n',

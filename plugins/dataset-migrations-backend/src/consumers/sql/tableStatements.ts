@@ -130,7 +130,13 @@ function patterns(
       'TRUNCATE',
       // Ending there, not going on as words do (`'Truncate orders older than…'`).
       new RegExp(
-        `${STATEMENT_START}truncate\\s+(?:table\\s+)?${list}\\s*(?=[;,'"\\x60)\\\\$]|$|(?:restart|continue|cascade|restrict)\\b)`,
+        [
+          `${STATEMENT_START}truncate\\s+(?:table\\s+)?${list}\\s*(?=[;,'"\\x60)\\\\$]|$|(?:restart|continue|cascade|restrict)\\b)`,
+          // knex('orders').truncate(), ActiveRecord's connection.truncate(:orders).
+          `\\b(?:knex|db|trx)\\s*(?:<[^>]*>)?\\s*\\(\\s*${quotedName}\\s*\\)\\s*\\.\\s*truncate\\s*\\(`,
+          `\\.\\s*(?:from|table|into)\\s*\\(\\s*${quotedName}\\s*\\)\\s*\\.\\s*truncate\\s*\\(`,
+          `\\bconnection\\s*\\.\\s*truncate(?:_tables)?\\s*\\(?\\s*(?::${table}\\b|${quotedName})`,
+        ].join('|'),
         'gim',
       ),
     ],
@@ -168,6 +174,11 @@ function patterns(
           `\\breferences\\s+${name}\\s*(?:\\(|,|\\)|;|$|\\s+(?:on|match|not|deferrable|initially)\\b)`,
           `${STATEMENT_START}(?:cluster|reindex\\s+table)\\s+${name}`,
           `\\bcreate\\s+(?:or\\s+replace\\s+)?(?:constraint\\s+)?trigger\\b[^;]{0,200}?\\b(?:before|after)\\b[^;]{0,200}?\\bon\\s+${name}`,
+          // What else PostgreSQL takes only on a table ("is not a table").
+          `${STATEMENT_START}comment\\s+on\\s+table\\s+${name}`,
+          `${STATEMENT_START}create\\s+policy\\b[^;'"]{0,200}?\\bon\\s+${name}`,
+          `\\bpartition\\s+of\\s+${name}`,
+          `${STATEMENT_START}(?:create|alter)\\s+publication\\b[^;'"]{0,200}?\\btable\\s+(?:only\\s+)?${name}`,
           // Schema migrations of ORMs and migration tools, which run ALTER
           // TABLE, CREATE INDEX or a foreign key on the table they name.
           // Rails: `add_index :orders, …`, `change_table :orders`,
