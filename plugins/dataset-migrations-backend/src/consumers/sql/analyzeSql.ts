@@ -446,6 +446,7 @@ export type ViewStatement =
   | 'trigger'
   | 'statistics'
   | 'policy'
+  | 'publication'
   | 'comment'
   | 'drop';
 
@@ -965,6 +966,8 @@ const TABLE_STATEMENTS = new Set([
   'CreateTrigStmt',
   'CreateStatsStmt',
   'CreatePolicyStmt',
+  'CreatePublicationStmt',
+  'AlterPublicationStmt',
   'CommentStmt',
   'RenameStmt',
   'DropStmt',
@@ -1871,6 +1874,13 @@ class StatementWalker {
         return;
       case 'CreatePolicyStmt':
         note(stmt.table, 'policy');
+        return;
+      // A publication takes tables only ("cannot add relation … to publication").
+      case 'CreatePublicationStmt':
+      case 'AlterPublicationStmt':
+        for (const o of stmt.pubobjects ?? [])
+          if (o.PublicationObjSpec?.pubobjtype === 'PUBLICATIONOBJ_TABLE')
+            note(o.PublicationObjSpec.pubtable?.relation, 'publication');
         return;
       case 'RenameStmt':
         // `ALTER TABLE t RENAME [COLUMN] …` renames the view, not the table.

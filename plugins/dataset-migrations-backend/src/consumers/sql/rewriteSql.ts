@@ -1416,6 +1416,7 @@ function viewStatementDecision(
         trigger: 'a row-level BEFORE or AFTER trigger needs a table',
         statistics: 'CREATE STATISTICS needs a table',
         policy: 'a row security policy needs a table',
+        publication: 'a publication replicates tables only',
         comment: 'COMMENT ON TABLE needs a table',
         drop: 'DROP TABLE drops a table',
       };

@@ -455,6 +455,33 @@ describe('a file that needs the dataset to be a table is marked so', () => {
   });
 });
 
+describe('a publication of the dataset, in a SQL file', () => {
+  it.each([
+    'CREATE PUBLICATION shop FOR TABLE orders;',
+    'ALTER PUBLICATION shop ADD TABLE public.orders;',
+  ])('%s', content => {
+    const result = rewriteSqlFile({ path: 'pub.sql', content }, target, none);
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.needsTable).toBe(true);
+    expect(result.impact.problem?.message).toContain(
+      'a publication replicates tables only',
+    );
+  });
+
+  it('not of another table', () => {
+    expect(
+      rewriteSqlFile(
+        {
+          path: 'pub.sql',
+          content: 'CREATE PUBLICATION shop FOR TABLE other.orders;',
+        },
+        target,
+        none,
+      ).status,
+    ).toBe('unaffected');
+  });
+});
+
 describe('a file making its own table of the dataset’s name', () => {
   it('is not taken to change the dataset, as a schema dump or a fixture does not', () => {
     for (const content of [
