@@ -1796,17 +1796,9 @@ class StatementWalker {
     // An object named by a list of names (`DROP TABLE`, `COMMENT ON TABLE`),
     // where no RangeVar says where it stands.
     const noteNamed = (items: Node[] | undefined, statement: ViewStatement) => {
-      const names: string[] = (items ?? []).map(
-        (n: Node) => n.String?.sval as string,
-      );
-      const table = names[names.length - 1];
-      const schema = names.length >= 2 ? names[names.length - 2] : undefined;
-      if (
-        table === this.target.table &&
-        (schema === undefined || schema === this.target.schema)
-      )
+      if (this.namesDataset(items))
         this.opaque.push({
-          ...this.statementNamed(table),
+          ...this.statementNamed(this.target.table),
           kind: 'view-statement',
           statement,
         });
@@ -1956,17 +1948,21 @@ class StatementWalker {
       });
   }
 
-  /** A type named like the dataset's table is its row type (`null::orders`, `orders[]`). */
-  private typeName(type: Node): void {
-    const names: string[] = type.names.map(
+  /** Whether a list of names (`public.orders`, `orders`) names the dataset's table. */
+  private namesDataset(items: Node[] | undefined): boolean {
+    const names: string[] = (items ?? []).map(
       (n: Node) => n.String?.sval as string,
     );
-    const table = names[names.length - 1];
     const schema = names.length >= 2 ? names[names.length - 2] : undefined;
-    if (
-      table === this.target.table &&
+    return (
+      names[names.length - 1] === this.target.table &&
       (schema === undefined || schema === this.target.schema)
-    )
+    );
+  }
+
+  /** A type named like the dataset's table is its row type (`null::orders`, `orders[]`). */
+  private typeName(type: Node): void {
+    if (this.namesDataset(type.names))
       this.opaque.push({
         ...this.referenceSpan(type.location).whole,
         kind: 'row-shape',

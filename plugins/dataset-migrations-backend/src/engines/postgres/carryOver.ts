@@ -9,19 +9,7 @@ import {
   type IndexDefinition,
   type RelationName,
 } from './relations';
-import { bareType, list, q } from './sql/values';
-
-/** Types whose values sort by a collation: a key over any other type has none. */
-const COLLATABLE = new Set([
-  'text',
-  'character varying',
-  'varchar',
-  'character',
-  'char',
-  'bpchar',
-  'citext',
-  'name',
-]);
+import { bareType, list, q, TEXT_TYPES } from './sql/values';
 
 /**
  * Whether the index key `key` (as the new version spells it) is a field retyped
@@ -31,7 +19,7 @@ const COLLATABLE = new Set([
  */
 function retypedWithoutCollations(fields: TargetField[], key: string): boolean {
   const field = fields.find(f => key === q(f.name) || key === f.name);
-  return field?.source.kind === 'cast' && !COLLATABLE.has(bareType(field.type));
+  return field?.source.kind === 'cast' && !TEXT_TYPES.has(bareType(field.type));
 }
 
 /** A key's options without its ` COLLATE <schema>.<name>`. */

@@ -26,6 +26,7 @@ import {
   functionSettings,
   literal,
   q,
+  TEXT_TYPES,
   valueOf,
 } from './values';
 
@@ -58,18 +59,6 @@ const COMPARED_TYPES = new Set([
   'inet',
   'cidr',
   'macaddr',
-]);
-
-/** Types of text, whose casts to other types parse it. */
-const TEXT_TYPES = new Set([
-  'text',
-  'character varying',
-  'varchar',
-  'character',
-  'char',
-  'bpchar',
-  'citext',
-  'name',
 ]);
 
 /**

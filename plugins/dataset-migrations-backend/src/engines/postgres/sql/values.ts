@@ -43,6 +43,21 @@ export function valueOf(field: TargetField, row: string): string {
 export const list = (items: string[]) => items.join(', ');
 
 /**
+ * Types of text: their casts to other types parse them, and their values sort
+ * by a collation (a key over any other type has none).
+ */
+export const TEXT_TYPES: ReadonlySet<string> = new Set([
+  'text',
+  'character varying',
+  'varchar',
+  'character',
+  'char',
+  'bpchar',
+  'citext',
+  'name',
+]);
+
+/**
  * A type's name without its modifiers, in lower case: `numeric(10,2)` →
  * `numeric`, `timestamp(3) without time zone` → `timestamp without time zone`.
  */
