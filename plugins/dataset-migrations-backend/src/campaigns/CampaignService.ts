@@ -176,7 +176,6 @@ export class CampaignService {
     const { campaigns, permissions } = this.deps;
     const draft = await this.get(id);
     if (draft.state !== 'draft') throw refusal(draft, draft.state, 'started');
-    refuseDraftPastDeadline(draft, this.now());
     const plan = await this.plannedWithDatasets(draft.document, credentials);
     if (plan.document.name !== draft.name)
       throw new InputError(
@@ -188,6 +187,8 @@ export class CampaignService {
       datasetMigrationRequestPermission,
       refs,
     );
+    // After the rights: one who may not start it learns nothing more of it.
+    refuseDraftPastDeadline(draft, this.now());
     const allowed = (permission: ResourcePermission<'catalog-entity'>) =>
       permissions.allowedEntities(credentials, permission, refs);
     const [mayStart, mayApprove, mayApproveOwn, mayContract, mayRollBack] =

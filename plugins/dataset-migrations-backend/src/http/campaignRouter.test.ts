@@ -670,6 +670,11 @@ changes:
         ]),
       });
 
+    // One who may not request all its migrations is refused for that first.
+    const limited = await as(LIMITED).post(`/campaigns/${draft.id}/start`);
+    expect(limited.status).toBe(403);
+    expect(limited.body.error.message).not.toMatch(/deadline/);
+
     const response = await as(ADMIN).post(`/campaigns/${draft.id}/start`);
     expect(response.status).toBe(409);
     expect(response.body.error.message).toMatch(
