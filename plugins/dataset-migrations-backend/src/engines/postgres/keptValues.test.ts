@@ -275,7 +275,7 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
       'field "at": the cast from text to timestamp changes 1 of the 100 rows the dry run transformed (id=5: 01.03.2026 10:30 into 2026-01-03 10:30:00);',
     );
     expect(outcome).toContain(
-      "for text written day first give its format: to_timestamp(at, 'DD/MM/YYYY HH24:MI:SS'), which reads no more than the format names",
+      String.raw`for text written day first put its date year first: regexp_replace(at, '^\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{4})', '\4-\3-\1')::timestamp`,
     );
     expect(await tables()).toEqual(['orders']);
   }, 60_000);
@@ -305,6 +305,43 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
       { day: '2026-05-05', due: '2026-03-01' },
       { day: '2026-01-13', due: '2026-01-13' },
       { day: '2026-03-01', due: '1999-12-31' },
+    ]);
+  }, 60_000);
+
+  it('says how to read day-first text whose parse fails, and that reading keeps the time, its fraction and its offset', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, at text);
+      INSERT INTO public.orders VALUES
+        (3, '25/12/2026 08:00'),
+        (4, '2026-03-01 10:30Z')`);
+    const refused = await runWith([
+      { changeType: { field: 'at', type: 'timestamptz' } },
+    ]);
+    expect(refused.outcome).toContain(
+      'the transform fails on 1 rows: id=3: date/time field value out of range: "25/12/2026 08:00"; a date in numbers is read month first; for text written day first, say so with using: regexp_replace(at, ',
+    );
+    const using =
+      /say so with using: (regexp_replace\(at, .*::timestamptz)$/.exec(
+        refused.outcome,
+      )?.[1];
+    expect(using).toBeDefined();
+
+    await knex.raw(`INSERT INTO public.orders VALUES
+      (1, '01/03/2026 10:30:00.123456+02'),
+      (2, ' 1.3.2026 23:59:59.5 Europe/Paris')`);
+    const { outcome } = await runWith([
+      { changeType: { field: 'at', type: 'timestamptz', using } },
+    ]);
+    expect(outcome).toBe('done');
+    const { rows } = await knex.raw(
+      `SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS utc
+         FROM public.orders_v2 ORDER BY id`,
+    );
+    expect(rows.map((r: { utc: string }) => r.utc)).toEqual([
+      '2026-03-01 08:30:00.123456',
+      '2026-03-01 22:59:59.500000',
+      '2026-12-25 08:00:00.000000',
+      '2026-03-01 10:30:00.000000',
     ]);
   }, 60_000);
 

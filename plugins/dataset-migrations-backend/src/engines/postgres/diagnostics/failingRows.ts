@@ -3,8 +3,18 @@ import type { PoolClient } from 'pg';
 import { readOnly, type Connections } from '../connection';
 import { quoteRelation } from '../relations';
 import { transformRangeSql } from '../sql/copy';
+import { dayFirstAdvice } from '../sql/keptValues';
 import { keyTypesOf, type MigrationShape } from '../sql/shape';
 import { q } from '../sql/values';
+
+/** A row the transform fails on, and PostgreSQL's error code for it. */
+interface FailingRow {
+  row: string;
+  code?: string;
+}
+
+/** `date/time field value out of range`: what a date read month first gives for `13/01/2026`. */
+const DATE_OUT_OF_RANGE = '22008';
 
 /** How many failing rows are named before the search stops. */
 const MAX_FAILING_ROWS = 10;
@@ -22,7 +32,7 @@ export async function failingRowsError(
     const keyTypes = keyTypesOf(shape);
     const keyList = shape.sourceKey.map(k => `${q(k)}::text`).join(', ');
     const order = shape.sourceKey.map(q).join(', ');
-    const found: string[] = [];
+    const found: FailingRow[] = [];
     let lastKey: string[] | null = null;
     await readOnly(c, 'default', async () => {
       while (found.length < MAX_FAILING_ROWS) {
@@ -46,10 +56,15 @@ export async function failingRowsError(
     return found;
   });
   if (failures.length === 0) return cause;
+  const advice = failures.some(f => f.code === DATE_OUT_OF_RANGE)
+    ? dayFirstAdvice(shape)
+    : undefined;
   return new Error(
     `the transform fails on ${
       failures.length >= MAX_FAILING_ROWS ? 'at least ' : ''
-    }${failures.length} rows: ${failures.join('; ')}`,
+    }${failures.length} rows: ${failures.map(f => f.row).join('; ')}${
+      advice ? `; ${advice}` : ''
+    }`,
   );
 }
 
@@ -58,7 +73,7 @@ async function bisect(
   shape: MigrationShape,
   keyTypes: string[],
   keys: string[][],
-  found: string[],
+  found: FailingRow[],
 ): Promise<void> {
   if (keys.length === 0 || found.length >= MAX_FAILING_ROWS) return;
   await client.query('SAVEPOINT range');
@@ -75,7 +90,10 @@ async function bisect(
       const key = shape.sourceKey
         .map((k, i) => `${k}=${keys[0][i]}`)
         .join(', ');
-      found.push(`${key}: ${(error as Error).message}`);
+      found.push({
+        row: `${key}: ${(error as Error).message}`,
+        code: (error as { code?: string }).code,
+      });
       return;
     }
   }

@@ -237,12 +237,17 @@ export function keyTextSql(shape: MigrationShape, row: string): string {
     .join(` || ', ' || `);
 }
 
+/** A field's name as a person would write it in `using`: quoted only where it must be. */
+function nameInAdvice(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : q(name);
+}
+
 /** Why a value is refused, the same words from the dry run and the copy. */
 export function changedValueWords(cast: CheckedCast): {
   what: string;
   remedy: string;
 } {
-  const from = /^[a-z_][a-z0-9_]*$/.test(cast.from) ? cast.from : q(cast.from);
+  const from = nameInAdvice(cast.from);
   return {
     what: `field ${q(cast.field.name)}: the cast from ${cast.was} to ${
       cast.field.type
@@ -252,22 +257,50 @@ export function changedValueWords(cast: CheckedCast): {
         ? ', or keep the type'
         : `, or, where the change is meant, say so with using: ${from}::${
             cast.field.type
-          }${cast.readsDates ? dayFirstRemedy(cast, from) : ''}`
+          }${cast.readsDates ? dayFirstRemedy(cast) : ''}`
     }`,
   };
 }
 
 /**
- * For a parse of dates: what the engine guesses, and the format to give for
- * text written day first (not for a year in two digits, whose century no
- * format knows: `YY` guesses too).
+ * For a transform whose parse of a date failed (`13/01/2026` read month first
+ * is out of range): how to read each field parsed into dates from text
+ * written day first. Undefined where no field is.
  */
-function dayFirstRemedy(cast: CheckedCast, from: string): string {
-  const format =
+export function dayFirstAdvice(shape: MigrationShape): string | undefined {
+  const reads = shape.fields.flatMap(f => {
+    const cast = checkedCastOf(shape, f);
+    return cast?.readsDates ? [dayFirstReading(cast)] : [];
+  });
+  if (reads.length === 0) return undefined;
+  return `a date in numbers is read month first; for text written day first, say so with using: ${reads.join(
+    ', ',
+  )}`;
+}
+
+/** How to read the field's text written day first, where the cast parses dates. */
+function dayFirstReading(cast: CheckedCast): string {
+  const from = nameInAdvice(cast.from);
+  return bareType(cast.field.type) === 'date'
+    ? `to_date(${from}, 'DD/MM/YYYY')`
+    : `regexp_replace(${from}, '^\\s*(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4})', '\\4-\\3-\\1')::${cast.field.type}`;
+}
+
+/**
+ * For a parse of dates: what the engine guesses, and how to read text written
+ * day first (not for a year in two digits, whose century no format knows: `YY`
+ * guesses too). For a time, the date is put year first and the rest left to
+ * the cast: a `to_timestamp` format would drop a fraction or an offset it does
+ * not name.
+ */
+function dayFirstRemedy(cast: CheckedCast): string {
+  const how =
     bareType(cast.field.type) === 'date'
-      ? `to_date(${from}, 'DD/MM/YYYY')`
-      : `to_timestamp(${from}, 'DD/MM/YYYY HH24:MI:SS'), which reads no more than the format names`;
-  return ` (a date in numbers is read month first, a year in two digits as 1970 to 2069); for text written day first give its format: ${format}`;
+      ? 'give its format'
+      : 'put its date year first';
+  return ` (a date in numbers is read month first, a year in two digits as 1970 to 2069); for text written day first ${how}: ${dayFirstReading(
+    cast,
+  )}`;
 }
 
 /**
