@@ -181,6 +181,16 @@ export interface ScopeRelation {
   columns?: Set<string>;
   /** A recursive CTE read in its own recursive term: its columns' types are its non-recursive term's. */
   recursiveSelf?: boolean;
+  /**
+   * A subquery or a CTE of the statement: its columns may be the dataset's
+   * fields, with their types (`(SELECT * FROM t) d`).
+   */
+  derived?: boolean;
+  /**
+   * Another table or view, by name (no CTE): its columns have a dataset
+   * field's type only where the file made it from the dataset.
+   */
+  table?: string;
 }
 
 /** `*` or `alias.*` that includes the dataset's fields. */
@@ -198,6 +208,8 @@ export interface StarUse extends Span {
   merged?: MergedJoin;
   /** A select-list `*` whose columns' types are seen (see {@link ColumnUse.typed}). */
   typed?: Typed;
+  /** `TABLE t`: no `*` in the text, which no column list can replace. */
+  implicit?: boolean;
 }
 
 export interface MergedJoin {
@@ -313,7 +325,11 @@ export interface StatementAnalysis extends Span {
    * chosen, may be a dataset field's, under any name.
    */
   unknownSignatureOnDerived: boolean;
-  typedElsewhere: Array<Span & { field: string } & Typed>;
+  /**
+   * (`relation`: through `*` over that relation, a table or view by name,
+   * which only a relation the file made from the dataset makes the field's.)
+   */
+  typedElsewhere: Array<Span & { field: string; relation?: string } & Typed>;
   opaque: OpaqueRead[];
 }
 
@@ -1157,6 +1173,8 @@ class StatementWalker {
   private atTop = true;
   /** The output name the select-list item being walked passes its value on under (see ColumnUse.passedOnAs). */
   private passedOn: string | undefined;
+  /** Where `TABLE x`'s relation is, for its `*`, which the text does not hold. */
+  private implicitStarAt: number | undefined;
   /**
    * Inside `(…).name`, the field a row there is read for (`((array_agg(t))[1]).n`,
    * `(CASE … THEN t END).n`): a whole row of the dataset there is read for it.
@@ -2263,6 +2281,7 @@ class StatementWalker {
       }
       const comparedRow = this.comparedRow;
       this.comparedRow = !!toSelectList?.compared;
+      this.implicitStarAt = stmt.fromClause?.[0]?.RangeVar?.location;
       if (target?.val?.ColumnRef && !target.name)
         this.columnRef(target.val.ColumnRef, scope, true, target.location);
       else this.visit(item, scope);
@@ -2431,11 +2450,16 @@ class StatementWalker {
         rv.schemaname || rv.alias?.colnames || dmlTarget
           ? undefined
           : scope.cteColumns(rv.relname);
+      const cte = !rv.schemaname && scope.hasCte(rv.relname);
       scope.relations.push({
         alias,
         dataset,
         qualifiable: !this.placeholders.has(alias),
         ...(columns ? { columns } : {}),
+        ...(!dataset && cte ? { derived: true } : {}),
+        ...(!dataset && !cte && !this.placeholders.has(rv.relname)
+          ? { table: rv.relname }
+          : {}),
         ...(!rv.schemaname && !dataset && this.recursiveCtes.has(rv.relname)
           ? { recursiveSelf: true }
           : {}),
@@ -2531,6 +2555,7 @@ class StatementWalker {
         alias: alias ?? '',
         dataset: false,
         qualifiable: !!alias,
+        derived: true,
         ...(columns ? { columns } : {}),
       });
       return false;
@@ -2741,12 +2766,32 @@ class StatementWalker {
     if (star && !(ref.location >= 0)) {
       // `TABLE t`: a `*` the text does not hold, so no list can replace it.
       const relation = this.datasetRelations[this.datasetRelations.length - 1];
-      if (relation && scope.relations.some(r => r.dataset))
+      const dataset = scope.relations.filter(r => r.dataset);
+      if (relation && dataset.length > 0) {
         this.opaque.push({
           start: relation.start,
           end: relation.end,
           kind: 'whole-row',
         });
+        // Its columns' types are seen as `*`'s are (CREATE OR REPLACE VIEW v
+        // AS TABLE t).
+        if (this.typed?.exactType)
+          this.stars.push({
+            start: relation.start,
+            end: relation.end,
+            qualified: false,
+            relations: dataset,
+            target: bareTarget,
+            typed: this.typed,
+            implicit: true,
+          });
+      }
+      if (bareTarget && this.typed?.exactType)
+        this.typedThroughStar(
+          scope.relations,
+          this.spanAt(this.implicitStarAt ?? -1),
+          this.typed,
+        );
       return;
     }
     if (star) {
@@ -2781,6 +2826,8 @@ class StatementWalker {
           ...(merged ? { merged } : {}),
           ...(this.typed?.exactType ? { typed: this.typed } : {}),
         });
+      if (bareTarget && this.typed?.exactType)
+        this.typedThroughStar(relations, spans.whole, this.typed);
       return;
     }
     const field = names[names.length - 1];
@@ -2865,6 +2912,35 @@ class StatementWalker {
           ...spans.whole,
           field,
           as: this.passedOn,
+        });
+    }
+  }
+
+  /**
+   * A select-list `*` (or `TABLE x`) whose columns' types are seen (see
+   * {@link ColumnUse.typed}), over a subquery or CTE, or a relation the file
+   * may have made from the dataset: each of their columns named like a
+   * dataset field (every field, where their columns are not known) may be
+   * that field, with its type, as `d.n` would be (`CREATE OR REPLACE VIEW v AS
+   * SELECT * FROM (SELECT * FROM t) d`).
+   */
+  private typedThroughStar(
+    relations: ScopeRelation[],
+    at: Span,
+    typed: Typed,
+  ): void {
+    for (const relation of relations) {
+      if (relation.dataset || (!relation.derived && !relation.table)) continue;
+      const fields = relation.columns
+        ? [...relation.columns].filter(c => this.fields.has(c))
+        : [...this.fields];
+      for (const field of fields)
+        this.typedElsewhere.push({
+          ...at,
+          field,
+          ...typed,
+          what: `${typed.what} (through \`*\`)`,
+          ...(relation.derived ? {} : { relation: relation.table }),
         });
     }
   }

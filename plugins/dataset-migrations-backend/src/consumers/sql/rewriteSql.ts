@@ -1043,6 +1043,8 @@ function planEdits(
       for (const use of statement.typedElsewhere) {
         const m = mapping.byField.get(use.field);
         if (!m || !typeMatters(use, m, mapping)) continue;
+        if (use.relation !== undefined && !madeFromDataset.has(use.relation))
+          continue;
         plan.fieldsRead.push(use.field);
         plan.positions.push(use.start);
         decide(use.start, typedMessage(use.field, use, m, true));
@@ -1134,6 +1136,8 @@ function planEdits(
         );
         continue;
       }
+      // `TABLE t`: its whole-row read decides the rest.
+      if (star.implicit) continue;
       // `pg_typeof(t.*)`: the whole row, whose type is named after the table.
       if (
         star.typed &&
