@@ -69,8 +69,18 @@ export class SqlSyntaxError extends Error {
   }
 }
 
-/** Parses and tokenises; throws {@link SqlSyntaxError} with the failing index. */
-export function parseSql(text: string): ParsedSql {
+/**
+ * Parses and tokenises; throws {@link SqlSyntaxError} with the failing index.
+ * A leading byte-order mark (U+FEFF, which editors on Windows write) is no
+ * SQL: PostgreSQL's scanner takes its bytes for an identifier's (the server
+ * rejects it), `psql -f` drops it, and whatever runs the file meets it before
+ * and after a rewrite alike, which keeps it. It is read as a space, one
+ * character as it is, so indexes into the text stay indexes into the file.
+ */
+export function parseSql(original: string): ParsedSql {
+  const text = original.startsWith('\uFEFF')
+    ? ` ${original.slice(1)}`
+    : original;
   const indexOf = byteToIndex(text);
   let result: ParseResult;
   try {

@@ -5014,3 +5014,72 @@ describe('found by the twenty-eighth round (what a template, a run or a statemen
       ).not.toContain('jobs/run.py');
   });
 });
+
+describe('a file beginning with a byte-order mark (round 29)', () => {
+  const BOM = '\uFEFF';
+  const renameTrack = consumerMapping(source, [
+    { renameField: { from: 'track_id', to: 'track_uri' } },
+  ]);
+  const toBigint = consumerMapping(source, [
+    { changeType: { field: 'ms_played', type: 'bigint' } },
+  ]);
+
+  it('is read as SQL, and a rewrite keeps the mark', () => {
+    const result = rewrite(
+      `${BOM}select track_id, country\nfrom listening_events where track_id <> ''\n`,
+      renameTrack,
+    );
+    expect(result.status).toBe('rewritten');
+    expect(result.content).toBe(
+      `${BOM}select track_uri AS track_id, country\nfrom listening_events where track_uri <> ''\n`,
+    );
+  });
+
+  it('is called unaffected, or sent to a person, as it would be without the mark', () => {
+    const plain = 'select event_id, country from listening_events';
+    const unaffected = rewrite(`${BOM}${plain}`, renameTrack);
+    expect(unaffected.status).toBe('unaffected');
+    expect(unaffected.content).toBe(`${BOM}${plain}`);
+    const view =
+      'create or replace view v as select * from (select * from listening_events) d';
+    const person = rewrite(`${BOM}${view}`, toBigint);
+    expect(person.status).toBe('needs-decision');
+    expect(person.impact.problem?.message).toMatch(/CREATE OR REPLACE VIEW/);
+    expect(person.content).toBe(`${BOM}${view}`);
+    // Only the file's first character is read as a space: a mark inside it
+    // stays what PostgreSQL makes of it, no SQL the rewriter reads.
+    expect(
+      rewrite(
+        `select 1;\n${BOM}select track_id from listening_events`,
+        renameTrack,
+      ).status,
+    ).toBe('unparseable');
+  });
+
+  it('in a dbt model reading the dataset through source()', () => {
+    const result = assessConsumer(
+      [
+        {
+          path: 'dbt_project.yml',
+          content: "name: shop\nversion: '1.0'\nmodel-paths: ['models']\n",
+        },
+        {
+          path: 'models/sources.yml',
+          content:
+            'version: 2\nsources:\n  - name: app\n    schema: public\n    tables:\n      - name: listening_events\n',
+        },
+        {
+          path: 'models/plays.sql',
+          content: `${BOM}select event_id, track_id from {{ source('app', 'listening_events') }}\n`,
+        },
+      ],
+      target,
+      renameTrack,
+    );
+    const model = result.results.find(r => r.path === 'models/plays.sql');
+    expect(model?.status).toBe('rewritten');
+    expect(model?.content).toBe(
+      `${BOM}select event_id, track_uri AS track_id from {{ source('app', 'listening_events') }}\n`,
+    );
+  });
+});
