@@ -299,6 +299,133 @@ describe('PostgresDatasetEngine: statements that fail through the view', () => {
     60_000,
   );
 
+  /** Functions of the database's own, with statements failing through a view. */
+  const FUNCTIONS = `
+    CREATE FUNCTION public.reset_orders() RETURNS void LANGUAGE plpgsql AS $f$
+    DECLARE
+      kept int; -- keeps TRUNCATE public.orders_archive as it is
+    BEGIN
+      IF now() > '2000-01-01; ' THEN TRUNCATE public.orders; END IF;
+    END $f$;
+    CREATE PROCEDURE other.export_orders(path text) LANGUAGE sql
+      AS $f$ COPY "orders" TO '/dev/null' $f$;
+    CREATE FUNCTION public.archive() RETURNS trigger LANGUAGE plpgsql AS $f$
+    BEGIN
+      INSERT INTO orders (id, amount) VALUES (NEW.id, NEW.amount)
+        ON CONFLICT ON CONSTRAINT orders_pkey DO NOTHING;
+      RETURN NEW;
+    END $f$;
+    CREATE TRIGGER archive_back AFTER INSERT ON public.orders_archive
+      FOR EACH ROW EXECUTE FUNCTION public.archive();
+    CREATE FUNCTION public.empty_orders() RETURNS void LANGUAGE plpgsql
+      AS $f$ BEGIN EXECUTE 'TRUNCATE public.orders'; END $f$;
+    CREATE FUNCTION public.empty_named(t text) RETURNS void LANGUAGE plpgsql
+      AS $f$ BEGIN EXECUTE format('TRUNCATE %I.%I', 'public', 'orders'); END $f$`;
+
+  /** Functions not the dataset's, only reading it, or naming no table they run. */
+  const NOT_FAILING = `
+    CREATE FUNCTION public.trim_archive() RETURNS void LANGUAGE plpgsql AS $f$
+    BEGIN
+      TRUNCATE public.orders_archive;
+      COPY other.orders TO '/dev/null';
+      INSERT INTO public."Orders" VALUES (1) ON CONFLICT DO NOTHING;
+    END $f$;
+    CREATE FUNCTION public.total() RETURNS bigint LANGUAGE sql
+      AS $f$ SELECT sum(amount) FROM public.orders $f$;
+    CREATE FUNCTION public.told() RETURNS void LANGUAGE plpgsql AS $f$
+    BEGIN
+      RAISE NOTICE 'cannot truncate orders, copy it instead';
+      PERFORM count(*) FROM orders;
+    END $f$;
+    CREATE FUNCTION public.empty_any(t text) RETURNS void LANGUAGE plpgsql
+      AS $f$ BEGIN EXECUTE format('TRUNCATE %I', t); PERFORM * FROM orders; END $f$`;
+
+  it("names the statements of the database's functions that fail from the cut-over, where pg_stat_statements cannot see them", async () => {
+    await db.raw(`CREATE TABLE public."Orders" (id int PRIMARY KEY)`);
+    await db.raw(FUNCTIONS);
+    await db.raw(NOT_FAILING);
+    const { description, run, logs } = await cutOverWarning([
+      { addField: { name: 'region', type: 'text' } },
+    ]);
+    // Without pg_stat_statements, the warning of every upsert by constraint.
+    expect(description).toContain('the engine names those it has seen instead');
+    const warning = description
+      .split('\n')
+      .find(w => w.includes('functions of this database'))!;
+    expect(warning).toMatch(
+      /^public\.orders becomes a view, and functions of this database hold statements on it that do not work through a view \(pg_stat_statements does not see statements run inside functions\): /,
+    );
+    const named = [...warning.matchAll(/`([^`]*)` in ([^ ]*) (\([^;]*;)/g)].map(
+      ([, statement, fn, what]) => `${fn} | ${statement} | ${what}`,
+    );
+    expect(named.sort()).toEqual(
+      [
+        'other.export_orders(text) | COPY "orders" TO \'/dev/null\' | (COPY to a file or client, fails from this cut-over;',
+        'public.archive() | INSERT INTO orders (id, amount) VALUES (NEW.id, NEW.amount) ON CONFLICT ON CONSTRAINT orders_pkey DO NOTHING | (run by trigger archive_back on public.orders_archive, an upsert naming a constraint, fails from this cut-over;',
+        'public.empty_orders() | TRUNCATE public.orders | (in a string it may run, TRUNCATE, fails from this cut-over;',
+        'public.reset_orders() | TRUNCATE public.orders | (TRUNCATE, fails from this cut-over;',
+      ].sort(),
+    );
+    expect(warning).toContain(
+      'ON CONFLICT ON CONSTRAINT orders_pkey DO NOTHING` in public.archive() (run by trigger archive_back on public.orders_archive, an upsert naming a constraint, fails from this cut-over; instead: name its columns',
+    );
+    expect(warning).toContain(
+      '; public.empty_named(text) runs statements built at run time (EXECUTE) and names public.orders in a string beside a statement',
+    );
+    expect(warning).not.toMatch(/trim_archive|total|told|empty_any/);
+    expect(await outcomeOf(engine!.migrate(run))).toBe('done');
+    // The cut-over's log says the same, and nothing of the engine's own
+    // trigger functions, there by then.
+    expect(logs).toContainEqual(expect.stringContaining(warning));
+    // What it said: the function fails through the view.
+    expect(await outcomeOf(db.raw(`SELECT public.reset_orders()`))).toContain(
+      '"orders" is not a table',
+    );
+  }, 60_000);
+
+  it('says nothing of functions only reading the dataset, or writing another table', async () => {
+    await db.raw(`CREATE TABLE public."Orders" (id int PRIMARY KEY)`);
+    await db.raw(NOT_FAILING);
+    // With pg_stat_statements too, where its warning names nothing.
+    await db.raw(`CREATE EXTENSION pg_stat_statements`);
+    const { description } = await cutOverWarning([
+      { changeType: { field: 'amount', type: 'bigint' } },
+    ]);
+    expect(description).toBe('');
+  }, 60_000);
+
+  it('names the functions that set session_replication_role = replica, by their SET clause or their body', async () => {
+    await db.raw(`CREATE EXTENSION pg_stat_statements`);
+    await db.raw(`
+      CREATE FUNCTION public.bulk_load() RETURNS void LANGUAGE sql
+        AS $f$ INSERT INTO public.orders (id, amount) VALUES (500, 1) $f$;
+      ALTER FUNCTION public.bulk_load() SET session_replication_role = replica;
+      CREATE PROCEDURE public.quiet_load() LANGUAGE plpgsql AS $f$
+      BEGIN
+        PERFORM set_config('session_replication_role', 'replica', true);
+        INSERT INTO public.orders (id, amount) VALUES (501, 1);
+      END $f$;
+      -- Not to replica.
+      CREATE FUNCTION public.loud_load() RETURNS void LANGUAGE plpgsql AS $f$
+      BEGIN
+        SET LOCAL session_replication_role = origin;
+      END $f$`);
+    await db.raw(`SELECT pg_stat_statements_reset()`);
+    await workload([
+      `DO $$ BEGIN PERFORM set_config('session_replication_role', 'replica', true); END $$`,
+      // Kept as \`set_config($1, $2, $3)\`: as psql restoring a dump sends it.
+      `SELECT set_config('session_replication_role', 'replica', false)`,
+      `SELECT set_config('search_path', '', false)`,
+    ]);
+    const { description } = await cutOverWarning([
+      { changeType: { field: 'amount', type: 'bigint' } },
+    ]);
+    expect(description).toContain(
+      'in a session with session_replication_role = replica stores nothing and reports its rows as written (PostgreSQL fires no trigger of a view then): pg_stat_statements has seen it set 1 time in this database (to replica, or to a value it does not keep), public.bulk_load() runs with it (its own SET clause), public.quiet_load() sets it; ',
+    );
+    expect(description).not.toContain('loud_load');
+  }, 60_000);
+
   it('warns that writes under session_replication_role = replica store nothing through a view with a trigger', async () => {
     await db.raw(`CREATE EXTENSION pg_stat_statements`);
     await admin.raw(`DROP ROLE IF EXISTS loader`);

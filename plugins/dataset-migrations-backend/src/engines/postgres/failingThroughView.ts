@@ -13,6 +13,7 @@ import {
   type ResolvedDataset,
 } from './relations';
 import { escapeRegExp } from '../../sql/regExp';
+import { readBody } from './functionBodies';
 
 /** A kind of statement that fails through the view, and from when. */
 interface FailingKind {
@@ -150,12 +151,45 @@ export async function throughViewWarnings(
   untilContract: boolean,
 ): Promise<string[]> {
   const statements = await statementsView(client);
+  const routines = await routinesNaming(client, dataset, untilContract);
   return [
     await failingThroughViewWarning(client, dataset, untilContract, statements),
+    failingInRoutinesWarning(dataset, untilContract, routines),
     untilContract
-      ? await replicaWritersWarning(client, dataset, statements)
+      ? await replicaWritersWarning(client, dataset, statements, routines)
       : undefined,
   ].filter((w): w is string => w !== undefined);
+}
+
+/** Each kind failing in this migration, its pattern over the dataset's name. */
+function failingPatterns(
+  dataset: ResolvedDataset,
+  untilContract: boolean,
+): { kind: FailingKind; fails: string; pattern: RegExp }[] {
+  const first = dataset.kind === 'table';
+  const named = namePattern(dataset);
+  return KINDS.flatMap(kind => {
+    const fails = kind.fails(first, untilContract);
+    return fails
+      ? [
+          {
+            kind,
+            fails,
+            pattern: new RegExp(
+              kind.pattern.replace(/\{T\}/g, `(${named})`),
+              's',
+            ),
+          },
+        ]
+      : [];
+  });
+}
+
+/** A statement's words, all but quoted names in lower case. */
+function lowerWords(query: string): string {
+  return query.replace(/"[^"]*"|[^"]+/g, part =>
+    part.startsWith('"') ? part : part.toLowerCase(),
+  );
 }
 
 async function failingThroughViewWarning(
@@ -169,7 +203,7 @@ async function failingThroughViewWarning(
   const seen =
     statements === undefined
       ? undefined
-      : await statementsSeen(client, dataset, first, untilContract, statements);
+      : await statementsSeen(client, dataset, untilContract, statements);
   if (seen === undefined) {
     const upserts = first
       ? await upsertsByConstraintWarning(client, dataset, untilContract)
@@ -225,15 +259,11 @@ async function statementsView(client: PoolClient): Promise<string | undefined> {
 async function statementsSeen(
   client: PoolClient,
   dataset: ResolvedDataset,
-  first: boolean,
   untilContract: boolean,
   view: string,
 ): Promise<Seen[]> {
-  const kinds = KINDS.flatMap(kind => {
-    const fails = kind.fails(first, untilContract);
-    return fails ? [{ kind, fails }] : [];
-  });
-  if (kinds.length === 0) return [];
+  const patterns = failingPatterns(dataset, untilContract);
+  if (patterns.length === 0) return [];
   const { rows } = await client.query<{ query: string; calls: string }>(
     `SELECT left(query, ${STATEMENT_READ}) AS query, sum(calls)::text AS calls FROM ${view}
         WHERE dbid = ${THIS_DATABASE}
@@ -243,17 +273,9 @@ async function statementsSeen(
     // patterns differ: its \b is a backspace), judged here.
     [escapeRegExp(dataset.relation.name), KEYWORDS],
   );
-  const named = namePattern(dataset);
-  const patterns = kinds.map(({ kind, fails }) => ({
-    kind,
-    fails,
-    pattern: new RegExp(kind.pattern.replace(/\{T\}/g, `(${named})`), 's'),
-  }));
   return rows.flatMap(row => {
     const query = row.query.replace(/\s+/g, ' ').trim();
-    const words = query.replace(/"[^"]*"|[^"]+/g, part =>
-      part.startsWith('"') ? part : part.toLowerCase(),
-    );
+    const words = lowerWords(query);
     const found = patterns.find(({ pattern }) => pattern.test(words));
     return found
       ? [
@@ -269,19 +291,259 @@ async function statementsSeen(
 }
 
 /**
+ * A function or procedure of the database's own (not PostgreSQL's, an
+ * extension's or the engine's), as the plan reads it.
+ */
+interface Routine {
+  /** `schema.name(argument types)` */
+  name: string;
+  /** Its body: prosrc, or a BEGIN ATOMIC body as pg_get_functiondef writes it. */
+  body: string;
+  /** The triggers that run it, `trigger t on schema.table`. */
+  triggers: string[];
+  /** Its own SET clause sets session_replication_role to replica. */
+  runsAsReplica: boolean;
+}
+
+/** A word each kind's statements, or setting session_replication_role, hold. */
+const BODY_WORDS = [
+  'copy',
+  'truncate',
+  'conflict',
+  'current',
+  'tablesample',
+  'alter',
+  'index',
+  'cluster',
+  'references',
+  'vacuum',
+  'analyze',
+  'session_replication_role',
+];
+
+/** Functions read at most, and how much of each body. */
+const ROUTINES_READ = 200;
+const BODY_READ = 100_000;
+
+/**
+ * The functions and procedures whose body may hold a statement on the dataset
+ * that fails through the view, or may set session_replication_role: those
+ * whose text names the dataset beside a keyword of a failing kind (narrowed in
+ * SQL, as pg_stat_statements' texts, then judged statement by statement here),
+ * those with a BEGIN ATOMIC body bound to it (its text is a tree, not the
+ * name: refuseDependents refuses a migration while one is, read here all the
+ * same), and those whose body or SET clause mentions the setting. Any role may
+ * read pg_proc; the engine's own trigger functions (`dsm_<tag>_…`) write the
+ * versions' tables, not the name. Bounded: one pass over every body, then at
+ * most ROUTINES_READ functions by name, BODY_READ characters of each.
+ */
+async function routinesNaming(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+  untilContract: boolean,
+): Promise<Routine[]> {
+  // Nothing fails through the view then, and no trigger is skipped.
+  if (!untilContract && failingPatterns(dataset, untilContract).length === 0)
+    return [];
+  const { rows } = await client.query<Routine>(
+    `SELECT format('%I.%I(%s)', n.nspname, p.proname,
+                   array_to_string(array(SELECT format_type(a.t, NULL)
+                                           FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i)
+                                          ORDER BY a.i), ', ')) AS name,
+            CASE WHEN p.prosqlbody IS NULL THEN left(p.prosrc, ${BODY_READ})
+                 ELSE left(pg_get_functiondef(p.oid), ${BODY_READ}) END AS body,
+            array(SELECT format('trigger %I on %I.%I', t.tgname, tn.nspname, tc.relname)
+                    FROM pg_trigger t JOIN pg_class tc ON tc.oid = t.tgrelid
+                    JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+                   WHERE t.tgfoid = p.oid AND NOT t.tgisinternal
+                   ORDER BY 1) AS triggers,
+            coalesce(EXISTS (SELECT FROM unnest(p.proconfig) AS c
+                              WHERE c ~* '^session_replication_role=.*replica'), false) AS "runsAsReplica"
+       FROM pg_proc p
+       JOIN pg_namespace n ON n.oid = p.pronamespace
+       JOIN pg_language l ON l.oid = p.prolang
+      WHERE l.lanname IN ('sql', 'plpgsql')
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+        AND p.proname !~ '^dsm_[0-9a-f]{12}_'
+        AND NOT EXISTS (SELECT FROM pg_depend d
+                         WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                           AND d.deptype = 'e')
+        -- One pass over every body for the name or the setting; on those
+        -- alone, a word of a failing kind or the setting, in lower case by
+        -- strpos (a pattern of many words would take as long as the pass).
+        AND ((p.prosrc ~* ('(' || $1 || '|session_replication_role)')
+              AND EXISTS (SELECT FROM (SELECT lower(p.prosrc) AS src OFFSET 0) AS s,
+                                      unnest($2::text[]) AS w
+                           WHERE strpos(s.src, w) > 0))
+             OR EXISTS (SELECT FROM unnest(p.proconfig) AS c
+                         WHERE c ~* '^session_replication_role=.*replica')
+             OR (p.prosqlbody IS NOT NULL
+                 AND EXISTS (SELECT FROM pg_depend d
+                              WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                                AND d.refclassid = 'pg_class'::regclass
+                                AND d.refobjid IN (to_regclass($3), to_regclass($4)))))
+      ORDER BY 1 LIMIT ${ROUTINES_READ}`,
+    [
+      escapeRegExp(dataset.relation.name),
+      BODY_WORDS,
+      quoteRelation(dataset.relation),
+      quoteRelation(dataset.storage),
+    ],
+  );
+  return rows;
+}
+
+/** A statement in a function that fails through the view. */
+interface InRoutine {
+  routine: Routine;
+  text: string;
+  kind: FailingKind;
+  fails: string;
+  /** Found in a string the function holds, which it may run (EXECUTE). */
+  inString: boolean;
+}
+
+/**
+ * The statements of the functions' bodies that fail through the view, and the
+ * functions that run statements they build (EXECUTE) and name the dataset in
+ * a string beside a keyword of a failing kind.
+ *
+ * A statement built at run time (`EXECUTE format('TRUNCATE %I', t)`) cannot
+ * be read. A string that is itself a failing statement on the dataset
+ * (`EXECUTE 'TRUNCATE public.orders'`) is named as one. A function that runs
+ * built statements and holds the dataset's name and such a keyword in its
+ * strings (`format('TRUNCATE %I', 'orders')`) is named as one that may: a
+ * warning of every function using EXECUTE would name each maintenance
+ * function of every database, a warning people learn to skip, while one
+ * holding the name and the keyword is worth a reader's look.
+ */
+function routineFindings(
+  dataset: ResolvedDataset,
+  untilContract: boolean,
+  routines: Routine[],
+): { found: InRoutine[]; built: Routine[] } {
+  const patterns = failingPatterns(dataset, untilContract);
+  const named = new RegExp(namePattern(dataset));
+  const keyword = new RegExp(
+    `\\b${KEYWORDS.replace('[[:space:]]', '\\s')}\\b`,
+    'i',
+  );
+  const found: InRoutine[] = [];
+  const built: Routine[] = [];
+  if (patterns.length === 0) return { found, built };
+  for (const routine of routines) {
+    const atomic = /\bBEGIN\s+ATOMIC\b/i.exec(routine.body);
+    const body = readBody(
+      atomic ? routine.body.slice(atomic.index) : routine.body,
+    );
+    const judge = (
+      statements: { text: string; words: string }[],
+      inString: boolean,
+    ) =>
+      statements.flatMap(s => {
+        const match = patterns.find(({ pattern }) => pattern.test(s.words));
+        return match ? [{ routine, text: s.text, ...match, inString }] : [];
+      });
+    const own = [
+      ...judge(body.statements, false),
+      // A string that is a statement: one level down, as EXECUTE runs it.
+      ...body.strings.flatMap(text => judge(readBody(text).statements, true)),
+    ];
+    found.push(...own);
+    if (
+      own.length === 0 &&
+      body.statements.some(s =>
+        /^execute\b|[^a-z0-9_$]execute\b/.test(s.words),
+      ) &&
+      body.strings.some(text => named.test(lowerWords(text))) &&
+      body.strings.some(text => keyword.test(text))
+    )
+      built.push(routine);
+  }
+  return { found, built };
+}
+
+function failingInRoutinesWarning(
+  dataset: ResolvedDataset,
+  untilContract: boolean,
+  routines: Routine[],
+): string | undefined {
+  const { found, built } = routineFindings(dataset, untilContract, routines);
+  if (found.length === 0 && built.length === 0) return undefined;
+  const name = formatRelation(dataset.relation);
+  const runBy = (r: Routine) =>
+    r.triggers.length > 0 ? [`run by ${r.triggers.join(' and ')}`] : [];
+  const shown = found.slice(0, SEEN_SHOWN).map(f => {
+    const text =
+      f.text.length > SHOWN_LENGTH
+        ? `${f.text.slice(0, SHOWN_LENGTH)}…`
+        : f.text;
+    return `\`${text}\` in ${f.routine.name} (${[
+      ...(f.inString ? ['in a string it may run'] : []),
+      ...runBy(f.routine),
+      f.kind.what,
+      f.fails,
+    ].join(', ')}; instead: ${f.kind.instead.replace(/\{N\}/g, name)})`;
+  });
+  const parts = [
+    ...(shown.length > 0
+      ? [
+          `functions of this database hold statements on it that do not work through a view (pg_stat_statements does not see statements run inside functions): ${shown.join(
+            ', ',
+          )}${
+            found.length > SEEN_SHOWN
+              ? `, and ${found.length - SEEN_SHOWN} more`
+              : ''
+          }; change them before the migration`,
+        ]
+      : []),
+    ...(built.length > 0
+      ? [
+          `${built
+            .slice(0, SEEN_SHOWN)
+            .map(r => [r.name, ...runBy(r).map(by => `(${by})`)].join(' '))
+            .join(', ')}${
+            built.length > SEEN_SHOWN
+              ? `, and ${built.length - SEEN_SHOWN} more`
+              : ''
+          } run${
+            built.length === 1 ? 's' : ''
+          } statements built at run time (EXECUTE) and name${
+            built.length === 1 ? 's' : ''
+          } ${name} in a string beside a statement's keyword (COPY, TRUNCATE, ON CONFLICT, ALTER…): the engine cannot read what they run; read them`,
+        ]
+      : []),
+  ];
+  return `${name} becomes a view, and ${parts.join('; ')}`;
+}
+
+/**
+ * A body setting session_replication_role to replica: by SET (in its code or
+ * a string it runs) or set_config.
+ */
+const SETS_REPLICA =
+  /session_replication_role'*\s*(=|\bto\b)\s*'*replica\b|set_config\s*\(\s*'+session_replication_role'+\s*,\s*'+replica\b/i;
+
+/**
  * Until contract the name is a view with triggers, which PostgreSQL does not
  * fire in a session with session_replication_role = replica (and refuses to
  * fire always, for a view): such a write through the name stores nothing and
  * reports its rows as written (found by a probe, 2026-12-06). Bulk loaders set
  * it to skip foreign keys' checks (AWS DMS's full load, pglogical's apply). The
  * engine cannot see a session's settings, but it can see a role's or
- * database's default, and, where it may read pg_stat_statements, the setting
- * made by a SET (not one by set_config, whose arguments it keeps as `$n`).
+ * database's default, a function's SET clause or body setting it, and, where
+ * it may read pg_stat_statements, the setting made by a SET or a set_config
+ * in a DO block. Not a `SELECT set_config($1, $2, $3)`: pg_stat_statements
+ * keeps its arguments as `$n`, and keeps one entry for every set_config of
+ * the database (psql restoring a pg_dump sends one for search_path), so it
+ * tells nothing. Nor a connection's options (`options=-c
+ * session_replication_role=replica`), which no catalog keeps.
  */
 async function replicaWritersWarning(
   client: PoolClient,
   dataset: ResolvedDataset,
   statements: string | undefined,
+  routines: Routine[],
 ): Promise<string | undefined> {
   const { rows: defaults } = await client.query<{ who: string }>(
     `SELECT CASE WHEN s.setrole = 0 THEN 'every role' ELSE format('role %I', r.rolname) END
@@ -297,8 +559,11 @@ async function replicaWritersWarning(
     const { rows } = await client.query<{ calls: string | null }>(
       `SELECT sum(calls)::text AS calls FROM ${statements}
         WHERE dbid = ${THIS_DATABASE}
-          -- PostgreSQL 18 keeps \`= replica\` as \`= $1\`, and DEFAULT as it is.
-          AND query ~* 'session_replication_role\\s*(=|to)\\s*(\\$[0-9]|''?replica)'`,
+          -- PostgreSQL 18 keeps \`= replica\` as \`= $1\`, and DEFAULT as it is;
+          -- a set_config's arguments it keeps as they are only in a utility
+          -- statement's text (a DO block): in a SELECT they are \`$1, $2\`.
+          AND (query ~* 'session_replication_role\\s*(=|to)\\s*(\\$[0-9]|''?replica)'
+               OR query ~* 'set_config\\s*\\(\\s*''+session_replication_role''+\\s*,\\s*''+replica')`,
     );
     const calls = Number(rows[0]?.calls ?? 0);
     if (calls > 0)
@@ -307,6 +572,11 @@ async function replicaWritersWarning(
           calls === 1 ? '' : 's'
         } in this database (to replica, or to a value it does not keep)`,
       );
+  }
+  for (const r of routines) {
+    if (r.runsAsReplica)
+      evidence.push(`${r.name} runs with it (its own SET clause)`);
+    else if (SETS_REPLICA.test(r.body)) evidence.push(`${r.name} sets it`);
   }
   if (evidence.length === 0) return undefined;
   return `until contract a write through ${formatRelation(
