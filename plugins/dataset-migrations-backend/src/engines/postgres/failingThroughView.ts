@@ -428,6 +428,8 @@ function routineFindings(
     `\\b${KEYWORDS.replace('[[:space:]]', '\\s')}\\b`,
     'i',
   );
+  // Only statements naming it are judged: the name, in lower case.
+  const mentioning = dataset.relation.name.toLowerCase();
   const found: InRoutine[] = [];
   const built: Routine[] = [];
   if (patterns.length === 0) return { found, built };
@@ -435,6 +437,7 @@ function routineFindings(
     const atomic = /\bBEGIN\s+ATOMIC\b/i.exec(routine.body);
     const body = readBody(
       atomic ? routine.body.slice(atomic.index) : routine.body,
+      mentioning,
     );
     const judge = (
       statements: { text: string; words: string }[],
@@ -447,14 +450,16 @@ function routineFindings(
     const own = [
       ...judge(body.statements, false),
       // A string that is a statement: one level down, as EXECUTE runs it.
-      ...body.strings.flatMap(text => judge(readBody(text).statements, true)),
+      ...body.strings.flatMap(text =>
+        text.toLowerCase().includes(mentioning)
+          ? judge(readBody(text, mentioning).statements, true)
+          : [],
+      ),
     ];
     found.push(...own);
     if (
       own.length === 0 &&
-      body.statements.some(s =>
-        /^execute\b|[^a-z0-9_$]execute\b/.test(s.words),
-      ) &&
+      /\bexecute\b/i.test(routine.body) &&
       body.strings.some(text => named.test(lowerWords(text))) &&
       body.strings.some(text => keyword.test(text))
     )

@@ -37,13 +37,17 @@ const PREFIXES = [
   /^(for|foreach|while) .*?\bloop\b ?/,
 ];
 
+const SPECIAL = /[-/'"$;]/g;
+
 const DOLLAR_TAG = /\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
 
 /**
  * Reads a body: splits it at semicolons outside strings, quoted names and
- * comments, and keeps each string literal's text.
+ * comments, and keeps each string literal's text. With `mentioning` (in lower
+ * case), only the statements whose words, in lower case, hold it: a body of
+ * thousands of statements is read in a few milliseconds.
  */
-export function readBody(body: string): Body {
+export function readBody(body: string, mentioning?: string): Body {
   const statements: BodyStatement[] = [];
   const strings: string[] = [];
   // The piece read since the last semicolon: its code, string literals as
@@ -51,7 +55,10 @@ export function readBody(body: string): Body {
   let code = '';
   let literals: string[] = [];
   const end = () => {
-    const piece = statement(code, literals);
+    const piece =
+      mentioning === undefined || code.toLowerCase().includes(mentioning)
+        ? statement(code, literals)
+        : undefined;
     if (piece) statements.push(piece);
     code = '';
     literals = [];
@@ -80,7 +87,9 @@ export function readBody(body: string): Body {
       code += ' ';
     } else if (c === "'") {
       // E'…' takes backslash escapes; a standard string only doubled quotes.
-      const escapes = /(^|[^A-Za-z0-9_$])[eE]$/.test(code);
+      const escapes =
+        /[eE]/.test(body[i - 1] ?? '') &&
+        !/[A-Za-z0-9_$]/.test(body[i - 2] ?? ' ');
       let text = '';
       let j = i + 1;
       while (j < n) {
@@ -128,8 +137,11 @@ export function readBody(body: string): Body {
       end();
       i += 1;
     } else {
-      code += c;
-      i += 1;
+      // Up to the next character that may start something else, at once.
+      SPECIAL.lastIndex = i + 1;
+      const to = SPECIAL.exec(body)?.index ?? n;
+      code += body.slice(i, to);
+      i = to;
     }
   }
   end();
