@@ -500,3 +500,171 @@ describe('a file making its own table of the dataset’s name', () => {
     }
   });
 });
+
+describe('a table name code builds into the statement from what names the dataset in the file', () => {
+  // Each called unaffected by a cold review (2026-12-06): the name is written
+  // in only when the statement runs.
+  it.each([
+    [
+      'dags/wipe.py',
+      'SQLExecuteQueryOperator(\n    task_id="wipe",\n    sql="TRUNCATE {{ params.table }}",\n    params={"table": "orders"},\n)\n',
+      'DELETE FROM orders',
+      3,
+    ],
+    [
+      'dags/wipe.py',
+      'PostgresOperator(task_id="wipe", sql="TRUNCATE {{ params[\'table\'] }}", params=dict(table="public.orders"))\n',
+      'DELETE FROM orders',
+      1,
+    ],
+    [
+      'etl.py',
+      'table = "orders"\n\ndef wipe(cur):\n    cur.execute("TRUNCATE %s" % table)\n',
+      'DELETE FROM orders',
+      4,
+    ],
+    [
+      'etl.py',
+      'cur.execute("COPY %s (%s) FROM STDIN" % ("orders", ", ".join(cols)))\n',
+      'INSERT INTO orders',
+      1,
+    ],
+    [
+      'etl.py',
+      'cur.execute("TRUNCATE %(t)s" % {"t": "public.orders"})\n',
+      'DELETE FROM orders',
+      1,
+    ],
+    [
+      'etl.py',
+      'cur.execute("TRUNCATE {}".format("orders"))\n',
+      'DELETE FROM orders',
+      1,
+    ],
+    [
+      'etl.py',
+      'TABLE = "orders"\ncur.execute("""\n    TRUNCATE {table}\n""".format(table=TABLE))\n',
+      'DELETE FROM orders',
+      3,
+    ],
+    [
+      'etl.py',
+      'TABLE = "orders"\ncur.copy_expert("COPY " + TABLE + " FROM STDIN WITH CSV", f)\n',
+      'INSERT INTO orders',
+      2,
+    ],
+    [
+      'etl.py',
+      'class Loader:\n    def __init__(self):\n        self.table = "orders"\n\n    def wipe(self, cur):\n        cur.execute(f"TRUNCATE {self.table}")\n',
+      'DELETE FROM orders',
+      6,
+    ],
+    [
+      'etl.py',
+      'TABLE = "orders"\ncur.copy_from(f, TABLE, sep=",")\n',
+      'INSERT INTO orders',
+      2,
+    ],
+    [
+      'wipe.py',
+      'name = "orders"\ncur.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(name)))\n',
+      'DELETE FROM orders',
+      2,
+    ],
+    [
+      'Load.java',
+      'class Load {\n  private static final String TABLE = "orders";\n  void load(CopyManager copy, Reader r) throws Exception {\n    copy.copyIn("COPY " + TABLE\n        + " FROM STDIN WITH CSV", r);\n  }\n}\n',
+      'INSERT INTO orders',
+      4,
+    ],
+    [
+      'Wipe.java',
+      'static final String TABLE = "public.orders";\nstmt.execute(String.format("TRUNCATE TABLE %s", TABLE));\n',
+      'DELETE FROM orders',
+      2,
+    ],
+    [
+      'load.go',
+      'func load(ctx context.Context, conn *pgx.Conn, rows [][]any) error {\n\ttbl := pgx.Identifier{"public", "orders"}\n\t_, err := conn.CopyFrom(ctx, tbl, []string{"id", "amount"}, pgx.CopyFromRows(rows))\n\treturn err\n}\n',
+      'INSERT INTO orders',
+      3,
+    ],
+    [
+      'wipe.go',
+      'const table = "orders"\n\nfunc wipe(ctx context.Context, conn *pgx.Conn) error {\n\t_, err := conn.Exec(ctx, fmt.Sprintf("TRUNCATE %s", table))\n\treturn err\n}\n',
+      'DELETE FROM orders',
+      4,
+    ],
+    [
+      'wipe.go',
+      '_, err := conn.Exec(ctx, "TRUNCATE "+pgx.Identifier{"orders"}.Sanitize())\n',
+      'DELETE FROM orders',
+      1,
+    ],
+    [
+      'wipe.rb',
+      'TABLE = "orders"\nconn.exec("TRUNCATE #{TABLE}")\n',
+      'DELETE FROM orders',
+      2,
+    ],
+  ])('%s: %s', (path, code, instead, line) => {
+    const result = rewriteSqlFile({ path, content: code }, target, widen);
+    expect({ path, status: result.status }).toEqual({
+      path,
+      status: 'needs-decision',
+    });
+    expect(result.impact.needsTable).toBe(true);
+    expect(result.impact.problem?.message).toContain(instead);
+    expect(result.impact.lines).toEqual([line]);
+  });
+
+  it.each([
+    [
+      'dags/wipe.py',
+      'SQLExecuteQueryOperator(task_id="wipe", sql="TRUNCATE {{ params.table }}", params={"table": "orders_archive"})\nread("orders")\n',
+    ],
+    [
+      'dags/report.py',
+      'SQLExecuteQueryOperator(task_id="r", sql="SELECT id FROM {{ params.table }}", params={"table": "orders"})\n',
+    ],
+    [
+      'etl.py',
+      'table = "orders_archive"\ncur.execute("TRUNCATE %s" % table)\nread("orders")\n',
+    ],
+    ['etl.py', 'cur.execute("TRUNCATE %s" % table)\nread("orders")\n'],
+    ['etl.py', 'log.info("truncating %s" % "orders")\n'],
+    [
+      'etl.py',
+      'cur.execute("SELECT id FROM %s WHERE kind = %%s" % "orders", ("x",))\n',
+    ],
+    ['etl.py', 'cur.execute("TRUNCATE {}".format(other))\nread("orders")\n'],
+    [
+      'etl.py',
+      'TABLE = "orders"\ncur.execute("SELECT id FROM " + TABLE + " WHERE id > 0")\n',
+    ],
+    [
+      'Load.java',
+      'static final String TABLE = "orders_archive";\ncopy.copyIn("COPY " + TABLE + " FROM STDIN", r); // orders\n',
+    ],
+    [
+      'load.go',
+      'tbl := pgx.Identifier{"other", "orders"}\n_, err := conn.CopyFrom(ctx, tbl, cols, src)\n',
+    ],
+    [
+      'load.go',
+      'tbl := pgx.Identifier{"orders_archive"}\n_, err := conn.CopyFrom(ctx, tbl, cols, src) // orders\n',
+    ],
+    [
+      'test_etl.py',
+      'cur.execute("CREATE TEMP TABLE orders (id bigint)")\ncur.execute("TRUNCATE %s" % "orders")\n',
+    ],
+  ])(
+    'not another table, a query, or a name set elsewhere: %s %s',
+    (path, code) => {
+      expect({
+        code,
+        status: rewriteSqlFile({ path, content: code }, target, widen).status,
+      }).toEqual({ code, status: 'unaffected' });
+    },
+  );
+});

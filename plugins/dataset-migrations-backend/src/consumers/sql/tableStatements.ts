@@ -38,7 +38,7 @@ function withoutComments(code: string): string {
       // Not a glob's `data/*.csv`: a comment starts a line or follows a blank.
       .replace(/(?<=^|[\s;(])\/\*[\s\S]*?\*\//gm, blank)
       .replace(
-        /(^|[ \t])(?:#|\/\/|--(?=\s|-|$))[^\n]*/gm,
+        /(^|[ \t])(?:#(?!\{)|\/\/|--(?=\s|-|$))[^\n]*/gm,
         (match, lead: string) => `${lead}${blank(match.slice(lead.length))}`,
       )
   );
@@ -66,6 +66,364 @@ function quotedOtherCase(text: string, table: string): boolean {
     ...text.matchAll(new RegExp(`"(${escapeRegExp(table)})"`, 'gi')),
   ];
   return quoted.length > 0 && quoted.every(q => q[1] !== table);
+}
+
+/**
+ * A string literal of code: Python's triple-quoted or prefixed (`f"…"`), or a
+ * line's `'…'`, `"…"` or `` `…` ``.
+ */
+const LITERAL = String.raw`(?:\b[fFrRbBuUsS]{1,2}(?=['"]))?(?:"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\x60(?:\\.|[^\x60\\])*\x60)`;
+
+/** A name code binds: `TABLE`, or an object's own `self.table`, `this.table`. */
+const BOUND = String.raw`(?:(?:self|this|cls)\s*\.\s*)?[A-Za-z_$][\w$]*`;
+
+/** psycopg's `sql.Identifier("public", "orders")`, pgx's `pgx.Identifier{"orders"}`. */
+const IDENTIFIER = String.raw`(?:[A-Za-z_]\w*\s*\.\s*)?Identifier\s*(?:\([^()\n]*\)|\{[^{}\n]*\})`;
+
+/** A value naming a table in code: a literal, a bound name, an identifier (`.Sanitize()`d). */
+const VALUE = String.raw`(?:${LITERAL}|${IDENTIFIER}|${BOUND})(?:\s*\.\s*Sanitize\s*\(\s*\))?`;
+
+/** The quote a literal opens and closes with, and its text between. */
+function literalParts(
+  literal: string,
+): { open: string; body: string; close: string } | undefined {
+  const m = /^([fFrRbBuUsS]{0,2})("""|'''|["'\x60])([\s\S]*)\2$/.exec(literal);
+  if (!m) return undefined;
+  return { open: `${m[1]}${m[2]}`, body: m[3], close: m[2] };
+}
+
+/**
+ * The arguments of a call or literal whose bracket opens at `open`, split at
+ * their top-level commas, and where the bracket closes; undefined when it does
+ * not close within 2,000 characters.
+ */
+function argumentsAt(
+  text: string,
+  open: number,
+): { args: string[]; end: number } | undefined {
+  const pairs: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+  const stack: string[] = [pairs[text[open]]];
+  const args: string[] = [];
+  let start = open + 1;
+  const quoted = new RegExp(`^${LITERAL}`);
+  for (let i = open + 1; i < Math.min(text.length, open + 2000); i++) {
+    const c = text[i];
+    if (/['"\x60]/.test(c)) {
+      const literal = quoted.exec(text.slice(i, i + 2000));
+      if (!literal) return undefined;
+      i += literal[0].length - 1;
+    } else if (pairs[c]) stack.push(pairs[c]);
+    else if (c === stack[stack.length - 1]) {
+      stack.pop();
+      if (stack.length === 0) {
+        args.push(text.slice(start, i));
+        return {
+          args: args.map(a => a.trim()).filter(a => a !== ''),
+          end: i + 1,
+        };
+      }
+    } else if (c === ',' && stack.length === 1) {
+      args.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What code binds to the dataset's name in the file: a variable, constant or
+ * keyword argument assigned a literal naming it wholly (`TABLE =
+ * "public.orders"`, `static final String TABLE = "orders";`, `table :=
+ * "orders"`, `self.table = 'orders'`, `table="orders"`), a dictionary's key
+ * (Airflow's `params={"table": "orders"}`), or an identifier of it (`tbl :=
+ * pgx.Identifier{"orders"}`). Only what plainly names the dataset: a name
+ * assigned anything else, or only at run time, binds nothing.
+ */
+interface Bindings {
+  /** The SQL a value stands for, where it names the dataset. */
+  valueOf(expression: string): string | undefined;
+  /** Names bound to the dataset, and keys of dictionaries naming it. */
+  names: Map<string, string>;
+  keys: Map<string, string>;
+}
+
+function bindingsOf(code: string, target: DatasetTarget): Bindings {
+  const named = new RegExp(namePattern(target), 'i');
+  const namesIt = (value: string) => {
+    const m = named.exec(value.trim());
+    return !!m && m.index === 0 && m[0].length === value.trim().length;
+  };
+  const normal = (name: string) => name.replace(/\s+/g, '');
+  // Every literal a name is assigned, the schema's too (`SCHEMA = "public"`).
+  const literals = new Map<string, string[]>();
+  const keys = new Map<string, string>();
+  const assigned = new RegExp(
+    `(?:\\bvar\\s+([A-Za-z_]\\w*)\\s+[\\w.\\[\\]*]+\\s*=|(?<![\\w$.])(${BOUND})\\s*(?::\\s*[\\w.<>\\[\\]]+\\s*)?(?::=|=(?![=>~])|:(?![:=])))\\s*(${LITERAL})`,
+    'g',
+  );
+  for (const m of code.matchAll(assigned)) {
+    const parts = literalParts(m[3]);
+    if (!parts || parts.body.includes('\n')) continue;
+    const name = normal(m[1] ?? m[2]);
+    literals.set(name, [...(literals.get(name) ?? []), parts.body]);
+  }
+  for (const m of code.matchAll(
+    /["']([A-Za-z_]\w*)["']\s*:\s*(["'])([^"'\n]+)\2/g,
+  ))
+    if (namesIt(m[3])) keys.set(m[1], m[3].trim());
+  // `TABLE = f"{SCHEMA}.orders"`: its own interpolations, from literals.
+  const literalOf = (expression: string): string | undefined => {
+    const parts = literalParts(expression.trim());
+    if (parts)
+      return parts.body.replace(
+        /\$?\{\s*(\w+)\s*\}/g,
+        (whole, name: string) => literals.get(name)?.[0] ?? whole,
+      );
+    return literals.get(normal(expression.trim()))?.[0];
+  };
+  const names = new Map<string, string>();
+  for (const [name, values] of literals)
+    for (const value of values) {
+      const written = literalOf(JSON.stringify(value));
+      if (written !== undefined && namesIt(written)) {
+        names.set(name, written.trim());
+        break;
+      }
+    }
+  const valueOf = (expression: string): string | undefined => {
+    const e = expression
+      .trim()
+      .replace(/\s*\.\s*Sanitize\s*\(\s*\)$/, '')
+      .trim();
+    const identifier = new RegExp(`^${IDENTIFIER}$`).exec(e);
+    if (identifier) {
+      const inner = /[({]([^(){}]*)[)}]$/.exec(e)![1];
+      const parts = inner
+        .split(',')
+        .map(p => p.trim())
+        .filter(p => p !== '')
+        .map(literalOf);
+      if (parts.length === 0 || parts.length > 2 || parts.includes(undefined))
+        return undefined;
+      const sql = (parts as string[])
+        .map(p => (/^[a-z_][a-z0-9_$]*$/.test(p) ? p : `"${p}"`))
+        .join('.');
+      return namesIt(sql) ? sql : undefined;
+    }
+    if (literalParts(e)) {
+      const value = literalOf(e);
+      return value !== undefined && namesIt(value) ? value.trim() : undefined;
+    }
+    return names.get(normal(e));
+  };
+  for (const m of code.matchAll(
+    new RegExp(
+      `(?<![\\w$.])(${BOUND})\\s*(?::=|=(?!=))\\s*(${IDENTIFIER})`,
+      'g',
+    ),
+  )) {
+    const value = valueOf(m[2]);
+    if (value !== undefined) names.set(normal(m[1]), value);
+  }
+  return { valueOf, names, keys };
+}
+
+/** `text` with `edits` made, each keeping the lines it spans (its newlines go after it). */
+function edited(
+  text: string,
+  edits: Array<{ start: number; end: number; text: string }>,
+): string {
+  let out = text;
+  let before = Infinity;
+  for (const e of [...edits].sort((a, b) => b.start - a.start)) {
+    // Two edits of one literal: the first found is kept.
+    if (e.end > before) continue;
+    before = e.start;
+    const lines = out.slice(e.start, e.end).replace(/[^\n]/g, '');
+    const kept = lines.slice(e.text.replace(/[^\n]/g, '').length);
+    out = `${out.slice(0, e.start)}${e.text}${kept}${out.slice(e.end)}`;
+  }
+  return out;
+}
+
+/**
+ * Code's text with the dataset's name written in where code builds it into a
+ * statement from what plainly names it in the same file (`bindings`):
+ * Airflow's `{{ params.table }}`, an interpolation (`f"TRUNCATE {TABLE}"`,
+ * `` `COPY ${table} TO STDOUT` ``, `"… #{table}"`, `"$TABLE"`), `.format`,
+ * `%`, `String.format` and `fmt.Sprintf` (`"TRUNCATE %s" % table`,
+ * `"TRUNCATE {}".format("orders")`, psycopg's `sql.SQL("TRUNCATE
+ * {}").format(sql.Identifier("orders"))`), concatenation (`"COPY " + TABLE +
+ * " FROM STDIN"`, `"TRUNCATE " + pgx.Identifier{"orders"}.Sanitize()`), and a
+ * bound name handed to a call (`cur.copy_from(f, TABLE)`, `conn.CopyFrom(ctx,
+ * tbl, …)`, `.jdbc(url, TABLE, …)`) as its literal. Lines are kept.
+ */
+function resolved(code: string, bindings: Bindings): string {
+  const { valueOf, names, keys } = bindings;
+  const replaceAll = (
+    source: string,
+    pattern: RegExp,
+    replace: (m: RegExpMatchArray) => string | undefined,
+  ) => {
+    const edits: Array<{ start: number; end: number; text: string }> = [];
+    for (const m of source.matchAll(pattern)) {
+      const written = replace(m);
+      if (written !== undefined)
+        edits.push({
+          start: m.index!,
+          end: m.index! + m[0].length,
+          text: written,
+        });
+    }
+    return edited(source, edits);
+  };
+  // Airflow's params, and interpolations of bound names.
+  let out = replaceAll(
+    code,
+    /\{\{-?\s*params\s*(?:\.\s*(\w+)|\[\s*["'](\w+)["']\s*\])\s*-?\}\}/g,
+    m => keys.get(m[1] ?? m[2]) ?? names.get(m[1] ?? m[2]),
+  );
+  out = replaceAll(
+    out,
+    new RegExp(
+      `(?:\\$|#)?(?<!\\{)\\{\\s*(${BOUND})\\s*(?:!s)?\\}(?!\\})|\\$(${BOUND})(?![\\w$])`,
+      'g',
+    ),
+    m => valueOf(m[1] ?? m[2]),
+  );
+  // A literal's placeholders, from the arguments that follow it.
+  const filled = (
+    literal: string,
+    placeholder: RegExp,
+    valueAt: (m: RegExpMatchArray, index: number) => string | undefined,
+  ): string | undefined => {
+    const parts = literalParts(literal);
+    if (!parts) return undefined;
+    let index = 0;
+    let changed = false;
+    const body = parts.body.replace(placeholder, (...found) => {
+      const m = found.slice(0, -2) as unknown as RegExpMatchArray;
+      if (m[0] === '%%') return m[0];
+      const value = valueAt(m, index++);
+      if (value === undefined) return m[0];
+      changed = true;
+      return value;
+    });
+    return changed ? `${parts.open}${body}${parts.close}` : undefined;
+  };
+  const keyword = (args: string[]) =>
+    new Map(
+      args.flatMap(a => {
+        const m = /^["']?(\w+)["']?\s*[=:]\s*([\s\S]+)$/.exec(a);
+        return m ? [[m[1], m[2]] as [string, string]] : [];
+      }),
+    );
+  const edits: Array<{ start: number; end: number; text: string }> = [];
+  // `"… {}".format(…)`, `sql.SQL("… {}").format(…)`, `"… %s".formatted(…)`.
+  for (const m of out.matchAll(
+    new RegExp(`(${LITERAL})(\\s*\\)?\\s*\\.\\s*format(?:ted)?\\s*)\\(`, 'g'),
+  )) {
+    const call = argumentsAt(out, m.index! + m[0].length - 1);
+    if (!call) continue;
+    const positional = call.args.filter(a => !/^\*{0,2}\w+\s*=[^=]/.test(a));
+    const named = keyword(call.args);
+    // Python's `{}`, or Java's, Kotlin's and Scala's `%s`.
+    const braces = /\{\w*\}/.test(m[1]);
+    const written = filled(
+      m[1],
+      braces ? /\{(\w*)\}/g : /%%|%(?:(\d+)\$)?s/g,
+      (p, index) => {
+        let arg: string | undefined;
+        if (!braces) arg = positional[p[1] ? Number(p[1]) - 1 : index];
+        else if (p[1] === '') arg = positional[index];
+        else if (/^\d+$/.test(p[1])) arg = positional[Number(p[1])];
+        else arg = named.get(p[1]);
+        return arg === undefined ? undefined : valueOf(arg);
+      },
+    );
+    if (written)
+      edits.push({
+        start: m.index!,
+        end: m.index! + m[1].length,
+        text: written,
+      });
+  }
+  // `"… %s" % table`, `"… %(t)s" % {"t": table}`.
+  for (const m of out.matchAll(
+    new RegExp(`(${LITERAL})\\s*%\\s*(?=[(\\[{]|${VALUE})`, 'g'),
+  )) {
+    const after = m.index! + m[0].length;
+    let args: string[];
+    if (/[(\[{]/.test(out[after])) {
+      const call = argumentsAt(out, after);
+      if (!call) continue;
+      args = call.args;
+    } else args = [new RegExp(`^${VALUE}`).exec(out.slice(after))![0]];
+    const named = keyword(args);
+    const written = filled(m[1], /%%|%(?:\((\w+)\))?[sr]/g, (p, index) => {
+      const arg = p[1] ? named.get(p[1]) : args[index];
+      return arg === undefined ? undefined : valueOf(arg);
+    });
+    if (written)
+      edits.push({
+        start: m.index!,
+        end: m.index! + m[1].length,
+        text: written,
+      });
+  }
+  // `String.format("… %s", TABLE)`, `fmt.Sprintf("… %s", table)`.
+  for (const m of out.matchAll(
+    /\b(?:String\s*\.\s*format|fmt\s*\.\s*[SF]?printf|sprintf|format!)\s*\(/g,
+  )) {
+    const open = m.index! + m[0].length - 1;
+    const call = argumentsAt(out, open);
+    if (!call) continue;
+    const at = call.args.findIndex(a => literalParts(a) !== undefined);
+    if (at < 0) continue;
+    const start = out.indexOf(call.args[at], open);
+    const rest = call.args.slice(at + 1);
+    const written = filled(
+      call.args[at],
+      /%%|%(?:(\d+)\$)?[-#0 +]*\d*(?:\.\d+)?([svq])/g,
+      (p, index) => {
+        const arg = rest[p[1] ? Number(p[1]) - 1 : index];
+        const value = arg === undefined ? undefined : valueOf(arg);
+        return value !== undefined && p[2] === 'q' ? `"${value}"` : value;
+      },
+    );
+    if (written && start >= 0)
+      edits.push({ start, end: start + call.args[at].length, text: written });
+  }
+  out = edited(out, edits);
+  // `"COPY " + TABLE + " FROM STDIN"`: one literal, as it runs.
+  for (let round = 0; round < 3; round++) {
+    const before = out;
+    out = replaceAll(
+      out,
+      new RegExp(`(${LITERAL})\\s*\\+\\s*(${VALUE})(\\s*\\+\\s*["'])?`, 'g'),
+      m => {
+        const parts = literalParts(m[1]);
+        const value = valueOf(m[2]);
+        if (!parts || value === undefined) return undefined;
+        return `${parts.open}${parts.body}${value}${m[3] ? '' : parts.close}`;
+      },
+    );
+    if (out === before) break;
+  }
+  // A bound name or an identifier handed to a call: its literal.
+  out = replaceAll(
+    out,
+    new RegExp(
+      `(?<=[(,\\[{=]\\s*)(?:${IDENTIFIER}(?:\\s*\\.\\s*Sanitize\\s*\\(\\s*\\))?|${BOUND})(?=\\s*[,)\\]}])`,
+      'g',
+    ),
+    m => {
+      if (literalParts(m[0])) return undefined;
+      const value = valueOf(m[0]);
+      return value === undefined ? undefined : `'${value}'`;
+    },
+  );
+  return out;
 }
 
 /** Keywords that start the statements looked for. */
@@ -120,9 +478,7 @@ function patterns(
       // psycopg2's copy_from(file, table), asyncpg's copy_to_table and
       // copy_records_to_table, Airflow's bulk_load, pgx's CopyFrom.
       new RegExp(
-        `\\b(?:copy_from\\s*\\(\\s*[^,()]+,\\s*(?:table\\s*=\\s*)?|copy_(?:records_)?to_table\\s*\\(\\s*(?:table_name\\s*=\\s*)?|bulk_load\\s*\\(\\s*(?:table\\s*=\\s*)?)${quotedName}|\\bCopyFrom\\s*\\([^,]*,\\s*pgx\\.Identifier\\s*\\{\\s*(?:"${escapeRegExp(
-          target.schema,
-        )}"\\s*,\\s*)?"${table}"\\s*\\}`,
+        `\\b(?:copy_from\\s*\\(\\s*[^,()]+,\\s*(?:table\\s*=\\s*)?|copy_(?:records_)?to_table\\s*\\(\\s*(?:table_name\\s*=\\s*)?|bulk_load\\s*\\(\\s*(?:table\\s*=\\s*)?)${quotedName}|\\bCopyFrom\\s*\\([^,]*,\\s*${quotedName}`,
         'gi',
       ),
     ],
@@ -140,7 +496,6 @@ function patterns(
         'gim',
       ),
     ],
-    ...identified(target),
     [
       'VACUUM or ANALYZE',
       new RegExp(
@@ -248,97 +603,6 @@ function patterns(
   return found;
 }
 
-/**
- * psycopg's composed SQL: `sql.SQL("TRUNCATE {}").format(sql.Identifier("orders"))`,
- * `sql.Identifier("public", "orders")`, the statement's `{}` the table.
- */
-function identified(
-  target: DatasetTarget,
-): Array<[CodeTableStatement, RegExp]> {
-  const identifier = `\\bIdentifier\\s*\\(\\s*(?:['"]${escapeRegExp(
-    target.schema,
-  )}['"]\\s*,\\s*)?['"]${escapeRegExp(target.table)}['"]\\s*\\)`;
-  const formatted = (statement: string) =>
-    new RegExp(
-      `${STATEMENT_START}${statement}[^;'"]{0,200}['"][^;]{0,200}?\\.format\\s*\\(\\s*(?:\\w+\\s*=\\s*)?(?:sql\\s*\\.\\s*)?${identifier}`,
-      'gim',
-    );
-  return [
-    ['COPY … TO', formatted(`copy\\s+\\{\\w*\\}\\s*(?:\\([^)]*\\))?\\s+to\\b`)],
-    [
-      'COPY … FROM',
-      formatted(`copy\\s+\\{\\w*\\}\\s*(?:\\([^)]*\\))?\\s+from\\b`),
-    ],
-    [
-      'TRUNCATE',
-      formatted(`truncate\\s+(?:table\\s+)?(?:only\\s+)?\\{\\w*\\}`),
-    ],
-    [
-      'VACUUM or ANALYZE',
-      formatted(
-        `(?:vacuum|analy[sz]e)(?:\\s+(?:full|freeze|verbose|analy[sz]e))*\\s+\\{\\w*\\}`,
-      ),
-    ],
-  ];
-}
-
-/**
- * A statement whose table an interpolation names (`f"TRUNCATE {table}"`,
- * `` `COPY ${TABLE} TO STDOUT` ``, `"VACUUM {}".format(table)` is not read),
- * where the file sets that variable to the dataset's name (`TABLE =
- * "public.orders"`, `table: str = 'orders'`), as DAGs and loaders do.
- */
-function throughVariables(
-  text: string,
-  target: DatasetTarget,
-): Array<{ kind: CodeTableStatement; at: number }> {
-  const found: Array<{ kind: CodeTableStatement; at: number }> = [];
-  const statement = new RegExp(
-    `${STATEMENT_START}(\\\\?copy|truncate(?:\\s+table)?|vacuum(?:\\s+(?:full|analy[sz]e|verbose))*|analy[sz]e|alter\\s+table|drop\\s+table(?:\\s+if\\s+exists)?)\\s+(?:only\\s+)?(?:\\{(\\w+)\\}|\\$\\{(\\w+)\\}|#\\{(\\w+)\\})\\s*(?:\\([^)]*\\)\\s*)?(\\w*)`,
-    'gim',
-  );
-  const named = new RegExp(namePattern(target), 'i');
-  for (const match of text.matchAll(statement)) {
-    const keyword = match[1].replace(/^\\/, '');
-    const first = /[A-Za-z]+/.exec(keyword)![0];
-    if (first !== first.toUpperCase() && first !== first.toLowerCase())
-      continue;
-    const variable = match[2] ?? match[3] ?? match[4];
-    const set = new RegExp(
-      `(?<![\\w$.])${escapeRegExp(
-        variable,
-      )}\\s*(?::\\s*\\w+\\s*)?[:=]\\s*['"]([^'"\\n]+)['"]`,
-      'g',
-    );
-    if (
-      ![...text.matchAll(set)].some(v => {
-        const value = v[1].trim();
-        const m = named.exec(value);
-        return !!m && m.index === 0 && m[0].length === value.length;
-      })
-    )
-      continue;
-    const after = match[5].toLowerCase();
-    const word = keyword.toLowerCase();
-    const copy: Record<string, CodeTableStatement> = {
-      to: 'COPY … TO',
-      from: 'COPY … FROM',
-    };
-    let kind: CodeTableStatement | undefined =
-      'a schema change (ALTER TABLE, CREATE INDEX, REFERENCES, CLUSTER, REINDEX, a trigger, or a migration tool’s)';
-    if (word.startsWith('copy')) kind = copy[after];
-    else if (word.startsWith('truncate')) kind = 'TRUNCATE';
-    else if (word.startsWith('vacuum') || word.startsWith('analy'))
-      kind = 'VACUUM or ANALYZE';
-    if (kind)
-      found.push({
-        kind,
-        at: (match.index ?? 0) + Math.max(0, match[0].search(/[A-Za-z\\]/)),
-      });
-  }
-  return found;
-}
-
 /** What to write instead, per statement. */
 function instead(
   what: CodeTableStatement,
@@ -395,7 +659,20 @@ export function tableStatementsIn(
 ):
   | { what: CodeTableStatement[]; lines: number[]; message: string }
   | undefined {
-  const text = withoutComments(code);
+  const plain = withoutComments(code);
+  // The name where code builds it into the statement, each line kept.
+  const text = resolved(plain, bindingsOf(plain, target));
+  // A file making its own table of the name (a test's fixture) acts on it,
+  // not on the dataset; one making it only where missing acts on the dataset.
+  if (
+    new RegExp(
+      `${STATEMENT_START}create\\s+(?:(?:global|local)\\s+)?(?:(?:temp|temporary|unlogged)\\s+)?table\\s+${namePattern(
+        target,
+      )}\\s*(?:\\(|as\\b)`,
+      'im',
+    ).test(text)
+  )
+    return undefined;
   const what: CodeTableStatement[] = [];
   const lines = new Set<number>();
   for (const [kind, pattern] of patterns(target, mapping))
@@ -415,12 +692,8 @@ export function tableStatementsIn(
       // The statement's keyword, past what stands before it (a quote, a newline).
       const at =
         (match.index ?? 0) + Math.max(0, match[0].search(/[A-Za-z\\]/));
-      lines.add(positionOf(code, at).line);
+      lines.add(positionOf(text, at).line);
     }
-  for (const { kind, at } of throughVariables(text, target)) {
-    if (!what.includes(kind)) what.push(kind);
-    lines.add(positionOf(code, at).line);
-  }
   if (what.length === 0) return undefined;
   return {
     what,
