@@ -668,3 +668,45 @@ describe('a table name code builds into the statement from what names the datase
     },
   );
 });
+
+describe('Spark overwriting the dataset through JDBC', () => {
+  it.each([
+    [
+      'load.py',
+      'df.write.jdbc(url, "orders", mode="overwrite", properties=props)\n',
+    ],
+    ['load.py', 'df.write.jdbc(url, "public.orders", "overwrite", props)\n'],
+    [
+      'load.py',
+      '(df.write.format("jdbc")\n    .option("url", url)\n    .option("dbtable", "orders")\n    .mode("overwrite")\n    .save())\n',
+    ],
+    [
+      'load.py',
+      'df.write.format("jdbc").options(url=url, dbtable="orders").save(mode="overwrite")\n',
+    ],
+    [
+      'Load.scala',
+      'val Table = "orders"\ndf.write.mode(SaveMode.Overwrite).jdbc(url, Table, props)\n',
+    ],
+  ])('%s: %s', (path, code) => {
+    const result = rewriteSqlFile({ path, content: code }, target, widen);
+    expect({ code, status: result.status }).toEqual({
+      code,
+      status: 'needs-decision',
+    });
+    expect(result.impact.needsTable).toBe(true);
+    expect(result.impact.problem?.message).toContain('orders_v<N>');
+  });
+
+  it.each([
+    'df.write.jdbc(url, "orders", mode="append", properties=props)\n',
+    'df.write.jdbc(url, "orders_archive", mode="overwrite", properties=props)  # orders\n',
+    'df.write.format("jdbc").option("dbtable", "orders").mode("append").save()\n',
+    'df = spark.read.jdbc(url, "orders", properties=props)\ndf.write.mode("overwrite").parquet("s3://lake/orders")\n',
+    'out.write.mode("overwrite").parquet(path)\nspark.read.format("jdbc").option("dbtable", "orders").load()\n',
+  ])('not an append, a read, nor another table: %s', code => {
+    expect(
+      rewriteSqlFile({ path: 'load.py', content: code }, target, none).status,
+    ).toBe('unaffected');
+  });
+});

@@ -438,6 +438,12 @@ const SQL_KEYWORDS =
  */
 const STATEMENT_START = String.raw`(?:^|^\s*-\s|[;"'\x60(]|:\s|\$\w*\$|\b(?:begin|then|else|loop|atomic)\s)\s*`;
 
+/** Spark's overwrite: `.mode("overwrite")`, `.mode(SaveMode.Overwrite)`, `save(mode="overwrite")`. */
+const OVERWRITE = String.raw`\bmode\s*(?:\(\s*(?:saveMode\s*=\s*)?|=\s*)(?:['"]overwrite['"]|SaveMode\.Overwrite)`;
+
+/** What a Spark writer's chain runs on to, at most 400 characters, to its end. */
+const SPARK_CHAIN = String.raw`(?:(?!\.\s*(?:read\b|load\s*\(|save\w*\s*\(|insertInto\s*\(|parquet\s*\(|csv\s*\(|json\s*\(|orc\s*\(|text\s*\(|jdbc\s*\())[^;]){0,400}?`;
+
 /** Where a COPY reads or writes: a stream, a program, a quoted path, a placeholder, a file's name. */
 const COPY_END = String.raw`(?:stdin|stdout|pstdin|pstdout|program|['"$%{:?]|[\w./-]*[./][\w./-]*)`;
 
@@ -552,8 +558,13 @@ function patterns(
           // drops the table or, with truncate, truncates it.
           `${STATEMENT_START}drop\\s+table\\s+(?:if\\s+exists\\s+)?${list}`,
           `\\bto_sql\\s*\\(\\s*(?:name\\s*=\\s*)?${quotedName}[^)]*\\bif_exists\\s*=\\s*['"]replace['"]`,
-          `\\bmode\\s*\\(\\s*(?:['"]overwrite['"]|SaveMode\\.Overwrite)\\s*\\)[^;]{0,400}?(?:\\bjdbc\\s*\\([^,]*,\\s*|\\bdbtable['"]?\\s*[,=:]\\s*)${quotedName}`,
-          `(?:\\bjdbc\\s*\\([^,]*,\\s*|\\bdbtable['"]?\\s*[,=:]\\s*)${quotedName}[^;]{0,400}?\\bmode\\s*\\(\\s*(?:['"]overwrite['"]|SaveMode\\.Overwrite)\\s*\\)`,
+          // Within one writer's chain: not past its end (`.parquet(…)`,
+          // `.save(…)`) nor into a reader's (`spark.read.jdbc(…)`).
+          `${OVERWRITE}${SPARK_CHAIN}(?:\\.\\s*jdbc\\s*\\([^,]*,\\s*|\\bdbtable['"]?\\s*[,=:]\\s*)${quotedName}`,
+          `\\bdbtable['"]?\\s*[,=:]\\s*${quotedName}${SPARK_CHAIN}(?:${OVERWRITE}|\\.\\s*save\\s*\\([^)]*\\bmode\\s*=\\s*['"]overwrite['"])`,
+          // PySpark's `df.write.jdbc(url, "orders", mode="overwrite")`, or
+          // its mode the third argument.
+          `\\bjdbc\\s*\\(\\s*(?:[^,()]*,\\s*)?(?:table\\s*=\\s*)?${quotedName}[^()]*?(?:,\\s*|\\bmode\\s*=\\s*)['"]overwrite['"]`,
           `\\breferences\\s*:\\s*\\{\\s*model\\s*:\\s*${quotedName}`,
           // Liquibase: `<addColumn tableName="orders">`, `referencedTableName="orders"`.
           `<\\s*(?:addColumn|createIndex|addForeignKeyConstraint|addUniqueConstraint|addPrimaryKey|renameColumn|dropColumn|modifyDataType|addNotNullConstraint|dropNotNullConstraint|addDefaultValue)\\b[^>]*?\\b(?:baseTableName|tableName)\\s*=\\s*${quotedName}`,
