@@ -710,3 +710,91 @@ describe('Spark overwriting the dataset through JDBC', () => {
     ).toBe('unaffected');
   });
 });
+
+describe('catalog reads of the dataset that read wrong on a view', () => {
+  // Run on PostgreSQL 18 through a view: reltuples -1, relpages 0, each size
+  // function 0, and no row in pg_stat_user_tables, pg_statio_user_tables,
+  // pg_tables, pg_indexes, pg_stats, nor as a BASE TABLE in information_schema.
+  it.each([
+    [
+      'stats.py',
+      'cur.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = \'orders\'")',
+    ],
+    [
+      'stats.py',
+      'cur.execute("SELECT relpages FROM pg_class WHERE oid = \'public.orders\'::regclass")',
+    ],
+    [
+      'stats.py',
+      'cur.execute("SELECT reltuples FROM pg_class WHERE relname = %s", ("orders",))',
+    ],
+    [
+      'size.ts',
+      'await db.query("SELECT pg_total_relation_size(\'orders\') AS bytes");',
+    ],
+    [
+      'size.py',
+      'cur.execute("SELECT pg_relation_size(%s)", ("public.orders",))',
+    ],
+    [
+      'size.py',
+      'TABLE = "orders"\ncur.execute(f"SELECT pg_table_size(\'{TABLE}\'), pg_indexes_size(\'{TABLE}\')")',
+    ],
+    [
+      'exists.py',
+      'cur.execute("""\n    SELECT 1 FROM information_schema.tables\n    WHERE table_schema = \'public\' AND table_name = \'orders\'\n      AND table_type = \'BASE TABLE\'\n""")',
+    ],
+    [
+      'health.py',
+      'cur.execute("SELECT n_live_tup, last_autovacuum FROM pg_stat_user_tables WHERE relname = \'orders\'")',
+    ],
+    [
+      'exists.rb',
+      'conn.exec("SELECT EXISTS (SELECT 1 FROM pg_tables WHERE tablename = \'orders\')")',
+    ],
+  ])('%s: %s', (path, code) => {
+    const result = rewriteSqlFile({ path, content: code }, target, none);
+    expect({ code, status: result.status }).toEqual({
+      code,
+      status: 'needs-decision',
+    });
+    expect(result.impact.needsTable).toBe(true);
+    expect(result.impact.problem?.message).toContain('reltuples -1');
+  });
+
+  it.each([
+    [
+      'stats.py',
+      'cur.execute("SELECT reltuples FROM pg_class WHERE relname = \'orders_archive\'")\nread("orders")',
+    ],
+    [
+      'size.py',
+      'cur.execute("SELECT pg_total_relation_size(\'other.orders\')")\nread("orders")',
+    ],
+    [
+      'exists.py',
+      'cur.execute("SELECT 1 FROM information_schema.tables WHERE table_name = \'orders\'")',
+    ],
+    [
+      'cols.py',
+      'cur.execute("SELECT column_name FROM information_schema.columns WHERE table_name = \'orders\'")',
+    ],
+    ['stats.md', "```sql\nSELECT pg_total_relation_size('orders');\n```\n"],
+    [
+      'stats.py',
+      '# SELECT reltuples FROM pg_class WHERE relname = \'orders\'\nread("orders")',
+    ],
+    [
+      'test_size.py',
+      'cur.execute("CREATE TABLE orders (id bigint)")\ncur.execute("SELECT pg_total_relation_size(\'orders\')")',
+    ],
+  ])(
+    'not another table, a query that reads a view too, documentation or a file’s own table: %s',
+    (path, code) => {
+      expect({
+        code,
+        status: rewriteSqlFile({ path, content: code }, target, none).status,
+      }).toEqual({ code, status: 'unaffected' });
+    },
+  );
+});

@@ -23,7 +23,32 @@ export type CodeTableStatement =
   | 'a system column (ctid, xmin, tableoid…)'
   | 'WHERE CURRENT OF'
   | 'ON CONFLICT ON CONSTRAINT'
-  | 'ON CONFLICT';
+  | 'ON CONFLICT'
+  | 'a catalog read of the table (reltuples, relpages, pg_total_relation_size, pg_stat_user_tables, information_schema’s BASE TABLE…)';
+
+/**
+ * Reads of the catalog that tell a table's size, statistics or kind, of the
+ * dataset: on a view pg_class has reltuples -1 and relpages 0,
+ * pg_total_relation_size, pg_relation_size, pg_table_size and pg_indexes_size
+ * are 0, and pg_stat_user_tables, pg_statio_user_tables, pg_tables,
+ * pg_indexes, pg_stats and information_schema.tables' `BASE TABLE` have no row
+ * of it (PostgreSQL 18): a count, a size check or an existence test reads
+ * wrong, silently. The name compared as a literal (`'orders'`,
+ * `'public.orders'::regclass`, `to_regclass('orders')`) or a parameter given it
+ * (`relname = %s", ("orders",)`).
+ */
+function catalogReads(name: string): string {
+  const given = String.raw`(?:%s|\$1|\?|%\(\w+\)s|:\w+)(?=[^'"\n]*['"]\s*,\s*[\[({]?\s*(?:['"]?\w+['"]?\s*[:=]\s*)?\\?['"]${name}\\?['"])`;
+  const value = String.raw`(?:to_regclass\s*\(\s*)?(?:\\?'${name}\\?'|${given})`;
+  const is = String.raw`\s*=\s*${value}`;
+  return [
+    String.raw`\bpg_(?:total_relation|relation|table|indexes)_size\s*\(\s*${value}`,
+    String.raw`\b(?:reltuples|relpages)\b[^;]{0,300}?\bpg_class\b[^;]{0,300}?\b(?:relname|oid)${is}`,
+    String.raw`\binformation_schema\s*\.\s*tables\b(?=[^;]{0,400}?\btable_type\s*=\s*\\?'BASE TABLE\\?')[^;]{0,400}?\btable_name${is}`,
+    String.raw`\bpg_stat(?:io)?_(?:user|all)_tables\b[^;]{0,300}?\b(?:relname|relid)${is}`,
+    String.raw`\bpg_(?:tables|indexes|stats)\b[^;]{0,300}?\btablename${is}`,
+  ].join('|');
+}
 
 /**
  * Code's text with its comments blanked, positions kept: `#` (Python, shell,
@@ -574,6 +599,10 @@ function patterns(
       ),
     ],
     [
+      'a catalog read of the table (reltuples, relpages, pg_total_relation_size, pg_stat_user_tables, information_schema’s BASE TABLE…)',
+      new RegExp(catalogReads(name), 'gi'),
+    ],
+    [
       'TABLESAMPLE',
       new RegExp(
         `\\bfrom\\s+(?:only\\s+)?${name}(?:\\s+(?:as\\s+)?(?!tablesample\\b)[A-Za-z_]\\w*)?\\s+tablesample\\b`,
@@ -652,6 +681,8 @@ function instead(
           ? ' (from contract on; until then use MERGE)'
           : ''
       }`;
+    case 'a catalog read of the table (reltuples, relpages, pg_total_relation_size, pg_stat_user_tables, information_schema’s BASE TABLE…)':
+      return `on a view pg_class reads reltuples -1 and relpages 0, the size functions read 0, and pg_stat_user_tables, pg_tables, pg_indexes, pg_stats and information_schema.tables' BASE TABLE find no row: read them of ${t}_v<N>, the version the migration makes, or count through the view`;
     case 'ON CONFLICT':
       return 'this migration gives the view an INSTEAD OF trigger until contract, through which ON CONFLICT fails: use MERGE, or wait for contract';
     default:
