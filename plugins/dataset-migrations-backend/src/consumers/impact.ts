@@ -45,6 +45,7 @@ import { needsRendering, renderModel } from './sql/renderModel';
 import { migrationHistoryOf } from './sql/migrationHistory';
 import { ormClassesOf } from './sql/ormClasses';
 import { wholeRowsReadByCode, wholeRowsReason } from './sql/wholeRows';
+import { templatedTableStatementsIn } from './sql/tableStatements';
 import { parse as parseYaml } from 'yaml';
 import { scanSqlTokens } from '../sql/sqlParser';
 
@@ -102,7 +103,10 @@ function assessFiles(
         rendersDataset(candidates[i], target),
     )
     .map(result => passedToModels(result, files, target, mapping))
-    .map(result => contractedModel(result, files, target, mapping));
+    .map(result => contractedModel(result, files, target, mapping))
+    .map(result =>
+      runsTemplatedTableStatements(result, files, target, mapping),
+    );
   const dbtRepository = files.some(f =>
     /(?:^|\/)dbt_project\.yml$/.test(f.path),
   );
@@ -1071,6 +1075,39 @@ function toPerson(
       fields,
       lines: [],
       problem: { message },
+    },
+  };
+}
+
+/**
+ * A DAG naming the dataset only in an operator's params, whose SQL is a file
+ * of the repository (`sql="truncate_orders.sql"`, there `TRUNCATE {{
+ * params.table }}`) running a statement that needs the dataset to be a table:
+ * it breaks at the first cut-over, whatever fields it reads, as the file would
+ * naming the dataset itself. The file names no table, so neither was looked at.
+ */
+function runsTemplatedTableStatements(
+  result: RewrittenFile,
+  files: ChangedFile[],
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile {
+  if (result.impact.needsTable || isSqlPath(result.path)) return result;
+  const file = files.find(f => f.path === result.path);
+  if (!file) return result;
+  const found = templatedTableStatementsIn(file, files, target, mapping);
+  if (!found) return result;
+  return {
+    ...result,
+    content: file.content,
+    status: 'needs-decision',
+    impact: {
+      path: file.path,
+      status: 'needs-decision',
+      fields: result.impact.fields,
+      lines: found.lines,
+      needsTable: true,
+      problem: { message: `${file.path} ${found.message}` },
     },
   };
 }

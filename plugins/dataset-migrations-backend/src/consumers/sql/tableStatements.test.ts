@@ -1,6 +1,7 @@
 import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { consumerMapping } from './fieldMapping';
 import { rewriteSqlFile } from './rewriteSql';
+import { assessConsumer } from '../impact';
 import { loadSqlParser } from '../../sql/sqlParser';
 
 /*
@@ -797,4 +798,73 @@ describe('catalog reads of the dataset that read wrong on a view', () => {
       }).toEqual({ code, status: 'unaffected' });
     },
   );
+});
+
+describe('a SQL file an Airflow operator runs with params naming the dataset', () => {
+  const dag = (sql: string, table = 'orders') => ({
+    path: 'dags/nightly.py',
+    content: `from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator\n\nwipe = SQLExecuteQueryOperator(\n    task_id="wipe",\n    sql=${sql},\n    params={"table": "${table}"},\n)\n`,
+  });
+  const assessed = (files: Array<{ path: string; content: string }>) =>
+    assessConsumer(files, target, none).impact.files.find(
+      f => f.path === 'dags/nightly.py',
+    );
+
+  it('goes to a person: the file names no table, the DAG runs no SQL of its own', () => {
+    const file = assessed([
+      dag('"sql/truncate_orders.sql"'),
+      {
+        path: 'dags/sql/truncate_orders.sql',
+        content: '-- emptied nightly\nTRUNCATE {{ params.table }};\n',
+      },
+    ]);
+    expect(file?.status).toBe('needs-decision');
+    expect(file?.needsTable).toBe(true);
+    expect(file?.lines).toEqual([5]);
+    expect(file?.problem?.message).toContain(
+      'dags/sql/truncate_orders.sql with params naming orders: that file (line 2) runs TRUNCATE on orders',
+    );
+    expect(file?.problem?.message).toContain('DELETE FROM orders');
+  });
+
+  it('found by the name the operator gives in a list, under the template search path', () => {
+    const file = assessed([
+      dag('["load.sql", "analyze.sql"]'),
+      { path: 'include/sql/load.sql', content: 'SELECT 1;\n' },
+      {
+        path: 'include/sql/analyze.sql',
+        content: "ANALYZE {{ params['table'] }};\n",
+      },
+    ]);
+    expect(file?.needsTable).toBe(true);
+    expect(file?.problem?.message).toContain('orders_v<N>');
+  });
+
+  it.each([
+    [
+      'a query',
+      '"sql/report.sql"',
+      'orders',
+      'SELECT id FROM {{ params.table }};\n',
+    ],
+    [
+      'another table',
+      '"sql/truncate_orders.sql"',
+      'orders_archive',
+      'TRUNCATE {{ params.table }};\n',
+    ],
+    [
+      'a statement in a comment',
+      '"sql/truncate_orders.sql"',
+      'orders',
+      '-- TRUNCATE {{ params.table }} first\nSELECT id FROM {{ params.table }};\n',
+    ],
+  ])('not %s', (_, sql, table, content) => {
+    const file = assessed([
+      dag(sql, table),
+      { path: 'dags/sql/truncate_orders.sql', content },
+      { path: 'dags/sql/report.sql', content },
+    ]);
+    expect(file?.needsTable).toBeUndefined();
+  });
 });

@@ -698,12 +698,13 @@ export function tableStatementsIn(
   code: string,
   target: DatasetTarget,
   mapping: ConsumerMapping,
+  bindings?: Bindings,
 ):
   | { what: CodeTableStatement[]; lines: number[]; message: string }
   | undefined {
   const plain = withoutComments(code);
   // The name where code builds it into the statement, each line kept.
-  const text = resolved(plain, bindingsOf(plain, target));
+  const text = resolved(plain, bindings ?? bindingsOf(plain, target));
   // A file making its own table of the name (a test's fixture) acts on it,
   // not on the dataset; one making it only where missing acts on the dataset.
   if (
@@ -748,4 +749,49 @@ export function tableStatementsIn(
       .map(w => instead(w, target, mapping))
       .join('; ')}. Change it before the migration runs, then Retry`,
   };
+}
+
+/**
+ * SQL files an Airflow operator in `file` runs (`sql="truncate_orders.sql"`,
+ * `sql=["wipe.sql", "load.sql"]`), found among `files` beside it (or, one of
+ * that name, elsewhere in the repository), with the dataset written in where
+ * the operator's params name it (`params={"table": "orders"}` for the file's
+ * `TRUNCATE {{ params.table }}`): what of them needs the dataset to be a
+ * table. Such a file names no table, so it is never read for the dataset.
+ */
+export function templatedTableStatementsIn(
+  file: { path: string; content: string },
+  files: Array<{ path: string; content: string }>,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): { lines: number[]; message: string } | undefined {
+  const code = withoutComments(file.content);
+  const bindings = bindingsOf(code, target);
+  if (bindings.keys.size === 0 && bindings.names.size === 0) return undefined;
+  const dir = file.path.slice(0, file.path.lastIndexOf('/') + 1);
+  for (const operator of code.matchAll(
+    /\bsql\s*=\s*(\[[^\]]*\]|\(?\s*["'][^"'\n]+["'])/g,
+  ))
+    for (const named of operator[1].matchAll(/["']([^"'\n]+\.sql)["']/g)) {
+      const wanted = named[1].replace(/^\.?\//, '');
+      const candidates = files.filter(
+        f => f.path === `${dir}${wanted}` || f.path.endsWith(`/${wanted}`),
+      );
+      const template =
+        candidates.find(f => f.path.startsWith(dir)) ??
+        (candidates.length === 1 ? candidates[0] : undefined);
+      if (!template) continue;
+      const found = tableStatementsIn(
+        template.content,
+        target,
+        mapping,
+        bindings,
+      );
+      if (found)
+        return {
+          lines: [positionOf(file.content, operator.index ?? 0).line],
+          message: `has Airflow run ${template.path} with params naming ${target.table}: that file (line ${found.lines[0]}) ${found.message}`,
+        };
+    }
+  return undefined;
 }
