@@ -61,6 +61,9 @@ beforeAll(() => loadSqlParser());
 
 const VIEW =
   'CREATE VIEW order_totals AS SELECT customer_id, amount FROM raw.orders;\n';
+/** A later migration of the same tool that the change breaks too. */
+const LATER =
+  'CREATE VIEW order_report AS SELECT id, amount FROM raw.orders;\n';
 
 describe('versioned migration history is never rewritten (found by the twenty-ninth round)', () => {
   // Each was rewritten in place (`amount_cents AS amount`, `raw.purchases`):
@@ -100,10 +103,6 @@ describe('versioned migration history is never rewritten (found by the twenty-ni
     [
       'golang-migrate up',
       [{ path: 'migrations/000007_order_totals.up.sql', content: VIEW }],
-    ],
-    [
-      'golang-migrate down',
-      [{ path: 'migrations/000008_x.down.sql', content: VIEW }],
     ],
     [
       'Prisma',
@@ -236,6 +235,265 @@ describe('versioned migration history is never rewritten (found by the twenty-ni
       expect(o.problem).toMatch(/run once beside ones that run again/);
     }
   });
+});
+
+describe('migration history that runs again goes to a person (found by a review, 2026-12-06)', () => {
+  const sql = VIEW.trim();
+  const drop = 'DROP VIEW order_totals';
+  /** The file at `path` for the renamed field and the renamed dataset. */
+  const judged = (files: ChangedFile[], path: string) =>
+    outcomes(files, path).filter(o =>
+      ['a renamed field', 'a renamed dataset'].includes(o.name),
+    );
+
+  // A rollback runs a down migration, applied or not, against the dataset's
+  // new shape: each was called unaffected as history. Each comes with what
+  // shows it ran (a later migration the change breaks too, a schema dump),
+  // so the rollback is what sends it to a person.
+  const downs: [string, ChangedFile[]][] = [
+    [
+      'golang-migrate down',
+      [
+        { path: 'migrations/000008_drop_totals.down.sql', content: VIEW },
+        { path: 'migrations/000009_order_report.up.sql', content: LATER },
+      ],
+    ],
+    [
+      'Flyway undo',
+      [
+        { path: 'db/migration/U2__drop_totals.sql', content: VIEW },
+        { path: 'db/migration/V3__order_report.sql', content: LATER },
+      ],
+    ],
+    [
+      'Diesel down.sql',
+      [
+        {
+          path: 'migrations/2024-01-01-120000_drop_totals/down.sql',
+          content: VIEW,
+        },
+        {
+          path: 'migrations/2024-02-01-120000_order_report/up.sql',
+          content: LATER,
+        },
+      ],
+    ],
+    [
+      'Rails def down',
+      [
+        {
+          path: 'db/migrate/20240101120000_drop_totals.rb',
+          content: `class DropTotals < ActiveRecord::Migration[7.1]\n  def up\n    execute "${drop}"\n  end\n\n  def down\n    execute "${sql}"\n  end\nend\n`,
+        },
+        {
+          path: 'db/schema.rb',
+          content:
+            'ActiveRecord::Schema[7.1].define(version: 2024_06_01_000000) do\nend\n',
+        },
+      ],
+    ],
+    [
+      'Rails reversible change',
+      [
+        {
+          path: 'db/migrate/20240101120000_drop_totals.rb',
+          content: `class DropTotals < ActiveRecord::Migration[7.1]\n  def change\n    reversible do |dir|\n      dir.up { execute "${drop}" }\n      dir.down { execute "${sql}" }\n    end\n  end\nend\n`,
+        },
+        {
+          path: 'db/schema.rb',
+          content:
+            'ActiveRecord::Schema[7.1].define(version: 2024_06_01_000000) do\nend\n',
+        },
+      ],
+    ],
+    [
+      'Alembic downgrade',
+      [
+        {
+          path: 'alembic/versions/3f2a_drop_totals.py',
+          content: `revision = "3f2a"\ndown_revision = "1c0d"\n\ndef upgrade():\n    op.execute("${drop}")\n\n\ndef downgrade():\n    op.execute("${sql}")\n`,
+        },
+        {
+          path: 'alembic/versions/0b9e_order_report.py',
+          content: `revision = "0b9e"\ndown_revision = "3f2a"\n\ndef upgrade():\n    op.execute("${LATER.trim()}")\n`,
+        },
+      ],
+    ],
+    [
+      'knex exports.down',
+      [
+        {
+          path: 'migrations/20240101120000_drop_totals.js',
+          content: `exports.up = knex => knex.raw("${drop}");\nexports.down = knex => knex.raw("${sql}");\n`,
+        },
+        {
+          path: 'migrations/20240201120000_order_report.js',
+          content: `exports.up = knex => knex.raw("${LATER.trim()}");\n`,
+        },
+      ],
+    ],
+    [
+      'Django reverse_sql',
+      [
+        {
+          path: 'shop/migrations/0002_drop_totals.py',
+          content: `from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunSQL("${drop}", reverse_sql="${sql}")]\n`,
+        },
+        {
+          path: 'shop/migrations/0003_order_report.py',
+          content: `from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunSQL("${LATER.trim()}")]\n`,
+        },
+      ],
+    ],
+    [
+      'Liquibase <rollback>',
+      [
+        {
+          path: 'db/changelog/001-drop-totals.xml',
+          content: `<databaseChangeLog>\n  <changeSet id="1" author="ana">\n    <sql>${drop}</sql>\n    <rollback>${sql}</rollback>\n  </changeSet>\n</databaseChangeLog>\n`,
+        },
+        {
+          path: 'db/changelog/002-order-report.xml',
+          content: `<databaseChangeLog>\n  <changeSet id="2" author="ana">\n    <sql>${LATER.trim()}</sql>\n  </changeSet>\n</databaseChangeLog>\n`,
+        },
+      ],
+    ],
+    [
+      'Liquibase formatted SQL --rollback',
+      [
+        {
+          path: 'db/changelog/001-drop-totals.sql',
+          content: `--liquibase formatted sql\n--changeset ana:1\n${drop};\n--rollback ${sql}\n`,
+        },
+        {
+          path: 'db/changelog/002-order-report.sql',
+          content: `--liquibase formatted sql\n--changeset ana:2\n${LATER}`,
+        },
+      ],
+    ],
+  ];
+
+  it.each(downs)('%s', (_, files) => {
+    const path = files[0].path;
+    for (const o of judged(files, path)) {
+      expect({ name: o.name, status: o.status, preview: o.preview }).toEqual({
+        name: o.name,
+        status: 'needs-decision',
+        preview: 'needs-decision',
+      });
+      // Never edited: an applied migration keeps its checksum.
+      expect([o.unchanged, o.previewUnchanged]).toEqual([true, true]);
+      expect(o.problem).toMatch(/a rollback .* runs it again/);
+      expect(o.problem).not.toMatch(/newest/);
+    }
+  });
+
+  it('keeps a schema change of a down part needing a table as such', () => {
+    // `remove_index` on a rollback of `change`: refused once orders is a view.
+    const files = [
+      {
+        path: 'db/migrate/20240101120000_index_orders.rb',
+        content:
+          'class IndexOrders < ActiveRecord::Migration[7.1]\n  def change\n    add_index :orders, :status\n  end\nend\n',
+      },
+      {
+        path: 'db/schema.rb',
+        content:
+          'ActiveRecord::Schema[7.1].define(version: 2024_06_01_000000) do\nend\n',
+      },
+    ];
+    const assessed = assessConsumer(
+      files,
+      orders,
+      migrations['a renamed field'],
+    );
+    expect(assessed.results[0]).toMatchObject({
+      status: 'needs-decision',
+      impact: { needsTable: true },
+    });
+    expect(assessed.results[0].impact.problem?.message).toMatch(/rollback/);
+  });
+
+  it.each([
+    [
+      'Rails, down dropping what up made',
+      [
+        {
+          path: 'db/migrate/20240101120000_order_totals.rb',
+          content: `class OrderTotals < ActiveRecord::Migration[7.1]\n  def up\n    execute "${sql}"\n  end\n\n  def down\n    execute "${drop}"\n  end\nend\n`,
+        },
+        {
+          path: 'db/schema.rb',
+          content:
+            'ActiveRecord::Schema[7.1].define(version: 2024_06_01_000000) do\nend\n',
+        },
+      ],
+    ],
+    [
+      'Alembic, downgrade dropping it',
+      [
+        {
+          path: 'alembic/versions/3f2a_order_totals.py',
+          content: `revision = "3f2a"\ndown_revision = "1c0d"\n\ndef upgrade():\n    op.execute("${sql}")\n\n\ndef downgrade():\n    op.execute("${drop}")\n`,
+        },
+        {
+          path: 'alembic/versions/0b9e_order_report.py',
+          content: `revision = "0b9e"\ndown_revision = "3f2a"\n\ndef upgrade():\n    op.execute("${LATER.trim()}")\n`,
+        },
+      ],
+    ],
+    [
+      'knex, down dropping it',
+      [
+        {
+          path: 'migrations/20240101120000_order_totals.js',
+          content: `exports.up = knex => knex.raw("${sql}");\nexports.down = knex => knex.raw("${drop}");\n`,
+        },
+        {
+          path: 'migrations/20240201120000_order_report.js',
+          content: `exports.up = knex => knex.raw("${LATER.trim()}");\n`,
+        },
+      ],
+    ],
+    [
+      'Django RunSQL, reverse dropping it (by keyword and by position)',
+      [
+        {
+          path: 'shop/migrations/0002_order_totals.py',
+          content: `from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.RunSQL("${sql}", reverse_sql="${drop}"),\n        migrations.RunSQL("${sql}", "${drop}"),\n    ]\n`,
+        },
+        {
+          path: 'shop/migrations/0003_order_report.py',
+          content: `from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunSQL("${LATER.trim()}")]\n`,
+        },
+      ],
+    ],
+    [
+      'Liquibase, rollback dropping it',
+      [
+        {
+          path: 'db/changelog/001-order-totals.xml',
+          content: `<databaseChangeLog>\n  <changeSet id="1" author="ana">\n    <sql>${sql}</sql>\n    <rollback>${drop}</rollback>\n  </changeSet>\n</databaseChangeLog>\n`,
+        },
+        {
+          path: 'db/changelog/002-order-report.xml',
+          content: `<databaseChangeLog>\n  <changeSet id="2" author="ana">\n    <sql>${LATER.trim()}</sql>\n  </changeSet>\n</databaseChangeLog>\n`,
+        },
+      ],
+    ],
+  ] as [string, ChangedFile[]][])(
+    'keeps an applied up migration whose down part names nothing of the dataset history: %s',
+    (_, files) => {
+      for (const o of judged(files, files[0].path)) {
+        expect({ name: o.name, status: o.status, preview: o.preview }).toEqual({
+          name: o.name,
+          status: 'unaffected',
+          preview: 'unaffected',
+        });
+        expect(o.problem).toMatch(/not rewritten: .*history, not a reader/);
+      }
+    },
+  );
 });
 
 describe('live code that only looks like migration history (found by a review)', () => {

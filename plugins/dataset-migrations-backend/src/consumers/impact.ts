@@ -125,12 +125,52 @@ function assessFiles(
   const linked = files
     .filter(file => !assessedFiles.has(file))
     .flatMap(file => linkedConfig(file, links, target, mapping) ?? []);
-  return [...assessed, ...templated, ...seeds, ...projectConfig, ...linked].map(
-    result => {
-      const file = files.find(f => f.path === result.path);
-      return file ? historyAsIs(file, result, files, target) : result;
-    },
+  return historyAsIsAll(
+    [...assessed, ...templated, ...seeds, ...projectConfig, ...linked].map(
+      result => [files.find(f => f.path === result.path), result] as const,
+    ),
+    files,
+    target,
   );
+}
+
+const NOT_HISTORY = 'is not history to call unaffected';
+
+/** What `historyAsIs` made of the rewriter's result. */
+const judgedFrom = new WeakMap<RewrittenFile, RewrittenFile>();
+
+/** The file's migration history, when `historyAsIs` judges it as such. */
+function historyOf(
+  file: ChangedFile,
+  result: RewrittenFile,
+  files: ChangedFile[],
+  target: DatasetTarget,
+) {
+  if (result.status === 'unaffected' && !fileMentionsDataset(file, target))
+    return undefined;
+  // A dbt model or macro is built on every run, whatever its folder.
+  if (modelOf(file.path, target) !== undefined || macroFile(file, target))
+    return undefined;
+  return migrationHistoryOf(file, files);
+}
+
+/** `historyAsIs` over a consumer's results. */
+function historyAsIsAll(
+  results: ReadonlyArray<readonly [ChangedFile | undefined, RewrittenFile]>,
+  files: ChangedFile[],
+  target: DatasetTarget,
+): RewrittenFile[] {
+  // Assessing runs the preview's steps, then these again: judged again from
+  // the rewriter's own result, once.
+  const rewritten = results.map(
+    ([file, result]) => [file, judgedFrom.get(result) ?? result] as const,
+  );
+  return rewritten.map(([file, result]) => {
+    if (!file) return result;
+    const judged = historyAsIs(file, result, files, target);
+    if (judged !== result) judgedFrom.set(judged, result);
+    return judged;
+  });
 }
 
 /**
@@ -150,12 +190,7 @@ function historyAsIs(
   files: ChangedFile[],
   target: DatasetTarget,
 ): RewrittenFile {
-  if (result.status === 'unaffected' && !fileMentionsDataset(file, target))
-    return result;
-  // A dbt model or macro is built on every run, whatever its folder.
-  if (modelOf(file.path, target) !== undefined || macroFile(file, target))
-    return result;
-  const history = migrationHistoryOf(file, files);
+  const history = historyOf(file, result, files, target);
   if (!history) return result;
   if (history.mixed) {
     if (result.status === 'unaffected') return result;
@@ -169,6 +204,45 @@ function historyAsIs(
         'the rewriter would change what it reads'
       }; a person decides`,
     );
+  }
+  // History the change breaks that still runs: its down part on a rollback.
+  const runs = [
+    ...(history.rollback !== undefined &&
+    // Liquibase's `--rollback` SQL is a comment, which the rewriter skips.
+    (result.status !== 'unaffected' ||
+      /^\s*--\s*rollback\b/im.test(history.rollback)) &&
+    fileMentionsDataset(
+      {
+        path: file.path,
+        content: history.rollback.replace(/^(\s*)--\s*rollback\b/gim, '$1'),
+      },
+      target,
+    )
+      ? [
+          'its down part names the dataset, and a rollback (rails db:rollback, alembic downgrade, migrate down, flyway undo, liquibase rollback) runs it again, against the dataset’s new shape',
+        ]
+      : []),
+  ];
+  // Judged already, and copied since by another step.
+  if (result.impact.problem?.message.includes(NOT_HISTORY)) return result;
+  if (runs.length > 0) {
+    const person = toPerson(
+      { ...result, content: file.content },
+      result.impact.fields,
+      `${
+        history.what
+      }, left unrewritten (tools checksum applied files), ${NOT_HISTORY}: ${runs.join(
+        '; and ',
+      )}; ${
+        result.impact.problem?.message ??
+        (result.status === 'unaffected'
+          ? 'the rewriter does not read what a rollback runs'
+          : 'the rewriter would change what it reads')
+      }; a person decides`,
+    );
+    return result.impact.needsTable
+      ? { ...person, impact: { ...person.impact, needsTable: true } }
+      : person;
   }
   return {
     ...unaffectedFile(file),
@@ -935,7 +1009,7 @@ export function rewriteConsumerFiles(
 ): RewrittenFile[] {
   // Packages last: a package's file the rename step sends to a person is the
   // package's too, never the coding agent's.
-  return sourcesDeclared(
+  const results = sourcesDeclared(
     files,
     files.map(file =>
       unseenJinja(
@@ -966,9 +1040,12 @@ export function rewriteConsumerFiles(
     ),
     target,
     mapping,
-  )
-    .map((result, i) => leavePackagesAlone(files[i], result, target))
-    .map((result, i) => historyAsIs(files[i], result, files, target));
+  ).map((result, i) => leavePackagesAlone(files[i], result, target));
+  return historyAsIsAll(
+    results.map((result, i) => [files[i], result] as const),
+    files,
+    target,
+  );
 }
 
 /**

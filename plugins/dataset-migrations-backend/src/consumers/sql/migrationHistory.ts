@@ -23,7 +23,9 @@ export function migrationHistoryOf(
 ): MigrationHistory | undefined {
   const what = historyKind(file, files);
   if (what === undefined) return undefined;
-  return typeof what === 'string' ? { what } : what;
+  const history = typeof what === 'string' ? { what } : what;
+  const rollback = rollbackPart(file, history.what);
+  return rollback === undefined ? history : { ...history, rollback };
 }
 
 /**
@@ -44,6 +46,15 @@ export interface MigrationHistory {
    * history alone nor rewritable whole (the others' checksums would change).
    */
   mixed?: true;
+  /**
+   * What of the file a rollback runs (`rails db:rollback`, `alembic
+   * downgrade`, `migrate down`, `flyway undo`, `liquibase rollback`, `knex
+   * migrate:rollback`, Django's reverse): the whole file for a down script,
+   * else its down part. Applied or not, that part runs again when someone
+   * rolls back, against the dataset's new shape, so it is no history (found
+   * by a review, 2026-12-06).
+   */
+  rollback?: string;
 }
 
 function historyKind(
@@ -173,4 +184,79 @@ function liquibase(
         mixed: true,
       }
     : { what: `a Liquibase ${kind}` };
+}
+
+/** Where a code migration's down part starts (Rails' and Ecto's `change` is reversed on a rollback). */
+const DOWN_START =
+  /^[ \t]*def\s+(?:self\.)?(?:down|change)\b|^[ \t]*def\s+downgrade\s*\(|\bfunction\s+(?:down|change)\s*\(|\bexports\.down\b|\bexport\s+(?:async\s+)?function\s+down\b|\bexport\s+const\s+down\b|^[ \t]*(?:(?:public|async)\s+)*down\s*(?:\(|:)|\bvoid\s+Down\s*\(|\bfunc\s+[dD]own\w*\s*\(/gm;
+/** Where its up part starts, ending a down part before it. */
+const UP_START =
+  /^[ \t]*def\s+(?:self\.)?up\b|^[ \t]*def\s+upgrade\s*\(|\bfunction\s+up\s*\(|\bexports\.up\b|\bexport\s+(?:async\s+)?function\s+up\b|\bexport\s+const\s+up\b|^[ \t]*(?:(?:public|async)\s+)*up\s*(?:\(|:)|\bvoid\s+Up\s*\(|\bfunc\s+[uU]p\w*\s*\(/gm;
+/** Liquibase change types it reverses by itself when a changeset has no `<rollback>`. */
+const LIQUIBASE_REVERSED =
+  /<(?:createTable|addColumn|renameColumn|renameTable|renameView|createIndex|createView|addForeignKeyConstraint|addPrimaryKey|addUniqueConstraint|addNotNullConstraint|dropNotNullConstraint|addDefaultValue|dropDefaultValue|createSequence|addLookupTable|addAutoIncrement|modifyDataType)\b|^\s*-\s*(?:createTable|addColumn|renameColumn|renameTable|renameView|createIndex|createView|addForeignKeyConstraint|addPrimaryKey|addUniqueConstraint|addNotNullConstraint|dropNotNullConstraint|addDefaultValue|dropDefaultValue|createSequence|addLookupTable|addAutoIncrement|modifyDataType)\s*:|"(?:createTable|addColumn|renameColumn|renameTable|createIndex|createView|addForeignKeyConstraint|addNotNullConstraint|addDefaultValue)"\s*:/m;
+
+/**
+ * The text a rollback runs of a migration, or undefined when it has none. By
+ * pattern, erring to more: a `change` is taken whole, as are Liquibase
+ * changes it reverses by itself and Django operations other than RunSQL and
+ * RunPython (which Django reverses by themselves).
+ */
+function rollbackPart(file: ChangedFile, what: string): string | undefined {
+  const { path, content } = file;
+  const name = path.replace(/^.*\//, '');
+  // Down scripts: golang-migrate's, Flyway's undo, Diesel's, Sqitch's revert.
+  if (
+    /\.down\.sql$/i.test(name) ||
+    /^U\d+(?:[._]\d+)*__/i.test(name) ||
+    /^down\.sql$/i.test(name) ||
+    /(?:^|\/)revert\/[^/]+\.sql$/i.test(path)
+  )
+    return content;
+  const parts: string[] = [];
+  // dbmate's, goose's and sql-migrate's down section.
+  const section = content.search(
+    /^\s*--\s*(?:migrate:down|\+goose\s+down|\+migrate\s+down)\b/im,
+  );
+  if (section >= 0) parts.push(content.slice(section));
+  if (/^a Liquibase\b/.test(what)) {
+    // Liquibase: `--rollback` lines, `<rollback>` blocks, YAML/JSON rollback keys.
+    parts.push(
+      ...[...content.matchAll(/^\s*--\s*rollback\b[^\n]*/gim)].map(m => m[0]),
+      ...[...content.matchAll(/<rollback\b[\s\S]*?(?:<\/rollback>|\/>)/g)].map(
+        m => m[0],
+      ),
+      ...[
+        ...content.matchAll(
+          /["']?rollback["']?\s*:[\s\S]*?(?=\n\s*-\s*changeSet\s*:|\{\s*"changeSet"|$)/g,
+        ),
+      ].map(m => m[0]),
+    );
+    if (LIQUIBASE_REVERSED.test(content)) parts.push(content);
+  }
+  if (what === 'a Django migration') {
+    const ops = [...content.matchAll(/\bmigrations\.(\w+)\s*\(/g)];
+    ops.forEach((op, i) => {
+      const text = content.slice(op.index, ops[i + 1]?.index ?? content.length);
+      if (!/^Run(?:SQL|Python)$/.test(op[1])) parts.push(text);
+      else {
+        // The reverse: `reverse_sql=`/`reverse_code=`, or a second argument.
+        const keyword = /\breverse_(?:sql|code)\s*=/.exec(text);
+        const second =
+          /^migrations\.\w+\s*\(\s*(?:"""[\s\S]*?"""|'''[\s\S]*?'''|[rbuf]*"(?:[^"\\\n]|\\.)*"|[rbuf]*'(?:[^'\\\n]|\\.)*'|\[[\s\S]*?\]|[\w.]+)\s*,\s*(?![\w]+\s*=)(?=\S)/.exec(
+            text,
+          );
+        if (keyword) parts.push(text.slice(keyword.index));
+        else if (second) parts.push(text.slice(second[0].length));
+      }
+    });
+  } else {
+    // Code: the down method, to where an up method starts.
+    for (const down of content.matchAll(DOWN_START)) {
+      UP_START.lastIndex = down.index! + down[0].length;
+      const up = UP_START.exec(content);
+      parts.push(content.slice(down.index, up?.index ?? content.length));
+    }
+  }
+  return parts.length > 0 ? parts.join('\n') : undefined;
 }
