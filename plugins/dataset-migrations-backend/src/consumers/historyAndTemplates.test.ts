@@ -69,8 +69,12 @@ describe('versioned migration history is never rewritten (found by the twenty-ni
   // Each was rewritten in place (`amount_cents AS amount`, `raw.purchases`):
   // an applied migration never runs again, and Flyway, Liquibase and Prisma
   // refuse to migrate once its checksum changes.
-  const history: [string, ChangedFile[]][] = [
-    ['Flyway', [{ path: 'db/migration/V2__order_totals.sql', content: VIEW }]],
+  const history: [string, ChangedFile[], ChangedFile][] = [
+    [
+      'Flyway',
+      [{ path: 'db/migration/V2__order_totals.sql', content: VIEW }],
+      { path: 'db/migration/V3__order_report.sql', content: LATER },
+    ],
     [
       'Flyway, dotted version under resources',
       [
@@ -79,6 +83,10 @@ describe('versioned migration history is never rewritten (found by the twenty-ni
           content: VIEW,
         },
       ],
+      {
+        path: 'src/main/resources/db/migration/V1_10__order_report.sql',
+        content: LATER,
+      },
     ],
     [
       'Liquibase formatted SQL',
@@ -88,6 +96,10 @@ describe('versioned migration history is never rewritten (found by the twenty-ni
           content: `--liquibase formatted sql\n--changeset ana:1\n${VIEW}`,
         },
       ],
+      {
+        path: 'db/changelog/002-order-report.sql',
+        content: `--liquibase formatted sql\n--changeset ana:2\n${LATER}`,
+      },
     ],
     [
       'a SQL file a Liquibase changelog runs',
@@ -95,14 +107,16 @@ describe('versioned migration history is never rewritten (found by the twenty-ni
         {
           path: 'db/changelog/master.xml',
           content:
-            '<databaseChangeLog>\n  <changeSet id="1" author="ana">\n    <sqlFile path="sql/order_totals.sql" relativeToChangelogFile="true"/>\n  </changeSet>\n</databaseChangeLog>\n',
+            '<databaseChangeLog>\n  <changeSet id="1" author="ana">\n    <sqlFile path="sql/order_totals.sql" relativeToChangelogFile="true"/>\n  </changeSet>\n  <changeSet id="2" author="ana">\n    <sqlFile path="sql/order_report.sql" relativeToChangelogFile="true"/>\n  </changeSet>\n</databaseChangeLog>\n',
         },
         { path: 'db/changelog/sql/order_totals.sql', content: VIEW },
       ],
+      { path: 'db/changelog/sql/order_report.sql', content: LATER },
     ],
     [
       'golang-migrate up',
       [{ path: 'migrations/000007_order_totals.up.sql', content: VIEW }],
+      { path: 'migrations/000008_order_report.up.sql', content: LATER },
     ],
     [
       'Prisma',
@@ -112,6 +126,10 @@ describe('versioned migration history is never rewritten (found by the twenty-ni
           content: VIEW,
         },
       ],
+      {
+        path: 'prisma/migrations/20240201000000_order_report/migration.sql',
+        content: LATER,
+      },
     ],
     [
       'dbmate',
@@ -121,6 +139,10 @@ describe('versioned migration history is never rewritten (found by the twenty-ni
           content: `-- migrate:up\n${VIEW}\n-- migrate:down\nDROP VIEW order_totals;\n`,
         },
       ],
+      {
+        path: 'db/migrations/20240201000000_order_report.sql',
+        content: `-- migrate:up\n${LATER}`,
+      },
     ],
     [
       'goose, by its header',
@@ -130,28 +152,40 @@ describe('versioned migration history is never rewritten (found by the twenty-ni
           content: `-- +goose Up\n${VIEW}`,
         },
       ],
+      {
+        path: 'sql/schema/00043_report.sql',
+        content: `-- +goose Up\n${LATER}`,
+      },
     ],
     [
       'Sqitch',
       [
         {
           path: 'sqitch.plan',
-          content: '%project=shop\norder_totals 2024-01-01T00:00:00Z ana # v\n',
+          content:
+            '%project=shop\norder_totals 2024-01-01T00:00:00Z ana # v\norder_report 2024-02-01T00:00:00Z ana # r\n',
         },
         {
           path: 'deploy/order_totals.sql',
           content: `-- Deploy shop:order_totals to pg\nBEGIN;\n${VIEW}COMMIT;\n`,
         },
       ],
+      {
+        path: 'deploy/order_report.sql',
+        content: `-- Deploy shop:order_report to pg\nBEGIN;\n${LATER}COMMIT;\n`,
+      },
     ],
   ];
 
-  it.each(history)('%s', (_, files) => {
+  // With a later migration of its own the change breaks too: the newest is
+  // what may still be pending (see the tests of pending migrations below).
+  it.each(history)('%s', (_, files, later) => {
     const path = files[files.length - 1].path;
-    for (const o of outcomes(files, path)) {
+    for (const o of outcomes([...files, later], path)) {
+      // The consumer waits on the later one, which goes to a person.
       expect({ ...o, problem: undefined }).toEqual({
         name: o.name,
-        consumer: 'unaffected',
+        consumer: o.name === 'a retyped field' ? o.consumer : 'needs-decision',
         status: 'unaffected',
         preview: 'unaffected',
         unchanged: true,
@@ -163,39 +197,91 @@ describe('versioned migration history is never rewritten (found by the twenty-ni
     }
   });
 
+  // Alone, the newest of its tool's migrations may not have run yet (merged,
+  // not deployed): it would run after the dataset moved, and was called
+  // unaffected (found by a review, 2026-12-06).
+  it.each(history)('%s, the newest, goes to a person', (_, files) => {
+    const path = files[files.length - 1].path;
+    for (const o of outcomes(files, path).filter(
+      x => x.name !== 'a retyped field',
+    )) {
+      expect({ name: o.name, status: o.status, preview: o.preview }).toEqual({
+        name: o.name,
+        status: 'needs-decision',
+        preview: 'needs-decision',
+      });
+      expect([o.unchanged, o.previewUnchanged]).toEqual([true, true]);
+      expect(o.problem).toMatch(
+        /nothing in the repository .* shows it ran before .* newest of its migrations the change breaks/,
+      );
+    }
+  });
+
   it('recognises migrations in other languages and changelog formats', () => {
     const sql = VIEW.trim();
-    for (const [path, content] of [
+    const later = LATER.trim();
+    // Each with what shows it ran: a later migration the change breaks too,
+    // or Rails' schema dump.
+    for (const [path, content, evidence] of [
       [
         'alembic/versions/3f2a_order_totals.py',
         `revision = "3f2a"\ndown_revision = "1c0d"\n\ndef upgrade():\n    op.execute("${sql}")\n`,
+        {
+          path: 'alembic/versions/0b9e_order_report.py',
+          content: `revision = "0b9e"\ndown_revision = "3f2a"\n\ndef upgrade():\n    op.execute("${later}")\n`,
+        },
       ],
       [
         'db/migrate/20240101120000_order_totals.rb',
         `class OrderTotals < ActiveRecord::Migration[7.1]\n  def up\n    execute "${sql}"\n  end\nend\n`,
+        {
+          path: 'db/schema.rb',
+          content:
+            'ActiveRecord::Schema[7.1].define(version: 2024_01_01_120000) do\nend\n',
+        },
       ],
       [
         'shop/migrations/0002_order_totals.py',
         `from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunSQL("${sql}")]\n`,
+        {
+          path: 'shop/migrations/0003_order_report.py',
+          content: `from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunSQL("${later}")]\n`,
+        },
       ],
       [
         'migrations/20240101120000_order_totals.js',
         `exports.up = knex => knex.raw("${sql}");\n`,
+        {
+          path: 'migrations/20240201120000_order_report.js',
+          content: `exports.up = knex => knex.raw("${later}");\n`,
+        },
       ],
       [
         'src/migrations/1700000000000-OrderTotals.ts',
         `export class OrderTotals1700000000000 implements MigrationInterface {\n  async up(q: QueryRunner) { await q.query("${sql}"); }\n}\n`,
+        {
+          path: 'src/migrations/1700000000001-OrderReport.ts',
+          content: `export class OrderReport1700000000001 implements MigrationInterface {\n  async up(q: QueryRunner) { await q.query("${later}"); }\n}\n`,
+        },
       ],
       [
-        'db/changelog/db.changelog-master.xml',
+        'db/changelog/001-order-totals.xml',
         `<databaseChangeLog>\n  <changeSet id="1" author="ana">\n    <sql>${sql}</sql>\n  </changeSet>\n</databaseChangeLog>\n`,
+        {
+          path: 'db/changelog/002-order-report.xml',
+          content: `<databaseChangeLog>\n  <changeSet id="2" author="ana">\n    <sql>${later}</sql>\n  </changeSet>\n</databaseChangeLog>\n`,
+        },
       ],
       [
-        'db/changelog/db.changelog-master.yaml',
+        'db/changelog/001-order-totals.yaml',
         `databaseChangeLog:\n  - changeSet:\n      id: 1\n      author: ana\n      changes:\n        - sql:\n            sql: ${sql}\n`,
+        {
+          path: 'db/changelog/002-order-report.yaml',
+          content: `databaseChangeLog:\n  - changeSet:\n      id: 2\n      author: ana\n      changes:\n        - sql:\n            sql: ${later}\n`,
+        },
       ],
-    ])
-      for (const o of outcomes([{ path, content }], path))
+    ] as const)
+      for (const o of outcomes([{ path, content }, evidence], path))
         expect({ path, name: o.name, status: o.status }).toEqual({
           path,
           name: o.name,
@@ -496,6 +582,109 @@ describe('migration history that runs again goes to a person (found by a review,
   );
 });
 
+describe('a migration nothing shows to have run is not history (found by a review, 2026-12-06)', () => {
+  const rails = (version: string, body: string): ChangedFile => ({
+    path: `db/migrate/${version}_change_orders.rb`,
+    content: `class ChangeOrders < ActiveRecord::Migration[7.1]\n  def up\n    ${body}\n  end\nend\n`,
+  });
+  const person = (files: ChangedFile[], path: string, reason: RegExp) => {
+    for (const o of outcomes(files, path).filter(
+      x => x.name !== 'a retyped field',
+    )) {
+      expect({ name: o.name, status: o.status, preview: o.preview }).toEqual({
+        name: o.name,
+        status: 'needs-decision',
+        preview: 'needs-decision',
+      });
+      expect([o.unchanged, o.previewUnchanged]).toEqual([true, true]);
+      expect(o.problem).toMatch(reason);
+    }
+  };
+
+  it('sends a Rails migration newer than the schema dump to a person', () => {
+    expect.hasAssertions();
+    // Pending: schema.rb, dumped after the last migration run, is older.
+    const file = rails('20240301000000', 'add_index :orders, :amount');
+    person(
+      [
+        rails('20240101000000', 'add_index :orders, :amount'),
+        file,
+        {
+          path: 'db/schema.rb',
+          content:
+            'ActiveRecord::Schema[7.1].define(version: 2024_02_01_000000) do\n  create_table "orders" do |t|\n  end\nend\n',
+        },
+      ],
+      file.path,
+      /db\/schema\.rb is at version 2024_02_01_000000, before 20240301000000/,
+    );
+  });
+
+  it('sends a Rails migration structure.sql does not list to a person, and keeps one it lists', () => {
+    const applied = rails('20240101000000', 'add_index :orders, :amount');
+    const pending = rails('20240301000000', 'add_index :orders, :amount');
+    const files = [
+      applied,
+      pending,
+      {
+        path: 'db/structure.sql',
+        content:
+          "CREATE TABLE public.orders (id bigint);\n\nINSERT INTO \"schema_migrations\" (version) VALUES\n('20240101000000'),\n('20240601000000');\n",
+      },
+    ];
+    person(files, pending.path, /db\/structure\.sql does not list/);
+    // Listed, and older than the newest: applied, whatever came after.
+    for (const o of outcomes(files, applied.path))
+      expect({ name: o.name, status: o.status }).toEqual({
+        name: o.name,
+        status: 'unaffected',
+      });
+  });
+
+  it('keeps the newest Rails migration history when the schema dump is at its version or later', () => {
+    const file = rails('20240301000000', 'add_index :orders, :amount');
+    const files = [
+      file,
+      {
+        path: 'db/schema.rb',
+        content:
+          'ActiveRecord::Schema[7.1].define(version: 2024_03_01_000000) do\nend\n',
+      },
+    ];
+    for (const o of outcomes(files, file.path))
+      expect({ name: o.name, status: o.status }).toEqual({
+        name: o.name,
+        status: 'unaffected',
+      });
+  });
+
+  it('sends the newest Alembic revision altering the table to a person, not the one before it', () => {
+    const head: ChangedFile = {
+      path: 'alembic/versions/0b9e_nullable_amount.py',
+      content:
+        'revision = "0b9e"\ndown_revision = "3f2a"\n\ndef upgrade():\n    op.alter_column("orders", "amount", nullable=True)\n',
+    };
+    const before: ChangedFile = {
+      path: 'alembic/versions/3f2a_amount_default.py',
+      content:
+        'revision = "3f2a"\ndown_revision = "1c0d"\n\ndef upgrade():\n    op.alter_column("orders", "amount", server_default="0")\n',
+    };
+    person([before, head], head.path, /newest of its migrations/);
+    expect(outcomes([before, head], before.path)[0].status).toBe('unaffected');
+  });
+
+  it('sends a Django migration on a model of the table to a person when it is the newest', () => {
+    expect.hasAssertions();
+    const files: ChangedFile[] = [
+      {
+        path: 'shop/migrations/0002_order_totals.py',
+        content: `from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunSQL("${VIEW.trim()}")]\n`,
+      },
+    ];
+    person(files, files[0].path, /newest of its migrations/);
+  });
+});
+
 describe('live code that only looks like migration history (found by a review)', () => {
   it.each([
     // Numbered scripts a scheduler runs, in folders named like migrations.
@@ -542,7 +731,12 @@ describe('live code that only looks like migration history (found by a review)',
       {
         path: 'db/changelog.yaml',
         content:
-          'databaseChangeLog:\n  - changeSet:\n      id: 1\n      changes:\n        - sqlFile:\n            path: legacy/report.sql\n',
+          'databaseChangeLog:\n  - changeSet:\n      id: 1\n      changes:\n        - sqlFile:\n            path: legacy/report.sql\n  - changeSet:\n      id: 2\n      changes:\n        - sqlFile:\n            path: legacy/report_v2.sql\n',
+      },
+      // A later changeset the change breaks too: the one that may be pending.
+      {
+        path: 'db/legacy/report_v2.sql',
+        content: 'SELECT id, amount FROM raw.orders;\n',
       },
       {
         path: 'sql/report.sql',

@@ -42,7 +42,7 @@ import {
   relationsAsValues,
 } from './sql/dbtJinja';
 import { needsRendering, renderModel } from './sql/renderModel';
-import { migrationHistoryOf } from './sql/migrationHistory';
+import { migrationHistoryOf, unprovenHistory } from './sql/migrationHistory';
 import { ormClassesOf } from './sql/ormClasses';
 import { wholeRowsReadByCode, wholeRowsReason } from './sql/wholeRows';
 import { templatedTableStatementsIn } from './sql/tableStatements';
@@ -154,20 +154,31 @@ function historyOf(
   return migrationHistoryOf(file, files);
 }
 
-/** `historyAsIs` over a consumer's results. */
+/**
+ * `historyAsIs` over a consumer's results together: whether a migration the
+ * change breaks is shown to have run before it (`unprovenHistory`) depends on
+ * the repository's other migrations and schema dumps.
+ */
 function historyAsIsAll(
   results: ReadonlyArray<readonly [ChangedFile | undefined, RewrittenFile]>,
   files: ChangedFile[],
   target: DatasetTarget,
 ): RewrittenFile[] {
-  // Assessing runs the preview's steps, then these again: judged again from
-  // the rewriter's own result, once.
+  // Assessing runs the preview's steps (with only the files naming the
+  // dataset), then these again with all: judged again from the rewriter's own
+  // result, once, with the schema dumps the first pass did not see.
   const rewritten = results.map(
     ([file, result]) => [file, judgedFrom.get(result) ?? result] as const,
   );
+  const breaking = rewritten.flatMap(([file, result]) => {
+    if (!file || result.status === 'unaffected') return [];
+    const history = historyOf(file, result, files, target);
+    return history && !history.mixed ? [file] : [];
+  });
+  const unproven = unprovenHistory(breaking, files);
   return rewritten.map(([file, result]) => {
     if (!file) return result;
-    const judged = historyAsIs(file, result, files, target);
+    const judged = historyAsIs(file, result, files, target, unproven);
     if (judged !== result) judgedFrom.set(judged, result);
     return judged;
   });
@@ -189,6 +200,7 @@ function historyAsIs(
   result: RewrittenFile,
   files: ChangedFile[],
   target: DatasetTarget,
+  unproven: Map<string, string>,
 ): RewrittenFile {
   const history = historyOf(file, result, files, target);
   if (!history) return result;
@@ -205,7 +217,8 @@ function historyAsIs(
       }; a person decides`,
     );
   }
-  // History the change breaks that still runs: its down part on a rollback.
+  // History the change breaks that still runs: its down part on a rollback,
+  // or the whole of it if nothing shows it ran before the dataset moved.
   const runs = [
     ...(history.rollback !== undefined &&
     // Liquibase's `--rollback` SQL is a comment, which the rewriter skips.
@@ -222,6 +235,7 @@ function historyAsIs(
           'its down part names the dataset, and a rollback (rails db:rollback, alembic downgrade, migrate down, flyway undo, liquibase rollback) runs it again, against the dataset’s new shape',
         ]
       : []),
+    ...(unproven.has(file.path) ? [unproven.get(file.path)!] : []),
   ];
   // Judged already, and copied since by another step.
   if (result.impact.problem?.message.includes(NOT_HISTORY)) return result;

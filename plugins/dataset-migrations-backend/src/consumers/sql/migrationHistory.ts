@@ -260,3 +260,184 @@ function rollbackPart(file: ChangedFile, what: string): string | undefined {
   }
   return parts.length > 0 ? parts.join('\n') : undefined;
 }
+
+/**
+ * Of the migration history files the dataset's migration breaks (each would
+ * fail, or read the wrong thing, run against its new shape), those nothing
+ * shows to have run before it, each with the reason. A migration not yet
+ * applied (merged, not deployed) runs after the dataset moved, so it is
+ * history only on evidence:
+ *
+ * - a Rails schema dump beside its folder: `db/structure.sql` lists every
+ *   applied version (exact); `db/schema.rb` holds the newest one, and a file
+ *   at or below it is taken as run (a later-merged older timestamp is the
+ *   case this misses). A dump leaving it out proves it pending.
+ * - otherwise (Flyway, Alembic, Django, Prisma… keep no such record in the
+ *   repository) a later migration of its own sequence that the change breaks
+ *   too: pending migrations are the newest, so the newest breaking one of each
+ *   sequence (and any the order of which is not known) goes to a person.
+ *
+ * Erring to a person: over-caution costs a look, calling a pending migration
+ * unaffected breaks a deployment.
+ */
+export function unprovenHistory(
+  breaking: ChangedFile[],
+  files: ChangedFile[],
+): Map<string, string> {
+  const unproven = new Map<string, string>();
+  const sequences = new Map<string, ChangedFile[]>();
+  for (const file of breaking) {
+    const dump = railsDump(file, files);
+    if (dump?.applied) continue;
+    if (dump) {
+      unproven.set(
+        file.path,
+        `the schema dump ${dump.path} ${dump.says}: it had not run where the dump was made, and once deployed it runs after the dataset moved, against its new shape`,
+      );
+      continue;
+    }
+    const key = sequenceOf(file.path);
+    sequences.set(key, [...(sequences.get(key) ?? []), file]);
+  }
+  for (const sequence of sequences.values())
+    for (const file of sequence)
+      if (!sequence.some(other => later(other, file, files)))
+        unproven.set(
+          file.path,
+          'nothing in the repository (a schema dump listing applied versions) shows it ran before the dataset’s migration, and it is the newest of its migrations the change breaks: if it is still pending, it runs after the dataset moved, against its new shape',
+        );
+  return unproven;
+}
+
+/** A Rails migration's schema dump (`db/schema.rb`, `db/structure.sql`, `db/<name>_schema.rb` for `db/<name>_migrate/`), and whether it shows the file applied. */
+function railsDump(
+  file: ChangedFile,
+  files: ChangedFile[],
+): { path: string; applied: boolean; says: string } | undefined {
+  const m = /^(.*?)(\w+_)?migrate\/(\d+)_[^/]+\.rb$/.exec(file.path);
+  if (!m) return undefined;
+  const [, dir, prefix = ''] = m;
+  const version = BigInt(m[3]);
+  const dumps: { path: string; applied: boolean; says: string }[] = [];
+  const structure = files.find(f => f.path === `${dir}${prefix}structure.sql`);
+  const listed = structure?.content.match(
+    /\binsert\s+into\s+(?:"?\w+"?\.)?"?schema_migrations"?\s*\(\s*"?version"?\s*\)\s*values\s*[^;]*/i,
+  );
+  if (structure && listed) {
+    const applied = [...listed[0].matchAll(/'(\d+)'/g)].some(
+      v => BigInt(v[1]) === version,
+    );
+    dumps.push({
+      path: structure.path,
+      applied,
+      says: applied ? 'lists it' : `does not list version ${m[3]}`,
+    });
+  }
+  const schema = files.find(f => f.path === `${dir}${prefix}schema.rb`);
+  const at = schema?.content.match(
+    /ActiveRecord::Schema(?:\[[\d.]+\])?\.define\s*\(\s*version:\s*([\d_]+)/,
+  );
+  if (schema && at) {
+    const applied = BigInt(at[1].replace(/_/g, '')) >= version;
+    dumps.push({
+      path: schema.path,
+      applied,
+      says: `is at version ${at[1]}, before ${m[3]}`,
+    });
+  }
+  if (dumps.length === 0) return undefined;
+  // Any dump leaving it out decides: the repository says it is pending.
+  return dumps.find(d => !d.applied) ?? dumps[0];
+}
+
+/** The sequence a migration runs in: its folder, or the folder of Prisma's and Diesel's migration folders. */
+function sequenceOf(path: string): string {
+  const dir = path.replace(/\/?[^/]*$/, '');
+  return /(?:^|\/)migrations\/[^/]+$/.test(dir) &&
+    /\/(?:migration|up|down)\.sql$/i.test(path)
+    ? dir.replace(/\/?[^/]*$/, '')
+    : dir;
+}
+
+/** A migration's version by its name (or its folder's): `V1_2__`, `20240101120000_`, `0002_`. */
+function versionOf(path: string): bigint[] | undefined {
+  const parts = path.split('/');
+  const name = /^(?:migration|up|down)\.sql$/i.test(parts[parts.length - 1])
+    ? parts[parts.length - 2] ?? ''
+    : parts[parts.length - 1];
+  const m = /^[VUB]?(\d+(?:[._-]\d+)*)/i.exec(name);
+  return m ? m[1].split(/[._-]/).map(BigInt) : undefined;
+}
+
+/** Whether `other` runs after `file` in their sequence: a greater version, an Alembic revision descending from it, a later line of the Sqitch plan. */
+function later(
+  other: ChangedFile,
+  file: ChangedFile,
+  files: ChangedFile[],
+): boolean {
+  if (other === file) return false;
+  const alembic = (f: ChangedFile) => ({
+    revision: /^\s*revision\s*(?::[^=\n]*)?=\s*['"]([^'"]+)['"]/m.exec(
+      f.content,
+    )?.[1],
+    down: [
+      ...(
+        /^\s*down_revision\s*(?::[^=\n]*)?=([^\n]*)/m.exec(f.content)?.[1] ?? ''
+      ).matchAll(/['"]([^'"]+)['"]/g),
+    ].map(m => m[1]),
+  });
+  const mine = alembic(file).revision;
+  if (mine !== undefined && /\.py$/.test(file.path)) {
+    // Walk back from `other` along down_revision.
+    const byRevision = new Map(
+      files
+        .filter(f => /\.py$/.test(f.path))
+        .map(f => [alembic(f).revision, f] as const),
+    );
+    const seen = new Set<string>();
+    const queue = alembic(other).down;
+    while (queue.length > 0) {
+      const revision = queue.shift()!;
+      if (revision === mine) return true;
+      if (seen.has(revision)) continue;
+      seen.add(revision);
+      const parent = byRevision.get(revision);
+      if (parent) queue.push(...alembic(parent).down);
+    }
+    return false;
+  }
+  const plan = files.find(f => /(?:^|\/)sqitch\.plan$/.test(f.path));
+  if (plan && /(?:^|\/)(?:deploy|revert)\/[^/]+\.sql$/.test(file.path)) {
+    const line = (f: ChangedFile) =>
+      plan.content
+        .split('\n')
+        .findIndex(l =>
+          l.startsWith(`${f.path.replace(/^.*\/|\.sql$/g, '')} `),
+        );
+    return line(file) >= 0 && line(other) > line(file);
+  }
+  // SQL files a Liquibase changelog runs: in the order of its changesets.
+  const runAt = (f: ChangedFile, changelog: ChangedFile) =>
+    [
+      ...changelog.content.matchAll(
+        /\bsqlFile\b[^>]{0,300}?\bpath["']?\s*[=:]\s*["']?([^"'\s>]+)/g,
+      ),
+    ].find(m => f.path.endsWith(m[1].replace(/^(?:\.\/|classpath:)/, '')))
+      ?.index;
+  const changelog = files.find(
+    c =>
+      /databaseChangeLog/.test(c.content) &&
+      runAt(file, c) !== undefined &&
+      runAt(other, c) !== undefined,
+  );
+  if (changelog) return runAt(other, changelog)! > runAt(file, changelog)!;
+  const a = versionOf(other.path);
+  const b = versionOf(file.path);
+  if (!a || !b) return false;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0n;
+    const y = b[i] ?? 0n;
+    if (x !== y) return x > y;
+  }
+  return false;
+}
