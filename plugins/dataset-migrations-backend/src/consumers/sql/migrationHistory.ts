@@ -266,16 +266,19 @@ function rollbackPart(file: ChangedFile, what: string): string | undefined {
  * fail, or read the wrong thing, run against its new shape), those nothing
  * shows to have run before it, each with the reason. A migration not yet
  * applied (merged, not deployed) runs after the dataset moved, so it is
- * history only on evidence:
+ * history only on evidence, and a repository holds little:
  *
- * - a Rails schema dump beside its folder: `db/structure.sql` lists every
- *   applied version (exact); `db/schema.rb` holds the newest one, and a file
- *   at or below it is taken as run (a later-merged older timestamp is the
- *   case this misses). A dump leaving it out proves it pending.
- * - otherwise (Flyway, Alembic, Django, Prisma… keep no such record in the
- *   repository) a later migration of its own sequence that the change breaks
- *   too: pending migrations are the newest, so the newest breaking one of each
- *   sequence (and any the order of which is not known) goes to a person.
+ * - pending migrations are the newest: of the files the change breaks, each
+ *   sequence's newest (by version, Alembic's down_revision chain, the Sqitch
+ *   plan, a changelog's sqlFile order; and any whose order is not known) goes
+ *   to a person, and one with a later one the change breaks after it is taken
+ *   as run (two pending at once are the case this misses).
+ * - a Rails schema dump beside its folder that leaves a migration out
+ *   (`db/structure.sql` lists every version run where it was made,
+ *   `db/schema.rb` holds the newest) proves it pending, however old. A dump
+ *   naming it proves no more than that: it was made on a developer's
+ *   database, and a migration committed with its dump is just the one not yet
+ *   deployed where the dataset lives.
  *
  * Erring to a person: over-caution costs a look, calling a pending migration
  * unaffected breaks a deployment.
@@ -288,23 +291,23 @@ export function unprovenHistory(
   const sequences = new Map<string, ChangedFile[]>();
   for (const file of breaking) {
     const dump = railsDump(file, files);
-    if (dump?.applied) continue;
-    if (dump) {
+    if (dump && !dump.applied)
       unproven.set(
         file.path,
         `the schema dump ${dump.path} ${dump.says}: it had not run where the dump was made, and once deployed it runs after the dataset moved, against its new shape`,
       );
-      continue;
-    }
     const key = sequenceOf(file.path);
     sequences.set(key, [...(sequences.get(key) ?? []), file]);
   }
   for (const sequence of sequences.values())
     for (const file of sequence)
-      if (!sequence.some(other => later(other, file, files)))
+      if (
+        !unproven.has(file.path) &&
+        !sequence.some(other => later(other, file, files))
+      )
         unproven.set(
           file.path,
-          'nothing in the repository (a schema dump listing applied versions) shows it ran before the dataset’s migration, and it is the newest of its migrations the change breaks: if it is still pending, it runs after the dataset moved, against its new shape',
+          'nothing in the repository shows it ran before the dataset’s migration where the dataset lives, and it is the newest of its migrations the change breaks, the one a deployment may not have run yet: if it is still pending, it runs after the dataset moved, against its new shape',
         );
   return unproven;
 }
