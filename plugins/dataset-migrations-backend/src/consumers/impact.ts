@@ -193,7 +193,10 @@ function historyAsIsAll(
  * break deployments. Nor is it a reader needing a change: what it created (a
  * view) lives in the database, where the engine finds what depends on the
  * dataset. It is listed unaffected, with the reason. A Liquibase file mixing
- * changesets that run once with ones that run on change goes to a person.
+ * changesets that run once with ones that run on change goes to a person, as
+ * does history the change breaks that runs again: a down part naming the
+ * dataset (a rollback runs it, applied or not), or a migration nothing shows
+ * to have run yet (`unprovenHistory`: it runs after the dataset moved).
  */
 function historyAsIs(
   file: ChangedFile,
