@@ -146,9 +146,11 @@ describe('consumers of a renamed dataset, through the job path', () => {
         files: [{ path: 'q.sql', content: COUNTER }],
       });
     expect(preview.status).toBe(200);
+    // The statement says the new name (an output's, here): the old stays the
+    // alias, so nothing said `plays` can be taken for the table.
     expect(preview.body.files[0]).toMatchObject({
       status: 'rewritten',
-      content: 'select count(*) as plays from plays;\n',
+      content: 'select count(*) as plays from plays AS listening_events;\n',
     });
     const bad = await api()
       .post(`${API}/rewrite-preview`)
@@ -202,7 +204,7 @@ describe('consumers of a renamed dataset, through the job path', () => {
     );
     expect(c.report.patch).toContain('+FROM public.plays e');
     expect(show('counter', 'q.sql')).toBe(
-      'select count(*) as plays from plays;\n',
+      'select count(*) as plays from plays AS listening_events;\n',
     );
     // dbt: the source keeps its name; its identifier points at the new table.
     expect(show('dbt', 'models/sources.yml')).toBe(

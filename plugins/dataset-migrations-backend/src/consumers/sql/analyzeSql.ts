@@ -470,6 +470,8 @@ export interface DatasetRelation extends Span {
   /** The name columns are qualified with when the relation has no alias. */
   name: string;
   aliased: boolean;
+  /** Named outside a FROM list or a DML target (`TRUNCATE t`, `COPY t`): it takes no alias, and nothing in the statement refers to it by name. */
+  outsideFrom?: true;
 }
 
 class Scope {
@@ -3342,7 +3344,10 @@ class StatementWalker {
   /** A relation named outside a FROM list (e.g. `TABLE t`); only its position matters. */
   private relationOutsideFrom(rv: Node, scope: Scope): void {
     if (this.isDataset(rv, scope))
-      this.datasetRelations.push(this.relationSpan(rv));
+      this.datasetRelations.push({
+        ...this.relationSpan(rv),
+        outsideFrom: true,
+      });
     else this.jinjaRelation(rv);
   }
 

@@ -106,13 +106,14 @@ describe('rewriting consumers of a renamed dataset', () => {
     const cte =
       'with listening_events as (select 1 as x) select x from listening_events';
     expect(rewrite(cte).status).toBe('unaffected');
-    // A CTE named like the new name would take a bare reference: it is qualified.
+    // A CTE named like the new name would take a bare reference: it is
+    // qualified, and keeps the old name, the statement saying the new one.
     expect(
       rewrite(
         'with plays as (select track_id from listening_events) select count(*) from plays',
       ).content,
     ).toBe(
-      'with plays as (select track_id from public.plays) select count(*) from plays',
+      'with plays as (select track_id from public.plays AS listening_events) select count(*) from plays',
     );
   });
 
@@ -191,6 +192,80 @@ describe('rewriting consumers of a renamed dataset', () => {
         renamed('w'),
       ).content,
     ).toBe('select md5(listening_events::text) from w AS listening_events');
+  });
+
+  it('keeps the old name as the alias wherever the statement says the new one, in any form (found by round 30)', () => {
+    const aliased = (sql: string) =>
+      sql.replace(
+        /from listening_events(?![\w.])/,
+        'from plays AS listening_events',
+      );
+    for (const sql of [
+      // Beside the new name as another relation's alias, in one FROM list.
+      'select track_id from listening_events join u plays using (track_id)',
+      'select 1 from listening_events, other.plays',
+      'delete from listening_events using u as plays where plays.id = track_id',
+      // An outer relation of the new name, which the renamed table would hide.
+      'select (select row_to_json(plays)::text from listening_events where event_id = 1) from u plays',
+      'select (select count(*) from listening_events where track_id = (plays).track_id) from u plays',
+      'select (select count(*) from listening_events where track_id = track_id(plays)) from u plays',
+      'select (select count(*) from listening_events where track_id = plays/**/.track_id) from u plays',
+      'select (select 1 from listening_events where to_jsonb(plays) is not null limit 1) from u plays',
+    ])
+      expect(rewrite(sql, renamed('plays')).content).toBe(aliased(sql));
+    // A CTE of the new name: qualified, and still aliased where it is said.
+    expect(
+      rewrite(
+        'with plays as (select 1 as track_id) select (select count(*) from listening_events where track_id = (plays).track_id) from plays',
+        renamed('plays'),
+      ).content,
+    ).toBe(
+      'with plays as (select 1 as track_id) select (select count(*) from public.plays AS listening_events where track_id = (plays).track_id) from plays',
+    );
+    // Named where nothing else sees its name, it takes no alias.
+    for (const [sql, rewritten] of [
+      [
+        'select plays from (table listening_events) t',
+        'select plays from (table plays) t',
+      ],
+      [
+        'copy (select 1 from plays) to stdout; select x from (table listening_events) plays',
+        'copy (select 1 from plays) to stdout; select x from (table plays) plays',
+      ],
+    ])
+      expect(rewrite(sql, renamed('plays')).content).toBe(rewritten);
+  });
+
+  it('keeps the old name as the alias of a dbt source the statement says it or the new name of', () => {
+    const sources = `version: 2
+sources:
+  - name: warehouse
+    schema: public
+    tables:
+      - name: listening_events
+`;
+    const models = [
+      "select listening_events.track_id from {{ source('warehouse', 'listening_events') }}",
+      "select to_jsonb(listening_events) as j from {{ source('warehouse', 'listening_events') }}",
+      "select track_id from {{ source('warehouse', 'listening_events') }} join {{ ref('customers') }} plays using (track_id)",
+    ];
+    for (const model of models) {
+      const [result] = rewriteConsumerFiles(
+        [
+          { path: 'models/m.sql', content: model },
+          { path: 'models/sources.yml', content: sources },
+        ],
+        target,
+        toPlays,
+      );
+      expect(result.status).toBe('rewritten');
+      expect(result.content).toBe(
+        model.replace(
+          "{{ source('warehouse', 'listening_events') }}",
+          "{{ source('warehouse', 'listening_events') }} AS listening_events",
+        ),
+      );
+    }
   });
 
   it('points a dbt source at the new table through its sources file, models unchanged', () => {

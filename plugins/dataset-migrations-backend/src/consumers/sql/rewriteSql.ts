@@ -1530,6 +1530,24 @@ function planRelationEdits(
     plan.positions.push(relation.start);
     if (jinja?.kind === 'source') {
       plan.readsDbtSource = true;
+      // dbt renders the source as the new table, so its reference name moves
+      // with it: where the statement says either name, the old stays the alias.
+      if (
+        !relation.aliased &&
+        (namesElsewhere(masked.text, statement, relation, target.table) ||
+          namesElsewhere(
+            masked.text,
+            statement,
+            relation,
+            renamedTo.table,
+            'even-qualified',
+          ))
+      )
+        plan.edits.push({
+          start: relation.end,
+          end: relation.end,
+          text: ` AS ${identifier(target.table)}`,
+        });
       continue;
     }
     if (createdNames.has(renamedTo.table)) {
@@ -1572,16 +1590,25 @@ function planRelationEdits(
     if (parts.length > 2) text = `${parts.slice(0, -2).join('.')}.${text}`;
     // Unaliased, the reference keeps its old name as an alias where the
     // statement says it elsewhere (it may qualify columns or stand for the whole
-    // row, `md5(t::text)`) or qualifies columns with the new one (another
-    // relation's alias, which the renamed table would otherwise hide from an
-    // inner scope: `… u w WHERE EXISTS (SELECT 1 FROM t WHERE k = w.id)`).
+    // row, `md5(t::text)`) or says the new one in any form: another relation's
+    // alias, which the renamed table would clash with in one FROM list or hide
+    // from an inner scope (`… u w WHERE EXISTS (SELECT 1 FROM t WHERE k =
+    // w.id)`, `(w).id`, `to_jsonb(w)`, `id(w)`; found by round 30).
     // So too where `*` over several relations is spelled out, its fields
     // qualified with that name (`select * from t, u` → `t.kk AS k, u.*`).
     // A Unicode-escaped name (`U&"\0074"`) may be said so elsewhere too, where
-    // no search for its name finds it: it stays the alias.
-    if (!relation.aliased && /^U&/i.test(table)) text += ` AS ${table}`;
-    else if (
+    // no search for its name finds it: it stays the alias. A name outside a
+    // FROM list (`TRUNCATE t`) takes no alias and is referred to by none.
+    const named =
       !relation.aliased &&
+      !relation.outsideFrom &&
+      // `TABLE t` is a whole SELECT of its own: nothing else sees its name.
+      !/(?<![\w$])table\s*$/i.test(
+        masked.text.slice(statement.start, relation.start),
+      );
+    if (named && /^U&/i.test(table)) text += ` AS ${table}`;
+    else if (
+      named &&
       (namesElsewhere(masked.text, statement, relation, relation.name) ||
         statement.stars.some(
           star =>
@@ -1594,7 +1621,7 @@ function planRelationEdits(
           statement,
           relation,
           renamedTo.table,
-          'qualifying',
+          'even-qualified',
         ))
     )
       text += ` AS ${name(relation.name, table)}`;
@@ -1747,20 +1774,21 @@ function splitName(text: string): string[] {
 
 /**
  * Whether the statement says `name` (bare or quoted) anywhere but in the
- * relation's own reference; `qualifying`: only as a qualifier (`name.column`).
+ * relation's own reference; `evenQualified`: after a qualifier too
+ * (`s.name`, a table whose reference name is `name`).
  */
 function namesElsewhere(
   text: string,
   statement: StatementAnalysis,
   relation: { start: number; end: number },
   name: string,
-  qualifying?: 'qualifying',
+  evenQualified?: 'even-qualified',
 ): boolean {
   const quoted = `"${name.replace(/"/g, '""')}"`;
   const qualifier = new RegExp(
-    `(?<![.\\w"$])(?:${escapeRegExp(name)}(?![\\w$])|${escapeRegExp(quoted)})${
-      qualifying ? '\\s*\\.' : ''
-    }`,
+    `(?<![${evenQualified ? '' : '.'}\\w"$])(?:${escapeRegExp(
+      name,
+    )}(?![\\w$])|${escapeRegExp(quoted)})`,
     'gi',
   );
   for (const match of text
