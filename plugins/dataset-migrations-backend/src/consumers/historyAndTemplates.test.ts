@@ -828,10 +828,17 @@ describe('SQL whose Jinja takes in text the file does not hold (found by the twe
     // rewrite either.
     const person = /^\{\{/m.test(head) ? 'unparseable' : 'needs-decision';
     for (const o of outcomes([cte, report], report.path)) {
+      // An include naming a file of the repository is read with its text in
+      // place (round 29): under a retype, the CTE passes amount on as it is
+      // and the sum reads it as the dataset's own would.
+      const expected =
+        head.startsWith('{% include') && o.name === 'a retyped field'
+          ? 'unaffected'
+          : person;
       expect({ name: o.name, status: o.status, preview: o.preview }).toEqual({
         name: o.name,
-        status: person,
-        preview: person,
+        status: expected,
+        preview: expected,
       });
       expect([o.unchanged, o.previewUnchanged]).toEqual([true, true]);
     }

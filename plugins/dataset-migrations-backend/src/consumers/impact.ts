@@ -48,6 +48,7 @@ import { wholeRowsReadByCode, wholeRowsReason } from './sql/wholeRows';
 import { templatedTableStatementsIn } from './sql/tableStatements';
 import { parse as parseYaml } from 'yaml';
 import { scanSqlTokens } from '../sql/sqlParser';
+import { inlineIncludes } from './sql/jinjaInclude';
 
 export interface ConsumerAssessment {
   impact: ConsumerImpact;
@@ -95,7 +96,7 @@ function assessFiles(
   );
   const assessedFiles = new Set(candidates);
   // Files that name the dataset, and models rendering showed to read it.
-  const assessed = rewriteConsumerFiles(candidates, target, mapping)
+  const assessed = rewriteConsumerFiles(candidates, target, mapping, files)
     .filter(
       (result, i) =>
         result.status !== 'unaffected' ||
@@ -801,10 +802,40 @@ function unseenJinja(
   result: RewrittenFile,
   target: DatasetTarget,
   mapping: ConsumerMapping,
+  repository: ChangedFile[] = [],
+  assess?: (file: ChangedFile) => RewrittenFile,
 ): RewrittenFile {
+  // Unparsed where an include stands in for SQL (`WHERE {% include … %}`):
+  // with the included text in place it may read nothing changed.
+  if (
+    result.status === 'unparseable' &&
+    assess &&
+    judgedAsTemplate(file, { ...result, status: 'unaffected' }, target)
+  ) {
+    const inlined = inlineIncludes(file.content, repository);
+    if (
+      inlined &&
+      'text' in inlined &&
+      assess({ path: file.path, content: inlined.text }).status === 'unaffected'
+    )
+      return {
+        ...result,
+        content: file.content,
+        status: 'unaffected',
+        impact: {
+          path: file.path,
+          status: 'unaffected',
+          fields: [],
+          lines: [],
+        },
+      };
+    return result;
+  }
   if (!judgedAsTemplate(file, result, target)) return result;
   const unseen = UNSEEN_JINJA.exec(file.content);
   if (!unseen || !fileMentionsDataset(file, target)) return result;
+  const included = assess && includedAlike(file, result, repository, assess);
+  if (included === true) return result;
   const fields = [
     ...new Set([
       ...result.impact.fields,
@@ -837,8 +868,39 @@ function unseenJinja(
         ? 'read as the dataset, it would be rewritten'
         : result.impact.problem?.message ??
           'the migration changes what it may read'
-    }; a person decides`,
+    }${included ? ` (${included})` : ''}; a person decides`,
   );
+}
+
+/**
+ * A template whose `{% include %}`s all name files of the repository
+ * (`inlineIncludes`), judged again with their text in place: the file's own
+ * judgement stands where that one is the same (unaffected both ways, or the
+ * same rewrite, the included text untouched). Otherwise what a person is told.
+ */
+function includedAlike(
+  file: ChangedFile,
+  result: RewrittenFile,
+  repository: ChangedFile[],
+  assess: (file: ChangedFile) => RewrittenFile,
+): true | string | undefined {
+  const inlined = inlineIncludes(file.content, repository);
+  if (!inlined) return undefined;
+  if ('unresolved' in inlined) return inlined.unresolved;
+  const again = assess({ path: file.path, content: inlined.text });
+  if (again.status === 'unaffected' && result.status === 'unaffected')
+    return true;
+  if (again.status === 'rewritten' && result.status === 'rewritten') {
+    const back = inlineIncludes(result.content, repository);
+    if (back && 'text' in back && back.text === again.content) return true;
+  }
+  return again.status === 'rewritten'
+    ? 'read with its includes in place, the included text would be rewritten too'
+    : `read with its includes in place: ${
+        again.status === 'unaffected'
+          ? 'unaffected'
+          : again.impact.problem?.message ?? again.status
+      }`;
 }
 
 /** A SQL file rendered by itself, in the consumer's dbt project if it has one. */
@@ -1023,29 +1085,24 @@ export function rewriteConsumerFiles(
   files: ChangedFile[],
   target: DatasetTarget,
   mapping: ConsumerMapping,
+  /** The repository's files, those `{% include %}` may name (`files` if not given). */
+  repository: ChangedFile[] = files,
 ): RewrittenFile[] {
-  // Packages last: a package's file the rename step sends to a person is the
-  // package's too, never the coding agent's.
-  const results = sourcesDeclared(
-    files,
-    files.map(file =>
-      unseenJinja(
+  const assessOne = (file: ChangedFile): RewrittenFile =>
+    unseenJinja(
+      file,
+      jinjaRelation(
         file,
-        jinjaRelation(
+        relationAsValue(
           file,
-          relationAsValue(
+          macroJinjaNames(
             file,
-            macroJinjaNames(
+            renderedReads(
               file,
-              renderedReads(
-                file,
-                rewriteSqlFile(file, target, mapping),
-                target,
-                mapping,
-              ),
+              rewriteSqlFile(file, target, mapping),
+              target,
               mapping,
             ),
-            target,
             mapping,
           ),
           target,
@@ -1054,7 +1111,16 @@ export function rewriteConsumerFiles(
         target,
         mapping,
       ),
-    ),
+      target,
+      mapping,
+      repository,
+      assessOne,
+    );
+  // Packages last: a package's file the rename step sends to a person is the
+  // package's too, never the coding agent's.
+  const results = sourcesDeclared(
+    files,
+    files.map(assessOne),
     target,
     mapping,
   ).map((result, i) => leavePackagesAlone(files[i], result, target));
