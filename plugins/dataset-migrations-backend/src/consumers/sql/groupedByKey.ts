@@ -180,9 +180,10 @@ function fromAliases(select: Node | undefined): Set<string> {
 
 /**
  * The ColumnRefs of `select` (a SelectStmt with GROUP BY) that read a dataset
- * column neither grouped nor inside an aggregate: in its select list, HAVING,
- * ORDER BY and windows, and qualified by the dataset's alias inside its
- * subqueries. `datasetAliases` are the names the dataset goes by in the FROM
+ * column or its whole row neither grouped nor inside an aggregate: in its
+ * select list, HAVING, ORDER BY and windows, and inside its subqueries
+ * qualified by the dataset's alias, or unqualified where GROUP BY holds a
+ * column of the dataset. `datasetAliases` are the names the dataset goes by in the FROM
  * list, `fields` its columns (an unqualified name of one is the dataset's).
  */
 export function keyDependentReads(
@@ -207,6 +208,14 @@ export function keyDependentReads(
   };
   const shapeOf = (node: unknown) => shape(node, resolve);
   const grouped = groupedShapes(select, shapeOf);
+  // Whether GROUP BY holds a column of the dataset: a query that runs today
+  // then may read its other columns through the key, an unqualified one in a
+  // subquery among them (`WHERE c.tier <> status`), which may be the
+  // subquery's own relation's as well (only the catalog knows): a person
+  // decides. Grouped by nothing of the dataset, such a name cannot be its.
+  const groupsDataset = [...grouped].some(text =>
+    [...datasetAliases].some(alias => text.includes(`"ColumnRef":"${alias}.`)),
+  );
   // Only a node of a kind GROUP BY holds can be one of its items: the rest are
   // not turned into text (each would be, whole, at every level of the walk).
   const groupedKinds = new Set(
@@ -246,11 +255,16 @@ export function keyDependentReads(
         parts.length >= 2 ? parts[parts.length - 2]?.String?.sval : undefined;
       const last = parts[parts.length - 1];
       const column = last?.String?.sval;
-      // `*` alone reads every relation's columns, the dataset's among them.
-      const dataset = qualifier
-        ? datasetAliases.has(qualifier) && !shadowed.has(qualifier)
-        : !inner &&
-          ((column !== undefined && fields.has(column)) || !!last?.A_Star);
+      // `*` alone reads every relation's columns, the dataset's among them;
+      // the dataset's name alone (`o::text`, `to_jsonb(o)`) its whole row.
+      let dataset: boolean;
+      if (qualifier)
+        dataset = datasetAliases.has(qualifier) && !shadowed.has(qualifier);
+      else if (column !== undefined && fields.has(column))
+        dataset = !inner || groupsDataset;
+      else if (column !== undefined && datasetAliases.has(column))
+        dataset = !shadowed.has(column);
+      else dataset = !inner && !!last?.A_Star;
       if (dataset) found.push(n);
       return;
     }

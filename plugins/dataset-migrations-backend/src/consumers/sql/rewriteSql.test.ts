@@ -378,6 +378,9 @@ describe('rewriteSqlFile', () => {
           'SELECT l.event_id, l.country, count(*) FROM listening_events l GROUP BY l.event_id',
           'SELECT event_id, max(ms_played) FROM listening_events GROUP BY event_id ORDER BY country',
           'SELECT l.* FROM listening_events l GROUP BY l.event_id',
+          // Round 30: the whole row, and a name in a subquery.
+          'SELECT l.event_id, md5(l::text) FROM listening_events l GROUP BY l.event_id',
+          'SELECT l.event_id, (SELECT max(t.title) FROM tracks t WHERE t.region <> country) FROM listening_events l GROUP BY l.event_id',
         ]) {
           const result = rewrite(sql, mapping);
           expect({ sql, status: result.status }).toEqual({

@@ -1192,7 +1192,15 @@ function opaqueReadDecision(
   // Breaks at the first cut-over whatever the migration changes: the name is
   // then a view.
   if (read.kind === 'grouped-by-key')
-    return `${written} is read in a grouped query neither grouped nor aggregated, which PostgreSQL allows only because GROUP BY holds ${target.table}'s primary key; from cut-over ${target.table} is a view, which has no key, and the query fails there ("must appear in the GROUP BY clause"): add it to GROUP BY (the groups stay the same) or read it in an aggregate`;
+    return `${written} is read in a grouped query neither grouped nor aggregated, which PostgreSQL allows only because GROUP BY holds ${
+      target.table
+    }'s primary key; from cut-over ${
+      target.table
+    } is a view, which has no key, and the query fails there ("must appear in the GROUP BY clause"): add it to GROUP BY (the groups stay the same) or read it in an aggregate${
+      /^[^.]+$/.test(written)
+        ? `; a name in a subquery may be its own relation's column, which only the catalog tells: then qualify it`
+        : ''
+    }`;
   if (read.kind === 'whole-row' && read.field !== undefined)
     return mapping.byField.get(read.field)?.kind !== 'same'
       ? `${written} is read for its field "${read.field}" as a whole row (\`(${written}).${read.field}\`, \`${read.field}(${written})\`), which the rewriter does not rewrite, and the migration changes "${read.field}"; write ${written}.${read.field}`
