@@ -868,3 +868,56 @@ describe('a SQL file an Airflow operator runs with params naming the dataset', (
     expect(file?.needsTable).toBeUndefined();
   });
 });
+
+describe('a grouped query in code reading the dataset through its primary key', () => {
+  // Round 30: the same query goes to a person in a SQL file; run through a
+  // view on PostgreSQL 18 it fails ("must appear in the GROUP BY clause").
+  it.each([
+    [
+      'report.py',
+      'cur.execute("SELECT o.id, o.customer, count(c.name) FROM orders o JOIN customers c USING (customer) GROUP BY o.id")',
+    ],
+    [
+      'report.py',
+      'cur.execute("""\n    SELECT o.id, o.amount\n    FROM public.orders o\n    WHERE o.amount > %s\n    GROUP BY o.id\n""", (10,))',
+    ],
+    [
+      'report.ts',
+      'const rows = await db.query(`SELECT o.id, to_jsonb(o) AS doc FROM orders o WHERE o.customer = ${customer} GROUP BY o.id`);',
+    ],
+    [
+      'Report.java',
+      'String sql = "SELECT o.id, o.amount FROM orders o WHERE o.customer = ? GROUP BY o.id";',
+    ],
+    [
+      'report.py',
+      'TABLE = "orders"\ncur.execute(f"SELECT t.id, t.amount FROM {TABLE} t GROUP BY t.id")',
+    ],
+  ])('%s: %s', (path, code) => {
+    const result = rewriteSqlFile({ path, content: code }, target, none);
+    expect({ code, status: result.status }).toEqual({
+      code,
+      status: 'needs-decision',
+    });
+    expect(result.impact.needsTable).toBe(true);
+    expect(result.impact.problem?.message).toContain(
+      'a grouped query reading columns through the primary key',
+    );
+  });
+
+  it.each([
+    // Grouped by what it reads, or aggregated.
+    'cur.execute("SELECT o.customer, sum(o.amount) FROM orders o GROUP BY o.customer")',
+    'cur.execute("SELECT o.id, o.amount FROM orders o GROUP BY o.id, o.amount")',
+    // Another table's key.
+    'cur.execute("SELECT c.id, c.name, count(o.id) FROM customers c JOIN orders o ON o.customer = c.name GROUP BY c.id")',
+    // Not SQL the parser takes.
+    'log.info("group by orders of the day: %s", day)',
+  ])('not a query that reads the view alike: %s', code => {
+    expect({
+      code,
+      status: rewriteSqlFile({ path: 'report.py', content: code }, target, none)
+        .status,
+    }).toEqual({ code, status: 'unaffected' });
+  });
+});

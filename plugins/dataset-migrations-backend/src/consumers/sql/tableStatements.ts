@@ -9,6 +9,7 @@
  * parser instead (analyzeSql's `view-statement`); this is for code, by pattern.
  */
 import { escapeRegExp, type DatasetTarget } from './analyzeSql';
+import { groupedByKeyInCode } from './codeQueries';
 import type { ConsumerMapping } from './fieldMapping';
 import { positionOf } from '../../sql/sqlParser';
 
@@ -24,6 +25,7 @@ export type CodeTableStatement =
   | 'WHERE CURRENT OF'
   | 'ON CONFLICT ON CONSTRAINT'
   | 'ON CONFLICT'
+  | 'a grouped query reading columns through the primary key'
   | 'a catalog read of the table (reltuples, relpages, pg_total_relation_size, pg_stat_user_tables, information_schema’s BASE TABLE…)';
 
 /**
@@ -683,6 +685,8 @@ function instead(
       }`;
     case 'a catalog read of the table (reltuples, relpages, pg_total_relation_size, pg_stat_user_tables, information_schema’s BASE TABLE…)':
       return `on a view pg_class reads reltuples -1 and relpages 0, the size functions read 0, and pg_stat_user_tables, pg_tables, pg_indexes, pg_stats and information_schema.tables' BASE TABLE find no row: read them of ${t}_v<N>, the version the migration makes, or count through the view`;
+    case 'a grouped query reading columns through the primary key':
+      return `a grouped query may read a table's columns it does not group by where GROUP BY holds the primary key; a view has no key ("must appear in the GROUP BY clause"): add them to GROUP BY (the groups stay the same) or read them in an aggregate`;
     case 'ON CONFLICT':
       return 'this migration gives the view an INSTEAD OF trigger until contract, through which ON CONFLICT fails: use MERGE, or wait for contract';
     default:
@@ -737,6 +741,11 @@ export function tableStatementsIn(
         (match.index ?? 0) + Math.max(0, match[0].search(/[A-Za-z\\]/));
       lines.add(positionOf(text, at).line);
     }
+  const grouped = groupedByKeyInCode(text, target);
+  if (grouped.length > 0) {
+    what.push('a grouped query reading columns through the primary key');
+    for (const line of grouped) lines.add(line);
+  }
   if (what.length === 0) return undefined;
   return {
     what,
