@@ -13,7 +13,7 @@ import {
   type ResolvedDataset,
 } from './relations';
 import { escapeRegExp } from '../../sql/regExp';
-import { readBody } from './functionBodies';
+import { lowerWords, readBody } from './functionBodies';
 
 /** A kind of statement that fails through the view, and from when. */
 interface FailingKind {
@@ -183,13 +183,6 @@ function failingPatterns(
         ]
       : [];
   });
-}
-
-/** A statement's words, all but quoted names in lower case. */
-function lowerWords(query: string): string {
-  return query.replace(/"[^"]*"|[^"]+/g, part =>
-    part.startsWith('"') ? part : part.toLowerCase(),
-  );
 }
 
 async function failingThroughViewWarning(

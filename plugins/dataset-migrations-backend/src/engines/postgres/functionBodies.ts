@@ -148,6 +148,13 @@ export function readBody(body: string, mentioning?: string): Body {
   return { statements, strings };
 }
 
+/** A statement's words, all but quoted names in lower case. */
+export function lowerWords(text: string): string {
+  return text.replace(/"[^"]*"|[^"]+/g, part =>
+    part.startsWith('"') ? part : part.toLowerCase(),
+  );
+}
+
 function prefixOf(words: string): string | undefined {
   return PREFIXES.map(p => p.exec(words)?.[0]).find(Boolean);
 }
@@ -158,9 +165,7 @@ function statement(
   literals: string[],
 ): BodyStatement | undefined {
   const normal = code.replace(/\s+/g, ' ').trim();
-  let words = normal.replace(/"[^"]*"|[^"]+/g, part =>
-    part.startsWith('"') ? part : part.toLowerCase(),
-  );
+  let words = lowerWords(normal);
   for (let cut = prefixOf(words); cut; cut = prefixOf(words)) {
     words = words.slice(cut.length);
   }
