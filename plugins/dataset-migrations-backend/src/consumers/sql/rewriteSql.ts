@@ -787,6 +787,19 @@ function planEdits(
   // after one reads it before any table, and making one fails where the
   // dataset's new name, a relation's and its row type's, is taken already.
   const createdNames = new Set(statements.flatMap(s => s.creates));
+  // From the statement making a table of the dataset's name on, the file acts
+  // on its own table (a schema dump such as Rails' db/structure.sql, a test
+  // fixture's temp table), which its `shadow` decision puts to a person
+  // already, not on the dataset, which its DDL would not reach (found by a
+  // review, 2026-12-06: every migration waited for such files). Before it, and
+  // throughout a file dropping the name (a rebuild: `DROP TABLE IF EXISTS t;
+  // CREATE TABLE t AS …`, which fails on the view), the statements are the
+  // dataset's.
+  const dropsDataset = statements.some(s =>
+    s.opaque.some(r => r.kind === 'view-statement' && r.statement === 'drop'),
+  );
+  const madeAt = statements.findIndex(s => s.creates.includes(target.table));
+  const ownFrom = dropsDataset || madeAt < 0 ? Infinity : madeAt;
   // Those made from the dataset (or from one made from it): their columns
   // have its fields' new types.
   const madeFromDataset = new Set<string>();
@@ -797,7 +810,7 @@ function planEdits(
     (entry): entry is [string, Extract<ReaderMapping, { kind: 'retyped' }>] =>
       entry[1].kind === 'retyped' && !readAsIs(entry[0], entry[1]),
   );
-  for (const statement of statements) {
+  for (const [index, statement] of statements.entries()) {
     const readsDataset = statement.datasetRelations.length > 0 || created;
     if (statement.creates.length > 0 && statement.datasetRelations.length > 0)
       created = true;
@@ -1094,14 +1107,7 @@ function planEdits(
       );
     }
     for (const read of statement.opaque) {
-      // A file making a table of the dataset's name (a schema dump such as
-      // Rails' db/structure.sql, a test fixture's temp table) acts on its own
-      // table, which its `shadow` decision puts to a person already: not on
-      // the dataset, which its DDL would not reach (found by a review,
-      // 2026-12-06: every migration waited for such files, which only
-      // exclusion could settle).
-      if (read.kind === 'view-statement' && createdNames.has(target.table))
-        continue;
+      if (read.kind === 'view-statement' && index >= ownFrom) continue;
       const message =
         read.kind === 'view-statement'
           ? viewStatementDecision(content, statement, read, mapping, target)

@@ -483,6 +483,17 @@ describe('a publication of the dataset, in a SQL file', () => {
   });
 });
 
+describe('a SQL file dropping the dataset to make it again, or acting on it first', () => {
+  it.each([
+    'DROP TABLE IF EXISTS orders;\nCREATE TABLE orders AS SELECT * FROM staging.orders;',
+    'TRUNCATE orders;\nCREATE TEMP TABLE orders (id bigint);\nCOPY orders FROM STDIN;',
+  ])('needs the dataset to be a table: %s', content => {
+    const result = rewriteSqlFile({ path: 'load.sql', content }, target, none);
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.needsTable).toBe(true);
+  });
+});
+
 describe('a file making its own table of the dataset’s name', () => {
   it('is not taken to change the dataset, as a schema dump or a fixture does not', () => {
     for (const content of [
@@ -499,6 +510,42 @@ describe('a file making its own table of the dataset’s name', () => {
         needsTable: undefined,
       });
     }
+  });
+});
+
+describe('code making a table of the dataset’s name', () => {
+  it.each([
+    // A nightly rebuild: it drops the dataset and makes it again.
+    'cur.execute("DROP TABLE IF EXISTS orders")\ncur.execute("CREATE TABLE orders (id bigint, amount integer)")\ncur.copy_from(f, "orders")',
+    'cur.execute("DROP TABLE orders")\ncur.execute("CREATE TABLE orders AS SELECT * FROM staging.orders")',
+    // What it runs before making its own acts on the dataset.
+    'cur.execute("TRUNCATE orders")\ncur.execute("CREATE TABLE orders (id bigint)")',
+  ])('still acts on the dataset: %s', code => {
+    const result = rewriteSqlFile(
+      { path: 'load.py', content: code },
+      target,
+      none,
+    );
+    expect({ code, status: result.status }).toEqual({
+      code,
+      status: 'needs-decision',
+    });
+    expect(result.impact.needsTable).toBe(true);
+  });
+
+  it('acts on its own table after making it (a fixture, a temporary table)', () => {
+    for (const code of [
+      'cur.execute("CREATE TABLE orders (id bigint)")\ncur.execute("TRUNCATE orders")',
+      'cur.execute("CREATE TEMP TABLE orders (id bigint)")\ncur.execute("COPY orders FROM STDIN")',
+    ])
+      expect({
+        code,
+        status: rewriteSqlFile(
+          { path: 'test_load.py', content: code },
+          target,
+          none,
+        ).status,
+      }).toEqual({ code, status: 'unaffected' });
   });
 });
 

@@ -695,6 +695,31 @@ function instead(
 }
 
 /**
+ * Where a file starts acting on a table of its own under the dataset's name
+ * (a test's fixture: `CREATE TABLE orders (…)`, a session's `CREATE TEMP
+ * TABLE orders …`): statements after it act on that table, those before on the
+ * dataset. A file that drops the name (`DROP TABLE IF EXISTS orders` before
+ * making it again, a nightly rebuild) acts on the dataset throughout, as does
+ * one making it only where missing (`IF NOT EXISTS`). The text's length where
+ * it makes none.
+ */
+function ownTableFrom(text: string, target: DatasetTarget): number {
+  const name = namePattern(target);
+  if (
+    new RegExp(
+      `${STATEMENT_START}drop\\s+table\\s+(?:if\\s+exists\\s+)?(?:[^;]{0,500}?,\\s*)?${name}`,
+      'im',
+    ).test(text)
+  )
+    return text.length;
+  const made = new RegExp(
+    `${STATEMENT_START}create\\s+(?:(?:global|local)\\s+)?(?:(?:temp|temporary|unlogged)\\s+)?table\\s+${name}\\s*(?:\\(|as\\b)`,
+    'im',
+  ).exec(text);
+  return made ? made.index : text.length;
+}
+
+/**
  * The statements in `code` that need the dataset's name to be a table, with
  * their lines and a reason for a person, or undefined where there are none.
  */
@@ -709,21 +734,12 @@ export function tableStatementsIn(
   const plain = withoutComments(code);
   // The name where code builds it into the statement, each line kept.
   const text = resolved(plain, bindings ?? bindingsOf(plain, target));
-  // A file making its own table of the name (a test's fixture) acts on it,
-  // not on the dataset; one making it only where missing acts on the dataset.
-  if (
-    new RegExp(
-      `${STATEMENT_START}create\\s+(?:(?:global|local)\\s+)?(?:(?:temp|temporary|unlogged)\\s+)?table\\s+${namePattern(
-        target,
-      )}\\s*(?:\\(|as\\b)`,
-      'im',
-    ).test(text)
-  )
-    return undefined;
+  const own = ownTableFrom(text, target);
   const what: CodeTableStatement[] = [];
   const lines = new Set<number>();
   for (const [kind, pattern] of patterns(target, mapping))
     for (const match of text.matchAll(pattern)) {
+      if ((match.index ?? 0) >= own) continue;
       // A SQL keyword is written in capitals or in lower case; `Analyze
       // orders` and `Truncate orders` are a label's or a sentence's words.
       const keyword = /[A-Za-z]+/.exec(match[0])?.[0] ?? '';
@@ -741,7 +757,8 @@ export function tableStatementsIn(
         (match.index ?? 0) + Math.max(0, match[0].search(/[A-Za-z\\]/));
       lines.add(positionOf(text, at).line);
     }
-  const grouped = groupedByKeyInCode(text, target);
+  const ownLine = own < text.length ? positionOf(text, own).line : Infinity;
+  const grouped = groupedByKeyInCode(text, target).filter(l => l < ownLine);
   if (grouped.length > 0) {
     what.push('a grouped query reading columns through the primary key');
     for (const line of grouped) lines.add(line);
