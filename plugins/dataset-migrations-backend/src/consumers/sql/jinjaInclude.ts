@@ -24,6 +24,14 @@ const LITERAL_INCLUDE =
   /^\s*(?:'([^'\\]*)'|"([^"\\]*)")\s*(?:ignore\s+missing\s*)?(?:with\s+context\s*)?$/;
 /** Includes inside includes, however deep: far above any real template. */
 const MAX_DEPTH = 8;
+/**
+ * The most text a template may read as with its includes in place: far above
+ * any real template. Includes fanning out (a file including another twenty
+ * times, that one another twenty times…) grow it exponentially, past what a
+ * string holds (found by a review: 7 levels of 12 includes threw a RangeError
+ * out of the rewrite); past this the includes are unresolved, for a person.
+ */
+export const MAX_INLINED_LENGTH = 1_000_000;
 
 /**
  * The template with each `{% include %}` replaced by the file it names;
@@ -32,17 +40,52 @@ const MAX_DEPTH = 8;
  * repository: `dags/` for `dags/sql/x.sql` named `sql/x.sql`); none, or
  * several, and the include is unresolved. Jinja drops a template's one
  * trailing newline (`keep_trailing_newline` is off by default, as in
- * Airflow), which matters after a `--` comment.
+ * Airflow), which matters after a `--` comment. More than
+ * `MAX_INLINED_LENGTH` of text with the includes in place is unresolved too.
  */
 export function inlineIncludes(
   content: string,
   files: readonly ChangedFile[],
-  depth = 0,
+): InlinedIncludes | undefined {
+  try {
+    return inline(content, files, 0, {
+      names: new Map(),
+      inlined: new Map(),
+    });
+  } catch (error) {
+    // Past the cap nothing should grow this large; if it does (a string
+    // too long, a stack too deep), a person reads the includes.
+    if (error instanceof RangeError)
+      return {
+        unresolved: `its includes could not be put in place (${error.message})`,
+      };
+    throw error;
+  }
+}
+
+/**
+ * What one call of `inlineIncludes` has worked out: each name's file, and
+ * each file's text with its includes in place at a depth (the same at the
+ * same depth; deeper, the depth cap may leave it unresolved). Each file is
+ * expanded once per depth however many includes name it.
+ */
+type Memo = {
+  names: Map<string, ChangedFile | string>;
+  inlined: Map<string, InlinedIncludes | undefined>;
+};
+
+function inline(
+  content: string,
+  files: readonly ChangedFile[],
+  depth: number,
+  memo: Memo,
 ): InlinedIncludes | undefined {
   if (!/\{%-?\s*include\b/.test(content)) return undefined;
   if (depth >= MAX_DEPTH)
     return { unresolved: 'includes nested too deep (or in a cycle)' };
   let unresolved: string | undefined;
+  // The length of the text with the includes so far in place.
+  let length = content.length;
   const text = content.replace(INCLUDE_TAG, (tag, argument: string) => {
     if (unresolved !== undefined) return tag;
     const literal = LITERAL_INCLUDE.exec(argument);
@@ -51,18 +94,33 @@ export function inlineIncludes(
       unresolved = `${tag.trim()} names its template other than as one string`;
       return tag;
     }
-    const found = resolveTemplate(name, files);
+    let found = memo.names.get(name);
+    if (found === undefined) {
+      found = resolveTemplate(name, files);
+      memo.names.set(name, found);
+    }
     if (typeof found === 'string') {
       unresolved = `${tag.trim()}: ${found}`;
       return tag;
     }
     const body = found.content.replace(/(?:\r\n|\r|\n)$/, '');
-    const inner = inlineIncludes(body, files, depth + 1);
+    const key = `${depth + 1}\0${found.path}`;
+    let inner = memo.inlined.get(key);
+    if (!memo.inlined.has(key)) {
+      inner = inline(body, files, depth + 1, memo);
+      memo.inlined.set(key, inner);
+    }
     if (inner && 'unresolved' in inner) {
       unresolved = `${tag.trim()}: ${found.path} ${inner.unresolved}`;
       return tag;
     }
-    return inner ? inner.text : body;
+    const included = inner ? inner.text : body;
+    length += included.length - tag.length;
+    if (length > MAX_INLINED_LENGTH) {
+      unresolved = `${tag.trim()}: with its includes in place the template would be more than ${MAX_INLINED_LENGTH} characters long`;
+      return tag;
+    }
+    return included;
   });
   // A tag the pattern did not take whole (`{% include x %}` with `%` inside).
   if (
