@@ -251,11 +251,17 @@ function rollbackPart(file: ChangedFile, what: string): string | undefined {
       }
     });
   } else {
-    // Code: the down method, to where an up method starts.
+    // Code: the down method, to where an up method starts. A down start
+    // inside the span already taken adds nothing new: taking it again made
+    // the part grow with the square of the file (found by a review: 12,000
+    // `def down` lines threw a RangeError), so the spans never overlap.
+    let taken = 0;
     for (const down of content.matchAll(DOWN_START)) {
+      if (down.index! < taken) continue;
       UP_START.lastIndex = down.index! + down[0].length;
       const up = UP_START.exec(content);
-      parts.push(content.slice(down.index, up?.index ?? content.length));
+      taken = up?.index ?? content.length;
+      parts.push(content.slice(down.index, taken));
     }
   }
   return parts.length > 0 ? parts.join('\n') : undefined;

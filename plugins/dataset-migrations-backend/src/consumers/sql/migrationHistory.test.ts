@@ -1,0 +1,80 @@
+import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { assessConsumer, rewriteConsumerFiles } from '../impact';
+import { loadSqlParser } from '../../sql/sqlParser';
+import { consumerMapping } from './fieldMapping';
+import { migrationHistoryOf } from './migrationHistory';
+
+const fields: DatasetField[] = [
+  { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
+  { name: 'amount', type: 'integer', nullable: false, primaryKey: false },
+];
+const orders = {
+  schema: 'raw',
+  table: 'orders',
+  fields: fields.map(f => f.name),
+};
+const renamed = consumerMapping(fields, [
+  { renameField: { from: 'amount', to: 'amount_cents' } },
+]);
+
+beforeAll(() => loadSqlParser());
+
+// Found by a review: each down start took the text to the next up start, so
+// down starts with no up between them took it again and again: 3,000
+// `def down` lines made a 40 MB rollback part, 12,000 threw a RangeError out
+// of the rewrite.
+describe('the down part of a migration with many down starts', () => {
+  const lines = 'def down\n'.repeat(12_000);
+  const cases: ChangedFile[] = [
+    {
+      path: 'db/migrate/20240101120000_drop_totals.rb',
+      content: `class DropTotals < ActiveRecord::Migration[7.1]\n  def up\n    execute "DROP VIEW order_totals"\n  end\n\n${lines}  def down\n    execute "CREATE VIEW order_totals AS SELECT id, amount FROM raw.orders"\n  end\nend\n`,
+    },
+    {
+      path: 'alembic/versions/3f2a_drop_totals.py',
+      content: `revision = "3f2a"\ndown_revision = "1c0d"\n\ndef upgrade():\n    op.execute("DROP VIEW order_totals")\n\n${'def downgrade(\n'.repeat(
+        12_000,
+      )}def downgrade():\n    op.execute("CREATE VIEW order_totals AS SELECT id, amount FROM raw.orders")\n`,
+    },
+    {
+      path: 'migrations/20240101120000_drop_totals.js',
+      content: `exports.up = knex => knex.raw("DROP VIEW order_totals");\n${'exports.down\n'.repeat(
+        12_000,
+      )}exports.down = knex => knex.raw("CREATE VIEW order_totals AS SELECT id, amount FROM raw.orders");\n`,
+    },
+  ];
+
+  it.each(cases.map(c => [c.path, c] as const))(
+    'reads each line of %s into it at most once',
+    (_, file) => {
+      const rollback = migrationHistoryOf(file, [file])?.rollback;
+      expect(rollback).toContain('FROM raw.orders');
+      expect(rollback!.length).toBeLessThanOrEqual(file.content.length);
+    },
+  );
+
+  it('still sends the migration to a person for its rollback', () => {
+    const file = cases[0];
+    // A later migration the change breaks: the first is not the newest.
+    const later: ChangedFile = {
+      path: 'db/migrate/20240201120000_order_report.rb',
+      content:
+        'class OrderReport < ActiveRecord::Migration[7.1]\n  def up\n    execute "CREATE VIEW order_report AS SELECT id, amount FROM raw.orders"\n  end\nend\n',
+    };
+    const assessed = assessConsumer(
+      [file, later],
+      orders,
+      renamed,
+    ).results.find(r => r.path === file.path);
+    const previewed = rewriteConsumerFiles([file, later], orders, renamed).find(
+      r => r.path === file.path,
+    );
+    expect(assessed?.status).toBe('needs-decision');
+    expect(previewed?.status).toBe('needs-decision');
+    expect(assessed?.content).toBe(file.content);
+    expect(assessed?.impact.problem?.message).toMatch(
+      /a rollback .* runs it again/,
+    );
+  });
+});
