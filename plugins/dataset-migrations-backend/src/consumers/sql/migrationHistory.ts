@@ -305,11 +305,12 @@ export function unprovenHistory(
     const key = sequenceOf(file.path);
     sequences.set(key, [...(sequences.get(key) ?? []), file]);
   }
+  const later = runsLater(files);
   for (const sequence of sequences.values())
     for (const file of sequence)
       if (
         !unproven.has(file.path) &&
-        !sequence.some(other => later(other, file, files))
+        !sequence.some(other => later(other, file))
       )
         unproven.set(
           file.path,
@@ -378,75 +379,123 @@ function versionOf(path: string): bigint[] | undefined {
   return m ? m[1].split(/[._-]/).map(BigInt) : undefined;
 }
 
-/** Whether `other` runs after `file` in their sequence: a greater version, an Alembic revision descending from it, a later line of the Sqitch plan. */
-function later(
-  other: ChangedFile,
-  file: ChangedFile,
+type Alembic = { revision: string | undefined; down: string[] };
+
+/**
+ * Whether `other` runs after `file` in their sequence: a greater version, an
+ * Alembic revision descending from it, a later line of the Sqitch plan, a
+ * later sqlFile of a Liquibase changelog. What it reads of the repository
+ * (the Alembic revisions, the plan, the changelogs) is read once, when first
+ * needed, and each file's place once: `unprovenHistory` compares every pair
+ * of a sequence, and reading every file again for each pair took 25 s for
+ * 100 migrations among 2,000 files (found by a review).
+ */
+function runsLater(
   files: ChangedFile[],
-): boolean {
-  if (other === file) return false;
-  const alembic = (f: ChangedFile) => ({
-    revision: /^\s*revision\s*(?::[^=\n]*)?=\s*['"]([^'"]+)['"]/m.exec(
-      f.content,
-    )?.[1],
-    down: [
-      ...(
-        /^\s*down_revision\s*(?::[^=\n]*)?=([^\n]*)/m.exec(f.content)?.[1] ?? ''
-      ).matchAll(/['"]([^'"]+)['"]/g),
-    ].map(m => m[1]),
-  });
-  const mine = alembic(file).revision;
-  if (mine !== undefined && /\.py$/.test(file.path)) {
-    // Walk back from `other` along down_revision.
-    const byRevision = new Map(
-      files
-        .filter(f => /\.py$/.test(f.path))
-        .map(f => [alembic(f).revision, f] as const),
-    );
+): (other: ChangedFile, file: ChangedFile) => boolean {
+  const once = <T>(compute: () => T): (() => T) => {
+    let value: { of: T } | undefined;
+    return () => (value ??= { of: compute() }).of;
+  };
+  const perFile = <T>(compute: (f: ChangedFile) => T) => {
+    const known = new Map<ChangedFile, T>();
+    return (f: ChangedFile): T => {
+      if (!known.has(f)) known.set(f, compute(f));
+      return known.get(f)!;
+    };
+  };
+
+  const alembic = perFile(
+    (f): Alembic => ({
+      revision: /^\s*revision\s*(?::[^=\n]*)?=\s*['"]([^'"]+)['"]/m.exec(
+        f.content,
+      )?.[1],
+      down: [
+        ...(
+          /^\s*down_revision\s*(?::[^=\n]*)?=([^\n]*)/m.exec(f.content)?.[1] ??
+          ''
+        ).matchAll(/['"]([^'"]+)['"]/g),
+      ].map(m => m[1]),
+    }),
+  );
+  const byRevision = once(
+    () =>
+      new Map(
+        files
+          .filter(f => /\.py$/.test(f.path))
+          .map(f => [alembic(f).revision, f] as const),
+      ),
+  );
+  // Every revision reached walking back from a file along down_revision.
+  const ancestors = perFile(f => {
     const seen = new Set<string>();
-    const queue = alembic(other).down;
+    const queue = [...alembic(f).down];
     while (queue.length > 0) {
       const revision = queue.shift()!;
-      if (revision === mine) return true;
       if (seen.has(revision)) continue;
       seen.add(revision);
-      const parent = byRevision.get(revision);
+      const parent = byRevision().get(revision);
       if (parent) queue.push(...alembic(parent).down);
     }
-    return false;
-  }
-  const plan = files.find(f => /(?:^|\/)sqitch\.plan$/.test(f.path));
-  if (plan && /(?:^|\/)(?:deploy|revert)\/[^/]+\.sql$/.test(file.path)) {
-    const line = (f: ChangedFile) =>
-      plan.content
-        .split('\n')
-        .findIndex(l =>
-          l.startsWith(`${f.path.replace(/^.*\/|\.sql$/g, '')} `),
-        );
-    return line(file) >= 0 && line(other) > line(file);
-  }
-  // SQL files a Liquibase changelog runs: in the order of its changesets.
-  const runAt = (f: ChangedFile, changelog: ChangedFile) =>
-    [
-      ...changelog.content.matchAll(
-        /\bsqlFile\b[^>]{0,300}?\bpath["']?\s*[=:]\s*["']?([^"'\s>]+)/g,
-      ),
-    ].find(m => f.path.endsWith(m[1].replace(/^(?:\.\/|classpath:)/, '')))
-      ?.index;
-  const changelog = files.find(
-    c =>
-      /databaseChangeLog/.test(c.content) &&
-      runAt(file, c) !== undefined &&
-      runAt(other, c) !== undefined,
+    return seen;
+  });
+
+  const planLines = once(() =>
+    files.find(f => /(?:^|\/)sqitch\.plan$/.test(f.path))?.content.split('\n'),
   );
-  if (changelog) return runAt(other, changelog)! > runAt(file, changelog)!;
-  const a = versionOf(other.path);
-  const b = versionOf(file.path);
-  if (!a || !b) return false;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i] ?? 0n;
-    const y = b[i] ?? 0n;
-    if (x !== y) return x > y;
-  }
-  return false;
+  const planLine = perFile(f =>
+    planLines()!.findIndex(l =>
+      l.startsWith(`${f.path.replace(/^.*\/|\.sql$/g, '')} `),
+    ),
+  );
+
+  // SQL files a Liquibase changelog runs: in the order of its changesets.
+  const changelogs = once(() =>
+    files
+      .filter(c => /databaseChangeLog/.test(c.content))
+      .map(c => [
+        ...c.content.matchAll(
+          /\bsqlFile\b[^>]{0,300}?\bpath["']?\s*[=:]\s*["']?([^"'\s>]+)/g,
+        ),
+      ])
+      .map(runs =>
+        runs.map(m => ({
+          path: m[1].replace(/^(?:\.\/|classpath:)/, ''),
+          index: m.index!,
+        })),
+      ),
+  );
+  // Where each changelog runs the file, by the changelogs' order.
+  const runAt = perFile(f =>
+    changelogs().map(runs => runs.find(r => f.path.endsWith(r.path))?.index),
+  );
+
+  const version = perFile(f => versionOf(f.path));
+
+  return (other, file) => {
+    if (other === file) return false;
+    const mine = alembic(file).revision;
+    if (mine !== undefined && /\.py$/.test(file.path))
+      return ancestors(other).has(mine);
+    if (
+      planLines() !== undefined &&
+      /(?:^|\/)(?:deploy|revert)\/[^/]+\.sql$/.test(file.path)
+    )
+      return planLine(file) >= 0 && planLine(other) > planLine(file);
+    const mineAt = runAt(file);
+    const otherAt = runAt(other);
+    const changelog = mineAt.findIndex(
+      (at, i) => at !== undefined && otherAt[i] !== undefined,
+    );
+    if (changelog >= 0) return otherAt[changelog]! > mineAt[changelog]!;
+    const a = version(other);
+    const b = version(file);
+    if (!a || !b) return false;
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      const x = a[i] ?? 0n;
+      const y = b[i] ?? 0n;
+      if (x !== y) return x > y;
+    }
+    return false;
+  };
 }
