@@ -9,7 +9,7 @@
  * parser instead (analyzeSql's `view-statement`); this is for code, by pattern.
  */
 import { escapeRegExp, type DatasetTarget } from './analyzeSql';
-import { groupedByKeyInCode } from './codeQueries';
+import { groupedByKeyInCode, LITERAL, literalParts } from './codeQueries';
 import type { ConsumerMapping } from './fieldMapping';
 import { positionOf } from '../../sql/sqlParser';
 
@@ -40,7 +40,7 @@ export type CodeTableStatement =
  * (`relname = %s", ("orders",)`).
  */
 function catalogReads(name: string): string {
-  const given = String.raw`(?:%s|\$1|\?|%\(\w+\)s|:\w+)(?=[^'"\n]*['"]\s*,\s*[\[({]?\s*(?:['"]?\w+['"]?\s*[:=]\s*)?\\?['"]${name}\\?['"])`;
+  const given = String.raw`(?:%s|\$1|\?|%\(\w+\)s|:\w+)(?=[^'"\n]{0,300}['"]\s*,\s*[\[({]?\s*(?:['"]?\w+['"]?\s*[:=]\s*)?\\?['"]${name}\\?['"])`;
   const value = String.raw`(?:to_regclass\s*\(\s*)?(?:\\?'${name}\\?'|${given})`;
   const is = String.raw`\s*=\s*${value}`;
   return [
@@ -95,11 +95,8 @@ function quotedOtherCase(text: string, table: string): boolean {
   return quoted.length > 0 && quoted.every(q => q[1] !== table);
 }
 
-/**
- * A string literal of code: Python's triple-quoted or prefixed (`f"…"`), or a
- * line's `'…'`, `"…"` or `` `…` ``.
- */
-const LITERAL = String.raw`(?:\b[fFrRbBuUsS]{1,2}(?=['"]))?(?:"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\x60(?:\\.|[^\x60\\])*\x60)`;
+/** A literal where a text starts. */
+const LITERAL_AT_START = new RegExp(`^${LITERAL}`);
 
 /** A name code binds: `TABLE`, or an object's own `self.table`, `this.table`. */
 const BOUND = String.raw`(?:(?:self|this|cls)\s*\.\s*)?[A-Za-z_$][\w$]*`;
@@ -109,15 +106,6 @@ const IDENTIFIER = String.raw`(?:[A-Za-z_]\w*\s*\.\s*)?Identifier\s*(?:\([^()\n]
 
 /** A value naming a table in code: a literal, a bound name, an identifier (`.Sanitize()`d). */
 const VALUE = String.raw`(?:${LITERAL}|${IDENTIFIER}|${BOUND})(?:\s*\.\s*Sanitize\s*\(\s*\))?`;
-
-/** The quote a literal opens and closes with, and its text between. */
-function literalParts(
-  literal: string,
-): { open: string; body: string; close: string } | undefined {
-  const m = /^([fFrRbBuUsS]{0,2})("""|'''|["'\x60])([\s\S]*)\2$/.exec(literal);
-  if (!m) return undefined;
-  return { open: `${m[1]}${m[2]}`, body: m[3], close: m[2] };
-}
 
 /**
  * The arguments of a call or literal whose bracket opens at `open`, split at
@@ -132,11 +120,10 @@ function argumentsAt(
   const stack: string[] = [pairs[text[open]]];
   const args: string[] = [];
   let start = open + 1;
-  const quoted = new RegExp(`^${LITERAL}`);
   for (let i = open + 1; i < Math.min(text.length, open + 2000); i++) {
     const c = text[i];
     if (/['"\x60]/.test(c)) {
-      const literal = quoted.exec(text.slice(i, i + 2000));
+      const literal = LITERAL_AT_START.exec(text.slice(i, i + 2000));
       if (!literal) return undefined;
       i += literal[0].length - 1;
     } else if (pairs[c]) stack.push(pairs[c]);
