@@ -7,6 +7,7 @@
  * Needs `shared_preload_libraries`: on a server of the test's own.
  */
 import knexFactory, { type Knex } from 'knex';
+import { Client, type PoolClient } from 'pg';
 import type { DatasetEngine } from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { FieldChange } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
@@ -15,6 +16,8 @@ import {
 } from '../../__testUtils__/postgresServer';
 import { createTestEngine } from '../../__testUtils__/testDatabases';
 import { engineRun, outcomeOf } from '../../__testUtils__/engineRun';
+import { routinesQuery, throughViewWarnings } from './failingThroughView';
+import { parseRelationName, resolveDataset } from './relations';
 
 describe('PostgresDatasetEngine: statements that fail through the view', () => {
   let server: RestartablePostgres;
@@ -380,6 +383,140 @@ describe('PostgresDatasetEngine: statements that fail through the view', () => {
     // What it said: the function fails through the view.
     expect(await outcomeOf(db.raw(`SELECT public.reset_orders()`))).toContain(
       '"orders" is not a table',
+    );
+  }, 60_000);
+
+  it('reads the functions of a server before PostgreSQL 14, which has no prosqlbody', async () => {
+    await db.raw(FUNCTIONS);
+    const client = new Client({ connectionString: urlOf(`d${database}`) });
+    await client.connect();
+    try {
+      // A PostgreSQL 13 as the engine sees it: its version, and no prosqlbody.
+      const asThirteen = {
+        query: (query: string | { text: string }, values?: unknown[]) => {
+          const text = typeof query === 'string' ? query : query.text;
+          if (/prosqlbody/.test(text))
+            return Promise.reject(
+              new Error('column p.prosqlbody does not exist'),
+            );
+          const as13 = text.replace(
+            /current_setting\('server_version_num'\)/g,
+            `'130000'`,
+          );
+          return typeof query === 'string'
+            ? client.query(as13, values)
+            : client.query({ ...query, text: as13 });
+        },
+      } as unknown as PoolClient;
+      const dataset = await resolveDataset(
+        asThirteen,
+        parseRelationName('public.orders'),
+      );
+      const warnings = await throughViewWarnings(asThirteen, dataset, true);
+      const warning = warnings.find(w => w.includes('functions of this'))!;
+      expect(warning).toContain(
+        '`TRUNCATE public.orders` in public.reset_orders() (TRUNCATE, fails from this cut-over;',
+      );
+      expect(warning).toContain(
+        '`COPY "orders" TO \'/dev/null\'` in other.export_orders(text)',
+      );
+      expect(warnings.join('\n')).not.toContain('could not read');
+      // No BEGIN ATOMIC body before 14: the column is not read there.
+      expect(routinesQuery(130_000, dataset).text).not.toContain('prosqlbody');
+      expect(routinesQuery(140_000, dataset).text).toContain('prosqlbody');
+    } finally {
+      await client.end();
+    }
+  }, 60_000);
+
+  it('says it could not read the functions where PostgreSQL refuses, and plans and cuts over all the same', async () => {
+    await admin.raw(
+      `DO $$ BEGIN
+         IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'migrator') THEN
+           CREATE ROLE migrator LOGIN PASSWORD 'migrator' CREATEDB;
+         END IF;
+       END $$`,
+    );
+    await db.raw(FUNCTIONS);
+    await db.raw(`
+      ALTER TABLE public.orders OWNER TO migrator;
+      GRANT ALL ON SCHEMA public TO migrator;
+      GRANT CREATE ON DATABASE d${database} TO migrator`);
+    // Every column of pg_proc but the body's tree: the read fails in
+    // PostgreSQL itself, as on a server without the column.
+    const { rows } = await db.raw(
+      `SELECT string_agg(quote_ident(attname), ', ') AS columns FROM pg_attribute
+        WHERE attrelid = 'pg_catalog.pg_proc'::regclass AND attnum > 0
+          AND attname <> 'prosqlbody'`,
+    );
+    await db.raw(`
+      REVOKE SELECT ON pg_catalog.pg_proc FROM PUBLIC;
+      GRANT SELECT (${rows[0].columns}) ON pg_catalog.pg_proc TO PUBLIC`);
+    const { description, run, logs } = await cutOverWarning(
+      [{ changeType: { field: 'amount', type: 'bigint' } }],
+      urlOf(`d${database}`, 'migrator'),
+    );
+    const warning = description
+      .split('\n')
+      .find(w => w.includes('could not read'));
+    expect(warning).toBe(
+      'public.orders becomes a view, and the engine could not read the functions of this database (permission denied for table pg_proc): it names none of their statements that do not work through a view (TRUNCATE, COPY … TO, ALTER TABLE, ON CONFLICT ON CONSTRAINT…: see docs/engine.md; pg_stat_statements does not see statements run inside functions), nor those setting session_replication_role = replica; check them by hand',
+    );
+    expect(description).not.toContain('functions of this database hold');
+    expect(await outcomeOf(engine!.migrate(run))).toBe('done');
+    expect(logs).toContainEqual(expect.stringContaining(warning!));
+  }, 60_000);
+
+  /** `count` functions named `<prefix>NNN` with `body`, a statement. */
+  async function manyFunctions(prefix: string, count: number, body: string) {
+    await db.raw(
+      `DO $d$ BEGIN
+         FOR i IN 1..${count} LOOP
+           EXECUTE format('CREATE FUNCTION public.%I() RETURNS void LANGUAGE plpgsql AS %L',
+                          '${prefix}' || lpad(i::text, 3, '0'), $b$${body}$b$);
+         END LOOP;
+       END $d$`,
+    );
+  }
+
+  it('narrows functions by whole words: current_date or alternative is no keyword', async () => {
+    await manyFunctions(
+      'report_',
+      250,
+      `BEGIN
+         -- the alternative: an index_name of current_user's
+         PERFORM count(*) FROM public.orders WHERE note <> current_date::text;
+       END`,
+    );
+    await db.raw(`
+      CREATE FUNCTION public.zz_reset() RETURNS void LANGUAGE plpgsql
+        AS $f$ BEGIN TRUNCATE public.orders; END $f$`);
+    const { description } = await cutOverWarning([
+      { addField: { name: 'region', type: 'text' } },
+    ]);
+    expect(description).toContain(
+      '`TRUNCATE public.orders` in public.zz_reset() (TRUNCATE, fails from this cut-over;',
+    );
+    expect(description).not.toContain('not read');
+  }, 60_000);
+
+  it('says how many functions that may hold such statements it did not read, past the first 200', async () => {
+    await manyFunctions(
+      'report_',
+      203,
+      `BEGIN
+         RAISE NOTICE 'cannot truncate orders';
+         PERFORM count(*) FROM public.orders;
+       END`,
+    );
+    await db.raw(`
+      CREATE FUNCTION public.zz_reset() RETURNS void LANGUAGE plpgsql
+        AS $f$ BEGIN TRUNCATE public.orders; END $f$`);
+    const { description } = await cutOverWarning([
+      { addField: { name: 'region', type: 'text' } },
+    ]);
+    expect(description).toContain(
+      'public.orders becomes a view, and 4 more functions naming public.orders (or session_replication_role) not read (the engine reads 200 at most, by name): check them by hand for statements that do not work through a view',
     );
   }, 60_000);
 

@@ -13,6 +13,7 @@ import {
   type ResolvedDataset,
 } from './relations';
 import { escapeRegExp } from '../../sql/regExp';
+import { isConnectionLost } from './connection';
 import { lowerWords, readBody } from './functionBodies';
 
 /** A kind of statement that fails through the view, and from when. */
@@ -151,12 +152,12 @@ export async function throughViewWarnings(
   untilContract: boolean,
 ): Promise<string[]> {
   const statements = await statementsView(client);
-  const routines = await routinesNaming(client, dataset, untilContract);
+  const read = await routinesNaming(client, dataset, untilContract);
   return [
     await failingThroughViewWarning(client, dataset, untilContract, statements),
-    failingInRoutinesWarning(dataset, untilContract, routines),
+    failingInRoutinesWarning(dataset, untilContract, read),
     untilContract
-      ? await replicaWritersWarning(client, dataset, statements, routines)
+      ? await replicaWritersWarning(client, dataset, statements, read.routines)
       : undefined,
   ].filter((w): w is string => w !== undefined);
 }
@@ -298,7 +299,11 @@ interface Routine {
   runsAsReplica: boolean;
 }
 
-/** A word each kind's statements, or setting session_replication_role, hold. */
+/**
+ * A word each kind's statements, or setting session_replication_role, hold: a
+ * whole word (`current`, not `current_date`; `alter`, not `alternative`), as
+ * each kind's pattern reads it.
+ */
 const BODY_WORDS = [
   'copy',
   'truncate',
@@ -307,6 +312,7 @@ const BODY_WORDS = [
   'tablesample',
   'alter',
   'index',
+  'reindex',
   'cluster',
   'references',
   'vacuum',
@@ -318,6 +324,18 @@ const BODY_WORDS = [
 const ROUTINES_READ = 200;
 const BODY_READ = 100_000;
 
+/** pg_proc.prosqlbody, a BEGIN ATOMIC body's tree, came with PostgreSQL 14. */
+const SQL_BODY_VERSION = 140_000;
+
+/** What the plan read of the database's functions. */
+interface RoutinesRead {
+  routines: Routine[];
+  /** Functions that may hold such a statement, past ROUTINES_READ: not read. */
+  unread: number;
+  /** Why none could be read (an error of PostgreSQL's), if so. */
+  failed?: string;
+}
+
 /**
  * The functions and procedures whose body may hold a statement on the dataset
  * that fails through the view, or may set session_replication_role: those
@@ -328,30 +346,74 @@ const BODY_READ = 100_000;
  * same), and those whose body or SET clause mentions the setting. Any role may
  * read pg_proc; the engine's own trigger functions (`dsm_<tag>_…`) write the
  * versions' tables, not the name. Bounded: one pass over every body, then at
- * most ROUTINES_READ functions by name, BODY_READ characters of each.
+ * most ROUTINES_READ functions by name, BODY_READ characters of each; how many
+ * more there were is said. Advice only: where PostgreSQL refuses the read (a
+ * catalog's privileges revoked, a statement_timeout), the plan and the
+ * cut-over go on, and the warning says the functions were not read.
  */
 async function routinesNaming(
   client: PoolClient,
   dataset: ResolvedDataset,
   untilContract: boolean,
-): Promise<Routine[]> {
+): Promise<RoutinesRead> {
   // Nothing fails through the view then, and no trigger is skipped.
   if (!untilContract && failingPatterns(dataset, untilContract).length === 0)
-    return [];
-  const { rows } = await client.query<Routine>(
-    `SELECT format('%I.%I(%s)', n.nspname, p.proname,
+    return { routines: [], unread: 0 };
+  try {
+    const { rows: server } = await client.query<{ version: number }>(
+      `SELECT current_setting('server_version_num')::int AS version`,
+    );
+    const { rows } = await client.query<Routine & { kept: number }>(
+      routinesQuery(server[0].version, dataset),
+    );
+    return {
+      routines: rows.map(({ kept: _kept, ...routine }) => routine),
+      unread: Math.max(0, (rows[0]?.kept ?? 0) - rows.length),
+    };
+  } catch (error) {
+    // The connection gone: the plan cannot go on, nor the client be reused.
+    if (isConnectionLost(error)) throw error;
+    return { routines: [], unread: 0, failed: (error as Error).message };
+  }
+}
+
+/**
+ * The query reading the functions routinesNaming reads, on a server of this
+ * version (`server_version_num`): before PostgreSQL 14 there is no
+ * prosqlbody, and no BEGIN ATOMIC body. Each row has `kept`, how many
+ * functions passed the narrowing, read or not.
+ */
+export function routinesQuery(
+  serverVersion: number,
+  dataset: ResolvedDataset,
+): { text: string; values: unknown[] } {
+  const sqlBody = serverVersion >= SQL_BODY_VERSION;
+  const values = [
+    escapeRegExp(dataset.relation.name),
+    BODY_WORDS,
+    // PostgreSQL refuses a value for a parameter the text does not use.
+    ...(sqlBody
+      ? [quoteRelation(dataset.relation), quoteRelation(dataset.storage)]
+      : []),
+  ];
+  const body = sqlBody
+    ? `CASE WHEN p.prosqlbody IS NULL THEN left(p.prosrc, ${BODY_READ})
+            ELSE left(pg_get_functiondef(p.oid), ${BODY_READ}) END`
+    : `left(p.prosrc, ${BODY_READ})`;
+  const boundAtomic = sqlBody
+    ? `
+             OR (p.prosqlbody IS NOT NULL
+                 AND EXISTS (SELECT FROM pg_depend d
+                              WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                                AND d.refclassid = 'pg_class'::regclass
+                                AND d.refobjid IN (to_regclass($3), to_regclass($4))))`
+    : '';
+  const text = `WITH kept AS (
+     SELECT p.oid,
+            format('%I.%I(%s)', n.nspname, p.proname,
                    array_to_string(array(SELECT format_type(a.t, NULL)
                                            FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i)
-                                          ORDER BY a.i), ', ')) AS name,
-            CASE WHEN p.prosqlbody IS NULL THEN left(p.prosrc, ${BODY_READ})
-                 ELSE left(pg_get_functiondef(p.oid), ${BODY_READ}) END AS body,
-            array(SELECT format('trigger %I on %I.%I', t.tgname, tn.nspname, tc.relname)
-                    FROM pg_trigger t JOIN pg_class tc ON tc.oid = t.tgrelid
-                    JOIN pg_namespace tn ON tn.oid = tc.relnamespace
-                   WHERE t.tgfoid = p.oid AND NOT t.tgisinternal
-                   ORDER BY 1) AS triggers,
-            coalesce(EXISTS (SELECT FROM unnest(p.proconfig) AS c
-                              WHERE c ~* '^session_replication_role=.*replica'), false) AS "runsAsReplica"
+                                          ORDER BY a.i), ', ')) AS name
        FROM pg_proc p
        JOIN pg_namespace n ON n.oid = p.pronamespace
        JOIN pg_language l ON l.oid = p.prolang
@@ -363,27 +425,29 @@ async function routinesNaming(
                            AND d.deptype = 'e')
         -- One pass over every body for the name or the setting; on those
         -- alone, a word of a failing kind or the setting, in lower case by
-        -- strpos (a pattern of many words would take as long as the pass).
+        -- strpos (a pattern of many words would take as long as the pass),
+        -- then as a whole word (not current_date, alternative, index_name).
         AND ((p.prosrc ~* ('(' || $1 || '|session_replication_role)')
               AND EXISTS (SELECT FROM (SELECT lower(p.prosrc) AS src OFFSET 0) AS s,
                                       unnest($2::text[]) AS w
-                           WHERE strpos(s.src, w) > 0))
+                           WHERE strpos(s.src, w) > 0
+                             AND s.src ~ ('(^|[^a-z0-9_])' || w || '($|[^a-z0-9_])')))
              OR EXISTS (SELECT FROM unnest(p.proconfig) AS c
-                         WHERE c ~* '^session_replication_role=.*replica')
-             OR (p.prosqlbody IS NOT NULL
-                 AND EXISTS (SELECT FROM pg_depend d
-                              WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
-                                AND d.refclassid = 'pg_class'::regclass
-                                AND d.refobjid IN (to_regclass($3), to_regclass($4)))))
-      ORDER BY 1 LIMIT ${ROUTINES_READ}`,
-    [
-      escapeRegExp(dataset.relation.name),
-      BODY_WORDS,
-      quoteRelation(dataset.relation),
-      quoteRelation(dataset.storage),
-    ],
-  );
-  return rows;
+                         WHERE c ~* '^session_replication_role=.*replica')${boundAtomic})),
+   read AS (SELECT oid, name FROM kept ORDER BY name LIMIT ${ROUTINES_READ})
+   SELECT r.name,
+          ${body} AS body,
+          array(SELECT format('trigger %I on %I.%I', t.tgname, tn.nspname, tc.relname)
+                  FROM pg_trigger t JOIN pg_class tc ON tc.oid = t.tgrelid
+                  JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+                 WHERE t.tgfoid = p.oid AND NOT t.tgisinternal
+                 ORDER BY 1) AS triggers,
+          coalesce(EXISTS (SELECT FROM unnest(p.proconfig) AS c
+                            WHERE c ~* '^session_replication_role=.*replica'), false) AS "runsAsReplica",
+          (SELECT count(*) FROM kept)::int AS kept
+     FROM read r JOIN pg_proc p ON p.oid = r.oid
+    ORDER BY r.name`;
+  return { text, values };
 }
 
 /** A statement in a function that fails through the view. */
@@ -464,11 +528,27 @@ function routineFindings(
 function failingInRoutinesWarning(
   dataset: ResolvedDataset,
   untilContract: boolean,
-  routines: Routine[],
+  read: RoutinesRead,
 ): string | undefined {
-  const { found, built } = routineFindings(dataset, untilContract, routines);
-  if (found.length === 0 && built.length === 0) return undefined;
   const name = formatRelation(dataset.relation);
+  let findings: ReturnType<typeof routineFindings> = { found: [], built: [] };
+  let failed = read.failed;
+  try {
+    if (!failed)
+      findings = routineFindings(dataset, untilContract, read.routines);
+  } catch (error) {
+    failed = (error as Error).message;
+  }
+  if (failed)
+    // Never silence: the cautious warning, for a reader to do by hand.
+    return `${name} becomes a view, and the engine could not read the functions of this database (${failed}): it names none of their statements that do not work through a view (TRUNCATE, COPY … TO, ALTER TABLE, ON CONFLICT ON CONSTRAINT…: see docs/engine.md; pg_stat_statements does not see statements run inside functions)${
+      untilContract
+        ? ', nor those setting session_replication_role = replica'
+        : ''
+    }; check them by hand`;
+  const { found, built } = findings;
+  if (found.length === 0 && built.length === 0 && read.unread === 0)
+    return undefined;
   const runBy = (r: Routine) =>
     r.triggers.length > 0 ? [`run by ${r.triggers.join(' and ')}`] : [];
   const shown = found.slice(0, SEEN_SHOWN).map(f => {
@@ -512,6 +592,12 @@ function failingInRoutinesWarning(
         ]
       : []),
   ];
+  if (read.unread > 0)
+    parts.push(
+      `${parts.length > 0 ? 'and ' : ''}${read.unread} more function${
+        read.unread === 1 ? '' : 's'
+      } naming ${name} (or session_replication_role) not read (the engine reads ${ROUTINES_READ} at most, by name): check them by hand for statements that do not work through a view`,
+    );
   return `${name} becomes a view, and ${parts.join('; ')}`;
 }
 
