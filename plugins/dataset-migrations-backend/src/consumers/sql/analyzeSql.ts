@@ -472,6 +472,8 @@ export interface DatasetRelation extends Span {
   aliased: boolean;
   /** Named outside a FROM list or a DML target (`TRUNCATE t`, `COPY t`): it takes no alias, and nothing in the statement refers to it by name. */
   outsideFrom?: true;
+  /** `TABLE t`: it takes no alias, though its ORDER BY or FOR UPDATE OF may name it. */
+  tableForm?: true;
 }
 
 class Scope {
@@ -2221,8 +2223,18 @@ class StatementWalker {
       return;
     }
     const joinConditions: JoinCondition[] = [];
+    const madeBefore = this.datasetRelations.length;
     for (const item of stmt.fromClause ?? [])
       this.fromItem(item, scope, joinConditions);
+    // `TABLE t`: a `*` the parser made (no location), which takes no alias.
+    const star = stmt.targetList?.[0]?.ResTarget;
+    if (
+      stmt.targetList?.length === 1 &&
+      star?.location === -1 &&
+      star.val?.ColumnRef?.fields?.[0]?.A_Star
+    )
+      for (const relation of this.datasetRelations.slice(madeBefore))
+        relation.tableForm = true;
     const outputNames = new Set<string>();
     // Outputs read by later SQL under the names given here: a CTE's or
     // derived table's, a view's or a created table's.

@@ -222,18 +222,45 @@ describe('rewriting consumers of a renamed dataset', () => {
     ).toBe(
       'with plays as (select 1 as track_id) select (select count(*) from public.plays AS listening_events where track_id = (plays).track_id) from plays',
     );
-    // Named where nothing else sees its name, it takes no alias.
-    for (const [sql, rewritten] of [
-      [
-        'select plays from (table listening_events) t',
-        'select plays from (table plays) t',
-      ],
-      [
-        'copy (select 1 from plays) to stdout; select x from (table listening_events) plays',
-        'copy (select 1 from plays) to stdout; select x from (table plays) plays',
-      ],
-    ])
-      expect(rewrite(sql, renamed('plays')).content).toBe(rewritten);
+    // A comment ending in "table" before it is no TABLE (found by round 30b).
+    expect(
+      rewrite(
+        'select plays.id, (select count(*) from -- raw table\n  listening_events where track_id = plays.track_id) from u plays',
+        renamed('plays'),
+      ).content,
+    ).toBe(
+      'select plays.id, (select count(*) from -- raw table\n  plays AS listening_events where track_id = plays.track_id) from u plays',
+    );
+    // The old name said Unicode-escaped, which no search for it finds.
+    expect(
+      rewrite(
+        'select U&"listening\\005Fevents".track_id from listening_events',
+        renamed('plays'),
+      ).content,
+    ).toBe(
+      'select U&"listening\\005Fevents".track_id from plays AS listening_events',
+    );
+    // `TABLE t` takes no alias: where nothing else says either name it is
+    // renamed; where its ORDER BY may, a person rewrites it.
+    expect(
+      rewrite('select x from (table listening_events) t', renamed('plays'))
+        .content,
+    ).toBe('select x from (table plays) t');
+    for (const sql of [
+      'table listening_events order by listening_events.event_id',
+      'select (select s.event_id from (table listening_events order by listening_events.ms_played desc limit 1) s) from (select 0 as ms_played) listening_events',
+      'table listening_events for update of listening_events',
+      'select plays from (table listening_events) t',
+    ]) {
+      const result = rewrite(sql, renamed('plays'));
+      expect({ sql, status: result.status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toContain(
+        'TABLE listening_events takes no alias',
+      );
+    }
   });
 
   it('keeps the old name as the alias of a dbt source the statement says it or the new name of', () => {
@@ -248,6 +275,7 @@ sources:
       "select listening_events.track_id from {{ source('warehouse', 'listening_events') }}",
       "select to_jsonb(listening_events) as j from {{ source('warehouse', 'listening_events') }}",
       "select track_id from {{ source('warehouse', 'listening_events') }} join {{ ref('customers') }} plays using (track_id)",
+      "select U&\"listening\\005Fevents\".track_id from {{ source('warehouse', 'listening_events') }}",
     ];
     for (const model of models) {
       const [result] = rewriteConsumerFiles(

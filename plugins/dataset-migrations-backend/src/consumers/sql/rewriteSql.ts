@@ -17,6 +17,7 @@ import {
   namesWord,
   wordPattern,
   type ColumnUse,
+  type DatasetRelation,
   type DatasetTarget,
   type OpaqueRead,
   type Span,
@@ -1539,23 +1540,57 @@ function planRelationEdits(
   plan: EditPlan,
   createdNames: ReadonlySet<string>,
 ): void {
+  // Whether the statement says the relation's old name or the new one
+  // anywhere else, in any form: the old qualifying columns or standing for the
+  // whole row (`md5(t::text)`); the new as another relation's alias, which the
+  // renamed table would clash with in one FROM list or hide from an inner
+  // scope (`(w).id`, `to_jsonb(w)`, `id(w)`, `w.id`); either Unicode-escaped
+  // (`U&"\0074"`), which no search for the name finds.
+  const saysEither = (relation: DatasetRelation, old: string) =>
+    namesElsewhere(masked.text, statement, relation, old) ||
+    namesElsewhere(
+      masked.text,
+      statement,
+      relation,
+      renamedTo.table,
+      'even-qualified',
+    ) ||
+    /U&"/i.test(
+      masked.text.slice(statement.start, relation.start) +
+        masked.text.slice(relation.end, statement.end),
+    );
   for (const relation of statement.datasetRelations) {
     const jinja = masked.placeholders.get(relation.name);
     plan.positions.push(relation.start);
+    // `TABLE t` takes no alias, though its ORDER BY or FOR UPDATE OF may say
+    // its name: said elsewhere, a person rewrites it as `SELECT * FROM`.
+    if (
+      relation.tableForm &&
+      saysEither(
+        relation,
+        jinja?.kind === 'source' ? target.table : relation.name,
+      )
+    ) {
+      plan.decisions.push({
+        at: relation.start,
+        message: `TABLE ${
+          target.table
+        } takes no alias, and the statement says ${target.table} or ${
+          renamedTo.table
+        } elsewhere, which the rename would point at another relation: write SELECT * FROM ${relationText(
+          renamedTo,
+        )} AS ${target.table}`,
+      });
+      continue;
+    }
     if (jinja?.kind === 'source') {
       plan.readsDbtSource = true;
       // dbt renders the source as the new table, so its reference name moves
       // with it: where the statement says either name, the old stays the alias.
       if (
         !relation.aliased &&
-        (namesElsewhere(masked.text, statement, relation, target.table) ||
-          namesElsewhere(
-            masked.text,
-            statement,
-            relation,
-            renamedTo.table,
-            'even-qualified',
-          ))
+        !relation.tableForm &&
+        saysEither(relation, target.table)
       )
         plan.edits.push({
           start: relation.end,
@@ -1603,39 +1638,21 @@ function planRelationEdits(
       text = `${name(renamedTo.schema, schema)}.${text}`;
     if (parts.length > 2) text = `${parts.slice(0, -2).join('.')}.${text}`;
     // Unaliased, the reference keeps its old name as an alias where the
-    // statement says it elsewhere (it may qualify columns or stand for the whole
-    // row, `md5(t::text)`) or says the new one in any form: another relation's
-    // alias, which the renamed table would clash with in one FROM list or hide
-    // from an inner scope (`… u w WHERE EXISTS (SELECT 1 FROM t WHERE k =
-    // w.id)`, `(w).id`, `to_jsonb(w)`, `id(w)`; found by round 30).
-    // So too where `*` over several relations is spelled out, its fields
-    // qualified with that name (`select * from t, u` → `t.kk AS k, u.*`).
-    // A Unicode-escaped name (`U&"\0074"`) may be said so elsewhere too, where
-    // no search for its name finds it: it stays the alias. A name outside a
-    // FROM list (`TRUNCATE t`) takes no alias and is referred to by none.
+    // statement says either name (found by round 30: only `new.` was looked
+    // for), and where `*` over several relations is spelled out, its fields
+    // qualified with that name (`select * from t, u` → `t.kk AS k, u.*`). A
+    // name outside a FROM list (`TRUNCATE t`) takes none and none refers to it.
     const named =
-      !relation.aliased &&
-      !relation.outsideFrom &&
-      // `TABLE t` is a whole SELECT of its own: nothing else sees its name.
-      !/(?<![\w$])table\s*$/i.test(
-        masked.text.slice(statement.start, relation.start),
-      );
+      !relation.aliased && !relation.outsideFrom && !relation.tableForm;
     if (named && /^U&/i.test(table)) text += ` AS ${table}`;
     else if (
       named &&
-      (namesElsewhere(masked.text, statement, relation, relation.name) ||
+      (saysEither(relation, relation.name) ||
         statement.stars.some(
           star =>
             !star.qualified &&
             star.relations.length > 1 &&
             star.relations.some(r => r.dataset && r.alias === relation.name),
-        ) ||
-        namesElsewhere(
-          masked.text,
-          statement,
-          relation,
-          renamedTo.table,
-          'even-qualified',
         ))
     )
       text += ` AS ${name(relation.name, table)}`;
