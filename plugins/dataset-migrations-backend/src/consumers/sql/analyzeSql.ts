@@ -19,6 +19,13 @@ export interface DatasetTarget {
   /** The old version's fields: they decide unqualified names when several relations are in scope. */
   fields: string[];
   /**
+   * Its primary key's fields, where known (none: it has no key; as the engine
+   * introspects it): PostgreSQL
+   * takes a grouped query's other columns as grouped only where GROUP BY holds
+   * all of them.
+   */
+  key?: string[];
+  /**
    * The table name dbt `source()` calls use for the dataset, when it is not
    * `table`: after a rename, sources keep their name and point at the new table
    * through `identifier:`.
@@ -31,12 +38,20 @@ export interface DatasetTarget {
 /** The dataset at `schema.table` (or `table` in `public`) with the old version's fields. */
 export function datasetTarget(
   table: string,
-  fields: Array<{ name: string }>,
+  fields: Array<{ name: string; primaryKey?: boolean }>,
 ): DatasetTarget {
   const [schema, name] = table.includes('.')
     ? table.split('.', 2)
     : ['public', table];
-  return { schema, table: name, fields: fields.map(f => f.name) };
+  return {
+    schema,
+    table: name,
+    fields: fields.map(f => f.name),
+    // A key none of the fields is said to be part of is taken as unknown.
+    ...(fields.some(f => f.primaryKey)
+      ? { key: fields.filter(f => f.primaryKey).map(f => f.name) }
+      : {}),
+  };
 }
 
 /**
@@ -2354,7 +2369,12 @@ class StatementWalker {
         ...this.referenceSpan(item.ColumnRef.location).whole,
         field: item.ColumnRef.fields.at(-1).String.sval,
       });
-    for (const ref of keyDependentReads(stmt, datasetAliases, this.fields))
+    for (const ref of keyDependentReads(
+      stmt,
+      datasetAliases,
+      this.fields,
+      this.target.key,
+    ))
       this.opaque.push({
         ...this.referenceSpan(ref.ColumnRef.location).whole,
         kind: 'grouped-by-key',

@@ -4,13 +4,14 @@ import { keyDependentReads } from './groupedByKey';
 beforeAll(() => loadSqlParser());
 
 /** The dataset columns `sql`'s first select reads only through the key, as written. */
-function dependent(sql: string, aliases = ['o']): string[] {
+function dependent(sql: string, aliases = ['o'], key?: string[]): string[] {
   const statement = parseSql(sql).result.stmts![0].stmt as Record<string, any>;
   const select = statement.SelectStmt;
   return keyDependentReads(
     select,
     new Set(aliases),
     new Set(['id', 'name', 'total', 'placed_at']),
+    key,
   ).map(ref =>
     (ref.ColumnRef.fields as Array<Record<string, any>>)
       .map(f => (f.A_Star ? '*' : f.String.sval))
@@ -74,6 +75,27 @@ describe('keyDependentReads', () => {
       'o',
       ['o'],
     ],
+    // Round 30b: every part of a subquery may read the outer row, and DISTINCT ON.
+    [
+      'SELECT o.id, ARRAY(SELECT i.name FROM items i WHERE i.order_id = o.id ORDER BY i.qty * o.total) FROM orders o GROUP BY o.id',
+      'o',
+      ['o.total'],
+    ],
+    [
+      'SELECT o.id FROM orders o GROUP BY o.id HAVING $$open$$ IN (SELECT o.name UNION SELECT $$x$$)',
+      'o',
+      ['o.name'],
+    ],
+    [
+      'SELECT o.id, ARRAY(SELECT i.name FROM items i LIMIT o.total) FROM orders o GROUP BY o.id',
+      'o',
+      ['o.total'],
+    ],
+    [
+      'SELECT DISTINCT ON (o.name) o.id FROM orders o GROUP BY o.id',
+      'o',
+      ['o.name'],
+    ],
   ])('finds what %s reads through the key', (sql, alias, expected) => {
     expect(dependent(sql, [alias as string])).toEqual(expected);
   });
@@ -103,5 +125,24 @@ describe('keyDependentReads', () => {
     'SELECT o.id, (SELECT to_jsonb(o) FROM items o LIMIT 1) FROM orders o GROUP BY o.id',
   ])('leaves %s alone', sql => {
     expect(dependent(sql)).toEqual([]);
+  });
+
+  it('reads nothing through the key where GROUP BY does not hold all of it, or the dataset has none', () => {
+    const lookup =
+      'SELECT o.name, sum(o.total), (SELECT c.label FROM cust c WHERE c.id = id) FROM orders o GROUP BY o.name';
+    // Without the key, a name in a subquery may be the dataset's.
+    expect(dependent(lookup)).toEqual(['id']);
+    expect(dependent(lookup, ['o'], ['id'])).toEqual([]);
+    const byKey = 'SELECT o.id, o.name FROM orders o GROUP BY o.id';
+    expect(dependent(byKey, ['o'], ['id'])).toEqual(['o.name']);
+    expect(dependent(byKey, ['o'], ['id', 'placed_at'])).toEqual([]);
+    expect(dependent(byKey, ['o'], [])).toEqual([]);
+    expect(
+      dependent(
+        'SELECT id, name FROM orders GROUP BY id, placed_at',
+        ['orders'],
+        ['id', 'placed_at'],
+      ),
+    ).toEqual(['name']);
   });
 });

@@ -190,8 +190,10 @@ export function keyDependentReads(
   select: Node,
   datasetAliases: ReadonlySet<string>,
   fields: ReadonlySet<string>,
+  primaryKey?: readonly string[],
 ): Node[] {
   if (!select.groupClause?.length || datasetAliases.size === 0) return [];
+  if (primaryKey?.length === 0) return [];
   // A dataset column by its relation's alias (the only one, unqualified);
   // anything else as written.
   const only = datasetAliases.size === 1 ? [...datasetAliases][0] : undefined;
@@ -208,6 +210,18 @@ export function keyDependentReads(
   };
   const shapeOf = (node: unknown) => shape(node, resolve);
   const grouped = groupedShapes(select, shapeOf);
+  // Where the key is known, nothing is read through it unless GROUP BY holds
+  // all of it for one of the dataset's relations: the query that runs today
+  // reads the dataset's other columns grouped or aggregated.
+  if (
+    primaryKey &&
+    ![...datasetAliases].some(alias =>
+      primaryKey.every(k =>
+        grouped.has(JSON.stringify({ ColumnRef: `${alias}.${k}` })),
+      ),
+    )
+  )
+    return [];
   // Whether GROUP BY holds a column of the dataset: a query that runs today
   // then may read its other columns through the key, an unqualified one in a
   // subquery among them (`WHERE c.tier <> status`), which may be the
@@ -269,18 +283,11 @@ export function keyDependentReads(
       return;
     }
     if (n.SelectStmt) {
-      // A subquery's own relations hide the same names outside it.
+      // A subquery's own relations hide the same names outside it; all of it
+      // may read the outer row: its ORDER BY, LIMIT, DISTINCT ON, VALUES, a
+      // UNION's arms (found by round 30b: only four parts were read).
       const own = fromAliases(n.SelectStmt);
-      walk(
-        [
-          n.SelectStmt.targetList,
-          n.SelectStmt.whereClause,
-          n.SelectStmt.havingClause,
-          n.SelectStmt.fromClause,
-        ],
-        new Set([...shadowed, ...own]),
-        true,
-      );
+      walk(Object.values(n.SelectStmt), new Set([...shadowed, ...own]), true);
       return;
     }
     for (const value of Object.values(n)) walk(value, shadowed, inner);
@@ -297,5 +304,11 @@ export function keyDependentReads(
     walk(key, none, false);
   }
   walk(select.windowClause, none, false);
+  // `DISTINCT ON (name)` names an output first, as ORDER BY does.
+  for (const item of select.distinctClause ?? []) {
+    const parts: Node[] = item?.ColumnRef?.fields ?? [];
+    if (parts.length === 1 && outputNames.has(parts[0].String?.sval)) continue;
+    walk(item, none, false);
+  }
   return found;
 }

@@ -1115,7 +1115,13 @@ function planEdits(
           : opaqueReadDecision(content, read, mapping, target);
       if (!message) continue;
       plan.positions.push(read.start);
-      decide(read.start, message, read.kind === 'view-statement');
+      // Both break at the first cut-over whatever the migration changes:
+      // keeping a field would not keep the file working.
+      decide(
+        read.start,
+        message,
+        read.kind === 'view-statement' || read.kind === 'grouped-by-key',
+      );
     }
     for (const star of statement.stars) {
       // Where its columns' types are seen (a recursive CTE's recursive term,

@@ -1,4 +1,5 @@
 import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { datasetTarget } from './analyzeSql';
 import { consumerMapping } from './fieldMapping';
 import { rewriteSqlFile } from './rewriteSql';
 import { assessConsumer } from '../impact';
@@ -950,6 +951,27 @@ describe('a grouped query in code reading the dataset through its primary key', 
     expect(result.impact.problem?.message).toContain(
       'a grouped query reading columns through the primary key',
     );
+  });
+
+  it('not a lookup in a subquery of a query grouped by other columns, the key known (found by round 30b)', () => {
+    const keyed = datasetTarget('orders', source);
+    const sql =
+      'SELECT customer, sum(amount), (SELECT name FROM customers WHERE id = customer) FROM orders GROUP BY customer';
+    for (const [path, content] of [
+      ['report.sql', sql],
+      ['report.py', `cur.execute("${sql}")`],
+    ])
+      expect({
+        path,
+        status: rewriteSqlFile({ path, content }, keyed, none).status,
+      }).toEqual({ path, status: 'unaffected' });
+    // Grouped by the key, the same read goes to a person.
+    const byKey =
+      'SELECT id, (SELECT name FROM customers c WHERE c.tier = amount) FROM orders GROUP BY id';
+    expect(
+      rewriteSqlFile({ path: 'report.sql', content: byKey }, keyed, none).impact
+        .needsTable,
+    ).toBe(true);
   });
 
   it.each([
