@@ -187,7 +187,7 @@ export class CampaignService {
       datasetMigrationRequestPermission,
       refs,
     );
-    // After the rights: one who may not start it learns nothing more of it.
+    // After the rights: one who may not start it is refused for that first.
     refuseDraftPastDeadline(draft, this.now());
     const allowed = (permission: ResourcePermission<'catalog-entity'>) =>
       permissions.allowedEntities(credentials, permission, refs);

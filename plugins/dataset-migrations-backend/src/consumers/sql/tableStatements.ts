@@ -106,6 +106,8 @@ const IDENTIFIER = String.raw`(?:[A-Za-z_]\w*\s*\.\s*)?Identifier\s*(?:\([^()\n]
 
 /** A value naming a table in code: a literal, a bound name, an identifier (`.Sanitize()`d). */
 const VALUE = String.raw`(?:${LITERAL}|${IDENTIFIER}|${BOUND})(?:\s*\.\s*Sanitize\s*\(\s*\))?`;
+const VALUE_AT_START = new RegExp(`^${VALUE}`);
+const WHOLE_IDENTIFIER = new RegExp(`^${IDENTIFIER}$`);
 
 /**
  * The arguments of a call or literal whose bracket opens at `open`, split at
@@ -209,7 +211,7 @@ function bindingsOf(code: string, target: DatasetTarget): Bindings {
       .trim()
       .replace(/\s*\.\s*Sanitize\s*\(\s*\)$/, '')
       .trim();
-    const identifier = new RegExp(`^${IDENTIFIER}$`).exec(e);
+    const identifier = WHOLE_IDENTIFIER.exec(e);
     if (identifier) {
       const inner = /[({]([^(){}]*)[)}]$/.exec(e)![1];
       const parts = inner
@@ -372,7 +374,7 @@ function resolved(code: string, bindings: Bindings): string {
       const call = argumentsAt(out, after);
       if (!call) continue;
       args = call.args;
-    } else args = [new RegExp(`^${VALUE}`).exec(out.slice(after))![0]];
+    } else args = [VALUE_AT_START.exec(out.slice(after))![0]];
     const named = keyword(args);
     const written = filled(m[1], /%%|%(?:\((\w+)\))?[sr]/g, (p, index) => {
       const arg = p[1] ? named.get(p[1]) : args[index];
