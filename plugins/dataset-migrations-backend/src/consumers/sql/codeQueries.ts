@@ -44,6 +44,26 @@ function withValuesForPlaceholders(sql: string): string {
 }
 
 /**
+ * The literals of `code` with those it joins into one string put together:
+ * side by side (Python's and C's implicit concatenation) or by `+` (Java,
+ * JavaScript, Python), across lines, as a query split over lines is written.
+ * Each with where its first literal starts.
+ */
+function joinedLiterals(code: string): Array<{ at: number; body: string }> {
+  const joined: Array<{ at: number; body: string; end: number }> = [];
+  for (const match of code.matchAll(LITERALS)) {
+    const at = match.index ?? 0;
+    const body = literalParts(match[0])?.body ?? '';
+    const last = joined[joined.length - 1];
+    if (last && /^[\s+\\]*$/.test(code.slice(last.end, at))) {
+      last.body += body;
+      last.end = at + match[0].length;
+    } else joined.push({ at, body, end: at + match[0].length });
+  }
+  return joined;
+}
+
+/**
  * The lines of `code` (its comments blanked, the names it builds in written
  * in) holding a grouped query that reads a column of the dataset through its
  * primary key.
@@ -53,8 +73,7 @@ export function groupedByKeyInCode(
   target: DatasetTarget,
 ): number[] {
   const lines = new Set<number>();
-  for (const match of code.matchAll(LITERALS)) {
-    const body = literalParts(match[0])?.body ?? '';
+  for (const { at, body } of joinedLiterals(code)) {
     if (!/\bgroup\s+by\b/i.test(body) || !namesWord(body, target.table))
       continue;
     const sql = withValuesForPlaceholders(
@@ -69,7 +88,7 @@ export function groupedByKeyInCode(
     } catch {
       // Not SQL the parser takes (or not SQL): patterns judge it.
     }
-    if (found) lines.add(positionOf(code, match.index ?? 0).line);
+    if (found) lines.add(positionOf(code, at).line);
   }
   return [...lines].sort((a, b) => a - b);
 }

@@ -941,6 +941,15 @@ describe('a grouped query in code reading the dataset through its primary key', 
       'report.py',
       'TABLE = "orders"\ncur.execute(f"SELECT t.id, t.amount FROM {TABLE} t GROUP BY t.id")',
     ],
+    // Split over lines: side by side, or joined by `+` (found by round 30b).
+    [
+      'report.py',
+      'cur.execute(\n    "SELECT o.id, o.amount FROM orders o "\n    "GROUP BY o.id"\n)',
+    ],
+    [
+      'Report.java',
+      'String sql = "SELECT o.id, o.amount " +\n    "FROM orders o " +\n    "GROUP BY o.id";',
+    ],
   ])('%s: %s', (path, code) => {
     const result = rewriteSqlFile({ path, content: code }, target, none);
     expect({ code, status: result.status }).toEqual({
@@ -982,6 +991,8 @@ describe('a grouped query in code reading the dataset through its primary key', 
     'cur.execute("SELECT c.id, c.name, count(o.id) FROM customers c JOIN orders o ON o.customer = c.name GROUP BY c.id")',
     // Not SQL the parser takes.
     'log.info("group by orders of the day: %s", day)',
+    // Two arguments are not one string.
+    'cur.execute("SELECT o.id, o.amount FROM orders o", "GROUP BY o.id")',
   ])('not a query that reads the view alike: %s', code => {
     expect({
       code,
