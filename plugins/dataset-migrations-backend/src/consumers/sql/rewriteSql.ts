@@ -34,7 +34,7 @@ import {
   type MaskedSql,
 } from './dbtJinja';
 import { rewriteDbtSources } from './dbtSources';
-import { tableStatementsIn } from './tableStatements';
+import { catalogReadsIn, tableStatementsIn } from './tableStatements';
 import { modelClassNames } from './ormClasses';
 import {
   wholeRowsRead,
@@ -350,6 +350,7 @@ export function rewriteSqlFile(
     target,
     plan,
   );
+  decideCatalogReads(file.content, mapping, target, plan);
   const fields = [...new Set(plan.fieldsRead)].sort();
   const lines = [
     ...new Set(plan.positions.map(i => positionOf(file.content, i).line)),
@@ -548,6 +549,20 @@ function decideTableStatementsInBodies(
       needsTable: true,
     });
   }
+}
+
+/** Catalog reads of the dataset's size, statistics or kind, which read wrong on the view. */
+function decideCatalogReads(
+  content: string,
+  mapping: ConsumerMapping,
+  target: DatasetTarget,
+  plan: EditPlan,
+): void {
+  const found = catalogReadsIn(content, target, mapping);
+  if (!found) return;
+  const at = positionIndex(content, found.lines[0]) ?? 0;
+  plan.positions.push(at);
+  plan.decisions.push({ at, message: found.message, needsTable: true });
 }
 
 /** The index where a 1-based line of `text` starts. */

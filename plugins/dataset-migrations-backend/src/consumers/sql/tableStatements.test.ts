@@ -848,6 +848,40 @@ describe('catalog reads of the dataset that read wrong on a view', () => {
   );
 });
 
+describe('catalog reads of the dataset in a SQL file', () => {
+  it.each([
+    "SELECT reltuples::bigint AS rows FROM pg_class WHERE relname = 'orders';",
+    "SELECT pg_total_relation_size('public.orders') AS bytes;",
+    "SELECT n_live_tup FROM pg_stat_user_tables WHERE relname = 'orders';",
+    "SELECT count(*) FROM information_schema.tables WHERE table_name = 'orders' AND table_type = 'BASE TABLE';",
+  ])('goes to a person: %s', sql => {
+    const result = rewriteSqlFile(
+      { path: 'monitoring/size.sql', content: sql },
+      target,
+      none,
+    );
+    expect({ sql, status: result.status }).toEqual({
+      sql,
+      status: 'needs-decision',
+    });
+    expect(result.impact.needsTable).toBe(true);
+    expect(result.impact.problem?.message).toContain('reltuples -1');
+  });
+
+  it.each([
+    "SELECT reltuples FROM pg_class WHERE relname = 'orders_archive';",
+    "SELECT column_name FROM information_schema.columns WHERE table_name = 'orders';",
+    "-- SELECT pg_total_relation_size('orders');\nSELECT count(*) FROM orders;",
+  ])(
+    'not another table, a read a view answers alike, or a comment: %s',
+    sql => {
+      expect(
+        rewriteSqlFile({ path: 'size.sql', content: sql }, target, none).status,
+      ).toBe('unaffected');
+    },
+  );
+});
+
 describe('a SQL file an Airflow operator runs with params naming the dataset', () => {
   const dag = (sql: string, table = 'orders') => ({
     path: 'dags/nightly.py',

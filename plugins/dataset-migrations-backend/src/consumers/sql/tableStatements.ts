@@ -717,6 +717,7 @@ export function tableStatementsIn(
   target: DatasetTarget,
   mapping: ConsumerMapping,
   bindings?: Bindings,
+  only?: CodeTableStatement,
 ):
   | { what: CodeTableStatement[]; lines: number[]; message: string }
   | undefined {
@@ -726,7 +727,8 @@ export function tableStatementsIn(
   const own = ownTableFrom(text, target);
   const what: CodeTableStatement[] = [];
   const lines = new Set<number>();
-  for (const [kind, pattern] of patterns(target, mapping))
+  for (const [kind, pattern] of patterns(target, mapping)) {
+    if (only && kind !== only) continue;
     for (const match of text.matchAll(pattern)) {
       if ((match.index ?? 0) >= own) continue;
       // A SQL keyword is written in capitals or in lower case; `Analyze
@@ -746,8 +748,11 @@ export function tableStatementsIn(
         (match.index ?? 0) + Math.max(0, match[0].search(/[A-Za-z\\]/));
       lines.add(positionOf(text, at).line);
     }
+  }
   const ownLine = own < text.length ? positionOf(text, own).line : Infinity;
-  const grouped = groupedByKeyInCode(text, target).filter(l => l < ownLine);
+  const grouped = only
+    ? []
+    : groupedByKeyInCode(text, target).filter(l => l < ownLine);
   if (grouped.length > 0) {
     what.push('a grouped query reading columns through the primary key');
     for (const line of grouped) lines.add(line);
@@ -764,6 +769,22 @@ export function tableStatementsIn(
       .map(w => instead(w, target, mapping))
       .join('; ')}. Change it before the migration runs, then Retry`,
   };
+}
+
+const CATALOG_READ: CodeTableStatement =
+  'a catalog read of the table (reltuples, relpages, pg_total_relation_size, pg_stat_user_tables, information_schema’s BASE TABLE…)';
+
+/**
+ * Catalog reads of the dataset in a SQL file (`SELECT reltuples FROM pg_class
+ * WHERE relname = 'orders'`), which the parser reads as any query: on the view
+ * they read -1, 0 or nothing.
+ */
+export function catalogReadsIn(
+  sql: string,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): { lines: number[]; message: string } | undefined {
+  return tableStatementsIn(sql, target, mapping, undefined, CATALOG_READ);
 }
 
 /**
