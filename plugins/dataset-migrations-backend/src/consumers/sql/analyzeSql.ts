@@ -299,6 +299,12 @@ export interface StatementAnalysis extends Span {
    */
   creates: string[];
   /**
+   * Whether it makes a table (or view) of the dataset's own name where the
+   * dataset is, or a temporary one (not `IF NOT EXISTS`, which keeps the
+   * dataset): later statements of the file act on that, not on the dataset.
+   */
+  makesOwnTable: boolean;
+  /**
    * Writes into a relation other than the dataset (`INSERT INTO r (f) …`,
    * `UPDATE r SET f = …`) of a value that may have a fraction, into a column
    * named like a dataset field (`field`), or into all its columns by position
@@ -1131,6 +1137,7 @@ class StatementWalker {
   readonly typedElsewhere: StatementAnalysis['typedElsewhere'] = [];
   readonly passedOnElsewhere: StatementAnalysis['passedOnElsewhere'] = [];
   readonly creates: string[] = [];
+  makesOwnTable = false;
   readonly writesElsewhere: StatementAnalysis['writesElsewhere'] = [];
   readonly writeTargets: StatementAnalysis['writeTargets'] = [];
   readonly groupedForSubqueries: StatementAnalysis['groupedForSubqueries'] = [];
@@ -1766,7 +1773,7 @@ class StatementWalker {
 
   /** `CREATE TABLE`: `INHERITS (t)` takes t's columns; the created name may shadow the dataset. */
   private create(stmt: Node, scope: Scope): void {
-    this.created(stmt.relation);
+    this.created(stmt.relation, !!stmt.if_not_exists);
     for (const parent of stmt.inhRelations ?? []) {
       this.rowShape(parent.RangeVar, scope);
       // `INHERITS (t)` and `PARTITION OF t` need a table.
@@ -1976,8 +1983,16 @@ class StatementWalker {
   }
 
   /** A relation the statement creates: under the dataset's name it hides the dataset from later statements. */
-  private created(rv: Node | undefined): void {
+  private created(rv: Node | undefined, mayExist = false): void {
     if (rv) this.creates.push(rv.relname);
+    if (
+      rv?.relname === this.target.table &&
+      !mayExist &&
+      (rv.relpersistence === 't' ||
+        !rv.schemaname ||
+        rv.schemaname === this.target.schema)
+    )
+      this.makesOwnTable = true;
     if (rv?.relname === this.target.table)
       this.opaque.push({
         ...this.referenceSpan(rv.location).whole,
@@ -3579,6 +3594,7 @@ export function analyzeSql(
       typedElsewhere: walker.typedElsewhere,
       passedOnElsewhere: walker.passedOnElsewhere,
       creates: walker.creates,
+      makesOwnTable: walker.makesOwnTable,
       writesElsewhere: walker.writesElsewhere,
       writeTargets: walker.writeTargets,
       groupedForSubqueries: walker.groupedForSubqueries,

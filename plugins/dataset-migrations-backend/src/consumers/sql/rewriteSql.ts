@@ -814,7 +814,7 @@ function planEdits(
   const dropsDataset = statements.some(s =>
     s.opaque.some(r => r.kind === 'view-statement' && r.statement === 'drop'),
   );
-  const madeAt = statements.findIndex(s => s.creates.includes(target.table));
+  const madeAt = statements.findIndex(s => s.makesOwnTable);
   const ownFrom = dropsDataset || madeAt < 0 ? Infinity : madeAt;
   // Those made from the dataset (or from one made from it): their columns
   // have its fields' new types.

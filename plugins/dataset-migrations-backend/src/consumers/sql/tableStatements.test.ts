@@ -488,6 +488,11 @@ describe('a SQL file dropping the dataset to make it again, or acting on it firs
   it.each([
     'DROP TABLE IF EXISTS orders;\nCREATE TABLE orders AS SELECT * FROM staging.orders;',
     'TRUNCATE orders;\nCREATE TEMP TABLE orders (id bigint);\nCOPY orders FROM STDIN;',
+    // A table of the name in another schema, or made only where missing, is
+    // not the file's own under the dataset's name (found by round 30c).
+    'CREATE TABLE stg.orders (LIKE public.orders);\nTRUNCATE public.orders;',
+    'CREATE VIEW reporting.orders AS SELECT 1 AS id;\nCOPY orders TO STDOUT;',
+    'CREATE TABLE IF NOT EXISTS orders (id bigint);\nTRUNCATE orders;',
   ])('needs the dataset to be a table: %s', content => {
     const result = rewriteSqlFile({ path: 'load.sql', content }, target, none);
     expect(result.status).toBe('needs-decision');
@@ -534,9 +539,20 @@ describe('code making a table of the dataset’s name', () => {
     expect(result.impact.needsTable).toBe(true);
   });
 
-  it('acts on its own table after making it (a fixture, a temporary table)', () => {
+  it('a docstring or a fixture making a table of the name hides nothing (found by round 30c)', () => {
     for (const code of [
+      '"""Schema:\n    CREATE TABLE orders (id int)\n"""\ncur.execute("TRUNCATE orders")',
       'cur.execute("CREATE TABLE orders (id bigint)")\ncur.execute("TRUNCATE orders")',
+    ])
+      expect({
+        code,
+        status: rewriteSqlFile({ path: 'load.py', content: code }, target, none)
+          .status,
+      }).toEqual({ code, status: 'needs-decision' });
+  });
+
+  it('acts on its own temporary table after making it', () => {
+    for (const code of [
       'cur.execute("CREATE TEMP TABLE orders (id bigint)")\ncur.execute("COPY orders FROM STDIN")',
     ])
       expect({
@@ -835,7 +851,7 @@ describe('catalog reads of the dataset that read wrong on a view', () => {
     ],
     [
       'test_size.py',
-      'cur.execute("CREATE TABLE orders (id bigint)")\ncur.execute("SELECT pg_total_relation_size(\'orders\')")',
+      'cur.execute("CREATE TEMP TABLE orders (id bigint)")\ncur.execute("SELECT pg_total_relation_size(\'orders\')")',
     ],
   ])(
     'not another table, a query that reads a view too, documentation or a file’s own table: %s',
