@@ -5,6 +5,7 @@
  * through its primary key (see groupedByKey.ts) breaks at the first cut-over
  * whatever the migration changes, in code as in a SQL file.
  */
+import { readBody } from '../../sql/functionBodies';
 import { positionOf, parseSql } from '../../sql/sqlParser';
 import { analyzeSql, namesWord, type DatasetTarget } from './analyzeSql';
 
@@ -64,6 +65,48 @@ function joinedLiterals(code: string): Array<{ at: number; body: string }> {
 }
 
 /**
+ * Dollar-quoted texts (`$$…$$`, `$body$…$body$`): a function's or DO block's
+ * body. One pass: a tag opens, the same tag closes, others between are text.
+ */
+function dollarQuoted(code: string): Array<{ at: number; body: string }> {
+  const found: Array<{ at: number; body: string }> = [];
+  let open: { tag: string; at: number; from: number } | undefined;
+  for (const m of code.matchAll(/\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/g)) {
+    const at = m.index ?? 0;
+    if (!open) open = { tag: m[0], at, from: at + m[0].length };
+    else if (m[0] === open.tag) {
+      found.push({ at: open.at, body: code.slice(open.from, at) });
+      open = undefined;
+    }
+  }
+  return found;
+}
+
+/**
+ * Whether SQL text, whole or (a PL/pgSQL body) statement by statement, holds a
+ * grouped query reading the dataset through its primary key.
+ */
+function readsThroughKey(text: string, target: DatasetTarget): boolean {
+  const throughKey = (sql: string) => {
+    try {
+      return analyzeSql(sql, parseSql(sql), target).some(statement =>
+        statement.opaque.some(read => read.kind === 'grouped-by-key'),
+      );
+    } catch {
+      // Not SQL the parser takes (or not SQL): patterns judge it.
+      return undefined;
+    }
+  };
+  const whole = throughKey(text);
+  if (whole !== undefined) return whole;
+  // `PERFORM …` is a SELECT whose rows PL/pgSQL drops.
+  return readBody(text).statements.some(
+    statement =>
+      throughKey(statement.text.replace(/^perform\b/i, 'SELECT')) === true,
+  );
+}
+
+/**
  * The lines of `code` (its comments blanked, the names it builds in written
  * in) holding a grouped query that reads a column of the dataset through its
  * primary key.
@@ -73,22 +116,14 @@ export function groupedByKeyInCode(
   target: DatasetTarget,
 ): number[] {
   const lines = new Set<number>();
-  for (const { at, body } of joinedLiterals(code)) {
+  for (const { at, body } of [...joinedLiterals(code), ...dollarQuoted(code)]) {
     if (!/\bgroup\s+by\b/i.test(body) || !namesWord(body, target.table))
       continue;
     const sql = withValuesForPlaceholders(
       // A quote escaped in the literal is one in the SQL.
       body.replace(/\\(["'`])/g, '$1').replace(/\\n/g, '\n'),
     );
-    let found = false;
-    try {
-      found = analyzeSql(sql, parseSql(sql), target).some(statement =>
-        statement.opaque.some(read => read.kind === 'grouped-by-key'),
-      );
-    } catch {
-      // Not SQL the parser takes (or not SQL): patterns judge it.
-    }
-    if (found) lines.add(positionOf(code, at).line);
+    if (readsThroughKey(sql, target)) lines.add(positionOf(code, at).line);
   }
   return [...lines].sort((a, b) => a - b);
 }

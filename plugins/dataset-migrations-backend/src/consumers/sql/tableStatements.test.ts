@@ -967,6 +967,41 @@ describe('a SQL file an Airflow operator runs with params naming the dataset', (
   });
 });
 
+describe('a grouped query in a function or DO body reading the dataset through its primary key', () => {
+  // Round 30c: caught in a single-quoted body, missed in a dollar-quoted one;
+  // on the view, creating or calling it fails ("must appear in the GROUP BY clause").
+  it.each([
+    'CREATE FUNCTION f() RETURNS TABLE(a bigint, b integer) LANGUAGE sql\nAS $$SELECT id, amount FROM orders GROUP BY id$$;',
+    'CREATE FUNCTION f() RETURNS SETOF record LANGUAGE plpgsql AS $body$\nBEGIN\n  RETURN QUERY SELECT o.id, o.amount FROM orders o GROUP BY o.id;\nEND $body$;',
+    'DO $$ BEGIN PERFORM id, amount FROM orders GROUP BY id; END $$;',
+  ])('%s', content => {
+    const result = rewriteSqlFile(
+      { path: 'functions.sql', content },
+      target,
+      none,
+    );
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.needsTable).toBe(true);
+    expect(result.impact.problem?.message).toContain(
+      'a grouped query reading columns through the primary key',
+    );
+  });
+
+  it('not one grouped by what it reads', () => {
+    expect(
+      rewriteSqlFile(
+        {
+          path: 'functions.sql',
+          content:
+            'DO $$ BEGIN PERFORM customer, sum(amount) FROM orders GROUP BY customer; END $$;',
+        },
+        target,
+        none,
+      ).status,
+    ).toBe('unaffected');
+  });
+});
+
 describe('a grouped query in code reading the dataset through its primary key', () => {
   // Round 30: the same query goes to a person in a SQL file; run through a
   // view on PostgreSQL 18 it fails ("must appear in the GROUP BY clause").

@@ -14,7 +14,7 @@ import {
 } from './relations';
 import { escapeRegExp } from '../../sql/regExp';
 import { isConnectionLost } from './connection';
-import { lowerWords, readBody } from './functionBodies';
+import { lowerWords, readBody } from '../../sql/functionBodies';
 
 /** A kind of statement that fails through the view, and from when. */
 interface FailingKind {
