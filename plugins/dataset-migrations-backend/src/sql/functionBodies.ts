@@ -2,7 +2,8 @@
  * The statements of a function's body (LANGUAGE sql or plpgsql), in the form
  * pg_stat_statements keeps a statement in, for the plan to judge them alike:
  * statements inside functions are not in pg_stat_statements (with `track =
- * top`, its default), and a function's body is readable by every role.
+ * top`, its default), and a function's body is readable by every role. The
+ * consumer agent reads a body in its repository's SQL the same way.
  */
 
 /** A statement of a body. */
