@@ -1123,7 +1123,11 @@ function planEdits(
       );
     }
     for (const read of statement.opaque) {
-      if (read.kind === 'view-statement' && index >= ownFrom) continue;
+      if (
+        (read.kind === 'view-statement' || read.kind === 'grouped-by-key') &&
+        index >= ownFrom
+      )
+        continue;
       const message =
         read.kind === 'view-statement'
           ? viewStatementDecision(content, statement, read, mapping, target)

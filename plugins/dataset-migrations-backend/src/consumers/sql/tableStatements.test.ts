@@ -997,6 +997,20 @@ describe('a grouped query in a function or DO body reading the dataset through i
     );
   });
 
+  it('not one reading a temporary table the file made of the name, which has its own key (found by round 30c)', () => {
+    expect(
+      rewriteSqlFile(
+        {
+          path: 'scratch.sql',
+          content:
+            'CREATE TEMP TABLE orders (id bigint PRIMARY KEY, amount integer);\nSELECT id, amount FROM orders GROUP BY id;',
+        },
+        target,
+        none,
+      ).status,
+    ).toBe('unaffected');
+  });
+
   it('not one grouped by what it reads', () => {
     expect(
       rewriteSqlFile(
