@@ -337,14 +337,17 @@ function resolved(code: string, bindings: Bindings): string {
     ),
     m => valueOf(m[1] ?? m[2]),
   );
-  // A literal's placeholders, from the arguments that follow it.
-  const filled = (
+  const edits: Array<{ start: number; end: number; text: string }> = [];
+  // A literal at `start` with its placeholders filled from the arguments that
+  // follow it, where any is.
+  const fill = (
+    start: number,
     literal: string,
     placeholder: RegExp,
     valueAt: (m: RegExpMatchArray, index: number) => string | undefined,
-  ): string | undefined => {
+  ): void => {
     const parts = literalParts(literal);
-    if (!parts) return undefined;
+    if (!parts) return;
     let index = 0;
     let changed = false;
     const body = parts.body.replace(placeholder, (...found) => {
@@ -355,7 +358,12 @@ function resolved(code: string, bindings: Bindings): string {
       changed = true;
       return value;
     });
-    return changed ? `${parts.open}${body}${parts.close}` : undefined;
+    if (changed)
+      edits.push({
+        start,
+        end: start + literal.length,
+        text: `${parts.open}${body}${parts.close}`,
+      });
   };
   const keyword = (args: string[]) =>
     new Map(
@@ -364,7 +372,6 @@ function resolved(code: string, bindings: Bindings): string {
         return m ? [[m[1], m[2]] as [string, string]] : [];
       }),
     );
-  const edits: Array<{ start: number; end: number; text: string }> = [];
   // `"… {}".format(…)`, `sql.SQL("… {}").format(…)`, `"… %s".formatted(…)`.
   for (const m of out.matchAll(
     new RegExp(`(${LITERAL})(\\s*\\)?\\s*\\.\\s*format(?:ted)?\\s*)\\(`, 'g'),
@@ -375,7 +382,8 @@ function resolved(code: string, bindings: Bindings): string {
     const named = keyword(call.args);
     // Python's `{}`, or Java's, Kotlin's and Scala's `%s`.
     const braces = /\{\w*\}/.test(m[1]);
-    const written = filled(
+    fill(
+      m.index!,
       m[1],
       braces ? /\{(\w*)\}/g : /%%|%(?:(\d+)\$)?s/g,
       (p, index) => {
@@ -387,12 +395,6 @@ function resolved(code: string, bindings: Bindings): string {
         return arg === undefined ? undefined : valueOf(arg);
       },
     );
-    if (written)
-      edits.push({
-        start: m.index!,
-        end: m.index! + m[1].length,
-        text: written,
-      });
   }
   // `"… %s" % table`, `"… %(t)s" % {"t": table}`.
   for (const m of out.matchAll(
@@ -406,16 +408,10 @@ function resolved(code: string, bindings: Bindings): string {
       args = call.args;
     } else args = [VALUE_AT_START.exec(out.slice(after))![0]];
     const named = keyword(args);
-    const written = filled(m[1], /%%|%(?:\((\w+)\))?[sr]/g, (p, index) => {
+    fill(m.index!, m[1], /%%|%(?:\((\w+)\))?[sr]/g, (p, index) => {
       const arg = p[1] ? named.get(p[1]) : args[index];
       return arg === undefined ? undefined : valueOf(arg);
     });
-    if (written)
-      edits.push({
-        start: m.index!,
-        end: m.index! + m[1].length,
-        text: written,
-      });
   }
   // `String.format("… %s", TABLE)`, `fmt.Sprintf("… %s", table)`.
   for (const m of out.matchAll(
@@ -427,8 +423,10 @@ function resolved(code: string, bindings: Bindings): string {
     const at = call.args.findIndex(a => literalParts(a) !== undefined);
     if (at < 0) continue;
     const start = out.indexOf(call.args[at], open);
+    if (start < 0) continue;
     const rest = call.args.slice(at + 1);
-    const written = filled(
+    fill(
+      start,
       call.args[at],
       /%%|%(?:(\d+)\$)?[-#0 +]*\d*(?:\.\d+)?([svq])/g,
       (p, index) => {
@@ -437,8 +435,6 @@ function resolved(code: string, bindings: Bindings): string {
         return value !== undefined && p[2] === 'q' ? `"${value}"` : value;
       },
     );
-    if (written && start >= 0)
-      edits.push({ start, end: start + call.args[at].length, text: written });
   }
   out = edited(out, edits);
   // `"COPY " + TABLE + " FROM STDIN"`: one literal, as it runs.
