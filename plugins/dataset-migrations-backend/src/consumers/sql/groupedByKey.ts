@@ -210,15 +210,20 @@ export function keyDependentReads(
   };
   const shapeOf = (node: unknown) => shape(node, resolve);
   const grouped = groupedShapes(select, shapeOf);
+  // `alias.column` as shapeOf writes it.
+  const columnShape = (alias: string, column: string) =>
+    shapeOf({
+      ColumnRef: {
+        fields: [{ String: { sval: alias } }, { String: { sval: column } }],
+      },
+    });
   // Where the key is known, nothing is read through it unless GROUP BY holds
   // all of it for one of the dataset's relations: the query that runs today
   // reads the dataset's other columns grouped or aggregated.
   if (
     primaryKey &&
     ![...datasetAliases].some(alias =>
-      primaryKey.every(k =>
-        grouped.has(JSON.stringify({ ColumnRef: `${alias}.${k}` })),
-      ),
+      primaryKey.every(k => grouped.has(columnShape(alias, k))),
     )
   )
     return [];
@@ -228,7 +233,10 @@ export function keyDependentReads(
   // subquery's own relation's as well (only the catalog knows): a person
   // decides. Grouped by nothing of the dataset, such a name cannot be its.
   const groupsDataset = [...grouped].some(text =>
-    [...datasetAliases].some(alias => text.includes(`"ColumnRef":"${alias}.`)),
+    [...datasetAliases].some(alias =>
+      // Any column of it: the shape of `alias.` without its closing `"}`.
+      text.includes(columnShape(alias, '').slice(0, -2)),
+    ),
   );
   // Only a node of a kind GROUP BY holds can be one of its items: the rest are
   // not turned into text (each would be, whole, at every level of the walk).
