@@ -175,6 +175,12 @@ export interface Typed {
   /** `ROW(t.*)`: `t.*` there is the row's fields, each its own value, not the row. */
   expandsStar?: boolean;
   /**
+   * The value is how the field is stored, not what it holds
+   * (`pg_column_size`, `pg_column_compression`): a column of another type, or
+   * one cast back, is stored otherwise (a cast makes a new, uncompressed value).
+   */
+  storedForm?: boolean;
+  /**
    * A function or operator the rewriter does not know as Postgres's own (a
    * user's, an extension's): what versions it has only the database knows, so
    * any wider integer, `smallint` → `integer` too, may find none or another.
@@ -889,6 +895,13 @@ const SYSTEM_COLUMNS = new Set([
  * or hashes otherwise (`hash_record(t)` of a numeric).
  */
 const ROW_STORAGE = /^(?:pg_column_size|hash_record|hash_record_extended)\(\)$/;
+
+/** Functions of a field's stored bytes (see {@link Typed.storedForm}). */
+const STORED_FORM = new Set([
+  'pg_column_size',
+  'pg_column_compression',
+  'pg_column_toast_chunk_id',
+]);
 
 /** Functions whose value takes their argument's type itself: arrays of it, its name, its size. */
 const EXACT_TYPE = new Set([
@@ -1666,6 +1679,7 @@ class StatementWalker {
       this.typed = {
         what: `${name}()`,
         ...(EXACT_TYPE.has(name) ? { exactType: true } : {}),
+        ...(STORED_FORM.has(name) ? { storedForm: true } : {}),
         ...(SMALLINT_ONLY.has(name) ? SMALLINT_ONLY_CALL : {}),
       };
     if (VALUE_THEN_INTEGER.has(name)) {
@@ -4316,6 +4330,7 @@ function builtInCall(call: Node): boolean {
     VALUE_CALLS.has(name) ||
     SMALLINT_ONLY.has(name) ||
     EXACT_TYPE.has(name) ||
+    STORED_FORM.has(name) ||
     HIDES_ROW.has(name)
   );
 }

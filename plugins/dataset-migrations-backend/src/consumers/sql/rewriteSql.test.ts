@@ -923,6 +923,57 @@ group by user_id`;
     expect(copied.impact.problem?.message).toContain('cannot copy from view');
   });
 
+  it('asks about a retyped field given to its stored size or compression, which a cast back does not keep (round 30)', () => {
+    // Checked on PostgreSQL 18: numeric(10,2) 12.50 stored in 7 bytes read 10
+    // through CAST(price AS numeric(10,2)) from a numeric column, and a
+    // compressed 100 kB text (1,156 bytes, pglz) read 100,004 bytes and no
+    // compression through a cast to varchar. Both were rewritten.
+    const fields: DatasetField[] = [
+      { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
+      {
+        name: 'price',
+        type: 'numeric(10,2)',
+        nullable: true,
+        primaryKey: false,
+      },
+      {
+        name: 'body',
+        type: 'character varying(200000)',
+        nullable: true,
+        primaryKey: false,
+      },
+    ];
+    const t = { schema: 'public', table: 't', fields: fields.map(f => f.name) };
+    const widened = consumerMapping(fields, [
+      { changeType: { field: 'price', type: 'numeric' } },
+      { changeType: { field: 'body', type: 'text' } },
+    ]);
+    for (const content of [
+      'SELECT id, pg_column_size(price) FROM t',
+      'SELECT sum(pg_column_size(t.price)) FROM t',
+      'SELECT id, pg_column_compression(body) FROM t',
+      'WITH c AS (SELECT id, price FROM t) SELECT id, pg_column_size(price) FROM c',
+    ]) {
+      const result = rewriteSqlFile({ path: 'q.sql', content }, t, widened);
+      expect({ content, status: result.status }).toEqual({
+        content,
+        status: 'needs-decision',
+      });
+      expect(result.impact.problem?.message).toMatch(/how its value is stored/);
+      expect(result.impact.problem?.message).not.toMatch(/cast it to/);
+    }
+    // A rename keeps the stored bytes: rewritten.
+    expect(
+      rewriteSqlFile(
+        { path: 'q.sql', content: 'SELECT pg_column_size(price) FROM t' },
+        t,
+        consumerMapping(fields, [
+          { renameField: { from: 'price', to: 'amount' } },
+        ]),
+      ).content,
+    ).toBe('SELECT pg_column_size(amount) FROM t');
+  });
+
   it("asks about the dataset's whole row given to its size, its hash or a user's function under a widening (found by the twenty-sixth round)", () => {
     // The row's text is the same once ms_played widens, but its storage is
     // not: pg_column_size(e) read 84 where 76 under bigint, hash_record(e)

@@ -2010,6 +2010,8 @@ function typeMatters(
   // user's, an extension's) has whatever versions the database gave it: one
   // taking smallint takes no integer, whatever width the field had before.
   if (typed.signatureUnknown && widenedIntegerAsIs(m)) return true;
+  // Neither the new column nor a cast back is stored as the old one was.
+  if (typed.storedForm && m.kind === 'retyped') return true;
   // `n + id` is a number of the wider type, as the field alone would be; `d +
   // n` (a date) is chosen by n's type below, and so are `j - n` (jsonb) and `ip
   // + n` (inet): the operator exists for some integer types only.
@@ -2050,14 +2052,22 @@ function typedMessage(
     elsewhere
       ? ' after passing through a CTE or subquery (or a relation the file made from the dataset)'
       : ''
-  }, ${
-    typed.because ??
-    (typed.exactType
-      ? 'whose value takes its type (an array or row of it, its name)'
-      : 'which Postgres chooses by type')
-  }; the migration widens it from ${m.oldType} to ${
-    m.newType
-  }, ${typedConsequence(typed, m)}: cast it to ${m.oldType} there`;
+  }, ${typed.because ?? typedBecause(typed)}; the migration widens it from ${
+    m.oldType
+  } to ${m.newType}, ${typedConsequence(typed, m)}: ${
+    typed.storedForm
+      ? 'a person decides what it should read now'
+      : `cast it to ${m.oldType} there`
+  }`;
+}
+
+/** Why the type shows where a field is given to something, if the call does not say. */
+function typedBecause(typed: Typed): string {
+  if (typed.storedForm)
+    return 'which reads how its value is stored, not the value';
+  return typed.exactType
+    ? 'whose value takes its type (an array or row of it, its name)'
+    : 'which Postgres chooses by type';
 }
 
 /** What the wider type does where a widened field is given to something chosen by type. */
@@ -2067,6 +2077,8 @@ function typedConsequence(
 ): string {
   if (typed.consequence) return typed.consequence;
   if (typed.because) return 'which that column would then have';
+  if (typed.storedForm)
+    return `and neither that column nor a cast of it to ${m.oldType} (a new, uncompressed value) is stored as it was`;
   return typed.exactType
     ? `which that value shows: an array or row of ${m.newType} compares with none of ${m.oldType}, and pg_typeof() names it`
     : 'for which it may pick another (other digits or result type) or none';
