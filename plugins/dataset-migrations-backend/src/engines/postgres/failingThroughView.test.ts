@@ -467,6 +467,176 @@ describe('PostgresDatasetEngine: statements that fail through the view', () => {
     expect(logs).toContainEqual(expect.stringContaining(warning!));
   }, 60_000);
 
+  /**
+   * pg_cron's table of jobs as its extension (1.4-1) makes it: pg_cron itself
+   * loads only where preloaded, into cron.database_name alone.
+   */
+  const CRON = `
+    CREATE SCHEMA cron;
+    CREATE SEQUENCE cron.jobid_seq;
+    CREATE TABLE cron.job (
+      jobid bigint PRIMARY KEY DEFAULT pg_catalog.nextval('cron.jobid_seq'),
+      schedule text NOT NULL,
+      command text NOT NULL,
+      nodename text NOT NULL DEFAULT 'localhost',
+      nodeport int NOT NULL DEFAULT pg_catalog.inet_server_port(),
+      database text NOT NULL DEFAULT pg_catalog.current_database(),
+      username text NOT NULL DEFAULT current_user,
+      active boolean NOT NULL DEFAULT 'true',
+      jobname name,
+      CONSTRAINT jobname_username_uniq UNIQUE (jobname, username));
+    GRANT SELECT ON cron.job TO public;
+    ALTER TABLE cron.job ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY cron_job_policy ON cron.job USING (username OPERATOR(pg_catalog.=) current_user)`;
+
+  /** pgAgent's tables of jobs and their steps (4.2), but their references. */
+  const PGAGENT = `
+    CREATE SCHEMA pgagent;
+    CREATE TABLE pgagent.pga_job (
+      jobid serial NOT NULL PRIMARY KEY,
+      jobjclid int4 NOT NULL DEFAULT 1,
+      jobname text NOT NULL,
+      jobdesc text NOT NULL DEFAULT '',
+      jobhostagent text NOT NULL DEFAULT '',
+      jobenabled bool NOT NULL DEFAULT true,
+      jobcreated timestamptz NOT NULL DEFAULT current_timestamp,
+      jobchanged timestamptz NOT NULL DEFAULT current_timestamp,
+      jobagentid int4 NULL,
+      jobnextrun timestamptz NULL,
+      joblastrun timestamptz NULL);
+    CREATE TABLE pgagent.pga_jobstep (
+      jstid serial NOT NULL PRIMARY KEY,
+      jstjobid int4 NOT NULL REFERENCES pgagent.pga_job (jobid) ON DELETE CASCADE,
+      jstname text NOT NULL,
+      jstdesc text NOT NULL DEFAULT '',
+      jstenabled bool NOT NULL DEFAULT true,
+      jstkind char NOT NULL CHECK (jstkind IN ('b', 's')),
+      jstcode text NOT NULL,
+      jstconnstr text NOT NULL DEFAULT '' CHECK ((jstconnstr != '' AND jstkind = 's' ) OR (jstconnstr = '' AND (jstkind = 'b' OR jstdbname != ''))),
+      jstdbname name NOT NULL DEFAULT '' CHECK ((jstdbname != '' AND jstkind = 's' ) OR (jstdbname = '' AND (jstkind = 'b' OR jstconnstr != ''))),
+      jstonerror char NOT NULL CHECK (jstonerror IN ('f', 's', 'i')) DEFAULT 'f',
+      jscnextrun timestamptz NULL)`;
+
+  it('names the jobs pg_cron and pgAgent run in this database that fail through the view', async () => {
+    await db.raw(CRON);
+    await db.raw(PGAGENT);
+    await db.raw(`
+      INSERT INTO cron.job (jobname, schedule, command, active, database) VALUES
+        ('nightly-trim', '0 3 * * *', 'TRUNCATE public.orders', true, current_database()),
+        (NULL, '0 4 * * *', $j$DELETE FROM orders WHERE id < 0; VACUUM orders$j$, true, current_database()),
+        ('paused', '0 5 * * *', $j$INSERT INTO orders (id, amount) VALUES (1, 1) ON CONFLICT (id) DO NOTHING$j$, false, current_database()),
+        ('loader', '0 6 * * *', $j$SET session_replication_role = replica; INSERT INTO public.orders_archive SELECT id, amount FROM public.orders$j$, true, current_database()),
+        -- Not this database's, or working through a view.
+        ('elsewhere', '0 3 * * *', 'TRUNCATE public.orders', true, 'postgres'),
+        ('reader', '0 3 * * *', 'SELECT count(*) FROM public.orders', true, current_database()),
+        ('archive', '0 3 * * *', 'TRUNCATE public.orders_archive', true, current_database());
+      INSERT INTO pgagent.pga_job (jobname) VALUES ('weekly');
+      INSERT INTO pgagent.pga_jobstep (jstjobid, jstname, jstkind, jstcode, jstdbname) VALUES
+        (1, 'export', 's', $j$COPY public.orders TO '/tmp/orders.csv'$j$, current_database()),
+        (1, 'elsewhere', 's', 'TRUNCATE public.orders', 'postgres');
+      INSERT INTO pgagent.pga_jobstep (jstjobid, jstname, jstkind, jstcode) VALUES
+        (1, 'shell', 'b', 'psql -c "TRUNCATE public.orders"')`);
+    const { description, run } = await cutOverWarning([
+      { changeType: { field: 'amount', type: 'bigint' } },
+    ]);
+    const warning = description
+      .split('\n')
+      .find(w => w.includes('jobs scheduled'))!;
+    expect(warning).toMatch(
+      /^public\.orders becomes a view, and jobs scheduled to run in this database hold statements on it that do not work through a view \(pg_stat_statements names no job, nor a statement not run since its statistics were reset\): /,
+    );
+    const named = [
+      ...warning.matchAll(/`([^`]*)` in (.*?) \((?!jobid)([^;]*); instead/g),
+    ].map(([, statement, job, what]) => `${job} | ${statement} | ${what}`);
+    expect(named.sort()).toEqual(
+      [
+        'pg_cron job "nightly-trim" (jobid 1) | TRUNCATE public.orders | TRUNCATE, fails from this cut-over',
+        'pg_cron job 2 | VACUUM orders | VACUUM or ANALYZE, does nothing from this cut-over (PostgreSQL skips a view, with a warning)',
+        'pg_cron job paused (jobid 3, inactive) | INSERT INTO orders (id, amount) VALUES (1, 1) ON CONFLICT (id) DO NOTHING | an upsert, fails from this cut-over until contract',
+        "pgAgent job weekly step export (jobid 1) | COPY public.orders TO '/tmp/orders.csv' | COPY to a file or client, fails from this cut-over",
+      ].sort(),
+    );
+    expect(warning).toContain(
+      '`TRUNCATE public.orders` in pg_cron job "nightly-trim" (jobid 1) (TRUNCATE, fails from this cut-over; instead: DELETE, or TRUNCATE the version’s own table)',
+    );
+    expect(warning).not.toMatch(/elsewhere|reader|archive|shell|not read/);
+    expect(description).toContain(
+      'pg_cron job loader (jobid 4) sets it; such writers',
+    );
+    expect(await outcomeOf(engine!.migrate(run))).toBe('done');
+    // What it said: the job's statement fails through the view.
+    expect(await outcomeOf(db.raw(`TRUNCATE public.orders`))).toContain(
+      '"orders" is not a table',
+    );
+  }, 60_000);
+
+  it("plans where the engine's role may not read pg_cron's jobs, or only its own, and says so", async () => {
+    await admin.raw(
+      `DO $$ BEGIN
+         IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'migrator') THEN
+           CREATE ROLE migrator LOGIN PASSWORD 'migrator' CREATEDB;
+         END IF;
+       END $$`,
+    );
+    await db.raw(CRON);
+    await db.raw(`
+      ALTER TABLE public.orders OWNER TO migrator;
+      GRANT ALL ON SCHEMA public TO migrator;
+      GRANT CREATE ON DATABASE d${database} TO migrator;
+      INSERT INTO cron.job (jobname, schedule, command, username) VALUES
+        ('own', '0 3 * * *', 'TRUNCATE public.orders', 'migrator'),
+        ('theirs', '0 3 * * *', 'TRUNCATE public.orders', current_user)`);
+    // As pg_cron makes it: no USAGE on its schema but for its owner.
+    const denied = await cutOverWarning(
+      [{ addField: { name: 'region', type: 'text' } }],
+      urlOf(`d${database}`, 'migrator'),
+    );
+    expect(denied.description).toContain(
+      "public.orders becomes a view, and the engine could not read pg_cron's jobs (the engine's role may not read cron.job): check them by hand for statements on it that do not work through a view",
+    );
+    expect(denied.description).not.toMatch(/`TRUNCATE public\.orders` in/);
+    await engine!.close?.();
+    await db.raw(`GRANT USAGE ON SCHEMA cron TO migrator`);
+    const own = await cutOverWarning(
+      [{ addField: { name: 'region', type: 'text' } }],
+      urlOf(`d${database}`, 'migrator'),
+    );
+    expect(own.description).toContain(
+      "`TRUNCATE public.orders` in pg_cron job own (jobid 1) (TRUNCATE, fails from this cut-over; instead: DELETE, or TRUNCATE the version’s own table); change them before the migration; and the engine could not read pg_cron's jobs of other roles (row-level security on cron.job shows the engine's role only its own): check them by hand",
+    );
+    expect(own.description).not.toContain('theirs');
+    expect(await outcomeOf(engine!.migrate(own.run))).toBe('done');
+  }, 60_000);
+
+  it('says where pg_cron keeps its jobs in another database, and how many jobs past the first 200 it did not read', async () => {
+    await db.raw(
+      `ALTER DATABASE d${database} SET cron.database_name = 'postgres'`,
+    );
+    const elsewhere = await cutOverWarning(
+      [{ addField: { name: 'region', type: 'text' } }],
+      // A new connection, with the database's settings.
+      urlOf(`d${database}`),
+    );
+    expect(elsewhere.description).toContain(
+      "public.orders becomes a view, and the engine could not read pg_cron's jobs, kept in database postgres (cron.database_name), not this one: check them by hand",
+    );
+    await engine!.close?.();
+    await db.raw(CRON);
+    await db.raw(`
+      INSERT INTO cron.job (jobname, schedule, command)
+        SELECT 'trim' || i, '0 3 * * *', 'TRUNCATE public.orders' FROM generate_series(1, 203) i`);
+    const { description } = await cutOverWarning([
+      { addField: { name: 'region', type: 'text' } },
+    ]);
+    expect(description).toContain(
+      '`TRUNCATE public.orders` in pg_cron job trim1 (jobid 1) (TRUNCATE',
+    );
+    expect(description).toContain(
+      ', and 190 more; change them before the migration; and 3 more jobs naming public.orders (or session_replication_role) not read (the engine reads 200 at most, by scheduler and id): check them by hand',
+    );
+    expect(description).not.toContain('kept in database postgres');
+  }, 60_000);
+
   /** `count` functions named `<prefix>NNN` with `body`, a statement. */
   async function manyFunctions(prefix: string, count: number, body: string) {
     await db.raw(

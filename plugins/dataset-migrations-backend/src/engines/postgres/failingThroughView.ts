@@ -153,11 +153,16 @@ export async function throughViewWarnings(
 ): Promise<string[]> {
   const statements = await statementsView(client);
   const read = await routinesNaming(client, dataset, untilContract);
+  const jobs = await jobsNaming(client, dataset, untilContract);
   return [
     await failingThroughViewWarning(client, dataset, untilContract, statements),
     failingInRoutinesWarning(dataset, untilContract, read),
+    failingInRoutinesWarning(dataset, untilContract, jobs),
     untilContract
-      ? await replicaWritersWarning(client, dataset, statements, read.routines)
+      ? await replicaWritersWarning(client, dataset, statements, [
+          ...read.routines,
+          ...jobs.routines,
+        ])
       : undefined,
   ].filter((w): w is string => w !== undefined);
 }
@@ -286,12 +291,16 @@ async function statementsSeen(
 
 /**
  * A function or procedure of the database's own (not PostgreSQL's, an
- * extension's or the engine's), as the plan reads it.
+ * extension's or the engine's), or a job a scheduler runs in it, as the plan
+ * reads it.
  */
 interface Routine {
-  /** `schema.name(argument types)` */
+  /** `schema.name(argument types)`, or `pg_cron job nightly (jobid 3)` */
   name: string;
-  /** Its body: prosrc, or a BEGIN ATOMIC body as pg_get_functiondef writes it. */
+  /**
+   * Its body: prosrc, a BEGIN ATOMIC body as pg_get_functiondef writes it, or
+   * a job's command.
+   */
   body: string;
   /** The triggers that run it, `trigger t on schema.table`. */
   triggers: string[];
@@ -327,13 +336,59 @@ const BODY_READ = 100_000;
 /** pg_proc.prosqlbody, a BEGIN ATOMIC body's tree, came with PostgreSQL 14. */
 const SQL_BODY_VERSION = 140_000;
 
-/** What the plan read of the database's functions. */
+/** What holds the statements read, as the warnings name it. */
+interface Holders {
+  /** `functions of this database` */
+  what: string;
+  /** What pg_stat_statements does not show of them. */
+  unseen: string;
+  /** One of them: `function`. */
+  one: string;
+  /** Which are read past the cap: `by name`. */
+  order: string;
+}
+
+const FUNCTIONS: Holders = {
+  what: 'functions of this database',
+  unseen: 'pg_stat_statements does not see statements run inside functions',
+  one: 'function',
+  order: 'by name',
+};
+
+const JOBS: Holders = {
+  what: 'jobs scheduled to run in this database',
+  unseen:
+    'pg_stat_statements names no job, nor a statement not run since its statistics were reset',
+  one: 'job',
+  order: 'by scheduler and id',
+};
+
+/** What the plan read of the database's functions, or of its jobs. */
 interface RoutinesRead {
+  from: Holders;
   routines: Routine[];
-  /** Functions that may hold such a statement, past ROUTINES_READ: not read. */
+  /** Those that may hold such a statement, past ROUTINES_READ: not read. */
   unread: number;
   /** Why none could be read (an error of PostgreSQL's), if so. */
   failed?: string;
+  /** What the engine's role may not read, or this connection cannot. */
+  unreadable?: string[];
+}
+
+/**
+ * SQL: whether `text` may hold a statement of a failing kind on the dataset
+ * or set session_replication_role, with $1 the dataset's name as a pattern
+ * and $2 BODY_WORDS. One pass over every text for the name or the setting;
+ * on those alone, a word of a failing kind or the setting, in lower case by
+ * strpos (a pattern of many words would take as long as the pass), then as a
+ * whole word (not current_date, alternative, index_name).
+ */
+function mayHoldFailing(text: string): string {
+  return `(${text} ~* ('(' || $1 || '|session_replication_role)')
+              AND EXISTS (SELECT FROM (SELECT lower(${text}) AS src OFFSET 0) AS s,
+                                      unnest($2::text[]) AS w
+                           WHERE strpos(s.src, w) > 0
+                             AND s.src ~ ('(^|[^a-z0-9_])' || w || '($|[^a-z0-9_])')))`;
 }
 
 /**
@@ -358,7 +413,7 @@ async function routinesNaming(
 ): Promise<RoutinesRead> {
   // Nothing fails through the view then, and no trigger is skipped.
   if (!untilContract && failingPatterns(dataset, untilContract).length === 0)
-    return { routines: [], unread: 0 };
+    return { from: FUNCTIONS, routines: [], unread: 0 };
   try {
     const { rows: server } = await client.query<{ version: number }>(
       `SELECT current_setting('server_version_num')::int AS version`,
@@ -367,13 +422,19 @@ async function routinesNaming(
       routinesQuery(server[0].version, dataset),
     );
     return {
+      from: FUNCTIONS,
       routines: rows.map(({ kept: _kept, ...routine }) => routine),
       unread: Math.max(0, (rows[0]?.kept ?? 0) - rows.length),
     };
   } catch (error) {
     // The connection gone: the plan cannot go on, nor the client be reused.
     if (isConnectionLost(error)) throw error;
-    return { routines: [], unread: 0, failed: (error as Error).message };
+    return {
+      from: FUNCTIONS,
+      routines: [],
+      unread: 0,
+      failed: (error as Error).message,
+    };
   }
 }
 
@@ -423,15 +484,7 @@ export function routinesQuery(
         AND NOT EXISTS (SELECT FROM pg_depend d
                          WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
                            AND d.deptype = 'e')
-        -- One pass over every body for the name or the setting; on those
-        -- alone, a word of a failing kind or the setting, in lower case by
-        -- strpos (a pattern of many words would take as long as the pass),
-        -- then as a whole word (not current_date, alternative, index_name).
-        AND ((p.prosrc ~* ('(' || $1 || '|session_replication_role)')
-              AND EXISTS (SELECT FROM (SELECT lower(p.prosrc) AS src OFFSET 0) AS s,
-                                      unnest($2::text[]) AS w
-                           WHERE strpos(s.src, w) > 0
-                             AND s.src ~ ('(^|[^a-z0-9_])' || w || '($|[^a-z0-9_])')))
+        AND (${mayHoldFailing('p.prosrc')}
              OR EXISTS (SELECT FROM unnest(p.proconfig) AS c
                          WHERE c ~* '^session_replication_role=.*replica')${boundAtomic})),
    read AS (SELECT oid, name FROM kept ORDER BY name LIMIT ${ROUTINES_READ})
@@ -448,6 +501,181 @@ export function routinesQuery(
      FROM read r JOIN pg_proc p ON p.oid = r.oid
     ORDER BY r.name`;
   return { text, values };
+}
+
+/**
+ * A scheduler keeping in tables the statements it runs in a database: a
+ * `TRUNCATE orders` scheduled at night breaks at cut-over as one in a
+ * function does.
+ */
+interface Scheduler {
+  /** As the warning names its jobs: `pg_cron's jobs` */
+  what: string;
+  /** The tables it keeps them in, `schema.table`, all read. */
+  tables: string[];
+  /**
+   * A setting naming the one database it keeps its tables in, said where
+   * they are not here (and the role may read it).
+   */
+  keptIn?: string;
+  /**
+   * SQL: its statements run in this database, each row's `scheduler` (its
+   * rank), `key`, `name`, `id` (beside the name, or NULL), `active` and
+   * `body`.
+   */
+  rows: string;
+}
+
+const SCHEDULERS: Scheduler[] = [
+  {
+    // pg_cron runs each command, statements and all, as one query string in
+    // `database` (on `nodename`, or on this server with background workers).
+    // Inactive jobs are named too, as inactive: a job is paused to be resumed.
+    // jobname and active came with pg_cron 1.3 and 1.1: read from the row's
+    // JSON, on any version. Its row-level security shows a role (not a
+    // superuser) only its own jobs.
+    what: "pg_cron's jobs",
+    tables: ['cron.job'],
+    keptIn: 'cron.database_name',
+    rows: `SELECT 1 AS scheduler, j.jobid::bigint AS key,
+                  'pg_cron job ' || coalesce(quote_ident(to_jsonb(j) ->> 'jobname'), j.jobid::text) AS name,
+                  CASE WHEN to_jsonb(j) ->> 'jobname' IS NOT NULL THEN 'jobid ' || j.jobid END AS id,
+                  coalesce((to_jsonb(j) ->> 'active')::boolean, true) AS active,
+                  j.command AS body
+             FROM cron.job j
+            WHERE j.database = current_database()`,
+  },
+  {
+    // pgAgent's SQL steps (jstkind 's'), read where its tables are here (most
+    // keep them in the maintenance database, which no setting names); a step
+    // run over a connection string (jstconnstr) has no jstdbname: not read.
+    what: "pgAgent's job steps",
+    tables: ['pgagent.pga_job', 'pgagent.pga_jobstep'],
+    rows: `SELECT 2, s.jstid::bigint,
+                  format('pgAgent job %I step %I', j.jobname, s.jstname),
+                  format('jobid %s', j.jobid),
+                  j.jobenabled AND s.jstenabled,
+                  s.jstcode
+             FROM pgagent.pga_jobstep s JOIN pgagent.pga_job j ON j.jobid = s.jstjobid
+            WHERE s.jstkind = 's' AND s.jstdbname = current_database()`,
+  },
+];
+
+/**
+ * The jobs of the schedulers whose tables are in this database that may hold
+ * a statement on the dataset failing through the view, or set
+ * session_replication_role: narrowed as functions are, at most ROUTINES_READ
+ * of them, BODY_READ characters of each. One query finds the tables and what
+ * the engine's role may read of them, one more reads those it may (none
+ * where no scheduler's tables are here). Advice only: what the role may not
+ * read, or a scheduler keeps in another database, is said, and a refusal of
+ * PostgreSQL's is the warning that the jobs were not read.
+ */
+async function jobsNaming(
+  client: PoolClient,
+  dataset: ResolvedDataset,
+  untilContract: boolean,
+): Promise<RoutinesRead> {
+  if (!untilContract && failingPatterns(dataset, untilContract).length === 0)
+    return { from: JOBS, routines: [], unread: 0 };
+  try {
+    const { rows: found } = await client.query<{
+      tables: Record<string, 'denied' | 'own rows' | 'read'>;
+      settings: Record<string, string | null>;
+      database: string;
+    }>(
+      `SELECT coalesce(jsonb_object_agg(format('%s.%s', n.nspname, c.relname),
+                         CASE WHEN NOT (has_schema_privilege(n.oid, 'USAGE')
+                                        AND has_table_privilege(c.oid, 'SELECT')) THEN 'denied'
+                              WHEN row_security_active(c.oid) THEN 'own rows'
+                              ELSE 'read' END), '{}') AS tables,
+              -- pg_cron's cron.database_name is for superusers alone: hidden
+              -- from others (shown, it fails the read), and not said then.
+              (SELECT coalesce(jsonb_object_agg(s, current_setting(s, true)), '{}')
+                 FROM unnest($2::text[]) AS s
+                WHERE pg_has_role('pg_read_all_settings', 'USAGE')) AS settings,
+              current_database() AS database
+         FROM unnest($1::text[]) AS t(name)
+         JOIN pg_namespace n ON n.nspname = split_part(t.name, '.', 1)
+         JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = split_part(t.name, '.', 2)`,
+      [
+        SCHEDULERS.flatMap(s => s.tables),
+        SCHEDULERS.flatMap(s => (s.keptIn ? [s.keptIn] : [])),
+      ],
+    );
+    const { tables, settings, database } = found[0];
+    const unreadable: string[] = [];
+    const readable = SCHEDULERS.filter(s => {
+      const states = s.tables.map(t => tables[t]);
+      const elsewhere = s.keptIn && settings[s.keptIn];
+      if (states.some(state => state === undefined)) {
+        if (elsewhere && elsewhere !== database)
+          unreadable.push(
+            `${s.what}, kept in database ${elsewhere} (${s.keptIn}), not this one`,
+          );
+        return false;
+      }
+      if (states.includes('denied')) {
+        unreadable.push(
+          `${s.what} (the engine's role may not read ${s.tables.join(
+            ' and ',
+          )})`,
+        );
+        return false;
+      }
+      if (states.includes('own rows'))
+        unreadable.push(
+          `${s.what} of other roles (row-level security on ${s.tables.join(
+            ' and ',
+          )} shows the engine's role only its own)`,
+        );
+      return true;
+    });
+    if (readable.length === 0)
+      return { from: JOBS, routines: [], unread: 0, unreadable };
+    const { rows } = await client.query<{
+      name: string;
+      id: string | null;
+      active: boolean;
+      body: string;
+      kept: number;
+    }>(
+      `WITH kept AS (SELECT * FROM (${readable
+        .map(s => s.rows)
+        .join(' UNION ALL ')}) AS j
+                      WHERE ${mayHoldFailing('j.body')}),
+            read AS (SELECT * FROM kept ORDER BY scheduler, key LIMIT ${ROUTINES_READ})
+       SELECT name, id, active, left(body, ${BODY_READ}) AS body,
+              (SELECT count(*) FROM kept)::int AS kept
+         FROM read ORDER BY scheduler, key`,
+      [escapeRegExp(dataset.relation.name), BODY_WORDS],
+    );
+    return {
+      from: JOBS,
+      routines: rows.map(row => {
+        const about = [row.id, ...(row.active ? [] : ['inactive'])].filter(
+          Boolean,
+        );
+        return {
+          name:
+            about.length > 0 ? `${row.name} (${about.join(', ')})` : row.name,
+          body: row.body,
+          triggers: [],
+          runsAsReplica: false,
+        };
+      }),
+      unread: Math.max(0, (rows[0]?.kept ?? 0) - rows.length),
+      unreadable,
+    };
+  } catch (error) {
+    if (isConnectionLost(error)) throw error;
+    return {
+      from: JOBS,
+      routines: [],
+      unread: 0,
+      failed: (error as Error).message,
+    };
+  }
 }
 
 /** A statement in a function that fails through the view. */
@@ -531,6 +759,7 @@ function failingInRoutinesWarning(
   read: RoutinesRead,
 ): string | undefined {
   const name = formatRelation(dataset.relation);
+  const { from } = read;
   let findings: ReturnType<typeof routineFindings> = { found: [], built: [] };
   let failed = read.failed;
   try {
@@ -541,13 +770,23 @@ function failingInRoutinesWarning(
   }
   if (failed)
     // Never silence: the cautious warning, for a reader to do by hand.
-    return `${name} becomes a view, and the engine could not read the functions of this database (${failed}): it names none of their statements that do not work through a view (TRUNCATE, COPY … TO, ALTER TABLE, ON CONFLICT ON CONSTRAINT…: see docs/engine.md; pg_stat_statements does not see statements run inside functions)${
+    return `${name} becomes a view, and the engine could not read the ${
+      from.what
+    } (${failed}): it names none of their statements that do not work through a view (TRUNCATE, COPY … TO, ALTER TABLE, ON CONFLICT ON CONSTRAINT…: see docs/engine.md; ${
+      from.unseen
+    })${
       untilContract
         ? ', nor those setting session_replication_role = replica'
         : ''
     }; check them by hand`;
   const { found, built } = findings;
-  if (found.length === 0 && built.length === 0 && read.unread === 0)
+  const unreadable = read.unreadable ?? [];
+  if (
+    found.length === 0 &&
+    built.length === 0 &&
+    read.unread === 0 &&
+    unreadable.length === 0
+  )
     return undefined;
   const runBy = (r: Routine) =>
     r.triggers.length > 0 ? [`run by ${r.triggers.join(' and ')}`] : [];
@@ -566,9 +805,11 @@ function failingInRoutinesWarning(
   const parts = [
     ...(shown.length > 0
       ? [
-          `functions of this database hold statements on it that do not work through a view (pg_stat_statements does not see statements run inside functions): ${shown.join(
-            ', ',
-          )}${
+          `${
+            from.what
+          } hold statements on it that do not work through a view (${
+            from.unseen
+          }): ${shown.join(', ')}${
             found.length > SEEN_SHOWN
               ? `, and ${found.length - SEEN_SHOWN} more`
               : ''
@@ -594,9 +835,19 @@ function failingInRoutinesWarning(
   ];
   if (read.unread > 0)
     parts.push(
-      `${parts.length > 0 ? 'and ' : ''}${read.unread} more function${
+      `${parts.length > 0 ? 'and ' : ''}${read.unread} more ${from.one}${
         read.unread === 1 ? '' : 's'
-      } naming ${name} (or session_replication_role) not read (the engine reads ${ROUTINES_READ} at most, by name): check them by hand for statements that do not work through a view`,
+      } naming ${name} (or session_replication_role) not read (the engine reads ${ROUTINES_READ} at most, ${
+        from.order
+      }): check them by hand for statements that do not work through a view`,
+    );
+  if (unreadable.length > 0)
+    parts.push(
+      `${
+        parts.length > 0 ? 'and ' : ''
+      }the engine could not read ${unreadable.join(
+        ', nor ',
+      )}: check them by hand for statements on it that do not work through a view (TRUNCATE, COPY … TO, ALTER TABLE, ON CONFLICT ON CONSTRAINT…: see docs/engine.md)`,
     );
   return `${name} becomes a view, and ${parts.join('; ')}`;
 }
