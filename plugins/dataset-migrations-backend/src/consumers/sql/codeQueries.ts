@@ -7,7 +7,12 @@
  */
 import { readBody } from '../../sql/functionBodies';
 import { positionOf, parseSql } from '../../sql/sqlParser';
-import { analyzeSql, namesWord, type DatasetTarget } from './analyzeSql';
+import {
+  analyzeSql,
+  escapeRegExp,
+  namesWord,
+  type DatasetTarget,
+} from './analyzeSql';
 
 /**
  * A string literal of code: Python's triple-quoted or prefixed (`f"…"`), a
@@ -19,8 +24,6 @@ import { analyzeSql, namesWord, type DatasetTarget } from './analyzeSql';
  */
 export const LITERAL = String.raw`(?:\b[fFrRbBuUsS]{1,2}(?=['"]))?(?<!\\)(?:"""(?:(?!""")[\s\S])*"""|'''(?:(?!''')[\s\S])*'''|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\x60(?:\\[\s\S]|[^\x60\\])*\x60)`;
 
-const LITERALS = new RegExp(LITERAL, 'g');
-
 /** The quote a literal opens and closes with, and its text between. */
 export function literalParts(
   literal: string,
@@ -31,37 +34,164 @@ export function literalParts(
 }
 
 /**
- * A client's placeholders as SQL the parser takes: `%s`, `%(name)s`, `?`,
- * `:name`, `{name}`, `${name}`, `#{name}` stand for values (`$1` is SQL's own).
- * One standing for a name fails the parse, and the literal is skipped.
+ * Where the parser reads a query built in code only through a stand-in: a
+ * number no query holds, so each stand-in's place can be found in the tree.
  */
-function withValuesForPlaceholders(sql: string): string {
-  return sql
-    .replace(
-      /%\(\w+\)s|%s|[$#]?\{[^{}\n]*\}|(?<![:\w]):(?!:)[A-Za-z_]\w*/g,
-      'NULL',
-    )
-    .replace(/\?(?![|&-])/g, 'NULL');
+const STAND_IN = 990000;
+
+/**
+ * A client's placeholders as SQL the parser takes: `%s`, `%(name)s`, `?`,
+ * `:name` stand for values (`$1` is SQL's own), and become `NULL`. What code
+ * writes into the text (`{name}`, `${name}`, `#{name}`, Kotlin's and a shell's
+ * `$name`) may be any SQL: it becomes a stand-in `$990000…`, whose place
+ * decides whether the reading is sound. One standing for a name fails the
+ * parse, and the query is not read whole. `keepMarks` leaves `?` alone (jsonb's
+ * `data ? 'key'` is an operator, not a placeholder).
+ */
+function withValuesForPlaceholders(sql: string, keepMarks = false): string {
+  let next = STAND_IN;
+  const out = sql
+    .replace(/[$#]?\{[^{}\n]*\}|\$[A-Za-z_]\w*(?![\w$])/g, () => `$${next++}`)
+    .replace(/%\(\w+\)s|%s|(?<![:\w]):(?!:)[A-Za-z_]\w*/g, 'NULL');
+  return keepMarks ? out : out.replace(/\?(?![|&-])/g, 'NULL');
+}
+
+/** A piece of code's text that may hold SQL, with where it starts and ends. */
+interface Piece {
+  at: number;
+  end: number;
+  body: string;
+  /** A heredoc's or YAML block's lines: a text of its own, joined to none. */
+  block?: boolean;
 }
 
 /**
- * The literals of `code` with those it joins into one string put together:
- * side by side (Python's and C's implicit concatenation) or by `+` (Java,
- * JavaScript, Python), across lines, as a query split over lines is written.
- * Each with where its first literal starts.
+ * What else holds a text in code, before LITERAL is tried: a heredoc's start
+ * (Ruby's `<<~SQL`, a shell's `<<'EOF'`, PHP's `<<<SQL`), C#'s verbatim
+ * `@"…"` (`""` a quote), Rust's raw `r#"…"#` start, a YAML block scalar's key
+ * (`query: |`); after it a `"…"` or `'…'` continued over lines by a backslash.
+ * Each alternative stops at its first closing quote or at its line's end.
  */
-function joinedLiterals(code: string): Array<{ at: number; body: string }> {
-  const joined: Array<{ at: number; body: string; end: number }> = [];
-  for (const match of code.matchAll(LITERALS)) {
-    const at = match.index ?? 0;
-    const body = literalParts(match[0])?.body ?? '';
-    const last = joined[joined.length - 1];
-    if (last && /^[\s+\\]*$/.test(code.slice(last.end, at))) {
-      last.body += body;
-      last.end = at + match[0].length;
-    } else joined.push({ at, body, end: at + match[0].length });
+const PIECE = new RegExp(
+  [
+    String.raw`(?<heredoc><<<?[~-]?[ \t]*(?<quote>['"]?)(?<tag>[A-Za-z_]\w*)\k<quote>)`,
+    String.raw`(?<verbatim>(?<![\w"])\$?@\$?"(?:[^"]|"")*")`,
+    String.raw`(?<raw>\bb?r(?<hashes>#+)")`,
+    String.raw`(?<yaml>^(?<indent>[ \t]*)(?:-[ \t]+)?[\w.-]+[ \t]*:[ \t]*[|>][+-]?\d*[ \t]*$)`,
+    LITERAL,
+    String.raw`(?<continued>(?<!\\)(?:"(?:\\[\s\S]|[^"\\\n])*"|'(?:\\[\s\S]|[^'\\\n])*'))`,
+  ].join('|'),
+  'gm',
+);
+
+/**
+ * The texts of `code` that may hold SQL, in order, one pass: literals, heredoc
+ * and YAML block bodies, verbatim and raw strings. A heredoc ends at the first
+ * line holding its tag alone (found through an index of such lines, so many
+ * unterminated starts cost one look each); a raw string at its first closing
+ * quote and hashes (a count found unclosed once is not looked for again).
+ */
+function piecesOf(code: string): Piece[] {
+  const pieces: Piece[] = [];
+  let ends: Map<string, number[]> | undefined;
+  const spent = new Map<string, number>();
+  const unclosed = new Set<string>();
+  PIECE.lastIndex = 0;
+  for (let m = PIECE.exec(code); m; m = PIECE.exec(code)) {
+    const at = m.index;
+    const g = m.groups ?? {};
+    if (g.heredoc) {
+      // `<< name` with a blank is a shift (`cout << endl`, Ruby's `list <<
+      // item`) unless the tag is quoted or in capitals, as heredocs' are.
+      if (/\s/.test(g.heredoc) && !g.quote && g.tag !== g.tag.toUpperCase())
+        continue;
+      const from = code.indexOf('\n', PIECE.lastIndex) + 1;
+      if (from === 0) continue;
+      if (!ends) {
+        ends = new Map();
+        for (const line of code.matchAll(
+          /^[ \t]*([A-Za-z_]\w*)[ \t]*[;,)]*[ \t]*$/gm,
+        )) {
+          const list = ends.get(line[1]) ?? [];
+          list.push(line.index ?? 0);
+          ends.set(line[1], list);
+        }
+      }
+      const list = ends.get(g.tag) ?? [];
+      // Heredocs are met in order: a terminator before this one is spent.
+      let i = spent.get(g.tag) ?? 0;
+      while (i < list.length && list[i] < from) i++;
+      spent.set(g.tag, i);
+      if (i === list.length) continue;
+      pieces.push({
+        at: from,
+        end: list[i],
+        body: code.slice(from, list[i]),
+        block: true,
+      });
+      PIECE.lastIndex = list[i] + 1;
+    } else if (g.verbatim) {
+      const open = g.verbatim.indexOf('"') + 1;
+      pieces.push({
+        at,
+        end: PIECE.lastIndex,
+        body: g.verbatim.slice(open, -1).replace(/""/g, '"'),
+      });
+    } else if (g.raw) {
+      const close = `"${g.hashes}`;
+      const found = unclosed.has(close)
+        ? -1
+        : code.indexOf(close, PIECE.lastIndex);
+      if (found < 0) {
+        unclosed.add(close);
+        continue;
+      }
+      pieces.push({
+        at,
+        end: found + close.length,
+        body: code.slice(PIECE.lastIndex, found),
+      });
+      PIECE.lastIndex = found + close.length;
+    } else if (g.yaml) {
+      // The lines below indented deeper than the key's, blank ones among them.
+      let end = PIECE.lastIndex;
+      let next = end + 1;
+      while (next <= code.length) {
+        const stop = code.indexOf('\n', next);
+        const lineEnd = stop < 0 ? code.length : stop;
+        const line = code.slice(next, lineEnd);
+        const indent = /^[ \t]*/.exec(line)![0].length;
+        if (line.trim() !== '' && indent <= g.indent.length) break;
+        end = lineEnd;
+        next = lineEnd + 1;
+      }
+      pieces.push({
+        at,
+        end,
+        body: code.slice(PIECE.lastIndex, end),
+        block: true,
+      });
+      PIECE.lastIndex = Math.max(end, PIECE.lastIndex + 1);
+    } else if (g.continued) {
+      pieces.push({
+        at,
+        end: PIECE.lastIndex,
+        body: g.continued.slice(1, -1).replace(/\\\r?\n/g, '\n'),
+      });
+    } else {
+      const body = literalParts(m[0])?.body ?? '';
+      // Kotlin's `"""…""".trimMargin()` runs without each line's `|` margin.
+      const margin = /^\s*\.\s*trimMargin\s*\(/.test(
+        code.slice(PIECE.lastIndex, PIECE.lastIndex + 40),
+      );
+      pieces.push({
+        at,
+        end: PIECE.lastIndex,
+        body: margin ? body.replace(/^[ \t]*\|/gm, '') : body,
+      });
+    }
   }
-  return joined;
+  return pieces;
 }
 
 /**
@@ -83,47 +213,209 @@ function dollarQuoted(code: string): Array<{ at: number; body: string }> {
 }
 
 /**
- * Whether SQL text, whole or (a PL/pgSQL body) statement by statement, holds a
- * grouped query reading the dataset through its primary key.
+ * How code puts the texts before and after `gap` together: into one string
+ * (side by side, `+`, PHP's `.`), around a variable (`" … " + cond + " … "`,
+ * read with a stand-in for it), within one statement some other way (`"
+ * ".join([…])`, `sql += …`, a template in a template: not read whole), or not
+ * (another statement).
  */
-function readsThroughKey(text: string, target: DatasetTarget): boolean {
-  const throughKey = (sql: string) => {
+function joinOf(gap: string): 'whole' | 'variable' | 'statement' | undefined {
+  // `sql += "…"` on the next statement, as unconditional as the first.
+  if (
+    /^[\s+\\]*$/.test(gap) ||
+    /^\s*\.\s*$/.test(gap) ||
+    /^\s*;?\s*[\w$]+\s*(?:\+=|\.=)\s*$/.test(gap)
+  )
+    return 'whole';
+  if (
+    /^\s*\+\s*[\w.$]+(?:\([^()"'`;\n]*\))?\s*\+\s*$/.test(gap) ||
+    /^\s*\.\s*\$\w+\s*\.\s*$/.test(gap)
+  )
+    return 'variable';
+  if (gap.length > 500 || /\n[ \t]*\r?\n/.test(gap)) return undefined;
+  // `;` ends a statement, unless the next one appends to the text (`sql +=
+  // …`, `sb.append(…)`, either under an `if`).
+  if (
+    /;(?![\s}]*(?:if\s*\([^;\n]*\)\s*\{?\s*)?(?:[\w.$]+[ \t]*(?:\+=|\.=|<<)|[\w.$]+\.(?:append|add|push|concat|write)\w*[ \t]*\())/i.test(
+      gap,
+    )
+  )
+    return undefined;
+  // So does a new assignment, not one extending the text (`sql = sql + …`).
+  if (/\n[ \t]*([\w.$]+)[ \t]*=(?![=>])(?![ \t]*\1(?![\w$]))/.test(gap))
+    return undefined;
+  // A line closing more than the gap opened has left the call holding the
+  // text (a block's `}` has not: `if (…) { sql += …; }`).
+  let depth = 0;
+  for (const ch of gap) {
+    if (ch === '(' || ch === '[') depth++;
+    else if (ch === ')' || ch === ']') depth--;
+    else if (ch === '\n' && depth < 0) return undefined;
+  }
+  return 'statement';
+}
+
+/** What a grouped query read from code comes to. */
+type Verdict = 'through-key' | 'fine' | 'unread';
+
+/**
+ * Whether a parsed query's stand-in for code (see withValuesForPlaceholders)
+ * sits where it could read a column through the key or change what is
+ * grouped: in a grouped query's select list, HAVING, ORDER BY, windows,
+ * DISTINCT ON or GROUP BY. In WHERE, ON or FROM it reads rows before they
+ * are grouped, which a view does alike.
+ */
+function standInAfterGrouping(tree: unknown): boolean {
+  const standIn = new RegExp(
+    `"ParamRef":\\{"number":${STAND_IN / 10000}\\d{4}\\b`,
+  );
+  const seen = (node: unknown): boolean => {
+    if (Array.isArray(node)) return node.some(seen);
+    if (!node || typeof node !== 'object') return false;
+    const n = node as Record<string, any>;
+    const select = n.SelectStmt;
+    if (
+      select?.groupClause?.length &&
+      standIn.test(
+        JSON.stringify([
+          select.targetList,
+          select.havingClause,
+          select.sortClause,
+          select.windowClause,
+          select.distinctClause,
+          select.groupClause,
+        ]),
+      )
+    )
+      return true;
+    return Object.values(n).some(seen);
+  };
+  return seen(tree);
+}
+
+/**
+ * What a grouped query in code comes to: read through the key, fine, or not
+ * read whole (not SQL the parser takes, or code's text where it decides).
+ * A PL/pgSQL body is read statement by statement.
+ */
+function verdictOf(text: string, target: DatasetTarget): Verdict {
+  const one = (sql: string): Verdict | undefined => {
     try {
-      return analyzeSql(sql, parseSql(sql), target).some(statement =>
-        statement.opaque.some(read => read.kind === 'grouped-by-key'),
-      );
+      const parsed = parseSql(sql);
+      if (
+        analyzeSql(sql, parsed, target).some(statement =>
+          statement.opaque.some(read => read.kind === 'grouped-by-key'),
+        )
+      )
+        return 'through-key';
+      return standInAfterGrouping(parsed.result) ? 'unread' : 'fine';
     } catch {
-      // Not SQL the parser takes (or not SQL): patterns judge it.
       return undefined;
     }
   };
-  const whole = throughKey(text);
-  if (whole !== undefined) return whole;
+  const whole =
+    one(withValuesForPlaceholders(text)) ??
+    one(withValuesForPlaceholders(text, true));
+  if (whole) return whole;
   // `PERFORM …` is a SELECT whose rows PL/pgSQL drops.
-  return readBody(text).statements.some(
-    statement =>
-      throughKey(statement.text.replace(/^perform\b/i, 'SELECT')) === true,
+  const verdicts = readBody(text)
+    .statements.filter(s => /\bgroup\s+by\b/i.test(s.text))
+    .map(
+      s =>
+        one(
+          withValuesForPlaceholders(s.text.replace(/^perform\b/i, 'SELECT')),
+        ) ?? 'unread',
+    );
+  if (verdicts.includes('through-key')) return 'through-key';
+  return verdicts.length === 0 || verdicts.includes('unread')
+    ? 'unread'
+    : 'fine';
+}
+
+/** The dataset as a relation: after FROM (in its list), JOIN, UPDATE, INTO. */
+function relationPattern(target: DatasetTarget): RegExp {
+  const schema = escapeRegExp(target.schema);
+  const table = escapeRegExp(target.table);
+  return new RegExp(
+    `\\b(?:from|join|update|into)\\s+(?:only\\s+)?(?:[\\w."]+(?:\\s+(?:as\\s+)?\\w+)?\\s*,\\s*){0,5}(?:"?${schema}"?\\s*\\.\\s*)?"?${table}"?(?![\\w$.])`,
+    'i',
   );
 }
 
 /**
  * The lines of `code` (its comments blanked, the names it builds in written
  * in) holding a grouped query that reads a column of the dataset through its
- * primary key.
+ * primary key (`throughKey`), and those holding one that goes with the
+ * dataset but cannot be read whole (`unread`): SQL with GROUP BY that it, or
+ * a text joined to it in the same statement, names the dataset as a
+ * relation of, built in a way the parser cannot take or with code's text
+ * where it decides what is grouped. Through the view either may fail.
  */
 export function groupedByKeyInCode(
   code: string,
   target: DatasetTarget,
-): number[] {
-  const lines = new Set<number>();
-  for (const { at, body } of [...joinedLiterals(code), ...dollarQuoted(code)]) {
-    if (!/\bgroup\s+by\b/i.test(body) || !namesWord(body, target.table))
-      continue;
-    const sql = withValuesForPlaceholders(
-      // A quote escaped in the literal is one in the SQL.
-      body.replace(/\\(["'`])/g, '$1').replace(/\\n/g, '\n'),
-    );
-    if (readsThroughKey(sql, target)) lines.add(positionOf(code, at).line);
+): { throughKey: number[]; unread: number[] } {
+  // Where each starts; lines are counted after the parser's last use, which
+  // keeps one count of `code`'s lines (not one per query).
+  const throughKey: number[] = [];
+  const unread: number[] = [];
+  const relation = relationPattern(target);
+  // Texts joined in one statement (a chain), and within it those read as one
+  // string (a group).
+  const chains: Piece[][][] = [];
+  let last: Piece | undefined;
+  for (const piece of piecesOf(code)) {
+    const join =
+      last && !last.block && !piece.block
+        ? joinOf(code.slice(last.end, piece.at))
+        : undefined;
+    const chain = chains[chains.length - 1];
+    if (!join || !chain) chains.push([[piece]]);
+    else if (join === 'statement') chain.push([piece]);
+    else {
+      const group = chain[chain.length - 1];
+      if (join === 'variable')
+        group.push({ ...piece, body: ` {} ${piece.body}` });
+      else group.push(piece);
+    }
+    last = piece;
   }
-  return [...lines].sort((a, b) => a - b);
+  for (const body of dollarQuoted(code)) chains.push([[{ ...body, end: 0 }]]);
+  for (const chain of chains) {
+    const groups = chain.map(group => {
+      const first = group[0];
+      const end = group[group.length - 1].end;
+      // Code joined on before or after (`prefix + "…"`, `"…" + order_by`) may
+      // be any SQL, an ORDER BY or the select list: not read whole.
+      const open =
+        (end > 0 &&
+          /^\s*(?:\+(?![+=])|\|\||\.\.|\.\s)/.test(
+            code.slice(end, end + 20),
+          )) ||
+        /(?:[^+]\+|\|\||\.\.|\s\.)\s*$/.test(
+          code.slice(Math.max(0, first.at - 20), first.at),
+        );
+      return { at: first.at, body: group.map(p => p.body).join(''), open };
+    });
+    const grouped = groups.filter(g => /\bgroup\s+by\b/i.test(g.body));
+    if (grouped.length === 0) continue;
+    const named = groups.some(g => relation.test(g.body));
+    for (const { at, body, open } of grouped) {
+      const verdict =
+        !open && namesWord(body, target.table)
+          ? verdictOf(
+              // A quote escaped in the literal is one in the SQL.
+              body.replace(/\\(["'`])/g, '$1').replace(/\\n/g, '\n'),
+              target,
+            )
+          : 'unread';
+      if (verdict === 'through-key') throughKey.push(at);
+      else if (verdict === 'unread' && named) unread.push(at);
+    }
+  }
+  const sorted = (starts: number[]) =>
+    [...new Set(starts.map(at => positionOf(code, at).line))].sort(
+      (a, b) => a - b,
+    );
+  return { throughKey: sorted(throughKey), unread: sorted(unread) };
 }

@@ -26,6 +26,7 @@ export type CodeTableStatement =
   | 'ON CONFLICT ON CONSTRAINT'
   | 'ON CONFLICT'
   | 'a grouped query reading columns through the primary key'
+  | 'a grouped query built in code that could not be read whole'
   | 'a catalog read of the table (reltuples, relpages, pg_total_relation_size, pg_stat_user_tables, information_schema’s BASE TABLE…)';
 
 const CATALOG_READ: CodeTableStatement =
@@ -702,6 +703,8 @@ function instead(
       return `on a view pg_class reads reltuples -1 and relpages 0, the size functions read 0, and pg_stat_user_tables, pg_tables, pg_indexes, pg_stats and information_schema.tables' BASE TABLE find no row: read them of ${t}_v<N>, the version the migration makes, or count through the view`;
     case 'a grouped query reading columns through the primary key':
       return `a grouped query may read a table's columns it does not group by where GROUP BY holds the primary key; a view has no key ("must appear in the GROUP BY clause"): add them to GROUP BY (the groups stay the same) or read them in an aggregate`;
+    case 'a grouped query built in code that could not be read whole':
+      return `through the view such a query fails where it reads columns it does not group by through the primary key ("must appear in the GROUP BY clause"), and code builds it where that is decided: read it whole, and add such columns to GROUP BY or read them in an aggregate`;
     case 'ON CONFLICT':
       return 'this migration gives the view an INSTEAD OF trigger until contract, through which ON CONFLICT fails: use MERGE, or wait for contract';
     default:
@@ -783,11 +786,18 @@ export function tableStatementsIn(
   }
   const ownLine = own < text.length ? positionOf(text, own).line : Infinity;
   const grouped = only
-    ? []
-    : groupedByKeyInCode(text, target).filter(l => l < ownLine);
-  if (grouped.length > 0) {
+    ? { throughKey: [], unread: [] }
+    : groupedByKeyInCode(text, target);
+  const throughKey = grouped.throughKey.filter(l => l < ownLine);
+  if (throughKey.length > 0) {
     what.push('a grouped query reading columns through the primary key');
-    for (const line of grouped) lines.add(line);
+    for (const line of throughKey) lines.add(line);
+  }
+  // Not read whole, it may read through the key: a person reads it.
+  const unread = grouped.unread.filter(l => l < ownLine);
+  if (unread.length > 0) {
+    what.push('a grouped query built in code that could not be read whole');
+    for (const line of unread) lines.add(line);
   }
   if (what.length === 0) return undefined;
   return {
