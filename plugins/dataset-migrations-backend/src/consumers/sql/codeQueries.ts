@@ -342,26 +342,20 @@ function relationPattern(target: DatasetTarget): RegExp {
   );
 }
 
+/** A text code puts together from its pieces, with where it starts. */
+interface CodeText {
+  at: number;
+  body: string;
+  /** Code is joined on before or after it (`prefix + "…"`): any SQL may be there. */
+  open: boolean;
+}
+
 /**
- * The lines of `code` (its comments blanked, the names it builds in written
- * in) holding a grouped query that reads a column of the dataset through its
- * primary key (`throughKey`), and those holding one that goes with the
- * dataset but cannot be read whole (`unread`): SQL with GROUP BY that it, or
- * a text joined to it in the same statement, names the dataset as a
- * relation of, built in a way the parser cannot take or with code's text
- * where it decides what is grouped. Through the view either may fail.
+ * The texts of `code` that may hold SQL (literals, heredoc and YAML block
+ * bodies, verbatim and raw strings, dollar-quoted bodies), each statement's
+ * together (a chain), and within it those read as one string put together.
  */
-export function groupedByKeyInCode(
-  code: string,
-  target: DatasetTarget,
-): { throughKey: number[]; unread: number[] } {
-  // Where each starts; lines are counted after the parser's last use, which
-  // keeps one count of `code`'s lines (not one per query).
-  const throughKey: number[] = [];
-  const unread: number[] = [];
-  const relation = relationPattern(target);
-  // Texts joined in one statement (a chain), and within it those read as one
-  // string (a group).
+function codeTexts(code: string): CodeText[][] {
   const chains: Piece[][][] = [];
   let last: Piece | undefined;
   for (const piece of piecesOf(code)) {
@@ -381,8 +375,8 @@ export function groupedByKeyInCode(
     last = piece;
   }
   for (const body of dollarQuoted(code)) chains.push([[{ ...body, end: 0 }]]);
-  for (const chain of chains) {
-    const groups = chain.map(group => {
+  return chains.map(chain =>
+    chain.map(group => {
       const first = group[0];
       const end = group[group.length - 1].end;
       // Code joined on before or after (`prefix + "…"`, `"…" + order_by`) may
@@ -396,26 +390,96 @@ export function groupedByKeyInCode(
           code.slice(Math.max(0, first.at - 20), first.at),
         );
       return { at: first.at, body: group.map(p => p.body).join(''), open };
-    });
+    }),
+  );
+}
+
+/** A text of code as SQL: a quote escaped in the literal is one in the SQL. */
+function sqlOf(body: string): string {
+  return body.replace(/\\(["'`])/g, '$1').replace(/\\n/g, '\n');
+}
+
+/** Lines of `code` at the given offsets, each once, in order. */
+function linesAt(code: string, starts: number[]): number[] {
+  return [...new Set(starts.map(at => positionOf(code, at).line))].sort(
+    (a, b) => a - b,
+  );
+}
+
+/**
+ * The lines of `code` (its comments blanked, the names it builds in written
+ * in) holding a grouped query that reads a column of the dataset through its
+ * primary key (`throughKey`), and those holding one that goes with the
+ * dataset but cannot be read whole (`unread`): SQL with GROUP BY that it, or
+ * a text joined to it in the same statement, names the dataset as a
+ * relation of, built in a way the parser cannot take or with code's text
+ * where it decides what is grouped. Through the view either may fail.
+ */
+export function groupedByKeyInCode(
+  code: string,
+  target: DatasetTarget,
+): { throughKey: number[]; unread: number[] } {
+  const throughKey: number[] = [];
+  const unread: number[] = [];
+  const relation = relationPattern(target);
+  for (const groups of codeTexts(code)) {
     const grouped = groups.filter(g => /\bgroup\s+by\b/i.test(g.body));
     if (grouped.length === 0) continue;
     const named = groups.some(g => relation.test(g.body));
     for (const { at, body, open } of grouped) {
       const verdict =
         !open && namesWord(body, target.table)
-          ? verdictOf(
-              // A quote escaped in the literal is one in the SQL.
-              body.replace(/\\(["'`])/g, '$1').replace(/\\n/g, '\n'),
-              target,
-            )
+          ? verdictOf(sqlOf(body), target)
           : 'unread';
       if (verdict === 'through-key') throughKey.push(at);
       else if (verdict === 'unread' && named) unread.push(at);
     }
   }
-  const sorted = (starts: number[]) =>
-    [...new Set(starts.map(at => positionOf(code, at).line))].sort(
-      (a, b) => a - b,
-    );
-  return { throughKey: sorted(throughKey), unread: sorted(unread) };
+  // Lines are counted after the parser's last use: one count of `code`'s
+  // lines, not one per query.
+  return {
+    throughKey: linesAt(code, throughKey),
+    unread: linesAt(code, unread),
+  };
+}
+
+/** A `*` or `alias.*` item of a select list, where SQL cannot be parsed. */
+const STAR_ITEM =
+  /(?:\bselect(?:\s+distinct|\s+all)?|,)\s*(?:(?:"[^"]+"|[A-Za-z_][\w$]*)\s*\.\s*)?\*\s*(?:,|\bfrom\b)/i;
+
+/**
+ * The lines of `code` holding SQL that reads the dataset's whole rows: `*`
+ * or `o.*` anywhere in a select list, `TABLE orders`, a row as one value
+ * (`row_to_json(o)`, `SELECT o`). Read by the parser, which knows what an
+ * alias stands for, where a pattern sees only a `*` right after SELECT
+ * (found by round 31: `SELECT c.name, o.* FROM orders o JOIN …` in code was
+ * unaffected under a rename). A text the parser cannot take counts where it
+ * names the dataset as a relation and lists a `*` item.
+ */
+export function wholeRowsInCode(code: string, target: DatasetTarget): number[] {
+  const relation = relationPattern(target);
+  const found: number[] = [];
+  for (const groups of codeTexts(code))
+    for (const { at, body } of groups) {
+      if (!namesWord(body, target.table)) continue;
+      const sql = sqlOf(body);
+      const whole = (text: string) => {
+        try {
+          return analyzeSql(text, parseSql(text), target).some(
+            statement =>
+              statement.stars.some(star =>
+                star.relations.some(r => r.dataset),
+              ) || statement.opaque.some(read => read.kind === 'whole-row'),
+          );
+        } catch {
+          return undefined;
+        }
+      };
+      const read =
+        whole(withValuesForPlaceholders(sql)) ??
+        whole(withValuesForPlaceholders(sql, true)) ??
+        (relation.test(sql) && STAR_ITEM.test(sql));
+      if (read) found.push(at);
+    }
+  return linesAt(code, found);
 }

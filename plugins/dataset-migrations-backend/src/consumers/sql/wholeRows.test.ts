@@ -143,3 +143,74 @@ describe('whole rows read by code under a widening clients receive as another ty
     expect(result.status).toBe('unaffected');
   });
 });
+
+describe('whole rows read by SQL in code, wherever the select list has them (round 31)', () => {
+  // Each was unaffected: the pattern saw only a `*` right after SELECT. On
+  // PostgreSQL 18, under a rename of a field, `SELECT c.name, o.* …` and
+  // `row_to_json(o)` gained the new name beside the old at cut-over and lost
+  // the old at contract: code reading `r['status']` breaks.
+  const rename = mapped({ renameField: { from: 'customer', to: 'buyer' } });
+  const added = mapped({ addField: { name: 'channel', type: 'text' } });
+  const READERS: Array<[string, string]> = [
+    [
+      'app/q.py',
+      "cur.execute('SELECT c.name, o.* FROM raw.orders o JOIN raw.customers c ON c.order_id = o.id')\n",
+    ],
+    [
+      'src/q.ts',
+      'const { rows } = await pool.query(`SELECT 1 AS k, * FROM raw.orders WHERE id = ${id}`);\n',
+    ],
+    ['app/json.py', 'cur.execute("SELECT row_to_json(o) FROM raw.orders o")\n'],
+    ['app/agg.py', 'cur.execute("SELECT json_agg(o) FROM raw.orders o")\n'],
+    [
+      'app/row.py',
+      'cur.execute("SELECT o FROM raw.orders o WHERE o.id = %s", (1,))\n',
+    ],
+    [
+      'src/table.js',
+      "const { rows } = await pool.query('TABLE raw.orders');\n",
+    ],
+    ['src/comment.js', "pool.query('SELECT/* all */* FROM raw.orders')\n"],
+    [
+      'src/knex.ts',
+      "const rows = await knex.raw('SELECT c.name, o.* FROM raw.orders AS o, raw.customers c WHERE o.id = c.order_id AND c.region = ?', [region]);\n",
+    ],
+    [
+      'app/built.py',
+      'sql = "SELECT c.name, o.* FROM raw.orders o " + join_clause + " WHERE o.id = %s"\n',
+    ],
+  ];
+
+  it.each(READERS)(
+    '%s goes to a person under a rename and an added field',
+    (path, content) => {
+      for (const mapping of [rename, added]) {
+        const result = status(path, content, mapping);
+        expect({ path, status: result.status }).toEqual({
+          path,
+          status: 'unparseable',
+        });
+        expect(result.impact.problem?.message).toMatch(/whole row/);
+      }
+    },
+  );
+
+  it('leaves code whose SQL names its columns, counts its rows, or reads another table whole alone', () => {
+    for (const [path, content] of [
+      [
+        'app/q.py',
+        "cur.execute('SELECT o.id, c.* FROM raw.customers c JOIN raw.orders o ON o.id = c.order_id')\n",
+      ],
+      ['app/count.py', "cur.execute('SELECT count(*) FROM raw.orders')\n"],
+      ['app/other.py', "cur.execute('SELECT o.* FROM raw.orders_archive o')\n"],
+      [
+        'app/kw.py',
+        'def load(conn, *, table="raw.orders"):\n    return conn.execute(f"SELECT id FROM {table}")\n',
+      ],
+    ])
+      expect({ path, status: status(path, content, rename).status }).toEqual({
+        path,
+        status: 'unaffected',
+      });
+  });
+});

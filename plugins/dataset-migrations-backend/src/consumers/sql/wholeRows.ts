@@ -10,6 +10,7 @@ import {
 } from './fieldMapping';
 import { positionOf } from '../../sql/sqlParser';
 import { modelClassNames, ormClassesOf } from './ormClasses';
+import { wholeRowsInCode } from './codeQueries';
 
 /**
  * Where code in another language reads or writes the dataset's rows whole,
@@ -239,11 +240,13 @@ export function wholeRowsReadByCode(
   const whole = wholeRowsRead(content, target, mapping, rowsChange);
   if (rowsChange) {
     const library = libraryWholeRows(content, target, classesMappedElsewhere);
+    const inSql = wholeRowsInCode(content, target);
+    if (inSql.length > 0) library.what.push('a whole row in its SQL');
     for (const what of library.what)
       if (!whole.what.includes(what)) whole.what.push(what);
-    whole.lines = [...new Set([...whole.lines, ...library.lines])].sort(
-      (a, b) => a - b,
-    );
+    whole.lines = [
+      ...new Set([...whole.lines, ...library.lines, ...inSql]),
+    ].sort((a, b) => a - b);
   }
   return { ...whole, widened: whole.lines.length > 0 ? widened : [] };
 }
