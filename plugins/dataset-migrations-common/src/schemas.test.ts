@@ -310,9 +310,7 @@ describe('describeIssues', () => {
         expect.stringMatching(
           /^changes\[2\]\.dropField\.name: must start with/,
         ),
-        expect.stringMatching(
-          /^request: Unrecognized key\(s\) in object: 'extra'/,
-        ),
+        expect.stringMatching(/^Unrecognized key\(s\) in object: 'extra'/),
       ]),
     );
     expect(problems).toHaveLength(5);
@@ -348,8 +346,9 @@ describe('describeIssues', () => {
     ).toEqual(['changes: must hold at most 200 changes']);
   });
 
-  it('names the request itself when the body is not an object', () => {
-    expect(problemsOf('nope')).toEqual([expect.stringMatching(/^request: /)]);
+  it('says a problem of the whole body alone: the caller names what it is', () => {
+    // `Invalid migration spec: Expected object, received string`.
+    expect(problemsOf('nope')).toEqual(['Expected object, received string']);
   });
 });
 

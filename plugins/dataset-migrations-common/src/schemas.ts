@@ -225,21 +225,25 @@ function describeIssue(
       return closest.issues.flatMap(inner => describeIssue(inner, prefix));
     }
     return [
-      `${formatPath(
+      atPath(
         path,
-      )}: must be one of renameField, addField, dropField, changeType, deriveField`,
+        'must be one of renameField, addField, dropField, changeType, deriveField',
+      ),
     ];
   }
   if (issue.code === 'unrecognized_keys') {
     // zod names every key in full: thousands, or one of a megabyte, would make
     // the 400 (and the audit event that records it) as large as the body.
     return [
-      `${formatPath(path)}: Unrecognized key(s) in object: ${namedFewKeys(
-        issue.keys.map(key => `'${cutShort(key)}'`),
-      )}`,
+      atPath(
+        path,
+        `Unrecognized key(s) in object: ${namedFewKeys(
+          issue.keys.map(key => `'${cutShort(key)}'`),
+        )}`,
+      ),
     ];
   }
-  return [`${formatPath(path)}: ${issue.message}`];
+  return [atPath(path, issue.message)];
 }
 
 /** How many unknown keys a message names before it counts the rest. */
@@ -281,9 +285,13 @@ function formatPathPart(part: string | number, i: number): string {
   return i === 0 ? cutShort(part) : `.${cutShort(part)}`;
 }
 
-function formatPath(path: (string | number)[]): string {
-  if (path.length === 0) return 'request';
-  return path.map(formatPathPart).join('');
+/**
+ * A problem at its path; one with the whole value (a body, an id) is said alone:
+ * the message already names what was invalid (`Invalid campaign id: …`).
+ */
+function atPath(path: (string | number)[], problem: string): string {
+  if (path.length === 0) return problem;
+  return `${path.map(formatPathPart).join('')}: ${problem}`;
 }
 
 /**

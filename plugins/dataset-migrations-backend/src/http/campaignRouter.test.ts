@@ -313,7 +313,7 @@ changes:
     const badId = await as(ADMIN).get('/campaigns/not-a-uuid');
     expect(badId.status).toBe(400);
     expect(badId.body.error.message).toBe(
-      'Invalid campaign id: request: must be a campaign id',
+      'Invalid campaign id: must be a campaign id',
     );
     const missing = await as(ADMIN).get(
       '/campaigns/6f0a1f3e-5b7c-4d7e-9a51-2a7f0d6b9c11',
@@ -487,7 +487,7 @@ changes:
       });
       expect(response.status).toBe(400);
       expect(response.body.error.message).toBe(
-        'Invalid campaign id: request: must be a campaign id',
+        'Invalid campaign id: must be a campaign id',
       );
       expect(lastAudit(`campaign-${action}`)).toMatchObject({
         outcome: 'failed',
@@ -714,7 +714,7 @@ changes:
     const start = await as(ADMIN).post(path('start'), { force: true });
     expect(start.status).toBe(400);
     expect(start.body.error.message).toBe(
-      "Invalid start request: request: Unrecognized key(s) in object: 'force'",
+      "Invalid start request: Unrecognized key(s) in object: 'force'",
     );
     expect(lastAudit('campaign-start')).toMatchObject({
       outcome: 'failed',
@@ -866,7 +866,7 @@ changes:
         { failedSeen: ['x'.repeat(301)] },
         'failedSeen[0]: String must contain at most 300 character(s)',
       ],
-      [{ accept: true }, "request: Unrecognized key(s) in object: 'accept'"],
+      [{ accept: true }, "Unrecognized key(s) in object: 'accept'"],
     ] as const) {
       const response = await as(ADMIN).post(path('resume'), body);
       expect(response.status).toBe(400);

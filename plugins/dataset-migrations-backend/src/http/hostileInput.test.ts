@@ -703,7 +703,7 @@ describe('hostile and careless input', () => {
     );
     expect(created.status).toBe(400);
     expect(message(created)).toBe(
-      "Invalid migration spec: request: Duplicate key in object: 'dryRun' (each key may be named once)",
+      "Invalid migration spec: Duplicate key in object: 'dryRun' (each key may be named once)",
     );
     expect(await migrationRows()).toBe(created0);
     // As JSON.parse reads keys: an escape names the same one.
@@ -726,7 +726,7 @@ describe('hostile and careless input', () => {
     );
     expect(cancel.status).toBe(400);
     expect(message(cancel)).toBe(
-      "Invalid cancel request: request: Duplicate key in object: 'reason' (each key may be named once)",
+      "Invalid cancel request: Duplicate key in object: 'reason' (each key may be named once)",
     );
     const campaign = await post(
       `/campaigns/${ZERO_ID}/pause`,
@@ -756,17 +756,31 @@ describe('hostile and careless input', () => {
   });
 
   it('says a body is not JSON when it is not, and reads a YAML body on every route', async () => {
-    for (const body of ['{"entityRef":', 'null'])
-      for (const route of ['/migrations', '/plans']) {
-        const res = await api()
-          .post(`${API}${route}`)
-          .set('Content-Type', 'application/json')
-          .send(body);
-        expect(res.status).toBe(400);
-        expect(message(res)).toMatch(
-          /^Invalid request: the body is not a JSON object or array: /,
+    const postJson = (route: string, body: string) =>
+      api()
+        .post(`${API}${route}`)
+        .set('Content-Type', 'application/json')
+        .send(body);
+    for (const route of ['/migrations', '/plans']) {
+      const res = await postJson(route, '{"entityRef":');
+      expect(res.status).toBe(400);
+      expect(message(res)).toMatch(
+        /^Invalid request: the body is not a JSON object or array: /,
+      );
+      // Valid JSON, just no object: told what it is, not that it is no JSON.
+      for (const [body, what] of [
+        ['null', 'null'],
+        [' "hello"', 'a string'],
+        ['42', 'a number'],
+        ['false', 'false'],
+      ]) {
+        const scalar = await postJson(route, body);
+        expect(scalar.status).toBe(400);
+        expect(message(scalar)).toBe(
+          `Invalid request: the body must be a JSON object, not ${what}`,
         );
       }
+    }
     // An action's body as YAML is read as its JSON would be.
     const run = await api()
       .post(`${API}/migrations`)
@@ -780,7 +794,7 @@ describe('hostile and careless input', () => {
     const refused = await cancel('overide: yes\n');
     expect(refused.status).toBe(400);
     expect(message(refused)).toContain(
-      "Invalid cancel request: request: Unrecognized key(s) in object: 'overide'",
+      "Invalid cancel request: Unrecognized key(s) in object: 'overide'",
     );
     const bad = await cancel('a: [unclosed\n');
     expect(bad.status).toBe(400);
@@ -827,7 +841,7 @@ describe('hostile and careless input', () => {
     const flat = await cancel(`${keys.map(k => `${k}: 1`).join('\n')}\n`);
     expect(flat.status).toBe(400);
     expect(message(flat)).toContain(
-      "Invalid cancel request: request: Unrecognized key(s) in object: 'k0'",
+      "Invalid cancel request: Unrecognized key(s) in object: 'k0'",
     );
     // No body: cancelled, or refused for a run that has ended.
     expect([200, 409]).toContain((await cancel('{}\n')).status);

@@ -404,7 +404,7 @@ describe('permissions and audit on every run route', () => {
         route,
         id,
         res,
-        "request: Unrecognized key(s) in object: 'overide'",
+        "Unrecognized key(s) in object: 'overide'",
         before,
       );
     },
@@ -509,7 +509,7 @@ describe('permissions and audit on every run route', () => {
     const message: string = refused.body.error.message;
     expect(message.length).toBeLessThan(2_000);
     expect(message).toMatch(
-      /^Invalid cancel request: request: Unrecognized key\(s\) in object: 'y+…\(cut short: \d+ more characters\)', 'k0', .* and 4991 more \(5001 in all\)$/,
+      /^Invalid cancel request: Unrecognized key\(s\) in object: 'y+…\(cut short: \d+ more characters\)', 'k0', .* and 4991 more \(5001 in all\)$/,
     );
     expect(audits).toEqual([
       expect.objectContaining({
@@ -583,7 +583,7 @@ describe('permissions and audit on every run route', () => {
       const res = await api().post(`${API}/migrations/zzz/${action}`).send({});
       expect(res.status).toBe(400);
       expect(res.body.error.message).toBe(
-        'Invalid migration id: request: must be a migration id',
+        'Invalid migration id: must be a migration id',
       );
       expect(audits).toEqual([
         expect.objectContaining({

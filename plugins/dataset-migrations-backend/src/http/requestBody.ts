@@ -121,8 +121,8 @@ function yamlNesting(text: string): number {
 
 /**
  * Refuses any body but an empty one for an action that reads none (`what`
- * names it in the 400: `Invalid cancel request: request: Unrecognized key(s)
- * in object: 'overide'`); call it inside the action's audit event.
+ * names it in the 400: `Invalid cancel request: Unrecognized key(s) in object:
+ * 'overide'`); call it inside the action's audit event.
  */
 export function noBody(req: express.Request, what: string): void {
   parseInput(emptyRequestSchema, bodyOf(req, what), what);
@@ -144,8 +144,9 @@ const BODY_REFUSALS = new Set([
  * charset they do not read) is kept for bodyOf to throw, rather than answered
  * here, so the action's route refuses it inside its audit event and the
  * refusal is recorded like any other. JSON.parse's own message alone
- * (`Unexpected end of JSON input`; `Unexpected token 'n'` for a body of
- * `null`, valid JSON but no object) becomes a 400 that says what was wrong.
+ * (`Unexpected end of JSON input`) becomes a 400 that says what was wrong; a
+ * body of valid JSON but no object (`null`, `"hello"`), which the parser
+ * refuses as `"null" is not valid JSON`, is told what it is instead.
  */
 export const keepBodyRefusals: express.ErrorRequestHandler = (
   error,
@@ -163,12 +164,32 @@ export const keepBodyRefusals: express.ErrorRequestHandler = (
   next();
 };
 
-function namedRefusal(error: Error & { type?: unknown }): Error {
-  return error?.type === 'entity.parse.failed'
-    ? new InputError(
-        `Invalid request: the body is not a JSON object or array: ${error.message}`,
-      )
-    : error;
+function namedRefusal(
+  error: Error & { type?: unknown; body?: unknown },
+): Error {
+  if (error?.type !== 'entity.parse.failed') return error;
+  const other = jsonScalarKind(error.body);
+  return new InputError(
+    other
+      ? `Invalid request: the body must be a JSON object, not ${other}`
+      : `Invalid request: the body is not a JSON object or array: ${error.message}`,
+  );
+}
+
+/** What a body the strict parser refused is when it is JSON after all: `null`, `a string`… */
+function jsonScalarKind(body: unknown): string | undefined {
+  if (typeof body !== 'string') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (value === null) return 'null';
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'number') return 'a number';
+  if (typeof value === 'boolean') return `${value}`;
+  return undefined;
 }
 
 /** Each JSON body's text as received, kept by `express.json` (see keepJsonText) for bodyOf. */
@@ -214,9 +235,9 @@ function refuseDuplicateKeys(req: express.Request, what: string): void {
   }
   const duplicate = firstDuplicateKey(text);
   if (!duplicate) return;
-  const path = duplicate.path.length ? keyPath(duplicate.path) : 'request';
+  const path = duplicate.path.length ? `${keyPath(duplicate.path)}: ` : '';
   throw new InputError(
-    `Invalid ${what}: ${path}: Duplicate key in object: '${cutShort(
+    `Invalid ${what}: ${path}Duplicate key in object: '${cutShort(
       duplicate.key,
     )}' (each key may be named once)`,
   );
