@@ -19,7 +19,7 @@ import { DatasetCatalog } from '../catalog/DatasetCatalog';
 import { DatabaseMigrationStore } from '../database/DatabaseMigrationStore';
 import { EngineRegistry } from '../engines/EngineRegistry';
 import { RequestGuard } from '../http/RequestGuard';
-import { CampaignPlanner } from './CampaignPlanner';
+import { CampaignPlanner, skippedWhileBusy } from './CampaignPlanner';
 import { ASSESSMENT_REUSED_FOR_MS } from './recentAssessments';
 
 const DATA = 'group:default/data';
@@ -506,6 +506,13 @@ describe('CampaignPlanner', () => {
           'you may not request a migration of it (permission dataset-migrations.migration.request was denied)',
       },
     ]);
+    // Only a migration under way is busy: a campaign left with that alone is a 409.
+    expect(plan.skipped.map(s => skippedWhileBusy(s.reason))).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('skips a dataset whose earlier migration must be contracted first, as its start would, and plans one whose earlier migration only added fields', async () => {
@@ -541,6 +548,7 @@ describe('CampaignPlanner', () => {
         )} waits for its migration to version 2 (${renamed}) to be contracted: until then its name serves version 1 (user_id, renamed listener_id) to readers nobody may have discovered, which the next cut-over would stop serving. Contract that migration first (its gate looks for such readers), or roll it back`,
       },
     ]);
+    expect(skippedWhileBusy(plan.skipped[0].reason)).toBe(true);
   });
 
   async function campaignHolding(

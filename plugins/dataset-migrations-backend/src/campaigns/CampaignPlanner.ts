@@ -54,6 +54,21 @@ const DEFAULT_CONCURRENCY = 4;
 /** Where an owner-less dataset or consumer is counted in `byOwner`. */
 export const NO_OWNER = '(no owner)';
 
+const BUSY_WITH = 'busy with migration ';
+
+/** How `waitsForContract` begins: the earlier migration must be contracted first. */
+const WAITS_FOR_CONTRACT =
+  /^dataset \S+ waits for its migration to version \d+ \([^)]*\) to be contracted:/;
+
+/**
+ * Whether a skipped dataset was left out for a migration it has under way (busy,
+ * or waiting for an earlier one's contract), which passes, rather than for the
+ * selection or the dataset itself: a campaign left with only such is a 409.
+ */
+export function skippedWhileBusy(reason: string): boolean {
+  return reason.startsWith(BUSY_WITH) || WAITS_FOR_CONTRACT.test(reason);
+}
+
 /** A dataset the selector matched: its entity once read, and why it is skipped, if it is. */
 interface Candidate {
   entityRef: string;
@@ -294,7 +309,7 @@ export class CampaignPlanner {
       if (!allowed[i]) {
         candidate.skip = `you may not request a migration of it (permission ${datasetMigrationRequestPermission.name} was denied)`;
       } else if (migration) {
-        candidate.skip = `busy with migration ${migration.id} (${migration.status}, to version ${migration.targetVersion})`;
+        candidate.skip = `${BUSY_WITH}${migration.id} (${migration.status}, to version ${migration.targetVersion})`;
       } else if (campaign) {
         candidate.skip = `already in campaign ${campaign.name} (${campaign.state})`;
       }

@@ -32,6 +32,7 @@ import type { JobQueue } from '../queue/JobQueue';
 import { namedFew } from '../validation/namedFew';
 import { parseInput } from '../validation/parseInput';
 import type { CampaignPlanning } from './CampaignPlanning';
+import { skippedWhileBusy } from './CampaignPlanner';
 import type { Clock } from './CampaignRunner';
 import { windowWait } from './windowWait';
 import { assertMayOwn } from './campaignOwner';
@@ -380,19 +381,22 @@ export class CampaignService {
   }
 }
 
-/** The plan, or a 400 when it selects no dataset that can be migrated. */
+/**
+ * The plan, or a 400 when it selects no dataset that can be migrated; a 409 when
+ * it matched some, all left out only for migrations under way: busy, as the
+ * store's own check answers a dataset taken meanwhile (a later try may pass).
+ */
 function withDatasets(plan: CampaignPlan): CampaignPlan {
-  if (datasetsOf(plan).length === 0)
-    throw new InputError(
-      `Invalid campaign: selector: matches no dataset that can be migrated${
-        plan.skipped.length > 0
-          ? `: ${namedFew(
-              plan.skipped.map(s => `${s.entityRef} (${s.reason})`),
-            )}`
-          : ''
-      }`,
-    );
-  return plan;
+  if (datasetsOf(plan).length > 0) return plan;
+  const message = `Invalid campaign: selector: matches no dataset that can be migrated${
+    plan.skipped.length > 0
+      ? `: ${namedFew(plan.skipped.map(s => `${s.entityRef} (${s.reason})`))}`
+      : ''
+  }`;
+  const busy =
+    plan.skipped.length > 0 &&
+    plan.skipped.every(s => skippedWhileBusy(s.reason));
+  throw busy ? new ConflictError(message) : new InputError(message);
 }
 
 /**

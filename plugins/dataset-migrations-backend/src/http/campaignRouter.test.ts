@@ -651,6 +651,52 @@ changes:
     );
   });
 
+  it('refuses a start whose matched datasets are all busy with a 409 naming them; one matching nothing, or leaving any out for another reason, stays a 400', async () => {
+    const draft: Campaign = (
+      await as(ADMIN).post('/campaigns', campaignDocument({ name: 'all-busy' }))
+    ).body.campaign;
+    // Planned again at start: what it leaves out then, no dataset left.
+    const plan = planning.plan.bind(planning);
+    const leaving = (skipped: Array<{ entityRef: string; reason: string }>) =>
+      jest
+        .spyOn(planning, 'plan')
+        .mockImplementationOnce(async (body, who) => ({
+          ...(await plan(body, who)),
+          waves: [],
+          skipped,
+        }));
+    const busy = {
+      entityRef: ref('a'),
+      reason: 'busy with migration m-a (queued, to version 2)',
+    };
+    const waiting = {
+      entityRef: ref('b'),
+      reason: `dataset ${ref(
+        'b',
+      )} waits for its migration to version 2 (m-b) to be contracted: until then its name serves version 1 (x) to readers nobody may have discovered`,
+    };
+    const start = () => as(ADMIN).post(`/campaigns/${draft.id}/start`);
+
+    leaving([busy, waiting]);
+    const refused = await start();
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(
+      /^Invalid campaign: selector: matches no dataset that can be migrated: resource:default\/a \(busy with migration m-a \(queued, to version 2\)\)/,
+    );
+
+    leaving([busy, { entityRef: ref('c'), reason: 'not in the catalog' }]);
+    expect((await start()).status).toBe(400);
+    leaving([]);
+    const none = await start();
+    expect(none.status).toBe(400);
+    expect(none.body.error.message).toBe(
+      'Invalid campaign: selector: matches no dataset that can be migrated',
+    );
+    expect(
+      (await as(ADMIN).get(`/campaigns/${draft.id}`)).body.campaign.state,
+    ).toBe('draft');
+  });
+
   it('refuses to start a draft whose deadline passed after it was created with a 409 naming the deadline and the way on, audited, changing nothing', async () => {
     const soon = new Date(Date.now() + 3_600_000).toISOString();
     const draft: Campaign = (
