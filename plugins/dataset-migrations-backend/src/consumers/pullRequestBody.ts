@@ -44,6 +44,8 @@ export function pullRequestBody(options: {
   renamedTo?: string;
   /** Retyped fields that only widen: read as they are, never cast back. */
   widened?: Array<{ field: string; from: string; to: string }>;
+  /** Retyped fields cast back to a bounded old type (see boundedCastBacks). */
+  castBack?: Array<{ field: string; from: string; to: string }>;
 }): string {
   const { impact, verification } = options;
   const lines = [
@@ -75,6 +77,12 @@ export function pullRequestBody(options: {
       .map(
         w =>
           `\n\`${w.field}\` widens from ${w.from} to ${w.to} and is read as it is, with no cast back to ${w.from} (which would overflow again): correct both while the dataset's name still serves ${w.from} (before contract) and once it serves ${w.to}.`,
+      ),
+    ...(options.castBack ?? [])
+      .filter(c => impact.fields.includes(c.field))
+      .map(
+        c =>
+          `\n**After contract:** \`${c.field}\` is read cast back to ${c.from}, as it was: exact while the dataset's name serves ${c.from} (the migration refuses values that do not fit it until contract). Once contracted, writers may store ${c.to} values that do not fit ${c.from}, and this cast cuts them short or rounds them without an error: change the cast when this code can read ${c.to}.`,
       ),
     '',
     '### Verification',

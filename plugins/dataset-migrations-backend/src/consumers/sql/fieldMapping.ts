@@ -172,3 +172,21 @@ export function introducedNames(mapping: ConsumerMapping): Set<string> {
   for (const name of mapping.added) names.add(name);
   return new Set([...names].filter(name => !old.has(name)));
 }
+
+/**
+ * Retyped fields a rewrite casts back to an old type with a bound the new
+ * type lifts (`varchar(20)` → `text`, `numeric(10,2)` → `numeric`): exact
+ * until contract, while the engine refuses values past the bound; after it,
+ * writers may store longer values, which the cast cuts short or rounds
+ * without an error (found by round 31b). The bound cannot simply be dropped:
+ * a recursive CTE or a replaced view's column needs the old type exactly.
+ */
+export function boundedCastBacks(
+  mapping: ConsumerMapping,
+): Array<{ field: string; from: string; to: string }> {
+  return [...mapping.byField.entries()].flatMap(([field, m]) =>
+    m.kind === 'retyped' && !m.widening && /\(\s*\d/.test(m.oldType)
+      ? [{ field, from: m.oldType, to: m.newType }]
+      : [],
+  );
+}

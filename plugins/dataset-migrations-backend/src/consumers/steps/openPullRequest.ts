@@ -7,7 +7,7 @@ import type { ScmProvider } from '@dataset-migrations/plugin-dataset-migrations-
 import { pullRequestBody, pullRequestNames } from '../pullRequestBody';
 import { closeComment } from '../RollbackSettlement';
 import { relationText } from '../sql/rewriteSql';
-import { widenedFields } from '../sql/fieldMapping';
+import { boundedCastBacks, widenedFields } from '../sql/fieldMapping';
 import {
   assertRegisteredRepository,
   ConsumerFailed,
@@ -82,6 +82,7 @@ async function open(
           ? { renamedTo: relationText(mapping.renamedTo) }
           : {}),
         widened: widenedFields(mapping),
+        castBack: boundedCastBacks(mapping),
       }),
       files: patch.files,
     })
