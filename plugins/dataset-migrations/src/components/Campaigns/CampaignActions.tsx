@@ -114,7 +114,7 @@ export function CampaignActions(props: {
       <ReasonDialog
         open={dialog === 'abort'}
         title={`Abort ${campaign.title}?`}
-        text="The campaign ends for good: datasets not started yet are skipped, and it cannot be resumed. Migrations already running finish; finished ones stay as they are."
+        text="The campaign ends for good and cannot be resumed: datasets not started yet are skipped, and its migrations still awaiting approval are cancelled. Migrations already queued or running finish; finished ones stay as they are."
         confirm="Abort campaign"
         confirmName={campaign.name}
         onCancel={() => setDialog(undefined)}

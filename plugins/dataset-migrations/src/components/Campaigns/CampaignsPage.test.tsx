@@ -669,6 +669,10 @@ describe('Campaign page', () => {
     );
     await userEvent.click(screen.getByRole('button', { name: 'Abort' }));
     const abort = await screen.findByRole('dialog');
+    // What an abort does, approvals included (the runner cancels those).
+    expect(abort).toHaveTextContent(
+      'The campaign ends for good and cannot be resumed: datasets not started yet are skipped, and its migrations still awaiting approval are cancelled. Migrations already queued or running finish; finished ones stay as they are.',
+    );
     const confirmAbort = within(abort).getByRole('button', {
       name: 'Abort campaign',
     });
