@@ -463,6 +463,11 @@ export interface CampaignSummary {
   state: CampaignState;
   /** Why it is paused, aborted or waiting (e.g. "wave 1: 2 of 5 failed, over 20%"). */
   stateReason?: string;
+  /**
+   * Set while paused by its failure policy rather than by a person: resuming then
+   * overrides the policy.
+   */
+  pausedByFailurePolicy?: true;
   createdBy: string;
   createdAt: string;
   startedAt?: string;

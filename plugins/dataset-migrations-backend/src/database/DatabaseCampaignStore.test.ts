@@ -494,6 +494,10 @@ describe('DatabaseCampaignStore', () => {
     ).toBe(true);
     expect(await row()).toEqual({ ...before, state_reason: 'now' });
     expect((await campaigns.getRun(id))!.pausedByRunner).toBe(true);
+    // The page says so: resuming then overrides the policy.
+    expect(
+      (await campaigns.getCampaign(id, at(2)))!.pausedByFailurePolicy,
+    ).toBe(true);
     // A person's pause is theirs, its words included.
     await campaigns.transition(id, {
       from: ['paused'],
@@ -507,6 +511,9 @@ describe('DatabaseCampaignStore', () => {
       at: at(4),
     });
     expect((await campaigns.getRun(id))!.pausedByRunner).toBe(false);
+    expect(
+      (await campaigns.getCampaign(id, at(4)))!.pausedByFailurePolicy,
+    ).toBeUndefined();
     expect(
       await campaigns.refreshPauseReason(id, { from: 'now', to: 'later' }),
     ).toBe(false);

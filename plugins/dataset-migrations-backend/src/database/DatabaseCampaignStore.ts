@@ -1167,6 +1167,9 @@ function toSummary(
     deadline: iso(row.deadline)!,
     state: row.state,
     ...(row.state_reason ? { stateReason: row.state_reason } : {}),
+    ...(row.state === 'paused' && row.paused_by_runner
+      ? { pausedByFailurePolicy: true as const }
+      : {}),
     createdBy: row.created_by,
     createdAt: iso(row.created_at)!,
     ...(row.started_at ? { startedAt: iso(row.started_at) } : {}),

@@ -30,6 +30,8 @@ import { formatMoment } from '../shared/format';
  * Start, Pause, Resume and Abort, each enabled only when the campaign's state
  * allows it and the user may manage campaigns; otherwise disabled, saying why.
  * Pause and abort ask for a reason; abort also for the campaign's name, typed.
+ * Resume asks to confirm (its route takes no reason), saying when it overrides
+ * the failure policy's pause.
  */
 export function CampaignActions(props: {
   campaign: Campaign;
@@ -83,23 +85,27 @@ export function CampaignActions(props: {
       {campaign.state === 'draft' &&
         button('start', 'Start', () => setDialog('start'))}
       {button('pause', 'Pause', () => setDialog('pause'))}
-      {button('resume', 'Resume', () =>
-        act('resume', () =>
-          api.resumeCampaign(
-            campaign.id,
-            // What this page shows: a failure since trips the policy again.
-            campaign.datasets
-              .filter(d => FAILED_CAMPAIGN_DATASET_STATES.includes(d.state))
-              .map(d => d.entityRef),
-          ),
-        ),
-      )}
+      {button('resume', 'Resume', () => setDialog('resume'))}
       {button('abort', 'Abort', () => setDialog('abort'), 'secondary')}
       <StartDialog
         campaign={campaign}
         open={dialog === 'start'}
         onCancel={() => setDialog(undefined)}
         onConfirm={() => act('start', () => api.startCampaign(campaign.id))}
+      />
+      <ResumeDialog
+        campaign={campaign}
+        open={dialog === 'resume'}
+        onCancel={() => setDialog(undefined)}
+        onConfirm={() =>
+          act('resume', () =>
+            api.resumeCampaign(
+              campaign.id,
+              // What this page shows: a failure since trips the policy again.
+              failedShown(campaign),
+            ),
+          )
+        }
       />
       <ReasonDialog
         open={dialog === 'pause'}
@@ -136,6 +142,62 @@ function whyNotStartBy(campaign: Pick<Campaign, 'deadline'>) {
   return `Its deadline, ${formatMoment(
     campaign.deadline,
   )}, has passed: abort this draft and create the campaign again with a later deadline`;
+}
+
+function failedShown(campaign: Pick<Campaign, 'datasets'>) {
+  return campaign.datasets
+    .filter(d => FAILED_CAMPAIGN_DATASET_STATES.includes(d.state))
+    .map(d => d.entityRef);
+}
+
+/**
+ * Says what resuming does before it is sent: after the failure policy's pause it
+ * overrides the policy (audited as such), accepting the failures shown.
+ */
+function ResumeDialog(props: {
+  campaign: Campaign;
+  open: boolean;
+  onCancel(): void;
+  onConfirm(): void;
+}) {
+  const { campaign, open, onCancel, onConfirm } = props;
+  const byPolicy = campaign.pausedByFailurePolicy === true;
+  const failed = failedShown(campaign).length;
+  let accepted = `the ${failed} failed datasets this page shows are`;
+  if (failed === 1) accepted = 'the failed dataset this page shows is';
+  if (failed === 0) accepted = 'the failures it paused for are';
+  return (
+    <Dialog
+      open={open}
+      onClose={onCancel}
+      fullWidth
+      aria-labelledby="campaign-resume-title"
+    >
+      <DialogTitle id="campaign-resume-title">
+        Resume {campaign.title}?
+      </DialogTitle>
+      <DialogContent>
+        {byPolicy && (
+          <DialogContentText>
+            Its failure policy paused it
+            {campaign.stateReason ? `: ${campaign.stateReason}` : ''}. Resuming
+            overrides that pause: {accepted} accepted, and the policy pauses it
+            again only on further failures.
+          </DialogContentText>
+        )}
+        <DialogContentText>
+          The campaign runs again: datasets not started yet start as its waves
+          and rollout windows allow.
+        </DialogContentText>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onCancel}>Cancel</Button>
+        <Button color="secondary" variant="contained" onClick={onConfirm}>
+          {byPolicy ? 'Override and resume' : 'Resume'}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
 }
 
 /** Asks why; with `confirmName`, also for that name typed out before it lets go. */

@@ -573,6 +573,36 @@ describe('Campaign page', () => {
 
   it('resumes with the failures the page shows, so one that landed since is not accepted unseen', async () => {
     const api = {
+      getCampaign: jest.fn(async () =>
+        pausedCampaign({ pausedByFailurePolicy: true }),
+      ),
+      resumeCampaign: jest.fn(async () =>
+        pausedCampaign({ state: 'running', stateReason: undefined }),
+      ),
+    };
+    await renderPage(api, '/c1');
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Resume' }),
+    );
+    // Overriding the failure policy is confirmed first, the reason in front.
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent(
+      'Its failure policy paused it: wave 1: 1 of 2 failed, over 20%. Resuming overrides that pause: the failed dataset this page shows is accepted',
+    );
+    expect(api.resumeCampaign).not.toHaveBeenCalled();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Override and resume' }),
+    );
+    await waitFor(() =>
+      expect(api.resumeCampaign).toHaveBeenCalledWith('c1', [
+        'resource:default/orders',
+      ]),
+    );
+  });
+
+  it('resumes a campaign a person paused only once confirmed, saying no policy is overridden', async () => {
+    const api = {
       getCampaign: jest.fn(async () => pausedCampaign()),
       resumeCampaign: jest.fn(async () =>
         pausedCampaign({ state: 'running', stateReason: undefined }),
@@ -583,11 +613,26 @@ describe('Campaign page', () => {
     await userEvent.click(
       await screen.findByRole('button', { name: 'Resume' }),
     );
-    await waitFor(() =>
-      expect(api.resumeCampaign).toHaveBeenCalledWith('c1', [
-        'resource:default/orders',
-      ]),
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent(
+      'The campaign runs again: datasets not started yet start as its waves and rollout windows allow.',
     );
+    expect(dialog).not.toHaveTextContent('failure policy');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Cancel' }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(api.resumeCampaign).not.toHaveBeenCalled();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Resume' }));
+    await userEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', {
+        name: 'Resume',
+      }),
+    );
+    await waitFor(() => expect(api.resumeCampaign).toHaveBeenCalledTimes(1));
   });
 
   it('disables Start on a draft whose deadline passed, saying how to go on', async () => {
