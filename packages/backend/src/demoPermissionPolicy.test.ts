@@ -171,10 +171,8 @@ describe('cancelling and retrying a run', () => {
 });
 
 describe('campaigns', () => {
-  const campaignActions = [
-    { permission: datasetMigrationCampaignCreatePermission },
-    { permission: datasetMigrationCampaignManagePermission },
-  ];
+  const create = [{ permission: datasetMigrationCampaignCreatePermission }];
+  const manage = [{ permission: datasetMigrationCampaignManagePermission }];
   it('may be read by everyone signed in', async () => {
     for (const user of ['ada', 'grace', 'olivia'])
       expect(
@@ -184,11 +182,38 @@ describe('campaigns', () => {
       ).toEqual(['ALLOW']);
   });
 
-  it('are created and run by the platform team and admins only', async () => {
-    expect(await results('ada', campaignActions)).toEqual(['ALLOW', 'ALLOW']);
-    expect(await results('admin', campaignActions)).toEqual(['ALLOW', 'ALLOW']);
-    expect(await results('grace', campaignActions)).toEqual(['DENY', 'DENY']);
-    expect(await results('olivia', campaignActions)).toEqual(['DENY', 'DENY']);
+  it('are created by the platform team and admins only', async () => {
+    expect(await results('ada', create)).toEqual(['ALLOW']);
+    expect(await results('admin', create)).toEqual(['ALLOW']);
+    expect(await results('grace', create)).toEqual(['DENY']);
+    expect(await results('olivia', create)).toEqual(['DENY']);
+  });
+
+  it('are run by the platform team only where one of their groups owns the campaign, by admins all, by no one else', async () => {
+    expect(await demo.authorizeConditional(tokens.ada, manage)).toEqual([
+      {
+        result: 'CONDITIONAL',
+        pluginId: 'dataset-migrations',
+        resourceType: 'dataset-migrations-campaign',
+        conditions: {
+          rule: 'IS_CAMPAIGN_OWNER',
+          resourceType: 'dataset-migrations-campaign',
+          params: {
+            claims: expect.arrayContaining([
+              'user:default/ada',
+              'group:default/data-platform',
+            ]),
+          },
+        },
+      },
+    ]);
+    expect(await demo.authorizeConditional(tokens.admin, manage)).toEqual([
+      { result: 'ALLOW' },
+    ]);
+    for (const user of ['grace', 'olivia'])
+      expect(await demo.authorizeConditional(tokens[user], manage)).toEqual([
+        { result: 'DENY' },
+      ]);
   });
 });
 

@@ -19,7 +19,9 @@ import type {
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
+  createDatasetMigrationCampaignConditionalDecision,
   createDatasetMigrationConditionalDecision,
+  datasetMigrationCampaignConditions,
   datasetMigrationConditions,
 } from '@dataset-migrations/plugin-dataset-migrations-backend/alpha';
 import {
@@ -39,6 +41,7 @@ import {
   datasetMigrationStartPermission,
   RESOURCE_TYPE_CATALOG_ENTITY,
   RESOURCE_TYPE_DATASET_MIGRATION,
+  RESOURCE_TYPE_DATASET_MIGRATION_CAMPAIGN,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 
 /** Members of these groups may do everything in the demo. */
@@ -75,13 +78,6 @@ const SIGNED_IN_PERMISSIONS = new Set(
 /** The platform team runs campaigns; each migration still needs its dataset's rights. */
 export const DEMO_CAMPAIGN_GROUPS = ['group:default/data-platform'];
 
-const CAMPAIGN_PERMISSIONS = new Set(
-  [
-    datasetMigrationCampaignCreatePermission,
-    datasetMigrationCampaignManagePermission,
-  ].map(p => p.name),
-);
-
 const PLUGIN_PERMISSIONS = new Set(
   datasetMigrationPermissions.map(p => p.name),
 );
@@ -91,7 +87,8 @@ const PLUGIN_PERMISSIONS = new Set(
  * start, approve, roll back and contract its migrations; a consumer's owner group
  * decides for that consumer; a run may be cancelled or retried by its requester or
  * its dataset's owners; everyone signed in may read runs and campaigns and request
- * migrations; the platform team (data-platform) may create and run campaigns.
+ * migrations; the platform team (data-platform) may create campaigns and run
+ * those owned by a group they are in.
  * Every other plugin's permissions (the catalog's own, …) stay allowed, as under
  * the allow-all policy this replaces.
  *
@@ -123,12 +120,24 @@ export class DemoPermissionPolicy implements PermissionPolicy {
     if (SIGNED_IN_PERMISSIONS.has(permission.name)) {
       return { result: AuthorizeResult.ALLOW };
     }
-    if (CAMPAIGN_PERMISSIONS.has(permission.name)) {
+    const runsCampaigns = claims.some(ref =>
+      DEMO_CAMPAIGN_GROUPS.includes(ref),
+    );
+    if (permission.name === datasetMigrationCampaignCreatePermission.name) {
       return {
-        result: claims.some(ref => DEMO_CAMPAIGN_GROUPS.includes(ref))
-          ? AuthorizeResult.ALLOW
-          : AuthorizeResult.DENY,
+        result: runsCampaigns ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
       };
+    }
+    if (
+      runsCampaigns &&
+      permission.name === datasetMigrationCampaignManagePermission.name &&
+      isResourcePermission(permission, RESOURCE_TYPE_DATASET_MIGRATION_CAMPAIGN)
+    ) {
+      // Only campaigns their own groups own: another team's campaign is theirs to run.
+      return createDatasetMigrationCampaignConditionalDecision(
+        permission,
+        datasetMigrationCampaignConditions.isCampaignOwner({ claims }),
+      );
     }
     if (
       OWNER_ENTITY_PERMISSIONS.has(permission.name) &&

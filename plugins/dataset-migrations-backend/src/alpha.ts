@@ -1,9 +1,11 @@
 /**
- * Conditions for permission policies on dataset-migration runs.
+ * Conditions for permission policies on dataset-migration runs and campaigns.
  *
  * @packageDocumentation
  */
 export {
   datasetMigrationConditions,
   createDatasetMigrationConditionalDecision,
+  datasetMigrationCampaignConditions,
+  createDatasetMigrationCampaignConditionalDecision,
 } from './permissions/conditions';

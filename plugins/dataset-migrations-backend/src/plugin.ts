@@ -124,10 +124,17 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         // Loaded once here, after that choice: planning, impact and campaign plans parse SQL.
         await loadSqlParser();
         const store = await DatabaseMigrationStore.create({ database });
+        const campaignStore = new DatabaseCampaignStore(
+          await database.getClient(),
+        );
         const guard = new RequestGuard({
           permissions,
           auditor,
-          toMigrationFilter: registerPermissions(permissionsRegistry, store),
+          toMigrationFilter: registerPermissions(
+            permissionsRegistry,
+            store,
+            campaignStore,
+          ),
         });
         const engines = await EngineRegistry.fromConfig({
           config,
@@ -155,9 +162,6 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           migrations: store,
           logger: logger.child({ component: 'metrics' }),
         });
-        const campaignStore = new DatabaseCampaignStore(
-          await database.getClient(),
-        );
         const backstageAnnouncer = new BackstageMigrationAnnouncer({
           migrations: store,
           campaigns: campaignStore,

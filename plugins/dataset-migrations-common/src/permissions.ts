@@ -18,6 +18,16 @@ export const RESOURCE_TYPE_DATASET_MIGRATION = 'dataset-migration';
 export const RESOURCE_TYPE_CATALOG_ENTITY = 'catalog-entity';
 
 /**
+ * The resource type of a campaign, for permissions checked against one campaign
+ * (manage), so a policy can limit them to the campaign's owner. Its rules are
+ * registered by the backend plugin.
+ *
+ * @public
+ */
+export const RESOURCE_TYPE_DATASET_MIGRATION_CAMPAIGN =
+  'dataset-migrations-campaign';
+
+/**
  * Ask for a migration of a dataset. Without {@link datasetMigrationStartPermission}
  * the request waits for an approval by someone who may approve it.
  *
@@ -155,19 +165,23 @@ export const datasetMigrationCampaignCreatePermission = createPermission({
 });
 
 /**
- * Start, pause, resume and abort campaigns. Starting also needs the request
- * permission on every dataset the campaign migrates; each migration is requested
- * in the name of the person who started it and is approved as theirs would be.
+ * Start, pause, resume and abort a campaign; checked against the campaign, so a
+ * policy can allow it only to the campaign's owner. Starting also needs the
+ * request permission on every dataset the campaign migrates; each migration is
+ * requested in the name of the person who started it and is approved as theirs
+ * would be.
  *
  * @public
  */
 export const datasetMigrationCampaignManagePermission = createPermission({
   name: 'dataset-migrations.campaign.manage',
   attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_DATASET_MIGRATION_CAMPAIGN,
 });
 
 /**
- * Campaign permissions (basic: not checked against a resource).
+ * Campaign permissions: read and create are basic, manage is checked against
+ * the campaign.
  *
  * @public
  */

@@ -19,17 +19,18 @@ export async function assertMayOwn(
   credentials: BackstageCredentials<BackstageUserPrincipal>,
   owner: string,
 ): Promise<void> {
-  const wanted = comparable(owner);
+  const wanted = comparableRef(owner);
   const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
   const own = [credentials.principal.userEntityRef, ...ownershipEntityRefs];
-  if (wanted !== undefined && own.some(ref => comparable(ref) === wanted))
+  if (wanted !== undefined && own.some(ref => comparableRef(ref) === wanted))
     return;
   throw new NotAllowedError(
     `not allowed: campaign owner ${owner} is not you or a group you are in; name yourself or one of your groups`,
   );
 }
 
-function comparable(ref: string): string | undefined {
+/** An owner ref as campaigns compare them; undefined for one that is no ref. */
+export function comparableRef(ref: string): string | undefined {
   try {
     return stringifyEntityRef(
       parseEntityRef(ref, {

@@ -214,6 +214,24 @@ export class RequestGuard {
     }
   }
 
+  /**
+   * Throws 403 naming the permission unless the caller holds it on the campaign
+   * (a policy's conditions are resolved against the stored campaign).
+   */
+  async assertAllowedOnCampaign(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'dataset-migrations-campaign'>,
+    campaignId: string,
+  ): Promise<void> {
+    const [decision] = await this.deps.permissions.authorize(
+      [{ permission, resourceRef: campaignId }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw denied(permission.name, `campaign ${campaignId}`);
+    }
+  }
+
   /** Which runs the caller may read, for list endpoints to filter in SQL. */
   async migrationVisibility(
     credentials: BackstageCredentials,

@@ -37,7 +37,8 @@ const campaignJsonSchemaFile = resolvePackagePath(
  * Campaign routes, mounted by the plugin's router (which parses JSON and YAML
  * bodies). Reading and planning need `campaign.read`, creating a draft
  * `campaign.create`, and starting, pausing, resuming and aborting
- * `campaign.manage`; every change is one audit event, a refusal included.
+ * `campaign.manage` on the campaign; every change is one audit event, a
+ * refusal included.
  */
 export function createCampaignRouter(options: {
   service: CampaignService;
@@ -109,7 +110,7 @@ export function createCampaignRouter(options: {
     res.status(201).json({ campaign } satisfies CampaignResponse);
   });
 
-  /** A change to the campaign in the path by a user holding `campaign.manage`, as one audit event. */
+  /** A change to the campaign in the path by a user holding `campaign.manage` on it, as one audit event. */
   async function managed(
     req: express.Request,
     event: { eventId: string; severityLevel: AuditorServiceEventSeverityLevel },
@@ -125,11 +126,13 @@ export function createCampaignRouter(options: {
       req,
       { ...event, meta: { campaignId: idInPath(req) } },
       async addMeta => {
-        await guard.assertAllowed(
+        const id = parseInput(campaignId, req.params.id, 'campaign id');
+        // On this campaign: a policy may allow it only to the campaign's owner.
+        await guard.assertAllowedOnCampaign(
           credentials,
           datasetMigrationCampaignManagePermission,
+          id,
         );
-        const id = parseInput(campaignId, req.params.id, 'campaign id');
         const campaign = await act(id, credentials, addMeta);
         addMeta({ name: campaign.name, state: campaign.state });
         return service.readableTo(campaign, credentials);

@@ -1,6 +1,14 @@
 import { createConditionExports } from '@backstage/plugin-permission-node';
-import { datasetMigrationPermissionResourceRef } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { isDataset, isDatasetOwner, isRequester } from './rules';
+import {
+  datasetMigrationCampaignPermissionResourceRef,
+  datasetMigrationPermissionResourceRef,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  isCampaignOwner,
+  isDataset,
+  isDatasetOwner,
+  isRequester,
+} from './rules';
 
 const { conditions, createConditionalDecision } = createConditionExports({
   resourceRef: datasetMigrationPermissionResourceRef,
@@ -23,3 +31,25 @@ export const datasetMigrationConditions = conditions;
  */
 export const createDatasetMigrationConditionalDecision =
   createConditionalDecision;
+
+const campaignExports = createConditionExports({
+  resourceRef: datasetMigrationCampaignPermissionResourceRef,
+  rules: { isCampaignOwner },
+});
+
+/**
+ * Conditions a permission policy can use on campaigns, e.g.
+ * `datasetMigrationCampaignConditions.isCampaignOwner({ claims: ownershipEntityRefs })`.
+ *
+ * @alpha
+ */
+export const datasetMigrationCampaignConditions = campaignExports.conditions;
+
+/**
+ * Builds a conditional decision on a campaign permission from
+ * {@link datasetMigrationCampaignConditions}.
+ *
+ * @alpha
+ */
+export const createDatasetMigrationCampaignConditionalDecision =
+  campaignExports.createConditionalDecision;

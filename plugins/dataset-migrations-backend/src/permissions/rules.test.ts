@@ -4,9 +4,19 @@ import {
 } from '@backstage/plugin-permission-node';
 import type { Migration } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { MigrationPermissionFilter } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { datasetMigrationPermissionResourceRef } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { datasetMigrationConditions } from './conditions';
-import { isDatasetOwner, migrationPermissionRules } from './rules';
+import {
+  datasetMigrationCampaignPermissionResourceRef,
+  datasetMigrationPermissionResourceRef,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  datasetMigrationCampaignConditions,
+  datasetMigrationConditions,
+} from './conditions';
+import {
+  isCampaignOwner,
+  isDatasetOwner,
+  migrationPermissionRules,
+} from './rules';
 
 describe('migration permission rules', () => {
   it('turn a policy condition into the SQL filter, and reject malformed params', () => {
@@ -47,5 +57,39 @@ describe('migration permission rules', () => {
     expect(datasetMigrationPermissionResourceRef.resourceType).toBe(
       'dataset-migration',
     );
+  });
+});
+
+describe('campaign permission rules', () => {
+  it('allow a campaign to the claims that include its owner, refs compared as at create', () => {
+    expect(
+      datasetMigrationCampaignConditions.isCampaignOwner({
+        claims: ['group:default/data-platform'],
+      }),
+    ).toEqual({
+      rule: 'IS_CAMPAIGN_OWNER',
+      resourceType: 'dataset-migrations-campaign',
+      params: { claims: ['group:default/data-platform'] },
+    });
+    expect(datasetMigrationCampaignPermissionResourceRef.resourceType).toBe(
+      'dataset-migrations-campaign',
+    );
+    const campaign = {
+      name: 'c',
+      title: 'C',
+      owner: 'group:default/Data-Platform',
+    };
+    const owns = (claims: string[]) =>
+      isCampaignOwner.apply(campaign, { claims });
+    expect(owns(['user:default/ada', 'group:default/data-platform'])).toBe(
+      true,
+    );
+    expect(owns(['user:default/ada', 'group:default/admins'])).toBe(false);
+    // A bare name is a group in default, as a campaign document reads it.
+    expect(owns(['data-platform'])).toBe(true);
+    expect(owns([])).toBe(false);
+    expect(
+      isCampaignOwner.apply({ ...campaign, owner: '' }, { claims: [''] }),
+    ).toBe(false);
   });
 });

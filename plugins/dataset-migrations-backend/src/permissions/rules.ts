@@ -1,5 +1,9 @@
 import { createPermissionRule } from '@backstage/plugin-permission-node';
-import { datasetMigrationPermissionResourceRef } from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  datasetMigrationCampaignPermissionResourceRef,
+  datasetMigrationPermissionResourceRef,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
+import { comparableRef } from '../campaigns/campaignOwner';
 
 /**
  * A rule's parameters: one list of entity refs under `key`. Written as a Standard
@@ -92,3 +96,29 @@ export const isDataset = createPermissionRule<
 export const migrationPermissionRules: Array<
   typeof isRequester | typeof isDataset
 > = [isRequester, isDatasetOwner, isDataset];
+
+type CampaignRef = typeof datasetMigrationCampaignPermissionResourceRef;
+
+/**
+ * Campaigns owned by one of the claims (usually the user's groups). Refs compare
+ * as a campaign's owner is checked at create: without case, a bare name a group.
+ */
+export const isCampaignOwner = createPermissionRule<
+  CampaignRef,
+  { claims: string[] }
+>({
+  name: 'IS_CAMPAIGN_OWNER',
+  description: 'Allow campaigns owned by one of the claims',
+  resourceRef: datasetMigrationCampaignPermissionResourceRef,
+  paramsSchema: claims(),
+  apply: (campaign, { claims: refs }) => {
+    const owner = comparableRef(campaign.owner);
+    return (
+      owner !== undefined && refs.some(ref => comparableRef(ref) === owner)
+    );
+  },
+  toQuery: ({ claims: refs }) => ({ key: 'owner', values: refs }),
+});
+
+/** Every rule a policy can use on campaigns. */
+export const campaignPermissionRules = [isCampaignOwner];
