@@ -8,7 +8,7 @@ import { pausedCampaign } from './testCampaign';
 // Full pages render slowly on a shared 2-core machine.
 jest.setTimeout(30_000);
 
-describe('Campaign actions without the manage permission', () => {
+describe('Campaign actions without the manage permission on the campaign', () => {
   it('are disabled, saying why, even where the state allows them', async () => {
     const running = pausedCampaign({
       state: 'running',
@@ -31,7 +31,7 @@ describe('Campaign actions without the manage permission', () => {
       'true',
     );
     const reason =
-      'You do not have the permission dataset-migrations.campaign.manage';
+      'You do not have the permission dataset-migrations.campaign.manage for this campaign';
     expect(pause).toHaveAccessibleDescription(reason);
     await userEvent.hover(pause);
     expect(await screen.findByRole('tooltip')).toHaveTextContent(reason);
@@ -40,6 +40,8 @@ describe('Campaign actions without the manage permission', () => {
         permission: expect.objectContaining({
           name: 'dataset-migrations.campaign.manage',
         }),
+        // Checked on this campaign: a policy may let only its owner manage it.
+        resourceRef: running.id,
       }),
     );
   });

@@ -16,7 +16,7 @@ import {
   type Campaign,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
-import { useBasicPermitted } from '../shared/PermittedButton';
+import { usePermitted } from '../shared/PermittedButton';
 import {
   actionAllowed,
   CAMPAIGN_ACTIONS,
@@ -28,7 +28,7 @@ import { formatMoment } from '../shared/format';
 
 /**
  * Start, Pause, Resume and Abort, each enabled only when the campaign's state
- * allows it and the user may manage campaigns; otherwise disabled, saying why.
+ * allows it and the user may manage this campaign; else disabled, saying why.
  * Pause and abort ask for a reason; abort also for the campaign's name, typed.
  * Resume asks to confirm (its route takes no reason), saying when it overrides
  * the failure policy's pause.
@@ -40,7 +40,12 @@ export function CampaignActions(props: {
 }) {
   const { campaign, onChanged, onFailed } = props;
   const api = useApi(datasetMigrationsApiRef);
-  const permitted = useBasicPermitted(datasetMigrationCampaignManagePermission);
+  // On this campaign: a policy may let only its owner manage it.
+  const permitted = usePermitted(
+    datasetMigrationCampaignManagePermission,
+    campaign.id,
+    'campaign',
+  );
   const [dialog, setDialog] = useState<CampaignAction>();
   const [busy, setBusy] = useState(false);
 

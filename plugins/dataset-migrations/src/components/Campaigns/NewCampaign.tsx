@@ -13,7 +13,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef } from '../../api';
 import { DocumentField } from '../shared/DocumentField';
-import { useBasicPermitted } from '../shared/PermittedButton';
+import { useBasicPermitted, usePermitted } from '../shared/PermittedButton';
 import { exampleCampaignDocument } from './campaignText';
 import { GuardedButton } from '../shared/GuardedButton';
 import { PlanReview } from './PlanReview';
@@ -28,7 +28,6 @@ export function NewCampaign() {
   const api = useApi(datasetMigrationsApiRef);
   const navigate = useNavigate();
   const canCreate = useBasicPermitted(datasetMigrationCampaignCreatePermission);
-  const canManage = useBasicPermitted(datasetMigrationCampaignManagePermission);
   const [document, setDocument] = useState(() => exampleCampaignDocument());
   // The plan shown is of the document as it was reviewed; an edit asks for a new review.
   const [reviewed, setReviewed] = useState<{
@@ -36,6 +35,12 @@ export function NewCampaign() {
     plan: CampaignPlan;
   }>();
   const [created, setCreated] = useState<Campaign>();
+  // Starting the draft is managing it: checked on the campaign once it exists.
+  const canManage = usePermitted(
+    datasetMigrationCampaignManagePermission,
+    created?.id,
+    'campaign',
+  );
   const [busy, setBusy] = useState<'plan' | 'create' | 'start'>();
   const [failure, setFailure] = useState<{ title: string; error: unknown }>();
   const [confirming, setConfirming] = useState(false);

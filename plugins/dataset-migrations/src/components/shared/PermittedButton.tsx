@@ -9,19 +9,21 @@ import { GuardedButton } from './GuardedButton';
 
 /**
  * Whether the user may act with `permission` on `resourceRef` (an entity ref, or a
- * migration id for run permissions), and, when not, why, in words for a tooltip.
+ * migration or campaign id), and, when not, why, in words for a tooltip.
  * The backend checks again on every request; this only keeps people from clicking
  * buttons that would be refused.
  */
 export function usePermitted(
   permission: ResourcePermission,
   resourceRef: string | undefined,
+  /** What an id names, for the tooltip: "run" unless said. */
+  idOf: 'run' | 'campaign' = 'run',
 ): Permitted {
   return explained(
     permission,
     usePermission({ permission, resourceRef }),
-    // An entity by its ref (the row it is on may be one of many); a run is "this run".
-    resourceRef?.includes(':') ? `for ${resourceRef}` : 'for this run',
+    // An entity by its ref (the row it is on may be one of many); an id is "this run".
+    resourceRef?.includes(':') ? `for ${resourceRef}` : `for this ${idOf}`,
   );
 }
 
