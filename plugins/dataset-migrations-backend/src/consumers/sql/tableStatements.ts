@@ -12,8 +12,10 @@ import { escapeRegExp, type DatasetTarget } from './analyzeSql';
 import { groupedByKeyInCode, LITERAL, literalParts } from './codeQueries';
 import type { ConsumerMapping } from './fieldMapping';
 import { positionOf } from '../../sql/sqlParser';
+import { ormGroupedQueries, ormGroupedReason } from './ormGrouped';
 
 export type CodeTableStatement =
+  | 'a grouped query an ORM or query builder builds'
   | 'COPY … TO'
   | 'COPY … FROM'
   | 'TRUNCATE'
@@ -799,6 +801,14 @@ export function tableStatementsIn(
     what.push('a grouped query built in code that could not be read whole');
     for (const line of unread) lines.add(line);
   }
+  // Built by an ORM or a query builder, no SQL shows it (round 31b).
+  const ormGrouped = only
+    ? []
+    : ormGroupedQueries(text, target).filter(l => l < ownLine);
+  if (ormGrouped.length > 0) {
+    what.push('a grouped query an ORM or query builder builds');
+    for (const line of ormGrouped) lines.add(line);
+  }
   if (what.length === 0) return undefined;
   return {
     what,
@@ -808,7 +818,11 @@ export function tableStatementsIn(
     } it to be a table: from the first cut-over of any migration ${
       target.table
     } is a view over the new version, and the code runs unchanged until its pull request is merged, so it breaks there; ${what
-      .map(w => instead(w, target, mapping))
+      .map(w =>
+        w === 'a grouped query an ORM or query builder builds'
+          ? ormGroupedReason(ormGrouped)
+          : instead(w, target, mapping),
+      )
       .join('; ')}. Change it before the migration runs, then Retry`,
   };
 }
