@@ -192,3 +192,133 @@ export function relationsAsValues(text: string): JinjaReference[] {
   }
   return found;
 }
+
+/**
+ * SQL a macro hands the database as a Jinja string (`{% do
+ * run_query('truncate table raw.orders') %}`, `adapter.execute("copy …")`,
+ * `{% set q = 'truncate raw.orders' %}`), with where it stands: each literal,
+ * or a `~` join of literals and other values, written out as a template
+ * (`'truncate table ' ~ source('raw', 'orders')` is `truncate table {{
+ * source('raw', 'orders') }}`), for the parser to read as it reads a `{% call
+ * statement %}` block's. Masking blanks the tags, so such SQL was never read.
+ * One pass over the text, each tag's end found once: linear on any input.
+ */
+export function jinjaSqlStrings(
+  text: string,
+): Array<{ at: number; sql: string }> {
+  const found: Array<{ at: number; sql: string }> = [];
+  for (let open = text.indexOf('{'); open >= 0; ) {
+    const kind = text[open + 1];
+    if (kind !== '%' && kind !== '{') {
+      open = text.indexOf('{', open + 1);
+      continue;
+    }
+    const close = text.indexOf(kind === '%' ? '%}' : '}}', open + 2);
+    // No tag of this kind closes after it: none further does either.
+    if (close < 0) break;
+    found.push(...stringsOfTag(text.slice(open + 2, close), open + 2));
+    open = text.indexOf('{', close + 2);
+  }
+  return found;
+}
+
+/** One operand of a Jinja expression: a string literal's body, or another value's text. */
+interface Operand {
+  start: number;
+  end: number;
+  literal?: string;
+}
+
+/**
+ * Where each bracket of a tag closes, past string literals: one pass, so
+ * unclosed brackets cost nothing more.
+ */
+function closingBrackets(tag: string): Map<number, number> {
+  const pairs = new Map<number, number>();
+  const open: number[] = [];
+  for (let i = 0; i < tag.length; i++) {
+    const c = tag[i];
+    if (c === "'" || c === '"') {
+      i++;
+      while (i < tag.length && tag[i] !== c) i += tag[i] === '\\' ? 2 : 1;
+    } else if ('([{'.includes(c)) open.push(i);
+    else if (')]}'.includes(c) && open.length > 0) pairs.set(open.pop()!, i);
+  }
+  return pairs;
+}
+
+/**
+ * The `~` (or `+`) joins and lone literals of one tag's expression (see
+ * {@link jinjaSqlStrings}), at each depth of brackets: a call's arguments are
+ * read apart from what is joined around the call.
+ */
+function stringsOfTag(
+  tag: string,
+  offset: number,
+): Array<{ at: number; sql: string }> {
+  const found: Array<{ at: number; sql: string }> = [];
+  const pairs = closingBrackets(tag);
+  type Chain = { operands: Operand[]; joined: boolean };
+  const depth: Chain[] = [{ operands: [], joined: false }];
+  const flush = (chain: Chain) => {
+    if (chain.operands.some(o => o.literal !== undefined))
+      found.push({
+        at: offset + chain.operands[0].start,
+        sql: chain.operands
+          .map(o => o.literal ?? `{{ ${tag.slice(o.start, o.end)} }}`)
+          .join(''),
+      });
+    chain.operands = [];
+    chain.joined = false;
+  };
+  const add = (o: Operand) => {
+    const chain = depth[depth.length - 1];
+    if (chain.operands.length > 0 && !chain.joined) flush(chain);
+    chain.operands.push(o);
+    chain.joined = false;
+  };
+  let i = 0;
+  while (i < tag.length) {
+    const c = tag[i];
+    const chain = depth[depth.length - 1];
+    if (c === "'" || c === '"') {
+      let end = i + 1;
+      let body = '';
+      for (; end < tag.length && tag[end] !== c; end++) {
+        if (tag[end] === '\\' && end + 1 < tag.length) end++;
+        body += tag[end];
+      }
+      if (end >= tag.length) break;
+      add({ start: i, end: end + 1, literal: body });
+      i = end + 1;
+    } else if (c === '~' || c === '+') {
+      chain.joined = chain.operands.length > 0;
+      i++;
+    } else if (/[A-Za-z_]/.test(c)) {
+      // A name, or the call it makes: one value (`source('raw', 'orders')`).
+      const name = /^[\w.]+\s*/.exec(tag.slice(i, i + 200))![0];
+      const close = pairs.get(i + name.length);
+      if (tag[i + name.length] === '(' && close !== undefined) {
+        add({ start: i, end: close + 1 });
+        depth.push({ operands: [], joined: false });
+        i += name.length + 1;
+      } else {
+        add({ start: i, end: i + name.trimEnd().length });
+        i += name.length;
+      }
+    } else if ('([{'.includes(c)) {
+      flush(chain);
+      depth.push({ operands: [], joined: false });
+      i++;
+    } else if (')]}'.includes(c)) {
+      flush(chain);
+      if (depth.length > 1) depth.pop();
+      i++;
+    } else {
+      if (!/\s/.test(c)) flush(chain);
+      i++;
+    }
+  }
+  for (const chain of depth) flush(chain);
+  return found;
+}

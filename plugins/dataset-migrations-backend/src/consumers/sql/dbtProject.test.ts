@@ -1175,3 +1175,70 @@ describe('dbt relations and SQL beside a model’s own (found by the twenty-sixt
     ).toBeUndefined();
   });
 });
+
+describe('a macro running SQL on the dataset from a Jinja string (round 31b)', () => {
+  // A `{% call statement %}` block's SQL was read; the same SQL handed to
+  // run_query or adapter.execute as a string was not, and was called
+  // unaffected under an added field while PostgreSQL refused it at cut-over
+  // ("orders" is not a table, "cannot copy to view").
+  const raw = { schema: 'raw', table: 'orders', fields: ['id', 'amount'] };
+  const added = consumerMapping(
+    [
+      { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
+      { name: 'amount', type: 'integer', nullable: true, primaryKey: false },
+    ],
+    [{ addField: { name: 'note', type: 'text' } }],
+  );
+  const project = [
+    { path: 'dbt_project.yml', content: "name: shop\nversion: '1.0'\n" },
+    {
+      path: 'models/sources.yml',
+      content:
+        'version: 2\nsources:\n  - name: raw\n    schema: raw\n    tables:\n      - name: orders\n      - name: customers\n',
+    },
+  ];
+  const purge = (body: string) => ({
+    path: 'macros/purge.sql',
+    content: `{% macro purge() %}\n  ${body}\n{% endmacro %}\n`,
+  });
+  const assessMacro = (body: string) => {
+    const result = assessConsumer([...project, purge(body)], raw, added);
+    const file = result.results.find(r => r.path === 'macros/purge.sql');
+    return {
+      status: file?.status ?? 'unaffected',
+      needsTable: file?.impact.needsTable,
+      message: file?.impact.problem?.message ?? '',
+    };
+  };
+
+  it.each([
+    ["{% do run_query('truncate table raw.orders') %}", 'DELETE FROM'],
+    [
+      `{% do adapter.execute("copy raw.orders from '/x.csv'") %}`,
+      'cannot copy to view',
+    ],
+    ["{% do run_query('create index i on raw.orders (id)') %}", 'CREATE INDEX'],
+    ["{% set q = 'truncate raw.orders' %}{% do run_query(q) %}", 'DELETE FROM'],
+    [
+      "{% do run_query('truncate table ' ~ source('raw', 'orders')) %}",
+      'DELETE FROM',
+    ],
+    ['{{ run_query("truncate " ~ "raw.orders" ~ " cascade") }}', 'DELETE FROM'],
+  ])('%s goes to a person', (body, reason) => {
+    const found = assessMacro(body);
+    expect(found.status).toBe('needs-decision');
+    expect(found.needsTable).toBe(true);
+    expect(found.message).toContain(reason);
+  });
+
+  it.each([
+    "{% do run_query('truncate table raw.customers') %}",
+    `{% do adapter.execute("copy raw.customers from '/x.csv'") %}`,
+    "{% do run_query('create index i on raw.customers (id)') %}",
+    "{% set q = 'truncate raw.customers' %}{% do run_query(q) %}",
+    "{% do run_query('truncate table ' ~ source('raw', 'customers')) %}",
+    "{% do run_query('delete from raw.orders where id < 0') %}",
+  ])('not another table, nor a statement a view takes: %s', body => {
+    expect(assessMacro(body).status).toBe('unaffected');
+  });
+});

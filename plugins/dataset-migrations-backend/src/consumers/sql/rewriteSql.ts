@@ -30,6 +30,7 @@ import {
   configHooks,
   gluedNames,
   jinjaBeyondReferences,
+  jinjaSqlStrings,
   maskJinja,
   type MaskedSql,
 } from './dbtJinja';
@@ -307,6 +308,16 @@ export function rewriteSqlFile(
           position: positionOf(file.content, error.index),
         },
       });
+    const inJinja = sqlInJinjaStrings(file.content, mapping, target);
+    if (inJinja.length > 0)
+      return unchanged('needs-decision', {
+        lines: inJinja.map(d => positionOf(file.content, d.at).line),
+        needsTable: true,
+        problem: {
+          message: `${file.path}: ${inJinja[0].message} (the parser read no further: ${error.message})`,
+          position: positionOf(file.content, inJinja[0].at),
+        },
+      });
     return unchanged('unparseable', {
       problem: {
         message: error.message,
@@ -351,6 +362,7 @@ export function rewriteSqlFile(
     plan,
   );
   decideCatalogReads(file.content, mapping, target, plan);
+  decideSqlInJinjaStrings(file.content, mapping, target, plan);
   const fields = [...new Set(plan.fieldsRead)].sort();
   const lines = [
     ...new Set(plan.positions.map(i => positionOf(file.content, i).line)),
@@ -549,6 +561,62 @@ function decideTableStatementsInBodies(
       needsTable: true,
     });
   }
+}
+
+/**
+ * SQL a macro or model hands the database as a Jinja string (`{% do
+ * run_query('truncate table raw.orders') %}`, `adapter.execute(…)`, `'truncate
+ * ' ~ source('raw', 'orders')`), read as a `{% call statement %}` block's is:
+ * a statement in it that needs the dataset to be a table goes to a person.
+ */
+function decideSqlInJinjaStrings(
+  content: string,
+  mapping: ConsumerMapping,
+  target: DatasetTarget,
+  plan: EditPlan,
+): void {
+  for (const decision of sqlInJinjaStrings(content, mapping, target)) {
+    plan.positions.push(decision.at);
+    plan.decisions.push({ ...decision, needsTable: true });
+  }
+}
+
+/** The statements needing a table that SQL in Jinja strings runs (see {@link decideSqlInJinjaStrings}). */
+function sqlInJinjaStrings(
+  content: string,
+  mapping: ConsumerMapping,
+  target: DatasetTarget,
+): Array<{ at: number; message: string }> {
+  const found: Array<{ at: number; message: string }> = [];
+  for (const { at, sql } of jinjaSqlStrings(content)) {
+    // Only what may be a statement on the dataset is parsed.
+    if (!/\s/.test(sql) || !(mentionsDataset(sql, target) || /\{\{/.test(sql)))
+      continue;
+    let statements: StatementAnalysis[];
+    try {
+      statements = analyzeFile(sql, target);
+    } catch (error) {
+      if (error instanceof SqlSyntaxError) continue;
+      throw error;
+    }
+    for (const statement of statements)
+      for (const read of statement.opaque) {
+        if (read.kind !== 'view-statement') continue;
+        const message = viewStatementDecision(
+          sql,
+          statement,
+          read,
+          mapping,
+          target,
+        );
+        if (message)
+          found.push({
+            at,
+            message: `a Jinja string runs ${oneLine(sql.trim())}: ${message}`,
+          });
+      }
+  }
+  return found;
 }
 
 /** Catalog reads of the dataset's size, statistics or kind, which read wrong on the view. */
