@@ -214,3 +214,36 @@ describe('a grouped query an ORM builds, qualified by an alias', () => {
     ).toBe('unaffected');
   });
 });
+
+describe('a grouped query Sequelize builds from its options', () => {
+  it('grouped by the key: to a person; by another model’s key: unaffected', () => {
+    const content =
+      "const rows = await Order.findAll({\n  attributes: { include: [[fn('COUNT', col('notes.id')), 'n']] },\n  include: [{ model: Note, attributes: [] }],\n  group: ['Order.id'],\n});";
+    expect(assess('report.ts', content)).toEqual({
+      status: 'needs-decision',
+      lines: [4],
+      message: expect.stringContaining(
+        'through the view the grouped query an ORM or query builder builds (line 4) may fail',
+      ),
+    });
+    expect(
+      assess(
+        'report.ts',
+        content
+          .replace('Order.findAll', 'Customer.findAll')
+          .replace("'Order.id'", "'Customer.id'"),
+      ).status,
+    ).toBe('unaffected');
+    // A record's value of a column named `group` is no query's option.
+    expect(
+      assess(
+        'report.ts',
+        "await Order.create({ id: 7, group: 'id' });",
+        datasetTarget('orders', [
+          ...source,
+          { name: 'group', type: 'text', nullable: true, primaryKey: false },
+        ]),
+      ).status,
+    ).toBe('unaffected');
+  });
+});

@@ -42,6 +42,20 @@ function closing(code: string, open: number): number {
   return -1;
 }
 
+/** Where the `{` enclosing `at` opens (brackets balanced, strings not read), or -1 within the limit. */
+function enclosingBrace(code: string, at: number): number {
+  let depth = 0;
+  for (let i = at - 1; i >= Math.max(0, at - CHAIN_LIMIT); i--) {
+    const c = code[i];
+    if (c === ')' || c === ']' || c === '}') depth++;
+    else if (c === '(' || c === '[' || c === '{') {
+      if (depth === 0) return c === '{' ? i : -1;
+      depth--;
+    }
+  }
+  return -1;
+}
+
 /**
  * Where the method chain ending before `at` (a `.`) starts: back over names,
  * dots, bracketed arguments and line breaks before a `.`, to what is no part
@@ -148,11 +162,51 @@ export function ormGroupedQueries(
 ): number[] {
   // A dataset known to have no key groups nothing through one.
   if (target.key?.length === 0) return [];
-  const calls = [
-    ...code.matchAll(
-      /\.\s*(group|group_by|groupBy|groupByRaw|group_and_count|annotate)\s*\(/g,
-    ),
-  ];
+  const calls: Array<{
+    at: number;
+    line: number;
+    kind: string;
+    args?: string;
+  }> = [];
+  for (const call of code.matchAll(
+    /\.\s*(group|group_by|groupBy|groupByRaw|group_and_count|annotate)\s*\(/g,
+  )) {
+    const at = call.index ?? 0;
+    const open = at + call[0].length - 1;
+    const close = closing(code, open);
+    calls.push({
+      at,
+      line: at + 1,
+      kind: call[1],
+      args: close < 0 ? undefined : code.slice(open + 1, close),
+    });
+  }
+  // Sequelize's `Order.findAll({ include: [Note], group: ['Order.id'] })`:
+  // the chain is the call's whose options hold `group`.
+  for (const option of code.matchAll(/(?<![\w$.])group\s*:\s*/g)) {
+    const from = (option.index ?? 0) + option[0].length;
+    const options = enclosingBrace(code, option.index ?? 0);
+    if (options < 0) continue;
+    // A query's options, not a record's values (`Order.create({ group: … })`).
+    const method = /\.\s*(?:find\w*|count|aggregate|sum|max|min)\s*\(\s*$/.exec(
+      code.slice(Math.max(0, options - 100), options),
+    );
+    if (!method) continue;
+    let args: string | undefined;
+    if (code[from] === '[') {
+      const close = closing(code, from);
+      args = close < 0 ? undefined : code.slice(from + 1, close);
+    } else
+      args = /^(?:'[^'\\\n]*'|"[^"\\\n]*")/.exec(
+        code.slice(from, from + 300),
+      )?.[0];
+    calls.push({
+      at: options - method[0].length,
+      line: option.index ?? 0,
+      kind: 'group',
+      args,
+    });
+  }
   if (calls.length === 0) return [];
   const table = escapeRegExp(target.table);
   // Django names a model's table `<app>_<model>` by default (`shop_order`
@@ -221,11 +275,7 @@ export function ormGroupedQueries(
     );
   const key = target.key?.map(k => k.toLowerCase());
   const lines = new Set<number>();
-  for (const call of calls) {
-    const at = call.index ?? 0;
-    const open = at + call[0].length - 1;
-    const close = closing(code, open);
-    const args = close < 0 ? undefined : code.slice(open + 1, close);
+  for (const { at, line, kind, args } of calls) {
     const chain = code.slice(chainStart(code, at), at);
     const head = /^[\w$]+/.exec(chain.replace(/^(?:[\w$]+::)+/, ''))?.[0] ?? '';
     const ofDataset = classes.has(head) || variables.has(head);
@@ -243,16 +293,18 @@ export function ormGroupedQueries(
         if (
           q === target.table.toLowerCase() ||
           classes.has(qualifier) ||
-          variables.has(qualifier) ||
-          (aliases ??= aliasesIn(chain)).has(q)
+          variables.has(qualifier)
         )
           return true;
+        aliases ??= aliasesIn(chain);
+        if (aliases.has(q)) return true;
         // Another model's class, or another relation the chain names; any
         // other qualifier may be an alias of the dataset's.
         if (/^[A-Z]/.test(qualifier)) return false;
-        return !(relations ??= relationsIn(chain)).has(q);
+        relations ??= relationsIn(chain);
+        return !relations.has(q);
       });
-    if (call[1] === 'annotate') {
+    if (kind === 'annotate') {
       // Django: an aggregate on a queryset of the dataset's model itself.
       if (!ofDataset && !managers.some(m => chain.includes(`${m}.`))) continue;
       if (args !== undefined && !DJANGO_AGGREGATE.test(args)) continue;
@@ -273,7 +325,7 @@ export function ormGroupedQueries(
       }
     } else if (!mayBeKey(args === undefined ? undefined : refsOf(args)))
       continue;
-    lines.add(positionOf(code, at + 1).line);
+    lines.add(positionOf(code, line).line);
   }
   return [...lines].sort((a, b) => a - b);
 }
