@@ -43,9 +43,12 @@ import {
 } from './sql/dbtJinja';
 import { needsRendering, renderModel } from './sql/renderModel';
 import { migrationHistoryOf, unprovenHistory } from './sql/migrationHistory';
-import { ormClassesOf } from './sql/ormClasses';
+import { ormClassesOf, tableObjectsOf } from './sql/ormClasses';
 import { wholeRowsReadByCode, wholeRowsReason } from './sql/wholeRows';
-import { templatedTableStatementsIn } from './sql/tableStatements';
+import {
+  tableStatementsIn,
+  templatedTableStatementsIn,
+} from './sql/tableStatements';
 import { parse as parseYaml } from 'yaml';
 import { scanSqlTokens } from '../sql/sqlParser';
 import { inlineIncludes } from './sql/jinjaInclude';
@@ -95,6 +98,7 @@ function assessFiles(
     file => named.has(file) || readsThroughJinja(file, target),
   );
   const assessedFiles = new Set(candidates);
+  const links = linksIn([...named], target);
   // Files that name the dataset, and models rendering showed to read it.
   const assessed = rewriteConsumerFiles(candidates, target, mapping, files)
     .filter(
@@ -105,9 +109,15 @@ function assessFiles(
     )
     .map(result => passedToModels(result, files, target, mapping))
     .map(result => contractedModel(result, files, target, mapping))
-    .map(result =>
-      runsTemplatedTableStatements(result, files, target, mapping),
-    );
+    .map(result => runsTemplatedTableStatements(result, files, target, mapping))
+    .map(result => {
+      const file = files.find(f => f.path === result.path);
+      return (
+        (file &&
+          upsertsThroughLinkedClasses(file, result, links, target, mapping)) ??
+        result
+      );
+    });
   const dbtRepository = files.some(f =>
     /(?:^|\/)dbt_project\.yml$/.test(f.path),
   );
@@ -122,10 +132,22 @@ function assessFiles(
   const projectConfig = files
     .filter(file => !assessedFiles.has(file))
     .flatMap(file => projectConfigOfDataset(file, target, mapping) ?? []);
-  const links = linksIn([...named], target);
   const linked = files
     .filter(file => !assessedFiles.has(file))
-    .flatMap(file => linkedConfig(file, links, target, mapping) ?? []);
+    .flatMap(file => {
+      const config = linkedConfig(file, links, target, mapping);
+      return (
+        upsertsThroughLinkedClasses(
+          file,
+          config ?? unaffectedFile(file),
+          links,
+          target,
+          mapping,
+        ) ??
+        config ??
+        []
+      );
+    });
   return historyAsIsAll(
     [...assessed, ...templated, ...seeds, ...projectConfig, ...linked].map(
       result => [files.find(f => f.path === result.path), result] as const,
@@ -410,7 +432,10 @@ interface ConfigLinks {
    * under another name: the file binding it, and what a use of it looks like
    * (the name, or an ORM delegate `.purchase.`), compiled once.
    */
-  classes: Map<string, { from: string; uses: RegExp[]; orm?: boolean }>;
+  classes: Map<
+    string,
+    { from: string; uses: RegExp[]; orm?: boolean; upserts?: boolean }
+  >;
 }
 
 function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
@@ -425,14 +450,17 @@ function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
     const orm = new Set(
       ormClassesOf(file.content, target.table, target.schema),
     );
+    const objects = linkingTableObjectsOf(file.content, target.table);
     for (const name of [
       ...ormClassesOf(file.content, target.table),
-      ...tableObjectsOf(file.content, target.table),
+      ...objects,
       ...tableConstantsOf(file.content, target.table),
     ])
       links.classes.set(name, {
         from: file.path,
         orm: orm.has(name),
+        // What an ORM's upsert may name: not another schema's class.
+        upserts: orm.has(name) || objects.includes(name),
         uses: [
           wordPattern(name, ''),
           new RegExp(
@@ -506,27 +534,9 @@ function tableConstantsOf(content: string, table: string): string[] {
     .filter(linksFilesFor(table));
 }
 
-/**
- * Variables code binds to the table's object, under a name of their own:
- * SQLAlchemy Core's `orders_t = Table("orders", metadata, …)` or
- * `sa.table("orders", …)`, peewee's and pypika's `Table('orders')`, Knex's
- * `const purchases = () => knex('orders')`. Code elsewhere reads the table
- * through it (`select(orders_t.c.qty)`, `orders_t.c["qty"]`), never naming it.
- * A DataFrame read from it (`df = spark.table("raw.orders")`) is a value of
- * its own file, and a short or generic name links nothing.
- */
-function tableObjectsOf(content: string, table: string): string[] {
-  const t = String.raw`["'](?:[\w$]+\.)?${escapeRegExp(table)}["']`;
-  return [
-    ...content.matchAll(
-      new RegExp(
-        String.raw`(?:\b(?:const|let|var)\s+)?\b([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:\(\s*\)\s*=>\s*)?(?:(?:sa|sqlalchemy|sql|expression|pypika)\s*\.\s*)?(?:Table|table|knex|db)\s*\(\s*(?:name\s*=\s*)?${t}`,
-        'g',
-      ),
-    ),
-  ]
-    .map(m => m[1])
-    .filter(linksFilesFor(table));
+/** Table objects ({@link tableObjectsOf}) whose names link files: not short or generic. */
+function linkingTableObjectsOf(content: string, table: string): string[] {
+  return tableObjectsOf(content, table).filter(linksFilesFor(table));
 }
 
 /**
@@ -594,6 +604,64 @@ function linkedConfig(
           )}`
     }; the rewriter reads SQL and dbt models only: a person decides`,
   );
+}
+
+/**
+ * Code upserting through an ORM class or table object another file maps to
+ * the dataset (`insert(Order).values(…).on_conflict_do_nothing(…)` beside
+ * models.py's `class Order` with `__tablename__ = 'orders'`): PostgreSQL runs
+ * it as `INSERT … ON CONFLICT`, which fails through the view while it has an
+ * INSTEAD OF trigger, whatever fields the code reads. Undefined where it
+ * does not, or the result says already that the file needs a table.
+ */
+function upsertsThroughLinkedClasses(
+  file: ChangedFile,
+  result: RewrittenFile,
+  links: ConfigLinks,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile | undefined {
+  if (
+    !mapping.viewHasTrigger ||
+    result.impact.needsTable ||
+    isSqlPath(file.path)
+  )
+    return undefined;
+  const used = [...links.classes].filter(
+    ([, l]) =>
+      l.upserts &&
+      l.from !== file.path &&
+      l.uses.some(use => use.test(file.content)),
+  );
+  if (used.length === 0) return undefined;
+  const found = tableStatementsIn(
+    unescapedCode(file.content),
+    target,
+    mapping,
+    undefined,
+    'ON CONFLICT',
+    used.map(([name]) => name),
+  );
+  if (!found) return undefined;
+  return {
+    ...result,
+    content: file.content,
+    status: 'needs-decision',
+    impact: {
+      path: file.path,
+      status: 'needs-decision',
+      fields: result.impact.fields,
+      lines: found.lines,
+      needsTable: true,
+      problem: {
+        message: `${file.path} (using ${used
+          .map(
+            ([name, l]) => `${name}, which ${l.from} maps to ${target.table}`,
+          )
+          .join('; ')}) ${found.message}`,
+      },
+    },
+  };
 }
 
 /**

@@ -71,6 +71,61 @@ export function ormClassesOf(
   return [...new Set(names)];
 }
 
+/**
+ * Variables code binds to the table's object, under a name of their own:
+ * SQLAlchemy Core's `orders_t = Table("orders", metadata, …)` or
+ * `sa.table("orders", …)`, peewee's and pypika's `Table('orders')`, Knex's
+ * `const purchases = () => knex('orders')`. Code elsewhere reads the table
+ * through it (`select(orders_t.c.qty)`, `orders_t.c["qty"]`), never naming it.
+ * A DataFrame read from it (`df = spark.table("raw.orders")`) is a value of
+ * its own file.
+ */
+export function tableObjectsOf(content: string, table: string): string[] {
+  const t = String.raw`["'](?:[\w$]+\.)?${escapeRegExp(table)}["']`;
+  return [
+    ...content.matchAll(
+      new RegExp(
+        String.raw`(?:\b(?:const|let|var)\s+)?\b([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:\(\s*\)\s*=>\s*)?(?:(?:sa|sqlalchemy|sql|expression|pypika)\s*\.\s*)?(?:Table|table|knex|db)\s*\(\s*(?:name\s*=\s*)?${t}`,
+        'g',
+      ),
+    ),
+  ].map(m => m[1]);
+}
+
+/**
+ * An ORM's upsert of a class or table object in `names` (mapped to the
+ * table), which PostgreSQL runs as `INSERT … ON CONFLICT`: SQLAlchemy's
+ * `insert(Order).values(…).on_conflict_do_update(…)` (`postgresql.insert`,
+ * `pg_insert`), Rails' `Order.upsert_all(…)`, `upsert` and `insert_all`
+ * (`ON CONFLICT DO NOTHING`; not the banged `insert_all!`, which raises
+ * instead), Sequelize's and TypeORM's `upsert`, Sequelize's `bulkCreate` with
+ * `updateOnDuplicate` or `ignoreDuplicates`, peewee's `.on_conflict…()`,
+ * Django's `bulk_create(…, update_conflicts=True)` or `ignore_conflicts=True`,
+ * and Prisma's `prisma.order.upsert(…)` (from 4.6 a "database upsert", `INSERT
+ * … ON CONFLICT`, wherever its `where` names one unique field, the common
+ * case) and `createMany({ …, skipDuplicates: true })`. Up to 2,000 characters
+ * from the insert to its conflict clause; undefined where there are no names.
+ */
+export function ormUpsertPattern(names: string[]): string | undefined {
+  if (names.length === 0) return undefined;
+  const n = String.raw`(?<![\w$.])(?:${names
+    .map(escapeRegExp)
+    .join('|')})(?![\w$])`;
+  // Prisma's client names a model by its delegate, the name in camelCase.
+  const delegates = names
+    .map(name => escapeRegExp(name[0].toLowerCase() + name.slice(1)))
+    .join('|');
+  return [
+    String.raw`insert\s*\(\s*${n}(?:\s*\.\s*__table__)?\s*\)[\s\S]{0,2000}?\.\s*on_conflict_do_(?:nothing|update)\s*\(`,
+    String.raw`${n}\s*\.\s*(?:upsert(?:_all)?|insert_all)(?![\w$!?])`,
+    String.raw`${n}\s*\.\s*insert(?:_many|_from)?\s*\([\s\S]{0,2000}?\.\s*on_conflict(?:_ignore|_replace)?\s*\(`,
+    String.raw`${n}\s*\.\s*bulkCreate\s*\([\s\S]{0,2000}?\b(?:updateOnDuplicate\b|ignoreDuplicates\s*:\s*true)`,
+    String.raw`\bgetRepository\s*\(\s*${n}\s*\)\s*\.\s*upsert\s*\(`,
+    String.raw`${n}\s*\.\s*objects\s*\.\s*bulk_create\s*\([\s\S]{0,2000}?\b(?:update|ignore)_conflicts\s*=\s*True`,
+    String.raw`\.\s*(?:${delegates})\s*\.\s*(?:upsert\s*\(|createMany(?:AndReturn)?\s*\([\s\S]{0,2000}?\bskipDuplicates\s*:\s*true)`,
+  ].join('|');
+}
+
 /** The class names ORMs infer the table's name from: singular and plural, PascalCase. */
 export function modelClassNames(table: string): string[] {
   // Sequelize names a model's table its plural as the model spells it

@@ -1280,3 +1280,164 @@ describe('grouped queries built in code, on hostile text', () => {
     ).toBe(status);
   });
 });
+
+describe('an ORM’s upsert of the dataset, ON CONFLICT never spelled (round 31b)', () => {
+  // Each runs INSERT … ON CONFLICT on raw.orders, which fails through the
+  // view while it has an INSTEAD OF trigger ("there is no unique or exclusion
+  // constraint matching the ON CONFLICT specification"); each was unaffected.
+  const raw = { schema: 'raw', table: 'orders', fields: target.fields };
+  const drop = consumerMapping(source, [{ dropField: { name: 'customer' } }]);
+  const model = (table: string) => ({
+    path: 'app/models.py',
+    content: `class Order(Base):\n    __tablename__ = '${table}'\n    __table_args__ = {'schema': 'raw'}\n    id = Column(BigInteger, primary_key=True)\n`,
+  });
+  const rails = (table: string) => ({
+    path: 'app/models/order.rb',
+    content: `class Order < ApplicationRecord\n  self.table_name = 'raw.${table}'\nend\n`,
+  });
+  const django = (table: string) => ({
+    path: 'shop/models.py',
+    content: `class Purchase(models.Model):\n    amount = models.IntegerField()\n    class Meta:\n        db_table = 'raw"."${table}'\n`,
+  });
+  const prisma = (table: string) => ({
+    path: 'prisma/schema.prisma',
+    content: `model Order {\n  id Int @id\n  amount Int\n  @@map("${table}")\n}\n`,
+  });
+  const cases: Array<
+    [string, (table: string) => Array<{ path: string; content: string }>]
+  > = [
+    [
+      'SQLAlchemy on_conflict_do_nothing, the class mapped in another file',
+      t => [
+        model(t),
+        {
+          path: 'app/load.py',
+          content:
+            "from app.models import Order\n\ndef load(session, rows):\n    session.execute(insert(Order).values(rows).on_conflict_do_nothing(index_elements=['id']))\n",
+        },
+      ],
+    ],
+    [
+      'SQLAlchemy on_conflict_do_update, the class in the same file',
+      t => [
+        {
+          path: 'app/load.py',
+          content: `${
+            model(t).content
+          }\ndef load(session, rows):\n    stmt = insert(Order).values(rows)\n    session.execute(stmt.on_conflict_do_update(index_elements=['id'], set_={'amount': stmt.excluded.amount}))\n`,
+        },
+      ],
+    ],
+    [
+      'SQLAlchemy Core postgresql.insert of a Table',
+      t => [
+        {
+          path: 'app/core.py',
+          content: `orders_table = Table('${t}', metadata, Column('id', BigInteger, primary_key=True), schema='raw')\n\ndef load(conn, rows):\n    conn.execute(postgresql.insert(orders_table).values(rows).on_conflict_do_nothing())\n`,
+        },
+      ],
+    ],
+    [
+      'Rails upsert_all',
+      t => [
+        rails(t),
+        {
+          path: 'app/jobs/sync.rb',
+          content:
+            'class Sync\n  def run(rows)\n    Order.upsert_all(rows, unique_by: :id)\n  end\nend\n',
+        },
+      ],
+    ],
+    [
+      'Rails upsert',
+      t => [
+        rails(t),
+        {
+          path: 'app/jobs/sync.rb',
+          content:
+            'class Sync\n  def run(row)\n    Order.upsert(row, unique_by: :id)\n  end\nend\n',
+        },
+      ],
+    ],
+    [
+      'Django bulk_create(update_conflicts=True)',
+      t => [
+        django(t),
+        {
+          path: 'shop/sync.py',
+          content:
+            "from shop.models import Purchase\n\ndef sync(rows):\n    Purchase.objects.bulk_create(rows, update_conflicts=True, unique_fields=['id'], update_fields=['amount'])\n",
+        },
+      ],
+    ],
+    [
+      'Django bulk_create(ignore_conflicts=True)',
+      t => [
+        django(t),
+        {
+          path: 'shop/sync.py',
+          content:
+            'from shop.models import Purchase\n\ndef sync(rows):\n    Purchase.objects.bulk_create(rows, ignore_conflicts=True)\n',
+        },
+      ],
+    ],
+    [
+      'Prisma upsert (a database upsert from Prisma 4.6)',
+      t => [
+        prisma(t),
+        {
+          path: 'src/sync.ts',
+          content:
+            'export async function sync(prisma, o) {\n  await prisma.order.upsert({ where: { id: o.id }, create: o, update: o });\n}\n',
+        },
+      ],
+    ],
+  ];
+  const upserting = (
+    files: Array<{ path: string; content: string }>,
+    mapping = drop,
+  ) =>
+    assessConsumer(files, raw, mapping).results.find(
+      r => r.path === files[files.length - 1].path,
+    );
+
+  it.each(cases)(
+    '%s goes to a person under a drop and a widening',
+    (_, files) => {
+      for (const mapping of [drop, widen]) {
+        const result = upserting(files('orders'), mapping);
+        expect(result?.status).toBe('needs-decision');
+        expect(result?.impact.needsTable).toBe(true);
+        expect(result?.impact.problem?.message).toContain(
+          'ON CONFLICT fails: use MERGE',
+        );
+      }
+    },
+  );
+
+  it.each(cases)('%s of another table stays unaffected', (_, files) => {
+    expect(upserting(files('customers'))?.status ?? 'unaffected').toBe(
+      'unaffected',
+    );
+  });
+
+  it('Active Record’s upsert_all of the class named after the table, mapping none', () => {
+    // `Order` is `orders` by convention, in the default schema.
+    const code =
+      'class Sync\n  def run(rows)\n    Order.upsert_all(rows, unique_by: :id)\n  end\nend\n';
+    expect(assess(code, retype, 'app/jobs/sync.rb').message).toContain(
+      'ON CONFLICT fails: use MERGE',
+    );
+    expect(
+      assess(code.replace('Order', 'Customer'), retype, 'app/jobs/sync.rb')
+        .status,
+    ).toBe('unaffected');
+  });
+
+  it.each(cases)('%s through a plain view needs no table', (_, files) => {
+    // Without a trigger the view is auto-updatable: ON CONFLICT works through it.
+    expect(
+      upserting(files('orders'), rename)?.impact.needsTable,
+    ).toBeUndefined();
+  });
+});

@@ -11,6 +11,12 @@
 import { escapeRegExp, type DatasetTarget } from './analyzeSql';
 import { groupedByKeyInCode, LITERAL, literalParts } from './codeQueries';
 import type { ConsumerMapping } from './fieldMapping';
+import {
+  modelClassNames,
+  ormClassesOf,
+  ormUpsertPattern,
+  tableObjectsOf,
+} from './ormClasses';
 import { positionOf } from '../../sql/sqlParser';
 import { ormGroupedQueries, ormGroupedReason } from './ormGrouped';
 
@@ -495,6 +501,8 @@ const COPY_END = String.raw`(?:stdin|stdout|pstdin|pstdout|program|['"$%{:?]|[\w
 function patterns(
   target: DatasetTarget,
   mapping: ConsumerMapping,
+  /** Classes and table objects an ORM maps to the dataset, for its upserts. */
+  mapped: string[] = [],
 ): Array<[CodeTableStatement, RegExp]> {
   const name = namePattern(target);
   const list = `(?:only\\s+)?(?:[\\w$."]+\\s*\\*?\\s*,\\s*(?:only\\s+)?)*${name}`;
@@ -660,6 +668,10 @@ function patterns(
         'gi',
       ),
     ]);
+  // An ORM's upsert runs ON CONFLICT too, never spelling it (round 31b).
+  const upserts = ormUpsertPattern(mapped);
+  if (mapping.viewHasTrigger && upserts)
+    found.push(['ON CONFLICT', new RegExp(upserts, 'g')]);
   return found;
 }
 
@@ -749,10 +761,23 @@ export function tableStatementsIn(
   mapping: ConsumerMapping,
   bindings?: Bindings,
   only?: CodeTableStatement,
+  /** Classes other files map to the dataset (`class Order` with `__tablename__`). */
+  mappedElsewhere: string[] = [],
 ):
   | { what: CodeTableStatement[]; lines: number[]; message: string }
   | undefined {
   const plain = withoutComments(code);
+  const mapped = [
+    ...ormClassesOf(plain, target.table, target.schema),
+    ...tableObjectsOf(plain, target.table),
+    ...mappedElsewhere,
+    // Active Record and Sequelize map `Order` to `orders` by its name alone,
+    // in the default schema, where the file maps no table itself.
+    ...(target.schema === 'public' &&
+    !/\b(?:table_name|tableName|__tablename__|db_table)\b/.test(plain)
+      ? modelClassNames(target.table)
+      : []),
+  ];
   // The name where code builds it into the statement, each line kept.
   const text = resolved(plain, bindings ?? bindingsOf(plain, target));
   const own = ownTableFrom(text, target);
@@ -763,7 +788,7 @@ export function tableStatementsIn(
   const quotesName = new RegExp(`['"]${namePattern(target)}['"]`, 'i').test(
     text,
   );
-  for (const [kind, pattern] of patterns(target, mapping)) {
+  for (const [kind, pattern] of patterns(target, mapping, mapped)) {
     if (only && kind !== only) continue;
     if (kind === CATALOG_READ && !quotesName) continue;
     for (const match of text.matchAll(pattern)) {

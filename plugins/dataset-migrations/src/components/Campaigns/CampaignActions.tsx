@@ -185,9 +185,11 @@ function ResumeDialog(props: {
         {byPolicy && (
           <DialogContentText>
             Its failure policy paused it
-            {campaign.stateReason ? `: ${campaign.stateReason}` : ''}. Resuming
-            overrides that pause: {accepted} accepted, and the policy pauses it
-            again only on further failures.
+            {campaign.stateReason
+              ? `: ${campaign.stateReason.replace(/[.\s]+$/, '')}`
+              : ''}
+            . Resuming overrides that pause: {accepted} accepted, and the policy
+            pauses it again only on further failures.
           </DialogContentText>
         )}
         <DialogContentText>
@@ -197,7 +199,12 @@ function ResumeDialog(props: {
       </DialogContent>
       <DialogActions>
         <Button onClick={onCancel}>Cancel</Button>
-        <Button color="secondary" variant="contained" onClick={onConfirm}>
+        {/* The warning colour only where resuming overrides the policy. */}
+        <Button
+          color={byPolicy ? 'secondary' : 'primary'}
+          variant="contained"
+          onClick={onConfirm}
+        >
           {byPolicy ? 'Override and resume' : 'Resume'}
         </Button>
       </DialogActions>

@@ -571,6 +571,26 @@ describe('Campaign page', () => {
     );
   });
 
+  it('quotes a pause reason ending in a full stop with one full stop', async () => {
+    const api = {
+      getCampaign: jest.fn(async () =>
+        pausedCampaign({
+          pausedByFailurePolicy: true,
+          stateReason: 'wave 1: 1 of 2 failed, over 20%.',
+        }),
+      ),
+    };
+    await renderPage(api, '/c1');
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Resume' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent(
+      'Its failure policy paused it: wave 1: 1 of 2 failed, over 20%. Resuming',
+    );
+    expect(dialog).not.toHaveTextContent('..');
+  });
+
   it('resumes with the failures the page shows, so one that landed since is not accepted unseen', async () => {
     const api = {
       getCampaign: jest.fn(async () =>
