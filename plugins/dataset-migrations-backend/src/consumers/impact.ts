@@ -44,7 +44,12 @@ import {
 import { needsRendering, renderModel } from './sql/renderModel';
 import { migrationHistoryOf, unprovenHistory } from './sql/migrationHistory';
 import { ormClassesOf, tableObjectsOf } from './sql/ormClasses';
-import { wholeRowsReadByCode, wholeRowsReason } from './sql/wholeRows';
+import {
+  clientVisibleWidenings,
+  wholeRowsReadByCode,
+  wholeRowsReason,
+} from './sql/wholeRows';
+import { queryFileRunBy } from './sql/queryFiles';
 import {
   tableStatementsIn,
   templatedTableStatementsIn,
@@ -108,6 +113,7 @@ function assessFiles(
         rendersDataset(candidates[i], target),
     )
     .map(result => passedToModels(result, files, target, mapping))
+    .map(result => runByCode(result, files, mapping))
     .map(result => contractedModel(result, files, target, mapping))
     .map(result => runsTemplatedTableStatements(result, files, target, mapping))
     .map(result => {
@@ -1371,6 +1377,38 @@ function passedToModels(
     `passes ${passed.map(f => `"${f}"`).join(', ')} on to ${readers.join(
       ', ',
     )}, where what is done with it is not followed from file to file; the migration widens it, which divides with a fraction and picks other functions: cast it where it is passed on`,
+  );
+}
+
+/**
+ * A SQL file code runs and reads the rows of (see queryFileRunBy), reading as
+ * it is a field widened into a type client drivers return as another: the
+ * code gets other values, as code holding the SQL would (found by round 31b:
+ * node-postgres gave `qty` 5 as "5" under bigint, and `qty + 1` was "51").
+ */
+function runByCode(
+  result: RewrittenFile,
+  files: ChangedFile[],
+  mapping: ConsumerMapping,
+): RewrittenFile {
+  if (result.status !== 'unaffected' && result.status !== 'rewritten')
+    return result;
+  const file = files.find(f => f.path === result.path);
+  if (!file || !isSqlPath(file.path)) return result;
+  const visible = clientVisibleWidenings(mapping);
+  const read = widenedFieldsRead(result, mapping, () => true);
+  const widened = visible.filter(w => read.includes(w.field));
+  if (widened.length === 0) return result;
+  const by = queryFileRunBy(file, files);
+  if (!by) return result;
+  return toPerson(
+    { ...result, content: file.content },
+    widened.map(w => w.field),
+    `${file.path} ${by}, so code runs it and reads its rows, ${wholeRowsReason({
+      what: [],
+      lines: [],
+      widened,
+    })}: a person decides`,
   );
 }
 
