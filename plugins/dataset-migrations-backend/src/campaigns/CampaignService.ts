@@ -183,11 +183,7 @@ export class CampaignService {
         `the campaign's document names ${plan.document.name}, not ${draft.name}`,
       );
     const refs = datasetsOf(plan);
-    await permissions.assertAllowedOnEntities(
-      credentials,
-      datasetMigrationRequestPermission,
-      refs,
-    );
+    await this.assertMayRequest(credentials, refs);
     // After the rights: one who may not start it is refused for that first.
     refuseDraftPastDeadline(draft, this.now());
     const allowed = (permission: ResourcePermission<'catalog-entity'>) =>
@@ -252,7 +248,8 @@ export class CampaignService {
    * Running again. After the failure policy paused it, the failures it paused for
    * are accepted by the person resuming: the policy trips again only on more of
    * them. After a person's pause nothing is accepted: failures that came in while
-   * it was paused are judged at the next look.
+   * it was paused are judged at the next look. The resumer must hold request on
+   * every dataset not started yet, as the starter did (403 otherwise, unchanged).
    */
   async resume(
     id: string,
@@ -270,6 +267,14 @@ export class CampaignService {
       'resume request',
     );
     const campaign = await this.get(id);
+    // The runner starts the rest in the starter's name with the rights recorded at
+    // start: the resumer must hold request on it too, or resuming lends them.
+    await this.assertMayRequest(
+      credentials,
+      campaign.datasets
+        .filter(d => d.state === 'pending')
+        .map(d => d.entityRef),
+    );
     if (failedSeen) refuseUnknownFailures(campaign, failedSeen);
     // Failures the person's page did not show: told now, nothing changed, rather
     // than resumed only for the policy to pause again a moment later (a failure
@@ -371,6 +376,15 @@ export class CampaignService {
       ...(reason ? { reason } : {}),
     });
     return this.get(id);
+  }
+
+  /** 403 naming the permission and every dataset it was denied on. */
+  private assertMayRequest(credentials: User, refs: string[]): Promise<void> {
+    return this.deps.permissions.assertAllowedOnEntities(
+      credentials,
+      datasetMigrationRequestPermission,
+      refs,
+    );
   }
 
   private async plannedWithDatasets(

@@ -18,6 +18,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   datasetMigrationCampaignManagePermission,
+  datasetMigrationRequestPermission,
   type Campaign,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
@@ -49,8 +50,14 @@ const ADMINS = 'group:default/admins';
 /** Manages campaigns, as the policy allows her: those her team owns. */
 const ADA = 'user:default/ada';
 const DATA_PLATFORM = 'group:default/data-platform';
+/** Ada's teammate: may manage her team's campaigns, request only where allowed. */
+const BOB = 'user:default/bob';
 const groupsOf = (user: string) =>
-  ({ [ADMIN]: [ADMINS], [ADA]: [DATA_PLATFORM] }[user] ?? []);
+  ({ [ADMIN]: [ADMINS], [ADA]: [DATA_PLATFORM], [BOB]: [DATA_PLATFORM] }[
+    user
+  ] ?? []);
+/** `user dataset` pairs the policy denies migration request on. */
+const requestDenied = new Set<string>();
 
 const ref = (name: string) => `resource:default/${name}`;
 
@@ -60,7 +67,16 @@ const ref = (name: string) => `resource:default/${name}`;
  * is allowed. A permission not checked against a campaign cannot carry that
  * condition, so it is allowed as it stands.
  */
-function policy(permission: { name: string }, user: string): PolicyDecision {
+function policy(
+  permission: { name: string },
+  user: string,
+  resourceRef?: string,
+): PolicyDecision {
+  if (
+    permission.name === datasetMigrationRequestPermission.name &&
+    requestDenied.has(`${user} ${resourceRef}`)
+  )
+    return { result: AuthorizeResult.DENY };
   if (
     user !== ADMIN &&
     isResourcePermission(
@@ -118,9 +134,9 @@ describe('managing a campaign needs the manage permission on that campaign', () 
       ).principal.userEntityRef;
       return Promise.all(
         requests.map(async r => {
-          const decision = policy(r.permission, user);
-          if (decision.result !== AuthorizeResult.CONDITIONAL) return decision;
           const resourceRef = (r as { resourceRef?: string }).resourceRef;
+          const decision = policy(r.permission, user, resourceRef);
+          if (decision.result !== AuthorizeResult.CONDITIONAL) return decision;
           if (!resourceRef) return { result: AuthorizeResult.DENY };
           const [resolved] = await applyConditions([{ resourceRef, decision }]);
           return { result: resolved.result };
@@ -277,6 +293,42 @@ describe('managing a campaign needs the manage permission on that campaign', () 
     const abort = await as(ADA)(path('abort'), { reason: 'done' });
     expect(abort.status).toBe(200);
     expect(abort.body.campaign.state).toBe('aborted');
+  });
+
+  it('refuses a resume by one who may manage the campaign but not request a migration of a dataset it has not started: 403 naming the permission and dataset, still paused', async () => {
+    planning.waves = [[ref('c1')], [ref('c2'), ref('c3')]];
+    const theirs = await created(ADA, 'team-campaign', DATA_PLATFORM);
+    const path = (action: string) => `/campaigns/${theirs.id}/${action}`;
+    expect((await as(ADA)(path('start'))).status).toBe(200);
+    expect((await as(ADA)(path('pause'), { reason: 'wait' })).status).toBe(200);
+    // c1 is started already: what resuming lets start is c2 and c3.
+    await knex('campaign_datasets')
+      .where({ campaign_id: theirs.id, entity_ref: ref('c1') })
+      .update({ state: 'migrated' });
+    requestDenied.add(`${BOB} ${ref('c1')}`);
+    requestDenied.add(`${BOB} ${ref('c2')}`);
+    try {
+      const before = await snapshot(theirs.id);
+      const refused = await as(BOB)(path('resume'), {});
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toBe(
+        `not allowed: permission ${
+          datasetMigrationRequestPermission.name
+        } on ${ref('c2')} was denied`,
+      );
+      expect(
+        audits.filter(a => a.eventId === 'campaign-resume').at(-1),
+      ).toMatchObject({ outcome: 'failed', meta: { campaignId: theirs.id } });
+      expect(await snapshot(theirs.id)).toEqual(before);
+      expect(before.campaign.state).toBe('paused');
+
+      requestDenied.delete(`${BOB} ${ref('c2')}`);
+      const resumed = await as(BOB)(path('resume'), {});
+      expect(resumed.status).toBe(200);
+      expect(resumed.body.campaign.state).toBe('running');
+    } finally {
+      requestDenied.clear();
+    }
   });
 
   it('refuses a campaign manager a campaign that does not exist, as any campaign not theirs', async () => {
