@@ -92,4 +92,15 @@ describe('campaign permission rules', () => {
       isCampaignOwner.apply({ ...campaign, owner: '' }, { claims: [''] }),
     ).toBe(false);
   });
+
+  it('turn a campaign owner condition into a filter of the refs as apply compares them', () => {
+    expect(
+      isCampaignOwner.toQuery({
+        claims: ['user:default/Ada', 'Data-Platform', ''],
+      }),
+    ).toEqual({
+      key: 'owner',
+      values: ['user:default/ada', 'group:default/data-platform'],
+    });
+  });
 });

@@ -117,7 +117,12 @@ export const isCampaignOwner = createPermissionRule<
       owner !== undefined && refs.some(ref => comparableRef(ref) === owner)
     );
   },
-  toQuery: ({ claims: refs }) => ({ key: 'owner', values: refs }),
+  // The claims as `apply` compares them, so a filter built from this agrees with
+  // it (its reader compares the stored owner the same way); no ref, no match.
+  toQuery: ({ claims: refs }) => ({
+    key: 'owner',
+    values: refs.map(comparableRef).filter(ref => ref !== undefined),
+  }),
 });
 
 /** Every rule a policy can use on campaigns. */
