@@ -117,8 +117,8 @@ export const isCampaignOwner = createPermissionRule<
       owner !== undefined && refs.some(ref => comparableRef(ref) === owner)
     );
   },
-  // The claims as `apply` compares them, so a filter built from this agrees with
-  // it (its reader compares the stored owner the same way); no ref, no match.
+  // The claims as `apply` compares them, so a filter built from this agrees
+  // with `apply` (its reader compares the stored owner so too); no ref, no match.
   toQuery: ({ claims: refs }) => ({
     key: 'owner',
     values: refs.map(comparableRef).filter(ref => ref !== undefined),
