@@ -1,5 +1,10 @@
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import {
+  createConditionAuthorizer,
+  type PermissionRuleset,
+} from '@backstage/plugin-permission-node';
+import { datasetMigrationCampaignPermissionRules } from '@dataset-migrations/plugin-dataset-migrations-backend/alpha';
+import {
   datasetMigrationApproveOwnPermission,
   datasetMigrationApprovePermission,
   datasetMigrationCampaignCreatePermission,
@@ -214,6 +219,34 @@ describe('campaigns', () => {
       expect(await demo.authorizeConditional(tokens[user], manage)).toEqual([
         { result: 'DENY' },
       ]);
+  });
+});
+
+describe('managing a campaign, its conditions resolved as the plugin resolves them', () => {
+  // The plugin is not running here: its own rules apply the policy's decision.
+  type Campaign = Parameters<
+    (typeof datasetMigrationCampaignPermissionRules)[number]['apply']
+  >[0];
+  const authorizeOn = createConditionAuthorizer({
+    getRuleByName: (name: string) => {
+      const rule = datasetMigrationCampaignPermissionRules.find(
+        r => r.name === name,
+      );
+      if (!rule) throw new Error(`no campaign rule ${name}`);
+      return rule;
+    },
+  } as PermissionRuleset<Campaign>);
+  const mayManage = async (user: string, owner: string) => {
+    const [decision] = await demo.authorizeConditional(tokens[user], [
+      { permission: datasetMigrationCampaignManagePermission },
+    ]);
+    return authorizeOn(decision, { name: 'c', title: 'C', owner });
+  };
+
+  it("is allowed to ada on her team's campaign, not on the admins'", async () => {
+    expect(await mayManage('ada', 'group:default/data-platform')).toBe(true);
+    expect(await mayManage('ada', 'group:default/admins')).toBe(false);
+    expect(await mayManage('admin', 'group:default/data-platform')).toBe(true);
   });
 });
 

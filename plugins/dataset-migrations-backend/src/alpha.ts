@@ -1,5 +1,6 @@
 /**
- * Conditions for permission policies on dataset-migration runs and campaigns.
+ * Conditions for permission policies on dataset-migration runs and campaigns,
+ * and the campaign rules that resolve them.
  *
  * @packageDocumentation
  */
@@ -8,4 +9,5 @@ export {
   createDatasetMigrationConditionalDecision,
   datasetMigrationCampaignConditions,
   createDatasetMigrationCampaignConditionalDecision,
+  datasetMigrationCampaignPermissionRules,
 } from './permissions/conditions';

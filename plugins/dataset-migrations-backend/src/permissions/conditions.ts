@@ -4,6 +4,7 @@ import {
   datasetMigrationPermissionResourceRef,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
+  campaignPermissionRules,
   isCampaignOwner,
   isDataset,
   isDatasetOwner,
@@ -53,3 +54,12 @@ export const datasetMigrationCampaignConditions = campaignExports.conditions;
  */
 export const createDatasetMigrationCampaignConditionalDecision =
   campaignExports.createConditionalDecision;
+
+/**
+ * The rules behind {@link datasetMigrationCampaignConditions}, to resolve a
+ * policy's decision on a campaign where the plugin is not running (a policy's
+ * tests) exactly as the plugin does.
+ *
+ * @alpha
+ */
+export const datasetMigrationCampaignPermissionRules = campaignPermissionRules;
