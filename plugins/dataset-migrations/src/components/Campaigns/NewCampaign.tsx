@@ -131,7 +131,10 @@ export function NewCampaign() {
                 color="secondary"
                 onClick={() => setConfirming(true)}
                 disabled={busy !== undefined}
-                whyNot={canManage.whyNot}
+                whyNot={
+                  canManage.whyNot ??
+                  (canManage.loading ? 'Checking your permissions' : undefined)
+                }
               >
                 Start
               </GuardedButton>
