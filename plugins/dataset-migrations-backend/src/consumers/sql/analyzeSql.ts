@@ -963,8 +963,14 @@ const TEMPORAL_CALLS = new Set([
   'date',
 ]);
 
-/** Calls that look a relation up by its name (`to_regclass('orders')`, `pg_relation_size`, `has_table_privilege`). */
-const CATALOG_CALL = /^(?:pg_|to_regclass$|has_\w*privilege$)/i;
+/**
+ * Functions that look a relation up by its name (`to_regclass('orders')`,
+ * `pg_relation_size`, `pg_get_serial_sequence`, `has_table_privilege`): given
+ * the dataset's name, they read the view, not the table. Code's patterns
+ * (tableStatements' catalog reads) use the same list.
+ */
+export const CATALOG_FUNCTION = String.raw`(?:pg_\w*|to_regclass|has_\w*privilege)`;
+const CATALOG_CALL = new RegExp(`^${CATALOG_FUNCTION}$`, 'i');
 
 /**
  * Functions whose result has one type for any integer or numeric argument

@@ -1441,3 +1441,175 @@ describe('an ORM’s upsert of the dataset, ON CONFLICT never spelled (round 31b
     ).toBeUndefined();
   });
 });
+
+describe('psql, catalog calls, row helpers and loaders that need raw.orders to be a table (round 31b)', () => {
+  // Each was called unaffected though it breaks at cut-over, the name then a
+  // view over the new version.
+  const raw = { schema: 'raw', table: 'orders', fields: target.fields };
+  const added = consumerMapping(source, [
+    { addField: { name: 'channel', type: 'text' } },
+  ]);
+  const dropped = consumerMapping(source, [
+    { dropField: { name: 'customer' } },
+  ]);
+  const renamed = consumerMapping(source, [
+    { renameField: { from: 'customer', to: 'client' } },
+  ]);
+  const read = (path: string, content: string, mapping = added) => {
+    const result = rewriteSqlFile({ path, content }, raw, mapping);
+    return {
+      status: result.status,
+      message: result.impact.problem?.message ?? '',
+    };
+  };
+  const other = (content: string) =>
+    content.replace(/raw\.orders/g, 'raw.customers');
+
+  // Escaped once more inside shell double quotes, a Python string, a YAML
+  // `run:` line or a Makefile, psql still reads `\copy`.
+  it.each([
+    [
+      'load.py',
+      `subprocess.run(['psql', url, '-c', "\\\\copy raw.orders (id, amount) from 'o.csv' csv"])\n`,
+      'INSERT INTO orders (…) SELECT',
+    ],
+    [
+      'export.sh',
+      `psql "$DB" -c "\\\\copy raw.orders (id, amount) to 'o.csv' csv header"\n`,
+      'COPY (SELECT',
+    ],
+    [
+      '.github/workflows/export.yml',
+      `jobs:\n  export:\n    steps:\n      - run: psql "$DB" -c "\\\\copy raw.orders (id, amount) to 'o.csv' csv header"\n`,
+      'COPY (SELECT',
+    ],
+    [
+      'Makefile',
+      `export:\n\tpsql "$(DB)" -c "\\\\copy raw.orders (id, amount) to 'o.csv' csv header"\n`,
+      'COPY (SELECT',
+    ],
+  ])('\\\\copy with a doubled backslash: %s', (path, content, instead) => {
+    for (const mapping of [added, dropped, renamed]) {
+      const { status, message } = read(path, content, mapping);
+      expect({ path, status }).toEqual({ path, status: 'needs-decision' });
+      expect(message).toContain(instead);
+    }
+    expect(read(path, other(content)).status).toBe('unaffected');
+  });
+
+  // On a view pg_get_serial_sequence is NULL and setval(NULL, …) does
+  // nothing: later inserts hit duplicate keys. A SQL file calling a catalog
+  // function with the name in a string went to a person; code did not.
+  it.each([
+    [
+      'fix_sequence.py',
+      `cur.execute("SELECT setval(pg_get_serial_sequence('raw.orders', 'id'), (SELECT max(id) FROM raw.orders))")\n`,
+    ],
+    [
+      'fixSequence.ts',
+      "await pool.query(`SELECT setval(pg_get_serial_sequence('raw.orders', 'id'), (SELECT max(id) FROM raw.orders))`);\n",
+    ],
+  ])('setval(pg_get_serial_sequence(…)) in code: %s', (path, content) => {
+    for (const mapping of [added, dropped, renamed]) {
+      const { status, message } = read(path, content, mapping);
+      expect({ path, status }).toEqual({ path, status: 'needs-decision' });
+      expect(message).toContain('pg_get_serial_sequence reads NULL');
+    }
+    expect(
+      read('fix.sql', content.replace(/^[^`"]*[`"]|[`"]\)*;?\n$/g, '')).status,
+    ).toBe('needs-decision');
+    expect(read(path, other(content)).status).toBe('unaffected');
+  });
+
+  // They write `INSERT INTO raw.orders VALUES (%s, …)` by position, as
+  // executemany of that statement does: the same reason.
+  it.each([
+    [
+      'dag.py',
+      "PostgresHook(postgres_conn_id='shop').insert_rows(table='raw.orders', rows=rows)\n",
+    ],
+    ['dag.py', "hook.insert_rows('raw.orders', rows, commit_every=500)\n"],
+    [
+      'dag.py',
+      "S3ToSqlOperator(\n    task_id='load',\n    s3_bucket='b',\n    s3_key='orders.csv',\n    table='raw.orders',\n    sql_conn_id='shop',\n    parser=parse_csv,\n)\n",
+    ],
+    [
+      'dag.py',
+      "GenericTransfer(task_id='copy', sql='SELECT id, amount FROM src', destination_table='raw.orders', source_conn_id='a', destination_conn_id='b')\n",
+    ],
+  ])('a row helper given no columns: %s', (path, content) => {
+    const positional = read(
+      'load.py',
+      "cur.executemany('INSERT INTO raw.orders VALUES (%s, %s)', rows)\n",
+      dropped,
+    );
+    expect(positional.status).toBe('unparseable');
+    const { status, message } = read(path, content, dropped);
+    expect({ content, status }).toEqual({ content, status: 'unparseable' });
+    expect(message).toContain(
+      'reads or writes whole rows (INSERT without a column list), which the migration changes',
+    );
+    expect(read(path, other(content), dropped).status).toBe('unaffected');
+    // Given its columns, it names them.
+    for (const named of [
+      "hook.insert_rows(table='raw.orders', rows=rows, target_fields=['id', 'amount'])\n",
+      "S3ToSqlOperator(task_id='load', table='raw.orders', column_list=['id', 'amount'], parser=parse_csv)\n",
+    ])
+      expect(read(path, named, dropped).status).toBe('unaffected');
+  });
+
+  // Told to replace the table, each empties or drops it and loads it again.
+  it.each([
+    [
+      'orders.load',
+      "LOAD CSV FROM 'orders.csv'\n  INTO postgresql:///shop\n  TARGET TABLE raw.orders\n  WITH truncate, skip header = 1;\n",
+      "pgloader's WITH truncate",
+      "LOAD CSV FROM 'orders.csv'\n  INTO postgresql:///shop\n  TARGET TABLE raw.customers\n  WITH truncate, skip header = 1;\n",
+    ],
+    [
+      'orders.load',
+      "LOAD CSV FROM 'orders.csv' INTO postgresql:///shop?tablename=raw.orders WITH truncate;\n",
+      "pgloader's WITH truncate",
+      "LOAD CSV FROM 'orders.csv' INTO postgresql:///shop?tablename=raw.customers WITH truncate;\n",
+    ],
+    [
+      'pipeline.py',
+      "pipeline = dlt.pipeline(pipeline_name='shop', destination='postgres', dataset_name='raw')\npipeline.run(rows, table_name='orders', write_disposition='replace')\n",
+      "dlt's write_disposition 'replace'",
+      "pipeline = dlt.pipeline(pipeline_name='shop', destination='postgres', dataset_name='staging')\npipeline.run(rows, table_name='orders', write_disposition='replace')\n",
+    ],
+    [
+      'load_geo.sh',
+      'ogr2ogr -f PostgreSQL PG:"dbname=shop" orders.geojson -nln raw.orders -overwrite\n',
+      "ogr2ogr's -overwrite runs DROP TABLE orders",
+      'ogr2ogr -f PostgreSQL PG:"dbname=shop" orders.geojson -nln raw.customers -overwrite\n',
+    ],
+    [
+      'meltano.yml',
+      'plugins:\n  extractors:\n  - name: tap-csv\n    config:\n      files:\n      - entity: orders\n        path: orders.csv\n        keys: [id]\n  loaders:\n  - name: target-postgres\n    config:\n      default_target_schema: raw\n      load_method: overwrite\n',
+      'target-postgres with load_method overwrite',
+      'plugins:\n  extractors:\n  - name: tap-csv\n    config:\n      files:\n      - entity: orders\n        path: orders.csv\n        keys: [id]\n  loaders:\n  - name: target-postgres\n    config:\n      default_target_schema: staging\n      load_method: overwrite\n',
+    ],
+    [
+      'backup.sh',
+      'pg_dump -traw.orders shop > orders.sql\n',
+      "pg_dump -t orders dumps the view's definition and no row",
+      'pg_dump -traw.orders_archive shop > orders.sql\n',
+    ],
+  ])(
+    'a loader told to replace the dataset: %s',
+    (path, content, reason, another) => {
+      const { status, message } = read(path, content);
+      expect({ content, status }).toEqual({
+        content,
+        status: 'needs-decision',
+      });
+      expect(message).toContain(reason);
+      // The same text replacing another table, or the table of another schema.
+      expect({ another, status: read(path, another).status }).toEqual({
+        another,
+        status: 'unaffected',
+      });
+    },
+  );
+});

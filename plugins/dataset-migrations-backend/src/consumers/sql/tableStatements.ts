@@ -8,7 +8,11 @@
  * where it names no field the migration changes. SQL files are read by the
  * parser instead (analyzeSql's `view-statement`); this is for code, by pattern.
  */
-import { escapeRegExp, type DatasetTarget } from './analyzeSql';
+import {
+  CATALOG_FUNCTION,
+  escapeRegExp,
+  type DatasetTarget,
+} from './analyzeSql';
 import { groupedByKeyInCode, LITERAL, literalParts } from './codeQueries';
 import type { ConsumerMapping } from './fieldMapping';
 import {
@@ -35,7 +39,42 @@ export type CodeTableStatement =
   | 'ON CONFLICT'
   | 'a grouped query reading columns through the primary key'
   | 'a grouped query built in code that could not be read whole'
+  | 'a loader told to replace the table (pgloader WITH truncate, dlt replace, ogr2ogr -overwrite, Singer overwrite…)'
   | 'a catalog read of the table (reltuples, relpages, pg_total_relation_size, pg_stat_user_tables, information_schema’s BASE TABLE…)';
+
+const LOADER: CodeTableStatement =
+  'a loader told to replace the table (pgloader WITH truncate, dlt replace, ogr2ogr -overwrite, Singer overwrite…)';
+
+/**
+ * A loader told to replace a table it names: the name given by a key or flag
+ * (`table_name='orders'`, `tablename=orders`, pgloader's `TARGET TABLE
+ * orders`, ogr2ogr's `-nln orders`) and, within 300 characters of it in the
+ * same statement, either way round, a directive to replace what is there
+ * (dlt's `write_disposition='replace'`, Embulk's `mode: truncate_insert`,
+ * pgloader's `WITH truncate`, ogr2ogr's `-overwrite`, `truncate: true`; not
+ * `replace=True`, Airflow's upsert, nor `drop=True`, pandas' index).
+ * Singer's and Meltano's `load_method: overwrite` names no table: the
+ * streams' names are the tables: the file naming the table's word is enough.
+ */
+function replacingLoader(name: string): string {
+  const key = String.raw`(?:\b(?:table|table_name|tablename|target_table|destination_table|dest_table)['"]?\s*[:=]\s*|-nln['"]?[\s,]+|\btarget\s+table\s+)\\?['"]?${name}`;
+  const replace = String.raw`(?:\b(?:write_disposition|load_method|write_mode|mode|disposition)['"]?\s*[:=]\s*\\?['"]?(?:replace|overwrite|truncate\w*|drop)\b|(?<![\w-])--?overwrite\b|(?:\bwith|,)\s*truncate\b(?!['"]?\s*[:=])|\boverwrite\s*=\s*yes\b|\b(?:truncate(?:_table)?|overwrite|drop_table)['"]?\s*[:=]\s*['"]?(?:true|yes)\b)`;
+  return String.raw`${key}[^;]{0,300}?${replace}|${replace}[^;]{0,300}?${key}`;
+}
+
+/**
+ * The schemas a loader in `text` is given (dlt's `dataset_name`, Singer's
+ * `default_target_schema`): where some are and none is the dataset's, a bare
+ * table name it replaces is another schema's table.
+ */
+function loaderSchemaElsewhere(text: string, target: DatasetTarget): boolean {
+  const given = [
+    ...text.matchAll(
+      /\b(?:dataset_name|default_target_schema|target_schema)['"]?\s*[:=]\s*['"]?([\w$]+)/gi,
+    ),
+  ].map(m => m[1].toLowerCase());
+  return given.length > 0 && !given.includes(target.schema.toLowerCase());
+}
 
 const CATALOG_READ: CodeTableStatement =
   'a catalog read of the table (reltuples, relpages, pg_total_relation_size, pg_stat_user_tables, information_schema’s BASE TABLE…)';
@@ -46,8 +85,13 @@ const CATALOG_READ: CodeTableStatement =
  * pg_total_relation_size, pg_relation_size, pg_table_size and pg_indexes_size
  * are 0, and pg_stat_user_tables, pg_statio_user_tables, pg_tables,
  * pg_indexes, pg_stats and information_schema.tables' `BASE TABLE` have no row
- * of it (PostgreSQL 18): a count, a size check or an existence test reads
- * wrong, silently. The name compared as a literal (`'orders'`,
+ * of it, and pg_get_serial_sequence is NULL (PostgreSQL 18): a count, a size
+ * check or an existence test reads wrong, and `setval(pg_get_serial_sequence(…),
+ * …)` sets nothing, silently. A catalog function given the name, by the list
+ * a SQL file's statements are read with (analyzeSql's `CATALOG_FUNCTION`: a
+ * SQL file calling one and naming the dataset in a string goes to a person),
+ * its first argument or after one (`has_table_privilege(u, 'orders', …)`).
+ * The name compared as a literal (`'orders'`,
  * `'public.orders'::regclass`, `to_regclass('orders')`) or a parameter given it
  * (`relname = %s", ("orders",)`).
  */
@@ -61,8 +105,9 @@ function catalogReads(name: string): string {
   const size = String.raw`pg_(?:total_relation|relation|table|indexes)_size\s*\(`;
   // What pg_class tells differently of a view: its size, statistics, kind.
   const told = String.raw`\b(?:reltuples|relpages|relkind|${size})`;
+  const before = String.raw`(?:(?:\\?'[^'\\\n]{0,200}\\?'|[\w$.]{1,60})\s*,\s*)?`;
   return [
-    String.raw`\b${size}\s*${value}`,
+    String.raw`\b${CATALOG_FUNCTION}\s*\(\s*${before}${value}`,
     String.raw`${told}[^;]{0,300}?\bpg_class\b[^;]{0,300}?${compared(
       'relname|oid',
     )}`,
@@ -501,18 +546,26 @@ const COPY_END = String.raw`(?:stdin|stdout|pstdin|pstdout|program|['"$%{:?]|[\w
 function patterns(
   target: DatasetTarget,
   mapping: ConsumerMapping,
+  text: string,
   /** Classes and table objects an ORM maps to the dataset, for its upserts. */
   mapped: string[] = [],
 ): Array<[CodeTableStatement, RegExp]> {
   const name = namePattern(target);
+  const schema = escapeRegExp(target.schema);
   const list = `(?:only\\s+)?(?:[\\w$."]+\\s*\\*?\\s*,\\s*(?:only\\s+)?)*${name}`;
   const table = escapeRegExp(target.table);
   const quotedName = `\\\\?['"]${name}\\\\?['"]`;
+  // A command's words to 2,000 characters, over continued lines (a backslash
+  // and a newline, as any escaped character, taken as one).
+  const COMMAND = `(?:[^;|&\\n\\\\]|\\\\[\\s\\S]){0,2000}?`;
+  // pg_dump's and pg_restore's table: `-t orders`, `--table=orders`, or the
+  // value glued on, `-traw.orders` (where the name follows a letter).
+  const tableOption = `(?:(?:[\\s'"]-t|--table)[=\\s'",]*${name}|[\\s'"]-t(?:"?${schema}"?\\s*\\.\\s*)?"?${table}"?(?![\\w$]))`;
   const found: Array<[CodeTableStatement, RegExp]> = [
     [
       'COPY … TO',
       new RegExp(
-        `${STATEMENT_START}\\\\?copy\\s+${name}\\s*(?:\\([^)]*\\))?\\s+to\\s+${COPY_END}`,
+        `${STATEMENT_START}\\\\{0,4}copy\\s+${name}\\s*(?:\\([^)]{0,2000}\\))?\\s+to\\s+${COPY_END}`,
         'gim',
       ),
     ],
@@ -528,7 +581,7 @@ function patterns(
     [
       'COPY … FROM',
       new RegExp(
-        `${STATEMENT_START}\\\\?copy\\s+${name}\\s*(?:\\([^)]*\\))?\\s+from\\s+${COPY_END}`,
+        `${STATEMENT_START}\\\\{0,4}copy\\s+${name}\\s*(?:\\([^)]{0,2000}\\))?\\s+from\\s+${COPY_END}`,
         'gim',
       ),
     ],
@@ -567,7 +620,7 @@ function patterns(
       new RegExp(
         // `pg_dump -t orders`, `--table=public.orders`, a subprocess's
         // `["pg_dump", "-t", "orders"]`, over continued lines.
-        `\\bpg_dump\\b[^;|&\\n]*(?:\\\\\\n[^;|&\\n]*)*?(?:[\\s'"]-t|--table)[=\\s'",]*${name}['"]*(?=[\\s'",\\]]|$)`,
+        `\\bpg_dump\\b${COMMAND}${tableOption}['"]*(?=[\\s'",\\]]|$)`,
         'gim',
       ),
     ],
@@ -575,7 +628,7 @@ function patterns(
       'COPY … FROM',
       // pg_restore -t loads the table's rows with COPY … FROM.
       new RegExp(
-        `\\bpg_restore\\b[^;|&\\n]*(?:\\\\\\n[^;|&\\n]*)*?(?:[\\s'"]-t|--table)[=\\s'",]*${name}['"]*(?=[\\s'",\\]]|$)`,
+        `\\bpg_restore\\b${COMMAND}${tableOption}['"]*(?=[\\s'",\\]]|$)`,
         'gim',
       ),
     ],
@@ -658,13 +711,21 @@ function patterns(
         'gi',
       ),
     ],
+    [LOADER, new RegExp(replacingLoader(name), 'gi')],
   ];
+  // Singer's and Meltano's target-postgres replacing the streams it loads, one
+  // of them the table's word.
+  if (new RegExp(`(?<![\\w$])${table}(?![\\w$])`, 'i').test(text))
+    found.push([
+      LOADER,
+      /\bload_method['"]?\s*[:=]\s*['"]?(?:overwrite|truncate)\b/gi,
+    ]);
   if (mapping.viewHasTrigger)
     found.push([
       'ON CONFLICT',
       new RegExp(
         // Airflow's PostgresHook.insert_rows(table, rows, replace=True) upserts.
-        `\\binsert\\s+into\\s+${name}[^;]{0,2000}?\\bon\\s+conflict\\b(?!\\s+on\\s+constraint)|\\binsert_rows\\s*\\(\\s*(?:table\\s*=\\s*)?${quotedName}[^)]*\\breplace\\s*=\\s*True`,
+        `\\binsert\\s+into\\s+${name}[^;]{0,2000}?\\bon\\s+conflict\\b(?!\\s+on\\s+constraint)|\\binsert_rows\\s*\\(\\s*(?:table\\s*=\\s*)?${quotedName}[^)]{0,2000}\\breplace\\s*=\\s*True`,
         'gi',
       ),
     ]);
@@ -714,11 +775,13 @@ function instead(
           : ''
       }`;
     case 'a catalog read of the table (reltuples, relpages, pg_total_relation_size, pg_stat_user_tables, information_schema’s BASE TABLE…)':
-      return `on a view pg_class reads reltuples -1 and relpages 0, the size functions read 0, and pg_stat_user_tables, pg_tables, pg_indexes, pg_stats and information_schema.tables' BASE TABLE find no row: read them of ${t}_v<N>, the version the migration makes, or count through the view`;
+      return `on a view pg_class reads reltuples -1 and relpages 0, the size functions read 0, pg_get_serial_sequence reads NULL (so setval(pg_get_serial_sequence('${t}', …), …) sets nothing and later inserts hit duplicate keys), and pg_stat_user_tables, pg_tables, pg_indexes, pg_stats and information_schema.tables' BASE TABLE find no row: read them of ${t}_v<N>, the version the migration makes, or count through the view`;
     case 'a grouped query reading columns through the primary key':
       return `a grouped query may read a table's columns it does not group by where GROUP BY holds the primary key; a view has no key ("must appear in the GROUP BY clause"): add them to GROUP BY (the groups stay the same) or read them in an aggregate`;
     case 'a grouped query built in code that could not be read whole':
       return `through the view such a query fails where it reads columns it does not group by through the primary key ("must appear in the GROUP BY clause"), and code builds it where that is decided: read it whole, and add such columns to GROUP BY or read them in an aggregate`;
+    case 'a loader told to replace the table (pgloader WITH truncate, dlt replace, ogr2ogr -overwrite, Singer overwrite…)':
+      return `a loader told to replace a table empties or drops it and loads it again, which a view refuses: pgloader's WITH truncate, Singer's and Meltano's target-postgres with load_method overwrite, and Embulk's truncate modes run TRUNCATE ${t} ("is not a table") and then COPY into it ("cannot copy to view"); dlt's write_disposition 'replace' truncates it or drops it and makes it again; ogr2ogr's -overwrite runs DROP TABLE ${t} and makes a table of the name: load into a table of its own (a staging table), then DELETE FROM ${t} and INSERT INTO ${t} (…) SELECT … from it in one transaction`;
     case 'ON CONFLICT':
       return 'this migration gives the view an INSTEAD OF trigger until contract, through which ON CONFLICT fails: use MERGE, or wait for contract';
     default:
@@ -788,7 +851,14 @@ export function tableStatementsIn(
   const quotesName = new RegExp(`['"]${namePattern(target)}['"]`, 'i').test(
     text,
   );
-  for (const [kind, pattern] of patterns(target, mapping, mapped)) {
+  const qualified = new RegExp(
+    `${escapeRegExp(target.schema)}"?\\s*\\.\\s*"?${escapeRegExp(
+      target.table,
+    )}`,
+    'i',
+  );
+  let schemaElsewhere: boolean | undefined;
+  for (const [kind, pattern] of patterns(target, mapping, text, mapped)) {
     if (only && kind !== only) continue;
     if (kind === CATALOG_READ && !quotesName) continue;
     for (const match of text.matchAll(pattern)) {
@@ -804,6 +874,11 @@ export function tableStatementsIn(
         continue;
       // A quoted name keeps its case: `"Orders"` is another table.
       if (quotedOtherCase(match[0], target.table)) continue;
+      // A loader given another schema replaces that schema's table.
+      if (kind === LOADER && !qualified.test(match[0])) {
+        schemaElsewhere ??= loaderSchemaElsewhere(text, target);
+        if (schemaElsewhere) continue;
+      }
       if (!what.includes(kind)) what.push(kind);
       // The statement's keyword, past what stands before it (a quote, a newline).
       const at =

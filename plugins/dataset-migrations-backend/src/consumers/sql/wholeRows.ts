@@ -13,6 +13,12 @@ import { modelClassNames, ormClassesOf } from './ormClasses';
 import { wholeRowsInCode } from './codeQueries';
 
 /**
+ * A helper's arguments, up to 600 characters: not past the line its call ends
+ * (`)` at the line's end), a `;`, nor into the next such call.
+ */
+const HELPER_ARGUMENTS = String.raw`(?:(?!\)[ \t]*(?:\n|$)|\b(?:insert_rows|S3ToSqlOperator|GenericTransfer)\b)[^;]){0,600}`;
+
+/**
  * Where code in another language reads or writes the dataset's rows whole,
  * naming none of its fields: `SELECT *` or `e.*` (or `RETURNING *`), pandas'
  * `read_sql_table`, SQLAlchemy's reflection (`autoload_with=`), `COPY` without
@@ -154,7 +160,15 @@ export function wholeRowsRead(
     patterns.push([
       'INSERT without a column list',
       new RegExp(
-        `\\binsert\\s+into\\s+${table}\\s*(?:as\\s+\\w+\\s+)?(?:values|select|with|table|\\(\\s*(?:select|with|values)\\b)`,
+        [
+          `\\binsert\\s+into\\s+${table}\\s*(?:as\\s+\\w+\\s+)?(?:values|select|with|table|\\(\\s*(?:select|with|values)\\b)`,
+          // Helpers writing `INSERT INTO t VALUES (%s, …)` where given no
+          // columns: Airflow's `hook.insert_rows('orders', rows)` (no
+          // `target_fields`), S3ToSqlOperator (no `column_list`) and
+          // GenericTransfer, which call it. Their arguments run to the end of
+          // the call's line (`)` ending it) or the next such call.
+          `\\b(?:insert_rows\\s*\\(|(?:S3ToSqlOperator|GenericTransfer)\\s*\\()(?!${HELPER_ARGUMENTS}\\b(?:target_fields|column_list)\\b)${HELPER_ARGUMENTS}?(?:\\b(?:destination_)?table\\s*=\\s*|(?<=insert_rows\\s*\\(\\s*))['"\x60]\\s*${table}\\s*['"\x60]`,
+        ].join('|'),
         'gi',
       ),
     ]);
