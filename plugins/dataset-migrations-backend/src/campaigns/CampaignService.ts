@@ -402,15 +402,22 @@ export class CampaignService {
  */
 function withDatasets(plan: CampaignPlan): CampaignPlan {
   if (datasetsOf(plan).length > 0) return plan;
-  const message = `Invalid campaign: selector: matches no dataset that can be migrated${
-    plan.skipped.length > 0
-      ? `: ${namedFew(plan.skipped.map(s => `${s.entityRef} (${s.reason})`))}`
-      : ''
-  }`;
-  const busy =
+  const skipped = namedFew(
+    plan.skipped.map(s => `${s.entityRef} (${s.reason})`),
+  );
+  // Nothing wrong with the document then: say what to wait for, not "invalid".
+  if (
     plan.skipped.length > 0 &&
-    plan.skipped.every(s => skippedWhileBusy(s.reason));
-  throw busy ? new ConflictError(message) : new InputError(message);
+    plan.skipped.every(s => skippedWhileBusy(s.reason))
+  )
+    throw new ConflictError(
+      `campaign ${plan.document.name}: every dataset it matches has a migration under way: ${skipped}; try again once they finish`,
+    );
+  throw new InputError(
+    `Invalid campaign: selector: matches no dataset that can be migrated${
+      plan.skipped.length > 0 ? `: ${skipped}` : ''
+    }`,
+  );
 }
 
 /**

@@ -680,8 +680,12 @@ changes:
     leaving([busy, waiting]);
     const refused = await start();
     expect(refused.status).toBe(409);
-    expect(refused.body.error.message).toMatch(
-      /^Invalid campaign: selector: matches no dataset that can be migrated: resource:default\/a \(busy with migration m-a \(queued, to version 2\)\)/,
+    expect(refused.body.error.message).toBe(
+      `campaign all-busy: every dataset it matches has a migration under way: ${ref(
+        'a',
+      )} (${busy.reason}), ${ref('b')} (${
+        waiting.reason
+      }); try again once they finish`,
     );
 
     leaving([busy, { entityRef: ref('c'), reason: 'not in the catalog' }]);
