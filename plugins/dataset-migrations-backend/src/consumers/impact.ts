@@ -255,7 +255,7 @@ function historyAsIs(
     ...(history.rollback !== undefined &&
     // Liquibase's `--rollback` SQL is a comment, which the rewriter skips.
     (result.status !== 'unaffected' ||
-      /^\s*--\s*rollback\b/im.test(history.rollback)) &&
+      /^[ \t]*--\s*rollback\b/im.test(history.rollback)) &&
     fileMentionsDataset(
       {
         path: file.path,
@@ -481,7 +481,7 @@ function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
     ))
       links.suites.set(match[1] ?? match[2], file.path);
     for (const match of file.content.matchAll(
-      /^\s*uuid\s*:\s*["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gim,
+      /^[ \t]*uuid\s*:\s*["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gim,
     ))
       links.datasets.set(match[1].toLowerCase(), file.path);
   }
@@ -531,7 +531,7 @@ function tableConstantsOf(content: string, table: string): string[] {
       new RegExp(
         String.raw`\b([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>]+\s*)?=\s*["'](?:[\w$]+\.)?${escapeRegExp(
           table,
-        )}["']\s*;?\s*$|^\s*["']?([\w-]+)["']?\s*:\s*${value}\s*,?\s*$`,
+        )}["']\s*;?\s*$|^[ \t]*["']?([\w-]+)["']?\s*:\s*${value}\s*,?\s*$`,
         'gm',
       ),
     ),
@@ -1478,7 +1478,7 @@ function readersOf(
               name =>
                 refsIn(f.content).includes(name) ||
                 new RegExp(
-                  String.raw`^\s*-?\s*(?:name|model)\s*:\s*["']?${escapeRegExp(
+                  String.raw`^[ \t]*(?:-[ \t]*)?(?:name|model)\s*:\s*["']?${escapeRegExp(
                     name,
                   )}["']?\s*$`,
                   'm',

@@ -224,7 +224,7 @@ function joinOf(gap: string): 'whole' | 'variable' | 'statement' | undefined {
   if (
     /^[\s+\\]*$/.test(gap) ||
     /^\s*\.\s*$/.test(gap) ||
-    /^\s*;?\s*[\w$]+\s*(?:\+=|\.=)\s*$/.test(gap)
+    /^\s*(?:;\s*)?[\w$]+\s*(?:\+=|\.=)\s*$/.test(gap)
   )
     return 'whole';
   if (

@@ -419,7 +419,7 @@ function decideSqlcParameters(
   mapping: ConsumerMapping,
   plan: { decisions: Array<{ at: number; message: string }> },
 ): void {
-  const queries = /^\s*--\s*name:\s*\S+\s+:\w+/m.test(content);
+  const queries = /^[ \t]*--\s*name:\s*\S+\s+:\w+/m.test(content);
   const parameters = [
     ...content.matchAll(
       /\bsqlc\s*\.\s*(?:arg|narg|slice)\s*\(\s*['"]?([\p{L}_][\p{L}\p{N}_$]*)/giu,

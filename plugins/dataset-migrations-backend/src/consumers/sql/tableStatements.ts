@@ -137,6 +137,29 @@ function catalogReads(name: string): string {
 }
 
 /**
+ * `code` with its `/* … *\/` blocks blanked, each ending at its first `*\/`.
+ * Not a glob's `data/*.csv`: a comment starts a line or follows a blank. One
+ * pass: a block never closed leaves no later one closed either (a lazy
+ * pattern looked from each unclosed opener to the text's end).
+ */
+function withoutBlockComments(
+  code: string,
+  blank: (text: string) => string,
+): string {
+  const opener = /(?<=^|[\s;(])\/\*/gm;
+  let out = '';
+  let from = 0;
+  for (let m = opener.exec(code); m; m = opener.exec(code)) {
+    const end = code.indexOf('*/', m.index + 2);
+    if (end === -1) break;
+    out += code.slice(from, m.index) + blank(code.slice(m.index, end + 2));
+    from = end + 2;
+    opener.lastIndex = from;
+  }
+  return out + code.slice(from);
+}
+
+/**
  * Code's text with its comments blanked, positions kept: `#` (Python, shell,
  * YAML, Ruby), `//` and `-- ` to the end of the line where they start a line
  * or follow a blank (not a command's `--data-only`), and `/* … *\/` blocks. A
@@ -144,14 +167,9 @@ function catalogReads(name: string): string {
  */
 function withoutComments(code: string): string {
   const blank = (text: string) => text.replace(/[^\n]/g, ' ');
-  return (
-    code
-      // Not a glob's `data/*.csv`: a comment starts a line or follows a blank.
-      .replace(/(?<=^|[\s;(])\/\*[\s\S]*?\*\//gm, blank)
-      .replace(
-        /(^|[ \t])(?:#(?!\{)|\/\/|--(?=\s|-|$))[^\n]*/gm,
-        (match, lead: string) => `${lead}${blank(match.slice(lead.length))}`,
-      )
+  return withoutBlockComments(code, blank).replace(
+    /(^|[ \t])(?:#(?!\{)|\/\/|--(?=\s|-|$))[^\n]*/gm,
+    (match, lead: string) => `${lead}${blank(match.slice(lead.length))}`,
   );
 }
 
@@ -428,7 +446,10 @@ function resolved(code: string, bindings: Bindings): string {
     );
   // `"… {}".format(…)`, `sql.SQL("… {}").format(…)`, `"… %s".formatted(…)`.
   for (const m of out.matchAll(
-    new RegExp(`(${LITERAL})(\\s*\\)?\\s*\\.\\s*format(?:ted)?\\s*)\\(`, 'g'),
+    new RegExp(
+      `(${LITERAL})(\\s*(?:\\)\\s*)?\\.\\s*format(?:ted)?\\s*)\\(`,
+      'g',
+    ),
   )) {
     const call = argumentsAt(out, m.index! + m[0].length - 1);
     if (!call) continue;
@@ -506,11 +527,13 @@ function resolved(code: string, bindings: Bindings): string {
     );
     if (out === before) break;
   }
-  // A bound name or an identifier handed to a call: its literal.
+  // A bound name or an identifier handed to a call: its literal. A name's
+  // first character is looked for before the blanks behind it, which a
+  // lookbehind alone scanned back over from every position of a run of them.
   out = replaceAll(
     out,
     new RegExp(
-      `(?<=[(,\\[{=]\\s*)(?:${IDENTIFIER}(?:\\s*\\.\\s*Sanitize\\s*\\(\\s*\\))?|${BOUND})(?=\\s*[,)\\]}])`,
+      `(?=[A-Za-z_$])(?<=[(,\\[{=]\\s*)(?:${IDENTIFIER}(?:\\s*\\.\\s*Sanitize\\s*\\(\\s*\\))?|${BOUND})(?=\\s*[,)\\]}])`,
       'g',
     ),
     m => {
@@ -530,9 +553,11 @@ const SQL_KEYWORDS =
  * Where a SQL statement may start in code: a string's or line's start, after
  * `;`, `(`, a YAML key or list item (dbt's `on-run-start:` list), a dollar
  * quote opening a function's body (`AS $$ TRUNCATE orders $$`), or a PL/pgSQL
- * block's word (`BEGIN`, `THEN`, `LOOP`).
+ * block's word (`BEGIN`, `THEN`, `LOOP`). A line's start takes the blanks of
+ * its own line only: taking line breaks too, each of a run of empty lines
+ * looked to the run's end (2.7 s on 12,500 line breaks, found by a review).
  */
-const STATEMENT_START = String.raw`(?:^|^\s*-\s|[;"'\x60(]|:\s|\$\w*\$|\b(?:begin|then|else|loop|atomic)\s)\s*`;
+const STATEMENT_START = String.raw`(?:^[ \t]*(?:-\s+)?|(?:[;"'\x60(]|:\s|\$\w*\$|\b(?:begin|then|else|loop|atomic)\s)\s*)`;
 
 /** Spark's overwrite: `.mode("overwrite")`, `.mode(SaveMode.Overwrite)`, `save(mode="overwrite")`. */
 const OVERWRITE = String.raw`\bmode\s*(?:\(\s*(?:saveMode\s*=\s*)?|=\s*)(?:['"]overwrite['"]|SaveMode\.Overwrite)`;
