@@ -53,6 +53,7 @@ import { queryFileRunBy } from './sql/queryFiles';
 import {
   tableStatementsIn,
   templatedTableStatementsIn,
+  type CodeTableStatement,
 } from './sql/tableStatements';
 import { parse as parseYaml } from 'yaml';
 import { scanSqlTokens } from '../sql/sqlParser';
@@ -119,8 +120,7 @@ function assessFiles(
     .map(result => {
       const file = files.find(f => f.path === result.path);
       return (
-        (file &&
-          upsertsThroughLinkedClasses(file, result, links, target, mapping)) ??
+        (file && throughLinkedClasses(file, result, links, target, mapping)) ??
         result
       );
     });
@@ -143,7 +143,7 @@ function assessFiles(
     .flatMap(file => {
       const config = linkedConfig(file, links, target, mapping);
       return (
-        upsertsThroughLinkedClasses(
+        throughLinkedClasses(
           file,
           config ?? unaffectedFile(file),
           links,
@@ -613,26 +613,24 @@ function linkedConfig(
 }
 
 /**
- * Code upserting through an ORM class or table object another file maps to
- * the dataset (`insert(Order).values(…).on_conflict_do_nothing(…)` beside
- * models.py's `class Order` with `__tablename__ = 'orders'`): PostgreSQL runs
- * it as `INSERT … ON CONFLICT`, which fails through the view while it has an
- * INSTEAD OF trigger, whatever fields the code reads. Undefined where it
- * does not, or the result says already that the file needs a table.
+ * Code acting through an ORM class or table object another file maps to the
+ * dataset (beside models.py's `class Order` with `__tablename__ = 'orders'`):
+ * an upsert (`insert(Order).values(…).on_conflict_do_nothing(…)`), which
+ * PostgreSQL runs as `INSERT … ON CONFLICT` and which fails through the view
+ * while it has an INSTEAD OF trigger; or a grouped query the ORM builds
+ * (`Order.objects.annotate(n=Count('notes'))`), which may read columns through
+ * the primary key and fails through any view (found by a review: a class
+ * mapped in another file was not looked for). Undefined where it does
+ * neither, or the result says already that the file needs a table.
  */
-function upsertsThroughLinkedClasses(
+function throughLinkedClasses(
   file: ChangedFile,
   result: RewrittenFile,
   links: ConfigLinks,
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): RewrittenFile | undefined {
-  if (
-    !mapping.viewHasTrigger ||
-    result.impact.needsTable ||
-    isSqlPath(file.path)
-  )
-    return undefined;
+  if (result.impact.needsTable || isSqlPath(file.path)) return undefined;
   const used = [...links.classes].filter(
     ([, l]) =>
       l.upserts &&
@@ -640,34 +638,42 @@ function upsertsThroughLinkedClasses(
       l.uses.some(use => use.test(file.content)),
   );
   if (used.length === 0) return undefined;
-  const found = tableStatementsIn(
-    unescapedCode(file.content),
-    target,
-    mapping,
-    undefined,
-    'ON CONFLICT',
-    used.map(([name]) => name),
-  );
-  if (!found) return undefined;
-  return {
-    ...result,
-    content: file.content,
-    status: 'needs-decision',
-    impact: {
-      path: file.path,
-      status: 'needs-decision',
-      fields: result.impact.fields,
-      lines: found.lines,
-      needsTable: true,
-      problem: {
-        message: `${file.path} (using ${used
-          .map(
-            ([name, l]) => `${name}, which ${l.from} maps to ${target.table}`,
-          )
-          .join('; ')}) ${found.message}`,
-      },
-    },
-  };
+  const kinds: CodeTableStatement[] = [
+    ...(mapping.viewHasTrigger ? (['ON CONFLICT'] as const) : []),
+    'a grouped query an ORM or query builder builds',
+  ];
+  for (const only of kinds) {
+    const found = tableStatementsIn(
+      unescapedCode(file.content),
+      target,
+      mapping,
+      undefined,
+      only,
+      used.map(([name]) => name),
+    );
+    if (found)
+      return {
+        ...result,
+        content: file.content,
+        status: 'needs-decision',
+        impact: {
+          path: file.path,
+          status: 'needs-decision',
+          fields: result.impact.fields,
+          lines: found.lines,
+          needsTable: true,
+          problem: {
+            message: `${file.path} (using ${used
+              .map(
+                ([name, l]) =>
+                  `${name}, which ${l.from} maps to ${target.table}`,
+              )
+              .join('; ')}) ${found.message}`,
+          },
+        },
+      };
+  }
+  return undefined;
 }
 
 /**

@@ -3,6 +3,7 @@ import { datasetTarget } from './analyzeSql';
 import { consumerMapping } from './fieldMapping';
 import { rewriteSqlFile } from './rewriteSql';
 import { loadSqlParser } from '../../sql/sqlParser';
+import { assessConsumer } from '../impact';
 
 /*
  * Round 31b: a query an ORM or query builder builds, grouped by the dataset's
@@ -243,6 +244,42 @@ describe('a grouped query Sequelize builds from its options', () => {
           ...source,
           { name: 'group', type: 'text', nullable: true, primaryKey: false },
         ]),
+      ).status,
+    ).toBe('unaffected');
+  });
+});
+
+describe('the classes a grouped ORM query is of (found by a review)', () => {
+  it('follows a class another file maps to the dataset', () => {
+    const { impact } = assessConsumer(
+      [
+        {
+          path: 'shop/models.py',
+          content:
+            "class Purchase(models.Model):\n    status = models.TextField()\n\n    class Meta:\n        db_table = 'orders'\n",
+        },
+        {
+          path: 'shop/views.py',
+          content:
+            "from django.db.models import Count\nfrom .models import Purchase\n\n\ndef report():\n    return Purchase.objects.annotate(n=Count('notes'))\n",
+        },
+      ],
+      keyed,
+      none,
+    );
+    const views = impact.files.find(f => f.path === 'shop/views.py');
+    expect(views?.status).toBe('needs-decision');
+    expect(views?.lines).toEqual([6]);
+    expect(views?.problem?.message).toMatch(
+      /Purchase, which shop\/models\.py maps to orders.*grouped query an ORM/,
+    );
+  });
+
+  it('does not take a class the file maps to another table for the dataset’s by its name', () => {
+    expect(
+      assess(
+        'jobs/archive.py',
+        "class Order(Base):\n    __tablename__ = 'archived_orders'\n\n\nrows = session.query(Order, func.count(Note.id)).group_by(Order.id).all()\nprint(len(rows), 'orders')\n",
       ).status,
     ).toBe('unaffected');
   });

@@ -11,7 +11,6 @@
  * not: "must appear in the GROUP BY clause" (see groupedByKey.ts).
  */
 import { escapeRegExp, type DatasetTarget } from './analyzeSql';
-import { modelClassNames, ormClassesOf } from './ormClasses';
 import { positionOf } from '../../sql/sqlParser';
 
 /** How far a chain is read back from its grouping call, and its arguments on: each read is bounded, so all are linear. */
@@ -153,12 +152,15 @@ function refsOf(args: string): Ref[] | undefined {
  * variable bound to one) whose arguments may name the key. Grouped by other
  * columns only (`.values('status').annotate(…)`, `.group(:status)` where the
  * key is known), or a chain on another model, it reads nothing through the
- * key. `mappedElsewhere`: classes another file maps to the dataset.
+ * key. `mapped`: the classes mapped to the dataset, as tableStatementsIn finds
+ * them (in the file, in others, or by an ORM's convention where the file maps
+ * no table): one finding, so a class the file maps to another table is not
+ * taken for the dataset's by its name.
  */
 export function ormGroupedQueries(
   code: string,
   target: DatasetTarget,
-  mappedElsewhere: string[] = [],
+  mapped: string[],
 ): number[] {
   // A dataset known to have no key groups nothing through one.
   if (target.key?.length === 0) return [];
@@ -217,9 +219,7 @@ export function ormGroupedQueries(
       ? target.table.slice(cut + 1)
       : undefined;
   const classes = new Set([
-    ...ormClassesOf(code, target.table, target.schema),
-    ...modelClassNames(target.table),
-    ...mappedElsewhere,
+    ...mapped,
     ...(djangoModel
       ? [...code.matchAll(/(?<![\w$])[A-Z][\w$]*(?![\w$])/g)]
           .map(m => m[0])

@@ -927,9 +927,10 @@ export function tableStatementsIn(
     for (const line of unread) lines.add(line);
   }
   // Built by an ORM or a query builder, no SQL shows it (round 31b).
-  const ormGrouped = only
-    ? []
-    : ormGroupedQueries(text, target).filter(l => l < ownLine);
+  const ormGrouped =
+    only && only !== 'a grouped query an ORM or query builder builds'
+      ? []
+      : ormGroupedQueries(text, target, mapped).filter(l => l < ownLine);
   if (ormGrouped.length > 0) {
     what.push('a grouped query an ORM or query builder builds');
     for (const line of ormGrouped) lines.add(line);
