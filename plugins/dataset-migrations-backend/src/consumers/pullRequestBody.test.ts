@@ -46,7 +46,10 @@ describe("a pull request's body", () => {
     expect(body).toContain(
       '**After contract:** `price` is read cast back to numeric(10,2)',
     );
-    expect(body).toMatch(/cuts them short or rounds them without an error/);
+    expect(body).toMatch(/this cast cuts a longer text short without an error/);
+    expect(body).toMatch(
+      /this cast rounds away extra decimals without an error/,
+    );
   });
 
   it('says nothing of a field the consumer does not read, nor of a widening read as it is', () => {
@@ -55,6 +58,14 @@ describe("a pull request's body", () => {
     ).not.toContain('After contract');
     expect(
       bodyFor([{ changeType: { field: 'qty', type: 'bigint' } }], ['qty']),
+    ).not.toContain('After contract');
+    // Nor of a bound the new type does not lift: a cast of an integer's
+    // digits to varchar(20) cuts nothing (found by a review).
+    expect(
+      bodyFor(
+        [{ changeType: { field: 'status', type: 'integer' } }],
+        ['status'],
+      ),
     ).not.toContain('After contract');
   });
 });

@@ -45,7 +45,7 @@ export function pullRequestBody(options: {
   /** Retyped fields that only widen: read as they are, never cast back. */
   widened?: Array<{ field: string; from: string; to: string }>;
   /** Retyped fields cast back to a bounded old type (see boundedCastBacks). */
-  castBack?: Array<{ field: string; from: string; to: string }>;
+  castBack?: Array<{ field: string; from: string; to: string; loses: string }>;
 }): string {
   const { impact, verification } = options;
   const lines = [
@@ -82,7 +82,7 @@ export function pullRequestBody(options: {
       .filter(c => impact.fields.includes(c.field))
       .map(
         c =>
-          `\n**After contract:** \`${c.field}\` is read cast back to ${c.from}, as it was: exact while the dataset's name serves ${c.from} (the migration refuses values that do not fit it until contract). Once contracted, writers may store ${c.to} values that do not fit ${c.from}, and this cast cuts them short or rounds them without an error: change the cast when this code can read ${c.to}.`,
+          `\n**After contract:** \`${c.field}\` is read cast back to ${c.from}, as it was: exact while the dataset's name serves ${c.from} (the migration refuses values that do not fit it until contract). Once contracted, writers may store ${c.to} values that do not fit ${c.from}, and this cast ${c.loses} without an error: change the cast when this code can read ${c.to}.`,
       ),
     '',
     '### Verification',

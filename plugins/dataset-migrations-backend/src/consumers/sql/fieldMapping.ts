@@ -175,18 +175,54 @@ export function introducedNames(mapping: ConsumerMapping): Set<string> {
 
 /**
  * Retyped fields a rewrite casts back to an old type with a bound the new
- * type lifts (`varchar(20)` → `text`, `numeric(10,2)` → `numeric`): exact
- * until contract, while the engine refuses values past the bound; after it,
- * writers may store longer values, which the cast cuts short or rounds
- * without an error (found by round 31b). The bound cannot simply be dropped:
- * a recursive CTE or a replaced view's column needs the old type exactly.
+ * type lifts: exact until contract, while the engine refuses values past the
+ * bound; after it, writers may store values the cast changes without an
+ * error (found by round 31b): `varchar(20)` → `text` cuts a longer text
+ * short, `numeric(10,2)` → `numeric` rounds away extra decimals (too many
+ * digits before the point fail loudly, and are not told). The bound cannot
+ * simply be dropped: a recursive CTE or a replaced view's column needs the
+ * old type exactly.
  */
 export function boundedCastBacks(
   mapping: ConsumerMapping,
-): Array<{ field: string; from: string; to: string }> {
-  return [...mapping.byField.entries()].flatMap(([field, m]) =>
-    m.kind === 'retyped' && !m.widening && /\(\s*\d/.test(m.oldType)
-      ? [{ field, from: m.oldType, to: m.newType }]
-      : [],
-  );
+): Array<{ field: string; from: string; to: string; loses: string }> {
+  return [...mapping.byField.entries()].flatMap(([field, m]) => {
+    if (m.kind !== 'retyped' || m.widening) return [];
+    const loses = liftedBound(m.oldType, m.newType);
+    return loses ? [{ field, from: m.oldType, to: m.newType, loses }] : [];
+  });
+}
+
+/** A type's family (text or numeric), its length or precision, and scale. */
+function boundOf(
+  type: string,
+): { family: 'text' | 'numeric'; size?: number; scale: number } | undefined {
+  const m =
+    /^\s*(character varying|varchar|character|char|bpchar|text|numeric|decimal)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*$/i.exec(
+      type,
+    );
+  if (!m) return undefined;
+  const family = /^(?:numeric|decimal)$/i.test(m[1]) ? 'numeric' : 'text';
+  return {
+    family,
+    ...(m[2] !== undefined ? { size: Number(m[2]) } : {}),
+    scale: Number(m[3] ?? 0),
+  };
+}
+
+/**
+ * What a cast back to `from` does to a value of `to` past `from`'s bound, or
+ * undefined where `to` lifts no bound the cast would then apply silently.
+ */
+function liftedBound(from: string, to: string): string | undefined {
+  const [was, now] = [boundOf(from), boundOf(to)];
+  if (!was || !now || was.family !== now.family || was.size === undefined)
+    return undefined;
+  if (was.family === 'text')
+    return now.size === undefined || now.size > was.size
+      ? 'cuts a longer text short'
+      : undefined;
+  return now.size === undefined || now.scale > was.scale
+    ? 'rounds away extra decimals'
+    : undefined;
 }
