@@ -652,26 +652,16 @@ function throughLinkedClasses(
       used.map(([name]) => name),
     );
     if (found)
-      return {
-        ...result,
-        content: file.content,
-        status: 'needs-decision',
-        impact: {
-          path: file.path,
-          status: 'needs-decision',
-          fields: result.impact.fields,
-          lines: found.lines,
-          needsTable: true,
-          problem: {
-            message: `${file.path} (using ${used
-              .map(
-                ([name, l]) =>
-                  `${name}, which ${l.from} maps to ${target.table}`,
-              )
-              .join('; ')}) ${found.message}`,
-          },
-        },
-      };
+      return needsTable(
+        result,
+        file,
+        found.lines,
+        `${file.path} (using ${used
+          .map(
+            ([name, l]) => `${name}, which ${l.from} maps to ${target.table}`,
+          )
+          .join('; ')}) ${found.message}`,
+      );
   }
   return undefined;
 }
@@ -1337,6 +1327,16 @@ function runsTemplatedTableStatements(
   if (!file) return result;
   const found = templatedTableStatementsIn(file, files, target, mapping);
   if (!found) return result;
+  return needsTable(result, file, found.lines, `${file.path} ${found.message}`);
+}
+
+/** `file` to a person because it needs the dataset to be a table, at `lines`. */
+function needsTable(
+  result: RewrittenFile,
+  file: ChangedFile,
+  lines: number[],
+  message: string,
+): RewrittenFile {
   return {
     ...result,
     content: file.content,
@@ -1345,9 +1345,9 @@ function runsTemplatedTableStatements(
       path: file.path,
       status: 'needs-decision',
       fields: result.impact.fields,
-      lines: found.lines,
+      lines,
       needsTable: true,
-      problem: { message: `${file.path} ${found.message}` },
+      problem: { message },
     },
   };
 }
