@@ -255,7 +255,7 @@ function historyAsIs(
     ...(history.rollback !== undefined &&
     // Liquibase's `--rollback` SQL is a comment, which the rewriter skips.
     (result.status !== 'unaffected' ||
-      /^[ \t]*--\s*rollback\b/im.test(history.rollback)) &&
+      /^[ \t\uFEFF]*--\s*rollback\b/im.test(history.rollback)) &&
     fileMentionsDataset(
       {
         path: file.path,
@@ -481,7 +481,7 @@ function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
     ))
       links.suites.set(match[1] ?? match[2], file.path);
     for (const match of file.content.matchAll(
-      /^[ \t]*uuid\s*:\s*["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gim,
+      /^[ \t\uFEFF]*uuid\s*:\s*["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gim,
     ))
       links.datasets.set(match[1].toLowerCase(), file.path);
   }
@@ -529,9 +529,9 @@ function tableConstantsOf(content: string, table: string): string[] {
   return [
     ...content.matchAll(
       new RegExp(
-        String.raw`\b([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>]+\s*)?=\s*["'](?:[\w$]+\.)?${escapeRegExp(
+        String.raw`(?<![\w$])([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>]+\s*)?=\s*["'](?:[\w$]+\.)?${escapeRegExp(
           table,
-        )}["']\s*;?\s*$|^[ \t]*["']?([\w-]+)["']?\s*:\s*${value}\s*,?\s*$`,
+        )}["']\s*;?\s*$|^[ \t\uFEFF]*["']?([\w-]+)["']?\s*:\s*${value}\s*,?\s*$`,
         'gm',
       ),
     ),
@@ -1484,7 +1484,7 @@ function readersOf(
               name =>
                 refsIn(f.content).includes(name) ||
                 new RegExp(
-                  String.raw`^[ \t]*(?:-[ \t]*)?(?:name|model)\s*:\s*["']?${escapeRegExp(
+                  String.raw`^[ \t\uFEFF]*(?:-[ \t]*)?(?:name|model)\s*:\s*["']?${escapeRegExp(
                     name,
                   )}["']?\s*$`,
                   'm',

@@ -125,3 +125,19 @@ describe('ordering the migrations a change breaks', () => {
     expect(Math.max(...others.map(f => f.reads))).toBeLessThanOrEqual(2);
   });
 });
+
+// Found by round 31c: anchors made to keep to their own line's blanks no
+// longer took a byte-order mark, so a marked goose or dbmate migration was
+// rewritten as live SQL (`SELECT amount_cents AS amount`), which fails when
+// the history is replayed on a fresh database.
+describe('a migration beginning with a byte-order mark', () => {
+  it.each([
+    ['sql/schema/001_orders.sql', '-- +goose Up\n'],
+    ['sql/schema/20240101_orders.sql', '-- migrate:up\n'],
+  ])('%s is history as it is without the mark', (path, header) => {
+    const content = `\uFEFF${header}CREATE VIEW order_amounts AS SELECT amount FROM raw.orders;\n`;
+    expect(migrationHistoryOf({ path, content })).toBeDefined();
+    const { impact } = assessConsumer([{ path, content }], orders, renamed);
+    expect(impact.files[0].status).not.toBe('rewritten');
+  });
+});

@@ -68,7 +68,7 @@ function historyKind(
   if (/^\s*--\s*liquibase\s+formatted\s+sql\b/i.test(content))
     return liquibase(
       content,
-      /^[ \t]*--\s*changeset\s[^\n]*/gim,
+      /^[ \t\uFEFF]*--\s*changeset\s[^\n]*/gim,
       'formatted SQL',
     );
   if (
@@ -124,20 +124,20 @@ function historyKind(
   )
     return 'a versioned migration (Diesel)';
   // dbmate, goose and sql-migrate headers.
-  if (/^[ \t]*--\s*(?:migrate:up|\+goose\s+up|\+migrate\s+up)\b/im.test(head))
+  if (/^[ \t\uFEFF]*--\s*(?:migrate:up|\+goose\s+up|\+migrate\s+up)\b/im.test(head))
     return 'a versioned migration (dbmate, goose or sql-migrate)';
   // Alembic: revision identifiers.
   if (
     /\.py$/i.test(name) &&
-    /^[ \t]*down_revision\s*(?::[^=\n]*)?=/m.test(content) &&
-    /^[ \t]*revision\s*(?::[^=\n]*)?=/m.test(content)
+    /^[ \t\uFEFF]*down_revision\s*(?::[^=\n]*)?=/m.test(content) &&
+    /^[ \t\uFEFF]*revision\s*(?::[^=\n]*)?=/m.test(content)
   )
     return 'an Alembic migration';
   // Django.
   if (
     /(?:^|\/)migrations\/\d{4}_[^/]+\.py$/i.test(path) ||
     (/\.py$/i.test(name) &&
-      /^[ \t]*class\s+\w+\s*\(\s*migrations\.Migration\s*\)/m.test(content))
+      /^[ \t\uFEFF]*class\s+\w+\s*\(\s*migrations\.Migration\s*\)/m.test(content))
   )
     return 'a Django migration';
   // Rails (and ActiveRecord outside Rails).
@@ -150,14 +150,14 @@ function historyKind(
   if (
     // Not verify/: `sqitch verify` runs those again (found by a review).
     /(?:^|\/)(?:deploy|revert)\/[^/]+\.sql$/i.test(path) &&
-    (/^[ \t]*--\s*(?:Deploy|Revert)\s+\S+:\S+/m.test(head) ||
+    (/^[ \t\uFEFF]*--\s*(?:Deploy|Revert)\s+\S+:\S+/m.test(head) ||
       files.some(f => /(?:^|\/)sqitch\.(?:plan|conf)$/.test(f.path)))
   )
     return 'a Sqitch change';
   // TypeORM, Knex, Sequelize, Laravel, Phinx, Ecto, EF Core, Play evolutions,
   // and any migration folder whose files are numbered in the order they run.
   if (
-    /^[ \t]*(?:export\s+)?(?:default\s+)?class\s+\w+\s+implements\s+MigrationInterface\b/m.test(
+    /^[ \t\uFEFF]*(?:export\s+)?(?:default\s+)?class\s+\w+\s+implements\s+MigrationInterface\b/m.test(
       content,
     ) ||
     (/(?:^|\/)(?:db\/)?(?:migrations?|migrate|evolutions(?:\/[^/]+)?)\/(?:V?\d{1,}[-_.][^/]*|\d+)\.(?:sql|js|cjs|mjs|ts|py|rb|php|exs|cs|go|java|kt)$/i.test(
@@ -198,7 +198,7 @@ const UP_START =
   /^[ \t]*def\s+(?:self\.)?up\b|^[ \t]*def\s+upgrade\s*\(|\bfunction\s+up\s*\(|\bexports\.up\b|\bexport\s+(?:async\s+)?function\s+up\b|\bexport\s+const\s+up\b|^[ \t]*(?:(?:public|async)\s+)*up\s*(?:\(|:)|\bvoid\s+Up\s*\(|\bfunc\s+[uU]p\w*\s*\(/gm;
 /** Liquibase change types it reverses by itself when a changeset has no `<rollback>`. */
 const LIQUIBASE_REVERSED =
-  /<(?:createTable|addColumn|renameColumn|renameTable|renameView|createIndex|createView|addForeignKeyConstraint|addPrimaryKey|addUniqueConstraint|addNotNullConstraint|dropNotNullConstraint|addDefaultValue|dropDefaultValue|createSequence|addLookupTable|addAutoIncrement|modifyDataType)\b|^[ \t]*-\s*(?:createTable|addColumn|renameColumn|renameTable|renameView|createIndex|createView|addForeignKeyConstraint|addPrimaryKey|addUniqueConstraint|addNotNullConstraint|dropNotNullConstraint|addDefaultValue|dropDefaultValue|createSequence|addLookupTable|addAutoIncrement|modifyDataType)\s*:|"(?:createTable|addColumn|renameColumn|renameTable|createIndex|createView|addForeignKeyConstraint|addNotNullConstraint|addDefaultValue)"\s*:/m;
+  /<(?:createTable|addColumn|renameColumn|renameTable|renameView|createIndex|createView|addForeignKeyConstraint|addPrimaryKey|addUniqueConstraint|addNotNullConstraint|dropNotNullConstraint|addDefaultValue|dropDefaultValue|createSequence|addLookupTable|addAutoIncrement|modifyDataType)\b|^[ \t\uFEFF]*-\s*(?:createTable|addColumn|renameColumn|renameTable|renameView|createIndex|createView|addForeignKeyConstraint|addPrimaryKey|addUniqueConstraint|addNotNullConstraint|dropNotNullConstraint|addDefaultValue|dropDefaultValue|createSequence|addLookupTable|addAutoIncrement|modifyDataType)\s*:|"(?:createTable|addColumn|renameColumn|renameTable|createIndex|createView|addForeignKeyConstraint|addNotNullConstraint|addDefaultValue)"\s*:/m;
 
 /**
  * The text a rollback runs of a migration, or undefined when it has none. By
@@ -220,13 +220,13 @@ function rollbackPart(file: ChangedFile, what: string): string | undefined {
   const parts: string[] = [];
   // dbmate's, goose's and sql-migrate's down section.
   const section = content.search(
-    /^[ \t]*--\s*(?:migrate:down|\+goose\s+down|\+migrate\s+down)\b/im,
+    /^[ \t\uFEFF]*--\s*(?:migrate:down|\+goose\s+down|\+migrate\s+down)\b/im,
   );
   if (section >= 0) parts.push(content.slice(section));
   if (/^a Liquibase\b/.test(what)) {
     // Liquibase: `--rollback` lines, `<rollback>` blocks, YAML/JSON rollback keys.
     parts.push(
-      ...[...content.matchAll(/^[ \t]*--\s*rollback\b[^\n]*/gim)].map(
+      ...[...content.matchAll(/^[ \t\uFEFF]*--\s*rollback\b[^\n]*/gim)].map(
         m => m[0],
       ),
       ...[...content.matchAll(/<rollback\b[\s\S]*?(?:<\/rollback>|\/>)/g)].map(
@@ -413,12 +413,12 @@ function runsLater(
 
   const alembic = perFile(
     (f): Alembic => ({
-      revision: /^[ \t]*revision\s*(?::[^=\n]*)?=\s*['"]([^'"]+)['"]/m.exec(
+      revision: /^[ \t\uFEFF]*revision\s*(?::[^=\n]*)?=\s*['"]([^'"]+)['"]/m.exec(
         f.content,
       )?.[1],
       down: [
         ...(
-          /^[ \t]*down_revision\s*(?::[^=\n]*)?=([^\n]*)/m.exec(
+          /^[ \t\uFEFF]*down_revision\s*(?::[^=\n]*)?=([^\n]*)/m.exec(
             f.content,
           )?.[1] ?? ''
         ).matchAll(/['"]([^'"]+)['"]/g),

@@ -85,7 +85,10 @@ export function tableObjectsOf(content: string, table: string): string[] {
   return [
     ...content.matchAll(
       new RegExp(
-        String.raw`(?:\b(?:const|let|var)\s+)?\b([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:\(\s*\)\s*=>\s*)?(?:(?:sa|sqlalchemy|sql|expression|pypika)\s*\.\s*)?(?:Table|table|knex|db)\s*\(\s*(?:name\s*=\s*)?${t}`,
+        // A name starts where no name goes on (`\b` stands between `$` and a
+        // letter too: each start of a run of `$a` scanned it all, found by
+        // round 31c); its type, if any, is short.
+        String.raw`(?<![\w$])([A-Za-z_$][\w$]*)\s*(?::[^=\n]{0,200})?=\s*(?:\(\s*\)\s*=>\s*)?(?:(?:sa|sqlalchemy|sql|expression|pypika)\s*\.\s*)?(?:Table|table|knex|db)\s*\(\s*(?:name\s*=\s*)?${t}`,
         'g',
       ),
     ),

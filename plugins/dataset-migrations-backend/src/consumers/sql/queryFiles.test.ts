@@ -124,3 +124,20 @@ describe('a SQL file code runs and reads the rows of (round 31b)', () => {
     ).toBe('unaffected');
   });
 });
+
+describe('a query file beginning with a byte-order mark (round 31c)', () => {
+  it('is read by its name header as without the mark', () => {
+    const { impact } = assessConsumer(
+      [
+        {
+          path: 'db/queries.sql',
+          content:
+            '\uFEFF-- name: get_order\nSELECT id, qty FROM raw.orders WHERE id = 1;\n',
+        },
+      ],
+      target,
+      toBigint,
+    );
+    expect(impact.files[0].status).toBe('needs-decision');
+  });
+});

@@ -25,7 +25,7 @@ export function queryFileRunBy(
 ): string | undefined {
   if (!returnsRows(file.content)) return undefined;
   const outside = outsideDollarQuotes(file.content);
-  if (/^[ \t]*--\s*(?:name\s*:|:name\b)|@name\b/im.test(outside))
+  if (/^[ \t\uFEFF]*--\s*(?:name\s*:|:name\b)|@name\b/im.test(outside))
     return 'has a query-file tool’s name header';
   if (/(?<![\w$])\$\d+(?!\w)/.test(outside)) return 'has bind parameters ($1)';
   const name = file.path.replace(/^.*\//, '');

@@ -1640,4 +1640,23 @@ describe('a file of long blank runs', () => {
       }
     },
   );
+
+  // Round 31c: a name's pattern began at `\b`, which stands between `$` and a
+  // letter too, so each start of a run of `$a` scanned the run (88 s on
+  // 200 kB), and a key's type ran to the line's end from each key (9 s).
+  it.each([
+    ['trim.sql', '$a$', 'TRUNCATE orders;'],
+    ['jobs/trim.py', '$a', 'cur.execute("TRUNCATE orders")'],
+    ['dags/trim.yml', 'a: ', 'sql: TRUNCATE orders'],
+  ])(
+    '%s still names the statement after 200 kB of %j',
+    (path, unit, statement) => {
+      const content = `${unit.repeat(
+        Math.floor(200_000 / unit.length),
+      )}\n${statement}\n`;
+      const { impact } = assessConsumer([{ path, content }], target, none);
+      expect(impact.status).toBe('needs-decision');
+      expect(JSON.stringify(impact)).toMatch(/TRUNCATE/i);
+    },
+  );
 });

@@ -557,7 +557,7 @@ const SQL_KEYWORDS =
  * its own line only: taking line breaks too, each of a run of empty lines
  * looked to the run's end (2.7 s on 12,500 line breaks, found by a review).
  */
-const STATEMENT_START = String.raw`(?:^[ \t]*(?:-\s+)?|(?:[;"'\x60(]|:\s|\$\w*\$|\b(?:begin|then|else|loop|atomic)\s)\s*)`;
+const STATEMENT_START = String.raw`(?:^[ \t\uFEFF]*(?:-\s+)?|(?:[;"'\x60(]|:\s|\$\w*\$|\b(?:begin|then|else|loop|atomic)\s)\s*)`;
 
 /** Spark's overwrite: `.mode("overwrite")`, `.mode(SaveMode.Overwrite)`, `save(mode="overwrite")`. */
 const OVERWRITE = String.raw`\bmode\s*(?:\(\s*(?:saveMode\s*=\s*)?|=\s*)(?:['"]overwrite['"]|SaveMode\.Overwrite)`;

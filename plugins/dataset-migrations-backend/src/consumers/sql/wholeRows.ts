@@ -141,15 +141,15 @@ export function wholeRowsRead(
   // fields reach those models unseen. A unit test's `fixture:` file gives a
   // source's rows by column name, which dbt checks against the table's.
   if (starChanges(mapping) || widenedFields(mapping).length > 0)
-    if (/^[ \t]*snapshots\s*:/m.test(content))
+    if (/^[ \t\uFEFF]*snapshots\s*:/m.test(content))
       patterns.push([
         'a dbt snapshot of every field',
-        /^[ \t]*(?:-[ \t]*)?relation\s*:\s*["']?\s*(?:source|ref)\s*\(/gm,
+        /^[ \t\uFEFF]*(?:-[ \t]*)?relation\s*:\s*["']?\s*(?:source|ref)\s*\(/gm,
       ]);
-  if (starChanges(mapping) && /^[ \t]*unit_tests\s*:/m.test(content))
+  if (starChanges(mapping) && /^[ \t\uFEFF]*unit_tests\s*:/m.test(content))
     patterns.push([
       "a dbt unit test's fixture file",
-      /^[ \t]*(?:-[ \t]*)?fixture\s*:/gm,
+      /^[ \t\uFEFF]*(?:-[ \t]*)?fixture\s*:/gm,
     ]);
   if (
     [...mapping.byField.values()].some(
@@ -376,7 +376,7 @@ export function libraryWholeRows(
   // querying it: `render json: Order.find(params[:id])` has every column.
   // Not where the file maps its classes itself (above).
   if (
-    /^[ \t]*end\b|\{\s*\|\w+\|/m.test(content) &&
+    /^[ \t\uFEFF]*end\b|\{\s*\|\w+\|/m.test(content) &&
     !/\btable_name\s*=/.test(content)
   )
     for (const name of modelClassNames(target.table).filter(
