@@ -1231,6 +1231,24 @@ describe('a macro running SQL on the dataset from a Jinja string (round 31b)', (
     expect(found.message).toContain(reason);
   });
 
+  // Round 31c: a grouped query read through the key fails through the view
+  // ("must appear in the GROUP BY clause"), handed over as a string too.
+  it.each([
+    "{% set r = run_query('select o.amount, count(*) from raw.orders o group by o.id') %}",
+    "{% do run_query('select o.amount from ' ~ source('raw', 'orders') ~ ' o group by o.id') %}",
+  ])('%s goes to a person where the key is known', body => {
+    const keyed = {
+      ...raw,
+      key: ['id'],
+    };
+    const result = assessConsumer([...project, purge(body)], keyed, added);
+    const file = result.results.find(r => r.path === 'macros/purge.sql');
+    expect(file?.status).toBe('needs-decision');
+    expect(file?.impact.problem?.message).toMatch(
+      /must appear in the GROUP BY/,
+    );
+  });
+
   it.each([
     "{% do run_query('truncate table raw.customers') %}",
     `{% do adapter.execute("copy raw.customers from '/x.csv'") %}`,
