@@ -124,7 +124,11 @@ function historyKind(
   )
     return 'a versioned migration (Diesel)';
   // dbmate, goose and sql-migrate headers.
-  if (/^[ \t\uFEFF]*--\s*(?:migrate:up|\+goose\s+up|\+migrate\s+up)\b/im.test(head))
+  if (
+    /^[ \t\uFEFF]*--\s*(?:migrate:up|\+goose\s+up|\+migrate\s+up)\b/im.test(
+      head,
+    )
+  )
     return 'a versioned migration (dbmate, goose or sql-migrate)';
   // Alembic: revision identifiers.
   if (
@@ -137,7 +141,9 @@ function historyKind(
   if (
     /(?:^|\/)migrations\/\d{4}_[^/]+\.py$/i.test(path) ||
     (/\.py$/i.test(name) &&
-      /^[ \t\uFEFF]*class\s+\w+\s*\(\s*migrations\.Migration\s*\)/m.test(content))
+      /^[ \t\uFEFF]*class\s+\w+\s*\(\s*migrations\.Migration\s*\)/m.test(
+        content,
+      ))
   )
     return 'a Django migration';
   // Rails (and ActiveRecord outside Rails).
@@ -413,9 +419,10 @@ function runsLater(
 
   const alembic = perFile(
     (f): Alembic => ({
-      revision: /^[ \t\uFEFF]*revision\s*(?::[^=\n]*)?=\s*['"]([^'"]+)['"]/m.exec(
-        f.content,
-      )?.[1],
+      revision:
+        /^[ \t\uFEFF]*revision\s*(?::[^=\n]*)?=\s*['"]([^'"]+)['"]/m.exec(
+          f.content,
+        )?.[1],
       down: [
         ...(
           /^[ \t\uFEFF]*down_revision\s*(?::[^=\n]*)?=([^\n]*)/m.exec(
