@@ -85,7 +85,11 @@ test('plan, start, watch the canary on the dashboard, pause, resume and abort a 
   await canary.getByText('Paused').waitFor();
   await shot(ada, 'campaign-4-paused');
 
+  // Resume asks to confirm, as Pause and Abort do.
   await ada.getByRole('button', { name: 'Resume', exact: true }).click();
+  const resume = ada.getByRole('dialog');
+  await resume.getByText(/The campaign runs again/).waitFor();
+  await resume.getByRole('button', { name: 'Resume', exact: true }).click();
   await ada
     .getByRole('button', { name: 'Pause', exact: true, disabled: false })
     .waitFor();
