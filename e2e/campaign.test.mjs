@@ -93,7 +93,11 @@ test('plan, start, watch the canary on the dashboard, pause, resume and abort a 
   await ada
     .getByRole('button', { name: 'Pause', exact: true, disabled: false })
     .waitFor();
-  await ada.getByRole('status').waitFor({ state: 'detached' });
+  // The pause's notice goes (not any status: the dialog's button left the
+  // pointer over the burndown, whose tooltip is a status too).
+  await ada
+    .getByText('Waiting for the royalties freeze')
+    .waitFor({ state: 'detached' });
 
   // Abort asks why and for the campaign's name; what had not started is skipped.
   await ada.getByRole('button', { name: 'Abort', exact: true }).click();
