@@ -903,6 +903,12 @@ const STORED_FORM = new Set([
   'pg_column_toast_chunk_id',
 ]);
 
+/** A call of one of {@link STORED_FORM} anywhere in a text. */
+export const STORED_FORM_CALL = new RegExp(
+  `\\b(?:${[...STORED_FORM].join('|')})\\s*\\(`,
+  'i',
+);
+
 /** Functions whose value takes their argument's type itself: arrays of it, its name, its size. */
 const EXACT_TYPE = new Set([
   'array_agg',

@@ -12,6 +12,7 @@ import {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   analyzeSql,
+  STORED_FORM_CALL,
   escapeRegExp,
   namesIdentifier,
   namesWord,
@@ -637,9 +638,6 @@ function decideCatalogReads(
   plan.decisions.push({ at, message: found.message, needsTable: true });
 }
 
-/** A call of a function reading how a value is stored, not the value. */
-const STORAGE_CALL = /\bpg_column_(?:size|compression|toast_chunk_id)\s*\(/i;
-
 /** The index where a 1-based line of `text` starts. */
 function positionIndex(text: string, line: number): number | undefined {
   let at = 0;
@@ -982,7 +980,7 @@ function planEdits(
     );
     if (
       retyped &&
-      STORAGE_CALL.test(content.slice(statement.start, statement.end))
+      STORED_FORM_CALL.test(content.slice(statement.start, statement.end))
     ) {
       plan.fieldsRead.push(retyped.field);
       plan.positions.push(retyped.start);
