@@ -1,10 +1,13 @@
 import type { Knex } from 'knex';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { NotAllowedError } from '@backstage/errors';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   datasetMigrationApprovePermission,
+  datasetMigrationContractPermission,
   datasetMigrationRequestPermission,
+  datasetMigrationRollbackPermission,
   datasetMigrationStartPermission,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
@@ -37,6 +40,8 @@ describe('CampaignService', () => {
   let planning: ReturnType<typeof fixedPlanning>;
   /** Per permission name, the datasets it is denied on; changed by each test. */
   const denied = new Map<string, Set<string>>();
+  /** The same, for one user only: `${userEntityRef} ${permission name}`. */
+  const deniedTo = new Map<string, Set<string>>();
   let service: CampaignService;
   const starter = mockCredentials.user('user:default/starter');
   let now = new Date('2027-03-01T10:00:00Z');
@@ -54,21 +59,33 @@ describe('CampaignService', () => {
     });
     await queue.migrate();
     planning = fixedPlanning([]);
-    const isDenied = (p: ResourcePermission<'catalog-entity'>, r: string) =>
-      denied.get(p.name)?.has(r) ?? false;
+    const isDenied = (
+      c: BackstageCredentials,
+      p: ResourcePermission<'catalog-entity'>,
+      r: string,
+    ) =>
+      (denied.get(p.name)?.has(r) ||
+        deniedTo
+          .get(
+            `${(c.principal as { userEntityRef?: string }).userEntityRef} ${
+              p.name
+            }`,
+          )
+          ?.has(r)) ??
+      false;
     service = new CampaignService({
       campaigns,
       planning,
       permissions: {
-        assertAllowedOnEntities: async (_c, permission, refs) => {
-          const refused = refs.filter(r => isDenied(permission, r));
+        assertAllowedOnEntities: async (c, permission, refs) => {
+          const refused = refs.filter(r => isDenied(c, permission, r));
           if (refused.length > 0)
             throw new NotAllowedError(
               `permission ${permission.name} denied on ${refused.join(', ')}`,
             );
         },
-        allowedEntities: async (_c, permission, refs) =>
-          new Set(refs.filter(r => !isDenied(permission, r))),
+        allowedEntities: async (c, permission, refs) =>
+          new Set(refs.filter(r => !isDenied(c, permission, r))),
       },
       userInfo: usersInGroups(),
       queue,
@@ -76,7 +93,10 @@ describe('CampaignService', () => {
     });
   }, 60_000);
 
-  afterEach(() => denied.clear());
+  afterEach(() => {
+    denied.clear();
+    deniedTo.clear();
+  });
 
   async function draft(name: string, datasets: string[]) {
     planning.waves = [datasets.map(ref)];
@@ -257,6 +277,72 @@ describe('CampaignService', () => {
         starter_may_approve: true,
       },
     ]);
+    await service.abort(created.id, { reason: 'end of the test' }, starter);
+  });
+
+  it("narrows a resumed campaign's rights on the datasets it has not started to those the resumer holds too: resuming lends none of the starter's", async () => {
+    const created = await draft('resumed-by-another', ['n1', 'n2', 'n3']);
+    await service.start(created.id, starter);
+    // n1 started before the pause: what its starter may do there stays.
+    await knex('campaign_datasets')
+      .where({ campaign_id: created.id, entity_ref: ref('n1') })
+      .update({ state: 'running' });
+    await service.pause(created.id, { reason: 'a look first' }, starter);
+    const resumer = mockCredentials.user('user:default/resumer');
+    const denyResumer = (permission: { name: string }, names: string[]) =>
+      deniedTo.set(
+        `${resumer.principal.userEntityRef} ${permission.name}`,
+        new Set(names.map(ref)),
+      );
+    denyResumer(datasetMigrationStartPermission, ['n1', 'n2']);
+    denyResumer(datasetMigrationApprovePermission, ['n1', 'n3']);
+    denyResumer(datasetMigrationContractPermission, ['n1', 'n2']);
+    denyResumer(datasetMigrationRollbackPermission, ['n1', 'n3']);
+    await service.resume(created.id, undefined, resumer);
+    const rows = await knex('campaign_datasets')
+      .where({ campaign_id: created.id })
+      .orderBy('entity_ref')
+      .select(
+        'entity_ref',
+        'starter_may_start',
+        'starter_may_approve',
+        'starter_may_contract',
+        'starter_may_roll_back',
+      );
+    expect(rows).toEqual([
+      {
+        entity_ref: ref('n1'),
+        starter_may_start: true,
+        starter_may_approve: true,
+        starter_may_contract: true,
+        starter_may_roll_back: true,
+      },
+      {
+        entity_ref: ref('n2'),
+        starter_may_start: false,
+        starter_may_approve: true,
+        starter_may_contract: false,
+        starter_may_roll_back: true,
+      },
+      {
+        entity_ref: ref('n3'),
+        starter_may_start: true,
+        starter_may_approve: false,
+        starter_may_contract: true,
+        starter_may_roll_back: false,
+      },
+    ]);
+    // A right the starter lacked is not gained from a resumer who holds it.
+    await service.pause(created.id, { reason: 'again' }, starter);
+    deniedTo.clear();
+    await service.resume(created.id, undefined, resumer);
+    const after = await knex('campaign_datasets')
+      .where({ campaign_id: created.id, entity_ref: ref('n2') })
+      .first('starter_may_start', 'starter_may_contract');
+    expect(after).toEqual({
+      starter_may_start: false,
+      starter_may_contract: false,
+    });
     await service.abort(created.id, { reason: 'end of the test' }, starter);
   });
 

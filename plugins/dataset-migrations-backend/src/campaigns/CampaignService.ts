@@ -27,6 +27,7 @@ import {
   CampaignDatasetsBusy,
   type CampaignStore,
   type CampaignTransitionResult,
+  type StarterRights,
 } from '../database/CampaignStore';
 import type { JobQueue } from '../queue/JobQueue';
 import { namedFew } from '../validation/namedFew';
@@ -174,7 +175,7 @@ export class CampaignService {
    * they may start migrations of it (the approval rules use that later).
    */
   async start(id: string, credentials: User): Promise<Campaign> {
-    const { campaigns, permissions } = this.deps;
+    const { campaigns } = this.deps;
     const draft = await this.get(id);
     if (draft.state !== 'draft') throw refusal(draft, draft.state, 'started');
     const plan = await this.plannedWithDatasets(draft.document, credentials);
@@ -186,29 +187,12 @@ export class CampaignService {
     await this.assertMayRequest(credentials, refs);
     // After the rights: one who may not start it is refused for that first.
     refuseDraftPastDeadline(draft, this.now());
-    const allowed = (permission: ResourcePermission<'catalog-entity'>) =>
-      permissions.allowedEntities(credentials, permission, refs);
-    const [mayStart, mayApprove, mayApproveOwn, mayContract, mayRollBack] =
-      await Promise.all([
-        allowed(datasetMigrationStartPermission),
-        allowed(datasetMigrationApprovePermission),
-        allowed(datasetMigrationApproveOwnPermission),
-        allowed(datasetMigrationContractPermission),
-        allowed(datasetMigrationRollbackPermission),
-      ]);
+    const starterRights = await this.rightsOn(credentials, refs);
     const started = await conflictIfBusy(() =>
       campaigns.startCampaign(id, {
         plan,
         startedBy: credentials.principal.userEntityRef,
-        // The starter requests every migration: approving them takes approve-own too.
-        starterRights: {
-          mayStart,
-          mayApprove: new Set(
-            [...mayApprove].filter(r => mayApproveOwn.has(r)),
-          ),
-          mayContract,
-          mayRollBack,
-        },
+        starterRights,
         at: this.now(),
       }),
     );
@@ -267,14 +251,14 @@ export class CampaignService {
       'resume request',
     );
     const campaign = await this.get(id);
-    // The runner starts the rest in the starter's name with the rights recorded at
-    // start: the resumer must hold request on it too, or resuming lends them.
-    await this.assertMayRequest(
-      credentials,
-      campaign.datasets
-        .filter(d => d.state === 'pending')
-        .map(d => d.entityRef),
-    );
+    // The runner starts the rest in the starter's name: the resumer must hold
+    // request on it too, and what it may do there narrows to the rights both
+    // hold, or resuming would lend the starter's.
+    const notStarted = campaign.datasets
+      .filter(d => d.state === 'pending')
+      .map(d => d.entityRef);
+    await this.assertMayRequest(credentials, notStarted);
+    const resumerRights = await this.rightsOn(credentials, notStarted);
     if (failedSeen) refuseUnknownFailures(campaign, failedSeen);
     // Failures the person's page did not show: told now, nothing changed, rather
     // than resumed only for the policy to pause again a moment later (a failure
@@ -308,6 +292,7 @@ export class CampaignService {
       at: this.now(),
       acceptFailures: true,
       ...(failedSeen ? { failedSeen } : {}),
+      narrowPendingRights: resumerRights,
     });
     const afterAutomaticPause =
       resumed.changed && resumed.acceptedFailures === true;
@@ -379,6 +364,33 @@ export class CampaignService {
   }
 
   /** 403 naming the permission and every dataset it was denied on. */
+  /**
+   * What the campaign may do in `credentials`' name on each of `refs`: start,
+   * approve (approve-own too: the campaign requests every migration in the
+   * starter's name), contract and roll back.
+   */
+  private async rightsOn(
+    credentials: User,
+    refs: string[],
+  ): Promise<StarterRights> {
+    const allowed = (permission: ResourcePermission<'catalog-entity'>) =>
+      this.deps.permissions.allowedEntities(credentials, permission, refs);
+    const [mayStart, mayApprove, mayApproveOwn, mayContract, mayRollBack] =
+      await Promise.all([
+        allowed(datasetMigrationStartPermission),
+        allowed(datasetMigrationApprovePermission),
+        allowed(datasetMigrationApproveOwnPermission),
+        allowed(datasetMigrationContractPermission),
+        allowed(datasetMigrationRollbackPermission),
+      ]);
+    return {
+      mayStart,
+      mayApprove: new Set([...mayApprove].filter(r => mayApproveOwn.has(r))),
+      mayContract,
+      mayRollBack,
+    };
+  }
+
   private assertMayRequest(credentials: User, refs: string[]): Promise<void> {
     return this.deps.permissions.assertAllowedOnEntities(
       credentials,

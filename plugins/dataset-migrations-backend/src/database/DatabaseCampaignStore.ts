@@ -696,6 +696,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       acceptFailures?: boolean;
       failedSeen?: readonly string[];
       pausedByRunner?: boolean;
+      narrowPendingRights?: StarterRights;
       inTransaction?: (tx: StoreTransaction) => Promise<void>;
     },
     executor?: StoreTransaction,
@@ -752,6 +753,29 @@ export class DatabaseCampaignStore implements CampaignStore {
             WHERE w.campaign_id = ? AND w.state IN ('failed', 'running')`,
           [FAILED, seen, seen, id],
         );
+      }
+      if (change.narrowPendingRights) {
+        const rights = change.narrowPendingRights;
+        const held = (set: ReadonlySet<string>) =>
+          tx.raw('entity_ref = ANY(?::text[])', [[...set]]);
+        // AND keeps a campaign stored before a right was recorded (NULL) as it
+        // was where the resumer holds the right, and false where they do not.
+        await tx('campaign_datasets')
+          .where({ campaign_id: id, state: 'pending' })
+          .update({
+            starter_may_start: tx.raw('starter_may_start AND ?', [
+              held(rights.mayStart),
+            ]),
+            starter_may_approve: tx.raw('starter_may_approve AND ?', [
+              held(rights.mayApprove),
+            ]),
+            starter_may_contract: tx.raw('starter_may_contract AND ?', [
+              held(rights.mayContract),
+            ]),
+            starter_may_roll_back: tx.raw('starter_may_roll_back AND ?', [
+              held(rights.mayRollBack),
+            ]),
+          });
       }
       await change.inTransaction?.(asStoreTransaction(tx));
       return {
