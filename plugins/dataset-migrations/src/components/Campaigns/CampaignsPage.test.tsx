@@ -638,6 +638,9 @@ describe('Campaign page', () => {
       'The campaign runs again: datasets not started yet start as its waves and rollout windows allow.',
     );
     expect(dialog).not.toHaveTextContent('failure policy');
+    expect(dialog).toHaveTextContent(
+      'it keeps only the rights you and its starter both hold',
+    );
     await userEvent.click(
       within(dialog).getByRole('button', { name: 'Cancel' }),
     );
