@@ -106,14 +106,44 @@ export function tableObjectsOf(content: string, table: string): string[] {
  * Django's `bulk_create(…, update_conflicts=True)` or `ignore_conflicts=True`,
  * and Prisma's `prisma.order.upsert(…)` (from 4.6 a "database upsert", `INSERT
  * … ON CONFLICT`, wherever its `where` names one unique field, the common
- * case) and `createMany({ …, skipDuplicates: true })`. Up to 2,000 characters
- * from the insert to its conflict clause; undefined where there are no names.
+ * case) and `createMany({ …, skipDuplicates: true })`; Rails' `Order.insert(…)`
+ * (`insert_all` of one row); Ecto's `Repo.insert(…, on_conflict: …)` and
+ * `insert_all` (not `on_conflict: :raise`, its default, a plain insert); GORM's
+ * `db.Clauses(clause.OnConflict{…}).Create(&order)` (`order` a model's value in
+ * `code`); and, naming the table
+ * itself (`table`), Diesel's `insert_into(orders::table)….on_conflict(…)`,
+ * jOOQ's `insertInto(ORDERS)….onConflict(…)` and Ecto's `insert_all("orders",
+ * …)`. Up to 2,000 characters from the insert to its conflict clause.
  */
-export function ormUpsertPattern(names: string[]): string | undefined {
-  if (names.length === 0) return undefined;
-  const n = String.raw`(?<![\w$.])(?:${names
-    .map(escapeRegExp)
-    .join('|')})(?![\w$])`;
+export function ormUpsertPattern(
+  code: string,
+  names: string[],
+  table: {
+    /** The table's name: Diesel's module; jOOQ's constant is it in capitals. */
+    name: string;
+    schema: string;
+    /** The table's name in a string, as a pattern (`'orders'`, `"raw.orders"`). */
+    quoted: string;
+  },
+): string {
+  const either = (list: string[]) =>
+    list.length ? list.map(escapeRegExp).join('|') : '(?!)';
+  const n = String.raw`(?<![\w$.])(?:${either(names)})(?![\w$])`;
+  // Rails' models are classes; a table object's `orders_t.insert()` is
+  // SQLAlchemy's plain insert.
+  const c = String.raw`(?<![\w$.])(?:${either(
+    names.filter(name => /^[A-Z]/.test(name)),
+  )})(?![\w$])`;
+  // Ecto and GORM name a module or struct qualified too (`%Shop.Order{}`,
+  // `&models.Order{}`).
+  const qualified = String.raw`(?<![\w$.])(?:[A-Za-z]\w{0,60}\.){0,4}(?:${either(
+    names,
+  )})(?![\w$])`;
+  const t = escapeRegExp(table.name);
+  const s = escapeRegExp(table.schema);
+  // Lines of one Elixir expression: no blank line between them.
+  const expression = String.raw`(?:[^\n]|\n(?![ \t]{0,200}\n)){0,2000}?`;
+  const ectoConflict = String.raw`\bon_conflict:(?!\s*:raise\b)`;
   // Prisma's client names a model by its delegate, the name in camelCase.
   const delegates = names
     .map(name => escapeRegExp(name[0].toLowerCase() + name.slice(1)))
@@ -126,7 +156,51 @@ export function ormUpsertPattern(names: string[]): string | undefined {
     String.raw`\bgetRepository\s*\(\s*${n}\s*\)\s*\.\s*upsert\s*\(`,
     String.raw`${n}\s*\.\s*objects\s*\.\s*bulk_create\s*\([\s\S]{0,2000}?\b(?:update|ignore)_conflicts\s*=\s*True`,
     String.raw`\.\s*(?:${delegates})\s*\.\s*(?:upsert\s*\(|createMany(?:AndReturn)?\s*\([\s\S]{0,2000}?\bskipDuplicates\s*:\s*true)`,
+    // Rails' `Order.insert(attrs)` runs at once; peewee's and SQLAlchemy's
+    // `insert(…)` build a statement run by a call chained on (`.execute()`),
+    // or take no arguments.
+    String.raw`${c}\s*\.\s*insert(?:\s*\((?!\s*\))(?:[^()]|\([^()]{0,200}\)){0,500}\)(?!\s*\.)|[ \t]+(?=[{:\w]))`,
+    // Ecto: the schema or the table first (`Repo.insert_all(Order, rows, …)`,
+    // `Repo.insert(%Order{…}, …)`), or piped or bound before the insert in
+    // the same expression (`%Order{} |> Order.changeset(a) |> Repo.insert(…)`).
+    String.raw`\bRepo\s*\.\s*insert(?:_all)?!?\s*\(\s*(?:%\s*)?(?:${qualified}|${table.quoted})${expression}${ectoConflict}`,
+    // Looked back for from each insert: every name in a file is no start.
+    String.raw`(?<=${qualified}${expression})\bRepo\s*\.\s*insert(?:_all)?!?\s*\([^)]{0,500}?${ectoConflict}`,
+    // GORM: the model given to `Model`, `Table` or `Create` in the chain
+    // with `clause.OnConflict`.
+    String.raw`\.\s*(?:Model\s*\(\s*&?\s*${qualified}\s*\{|Table\s*\(\s*${table.quoted})[^;\n]{0,2000}?\bclause\s*\.\s*OnConflict\b`,
+    String.raw`\bclause\s*\.\s*OnConflict\b[\s\S]{0,2000}?\.\s*(?:Create|CreateInBatches)\s*\(\s*&?\s*(?:\[\]\s*\*?\s*)?(?:${qualified}\s*\{|(?:${either(
+      goValuesOf(code, names),
+    )})(?![\w$]))`,
+    // Diesel's table module (`schema::orders::table`, `orders` after `use
+    // schema::orders::dsl::*`), not another schema's (`other::orders`).
+    String.raw`\binsert_into\s*\(\s*(?:(?:crate|super|self|schema|${s})\s*::\s*){0,4}${t}(?:\s*::\s*table)?\s*\)[\s\S]{0,2000}?\.\s*on_conflict(?:_do_nothing)?\s*\(`,
+    // jOOQ's generated constant (`ORDERS`, `Tables.ORDERS`, `RAW.ORDERS`) or
+    // `table("orders")`; it runs `onDuplicateKey…` as ON CONFLICT on PostgreSQL.
+    String.raw`\binsertInto\s*\(\s*(?:(?:(?:[a-z]\w{0,60}\.){0,6}Tables|${s.toUpperCase()})\s*\.\s*)?(?:${t.toUpperCase()}(?![\w$])|(?:DSL\s*\.\s*)?table\s*\(\s*${
+      table.quoted
+    })[\s\S]{0,2000}?\.\s*(?:onConflict(?:DoNothing|OnConstraint)?|onDuplicateKey(?:Update|Ignore))\s*\(`,
   ].join('|');
+}
+
+/**
+ * Go variables `code` gives a model's type (`order := Order{…}`, `rows :=
+ * []*models.Order{}`, `var order Order`, a parameter `order *Order`): what
+ * GORM's `Create(&order)` writes to the model's table.
+ */
+function goValuesOf(code: string, names: string[]): string[] {
+  if (names.length === 0) return [];
+  const model = String.raw`(?:\[\]\s*)?\*?\s*(?:[a-z]\w{0,60}\.)?(?:${names
+    .map(escapeRegExp)
+    .join('|')})(?![\w$.])`;
+  return [
+    ...code.matchAll(
+      new RegExp(
+        String.raw`(?<![\w$.])([a-z_]\w*)\s*(?::=\s*&?\s*|\s)${model}`,
+        'g',
+      ),
+    ),
+  ].map(m => m[1]);
 }
 
 /** The class names ORMs infer the table's name from: singular and plural, PascalCase. */

@@ -1442,6 +1442,128 @@ describe('an ORM’s upsert of the dataset, ON CONFLICT never spelled (round 31b
   });
 });
 
+describe('upserts of Ecto, GORM, Diesel, jOOQ and Rails’ insert, ON CONFLICT never spelled', () => {
+  // Each runs INSERT … ON CONFLICT on orders (Rails' `insert`, ON CONFLICT DO
+  // NOTHING), which fails through the view with its INSTEAD OF trigger; each
+  // was called unaffected. Beside it, the same code on another table.
+  const ECTO_MODEL =
+    'defmodule Shop.Order do\n  use Ecto.Schema\n\n  schema "orders" do\n    field :amount, :integer\n  end\nend\n\n';
+  const GORM_MODEL = 'type Order struct {\n\tID     uint\n\tAmount int\n}\n\n';
+  it.each([
+    [
+      'Ecto, a changeset piped into Repo.insert',
+      'lib/shop/sync.ex',
+      `${ECTO_MODEL}defmodule Shop.Sync do\n  alias Shop.{Order, Repo}\n\n  def run(attrs) do\n    %Order{}\n    |> Order.changeset(attrs)\n    |> Repo.insert(on_conflict: :nothing, conflict_target: :id)\n  end\nend\n`,
+    ],
+    [
+      'Ecto, Repo.insert_all of the schema',
+      'lib/shop/sync.ex',
+      `${ECTO_MODEL}defmodule Shop.Sync do\n  def run(rows) do\n    MyApp.Repo.insert_all(Shop.Order, rows,\n      on_conflict: {:replace, [:amount]},\n      conflict_target: [:id])\n  end\nend\n`,
+    ],
+    [
+      'Ecto, Repo.insert_all of the table',
+      'lib/shop/sync.ex',
+      'defmodule Shop.Sync do\n  def run(rows) do\n    Repo.insert_all("orders", rows, on_conflict: :nothing)\n  end\nend\n',
+    ],
+    [
+      'GORM, a pointer parameter',
+      'store/orders.go',
+      `${GORM_MODEL}func Save(db *gorm.DB, order *Order) error {\n\treturn db.Clauses(clause.OnConflict{\n\t\tColumns:   []clause.Column{{Name: "id"}},\n\t\tDoUpdates: clause.AssignmentColumns([]string{"amount"}),\n\t}).Create(order).Error\n}\n`,
+    ],
+    [
+      'GORM, a literal',
+      'store/orders.go',
+      `${GORM_MODEL}func Seed(db *gorm.DB) {\n\tdb.Clauses(clause.OnConflict{DoNothing: true}).Create(&Order{ID: 1, Amount: 5})\n}\n`,
+    ],
+    [
+      'GORM, the table named',
+      'store/orders.go',
+      'func Load(db *gorm.DB, rows []map[string]interface{}) {\n\tdb.Table("orders").Clauses(clause.OnConflict{UpdateAll: true}).Create(&rows)\n}\n',
+    ],
+    [
+      'Diesel',
+      'src/sync.rs',
+      'pub fn sync(conn: &mut PgConnection, new: &NewOrder) -> QueryResult<usize> {\n    diesel::insert_into(orders::table)\n        .values(new)\n        .on_conflict(orders::id)\n        .do_update()\n        .set(new)\n        .execute(conn)\n}\n',
+    ],
+    [
+      'Diesel, on_conflict_do_nothing',
+      'src/sync.rs',
+      'use crate::schema::orders::dsl::*;\n\npub fn sync(conn: &mut PgConnection, rows: &[NewOrder]) {\n    insert_into(orders).values(rows).on_conflict_do_nothing().execute(conn).unwrap();\n}\n',
+    ],
+    [
+      'jOOQ',
+      'src/main/java/Sync.java',
+      'class Sync {\n  void run(DSLContext ctx, long id, int amount) {\n    ctx.insertInto(ORDERS)\n      .set(ORDERS.ID, id)\n      .set(ORDERS.AMOUNT, amount)\n      .onConflict(ORDERS.ID)\n      .doUpdate()\n      .set(ORDERS.AMOUNT, amount)\n      .execute();\n  }\n}\n',
+    ],
+    [
+      'jOOQ, onDuplicateKeyIgnore',
+      'src/main/java/Sync.java',
+      'class Sync {\n  void run(DSLContext ctx, long id) {\n    ctx.insertInto(Tables.ORDERS, Tables.ORDERS.ID).values(id).onDuplicateKeyIgnore().execute();\n  }\n}\n',
+    ],
+    [
+      'Rails insert, a hash',
+      'app/jobs/sync.rb',
+      'class Sync\n  def run(row)\n    Order.insert({ id: row[:id], amount: row[:amount] })\n  end\nend\n',
+    ],
+    [
+      'Rails insert, keywords without brackets',
+      'app/jobs/sync.rb',
+      'class Sync\n  def run(row)\n    Order.insert id: row[:id], amount: row[:amount]\n  end\nend\n',
+    ],
+  ])('%s', (_, path, code) => {
+    expect({ code, message: assess(code, retype, path).message }).toEqual({
+      code,
+      message: expect.stringContaining('ON CONFLICT fails: use MERGE'),
+    });
+    const other = code
+      .replace(/\borders\b/g, 'customers')
+      .replace(/\bORDERS\b/g, 'CUSTOMERS')
+      .replace(/\bOrder\b/g, 'Customer')
+      .replace(/\border\b/g, 'customer');
+    expect({ other, status: assess(other, retype, path).status }).toEqual({
+      other,
+      status: 'unaffected',
+    });
+  });
+
+  // Each beside the upsert it differs from, which goes to a person.
+  it.each([
+    [
+      'Ecto, on_conflict: :raise, a plain insert',
+      'lib/shop/sync.ex',
+      'defmodule Shop.Sync do\n  def run(rows) do\n    Repo.insert_all("orders", rows, on_conflict: :raise)\n  end\nend\n',
+      ':raise',
+      ':nothing',
+    ],
+    [
+      'Diesel, another schema’s table',
+      'src/sync.rs',
+      'pub fn sync(conn: &mut PgConnection, new: &NewOrder) {\n    diesel::insert_into(archive::orders::table).values(new).on_conflict_do_nothing().execute(conn).unwrap();\n}\n',
+      'archive::',
+      'crate::schema::',
+    ],
+    [
+      'Rails insert!, which raises instead',
+      'app/jobs/sync.rb',
+      'class Sync\n  def run(row)\n    Order.insert!({ id: row[:id] })\n  end\nend\n',
+      'insert!',
+      'insert',
+    ],
+    [
+      'peewee insert, a plain INSERT run by execute',
+      'jobs/sync.py',
+      'def run(row):\n    Order.insert(id=row["id"]).execute()\n',
+      'Order.insert(id=row["id"]).execute()',
+      'Order.insert(id: row["id"])',
+    ],
+  ])('not %s', (_, path, code, from, to) => {
+    expect(assess(code, retype, path).status).toBe('unaffected');
+    expect(assess(code.replace(from, to), retype, path).message).toContain(
+      'ON CONFLICT fails: use MERGE',
+    );
+  });
+});
+
 describe('psql, catalog calls, row helpers and loaders that need raw.orders to be a table (round 31b)', () => {
   // Each was called unaffected though it breaks at cut-over, the name then a
   // view over the new version.

@@ -755,9 +755,18 @@ function patterns(
       ),
     ]);
   // An ORM's upsert runs ON CONFLICT too, never spelling it (round 31b).
-  const upserts = ormUpsertPattern(mapped);
-  if (mapping.viewHasTrigger && upserts)
-    found.push(['ON CONFLICT', new RegExp(upserts, 'g')]);
+  if (mapping.viewHasTrigger)
+    found.push([
+      'ON CONFLICT',
+      new RegExp(
+        ormUpsertPattern(text, mapped, {
+          name: target.table,
+          schema: target.schema,
+          quoted: quotedName,
+        }),
+        'g',
+      ),
+    ]);
   return found;
 }
 
@@ -860,9 +869,12 @@ export function tableStatementsIn(
     ...tableObjectsOf(plain, target.table),
     ...mappedElsewhere,
     // Active Record and Sequelize map `Order` to `orders` by its name alone,
-    // in the default schema, where the file maps no table itself.
+    // in the default schema, where the file maps no table itself (nor with
+    // Ecto's `schema "…"`, GORM's `TableName()` or Laravel's `$table`).
     ...(target.schema === 'public' &&
-    !/\b(?:table_name|tableName|__tablename__|db_table)\b/.test(plain)
+    !/\b(?:table_name|tableName|__tablename__|db_table|TableName)\b|\bschema\s+["']|\$table\s*=/.test(
+      plain,
+    )
       ? modelClassNames(target.table)
       : []),
   ];
