@@ -5,6 +5,7 @@ import type {
 import { consumerMapping } from './fieldMapping';
 import { rewriteSqlFile } from './rewriteSql';
 import { loadSqlParser } from '../../sql/sqlParser';
+import { libraryWholeRows } from './wholeRows';
 import { assessConsumer } from '../impact';
 
 const source: DatasetField[] = [
@@ -250,5 +251,50 @@ describe('a model of the table used in another file (round 29, W4)', () => {
         qtyToInteger,
       ).status,
     ).toBe('unaffected');
+  });
+});
+
+/**
+ * Hostile files of one 200 kB line: each use of a class, and each knex chain,
+ * once read the rest of the line (seconds per file). Not timed: the same
+ * reads on such a line, with the line's mapping or the chain's schema at its
+ * far end, still decide as on a short line.
+ */
+describe('one long line of uses (read in linear time)', () => {
+  const model =
+    "class Order < ApplicationRecord\n  self.table_name = 'raw.orders'\nend\n";
+  const line = (text: string) => text.repeat(Math.ceil(200_000 / text.length));
+
+  it('finds a mapped class used thousands of times on one line, unless the line maps it', () => {
+    for (const use of ['insert(Order)', 'select(Order)', 'Order.objects '])
+      expect(libraryWholeRows(`${model}${line(use)}\n`, target)).toEqual({
+        what: ['Order, which the file maps to orders'],
+        lines: [4],
+      });
+    expect(
+      libraryWholeRows(
+        `${model}${line('insert(Order)')}'raw.orders'\n`,
+        target,
+      ),
+    ).toEqual({ what: [], lines: [] });
+    expect(libraryWholeRows(line('insert(Order)'), target, ['Order'])).toEqual({
+      what: ['Order, which another file maps to orders'],
+      lines: [1],
+    });
+  });
+
+  it("reads each knex chain's schema up to the line's one `;`", () => {
+    const chains = line(".from('orders').where('id', id)");
+    for (const [end, lines] of [
+      ['', [1]],
+      [';', [1]],
+      [".withSchema('raw');", [1]],
+      [".withSchema('staging');", []],
+      [";\nknex.withSchema('staging');", [1]],
+    ] as Array<[string, number[]]>)
+      expect({
+        end,
+        lines: libraryWholeRows(chains + end, target).lines,
+      }).toEqual({ end, lines });
   });
 });

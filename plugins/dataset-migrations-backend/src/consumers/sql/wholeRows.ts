@@ -329,6 +329,9 @@ export function libraryWholeRows(
     `${q}(?:[\\w$]+\\.)?${table}${q}|\\bschema\\s*${q}`,
     'i',
   );
+  // Whether each line (by number) holds the mapping itself, tested once: a
+  // hostile one-line file names the class thousands of times.
+  const mappingLines = new Map<number, boolean>();
   for (const name of classes) {
     const use = new RegExp(`(?<![\\w$.])${escapeRegExp(name)}(?![\\w$])`, 'g');
     for (const match of content.matchAll(use)) {
@@ -346,14 +349,20 @@ export function libraryWholeRows(
         /^\s*=(?!=)/.test(content.slice(at + name.length))
       )
         continue;
-      const lineStart = content.lastIndexOf('\n', at - 1) + 1;
-      const lineEnd = content.indexOf('\n', at);
-      const line = content.slice(
-        lineStart,
-        lineEnd === -1 ? content.length : lineEnd,
-      );
+      const { line, column } = positionOf(content, at);
+      let mapping = mappingLines.get(line);
+      if (mapping === undefined) {
+        const lineEnd = content.indexOf('\n', at);
+        mapping = mapsTable.test(
+          content.slice(
+            at - column + 1,
+            lineEnd === -1 ? content.length : lineEnd,
+          ),
+        );
+        mappingLines.set(line, mapping);
+      }
       // The mapping itself (`Entity<Order>().ToTable("orders")`, `define('Order', …)`).
-      if (mapsTable.test(line)) continue;
+      if (mapping) continue;
       found(
         `${name}, which ${
           mappedElsewhere.includes(name) ? 'another file' : 'the file'
@@ -423,6 +432,8 @@ export function libraryWholeRows(
   }
 
   // knex (and pypika) selecting from the table without columns.
+  let semicolon: number | undefined;
+  let schemasBefore: ReturnType<typeof withSchemasBefore> | undefined;
   for (const match of content.matchAll(
     new RegExp(
       `\\.\\s*from_?\\s*\\(\\s*${q}\\s*(?:"?([\\w$]+)"?\\s*\\.\\s*)?"?${table}"?(?:\\s+as\\s+\\w+)?\\s*${q}\\s*\\)(?!\\s*\\.\\s*(?:select|pluck|first|count|countDistinct|sum|max|min|avg|column|columns|distinct)\\s*\\(\\s*${q}(?!\\s*\\*))`,
@@ -431,8 +442,8 @@ export function libraryWholeRows(
   )) {
     const at = match.index ?? 0;
     const start = Math.max(
-      content.lastIndexOf(';', at - 1),
-      content.lastIndexOf('\n\n', at - 1),
+      lastIndexAfter(content, ';', at, at - 300),
+      lastIndexAfter(content, '\n\n', at, at - 300),
       at - 300,
     );
     const chain = content.slice(start + 1, at);
@@ -442,14 +453,24 @@ export function libraryWholeRows(
       ).test(chain)
     )
       continue;
-    const end = content.indexOf(';', at);
-    const around = chain + content.slice(at, end === -1 ? at + 300 : end);
-    const schemas = [
-      ...around.matchAll(
-        new RegExp(`\\bwithSchema\\s*\\(\\s*${q}([^'"\`]+)${q}`, 'g'),
-      ),
-    ].map(m => m[1]);
-    if (!sameSchema(match[1]) || !schemas.every(sameSchema)) continue;
+    // The `;` after a chain, found once for all the chains before it.
+    if (semicolon === undefined || (semicolon !== -1 && semicolon < at))
+      semicolon = content.indexOf(';', at);
+    const end = semicolon;
+    let schemasSame: boolean;
+    if (end === -1) {
+      const around = chain + content.slice(at, at + 300);
+      schemasSame = [
+        ...around.matchAll(
+          new RegExp(`\\bwithSchema\\s*\\(\\s*${q}([^'"\`]+)${q}`, 'g'),
+        ),
+      ].every(m => sameSchema(m[1]));
+    } else {
+      if (schemasBefore?.end !== end)
+        schemasBefore = withSchemasBefore(content, end, start + 1, sameSchema);
+      schemasSame = schemasBefore.sameFrom(start + 1);
+    }
+    if (!sameSchema(match[1]) || !schemasSame) continue;
     found('a query builder of the table', at);
   }
 
@@ -483,4 +504,85 @@ export function libraryWholeRows(
         found('Sequel', match.index ?? 0);
 
   return { what, lines: [...lines].sort((a, b) => a - b) };
+}
+
+/**
+ * `text.lastIndexOf(needle, before - 1)`, or -1 where that is before `floor`:
+ * without reading back past `floor`, which a hostile line would make read
+ * the whole line for each of its matches.
+ */
+function lastIndexAfter(
+  text: string,
+  needle: string,
+  before: number,
+  floor: number,
+): number {
+  const from = Math.max(0, floor);
+  const found = text
+    .slice(from, before - 1 + needle.length)
+    .lastIndexOf(needle);
+  return found === -1 ? -1 : from + found;
+}
+
+/**
+ * Whether every knex `withSchema('…')` call in `text.slice(from, end)`, read
+ * from `from` on as a global regex would, names a schema `sameSchema` takes,
+ * for any `from` not before `floor` (and not decreasing from call to call).
+ * Each call is read once for every chain ending at the same `end`: on a line
+ * of thousands of chains and one `;`, reading the rest of the line for each
+ * would be quadratic.
+ */
+function withSchemasBefore(
+  text: string,
+  end: number,
+  floor: number,
+  sameSchema: (schema: string) => boolean,
+): { end: number; sameFrom: (from: number) => boolean } {
+  const upToEnd = text.slice(0, end);
+  const call = /withSchema\s*\(\s*['"`]([^'"`]+)['"`]/y;
+  // Where each call starts, what it spans and whether its schema is taken.
+  const starts: number[] = [];
+  for (
+    let i = upToEnd.indexOf('withSchema', floor);
+    i !== -1;
+    i = upToEnd.indexOf('withSchema', i + 1)
+  )
+    starts.push(i);
+  const read = (i: number) => {
+    call.lastIndex = i;
+    const m = call.exec(upToEnd);
+    return m ? { length: m[0].length, same: sameSchema(m[1]) } : undefined;
+  };
+  // The first start at or after `at`.
+  const firstFrom = (at: number) => {
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid] < at) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+  // allSame[k]: every call read from starts[k] on names a taken schema; a
+  // `withSchema` right after a word character is not one (`\b`).
+  const allSame: boolean[] = new Array(starts.length + 1).fill(true);
+  for (let k = starts.length - 1; k >= 0; k--) {
+    const i = starts[k];
+    const m = i > 0 && /\w/.test(upToEnd[i - 1]) ? undefined : read(i);
+    allSame[k] = m
+      ? m.same && allSame[firstFrom(i + m.length)]
+      : allSame[k + 1];
+  }
+  return {
+    end,
+    sameFrom: (from: number) => {
+      const k = firstFrom(from);
+      // A call where the text read starts has `\b` before it, whatever the
+      // character before.
+      if (starts[k] !== from) return allSame[k];
+      const m = read(from);
+      return m ? m.same && allSame[firstFrom(from + m.length)] : allSame[k + 1];
+    },
+  };
 }
