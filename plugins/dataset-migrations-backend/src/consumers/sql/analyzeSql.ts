@@ -231,6 +231,12 @@ export interface StarUse extends Span {
   typed?: Typed;
   /** `TABLE t`: no `*` in the text, which no column list can replace. */
   implicit?: boolean;
+  /**
+   * Inside a statement that takes as many columns as it took before (an INSERT's
+   * rows, a set operation's arm not all `*` of the dataset alike): what it is.
+   * From cut-over `*` through the name has the new version's own fields too.
+   */
+  countFixedBy?: string;
 }
 
 export interface MergedJoin {
@@ -1248,6 +1254,8 @@ class StatementWalker {
   private inResult = false;
   /** The next select is a subquery's (`(SELECT …)`, `IN (SELECT …)`, `ARRAY(SELECT …)`, `EXISTS`). */
   private subLinkSelect = false;
+  /** Walking what a statement takes by its number of columns (see StarUse.countFixedBy). */
+  private countFixedBy: string | undefined;
   /** A select list item read as a compared subquery's value (see `toSelectList`). */
   private comparedRow = false;
   /** Scalar subqueries compared as they are with another value. */
@@ -2251,6 +2259,11 @@ class StatementWalker {
       // UNION / INTERSECT / EXCEPT: each side has its own FROM, and the first
       // arm names the outputs of all (`SELECT 0 AS a UNION SELECT n …`).
       const names = aliasList ?? outputNameList(stmt);
+      const countFixedBy = this.countFixedBy;
+      if (!this.armsAllDatasetStars(stmt, scope))
+        this.countFixedBy ??= `${setOperationName(
+          stmt.op,
+        )}, whose arms must have as many columns`;
       for (const arm of [stmt.larg, stmt.rarg]) {
         this.atTop = top;
         this.subLinkSelect = subLink;
@@ -2273,6 +2286,7 @@ class StatementWalker {
         this.aliasList = names;
         this.visit(arm && { SelectStmt: arm }, scope);
       }
+      this.countFixedBy = countFixedBy;
       this.aliasList = undefined;
       this.atTop = false;
       this.visit([stmt.sortClause, stmt.limitCount, stmt.limitOffset], scope);
@@ -2900,6 +2914,7 @@ class StatementWalker {
           target: bareTarget,
           ...(merged ? { merged } : {}),
           ...(this.typed?.exactType ? { typed: this.typed } : {}),
+          ...(this.countFixedBy ? { countFixedBy: this.countFixedBy } : {}),
         });
       if (bareTarget && this.typed?.exactType)
         this.typedThroughStar(relations, spans.whole, this.typed);
@@ -3254,8 +3269,19 @@ class StatementWalker {
 
   private insert(stmt: Node, parent: Scope): void {
     const scope = new Scope(parent);
-    this.withClause(stmt.withClause, scope);
+    // (A CTE does not hide the relation an INSERT writes.)
     const dataset = this.isDataset(stmt.relation, scope, true);
+    // Rows for another relation, or for named columns, come in a fixed number
+    // of columns (all the dataset's, into it, grow alike with a `*` of it),
+    // its CTEs' included.
+    const countFixedBy = this.countFixedBy;
+    if (!dataset || stmt.cols?.length)
+      this.countFixedBy ??= `INSERT INTO ${
+        stmt.relation?.relname ?? 'a relation'
+      }, whose rows must have as many columns as ${
+        stmt.cols?.length ? 'its column list names' : 'it has'
+      }`;
+    this.withClause(stmt.withClause, scope);
     if (dataset) this.datasetRelations.push(this.relationSpan(stmt.relation));
     if (dataset && stmt.onConflictClause)
       this.opaque.push({
@@ -3318,6 +3344,7 @@ class StatementWalker {
       for (const item of stmt.onConflictClause?.targetList ?? [])
         this.setElsewhere(item.ResTarget, stmt.relation?.relname);
     this.visit(stmt.selectStmt, scope);
+    this.countFixedBy = countFixedBy;
   }
 
   /**
@@ -3386,6 +3413,35 @@ class StatementWalker {
       !!rv &&
       !rv.alias?.colnames?.length &&
       this.isDataset(rv, scope)
+    );
+  }
+
+  /**
+   * Every arm of a set operation is one `*` (or `t.*`) of the dataset, so its
+   * arms gain the same columns at cut-over (a recursive CTE walking a
+   * hierarchy: `SELECT * FROM t … UNION ALL SELECT t.* FROM t JOIN r …`).
+   */
+  private armsAllDatasetStars(select: Node, scope: Scope): boolean {
+    if (select.larg || select.rarg)
+      return [select.larg, select.rarg].every(
+        arm => !!arm && this.armsAllDatasetStars(arm, scope),
+      );
+    const targets: Node[] = select.targetList ?? [];
+    const ref = targets[0]?.ResTarget?.val?.ColumnRef;
+    if (targets.length !== 1 || !isStar(ref)) return false;
+    const parts: Node[] = ref.fields ?? [];
+    const qualifier: string | undefined = parts[parts.length - 2]?.String?.sval;
+    const relations = tablesOf(select.fromClause ?? []);
+    const named = qualifier
+      ? relations.filter(
+          rv => (rv?.alias?.aliasname ?? rv?.relname) === qualifier,
+        )
+      : relations;
+    return (
+      named.length === 1 &&
+      !!named[0] &&
+      !named[0].alias?.colnames?.length &&
+      this.isDataset(named[0], scope)
     );
   }
 
@@ -4220,6 +4276,28 @@ function readThrough(stmt: Node): boolean {
   };
   look(stmt);
   return !found;
+}
+
+/** `UNION`, `INTERSECT`…, as written. */
+function setOperationName(op: string | undefined): string {
+  return (op ?? 'SETOP_UNION').replace(/^SETOP_/, '');
+}
+
+/**
+ * The tables a FROM list names, through joins, with undefined in place of any
+ * other item (a subquery, a function), whose outputs are not a table's.
+ */
+function tablesOf(items: Node[]): Array<Node | undefined> {
+  const found: Array<Node | undefined> = [];
+  const walk = (item: Node | undefined): void => {
+    if (item?.RangeVar) found.push(item.RangeVar);
+    else if (item?.JoinExpr) {
+      walk(item.JoinExpr.larg);
+      walk(item.JoinExpr.rarg);
+    } else found.push(undefined);
+  };
+  items.forEach(walk);
+  return found;
 }
 
 function isStar(ref: Node | undefined): boolean {

@@ -40,6 +40,12 @@ export interface ConsumerMapping {
   byField: Map<string, ReaderMapping>;
   /** Fields the new version adds; `SELECT *` would start returning them. */
   added: string[];
+  /**
+   * The new version's own fields, which `*` through the name has from cut-over
+   * after the previous version's (added ones, renamed fields' new names): a
+   * statement taking a fixed number of columns from `*` fails from then.
+   */
+  newAtCutOver: string[];
   /** Where the new version is read when the migration renames the dataset. */
   renamedTo?: DatasetRelationName;
   /**
@@ -117,6 +123,9 @@ export function consumerMapping(
     sourceFields,
     byField,
     added,
+    newAtCutOver: phase.columns
+      .filter(c => c.source === 'new')
+      .map(c => c.name),
     ...(renamedTo ? { renamedTo } : {}),
     ...(phase.plain ? {} : { viewHasTrigger: true }),
   };

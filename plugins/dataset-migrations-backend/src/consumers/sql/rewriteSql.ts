@@ -44,6 +44,7 @@ import {
   wholeRowsReason,
 } from './wholeRows';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { namedFew } from '../../validation/namedFew';
 import {
   introducedNames,
   readAsIs,
@@ -1276,6 +1277,22 @@ function planEdits(
             star.typed,
             mapping.renamedTo,
           ),
+        );
+        continue;
+      }
+      // The unchanged file fails at cut-over, before its pull request can exist.
+      if (star.countFixedBy && mapping.newAtCutOver.length > 0) {
+        plan.positions.push(star.start);
+        decide(
+          star.start,
+          `\`${content.slice(star.start, star.end)}\` is read into ${
+            star.countFixedBy
+          }, and from the cut-over on \`*\` of ${
+            target.table
+          } also has the new version's ${namedFew(
+            mapping.newAtCutOver.map(f => `"${f}"`),
+          )} after its fields, so this statement fails from then, whatever is decided ("more expressions than target columns", "must have the same number of columns"): list the columns it takes before the migration runs`,
+          true,
         );
         continue;
       }
