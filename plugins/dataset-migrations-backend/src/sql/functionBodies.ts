@@ -6,6 +6,8 @@
  * consumer agent reads a body in its repository's SQL the same way.
  */
 
+import { DOLLAR_DELIMITER } from './dollarQuotes';
+
 /** A statement of a body. */
 export interface BodyStatement {
   /** As written, its comments cut, its spaces made one. */
@@ -40,7 +42,7 @@ const PREFIXES = [
 
 const SPECIAL = /[-/'"$;]/g;
 
-const DOLLAR_TAG = /\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
+const DOLLAR_TAG = new RegExp(DOLLAR_DELIMITER, 'y');
 
 /**
  * Reads a body: splits it at semicolons outside strings, quoted names and

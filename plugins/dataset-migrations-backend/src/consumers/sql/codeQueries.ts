@@ -5,6 +5,7 @@
  * through its primary key (see groupedByKey.ts) breaks at the first cut-over
  * whatever the migration changes, in code as in a SQL file.
  */
+import { dollarQuotes } from '../../sql/dollarQuotes';
 import { readBody } from '../../sql/functionBodies';
 import { positionOf, parseSql } from '../../sql/sqlParser';
 import {
@@ -196,20 +197,14 @@ function piecesOf(code: string): Piece[] {
 
 /**
  * Dollar-quoted texts (`$$…$$`, `$body$…$body$`): a function's or DO block's
- * body. One pass: a tag opens, the same tag closes, others between are text.
+ * body. One no delimiter closes runs to the end, as PostgreSQL reads it: read
+ * as SQL, it can only find more reads of the dataset, never fewer.
  */
 function dollarQuoted(code: string): Array<{ at: number; body: string }> {
-  const found: Array<{ at: number; body: string }> = [];
-  let open: { tag: string; at: number; from: number } | undefined;
-  for (const m of code.matchAll(/\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/g)) {
-    const at = m.index ?? 0;
-    if (!open) open = { tag: m[0], at, from: at + m[0].length };
-    else if (m[0] === open.tag) {
-      found.push({ at: open.at, body: code.slice(open.from, at) });
-      open = undefined;
-    }
-  }
-  return found;
+  return dollarQuotes(code).map(q => ({
+    at: q.at,
+    body: code.slice(q.from, q.to),
+  }));
 }
 
 /**

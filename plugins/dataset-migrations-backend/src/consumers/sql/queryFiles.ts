@@ -1,4 +1,5 @@
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { dollarQuotes } from '../../sql/dollarQuotes';
 import { parseSql } from '../../sql/sqlParser';
 
 /**
@@ -35,22 +36,21 @@ export function queryFileRunBy(
   return reader ? `is read by ${reader.path}` : undefined;
 }
 
-/** `sql` without its dollar-quoted bodies (a function's), in one pass. */
+/**
+ * `sql` without its dollar-quoted bodies (a function's). A quote no delimiter
+ * closes stays in: PostgreSQL would fail on the file, but a stray `$$` (in a
+ * comment, a string) must not hide a name header or a `$1` after it, which
+ * send the file to a person.
+ */
 function outsideDollarQuotes(sql: string): string {
   let outside = '';
   let from = 0;
-  let open: string | undefined;
-  for (const m of sql.matchAll(/\$(?:[A-Za-z_]\w*)?\$/g)) {
-    const at = m.index ?? 0;
-    if (open === undefined) {
-      outside += sql.slice(from, at);
-      open = m[0];
-    } else if (m[0] === open) {
-      open = undefined;
-      from = at + m[0].length;
-    }
+  for (const quote of dollarQuotes(sql)) {
+    if (!quote.closed) break;
+    outside += sql.slice(from, quote.at);
+    from = quote.end;
   }
-  return open === undefined ? outside + sql.slice(from) : outside;
+  return outside + sql.slice(from);
 }
 
 /** Whether a top-level statement of `sql` returns rows to whoever runs it. */
