@@ -233,7 +233,8 @@ export class CampaignService {
    * are accepted by the person resuming: the policy trips again only on more of
    * them. After a person's pause nothing is accepted: failures that came in while
    * it was paused are judged at the next look. The resumer must hold request on
-   * every dataset not started yet, as the starter did (403 otherwise, unchanged).
+   * every dataset not started yet, as the starter did (403 otherwise, unchanged),
+   * and the campaign keeps only the rights both hold.
    */
   async resume(
     id: string,
@@ -251,14 +252,20 @@ export class CampaignService {
       'resume request',
     );
     const campaign = await this.get(id);
-    // The runner starts the rest in the starter's name: the resumer must hold
-    // request on it too, and what it may do there narrows to the rights both
-    // hold, or resuming would lend the starter's.
-    const notStarted = campaign.datasets
-      .filter(d => d.state === 'pending')
-      .map(d => d.entityRef);
-    await this.assertMayRequest(credentials, notStarted);
-    const resumerRights = await this.rightsOn(credentials, notStarted);
+    // The runner goes on in the starter's name: starting the rest, which the
+    // resumer must hold request on too, contracting or rolling back those
+    // migrated. What it may do narrows to the rights both hold, or resuming
+    // would lend the starter's (a contract asked once the campaign completes).
+    await this.assertMayRequest(
+      credentials,
+      campaign.datasets
+        .filter(d => d.state === 'pending')
+        .map(d => d.entityRef),
+    );
+    const resumerRights = await this.rightsOn(
+      credentials,
+      campaign.datasets.map(d => d.entityRef),
+    );
     if (failedSeen) refuseUnknownFailures(campaign, failedSeen);
     // Failures the person's page did not show: told now, nothing changed, rather
     // than resumed only for the policy to pause again a moment later (a failure
@@ -292,7 +299,7 @@ export class CampaignService {
       at: this.now(),
       acceptFailures: true,
       ...(failedSeen ? { failedSeen } : {}),
-      narrowPendingRights: resumerRights,
+      narrowRights: resumerRights,
     });
     const afterAutomaticPause =
       resumed.changed && resumed.acceptedFailures === true;

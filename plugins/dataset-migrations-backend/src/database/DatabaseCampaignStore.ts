@@ -696,7 +696,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       acceptFailures?: boolean;
       failedSeen?: readonly string[];
       pausedByRunner?: boolean;
-      narrowPendingRights?: StarterRights;
+      narrowRights?: StarterRights;
       inTransaction?: (tx: StoreTransaction) => Promise<void>;
     },
     executor?: StoreTransaction,
@@ -754,14 +754,14 @@ export class DatabaseCampaignStore implements CampaignStore {
           [FAILED, seen, seen, id],
         );
       }
-      if (change.narrowPendingRights) {
-        const rights = change.narrowPendingRights;
+      if (change.narrowRights) {
+        const rights = change.narrowRights;
         const held = (set: ReadonlySet<string>) =>
           tx.raw('entity_ref = ANY(?::text[])', [[...set]]);
         // AND keeps a campaign stored before a right was recorded (NULL) as it
         // was where the resumer holds the right, and false where they do not.
         await tx('campaign_datasets')
-          .where({ campaign_id: id, state: 'pending' })
+          .where({ campaign_id: id })
           .update({
             starter_may_start: tx.raw('starter_may_start AND ?', [
               held(rights.mayStart),

@@ -194,9 +194,9 @@ function ResumeDialog(props: {
         )}
         <DialogContentText>
           The campaign runs again: datasets not started yet start as its waves
-          and rollout windows allow. On those it keeps only the rights you and
-          its starter both hold: a start, approval, contract or rollback you may
-          not do waits for someone who may.
+          and rollout windows allow. It keeps only the rights you and its
+          starter both hold: a start, approval, contract or rollback you may not
+          do waits for someone who may.
         </DialogContentText>
       </DialogContent>
       <DialogActions>

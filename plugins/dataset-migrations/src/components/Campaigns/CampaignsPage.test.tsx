@@ -639,7 +639,7 @@ describe('Campaign page', () => {
     );
     expect(dialog).not.toHaveTextContent('failure policy');
     expect(dialog).toHaveTextContent(
-      'it keeps only the rights you and its starter both hold',
+      'It keeps only the rights you and its starter both hold',
     );
     await userEvent.click(
       within(dialog).getByRole('button', { name: 'Cancel' }),
