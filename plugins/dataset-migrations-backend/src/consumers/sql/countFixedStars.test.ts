@@ -14,7 +14,7 @@ const target = {
   fields: source.map(f => f.name),
 };
 const addField = consumerMapping(source, [
-  { addField: { name: 'note', type: 'text', nullable: true } },
+  { addField: { name: 'note', type: 'text' } },
 ]);
 const renameField = consumerMapping(source, [
   { renameField: { from: 'cust_ref', to: 'customer_ref' } },
