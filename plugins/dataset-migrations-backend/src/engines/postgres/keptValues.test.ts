@@ -159,6 +159,42 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
     ]);
   }, 120_000);
 
+  it('refuses a text key that would not read back as stored, which the previous version could not be found by, and migrates one that does', async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id text PRIMARY KEY, note text);
+      INSERT INTO public.orders SELECT i::text, 'n' || i FROM generate_series(1, 300) i;
+      UPDATE public.orders SET id = '0305' WHERE id = '300'`);
+    const refused = await runWith([
+      { changeType: { field: 'id', type: 'integer' } },
+    ]);
+    expect(refused.outcome).toContain(
+      'field "id": the cast from text to integer changes 1 of the 300 rows',
+    );
+    expect(refused.outcome).toContain('0305 into 305');
+    expect(refused.outcome).toContain('fix those rows, or keep the type');
+    expect(await tables()).toEqual(['orders']);
+
+    // Once the key reads back as stored, writes through the name find the
+    // previous version's row, and a rollback serves what they left.
+    await knex.raw(`UPDATE public.orders SET id = '305' WHERE id = '0305'`);
+    const { run, outcome } = await runWith([
+      { changeType: { field: 'id', type: 'integer' } },
+    ]);
+    expect(outcome).toBe('done');
+    await knex.raw(`
+      UPDATE public.orders SET note = 'changed' WHERE id = '7';
+      DELETE FROM public.orders WHERE id = '8'`);
+    await engine.rollback(run);
+    const { rows } = await knex.raw(
+      `SELECT id, note FROM public.orders WHERE id IN ('7', '8') ORDER BY id`,
+    );
+    expect(rows).toEqual([{ id: '7', note: 'changed' }]);
+    const { rows: count } = await knex.raw(
+      `SELECT count(*)::int AS n FROM public.orders`,
+    );
+    expect(count).toEqual([{ n: 299 }]);
+  }, 120_000);
+
   it('refuses a parse of text that drops a time of day, an offset or digits, naming each', async () => {
     await knex.raw(`
       CREATE TABLE public.orders (id int PRIMARY KEY, day text, at text, ratio text);

@@ -11,7 +11,8 @@
  * it casts back to the previous type as it was. Text is parsed, into a normal
  * form that is the point of the retype (text '042' → integer 42; see
  * docs/engine.md), so of a parse only what it drops is checked: a time of day or
- * an offset from UTC, digits past a float's precision. Widenings lose nothing.
+ * an offset from UTC, digits past a float's precision; a key's text must read
+ * back as stored. Widenings lose nothing.
  */
 import {
   type TargetField,
@@ -175,6 +176,24 @@ export function checkedCastOf(
         )} IS DISTINCT FROM ${v}`,
     };
   const drops = PARSE_DROPS[nowBase];
+  // A key parsed from text must read back as it is stored: the reverse trigger
+  // finds the previous version's row by the new key cast back to text, which
+  // misses '042' (integer 42 reads back '42') or an upper-case uuid, so writes
+  // through the name would skip that row there and a rollback serve it again
+  // (found by a probe, 2026-12-07).
+  if (TEXT_TYPES.has(wasBase) && shape.sourceKey.includes(from))
+    return {
+      field,
+      from,
+      was,
+      changed: v =>
+        `CAST(CAST(${v} AS ${
+          field.type
+        }) AS text) IS DISTINCT FROM CAST(${v} AS text)${
+          drops ? ` OR ${drops(v)}` : ''
+        }`,
+      readsDates: DATE_TYPES.has(nowBase),
+    };
   if (TEXT_TYPES.has(wasBase) && drops)
     return {
       field,
