@@ -11,8 +11,9 @@ import { escapeRegExp } from './analyzeSql';
  * `db_table`, Rails' `self.table_name`, JPA's `@Table(name = "orders")`,
  * TypeORM's `@Entity('orders')`, EF's `[Table("orders")]` and
  * `Entity<Purchase>().ToTable("orders")`, Sequelize's `tableName`, Prisma's
- * `@@map("orders")`, Ecto's `schema "orders"`, GORM's `TableName()`, Exposed's
- * `object Purchases : Table("orders")`): code elsewhere reads the table through
+ * `@@map("orders")`, Ecto's `schema "orders"`, Eloquent's `protected $table =
+ * 'orders'`, GORM's `TableName()`, Exposed's `object Purchases :
+ * Table("orders")`): code elsewhere reads the table through
  * the class (`Purchase.qty`, `Purchase.objects.filter(qty__gt=5)`,
  * `prisma.purchase`), never naming it. Given `schema`, only classes mapped to
  * the table unqualified or in that schema.
@@ -37,7 +38,7 @@ export function ormClassesOf(
   // The table named inside the class's body: the class declared before it.
   for (const match of content.matchAll(
     new RegExp(
-      String.raw`(?:__tablename__|db_table|table_name|tableName|@@map|\bschema)\s*(?:[:=(]\s*)?\(?\s*${t}|\bfunc\s*\(\s*\w*\s*\*?([A-Z]\w*)\s*\)\s*TableName\s*\(\s*\)\s*string\s*\{\s*return\s+${t}`,
+      String.raw`(?:__tablename__|db_table|table_name|tableName|@@map|\bschema|\$table)\s*(?:[:=(]\s*)?\(?\s*${t}|\bfunc\s*\(\s*\w*\s*\*?([A-Z]\w*)\s*\)\s*TableName\s*\(\s*\)\s*string\s*\{\s*return\s+${t}`,
       'g',
     ),
   )) {
@@ -75,10 +76,10 @@ export function ormClassesOf(
  * Variables code binds to the table's object, under a name of their own:
  * SQLAlchemy Core's `orders_t = Table("orders", metadata, …)` or
  * `sa.table("orders", …)`, peewee's and pypika's `Table('orders')`, Knex's
- * `const purchases = () => knex('orders')`. Code elsewhere reads the table
- * through it (`select(orders_t.c.qty)`, `orders_t.c["qty"]`), never naming it.
- * A DataFrame read from it (`df = spark.table("raw.orders")`) is a value of
- * its own file.
+ * `const purchases = () => knex('orders')`, Drizzle's `pgTable('orders',
+ * …)`. Code elsewhere reads the table through it (`select(orders_t.c.qty)`,
+ * `orders_t.c["qty"]`), never naming it. A DataFrame read from it (`df =
+ * spark.table("raw.orders")`) is a value of its own file.
  */
 export function tableObjectsOf(content: string, table: string): string[] {
   const t = String.raw`["'](?:[\w$]+\.)?${escapeRegExp(table)}["']`;
@@ -88,7 +89,7 @@ export function tableObjectsOf(content: string, table: string): string[] {
         // A name starts where no name goes on (`\b` stands between `$` and a
         // letter too: each start of a run of `$a` scanned it all, found by
         // round 31c); its type, if any, is short.
-        String.raw`(?<![\w$])([A-Za-z_$][\w$]*)\s*(?::[^=\n]{0,200})?=\s*(?:\(\s*\)\s*=>\s*)?(?:(?:sa|sqlalchemy|sql|expression|pypika)\s*\.\s*)?(?:Table|table|knex|db)\s*\(\s*(?:name\s*=\s*)?${t}`,
+        String.raw`(?<![\w$])([A-Za-z_$][\w$]*)\s*(?::[^=\n]{0,200})?=\s*(?:\(\s*\)\s*=>\s*)?(?:(?:sa|sqlalchemy|sql|expression|pypika)\s*\.\s*)?(?:Table|table|knex|db|pgTable)\s*\(\s*(?:name\s*=\s*)?${t}`,
         'g',
       ),
     ),

@@ -141,6 +141,139 @@ describe('a grouped query an ORM or query builder builds on the dataset', () => 
   );
 });
 
+describe('a grouped query Sequel, Laravel, Drizzle, Django’s alias() or Ecto builds on the dataset', () => {
+  // Each reads the dataset's other columns through its key; each was called
+  // unaffected (a probe of round 31c).
+  const verdict = (path: string, content: string) => {
+    const { status, lines } = assess(path, content);
+    return { content, status, lines };
+  };
+  it.each([
+    [
+      'Sequel, DB[:orders]',
+      'report.rb',
+      'rows = DB[:orders].group(:id).select_append { count(:id).as(:n) }.all',
+      1,
+    ],
+    [
+      'Sequel, DB.from(:orders).group_and_count',
+      'report.rb',
+      'rows = DB.from(:orders).group_and_count(:id).select_append(:customer).all',
+      1,
+    ],
+    [
+      'Laravel’s query builder',
+      'app/Reports.php',
+      "<?php\n$rows = DB::table('orders')\n    ->leftJoin('notes', 'notes.order_id', '=', 'orders.id')\n    ->select('orders.*', DB::raw('count(notes.id) as n'))\n    ->groupBy('orders.id')\n    ->get();",
+      5,
+    ],
+    [
+      'Eloquent, the model named by convention',
+      'app/Reports.php',
+      "<?php\n$rows = Order::groupBy('id')->selectRaw('orders.*, count(*) as n')->get();",
+      2,
+    ],
+    [
+      'Eloquent, the model mapped by $table',
+      'app/Reports.php',
+      "<?php\nclass Purchase extends Model\n{\n    protected $table = 'orders';\n}\n\n$rows = Purchase::query()\n    ->withCount('notes')\n    ->groupBy('id')\n    ->get();",
+      9,
+    ],
+    [
+      'Drizzle',
+      'src/report.ts',
+      "import { orders, notes } from './schema';\n\nconst rows = await db\n  .select({ order: orders, n: count(notes.id) })\n  .from(orders)\n  .leftJoin(notes, eq(notes.orderId, orders.id))\n  .groupBy(orders.id);",
+      7,
+    ],
+    [
+      'Django’s alias()',
+      'report.py',
+      `${DJANGO_MODEL}rows = Order.objects.alias(n=Count('notes')).filter(n__gt=3)`,
+      10,
+    ],
+    [
+      'Ecto’s keyword query',
+      'lib/report.ex',
+      'query =\n  from o in Order,\n    left_join: n in assoc(o, :notes),\n    group_by: o.id,\n    select: {o, count(n.id)}',
+      4,
+    ],
+    [
+      'Ecto’s keyword query of the table',
+      'lib/report.ex',
+      'query = from o in "orders", group_by: o.id, select: %{id: o.id, customer: o.customer}',
+      1,
+    ],
+    [
+      'Ecto’s piped query',
+      'lib/report.ex',
+      'Order\n|> join(:left, [o], n in assoc(o, :notes))\n|> group_by([o], o.id)\n|> select([o, n], {o, count(n.id)})\n|> Repo.all()',
+      3,
+    ],
+  ])('%s', (_, path, content, line) =>
+    expect(verdict(path, content)).toEqual({
+      content,
+      status: 'needs-decision',
+      lines: [line],
+    }),
+  );
+
+  // Each beside the query on the dataset it differs from.
+  it.each([
+    [
+      'Sequel, grouped by another column, the key known',
+      'report.rb',
+      'rows = DB[:orders].group(:status).select_append { count(:id).as(:n) }.all',
+      ':status',
+      ':id',
+    ],
+    [
+      'Laravel, another table',
+      'app/Reports.php',
+      "<?php\n$rows = DB::table('customers')->select('customers.*')->groupBy('id')->get();",
+      'customers',
+      'orders',
+    ],
+    [
+      'Eloquent, another model',
+      'app/Reports.php',
+      "<?php\n$rows = Customer::groupBy('id')->selectRaw('customers.*, count(*) as n')->get();",
+      'Customer::',
+      'Order::',
+    ],
+    [
+      'Drizzle, another table',
+      'src/report.ts',
+      'const rows = await db.select().from(customers).groupBy(customers.id);',
+      'customers',
+      'orders',
+    ],
+    [
+      'Django’s alias() of another model',
+      'report.py',
+      `${DJANGO_MODEL}rows = Customer.objects.alias(n=Count('order')).filter(n__gt=3)`,
+      'Customer.',
+      'Order.',
+    ],
+    [
+      'Ecto, grouped by a joined binding’s key',
+      'lib/report.ex',
+      'query = from o in Order, join: n in assoc(o, :notes), group_by: n.id, select: {n, count(o.id)}',
+      'group_by: n.id',
+      'group_by: o.id',
+    ],
+  ])('not %s', (_, path, content, from, to) => {
+    expect({ content, status: assess(path, content).status }).toEqual({
+      content,
+      status: 'unaffected',
+    });
+    const dataset = content.replaceAll(from, to);
+    expect({ dataset, status: assess(path, dataset).status }).toEqual({
+      dataset,
+      status: 'needs-decision',
+    });
+  });
+});
+
 describe('a grouped query an ORM builds that reads nothing through the dataset’s key', () => {
   // Each beside the query on the dataset it differs from, which goes to a person.
   const status = (path: string, content: string) =>

@@ -55,10 +55,15 @@ function enclosingBrace(code: string, at: number): number {
   return -1;
 }
 
+/** Whether an arrow that links a chain ends at `i`: PHP's `->`, Elixir's pipe `|>`. */
+function arrowEndsAt(code: string, i: number): boolean {
+  return code[i] === '>' && (code[i - 1] === '-' || code[i - 1] === '|');
+}
+
 /**
- * Where the method chain ending before `at` (a `.`) starts: back over names,
- * dots, bracketed arguments and line breaks before a `.`, to what is no part
- * of it (`=`, `(`, `,`, a line's end).
+ * Where the method chain ending before `at` (a `.`, `->`, `::` or `|>`)
+ * starts: back over names, dots and arrows, bracketed arguments and line
+ * breaks before a link, to what is no part of it (`=`, `(`, `,`, a line's end).
  */
 function chainStart(code: string, at: number): number {
   const limit = Math.max(0, at - CHAIN_LIMIT);
@@ -84,13 +89,24 @@ function chainStart(code: string, at: number): number {
       i--;
       continue;
     }
+    if (arrowEndsAt(code, i)) {
+      i -= 2;
+      continue;
+    }
     if (/\s/.test(c)) {
-      // Whitespace continues a chain only at a `.` (`Order\n  .group(…)`,
-      // `Order.\n  group(…)`) or after Python's `\`; `code[i + 1]`, already
-      // read, is what follows it.
+      // Whitespace continues a chain only at a link (`Order\n  .group(…)`,
+      // `Order.\n  group(…)`, `$q\n  ->groupBy(…)`, `Order\n|> group_by(…)`)
+      // or after Python's `\`; `code[i + 1]`, already read, is what follows it.
       let j = i;
       while (j >= limit && /\s/.test(code[j])) j--;
-      if (code[i + 1] === '.' || code[j] === '.' || code[j] === '\\') {
+      if (
+        code[i + 1] === '.' ||
+        code.startsWith('->', i + 1) ||
+        code.startsWith('|>', i + 1) ||
+        code[j] === '.' ||
+        arrowEndsAt(code, j) ||
+        code[j] === '\\'
+      ) {
         i = j;
         continue;
       }
@@ -169,18 +185,48 @@ export function ormGroupedQueries(
     line: number;
     kind: string;
     args?: string;
+    /** Where the chain starts, where it is no method chain (Ecto's `from o in Order, …`). */
+    chainFrom?: number;
   }> = [];
+  // Methods (`.group(`), PHP's (`->groupBy(`, Eloquent's `Order::groupBy(`)
+  // and Elixir's piped calls (`|> group_by([o], o.id)`).
   for (const call of code.matchAll(
-    /\.\s*(group|group_by|groupBy|groupByRaw|group_and_count|annotate)\s*\(/g,
+    /(\.|->|::|\|>)\s*(group|group_by|groupBy|groupByRaw|group_and_count|annotate|alias)\s*\(/g,
   )) {
     const at = call.index ?? 0;
     const open = at + call[0].length - 1;
     const close = closing(code, open);
+    let args = close < 0 ? undefined : code.slice(open + 1, close);
+    // Ecto's bindings come first (`[o]`); a column follows.
+    if (call[1] === '|>' && args !== undefined)
+      args = /^\s*\[[^\]]*\]\s*,([\s\S]*)$/.exec(args)?.[1];
+    calls.push({ at, line: at + 1, kind: call[2], args });
+  }
+  // Ecto's keyword query: `from o in Order, join: …, group_by: o.id`; the
+  // chain is from its source (`Order`, `"orders"`) to the grouping.
+  const sources = [...code.matchAll(/\bfrom\s*\(?\s*\w+\s+in\s+/g)].map(
+    m => (m.index ?? 0) + m[0].length,
+  );
+  let source = -1;
+  for (const option of code.matchAll(/(?<![\w$.])group_by:\s*/g)) {
+    const at = option.index ?? 0;
+    while (source + 1 < sources.length && sources[source + 1] < at) source++;
+    if (source < 0 || at - sources[source] > CHAIN_LIMIT) continue;
+    const from = at + option[0].length;
+    let args: string | undefined;
+    if (code[from] === '[') {
+      const close = closing(code, from);
+      args = close < 0 ? undefined : code.slice(from + 1, close);
+    } else
+      args = /^[\w$]+(?:\s*\.\s*[\w$]+)?(?=\s*(?:,|\)|$))/m.exec(
+        code.slice(from, from + 300),
+      )?.[0];
     calls.push({
       at,
-      line: at + 1,
-      kind: call[1],
-      args: close < 0 ? undefined : code.slice(open + 1, close),
+      line: at,
+      kind: 'group_by',
+      args,
+      chainFrom: sources[source],
     });
   }
   // Sequelize's `Order.findAll({ include: [Note], group: ['Order.id'] })`:
@@ -218,8 +264,17 @@ export function ormGroupedQueries(
     cut > 0 && /^[a-z0-9]+$/.test(target.table.slice(cut + 1))
       ? target.table.slice(cut + 1)
       : undefined;
+  // Drizzle's table object, named as the table in camelCase (`orders`,
+  // `orderItems`), selected from: `db.select().from(orders)`.
+  const camel = target.table.replace(/_([a-z0-9])/g, (_, c: string) =>
+    c.toUpperCase(),
+  );
+  const drizzle = new RegExp(
+    `\\.\\s*from\\s*\\(\\s*${escapeRegExp(camel)}\\s*\\)`,
+  ).test(code);
   const classes = new Set([
     ...mapped,
+    ...(drizzle ? [camel] : []),
     ...(djangoModel
       ? [...code.matchAll(/(?<![\w$])[A-Z][\w$]*(?![\w$])/g)]
           .map(m => m[0])
@@ -267,21 +322,32 @@ export function ormGroupedQueries(
     new Set(
       [
         ...chain.matchAll(
-          /["'`]"?(\w+)"?(?:\s+(?:as\s+)?(\w+))?["'`]|(?<![\w$:]):(\w+)(?![\w$])/g,
+          // Ecto's bindings of joins too (`join: n in assoc(o, :notes)`):
+          // the chain starts past the source's.
+          /["'`]"?(\w+)"?(?:\s+(?:as\s+)?(\w+))?["'`]|(?<![\w$:]):(\w+)(?![\w$])|(?<![\w$.])(\w+)\s+in\s/g,
         ),
       ].flatMap(m =>
-        [m[1], m[2], m[3]].filter(Boolean).map(n => n.toLowerCase()),
+        [m[1], m[2], m[3], m[4]].filter(Boolean).map(n => n.toLowerCase()),
       ),
     );
   const key = target.key?.map(k => k.toLowerCase());
   const lines = new Set<number>();
-  for (const { at, line, kind, args } of calls) {
-    const chain = code.slice(chainStart(code, at), at);
+  for (const { at, line, kind, args, chainFrom } of calls) {
+    const chain = code.slice(chainFrom ?? chainStart(code, at), at);
     const head = /^[\w$]+/.exec(chain.replace(/^(?:[\w$]+::)+/, ''))?.[0] ?? '';
     const ofDataset = classes.has(head) || variables.has(head);
     if (!ofDataset && !datasetIn.test(chain)) continue;
-    // A chain on another model class: its unqualified columns are that model's.
-    const headIsOther = /^[A-Z]/.test(head) && !ofDataset;
+    // A chain on another model class: its unqualified columns are that
+    // model's. Not a database object given the dataset at once (Sequel's
+    // `DB[:orders]`, `DB.from(:orders)`, Laravel's `DB::table('orders')`).
+    const headIsOther =
+      /^[A-Z]/.test(head) &&
+      !ofDataset &&
+      !datasetIn.test(
+        /^[\w$]+\s*(?:(?:\.|::|->)\s*(?:from|table)\s*\(|\[)[^)\]]{0,300}/.exec(
+          chain,
+        )?.[0] ?? '',
+      );
     let aliases: Set<string> | undefined;
     let relations: Set<string> | undefined;
     const mayBeKey = (refs: Ref[] | undefined): boolean =>
@@ -304,7 +370,8 @@ export function ormGroupedQueries(
         relations ??= relationsIn(chain);
         return !relations.has(q);
       });
-    if (kind === 'annotate') {
+    // Django's `alias()` groups as `annotate()` does.
+    if (kind === 'annotate' || kind === 'alias') {
       // Django: an aggregate on a queryset of the dataset's model itself.
       if (!ofDataset && !managers.some(m => chain.includes(`${m}.`))) continue;
       if (args !== undefined && !DJANGO_AGGREGATE.test(args)) continue;
