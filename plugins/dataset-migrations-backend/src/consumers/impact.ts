@@ -58,6 +58,7 @@ import {
 import { parse as parseYaml } from 'yaml';
 import { scanSqlTokens } from '../sql/sqlParser';
 import { inlineIncludes } from './sql/jinjaInclude';
+import { objectNamesIn, withObjectNames } from './sql/objectNames';
 
 export interface ConsumerAssessment {
   impact: ConsumerImpact;
@@ -101,7 +102,10 @@ function assessFiles(
     files.filter(file => fileMentionsDataset(file, target)),
   );
   const candidates = files.filter(
-    file => named.has(file) || readsThroughJinja(file, target),
+    file =>
+      named.has(file) ||
+      readsThroughJinja(file, target) ||
+      objectNamesIn(file, target) !== undefined,
   );
   const assessedFiles = new Set(candidates);
   const links = linksIn([...named], target);
@@ -123,6 +127,11 @@ function assessFiles(
         (file && throughLinkedClasses(file, result, links, target, mapping)) ??
         result
       );
+    })
+    // Kept through the steps above, which may judge the file again.
+    .map(result => {
+      const file = files.find(f => f.path === result.path);
+      return file ? withObjectNames(file, result, target) : result;
     });
   const dbtRepository = files.some(f =>
     /(?:^|\/)dbt_project\.yml$/.test(f.path),

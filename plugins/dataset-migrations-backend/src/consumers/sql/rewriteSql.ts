@@ -37,6 +37,7 @@ import {
 } from './dbtJinja';
 import { rewriteDbtSources } from './dbtSources';
 import { catalogReadsIn, tableStatementsIn } from './tableStatements';
+import { withObjectNames } from './objectNames';
 import { modelClassNames } from './ormClasses';
 import {
   wholeRowsRead,
@@ -185,6 +186,15 @@ export function unescapedCode(content: string): string {
  * parse back is never returned.
  */
 export function rewriteSqlFile(
+  file: ChangedFile,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile {
+  // Names of the dataset's sequence, constraints or indexes break at cut-over.
+  return withObjectNames(file, rewriteAsRead(file, target, mapping), target);
+}
+
+function rewriteAsRead(
   file: ChangedFile,
   target: DatasetTarget,
   mapping: ConsumerMapping,

@@ -1,0 +1,296 @@
+import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { consumerMapping } from './fieldMapping';
+import { rewriteSqlFile } from './rewriteSql';
+import { assessConsumer } from '../impact';
+import { loadSqlParser } from '../../sql/sqlParser';
+
+/*
+ * At cut-over the dataset's name becomes a view over the new version, whose
+ * sequence, constraints and indexes carry the version's suffix (orders_v2_id_seq,
+ * orders_v2_pkey, orders_number_key_v2, orders_email_index_v2). A probe on
+ * PostgreSQL 18 found code naming the old ones called unaffected: currval read
+ * another row's id, nextval handed out ids rows had, a match on an error's
+ * constraint name stopped matching, and after contract each was gone.
+ */
+const source: DatasetField[] = [
+  { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
+  { name: 'number', type: 'text', nullable: false, primaryKey: false },
+  { name: 'email', type: 'text', nullable: false, primaryKey: false },
+  { name: 'customer_id', type: 'bigint', nullable: false, primaryKey: false },
+  { name: 'amount', type: 'integer', nullable: false, primaryKey: false },
+];
+const target = {
+  schema: 'public',
+  table: 'orders',
+  fields: source.map(f => f.name),
+};
+/** No field changes: the name still becomes a view at cut-over. */
+const none = consumerMapping(source, []);
+const assess = (path: string, content: string) => {
+  const result = rewriteSqlFile({ path, content }, target, none);
+  return {
+    status: result.status,
+    needsTable: result.impact.needsTable,
+    message: result.impact.problem?.message ?? '',
+    lines: result.impact.lines,
+  };
+};
+
+beforeAll(() => loadSqlParser());
+
+describe("code naming the dataset's key sequence", () => {
+  it.each([
+    ['q.sql', "SELECT currval('orders_id_seq');"],
+    [
+      'q.sql',
+      "INSERT INTO orders (id, number) VALUES (nextval('orders_id_seq'), 'A1');",
+    ],
+    [
+      'reset.sql',
+      "SELECT setval('public.orders_id_seq', (SELECT max(id) FROM orders));",
+    ],
+    [
+      'app.php',
+      `<?php\n$r = pg_query($db, "SELECT currval('orders_id_seq')");\n`,
+    ],
+    ['app.py', `cur.execute("SELECT currval('orders_id_seq')")\n`],
+    [
+      'app.js',
+      `const { rows } = await pool.query("SELECT nextval('orders_id_seq') AS id");\n`,
+    ],
+    [
+      'Order.java',
+      `@Id\n@SequenceGenerator(name = "gen", sequenceName = "orders_id_seq", allocationSize = 1)\nprivate Long id;\n`,
+    ],
+    [
+      'models.py',
+      `id = Column(Integer, Sequence('orders_id_seq'), primary_key=True)\n`,
+    ],
+  ])('%s goes to a person before the data moves: %s', (path, content) => {
+    const found = assess(path, content);
+    expect(found.status).toBe('needs-decision');
+    expect(found.needsTable).toBe(true);
+    expect(found.message).toContain('orders_id_seq');
+    expect(found.message).toContain('orders_v<N>_id_seq');
+    expect(found.message).toContain('RETURNING id');
+    // Identity or serial is not known here: the message says so.
+    expect(found.message).toContain('serial');
+    expect(found.lines.length).toBeGreaterThan(0);
+  });
+
+  it('is found in a repository where no file names the table itself', () => {
+    const files = [
+      {
+        path: 'app/ids.py',
+        content: `def last_id(cur):\n    cur.execute("SELECT currval('orders_id_seq')")\n    return cur.fetchone()[0]\n`,
+      },
+      { path: 'app/other.py', content: 'print("nothing here")\n' },
+    ];
+    const assessment = assessConsumer(files, target, none);
+    const file = assessment.impact.files.find(f => f.path === 'app/ids.py');
+    expect(file?.status).toBe('needs-decision');
+    expect(file?.needsTable).toBe(true);
+    expect(file?.lines).toEqual([2]);
+    expect(assessment.impact.status).not.toBe('unaffected');
+  });
+});
+
+describe("code naming the dataset's constraints or indexes", () => {
+  it.each([
+    [
+      'errors.go',
+      `if pgErr.ConstraintName == "orders_number_key" {\n`,
+      'orders_number_key',
+    ],
+    [
+      'errors.py',
+      `except psycopg2.IntegrityError as e:\n    if e.diag.constraint_name == 'orders_email_index':\n        pass\n`,
+      'orders_email_index',
+    ],
+    [
+      'order.rb',
+      `rescue ActiveRecord::RecordNotUnique => e\n  retry if e.message.include?('orders_number_key')\n`,
+      'orders_number_key',
+    ],
+    [
+      'order.rb',
+      `raise unless e.message.include?("index_orders_on_customer_id_and_amount")\n`,
+      'index_orders_on_customer_id_and_amount',
+    ],
+    [
+      'order.ex',
+      `changeset |> unique_constraint(:number, name: :orders_number_key)\n`,
+      'orders_number_key',
+    ],
+    [
+      'maint.sql',
+      'REINDEX INDEX CONCURRENTLY orders_email_index;',
+      'orders_email_index',
+    ],
+    [
+      'maint.sql',
+      'DROP INDEX CONCURRENTLY orders_email_index;',
+      'orders_email_index',
+    ],
+    [
+      'maint.sql',
+      'ALTER INDEX orders_customer_id_idx SET (fillfactor = 90);',
+      'orders_customer_id_idx',
+    ],
+    ['maint.sql', 'CLUSTER orders USING orders_pkey;', 'orders_pkey'],
+    [
+      'maint.sql',
+      'ALTER INDEX public.orders_pkey1 SET (fillfactor = 90);',
+      'orders_pkey1',
+    ],
+    [
+      'maint.sql',
+      'ALTER INDEX "public"."orders_customer_id_amount_key" RENAME TO x;',
+      'orders_customer_id_amount_key',
+    ],
+    [
+      'errors.ts',
+      `if (err.constraint === 'orders_customer_id_fkey') return;\nif (err.constraint === 'orders_amount_check') return;\n`,
+      'orders_amount_check',
+    ],
+    [
+      'maint.sql',
+      'CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY);\nALTER INDEX orders_pkey SET (fillfactor = 90);',
+      'orders_pkey',
+    ],
+    [
+      'setup.py',
+      'cur.execute("CREATE TABLE orders (id bigint PRIMARY KEY)")\ncur.execute("ALTER INDEX orders_pkey SET (fillfactor = 90)")\n',
+      'orders_pkey',
+    ],
+  ])('%s goes to a person before the data moves: %s', (path, content, name) => {
+    const found = assess(path, content);
+    expect(found.status).toBe('needs-decision');
+    expect(found.needsTable).toBe(true);
+    expect(found.message).toContain(name);
+    expect(found.message).toContain('23505');
+    expect(found.message).toContain('after contract');
+  });
+
+  it("finds Ecto's default names, which the changeset never spells", () => {
+    const found = assess(
+      'lib/shop/order.ex',
+      `defmodule Shop.Order do\n  use Ecto.Schema\n  schema "orders" do\n    field :email, :string\n  end\n\n  def changeset(order, attrs) do\n    order\n    |> cast(attrs, [:email, :customer_id])\n    |> unique_constraint(:email)\n    |> foreign_key_constraint(:customer_id)\n  end\nend\n`,
+    );
+    expect(found.status).toBe('needs-decision');
+    expect(found.needsTable).toBe(true);
+    expect(found.message).toContain('orders_email_index');
+    expect(found.message).toContain('orders_customer_id_fkey');
+    expect(found.lines).toEqual([10, 11]);
+  });
+
+  it('keeps what else the rewriter found of a SQL file', () => {
+    const rename = consumerMapping(source, [
+      { renameField: { from: 'email', to: 'mail' } },
+    ]);
+    const result = rewriteSqlFile(
+      {
+        path: 'q.sql',
+        content:
+          'SELECT email FROM orders;\nREINDEX INDEX orders_email_index;\n',
+      },
+      target,
+      rename,
+    );
+    expect(result.status).toBe('needs-decision');
+    expect(result.content).toContain('SELECT email FROM orders');
+    expect(result.impact.problem?.message).toContain('orders_email_index');
+    expect(result.impact.lines).toContain(2);
+  });
+});
+
+describe('names that are not the dataset’s objects', () => {
+  it.each([
+    [
+      'another table’s key',
+      'maint.sql',
+      'ALTER INDEX orders_archive_pkey SET (fillfactor = 90);',
+    ],
+    [
+      'another table’s sequence',
+      'q.sql',
+      "SELECT currval('orders_archive_id_seq');",
+    ],
+    ['no field of the dataset', 'q.sql', "SELECT currval('orders_line_seq');"],
+    [
+      'another schema’s index',
+      'maint.sql',
+      'REINDEX INDEX archive.orders_pkey;',
+    ],
+    [
+      'another quoted schema’s constraint',
+      'errors.py',
+      `if name == '"archive"."orders_email_key"':\n    pass\n`,
+    ],
+    [
+      'the versioned objects',
+      'errors.go',
+      `if pgErr.ConstraintName == "orders_v2_pkey" || pgErr.ConstraintName == "orders_number_key_v2" {\n`,
+    ],
+    [
+      'a longer name',
+      'errors.go',
+      `if c == "big_orders_pkey" || c == "orders_pkey_old" {\n`,
+    ],
+    [
+      'Rails’ index of another table',
+      'a.rb',
+      `e.message.include?("index_orders_archive_on_email")\n`,
+    ],
+    [
+      'documentation',
+      'README.md',
+      "Run `SELECT setval('orders_id_seq', 1)` and `REINDEX INDEX orders_pkey`.\n",
+    ],
+    [
+      'a comment',
+      'q.sql',
+      '-- was orders_pkey, see orders_id_seq\nSELECT 1;\n',
+    ],
+    [
+      'lastval()',
+      'q.sql',
+      "INSERT INTO orders (number) VALUES ('A1');\nSELECT lastval();\n",
+    ],
+    [
+      'an Ecto schema of another table',
+      'lib/shop/customer.ex',
+      `schema "customers" do\n  field :email, :string\nend\n|> unique_constraint(:email)\n`,
+    ],
+    [
+      'an Ecto constraint given its name',
+      'lib/shop/order.ex',
+      `schema "orders" do\nend\n|> unique_constraint(:email, name: :orders_email_uniq)\n`,
+    ],
+    [
+      'a schema dump’s own table',
+      'db/structure.sql',
+      'CREATE TABLE public.orders (id bigint NOT NULL);\nALTER TABLE ONLY public.orders ADD CONSTRAINT orders_pkey PRIMARY KEY (id);',
+    ],
+    [
+      'a session’s own temporary table',
+      'load.py',
+      'cur.execute("CREATE TEMP TABLE orders (id serial PRIMARY KEY)")\ncur.execute("SELECT currval(\'orders_id_seq\')")\n',
+    ],
+  ])('%s is not one', (_, path, content) => {
+    expect(assess(path, content).status).toBe('unaffected');
+  });
+
+  it('reads a hostile 200 kB line in one pass', () => {
+    for (const line of [
+      'orders_'.repeat(30_000),
+      'orders_id_'.repeat(20_000),
+      'x.orders_pkey '.repeat(15_000),
+      `${'a'.repeat(200_000)} orders_pkey`,
+      `schema "orders" ${'unique_constraint(['.repeat(10_000)}`,
+    ])
+      expect(assess('hostile.py', line).status).toMatch(
+        /^(?:unaffected|needs-decision)$/,
+      );
+  });
+});

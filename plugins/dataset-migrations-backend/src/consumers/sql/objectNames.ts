@@ -1,0 +1,292 @@
+/**
+ * Names of the dataset's dependent objects in a consumer's code or SQL: its
+ * key's sequence (`orders_id_seq`), its constraints and indexes (`orders_pkey`,
+ * `orders_number_key`, Ecto's `orders_email_index`, Rails'
+ * `index_orders_on_email`). The new version's objects carry the version's
+ * suffix (`orders_v2_pkey`, `orders_number_key_v2`, `orders_v2_id_seq`; see
+ * docs/engine.md), so from the cut-over code matching or naming the old ones
+ * reads wrong or acts on the previous version, and after contract they are
+ * gone. Such a name does not name the table (`orders_pkey` is not `orders`),
+ * so nothing else reads the file for the dataset: it goes to a person before
+ * the data moves, as a statement needing a table does (tableStatements.ts).
+ *
+ * The consumer agent is told the dataset's fields and key, not its indexes'
+ * actual names nor whether the key is an identity or a serial, so names are
+ * those PostgreSQL and the ORMs give by default, of the dataset's own fields.
+ */
+import type { FileImpactStatus } from '@dataset-migrations/plugin-dataset-migrations-common';
+import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { escapeRegExp, type DatasetTarget } from './analyzeSql';
+import type { RewrittenFile } from './rewriteSql';
+import { positionOf } from '../../sql/sqlParser';
+
+type ObjectKind = 'sequence' | 'constraint or index';
+
+/** PostgreSQL truncates names to 63 bytes; longer tokens are no default name. */
+const LONGEST = 63;
+
+/** Documentation shows names a person may use; it runs nothing itself. */
+const DOCUMENT = /\.(?:md|markdown|rst|txt|adoc)$/i;
+
+/**
+ * Whether `cols` is the dataset's fields joined by `sep`, as PostgreSQL and
+ * Ecto join a constraint's columns into its default name (`customer_id_amount`).
+ */
+function joinedFields(cols: string, fields: string[], sep: string): boolean {
+  // starts[i]: a field may start at i, what is before it being fields and seps.
+  const starts = new Array<boolean>(cols.length + 1).fill(false);
+  starts[0] = true;
+  for (let i = 0; i < cols.length; i++) {
+    if (!starts[i]) continue;
+    for (const field of fields) {
+      if (field.length === 0 || !cols.startsWith(field, i)) continue;
+      const end = i + field.length;
+      if (end === cols.length) return true;
+      if (cols.startsWith(sep, end)) starts[end + sep.length] = true;
+    }
+  }
+  return false;
+}
+
+/**
+ * What a token starting with the table's name (or Rails' `index_<table>_on_`)
+ * is of the dataset by default naming, if anything.
+ */
+function kindOf(
+  token: string,
+  table: string,
+  fields: string[],
+): ObjectKind | undefined {
+  if (token.length > LONGEST) return undefined;
+  const rails = `index_${table}_on_`;
+  if (token.startsWith(rails))
+    return joinedFields(token.slice(rails.length), fields, '_and_')
+      ? 'constraint or index'
+      : undefined;
+  if (!token.startsWith(`${table}_`)) return undefined;
+  const rest = token.slice(table.length + 1);
+  // A name PostgreSQL made unique adds a number (`orders_email_key1`).
+  if (/^pkey\d*$/.test(rest)) return 'constraint or index';
+  const named = /^(.+)_(key|idx|fkey|check|seq|excl|index|exclusion)\d*$/.exec(
+    rest,
+  );
+  if (!named || !joinedFields(named[1], fields, '_')) return undefined;
+  return named[2] === 'seq' ? 'sequence' : 'constraint or index';
+}
+
+/**
+ * Whether the name ending before `at` is qualified by a schema other than the
+ * dataset's (`archive.orders_pkey`, `"archive"."orders_pkey"`), or is a
+ * member of something (`obj.orders_pkey`). Scans back a bounded distance.
+ */
+function qualifiedElsewhere(text: string, at: number, schema: string): boolean {
+  let i = at - 1;
+  if (text[i] === '"') i--;
+  const limit = Math.max(0, at - 80);
+  while (i >= limit && /\s/.test(text[i])) i--;
+  if (text[i] !== '.') return false;
+  i--;
+  while (i >= limit && /\s/.test(text[i])) i--;
+  if (text[i] === '"') {
+    const open = text.lastIndexOf('"', i - 1);
+    if (open < limit || open < 0) return true;
+    return text.slice(open + 1, i) !== schema;
+  }
+  let start = i;
+  while (start >= limit && /[\w$]/.test(text[start])) start--;
+  return text.slice(start + 1, i + 1).toLowerCase() !== schema.toLowerCase();
+}
+
+/**
+ * Where the file makes its own table of the dataset's name (a schema dump's or
+ * a fixture's `CREATE TABLE public.orders (`, a session's `CREATE TEMP TABLE
+ * orders`): objects named from there are that table's. Not one made only where
+ * missing (`IF NOT EXISTS`), nor another schema's; in code, whose `CREATE
+ * TABLE` may be a docstring's, only a temporary one (as tableStatements.ts'
+ * `ownTableFrom`). The text's length where it makes none.
+ */
+function ownTableFrom(text: string, target: DatasetTarget, sql: boolean) {
+  const kind = sql
+    ? '(?:(?:global|local)\\s+)?(?:(?:temp|temporary|unlogged)\\s+)?'
+    : '(?:(?:global|local)\\s+)?(?:temp|temporary)\\s+';
+  const made = new RegExp(
+    `(?<![\\w$])create\\s+${kind}table\\s+(?!if\\s)(?:"?${escapeRegExp(
+      target.schema,
+    )}"?\\s*\\.\\s*)?"?${escapeRegExp(target.table)}"?\\s*\\(`,
+    'i',
+  ).exec(text);
+  return made ? made.index : text.length;
+}
+
+/**
+ * Ecto names a constraint the changeset does not name by default from the
+ * schema's table (`unique_constraint(:email)` in `schema "orders"` matches
+ * `orders_email_index`; `foreign_key_constraint(:customer_id)` and
+ * `assoc_constraint(:customer)` `orders_customer_id_fkey`): the name never
+ * shows. Each such call without `name:`, with the name it stands for.
+ */
+function ectoDefaults(
+  text: string,
+  target: DatasetTarget,
+): Array<{ at: number; name: string }> {
+  const table = escapeRegExp(target.table);
+  const schema = escapeRegExp(target.schema);
+  if (
+    !new RegExp(`\\bschema\\s*\\(?\\s*"(?:${schema}\\.)?${table}"`, 'i').test(
+      text,
+    )
+  )
+    return [];
+  // A schema prefix other than the dataset's is another schema's table.
+  const prefix = /@schema_prefix\s*\(?\s*[":]?(\w+)/.exec(text);
+  if (prefix && prefix[1].toLowerCase() !== target.schema.toLowerCase())
+    return [];
+  const found: Array<{ at: number; name: string }> = [];
+  for (const call of text.matchAll(
+    /\b(unique_constraint|foreign_key_constraint|assoc_constraint|exclusion_constraint)\b([^\n]{0,300})/g,
+  )) {
+    const args = call[2];
+    if (/\bname\s*:/.test(args)) continue;
+    const fields = [
+      ...(/^[^:]{0,120}?\[([^\]]{0,200})\]/.exec(args)?.[1] ?? args).matchAll(
+        /:(\w+)/g,
+      ),
+    ].map(m => m[1]);
+    // A list names every field; else the first atom is the field.
+    const cols = /^[^:]{0,120}?\[/.test(args) ? fields : fields.slice(0, 1);
+    if (cols.length === 0) continue;
+    const suffix = {
+      unique_constraint: 'index',
+      foreign_key_constraint: 'fkey',
+      assoc_constraint: 'fkey',
+      exclusion_constraint: 'exclusion',
+    }[call[1]]!;
+    const joined =
+      call[1] === 'assoc_constraint' ? `${cols[0]}_id` : cols.join('_');
+    found.push({
+      at: call.index ?? 0,
+      name: `${target.table}_${joined}_${suffix}`,
+    });
+  }
+  return found;
+}
+
+/**
+ * The dataset's dependent objects `content` names by default naming, with
+ * their lines and a reason for a person; undefined where it names none (or is
+ * documentation).
+ */
+export function objectNamesIn(
+  file: ChangedFile,
+  target: DatasetTarget,
+): { names: string[]; lines: number[]; message: string } | undefined {
+  if (DOCUMENT.test(file.path)) return undefined;
+  const table = target.table.toLowerCase();
+  // Cheap: a file never spelling the table's name names none of its objects.
+  if (!file.content.toLowerCase().includes(table)) return undefined;
+  // A line that is a comment (`--`, `#`, `//`) runs nothing; positions kept.
+  const text = file.content.replace(/^[ \t]*(?:--|#(?!\{)|\/\/)[^\n]*/gm, m =>
+    ' '.repeat(m.length),
+  );
+  const fields = target.fields.map(f => f.toLowerCase());
+  const named = new Map<string, ObjectKind>();
+  const lines = new Set<number>();
+  // A whole identifier starting with the name: nothing follows the greedy
+  // run, so a match never backtracks.
+  const token = new RegExp(
+    `(?<![\\w$])(?:index_)?${escapeRegExp(table)}_[\\w$]*`,
+    'gi',
+  );
+  const own = ownTableFrom(text, target, /\.sql$/i.test(file.path));
+  for (const match of text.matchAll(token)) {
+    const at = match.index ?? 0;
+    if (at >= own) break;
+    const name = match[0].toLowerCase();
+    const kind = kindOf(name, table, fields);
+    if (!kind || qualifiedElsewhere(text, at, target.schema)) continue;
+    if (!named.has(name)) named.set(name, kind);
+    lines.add(positionOf(file.content, at).line);
+  }
+  const ecto = ectoDefaults(text, target);
+  for (const { at, name } of ecto) {
+    if (!named.has(name)) named.set(name, 'constraint or index');
+    lines.add(positionOf(file.content, at).line);
+  }
+  if (named.size === 0) return undefined;
+  const t = target.table;
+  const sequences = [...named].filter(([, k]) => k === 'sequence');
+  const others = [...named].filter(([, k]) => k !== 'sequence');
+  const reasons: string[] = [];
+  if (sequences.length > 0)
+    reasons.push(
+      `${sequences
+        .map(([n]) => n)
+        .join(
+          ', ',
+        )} is the default name of the sequence of a key of ${t}: where the key is an identity column (GENERATED … AS IDENTITY, Django ≥ 4.1's default), from the cut-over the new version draws its numbers from its own sequence (${sequences
+        .map(([n]) => `${t}_v<N>${n.slice(t.length)}`)
+        .join(
+          ', ',
+        )}), so currval on the old one reads a stale number (another row's id), nextval hands out numbers rows already have (the next insert then fails on a duplicate key) and setval moves a sequence nothing draws from; after contract it is gone ("relation … does not exist"). With a serial key the engine keeps the sequence and this keeps working, but the consumer agent is not told which the key is, so a person checks: read an inserted id with INSERT … RETURNING id (or lastval()), and leave numbering to the column`,
+    );
+  if (others.length > 0)
+    reasons.push(
+      `${others.map(([n]) => n).join(', ')} ${
+        others.length > 1 ? 'are default names' : 'is the default name'
+      } of a constraint or index of ${t} (PostgreSQL's, Ecto's or Rails'${
+        ecto.length > 0
+          ? `; Ecto's ${ecto
+              .map(e => e.name)
+              .join(', ')} from a changeset naming no constraint`
+          : ''
+      }): from the cut-over the new version's carry the version's suffix (${t}_v<N>_pkey, <name>_v<N>) and errors name the relation ${t}_v<N>, so code matching an error's constraint name or message by the old name no longer matches, and a statement naming the old one (REINDEX, ALTER or DROP INDEX, CLUSTER … USING, ON CONFLICT ON CONSTRAINT) acts on the previous version, which readers no longer read, or fails; after contract it is gone ("does not exist"). Match a unique violation by SQLSTATE 23505 and its columns rather than its name (in Ecto, give the constraint's name: or match the versioned one), name the columns in ON CONFLICT (id), or name the versioned object`,
+    );
+  return {
+    names: [...named.keys()],
+    lines: [...lines].sort((a, b) => a - b),
+    message: `names ${[...named.keys()].join(
+      ', ',
+    )}, not ${t} itself: ${reasons.join(
+      '; ',
+    )}. Change it before the migration runs, then Retry`,
+  };
+}
+
+/**
+ * `result` for `file`, sent to a person before the data moves where the file
+ * names the dataset's dependent objects (see {@link objectNamesIn}), with
+ * what else was found kept; as it is otherwise, or where said already.
+ */
+export function withObjectNames(
+  file: ChangedFile,
+  result: RewrittenFile,
+  target: DatasetTarget,
+): RewrittenFile {
+  const found = objectNamesIn(file, target);
+  if (!found) return result;
+  const message = `${file.path} ${found.message}`;
+  const before = result.impact.problem?.message;
+  if (before?.includes(found.message)) return result;
+  const status: FileImpactStatus = 'needs-decision';
+  return {
+    ...result,
+    content: file.content,
+    status,
+    impact: {
+      ...result.impact,
+      path: file.path,
+      status,
+      lines: [...new Set([...result.impact.lines, ...found.lines])].sort(
+        (a, b) => a - b,
+      ),
+      needsTable: true,
+      problem: {
+        ...result.impact.problem,
+        message:
+          before && result.status !== 'unaffected'
+            ? `${before}; and ${message}`
+            : message,
+      },
+    },
+  };
+}
