@@ -48,6 +48,38 @@ describe('createMigrationRequestSchema', () => {
     expect(result.success).toBe(true);
   });
 
+  it("refuses a date or time default read from the clock ('now', 'today'…), naming it, and takes a fixed time or 'now' as text", () => {
+    for (const [type, value] of [
+      ['timestamptz', 'now'],
+      ['timestamp', ' NOW '],
+      ['date', 'today'],
+      ['date', 'Tomorrow'],
+      ['timestamptz', 'yesterday'],
+    ]) {
+      expect(
+        problemsOf({
+          ...valid,
+          changes: [{ addField: { name: 'x', type, default: value } }],
+        }),
+      ).toEqual([
+        expect.stringMatching(
+          /^changes\[0\]\.addField\.default: 'now', 'today', 'tomorrow' and 'yesterday' are read as the time each value is cast/,
+        ),
+      ]);
+    }
+    for (const [type, value] of [
+      ['timestamptz', '2026-01-01 00:00:00+00'],
+      ['text', 'now'],
+      ['date', 'infinity'],
+    ]) {
+      const body = {
+        ...valid,
+        changes: [{ addField: { name: 'x', type, default: value } }],
+      };
+      expect(createMigrationRequestSchema.safeParse(body).success).toBe(true);
+    }
+  });
+
   it('accepts string, number, boolean and null defaults', () => {
     for (const value of ['x', 3, true, null]) {
       const body = {

@@ -195,6 +195,26 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
     expect(count).toEqual([{ n: 299 }]);
   }, 120_000);
 
+  it("refuses text read from the clock ('now', 'today'), which each batch would read again", async () => {
+    await knex.raw(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, placed text, due text);
+      INSERT INTO public.orders SELECT i, '2026-01-05 10:30:00+00', '2026-02-01'
+        FROM generate_series(1, 100) i;
+      UPDATE public.orders SET placed = ' Now ' WHERE id = 6;
+      UPDATE public.orders SET due = 'today' WHERE id = 9`);
+    const { outcome } = await runWith([
+      { changeType: { field: 'placed', type: 'timestamptz' } },
+      { changeType: { field: 'due', type: 'date' } },
+    ]);
+    expect(outcome).toContain(
+      'field "placed": the cast from text to timestamptz changes 1 of the 100 rows the dry run transformed (id=6:  Now  into',
+    );
+    expect(outcome).toContain(
+      'field "due": the cast from text to date changes 1 of the 100 rows the dry run transformed (id=9: today into',
+    );
+    expect(await tables()).toEqual(['orders']);
+  }, 60_000);
+
   it('refuses a parse of text that drops a time of day, an offset or digits, naming each', async () => {
     await knex.raw(`
       CREATE TABLE public.orders (id int PRIMARY KEY, day text, at text, ratio text);

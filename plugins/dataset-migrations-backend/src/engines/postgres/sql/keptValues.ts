@@ -105,6 +105,16 @@ function numericDateGuessed(v: string): string {
 }
 
 /**
+ * SQL: whether the text `v` names a time PostgreSQL reads from the clock
+ * (`'now'`, `'today'`…), which each batch and the check after the copy would
+ * read again, each at its own moment (found by a probe, 2026-12-07).
+ */
+function readFromClock(v: string): string {
+  // Never NULL: a NULL here would be taken for a changed value.
+  return `coalesce(lower(btrim(CAST(${v} AS text))) IN ('now', 'today', 'tomorrow', 'yesterday'), false)`;
+}
+
+/**
  * What a parse of the text `v` into each type drops, as SQL true where it
  * drops something (or guesses: see numericDateGuessed). The engine's sessions
  * and functions are in UTC (see EXPRESSION_SETTINGS), so text without an
@@ -118,12 +128,13 @@ const PARSE_DROPS: Record<string, (v: string) => string> = {
   date: v =>
     `CASE WHEN CAST(${v} AS date) > date '294276-12-31' THEN false ELSE CAST(CAST(${v} AS date) AS timestamp) AT TIME ZONE 'UTC' IS DISTINCT FROM CAST(${v} AS timestamptz) OR ${subMicrosecond(
       v,
-    )} END OR ${numericDateGuessed(v)}`,
+    )} END OR ${numericDateGuessed(v)} OR ${readFromClock(v)}`,
   timestamp: v =>
     `(CAST(${v} AS timestamp) AT TIME ZONE 'UTC') IS DISTINCT FROM CAST(${v} AS timestamptz) OR ${subMicrosecond(
       v,
-    )} OR ${numericDateGuessed(v)}`,
-  timestamptz: v => `${subMicrosecond(v)} OR ${numericDateGuessed(v)}`,
+    )} OR ${numericDateGuessed(v)} OR ${readFromClock(v)}`,
+  timestamptz: v =>
+    `${subMicrosecond(v)} OR ${numericDateGuessed(v)} OR ${readFromClock(v)}`,
   'double precision': floatDrops('double precision'),
   real: floatDrops('real'),
 };
