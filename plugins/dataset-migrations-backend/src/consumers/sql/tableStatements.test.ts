@@ -1736,6 +1736,57 @@ describe('psql, catalog calls, row helpers and loaders that need raw.orders to b
   );
 });
 
+describe('sequence resets that find nothing on a view', () => {
+  // On a view Rails' key lookup finds no primary key nor sequence, so
+  // reset_pk_sequence! resets nothing, and pg_get_serial_sequence reads NULL:
+  // later inserts hit duplicate keys. Each was called unaffected.
+  it.each([
+    [
+      'Rails’ reset_pk_sequence! of a string',
+      'db/seeds.rb',
+      'ActiveRecord::Base.connection.reset_pk_sequence!("orders")\n',
+      '"other.orders"',
+    ],
+    [
+      'Rails’ reset_pk_sequence! of a symbol',
+      'db/seeds.rb',
+      'ActiveRecord::Base.connection.reset_pk_sequence!(:orders)\n',
+      ':orders_archive',
+    ],
+    [
+      'Rails’ reset_pk_sequence! of the model’s table_name',
+      'db/seeds.rb',
+      'Order.connection.reset_pk_sequence!(Order.table_name)\n',
+      'Customer.table_name',
+    ],
+    [
+      'setval, the quotes escaped in a double-quoted literal',
+      'fix_sequence.py',
+      'cur.execute("SELECT setval(pg_get_serial_sequence(\\"orders\\", \'id\'), (SELECT max(id) FROM orders))")\n',
+      '\\"other.orders\\"',
+    ],
+    [
+      'setval, the quotes escaped in a single-quoted literal',
+      'fix_sequence.php',
+      "<?php\n$pdo->exec('SELECT setval(pg_get_serial_sequence(\\'orders\\', \\'id\\'), (SELECT max(id) FROM orders))');\n",
+      "\\'orders_archive\\'",
+    ],
+  ])('%s', (_, path, code, other) => {
+    const { status, message } = assess(code, none, path);
+    expect({ code, status }).toEqual({ code, status: 'needs-decision' });
+    expect(message).toContain('pg_get_serial_sequence reads NULL');
+    // Another table: another schema's, a longer name, another model's.
+    const elsewhere = code.replace(
+      /"orders"|:orders|Order\.table_name|\\"orders\\"|\\'orders\\'/,
+      other,
+    );
+    expect(elsewhere).not.toBe(code);
+    expect({ elsewhere, status: assess(elsewhere, none, path).status }).toEqual(
+      { elsewhere, status: 'unaffected' },
+    );
+  });
+});
+
 describe('a file of long blank runs', () => {
   // A review found patterns anchored at a line's start whose blanks ran on
   // over the line breaks after it: each of a run of empty lines looked to the

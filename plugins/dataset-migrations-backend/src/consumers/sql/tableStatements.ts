@@ -97,7 +97,9 @@ const CATALOG_READ: CodeTableStatement =
  */
 function catalogReads(name: string): string {
   const given = String.raw`(?:%s|\$1|\?|%\(\w+\)s|:\w+)(?=[^'"\n]{0,120}['"]\s*,\s*[\[({]?\s*(?:['"]?\w+['"]?\s*[:=]\s*)?\\?['"]${name}\\?['"])`;
-  const value = String.raw`(?:to_regclass\s*\(\s*)?(?:\\?'${name}\\?'|${given})`;
+  // A string, its quotes escaped where the SQL is a literal in code
+  // (`'…(\\'orders\\', …)'`, `"…(\\"orders\\", …)"`).
+  const value = String.raw`(?:to_regclass\s*\(\s*)?(?:\\?'${name}\\?'|\\"${name}\\"|${given})`;
   // The column compared with the name: `= 'orders'`, `::text = …`,
   // `IN (…, 'orders')`, or the other way round, `'orders' = relname`.
   const compared = (columns: string) =>
@@ -709,6 +711,22 @@ function patterns(
       new RegExp(catalogReads(name), 'gi'),
     ],
     [
+      CATALOG_READ,
+      // Rails' key lookup reads the catalog for the table's primary key and
+      // its sequence: on a view it finds neither, so `reset_pk_sequence!`
+      // resets nothing. The table as a string, a symbol or a model's
+      // `Order.table_name`.
+      new RegExp(
+        `\\b(?:reset_pk_sequence!|pk_and_sequence_for)\\s*\\(?\\s*(?:${quotedName}|:${table}(?![\\w$])|(?<![\\w$.])(?:${
+          mapped
+            .filter(m => /^[A-Z]/.test(m))
+            .map(escapeRegExp)
+            .join('|') || '(?!)'
+        })\\s*\\.\\s*table_name\\b)`,
+        'g',
+      ),
+    ],
+    [
       'TABLESAMPLE',
       new RegExp(
         `\\bfrom\\s+(?:only\\s+)?${name}(?:\\s+(?:as\\s+)?(?!tablesample\\b)[A-Za-z_]\\w*)?\\s+tablesample\\b`,
@@ -809,7 +827,7 @@ function instead(
           : ''
       }`;
     case 'a catalog read of the table (reltuples, relpages, pg_total_relation_size, pg_stat_user_tables, information_schema’s BASE TABLE…)':
-      return `on a view pg_class reads reltuples -1 and relpages 0, the size functions read 0, pg_get_serial_sequence reads NULL (so setval(pg_get_serial_sequence('${t}', …), …) sets nothing and later inserts hit duplicate keys), and pg_stat_user_tables, pg_tables, pg_indexes, pg_stats and information_schema.tables' BASE TABLE find no row: read them of ${t}_v<N>, the version the migration makes, or count through the view`;
+      return `on a view pg_class reads reltuples -1 and relpages 0, the size functions read 0, pg_get_serial_sequence reads NULL (so setval(pg_get_serial_sequence('${t}', …), …) sets nothing, as Rails' reset_pk_sequence! does, and later inserts hit duplicate keys), and pg_stat_user_tables, pg_tables, pg_indexes, pg_stats and information_schema.tables' BASE TABLE find no row: read them of ${t}_v<N>, the version the migration makes, or count through the view`;
     case 'a grouped query reading columns through the primary key':
       return `a grouped query may read a table's columns it does not group by where GROUP BY holds the primary key; a view has no key ("must appear in the GROUP BY clause"): add them to GROUP BY (the groups stay the same) or read them in an aggregate`;
     case 'a grouped query built in code that could not be read whole':
@@ -870,9 +888,10 @@ export function tableStatementsIn(
     ...mappedElsewhere,
     // Active Record and Sequelize map `Order` to `orders` by its name alone,
     // in the default schema, where the file maps no table itself (nor with
-    // Ecto's `schema "…"`, GORM's `TableName()` or Laravel's `$table`).
+    // Ecto's `schema "…"`, GORM's `TableName()` or Laravel's `$table`); a
+    // model's `Order.table_name` read maps none.
     ...(target.schema === 'public' &&
-    !/\b(?:table_name|tableName|__tablename__|db_table|TableName)\b|\bschema\s+["']|\$table\s*=/.test(
+    !/\b(?:table_name|tableName|__tablename__|db_table)\s*[:=]|\bTableName\s*\(|\bschema\s+["']|\$table\s*=/.test(
       plain,
     )
       ? modelClassNames(target.table)
@@ -883,11 +902,15 @@ export function tableStatementsIn(
   const own = ownTableFrom(text, target);
   const what: CodeTableStatement[] = [];
   const lines = new Set<number>();
-  // A catalog read names the dataset in quotes: where the text never does,
-  // its patterns (the costliest) are not run.
-  const quotesName = new RegExp(`['"]${namePattern(target)}['"]`, 'i').test(
-    text,
-  );
+  // A catalog read names the dataset in quotes (escaped in a literal too),
+  // or is Rails' key lookup: where the text has neither, its patterns (the
+  // costliest) are not run.
+  const quotesName = new RegExp(
+    `\\\\?['"]${namePattern(
+      target,
+    )}\\\\?['"]|\\b(?:reset_pk_sequence!|pk_and_sequence_for\\b)`,
+    'i',
+  ).test(text);
   const qualified = new RegExp(
     `${escapeRegExp(target.schema)}"?\\s*\\.\\s*"?${escapeRegExp(
       target.table,
