@@ -623,6 +623,28 @@ describe('CampaignPlanner', () => {
     expect(error.message).not.toContain('deadline');
   });
 
+  it('refuses an empty filter list, which reads as none and would select every dataset, naming it', async () => {
+    const error = await plannerWith()
+      .plan(
+        documentWith({
+          selector: {
+            entityRefs: [],
+            owners: [],
+            tags: [],
+            types: [],
+            hasFields: [],
+          },
+        }),
+        credentials,
+      )
+      .catch(e => e);
+    expect(error.name).toBe('InputError');
+    for (const list of ['entityRefs', 'owners', 'tags', 'types', 'hasFields'])
+      expect(error.message).toContain(
+        `selector.${list}: must name at least one, or be left out (an empty list would select every dataset)`,
+      );
+  });
+
   it('answers 400 naming the filters when the selection matches nothing', async () => {
     await expect(
       plannerWith().plan(
