@@ -882,20 +882,24 @@ export function tableStatementsIn(
   | { what: CodeTableStatement[]; lines: number[]; message: string }
   | undefined {
   const plain = withoutComments(code);
+  // Each name once: a file binding one name many times made every pattern
+  // naming them as long as the file (a minute on 200 kB).
   const mapped = [
-    ...ormClassesOf(plain, target.table, target.schema),
-    ...tableObjectsOf(plain, target.table),
-    ...mappedElsewhere,
-    // Active Record and Sequelize map `Order` to `orders` by its name alone,
-    // in the default schema, where the file maps no table itself (nor with
-    // Ecto's `schema "…"`, GORM's `TableName()` or Laravel's `$table`); a
-    // model's `Order.table_name` read maps none.
-    ...(target.schema === 'public' &&
-    !/\b(?:table_name|tableName|__tablename__|db_table)\s*[:=]|\bTableName\s*\(|\bschema\s+["']|\$table\s*=/.test(
-      plain,
-    )
-      ? modelClassNames(target.table)
-      : []),
+    ...new Set([
+      ...ormClassesOf(plain, target.table, target.schema),
+      ...tableObjectsOf(plain, target.table),
+      ...mappedElsewhere,
+      // Active Record and Sequelize map `Order` to `orders` by its name alone,
+      // in the default schema, where the file maps no table itself (nor with
+      // Ecto's `schema "…"`, GORM's `TableName()` or Laravel's `$table`); a
+      // model's `Order.table_name` read maps none.
+      ...(target.schema === 'public' &&
+      !/\b(?:table_name|tableName|__tablename__|db_table)\s*[:=]|\bTableName\s*\(|\bschema\s+["']|\$table\s*=/.test(
+        plain,
+      )
+        ? modelClassNames(target.table)
+        : []),
+    ]),
   ];
   // The name where code builds it into the statement, each line kept.
   const text = resolved(plain, bindings ?? bindingsOf(plain, target));
