@@ -4,7 +4,7 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { consumerMapping } from './fieldMapping';
 import { rewriteSqlFile } from './rewriteSql';
-import { clientVisibleWidenings } from './wholeRows';
+import { clientVisibleWidenings, wholeRowsRead } from './wholeRows';
 import { loadSqlParser } from '../../sql/sqlParser';
 
 const source: DatasetField[] = [
@@ -212,5 +212,25 @@ describe('whole rows read by SQL in code, wherever the select list has them (rou
         path,
         status: 'unaffected',
       });
+  });
+});
+
+describe('a change-data capture list on one long line (read in linear time)', () => {
+  // Each of thousands of keys on one 200 kB line once read the rest of the
+  // line: 20 s. Not timed: the same decisions, the table at the line's end.
+  const keys = 'table.include.list='.repeat(10_000);
+  const renamed = mapped({
+    renameField: { from: 'amount', to: 'amount_cents' },
+  });
+
+  it('finds the table in the list after the last key, and not past a quote', () => {
+    expect(wholeRowsRead(`${keys}raw.orders\n`, target, renamed)).toEqual({
+      what: ['a change-data capture of the table'],
+      lines: [1],
+    });
+    expect(wholeRowsRead(`${keys}x' raw.orders\n`, target, renamed)).toEqual({
+      what: [],
+      lines: [],
+    });
   });
 });

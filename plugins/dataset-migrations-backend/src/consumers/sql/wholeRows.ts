@@ -41,7 +41,9 @@ export function wholeRowsRead(
   const table = `(?:(?:"[^"]+"|[A-Za-z_][\\w$]*)\\s*\\.\\s*)?"?${escapeRegExp(
     target.table,
   )}"?(?![\\w$])`;
-  const patterns: Array<[string, RegExp]> = [];
+  // A pattern, or where its matches start where a pattern would read the
+  // text again for each of them.
+  const patterns: Array<[string, RegExp | ((text: string) => number[])]> = [];
   if (rowsChange)
     patterns.push(
       [
@@ -122,10 +124,7 @@ export function wholeRowsRead(
       // sends its rows on, keyed by column.
       [
         'a change-data capture of the table',
-        new RegExp(
-          `\\btable\\.(?:include\\.list|whitelist)['"]?\\s*[:=]\\s*['"]?[^'"\\n]*?(?<![\\w$])${table}`,
-          'gi',
-        ),
+        (text: string) => changeCaptures(text, table),
       ],
       [
         'Sequel',
@@ -183,11 +182,51 @@ export function wholeRowsRead(
   ];
   for (const [name, pattern] of patterns)
     if (rowsChange !== 'reads' || !writes.includes(name))
-      for (const match of content.matchAll(pattern)) {
+      for (const at of typeof pattern === 'function'
+        ? pattern(content)
+        : [...content.matchAll(pattern)].map(m => m.index ?? 0)) {
         if (!what.includes(name)) what.push(name);
-        lines.add(positionOf(content, match.index ?? 0).line);
+        lines.add(positionOf(content, at).line);
       }
   return { what, lines: [...lines].sort((a, b) => a - b) };
+}
+
+/**
+ * Where Debezium's `table.include.list` (or `whitelist`) names the table
+ * (`table`, a pattern), as the pattern `key[^'"\n]*?(?<![\w$])table` read
+ * with the `g` flag would find them: the list runs to a quote or a line's
+ * end. A list one key found no table in is not looked through again for the
+ * keys within it: on one line of thousands of keys, each key read the rest
+ * of the line.
+ */
+function changeCaptures(content: string, table: string): number[] {
+  const key = /\btable\.(?:include\.list|whitelist)['"]?\s*[:=]\s*['"]?/gi;
+  const capture = new RegExp(
+    `${key.source}[^'"\\n]*?(?<![\\w$])${table}`,
+    'iy',
+  );
+  const stop = /['"\n]/g;
+  const starts: number[] = [];
+  // Where the list after the last key ends, and the end of one no table was
+  // found in.
+  let listEnd = -1;
+  let emptyTo = -1;
+  for (let k = key.exec(content); k; k = key.exec(content)) {
+    const after = k.index + k[0].length;
+    if (listEnd < after) {
+      stop.lastIndex = after;
+      listEnd = stop.exec(content)?.index ?? content.length;
+    }
+    if (listEnd === emptyTo) continue;
+    capture.lastIndex = k.index;
+    const match = capture.exec(content);
+    if (!match) emptyTo = listEnd;
+    else {
+      starts.push(k.index);
+      key.lastIndex = k.index + match[0].length;
+    }
+  }
+  return starts;
 }
 
 /**
