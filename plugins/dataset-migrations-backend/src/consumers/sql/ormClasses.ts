@@ -163,10 +163,15 @@ export function ormUpsertPattern(
     String.raw`${c}\s*\.\s*insert(?:\s*\((?!\s*\))(?:[^()]|\([^()]{0,200}\)){0,500}\)(?!\s*\.)|[ \t]+(?=[{:\w]))`,
     // Ecto: the schema or the table first (`Repo.insert_all(Order, rows, …)`,
     // `Repo.insert(%Order{…}, …)`), or piped or bound before the insert in
-    // the same expression (`%Order{} |> Order.changeset(a) |> Repo.insert(…)`).
-    String.raw`\bRepo\s*\.\s*insert(?:_all)?!?\s*\(\s*(?:%\s*)?(?:${qualified}|${table.quoted})${expression}${ectoConflict}`,
-    // Looked back for from each insert: every name in a file is no start.
-    String.raw`(?<=${qualified}${expression})\bRepo\s*\.\s*insert(?:_all)?!?\s*\([^)]{0,500}?${ectoConflict}`,
+    // the same expression (`%Order{} |> Order.changeset(a) |> Repo.insert(…)`),
+    // looked back for from each insert (every name is no start), where the
+    // file has a conflict option at all.
+    ...(/\bon_conflict:/.test(code)
+      ? [
+          String.raw`\bRepo\s*\.\s*insert(?:_all)?!?\s*\(\s*(?:%\s*)?(?:${qualified}|${table.quoted})${expression}${ectoConflict}`,
+          String.raw`(?<=${qualified}${expression})\bRepo\s*\.\s*insert(?:_all)?!?\s*\([^)]{0,500}?${ectoConflict}`,
+        ]
+      : []),
     // GORM: the model given to `Model`, `Table` or `Create` in the chain
     // with `clause.OnConflict`.
     String.raw`\.\s*(?:Model\s*\(\s*&?\s*${qualified}\s*\{|Table\s*\(\s*${table.quoted})[^;\n]{0,2000}?\bclause\s*\.\s*OnConflict\b`,
