@@ -127,6 +127,9 @@ export function createCampaignRouter(options: {
       { ...event, meta: { campaignId: idInPath(req) } },
       async addMeta => {
         const id = parseInput(campaignId, req.params.id, 'campaign id');
+        // 404 first: a conditional decision on a campaign that is not there
+        // denies, a 403 that would send its owner looking for a right.
+        await service.get(id);
         // On this campaign: a policy may allow it only to the campaign's owner.
         await guard.assertAllowedOnCampaign(
           credentials,
