@@ -370,7 +370,6 @@ export class CampaignService {
     return this.get(id);
   }
 
-  /** 403 naming the permission and every dataset it was denied on. */
   /**
    * What the campaign may do in `credentials`' name on each of `refs`: start,
    * approve (approve-own too: the campaign requests every migration in the
@@ -398,6 +397,7 @@ export class CampaignService {
     };
   }
 
+  /** 403 naming the permission and every dataset it was denied on. */
   private assertMayRequest(credentials: User, refs: string[]): Promise<void> {
     return this.deps.permissions.assertAllowedOnEntities(
       credentials,
