@@ -108,13 +108,15 @@ export function tableObjectsOf(content: string, table: string): string[] {
  * and Prisma's `prisma.order.upsert(…)` (from 4.6 a "database upsert", `INSERT
  * … ON CONFLICT`, wherever its `where` names one unique field, the common
  * case) and `createMany({ …, skipDuplicates: true })`; Rails' `Order.insert(…)`
- * (`insert_all` of one row); Ecto's `Repo.insert(…, on_conflict: …)` and
- * `insert_all` (not `on_conflict: :raise`, its default, a plain insert); GORM's
- * `db.Clauses(clause.OnConflict{…}).Create(&order)` (`order` a model's value in
- * `code`); and, naming the table
- * itself (`table`), Diesel's `insert_into(orders::table)….on_conflict(…)`,
- * jOOQ's `insertInto(ORDERS)….onConflict(…)` and Ecto's `insert_all("orders",
- * …)`. Up to 2,000 characters from the insert to its conflict clause.
+ * (`insert_all` of one row); Eloquent's `Order::upsert(…)` and
+ * `insertOrIgnore`; TypeORM's `.insert().into(Order)….orIgnore()`; Drizzle's
+ * `db.insert(orders)….onConflictDoNothing()`; Ecto's `Repo.insert(…,
+ * on_conflict: …)` and `insert_all` (not `on_conflict: :raise`, its default, a
+ * plain insert); GORM's `db.Clauses(clause.OnConflict{…}).Create(&order)`
+ * (`order` a model's value in `code`); and, naming the table itself (`table`),
+ * Diesel's `insert_into(orders::table)….on_conflict(…)`, jOOQ's
+ * `insertInto(ORDERS)….onConflict(…)` and Ecto's `insert_all("orders", …)`.
+ * Up to 2,000 characters from the insert to its conflict clause.
  */
 export function ormUpsertPattern(
   code: string,
@@ -151,10 +153,18 @@ export function ormUpsertPattern(
     .join('|');
   return [
     String.raw`insert\s*\(\s*${n}(?:\s*\.\s*__table__)?\s*\)[\s\S]{0,2000}?\.\s*on_conflict_do_(?:nothing|update)\s*\(`,
-    String.raw`${n}\s*\.\s*(?:upsert(?:_all)?|insert_all)(?![\w$!?])`,
+    // Eloquent's too: `Order::upsert(…)`, `Order::insertOrIgnore(…)`.
+    String.raw`${n}\s*(?:\.|::)\s*(?:upsert(?:_all)?|insert_all|insertOrIgnore)(?![\w$!?])`,
     String.raw`${n}\s*\.\s*insert(?:_many|_from)?\s*\([\s\S]{0,2000}?\.\s*on_conflict(?:_ignore|_replace)?\s*\(`,
     String.raw`${n}\s*\.\s*bulkCreate\s*\([\s\S]{0,2000}?\b(?:updateOnDuplicate\b|ignoreDuplicates\s*:\s*true)`,
     String.raw`\bgetRepository\s*\(\s*${n}\s*\)\s*\.\s*upsert\s*\(`,
+    // TypeORM's query builder: `.insert().into(Order)….orIgnore()`, `.orUpdate(…)`.
+    String.raw`\.\s*into\s*\(\s*${n}\s*\)[\s\S]{0,2000}?\.\s*or(?:Ignore|Update)\s*\(`,
+    // Drizzle: `db.insert(orders)….onConflictDoNothing()`, its table object
+    // named as the table in camelCase where another file makes it.
+    String.raw`\.\s*insert\s*\(\s*(?:${n}|(?<![\w$.])${escapeRegExp(
+      table.name.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase()),
+    )}(?![\w$]))\s*\)[\s\S]{0,2000}?\.\s*onConflictDo(?:Nothing|Update)\s*\(`,
     String.raw`${n}\s*\.\s*objects\s*\.\s*bulk_create\s*\([\s\S]{0,2000}?\b(?:update|ignore)_conflicts\s*=\s*True`,
     String.raw`\.\s*(?:${delegates})\s*\.\s*(?:upsert\s*\(|createMany(?:AndReturn)?\s*\([\s\S]{0,2000}?\bskipDuplicates\s*:\s*true)`,
     // Rails' `Order.insert(attrs)` runs at once; peewee's and SQLAlchemy's

@@ -1510,6 +1510,26 @@ describe('upserts of Ecto, GORM, Diesel, jOOQ and Rails’ insert, ON CONFLICT n
       'app/jobs/sync.rb',
       'class Sync\n  def run(row)\n    Order.insert id: row[:id], amount: row[:amount]\n  end\nend\n',
     ],
+    [
+      'Eloquent upsert',
+      'app/Sync.php',
+      "<?php\nOrder::upsert($rows, uniqueBy: ['id'], update: ['amount']);\n",
+    ],
+    [
+      'Eloquent insertOrIgnore',
+      'app/Sync.php',
+      '<?php\nOrder::insertOrIgnore($rows);\n',
+    ],
+    [
+      'TypeORM’s query builder orIgnore',
+      'src/sync.ts',
+      'await dataSource.createQueryBuilder().insert().into(Order).values(rows).orIgnore().execute();\n',
+    ],
+    [
+      'Drizzle onConflictDoNothing, the table object imported',
+      'src/sync.ts',
+      "import { orders } from './schema';\n\nawait db.insert(orders).values(rows).onConflictDoNothing();\n",
+    ],
   ])('%s', (_, path, code) => {
     expect({ code, message: assess(code, retype, path).message }).toEqual({
       code,
