@@ -163,6 +163,21 @@ describe("code naming the dataset's constraints or indexes", () => {
       'cur.execute("CREATE TABLE orders (id bigint PRIMARY KEY)")\ncur.execute("ALTER INDEX orders_pkey SET (fillfactor = 90)")\n',
       'orders_pkey',
     ],
+    [
+      'errors.py',
+      `if e.diag.constraint_name == "ix_orders_customer_id":\n    pass\n`,
+      'ix_orders_customer_id',
+    ],
+    [
+      'OrderController.php',
+      `if (str_contains($e->getMessage(), 'orders_number_unique')) {\n`,
+      'orders_number_unique',
+    ],
+    [
+      'errors.js',
+      `if (err.constraint === 'orders_customer_id_foreign') return null;\n`,
+      'orders_customer_id_foreign',
+    ],
   ])('%s goes to a person before the data moves: %s', (path, content, name) => {
     const found = assess(path, content);
     expect(found.status).toBe('needs-decision');
@@ -276,6 +291,11 @@ describe('names that are not the dataset’s objects', () => {
       'a session’s own temporary table',
       'load.py',
       'cur.execute("CREATE TEMP TABLE orders (id serial PRIMARY KEY)")\ncur.execute("SELECT currval(\'orders_id_seq\')")\n',
+    ],
+    [
+      'SQLAlchemy’s index of another table',
+      'm.py',
+      `name = "ix_orders_archive_email"\n`,
     ],
   ])('%s is not one', (_, path, content) => {
     expect(assess(path, content).status).toBe('unaffected');

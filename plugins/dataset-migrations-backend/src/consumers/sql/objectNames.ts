@@ -2,7 +2,8 @@
  * Names of the dataset's dependent objects in a consumer's code or SQL: its
  * key's sequence (`orders_id_seq`), its constraints and indexes (`orders_pkey`,
  * `orders_number_key`, Ecto's `orders_email_index`, Rails'
- * `index_orders_on_email`). The new version's objects carry the version's
+ * `index_orders_on_email`, SQLAlchemy's `ix_orders_email`, Laravel's
+ * `orders_email_unique`). The new version's objects carry the version's
  * suffix (`orders_v2_pkey`, `orders_number_key_v2`, `orders_v2_id_seq`; see
  * docs/engine.md), so from the cut-over code matching or naming the old ones
  * reads wrong or acts on the previous version, and after contract they are
@@ -49,7 +50,8 @@ function joinedFields(cols: string, fields: string[], sep: string): boolean {
 }
 
 /**
- * What a token starting with the table's name (or Rails' `index_<table>_on_`)
+ * What a token starting with the table's name (or Rails' `index_<table>_on_`,
+ * SQLAlchemy's `ix_<table>_`)
  * is of the dataset by default naming, if anything.
  */
 function kindOf(
@@ -63,13 +65,21 @@ function kindOf(
     return joinedFields(token.slice(rails.length), fields, '_and_')
       ? 'constraint or index'
       : undefined;
+  // SQLAlchemy's `index=True` names it `ix_<table>_<column>`.
+  if (token.startsWith(`ix_${table}_`))
+    return joinedFields(token.slice(table.length + 4), fields, '_')
+      ? 'constraint or index'
+      : undefined;
   if (!token.startsWith(`${table}_`)) return undefined;
   const rest = token.slice(table.length + 1);
   // A name PostgreSQL made unique adds a number (`orders_email_key1`).
   if (/^pkey\d*$/.test(rest)) return 'constraint or index';
-  const named = /^(.+)_(key|idx|fkey|check|seq|excl|index|exclusion)\d*$/.exec(
-    rest,
-  );
+  // Laravel's and Knex's are `_unique`, `_foreign` and `_index`; Ecto's
+  // `_index` and `_exclusion`.
+  const named =
+    /^(.+)_(key|idx|fkey|check|seq|excl|index|exclusion|unique|foreign)\d*$/.exec(
+      rest,
+    );
   if (!named || !joinedFields(named[1], fields, '_')) return undefined;
   return named[2] === 'seq' ? 'sequence' : 'constraint or index';
 }
@@ -194,7 +204,7 @@ export function objectNamesIn(
   // A whole identifier starting with the name: nothing follows the greedy
   // run, so a match never backtracks.
   const token = new RegExp(
-    `(?<![\\w$])(?:index_)?${escapeRegExp(table)}_[\\w$]*`,
+    `(?<![\\w$])(?:index_|ix_)?${escapeRegExp(table)}_[\\w$]*`,
     'gi',
   );
   const own = ownTableFrom(text, target, /\.sql$/i.test(file.path));
@@ -233,7 +243,7 @@ export function objectNamesIn(
     reasons.push(
       `${others.map(([n]) => n).join(', ')} ${
         others.length > 1 ? 'are default names' : 'is the default name'
-      } of a constraint or index of ${t} (PostgreSQL's, Ecto's or Rails'${
+      } of a constraint or index of ${t} (PostgreSQL's or an ORM's${
         ecto.length > 0
           ? `; Ecto's ${ecto
               .map(e => e.name)
