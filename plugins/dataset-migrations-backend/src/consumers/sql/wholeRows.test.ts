@@ -234,3 +234,23 @@ describe('a change-data capture list on one long line (read in linear time)', ()
     });
   });
 });
+
+describe('SELECT DISTINCT ON lists on one long line (read in linear time)', () => {
+  // Each of thousands of `select distinct on (` read on to the line's one
+  // `)`. Not timed: the same decisions, the `)` and `*` at the line's end.
+  const lists = 'select distinct on ('.repeat(10_000);
+  const renamed = mapped({
+    renameField: { from: 'amount', to: 'amount_cents' },
+  });
+
+  it('finds `*` after the list the line closes, and nothing where none follows', () => {
+    expect(wholeRowsRead(`${lists}id) o.*\n`, target, renamed)).toEqual({
+      what: ['*'],
+      lines: [1],
+    });
+    expect(wholeRowsRead(`${lists}id) id\n`, target, renamed)).toEqual({
+      what: [],
+      lines: [],
+    });
+  });
+});

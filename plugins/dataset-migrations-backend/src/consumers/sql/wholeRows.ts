@@ -46,10 +46,7 @@ export function wholeRowsRead(
   const patterns: Array<[string, RegExp | ((text: string) => number[])]> = [];
   if (rowsChange)
     patterns.push(
-      [
-        '*',
-        /\b(?:select(?:\s+distinct(?:\s+on\s*\([^)]*\))?|\s+all)?|returning)\s+(?:(?:"[^"]+"|[A-Za-z_][\w$]*)\s*\.\s*)?\*/gi,
-      ],
+      ['*', starSelects],
       ['read_sql_table', /\bread_sql_table\s*\(/g],
       ['autoload', /\bautoload(?:_with)?\s*=/g],
       [
@@ -189,6 +186,51 @@ export function wholeRowsRead(
         lines.add(positionOf(content, at).line);
       }
   return { what, lines: [...lines].sort((a, b) => a - b) };
+}
+
+/** `* ` or `alias.*` after what selects it. */
+const STAR = String.raw`\s+(?:(?:"[^"]+"|[A-Za-z_][\w$]*)\s*\.\s*)?\*`;
+
+/**
+ * Where `SELECT *`, `SELECT DISTINCT ON (…) o.*`, `RETURNING *` start, as
+ * the pattern `\b(?:select(?:\s+distinct(?:\s+on\s*\([^)]*\))?|\s+all)?|returning)${STAR}`
+ * read with the `g` flag would find them, but with the `)` closing a
+ * DISTINCT ON list found once for all the lists it closes: the pattern read
+ * on to it from each of thousands of `select distinct on (` on one line.
+ */
+function starSelects(content: string): number[] {
+  const word = /\b(?:select|returning)/gi;
+  const distinctOn = /select\s+distinct\s+on\s*\(/iy;
+  const star = new RegExp(STAR, 'y');
+  const other = new RegExp(
+    String.raw`(?:select(?:\s+distinct|\s+all)?|returning)${STAR}`,
+    'iy',
+  );
+  const starts: number[] = [];
+  let close: number | undefined;
+  for (let w = word.exec(content); w; w = word.exec(content)) {
+    let end: number | undefined;
+    // As the pattern tries them: DISTINCT ON (…) first, then DISTINCT, ALL
+    // or the word alone.
+    distinctOn.lastIndex = w.index;
+    if (distinctOn.exec(content)) {
+      if (close === undefined || (close !== -1 && close < distinctOn.lastIndex))
+        close = content.indexOf(')', distinctOn.lastIndex);
+      if (close !== -1) {
+        star.lastIndex = close + 1;
+        if (star.exec(content)) end = star.lastIndex;
+      }
+    }
+    if (end === undefined) {
+      other.lastIndex = w.index;
+      if (other.exec(content)) end = other.lastIndex;
+    }
+    if (end !== undefined) {
+      starts.push(w.index);
+      word.lastIndex = end;
+    }
+  }
+  return starts;
 }
 
 /**
