@@ -200,6 +200,16 @@ export function ormUpsertPattern(
 }
 
 /**
+ * What names a constraint in an upsert's conflict clause, after it (up to 300
+ * characters within the call), so that it runs ON CONFLICT ON CONSTRAINT:
+ * SQLAlchemy's `on_conflict_do_update(constraint='orders_pkey', …)`, Diesel's
+ * `.on_conflict(on_constraint("orders_pkey"))`, Ecto's `conflict_target:
+ * {:constraint, :orders_pkey}` (after `on_conflict:`, as its docs write it).
+ * jOOQ's `onConflictOnConstraint(…)` is its clause itself.
+ */
+export const ORM_CONFLICT_CONSTRAINT = String.raw`[^;)]{0,300}?(?:\bconstraint\s*=|\bon_constraint\s*\(|\bconflict_target:\s*\{\s*:constraint\b)`;
+
+/**
  * Go variables `code` gives a model's type (`order := Order{…}`, `rows :=
  * []*models.Order{}`, `var order Order`, a parameter `order *Order`): what
  * GORM's `Create(&order)` writes to the model's table.

@@ -18,6 +18,7 @@ import type { ConsumerMapping } from './fieldMapping';
 import {
   modelClassNames,
   ormClassesOf,
+  ORM_CONFLICT_CONSTRAINT,
   ormUpsertPattern,
   tableObjectsOf,
 } from './ormClasses';
@@ -772,19 +773,22 @@ function patterns(
         'gi',
       ),
     ]);
-  // An ORM's upsert runs ON CONFLICT too, never spelling it (round 31b).
+  // An ORM's upsert runs ON CONFLICT too, never spelling it (round 31b);
+  // naming a constraint, ON CONFLICT ON CONSTRAINT, through any view.
+  const upserts = ormUpsertPattern(text, mapped, {
+    name: target.table,
+    schema: target.schema,
+    quoted: quotedName,
+  });
+  found.push([
+    'ON CONFLICT ON CONSTRAINT',
+    new RegExp(
+      `(?:${upserts})(?<=OnConstraint\\s*\\()|(?:${upserts})${ORM_CONFLICT_CONSTRAINT}`,
+      'g',
+    ),
+  ]);
   if (mapping.viewHasTrigger)
-    found.push([
-      'ON CONFLICT',
-      new RegExp(
-        ormUpsertPattern(text, mapped, {
-          name: target.table,
-          schema: target.schema,
-          quoted: quotedName,
-        }),
-        'g',
-      ),
-    ]);
+    found.push(['ON CONFLICT', new RegExp(upserts, 'g')]);
   return found;
 }
 
