@@ -112,9 +112,6 @@ const waveSize = z.union([
     ),
 ]);
 
-const NAME_ONE =
-  'must name at least one, or be left out (an empty list would select every dataset)';
-
 /**
  * The campaign document.
  *
@@ -137,33 +134,23 @@ export const campaignDocumentSchema = z
     description: personText(z.string().max(10_000)).optional(),
     /** When every dataset and consumer should have moved. */
     deadline: isoInstant,
-    /**
-     * Which datasets: every filter given must hold; `entityRefs` adds and narrows
-     * nothing. An empty list is refused: it would read as "none" and select as
-     * "no filter" (every dataset).
-     */
+    /** Which datasets: every filter given must hold; `entityRefs` adds and narrows nothing. */
     selector: z
       .object({
         /** Owners (group or user refs) whose datasets are selected. */
-        owners: z.array(entityRefSchema).min(1, NAME_ONE).max(100).optional(),
+        owners: z.array(entityRefSchema).max(100).optional(),
         /** Datasets carrying every one of these tags. */
         tags: z
           .array(withoutNul(z.string().min(1).max(63)))
-          .min(1, NAME_ONE)
           .max(20)
           .optional(),
         /** `spec.type` of the Resource; `dataset` unless set. */
         types: z
           .array(withoutNul(z.string().min(1).max(63)))
-          .min(1, NAME_ONE)
           .max(20)
           .optional(),
         /** Datasets named explicitly. */
-        entityRefs: z
-          .array(entityRefSchema)
-          .min(1, NAME_ONE)
-          .max(10_000)
-          .optional(),
+        entityRefs: z.array(entityRefSchema).max(10_000).optional(),
         /** Datasets never selected. */
         exclude: z.array(entityRefSchema).max(10_000).optional(),
         /** A condition on the live schema: the dataset has every one of these fields. */
@@ -171,7 +158,6 @@ export const campaignDocumentSchema = z
           .array(
             z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a field name'),
           )
-          .min(1, NAME_ONE)
           .max(50)
           .optional(),
       })

@@ -13,7 +13,8 @@ import { freezeEnd } from './rolloutCalendar';
  * owners are groups unless they say otherwise, datasets Resources). A 400
  * names every problem by path, e.g. `Invalid campaign: changes[0].renameField.to: …`.
  * Checks zod cannot make on one field (a freeze ending after it starts, a window
- * of some length, a real time zone, parseable refs) run once the shape is right.
+ * of some length, a real time zone, parseable refs, no empty selector list) run
+ * once the shape is right.
  * A deadline in the past is allowed: a late campaign is still a campaign.
  */
 export function parseCampaignDocument(body: unknown): CampaignDocument {
@@ -43,6 +44,22 @@ export function parseCampaignDocument(body: unknown): CampaignDocument {
       );
     }
   });
+
+  // An empty list reads as "none" and would select as "no filter" (every
+  // dataset). Checked here, not in the schema, so that a document stored
+  // before still reads back (a campaign's rollout is read from it).
+  for (const list of [
+    'owners',
+    'tags',
+    'types',
+    'entityRefs',
+    'hasFields',
+  ] as const) {
+    if (selector[list]?.length === 0)
+      problems.push(
+        `selector.${list}: must name at least one, or be left out (an empty list would select every dataset)`,
+      );
+  }
 
   const owner = normalizeRef(document.owner, 'owner', 'group', problems);
   const owners = selector.owners?.map((ref, i) =>
