@@ -918,6 +918,10 @@ export class CampaignRunner {
               migrationId,
               concurrency: run.document.rollout.concurrency,
               at: now,
+              rightsRead: {
+                mayStart: dataset.starterMayStart,
+                mayApprove: dataset.starterMayApprove,
+              },
             });
             // Created once per dataset and campaign: a repeat finds it and returns below.
             await this.audit(tx, {

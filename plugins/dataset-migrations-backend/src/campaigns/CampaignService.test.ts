@@ -280,7 +280,7 @@ describe('CampaignService', () => {
     await service.abort(created.id, { reason: 'end of the test' }, starter);
   });
 
-  it("narrows a resumed campaign's rights to those the resumer holds too, on datasets started or not: resuming lends none of the starter's", async () => {
+  it("narrows a resumed campaign's rights to start, approve and contract to those the resumer holds too, on datasets started or not, and keeps the failure policy's rollbacks", async () => {
     const created = await draft('resumed-by-another', ['n1', 'n2', 'n3']);
     await service.start(created.id, starter);
     // n1 migrated before the pause: its contract, asked once the campaign
@@ -330,7 +330,7 @@ describe('CampaignService', () => {
         starter_may_start: true,
         starter_may_approve: false,
         starter_may_contract: true,
-        starter_may_roll_back: false,
+        starter_may_roll_back: true,
       },
     ]);
     // A right the starter lacked is not gained from a resumer who holds it.

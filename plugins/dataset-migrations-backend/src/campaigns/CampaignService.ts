@@ -253,9 +253,10 @@ export class CampaignService {
     );
     const campaign = await this.get(id);
     // The runner goes on in the starter's name: starting the rest, which the
-    // resumer must hold request on too, contracting or rolling back those
-    // migrated. What it may do narrows to the rights both hold, or resuming
-    // would lend the starter's (a contract asked once the campaign completes).
+    // resumer must hold request on too, and contracting those migrated. What it
+    // may do narrows to the rights both hold, or resuming would lend the
+    // starter's (a contract asked once the campaign completes). Rollbacks, the
+    // failure policy's undoing of the campaign's own change, stay the starter's.
     await this.assertMayRequest(
       credentials,
       campaign.datasets

@@ -163,8 +163,8 @@ export interface CampaignStore {
    * now (a person's resume) when the policy, not a person, paused it, as read
    * under the transition's lock, only the datasets in `failedSeen` (those the
    * person saw failed) where given; `pausedByRunner` marks the failure policy's
-   * pause; `narrowRights` keeps, of the rights recorded for each dataset, only
-   * those it holds too (a resumer's);
+   * pause; `narrowRights` keeps, of the rights recorded for each dataset to
+   * start, approve and contract, only those it holds too (a resumer's);
    * `inTransaction` writes with a change made (its audit record). Within `tx`
    * when given (a look's, fenced by its lease).
    */
@@ -179,7 +179,7 @@ export interface CampaignStore {
       acceptFailures?: boolean;
       failedSeen?: readonly string[];
       pausedByRunner?: boolean;
-      narrowRights?: StarterRights;
+      narrowRights?: Omit<StarterRights, 'mayRollBack'>;
       inTransaction?: (tx: StoreTransaction) => Promise<void>;
     },
     tx?: StoreTransaction,
@@ -263,6 +263,8 @@ export interface CampaignStore {
       migrationId: string;
       concurrency: number;
       at: Date;
+      /** The rights the look started it with: refused where a resume narrowed them since. */
+      rightsRead?: { mayStart: boolean; mayApprove: boolean };
     },
   ): Promise<void>;
   /**

@@ -640,6 +640,24 @@ describe('DatabaseCampaignStore', () => {
     await expect(claim(ref('claims-c'))).rejects.toThrow(
       `dataset ${ref('claims-c')} was started or skipped meanwhile`,
     );
+    // Rights a look read before a resume narrowed them start nothing.
+    const stale = newMigration({ entityRef: ref('claims-c') });
+    await expect(
+      migrations.createMigration(stale, tx =>
+        campaigns.claimDatasetStart(tx, {
+          campaignId: id,
+          entityRef: ref('claims-c'),
+          migrationId: stale.id,
+          concurrency: 5,
+          at: at(2),
+          rightsRead: { mayStart: true, mayApprove: true },
+        }),
+      ),
+    ).rejects.toThrow(
+      `the rights recorded for dataset ${ref(
+        'claims-c',
+      )} changed since this look read them`,
+    );
     await campaigns.updateDatasets(
       id,
       [{ entityRef: ref('claims-c'), from: 'skipped', to: 'pending' }],

@@ -696,7 +696,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       acceptFailures?: boolean;
       failedSeen?: readonly string[];
       pausedByRunner?: boolean;
-      narrowRights?: StarterRights;
+      narrowRights?: Omit<StarterRights, 'mayRollBack'>;
       inTransaction?: (tx: StoreTransaction) => Promise<void>;
     },
     executor?: StoreTransaction,
@@ -772,9 +772,9 @@ export class DatabaseCampaignStore implements CampaignStore {
             starter_may_contract: tx.raw('starter_may_contract AND ?', [
               held(rights.mayContract),
             ]),
-            starter_may_roll_back: tx.raw('starter_may_roll_back AND ?', [
-              held(rights.mayRollBack),
-            ]),
+            // Not a rollback: the failure policy's undoing of the campaign's own
+            // change, which a resume must not cancel for a wave already rolled
+            // back, nor for the next one that trips (found by a review).
           });
       }
       await change.inTransaction?.(asStoreTransaction(tx));
@@ -975,6 +975,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       migrationId: string;
       concurrency: number;
       at: Date;
+      rightsRead?: { mayStart: boolean; mayApprove: boolean };
     },
   ): Promise<void> {
     const tx = knexOf(executor);
@@ -991,6 +992,21 @@ export class DatabaseCampaignStore implements CampaignStore {
         `the campaign is ${campaign?.state ?? 'gone'}`,
         true,
       );
+    // A resume narrows the rights under this lock: a look that read them before
+    // must not start or approve with what it read (the next look reads them again).
+    if (claim.rightsRead) {
+      const now = await tx('campaign_datasets')
+        .where({ campaign_id: claim.campaignId, entity_ref: claim.entityRef })
+        .first('starter_may_start', 'starter_may_approve');
+      if (
+        now &&
+        ((now.starter_may_start === true) !== claim.rightsRead.mayStart ||
+          (now.starter_may_approve === true) !== claim.rightsRead.mayApprove)
+      )
+        throw new CampaignStartRefused(
+          `the rights recorded for dataset ${claim.entityRef} changed since this look read them`,
+        );
+    }
     // Counted and claimed in one statement (one snapshot, taken after the lock above).
     const {
       rows: [{ running, claimed }],

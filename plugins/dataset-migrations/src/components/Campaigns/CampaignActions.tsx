@@ -195,8 +195,8 @@ function ResumeDialog(props: {
         <DialogContentText>
           The campaign runs again: datasets not started yet start as its waves
           and rollout windows allow. It keeps only the rights you and its
-          starter both hold: a start, approval, contract or rollback you may not
-          do waits for someone who may.
+          starter both hold: a start, approval or contract you may not do waits
+          for someone who may.
         </DialogContentText>
       </DialogContent>
       <DialogActions>
