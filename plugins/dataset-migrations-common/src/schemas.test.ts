@@ -55,6 +55,8 @@ describe('createMigrationRequestSchema', () => {
       ['date', 'today'],
       ['date', 'Tomorrow'],
       ['timestamptz', 'yesterday'],
+      ['timestamp', 'today 10:00'],
+      ['timestamptz', '\tnow\n'],
     ]) {
       expect(
         problemsOf({

@@ -95,7 +95,8 @@ function readsTheClock(type: string, value: unknown): boolean {
   return (
     (type === 'date' || type === 'timestamp' || type === 'timestamptz') &&
     typeof value === 'string' &&
-    /^\s*(?:now|today|tomorrow|yesterday)\s*$/i.test(value)
+    // A word anywhere: 'today 10:00' takes the date from the clock.
+    /\b(?:now|today|tomorrow|yesterday)\b/i.test(value)
   );
 }
 

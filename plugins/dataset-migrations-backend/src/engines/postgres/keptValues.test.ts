@@ -201,13 +201,14 @@ describe('PostgresDatasetEngine: a retype keeps every value', () => {
       INSERT INTO public.orders SELECT i, '2026-01-05 10:30:00+00', '2026-02-01'
         FROM generate_series(1, 100) i;
       UPDATE public.orders SET placed = ' Now ' WHERE id = 6;
+      UPDATE public.orders SET placed = 'tomorrow 10:00+00' WHERE id = 7;
       UPDATE public.orders SET due = 'today' WHERE id = 9`);
     const { outcome } = await runWith([
       { changeType: { field: 'placed', type: 'timestamptz' } },
       { changeType: { field: 'due', type: 'date' } },
     ]);
     expect(outcome).toContain(
-      'field "placed": the cast from text to timestamptz changes 1 of the 100 rows the dry run transformed (id=6:  Now  into',
+      'field "placed": the cast from text to timestamptz changes 2 of the 100 rows the dry run transformed (id=6:  Now  into',
     );
     expect(outcome).toContain(
       'field "due": the cast from text to date changes 1 of the 100 rows the dry run transformed (id=9: today into',

@@ -111,7 +111,8 @@ function numericDateGuessed(v: string): string {
  */
 function readFromClock(v: string): string {
   // Never NULL: a NULL here would be taken for a changed value.
-  return `coalesce(lower(btrim(CAST(${v} AS text))) IN ('now', 'today', 'tomorrow', 'yesterday'), false)`;
+  // A word anywhere: 'today 10:00' sets the date from the clock, the time given.
+  return `coalesce(CAST(${v} AS text) ~* '\\m(now|today|tomorrow|yesterday)\\M', false)`;
 }
 
 /**
