@@ -204,7 +204,7 @@ export function ormGroupedQueries(
   }
   // Ecto's keyword query: `from o in Order, join: …, group_by: o.id`; the
   // chain is from its source (`Order`, `"orders"`) to the grouping.
-  const sources = [...code.matchAll(/\bfrom\s*\(?\s*\w+\s+in\s+/g)].map(
+  const sources = [...code.matchAll(/\bfrom\s*(?:\(\s*)?\w+\s+in\s+/g)].map(
     m => (m.index ?? 0) + m[0].length,
   );
   let source = -1;
