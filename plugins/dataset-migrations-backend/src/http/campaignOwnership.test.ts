@@ -18,6 +18,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   datasetMigrationCampaignManagePermission,
+  datasetMigrationCampaignReadPermission,
   datasetMigrationRequestPermission,
   type Campaign,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
@@ -58,6 +59,8 @@ const groupsOf = (user: string) =>
   ] ?? []);
 /** `user dataset` pairs the policy denies migration request on. */
 const requestDenied = new Set<string>();
+/** May not read campaigns at all. */
+const OUTSIDER = 'user:default/outsider';
 
 const ref = (name: string) => `resource:default/${name}`;
 
@@ -75,6 +78,11 @@ function policy(
   if (
     permission.name === datasetMigrationRequestPermission.name &&
     requestDenied.has(`${user} ${resourceRef}`)
+  )
+    return { result: AuthorizeResult.DENY };
+  if (
+    user === OUTSIDER &&
+    permission.name === datasetMigrationCampaignReadPermission.name
   )
     return { result: AuthorizeResult.DENY };
   if (
@@ -272,8 +280,15 @@ describe('managing a campaign needs the manage permission on that campaign', () 
     ).toBe('paused');
   });
 
-  it('answers 404 to a campaign manager acting on a campaign that does not exist, as to an admin, audited', async () => {
+  it('answers 404 to a campaign manager acting on a campaign that does not exist, as to an admin, audited; 403 to one who may not read campaigns', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
+    const outsider = await as(OUTSIDER)(`/campaigns/${missing}/pause`, {
+      reason: 'x',
+    });
+    expect(outsider.status).toBe(403);
+    expect(outsider.body.error.message).toContain(
+      datasetMigrationCampaignReadPermission.name,
+    );
     for (const who of [ADA, ADMIN]) {
       const res = await as(who)(`/campaigns/${missing}/pause`, {
         reason: 'x',

@@ -127,8 +127,13 @@ export function createCampaignRouter(options: {
       { ...event, meta: { campaignId: idInPath(req) } },
       async addMeta => {
         const id = parseInput(campaignId, req.params.id, 'campaign id');
-        // 404 first: a conditional decision on a campaign that is not there
-        // denies, a 403 that would send its owner looking for a right.
+        // 404 before manage: a conditional decision on a campaign that is not
+        // there denies, a 403 that would send its owner looking for a right;
+        // only to one who may read campaigns, who may learn which exist.
+        await guard.assertAllowed(
+          credentials,
+          datasetMigrationCampaignReadPermission,
+        );
         await service.get(id);
         // On this campaign: a policy may allow it only to the campaign's owner.
         await guard.assertAllowedOnCampaign(
