@@ -2224,7 +2224,14 @@ class StatementWalker {
     // A view's, a created table's or `SELECT … INTO`'s select is read later,
     // not the statement's result.
     this.inResult = top && !this.definesRelation && !stmt.intoClause;
+    // What a statement takes by number of columns reaches into this select
+    // only through a `*` of its select list (or its arms'): a subquery's, a
+    // CTE's or a derived table's columns beyond those named do not reach it.
+    const countFixedBy = this.countFixedBy;
+    if (subLink || !(stmt.larg || stmt.rarg || hasStarTarget(stmt)))
+      this.countFixedBy = undefined;
     this.selectIn(stmt, parent, { outputUnread, top, subLink }, aliasList);
+    this.countFixedBy = countFixedBy;
     this.inResult = inResult;
     this.passedOn = passedOn;
     this.aliasList = aliasList;
@@ -2914,7 +2921,9 @@ class StatementWalker {
           target: bareTarget,
           ...(merged ? { merged } : {}),
           ...(this.typed?.exactType ? { typed: this.typed } : {}),
-          ...(this.countFixedBy ? { countFixedBy: this.countFixedBy } : {}),
+          ...(this.countFixedBy && bareTarget
+            ? { countFixedBy: this.countFixedBy }
+            : {}),
         });
       if (bareTarget && this.typed?.exactType)
         this.typedThroughStar(relations, spans.whole, this.typed);
@@ -3281,7 +3290,13 @@ class StatementWalker {
       }, whose rows must have as many columns as ${
         stmt.cols?.length ? 'its column list names' : 'it has'
       }`;
+    // Its CTEs reach its rows only through a `*` of its select (see select).
+    const rows: Node | undefined = stmt.selectStmt?.SelectStmt;
+    const fixedRows = this.countFixedBy;
+    if (!rows || !(rows.larg || rows.rarg || hasStarTarget(rows)))
+      this.countFixedBy = countFixedBy;
     this.withClause(stmt.withClause, scope);
+    this.countFixedBy = fixedRows;
     if (dataset) this.datasetRelations.push(this.relationSpan(stmt.relation));
     if (dataset && stmt.onConflictClause)
       this.opaque.push({
@@ -4276,6 +4291,13 @@ function readThrough(stmt: Node): boolean {
   };
   look(stmt);
   return !found;
+}
+
+/** A `*` (or `t.*`) among the select list's own items. */
+function hasStarTarget(select: Node): boolean {
+  return (select.targetList ?? []).some((item: Node) =>
+    isStar(item?.ResTarget?.val?.ColumnRef),
+  );
 }
 
 /** `UNION`, `INTERSECT`…, as written. */

@@ -56,6 +56,10 @@ describe('`*` of the dataset read into a fixed number of columns', () => {
       'a CTE an INSERT reads',
       'WITH recent AS (SELECT * FROM orders WHERE id > 10) INSERT INTO orders_archive SELECT * FROM recent;',
     ],
+    [
+      'a derived table whose `*` an INSERT takes',
+      'INSERT INTO orders_archive SELECT * FROM (SELECT * FROM orders WHERE id > 10) s;',
+    ],
   ])(
     '%s goes to a person before the data moves, under an added field and a renamed one',
     (_, sql) => {
@@ -90,6 +94,27 @@ describe('`*` of the dataset read into a fixed number of columns', () => {
     [
       'a UNION of the dataset with itself',
       'SELECT * FROM orders WHERE id < 5 UNION SELECT * FROM orders WHERE amount > 9;',
+    ],
+    // Found by a review: only a `*` whose columns reach the statement's count.
+    [
+      'a deduplicating INSERT naming its columns',
+      'INSERT INTO totals (id, amount) SELECT s.id, s.amount FROM (SELECT *, row_number() OVER (PARTITION BY cust_ref) rn FROM orders) s WHERE s.rn = 1;',
+    ],
+    [
+      'a CTE an INSERT names columns of',
+      'WITH src AS (SELECT * FROM orders) INSERT INTO totals (id, amount) SELECT id, amount FROM src;',
+    ],
+    [
+      'a LATERAL subquery',
+      'INSERT INTO totals (id, amount) SELECT x.id, l.amount FROM x CROSS JOIN LATERAL (SELECT * FROM orders o WHERE o.id = x.id) l;',
+    ],
+    [
+      'a scalar subquery inside an INSERT',
+      'INSERT INTO totals (id, n) SELECT x.id, (SELECT count(*) FROM (SELECT * FROM orders) q) FROM x;',
+    ],
+    [
+      'a UNION arm naming columns of a derived table',
+      'SELECT id FROM (SELECT * FROM orders) o UNION SELECT id FROM b;',
     ],
   ])('rewrites %s, whose columns grow alike', (_, sql) => {
     const result = rewrite(sql);
