@@ -287,7 +287,7 @@ describe('CampaignService', () => {
     // completes, would be asked in the starter's name after the resume.
     await knex('campaign_datasets')
       .where({ campaign_id: created.id, entity_ref: ref('n1') })
-      .update({ state: 'running' });
+      .update({ state: 'migrated' });
     await service.pause(created.id, { reason: 'a look first' }, starter);
     const resumer = mockCredentials.user('user:default/resumer');
     const denyResumer = (permission: { name: string }, names: string[]) =>
@@ -299,7 +299,13 @@ describe('CampaignService', () => {
     denyResumer(datasetMigrationApprovePermission, ['n3']);
     denyResumer(datasetMigrationContractPermission, ['n1', 'n2']);
     denyResumer(datasetMigrationRollbackPermission, ['n3']);
-    await service.resume(created.id, undefined, resumer);
+    const resumed = await service.resume(created.id, undefined, resumer);
+    // What the resume took away, for its audit event.
+    expect(resumed.narrowed).toEqual({
+      start: [ref('n2')],
+      approve: [ref('n3')],
+      contract: [ref('n1'), ref('n2')],
+    });
     const rows = await knex('campaign_datasets')
       .where({ campaign_id: created.id })
       .orderBy('entity_ref')

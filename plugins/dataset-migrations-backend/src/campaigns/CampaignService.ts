@@ -245,6 +245,8 @@ export class CampaignService {
     afterAutomaticPause: boolean;
     /** The failures the person saw, the only ones the resume accepted. */
     failedSeen?: string[];
+    /** Datasets on which the resumer lacks a right the campaign had: it has it no more. */
+    narrowed: { start: string[]; approve: string[]; contract: string[] };
   }> {
     const { failedSeen } = parseInput(
       campaignResumeRequestSchema,
@@ -315,6 +317,7 @@ export class CampaignService {
       ),
       afterAutomaticPause,
       ...(failedSeen ? { failedSeen } : {}),
+      narrowed: narrowedBy(campaign, resumerRights),
     };
   }
 
@@ -445,6 +448,28 @@ function withDatasets(plan: CampaignPlan): CampaignPlan {
  * the time, so the service checks it with its clock. A date alone is its first
  * instant (UTC), as the campaign stores and escalates it.
  */
+/** The campaign's datasets not finished that `rights` lack each right on. */
+function narrowedBy(
+  campaign: Campaign,
+  rights: StarterRights,
+): { start: string[]; approve: string[]; contract: string[] } {
+  const open = campaign.datasets
+    .filter(
+      d =>
+        d.state === 'pending' ||
+        d.state === 'migrating' ||
+        d.state === 'migrated',
+    )
+    .map(d => d.entityRef);
+  const lacking = (held: ReadonlySet<string>) =>
+    open.filter(ref => !held.has(ref));
+  return {
+    start: lacking(rights.mayStart),
+    approve: lacking(rights.mayApprove),
+    contract: lacking(rights.mayContract),
+  };
+}
+
 function refusePastDeadline(plan: CampaignPlan, now: Date): void {
   const { deadline } = plan.document;
   if (Date.parse(deadline) > now.getTime()) return;

@@ -419,7 +419,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       ) {
         ended(
           'contract-not-allowed',
-          `the campaign does not contract it: ${campaign.started_by} did not hold ${datasetMigrationContractPermission.name} on it when starting the campaign; its owners contract it`,
+          `the campaign does not contract it: ${campaign.started_by} did not hold ${datasetMigrationContractPermission.name} on it when starting the campaign, or one who resumed it since did not (the campaign-resume audit event names those it lost); its owners contract it`,
         );
       } else if (d.migration_status === 'awaiting-approval') {
         items.push({

@@ -319,6 +319,13 @@ describe('managing a campaign needs the manage permission on that campaign', () 
     const resume = await as(ADA)(path('resume'), {});
     expect(resume.status).toBe(200);
     expect(resume.body.campaign.state).toBe('running');
+    // Her rights are the starter's (her own): the resume took none away.
+    expect(
+      audits.filter(a => a.eventId === 'campaign-resume').at(-1),
+    ).toMatchObject({
+      outcome: 'succeeded',
+      meta: { narrowed: { start: [], approve: [], contract: [] } },
+    });
     const abort = await as(ADA)(path('abort'), { reason: 'done' });
     expect(abort.status).toBe(200);
     expect(abort.body.campaign.state).toBe('aborted');

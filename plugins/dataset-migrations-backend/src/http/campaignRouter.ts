@@ -192,6 +192,12 @@ export function createCampaignRouter(options: {
                 failedSeenCount: resumed.failedSeen.length,
               }
             : {}),
+          // Where the campaign lost a right to the resumer's (the first hundred).
+          narrowed: {
+            start: resumed.narrowed.start.slice(0, 100),
+            approve: resumed.narrowed.approve.slice(0, 100),
+            contract: resumed.narrowed.contract.slice(0, 100),
+          },
         });
         return resumed.campaign;
       },
