@@ -255,6 +255,173 @@ describe('a model of the table used in another file (round 29, W4)', () => {
 });
 
 /**
+ * Models an ORM maps to the table by its name alone, which a probe found
+ * missed: Eloquent's `class Order extends Model` with no `$table`, CakePHP's
+ * `OrdersTable`, and tables whose plural is irregular (`people` for `Person`).
+ * Each file serialises whole rows, whose keys a rename or a drop changes.
+ */
+describe('a model the table is mapped to by convention', () => {
+  const on = (table: string) => ({ ...target, schema: 'public', table });
+  /** The verdict of a file under a rename and a drop (the same for both). */
+  const verdicts = (path: string, content: string, table = 'orders') =>
+    [renamed, dropped].map(mapping => {
+      const result = status(path, content, mapping, on(table));
+      return {
+        status: result.status,
+        whole: /whole rows/.test(result.impact.problem?.message ?? ''),
+      };
+    });
+  const asked = [
+    { status: 'unparseable', whole: true },
+    { status: 'unparseable', whole: true },
+  ];
+  const left = [
+    { status: 'unaffected', whole: false },
+    { status: 'unaffected', whole: false },
+  ];
+  const laravel = (body: string, model = 'Order') =>
+    `<?php\n\nnamespace App\\Http\\Controllers;\n\nuse App\\Models\\${model};\n\nclass ${model}Controller extends Controller\n{\n    public function index($id)\n    {\n        ${body}\n    }\n}\n`;
+
+  it.each([
+    'return Order::all();',
+    'return Order::findOrFail($id);',
+    'return Order::query()->latest()->paginate(50);',
+    "return Order::where('status', 'open')->get()->toArray();",
+    'return response()->json(Order::find($id));',
+    'return \\App\\Models\\Order::open()->get();',
+  ])('asks about Eloquent’s Order, mapped to orders by its name: %s', body => {
+    expect(
+      verdicts('app/Http/Controllers/OrderController.php', laravel(body)),
+    ).toEqual(asked);
+    // Another model, or the model mapped to another table in the file.
+    expect(
+      verdicts(
+        'app/Http/Controllers/OrderController.php',
+        laravel(body.replace(/Order::/, 'OrderArchive::')),
+      ),
+    ).toEqual(left);
+    expect(
+      verdicts(
+        'app/Http/Controllers/OrderController.php',
+        `<?php\nclass Order extends Model\n{\n    protected $table = 'order_archives';\n}\n\nfunction index($id)\n{\n    ${body}\n}\n`,
+      ),
+    ).toEqual(left);
+  });
+
+  it('asks about a model of several words, and not a call reading no row', () => {
+    const path = 'app/Http/Controllers/OrderItemController.php';
+    expect(
+      verdicts(
+        path,
+        laravel('return OrderItem::all();', 'OrderItem'),
+        'order_items',
+      ),
+    ).toEqual(asked);
+    expect(
+      verdicts(
+        path,
+        laravel('return OrderItem::all();', 'OrderItem'),
+        'order_item_archives',
+      ),
+    ).toEqual(left);
+    expect(verdicts(path, laravel('return ["n" => Order::count()];'))).toEqual(
+      left,
+    );
+  });
+
+  it.each([
+    [
+      'a controller’s table',
+      "public function index()\n    {\n        $orders = $this->Orders->find()->all();\n        $this->set(compact('orders'));\n    }",
+    ],
+    [
+      'a fetched table',
+      "public function index()\n    {\n        return json_encode($this->fetchTable('Orders')->find()->toArray());\n    }",
+    ],
+    [
+      'the table class itself',
+      "public function recent()\n    {\n        return $this->find()->orderDesc('id')->toArray();\n    }",
+    ],
+  ])(
+    'asks about CakePHP’s OrdersTable, mapped to orders by its name: %s',
+    (_, body) => {
+      const file = (alias: string) =>
+        `<?php\nnamespace App\\Controller;\n\nclass ${alias}${
+          body.includes('$this->find')
+            ? 'Table extends Table'
+            : 'Controller extends AppController'
+        }\n{\n    ${body.replace(/Orders/g, alias)}\n}\n`;
+      expect(
+        verdicts('src/Controller/OrdersController.php', file('Orders')),
+      ).toEqual(asked);
+      expect(
+        verdicts('src/Controller/OrdersController.php', file('OrderArchives')),
+      ).toEqual(left);
+    },
+  );
+
+  it.each([
+    ['people', 'Person'],
+    ['men', 'Man'],
+    ['children', 'Child'],
+    ['movies', 'Movie'],
+    ['statuses', 'Status'],
+    ['analyses', 'Analysis'],
+    ['leaves', 'Leaf'],
+    ['leaves', 'Leave'],
+    ['series', 'Series'],
+    ['indices', 'Index'],
+    ['aliases', 'Alias'],
+    ['quizzes', 'Quiz'],
+    ['matrices', 'Matrix'],
+    ['mice', 'Mouse'],
+    ['oxen', 'Ox'],
+    ['news', 'News'],
+    ['data', 'Datum'],
+    ['media', 'Medium'],
+    ['buses', 'Bus'],
+    ['addresses', 'Address'],
+    ['boxes', 'Box'],
+    ['wives', 'Wife'],
+    ['knives', 'Knife'],
+    ['halves', 'Half'],
+    ['heroes', 'Hero'],
+    ['equipment', 'Equipment'],
+    ['information', 'Information'],
+    ['sheep', 'Sheep'],
+    ['fish', 'Fish'],
+    ['species', 'Species'],
+    ['sales_people', 'SalesPerson'],
+  ])('asks about the model of %s by its irregular name, %s', (table, model) => {
+    const rails = (name: string) =>
+      `class ${name}Controller < ApplicationController\n  def show\n    render json: ${name}.find(params[:id])\n  end\nend\n`;
+    const php = (name: string) =>
+      laravel(`return ${name}::findOrFail($id);`, name);
+    for (const [path, file] of [
+      ['app/controllers/records_controller.rb', rails],
+      ['app/Http/Controllers/RecordController.php', php],
+    ] as const) {
+      expect({ model, path, v: verdicts(path, file(model), table) }).toEqual({
+        model,
+        path,
+        v: asked,
+      });
+      // Another table's model.
+      expect({
+        model,
+        path,
+        v: verdicts(path, file(`${model}Archive`), table),
+      }).toEqual({ model, path, v: left });
+      expect({
+        model,
+        path,
+        v: verdicts(path, file(model), `${table}_archives`),
+      }).toEqual({ model, path, v: left });
+    }
+  });
+});
+
+/**
  * Hostile files of one 200 kB line: each use of a class, and each knex chain,
  * once read the rest of the line (seconds per file). Not timed: the same
  * reads on such a line, with the line's mapping or the chain's schema at its

@@ -229,27 +229,176 @@ function goValuesOf(code: string, names: string[]): string[] {
   ].map(m => m[1]);
 }
 
-/** The class names ORMs infer the table's name from: singular and plural, PascalCase. */
+/**
+ * The class names ORMs infer the table's name from: singular and plural,
+ * PascalCase, and CakePHP's table class (`OrdersTable`).
+ */
 export function modelClassNames(table: string): string[] {
   // Sequelize names a model's table its plural as the model spells it
   // (`Order` reads `"Orders"`).
   if (/^\p{Lu}[\p{L}\p{N}]*$/u.test(table))
-    return [...new Set([singularOf(table), table])];
+    return [...new Set([...singularsOf(table), table])];
   const words = table.split('_').filter(w => w.length > 0);
   if (words.length === 0 || !/^[a-z0-9_]+$/.test(table)) return [];
   const last = words[words.length - 1];
-  const singular = singularOf(last);
   const pascal = (ws: string[]) =>
     ws.map(w => w[0].toUpperCase() + w.slice(1)).join('');
   return [
-    ...new Set([pascal([...words.slice(0, -1), singular]), pascal(words)]),
+    ...new Set([
+      ...singularsOf(last).map(singular =>
+        pascal([...words.slice(0, -1), singular]),
+      ),
+      pascal(words),
+      `${pascal(words)}Table`,
+    ]),
   ];
 }
 
-/** An English plural's singular, as ORMs' inflectors make it (`categories`, `boxes`, `events`). */
-function singularOf(word: string): string {
-  if (/[^aeiou]ies$/.test(word)) return `${word.slice(0, -3)}y`;
-  if (/(?:ss|x|ch|sh)es$/.test(word)) return word.slice(0, -2);
-  if (/[^s]s$/.test(word)) return word.slice(0, -1);
+/**
+ * Words the same in the plural (Active Support's and Laravel's pluralisers
+ * both keep them): a table `equipment` is the model `Equipment`.
+ */
+const UNCOUNTABLE = new Set(
+  'equipment information rice money species series fish sheep jeans police news deer moose swine bison offspring feedback software hardware firmware metadata furniture knowledge traffic evidence'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Singular and plural pairs no rule makes, as the end of a word (`people`,
+ * `salespeople`): Active Support's, then those Laravel's pluraliser
+ * (Doctrine's inflector) adds, where `Leaf` is `leaves` and `Hero` `heroes`.
+ */
+const IRREGULAR: Array<[string, string]> = [
+  ['person', 'people'],
+  ['man', 'men'],
+  ['child', 'children'],
+  ['sex', 'sexes'],
+  ['move', 'moves'],
+  ['zombie', 'zombies'],
+  ['ox', 'oxen'],
+  ['foot', 'feet'],
+  ['tooth', 'teeth'],
+  ['goose', 'geese'],
+  ['leaf', 'leaves'],
+  ['loaf', 'loaves'],
+  ['thief', 'thieves'],
+  ['criterion', 'criteria'],
+  ['cookie', 'cookies'],
+  ['hero', 'heroes'],
+  ['potato', 'potatoes'],
+  ['tomato', 'tomatoes'],
+  ['echo', 'echoes'],
+  ['cactus', 'cacti'],
+  ['focus', 'foci'],
+  ['fungus', 'fungi'],
+  ['nucleus', 'nuclei'],
+  ['radius', 'radii'],
+  ['syllabus', 'syllabi'],
+  ['campus', 'campuses'],
+  ['menu', 'menus'],
+  ['valve', 'valves'],
+  ['wave', 'waves'],
+];
+
+/**
+ * Plural endings and their singulars, most particular first (the first that
+ * applies is the inflector's answer): `quizzes`, `matrices`, `indices`,
+ * `aliases`, `statuses`, `buses`, `analyses`, `wives`, `halves`, `movies`,
+ * `series`, `boxes`, `heroes`, `media`, `categories`, `events`.
+ */
+const SINGULAR_RULES: Array<[RegExp, string]> = [
+  [/(database)s$/, '$1'],
+  [/(quiz)zes$/, '$1'],
+  [/(matr)ices$/, '$1ix'],
+  [/(vert|ind)ices$/, '$1ex'],
+  [/^(ox)en$/, '$1'],
+  [/(alias|status)(?:es)?$/, '$1'],
+  [/(octop|vir)(?:us|i)$/, '$1us'],
+  [/^(a)x[ie]s$/, '$1xis'],
+  [/(cris|test)(?:is|es)$/, '$1is'],
+  [/(shoe)s$/, '$1'],
+  [/(o)es$/, '$1'],
+  [/(bus)(?:es)?$/, '$1'],
+  [/^([ml])ice$/, '$1ouse'],
+  [/(x|ch|ss|sh)es$/, '$1'],
+  [/(m)ovies$/, '$1ovie'],
+  [/(s)eries$/, '$1eries'],
+  [/([^aeiouy]|qu)ies$/, '$1y'],
+  [/([lr])ves$/, '$1f'],
+  [/([th]ive)s$/, '$1'],
+  [/([^f])ves$/, '$1fe'],
+  [/^(analy)(?:sis|ses)$/, '$1sis'],
+  [/(analy|ba|diagno|parenthe|progno|synop|the)(?:sis|ses)$/, '$1sis'],
+  [/([ti])a$/, '$1um'],
+  [/(n)ews$/, '$1ews'],
+  [/(ss)$/, '$1'],
+  [/s$/, ''],
+];
+
+/** Singular endings and their plurals, most particular first: `Person`'s `people`, `Box`'s `boxes`. */
+const PLURAL_RULES: Array<[RegExp, string]> = [
+  [/(quiz)$/, '$1zes'],
+  [/^(ox)$/, '$1en'],
+  [/^([ml])ouse$/, '$1ice'],
+  [/(matr|vert|ind)(?:ix|ex)$/, '$1ices'],
+  [/(x|ch|ss|sh)$/, '$1es'],
+  [/([^aeiouy]|qu)y$/, '$1ies'],
+  [/(hive)$/, '$1s'],
+  [/([^f])fe$/, '$1ves'],
+  [/([lr])f$/, '$1ves'],
+  [/sis$/, 'ses'],
+  [/([ti])um$/, '$1a'],
+  [/(buffal|tomat)o$/, '$1oes'],
+  [/(bu)s$/, '$1ses'],
+  [/(alias|status)$/, '$1es'],
+  [/(octop|vir)(?:us|i)$/, '$1i'],
+  [/^(ax|test)is$/, '$1es'],
+  [/s$/, 's'],
+  [/$/, 's'],
+];
+
+/** A word in lower case, inflected, keeping a capital it starts with. */
+function inflected(word: string, inflect: (lower: string) => string[]) {
+  const lower = word.toLowerCase();
+  const capital = word[0] !== lower[0];
+  return inflect(lower).map(w =>
+    capital ? w[0].toUpperCase() + w.slice(1) : w,
+  );
+}
+
+/** An English singular's plural, as Active Support pluralises it (`person`, `box`, `status`). */
+function pluralOf(word: string): string {
+  if (UNCOUNTABLE.has(word)) return word;
+  for (const [singular, plural] of IRREGULAR.slice(0, 7))
+    if (word.endsWith(singular))
+      return word.slice(0, -singular.length) + plural;
+  for (const [rule, replacement] of PLURAL_RULES)
+    if (rule.test(word)) return word.replace(rule, replacement);
   return word;
+}
+
+/**
+ * The singulars an English plural may be of, as ORMs' inflectors make them
+ * (`categories`, `boxes`, `people`, `statuses`, `leaves`): the inflector's
+ * own, and any other word whose plural it is (Rails' `Leave`, Laravel's
+ * `Leaf`), since a class may be spelled either way.
+ */
+function singularsOf(word: string): string[] {
+  return inflected(word, lower => {
+    if (UNCOUNTABLE.has(lower)) return [lower];
+    const found: string[] = [];
+    for (const [singular, plural] of IRREGULAR)
+      if (lower.endsWith(plural))
+        found.push(lower.slice(0, -plural.length) + singular);
+    for (const [rule, replacement] of SINGULAR_RULES) {
+      if (!rule.test(lower)) continue;
+      const singular = lower.replace(rule, replacement);
+      // The first rule is the inflector's answer; another, where its
+      // singular pluralises back to the word.
+      if (found.length === 0 || pluralOf(singular) === lower)
+        found.push(singular);
+    }
+    return found.length > 0 ? [...new Set(found)] : [lower];
+  });
 }

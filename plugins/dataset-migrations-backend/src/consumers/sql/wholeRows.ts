@@ -361,6 +361,14 @@ export function wholeRowsReason(whole: CodeWholeRows): string {
     )}): SQL reads the wider type as it is, but a client driver returns it as another type (node-postgres a string for bigint and numeric, Python's drivers Decimal for numeric, JDBC's getObject Long or BigDecimal, not Integer), so code using the rows' values may get other results`;
 }
 
+/** Eloquent's static calls reading no whole row of the model's table. */
+const ELOQUENT_NO_ROWS =
+  'select|selectRaw|pluck|value|count|sum|max|min|avg|average|exists|doesntExist|insert|insertGetId|insertOrIgnore|upsert|create|forceCreate|make|destroy|truncate|raw|unguard|reguard|unguarded|observe|boot|booted|creating|created|updating|updated|saving|saved|deleting|deleted|retrieved|addGlobalScope|withoutEvents|flushEventListeners|factory|new|getTable|resolveRelationUsing|preventLazyLoading|shouldBeStrict|macro|mixin';
+
+/** CakePHP's table methods reading no whole row. */
+const CAKE_NO_ROWS =
+  'save|saveMany|saveOrFail|saveManyOrFail|newEntity|newEntities|newEmptyEntity|patchEntity|patchEntities|delete|deleteOrFail|deleteAll|deleteMany|deleteManyOrFail|updateAll|exists|getSchema|getTable|getAlias|getPrimaryKey|getDisplayField|hasField|belongsTo|hasMany|hasOne|belongsToMany|addBehavior|removeBehavior|getValidator|getConnection';
+
 /**
  * Whole rows of the table read through an ORM's or query builder's own API,
  * which no SQL in the file shows (found by round 29, W4, each unaffected under
@@ -485,6 +493,63 @@ export function libraryWholeRows(
           match.index ?? 0,
         );
 
+  // PHP naming the table's model by convention, where the file maps it to
+  // no table of its own (`protected $table = 'legacy_orders'`, CakePHP's
+  // `setTable('…')`): Eloquent's `class Order extends Model` (the snake_case
+  // plural of its name, `OrderItem` for `order_items`, `Person` for `people`)
+  // queried statically (`Order::find($id)`, `Order::query()->paginate(50)`,
+  // a scope's `Order::open()->get()`: `select * from orders`, every column in
+  // its JSON, `$order->note` null once contract drops it); and CakePHP's
+  // table class of the table's name (`OrdersTable`, `$this->Orders->find()`,
+  // `$this->fetchTable('Orders')`). Not calls reading no row
+  // (`Order::count()`, `Order::pluck('id')`, `$this->Orders->newEmptyEntity()`).
+  const ownTable = classesWithOwnTable(content);
+  for (const name of modelClassNames(target.table).filter(
+    n => !classes.includes(n) && !ownTable.has(n),
+  ))
+    for (const match of content.matchAll(
+      new RegExp(
+        `(?<![\\w$.:])${escapeRegExp(
+          name,
+        )}\\s*::\\s*(?!(?:${ELOQUENT_NO_ROWS})(?![\\w$]))[a-z_]\\w*\\s*\\(`,
+        'g',
+      ),
+    ))
+      found(
+        `${name}, which Eloquent maps to ${target.table} by its name`,
+        match.index ?? 0,
+      );
+  const alias = cakeAliasOf(target.table);
+  if (alias && !ownTable.has(`${alias}Table`)) {
+    const a = escapeRegExp(alias);
+    for (const match of content.matchAll(
+      new RegExp(
+        [
+          `\\$this\\s*->\\s*${a}\\s*->\\s*(?!(?:${CAKE_NO_ROWS})(?![\\w$]))[a-z_]\\w*\\s*\\(`,
+          `\\b(?:fetchTable|loadModel|TableRegistry\\s*::\\s*get|getTableLocator\\s*\\(\\s*\\)\\s*->\\s*get)\\s*\\(\\s*['"](?:\\w+\\.)?${a}['"]`,
+        ].join('|'),
+        'g',
+      ),
+    ))
+      found(
+        `${alias}, the CakePHP table of ${target.table} by its name`,
+        match.index ?? 0,
+      );
+    // Inside the table class itself: `$this->find()`.
+    if (
+      new RegExp(
+        `\\bclass\\s+${a}Table\\s+extends\\s+(?:\\\\?\\w+\\\\)*Table\\b`,
+      ).test(content)
+    )
+      for (const match of content.matchAll(
+        /\$this\s*->\s*(?:find|findAll|get|query|selectQuery|findOrCreate)\w*\s*\(/g,
+      ))
+        found(
+          `${alias}Table, the CakePHP table of ${target.table} by its name`,
+          match.index ?? 0,
+        );
+  }
+
   // R: DBI's Id() and dbplyr's in_schema() or I() naming the table.
   for (const match of content.matchAll(
     /\b(?:tbl|dbReadTable|dbWriteTable|dbAppendTable|dbCreateTable)\s*\(\s*[^,()]*,\s*(?:\w+::)?(in_schema|in_catalog|Id|I)\s*\(([^()]*)\)/g,
@@ -585,6 +650,39 @@ export function libraryWholeRows(
         found('Sequel', match.index ?? 0);
 
   return { what, lines: [...lines].sort((a, b) => a - b) };
+}
+
+/**
+ * PHP classes the file gives a table of their own (Eloquent's `protected
+ * $table = '…'`, CakePHP's `$this->setTable('…')`), each the class declared
+ * last before it: their names map no table by convention.
+ */
+function classesWithOwnTable(content: string): Set<string> {
+  const own = new Set<string>();
+  if (!/\$table\s*=|\bsetTable\s*\(/.test(content)) return own;
+  const declarations = [...content.matchAll(/\bclass\s+([A-Z][\w$]*)/g)].map(
+    m => ({ at: m.index ?? 0, name: m[1] }),
+  );
+  let d = -1;
+  for (const match of content.matchAll(/\$table\s*=|\bsetTable\s*\(/g)) {
+    while (
+      d + 1 < declarations.length &&
+      declarations[d + 1].at < (match.index ?? 0)
+    )
+      d++;
+    if (d >= 0) own.add(declarations[d].name);
+  }
+  return own;
+}
+
+/** CakePHP's alias of a table (`Orders`, `OrderItems`): its name in CamelCase. */
+function cakeAliasOf(table: string): string | undefined {
+  if (!/^[a-z][a-z0-9_]*$/.test(table)) return undefined;
+  return table
+    .split('_')
+    .filter(w => w.length > 0)
+    .map(w => w[0].toUpperCase() + w.slice(1))
+    .join('');
 }
 
 /**
