@@ -1584,6 +1584,44 @@ describe('upserts of Ecto, GORM, Diesel, jOOQ and Rails’ insert, ON CONFLICT n
   });
 });
 
+describe('an upsert of a model named by an irregular plural of the table', () => {
+  // Active Support and Laravel map `Person` to `people`, `Status` to
+  // `statuses`, Laravel `Leaf` to `leaves`: each was called unaffected.
+  const on = (table: string) => ({ ...target, table });
+  it.each([
+    ['people', 'Person'],
+    ['statuses', 'Status'],
+    ['leaves', 'Leaf'],
+    ['heroes', 'Hero'],
+    ['children', 'Child'],
+    ['data', 'Datum'],
+  ])('%s, the model %s', (table, model) => {
+    for (const [path, code] of [
+      [
+        'app/jobs/sync.rb',
+        `class Sync\n  def run(rows)\n    ${model}.upsert_all(rows)\n  end\nend\n`,
+      ],
+      [
+        'app/Sync.php',
+        `<?php\n${model}::upsert($rows, uniqueBy: ['id'], update: ['amount']);\n`,
+      ],
+    ]) {
+      const result = (t: string) =>
+        rewriteSqlFile({ path, content: code }, on(t), retype).impact.problem
+          ?.message ?? '';
+      expect({ code, message: result(table) }).toEqual({
+        code,
+        message: expect.stringContaining('ON CONFLICT fails: use MERGE'),
+      });
+      // Another table's model.
+      expect({ code, message: result(`${table}_archives`) }).toEqual({
+        code,
+        message: '',
+      });
+    }
+  });
+});
+
 describe('an ORM’s upsert naming a constraint, through any view', () => {
   // It runs ON CONFLICT ON CONSTRAINT, and a view has no constraint to name:
   // it fails from the cut-over even through a plain view, which takes ON
