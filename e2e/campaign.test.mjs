@@ -89,6 +89,11 @@ test('plan, start, watch the canary on the dashboard, pause, resume and abort a 
   await ada.getByRole('button', { name: 'Resume', exact: true }).click();
   const resume = ada.getByRole('dialog');
   await resume.getByText(/The campaign runs again/).waitFor();
+  // It says the resumer's rights bound what the campaign does from now on.
+  await resume
+    .getByText(/It keeps only the rights you and its starter both hold/)
+    .waitFor();
+  await shot(ada, 'campaign-4b-resume-dialog');
   await resume.getByRole('button', { name: 'Resume', exact: true }).click();
   await ada
     .getByRole('button', { name: 'Pause', exact: true, disabled: false })
