@@ -58,7 +58,11 @@ import {
 import { parse as parseYaml } from 'yaml';
 import { scanSqlTokens } from '../sql/sqlParser';
 import { inlineIncludes } from './sql/jinjaInclude';
-import { objectNamesIn, withObjectNames } from './sql/objectNames';
+import {
+  objectNamesIn,
+  objectNamesInRollback,
+  withObjectNames,
+} from './sql/objectNames';
 
 export interface ConsumerAssessment {
   impact: ConsumerImpact;
@@ -105,7 +109,7 @@ function assessFiles(
     file =>
       named.has(file) ||
       readsThroughJinja(file, target) ||
-      objectNamesIn(file, target) !== undefined,
+      objectNamesIn(file, target, files) !== undefined,
   );
   const assessedFiles = new Set(candidates);
   const links = linksIn([...named], target);
@@ -131,7 +135,7 @@ function assessFiles(
     // Kept through the steps above, which may judge the file again.
     .map(result => {
       const file = files.find(f => f.path === result.path);
-      return file ? withObjectNames(file, result, target) : result;
+      return file ? withObjectNames(file, result, target, files) : result;
     });
   const dbtRepository = files.some(f =>
     /(?:^|\/)dbt_project\.yml$/.test(f.path),
@@ -260,20 +264,28 @@ function historyAsIs(
   }
   // History the change breaks that still runs: its down part on a rollback,
   // or the whole of it if nothing shows it ran before the dataset moved.
+  const down =
+    history.rollback === undefined
+      ? undefined
+      : {
+          path: file.path,
+          content: history.rollback.replace(/^(\s*)--\s*rollback\b/gim, '$1'),
+        };
+  // Or names the dataset's sequence, constraints or indexes (objectNames.ts).
+  const downObjects =
+    down && result.impact.needsTable ? objectNamesInRollback(down, target) : [];
   const runs = [
-    ...(history.rollback !== undefined &&
+    ...(down !== undefined &&
     // Liquibase's `--rollback` SQL is a comment, which the rewriter skips.
     (result.status !== 'unaffected' ||
-      /^[ \t\uFEFF]*--\s*rollback\b/im.test(history.rollback)) &&
-    fileMentionsDataset(
-      {
-        path: file.path,
-        content: history.rollback.replace(/^(\s*)--\s*rollback\b/gim, '$1'),
-      },
-      target,
-    )
+      /^[ \t\uFEFF]*--\s*rollback\b/im.test(history.rollback!)) &&
+    (fileMentionsDataset(down, target) || downObjects.length > 0)
       ? [
-          'its down part names the dataset, and a rollback (rails db:rollback, alembic downgrade, migrate down, flyway undo, liquibase rollback) runs it again, against the dataset’s new shape',
+          `its down part names the dataset${
+            fileMentionsDataset(down, target)
+              ? ''
+              : `'s ${downObjects.join(', ')}`
+          }, and a rollback (rails db:rollback, alembic downgrade, migrate down, flyway undo, liquibase rollback) runs it again, against the dataset’s new shape`,
         ]
       : []),
     ...(unproven.has(file.path) ? [unproven.get(file.path)!] : []),

@@ -1,6 +1,7 @@
 import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { consumerMapping } from './fieldMapping';
 import { rewriteSqlFile } from './rewriteSql';
+import { withObjectNames } from './objectNames';
 import { assessConsumer } from '../impact';
 import { loadSqlParser } from '../../sql/sqlParser';
 
@@ -213,9 +214,232 @@ describe("code naming the dataset's constraints or indexes", () => {
       rename,
     );
     expect(result.status).toBe('needs-decision');
-    expect(result.content).toContain('SELECT email FROM orders');
+    // The rewrite of the other statement is kept, not lost (found by a review).
+    expect(result.content).toContain('mail AS email FROM orders');
+    expect(result.content).toContain('REINDEX INDEX orders_email_index');
     expect(result.impact.problem?.message).toContain('orders_email_index');
+    expect(result.impact.problem?.message).toContain('waits on this decision');
     expect(result.impact.lines).toContain(2);
+  });
+
+  it('keeps the rewrite of the other statements as the proposed content', () => {
+    const rename = consumerMapping(source, [
+      { renameField: { from: 'email', to: 'mail' } },
+    ]);
+    const result = rewriteSqlFile(
+      {
+        path: 'q.sql',
+        content:
+          "SELECT email FROM orders WHERE id=1;\nSELECT setval('orders_id_seq',10);\n",
+      },
+      target,
+      rename,
+    );
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.needsTable).toBe(true);
+    expect(result.content).not.toMatch(/SELECT email FROM/);
+    expect(result.content).toContain('mail');
+    expect(result.content).toContain("setval('orders_id_seq',10)");
+    expect(result.impact.fields).toEqual(['email']);
+    expect(result.impact.problem?.message).toContain('orders_id_seq');
+    expect(result.impact.problem?.message).toMatch(
+      /rewrite of its other statements .*"email".* waits on this decision/,
+    );
+  });
+
+  it('keeps the message of a result found unaffected', () => {
+    const file = {
+      path: 'ids.py',
+      content: `cur.execute("SELECT currval('orders_id_seq')")\n`,
+    };
+    const result = withObjectNames(
+      file,
+      {
+        path: file.path,
+        content: file.content,
+        status: 'unaffected',
+        impact: {
+          path: file.path,
+          status: 'unaffected',
+          fields: [],
+          lines: [],
+          problem: { message: 'an earlier step said this' },
+        },
+      },
+      target,
+    );
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.problem?.message).toContain(
+      'an earlier step said this',
+    );
+    expect(result.impact.problem?.message).toContain('orders_id_seq');
+  });
+});
+
+/*
+ * A review found files that never run again sent to a person in nearly every
+ * ORM repository: a schema dump, a migration defining the index it names.
+ * History is told as migrationHistory.ts tells it; what runs again (a down
+ * part, a migration using a name that may be pending) still goes to a person.
+ */
+describe('migration history and schema dumps', () => {
+  const files = (entries: Record<string, string>) =>
+    Object.entries(entries).map(([path, content]) => ({ path, content }));
+  const statusOf = (
+    all: Array<{ path: string; content: string }>,
+    path: string,
+  ) => {
+    const file = assessConsumer(all, target, none).impact.files.find(
+      f => f.path === path,
+    );
+    return {
+      status: file?.status ?? 'unaffected',
+      message: file?.problem?.message ?? '',
+    };
+  };
+
+  it.each([
+    [
+      'db/schema.rb',
+      'ActiveRecord::Schema[7.1].define(version: 2024_01_01_000000) do\n  create_table "orders", force: :cascade do |t|\n    t.string "email"\n    t.index ["email"], name: "index_orders_on_email", unique: true\n  end\nend\n',
+      'unaffected',
+    ],
+    [
+      'db/structure.sql',
+      "SET statement_timeout = 0;\nSELECT pg_catalog.setval('public.orders_id_seq', 42, true);\n",
+      'unaffected',
+    ],
+    [
+      'backup/shop.sql',
+      "--\n-- PostgreSQL database dump\n--\nSELECT pg_catalog.setval('public.orders_id_seq', 42, true);\n",
+      'unaffected',
+    ],
+    [
+      'db/migration/V1__init.sql',
+      "CREATE TABLE IF NOT EXISTS orders (id bigint DEFAULT nextval('orders_id_seq'), email text, CONSTRAINT orders_pkey PRIMARY KEY (id));\n",
+      'unaffected',
+    ],
+    [
+      'alembic/versions/abc123_email_index.py',
+      "revision = 'abc123'\ndown_revision = 'prev'\n\ndef upgrade():\n    op.create_index('ix_orders_email', 'orders', ['email'], unique=False)\n\ndef downgrade():\n    pass\n",
+      'needs-decision',
+    ],
+    [
+      'shop/migrations/0002_order_email_idx.py',
+      "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddIndex(\n            model_name='order',\n            index=models.Index(fields=['email'], name='orders_email_idx'),\n        ),\n        migrations.AddConstraint(\n            model_name='order',\n            constraint=models.UniqueConstraint(fields=['number'], name='orders_number_key'),\n        ),\n    ]\n",
+      'unaffected',
+    ],
+    [
+      'db/migrate/20240101000000_add_email_index.rb',
+      'class AddEmailIndex < ActiveRecord::Migration[7.1]\n  def up\n    add_index :orders, :email, name: "index_orders_on_email"\n  end\nend\n',
+      'needs-decision',
+    ],
+    [
+      'app/etl.py',
+      'orders_amount_index = {"a": 1}\nprint(orders_amount_index)\n',
+      'unaffected',
+    ],
+    [
+      'app/ids.js',
+      'const orders_email_idx = new Map();\norders_email_idx.set(1, 2);\n',
+      'unaffected',
+    ],
+  ])(
+    '%s is not sent to a person for the names it gives',
+    (path, content, status) => {
+      expect(assess(path, content).message).not.toContain('default name');
+      // A migration is judged as for its other statements: create_index and
+      // add_index on orders are a migration tool's schema change, and the
+      // newest migration may be pending.
+      const found = statusOf(files({ [path]: content }), path);
+      expect(found.message).not.toContain('default name');
+      expect(found.status).toBe(status);
+    },
+  );
+
+  it('a Flyway migration defining an index is judged as its other statements are', () => {
+    const found = assess(
+      'db/migration/V7__index.sql',
+      'CREATE INDEX orders_email_idx ON orders (email);\n',
+    );
+    // CREATE INDEX on the dataset needs a table; its own name is no use of one.
+    expect(found.message).not.toContain('orders_email_idx');
+  });
+
+  it('a down part naming them still goes to a person, its up part defining them does not', () => {
+    const all = files({
+      'db/migrations/000007_email_idx.up.sql':
+        'CREATE INDEX orders_email_idx ON orders (email);\n',
+      'db/migrations/000007_email_idx.down.sql':
+        'DROP INDEX orders_email_idx;\n',
+      'db/migrations/000008_note.up.sql':
+        'ALTER TABLE orders ADD COLUMN note text;\n',
+    });
+    const down = statusOf(all, 'db/migrations/000007_email_idx.down.sql');
+    expect(down.status).toBe('needs-decision');
+    expect(down.message).toContain('down part');
+    expect(down.message).toContain('orders_email_idx');
+    const up = statusOf(all, 'db/migrations/000007_email_idx.up.sql');
+    expect(up.message).not.toContain('default name');
+    // Alembic: the downgrade drops it by name, the upgrade makes it.
+    const alembic = 'alembic/versions/abc123_email_index.py';
+    const both = statusOf(
+      files({
+        [alembic]:
+          "revision = 'abc123'\ndown_revision = 'prev'\n\ndef upgrade():\n    op.create_index('ix_orders_email', 'orders', ['email'])\n\ndef downgrade():\n    op.drop_index('ix_orders_email', table_name='orders')\n",
+      }),
+      alembic,
+    );
+    expect(both.status).toBe('needs-decision');
+    expect(both.message).toContain('down part');
+    const upOnly = statusOf(
+      files({
+        [alembic]:
+          "revision = 'abc123'\ndown_revision = 'prev'\n\ndef upgrade():\n    op.create_index('ix_orders_email', 'orders', ['email'])\n\ndef downgrade():\n    pass\n",
+      }),
+      alembic,
+    );
+    expect(upOnly.message).not.toContain('down part');
+    expect(upOnly.message).not.toContain('default name');
+  });
+
+  it('a migration using a name, maybe pending, still goes to a person; one defining it does not', () => {
+    const all = files({
+      'db/migration/V8__reseed.sql':
+        "SELECT setval('orders_id_seq', (SELECT max(id) FROM orders));\n",
+    });
+    expect(statusOf(all, 'db/migration/V8__reseed.sql').status).toBe(
+      'needs-decision',
+    );
+    const defined = files({
+      'db/migration/V8__seq.sql':
+        'CREATE SEQUENCE IF NOT EXISTS orders_number_seq;\nSELECT 1 FROM orders;\n',
+    });
+    expect(statusOf(defined, 'db/migration/V8__seq.sql').status).toBe(
+      'unaffected',
+    );
+  });
+
+  it('counts a name in code only in a string or as a symbol', () => {
+    expect(
+      assess(
+        'app/ids.py',
+        'orders_email_idx = 1\nq = "REINDEX INDEX orders_email_idx"\n',
+      ).lines,
+    ).toEqual([2]);
+    expect(
+      assess(
+        'lib/migrate.rb',
+        'execute <<~SQL\n  REINDEX INDEX orders_email_idx\nSQL\n',
+      ).status,
+    ).toBe('needs-decision');
+    expect(
+      assess('a.rb', 'x = 1 # orders_pkey\ny = :orders_number_key\n').lines,
+    ).toEqual([2]);
+    expect(
+      assess('a.js', 'const o = {k:orders_number_key};\nf(orders_pkey);\n')
+        .status,
+    ).toBe('unaffected');
   });
 });
 
@@ -308,9 +532,28 @@ describe('names that are not the dataset’s objects', () => {
       'x.orders_pkey '.repeat(15_000),
       `${'a'.repeat(200_000)} orders_pkey`,
       `schema "orders" ${'unique_constraint(['.repeat(10_000)}`,
+      `"${'orders_pkey '.repeat(15_000)}`,
+      `'''${'orders_pkey '.repeat(15_000)}`,
     ])
       expect(assess('hostile.py', line).status).toMatch(
         /^(?:unaffected|needs-decision)$/,
       );
+    // A migration's definitions and code's literals are read in one pass too.
+    for (const [path, line] of [
+      ['db/migration/V9__x.sql', 'drop index orders_pkey '.repeat(9_000)],
+      [
+        'db/migration/V9__x.sql',
+        'create index orders_pkey on orders '.repeat(6_000),
+      ],
+      ['lib/x.rb', `'${'orders_pkey <<~A '.repeat(12_000)}`],
+      ['lib/x.php', `#[${'orders_pkey /* '.repeat(12_000)}`],
+      ['lib/x.rb', '<<~A\n'.repeat(40_000)],
+    ]) {
+      const started = Date.now();
+      expect(assess(path, line).status).toMatch(
+        /^(?:unaffected|needs-decision)$/,
+      );
+      expect(Date.now() - started).toBeLessThan(2_000);
+    }
   });
 });

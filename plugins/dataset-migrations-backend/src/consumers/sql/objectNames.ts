@@ -19,6 +19,7 @@ import type { FileImpactStatus } from '@dataset-migrations/plugin-dataset-migrat
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { escapeRegExp, type DatasetTarget } from './analyzeSql';
 import type { RewrittenFile } from './rewriteSql';
+import { migrationHistoryOf } from './migrationHistory';
 import { positionOf } from '../../sql/sqlParser';
 
 type ObjectKind = 'sequence' | 'constraint or index';
@@ -115,12 +116,19 @@ function qualifiedElsewhere(text: string, at: number, schema: string): boolean {
  * TABLE` may be a docstring's, only a temporary one (as tableStatements.ts'
  * `ownTableFrom`). The text's length where it makes none.
  */
-function ownTableFrom(text: string, target: DatasetTarget, sql: boolean) {
+function ownTableFrom(
+  text: string,
+  target: DatasetTarget,
+  sql: boolean,
+  history: boolean,
+) {
   const kind = sql
     ? '(?:(?:global|local)\\s+)?(?:(?:temp|temporary|unlogged)\\s+)?'
     : '(?:(?:global|local)\\s+)?(?:temp|temporary)\\s+';
+  // A migration's `IF NOT EXISTS` made the table when it ran.
+  const missing = history ? '(?:if\\s+not\\s+exists\\s+)?' : '(?!if\\s)';
   const made = new RegExp(
-    `(?<![\\w$])create\\s+${kind}table\\s+(?!if\\s)(?:"?${escapeRegExp(
+    `(?<![\\w$])create\\s+${kind}table\\s+${missing}(?:"?${escapeRegExp(
       target.schema,
     )}"?\\s*\\.\\s*)?"?${escapeRegExp(target.table)}"?\\s*\\(`,
     'i',
@@ -181,23 +189,182 @@ function ectoDefaults(
   return found;
 }
 
+/** Code whose names outside its string literals are its own identifiers. */
+const CODE =
+  /\.(?:py|pyi|rb|rake|ex|exs|js|jsx|mjs|cjs|ts|tsx|go|java|kt|kts|scala|groovy|cs|rs|php|swift|dart|c|cc|cpp|h|hpp)$/i;
+/** Languages whose comments start with `#`, and with `//` or `/*`. */
+const HASH_COMMENTS = /\.(?:py|pyi|rb|rake|ex|exs|php)$/i;
+const SLASH_COMMENTS =
+  /\.(?:js|jsx|mjs|cjs|ts|tsx|go|java|kt|kts|scala|groovy|cs|rs|php|swift|dart|c|cc|cpp|h|hpp)$/i;
+/** Languages whose `'…'` and `"…"` may span lines, and with heredocs. */
+const MULTILINE_QUOTES = /\.(?:rb|rake|ex|exs|php)$/i;
+const HEREDOCS = /\.(?:rb|rake|php)$/i;
+
 /**
- * The dataset's dependent objects `content` names by default naming, with
- * their lines and a reason for a person; undefined where it names none (or is
- * documentation).
+ * The spans of code's string literals (`'…'`, `"…"`, `` `…` ``, `"""…"""`,
+ * Ruby's and PHP's heredocs), outside its comments, in order, in one pass: a
+ * name there is SQL's or a value the code compares, one outside a variable
+ * of the code's own (`orders_amount_index = {…}`), which names no object.
  */
-export function objectNamesIn(
-  file: ChangedFile,
-  target: DatasetTarget,
-): { names: string[]; lines: number[]; message: string } | undefined {
-  if (DOCUMENT.test(file.path)) return undefined;
-  const table = target.table.toLowerCase();
-  // Cheap: a file never spelling the table's name names none of its objects.
-  if (!file.content.toLowerCase().includes(table)) return undefined;
-  // A line that is a comment (`--`, `#`, `//`) runs nothing; positions kept.
-  const text = file.content.replace(/^[ \t]*(?:--|#(?!\{)|\/\/)[^\n]*/gm, m =>
-    ' '.repeat(m.length),
+function literalSpans(text: string, path: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  const hash = HASH_COMMENTS.test(path);
+  const slash = SLASH_COMMENTS.test(path);
+  const multiline = MULTILINE_QUOTES.test(path);
+  const php = /\.php$/i.test(path);
+  const heredoc = HEREDOCS.test(path)
+    ? /<<<?[~-]?(["']?)([A-Za-z_]\w*)\1/y
+    : undefined;
+  const eol = (from: number) => {
+    const end = text.indexOf('\n', from);
+    return end < 0 ? text.length : end;
+  };
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    // Not PHP's attributes (`#[ORM\\Index(name: '…')]`).
+    if (
+      (hash && c === '#' && !(php && text[i + 1] === '[')) ||
+      (slash && c === '/' && text[i + 1] === '/')
+    ) {
+      i = eol(i);
+      continue;
+    }
+    if (slash && c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+      continue;
+    }
+    if (heredoc && c === '<') {
+      heredoc.lastIndex = i;
+      const doc = heredoc.exec(text);
+      if (doc) {
+        const body = eol(i);
+        const close = new RegExp(`^[ \\t]*${doc[2]}\\b`, 'gm');
+        close.lastIndex = body;
+        const end = close.exec(text)?.index ?? text.length;
+        spans.push([body, end]);
+        i = Math.max(end, i + doc[0].length);
+        continue;
+      }
+    }
+    if (c === '"' || c === "'" || c === '`') {
+      const triple = c + c + c;
+      if (c !== '`' && text.startsWith(triple, i)) {
+        const end = text.indexOf(triple, i + 3);
+        const close = end < 0 ? text.length : end;
+        spans.push([i + 3, close]);
+        i = close + 3;
+        continue;
+      }
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) {
+        if (text[j] === '\\') j++;
+        else if (text[j] === '\n' && c !== '`' && !multiline) break;
+        j++;
+      }
+      spans.push([i + 1, Math.min(j, text.length)]);
+      i = j + 1;
+      continue;
+    }
+    i++;
+  }
+  return spans;
+}
+
+/** A verb of a statement or call: what it does to the object it names. */
+const VERB =
+  /^(create|add|drop|remove|rename|reindex|cluster|alter|comment|setval|nextval|currval|conflict|truncate)(.*)$/i;
+/** A noun of a definition (`t.index`, `models.Index(`, `UniqueConstraint(`). */
+const NOUN =
+  /^(?:\w*_)?(?:index|unique|primary|foreign|constraint|references|sequence|check|key|exclude)$/i;
+/** One ending a class's name in camel case (`TableIndex`, `ForeignKey`). */
+const CLASS_NOUN = /[a-z](?:Index|Unique|Constraint|Sequence|Key|Check)$/;
+
+/**
+ * Whether the name at `at` is defined there (`CREATE INDEX orders_email_idx`,
+ * `ADD CONSTRAINT orders_pkey`, `op.create_index('ix_orders_email'`,
+ * `add_index … name:`, `t.index … name:`, `models.Index(… name=`), not used
+ * (`DROP INDEX`, `ALTER INDEX`, `REINDEX`, `remove_index`, `op.drop_index`,
+ * `setval(`, `ON CONFLICT ON CONSTRAINT`): by the last verb, or noun not part
+ * of a verb's phrase, of the statement before it (a bounded look back).
+ */
+function definedAt(text: string, at: number, table: string): boolean {
+  const start = Math.max(0, at - 200);
+  // Bounded: from the statement's start within the window.
+  const window = text.slice(start, at);
+  const statement = window.slice(window.lastIndexOf(';') + 1);
+  let last: 'def' | 'use' | undefined;
+  // The word before: a noun right after a verb or `ON` is its phrase's.
+  let previous: 'verb' | 'phrase' | 'other' = 'other';
+  for (const word of statement.matchAll(/[A-Za-z_]\w*/g)) {
+    const w = word[0];
+    const lower = w.toLowerCase();
+    if (
+      lower.startsWith(`${table}_`) ||
+      lower.startsWith(`ix_${table}_`) ||
+      lower.startsWith(`index_${table}_`)
+    ) {
+      previous = 'other';
+      continue;
+    }
+    const verb = VERB.exec(w);
+    if (
+      verb &&
+      (verb[2] === '' ||
+        verb[2][0] === '_' ||
+        (/^[A-Z]/.test(verb[2]) && w !== w.toUpperCase()))
+    ) {
+      last = /^(?:create|add)$/i.test(verb[1]) ? 'def' : 'use';
+      previous = 'verb';
+    } else if (NOUN.test(w) || CLASS_NOUN.test(w)) {
+      if (previous === 'other') last = 'def';
+      previous = previous === 'other' ? 'other' : 'phrase';
+    } else previous = lower === 'on' ? 'phrase' : 'other';
+  }
+  return last === 'def';
+}
+
+/**
+ * A schema dump (Rails' `db/schema.rb` and `db/structure.sql`, pg_dump's
+ * output): made from a database after its migrations ran, and loaded only
+ * into a new one (`rails db:schema:load`), where the objects it names are its
+ * own. It never runs against the dataset's database.
+ */
+function schemaDump(file: ChangedFile): boolean {
+  if (/(?:^|\/)db\/(?:\w+_)?(?:structure\.sql|schema\.rb)$/.test(file.path))
+    return true;
+  const head = file.content.slice(0, 3000);
+  return (
+    /\bActiveRecord::Schema(?:\[[\d.]+\])?\.define\b/.test(head) ||
+    (/\.sql$/i.test(file.path) &&
+      /^--\s*(?:PostgreSQL database dump|Dumped from database version|Dumped by pg_dump)\b/m.test(
+        head,
+      ))
   );
+}
+
+interface Found {
+  named: Map<string, ObjectKind>;
+  lines: Set<number>;
+  ecto: Array<{ at: number; name: string }>;
+}
+
+/**
+ * The names `text` (of a file at `path`) gives the dataset's objects, with
+ * their lines in `lineOf`'s terms. In code, only in a string literal or as a
+ * symbol or atom (`:orders_number_key`); in a migration's history, only
+ * where it uses one, not where it defines one (a migration creating an index
+ * names it, and that ran once).
+ */
+function scan(
+  text: string,
+  path: string,
+  target: DatasetTarget,
+  history: boolean,
+  lineOf: (at: number) => number,
+): Found {
+  const table = target.table.toLowerCase();
   const fields = target.fields.map(f => f.toLowerCase());
   const named = new Map<string, ObjectKind>();
   const lines = new Set<number>();
@@ -207,20 +374,124 @@ export function objectNamesIn(
     `(?<![\\w$])(?:index_|ix_)?${escapeRegExp(table)}_[\\w$]*`,
     'gi',
   );
-  const own = ownTableFrom(text, target, /\.sql$/i.test(file.path));
+  const own = ownTableFrom(text, target, /\.sql$/i.test(path), history);
+  const literals = CODE.test(path) ? literalSpans(text, path) : undefined;
+  // Ruby's symbols and Elixir's atoms (`name: :orders_number_key`).
+  const symbols = /\.(?:rb|rake|ex|exs)$/i.test(path);
+  let span = 0;
   for (const match of text.matchAll(token)) {
     const at = match.index ?? 0;
     if (at >= own) break;
     const name = match[0].toLowerCase();
     const kind = kindOf(name, table, fields);
-    if (!kind || qualifiedElsewhere(text, at, target.schema)) continue;
+    if (!kind) continue;
+    if (literals) {
+      while (span < literals.length && literals[span][1] <= at) span++;
+      const inLiteral = span < literals.length && literals[span][0] <= at;
+      const symbol = symbols && text[at - 1] === ':' && text[at - 2] !== ':';
+      if (!inLiteral && !symbol) continue;
+    }
+    if (qualifiedElsewhere(text, at, target.schema)) continue;
+    if (history && definedAt(text, at, table)) continue;
     if (!named.has(name)) named.set(name, kind);
-    lines.add(positionOf(file.content, at).line);
+    lines.add(lineOf(at));
   }
-  const ecto = ectoDefaults(text, target);
+  const ecto = history ? [] : ectoDefaults(text, target);
   for (const { at, name } of ecto) {
     if (!named.has(name)) named.set(name, 'constraint or index');
-    lines.add(positionOf(file.content, at).line);
+    lines.add(lineOf(at));
+  }
+  return { named, lines, ecto };
+}
+
+/** A line that is a comment (`--`, `#`, `//`) runs nothing; positions kept. */
+function uncommented(content: string): string {
+  return content.replace(/^[ \t]*(?:--|#(?!\{)|\/\/)[^\n]*/gm, m =>
+    ' '.repeat(m.length),
+  );
+}
+
+/**
+ * The names of the dataset's objects a migration's down part (what a rollback
+ * runs, `file`'s text) uses, not those it defines (see {@link objectNamesIn}):
+ * the reverse Django, or Rails for a `change`, derives of an index the
+ * migration adds drops the migration's own index.
+ */
+export function objectNamesInRollback(
+  file: ChangedFile,
+  target: DatasetTarget,
+): string[] {
+  if (!file.content.toLowerCase().includes(target.table.toLowerCase()))
+    return [];
+  return [
+    ...scan(
+      uncommented(file.content),
+      file.path,
+      target,
+      true,
+      () => 0,
+    ).named.keys(),
+  ];
+}
+
+/**
+ * The dataset's dependent objects `content` names by default naming, with
+ * their lines and a reason for a person; undefined where it names none (or is
+ * documentation, or a schema dump). A migration's history (as
+ * `migrationHistoryOf` tells, `files` the repository's) counts the names it
+ * uses, not those it defines: applied, it never runs again; what a rollback
+ * runs of it, and whether it is still pending, is judged as for its other
+ * statements (impact.ts' `historyAsIs`).
+ */
+export function objectNamesIn(
+  file: ChangedFile,
+  target: DatasetTarget,
+  files: ChangedFile[] = [],
+): { names: string[]; lines: number[]; message: string } | undefined {
+  if (DOCUMENT.test(file.path)) return undefined;
+  const table = target.table.toLowerCase();
+  // Cheap: a file never spelling the table's name names none of its objects.
+  if (!file.content.toLowerCase().includes(table)) return undefined;
+  if (schemaDump(file)) return undefined;
+  const lineOf = (at: number) => positionOf(file.content, at).line;
+  const migration = migrationHistoryOf(file, files);
+  const history = migration !== undefined && !migration.mixed;
+  const { named, lines, ecto } = scan(
+    uncommented(file.content),
+    file.path,
+    target,
+    history,
+    lineOf,
+  );
+  if (history && migration.rollback !== undefined) {
+    // A Liquibase `--rollback` line is SQL behind a comment's mark.
+    const down = objectNamesInRollback(
+      {
+        path: file.path,
+        content: migration.rollback.replace(/^(\s*)--\s*rollback\b/gim, '$1'),
+      },
+      target,
+    );
+    if (down.length > 0) {
+      const kinds = new Map(
+        down.map(n => [
+          n,
+          kindOf(
+            n,
+            table,
+            target.fields.map(f => f.toLowerCase()),
+          )!,
+        ]),
+      );
+      for (const [n, k] of kinds) if (!named.has(n)) named.set(n, k);
+      // Its lines: where the file spells those names.
+      const token = new RegExp(
+        `(?<![\\w$])(?:index_|ix_)?${escapeRegExp(table)}_[\\w$]*`,
+        'gi',
+      );
+      for (const m of file.content.matchAll(token))
+        if (kinds.has(m[0].toLowerCase())) lines.add(lineOf(m.index ?? 0));
+    }
   }
   if (named.size === 0) return undefined;
   const t = target.table;
@@ -265,22 +536,36 @@ export function objectNamesIn(
 /**
  * `result` for `file`, sent to a person before the data moves where the file
  * names the dataset's dependent objects (see {@link objectNamesIn}), with
- * what else was found kept; as it is otherwise, or where said already.
+ * what else was found kept: its message, and a rewrite of its other
+ * statements as the content proposed with the decision; as it is otherwise,
+ * or where said already.
  */
 export function withObjectNames(
   file: ChangedFile,
   result: RewrittenFile,
   target: DatasetTarget,
+  files: ChangedFile[] = [],
 ): RewrittenFile {
-  const found = objectNamesIn(file, target);
+  const found = objectNamesIn(file, target, files);
   if (!found) return result;
-  const message = `${file.path} ${found.message}`;
   const before = result.impact.problem?.message;
   if (before?.includes(found.message)) return result;
+  // The rest rewritten: kept, not lost, and the person told it waits.
+  const rewritten =
+    result.status === 'rewritten' && result.content !== file.content;
+  const message = `${file.path} ${found.message}${
+    rewritten
+      ? `; the rewrite of its other statements for the migration${
+          result.impact.fields.length > 0
+            ? ` (reading ${result.impact.fields.map(f => `"${f}"`).join(', ')})`
+            : ''
+        } is kept as the proposed content and waits on this decision`
+      : ''
+  }`;
   const status: FileImpactStatus = 'needs-decision';
   return {
     ...result,
-    content: file.content,
+    content: rewritten ? result.content : file.content,
     status,
     impact: {
       ...result.impact,
@@ -292,10 +577,7 @@ export function withObjectNames(
       needsTable: true,
       problem: {
         ...result.impact.problem,
-        message:
-          before && result.status !== 'unaffected'
-            ? `${before}; and ${message}`
-            : message,
+        message: before ? `${before}; and ${message}` : message,
       },
     },
   };

@@ -65,7 +65,11 @@ import {
 
 export interface RewrittenFile {
   path: string;
-  /** The rewritten content; the original unless the status is `rewritten`. */
+  /**
+   * The rewritten content; the original unless the status is `rewritten`, or
+   * `needs-decision` for names of the dataset's objects in a file otherwise
+   * rewritten (objectNames.ts), where the rewrite waits on the decision.
+   */
   content: string;
   status: FileImpactStatus;
   impact: FileImpact;
