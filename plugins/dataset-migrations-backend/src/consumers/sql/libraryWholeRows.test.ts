@@ -360,6 +360,52 @@ describe('a model the table is mapped to by convention', () => {
     },
   );
 
+  it('asks about a CakePHP table class mapped to the table by setTable, read by its alias', () => {
+    const table = (name: string) =>
+      `<?php\nnamespace App\\Model\\Table;\n\nuse Cake\\ORM\\Table;\n\nclass PurchasesTable extends Table\n{\n    public function initialize(array $config): void\n    {\n        $this->setTable('${name}');\n    }\n\n    public function recent()\n    {\n        return $this->find()->orderDesc('id')->toArray();\n    }\n}\n`;
+    const controllers = [
+      "<?php\nclass PurchasesController extends AppController\n{\n    public function index()\n    {\n        $purchases = $this->Purchases->find()->all();\n        $this->set(compact('purchases'));\n    }\n}\n",
+      "<?php\nclass ReportsController extends AppController\n{\n    public function index()\n    {\n        echo json_encode($this->fetchTable('Purchases')->find()->toArray());\n    }\n}\n",
+    ];
+    expect(
+      verdicts('src/Model/Table/PurchasesTable.php', table('orders')),
+    ).toEqual(asked);
+    expect(
+      verdicts('src/Model/Table/PurchasesTable.php', table('order_archives')),
+    ).toEqual(left);
+    for (const content of controllers)
+      for (const [name, toPerson] of [
+        ['orders', true],
+        ['order_archives', false],
+        ['staging.orders', false],
+      ] as const)
+        for (const mapping of [renamed, dropped]) {
+          const assessed = assessConsumer(
+            [
+              {
+                path: 'src/Model/Table/PurchasesTable.php',
+                content: table(name),
+              },
+              { path: 'src/Controller/PurchasesController.php', content },
+            ],
+            on('orders'),
+            mapping,
+          );
+          const controller = assessed.impact.files.find(f =>
+            f.path.includes('Controller'),
+          );
+          expect({
+            content,
+            name,
+            toPerson: (controller?.status ?? 'unaffected') !== 'unaffected',
+            byAlias:
+              /whole rows \(Purchases, which another file maps to orders\)/.test(
+                controller?.problem?.message ?? '',
+              ),
+          }).toEqual({ content, name, toPerson, byAlias: toPerson });
+        }
+  });
+
   it.each([
     ['people', 'Person'],
     ['men', 'Man'],

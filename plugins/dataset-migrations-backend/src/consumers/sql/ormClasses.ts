@@ -12,8 +12,9 @@ import { escapeRegExp } from './analyzeSql';
  * TypeORM's `@Entity('orders')`, EF's `[Table("orders")]` and
  * `Entity<Purchase>().ToTable("orders")`, Sequelize's `tableName`, Prisma's
  * `@@map("orders")`, Ecto's `schema "orders"`, Eloquent's `protected $table =
- * 'orders'`, GORM's `TableName()`, Exposed's `object Purchases :
- * Table("orders")`): code elsewhere reads the table through
+ * 'orders'`, CakePHP's `$this->setTable('orders')` (in `PurchasesTable`,
+ * also read by its alias `Purchases`), GORM's `TableName()`, Exposed's
+ * `object Purchases : Table("orders")`): code elsewhere reads the table through
  * the class (`Purchase.qty`, `Purchase.objects.filter(qty__gt=5)`,
  * `prisma.purchase`), never naming it. Given `schema`, only classes mapped to
  * the table unqualified or in that schema.
@@ -38,7 +39,7 @@ export function ormClassesOf(
   // The table named inside the class's body: the class declared before it.
   for (const match of content.matchAll(
     new RegExp(
-      String.raw`(?:__tablename__|db_table|table_name|tableName|@@map|\bschema|\$table)\s*(?:[:=(]\s*)?\(?\s*${t}|\bfunc\s*\(\s*\w*\s*\*?([A-Z]\w*)\s*\)\s*TableName\s*\(\s*\)\s*string\s*\{\s*return\s+${t}`,
+      String.raw`(?:__tablename__|db_table|table_name|tableName|@@map|\bschema|\$table|\bsetTable)\s*(?:[:=(]\s*)?\(?\s*${t}|\bfunc\s*\(\s*\w*\s*\*?([A-Z]\w*)\s*\)\s*TableName\s*\(\s*\)\s*string\s*\{\s*return\s+${t}`,
       'g',
     ),
   )) {
@@ -48,6 +49,10 @@ export function ormClassesOf(
     }
     const before = declarations.filter(d => d.at < (match.index ?? 0)).at(-1);
     if (before) names.push(before.name);
+    // CakePHP's table class (`PurchasesTable`) is read by its alias
+    // (`$this->Purchases->find()`, `fetchTable('Purchases')`).
+    if (before && match[0].startsWith('setTable'))
+      names.push(before.name.replace(/(?<=.)Table$/, ''));
   }
   // An annotation or decorator before the class naming the table.
   for (const match of content.matchAll(

@@ -519,9 +519,25 @@ export function libraryWholeRows(
         `${name}, which Eloquent maps to ${target.table} by its name`,
         match.index ?? 0,
       );
+  // CakePHP's tables: the table's by its name, and a class mapped to it
+  // (`PurchasesTable` by `setTable('orders')`), read by its alias
+  // (`fetchTable('Purchases')`, which names no class).
   const alias = cakeAliasOf(target.table);
-  if (alias && !ownTable.has(`${alias}Table`)) {
-    const a = escapeRegExp(alias);
+  const cakeTables = [
+    ...(alias && !ownTable.has(`${alias}Table`) && !classes.includes(alias)
+      ? [{ alias, why: `the CakePHP table of ${target.table} by its name` }]
+      : []),
+    ...classes
+      .filter(name => /^[A-Z]/.test(name))
+      .map(name => ({
+        alias: name,
+        why: `which ${
+          mappedElsewhere.includes(name) ? 'another file' : 'the file'
+        } maps to ${target.table}`,
+      })),
+  ];
+  for (const { alias: cake, why } of cakeTables) {
+    const a = escapeRegExp(cake);
     for (const match of content.matchAll(
       new RegExp(
         [
@@ -531,10 +547,7 @@ export function libraryWholeRows(
         'g',
       ),
     ))
-      found(
-        `${alias}, the CakePHP table of ${target.table} by its name`,
-        match.index ?? 0,
-      );
+      found(`${cake}, ${why}`, match.index ?? 0);
     // Inside the table class itself: `$this->find()`.
     if (
       new RegExp(
@@ -544,10 +557,7 @@ export function libraryWholeRows(
       for (const match of content.matchAll(
         /\$this\s*->\s*(?:find|findAll|get|query|selectQuery|findOrCreate)\w*\s*\(/g,
       ))
-        found(
-          `${alias}Table, the CakePHP table of ${target.table} by its name`,
-          match.index ?? 0,
-        );
+        found(`${cake}Table, ${why}`, match.index ?? 0);
   }
 
   // R: DBI's Id() and dbplyr's in_schema() or I() naming the table.
