@@ -308,6 +308,14 @@ describe('a model the table is mapped to by convention', () => {
     ).toEqual(left);
   });
 
+  it('asks about Eloquent’s Order bound to a route’s parameter', () => {
+    const show = (model: string) =>
+      `<?php\n\nnamespace App\\Http\\Controllers;\n\nuse App\\Models\\${model};\n\nclass OrderController extends Controller\n{\n    public function show(${model} $order)\n    {\n        return $order;\n    }\n}\n`;
+    const path = 'app/Http/Controllers/OrderController.php';
+    expect(verdicts(path, show('Order'))).toEqual(asked);
+    expect(verdicts(path, show('OrderArchive'))).toEqual(left);
+  });
+
   it('asks about a model of several words, and not a call reading no row', () => {
     const path = 'app/Http/Controllers/OrderItemController.php';
     expect(

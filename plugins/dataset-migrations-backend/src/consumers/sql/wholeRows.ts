@@ -498,7 +498,8 @@ export function libraryWholeRows(
   // `setTable('…')`): Eloquent's `class Order extends Model` (the snake_case
   // plural of its name, `OrderItem` for `order_items`, `Person` for `people`)
   // queried statically (`Order::find($id)`, `Order::query()->paginate(50)`,
-  // a scope's `Order::open()->get()`: `select * from orders`, every column in
+  // a scope's `Order::open()->get()`) or bound to a route's parameter
+  // (`show(Order $order)`): `select * from orders`, every column in
   // its JSON, `$order->note` null once contract drops it); and CakePHP's
   // table class of the table's name (`OrdersTable`, `$this->Orders->find()`,
   // `$this->fetchTable('Orders')`). Not calls reading no row
@@ -511,7 +512,7 @@ export function libraryWholeRows(
       new RegExp(
         `(?<![\\w$.:])${escapeRegExp(
           name,
-        )}\\s*::\\s*(?!(?:${ELOQUENT_NO_ROWS})(?![\\w$]))[a-z_]\\w*\\s*\\(`,
+        )}(?:\\s*::\\s*(?!(?:${ELOQUENT_NO_ROWS})(?![\\w$]))[a-z_]\\w*\\s*\\(|\\s+\\$[A-Za-z_])`,
         'g',
       ),
     ))
