@@ -3291,9 +3291,9 @@ class StatementWalker {
         stmt.cols?.length ? 'its column list names' : 'it has'
       }`;
     // Its CTEs reach its rows only through a `*` of its select (see select).
-    const rows: Node | undefined = stmt.selectStmt?.SelectStmt;
+    const source: Node | undefined = stmt.selectStmt?.SelectStmt;
     const fixedRows = this.countFixedBy;
-    if (!rows || !(rows.larg || rows.rarg || hasStarTarget(rows)))
+    if (!source || !(source.larg || source.rarg || hasStarTarget(source)))
       this.countFixedBy = countFixedBy;
     this.withClause(stmt.withClause, scope);
     this.countFixedBy = fixedRows;
