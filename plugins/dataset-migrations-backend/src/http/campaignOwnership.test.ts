@@ -287,7 +287,7 @@ describe('managing a campaign needs the manage permission on that campaign', () 
     });
     expect(outsider.status).toBe(403);
     expect(outsider.body.error.message).toContain(
-      datasetMigrationCampaignReadPermission.name,
+      datasetMigrationCampaignManagePermission.name,
     );
     for (const who of [ADA, ADMIN]) {
       const res = await as(who)(`/campaigns/${missing}/pause`, {

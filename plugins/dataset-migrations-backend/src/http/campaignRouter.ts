@@ -127,20 +127,29 @@ export function createCampaignRouter(options: {
       { ...event, meta: { campaignId: idInPath(req) } },
       async addMeta => {
         const id = parseInput(campaignId, req.params.id, 'campaign id');
-        // 404 before manage: a conditional decision on a campaign that is not
-        // there denies, a 403 that would send its owner looking for a right;
-        // only to one who may read campaigns, who may learn which exist.
-        await guard.assertAllowed(
-          credentials,
-          datasetMigrationCampaignReadPermission,
-        );
-        await service.get(id);
         // On this campaign: a policy may allow it only to the campaign's owner.
-        await guard.assertAllowedOnCampaign(
-          credentials,
-          datasetMigrationCampaignManagePermission,
-          id,
-        );
+        await guard
+          .assertAllowedOnCampaign(
+            credentials,
+            datasetMigrationCampaignManagePermission,
+            id,
+          )
+          .catch(async refusal => {
+            // A conditional decision on a campaign that is not there denies:
+            // a 403 that would send its owner looking for a right. One who may
+            // read campaigns, and so learn which exist, is told 404 instead.
+            const reader = await guard
+              .assertAllowed(
+                credentials,
+                datasetMigrationCampaignReadPermission,
+              )
+              .then(
+                () => true,
+                () => false,
+              );
+            if (reader) await service.get(id);
+            throw refusal;
+          });
         const campaign = await act(id, credentials, addMeta);
         addMeta({ name: campaign.name, state: campaign.state });
         return service.readableTo(campaign, credentials);
