@@ -27,6 +27,7 @@ import {
   CampaignDatasetsBusy,
   type CampaignStore,
   type CampaignTransitionResult,
+  type RevokedRights,
   type StarterRights,
 } from '../database/CampaignStore';
 import type { JobQueue } from '../queue/JobQueue';
@@ -56,6 +57,13 @@ export interface CampaignDatasetPermissions {
 }
 
 type User = BackstageCredentials<BackstageUserPrincipal>;
+
+/** Datasets a campaign may still start, approve or contract. */
+const OPEN_DATASET_STATES: readonly string[] = [
+  'pending',
+  'migrating',
+  'migrated',
+];
 
 /**
  * Campaigns as people ask for them: plan, create a draft, start, pause, resume,
@@ -245,8 +253,8 @@ export class CampaignService {
     afterAutomaticPause: boolean;
     /** The failures the person saw, the only ones the resume accepted. */
     failedSeen?: string[];
-    /** Datasets on which the resumer lacks a right the campaign had: it has it no more. */
-    narrowed: { start: string[]; approve: string[]; contract: string[] };
+    /** Datasets not finished on which the resumer lacks a right: the campaign has it no more. */
+    narrowed: RevokedRights;
   }> {
     const { failedSeen } = parseInput(
       campaignResumeRequestSchema,
@@ -269,6 +277,7 @@ export class CampaignService {
       credentials,
       campaign.datasets.map(d => d.entityRef),
     );
+    const revokeRights = lackedOn(campaign.datasets, resumerRights);
     if (failedSeen) refuseUnknownFailures(campaign, failedSeen);
     // Failures the person's page did not show: told now, nothing changed, rather
     // than resumed only for the policy to pause again a moment later (a failure
@@ -302,7 +311,7 @@ export class CampaignService {
       at: this.now(),
       acceptFailures: true,
       ...(failedSeen ? { failedSeen } : {}),
-      narrowRights: resumerRights,
+      revokeRights,
     });
     const afterAutomaticPause =
       resumed.changed && resumed.acceptedFailures === true;
@@ -317,7 +326,10 @@ export class CampaignService {
       ),
       afterAutomaticPause,
       ...(failedSeen ? { failedSeen } : {}),
-      narrowed: narrowedBy(campaign, resumerRights),
+      narrowed: lackedOn(
+        campaign.datasets.filter(d => OPEN_DATASET_STATES.includes(d.state)),
+        resumerRights,
+      ),
     };
   }
 
@@ -448,21 +460,13 @@ function withDatasets(plan: CampaignPlan): CampaignPlan {
  * the time, so the service checks it with its clock. A date alone is its first
  * instant (UTC), as the campaign stores and escalates it.
  */
-/** The campaign's datasets not finished that `rights` lack each right on. */
-function narrowedBy(
-  campaign: Campaign,
+/** Per right, those of `datasets` that `rights` lack it on. */
+function lackedOn(
+  datasets: Campaign['datasets'],
   rights: StarterRights,
-): { start: string[]; approve: string[]; contract: string[] } {
-  const open = campaign.datasets
-    .filter(
-      d =>
-        d.state === 'pending' ||
-        d.state === 'migrating' ||
-        d.state === 'migrated',
-    )
-    .map(d => d.entityRef);
+): RevokedRights {
   const lacking = (held: ReadonlySet<string>) =>
-    open.filter(ref => !held.has(ref));
+    datasets.map(d => d.entityRef).filter(ref => !held.has(ref));
   return {
     start: lacking(rights.mayStart),
     approve: lacking(rights.mayApprove),

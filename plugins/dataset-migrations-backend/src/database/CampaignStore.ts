@@ -39,6 +39,13 @@ export interface CampaignRunWave {
 }
 
 /** The datasets on which the starter held start, approve with approve-own, contract and rollback, when starting. */
+/** Per right, the datasets a campaign no longer holds it on. */
+export interface RevokedRights {
+  start: string[];
+  approve: string[];
+  contract: string[];
+}
+
 export interface StarterRights {
   mayStart: ReadonlySet<string>;
   mayApprove: ReadonlySet<string>;
@@ -163,8 +170,8 @@ export interface CampaignStore {
    * now (a person's resume) when the policy, not a person, paused it, as read
    * under the transition's lock, only the datasets in `failedSeen` (those the
    * person saw failed) where given; `pausedByRunner` marks the failure policy's
-   * pause; `narrowRights` keeps, of the rights recorded for each dataset to
-   * start, approve and contract, only those it holds too (a resumer's);
+   * pause; `revokeRights` takes the campaign's right to start, approve or
+   * contract away on the datasets listed (those a resumer lacks it on);
    * `inTransaction` writes with a change made (its audit record). Within `tx`
    * when given (a look's, fenced by its lease).
    */
@@ -179,7 +186,7 @@ export interface CampaignStore {
       acceptFailures?: boolean;
       failedSeen?: readonly string[];
       pausedByRunner?: boolean;
-      narrowRights?: Omit<StarterRights, 'mayRollBack'>;
+      revokeRights?: RevokedRights;
       inTransaction?: (tx: StoreTransaction) => Promise<void>;
     },
     tx?: StoreTransaction,

@@ -31,6 +31,7 @@ import {
   type CampaignRunDataset,
   type CampaignStore,
   type CampaignTransitionResult,
+  type RevokedRights,
   type StarterRights,
 } from './CampaignStore';
 import { escalationOf } from './CampaignEscalations';
@@ -696,7 +697,7 @@ export class DatabaseCampaignStore implements CampaignStore {
       acceptFailures?: boolean;
       failedSeen?: readonly string[];
       pausedByRunner?: boolean;
-      narrowRights?: Omit<StarterRights, 'mayRollBack'>;
+      revokeRights?: RevokedRights;
       inTransaction?: (tx: StoreTransaction) => Promise<void>;
     },
     executor?: StoreTransaction,
@@ -754,29 +755,15 @@ export class DatabaseCampaignStore implements CampaignStore {
           [FAILED, seen, seen, id],
         );
       }
-      if (change.narrowRights) {
-        const rights = change.narrowRights;
-        const held = (set: ReadonlySet<string>) =>
-          tx.raw('entity_ref = ANY(?::text[])', [[...set]]);
-        // AND keeps a campaign stored before a right was recorded (NULL) as it
-        // was where the resumer holds the right, and false where they do not.
-        await tx('campaign_datasets')
-          .where({ campaign_id: id })
-          .update({
-            starter_may_start: tx.raw('starter_may_start AND ?', [
-              held(rights.mayStart),
-            ]),
-            starter_may_approve: tx.raw('starter_may_approve AND ?', [
-              held(rights.mayApprove),
-            ]),
-            starter_may_contract: tx.raw('starter_may_contract AND ?', [
-              held(rights.mayContract),
-            ]),
-            // Not a rollback: the failure policy's undoing of the campaign's own
-            // change, which a resume must not cancel for a wave already rolled
-            // back, nor for the next one that trips (found by a review).
-          });
-      }
+      // By the key, one lookup a dataset: a campaign may hold thousands.
+      for (const [column, refs] of Object.entries(
+        revokedColumns(change.revokeRights),
+      ))
+        if (refs.length > 0)
+          await tx('campaign_datasets')
+            .where({ campaign_id: id })
+            .whereRaw('entity_ref = ANY(?::text[])', [refs])
+            .update({ [column]: false });
       await change.inTransaction?.(asStoreTransaction(tx));
       return {
         changed: true as const,
@@ -1225,5 +1212,20 @@ function emptyPlan(document: CampaignDocument): CampaignPlan {
     skipped: [],
     byOwner: [],
     totals: { datasets: 0, consumers: 0, pullRequests: 0 },
+  };
+}
+
+/**
+ * The columns a resume sets false, and on which datasets. Not a rollback's: the
+ * failure policy's undoing of the campaign's own change, which a resume must not
+ * cancel for a wave already rolled back, nor for the next one that trips (found
+ * by a review, 2026-12-07).
+ */
+function revokedColumns(revoked?: RevokedRights): Record<string, string[]> {
+  if (!revoked) return {};
+  return {
+    starter_may_start: revoked.start,
+    starter_may_approve: revoked.approve,
+    starter_may_contract: revoked.contract,
   };
 }
