@@ -455,11 +455,6 @@ function withDatasets(plan: CampaignPlan): CampaignPlan {
   );
 }
 
-/**
- * A 400 naming the deadline when it has already passed: the schema cannot know
- * the time, so the service checks it with its clock. A date alone is its first
- * instant (UTC), as the campaign stores and escalates it.
- */
 /** Per right, those of `datasets` that `rights` lack it on. */
 function lackedOn(
   datasets: Campaign['datasets'],
@@ -474,6 +469,11 @@ function lackedOn(
   };
 }
 
+/**
+ * A 400 naming the deadline when it has already passed: the schema cannot know
+ * the time, so the service checks it with its clock. A date alone is its first
+ * instant (UTC), as the campaign stores and escalates it.
+ */
 function refusePastDeadline(plan: CampaignPlan, now: Date): void {
   const { deadline } = plan.document;
   if (Date.parse(deadline) > now.getTime()) return;

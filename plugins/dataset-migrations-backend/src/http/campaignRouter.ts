@@ -6,6 +6,7 @@ import {
   type AuditorServiceEventSeverityLevel,
   type HttpAuthService,
 } from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
 import type { BasicPermission } from '@backstage/plugin-permission-common';
 import {
@@ -135,6 +136,7 @@ export function createCampaignRouter(options: {
             id,
           )
           .catch(async refusal => {
+            if (!(refusal instanceof NotAllowedError)) throw refusal;
             // A conditional decision on a campaign that is not there denies:
             // a 403 that would send its owner looking for a right. One who may
             // read campaigns, and so learn which exist, is told 404 instead.
