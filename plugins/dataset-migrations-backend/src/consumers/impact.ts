@@ -42,7 +42,11 @@ import {
   relationsAsValues,
 } from './sql/dbtJinja';
 import { needsRendering, renderModel } from './sql/renderModel';
-import { migrationHistoryOf, unprovenHistory } from './sql/migrationHistory';
+import {
+  migrationHistoryOf,
+  rollbackSql,
+  unprovenHistory,
+} from './sql/migrationHistory';
 import { ormClassesOf, tableObjectsOf } from './sql/ormClasses';
 import {
   clientVisibleWidenings,
@@ -267,24 +271,21 @@ function historyAsIs(
   const down =
     history.rollback === undefined
       ? undefined
-      : {
-          path: file.path,
-          content: history.rollback.replace(/^(\s*)--\s*rollback\b/gim, '$1'),
-        };
+      : rollbackSql(file.path, history.rollback);
   // Or names the dataset's sequence, constraints or indexes (objectNames.ts).
   const downObjects =
     down && result.impact.needsTable ? objectNamesInRollback(down, target) : [];
+  const downNamesDataset =
+    down !== undefined && fileMentionsDataset(down, target);
   const runs = [
     ...(down !== undefined &&
     // Liquibase's `--rollback` SQL is a comment, which the rewriter skips.
     (result.status !== 'unaffected' ||
       /^[ \t\uFEFF]*--\s*rollback\b/im.test(history.rollback!)) &&
-    (fileMentionsDataset(down, target) || downObjects.length > 0)
+    (downNamesDataset || downObjects.length > 0)
       ? [
           `its down part names the dataset${
-            fileMentionsDataset(down, target)
-              ? ''
-              : `'s ${downObjects.join(', ')}`
+            downNamesDataset ? '' : `'s ${downObjects.join(', ')}`
           }, and a rollback (rails db:rollback, alembic downgrade, migrate down, flyway undo, liquibase rollback) runs it again, against the dataset’s new shape`,
         ]
       : []),

@@ -196,6 +196,21 @@ function liquibase(
     : { what: `a Liquibase ${kind}` };
 }
 
+/**
+ * A migration's down part as the SQL a rollback runs: Liquibase's `--rollback`
+ * lines are SQL behind a comment's mark. Line starts take a line's own blanks
+ * only, so a long run of blank lines stays one pass.
+ */
+export function rollbackSql(
+  path: string,
+  rollback: string,
+): { path: string; content: string } {
+  return {
+    path,
+    content: rollback.replace(/^([ \t\uFEFF]*)--[ \t]*rollback\b/gim, '$1'),
+  };
+}
+
 /** Where a code migration's down part starts (Rails' and Ecto's `change` is reversed on a rollback). */
 const DOWN_START =
   /^[ \t]*def\s+(?:self\.)?(?:down|change)\b|^[ \t]*def\s+downgrade\s*\(|\bfunction\s+(?:down|change)\s*\(|\bexports\.down\b|\bexport\s+(?:async\s+)?function\s+down\b|\bexport\s+const\s+down\b|^[ \t]*(?:(?:public|async)\s+)*down\s*(?:\(|:)|\bvoid\s+Down\s*\(|\bfunc\s+[dD]own\w*\s*\(/gm;

@@ -19,7 +19,7 @@ import type { FileImpactStatus } from '@dataset-migrations/plugin-dataset-migrat
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { escapeRegExp, type DatasetTarget } from './analyzeSql';
 import type { RewrittenFile } from './rewriteSql';
-import { migrationHistoryOf } from './migrationHistory';
+import { migrationHistoryOf, rollbackSql } from './migrationHistory';
 import { positionOf } from '../../sql/sqlParser';
 
 type ObjectKind = 'sequence' | 'constraint or index';
@@ -464,12 +464,8 @@ export function objectNamesIn(
     lineOf,
   );
   if (history && migration.rollback !== undefined) {
-    // A Liquibase `--rollback` line is SQL behind a comment's mark.
     const down = objectNamesInRollback(
-      {
-        path: file.path,
-        content: migration.rollback.replace(/^(\s*)--\s*rollback\b/gim, '$1'),
-      },
+      rollbackSql(file.path, migration.rollback),
       target,
     );
     if (down.length > 0) {

@@ -168,7 +168,7 @@ export function ormUpsertPattern(
     // Drizzle: `db.insert(orders)….onConflictDoNothing()`, its table object
     // named as the table in camelCase where another file makes it.
     String.raw`\.\s*insert\s*\(\s*(?:${n}|(?<![\w$.])${escapeRegExp(
-      table.name.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase()),
+      drizzleNameOf(table.name),
     )}(?![\w$]))\s*\)[\s\S]{0,2000}?\.\s*onConflictDo(?:Nothing|Update)\s*\(`,
     String.raw`${n}\s*\.\s*objects\s*\.\s*bulk_create\s*\([\s\S]{0,2000}?\b(?:update|ignore)_conflicts\s*=\s*True`,
     String.raw`\.\s*(?:${delegates})\s*\.\s*(?:upsert\s*\(|createMany(?:AndReturn)?\s*\([\s\S]{0,2000}?\bskipDuplicates\s*:\s*true)`,
@@ -406,4 +406,9 @@ function singularsOf(word: string): string[] {
     }
     return found.length > 0 ? [...new Set(found)] : [lower];
   });
+}
+
+/** Drizzle's table object, named as the table in camelCase (`orderItems`). */
+export function drizzleNameOf(table: string): string {
+  return table.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
 }

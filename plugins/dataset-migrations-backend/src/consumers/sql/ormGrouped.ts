@@ -12,6 +12,7 @@
  */
 import { escapeRegExp, type DatasetTarget } from './analyzeSql';
 import { positionOf } from '../../sql/sqlParser';
+import { drizzleNameOf } from './ormClasses';
 
 /** How far a chain is read back from its grouping call, and its arguments on: each read is bounded, so all are linear. */
 const CHAIN_LIMIT = 2000;
@@ -266,9 +267,7 @@ export function ormGroupedQueries(
       : undefined;
   // Drizzle's table object, named as the table in camelCase (`orders`,
   // `orderItems`), selected from: `db.select().from(orders)`.
-  const camel = target.table.replace(/_([a-z0-9])/g, (_, c: string) =>
-    c.toUpperCase(),
-  );
+  const camel = drizzleNameOf(target.table);
   const drizzle = new RegExp(
     `\\.\\s*from\\s*\\(\\s*${escapeRegExp(camel)}\\s*\\)`,
   ).test(code);

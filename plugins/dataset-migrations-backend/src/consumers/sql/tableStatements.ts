@@ -46,6 +46,8 @@ export type CodeTableStatement =
 const LOADER: CodeTableStatement =
   'a loader told to replace the table (pgloader WITH truncate, dlt replace, ogr2ogr -overwrite, Singer overwrite…)';
 
+/** Rails' primary-key lookups: the catalog's key and sequence of a table. */
+const RAILS_KEY_LOOKUP = 'reset_pk_sequence!|pk_and_sequence_for';
 /**
  * A loader told to replace a table it names: the name given by a key or flag
  * (`table_name='orders'`, `tablename=orders`, pgloader's `TARGET TABLE
@@ -718,7 +720,7 @@ function patterns(
       // resets nothing. The table as a string, a symbol or a model's
       // `Order.table_name`.
       new RegExp(
-        `\\b(?:reset_pk_sequence!|pk_and_sequence_for)\\s*\\(?\\s*(?:${quotedName}|:${table}(?![\\w$])|(?<![\\w$.])(?:${
+        `\\b(?:${RAILS_KEY_LOOKUP})\\s*\\(?\\s*(?:${quotedName}|:${table}(?![\\w$])|(?<![\\w$.])(?:${
           mapped
             .filter(m => /^[A-Z]/.test(m))
             .map(escapeRegExp)
@@ -914,9 +916,7 @@ export function tableStatementsIn(
   // or is Rails' key lookup: where the text has neither, its patterns (the
   // costliest) are not run.
   const quotesName = new RegExp(
-    `\\\\?['"]${namePattern(
-      target,
-    )}\\\\?['"]|\\b(?:reset_pk_sequence!|pk_and_sequence_for\\b)`,
+    `\\\\?['"]${namePattern(target)}\\\\?['"]|\\b(?:${RAILS_KEY_LOOKUP})`,
     'i',
   ).test(text);
   const qualified = new RegExp(
