@@ -1619,8 +1619,13 @@ class StatementWalker {
     this.visit(tested, scope);
     this.toSelectList = toSubquery;
     this.subLinkSelect = true;
+    // What the statement around takes by number of columns stops here; the
+    // subquery's own use may fix its number (`(a, b) IN (SELECT …)`).
+    const countFixedBy = this.countFixedBy;
+    this.countFixedBy = subqueryCountFixedBy(link);
     if (existsOfOneSelect(link)) this.select(subselect.SelectStmt, scope, true);
     else this.visit(subselect, scope);
+    this.countFixedBy = countFixedBy;
     this.toSelectList = undefined;
     this.subLinkSelect = false;
   }
@@ -2228,7 +2233,7 @@ class StatementWalker {
     // only through a `*` of its select list (or its arms'): a subquery's, a
     // CTE's or a derived table's columns beyond those named do not reach it.
     const countFixedBy = this.countFixedBy;
-    if (subLink || !(stmt.larg || stmt.rarg || hasStarTarget(stmt)))
+    if (!(stmt.larg || stmt.rarg || hasStarTarget(stmt)))
       this.countFixedBy = undefined;
     this.selectIn(stmt, parent, { outputUnread, top, subLink }, aliasList);
     this.countFixedBy = countFixedBy;
@@ -4035,6 +4040,24 @@ function ownType(key: string, inner: Node): boolean {
   // LIKE, IN, BETWEEN, IS DISTINCT FROM, = ANY (…): tests.
   if (inner.kind !== 'AEXPR_OP') return true;
   return COMPARISONS.has(operatorOf(inner) ?? '');
+}
+
+/**
+ * What a subquery's use takes by number of columns (see StarUse.countFixedBy):
+ * every use but `EXISTS` ("subquery has too many columns", "subquery must
+ * return only one column", "number of columns does not match number of values").
+ */
+function subqueryCountFixedBy(link: Node): string | undefined {
+  switch (link.subLinkType) {
+    case 'EXISTS_SUBLINK':
+      return undefined;
+    case 'ANY_SUBLINK':
+    case 'ALL_SUBLINK':
+    case 'ROWCOMPARE_SUBLINK':
+      return 'a subquery compared with a row, whose columns must be as many as its values';
+    default:
+      return 'a subquery read as a value or a row, whose columns must be as many as it takes';
+  }
 }
 
 /**

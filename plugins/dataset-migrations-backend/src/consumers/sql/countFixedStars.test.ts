@@ -60,6 +60,31 @@ describe('`*` of the dataset read into a fixed number of columns', () => {
       'a derived table whose `*` an INSERT takes',
       'INSERT INTO orders_archive SELECT * FROM (SELECT * FROM orders WHERE id > 10) s;',
     ],
+    // Round 32's leftovers: "subquery has too many columns" from cut-over.
+    [
+      'a row tested IN a subquery',
+      'SELECT a.id FROM orders_archive a WHERE (a.id, a.cust_ref, a.amount) IN (SELECT * FROM orders);',
+    ],
+    [
+      'a row compared with a subquery',
+      'SELECT 1 FROM orders_archive a WHERE (a.id, a.cust_ref, a.amount) = (SELECT * FROM orders WHERE id = 1);',
+    ],
+    [
+      'a row compared with ANY of a subquery',
+      'DELETE FROM orders_archive a WHERE (a.id, a.cust_ref, a.amount) <> ALL (SELECT o.* FROM orders o);',
+    ],
+    [
+      'an UPDATE setting a row from a subquery',
+      'UPDATE orders_archive a SET (id, cust_ref, amount) = (SELECT * FROM orders o WHERE o.id = a.id);',
+    ],
+    [
+      'a subquery over a derived table',
+      'SELECT 1 FROM x WHERE (x.a, x.b, x.c) IN (SELECT * FROM (SELECT * FROM orders) s);',
+    ],
+    [
+      'an EXISTS over a UNION with another table',
+      'SELECT EXISTS (SELECT * FROM orders EXCEPT SELECT * FROM orders_archive);',
+    ],
   ])(
     '%s goes to a person before the data moves, under an added field and a renamed one',
     (_, sql) => {
@@ -116,9 +141,21 @@ describe('`*` of the dataset read into a fixed number of columns', () => {
       'a UNION arm naming columns of a derived table',
       'SELECT id FROM (SELECT * FROM orders) o UNION SELECT id FROM b;',
     ],
+    [
+      'an IN subquery naming its column inside an INSERT',
+      'INSERT INTO totals (id) SELECT id FROM x WHERE x.id IN (SELECT id FROM (SELECT * FROM orders) s WHERE s.amount > 5);',
+    ],
   ])('rewrites %s, whose columns grow alike', (_, sql) => {
     const result = rewrite(sql);
     expect(result.impact.needsTable).toBeUndefined();
     expect(result.status).toBe('rewritten');
+  });
+
+  it('leaves an EXISTS of one select alone: it tests for rows only', () => {
+    const result = rewrite(
+      'SELECT a.id FROM orders_archive a WHERE EXISTS (SELECT * FROM orders o WHERE o.id = a.id);',
+    );
+    expect(result.impact.needsTable).toBeUndefined();
+    expect(result.status).toBe('unaffected');
   });
 });

@@ -1305,7 +1305,7 @@ function planEdits(
             target.table
           } also has the new version's ${namedFew(
             mapping.newAtCutOver.map(f => `"${f}"`),
-          )} after its fields, so this statement fails from then, whatever is decided ("more expressions than target columns", "must have the same number of columns"): list the columns it takes before the migration runs`,
+          )} after its fields, so this statement fails from then, whatever is decided ("more expressions than target columns", "must have the same number of columns", "subquery has too many columns"): list the columns it takes before the migration runs`,
           true,
         );
         continue;
