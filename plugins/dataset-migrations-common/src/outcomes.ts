@@ -18,6 +18,8 @@ export interface DatasetMigrationsSignal {
   entityRef: string;
   /** Set when the change is to one consumer. */
   consumerRef?: string;
+  /** Set when the run belongs to a campaign, whose page follows it. */
+  campaignId?: string;
   // Signals are JSON objects.
   [key: string]: string | undefined;
 }

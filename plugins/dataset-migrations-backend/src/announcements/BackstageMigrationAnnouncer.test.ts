@@ -27,8 +27,10 @@ const NOTICE_WINDOW_MS = 200;
 function migration(
   status: MigrationStatus = 'running',
   dryRun = false,
+  campaign?: Migration['campaign'],
 ): Migration {
   return {
+    ...(campaign ? { campaign } : {}),
     id: ID,
     entityRef: DATASET,
     status,
@@ -59,6 +61,7 @@ function setup(
     dryRun?: boolean;
     /** Reads of the run that fail (a lost connection) before one succeeds. */
     failedReads?: number;
+    campaign?: Migration['campaign'];
     retryDelaysMs?: number[];
   } = {},
 ) {
@@ -80,7 +83,13 @@ function setup(
         reads(ids);
         if (failedReads-- > 0) throw new Error('connection terminated');
         return ids?.includes(ID)
-          ? [migration(overrides.status?.(), overrides.dryRun)]
+          ? [
+              migration(
+                overrides.status?.(),
+                overrides.dryRun,
+                overrides.campaign,
+              ),
+            ]
           : [];
       },
     },
@@ -484,6 +493,24 @@ describe('BackstageMigrationAnnouncer', () => {
       consumerRef: PLAYER,
     });
     await announcer.close();
+  });
+
+  it("names a campaign's run's campaign, whose page follows its runs", async () => {
+    const { announcer, publishSignal } = setup({
+      campaign: { id: CAMPAIGN, wave: 1 },
+    });
+    await announcer.migrationChanged({ migrationId: ID });
+    await announcer.consumerChanged({ migrationId: ID, consumerRef: PLAYER });
+    await announcer.idle();
+    expect(publishSignal.mock.calls.map(([call]) => call.message)).toEqual([
+      { migrationId: ID, entityRef: DATASET, campaignId: CAMPAIGN },
+      {
+        migrationId: ID,
+        entityRef: DATASET,
+        consumerRef: PLAYER,
+        campaignId: CAMPAIGN,
+      },
+    ]);
   });
 
   it('reads the run once for an outcome it both signals and notifies, signalling first', async () => {

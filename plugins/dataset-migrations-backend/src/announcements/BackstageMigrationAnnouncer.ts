@@ -771,6 +771,7 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
       migrationId: migration.id,
       entityRef: migration.entityRef,
       ...(consumerRef ? { consumerRef } : {}),
+      ...(migration.campaign ? { campaignId: migration.campaign.id } : {}),
     };
     await this.deliver('signal', migration.id, () =>
       this.options.signals.publish<DatasetMigrationsSignal>({

@@ -304,6 +304,8 @@ export class MigrationCommands {
             ? approval.reasons.join('; ')
             : approval.decision?.comment,
         });
+      // Queued: pages listing the dataset's runs, or its campaign's, show it.
+      else await announcer?.migrationChanged({ migrationId: id });
       return { migration: result.migration, created: true };
     }
     // Lost a race to an identical request, or the dataset is busy with another one.

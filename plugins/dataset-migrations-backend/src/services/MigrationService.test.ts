@@ -897,6 +897,8 @@ describe('MigrationService', () => {
         request,
         credentials,
       );
+      // Queued with no approval: a change to show, with nothing to tell.
+      expect(heard).toEqual([{ migrationId: migration.id }]);
       heard.length = 0;
       await announcing.cancelMigration(migration.id, 'user:default/mock');
       const again = await announcing.cancelMigration(

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   mockApis,
@@ -6,9 +6,14 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { parse as parseYaml } from 'yaml';
-import { campaignDocumentSchema } from '@dataset-migrations/plugin-dataset-migrations-common';
+import {
+  CAMPAIGN_SIGNAL_CHANNEL,
+  campaignDocumentSchema,
+  DATASET_MIGRATIONS_SIGNAL_CHANNEL,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
 import { datasetMigrationsApiRef, type DatasetMigrationsApi } from '../../api';
 import { saveBlob } from '../shared/saveBlob';
 import { CampaignsPage } from './CampaignsPage';
@@ -17,12 +22,17 @@ import { pausedCampaign, plan } from './testCampaign';
 
 jest.mock('../shared/saveBlob', () => ({ saveBlob: jest.fn() }));
 
-async function renderPage(api: Partial<DatasetMigrationsApi>, path: string) {
+async function renderPage(
+  api: Partial<DatasetMigrationsApi>,
+  path: string,
+  signalApi?: SignalApi,
+) {
   await renderInTestApp(
     <TestApiProvider
       apis={[
         [datasetMigrationsApiRef, api as DatasetMigrationsApi],
         [permissionApiRef, mockApis.permission()],
+        ...(signalApi ? [[signalApiRef, signalApi] as const] : []),
       ]}
     >
       <CampaignsPage />
@@ -288,6 +298,56 @@ describe('Campaigns list counts', () => {
 });
 
 describe('Campaign page', () => {
+  it('reads the campaign again when one of its runs changes, and only then', async () => {
+    let campaign = pausedCampaign({ state: 'running', stateReason: undefined });
+    const api = { getCampaign: jest.fn(async () => campaign) };
+    const listeners = new Map<string, Array<(message: object) => void>>();
+    const signalApi = {
+      subscribe: (channel: string, onMessage: (message: object) => void) => {
+        listeners.set(channel, [...(listeners.get(channel) ?? []), onMessage]);
+        return { unsubscribe: () => {} };
+      },
+    } as unknown as SignalApi;
+    const send = (channel: string, message: object) =>
+      act(() => listeners.get(channel)?.forEach(listener => listener(message)));
+    await renderPage(api, '/c1', signalApi);
+    expect(await screen.findByText('0/2 · 1 failed')).toBeInTheDocument();
+    const reads = api.getCampaign.mock.calls.length;
+
+    // A run of no campaign, or of another: not this page's business.
+    send(DATASET_MIGRATIONS_SIGNAL_CHANNEL, {
+      migrationId: 'x',
+      entityRef: 'resource:default/other',
+    });
+    send(DATASET_MIGRATIONS_SIGNAL_CHANNEL, {
+      migrationId: 'y',
+      entityRef: 'resource:default/other',
+      campaignId: 'c2',
+    });
+    send(CAMPAIGN_SIGNAL_CHANNEL, { campaignId: 'c2' });
+    expect(api.getCampaign).toHaveBeenCalledTimes(reads);
+
+    // One of its datasets started: no campaign state changed, its run did.
+    campaign = {
+      ...campaign,
+      datasets: campaign.datasets.map(d =>
+        d.state === 'failed'
+          ? { ...d, state: 'migrating', migrationStatus: 'running' }
+          : d,
+      ),
+      waves: campaign.waves.map(w =>
+        w.index === 1 ? { ...w, state: 'running', failed: 0 } : w,
+      ),
+    };
+    send(DATASET_MIGRATIONS_SIGNAL_CHANNEL, {
+      migrationId: 'm-orders',
+      entityRef: 'resource:default/orders',
+      campaignId: 'c1',
+    });
+    expect(await screen.findByText('0/2')).toBeInTheDocument();
+    expect(api.getCampaign).toHaveBeenCalledTimes(reads + 1);
+  });
+
   it('puts a paused campaign’s reason in front, with its waves and stuck items', async () => {
     const api = { getCampaign: jest.fn(async () => pausedCampaign()) };
     await renderPage(api, '/c1');
