@@ -329,6 +329,8 @@ export interface StatementAnalysis extends Span {
    * made from the dataset takes no write into a column it reads cast back.
    */
   writeTargets: Array<Span & { relation: string }>;
+  /** Where the statement writes into the dataset itself (INSERT, UPDATE, DELETE, MERGE, COPY … FROM). */
+  datasetWrites: Span[];
   /**
    * A field grouped by as it is in a query whose subqueries may read it:
    * PostgreSQL matches an outer reference there only to a grouped column, not
@@ -345,6 +347,12 @@ export interface StatementAnalysis extends Span {
   >;
   /** Relations the statement makes as `SELECT *` of the dataset alone (a copy of its columns, in order). */
   copies: string[];
+  /**
+   * `*` of other tables or views, by name, read into a fixed number of columns
+   * (see StarUse.countFixedBy): one the file made as a copy of the dataset grows
+   * with it.
+   */
+  tableStarsCounted: Array<Span & { tables: string[]; countFixedBy: string }>;
   /**
    * The names of the CTEs the statement defines, at any depth, as Postgres
    * reads them (`T2` is `t2`; a comment may stand before its AS): a bare
@@ -1171,8 +1179,10 @@ class StatementWalker {
   makesOwnTable = false;
   readonly writesElsewhere: StatementAnalysis['writesElsewhere'] = [];
   readonly writeTargets: StatementAnalysis['writeTargets'] = [];
+  readonly datasetWrites: Span[] = [];
   readonly groupedForSubqueries: StatementAnalysis['groupedForSubqueries'] = [];
   readonly copies: string[] = [];
+  readonly tableStarsCounted: StatementAnalysis['tableStarsCounted'] = [];
   readonly opaque: OpaqueRead[] = [];
   /** Where the statement being walked starts in the text. */
   statementStart = 0;
@@ -1324,6 +1334,11 @@ class StatementWalker {
           ...this.spanAt(target.location ?? -1),
           relation: target.relname,
         });
+      else if (
+        target?.relname &&
+        (target.schemaname ?? this.target.schema) === this.target.schema
+      )
+        this.datasetWrites.push(this.spanAt(target.location ?? -1));
       if (key === 'FuncCall' && CATALOG_CALL.test(funcName(inner)))
         this.readsCatalog = true;
       if (
@@ -1537,6 +1552,12 @@ class StatementWalker {
       } else if (INTO_KEYS.has(key)) this.created(inner?.rel);
       else if (key === 'ViewStmt') {
         this.created(inner.view);
+        if (
+          inner.view?.relname &&
+          !inner.aliases?.length &&
+          this.datasetStarOnly(inner.query?.SelectStmt, scope)
+        )
+          this.copies.push(inner.view.relname);
         this.definesRelation = true;
         this.aliasList = inner.aliases;
         // `CREATE OR REPLACE VIEW` keeps the view's column types: one the view
@@ -2235,6 +2256,11 @@ class StatementWalker {
     const countFixedBy = this.countFixedBy;
     if (!(stmt.larg || stmt.rarg || hasStarTarget(stmt)))
       this.countFixedBy = undefined;
+    // Grouped, `*`'s every column must be grouped: one more is not
+    // ("must appear in the GROUP BY clause"), whatever the ordinals name.
+    else if (stmt.groupClause?.length && hasStarTarget(stmt))
+      this.countFixedBy ??=
+        'a grouped query, whose every selected column must be grouped';
     this.selectIn(stmt, parent, { outputUnread, top, subLink }, aliasList);
     this.countFixedBy = countFixedBy;
     this.inResult = inResult;
@@ -2929,6 +2955,13 @@ class StatementWalker {
           ...(this.countFixedBy && bareTarget
             ? { countFixedBy: this.countFixedBy }
             : {}),
+        });
+      const tables = relations.flatMap(r => (r.table ? [r.table] : []));
+      if (this.countFixedBy && bareTarget && tables.length > 0)
+        this.tableStarsCounted.push({
+          ...spans.whole,
+          tables,
+          countFixedBy: this.countFixedBy,
         });
       if (bareTarget && this.typed?.exactType)
         this.typedThroughStar(relations, spans.whole, this.typed);
@@ -3699,8 +3732,10 @@ export function analyzeSql(
       makesOwnTable: walker.makesOwnTable,
       writesElsewhere: walker.writesElsewhere,
       writeTargets: walker.writeTargets,
+      datasetWrites: walker.datasetWrites,
       groupedForSubqueries: walker.groupedForSubqueries,
       copies: walker.copies,
+      tableStarsCounted: walker.tableStarsCounted,
       cteNames: cteNamesIn(raw.stmt),
       unknownSignatureOnDerived: walker.unknownSignatureOnDerived,
       opaque: walker.opaque,

@@ -85,6 +85,36 @@ describe('`*` of the dataset read into a fixed number of columns', () => {
       'an EXISTS over a UNION with another table',
       'SELECT EXISTS (SELECT * FROM orders EXCEPT SELECT * FROM orders_archive);',
     ],
+    // Round 33: grouped, every column `*` gives must be grouped.
+    [
+      'a grouped query by ordinals',
+      'SELECT o.*, count(*) AS dup FROM orders o GROUP BY 1, 2, 3 HAVING count(*) > 1;',
+    ],
+    [
+      'a grouped query naming every column',
+      'SELECT * FROM orders GROUP BY id, cust_ref, amount;',
+    ],
+    [
+      'a grouped derived table',
+      'SELECT s.* FROM (SELECT * FROM orders) s GROUP BY 1, 2, 3;',
+    ],
+    // Round 33: `*` through a relation the file makes as `*` of the dataset.
+    [
+      'a temporary table made of it',
+      'CREATE TEMP TABLE batch AS SELECT * FROM orders WHERE amount > 5;\nINSERT INTO orders_archive SELECT * FROM batch;',
+    ],
+    [
+      'a table made by SELECT INTO',
+      'SELECT * INTO TEMP batch FROM orders WHERE amount > 5;\nINSERT INTO orders_archive SELECT b.* FROM batch b;',
+    ],
+    [
+      'a temporary view made of it',
+      'CREATE TEMP VIEW paid AS SELECT * FROM orders WHERE amount > 5;\nINSERT INTO orders_archive SELECT * FROM paid;',
+    ],
+    [
+      'a rebuilt table compared with yesterday',
+      'DROP TABLE IF EXISTS orders_today;\nCREATE TABLE orders_today AS SELECT * FROM orders;\nSELECT count(*) FROM (SELECT * FROM orders_today EXCEPT SELECT * FROM orders_yesterday) d;',
+    ],
   ])(
     '%s goes to a person before the data moves, under an added field and a renamed one',
     (_, sql) => {
@@ -142,6 +172,10 @@ describe('`*` of the dataset read into a fixed number of columns', () => {
       'SELECT id FROM (SELECT * FROM orders) o UNION SELECT id FROM b;',
     ],
     [
+      'a copy read by its columns',
+      'CREATE TEMP TABLE batch AS SELECT * FROM orders;\nINSERT INTO totals (id, amount) SELECT id, amount FROM batch;',
+    ],
+    [
       'an IN subquery naming its column inside an INSERT',
       'INSERT INTO totals (id) SELECT id FROM x WHERE x.id IN (SELECT id FROM (SELECT * FROM orders) s WHERE s.amount > 5);',
     ],
@@ -151,10 +185,17 @@ describe('`*` of the dataset read into a fixed number of columns', () => {
     expect(result.status).toBe('rewritten');
   });
 
-  it('leaves an EXISTS of one select alone: it tests for rows only', () => {
-    const result = rewrite(
+  it.each([
+    [
+      'an EXISTS of one select: it tests for rows only',
       'SELECT a.id FROM orders_archive a WHERE EXISTS (SELECT * FROM orders o WHERE o.id = a.id);',
-    );
+    ],
+    [
+      'a grouped query naming its columns, beside `*` of another table',
+      'SELECT o.cust_ref, count(*), x.* FROM orders o JOIN x ON x.ref = o.cust_ref GROUP BY o.cust_ref, x.ref;',
+    ],
+  ])('leaves alone %s', (_, sql) => {
+    const result = rewrite(sql);
     expect(result.impact.needsTable).toBeUndefined();
     expect(result.status).toBe('unaffected');
   });

@@ -99,10 +99,30 @@ describe('rewriting consumers of a renamed dataset', () => {
     });
   });
 
-  it('rewrites writers too, and leaves a CTE of the same name alone', () => {
+  it('sends writers to a person before the data moves, and leaves a CTE of the same name alone', () => {
+    // Round 33: from the cut-over the old name refuses writes (the engine's
+    // refuseWritesSql), before a rewrite to the new name can be merged.
+    for (const sql of [
+      'insert into listening_events (event_id) values (1)',
+      "update public.listening_events set track_id = 'x' where event_id = 1",
+      'delete from listening_events using u as plays where plays.id = track_id',
+      'merge into listening_events e using u on u.id = e.event_id when matched then delete',
+      "copy listening_events from '/tmp/plays.csv'",
+      'with n as (select 1 as id) insert into listening_events (event_id) select id from n',
+    ]) {
+      const result = rewrite(sql);
+      expect({ sql, status: result.status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+      expect(result.impact.needsTable).toBe(true);
+      expect(result.impact.problem?.message).toContain('refuses writes');
+    }
+    // Reads of it beside a write elsewhere are rewritten.
     expect(
-      rewrite('insert into listening_events (event_id) values (1)').content,
-    ).toBe('insert into plays (event_id) values (1)');
+      rewrite('insert into totals (n) select count(*) from listening_events')
+        .content,
+    ).toBe('insert into totals (n) select count(*) from plays');
     const cte =
       'with listening_events as (select 1 as x) select x from listening_events';
     expect(rewrite(cte).status).toBe('unaffected');
@@ -204,7 +224,6 @@ describe('rewriting consumers of a renamed dataset', () => {
       // Beside the new name as another relation's alias, in one FROM list.
       'select track_id from listening_events join u plays using (track_id)',
       'select 1 from listening_events, other.plays',
-      'delete from listening_events using u as plays where plays.id = track_id',
       // An outer relation of the new name, which the renamed table would hide.
       'select (select row_to_json(plays)::text from listening_events where event_id = 1) from u plays',
       'select (select count(*) from listening_events where track_id = (plays).track_id) from u plays',

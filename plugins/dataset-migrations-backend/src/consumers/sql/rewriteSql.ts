@@ -869,6 +869,22 @@ interface EditPlan {
   readsDbtSource?: boolean;
 }
 
+/**
+ * Why a `*` read into a fixed number of columns fails from cut-over, where
+ * `what` (`*` through the dataset's name, or a copy the file makes of it) has
+ * the new version's own fields after the previous ones.
+ */
+function growingStarRead(
+  text: string,
+  countFixedBy: string,
+  what: string,
+  mapping: ConsumerMapping,
+): string {
+  return `\`${text}\` is read into ${countFixedBy}, and from the cut-over on ${what} also has the new version's ${namedFew(
+    mapping.newAtCutOver.map(f => `"${f}"`),
+  )} after its fields, so this statement fails from then, whatever is decided ("more expressions than target columns", "must have the same number of columns", "subquery has too many columns", "must appear in the GROUP BY clause"): list the columns it takes before the migration runs`;
+}
+
 function planEdits(
   content: string,
   statements: StatementAnalysis[],
@@ -921,6 +937,25 @@ function planEdits(
     if (readsDataset)
       for (const name of statement.creates) madeFromDataset.add(name);
     for (const name of statement.copies) copies.add(name);
+    // `INSERT INTO archive SELECT * FROM batch`, batch made earlier in the
+    // file as `*` of the dataset: its `*` grows with the dataset's.
+    for (const star of mapping.newAtCutOver.length > 0
+      ? statement.tableStarsCounted
+      : []) {
+      const copy = star.tables.find(t => copies.has(t));
+      if (!copy) continue;
+      plan.positions.push(star.start);
+      decide(
+        star.start,
+        growingStarRead(
+          content.slice(star.start, star.end),
+          star.countFixedBy,
+          `\`*\` of ${copy}, which the file makes as \`*\` of ${target.table},`,
+          mapping,
+        ),
+        true,
+      );
+    }
     for (const grouped of statement.groupedForSubqueries) {
       const m = mapping.byField.get(grouped.field);
       if (!m || m.kind !== 'retyped' || readAsIs(grouped.field, m)) continue;
@@ -974,6 +1009,23 @@ function planEdits(
         } rounded it (2.5 was stored as 3); cast what is written to ${
           m.oldType
         }, or make ${write.relation}'s column ${m.oldType}`,
+      );
+    }
+    // The old name refuses writes from the cut-over on (the engine's
+    // refuseWritesSql), before the rewrite to the new one can be merged; a
+    // file's own table of the name is its own.
+    for (const write of mapping.renamedTo && index < ownFrom
+      ? statement.datasetWrites
+      : []) {
+      plan.positions.push(write.start);
+      decide(
+        write.start,
+        `writes ${target.table}, which the migration renames to ${relationText(
+          mapping.renamedTo!,
+        )}: from the cut-over on ${
+          target.table
+        } keeps the previous version for readers only and refuses writes ("it keeps the old version for readers only"), so this statement fails until its rewrite is merged, and the new name does not exist before then; stop this writer for the cut-over and merge the rewrite right after it, or keep the name`,
+        true,
       );
     }
     if (mapping.renamedTo && masked)
@@ -1299,13 +1351,12 @@ function planEdits(
         plan.positions.push(star.start);
         decide(
           star.start,
-          `\`${content.slice(star.start, star.end)}\` is read into ${
-            star.countFixedBy
-          }, and from the cut-over on \`*\` of ${
-            target.table
-          } also has the new version's ${namedFew(
-            mapping.newAtCutOver.map(f => `"${f}"`),
-          )} after its fields, so this statement fails from then, whatever is decided ("more expressions than target columns", "must have the same number of columns", "subquery has too many columns"): list the columns it takes before the migration runs`,
+          growingStarRead(
+            content.slice(star.start, star.end),
+            star.countFixedBy,
+            `\`*\` of ${target.table}`,
+            mapping,
+          ),
           true,
         );
         continue;
