@@ -65,7 +65,10 @@ export function expandViewStatements(
     `SELECT ${list(columns)} FROM ${quoteRelation(shape.target)} AS n`,
     grants,
   );
-  if (phase.plain) return statements; // PostgreSQL writes through a plain projection itself
+  // PostgreSQL writes through a plain projection itself; the view shows the
+  // new version's defaults, for writers that read them from the catalog.
+  if (phase.plain)
+    return [...statements, ...plainViewDefaultsSql(shape, phase)];
   // Writers that leave a column out get what the previous version gave them.
   const renamed = renamedWithDefault(shape, phase);
   for (const field of shape.sourceFields) {
@@ -104,6 +107,76 @@ export function expandViewStatements(
     ...expandWriteSql(shape, previous, phase),
     ...previousTypesGuardSql(shape, phase),
   ];
+}
+
+/**
+ * A view's column defaults, as its table's: PostgreSQL applies a base column's
+ * default to a column an insert through an auto-updatable view leaves out, but
+ * shows none for the view in the catalog (pg_attrdef, information_schema), and
+ * ORMs that read defaults there and then name every column in an insert
+ * (Active Record from Rails 7.0, `partial_inserts = false`) sent NULL instead:
+ * a NOT NULL column with a default refused every insert, a nullable one stored
+ * NULL (found by a probe, 2026-12-07). A view default applies only to a column
+ * the write leaves out, as the table's did, so SQL writers store the same.
+ */
+export function viewDefaultsSql(
+  view: RelationName,
+  defaults: Array<{ name: string; value: string | undefined }>,
+): string[] {
+  return defaults.flatMap(({ name, value }) =>
+    value === undefined
+      ? []
+      : [
+          `ALTER VIEW ${quoteRelation(view)} ALTER COLUMN ${q(
+            name,
+          )} SET DEFAULT ${value}`,
+        ],
+  );
+}
+
+/**
+ * The new version's column defaults (see createTargetSql): an identity column has
+ * none, it numbers a row itself.
+ */
+export function targetDefaultsOf(
+  shape: MigrationShape,
+): Array<{ name: string; value: string | undefined }> {
+  return shape.fields
+    .filter(f => !shape.identities.some(i => i.to === f.name))
+    .map(f => ({ name: f.name, value: defaultOf(f) }));
+}
+
+/** The previous version's column defaults, as it has them. */
+export function sourceDefaultsOf(
+  shape: MigrationShape,
+): Array<{ name: string; value: string | undefined }> {
+  return shape.sourceFields
+    .filter(f => !shape.identities.some(i => i.from === f.name))
+    .map(f => ({ name: f.name, value: f.default }));
+}
+
+/**
+ * A plain expand view's defaults (see viewDefaultsSql): each column that alone
+ * serves a column of the new version has that column's default. A renamed
+ * field's two names have none: PostgreSQL would add the default of the name an
+ * insert leaves out to the value it gives under the other, two assignments to
+ * one column, and the insert would fail; left out under both names, the new
+ * version's own default applies, once, as before.
+ */
+function plainViewDefaultsSql(
+  shape: MigrationShape,
+  phase: ExpandPhase,
+): string[] {
+  const servedOnce = (name: string) =>
+    phase.columns.filter(c => c.from === name).length === 1;
+  return viewDefaultsSql(
+    shape.name,
+    targetDefaultsOf(shape).filter(
+      d =>
+        servedOnce(d.name) &&
+        phase.columns.some(c => c.name === d.name && c.from === d.name),
+    ),
+  );
 }
 
 /**

@@ -19,6 +19,9 @@ import {
   freezePartitionsSql,
   freezePreviousSql,
   refuseWritesSql,
+  sourceDefaultsOf,
+  targetDefaultsOf,
+  viewDefaultsSql,
 } from './expand';
 import { alwaysAgainSql, levelIdentitySql } from './identity';
 import { createViewSql } from './privileges';
@@ -60,6 +63,8 @@ export function cutOverStatements(
           `SELECT * FROM ${quoteRelation(previous)}`,
           grants.oldName,
         ),
+        // It refuses writes until a rollback makes it the name again.
+        ...viewDefaultsSql(dataset.relation, sourceDefaultsOf(shape)),
       );
   } else if (!renamed) {
     moveOldName.push(`DROP VIEW ${oldName}`);
@@ -84,6 +89,7 @@ export function cutOverStatements(
             `SELECT * FROM ${quoteRelation(shape.target)}`,
             grants.name,
           ),
+          ...viewDefaultsSql(shape.name, targetDefaultsOf(shape)),
         ]
       : expandViewStatements(shape, previous, grants.name)),
     ...createReverseSql(shape, previous),
@@ -125,6 +131,8 @@ export function rollbackStatements(
           `SELECT * FROM ${quoteRelation(previous)}`,
           grants,
         ),
+        // As the table's, for writers that read defaults from the catalog.
+        ...viewDefaultsSql(dataset.relation, sourceDefaultsOf(shape)),
       ];
   return [
     `LOCK TABLE ${quoteRelation(shape.target)} IN EXCLUSIVE MODE`,
@@ -167,6 +175,9 @@ export function contractStatements(
             `SELECT * FROM ${quoteRelation(shape.target)}`,
             grants,
           ),
+          // The new version's defaults, for writers that read them from the
+          // catalog (see viewDefaultsSql).
+          ...viewDefaultsSql(shape.name, targetDefaultsOf(shape)),
         ]
       : [];
   return [
