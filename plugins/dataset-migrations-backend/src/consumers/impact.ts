@@ -128,6 +128,7 @@ function assessFiles(
     .map(result => passedToModels(result, files, target, mapping))
     .map(result => runByCode(result, files, mapping))
     .map(result => contractedModel(result, files, target, mapping))
+    .map(result => fixedOutputModel(result, files, target, mapping))
     .map(result => runsTemplatedTableStatements(result, files, target, mapping))
     .map(result => {
       const file = files.find(f => f.path === result.path);
@@ -1004,6 +1005,23 @@ function renderedAlone(file: ChangedFile, target: DatasetTarget) {
   );
 }
 
+/** dbt configs, in a yml file, dbt_project.yml or the model's `config()`. */
+const CONTRACT_ENFORCED =
+  /\bcontract\b[\s\S]{0,200}?\benforced\b["']?\s*[:=]\s*["']?true/i;
+const SCHEMA_CHANGE_FAILS = /\bon_schema_change\b["']?\s*[:=]\s*["']?fail\b/i;
+const CHECKS_ALL_COLUMNS = /\bcheck_cols\b["']?\s*[:=]\s*["']?all\b/i;
+
+/** The first yml file, or the model itself, whose text says `config`. */
+function configSaying(
+  config: RegExp,
+  files: ChangedFile[],
+  path: string,
+): ChangedFile | undefined {
+  return files.find(
+    f => (isYamlPath(f.path) || f.path === path) && config.test(f.content),
+  );
+}
+
 /**
  * A dbt model whose contract dbt enforces (`contract: {enforced: true}`, in a
  * yml file, dbt_project.yml or its `config()`) declares every output column's
@@ -1023,13 +1041,7 @@ function contractedModel(
   if (modelOf(result.path, target) === undefined) return result;
   const widened = widenedFieldsRead(result, mapping, () => true);
   if (widened.length === 0) return result;
-  const contract = files.find(
-    f =>
-      (isYamlPath(f.path) || f.path === result.path) &&
-      /\bcontract\b[\s\S]{0,200}?\benforced\b["']?\s*[:=]\s*["']?true/i.test(
-        f.content,
-      ),
-  );
+  const contract = configSaying(CONTRACT_ENFORCED, files, result.path);
   // dbt_expectations' data tests of a column's type fail the same way, at test.
   const typeTest = files.find(
     f =>
@@ -1039,10 +1051,10 @@ function contractedModel(
   // An incremental model whose config says `on_schema_change: fail`: dbt
   // compares the new columns' types with the table it built before, and a
   // widened one fails the run.
-  const schemaChangeFails = files.find(
-    f =>
-      (isYamlPath(f.path) || f.path === result.path) &&
-      /\bon_schema_change\b["']?\s*[:=]\s*["']?fail\b/i.test(f.content),
+  const schemaChangeFails = configSaying(
+    SCHEMA_CHANGE_FAILS,
+    files,
+    result.path,
   );
   if (!contract && !typeTest && !schemaChangeFails) return result;
   let why = `${typeTest?.path} tests a column's type (dbt_expectations): the model's column types follow the field's, and a test naming the old type fails`;
@@ -1064,6 +1076,51 @@ function contractedModel(
     ),
     target,
   );
+}
+
+/**
+ * A dbt model or snapshot whose columns dbt holds to a list: an enforced
+ * contract, an incremental model failing on a schema change, a snapshot
+ * checking all columns (a new one versions every row again). From the
+ * cut-over on `*` through the name has the new version's own fields after the
+ * previous ones, so such a model whose result takes `*` of the dataset fails,
+ * or re-versions its history, before its rewrite can be merged (round 33): a
+ * person decides before the data moves, as for an INSERT taking `*`.
+ */
+function fixedOutputModel(
+  result: RewrittenFile,
+  files: ChangedFile[],
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile {
+  if (result.status !== 'unaffected' && result.status !== 'rewritten')
+    return result;
+  if (mapping.newAtCutOver.length === 0) return result;
+  const file = files.find(f => f.path === result.path);
+  if (!file || !isSqlPath(file.path)) return result;
+  const snapshot = /\{%-?\s*snapshot\b/.test(file.content);
+  if (!snapshot && modelOf(file.path, target) === undefined) return result;
+  const contract = configSaying(CONTRACT_ENFORCED, files, file.path);
+  const schemaChangeFails = configSaying(SCHEMA_CHANGE_FAILS, files, file.path);
+  const checksAll = snapshot
+    ? configSaying(CHECKS_ALL_COLUMNS, files, file.path)
+    : undefined;
+  const why =
+    (contract &&
+      `the result of a dbt model whose contract ${contract.path} enforces (dbt refuses to build a model whose columns are not the contract's)`) ||
+    (schemaChangeFails &&
+      `the result of an incremental dbt model that ${schemaChangeFails.path} sets to fail on a schema change (dbt fails its run once the columns differ from the table it built)`) ||
+    (checksAll &&
+      `the result of a dbt snapshot that ${checksAll.path} has check all columns (a new column closes and versions again every row of its history, silently)`);
+  if (!why) return result;
+  const again = rewriteSqlFile(
+    file,
+    { ...target, resultCountFixedBy: why },
+    mapping,
+  );
+  return again.status === 'needs-decision'
+    ? leavePackagesAlone(file, again, target)
+    : result;
 }
 
 /**

@@ -33,6 +33,11 @@ export interface DatasetTarget {
   sourceTable?: string;
   /** The consumer's own dbt project, which decides what its ref() and source() name. */
   dbt?: DbtProject;
+  /**
+   * What the file's result is read into by its number of columns, if anything
+   * (a dbt model whose contract dbt enforces): see StarUse.countFixedBy.
+   */
+  resultCountFixedBy?: string;
 }
 
 /** The dataset at `schema.table` (or `table` in `public`) with the old version's fields. */
@@ -2254,6 +2259,7 @@ class StatementWalker {
     // only through a `*` of its select list (or its arms'): a subquery's, a
     // CTE's or a derived table's columns beyond those named do not reach it.
     const countFixedBy = this.countFixedBy;
+    if (this.inResult) this.countFixedBy ??= this.target.resultCountFixedBy;
     if (!(stmt.larg || stmt.rarg || hasStarTarget(stmt)))
       this.countFixedBy = undefined;
     // Grouped, `*`'s every column must be grouped: one more is not
@@ -2292,16 +2298,23 @@ class StatementWalker {
       this.datasetStarOnly(stmt, parent)
     )
       this.copies.push(stmt.intoClause.rel.relname);
-    this.withClause(stmt.withClause, scope);
+    const armsCounted =
+      stmt.larg || stmt.rarg
+        ? `${setOperationName(stmt.op)}, whose arms must have as many columns`
+        : undefined;
+    // The CTEs come first: ones a set operation's arms read by `*` are
+    // counted (even where every arm is `*` of the dataset alike).
+    const outerCount = this.countFixedBy;
+    this.countFixedBy ??= armsCounted;
+    this.withClause(stmt.withClause, scope, stmt);
+    this.countFixedBy = outerCount;
     if (stmt.larg || stmt.rarg) {
       // UNION / INTERSECT / EXCEPT: each side has its own FROM, and the first
       // arm names the outputs of all (`SELECT 0 AS a UNION SELECT n …`).
       const names = aliasList ?? outputNameList(stmt);
       const countFixedBy = this.countFixedBy;
       if (!this.armsAllDatasetStars(stmt, scope))
-        this.countFixedBy ??= `${setOperationName(
-          stmt.op,
-        )}, whose arms must have as many columns`;
+        this.countFixedBy ??= armsCounted;
       for (const arm of [stmt.larg, stmt.rarg]) {
         this.atTop = top;
         this.subLinkSelect = subLink;
@@ -2514,14 +2527,28 @@ class StatementWalker {
    * A statement's `WITH`: each CTE sees those before it, and with RECURSIVE
    * every one of them, itself included.
    */
-  private withClause(clause: Node | undefined, scope: Scope): void {
+  /**
+   * `reader`: the select whose columns the statement takes by number, if it
+   * does (see StarUse.countFixedBy); only CTEs whose columns reach it through
+   * `*` are taken so.
+   */
+  private withClause(
+    clause: Node | undefined,
+    scope: Scope,
+    reader?: Node,
+  ): void {
     const ctes: Node[] = (clause?.ctes ?? []).map(
       (cte: Node) => cte.CommonTableExpr,
     );
     if (clause?.recursive)
       for (const { ctename } of ctes) scope.ctes.set(ctename, undefined);
+    const countFixedBy = this.countFixedBy;
+    const readByStar = countFixedBy
+      ? ctesReadByStar(ctes, reader)
+      : new Set<string>();
     for (const cte of ctes) {
       const { ctename, ctequery, aliascolnames } = cte;
+      this.countFixedBy = readByStar.has(ctename) ? countFixedBy : undefined;
       this.aliasList = aliascolnames;
       this.recursiveQuery = !!clause?.recursive;
       const walking = clause?.recursive && !this.recursiveCtes.has(ctename);
@@ -2539,6 +2566,7 @@ class StatementWalker {
           : outputColumnsOf(ctequery?.SelectStmt, aliascolnames),
       );
     }
+    this.countFixedBy = countFixedBy;
   }
 
   /** Adds what a FROM item makes visible; returns whether it includes the dataset. */
@@ -3333,7 +3361,7 @@ class StatementWalker {
     const fixedRows = this.countFixedBy;
     if (!source || !(source.larg || source.rarg || hasStarTarget(source)))
       this.countFixedBy = countFixedBy;
-    this.withClause(stmt.withClause, scope);
+    this.withClause(stmt.withClause, scope, source);
     this.countFixedBy = fixedRows;
     if (dataset) this.datasetRelations.push(this.relationSpan(stmt.relation));
     if (dataset && stmt.onConflictClause)
@@ -4356,6 +4384,59 @@ function hasStarTarget(select: Node): boolean {
   return (select.targetList ?? []).some((item: Node) =>
     isStar(item?.ResTarget?.val?.ColumnRef),
   );
+}
+
+/**
+ * The CTEs among `ctes` whose columns reach `reader`'s output through `*`
+ * (`SELECT * FROM c`, `x.*`), directly, through a derived table or through
+ * another of them: what takes the reader's columns by number takes theirs.
+ */
+function ctesReadByStar(ctes: Node[], reader: Node | undefined): Set<string> {
+  const byName = new Map<string, Node | undefined>(
+    ctes.map(cte => [cte.ctename, cte.ctequery?.SelectStmt]),
+  );
+  const read = new Set<string>();
+  const selects: Array<Node | undefined> = [reader];
+  while (selects.length > 0) {
+    const select = selects.pop();
+    if (!select) continue;
+    if (select.larg || select.rarg) {
+      selects.push(select.larg, select.rarg);
+      continue;
+    }
+    // The qualifier of each `*` of the select list (none: every relation).
+    const stars = (select.targetList ?? [])
+      .map((item: Node) => item?.ResTarget?.val?.ColumnRef)
+      .filter((ref: Node | undefined) => isStar(ref))
+      .map((ref: Node) => ref.fields[ref.fields.length - 2]?.String?.sval);
+    if (stars.length === 0) continue;
+    const items: Node[] = [];
+    const walk = (item: Node | undefined): void => {
+      if (item?.JoinExpr) {
+        walk(item.JoinExpr.larg);
+        walk(item.JoinExpr.rarg);
+      } else if (item?.RangeVar || item?.RangeSubselect)
+        items.push(item.RangeVar ?? item.RangeSubselect);
+    };
+    (select.fromClause ?? []).forEach(walk);
+    for (const item of items) {
+      const alias = item.alias?.aliasname ?? item.relname;
+      if (
+        !stars.some((q: string | undefined) => q === undefined || q === alias)
+      )
+        continue;
+      if (item.subquery) selects.push(item.subquery.SelectStmt);
+      else if (
+        !item.schemaname &&
+        byName.has(item.relname) &&
+        !read.has(item.relname)
+      ) {
+        read.add(item.relname);
+        selects.push(byName.get(item.relname));
+      }
+    }
+  }
+  return read;
 }
 
 /** `UNION`, `INTERSECT`…, as written. */

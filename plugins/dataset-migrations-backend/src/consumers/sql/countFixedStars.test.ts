@@ -98,6 +98,14 @@ describe('`*` of the dataset read into a fixed number of columns', () => {
       'a grouped derived table',
       'SELECT s.* FROM (SELECT * FROM orders) s GROUP BY 1, 2, 3;',
     ],
+    [
+      'a CTE a UNION arm reads',
+      'WITH a AS (SELECT * FROM orders WHERE amount > 5) SELECT * FROM a UNION ALL SELECT * FROM orders_archive;',
+    ],
+    [
+      'a CTE read through another CTE and a derived table',
+      'WITH a AS (SELECT * FROM orders), b AS (SELECT * FROM a WHERE amount > 5) INSERT INTO orders_archive SELECT d.* FROM (SELECT * FROM b) d;',
+    ],
     // Round 33: `*` through a relation the file makes as `*` of the dataset.
     [
       'a temporary table made of it',
@@ -170,6 +178,12 @@ describe('`*` of the dataset read into a fixed number of columns', () => {
     [
       'a UNION arm naming columns of a derived table',
       'SELECT id FROM (SELECT * FROM orders) o UNION SELECT id FROM b;',
+    ],
+    // Only CTEs whose columns reach the count through `*` count (dbt's
+    // import-CTE staging shape).
+    [
+      'an import CTE its next CTE names columns of',
+      'WITH source AS (SELECT * FROM orders), renamed AS (SELECT id, amount AS total FROM source) INSERT INTO totals SELECT * FROM renamed;',
     ],
     [
       'a copy read by its columns',

@@ -1260,3 +1260,93 @@ describe('a macro running SQL on the dataset from a Jinja string (round 31b)', (
     expect(assessMacro(body).status).toBe('unaffected');
   });
 });
+
+describe('a dbt model whose columns dbt holds to a list, over `*` of the dataset (found by round 33)', () => {
+  // From the cut-over `*` through the name has the new version's own fields
+  // after the previous ones: dbt refuses the contract, fails the incremental
+  // run, or versions every row of the snapshot again, before the model's
+  // rewrite can be merged.
+  const added = consumerMapping(fields, [
+    { addField: { name: 'note', type: 'text' } },
+  ]);
+  const starModel = {
+    path: 'models/orders.sql',
+    content: "select * from {{ source('shop', 'orders') }}\n",
+  };
+  const contract = {
+    path: 'models/schema.yml',
+    content:
+      'version: 2\nmodels:\n  - name: orders\n    config:\n      contract:\n        enforced: true\n',
+  };
+  const messageOf = (result: ReturnType<typeof assessConsumer>, path: string) =>
+    result.results.find(r => r.path === path)?.impact.problem?.message ?? '';
+
+  it.each([
+    [
+      'an enforced contract',
+      [starModel, contract],
+      /contract models\/schema\.yml enforces/,
+    ],
+    [
+      'an enforced contract, through an import CTE',
+      [
+        {
+          ...starModel,
+          content:
+            "with source as (select * from {{ source('shop', 'orders') }})\nselect * from source\n",
+        },
+        contract,
+      ],
+      /contract models\/schema\.yml enforces/,
+    ],
+    [
+      'an incremental model failing on a schema change',
+      [
+        {
+          ...starModel,
+          content: `{{ config(materialized='incremental', unique_key='order_id', on_schema_change='fail') }}\n${starModel.content}{% if is_incremental() %}\nwhere order_id > (select max(order_id) from {{ this }})\n{% endif %}\n`,
+        },
+      ],
+      /fail on a schema change/,
+    ],
+    [
+      'a snapshot checking all columns',
+      [
+        {
+          path: 'snapshots/orders_snapshot.sql',
+          content: `{% snapshot orders_snapshot %}\n{{ config(target_schema='snapshots', unique_key='order_id', strategy='check', check_cols='all') }}\n${starModel.content}{% endsnapshot %}\n`,
+        },
+      ],
+      /check all columns/,
+    ],
+  ])('%s goes to a person before the data moves', (_, files, why) => {
+    const result = assessConsumer([sources('public'), ...files], target, added);
+    const path = files[0].path;
+    expect(statusOf(result, path)).toBe('needs-decision');
+    expect(result.results.find(r => r.path === path)?.impact.needsTable).toBe(
+      true,
+    );
+    expect(messageOf(result, path)).toMatch(why);
+  });
+
+  it('rewrites such a model where its result names its columns, or under a widening', () => {
+    const named = {
+      ...starModel,
+      content:
+        "with source as (select * from {{ source('shop', 'orders') }})\nselect order_id, amount from source\n",
+    };
+    expect(
+      statusOf(
+        assessConsumer([sources('public'), named, contract], target, added),
+        'models/orders.sql',
+      ),
+    ).toBe('rewritten');
+    // A `*` without a contract is rewritten as before.
+    expect(
+      statusOf(
+        assessConsumer([sources('public'), starModel], target, added),
+        'models/orders.sql',
+      ),
+    ).toBe('rewritten');
+  });
+});
