@@ -9,9 +9,10 @@ import { escapeRegExp } from './analyzeSql';
  * Classes an ORM maps to the table by naming it, under a name of their own
  * (`class Purchase` with SQLAlchemy's `__tablename__ = 'orders'`, Django's
  * `db_table`, Rails' `self.table_name`, JPA's `@Table(name = "orders")`,
- * TypeORM's `@Entity('orders')`, EF's `[Table("orders")]` and
+ * TypeORM's `@Entity('orders')`, MikroORM's `@Entity({ tableName: 'orders' })`, EF's `[Table("orders")]` and
  * `Entity<Purchase>().ToTable("orders")`, Sequelize's `tableName`, Prisma's
- * `@@map("orders")`, Ecto's `schema "orders"`, Eloquent's `protected $table =
+ * `@@map("orders")`, Objection's `static get tableName() { return 'orders' }`,
+ * Ecto's `schema "orders"`, Eloquent's `protected $table =
  * 'orders'`, CakePHP's `$this->setTable('orders')` (in `PurchasesTable`,
  * also read by its alias `Purchases`), GORM's `TableName()`, Exposed's
  * `object Purchases : Table("orders")`): code elsewhere reads the table through
@@ -39,7 +40,7 @@ export function ormClassesOf(
   // The table named inside the class's body: the class declared before it.
   for (const match of content.matchAll(
     new RegExp(
-      String.raw`(?:__tablename__|db_table|table_name|tableName|@@map|\bschema|\$table|\bsetTable)\s*(?:[:=(]\s*)?\(?\s*${t}|\bfunc\s*\(\s*\w*\s*\*?([A-Z]\w*)\s*\)\s*TableName\s*\(\s*\)\s*string\s*\{\s*return\s+${t}`,
+      String.raw`(?:__tablename__|db_table|table_name|tableName|@@map|\bschema|\$table|\bsetTable)\s*(?:[:=(]\s*)?\(?\s*${t}|\btableName\s*\(\s*\)\s*\{\s*return\s+${t}|\bfunc\s*\(\s*\w*\s*\*?([A-Z]\w*)\s*\)\s*TableName\s*\(\s*\)\s*string\s*\{\s*return\s+${t}`,
       'g',
     ),
   )) {
@@ -57,7 +58,7 @@ export function ormClassesOf(
   // An annotation or decorator before the class naming the table.
   for (const match of content.matchAll(
     new RegExp(
-      String.raw`(?:@Table|@Entity|\[Table)\s*\(\s*(?:\{\s*)?(?:name\s*[:=]\s*)?${t}`,
+      String.raw`(?:@Table|@Entity|\[Table)\s*\(\s*(?:\{\s*)?(?:(?:tableN|n)ame\s*[:=]\s*)?${t}`,
       'g',
     ),
   )) {
@@ -120,7 +121,12 @@ export function tableObjectsOf(content: string, table: string): string[] {
  * plain insert); GORM's `db.Clauses(clause.OnConflict{…}).Create(&order)`
  * (`order` a model's value in `code`); and, naming the table itself (`table`),
  * Diesel's `insert_into(orders::table)….on_conflict(…)`, jOOQ's
- * `insertInto(ORDERS)….onConflict(…)` and Ecto's `insert_all("orders", …)`.
+ * `insertInto(ORDERS)….onConflict(…)` and Ecto's `insert_all("orders", …)`;
+ * Knex's `knex('orders').insert(…).onConflict(…)` and Objection's
+ * `Order.query().insert(…).onConflict(…)`, Kysely's
+ * `insertInto('orders')….onConflict(…)`, MikroORM's `em.upsert(Order, …)`,
+ * supabase-js's (PostgREST's) `from('orders').upsert(…)` and Sequel's
+ * `DB[:orders].insert_conflict` (round 33b).
  * Up to 2,000 characters from the insert to its conflict clause.
  */
 export function ormUpsertPattern(
@@ -201,6 +207,14 @@ export function ormUpsertPattern(
     String.raw`\binsertInto\s*\(\s*(?:(?:(?:[a-z]\w{0,60}\.){0,6}Tables|${s.toUpperCase()})\s*\.\s*)?(?:${t.toUpperCase()}(?![\w$])|(?:DSL\s*\.\s*)?table\s*\(\s*${
       table.quoted
     })[\s\S]{0,2000}?\.\s*(?:onConflict(?:DoNothing|OnConstraint)?|onDuplicateKey(?:Update|Ignore))\s*\(`,
+    // Knex names the table (`knex('orders')`, `trx('orders')`,
+    // `knex.into('orders')`, `.table(…)`), Objection the model's query.
+    // (Only an insert takes onConflict.)
+    String.raw`(?:\(\s*${table.quoted}\s*\)|${n}\s*\.\s*query\s*\([^()]{0,200}\))[\s\S]{0,2000}?\.\s*onConflict\s*\(`,
+    String.raw`\binsertInto\s*\(\s*${table.quoted}\s*\)[\s\S]{0,2000}?\.\s*onConflict\s*\(`,
+    String.raw`\.\s*upsert(?:Many)?\s*\(\s*${n}\s*[,)]`,
+    String.raw`\.\s*from\s*\(\s*${table.quoted}\s*\)\s*\.\s*upsert\s*\(`,
+    String.raw`(?:\bDB\s*(?:\[\s*:${t}\s*\]|\.\s*from\s*\(\s*:${t}\s*\))|${c})[\s\S]{0,2000}?\.\s*insert_conflict\b`,
   ].join('|');
 }
 
