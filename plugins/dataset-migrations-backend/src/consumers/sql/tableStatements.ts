@@ -41,7 +41,19 @@ export type CodeTableStatement =
   | 'a grouped query reading columns through the primary key'
   | 'a grouped query built in code that could not be read whole'
   | 'a loader told to replace the table (pgloader WITH truncate, dlt replace, ogr2ogr -overwrite, Singer overwrite…)'
-  | 'a catalog read of the table (reltuples, relpages, pg_total_relation_size, pg_stat_user_tables, information_schema’s BASE TABLE…)';
+  | 'a catalog read of the table (reltuples, relpages, pg_total_relation_size, pg_stat_user_tables, information_schema’s BASE TABLE…)'
+  | 'an ORM’s schema migration at start-up (GORM’s AutoMigrate or Migrator, Ent’s Schema.Create)'
+  | 'SQLAlchemy reflecting tables only (automap, MetaData.reflect, a reflected class without its primary key)'
+  | 'a Kafka Connect JDBC connector looking up tables only (no VIEW in table.types)'
+  | 'pg_repack';
+
+/** GORM's AutoMigrate and Migrator, Ent's Schema.Create. */
+const AUTO_MIGRATE: CodeTableStatement =
+  'an ORM’s schema migration at start-up (GORM’s AutoMigrate or Migrator, Ent’s Schema.Create)';
+const REFLECTION: CodeTableStatement =
+  'SQLAlchemy reflecting tables only (automap, MetaData.reflect, a reflected class without its primary key)';
+const JDBC_CONNECTOR: CodeTableStatement =
+  'a Kafka Connect JDBC connector looking up tables only (no VIEW in table.types)';
 
 const LOADER: CodeTableStatement =
   'a loader told to replace the table (pgloader WITH truncate, dlt replace, ogr2ogr -overwrite, Singer overwrite…)';
@@ -564,6 +576,9 @@ const SQL_KEYWORDS =
  */
 const STATEMENT_START = String.raw`(?:^[ \t\uFEFF]*(?:-\s+)?|(?:[;"'\x60(]|:\s|\$\w*\$|\b(?:begin|then|else|loop|atomic)\s)\s*)`;
 
+/** Ent's schema migration: `client.Schema.Create(ctx)`. */
+const ENT_SCHEMA_CREATE = String.raw`\.\s*Schema\s*\.\s*Create\s*\(`;
+
 /** Spark's overwrite: `.mode("overwrite")`, `.mode(SaveMode.Overwrite)`, `save(mode="overwrite")`. */
 const OVERWRITE = String.raw`\bmode\s*(?:\(\s*(?:saveMode\s*=\s*)?|=\s*)(?:['"]overwrite['"]|SaveMode\.Overwrite)`;
 
@@ -791,6 +806,195 @@ function patterns(
   ]);
   if (mapping.viewHasTrigger)
     found.push(['ON CONFLICT', new RegExp(upserts, 'g')]);
+  // Code and config that need the name to be a table though they run no SQL
+  // of it (round 33): an ORM's start-up migration, reflection of tables
+  // only, a JDBC connector's lookup of tables, pg_repack.
+  found.push([
+    AUTO_MIGRATE,
+    new RegExp(gormMigrations(mapped, quotedName), 'g'),
+  ]);
+  const entities = mapped.filter(m => /^[A-Z]/.test(m));
+  if (
+    entities.length > 0 &&
+    new RegExp(
+      String.raw`\.\s*(?:${entities
+        .map(escapeRegExp)
+        .join(
+          '|',
+        )})\s*\.\s*(?:Query|Create|CreateBulk|Update|UpdateOne|UpdateOneID|Delete|DeleteOne|DeleteOneID|Get|GetX)\s*\(`,
+    ).test(text)
+  )
+    found.push([AUTO_MIGRATE, new RegExp(ENT_SCHEMA_CREATE, 'g')]);
+  for (const pattern of sqlalchemyReflection(text, target, quotedName))
+    found.push([REFLECTION, new RegExp(pattern, 'gm')]);
+  for (const pattern of jdbcConnectors(text, target))
+    found.push([JDBC_CONNECTOR, new RegExp(pattern, 'g')]);
+  found.push([
+    'pg_repack',
+    new RegExp(
+      `\\bpg_repack\\b${COMMAND}(?:${tableOption}|(?:[\\s'"]-I|--parent-table)[=\\s'",]*${name})['"]*(?=[\\s'",\\]]|$)`,
+      'gim',
+    ),
+  ]);
+  return found;
+}
+
+/**
+ * GORM's schema migration of a model in `mapped` (the dataset's struct):
+ * `db.AutoMigrate(&User{}, &models.Order{})`, `new(Order)`, the Migrator's
+ * `db.Migrator().CreateTable(&Order{})`, `AddColumn(&Order{}, "Note")`,
+ * `AlterColumn`…, or `db.Table("orders").AutoMigrate(…)`. GORM's Postgres
+ * migrator asks information_schema for a BASE TABLE of the name, finds none
+ * once it is a view, and runs CREATE TABLE.
+ */
+function gormMigrations(mapped: string[], quotedName: string): string {
+  const classes = mapped.filter(m => /^[A-Z]/.test(m));
+  const model = classes.length
+    ? String.raw`(?:&\s*|new\s*\(\s*)(?:[A-Za-z]\w{0,60}\.){0,4}(?:${classes
+        .map(escapeRegExp)
+        .join('|')})\s*[{)]`
+    : '(?!)';
+  const args = String.raw`(?:[^()]|\([^()]{0,200}\)){0,2000}?`;
+  return [
+    String.raw`\.\s*(?:AutoMigrate|CreateTable|DropTable|AddColumn|AlterColumn|MigrateColumn|DropColumn|RenameColumn|CreateIndex|DropIndex|RenameIndex|CreateConstraint|DropConstraint)\s*\(${args}${model}`,
+    String.raw`\.\s*Table\s*\(\s*${quotedName}\s*\)\s*\.\s*(?:AutoMigrate|Migrator)\b`,
+  ].join('|');
+}
+
+/** A text's values of a config key (JSON, YAML or a properties file), trimmed. */
+function configValues(text: string, key: string): string[] {
+  return [
+    ...text.matchAll(
+      new RegExp(
+        String.raw`(?<![\w.-])["']?${escapeRegExp(
+          key,
+        )}["']?\s*[:=]\s*["']?([^"'\n]*)`,
+        'g',
+      ),
+    ),
+  ].map(m => m[1].trim().replace(/[,\s]+$/, ''));
+}
+
+/**
+ * Kafka Connect's JDBC connectors (Confluent's) writing or reading the dataset,
+ * which look their tables up by `table.types`, TABLE by default: the sink's
+ * `table.name.format` (with `${topic}` its topics), or its topics where it
+ * gives none; the source's `table.whitelist` or `table.include.list`. None
+ * where `table.types` lists VIEW.
+ */
+function jdbcConnectors(text: string, target: DatasetTarget): string[] {
+  if (!/\bJdbc(?:Sink|Source)Connector\b/.test(text)) return [];
+  if (configValues(text, 'table.types').some(v => /\bview\b/i.test(v)))
+    return [];
+  const named = new RegExp(`^${namePattern(target)}$`);
+  const list = (values: string[]) =>
+    values
+      .flatMap(v => v.split(','))
+      .map(v => v.trim())
+      .filter(v => v !== '');
+  const found: string[] = [];
+  // Debezium's JDBC sink is another connector.
+  const sink = String.raw`(?<!debezium\.connector\.jdbc\.)\bJdbcSinkConnector\b`;
+  if (new RegExp(sink).test(text)) {
+    const topics = list(configValues(text, 'topics'));
+    const formats = configValues(text, 'table.name.format');
+    const tables = formats.length
+      ? formats.flatMap(f =>
+          f.includes('${topic}')
+            ? topics.map(topic => f.replace(/\$\{topic\}/g, topic))
+            : [f],
+        )
+      : topics;
+    if (tables.some(t => named.test(t))) found.push(sink);
+  }
+  if (
+    /\bJdbcSourceConnector\b/.test(text) &&
+    list([
+      ...configValues(text, 'table.whitelist'),
+      ...configValues(text, 'table.include.list'),
+    ]).some(t => named.test(t))
+  )
+    found.push(String.raw`\bJdbcSourceConnector\b`);
+  return found;
+}
+
+/**
+ * SQLAlchemy code that finds the dataset by reflecting tables only, or maps a
+ * reflected class of it without its primary key: automap's
+ * `Base.classes.orders` (automap maps only what has a primary key, which a
+ * view has none of), `MetaData.reflect(…)` without `views=True` where the file
+ * reads `metadata.tables["orders"]` or reflects `only=["orders"]`, and a
+ * declarative class of the table reflected (`__table_args__ =
+ * {"autoload_with": engine}`, `__table__ = Table("orders", …,
+ * autoload_with=…)`, `DeferredReflection`) declaring no primary key, or, with
+ * `DeferredReflection`, prepared without `views=True`. A class of the table
+ * declared with its primary key keeps automap's `Base.classes.orders`.
+ */
+function sqlalchemyReflection(
+  text: string,
+  target: DatasetTarget,
+  quotedName: string,
+): string[] {
+  if (
+    !/\b(?:automap_base|reflect|autoload_with|autoload|DeferredReflection)\b/.test(
+      text,
+    )
+  )
+    return [];
+  const table = escapeRegExp(target.table);
+  const found: string[] = [];
+  let declaredWithKey = false;
+  const viewsPrepared =
+    /\.\s*prepare\s*\((?:[^()]|\([^()]*\)){0,500}?\bviews\s*=\s*True/.test(
+      text,
+    );
+  const headers = [
+    ...text.matchAll(/^([ \t]*)class\s+([A-Za-z_]\w*)\s*\(([^)]*)\)\s*:/gm),
+  ];
+  // DeferredReflection, or a class of the file deriving from it (`class
+  // Reflected(DeferredReflection): __abstract__ = True`).
+  const deferring = new Set(['DeferredReflection']);
+  for (const h of headers)
+    if (/\bDeferredReflection\b/.test(h[3])) deferring.add(h[2]);
+  for (const header of headers) {
+    const start = header.index! + header[0].length;
+    const end = new RegExp(`^[ \\t]{0,${header[1].length}}(?=\\S)`, 'gm');
+    end.lastIndex = start + 1;
+    const next = end.exec(text);
+    const body = text.slice(start, next ? next.index : text.length);
+    if (
+      !new RegExp(
+        String.raw`\b__tablename__\s*=\s*${quotedName}|\b__table__\s*=\s*(?:\w+\s*\.\s*)?Table\s*\(\s*${quotedName}`,
+      ).test(body)
+    )
+      continue;
+    const hasKey = /\bprimary_key\s*=\s*True|["']primary_key["']\s*:/.test(
+      body,
+    );
+    const deferred = header[3]
+      .split(',')
+      .some(base => deferring.has(base.trim().replace(/^.*\./, '')));
+    const reflected =
+      deferred || /\bautoload(?:_with\b|\s*=\s*True)/.test(body);
+    if (hasKey && !(deferred && !viewsPrepared)) declaredWithKey = true;
+    if (reflected && (!hasKey || (deferred && !viewsPrepared)))
+      found.push(String.raw`^[ \t]*class\s+${escapeRegExp(header[2])}\s*\(`);
+  }
+  if (/\bautomap_base\s*\(/.test(text) && !declaredWithKey)
+    found.push(
+      String.raw`\.\s*classes\s*(?:\.\s*${table}(?![\w$])|\[\s*${quotedName}\s*\]|\.\s*get\s*\(\s*${quotedName})|\bgetattr\s*\(\s*[\w.]+\s*\.\s*classes\s*,\s*${quotedName}`,
+    );
+  const noViews = String.raw`(?!(?:[^()]|\([^()]*\)){0,500}?\bviews\s*=\s*True)`;
+  if (
+    new RegExp(
+      String.raw`\.\s*tables\s*(?:\[\s*${quotedName}\s*\]|\.\s*get\s*\(\s*${quotedName})`,
+    ).test(text)
+  )
+    found.push(String.raw`\.\s*reflect\s*\(${noViews}`);
+  else
+    found.push(
+      String.raw`\.\s*reflect\s*\(${noViews}(?:[^()]|\([^()]*\)){0,500}?\bonly\s*=\s*[\[(][^\])]{0,500}?${quotedName}`,
+    );
   return found;
 }
 
@@ -840,6 +1044,14 @@ function instead(
       return `through the view such a query fails where it reads columns it does not group by through the primary key ("must appear in the GROUP BY clause"), and code builds it where that is decided: read it whole, and add such columns to GROUP BY or read them in an aggregate`;
     case 'a loader told to replace the table (pgloader WITH truncate, dlt replace, ogr2ogr -overwrite, Singer overwrite…)':
       return `a loader told to replace a table empties or drops it and loads it again, which a view refuses: pgloader's WITH truncate, Singer's and Meltano's target-postgres with load_method overwrite, and Embulk's truncate modes run TRUNCATE ${t} ("is not a table") and then COPY into it ("cannot copy to view"); dlt's write_disposition 'replace' truncates it or drops it and makes it again; ogr2ogr's -overwrite runs DROP TABLE ${t} and makes a table of the name: load into a table of its own (a staging table), then DELETE FROM ${t} and INSERT INTO ${t} (…) SELECT … from it in one transaction`;
+    case AUTO_MIGRATE:
+      return `GORM's AutoMigrate (and its Migrator's CreateTable, AddColumn, AlterColumn…) and Ent's Schema.Create ask the catalog for a BASE TABLE of the name, find none once ${t} is a view, and run CREATE TABLE ${t} ("relation already exists"), so the service fails at its first start after cut-over, and after contract too: stop AutoMigrate (or Ent's migration) for this model and migrate the table by hand, naming ${t}_v<N> after the migration`;
+    case REFLECTION:
+      return `SQLAlchemy reflects tables only unless told views=True (MetaData.reflect, automap's prepare, DeferredReflection), and a view has no primary key: automap maps no class of ${t} (Base.classes.${t} is gone, ${t}_v1 and ${t}_v2 appear) and a reflected class without a declared key fails to map ("could not assemble any primary key columns"): declare the class (__tablename__ = "${t}") with its primary key (id = Column(…, primary_key=True)), and reflect with views=True`;
+    case JDBC_CONNECTOR:
+      return `a Kafka Connect JDBC connector looks its tables up by table.types, TABLE by default, and finds none once ${t} is a view: the sink stops ("table is missing and auto-creation is disabled", or with auto.create runs CREATE TABLE ${t}, "relation already exists") and the source reads no more of it: add table.types: TABLE,VIEW to its config`;
+    case 'pg_repack':
+      return `pg_repack works on tables only and fails on a view ("relation ${t} is not a table" or no such table): repack ${t}_v<N>, the version the migration makes, after contract, or leave ${t} out until then`;
     case 'ON CONFLICT':
       return 'this migration gives the view an INSTEAD OF trigger until contract, through which ON CONFLICT fails: use MERGE, or wait for contract';
     default:
@@ -1023,6 +1235,8 @@ export function templatedTableStatementsIn(
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): { lines: number[]; message: string } | undefined {
+  const migrated = migratedElsewhere(file, files, target, mapping);
+  if (migrated) return migrated;
   const code = withoutComments(file.content);
   const bindings = bindingsOf(code, target);
   if (bindings.keys.size === 0 && bindings.names.size === 0) return undefined;
@@ -1051,5 +1265,216 @@ export function templatedTableStatementsIn(
           message: `has Airflow run ${template.path} with params naming ${target.table}: that file (line ${found.lines[0]}) ${found.message}`,
         };
     }
+  return undefined;
+}
+
+/** Documentation shows commands a person may run; it runs none itself. */
+const DOCUMENTATION = /\.(?:md|markdown|rst|txt|adoc)$/i;
+
+/**
+ * A model of the dataset in `file` that another file of the repository
+ * migrates at start-up, which the file naming it alone does not show (found by
+ * round 33): a GORM struct (`TableName()` returning the table, or `Order` by
+ * convention) given to `AutoMigrate` or the Migrator elsewhere (`main.go`'s
+ * `db.AutoMigrate(&models.Order{})`); an Ent schema of the table (`type Order
+ * struct { ent.Schema }`, or its `entsql.Annotation{Table: "orders"}`) where
+ * code runs `client.Schema.Create(ctx)`; a Prisma model of it (`@@map("orders")`
+ * or `model orders`) where a script, Dockerfile or entrypoint runs `prisma db
+ * push`, which plans CREATE TABLE of the name once it is a view and, with
+ * `--accept-data-loss`, drops the tables the schema does not declare, the
+ * migration's versions among them.
+ */
+function migratedElsewhere(
+  file: { path: string; content: string },
+  files: Array<{ path: string; content: string }>,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): { lines: number[]; message: string } | undefined {
+  if (DOCUMENTATION.test(file.path)) return undefined;
+  const code = withoutComments(file.content);
+  const t = escapeRegExp(target.table);
+  const quotedName = `\\\\?['"]${namePattern(target)}\\\\?['"]`;
+  const others = files.filter(
+    f => f.path !== file.path && !DOCUMENTATION.test(f.path),
+  );
+  const firstIn = (pattern: RegExp, test: (f: { path: string }) => boolean) => {
+    for (const other of others) {
+      if (!test(other) || !pattern.test(other.content)) continue;
+      const text = withoutComments(other.content);
+      const m = pattern.exec(text);
+      if (m) return { path: other.path, line: positionOf(text, m.index).line };
+    }
+    return undefined;
+  };
+  const found = (
+    at: number,
+    by: { path: string; line: number },
+    model: string,
+    how: string,
+    reason: string,
+  ) => ({
+    lines: [positionOf(code, at).line],
+    message: `maps ${model} to ${target.table}, which ${by.path} (line ${by.line}) ${how}, which needs ${target.table} to be a table: from the first cut-over of any migration ${target.table} is a view over the new version, so it breaks there; ${reason}. Change it before the migration runs, then Retry`,
+  });
+  if (/\.go$/i.test(file.path)) {
+    const conventional = modelClassNames(target.table);
+    const structs = [...code.matchAll(/\btype\s+([A-Z]\w*)\s+struct\s*\{/g)];
+    const tableNamed = (name: string) =>
+      new RegExp(
+        String.raw`\bfunc\s*\(\s*\w*\s*\*?${escapeRegExp(
+          name,
+        )}\s*\)\s*TableName\s*\(`,
+      ).test(code);
+    const ent = String.raw`entsql\s*\.\s*Annotation\s*\{[^}]*\bTable\s*:\s*`;
+    for (const struct of structs) {
+      const name = struct[1];
+      const entSchema = /^\s*ent\s*\.\s*Schema\b/.test(
+        code.slice(struct.index! + struct[0].length),
+      );
+      if (entSchema) {
+        const annotated = new RegExp(`${ent}["']([^"']+)["']`).exec(code);
+        const ofTable = annotated
+          ? new RegExp(`^${namePattern(target)}$`).test(annotated[1])
+          : conventional.includes(name);
+        if (!ofTable) continue;
+        const by = firstIn(new RegExp(ENT_SCHEMA_CREATE), f =>
+          /\.go$/i.test(f.path),
+        );
+        if (by)
+          return found(
+            struct.index!,
+            by,
+            `the Ent schema ${name}`,
+            "runs Ent's Schema.Create at start-up",
+            instead(AUTO_MIGRATE, target, mapping),
+          );
+        continue;
+      }
+      const mapped =
+        ormClassesOf(code, target.table, target.schema).includes(name) ||
+        (target.schema === 'public' &&
+          conventional.includes(name) &&
+          !tableNamed(name));
+      if (!mapped) continue;
+      const by = firstIn(new RegExp(gormMigrations([name], quotedName)), f =>
+        /\.go$/i.test(f.path),
+      );
+      if (by)
+        return found(
+          struct.index!,
+          by,
+          `the GORM model ${name}`,
+          "migrates with GORM's AutoMigrate or Migrator",
+          instead(AUTO_MIGRATE, target, mapping),
+        );
+    }
+    return undefined;
+  }
+  if (/\.rb$/i.test(file.path)) {
+    const unknown = keyLookedUp(code, others, target);
+    if (unknown)
+      return {
+        lines: [positionOf(code, unknown.at).line],
+        message: `has the ${unknown.orm} model ${unknown.model} of ${target.table} and no file of the repository declares its primary key, which ${unknown.orm} then finds in the catalog's indexes (pg_index), and a view has none: from the first cut-over of any migration ${target.table} is a view over the new version, so ${unknown.model}.find, update and destroy fail there (${unknown.error}); declare the key in the model (${unknown.declare}) before the migration runs, then Retry`,
+      };
+    return undefined;
+  }
+  if (/\.prisma$/i.test(file.path)) {
+    for (const model of code.matchAll(/\bmodel\s+(\w+)\s*\{([^}]*)\}/g)) {
+      const map = /@@map\s*\(\s*(?:name\s*:\s*)?["']([^"']+)["']/.exec(
+        model[2],
+      );
+      if ((map ? map[1] : model[1]) !== target.table) continue;
+      const by = firstIn(/\bprisma\s+db\s+push\b/, () => true);
+      if (by)
+        return found(
+          model.index!,
+          by,
+          `the Prisma model ${model[1]}`,
+          'runs prisma db push against',
+          `prisma db push compares the schema with the tables it finds, none of ${target.table} once it is a view: it plans CREATE TABLE "${target.table}" ("relation already exists") and, with --accept-data-loss, drops the tables the schema does not declare, ${t}_v<N>, the migration's versions among them: do not db push against this database (apply the schema with prisma migrate, or before the migration)`,
+        );
+    }
+  }
+  return undefined;
+}
+
+/**
+ * An Active Record or Sequel model of the dataset in `code` (`class Order <
+ * ApplicationRecord`, by convention or `self.table_name = "orders"`; `class
+ * Order < Sequel::Model(:orders)`) whose primary key neither its class nor any
+ * other Ruby file of the repository declares (`self.primary_key = "id"`,
+ * `Order.primary_key = …`, Sequel's `set_primary_key :id`): the ORM finds it
+ * in pg_index, which has no row of a view, and raises (found by round 33,
+ * F9). Not an abstract class.
+ */
+function keyLookedUp(
+  code: string,
+  others: Array<{ path: string; content: string }>,
+  target: DatasetTarget,
+):
+  | { at: number; model: string; orm: string; error: string; declare: string }
+  | undefined {
+  const conventional =
+    target.schema === 'public' ? modelClassNames(target.table) : [];
+  const named = ormClassesOf(code, target.table, target.schema);
+  const t = escapeRegExp(target.table);
+  for (const m of code.matchAll(
+    /^[ \t]*class\s+([A-Z]\w*)\s*<\s*(ApplicationRecord|ActiveRecord::Base|Sequel::Model\b(?:\s*\(\s*([^)\n]*)\))?)/gm,
+  )) {
+    const model = m[1];
+    const sequel = m[2].startsWith('Sequel');
+    const start = m.index! + m[0].length;
+    const end = /^[ \t]*class\s/m.exec(code.slice(start));
+    const body = code.slice(start, end ? start + end.index : code.length);
+    if (/\bself\s*\.\s*abstract_class\s*=\s*true\b/.test(body)) continue;
+    // Sequel's model names its table (`Sequel::Model(:orders)`) or takes
+    // its class's; Active Record's by `self.table_name` or its class's.
+    let ofTable: boolean;
+    if (sequel && m[3] !== undefined)
+      ofTable = new RegExp(`^(?:\\w+\\s*\\[\\s*)?:${t}(?![\\w$])`).test(
+        m[3].trim(),
+      );
+    else
+      ofTable =
+        (!sequel && named.includes(model)) ||
+        (conventional.includes(model) && !/\btable_name\s*=/.test(body));
+    if (!ofTable) continue;
+    const declares = String.raw`\bself\s*\.\s*primary_key\s*=|\bset_primary_key\b`;
+    if (new RegExp(declares).test(body)) continue;
+    const elsewhere = new RegExp(
+      String.raw`(?<![\w:])${model}\s*\.\s*(?:primary_key\s*=|set_primary_key\b)`,
+    );
+    const reopened = new RegExp(
+      String.raw`^[ \t]*class\s+${model}\b[^\n]*\n(?:(?!^[ \t]*class\s)[\s\S]){0,20000}?(?:${declares})`,
+      'm',
+    );
+    if (
+      [
+        code,
+        ...others
+          .filter(o => /\.rb$/i.test(o.path))
+          .map(o => withoutComments(o.content)),
+      ].some(
+        text => elsewhere.test(text) || (text !== code && reopened.test(text)),
+      )
+    )
+      continue;
+    return sequel
+      ? {
+          at: m.index!,
+          model,
+          orm: 'Sequel',
+          error: '"No primary key is associated with this model"',
+          declare: 'set_primary_key :id',
+        }
+      : {
+          at: m.index!,
+          model,
+          orm: 'Active Record',
+          error: 'ActiveRecord::UnknownPrimaryKey',
+          declare: 'self.primary_key = "id"',
+        };
+  }
   return undefined;
 }

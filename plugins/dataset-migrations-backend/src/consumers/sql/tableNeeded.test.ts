@@ -1,0 +1,620 @@
+import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { consumerMapping } from './fieldMapping';
+import { rewriteSqlFile } from './rewriteSql';
+import { assessConsumer } from '../impact';
+import { loadSqlParser } from '../../sql/sqlParser';
+
+/*
+ * Code and config that need the dataset's name to be a table though they run
+ * no SQL of it (round 33, F4, F9, F13 and its leads): from the first cut-over
+ * of any migration the name is a view over the new version (docs/engine.md),
+ * so each goes to a person before the data moves, under every migration.
+ */
+const source: DatasetField[] = [
+  { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
+  { name: 'customer', type: 'text', nullable: false, primaryKey: false },
+  { name: 'qty', type: 'smallint', nullable: false, primaryKey: false },
+];
+const target = {
+  schema: 'public',
+  table: 'orders',
+  fields: source.map(f => f.name),
+};
+/** A field added: no reader's field changes. */
+const add = consumerMapping(source, [
+  { addField: { name: 'note', type: 'text' } },
+]);
+/** Read as it is by every reader. */
+const widen = consumerMapping(source, [
+  { changeType: { field: 'qty', type: 'integer' } },
+]);
+const mappings = [
+  ['a field added', add],
+  ['smallint widened to integer', widen],
+] as const;
+
+const assess = (path: string, content: string, mapping = widen) => {
+  const result = rewriteSqlFile({ path, content }, target, mapping);
+  return {
+    status: result.status,
+    needsTable: result.impact.needsTable,
+    message: result.impact.problem?.message ?? '',
+    lines: result.impact.lines,
+  };
+};
+const inRepository = (
+  files: Array<{ path: string; content: string }>,
+  path: string,
+  mapping = widen,
+) =>
+  assessConsumer(files, target, mapping).impact.files.find(
+    f => f.path === path,
+  );
+
+beforeAll(() => loadSqlParser());
+
+const gormModel = `package shop\n\ntype Order struct {\n\tID      int64\n\tCustomer string\n\tQty     int16\n}\n`;
+
+describe("GORM's and Ent's migration at start-up of the dataset's model", () => {
+  it.each(mappings)('goes to a person under %s', (_, mapping) => {
+    const found = assess(
+      'main.go',
+      `${gormModel}\nfunc main() {\n\tdb, _ := gorm.Open(postgres.Open(dsn), &gorm.Config{})\n\tif err := db.AutoMigrate(&Order{}); err != nil {\n\t\tlog.Fatal(err)\n\t}\n}\n`,
+      mapping,
+    );
+    expect(found.status).toBe('needs-decision');
+    expect(found.needsTable).toBe(true);
+    expect(found.lines).toEqual([11]);
+    expect(found.message).toContain('AutoMigrate');
+    expect(found.message).toContain('CREATE TABLE orders');
+    expect(found.message).toContain('stop AutoMigrate');
+  });
+
+  it.each([
+    [
+      'among other models, qualified',
+      'db.AutoMigrate(&models.User{}, &shop.Order{})',
+    ],
+    ['by new()', 'db.AutoMigrate(new(User), new(shop.Order))'],
+    [
+      'the Migrator adding a column',
+      'db.Migrator().AddColumn(&shop.Order{}, "Note")',
+    ],
+    [
+      'the Migrator making the table',
+      'if !db.Migrator().HasTable(&Order{}) {\n\tdb.Migrator().CreateTable(&Order{})\n}',
+    ],
+    ['the table named', 'db.Table("orders").AutoMigrate(&Purchase{})'],
+  ])('%s', (_, call) => {
+    const found = assess(
+      'cmd/migrate.go',
+      `package main\n\nfunc migrate(db *gorm.DB) {\n\t${call}\n}\n`,
+    );
+    expect(found.needsTable).toBe(true);
+    expect(found.message).toContain('AutoMigrate');
+  });
+
+  it('a struct TableName() maps to the dataset', () => {
+    const found = assess(
+      'store.go',
+      `package store\n\ntype Purchase struct{ ID int64 }\n\nfunc (Purchase) TableName() string { return "orders" }\n\nfunc Init(db *gorm.DB) error { return db.AutoMigrate(&Purchase{}) }\n`,
+    );
+    expect(found.needsTable).toBe(true);
+  });
+
+  it.each([
+    [
+      'another model',
+      'var rows []Order\n\tdb.AutoMigrate(&User{})\n\tdb.Find(&rows)',
+    ],
+    [
+      'a comment',
+      '// db.AutoMigrate(&Order{}) is run by hand\n\tvar rows []Order\n\tdb.Find(&rows)',
+    ],
+    [
+      'a model TableName() maps to another table',
+      'db.AutoMigrate(&Order{})\n}\n\nfunc (Order) TableName() string { return "legacy_orders" }\nfunc x() {',
+    ],
+  ])('not %s', (_, body) => {
+    const found = assess(
+      'main.go',
+      `package main\n\nfunc migrate(db *gorm.DB) {\n\t${body}\n}\n`,
+    );
+    expect(found.needsTable).toBeUndefined();
+    expect(found.message).not.toContain('AutoMigrate');
+  });
+
+  it('the model file too, where another file migrates it', () => {
+    const files = [
+      { path: 'internal/models/order.go', content: gormModel },
+      {
+        path: 'cmd/server/main.go',
+        content:
+          'package main\n\nfunc main() {\n\tdb := open()\n\tdb.AutoMigrate(&models.Order{})\n}\n',
+      },
+    ];
+    for (const path of ['internal/models/order.go', 'cmd/server/main.go']) {
+      const file = inRepository(files, path, add);
+      expect(file?.status).toBe('needs-decision');
+      expect(file?.needsTable).toBe(true);
+    }
+    expect(
+      inRepository(files, 'internal/models/order.go')?.problem?.message,
+    ).toContain(
+      'the GORM model Order to orders, which cmd/server/main.go (line 5)',
+    );
+  });
+
+  it('a model mapped by TableName() in its own file, migrated in another file that never names it', () => {
+    const files = [
+      {
+        path: 'models/purchase.go',
+        content:
+          'package models\n\ntype Purchase struct{ ID int64 }\n\nfunc (Purchase) TableName() string { return "orders" }\n',
+      },
+      {
+        path: 'main.go',
+        content:
+          'package main\n\nfunc main() { db.AutoMigrate(&models.Purchase{}) }\n',
+      },
+    ];
+    expect(inRepository(files, 'models/purchase.go')?.needsTable).toBe(true);
+  });
+
+  it('not where no file migrates the model', () => {
+    const files = [
+      { path: 'internal/models/order.go', content: gormModel },
+      {
+        path: 'main.go',
+        content:
+          'package main\n\nfunc main() {\n\tdb.AutoMigrate(&models.User{})\n}\n',
+      },
+    ];
+    expect(
+      inRepository(files, 'internal/models/order.go')?.needsTable,
+    ).toBeUndefined();
+  });
+
+  it('an Ent schema of the dataset, where code runs Schema.Create', () => {
+    const schema = {
+      path: 'ent/schema/order.go',
+      content:
+        'package schema\n\n// Order holds the schema definition for the Order entity.\ntype Order struct {\n\tent.Schema\n}\n\nfunc (Order) Fields() []ent.Field { return []ent.Field{field.Int16("qty")} }\n',
+    };
+    const main = {
+      path: 'main.go',
+      content:
+        'package main\n\nfunc main() {\n\tclient, _ := ent.Open("postgres", dsn)\n\tif err := client.Schema.Create(ctx); err != nil {\n\t\tlog.Fatal(err)\n\t}\n\tclient.Order.Query().All(ctx)\n}\n',
+    };
+    const file = inRepository([schema, main], 'ent/schema/order.go', add);
+    expect(file?.needsTable).toBe(true);
+    expect(file?.problem?.message).toContain("Ent's Schema.Create");
+    // The file running it, using the model, too.
+    expect(inRepository([schema, main], 'main.go', add)?.needsTable).toBe(true);
+    // Not an Ent schema of another table, nor where nothing migrates.
+    const other = {
+      ...schema,
+      content: `${schema.content}\nfunc (Order) Annotations() []schema.Annotation {\n\treturn []schema.Annotation{entsql.Annotation{Table: "legacy_orders"}}\n}\n`,
+    };
+    expect(
+      inRepository(
+        [
+          other,
+          {
+            ...main,
+            content: main.content.replace('client.Order.Query().All(ctx)', ''),
+          },
+        ],
+        'ent/schema/order.go',
+      )?.needsTable,
+    ).toBeUndefined();
+    expect(
+      inRepository([schema], 'ent/schema/order.go')?.needsTable,
+    ).toBeUndefined();
+  });
+});
+
+describe('SQLAlchemy reflecting tables only, or a reflected class of the dataset without its key', () => {
+  it.each(mappings)('automap goes to a person under %s', (_, mapping) => {
+    const found = assess(
+      'jobs/report.py',
+      'from sqlalchemy.ext.automap import automap_base\nengine = create_engine(DATABASE_URL)\nBase = automap_base()\nBase.prepare(autoload_with=engine)\nOrder = Base.classes.orders\nwith Session(engine) as session:\n    for order in session.scalars(select(Order).where(Order.id > 10)):\n        print(order.id)\n',
+      mapping,
+    );
+    expect(found.status).toBe('needs-decision');
+    expect(found.needsTable).toBe(true);
+    expect(found.lines).toEqual([5]);
+    expect(found.message).toContain('views=True');
+    expect(found.message).toContain('primary_key=True');
+  });
+
+  it.each([
+    [
+      'autoload_with in __table_args__',
+      'class Order(Base):\n    __tablename__ = "orders"\n    __table_args__ = {"autoload_with": engine}\n',
+    ],
+    [
+      '__table__ reflected',
+      'class Order(Base):\n    __table__ = Table("orders", Base.metadata, autoload_with=engine)\n',
+    ],
+    [
+      'DeferredReflection',
+      'class Reflected(DeferredReflection):\n    __abstract__ = True\n\nclass Order(Reflected, Base):\n    __tablename__ = "orders"\n\nReflected.prepare(engine)\n',
+    ],
+    [
+      'DeferredReflection with a key but tables only',
+      'class Order(DeferredReflection, Base):\n    __tablename__ = "orders"\n    id = Column(Integer, primary_key=True)\n\nDeferredReflection.prepare(engine)\n',
+    ],
+    [
+      'MetaData.reflect, then the table',
+      'metadata = MetaData()\nmetadata.reflect(bind=engine)\norders = metadata.tables["orders"]\n',
+    ],
+    [
+      'MetaData.reflect of only the table',
+      'metadata = MetaData()\nmetadata.reflect(engine, only=["orders"])\n',
+    ],
+    [
+      'automap in 1.x',
+      'Base = automap_base()\nBase.prepare(engine, reflect=True)\nOrder = Base.classes["orders"]\n',
+    ],
+  ])('%s', (_, code) => {
+    const found = assess('models.py', `from sqlalchemy import *\n${code}`, add);
+    expect(found.needsTable).toBe(true);
+    expect(found.message).toContain('SQLAlchemy');
+  });
+
+  it.each([
+    [
+      'a reflected class declaring its key',
+      'class Order(Base):\n    __tablename__ = "orders"\n    __table_args__ = {"autoload_with": engine}\n    id = Column(Integer, primary_key=True)\n',
+    ],
+    [
+      'DeferredReflection with views=True and a key',
+      'class Order(DeferredReflection, Base):\n    __tablename__ = "orders"\n    id = Column(BigInteger, primary_key=True)\n\nDeferredReflection.prepare(engine, views=True)\n',
+    ],
+    [
+      'MetaData.reflect with views=True',
+      'metadata = MetaData()\nmetadata.reflect(bind=engine, views=True)\norders = metadata.tables["orders"]\n',
+    ],
+    [
+      'automap beside a declared class of the table with its key',
+      'Base = automap_base()\nclass Order(Base):\n    __tablename__ = "orders"\n    id = Column(Integer, primary_key=True)\nBase.prepare(autoload_with=engine, reflection_options={"views": True})\nOrder = Base.classes.orders\n',
+    ],
+    [
+      'automap reaching another table',
+      'Base = automap_base()\nBase.prepare(autoload_with=engine)\nCustomer = Base.classes.customers\nrows = conn.execute(text("SELECT id FROM orders"))\n',
+    ],
+    [
+      'a comment',
+      '# Base = automap_base(); Base.prepare(autoload_with=engine); Base.classes.orders\nrows = conn.execute(text("SELECT id FROM orders"))\n',
+    ],
+    [
+      'a declarative class not reflected',
+      'class Order(Base):\n    __tablename__ = "orders"\n    id = Column(Integer, primary_key=True)\nmetadata.reflect(bind=engine)\n',
+    ],
+  ])('not %s', (_, code) => {
+    const found = assess('models.py', `from sqlalchemy import *\n${code}`, add);
+    expect(found.needsTable).toBeUndefined();
+    expect(found.message).not.toContain('SQLAlchemy');
+  });
+});
+
+const sink = (extra: Record<string, string>) =>
+  JSON.stringify(
+    {
+      name: 'orders-sink',
+      config: {
+        'connector.class': 'io.confluent.connect.jdbc.JdbcSinkConnector',
+        'connection.url': 'jdbc:postgresql://db:5432/shop',
+        'insert.mode': 'upsert',
+        'pk.mode': 'record_value',
+        'pk.fields': 'id',
+        'auto.create': 'false',
+        ...extra,
+      },
+    },
+    null,
+    2,
+  );
+
+describe('Kafka Connect JDBC connectors of the dataset looking up tables only', () => {
+  it.each(mappings)('a sink goes to a person under %s', (_, mapping) => {
+    const found = assess(
+      'connect/orders-sink.json',
+      sink({ topics: 'shop.orders', 'table.name.format': 'orders' }),
+      mapping,
+    );
+    expect(found.status).toBe('needs-decision');
+    expect(found.needsTable).toBe(true);
+    expect(found.lines).toEqual([4]);
+    expect(found.message).toContain('table.types: TABLE,VIEW');
+  });
+
+  it.each([
+    ['its topic the table', { topics: 'orders' }],
+    [
+      'the format from the topic',
+      { topics: 'events,orders', 'table.name.format': '${topic}' },
+    ],
+    [
+      'the format qualified',
+      { topics: 'shop.orders', 'table.name.format': 'public.orders' },
+    ],
+    ['only TABLE', { topics: 'orders', 'table.types': 'TABLE' }],
+  ])('a sink, %s', (_, extra) => {
+    expect(assess('connect/sink.json', sink(extra)).needsTable).toBe(true);
+  });
+
+  it('a source, in a properties file', () => {
+    const found = assess(
+      'connect/orders-source.properties',
+      'name=orders-source\nconnector.class=io.confluent.connect.jdbc.JdbcSourceConnector\nconnection.url=jdbc:postgresql://db:5432/shop\nmode=incrementing\nincrementing.column.name=id\ntable.whitelist=public.orders,public.customers\n',
+    );
+    expect(found.needsTable).toBe(true);
+    expect(found.lines).toEqual([2]);
+  });
+
+  it.each([
+    [
+      'a sink told of views',
+      sink({ topics: 'orders', 'table.types': 'TABLE,VIEW' }),
+    ],
+    [
+      'a sink of another table',
+      sink({ topics: 'shop.orders', 'table.name.format': 'orders_archive' }),
+    ],
+    ['a sink whose topic only names it', sink({ topics: 'shop.orders' })],
+    [
+      "Debezium's JDBC sink",
+      sink({
+        'connector.class': 'io.debezium.connector.jdbc.JdbcSinkConnector',
+        topics: 'orders',
+      }),
+    ],
+    [
+      'a source told of views',
+      'connector.class=io.confluent.connect.jdbc.JdbcSourceConnector\ntable.whitelist=orders\ntable.types=TABLE,VIEW\n',
+    ],
+    [
+      'a source of other tables',
+      'connector.class=io.confluent.connect.jdbc.JdbcSourceConnector\ntable.whitelist=customers\n# orders are read by another connector\n',
+    ],
+  ])('not %s', (_, content) => {
+    expect(assess('connect/c.properties', content).needsTable).toBeUndefined();
+  });
+});
+
+describe('pg_repack of the dataset', () => {
+  it.each([
+    [
+      'a cron line',
+      '0 3 * * * postgres pg_repack -d shop --table=public.orders --no-order\n',
+    ],
+    ['a script, -t', '#!/bin/sh\nset -e\npg_repack -d "$DB" -t orders -j 2\n'],
+    ['a continued line', 'pg_repack --dbname=shop \\\n  --table orders\n'],
+    [
+      'a subprocess',
+      'subprocess.run(["pg_repack", "-d", "shop", "-t", "orders"], check=True)\n',
+    ],
+    ['a parent table', 'pg_repack -d shop -I public.orders\n'],
+  ])('goes to a person: %s', (_, content) => {
+    for (const [, mapping] of mappings) {
+      const found = assess('ops/repack.sh', content, mapping);
+      expect(found.status).toBe('needs-decision');
+      expect(found.needsTable).toBe(true);
+      expect(found.message).toContain('pg_repack');
+      expect(found.message).toContain('orders_v<N>');
+    }
+  });
+
+  it.each([
+    [
+      'a comment',
+      '# pg_repack --table=orders is run by the DBA\npg_repack -d shop -t customers\n',
+    ],
+    ['another table', '# for orders\npg_repack -d shop -t orders_archive\n'],
+    ['the whole database', '# orders too\npg_repack -d shop\n'],
+  ])('not %s', (_, content) => {
+    expect(assess('ops/repack.sh', content).needsTable).toBeUndefined();
+  });
+});
+
+describe('prisma db push beside a Prisma model of the dataset', () => {
+  const schema = (model: string) => ({
+    path: 'prisma/schema.prisma',
+    content: `datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\n${model}\n`,
+  });
+  const mapped =
+    'model Order {\n  id  BigInt @id\n  qty Int    @db.SmallInt\n\n  @@map("orders")\n}';
+  const pkg = (start: string) => ({
+    path: 'package.json',
+    content: JSON.stringify({ name: 'shop', scripts: { start } }, null, 2),
+  });
+
+  it.each(mappings)('goes to a person under %s', (_, mapping) => {
+    const file = inRepository(
+      [
+        schema(mapped),
+        pkg('prisma db push --accept-data-loss && node dist/index.js'),
+      ],
+      'prisma/schema.prisma',
+      mapping,
+    );
+    expect(file?.status).toBe('needs-decision');
+    expect(file?.needsTable).toBe(true);
+    expect(file?.lines).toEqual([6]);
+    expect(file?.problem?.message).toContain(
+      'package.json (line 4) runs prisma db push',
+    );
+    expect(file?.problem?.message).toContain('orders_v<N>');
+  });
+
+  it('the model named as the table, the push in a Dockerfile', () => {
+    const file = inRepository(
+      [
+        schema('model orders {\n  id  BigInt @id\n  qty Int\n}'),
+        {
+          path: 'Dockerfile',
+          content:
+            'FROM node:22\nCOPY . .\nCMD npx prisma db push --skip-generate && node index.js\n',
+        },
+      ],
+      'prisma/schema.prisma',
+    );
+    expect(file?.needsTable).toBe(true);
+  });
+
+  it.each([
+    [
+      'prisma migrate deploy',
+      [schema(mapped), pkg('prisma migrate deploy && node dist/index.js')],
+    ],
+    [
+      'a README telling of db push',
+      [
+        schema(mapped),
+        { path: 'README.md', content: 'Run `npx prisma db push` locally.\n' },
+      ],
+    ],
+    [
+      'a commented push',
+      [
+        schema(mapped),
+        {
+          path: 'entrypoint.sh',
+          content: '#!/bin/sh\n# npx prisma db push\nexec node index.js\n',
+        },
+      ],
+    ],
+    [
+      'a model of another table',
+      [
+        schema(
+          'model Order {\n  id BigInt @id\n  @@map("legacy_orders")\n}\n// orders',
+        ),
+        pkg('prisma db push'),
+      ],
+    ],
+  ])('not with %s', (_, files) => {
+    expect(
+      inRepository(files, 'prisma/schema.prisma')?.needsTable,
+    ).toBeUndefined();
+  });
+});
+
+describe('an Active Record or Sequel model of the dataset whose primary key no file declares', () => {
+  const controller = {
+    path: 'app/controllers/orders_controller.rb',
+    content:
+      'class OrdersController < ApplicationController\n  def show\n    order = Order.find(params[:id])\n    render json: { id: order.id }\n  end\nend\n',
+  };
+  const model = (content: string, path = 'app/models/order.rb') => ({
+    path,
+    content,
+  });
+
+  it.each(mappings)('goes to a person under %s', (_, mapping) => {
+    const file = inRepository(
+      [
+        model('class Order < ApplicationRecord\n  belongs_to :customer\nend\n'),
+        controller,
+      ],
+      'app/models/order.rb',
+      mapping,
+    );
+    expect(file?.status).toBe('needs-decision');
+    expect(file?.needsTable).toBe(true);
+    expect(file?.lines).toEqual([1]);
+    expect(file?.problem?.message).toContain('ActiveRecord::UnknownPrimaryKey');
+    expect(file?.problem?.message).toContain('self.primary_key = "id"');
+  });
+
+  it.each([
+    [
+      'named by table_name',
+      'class Purchase < ApplicationRecord\n  self.table_name = "orders"\nend\n',
+    ],
+    [
+      'of ActiveRecord::Base',
+      'module Shop\n  class Order < ActiveRecord::Base\n  end\nend\n',
+    ],
+    ['Sequel, naming the table', 'class Order < Sequel::Model(:orders)\nend\n'],
+    [
+      'Sequel, by a dataset',
+      'class Purchase < Sequel::Model(DB[:orders])\nend\n',
+    ],
+  ])('%s', (_, content) => {
+    const file = inRepository(
+      [model(content), controller],
+      'app/models/order.rb',
+    );
+    expect(file?.needsTable).toBe(true);
+  });
+
+  it.each([
+    [
+      'declaring its key',
+      [
+        model(
+          'class Order < ApplicationRecord\n  self.primary_key = "id"\nend\n',
+        ),
+      ],
+    ],
+    [
+      'Sequel declaring its key',
+      [
+        model(
+          'class Order < Sequel::Model(:orders)\n  set_primary_key :id\nend\n',
+        ),
+      ],
+    ],
+    [
+      'its key declared in another file',
+      [
+        model('class Order < ApplicationRecord\nend\n'),
+        {
+          path: 'config/initializers/keys.rb',
+          content: 'Order.primary_key = "id"\n',
+        },
+      ],
+    ],
+    [
+      'its class reopened with its key',
+      [
+        model('class Order < ApplicationRecord\nend\n'),
+        {
+          path: 'app/models/concerns/order_key.rb',
+          content: 'class Order\n  self.primary_key = :id\nend\n',
+        },
+      ],
+    ],
+    [
+      'a model of another table',
+      [
+        model(
+          'class Order < ApplicationRecord\n  self.table_name = "legacy_orders"\nend\n',
+        ),
+      ],
+    ],
+    [
+      'an abstract class',
+      [
+        model(
+          'class Order < ApplicationRecord\n  self.abstract_class = true\nend\n',
+        ),
+      ],
+    ],
+    [
+      'a comment',
+      [
+        model(
+          '# class Order < ApplicationRecord\nclass Orders < Struct.new(:id)\nend\n',
+        ),
+      ],
+    ],
+  ])('not %s', (_, files) => {
+    expect(
+      inRepository([...files, controller], 'app/models/order.rb')?.needsTable,
+    ).toBeUndefined();
+  });
+});
