@@ -11,6 +11,7 @@ import {
 import { positionOf } from '../../sql/sqlParser';
 import { modelClassNames, ormClassesOf } from './ormClasses';
 import { wholeRowsInCode } from './codeQueries';
+import { changedDerivedColumns } from './derivedColumns';
 
 /**
  * A helper's arguments, up to 600 characters: not past the line its call ends
@@ -317,6 +318,12 @@ export interface CodeWholeRows {
   lines: number[];
   /** Widened fields whose values the rows bring clients as another type. */
   widened: Array<{ field: string; from: string; to: string }>;
+  /**
+   * Why columns a model of the dataset reads without spelling them (a
+   * relation's foreign key, an ORM's timestamps; see derivedColumns.ts)
+   * break: the migration renames or drops them.
+   */
+  derived?: string[];
 }
 
 /**
@@ -346,19 +353,37 @@ export function wholeRowsReadByCode(
       ...new Set([...whole.lines, ...library.lines, ...inSql]),
     ].sort((a, b) => a - b);
   }
-  return { ...whole, widened: whole.lines.length > 0 ? widened : [] };
+  // A model's columns its ORM derives (`customer = ForeignKey(…)` reads
+  // `customer_id`), renamed or dropped: its every query fails after contract.
+  const derived = changedDerivedColumns(content, target, mapping);
+  if (derived.what.length > 0) {
+    for (const what of derived.what) whole.what.push(`the column ${what}`);
+    whole.lines = [...new Set([...whole.lines, ...derived.lines])].sort(
+      (a, b) => a - b,
+    );
+  }
+  return {
+    ...whole,
+    widened: whole.lines.length > 0 ? widened : [],
+    ...(derived.reasons.length > 0 ? { derived: derived.reasons } : {}),
+  };
 }
 
-/** Why whole rows read by code need a person: the widened fields, or the changed row. */
+/**
+ * Why whole rows read by code need a person: the widened fields, or the changed
+ * row; and the derived columns the migration renames or drops, if any.
+ */
 export function wholeRowsReason(whole: CodeWholeRows): string {
-  if (whole.widened.length === 0) return 'which the migration changes';
+  const derived = whole.derived?.length ? `: ${whole.derived.join('; ')}` : '';
+  if (whole.widened.length === 0)
+    return `which the migration changes${derived}`;
   return `whose ${whole.widened
     .map(w => `"${w.field}"`)
     .join(', ')} the migration widens (${whole.widened
     .map(w => `${w.from} → ${w.to}`)
     .join(
       ', ',
-    )}): SQL reads the wider type as it is, but a client driver returns it as another type (node-postgres a string for bigint and numeric, Python's drivers Decimal for numeric, JDBC's getObject Long or BigDecimal, not Integer), so code using the rows' values may get other results`;
+    )}): SQL reads the wider type as it is, but a client driver returns it as another type (node-postgres a string for bigint and numeric, Python's drivers Decimal for numeric, JDBC's getObject Long or BigDecimal, not Integer), so code using the rows' values may get other results${derived}`;
 }
 
 /** Eloquent's static calls reading no whole row of the model's table. */
