@@ -618,3 +618,82 @@ describe('an Active Record or Sequel model of the dataset whose primary key no f
     ).toBeUndefined();
   });
 });
+
+describe('an Active Record model inserting every column, under a rename through a plain view', () => {
+  // Rails 7.0's defaults (partial_inserts = false) insert every column Active
+  // Record reads from the catalog: through a plain view a renamed field has
+  // both names until contract, and an insert naming both fails ("multiple
+  // assignments to same column", round 33 F1, on PostgreSQL 18).
+  const rename = consumerMapping(source, [
+    { renameField: { from: 'customer', to: 'client' } },
+  ]);
+  const model = {
+    path: 'app/models/order.rb',
+    content:
+      'class Order < ApplicationRecord\n  self.primary_key = "id"\n  validates :qty, presence: true\nend\n',
+  };
+  const config = (body: string) => ({
+    path: 'config/application.rb',
+    content: `module Shop\n  class Application < Rails::Application\n${body}  end\nend\n`,
+  });
+
+  it.each([
+    ['Rails 7.1 defaults', config('    config.load_defaults 7.1\n')],
+    ['Rails 8 defaults', config('    config.load_defaults "8.0"\n')],
+    [
+      'partial_inserts turned off',
+      config(
+        '    config.load_defaults 6.1\n    config.active_record.partial_inserts = false\n',
+      ),
+    ],
+  ])('goes to a person with %s', (_, app) => {
+    const file = inRepository([model, app], model.path, rename);
+    expect(file?.status).toBe('needs-decision');
+    expect(file?.needsTable).toBe(true);
+    expect(file?.problem?.message).toContain('multiple assignments');
+    expect(file?.problem?.message).toContain(
+      'self.ignored_columns += ["client"]',
+    );
+  });
+
+  it.each([
+    ['Rails 6.1 defaults', [model, config('    config.load_defaults 6.1\n')]],
+    [
+      'partial_inserts turned back on',
+      [
+        model,
+        config(
+          '    config.load_defaults 7.1\n    config.active_record.partial_inserts = true\n',
+        ),
+      ],
+    ],
+    [
+      'the new name ignored',
+      [
+        {
+          ...model,
+          content: model.content.replace(
+            '  validates',
+            '  self.ignored_columns += ["client"]\n  validates',
+          ),
+        },
+        config('    config.load_defaults 7.1\n'),
+      ],
+    ],
+  ])('leaves a model alone with %s', (_, files) => {
+    expect(inRepository(files, model.path, rename)?.needsTable).toBeUndefined();
+  });
+
+  it('leaves a model alone under a field added, or a rename through a view with a trigger', () => {
+    const files = [model, config('    config.load_defaults 7.1\n')];
+    expect(inRepository(files, model.path, add)?.needsTable).toBeUndefined();
+    const renamedAndRetyped = consumerMapping(source, [
+      { renameField: { from: 'customer', to: 'client' } },
+      { changeType: { field: 'qty', type: 'integer' } },
+    ]);
+    expect(
+      inRepository(files, model.path, renamedAndRetyped)?.problem?.message ??
+        '',
+    ).not.toContain('multiple assignments');
+  });
+});

@@ -1377,7 +1377,7 @@ function migratedElsewhere(
         lines: [positionOf(code, unknown.at).line],
         message: `has the ${unknown.orm} model ${unknown.model} of ${target.table} and no file of the repository declares its primary key, which ${unknown.orm} then finds in the catalog's indexes (pg_index), and a view has none: from the first cut-over of any migration ${target.table} is a view over the new version, so ${unknown.model}.find, update and destroy fail there (${unknown.error}); declare the key in the model (${unknown.declare}) before the migration runs, then Retry`,
       };
-    return undefined;
+    return insertsBothNames(code, others, target, mapping);
   }
   if (/\.prisma$/i.test(file.path)) {
     for (const model of code.matchAll(/\bmodel\s+(\w+)\s*\{([^}]*)\}/g)) {
@@ -1415,31 +1415,7 @@ function keyLookedUp(
 ):
   | { at: number; model: string; orm: string; error: string; declare: string }
   | undefined {
-  const conventional =
-    target.schema === 'public' ? modelClassNames(target.table) : [];
-  const named = ormClassesOf(code, target.table, target.schema);
-  const t = escapeRegExp(target.table);
-  for (const m of code.matchAll(
-    /^[ \t]*class\s+([A-Z]\w*)\s*<\s*(ApplicationRecord|ActiveRecord::Base|Sequel::Model\b(?:\s*\(\s*([^)\n]*)\))?)/gm,
-  )) {
-    const model = m[1];
-    const sequel = m[2].startsWith('Sequel');
-    const start = m.index! + m[0].length;
-    const end = /^[ \t]*class\s/m.exec(code.slice(start));
-    const body = code.slice(start, end ? start + end.index : code.length);
-    if (/\bself\s*\.\s*abstract_class\s*=\s*true\b/.test(body)) continue;
-    // Sequel's model names its table (`Sequel::Model(:orders)`) or takes
-    // its class's; Active Record's by `self.table_name` or its class's.
-    let ofTable: boolean;
-    if (sequel && m[3] !== undefined)
-      ofTable = new RegExp(`^(?:\\w+\\s*\\[\\s*)?:${t}(?![\\w$])`).test(
-        m[3].trim(),
-      );
-    else
-      ofTable =
-        (!sequel && named.includes(model)) ||
-        (conventional.includes(model) && !/\btable_name\s*=/.test(body));
-    if (!ofTable) continue;
+  for (const { at, model, sequel, body } of rubyModelsOf(code, target)) {
     const declares = String.raw`\bself\s*\.\s*primary_key\s*=|\bset_primary_key\b`;
     if (new RegExp(declares).test(body)) continue;
     const elsewhere = new RegExp(
@@ -1462,19 +1438,109 @@ function keyLookedUp(
       continue;
     return sequel
       ? {
-          at: m.index!,
+          at,
           model,
           orm: 'Sequel',
           error: '"No primary key is associated with this model"',
           declare: 'set_primary_key :id',
         }
       : {
-          at: m.index!,
+          at,
           model,
           orm: 'Active Record',
           error: 'ActiveRecord::UnknownPrimaryKey',
           declare: 'self.primary_key = "id"',
         };
+  }
+  return undefined;
+}
+
+/**
+ * The Active Record and Sequel models of the dataset in `code` (`class Order <
+ * ApplicationRecord`, by convention or `self.table_name = "orders"`; `class
+ * Order < Sequel::Model(:orders)`), with their bodies; not abstract classes.
+ */
+function* rubyModelsOf(
+  code: string,
+  target: DatasetTarget,
+): Generator<{ at: number; model: string; sequel: boolean; body: string }> {
+  const conventional =
+    target.schema === 'public' ? modelClassNames(target.table) : [];
+  const named = ormClassesOf(code, target.table, target.schema);
+  const t = escapeRegExp(target.table);
+  for (const m of code.matchAll(
+    /^[ \t]*class\s+([A-Z]\w*)\s*<\s*(ApplicationRecord|ActiveRecord::Base|Sequel::Model\b(?:\s*\(\s*([^)\n]*)\))?)/gm,
+  )) {
+    const model = m[1];
+    const sequel = m[2].startsWith('Sequel');
+    const start = m.index! + m[0].length;
+    const end = /^[ \t]*class\s/m.exec(code.slice(start));
+    const body = code.slice(start, end ? start + end.index : code.length);
+    if (/\bself\s*\.\s*abstract_class\s*=\s*true\b/.test(body)) continue;
+    // Sequel's model names its table (`Sequel::Model(:orders)`) or takes
+    // its class's; Active Record's by `self.table_name` or its class's.
+    const ofTable =
+      sequel && m[3] !== undefined
+        ? new RegExp(`^(?:\\w+\\s*\\[\\s*)?:${t}(?![\\w$])`).test(m[3].trim())
+        : (!sequel && named.includes(model)) ||
+          (conventional.includes(model) && !/\btable_name\s*=/.test(body));
+    if (ofTable) yield { at: m.index!, model, sequel, body };
+  }
+}
+
+/**
+ * An Active Record model of the dataset in a Rails app that inserts every
+ * column it reads from the catalog (`config.load_defaults` 7.0 or later, whose
+ * `partial_inserts` is false, or that setting itself): through a plain view a
+ * renamed field is served under both names until contract, and an insert naming
+ * both fails ("multiple assignments to same column"; found by round 33, F1,
+ * on PostgreSQL 18). Not where the model ignores the new name.
+ */
+function insertsBothNames(
+  code: string,
+  others: Array<{ path: string; content: string }>,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): { lines: number[]; message: string } | undefined {
+  if (mapping.viewHasTrigger) return undefined;
+  const renamed = [...mapping.byField].flatMap(([from, m]) =>
+    m.kind === 'renamed' && m.to !== from ? [{ from, to: m.to }] : [],
+  );
+  if (renamed.length === 0) return undefined;
+  const ruby = [
+    code,
+    ...others
+      .filter(o => /\.rb$/i.test(o.path))
+      .map(o => withoutComments(o.content)),
+  ];
+  const defaults = ruby
+    .map(text => /\bload_defaults\s*\(?\s*["']?(\d+)(?:\.\d+)?/.exec(text))
+    .find(m => m);
+  const says = (pattern: RegExp) => ruby.some(text => pattern.test(text));
+  let allColumns: string | undefined;
+  if (says(/\bpartial_(?:inserts|writes)\s*=\s*false\b/))
+    allColumns = 'partial_inserts = false';
+  else if (
+    defaults &&
+    Number(defaults[1]) >= 7 &&
+    !says(/\bpartial_inserts\s*=\s*true\b/)
+  )
+    allColumns = `load_defaults ${defaults[1]}, whose partial_inserts is false`;
+  if (!allColumns) return undefined;
+  for (const { at, model, sequel, body } of rubyModelsOf(code, target)) {
+    if (sequel) continue;
+    const ignored = renamed.filter(({ to }) =>
+      new RegExp(
+        String.raw`\bignored_columns\b[^\n]{0,500}?["':]${escapeRegExp(to)}\b`,
+      ).test(body),
+    );
+    const both = renamed.filter(r => !ignored.includes(r));
+    if (both.length === 0) continue;
+    const { from, to } = both[0];
+    return {
+      lines: [positionOf(code, at).line],
+      message: `has the Active Record model ${model} of ${target.table}, and the app inserts every column Active Record reads from the catalog (${allColumns}): from the cut-over until contract ${target.table} serves "${from}" under its new name "${to}" too, so ${model}'s inserts name both and fail ("multiple assignments to same column"); have the model ignore the new name until contract (self.ignored_columns += ["${to}"]), or set config.active_record.partial_inserts = true, before the migration runs, then Retry`,
+    };
   }
   return undefined;
 }
