@@ -112,37 +112,6 @@ function annotationsBefore(text: string): string {
   return lines.slice(from).join('\n');
 }
 
-/**
- * Doctrine's `#[ORM\Table(name: 'orders')]` (`@ORM\Table(name="orders")`) and
- * MikroORM's `@Entity({ tableName: 'orders' })`, which map the class declared
- * after them and which {@link ormClassesOf} does not read.
- */
-function annotatedClassesOf(
-  content: string,
-  table: string,
-  schema: string,
-): string[] {
-  const t = String.raw`["'](?:${escapeRegExp(schema)}\.)?${escapeRegExp(
-    table,
-  )}["']`;
-  const names: string[] = [];
-  for (const m of content.matchAll(
-    new RegExp(
-      String.raw`(?:#\[\s*(?:ORM\\)?Table|@ORM\\Table)\s*\(([^)]*)\bname\s*[:=]\s*${t}([^)]*)\)|@Entity\s*\(\s*\{([^}]*)\btableName\s*:\s*${t}([^}]*)\}`,
-      'g',
-    ),
-  )) {
-    const options = `${m[1] ?? m[3] ?? ''} ${m[2] ?? m[4] ?? ''}`;
-    const other = /\bschema\s*[:=]\s*["']([^"']+)["']/.exec(options);
-    if (other && other[1].toLowerCase() !== schema.toLowerCase()) continue;
-    const after = /\bclass\s+([A-Z]\w*)/.exec(
-      content.slice((m.index ?? 0) + m[0].length),
-    );
-    if (after) names.push(after[1]);
-  }
-  return names;
-}
-
 /** Names a table in the declaration itself, explicitly. */
 const EXPLICIT_TABLE =
   /@Table\s*\(|@Entity\s*\(\s*(?:["'`]|\{[^}]*\b(?:name|tableName)\s*:)|ORM\\Table\b|\b(?:__tablename__|db_table|table_name|tableName)\s*[:=]|\$table\s*=|\bTableName\s*\(|\bschema\s+["']/;
@@ -512,10 +481,7 @@ export function derivedColumnsOf(
   content: string,
   target: DatasetTarget,
 ): DerivedColumn[] {
-  const named = [
-    ...ormClassesOf(content, target.table, target.schema),
-    ...annotatedClassesOf(content, target.table, target.schema),
-  ];
+  const named = [...ormClassesOf(content, target.table, target.schema)];
   return [
     ...declarationsOf(content).flatMap(d =>
       derivedIn(content, d, named, target),

@@ -9,7 +9,8 @@ import { escapeRegExp } from './analyzeSql';
  * Classes an ORM maps to the table by naming it, under a name of their own
  * (`class Purchase` with SQLAlchemy's `__tablename__ = 'orders'`, Django's
  * `db_table`, Rails' `self.table_name`, JPA's `@Table(name = "orders")`,
- * TypeORM's `@Entity('orders')`, MikroORM's `@Entity({ tableName: 'orders' })`, EF's `[Table("orders")]` and
+ * TypeORM's `@Entity('orders')`, MikroORM's `@Entity({ tableName: 'orders' })`,
+ * Doctrine's `#[ORM\Table(name: 'orders')]`, EF's `[Table("orders")]` and
  * `Entity<Purchase>().ToTable("orders")`, Sequelize's `tableName`, Prisma's
  * `@@map("orders")`, Objection's `static get tableName() { return 'orders' }`,
  * Ecto's `schema "orders"`, Eloquent's `protected $table =
@@ -58,10 +59,14 @@ export function ormClassesOf(
   // An annotation or decorator before the class naming the table.
   for (const match of content.matchAll(
     new RegExp(
-      String.raw`(?:@Table|@Entity|\[Table)\s*\(\s*(?:\{\s*)?(?:(?:tableN|n)ame\s*[:=]\s*)?${t}`,
+      String.raw`(?:@Table|@Entity|\[Table|ORM\\Table)\s*\(\s*(?:\{\s*)?(?:(?:tableN|n)ame\s*[:=]\s*)?${t}([^)]{0,500})`,
       'g',
     ),
   )) {
+    // Its own schema option (JPA's, Doctrine's) names another schema.
+    const other = /\bschema\s*[:=]\s*["']([^"']+)["']/.exec(match[1]);
+    if (schema && other && other[1].toLowerCase() !== schema.toLowerCase())
+      continue;
     const after = declarations.find(d => d.at > (match.index ?? 0));
     if (after) names.push(after.name);
   }

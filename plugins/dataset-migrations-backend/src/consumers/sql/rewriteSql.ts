@@ -285,11 +285,11 @@ function rewriteAsRead(
       return unchanged('unparseable', {
         lines: whole.lines,
         problem: {
-          message: `${file.path} names ${
-            target.table
-          } and reads or writes whole rows (${whole.what.join(
-            ', ',
-          )}), ${wholeRowsReason(
+          message: `${file.path} names ${target.table} and ${
+            whole.what.every(w => w.startsWith('the column '))
+              ? 'reads columns its ORM derives'
+              : 'reads or writes whole rows'
+          } (${whole.what.join(', ')}), ${wholeRowsReason(
             whole,
           )}, but is not a SQL file; the rewriter reads SQL and dbt models only`,
         },
