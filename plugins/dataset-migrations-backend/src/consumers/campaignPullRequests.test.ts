@@ -27,7 +27,7 @@ import { LocalGitScmProvider } from './scm/LocalGitScmProvider';
 import { followPullRequest } from './steps/followPullRequest';
 import { openPullRequest } from './steps/openPullRequest';
 import type { MigrationContext, StepDependencies } from './steps/stepContext';
-import { datasetTarget } from './sql/analyzeSql';
+import { datasetTarget } from './sql/datasetTarget';
 import { consumerMapping } from './sql/fieldMapping';
 import { DEFAULT_ISOLATION } from './sandbox/namespaces';
 

@@ -13,7 +13,7 @@ import {
   createTestEngine,
 } from '../__testUtils__/testDatabases';
 import { loadSqlParser } from '../sql/sqlParser';
-import { datasetTarget } from './sql/analyzeSql';
+import { datasetTarget } from './sql/datasetTarget';
 import { consumerMapping } from './sql/fieldMapping';
 import { rewriteSqlFile } from './sql/rewriteSql';
 

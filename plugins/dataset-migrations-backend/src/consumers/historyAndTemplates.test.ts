@@ -2,7 +2,7 @@ import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { assessConsumer, rewriteConsumerFiles } from './impact';
 import { loadSqlParser } from '../sql/sqlParser';
-import { renamedRelation } from './sql/analyzeSql';
+import { renamedRelation } from './sql/datasetTarget';
 import { consumerMapping } from './sql/fieldMapping';
 
 // Found by the twenty-ninth round: migration history rewritten in place, and

@@ -4,7 +4,6 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import {
-  escapeRegExp,
   wordPattern,
   jinjaNamesDataset,
   namesIdentifier,
@@ -12,7 +11,8 @@ import {
   sourceRelationIs,
   sourcesMaybeDataset,
   type DatasetTarget,
-} from './sql/analyzeSql';
+} from './sql/datasetTarget';
+import { escapeRegExp } from '../sql/regExp';
 import {
   readWidened,
   type ConsumerMapping,

@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { loadSqlParser } from '../sql/sqlParser';
 import { movedOffPrevious } from './movedOffPrevious';
-import { datasetTarget } from './sql/analyzeSql';
+import { datasetTarget } from './sql/datasetTarget';
 import { consumerMapping } from './sql/fieldMapping';
 
 const FIELDS = [

@@ -1,7 +1,7 @@
 import { applyPatch, parsePatch, reversePatch } from 'diff';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { assessConsumer } from './impact';
-import type { DatasetTarget } from './sql/analyzeSql';
+import type { DatasetTarget } from './sql/datasetTarget';
 import type { ConsumerMapping, ReaderMapping } from './sql/fieldMapping';
 import type { RewrittenFile } from './sql/rewriteSql';
 

@@ -18,7 +18,7 @@ import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-
 import { loadSqlParser } from '../sql/sqlParser';
 import { assessConsumer, rewriteConsumerFiles } from './impact';
 import type { ConsumerImpact } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type { DatasetTarget } from './sql/analyzeSql';
+import type { DatasetTarget } from './sql/datasetTarget';
 import type { ConsumerMapping } from './sql/fieldMapping';
 import type { RewrittenFile } from './sql/rewriteSql';
 

@@ -58,7 +58,7 @@ import {
   datasetTarget,
   renamedRelation,
   type DatasetTarget,
-} from '../consumers/sql/analyzeSql';
+} from '../consumers/sql/datasetTarget';
 import {
   consumerMapping,
   type ConsumerMapping,

@@ -8,12 +8,9 @@
 import { dollarQuotes } from '../../sql/dollarQuotes';
 import { readBody } from '../../sql/functionBodies';
 import { positionOf, parseSql } from '../../sql/sqlParser';
-import {
-  analyzeSql,
-  escapeRegExp,
-  namesWord,
-  type DatasetTarget,
-} from './analyzeSql';
+import { analyzeSql } from './analyzeSql';
+import { namesWord, type DatasetTarget } from './datasetTarget';
+import { escapeRegExp } from '../../sql/regExp';
 
 /**
  * A string literal of code: Python's triple-quoted or prefixed (`f"…"`), a

@@ -5,7 +5,7 @@ import {
   renamedRelation,
   renamedTarget,
   type DatasetTarget,
-} from './analyzeSql';
+} from './datasetTarget';
 import { dbtProjectOf } from './dbtProject';
 import { consumerMapping } from './fieldMapping';
 import { analyzeFile, rewriteSqlFile } from './rewriteSql';

@@ -5,7 +5,7 @@ import {
 import { assessConsumer } from '../impact';
 import { consumerMapping } from './fieldMapping';
 import { dbtProjectOf } from './dbtProject';
-import { renamedRelation } from './analyzeSql';
+import { renamedRelation } from './datasetTarget';
 import { loadSqlParser } from '../../sql/sqlParser';
 
 // The dataset public.orders renames amount to amount_cents; the consumer is a dbt

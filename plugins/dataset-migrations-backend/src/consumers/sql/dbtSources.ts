@@ -11,7 +11,7 @@ import type { FileImpact } from '@dataset-migrations/plugin-dataset-migrations-c
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { positionOf } from '../../sql/sqlParser';
 import { resolvedSources } from './dbtProject';
-import type { DatasetTarget } from './analyzeSql';
+import type { DatasetTarget } from './datasetTarget';
 import type { DatasetRelationName } from './fieldMapping';
 import type { RewrittenFile } from './rewriteSql';
 

@@ -9,7 +9,7 @@
  */
 import { escapeRegExp } from '../../sql/regExp';
 import { positionOf } from '../../sql/sqlParser';
-import type { DatasetTarget } from './analyzeSql';
+import type { DatasetTarget } from './datasetTarget';
 import type { ConsumerMapping } from './fieldMapping';
 import { modelClassNames, ormClassesOf } from './ormClasses';
 

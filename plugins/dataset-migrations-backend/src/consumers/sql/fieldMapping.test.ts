@@ -4,7 +4,7 @@ import {
   type DatasetField,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { loadSqlParser } from '../../sql/sqlParser';
-import { datasetTarget } from './analyzeSql';
+import { datasetTarget } from './datasetTarget';
 import { consumerMapping, starChanges, widenedFields } from './fieldMapping';
 import { rewriteSqlFile } from './rewriteSql';
 

@@ -17,7 +17,8 @@
  */
 import type { FileImpactStatus } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { escapeRegExp, type DatasetTarget } from './analyzeSql';
+import { type DatasetTarget } from './datasetTarget';
+import { escapeRegExp } from '../../sql/regExp';
 import type { RewrittenFile } from './rewriteSql';
 import { migrationHistoryOf, rollbackSql } from './migrationHistory';
 import { positionOf } from '../../sql/sqlParser';

@@ -3,7 +3,7 @@
  * reading the table through such a class, and wholeRows.ts finds the file's own
  * reads of whole rows through it.
  */
-import { escapeRegExp } from './analyzeSql';
+import { escapeRegExp } from '../../sql/regExp';
 
 /**
  * Classes an ORM maps to the table by naming it, under a name of their own

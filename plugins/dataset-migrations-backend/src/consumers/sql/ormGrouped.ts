@@ -10,7 +10,8 @@
  * through it, which a view (the dataset's name from the first cut-over) has
  * not: "must appear in the GROUP BY clause" (see groupedByKey.ts).
  */
-import { escapeRegExp, type DatasetTarget } from './analyzeSql';
+import { type DatasetTarget } from './datasetTarget';
+import { escapeRegExp } from '../../sql/regExp';
 import { positionOf } from '../../sql/sqlParser';
 import { drizzleNameOf } from './ormClasses';
 

@@ -1,5 +1,5 @@
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { jinjaNamesDataset, type DatasetTarget } from './analyzeSql';
+import { jinjaNamesDataset, type DatasetTarget } from './datasetTarget';
 import { maskJinja, type JinjaReference } from './dbtJinja';
 import { dbtProjectOf, sourceKey } from './dbtProject';
 import { renderDbtModel, type DbtRender } from './dbtRender';

@@ -5,7 +5,7 @@ import type {
 import { consumerMapping } from './fieldMapping';
 import { rewriteSqlFile } from './rewriteSql';
 import { loadSqlParser } from '../../sql/sqlParser';
-import { renamedRelation } from './analyzeSql';
+import { renamedRelation } from './datasetTarget';
 import { assessConsumer } from '../impact';
 
 const source: DatasetField[] = [

@@ -13,13 +13,8 @@ import {
 import {
   analyzeSql,
   STORED_FORM_CALL,
-  escapeRegExp,
-  namesIdentifier,
-  namesWord,
-  wordPattern,
   type ColumnUse,
   type DatasetRelation,
-  type DatasetTarget,
   type OpaqueRead,
   type Span,
   type MergedJoin,
@@ -27,6 +22,13 @@ import {
   type StatementAnalysis,
   type Typed,
 } from './analyzeSql';
+import {
+  namesIdentifier,
+  namesWord,
+  wordPattern,
+  type DatasetTarget,
+} from './datasetTarget';
+import { escapeRegExp } from '../../sql/regExp';
 import {
   configHooks,
   gluedNames,

@@ -1,5 +1,5 @@
 import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { datasetTarget } from './analyzeSql';
+import { datasetTarget } from './datasetTarget';
 import { consumerMapping } from './fieldMapping';
 import { rewriteSqlFile } from './rewriteSql';
 import { assessConsumer } from '../impact';

@@ -8,11 +8,9 @@
  * where it names no field the migration changes. SQL files are read by the
  * parser instead (analyzeSql's `view-statement`); this is for code, by pattern.
  */
-import {
-  CATALOG_FUNCTION,
-  escapeRegExp,
-  type DatasetTarget,
-} from './analyzeSql';
+import { CATALOG_FUNCTION } from './analyzeSql';
+import { type DatasetTarget } from './datasetTarget';
+import { escapeRegExp } from '../../sql/regExp';
 import { groupedByKeyInCode, LITERAL, literalParts } from './codeQueries';
 import type { ConsumerMapping } from './fieldMapping';
 import {

@@ -2,7 +2,8 @@
  * Whole rows of the dataset read or written by code in other languages (and
  * configuration), which names none of the fields it gets.
  */
-import { escapeRegExp, type DatasetTarget } from './analyzeSql';
+import { type DatasetTarget } from './datasetTarget';
+import { escapeRegExp } from '../../sql/regExp';
 import {
   starChanges,
   widenedFields,

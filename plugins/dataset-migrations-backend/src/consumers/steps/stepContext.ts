@@ -32,7 +32,7 @@ import {
   datasetTarget,
   renamedRelation,
   type DatasetTarget,
-} from '../sql/analyzeSql';
+} from '../sql/datasetTarget';
 import { consumerMapping, type ConsumerMapping } from '../sql/fieldMapping';
 import type { SandboxIsolation } from '../sandbox/namespaces';
 import {

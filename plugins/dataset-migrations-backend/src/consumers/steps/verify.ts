@@ -5,7 +5,7 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { runSandboxed } from '../sandbox/runSandboxed';
-import { renamedTarget } from '../sql/analyzeSql';
+import { renamedTarget } from '../sql/datasetTarget';
 import { maskJinja } from '../sql/dbtJinja';
 import { mentionsDataset } from '../sql/rewriteSql';
 import { datasetsReadBeside } from '../verification/datasetsReadBeside';

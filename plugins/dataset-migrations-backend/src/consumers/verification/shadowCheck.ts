@@ -6,7 +6,8 @@ import {
   type DatasetLocation,
   type QueryComparison,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
-import type { DatasetTarget, StatementAnalysis } from '../sql/analyzeSql';
+import type { StatementAnalysis } from '../sql/analyzeSql';
+import type { DatasetTarget } from '../sql/datasetTarget';
 import { needsRendering, renderModel } from '../sql/renderModel';
 import { analyzeFile } from '../sql/rewriteSql';
 import { maskJinja } from '../sql/dbtJinja';

@@ -16,7 +16,7 @@ import type {
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { assessConsumer } from '../../impact';
-import { datasetTarget, renamedRelation } from '../analyzeSql';
+import { datasetTarget, renamedRelation } from '../datasetTarget';
 import { refsIn } from '../dbtJinja';
 import { dbtProjectOf, type DbtProject } from '../dbtProject';
 import { renderDbtModel } from '../dbtRender';
